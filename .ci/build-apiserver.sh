@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds kube-apiserver VERSION from the Go module proxy into the cache, once.
+# Prints the binary's path. The build module lives outside the repository and
+# nothing of it enters kubewire's go.mod.
+set -euo pipefail
+version=${KUBE_VERSION:-1.32.4}
+cache=${KUBEWIRE_CACHE:-$HOME/.cache/kubewire}
+bin=$cache/kube-apiserver-v$version
+if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
+mkdir -p "$cache"
+work=$(mktemp -d "$cache/build-apiserver.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+export GOSUMDB=off GOFLAGS=-mod=mod GOTOOLCHAIN=local
+curl -fsSL "${GOPROXY_URL:-https://proxy.golang.org}/k8s.io/kubernetes/@v/v$version.mod" -o upstream.mod
+{
+  echo "module kubewire.local/apiserverbuild"
+  echo
+  echo "go 1.23"
+  echo
+  echo "require k8s.io/kubernetes v$version"
+  echo
+  # Every staging module the upstream go.mod points at a local path gets the
+  # published v0.x.y of the same path instead.
+  grep -E '^\s*k8s\.io/[^ ]+ => \./staging/' upstream.mod | awk -v v="v0.${version#1.}" '{print "replace " $1 " => " $1 " " v}'
+} > go.mod
+cat > tools.go <<'GO'
+//go:build tools
+
+package tools
+
+import _ "k8s.io/kubernetes/cmd/kube-apiserver"
+GO
+go mod tidy -e >/dev/null 2>&1 || true
+go build -trimpath -o "$bin.tmp" k8s.io/kubernetes/cmd/kube-apiserver
+mv "$bin.tmp" "$bin"
+echo "$bin"
