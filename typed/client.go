@@ -1,0 +1,328 @@
+package typed
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/url"
+
+	jsoniter "github.com/json-iterator/go"
+
+	"github.com/kubewire/kubewire/internal/codec"
+	"github.com/kubewire/kubewire/rest"
+	"github.com/kubewire/kubewire/typed/metav1"
+)
+
+// Client is the one generic client for every kind: T is the object type (Pod),
+// L its list type (PodList). A Client is bound to one namespace, or to none
+// for cluster-scoped kinds, and is safe for concurrent use.
+type Client[T, L any] struct {
+	rc *rest.Client
+	r  *Resource
+	ns string
+}
+
+// New returns a Client for the kind r describes. namespace is ignored for
+// cluster-scoped kinds; "" for a namespaced kind means all namespaces on
+// list and watch (get and writes then fail with a clear error).
+func New[T, L any](c *rest.Client, r *Resource, namespace string) *Client[T, L] {
+	if !r.Namespaced {
+		namespace = ""
+	}
+	return &Client[T, L]{rc: c, r: r, ns: namespace}
+}
+
+// Resource returns the descriptor of the kind the client serves.
+func (c *Client[T, L]) Resource() *Resource { return c.r }
+
+// Namespace returns the namespace the client is bound to ("" for all
+// namespaces or a cluster-scoped kind).
+func (c *Client[T, L]) Namespace() string { return c.ns }
+
+// InNamespace returns a client for the same kind bound to namespace ns.
+func (c *Client[T, L]) InNamespace(ns string) *Client[T, L] {
+	return New[T, L](c.rc, c.r, ns)
+}
+
+// request starts a request for the collection, or for one object when name
+// is set.
+func (c *Client[T, L]) request(r *rest.Request, name string, sub ...string) *rest.Request {
+	r = r.Group(c.r.Group).Version(c.r.Version).Resource(c.r.Resource)
+	if c.ns != "" {
+		r = r.Namespace(c.ns)
+	}
+	if name != "" {
+		r = r.Name(name)
+	}
+	if len(sub) > 0 {
+		r = r.SubResource(sub...)
+	}
+	return r
+}
+
+// checkObjectScope reports the error a namespaced object request without a
+// namespace would otherwise get from the server as a confusing 404.
+func (c *Client[T, L]) checkObjectScope(op, name string) error {
+	if c.r.Namespaced && c.ns == "" {
+		return &ScopeError{Op: op, Resource: c.r.Resource, Name: name}
+	}
+	if name == "" {
+		return &NameRequiredError{Op: op, Resource: c.r.Resource}
+	}
+	return nil
+}
+
+// Get returns the object called name.
+func (c *Client[T, L]) Get(ctx context.Context, name string, opts metav1.GetOptions) (*T, error) {
+	if err := c.checkObjectScope("get", name); err != nil {
+		return nil, err
+	}
+	out := new(T)
+	err := c.request(c.rc.Get(), name).Params(opts.Query()).Into(ctx, out)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// List returns one page of objects (all of them when opts.Limit is 0).
+func (c *Client[T, L]) List(ctx context.Context, opts metav1.ListOptions) (*L, error) {
+	out := new(L)
+	if err := c.request(c.rc.Get(), "").Params(opts.Query()).Into(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// All iterates over every object the list options select, fetching pages of
+// opts.Limit objects (500 when 0) and following continue tokens; the caller's
+// options are not changed. When a continue token has expired (410), it lists
+// again in full and yields only the objects it has not yielded yet. Iteration
+// stops at the first error, which is yielded with a nil object.
+func (c *Client[T, L]) All(ctx context.Context, opts metav1.ListOptions) iter.Seq2[*T, error] {
+	return func(yield func(*T, error) bool) {
+		if opts.Limit == 0 {
+			opts.Limit = 500
+		}
+		seen := map[string]struct{}{}
+		fallback := false
+		for {
+			var p page[T]
+			err := c.request(c.rc.Get(), "").Params(opts.Query()).Into(ctx, &p)
+			if err != nil && opts.Continue != "" && !fallback && rest.IsResourceExpired(err) {
+				// The token outlived the server's compaction window: list
+				// the rest in one consistent read.
+				fallback = true
+				opts.Continue, opts.Limit, opts.ResourceVersion, opts.ResourceVersionMatch = "", 0, "", ""
+				continue
+			}
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for i := range p.Items {
+				key := p.keys[i]
+				if fallback {
+					if _, dup := seen[key]; dup {
+						continue
+					}
+				} else {
+					seen[key] = struct{}{}
+				}
+				if !yield(&p.Items[i], nil) {
+					return
+				}
+			}
+			if p.Continue == "" || fallback {
+				return
+			}
+			opts.Continue = p.Continue
+			// resourceVersion must not be sent with a continue token.
+			opts.ResourceVersion, opts.ResourceVersionMatch = "", ""
+		}
+	}
+}
+
+// Create creates obj and returns the object as the server stored it.
+func (c *Client[T, L]) Create(ctx context.Context, obj *T, opts metav1.CreateOptions) (*T, error) {
+	if c.r.Namespaced && c.ns == "" {
+		return nil, &ScopeError{Op: "create", Resource: c.r.Resource}
+	}
+	return c.write(ctx, c.rc.Post(), "", obj, opts.Query())
+}
+
+// Update replaces the object named in obj's metadata. The server rejects it
+// with a Conflict when obj's resourceVersion is stale.
+func (c *Client[T, L]) Update(ctx context.Context, obj *T, opts metav1.UpdateOptions) (*T, error) {
+	return c.update(ctx, obj, opts, nil)
+}
+
+// UpdateStatus replaces the status of the object named in obj's metadata;
+// changes outside status are ignored by the server.
+func (c *Client[T, L]) UpdateStatus(ctx context.Context, obj *T, opts metav1.UpdateOptions) (*T, error) {
+	return c.update(ctx, obj, opts, []string{"status"})
+}
+
+func (c *Client[T, L]) update(ctx context.Context, obj *T, opts metav1.UpdateOptions, sub []string) (*T, error) {
+	body, err := codec.Marshal(obj)
+	if err != nil {
+		return nil, &EncodeError{Kind: c.r.Kind, Err: err}
+	}
+	name := jsoniter.Get(body, "metadata", "name").ToString()
+	if err := c.checkObjectScope("update", name); err != nil {
+		return nil, err
+	}
+	out := new(T)
+	err = c.request(c.rc.Put(), name, sub...).Params(opts.Query()).
+		BodyBytes(body, "application/json").Into(ctx, out)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Patch applies a patch of type pt to the object called name (or to its
+// subresource) and returns the result. data is sent as it is.
+func (c *Client[T, L]) Patch(ctx context.Context, name string, pt rest.PatchType, data []byte, opts metav1.PatchOptions, subresources ...string) (*T, error) {
+	if err := c.checkObjectScope("patch", name); err != nil {
+		return nil, err
+	}
+	out := new(T)
+	err := c.request(c.rc.Patch(pt), name, subresources...).Params(opts.Query()).
+		BodyBytes(data, string(pt)).Into(ctx, out)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Apply applies config to the object called name with server-side apply and
+// returns the result. config is raw JSON or YAML ([]byte) or any value that
+// encodes to JSON (a map, or a T: note that a typed object sends its
+// non-omitempty zero fields too, and so claims them). opts.FieldManager is
+// required.
+func (c *Client[T, L]) Apply(ctx context.Context, name string, config any, opts metav1.ApplyOptions) (*T, error) {
+	return c.apply(ctx, name, config, opts, nil)
+}
+
+// ApplyStatus is Apply on the status subresource.
+func (c *Client[T, L]) ApplyStatus(ctx context.Context, name string, config any, opts metav1.ApplyOptions) (*T, error) {
+	return c.apply(ctx, name, config, opts, []string{"status"})
+}
+
+func (c *Client[T, L]) apply(ctx context.Context, name string, config any, opts metav1.ApplyOptions, sub []string) (*T, error) {
+	if opts.FieldManager == "" {
+		return nil, &FieldManagerRequiredError{Resource: c.r.Resource, Name: name}
+	}
+	body, ok := config.([]byte)
+	if !ok {
+		var err error
+		if body, err = codec.Marshal(config); err != nil {
+			return nil, &EncodeError{Kind: c.r.Kind, Err: err}
+		}
+	}
+	if err := c.checkObjectScope("apply", name); err != nil {
+		return nil, err
+	}
+	out := new(T)
+	err := c.request(c.rc.Patch(rest.ApplyPatch), name, sub...).Params(opts.Query()).
+		BodyBytes(body, string(rest.ApplyPatch)).Into(ctx, out)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Delete deletes the object called name. opts carries the propagation policy,
+// preconditions, grace period and dry run.
+func (c *Client[T, L]) Delete(ctx context.Context, name string, opts DeleteOptions) error {
+	if err := c.checkObjectScope("delete", name); err != nil {
+		return err
+	}
+	r := c.request(c.rc.Delete(), name)
+	if b := opts.body(); b != nil {
+		r = r.BodyBytes(b, "application/json")
+	}
+	_, err := r.Do(ctx).Raw()
+	return err
+}
+
+// DeleteCollection deletes every object list selects.
+func (c *Client[T, L]) DeleteCollection(ctx context.Context, opts DeleteOptions, list metav1.ListOptions) error {
+	r := c.request(c.rc.Delete(), "").Params(list.Query())
+	if b := opts.body(); b != nil {
+		r = r.BodyBytes(b, "application/json")
+	}
+	_, err := r.Do(ctx).Raw()
+	return err
+}
+
+// Subresource returns a request builder for a subresource of the object
+// called name ("scale", "eviction", "token", ...), for the calls that have no
+// dedicated method. The verb is chosen by the builder passed as base, e.g.
+// c.Subresource(rc.Post(), "web-0", "eviction").
+func (c *Client[T, L]) Subresource(base *rest.Request, name string, sub ...string) *rest.Request {
+	return c.request(base, name, sub...)
+}
+
+// Request returns a request builder for the collection (name "") or one object
+// with the client's group, version, resource and namespace already set.
+func (c *Client[T, L]) Request(base *rest.Request, name string) *rest.Request {
+	return c.request(base, name)
+}
+
+func (c *Client[T, L]) write(ctx context.Context, base *rest.Request, name string, obj *T, q url.Values) (*T, error) {
+	body, err := codec.Marshal(obj)
+	if err != nil {
+		return nil, &EncodeError{Kind: c.r.Kind, Err: err}
+	}
+	out := new(T)
+	err = c.request(base, name).Params(q).BodyBytes(body, "application/json").Into(ctx, out)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ScopeError reports a request for one namespaced object on a client bound
+// to all namespaces.
+type ScopeError struct {
+	Op, Resource, Name string
+}
+
+func (e *ScopeError) Error() string {
+	if e.Name == "" {
+		return fmt.Sprintf("%s %s: a namespace is required (the client is bound to all namespaces)", e.Op, e.Resource)
+	}
+	return fmt.Sprintf("%s %s %q: a namespace is required (the client is bound to all namespaces)", e.Op, e.Resource, e.Name)
+}
+
+// NameRequiredError reports a request for one object without a name.
+type NameRequiredError struct {
+	Op, Resource string
+}
+
+func (e *NameRequiredError) Error() string {
+	return fmt.Sprintf("%s %s: a resource name is required", e.Op, e.Resource)
+}
+
+// FieldManagerRequiredError reports a server-side apply without a field
+// manager.
+type FieldManagerRequiredError struct {
+	Resource, Name string
+}
+
+func (e *FieldManagerRequiredError) Error() string {
+	return fmt.Sprintf("apply %s %q: ApplyOptions.FieldManager is required", e.Resource, e.Name)
+}
+
+// EncodeError reports an object that could not be encoded as JSON.
+type EncodeError struct {
+	Kind string
+	Err  error
+}
+
+func (e *EncodeError) Error() string { return fmt.Sprintf("encoding %s: %v", e.Kind, e.Err) }
+
+// Unwrap returns the underlying encoder error.
+func (e *EncodeError) Unwrap() error { return e.Err }
