@@ -32,6 +32,13 @@ package tools
 import _ "k8s.io/kubernetes/cmd/kube-apiserver"
 GO
 go mod tidy -e >/dev/null 2>&1 || true
-go build -trimpath -o "$bin.tmp" k8s.io/kubernetes/cmd/kube-apiserver
+# Stamp the version the server reports at /version (a module build has none).
+ldflags=""
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+  ldflags="$ldflags -X $pkg.gitVersion=v$version -X $pkg.gitMajor=${version%%.*}"
+  minor=${version#*.}; ldflags="$ldflags -X $pkg.gitMinor=${minor%%.*} -X $pkg.gitTreeState=clean"
+  ldflags="$ldflags -X $pkg.buildDate=1970-01-01T00:00:00Z"
+done
+go build -trimpath -ldflags "$ldflags" -o "$bin.tmp" k8s.io/kubernetes/cmd/kube-apiserver
 mv "$bin.tmp" "$bin"
 echo "$bin"
