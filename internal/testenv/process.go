@@ -268,3 +268,9 @@ func lastLines(data []byte, n int) string {
 	}
 	return string(data[i+1:])
 }
+
+// processAlive reports whether a process with this pid exists.
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}

@@ -24,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -112,9 +113,13 @@ func Start(ctx context.Context) (*Env, error) {
 }
 
 func start(ctx context.Context, bins Binaries) (_ *Env, err error) {
-	dir, err := os.MkdirTemp("", "kubewire-testenv-")
+	sweepStale()
+	dir, err := os.MkdirTemp("", dirPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("testenv: %w", err)
+	}
+	if err := writeFile(filepath.Join(dir, pidFile), []byte(strconv.Itoa(os.Getpid()))); err != nil {
+		return nil, err
 	}
 	e := &Env{
 		Dir:          dir,
@@ -130,7 +135,7 @@ func start(ctx context.Context, bins Binaries) (_ *Env, err error) {
 			if errors.Is(err, errPortInUse) && !e.keepDir {
 				_ = os.RemoveAll(dir) // retried with a fresh directory
 			} else {
-				_ = os.RemoveAll(filepath.Join(dir, "etcd-data"))
+				keepLogs(dir)
 				err = fmt.Errorf("testenv: %w (files kept in %s)", err, dir)
 			}
 		}
@@ -286,9 +291,11 @@ func (e *Env) Stop() {
 		e.stopProcesses()
 		switch {
 		case died:
-			_ = os.RemoveAll(filepath.Join(e.Dir, "etcd-data"))
+			keepLogs(e.Dir)
 			fmt.Fprintf(os.Stderr, "testenv: a server process died during the tests; logs kept: %s, %s\n", e.APIServerLog, e.EtcdLog)
-		case !e.keepDir:
+		case e.keepDir:
+			_ = os.Remove(filepath.Join(e.Dir, pidFile))
+		default:
 			_ = os.RemoveAll(e.Dir)
 		}
 	})
@@ -305,4 +312,36 @@ func (e *Env) stopProcesses() {
 // Running reports whether both processes are still running.
 func (e *Env) Running() bool {
 	return e.apiserver != nil && e.etcd != nil && !e.apiserver.exited() && !e.etcd.exited()
+}
+
+const (
+	dirPrefix = "kubewire-testenv-"
+	// pidFile in an environment's directory holds the test binary's pid
+	// while the environment runs; a directory without it was kept on
+	// purpose.
+	pidFile = "owner.pid"
+)
+
+// keepLogs keeps dir for its logs: it drops the etcd data and the pid file.
+func keepLogs(dir string) {
+	_ = os.RemoveAll(filepath.Join(dir, "etcd-data"))
+	_ = os.Remove(filepath.Join(dir, pidFile))
+}
+
+// sweepStale removes the directories of environments whose test binary died
+// without cleaning up (a panic or a -timeout): those whose pid file names a
+// process that no longer exists.
+func sweepStale() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), dirPrefix+"*"))
+	for _, d := range dirs {
+		data, err := os.ReadFile(filepath.Join(d, pidFile))
+		if err != nil {
+			continue
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+		if err != nil || pid <= 0 || processAlive(pid) {
+			continue
+		}
+		_ = os.RemoveAll(d)
+	}
 }

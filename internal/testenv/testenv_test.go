@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -165,4 +166,24 @@ func TestLastLines(t *testing.T) {
 	assert.Equal(t, "", lastLines(nil, 3))
 	assert.Equal(t, "a\nb", lastLines([]byte("a\nb\n"), 3))
 	assert.Equal(t, "c\nd", lastLines([]byte("a\nb\nc\nd\n"), 2))
+}
+
+func TestSweepStale(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	mk := func(name, pid string) string {
+		d := filepath.Join(tmp, dirPrefix+name)
+		require.NoError(t, os.Mkdir(d, 0o700))
+		if pid != "" {
+			require.NoError(t, os.WriteFile(filepath.Join(d, pidFile), []byte(pid), 0o600))
+		}
+		return d
+	}
+	dead := mk("dead", "999999999")
+	alive := mk("alive", strconv.Itoa(os.Getpid()))
+	kept := mk("kept", "")
+	sweepStale()
+	assert.NoDirExists(t, dead)
+	assert.DirExists(t, alive)
+	assert.DirExists(t, kept)
 }
