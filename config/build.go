@@ -1,0 +1,415 @@
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+)
+
+// Exec plugin API versions and interactive modes.
+const (
+	execV1       = "client.authentication.k8s.io/v1"
+	execV1beta1  = "client.authentication.k8s.io/v1beta1"
+	execV1alpha1 = "client.authentication.k8s.io/v1alpha1"
+)
+
+// builder turns the merged kubeconfig and the overrides into a Config,
+// validating only what the selected context, cluster and user use (as
+// kubectl does: a stale entry elsewhere in the file does no harm).
+type builder struct {
+	opts    Options
+	m       *merged
+	ps      *problems
+	src     *Source
+	noFiles bool
+}
+
+// build returns the Config and whether anything selected a cluster. Problems
+// go to b.ps; the Config is only meaningful when there are none.
+func (b *builder) build() (*Config, bool) {
+	o, m := b.opts, b.m
+	ctx := b.selectContext()
+	if b.src.Context.Value == "" && o.Cluster == "" && o.Server == "" {
+		if o.User != "" {
+			b.ps.add("", 0, "--user", "a user was given but no context, cluster or server selects the API server", nil)
+		}
+		return nil, false
+	}
+
+	cfg := &Config{Source: b.src}
+
+	// Cluster.
+	var cl *rawCluster
+	switch {
+	case o.Cluster != "":
+		b.src.Cluster = Setting{Value: o.Cluster, Why: "--cluster (Options.Cluster)"}
+		if cl = m.clusters[o.Cluster]; cl == nil {
+			b.ps.add("", 0, "--cluster", fmt.Sprintf("cluster %q is not defined (%s)", o.Cluster, m.fileList()), nil)
+		}
+	case ctx != nil && ctx.cluster != "":
+		f, l := ctx.at("cluster")
+		b.src.Cluster = Setting{Value: ctx.cluster, File: ctx.file.path, Line: l, Field: f, Why: "the context's cluster"}
+		if cl = m.clusters[ctx.cluster]; cl == nil {
+			b.ps.add(ctx.file.path, l, f, fmt.Sprintf("names cluster %q, which is not defined (%s)", ctx.cluster, m.fileList()), nil)
+		}
+	case ctx != nil && o.Server == "":
+		f, l := ctx.at("")
+		b.ps.add(ctx.file.path, l, f, "names no cluster", nil)
+	}
+	if cl != nil {
+		b.src.Cluster.Shadowed = m.shadowed[cl.field]
+		b.src.Cluster.Defined = fmt.Sprintf("%s (%s:%d)", cl.field, cl.file.path, cl.line)
+		b.cluster(cfg, cl)
+	}
+
+	// User.
+	var u *rawUser
+	switch {
+	case o.User != "":
+		b.src.User = Setting{Value: o.User, Why: "--user (Options.User)"}
+		if u = m.users[o.User]; u == nil {
+			b.ps.add("", 0, "--user", fmt.Sprintf("user %q is not defined (%s)", o.User, m.fileList()), nil)
+		}
+	case ctx != nil && ctx.user != "":
+		f, l := ctx.at("user")
+		b.src.User = Setting{Value: ctx.user, File: ctx.file.path, Line: l, Field: f, Why: "the context's user"}
+		if u = m.users[ctx.user]; u == nil {
+			b.ps.add(ctx.file.path, l, f, fmt.Sprintf("names user %q, which is not defined (%s)", ctx.user, m.fileList()), nil)
+		}
+	}
+	b.src.Auth = Setting{Value: "none (anonymous)", Why: "no user is selected"}
+	if u != nil {
+		b.src.User.Shadowed = m.shadowed[u.field]
+		b.src.User.Defined = fmt.Sprintf("%s (%s:%d)", u.field, u.file.path, u.line)
+		b.user(cfg, u, cl)
+	}
+	// After the user: a missing scheme depends on the client certificate.
+	b.server(cfg, cl)
+
+	// Namespace.
+	switch {
+	case o.Namespace != "":
+		cfg.Namespace = o.Namespace
+		b.src.Namespace = Setting{Value: o.Namespace, Why: "--namespace (Options.Namespace)"}
+	case ctx != nil && ctx.namespace != "":
+		cfg.Namespace = ctx.namespace
+		f, l := ctx.at("namespace")
+		b.src.Namespace = Setting{Value: ctx.namespace, File: ctx.file.path, Line: l, Field: f, Why: "the context's namespace"}
+	default:
+		cfg.Namespace = "default"
+		why := "default: no namespace is set"
+		if ctx != nil {
+			why = "default: the context sets no namespace"
+		}
+		b.src.Namespace = Setting{Value: "default", Why: why}
+	}
+	return cfg, true
+}
+
+// selectContext records and returns the selected context, or nil.
+func (b *builder) selectContext() *rawContext {
+	o, m := b.opts, b.m
+	var name string
+	switch {
+	case o.Context != "":
+		name = o.Context
+		b.src.Context = Setting{Value: name, Why: "--context (Options.Context)"}
+	case m.currentContext != "":
+		name = m.currentContext
+		b.src.Context = Setting{Value: name, File: m.ccFile.path, Line: m.currentContextLine(), Field: "current-context",
+			Why: "current-context of " + m.ccFile.from + ", the first file that sets one"}
+	default:
+		return nil
+	}
+	ctx := m.contexts[name]
+	if ctx == nil {
+		if o.Context != "" {
+			b.ps.add("", 0, "--context", fmt.Sprintf("context %q is not defined (%s)", name, m.fileList()), nil)
+		} else {
+			b.ps.add(m.ccFile.path, m.currentContextLine(), "current-context", fmt.Sprintf("names context %q, which is not defined (%s)", name, m.fileList()), nil)
+		}
+		return nil
+	}
+	b.src.Context.Shadowed = m.shadowed[ctx.field]
+	b.src.Context.Defined = fmt.Sprintf("%s (%s:%d)", ctx.field, ctx.file.path, ctx.line)
+	return ctx
+}
+
+func (m *merged) currentContextLine() int {
+	if m.ccFile == nil {
+		return 0
+	}
+	return m.ccFile.currentContextLine
+}
+
+// readable checks that a file named by the kubeconfig can be read.
+func (b *builder) readable(e *entry, key, path string) {
+	f, l := e.at(key)
+	fh, err := os.Open(path)
+	if err == nil {
+		var st os.FileInfo
+		if st, err = fh.Stat(); err == nil && st.IsDir() {
+			err = fmt.Errorf("%s is a directory", path)
+		}
+		fh.Close()
+	}
+	if err != nil {
+		b.ps.add(e.file.path, l, f, "cannot read the file", err)
+	}
+}
+
+func (b *builder) cluster(cfg *Config, c *rawCluster) {
+	t := &cfg.TLS
+	t.Insecure = c.insecure
+	t.ServerName = c.tlsServerName
+	t.CAFile = c.ca
+	t.CAData = c.caData
+	if c.ca != "" {
+		b.readable(&c.entry, "certificate-authority", c.ca)
+	}
+	if c.insecure && (c.ca != "" || len(c.caData) > 0) {
+		f, l := c.at("insecure-skip-tls-verify")
+		b.ps.add(c.file.path, l, f, "cannot be true together with certificate-authority or certificate-authority-data", nil)
+	}
+	if c.proxyURL != "" {
+		f, l := c.at("proxy-url")
+		u, err := url.Parse(c.proxyURL)
+		switch {
+		case err != nil:
+			b.ps.add(c.file.path, l, f, "is not a valid URL", nil)
+		case u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "socks5":
+			b.ps.add(c.file.path, l, f, "has an unsupported scheme (want http, https or socks5)", nil)
+		case u.Host == "":
+			b.ps.add(c.file.path, l, f, "has no host", nil)
+		}
+		cfg.ProxyURL = c.proxyURL
+	}
+	cfg.DisableCompression = c.disableCompression
+}
+
+// server sets cfg.Server from --server or the cluster, adding a scheme the
+// way kubectl does when it is missing.
+func (b *builder) server(cfg *Config, c *rawCluster) {
+	var file, field string
+	var line int
+	s := b.opts.Server
+	if s != "" {
+		b.src.Server = Setting{Value: s, Why: "--server (Options.Server)"}
+		if c != nil && c.server != "" {
+			f, l := c.at("server")
+			b.src.Notes = append(b.src.Notes, fmt.Sprintf("--server replaced %s (%s:%d)", f, c.file.path, l))
+		}
+		if c != nil && c.tlsServerName != "" {
+			cfg.TLS.ServerName = ""
+			f, l := c.at("tls-server-name")
+			b.src.Notes = append(b.src.Notes, fmt.Sprintf("--server dropped %s (%s:%d), which names the replaced server", f, c.file.path, l))
+		}
+		field = "--server"
+	} else if c != nil {
+		s = c.server
+		file = c.file.path
+		field, line = c.at("server")
+		if s == "" {
+			b.ps.add(file, line, field, "is missing: the cluster has no server", nil)
+			return
+		}
+		b.src.Server = Setting{Value: redactURL(s), File: file, Line: line, Field: field, Why: "the cluster's server"}
+	} else {
+		return // the missing cluster is reported already
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		// kubectl: no scheme means https when TLS is configured, else http.
+		scheme := "http"
+		t := &cfg.TLS
+		if t.Insecure || t.CAFile != "" || len(t.CAData) > 0 || t.CertFile != "" || len(t.CertData) > 0 {
+			scheme = "https"
+		}
+		if u2, err2 := url.Parse(scheme + "://" + s); err2 == nil && u2.Host != "" {
+			b.src.Notes = append(b.src.Notes, fmt.Sprintf("the server has no scheme; %s assumed, as kubectl does", scheme))
+			s, u, err = scheme+"://"+s, u2, nil
+		}
+	}
+	switch {
+	case err != nil || u.Host == "":
+		b.ps.add(file, line, field, "is not a valid URL", nil)
+	case u.Scheme != "https" && u.Scheme != "http":
+		b.ps.add(file, line, field, "must be an http or https URL", nil)
+	}
+	cfg.Server = s
+	b.src.Server.Value = redactURL(s)
+	b.src.Server.Shadowed = b.src.Cluster.Shadowed
+}
+
+func (b *builder) user(cfg *Config, u *rawUser, cl *rawCluster) {
+	file := u.file.path
+	problem := func(key, msg string) {
+		f, l := u.at(key)
+		b.ps.add(file, l, f, msg, nil)
+	}
+
+	// Client certificate: file or data, never both, always with a key.
+	t := &cfg.TLS
+	t.CertFile, t.CertData, t.KeyFile, t.KeyData = u.certFile, u.certData, u.keyFile, u.keyData
+	hasCert := u.has("client-certificate") || u.has("client-certificate-data")
+	hasKey := u.has("client-key") || u.has("client-key-data")
+	if u.has("client-certificate") && u.has("client-certificate-data") {
+		problem("client-certificate-data", "client-certificate and client-certificate-data are both set; use one")
+	}
+	if u.has("client-key") && u.has("client-key-data") {
+		problem("client-key-data", "client-key and client-key-data are both set; use one")
+	}
+	if hasCert && !hasKey {
+		problem("", "has a client certificate but no client-key or client-key-data")
+	}
+	if hasKey && !hasCert {
+		problem("", "has a client key but no client-certificate or client-certificate-data")
+	}
+	if u.certFile != "" {
+		b.readable(&u.entry, "client-certificate", u.certFile)
+	}
+	if u.keyFile != "" {
+		b.readable(&u.entry, "client-key", u.keyFile)
+	}
+
+	// Exactly one credential besides the certificate.
+	var methods, keys []string
+	if u.has("token") {
+		methods, keys = append(methods, "token"), append(keys, "token")
+		cfg.Auth.Token = u.token
+	}
+	if u.has("tokenFile") {
+		methods, keys = append(methods, "tokenFile"), append(keys, "tokenFile")
+		cfg.Auth.TokenFile = u.tokenFile
+		b.readable(&u.entry, "tokenFile", u.tokenFile)
+	}
+	if u.has("username") || u.has("password") {
+		key := "username"
+		if !u.has("username") {
+			key = "password"
+		}
+		methods, keys = append(methods, "username/password"), append(keys, key)
+		cfg.Auth.Username, cfg.Auth.Password = u.username, u.password
+	}
+	if u.exec != nil {
+		methods, keys = append(methods, "exec"), append(keys, "exec")
+		cfg.Auth.Exec = b.exec(u, cl)
+	}
+	if u.has("auth-provider") {
+		name := u.authProvider
+		if name == "" {
+			name = "(unnamed)"
+		}
+		problem("auth-provider", fmt.Sprintf("auth-provider %q is not supported: the in-tree auth providers were removed from Kubernetes clients; configure an exec credential plugin (user.exec) instead, such as the one your cloud provider ships", name))
+	}
+	if len(methods) > 1 {
+		problem("", fmt.Sprintf("has more than one authentication method (%s); use only one", strings.Join(methods, ", ")))
+	}
+
+	// Impersonation.
+	cfg.Impersonate = u.impersonate
+	if cfg.Impersonate.User == "" && (u.has("as-groups") || u.has("as-uid") || u.has("as-user-extra")) {
+		problem("as", "as-groups, as-uid and as-user-extra need as (the user to impersonate)")
+	}
+
+	// Provenance.
+	auth := Setting{File: file, Line: u.line, Field: u.field}
+	var desc []string
+	if hasCert {
+		desc = append(desc, "client certificate")
+	}
+	switch {
+	case len(methods) == 1 && methods[0] == "token":
+		desc = append(desc, "bearer token")
+	case len(methods) == 1 && methods[0] == "tokenFile":
+		desc = append(desc, "bearer token read from "+u.tokenFile)
+	case len(methods) == 1 && methods[0] == "username/password":
+		desc = append(desc, fmt.Sprintf("basic auth as %q", u.username))
+	case len(methods) == 1 && methods[0] == "exec":
+		desc = append(desc, fmt.Sprintf("exec plugin %q (%s)", u.exec.Command, u.exec.APIVersion))
+	}
+	if len(keys) == 1 {
+		auth.Field, auth.Line = u.at(keys[0])
+	} else if hasCert {
+		auth.Field, auth.Line = u.at(firstSet(u, "client-certificate", "client-certificate-data"))
+	}
+	if len(desc) == 0 {
+		desc = append(desc, "none (anonymous): the user sets no credentials")
+	}
+	auth.Value = strings.Join(desc, " + ")
+	auth.Why = "the selected user's credentials"
+	auth.Shadowed = b.m.shadowed[u.field]
+	if cfg.Impersonate.User != "" {
+		auth.Value += fmt.Sprintf(", impersonating %q", cfg.Impersonate.User)
+	}
+	b.src.Auth = auth
+}
+
+func firstSet(u *rawUser, keys ...string) string {
+	for _, k := range keys {
+		if u.has(k) {
+			return k
+		}
+	}
+	return ""
+}
+
+func (b *builder) exec(u *rawUser, cl *rawCluster) *Exec {
+	x := u.exec
+	file := u.file.path
+	problem := func(key, msg string) {
+		f, l := u.at("exec")
+		if key != "" {
+			f += "." + key
+		}
+		b.ps.add(file, l, f, msg, nil)
+	}
+	if x.Command == "" {
+		problem("command", "is required")
+	}
+	switch x.APIVersion {
+	case execV1, execV1beta1:
+	case "":
+		problem("apiVersion", "is required ("+execV1+" or "+execV1beta1+")")
+	case execV1alpha1:
+		problem("apiVersion", execV1alpha1+" is no longer supported; use "+execV1+" (or "+execV1beta1+") with a plugin that speaks it")
+	default:
+		problem("apiVersion", fmt.Sprintf("%q is not supported (want %s or %s)", x.APIVersion, execV1, execV1beta1))
+	}
+	switch x.InteractiveMode {
+	case "Never", "IfAvailable", "Always":
+	case "":
+		if x.APIVersion == execV1 {
+			problem("interactiveMode", "is required for "+execV1+" (Never, IfAvailable or Always)")
+		} else {
+			x.InteractiveMode = "IfAvailable"
+		}
+	default:
+		problem("interactiveMode", fmt.Sprintf("%q is not valid (want Never, IfAvailable or Always)", x.InteractiveMode))
+	}
+	for _, l := range x.envNoName {
+		f, _ := u.at("exec")
+		b.ps.add(file, l, f+".env", "an entry has no name", nil)
+	}
+	e := x.Exec
+	if cl != nil {
+		e.Config = cl.execConfig
+	}
+	if x.commandRel {
+		b.src.Notes = append(b.src.Notes, fmt.Sprintf("the exec command is relative; resolved against %s", u.file.dir))
+	}
+	return &e
+}
+
+// redactURL hides a password in a URL's user info.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		if err != nil && strings.Contains(s, "@") {
+			return "(unparsable URL, hidden)"
+		}
+		return s
+	}
+	return u.Redacted()
+}

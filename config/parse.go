@@ -1,0 +1,770 @@
+package config
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// execExtensionName is the cluster extension passed to exec plugins.
+const execExtensionName = "client.authentication.k8s.io/exec"
+
+// kfile is one parsed kubeconfig file.
+type kfile struct {
+	path   string // as given, made absolute when possible
+	from   string // why it was read: "--kubeconfig", "KUBECONFIG entry 2 of 3", ...
+	dir    string // relative paths inside resolve against this
+	broken bool   // the file could not be parsed at all
+
+	currentContext     string
+	currentContextLine int
+
+	clusters []*rawCluster
+	users    []*rawUser
+	contexts []*rawContext
+}
+
+// entry is what every named list item has in common.
+type entry struct {
+	name  string
+	file  *kfile
+	field string // "clusters[prod]"
+	inner string // "cluster", "user" or "context"
+	line  int
+	lines map[string]int // field key -> line, for the keys that were set
+}
+
+// at returns the field path and line of key inside the entry's inner
+// mapping ("clusters[prod].cluster.server").
+func (e *entry) at(key string) (string, int) {
+	f := e.field + "." + e.inner
+	if key != "" {
+		f += "." + key
+	}
+	if l, ok := e.lines[key]; ok {
+		return f, l
+	}
+	return f, e.line
+}
+
+func (e *entry) has(key string) bool { _, ok := e.lines[key]; return ok }
+
+type rawCluster struct {
+	entry
+	server             string
+	ca                 string
+	caData             []byte
+	insecure           bool
+	tlsServerName      string
+	proxyURL           string
+	disableCompression bool
+	execConfig         []byte
+}
+
+type rawUser struct {
+	entry
+	certFile     string
+	certData     []byte
+	keyFile      string
+	keyData      Secret
+	token        Secret
+	tokenFile    string
+	username     string
+	password     Secret
+	impersonate  Impersonate
+	authProvider string // the provider's name; set when has("auth-provider")
+	exec         *rawExec
+}
+
+type rawExec struct {
+	Exec
+	line       int
+	envNoName  []int // lines of env items without a name
+	commandRel bool  // command was relative and resolved against the file
+}
+
+type rawContext struct {
+	entry
+	cluster   string
+	user      string
+	namespace string
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// parseFile parses one kubeconfig's bytes. Problems are added to ps; the
+// result is never nil.
+func parseFile(data []byte, path, from string, ps *problems) (kf *kfile) {
+	kf = &kfile{path: path, from: from, dir: filepath.Dir(path)}
+	defer func() {
+		// The YAML library is third-party code: a panic on hostile input
+		// becomes a problem, never a crash.
+		if r := recover(); r != nil {
+			kf.broken = true
+			ps.add(path, 0, "", "cannot parse the file", nil)
+		}
+	}()
+	root, line, msg := parseDocument(data)
+	if msg != "" {
+		kf.broken = true
+		ps.add(path, line, "", msg, nil)
+		return kf
+	}
+	if root == nil {
+		return kf
+	}
+	w := &walker{file: path, ps: ps}
+	for _, p := range w.mapping(root, "") {
+		switch p.key {
+		case "apiVersion":
+			if v := w.str(p.val, "apiVersion"); v != "" && v != "v1" {
+				w.add(p.val, "apiVersion", fmt.Sprintf("unsupported apiVersion %q (want v1)", v))
+			}
+		case "kind":
+			if v := w.str(p.val, "kind"); v != "" && v != "Config" {
+				w.add(p.val, "kind", fmt.Sprintf("unsupported kind %q (want Config)", v))
+			}
+		case "current-context":
+			kf.currentContext = w.str(p.val, "current-context")
+			kf.currentContextLine = p.keyNode.Line
+		case "clusters":
+			w.named(p.val, kf, "clusters", "cluster", func(e entry, n *yaml.Node) {
+				kf.clusters = append(kf.clusters, w.cluster(e, n))
+			})
+		case "users":
+			w.named(p.val, kf, "users", "user", func(e entry, n *yaml.Node) {
+				kf.users = append(kf.users, w.user(e, n))
+			})
+		case "contexts":
+			w.named(p.val, kf, "contexts", "context", func(e entry, n *yaml.Node) {
+				kf.contexts = append(kf.contexts, w.context(e, n))
+			})
+		}
+	}
+	return kf
+}
+
+// parseDocument returns the root node of the first document, nil for an
+// empty file, or a message and line for malformed input. JSON that YAML
+// cannot read (the escape "\/", for example) is parsed as JSON.
+func parseDocument(data []byte) (root *yaml.Node, line int, msg string) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	trimmed := bytes.TrimLeftFunc(data, unicode.IsSpace)
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		n, jline, jerr := jsonToNode(data)
+		if jerr == nil {
+			return n, 0, ""
+		}
+		rest := bytes.TrimLeftFunc(trimmed[1:], unicode.IsSpace)
+		if len(rest) > 0 && (rest[0] == '"' || rest[0] == '}') {
+			// It is meant to be JSON; a YAML error would only confuse.
+			return nil, jline, "malformed JSON"
+		}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		line, msg := yamlErrorLine(err)
+		return nil, line, msg
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil, 0, ""
+	}
+	return doc.Content[0], 0, ""
+}
+
+// yamlErrorLine turns a YAML syntax error into a line and a message that
+// quotes nothing from the input.
+func yamlErrorLine(err error) (int, string) {
+	s := err.Error()
+	if m := yamlLine.FindStringSubmatch(s); m != nil {
+		l, _ := strconv.Atoi(m[1])
+		return l, "malformed YAML: " + stripQuoted(m[2])
+	}
+	return 0, "malformed YAML: " + stripQuoted(strings.TrimPrefix(s, "yaml: "))
+}
+
+var quoted = regexp.MustCompile("`[^`]*`|'[^']*'|\"[^\"]*\"")
+
+// stripQuoted removes quoted input from a parser message, in case a parser
+// ever echoes a value.
+func stripQuoted(s string) string { return quoted.ReplaceAllString(s, "…") }
+
+// walker reads the yaml.Node tree of one file, adding a Problem for every
+// value of the wrong shape. Messages never include a value.
+type walker struct {
+	file string
+	ps   *problems
+}
+
+func (w *walker) add(n *yaml.Node, field, msg string) {
+	line := 0
+	if n != nil {
+		line = n.Line
+	}
+	w.ps.add(w.file, line, field, msg, nil)
+}
+
+const maxAliasDepth = 32
+
+// deref follows aliases; a cycle or a very long chain gives nil.
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode; i++ {
+		if i == maxAliasDepth {
+			return nil
+		}
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool {
+	return n == nil || (n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null")
+}
+
+type pair struct {
+	key     string
+	keyNode *yaml.Node
+	val     *yaml.Node
+}
+
+// mapping returns the key/value pairs of a mapping, merge keys ("<<")
+// expanded. Null gives nil; anything else that is not a mapping is a
+// problem.
+func (w *walker) mapping(n *yaml.Node, field string) []pair {
+	n = deref(n)
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		w.add(n, fieldOr(field), "must be a mapping")
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []pair
+	w.collect(n, field, seen, &out, false, 0)
+	return out
+}
+
+func (w *walker) collect(n *yaml.Node, field string, seen map[string]bool, out *[]pair, merged bool, depth int) {
+	var merges []*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := deref(n.Content[i]), n.Content[i+1]
+		if k == nil || k.Kind != yaml.ScalarNode {
+			w.add(n.Content[i], fieldOr(field), "a mapping key must be a string")
+			continue
+		}
+		if k.ShortTag() == "!!merge" {
+			merges = append(merges, v)
+			continue
+		}
+		if seen[k.Value] {
+			if !merged {
+				w.add(k, join(field, k.Value), "defined more than once")
+			}
+			continue
+		}
+		seen[k.Value] = true
+		*out = append(*out, pair{key: k.Value, keyNode: k, val: v})
+	}
+	for _, m := range merges {
+		m = deref(m)
+		var targets []*yaml.Node
+		switch {
+		case m != nil && m.Kind == yaml.MappingNode:
+			targets = []*yaml.Node{m}
+		case m != nil && m.Kind == yaml.SequenceNode:
+			for _, t := range m.Content {
+				targets = append(targets, deref(t))
+			}
+		}
+		for _, t := range targets {
+			if t == nil || t.Kind != yaml.MappingNode || depth >= maxAliasDepth {
+				w.add(m, fieldOr(field), "a merge key (<<) must refer to a mapping")
+				continue
+			}
+			w.collect(t, field, seen, out, true, depth+1)
+		}
+	}
+}
+
+func join(field, key string) string {
+	if field == "" {
+		return key
+	}
+	return field + "." + key
+}
+
+func fieldOr(field string) string {
+	if field == "" {
+		return "(top level)"
+	}
+	return field
+}
+
+// str reads a scalar as a string; numbers and booleans are taken as
+// written.
+func (w *walker) str(n *yaml.Node, field string) string {
+	n = deref(n)
+	if isNull(n) {
+		return ""
+	}
+	if n.Kind != yaml.ScalarNode {
+		w.add(n, field, "must be a string")
+		return ""
+	}
+	return n.Value
+}
+
+func (w *walker) boolean(n *yaml.Node, field string) bool {
+	n = deref(n)
+	if isNull(n) {
+		return false
+	}
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!bool" {
+		if b, err := strconv.ParseBool(n.Value); err == nil {
+			return b
+		}
+	}
+	w.add(n, field, "must be true or false")
+	return false
+}
+
+func (w *walker) strings(n *yaml.Node, field string) []string {
+	n = deref(n)
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		w.add(n, field, "must be a list of strings")
+		return nil
+	}
+	out := make([]string, 0, len(n.Content))
+	for i, c := range n.Content {
+		out = append(out, w.str(c, fmt.Sprintf("%s[%d]", field, i)))
+	}
+	return out
+}
+
+// base64Data decodes a "-data" field. The message never quotes the value,
+// which may be a private key.
+func (w *walker) base64Data(n *yaml.Node, field string) []byte {
+	s := w.str(n, field)
+	if s == "" {
+		return nil
+	}
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		w.add(deref(n), field, "is not valid base64")
+		return nil
+	}
+	return b
+}
+
+// named walks a list of {name: ..., <inner>: {...}} items.
+func (w *walker) named(n *yaml.Node, kf *kfile, list, inner string, each func(entry, *yaml.Node)) {
+	n = deref(n)
+	if isNull(n) {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		w.add(n, list, "must be a list")
+		return
+	}
+	seen := map[string]int{}
+	for i, item := range n.Content {
+		idx := fmt.Sprintf("%s[%d]", list, i)
+		var name string
+		var body *yaml.Node
+		hasName := false
+		for _, p := range w.mapping(item, idx) {
+			switch p.key {
+			case "name":
+				name, hasName = w.str(p.val, idx+".name"), true
+			case inner:
+				body = p.val
+			}
+		}
+		if deref(item) == nil || deref(item).Kind != yaml.MappingNode {
+			continue
+		}
+		line := deref(item).Line
+		field := fmt.Sprintf("%s[%s]", list, name)
+		if !hasName || name == "" {
+			field = idx
+		}
+		if prev, dup := seen[name]; dup {
+			w.add(deref(item), field, fmt.Sprintf("name is used more than once in this file (first at line %d)", prev))
+			continue
+		}
+		seen[name] = line
+		each(entry{name: name, file: kf, field: field, inner: inner, line: line, lines: map[string]int{}}, body)
+	}
+}
+
+// fields walks the inner mapping of an entry, recording the line of every
+// key set, and calls f for each key.
+func (w *walker) fields(e *entry, n *yaml.Node, f func(key, field string, val *yaml.Node)) {
+	base := e.field + "." + e.inner
+	for _, p := range w.mapping(n, base) {
+		if isNull(deref(p.val)) {
+			continue
+		}
+		e.lines[p.key] = p.keyNode.Line
+		f(p.key, base+"."+p.key, p.val)
+	}
+}
+
+// resolvePath makes a relative file path absolute against the directory of
+// the file that named it.
+func resolvePath(dir, p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
+}
+
+func (w *walker) cluster(e entry, n *yaml.Node) *rawCluster {
+	c := &rawCluster{entry: e}
+	w.fields(&c.entry, n, func(key, field string, v *yaml.Node) {
+		switch key {
+		case "server":
+			c.server = w.str(v, field)
+		case "certificate-authority":
+			c.ca = resolvePath(e.file.dir, w.str(v, field))
+		case "certificate-authority-data":
+			c.caData = w.base64Data(v, field)
+		case "insecure-skip-tls-verify":
+			c.insecure = w.boolean(v, field)
+		case "tls-server-name":
+			c.tlsServerName = w.str(v, field)
+		case "proxy-url":
+			c.proxyURL = w.str(v, field)
+		case "disable-compression":
+			c.disableCompression = w.boolean(v, field)
+		case "extensions":
+			c.execConfig = w.execExtension(v, field)
+		}
+	})
+	return c
+}
+
+// execExtension returns the raw JSON of the extension named
+// client.authentication.k8s.io/exec, or nil.
+func (w *walker) execExtension(n *yaml.Node, field string) []byte {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.SequenceNode {
+		w.add(n, field, "must be a list")
+		return nil
+	}
+	for i, item := range n.Content {
+		idx := fmt.Sprintf("%s[%d]", field, i)
+		var name string
+		var ext *yaml.Node
+		for _, p := range w.mapping(item, idx) {
+			switch p.key {
+			case "name":
+				name = w.str(p.val, idx+".name")
+			case "extension":
+				ext = p.val
+			}
+		}
+		if name != execExtensionName || isNull(deref(ext)) {
+			continue
+		}
+		path := fmt.Sprintf("%s[%s].extension", field, name)
+		budget := maxJSONNodes
+		v, ok := w.jsonValue(ext, path, &budget, 0)
+		if !ok {
+			return nil
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			w.add(deref(ext), path, "cannot be represented as JSON")
+			return nil
+		}
+		return b
+	}
+	return nil
+}
+
+const (
+	maxJSONNodes = 100000
+	maxJSONDepth = 100
+)
+
+// jsonValue converts a node to a value encoding/json can marshal, keeping
+// scalars as written. budget bounds the work alias expansion can cause.
+func (w *walker) jsonValue(n *yaml.Node, field string, budget *int, depth int) (any, bool) {
+	*budget--
+	n = deref(n)
+	if n == nil || *budget < 0 || depth > maxJSONDepth {
+		w.add(n, field, "is too large or too deeply nested")
+		return nil, false
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		m := map[string]any{}
+		for _, p := range w.mapping(n, field) {
+			v, ok := w.jsonValue(p.val, field, budget, depth+1)
+			if !ok {
+				return nil, false
+			}
+			m[p.key] = v
+		}
+		return m, true
+	case yaml.SequenceNode:
+		s := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			v, ok := w.jsonValue(c, field, budget, depth+1)
+			if !ok {
+				return nil, false
+			}
+			s = append(s, v)
+		}
+		return s, true
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!null":
+			return nil, true
+		case "!!bool":
+			b, err := strconv.ParseBool(n.Value)
+			if err != nil {
+				return n.Value, true
+			}
+			return b, true
+		case "!!int", "!!float":
+			var v any
+			if err := n.Decode(&v); err == nil {
+				switch x := v.(type) {
+				case int:
+					return x, true
+				case int64, uint64:
+					return x, true
+				case float64:
+					if b, err := json.Marshal(x); err == nil {
+						return json.RawMessage(b), true
+					}
+				}
+			}
+			w.add(n, field, "holds a number JSON cannot represent")
+			return nil, false
+		}
+		return n.Value, true
+	}
+	w.add(n, field, "has an unsupported YAML node")
+	return nil, false
+}
+
+func (w *walker) user(e entry, n *yaml.Node) *rawUser {
+	u := &rawUser{entry: e}
+	w.fields(&u.entry, n, func(key, field string, v *yaml.Node) {
+		switch key {
+		case "client-certificate":
+			u.certFile = resolvePath(e.file.dir, w.str(v, field))
+		case "client-certificate-data":
+			u.certData = w.base64Data(v, field)
+		case "client-key":
+			u.keyFile = resolvePath(e.file.dir, w.str(v, field))
+		case "client-key-data":
+			u.keyData = Secret(w.base64Data(v, field))
+		case "token":
+			u.token = Secret(w.str(v, field))
+		case "tokenFile":
+			u.tokenFile = resolvePath(e.file.dir, w.str(v, field))
+		case "username":
+			u.username = w.str(v, field)
+		case "password":
+			u.password = Secret(w.str(v, field))
+		case "as":
+			u.impersonate.User = w.str(v, field)
+		case "as-uid":
+			u.impersonate.UID = w.str(v, field)
+		case "as-groups":
+			u.impersonate.Groups = w.strings(v, field)
+		case "as-user-extra":
+			for _, p := range w.mapping(v, field) {
+				if u.impersonate.Extra == nil {
+					u.impersonate.Extra = map[string][]string{}
+				}
+				u.impersonate.Extra[p.key] = w.strings(p.val, field+"."+p.key)
+			}
+		case "auth-provider":
+			for _, p := range w.mapping(v, field) {
+				if p.key == "name" {
+					u.authProvider = w.str(p.val, field+".name")
+				}
+			}
+		case "exec":
+			u.exec = w.exec(e.file.dir, v, field)
+		}
+	})
+	return u
+}
+
+func (w *walker) exec(dir string, n *yaml.Node, field string) *rawExec {
+	x := &rawExec{}
+	if d := deref(n); d != nil {
+		x.line = d.Line
+	}
+	for _, p := range w.mapping(n, field) {
+		f := field + "." + p.key
+		switch p.key {
+		case "apiVersion":
+			x.APIVersion = w.str(p.val, f)
+		case "command":
+			x.Command = w.str(p.val, f)
+			if strings.ContainsAny(x.Command, `/`+string(filepath.Separator)) && !filepath.IsAbs(x.Command) {
+				x.Command = resolvePath(dir, x.Command)
+				x.commandRel = true
+			}
+		case "args":
+			x.Args = w.strings(p.val, f)
+		case "env":
+			x.Env = w.env(x, p.val, f)
+		case "installHint":
+			x.InstallHint = w.str(p.val, f)
+		case "provideClusterInfo":
+			x.ProvideClusterInfo = w.boolean(p.val, f)
+		case "interactiveMode":
+			x.InteractiveMode = w.str(p.val, f)
+		}
+	}
+	return x
+}
+
+func (w *walker) env(x *rawExec, n *yaml.Node, field string) []EnvVar {
+	n = deref(n)
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		w.add(n, field, "must be a list of {name, value}")
+		return nil
+	}
+	var out []EnvVar
+	for i, item := range n.Content {
+		idx := fmt.Sprintf("%s[%d]", field, i)
+		var ev EnvVar
+		for _, p := range w.mapping(item, idx) {
+			switch p.key {
+			case "name":
+				ev.Name = w.str(p.val, idx+".name")
+			case "value":
+				ev.Value = Secret(w.str(p.val, idx+".value"))
+			}
+		}
+		if ev.Name == "" {
+			line := 0
+			if d := deref(item); d != nil {
+				line = d.Line
+			}
+			x.envNoName = append(x.envNoName, line)
+			continue
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+func (w *walker) context(e entry, n *yaml.Node) *rawContext {
+	c := &rawContext{entry: e}
+	w.fields(&c.entry, n, func(key, field string, v *yaml.Node) {
+		switch key {
+		case "cluster":
+			c.cluster = w.str(v, field)
+		case "user":
+			c.user = w.str(v, field)
+		case "namespace":
+			c.namespace = w.str(v, field)
+		}
+	})
+	return c
+}
+
+// jsonToNode parses JSON into a yaml.Node tree (keeping key order and
+// lines), for JSON that the YAML parser rejects.
+func jsonToNode(data []byte) (*yaml.Node, int, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	lineAt := func(off int64) int {
+		if off > int64(len(data)) {
+			off = int64(len(data))
+		}
+		return bytes.Count(data[:off], []byte("\n")) + 1
+	}
+	var value func(depth int) (*yaml.Node, error)
+	value = func(depth int) (*yaml.Node, error) {
+		if depth > 1000 {
+			return nil, fmt.Errorf("nested too deeply")
+		}
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		line := lineAt(dec.InputOffset())
+		switch t := tok.(type) {
+		case json.Delim:
+			kind, tag := yaml.MappingNode, "!!map"
+			if t == '[' {
+				kind, tag = yaml.SequenceNode, "!!seq"
+			}
+			n := &yaml.Node{Kind: kind, Tag: tag, Line: line, Style: yaml.FlowStyle}
+			for dec.More() {
+				if kind == yaml.MappingNode {
+					k, err := dec.Token()
+					if err != nil {
+						return nil, err
+					}
+					ks, _ := k.(string)
+					n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: ks, Line: lineAt(dec.InputOffset())})
+				}
+				c, err := value(depth + 1)
+				if err != nil {
+					return nil, err
+				}
+				n.Content = append(n.Content, c)
+			}
+			if _, err := dec.Token(); err != nil { // the closing delimiter
+				return nil, err
+			}
+			return n, nil
+		case string:
+			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: t, Line: line}, nil
+		case json.Number:
+			tag := "!!int"
+			if strings.ContainsAny(string(t), ".eE") {
+				tag = "!!float"
+			}
+			return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: string(t), Line: line}, nil
+		case bool:
+			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(t), Line: line}, nil
+		default:
+			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null", Line: line}, nil
+		}
+	}
+	n, err := value(0)
+	if err == nil {
+		if _, extra := dec.Token(); extra != io.EOF {
+			err = fmt.Errorf("data after the top-level value")
+		}
+	}
+	if err != nil {
+		return nil, lineAt(dec.InputOffset()), err
+	}
+	return n, 0, nil
+}
