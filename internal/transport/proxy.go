@@ -41,7 +41,9 @@ func newProxySetup(proxyURL string, direct *net.Dialer) (proxySetup, error) {
 		return proxySetup{}, &ConfigError{Field: "ProxyURL", Err: errString("not a valid URL")}
 	}
 	if u.Host == "" {
-		return proxySetup{}, &ConfigError{Field: "ProxyURL", Err: fmt.Errorf("%q has no host", u.Redacted())}
+		// Without a host the URL may be opaque ("user:pass@host"), which
+		// Redacted does not hide: do not quote it.
+		return proxySetup{}, &ConfigError{Field: "ProxyURL", Err: errString("not an absolute URL with a host")}
 	}
 	switch u.Scheme {
 	case "http", "https":
