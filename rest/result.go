@@ -1,0 +1,356 @@
+package rest
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	jsoniter "github.com/json-iterator/go"
+
+	"github.com/kubewire/kubewire/internal/codec"
+	"github.com/kubewire/kubewire/typed/metav1"
+)
+
+// Result is the outcome of Do: the whole response body, read up to the
+// client's size limit, or the error.
+type Result struct {
+	method, url string
+	body        []byte
+	code        int
+	header      http.Header
+	warnings    []Warning
+	err         error
+}
+
+// Raw returns the response body and the request's error. On a
+// *StatusError the body is the error response's (possibly empty).
+func (r Result) Raw() ([]byte, error) { return r.body, r.err }
+
+// Err returns the request's error: nil for a 2xx response, a *StatusError
+// for any other status, a *ResponseTooLargeError or *DecodeError when the
+// body could not be read, a *RequestError from the builder, or the
+// transport's or context's error.
+func (r Result) Err() error { return r.err }
+
+// Into decodes the JSON body into v (through its generated decoder when it
+// has one). It returns the request's error if there was one, a
+// *DecodeError when the content type is not JSON or the body is not valid
+// JSON for v.
+func (r Result) Into(v any) error {
+	if r.err != nil {
+		return r.err
+	}
+	if v == nil {
+		return &RequestError{Field: "Into", Reason: "nil target"}
+	}
+	ct := r.header.Get("Content-Type")
+	if !isJSON(ct) {
+		return &DecodeError{Method: r.method, URL: r.url, ContentType: ct}
+	}
+	if err := codec.Unmarshal(r.body, v); err != nil {
+		return &DecodeError{Method: r.method, URL: r.url, Err: cleanJSONError(err)}
+	}
+	return nil
+}
+
+// StatusCode returns the HTTP status code, 0 when no response arrived.
+func (r Result) StatusCode() int { return r.code }
+
+// Header returns the response headers, nil when no response arrived.
+func (r Result) Header() http.Header { return r.header }
+
+// Warnings returns the warnings the server attached to the response.
+func (r Result) Warnings() []Warning { return r.warnings }
+
+// Do sends the request and reads the whole response. cfg.Timeout, when set,
+// bounds the whole call: every attempt, the waits between them and reading
+// the body.
+//
+// Failed attempts are retried up to the client's limit: a 429 for any
+// method, a 5xx with Retry-After for any method, other 500/502/503/504
+// responses and connection resets for GET and HEAD only, connection refused
+// for any method. The body is replayed byte for byte. Waits honour
+// Retry-After (capped at MaxRetryWait) and end early with ctx. When
+// retries run out, the last response is the result.
+func (r *Request) Do(ctx context.Context) Result {
+	if ctx == nil {
+		return Result{err: &RequestError{Field: "Do", Reason: "nil context"}}
+	}
+	ctx, cancel := r.c.withTimeout(ctx)
+	defer cancel()
+	resp, err := r.send(ctx)
+	if err != nil {
+		return Result{err: err}
+	}
+	defer resp.Body.Close()
+	res := Result{
+		method: resp.Request.Method, url: resp.Request.URL.Redacted(),
+		code: resp.StatusCode, header: resp.Header, warnings: r.c.handleWarnings(ctx, resp),
+	}
+	limit := r.c.maxBytes
+	if !success(resp.StatusCode) {
+		limit = min(limit, errorBodyLimit)
+	}
+	body, err := r.c.readCapped(resp, limit)
+	switch {
+	case !success(resp.StatusCode):
+		res.body, res.err = body, newStatusError(resp, body)
+	case err != nil:
+		res.err = err
+	default:
+		res.body = body
+	}
+	return res
+}
+
+// Into sends the request like Do and decodes the JSON response straight
+// from the connection into v (64 KiB reads, the generated decoder when v
+// has one). Errors are those of Do and Result.Into.
+func (r *Request) Into(ctx context.Context, v any) error {
+	if ctx == nil {
+		return &RequestError{Field: "Into", Reason: "nil context"}
+	}
+	if v == nil {
+		return &RequestError{Field: "Into", Reason: "nil target"}
+	}
+	ctx, cancel := r.c.withTimeout(ctx)
+	defer cancel()
+	resp, err := r.send(ctx)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	r.c.handleWarnings(ctx, resp)
+	if !success(resp.StatusCode) {
+		body, _ := r.c.readCapped(resp, min(r.c.maxBytes, errorBodyLimit))
+		return newStatusError(resp, body)
+	}
+	method, u := resp.Request.Method, resp.Request.URL.Redacted()
+	ct := resp.Header.Get("Content-Type")
+	if !isJSON(ct) {
+		return &DecodeError{Method: method, URL: u, ContentType: ct}
+	}
+	body := decompressed(resp, resp.Body)
+	cr := &capReader{r: body, left: r.c.maxBytes + 1}
+	err = decodeStream(cr, v)
+	switch {
+	case cr.exceeded:
+		return &ResponseTooLargeError{Method: method, URL: u, Limit: r.c.maxBytes}
+	case cr.err != nil:
+		return &DecodeError{Method: method, URL: u, Err: cr.err}
+	case err != nil:
+		return &DecodeError{Method: method, URL: u, Err: cleanJSONError(err)}
+	}
+	// Let a short tail (a newline) be read so the connection is reused.
+	_, _ = io.CopyN(io.Discard, body, 4<<10)
+	return nil
+}
+
+// Stream sends the request and returns the response body as it arrives,
+// for logs with follow=true and other long responses; the caller must close
+// it. The body is decompressed but not size-limited, and cfg.Timeout does
+// not apply: ctx bounds the whole stream, and reads fail with its error
+// once it ends. A status outside 2xx is returned as a *StatusError.
+func (r *Request) Stream(ctx context.Context) (io.ReadCloser, error) {
+	if ctx == nil {
+		return nil, &RequestError{Field: "Stream", Reason: "nil context"}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	resp, err := r.send(ctx)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	r.c.handleWarnings(ctx, resp)
+	if !success(resp.StatusCode) {
+		body, _ := r.c.readCapped(resp, min(r.c.maxBytes, errorBodyLimit))
+		resp.Body.Close()
+		cancel()
+		return nil, newStatusError(resp, body)
+	}
+	return &streamBody{r: decompressed(resp, resp.Body), c: resp.Body, cancel: cancel}, nil
+}
+
+type streamBody struct {
+	r      io.Reader
+	c      io.Closer
+	cancel context.CancelFunc
+}
+
+func (s *streamBody) Read(p []byte) (int, error) { return s.r.Read(p) }
+
+func (s *streamBody) Close() error {
+	err := s.c.Close()
+	s.cancel()
+	return err
+}
+
+func (c *Client) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if c.timeout > 0 {
+		return context.WithTimeout(ctx, c.timeout)
+	}
+	return context.WithCancel(ctx)
+}
+
+func success(code int) bool { return code >= 200 && code < 300 }
+
+// isJSON accepts application/json, any +json type, and a missing content
+// type.
+func isJSON(ct string) bool {
+	if ct == "" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// handleWarnings passes the response's warnings to the handler, or logs
+// them, and returns them.
+func (c *Client) handleWarnings(ctx context.Context, resp *http.Response) []Warning {
+	ws := parseWarnings(resp.Header)
+	for _, w := range ws {
+		if c.onWarning != nil {
+			c.onWarning(w)
+		} else {
+			c.log.LogAttrs(ctx, slog.LevelWarn, "server warning", slog.String("text", w.Text),
+				slog.String("method", resp.Request.Method), slog.String("url", resp.Request.URL.Redacted()))
+		}
+	}
+	return ws
+}
+
+// decompressed returns r, the body of resp, decompressed. Go's transport
+// decompresses gzip itself when it asked for it; a body still marked gzip (a
+// wrapper set Accept-Encoding) is decompressed here, lazily, so size limits
+// always count decompressed bytes and a watch does not wait for its first
+// bytes.
+func decompressed(resp *http.Response, r io.Reader) io.Reader {
+	if strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") && !resp.Uncompressed {
+		return &lazyGzip{r: r}
+	}
+	return r
+}
+
+type lazyGzip struct {
+	r   io.Reader
+	z   *gzip.Reader
+	err error
+}
+
+func (l *lazyGzip) Read(p []byte) (int, error) {
+	if l.z == nil && l.err == nil {
+		l.z, l.err = gzip.NewReader(l.r)
+	}
+	if l.err != nil {
+		return 0, l.err
+	}
+	return l.z.Read(p)
+}
+
+// readCapped reads the whole decompressed body, failing with
+// *ResponseTooLargeError past limit bytes and with *DecodeError when the
+// body breaks off. Whatever was read is returned either way.
+func (c *Client) readCapped(resp *http.Response, limit int64) ([]byte, error) {
+	method, u := resp.Request.Method, resp.Request.URL.Redacted()
+	cr := &capReader{r: decompressed(resp, resp.Body), left: limit + 1}
+	var buf bytes.Buffer
+	if resp.ContentLength > 0 && resp.ContentLength <= limit {
+		buf.Grow(int(resp.ContentLength))
+	}
+	_, err := buf.ReadFrom(cr)
+	switch {
+	case cr.exceeded:
+		return buf.Bytes(), &ResponseTooLargeError{Method: method, URL: u, Limit: limit}
+	case err != nil:
+		return buf.Bytes(), &DecodeError{Method: method, URL: u, Err: err}
+	}
+	return buf.Bytes(), nil
+}
+
+// errTooLarge stops a capReader's consumer; the caller reports the typed
+// error.
+var errTooLarge = errors.New("rest: body exceeds the size limit")
+
+// capReader reads until left bytes are used up (the limit plus one, so a
+// body of exactly the limit passes) and records a read error other than
+// io.EOF.
+type capReader struct {
+	r        io.Reader
+	left     int64
+	exceeded bool
+	err      error
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.exceeded {
+		return 0, errTooLarge
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	if c.left <= 0 {
+		c.exceeded = true
+		return n, errTooLarge
+	}
+	if err != nil && err != io.EOF && c.err == nil {
+		c.err = err
+	}
+	return n, err
+}
+
+// decodeStream decodes one JSON value from rd into v with a 64 KiB buffer.
+func decodeStream(rd io.Reader, v any) error {
+	it := jsoniter.Parse(codec.API, rd, codec.ReadBufferSize)
+	if d, ok := v.(codec.Decoder); ok {
+		d.DecodeJSON(it)
+	} else {
+		it.ReadVal(v)
+	}
+	if it.Error != nil && it.Error != io.EOF {
+		return it.Error
+	}
+	return nil
+}
+
+// cleanJSONError drops json-iterator's quote of the surrounding input, which
+// could show a Secret's data, and keeps the description of the problem.
+func cleanJSONError(err error) error {
+	msg := err.Error()
+	if i := strings.Index(msg, ", error found in #"); i >= 0 {
+		return errors.New(msg[:i])
+	}
+	return err
+}
+
+// newStatusError turns an error response into a *StatusError: the body's
+// Status when it is one, else one synthesized from the code.
+func newStatusError(resp *http.Response, body []byte) *StatusError {
+	var st metav1.Status
+	ok := isJSON(resp.Header.Get("Content-Type")) && len(body) > 0 &&
+		codec.Unmarshal(body, &st) == nil && (st.Kind == "Status" || st.Status == metav1.StatusFailure)
+	if !ok {
+		st = synthesizeStatus(resp.StatusCode, body)
+	}
+	if st.Code == 0 {
+		st.Code = int32(resp.StatusCode)
+	}
+	se := &StatusError{Status: st}
+	if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+		se.RetryAfter = ra
+	} else if st.Details != nil && st.Details.RetryAfterSeconds > 0 {
+		se.RetryAfter = time.Duration(st.Details.RetryAfterSeconds) * time.Second
+	}
+	return se
+}

@@ -1,0 +1,324 @@
+package rest
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	jsoniter "github.com/json-iterator/go"
+
+	"github.com/kubewire/kubewire/internal/codec"
+	"github.com/kubewire/kubewire/typed/metav1"
+)
+
+// EventType is the type of a watch event.
+type EventType string
+
+// The watch event types.
+const (
+	EventAdded    EventType = "ADDED"
+	EventModified EventType = "MODIFIED"
+	EventDeleted  EventType = "DELETED"
+	// EventBookmark carries only the object's kind, apiVersion and
+	// metadata.resourceVersion: the watch has seen everything up to it.
+	EventBookmark EventType = "BOOKMARK"
+	// EventError carries a Status; Event.Err returns it as a *StatusError.
+	EventError EventType = "ERROR"
+)
+
+// Event is one watch event.
+type Event struct {
+	Type EventType
+	// Object is the event's object as raw JSON, owned by the caller.
+	Object []byte
+}
+
+// Err returns the *StatusError an ERROR event carries (IsResourceExpired
+// tells a watch that must restart with a new list), a *DecodeError if its
+// object is not a Status, and nil for any other event.
+func (e Event) Err() error {
+	if e.Type != EventError {
+		return nil
+	}
+	var st metav1.Status
+	if err := codec.Unmarshal(e.Object, &st); err != nil {
+		return &DecodeError{Err: cleanJSONError(err)}
+	}
+	se := &StatusError{Status: st}
+	if st.Details != nil && st.Details.RetryAfterSeconds > 0 {
+		se.RetryAfter = time.Duration(st.Details.RetryAfterSeconds) * time.Second
+	}
+	return se
+}
+
+// Watcher reads the events of one watch as they arrive. Next must not be
+// called from more than one goroutine at a time; Close may be called from
+// any goroutine, at any time, more than once. Close it when done.
+type Watcher struct {
+	ctx    context.Context // the caller's
+	cancel context.CancelFunc
+	body   io.Closer
+	frames frameReader
+	idle   time.Duration
+	timer  *time.Timer
+
+	idleFired atomic.Bool
+	closed    atomic.Bool
+	closeOnce sync.Once
+	err       error // the terminal error, once there is one
+}
+
+// Watch starts a watch (watch=true is added to the parameters) and returns
+// once the server has answered. Add resourceVersion to start after a list
+// and allowWatchBookmarks=true to get bookmarks. The watch is not bounded
+// by cfg.Timeout: it lasts until ctx ends, Close, the server ends it
+// (timeoutSeconds) or the idle limit (WithWatchIdleTimeout) expires.
+//
+// A status outside 2xx is a *StatusError (IsResourceExpired: the
+// resourceVersion is too old, list again), a content type that is not JSON
+// a *DecodeError.
+func (r *Request) Watch(ctx context.Context) (*Watcher, error) {
+	if ctx == nil {
+		return nil, &RequestError{Field: "Watch", Reason: "nil context"}
+	}
+	if r.err == nil {
+		if r.params == nil {
+			r.params = map[string][]string{}
+		}
+		r.params.Set("watch", "true")
+	}
+	wctx, cancel := context.WithCancel(ctx)
+	resp, err := r.send(wctx)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	r.c.handleWarnings(ctx, resp)
+	method, u := resp.Request.Method, resp.Request.URL.Redacted()
+	fail := func(err error) (*Watcher, error) {
+		resp.Body.Close()
+		cancel()
+		return nil, err
+	}
+	if !success(resp.StatusCode) {
+		body, _ := r.c.readCapped(resp, min(r.c.maxBytes, errorBodyLimit))
+		return fail(newStatusError(resp, body))
+	}
+	if ct := resp.Header.Get("Content-Type"); !isJSON(ct) {
+		return fail(&DecodeError{Method: method, URL: u, ContentType: ct})
+	}
+	w := &Watcher{ctx: ctx, cancel: cancel, body: resp.Body, idle: r.c.idle}
+	var src io.Reader = &idleReader{r: resp.Body, w: w}
+	if w.idle > 0 {
+		// A timer, not a connection deadline: it works the same on HTTP/1.1
+		// and HTTP/2, where one connection carries many streams.
+		w.timer = time.AfterFunc(w.idle, func() {
+			w.idleFired.Store(true)
+			w.shutdown()
+		})
+	}
+	w.frames = frameReader{br: bufio.NewReaderSize(decompressed(resp, src), codec.ReadBufferSize), max: r.c.maxBytes}
+	return w, nil
+}
+
+// Next blocks until the next event and returns it. For an ERROR event it
+// returns the event together with its *StatusError (Event.Err); the watch
+// goes on, though the server usually ends it next.
+//
+// Every other error ends the watch, and Next returns it again on later
+// calls: io.EOF when the server closed the watch cleanly (timeoutSeconds,
+// or its own limit); ctx.Err() when the context ended; ErrWatcherClosed
+// after Close; *WatchIdleError after the idle limit; *EventTooLargeError for
+// an event over the size limit; *DecodeError for a frame that is not a
+// watch event or a stream cut off inside one (Err io.ErrUnexpectedEOF);
+// otherwise the transport's read error.
+func (w *Watcher) Next() (Event, error) {
+	if w.err != nil {
+		return Event{}, w.err
+	}
+	frame, err := w.frames.next()
+	if err != nil {
+		return Event{}, w.end(err)
+	}
+	ev, err := decodeEvent(frame)
+	if err != nil {
+		return Event{}, w.end(err)
+	}
+	if ev.Type == EventError {
+		return ev, ev.Err()
+	}
+	return ev, nil
+}
+
+// Events iterates over the events until the watch ends, and closes the
+// watcher when the loop stops. ERROR events are yielded with their
+// *StatusError and iteration goes on; a terminal error other than io.EOF is
+// yielded last with an empty Event; a clean end of the stream just ends the
+// loop.
+func (w *Watcher) Events() iter.Seq2[Event, error] {
+	return func(yield func(Event, error) bool) {
+		defer w.Close()
+		for {
+			ev, err := w.Next()
+			if w.err != nil {
+				if !errors.Is(w.err, io.EOF) {
+					yield(ev, err)
+				}
+				return
+			}
+			if !yield(ev, err) {
+				return
+			}
+		}
+	}
+}
+
+// Close ends the watch and releases its connection. It always returns nil.
+func (w *Watcher) Close() error {
+	w.closed.Store(true)
+	w.shutdown()
+	return nil
+}
+
+func (w *Watcher) shutdown() {
+	w.closeOnce.Do(func() {
+		if w.timer != nil {
+			w.timer.Stop()
+		}
+		w.cancel()
+		w.body.Close()
+	})
+}
+
+// end records the terminal error, translated from the read error the
+// shutdown caused where there was one, and releases the connection.
+func (w *Watcher) end(err error) error {
+	var tooLarge *EventTooLargeError
+	var decode *DecodeError
+	switch {
+	case w.closed.Load():
+		err = ErrWatcherClosed
+	case w.idleFired.Load():
+		err = &WatchIdleError{Timeout: w.idle}
+	case w.ctx.Err() != nil:
+		err = w.ctx.Err()
+	case errors.As(err, &tooLarge), errors.As(err, &decode), err == io.EOF:
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		err = &DecodeError{Err: io.ErrUnexpectedEOF}
+	}
+	w.err = err
+	w.shutdown()
+	return err
+}
+
+// idleReader re-arms the idle timer whenever data arrives.
+type idleReader struct {
+	r io.Reader
+	w *Watcher
+}
+
+func (r *idleReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if n > 0 && r.w.timer != nil {
+		r.w.timer.Reset(r.w.idle)
+	}
+	return n, err
+}
+
+// frameReader splits the stream into top-level JSON objects, one per event,
+// each at most max bytes.
+type frameReader struct {
+	br  *bufio.Reader
+	max int64
+	buf []byte
+}
+
+func (f *frameReader) next() ([]byte, error) {
+	for {
+		b, err := f.br.ReadByte()
+		if err != nil {
+			return nil, err
+		}
+		if b == ' ' || b == '\n' || b == '\r' || b == '\t' {
+			continue
+		}
+		if b != '{' {
+			return nil, &DecodeError{Err: fmt.Errorf("watch frame starts with %q, not a JSON object", b)}
+		}
+		break
+	}
+	f.buf = append(f.buf[:0], '{')
+	depth, inString, escaped := 1, false, false
+	for {
+		if _, err := f.br.Peek(1); err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+		chunk, _ := f.br.Peek(f.br.Buffered())
+		i := 0
+		for ; i < len(chunk) && depth > 0; i++ {
+			switch c := chunk[i]; {
+			case escaped:
+				escaped = false
+			case inString:
+				if c == '\\' {
+					escaped = true
+				} else if c == '"' {
+					inString = false
+				}
+			case c == '"':
+				inString = true
+			case c == '{' || c == '[':
+				depth++
+			case c == '}' || c == ']':
+				depth--
+			}
+		}
+		if int64(len(f.buf)+i) > f.max {
+			return nil, &EventTooLargeError{Limit: f.max}
+		}
+		f.buf = append(f.buf, chunk[:i]...)
+		_, _ = f.br.Discard(i)
+		if depth == 0 {
+			return f.buf, nil
+		}
+	}
+}
+
+// decodeEvent decodes one {"type": ..., "object": {...}} frame.
+func decodeEvent(frame []byte) (Event, error) {
+	it := codec.API.BorrowIterator(frame)
+	defer codec.API.ReturnIterator(it)
+	var ev Event
+	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
+		switch field {
+		case "type":
+			ev.Type = EventType(it.ReadString())
+		case "object":
+			ev.Object = it.SkipAndReturnBytes()
+		default:
+			it.Skip()
+		}
+		return true
+	})
+	if it.Error != nil && it.Error != io.EOF {
+		return Event{}, &DecodeError{Err: fmt.Errorf("watch event: %w", cleanJSONError(it.Error))}
+	}
+	switch ev.Type {
+	case EventAdded, EventModified, EventDeleted, EventBookmark, EventError:
+	default:
+		return Event{}, &DecodeError{Err: fmt.Errorf("watch event has unknown type %q", ev.Type)}
+	}
+	if len(ev.Object) == 0 {
+		return Event{}, &DecodeError{Err: fmt.Errorf("watch %s event has no object", ev.Type)}
+	}
+	return ev, nil
+}
