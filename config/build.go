@@ -219,7 +219,7 @@ func (b *builder) server(cfg *Config, c *rawCluster) {
 		return // the missing cluster is reported already
 	}
 	u, err := url.Parse(s)
-	if err != nil || u.Scheme == "" || u.Host == "" {
+	if (err != nil || u.Scheme == "" || u.Host == "") && !strings.Contains(s, "://") {
 		// kubectl: no scheme means https when TLS is configured, else http.
 		scheme := "http"
 		t := &cfg.TLS

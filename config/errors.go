@@ -32,7 +32,7 @@ type Problem struct {
 	Err error
 }
 
-// String returns the problem as "file:line: field: message".
+// String returns the problem as "file:line: field: message: err".
 func (p Problem) String() string {
 	var b strings.Builder
 	if p.File != "" {
@@ -48,6 +48,10 @@ func (p Problem) String() string {
 		b.WriteString(": ")
 	}
 	b.WriteString(p.Message)
+	if p.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(p.Err.Error())
+	}
 	return b.String()
 }
 

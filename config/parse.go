@@ -192,10 +192,10 @@ func yamlErrorLine(err error) (int, string) {
 	return 0, "malformed YAML: " + stripQuoted(strings.TrimPrefix(s, "yaml: "))
 }
 
-var quoted = regexp.MustCompile("`[^`]*`|'[^']*'|\"[^\"]*\"")
+var quoted = regexp.MustCompile("`[^`]*`")
 
-// stripQuoted removes quoted input from a parser message, in case a parser
-// ever echoes a value.
+// stripQuoted removes back-quoted input from a parser message: the YAML
+// library quotes values that way in type errors.
 func stripQuoted(s string) string { return quoted.ReplaceAllString(s, "…") }
 
 // walker reads the yaml.Node tree of one file, adding a Problem for every
