@@ -246,19 +246,21 @@ func (a *execAuth) runCall(call *execCall) {
 	}
 	a.flight = nil
 	a.mu.Unlock()
-	call.cred, call.err = cred, err
-	close(call.done)
 
 	if err != nil {
 		a.logger.Warn("transport: exec plugin failed", "command", a.command, "error", err)
-		return
+	} else {
+		a.logger.Debug("transport: exec plugin ran", "command", a.command,
+			"duration", a.now().Sub(start), "expiry", cred.expiry,
+			"token", cred.token != "", "clientCertificate", cred.cert != nil)
+		// Connections made with the old certificate keep authenticating
+		// as it: close them before any waiter sends a request.
+		if old != nil && old.cert != nil && !sameCert(old.cert, cred.cert) && a.onCertChange != nil {
+			a.onCertChange()
+		}
 	}
-	a.logger.Debug("transport: exec plugin ran", "command", a.command,
-		"duration", a.now().Sub(start), "expiry", cred.expiry,
-		"token", cred.token != "", "clientCertificate", cred.cert != nil)
-	if old != nil && old.cert != nil && !sameCert(old.cert, cred.cert) && a.onCertChange != nil {
-		a.onCertChange()
-	}
+	call.cred, call.err = cred, err
+	close(call.done)
 }
 
 func sameCert(a, b *tls.Certificate) bool {

@@ -2,6 +2,7 @@ package transport
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -31,21 +32,43 @@ func validateServer(server string) error {
 	return nil
 }
 
+// baseTransport is the HTTP/1.1 transport with HTTP/2 configured on it.
+type baseTransport struct {
+	t1 *http.Transport
+	t2 *http2.Transport
+}
+
+func (b *baseTransport) RoundTrip(req *http.Request) (*http.Response, error) { return b.t1.RoundTrip(req) }
+
+// CloseIdleConnections closes idle connections of both protocols: the
+// HTTP/1.1 transport does not reach the connections of an HTTP/2 transport
+// configured with http2.ConfigureTransports.
+func (b *baseTransport) CloseIdleConnections() {
+	b.t1.CloseIdleConnections()
+	b.t2.CloseIdleConnections()
+}
+
+// String describes the transport without its TLS configuration, which may
+// hold a private key.
+func (b *baseTransport) String() string             { return "transport.base{TLS: REDACTED}" }
+func (b *baseTransport) GoString() string           { return b.String() }
+func (b *baseTransport) Format(f fmt.State, v rune) { formatRedacted(f, v, b.String()) }
+
 // newHTTPTransport builds the base transport: TLS from m, the proxy from
 // cfg, HTTP/2 with health checks, and the timeouts from o (already
 // defaulted). When ea is set, connections are tracked so they can be closed
 // when the plugin's client certificate changes.
-func newHTTPTransport(cfg *config.Config, m *tlsMaterial, ea *execAuth, o Options) (*http.Transport, error) {
+func newHTTPTransport(cfg *config.Config, m *tlsMaterial, ea *execAuth, o Options) (*baseTransport, error) {
 	dialer := &net.Dialer{Timeout: o.DialTimeout, KeepAlive: 30 * time.Second}
 	ps, err := newProxySetup(cfg.ProxyURL, dialer)
 	if err != nil {
 		return nil, err
 	}
 	dial := ps.dial
+	var tracker *connTracker
 	if ea != nil {
-		tr := &connTracker{}
-		dial = tr.wrap(dial)
-		ea.onCertChange = tr.closeAll
+		tracker = &connTracker{}
+		dial = tracker.wrap(dial)
 	}
 	t := &http.Transport{
 		Proxy:                 ps.proxy,
@@ -65,7 +88,16 @@ func newHTTPTransport(cfg *config.Config, m *tlsMaterial, ea *execAuth, o Option
 	}
 	t2.ReadIdleTimeout = o.ReadIdleTimeout
 	t2.PingTimeout = o.PingTimeout
-	return t, nil
+	b := &baseTransport{t1: t, t2: t2}
+	if ea != nil {
+		// Take the idle connections out of the pools first, so no new
+		// request picks one that is about to be closed.
+		ea.onCertChange = func() {
+			b.CloseIdleConnections()
+			tracker.closeAll()
+		}
+	}
+	return b, nil
 }
 
 // connTracker remembers the open connections a dial function made, so they

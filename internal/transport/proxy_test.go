@@ -200,7 +200,7 @@ func TestProxyFromEnvironment(t *testing.T) {
 		require.NoError(t, err)
 		req, err := http.NewRequest(http.MethodGet, target, nil)
 		require.NoError(t, err)
-		u, err := tr.Proxy(req)
+		u, err := tr.t1.Proxy(req)
 		require.NoError(t, err)
 		if u == nil {
 			return ""
