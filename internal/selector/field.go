@@ -167,6 +167,8 @@ func Lookup(obj map[string]any, path string) string {
 		return strconv.FormatInt(v, 10)
 	case int:
 		return strconv.Itoa(v)
+	case fmt.Stringer: // json.Number
+		return v.String()
 	}
 	return ""
 }

@@ -1,0 +1,242 @@
+package fake
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/kubewire/kubewire/typed/metav1"
+)
+
+// deleteOptions are the parts of DeleteOptions the fake honours.
+type deleteOptions struct {
+	Preconditions *struct {
+		UID             *string `json:"uid"`
+		ResourceVersion *string `json:"resourceVersion"`
+	} `json:"preconditions"`
+	PropagationPolicy  *string  `json:"propagationPolicy"`
+	GracePeriodSeconds *int64   `json:"gracePeriodSeconds"`
+	DryRun             []string `json:"dryRun"`
+}
+
+func parseDeleteOptions(rq *request) (deleteOptions, error) {
+	var d deleteOptions
+	if len(strings.TrimSpace(string(rq.body))) > 0 {
+		if err := json.Unmarshal(rq.body, &d); err != nil {
+			return d, errBadRequest(fmt.Sprintf("the body of the request was in an unknown format: %v", err))
+		}
+	}
+	if p := rq.q.Get("propagationPolicy"); p != "" {
+		d.PropagationPolicy = &p
+	}
+	for _, v := range d.DryRun {
+		if v != "All" {
+			return d, errInvalidOptions("DeleteOptions", fieldError{Type: "FieldValueNotSupported", Field: "dryRun", Value: v, Detail: `supported values: "All"`})
+		}
+		rq.dryRun = true
+	}
+	if p := d.PropagationPolicy; p != nil && *p != "Orphan" && *p != "Background" && *p != "Foreground" {
+		return d, errInvalidOptions("DeleteOptions", fieldError{Type: "FieldValueNotSupported", Field: "propagationPolicy", Value: *p, Detail: `supported values: "Foreground", "Background", "Orphan", "nil"`})
+	}
+	return d, nil
+}
+
+func (s *Server) handleDelete(rq *request) error {
+	if rq.sub != "" {
+		return errMethodNotAllowed()
+	}
+	opts, err := parseDeleteOptions(rq)
+	if err != nil {
+		return err
+	}
+	s.st.mu.Lock()
+	out, deleted, err := s.deleteOne(rq, rq.ns, rq.name, opts)
+	s.st.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if deleted && !rq.ri.returnsDeletedObject() {
+		writeJSON(rq.w, http.StatusOK, metav1.Status{
+			TypeMeta: metav1.TypeMeta{Kind: "Status", APIVersion: "v1"}, Status: metav1.StatusSuccess,
+			Details: &metav1.StatusDetails{Name: rq.name, Group: rq.ri.Group, Kind: rq.ri.Resource, UID: metaString(out, "uid")},
+		})
+		return nil
+	}
+	s.writeObject(rq, http.StatusOK, out)
+	return nil
+}
+
+// deleteOne deletes or marks for deletion one object; s.st.mu must be held.
+// It returns the object as the response shows it and whether it is gone.
+func (s *Server) deleteOne(rq *request, ns, name string, opts deleteOptions) (obj, bool, error) {
+	key := rq.ri.storageKey()
+	cur := s.st.data[key][objKey(ns, name)]
+	if cur == nil {
+		return nil, false, errNotFound(rq.ri.Group, rq.ri.Resource, name)
+	}
+	if p := opts.Preconditions; p != nil {
+		if p.UID != nil && *p.UID != metaString(cur, "uid") {
+			return nil, false, errConflict(rq.ri.Group, rq.ri.Resource, name, fmt.Sprintf("Precondition failed: UID in precondition: %s, UID in object meta: %s", *p.UID, metaString(cur, "uid")))
+		}
+		if p.ResourceVersion != nil && *p.ResourceVersion != metaString(cur, "resourceVersion") {
+			return nil, false, errConflict(rq.ri.Group, rq.ri.Resource, name, fmt.Sprintf("Precondition failed: ResourceVersion in precondition: %s, ResourceVersion in object meta: %s", *p.ResourceVersion, metaString(cur, "resourceVersion")))
+		}
+	}
+	if key == "/namespaces" {
+		return s.deleteNamespace(rq, cur)
+	}
+	fins := finalizers(cur)
+	if p := opts.PropagationPolicy; p != nil && (*p == "Foreground" || *p == "Orphan") && metaString(cur, "deletionTimestamp") == "" {
+		f := "foregroundDeletion"
+		if *p == "Orphan" {
+			f = "orphan"
+		}
+		if !contains(fins, f) {
+			fins = append(fins, f)
+		}
+	}
+	if len(fins) > 0 {
+		if metaString(cur, "deletionTimestamp") != "" && len(fins) == len(finalizers(cur)) {
+			return cur, false, nil
+		}
+		n := copyObj(cur)
+		md := meta(n)
+		if _, ok := md["deletionTimestamp"]; !ok {
+			md["deletionTimestamp"] = now()
+			md["deletionGracePeriodSeconds"] = json.Number("0")
+		}
+		list := make([]any, len(fins))
+		for i, f := range fins {
+			list[i] = f
+		}
+		md["finalizers"] = list
+		if rq.dryRun {
+			return n, false, nil
+		}
+		return s.st.commit(key, ns, name, n), false, nil
+	}
+	if rq.dryRun {
+		return cur, true, nil
+	}
+	if isCRD(rq.ri) {
+		s.removeCustomResources(cur)
+	}
+	return s.st.commit(key, ns, name, nil), true, nil
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// deleteNamespace marks a namespace Terminating and, playing the namespace
+// controller, deletes its content; the namespace goes once it is empty.
+func (s *Server) deleteNamespace(rq *request, cur obj) (obj, bool, error) {
+	if metaString(cur, "deletionTimestamp") != "" {
+		return cur, false, nil
+	}
+	n := copyObj(cur)
+	md := meta(n)
+	md["deletionTimestamp"] = now()
+	md["deletionGracePeriodSeconds"] = json.Number("0")
+	n["status"] = obj{"phase": "Terminating"}
+	if rq.dryRun {
+		return n, false, nil
+	}
+	out := s.st.commit("/namespaces", "", metaString(cur, "name"), n)
+	s.finalizeNamespace(metaString(cur, "name"))
+	return out, false, nil
+}
+
+// finalizeNamespace deletes what is left in a terminating namespace and
+// the namespace itself once empty; s.st.mu must be held.
+func (s *Server) finalizeNamespace(ns string) {
+	for key, names := range s.st.namespaceObjects(ns) {
+		for _, name := range names {
+			o := s.st.data[key][objKey(ns, name)]
+			if o == nil {
+				continue
+			}
+			if len(finalizers(o)) == 0 {
+				s.st.commit(key, ns, name, nil)
+			} else if metaString(o, "deletionTimestamp") == "" {
+				n := copyObj(o)
+				meta(n)["deletionTimestamp"] = now()
+				meta(n)["deletionGracePeriodSeconds"] = json.Number("0")
+				s.st.commit(key, ns, name, n)
+			}
+		}
+	}
+	if len(s.st.namespaceObjects(ns)) > 0 {
+		return
+	}
+	nsObj := s.st.data["/namespaces"][objKey("", ns)]
+	if nsObj == nil || len(finalizers(nsObj)) > 0 {
+		return
+	}
+	s.st.commit("/namespaces", "", ns, nil)
+}
+
+// removed is called by the store after an object is deleted, with the
+// store locked: it lets a terminating namespace finish.
+func (s *Server) removed(key, ns, name string) {
+	if ns == "" || key == "/namespaces" {
+		return
+	}
+	nsObj := s.st.data["/namespaces"][objKey("", ns)]
+	if nsObj != nil && metaString(nsObj, "deletionTimestamp") != "" && len(s.st.namespaceObjects(ns)) == 0 && len(finalizers(nsObj)) == 0 {
+		s.st.commit("/namespaces", "", ns, nil)
+	}
+}
+
+// removeCustomResources deletes every object of a CRD and stops serving
+// it; s.st.mu must be held.
+func (s *Server) removeCustomResources(crd obj) {
+	group, _ := nested(crd, "spec", "group").(string)
+	plural, _ := nested(crd, "spec", "names", "plural").(string)
+	key := group + "/" + plural
+	for k, o := range s.st.data[key] {
+		_ = k
+		s.st.commit(key, metaString(o, "namespace"), metaString(o, "name"), nil)
+	}
+	s.reg.removeCRD(metaString(crd, "name"))
+}
+
+func (s *Server) handleDeleteCollection(rq *request) error {
+	ls, fs, err := s.selectors(rq)
+	if err != nil {
+		return err
+	}
+	opts, err := parseDeleteOptions(rq)
+	if err != nil {
+		return err
+	}
+	s.st.mu.Lock()
+	items, rv, err := s.st.snapshot(rq.ri.storageKey(), rq.ns, 0)
+	var out []obj
+	if err == nil {
+		for _, o := range items {
+			if !matches(rq.ri, ls, fs, o) {
+				continue
+			}
+			d, _, derr := s.deleteOne(rq, metaString(o, "namespace"), metaString(o, "name"), opts)
+			if derr != nil {
+				err = derr
+				break
+			}
+			out = append(out, d)
+		}
+		rv = s.st.rv
+	}
+	s.st.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	s.writeList(rq, map[string]any{"resourceVersion": rvString(rv)}, out)
+	return nil
+}

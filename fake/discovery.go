@@ -1,0 +1,218 @@
+package fake
+
+import (
+	"mime"
+	"net/http"
+	"runtime"
+	"strings"
+
+)
+
+// serveNonResource serves discovery, /version and the health checks, and
+// reports whether the path was one of them.
+func (s *Server) serveNonResource(w http.ResponseWriter, r *http.Request) bool {
+	p := strings.TrimSuffix(r.URL.Path, "/")
+	segs := strings.Split(strings.Trim(p, "/"), "/")
+	switch {
+	case p == "/version":
+		minor := strings.TrimPrefix(s.opts.version, "v1.")
+		minor, _, _ = strings.Cut(minor, ".")
+		s.getOnly(w, r, map[string]any{
+			"major": "1", "minor": minor, "gitVersion": s.opts.version, "gitCommit": "kubewire-fake",
+			"gitTreeState": "clean", "buildDate": s.started.UTC().Format("2006-01-02T15:04:05Z"),
+			"goVersion": runtime.Version(), "compiler": runtime.Compiler, "platform": runtime.GOOS + "/" + runtime.GOARCH,
+		})
+	case p == "/healthz" || p == "/readyz" || p == "/livez":
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok"))
+	case strings.HasPrefix(p, "/openapi/"):
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		w.Write([]byte("404 page not found\n"))
+	case p == "/api":
+		if v := aggregatedVersion(r.Header.Get("Accept")); v != "" {
+			s.serveAggregated(w, r, v, true)
+			return true
+		}
+		s.getOnly(w, r, map[string]any{"kind": "APIVersions", "versions": []string{"v1"},
+			"serverAddressByClientCIDRs": []any{map[string]any{"clientCIDR": "0.0.0.0/0", "serverAddress": r.Host}}})
+	case p == "/apis":
+		if v := aggregatedVersion(r.Header.Get("Accept")); v != "" {
+			s.serveAggregated(w, r, v, false)
+			return true
+		}
+		var groups []any
+		for _, g := range s.reg.groups() {
+			if g.Group != "" {
+				groups = append(groups, apiGroup(g))
+			}
+		}
+		s.getOnly(w, r, map[string]any{"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
+	case len(segs) == 2 && segs[0] == "apis":
+		for _, g := range s.reg.groups() {
+			if g.Group == segs[1] {
+				m := apiGroup(g)
+				m["kind"], m["apiVersion"] = "APIGroup", "v1"
+				s.getOnly(w, r, m)
+				return true
+			}
+		}
+		writeErr(w, errPathNotFound())
+	case len(segs) == 2 && segs[0] == "api" || len(segs) == 3 && segs[0] == "apis":
+		group, version := "", segs[1]
+		if segs[0] == "apis" {
+			group, version = segs[1], segs[2]
+		}
+		list := s.resourceList(group, version)
+		if list == nil {
+			writeErr(w, errPathNotFound())
+			return true
+		}
+		s.getOnly(w, r, list)
+	default:
+		return false
+	}
+	return true
+}
+
+func (s *Server) getOnly(w http.ResponseWriter, r *http.Request, v any) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		writeErr(w, errMethodNotAllowed())
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+func gvString(group, version string) string {
+	if group == "" {
+		return version
+	}
+	return group + "/" + version
+}
+
+func apiGroup(g groupVersions) map[string]any {
+	var vs []any
+	for _, v := range g.Versions {
+		vs = append(vs, map[string]any{"groupVersion": gvString(g.Group, v), "version": v})
+	}
+	return map[string]any{"name": g.Group, "versions": vs, "preferredVersion": vs[0]}
+}
+
+// resourceList is the APIResourceList of one group version, or nil.
+func (s *Server) resourceList(group, version string) map[string]any {
+	var res []any
+	for _, ri := range s.reg.all() {
+		if ri.Group != group || ri.Version != version {
+			continue
+		}
+		m := map[string]any{"name": ri.Resource, "singularName": ri.Singular, "namespaced": ri.Namespaced,
+			"kind": ri.Kind, "verbs": ri.Verbs}
+		if len(ri.ShortNames) > 0 {
+			m["shortNames"] = ri.ShortNames
+		}
+		if len(ri.Categories) > 0 {
+			m["categories"] = ri.Categories
+		}
+		res = append(res, m)
+		for _, sub := range ri.Subresources {
+			sm := map[string]any{"name": ri.Resource + "/" + sub.Name, "singularName": "", "namespaced": ri.Namespaced,
+				"kind": sub.Kind, "verbs": sub.Verbs}
+			if sub.Group != ri.Group || sub.Version != ri.Version {
+				sm["group"], sm["version"] = sub.Group, sub.Version
+			}
+			res = append(res, sm)
+		}
+	}
+	if res == nil {
+		return nil
+	}
+	out := map[string]any{"kind": "APIResourceList", "groupVersion": gvString(group, version), "resources": res}
+	if group != "" {
+		out["apiVersion"] = "v1"
+	}
+	return out
+}
+
+// aggregatedVersion returns the apidiscovery.k8s.io version the Accept
+// header asks for first ("v2" or "v2beta1"), or "" for legacy discovery.
+func aggregatedVersion(accept string) string {
+	for _, part := range strings.Split(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		if mt == "application/json" && params["g"] == "apidiscovery.k8s.io" && params["as"] == "APIGroupDiscoveryList" &&
+			(params["v"] == "v2" || params["v"] == "v2beta1") {
+			return params["v"]
+		}
+		if mt == "application/json" && params["as"] == "" {
+			return ""
+		}
+	}
+	return ""
+}
+
+// serveAggregated serves an APIGroupDiscoveryList of the core group (core)
+// or of every other group.
+func (s *Server) serveAggregated(w http.ResponseWriter, r *http.Request, version string, core bool) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		writeErr(w, errMethodNotAllowed())
+		return
+	}
+	all := s.reg.all()
+	var items []any
+	for _, g := range s.reg.groups() {
+		if (g.Group == "") != core {
+			continue
+		}
+		var versions []any
+		for _, v := range g.Versions {
+			var res []any
+			for _, ri := range all {
+				if ri.Group == g.Group && ri.Version == v {
+					res = append(res, aggregatedResource(ri))
+				}
+			}
+			versions = append(versions, map[string]any{"version": v, "resources": res, "freshness": "Current"})
+		}
+		md := map[string]any{"creationTimestamp": nil}
+		if g.Group != "" {
+			md["name"] = g.Group
+		}
+		items = append(items, map[string]any{"metadata": md, "versions": versions})
+	}
+	if items == nil {
+		items = []any{}
+	}
+	ct := "application/json;g=apidiscovery.k8s.io;v=" + version + ";as=APIGroupDiscoveryList"
+	w.Header().Set("Vary", "Accept")
+	b := map[string]any{"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/" + version, "metadata": map[string]any{}, "items": items}
+	writeJSONType(w, http.StatusOK, ct, b)
+}
+
+func aggregatedResource(ri *resInfo) map[string]any {
+	scope := "Cluster"
+	if ri.Namespaced {
+		scope = "Namespaced"
+	}
+	m := map[string]any{
+		"resource": ri.Resource, "responseKind": map[string]any{"group": "", "version": "", "kind": ri.Kind},
+		"scope": scope, "singularResource": ri.Singular, "verbs": ri.Verbs,
+	}
+	if len(ri.ShortNames) > 0 {
+		m["shortNames"] = ri.ShortNames
+	}
+	if len(ri.Categories) > 0 {
+		m["categories"] = ri.Categories
+	}
+	var subs []any
+	for _, sub := range ri.Subresources {
+		subs = append(subs, map[string]any{"subresource": sub.Name,
+			"responseKind": map[string]any{"group": sub.Group, "version": sub.Version, "kind": sub.Kind}, "verbs": sub.Verbs})
+	}
+	if subs != nil {
+		m["subresources"] = subs
+	}
+	return m
+}
+

@@ -1,0 +1,34 @@
+// Package fake is an in-memory Kubernetes API server that speaks real HTTP,
+// so that code under test runs the whole kubewire client stack (transport,
+// request building, decoding, errors, watch) against it, and so that
+// programs and examples can run with no cluster.
+//
+// In a test:
+//
+//	srv := fake.NewServer(t, fake.WithObjects(manifestYAML))
+//	c, err := rest.New(srv.Config())
+//
+// In a program, Start returns a Server the caller must Close.
+//
+// The server stores every object as JSON, so it serves every built-in
+// resource of Kubernetes v1.32 (from internal/apischema) and every
+// CustomResourceDefinition created on it, uniformly. It answers with the
+// real server's Status reasons, codes and messages. See docs/fake.md for
+// the supported semantics and what is simplified; in short:
+//
+//   - No defaulting, conversion or schema validation beyond metadata.name;
+//     all versions of a resource share one storage and differ only in
+//     apiVersion.
+//   - No controllers, except that the fake plays the namespace controller
+//     (a deleted namespace is marked Terminating, its content deleted, and
+//     it is removed once empty, synchronously) and the CRD controller
+//     (Established and NamesAccepted are set at once).
+//   - Strategic merge patch supports merge keys and the $patch,
+//     $retainKeys, $setElementOrder and $deleteFromPrimitiveList
+//     directives; other directives fail with 400.
+//   - Server-side apply tracks managers per field path in managedFields
+//     and reports conflicts, with the list and map semantics of the
+//     built-in schemas; custom resources are treated as granular maps and
+//     atomic lists.
+//   - Subresources other than status and scale answer 405.
+package fake

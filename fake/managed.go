@@ -1,0 +1,293 @@
+package fake
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"github.com/kubewire/kubewire/internal/apischema"
+)
+
+// A field set is flat: each member is a path of fieldsV1 keys ("f:spec",
+// "k:{\"name\":\"c\"}", "v:\"x\"", ".") joined by sep, mapped to the
+// value at that path (nil for "." members).
+type fieldSet map[string]any
+
+const sep = "\x00"
+
+// ignoredMeta are the metadata fields no manager owns.
+var ignoredMeta = map[string]bool{
+	"name": true, "namespace": true, "uid": true, "resourceVersion": true, "generation": true,
+	"creationTimestamp": true, "managedFields": true, "selfLink": true, "deletionTimestamp": true,
+	"deletionGracePeriodSeconds": true,
+}
+
+// rootType is the patch metadata of the resource's kind.
+func rootType(ri *resInfo) *apischema.Type {
+	return apischema.KindType(ri.Group, ri.Version, ri.Kind)
+}
+
+// fieldsOf returns the field set of o: status only for the status
+// subresource, everything but status for a kind with one.
+func fieldsOf(ri *resInfo, o obj, sub string) fieldSet {
+	fs := fieldSet{}
+	t := rootType(ri)
+	for k, v := range o {
+		switch {
+		case k == "apiVersion" || k == "kind":
+			continue
+		case sub == "status" && k != "status":
+			continue
+		case sub == "" && k == "status" && ri.hasStatus():
+			continue
+		case k == "metadata":
+			md, _ := v.(map[string]any)
+			for mk, mv := range md {
+				if ignoredMeta[mk] {
+					continue
+				}
+				f, _ := apischema.TypeNamed("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta").Field(mk)
+				walkFields(fs, "f:metadata"+sep+"f:"+mk, mv, f)
+			}
+			continue
+		}
+		f, _ := t.Field(k)
+		walkFields(fs, "f:"+k, v, f)
+	}
+	return fs
+}
+
+func walkFields(fs fieldSet, path string, v any, f apischema.Field) {
+	child := apischema.TypeNamed(f.Type)
+	switch x := v.(type) {
+	case map[string]any:
+		if f.MapType == "atomic" || len(x) == 0 {
+			fs[path] = v
+			return
+		}
+		for k, cv := range x {
+			cf, _ := child.Field(k)
+			if f.Map {
+				cf = apischema.Field{Type: f.Type}
+			}
+			walkFields(fs, path+sep+"f:"+k, cv, cf)
+		}
+	case []any:
+		keys := f.ListMapKeys
+		if len(keys) == 0 && f.PatchMergeKey != "" && f.HasStrategy("merge") {
+			keys = []string{f.PatchMergeKey}
+		}
+		switch {
+		case f.ListType == "map" || len(keys) > 0 && f.ListType != "atomic":
+			for _, it := range x {
+				m, ok := it.(map[string]any)
+				if !ok {
+					fs[path] = v
+					return
+				}
+				item := path + sep + itemKey(m, keys)
+				fs[item+sep+"."] = nil
+				for k, cv := range m {
+					cf, _ := child.Field(k)
+					walkFields(fs, item+sep+"f:"+k, cv, cf)
+				}
+			}
+		case f.ListType == "set" || f.HasStrategy("merge") && f.ListType != "atomic":
+			for _, it := range x {
+				b, _ := json.Marshal(it)
+				fs[path+sep+"v:"+string(b)] = it
+			}
+		default:
+			fs[path] = v
+		}
+	default:
+		fs[path] = v
+	}
+}
+
+// itemKey is the "k:" member naming a list item by its map keys.
+func itemKey(m map[string]any, keys []string) string {
+	ks := append([]string(nil), keys...)
+	sort.Strings(ks)
+	var b strings.Builder
+	b.WriteString("k:{")
+	n := 0
+	for _, k := range ks {
+		v, ok := m[k]
+		if !ok {
+			continue
+		}
+		if n > 0 {
+			b.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		vb, _ := json.Marshal(v)
+		b.Write(kb)
+		b.WriteByte(':')
+		b.Write(vb)
+		n++
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// toFieldsV1 builds the nested fieldsV1 form of a field set.
+func (fs fieldSet) toFieldsV1() map[string]any {
+	root := map[string]any{}
+	for p := range fs {
+		cur := root
+		for _, seg := range strings.Split(p, sep) {
+			next, ok := cur[seg].(map[string]any)
+			if !ok {
+				next = map[string]any{}
+				cur[seg] = next
+			}
+			cur = next
+		}
+	}
+	return root
+}
+
+// fromFieldsV1 flattens a fieldsV1 tree (values unknown: nil).
+func fromFieldsV1(v any) fieldSet {
+	fs := fieldSet{}
+	var walk func(prefix string, m map[string]any)
+	walk = func(prefix string, m map[string]any) {
+		for k, c := range m {
+			p := k
+			if prefix != "" {
+				p = prefix + sep + k
+			}
+			cm, _ := c.(map[string]any)
+			if len(cm) == 0 {
+				fs[p] = nil
+				continue
+			}
+			walk(p, cm)
+		}
+	}
+	if m, ok := v.(map[string]any); ok {
+		walk("", m)
+	}
+	return fs
+}
+
+// pathString prints a field path as conflict messages do:
+// .spec.containers[name="c"].image.
+func pathString(p string) string {
+	var b strings.Builder
+	for _, seg := range strings.Split(p, sep) {
+		switch {
+		case strings.HasPrefix(seg, "f:"):
+			b.WriteString("." + seg[2:])
+		case strings.HasPrefix(seg, "k:"):
+			var m map[string]any
+			json.Unmarshal([]byte(seg[2:]), &m)
+			keys := make([]string, 0, len(m))
+			for k := range m {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			parts := make([]string, len(keys))
+			for i, k := range keys {
+				vb, _ := json.Marshal(m[k])
+				parts[i] = k + "=" + string(vb)
+			}
+			b.WriteString("[" + strings.Join(parts, ",") + "]")
+		case strings.HasPrefix(seg, "v:"):
+			b.WriteString("[=" + seg[2:] + "]")
+		}
+	}
+	return b.String()
+}
+
+// managedEntry is one metadata.managedFields item.
+type managedEntry struct {
+	Manager     string `json:"manager,omitempty"`
+	Operation   string `json:"operation,omitempty"`
+	APIVersion  string `json:"apiVersion,omitempty"`
+	Time        string `json:"time,omitempty"`
+	FieldsType  string `json:"fieldsType,omitempty"`
+	FieldsV1    any    `json:"fieldsV1,omitempty"`
+	Subresource string `json:"subresource,omitempty"`
+	set         fieldSet
+}
+
+func readManaged(o obj) []*managedEntry {
+	var out []*managedEntry
+	for _, raw := range asList(meta(o)["managedFields"]) {
+		b, _ := json.Marshal(raw)
+		var e managedEntry
+		if json.Unmarshal(b, &e) == nil {
+			e.set = fromFieldsV1(e.FieldsV1)
+			out = append(out, &e)
+		}
+	}
+	return out
+}
+
+func writeManaged(o obj, entries []*managedEntry) {
+	var list []any
+	for _, e := range entries {
+		if len(e.set) == 0 {
+			continue
+		}
+		e.FieldsType, e.FieldsV1 = "FieldsV1", e.set.toFieldsV1()
+		b, _ := json.Marshal(e)
+		m, _ := decodeJSON(b)
+		list = append(list, m)
+	}
+	if list == nil {
+		delete(meta(o), "managedFields")
+		return
+	}
+	meta(o)["managedFields"] = list
+}
+
+// setManagedFields records a non-apply write by rq.manager: it owns the
+// fields it changed; fields it removed are no one's.
+func setManagedFields(o obj, rq *request, old obj, op string) {
+	if _, ok := meta(o)["managedFields"]; ok && old != nil && !equalJSON(meta(o)["managedFields"], meta(old)["managedFields"]) {
+		return // the client wrote managedFields itself
+	}
+	var entries []*managedEntry
+	var before fieldSet
+	if old != nil {
+		entries = readManaged(old)
+		before = fieldsOf(rq.ri, old, rq.sub)
+	}
+	after := fieldsOf(rq.ri, o, rq.sub)
+	changed := fieldSet{}
+	for p, v := range after {
+		if bv, ok := before[p]; !ok || !equalJSON(bv, v) {
+			changed[p] = v
+		}
+	}
+	for _, e := range entries {
+		for p := range e.set {
+			if _, still := after[p]; !still && (e.Subresource == rq.sub) {
+				delete(e.set, p)
+			}
+			if _, ch := changed[p]; ch && !(e.Manager == rq.manager && e.Operation == op && e.Subresource == rq.sub) {
+				delete(e.set, p)
+			}
+		}
+	}
+	var mine *managedEntry
+	for _, e := range entries {
+		if e.Manager == rq.manager && e.Operation == op && e.Subresource == rq.sub && e.APIVersion == rq.ri.groupVersion() {
+			mine = e
+		}
+	}
+	if len(changed) > 0 {
+		if mine == nil {
+			mine = &managedEntry{Manager: rq.manager, Operation: op, APIVersion: rq.ri.groupVersion(), Subresource: rq.sub, set: fieldSet{}}
+			entries = append(entries, mine)
+		}
+		mine.Time = now()
+		for p, v := range changed {
+			mine.set[p] = v
+		}
+	}
+	writeManaged(o, entries)
+}

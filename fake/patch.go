@@ -1,0 +1,459 @@
+package fake
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/kubewire/kubewire/internal/apischema"
+	"github.com/kubewire/kubewire/typed/metav1"
+)
+
+const (
+	ctJSONPatch  = "application/json-patch+json"
+	ctMergePatch = "application/merge-patch+json"
+	ctSMP        = "application/strategic-merge-patch+json"
+	ctApply      = "application/apply-patch+yaml"
+)
+
+func (s *Server) handlePatch(rq *request) error {
+	accepted := ctJSONPatch + ", " + ctMergePatch + ", " + ctApply
+	if rq.ri.CRD == "" {
+		accepted = ctJSONPatch + ", " + ctMergePatch + ", " + ctSMP + ", " + ctApply
+	}
+	switch rq.ct {
+	case ctJSONPatch, ctMergePatch, ctApply:
+	case ctSMP:
+		if rq.ri.CRD != "" {
+			return errUnsupportedMedia(rq.ct, accepted)
+		}
+	default:
+		return errUnsupportedMedia(rq.ct, accepted)
+	}
+	if rq.ct == ctApply {
+		return s.handleApply(rq)
+	}
+	if rq.q.Get("force") != "" {
+		return errInvalidOptions("PatchOptions", fieldError{Type: "FieldValueForbidden", Field: "force", Detail: "may not be specified for non-apply patch"})
+	}
+	patch, err := decodeAny(rq.body)
+	if err != nil {
+		return errBadRequest(fmt.Sprintf("error decoding patch: %v", err))
+	}
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	cur := s.st.data[rq.ri.storageKey()][objKey(rq.ns, rq.name)]
+	if cur == nil {
+		return errNotFound(rq.ri.Group, rq.ri.Resource, rq.name)
+	}
+	var doc any = copyObj(present(rq.ri, cur))
+	if rq.sub == "scale" {
+		doc = scaleOf(rq.ri, cur)
+	}
+	var patched any
+	switch rq.ct {
+	case ctJSONPatch:
+		patched, err = applyJSONPatch(doc, patch)
+		if err != nil {
+			return newStatus(http.StatusUnprocessableEntity, metav1.ReasonInvalid,
+				"the server rejected our request due to an error in our request",
+				&metav1.StatusDetails{Causes: []metav1.StatusCause{{Type: "UnexpectedServerResponse", Message: err.Error()}}})
+		}
+	case ctMergePatch:
+		if _, ok := patch.(map[string]any); !ok {
+			return errBadRequest("merge patch must be a JSON object")
+		}
+		patched = applyMergePatch(doc, patch)
+	case ctSMP:
+		pm, ok := patch.(map[string]any)
+		if !ok {
+			return errBadRequest("strategic merge patch must be a JSON object")
+		}
+		t := rootType(rq.ri)
+		if rq.sub == "scale" {
+			t = nil
+		}
+		patched, err = applySMP(doc.(map[string]any), pm, t)
+		if err != nil {
+			return errBadRequest(err.Error())
+		}
+	}
+	po, ok := patched.(map[string]any)
+	if !ok {
+		return errBadRequest("the patched document is not an object")
+	}
+	if rq.sub == "scale" {
+		return s.writeScale(rq, cur, po)
+	}
+	if n := metaString(po, "name"); n != rq.name {
+		return errBadRequest(fmt.Sprintf("the name of the object (%s) does not match the name on the URL (%s)", n, rq.name))
+	}
+	if err := checkTypeMeta(rq.ri, po); err != nil {
+		return err
+	}
+	out, code, err := s.update(rq, po, "Update")
+	if err != nil {
+		return err
+	}
+	s.writeObject(rq, code, out)
+	return nil
+}
+
+// writeScale stores a patched Scale's replicas into its object; s.st.mu
+// must be held.
+func (s *Server) writeScale(rq *request, cur obj, scale obj) error {
+	n := copyObj(cur)
+	spec, _ := n["spec"].(map[string]any)
+	if spec == nil {
+		spec = obj{}
+		n["spec"] = spec
+	}
+	if r, ok := nested(scale, "spec", "replicas").(json.Number); ok {
+		spec["replicas"] = r
+	}
+	if rv := metaString(scale, "resourceVersion"); rv != "" {
+		meta(n)["resourceVersion"] = rv
+	}
+	sub := rq.sub
+	rq.sub = ""
+	out, _, err := s.update(rq, n, "Update")
+	rq.sub = sub
+	if err != nil {
+		return err
+	}
+	writeJSON(rq.w, http.StatusOK, scaleOf(rq.ri, out))
+	return nil
+}
+
+// handleApply serves server-side apply.
+func (s *Server) handleApply(rq *request) error {
+	if rq.q.Get("fieldManager") == "" {
+		return errInvalidOptions("PatchOptions", fieldError{Type: "FieldValueRequired", Field: "fieldManager", Detail: "is required for apply patch"})
+	}
+	if rq.sub == "scale" {
+		return newStatus(http.StatusMethodNotAllowed, metav1.ReasonMethodNotAllowed, "the fake API server does not implement server-side apply on the scale subresource", nil)
+	}
+	cfg, err := decodeYAMLObject(rq.body)
+	if err != nil {
+		return errBadRequest(fmt.Sprintf("error decoding YAML: %v", err))
+	}
+	if err := checkTypeMeta(rq.ri, cfg); err != nil {
+		return err
+	}
+	if cfg["apiVersion"] == nil || cfg["kind"] == nil {
+		return errBadRequest("apiVersion and kind must be set in an apply configuration")
+	}
+	if n := metaString(cfg, "name"); n != "" && n != rq.name {
+		return errBadRequest(fmt.Sprintf("the name of the object (%s) does not match the name on the URL (%s)", n, rq.name))
+	}
+	force := boolParam(rq.q.Get("force"))
+	s.st.mu.Lock()
+	cur := s.st.data[rq.ri.storageKey()][objKey(rq.ns, rq.name)]
+	if cur == nil {
+		s.st.mu.Unlock()
+		if rq.sub != "" {
+			return errNotFound(rq.ri.Group, rq.ri.Resource, rq.name)
+		}
+		o := copyObj(cfg)
+		setMeta(o, "name", rq.name)
+		entry := &managedEntry{Manager: rq.manager, Operation: "Apply", APIVersion: rq.ri.groupVersion(), Time: now(), set: fieldsOf(rq.ri, cfg, "")}
+		writeManaged(o, []*managedEntry{entry})
+		out, code, err := s.create(rq, o)
+		if err != nil {
+			return err
+		}
+		s.writeObject(rq, code, out)
+		return nil
+	}
+	defer s.st.mu.Unlock()
+	live := copyObj(present(rq.ri, cur))
+	entries := readManaged(live)
+	applied := fieldsOf(rq.ri, cfg, rq.sub)
+	liveFields := fieldsOf(rq.ri, live, rq.sub)
+
+	// Conflicts: fields another manager owns whose value would change.
+	var conflicts []conflict
+	for _, e := range entries {
+		if e.Manager == rq.manager && e.Operation == "Apply" || e.Subresource != rq.sub {
+			continue
+		}
+		for p := range e.set {
+			av, inApplied := applied[p]
+			if !inApplied || strings.HasSuffix(p, sep+".") {
+				continue
+			}
+			if lv, ok := liveFields[p]; ok && equalJSON(lv, av) {
+				continue
+			}
+			conflicts = append(conflicts, conflict{e, p})
+		}
+	}
+	if len(conflicts) > 0 && !force {
+		return conflictError(rq, conflicts)
+	}
+	for _, c := range conflicts {
+		delete(c.e.set, c.path)
+	}
+	// Fields this manager applied before and no longer applies, and that
+	// no one else owns, are removed.
+	var mine *managedEntry
+	others := fieldSet{}
+	for _, e := range entries {
+		if e.Manager == rq.manager && e.Operation == "Apply" && e.Subresource == rq.sub {
+			mine = e
+			continue
+		}
+		for p := range e.set {
+			others[p] = nil
+		}
+	}
+	t := rootType(rq.ri)
+	if mine != nil {
+		var drop []string
+		for p := range mine.set {
+			if _, ok := applied[p]; ok {
+				continue
+			}
+			if _, ok := others[p]; ok {
+				continue
+			}
+			drop = append(drop, p)
+		}
+		sort.Sort(sort.Reverse(sort.StringSlice(drop)))
+		for _, p := range drop {
+			removeAtPath(live, strings.Split(p, sep), t)
+		}
+	} else {
+		mine = &managedEntry{Manager: rq.manager, Operation: "Apply", APIVersion: rq.ri.groupVersion(), Subresource: rq.sub}
+		entries = append(entries, mine)
+	}
+	for k, v := range cfg {
+		if k == "apiVersion" || k == "kind" {
+			continue
+		}
+		if rq.sub == "status" && k != "status" || rq.sub == "" && k == "status" && rq.ri.hasStatus() {
+			continue
+		}
+		if k == "metadata" {
+			md, _ := v.(map[string]any)
+			lmd := meta(live)
+			for mk, mv := range md {
+				if ignoredMeta[mk] {
+					continue
+				}
+				f, _ := apischema.TypeNamed("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta").Field(mk)
+				lmd[mk] = mergeApply(lmd[mk], mv, f)
+			}
+			continue
+		}
+		f, _ := t.Field(k)
+		live[k] = mergeApply(live[k], v, f)
+	}
+	mine.set, mine.Time = applied, now()
+	writeManaged(live, entries)
+	if rv := metaString(cfg, "resourceVersion"); rv != "" {
+		meta(live)["resourceVersion"] = rv
+	}
+	out, code, err := s.update(rq, live, "Apply")
+	if err != nil {
+		return err
+	}
+	s.writeObject(rq, code, out)
+	return nil
+}
+
+type conflict struct {
+	e    *managedEntry
+	path string
+}
+
+func managerString(e *managedEntry) string {
+	m := fmt.Sprintf("%q", e.Manager)
+	if e.Subresource != "" {
+		m += fmt.Sprintf(" with subresource %q", e.Subresource)
+	}
+	if e.Operation == "Update" {
+		if e.Time == "" {
+			return m + " using " + e.APIVersion
+		}
+		return m + " using " + e.APIVersion + " at " + e.Time
+	}
+	return m
+}
+
+// conflictError is the 409 of an apply that would take fields from other
+// managers.
+func conflictError(rq *request, cs []conflict) error {
+	sort.Slice(cs, func(i, j int) bool {
+		if cs[i].e.Manager != cs[j].e.Manager {
+			return cs[i].e.Manager < cs[j].e.Manager
+		}
+		return pathString(cs[i].path) < pathString(cs[j].path)
+	})
+	var causes []metav1.StatusCause
+	for _, c := range cs {
+		causes = append(causes, metav1.StatusCause{Type: "FieldManagerConflict", Message: "conflict with " + managerString(c.e), Field: pathString(c.path)})
+	}
+	var msg string
+	if len(cs) == 1 {
+		msg = fmt.Sprintf("Apply failed with 1 conflict: conflict with %s: %s", managerString(cs[0].e), pathString(cs[0].path))
+	} else {
+		var lines []string
+		last := ""
+		for _, c := range cs {
+			if ms := managerString(c.e); ms != last {
+				lines = append(lines, "conflicts with "+ms+":")
+				last = ms
+			}
+			lines = append(lines, "- "+pathString(c.path))
+		}
+		msg = fmt.Sprintf("Apply failed with %d conflicts: %s", len(cs), strings.Join(lines, "\n"))
+	}
+	return newStatus(http.StatusConflict, metav1.ReasonConflict, msg, &metav1.StatusDetails{Causes: causes})
+}
+
+// mergeApply merges an applied value into a live one by the field's list
+// and map types.
+func mergeApply(live, applied any, f apischema.Field) any {
+	child := apischema.TypeNamed(f.Type)
+	switch a := applied.(type) {
+	case map[string]any:
+		l, ok := live.(map[string]any)
+		if !ok || f.MapType == "atomic" {
+			return deepCopy(a)
+		}
+		for k, v := range a {
+			cf, _ := child.Field(k)
+			if f.Map {
+				cf = apischema.Field{Type: f.Type}
+			}
+			l[k] = mergeApply(l[k], v, cf)
+		}
+		return l
+	case []any:
+		l, ok := live.([]any)
+		keys := f.ListMapKeys
+		if len(keys) == 0 && f.PatchMergeKey != "" && f.HasStrategy("merge") {
+			keys = []string{f.PatchMergeKey}
+		}
+		switch {
+		case !ok || f.ListType == "atomic":
+			return deepCopy(a)
+		case f.ListType == "map" || len(keys) > 0:
+			for _, it := range a {
+				am, ok := it.(map[string]any)
+				if !ok {
+					return deepCopy(a)
+				}
+				k := itemKey(am, keys)
+				found := false
+				for i, x := range l {
+					if xm, ok := x.(map[string]any); ok && itemKey(xm, keys) == k {
+						l[i] = mergeApply(xm, am, apischema.Field{Type: f.Type})
+						found = true
+						break
+					}
+				}
+				if !found {
+					l = append(l, deepCopy(am))
+				}
+			}
+			return l
+		case f.ListType == "set" || f.HasStrategy("merge"):
+			for _, it := range a {
+				if !containsJSON(l, it) {
+					l = append(l, deepCopy(it))
+				}
+			}
+			return l
+		}
+		return deepCopy(a)
+	}
+	return deepCopy(applied)
+}
+
+// removeAtPath deletes the value at a field path from o.
+func removeAtPath(o obj, segs []string, t *apischema.Type) {
+	var cur any = o
+	for i, seg := range segs {
+		last := i == len(segs)-1
+		switch {
+		case seg == ".":
+			return // handled by the parent "k:" step
+		case strings.HasPrefix(seg, "f:"):
+			m, ok := cur.(map[string]any)
+			if !ok {
+				return
+			}
+			if last {
+				delete(m, seg[2:])
+				return
+			}
+			if i+2 == len(segs) && strings.HasPrefix(segs[i+1], "v:") || i+3 == len(segs) && strings.HasPrefix(segs[i+1], "k:") && segs[i+2] == "." {
+				l, _ := m[seg[2:]].([]any)
+				m[seg[2:]] = removeItem(l, segs[i+1])
+				return
+			}
+			cur = m[seg[2:]]
+		case strings.HasPrefix(seg, "k:"):
+			l, ok := cur.([]any)
+			if !ok {
+				return
+			}
+			var want map[string]any
+			json.Unmarshal([]byte(seg[2:]), &want)
+			if i+2 == len(segs) && segs[i+1] == "." {
+				return
+			}
+			cur = nil
+			for _, x := range l {
+				if xm, ok := x.(map[string]any); ok && matchesKey(xm, want) {
+					cur = xm
+				}
+			}
+		default:
+			return
+		}
+	}
+}
+
+func matchesKey(m, want map[string]any) bool {
+	for k, v := range want {
+		if !equalJSON(m[k], normalizeNumbers(v)) {
+			return false
+		}
+	}
+	return true
+}
+
+func normalizeNumbers(v any) any {
+	if f, ok := v.(float64); ok {
+		b, _ := json.Marshal(f)
+		return json.Number(b)
+	}
+	return v
+}
+
+// removeItem drops the list item a "k:" or "v:" member names.
+func removeItem(l []any, seg string) []any {
+	var out []any
+	for _, x := range l {
+		switch {
+		case strings.HasPrefix(seg, "k:"):
+			var want map[string]any
+			json.Unmarshal([]byte(seg[2:]), &want)
+			if xm, ok := x.(map[string]any); ok && matchesKey(xm, want) {
+				continue
+			}
+		case strings.HasPrefix(seg, "v:"):
+			b, _ := json.Marshal(x)
+			if "v:"+string(b) == seg {
+				continue
+			}
+		}
+		out = append(out, x)
+	}
+	return out
+}

@@ -1,0 +1,367 @@
+package fake
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/kubewire/kubewire/internal/selector"
+)
+
+// present returns o as served at the request's version.
+func present(ri *resInfo, o obj) obj {
+	out := make(obj, len(o))
+	for k, v := range o {
+		out[k] = v
+	}
+	out["apiVersion"] = ri.groupVersion()
+	out["kind"] = ri.Kind
+	return out
+}
+
+// writeObject answers with one object in the negotiated format.
+func (s *Server) writeObject(rq *request, code int, o obj) {
+	o = present(rq.ri, o)
+	switch rq.out {
+	case "table":
+		writeJSON(rq.w, code, s.table(rq, []obj{o}, ""))
+	case "partial":
+		writeJSON(rq.w, code, partial(o))
+	default:
+		writeJSON(rq.w, code, o)
+	}
+}
+
+func partial(o obj) obj {
+	return obj{"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": o["metadata"]}
+}
+
+// parseRV parses a resourceVersion parameter; "" is 0.
+func parseRV(v, what string) (uint64, error) {
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		return 0, errBadRequest(fmt.Sprintf("invalid %s: %q", what, v))
+	}
+	return n, nil
+}
+
+func errTooLarge(rv, cur uint64) *apiError {
+	e := newStatus(http.StatusGatewayTimeout, "Timeout",
+		fmt.Sprintf("Timeout: Too large resource version: %d, current: %d", rv, cur), nil)
+	e.s.Details = detailsTooLarge()
+	return e
+}
+
+func (s *Server) handleGet(rq *request) error {
+	rv, err := parseRV(rq.q.Get("resourceVersion"), "resourceVersion")
+	if err != nil {
+		return err
+	}
+	if cur := s.st.current(); rv > cur {
+		return errTooLarge(rv, cur)
+	}
+	o := s.st.get(rq.ri.storageKey(), rq.ns, rq.name)
+	if o == nil {
+		return errNotFound(rq.ri.Group, rq.ri.Resource, rq.name)
+	}
+	if rq.sub == "scale" {
+		writeJSON(rq.w, http.StatusOK, scaleOf(rq.ri, o))
+		return nil
+	}
+	s.writeObject(rq, http.StatusOK, o)
+	return nil
+}
+
+// selectors parses the label and field selectors of a list or watch.
+func (s *Server) selectors(rq *request) (selector.Labels, selector.Fields, error) {
+	ls, err := selector.ParseLabels(rq.q.Get("labelSelector"))
+	if err != nil {
+		return nil, nil, errBadRequest(err.Error())
+	}
+	fs, err := selector.ParseFields(rq.q.Get("fieldSelector"))
+	if err != nil {
+		return nil, nil, errBadRequest(err.Error())
+	}
+	for _, r := range fs {
+		if err := checkFieldLabel(rq.ri, r.Field); err != nil {
+			return nil, nil, err
+		}
+	}
+	return ls, fs, nil
+}
+
+func matches(ri *resInfo, ls selector.Labels, fs selector.Fields, o obj) bool {
+	if !ls.MatchesObject(o) {
+		return false
+	}
+	return len(fs) == 0 || fs.Matches(func(f string) string { return fieldValue(ri, o, f) })
+}
+
+// continueToken is the opaque state of a paginated list.
+type continueToken struct {
+	V     string `json:"v"`
+	RV    int64  `json:"rv"`
+	Start string `json:"start"`
+}
+
+func encodeContinue(rv uint64, lastKey string) string {
+	b, _ := json.Marshal(continueToken{V: "meta.k8s.io/v1", RV: int64(rv), Start: lastKey + "\x00"})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeContinue(tok string) (continueToken, error) {
+	var t continueToken
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil {
+		return t, errBadRequest(fmt.Sprintf("continue key is not valid: %v", err))
+	}
+	if err := json.Unmarshal(b, &t); err != nil || t.V != "meta.k8s.io/v1" {
+		return t, errBadRequest("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
+	}
+	return t, nil
+}
+
+const msgContinueExpired = "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list."
+
+func (s *Server) handleList(rq *request) error {
+	ls, fs, err := s.selectors(rq)
+	if err != nil {
+		return err
+	}
+	rvParam, match := rq.q.Get("resourceVersion"), rq.q.Get("resourceVersionMatch")
+	if match != "" && rvParam == "" {
+		return errInvalidOptions("ListOptions", fieldError{Type: "FieldValueForbidden", Field: "resourceVersionMatch", Detail: "resourceVersionMatch is forbidden unless resourceVersion is provided"})
+	}
+	if match != "" && match != "Exact" && match != "NotOlderThan" {
+		return errInvalidOptions("ListOptions", fieldError{Type: "FieldValueNotSupported", Field: "resourceVersionMatch", Value: match, Detail: `supported values: "Exact", "NotOlderThan"`})
+	}
+	rv, err := parseRV(rvParam, "resourceVersion")
+	if err != nil {
+		return err
+	}
+	if match == "Exact" && rv == 0 {
+		return errInvalidOptions("ListOptions", fieldError{Type: "FieldValueForbidden", Field: "resourceVersionMatch", Detail: "resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\""})
+	}
+	limit := int64(0)
+	if l := rq.q.Get("limit"); l != "" {
+		limit, _ = strconv.ParseInt(l, 10, 64)
+	}
+	start := ""
+	var snapRV uint64
+	if c := rq.q.Get("continue"); c != "" {
+		if rvParam != "" && rvParam != "0" {
+			return errBadRequest("specifying resource version is not allowed when using continue")
+		}
+		tok, err := decodeContinue(c)
+		if err != nil {
+			return err
+		}
+		start = strings.TrimSuffix(tok.Start, "\x00")
+		if tok.RV > 0 {
+			snapRV = uint64(tok.RV)
+		}
+	} else if match == "Exact" || (match == "" && rv > 0 && limit > 0) {
+		snapRV = rv
+	}
+	s.st.mu.Lock()
+	cur := s.st.rv
+	if rv > cur && snapRV == 0 {
+		s.st.mu.Unlock()
+		return errTooLarge(rv, cur)
+	}
+	items, atRV, err := s.st.snapshot(rq.ri.storageKey(), rq.ns, snapRV)
+	if err != nil && rq.q.Get("continue") != "" {
+		items, atRV, err = s.st.snapshot(rq.ri.storageKey(), rq.ns, 0)
+		s.st.mu.Unlock()
+		if err != nil {
+			return err
+		}
+		e := errExpired(msgContinueExpired)
+		e.s.ListMeta.Continue = encodeContinue(0, start)
+		_ = items
+		_ = atRV
+		return e
+	}
+	s.st.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	var out []obj
+	var next string
+	remaining := int64(0)
+	for i, o := range items {
+		key := objKey(metaString(o, "namespace"), metaString(o, "name"))
+		if start != "" && key <= start {
+			continue
+		}
+		if !matches(rq.ri, ls, fs, o) {
+			continue
+		}
+		if limit > 0 && int64(len(out)) == limit {
+			last := out[len(out)-1]
+			next = encodeContinue(atRV, objKey(metaString(last, "namespace"), metaString(last, "name")))
+			if len(ls) == 0 && len(fs) == 0 {
+				remaining = int64(len(items) - i)
+			}
+			break
+		}
+		out = append(out, o)
+	}
+	lm := map[string]any{"resourceVersion": rvString(atRV)}
+	if next != "" {
+		lm["continue"] = next
+		if remaining > 0 {
+			lm["remainingItemCount"] = remaining
+		}
+	}
+	s.writeList(rq, lm, out)
+	return nil
+}
+
+// writeList answers with a list in the negotiated format.
+func (s *Server) writeList(rq *request, lm map[string]any, items []obj) {
+	switch rq.out {
+	case "table":
+		for i, o := range items {
+			items[i] = present(rq.ri, o)
+		}
+		t := s.table(rq, items, "")
+		t["metadata"] = lm
+		writeJSON(rq.w, http.StatusOK, t)
+		return
+	case "partial":
+		list := make([]any, len(items))
+		for i, o := range items {
+			list[i] = partial(present(rq.ri, o))
+		}
+		writeJSON(rq.w, http.StatusOK, obj{"kind": "PartialObjectMetadataList", "apiVersion": "meta.k8s.io/v1", "metadata": lm, "items": list})
+		return
+	}
+	list := make([]any, len(items))
+	for i, o := range items {
+		p := present(rq.ri, o)
+		if rq.ri.CRD == "" {
+			delete(p, "apiVersion")
+			delete(p, "kind")
+		}
+		list[i] = p
+	}
+	writeJSON(rq.w, http.StatusOK, obj{"kind": rq.ri.Kind + "List", "apiVersion": rq.ri.groupVersion(), "metadata": lm, "items": list})
+}
+
+// fieldLabels are the field selectors beyond metadata.name and
+// metadata.namespace that built-in kinds support, by storage key. Kinds
+// listed here answer an unsupported field with "field label not supported".
+var fieldLabels = map[string][]string{
+	"/pods": {"spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
+		"spec.hostNetwork", "status.phase", "status.podIP", "status.podIPs", "status.nominatedNodeName"},
+	"/nodes":                  {"spec.unschedulable"},
+	"/replicationcontrollers": {"status.replicas"},
+	"/events": {"involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
+		"involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
+		"reason", "reportingComponent", "source", "type"},
+	"/namespaces":       {"status.phase"},
+	"/secrets":          {"type"},
+	"apps/replicasets":  {"status.replicas"},
+	"batch/jobs":        {"status.successful"},
+	"certificates.k8s.io/certificatesigningrequests": {"spec.signerName"},
+}
+
+func checkFieldLabel(ri *resInfo, f string) error {
+	if f == "metadata.name" || f == "metadata.namespace" {
+		return nil
+	}
+	extra, registered := fieldLabels[ri.storageKey()]
+	for _, x := range append(extra, ri.Selectable...) {
+		if x == f {
+			return nil
+		}
+	}
+	if registered {
+		return errBadRequest("field label not supported: " + f)
+	}
+	return errBadRequest(fmt.Sprintf("%q is not a known field selector: only %q, %q", f, "metadata.name", "metadata.namespace"))
+}
+
+// fieldValue is the value a field selector compares for o.
+func fieldValue(ri *resInfo, o obj, f string) string {
+	switch ri.storageKey() + " " + f {
+	case "/pods spec.hostNetwork", "/nodes spec.unschedulable":
+		if v := selector.Lookup(o, f); v != "" {
+			return v
+		}
+		return "false"
+	case "/pods status.podIPs":
+		if ips, ok := nested(o, "status", "podIPs").([]any); ok && len(ips) > 0 {
+			if m, ok := ips[0].(map[string]any); ok {
+				return str(m, "ip")
+			}
+		}
+		return ""
+	case "/events source":
+		if v := selector.Lookup(o, "source.component"); v != "" {
+			return v
+		}
+		return selector.Lookup(o, "reportingComponent")
+	case "/replicationcontrollers status.replicas", "apps/replicasets status.replicas":
+		return numberOr0(selector.Lookup(o, "status.replicas"))
+	case "batch/jobs status.successful":
+		return numberOr0(selector.Lookup(o, "status.succeeded"))
+	}
+	return selector.Lookup(o, f)
+}
+
+func numberOr0(s string) string {
+	if s == "" {
+		return "0"
+	}
+	return s
+}
+
+// scaleOf is the autoscaling/v1 Scale of an object with spec.replicas.
+func scaleOf(ri *resInfo, o obj) obj {
+	md := meta(copyObj(o))
+	sel := ""
+	if ml := nestedMap(o, "spec", "selector", "matchLabels"); ml != nil {
+		keys := make([]string, 0, len(ml))
+		for k := range ml {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for i, k := range keys {
+			if i > 0 {
+				sel += ","
+			}
+			sel += k + "=" + fmt.Sprint(ml[k])
+		}
+	}
+	spec := obj{}
+	if r, ok := nested(o, "spec", "replicas").(json.Number); ok {
+		spec["replicas"] = r
+	}
+	status := obj{"replicas": numberOrZero(nested(o, "status", "replicas"))}
+	if sel != "" {
+		status["selector"] = sel
+	}
+	keep := obj{}
+	for _, k := range []string{"name", "namespace", "uid", "resourceVersion", "creationTimestamp"} {
+		if v, ok := md[k]; ok {
+			keep[k] = v
+		}
+	}
+	return obj{"kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": keep, "spec": spec, "status": status}
+}
+
+func numberOrZero(v any) any {
+	if v == nil {
+		return json.Number("0")
+	}
+	return v
+}

@@ -1,0 +1,296 @@
+package fake
+
+import (
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/kubewire/kubewire/internal/apischema"
+)
+
+// resInfo is one servable resource at one version: a built-in from
+// internal/apischema or a version of a CustomResourceDefinition.
+type resInfo struct {
+	Group, Version, Resource, Singular, Kind string
+	Namespaced                               bool
+	Verbs                                    []string
+	Subresources                             []apischema.Subresource
+	ShortNames, Categories                   []string
+	// CRD is the name of the defining CustomResourceDefinition; empty for
+	// built-ins.
+	CRD string
+	// Selectable are the extra field selectors a CRD declares
+	// (selectableFields), as JSON paths without the leading dot.
+	Selectable []string
+}
+
+// storageKey identifies the objects the resource shares across versions.
+func (r *resInfo) storageKey() string { return r.Group + "/" + r.Resource }
+
+func (r *resInfo) groupVersion() string {
+	if r.Group == "" {
+		return r.Version
+	}
+	return r.Group + "/" + r.Version
+}
+
+func (r *resInfo) hasVerb(v string) bool {
+	for _, x := range r.Verbs {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *resInfo) sub(name string) *apischema.Subresource {
+	for i := range r.Subresources {
+		if r.Subresources[i].Name == name {
+			return &r.Subresources[i]
+		}
+	}
+	return nil
+}
+
+func (r *resInfo) hasStatus() bool { return r.sub("status") != nil }
+
+// tracksGeneration reports whether metadata.generation is set on create and
+// bumped on spec changes, as the kind's real strategy does.
+func (r *resInfo) tracksGeneration() bool {
+	if r.CRD != "" {
+		return true
+	}
+	return generationKinds[r.Group+"/"+r.Resource]
+}
+
+var generationKinds = map[string]bool{
+	"/replicationcontrollers":                        true,
+	"apps/deployments":                               true,
+	"apps/replicasets":                               true,
+	"apps/statefulsets":                              true,
+	"apps/daemonsets":                                true,
+	"batch/jobs":                                     true,
+	"batch/cronjobs":                                 true,
+	"autoscaling/horizontalpodautoscalers":           true,
+	"policy/poddisruptionbudgets":                    true,
+	"networking.k8s.io/ingresses":                    true,
+	"networking.k8s.io/networkpolicies":              true,
+	"apiextensions.k8s.io/customresourcedefinitions": true,
+	"admissionregistration.k8s.io/validatingadmissionpolicies": true,
+	"flowcontrol.apiserver.k8s.io/flowschemas":                 true,
+	"flowcontrol.apiserver.k8s.io/prioritylevelconfigurations": true,
+}
+
+// returnsDeletedObject reports whether DELETE answers with the object
+// rather than a Success Status, as the kind's real storage does.
+func (r *resInfo) returnsDeletedObject() bool {
+	if r.CRD != "" {
+		return true
+	}
+	switch r.Group + "/" + r.Resource {
+	case "/pods", "/namespaces", "/services", "apiextensions.k8s.io/customresourcedefinitions":
+		return true
+	}
+	return false
+}
+
+// registry holds the servable resources; CRDs come and go at run time.
+type registry struct {
+	mu    sync.RWMutex
+	byGVR map[string]*resInfo // "group/version/resource"
+	crds  map[string][]*resInfo
+}
+
+func newRegistry() *registry {
+	r := &registry{byGVR: map[string]*resInfo{}, crds: map[string][]*resInfo{}}
+	for _, a := range apischema.Resources() {
+		a := a
+		r.byGVR[a.Group+"/"+a.Version+"/"+a.Resource] = &resInfo{
+			Group: a.Group, Version: a.Version, Resource: a.Resource, Singular: a.Singular, Kind: a.Kind,
+			Namespaced: a.Namespaced, Verbs: a.Verbs, Subresources: a.Subresources,
+			ShortNames: a.ShortNames(), Categories: a.Categories(),
+		}
+	}
+	return r
+}
+
+func (r *registry) lookup(group, version, resource string) *resInfo {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.byGVR[group+"/"+version+"/"+resource]
+}
+
+// byKind finds the resource serving apiVersion and kind (for seeding).
+func (r *registry) byKind(apiVersion, kind string) *resInfo {
+	group, version := splitGV(apiVersion)
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for _, ri := range r.byGVR {
+		if ri.Group == group && ri.Version == version && ri.Kind == kind {
+			return ri
+		}
+	}
+	return nil
+}
+
+func splitGV(gv string) (group, version string) {
+	if i := strings.IndexByte(gv, '/'); i >= 0 {
+		return gv[:i], gv[i+1:]
+	}
+	return "", gv
+}
+
+// all returns every resource sorted by group, version and resource.
+func (r *registry) all() []*resInfo {
+	r.mu.RLock()
+	out := make([]*resInfo, 0, len(r.byGVR))
+	for _, ri := range r.byGVR {
+		out = append(out, ri)
+	}
+	r.mu.RUnlock()
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Group != b.Group {
+			return a.Group < b.Group
+		}
+		if a.Version != b.Version {
+			return a.Version < b.Version
+		}
+		return a.Resource < b.Resource
+	})
+	return out
+}
+
+// groups returns every group with its versions, preferred first, in the
+// order discovery lists them (core first, then the built-in groups, then
+// CRD groups by name).
+func (r *registry) groups() []groupVersions {
+	seen := map[string]map[string]bool{}
+	var order []string
+	for _, ri := range r.all() {
+		if seen[ri.Group] == nil {
+			seen[ri.Group] = map[string]bool{}
+			order = append(order, ri.Group)
+		}
+		seen[ri.Group][ri.Version] = true
+	}
+	out := make([]groupVersions, 0, len(order))
+	for _, g := range order {
+		var vs []string
+		for v := range seen[g] {
+			vs = append(vs, v)
+		}
+		sort.Slice(vs, func(i, j int) bool { return apischema.CompareVersions(vs[i], vs[j]) > 0 })
+		out = append(out, groupVersions{g, vs})
+	}
+	return out
+}
+
+type groupVersions struct {
+	Group    string
+	Versions []string
+}
+
+// setCRD registers (or replaces) the resources a CRD defines.
+func (r *registry) setCRD(name string, infos []*resInfo) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, old := range r.crds[name] {
+		delete(r.byGVR, old.Group+"/"+old.Version+"/"+old.Resource)
+	}
+	r.crds[name] = infos
+	for _, ri := range infos {
+		r.byGVR[ri.Group+"/"+ri.Version+"/"+ri.Resource] = ri
+	}
+}
+
+func (r *registry) removeCRD(name string) {
+	r.setCRD(name, nil)
+	r.mu.Lock()
+	delete(r.crds, name)
+	r.mu.Unlock()
+}
+
+// crdInfos derives the served resources from a CRD object, or reports why
+// the CRD is not acceptable.
+func crdInfos(crd obj) ([]*resInfo, []fieldError) {
+	spec := nestedMap(crd, "spec")
+	names := nestedMap(crd, "spec", "names")
+	group, _ := spec["group"].(string)
+	plural, _ := names["plural"].(string)
+	kind, _ := names["kind"].(string)
+	singular, _ := names["singular"].(string)
+	scope, _ := spec["scope"].(string)
+	var errs []fieldError
+	if group == "" {
+		errs = append(errs, fieldError{Type: "FieldValueRequired", Field: "spec.group", Detail: ""})
+	}
+	if plural == "" {
+		errs = append(errs, fieldError{Type: "FieldValueRequired", Field: "spec.names.plural", Detail: ""})
+	}
+	if kind == "" {
+		errs = append(errs, fieldError{Type: "FieldValueRequired", Field: "spec.names.kind", Detail: ""})
+	}
+	if scope != "Namespaced" && scope != "Cluster" {
+		errs = append(errs, fieldError{Type: "FieldValueNotSupported", Field: "spec.scope", Value: scope, Detail: `supported values: "Cluster", "Namespaced"`})
+	}
+	if name := metaString(crd, "name"); plural != "" && group != "" && name != plural+"."+group {
+		errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: "metadata.name", Value: name, Detail: `must be spec.names.plural+"."+spec.group`})
+	}
+	versions, _ := spec["versions"].([]any)
+	if len(versions) == 0 {
+		errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: "spec.versions", Value: "[]", Detail: "must have exactly one version marked as storage version"})
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	if singular == "" {
+		singular = strings.ToLower(kind)
+	}
+	var out []*resInfo
+	for _, v := range versions {
+		vm, _ := v.(map[string]any)
+		vname, _ := vm["name"].(string)
+		if served, _ := vm["served"].(bool); !served || vname == "" {
+			continue
+		}
+		ri := &resInfo{
+			Group: group, Version: vname, Resource: plural, Singular: singular, Kind: kind,
+			Namespaced: scope == "Namespaced", CRD: metaString(crd, "name"),
+			Verbs:      []string{"delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"},
+			ShortNames: stringList(names["shortNames"]), Categories: stringList(names["categories"]),
+		}
+		subs := nestedMap(vm, "subresources")
+		if _, ok := subs["status"]; ok {
+			ri.Subresources = append(ri.Subresources, apischema.Subresource{Name: "status", Group: group, Version: vname, Kind: kind, Verbs: []string{"get", "patch", "update"}})
+		}
+		if _, ok := subs["scale"]; ok {
+			ri.Subresources = append(ri.Subresources, apischema.Subresource{Name: "scale", Group: "autoscaling", Version: "v1", Kind: "Scale", Verbs: []string{"get", "patch", "update"}})
+		}
+		sort.Slice(ri.Subresources, func(i, j int) bool { return ri.Subresources[i].Name < ri.Subresources[j].Name })
+		for _, sf := range asList(vm["selectableFields"]) {
+			if m, ok := sf.(map[string]any); ok {
+				if p, ok := m["jsonPath"].(string); ok {
+					ri.Selectable = append(ri.Selectable, strings.TrimPrefix(p, "."))
+				}
+			}
+		}
+		out = append(out, ri)
+	}
+	return out, nil
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+func stringList(v any) []string {
+	var out []string
+	for _, x := range asList(v) {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}

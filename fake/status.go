@@ -1,0 +1,162 @@
+package fake
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/kubewire/kubewire/typed/metav1"
+)
+
+// apiError is an error the server answers with a Status body.
+type apiError struct{ s metav1.Status }
+
+func (e *apiError) Error() string { return e.s.Message }
+
+func newStatus(code int, reason, msg string, details *metav1.StatusDetails) *apiError {
+	return &apiError{metav1.Status{
+		TypeMeta: metav1.TypeMeta{Kind: "Status", APIVersion: "v1"},
+		Status:   metav1.StatusFailure, Message: msg, Reason: reason, Details: details, Code: int32(code),
+	}}
+}
+
+// qualified is a resource name as messages print it: "pods",
+// "deployments.apps".
+func qualified(group, resource string) string {
+	if group == "" {
+		return resource
+	}
+	return resource + "." + group
+}
+
+func errNotFound(group, resource, name string) *apiError {
+	return newStatus(http.StatusNotFound, metav1.ReasonNotFound,
+		fmt.Sprintf("%s %q not found", qualified(group, resource), name),
+		&metav1.StatusDetails{Name: name, Group: group, Kind: resource})
+}
+
+func errAlreadyExists(group, resource, name string) *apiError {
+	return newStatus(http.StatusConflict, metav1.ReasonAlreadyExists,
+		fmt.Sprintf("%s %q already exists", qualified(group, resource), name),
+		&metav1.StatusDetails{Name: name, Group: group, Kind: resource})
+}
+
+func errConflict(group, resource, name, why string) *apiError {
+	return newStatus(http.StatusConflict, metav1.ReasonConflict,
+		fmt.Sprintf("Operation cannot be fulfilled on %s %q: %s", qualified(group, resource), name, why),
+		&metav1.StatusDetails{Name: name, Group: group, Kind: resource})
+}
+
+const msgModified = "the object has been modified; please apply your changes to the latest version and try again"
+
+func errBadRequest(msg string) *apiError {
+	return newStatus(http.StatusBadRequest, metav1.ReasonBadRequest, msg, nil)
+}
+
+func errMethodNotAllowed() *apiError {
+	return newStatus(http.StatusMethodNotAllowed, metav1.ReasonMethodNotAllowed,
+		"the server does not allow this method on the requested resource", &metav1.StatusDetails{})
+}
+
+func errPathNotFound() *apiError {
+	return newStatus(http.StatusNotFound, metav1.ReasonNotFound,
+		"the server could not find the requested resource", &metav1.StatusDetails{})
+}
+
+func errExpired(msg string) *apiError {
+	return newStatus(http.StatusGone, metav1.ReasonExpired, msg, nil)
+}
+
+func errInternal(err error) *apiError {
+	return newStatus(http.StatusInternalServerError, metav1.ReasonInternalError,
+		fmt.Sprintf("Internal error occurred: %v", err),
+		&metav1.StatusDetails{Causes: []metav1.StatusCause{{Message: err.Error()}}})
+}
+
+func errUnsupportedMedia(ct string, accepted string) *apiError {
+	return newStatus(http.StatusUnsupportedMediaType, metav1.ReasonUnsupportedMediaType,
+		fmt.Sprintf("the body of the request was in an unknown format - accepted media types include: %s", accepted), nil)
+}
+
+func errNotAcceptable() *apiError {
+	return newStatus(http.StatusNotAcceptable, metav1.ReasonNotAcceptable,
+		"the server was unable to respond with a content type that the client supports", nil)
+}
+
+// fieldError is one invalid field, as validation reports it.
+type fieldError struct {
+	Type   string // "FieldValueRequired", "FieldValueInvalid", ...
+	Field  string
+	Value  any // printed for Invalid
+	Detail string
+}
+
+func (f fieldError) message() string {
+	switch f.Type {
+	case "FieldValueRequired":
+		return "Required value: " + f.Detail
+	case "FieldValueInvalid":
+		return fmt.Sprintf("Invalid value: %s: %s", quoteValue(f.Value), f.Detail)
+	case "FieldValueForbidden":
+		return "Forbidden: " + f.Detail
+	case "FieldValueNotSupported":
+		return fmt.Sprintf("Unsupported value: %s: %s", quoteValue(f.Value), f.Detail)
+	case "FieldValueDuplicate":
+		return fmt.Sprintf("Duplicate value: %s", quoteValue(f.Value))
+	}
+	return f.Detail
+}
+
+func quoteValue(v any) string {
+	switch t := v.(type) {
+	case string:
+		return fmt.Sprintf("%q", t)
+	case nil:
+		return "null"
+	}
+	return fmt.Sprintf("%v", v)
+}
+
+// errInvalid is the 422 for kind "name" with the given field errors, in the
+// real server's message shape.
+func errInvalid(group, kind, name string, errs ...fieldError) *apiError {
+	var causes []metav1.StatusCause
+	msgs := ""
+	for i, e := range errs {
+		causes = append(causes, metav1.StatusCause{Type: e.Type, Message: e.message(), Field: e.Field})
+		if i > 0 {
+			msgs += ", "
+		}
+		msgs += e.Field + ": " + e.message()
+	}
+	if len(errs) > 1 {
+		msgs = "[" + msgs + "]"
+	}
+	return newStatus(http.StatusUnprocessableEntity, metav1.ReasonInvalid,
+		fmt.Sprintf("%s %q is invalid: %s", qualifiedKind(group, kind), name, msgs),
+		&metav1.StatusDetails{Name: name, Group: group, Kind: kind, Causes: causes})
+}
+
+// qualifiedKind is a kind as Invalid messages print it: "Pod",
+// "Deployment.apps".
+func qualifiedKind(group, kind string) string {
+	if group == "" {
+		return kind
+	}
+	return kind + "." + group
+}
+
+func errForbidden(group, resource, name, msg string, causes ...metav1.StatusCause) *apiError {
+	q := qualified(group, resource)
+	if name != "" {
+		q += fmt.Sprintf(" %q", name)
+	}
+	return newStatus(http.StatusForbidden, metav1.ReasonForbidden, q+" is forbidden: "+msg,
+		&metav1.StatusDetails{Name: name, Group: group, Kind: resource, Causes: causes})
+}
+
+func detailsTooLarge() *metav1.StatusDetails {
+	return &metav1.StatusDetails{
+		Causes:            []metav1.StatusCause{{Type: "ResourceVersionTooLarge", Message: "Too large resource version"}},
+		RetryAfterSeconds: 1,
+	}
+}

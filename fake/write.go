@@ -1,0 +1,366 @@
+package fake
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/kubewire/kubewire/typed/metav1"
+)
+
+func now() string { return time.Now().UTC().Format("2006-01-02T15:04:05Z") }
+
+// decodeBody decodes a JSON (or YAML) request body into an object.
+func decodeBody(rq *request) (obj, error) {
+	switch rq.ct {
+	case "", "application/json", "application/yaml", "application/apply-patch+yaml":
+	default:
+		return nil, errUnsupportedMedia(rq.ct, "application/json, application/yaml")
+	}
+	var o obj
+	var err error
+	if rq.ct == "application/yaml" {
+		o, err = decodeYAMLObject(rq.body)
+	} else {
+		o, err = decodeJSON(rq.body)
+	}
+	if err != nil {
+		return nil, errBadRequest(fmt.Sprintf("the object provided is unrecognized: %v", err))
+	}
+	return o, nil
+}
+
+// checkTypeMeta checks the body's apiVersion and kind against the endpoint.
+func checkTypeMeta(ri *resInfo, o obj) error {
+	if av, _ := o["apiVersion"].(string); av != "" && av != ri.groupVersion() {
+		return errBadRequest(fmt.Sprintf("the API version in the data (%s) does not match the expected API version (%s)", av, ri.groupVersion()))
+	}
+	if k, _ := o["kind"].(string); k != "" && k != ri.Kind {
+		return errBadRequest(fmt.Sprintf("the kind in the data (%s) does not match the expected kind (%s)", k, ri.Kind))
+	}
+	return nil
+}
+
+func (s *Server) handleCreate(rq *request) error {
+	o, err := decodeBody(rq)
+	if err != nil {
+		return err
+	}
+	if rq.name != "" {
+		return errMethodNotAllowed()
+	}
+	out, code, err := s.create(rq, o)
+	if err != nil {
+		return err
+	}
+	s.writeObject(rq, code, out)
+	return nil
+}
+
+// checkNamespace enforces the NamespaceLifecycle admission rules.
+func (s *Server) checkNamespace(rq *request, name string) error {
+	if !rq.ri.Namespaced {
+		return nil
+	}
+	ns := s.st.data["/namespaces"][objKey("", rq.ns)]
+	if ns == nil {
+		return errNotFound("", "namespaces", rq.ns)
+	}
+	if metaString(ns, "deletionTimestamp") != "" && rq.verb != "delete" {
+		return errForbidden(rq.ri.Group, rq.ri.Resource, name,
+			fmt.Sprintf("unable to create new content in namespace %s because it is being terminated", rq.ns),
+			metav1.StatusCause{Type: "NamespaceTerminating", Message: fmt.Sprintf("namespace %s is being terminated", rq.ns), Field: "metadata.namespace"})
+	}
+	return nil
+}
+
+// create stores a new object; it is shared by POST, apply-create and
+// seeding.
+func (s *Server) create(rq *request, o obj) (obj, int, error) {
+	if err := checkTypeMeta(rq.ri, o); err != nil {
+		return nil, 0, err
+	}
+	o["apiVersion"], o["kind"] = rq.ri.groupVersion(), rq.ri.Kind
+	md := meta(o)
+	if ns := metaString(o, "namespace"); rq.ri.Namespaced {
+		if ns != "" && ns != rq.ns {
+			return nil, 0, errBadRequest("the namespace of the provided object does not match the namespace sent on the request")
+		}
+		md["namespace"] = rq.ns
+	} else {
+		delete(md, "namespace")
+	}
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	name := metaString(o, "name")
+	if err := s.checkNamespace(rq, name); err != nil {
+		return nil, 0, err
+	}
+	if name == "" {
+		if gn := metaString(o, "generateName"); gn != "" {
+			name = generateName(gn)
+			md["name"] = name
+		} else {
+			return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, "", fieldError{Type: "FieldValueRequired", Field: "metadata.name", Detail: "name or generateName is required"})
+		}
+	}
+	if errs := validateName(rq.ri, name); errs != nil {
+		return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, name, errs...)
+	}
+	if metaString(o, "resourceVersion") != "" {
+		return nil, 0, errBadRequest("resourceVersion should not be set on objects to be created")
+	}
+	if s.st.data[rq.ri.storageKey()][objKey(rq.ns, name)] != nil {
+		return nil, 0, errAlreadyExists(rq.ri.Group, rq.ri.Resource, name)
+	}
+	md["uid"] = newUID()
+	md["creationTimestamp"] = now()
+	for _, k := range []string{"deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "generation", "managedFields"} {
+		delete(md, k)
+	}
+	if rq.ri.tracksGeneration() {
+		md["generation"] = json.Number("1")
+	}
+	prepareCreate(rq.ri, o)
+	if isCRD(rq.ri) {
+		infos, errs := crdInfos(o)
+		if errs != nil {
+			return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, name, errs...)
+		}
+		if !rq.dryRun {
+			setCRDStatus(o)
+			s.reg.setCRD(name, infos)
+		}
+	}
+	if rq.manager != "" && rq.verb != "patch" {
+		setManagedFields(o, rq, nil, "Update")
+	}
+	if rq.dryRun {
+		return o, http.StatusCreated, nil
+	}
+	return s.st.commit(rq.ri.storageKey(), rq.ns, name, o), http.StatusCreated, nil
+}
+
+func isCRD(ri *resInfo) bool {
+	return ri.Group == "apiextensions.k8s.io" && ri.Resource == "customresourcedefinitions"
+}
+
+// prepareCreate resets status as the kind's real create strategy does.
+func prepareCreate(ri *resInfo, o obj) {
+	switch ri.storageKey() {
+	case "/namespaces":
+		o["status"] = obj{"phase": "Active"}
+		spec, _ := o["spec"].(map[string]any)
+		if spec == nil {
+			spec = obj{}
+			o["spec"] = spec
+		}
+		if _, ok := spec["finalizers"]; !ok {
+			spec["finalizers"] = []any{"kubernetes"}
+		}
+		return
+	case "/pods":
+		o["status"] = obj{"phase": "Pending", "qosClass": qosClass(o)}
+		return
+	case "/services":
+		o["status"] = obj{"loadBalancer": obj{}}
+		return
+	}
+	if ri.hasStatus() {
+		delete(o, "status")
+	}
+}
+
+// qosClass computes a pod's QoS class from its containers' resources.
+func qosClass(o obj) string {
+	hasAny, guaranteed := false, true
+	for _, c := range asList(nested(o, "spec", "containers")) {
+		cm, _ := c.(map[string]any)
+		req := nestedMap(cm, "resources", "requests")
+		lim := nestedMap(cm, "resources", "limits")
+		if len(req) > 0 || len(lim) > 0 {
+			hasAny = true
+		}
+		for _, r := range []string{"cpu", "memory"} {
+			l, ok := lim[r]
+			if !ok {
+				guaranteed = false
+				continue
+			}
+			if q, ok := req[r]; ok && fmt.Sprint(q) != fmt.Sprint(l) {
+				guaranteed = false
+			}
+		}
+	}
+	switch {
+	case !hasAny:
+		return "BestEffort"
+	case guaranteed:
+		return "Guaranteed"
+	}
+	return "Burstable"
+}
+
+func setCRDStatus(o obj) {
+	t := now()
+	names := nestedMap(o, "spec", "names")
+	accepted := copyObj(names)
+	if accepted == nil {
+		accepted = obj{}
+	}
+	if _, ok := accepted["singular"]; !ok {
+		accepted["singular"] = fmt.Sprint(accepted["kind"])
+	}
+	if _, ok := accepted["listKind"]; !ok {
+		accepted["listKind"] = fmt.Sprint(accepted["kind"]) + "List"
+	}
+	var stored []any
+	for _, v := range asList(nested(o, "spec", "versions")) {
+		if vm, ok := v.(map[string]any); ok && vm["storage"] == true {
+			stored = append(stored, vm["name"])
+		}
+	}
+	o["status"] = obj{
+		"acceptedNames": accepted,
+		"conditions": []any{
+			obj{"type": "NamesAccepted", "status": "True", "lastTransitionTime": t, "reason": "NoConflicts", "message": "no conflicts found"},
+			obj{"type": "Established", "status": "True", "lastTransitionTime": t, "reason": "InitialNamesAccepted", "message": "the initial names have been accepted"},
+		},
+		"storedVersions": stored,
+	}
+}
+
+func (s *Server) handleUpdate(rq *request) error {
+	o, err := decodeBody(rq)
+	if err != nil {
+		return err
+	}
+	if err := checkTypeMeta(rq.ri, o); err != nil {
+		return err
+	}
+	if rq.sub == "scale" {
+		return errMethodNotAllowed()
+	}
+	if n := metaString(o, "name"); n != "" && n != rq.name {
+		return errBadRequest(fmt.Sprintf("the name of the object (%s) does not match the name on the URL (%s)", n, rq.name))
+	}
+	if ns := metaString(o, "namespace"); rq.ri.Namespaced && ns != "" && ns != rq.ns {
+		return errBadRequest("the namespace of the provided object does not match the namespace sent on the request")
+	}
+	s.st.mu.Lock()
+	out, code, err := s.update(rq, o, "Update")
+	s.st.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	s.writeObject(rq, code, out)
+	return nil
+}
+
+// update replaces an existing object; s.st.mu must be held. op is the
+// managedFields operation ("Update" or "Apply").
+func (s *Server) update(rq *request, o obj, op string) (obj, int, error) {
+	key := rq.ri.storageKey()
+	old := s.st.data[key][objKey(rq.ns, rq.name)]
+	if old == nil {
+		return nil, 0, errNotFound(rq.ri.Group, rq.ri.Resource, rq.name)
+	}
+	o["apiVersion"], o["kind"] = rq.ri.groupVersion(), rq.ri.Kind
+	md := meta(o)
+	md["name"] = rq.name
+	if rq.ri.Namespaced {
+		md["namespace"] = rq.ns
+	} else {
+		delete(md, "namespace")
+	}
+	rv := metaString(o, "resourceVersion")
+	switch {
+	case rv == "" && rq.ri.CRD != "" && op == "Update" && rq.verb == "update":
+		return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, rq.name, fieldError{Type: "FieldValueInvalid", Field: "metadata.resourceVersion", Value: rawValue("0x0"), Detail: "must be specified for an update"})
+	case rv != "" && rv != metaString(old, "resourceVersion"):
+		return nil, 0, errConflict(rq.ri.Group, rq.ri.Resource, rq.name, msgModified)
+	}
+	oldMD := meta(old)
+	for _, k := range []string{"uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"} {
+		if v, ok := oldMD[k]; ok {
+			md[k] = v
+		} else {
+			delete(md, k)
+		}
+	}
+	delete(md, "selfLink")
+	if rq.sub == "status" {
+		// The status subresource changes status only.
+		n := copyObj(old)
+		if st, ok := o["status"]; ok {
+			n["status"] = st
+		} else {
+			delete(n, "status")
+		}
+		meta(n)["resourceVersion"] = md["resourceVersion"]
+		if mf, ok := md["managedFields"]; ok {
+			meta(n)["managedFields"] = mf
+		}
+		o = n
+		md = meta(o)
+	} else if rq.ri.hasStatus() {
+		if st, ok := old["status"]; ok {
+			o["status"] = st
+		} else {
+			delete(o, "status")
+		}
+	}
+	if isCRD(rq.ri) && rq.sub == "" {
+		infos, errs := crdInfos(o)
+		if errs != nil {
+			return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, rq.name, errs...)
+		}
+		if !rq.dryRun {
+			setCRDStatus(o)
+			s.reg.setCRD(rq.name, infos)
+		}
+	}
+	if rq.ri.tracksGeneration() && specChanged(old, o) {
+		g, _ := numberInt(oldMD["generation"])
+		md["generation"] = json.Number(fmt.Sprint(g + 1))
+	}
+	if rq.manager != "" && op == "Update" {
+		setManagedFields(o, rq, old, "Update")
+	}
+	md["resourceVersion"] = oldMD["resourceVersion"]
+	if equalJSON(old, o) {
+		return old, http.StatusOK, nil
+	}
+	if rq.dryRun {
+		return o, http.StatusOK, nil
+	}
+	if metaString(o, "deletionTimestamp") != "" && len(finalizers(o)) == 0 {
+		s.st.commit(key, rq.ns, rq.name, nil)
+		return o, http.StatusOK, nil
+	}
+	return s.st.commit(key, rq.ns, rq.name, o), http.StatusOK, nil
+}
+
+// rawValue prints without quotes in an Invalid message.
+type rawValue string
+
+func (r rawValue) String() string { return string(r) }
+
+// specChanged reports whether anything outside metadata and status changed.
+func specChanged(a, b obj) bool {
+	for k, v := range a {
+		if k == "metadata" || k == "status" || k == "apiVersion" || k == "kind" {
+			continue
+		}
+		if !equalJSON(v, b[k]) {
+			return true
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok && k != "metadata" && k != "status" && k != "apiVersion" && k != "kind" {
+			return true
+		}
+	}
+	return false
+}
