@@ -143,16 +143,21 @@ func (m *merged) currentContextLine() int {
 	return m.ccFile.currentContextLine
 }
 
-// readable checks that a file named by the kubeconfig can be read.
+// readable checks that a file named by the kubeconfig can be read. Only
+// regular files are opened: opening a pipe (a shell's <(...)) could block
+// or disturb its writer.
 func (b *builder) readable(e *entry, key, path string) {
 	f, l := e.at(key)
-	fh, err := os.Open(path)
-	if err == nil {
-		var st os.FileInfo
-		if st, err = fh.Stat(); err == nil && st.IsDir() {
-			err = fmt.Errorf("%s is a directory", path)
+	st, err := os.Stat(path)
+	switch {
+	case err != nil:
+	case st.IsDir():
+		err = fmt.Errorf("%s is a directory", path)
+	case st.Mode().IsRegular():
+		var fh *os.File
+		if fh, err = os.Open(path); err == nil {
+			fh.Close()
 		}
-		fh.Close()
 	}
 	if err != nil {
 		b.ps.add(e.file.path, l, f, "cannot read the file", err)

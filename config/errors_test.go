@@ -252,3 +252,24 @@ contexts:
 	kcErr(t, err)
 	assert.NotContains(t, err.Error(), "TOKEN-S3CRET")
 }
+
+func TestAliasBombIsAProblem(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("m0: &m0 {a: 1}\n")
+	for i := 1; i <= 12; i++ {
+		fmt.Fprintf(&b, "m%d: &m%d {<<: [*m%d, *m%d, *m%d, *m%d, *m%d, *m%d]}\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	b.WriteString("s0: &s0 [a, a, a, a, a, a, a, a]\n")
+	for i := 1; i <= 8; i++ {
+		fmt.Fprintf(&b, "s%d: &s%d [*s%d, *s%d, *s%d, *s%d, *s%d, *s%d, *s%d, *s%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	b.WriteString("clusters:\n- name: k\n  cluster: *m12\n- name: e\n  cluster: {extensions: [{name: client.authentication.k8s.io/exec, extension: *s8}]}\n")
+	e := newEnv(t)
+	p := e.write("kc", b.String())
+	o := e.opts()
+	o.Cluster = "e"
+	_, err := LoadFile(p, o)
+	ke := kcErr(t, err)
+	require.Len(t, ke.Problems, 1)
+	assert.Contains(t, ke.Problems[0].Message, "expands to too many nodes")
+}

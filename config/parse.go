@@ -150,6 +150,8 @@ func parseFile(data []byte, path, from string, ps *problems) (kf *kfile) {
 			})
 		}
 	}
+	// A walk cut short leaves the entries incomplete: report only that.
+	kf.broken = w.overflow
 	return kf
 }
 
@@ -203,6 +205,27 @@ func stripQuoted(s string) string { return quoted.ReplaceAllString(s, "…") }
 type walker struct {
 	file string
 	ps   *problems
+	// work counts the nodes visited; aliases and merge keys can make a
+	// small file expand enormously, so the walk stops at maxWork.
+	work     int
+	overflow bool
+}
+
+// maxWork bounds the nodes one file's walk visits.
+const maxWork = 1 << 20
+
+// spend accounts for visiting n nodes and reports false (once adding a
+// problem) when the budget is exhausted.
+func (w *walker) spend(n int, at *yaml.Node) bool {
+	w.work += n
+	if w.work <= maxWork {
+		return true
+	}
+	if !w.overflow {
+		w.overflow = true
+		w.add(at, "(document)", "expands to too many nodes through aliases or merge keys")
+	}
+	return false
 }
 
 func (w *walker) add(n *yaml.Node, field, msg string) {
@@ -251,10 +274,16 @@ func (w *walker) mapping(n *yaml.Node, field string) []pair {
 	seen := map[string]bool{}
 	var out []pair
 	w.collect(n, field, seen, &out, false, 0)
+	if w.overflow {
+		return nil
+	}
 	return out
 }
 
 func (w *walker) collect(n *yaml.Node, field string, seen map[string]bool, out *[]pair, merged bool, depth int) {
+	if !w.spend(len(n.Content)/2+1, n) {
+		return
+	}
 	var merges []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := deref(n.Content[i]), n.Content[i+1]
@@ -347,6 +376,9 @@ func (w *walker) strings(n *yaml.Node, field string) []string {
 		w.add(n, field, "must be a list of strings")
 		return nil
 	}
+	if !w.spend(len(n.Content), n) {
+		return nil
+	}
 	out := make([]string, 0, len(n.Content))
 	for i, c := range n.Content {
 		out = append(out, w.str(c, fmt.Sprintf("%s[%d]", field, i)))
@@ -383,6 +415,9 @@ func (w *walker) named(n *yaml.Node, kf *kfile, list, inner string, each func(en
 	}
 	if n.Kind != yaml.SequenceNode {
 		w.add(n, list, "must be a list")
+		return
+	}
+	if !w.spend(len(n.Content), n) {
 		return
 	}
 	seen := map[string]int{}
@@ -471,6 +506,9 @@ func (w *walker) execExtension(n *yaml.Node, field string) []byte {
 		w.add(n, field, "must be a list")
 		return nil
 	}
+	if !w.spend(len(n.Content), n) {
+		return nil
+	}
 	for i, item := range n.Content {
 		idx := fmt.Sprintf("%s[%d]", field, i)
 		var name string
@@ -487,8 +525,7 @@ func (w *walker) execExtension(n *yaml.Node, field string) []byte {
 			continue
 		}
 		path := fmt.Sprintf("%s[%s].extension", field, name)
-		budget := maxJSONNodes
-		v, ok := w.jsonValue(ext, path, &budget, 0)
+		v, ok := w.jsonValue(ext, path, 0)
 		if !ok {
 			return nil
 		}
@@ -502,25 +539,24 @@ func (w *walker) execExtension(n *yaml.Node, field string) []byte {
 	return nil
 }
 
-const (
-	maxJSONNodes = 100000
-	maxJSONDepth = 100
-)
+const maxJSONDepth = 100
 
 // jsonValue converts a node to a value encoding/json can marshal, keeping
-// scalars as written. budget bounds the work alias expansion can cause.
-func (w *walker) jsonValue(n *yaml.Node, field string, budget *int, depth int) (any, bool) {
-	*budget--
+// scalars as written.
+func (w *walker) jsonValue(n *yaml.Node, field string, depth int) (any, bool) {
 	n = deref(n)
-	if n == nil || *budget < 0 || depth > maxJSONDepth {
-		w.add(n, field, "is too large or too deeply nested")
+	if !w.spend(1, n) {
+		return nil, false
+	}
+	if n == nil || depth > maxJSONDepth {
+		w.add(n, field, "is too deeply nested")
 		return nil, false
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
 		m := map[string]any{}
 		for _, p := range w.mapping(n, field) {
-			v, ok := w.jsonValue(p.val, field, budget, depth+1)
+			v, ok := w.jsonValue(p.val, field, depth+1)
 			if !ok {
 				return nil, false
 			}
@@ -530,7 +566,7 @@ func (w *walker) jsonValue(n *yaml.Node, field string, budget *int, depth int) (
 	case yaml.SequenceNode:
 		s := make([]any, 0, len(n.Content))
 		for _, c := range n.Content {
-			v, ok := w.jsonValue(c, field, budget, depth+1)
+			v, ok := w.jsonValue(c, field, depth+1)
 			if !ok {
 				return nil, false
 			}
@@ -654,6 +690,9 @@ func (w *walker) env(x *rawExec, n *yaml.Node, field string) []EnvVar {
 	}
 	if n.Kind != yaml.SequenceNode {
 		w.add(n, field, "must be a list of {name, value}")
+		return nil
+	}
+	if !w.spend(len(n.Content), n) {
 		return nil
 	}
 	var out []EnvVar
