@@ -49,7 +49,7 @@ func (b *builder) build() (*Config, bool) {
 		}
 	case ctx != nil && ctx.cluster != "":
 		f, l := ctx.at("cluster")
-		b.src.Cluster = Setting{Value: ctx.cluster, File: ctx.file.path, Line: l, Field: f, Why: "the context's cluster"}
+		b.src.Cluster = Setting{Value: ctx.cluster, File: ctx.file.path, Line: l, Field: f, Why: fmt.Sprintf("cluster of context %q", ctx.name)}
 		if cl = m.clusters[ctx.cluster]; cl == nil {
 			b.ps.add(ctx.file.path, l, f, fmt.Sprintf("names cluster %q, which is not defined (%s)", ctx.cluster, m.fileList()), nil)
 		}
@@ -73,7 +73,7 @@ func (b *builder) build() (*Config, bool) {
 		}
 	case ctx != nil && ctx.user != "":
 		f, l := ctx.at("user")
-		b.src.User = Setting{Value: ctx.user, File: ctx.file.path, Line: l, Field: f, Why: "the context's user"}
+		b.src.User = Setting{Value: ctx.user, File: ctx.file.path, Line: l, Field: f, Why: fmt.Sprintf("user of context %q", ctx.name)}
 		if u = m.users[ctx.user]; u == nil {
 			b.ps.add(ctx.file.path, l, f, fmt.Sprintf("names user %q, which is not defined (%s)", ctx.user, m.fileList()), nil)
 		}
@@ -95,7 +95,7 @@ func (b *builder) build() (*Config, bool) {
 	case ctx != nil && ctx.namespace != "":
 		cfg.Namespace = ctx.namespace
 		f, l := ctx.at("namespace")
-		b.src.Namespace = Setting{Value: ctx.namespace, File: ctx.file.path, Line: l, Field: f, Why: "the context's namespace"}
+		b.src.Namespace = Setting{Value: ctx.namespace, File: ctx.file.path, Line: l, Field: f, Why: fmt.Sprintf("namespace of context %q", ctx.name)}
 	default:
 		cfg.Namespace = "default"
 		why := "default: no namespace is set"
@@ -117,8 +117,11 @@ func (b *builder) selectContext() *rawContext {
 		b.src.Context = Setting{Value: name, Why: "--context (Options.Context)"}
 	case m.currentContext != "":
 		name = m.currentContext
-		b.src.Context = Setting{Value: name, File: m.ccFile.path, Line: m.currentContextLine(), Field: "current-context",
-			Why: "current-context of " + m.ccFile.from + ", the first file that sets one"}
+		why := "current-context of " + m.ccFile.from
+		if len(m.files) > 1 {
+			why += ", the first file that sets one"
+		}
+		b.src.Context = Setting{Value: name, File: m.ccFile.path, Line: m.currentContextLine(), Field: "current-context", Why: why}
 	default:
 		return nil
 	}
@@ -219,7 +222,7 @@ func (b *builder) server(cfg *Config, c *rawCluster) {
 			b.ps.add(file, line, field, "is missing: the cluster has no server", nil)
 			return
 		}
-		b.src.Server = Setting{Value: redactURL(s), File: file, Line: line, Field: field, Why: "the cluster's server"}
+		b.src.Server = Setting{Value: redactURL(s), File: file, Line: line, Field: field, Why: fmt.Sprintf("server of cluster %q", c.name)}
 	} else {
 		return // the missing cluster is reported already
 	}
@@ -343,7 +346,7 @@ func (b *builder) user(cfg *Config, u *rawUser, cl *rawCluster) {
 		desc = append(desc, "none (anonymous): the user sets no credentials")
 	}
 	auth.Value = strings.Join(desc, " + ")
-	auth.Why = "the selected user's credentials"
+	auth.Why = fmt.Sprintf("credentials of user %q", u.name)
 	auth.Shadowed = b.m.shadowed[u.field]
 	if cfg.Impersonate.User != "" {
 		auth.Value += fmt.Sprintf(", impersonating %q", cfg.Impersonate.User)

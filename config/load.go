@@ -55,8 +55,8 @@ func Load(opts Options) (*Config, error) {
 // in-cluster), applying the overrides in opts; opts.Kubeconfig is ignored.
 // The file must exist and select a cluster. Errors are *KubeconfigError.
 func LoadFile(path string, opts Options) (*Config, error) {
-	refs := []fileRef{{path: path, from: "LoadFile", must: true}}
-	cfg, _, err := loadFiles(refs, "file "+path, opts)
+	refs := []fileRef{{path: path, from: "the file given to LoadFile", must: true}}
+	cfg, _, err := loadFiles(refs, "LoadFile("+path+")", opts)
 	if cfg != nil || err != nil {
 		return cfg, err
 	}

@@ -292,7 +292,7 @@ contexts:
 	}{{
 		name: "none", server: "https://dev.example:6443", namespace: "team-a", user: "token", sni: "dev.internal",
 		why: func(t *testing.T, s *Source) {
-			assert.Equal(t, "the context's namespace", s.Namespace.Why)
+			assert.Equal(t, `namespace of context "dev"`, s.Namespace.Why)
 			assert.Equal(t, "contexts[dev].context.namespace", s.Namespace.Field)
 		},
 	}, {
