@@ -221,7 +221,7 @@ func TestContextDeadlineOnSlowServer(t *testing.T) {
 	start := time.Now()
 	err := f.client.Get().Version("v1").Resource("pods").Do(ctx).Err()
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.Less(t, time.Since(start), time.Second)
+	assert.Less(t, time.Since(start), 3*time.Second)
 }
 
 func TestConfigTimeout(t *testing.T) {
@@ -242,7 +242,7 @@ func TestConfigTimeout(t *testing.T) {
 	start := time.Now()
 	err := f.client.Get().Version("v1").Resource("pods").Do(testCtx(t)).Err()
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.Less(t, time.Since(start), time.Second)
+	assert.Less(t, time.Since(start), 3*time.Second)
 
 	w, err := f.client.Get().Version("v1").Resource("configmaps").Watch(testCtx(t))
 	require.NoError(t, err)
@@ -259,7 +259,7 @@ func TestContextEndsRetryWait(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	err := f.client.Get().Version("v1").Resource("pods").Do(ctx).Err()
-	assert.Less(t, time.Since(start), time.Second)
+	assert.Less(t, time.Since(start), 3*time.Second)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.True(t, IsTooManyRequests(err), "the error keeps the response that was to be retried: %v", err)
 }
