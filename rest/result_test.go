@@ -2,9 +2,9 @@ package rest
 
 import (
 	"bufio"
-	"context"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -200,7 +200,9 @@ func TestWarnings(t *testing.T) {
 		w.Header().Add("Warning", `299 - "unknown field \"spec.foo\"", 299 - "second, with comma" "Sat, 01 Jan 2000 00:00:00 GMT"`)
 		writeJSON(t, w, map[string]any{"kind": "List"})
 	})
-	req := func() *Request { return f.client.Get().Group("policy").Version("v1beta1").Resource("podsecuritypolicies") }
+	req := func() *Request {
+		return f.client.Get().Group("policy").Version("v1beta1").Resource("podsecuritypolicies")
+	}
 	res := req().Do(testCtx(t))
 	require.NoError(t, res.Err())
 	want := []Warning{
