@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// Exec plugin API versions and interactive modes.
+// The ExecCredential API versions of exec plugins.
 const (
 	execV1       = "client.authentication.k8s.io/v1"
 	execV1beta1  = "client.authentication.k8s.io/v1beta1"
@@ -18,11 +18,10 @@ const (
 // validating only what the selected context, cluster and user use (as
 // kubectl does: a stale entry elsewhere in the file does no harm).
 type builder struct {
-	opts    Options
-	m       *merged
-	ps      *problems
-	src     *Source
-	noFiles bool
+	opts Options
+	m    *merged
+	ps   *problems
+	src  *Source
 }
 
 // build returns the Config and whether anything selected a cluster. Problems
@@ -247,7 +246,9 @@ func (b *builder) server(cfg *Config, c *rawCluster) {
 	}
 	cfg.Server = s
 	b.src.Server.Value = redactURL(s)
-	b.src.Server.Shadowed = b.src.Cluster.Shadowed
+	if b.opts.Server == "" {
+		b.src.Server.Shadowed = b.src.Cluster.Shadowed
+	}
 }
 
 func (b *builder) user(cfg *Config, u *rawUser, cl *rawCluster) {

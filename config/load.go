@@ -136,7 +136,7 @@ func loadFiles(refs []fileRef, lookup string, opts Options) (*Config, []error, e
 		}
 	}
 	m := merge(files)
-	b := &builder{opts: opts, m: m, ps: &ps, noFiles: len(files) == 0}
+	b := &builder{opts: opts, m: m, ps: &ps}
 	b.src = &Source{Method: MethodKubeconfig, Lookup: lookup, Files: srcFiles}
 	cfg, selected := b.build()
 	if err := ps.err(); err != nil {
