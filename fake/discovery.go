@@ -1,11 +1,12 @@
 package fake
 
 import (
+	"fmt"
+	"hash/fnv"
 	"mime"
 	"net/http"
 	"runtime"
 	"strings"
-
 )
 
 // serveNonResource serves discovery, /version and the health checks, and
@@ -25,6 +26,8 @@ func (s *Server) serveNonResource(w http.ResponseWriter, r *http.Request) bool {
 	case p == "/healthz" || p == "/readyz" || p == "/livez":
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok"))
+	case p == "/openapi/v3" || strings.HasPrefix(p, "/openapi/v3/"):
+		s.serveOpenAPIV3(w, r, strings.TrimPrefix(strings.TrimPrefix(p, "/openapi/v3"), "/"))
 	case strings.HasPrefix(p, "/openapi/"):
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusNotFound)
@@ -216,3 +219,74 @@ func aggregatedResource(ri *resInfo) map[string]any {
 	return m
 }
 
+// serveOpenAPIV3 serves a minimal OpenAPI v3 index and per group-version
+// documents. They hold no schemas: only each resource's PATCH operation
+// with its group-version-kind and the fieldValidation parameter, which is
+// what kubectl looks for before it relies on server-side field validation
+// instead of downloading schemas.
+func (s *Server) serveOpenAPIV3(w http.ResponseWriter, r *http.Request, gvPath string) {
+	if gvPath == "" {
+		paths := map[string]any{}
+		for _, g := range s.reg.groups() {
+			for _, v := range g.Versions {
+				p := "apis/" + g.Group + "/" + v
+				if g.Group == "" {
+					p = "api/" + v
+				}
+				paths[p] = map[string]any{"serverRelativeURL": "/openapi/v3/" + p + "?hash=" + s.openAPIHash()}
+			}
+		}
+		s.getOnly(w, r, map[string]any{"paths": paths})
+		return
+	}
+	segs := strings.Split(gvPath, "/")
+	var group, version string
+	switch {
+	case len(segs) == 2 && segs[0] == "api":
+		version = segs[1]
+	case len(segs) == 3 && segs[0] == "apis":
+		group, version = segs[1], segs[2]
+	default:
+		writeErr(w, errPathNotFound())
+		return
+	}
+	paths := map[string]any{}
+	for _, ri := range s.reg.all() {
+		if ri.Group != group || ri.Version != version || !ri.hasVerb("patch") {
+			continue
+		}
+		p := "/" + gvPath + "/"
+		if ri.Namespaced {
+			p += "namespaces/{namespace}/"
+		}
+		p += ri.Resource + "/{name}"
+		paths[p] = map[string]any{"patch": map[string]any{
+			"x-kubernetes-action":             "patch",
+			"x-kubernetes-group-version-kind": map[string]any{"group": ri.Group, "version": ri.Version, "kind": ri.Kind},
+			"parameters": []any{
+				map[string]any{"name": "fieldValidation", "in": "query", "schema": map[string]any{"type": "string", "uniqueItems": true}},
+				map[string]any{"name": "fieldManager", "in": "query", "schema": map[string]any{"type": "string", "uniqueItems": true}},
+				map[string]any{"name": "dryRun", "in": "query", "schema": map[string]any{"type": "string", "uniqueItems": true}},
+			},
+			"responses": map[string]any{"200": map[string]any{"description": "OK"}},
+		}}
+	}
+	if len(paths) == 0 {
+		writeErr(w, errPathNotFound())
+		return
+	}
+	s.getOnly(w, r, map[string]any{
+		"openapi": "3.0.0", "info": map[string]any{"title": "Kubernetes (kubewire fake)", "version": s.opts.version},
+		"paths": paths, "components": map[string]any{},
+	})
+}
+
+// openAPIHash changes whenever the served resources change (CRDs), so
+// clients' caches of the documents stay correct.
+func (s *Server) openAPIHash() string {
+	h := fnv.New64a()
+	for _, ri := range s.reg.all() {
+		h.Write([]byte(ri.Group + "/" + ri.Version + "/" + ri.Resource + ";"))
+	}
+	return fmt.Sprintf("%016X", h.Sum64())
+}

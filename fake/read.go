@@ -267,10 +267,10 @@ var fieldLabels = map[string][]string{
 	"/events": {"involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
 		"involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
 		"reason", "reportingComponent", "source", "type"},
-	"/namespaces":       {"status.phase"},
-	"/secrets":          {"type"},
-	"apps/replicasets":  {"status.replicas"},
-	"batch/jobs":        {"status.successful"},
+	"/namespaces":      {"status.phase"},
+	"/secrets":         {"type"},
+	"apps/replicasets": {"status.replicas"},
+	"batch/jobs":       {"status.successful"},
 	"certificates.k8s.io/certificatesigningrequests": {"spec.signerName"},
 }
 

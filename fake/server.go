@@ -40,13 +40,13 @@ type Server struct {
 type Option func(*options) error
 
 type options struct {
-	addr        string
-	tls         bool
-	history     int
-	bookmark    time.Duration
-	users       []user
-	seeds       []any
-	version     string
+	addr         string
+	tls          bool
+	history      int
+	bookmark     time.Duration
+	users        []user
+	seeds        []any
+	version      string
 	noNamespaces bool
 }
 
