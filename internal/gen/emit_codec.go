@@ -1,0 +1,410 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+)
+
+// codecGen writes the decoders and encoders of one package.
+type codecGen struct {
+	w   writer
+	p   *pkg
+	all *model
+}
+
+// emitCodec writes DecodeWire, DecodeJSON, UnmarshalJSON, EncodeJSON and
+// MarshalJSON for every struct type of p.
+func emitCodec(m *model, p *pkg) []byte {
+	g := &codecGen{p: p, all: m}
+	for _, name := range sortedKeys(p.types) {
+		t := p.types[name]
+		if t.alias != nil {
+			continue
+		}
+		g.decoder(t)
+		g.encoder(t)
+	}
+	return g.w.Bytes()
+}
+
+func (g *codecGen) qualified(t *typ) string { return g.p.name + "." + t.name }
+
+func (g *codecGen) decoder(t *typ) {
+	w := &g.w
+	w.p("\n// DecodeWire reads x from r. It is the entry point generated decoders use")
+	w.p("// across packages; use DecodeJSON or UnmarshalJSON.")
+	w.p("func (x *%s) DecodeWire(r *jsonwire.Reader) {", t.name)
+	w.p("if !r.BeginObject() { return }")
+	switch {
+	case len(t.fields) == 0:
+		w.p("for _, ok := r.NextKey(); ok; _, ok = r.NextKey() { r.Skip() }")
+	case t.list:
+		w.p("for key, ok := r.NextKey(); ok; key, ok = r.NextKey() { x.decodeField(r, key) }")
+	default:
+		w.p("for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {")
+		g.fieldSwitch(t)
+		w.p("}")
+	}
+	w.p("}")
+	if t.list {
+		w.p("\nfunc (x *%s) decodeField(r *jsonwire.Reader, key []byte) {", t.name)
+		g.fieldSwitch(t)
+		w.p("}")
+	}
+
+	w.p("\n// DecodeJSON reads x from it without reflection. Unknown fields are skipped;")
+	w.p("// errors are reported through it.ReportError.")
+	w.p("func (x *%s) DecodeJSON(it *jsoniter.Iterator) {", t.name)
+	if t.list {
+		g.streamingList(t)
+	} else {
+		w.p("var r jsonwire.Reader")
+		w.p("if r.Capture(it) {")
+		w.p("x.DecodeWire(&r)")
+		w.p("r.Report(it, %q)", g.qualified(t))
+		w.p("}")
+	}
+	w.p("}")
+
+	w.p("\n// UnmarshalJSON implements json.Unmarshaler with the generated decoder.")
+	w.p("func (x *%s) UnmarshalJSON(data []byte) error {", t.name)
+	w.p("var r jsonwire.Reader")
+	w.p("r.ResetOwned(append([]byte(nil), data...))")
+	w.p("x.DecodeWire(&r)")
+	w.p("return r.Finish(%q)", g.qualified(t))
+	w.p("}")
+}
+
+// streamingList decodes a list's items one at a time from the iterator, so
+// each item owns its own buffer and a large list is never copied whole.
+func (g *codecGen) streamingList(t *typ) {
+	w := &g.w
+	var items *field
+	for _, f := range t.fields {
+		if f.json == "items" {
+			items = f
+		}
+	}
+	elem := goType(items.typ.elem)
+	w.p("it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {")
+	w.p("if field == \"items\" {")
+	w.p("if it.ReadNil() { x.%s = nil; return true }", items.goName)
+	w.p("items := []%s{}", elem)
+	w.p("for it.ReadArray() {")
+	w.p("items = append(items, %s{})", elem)
+	w.p("items[len(items)-1].DecodeJSON(it)")
+	w.p("if it.Error != nil { return false }")
+	w.p("}")
+	w.p("x.%s = items", items.goName)
+	w.p("return it.Error == nil")
+	w.p("}")
+	w.p("var r jsonwire.Reader")
+	w.p("if !r.Capture(it) { return false }")
+	w.p("x.decodeField(&r, []byte(field))")
+	w.p("r.Report(it, %q)", g.qualified(t))
+	w.p("return it.Error == nil")
+	w.p("})")
+}
+
+func (g *codecGen) fieldSwitch(t *typ) {
+	w := &g.w
+	w.p("switch string(key) {")
+	for _, f := range t.fields {
+		switch {
+		case f.inline:
+			for _, tf := range g.all.pkgs[metaPkg].types["TypeMeta"].fields {
+				w.p("case %q:", tf.json)
+				g.dec("x."+tf.goName, tf.typ, 0)
+			}
+		case f.embedded:
+			w.p("case %q:", f.json)
+			w.p("x.%s.DecodeWire(r)", f.goName)
+		default:
+			w.p("case %q:", f.json)
+			g.dec("x."+f.goName, f.typ, 0)
+		}
+	}
+	w.p("default:")
+	w.p("r.Skip()")
+	w.p("}")
+}
+
+// dec writes statements that decode one value of type t into target.
+func (g *codecGen) dec(target string, t *gtype, d int) {
+	w := &g.w
+	if t.ptr {
+		switch t.kind {
+		case kString:
+			w.p("%s = r.StringPtr()", target)
+		case kBool:
+			w.p("%s = r.BoolPtr()", target)
+		case kInt32:
+			w.p("%s = r.Int32Ptr()", target)
+		case kInt64:
+			w.p("%s = r.Int64Ptr()", target)
+		case kFloat64:
+			w.p("%s = r.Float64Ptr()", target)
+		default:
+			w.p("if r.Null() {")
+			w.p("%s = nil", target)
+			w.p("} else {")
+			w.p("if %s == nil { %s = new(%s) }", target, target, goType(&gtype{kind: t.kind, pkg: t.pkg, name: t.name}))
+			w.p("%s.DecodeWire(r)", target)
+			w.p("}")
+		}
+		return
+	}
+	switch t.kind {
+	case kString:
+		w.p("%s = r.String()", target)
+	case kBool:
+		w.p("%s = r.Bool()", target)
+	case kInt32:
+		w.p("%s = r.Int32()", target)
+	case kInt64:
+		w.p("%s = r.Int64()", target)
+	case kFloat64:
+		w.p("%s = r.Float64()", target)
+	case kBytes:
+		w.p("%s = r.Bytes()", target)
+	case kStruct, kRaw:
+		w.p("%s.DecodeWire(r)", target)
+	case kSlice:
+		sl := fmt.Sprintf("sl%d", d)
+		w.p("if r.BeginArray() {")
+		w.p("var %s %s", sl, goType(t))
+		w.p("for r.NextElem() {")
+		w.p("if %s == nil { %s = make(%s, 0, %d) }", sl, sl, goType(t), g.sliceCap(t.elem))
+		w.p("%s = append(%s, %s)", sl, sl, zeroValue(t.elem))
+		g.dec(fmt.Sprintf("%s[len(%s)-1]", sl, sl), t.elem, d+1)
+		w.p("}")
+		w.p("if %s == nil { %s = %s{} }", sl, sl, goType(t))
+		w.p("%s = %s", target, sl)
+		w.p("} else {")
+		w.p("%s = nil", target)
+		w.p("}")
+	case kMap:
+		m, k, v, ok := fmt.Sprintf("m%d", d), fmt.Sprintf("k%d", d), fmt.Sprintf("v%d", d), fmt.Sprintf("ok%d", d)
+		w.p("if r.BeginObject() {")
+		w.p("%s := make(%s)", m, goType(t))
+		w.p("for %s, %s := r.MapKey(); %s; %s, %s = r.MapKey() {", k, ok, ok, k, ok)
+		w.p("var %s %s", v, goType(t.elem))
+		g.dec(v, t.elem, d+1)
+		w.p("%s[%s] = %s", m, k, v)
+		w.p("}")
+		w.p("%s = %s", target, m)
+		w.p("} else {")
+		w.p("%s = nil", target)
+		w.p("}")
+	}
+}
+
+// sliceCap is the capacity a decoded slice starts with: small for large
+// structs, which are rarely many.
+func (g *codecGen) sliceCap(t *gtype) int {
+	if t.kind == kStruct {
+		if t.pkg == "" {
+			if lt := g.p.types[t.name]; lt != nil && len(lt.fields) > 10 {
+				return 1
+			}
+		}
+		return 2
+	}
+	return 4
+}
+
+func zeroValue(t *gtype) string {
+	if t.ptr {
+		return "nil"
+	}
+	switch t.kind {
+	case kString:
+		return `""`
+	case kBool:
+		return "false"
+	case kInt32, kInt64, kFloat64:
+		return "0"
+	case kStruct:
+		return goType(t) + "{}"
+	}
+	return "nil"
+}
+
+// keyState is what the encoder knows statically about whether a field has
+// been written before the current one.
+type keyState int
+
+const (
+	noneWritten keyState = iota
+	someWritten
+	maybeWritten
+)
+
+func (g *codecGen) encoder(t *typ) {
+	w := &g.w
+	w.p("\n// EncodeJSON writes x as encoding/json would, without reflection.")
+	w.p("func (x *%s) EncodeJSON(s *jsoniter.Stream) {", t.name)
+	if len(t.fields) == 0 {
+		w.p("s.WriteRaw(\"{}\")")
+		w.p("}")
+		g.marshal(t)
+		return
+	}
+	type enc struct {
+		json, expr string
+		typ        *gtype
+		omit       bool
+	}
+	var list []enc
+	for _, f := range t.fields {
+		switch {
+		case f.inline:
+			for _, tf := range g.all.pkgs[metaPkg].types["TypeMeta"].fields {
+				list = append(list, enc{tf.json, "x." + tf.goName, tf.typ, tf.omit})
+			}
+		case f.embedded:
+			list = append(list, enc{f.json, "x." + f.goName, f.typ, false})
+		default:
+			list = append(list, enc{f.json, "x." + f.goName, f.typ, f.omit})
+		}
+	}
+	body := &codecGen{p: g.p, all: g.all}
+	state := noneWritten
+	for _, e := range list {
+		cond := ""
+		if e.omit {
+			cond = omitCond(e.expr, e.typ)
+		}
+		if cond != "" {
+			body.w.p("if %s {", cond)
+		}
+		key := strconv.Quote(`,"` + e.json + `":`)
+		switch state {
+		case noneWritten:
+			body.w.p("s.WriteRaw(%s)", strconv.Quote(`"`+e.json+`":`))
+			if cond != "" {
+				body.w.p("more = true")
+			}
+		case someWritten:
+			body.w.p("s.WriteRaw(%s)", key)
+		case maybeWritten:
+			body.w.p("jsonwire.Key(s, &more, %s)", key)
+		}
+		if cond != "" && e.typ.ptr {
+			// Known not to be nil.
+			if e.typ.kind == kStruct || e.typ.kind == kRaw {
+				body.w.p("%s.EncodeJSON(s)", e.expr)
+			} else {
+				body.enc("*"+e.expr, &gtype{kind: e.typ.kind}, 0)
+			}
+		} else {
+			body.enc(e.expr, e.typ, 0)
+		}
+		if cond != "" {
+			body.w.p("}")
+			if state == noneWritten {
+				state = maybeWritten
+			}
+		} else {
+			state = someWritten
+		}
+	}
+	w.p("s.WriteRaw(\"{\")")
+	code := body.w.Bytes()
+	if bytes.Contains(code, []byte("&more")) {
+		w.p("more := false")
+	} else {
+		code = bytes.ReplaceAll(code, []byte("more = true\n"), nil)
+	}
+	w.Write(code)
+	w.p("s.WriteRaw(\"}\")")
+	w.p("}")
+	g.marshal(t)
+}
+
+func (g *codecGen) marshal(t *typ) {
+	w := &g.w
+	w.p("\n// MarshalJSON implements json.Marshaler with the generated encoder.")
+	w.p("func (x %s) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }", t.name)
+}
+
+// omitCond is the condition under which an omitempty field is written, or
+// "" when it always is (structs are never empty to encoding/json).
+func omitCond(expr string, t *gtype) string {
+	if t.ptr {
+		return expr + " != nil"
+	}
+	switch t.kind {
+	case kString:
+		return expr + ` != ""`
+	case kBool:
+		return expr
+	case kInt32, kInt64, kFloat64:
+		return expr + " != 0"
+	case kBytes, kSlice, kMap, kRaw:
+		return "len(" + expr + ") != 0"
+	}
+	return ""
+}
+
+// enc writes statements that encode expr, an addressable value of type t.
+func (g *codecGen) enc(expr string, t *gtype, d int) {
+	w := &g.w
+	if t.ptr {
+		w.p("if %s == nil {", expr)
+		w.p("s.WriteNil()")
+		w.p("} else {")
+		switch t.kind {
+		case kStruct, kRaw:
+			w.p("%s.EncodeJSON(s)", expr)
+		default:
+			g.enc("*"+expr, &gtype{kind: t.kind}, d)
+		}
+		w.p("}")
+		return
+	}
+	switch t.kind {
+	case kString:
+		w.p("jsonwire.String(s, %s)", expr)
+	case kBool:
+		w.p("s.WriteBool(%s)", expr)
+	case kInt32:
+		w.p("s.WriteInt32(%s)", expr)
+	case kInt64:
+		w.p("s.WriteInt64(%s)", expr)
+	case kFloat64:
+		w.p("jsonwire.Float64(s, %s)", expr)
+	case kBytes:
+		w.p("jsonwire.Bytes(s, %s)", expr)
+	case kStruct, kRaw:
+		w.p("%s.EncodeJSON(s)", expr)
+	case kSlice:
+		i := fmt.Sprintf("i%d", d)
+		w.p("if %s == nil {", expr)
+		w.p("s.WriteNil()")
+		w.p("} else {")
+		w.p("s.WriteRaw(\"[\")")
+		w.p("for %s := range %s {", i, expr)
+		w.p("if %s > 0 { s.WriteRaw(\",\") }", i)
+		g.enc(fmt.Sprintf("%s[%s]", expr, i), t.elem, d+1)
+		w.p("}")
+		w.p("s.WriteRaw(\"]\")")
+		w.p("}")
+	case kMap:
+		i, k, v := fmt.Sprintf("i%d", d), fmt.Sprintf("k%d", d), fmt.Sprintf("v%d", d)
+		w.p("if %s == nil {", expr)
+		w.p("s.WriteNil()")
+		w.p("} else {")
+		w.p("s.WriteRaw(\"{\")")
+		w.p("for %s, %s := range jsonwire.SortedKeys(%s) {", i, k, expr)
+		w.p("if %s > 0 { s.WriteRaw(\",\") }", i)
+		w.p("jsonwire.String(s, %s)", k)
+		w.p("s.WriteRaw(\":\")")
+		w.p("%s := %s[%s]", v, expr, k)
+		g.enc(v, t.elem, d+1)
+		w.p("}")
+		w.p("s.WriteRaw(\"}\")")
+		w.p("}")
+	}
+}

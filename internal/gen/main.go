@@ -1,0 +1,260 @@
+// Command gen generates kubewire's typed API packages from the Kubernetes
+// OpenAPI v3 spec: one package per group/version under typed/ (types with
+// reflection-free JSON decoders and encoders, resource descriptors and a
+// typed Client), plus the API machinery types in typed/metav1.
+//
+// Usage, from anywhere in the module:
+//
+//	go run ./internal/gen            # regenerate typed/
+//	go run ./internal/gen -check     # fail if the committed output is stale
+//
+// Flags:
+//
+//	-spec DIR   the directory of *_openapi.json files
+//	            (default ../shared/openapi/v1.32.4/v3 relative to the module root)
+//	-out DIR    the typed/ directory (default typed under the module root)
+//	-check      compare instead of writing; exit 1 listing stale files
+//
+// Output is deterministic: everything is emitted in sorted order.
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+func main() {
+	root, err := moduleRoot()
+	if err != nil {
+		fatal(err)
+	}
+	specDir := flag.String("spec", filepath.Join(root, "..", "shared", "openapi", "v1.32.4", "v3"), "directory of the OpenAPI v3 spec files")
+	outDir := flag.String("out", filepath.Join(root, "typed"), "the typed/ directory to generate into")
+	check := flag.Bool("check", false, "fail if the generated files are stale instead of writing them")
+	flag.Parse()
+
+	files, err := generate(*specDir, *outDir)
+	if err != nil {
+		fatal(err)
+	}
+	stale, err := sync(*outDir, files, !*check)
+	if err != nil {
+		fatal(err)
+	}
+	if *check && len(stale) > 0 {
+		fmt.Fprintf(os.Stderr, "gen: %d generated files are stale; run go generate ./typed:\n", len(stale))
+		for _, s := range stale {
+			fmt.Fprintln(os.Stderr, "\t"+s)
+		}
+		os.Exit(1)
+	}
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "gen:", err)
+	os.Exit(1)
+}
+
+// moduleRoot returns the nearest directory at or above the working
+// directory that holds go.mod.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("go.mod not found above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// generate returns the content of every generated file, by path relative
+// to outDir.
+func generate(specDir, outDir string) (map[string][]byte, error) {
+	sp, err := loadSpec(specDir)
+	if err != nil {
+		return nil, err
+	}
+	hand, err := declaredTypes(filepath.Join(outDir, metaPkg))
+	if err != nil {
+		return nil, err
+	}
+	m, err := build(sp, hand)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkCycles(m); err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{}
+	for _, name := range sortedKeys(m.pkgs) {
+		p := m.pkgs[name]
+		var doc bytes.Buffer
+		if p.name != metaPkg {
+			gv := p.version
+			if p.group != "" {
+				gv = p.group + "/" + p.version
+			}
+			fmt.Fprintf(&doc, "// Package %s holds the types of the Kubernetes API %s, their\n", p.name, gv)
+			fmt.Fprintf(&doc, "// resource descriptors and the typed Client that serves them.\n")
+		}
+		types := emitTypes(p)
+		out, err := fileWithUses(doc.String(), p, nil, types)
+		if err != nil {
+			return nil, err
+		}
+		files[filepath.Join(p.name, "zz_generated_types.go")] = out
+		codec := emitCodec(m, p)
+		out, err = fileWithUses("", p, []string{"jsoniter", "jsonwire"}, codec)
+		if err != nil {
+			return nil, err
+		}
+		files[filepath.Join(p.name, "zz_generated_codec.go")] = out
+		client, imports, err := emitClient(p)
+		if err != nil {
+			return nil, err
+		}
+		if client != nil {
+			out, err := file(p.name, imports, client)
+			if err != nil {
+				return nil, err
+			}
+			files[filepath.Join(p.name, "zz_generated_client.go")] = out
+		}
+	}
+	return files, nil
+}
+
+// fileWithUses formats body as a file of p, importing the fixed packages
+// and those of p's imports that body refers to.
+func fileWithUses(doc string, p *pkg, fixed []string, body []byte) ([]byte, error) {
+	var imports []string
+	for _, name := range fixed {
+		imports = append(imports, importLine(name))
+	}
+	for _, name := range sortedKeys(p.imports) {
+		if p.imports[name] && name != p.name && bytes.Contains(body, []byte(name+".")) {
+			imports = append(imports, importLine(name))
+		}
+	}
+	out, err := file(p.name, imports, body)
+	if err != nil || doc == "" {
+		return out, err
+	}
+	return append([]byte(strings.Replace(string(out), "package ", doc+"package ", 1)), nil...), nil
+}
+
+// declaredTypes returns the type names declared by hand in dir: in its .go
+// files other than tests and generated ones.
+func declaredTypes(dir string) (map[string]bool, error) {
+	names := map[string]bool{}
+	fset := token.NewFileSet()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") || strings.HasPrefix(n, "zz_generated") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, filepath.Join(dir, n), nil, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range f.Decls {
+			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.TYPE {
+				for _, s := range g.Specs {
+					names[s.(*ast.TypeSpec).Name.Name] = true
+				}
+			}
+		}
+	}
+	return names, nil
+}
+
+// checkCycles fails when generated packages would import each other in a
+// cycle.
+func checkCycles(m *model) error {
+	state := map[string]int{}
+	var visit func(string, []string) error
+	visit = func(name string, path []string) error {
+		switch state[name] {
+		case 1:
+			return fmt.Errorf("import cycle: %s", strings.Join(append(path, name), " -> "))
+		case 2:
+			return nil
+		}
+		state[name] = 1
+		for _, dep := range sortedKeys(m.pkgs[name].imports) {
+			if dep != name && m.pkgs[name].imports[dep] {
+				if err := visit(dep, append(path, name)); err != nil {
+					return err
+				}
+			}
+		}
+		state[name] = 2
+		return nil
+	}
+	for _, name := range sortedKeys(m.pkgs) {
+		if err := visit(name, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sync writes files under outDir (when write is set) and removes generated
+// files that are no longer produced. It returns the files that differed.
+func sync(outDir string, files map[string][]byte, write bool) ([]string, error) {
+	var stale []string
+	existing, err := filepath.Glob(filepath.Join(outDir, "*", "zz_generated_*.go"))
+	if err != nil {
+		return nil, err
+	}
+	for _, path := range existing {
+		rel, _ := filepath.Rel(outDir, path)
+		if _, ok := files[rel]; ok {
+			continue
+		}
+		stale = append(stale, rel+" (obsolete)")
+		if write {
+			if err := os.Remove(path); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, rel := range sortedKeys(files) {
+		path := filepath.Join(outDir, rel)
+		old, err := os.ReadFile(path)
+		if err == nil && bytes.Equal(old, files[rel]) {
+			continue
+		}
+		stale = append(stale, rel)
+		if write {
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return nil, err
+			}
+			if err := os.WriteFile(path, files[rel], 0o644); err != nil {
+				return nil, err
+			}
+		}
+	}
+	sort.Strings(stale)
+	return stale, nil
+}

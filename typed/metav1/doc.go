@@ -1,0 +1,13 @@
+// Package metav1 holds the API machinery types every Kubernetes object
+// shares: TypeMeta, ObjectMeta, ListMeta, Status, LabelSelector, Condition,
+// the discovery documents, and the small value types Time, MicroTime,
+// Quantity, IntOrString and RawJSON.
+//
+// The types generated from the OpenAPI spec (zz_generated_*.go) carry
+// reflection-free JSON decoders and encoders: DecodeJSON and EncodeJSON for
+// json-iterator, and UnmarshalJSON and MarshalJSON for encoding/json. They
+// encode exactly as encoding/json would with their struct tags.
+//
+// Decoded strings share one buffer per decoded object (see DecodeJSON): a
+// string kept from an object keeps the object's JSON text alive.
+package metav1
