@@ -262,7 +262,9 @@ func New(cfg *config.Config, opts ...Option) (*Client, error) {
 
 	rt := s.transport
 	if rt == nil {
-		if rt, err = newTransport(cfg, s.logger, s.userAgent); err != nil {
+		norm := *cfg // the transport sees the normalized server URL
+		norm.Server = base.String()
+		if rt, err = newTransport(&norm, s.logger, s.userAgent); err != nil {
 			return nil, err
 		}
 	}

@@ -1,5 +1,3 @@
-//go:build !kubewire_stubtransport
-
 package rest
 
 import (
