@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/kubewire/kubewire/typed/metav1"
@@ -116,8 +117,11 @@ func (s *Server) create(rq *request, o obj) (obj, int, error) {
 	}
 	md["uid"] = newUID()
 	md["creationTimestamp"] = now()
-	for _, k := range []string{"deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "generation", "managedFields"} {
+	for _, k := range []string{"deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "generation"} {
 		delete(md, k)
+	}
+	if rq.verb != "patch" {
+		delete(md, "managedFields")
 	}
 	if rq.ri.tracksGeneration() {
 		md["generation"] = json.Number("1")
@@ -210,7 +214,7 @@ func setCRDStatus(o obj) {
 		accepted = obj{}
 	}
 	if _, ok := accepted["singular"]; !ok {
-		accepted["singular"] = fmt.Sprint(accepted["kind"])
+		accepted["singular"] = strings.ToLower(fmt.Sprint(accepted["kind"]))
 	}
 	if _, ok := accepted["listKind"]; !ok {
 		accepted["listKind"] = fmt.Sprint(accepted["kind"]) + "List"
