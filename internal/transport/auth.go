@@ -23,13 +23,13 @@ import (
 // header.
 func BearerToken(token config.Secret) func(http.RoundTripper) http.RoundTripper {
 	return func(next http.RoundTripper) http.RoundTripper {
-		return &bearerRoundTripper{next: next, token: token}
+		return &bearerRoundTripper{next: next, token: seal(token.Reveal())}
 	}
 }
 
 type bearerRoundTripper struct {
 	next  http.RoundTripper
-	token config.Secret
+	token sealed
 }
 
 func (rt *bearerRoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -37,7 +37,7 @@ func (rt *bearerRoundTripper) RoundTrip(req *http.Request) (*http.Response, erro
 		return rt.next.RoundTrip(req)
 	}
 	r := req.Clone(req.Context())
-	r.Header.Set("Authorization", "Bearer "+rt.token.Reveal())
+	r.Header.Set("Authorization", "Bearer "+rt.token.reveal())
 	return rt.next.RoundTrip(r)
 }
 
@@ -107,7 +107,7 @@ type tokenFile struct {
 	maxAge time.Duration
 
 	mu      sync.Mutex
-	cached  string // "" until the first successful read
+	cached  sealed // unset until the first successful read
 	readAt  time.Time
 	modTime time.Time
 	size    int64
@@ -126,10 +126,10 @@ func (f *tokenFile) token() (string, error) {
 	defer f.mu.Unlock()
 	now := f.now()
 	fi, statErr := os.Stat(f.path)
-	if f.cached != "" && !f.stale && statErr == nil &&
+	if f.cached.p != nil && !f.stale && statErr == nil &&
 		fi.ModTime().Equal(f.modTime) && fi.Size() == f.size &&
 		now.Sub(f.readAt) < f.maxAge {
-		return f.cached, nil
+		return f.cached.reveal(), nil
 	}
 
 	err := statErr
@@ -144,17 +144,17 @@ func (f *tokenFile) token() (string, error) {
 	}
 	if err != nil {
 		err = &TokenFileError{Path: f.path, Err: fileErr(err)}
-		if f.cached != "" && !f.stale {
+		if f.cached.p != nil && !f.stale {
 			f.logger.Warn("transport: keeping the previous bearer token", "error", err)
 			f.readAt = now
-			return f.cached, nil
+			return f.cached.reveal(), nil
 		}
 		return "", err
 	}
-	if f.cached != "" && tok != f.cached {
+	if f.cached.p != nil && tok != f.cached.reveal() {
 		f.logger.Debug("transport: bearer token file changed", "path", f.path)
 	}
-	f.cached, f.readAt, f.modTime, f.size, f.stale = tok, now, fi.ModTime(), fi.Size(), false
+	f.cached, f.readAt, f.modTime, f.size, f.stale = seal(tok), now, fi.ModTime(), fi.Size(), false
 	return tok, nil
 }
 
@@ -162,7 +162,7 @@ func (f *tokenFile) token() (string, error) {
 // cached token (a concurrent request may already have re-read it).
 func (f *tokenFile) invalidate(used string) {
 	f.mu.Lock()
-	if f.cached == used {
+	if f.cached.reveal() == used {
 		f.stale = true
 	}
 	f.mu.Unlock()
@@ -172,14 +172,14 @@ func (f *tokenFile) invalidate(used string) {
 // requests that carry no Authorization header.
 func BasicAuth(username string, password config.Secret) func(http.RoundTripper) http.RoundTripper {
 	return func(next http.RoundTripper) http.RoundTripper {
-		return &basicRoundTripper{next: next, username: username, password: password}
+		return &basicRoundTripper{next: next, username: username, password: seal(password.Reveal())}
 	}
 }
 
 type basicRoundTripper struct {
 	next     http.RoundTripper
 	username string
-	password config.Secret
+	password sealed
 }
 
 func (rt *basicRoundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -187,7 +187,7 @@ func (rt *basicRoundTripper) RoundTrip(req *http.Request) (*http.Response, error
 		return rt.next.RoundTrip(req)
 	}
 	r := req.Clone(req.Context())
-	r.SetBasicAuth(rt.username, rt.password.Reveal())
+	r.SetBasicAuth(rt.username, rt.password.reveal())
 	return rt.next.RoundTrip(r)
 }
 

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 )
@@ -59,6 +60,62 @@ func (e errString) Error() string { return string(e) }
 // redacted is what every credential-holding type prints instead of its
 // contents.
 const redacted = "REDACTED"
+
+// sealed holds a credential behind a pointer. Besides printing as REDACTED,
+// this keeps the value out of fmt's reflection fallback, which prints a
+// value held in an unexported field without calling its methods but shows
+// a nested pointer only as an address.
+type sealed struct{ p *string }
+
+func seal(s string) sealed {
+	if s == "" {
+		return sealed{}
+	}
+	return sealed{p: &s}
+}
+
+// reveal returns the credential.
+func (s sealed) reveal() string {
+	if s.p == nil {
+		return ""
+	}
+	return *s.p
+}
+
+// errSealedNotString is the decoding error for a credential that is not a
+// JSON string.
+const errSealedNotString = errString("a credential field is not a JSON string")
+
+// UnmarshalJSON decodes a JSON string (null leaves s unset). Its errors
+// never quote the input.
+func (s *sealed) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*s = sealed{}
+		return nil
+	}
+	var v string
+	if err := json.Unmarshal(b, &v); err != nil {
+		return errSealedNotString
+	}
+	*s = seal(v)
+	return nil
+}
+
+// MarshalJSON encodes the redacted form.
+func (s sealed) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+func (s sealed) String() string             { return redactedIf(s.p != nil) }
+func (s sealed) GoString() string           { return s.String() }
+func (s sealed) Format(f fmt.State, v rune) { formatRedacted(f, v, s.String()) }
+
+// redactedIf returns "REDACTED" for a credential that is set and `""` for
+// one that is not.
+func redactedIf(set bool) string {
+	if set {
+		return redacted
+	}
+	return `""`
+}
 
 // formatRedacted implements fmt.Formatter for credential-holding types: every
 // verb prints s, which must already be free of secrets; %#v and %q quote it.

@@ -77,24 +77,17 @@ func (e *ExecError) Unwrap() error { return e.Err }
 
 // execCredential is one credential obtained from the plugin.
 type execCredential struct {
-	token  string
+	token  sealed
 	cert   *tls.Certificate
 	expiry time.Time // zero: valid until a 401
 }
 
 func (c *execCredential) String() string {
 	return fmt.Sprintf("transport.execCredential{token: %s, clientCert: %t, expiry: %s}",
-		redactedIf(c.token != ""), c.cert != nil, c.expiry.Format(time.RFC3339))
+		c.token, c.cert != nil, c.expiry.Format(time.RFC3339))
 }
 func (c *execCredential) GoString() string           { return c.String() }
 func (c *execCredential) Format(f fmt.State, v rune) { formatRedacted(f, v, c.String()) }
-
-func redactedIf(set bool) string {
-	if set {
-		return redacted
-	}
-	return `""`
-}
 
 func (c *execCredential) expired(now time.Time) bool {
 	return !c.expiry.IsZero() && !now.Before(c.expiry)
@@ -109,11 +102,9 @@ type execAuth struct {
 	installHint string
 	mode        string        // one of the interactive* constants
 	timeout     time.Duration // for non-interactive runs
-	// env is the plugin's extra environment, NAME=VALUE; the values are
-	// secret.
-	env []string
-	// secrets are the env values, scrubbed from the plugin's stderr.
-	secrets []string
+	// secret is the plugin's extra environment, kept behind a pointer (see
+	// sealed).
+	secret *execSecrets
 	// cluster is passed in KUBERNETES_EXEC_INFO; nil unless
 	// ProvideClusterInfo.
 	cluster *execCluster
@@ -130,7 +121,22 @@ type execAuth struct {
 	mu     sync.Mutex
 	cached *execCredential
 	flight *execCall // the run in progress, if any
+	// lastCert is the client certificate of the latest successful run; it
+	// outlives the cached credential's invalidation.
+	lastCert *tls.Certificate
 }
+
+// execSecrets is the part of the plugin invocation that is secret.
+type execSecrets struct {
+	// env is the extra environment, NAME=VALUE.
+	env []string
+	// scrub are the env values removed from the plugin's stderr.
+	scrub []string
+}
+
+func (s *execSecrets) String() string             { return "transport.execSecrets{REDACTED}" }
+func (s *execSecrets) GoString() string           { return s.String() }
+func (s *execSecrets) Format(f fmt.State, v rune) { formatRedacted(f, v, s.String()) }
 
 // execCall is one plugin run that callers wait on.
 type execCall struct {
@@ -141,7 +147,7 @@ type execCall struct {
 
 func (a *execAuth) String() string {
 	return fmt.Sprintf("transport.execAuth{command: %q, apiVersion: %q, env: %s}",
-		a.command, a.apiVersion, redactedIf(len(a.env) > 0))
+		a.command, a.apiVersion, redactedIf(len(a.secret.env) > 0))
 }
 func (a *execAuth) GoString() string           { return a.String() }
 func (a *execAuth) Format(f fmt.State, v rune) { formatRedacted(f, v, a.String()) }
@@ -180,6 +186,7 @@ func newExecAuth(cfg *config.Config, caPEM []byte, logger *slog.Logger) (*execAu
 		now:         time.Now,
 		stdin:       os.Stdin,
 		isTerminal:  isTerminal,
+		secret:      &execSecrets{},
 	}
 	if a.timeout == 0 {
 		a.timeout = defaultExecTimeout
@@ -188,9 +195,9 @@ func newExecAuth(cfg *config.Config, caPEM []byte, logger *slog.Logger) (*execAu
 		if v.Name == "" {
 			return nil, &ConfigError{Field: "Auth.Exec.Env", Err: errString("variable with an empty name")}
 		}
-		a.env = append(a.env, v.Name+"="+v.Value.Reveal())
+		a.secret.env = append(a.secret.env, v.Name+"="+v.Value.Reveal())
 		if len(v.Value) >= minScrubLen {
-			a.secrets = append(a.secrets, v.Value.Reveal())
+			a.secret.scrub = append(a.secret.scrub, v.Value.Reveal())
 		}
 	}
 	if e.ProvideClusterInfo {
@@ -240,9 +247,9 @@ func (a *execAuth) runCall(call *execCall) {
 	start := a.now()
 	cred, err := a.run()
 	a.mu.Lock()
-	old := a.cached
+	oldCert := a.lastCert
 	if err == nil {
-		a.cached = cred
+		a.cached, a.lastCert = cred, cred.cert
 	}
 	a.flight = nil
 	a.mu.Unlock()
@@ -252,10 +259,10 @@ func (a *execAuth) runCall(call *execCall) {
 	} else {
 		a.logger.Debug("transport: exec plugin ran", "command", a.command,
 			"duration", a.now().Sub(start), "expiry", cred.expiry,
-			"token", cred.token != "", "clientCertificate", cred.cert != nil)
+			"token", cred.token.p != nil, "clientCertificate", cred.cert != nil)
 		// Connections made with the old certificate keep authenticating
 		// as it: close them before any waiter sends a request.
-		if old != nil && old.cert != nil && !sameCert(old.cert, cred.cert) && a.onCertChange != nil {
+		if oldCert != nil && !sameCert(oldCert, cred.cert) && a.onCertChange != nil {
 			a.onCertChange()
 		}
 	}
@@ -316,9 +323,9 @@ func (rt *execRoundTripper) RoundTrip(req *http.Request) (*http.Response, error)
 		return nil, err
 	}
 	r := req
-	if cred.token != "" {
+	if tok := cred.token.reveal(); tok != "" {
 		r = req.Clone(req.Context())
-		r.Header.Set("Authorization", "Bearer "+cred.token)
+		r.Header.Set("Authorization", "Bearer "+tok)
 	}
 	resp, err := rt.next.RoundTrip(r)
 	if err == nil && resp.StatusCode == http.StatusUnauthorized {

@@ -49,14 +49,14 @@ type execOutput struct {
 
 type execStatus struct {
 	ExpirationTimestamp   *time.Time `json:"expirationTimestamp"`
-	Token                 string     `json:"token"`
+	Token                 sealed     `json:"token"`
 	ClientCertificateData string     `json:"clientCertificateData"`
-	ClientKeyData         string     `json:"clientKeyData"`
+	ClientKeyData         sealed     `json:"clientKeyData"`
 }
 
 func (s *execStatus) String() string {
 	return fmt.Sprintf("transport.execStatus{token: %s, clientCertificateData: %t, clientKeyData: %s}",
-		redactedIf(s.Token != ""), s.ClientCertificateData != "", redactedIf(s.ClientKeyData != ""))
+		s.Token, s.ClientCertificateData != "", s.ClientKeyData)
 }
 func (s *execStatus) GoString() string           { return s.String() }
 func (s *execStatus) Format(f fmt.State, v rune) { formatRedacted(f, v, s.String()) }
@@ -94,10 +94,10 @@ func (a *execAuth) run() (*execCredential, error) {
 		defer cancel()
 	}
 	cmd := exec.CommandContext(ctx, a.command, a.args...)
-	cmd.Env = append(append(os.Environ(), a.env...), "KUBERNETES_EXEC_INFO="+string(info))
+	cmd.Env = append(append(os.Environ(), a.secret.env...), "KUBERNETES_EXEC_INFO="+string(info))
 	cmd.WaitDelay = execWaitDelay
-	stdout := &capBuffer{max: maxExecStdout}
-	stderr := &capBuffer{max: maxExecStderr + maxLen(a.secrets)}
+	stdout := newCapBuffer(maxExecStdout)
+	stderr := newCapBuffer(maxExecStderr + maxLen(a.secret.scrub))
 	cmd.Stdout = stdout
 	cmd.Stderr = stderr
 	if interactive {
@@ -106,7 +106,7 @@ func (a *execAuth) run() (*execCredential, error) {
 	}
 
 	runErr := cmd.Run()
-	ee := &ExecError{Command: a.command, ExitCode: -1, Stderr: a.scrub(stderr.buf, stderr.truncated)}
+	ee := &ExecError{Command: a.command, ExitCode: -1, Stderr: a.scrub(stderr.bytes(), stderr.truncated)}
 	switch {
 	case runErr == nil:
 	case errors.Is(runErr, exec.ErrNotFound) || errors.Is(runErr, fs.ErrNotExist):
@@ -130,7 +130,7 @@ func (a *execAuth) run() (*execCredential, error) {
 		ee.Err = fmt.Errorf("output larger than %d bytes", maxExecStdout)
 		return nil, ee
 	}
-	cred, err := a.parseOutput(stdout.buf)
+	cred, err := a.parseOutput(stdout.bytes())
 	if err != nil {
 		ee.Err = err
 		return nil, ee
@@ -168,6 +168,8 @@ func (a *execAuth) parseOutput(out []byte) (*execCredential, error) {
 			return nil, fmt.Errorf("output is not valid JSON (error at byte %d)", se.Offset)
 		case errors.As(err, &te):
 			return nil, fmt.Errorf("output field %q has the wrong type (a JSON %s)", te.Field, te.Value)
+		case errors.Is(err, errSealedNotString):
+			return nil, fmt.Errorf("output is not a valid ExecCredential: %w", err)
 		default:
 			return nil, errString("output is not a valid ExecCredential")
 		}
@@ -187,17 +189,17 @@ func (a *execAuth) parseOutput(out []byte) (*execCredential, error) {
 		cred.expiry = *s.ExpirationTimestamp
 	}
 	switch {
-	case s.ClientCertificateData != "" && s.ClientKeyData == "":
+	case s.ClientCertificateData != "" && s.ClientKeyData.p == nil:
 		return nil, errString("status has clientCertificateData but no clientKeyData")
-	case s.ClientCertificateData == "" && s.ClientKeyData != "":
+	case s.ClientCertificateData == "" && s.ClientKeyData.p != nil:
 		return nil, errString("status has clientKeyData but no clientCertificateData")
 	case s.ClientCertificateData != "":
-		cert, err := parseKeyPair([]byte(s.ClientCertificateData), []byte(s.ClientKeyData))
+		cert, err := parseKeyPair([]byte(s.ClientCertificateData), []byte(s.ClientKeyData.reveal()))
 		if err != nil {
 			return nil, fmt.Errorf("status client certificate: %w", err)
 		}
 		cred.cert = cert
-	case s.Token == "":
+	case s.Token.p == nil:
 		return nil, errString("status has neither a token nor a client certificate")
 	}
 	return cred, nil
@@ -215,7 +217,7 @@ func clip(s string) string {
 // maxExecStderr bytes.
 func (a *execAuth) scrub(b []byte, truncated bool) string {
 	s := string(b)
-	for _, v := range a.secrets {
+	for _, v := range a.secret.scrub {
 		s = strings.ReplaceAll(s, v, redacted)
 	}
 	if len(s) > maxExecStderr {
@@ -237,26 +239,32 @@ func maxLen(ss []string) int {
 }
 
 // capBuffer keeps the first max bytes written to it and discards the rest.
+// The content (plugin output, which may hold a credential) is behind a
+// pointer, see sealed.
 type capBuffer struct {
-	buf       []byte
+	buf       *bytes.Buffer
 	max       int
 	truncated bool
 }
 
+func newCapBuffer(max int) *capBuffer { return &capBuffer{buf: new(bytes.Buffer), max: max} }
+
 func (b *capBuffer) Write(p []byte) (int, error) {
-	room := b.max - len(b.buf)
+	room := b.max - b.buf.Len()
 	if len(p) > room {
-		b.buf = append(b.buf, p[:max(room, 0)]...)
+		b.buf.Write(p[:max(room, 0)])
 		b.truncated = true
 		return len(p), nil
 	}
-	b.buf = append(b.buf, p...)
+	b.buf.Write(p)
 	return len(p), nil
 }
 
-// String never shows the content, which may hold a credential.
+func (b *capBuffer) bytes() []byte { return b.buf.Bytes() }
+
+// String never shows the content.
 func (b *capBuffer) String() string {
-	return fmt.Sprintf("transport.capBuffer{len: %d, content: REDACTED}", len(b.buf))
+	return fmt.Sprintf("transport.capBuffer{len: %d, content: REDACTED}", b.buf.Len())
 }
 func (b *capBuffer) GoString() string           { return b.String() }
 func (b *capBuffer) Format(f fmt.State, v rune) { formatRedacted(f, v, b.String()) }

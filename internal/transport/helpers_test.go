@@ -10,6 +10,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"io"
+	"log"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -99,6 +100,7 @@ func serverCA(srv *httptest.Server) []byte {
 func newTLSServer(t *testing.T, h http.Handler, h2 bool, clientCAs *x509.CertPool) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // failed handshakes are expected
 	srv.EnableHTTP2 = h2
 	if clientCAs != nil {
 		srv.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: clientCAs}

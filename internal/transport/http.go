@@ -38,7 +38,9 @@ type baseTransport struct {
 	t2 *http2.Transport
 }
 
-func (b *baseTransport) RoundTrip(req *http.Request) (*http.Response, error) { return b.t1.RoundTrip(req) }
+func (b *baseTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	return b.t1.RoundTrip(req)
+}
 
 // CloseIdleConnections closes idle connections of both protocols: the
 // HTTP/1.1 transport does not reach the connections of an HTTP/2 transport
