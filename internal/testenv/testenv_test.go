@@ -187,3 +187,54 @@ func TestSweepStale(t *testing.T) {
 	assert.DirExists(t, alive)
 	assert.DirExists(t, kept)
 }
+
+// fakeBinary writes a shell script standing in for etcd or kube-apiserver.
+func fakeBinary(t *testing.T, dir, name, script string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(p, []byte("#!/bin/sh\n"+script+"\n"), 0o755))
+	return p
+}
+
+func TestStartRetriesPortCollisions(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", t.TempDir())
+	count := filepath.Join(dir, "count")
+	etcd := fakeBinary(t, dir, "etcd", `echo run >> `+count+`
+echo 'listen tcp 127.0.0.1:1234: bind: address already in use' >&2
+exit 1`)
+	t.Setenv(EnvEtcdBin, etcd)
+	t.Setenv(EnvAPIServerBin, etcd)
+
+	_, err := Start(t.Context())
+	require.Error(t, err)
+	assert.ErrorIs(t, err, errPortInUse)
+	assert.Contains(t, err.Error(), "etcd exited before it was ready")
+	assert.Contains(t, err.Error(), "bind: address already in use")
+	runs, rerr := os.ReadFile(count)
+	require.NoError(t, rerr)
+	assert.Equal(t, 3, strings.Count(string(runs), "run"), "three attempts")
+}
+
+func TestStartFailureKeepsLogs(t *testing.T) {
+	dir := t.TempDir()
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	t.Setenv(EnvEtcdBin, fakeBinary(t, dir, "etcd", `echo "etcd is broken: $*" >&2; exit 3`))
+	t.Setenv(EnvAPIServerBin, fakeBinary(t, dir, "apiserver", "exit 1"))
+
+	_, err := Start(t.Context())
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, errPortInUse)
+	msg := err.Error()
+	assert.Contains(t, msg, "exit status 3")
+	assert.Contains(t, msg, "etcd is broken: --name default")
+	assert.Contains(t, msg, "files kept in "+filepath.Join(tmp, dirPrefix))
+
+	dirs, _ := filepath.Glob(filepath.Join(tmp, dirPrefix+"*"))
+	require.Len(t, dirs, 1)
+	assert.FileExists(t, filepath.Join(dirs[0], "etcd.log"))
+	assert.NoFileExists(t, filepath.Join(dirs[0], pidFile), "kept on purpose: not swept")
+	data, _ := os.ReadFile(filepath.Join(dirs[0], "tokens.csv"))
+	assert.NotContains(t, msg, strings.SplitN(string(data), ",", 2)[0], "no token in the error")
+}
