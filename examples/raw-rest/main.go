@@ -66,7 +66,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := get(ctx, opts, path, stdout); err != nil {
 		var se *rest.StatusError
 		if errors.As(err, &se) {
-			fmt.Fprintf(stderr, "Error from server (%s): %s\n", rest.ReasonForError(err), se.Error())
+			if reason := rest.ReasonForError(err); reason != "" {
+				fmt.Fprintf(stderr, "Error from server (%s): %s\n", reason, se.Error())
+			} else {
+				fmt.Fprintf(stderr, "Error from server: %s\n", se.Error())
+			}
 		} else {
 			fmt.Fprintf(stderr, "error: %v\n", err)
 		}

@@ -79,6 +79,12 @@ func TestRawRest(t *testing.T) {
 		assert.Equal(t, `Error from server (NotFound): configmaps "nope" not found`+"\n", stderr)
 	})
 
+	t.Run("not JSON", func(t *testing.T) {
+		stdout, stderr, code := runRawRest(t, bin, "-kubeconfig", admin, "/healthz")
+		require.Equal(t, 0, code, stderr)
+		assert.Equal(t, "ok\n", stdout)
+	})
+
 	t.Run("bad kubeconfig", func(t *testing.T) {
 		_, stderr, code := runRawRest(t, bin, "-kubeconfig", filepath.Join(t.TempDir(), "missing"))
 		assert.Equal(t, 1, code)
