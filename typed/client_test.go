@@ -1,0 +1,322 @@
+package typed_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kubewire/kubewire/config"
+	"github.com/kubewire/kubewire/rest"
+	"github.com/kubewire/kubewire/typed"
+	"github.com/kubewire/kubewire/typed/corev1"
+	"github.com/kubewire/kubewire/typed/metav1"
+)
+
+// call is one request the test server received.
+type call struct {
+	Method, Path, Query, ContentType, Body string
+}
+
+// setup starts a server whose handlers are keyed by "METHOD /path"; any other
+// request fails the test. It returns the core/v1 client and the calls log.
+func setup(t *testing.T, routes map[string]http.HandlerFunc) (*corev1.Client, *[]call) {
+	t.Helper()
+	var mu sync.Mutex
+	calls := &[]call{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		mu.Lock()
+		*calls = append(*calls, call{r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Get("Content-Type"), string(body)})
+		mu.Unlock()
+		h, ok := routes[r.Method+" "+r.URL.Path]
+		if !ok {
+			t.Errorf("unexpected request %s %s", r.Method, r.URL)
+			http.Error(w, "unexpected", http.StatusTeapot)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		h(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	rc, err := rest.New(&config.Config{Server: srv.URL}, rest.WithRateLimit(-1, 0), rest.WithMaxRetries(0))
+	require.NoError(t, err)
+	return corev1.New(rc), calls
+}
+
+func respond(body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body) }
+}
+
+func status(code int, reason, msg string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(code)
+		fmt.Fprintf(w, `{"kind":"Status","apiVersion":"v1","status":"Failure","message":%q,"reason":%q,"code":%d}`, msg, reason, code)
+	}
+}
+
+const cmPath = "/api/v1/namespaces/ns1/configmaps"
+
+func TestGetDecodesTypedObject(t *testing.T) {
+	c, calls := setup(t, map[string]http.HandlerFunc{
+		"GET " + cmPath + "/web": respond(`{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"web","namespace":"ns1","resourceVersion":"7"},"data":{"k":"v"}}`),
+	})
+	cm, err := c.ConfigMaps("ns1").Get(context.Background(), "web", metav1.GetOptions{ResourceVersion: "0"})
+	require.NoError(t, err)
+	assert.Equal(t, "web", cm.Name)
+	assert.Equal(t, "7", cm.ResourceVersion)
+	assert.Equal(t, map[string]string{"k": "v"}, cm.Data)
+	assert.Equal(t, "resourceVersion=0", (*calls)[0].Query)
+}
+
+func TestGetNotFoundIsTypedError(t *testing.T) {
+	c, _ := setup(t, map[string]http.HandlerFunc{
+		"GET " + cmPath + "/nope": status(404, "NotFound", `configmaps "nope" not found`),
+	})
+	_, err := c.ConfigMaps("ns1").Get(context.Background(), "nope", metav1.GetOptions{})
+	require.Error(t, err)
+	assert.True(t, rest.IsNotFound(err))
+	assert.Equal(t, `configmaps "nope" not found`, err.Error())
+}
+
+func TestScopeErrors(t *testing.T) {
+	c, calls := setup(t, nil)
+	ctx := context.Background()
+	all := c.ConfigMaps("")
+	_, err := all.Get(ctx, "x", metav1.GetOptions{})
+	var se *typed.ScopeError
+	require.ErrorAs(t, err, &se)
+	assert.Contains(t, err.Error(), "namespace is required")
+	_, err = all.Create(ctx, &corev1.ConfigMap{}, metav1.CreateOptions{})
+	require.ErrorAs(t, err, &se)
+	_, err = c.ConfigMaps("ns1").Get(ctx, "", metav1.GetOptions{})
+	var ne *typed.NameRequiredError
+	require.ErrorAs(t, err, &ne)
+	_, err = c.ConfigMaps("ns1").Apply(ctx, "x", map[string]any{}, metav1.ApplyOptions{})
+	var fe *typed.FieldManagerRequiredError
+	require.ErrorAs(t, err, &fe)
+	assert.Empty(t, *calls, "no request is sent for a request that cannot be right")
+}
+
+func TestClusterScopedIgnoresNamespace(t *testing.T) {
+	c, calls := setup(t, map[string]http.HandlerFunc{
+		"GET /api/v1/nodes/n1": respond(`{"kind":"Node","apiVersion":"v1","metadata":{"name":"n1"}}`),
+	})
+	n, err := c.Nodes().Get(context.Background(), "n1", metav1.GetOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "n1", n.Name)
+	assert.Equal(t, "/api/v1/nodes/n1", (*calls)[0].Path)
+}
+
+func TestListSendsOptions(t *testing.T) {
+	c, calls := setup(t, map[string]http.HandlerFunc{
+		"GET /api/v1/pods": respond(`{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"9"},"items":[{"metadata":{"name":"a","namespace":"x"}}]}`),
+	})
+	yes := true
+	l, err := c.Pods("").List(context.Background(), metav1.ListOptions{
+		LabelSelector: "app=web", FieldSelector: "spec.nodeName=n1", Limit: 5, TimeoutSeconds: 3,
+		ResourceVersion: "0", ResourceVersionMatch: "NotOlderThan", AllowWatchBookmarks: true, SendInitialEvents: &yes,
+	})
+	require.NoError(t, err)
+	require.Len(t, l.Items, 1)
+	assert.Equal(t, "9", l.ResourceVersion)
+	q := (*calls)[0].Query
+	for _, want := range []string{"labelSelector=app%3Dweb", "fieldSelector=spec.nodeName%3Dn1", "limit=5", "timeoutSeconds=3",
+		"resourceVersion=0", "resourceVersionMatch=NotOlderThan", "allowWatchBookmarks=true", "sendInitialEvents=true"} {
+		assert.Contains(t, q, want)
+	}
+}
+
+// pages serves a list in pages of two, keyed by the continue token; expire
+// makes the second token answer 410 Expired.
+func pages(items []string, expire bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		start := 0
+		if tok := r.URL.Query().Get("continue"); tok != "" {
+			if expire {
+				status(410, "Expired", "The provided continue parameter is too old")(w, r)
+				return
+			}
+			fmt.Sscanf(tok, "tok%d", &start)
+		}
+		end := len(items)
+		if r.URL.Query().Get("limit") == "2" && start+2 < len(items) {
+			end = start + 2
+		}
+		var objs []string
+		for _, n := range items[start:end] {
+			objs = append(objs, fmt.Sprintf(`{"metadata":{"name":%q,"namespace":"ns1"}}`, n))
+		}
+		cont := ""
+		if end < len(items) {
+			cont = fmt.Sprintf("tok%d", end)
+		}
+		fmt.Fprintf(w, `{"kind":"ConfigMapList","metadata":{"continue":%q},"items":[%s]}`, cont, strings.Join(objs, ","))
+	}
+}
+
+func names(t *testing.T, c *typed.Client[corev1.ConfigMap, corev1.ConfigMapList], opts metav1.ListOptions) ([]string, error) {
+	t.Helper()
+	var out []string
+	for cm, err := range c.All(context.Background(), opts) {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, cm.Name)
+	}
+	return out, nil
+}
+
+func TestAllFollowsContinueWithoutChangingOptions(t *testing.T) {
+	c, calls := setup(t, map[string]http.HandlerFunc{"GET " + cmPath: pages([]string{"a", "b", "c", "d", "e"}, false)})
+	opts := metav1.ListOptions{Limit: 2, LabelSelector: "x=y"}
+	got, err := names(t, c.ConfigMaps("ns1"), opts)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a", "b", "c", "d", "e"}, got)
+	assert.Len(t, *calls, 3)
+	assert.Equal(t, metav1.ListOptions{Limit: 2, LabelSelector: "x=y"}, opts)
+	assert.Contains(t, (*calls)[2].Query, "continue=tok4")
+	assert.Contains(t, (*calls)[2].Query, "labelSelector=x%3Dy")
+}
+
+func TestAllFallsBackToFullListWhenTokenExpired(t *testing.T) {
+	c, calls := setup(t, map[string]http.HandlerFunc{"GET " + cmPath: pages([]string{"a", "b", "c", "d"}, true)})
+	got, err := names(t, c.ConfigMaps("ns1"), metav1.ListOptions{Limit: 2})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a", "b", "c", "d"}, got, "each object once, none lost")
+	require.Len(t, *calls, 3)
+	assert.NotContains(t, (*calls)[2].Query, "continue")
+	assert.NotContains(t, (*calls)[2].Query, "limit")
+}
+
+func TestAllStopsEarlyAndYieldsErrors(t *testing.T) {
+	c, calls := setup(t, map[string]http.HandlerFunc{
+		"GET " + cmPath:                       pages([]string{"a", "b", "c"}, false),
+		"GET /api/v1/namespaces/x/configmaps": status(403, "Forbidden", `configmaps is forbidden: User "jane" cannot list resource "configmaps" in API group "" in the namespace "x"`),
+	})
+	for range c.ConfigMaps("ns1").All(context.Background(), metav1.ListOptions{Limit: 2}) {
+		break
+	}
+	assert.Len(t, *calls, 1, "breaking out of the loop fetches no more pages")
+	_, err := names(t, c.ConfigMaps("x"), metav1.ListOptions{})
+	assert.True(t, rest.IsForbidden(err))
+}
+
+func TestCreateUpdatePatchApplyBodies(t *testing.T) {
+	echo := func(w http.ResponseWriter, r *http.Request) { io.Copy(w, r.Body) }
+	c, calls := setup(t, map[string]http.HandlerFunc{
+		"POST " + cmPath:                                echo,
+		"PUT " + cmPath + "/web":                        echo,
+		"PUT " + "/api/v1/namespaces/ns1/pods/p/status": echo,
+		"PATCH " + cmPath + "/web":                      respond(`{"metadata":{"name":"web"},"data":{"p":"1"}}`),
+	})
+	ctx := context.Background()
+	cms := c.ConfigMaps("ns1")
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "web", ResourceVersion: "3"}, Data: map[string]string{"a": "b"}}
+
+	got, err := cms.Create(ctx, cm, metav1.CreateOptions{DryRun: true, FieldManager: "me"})
+	require.NoError(t, err)
+	assert.Equal(t, cm.Data, got.Data)
+	assert.Equal(t, "dryRun=All&fieldManager=me", (*calls)[0].Query)
+	assert.Equal(t, "application/json", (*calls)[0].ContentType)
+
+	_, err = cms.Update(ctx, cm, metav1.UpdateOptions{})
+	require.NoError(t, err)
+	var sent corev1.ConfigMap
+	require.NoError(t, json.Unmarshal([]byte((*calls)[1].Body), &sent))
+	assert.Equal(t, *cm, sent, "the whole object is sent")
+
+	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "p"}}
+	_, err = c.Pods("ns1").UpdateStatus(ctx, pod, metav1.UpdateOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "/api/v1/namespaces/ns1/pods/p/status", (*calls)[2].Path)
+
+	p, err := cms.Patch(ctx, "web", rest.StrategicMergePatch, []byte(`{"data":{"p":"1"}}`), metav1.PatchOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "1", p.Data["p"])
+	assert.Equal(t, string(rest.StrategicMergePatch), (*calls)[3].ContentType)
+
+	_, err = cms.Apply(ctx, "web", []byte("apiVersion: v1\nkind: ConfigMap\n"), metav1.ApplyOptions{FieldManager: "kw", Force: true})
+	require.NoError(t, err)
+	assert.Equal(t, string(rest.ApplyPatch), (*calls)[4].ContentType)
+	assert.Equal(t, "fieldManager=kw&force=true", (*calls)[4].Query)
+	assert.Equal(t, "apiVersion: v1\nkind: ConfigMap\n", (*calls)[4].Body, "raw apply config is sent as it is")
+}
+
+func TestUpdateConflict(t *testing.T) {
+	msg := `Operation cannot be fulfilled on configmaps "web": the object has been modified; please apply your changes to the latest version and try again`
+	c, _ := setup(t, map[string]http.HandlerFunc{"PUT " + cmPath + "/web": status(409, "Conflict", msg)})
+	_, err := c.ConfigMaps("ns1").Update(context.Background(), &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "web"}}, metav1.UpdateOptions{})
+	assert.True(t, rest.IsConflict(err))
+	assert.Equal(t, msg, err.Error())
+}
+
+func TestDeleteOptionsTravelInBody(t *testing.T) {
+	ok := respond(`{"kind":"Status","apiVersion":"v1","status":"Success"}`)
+	c, calls := setup(t, map[string]http.HandlerFunc{
+		"DELETE " + cmPath + "/web": ok,
+		"DELETE " + cmPath:          ok,
+	})
+	ctx := context.Background()
+	require.NoError(t, c.ConfigMaps("ns1").Delete(ctx, "web", typed.DeleteOptions{}))
+	assert.Empty(t, (*calls)[0].Body)
+	zero := int64(0)
+	require.NoError(t, c.ConfigMaps("ns1").Delete(ctx, "web", typed.DeleteOptions{
+		PropagationPolicy: typed.DeleteForeground, GracePeriodSeconds: &zero, DryRun: true,
+		Preconditions: &typed.Preconditions{UID: "u1", ResourceVersion: "5"},
+	}))
+	var body map[string]any
+	require.NoError(t, json.Unmarshal([]byte((*calls)[1].Body), &body))
+	assert.Equal(t, map[string]any{"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Foreground",
+		"gracePeriodSeconds": 0.0, "dryRun": []any{"All"}, "preconditions": map[string]any{"uid": "u1", "resourceVersion": "5"}}, body)
+	require.NoError(t, c.ConfigMaps("ns1").DeleteCollection(ctx, typed.DeleteOptions{}, metav1.ListOptions{LabelSelector: "a=b"}))
+	assert.Equal(t, "labelSelector=a%3Db", (*calls)[2].Query)
+}
+
+func TestWatchDecodesTypedEvents(t *testing.T) {
+	c, calls := setup(t, map[string]http.HandlerFunc{
+		"GET " + cmPath: func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, `{"type":"ADDED","object":{"kind":"ConfigMap","metadata":{"name":"a","resourceVersion":"2"}}}`+"\n")
+			io.WriteString(w, `{"type":"BOOKMARK","object":{"kind":"ConfigMap","metadata":{"resourceVersion":"3"}}}`+"\n")
+			io.WriteString(w, `{"type":"ERROR","object":{"kind":"Status","status":"Failure","reason":"Expired","code":410,"message":"too old resource version: 1 (2)"}}`+"\n")
+		},
+	})
+	w, err := c.ConfigMaps("ns1").Watch(context.Background(), metav1.ListOptions{ResourceVersion: "1", AllowWatchBookmarks: true})
+	require.NoError(t, err)
+	defer w.Close()
+	var got []string
+	var last error
+	for ev, err := range w.Events() {
+		if err != nil {
+			last = err
+			break
+		}
+		got = append(got, string(ev.Type)+":"+ev.Object.Name+"@"+ev.Object.ResourceVersion)
+	}
+	assert.Equal(t, []string{"ADDED:a@2", "BOOKMARK:@3"}, got)
+	assert.True(t, rest.IsResourceExpired(last), "410 in the stream is a typed error: %v", last)
+	assert.Contains(t, (*calls)[0].Query, "watch=true")
+}
+
+func TestWatchGarbageObjectIsDecodeError(t *testing.T) {
+	c, _ := setup(t, map[string]http.HandlerFunc{
+		"GET " + cmPath: respond(`{"type":"ADDED","object":{"metadata":{"name":5}}}` + "\n"),
+	})
+	w, err := c.ConfigMaps("ns1").Watch(context.Background(), metav1.ListOptions{})
+	require.NoError(t, err)
+	defer w.Close()
+	_, err = w.Next()
+	var de *rest.DecodeError
+	assert.True(t, errors.As(err, &de), "got %v", err)
+}
