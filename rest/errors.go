@@ -56,6 +56,7 @@ type DecodeError struct {
 	Err error
 }
 
+// Error describes the request, then the content type or the decoder's error.
 func (e *DecodeError) Error() string {
 	var b strings.Builder
 	b.WriteString("rest: ")
@@ -80,6 +81,7 @@ type ResponseTooLargeError struct {
 	Limit       int64
 }
 
+// Error describes the request and the limit.
 func (e *ResponseTooLargeError) Error() string {
 	return fmt.Sprintf("rest: %s %s: response body exceeds the limit of %d bytes", e.Method, e.URL, e.Limit)
 }
@@ -90,6 +92,7 @@ type EventTooLargeError struct {
 	Limit int64
 }
 
+// Error describes the limit.
 func (e *EventTooLargeError) Error() string {
 	return fmt.Sprintf("rest: watch event exceeds the limit of %d bytes", e.Limit)
 }
@@ -101,6 +104,7 @@ type WatchIdleError struct {
 	Timeout time.Duration
 }
 
+// Error describes how long the watch was idle.
 func (e *WatchIdleError) Error() string {
 	return fmt.Sprintf("rest: watch received nothing for %v", e.Timeout)
 }
@@ -123,6 +127,7 @@ type RequestError struct {
 	Err error
 }
 
+// Error describes the builder call at fault and why.
 func (e *RequestError) Error() string {
 	msg := "rest: invalid request: " + e.Field
 	if e.Value != "" {
@@ -147,6 +152,7 @@ type ConfigError struct {
 	Reason string
 }
 
+// Error names the field or option and the problem.
 func (e *ConfigError) Error() string { return "rest: " + e.Field + ": " + e.Reason }
 
 // knownReasons are the reasons the Is* helpers trust; for any other reason
