@@ -62,7 +62,11 @@ const maxExecStderr = 4 << 10
 // Error returns `exec plugin "COMMAND": cause[: stderr]`, followed by the
 // install hint when the command was not found.
 func (e *ExecError) Error() string {
-	s := "exec plugin " + strconv.Quote(e.Command) + ": " + e.Err.Error()
+	cause := "failed"
+	if e.Err != nil {
+		cause = e.Err.Error()
+	}
+	s := "exec plugin " + strconv.Quote(e.Command) + ": " + cause
 	if e.Stderr != "" {
 		s += ": stderr: " + e.Stderr
 	}
