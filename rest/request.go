@@ -372,6 +372,9 @@ func (r *Request) BodyBytes(b []byte, contentType string) *Request {
 
 // URL returns the URL the request is sent to, or the builder's error.
 func (r *Request) URL() (*url.URL, error) {
+	if err := r.usable(context.Background(), "URL"); err != nil {
+		return nil, err
+	}
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -437,8 +440,8 @@ func (r *Request) URL() (*url.URL, error) {
 // credentials (the transport adds those). The error is the builder's
 // *RequestError.
 func (r *Request) Build(ctx context.Context) (*http.Request, error) {
-	if ctx == nil {
-		return nil, &RequestError{Field: "Build", Reason: "nil context"}
+	if err := r.usable(ctx, "Build"); err != nil {
+		return nil, err
 	}
 	u, err := r.URL()
 	if err != nil {

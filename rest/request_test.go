@@ -217,3 +217,36 @@ func TestServiceProxyName(t *testing.T) {
 	assert.Equal(t, "http:echo", ServiceProxyName("http", "echo", ""))
 	assert.Equal(t, "echo", ServiceProxyName("", "echo", ""))
 }
+
+func TestMisuseDoesNotPanic(t *testing.T) {
+	ctx := testCtx(t)
+	var re *RequestError
+	var zero Client
+	_, err := zero.Get().Version("v1").Resource("pods").Build(ctx)
+	assert.ErrorAs(t, err, &re)
+	assert.ErrorAs(t, zero.Get().AbsPath("/version").Do(ctx).Err(), &re)
+	var nilClient *Client
+	assert.ErrorAs(t, nilClient.Get().AbsPath("/version").Into(ctx, &object{}), &re)
+	_, err = nilClient.Get().AbsPath("/version").Watch(ctx)
+	assert.ErrorAs(t, err, &re)
+	_, err = nilClient.Get().AbsPath("/version").Stream(ctx)
+	assert.ErrorAs(t, err, &re)
+
+	f := setup(t)
+	f.handle("GET /version", func(w http.ResponseWriter, r *http.Request) { writeJSON(t, w, map[string]string{}) })
+	var nilObj *object
+	assert.ErrorAs(t, f.client.Get().AbsPath("/version").Into(ctx, nilObj), &re)
+	assert.ErrorAs(t, f.client.Get().AbsPath("/version").Do(ctx).Into(nilObj), &re)
+	assert.ErrorAs(t, f.client.Get().AbsPath("/version").Do(ctx).Into(nil), &re)
+	//nolint:staticcheck // a nil context on purpose
+	_, err = f.client.Get().AbsPath("/version").Build(nil)
+	assert.ErrorAs(t, err, &re)
+
+	var w Watcher
+	_, err = w.Next()
+	assert.ErrorIs(t, err, ErrWatcherClosed)
+	assert.NoError(t, w.Close())
+	var res Result
+	_, err = res.Raw()
+	assert.NoError(t, err)
+}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -47,8 +48,8 @@ func (r Result) Into(v any) error {
 	if r.err != nil {
 		return r.err
 	}
-	if v == nil {
-		return &RequestError{Field: "Into", Reason: "nil target"}
+	if err := checkTarget(v); err != nil {
+		return err
 	}
 	ct := r.header.Get("Content-Type")
 	if !isJSON(ct) {
@@ -80,8 +81,8 @@ func (r Result) Warnings() []Warning { return r.warnings }
 // Retry-After (capped at MaxRetryWait) and end early with ctx. When
 // retries run out, the last response is the result.
 func (r *Request) Do(ctx context.Context) Result {
-	if ctx == nil {
-		return Result{err: &RequestError{Field: "Do", Reason: "nil context"}}
+	if err := r.usable(ctx, "Do"); err != nil {
+		return Result{err: err}
 	}
 	ctx, cancel := r.c.withTimeout(ctx)
 	defer cancel()
@@ -114,11 +115,11 @@ func (r *Request) Do(ctx context.Context) Result {
 // from the connection into v (64 KiB reads, the generated decoder when v
 // has one). Errors are those of Do and Result.Into.
 func (r *Request) Into(ctx context.Context, v any) error {
-	if ctx == nil {
-		return &RequestError{Field: "Into", Reason: "nil context"}
+	if err := r.usable(ctx, "Into"); err != nil {
+		return err
 	}
-	if v == nil {
-		return &RequestError{Field: "Into", Reason: "nil target"}
+	if err := checkTarget(v); err != nil {
+		return err
 	}
 	ctx, cancel := r.c.withTimeout(ctx)
 	defer cancel()
@@ -159,8 +160,8 @@ func (r *Request) Into(ctx context.Context, v any) error {
 // not apply: ctx bounds the whole stream, and reads fail with its error
 // once it ends. A status outside 2xx is returned as a *StatusError.
 func (r *Request) Stream(ctx context.Context) (io.ReadCloser, error) {
-	if ctx == nil {
-		return nil, &RequestError{Field: "Stream", Reason: "nil context"}
+	if err := r.usable(ctx, "Stream"); err != nil {
+		return nil, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	resp, err := r.send(ctx)
@@ -190,6 +191,30 @@ func (s *streamBody) Close() error {
 	err := s.c.Close()
 	s.cancel()
 	return err
+}
+
+// usable rejects a nil context and a Request not started from a Client made
+// by New.
+func (r *Request) usable(ctx context.Context, op string) error {
+	if r == nil || r.c == nil || r.c.hc == nil {
+		return &RequestError{Field: op, Reason: "the request was not started from a Client made by New"}
+	}
+	if ctx == nil {
+		return &RequestError{Field: op, Reason: "nil context"}
+	}
+	return nil
+}
+
+// checkTarget rejects a decode target that is nil or a nil pointer (whose
+// generated decoder would dereference it).
+func checkTarget(v any) error {
+	if v == nil {
+		return &RequestError{Field: "Into", Reason: "nil target"}
+	}
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
+		return &RequestError{Field: "Into", Reason: "nil pointer target"}
+	}
+	return nil
 }
 
 func (c *Client) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {

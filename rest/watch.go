@@ -84,8 +84,8 @@ type Watcher struct {
 // resourceVersion is too old, list again), a content type that is not JSON
 // a *DecodeError.
 func (r *Request) Watch(ctx context.Context) (*Watcher, error) {
-	if ctx == nil {
-		return nil, &RequestError{Field: "Watch", Reason: "nil context"}
+	if err := r.usable(ctx, "Watch"); err != nil {
+		return nil, err
 	}
 	if r.err == nil {
 		if r.params == nil {
@@ -142,6 +142,9 @@ func (w *Watcher) Next() (Event, error) {
 	if w.err != nil {
 		return Event{}, w.err
 	}
+	if w.frames.br == nil { // not made by Watch
+		return Event{}, ErrWatcherClosed
+	}
 	frame, err := w.frames.next()
 	if err != nil {
 		return Event{}, w.end(err)
@@ -191,8 +194,12 @@ func (w *Watcher) shutdown() {
 		if w.timer != nil {
 			w.timer.Stop()
 		}
-		w.cancel()
-		w.body.Close()
+		if w.cancel != nil {
+			w.cancel()
+		}
+		if w.body != nil {
+			w.body.Close()
+		}
 	})
 }
 
