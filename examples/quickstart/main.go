@@ -1,0 +1,166 @@
+// Command quickstart is kubewire's first program: it connects to a cluster
+// (or, when none is configured, to a fake API server started in-process),
+// creates a namespace, a deployment and a service, lists pods by label,
+// watches a ConfigMap change, and cleans up.
+//
+//	go run ./examples/quickstart [-kubeconfig FILE] [-context NAME]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/kubewire/kubewire/config"
+	"github.com/kubewire/kubewire/fake"
+	"github.com/kubewire/kubewire/rest"
+	"github.com/kubewire/kubewire/typed"
+	"github.com/kubewire/kubewire/typed/appsv1"
+	"github.com/kubewire/kubewire/typed/corev1"
+	"github.com/kubewire/kubewire/typed/metav1"
+)
+
+func main() {
+	var opts config.Options
+	fs := flag.NewFlagSet("quickstart", flag.ExitOnError)
+	opts.BindFlags(fs)
+	fs.Parse(os.Args[1:])
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := run(ctx, os.Stdout, opts); err != nil {
+		if se, ok := errors.AsType[*rest.StatusError](err); ok {
+			fmt.Fprintf(os.Stderr, "Error from server (%s): %s\n", se.Status.Reason, se.Status.Message)
+		} else {
+			fmt.Fprintln(os.Stderr, "error:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// connect loads the configured cluster, or starts a fake API server when
+// nothing is configured. stop releases what connect started.
+func connect(out io.Writer, opts config.Options) (cfg *config.Config, stop func(), err error) {
+	cfg, err = config.Load(opts)
+	if err == nil {
+		fmt.Fprintf(out, "Using the cluster at %s\n", cfg.Server)
+		return cfg, func() {}, nil
+	}
+	if _, none := errors.AsType[*config.NoConfigError](err); !none {
+		return nil, nil, err // a configuration exists but is broken: say so
+	}
+	srv, err := fake.Start()
+	if err != nil {
+		return nil, nil, err
+	}
+	fmt.Fprintf(out, "No cluster configured: started kubewire's fake API server at %s\n", srv.URL())
+	return srv.Config(), srv.Close, nil
+}
+
+func run(ctx context.Context, out io.Writer, opts config.Options) error {
+	cfg, stop, err := connect(out, opts)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	c, err := rest.New(cfg)
+	if err != nil {
+		return err
+	}
+	core, apps := corev1.New(c), appsv1.New(c)
+
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "kubewire-quickstart-"}}
+	ns, err = core.Namespaces().Create(ctx, ns, metav1.CreateOptions{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Created namespace %s\n", ns.Name)
+	defer func() {
+		// Clean up with a fresh context, even when ctx has expired.
+		dctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := core.Namespaces().Delete(dctx, ns.Name, typed.DeleteOptions{}); err != nil {
+			fmt.Fprintf(out, "Deleting namespace %s: %v\n", ns.Name, err)
+			return
+		}
+		fmt.Fprintf(out, "Deleted namespace %s\n", ns.Name)
+	}()
+
+	labels := map[string]string{"app": "hello"}
+	replicas := int32(2)
+	dep := &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "hello", Labels: labels},
+		Spec: appsv1.DeploymentSpec{
+			Replicas: &replicas,
+			Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{Containers: []corev1.Container{{
+					Name:  "echo",
+					Image: "registry.k8s.io/echoserver:1.10",
+					Ports: []corev1.ContainerPort{{ContainerPort: 8080}},
+				}}},
+			},
+		},
+	}
+	dep, err = apps.Deployments(ns.Name).Create(ctx, dep, metav1.CreateOptions{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Created deployment %s/%s (%d replicas)\n", dep.Namespace, dep.Name, *dep.Spec.Replicas)
+
+	svc := &corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{Name: "hello"},
+		Spec: corev1.ServiceSpec{
+			Selector: labels,
+			Ports:    []corev1.ServicePort{{Port: 80, TargetPort: metav1.FromInt32(8080)}},
+		},
+	}
+	svc, err = core.Services(ns.Name).Create(ctx, svc, metav1.CreateOptions{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Created service %s/%s; proxy URL %s/api/v1/namespaces/%s/services/%s/proxy/\n",
+		svc.Namespace, svc.Name, cfg.Server, svc.Namespace, rest.ServiceProxyName("", svc.Name, "80"))
+
+	pods, err := core.Pods(ns.Name).List(ctx, metav1.ListOptions{LabelSelector: "app=hello"})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "There are %d pods labelled app=hello (the deployment controller makes them on a real cluster)\n", len(pods.Items))
+
+	return watchConfigMap(ctx, out, core.ConfigMaps(ns.Name))
+}
+
+// watchConfigMap creates a ConfigMap, watches it, changes it, and prints the
+// events the change produced.
+func watchConfigMap(ctx context.Context, out io.Writer, cms *typed.Client[corev1.ConfigMap, corev1.ConfigMapList]) error {
+	cm, err := cms.Create(ctx, &corev1.ConfigMap{
+		ObjectMeta: metav1.ObjectMeta{Name: "greeting"},
+		Data:       map[string]string{"message": "hello"},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		return err
+	}
+	w, err := cms.Watch(ctx, metav1.ListOptions{
+		FieldSelector:   "metadata.name=greeting",
+		ResourceVersion: cm.ResourceVersion,
+	})
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	cm.Data["message"] = "hello, kubewire"
+	if _, err := cms.Update(ctx, cm, metav1.UpdateOptions{}); err != nil {
+		return err
+	}
+	ev, err := w.Next()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Watched %s configmap/%s: message=%q\n", ev.Type, ev.Object.Name, ev.Object.Data["message"])
+	return nil
+}
