@@ -408,3 +408,19 @@ func (g *codecGen) enc(expr string, t *gtype, d int) {
 		w.p("}")
 	}
 }
+
+// emitCodecTest writes the test that runs fixtures.CheckCodec on every
+// struct type of p.
+func emitCodecTest(p *pkg) ([]byte, error) {
+	var w writer
+	w.p("\nfunc TestGeneratedCodec(t *testing.T) {")
+	w.p("fixtures.CheckCodec(t,")
+	for _, name := range sortedKeys(p.types) {
+		if p.types[name].alias == nil {
+			w.p("&%s.%s{},", p.name, name)
+		}
+	}
+	w.p(")")
+	w.p("}")
+	return file(p.name+"_test", []string{`"testing"`, `"` + modulePath + `/internal/fixtures"`, importLine(p.name)}, w.Bytes())
+}

@@ -125,6 +125,11 @@ func generate(specDir, outDir string) (map[string][]byte, error) {
 			return nil, err
 		}
 		files[filepath.Join(p.name, "zz_generated_codec.go")] = out
+		out, err = emitCodecTest(p)
+		if err != nil {
+			return nil, err
+		}
+		files[filepath.Join(p.name, "zz_generated_codec_test.go")] = out
 		client, imports, err := emitClient(p)
 		if err != nil {
 			return nil, err

@@ -331,6 +331,10 @@ func (q *Quantity) DecodeWire(r *jsonwire.Reader) {
 	if r.Failed() {
 		return
 	}
+	if string(b) == "0" {
+		*q = Quantity{} // the zero Quantity's text
+		return
+	}
 	s := r.Keep(b)
 	if _, reason := parseQuantity(s); reason != "" {
 		r.Fail((&QuantityError{Input: s, Reason: reason}).Error())
