@@ -120,7 +120,9 @@ func (r *Request) Version(v string) *Request {
 
 // Namespace scopes the request to namespace ns (/namespaces/NS/...). ""
 // means no namespace: all namespaces for a list or watch of a namespaced
-// resource, or a cluster-scoped resource.
+// resource, or a cluster-scoped resource. The builder does not know which
+// resources are cluster-scoped (the typed clients do); it rejects only a
+// namespace on the "namespaces" resource itself.
 func (r *Request) Namespace(ns string) *Request {
 	if r.err == nil && (ns == "" || r.checkSegment("Namespace", ns)) {
 		r.namespace = ns
