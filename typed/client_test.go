@@ -32,6 +32,13 @@ type call struct {
 // request fails the test. It returns the core/v1 client and the calls log.
 func setup(t *testing.T, routes map[string]http.HandlerFunc) (*corev1.Client, *[]call) {
 	t.Helper()
+	rc, calls := setupRC(t, routes)
+	return corev1.New(rc), calls
+}
+
+// setupRC is setup returning the rest client.
+func setupRC(t *testing.T, routes map[string]http.HandlerFunc) (*rest.Client, *[]call) {
+	t.Helper()
 	var mu sync.Mutex
 	calls := &[]call{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -52,7 +59,7 @@ func setup(t *testing.T, routes map[string]http.HandlerFunc) (*corev1.Client, *[
 	t.Cleanup(srv.Close)
 	rc, err := rest.New(&config.Config{Server: srv.URL}, rest.WithRateLimit(-1, 0), rest.WithMaxRetries(0))
 	require.NoError(t, err)
-	return corev1.New(rc), calls
+	return rc, calls
 }
 
 func respond(body string) http.HandlerFunc {
