@@ -1,0 +1,191 @@
+package discovery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/kubewire/kubewire/rest"
+	"github.com/kubewire/kubewire/typed/metav1"
+)
+
+// DefaultCacheTTL is how long a disk cache entry is used without asking the
+// server, when WithDiskCache is given no TTL.
+const DefaultCacheTTL = 6 * time.Hour
+
+// Client discovers what one API server serves. It caches the answer in
+// memory until Invalidate, and on disk when WithDiskCache is given. It is
+// safe for concurrent use.
+type Client struct {
+	rc         *rest.Client
+	legacyOnly bool
+	disk       *diskCache
+	now        func() time.Time
+
+	mu      sync.Mutex
+	mem     *fetched
+	invalid bool // Invalidate was called: revalidate the disk entry
+}
+
+// Option configures New.
+type Option func(*Client) error
+
+// WithDiskCache keeps discovery answers under dir (one file per server;
+// use DefaultCacheDir for kubectl's layout), created with private
+// permissions (0700 directories, 0600 files). An entry younger than ttl is
+// used without asking the server; an older one is revalidated with the
+// server's ETags (aggregated discovery) or replaced. ttl 0 means
+// DefaultCacheTTL.
+func WithDiskCache(dir string, ttl time.Duration) Option {
+	return func(c *Client) error {
+		if dir == "" {
+			return errors.New("discovery: WithDiskCache: empty directory")
+		}
+		if ttl < 0 {
+			return fmt.Errorf("discovery: WithDiskCache: negative TTL %v", ttl)
+		}
+		if ttl == 0 {
+			ttl = DefaultCacheTTL
+		}
+		c.disk = &diskCache{dir: dir, ttl: ttl}
+		return nil
+	}
+}
+
+// WithLegacyDiscovery turns aggregated discovery off: the client reads
+// /api, /apis and then each group version's resource list.
+func WithLegacyDiscovery() Option {
+	return func(c *Client) error { c.legacyOnly = true; return nil }
+}
+
+// New returns a Client that discovers through rc.
+func New(rc *rest.Client, opts ...Option) (*Client, error) {
+	if rc == nil {
+		return nil, errors.New("discovery: nil rest client")
+	}
+	c := &Client{rc: rc, now: time.Now}
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("discovery: nil option")
+		}
+		if err := o(c); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// ServerVersion returns the server's /version. It is never cached.
+func (c *Client) ServerVersion(ctx context.Context) (*metav1.VersionInfo, error) {
+	var v metav1.VersionInfo
+	if err := c.rc.Get().AbsPath("/version").Into(ctx, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// ServerResources returns every group, version and resource the server
+// serves, from the memory cache, the disk cache or the server. When some
+// group versions failed (an aggregated API that is down) it returns the
+// others together with a *PartialError naming the failures; any other
+// error comes with nil Resources. The result must not be modified.
+func (c *Client) ServerResources(ctx context.Context) (*Resources, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.mem != nil {
+		return c.mem.res, partialErr(c.mem.partial)
+	}
+	var cached *diskEntry
+	if c.disk != nil {
+		cached = c.disk.load(c.rc)
+		if cached != nil && !c.invalid && c.now().Sub(cached.Fetched) < c.disk.ttl {
+			c.mem = &fetched{res: cached.Resources, etags: cached.ETags, hash: cached.Hash}
+			return c.mem.res, nil
+		}
+	}
+	var etags [2]string
+	if cached != nil {
+		etags = cached.ETags
+	}
+	f, err := c.fetch(ctx, etags)
+	if err != nil {
+		return nil, err
+	}
+	if f.notModified {
+		f.res, f.hash = cached.Resources, cached.Hash
+	}
+	c.invalid = false
+	c.mem = f
+	if c.disk != nil && f.partial == nil {
+		if cached != nil && cached.Hash == f.hash {
+			f.res = cached.Resources // the same answer: keep the shared value
+		}
+		c.disk.store(c.rc, &diskEntry{Fetched: c.now(), ETags: f.etags, Hash: f.hash, Resources: f.res})
+	}
+	return f.res, partialErr(f.partial)
+}
+
+// partialErr avoids returning a typed nil as an error.
+func partialErr(p *PartialError) error {
+	if p == nil {
+		return nil
+	}
+	return p
+}
+
+// Invalidate drops the memory cache and makes the next call revalidate the
+// disk cache with the server, so that resources added since (a new CRD) are
+// seen.
+func (c *Client) Invalidate() {
+	c.mu.Lock()
+	c.mem = nil
+	c.invalid = true
+	c.mu.Unlock()
+}
+
+// RESTMapper returns a mapper over the server's current resources (see
+// ServerResources; a *PartialError comes back with a usable mapper).
+func (c *Client) RESTMapper(ctx context.Context) (*RESTMapper, error) {
+	res, err := c.ServerResources(ctx)
+	if res == nil {
+		return nil, err
+	}
+	return NewRESTMapper(res), err
+}
+
+// ResourceFor resolves a name as kubectl does (see RESTMapper.ResourceFor).
+// When the name is unknown it invalidates the cache and tries once more
+// with fresh discovery, so a resource created since the cache was filled is
+// found.
+func (c *Client) ResourceFor(ctx context.Context, name string) (Resource, error) {
+	return c.lookup(ctx, func(m *RESTMapper) (Resource, error) { return m.ResourceFor(name) })
+}
+
+// ResourceForKind resolves apiVersion and kind (see
+// RESTMapper.ResourceForKind), refreshing discovery once when the kind is
+// unknown, like ResourceFor.
+func (c *Client) ResourceForKind(ctx context.Context, apiVersion, kind string) (Resource, error) {
+	return c.lookup(ctx, func(m *RESTMapper) (Resource, error) { return m.ResourceForKind(apiVersion, kind) })
+}
+
+func (c *Client) lookup(ctx context.Context, f func(*RESTMapper) (Resource, error)) (Resource, error) {
+	for attempt := 0; ; attempt++ {
+		m, err := c.RESTMapper(ctx)
+		if m == nil {
+			return Resource{}, err
+		}
+		r, lerr := f(m)
+		var nf *NotFoundError
+		if errors.As(lerr, &nf) && attempt == 0 {
+			c.Invalidate()
+			continue
+		}
+		if lerr != nil && err != nil {
+			// The name may belong to a group version that failed.
+			return r, errors.Join(lerr, err)
+		}
+		return r, lerr
+	}
+}
