@@ -91,8 +91,8 @@ func losslessCases() []losslessCase {
 			// appProtocol) is a *string in the API, where "" (the unnamed port)
 			// differs from unset; the generated field is a string with
 			// omitempty, so "" is dropped on send and on re-encode.
-			knownSendLoss: []string{`+"`"+`ports[1].name: server "", ours <absent>`+"`"+`},
-			known:         []string{`+"`"+`ports[1].name: server "", ours <absent>`+"`"+`}},
+			knownSendLoss: []string{`ports[1].name: server "", ours <absent>`},
+			known:         []string{`ports[1].name: server "", ours <absent>`}},
 
 		{kind: "ConfigMap", run: namespaced(corev1.New, (*corev1.Client).ConfigMaps), obj: `{"apiVersion":"v1","kind":"ConfigMap",
  "metadata":{"name":"lossless-cm"},"data":{"a":"1","empty":""},"binaryData":{"bin":"AAEC"},"immutable":false}`},
