@@ -1,0 +1,430 @@
+// Package workqueue is the work queue of controllers: it deduplicates keys
+// (a key added many times before a worker takes it is processed once, and
+// a key added while being processed is processed again after Done), delays
+// them (AddAfter), rate-limits retries (per-key exponential backoff within
+// an overall token bucket) and shuts down with or without draining.
+//
+// The usual worker loop:
+//
+//	for {
+//		key, ok := q.Get(ctx)
+//		if !ok {
+//			return
+//		}
+//		if err := reconcile(ctx, key); err != nil {
+//			q.AddRateLimited(key)
+//		} else {
+//			q.Forget(key)
+//		}
+//		q.Done(key)
+//	}
+package workqueue
+
+import (
+	"container/heap"
+	"context"
+	"sync"
+	"time"
+)
+
+// Options configure a queue. The zero value means the defaults given per
+// field.
+type Options struct {
+	// BaseDelay is the first retry delay of a key; each further retry
+	// doubles it, up to MaxDelay. Zero means 5ms and 1000s.
+	BaseDelay, MaxDelay time.Duration
+	// QPS and Burst size the token bucket every retry also waits for, so
+	// that many failing keys do not hammer the server. Zero means 10 and
+	// 100; a negative QPS turns the bucket off.
+	QPS   float64
+	Burst int
+	// Metrics receives the queue's measurements; nil functions are skipped.
+	Metrics Metrics
+}
+
+// Metrics are hooks the queue calls with its measurements, under no lock
+// of the queue's but synchronously: they must be fast and safe for
+// concurrent use.
+type Metrics struct {
+	// Depth is called with the number of keys waiting for a worker,
+	// whenever it changes.
+	Depth func(n int)
+	// Add is called for each key entering the queue (not for a key already
+	// waiting).
+	Add func()
+	// Latency is called with how long a key waited before a worker took it.
+	Latency func(d time.Duration)
+	// WorkDuration is called with the time from Get to Done.
+	WorkDuration func(d time.Duration)
+	// Retry is called for each AddRateLimited.
+	Retry func()
+}
+
+// Queue is a deduplicating, delaying, rate-limited work queue of keys. It
+// is safe for concurrent use. Create it with New.
+type Queue[K comparable] struct {
+	opts Options
+
+	mu         sync.Mutex
+	queue      []K // waiting for a worker, in order
+	dirty      map[K]time.Time
+	processing map[K]time.Time
+	failures   map[K]int
+	delayed    delayHeap[K]
+	delayedAt  map[K]*delayed[K]
+	timer      *time.Timer
+	wake       chan struct{} // closed and replaced when a key or shutdown arrives
+	shutdown   bool
+	draining   bool
+	drained    chan struct{}
+	bucket     bucket
+}
+
+// New returns an empty queue.
+func New[K comparable](opts Options) *Queue[K] {
+	if opts.BaseDelay <= 0 {
+		opts.BaseDelay = 5 * time.Millisecond
+	}
+	if opts.MaxDelay <= 0 {
+		opts.MaxDelay = 1000 * time.Second
+	}
+	if opts.QPS == 0 {
+		opts.QPS = 10
+	}
+	if opts.Burst <= 0 {
+		opts.Burst = 100
+	}
+	return &Queue[K]{
+		opts:       opts,
+		dirty:      map[K]time.Time{},
+		processing: map[K]time.Time{},
+		failures:   map[K]int{},
+		delayedAt:  map[K]*delayed[K]{},
+		wake:       make(chan struct{}),
+		drained:    make(chan struct{}),
+		bucket:     bucket{qps: opts.QPS, burst: float64(opts.Burst), tokens: float64(opts.Burst)},
+	}
+}
+
+// Add queues key unless it is already waiting. A key being processed is
+// queued again once Done is called for it. Keys added after a shutdown are
+// dropped.
+func (q *Queue[K]) Add(key K) {
+	q.mu.Lock()
+	depth, added := q.addLocked(key)
+	q.mu.Unlock()
+	q.report(depth, added)
+}
+
+func (q *Queue[K]) addLocked(key K) (depth int, added bool) {
+	if q.shutdown {
+		return -1, false
+	}
+	if _, ok := q.dirty[key]; ok {
+		return -1, false
+	}
+	q.dirty[key] = time.Now()
+	if _, busy := q.processing[key]; busy {
+		return -1, true
+	}
+	q.queue = append(q.queue, key)
+	q.wakeLocked()
+	return len(q.queue), true
+}
+
+func (q *Queue[K]) report(depth int, added bool) {
+	if added && q.opts.Metrics.Add != nil {
+		q.opts.Metrics.Add()
+	}
+	if depth >= 0 && q.opts.Metrics.Depth != nil {
+		q.opts.Metrics.Depth(depth)
+	}
+}
+
+func (q *Queue[K]) wakeLocked() {
+	close(q.wake)
+	q.wake = make(chan struct{})
+}
+
+// Get blocks until a key is ready and returns it; the caller must call
+// Done with it when finished. It returns false when the queue is shut
+// down (after ShutDownWithDrain: once no key is left) or ctx ends.
+func (q *Queue[K]) Get(ctx context.Context) (key K, ok bool) {
+	for {
+		q.mu.Lock()
+		if len(q.queue) > 0 && (!q.shutdown || q.draining) {
+			key = q.queue[0]
+			var zero K
+			q.queue[0] = zero
+			q.queue = q.queue[1:]
+			now := time.Now()
+			added := q.dirty[key]
+			delete(q.dirty, key)
+			q.processing[key] = now
+			depth := len(q.queue)
+			q.mu.Unlock()
+			if q.opts.Metrics.Latency != nil {
+				q.opts.Metrics.Latency(now.Sub(added))
+			}
+			if q.opts.Metrics.Depth != nil {
+				q.opts.Metrics.Depth(depth)
+			}
+			return key, true
+		}
+		if q.shutdown {
+			q.mu.Unlock()
+			return key, false
+		}
+		wake := q.wake
+		q.mu.Unlock()
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return key, false
+		}
+	}
+}
+
+// Done marks key as processed. If it was added again meanwhile, it is
+// queued again now.
+func (q *Queue[K]) Done(key K) {
+	q.mu.Lock()
+	started, ok := q.processing[key]
+	if !ok {
+		q.mu.Unlock()
+		return
+	}
+	delete(q.processing, key)
+	depth := -1
+	if _, again := q.dirty[key]; again {
+		q.queue = append(q.queue, key)
+		depth = len(q.queue)
+		q.wakeLocked()
+	}
+	q.checkDrainedLocked()
+	q.mu.Unlock()
+	if q.opts.Metrics.WorkDuration != nil {
+		q.opts.Metrics.WorkDuration(time.Since(started))
+	}
+	q.report(depth, false)
+}
+
+// AddAfter queues key once d has passed (at once when d <= 0). A key
+// already waiting for a later time is moved to the earlier one.
+func (q *Queue[K]) AddAfter(key K, d time.Duration) {
+	if d <= 0 {
+		q.Add(key)
+		return
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.shutdown {
+		return
+	}
+	at := time.Now().Add(d)
+	if e, ok := q.delayedAt[key]; ok {
+		if at.Before(e.at) {
+			e.at = at
+			heap.Fix(&q.delayed, e.index)
+		}
+	} else {
+		e := &delayed[K]{key: key, at: at}
+		heap.Push(&q.delayed, e)
+		q.delayedAt[key] = e
+	}
+	q.armLocked()
+}
+
+// armLocked sets the timer for the earliest delayed key.
+func (q *Queue[K]) armLocked() {
+	if len(q.delayed) == 0 {
+		return
+	}
+	d := time.Until(q.delayed[0].at)
+	if q.timer == nil {
+		q.timer = time.AfterFunc(d, q.fire)
+	} else {
+		q.timer.Reset(d)
+	}
+}
+
+// fire queues the delayed keys whose time has come.
+func (q *Queue[K]) fire() {
+	q.mu.Lock()
+	now := time.Now()
+	var depth int
+	added := 0
+	for len(q.delayed) > 0 && !q.delayed[0].at.After(now) {
+		e := heap.Pop(&q.delayed).(*delayed[K])
+		delete(q.delayedAt, e.key)
+		if d, ok := q.addLocked(e.key); ok {
+			added++
+			if d >= 0 {
+				depth = d
+			}
+		}
+	}
+	if !q.shutdown {
+		q.armLocked()
+	}
+	q.mu.Unlock()
+	for range added {
+		q.report(-1, true)
+	}
+	if added > 0 {
+		q.report(depth, false)
+	}
+}
+
+// AddRateLimited queues key after its backoff: BaseDelay doubled for each
+// retry since the last Forget, capped at MaxDelay, and no sooner than the
+// token bucket allows.
+func (q *Queue[K]) AddRateLimited(key K) {
+	q.mu.Lock()
+	n := q.failures[key]
+	q.failures[key] = n + 1
+	d := q.opts.BaseDelay
+	for i := 0; i < n && d < q.opts.MaxDelay; i++ {
+		d *= 2
+	}
+	d = min(d, q.opts.MaxDelay)
+	if q.opts.QPS > 0 {
+		d = max(d, q.bucket.reserve(time.Now()))
+	}
+	q.mu.Unlock()
+	if q.opts.Metrics.Retry != nil {
+		q.opts.Metrics.Retry()
+	}
+	q.AddAfter(key, d)
+}
+
+// Forget clears key's retry count, ending its backoff; call it when key
+// was processed successfully.
+func (q *Queue[K]) Forget(key K) {
+	q.mu.Lock()
+	delete(q.failures, key)
+	q.mu.Unlock()
+}
+
+// NumRequeues returns how many times key was rate-limited since the last
+// Forget.
+func (q *Queue[K]) NumRequeues(key K) int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.failures[key]
+}
+
+// Len returns the number of keys waiting for a worker (not counting
+// delayed ones and those being processed).
+func (q *Queue[K]) Len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.queue)
+}
+
+// ShutDown stops the queue: Get returns false from now on, waiting and
+// delayed keys are dropped, and later adds are ignored.
+func (q *Queue[K]) ShutDown() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.stopLocked()
+}
+
+func (q *Queue[K]) stopLocked() {
+	if !q.shutdown {
+		q.shutdown = true
+		q.wakeLocked()
+	}
+	if q.timer != nil {
+		q.timer.Stop()
+	}
+	q.delayed, q.delayedAt = nil, map[K]*delayed[K]{}
+}
+
+// ShutDownWithDrain stops taking new keys and waits until the keys already
+// waiting have been handed out and every key handed out is Done, or ctx
+// ends (its error is returned then, and the queue is shut down). Delayed
+// keys are dropped. Workers must keep calling Get until it returns false.
+func (q *Queue[K]) ShutDownWithDrain(ctx context.Context) error {
+	q.mu.Lock()
+	q.draining = true
+	q.stopLocked()
+	q.checkDrainedLocked()
+	q.mu.Unlock()
+	select {
+	case <-q.drained:
+		return nil
+	case <-ctx.Done():
+		q.mu.Lock()
+		q.draining = false
+		q.wakeLocked()
+		q.mu.Unlock()
+		return ctx.Err()
+	}
+}
+
+func (q *Queue[K]) checkDrainedLocked() {
+	if q.draining && len(q.processing) == 0 && len(q.queue) == 0 {
+		select {
+		case <-q.drained:
+		default:
+			close(q.drained)
+		}
+		q.draining = false
+		q.wakeLocked()
+	}
+}
+
+// ShuttingDown reports whether ShutDown or ShutDownWithDrain was called.
+func (q *Queue[K]) ShuttingDown() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.shutdown
+}
+
+// delayed is a key waiting for its time.
+type delayed[K comparable] struct {
+	key   K
+	at    time.Time
+	index int
+}
+
+type delayHeap[K comparable] []*delayed[K]
+
+func (h delayHeap[K]) Len() int           { return len(h) }
+func (h delayHeap[K]) Less(i, j int) bool { return h[i].at.Before(h[j].at) }
+func (h delayHeap[K]) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index, h[j].index = i, j
+}
+func (h *delayHeap[K]) Push(x any) {
+	e := x.(*delayed[K])
+	e.index = len(*h)
+	*h = append(*h, e)
+}
+func (h *delayHeap[K]) Pop() any {
+	old := *h
+	e := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	return e
+}
+
+// bucket is a token bucket that hands out reservations: the wait until
+// the reserved token is available.
+type bucket struct {
+	qps, burst, tokens float64
+	last               time.Time
+}
+
+func (b *bucket) reserve(now time.Time) time.Duration {
+	if !b.last.IsZero() {
+		b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.qps)
+	}
+	b.last = now
+	b.tokens--
+	if b.tokens >= 0 {
+		return 0
+	}
+	return time.Duration(-b.tokens / b.qps * float64(time.Second))
+}
