@@ -1,0 +1,283 @@
+package dynamic
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kubewire/kubewire/discovery"
+	"github.com/kubewire/kubewire/rest"
+	"github.com/kubewire/kubewire/typed/metav1"
+)
+
+// Action is what applying one object did.
+type Action string
+
+// The actions Apply reports.
+const (
+	// Created: the object did not exist.
+	Created Action = "created"
+	// Configured: the object existed and changed.
+	Configured Action = "configured"
+	// Unchanged: the object existed and applying it changed nothing (its
+	// resourceVersion stayed the same).
+	Unchanged Action = "unchanged"
+)
+
+// ApplyResult is the outcome of applying one object.
+type ApplyResult struct {
+	// Resource is the object's resource.
+	Resource discovery.Resource
+	// Object is the object as the server returned it.
+	Object Object
+	Action Action
+}
+
+// String prints the result the way kubectl apply --server-side does:
+// "deployment.apps/web serverside-applied" (created or configured) or
+// "namespace/demo unchanged".
+func (r ApplyResult) String() string {
+	verb := "serverside-applied"
+	if r.Action == Unchanged {
+		verb = "unchanged"
+	}
+	return r.Name() + " " + verb
+}
+
+// Name returns kubectl's "kind.group/name" spelling of the object,
+// lower-case ("deployment.apps/web", "namespace/demo").
+func (r ApplyResult) Name() string {
+	k := strings.ToLower(r.Resource.Kind)
+	if r.Resource.Group != "" {
+		k += "." + r.Resource.Group
+	}
+	return k + "/" + r.Object.GetName()
+}
+
+// Applier applies sets of manifests with server-side apply.
+type Applier struct {
+	rc *rest.Client
+	dc *discovery.Client
+	// FieldManager names the applier in managedFields; it is required.
+	FieldManager string
+	// Force takes ownership of fields other managers own.
+	Force bool
+	// Namespace is used for namespaced objects without one; "" means
+	// "default".
+	Namespace string
+	// PollInterval is how often Apply checks that a CRD is established and
+	// discovered; 0 means 250ms.
+	PollInterval time.Duration
+}
+
+// NewApplier returns an Applier that sends through rc and resolves kinds
+// through dc.
+func NewApplier(rc *rest.Client, dc *discovery.Client, fieldManager string) *Applier {
+	return &Applier{rc: rc, dc: dc, FieldManager: fieldManager}
+}
+
+// ApplyError reports the object that failed to apply.
+type ApplyError struct {
+	// Object is "kind/name" as given in the manifest.
+	Object string
+	Err    error
+}
+
+func (e *ApplyError) Error() string { return "applying " + e.Object + ": " + e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *ApplyError) Unwrap() error { return e.Err }
+
+// applyTier orders objects: namespaces, then CRDs, then everything else.
+func applyTier(o Object) int {
+	switch {
+	case o.GetKind() == "Namespace" && o.GetAPIVersion() == "v1":
+		return 0
+	case o.GetKind() == "CustomResourceDefinition" && o.Group() == "apiextensions.k8s.io":
+		return 1
+	}
+	return 2
+}
+
+// Order returns objs in the order Apply applies them: namespaces, then
+// CustomResourceDefinitions, then everything else, each in its input
+// order.
+func Order(objs []Object) []Object {
+	out := make([]Object, 0, len(objs))
+	for tier := 0; tier <= 2; tier++ {
+		for _, o := range objs {
+			if applyTier(o) == tier {
+				out = append(out, o)
+			}
+		}
+	}
+	return out
+}
+
+// Apply applies objs with server-side apply in dependency order (see
+// Order). After the CRDs it waits, until ctx ends, for each to be
+// Established and for discovery to serve its kinds before applying
+// custom resources. It stops at the first failure, returning the results
+// so far and an *ApplyError.
+func (a *Applier) Apply(ctx context.Context, objs []Object) ([]ApplyResult, error) {
+	if a.FieldManager == "" {
+		return nil, errors.New("dynamic: Applier.FieldManager is required")
+	}
+	var results []ApplyResult
+	ordered := Order(objs)
+	crdsDone := false
+	for _, o := range ordered {
+		if applyTier(o) == 2 && !crdsDone {
+			crdsDone = true
+			if err := a.waitForCRDs(ctx, results); err != nil {
+				return results, err
+			}
+		}
+		r, err := a.applyOne(ctx, o)
+		if err != nil {
+			return results, &ApplyError{Object: o.GetKind() + "/" + o.GetName(), Err: err}
+		}
+		results = append(results, r)
+	}
+	if !crdsDone {
+		if err := a.waitForCRDs(ctx, results); err != nil {
+			return results, err
+		}
+	}
+	return results, nil
+}
+
+func (a *Applier) applyOne(ctx context.Context, o Object) (ApplyResult, error) {
+	if o.GetName() == "" {
+		return ApplyResult{}, errors.New("metadata.name is required for apply")
+	}
+	res, err := a.dc.ResourceForKind(ctx, o.GetAPIVersion(), o.GetKind())
+	if err != nil {
+		return ApplyResult{}, err
+	}
+	ns := ""
+	body := o.DeepCopy()
+	if res.Namespaced {
+		ns = o.GetNamespace()
+		if ns == "" {
+			ns = a.Namespace
+		}
+		if ns == "" {
+			ns = "default"
+		}
+		body.SetNamespace(ns)
+	} else {
+		body.SetNamespace("")
+	}
+	c := New(a.rc, res.Typed(), ns)
+	before := ""
+	cur, err := c.Get(ctx, o.GetName(), metav1.GetOptions{})
+	switch {
+	case err == nil:
+		before = cur.GetResourceVersion()
+	case !rest.IsNotFound(err):
+		return ApplyResult{}, err
+	}
+	out, err := c.Apply(ctx, o.GetName(), body, metav1.ApplyOptions{FieldManager: a.FieldManager, Force: a.Force})
+	if err != nil {
+		return ApplyResult{}, err
+	}
+	r := ApplyResult{Resource: res, Object: *out, Action: Configured}
+	switch {
+	case before == "":
+		r.Action = Created
+	case before == out.GetResourceVersion():
+		r.Action = Unchanged
+	}
+	return r, nil
+}
+
+// waitForCRDs waits for every CRD among results to be Established and its
+// kind to be discovered.
+func (a *Applier) waitForCRDs(ctx context.Context, results []ApplyResult) error {
+	interval := a.PollInterval
+	if interval <= 0 {
+		interval = 250 * time.Millisecond
+	}
+	for _, r := range results {
+		if applyTier(r.Object) != 1 {
+			continue
+		}
+		if err := a.waitForCRD(ctx, r, interval); err != nil {
+			return &ApplyError{Object: "CustomResourceDefinition/" + r.Object.GetName(), Err: err}
+		}
+	}
+	return nil
+}
+
+func (a *Applier) waitForCRD(ctx context.Context, r ApplyResult, interval time.Duration) error {
+	c := New(a.rc, r.Resource.Typed(), "")
+	group, _, _ := r.Object.NestedString("spec", "group")
+	kind, _, _ := r.Object.NestedString("spec", "names", "kind")
+	versions, _, _ := r.Object.NestedSlice("spec", "versions")
+	var served []string
+	for _, v := range versions {
+		m, _ := v.(map[string]any)
+		if s, _ := m["served"].(bool); s {
+			if name, _ := m["name"].(string); name != "" {
+				served = append(served, name)
+			}
+		}
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		ok, err := a.crdReady(ctx, c, r.Object.GetName(), group, kind, served)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for the CRD to be established and discovered: %w", ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+func (a *Applier) crdReady(ctx context.Context, c *Client, name, group, kind string, served []string) (bool, error) {
+	crd, err := c.Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return false, err
+	}
+	if !conditionTrue(*crd, "Established") {
+		return false, nil
+	}
+	for _, v := range served {
+		_, err := a.dc.ResourceForKind(ctx, group+"/"+v, kind)
+		var nf *discovery.NotFoundError
+		if errors.As(err, &nf) {
+			return false, nil
+		}
+		if err != nil {
+			var pe *discovery.PartialError
+			if errors.As(err, &pe) {
+				return false, nil
+			}
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// conditionTrue reports whether status.conditions has type typ with status
+// "True".
+func conditionTrue(o Object, typ string) bool {
+	conds, _, _ := o.NestedSlice("status", "conditions")
+	for _, c := range conds {
+		m, _ := c.(map[string]any)
+		if m["type"] == typ && m["status"] == "True" {
+			return true
+		}
+	}
+	return false
+}

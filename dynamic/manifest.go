@@ -1,0 +1,398 @@
+package dynamic
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// ManifestError reports a manifest document that could not be decoded: the
+// source (a file name), the document's index in it (0-based) and a line
+// (1-based; 0 when unknown).
+type ManifestError struct {
+	Source string
+	Index  int
+	Line   int
+	Err    error
+}
+
+func (e *ManifestError) Error() string {
+	src := e.Source
+	if src == "" {
+		src = "<input>"
+	}
+	if e.Line > 0 {
+		return fmt.Sprintf("%s: document %d, line %d: %v", src, e.Index, e.Line, e.Err)
+	}
+	return fmt.Sprintf("%s: document %d: %v", src, e.Index, e.Err)
+}
+
+// Unwrap returns the underlying error.
+func (e *ManifestError) Unwrap() error { return e.Err }
+
+// maxAliasExpansion bounds the values YAML aliases may expand to in one
+// document (against "billion laughs" input).
+const maxAliasExpansion = 100000
+
+// DecodeManifests decodes the objects in data: YAML documents separated by
+// "---" (comments and empty documents are skipped), or a stream of JSON
+// objects. A List kind (any kind ending in "List" with items) is expanded
+// into its items. Every object must have apiVersion and kind. YAML values
+// become JSON shapes: integers int64, other numbers float64, !!binary its
+// base64 text, timestamps their text; mapping keys must be strings.
+// Errors are *ManifestError naming source, document and line.
+func DecodeManifests(source string, data []byte) ([]Object, error) {
+	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
+		return decodeJSONManifests(source, data)
+	}
+	var out []Object
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for index := 0; ; index++ {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, &ManifestError{Source: source, Index: index, Line: yamlErrorLine(err), Err: err}
+		}
+		if len(doc.Content) == 0 {
+			continue
+		}
+		root := doc.Content[0]
+		c := &yamlConverter{}
+		v, err := c.convert(root)
+		if err != nil {
+			line := root.Line
+			var pe *posError
+			if errors.As(err, &pe) {
+				line, err = pe.line, pe.err
+			}
+			return nil, &ManifestError{Source: source, Index: index, Line: line, Err: err}
+		}
+		if v == nil {
+			continue // a document of only comments, or "null"
+		}
+		objs, err := objectsOf(v)
+		if err != nil {
+			return nil, &ManifestError{Source: source, Index: index, Line: root.Line, Err: err}
+		}
+		out = append(out, objs...)
+	}
+}
+
+// objectsOf checks one document's value and expands lists.
+func objectsOf(v any) ([]Object, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("a manifest must be an object, not %s", jsonTypeName(v))
+	}
+	o := Object(m)
+	if items, isList := m["items"].([]any); isList && strings.HasSuffix(o.GetKind(), "List") {
+		var out []Object
+		for i, it := range items {
+			sub, err := objectsOf(it)
+			if err != nil {
+				return nil, fmt.Errorf("items[%d]: %w", i, err)
+			}
+			out = append(out, sub...)
+		}
+		return out, nil
+	}
+	if o.GetAPIVersion() == "" || o.GetKind() == "" {
+		return nil, errors.New("object has no apiVersion or kind")
+	}
+	return []Object{o}, nil
+}
+
+func jsonTypeName(v any) string {
+	t := jsonType(v)
+	switch t {
+	case "array":
+		return "an array"
+	case "object":
+		return "an object"
+	}
+	return "a " + t
+}
+
+// posError carries the line of the node that failed.
+type posError struct {
+	line int
+	err  error
+}
+
+func (e *posError) Error() string { return fmt.Sprintf("line %d: %v", e.line, e.err) }
+
+type yamlConverter struct{ expanded int }
+
+func (c *yamlConverter) fail(n *yaml.Node, format string, args ...any) error {
+	return &posError{line: n.Line, err: fmt.Errorf(format, args...)}
+}
+
+func (c *yamlConverter) convert(n *yaml.Node) (any, error) {
+	c.expanded++
+	if c.expanded > maxAliasExpansion {
+		return nil, c.fail(n, "document too large or too many alias expansions")
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return c.convert(n.Content[0])
+	case yaml.AliasNode:
+		if n.Alias == nil {
+			return nil, c.fail(n, "unknown alias")
+		}
+		return c.convert(n.Alias)
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(n.Content))
+		for _, e := range n.Content {
+			v, err := c.convert(e)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	case yaml.MappingNode:
+		out := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, vn := n.Content[i], n.Content[i+1]
+			if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
+				if err := c.merge(out, vn); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if k.Kind != yaml.ScalarNode || k.ShortTag() != "!!str" {
+				return nil, c.fail(k, "mapping key %q is not a string", k.Value)
+			}
+			v, err := c.convert(vn)
+			if err != nil {
+				return nil, err
+			}
+			out[k.Value] = v
+		}
+		return out, nil
+	case yaml.ScalarNode:
+		return c.scalar(n)
+	}
+	return nil, c.fail(n, "unsupported YAML node")
+}
+
+// merge applies a "<<" merge key: keys already set win.
+func (c *yamlConverter) merge(out map[string]any, vn *yaml.Node) error {
+	v, err := c.convert(vn)
+	if err != nil {
+		return err
+	}
+	maps := []any{v}
+	if l, ok := v.([]any); ok {
+		maps = l
+	}
+	for _, x := range maps {
+		m, ok := x.(map[string]any)
+		if !ok {
+			return c.fail(vn, "merge value is not a mapping")
+		}
+		for k, val := range m {
+			if _, set := out[k]; !set {
+				out[k] = val
+			}
+		}
+	}
+	return nil
+}
+
+func (c *yamlConverter) scalar(n *yaml.Node) (any, error) {
+	switch n.ShortTag() {
+	case "!!str":
+		return n.Value, nil
+	case "!!null":
+		return nil, nil
+	case "!!bool":
+		var b bool
+		if err := n.Decode(&b); err != nil {
+			return nil, c.fail(n, "invalid bool %q", n.Value)
+		}
+		return b, nil
+	case "!!int":
+		var i int64
+		if err := n.Decode(&i); err == nil {
+			return i, nil
+		}
+		var f float64
+		if err := n.Decode(&f); err != nil {
+			return nil, c.fail(n, "invalid integer %q", n.Value)
+		}
+		return f, nil
+	case "!!float":
+		var f float64
+		if err := n.Decode(&f); err != nil {
+			return nil, c.fail(n, "invalid number %q", n.Value)
+		}
+		if math.IsInf(f, 0) || math.IsNaN(f) {
+			return nil, c.fail(n, "%q cannot be represented in JSON", n.Value)
+		}
+		if f == math.Trunc(f) && math.Abs(f) < 1<<63 && !strings.ContainsAny(n.Value, ".eE") {
+			return int64(f), nil
+		}
+		return f, nil
+	case "!!binary":
+		s := strings.Join(strings.Fields(n.Value), "")
+		if _, err := base64.StdEncoding.DecodeString(s); err != nil {
+			return nil, c.fail(n, "invalid !!binary value: %v", err)
+		}
+		return s, nil
+	case "!!timestamp":
+		return n.Value, nil
+	}
+	// Unknown or custom tags keep their text.
+	return n.Value, nil
+}
+
+// yamlErrorLine extracts "line N" from a YAML error message.
+func yamlErrorLine(err error) int {
+	msg := err.Error()
+	i := strings.Index(msg, "line ")
+	if i < 0 {
+		return 0
+	}
+	j := i + 5
+	for j < len(msg) && msg[j] >= '0' && msg[j] <= '9' {
+		j++
+	}
+	n, _ := strconv.Atoi(msg[i+5 : j])
+	return n
+}
+
+func decodeJSONManifests(source string, data []byte) ([]Object, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var out []Object
+	for index := 0; ; index++ {
+		start := dec.InputOffset()
+		var v any
+		err := dec.Decode(&v)
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			off := dec.InputOffset()
+			var se *json.SyntaxError
+			if errors.As(err, &se) {
+				off = se.Offset
+			}
+			return nil, &ManifestError{Source: source, Index: index, Line: lineAt(data, off), Err: err}
+		}
+		docs := []any{v}
+		if l, ok := v.([]any); ok {
+			docs = l
+		}
+		for _, d := range docs {
+			objs, err := objectsOf(convertNumbers(d))
+			if err != nil {
+				return nil, &ManifestError{Source: source, Index: index, Line: lineAt(data, start+1), Err: err}
+			}
+			out = append(out, objs...)
+		}
+	}
+}
+
+func convertNumbers(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = convertNumbers(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = convertNumbers(e)
+		}
+	case json.Number:
+		if i, err := x.Int64(); err == nil {
+			return i
+		}
+		f, _ := x.Float64()
+		return f
+	}
+	return v
+}
+
+func lineAt(data []byte, off int64) int {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	if off < 0 {
+		off = 0
+	}
+	data = data[:off]
+	// Skip leading whitespace to point at the document itself.
+	return bytes.Count(data, []byte("\n")) + 1
+}
+
+// ReadManifests reads the manifests at path: a file, or every .yaml, .yml
+// and .json file of a directory in name order (subdirectories too when
+// recursive), like kubectl -f. Errors are *ManifestError or the file
+// system's.
+func ReadManifests(path string, recursive bool) ([]Object, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.IsDir() {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		return DecodeManifests(path, b)
+	}
+	var files []string
+	err = filepath.WalkDir(path, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != path && !recursive {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		switch strings.ToLower(filepath.Ext(p)) {
+		case ".yaml", ".yml", ".json":
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(files)
+	var out []Object
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		objs, err := DecodeManifests(f, b)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, objs...)
+	}
+	return out, nil
+}
