@@ -1,0 +1,234 @@
+// Command controller is a small Kubernetes controller built with kubewire:
+// every namespace labelled team=X gets a ConfigMap team-info with
+// data team: X, kept in place (recreated when deleted, fixed when
+// changed) and removed when the label goes. It uses shared informers on
+// namespaces and ConfigMaps, a work queue and leader election, so that
+// several replicas can run with one active.
+//
+//	go run ./examples/controller [-kubeconfig FILE] [-identity NAME] [-lease-namespace NS]
+//
+// In a pod it uses the service account; it needs get/list/watch on
+// namespaces, get/list/watch/create/update/delete on configmaps, and
+// get/create/update on leases in the lease namespace.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/kubewire/kubewire/config"
+	"github.com/kubewire/kubewire/controller"
+	"github.com/kubewire/kubewire/controller/leaderelection"
+	"github.com/kubewire/kubewire/controller/workqueue"
+	"github.com/kubewire/kubewire/rest"
+	"github.com/kubewire/kubewire/typed"
+	"github.com/kubewire/kubewire/typed/coordinationv1"
+	"github.com/kubewire/kubewire/typed/corev1"
+	"github.com/kubewire/kubewire/typed/metav1"
+)
+
+const (
+	teamLabel   = "team"
+	cmName      = "team-info"
+	managedBy   = "app.kubernetes.io/managed-by"
+	managerName = "kubewire-team-controller"
+)
+
+// options are the controller's settings besides the connection.
+type options struct {
+	Identity       string
+	LeaseNamespace string
+	LeaseName      string
+	Workers        int
+	LeaseDuration  time.Duration
+	RenewDeadline  time.Duration
+	RetryPeriod    time.Duration
+}
+
+func main() {
+	var conn config.Options
+	var o options
+	host, _ := os.Hostname()
+	fs := flag.NewFlagSet("controller", flag.ExitOnError)
+	conn.BindFlags(fs)
+	fs.StringVar(&o.Identity, "identity", host, "this replica's identity in the leader election")
+	fs.StringVar(&o.LeaseNamespace, "lease-namespace", "", "namespace of the election's Lease (default: the configured namespace)")
+	fs.StringVar(&o.LeaseName, "lease-name", "team-info-controller", "name of the election's Lease")
+	fs.IntVar(&o.Workers, "workers", 2, "concurrent reconciles")
+	fs.DurationVar(&o.LeaseDuration, "lease-duration", 15*time.Second, "how long a lease lasts without renewal")
+	fs.DurationVar(&o.RenewDeadline, "renew-deadline", 10*time.Second, "how long the leader tries to renew before it gives up")
+	fs.DurationVar(&o.RetryPeriod, "retry-period", 2*time.Second, "pause between election attempts")
+	fs.Parse(os.Args[1:])
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cfg, err := config.Load(conn)
+	if err == nil {
+		err = run(ctx, cfg, o, log)
+	}
+	if err != nil {
+		log.Error("controller failed", "error", err)
+		os.Exit(1)
+	}
+}
+
+// run runs the controller until ctx ends (nil) or leadership is lost.
+func run(ctx context.Context, cfg *config.Config, o options, log *slog.Logger) error {
+	if o.Identity == "" {
+		return errors.New("an identity is required")
+	}
+	if o.LeaseName == "" {
+		o.LeaseName = "team-info-controller"
+	}
+	if o.LeaseNamespace == "" {
+		o.LeaseNamespace = cfg.Namespace
+	}
+	if o.LeaseNamespace == "" {
+		o.LeaseNamespace = "default"
+	}
+	rc, err := rest.New(cfg)
+	if err != nil {
+		return err
+	}
+	core := corev1.New(rc)
+
+	f := controller.NewFactory()
+	nsInf, err := controller.SharedTyped(f, core.Namespaces(), controller.Options[corev1.Namespace]{
+		LabelSelector: teamLabel,
+		Transform:     func(ns *corev1.Namespace) { ns.ManagedFields = nil },
+	})
+	if err != nil {
+		return err
+	}
+	cmInf, err := controller.SharedTyped(f, core.ConfigMaps(""), controller.Options[corev1.ConfigMap]{
+		FieldSelector: "metadata.name=" + cmName,
+		Transform:     func(cm *corev1.ConfigMap) { cm.ManagedFields = nil },
+	})
+	if err != nil {
+		return err
+	}
+	q := workqueue.New[string](workqueue.Options{})
+	nsInf.AddHandler(controller.Handler[corev1.Namespace]{
+		OnAdd:    func(ns *corev1.Namespace, _ bool) { q.Add(ns.Name) },
+		OnUpdate: func(_, ns *corev1.Namespace) { q.Add(ns.Name) },
+		OnDelete: func(ns *corev1.Namespace, _ bool) { q.Add(ns.Name) },
+	})
+	cmInf.AddHandler(controller.Handler[corev1.ConfigMap]{
+		OnAdd:    func(cm *corev1.ConfigMap, _ bool) { q.Add(cm.Namespace) },
+		OnUpdate: func(_, cm *corev1.ConfigMap) { q.Add(cm.Namespace) },
+		OnDelete: func(cm *corev1.ConfigMap, _ bool) { q.Add(cm.Namespace) },
+	})
+
+	// The caches run on every replica, so a new leader starts warm.
+	infCtx, stopInformers := context.WithCancel(ctx)
+	defer func() { stopInformers(); f.Wait() }()
+	f.Start(infCtx)
+
+	r := &reconciler{cms: core, ns: nsInf.Lister(), cm: cmInf, log: log}
+	el, err := leaderelection.New(leaderelection.Config{
+		Leases: coordinationv1.New(rc).Leases(o.LeaseNamespace), Name: o.LeaseName, Identity: o.Identity,
+		LeaseDuration: o.LeaseDuration, RenewDeadline: o.RenewDeadline, RetryPeriod: o.RetryPeriod,
+		ReleaseOnCancel: true, Logger: log,
+		Callbacks: leaderelection.Callbacks{
+			OnStartedLeading: func(ctx context.Context) {
+				log.Info("leading", "identity", o.Identity)
+				if err := f.WaitForSync(ctx); err != nil {
+					return
+				}
+				var wg sync.WaitGroup
+				for range max(1, o.Workers) {
+					wg.Go(func() { r.work(ctx, q) })
+				}
+				<-ctx.Done()
+				dctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				q.ShutDownWithDrain(dctx)
+				wg.Wait()
+			},
+			OnStoppedLeading: func() { log.Info("stopped leading", "identity", o.Identity) },
+			OnNewLeader:      func(id string) { log.Info("leader", "identity", id) },
+		},
+	})
+	if err != nil {
+		return err
+	}
+	return el.Run(ctx)
+}
+
+type reconciler struct {
+	cms *corev1.Client
+	ns  controller.Lister[corev1.Namespace]
+	cm  *controller.Informer[corev1.ConfigMap]
+	log *slog.Logger
+}
+
+func (r *reconciler) work(ctx context.Context, q *workqueue.Queue[string]) {
+	for {
+		ns, ok := q.Get(ctx)
+		if !ok {
+			return
+		}
+		if err := r.reconcile(ctx, ns); err != nil {
+			r.log.Warn("reconcile failed, retrying", "namespace", ns, "error", err)
+			q.AddRateLimited(ns)
+		} else {
+			q.Forget(ns)
+		}
+		q.Done(ns)
+	}
+}
+
+// reconcile makes the team-info ConfigMap of namespace name match its
+// team label.
+func (r *reconciler) reconcile(ctx context.Context, name string) error {
+	cms := r.cms.ConfigMaps(name)
+	ns, ok := r.ns.Get("", name)
+	team := ""
+	if ok && ns.DeletionTimestamp == nil {
+		team = ns.Labels[teamLabel]
+	}
+	cur, exists := r.cm.Lister().Get(name, cmName)
+	switch {
+	case team == "" && exists && cur.Labels[managedBy] == managerName:
+		err := cms.Delete(ctx, cmName, typed.DeleteOptions{})
+		if rest.IsNotFound(err) {
+			return nil
+		}
+		return err
+	case team == "":
+		return nil
+	case !exists:
+		want := &corev1.ConfigMap{
+			ObjectMeta: metav1.ObjectMeta{Name: cmName, Labels: map[string]string{managedBy: managerName}},
+			Data:       map[string]string{"team": team},
+		}
+		created, err := cms.Create(ctx, want, metav1.CreateOptions{FieldManager: managerName})
+		if rest.IsAlreadyExists(err) {
+			return nil // the cache is behind; its event will come
+		}
+		if err != nil {
+			return err
+		}
+		r.log.Info("created", "namespace", name, "team", team)
+		// Read your write: the next reconcile of this namespace sees it.
+		return r.cm.WaitForResourceVersion(ctx, created.ResourceVersion)
+	case cur.Data["team"] != team:
+		next := *cur // a shallow copy: the cached object must not change
+		next.Data = map[string]string{"team": team}
+		updated, err := cms.Update(ctx, &next, metav1.UpdateOptions{FieldManager: managerName})
+		if err != nil {
+			return err
+		}
+		r.log.Info("updated", "namespace", name, "team", team)
+		return r.cm.WaitForResourceVersion(ctx, updated.ResourceVersion)
+	}
+	return nil
+}
