@@ -11,12 +11,15 @@ type codecGen struct {
 	w   writer
 	p   *pkg
 	all *model
+	// slabs are the struct types allocated with jsonwire.Alloc, by Go
+	// type, each with the index of its key in slabKeys.
+	slabs map[string]int
 }
 
 // emitCodec writes DecodeWire, DecodeJSON, UnmarshalJSON, EncodeJSON and
 // MarshalJSON for every struct type of p.
 func emitCodec(m *model, p *pkg) []byte {
-	g := &codecGen{p: p, all: m}
+	g := &codecGen{p: p, all: m, slabs: map[string]int{}}
 	for _, name := range sortedKeys(p.types) {
 		t := p.types[name]
 		if t.alias != nil {
@@ -24,6 +27,10 @@ func emitCodec(m *model, p *pkg) []byte {
 		}
 		g.decoder(t)
 		g.encoder(t)
+	}
+	if len(g.slabs) > 0 {
+		g.w.p("\n// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.")
+		g.w.p("var slabKeys [%d]byte", len(g.slabs))
 	}
 	return g.w.Bytes()
 }
@@ -149,7 +156,21 @@ func (g *codecGen) dec(target string, t *gtype, d int) {
 			w.p("if r.Null() {")
 			w.p("%s = nil", target)
 			w.p("} else {")
-			w.p("if %s == nil { %s = new(%s) }", target, target, goType(&gtype{kind: t.kind, pkg: t.pkg, name: t.name}))
+			elem := goType(&gtype{kind: t.kind, pkg: t.pkg, name: t.name})
+			q := t.pkg + "." + t.name
+			if t.pkg == "" {
+				q = g.p.name + "." + t.name
+			}
+			if g.all.repeated[q] {
+				idx, ok := g.slabs[elem]
+				if !ok {
+					idx = len(g.slabs)
+					g.slabs[elem] = idx
+				}
+				w.p("if %s == nil { %s = jsonwire.Alloc[%s](r, &slabKeys[%d], 4) }", target, target, elem, idx)
+			} else {
+				w.p("if %s == nil { %s = new(%s) }", target, target, elem)
+			}
 			w.p("%s.DecodeWire(r)", target)
 			w.p("}")
 		}
@@ -173,9 +194,15 @@ func (g *codecGen) dec(target string, t *gtype, d int) {
 	case kSlice:
 		sl := fmt.Sprintf("sl%d", d)
 		w.p("if r.BeginArray() {")
-		w.p("var %s %s", sl, goType(t))
-		w.p("for r.NextElem() {")
-		w.p("if %s == nil { %s = make(%s, 0, %d) }", sl, sl, goType(t), g.sliceCap(t.elem))
+		if t.elem.kind == kStruct && !t.elem.ptr {
+			// Sized exactly: structs are large, and growing costs allocations.
+			w.p("%s := make(%s, 0, r.Count())", sl, goType(t))
+			w.p("for r.NextElem() {")
+		} else {
+			w.p("var %s %s", sl, goType(t))
+			w.p("for r.NextElem() {")
+			w.p("if %s == nil { %s = make(%s, 0, 4) }", sl, sl, goType(t))
+		}
 		w.p("%s = append(%s, %s)", sl, sl, zeroValue(t.elem))
 		g.dec(fmt.Sprintf("%s[len(%s)-1]", sl, sl), t.elem, d+1)
 		w.p("}")
@@ -198,20 +225,6 @@ func (g *codecGen) dec(target string, t *gtype, d int) {
 		w.p("%s = nil", target)
 		w.p("}")
 	}
-}
-
-// sliceCap is the capacity a decoded slice starts with: small for large
-// structs, which are rarely many.
-func (g *codecGen) sliceCap(t *gtype) int {
-	if t.kind == kStruct {
-		if t.pkg == "" {
-			if lt := g.p.types[t.name]; lt != nil && len(lt.fields) > 10 {
-				return 1
-			}
-		}
-		return 2
-	}
-	return 4
 }
 
 func zeroValue(t *gtype) string {

@@ -116,6 +116,9 @@ type model struct {
 	pkgs        map[string]*pkg
 	prefixPkg   map[string]*pkg // schema name prefix -> package
 	handwritten map[string]bool // type names declared by hand in metav1
+	// repeated are the struct types ("corev1.Probe") one object often holds
+	// several of: decoders allocate them in chunks.
+	repeated map[string]bool
 }
 
 // target returns the package and Go name a schema is generated as.
@@ -184,7 +187,60 @@ func build(sp *spec, handwritten map[string]bool) (*model, error) {
 	if err := m.resources(); err != nil {
 		return nil, err
 	}
+	m.findRepeated()
 	return m, nil
+}
+
+// findRepeated marks the struct types that are elements of slices or maps,
+// that a struct points to more than once, or that such types hold.
+func (m *model) findRepeated() {
+	m.repeated = map[string]bool{}
+	qual := func(p *pkg, t *gtype) string {
+		if t.pkg != "" {
+			return t.pkg + "." + t.name
+		}
+		return p.name + "." + t.name
+	}
+	for _, pn := range sortedKeys(m.pkgs) {
+		p := m.pkgs[pn]
+		for _, t := range p.types {
+			ptrs := map[string]int{}
+			for _, f := range t.fields {
+				if f.typ == nil {
+					continue
+				}
+				e := f.typ
+				for e.kind == kSlice || e.kind == kMap {
+					e = e.elem
+					if e.kind == kStruct {
+						m.repeated[qual(p, e)] = true
+					}
+				}
+				if f.typ.kind == kStruct && f.typ.ptr {
+					if ptrs[qual(p, f.typ)]++; ptrs[qual(p, f.typ)] > 1 {
+						m.repeated[qual(p, f.typ)] = true
+					}
+				}
+			}
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, pn := range sortedKeys(m.pkgs) {
+			p := m.pkgs[pn]
+			for _, t := range p.types {
+				if !m.repeated[p.name+"."+t.name] {
+					continue
+				}
+				for _, f := range t.fields {
+					if f.typ != nil && f.typ.kind == kStruct && !m.repeated[qual(p, f.typ)] {
+						m.repeated[qual(p, f.typ)] = true
+						changed = true
+					}
+				}
+			}
+		}
+	}
 }
 
 func newPkg(name, group, version string) *pkg {

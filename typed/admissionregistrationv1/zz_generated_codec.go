@@ -165,11 +165,8 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "excludeResourceRules":
 			if r.BeginArray() {
-				var sl0 []NamedRuleWithOperations
+				sl0 := make([]NamedRuleWithOperations, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]NamedRuleWithOperations, 0, 2)
-					}
 					sl0 = append(sl0, NamedRuleWithOperations{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -187,7 +184,7 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 				x.NamespaceSelector = nil
 			} else {
 				if x.NamespaceSelector == nil {
-					x.NamespaceSelector = new(metav1.LabelSelector)
+					x.NamespaceSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[0], 4)
 				}
 				x.NamespaceSelector.DecodeWire(r)
 			}
@@ -196,17 +193,14 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 				x.ObjectSelector = nil
 			} else {
 				if x.ObjectSelector == nil {
-					x.ObjectSelector = new(metav1.LabelSelector)
+					x.ObjectSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[0], 4)
 				}
 				x.ObjectSelector.DecodeWire(r)
 			}
 		case "resourceRules":
 			if r.BeginArray() {
-				var sl0 []NamedRuleWithOperations
+				sl0 := make([]NamedRuleWithOperations, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]NamedRuleWithOperations, 0, 2)
-					}
 					sl0 = append(sl0, NamedRuleWithOperations{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -325,11 +319,8 @@ func (x *MutatingWebhook) DecodeWire(r *jsonwire.Reader) {
 			x.FailurePolicy = r.String()
 		case "matchConditions":
 			if r.BeginArray() {
-				var sl0 []MatchCondition
+				sl0 := make([]MatchCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]MatchCondition, 0, 2)
-					}
 					sl0 = append(sl0, MatchCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -349,7 +340,7 @@ func (x *MutatingWebhook) DecodeWire(r *jsonwire.Reader) {
 				x.NamespaceSelector = nil
 			} else {
 				if x.NamespaceSelector == nil {
-					x.NamespaceSelector = new(metav1.LabelSelector)
+					x.NamespaceSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[0], 4)
 				}
 				x.NamespaceSelector.DecodeWire(r)
 			}
@@ -358,7 +349,7 @@ func (x *MutatingWebhook) DecodeWire(r *jsonwire.Reader) {
 				x.ObjectSelector = nil
 			} else {
 				if x.ObjectSelector == nil {
-					x.ObjectSelector = new(metav1.LabelSelector)
+					x.ObjectSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[0], 4)
 				}
 				x.ObjectSelector.DecodeWire(r)
 			}
@@ -366,11 +357,8 @@ func (x *MutatingWebhook) DecodeWire(r *jsonwire.Reader) {
 			x.ReinvocationPolicy = r.String()
 		case "rules":
 			if r.BeginArray() {
-				var sl0 []RuleWithOperations
+				sl0 := make([]RuleWithOperations, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]RuleWithOperations, 0, 2)
-					}
 					sl0 = append(sl0, RuleWithOperations{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -507,11 +495,8 @@ func (x *MutatingWebhookConfiguration) DecodeWire(r *jsonwire.Reader) {
 			x.ObjectMeta.DecodeWire(r)
 		case "webhooks":
 			if r.BeginArray() {
-				var sl0 []MutatingWebhook
+				sl0 := make([]MutatingWebhook, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]MutatingWebhook, 0, 1)
-					}
 					sl0 = append(sl0, MutatingWebhook{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -603,11 +588,8 @@ func (x *MutatingWebhookConfigurationList) decodeField(r *jsonwire.Reader, key [
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []MutatingWebhookConfiguration
+			sl0 := make([]MutatingWebhookConfiguration, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]MutatingWebhookConfiguration, 0, 2)
-				}
 				sl0 = append(sl0, MutatingWebhookConfiguration{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -978,7 +960,7 @@ func (x *ParamRef) DecodeWire(r *jsonwire.Reader) {
 				x.Selector = nil
 			} else {
 				if x.Selector == nil {
-					x.Selector = new(metav1.LabelSelector)
+					x.Selector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[0], 4)
 				}
 				x.Selector.DecodeWire(r)
 			}
@@ -1281,11 +1263,8 @@ func (x *TypeChecking) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "expressionWarnings":
 			if r.BeginArray() {
-				var sl0 []ExpressionWarning
+				sl0 := make([]ExpressionWarning, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ExpressionWarning, 0, 2)
-					}
 					sl0 = append(sl0, ExpressionWarning{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1495,11 +1474,8 @@ func (x *ValidatingAdmissionPolicyBindingList) decodeField(r *jsonwire.Reader, k
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []ValidatingAdmissionPolicyBinding
+			sl0 := make([]ValidatingAdmissionPolicyBinding, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]ValidatingAdmissionPolicyBinding, 0, 2)
-				}
 				sl0 = append(sl0, ValidatingAdmissionPolicyBinding{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -1602,7 +1578,7 @@ func (x *ValidatingAdmissionPolicyBindingSpec) DecodeWire(r *jsonwire.Reader) {
 				x.MatchResources = nil
 			} else {
 				if x.MatchResources == nil {
-					x.MatchResources = new(MatchResources)
+					x.MatchResources = jsonwire.Alloc[MatchResources](r, &slabKeys[1], 4)
 				}
 				x.MatchResources.DecodeWire(r)
 			}
@@ -1611,7 +1587,7 @@ func (x *ValidatingAdmissionPolicyBindingSpec) DecodeWire(r *jsonwire.Reader) {
 				x.ParamRef = nil
 			} else {
 				if x.ParamRef == nil {
-					x.ParamRef = new(ParamRef)
+					x.ParamRef = jsonwire.Alloc[ParamRef](r, &slabKeys[2], 4)
 				}
 				x.ParamRef.DecodeWire(r)
 			}
@@ -1719,11 +1695,8 @@ func (x *ValidatingAdmissionPolicyList) decodeField(r *jsonwire.Reader, key []by
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []ValidatingAdmissionPolicy
+			sl0 := make([]ValidatingAdmissionPolicy, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]ValidatingAdmissionPolicy, 0, 2)
-				}
 				sl0 = append(sl0, ValidatingAdmissionPolicy{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -1821,11 +1794,8 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "auditAnnotations":
 			if r.BeginArray() {
-				var sl0 []AuditAnnotation
+				sl0 := make([]AuditAnnotation, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]AuditAnnotation, 0, 2)
-					}
 					sl0 = append(sl0, AuditAnnotation{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1840,11 +1810,8 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 			x.FailurePolicy = r.String()
 		case "matchConditions":
 			if r.BeginArray() {
-				var sl0 []MatchCondition
+				sl0 := make([]MatchCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]MatchCondition, 0, 2)
-					}
 					sl0 = append(sl0, MatchCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1860,7 +1827,7 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 				x.MatchConstraints = nil
 			} else {
 				if x.MatchConstraints == nil {
-					x.MatchConstraints = new(MatchResources)
+					x.MatchConstraints = jsonwire.Alloc[MatchResources](r, &slabKeys[1], 4)
 				}
 				x.MatchConstraints.DecodeWire(r)
 			}
@@ -1869,17 +1836,14 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 				x.ParamKind = nil
 			} else {
 				if x.ParamKind == nil {
-					x.ParamKind = new(ParamKind)
+					x.ParamKind = jsonwire.Alloc[ParamKind](r, &slabKeys[3], 4)
 				}
 				x.ParamKind.DecodeWire(r)
 			}
 		case "validations":
 			if r.BeginArray() {
-				var sl0 []Validation
+				sl0 := make([]Validation, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]Validation, 0, 2)
-					}
 					sl0 = append(sl0, Validation{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1892,11 +1856,8 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "variables":
 			if r.BeginArray() {
-				var sl0 []Variable
+				sl0 := make([]Variable, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]Variable, 0, 2)
-					}
 					sl0 = append(sl0, Variable{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -2024,11 +1985,8 @@ func (x *ValidatingAdmissionPolicyStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []metav1.Condition
+				sl0 := make([]metav1.Condition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]metav1.Condition, 0, 2)
-					}
 					sl0 = append(sl0, metav1.Condition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -2046,7 +2004,7 @@ func (x *ValidatingAdmissionPolicyStatus) DecodeWire(r *jsonwire.Reader) {
 				x.TypeChecking = nil
 			} else {
 				if x.TypeChecking == nil {
-					x.TypeChecking = new(TypeChecking)
+					x.TypeChecking = jsonwire.Alloc[TypeChecking](r, &slabKeys[4], 4)
 				}
 				x.TypeChecking.DecodeWire(r)
 			}
@@ -2139,11 +2097,8 @@ func (x *ValidatingWebhook) DecodeWire(r *jsonwire.Reader) {
 			x.FailurePolicy = r.String()
 		case "matchConditions":
 			if r.BeginArray() {
-				var sl0 []MatchCondition
+				sl0 := make([]MatchCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]MatchCondition, 0, 2)
-					}
 					sl0 = append(sl0, MatchCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -2163,7 +2118,7 @@ func (x *ValidatingWebhook) DecodeWire(r *jsonwire.Reader) {
 				x.NamespaceSelector = nil
 			} else {
 				if x.NamespaceSelector == nil {
-					x.NamespaceSelector = new(metav1.LabelSelector)
+					x.NamespaceSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[0], 4)
 				}
 				x.NamespaceSelector.DecodeWire(r)
 			}
@@ -2172,17 +2127,14 @@ func (x *ValidatingWebhook) DecodeWire(r *jsonwire.Reader) {
 				x.ObjectSelector = nil
 			} else {
 				if x.ObjectSelector == nil {
-					x.ObjectSelector = new(metav1.LabelSelector)
+					x.ObjectSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[0], 4)
 				}
 				x.ObjectSelector.DecodeWire(r)
 			}
 		case "rules":
 			if r.BeginArray() {
-				var sl0 []RuleWithOperations
+				sl0 := make([]RuleWithOperations, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]RuleWithOperations, 0, 2)
-					}
 					sl0 = append(sl0, RuleWithOperations{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -2315,11 +2267,8 @@ func (x *ValidatingWebhookConfiguration) DecodeWire(r *jsonwire.Reader) {
 			x.ObjectMeta.DecodeWire(r)
 		case "webhooks":
 			if r.BeginArray() {
-				var sl0 []ValidatingWebhook
+				sl0 := make([]ValidatingWebhook, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ValidatingWebhook, 0, 1)
-					}
 					sl0 = append(sl0, ValidatingWebhook{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -2411,11 +2360,8 @@ func (x *ValidatingWebhookConfigurationList) decodeField(r *jsonwire.Reader, key
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []ValidatingWebhookConfiguration
+			sl0 := make([]ValidatingWebhookConfiguration, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]ValidatingWebhookConfiguration, 0, 2)
-				}
 				sl0 = append(sl0, ValidatingWebhookConfiguration{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -2632,7 +2578,7 @@ func (x *WebhookClientConfig) DecodeWire(r *jsonwire.Reader) {
 				x.Service = nil
 			} else {
 				if x.Service == nil {
-					x.Service = new(ServiceReference)
+					x.Service = jsonwire.Alloc[ServiceReference](r, &slabKeys[5], 4)
 				}
 				x.Service.DecodeWire(r)
 			}
@@ -2684,3 +2630,6 @@ func (x *WebhookClientConfig) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x WebhookClientConfig) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [6]byte

@@ -161,11 +161,8 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "excludeResourceRules":
 			if r.BeginArray() {
-				var sl0 []NamedRuleWithOperations
+				sl0 := make([]NamedRuleWithOperations, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]NamedRuleWithOperations, 0, 2)
-					}
 					sl0 = append(sl0, NamedRuleWithOperations{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -183,7 +180,7 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 				x.NamespaceSelector = nil
 			} else {
 				if x.NamespaceSelector == nil {
-					x.NamespaceSelector = new(metav1.LabelSelector)
+					x.NamespaceSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[0], 4)
 				}
 				x.NamespaceSelector.DecodeWire(r)
 			}
@@ -192,17 +189,14 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 				x.ObjectSelector = nil
 			} else {
 				if x.ObjectSelector == nil {
-					x.ObjectSelector = new(metav1.LabelSelector)
+					x.ObjectSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[0], 4)
 				}
 				x.ObjectSelector.DecodeWire(r)
 			}
 		case "resourceRules":
 			if r.BeginArray() {
-				var sl0 []NamedRuleWithOperations
+				sl0 := make([]NamedRuleWithOperations, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]NamedRuleWithOperations, 0, 2)
-					}
 					sl0 = append(sl0, NamedRuleWithOperations{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -437,11 +431,8 @@ func (x *MutatingAdmissionPolicyBindingList) decodeField(r *jsonwire.Reader, key
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []MutatingAdmissionPolicyBinding
+			sl0 := make([]MutatingAdmissionPolicyBinding, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]MutatingAdmissionPolicyBinding, 0, 2)
-				}
 				sl0 = append(sl0, MutatingAdmissionPolicyBinding{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -544,7 +535,7 @@ func (x *MutatingAdmissionPolicyBindingSpec) DecodeWire(r *jsonwire.Reader) {
 				x.MatchResources = nil
 			} else {
 				if x.MatchResources == nil {
-					x.MatchResources = new(MatchResources)
+					x.MatchResources = jsonwire.Alloc[MatchResources](r, &slabKeys[1], 4)
 				}
 				x.MatchResources.DecodeWire(r)
 			}
@@ -553,7 +544,7 @@ func (x *MutatingAdmissionPolicyBindingSpec) DecodeWire(r *jsonwire.Reader) {
 				x.ParamRef = nil
 			} else {
 				if x.ParamRef == nil {
-					x.ParamRef = new(ParamRef)
+					x.ParamRef = jsonwire.Alloc[ParamRef](r, &slabKeys[2], 4)
 				}
 				x.ParamRef.DecodeWire(r)
 			}
@@ -629,11 +620,8 @@ func (x *MutatingAdmissionPolicyList) decodeField(r *jsonwire.Reader, key []byte
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []MutatingAdmissionPolicy
+			sl0 := make([]MutatingAdmissionPolicy, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]MutatingAdmissionPolicy, 0, 2)
-				}
 				sl0 = append(sl0, MutatingAdmissionPolicy{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -733,11 +721,8 @@ func (x *MutatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 			x.FailurePolicy = r.String()
 		case "matchConditions":
 			if r.BeginArray() {
-				var sl0 []MatchCondition
+				sl0 := make([]MatchCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]MatchCondition, 0, 2)
-					}
 					sl0 = append(sl0, MatchCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -753,17 +738,14 @@ func (x *MutatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 				x.MatchConstraints = nil
 			} else {
 				if x.MatchConstraints == nil {
-					x.MatchConstraints = new(MatchResources)
+					x.MatchConstraints = jsonwire.Alloc[MatchResources](r, &slabKeys[1], 4)
 				}
 				x.MatchConstraints.DecodeWire(r)
 			}
 		case "mutations":
 			if r.BeginArray() {
-				var sl0 []Mutation
+				sl0 := make([]Mutation, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]Mutation, 0, 2)
-					}
 					sl0 = append(sl0, Mutation{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -779,7 +761,7 @@ func (x *MutatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 				x.ParamKind = nil
 			} else {
 				if x.ParamKind == nil {
-					x.ParamKind = new(ParamKind)
+					x.ParamKind = jsonwire.Alloc[ParamKind](r, &slabKeys[3], 4)
 				}
 				x.ParamKind.DecodeWire(r)
 			}
@@ -787,11 +769,8 @@ func (x *MutatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 			x.ReinvocationPolicy = r.String()
 		case "variables":
 			if r.BeginArray() {
-				var sl0 []Variable
+				sl0 := make([]Variable, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]Variable, 0, 2)
-					}
 					sl0 = append(sl0, Variable{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -911,7 +890,7 @@ func (x *Mutation) DecodeWire(r *jsonwire.Reader) {
 				x.ApplyConfiguration = nil
 			} else {
 				if x.ApplyConfiguration == nil {
-					x.ApplyConfiguration = new(ApplyConfiguration)
+					x.ApplyConfiguration = jsonwire.Alloc[ApplyConfiguration](r, &slabKeys[4], 4)
 				}
 				x.ApplyConfiguration.DecodeWire(r)
 			}
@@ -920,7 +899,7 @@ func (x *Mutation) DecodeWire(r *jsonwire.Reader) {
 				x.JSONPatch = nil
 			} else {
 				if x.JSONPatch == nil {
-					x.JSONPatch = new(JSONPatch)
+					x.JSONPatch = jsonwire.Alloc[JSONPatch](r, &slabKeys[5], 4)
 				}
 				x.JSONPatch.DecodeWire(r)
 			}
@@ -1254,7 +1233,7 @@ func (x *ParamRef) DecodeWire(r *jsonwire.Reader) {
 				x.Selector = nil
 			} else {
 				if x.Selector == nil {
-					x.Selector = new(metav1.LabelSelector)
+					x.Selector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[0], 4)
 				}
 				x.Selector.DecodeWire(r)
 			}
@@ -1357,3 +1336,6 @@ func (x *Variable) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x Variable) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [6]byte

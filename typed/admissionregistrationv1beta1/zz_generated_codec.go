@@ -165,11 +165,8 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "excludeResourceRules":
 			if r.BeginArray() {
-				var sl0 []NamedRuleWithOperations
+				sl0 := make([]NamedRuleWithOperations, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]NamedRuleWithOperations, 0, 2)
-					}
 					sl0 = append(sl0, NamedRuleWithOperations{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -187,7 +184,7 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 				x.NamespaceSelector = nil
 			} else {
 				if x.NamespaceSelector == nil {
-					x.NamespaceSelector = new(metav1.LabelSelector)
+					x.NamespaceSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[0], 4)
 				}
 				x.NamespaceSelector.DecodeWire(r)
 			}
@@ -196,17 +193,14 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 				x.ObjectSelector = nil
 			} else {
 				if x.ObjectSelector == nil {
-					x.ObjectSelector = new(metav1.LabelSelector)
+					x.ObjectSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[0], 4)
 				}
 				x.ObjectSelector.DecodeWire(r)
 			}
 		case "resourceRules":
 			if r.BeginArray() {
-				var sl0 []NamedRuleWithOperations
+				sl0 := make([]NamedRuleWithOperations, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]NamedRuleWithOperations, 0, 2)
-					}
 					sl0 = append(sl0, NamedRuleWithOperations{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -577,7 +571,7 @@ func (x *ParamRef) DecodeWire(r *jsonwire.Reader) {
 				x.Selector = nil
 			} else {
 				if x.Selector == nil {
-					x.Selector = new(metav1.LabelSelector)
+					x.Selector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[0], 4)
 				}
 				x.Selector.DecodeWire(r)
 			}
@@ -642,11 +636,8 @@ func (x *TypeChecking) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "expressionWarnings":
 			if r.BeginArray() {
-				var sl0 []ExpressionWarning
+				sl0 := make([]ExpressionWarning, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ExpressionWarning, 0, 2)
-					}
 					sl0 = append(sl0, ExpressionWarning{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -856,11 +847,8 @@ func (x *ValidatingAdmissionPolicyBindingList) decodeField(r *jsonwire.Reader, k
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []ValidatingAdmissionPolicyBinding
+			sl0 := make([]ValidatingAdmissionPolicyBinding, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]ValidatingAdmissionPolicyBinding, 0, 2)
-				}
 				sl0 = append(sl0, ValidatingAdmissionPolicyBinding{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -963,7 +951,7 @@ func (x *ValidatingAdmissionPolicyBindingSpec) DecodeWire(r *jsonwire.Reader) {
 				x.MatchResources = nil
 			} else {
 				if x.MatchResources == nil {
-					x.MatchResources = new(MatchResources)
+					x.MatchResources = jsonwire.Alloc[MatchResources](r, &slabKeys[1], 4)
 				}
 				x.MatchResources.DecodeWire(r)
 			}
@@ -972,7 +960,7 @@ func (x *ValidatingAdmissionPolicyBindingSpec) DecodeWire(r *jsonwire.Reader) {
 				x.ParamRef = nil
 			} else {
 				if x.ParamRef == nil {
-					x.ParamRef = new(ParamRef)
+					x.ParamRef = jsonwire.Alloc[ParamRef](r, &slabKeys[2], 4)
 				}
 				x.ParamRef.DecodeWire(r)
 			}
@@ -1080,11 +1068,8 @@ func (x *ValidatingAdmissionPolicyList) decodeField(r *jsonwire.Reader, key []by
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []ValidatingAdmissionPolicy
+			sl0 := make([]ValidatingAdmissionPolicy, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]ValidatingAdmissionPolicy, 0, 2)
-				}
 				sl0 = append(sl0, ValidatingAdmissionPolicy{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -1182,11 +1167,8 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "auditAnnotations":
 			if r.BeginArray() {
-				var sl0 []AuditAnnotation
+				sl0 := make([]AuditAnnotation, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]AuditAnnotation, 0, 2)
-					}
 					sl0 = append(sl0, AuditAnnotation{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1201,11 +1183,8 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 			x.FailurePolicy = r.String()
 		case "matchConditions":
 			if r.BeginArray() {
-				var sl0 []MatchCondition
+				sl0 := make([]MatchCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]MatchCondition, 0, 2)
-					}
 					sl0 = append(sl0, MatchCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1221,7 +1200,7 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 				x.MatchConstraints = nil
 			} else {
 				if x.MatchConstraints == nil {
-					x.MatchConstraints = new(MatchResources)
+					x.MatchConstraints = jsonwire.Alloc[MatchResources](r, &slabKeys[1], 4)
 				}
 				x.MatchConstraints.DecodeWire(r)
 			}
@@ -1230,17 +1209,14 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 				x.ParamKind = nil
 			} else {
 				if x.ParamKind == nil {
-					x.ParamKind = new(ParamKind)
+					x.ParamKind = jsonwire.Alloc[ParamKind](r, &slabKeys[3], 4)
 				}
 				x.ParamKind.DecodeWire(r)
 			}
 		case "validations":
 			if r.BeginArray() {
-				var sl0 []Validation
+				sl0 := make([]Validation, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]Validation, 0, 2)
-					}
 					sl0 = append(sl0, Validation{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1253,11 +1229,8 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "variables":
 			if r.BeginArray() {
-				var sl0 []Variable
+				sl0 := make([]Variable, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]Variable, 0, 2)
-					}
 					sl0 = append(sl0, Variable{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1385,11 +1358,8 @@ func (x *ValidatingAdmissionPolicyStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []metav1.Condition
+				sl0 := make([]metav1.Condition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]metav1.Condition, 0, 2)
-					}
 					sl0 = append(sl0, metav1.Condition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1407,7 +1377,7 @@ func (x *ValidatingAdmissionPolicyStatus) DecodeWire(r *jsonwire.Reader) {
 				x.TypeChecking = nil
 			} else {
 				if x.TypeChecking == nil {
-					x.TypeChecking = new(TypeChecking)
+					x.TypeChecking = jsonwire.Alloc[TypeChecking](r, &slabKeys[4], 4)
 				}
 				x.TypeChecking.DecodeWire(r)
 			}
@@ -1580,3 +1550,6 @@ func (x *Variable) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x Variable) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [5]byte

@@ -95,7 +95,7 @@ func (x *CustomResourceConversion) DecodeWire(r *jsonwire.Reader) {
 				x.Webhook = nil
 			} else {
 				if x.Webhook == nil {
-					x.Webhook = new(WebhookConversion)
+					x.Webhook = jsonwire.Alloc[WebhookConversion](r, &slabKeys[0], 4)
 				}
 				x.Webhook.DecodeWire(r)
 			}
@@ -291,11 +291,8 @@ func (x *CustomResourceDefinitionList) decodeField(r *jsonwire.Reader, key []byt
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []CustomResourceDefinition
+			sl0 := make([]CustomResourceDefinition, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]CustomResourceDefinition, 0, 2)
-				}
 				sl0 = append(sl0, CustomResourceDefinition{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -523,7 +520,7 @@ func (x *CustomResourceDefinitionSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Conversion = nil
 			} else {
 				if x.Conversion == nil {
-					x.Conversion = new(CustomResourceConversion)
+					x.Conversion = jsonwire.Alloc[CustomResourceConversion](r, &slabKeys[1], 4)
 				}
 				x.Conversion.DecodeWire(r)
 			}
@@ -537,11 +534,8 @@ func (x *CustomResourceDefinitionSpec) DecodeWire(r *jsonwire.Reader) {
 			x.Scope = r.String()
 		case "versions":
 			if r.BeginArray() {
-				var sl0 []CustomResourceDefinitionVersion
+				sl0 := make([]CustomResourceDefinitionVersion, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]CustomResourceDefinitionVersion, 0, 2)
-					}
 					sl0 = append(sl0, CustomResourceDefinitionVersion{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -626,11 +620,8 @@ func (x *CustomResourceDefinitionStatus) DecodeWire(r *jsonwire.Reader) {
 			x.AcceptedNames.DecodeWire(r)
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []CustomResourceDefinitionCondition
+				sl0 := make([]CustomResourceDefinitionCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]CustomResourceDefinitionCondition, 0, 2)
-					}
 					sl0 = append(sl0, CustomResourceDefinitionCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -733,11 +724,8 @@ func (x *CustomResourceDefinitionVersion) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "additionalPrinterColumns":
 			if r.BeginArray() {
-				var sl0 []CustomResourceColumnDefinition
+				sl0 := make([]CustomResourceColumnDefinition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]CustomResourceColumnDefinition, 0, 2)
-					}
 					sl0 = append(sl0, CustomResourceColumnDefinition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -759,17 +747,14 @@ func (x *CustomResourceDefinitionVersion) DecodeWire(r *jsonwire.Reader) {
 				x.Schema = nil
 			} else {
 				if x.Schema == nil {
-					x.Schema = new(CustomResourceValidation)
+					x.Schema = jsonwire.Alloc[CustomResourceValidation](r, &slabKeys[2], 4)
 				}
 				x.Schema.DecodeWire(r)
 			}
 		case "selectableFields":
 			if r.BeginArray() {
-				var sl0 []SelectableField
+				sl0 := make([]SelectableField, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]SelectableField, 0, 2)
-					}
 					sl0 = append(sl0, SelectableField{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -789,7 +774,7 @@ func (x *CustomResourceDefinitionVersion) DecodeWire(r *jsonwire.Reader) {
 				x.Subresources = nil
 			} else {
 				if x.Subresources == nil {
-					x.Subresources = new(CustomResourceSubresources)
+					x.Subresources = jsonwire.Alloc[CustomResourceSubresources](r, &slabKeys[3], 4)
 				}
 				x.Subresources.DecodeWire(r)
 			}
@@ -987,7 +972,7 @@ func (x *CustomResourceSubresources) DecodeWire(r *jsonwire.Reader) {
 				x.Scale = nil
 			} else {
 				if x.Scale == nil {
-					x.Scale = new(CustomResourceSubresourceScale)
+					x.Scale = jsonwire.Alloc[CustomResourceSubresourceScale](r, &slabKeys[4], 4)
 				}
 				x.Scale.DecodeWire(r)
 			}
@@ -996,7 +981,7 @@ func (x *CustomResourceSubresources) DecodeWire(r *jsonwire.Reader) {
 				x.Status = nil
 			} else {
 				if x.Status == nil {
-					x.Status = new(CustomResourceSubresourceStatus)
+					x.Status = jsonwire.Alloc[CustomResourceSubresourceStatus](r, &slabKeys[5], 4)
 				}
 				x.Status.DecodeWire(r)
 			}
@@ -1056,7 +1041,7 @@ func (x *CustomResourceValidation) DecodeWire(r *jsonwire.Reader) {
 				x.OpenAPIV3Schema = nil
 			} else {
 				if x.OpenAPIV3Schema == nil {
-					x.OpenAPIV3Schema = new(JSONSchemaProps)
+					x.OpenAPIV3Schema = jsonwire.Alloc[JSONSchemaProps](r, &slabKeys[6], 4)
 				}
 				x.OpenAPIV3Schema.DecodeWire(r)
 			}
@@ -1170,11 +1155,8 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 			x.AdditionalProperties.DecodeWire(r)
 		case "allOf":
 			if r.BeginArray() {
-				var sl0 []JSONSchemaProps
+				sl0 := make([]JSONSchemaProps, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]JSONSchemaProps, 0, 1)
-					}
 					sl0 = append(sl0, JSONSchemaProps{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1187,11 +1169,8 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "anyOf":
 			if r.BeginArray() {
-				var sl0 []JSONSchemaProps
+				sl0 := make([]JSONSchemaProps, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]JSONSchemaProps, 0, 1)
-					}
 					sl0 = append(sl0, JSONSchemaProps{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1258,7 +1237,7 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 				x.ExternalDocs = nil
 			} else {
 				if x.ExternalDocs == nil {
-					x.ExternalDocs = new(ExternalDocumentation)
+					x.ExternalDocs = jsonwire.Alloc[ExternalDocumentation](r, &slabKeys[7], 4)
 				}
 				x.ExternalDocs.DecodeWire(r)
 			}
@@ -1291,7 +1270,7 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 				x.Not = nil
 			} else {
 				if x.Not == nil {
-					x.Not = new(JSONSchemaProps)
+					x.Not = jsonwire.Alloc[JSONSchemaProps](r, &slabKeys[6], 4)
 				}
 				x.Not.DecodeWire(r)
 			}
@@ -1299,11 +1278,8 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 			x.Nullable = r.BoolPtr()
 		case "oneOf":
 			if r.BeginArray() {
-				var sl0 []JSONSchemaProps
+				sl0 := make([]JSONSchemaProps, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]JSONSchemaProps, 0, 1)
-					}
 					sl0 = append(sl0, JSONSchemaProps{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1392,11 +1368,8 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 			x.XPreserveUnknownFields = r.BoolPtr()
 		case "x-kubernetes-validations":
 			if r.BeginArray() {
-				var sl0 []ValidationRule
+				sl0 := make([]ValidationRule, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ValidationRule, 0, 2)
-					}
 					sl0 = append(sl0, ValidationRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1949,7 +1922,7 @@ func (x *WebhookClientConfig) DecodeWire(r *jsonwire.Reader) {
 				x.Service = nil
 			} else {
 				if x.Service == nil {
-					x.Service = new(ServiceReference)
+					x.Service = jsonwire.Alloc[ServiceReference](r, &slabKeys[8], 4)
 				}
 				x.Service.DecodeWire(r)
 			}
@@ -2015,7 +1988,7 @@ func (x *WebhookConversion) DecodeWire(r *jsonwire.Reader) {
 				x.ClientConfig = nil
 			} else {
 				if x.ClientConfig == nil {
-					x.ClientConfig = new(WebhookClientConfig)
+					x.ClientConfig = jsonwire.Alloc[WebhookClientConfig](r, &slabKeys[9], 4)
 				}
 				x.ClientConfig.DecodeWire(r)
 			}
@@ -2087,3 +2060,6 @@ func (x *WebhookConversion) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x WebhookConversion) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [10]byte

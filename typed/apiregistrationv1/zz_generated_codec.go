@@ -160,11 +160,8 @@ func (x *APIServiceList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []APIService
+			sl0 := make([]APIService, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]APIService, 0, 2)
-				}
 				sl0 = append(sl0, APIService{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -273,7 +270,7 @@ func (x *APIServiceSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Service = nil
 			} else {
 				if x.Service == nil {
-					x.Service = new(ServiceReference)
+					x.Service = jsonwire.Alloc[ServiceReference](r, &slabKeys[0], 4)
 				}
 				x.Service.DecodeWire(r)
 			}
@@ -350,11 +347,8 @@ func (x *APIServiceStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []APIServiceCondition
+				sl0 := make([]APIServiceCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]APIServiceCondition, 0, 2)
-					}
 					sl0 = append(sl0, APIServiceCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -473,3 +467,6 @@ func (x *ServiceReference) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x ServiceReference) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [1]byte

@@ -99,11 +99,8 @@ func (x *ControllerRevisionList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []ControllerRevision
+			sl0 := make([]ControllerRevision, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]ControllerRevision, 0, 2)
-				}
 				sl0 = append(sl0, ControllerRevision{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -344,11 +341,8 @@ func (x *DaemonSetList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []DaemonSet
+			sl0 := make([]DaemonSet, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]DaemonSet, 0, 2)
-				}
 				sl0 = append(sl0, DaemonSet{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -453,7 +447,7 @@ func (x *DaemonSetSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Selector = nil
 			} else {
 				if x.Selector == nil {
-					x.Selector = new(metav1.LabelSelector)
+					x.Selector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[0], 4)
 				}
 				x.Selector.DecodeWire(r)
 			}
@@ -526,11 +520,8 @@ func (x *DaemonSetStatus) DecodeWire(r *jsonwire.Reader) {
 			x.CollisionCount = r.Int32Ptr()
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []DaemonSetCondition
+				sl0 := make([]DaemonSetCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]DaemonSetCondition, 0, 2)
-					}
 					sl0 = append(sl0, DaemonSetCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -648,7 +639,7 @@ func (x *DaemonSetUpdateStrategy) DecodeWire(r *jsonwire.Reader) {
 				x.RollingUpdate = nil
 			} else {
 				if x.RollingUpdate == nil {
-					x.RollingUpdate = new(RollingUpdateDaemonSet)
+					x.RollingUpdate = jsonwire.Alloc[RollingUpdateDaemonSet](r, &slabKeys[1], 4)
 				}
 				x.RollingUpdate.DecodeWire(r)
 			}
@@ -854,11 +845,8 @@ func (x *DeploymentList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []Deployment
+			sl0 := make([]Deployment, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]Deployment, 0, 2)
-				}
 				sl0 = append(sl0, Deployment{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -969,7 +957,7 @@ func (x *DeploymentSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Selector = nil
 			} else {
 				if x.Selector == nil {
-					x.Selector = new(metav1.LabelSelector)
+					x.Selector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[0], 4)
 				}
 				x.Selector.DecodeWire(r)
 			}
@@ -1056,11 +1044,8 @@ func (x *DeploymentStatus) DecodeWire(r *jsonwire.Reader) {
 			x.CollisionCount = r.Int32Ptr()
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []DeploymentCondition
+				sl0 := make([]DeploymentCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]DeploymentCondition, 0, 2)
-					}
 					sl0 = append(sl0, DeploymentCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1172,7 +1157,7 @@ func (x *DeploymentStrategy) DecodeWire(r *jsonwire.Reader) {
 				x.RollingUpdate = nil
 			} else {
 				if x.RollingUpdate == nil {
-					x.RollingUpdate = new(RollingUpdateDeployment)
+					x.RollingUpdate = jsonwire.Alloc[RollingUpdateDeployment](r, &slabKeys[2], 4)
 				}
 				x.RollingUpdate.DecodeWire(r)
 			}
@@ -1374,11 +1359,8 @@ func (x *ReplicaSetList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []ReplicaSet
+			sl0 := make([]ReplicaSet, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]ReplicaSet, 0, 2)
-				}
 				sl0 = append(sl0, ReplicaSet{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -1483,7 +1465,7 @@ func (x *ReplicaSetSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Selector = nil
 			} else {
 				if x.Selector == nil {
-					x.Selector = new(metav1.LabelSelector)
+					x.Selector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[0], 4)
 				}
 				x.Selector.DecodeWire(r)
 			}
@@ -1552,11 +1534,8 @@ func (x *ReplicaSetStatus) DecodeWire(r *jsonwire.Reader) {
 			x.AvailableReplicas = r.Int32Ptr()
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []ReplicaSetCondition
+				sl0 := make([]ReplicaSetCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ReplicaSetCondition, 0, 2)
-					}
 					sl0 = append(sl0, ReplicaSetCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1656,7 +1635,7 @@ func (x *RollingUpdateDaemonSet) DecodeWire(r *jsonwire.Reader) {
 				x.MaxSurge = nil
 			} else {
 				if x.MaxSurge == nil {
-					x.MaxSurge = new(metav1.IntOrString)
+					x.MaxSurge = jsonwire.Alloc[metav1.IntOrString](r, &slabKeys[3], 4)
 				}
 				x.MaxSurge.DecodeWire(r)
 			}
@@ -1665,7 +1644,7 @@ func (x *RollingUpdateDaemonSet) DecodeWire(r *jsonwire.Reader) {
 				x.MaxUnavailable = nil
 			} else {
 				if x.MaxUnavailable == nil {
-					x.MaxUnavailable = new(metav1.IntOrString)
+					x.MaxUnavailable = jsonwire.Alloc[metav1.IntOrString](r, &slabKeys[3], 4)
 				}
 				x.MaxUnavailable.DecodeWire(r)
 			}
@@ -1725,7 +1704,7 @@ func (x *RollingUpdateDeployment) DecodeWire(r *jsonwire.Reader) {
 				x.MaxSurge = nil
 			} else {
 				if x.MaxSurge == nil {
-					x.MaxSurge = new(metav1.IntOrString)
+					x.MaxSurge = jsonwire.Alloc[metav1.IntOrString](r, &slabKeys[3], 4)
 				}
 				x.MaxSurge.DecodeWire(r)
 			}
@@ -1734,7 +1713,7 @@ func (x *RollingUpdateDeployment) DecodeWire(r *jsonwire.Reader) {
 				x.MaxUnavailable = nil
 			} else {
 				if x.MaxUnavailable == nil {
-					x.MaxUnavailable = new(metav1.IntOrString)
+					x.MaxUnavailable = jsonwire.Alloc[metav1.IntOrString](r, &slabKeys[3], 4)
 				}
 				x.MaxUnavailable.DecodeWire(r)
 			}
@@ -1794,7 +1773,7 @@ func (x *RollingUpdateStatefulSetStrategy) DecodeWire(r *jsonwire.Reader) {
 				x.MaxUnavailable = nil
 			} else {
 				if x.MaxUnavailable == nil {
-					x.MaxUnavailable = new(metav1.IntOrString)
+					x.MaxUnavailable = jsonwire.Alloc[metav1.IntOrString](r, &slabKeys[3], 4)
 				}
 				x.MaxUnavailable.DecodeWire(r)
 			}
@@ -1996,11 +1975,8 @@ func (x *StatefulSetList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []StatefulSet
+			sl0 := make([]StatefulSet, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]StatefulSet, 0, 2)
-				}
 				sl0 = append(sl0, StatefulSet{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -2205,7 +2181,7 @@ func (x *StatefulSetSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Ordinals = nil
 			} else {
 				if x.Ordinals == nil {
-					x.Ordinals = new(StatefulSetOrdinals)
+					x.Ordinals = jsonwire.Alloc[StatefulSetOrdinals](r, &slabKeys[4], 4)
 				}
 				x.Ordinals.DecodeWire(r)
 			}
@@ -2214,7 +2190,7 @@ func (x *StatefulSetSpec) DecodeWire(r *jsonwire.Reader) {
 				x.PersistentVolumeClaimRetentionPolicy = nil
 			} else {
 				if x.PersistentVolumeClaimRetentionPolicy == nil {
-					x.PersistentVolumeClaimRetentionPolicy = new(StatefulSetPersistentVolumeClaimRetentionPolicy)
+					x.PersistentVolumeClaimRetentionPolicy = jsonwire.Alloc[StatefulSetPersistentVolumeClaimRetentionPolicy](r, &slabKeys[5], 4)
 				}
 				x.PersistentVolumeClaimRetentionPolicy.DecodeWire(r)
 			}
@@ -2229,7 +2205,7 @@ func (x *StatefulSetSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Selector = nil
 			} else {
 				if x.Selector == nil {
-					x.Selector = new(metav1.LabelSelector)
+					x.Selector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[0], 4)
 				}
 				x.Selector.DecodeWire(r)
 			}
@@ -2241,11 +2217,8 @@ func (x *StatefulSetSpec) DecodeWire(r *jsonwire.Reader) {
 			x.UpdateStrategy.DecodeWire(r)
 		case "volumeClaimTemplates":
 			if r.BeginArray() {
-				var sl0 []corev1.PersistentVolumeClaim
+				sl0 := make([]corev1.PersistentVolumeClaim, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]corev1.PersistentVolumeClaim, 0, 2)
-					}
 					sl0 = append(sl0, corev1.PersistentVolumeClaim{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -2356,11 +2329,8 @@ func (x *StatefulSetStatus) DecodeWire(r *jsonwire.Reader) {
 			x.CollisionCount = r.Int32Ptr()
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []StatefulSetCondition
+				sl0 := make([]StatefulSetCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]StatefulSetCondition, 0, 2)
-					}
 					sl0 = append(sl0, StatefulSetCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -2478,7 +2448,7 @@ func (x *StatefulSetUpdateStrategy) DecodeWire(r *jsonwire.Reader) {
 				x.RollingUpdate = nil
 			} else {
 				if x.RollingUpdate == nil {
-					x.RollingUpdate = new(RollingUpdateStatefulSetStrategy)
+					x.RollingUpdate = jsonwire.Alloc[RollingUpdateStatefulSetStrategy](r, &slabKeys[6], 4)
 				}
 				x.RollingUpdate.DecodeWire(r)
 			}
@@ -2526,3 +2496,6 @@ func (x *StatefulSetUpdateStrategy) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x StatefulSetUpdateStrategy) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [7]byte

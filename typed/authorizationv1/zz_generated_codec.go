@@ -20,11 +20,8 @@ func (x *FieldSelectorAttributes) DecodeWire(r *jsonwire.Reader) {
 			x.RawSelector = r.String()
 		case "requirements":
 			if r.BeginArray() {
-				var sl0 []metav1.FieldSelectorRequirement
+				sl0 := make([]metav1.FieldSelectorRequirement, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]metav1.FieldSelectorRequirement, 0, 2)
-					}
 					sl0 = append(sl0, metav1.FieldSelectorRequirement{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -101,11 +98,8 @@ func (x *LabelSelectorAttributes) DecodeWire(r *jsonwire.Reader) {
 			x.RawSelector = r.String()
 		case "requirements":
 			if r.BeginArray() {
-				var sl0 []metav1.LabelSelectorRequirement
+				sl0 := make([]metav1.LabelSelectorRequirement, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]metav1.LabelSelectorRequirement, 0, 2)
-					}
 					sl0 = append(sl0, metav1.LabelSelectorRequirement{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1240,11 +1234,8 @@ func (x *SubjectRulesReviewStatus) DecodeWire(r *jsonwire.Reader) {
 			x.Incomplete = r.Bool()
 		case "nonResourceRules":
 			if r.BeginArray() {
-				var sl0 []NonResourceRule
+				sl0 := make([]NonResourceRule, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]NonResourceRule, 0, 2)
-					}
 					sl0 = append(sl0, NonResourceRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1257,11 +1248,8 @@ func (x *SubjectRulesReviewStatus) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "resourceRules":
 			if r.BeginArray() {
-				var sl0 []ResourceRule
+				sl0 := make([]ResourceRule, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ResourceRule, 0, 2)
-					}
 					sl0 = append(sl0, ResourceRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}

@@ -153,11 +153,8 @@ func (x *HorizontalPodAutoscalerList) decodeField(r *jsonwire.Reader, key []byte
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []HorizontalPodAutoscaler
+			sl0 := make([]HorizontalPodAutoscaler, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]HorizontalPodAutoscaler, 0, 2)
-				}
 				sl0 = append(sl0, HorizontalPodAutoscaler{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -325,7 +322,7 @@ func (x *HorizontalPodAutoscalerStatus) DecodeWire(r *jsonwire.Reader) {
 				x.LastScaleTime = nil
 			} else {
 				if x.LastScaleTime == nil {
-					x.LastScaleTime = new(metav1.Time)
+					x.LastScaleTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[0], 4)
 				}
 				x.LastScaleTime.DecodeWire(r)
 			}
@@ -546,3 +543,6 @@ func (x *ScaleStatus) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x ScaleStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [1]byte

@@ -332,11 +332,8 @@ func (x *HPAScalingRules) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "policies":
 			if r.BeginArray() {
-				var sl0 []HPAScalingPolicy
+				sl0 := make([]HPAScalingPolicy, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]HPAScalingPolicy, 0, 2)
-					}
 					sl0 = append(sl0, HPAScalingPolicy{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -489,7 +486,7 @@ func (x *HorizontalPodAutoscalerBehavior) DecodeWire(r *jsonwire.Reader) {
 				x.ScaleDown = nil
 			} else {
 				if x.ScaleDown == nil {
-					x.ScaleDown = new(HPAScalingRules)
+					x.ScaleDown = jsonwire.Alloc[HPAScalingRules](r, &slabKeys[0], 4)
 				}
 				x.ScaleDown.DecodeWire(r)
 			}
@@ -498,7 +495,7 @@ func (x *HorizontalPodAutoscalerBehavior) DecodeWire(r *jsonwire.Reader) {
 				x.ScaleUp = nil
 			} else {
 				if x.ScaleUp == nil {
-					x.ScaleUp = new(HPAScalingRules)
+					x.ScaleUp = jsonwire.Alloc[HPAScalingRules](r, &slabKeys[0], 4)
 				}
 				x.ScaleUp.DecodeWire(r)
 			}
@@ -631,11 +628,8 @@ func (x *HorizontalPodAutoscalerList) decodeField(r *jsonwire.Reader, key []byte
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []HorizontalPodAutoscaler
+			sl0 := make([]HorizontalPodAutoscaler, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]HorizontalPodAutoscaler, 0, 2)
-				}
 				sl0 = append(sl0, HorizontalPodAutoscaler{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -736,7 +730,7 @@ func (x *HorizontalPodAutoscalerSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Behavior = nil
 			} else {
 				if x.Behavior == nil {
-					x.Behavior = new(HorizontalPodAutoscalerBehavior)
+					x.Behavior = jsonwire.Alloc[HorizontalPodAutoscalerBehavior](r, &slabKeys[1], 4)
 				}
 				x.Behavior.DecodeWire(r)
 			}
@@ -744,11 +738,8 @@ func (x *HorizontalPodAutoscalerSpec) DecodeWire(r *jsonwire.Reader) {
 			x.MaxReplicas = r.Int32()
 		case "metrics":
 			if r.BeginArray() {
-				var sl0 []MetricSpec
+				sl0 := make([]MetricSpec, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]MetricSpec, 0, 2)
-					}
 					sl0 = append(sl0, MetricSpec{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -835,11 +826,8 @@ func (x *HorizontalPodAutoscalerStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []HorizontalPodAutoscalerCondition
+				sl0 := make([]HorizontalPodAutoscalerCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]HorizontalPodAutoscalerCondition, 0, 2)
-					}
 					sl0 = append(sl0, HorizontalPodAutoscalerCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -852,11 +840,8 @@ func (x *HorizontalPodAutoscalerStatus) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "currentMetrics":
 			if r.BeginArray() {
-				var sl0 []MetricStatus
+				sl0 := make([]MetricStatus, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]MetricStatus, 0, 2)
-					}
 					sl0 = append(sl0, MetricStatus{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -876,7 +861,7 @@ func (x *HorizontalPodAutoscalerStatus) DecodeWire(r *jsonwire.Reader) {
 				x.LastScaleTime = nil
 			} else {
 				if x.LastScaleTime == nil {
-					x.LastScaleTime = new(metav1.Time)
+					x.LastScaleTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[2], 4)
 				}
 				x.LastScaleTime.DecodeWire(r)
 			}
@@ -976,7 +961,7 @@ func (x *MetricIdentifier) DecodeWire(r *jsonwire.Reader) {
 				x.Selector = nil
 			} else {
 				if x.Selector == nil {
-					x.Selector = new(metav1.LabelSelector)
+					x.Selector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[3], 4)
 				}
 				x.Selector.DecodeWire(r)
 			}
@@ -1032,7 +1017,7 @@ func (x *MetricSpec) DecodeWire(r *jsonwire.Reader) {
 				x.ContainerResource = nil
 			} else {
 				if x.ContainerResource == nil {
-					x.ContainerResource = new(ContainerResourceMetricSource)
+					x.ContainerResource = jsonwire.Alloc[ContainerResourceMetricSource](r, &slabKeys[4], 4)
 				}
 				x.ContainerResource.DecodeWire(r)
 			}
@@ -1041,7 +1026,7 @@ func (x *MetricSpec) DecodeWire(r *jsonwire.Reader) {
 				x.External = nil
 			} else {
 				if x.External == nil {
-					x.External = new(ExternalMetricSource)
+					x.External = jsonwire.Alloc[ExternalMetricSource](r, &slabKeys[5], 4)
 				}
 				x.External.DecodeWire(r)
 			}
@@ -1050,7 +1035,7 @@ func (x *MetricSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Object = nil
 			} else {
 				if x.Object == nil {
-					x.Object = new(ObjectMetricSource)
+					x.Object = jsonwire.Alloc[ObjectMetricSource](r, &slabKeys[6], 4)
 				}
 				x.Object.DecodeWire(r)
 			}
@@ -1059,7 +1044,7 @@ func (x *MetricSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Pods = nil
 			} else {
 				if x.Pods == nil {
-					x.Pods = new(PodsMetricSource)
+					x.Pods = jsonwire.Alloc[PodsMetricSource](r, &slabKeys[7], 4)
 				}
 				x.Pods.DecodeWire(r)
 			}
@@ -1068,7 +1053,7 @@ func (x *MetricSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Resource = nil
 			} else {
 				if x.Resource == nil {
-					x.Resource = new(ResourceMetricSource)
+					x.Resource = jsonwire.Alloc[ResourceMetricSource](r, &slabKeys[8], 4)
 				}
 				x.Resource.DecodeWire(r)
 			}
@@ -1144,7 +1129,7 @@ func (x *MetricStatus) DecodeWire(r *jsonwire.Reader) {
 				x.ContainerResource = nil
 			} else {
 				if x.ContainerResource == nil {
-					x.ContainerResource = new(ContainerResourceMetricStatus)
+					x.ContainerResource = jsonwire.Alloc[ContainerResourceMetricStatus](r, &slabKeys[9], 4)
 				}
 				x.ContainerResource.DecodeWire(r)
 			}
@@ -1153,7 +1138,7 @@ func (x *MetricStatus) DecodeWire(r *jsonwire.Reader) {
 				x.External = nil
 			} else {
 				if x.External == nil {
-					x.External = new(ExternalMetricStatus)
+					x.External = jsonwire.Alloc[ExternalMetricStatus](r, &slabKeys[10], 4)
 				}
 				x.External.DecodeWire(r)
 			}
@@ -1162,7 +1147,7 @@ func (x *MetricStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Object = nil
 			} else {
 				if x.Object == nil {
-					x.Object = new(ObjectMetricStatus)
+					x.Object = jsonwire.Alloc[ObjectMetricStatus](r, &slabKeys[11], 4)
 				}
 				x.Object.DecodeWire(r)
 			}
@@ -1171,7 +1156,7 @@ func (x *MetricStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Pods = nil
 			} else {
 				if x.Pods == nil {
-					x.Pods = new(PodsMetricStatus)
+					x.Pods = jsonwire.Alloc[PodsMetricStatus](r, &slabKeys[12], 4)
 				}
 				x.Pods.DecodeWire(r)
 			}
@@ -1180,7 +1165,7 @@ func (x *MetricStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Resource = nil
 			} else {
 				if x.Resource == nil {
-					x.Resource = new(ResourceMetricStatus)
+					x.Resource = jsonwire.Alloc[ResourceMetricStatus](r, &slabKeys[13], 4)
 				}
 				x.Resource.DecodeWire(r)
 			}
@@ -1258,7 +1243,7 @@ func (x *MetricTarget) DecodeWire(r *jsonwire.Reader) {
 				x.AverageValue = nil
 			} else {
 				if x.AverageValue == nil {
-					x.AverageValue = new(metav1.Quantity)
+					x.AverageValue = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[14], 4)
 				}
 				x.AverageValue.DecodeWire(r)
 			}
@@ -1269,7 +1254,7 @@ func (x *MetricTarget) DecodeWire(r *jsonwire.Reader) {
 				x.Value = nil
 			} else {
 				if x.Value == nil {
-					x.Value = new(metav1.Quantity)
+					x.Value = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[14], 4)
 				}
 				x.Value.DecodeWire(r)
 			}
@@ -1337,7 +1322,7 @@ func (x *MetricValueStatus) DecodeWire(r *jsonwire.Reader) {
 				x.AverageValue = nil
 			} else {
 				if x.AverageValue == nil {
-					x.AverageValue = new(metav1.Quantity)
+					x.AverageValue = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[14], 4)
 				}
 				x.AverageValue.DecodeWire(r)
 			}
@@ -1346,7 +1331,7 @@ func (x *MetricValueStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Value = nil
 			} else {
 				if x.Value == nil {
-					x.Value = new(metav1.Quantity)
+					x.Value = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[14], 4)
 				}
 				x.Value.DecodeWire(r)
 			}
@@ -1698,3 +1683,6 @@ func (x *ResourceMetricStatus) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x ResourceMetricStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [15]byte

@@ -97,11 +97,8 @@ func (x *CronJobList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []CronJob
+			sl0 := make([]CronJob, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]CronJob, 0, 2)
-				}
 				sl0 = append(sl0, CronJob{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -286,11 +283,8 @@ func (x *CronJobStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "active":
 			if r.BeginArray() {
-				var sl0 []corev1.ObjectReference
+				sl0 := make([]corev1.ObjectReference, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]corev1.ObjectReference, 0, 2)
-					}
 					sl0 = append(sl0, corev1.ObjectReference{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -306,7 +300,7 @@ func (x *CronJobStatus) DecodeWire(r *jsonwire.Reader) {
 				x.LastScheduleTime = nil
 			} else {
 				if x.LastScheduleTime == nil {
-					x.LastScheduleTime = new(metav1.Time)
+					x.LastScheduleTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[0], 4)
 				}
 				x.LastScheduleTime.DecodeWire(r)
 			}
@@ -315,7 +309,7 @@ func (x *CronJobStatus) DecodeWire(r *jsonwire.Reader) {
 				x.LastSuccessfulTime = nil
 			} else {
 				if x.LastSuccessfulTime == nil {
-					x.LastSuccessfulTime = new(metav1.Time)
+					x.LastSuccessfulTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[0], 4)
 				}
 				x.LastSuccessfulTime.DecodeWire(r)
 			}
@@ -534,11 +528,8 @@ func (x *JobList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []Job
+			sl0 := make([]Job, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]Job, 0, 2)
-				}
 				sl0 = append(sl0, Job{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -657,7 +648,7 @@ func (x *JobSpec) DecodeWire(r *jsonwire.Reader) {
 				x.PodFailurePolicy = nil
 			} else {
 				if x.PodFailurePolicy == nil {
-					x.PodFailurePolicy = new(PodFailurePolicy)
+					x.PodFailurePolicy = jsonwire.Alloc[PodFailurePolicy](r, &slabKeys[1], 4)
 				}
 				x.PodFailurePolicy.DecodeWire(r)
 			}
@@ -668,7 +659,7 @@ func (x *JobSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Selector = nil
 			} else {
 				if x.Selector == nil {
-					x.Selector = new(metav1.LabelSelector)
+					x.Selector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[2], 4)
 				}
 				x.Selector.DecodeWire(r)
 			}
@@ -677,7 +668,7 @@ func (x *JobSpec) DecodeWire(r *jsonwire.Reader) {
 				x.SuccessPolicy = nil
 			} else {
 				if x.SuccessPolicy == nil {
-					x.SuccessPolicy = new(SuccessPolicy)
+					x.SuccessPolicy = jsonwire.Alloc[SuccessPolicy](r, &slabKeys[3], 4)
 				}
 				x.SuccessPolicy.DecodeWire(r)
 			}
@@ -801,17 +792,14 @@ func (x *JobStatus) DecodeWire(r *jsonwire.Reader) {
 				x.CompletionTime = nil
 			} else {
 				if x.CompletionTime == nil {
-					x.CompletionTime = new(metav1.Time)
+					x.CompletionTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[0], 4)
 				}
 				x.CompletionTime.DecodeWire(r)
 			}
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []JobCondition
+				sl0 := make([]JobCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]JobCondition, 0, 2)
-					}
 					sl0 = append(sl0, JobCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -833,7 +821,7 @@ func (x *JobStatus) DecodeWire(r *jsonwire.Reader) {
 				x.StartTime = nil
 			} else {
 				if x.StartTime == nil {
-					x.StartTime = new(metav1.Time)
+					x.StartTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[0], 4)
 				}
 				x.StartTime.DecodeWire(r)
 			}
@@ -846,7 +834,7 @@ func (x *JobStatus) DecodeWire(r *jsonwire.Reader) {
 				x.UncountedTerminatedPods = nil
 			} else {
 				if x.UncountedTerminatedPods == nil {
-					x.UncountedTerminatedPods = new(UncountedTerminatedPods)
+					x.UncountedTerminatedPods = jsonwire.Alloc[UncountedTerminatedPods](r, &slabKeys[4], 4)
 				}
 				x.UncountedTerminatedPods.DecodeWire(r)
 			}
@@ -999,11 +987,8 @@ func (x *PodFailurePolicy) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "rules":
 			if r.BeginArray() {
-				var sl0 []PodFailurePolicyRule
+				sl0 := make([]PodFailurePolicyRule, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]PodFailurePolicyRule, 0, 2)
-					}
 					sl0 = append(sl0, PodFailurePolicyRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1211,17 +1196,14 @@ func (x *PodFailurePolicyRule) DecodeWire(r *jsonwire.Reader) {
 				x.OnExitCodes = nil
 			} else {
 				if x.OnExitCodes == nil {
-					x.OnExitCodes = new(PodFailurePolicyOnExitCodesRequirement)
+					x.OnExitCodes = jsonwire.Alloc[PodFailurePolicyOnExitCodesRequirement](r, &slabKeys[5], 4)
 				}
 				x.OnExitCodes.DecodeWire(r)
 			}
 		case "onPodConditions":
 			if r.BeginArray() {
-				var sl0 []PodFailurePolicyOnPodConditionsPattern
+				sl0 := make([]PodFailurePolicyOnPodConditionsPattern, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]PodFailurePolicyOnPodConditionsPattern, 0, 2)
-					}
 					sl0 = append(sl0, PodFailurePolicyOnPodConditionsPattern{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1296,11 +1278,8 @@ func (x *SuccessPolicy) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "rules":
 			if r.BeginArray() {
-				var sl0 []SuccessPolicyRule
+				sl0 := make([]SuccessPolicyRule, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]SuccessPolicyRule, 0, 2)
-					}
 					sl0 = append(sl0, SuccessPolicyRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1518,3 +1497,6 @@ func (x *UncountedTerminatedPods) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x UncountedTerminatedPods) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [6]byte

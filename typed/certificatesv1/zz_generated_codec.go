@@ -166,11 +166,8 @@ func (x *CertificateSigningRequestList) decodeField(r *jsonwire.Reader, key []by
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []CertificateSigningRequest
+			sl0 := make([]CertificateSigningRequest, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]CertificateSigningRequest, 0, 2)
-				}
 				sl0 = append(sl0, CertificateSigningRequest{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -459,11 +456,8 @@ func (x *CertificateSigningRequestStatus) DecodeWire(r *jsonwire.Reader) {
 			x.Certificate = r.Bytes()
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []CertificateSigningRequestCondition
+				sl0 := make([]CertificateSigningRequestCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]CertificateSigningRequestCondition, 0, 2)
-					}
 					sl0 = append(sl0, CertificateSigningRequestCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}

@@ -91,11 +91,8 @@ func (x *ClusterTrustBundleList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []ClusterTrustBundle
+			sl0 := make([]ClusterTrustBundle, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]ClusterTrustBundle, 0, 2)
-				}
 				sl0 = append(sl0, ClusterTrustBundle{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}

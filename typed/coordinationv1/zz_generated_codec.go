@@ -92,11 +92,8 @@ func (x *LeaseList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []Lease
+			sl0 := make([]Lease, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]Lease, 0, 2)
-				}
 				sl0 = append(sl0, Lease{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -197,7 +194,7 @@ func (x *LeaseSpec) DecodeWire(r *jsonwire.Reader) {
 				x.AcquireTime = nil
 			} else {
 				if x.AcquireTime == nil {
-					x.AcquireTime = new(metav1.MicroTime)
+					x.AcquireTime = jsonwire.Alloc[metav1.MicroTime](r, &slabKeys[0], 4)
 				}
 				x.AcquireTime.DecodeWire(r)
 			}
@@ -214,7 +211,7 @@ func (x *LeaseSpec) DecodeWire(r *jsonwire.Reader) {
 				x.RenewTime = nil
 			} else {
 				if x.RenewTime == nil {
-					x.RenewTime = new(metav1.MicroTime)
+					x.RenewTime = jsonwire.Alloc[metav1.MicroTime](r, &slabKeys[0], 4)
 				}
 				x.RenewTime.DecodeWire(r)
 			}
@@ -282,3 +279,6 @@ func (x *LeaseSpec) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x LeaseSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [1]byte

@@ -92,11 +92,8 @@ func (x *LeaseCandidateList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []LeaseCandidate
+			sl0 := make([]LeaseCandidate, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]LeaseCandidate, 0, 2)
-				}
 				sl0 = append(sl0, LeaseCandidate{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -203,7 +200,7 @@ func (x *LeaseCandidateSpec) DecodeWire(r *jsonwire.Reader) {
 				x.PingTime = nil
 			} else {
 				if x.PingTime == nil {
-					x.PingTime = new(metav1.MicroTime)
+					x.PingTime = jsonwire.Alloc[metav1.MicroTime](r, &slabKeys[0], 4)
 				}
 				x.PingTime.DecodeWire(r)
 			}
@@ -212,7 +209,7 @@ func (x *LeaseCandidateSpec) DecodeWire(r *jsonwire.Reader) {
 				x.RenewTime = nil
 			} else {
 				if x.RenewTime == nil {
-					x.RenewTime = new(metav1.MicroTime)
+					x.RenewTime = jsonwire.Alloc[metav1.MicroTime](r, &slabKeys[0], 4)
 				}
 				x.RenewTime.DecodeWire(r)
 			}
@@ -268,3 +265,6 @@ func (x *LeaseCandidateSpec) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x LeaseCandidateSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [1]byte

@@ -86,7 +86,7 @@ func (x *Affinity) DecodeWire(r *jsonwire.Reader) {
 				x.NodeAffinity = nil
 			} else {
 				if x.NodeAffinity == nil {
-					x.NodeAffinity = new(NodeAffinity)
+					x.NodeAffinity = jsonwire.Alloc[NodeAffinity](r, &slabKeys[0], 4)
 				}
 				x.NodeAffinity.DecodeWire(r)
 			}
@@ -95,7 +95,7 @@ func (x *Affinity) DecodeWire(r *jsonwire.Reader) {
 				x.PodAffinity = nil
 			} else {
 				if x.PodAffinity == nil {
-					x.PodAffinity = new(PodAffinity)
+					x.PodAffinity = jsonwire.Alloc[PodAffinity](r, &slabKeys[1], 4)
 				}
 				x.PodAffinity.DecodeWire(r)
 			}
@@ -104,7 +104,7 @@ func (x *Affinity) DecodeWire(r *jsonwire.Reader) {
 				x.PodAntiAffinity = nil
 			} else {
 				if x.PodAntiAffinity == nil {
-					x.PodAntiAffinity = new(PodAntiAffinity)
+					x.PodAntiAffinity = jsonwire.Alloc[PodAntiAffinity](r, &slabKeys[2], 4)
 				}
 				x.PodAntiAffinity.DecodeWire(r)
 			}
@@ -526,7 +526,7 @@ func (x *CSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.ControllerExpandSecretRef = nil
 			} else {
 				if x.ControllerExpandSecretRef == nil {
-					x.ControllerExpandSecretRef = new(SecretReference)
+					x.ControllerExpandSecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
 				}
 				x.ControllerExpandSecretRef.DecodeWire(r)
 			}
@@ -535,7 +535,7 @@ func (x *CSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.ControllerPublishSecretRef = nil
 			} else {
 				if x.ControllerPublishSecretRef == nil {
-					x.ControllerPublishSecretRef = new(SecretReference)
+					x.ControllerPublishSecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
 				}
 				x.ControllerPublishSecretRef.DecodeWire(r)
 			}
@@ -548,7 +548,7 @@ func (x *CSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.NodeExpandSecretRef = nil
 			} else {
 				if x.NodeExpandSecretRef == nil {
-					x.NodeExpandSecretRef = new(SecretReference)
+					x.NodeExpandSecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
 				}
 				x.NodeExpandSecretRef.DecodeWire(r)
 			}
@@ -557,7 +557,7 @@ func (x *CSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.NodePublishSecretRef = nil
 			} else {
 				if x.NodePublishSecretRef == nil {
-					x.NodePublishSecretRef = new(SecretReference)
+					x.NodePublishSecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
 				}
 				x.NodePublishSecretRef.DecodeWire(r)
 			}
@@ -566,7 +566,7 @@ func (x *CSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.NodeStageSecretRef = nil
 			} else {
 				if x.NodeStageSecretRef == nil {
-					x.NodeStageSecretRef = new(SecretReference)
+					x.NodeStageSecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
 				}
 				x.NodeStageSecretRef.DecodeWire(r)
 			}
@@ -688,7 +688,7 @@ func (x *CSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.NodePublishSecretRef = nil
 			} else {
 				if x.NodePublishSecretRef == nil {
-					x.NodePublishSecretRef = new(LocalObjectReference)
+					x.NodePublishSecretRef = jsonwire.Alloc[LocalObjectReference](r, &slabKeys[4], 4)
 				}
 				x.NodePublishSecretRef.DecodeWire(r)
 			}
@@ -914,7 +914,7 @@ func (x *CephFSPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.SecretRef = nil
 			} else {
 				if x.SecretRef == nil {
-					x.SecretRef = new(SecretReference)
+					x.SecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
 				}
 				x.SecretRef.DecodeWire(r)
 			}
@@ -1022,7 +1022,7 @@ func (x *CephFSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.SecretRef = nil
 			} else {
 				if x.SecretRef == nil {
-					x.SecretRef = new(LocalObjectReference)
+					x.SecretRef = jsonwire.Alloc[LocalObjectReference](r, &slabKeys[4], 4)
 				}
 				x.SecretRef.DecodeWire(r)
 			}
@@ -1111,7 +1111,7 @@ func (x *CinderPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.SecretRef = nil
 			} else {
 				if x.SecretRef == nil {
-					x.SecretRef = new(SecretReference)
+					x.SecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
 				}
 				x.SecretRef.DecodeWire(r)
 			}
@@ -1183,7 +1183,7 @@ func (x *CinderVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.SecretRef = nil
 			} else {
 				if x.SecretRef == nil {
-					x.SecretRef = new(LocalObjectReference)
+					x.SecretRef = jsonwire.Alloc[LocalObjectReference](r, &slabKeys[4], 4)
 				}
 				x.SecretRef.DecodeWire(r)
 			}
@@ -1298,7 +1298,7 @@ func (x *ClusterTrustBundleProjection) DecodeWire(r *jsonwire.Reader) {
 				x.LabelSelector = nil
 			} else {
 				if x.LabelSelector == nil {
-					x.LabelSelector = new(metav1.LabelSelector)
+					x.LabelSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[5], 4)
 				}
 				x.LabelSelector.DecodeWire(r)
 			}
@@ -1442,11 +1442,8 @@ func (x *ComponentStatus) DecodeWire(r *jsonwire.Reader) {
 			x.ObjectMeta.DecodeWire(r)
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []ComponentCondition
+				sl0 := make([]ComponentCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ComponentCondition, 0, 2)
-					}
 					sl0 = append(sl0, ComponentCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1538,11 +1535,8 @@ func (x *ComponentStatusList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []ComponentStatus
+			sl0 := make([]ComponentStatus, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]ComponentStatus, 0, 2)
-				}
 				sl0 = append(sl0, ComponentStatus{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -1882,11 +1876,8 @@ func (x *ConfigMapList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []ConfigMap
+			sl0 := make([]ConfigMap, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]ConfigMap, 0, 2)
-				}
 				sl0 = append(sl0, ConfigMap{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -2049,11 +2040,8 @@ func (x *ConfigMapProjection) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "items":
 			if r.BeginArray() {
-				var sl0 []KeyToPath
+				sl0 := make([]KeyToPath, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]KeyToPath, 0, 2)
-					}
 					sl0 = append(sl0, KeyToPath{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -2136,11 +2124,8 @@ func (x *ConfigMapVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			x.DefaultMode = r.Int32Ptr()
 		case "items":
 			if r.BeginArray() {
-				var sl0 []KeyToPath
+				sl0 := make([]KeyToPath, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]KeyToPath, 0, 2)
-					}
 					sl0 = append(sl0, KeyToPath{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -2259,11 +2244,8 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "env":
 			if r.BeginArray() {
-				var sl0 []EnvVar
+				sl0 := make([]EnvVar, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]EnvVar, 0, 2)
-					}
 					sl0 = append(sl0, EnvVar{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -2276,11 +2258,8 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "envFrom":
 			if r.BeginArray() {
-				var sl0 []EnvFromSource
+				sl0 := make([]EnvFromSource, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]EnvFromSource, 0, 2)
-					}
 					sl0 = append(sl0, EnvFromSource{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -2300,7 +2279,7 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 				x.Lifecycle = nil
 			} else {
 				if x.Lifecycle == nil {
-					x.Lifecycle = new(Lifecycle)
+					x.Lifecycle = jsonwire.Alloc[Lifecycle](r, &slabKeys[6], 4)
 				}
 				x.Lifecycle.DecodeWire(r)
 			}
@@ -2309,7 +2288,7 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 				x.LivenessProbe = nil
 			} else {
 				if x.LivenessProbe == nil {
-					x.LivenessProbe = new(Probe)
+					x.LivenessProbe = jsonwire.Alloc[Probe](r, &slabKeys[7], 4)
 				}
 				x.LivenessProbe.DecodeWire(r)
 			}
@@ -2317,11 +2296,8 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 			x.Name = r.String()
 		case "ports":
 			if r.BeginArray() {
-				var sl0 []ContainerPort
+				sl0 := make([]ContainerPort, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ContainerPort, 0, 2)
-					}
 					sl0 = append(sl0, ContainerPort{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -2337,17 +2313,14 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 				x.ReadinessProbe = nil
 			} else {
 				if x.ReadinessProbe == nil {
-					x.ReadinessProbe = new(Probe)
+					x.ReadinessProbe = jsonwire.Alloc[Probe](r, &slabKeys[7], 4)
 				}
 				x.ReadinessProbe.DecodeWire(r)
 			}
 		case "resizePolicy":
 			if r.BeginArray() {
-				var sl0 []ContainerResizePolicy
+				sl0 := make([]ContainerResizePolicy, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ContainerResizePolicy, 0, 2)
-					}
 					sl0 = append(sl0, ContainerResizePolicy{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -2367,7 +2340,7 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 				x.SecurityContext = nil
 			} else {
 				if x.SecurityContext == nil {
-					x.SecurityContext = new(SecurityContext)
+					x.SecurityContext = jsonwire.Alloc[SecurityContext](r, &slabKeys[8], 4)
 				}
 				x.SecurityContext.DecodeWire(r)
 			}
@@ -2376,7 +2349,7 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 				x.StartupProbe = nil
 			} else {
 				if x.StartupProbe == nil {
-					x.StartupProbe = new(Probe)
+					x.StartupProbe = jsonwire.Alloc[Probe](r, &slabKeys[7], 4)
 				}
 				x.StartupProbe.DecodeWire(r)
 			}
@@ -2392,11 +2365,8 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 			x.Tty = r.BoolPtr()
 		case "volumeDevices":
 			if r.BeginArray() {
-				var sl0 []VolumeDevice
+				sl0 := make([]VolumeDevice, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]VolumeDevice, 0, 2)
-					}
 					sl0 = append(sl0, VolumeDevice{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -2409,11 +2379,8 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "volumeMounts":
 			if r.BeginArray() {
-				var sl0 []VolumeMount
+				sl0 := make([]VolumeMount, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]VolumeMount, 0, 2)
-					}
 					sl0 = append(sl0, VolumeMount{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -2853,7 +2820,7 @@ func (x *ContainerState) DecodeWire(r *jsonwire.Reader) {
 				x.Running = nil
 			} else {
 				if x.Running == nil {
-					x.Running = new(ContainerStateRunning)
+					x.Running = jsonwire.Alloc[ContainerStateRunning](r, &slabKeys[9], 4)
 				}
 				x.Running.DecodeWire(r)
 			}
@@ -2862,7 +2829,7 @@ func (x *ContainerState) DecodeWire(r *jsonwire.Reader) {
 				x.Terminated = nil
 			} else {
 				if x.Terminated == nil {
-					x.Terminated = new(ContainerStateTerminated)
+					x.Terminated = jsonwire.Alloc[ContainerStateTerminated](r, &slabKeys[10], 4)
 				}
 				x.Terminated.DecodeWire(r)
 			}
@@ -2871,7 +2838,7 @@ func (x *ContainerState) DecodeWire(r *jsonwire.Reader) {
 				x.Waiting = nil
 			} else {
 				if x.Waiting == nil {
-					x.Waiting = new(ContainerStateWaiting)
+					x.Waiting = jsonwire.Alloc[ContainerStateWaiting](r, &slabKeys[11], 4)
 				}
 				x.Waiting.DecodeWire(r)
 			}
@@ -3123,11 +3090,8 @@ func (x *ContainerStatus) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "allocatedResourcesStatus":
 			if r.BeginArray() {
-				var sl0 []ResourceStatus
+				sl0 := make([]ResourceStatus, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ResourceStatus, 0, 2)
-					}
 					sl0 = append(sl0, ResourceStatus{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -3155,7 +3119,7 @@ func (x *ContainerStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Resources = nil
 			} else {
 				if x.Resources == nil {
-					x.Resources = new(ResourceRequirements)
+					x.Resources = jsonwire.Alloc[ResourceRequirements](r, &slabKeys[12], 4)
 				}
 				x.Resources.DecodeWire(r)
 			}
@@ -3170,17 +3134,14 @@ func (x *ContainerStatus) DecodeWire(r *jsonwire.Reader) {
 				x.User = nil
 			} else {
 				if x.User == nil {
-					x.User = new(ContainerUser)
+					x.User = jsonwire.Alloc[ContainerUser](r, &slabKeys[13], 4)
 				}
 				x.User.DecodeWire(r)
 			}
 		case "volumeMounts":
 			if r.BeginArray() {
-				var sl0 []VolumeMountStatus
+				sl0 := make([]VolumeMountStatus, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]VolumeMountStatus, 0, 2)
-					}
 					sl0 = append(sl0, VolumeMountStatus{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -3317,7 +3278,7 @@ func (x *ContainerUser) DecodeWire(r *jsonwire.Reader) {
 				x.Linux = nil
 			} else {
 				if x.Linux == nil {
-					x.Linux = new(LinuxContainerUser)
+					x.Linux = jsonwire.Alloc[LinuxContainerUser](r, &slabKeys[14], 4)
 				}
 				x.Linux.DecodeWire(r)
 			}
@@ -3413,11 +3374,8 @@ func (x *DownwardAPIProjection) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "items":
 			if r.BeginArray() {
-				var sl0 []DownwardAPIVolumeFile
+				sl0 := make([]DownwardAPIVolumeFile, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]DownwardAPIVolumeFile, 0, 2)
-					}
 					sl0 = append(sl0, DownwardAPIVolumeFile{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -3489,7 +3447,7 @@ func (x *DownwardAPIVolumeFile) DecodeWire(r *jsonwire.Reader) {
 				x.FieldRef = nil
 			} else {
 				if x.FieldRef == nil {
-					x.FieldRef = new(ObjectFieldSelector)
+					x.FieldRef = jsonwire.Alloc[ObjectFieldSelector](r, &slabKeys[15], 4)
 				}
 				x.FieldRef.DecodeWire(r)
 			}
@@ -3502,7 +3460,7 @@ func (x *DownwardAPIVolumeFile) DecodeWire(r *jsonwire.Reader) {
 				x.ResourceFieldRef = nil
 			} else {
 				if x.ResourceFieldRef == nil {
-					x.ResourceFieldRef = new(ResourceFieldSelector)
+					x.ResourceFieldRef = jsonwire.Alloc[ResourceFieldSelector](r, &slabKeys[16], 4)
 				}
 				x.ResourceFieldRef.DecodeWire(r)
 			}
@@ -3567,11 +3525,8 @@ func (x *DownwardAPIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			x.DefaultMode = r.Int32Ptr()
 		case "items":
 			if r.BeginArray() {
-				var sl0 []DownwardAPIVolumeFile
+				sl0 := make([]DownwardAPIVolumeFile, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]DownwardAPIVolumeFile, 0, 2)
-					}
 					sl0 = append(sl0, DownwardAPIVolumeFile{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -3651,7 +3606,7 @@ func (x *EmptyDirVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.SizeLimit = nil
 			} else {
 				if x.SizeLimit == nil {
-					x.SizeLimit = new(metav1.Quantity)
+					x.SizeLimit = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[17], 4)
 				}
 				x.SizeLimit.DecodeWire(r)
 			}
@@ -3717,7 +3672,7 @@ func (x *EndpointAddress) DecodeWire(r *jsonwire.Reader) {
 				x.TargetRef = nil
 			} else {
 				if x.TargetRef == nil {
-					x.TargetRef = new(ObjectReference)
+					x.TargetRef = jsonwire.Alloc[ObjectReference](r, &slabKeys[18], 4)
 				}
 				x.TargetRef.DecodeWire(r)
 			}
@@ -3845,11 +3800,8 @@ func (x *EndpointSubset) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "addresses":
 			if r.BeginArray() {
-				var sl0 []EndpointAddress
+				sl0 := make([]EndpointAddress, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]EndpointAddress, 0, 2)
-					}
 					sl0 = append(sl0, EndpointAddress{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -3862,11 +3814,8 @@ func (x *EndpointSubset) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "notReadyAddresses":
 			if r.BeginArray() {
-				var sl0 []EndpointAddress
+				sl0 := make([]EndpointAddress, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]EndpointAddress, 0, 2)
-					}
 					sl0 = append(sl0, EndpointAddress{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -3879,11 +3828,8 @@ func (x *EndpointSubset) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "ports":
 			if r.BeginArray() {
-				var sl0 []EndpointPort
+				sl0 := make([]EndpointPort, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]EndpointPort, 0, 2)
-					}
 					sl0 = append(sl0, EndpointPort{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -3990,11 +3936,8 @@ func (x *Endpoints) DecodeWire(r *jsonwire.Reader) {
 			x.ObjectMeta.DecodeWire(r)
 		case "subsets":
 			if r.BeginArray() {
-				var sl0 []EndpointSubset
+				sl0 := make([]EndpointSubset, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]EndpointSubset, 0, 2)
-					}
 					sl0 = append(sl0, EndpointSubset{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -4086,11 +4029,8 @@ func (x *EndpointsList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []Endpoints
+			sl0 := make([]Endpoints, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]Endpoints, 0, 2)
-				}
 				sl0 = append(sl0, Endpoints{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -4191,7 +4131,7 @@ func (x *EnvFromSource) DecodeWire(r *jsonwire.Reader) {
 				x.ConfigMapRef = nil
 			} else {
 				if x.ConfigMapRef == nil {
-					x.ConfigMapRef = new(ConfigMapEnvSource)
+					x.ConfigMapRef = jsonwire.Alloc[ConfigMapEnvSource](r, &slabKeys[19], 4)
 				}
 				x.ConfigMapRef.DecodeWire(r)
 			}
@@ -4202,7 +4142,7 @@ func (x *EnvFromSource) DecodeWire(r *jsonwire.Reader) {
 				x.SecretRef = nil
 			} else {
 				if x.SecretRef == nil {
-					x.SecretRef = new(SecretEnvSource)
+					x.SecretRef = jsonwire.Alloc[SecretEnvSource](r, &slabKeys[20], 4)
 				}
 				x.SecretRef.DecodeWire(r)
 			}
@@ -4270,7 +4210,7 @@ func (x *EnvVar) DecodeWire(r *jsonwire.Reader) {
 				x.ValueFrom = nil
 			} else {
 				if x.ValueFrom == nil {
-					x.ValueFrom = new(EnvVarSource)
+					x.ValueFrom = jsonwire.Alloc[EnvVarSource](r, &slabKeys[21], 4)
 				}
 				x.ValueFrom.DecodeWire(r)
 			}
@@ -4330,7 +4270,7 @@ func (x *EnvVarSource) DecodeWire(r *jsonwire.Reader) {
 				x.ConfigMapKeyRef = nil
 			} else {
 				if x.ConfigMapKeyRef == nil {
-					x.ConfigMapKeyRef = new(ConfigMapKeySelector)
+					x.ConfigMapKeyRef = jsonwire.Alloc[ConfigMapKeySelector](r, &slabKeys[22], 4)
 				}
 				x.ConfigMapKeyRef.DecodeWire(r)
 			}
@@ -4339,7 +4279,7 @@ func (x *EnvVarSource) DecodeWire(r *jsonwire.Reader) {
 				x.FieldRef = nil
 			} else {
 				if x.FieldRef == nil {
-					x.FieldRef = new(ObjectFieldSelector)
+					x.FieldRef = jsonwire.Alloc[ObjectFieldSelector](r, &slabKeys[15], 4)
 				}
 				x.FieldRef.DecodeWire(r)
 			}
@@ -4348,7 +4288,7 @@ func (x *EnvVarSource) DecodeWire(r *jsonwire.Reader) {
 				x.ResourceFieldRef = nil
 			} else {
 				if x.ResourceFieldRef == nil {
-					x.ResourceFieldRef = new(ResourceFieldSelector)
+					x.ResourceFieldRef = jsonwire.Alloc[ResourceFieldSelector](r, &slabKeys[16], 4)
 				}
 				x.ResourceFieldRef.DecodeWire(r)
 			}
@@ -4357,7 +4297,7 @@ func (x *EnvVarSource) DecodeWire(r *jsonwire.Reader) {
 				x.SecretKeyRef = nil
 			} else {
 				if x.SecretKeyRef == nil {
-					x.SecretKeyRef = new(SecretKeySelector)
+					x.SecretKeyRef = jsonwire.Alloc[SecretKeySelector](r, &slabKeys[23], 4)
 				}
 				x.SecretKeyRef.DecodeWire(r)
 			}
@@ -4456,11 +4396,8 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "env":
 			if r.BeginArray() {
-				var sl0 []EnvVar
+				sl0 := make([]EnvVar, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]EnvVar, 0, 2)
-					}
 					sl0 = append(sl0, EnvVar{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -4473,11 +4410,8 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "envFrom":
 			if r.BeginArray() {
-				var sl0 []EnvFromSource
+				sl0 := make([]EnvFromSource, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]EnvFromSource, 0, 2)
-					}
 					sl0 = append(sl0, EnvFromSource{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -4497,7 +4431,7 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 				x.Lifecycle = nil
 			} else {
 				if x.Lifecycle == nil {
-					x.Lifecycle = new(Lifecycle)
+					x.Lifecycle = jsonwire.Alloc[Lifecycle](r, &slabKeys[6], 4)
 				}
 				x.Lifecycle.DecodeWire(r)
 			}
@@ -4506,7 +4440,7 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 				x.LivenessProbe = nil
 			} else {
 				if x.LivenessProbe == nil {
-					x.LivenessProbe = new(Probe)
+					x.LivenessProbe = jsonwire.Alloc[Probe](r, &slabKeys[7], 4)
 				}
 				x.LivenessProbe.DecodeWire(r)
 			}
@@ -4514,11 +4448,8 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 			x.Name = r.String()
 		case "ports":
 			if r.BeginArray() {
-				var sl0 []ContainerPort
+				sl0 := make([]ContainerPort, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ContainerPort, 0, 2)
-					}
 					sl0 = append(sl0, ContainerPort{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -4534,17 +4465,14 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 				x.ReadinessProbe = nil
 			} else {
 				if x.ReadinessProbe == nil {
-					x.ReadinessProbe = new(Probe)
+					x.ReadinessProbe = jsonwire.Alloc[Probe](r, &slabKeys[7], 4)
 				}
 				x.ReadinessProbe.DecodeWire(r)
 			}
 		case "resizePolicy":
 			if r.BeginArray() {
-				var sl0 []ContainerResizePolicy
+				sl0 := make([]ContainerResizePolicy, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ContainerResizePolicy, 0, 2)
-					}
 					sl0 = append(sl0, ContainerResizePolicy{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -4564,7 +4492,7 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 				x.SecurityContext = nil
 			} else {
 				if x.SecurityContext == nil {
-					x.SecurityContext = new(SecurityContext)
+					x.SecurityContext = jsonwire.Alloc[SecurityContext](r, &slabKeys[8], 4)
 				}
 				x.SecurityContext.DecodeWire(r)
 			}
@@ -4573,7 +4501,7 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 				x.StartupProbe = nil
 			} else {
 				if x.StartupProbe == nil {
-					x.StartupProbe = new(Probe)
+					x.StartupProbe = jsonwire.Alloc[Probe](r, &slabKeys[7], 4)
 				}
 				x.StartupProbe.DecodeWire(r)
 			}
@@ -4591,11 +4519,8 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 			x.Tty = r.BoolPtr()
 		case "volumeDevices":
 			if r.BeginArray() {
-				var sl0 []VolumeDevice
+				sl0 := make([]VolumeDevice, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]VolumeDevice, 0, 2)
-					}
 					sl0 = append(sl0, VolumeDevice{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -4608,11 +4533,8 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "volumeMounts":
 			if r.BeginArray() {
-				var sl0 []VolumeMount
+				sl0 := make([]VolumeMount, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]VolumeMount, 0, 2)
-					}
 					sl0 = append(sl0, VolumeMount{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -4857,7 +4779,7 @@ func (x *EphemeralVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.VolumeClaimTemplate = nil
 			} else {
 				if x.VolumeClaimTemplate == nil {
-					x.VolumeClaimTemplate = new(PersistentVolumeClaimTemplate)
+					x.VolumeClaimTemplate = jsonwire.Alloc[PersistentVolumeClaimTemplate](r, &slabKeys[24], 4)
 				}
 				x.VolumeClaimTemplate.DecodeWire(r)
 			}
@@ -4933,7 +4855,7 @@ func (x *Event) DecodeWire(r *jsonwire.Reader) {
 				x.Related = nil
 			} else {
 				if x.Related == nil {
-					x.Related = new(ObjectReference)
+					x.Related = jsonwire.Alloc[ObjectReference](r, &slabKeys[18], 4)
 				}
 				x.Related.DecodeWire(r)
 			}
@@ -4946,7 +4868,7 @@ func (x *Event) DecodeWire(r *jsonwire.Reader) {
 				x.Series = nil
 			} else {
 				if x.Series == nil {
-					x.Series = new(EventSeries)
+					x.Series = jsonwire.Alloc[EventSeries](r, &slabKeys[25], 4)
 				}
 				x.Series.DecodeWire(r)
 			}
@@ -5062,11 +4984,8 @@ func (x *EventList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []Event
+			sl0 := make([]Event, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]Event, 0, 1)
-				}
 				sl0 = append(sl0, Event{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -5491,7 +5410,7 @@ func (x *FlexPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.SecretRef = nil
 			} else {
 				if x.SecretRef == nil {
-					x.SecretRef = new(SecretReference)
+					x.SecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
 				}
 				x.SecretRef.DecodeWire(r)
 			}
@@ -5591,7 +5510,7 @@ func (x *FlexVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.SecretRef = nil
 			} else {
 				if x.SecretRef == nil {
-					x.SecretRef = new(LocalObjectReference)
+					x.SecretRef = jsonwire.Alloc[LocalObjectReference](r, &slabKeys[4], 4)
 				}
 				x.SecretRef.DecodeWire(r)
 			}
@@ -6016,11 +5935,8 @@ func (x *HTTPGetAction) DecodeWire(r *jsonwire.Reader) {
 			x.Host = r.String()
 		case "httpHeaders":
 			if r.BeginArray() {
-				var sl0 []HTTPHeader
+				sl0 := make([]HTTPHeader, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]HTTPHeader, 0, 2)
-					}
 					sl0 = append(sl0, HTTPHeader{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -6371,7 +6287,7 @@ func (x *ISCSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.SecretRef = nil
 			} else {
 				if x.SecretRef == nil {
-					x.SecretRef = new(SecretReference)
+					x.SecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
 				}
 				x.SecretRef.DecodeWire(r)
 			}
@@ -6507,7 +6423,7 @@ func (x *ISCSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.SecretRef = nil
 			} else {
 				if x.SecretRef == nil {
-					x.SecretRef = new(LocalObjectReference)
+					x.SecretRef = jsonwire.Alloc[LocalObjectReference](r, &slabKeys[4], 4)
 				}
 				x.SecretRef.DecodeWire(r)
 			}
@@ -6720,7 +6636,7 @@ func (x *Lifecycle) DecodeWire(r *jsonwire.Reader) {
 				x.PostStart = nil
 			} else {
 				if x.PostStart == nil {
-					x.PostStart = new(LifecycleHandler)
+					x.PostStart = jsonwire.Alloc[LifecycleHandler](r, &slabKeys[26], 4)
 				}
 				x.PostStart.DecodeWire(r)
 			}
@@ -6729,7 +6645,7 @@ func (x *Lifecycle) DecodeWire(r *jsonwire.Reader) {
 				x.PreStop = nil
 			} else {
 				if x.PreStop == nil {
-					x.PreStop = new(LifecycleHandler)
+					x.PreStop = jsonwire.Alloc[LifecycleHandler](r, &slabKeys[26], 4)
 				}
 				x.PreStop.DecodeWire(r)
 			}
@@ -6789,7 +6705,7 @@ func (x *LifecycleHandler) DecodeWire(r *jsonwire.Reader) {
 				x.Exec = nil
 			} else {
 				if x.Exec == nil {
-					x.Exec = new(ExecAction)
+					x.Exec = jsonwire.Alloc[ExecAction](r, &slabKeys[27], 4)
 				}
 				x.Exec.DecodeWire(r)
 			}
@@ -6798,7 +6714,7 @@ func (x *LifecycleHandler) DecodeWire(r *jsonwire.Reader) {
 				x.HTTPGet = nil
 			} else {
 				if x.HTTPGet == nil {
-					x.HTTPGet = new(HTTPGetAction)
+					x.HTTPGet = jsonwire.Alloc[HTTPGetAction](r, &slabKeys[28], 4)
 				}
 				x.HTTPGet.DecodeWire(r)
 			}
@@ -6807,7 +6723,7 @@ func (x *LifecycleHandler) DecodeWire(r *jsonwire.Reader) {
 				x.Sleep = nil
 			} else {
 				if x.Sleep == nil {
-					x.Sleep = new(SleepAction)
+					x.Sleep = jsonwire.Alloc[SleepAction](r, &slabKeys[29], 4)
 				}
 				x.Sleep.DecodeWire(r)
 			}
@@ -6816,7 +6732,7 @@ func (x *LifecycleHandler) DecodeWire(r *jsonwire.Reader) {
 				x.TCPSocket = nil
 			} else {
 				if x.TCPSocket == nil {
-					x.TCPSocket = new(TCPSocketAction)
+					x.TCPSocket = jsonwire.Alloc[TCPSocketAction](r, &slabKeys[30], 4)
 				}
 				x.TCPSocket.DecodeWire(r)
 			}
@@ -7152,11 +7068,8 @@ func (x *LimitRangeList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []LimitRange
+			sl0 := make([]LimitRange, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]LimitRange, 0, 2)
-				}
 				sl0 = append(sl0, LimitRange{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -7254,11 +7167,8 @@ func (x *LimitRangeSpec) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "limits":
 			if r.BeginArray() {
-				var sl0 []LimitRangeItem
+				sl0 := make([]LimitRangeItem, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]LimitRangeItem, 0, 2)
-					}
 					sl0 = append(sl0, LimitRangeItem{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -7412,11 +7322,8 @@ func (x *LoadBalancerIngress) DecodeWire(r *jsonwire.Reader) {
 			x.IPMode = r.String()
 		case "ports":
 			if r.BeginArray() {
-				var sl0 []PortStatus
+				sl0 := make([]PortStatus, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]PortStatus, 0, 2)
-					}
 					sl0 = append(sl0, PortStatus{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -7499,11 +7406,8 @@ func (x *LoadBalancerStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "ingress":
 			if r.BeginArray() {
-				var sl0 []LoadBalancerIngress
+				sl0 := make([]LoadBalancerIngress, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]LoadBalancerIngress, 0, 2)
-					}
 					sl0 = append(sl0, LoadBalancerIngress{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -7919,11 +7823,8 @@ func (x *NamespaceList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []Namespace
+			sl0 := make([]Namespace, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]Namespace, 0, 2)
-				}
 				sl0 = append(sl0, Namespace{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -8094,11 +7995,8 @@ func (x *NamespaceStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []NamespaceCondition
+				sl0 := make([]NamespaceCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]NamespaceCondition, 0, 2)
-					}
 					sl0 = append(sl0, NamespaceCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -8291,11 +8189,8 @@ func (x *NodeAffinity) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "preferredDuringSchedulingIgnoredDuringExecution":
 			if r.BeginArray() {
-				var sl0 []PreferredSchedulingTerm
+				sl0 := make([]PreferredSchedulingTerm, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]PreferredSchedulingTerm, 0, 2)
-					}
 					sl0 = append(sl0, PreferredSchedulingTerm{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -8311,7 +8206,7 @@ func (x *NodeAffinity) DecodeWire(r *jsonwire.Reader) {
 				x.RequiredDuringSchedulingIgnoredDuringExecution = nil
 			} else {
 				if x.RequiredDuringSchedulingIgnoredDuringExecution == nil {
-					x.RequiredDuringSchedulingIgnoredDuringExecution = new(NodeSelector)
+					x.RequiredDuringSchedulingIgnoredDuringExecution = jsonwire.Alloc[NodeSelector](r, &slabKeys[31], 4)
 				}
 				x.RequiredDuringSchedulingIgnoredDuringExecution.DecodeWire(r)
 			}
@@ -8451,7 +8346,7 @@ func (x *NodeConfigSource) DecodeWire(r *jsonwire.Reader) {
 				x.ConfigMap = nil
 			} else {
 				if x.ConfigMap == nil {
-					x.ConfigMap = new(ConfigMapNodeConfigSource)
+					x.ConfigMap = jsonwire.Alloc[ConfigMapNodeConfigSource](r, &slabKeys[32], 4)
 				}
 				x.ConfigMap.DecodeWire(r)
 			}
@@ -8505,7 +8400,7 @@ func (x *NodeConfigStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Active = nil
 			} else {
 				if x.Active == nil {
-					x.Active = new(NodeConfigSource)
+					x.Active = jsonwire.Alloc[NodeConfigSource](r, &slabKeys[33], 4)
 				}
 				x.Active.DecodeWire(r)
 			}
@@ -8514,7 +8409,7 @@ func (x *NodeConfigStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Assigned = nil
 			} else {
 				if x.Assigned == nil {
-					x.Assigned = new(NodeConfigSource)
+					x.Assigned = jsonwire.Alloc[NodeConfigSource](r, &slabKeys[33], 4)
 				}
 				x.Assigned.DecodeWire(r)
 			}
@@ -8525,7 +8420,7 @@ func (x *NodeConfigStatus) DecodeWire(r *jsonwire.Reader) {
 				x.LastKnownGood = nil
 			} else {
 				if x.LastKnownGood == nil {
-					x.LastKnownGood = new(NodeConfigSource)
+					x.LastKnownGood = jsonwire.Alloc[NodeConfigSource](r, &slabKeys[33], 4)
 				}
 				x.LastKnownGood.DecodeWire(r)
 			}
@@ -8693,11 +8588,8 @@ func (x *NodeList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []Node
+			sl0 := make([]Node, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]Node, 0, 2)
-				}
 				sl0 = append(sl0, Node{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -8798,7 +8690,7 @@ func (x *NodeRuntimeHandler) DecodeWire(r *jsonwire.Reader) {
 				x.Features = nil
 			} else {
 				if x.Features == nil {
-					x.Features = new(NodeRuntimeHandlerFeatures)
+					x.Features = jsonwire.Alloc[NodeRuntimeHandlerFeatures](r, &slabKeys[34], 4)
 				}
 				x.Features.DecodeWire(r)
 			}
@@ -8910,11 +8802,8 @@ func (x *NodeSelector) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "nodeSelectorTerms":
 			if r.BeginArray() {
-				var sl0 []NodeSelectorTerm
+				sl0 := make([]NodeSelectorTerm, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]NodeSelectorTerm, 0, 2)
-					}
 					sl0 = append(sl0, NodeSelectorTerm{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -9062,11 +8951,8 @@ func (x *NodeSelectorTerm) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "matchExpressions":
 			if r.BeginArray() {
-				var sl0 []NodeSelectorRequirement
+				sl0 := make([]NodeSelectorRequirement, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]NodeSelectorRequirement, 0, 2)
-					}
 					sl0 = append(sl0, NodeSelectorRequirement{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -9079,11 +8965,8 @@ func (x *NodeSelectorTerm) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "matchFields":
 			if r.BeginArray() {
-				var sl0 []NodeSelectorRequirement
+				sl0 := make([]NodeSelectorRequirement, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]NodeSelectorRequirement, 0, 2)
-					}
 					sl0 = append(sl0, NodeSelectorRequirement{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -9172,7 +9055,7 @@ func (x *NodeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.ConfigSource = nil
 			} else {
 				if x.ConfigSource == nil {
-					x.ConfigSource = new(NodeConfigSource)
+					x.ConfigSource = jsonwire.Alloc[NodeConfigSource](r, &slabKeys[33], 4)
 				}
 				x.ConfigSource.DecodeWire(r)
 			}
@@ -9201,11 +9084,8 @@ func (x *NodeSpec) DecodeWire(r *jsonwire.Reader) {
 			x.ProviderID = r.String()
 		case "taints":
 			if r.BeginArray() {
-				var sl0 []Taint
+				sl0 := make([]Taint, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]Taint, 0, 2)
-					}
 					sl0 = append(sl0, Taint{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -9313,11 +9193,8 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "addresses":
 			if r.BeginArray() {
-				var sl0 []NodeAddress
+				sl0 := make([]NodeAddress, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]NodeAddress, 0, 2)
-					}
 					sl0 = append(sl0, NodeAddress{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -9354,11 +9231,8 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []NodeCondition
+				sl0 := make([]NodeCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]NodeCondition, 0, 2)
-					}
 					sl0 = append(sl0, NodeCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -9374,7 +9248,7 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Config = nil
 			} else {
 				if x.Config == nil {
-					x.Config = new(NodeConfigStatus)
+					x.Config = jsonwire.Alloc[NodeConfigStatus](r, &slabKeys[35], 4)
 				}
 				x.Config.DecodeWire(r)
 			}
@@ -9385,17 +9259,14 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Features = nil
 			} else {
 				if x.Features == nil {
-					x.Features = new(NodeFeatures)
+					x.Features = jsonwire.Alloc[NodeFeatures](r, &slabKeys[36], 4)
 				}
 				x.Features.DecodeWire(r)
 			}
 		case "images":
 			if r.BeginArray() {
-				var sl0 []ContainerImage
+				sl0 := make([]ContainerImage, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ContainerImage, 0, 2)
-					}
 					sl0 = append(sl0, ContainerImage{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -9412,11 +9283,8 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 			x.Phase = r.String()
 		case "runtimeHandlers":
 			if r.BeginArray() {
-				var sl0 []NodeRuntimeHandler
+				sl0 := make([]NodeRuntimeHandler, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]NodeRuntimeHandler, 0, 2)
-					}
 					sl0 = append(sl0, NodeRuntimeHandler{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -9429,11 +9297,8 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "volumesAttached":
 			if r.BeginArray() {
-				var sl0 []AttachedVolume
+				sl0 := make([]AttachedVolume, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]AttachedVolume, 0, 2)
-					}
 					sl0 = append(sl0, AttachedVolume{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -10081,11 +9946,8 @@ func (x *PersistentVolumeClaimList) decodeField(r *jsonwire.Reader, key []byte) 
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []PersistentVolumeClaim
+			sl0 := make([]PersistentVolumeClaim, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]PersistentVolumeClaim, 0, 2)
-				}
 				sl0 = append(sl0, PersistentVolumeClaim{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -10203,7 +10065,7 @@ func (x *PersistentVolumeClaimSpec) DecodeWire(r *jsonwire.Reader) {
 				x.DataSource = nil
 			} else {
 				if x.DataSource == nil {
-					x.DataSource = new(TypedLocalObjectReference)
+					x.DataSource = jsonwire.Alloc[TypedLocalObjectReference](r, &slabKeys[37], 4)
 				}
 				x.DataSource.DecodeWire(r)
 			}
@@ -10212,7 +10074,7 @@ func (x *PersistentVolumeClaimSpec) DecodeWire(r *jsonwire.Reader) {
 				x.DataSourceRef = nil
 			} else {
 				if x.DataSourceRef == nil {
-					x.DataSourceRef = new(TypedObjectReference)
+					x.DataSourceRef = jsonwire.Alloc[TypedObjectReference](r, &slabKeys[38], 4)
 				}
 				x.DataSourceRef.DecodeWire(r)
 			}
@@ -10223,7 +10085,7 @@ func (x *PersistentVolumeClaimSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Selector = nil
 			} else {
 				if x.Selector == nil {
-					x.Selector = new(metav1.LabelSelector)
+					x.Selector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[5], 4)
 				}
 				x.Selector.DecodeWire(r)
 			}
@@ -10378,11 +10240,8 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []PersistentVolumeClaimCondition
+				sl0 := make([]PersistentVolumeClaimCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]PersistentVolumeClaimCondition, 0, 2)
-					}
 					sl0 = append(sl0, PersistentVolumeClaimCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -10400,7 +10259,7 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 				x.ModifyVolumeStatus = nil
 			} else {
 				if x.ModifyVolumeStatus == nil {
-					x.ModifyVolumeStatus = new(ModifyVolumeStatus)
+					x.ModifyVolumeStatus = jsonwire.Alloc[ModifyVolumeStatus](r, &slabKeys[39], 4)
 				}
 				x.ModifyVolumeStatus.DecodeWire(r)
 			}
@@ -10658,11 +10517,8 @@ func (x *PersistentVolumeList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []PersistentVolume
+			sl0 := make([]PersistentVolume, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]PersistentVolume, 0, 2)
-				}
 				sl0 = append(sl0, PersistentVolume{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -10780,7 +10636,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.AwsElasticBlockStore = nil
 			} else {
 				if x.AwsElasticBlockStore == nil {
-					x.AwsElasticBlockStore = new(AWSElasticBlockStoreVolumeSource)
+					x.AwsElasticBlockStore = jsonwire.Alloc[AWSElasticBlockStoreVolumeSource](r, &slabKeys[40], 4)
 				}
 				x.AwsElasticBlockStore.DecodeWire(r)
 			}
@@ -10789,7 +10645,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.AzureDisk = nil
 			} else {
 				if x.AzureDisk == nil {
-					x.AzureDisk = new(AzureDiskVolumeSource)
+					x.AzureDisk = jsonwire.Alloc[AzureDiskVolumeSource](r, &slabKeys[41], 4)
 				}
 				x.AzureDisk.DecodeWire(r)
 			}
@@ -10798,7 +10654,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.AzureFile = nil
 			} else {
 				if x.AzureFile == nil {
-					x.AzureFile = new(AzureFilePersistentVolumeSource)
+					x.AzureFile = jsonwire.Alloc[AzureFilePersistentVolumeSource](r, &slabKeys[42], 4)
 				}
 				x.AzureFile.DecodeWire(r)
 			}
@@ -10819,7 +10675,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Cephfs = nil
 			} else {
 				if x.Cephfs == nil {
-					x.Cephfs = new(CephFSPersistentVolumeSource)
+					x.Cephfs = jsonwire.Alloc[CephFSPersistentVolumeSource](r, &slabKeys[43], 4)
 				}
 				x.Cephfs.DecodeWire(r)
 			}
@@ -10828,7 +10684,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Cinder = nil
 			} else {
 				if x.Cinder == nil {
-					x.Cinder = new(CinderPersistentVolumeSource)
+					x.Cinder = jsonwire.Alloc[CinderPersistentVolumeSource](r, &slabKeys[44], 4)
 				}
 				x.Cinder.DecodeWire(r)
 			}
@@ -10837,7 +10693,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.ClaimRef = nil
 			} else {
 				if x.ClaimRef == nil {
-					x.ClaimRef = new(ObjectReference)
+					x.ClaimRef = jsonwire.Alloc[ObjectReference](r, &slabKeys[18], 4)
 				}
 				x.ClaimRef.DecodeWire(r)
 			}
@@ -10846,7 +10702,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.CSI = nil
 			} else {
 				if x.CSI == nil {
-					x.CSI = new(CSIPersistentVolumeSource)
+					x.CSI = jsonwire.Alloc[CSIPersistentVolumeSource](r, &slabKeys[45], 4)
 				}
 				x.CSI.DecodeWire(r)
 			}
@@ -10855,7 +10711,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.FC = nil
 			} else {
 				if x.FC == nil {
-					x.FC = new(FCVolumeSource)
+					x.FC = jsonwire.Alloc[FCVolumeSource](r, &slabKeys[46], 4)
 				}
 				x.FC.DecodeWire(r)
 			}
@@ -10864,7 +10720,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.FlexVolume = nil
 			} else {
 				if x.FlexVolume == nil {
-					x.FlexVolume = new(FlexPersistentVolumeSource)
+					x.FlexVolume = jsonwire.Alloc[FlexPersistentVolumeSource](r, &slabKeys[47], 4)
 				}
 				x.FlexVolume.DecodeWire(r)
 			}
@@ -10873,7 +10729,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Flocker = nil
 			} else {
 				if x.Flocker == nil {
-					x.Flocker = new(FlockerVolumeSource)
+					x.Flocker = jsonwire.Alloc[FlockerVolumeSource](r, &slabKeys[48], 4)
 				}
 				x.Flocker.DecodeWire(r)
 			}
@@ -10882,7 +10738,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.GcePersistentDisk = nil
 			} else {
 				if x.GcePersistentDisk == nil {
-					x.GcePersistentDisk = new(GCEPersistentDiskVolumeSource)
+					x.GcePersistentDisk = jsonwire.Alloc[GCEPersistentDiskVolumeSource](r, &slabKeys[49], 4)
 				}
 				x.GcePersistentDisk.DecodeWire(r)
 			}
@@ -10891,7 +10747,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Glusterfs = nil
 			} else {
 				if x.Glusterfs == nil {
-					x.Glusterfs = new(GlusterfsPersistentVolumeSource)
+					x.Glusterfs = jsonwire.Alloc[GlusterfsPersistentVolumeSource](r, &slabKeys[50], 4)
 				}
 				x.Glusterfs.DecodeWire(r)
 			}
@@ -10900,7 +10756,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.HostPath = nil
 			} else {
 				if x.HostPath == nil {
-					x.HostPath = new(HostPathVolumeSource)
+					x.HostPath = jsonwire.Alloc[HostPathVolumeSource](r, &slabKeys[51], 4)
 				}
 				x.HostPath.DecodeWire(r)
 			}
@@ -10909,7 +10765,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.ISCSI = nil
 			} else {
 				if x.ISCSI == nil {
-					x.ISCSI = new(ISCSIPersistentVolumeSource)
+					x.ISCSI = jsonwire.Alloc[ISCSIPersistentVolumeSource](r, &slabKeys[52], 4)
 				}
 				x.ISCSI.DecodeWire(r)
 			}
@@ -10918,7 +10774,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Local = nil
 			} else {
 				if x.Local == nil {
-					x.Local = new(LocalVolumeSource)
+					x.Local = jsonwire.Alloc[LocalVolumeSource](r, &slabKeys[53], 4)
 				}
 				x.Local.DecodeWire(r)
 			}
@@ -10944,7 +10800,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.NFS = nil
 			} else {
 				if x.NFS == nil {
-					x.NFS = new(NFSVolumeSource)
+					x.NFS = jsonwire.Alloc[NFSVolumeSource](r, &slabKeys[54], 4)
 				}
 				x.NFS.DecodeWire(r)
 			}
@@ -10953,7 +10809,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.NodeAffinity = nil
 			} else {
 				if x.NodeAffinity == nil {
-					x.NodeAffinity = new(VolumeNodeAffinity)
+					x.NodeAffinity = jsonwire.Alloc[VolumeNodeAffinity](r, &slabKeys[55], 4)
 				}
 				x.NodeAffinity.DecodeWire(r)
 			}
@@ -10964,7 +10820,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.PhotonPersistentDisk = nil
 			} else {
 				if x.PhotonPersistentDisk == nil {
-					x.PhotonPersistentDisk = new(PhotonPersistentDiskVolumeSource)
+					x.PhotonPersistentDisk = jsonwire.Alloc[PhotonPersistentDiskVolumeSource](r, &slabKeys[56], 4)
 				}
 				x.PhotonPersistentDisk.DecodeWire(r)
 			}
@@ -10973,7 +10829,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.PortworxVolume = nil
 			} else {
 				if x.PortworxVolume == nil {
-					x.PortworxVolume = new(PortworxVolumeSource)
+					x.PortworxVolume = jsonwire.Alloc[PortworxVolumeSource](r, &slabKeys[57], 4)
 				}
 				x.PortworxVolume.DecodeWire(r)
 			}
@@ -10982,7 +10838,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Quobyte = nil
 			} else {
 				if x.Quobyte == nil {
-					x.Quobyte = new(QuobyteVolumeSource)
+					x.Quobyte = jsonwire.Alloc[QuobyteVolumeSource](r, &slabKeys[58], 4)
 				}
 				x.Quobyte.DecodeWire(r)
 			}
@@ -10991,7 +10847,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.RBD = nil
 			} else {
 				if x.RBD == nil {
-					x.RBD = new(RBDPersistentVolumeSource)
+					x.RBD = jsonwire.Alloc[RBDPersistentVolumeSource](r, &slabKeys[59], 4)
 				}
 				x.RBD.DecodeWire(r)
 			}
@@ -11000,7 +10856,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.ScaleIO = nil
 			} else {
 				if x.ScaleIO == nil {
-					x.ScaleIO = new(ScaleIOPersistentVolumeSource)
+					x.ScaleIO = jsonwire.Alloc[ScaleIOPersistentVolumeSource](r, &slabKeys[60], 4)
 				}
 				x.ScaleIO.DecodeWire(r)
 			}
@@ -11011,7 +10867,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Storageos = nil
 			} else {
 				if x.Storageos == nil {
-					x.Storageos = new(StorageOSPersistentVolumeSource)
+					x.Storageos = jsonwire.Alloc[StorageOSPersistentVolumeSource](r, &slabKeys[61], 4)
 				}
 				x.Storageos.DecodeWire(r)
 			}
@@ -11024,7 +10880,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.VsphereVolume = nil
 			} else {
 				if x.VsphereVolume == nil {
-					x.VsphereVolume = new(VsphereVirtualDiskVolumeSource)
+					x.VsphereVolume = jsonwire.Alloc[VsphereVirtualDiskVolumeSource](r, &slabKeys[62], 4)
 				}
 				x.VsphereVolume.DecodeWire(r)
 			}
@@ -11236,7 +11092,7 @@ func (x *PersistentVolumeStatus) DecodeWire(r *jsonwire.Reader) {
 				x.LastPhaseTransitionTime = nil
 			} else {
 				if x.LastPhaseTransitionTime == nil {
-					x.LastPhaseTransitionTime = new(metav1.Time)
+					x.LastPhaseTransitionTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[63], 4)
 				}
 				x.LastPhaseTransitionTime.DecodeWire(r)
 			}
@@ -11427,11 +11283,8 @@ func (x *PodAffinity) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "preferredDuringSchedulingIgnoredDuringExecution":
 			if r.BeginArray() {
-				var sl0 []WeightedPodAffinityTerm
+				sl0 := make([]WeightedPodAffinityTerm, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]WeightedPodAffinityTerm, 0, 2)
-					}
 					sl0 = append(sl0, WeightedPodAffinityTerm{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -11444,11 +11297,8 @@ func (x *PodAffinity) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "requiredDuringSchedulingIgnoredDuringExecution":
 			if r.BeginArray() {
-				var sl0 []PodAffinityTerm
+				sl0 := make([]PodAffinityTerm, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]PodAffinityTerm, 0, 2)
-					}
 					sl0 = append(sl0, PodAffinityTerm{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -11537,7 +11387,7 @@ func (x *PodAffinityTerm) DecodeWire(r *jsonwire.Reader) {
 				x.LabelSelector = nil
 			} else {
 				if x.LabelSelector == nil {
-					x.LabelSelector = new(metav1.LabelSelector)
+					x.LabelSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[5], 4)
 				}
 				x.LabelSelector.DecodeWire(r)
 			}
@@ -11580,7 +11430,7 @@ func (x *PodAffinityTerm) DecodeWire(r *jsonwire.Reader) {
 				x.NamespaceSelector = nil
 			} else {
 				if x.NamespaceSelector == nil {
-					x.NamespaceSelector = new(metav1.LabelSelector)
+					x.NamespaceSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[5], 4)
 				}
 				x.NamespaceSelector.DecodeWire(r)
 			}
@@ -11703,11 +11553,8 @@ func (x *PodAntiAffinity) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "preferredDuringSchedulingIgnoredDuringExecution":
 			if r.BeginArray() {
-				var sl0 []WeightedPodAffinityTerm
+				sl0 := make([]WeightedPodAffinityTerm, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]WeightedPodAffinityTerm, 0, 2)
-					}
 					sl0 = append(sl0, WeightedPodAffinityTerm{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -11720,11 +11567,8 @@ func (x *PodAntiAffinity) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "requiredDuringSchedulingIgnoredDuringExecution":
 			if r.BeginArray() {
-				var sl0 []PodAffinityTerm
+				sl0 := make([]PodAffinityTerm, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]PodAffinityTerm, 0, 2)
-					}
 					sl0 = append(sl0, PodAffinityTerm{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -11896,11 +11740,8 @@ func (x *PodDNSConfig) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "options":
 			if r.BeginArray() {
-				var sl0 []PodDNSConfigOption
+				sl0 := make([]PodDNSConfigOption, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]PodDNSConfigOption, 0, 2)
-					}
 					sl0 = append(sl0, PodDNSConfigOption{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -12129,11 +11970,8 @@ func (x *PodList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []Pod
+			sl0 := make([]Pod, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]Pod, 0, 2)
-				}
 				sl0 = append(sl0, Pod{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -12477,7 +12315,7 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 				x.AppArmorProfile = nil
 			} else {
 				if x.AppArmorProfile == nil {
-					x.AppArmorProfile = new(AppArmorProfile)
+					x.AppArmorProfile = jsonwire.Alloc[AppArmorProfile](r, &slabKeys[64], 4)
 				}
 				x.AppArmorProfile.DecodeWire(r)
 			}
@@ -12498,7 +12336,7 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 				x.SELinuxOptions = nil
 			} else {
 				if x.SELinuxOptions == nil {
-					x.SELinuxOptions = new(SELinuxOptions)
+					x.SELinuxOptions = jsonwire.Alloc[SELinuxOptions](r, &slabKeys[65], 4)
 				}
 				x.SELinuxOptions.DecodeWire(r)
 			}
@@ -12507,7 +12345,7 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 				x.SeccompProfile = nil
 			} else {
 				if x.SeccompProfile == nil {
-					x.SeccompProfile = new(SeccompProfile)
+					x.SeccompProfile = jsonwire.Alloc[SeccompProfile](r, &slabKeys[66], 4)
 				}
 				x.SeccompProfile.DecodeWire(r)
 			}
@@ -12532,11 +12370,8 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 			x.SupplementalGroupsPolicy = r.String()
 		case "sysctls":
 			if r.BeginArray() {
-				var sl0 []Sysctl
+				sl0 := make([]Sysctl, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]Sysctl, 0, 2)
-					}
 					sl0 = append(sl0, Sysctl{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -12552,7 +12387,7 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 				x.WindowsOptions = nil
 			} else {
 				if x.WindowsOptions == nil {
-					x.WindowsOptions = new(WindowsSecurityContextOptions)
+					x.WindowsOptions = jsonwire.Alloc[WindowsSecurityContextOptions](r, &slabKeys[67], 4)
 				}
 				x.WindowsOptions.DecodeWire(r)
 			}
@@ -12680,7 +12515,7 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Affinity = nil
 			} else {
 				if x.Affinity == nil {
-					x.Affinity = new(Affinity)
+					x.Affinity = jsonwire.Alloc[Affinity](r, &slabKeys[68], 4)
 				}
 				x.Affinity.DecodeWire(r)
 			}
@@ -12688,11 +12523,8 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 			x.AutomountServiceAccountToken = r.BoolPtr()
 		case "containers":
 			if r.BeginArray() {
-				var sl0 []Container
+				sl0 := make([]Container, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]Container, 0, 1)
-					}
 					sl0 = append(sl0, Container{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -12708,7 +12540,7 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 				x.DNSConfig = nil
 			} else {
 				if x.DNSConfig == nil {
-					x.DNSConfig = new(PodDNSConfig)
+					x.DNSConfig = jsonwire.Alloc[PodDNSConfig](r, &slabKeys[69], 4)
 				}
 				x.DNSConfig.DecodeWire(r)
 			}
@@ -12718,11 +12550,8 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 			x.EnableServiceLinks = r.BoolPtr()
 		case "ephemeralContainers":
 			if r.BeginArray() {
-				var sl0 []EphemeralContainer
+				sl0 := make([]EphemeralContainer, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]EphemeralContainer, 0, 1)
-					}
 					sl0 = append(sl0, EphemeralContainer{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -12735,11 +12564,8 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "hostAliases":
 			if r.BeginArray() {
-				var sl0 []HostAlias
+				sl0 := make([]HostAlias, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]HostAlias, 0, 2)
-					}
 					sl0 = append(sl0, HostAlias{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -12762,11 +12588,8 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 			x.Hostname = r.String()
 		case "imagePullSecrets":
 			if r.BeginArray() {
-				var sl0 []LocalObjectReference
+				sl0 := make([]LocalObjectReference, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]LocalObjectReference, 0, 2)
-					}
 					sl0 = append(sl0, LocalObjectReference{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -12779,11 +12602,8 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "initContainers":
 			if r.BeginArray() {
-				var sl0 []Container
+				sl0 := make([]Container, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]Container, 0, 1)
-					}
 					sl0 = append(sl0, Container{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -12813,7 +12633,7 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 				x.OS = nil
 			} else {
 				if x.OS == nil {
-					x.OS = new(PodOS)
+					x.OS = jsonwire.Alloc[PodOS](r, &slabKeys[70], 4)
 				}
 				x.OS.DecodeWire(r)
 			}
@@ -12837,11 +12657,8 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 			x.PriorityClassName = r.String()
 		case "readinessGates":
 			if r.BeginArray() {
-				var sl0 []PodReadinessGate
+				sl0 := make([]PodReadinessGate, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]PodReadinessGate, 0, 2)
-					}
 					sl0 = append(sl0, PodReadinessGate{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -12854,11 +12671,8 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "resourceClaims":
 			if r.BeginArray() {
-				var sl0 []PodResourceClaim
+				sl0 := make([]PodResourceClaim, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]PodResourceClaim, 0, 2)
-					}
 					sl0 = append(sl0, PodResourceClaim{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -12874,7 +12688,7 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Resources = nil
 			} else {
 				if x.Resources == nil {
-					x.Resources = new(ResourceRequirements)
+					x.Resources = jsonwire.Alloc[ResourceRequirements](r, &slabKeys[12], 4)
 				}
 				x.Resources.DecodeWire(r)
 			}
@@ -12886,11 +12700,8 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 			x.SchedulerName = r.String()
 		case "schedulingGates":
 			if r.BeginArray() {
-				var sl0 []PodSchedulingGate
+				sl0 := make([]PodSchedulingGate, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]PodSchedulingGate, 0, 2)
-					}
 					sl0 = append(sl0, PodSchedulingGate{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -12906,7 +12717,7 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 				x.SecurityContext = nil
 			} else {
 				if x.SecurityContext == nil {
-					x.SecurityContext = new(PodSecurityContext)
+					x.SecurityContext = jsonwire.Alloc[PodSecurityContext](r, &slabKeys[71], 4)
 				}
 				x.SecurityContext.DecodeWire(r)
 			}
@@ -12924,11 +12735,8 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 			x.TerminationGracePeriodSeconds = r.Int64Ptr()
 		case "tolerations":
 			if r.BeginArray() {
-				var sl0 []Toleration
+				sl0 := make([]Toleration, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]Toleration, 0, 2)
-					}
 					sl0 = append(sl0, Toleration{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -12941,11 +12749,8 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "topologySpreadConstraints":
 			if r.BeginArray() {
-				var sl0 []TopologySpreadConstraint
+				sl0 := make([]TopologySpreadConstraint, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]TopologySpreadConstraint, 0, 2)
-					}
 					sl0 = append(sl0, TopologySpreadConstraint{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -12958,11 +12763,8 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "volumes":
 			if r.BeginArray() {
-				var sl0 []Volume
+				sl0 := make([]Volume, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]Volume, 0, 1)
-					}
 					sl0 = append(sl0, Volume{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -13325,11 +13127,8 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []PodCondition
+				sl0 := make([]PodCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]PodCondition, 0, 2)
-					}
 					sl0 = append(sl0, PodCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -13342,11 +13141,8 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "containerStatuses":
 			if r.BeginArray() {
-				var sl0 []ContainerStatus
+				sl0 := make([]ContainerStatus, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ContainerStatus, 0, 1)
-					}
 					sl0 = append(sl0, ContainerStatus{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -13359,11 +13155,8 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "ephemeralContainerStatuses":
 			if r.BeginArray() {
-				var sl0 []ContainerStatus
+				sl0 := make([]ContainerStatus, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ContainerStatus, 0, 1)
-					}
 					sl0 = append(sl0, ContainerStatus{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -13378,11 +13171,8 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 			x.HostIP = r.String()
 		case "hostIPs":
 			if r.BeginArray() {
-				var sl0 []HostIP
+				sl0 := make([]HostIP, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]HostIP, 0, 2)
-					}
 					sl0 = append(sl0, HostIP{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -13395,11 +13185,8 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "initContainerStatuses":
 			if r.BeginArray() {
-				var sl0 []ContainerStatus
+				sl0 := make([]ContainerStatus, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ContainerStatus, 0, 1)
-					}
 					sl0 = append(sl0, ContainerStatus{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -13420,11 +13207,8 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 			x.PodIP = r.String()
 		case "podIPs":
 			if r.BeginArray() {
-				var sl0 []PodIP
+				sl0 := make([]PodIP, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]PodIP, 0, 2)
-					}
 					sl0 = append(sl0, PodIP{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -13443,11 +13227,8 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 			x.Resize = r.String()
 		case "resourceClaimStatuses":
 			if r.BeginArray() {
-				var sl0 []PodResourceClaimStatus
+				sl0 := make([]PodResourceClaimStatus, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]PodResourceClaimStatus, 0, 2)
-					}
 					sl0 = append(sl0, PodResourceClaimStatus{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -13463,7 +13244,7 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 				x.StartTime = nil
 			} else {
 				if x.StartTime == nil {
-					x.StartTime = new(metav1.Time)
+					x.StartTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[63], 4)
 				}
 				x.StartTime.DecodeWire(r)
 			}
@@ -13727,11 +13508,8 @@ func (x *PodTemplateList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []PodTemplate
+			sl0 := make([]PodTemplate, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]PodTemplate, 0, 2)
-				}
 				sl0 = append(sl0, PodTemplate{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -14046,7 +13824,7 @@ func (x *Probe) DecodeWire(r *jsonwire.Reader) {
 				x.Exec = nil
 			} else {
 				if x.Exec == nil {
-					x.Exec = new(ExecAction)
+					x.Exec = jsonwire.Alloc[ExecAction](r, &slabKeys[27], 4)
 				}
 				x.Exec.DecodeWire(r)
 			}
@@ -14057,7 +13835,7 @@ func (x *Probe) DecodeWire(r *jsonwire.Reader) {
 				x.GRPC = nil
 			} else {
 				if x.GRPC == nil {
-					x.GRPC = new(GRPCAction)
+					x.GRPC = jsonwire.Alloc[GRPCAction](r, &slabKeys[72], 4)
 				}
 				x.GRPC.DecodeWire(r)
 			}
@@ -14066,7 +13844,7 @@ func (x *Probe) DecodeWire(r *jsonwire.Reader) {
 				x.HTTPGet = nil
 			} else {
 				if x.HTTPGet == nil {
-					x.HTTPGet = new(HTTPGetAction)
+					x.HTTPGet = jsonwire.Alloc[HTTPGetAction](r, &slabKeys[28], 4)
 				}
 				x.HTTPGet.DecodeWire(r)
 			}
@@ -14081,7 +13859,7 @@ func (x *Probe) DecodeWire(r *jsonwire.Reader) {
 				x.TCPSocket = nil
 			} else {
 				if x.TCPSocket == nil {
-					x.TCPSocket = new(TCPSocketAction)
+					x.TCPSocket = jsonwire.Alloc[TCPSocketAction](r, &slabKeys[30], 4)
 				}
 				x.TCPSocket.DecodeWire(r)
 			}
@@ -14176,11 +13954,8 @@ func (x *ProjectedVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			x.DefaultMode = r.Int32Ptr()
 		case "sources":
 			if r.BeginArray() {
-				var sl0 []VolumeProjection
+				sl0 := make([]VolumeProjection, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]VolumeProjection, 0, 2)
-					}
 					sl0 = append(sl0, VolumeProjection{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -14360,7 +14135,7 @@ func (x *RBDPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.SecretRef = nil
 			} else {
 				if x.SecretRef == nil {
-					x.SecretRef = new(SecretReference)
+					x.SecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
 				}
 				x.SecretRef.DecodeWire(r)
 			}
@@ -14480,7 +14255,7 @@ func (x *RBDVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.SecretRef = nil
 			} else {
 				if x.SecretRef == nil {
-					x.SecretRef = new(LocalObjectReference)
+					x.SecretRef = jsonwire.Alloc[LocalObjectReference](r, &slabKeys[4], 4)
 				}
 				x.SecretRef.DecodeWire(r)
 			}
@@ -14713,11 +14488,8 @@ func (x *ReplicationControllerList) decodeField(r *jsonwire.Reader, key []byte) 
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []ReplicationController
+			sl0 := make([]ReplicationController, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]ReplicationController, 0, 2)
-				}
 				sl0 = append(sl0, ReplicationController{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -14834,7 +14606,7 @@ func (x *ReplicationControllerSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Template = nil
 			} else {
 				if x.Template == nil {
-					x.Template = new(PodTemplateSpec)
+					x.Template = jsonwire.Alloc[PodTemplateSpec](r, &slabKeys[73], 4)
 				}
 				x.Template.DecodeWire(r)
 			}
@@ -14915,11 +14687,8 @@ func (x *ReplicationControllerStatus) DecodeWire(r *jsonwire.Reader) {
 			x.AvailableReplicas = r.Int32Ptr()
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []ReplicationControllerCondition
+				sl0 := make([]ReplicationControllerCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ReplicationControllerCondition, 0, 2)
-					}
 					sl0 = append(sl0, ReplicationControllerCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -15255,11 +15024,8 @@ func (x *ResourceQuotaList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []ResourceQuota
+			sl0 := make([]ResourceQuota, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]ResourceQuota, 0, 2)
-				}
 				sl0 = append(sl0, ResourceQuota{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -15372,7 +15138,7 @@ func (x *ResourceQuotaSpec) DecodeWire(r *jsonwire.Reader) {
 				x.ScopeSelector = nil
 			} else {
 				if x.ScopeSelector == nil {
-					x.ScopeSelector = new(ScopeSelector)
+					x.ScopeSelector = jsonwire.Alloc[ScopeSelector](r, &slabKeys[74], 4)
 				}
 				x.ScopeSelector.DecodeWire(r)
 			}
@@ -15578,11 +15344,8 @@ func (x *ResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "claims":
 			if r.BeginArray() {
-				var sl0 []ResourceClaim
+				sl0 := make([]ResourceClaim, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ResourceClaim, 0, 2)
-					}
 					sl0 = append(sl0, ResourceClaim{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -15715,11 +15478,8 @@ func (x *ResourceStatus) DecodeWire(r *jsonwire.Reader) {
 			x.Name = r.String()
 		case "resources":
 			if r.BeginArray() {
-				var sl0 []ResourceHealth
+				sl0 := make([]ResourceHealth, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ResourceHealth, 0, 2)
-					}
 					sl0 = append(sl0, ResourceHealth{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -15868,7 +15628,7 @@ func (x *ScaleIOPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.SecretRef = nil
 			} else {
 				if x.SecretRef == nil {
-					x.SecretRef = new(SecretReference)
+					x.SecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
 				}
 				x.SecretRef.DecodeWire(r)
 			}
@@ -15976,7 +15736,7 @@ func (x *ScaleIOVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.SecretRef = nil
 			} else {
 				if x.SecretRef == nil {
-					x.SecretRef = new(LocalObjectReference)
+					x.SecretRef = jsonwire.Alloc[LocalObjectReference](r, &slabKeys[4], 4)
 				}
 				x.SecretRef.DecodeWire(r)
 			}
@@ -16073,11 +15833,8 @@ func (x *ScopeSelector) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "matchExpressions":
 			if r.BeginArray() {
-				var sl0 []ScopedResourceSelectorRequirement
+				sl0 := make([]ScopedResourceSelectorRequirement, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ScopedResourceSelectorRequirement, 0, 2)
-					}
 					sl0 = append(sl0, ScopedResourceSelectorRequirement{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -16528,11 +16285,8 @@ func (x *SecretList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []Secret
+			sl0 := make([]Secret, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]Secret, 0, 2)
-				}
 				sl0 = append(sl0, Secret{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -16630,11 +16384,8 @@ func (x *SecretProjection) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "items":
 			if r.BeginArray() {
-				var sl0 []KeyToPath
+				sl0 := make([]KeyToPath, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]KeyToPath, 0, 2)
-					}
 					sl0 = append(sl0, KeyToPath{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -16772,11 +16523,8 @@ func (x *SecretVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			x.DefaultMode = r.Int32Ptr()
 		case "items":
 			if r.BeginArray() {
-				var sl0 []KeyToPath
+				sl0 := make([]KeyToPath, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]KeyToPath, 0, 2)
-					}
 					sl0 = append(sl0, KeyToPath{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -16868,7 +16616,7 @@ func (x *SecurityContext) DecodeWire(r *jsonwire.Reader) {
 				x.AppArmorProfile = nil
 			} else {
 				if x.AppArmorProfile == nil {
-					x.AppArmorProfile = new(AppArmorProfile)
+					x.AppArmorProfile = jsonwire.Alloc[AppArmorProfile](r, &slabKeys[64], 4)
 				}
 				x.AppArmorProfile.DecodeWire(r)
 			}
@@ -16877,7 +16625,7 @@ func (x *SecurityContext) DecodeWire(r *jsonwire.Reader) {
 				x.Capabilities = nil
 			} else {
 				if x.Capabilities == nil {
-					x.Capabilities = new(Capabilities)
+					x.Capabilities = jsonwire.Alloc[Capabilities](r, &slabKeys[75], 4)
 				}
 				x.Capabilities.DecodeWire(r)
 			}
@@ -16898,7 +16646,7 @@ func (x *SecurityContext) DecodeWire(r *jsonwire.Reader) {
 				x.SELinuxOptions = nil
 			} else {
 				if x.SELinuxOptions == nil {
-					x.SELinuxOptions = new(SELinuxOptions)
+					x.SELinuxOptions = jsonwire.Alloc[SELinuxOptions](r, &slabKeys[65], 4)
 				}
 				x.SELinuxOptions.DecodeWire(r)
 			}
@@ -16907,7 +16655,7 @@ func (x *SecurityContext) DecodeWire(r *jsonwire.Reader) {
 				x.SeccompProfile = nil
 			} else {
 				if x.SeccompProfile == nil {
-					x.SeccompProfile = new(SeccompProfile)
+					x.SeccompProfile = jsonwire.Alloc[SeccompProfile](r, &slabKeys[66], 4)
 				}
 				x.SeccompProfile.DecodeWire(r)
 			}
@@ -16916,7 +16664,7 @@ func (x *SecurityContext) DecodeWire(r *jsonwire.Reader) {
 				x.WindowsOptions = nil
 			} else {
 				if x.WindowsOptions == nil {
-					x.WindowsOptions = new(WindowsSecurityContextOptions)
+					x.WindowsOptions = jsonwire.Alloc[WindowsSecurityContextOptions](r, &slabKeys[67], 4)
 				}
 				x.WindowsOptions.DecodeWire(r)
 			}
@@ -17088,11 +16836,8 @@ func (x *ServiceAccount) DecodeWire(r *jsonwire.Reader) {
 			x.AutomountServiceAccountToken = r.BoolPtr()
 		case "imagePullSecrets":
 			if r.BeginArray() {
-				var sl0 []LocalObjectReference
+				sl0 := make([]LocalObjectReference, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]LocalObjectReference, 0, 2)
-					}
 					sl0 = append(sl0, LocalObjectReference{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -17105,11 +16850,8 @@ func (x *ServiceAccount) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "secrets":
 			if r.BeginArray() {
-				var sl0 []ObjectReference
+				sl0 := make([]ObjectReference, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ObjectReference, 0, 2)
-					}
 					sl0 = append(sl0, ObjectReference{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -17220,11 +16962,8 @@ func (x *ServiceAccountList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []ServiceAccount
+			sl0 := make([]ServiceAccount, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]ServiceAccount, 0, 2)
-				}
 				sl0 = append(sl0, ServiceAccount{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -17392,11 +17131,8 @@ func (x *ServiceList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []Service
+			sl0 := make([]Service, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]Service, 0, 2)
-				}
 				sl0 = append(sl0, Service{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -17655,11 +17391,8 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "ports":
 			if r.BeginArray() {
-				var sl0 []ServicePort
+				sl0 := make([]ServicePort, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ServicePort, 0, 2)
-					}
 					sl0 = append(sl0, ServicePort{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -17691,7 +17424,7 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 				x.SessionAffinityConfig = nil
 			} else {
 				if x.SessionAffinityConfig == nil {
-					x.SessionAffinityConfig = new(SessionAffinityConfig)
+					x.SessionAffinityConfig = jsonwire.Alloc[SessionAffinityConfig](r, &slabKeys[76], 4)
 				}
 				x.SessionAffinityConfig.DecodeWire(r)
 			}
@@ -17893,11 +17626,8 @@ func (x *ServiceStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []metav1.Condition
+				sl0 := make([]metav1.Condition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]metav1.Condition, 0, 2)
-					}
 					sl0 = append(sl0, metav1.Condition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -17975,7 +17705,7 @@ func (x *SessionAffinityConfig) DecodeWire(r *jsonwire.Reader) {
 				x.ClientIP = nil
 			} else {
 				if x.ClientIP == nil {
-					x.ClientIP = new(ClientIPConfig)
+					x.ClientIP = jsonwire.Alloc[ClientIPConfig](r, &slabKeys[77], 4)
 				}
 				x.ClientIP.DecodeWire(r)
 			}
@@ -18078,7 +17808,7 @@ func (x *StorageOSPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.SecretRef = nil
 			} else {
 				if x.SecretRef == nil {
-					x.SecretRef = new(ObjectReference)
+					x.SecretRef = jsonwire.Alloc[ObjectReference](r, &slabKeys[18], 4)
 				}
 				x.SecretRef.DecodeWire(r)
 			}
@@ -18158,7 +17888,7 @@ func (x *StorageOSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.SecretRef = nil
 			} else {
 				if x.SecretRef == nil {
-					x.SecretRef = new(LocalObjectReference)
+					x.SecretRef = jsonwire.Alloc[LocalObjectReference](r, &slabKeys[4], 4)
 				}
 				x.SecretRef.DecodeWire(r)
 			}
@@ -18340,7 +18070,7 @@ func (x *Taint) DecodeWire(r *jsonwire.Reader) {
 				x.TimeAdded = nil
 			} else {
 				if x.TimeAdded == nil {
-					x.TimeAdded = new(metav1.Time)
+					x.TimeAdded = jsonwire.Alloc[metav1.Time](r, &slabKeys[63], 4)
 				}
 				x.TimeAdded.DecodeWire(r)
 			}
@@ -18549,11 +18279,8 @@ func (x *TopologySelectorTerm) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "matchLabelExpressions":
 			if r.BeginArray() {
-				var sl0 []TopologySelectorLabelRequirement
+				sl0 := make([]TopologySelectorLabelRequirement, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]TopologySelectorLabelRequirement, 0, 2)
-					}
 					sl0 = append(sl0, TopologySelectorLabelRequirement{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -18625,7 +18352,7 @@ func (x *TopologySpreadConstraint) DecodeWire(r *jsonwire.Reader) {
 				x.LabelSelector = nil
 			} else {
 				if x.LabelSelector == nil {
-					x.LabelSelector = new(metav1.LabelSelector)
+					x.LabelSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[5], 4)
 				}
 				x.LabelSelector.DecodeWire(r)
 			}
@@ -18863,7 +18590,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.AwsElasticBlockStore = nil
 			} else {
 				if x.AwsElasticBlockStore == nil {
-					x.AwsElasticBlockStore = new(AWSElasticBlockStoreVolumeSource)
+					x.AwsElasticBlockStore = jsonwire.Alloc[AWSElasticBlockStoreVolumeSource](r, &slabKeys[40], 4)
 				}
 				x.AwsElasticBlockStore.DecodeWire(r)
 			}
@@ -18872,7 +18599,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.AzureDisk = nil
 			} else {
 				if x.AzureDisk == nil {
-					x.AzureDisk = new(AzureDiskVolumeSource)
+					x.AzureDisk = jsonwire.Alloc[AzureDiskVolumeSource](r, &slabKeys[41], 4)
 				}
 				x.AzureDisk.DecodeWire(r)
 			}
@@ -18881,7 +18608,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.AzureFile = nil
 			} else {
 				if x.AzureFile == nil {
-					x.AzureFile = new(AzureFileVolumeSource)
+					x.AzureFile = jsonwire.Alloc[AzureFileVolumeSource](r, &slabKeys[78], 4)
 				}
 				x.AzureFile.DecodeWire(r)
 			}
@@ -18890,7 +18617,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.Cephfs = nil
 			} else {
 				if x.Cephfs == nil {
-					x.Cephfs = new(CephFSVolumeSource)
+					x.Cephfs = jsonwire.Alloc[CephFSVolumeSource](r, &slabKeys[79], 4)
 				}
 				x.Cephfs.DecodeWire(r)
 			}
@@ -18899,7 +18626,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.Cinder = nil
 			} else {
 				if x.Cinder == nil {
-					x.Cinder = new(CinderVolumeSource)
+					x.Cinder = jsonwire.Alloc[CinderVolumeSource](r, &slabKeys[80], 4)
 				}
 				x.Cinder.DecodeWire(r)
 			}
@@ -18908,7 +18635,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.ConfigMap = nil
 			} else {
 				if x.ConfigMap == nil {
-					x.ConfigMap = new(ConfigMapVolumeSource)
+					x.ConfigMap = jsonwire.Alloc[ConfigMapVolumeSource](r, &slabKeys[81], 4)
 				}
 				x.ConfigMap.DecodeWire(r)
 			}
@@ -18917,7 +18644,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.CSI = nil
 			} else {
 				if x.CSI == nil {
-					x.CSI = new(CSIVolumeSource)
+					x.CSI = jsonwire.Alloc[CSIVolumeSource](r, &slabKeys[82], 4)
 				}
 				x.CSI.DecodeWire(r)
 			}
@@ -18926,7 +18653,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.DownwardAPI = nil
 			} else {
 				if x.DownwardAPI == nil {
-					x.DownwardAPI = new(DownwardAPIVolumeSource)
+					x.DownwardAPI = jsonwire.Alloc[DownwardAPIVolumeSource](r, &slabKeys[83], 4)
 				}
 				x.DownwardAPI.DecodeWire(r)
 			}
@@ -18935,7 +18662,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.EmptyDir = nil
 			} else {
 				if x.EmptyDir == nil {
-					x.EmptyDir = new(EmptyDirVolumeSource)
+					x.EmptyDir = jsonwire.Alloc[EmptyDirVolumeSource](r, &slabKeys[84], 4)
 				}
 				x.EmptyDir.DecodeWire(r)
 			}
@@ -18944,7 +18671,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.Ephemeral = nil
 			} else {
 				if x.Ephemeral == nil {
-					x.Ephemeral = new(EphemeralVolumeSource)
+					x.Ephemeral = jsonwire.Alloc[EphemeralVolumeSource](r, &slabKeys[85], 4)
 				}
 				x.Ephemeral.DecodeWire(r)
 			}
@@ -18953,7 +18680,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.FC = nil
 			} else {
 				if x.FC == nil {
-					x.FC = new(FCVolumeSource)
+					x.FC = jsonwire.Alloc[FCVolumeSource](r, &slabKeys[46], 4)
 				}
 				x.FC.DecodeWire(r)
 			}
@@ -18962,7 +18689,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.FlexVolume = nil
 			} else {
 				if x.FlexVolume == nil {
-					x.FlexVolume = new(FlexVolumeSource)
+					x.FlexVolume = jsonwire.Alloc[FlexVolumeSource](r, &slabKeys[86], 4)
 				}
 				x.FlexVolume.DecodeWire(r)
 			}
@@ -18971,7 +18698,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.Flocker = nil
 			} else {
 				if x.Flocker == nil {
-					x.Flocker = new(FlockerVolumeSource)
+					x.Flocker = jsonwire.Alloc[FlockerVolumeSource](r, &slabKeys[48], 4)
 				}
 				x.Flocker.DecodeWire(r)
 			}
@@ -18980,7 +18707,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.GcePersistentDisk = nil
 			} else {
 				if x.GcePersistentDisk == nil {
-					x.GcePersistentDisk = new(GCEPersistentDiskVolumeSource)
+					x.GcePersistentDisk = jsonwire.Alloc[GCEPersistentDiskVolumeSource](r, &slabKeys[49], 4)
 				}
 				x.GcePersistentDisk.DecodeWire(r)
 			}
@@ -18989,7 +18716,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.GitRepo = nil
 			} else {
 				if x.GitRepo == nil {
-					x.GitRepo = new(GitRepoVolumeSource)
+					x.GitRepo = jsonwire.Alloc[GitRepoVolumeSource](r, &slabKeys[87], 4)
 				}
 				x.GitRepo.DecodeWire(r)
 			}
@@ -18998,7 +18725,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.Glusterfs = nil
 			} else {
 				if x.Glusterfs == nil {
-					x.Glusterfs = new(GlusterfsVolumeSource)
+					x.Glusterfs = jsonwire.Alloc[GlusterfsVolumeSource](r, &slabKeys[88], 4)
 				}
 				x.Glusterfs.DecodeWire(r)
 			}
@@ -19007,7 +18734,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.HostPath = nil
 			} else {
 				if x.HostPath == nil {
-					x.HostPath = new(HostPathVolumeSource)
+					x.HostPath = jsonwire.Alloc[HostPathVolumeSource](r, &slabKeys[51], 4)
 				}
 				x.HostPath.DecodeWire(r)
 			}
@@ -19016,7 +18743,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.Image = nil
 			} else {
 				if x.Image == nil {
-					x.Image = new(ImageVolumeSource)
+					x.Image = jsonwire.Alloc[ImageVolumeSource](r, &slabKeys[89], 4)
 				}
 				x.Image.DecodeWire(r)
 			}
@@ -19025,7 +18752,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.ISCSI = nil
 			} else {
 				if x.ISCSI == nil {
-					x.ISCSI = new(ISCSIVolumeSource)
+					x.ISCSI = jsonwire.Alloc[ISCSIVolumeSource](r, &slabKeys[90], 4)
 				}
 				x.ISCSI.DecodeWire(r)
 			}
@@ -19036,7 +18763,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.NFS = nil
 			} else {
 				if x.NFS == nil {
-					x.NFS = new(NFSVolumeSource)
+					x.NFS = jsonwire.Alloc[NFSVolumeSource](r, &slabKeys[54], 4)
 				}
 				x.NFS.DecodeWire(r)
 			}
@@ -19045,7 +18772,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.PersistentVolumeClaim = nil
 			} else {
 				if x.PersistentVolumeClaim == nil {
-					x.PersistentVolumeClaim = new(PersistentVolumeClaimVolumeSource)
+					x.PersistentVolumeClaim = jsonwire.Alloc[PersistentVolumeClaimVolumeSource](r, &slabKeys[91], 4)
 				}
 				x.PersistentVolumeClaim.DecodeWire(r)
 			}
@@ -19054,7 +18781,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.PhotonPersistentDisk = nil
 			} else {
 				if x.PhotonPersistentDisk == nil {
-					x.PhotonPersistentDisk = new(PhotonPersistentDiskVolumeSource)
+					x.PhotonPersistentDisk = jsonwire.Alloc[PhotonPersistentDiskVolumeSource](r, &slabKeys[56], 4)
 				}
 				x.PhotonPersistentDisk.DecodeWire(r)
 			}
@@ -19063,7 +18790,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.PortworxVolume = nil
 			} else {
 				if x.PortworxVolume == nil {
-					x.PortworxVolume = new(PortworxVolumeSource)
+					x.PortworxVolume = jsonwire.Alloc[PortworxVolumeSource](r, &slabKeys[57], 4)
 				}
 				x.PortworxVolume.DecodeWire(r)
 			}
@@ -19072,7 +18799,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.Projected = nil
 			} else {
 				if x.Projected == nil {
-					x.Projected = new(ProjectedVolumeSource)
+					x.Projected = jsonwire.Alloc[ProjectedVolumeSource](r, &slabKeys[92], 4)
 				}
 				x.Projected.DecodeWire(r)
 			}
@@ -19081,7 +18808,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.Quobyte = nil
 			} else {
 				if x.Quobyte == nil {
-					x.Quobyte = new(QuobyteVolumeSource)
+					x.Quobyte = jsonwire.Alloc[QuobyteVolumeSource](r, &slabKeys[58], 4)
 				}
 				x.Quobyte.DecodeWire(r)
 			}
@@ -19090,7 +18817,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.RBD = nil
 			} else {
 				if x.RBD == nil {
-					x.RBD = new(RBDVolumeSource)
+					x.RBD = jsonwire.Alloc[RBDVolumeSource](r, &slabKeys[93], 4)
 				}
 				x.RBD.DecodeWire(r)
 			}
@@ -19099,7 +18826,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.ScaleIO = nil
 			} else {
 				if x.ScaleIO == nil {
-					x.ScaleIO = new(ScaleIOVolumeSource)
+					x.ScaleIO = jsonwire.Alloc[ScaleIOVolumeSource](r, &slabKeys[94], 4)
 				}
 				x.ScaleIO.DecodeWire(r)
 			}
@@ -19108,7 +18835,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.Secret = nil
 			} else {
 				if x.Secret == nil {
-					x.Secret = new(SecretVolumeSource)
+					x.Secret = jsonwire.Alloc[SecretVolumeSource](r, &slabKeys[95], 4)
 				}
 				x.Secret.DecodeWire(r)
 			}
@@ -19117,7 +18844,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.Storageos = nil
 			} else {
 				if x.Storageos == nil {
-					x.Storageos = new(StorageOSVolumeSource)
+					x.Storageos = jsonwire.Alloc[StorageOSVolumeSource](r, &slabKeys[96], 4)
 				}
 				x.Storageos.DecodeWire(r)
 			}
@@ -19126,7 +18853,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.VsphereVolume = nil
 			} else {
 				if x.VsphereVolume == nil {
-					x.VsphereVolume = new(VsphereVirtualDiskVolumeSource)
+					x.VsphereVolume = jsonwire.Alloc[VsphereVirtualDiskVolumeSource](r, &slabKeys[62], 4)
 				}
 				x.VsphereVolume.DecodeWire(r)
 			}
@@ -19489,7 +19216,7 @@ func (x *VolumeNodeAffinity) DecodeWire(r *jsonwire.Reader) {
 				x.Required = nil
 			} else {
 				if x.Required == nil {
-					x.Required = new(NodeSelector)
+					x.Required = jsonwire.Alloc[NodeSelector](r, &slabKeys[31], 4)
 				}
 				x.Required.DecodeWire(r)
 			}
@@ -19543,7 +19270,7 @@ func (x *VolumeProjection) DecodeWire(r *jsonwire.Reader) {
 				x.ClusterTrustBundle = nil
 			} else {
 				if x.ClusterTrustBundle == nil {
-					x.ClusterTrustBundle = new(ClusterTrustBundleProjection)
+					x.ClusterTrustBundle = jsonwire.Alloc[ClusterTrustBundleProjection](r, &slabKeys[97], 4)
 				}
 				x.ClusterTrustBundle.DecodeWire(r)
 			}
@@ -19552,7 +19279,7 @@ func (x *VolumeProjection) DecodeWire(r *jsonwire.Reader) {
 				x.ConfigMap = nil
 			} else {
 				if x.ConfigMap == nil {
-					x.ConfigMap = new(ConfigMapProjection)
+					x.ConfigMap = jsonwire.Alloc[ConfigMapProjection](r, &slabKeys[98], 4)
 				}
 				x.ConfigMap.DecodeWire(r)
 			}
@@ -19561,7 +19288,7 @@ func (x *VolumeProjection) DecodeWire(r *jsonwire.Reader) {
 				x.DownwardAPI = nil
 			} else {
 				if x.DownwardAPI == nil {
-					x.DownwardAPI = new(DownwardAPIProjection)
+					x.DownwardAPI = jsonwire.Alloc[DownwardAPIProjection](r, &slabKeys[99], 4)
 				}
 				x.DownwardAPI.DecodeWire(r)
 			}
@@ -19570,7 +19297,7 @@ func (x *VolumeProjection) DecodeWire(r *jsonwire.Reader) {
 				x.Secret = nil
 			} else {
 				if x.Secret == nil {
-					x.Secret = new(SecretProjection)
+					x.Secret = jsonwire.Alloc[SecretProjection](r, &slabKeys[100], 4)
 				}
 				x.Secret.DecodeWire(r)
 			}
@@ -19579,7 +19306,7 @@ func (x *VolumeProjection) DecodeWire(r *jsonwire.Reader) {
 				x.ServiceAccountToken = nil
 			} else {
 				if x.ServiceAccountToken == nil {
-					x.ServiceAccountToken = new(ServiceAccountTokenProjection)
+					x.ServiceAccountToken = jsonwire.Alloc[ServiceAccountTokenProjection](r, &slabKeys[101], 4)
 				}
 				x.ServiceAccountToken.DecodeWire(r)
 			}
@@ -19921,3 +19648,6 @@ func (x *WindowsSecurityContextOptions) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x WindowsSecurityContextOptions) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [102]byte

@@ -52,7 +52,7 @@ func (x *Endpoint) DecodeWire(r *jsonwire.Reader) {
 				x.Hints = nil
 			} else {
 				if x.Hints == nil {
-					x.Hints = new(EndpointHints)
+					x.Hints = jsonwire.Alloc[EndpointHints](r, &slabKeys[0], 4)
 				}
 				x.Hints.DecodeWire(r)
 			}
@@ -65,7 +65,7 @@ func (x *Endpoint) DecodeWire(r *jsonwire.Reader) {
 				x.TargetRef = nil
 			} else {
 				if x.TargetRef == nil {
-					x.TargetRef = new(corev1.ObjectReference)
+					x.TargetRef = jsonwire.Alloc[corev1.ObjectReference](r, &slabKeys[1], 4)
 				}
 				x.TargetRef.DecodeWire(r)
 			}
@@ -228,11 +228,8 @@ func (x *EndpointHints) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "forZones":
 			if r.BeginArray() {
-				var sl0 []ForZone
+				sl0 := make([]ForZone, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ForZone, 0, 2)
-					}
 					sl0 = append(sl0, ForZone{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -376,11 +373,8 @@ func (x *EndpointSlice) DecodeWire(r *jsonwire.Reader) {
 			x.AddressType = r.String()
 		case "endpoints":
 			if r.BeginArray() {
-				var sl0 []Endpoint
+				sl0 := make([]Endpoint, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]Endpoint, 0, 2)
-					}
 					sl0 = append(sl0, Endpoint{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -393,11 +387,8 @@ func (x *EndpointSlice) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "ports":
 			if r.BeginArray() {
-				var sl0 []EndpointPort
+				sl0 := make([]EndpointPort, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]EndpointPort, 0, 2)
-					}
 					sl0 = append(sl0, EndpointPort{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -504,11 +495,8 @@ func (x *EndpointSliceList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []EndpointSlice
+			sl0 := make([]EndpointSlice, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]EndpointSlice, 0, 2)
-				}
 				sl0 = append(sl0, EndpointSlice{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -640,3 +628,6 @@ func (x *ForZone) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x ForZone) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [2]byte

@@ -45,7 +45,7 @@ func (x *Event) DecodeWire(r *jsonwire.Reader) {
 				x.Related = nil
 			} else {
 				if x.Related == nil {
-					x.Related = new(corev1.ObjectReference)
+					x.Related = jsonwire.Alloc[corev1.ObjectReference](r, &slabKeys[0], 4)
 				}
 				x.Related.DecodeWire(r)
 			}
@@ -58,7 +58,7 @@ func (x *Event) DecodeWire(r *jsonwire.Reader) {
 				x.Series = nil
 			} else {
 				if x.Series == nil {
-					x.Series = new(EventSeries)
+					x.Series = jsonwire.Alloc[EventSeries](r, &slabKeys[1], 4)
 				}
 				x.Series.DecodeWire(r)
 			}
@@ -176,11 +176,8 @@ func (x *EventList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []Event
+			sl0 := make([]Event, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]Event, 0, 1)
-				}
 				sl0 = append(sl0, Event{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -316,3 +313,6 @@ func (x *EventSeries) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x EventSeries) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [2]byte

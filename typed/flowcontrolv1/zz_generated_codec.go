@@ -264,11 +264,8 @@ func (x *FlowSchemaList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []FlowSchema
+			sl0 := make([]FlowSchema, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]FlowSchema, 0, 2)
-				}
 				sl0 = append(sl0, FlowSchema{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -369,7 +366,7 @@ func (x *FlowSchemaSpec) DecodeWire(r *jsonwire.Reader) {
 				x.DistinguisherMethod = nil
 			} else {
 				if x.DistinguisherMethod == nil {
-					x.DistinguisherMethod = new(FlowDistinguisherMethod)
+					x.DistinguisherMethod = jsonwire.Alloc[FlowDistinguisherMethod](r, &slabKeys[0], 4)
 				}
 				x.DistinguisherMethod.DecodeWire(r)
 			}
@@ -379,11 +376,8 @@ func (x *FlowSchemaSpec) DecodeWire(r *jsonwire.Reader) {
 			x.PriorityLevelConfiguration.DecodeWire(r)
 		case "rules":
 			if r.BeginArray() {
-				var sl0 []PolicyRulesWithSubjects
+				sl0 := make([]PolicyRulesWithSubjects, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]PolicyRulesWithSubjects, 0, 2)
-					}
 					sl0 = append(sl0, PolicyRulesWithSubjects{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -462,11 +456,8 @@ func (x *FlowSchemaStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []FlowSchemaCondition
+				sl0 := make([]FlowSchemaCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]FlowSchemaCondition, 0, 2)
-					}
 					sl0 = append(sl0, FlowSchemaCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -583,7 +574,7 @@ func (x *LimitResponse) DecodeWire(r *jsonwire.Reader) {
 				x.Queuing = nil
 			} else {
 				if x.Queuing == nil {
-					x.Queuing = new(QueuingConfiguration)
+					x.Queuing = jsonwire.Alloc[QueuingConfiguration](r, &slabKeys[1], 4)
 				}
 				x.Queuing.DecodeWire(r)
 			}
@@ -806,11 +797,8 @@ func (x *PolicyRulesWithSubjects) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "nonResourceRules":
 			if r.BeginArray() {
-				var sl0 []NonResourcePolicyRule
+				sl0 := make([]NonResourcePolicyRule, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]NonResourcePolicyRule, 0, 2)
-					}
 					sl0 = append(sl0, NonResourcePolicyRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -823,11 +811,8 @@ func (x *PolicyRulesWithSubjects) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "resourceRules":
 			if r.BeginArray() {
-				var sl0 []ResourcePolicyRule
+				sl0 := make([]ResourcePolicyRule, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ResourcePolicyRule, 0, 2)
-					}
 					sl0 = append(sl0, ResourcePolicyRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -840,11 +825,8 @@ func (x *PolicyRulesWithSubjects) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "subjects":
 			if r.BeginArray() {
-				var sl0 []Subject
+				sl0 := make([]Subject, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]Subject, 0, 2)
-					}
 					sl0 = append(sl0, Subject{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1092,11 +1074,8 @@ func (x *PriorityLevelConfigurationList) decodeField(r *jsonwire.Reader, key []b
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []PriorityLevelConfiguration
+			sl0 := make([]PriorityLevelConfiguration, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]PriorityLevelConfiguration, 0, 2)
-				}
 				sl0 = append(sl0, PriorityLevelConfiguration{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -1244,7 +1223,7 @@ func (x *PriorityLevelConfigurationSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Exempt = nil
 			} else {
 				if x.Exempt == nil {
-					x.Exempt = new(ExemptPriorityLevelConfiguration)
+					x.Exempt = jsonwire.Alloc[ExemptPriorityLevelConfiguration](r, &slabKeys[2], 4)
 				}
 				x.Exempt.DecodeWire(r)
 			}
@@ -1253,7 +1232,7 @@ func (x *PriorityLevelConfigurationSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Limited = nil
 			} else {
 				if x.Limited == nil {
-					x.Limited = new(LimitedPriorityLevelConfiguration)
+					x.Limited = jsonwire.Alloc[LimitedPriorityLevelConfiguration](r, &slabKeys[3], 4)
 				}
 				x.Limited.DecodeWire(r)
 			}
@@ -1314,11 +1293,8 @@ func (x *PriorityLevelConfigurationStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []PriorityLevelConfigurationCondition
+				sl0 := make([]PriorityLevelConfigurationCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]PriorityLevelConfigurationCondition, 0, 2)
-					}
 					sl0 = append(sl0, PriorityLevelConfigurationCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1661,7 +1637,7 @@ func (x *Subject) DecodeWire(r *jsonwire.Reader) {
 				x.Group = nil
 			} else {
 				if x.Group == nil {
-					x.Group = new(GroupSubject)
+					x.Group = jsonwire.Alloc[GroupSubject](r, &slabKeys[4], 4)
 				}
 				x.Group.DecodeWire(r)
 			}
@@ -1672,7 +1648,7 @@ func (x *Subject) DecodeWire(r *jsonwire.Reader) {
 				x.ServiceAccount = nil
 			} else {
 				if x.ServiceAccount == nil {
-					x.ServiceAccount = new(ServiceAccountSubject)
+					x.ServiceAccount = jsonwire.Alloc[ServiceAccountSubject](r, &slabKeys[5], 4)
 				}
 				x.ServiceAccount.DecodeWire(r)
 			}
@@ -1681,7 +1657,7 @@ func (x *Subject) DecodeWire(r *jsonwire.Reader) {
 				x.User = nil
 			} else {
 				if x.User == nil {
-					x.User = new(UserSubject)
+					x.User = jsonwire.Alloc[UserSubject](r, &slabKeys[6], 4)
 				}
 				x.User.DecodeWire(r)
 			}
@@ -1778,3 +1754,6 @@ func (x *UserSubject) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x UserSubject) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [7]byte

@@ -281,11 +281,8 @@ func (x *StorageVersionList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []StorageVersion
+			sl0 := make([]StorageVersion, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]StorageVersion, 0, 2)
-				}
 				sl0 = append(sl0, StorageVersion{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -422,11 +419,8 @@ func (x *StorageVersionStatus) DecodeWire(r *jsonwire.Reader) {
 			x.CommonEncodingVersion = r.String()
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []StorageVersionCondition
+				sl0 := make([]StorageVersionCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]StorageVersionCondition, 0, 2)
-					}
 					sl0 = append(sl0, StorageVersionCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -439,11 +433,8 @@ func (x *StorageVersionStatus) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "storageVersions":
 			if r.BeginArray() {
-				var sl0 []ServerStorageVersion
+				sl0 := make([]ServerStorageVersion, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ServerStorageVersion, 0, 2)
-					}
 					sl0 = append(sl0, ServerStorageVersion{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}

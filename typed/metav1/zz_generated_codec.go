@@ -25,11 +25,8 @@ func (x *APIGroup) DecodeWire(r *jsonwire.Reader) {
 			x.PreferredVersion.DecodeWire(r)
 		case "serverAddressByClientCIDRs":
 			if r.BeginArray() {
-				var sl0 []ServerAddressByClientCIDR
+				sl0 := make([]ServerAddressByClientCIDR, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ServerAddressByClientCIDR, 0, 2)
-					}
 					sl0 = append(sl0, ServerAddressByClientCIDR{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -42,11 +39,8 @@ func (x *APIGroup) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "versions":
 			if r.BeginArray() {
-				var sl0 []GroupVersionForDiscovery
+				sl0 := make([]GroupVersionForDiscovery, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]GroupVersionForDiscovery, 0, 2)
-					}
 					sl0 = append(sl0, GroupVersionForDiscovery{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -146,11 +140,8 @@ func (x *APIGroupList) DecodeWire(r *jsonwire.Reader) {
 			x.APIVersion = r.String()
 		case "groups":
 			if r.BeginArray() {
-				var sl0 []APIGroup
+				sl0 := make([]APIGroup, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]APIGroup, 0, 2)
-					}
 					sl0 = append(sl0, APIGroup{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -404,11 +395,8 @@ func (x *APIResourceList) DecodeWire(r *jsonwire.Reader) {
 			x.GroupVersion = r.String()
 		case "resources":
 			if r.BeginArray() {
-				var sl0 []APIResource
+				sl0 := make([]APIResource, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]APIResource, 0, 2)
-					}
 					sl0 = append(sl0, APIResource{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -491,11 +479,8 @@ func (x *APIVersions) DecodeWire(r *jsonwire.Reader) {
 			x.APIVersion = r.String()
 		case "serverAddressByClientCIDRs":
 			if r.BeginArray() {
-				var sl0 []ServerAddressByClientCIDR
+				sl0 := make([]ServerAddressByClientCIDR, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ServerAddressByClientCIDR, 0, 2)
-					}
 					sl0 = append(sl0, ServerAddressByClientCIDR{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -923,11 +908,8 @@ func (x *LabelSelector) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "matchExpressions":
 			if r.BeginArray() {
-				var sl0 []LabelSelectorRequirement
+				sl0 := make([]LabelSelectorRequirement, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]LabelSelectorRequirement, 0, 2)
-					}
 					sl0 = append(sl0, LabelSelectorRequirement{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1191,7 +1173,7 @@ func (x *ManagedFieldsEntry) DecodeWire(r *jsonwire.Reader) {
 				x.Time = nil
 			} else {
 				if x.Time == nil {
-					x.Time = new(Time)
+					x.Time = jsonwire.Alloc[Time](r, &slabKeys[0], 4)
 				}
 				x.Time.DecodeWire(r)
 			}
@@ -1287,7 +1269,7 @@ func (x *ObjectMeta) DecodeWire(r *jsonwire.Reader) {
 				x.DeletionTimestamp = nil
 			} else {
 				if x.DeletionTimestamp == nil {
-					x.DeletionTimestamp = new(Time)
+					x.DeletionTimestamp = jsonwire.Alloc[Time](r, &slabKeys[0], 4)
 				}
 				x.DeletionTimestamp.DecodeWire(r)
 			}
@@ -1326,11 +1308,8 @@ func (x *ObjectMeta) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "managedFields":
 			if r.BeginArray() {
-				var sl0 []ManagedFieldsEntry
+				sl0 := make([]ManagedFieldsEntry, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ManagedFieldsEntry, 0, 2)
-					}
 					sl0 = append(sl0, ManagedFieldsEntry{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1347,11 +1326,8 @@ func (x *ObjectMeta) DecodeWire(r *jsonwire.Reader) {
 			x.Namespace = r.String()
 		case "ownerReferences":
 			if r.BeginArray() {
-				var sl0 []OwnerReference
+				sl0 := make([]OwnerReference, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]OwnerReference, 0, 2)
-					}
 					sl0 = append(sl0, OwnerReference{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1862,11 +1838,8 @@ func (x *StatusDetails) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "causes":
 			if r.BeginArray() {
-				var sl0 []StatusCause
+				sl0 := make([]StatusCause, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]StatusCause, 0, 2)
-					}
 					sl0 = append(sl0, StatusCause{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -2137,3 +2110,6 @@ func (x *WatchEvent) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x WatchEvent) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [1]byte

@@ -74,11 +74,8 @@ func (x *HTTPIngressRuleValue) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "paths":
 			if r.BeginArray() {
-				var sl0 []HTTPIngressPath
+				sl0 := make([]HTTPIngressPath, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]HTTPIngressPath, 0, 2)
-					}
 					sl0 = append(sl0, HTTPIngressPath{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -292,7 +289,7 @@ func (x *IngressBackend) DecodeWire(r *jsonwire.Reader) {
 				x.Resource = nil
 			} else {
 				if x.Resource == nil {
-					x.Resource = new(corev1.TypedLocalObjectReference)
+					x.Resource = jsonwire.Alloc[corev1.TypedLocalObjectReference](r, &slabKeys[0], 4)
 				}
 				x.Resource.DecodeWire(r)
 			}
@@ -301,7 +298,7 @@ func (x *IngressBackend) DecodeWire(r *jsonwire.Reader) {
 				x.Service = nil
 			} else {
 				if x.Service == nil {
-					x.Service = new(IngressServiceBackend)
+					x.Service = jsonwire.Alloc[IngressServiceBackend](r, &slabKeys[1], 4)
 				}
 				x.Service.DecodeWire(r)
 			}
@@ -432,11 +429,8 @@ func (x *IngressClassList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []IngressClass
+			sl0 := make([]IngressClass, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]IngressClass, 0, 2)
-				}
 				sl0 = append(sl0, IngressClass{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -608,7 +602,7 @@ func (x *IngressClassSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Parameters = nil
 			} else {
 				if x.Parameters == nil {
-					x.Parameters = new(IngressClassParametersReference)
+					x.Parameters = jsonwire.Alloc[IngressClassParametersReference](r, &slabKeys[2], 4)
 				}
 				x.Parameters.DecodeWire(r)
 			}
@@ -676,11 +670,8 @@ func (x *IngressList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []Ingress
+			sl0 := make([]Ingress, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]Ingress, 0, 2)
-				}
 				sl0 = append(sl0, Ingress{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -782,11 +773,8 @@ func (x *IngressLoadBalancerIngress) DecodeWire(r *jsonwire.Reader) {
 			x.IP = r.String()
 		case "ports":
 			if r.BeginArray() {
-				var sl0 []IngressPortStatus
+				sl0 := make([]IngressPortStatus, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]IngressPortStatus, 0, 2)
-					}
 					sl0 = append(sl0, IngressPortStatus{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -865,11 +853,8 @@ func (x *IngressLoadBalancerStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "ingress":
 			if r.BeginArray() {
-				var sl0 []IngressLoadBalancerIngress
+				sl0 := make([]IngressLoadBalancerIngress, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]IngressLoadBalancerIngress, 0, 2)
-					}
 					sl0 = append(sl0, IngressLoadBalancerIngress{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1000,7 +985,7 @@ func (x *IngressRule) DecodeWire(r *jsonwire.Reader) {
 				x.HTTP = nil
 			} else {
 				if x.HTTP == nil {
-					x.HTTP = new(HTTPIngressRuleValue)
+					x.HTTP = jsonwire.Alloc[HTTPIngressRuleValue](r, &slabKeys[3], 4)
 				}
 				x.HTTP.DecodeWire(r)
 			}
@@ -1109,7 +1094,7 @@ func (x *IngressSpec) DecodeWire(r *jsonwire.Reader) {
 				x.DefaultBackend = nil
 			} else {
 				if x.DefaultBackend == nil {
-					x.DefaultBackend = new(IngressBackend)
+					x.DefaultBackend = jsonwire.Alloc[IngressBackend](r, &slabKeys[4], 4)
 				}
 				x.DefaultBackend.DecodeWire(r)
 			}
@@ -1117,11 +1102,8 @@ func (x *IngressSpec) DecodeWire(r *jsonwire.Reader) {
 			x.IngressClassName = r.String()
 		case "rules":
 			if r.BeginArray() {
-				var sl0 []IngressRule
+				sl0 := make([]IngressRule, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]IngressRule, 0, 2)
-					}
 					sl0 = append(sl0, IngressRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1134,11 +1116,8 @@ func (x *IngressSpec) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "tls":
 			if r.BeginArray() {
-				var sl0 []IngressTLS
+				sl0 := make([]IngressTLS, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]IngressTLS, 0, 2)
-					}
 					sl0 = append(sl0, IngressTLS{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1421,11 +1400,8 @@ func (x *NetworkPolicyEgressRule) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "ports":
 			if r.BeginArray() {
-				var sl0 []NetworkPolicyPort
+				sl0 := make([]NetworkPolicyPort, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]NetworkPolicyPort, 0, 2)
-					}
 					sl0 = append(sl0, NetworkPolicyPort{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1438,11 +1414,8 @@ func (x *NetworkPolicyEgressRule) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "to":
 			if r.BeginArray() {
-				var sl0 []NetworkPolicyPeer
+				sl0 := make([]NetworkPolicyPeer, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]NetworkPolicyPeer, 0, 2)
-					}
 					sl0 = append(sl0, NetworkPolicyPeer{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1528,11 +1501,8 @@ func (x *NetworkPolicyIngressRule) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "from":
 			if r.BeginArray() {
-				var sl0 []NetworkPolicyPeer
+				sl0 := make([]NetworkPolicyPeer, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]NetworkPolicyPeer, 0, 2)
-					}
 					sl0 = append(sl0, NetworkPolicyPeer{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1545,11 +1515,8 @@ func (x *NetworkPolicyIngressRule) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "ports":
 			if r.BeginArray() {
-				var sl0 []NetworkPolicyPort
+				sl0 := make([]NetworkPolicyPort, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]NetworkPolicyPort, 0, 2)
-					}
 					sl0 = append(sl0, NetworkPolicyPort{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1646,11 +1613,8 @@ func (x *NetworkPolicyList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []NetworkPolicy
+			sl0 := make([]NetworkPolicy, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]NetworkPolicy, 0, 2)
-				}
 				sl0 = append(sl0, NetworkPolicy{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -1751,7 +1715,7 @@ func (x *NetworkPolicyPeer) DecodeWire(r *jsonwire.Reader) {
 				x.IPBlock = nil
 			} else {
 				if x.IPBlock == nil {
-					x.IPBlock = new(IPBlock)
+					x.IPBlock = jsonwire.Alloc[IPBlock](r, &slabKeys[5], 4)
 				}
 				x.IPBlock.DecodeWire(r)
 			}
@@ -1760,7 +1724,7 @@ func (x *NetworkPolicyPeer) DecodeWire(r *jsonwire.Reader) {
 				x.NamespaceSelector = nil
 			} else {
 				if x.NamespaceSelector == nil {
-					x.NamespaceSelector = new(metav1.LabelSelector)
+					x.NamespaceSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[6], 4)
 				}
 				x.NamespaceSelector.DecodeWire(r)
 			}
@@ -1769,7 +1733,7 @@ func (x *NetworkPolicyPeer) DecodeWire(r *jsonwire.Reader) {
 				x.PodSelector = nil
 			} else {
 				if x.PodSelector == nil {
-					x.PodSelector = new(metav1.LabelSelector)
+					x.PodSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[6], 4)
 				}
 				x.PodSelector.DecodeWire(r)
 			}
@@ -1835,7 +1799,7 @@ func (x *NetworkPolicyPort) DecodeWire(r *jsonwire.Reader) {
 				x.Port = nil
 			} else {
 				if x.Port == nil {
-					x.Port = new(metav1.IntOrString)
+					x.Port = jsonwire.Alloc[metav1.IntOrString](r, &slabKeys[7], 4)
 				}
 				x.Port.DecodeWire(r)
 			}
@@ -1898,11 +1862,8 @@ func (x *NetworkPolicySpec) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "egress":
 			if r.BeginArray() {
-				var sl0 []NetworkPolicyEgressRule
+				sl0 := make([]NetworkPolicyEgressRule, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]NetworkPolicyEgressRule, 0, 2)
-					}
 					sl0 = append(sl0, NetworkPolicyEgressRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1915,11 +1876,8 @@ func (x *NetworkPolicySpec) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "ingress":
 			if r.BeginArray() {
-				var sl0 []NetworkPolicyIngressRule
+				sl0 := make([]NetworkPolicyIngressRule, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]NetworkPolicyIngressRule, 0, 2)
-					}
 					sl0 = append(sl0, NetworkPolicyIngressRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -2085,3 +2043,6 @@ func (x *ServiceBackendPort) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x ServiceBackendPort) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [8]byte

@@ -92,11 +92,8 @@ func (x *IPAddressList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []IPAddress
+			sl0 := make([]IPAddress, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]IPAddress, 0, 2)
-				}
 				sl0 = append(sl0, IPAddress{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -197,7 +194,7 @@ func (x *IPAddressSpec) DecodeWire(r *jsonwire.Reader) {
 				x.ParentRef = nil
 			} else {
 				if x.ParentRef == nil {
-					x.ParentRef = new(ParentReference)
+					x.ParentRef = jsonwire.Alloc[ParentReference](r, &slabKeys[0], 4)
 				}
 				x.ParentRef.DecodeWire(r)
 			}
@@ -391,11 +388,8 @@ func (x *ServiceCIDRList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []ServiceCIDR
+			sl0 := make([]ServiceCIDR, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]ServiceCIDR, 0, 2)
-				}
 				sl0 = append(sl0, ServiceCIDR{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -566,11 +560,8 @@ func (x *ServiceCIDRStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []metav1.Condition
+				sl0 := make([]metav1.Condition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]metav1.Condition, 0, 2)
-					}
 					sl0 = append(sl0, metav1.Condition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -628,3 +619,6 @@ func (x *ServiceCIDRStatus) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x ServiceCIDRStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [1]byte

@@ -101,7 +101,7 @@ func (x *RuntimeClass) DecodeWire(r *jsonwire.Reader) {
 				x.Overhead = nil
 			} else {
 				if x.Overhead == nil {
-					x.Overhead = new(Overhead)
+					x.Overhead = jsonwire.Alloc[Overhead](r, &slabKeys[0], 4)
 				}
 				x.Overhead.DecodeWire(r)
 			}
@@ -110,7 +110,7 @@ func (x *RuntimeClass) DecodeWire(r *jsonwire.Reader) {
 				x.Scheduling = nil
 			} else {
 				if x.Scheduling == nil {
-					x.Scheduling = new(Scheduling)
+					x.Scheduling = jsonwire.Alloc[Scheduling](r, &slabKeys[1], 4)
 				}
 				x.Scheduling.DecodeWire(r)
 			}
@@ -190,11 +190,8 @@ func (x *RuntimeClassList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []RuntimeClass
+			sl0 := make([]RuntimeClass, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]RuntimeClass, 0, 2)
-				}
 				sl0 = append(sl0, RuntimeClass{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -304,11 +301,8 @@ func (x *Scheduling) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "tolerations":
 			if r.BeginArray() {
-				var sl0 []corev1.Toleration
+				sl0 := make([]corev1.Toleration, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]corev1.Toleration, 0, 2)
-					}
 					sl0 = append(sl0, corev1.Toleration{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -386,3 +380,6 @@ func (x *Scheduling) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x Scheduling) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [2]byte

@@ -168,11 +168,8 @@ func (x *PodDisruptionBudgetList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []PodDisruptionBudget
+			sl0 := make([]PodDisruptionBudget, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]PodDisruptionBudget, 0, 2)
-				}
 				sl0 = append(sl0, PodDisruptionBudget{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -273,7 +270,7 @@ func (x *PodDisruptionBudgetSpec) DecodeWire(r *jsonwire.Reader) {
 				x.MaxUnavailable = nil
 			} else {
 				if x.MaxUnavailable == nil {
-					x.MaxUnavailable = new(metav1.IntOrString)
+					x.MaxUnavailable = jsonwire.Alloc[metav1.IntOrString](r, &slabKeys[0], 4)
 				}
 				x.MaxUnavailable.DecodeWire(r)
 			}
@@ -282,7 +279,7 @@ func (x *PodDisruptionBudgetSpec) DecodeWire(r *jsonwire.Reader) {
 				x.MinAvailable = nil
 			} else {
 				if x.MinAvailable == nil {
-					x.MinAvailable = new(metav1.IntOrString)
+					x.MinAvailable = jsonwire.Alloc[metav1.IntOrString](r, &slabKeys[0], 4)
 				}
 				x.MinAvailable.DecodeWire(r)
 			}
@@ -291,7 +288,7 @@ func (x *PodDisruptionBudgetSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Selector = nil
 			} else {
 				if x.Selector == nil {
-					x.Selector = new(metav1.LabelSelector)
+					x.Selector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[1], 4)
 				}
 				x.Selector.DecodeWire(r)
 			}
@@ -358,11 +355,8 @@ func (x *PodDisruptionBudgetStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []metav1.Condition
+				sl0 := make([]metav1.Condition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]metav1.Condition, 0, 2)
-					}
 					sl0 = append(sl0, metav1.Condition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -474,3 +468,6 @@ func (x *PodDisruptionBudgetStatus) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x PodDisruptionBudgetStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [2]byte

@@ -18,11 +18,8 @@ func (x *AggregationRule) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "clusterRoleSelectors":
 			if r.BeginArray() {
-				var sl0 []metav1.LabelSelector
+				sl0 := make([]metav1.LabelSelector, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]metav1.LabelSelector, 0, 2)
-					}
 					sl0 = append(sl0, metav1.LabelSelector{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -100,17 +97,14 @@ func (x *ClusterRole) DecodeWire(r *jsonwire.Reader) {
 				x.AggregationRule = nil
 			} else {
 				if x.AggregationRule == nil {
-					x.AggregationRule = new(AggregationRule)
+					x.AggregationRule = jsonwire.Alloc[AggregationRule](r, &slabKeys[0], 4)
 				}
 				x.AggregationRule.DecodeWire(r)
 			}
 		case "rules":
 			if r.BeginArray() {
-				var sl0 []PolicyRule
+				sl0 := make([]PolicyRule, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]PolicyRule, 0, 2)
-					}
 					sl0 = append(sl0, PolicyRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -203,11 +197,8 @@ func (x *ClusterRoleBinding) DecodeWire(r *jsonwire.Reader) {
 			x.RoleRef.DecodeWire(r)
 		case "subjects":
 			if r.BeginArray() {
-				var sl0 []Subject
+				sl0 := make([]Subject, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]Subject, 0, 2)
-					}
 					sl0 = append(sl0, Subject{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -301,11 +292,8 @@ func (x *ClusterRoleBindingList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []ClusterRoleBinding
+			sl0 := make([]ClusterRoleBinding, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]ClusterRoleBinding, 0, 2)
-				}
 				sl0 = append(sl0, ClusterRoleBinding{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -414,11 +402,8 @@ func (x *ClusterRoleList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []ClusterRole
+			sl0 := make([]ClusterRole, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]ClusterRole, 0, 2)
-				}
 				sl0 = append(sl0, ClusterRole{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -723,11 +708,8 @@ func (x *Role) DecodeWire(r *jsonwire.Reader) {
 			x.ObjectMeta.DecodeWire(r)
 		case "rules":
 			if r.BeginArray() {
-				var sl0 []PolicyRule
+				sl0 := make([]PolicyRule, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]PolicyRule, 0, 2)
-					}
 					sl0 = append(sl0, PolicyRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -816,11 +798,8 @@ func (x *RoleBinding) DecodeWire(r *jsonwire.Reader) {
 			x.RoleRef.DecodeWire(r)
 		case "subjects":
 			if r.BeginArray() {
-				var sl0 []Subject
+				sl0 := make([]Subject, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]Subject, 0, 2)
-					}
 					sl0 = append(sl0, Subject{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -914,11 +893,8 @@ func (x *RoleBindingList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []RoleBinding
+			sl0 := make([]RoleBinding, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]RoleBinding, 0, 2)
-				}
 				sl0 = append(sl0, RoleBinding{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -1027,11 +1003,8 @@ func (x *RoleList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []Role
+			sl0 := make([]Role, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]Role, 0, 2)
-				}
 				sl0 = append(sl0, Role{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -1234,3 +1207,6 @@ func (x *Subject) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x Subject) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [1]byte

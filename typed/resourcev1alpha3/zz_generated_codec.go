@@ -19,11 +19,8 @@ func (x *AllocatedDeviceStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []metav1.Condition
+				sl0 := make([]metav1.Condition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]metav1.Condition, 0, 2)
-					}
 					sl0 = append(sl0, metav1.Condition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -45,7 +42,7 @@ func (x *AllocatedDeviceStatus) DecodeWire(r *jsonwire.Reader) {
 				x.NetworkData = nil
 			} else {
 				if x.NetworkData == nil {
-					x.NetworkData = new(NetworkDeviceData)
+					x.NetworkData = jsonwire.Alloc[NetworkDeviceData](r, &slabKeys[0], 4)
 				}
 				x.NetworkData.DecodeWire(r)
 			}
@@ -130,7 +127,7 @@ func (x *AllocationResult) DecodeWire(r *jsonwire.Reader) {
 				x.NodeSelector = nil
 			} else {
 				if x.NodeSelector == nil {
-					x.NodeSelector = new(corev1.NodeSelector)
+					x.NodeSelector = jsonwire.Alloc[corev1.NodeSelector](r, &slabKeys[1], 4)
 				}
 				x.NodeSelector.DecodeWire(r)
 			}
@@ -334,7 +331,7 @@ func (x *Device) DecodeWire(r *jsonwire.Reader) {
 				x.Basic = nil
 			} else {
 				if x.Basic == nil {
-					x.Basic = new(BasicDevice)
+					x.Basic = jsonwire.Alloc[BasicDevice](r, &slabKeys[2], 4)
 				}
 				x.Basic.DecodeWire(r)
 			}
@@ -394,7 +391,7 @@ func (x *DeviceAllocationConfiguration) DecodeWire(r *jsonwire.Reader) {
 				x.Opaque = nil
 			} else {
 				if x.Opaque == nil {
-					x.Opaque = new(OpaqueDeviceConfiguration)
+					x.Opaque = jsonwire.Alloc[OpaqueDeviceConfiguration](r, &slabKeys[3], 4)
 				}
 				x.Opaque.DecodeWire(r)
 			}
@@ -483,11 +480,8 @@ func (x *DeviceAllocationResult) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "config":
 			if r.BeginArray() {
-				var sl0 []DeviceAllocationConfiguration
+				sl0 := make([]DeviceAllocationConfiguration, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]DeviceAllocationConfiguration, 0, 2)
-					}
 					sl0 = append(sl0, DeviceAllocationConfiguration{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -500,11 +494,8 @@ func (x *DeviceAllocationResult) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "results":
 			if r.BeginArray() {
-				var sl0 []DeviceRequestAllocationResult
+				sl0 := make([]DeviceRequestAllocationResult, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]DeviceRequestAllocationResult, 0, 2)
-					}
 					sl0 = append(sl0, DeviceRequestAllocationResult{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -657,11 +648,8 @@ func (x *DeviceClaim) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "config":
 			if r.BeginArray() {
-				var sl0 []DeviceClaimConfiguration
+				sl0 := make([]DeviceClaimConfiguration, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]DeviceClaimConfiguration, 0, 2)
-					}
 					sl0 = append(sl0, DeviceClaimConfiguration{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -674,11 +662,8 @@ func (x *DeviceClaim) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "constraints":
 			if r.BeginArray() {
-				var sl0 []DeviceConstraint
+				sl0 := make([]DeviceConstraint, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]DeviceConstraint, 0, 2)
-					}
 					sl0 = append(sl0, DeviceConstraint{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -691,11 +676,8 @@ func (x *DeviceClaim) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "requests":
 			if r.BeginArray() {
-				var sl0 []DeviceRequest
+				sl0 := make([]DeviceRequest, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]DeviceRequest, 0, 2)
-					}
 					sl0 = append(sl0, DeviceRequest{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -799,7 +781,7 @@ func (x *DeviceClaimConfiguration) DecodeWire(r *jsonwire.Reader) {
 				x.Opaque = nil
 			} else {
 				if x.Opaque == nil {
-					x.Opaque = new(OpaqueDeviceConfiguration)
+					x.Opaque = jsonwire.Alloc[OpaqueDeviceConfiguration](r, &slabKeys[3], 4)
 				}
 				x.Opaque.DecodeWire(r)
 			}
@@ -950,7 +932,7 @@ func (x *DeviceClassConfiguration) DecodeWire(r *jsonwire.Reader) {
 				x.Opaque = nil
 			} else {
 				if x.Opaque == nil {
-					x.Opaque = new(OpaqueDeviceConfiguration)
+					x.Opaque = jsonwire.Alloc[OpaqueDeviceConfiguration](r, &slabKeys[3], 4)
 				}
 				x.Opaque.DecodeWire(r)
 			}
@@ -1012,11 +994,8 @@ func (x *DeviceClassList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []DeviceClass
+			sl0 := make([]DeviceClass, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]DeviceClass, 0, 2)
-				}
 				sl0 = append(sl0, DeviceClass{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -1114,11 +1093,8 @@ func (x *DeviceClassSpec) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "config":
 			if r.BeginArray() {
-				var sl0 []DeviceClassConfiguration
+				sl0 := make([]DeviceClassConfiguration, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]DeviceClassConfiguration, 0, 2)
-					}
 					sl0 = append(sl0, DeviceClassConfiguration{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1131,11 +1107,8 @@ func (x *DeviceClassSpec) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "selectors":
 			if r.BeginArray() {
-				var sl0 []DeviceSelector
+				sl0 := make([]DeviceSelector, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]DeviceSelector, 0, 2)
-					}
 					sl0 = append(sl0, DeviceSelector{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1312,11 +1285,8 @@ func (x *DeviceRequest) DecodeWire(r *jsonwire.Reader) {
 			x.Name = r.String()
 		case "selectors":
 			if r.BeginArray() {
-				var sl0 []DeviceSelector
+				sl0 := make([]DeviceSelector, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]DeviceSelector, 0, 2)
-					}
 					sl0 = append(sl0, DeviceSelector{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1471,7 +1441,7 @@ func (x *DeviceSelector) DecodeWire(r *jsonwire.Reader) {
 				x.CEL = nil
 			} else {
 				if x.CEL == nil {
-					x.CEL = new(CELDeviceSelector)
+					x.CEL = jsonwire.Alloc[CELDeviceSelector](r, &slabKeys[4], 4)
 				}
 				x.CEL.DecodeWire(r)
 			}
@@ -1797,11 +1767,8 @@ func (x *ResourceClaimList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []ResourceClaim
+			sl0 := make([]ResourceClaim, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]ResourceClaim, 0, 2)
-				}
 				sl0 = append(sl0, ResourceClaim{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -1947,17 +1914,14 @@ func (x *ResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Allocation = nil
 			} else {
 				if x.Allocation == nil {
-					x.Allocation = new(AllocationResult)
+					x.Allocation = jsonwire.Alloc[AllocationResult](r, &slabKeys[5], 4)
 				}
 				x.Allocation.DecodeWire(r)
 			}
 		case "devices":
 			if r.BeginArray() {
-				var sl0 []AllocatedDeviceStatus
+				sl0 := make([]AllocatedDeviceStatus, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]AllocatedDeviceStatus, 0, 2)
-					}
 					sl0 = append(sl0, AllocatedDeviceStatus{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1970,11 +1934,8 @@ func (x *ResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "reservedFor":
 			if r.BeginArray() {
-				var sl0 []ResourceClaimConsumerReference
+				sl0 := make([]ResourceClaimConsumerReference, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]ResourceClaimConsumerReference, 0, 2)
-					}
 					sl0 = append(sl0, ResourceClaimConsumerReference{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -2138,11 +2099,8 @@ func (x *ResourceClaimTemplateList) decodeField(r *jsonwire.Reader, key []byte) 
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []ResourceClaimTemplate
+			sl0 := make([]ResourceClaimTemplate, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]ResourceClaimTemplate, 0, 2)
-				}
 				sl0 = append(sl0, ResourceClaimTemplate{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -2416,11 +2374,8 @@ func (x *ResourceSliceList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []ResourceSlice
+			sl0 := make([]ResourceSlice, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]ResourceSlice, 0, 2)
-				}
 				sl0 = append(sl0, ResourceSlice{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -2520,11 +2475,8 @@ func (x *ResourceSliceSpec) DecodeWire(r *jsonwire.Reader) {
 			x.AllNodes = r.BoolPtr()
 		case "devices":
 			if r.BeginArray() {
-				var sl0 []Device
+				sl0 := make([]Device, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]Device, 0, 2)
-					}
 					sl0 = append(sl0, Device{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -2544,7 +2496,7 @@ func (x *ResourceSliceSpec) DecodeWire(r *jsonwire.Reader) {
 				x.NodeSelector = nil
 			} else {
 				if x.NodeSelector == nil {
-					x.NodeSelector = new(corev1.NodeSelector)
+					x.NodeSelector = jsonwire.Alloc[corev1.NodeSelector](r, &slabKeys[1], 4)
 				}
 				x.NodeSelector.DecodeWire(r)
 			}
@@ -2615,3 +2567,6 @@ func (x *ResourceSliceSpec) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x ResourceSliceSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [6]byte

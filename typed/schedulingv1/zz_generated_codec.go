@@ -109,11 +109,8 @@ func (x *PriorityClassList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []PriorityClass
+			sl0 := make([]PriorityClass, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]PriorityClass, 0, 2)
-				}
 				sl0 = append(sl0, PriorityClass{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}

@@ -221,11 +221,8 @@ func (x *StorageVersionMigrationList) decodeField(r *jsonwire.Reader, key []byte
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []StorageVersionMigration
+			sl0 := make([]StorageVersionMigration, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]StorageVersionMigration, 0, 2)
-				}
 				sl0 = append(sl0, StorageVersionMigration{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -376,11 +373,8 @@ func (x *StorageVersionMigrationStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "conditions":
 			if r.BeginArray() {
-				var sl0 []MigrationCondition
+				sl0 := make([]MigrationCondition, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]MigrationCondition, 0, 2)
-					}
 					sl0 = append(sl0, MigrationCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}

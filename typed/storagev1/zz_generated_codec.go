@@ -93,11 +93,8 @@ func (x *CSIDriverList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []CSIDriver
+			sl0 := make([]CSIDriver, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]CSIDriver, 0, 2)
-				}
 				sl0 = append(sl0, CSIDriver{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -207,11 +204,8 @@ func (x *CSIDriverSpec) DecodeWire(r *jsonwire.Reader) {
 			x.StorageCapacity = r.BoolPtr()
 		case "tokenRequests":
 			if r.BeginArray() {
-				var sl0 []TokenRequest
+				sl0 := make([]TokenRequest, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]TokenRequest, 0, 2)
-					}
 					sl0 = append(sl0, TokenRequest{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -404,7 +398,7 @@ func (x *CSINodeDriver) DecodeWire(r *jsonwire.Reader) {
 				x.Allocatable = nil
 			} else {
 				if x.Allocatable == nil {
-					x.Allocatable = new(VolumeNodeResources)
+					x.Allocatable = jsonwire.Alloc[VolumeNodeResources](r, &slabKeys[0], 4)
 				}
 				x.Allocatable.DecodeWire(r)
 			}
@@ -508,11 +502,8 @@ func (x *CSINodeList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []CSINode
+			sl0 := make([]CSINode, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]CSINode, 0, 2)
-				}
 				sl0 = append(sl0, CSINode{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -610,11 +601,8 @@ func (x *CSINodeSpec) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "drivers":
 			if r.BeginArray() {
-				var sl0 []CSINodeDriver
+				sl0 := make([]CSINodeDriver, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]CSINodeDriver, 0, 2)
-					}
 					sl0 = append(sl0, CSINodeDriver{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -690,7 +678,7 @@ func (x *CSIStorageCapacity) DecodeWire(r *jsonwire.Reader) {
 				x.Capacity = nil
 			} else {
 				if x.Capacity == nil {
-					x.Capacity = new(metav1.Quantity)
+					x.Capacity = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[1], 4)
 				}
 				x.Capacity.DecodeWire(r)
 			}
@@ -699,7 +687,7 @@ func (x *CSIStorageCapacity) DecodeWire(r *jsonwire.Reader) {
 				x.MaximumVolumeSize = nil
 			} else {
 				if x.MaximumVolumeSize == nil {
-					x.MaximumVolumeSize = new(metav1.Quantity)
+					x.MaximumVolumeSize = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[1], 4)
 				}
 				x.MaximumVolumeSize.DecodeWire(r)
 			}
@@ -708,7 +696,7 @@ func (x *CSIStorageCapacity) DecodeWire(r *jsonwire.Reader) {
 				x.NodeTopology = nil
 			} else {
 				if x.NodeTopology == nil {
-					x.NodeTopology = new(metav1.LabelSelector)
+					x.NodeTopology = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[2], 4)
 				}
 				x.NodeTopology.DecodeWire(r)
 			}
@@ -794,11 +782,8 @@ func (x *CSIStorageCapacityList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []CSIStorageCapacity
+			sl0 := make([]CSIStorageCapacity, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]CSIStorageCapacity, 0, 2)
-				}
 				sl0 = append(sl0, CSIStorageCapacity{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -904,11 +889,8 @@ func (x *StorageClass) DecodeWire(r *jsonwire.Reader) {
 			x.AllowVolumeExpansion = r.BoolPtr()
 		case "allowedTopologies":
 			if r.BeginArray() {
-				var sl0 []corev1.TopologySelectorTerm
+				sl0 := make([]corev1.TopologySelectorTerm, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]corev1.TopologySelectorTerm, 0, 2)
-					}
 					sl0 = append(sl0, corev1.TopologySelectorTerm{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
@@ -1082,11 +1064,8 @@ func (x *StorageClassList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []StorageClass
+			sl0 := make([]StorageClass, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]StorageClass, 0, 2)
-				}
 				sl0 = append(sl0, StorageClass{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -1313,11 +1292,8 @@ func (x *VolumeAttachmentList) decodeField(r *jsonwire.Reader, key []byte) {
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []VolumeAttachment
+			sl0 := make([]VolumeAttachment, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]VolumeAttachment, 0, 2)
-				}
 				sl0 = append(sl0, VolumeAttachment{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
@@ -1418,7 +1394,7 @@ func (x *VolumeAttachmentSource) DecodeWire(r *jsonwire.Reader) {
 				x.InlineVolumeSpec = nil
 			} else {
 				if x.InlineVolumeSpec == nil {
-					x.InlineVolumeSpec = new(corev1.PersistentVolumeSpec)
+					x.InlineVolumeSpec = jsonwire.Alloc[corev1.PersistentVolumeSpec](r, &slabKeys[3], 4)
 				}
 				x.InlineVolumeSpec.DecodeWire(r)
 			}
@@ -1533,7 +1509,7 @@ func (x *VolumeAttachmentStatus) DecodeWire(r *jsonwire.Reader) {
 				x.AttachError = nil
 			} else {
 				if x.AttachError == nil {
-					x.AttachError = new(VolumeError)
+					x.AttachError = jsonwire.Alloc[VolumeError](r, &slabKeys[4], 4)
 				}
 				x.AttachError.DecodeWire(r)
 			}
@@ -1556,7 +1532,7 @@ func (x *VolumeAttachmentStatus) DecodeWire(r *jsonwire.Reader) {
 				x.DetachError = nil
 			} else {
 				if x.DetachError == nil {
-					x.DetachError = new(VolumeError)
+					x.DetachError = jsonwire.Alloc[VolumeError](r, &slabKeys[4], 4)
 				}
 				x.DetachError.DecodeWire(r)
 			}
@@ -1722,3 +1698,6 @@ func (x *VolumeNodeResources) EncodeJSON(s *jsoniter.Stream) {
 
 // MarshalJSON implements json.Marshaler with the generated encoder.
 func (x VolumeNodeResources) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [5]byte

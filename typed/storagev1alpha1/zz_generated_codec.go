@@ -121,11 +121,8 @@ func (x *VolumeAttributesClassList) decodeField(r *jsonwire.Reader, key []byte) 
 		x.ListMeta.DecodeWire(r)
 	case "items":
 		if r.BeginArray() {
-			var sl0 []VolumeAttributesClass
+			sl0 := make([]VolumeAttributesClass, 0, r.Count())
 			for r.NextElem() {
-				if sl0 == nil {
-					sl0 = make([]VolumeAttributesClass, 0, 2)
-				}
 				sl0 = append(sl0, VolumeAttributesClass{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}

@@ -56,11 +56,12 @@ type Reader struct {
 	owned bool
 	err   *SyntaxError
 
-	// Slabs the scalar pointers of one decoded value are carved from: one
-	// allocation for many optional fields.
-	bools []bool
-	i32s  []int32
-	i64s  []int64
+	// words is the slab the scalar pointers of one decoded value are
+	// carved from (see word).
+	words []uint64
+	// slabs are the chunks of structs being handed out by Alloc.
+	slabs   [8]slab
+	slabPos int
 }
 
 // Reset makes r read buf, which it borrows: strings decoded from it are
@@ -75,25 +76,11 @@ func (r *Reader) ResetOwned(buf []byte) {
 	*r = Reader{buf: buf, owned: true}
 }
 
-// Capture reads the next value of it into a new buffer and resets r to it.
-// It returns false when it has an error already or the capture fails.
-func (r *Reader) Capture(it *jsoniter.Iterator) bool {
-	if it.Error != nil {
-		return false
-	}
-	buf := it.SkipAndAppendBytes(make([]byte, 0))
-	if it.Error != nil {
-		return false
-	}
-	r.ResetOwned(buf)
-	return true
-}
-
-// Report passes r's error, if any, to it.
+// Report checks that r read its whole input and passes its error, if any,
+// to it.
 func (r *Reader) Report(it *jsoniter.Iterator, typ string) {
-	if r.err != nil && it.Error == nil {
-		r.err.Type = typ
-		it.ReportError("DecodeJSON", r.err.Error())
+	if err := r.Finish(typ); err != nil && it.Error == nil {
+		it.ReportError("DecodeJSON", err.Error())
 	}
 }
 
@@ -278,6 +265,46 @@ func (r *Reader) BeginArray() bool {
 		r.fail("expected array")
 	}
 	return false
+}
+
+// Count returns the number of elements of the array begun by BeginArray,
+// without consuming anything: a quick scan that matches brackets and quotes
+// only, so that decoders allocate slices of the right size. Malformed input
+// gives a wrong count, which is harmless: decoding reports it.
+func (r *Reader) Count() int {
+	buf := r.buf
+	depth, n := 0, 0
+	empty := true
+	for i := r.pos; i < len(buf); i++ {
+		switch c := buf[i]; c {
+		case ' ', '\n', '\r', '\t':
+		case '[', '{':
+			depth++
+			empty = false
+		case ']', '}':
+			if depth == 0 {
+				if empty {
+					return 0
+				}
+				return n + 1
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				n++
+			}
+		case '"':
+			empty = false
+			for i++; i < len(buf) && buf[i] != '"'; i++ {
+				if buf[i] == '\\' {
+					i++
+				}
+			}
+		default:
+			empty = false
+		}
+	}
+	return n + 1
 }
 
 // NextElem reports whether the array begun by BeginArray has another
@@ -712,7 +739,7 @@ func (r *Reader) Skip() {
 		if !r.BeginObject() {
 			return
 		}
-		for _, ok := r.NextKey(); ok; _, ok = r.NextKey() {
+		for r.skipKey() {
 			r.Skip()
 		}
 	case '[':
@@ -729,6 +756,40 @@ func (r *Reader) Skip() {
 	default:
 		r.fail("invalid character looking for a value")
 	}
+}
+
+// skipKey is NextKey without reading the key.
+func (r *Reader) skipKey() bool {
+	if r.err != nil {
+		return false
+	}
+	c := r.next()
+	if c == '}' {
+		r.pos++
+		r.depth--
+		r.first = false
+		return false
+	}
+	if !r.first {
+		if c != ',' {
+			r.fail("expected ',' or '}' after object value")
+			return false
+		}
+		r.pos++
+		c = r.next()
+	}
+	r.first = false
+	if c != '"' {
+		r.fail("expected string key")
+		return false
+	}
+	r.skipString()
+	if r.next() != ':' {
+		r.fail("expected ':' after object key")
+		return false
+	}
+	r.pos++
+	return r.err == nil
 }
 
 func (r *Reader) skipString() {
@@ -750,18 +811,24 @@ func (r *Reader) skipString() {
 	r.fail("unexpected end of input in string")
 }
 
+// word returns a pointer to a fresh 8-byte word from r's scalar slab: one
+// pointer-free allocation serves many optional fields.
+func (r *Reader) word() unsafe.Pointer {
+	if len(r.words) == 0 {
+		r.words = make([]uint64, 64)
+	}
+	p := unsafe.Pointer(&r.words[0])
+	r.words = r.words[1:]
+	return p
+}
+
 // BoolPtr reads an optional boolean: nil for null.
 func (r *Reader) BoolPtr() *bool {
 	if r.Null() {
 		return nil
 	}
-	v := r.Bool()
-	if len(r.bools) == 0 {
-		r.bools = make([]bool, 32)
-	}
-	p := &r.bools[0]
-	r.bools = r.bools[1:]
-	*p = v
+	p := (*bool)(r.word())
+	*p = r.Bool()
 	return p
 }
 
@@ -770,13 +837,8 @@ func (r *Reader) Int32Ptr() *int32 {
 	if r.Null() {
 		return nil
 	}
-	v := r.Int32()
-	if len(r.i32s) == 0 {
-		r.i32s = make([]int32, 16)
-	}
-	p := &r.i32s[0]
-	r.i32s = r.i32s[1:]
-	*p = v
+	p := (*int32)(r.word())
+	*p = r.Int32()
 	return p
 }
 
@@ -785,13 +847,8 @@ func (r *Reader) Int64Ptr() *int64 {
 	if r.Null() {
 		return nil
 	}
-	v := r.Int64()
-	if len(r.i64s) == 0 {
-		r.i64s = make([]int64, 8)
-	}
-	p := &r.i64s[0]
-	r.i64s = r.i64s[1:]
-	*p = v
+	p := (*int64)(r.word())
+	*p = r.Int64()
 	return p
 }
 
@@ -800,8 +857,9 @@ func (r *Reader) Float64Ptr() *float64 {
 	if r.Null() {
 		return nil
 	}
-	v := r.Float64()
-	return &v
+	p := (*float64)(r.word())
+	*p = r.Float64()
+	return p
 }
 
 // StringPtr reads an optional string: nil for null.
@@ -811,4 +869,38 @@ func (r *Reader) StringPtr() *string {
 	}
 	v := r.String()
 	return &v
+}
+
+// slab is the unused rest of a chunk of structs of one type.
+type slab struct {
+	key  *byte
+	left int
+	next unsafe.Pointer
+}
+
+// Alloc returns a pointer to a new zero T. Decoders call it for optional
+// structs that one object often holds several of (the probes of each
+// container, the state of each container status): the first call allocates
+// a chunk of n, and the next n-1 calls for the same key share it. key is
+// the address of a package-level variable that stands for T.
+func Alloc[T any](r *Reader, key *byte, n int) *T {
+	for i := range r.slabs {
+		s := &r.slabs[i]
+		if s.key == key && s.left > 0 {
+			p := (*T)(s.next)
+			s.left--
+			if s.left > 0 {
+				s.next = unsafe.Add(s.next, unsafe.Sizeof(*p))
+			} else {
+				*s = slab{}
+			}
+			return p
+		}
+	}
+	chunk := make([]T, n)
+	if n > 1 {
+		r.slabs[r.slabPos] = slab{key: key, left: n - 1, next: unsafe.Pointer(&chunk[1])}
+		r.slabPos = (r.slabPos + 1) % len(r.slabs)
+	}
+	return &chunk[0]
 }

@@ -1,0 +1,184 @@
+package jsonwire
+
+import (
+	"io"
+	"reflect"
+	"unsafe"
+
+	jsoniter "github.com/json-iterator/go"
+)
+
+// Capturing a value through json-iterator's public API (SkipAndAppendBytes)
+// costs one allocation per object key: its strict Skip reads every key as a
+// string. Instead, when the value lies whole in the iterator's buffer, the
+// reader scans for its end and copies it directly, advancing the iterator.
+// The buffer fields are located by reflection once, and the fast path checks
+// itself at start-up: when json-iterator's Iterator ever changes shape, it
+// falls back to SkipAndAppendBytes.
+
+// iterFields are the offsets of Iterator's buffer fields.
+type iterFields struct {
+	buf, head, tail, reader uintptr
+	ok                      bool
+}
+
+var fields = findIterFields()
+
+func findIterFields() iterFields {
+	t := reflect.TypeFor[jsoniter.Iterator]()
+	var f iterFields
+	want := map[string]reflect.Type{
+		"buf":    reflect.TypeFor[[]byte](),
+		"head":   reflect.TypeFor[int](),
+		"tail":   reflect.TypeFor[int](),
+		"reader": reflect.TypeFor[io.Reader](),
+	}
+	found := 0
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		if typ, ok := want[sf.Name]; ok && sf.Type == typ {
+			found++
+			switch sf.Name {
+			case "buf":
+				f.buf = sf.Offset
+			case "head":
+				f.head = sf.Offset
+			case "tail":
+				f.tail = sf.Offset
+			case "reader":
+				f.reader = sf.Offset
+			}
+		}
+	}
+	f.ok = found == len(want)
+	if f.ok {
+		f.ok = selfTest(f)
+	}
+	return f
+}
+
+// selfTest checks the offsets against an iterator whose state is known.
+func selfTest(f iterFields) bool {
+	data := []byte(`  {"a":[1,"x"]} 7`)
+	it := jsoniter.ParseBytes(jsoniter.ConfigDefault, data)
+	if it.WhatIsNext() != jsoniter.ObjectValue {
+		return false
+	}
+	v := f.view(it)
+	if len(*v.buf) != len(data) || &(*v.buf)[0] != &data[0] || *v.head != 2 || *v.tail != len(data) || *v.reader != nil {
+		return false
+	}
+	var r Reader
+	if !r.captureFast(it, f) || string(r.buf) != `{"a":[1,"x"]}` {
+		return false
+	}
+	return it.ReadInt() == 7 && (it.Error == nil || it.Error == io.EOF)
+}
+
+type iterView struct {
+	buf        *[]byte
+	head, tail *int
+	reader     *io.Reader
+}
+
+func (f iterFields) view(it *jsoniter.Iterator) iterView {
+	p := unsafe.Pointer(it)
+	return iterView{
+		buf:    (*[]byte)(unsafe.Add(p, f.buf)),
+		head:   (*int)(unsafe.Add(p, f.head)),
+		tail:   (*int)(unsafe.Add(p, f.tail)),
+		reader: (*io.Reader)(unsafe.Add(p, f.reader)),
+	}
+}
+
+// Capture reads the next value of it into a new buffer that r then owns.
+// It returns false when it has an error already or the capture fails.
+func (r *Reader) Capture(it *jsoniter.Iterator) bool {
+	if it.Error != nil {
+		return false
+	}
+	if fields.ok && r.captureFast(it, fields) {
+		return true
+	}
+	buf := it.SkipAndAppendBytes(make([]byte, 0))
+	if it.Error != nil {
+		return false
+	}
+	r.ResetOwned(buf)
+	return true
+}
+
+// captureFast copies the next value when it ends inside the iterator's
+// buffer, reporting false (and consuming nothing) otherwise.
+func (r *Reader) captureFast(it *jsoniter.Iterator, f iterFields) bool {
+	v := f.view(it)
+	buf, head, tail := *v.buf, *v.head, *v.tail
+	if head < 0 || tail > len(buf) || head > tail {
+		return false
+	}
+	for head < tail && (buf[head] == ' ' || buf[head] == '\n' || buf[head] == '\r' || buf[head] == '\t') {
+		head++
+	}
+	end := scanEnd(buf[head:tail], *v.reader == nil)
+	if end <= 0 {
+		return false
+	}
+	owned := make([]byte, end)
+	copy(owned, buf[head:head+end])
+	*v.head = head + end
+	r.ResetOwned(owned)
+	return true
+}
+
+// scanEnd returns the length of the JSON value at the start of b, or 0 when
+// it does not end inside b. final says no input follows b, so a number or
+// literal reaching the end of b is complete. The scan only matches quotes
+// and brackets; the Reader checks the syntax when it decodes.
+func scanEnd(b []byte, final bool) int {
+	if len(b) == 0 {
+		return 0
+	}
+	switch b[0] {
+	case '{', '[':
+	case '"':
+		for i := 1; i < len(b); i++ {
+			switch b[i] {
+			case '"':
+				return i + 1
+			case '\\':
+				i++
+			}
+		}
+		return 0
+	default:
+		for i := 0; i < len(b); i++ {
+			switch b[i] {
+			case ' ', '\n', '\r', '\t', ',', ']', '}', ':':
+				return i
+			}
+		}
+		if final {
+			return len(b)
+		}
+		return 0
+	}
+	depth := 0
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case '"':
+			for i++; i < len(b) && b[i] != '"'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+		}
+	}
+	return 0
+}
