@@ -3,6 +3,7 @@ package dynamic
 import (
 	"context"
 	"errors"
+	"iter"
 
 	"github.com/kubewire/kubewire/discovery"
 	"github.com/kubewire/kubewire/rest"
@@ -72,4 +73,22 @@ func (c *Client) ApplyObject(ctx context.Context, obj Object, opts metav1.ApplyO
 // CreateObject creates obj (a convenience for Create(ctx, &obj, opts)).
 func (c *Client) CreateObject(ctx context.Context, obj Object, opts metav1.CreateOptions) (*Object, error) {
 	return c.Create(ctx, &obj, opts)
+}
+
+// All is typed.Client.All with each object's apiVersion and kind filled in
+// from the resource when the server left them out (it does in lists of
+// built-in kinds).
+func (c *Client) All(ctx context.Context, opts metav1.ListOptions) iter.Seq2[*Object, error] {
+	r := c.Resource()
+	return func(yield func(*Object, error) bool) {
+		for o, err := range c.Client.All(ctx, opts) {
+			if o != nil && o.GetKind() == "" && o.GetAPIVersion() == "" {
+				o.SetKind(r.Kind)
+				o.SetAPIVersion(r.GroupVersion())
+			}
+			if !yield(o, err) {
+				return
+			}
+		}
+	}
 }
