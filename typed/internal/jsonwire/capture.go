@@ -123,8 +123,7 @@ func (r *Reader) captureFast(it *jsoniter.Iterator, f iterFields) bool {
 	if end <= 0 {
 		return false
 	}
-	owned := make([]byte, end)
-	copy(owned, buf[head:head+end])
+	owned := append([]byte(nil), buf[head:head+end]...) // not zeroed first, unlike make
 	*v.head = head + end
 	r.ResetOwned(owned)
 	return true

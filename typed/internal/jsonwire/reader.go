@@ -276,11 +276,15 @@ func (r *Reader) Count() int {
 	depth, n := 0, 0
 	empty := true
 	for i := r.pos; i < len(buf); i++ {
-		switch c := buf[i]; c {
+		c := buf[i]
+		if countClass[c] == 0 {
+			continue // a byte of a scalar
+		}
+		switch c {
 		case ' ', '\n', '\r', '\t':
+			continue
 		case '[', '{':
 			depth++
-			empty = false
 		case ']', '}':
 			if depth == 0 {
 				if empty {
@@ -294,18 +298,24 @@ func (r *Reader) Count() int {
 				n++
 			}
 		case '"':
-			empty = false
 			for i++; i < len(buf) && buf[i] != '"'; i++ {
 				if buf[i] == '\\' {
 					i++
 				}
 			}
-		default:
-			empty = false
 		}
+		empty = false
 	}
 	return n + 1
 }
+
+// countClass marks the bytes Count looks at.
+var countClass = func() (t [256]byte) {
+	for _, c := range " \n\r\t[]{},\"" {
+		t[c] = 1
+	}
+	return t
+}()
 
 // NextElem reports whether the array begun by BeginArray has another
 // element, consuming the ',' before it or the closing ']'.

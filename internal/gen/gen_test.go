@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func specAndOut(t *testing.T) (string, string) {
+	t.Helper()
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := filepath.Join(root, "..", "shared", "openapi", "v1.32.4", "v3")
+	if _, err := os.Stat(spec); err != nil {
+		t.Skipf("spec not found at %s", spec)
+	}
+	return spec, filepath.Join(root, "typed")
+}
+
+// The committed typed/ packages are what the generator writes now.
+func TestGeneratedFilesAreCurrent(t *testing.T) {
+	spec, out := specAndOut(t)
+	files, err := generate(spec, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale, err := sync(out, files, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stale) > 0 {
+		t.Fatalf("stale generated files (run go generate ./typed): %s", strings.Join(stale, ", "))
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	spec, out := specAndOut(t)
+	a, err := generate(spec, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := generate(spec, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a) != len(b) {
+		t.Fatalf("%d files, then %d", len(a), len(b))
+	}
+	for name, content := range a {
+		if !bytes.Equal(content, b[name]) {
+			t.Fatalf("%s differs between two runs", name)
+		}
+	}
+	for _, want := range []string{"corev1", "appsv1", "batchv1", "rbacv1", "networkingv1", "networkingv1beta1",
+		"autoscalingv1", "autoscalingv2", "policyv1", "storagev1", "apiextensionsv1", "apiregistrationv1",
+		"resourcev1alpha3", "admissionregistrationv1beta1", "internalv1alpha1", "metav1"} {
+		if _, ok := a[filepath.Join(want, "zz_generated_types.go")]; !ok {
+			t.Errorf("package %s not generated", want)
+		}
+	}
+}
+
+func TestNames(t *testing.T) {
+	for json, want := range map[string]string{
+		"apiVersion": "APIVersion", "uid": "UID", "podIPs": "PodIPs", "hostIP": "HostIP", "ipFamilies": "IPFamilies",
+		"httpGet": "HTTPGet", "tcpSocket": "TCPSocket", "$ref": "Ref", "x-kubernetes-list-map-keys": "XListMapKeys",
+		"seLinuxOptions": "SELinuxOptions", "fsGroup": "FSGroup", "caBundle": "CABundle", "name": "Name", "Port": "Port",
+		"ttlSecondsAfterFinished": "TTLSecondsAfterFinished", "nonResourceURLs": "NonResourceURLs",
+	} {
+		if got := fieldName(json); got != want {
+			t.Errorf("fieldName(%q) = %q, want %q", json, got, want)
+		}
+	}
+	for kind, want := range map[string]string{
+		"Pod": "Pods", "Endpoints": "Endpoints", "EndpointSlice": "EndpointSlices", "Ingress": "Ingresses",
+		"NetworkPolicy": "NetworkPolicies", "StorageClass": "StorageClasses", "PriorityClass": "PriorityClasses",
+		"Lease": "Leases", "Event": "Events", "ComponentStatus": "ComponentStatuses", "Gateway": "Gateways",
+		"CSIStorageCapacity": "CSIStorageCapacities",
+	} {
+		if got := pluralKind(kind); got != want {
+			t.Errorf("pluralKind(%q) = %q, want %q", kind, got, want)
+		}
+	}
+	for gv, want := range map[[2]string]string{
+		{"", "v1"}: "corev1", {"networking.k8s.io", "v1"}: "networkingv1", {"rbac.authorization.k8s.io", "v1"}: "rbacv1",
+		{"admissionregistration.k8s.io", "v1beta1"}: "admissionregistrationv1beta1", {"apps", "v1"}: "appsv1",
+	} {
+		if got := packageName(gv[0], gv[1]); got != want {
+			t.Errorf("packageName(%q) = %q, want %q", gv, got, want)
+		}
+	}
+	if got := pluralFromResource("Foo", "fooz"); got != "Fooz" {
+		t.Errorf("pluralFromResource = %q", got)
+	}
+}
+
+func TestComment(t *testing.T) {
+	got := comment("\t", "Short line.\n\nA long paragraph that goes on and on and on and on and on and on and on and on and on.\n\n```\n\tcode  kept\n```\n- item one\n- item two")
+	want := "\t// Short line.\n\t//\n\t// A long paragraph that goes on and on and on and on and on and on and on and\n\t// on and on.\n\t//\n\t// ```\n\t//     code  kept\n\t// ```\n\t// - item one\n\t// - item two\n"
+	if got != want {
+		t.Errorf("comment:\n%s\nwant:\n%s", got, want)
+	}
+	if comment("", "  ") != "" {
+		t.Error("empty text gives a comment")
+	}
+}
