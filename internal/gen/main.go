@@ -90,7 +90,7 @@ func generate(specDir, outDir string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	hand, err := declaredTypes(filepath.Join(outDir, metaPkg))
+	hand, err := handwrittenTypes(outDir)
 	if err != nil {
 		return nil, err
 	}
@@ -162,6 +162,27 @@ func fileWithUses(doc string, p *pkg, fixed []string, body []byte) ([]byte, erro
 		return out, err
 	}
 	return append([]byte(strings.Replace(string(out), "package ", doc+"package ", 1)), nil...), nil
+}
+
+// handwrittenTypes returns, by package name, the types declared by hand in
+// the packages under outDir: the generator leaves those out and uses them.
+func handwrittenTypes(outDir string) (map[string]map[string]bool, error) {
+	dirs, err := os.ReadDir(outDir)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]bool{}
+	for _, d := range dirs {
+		if !d.IsDir() || d.Name() == "internal" {
+			continue
+		}
+		names, err := declaredTypes(filepath.Join(outDir, d.Name()))
+		if err != nil {
+			return nil, err
+		}
+		out[d.Name()] = names
+	}
+	return out, nil
 }
 
 // declaredTypes returns the type names declared by hand in dir: in its .go

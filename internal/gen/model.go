@@ -115,7 +115,7 @@ type model struct {
 	sp          *spec
 	pkgs        map[string]*pkg
 	prefixPkg   map[string]*pkg // schema name prefix -> package
-	handwritten map[string]bool // type names declared by hand in metav1
+	handwritten map[string]map[string]bool // type names declared by hand, by package
 	// repeated are the struct types ("corev1.Probe") one object often holds
 	// several of: decoders allocate them in chunks.
 	repeated map[string]bool
@@ -140,7 +140,7 @@ func (m *model) target(name string) (*pkg, string, error) {
 }
 
 // build makes the model from the spec.
-func build(sp *spec, handwritten map[string]bool) (*model, error) {
+func build(sp *spec, handwritten map[string]map[string]bool) (*model, error) {
 	m := &model{sp: sp, pkgs: map[string]*pkg{}, prefixPkg: map[string]*pkg{}, handwritten: handwritten}
 	m.pkgs[metaPkg] = newPkg(metaPkg, "meta.k8s.io", "v1")
 	for _, name := range sortedKeys(sp.Schemas) {
@@ -169,7 +169,7 @@ func build(sp *spec, handwritten map[string]bool) (*model, error) {
 		if err != nil {
 			return nil, err
 		}
-		if p.name == metaPkg && handwritten[goName] {
+		if handwritten[p.name][goName] {
 			continue
 		}
 		t, err := m.makeType(p, goName, name, sp.Schemas[name])
@@ -181,7 +181,7 @@ func build(sp *spec, handwritten map[string]bool) (*model, error) {
 		}
 		p.types[goName] = t
 	}
-	if !handwritten["TypeMeta"] {
+	if !handwritten[metaPkg]["TypeMeta"] {
 		m.pkgs[metaPkg].types["TypeMeta"] = typeMeta()
 	}
 	if err := m.resources(); err != nil {
@@ -442,6 +442,7 @@ func (m *model) refType(p *pkg, ref string) (*gtype, error) {
 		k = kRaw
 	case ref == "io.k8s.apimachinery.pkg.api.resource.Quantity", ref == "io.k8s.apimachinery.pkg.util.intstr.IntOrString",
 		ref == metaPrefix+"Time", ref == metaPrefix+"MicroTime":
+	case m.handwritten[target.name][name]:
 	case s != nil && s.Type == "" && len(s.Properties) == 0:
 		k = kRaw
 	}

@@ -1150,9 +1150,23 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 		case "$schema":
 			x.Schema = r.String()
 		case "additionalItems":
-			x.AdditionalItems.DecodeWire(r)
+			if r.Null() {
+				x.AdditionalItems = nil
+			} else {
+				if x.AdditionalItems == nil {
+					x.AdditionalItems = jsonwire.Alloc[JSONSchemaPropsOrBool](r, &slabKeys[7], 4)
+				}
+				x.AdditionalItems.DecodeWire(r)
+			}
 		case "additionalProperties":
-			x.AdditionalProperties.DecodeWire(r)
+			if r.Null() {
+				x.AdditionalProperties = nil
+			} else {
+				if x.AdditionalProperties == nil {
+					x.AdditionalProperties = jsonwire.Alloc[JSONSchemaPropsOrBool](r, &slabKeys[7], 4)
+				}
+				x.AdditionalProperties.DecodeWire(r)
+			}
 		case "allOf":
 			if r.BeginArray() {
 				sl0 := make([]JSONSchemaProps, 0, r.Count())
@@ -1237,7 +1251,7 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 				x.ExternalDocs = nil
 			} else {
 				if x.ExternalDocs == nil {
-					x.ExternalDocs = jsonwire.Alloc[ExternalDocumentation](r, &slabKeys[7], 4)
+					x.ExternalDocs = jsonwire.Alloc[ExternalDocumentation](r, &slabKeys[8], 4)
 				}
 				x.ExternalDocs.DecodeWire(r)
 			}
@@ -1246,7 +1260,14 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 		case "id":
 			x.ID = r.String()
 		case "items":
-			x.Items.DecodeWire(r)
+			if r.Null() {
+				x.Items = nil
+			} else {
+				if x.Items == nil {
+					x.Items = jsonwire.Alloc[JSONSchemaPropsOrArray](r, &slabKeys[9], 4)
+				}
+				x.Items.DecodeWire(r)
+			}
 		case "maxItems":
 			x.MaxItems = r.Int64Ptr()
 		case "maxLength":
@@ -1417,11 +1438,11 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"$schema\":")
 		jsonwire.String(s, x.Schema)
 	}
-	if len(x.AdditionalItems) != 0 {
+	if x.AdditionalItems != nil {
 		jsonwire.Key(s, &more, ",\"additionalItems\":")
 		x.AdditionalItems.EncodeJSON(s)
 	}
-	if len(x.AdditionalProperties) != 0 {
+	if x.AdditionalProperties != nil {
 		jsonwire.Key(s, &more, ",\"additionalProperties\":")
 		x.AdditionalProperties.EncodeJSON(s)
 	}
@@ -1538,7 +1559,7 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"id\":")
 		jsonwire.String(s, x.ID)
 	}
-	if len(x.Items) != 0 {
+	if x.Items != nil {
 		jsonwire.Key(s, &more, ",\"items\":")
 		x.Items.EncodeJSON(s)
 	}
@@ -1922,7 +1943,7 @@ func (x *WebhookClientConfig) DecodeWire(r *jsonwire.Reader) {
 				x.Service = nil
 			} else {
 				if x.Service == nil {
-					x.Service = jsonwire.Alloc[ServiceReference](r, &slabKeys[8], 4)
+					x.Service = jsonwire.Alloc[ServiceReference](r, &slabKeys[10], 4)
 				}
 				x.Service.DecodeWire(r)
 			}
@@ -1988,7 +2009,7 @@ func (x *WebhookConversion) DecodeWire(r *jsonwire.Reader) {
 				x.ClientConfig = nil
 			} else {
 				if x.ClientConfig == nil {
-					x.ClientConfig = jsonwire.Alloc[WebhookClientConfig](r, &slabKeys[9], 4)
+					x.ClientConfig = jsonwire.Alloc[WebhookClientConfig](r, &slabKeys[11], 4)
 				}
 				x.ClientConfig.DecodeWire(r)
 			}
@@ -2062,4 +2083,4 @@ func (x *WebhookConversion) EncodeJSON(s *jsoniter.Stream) {
 func (x WebhookConversion) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
-var slabKeys [10]byte
+var slabKeys [12]byte
