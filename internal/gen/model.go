@@ -114,7 +114,7 @@ func set(s ...string) map[string]bool {
 type model struct {
 	sp          *spec
 	pkgs        map[string]*pkg
-	prefixPkg   map[string]*pkg // schema name prefix -> package
+	prefixPkg   map[string]*pkg            // schema name prefix -> package
 	handwritten map[string]map[string]bool // type names declared by hand, by package
 	// repeated are the struct types ("corev1.Probe") one object often holds
 	// several of: decoders allocate them in chunks.

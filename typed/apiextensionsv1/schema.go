@@ -59,7 +59,9 @@ func (x *JSONSchemaPropsOrArray) EncodeJSON(s *jsoniter.Stream) {
 }
 
 // DecodeJSON reads x from it.
-func (x *JSONSchemaPropsOrArray) DecodeJSON(it *jsoniter.Iterator) { decodeJSON(it, x, "JSONSchemaPropsOrArray") }
+func (x *JSONSchemaPropsOrArray) DecodeJSON(it *jsoniter.Iterator) {
+	decodeJSON(it, x, "JSONSchemaPropsOrArray")
+}
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (x *JSONSchemaPropsOrArray) UnmarshalJSON(data []byte) error {
@@ -104,7 +106,9 @@ func (x *JSONSchemaPropsOrBool) EncodeJSON(s *jsoniter.Stream) {
 }
 
 // DecodeJSON reads x from it.
-func (x *JSONSchemaPropsOrBool) DecodeJSON(it *jsoniter.Iterator) { decodeJSON(it, x, "JSONSchemaPropsOrBool") }
+func (x *JSONSchemaPropsOrBool) DecodeJSON(it *jsoniter.Iterator) {
+	decodeJSON(it, x, "JSONSchemaPropsOrBool")
+}
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (x *JSONSchemaPropsOrBool) UnmarshalJSON(data []byte) error {
