@@ -22,8 +22,10 @@ const (
 	// StreamingOff lists with LIST requests (the zero value).
 	StreamingOff StreamingMode = iota
 	// StreamingAuto tries a streaming list and falls back to LIST for the
-	// informer's lifetime when the server rejects it (400, 403, 422: an
-	// older server, or the WatchList feature off).
+	// informer's lifetime when the server rejects it with a status (400 or
+	// 422 from an older server or with the WatchList feature off, an ERROR
+	// event from one whose storage lacks progress notifications), other
+	// than a status asking to retry (410, 429, timeouts).
 	StreamingAuto
 	// StreamingOn always uses streaming lists.
 	StreamingOn
@@ -509,12 +511,19 @@ func (i *Informer[T]) fill(ctx context.Context) (WatchStream[T], error) {
 }
 
 // rejected reports whether err is the server refusing a streaming list
-// (in StreamingAuto mode).
+// (in StreamingAuto mode): any status it answered the watch or sent in it,
+// except those asking to retry. Older servers answer 422 or 400; a server
+// without etcd progress notifications sends an ERROR event.
 func (i *Informer[T]) rejected(err error) bool {
 	if i.opts.Streaming != StreamingAuto {
 		return false
 	}
-	return rest.IsInvalid(err) || rest.IsBadRequest(err) || rest.IsForbidden(err) || rest.IsMethodNotSupported(err)
+	var se *rest.StatusError
+	if !errors.As(err, &se) {
+		return false
+	}
+	return !rest.IsTooManyRequests(err) && !rest.IsResourceExpired(err) && !rest.IsGone(err) &&
+		!rest.IsServerTimeout(err) && !rest.IsTimeout(err)
 }
 
 // streamingList fills the cache from a watch with sendInitialEvents and
