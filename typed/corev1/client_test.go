@@ -1,0 +1,58 @@
+package corev1_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/kubewire/kubewire/internal/codec"
+	"github.com/kubewire/kubewire/internal/fixtures"
+	"github.com/kubewire/kubewire/typed/appsv1"
+	"github.com/kubewire/kubewire/typed/corev1"
+	"github.com/kubewire/kubewire/typed/networkingv1"
+)
+
+func TestDescriptors(t *testing.T) {
+	assert.Equal(t, "pods", corev1.PodResource.Resource)
+	assert.Equal(t, "", corev1.PodResource.Group)
+	assert.True(t, corev1.PodResource.Namespaced)
+	assert.Subset(t, corev1.PodResource.Subresources, []string{"status", "log", "exec", "eviction", "binding"})
+	assert.False(t, corev1.NodeResource.Namespaced)
+	assert.False(t, corev1.NamespaceResource.Namespaced)
+	assert.Equal(t, []string{"finalize", "status"}, corev1.NamespaceResource.Subresources)
+	assert.Equal(t, "endpoints", corev1.EndpointsResource.Resource)
+	assert.Equal(t, "apps", appsv1.DeploymentResource.Group)
+	assert.Equal(t, []string{"scale", "status"}, appsv1.DeploymentResource.Subresources)
+	assert.Equal(t, "networking.k8s.io", networkingv1.IngressResource.Group)
+	assert.Equal(t, "ingresses", networkingv1.IngressResource.Resource)
+	assert.Equal(t, "networkpolicies", networkingv1.NetworkPolicyResource.Resource)
+}
+
+func TestClients(t *testing.T) {
+	c := corev1.New(nil)
+	pods := c.Pods("team-a")
+	assert.Same(t, &corev1.PodResource, pods.Resource())
+	assert.Equal(t, "team-a", pods.Namespace())
+	assert.Same(t, &corev1.NodeResource, c.Nodes().Resource())
+	assert.Equal(t, "", c.Nodes().Namespace())
+	assert.Same(t, &networkingv1.NetworkPolicyResource, networkingv1.New(nil).NetworkPolicies("x").Resource())
+	assert.Same(t, &appsv1.StatefulSetResource, appsv1.New(nil).StatefulSets("").Resource())
+}
+
+// Decoding arbitrary bytes never panics; run with -fuzz to explore.
+func FuzzDecodePod(f *testing.F) {
+	f.Add(fixtures.PodJSON(1))
+	f.Add([]byte(`{"metadata":{"labels":{"a":"b"}},"spec":{"containers":[{"ports":[{"containerPort":1}]}]}}`))
+	f.Add([]byte(`{"spec":{"containers":[{"resources":{"limits":{"cpu":"1e"}}}]}}`))
+	f.Add([]byte(`{"status":{"startTime":"x","conditions":[null,{}]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var p corev1.Pod
+		if codec.Unmarshal(data, &p) == nil {
+			if _, err := codec.Marshal(&p); err != nil {
+				t.Fatalf("re-encoding a decoded pod: %v", err)
+			}
+		}
+		var q corev1.Pod
+		_ = q.UnmarshalJSON(data)
+	})
+}
