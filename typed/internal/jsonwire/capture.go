@@ -119,21 +119,32 @@ func (r *Reader) captureFast(it *jsoniter.Iterator, f iterFields) bool {
 	for head < tail && (buf[head] == ' ' || buf[head] == '\n' || buf[head] == '\r' || buf[head] == '\t') {
 		head++
 	}
-	end := scanEnd(buf[head:tail], *v.reader == nil)
+	var counts arrayCounts
+	end := scanEnd(buf[head:tail], *v.reader == nil, &counts)
 	if end <= 0 {
 		return false
 	}
 	owned := append([]byte(nil), buf[head:head+end]...) // not zeroed first, unlike make
 	*v.head = head + end
 	r.ResetOwned(owned)
+	r.counts = counts
 	return true
+}
+
+// arrayCounts are the element counts of the first arrays of a captured
+// value, in the order of their opening brackets, found while scanning for
+// its end: Count then costs nothing for them.
+type arrayCounts struct {
+	n      int // arrays recorded; -1 when recording stopped
+	counts [64]int32
 }
 
 // scanEnd returns the length of the JSON value at the start of b, or 0 when
 // it does not end inside b. final says no input follows b, so a number or
 // literal reaching the end of b is complete. The scan only matches quotes
-// and brackets; the Reader checks the syntax when it decodes.
-func scanEnd(b []byte, final bool) int {
+// and brackets; the Reader checks the syntax when it decodes. When ac is
+// not nil, it records the element counts of the arrays.
+func scanEnd(b []byte, final bool, ac *arrayCounts) int {
 	if len(b) == 0 {
 		return 0
 	}
@@ -161,11 +172,54 @@ func scanEnd(b []byte, final bool) int {
 		}
 		return 0
 	}
+	if ac == nil {
+		ac = &arrayCounts{n: -1}
+	}
+	// open holds, for each open container, the index of its count in ac
+	// (arrays) or -1 (objects); once too deep, counting stops.
+	var open [64]int32
 	depth := 0
+	empty := false // the innermost container has no element yet
 	for i := 0; i < len(b); i++ {
-		switch b[i] {
+		c := b[i]
+		if countClass[c] == 0 {
+			if empty {
+				empty = false
+				ac.bump(open[:], depth)
+			}
+			continue
+		}
+		switch c {
+		case ' ', '\n', '\r', '\t':
+			continue
+		case ',':
+			ac.bump(open[:], depth)
+			continue
+		}
+		if empty {
+			empty = false
+			if c != ']' {
+				ac.bump(open[:], depth)
+			}
+		}
+		switch c {
 		case '{', '[':
 			depth++
+			if depth <= len(open) {
+				open[depth-1] = -1
+				if c == '[' && ac.n >= 0 {
+					if ac.n < len(ac.counts) {
+						open[depth-1] = int32(ac.n)
+						ac.counts[ac.n] = 0
+						ac.n++
+					} else {
+						ac.n = -1
+					}
+				}
+			} else {
+				ac.n = -1
+			}
+			empty = c == '['
 		case '}', ']':
 			depth--
 			if depth == 0 {
@@ -180,4 +234,12 @@ func scanEnd(b []byte, final bool) int {
 		}
 	}
 	return 0
+}
+
+// bump counts one more element in the innermost container when it is a
+// recorded array.
+func (ac *arrayCounts) bump(open []int32, depth int) {
+	if ac.n >= 0 && depth >= 1 && depth <= len(open) && open[depth-1] >= 0 {
+		ac.counts[open[depth-1]]++
+	}
 }

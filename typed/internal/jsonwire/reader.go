@@ -62,6 +62,10 @@ type Reader struct {
 	// slabs are the chunks of structs being handed out by Alloc.
 	slabs   [8]slab
 	slabPos int
+	// arrays is the number of arrays begun; counts, when captured, their
+	// element counts in the same order.
+	arrays int
+	counts arrayCounts
 }
 
 // Reset makes r read buf, which it borrows: strings decoded from it are
@@ -253,6 +257,7 @@ func (r *Reader) BeginArray() bool {
 	switch r.next() {
 	case '[':
 		r.pos++
+		r.arrays++
 		if r.depth++; r.depth > MaxDepth {
 			r.fail("exceeded max depth")
 			return false
@@ -272,6 +277,9 @@ func (r *Reader) BeginArray() bool {
 // only, so that decoders allocate slices of the right size. Malformed input
 // gives a wrong count, which is harmless: decoding reports it.
 func (r *Reader) Count() int {
+	if i := r.arrays - 1; i >= 0 && i < r.counts.n {
+		return int(r.counts.counts[i])
+	}
 	buf := r.buf
 	depth, n := 0, 0
 	empty := true

@@ -39,13 +39,13 @@ func TestStringsMatchEncodingJSON(t *testing.T) {
 
 func TestSyntaxErrors(t *testing.T) {
 	cases := map[string]func(r *Reader){
-		`"abc`:          func(r *Reader) { r.String() },
-		"\"a\x01b\"":    func(r *Reader) { r.String() },
-		`"\x"`:          func(r *Reader) { r.String() },
-		`"\u12"`:        func(r *Reader) { r.String() },
-		`12`:            func(r *Reader) { r.String() },
+		`"abc`:          func(r *Reader) { _ = r.String() },
+		"\"a\x01b\"":    func(r *Reader) { _ = r.String() },
+		`"\x"`:          func(r *Reader) { _ = r.String() },
+		`"\u12"`:        func(r *Reader) { _ = r.String() },
+		`12`:            func(r *Reader) { _ = r.String() },
 		`tru`:           func(r *Reader) { r.Bool() },
-		`nul`:           func(r *Reader) { r.Null(); r.String() },
+		`nul`:           func(r *Reader) { r.Null(); _ = r.String() },
 		`1.5`:           func(r *Reader) { r.Int32() },
 		`2147483648`:    func(r *Reader) { r.Int32() },
 		`-2147483649`:   func(r *Reader) { r.Int32() },
@@ -206,9 +206,9 @@ func TestCapture(t *testing.T) {
 	check(jsoniter.Parse(cfg, bytes.NewReader([]byte(in)), 16))
 
 	// A top-level number at the end of a reader's buffer is not complete.
-	assert.Equal(t, 0, scanEnd([]byte("123"), false))
-	assert.Equal(t, 3, scanEnd([]byte("123"), true))
-	assert.Equal(t, 0, scanEnd([]byte(`{"a":`), true))
+	assert.Equal(t, 0, scanEnd([]byte("123"), false, nil))
+	assert.Equal(t, 3, scanEnd([]byte("123"), true, nil))
+	assert.Equal(t, 0, scanEnd([]byte(`{"a":`), true, nil))
 
 	it := jsoniter.ParseBytes(cfg, []byte(`{"a":`))
 	var r Reader
@@ -269,4 +269,42 @@ func TestWriters(t *testing.T) {
 	std, _ := json.Marshal(json.RawMessage(raw))
 	assert.Equal(t, string(std), string(AppendCompact(nil, raw)))
 	assert.Equal(t, []string{"a", "b", "c"}, SortedKeys(map[string]int{"c": 1, "a": 2, "b": 3}))
+}
+
+// Counts recorded while capturing agree with counting by scanning.
+func TestCaptureCounts(t *testing.T) {
+	in := `{"a":[[],[1,[2,3],{"x":[4,5,6]}],"s[,]",[{},{}]], "b":[ ], "c":{"d":[null , true]}}`
+	var fast Reader
+	require.True(t, fast.Capture(jsoniter.ParseBytes(jsoniter.ConfigDefault, []byte(in))))
+	require.Positive(t, fast.counts.n)
+	var slow Reader
+	slow.Reset([]byte(in))
+	var walk func(r *Reader) []int
+	walk = func(r *Reader) []int {
+		var out []int
+		var visit func()
+		visit = func() {
+			switch r.Kind() {
+			case '[':
+				r.BeginArray()
+				out = append(out, r.Count())
+				for r.NextElem() {
+					visit()
+				}
+			case '{':
+				r.BeginObject()
+				for _, ok := r.NextKey(); ok; _, ok = r.NextKey() {
+					visit()
+				}
+			default:
+				r.Skip()
+			}
+		}
+		visit()
+		require.NoError(t, r.Finish("walk"))
+		return out
+	}
+	want := []int{4, 0, 3, 2, 3, 2, 0, 2}
+	assert.Equal(t, want, walk(&slow))
+	assert.Equal(t, want, walk(&fast))
 }
