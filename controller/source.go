@@ -81,7 +81,7 @@ func (s typedSource[T, L]) Watch(ctx context.Context, opts metav1.ListOptions) (
 type typedWatch[T any] struct{ w *typed.Watcher[T] }
 
 func (w typedWatch[T]) Next() (Event[T], error) {
-	ev, err := w.w.Next()
+	ev, err := w.w.NextDetached()
 	return Event[T]{Type: ev.Type, Object: ev.Object}, err
 }
 
