@@ -1486,7 +1486,8 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Definitions) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Definitions, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -1504,7 +1505,8 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Dependencies) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Dependencies, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -1632,7 +1634,8 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.PatternProperties) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.PatternProperties, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -1650,7 +1653,8 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Properties) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Properties, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}

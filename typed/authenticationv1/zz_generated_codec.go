@@ -718,7 +718,8 @@ func (x *UserInfo) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Extra) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Extra, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}

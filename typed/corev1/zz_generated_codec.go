@@ -651,7 +651,8 @@ func (x *CSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.VolumeAttributes) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.VolumeAttributes, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -753,7 +754,8 @@ func (x *CSIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.VolumeAttributes) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.VolumeAttributes, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -1709,7 +1711,8 @@ func (x *ConfigMap) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.BinaryData) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.BinaryData, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -1727,7 +1730,8 @@ func (x *ConfigMap) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Data) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Data, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -3187,7 +3191,8 @@ func (x *ContainerStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResources) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResources, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -5453,7 +5458,8 @@ func (x *FlexPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Options) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Options, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -5553,7 +5559,8 @@ func (x *FlexVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Options) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Options, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -6955,7 +6962,8 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Default) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Default, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -6973,7 +6981,8 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.DefaultRequest) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.DefaultRequest, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -6991,7 +7000,8 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Max) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Max, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -7009,7 +7019,8 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.MaxLimitRequestRatio) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.MaxLimitRequestRatio, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -7027,7 +7038,8 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Min) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Min, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -9376,7 +9388,8 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Allocatable) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Allocatable, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -9394,7 +9407,8 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Capacity) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Capacity, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -10315,7 +10329,8 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResourceStatuses) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResourceStatuses, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -10333,7 +10348,8 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResources) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResources, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -10351,7 +10367,8 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Capacity) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Capacity, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -10946,7 +10963,8 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Capacity) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Capacity, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -12931,7 +12949,8 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.NodeSelector) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.NodeSelector, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -12953,7 +12972,8 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Overhead) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Overhead, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -14653,7 +14673,8 @@ func (x *ReplicationControllerSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Selector) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Selector, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -15194,7 +15215,8 @@ func (x *ResourceQuotaSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Hard) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Hard, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -15298,7 +15320,8 @@ func (x *ResourceQuotaStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Hard) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Hard, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -15316,7 +15339,8 @@ func (x *ResourceQuotaStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Used) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Used, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -15430,7 +15454,8 @@ func (x *ResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Limits) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Limits, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -15448,7 +15473,8 @@ func (x *ResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Requests) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Requests, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -16114,7 +16140,8 @@ func (x *Secret) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Data) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Data, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -16136,7 +16163,8 @@ func (x *Secret) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.StringData) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.StringData, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -17582,7 +17610,8 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Selector) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Selector, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -19432,7 +19461,8 @@ func (x *VolumeResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Limits) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Limits, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -19450,7 +19480,8 @@ func (x *VolumeResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Requests) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Requests, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}

@@ -119,7 +119,8 @@ func (x *Endpoint) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.DeprecatedTopology) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.DeprecatedTopology, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}

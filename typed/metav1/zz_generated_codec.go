@@ -982,7 +982,8 @@ func (x *LabelSelector) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.MatchLabels) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.MatchLabels, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -1379,7 +1380,8 @@ func (x *ObjectMeta) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Annotations) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Annotations, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -1430,7 +1432,8 @@ func (x *ObjectMeta) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Labels) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Labels, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}

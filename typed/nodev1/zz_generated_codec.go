@@ -62,7 +62,8 @@ func (x *Overhead) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.PodFixed) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.PodFixed, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -348,7 +349,8 @@ func (x *Scheduling) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.NodeSelector) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.NodeSelector, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}

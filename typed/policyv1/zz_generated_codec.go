@@ -443,7 +443,8 @@ func (x *PodDisruptionBudgetStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.DisruptedPods) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.DisruptedPods, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}

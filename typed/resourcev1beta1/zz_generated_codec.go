@@ -237,7 +237,8 @@ func (x *BasicDevice) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Attributes) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Attributes, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -255,7 +256,8 @@ func (x *BasicDevice) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Capacity) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Capacity, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}

@@ -1015,7 +1015,8 @@ func (x *StorageClass) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Parameters) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Parameters, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
@@ -1577,7 +1578,8 @@ func (x *VolumeAttachmentStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.AttachmentMetadata) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.AttachmentMetadata, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}

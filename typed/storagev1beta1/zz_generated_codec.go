@@ -82,7 +82,8 @@ func (x *VolumeAttributesClass) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			for i0, k0 := range jsonwire.SortedKeys(x.Parameters) {
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Parameters, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}

@@ -232,7 +232,7 @@ func (r *Reader) NextKey() ([]byte, bool) {
 		r.fail("expected string key")
 		return nil, false
 	}
-	key := r.str(true)
+	key := r.str()
 	if r.next() != ':' {
 		r.fail("expected ':' after object key")
 		return nil, false
@@ -314,7 +314,7 @@ func (r *Reader) Keep(b []byte) string {
 // str reads a string whose opening quote is at r.pos and returns its
 // contents: a slice of buf when it has no escapes and is valid UTF-8, else
 // a new unescaped copy.
-func (r *Reader) str(_ bool) []byte {
+func (r *Reader) str() []byte {
 	r.pos++ // opening quote
 	start := r.pos
 	buf := r.buf
@@ -468,7 +468,7 @@ func hex4(b []byte, i int) (uint16, bool) {
 func (r *Reader) String() string {
 	switch r.next() {
 	case '"':
-		return r.Keep(r.str(false))
+		return r.Keep(r.str())
 	case 'n':
 		r.literal("null")
 	default:
@@ -482,7 +482,7 @@ func (r *Reader) String() string {
 func (r *Reader) StringBytes() ([]byte, bool) {
 	switch r.next() {
 	case '"':
-		b := r.str(false)
+		b := r.str()
 		return b, r.err == nil
 	case 'n':
 		r.literal("null")

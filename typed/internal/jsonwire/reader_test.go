@@ -268,7 +268,7 @@ func TestWriters(t *testing.T) {
 	require.NoError(t, json.Compact(&want, raw))
 	std, _ := json.Marshal(json.RawMessage(raw))
 	assert.Equal(t, string(std), string(AppendCompact(nil, raw)))
-	assert.Equal(t, []string{"a", "b", "c"}, SortedKeys(map[string]int{"c": 1, "a": 2, "b": 3}))
+	assert.Equal(t, []string{"a", "b", "c"}, SortedKeys(map[string]int{"c": 1, "a": 2, "b": 3}, nil))
 }
 
 // Counts recorded while capturing agree with counting by scanning.

@@ -146,9 +146,11 @@ func AppendCompact(b []byte, v []byte) []byte {
 
 const hexDigits = "0123456789abcdef"
 
-// SortedKeys returns m's keys in order, as encoding/json writes them.
-func SortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
+// SortedKeys returns m's keys in order, as encoding/json writes them,
+// appended to buf (pass a stack array's slice to avoid allocating for small
+// maps).
+func SortedKeys[V any](m map[string]V, buf []string) []string {
+	keys := buf[:0]
 	for k := range m {
 		keys = append(keys, k)
 	}
