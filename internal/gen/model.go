@@ -93,7 +93,14 @@ var (
 	valueScalars = set("Status.code", "StatusDetails.retryAfterSeconds", "ObjectMeta.generation")
 	// stringPointers are optional strings where "" differs from unset.
 	stringPointers = set("PersistentVolumeClaimSpec.storageClassName",
-		"PersistentVolumeClaimSpec.volumeAttributesClassName")
+		"PersistentVolumeClaimSpec.volumeAttributesClassName",
+		"discoveryv1.EndpointPort.name", "discoveryv1.EndpointPort.protocol",
+		"discoveryv1.EndpointPort.appProtocol")
+	// keptEmpty are optional slices the server writes even when nil (as
+	// null): no omitempty.
+	keptEmpty = set("autoscalingv2.HorizontalPodAutoscalerStatus.currentMetrics",
+		"rbacv1.Role.rules", "rbacv1.ClusterRole.rules",
+		"apiextensionsv1.CustomResourceDefinitionStatus.storedVersions")
 	// fieldNames override generated field names.
 	fieldNames = map[string]string{"StatusCause.reason": "Type"}
 	// typeNames override generated type names by schema.
@@ -343,6 +350,12 @@ func (m *model) metaType(p *pkg, name string) *gtype {
 	return &gtype{kind: kStruct, pkg: metaPkg, name: name}
 }
 
+// override reports whether the field key ("PodSpec.replicas") of package
+// p is in an override set, as "Type.field" or "package.Type.field".
+func override(set map[string]bool, p *pkg, key string) bool {
+	return set[key] || set[p.name+"."+key]
+}
+
 // fieldType returns the Go type of property prop of the type and field
 // named key ("PodSpec.replicas") and whether it is omitempty.
 func (m *model) fieldType(p *pkg, key string, prop *schema, required bool) (*gtype, bool, error) {
@@ -353,22 +366,22 @@ func (m *model) fieldType(p *pkg, key string, prop *schema, required bool) (*gty
 	}
 	switch t.kind {
 	case kString:
-		t.ptr = stringPointers[key]
+		t.ptr = override(stringPointers, p, key)
 		return t, !required && (!hasDefault || !isZeroDefault(string(prop.Default))), nil
 	case kBool, kInt32, kInt64, kFloat64:
-		if valueScalars[key] {
+		if override(valueScalars, p, key) {
 			return t, true, nil
 		}
 		t.ptr = !required && !hasDefault
 		return t, t.ptr, nil
 	case kBytes, kSlice, kMap, kRaw:
-		return t, !required, nil
+		return t, !required && !override(keptEmpty, p, key), nil
 	}
 	switch ref := prop.ref(); ref {
 	case metaPrefix + "Time", metaPrefix + "MicroTime":
-		t.ptr = timePointers[key]
+		t.ptr = override(timePointers, p, key)
 	case "io.k8s.apimachinery.pkg.api.resource.Quantity", "io.k8s.apimachinery.pkg.util.intstr.IntOrString":
-		t.ptr = !required && !hasDefault && !valueFields[key]
+		t.ptr = !required && !hasDefault && !override(valueFields, p, key)
 	default:
 		t.ptr = !hasDefault
 	}

@@ -693,20 +693,18 @@ func (x *CustomResourceDefinitionStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.StoredVersions) != 0 {
-		s.WriteRaw(",\"storedVersions\":")
-		if x.StoredVersions == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.StoredVersions {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.StoredVersions[i0])
+	s.WriteRaw(",\"storedVersions\":")
+	if x.StoredVersions == nil {
+		s.WriteNil()
+	} else {
+		s.WriteRaw("[")
+		for i0 := range x.StoredVersions {
+			if i0 > 0 {
+				s.WriteRaw(",")
 			}
-			s.WriteRaw("]")
+			jsonwire.String(s, x.StoredVersions[i0])
 		}
+		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }

@@ -226,7 +226,7 @@ type CustomResourceDefinitionStatus struct {
 	// a migration to another version (ensuring no old objects are left in
 	// storage), and then remove the rest of the versions from this list. Versions
 	// may not be removed from `spec.versions` while they exist in this list.
-	StoredVersions []string `json:"storedVersions,omitempty"`
+	StoredVersions []string `json:"storedVersions"`
 }
 
 // CustomResourceDefinitionVersion describes a version for CRD.

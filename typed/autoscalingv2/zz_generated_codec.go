@@ -911,26 +911,24 @@ func (x *HorizontalPodAutoscalerStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.CurrentMetrics) != 0 {
-		jsonwire.Key(s, &more, ",\"currentMetrics\":")
-		if x.CurrentMetrics == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.CurrentMetrics {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.CurrentMetrics[i0].EncodeJSON(s)
+	jsonwire.Key(s, &more, ",\"currentMetrics\":")
+	if x.CurrentMetrics == nil {
+		s.WriteNil()
+	} else {
+		s.WriteRaw("[")
+		for i0 := range x.CurrentMetrics {
+			if i0 > 0 {
+				s.WriteRaw(",")
 			}
-			s.WriteRaw("]")
+			x.CurrentMetrics[i0].EncodeJSON(s)
 		}
+		s.WriteRaw("]")
 	}
 	if x.CurrentReplicas != nil {
-		jsonwire.Key(s, &more, ",\"currentReplicas\":")
+		s.WriteRaw(",\"currentReplicas\":")
 		s.WriteInt32(*x.CurrentReplicas)
 	}
-	jsonwire.Key(s, &more, ",\"desiredReplicas\":")
+	s.WriteRaw(",\"desiredReplicas\":")
 	s.WriteInt32(x.DesiredReplicas)
 	if x.LastScaleTime != nil {
 		s.WriteRaw(",\"lastScaleTime\":")

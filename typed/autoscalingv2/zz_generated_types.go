@@ -272,7 +272,7 @@ type HorizontalPodAutoscalerStatus struct {
 
 	// currentMetrics is the last read state of the metrics used by this
 	// autoscaler.
-	CurrentMetrics []MetricStatus `json:"currentMetrics,omitempty"`
+	CurrentMetrics []MetricStatus `json:"currentMetrics"`
 
 	// currentReplicas is current number of replicas of pods managed by this
 	// autoscaler, as last seen by the autoscaler.

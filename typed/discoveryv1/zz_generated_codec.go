@@ -298,13 +298,13 @@ func (x *EndpointPort) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "appProtocol":
-			x.AppProtocol = r.String()
+			x.AppProtocol = r.StringPtr()
 		case "name":
-			x.Name = r.String()
+			x.Name = r.StringPtr()
 		case "port":
 			x.Port = r.Int32Ptr()
 		case "protocol":
-			x.Protocol = r.String()
+			x.Protocol = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -333,22 +333,22 @@ func (x *EndpointPort) UnmarshalJSON(data []byte) error {
 func (x *EndpointPort) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.AppProtocol != "" {
+	if x.AppProtocol != nil {
 		s.WriteRaw("\"appProtocol\":")
 		more = true
-		jsonwire.String(s, x.AppProtocol)
+		jsonwire.String(s, *x.AppProtocol)
 	}
-	if x.Name != "" {
+	if x.Name != nil {
 		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
+		jsonwire.String(s, *x.Name)
 	}
 	if x.Port != nil {
 		jsonwire.Key(s, &more, ",\"port\":")
 		s.WriteInt32(*x.Port)
 	}
-	if x.Protocol != "" {
+	if x.Protocol != nil {
 		jsonwire.Key(s, &more, ",\"protocol\":")
-		jsonwire.String(s, x.Protocol)
+		jsonwire.String(s, *x.Protocol)
 	}
 	s.WriteRaw("}")
 }

@@ -100,7 +100,7 @@ type EndpointPort struct {
 	//   * 'kubernetes.io/wss' - WebSocket over TLS as described in https://www.rfc-editor.org/rfc/rfc6455
 	//
 	// * Other protocols should use implementation-defined prefixed names such as mycompany.com/my-custom-protocol.
-	AppProtocol string `json:"appProtocol,omitempty"`
+	AppProtocol *string `json:"appProtocol,omitempty"`
 
 	// name represents the name of this port. All ports in an EndpointSlice must
 	// have a unique name. If the EndpointSlice is derived from a Kubernetes
@@ -109,7 +109,7 @@ type EndpointPort struct {
 	// characters long. * must consist of lower case alphanumeric characters or
 	// '-'. * must start and end with an alphanumeric character. Default is empty
 	// string.
-	Name string `json:"name,omitempty"`
+	Name *string `json:"name,omitempty"`
 
 	// port represents the port number of the endpoint. If this is not specified,
 	// ports are not restricted and must be interpreted in the context of the
@@ -118,7 +118,7 @@ type EndpointPort struct {
 
 	// protocol represents the IP protocol for this port. Must be UDP, TCP, or
 	// SCTP. Default is TCP.
-	Protocol string `json:"protocol,omitempty"`
+	Protocol *string `json:"protocol,omitempty"`
 }
 
 // EndpointSlice represents a subset of the endpoints that implement a service.

@@ -158,20 +158,18 @@ func (x *ClusterRole) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"aggregationRule\":")
 		x.AggregationRule.EncodeJSON(s)
 	}
-	if len(x.Rules) != 0 {
-		s.WriteRaw(",\"rules\":")
-		if x.Rules == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Rules {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Rules[i0].EncodeJSON(s)
+	s.WriteRaw(",\"rules\":")
+	if x.Rules == nil {
+		s.WriteNil()
+	} else {
+		s.WriteRaw("[")
+		for i0 := range x.Rules {
+			if i0 > 0 {
+				s.WriteRaw(",")
 			}
-			s.WriteRaw("]")
+			x.Rules[i0].EncodeJSON(s)
 		}
+		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -759,20 +757,18 @@ func (x *Role) EncodeJSON(s *jsoniter.Stream) {
 	}
 	jsonwire.Key(s, &more, ",\"metadata\":")
 	x.ObjectMeta.EncodeJSON(s)
-	if len(x.Rules) != 0 {
-		s.WriteRaw(",\"rules\":")
-		if x.Rules == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Rules {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Rules[i0].EncodeJSON(s)
+	s.WriteRaw(",\"rules\":")
+	if x.Rules == nil {
+		s.WriteNil()
+	} else {
+		s.WriteRaw("[")
+		for i0 := range x.Rules {
+			if i0 > 0 {
+				s.WriteRaw(",")
 			}
-			s.WriteRaw("]")
+			x.Rules[i0].EncodeJSON(s)
 		}
+		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }

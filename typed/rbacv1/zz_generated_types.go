@@ -32,7 +32,7 @@ type ClusterRole struct {
 	AggregationRule *AggregationRule `json:"aggregationRule,omitempty"`
 
 	// Rules holds all the PolicyRules for this ClusterRole
-	Rules []PolicyRule `json:"rules,omitempty"`
+	Rules []PolicyRule `json:"rules"`
 }
 
 // ClusterRoleBinding references a ClusterRole, but not contain it. It can
@@ -123,7 +123,7 @@ type Role struct {
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// Rules holds all the PolicyRules for this Role
-	Rules []PolicyRule `json:"rules,omitempty"`
+	Rules []PolicyRule `json:"rules"`
 }
 
 // RoleBinding references a role, but does not contain it. It can reference a
