@@ -34,16 +34,16 @@ func emitClient(p *pkg) ([]byte, []string, error) {
 		for _, s := range sortedKeys(r.subresources) {
 			subs = append(subs, strconv.Quote(s))
 		}
-		subList := "nil"
+		subList := ""
 		if len(subs) > 0 {
-			subList = "[]string{" + strings.Join(subs, ", ") + "}"
+			subList = ", Subresources: []string{" + strings.Join(subs, ", ") + "}"
 		}
 		scope := "cluster-scoped"
 		if r.namespaced {
 			scope = "namespaced"
 		}
 		w.p("// %sResource describes %s, %s; verbs: %s.", k, r.plural, scope, strings.Join(sortedKeys(r.verbs), ", "))
-		w.p("%sResource = typed.Resource{Group: %q, Version: %q, Resource: %q, Kind: %q, Namespaced: %t, Subresources: %s}",
+		w.p("%sResource = typed.Resource{Group: %q, Version: %q, Resource: %q, Kind: %q, Namespaced: %t%s}",
 			k, p.group, p.version, r.plural, k, r.namespaced, subList)
 	}
 	w.p(")")

@@ -10,13 +10,13 @@ import (
 // Resource descriptors of the kinds served in admissionregistration.k8s.io/v1.
 var (
 	// MutatingWebhookConfigurationResource describes mutatingwebhookconfigurations, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
-	MutatingWebhookConfigurationResource = typed.Resource{Group: "admissionregistration.k8s.io", Version: "v1", Resource: "mutatingwebhookconfigurations", Kind: "MutatingWebhookConfiguration", Namespaced: false, Subresources: nil}
+	MutatingWebhookConfigurationResource = typed.Resource{Group: "admissionregistration.k8s.io", Version: "v1", Resource: "mutatingwebhookconfigurations", Kind: "MutatingWebhookConfiguration", Namespaced: false}
 	// ValidatingAdmissionPolicyResource describes validatingadmissionpolicies, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
 	ValidatingAdmissionPolicyResource = typed.Resource{Group: "admissionregistration.k8s.io", Version: "v1", Resource: "validatingadmissionpolicies", Kind: "ValidatingAdmissionPolicy", Namespaced: false, Subresources: []string{"status"}}
 	// ValidatingAdmissionPolicyBindingResource describes validatingadmissionpolicybindings, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
-	ValidatingAdmissionPolicyBindingResource = typed.Resource{Group: "admissionregistration.k8s.io", Version: "v1", Resource: "validatingadmissionpolicybindings", Kind: "ValidatingAdmissionPolicyBinding", Namespaced: false, Subresources: nil}
+	ValidatingAdmissionPolicyBindingResource = typed.Resource{Group: "admissionregistration.k8s.io", Version: "v1", Resource: "validatingadmissionpolicybindings", Kind: "ValidatingAdmissionPolicyBinding", Namespaced: false}
 	// ValidatingWebhookConfigurationResource describes validatingwebhookconfigurations, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
-	ValidatingWebhookConfigurationResource = typed.Resource{Group: "admissionregistration.k8s.io", Version: "v1", Resource: "validatingwebhookconfigurations", Kind: "ValidatingWebhookConfiguration", Namespaced: false, Subresources: nil}
+	ValidatingWebhookConfigurationResource = typed.Resource{Group: "admissionregistration.k8s.io", Version: "v1", Resource: "validatingwebhookconfigurations", Kind: "ValidatingWebhookConfiguration", Namespaced: false}
 )
 
 // Client is the typed client of admissionregistration.k8s.io/v1: one method per kind, each returning the

@@ -10,9 +10,9 @@ import (
 // Resource descriptors of the kinds served in admissionregistration.k8s.io/v1alpha1.
 var (
 	// MutatingAdmissionPolicyResource describes mutatingadmissionpolicies, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
-	MutatingAdmissionPolicyResource = typed.Resource{Group: "admissionregistration.k8s.io", Version: "v1alpha1", Resource: "mutatingadmissionpolicies", Kind: "MutatingAdmissionPolicy", Namespaced: false, Subresources: nil}
+	MutatingAdmissionPolicyResource = typed.Resource{Group: "admissionregistration.k8s.io", Version: "v1alpha1", Resource: "mutatingadmissionpolicies", Kind: "MutatingAdmissionPolicy", Namespaced: false}
 	// MutatingAdmissionPolicyBindingResource describes mutatingadmissionpolicybindings, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
-	MutatingAdmissionPolicyBindingResource = typed.Resource{Group: "admissionregistration.k8s.io", Version: "v1alpha1", Resource: "mutatingadmissionpolicybindings", Kind: "MutatingAdmissionPolicyBinding", Namespaced: false, Subresources: nil}
+	MutatingAdmissionPolicyBindingResource = typed.Resource{Group: "admissionregistration.k8s.io", Version: "v1alpha1", Resource: "mutatingadmissionpolicybindings", Kind: "MutatingAdmissionPolicyBinding", Namespaced: false}
 )
 
 // Client is the typed client of admissionregistration.k8s.io/v1alpha1: one method per kind, each returning the

@@ -12,7 +12,7 @@ var (
 	// ValidatingAdmissionPolicyResource describes validatingadmissionpolicies, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
 	ValidatingAdmissionPolicyResource = typed.Resource{Group: "admissionregistration.k8s.io", Version: "v1beta1", Resource: "validatingadmissionpolicies", Kind: "ValidatingAdmissionPolicy", Namespaced: false, Subresources: []string{"status"}}
 	// ValidatingAdmissionPolicyBindingResource describes validatingadmissionpolicybindings, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
-	ValidatingAdmissionPolicyBindingResource = typed.Resource{Group: "admissionregistration.k8s.io", Version: "v1beta1", Resource: "validatingadmissionpolicybindings", Kind: "ValidatingAdmissionPolicyBinding", Namespaced: false, Subresources: nil}
+	ValidatingAdmissionPolicyBindingResource = typed.Resource{Group: "admissionregistration.k8s.io", Version: "v1beta1", Resource: "validatingadmissionpolicybindings", Kind: "ValidatingAdmissionPolicyBinding", Namespaced: false}
 )
 
 // Client is the typed client of admissionregistration.k8s.io/v1beta1: one method per kind, each returning the

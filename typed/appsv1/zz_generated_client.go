@@ -10,7 +10,7 @@ import (
 // Resource descriptors of the kinds served in apps/v1.
 var (
 	// ControllerRevisionResource describes controllerrevisions, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
-	ControllerRevisionResource = typed.Resource{Group: "apps", Version: "v1", Resource: "controllerrevisions", Kind: "ControllerRevision", Namespaced: true, Subresources: nil}
+	ControllerRevisionResource = typed.Resource{Group: "apps", Version: "v1", Resource: "controllerrevisions", Kind: "ControllerRevision", Namespaced: true}
 	// DaemonSetResource describes daemonsets, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
 	DaemonSetResource = typed.Resource{Group: "apps", Version: "v1", Resource: "daemonsets", Kind: "DaemonSet", Namespaced: true, Subresources: []string{"status"}}
 	// DeploymentResource describes deployments, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.

@@ -11,9 +11,9 @@ import (
 // Resource descriptors of the kinds served in authentication.k8s.io/v1.
 var (
 	// SelfSubjectReviewResource describes selfsubjectreviews, cluster-scoped; verbs: post.
-	SelfSubjectReviewResource = typed.Resource{Group: "authentication.k8s.io", Version: "v1", Resource: "selfsubjectreviews", Kind: "SelfSubjectReview", Namespaced: false, Subresources: nil}
+	SelfSubjectReviewResource = typed.Resource{Group: "authentication.k8s.io", Version: "v1", Resource: "selfsubjectreviews", Kind: "SelfSubjectReview", Namespaced: false}
 	// TokenReviewResource describes tokenreviews, cluster-scoped; verbs: post.
-	TokenReviewResource = typed.Resource{Group: "authentication.k8s.io", Version: "v1", Resource: "tokenreviews", Kind: "TokenReview", Namespaced: false, Subresources: nil}
+	TokenReviewResource = typed.Resource{Group: "authentication.k8s.io", Version: "v1", Resource: "tokenreviews", Kind: "TokenReview", Namespaced: false}
 )
 
 // Client is the typed client of authentication.k8s.io/v1: one method per kind, each returning the

@@ -11,7 +11,7 @@ import (
 // Resource descriptors of the kinds served in authentication.k8s.io/v1beta1.
 var (
 	// SelfSubjectReviewResource describes selfsubjectreviews, cluster-scoped; verbs: post.
-	SelfSubjectReviewResource = typed.Resource{Group: "authentication.k8s.io", Version: "v1beta1", Resource: "selfsubjectreviews", Kind: "SelfSubjectReview", Namespaced: false, Subresources: nil}
+	SelfSubjectReviewResource = typed.Resource{Group: "authentication.k8s.io", Version: "v1beta1", Resource: "selfsubjectreviews", Kind: "SelfSubjectReview", Namespaced: false}
 )
 
 // Client is the typed client of authentication.k8s.io/v1beta1: one method per kind, each returning the

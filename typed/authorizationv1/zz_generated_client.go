@@ -11,13 +11,13 @@ import (
 // Resource descriptors of the kinds served in authorization.k8s.io/v1.
 var (
 	// LocalSubjectAccessReviewResource describes localsubjectaccessreviews, namespaced; verbs: post.
-	LocalSubjectAccessReviewResource = typed.Resource{Group: "authorization.k8s.io", Version: "v1", Resource: "localsubjectaccessreviews", Kind: "LocalSubjectAccessReview", Namespaced: true, Subresources: nil}
+	LocalSubjectAccessReviewResource = typed.Resource{Group: "authorization.k8s.io", Version: "v1", Resource: "localsubjectaccessreviews", Kind: "LocalSubjectAccessReview", Namespaced: true}
 	// SelfSubjectAccessReviewResource describes selfsubjectaccessreviews, cluster-scoped; verbs: post.
-	SelfSubjectAccessReviewResource = typed.Resource{Group: "authorization.k8s.io", Version: "v1", Resource: "selfsubjectaccessreviews", Kind: "SelfSubjectAccessReview", Namespaced: false, Subresources: nil}
+	SelfSubjectAccessReviewResource = typed.Resource{Group: "authorization.k8s.io", Version: "v1", Resource: "selfsubjectaccessreviews", Kind: "SelfSubjectAccessReview", Namespaced: false}
 	// SelfSubjectRulesReviewResource describes selfsubjectrulesreviews, cluster-scoped; verbs: post.
-	SelfSubjectRulesReviewResource = typed.Resource{Group: "authorization.k8s.io", Version: "v1", Resource: "selfsubjectrulesreviews", Kind: "SelfSubjectRulesReview", Namespaced: false, Subresources: nil}
+	SelfSubjectRulesReviewResource = typed.Resource{Group: "authorization.k8s.io", Version: "v1", Resource: "selfsubjectrulesreviews", Kind: "SelfSubjectRulesReview", Namespaced: false}
 	// SubjectAccessReviewResource describes subjectaccessreviews, cluster-scoped; verbs: post.
-	SubjectAccessReviewResource = typed.Resource{Group: "authorization.k8s.io", Version: "v1", Resource: "subjectaccessreviews", Kind: "SubjectAccessReview", Namespaced: false, Subresources: nil}
+	SubjectAccessReviewResource = typed.Resource{Group: "authorization.k8s.io", Version: "v1", Resource: "subjectaccessreviews", Kind: "SubjectAccessReview", Namespaced: false}
 )
 
 // Client is the typed client of authorization.k8s.io/v1: one method per kind, each returning the

@@ -10,7 +10,7 @@ import (
 // Resource descriptors of the kinds served in certificates.k8s.io/v1alpha1.
 var (
 	// ClusterTrustBundleResource describes clustertrustbundles, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
-	ClusterTrustBundleResource = typed.Resource{Group: "certificates.k8s.io", Version: "v1alpha1", Resource: "clustertrustbundles", Kind: "ClusterTrustBundle", Namespaced: false, Subresources: nil}
+	ClusterTrustBundleResource = typed.Resource{Group: "certificates.k8s.io", Version: "v1alpha1", Resource: "clustertrustbundles", Kind: "ClusterTrustBundle", Namespaced: false}
 )
 
 // Client is the typed client of certificates.k8s.io/v1alpha1: one method per kind, each returning the

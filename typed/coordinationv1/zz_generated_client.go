@@ -10,7 +10,7 @@ import (
 // Resource descriptors of the kinds served in coordination.k8s.io/v1.
 var (
 	// LeaseResource describes leases, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
-	LeaseResource = typed.Resource{Group: "coordination.k8s.io", Version: "v1", Resource: "leases", Kind: "Lease", Namespaced: true, Subresources: nil}
+	LeaseResource = typed.Resource{Group: "coordination.k8s.io", Version: "v1", Resource: "leases", Kind: "Lease", Namespaced: true}
 )
 
 // Client is the typed client of coordination.k8s.io/v1: one method per kind, each returning the

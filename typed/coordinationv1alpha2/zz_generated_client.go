@@ -10,7 +10,7 @@ import (
 // Resource descriptors of the kinds served in coordination.k8s.io/v1alpha2.
 var (
 	// LeaseCandidateResource describes leasecandidates, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
-	LeaseCandidateResource = typed.Resource{Group: "coordination.k8s.io", Version: "v1alpha2", Resource: "leasecandidates", Kind: "LeaseCandidate", Namespaced: true, Subresources: nil}
+	LeaseCandidateResource = typed.Resource{Group: "coordination.k8s.io", Version: "v1alpha2", Resource: "leasecandidates", Kind: "LeaseCandidate", Namespaced: true}
 )
 
 // Client is the typed client of coordination.k8s.io/v1alpha2: one method per kind, each returning the

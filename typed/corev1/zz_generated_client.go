@@ -11,17 +11,17 @@ import (
 // Resource descriptors of the kinds served in v1.
 var (
 	// BindingResource describes bindings, namespaced; verbs: post.
-	BindingResource = typed.Resource{Group: "", Version: "v1", Resource: "bindings", Kind: "Binding", Namespaced: true, Subresources: nil}
+	BindingResource = typed.Resource{Group: "", Version: "v1", Resource: "bindings", Kind: "Binding", Namespaced: true}
 	// ComponentStatusResource describes componentstatuses, cluster-scoped; verbs: get, list.
-	ComponentStatusResource = typed.Resource{Group: "", Version: "v1", Resource: "componentstatuses", Kind: "ComponentStatus", Namespaced: false, Subresources: nil}
+	ComponentStatusResource = typed.Resource{Group: "", Version: "v1", Resource: "componentstatuses", Kind: "ComponentStatus", Namespaced: false}
 	// ConfigMapResource describes configmaps, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
-	ConfigMapResource = typed.Resource{Group: "", Version: "v1", Resource: "configmaps", Kind: "ConfigMap", Namespaced: true, Subresources: nil}
+	ConfigMapResource = typed.Resource{Group: "", Version: "v1", Resource: "configmaps", Kind: "ConfigMap", Namespaced: true}
 	// EndpointsResource describes endpoints, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
-	EndpointsResource = typed.Resource{Group: "", Version: "v1", Resource: "endpoints", Kind: "Endpoints", Namespaced: true, Subresources: nil}
+	EndpointsResource = typed.Resource{Group: "", Version: "v1", Resource: "endpoints", Kind: "Endpoints", Namespaced: true}
 	// EventResource describes events, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
-	EventResource = typed.Resource{Group: "", Version: "v1", Resource: "events", Kind: "Event", Namespaced: true, Subresources: nil}
+	EventResource = typed.Resource{Group: "", Version: "v1", Resource: "events", Kind: "Event", Namespaced: true}
 	// LimitRangeResource describes limitranges, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
-	LimitRangeResource = typed.Resource{Group: "", Version: "v1", Resource: "limitranges", Kind: "LimitRange", Namespaced: true, Subresources: nil}
+	LimitRangeResource = typed.Resource{Group: "", Version: "v1", Resource: "limitranges", Kind: "LimitRange", Namespaced: true}
 	// NamespaceResource describes namespaces, cluster-scoped; verbs: delete, get, list, patch, post, put.
 	NamespaceResource = typed.Resource{Group: "", Version: "v1", Resource: "namespaces", Kind: "Namespace", Namespaced: false, Subresources: []string{"finalize", "status"}}
 	// NodeResource describes nodes, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
@@ -33,13 +33,13 @@ var (
 	// PodResource describes pods, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
 	PodResource = typed.Resource{Group: "", Version: "v1", Resource: "pods", Kind: "Pod", Namespaced: true, Subresources: []string{"attach", "binding", "ephemeralcontainers", "eviction", "exec", "log", "portforward", "proxy", "resize", "status"}}
 	// PodTemplateResource describes podtemplates, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
-	PodTemplateResource = typed.Resource{Group: "", Version: "v1", Resource: "podtemplates", Kind: "PodTemplate", Namespaced: true, Subresources: nil}
+	PodTemplateResource = typed.Resource{Group: "", Version: "v1", Resource: "podtemplates", Kind: "PodTemplate", Namespaced: true}
 	// ReplicationControllerResource describes replicationcontrollers, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
 	ReplicationControllerResource = typed.Resource{Group: "", Version: "v1", Resource: "replicationcontrollers", Kind: "ReplicationController", Namespaced: true, Subresources: []string{"scale", "status"}}
 	// ResourceQuotaResource describes resourcequotas, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
 	ResourceQuotaResource = typed.Resource{Group: "", Version: "v1", Resource: "resourcequotas", Kind: "ResourceQuota", Namespaced: true, Subresources: []string{"status"}}
 	// SecretResource describes secrets, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
-	SecretResource = typed.Resource{Group: "", Version: "v1", Resource: "secrets", Kind: "Secret", Namespaced: true, Subresources: nil}
+	SecretResource = typed.Resource{Group: "", Version: "v1", Resource: "secrets", Kind: "Secret", Namespaced: true}
 	// ServiceResource describes services, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
 	ServiceResource = typed.Resource{Group: "", Version: "v1", Resource: "services", Kind: "Service", Namespaced: true, Subresources: []string{"proxy", "status"}}
 	// ServiceAccountResource describes serviceaccounts, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.

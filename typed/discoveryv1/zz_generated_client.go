@@ -10,7 +10,7 @@ import (
 // Resource descriptors of the kinds served in discovery.k8s.io/v1.
 var (
 	// EndpointSliceResource describes endpointslices, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
-	EndpointSliceResource = typed.Resource{Group: "discovery.k8s.io", Version: "v1", Resource: "endpointslices", Kind: "EndpointSlice", Namespaced: true, Subresources: nil}
+	EndpointSliceResource = typed.Resource{Group: "discovery.k8s.io", Version: "v1", Resource: "endpointslices", Kind: "EndpointSlice", Namespaced: true}
 )
 
 // Client is the typed client of discovery.k8s.io/v1: one method per kind, each returning the

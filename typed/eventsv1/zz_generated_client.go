@@ -10,7 +10,7 @@ import (
 // Resource descriptors of the kinds served in events.k8s.io/v1.
 var (
 	// EventResource describes events, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
-	EventResource = typed.Resource{Group: "events.k8s.io", Version: "v1", Resource: "events", Kind: "Event", Namespaced: true, Subresources: nil}
+	EventResource = typed.Resource{Group: "events.k8s.io", Version: "v1", Resource: "events", Kind: "Event", Namespaced: true}
 )
 
 // Client is the typed client of events.k8s.io/v1: one method per kind, each returning the

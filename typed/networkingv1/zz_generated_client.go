@@ -12,9 +12,9 @@ var (
 	// IngressResource describes ingresses, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
 	IngressResource = typed.Resource{Group: "networking.k8s.io", Version: "v1", Resource: "ingresses", Kind: "Ingress", Namespaced: true, Subresources: []string{"status"}}
 	// IngressClassResource describes ingressclasses, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
-	IngressClassResource = typed.Resource{Group: "networking.k8s.io", Version: "v1", Resource: "ingressclasses", Kind: "IngressClass", Namespaced: false, Subresources: nil}
+	IngressClassResource = typed.Resource{Group: "networking.k8s.io", Version: "v1", Resource: "ingressclasses", Kind: "IngressClass", Namespaced: false}
 	// NetworkPolicyResource describes networkpolicies, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
-	NetworkPolicyResource = typed.Resource{Group: "networking.k8s.io", Version: "v1", Resource: "networkpolicies", Kind: "NetworkPolicy", Namespaced: true, Subresources: nil}
+	NetworkPolicyResource = typed.Resource{Group: "networking.k8s.io", Version: "v1", Resource: "networkpolicies", Kind: "NetworkPolicy", Namespaced: true}
 )
 
 // Client is the typed client of networking.k8s.io/v1: one method per kind, each returning the

@@ -10,7 +10,7 @@ import (
 // Resource descriptors of the kinds served in networking.k8s.io/v1beta1.
 var (
 	// IPAddressResource describes ipaddresses, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
-	IPAddressResource = typed.Resource{Group: "networking.k8s.io", Version: "v1beta1", Resource: "ipaddresses", Kind: "IPAddress", Namespaced: false, Subresources: nil}
+	IPAddressResource = typed.Resource{Group: "networking.k8s.io", Version: "v1beta1", Resource: "ipaddresses", Kind: "IPAddress", Namespaced: false}
 	// ServiceCIDRResource describes servicecidrs, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
 	ServiceCIDRResource = typed.Resource{Group: "networking.k8s.io", Version: "v1beta1", Resource: "servicecidrs", Kind: "ServiceCIDR", Namespaced: false, Subresources: []string{"status"}}
 )

@@ -10,7 +10,7 @@ import (
 // Resource descriptors of the kinds served in node.k8s.io/v1.
 var (
 	// RuntimeClassResource describes runtimeclasses, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
-	RuntimeClassResource = typed.Resource{Group: "node.k8s.io", Version: "v1", Resource: "runtimeclasses", Kind: "RuntimeClass", Namespaced: false, Subresources: nil}
+	RuntimeClassResource = typed.Resource{Group: "node.k8s.io", Version: "v1", Resource: "runtimeclasses", Kind: "RuntimeClass", Namespaced: false}
 )
 
 // Client is the typed client of node.k8s.io/v1: one method per kind, each returning the

@@ -10,13 +10,13 @@ import (
 // Resource descriptors of the kinds served in rbac.authorization.k8s.io/v1.
 var (
 	// ClusterRoleResource describes clusterroles, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
-	ClusterRoleResource = typed.Resource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "clusterroles", Kind: "ClusterRole", Namespaced: false, Subresources: nil}
+	ClusterRoleResource = typed.Resource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "clusterroles", Kind: "ClusterRole", Namespaced: false}
 	// ClusterRoleBindingResource describes clusterrolebindings, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
-	ClusterRoleBindingResource = typed.Resource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "clusterrolebindings", Kind: "ClusterRoleBinding", Namespaced: false, Subresources: nil}
+	ClusterRoleBindingResource = typed.Resource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "clusterrolebindings", Kind: "ClusterRoleBinding", Namespaced: false}
 	// RoleResource describes roles, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
-	RoleResource = typed.Resource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "roles", Kind: "Role", Namespaced: true, Subresources: nil}
+	RoleResource = typed.Resource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "roles", Kind: "Role", Namespaced: true}
 	// RoleBindingResource describes rolebindings, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
-	RoleBindingResource = typed.Resource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "rolebindings", Kind: "RoleBinding", Namespaced: true, Subresources: nil}
+	RoleBindingResource = typed.Resource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "rolebindings", Kind: "RoleBinding", Namespaced: true}
 )
 
 // Client is the typed client of rbac.authorization.k8s.io/v1: one method per kind, each returning the

@@ -10,13 +10,13 @@ import (
 // Resource descriptors of the kinds served in resource.k8s.io/v1beta1.
 var (
 	// DeviceClassResource describes deviceclasses, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
-	DeviceClassResource = typed.Resource{Group: "resource.k8s.io", Version: "v1beta1", Resource: "deviceclasses", Kind: "DeviceClass", Namespaced: false, Subresources: nil}
+	DeviceClassResource = typed.Resource{Group: "resource.k8s.io", Version: "v1beta1", Resource: "deviceclasses", Kind: "DeviceClass", Namespaced: false}
 	// ResourceClaimResource describes resourceclaims, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
 	ResourceClaimResource = typed.Resource{Group: "resource.k8s.io", Version: "v1beta1", Resource: "resourceclaims", Kind: "ResourceClaim", Namespaced: true, Subresources: []string{"status"}}
 	// ResourceClaimTemplateResource describes resourceclaimtemplates, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
-	ResourceClaimTemplateResource = typed.Resource{Group: "resource.k8s.io", Version: "v1beta1", Resource: "resourceclaimtemplates", Kind: "ResourceClaimTemplate", Namespaced: true, Subresources: nil}
+	ResourceClaimTemplateResource = typed.Resource{Group: "resource.k8s.io", Version: "v1beta1", Resource: "resourceclaimtemplates", Kind: "ResourceClaimTemplate", Namespaced: true}
 	// ResourceSliceResource describes resourceslices, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
-	ResourceSliceResource = typed.Resource{Group: "resource.k8s.io", Version: "v1beta1", Resource: "resourceslices", Kind: "ResourceSlice", Namespaced: false, Subresources: nil}
+	ResourceSliceResource = typed.Resource{Group: "resource.k8s.io", Version: "v1beta1", Resource: "resourceslices", Kind: "ResourceSlice", Namespaced: false}
 )
 
 // Client is the typed client of resource.k8s.io/v1beta1: one method per kind, each returning the

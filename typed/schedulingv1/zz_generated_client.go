@@ -10,7 +10,7 @@ import (
 // Resource descriptors of the kinds served in scheduling.k8s.io/v1.
 var (
 	// PriorityClassResource describes priorityclasses, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
-	PriorityClassResource = typed.Resource{Group: "scheduling.k8s.io", Version: "v1", Resource: "priorityclasses", Kind: "PriorityClass", Namespaced: false, Subresources: nil}
+	PriorityClassResource = typed.Resource{Group: "scheduling.k8s.io", Version: "v1", Resource: "priorityclasses", Kind: "PriorityClass", Namespaced: false}
 )
 
 // Client is the typed client of scheduling.k8s.io/v1: one method per kind, each returning the

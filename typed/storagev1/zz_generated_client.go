@@ -10,13 +10,13 @@ import (
 // Resource descriptors of the kinds served in storage.k8s.io/v1.
 var (
 	// CSIDriverResource describes csidrivers, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
-	CSIDriverResource = typed.Resource{Group: "storage.k8s.io", Version: "v1", Resource: "csidrivers", Kind: "CSIDriver", Namespaced: false, Subresources: nil}
+	CSIDriverResource = typed.Resource{Group: "storage.k8s.io", Version: "v1", Resource: "csidrivers", Kind: "CSIDriver", Namespaced: false}
 	// CSINodeResource describes csinodes, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
-	CSINodeResource = typed.Resource{Group: "storage.k8s.io", Version: "v1", Resource: "csinodes", Kind: "CSINode", Namespaced: false, Subresources: nil}
+	CSINodeResource = typed.Resource{Group: "storage.k8s.io", Version: "v1", Resource: "csinodes", Kind: "CSINode", Namespaced: false}
 	// CSIStorageCapacityResource describes csistoragecapacities, namespaced; verbs: delete, deletecollection, get, list, patch, post, put.
-	CSIStorageCapacityResource = typed.Resource{Group: "storage.k8s.io", Version: "v1", Resource: "csistoragecapacities", Kind: "CSIStorageCapacity", Namespaced: true, Subresources: nil}
+	CSIStorageCapacityResource = typed.Resource{Group: "storage.k8s.io", Version: "v1", Resource: "csistoragecapacities", Kind: "CSIStorageCapacity", Namespaced: true}
 	// StorageClassResource describes storageclasses, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
-	StorageClassResource = typed.Resource{Group: "storage.k8s.io", Version: "v1", Resource: "storageclasses", Kind: "StorageClass", Namespaced: false, Subresources: nil}
+	StorageClassResource = typed.Resource{Group: "storage.k8s.io", Version: "v1", Resource: "storageclasses", Kind: "StorageClass", Namespaced: false}
 	// VolumeAttachmentResource describes volumeattachments, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
 	VolumeAttachmentResource = typed.Resource{Group: "storage.k8s.io", Version: "v1", Resource: "volumeattachments", Kind: "VolumeAttachment", Namespaced: false, Subresources: []string{"status"}}
 )

@@ -10,7 +10,7 @@ import (
 // Resource descriptors of the kinds served in storage.k8s.io/v1alpha1.
 var (
 	// VolumeAttributesClassResource describes volumeattributesclasses, cluster-scoped; verbs: delete, deletecollection, get, list, patch, post, put.
-	VolumeAttributesClassResource = typed.Resource{Group: "storage.k8s.io", Version: "v1alpha1", Resource: "volumeattributesclasses", Kind: "VolumeAttributesClass", Namespaced: false, Subresources: nil}
+	VolumeAttributesClassResource = typed.Resource{Group: "storage.k8s.io", Version: "v1alpha1", Resource: "volumeattributesclasses", Kind: "VolumeAttributesClass", Namespaced: false}
 )
 
 // Client is the typed client of storage.k8s.io/v1alpha1: one method per kind, each returning the
