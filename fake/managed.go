@@ -30,7 +30,20 @@ func rootType(ri *resInfo) *apischema.Type {
 // fieldsOf returns the field set of o: status only for the status
 // subresource, everything but status for a kind with one.
 func fieldsOf(ri *resInfo, o obj, sub string) fieldSet {
+	return fieldsOfMode(ri, o, sub, false)
+}
+
+// updateFieldsOf is fieldsOf with the "." members the real server records
+// for a non-apply write: a map (or an object whose schema carries no list
+// or map metadata, which in the built-in types is a map or an optional
+// struct) is itself a member, so a write that adds it owns it.
+func updateFieldsOf(ri *resInfo, o obj, sub string) fieldSet {
+	return fieldsOfMode(ri, o, sub, true)
+}
+
+func fieldsOfMode(ri *resInfo, o obj, sub string, dots bool) fieldSet {
 	fs := fieldSet{}
+	w := fieldWalker{fs: fs, dots: dots}
 	t := rootType(ri)
 	for k, v := range o {
 		switch {
@@ -47,17 +60,23 @@ func fieldsOf(ri *resInfo, o obj, sub string) fieldSet {
 					continue
 				}
 				f, _ := apischema.TypeNamed("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta").Field(mk)
-				walkFields(fs, "f:metadata"+sep+"f:"+mk, mv, f)
+				w.walk("f:metadata"+sep+"f:"+mk, mv, f)
 			}
 			continue
 		}
 		f, _ := t.Field(k)
-		walkFields(fs, "f:"+k, v, f)
+		w.walk("f:"+k, v, f)
 	}
 	return fs
 }
 
-func walkFields(fs fieldSet, path string, v any, f apischema.Field) {
+type fieldWalker struct {
+	fs   fieldSet
+	dots bool
+}
+
+func (w fieldWalker) walk(path string, v any, f apischema.Field) {
+	fs := w.fs
 	child := apischema.TypeNamed(f.Type)
 	switch x := v.(type) {
 	case map[string]any:
@@ -65,12 +84,15 @@ func walkFields(fs fieldSet, path string, v any, f apischema.Field) {
 			fs[path] = v
 			return
 		}
+		if w.dots && (f.Map || f.Type == "") {
+			fs[path+sep+"."] = nil
+		}
 		for k, cv := range x {
 			cf, _ := child.Field(k)
 			if f.Map {
 				cf = apischema.Field{Type: f.Type}
 			}
-			walkFields(fs, path+sep+"f:"+k, cv, cf)
+			w.walk(path+sep+"f:"+k, cv, cf)
 		}
 	case []any:
 		keys := f.ListMapKeys
@@ -89,7 +111,7 @@ func walkFields(fs fieldSet, path string, v any, f apischema.Field) {
 				fs[item+sep+"."] = nil
 				for k, cv := range m {
 					cf, _ := child.Field(k)
-					walkFields(fs, item+sep+"f:"+k, cv, cf)
+					w.walk(item+sep+"f:"+k, cv, cf)
 				}
 			}
 		case f.ListType == "set" || f.HasStrategy("merge") && f.ListType != "atomic":
@@ -254,9 +276,9 @@ func setManagedFields(o obj, rq *request, old obj, op string) {
 	var before fieldSet
 	if old != nil {
 		entries = readManaged(old)
-		before = fieldsOf(rq.ri, old, rq.sub)
+		before = updateFieldsOf(rq.ri, old, rq.sub)
 	}
-	after := fieldsOf(rq.ri, o, rq.sub)
+	after := updateFieldsOf(rq.ri, o, rq.sub)
 	changed := fieldSet{}
 	for p, v := range after {
 		if bv, ok := before[p]; !ok || !equalJSON(bv, v) {

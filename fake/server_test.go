@@ -33,7 +33,7 @@ func TestErrors(t *testing.T) {
 		{"name mismatch", "PUT", "/api/v1/namespaces/default/configmaps/a", ctJSON, `{"metadata":{"name":"b"}}`, 400, "BadRequest", `the name of the object (b) does not match the name on the URL (a)`},
 		{"field label", "GET", "/api/v1/pods?fieldSelector=spec.foo%3Dx", "", "", 400, "BadRequest", `field label not supported: spec.foo`},
 		{"field label generic", "GET", "/api/v1/configmaps?fieldSelector=data.k%3Dx", "", "", 400, "BadRequest", `"data.k" is not a known field selector: only "metadata.name", "metadata.namespace"`},
-		{"rv on create", "POST", "/api/v1/namespaces/default/configmaps", ctJSON, `{"metadata":{"name":"q","resourceVersion":"3"}}`, 400, "BadRequest", `resourceVersion should not be set on objects to be created`},
+		{"rv on create", "POST", "/api/v1/namespaces/default/configmaps", ctJSON, `{"metadata":{"name":"q","resourceVersion":"3"}}`, 500, "", `resourceVersion should not be set on objects to be created`},
 		{"unknown resource", "GET", "/api/v1/nopes", "", "", 404, "NotFound", `the server could not find the requested resource`},
 		{"smp on bad type", "PATCH", "/api/v1/namespaces/default/configmaps/a", "text/plain", `{}`, 415, "UnsupportedMediaType",
 			`the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml`},

@@ -106,11 +106,15 @@ func (s *Server) create(rq *request, o obj) (obj, int, error) {
 			return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, "", fieldError{Type: "FieldValueRequired", Field: "metadata.name", Detail: "name or generateName is required"})
 		}
 	}
-	if errs := validateName(rq.ri, name); errs != nil {
+	pruneEmpty(rq.ri, o)
+	errs := validateName(rq.ri, name)
+	errs = append(errs, validateMeta(o)...)
+	if errs != nil {
 		return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, name, errs...)
 	}
 	if metaString(o, "resourceVersion") != "" {
-		return nil, 0, errBadRequest("resourceVersion should not be set on objects to be created")
+		// The real server's storage layer refuses it with a bare 500.
+		return nil, 0, newStatus(http.StatusInternalServerError, "", "resourceVersion should not be set on objects to be created", nil)
 	}
 	if s.st.data[rq.ri.storageKey()][objKey(rq.ns, name)] != nil {
 		return nil, 0, errAlreadyExists(rq.ri.Group, rq.ri.Resource, name)
@@ -324,6 +328,10 @@ func (s *Server) update(rq *request, o obj, op string) (obj, int, error) {
 			setCRDStatus(o)
 			s.reg.setCRD(rq.name, infos)
 		}
+	}
+	pruneEmpty(rq.ri, o)
+	if errs := validateMeta(o); errs != nil {
+		return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, rq.name, errs...)
 	}
 	if rq.ri.tracksGeneration() && specChanged(old, o) {
 		g, _ := numberInt(oldMD["generation"])

@@ -1,0 +1,145 @@
+package fake
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/kubewire/kubewire/internal/apischema"
+)
+
+// pruneEmpty drops what the real server's round trip through its Go types
+// drops: null values, and empty maps and lists in metadata (labels,
+// annotations, finalizers, ownerReferences), in the root data maps and in
+// the fields the schema marks as maps.
+func pruneEmpty(ri *resInfo, o obj) {
+	md := meta(o)
+	for _, k := range []string{"labels", "annotations", "finalizers", "ownerReferences"} {
+		switch v := md[k].(type) {
+		case nil:
+			delete(md, k)
+		case map[string]any:
+			if len(v) == 0 {
+				delete(md, k)
+			}
+		case []any:
+			if len(v) == 0 {
+				delete(md, k)
+			}
+		}
+	}
+	t := rootType(ri)
+	for k, v := range o {
+		if k == "metadata" {
+			continue
+		}
+		f, _ := t.Field(k)
+		if pruneValue(v, f) || topLevelMaps[k] && isEmptyMap(v) {
+			delete(o, k)
+		}
+	}
+}
+
+// pruneValue prunes v in place and reports whether the field holding it
+// should go: null, or an empty map-valued field.
+func pruneValue(v any, f apischema.Field) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case map[string]any:
+		child := apischema.TypeNamed(f.Type)
+		for k, cv := range x {
+			cf, _ := child.Field(k)
+			if f.Map {
+				cf = apischema.Field{Type: f.Type}
+			}
+			if pruneValue(cv, cf) {
+				delete(x, k)
+			}
+		}
+		return len(x) == 0 && f.Map
+	case []any:
+		child := apischema.TypeNamed(f.Type)
+		for _, it := range x {
+			if m, ok := it.(map[string]any); ok {
+				for k, cv := range m {
+					cf, _ := child.Field(k)
+					if pruneValue(cv, cf) {
+						delete(m, k)
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// topLevelMaps are the plain map fields at the root of built-in kinds
+// (ConfigMap, Secret), which the schema does not mark as maps.
+var topLevelMaps = map[string]bool{"data": true, "binaryData": true, "stringData": true}
+
+func isEmptyMap(v any) bool {
+	m, ok := v.(map[string]any)
+	return ok && len(m) == 0
+}
+
+const (
+	msgQualifiedName = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
+	msgLabelValue    = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
+)
+
+var reQualifiedName = regexp.MustCompile(`^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$`)
+
+// validateMeta checks the label and annotation keys and the label values
+// as the real server's ObjectMeta validation does.
+func validateMeta(o obj) []fieldError {
+	var errs []fieldError
+	md := meta(o)
+	labels, _ := md["labels"].(map[string]any)
+	for _, k := range sortedKeys(labels) {
+		errs = append(errs, validateQualifiedName("metadata.labels", k)...)
+		v, _ := labels[k].(string)
+		if len(v) > 63 {
+			errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: "metadata.labels", Value: v, Detail: "must be no more than 63 characters"})
+		}
+		if v != "" && !reQualifiedName.MatchString(v) {
+			errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: "metadata.labels", Value: v, Detail: msgLabelValue})
+		}
+	}
+	annotations, _ := md["annotations"].(map[string]any)
+	for _, k := range sortedKeys(annotations) {
+		errs = append(errs, validateQualifiedName("metadata.annotations", strings.ToLower(k))...)
+	}
+	return errs
+}
+
+func validateQualifiedName(field, key string) []fieldError {
+	name := key
+	var errs []fieldError
+	if prefix, n, ok := strings.Cut(key, "/"); ok {
+		name = n
+		if prefix == "" {
+			errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: field, Value: key, Detail: "prefix part must be non-empty"})
+		} else if len(prefix) > 253 || !reSubdomain.MatchString(prefix) {
+			errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: field, Value: key, Detail: "prefix part " + msgSubdomain})
+		}
+	}
+	switch {
+	case name == "":
+		errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: field, Value: key, Detail: "name part must be non-empty"})
+	case len(name) > 63:
+		errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: field, Value: key, Detail: "name part must be no more than 63 characters"})
+	case !reQualifiedName.MatchString(name):
+		errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: field, Value: key, Detail: msgQualifiedName})
+	}
+	return errs
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
