@@ -11,3 +11,12 @@
 // Decoded strings share one buffer per decoded object (see DecodeJSON): a
 // string kept from an object keeps the object's JSON text alive.
 package metav1
+
+import "github.com/kubewire/kubewire/typed/internal/jsonwire"
+
+// SyntaxError is the error UnmarshalJSON returns for malformed JSON or a
+// value of the wrong JSON type, with the Go type being decoded and the byte
+// offset. For a value its type rejects, Err holds that type's own error (a
+// *QuantityError, a *TimeError), reachable with errors.As. (DecodeJSON
+// reports the same text through the json-iterator Iterator.)
+type SyntaxError = jsonwire.SyntaxError

@@ -337,7 +337,7 @@ func (q *Quantity) DecodeWire(r *jsonwire.Reader) {
 	}
 	s := r.Keep(b)
 	if _, reason := parseQuantity(s); reason != "" {
-		r.Fail((&QuantityError{Input: s, Reason: reason}).Error())
+		r.FailErr(&QuantityError{Input: string(b), Reason: reason})
 		return
 	}
 	q.s = s

@@ -64,7 +64,7 @@ func decodeTime(r *jsonwire.Reader, layout string) time.Time {
 	// b is not retained: the text is only parsed.
 	t, err := time.Parse(layout, unsafe.String(&b[0], len(b)))
 	if err != nil {
-		r.Fail((&TimeError{Input: string(b), Err: errors.New(err.Error())}).Error())
+		r.FailErr(&TimeError{Input: string(b), Err: errors.New(err.Error())})
 		return time.Time{}
 	}
 	return t

@@ -54,6 +54,12 @@ func TestTimeErrors(t *testing.T) {
 		require.Error(t, err, in)
 		if strings.HasPrefix(in, `"20`) && strings.HasSuffix(in, `"`) || in == `"yesterday"` {
 			assert.Contains(t, err.Error(), strings.Trim(in, `"`), "error names the input")
+			var te *metav1.TimeError
+			require.ErrorAs(t, err, &te)
+			assert.Equal(t, strings.Trim(in, `"`), te.Input)
+			var se *metav1.SyntaxError
+			require.ErrorAs(t, err, &se)
+			assert.Equal(t, "metav1.Time", se.Type)
 		}
 	}
 }
@@ -181,6 +187,15 @@ func TestQuantityJSON(t *testing.T) {
 	err := json.Unmarshal([]byte(`"12 apples"`), &q)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `"12 apples"`)
+	var qe *metav1.QuantityError
+	require.ErrorAs(t, err, &qe)
+	assert.Equal(t, "12 apples", qe.Input)
+	var pod struct {
+		Limits map[string]metav1.Quantity `json:"limits"`
+	}
+	err = codec.Unmarshal([]byte(`{"limits":{"cpu":"lots"}}`), &pod)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `"lots"`)
 	require.Error(t, json.Unmarshal([]byte(`true`), &q))
 	require.NoError(t, json.Unmarshal([]byte(`null`), &q))
 	assert.True(t, q.IsZero())

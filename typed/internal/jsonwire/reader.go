@@ -36,7 +36,13 @@ type SyntaxError struct {
 	Msg string
 	// Near is a short excerpt of the input at Offset.
 	Near string
+	// Err is the underlying error of a value that is well-formed JSON but
+	// invalid for its type (a *metav1.QuantityError, a *metav1.TimeError).
+	Err error
 }
+
+// Unwrap returns the underlying error, if any.
+func (e *SyntaxError) Unwrap() error { return e.Err }
 
 func (e *SyntaxError) Error() string {
 	if e.Type != "" {
@@ -118,6 +124,14 @@ func (r *Reader) Failed() bool { return r.err != nil }
 // Fail records msg as an error at the current offset, unless one is recorded
 // already.
 func (r *Reader) Fail(msg string) { r.fail(msg) }
+
+// FailErr records err, a value's own error, unless one is recorded already.
+func (r *Reader) FailErr(err error) {
+	if r.err == nil {
+		r.fail(err.Error())
+		r.err.Err = err
+	}
+}
 
 func (r *Reader) fail(msg string) {
 	if r.err != nil {
