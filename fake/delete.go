@@ -77,10 +77,10 @@ func (s *Server) deleteOne(rq *request, ns, name string, opts deleteOptions) (ob
 	}
 	if p := opts.Preconditions; p != nil {
 		if p.UID != nil && *p.UID != metaString(cur, "uid") {
-			return nil, false, errConflict(rq.ri.Group, rq.ri.Resource, name, fmt.Sprintf("Precondition failed: UID in precondition: %s, UID in object meta: %s", *p.UID, metaString(cur, "uid")))
+			return nil, false, errPrecondition(rq.ri, name, fmt.Sprintf("the UID in the precondition (%s) does not match the UID in record (%s). The object might have been deleted and then recreated", *p.UID, metaString(cur, "uid")))
 		}
 		if p.ResourceVersion != nil && *p.ResourceVersion != metaString(cur, "resourceVersion") {
-			return nil, false, errConflict(rq.ri.Group, rq.ri.Resource, name, fmt.Sprintf("Precondition failed: ResourceVersion in precondition: %s, ResourceVersion in object meta: %s", *p.ResourceVersion, metaString(cur, "resourceVersion")))
+			return nil, false, errPrecondition(rq.ri, name, fmt.Sprintf("the ResourceVersion in the precondition (%s) does not match the ResourceVersion in record (%s). The object might have been modified", *p.ResourceVersion, metaString(cur, "resourceVersion")))
 		}
 	}
 	if key == "/namespaces" {
@@ -239,4 +239,12 @@ func (s *Server) handleDeleteCollection(rq *request) error {
 	}
 	s.writeList(rq, map[string]any{"resourceVersion": rvString(rv)}, out)
 	return nil
+}
+
+// errPrecondition is the real server's Conflict for a failed delete
+// precondition, which names the kind rather than the resource.
+func errPrecondition(ri *resInfo, name, why string) *apiError {
+	return newStatus(http.StatusConflict, metav1.ReasonConflict,
+		fmt.Sprintf("Operation cannot be fulfilled on %s %q: %s", qualifiedKind(ri.Group, ri.Kind), name, why),
+		&metav1.StatusDetails{Name: name, Group: ri.Group, Kind: ri.Kind})
 }

@@ -2,6 +2,7 @@ package fake
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -225,7 +226,11 @@ func (s *Server) parse(r *http.Request, u *user) (*request, error) {
 	rq.dryRun = len(rq.q["dryRun"]) > 0
 	for _, d := range rq.q["dryRun"] {
 		if d != "All" {
-			return nil, errInvalidOptions("DeleteOptions", fieldError{Type: "FieldValueNotSupported", Field: "dryRun", Value: d, Detail: `supported values: "All"`})
+			kind := map[string]string{"create": "CreateOptions", "update": "UpdateOptions", "patch": "PatchOptions"}[rq.verb]
+			if kind == "" {
+				kind = "DeleteOptions"
+			}
+			return nil, errInvalidOptions(kind, fieldError{Type: "FieldValueNotSupported", Field: "dryRun", Value: rawValue(fmt.Sprintf("%#v", rq.q["dryRun"])), Detail: `supported values: "All"`})
 		}
 	}
 	rq.manager = rq.q.Get("fieldManager")

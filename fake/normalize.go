@@ -1,6 +1,8 @@
 package fake
 
 import (
+	"encoding/base64"
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -142,4 +144,61 @@ func sortedKeys(m map[string]any) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// decodeSecret does what the real server's decoding of a v1 Secret does:
+// data values must be base64, and stringData is merged into data.
+func decodeSecret(ri *resInfo, o obj) error {
+	if ri.Group != "" || ri.Resource != "secrets" {
+		return nil
+	}
+	data, _ := o["data"].(map[string]any)
+	for _, k := range sortedKeys(data) {
+		s, _ := data[k].(string)
+		if _, err := base64.StdEncoding.DecodeString(s); err != nil {
+			return errBadRequest(fmt.Sprintf("Secret in version \"v1\" cannot be handled as a Secret: %v", err))
+		}
+	}
+	sd, _ := o["stringData"].(map[string]any)
+	if len(sd) > 0 && data == nil {
+		data = map[string]any{}
+		o["data"] = data
+	}
+	for k, v := range sd {
+		s, _ := v.(string)
+		data[k] = base64.StdEncoding.EncodeToString([]byte(s))
+	}
+	delete(o, "stringData")
+	return nil
+}
+
+// validateUpdate holds the update rules of the real validation the fake
+// keeps: no new finalizers on an object being deleted, and the data of an
+// immutable Secret or ConfigMap.
+func validateUpdate(ri *resInfo, o, old obj) []fieldError {
+	var errs []fieldError
+	if metaString(old, "deletionTimestamp") != "" {
+		had := map[string]bool{}
+		for _, f := range finalizers(old) {
+			had[f] = true
+		}
+		var added []string
+		for _, f := range finalizers(o) {
+			if !had[f] {
+				added = append(added, f)
+			}
+		}
+		if added != nil {
+			errs = append(errs, fieldError{Type: "FieldValueForbidden", Field: "metadata.finalizers",
+				Detail: fmt.Sprintf("no new finalizers can be added if the object is being deleted, found new finalizers %#v", added)})
+		}
+	}
+	if ri.Group == "" && (ri.Resource == "secrets" || ri.Resource == "configmaps") && old["immutable"] == true {
+		for _, k := range []string{"data", "binaryData"} {
+			if !equalJSON(old[k], o[k]) {
+				errs = append(errs, fieldError{Type: "FieldValueForbidden", Field: k, Detail: "field is immutable when `immutable` is set"})
+			}
+		}
+	}
+	return errs
 }

@@ -82,6 +82,9 @@ func (s *Server) create(rq *request, o obj) (obj, int, error) {
 	if err := checkTypeMeta(rq.ri, o); err != nil {
 		return nil, 0, err
 	}
+	if err := decodeSecret(rq.ri, o); err != nil {
+		return nil, 0, err
+	}
 	o["apiVersion"], o["kind"] = rq.ri.groupVersion(), rq.ri.Kind
 	md := meta(o)
 	if ns := metaString(o, "namespace"); rq.ri.Namespaced {
@@ -329,8 +332,11 @@ func (s *Server) update(rq *request, o obj, op string) (obj, int, error) {
 			s.reg.setCRD(rq.name, infos)
 		}
 	}
+	if err := decodeSecret(rq.ri, o); err != nil {
+		return nil, 0, err
+	}
 	pruneEmpty(rq.ri, o)
-	if errs := validateMeta(o); errs != nil {
+	if errs := append(validateMeta(o), validateUpdate(rq.ri, o, old)...); errs != nil {
 		return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, rq.name, errs...)
 	}
 	if rq.ri.tracksGeneration() && specChanged(old, o) {
