@@ -1,0 +1,60 @@
+package main
+
+import (
+	"testing"
+	"time"
+
+	"github.com/kubewire/kubewire/bench/fixture"
+)
+
+// TestContenders runs every contender once on small inputs: each checks
+// its own result, so a broken client fails here rather than producing a
+// fast number.
+func TestContenders(t *testing.T) {
+	in, err := newInputs(50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := typedEncodeContenders(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := &apiServer{podsJSON: in.json, podsProto: in.proto, events: fixture.ConfigMapEvents(500)}
+	for _, tls := range []bool{false, true} {
+		s := start(api, tls)
+		t.Cleanup(s.close)
+		lc, err := listContenders(s, in.n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wc, err := watchContenders(s, 500)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := append(append(append(append(typedDecodeContenders(in), enc...), unstructuredContenders(in)...), lc...), wc...)
+		for _, c := range all {
+			start := time.Now()
+			if err := c.run(); err != nil {
+				t.Errorf("%s: %v", c.label, err)
+			}
+			t.Logf("%-60s %v", c.label, time.Since(start))
+		}
+	}
+}
+
+// TestInformers fills every informer case once.
+func TestInformers(t *testing.T) {
+	in, err := newInputs(50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := start(&apiServer{podsJSON: in.json}, false)
+	t.Cleanup(s.close)
+	for _, c := range informerCases() {
+		stop, err := c.fill(s, in.n)
+		if err != nil {
+			t.Fatalf("%s: %v", c.label, err)
+		}
+		stop()
+	}
+}
