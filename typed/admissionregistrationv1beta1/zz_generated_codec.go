@@ -875,10 +875,19 @@ func (x *ValidatingAdmissionPolicyBindingList) DecodeJSON(it *jsoniter.Iterator)
 			}
 			items := []ValidatingAdmissionPolicyBinding{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, ValidatingAdmissionPolicyBinding{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]ValidatingAdmissionPolicyBinding, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -1096,10 +1105,19 @@ func (x *ValidatingAdmissionPolicyList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []ValidatingAdmissionPolicy{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, ValidatingAdmissionPolicy{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]ValidatingAdmissionPolicy, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items

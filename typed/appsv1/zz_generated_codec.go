@@ -127,10 +127,19 @@ func (x *ControllerRevisionList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []ControllerRevision{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, ControllerRevision{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]ControllerRevision, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -369,10 +378,19 @@ func (x *DaemonSetList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []DaemonSet{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, DaemonSet{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]DaemonSet, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -873,10 +891,19 @@ func (x *DeploymentList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []Deployment{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, Deployment{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]Deployment, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -1387,10 +1414,19 @@ func (x *ReplicaSetList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []ReplicaSet{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, ReplicaSet{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]ReplicaSet, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -2003,10 +2039,19 @@ func (x *StatefulSetList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []StatefulSet{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, StatefulSet{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]StatefulSet, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items

@@ -125,10 +125,19 @@ func (x *CronJobList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []CronJob{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, CronJob{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]CronJob, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -556,10 +565,19 @@ func (x *JobList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []Job{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, Job{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]Job, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items

@@ -1565,10 +1565,19 @@ func (x *ComponentStatusList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []ComponentStatus{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, ComponentStatus{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]ComponentStatus, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -1908,10 +1917,19 @@ func (x *ConfigMapList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []ConfigMap{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, ConfigMap{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]ConfigMap, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -4062,10 +4080,19 @@ func (x *EndpointsList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []Endpoints{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, Endpoints{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]Endpoints, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -5017,10 +5044,19 @@ func (x *EventList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []Event{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, Event{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]Event, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -7108,10 +7144,19 @@ func (x *LimitRangeList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []LimitRange{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, LimitRange{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]LimitRange, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -7863,10 +7908,19 @@ func (x *NamespaceList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []Namespace{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, Namespace{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]Namespace, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -8628,10 +8682,19 @@ func (x *NodeList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []Node{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, Node{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]Node, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -9988,10 +10051,19 @@ func (x *PersistentVolumeClaimList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []PersistentVolumeClaim{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, PersistentVolumeClaim{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]PersistentVolumeClaim, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -10562,10 +10634,19 @@ func (x *PersistentVolumeList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []PersistentVolume{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, PersistentVolume{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]PersistentVolume, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -12016,10 +12097,19 @@ func (x *PodList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []Pod{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, Pod{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]Pod, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -13556,10 +13646,19 @@ func (x *PodTemplateList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []PodTemplate{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, PodTemplate{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]PodTemplate, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -14536,10 +14635,19 @@ func (x *ReplicationControllerList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []ReplicationController{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, ReplicationController{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]ReplicationController, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -15073,10 +15181,19 @@ func (x *ResourceQuotaList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []ResourceQuota{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, ResourceQuota{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]ResourceQuota, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -16341,10 +16458,19 @@ func (x *SecretList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []Secret{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, Secret{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]Secret, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -17018,10 +17144,19 @@ func (x *ServiceAccountList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []ServiceAccount{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, ServiceAccount{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]ServiceAccount, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -17187,10 +17322,19 @@ func (x *ServiceList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []Service{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, Service{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]Service, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items

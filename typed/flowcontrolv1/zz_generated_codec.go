@@ -292,10 +292,19 @@ func (x *FlowSchemaList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []FlowSchema{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, FlowSchema{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]FlowSchema, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -1102,10 +1111,19 @@ func (x *PriorityLevelConfigurationList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []PriorityLevelConfiguration{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, PriorityLevelConfiguration{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]PriorityLevelConfiguration, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items

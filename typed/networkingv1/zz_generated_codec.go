@@ -457,10 +457,19 @@ func (x *IngressClassList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []IngressClass{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, IngressClass{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]IngressClass, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -698,10 +707,19 @@ func (x *IngressList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []Ingress{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, Ingress{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]Ingress, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -1641,10 +1659,19 @@ func (x *NetworkPolicyList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []NetworkPolicy{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, NetworkPolicy{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]NetworkPolicy, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items

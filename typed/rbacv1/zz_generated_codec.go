@@ -318,10 +318,19 @@ func (x *ClusterRoleBindingList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []ClusterRoleBinding{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, ClusterRoleBinding{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]ClusterRoleBinding, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -428,10 +437,19 @@ func (x *ClusterRoleList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []ClusterRole{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, ClusterRole{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]ClusterRole, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -917,10 +935,19 @@ func (x *RoleBindingList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []RoleBinding{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, RoleBinding{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]RoleBinding, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -1027,10 +1054,19 @@ func (x *RoleList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []Role{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, Role{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]Role, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items

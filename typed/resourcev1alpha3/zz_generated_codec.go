@@ -1024,10 +1024,19 @@ func (x *DeviceClassList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []DeviceClass{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, DeviceClass{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]DeviceClass, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -1797,10 +1806,19 @@ func (x *ResourceClaimList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []ResourceClaim{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, ResourceClaim{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]ResourceClaim, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -2129,10 +2147,19 @@ func (x *ResourceClaimTemplateList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []ResourceClaimTemplate{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, ResourceClaimTemplate{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]ResourceClaimTemplate, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -2404,10 +2431,19 @@ func (x *ResourceSliceList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []ResourceSlice{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, ResourceSlice{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]ResourceSlice, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items

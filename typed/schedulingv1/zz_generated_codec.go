@@ -137,10 +137,19 @@ func (x *PriorityClassList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []PriorityClass{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, PriorityClass{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]PriorityClass, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items

@@ -121,10 +121,19 @@ func (x *CSIDriverList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []CSIDriver{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, CSIDriver{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]CSIDriver, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -530,10 +539,19 @@ func (x *CSINodeList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []CSINode{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, CSINode{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]CSINode, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -810,10 +828,19 @@ func (x *CSIStorageCapacityList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []CSIStorageCapacity{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, CSIStorageCapacity{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]CSIStorageCapacity, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -1093,10 +1120,19 @@ func (x *StorageClassList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []StorageClass{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, StorageClass{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]StorageClass, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items
@@ -1321,10 +1357,19 @@ func (x *VolumeAttachmentList) DecodeJSON(it *jsoniter.Iterator) {
 			}
 			items := []VolumeAttachment{}
 			for it.ReadArray() {
+				start := jsonwire.Head(it)
 				items = append(items, VolumeAttachment{})
 				items[len(items)-1].DecodeJSON(it)
 				if it.Error != nil {
 					return false
+				}
+				if len(items) == 1 {
+					// Size the rest from the first item when the input is a byte slice.
+					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
+						grown := make([]VolumeAttachment, 1, 1+rest/n+rest/(8*n)+1)
+						grown[0] = items[0]
+						items = grown
+					}
 				}
 			}
 			x.Items = items

@@ -243,3 +243,26 @@ func (ac *arrayCounts) bump(open []int32, depth int) {
 		ac.counts[open[depth-1]]++
 	}
 }
+
+// Remaining returns how many bytes of input it has left when it reads from
+// a byte slice, or -1 when it reads from a stream (or the fast path is
+// off). List decoders use it to size their items from the first one.
+func Remaining(it *jsoniter.Iterator) int {
+	if !fields.ok {
+		return -1
+	}
+	v := fields.view(it)
+	if *v.reader != nil {
+		return -1
+	}
+	return *v.tail - *v.head
+}
+
+// Head returns the iterator's offset in its input, for measuring a value's
+// size with Remaining; -1 when unknown.
+func Head(it *jsoniter.Iterator) int {
+	if !fields.ok {
+		return -1
+	}
+	return *fields.view(it).head
+}
