@@ -95,6 +95,11 @@ func (w fieldWalker) walk(path string, v any, f apischema.Field) {
 			w.walk(path+sep+"f:"+k, cv, cf)
 		}
 	case []any:
+		// A list the client adds is itself a member too, except
+		// containers, which the real types always serialise.
+		if w.dots && len(x) > 0 && !strings.HasSuffix(path, sep+"f:containers") {
+			fs[path+sep+"."] = nil
+		}
 		keys := f.ListMapKeys
 		if len(keys) == 0 && f.PatchMergeKey != "" && f.HasStrategy("merge") {
 			keys = []string{f.PatchMergeKey}

@@ -202,3 +202,14 @@ func validateUpdate(ri *resInfo, o, old obj) []fieldError {
 	}
 	return errs
 }
+
+// validateSpec holds the few spec rules of the real validation the fake
+// keeps: a pod needs a container.
+func validateSpec(ri *resInfo, o obj) []fieldError {
+	if ri.Group == "" && ri.Resource == "pods" {
+		if cs, _ := nested(o, "spec", "containers").([]any); len(cs) == 0 {
+			return []fieldError{{Type: "FieldValueRequired", Field: "spec.containers"}}
+		}
+	}
+	return nil
+}

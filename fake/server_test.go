@@ -84,12 +84,12 @@ func TestStatusAndGeneration(t *testing.T) {
 	r := call(t, srv, "POST", "/apis/apps/v1/namespaces/default/deployments", ctJSON, dep)
 	require.Equal(t, 201, r.code, r.raw)
 	assert.Equal(t, "1", r.str("metadata", "generation"))
-	assert.Equal(t, "", r.str("status"), "status is reset on create")
+	assert.Equal(t, "{}", r.str("status"), "status is reset on create")
 
 	// status changes through the main resource are ignored
 	r = call(t, srv, "PATCH", "/apis/apps/v1/namespaces/default/deployments/d", ctMergePatch, `{"status":{"replicas":5},"metadata":{"labels":{"a":"b"}}}`)
 	require.Equal(t, 200, r.code, r.raw)
-	assert.Equal(t, "", r.str("status"))
+	assert.Equal(t, "{}", r.str("status"))
 	assert.Equal(t, "1", r.str("metadata", "generation"))
 
 	// the status subresource changes only status
@@ -119,7 +119,7 @@ func TestListSelectorsAndPagination(t *testing.T) {
 		if i%2 == 1 {
 			tier = "back"
 		}
-		body := fmt.Sprintf(`{"metadata":{"name":"p%d","labels":{"tier":%q}},"spec":{"nodeName":"n%d"}}`, i, tier, i%2)
+		body := fmt.Sprintf(`{"metadata":{"name":"p%d","labels":{"tier":%q}},"spec":{"nodeName":"n%d","containers":[{"name":"c","image":"i"}]}}`, i, tier, i%2)
 		require.Equal(t, 201, call(t, srv, "POST", "/api/v1/namespaces/default/pods", ctJSON, body).code)
 	}
 	tests := []struct {

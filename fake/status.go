@@ -93,6 +93,9 @@ type fieldError struct {
 func (f fieldError) message() string {
 	switch f.Type {
 	case "FieldValueRequired":
+		if f.Detail == "" {
+			return "Required value"
+		}
 		return "Required value: " + f.Detail
 	case "FieldValueInvalid":
 		return fmt.Sprintf("Invalid value: %s: %s", quoteValue(f.Value), f.Detail)

@@ -5,8 +5,13 @@ package integration
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 )
+
+// fidRVInMessage matches a resourceVersion value quoted in a message, as
+// delete preconditions print them.
+var fidRVInMessage = regexp.MustCompile(`(ResourceVersion in (?:the precondition|record) )\(\d+\)`)
 
 // fidDefaulted lists, per kind, the fields kube-apiserver fills in that the
 // fake server documents it does not: defaulting (pod spec defaults such as
@@ -95,9 +100,10 @@ func (n *fidNormaliser) step(r fidResponse) string {
 	if r.Error != "" {
 		fmt.Fprintf(&sb, "error: %s\n", n.repl.Replace(r.Error))
 	}
+	text := fidRVInMessage.ReplaceAllString(n.repl.Replace(string(r.Body)), "${1}(<rv>)")
 	var v any
-	if err := json.Unmarshal([]byte(n.repl.Replace(string(r.Body))), &v); err != nil {
-		sb.WriteString(n.repl.Replace(string(r.Body)))
+	if err := json.Unmarshal([]byte(text), &v); err != nil {
+		sb.WriteString(text)
 		return sb.String()
 	}
 	v = fidCanon(v, "")
