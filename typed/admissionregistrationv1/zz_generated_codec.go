@@ -624,8 +624,8 @@ func (x *MutatingWebhookConfigurationList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]MutatingWebhookConfiguration, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]MutatingWebhookConfiguration, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -1519,8 +1519,8 @@ func (x *ValidatingAdmissionPolicyBindingList) DecodeJSON(it *jsoniter.Iterator)
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]ValidatingAdmissionPolicyBinding, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]ValidatingAdmissionPolicyBinding, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -1749,8 +1749,8 @@ func (x *ValidatingAdmissionPolicyList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]ValidatingAdmissionPolicy, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]ValidatingAdmissionPolicy, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -2423,8 +2423,8 @@ func (x *ValidatingWebhookConfigurationList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]ValidatingWebhookConfiguration, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]ValidatingWebhookConfiguration, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}

@@ -467,8 +467,8 @@ func (x *MutatingAdmissionPolicyBindingList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]MutatingAdmissionPolicyBinding, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]MutatingAdmissionPolicyBinding, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -665,8 +665,8 @@ func (x *MutatingAdmissionPolicyList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]MutatingAdmissionPolicy, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]MutatingAdmissionPolicy, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}

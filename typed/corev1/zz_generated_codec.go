@@ -1573,8 +1573,8 @@ func (x *ComponentStatusList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]ComponentStatus, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]ComponentStatus, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -1925,8 +1925,8 @@ func (x *ConfigMapList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]ConfigMap, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]ConfigMap, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -4088,8 +4088,8 @@ func (x *EndpointsList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]Endpoints, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]Endpoints, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -5052,8 +5052,8 @@ func (x *EventList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]Event, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]Event, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -7152,8 +7152,8 @@ func (x *LimitRangeList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]LimitRange, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]LimitRange, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -7916,8 +7916,8 @@ func (x *NamespaceList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]Namespace, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]Namespace, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -8690,8 +8690,8 @@ func (x *NodeList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]Node, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]Node, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -10059,8 +10059,8 @@ func (x *PersistentVolumeClaimList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]PersistentVolumeClaim, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]PersistentVolumeClaim, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -10642,8 +10642,8 @@ func (x *PersistentVolumeList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]PersistentVolume, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]PersistentVolume, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -12105,8 +12105,8 @@ func (x *PodList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]Pod, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]Pod, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -13654,8 +13654,8 @@ func (x *PodTemplateList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]PodTemplate, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]PodTemplate, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -14643,8 +14643,8 @@ func (x *ReplicationControllerList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]ReplicationController, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]ReplicationController, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -15189,8 +15189,8 @@ func (x *ResourceQuotaList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]ResourceQuota, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]ResourceQuota, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -16466,8 +16466,8 @@ func (x *SecretList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]Secret, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]Secret, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -17152,8 +17152,8 @@ func (x *ServiceAccountList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]ServiceAccount, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]ServiceAccount, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -17330,8 +17330,8 @@ func (x *ServiceList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]Service, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]Service, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}

@@ -326,8 +326,8 @@ func (x *ClusterRoleBindingList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]ClusterRoleBinding, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]ClusterRoleBinding, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -445,8 +445,8 @@ func (x *ClusterRoleList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]ClusterRole, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]ClusterRole, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -943,8 +943,8 @@ func (x *RoleBindingList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]RoleBinding, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]RoleBinding, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -1062,8 +1062,8 @@ func (x *RoleList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]Role, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]Role, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}

@@ -129,8 +129,8 @@ func (x *CSIDriverList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]CSIDriver, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]CSIDriver, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -547,8 +547,8 @@ func (x *CSINodeList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]CSINode, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]CSINode, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -836,8 +836,8 @@ func (x *CSIStorageCapacityList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]CSIStorageCapacity, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]CSIStorageCapacity, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -1128,8 +1128,8 @@ func (x *StorageClassList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]StorageClass, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]StorageClass, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}
@@ -1365,8 +1365,8 @@ func (x *VolumeAttachmentList) DecodeJSON(it *jsoniter.Iterator) {
 				}
 				if len(items) == 1 {
 					// Size the rest from the first item when the input is a byte slice.
-					if rest, n := jsonwire.Remaining(it), jsonwire.Head(it)-start; rest > 0 && n > 0 {
-						grown := make([]VolumeAttachment, 1, 1+rest/n+rest/(8*n)+1)
+					if c := jsonwire.ItemsHint(it, jsonwire.Head(it)-start); c > 1 {
+						grown := make([]VolumeAttachment, 1, c)
 						grown[0] = items[0]
 						items = grown
 					}

@@ -266,3 +266,18 @@ func Head(it *jsoniter.Iterator) int {
 	}
 	return *fields.view(it).head
 }
+
+// ItemsHint returns the capacity to give a list's items after decoding the
+// first one, which took n bytes of input: enough for the rest of the input
+// in items of that size, with 12% to spare; 0 when the input's size is not
+// known. Items are assumed to take at least 512 bytes, which bounds the
+// allocation by a small multiple of the input's size whatever the first
+// item is.
+func ItemsHint(it *jsoniter.Iterator, n int) int {
+	rest := Remaining(it)
+	if rest <= 0 || n <= 0 {
+		return 0
+	}
+	n = max(n, 512)
+	return 2 + rest/n + rest/(8*n)
+}
