@@ -226,7 +226,13 @@ func scanEnd(b []byte, final bool, ac *arrayCounts) int {
 				return i + 1
 			}
 		case '"':
-			for i++; i < len(b) && b[i] != '"'; i++ {
+			for i++; i < len(b); i++ {
+				if strPlain[b[i]] {
+					continue
+				}
+				if b[i] == '"' {
+					break
+				}
 				if b[i] == '\\' {
 					i++
 				}

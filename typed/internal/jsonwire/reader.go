@@ -786,7 +786,11 @@ func (r *Reader) skipKey() bool {
 func (r *Reader) skipString() {
 	buf := r.buf
 	for i := r.pos + 1; i < len(buf); i++ {
-		switch c := buf[i]; {
+		c := buf[i]
+		if strPlain[c] {
+			continue
+		}
+		switch {
 		case c == '"':
 			r.pos = i + 1
 			return
