@@ -14,10 +14,7 @@ func emitClient(p *pkg) ([]byte, []string, error) {
 	}
 	var w writer
 	imports := []string{importLine("rest"), importLine("typed")}
-	gv := p.version
-	if p.group != "" {
-		gv = p.group + "/" + p.version
-	}
+	gv := p.groupVersion()
 	usesMeta := false
 	w.p("\n// Resource descriptors of the kinds served in %s.", gv)
 	w.p("var (")

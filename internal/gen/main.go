@@ -106,10 +106,7 @@ func generate(specDir, outDir string) (map[string][]byte, error) {
 		p := m.pkgs[name]
 		var doc bytes.Buffer
 		if p.name != metaPkg {
-			gv := p.version
-			if p.group != "" {
-				gv = p.group + "/" + p.version
-			}
+			gv := p.groupVersion()
 			fmt.Fprintf(&doc, "// Package %s holds the types of the Kubernetes API %s, their\n", p.name, gv)
 			fmt.Fprintf(&doc, "// resource descriptors and the typed Client that serves them.\n")
 		}

@@ -250,6 +250,15 @@ func (m *model) findRepeated() {
 	}
 }
 
+// groupVersion names p's group/version for documentation ("core/v1" for
+// the core group).
+func (p *pkg) groupVersion() string {
+	if p.group == "" {
+		return "core/" + p.version
+	}
+	return p.group + "/" + p.version
+}
+
 func newPkg(name, group, version string) *pkg {
 	return &pkg{name: name, group: group, version: version, types: map[string]*typ{},
 		resources: map[string]*resource{}, imports: map[string]bool{}}

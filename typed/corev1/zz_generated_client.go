@@ -8,7 +8,7 @@ import (
 	"github.com/kubewire/kubewire/typed/metav1"
 )
 
-// Resource descriptors of the kinds served in v1.
+// Resource descriptors of the kinds served in core/v1.
 var (
 	// BindingResource describes bindings, namespaced; verbs: post.
 	BindingResource = typed.Resource{Group: "", Version: "v1", Resource: "bindings", Kind: "Binding", Namespaced: true}
@@ -46,7 +46,7 @@ var (
 	ServiceAccountResource = typed.Resource{Group: "", Version: "v1", Resource: "serviceaccounts", Kind: "ServiceAccount", Namespaced: true, Subresources: []string{"token"}}
 )
 
-// Client is the typed client of v1: one method per kind, each returning the
+// Client is the typed client of core/v1: one method per kind, each returning the
 // generic typed.Client for it.
 type Client struct {
 	c *rest.Client
