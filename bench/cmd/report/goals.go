@@ -271,11 +271,15 @@ func binaryPackages(dir string) (string, error) {
 	if _, _, err := goCmd(dir, nil, "build", "-o", bin, "."); err != nil {
 		return "", err
 	}
+	st, err := os.Stat(bin)
+	if err != nil {
+		return "", err
+	}
 	out, _, err := goCmd(dir, nil, "tool", "nm", "-size", "-sort", "size", bin)
 	if err != nil {
 		return "", err
 	}
-	return sumByPackage(out, 22), nil
+	return sumByPackage(out, 22, st.Size()), nil
 }
 
 // moduleGraph prints the module requirement edges of the program in dir.

@@ -39,11 +39,22 @@ func main() {
 	if err := r.run(*cold, *profiles); err != nil {
 		log.Fatal(err)
 	}
-	if err := os.WriteFile(*out, []byte(r.markdown()), 0o644); err != nil {
+	doc := r.markdown()
+	// Hand-written analysis below the notes marker survives a rerun.
+	if old, err := os.ReadFile(*out); err == nil {
+		if i := strings.Index(string(old), notesMarker); i >= 0 {
+			doc += "\n" + string(old[i:])
+		}
+	}
+	if err := os.WriteFile(*out, []byte(doc), 0o644); err != nil {
 		log.Fatal(err)
 	}
 	log.Printf("wrote %s in %v", *out, time.Since(r.start).Round(time.Second))
 }
+
+// notesMarker starts the hand-written part of the report, which a rerun
+// keeps.
+const notesMarker = "<!-- notes: kept by the report command -->"
 
 // report holds every workload's results.
 type report struct {
