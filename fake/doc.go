@@ -28,7 +28,12 @@
 //     directives; other directives fail with 400.
 //   - Server-side apply tracks managers per field path in managedFields
 //     and reports conflicts, with the list and map semantics of the
-//     built-in schemas; custom resources are treated as granular maps and
-//     atomic lists.
+//     built-in schemas (x-kubernetes-list-type and x-kubernetes-map-type,
+//     on a field or its type: a LabelSelector is one atomic value);
+//     custom resources are treated as granular maps and atomic lists.
+//   - metadata.generation is set on create and bumped on spec changes for
+//     the kinds whose real strategy does so; PriorityClass gets 1 on
+//     create only. pods/status also writes labels, annotations and
+//     finalizers, as the real pod status strategy keeps metadata.
 //   - Subresources other than status and scale answer 405.
 package fake

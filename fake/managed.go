@@ -2,6 +2,7 @@ package fake
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 
@@ -49,14 +50,14 @@ func fieldsOfMode(ri *resInfo, o obj, sub string, dots bool) fieldSet {
 		switch {
 		case k == "apiVersion" || k == "kind":
 			continue
-		case sub == "status" && k != "status":
+		case sub == "status" && !ri.statusWrites(k):
 			continue
 		case sub == "" && k == "status" && ri.hasStatus():
 			continue
 		case k == "metadata":
 			md, _ := v.(map[string]any)
 			for mk, mv := range md {
-				if ignoredMeta[mk] {
+				if ignoredMeta[mk] || sub == "status" && !slices.Contains(ri.statusMeta(), mk) {
 					continue
 				}
 				f, _ := apischema.TypeNamed("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta").Field(mk)
@@ -80,11 +81,16 @@ func (w fieldWalker) walk(path string, v any, f apischema.Field) {
 	child := apischema.TypeNamed(f.Type)
 	switch x := v.(type) {
 	case map[string]any:
-		if f.MapType == "atomic" || len(x) == 0 {
+		// x-kubernetes-map-type: atomic (LabelSelector, a Service's
+		// selector, ...) makes the whole object one member.
+		if f.Atomic() || len(x) == 0 {
 			fs[path] = v
 			return
 		}
-		if w.dots && (f.Map || f.Type == "") {
+		// A map, or a struct the Go types hold by pointer, is itself a
+		// member of a non-apply write that adds it; a struct held by
+		// value always exists, so it never is.
+		if w.dots && (f.Map || !f.Value) {
 			fs[path+sep+"."] = nil
 		}
 		for k, cv := range x {
@@ -113,6 +119,10 @@ func (w fieldWalker) walk(path string, v any, f apischema.Field) {
 					return
 				}
 				item := path + sep + itemKey(m, keys)
+				if f.ItemAtomic() {
+					fs[item] = it
+					continue
+				}
 				fs[item+sep+"."] = nil
 				for k, cv := range m {
 					cf, _ := child.Field(k)
@@ -125,6 +135,12 @@ func (w fieldWalker) walk(path string, v any, f apischema.Field) {
 				fs[path+sep+"v:"+string(b)] = it
 			}
 		default:
+			fs[path] = v
+		}
+	case nil:
+		// The null creationTimestamp of an embedded ObjectMeta (see
+		// embedMeta) is no one's.
+		if !strings.HasSuffix(path, sep+"f:creationTimestamp") {
 			fs[path] = v
 		}
 	default:

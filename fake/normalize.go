@@ -40,6 +40,59 @@ func pruneEmpty(ri *resInfo, o obj) {
 			delete(o, k)
 		}
 	}
+	for k, v := range o {
+		if k != "metadata" {
+			f, _ := t.Field(k)
+			embedMeta(v, f)
+		}
+	}
+}
+
+const objectMetaType = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+
+// embedMeta adds what the real server's Go types serialise in an embedded
+// ObjectMeta held by value (a pod template's metadata): its zero
+// creationTimestamp, written as null, and the metadata object itself when
+// the enclosing object has none.
+func embedMeta(v any, f apischema.Field) {
+	child := apischema.TypeNamed(f.Type)
+	if child == nil {
+		return
+	}
+	visit := func(m map[string]any) {
+		for k, cf := range child.Fields {
+			if cf.Type == objectMetaType && cf.Value && !cf.List && !cf.Map {
+				md, ok := m[k].(map[string]any)
+				if !ok {
+					md = map[string]any{}
+					m[k] = md
+				}
+				if _, ok := md["creationTimestamp"]; !ok {
+					md["creationTimestamp"] = nil
+				}
+				continue
+			}
+			if cv, ok := m[k]; ok {
+				embedMeta(cv, cf)
+			}
+		}
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		if f.Map {
+			for _, cv := range x {
+				embedMeta(cv, apischema.Field{Type: f.Type})
+			}
+			return
+		}
+		visit(x)
+	case []any:
+		for _, it := range x {
+			if m, ok := it.(map[string]any); ok {
+				visit(m)
+			}
+		}
+	}
 }
 
 // pruneValue prunes v in place and reports whether the field holding it
@@ -199,6 +252,9 @@ func validateUpdate(ri *resInfo, o, old obj) []fieldError {
 				errs = append(errs, fieldError{Type: "FieldValueForbidden", Field: k, Detail: "field is immutable when `immutable` is set"})
 			}
 		}
+	}
+	if ri.Group == "scheduling.k8s.io" && ri.Resource == "priorityclasses" && !equalJSON(old["value"], o["value"]) {
+		errs = append(errs, fieldError{Type: "FieldValueForbidden", Field: "value", Detail: "may not be changed in an update."})
 	}
 	return errs
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -233,14 +234,14 @@ func (s *Server) handleApply(rq *request) error {
 		if k == "apiVersion" || k == "kind" {
 			continue
 		}
-		if rq.sub == "status" && k != "status" || rq.sub == "" && k == "status" && rq.ri.hasStatus() {
+		if rq.sub == "status" && !rq.ri.statusWrites(k) || rq.sub == "" && k == "status" && rq.ri.hasStatus() {
 			continue
 		}
 		if k == "metadata" {
 			md, _ := v.(map[string]any)
 			lmd := meta(live)
 			for mk, mv := range md {
-				if ignoredMeta[mk] {
+				if ignoredMeta[mk] || rq.sub == "status" && !slices.Contains(rq.ri.statusMeta(), mk) {
 					continue
 				}
 				f, _ := apischema.TypeNamed("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta").Field(mk)
@@ -321,7 +322,7 @@ func mergeApply(live, applied any, f apischema.Field) any {
 	switch a := applied.(type) {
 	case map[string]any:
 		l, ok := live.(map[string]any)
-		if !ok || f.MapType == "atomic" {
+		if !ok || f.Atomic() {
 			return deepCopy(a)
 		}
 		for k, v := range a {

@@ -54,13 +54,48 @@ func (r *resInfo) sub(name string) *apischema.Subresource {
 
 func (r *resInfo) hasStatus() bool { return r.sub("status") != nil }
 
-// tracksGeneration reports whether metadata.generation is set on create and
-// bumped on spec changes, as the kind's real strategy does.
+// statusMeta are the metadata fields a write to the status subresource
+// changes besides status. The real status strategy of most kinds copies
+// the old object's spec (and, for some, labels) over the new one; the pod
+// status strategy resets only spec, ownerReferences and deletionTimestamp,
+// so pods/status also writes labels, annotations and finalizers.
+func (r *resInfo) statusMeta() []string {
+	if r.CRD == "" && r.Group == "" && r.Resource == "pods" {
+		return []string{"labels", "annotations", "finalizers"}
+	}
+	return nil
+}
+
+// statusWrites reports whether a write to the status subresource changes
+// the top-level field k (and, for "metadata", the fields of statusMeta).
+func (r *resInfo) statusWrites(k string) bool {
+	return k == "status" || k == "metadata" && r.statusMeta() != nil
+}
+
+// tracksGeneration reports whether metadata.generation is set to 1 on
+// create, as the kind's real strategy does in PrepareForCreate: the kinds
+// of generationKinds (which also bump it on spec changes, see
+// bumpsGeneration), custom resources, and the kinds of
+// generationOnCreateKinds.
 func (r *resInfo) tracksGeneration() bool {
+	return r.bumpsGeneration() || generationOnCreateKinds[r.Group+"/"+r.Resource]
+}
+
+// bumpsGeneration reports whether metadata.generation is also incremented
+// when anything outside metadata and status changes, as the real strategy
+// does in PrepareForUpdate.
+func (r *resInfo) bumpsGeneration() bool {
 	if r.CRD != "" {
 		return true
 	}
 	return generationKinds[r.Group+"/"+r.Resource]
+}
+
+// generationOnCreateKinds are the kinds whose real strategy sets
+// generation 1 on create and never changes it afterwards: PriorityClass
+// (its value is immutable, the rest is description and preemption policy).
+var generationOnCreateKinds = map[string]bool{
+	"scheduling.k8s.io/priorityclasses": true,
 }
 
 var generationKinds = map[string]bool{

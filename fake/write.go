@@ -315,6 +315,13 @@ func (s *Server) update(rq *request, o obj, op string) (obj, int, error) {
 		} else {
 			delete(n, "status")
 		}
+		for _, k := range rq.ri.statusMeta() {
+			if v, ok := md[k]; ok {
+				meta(n)[k] = v
+			} else {
+				delete(meta(n), k)
+			}
+		}
 		meta(n)["resourceVersion"] = md["resourceVersion"]
 		if mf, ok := md["managedFields"]; ok {
 			meta(n)["managedFields"] = mf
@@ -345,7 +352,7 @@ func (s *Server) update(rq *request, o obj, op string) (obj, int, error) {
 	if errs := append(validateMeta(o), validateUpdate(rq.ri, o, old)...); errs != nil {
 		return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, rq.name, errs...)
 	}
-	if rq.ri.tracksGeneration() && specChanged(old, o) {
+	if rq.ri.bumpsGeneration() && specChanged(old, o) {
 		g, _ := numberInt(oldMD["generation"])
 		md["generation"] = json.Number(fmt.Sprint(g + 1))
 	}

@@ -3,12 +3,17 @@ package apischema
 import "strings"
 
 // Type is the patch metadata of one object schema: the fields that carry
-// list or map metadata, or lead to an object type that does. Fields without
-// any are absent: they are plain values, merged as JSON merge patch merges
-// them.
+// list or map metadata, or lead to an object type that does, and the struct
+// fields held by value. Fields without any are absent: they are plain
+// values, merged as JSON merge patch merges them.
 type Type struct {
 	// Name is the OpenAPI schema name ("io.k8s.api.core.v1.PodSpec").
 	Name string
+	// MapType is the schema's own x-kubernetes-map-type: "atomic" for
+	// structs such as LabelSelector or OwnerReference that server-side
+	// apply and managedFields treat as one value. A field's own MapType
+	// overrides it.
+	MapType string
 	// Fields maps a JSON field name to its metadata.
 	Fields map[string]Field
 }
@@ -32,8 +37,35 @@ type Field struct {
 	ListType string
 	// ListMapKeys is x-kubernetes-list-map-keys for ListType "map".
 	ListMapKeys []string
-	// MapType is x-kubernetes-map-type: "atomic" or "granular".
+	// MapType is the field's x-kubernetes-map-type: "atomic" or "granular".
+	// See Atomic for the effective value, which also considers the type's.
 	MapType string
+	// Value is true for a struct field the Go types hold by value (the
+	// OpenAPI "default": {}), which the real server always serialises; an
+	// object field without it is a pointer (optional) or a map.
+	Value bool
+}
+
+// Atomic reports whether an object value of the field (or, for a list or
+// map, its item type) is one atomic value for server-side apply: the
+// field's x-kubernetes-map-type, else its type's.
+func (f Field) Atomic() bool {
+	if f.MapType != "" && !f.List {
+		return f.MapType == "atomic"
+	}
+	return TypeNamed(f.Type).mapType() == "atomic"
+}
+
+// ItemAtomic reports whether the items of a list field are atomic objects.
+func (f Field) ItemAtomic() bool {
+	return f.List && TypeNamed(f.Type).mapType() == "atomic"
+}
+
+func (t *Type) mapType() string {
+	if t == nil {
+		return ""
+	}
+	return t.MapType
 }
 
 // HasStrategy reports whether s is one of the field's patch strategies.

@@ -169,673 +169,771 @@ var kindRoots = map[string]string{
 }
 
 var types = map[string]*Type{
-	"io.k8s.api.admissionregistration.v1.MatchResources": {"io.k8s.api.admissionregistration.v1.MatchResources", map[string]Field{
+	"io.k8s.api.admissionregistration.v1.MatchResources": {Name: "io.k8s.api.admissionregistration.v1.MatchResources", MapType: "atomic", Fields: map[string]Field{
 		"excludeResourceRules": {Type: "io.k8s.api.admissionregistration.v1.NamedRuleWithOperations", List: true, ListType: "atomic"},
 		"namespaceSelector":    {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"objectSelector":       {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"resourceRules":        {Type: "io.k8s.api.admissionregistration.v1.NamedRuleWithOperations", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.admissionregistration.v1.MutatingWebhook": {"io.k8s.api.admissionregistration.v1.MutatingWebhook", map[string]Field{
+	"io.k8s.api.admissionregistration.v1.MutatingWebhook": {Name: "io.k8s.api.admissionregistration.v1.MutatingWebhook", Fields: map[string]Field{
 		"admissionReviewVersions": {List: true, ListType: "atomic"},
+		"clientConfig":            {Value: true},
 		"matchConditions":         {List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 		"namespaceSelector":       {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"objectSelector":          {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"rules":                   {Type: "io.k8s.api.admissionregistration.v1.RuleWithOperations", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration": {"io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+	"io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration": {Name: "io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 		"webhooks": {Type: "io.k8s.api.admissionregistration.v1.MutatingWebhook", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 	}},
-	"io.k8s.api.admissionregistration.v1.NamedRuleWithOperations": {"io.k8s.api.admissionregistration.v1.NamedRuleWithOperations", map[string]Field{
+	"io.k8s.api.admissionregistration.v1.NamedRuleWithOperations": {Name: "io.k8s.api.admissionregistration.v1.NamedRuleWithOperations", MapType: "atomic", Fields: map[string]Field{
 		"apiGroups":     {List: true, ListType: "atomic"},
 		"apiVersions":   {List: true, ListType: "atomic"},
 		"operations":    {List: true, ListType: "atomic"},
 		"resourceNames": {List: true, ListType: "atomic"},
 		"resources":     {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.admissionregistration.v1.ParamRef": {"io.k8s.api.admissionregistration.v1.ParamRef", map[string]Field{
+	"io.k8s.api.admissionregistration.v1.ParamKind": {Name: "io.k8s.api.admissionregistration.v1.ParamKind", MapType: "atomic", Fields: map[string]Field{}},
+	"io.k8s.api.admissionregistration.v1.ParamRef": {Name: "io.k8s.api.admissionregistration.v1.ParamRef", MapType: "atomic", Fields: map[string]Field{
 		"selector": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 	}},
-	"io.k8s.api.admissionregistration.v1.RuleWithOperations": {"io.k8s.api.admissionregistration.v1.RuleWithOperations", map[string]Field{
+	"io.k8s.api.admissionregistration.v1.RuleWithOperations": {Name: "io.k8s.api.admissionregistration.v1.RuleWithOperations", Fields: map[string]Field{
 		"apiGroups":   {List: true, ListType: "atomic"},
 		"apiVersions": {List: true, ListType: "atomic"},
 		"operations":  {List: true, ListType: "atomic"},
 		"resources":   {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.admissionregistration.v1.TypeChecking": {"io.k8s.api.admissionregistration.v1.TypeChecking", map[string]Field{
+	"io.k8s.api.admissionregistration.v1.TypeChecking": {Name: "io.k8s.api.admissionregistration.v1.TypeChecking", Fields: map[string]Field{
 		"expressionWarnings": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy": {"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec"},
-		"status":   {Type: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyStatus"},
+	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy": {Name: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec", Value: true},
+		"status":   {Type: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyStatus", Value: true},
 	}},
-	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding": {"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec"},
+	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding": {Name: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec", Value: true},
 	}},
-	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec": {"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec", map[string]Field{
+	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec": {Name: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec", Fields: map[string]Field{
 		"matchResources":    {Type: "io.k8s.api.admissionregistration.v1.MatchResources"},
 		"paramRef":          {Type: "io.k8s.api.admissionregistration.v1.ParamRef"},
 		"validationActions": {List: true, ListType: "set"},
 	}},
-	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec": {"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec", map[string]Field{
+	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec": {Name: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec", Fields: map[string]Field{
 		"auditAnnotations": {List: true, ListType: "atomic"},
 		"matchConditions":  {List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 		"matchConstraints": {Type: "io.k8s.api.admissionregistration.v1.MatchResources"},
+		"paramKind":        {Type: "io.k8s.api.admissionregistration.v1.ParamKind"},
 		"validations":      {List: true, ListType: "atomic"},
-		"variables":        {List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+		"variables":        {Type: "io.k8s.api.admissionregistration.v1.Variable", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 	}},
-	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyStatus": {"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyStatus", map[string]Field{
+	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyStatus": {Name: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyStatus", Fields: map[string]Field{
 		"conditions":   {List: true, ListType: "map", ListMapKeys: []string{"type"}},
 		"typeChecking": {Type: "io.k8s.api.admissionregistration.v1.TypeChecking"},
 	}},
-	"io.k8s.api.admissionregistration.v1.ValidatingWebhook": {"io.k8s.api.admissionregistration.v1.ValidatingWebhook", map[string]Field{
+	"io.k8s.api.admissionregistration.v1.ValidatingWebhook": {Name: "io.k8s.api.admissionregistration.v1.ValidatingWebhook", Fields: map[string]Field{
 		"admissionReviewVersions": {List: true, ListType: "atomic"},
+		"clientConfig":            {Value: true},
 		"matchConditions":         {List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 		"namespaceSelector":       {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"objectSelector":          {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"rules":                   {Type: "io.k8s.api.admissionregistration.v1.RuleWithOperations", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration": {"io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+	"io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration": {Name: "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 		"webhooks": {Type: "io.k8s.api.admissionregistration.v1.ValidatingWebhook", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 	}},
-	"io.k8s.api.admissionregistration.v1alpha1.MatchResources": {"io.k8s.api.admissionregistration.v1alpha1.MatchResources", map[string]Field{
+	"io.k8s.api.admissionregistration.v1.Variable": {Name: "io.k8s.api.admissionregistration.v1.Variable", MapType: "atomic", Fields: map[string]Field{}},
+	"io.k8s.api.admissionregistration.v1alpha1.MatchResources": {Name: "io.k8s.api.admissionregistration.v1alpha1.MatchResources", MapType: "atomic", Fields: map[string]Field{
 		"excludeResourceRules": {Type: "io.k8s.api.admissionregistration.v1alpha1.NamedRuleWithOperations", List: true, ListType: "atomic"},
 		"namespaceSelector":    {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"objectSelector":       {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"resourceRules":        {Type: "io.k8s.api.admissionregistration.v1alpha1.NamedRuleWithOperations", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy": {"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicySpec"},
+	"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy": {Name: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicySpec", Value: true},
 	}},
-	"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding": {"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingSpec"},
+	"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding": {Name: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingSpec", Value: true},
 	}},
-	"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingSpec": {"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingSpec", map[string]Field{
+	"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingSpec": {Name: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingSpec", Fields: map[string]Field{
 		"matchResources": {Type: "io.k8s.api.admissionregistration.v1alpha1.MatchResources"},
 		"paramRef":       {Type: "io.k8s.api.admissionregistration.v1alpha1.ParamRef"},
 	}},
-	"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicySpec": {"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicySpec", map[string]Field{
+	"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicySpec": {Name: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicySpec", Fields: map[string]Field{
 		"matchConditions":  {List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 		"matchConstraints": {Type: "io.k8s.api.admissionregistration.v1alpha1.MatchResources"},
 		"mutations":        {List: true, ListType: "atomic"},
+		"paramKind":        {Type: "io.k8s.api.admissionregistration.v1alpha1.ParamKind"},
 		"variables":        {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.admissionregistration.v1alpha1.NamedRuleWithOperations": {"io.k8s.api.admissionregistration.v1alpha1.NamedRuleWithOperations", map[string]Field{
+	"io.k8s.api.admissionregistration.v1alpha1.NamedRuleWithOperations": {Name: "io.k8s.api.admissionregistration.v1alpha1.NamedRuleWithOperations", MapType: "atomic", Fields: map[string]Field{
 		"apiGroups":     {List: true, ListType: "atomic"},
 		"apiVersions":   {List: true, ListType: "atomic"},
 		"operations":    {List: true, ListType: "atomic"},
 		"resourceNames": {List: true, ListType: "atomic"},
 		"resources":     {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.admissionregistration.v1alpha1.ParamRef": {"io.k8s.api.admissionregistration.v1alpha1.ParamRef", map[string]Field{
+	"io.k8s.api.admissionregistration.v1alpha1.ParamKind": {Name: "io.k8s.api.admissionregistration.v1alpha1.ParamKind", MapType: "atomic", Fields: map[string]Field{}},
+	"io.k8s.api.admissionregistration.v1alpha1.ParamRef": {Name: "io.k8s.api.admissionregistration.v1alpha1.ParamRef", MapType: "atomic", Fields: map[string]Field{
 		"selector": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.MatchResources": {"io.k8s.api.admissionregistration.v1beta1.MatchResources", map[string]Field{
+	"io.k8s.api.admissionregistration.v1beta1.MatchResources": {Name: "io.k8s.api.admissionregistration.v1beta1.MatchResources", MapType: "atomic", Fields: map[string]Field{
 		"excludeResourceRules": {Type: "io.k8s.api.admissionregistration.v1beta1.NamedRuleWithOperations", List: true, ListType: "atomic"},
 		"namespaceSelector":    {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"objectSelector":       {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"resourceRules":        {Type: "io.k8s.api.admissionregistration.v1beta1.NamedRuleWithOperations", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.NamedRuleWithOperations": {"io.k8s.api.admissionregistration.v1beta1.NamedRuleWithOperations", map[string]Field{
+	"io.k8s.api.admissionregistration.v1beta1.NamedRuleWithOperations": {Name: "io.k8s.api.admissionregistration.v1beta1.NamedRuleWithOperations", MapType: "atomic", Fields: map[string]Field{
 		"apiGroups":     {List: true, ListType: "atomic"},
 		"apiVersions":   {List: true, ListType: "atomic"},
 		"operations":    {List: true, ListType: "atomic"},
 		"resourceNames": {List: true, ListType: "atomic"},
 		"resources":     {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.ParamRef": {"io.k8s.api.admissionregistration.v1beta1.ParamRef", map[string]Field{
+	"io.k8s.api.admissionregistration.v1beta1.ParamKind": {Name: "io.k8s.api.admissionregistration.v1beta1.ParamKind", MapType: "atomic", Fields: map[string]Field{}},
+	"io.k8s.api.admissionregistration.v1beta1.ParamRef": {Name: "io.k8s.api.admissionregistration.v1beta1.ParamRef", MapType: "atomic", Fields: map[string]Field{
 		"selector": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.TypeChecking": {"io.k8s.api.admissionregistration.v1beta1.TypeChecking", map[string]Field{
+	"io.k8s.api.admissionregistration.v1beta1.TypeChecking": {Name: "io.k8s.api.admissionregistration.v1beta1.TypeChecking", Fields: map[string]Field{
 		"expressionWarnings": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicy": {"io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicy", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicySpec"},
-		"status":   {Type: "io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyStatus"},
+	"io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicy": {Name: "io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicy", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicySpec", Value: true},
+		"status":   {Type: "io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyStatus", Value: true},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBinding": {"io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBinding", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingSpec"},
+	"io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBinding": {Name: "io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBinding", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingSpec", Value: true},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingSpec": {"io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingSpec", map[string]Field{
+	"io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingSpec": {Name: "io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingSpec", Fields: map[string]Field{
 		"matchResources":    {Type: "io.k8s.api.admissionregistration.v1beta1.MatchResources"},
 		"paramRef":          {Type: "io.k8s.api.admissionregistration.v1beta1.ParamRef"},
 		"validationActions": {List: true, ListType: "set"},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicySpec": {"io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicySpec", map[string]Field{
+	"io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicySpec": {Name: "io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicySpec", Fields: map[string]Field{
 		"auditAnnotations": {List: true, ListType: "atomic"},
 		"matchConditions":  {List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 		"matchConstraints": {Type: "io.k8s.api.admissionregistration.v1beta1.MatchResources"},
+		"paramKind":        {Type: "io.k8s.api.admissionregistration.v1beta1.ParamKind"},
 		"validations":      {List: true, ListType: "atomic"},
-		"variables":        {List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+		"variables":        {Type: "io.k8s.api.admissionregistration.v1beta1.Variable", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyStatus": {"io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyStatus", map[string]Field{
+	"io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyStatus": {Name: "io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyStatus", Fields: map[string]Field{
 		"conditions":   {List: true, ListType: "map", ListMapKeys: []string{"type"}},
 		"typeChecking": {Type: "io.k8s.api.admissionregistration.v1beta1.TypeChecking"},
 	}},
-	"io.k8s.api.apiserverinternal.v1alpha1.ServerStorageVersion": {"io.k8s.api.apiserverinternal.v1alpha1.ServerStorageVersion", map[string]Field{
+	"io.k8s.api.admissionregistration.v1beta1.Variable": {Name: "io.k8s.api.admissionregistration.v1beta1.Variable", MapType: "atomic", Fields: map[string]Field{}},
+	"io.k8s.api.apiserverinternal.v1alpha1.ServerStorageVersion": {Name: "io.k8s.api.apiserverinternal.v1alpha1.ServerStorageVersion", Fields: map[string]Field{
 		"decodableVersions": {List: true, ListType: "set"},
 		"servedVersions":    {List: true, ListType: "set"},
 	}},
-	"io.k8s.api.apiserverinternal.v1alpha1.StorageVersion": {"io.k8s.api.apiserverinternal.v1alpha1.StorageVersion", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"status":   {Type: "io.k8s.api.apiserverinternal.v1alpha1.StorageVersionStatus"},
+	"io.k8s.api.apiserverinternal.v1alpha1.StorageVersion": {Name: "io.k8s.api.apiserverinternal.v1alpha1.StorageVersion", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Value: true},
+		"status":   {Type: "io.k8s.api.apiserverinternal.v1alpha1.StorageVersionStatus", Value: true},
 	}},
-	"io.k8s.api.apiserverinternal.v1alpha1.StorageVersionStatus": {"io.k8s.api.apiserverinternal.v1alpha1.StorageVersionStatus", map[string]Field{
+	"io.k8s.api.apiserverinternal.v1alpha1.StorageVersionStatus": {Name: "io.k8s.api.apiserverinternal.v1alpha1.StorageVersionStatus", Fields: map[string]Field{
 		"conditions":      {List: true, ListType: "map", ListMapKeys: []string{"type"}},
 		"storageVersions": {Type: "io.k8s.api.apiserverinternal.v1alpha1.ServerStorageVersion", List: true, ListType: "map", ListMapKeys: []string{"apiServerID"}},
 	}},
-	"io.k8s.api.apps.v1.ControllerRevision": {"io.k8s.api.apps.v1.ControllerRevision", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+	"io.k8s.api.apps.v1.ControllerRevision": {Name: "io.k8s.api.apps.v1.ControllerRevision", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 	}},
-	"io.k8s.api.apps.v1.DaemonSet": {"io.k8s.api.apps.v1.DaemonSet", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.apps.v1.DaemonSetSpec"},
-		"status":   {Type: "io.k8s.api.apps.v1.DaemonSetStatus"},
+	"io.k8s.api.apps.v1.DaemonSet": {Name: "io.k8s.api.apps.v1.DaemonSet", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.apps.v1.DaemonSetSpec", Value: true},
+		"status":   {Type: "io.k8s.api.apps.v1.DaemonSetStatus", Value: true},
 	}},
-	"io.k8s.api.apps.v1.DaemonSetSpec": {"io.k8s.api.apps.v1.DaemonSetSpec", map[string]Field{
-		"selector": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
-		"template": {Type: "io.k8s.api.core.v1.PodTemplateSpec"},
+	"io.k8s.api.apps.v1.DaemonSetSpec": {Name: "io.k8s.api.apps.v1.DaemonSetSpec", Fields: map[string]Field{
+		"selector":       {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
+		"template":       {Type: "io.k8s.api.core.v1.PodTemplateSpec", Value: true},
+		"updateStrategy": {Value: true},
 	}},
-	"io.k8s.api.apps.v1.DaemonSetStatus": {"io.k8s.api.apps.v1.DaemonSetStatus", map[string]Field{
+	"io.k8s.api.apps.v1.DaemonSetStatus": {Name: "io.k8s.api.apps.v1.DaemonSetStatus", Fields: map[string]Field{
 		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
 	}},
-	"io.k8s.api.apps.v1.Deployment": {"io.k8s.api.apps.v1.Deployment", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.apps.v1.DeploymentSpec"},
-		"status":   {Type: "io.k8s.api.apps.v1.DeploymentStatus"},
+	"io.k8s.api.apps.v1.Deployment": {Name: "io.k8s.api.apps.v1.Deployment", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.apps.v1.DeploymentSpec", Value: true},
+		"status":   {Type: "io.k8s.api.apps.v1.DeploymentStatus", Value: true},
 	}},
-	"io.k8s.api.apps.v1.DeploymentSpec": {"io.k8s.api.apps.v1.DeploymentSpec", map[string]Field{
+	"io.k8s.api.apps.v1.DeploymentSpec": {Name: "io.k8s.api.apps.v1.DeploymentSpec", Fields: map[string]Field{
 		"selector": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
-		"strategy": {PatchStrategy: "retainKeys"},
-		"template": {Type: "io.k8s.api.core.v1.PodTemplateSpec"},
+		"strategy": {PatchStrategy: "retainKeys", Value: true},
+		"template": {Type: "io.k8s.api.core.v1.PodTemplateSpec", Value: true},
 	}},
-	"io.k8s.api.apps.v1.DeploymentStatus": {"io.k8s.api.apps.v1.DeploymentStatus", map[string]Field{
+	"io.k8s.api.apps.v1.DeploymentStatus": {Name: "io.k8s.api.apps.v1.DeploymentStatus", Fields: map[string]Field{
 		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
 	}},
-	"io.k8s.api.apps.v1.ReplicaSet": {"io.k8s.api.apps.v1.ReplicaSet", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.apps.v1.ReplicaSetSpec"},
-		"status":   {Type: "io.k8s.api.apps.v1.ReplicaSetStatus"},
+	"io.k8s.api.apps.v1.ReplicaSet": {Name: "io.k8s.api.apps.v1.ReplicaSet", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.apps.v1.ReplicaSetSpec", Value: true},
+		"status":   {Type: "io.k8s.api.apps.v1.ReplicaSetStatus", Value: true},
 	}},
-	"io.k8s.api.apps.v1.ReplicaSetSpec": {"io.k8s.api.apps.v1.ReplicaSetSpec", map[string]Field{
+	"io.k8s.api.apps.v1.ReplicaSetSpec": {Name: "io.k8s.api.apps.v1.ReplicaSetSpec", Fields: map[string]Field{
 		"selector": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
-		"template": {Type: "io.k8s.api.core.v1.PodTemplateSpec"},
+		"template": {Type: "io.k8s.api.core.v1.PodTemplateSpec", Value: true},
 	}},
-	"io.k8s.api.apps.v1.ReplicaSetStatus": {"io.k8s.api.apps.v1.ReplicaSetStatus", map[string]Field{
+	"io.k8s.api.apps.v1.ReplicaSetStatus": {Name: "io.k8s.api.apps.v1.ReplicaSetStatus", Fields: map[string]Field{
 		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
 	}},
-	"io.k8s.api.apps.v1.StatefulSet": {"io.k8s.api.apps.v1.StatefulSet", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.apps.v1.StatefulSetSpec"},
-		"status":   {Type: "io.k8s.api.apps.v1.StatefulSetStatus"},
+	"io.k8s.api.apps.v1.StatefulSet": {Name: "io.k8s.api.apps.v1.StatefulSet", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.apps.v1.StatefulSetSpec", Value: true},
+		"status":   {Type: "io.k8s.api.apps.v1.StatefulSetStatus", Value: true},
 	}},
-	"io.k8s.api.apps.v1.StatefulSetSpec": {"io.k8s.api.apps.v1.StatefulSetSpec", map[string]Field{
+	"io.k8s.api.apps.v1.StatefulSetSpec": {Name: "io.k8s.api.apps.v1.StatefulSetSpec", Fields: map[string]Field{
 		"selector":             {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
-		"template":             {Type: "io.k8s.api.core.v1.PodTemplateSpec"},
+		"template":             {Type: "io.k8s.api.core.v1.PodTemplateSpec", Value: true},
+		"updateStrategy":       {Value: true},
 		"volumeClaimTemplates": {Type: "io.k8s.api.core.v1.PersistentVolumeClaim", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.apps.v1.StatefulSetStatus": {"io.k8s.api.apps.v1.StatefulSetStatus", map[string]Field{
+	"io.k8s.api.apps.v1.StatefulSetStatus": {Name: "io.k8s.api.apps.v1.StatefulSetStatus", Fields: map[string]Field{
 		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
 	}},
-	"io.k8s.api.authentication.v1.SelfSubjectReview": {"io.k8s.api.authentication.v1.SelfSubjectReview", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"status":   {Type: "io.k8s.api.authentication.v1.SelfSubjectReviewStatus"},
+	"io.k8s.api.authentication.v1.SelfSubjectReview": {Name: "io.k8s.api.authentication.v1.SelfSubjectReview", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"status":   {Type: "io.k8s.api.authentication.v1.SelfSubjectReviewStatus", Value: true},
 	}},
-	"io.k8s.api.authentication.v1.SelfSubjectReviewStatus": {"io.k8s.api.authentication.v1.SelfSubjectReviewStatus", map[string]Field{
-		"userInfo": {Type: "io.k8s.api.authentication.v1.UserInfo"},
+	"io.k8s.api.authentication.v1.SelfSubjectReviewStatus": {Name: "io.k8s.api.authentication.v1.SelfSubjectReviewStatus", Fields: map[string]Field{
+		"userInfo": {Type: "io.k8s.api.authentication.v1.UserInfo", Value: true},
 	}},
-	"io.k8s.api.authentication.v1.TokenReview": {"io.k8s.api.authentication.v1.TokenReview", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.authentication.v1.TokenReviewSpec"},
-		"status":   {Type: "io.k8s.api.authentication.v1.TokenReviewStatus"},
+	"io.k8s.api.authentication.v1.TokenReview": {Name: "io.k8s.api.authentication.v1.TokenReview", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.authentication.v1.TokenReviewSpec", Value: true},
+		"status":   {Type: "io.k8s.api.authentication.v1.TokenReviewStatus", Value: true},
 	}},
-	"io.k8s.api.authentication.v1.TokenReviewSpec": {"io.k8s.api.authentication.v1.TokenReviewSpec", map[string]Field{
+	"io.k8s.api.authentication.v1.TokenReviewSpec": {Name: "io.k8s.api.authentication.v1.TokenReviewSpec", Fields: map[string]Field{
 		"audiences": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.authentication.v1.TokenReviewStatus": {"io.k8s.api.authentication.v1.TokenReviewStatus", map[string]Field{
+	"io.k8s.api.authentication.v1.TokenReviewStatus": {Name: "io.k8s.api.authentication.v1.TokenReviewStatus", Fields: map[string]Field{
 		"audiences": {List: true, ListType: "atomic"},
-		"user":      {Type: "io.k8s.api.authentication.v1.UserInfo"},
+		"user":      {Type: "io.k8s.api.authentication.v1.UserInfo", Value: true},
 	}},
-	"io.k8s.api.authentication.v1.UserInfo": {"io.k8s.api.authentication.v1.UserInfo", map[string]Field{
+	"io.k8s.api.authentication.v1.UserInfo": {Name: "io.k8s.api.authentication.v1.UserInfo", Fields: map[string]Field{
 		"groups": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.authentication.v1beta1.SelfSubjectReview": {"io.k8s.api.authentication.v1beta1.SelfSubjectReview", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"status":   {Type: "io.k8s.api.authentication.v1beta1.SelfSubjectReviewStatus"},
+	"io.k8s.api.authentication.v1beta1.SelfSubjectReview": {Name: "io.k8s.api.authentication.v1beta1.SelfSubjectReview", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"status":   {Type: "io.k8s.api.authentication.v1beta1.SelfSubjectReviewStatus", Value: true},
 	}},
-	"io.k8s.api.authentication.v1beta1.SelfSubjectReviewStatus": {"io.k8s.api.authentication.v1beta1.SelfSubjectReviewStatus", map[string]Field{
-		"userInfo": {Type: "io.k8s.api.authentication.v1.UserInfo"},
+	"io.k8s.api.authentication.v1beta1.SelfSubjectReviewStatus": {Name: "io.k8s.api.authentication.v1beta1.SelfSubjectReviewStatus", Fields: map[string]Field{
+		"userInfo": {Type: "io.k8s.api.authentication.v1.UserInfo", Value: true},
 	}},
-	"io.k8s.api.authorization.v1.FieldSelectorAttributes": {"io.k8s.api.authorization.v1.FieldSelectorAttributes", map[string]Field{
+	"io.k8s.api.authorization.v1.FieldSelectorAttributes": {Name: "io.k8s.api.authorization.v1.FieldSelectorAttributes", Fields: map[string]Field{
 		"requirements": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.authorization.v1.LabelSelectorAttributes": {"io.k8s.api.authorization.v1.LabelSelectorAttributes", map[string]Field{
+	"io.k8s.api.authorization.v1.LabelSelectorAttributes": {Name: "io.k8s.api.authorization.v1.LabelSelectorAttributes", Fields: map[string]Field{
 		"requirements": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.authorization.v1.LocalSubjectAccessReview": {"io.k8s.api.authorization.v1.LocalSubjectAccessReview", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.authorization.v1.SubjectAccessReviewSpec"},
+	"io.k8s.api.authorization.v1.LocalSubjectAccessReview": {Name: "io.k8s.api.authorization.v1.LocalSubjectAccessReview", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.authorization.v1.SubjectAccessReviewSpec", Value: true},
+		"status":   {Value: true},
 	}},
-	"io.k8s.api.authorization.v1.NonResourceRule": {"io.k8s.api.authorization.v1.NonResourceRule", map[string]Field{
+	"io.k8s.api.authorization.v1.NonResourceRule": {Name: "io.k8s.api.authorization.v1.NonResourceRule", Fields: map[string]Field{
 		"nonResourceURLs": {List: true, ListType: "atomic"},
 		"verbs":           {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.authorization.v1.ResourceAttributes": {"io.k8s.api.authorization.v1.ResourceAttributes", map[string]Field{
+	"io.k8s.api.authorization.v1.ResourceAttributes": {Name: "io.k8s.api.authorization.v1.ResourceAttributes", Fields: map[string]Field{
 		"fieldSelector": {Type: "io.k8s.api.authorization.v1.FieldSelectorAttributes"},
 		"labelSelector": {Type: "io.k8s.api.authorization.v1.LabelSelectorAttributes"},
 	}},
-	"io.k8s.api.authorization.v1.ResourceRule": {"io.k8s.api.authorization.v1.ResourceRule", map[string]Field{
+	"io.k8s.api.authorization.v1.ResourceRule": {Name: "io.k8s.api.authorization.v1.ResourceRule", Fields: map[string]Field{
 		"apiGroups":     {List: true, ListType: "atomic"},
 		"resourceNames": {List: true, ListType: "atomic"},
 		"resources":     {List: true, ListType: "atomic"},
 		"verbs":         {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.authorization.v1.SelfSubjectAccessReview": {"io.k8s.api.authorization.v1.SelfSubjectAccessReview", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.authorization.v1.SelfSubjectAccessReviewSpec"},
+	"io.k8s.api.authorization.v1.SelfSubjectAccessReview": {Name: "io.k8s.api.authorization.v1.SelfSubjectAccessReview", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.authorization.v1.SelfSubjectAccessReviewSpec", Value: true},
+		"status":   {Value: true},
 	}},
-	"io.k8s.api.authorization.v1.SelfSubjectAccessReviewSpec": {"io.k8s.api.authorization.v1.SelfSubjectAccessReviewSpec", map[string]Field{
+	"io.k8s.api.authorization.v1.SelfSubjectAccessReviewSpec": {Name: "io.k8s.api.authorization.v1.SelfSubjectAccessReviewSpec", Fields: map[string]Field{
 		"resourceAttributes": {Type: "io.k8s.api.authorization.v1.ResourceAttributes"},
 	}},
-	"io.k8s.api.authorization.v1.SelfSubjectRulesReview": {"io.k8s.api.authorization.v1.SelfSubjectRulesReview", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"status":   {Type: "io.k8s.api.authorization.v1.SubjectRulesReviewStatus"},
+	"io.k8s.api.authorization.v1.SelfSubjectRulesReview": {Name: "io.k8s.api.authorization.v1.SelfSubjectRulesReview", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Value: true},
+		"status":   {Type: "io.k8s.api.authorization.v1.SubjectRulesReviewStatus", Value: true},
 	}},
-	"io.k8s.api.authorization.v1.SubjectAccessReview": {"io.k8s.api.authorization.v1.SubjectAccessReview", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.authorization.v1.SubjectAccessReviewSpec"},
+	"io.k8s.api.authorization.v1.SubjectAccessReview": {Name: "io.k8s.api.authorization.v1.SubjectAccessReview", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.authorization.v1.SubjectAccessReviewSpec", Value: true},
+		"status":   {Value: true},
 	}},
-	"io.k8s.api.authorization.v1.SubjectAccessReviewSpec": {"io.k8s.api.authorization.v1.SubjectAccessReviewSpec", map[string]Field{
+	"io.k8s.api.authorization.v1.SubjectAccessReviewSpec": {Name: "io.k8s.api.authorization.v1.SubjectAccessReviewSpec", Fields: map[string]Field{
 		"groups":             {List: true, ListType: "atomic"},
 		"resourceAttributes": {Type: "io.k8s.api.authorization.v1.ResourceAttributes"},
 	}},
-	"io.k8s.api.authorization.v1.SubjectRulesReviewStatus": {"io.k8s.api.authorization.v1.SubjectRulesReviewStatus", map[string]Field{
+	"io.k8s.api.authorization.v1.SubjectRulesReviewStatus": {Name: "io.k8s.api.authorization.v1.SubjectRulesReviewStatus", Fields: map[string]Field{
 		"nonResourceRules": {Type: "io.k8s.api.authorization.v1.NonResourceRule", List: true, ListType: "atomic"},
 		"resourceRules":    {Type: "io.k8s.api.authorization.v1.ResourceRule", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler": {"io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+	"io.k8s.api.autoscaling.v1.CrossVersionObjectReference": {Name: "io.k8s.api.autoscaling.v1.CrossVersionObjectReference", MapType: "atomic", Fields: map[string]Field{}},
+	"io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler": {Name: "io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec", Value: true},
+		"status":   {Value: true},
 	}},
-	"io.k8s.api.autoscaling.v2.ExternalMetricSource": {"io.k8s.api.autoscaling.v2.ExternalMetricSource", map[string]Field{
-		"metric": {Type: "io.k8s.api.autoscaling.v2.MetricIdentifier"},
+	"io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec": {Name: "io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec", Fields: map[string]Field{
+		"scaleTargetRef": {Type: "io.k8s.api.autoscaling.v1.CrossVersionObjectReference", Value: true},
 	}},
-	"io.k8s.api.autoscaling.v2.ExternalMetricStatus": {"io.k8s.api.autoscaling.v2.ExternalMetricStatus", map[string]Field{
-		"metric": {Type: "io.k8s.api.autoscaling.v2.MetricIdentifier"},
+	"io.k8s.api.autoscaling.v2.ExternalMetricSource": {Name: "io.k8s.api.autoscaling.v2.ExternalMetricSource", Fields: map[string]Field{
+		"metric": {Type: "io.k8s.api.autoscaling.v2.MetricIdentifier", Value: true},
+		"target": {Value: true},
 	}},
-	"io.k8s.api.autoscaling.v2.HPAScalingRules": {"io.k8s.api.autoscaling.v2.HPAScalingRules", map[string]Field{
+	"io.k8s.api.autoscaling.v2.ExternalMetricStatus": {Name: "io.k8s.api.autoscaling.v2.ExternalMetricStatus", Fields: map[string]Field{
+		"current": {Value: true},
+		"metric":  {Type: "io.k8s.api.autoscaling.v2.MetricIdentifier", Value: true},
+	}},
+	"io.k8s.api.autoscaling.v2.HPAScalingRules": {Name: "io.k8s.api.autoscaling.v2.HPAScalingRules", Fields: map[string]Field{
 		"policies": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler": {"io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec"},
-		"status":   {Type: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus"},
+	"io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler": {Name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec", Value: true},
+		"status":   {Type: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus", Value: true},
 	}},
-	"io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior": {"io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior", map[string]Field{
+	"io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior": {Name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior", Fields: map[string]Field{
 		"scaleDown": {Type: "io.k8s.api.autoscaling.v2.HPAScalingRules"},
 		"scaleUp":   {Type: "io.k8s.api.autoscaling.v2.HPAScalingRules"},
 	}},
-	"io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec": {"io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec", map[string]Field{
-		"behavior": {Type: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior"},
-		"metrics":  {Type: "io.k8s.api.autoscaling.v2.MetricSpec", List: true, ListType: "atomic"},
+	"io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec": {Name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec", Fields: map[string]Field{
+		"behavior":       {Type: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior"},
+		"metrics":        {Type: "io.k8s.api.autoscaling.v2.MetricSpec", List: true, ListType: "atomic"},
+		"scaleTargetRef": {Value: true},
 	}},
-	"io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus": {"io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus", map[string]Field{
+	"io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus": {Name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus", Fields: map[string]Field{
 		"conditions":     {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
 		"currentMetrics": {Type: "io.k8s.api.autoscaling.v2.MetricStatus", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.autoscaling.v2.MetricIdentifier": {"io.k8s.api.autoscaling.v2.MetricIdentifier", map[string]Field{
+	"io.k8s.api.autoscaling.v2.MetricIdentifier": {Name: "io.k8s.api.autoscaling.v2.MetricIdentifier", Fields: map[string]Field{
 		"selector": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 	}},
-	"io.k8s.api.autoscaling.v2.MetricSpec": {"io.k8s.api.autoscaling.v2.MetricSpec", map[string]Field{
+	"io.k8s.api.autoscaling.v2.MetricSpec": {Name: "io.k8s.api.autoscaling.v2.MetricSpec", Fields: map[string]Field{
 		"external": {Type: "io.k8s.api.autoscaling.v2.ExternalMetricSource"},
 		"object":   {Type: "io.k8s.api.autoscaling.v2.ObjectMetricSource"},
 		"pods":     {Type: "io.k8s.api.autoscaling.v2.PodsMetricSource"},
 	}},
-	"io.k8s.api.autoscaling.v2.MetricStatus": {"io.k8s.api.autoscaling.v2.MetricStatus", map[string]Field{
+	"io.k8s.api.autoscaling.v2.MetricStatus": {Name: "io.k8s.api.autoscaling.v2.MetricStatus", Fields: map[string]Field{
 		"external": {Type: "io.k8s.api.autoscaling.v2.ExternalMetricStatus"},
 		"object":   {Type: "io.k8s.api.autoscaling.v2.ObjectMetricStatus"},
 		"pods":     {Type: "io.k8s.api.autoscaling.v2.PodsMetricStatus"},
 	}},
-	"io.k8s.api.autoscaling.v2.ObjectMetricSource": {"io.k8s.api.autoscaling.v2.ObjectMetricSource", map[string]Field{
-		"metric": {Type: "io.k8s.api.autoscaling.v2.MetricIdentifier"},
+	"io.k8s.api.autoscaling.v2.ObjectMetricSource": {Name: "io.k8s.api.autoscaling.v2.ObjectMetricSource", Fields: map[string]Field{
+		"describedObject": {Value: true},
+		"metric":          {Type: "io.k8s.api.autoscaling.v2.MetricIdentifier", Value: true},
+		"target":          {Value: true},
 	}},
-	"io.k8s.api.autoscaling.v2.ObjectMetricStatus": {"io.k8s.api.autoscaling.v2.ObjectMetricStatus", map[string]Field{
-		"metric": {Type: "io.k8s.api.autoscaling.v2.MetricIdentifier"},
+	"io.k8s.api.autoscaling.v2.ObjectMetricStatus": {Name: "io.k8s.api.autoscaling.v2.ObjectMetricStatus", Fields: map[string]Field{
+		"current":         {Value: true},
+		"describedObject": {Value: true},
+		"metric":          {Type: "io.k8s.api.autoscaling.v2.MetricIdentifier", Value: true},
 	}},
-	"io.k8s.api.autoscaling.v2.PodsMetricSource": {"io.k8s.api.autoscaling.v2.PodsMetricSource", map[string]Field{
-		"metric": {Type: "io.k8s.api.autoscaling.v2.MetricIdentifier"},
+	"io.k8s.api.autoscaling.v2.PodsMetricSource": {Name: "io.k8s.api.autoscaling.v2.PodsMetricSource", Fields: map[string]Field{
+		"metric": {Type: "io.k8s.api.autoscaling.v2.MetricIdentifier", Value: true},
+		"target": {Value: true},
 	}},
-	"io.k8s.api.autoscaling.v2.PodsMetricStatus": {"io.k8s.api.autoscaling.v2.PodsMetricStatus", map[string]Field{
-		"metric": {Type: "io.k8s.api.autoscaling.v2.MetricIdentifier"},
+	"io.k8s.api.autoscaling.v2.PodsMetricStatus": {Name: "io.k8s.api.autoscaling.v2.PodsMetricStatus", Fields: map[string]Field{
+		"current": {Value: true},
+		"metric":  {Type: "io.k8s.api.autoscaling.v2.MetricIdentifier", Value: true},
 	}},
-	"io.k8s.api.batch.v1.CronJob": {"io.k8s.api.batch.v1.CronJob", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.batch.v1.CronJobSpec"},
-		"status":   {Type: "io.k8s.api.batch.v1.CronJobStatus"},
+	"io.k8s.api.batch.v1.CronJob": {Name: "io.k8s.api.batch.v1.CronJob", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.batch.v1.CronJobSpec", Value: true},
+		"status":   {Type: "io.k8s.api.batch.v1.CronJobStatus", Value: true},
 	}},
-	"io.k8s.api.batch.v1.CronJobSpec": {"io.k8s.api.batch.v1.CronJobSpec", map[string]Field{
-		"jobTemplate": {Type: "io.k8s.api.batch.v1.JobTemplateSpec"},
+	"io.k8s.api.batch.v1.CronJobSpec": {Name: "io.k8s.api.batch.v1.CronJobSpec", Fields: map[string]Field{
+		"jobTemplate": {Type: "io.k8s.api.batch.v1.JobTemplateSpec", Value: true},
 	}},
-	"io.k8s.api.batch.v1.CronJobStatus": {"io.k8s.api.batch.v1.CronJobStatus", map[string]Field{
-		"active": {List: true, ListType: "atomic"},
+	"io.k8s.api.batch.v1.CronJobStatus": {Name: "io.k8s.api.batch.v1.CronJobStatus", Fields: map[string]Field{
+		"active": {Type: "io.k8s.api.core.v1.ObjectReference", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.batch.v1.Job": {"io.k8s.api.batch.v1.Job", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.batch.v1.JobSpec"},
-		"status":   {Type: "io.k8s.api.batch.v1.JobStatus"},
+	"io.k8s.api.batch.v1.Job": {Name: "io.k8s.api.batch.v1.Job", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.batch.v1.JobSpec", Value: true},
+		"status":   {Type: "io.k8s.api.batch.v1.JobStatus", Value: true},
 	}},
-	"io.k8s.api.batch.v1.JobSpec": {"io.k8s.api.batch.v1.JobSpec", map[string]Field{
+	"io.k8s.api.batch.v1.JobSpec": {Name: "io.k8s.api.batch.v1.JobSpec", Fields: map[string]Field{
 		"podFailurePolicy": {Type: "io.k8s.api.batch.v1.PodFailurePolicy"},
 		"selector":         {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"successPolicy":    {Type: "io.k8s.api.batch.v1.SuccessPolicy"},
-		"template":         {Type: "io.k8s.api.core.v1.PodTemplateSpec"},
+		"template":         {Type: "io.k8s.api.core.v1.PodTemplateSpec", Value: true},
 	}},
-	"io.k8s.api.batch.v1.JobStatus": {"io.k8s.api.batch.v1.JobStatus", map[string]Field{
+	"io.k8s.api.batch.v1.JobStatus": {Name: "io.k8s.api.batch.v1.JobStatus", Fields: map[string]Field{
 		"conditions":              {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "atomic"},
 		"uncountedTerminatedPods": {Type: "io.k8s.api.batch.v1.UncountedTerminatedPods"},
 	}},
-	"io.k8s.api.batch.v1.JobTemplateSpec": {"io.k8s.api.batch.v1.JobTemplateSpec", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.batch.v1.JobSpec"},
+	"io.k8s.api.batch.v1.JobTemplateSpec": {Name: "io.k8s.api.batch.v1.JobTemplateSpec", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.batch.v1.JobSpec", Value: true},
 	}},
-	"io.k8s.api.batch.v1.PodFailurePolicy": {"io.k8s.api.batch.v1.PodFailurePolicy", map[string]Field{
+	"io.k8s.api.batch.v1.PodFailurePolicy": {Name: "io.k8s.api.batch.v1.PodFailurePolicy", Fields: map[string]Field{
 		"rules": {Type: "io.k8s.api.batch.v1.PodFailurePolicyRule", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.batch.v1.PodFailurePolicyOnExitCodesRequirement": {"io.k8s.api.batch.v1.PodFailurePolicyOnExitCodesRequirement", map[string]Field{
+	"io.k8s.api.batch.v1.PodFailurePolicyOnExitCodesRequirement": {Name: "io.k8s.api.batch.v1.PodFailurePolicyOnExitCodesRequirement", Fields: map[string]Field{
 		"values": {List: true, ListType: "set"},
 	}},
-	"io.k8s.api.batch.v1.PodFailurePolicyRule": {"io.k8s.api.batch.v1.PodFailurePolicyRule", map[string]Field{
+	"io.k8s.api.batch.v1.PodFailurePolicyRule": {Name: "io.k8s.api.batch.v1.PodFailurePolicyRule", Fields: map[string]Field{
 		"onExitCodes":     {Type: "io.k8s.api.batch.v1.PodFailurePolicyOnExitCodesRequirement"},
 		"onPodConditions": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.batch.v1.SuccessPolicy": {"io.k8s.api.batch.v1.SuccessPolicy", map[string]Field{
+	"io.k8s.api.batch.v1.SuccessPolicy": {Name: "io.k8s.api.batch.v1.SuccessPolicy", Fields: map[string]Field{
 		"rules": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.batch.v1.UncountedTerminatedPods": {"io.k8s.api.batch.v1.UncountedTerminatedPods", map[string]Field{
+	"io.k8s.api.batch.v1.UncountedTerminatedPods": {Name: "io.k8s.api.batch.v1.UncountedTerminatedPods", Fields: map[string]Field{
 		"failed":    {List: true, ListType: "set"},
 		"succeeded": {List: true, ListType: "set"},
 	}},
-	"io.k8s.api.certificates.v1.CertificateSigningRequest": {"io.k8s.api.certificates.v1.CertificateSigningRequest", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.certificates.v1.CertificateSigningRequestSpec"},
-		"status":   {Type: "io.k8s.api.certificates.v1.CertificateSigningRequestStatus"},
+	"io.k8s.api.certificates.v1.CertificateSigningRequest": {Name: "io.k8s.api.certificates.v1.CertificateSigningRequest", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.certificates.v1.CertificateSigningRequestSpec", Value: true},
+		"status":   {Type: "io.k8s.api.certificates.v1.CertificateSigningRequestStatus", Value: true},
 	}},
-	"io.k8s.api.certificates.v1.CertificateSigningRequestSpec": {"io.k8s.api.certificates.v1.CertificateSigningRequestSpec", map[string]Field{
+	"io.k8s.api.certificates.v1.CertificateSigningRequestSpec": {Name: "io.k8s.api.certificates.v1.CertificateSigningRequestSpec", Fields: map[string]Field{
 		"groups":  {List: true, ListType: "atomic"},
 		"request": {ListType: "atomic"},
 		"usages":  {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.certificates.v1.CertificateSigningRequestStatus": {"io.k8s.api.certificates.v1.CertificateSigningRequestStatus", map[string]Field{
+	"io.k8s.api.certificates.v1.CertificateSigningRequestStatus": {Name: "io.k8s.api.certificates.v1.CertificateSigningRequestStatus", Fields: map[string]Field{
 		"certificate": {ListType: "atomic"},
 		"conditions":  {List: true, ListType: "map", ListMapKeys: []string{"type"}},
 	}},
-	"io.k8s.api.certificates.v1alpha1.ClusterTrustBundle": {"io.k8s.api.certificates.v1alpha1.ClusterTrustBundle", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+	"io.k8s.api.certificates.v1alpha1.ClusterTrustBundle": {Name: "io.k8s.api.certificates.v1alpha1.ClusterTrustBundle", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Value: true},
 	}},
-	"io.k8s.api.coordination.v1.Lease": {"io.k8s.api.coordination.v1.Lease", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+	"io.k8s.api.coordination.v1.Lease": {Name: "io.k8s.api.coordination.v1.Lease", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Value: true},
 	}},
-	"io.k8s.api.coordination.v1alpha2.LeaseCandidate": {"io.k8s.api.coordination.v1alpha2.LeaseCandidate", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+	"io.k8s.api.coordination.v1alpha2.LeaseCandidate": {Name: "io.k8s.api.coordination.v1alpha2.LeaseCandidate", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Value: true},
 	}},
-	"io.k8s.api.core.v1.Affinity": {"io.k8s.api.core.v1.Affinity", map[string]Field{
+	"io.k8s.api.core.v1.Affinity": {Name: "io.k8s.api.core.v1.Affinity", Fields: map[string]Field{
 		"nodeAffinity":    {Type: "io.k8s.api.core.v1.NodeAffinity"},
 		"podAffinity":     {Type: "io.k8s.api.core.v1.PodAffinity"},
 		"podAntiAffinity": {Type: "io.k8s.api.core.v1.PodAntiAffinity"},
 	}},
-	"io.k8s.api.core.v1.Binding": {"io.k8s.api.core.v1.Binding", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+	"io.k8s.api.core.v1.Binding": {Name: "io.k8s.api.core.v1.Binding", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"target":   {Type: "io.k8s.api.core.v1.ObjectReference", Value: true},
 	}},
-	"io.k8s.api.core.v1.Capabilities": {"io.k8s.api.core.v1.Capabilities", map[string]Field{
+	"io.k8s.api.core.v1.CSIPersistentVolumeSource": {Name: "io.k8s.api.core.v1.CSIPersistentVolumeSource", Fields: map[string]Field{
+		"controllerExpandSecretRef":  {Type: "io.k8s.api.core.v1.SecretReference"},
+		"controllerPublishSecretRef": {Type: "io.k8s.api.core.v1.SecretReference"},
+		"nodeExpandSecretRef":        {Type: "io.k8s.api.core.v1.SecretReference"},
+		"nodePublishSecretRef":       {Type: "io.k8s.api.core.v1.SecretReference"},
+		"nodeStageSecretRef":         {Type: "io.k8s.api.core.v1.SecretReference"},
+	}},
+	"io.k8s.api.core.v1.CSIVolumeSource": {Name: "io.k8s.api.core.v1.CSIVolumeSource", Fields: map[string]Field{
+		"nodePublishSecretRef": {Type: "io.k8s.api.core.v1.LocalObjectReference"},
+	}},
+	"io.k8s.api.core.v1.Capabilities": {Name: "io.k8s.api.core.v1.Capabilities", Fields: map[string]Field{
 		"add":  {List: true, ListType: "atomic"},
 		"drop": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.CephFSPersistentVolumeSource": {"io.k8s.api.core.v1.CephFSPersistentVolumeSource", map[string]Field{
-		"monitors": {List: true, ListType: "atomic"},
+	"io.k8s.api.core.v1.CephFSPersistentVolumeSource": {Name: "io.k8s.api.core.v1.CephFSPersistentVolumeSource", Fields: map[string]Field{
+		"monitors":  {List: true, ListType: "atomic"},
+		"secretRef": {Type: "io.k8s.api.core.v1.SecretReference"},
 	}},
-	"io.k8s.api.core.v1.CephFSVolumeSource": {"io.k8s.api.core.v1.CephFSVolumeSource", map[string]Field{
-		"monitors": {List: true, ListType: "atomic"},
+	"io.k8s.api.core.v1.CephFSVolumeSource": {Name: "io.k8s.api.core.v1.CephFSVolumeSource", Fields: map[string]Field{
+		"monitors":  {List: true, ListType: "atomic"},
+		"secretRef": {Type: "io.k8s.api.core.v1.LocalObjectReference"},
 	}},
-	"io.k8s.api.core.v1.ClusterTrustBundleProjection": {"io.k8s.api.core.v1.ClusterTrustBundleProjection", map[string]Field{
+	"io.k8s.api.core.v1.CinderPersistentVolumeSource": {Name: "io.k8s.api.core.v1.CinderPersistentVolumeSource", Fields: map[string]Field{
+		"secretRef": {Type: "io.k8s.api.core.v1.SecretReference"},
+	}},
+	"io.k8s.api.core.v1.CinderVolumeSource": {Name: "io.k8s.api.core.v1.CinderVolumeSource", Fields: map[string]Field{
+		"secretRef": {Type: "io.k8s.api.core.v1.LocalObjectReference"},
+	}},
+	"io.k8s.api.core.v1.ClusterTrustBundleProjection": {Name: "io.k8s.api.core.v1.ClusterTrustBundleProjection", Fields: map[string]Field{
 		"labelSelector": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 	}},
-	"io.k8s.api.core.v1.ComponentStatus": {"io.k8s.api.core.v1.ComponentStatus", map[string]Field{
+	"io.k8s.api.core.v1.ComponentStatus": {Name: "io.k8s.api.core.v1.ComponentStatus", Fields: map[string]Field{
 		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
-		"metadata":   {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+		"metadata":   {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 	}},
-	"io.k8s.api.core.v1.ConfigMap": {"io.k8s.api.core.v1.ConfigMap", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+	"io.k8s.api.core.v1.ConfigMap": {Name: "io.k8s.api.core.v1.ConfigMap", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 	}},
-	"io.k8s.api.core.v1.ConfigMapProjection": {"io.k8s.api.core.v1.ConfigMapProjection", map[string]Field{
+	"io.k8s.api.core.v1.ConfigMapKeySelector": {Name: "io.k8s.api.core.v1.ConfigMapKeySelector", MapType: "atomic", Fields: map[string]Field{}},
+	"io.k8s.api.core.v1.ConfigMapProjection": {Name: "io.k8s.api.core.v1.ConfigMapProjection", Fields: map[string]Field{
 		"items": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.ConfigMapVolumeSource": {"io.k8s.api.core.v1.ConfigMapVolumeSource", map[string]Field{
+	"io.k8s.api.core.v1.ConfigMapVolumeSource": {Name: "io.k8s.api.core.v1.ConfigMapVolumeSource", Fields: map[string]Field{
 		"items": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.Container": {"io.k8s.api.core.v1.Container", map[string]Field{
+	"io.k8s.api.core.v1.Container": {Name: "io.k8s.api.core.v1.Container", Fields: map[string]Field{
 		"args":            {List: true, ListType: "atomic"},
 		"command":         {List: true, ListType: "atomic"},
-		"env":             {List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+		"env":             {Type: "io.k8s.api.core.v1.EnvVar", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 		"envFrom":         {List: true, ListType: "atomic"},
 		"lifecycle":       {Type: "io.k8s.api.core.v1.Lifecycle"},
 		"livenessProbe":   {Type: "io.k8s.api.core.v1.Probe"},
 		"ports":           {List: true, PatchStrategy: "merge", PatchMergeKey: "containerPort", ListType: "map", ListMapKeys: []string{"containerPort", "protocol"}},
 		"readinessProbe":  {Type: "io.k8s.api.core.v1.Probe"},
 		"resizePolicy":    {List: true, ListType: "atomic"},
-		"resources":       {Type: "io.k8s.api.core.v1.ResourceRequirements"},
+		"resources":       {Type: "io.k8s.api.core.v1.ResourceRequirements", Value: true},
 		"securityContext": {Type: "io.k8s.api.core.v1.SecurityContext"},
 		"startupProbe":    {Type: "io.k8s.api.core.v1.Probe"},
 		"volumeDevices":   {List: true, PatchStrategy: "merge", PatchMergeKey: "devicePath", ListType: "map", ListMapKeys: []string{"devicePath"}},
 		"volumeMounts":    {List: true, PatchStrategy: "merge", PatchMergeKey: "mountPath", ListType: "map", ListMapKeys: []string{"mountPath"}},
 	}},
-	"io.k8s.api.core.v1.ContainerImage": {"io.k8s.api.core.v1.ContainerImage", map[string]Field{
+	"io.k8s.api.core.v1.ContainerImage": {Name: "io.k8s.api.core.v1.ContainerImage", Fields: map[string]Field{
 		"names": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.ContainerStatus": {"io.k8s.api.core.v1.ContainerStatus", map[string]Field{
+	"io.k8s.api.core.v1.ContainerStatus": {Name: "io.k8s.api.core.v1.ContainerStatus", Fields: map[string]Field{
 		"allocatedResourcesStatus": {Type: "io.k8s.api.core.v1.ResourceStatus", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+		"lastState":                {Value: true},
 		"resources":                {Type: "io.k8s.api.core.v1.ResourceRequirements"},
+		"state":                    {Value: true},
 		"user":                     {Type: "io.k8s.api.core.v1.ContainerUser"},
 		"volumeMounts":             {List: true, PatchStrategy: "merge", PatchMergeKey: "mountPath", ListType: "map", ListMapKeys: []string{"mountPath"}},
 	}},
-	"io.k8s.api.core.v1.ContainerUser": {"io.k8s.api.core.v1.ContainerUser", map[string]Field{
+	"io.k8s.api.core.v1.ContainerUser": {Name: "io.k8s.api.core.v1.ContainerUser", Fields: map[string]Field{
 		"linux": {Type: "io.k8s.api.core.v1.LinuxContainerUser"},
 	}},
-	"io.k8s.api.core.v1.DownwardAPIProjection": {"io.k8s.api.core.v1.DownwardAPIProjection", map[string]Field{
-		"items": {List: true, ListType: "atomic"},
+	"io.k8s.api.core.v1.DownwardAPIProjection": {Name: "io.k8s.api.core.v1.DownwardAPIProjection", Fields: map[string]Field{
+		"items": {Type: "io.k8s.api.core.v1.DownwardAPIVolumeFile", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.DownwardAPIVolumeSource": {"io.k8s.api.core.v1.DownwardAPIVolumeSource", map[string]Field{
-		"items": {List: true, ListType: "atomic"},
+	"io.k8s.api.core.v1.DownwardAPIVolumeFile": {Name: "io.k8s.api.core.v1.DownwardAPIVolumeFile", Fields: map[string]Field{
+		"fieldRef":         {Type: "io.k8s.api.core.v1.ObjectFieldSelector"},
+		"resourceFieldRef": {Type: "io.k8s.api.core.v1.ResourceFieldSelector"},
 	}},
-	"io.k8s.api.core.v1.EndpointSubset": {"io.k8s.api.core.v1.EndpointSubset", map[string]Field{
-		"addresses":         {List: true, ListType: "atomic"},
-		"notReadyAddresses": {List: true, ListType: "atomic"},
-		"ports":             {List: true, ListType: "atomic"},
+	"io.k8s.api.core.v1.DownwardAPIVolumeSource": {Name: "io.k8s.api.core.v1.DownwardAPIVolumeSource", Fields: map[string]Field{
+		"items": {Type: "io.k8s.api.core.v1.DownwardAPIVolumeFile", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.Endpoints": {"io.k8s.api.core.v1.Endpoints", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+	"io.k8s.api.core.v1.EndpointAddress": {Name: "io.k8s.api.core.v1.EndpointAddress", MapType: "atomic", Fields: map[string]Field{
+		"targetRef": {Type: "io.k8s.api.core.v1.ObjectReference"},
+	}},
+	"io.k8s.api.core.v1.EndpointPort": {Name: "io.k8s.api.core.v1.EndpointPort", MapType: "atomic", Fields: map[string]Field{}},
+	"io.k8s.api.core.v1.EndpointSubset": {Name: "io.k8s.api.core.v1.EndpointSubset", Fields: map[string]Field{
+		"addresses":         {Type: "io.k8s.api.core.v1.EndpointAddress", List: true, ListType: "atomic"},
+		"notReadyAddresses": {Type: "io.k8s.api.core.v1.EndpointAddress", List: true, ListType: "atomic"},
+		"ports":             {Type: "io.k8s.api.core.v1.EndpointPort", List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.core.v1.Endpoints": {Name: "io.k8s.api.core.v1.Endpoints", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 		"subsets":  {Type: "io.k8s.api.core.v1.EndpointSubset", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.EphemeralContainer": {"io.k8s.api.core.v1.EphemeralContainer", map[string]Field{
+	"io.k8s.api.core.v1.EnvVar": {Name: "io.k8s.api.core.v1.EnvVar", Fields: map[string]Field{
+		"valueFrom": {Type: "io.k8s.api.core.v1.EnvVarSource"},
+	}},
+	"io.k8s.api.core.v1.EnvVarSource": {Name: "io.k8s.api.core.v1.EnvVarSource", Fields: map[string]Field{
+		"configMapKeyRef":  {Type: "io.k8s.api.core.v1.ConfigMapKeySelector"},
+		"fieldRef":         {Type: "io.k8s.api.core.v1.ObjectFieldSelector"},
+		"resourceFieldRef": {Type: "io.k8s.api.core.v1.ResourceFieldSelector"},
+		"secretKeyRef":     {Type: "io.k8s.api.core.v1.SecretKeySelector"},
+	}},
+	"io.k8s.api.core.v1.EphemeralContainer": {Name: "io.k8s.api.core.v1.EphemeralContainer", Fields: map[string]Field{
 		"args":            {List: true, ListType: "atomic"},
 		"command":         {List: true, ListType: "atomic"},
-		"env":             {List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+		"env":             {Type: "io.k8s.api.core.v1.EnvVar", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 		"envFrom":         {List: true, ListType: "atomic"},
 		"lifecycle":       {Type: "io.k8s.api.core.v1.Lifecycle"},
 		"livenessProbe":   {Type: "io.k8s.api.core.v1.Probe"},
 		"ports":           {List: true, PatchStrategy: "merge", PatchMergeKey: "containerPort", ListType: "map", ListMapKeys: []string{"containerPort", "protocol"}},
 		"readinessProbe":  {Type: "io.k8s.api.core.v1.Probe"},
 		"resizePolicy":    {List: true, ListType: "atomic"},
-		"resources":       {Type: "io.k8s.api.core.v1.ResourceRequirements"},
+		"resources":       {Type: "io.k8s.api.core.v1.ResourceRequirements", Value: true},
 		"securityContext": {Type: "io.k8s.api.core.v1.SecurityContext"},
 		"startupProbe":    {Type: "io.k8s.api.core.v1.Probe"},
 		"volumeDevices":   {List: true, PatchStrategy: "merge", PatchMergeKey: "devicePath", ListType: "map", ListMapKeys: []string{"devicePath"}},
 		"volumeMounts":    {List: true, PatchStrategy: "merge", PatchMergeKey: "mountPath", ListType: "map", ListMapKeys: []string{"mountPath"}},
 	}},
-	"io.k8s.api.core.v1.EphemeralVolumeSource": {"io.k8s.api.core.v1.EphemeralVolumeSource", map[string]Field{
+	"io.k8s.api.core.v1.EphemeralVolumeSource": {Name: "io.k8s.api.core.v1.EphemeralVolumeSource", Fields: map[string]Field{
 		"volumeClaimTemplate": {Type: "io.k8s.api.core.v1.PersistentVolumeClaimTemplate"},
 	}},
-	"io.k8s.api.core.v1.Event": {"io.k8s.api.core.v1.Event", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+	"io.k8s.api.core.v1.Event": {Name: "io.k8s.api.core.v1.Event", Fields: map[string]Field{
+		"involvedObject": {Type: "io.k8s.api.core.v1.ObjectReference", Value: true},
+		"metadata":       {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"related":        {Type: "io.k8s.api.core.v1.ObjectReference"},
+		"source":         {Value: true},
 	}},
-	"io.k8s.api.core.v1.ExecAction": {"io.k8s.api.core.v1.ExecAction", map[string]Field{
+	"io.k8s.api.core.v1.ExecAction": {Name: "io.k8s.api.core.v1.ExecAction", Fields: map[string]Field{
 		"command": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.FCVolumeSource": {"io.k8s.api.core.v1.FCVolumeSource", map[string]Field{
+	"io.k8s.api.core.v1.FCVolumeSource": {Name: "io.k8s.api.core.v1.FCVolumeSource", Fields: map[string]Field{
 		"targetWWNs": {List: true, ListType: "atomic"},
 		"wwids":      {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.HTTPGetAction": {"io.k8s.api.core.v1.HTTPGetAction", map[string]Field{
+	"io.k8s.api.core.v1.FlexPersistentVolumeSource": {Name: "io.k8s.api.core.v1.FlexPersistentVolumeSource", Fields: map[string]Field{
+		"secretRef": {Type: "io.k8s.api.core.v1.SecretReference"},
+	}},
+	"io.k8s.api.core.v1.FlexVolumeSource": {Name: "io.k8s.api.core.v1.FlexVolumeSource", Fields: map[string]Field{
+		"secretRef": {Type: "io.k8s.api.core.v1.LocalObjectReference"},
+	}},
+	"io.k8s.api.core.v1.HTTPGetAction": {Name: "io.k8s.api.core.v1.HTTPGetAction", Fields: map[string]Field{
 		"httpHeaders": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.HostAlias": {"io.k8s.api.core.v1.HostAlias", map[string]Field{
+	"io.k8s.api.core.v1.HostAlias": {Name: "io.k8s.api.core.v1.HostAlias", Fields: map[string]Field{
 		"hostnames": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.ISCSIPersistentVolumeSource": {"io.k8s.api.core.v1.ISCSIPersistentVolumeSource", map[string]Field{
-		"portals": {List: true, ListType: "atomic"},
+	"io.k8s.api.core.v1.ISCSIPersistentVolumeSource": {Name: "io.k8s.api.core.v1.ISCSIPersistentVolumeSource", Fields: map[string]Field{
+		"portals":   {List: true, ListType: "atomic"},
+		"secretRef": {Type: "io.k8s.api.core.v1.SecretReference"},
 	}},
-	"io.k8s.api.core.v1.ISCSIVolumeSource": {"io.k8s.api.core.v1.ISCSIVolumeSource", map[string]Field{
-		"portals": {List: true, ListType: "atomic"},
+	"io.k8s.api.core.v1.ISCSIVolumeSource": {Name: "io.k8s.api.core.v1.ISCSIVolumeSource", Fields: map[string]Field{
+		"portals":   {List: true, ListType: "atomic"},
+		"secretRef": {Type: "io.k8s.api.core.v1.LocalObjectReference"},
 	}},
-	"io.k8s.api.core.v1.Lifecycle": {"io.k8s.api.core.v1.Lifecycle", map[string]Field{
+	"io.k8s.api.core.v1.Lifecycle": {Name: "io.k8s.api.core.v1.Lifecycle", Fields: map[string]Field{
 		"postStart": {Type: "io.k8s.api.core.v1.LifecycleHandler"},
 		"preStop":   {Type: "io.k8s.api.core.v1.LifecycleHandler"},
 	}},
-	"io.k8s.api.core.v1.LifecycleHandler": {"io.k8s.api.core.v1.LifecycleHandler", map[string]Field{
+	"io.k8s.api.core.v1.LifecycleHandler": {Name: "io.k8s.api.core.v1.LifecycleHandler", Fields: map[string]Field{
 		"exec":    {Type: "io.k8s.api.core.v1.ExecAction"},
 		"httpGet": {Type: "io.k8s.api.core.v1.HTTPGetAction"},
 	}},
-	"io.k8s.api.core.v1.LimitRange": {"io.k8s.api.core.v1.LimitRange", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.core.v1.LimitRangeSpec"},
+	"io.k8s.api.core.v1.LimitRange": {Name: "io.k8s.api.core.v1.LimitRange", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.core.v1.LimitRangeSpec", Value: true},
 	}},
-	"io.k8s.api.core.v1.LimitRangeSpec": {"io.k8s.api.core.v1.LimitRangeSpec", map[string]Field{
+	"io.k8s.api.core.v1.LimitRangeSpec": {Name: "io.k8s.api.core.v1.LimitRangeSpec", Fields: map[string]Field{
 		"limits": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.LinuxContainerUser": {"io.k8s.api.core.v1.LinuxContainerUser", map[string]Field{
+	"io.k8s.api.core.v1.LinuxContainerUser": {Name: "io.k8s.api.core.v1.LinuxContainerUser", Fields: map[string]Field{
 		"supplementalGroups": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.LoadBalancerIngress": {"io.k8s.api.core.v1.LoadBalancerIngress", map[string]Field{
+	"io.k8s.api.core.v1.LoadBalancerIngress": {Name: "io.k8s.api.core.v1.LoadBalancerIngress", Fields: map[string]Field{
 		"ports": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.LoadBalancerStatus": {"io.k8s.api.core.v1.LoadBalancerStatus", map[string]Field{
+	"io.k8s.api.core.v1.LoadBalancerStatus": {Name: "io.k8s.api.core.v1.LoadBalancerStatus", Fields: map[string]Field{
 		"ingress": {Type: "io.k8s.api.core.v1.LoadBalancerIngress", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.Namespace": {"io.k8s.api.core.v1.Namespace", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.core.v1.NamespaceSpec"},
-		"status":   {Type: "io.k8s.api.core.v1.NamespaceStatus"},
+	"io.k8s.api.core.v1.LocalObjectReference": {Name: "io.k8s.api.core.v1.LocalObjectReference", MapType: "atomic", Fields: map[string]Field{}},
+	"io.k8s.api.core.v1.Namespace": {Name: "io.k8s.api.core.v1.Namespace", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.core.v1.NamespaceSpec", Value: true},
+		"status":   {Type: "io.k8s.api.core.v1.NamespaceStatus", Value: true},
 	}},
-	"io.k8s.api.core.v1.NamespaceSpec": {"io.k8s.api.core.v1.NamespaceSpec", map[string]Field{
+	"io.k8s.api.core.v1.NamespaceSpec": {Name: "io.k8s.api.core.v1.NamespaceSpec", Fields: map[string]Field{
 		"finalizers": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.NamespaceStatus": {"io.k8s.api.core.v1.NamespaceStatus", map[string]Field{
+	"io.k8s.api.core.v1.NamespaceStatus": {Name: "io.k8s.api.core.v1.NamespaceStatus", Fields: map[string]Field{
 		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
 	}},
-	"io.k8s.api.core.v1.Node": {"io.k8s.api.core.v1.Node", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.core.v1.NodeSpec"},
-		"status":   {Type: "io.k8s.api.core.v1.NodeStatus"},
+	"io.k8s.api.core.v1.Node": {Name: "io.k8s.api.core.v1.Node", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.core.v1.NodeSpec", Value: true},
+		"status":   {Type: "io.k8s.api.core.v1.NodeStatus", Value: true},
 	}},
-	"io.k8s.api.core.v1.NodeAffinity": {"io.k8s.api.core.v1.NodeAffinity", map[string]Field{
+	"io.k8s.api.core.v1.NodeAffinity": {Name: "io.k8s.api.core.v1.NodeAffinity", Fields: map[string]Field{
 		"preferredDuringSchedulingIgnoredDuringExecution": {Type: "io.k8s.api.core.v1.PreferredSchedulingTerm", List: true, ListType: "atomic"},
 		"requiredDuringSchedulingIgnoredDuringExecution":  {Type: "io.k8s.api.core.v1.NodeSelector"},
 	}},
-	"io.k8s.api.core.v1.NodeSelector": {"io.k8s.api.core.v1.NodeSelector", map[string]Field{
+	"io.k8s.api.core.v1.NodeSelector": {Name: "io.k8s.api.core.v1.NodeSelector", MapType: "atomic", Fields: map[string]Field{
 		"nodeSelectorTerms": {Type: "io.k8s.api.core.v1.NodeSelectorTerm", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.NodeSelectorRequirement": {"io.k8s.api.core.v1.NodeSelectorRequirement", map[string]Field{
+	"io.k8s.api.core.v1.NodeSelectorRequirement": {Name: "io.k8s.api.core.v1.NodeSelectorRequirement", Fields: map[string]Field{
 		"values": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.NodeSelectorTerm": {"io.k8s.api.core.v1.NodeSelectorTerm", map[string]Field{
+	"io.k8s.api.core.v1.NodeSelectorTerm": {Name: "io.k8s.api.core.v1.NodeSelectorTerm", MapType: "atomic", Fields: map[string]Field{
 		"matchExpressions": {Type: "io.k8s.api.core.v1.NodeSelectorRequirement", List: true, ListType: "atomic"},
 		"matchFields":      {Type: "io.k8s.api.core.v1.NodeSelectorRequirement", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.NodeSpec": {"io.k8s.api.core.v1.NodeSpec", map[string]Field{
+	"io.k8s.api.core.v1.NodeSpec": {Name: "io.k8s.api.core.v1.NodeSpec", Fields: map[string]Field{
 		"podCIDRs": {List: true, PatchStrategy: "merge", ListType: "set"},
 		"taints":   {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.NodeStatus": {"io.k8s.api.core.v1.NodeStatus", map[string]Field{
+	"io.k8s.api.core.v1.NodeStatus": {Name: "io.k8s.api.core.v1.NodeStatus", Fields: map[string]Field{
 		"addresses":       {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
 		"conditions":      {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
+		"daemonEndpoints": {Value: true},
 		"images":          {Type: "io.k8s.api.core.v1.ContainerImage", List: true, ListType: "atomic"},
+		"nodeInfo":        {Value: true},
 		"runtimeHandlers": {List: true, ListType: "atomic"},
 		"volumesAttached": {List: true, ListType: "atomic"},
 		"volumesInUse":    {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.PersistentVolume": {"io.k8s.api.core.v1.PersistentVolume", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.core.v1.PersistentVolumeSpec"},
+	"io.k8s.api.core.v1.ObjectFieldSelector": {Name: "io.k8s.api.core.v1.ObjectFieldSelector", MapType: "atomic", Fields: map[string]Field{}},
+	"io.k8s.api.core.v1.ObjectReference":     {Name: "io.k8s.api.core.v1.ObjectReference", MapType: "atomic", Fields: map[string]Field{}},
+	"io.k8s.api.core.v1.PersistentVolume": {Name: "io.k8s.api.core.v1.PersistentVolume", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.core.v1.PersistentVolumeSpec", Value: true},
+		"status":   {Value: true},
 	}},
-	"io.k8s.api.core.v1.PersistentVolumeClaim": {"io.k8s.api.core.v1.PersistentVolumeClaim", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.core.v1.PersistentVolumeClaimSpec"},
-		"status":   {Type: "io.k8s.api.core.v1.PersistentVolumeClaimStatus"},
+	"io.k8s.api.core.v1.PersistentVolumeClaim": {Name: "io.k8s.api.core.v1.PersistentVolumeClaim", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.core.v1.PersistentVolumeClaimSpec", Value: true},
+		"status":   {Type: "io.k8s.api.core.v1.PersistentVolumeClaimStatus", Value: true},
 	}},
-	"io.k8s.api.core.v1.PersistentVolumeClaimSpec": {"io.k8s.api.core.v1.PersistentVolumeClaimSpec", map[string]Field{
+	"io.k8s.api.core.v1.PersistentVolumeClaimSpec": {Name: "io.k8s.api.core.v1.PersistentVolumeClaimSpec", Fields: map[string]Field{
 		"accessModes": {List: true, ListType: "atomic"},
+		"dataSource":  {Type: "io.k8s.api.core.v1.TypedLocalObjectReference"},
+		"resources":   {Value: true},
 		"selector":    {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 	}},
-	"io.k8s.api.core.v1.PersistentVolumeClaimStatus": {"io.k8s.api.core.v1.PersistentVolumeClaimStatus", map[string]Field{
+	"io.k8s.api.core.v1.PersistentVolumeClaimStatus": {Name: "io.k8s.api.core.v1.PersistentVolumeClaimStatus", Fields: map[string]Field{
 		"accessModes":               {List: true, ListType: "atomic"},
 		"allocatedResourceStatuses": {Map: true, MapType: "granular"},
 		"conditions":                {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
 	}},
-	"io.k8s.api.core.v1.PersistentVolumeClaimTemplate": {"io.k8s.api.core.v1.PersistentVolumeClaimTemplate", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.core.v1.PersistentVolumeClaimSpec"},
+	"io.k8s.api.core.v1.PersistentVolumeClaimTemplate": {Name: "io.k8s.api.core.v1.PersistentVolumeClaimTemplate", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.core.v1.PersistentVolumeClaimSpec", Value: true},
 	}},
-	"io.k8s.api.core.v1.PersistentVolumeSpec": {"io.k8s.api.core.v1.PersistentVolumeSpec", map[string]Field{
+	"io.k8s.api.core.v1.PersistentVolumeSpec": {Name: "io.k8s.api.core.v1.PersistentVolumeSpec", Fields: map[string]Field{
 		"accessModes":  {List: true, ListType: "atomic"},
 		"cephfs":       {Type: "io.k8s.api.core.v1.CephFSPersistentVolumeSource"},
-		"claimRef":     {MapType: "granular"},
+		"cinder":       {Type: "io.k8s.api.core.v1.CinderPersistentVolumeSource"},
+		"claimRef":     {Type: "io.k8s.api.core.v1.ObjectReference", MapType: "granular"},
+		"csi":          {Type: "io.k8s.api.core.v1.CSIPersistentVolumeSource"},
 		"fc":           {Type: "io.k8s.api.core.v1.FCVolumeSource"},
+		"flexVolume":   {Type: "io.k8s.api.core.v1.FlexPersistentVolumeSource"},
 		"iscsi":        {Type: "io.k8s.api.core.v1.ISCSIPersistentVolumeSource"},
 		"mountOptions": {List: true, ListType: "atomic"},
 		"nodeAffinity": {Type: "io.k8s.api.core.v1.VolumeNodeAffinity"},
 		"rbd":          {Type: "io.k8s.api.core.v1.RBDPersistentVolumeSource"},
+		"scaleIO":      {Type: "io.k8s.api.core.v1.ScaleIOPersistentVolumeSource"},
+		"storageos":    {Type: "io.k8s.api.core.v1.StorageOSPersistentVolumeSource"},
 	}},
-	"io.k8s.api.core.v1.Pod": {"io.k8s.api.core.v1.Pod", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.core.v1.PodSpec"},
-		"status":   {Type: "io.k8s.api.core.v1.PodStatus"},
+	"io.k8s.api.core.v1.Pod": {Name: "io.k8s.api.core.v1.Pod", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.core.v1.PodSpec", Value: true},
+		"status":   {Type: "io.k8s.api.core.v1.PodStatus", Value: true},
 	}},
-	"io.k8s.api.core.v1.PodAffinity": {"io.k8s.api.core.v1.PodAffinity", map[string]Field{
+	"io.k8s.api.core.v1.PodAffinity": {Name: "io.k8s.api.core.v1.PodAffinity", Fields: map[string]Field{
 		"preferredDuringSchedulingIgnoredDuringExecution": {Type: "io.k8s.api.core.v1.WeightedPodAffinityTerm", List: true, ListType: "atomic"},
 		"requiredDuringSchedulingIgnoredDuringExecution":  {Type: "io.k8s.api.core.v1.PodAffinityTerm", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.PodAffinityTerm": {"io.k8s.api.core.v1.PodAffinityTerm", map[string]Field{
+	"io.k8s.api.core.v1.PodAffinityTerm": {Name: "io.k8s.api.core.v1.PodAffinityTerm", Fields: map[string]Field{
 		"labelSelector":     {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"matchLabelKeys":    {List: true, ListType: "atomic"},
 		"mismatchLabelKeys": {List: true, ListType: "atomic"},
 		"namespaceSelector": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"namespaces":        {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.PodAntiAffinity": {"io.k8s.api.core.v1.PodAntiAffinity", map[string]Field{
+	"io.k8s.api.core.v1.PodAntiAffinity": {Name: "io.k8s.api.core.v1.PodAntiAffinity", Fields: map[string]Field{
 		"preferredDuringSchedulingIgnoredDuringExecution": {Type: "io.k8s.api.core.v1.WeightedPodAffinityTerm", List: true, ListType: "atomic"},
 		"requiredDuringSchedulingIgnoredDuringExecution":  {Type: "io.k8s.api.core.v1.PodAffinityTerm", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.PodDNSConfig": {"io.k8s.api.core.v1.PodDNSConfig", map[string]Field{
+	"io.k8s.api.core.v1.PodDNSConfig": {Name: "io.k8s.api.core.v1.PodDNSConfig", Fields: map[string]Field{
 		"nameservers": {List: true, ListType: "atomic"},
 		"options":     {List: true, ListType: "atomic"},
 		"searches":    {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.PodSecurityContext": {"io.k8s.api.core.v1.PodSecurityContext", map[string]Field{
+	"io.k8s.api.core.v1.PodSecurityContext": {Name: "io.k8s.api.core.v1.PodSecurityContext", Fields: map[string]Field{
 		"supplementalGroups": {List: true, ListType: "atomic"},
 		"sysctls":            {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.PodSpec": {"io.k8s.api.core.v1.PodSpec", map[string]Field{
+	"io.k8s.api.core.v1.PodSpec": {Name: "io.k8s.api.core.v1.PodSpec", Fields: map[string]Field{
 		"affinity":                  {Type: "io.k8s.api.core.v1.Affinity"},
 		"containers":                {Type: "io.k8s.api.core.v1.Container", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 		"dnsConfig":                 {Type: "io.k8s.api.core.v1.PodDNSConfig"},
 		"ephemeralContainers":       {Type: "io.k8s.api.core.v1.EphemeralContainer", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 		"hostAliases":               {Type: "io.k8s.api.core.v1.HostAlias", List: true, PatchStrategy: "merge", PatchMergeKey: "ip", ListType: "map", ListMapKeys: []string{"ip"}},
-		"imagePullSecrets":          {List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+		"imagePullSecrets":          {Type: "io.k8s.api.core.v1.LocalObjectReference", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 		"initContainers":            {Type: "io.k8s.api.core.v1.Container", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 		"nodeSelector":              {Map: true, MapType: "atomic"},
 		"readinessGates":            {List: true, ListType: "atomic"},
@@ -847,7 +945,7 @@ var types = map[string]*Type{
 		"topologySpreadConstraints": {Type: "io.k8s.api.core.v1.TopologySpreadConstraint", List: true, PatchStrategy: "merge", PatchMergeKey: "topologyKey", ListType: "map", ListMapKeys: []string{"topologyKey", "whenUnsatisfiable"}},
 		"volumes":                   {Type: "io.k8s.api.core.v1.Volume", List: true, PatchStrategy: "merge,retainKeys", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 	}},
-	"io.k8s.api.core.v1.PodStatus": {"io.k8s.api.core.v1.PodStatus", map[string]Field{
+	"io.k8s.api.core.v1.PodStatus": {Name: "io.k8s.api.core.v1.PodStatus", Fields: map[string]Field{
 		"conditions":                 {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
 		"containerStatuses":          {Type: "io.k8s.api.core.v1.ContainerStatus", List: true, ListType: "atomic"},
 		"ephemeralContainerStatuses": {Type: "io.k8s.api.core.v1.ContainerStatus", List: true, ListType: "atomic"},
@@ -856,85 +954,97 @@ var types = map[string]*Type{
 		"podIPs":                     {List: true, PatchStrategy: "merge", PatchMergeKey: "ip", ListType: "map", ListMapKeys: []string{"ip"}},
 		"resourceClaimStatuses":      {List: true, PatchStrategy: "merge,retainKeys", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 	}},
-	"io.k8s.api.core.v1.PodTemplate": {"io.k8s.api.core.v1.PodTemplate", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"template": {Type: "io.k8s.api.core.v1.PodTemplateSpec"},
+	"io.k8s.api.core.v1.PodTemplate": {Name: "io.k8s.api.core.v1.PodTemplate", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"template": {Type: "io.k8s.api.core.v1.PodTemplateSpec", Value: true},
 	}},
-	"io.k8s.api.core.v1.PodTemplateSpec": {"io.k8s.api.core.v1.PodTemplateSpec", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.core.v1.PodSpec"},
+	"io.k8s.api.core.v1.PodTemplateSpec": {Name: "io.k8s.api.core.v1.PodTemplateSpec", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.core.v1.PodSpec", Value: true},
 	}},
-	"io.k8s.api.core.v1.PreferredSchedulingTerm": {"io.k8s.api.core.v1.PreferredSchedulingTerm", map[string]Field{
-		"preference": {Type: "io.k8s.api.core.v1.NodeSelectorTerm"},
+	"io.k8s.api.core.v1.PreferredSchedulingTerm": {Name: "io.k8s.api.core.v1.PreferredSchedulingTerm", Fields: map[string]Field{
+		"preference": {Type: "io.k8s.api.core.v1.NodeSelectorTerm", Value: true},
 	}},
-	"io.k8s.api.core.v1.Probe": {"io.k8s.api.core.v1.Probe", map[string]Field{
+	"io.k8s.api.core.v1.Probe": {Name: "io.k8s.api.core.v1.Probe", Fields: map[string]Field{
 		"exec":    {Type: "io.k8s.api.core.v1.ExecAction"},
 		"httpGet": {Type: "io.k8s.api.core.v1.HTTPGetAction"},
 	}},
-	"io.k8s.api.core.v1.ProjectedVolumeSource": {"io.k8s.api.core.v1.ProjectedVolumeSource", map[string]Field{
+	"io.k8s.api.core.v1.ProjectedVolumeSource": {Name: "io.k8s.api.core.v1.ProjectedVolumeSource", Fields: map[string]Field{
 		"sources": {Type: "io.k8s.api.core.v1.VolumeProjection", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.RBDPersistentVolumeSource": {"io.k8s.api.core.v1.RBDPersistentVolumeSource", map[string]Field{
-		"monitors": {List: true, ListType: "atomic"},
+	"io.k8s.api.core.v1.RBDPersistentVolumeSource": {Name: "io.k8s.api.core.v1.RBDPersistentVolumeSource", Fields: map[string]Field{
+		"monitors":  {List: true, ListType: "atomic"},
+		"secretRef": {Type: "io.k8s.api.core.v1.SecretReference"},
 	}},
-	"io.k8s.api.core.v1.RBDVolumeSource": {"io.k8s.api.core.v1.RBDVolumeSource", map[string]Field{
-		"monitors": {List: true, ListType: "atomic"},
+	"io.k8s.api.core.v1.RBDVolumeSource": {Name: "io.k8s.api.core.v1.RBDVolumeSource", Fields: map[string]Field{
+		"monitors":  {List: true, ListType: "atomic"},
+		"secretRef": {Type: "io.k8s.api.core.v1.LocalObjectReference"},
 	}},
-	"io.k8s.api.core.v1.ReplicationController": {"io.k8s.api.core.v1.ReplicationController", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.core.v1.ReplicationControllerSpec"},
-		"status":   {Type: "io.k8s.api.core.v1.ReplicationControllerStatus"},
+	"io.k8s.api.core.v1.ReplicationController": {Name: "io.k8s.api.core.v1.ReplicationController", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.core.v1.ReplicationControllerSpec", Value: true},
+		"status":   {Type: "io.k8s.api.core.v1.ReplicationControllerStatus", Value: true},
 	}},
-	"io.k8s.api.core.v1.ReplicationControllerSpec": {"io.k8s.api.core.v1.ReplicationControllerSpec", map[string]Field{
+	"io.k8s.api.core.v1.ReplicationControllerSpec": {Name: "io.k8s.api.core.v1.ReplicationControllerSpec", Fields: map[string]Field{
 		"selector": {Map: true, MapType: "atomic"},
 		"template": {Type: "io.k8s.api.core.v1.PodTemplateSpec"},
 	}},
-	"io.k8s.api.core.v1.ReplicationControllerStatus": {"io.k8s.api.core.v1.ReplicationControllerStatus", map[string]Field{
+	"io.k8s.api.core.v1.ReplicationControllerStatus": {Name: "io.k8s.api.core.v1.ReplicationControllerStatus", Fields: map[string]Field{
 		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
 	}},
-	"io.k8s.api.core.v1.ResourceQuota": {"io.k8s.api.core.v1.ResourceQuota", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.core.v1.ResourceQuotaSpec"},
+	"io.k8s.api.core.v1.ResourceFieldSelector": {Name: "io.k8s.api.core.v1.ResourceFieldSelector", MapType: "atomic", Fields: map[string]Field{}},
+	"io.k8s.api.core.v1.ResourceQuota": {Name: "io.k8s.api.core.v1.ResourceQuota", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.core.v1.ResourceQuotaSpec", Value: true},
+		"status":   {Value: true},
 	}},
-	"io.k8s.api.core.v1.ResourceQuotaSpec": {"io.k8s.api.core.v1.ResourceQuotaSpec", map[string]Field{
+	"io.k8s.api.core.v1.ResourceQuotaSpec": {Name: "io.k8s.api.core.v1.ResourceQuotaSpec", Fields: map[string]Field{
 		"scopeSelector": {Type: "io.k8s.api.core.v1.ScopeSelector"},
 		"scopes":        {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.ResourceRequirements": {"io.k8s.api.core.v1.ResourceRequirements", map[string]Field{
+	"io.k8s.api.core.v1.ResourceRequirements": {Name: "io.k8s.api.core.v1.ResourceRequirements", Fields: map[string]Field{
 		"claims": {List: true, ListType: "map", ListMapKeys: []string{"name"}},
 	}},
-	"io.k8s.api.core.v1.ResourceStatus": {"io.k8s.api.core.v1.ResourceStatus", map[string]Field{
+	"io.k8s.api.core.v1.ResourceStatus": {Name: "io.k8s.api.core.v1.ResourceStatus", Fields: map[string]Field{
 		"resources": {List: true, ListType: "map", ListMapKeys: []string{"resourceID"}},
 	}},
-	"io.k8s.api.core.v1.ScopeSelector": {"io.k8s.api.core.v1.ScopeSelector", map[string]Field{
+	"io.k8s.api.core.v1.ScaleIOPersistentVolumeSource": {Name: "io.k8s.api.core.v1.ScaleIOPersistentVolumeSource", Fields: map[string]Field{
+		"secretRef": {Type: "io.k8s.api.core.v1.SecretReference"},
+	}},
+	"io.k8s.api.core.v1.ScaleIOVolumeSource": {Name: "io.k8s.api.core.v1.ScaleIOVolumeSource", Fields: map[string]Field{
+		"secretRef": {Type: "io.k8s.api.core.v1.LocalObjectReference"},
+	}},
+	"io.k8s.api.core.v1.ScopeSelector": {Name: "io.k8s.api.core.v1.ScopeSelector", MapType: "atomic", Fields: map[string]Field{
 		"matchExpressions": {Type: "io.k8s.api.core.v1.ScopedResourceSelectorRequirement", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.ScopedResourceSelectorRequirement": {"io.k8s.api.core.v1.ScopedResourceSelectorRequirement", map[string]Field{
+	"io.k8s.api.core.v1.ScopedResourceSelectorRequirement": {Name: "io.k8s.api.core.v1.ScopedResourceSelectorRequirement", Fields: map[string]Field{
 		"values": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.Secret": {"io.k8s.api.core.v1.Secret", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+	"io.k8s.api.core.v1.Secret": {Name: "io.k8s.api.core.v1.Secret", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 	}},
-	"io.k8s.api.core.v1.SecretProjection": {"io.k8s.api.core.v1.SecretProjection", map[string]Field{
+	"io.k8s.api.core.v1.SecretKeySelector": {Name: "io.k8s.api.core.v1.SecretKeySelector", MapType: "atomic", Fields: map[string]Field{}},
+	"io.k8s.api.core.v1.SecretProjection": {Name: "io.k8s.api.core.v1.SecretProjection", Fields: map[string]Field{
 		"items": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.SecretVolumeSource": {"io.k8s.api.core.v1.SecretVolumeSource", map[string]Field{
+	"io.k8s.api.core.v1.SecretReference": {Name: "io.k8s.api.core.v1.SecretReference", MapType: "atomic", Fields: map[string]Field{}},
+	"io.k8s.api.core.v1.SecretVolumeSource": {Name: "io.k8s.api.core.v1.SecretVolumeSource", Fields: map[string]Field{
 		"items": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.SecurityContext": {"io.k8s.api.core.v1.SecurityContext", map[string]Field{
+	"io.k8s.api.core.v1.SecurityContext": {Name: "io.k8s.api.core.v1.SecurityContext", Fields: map[string]Field{
 		"capabilities": {Type: "io.k8s.api.core.v1.Capabilities"},
 	}},
-	"io.k8s.api.core.v1.Service": {"io.k8s.api.core.v1.Service", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.core.v1.ServiceSpec"},
-		"status":   {Type: "io.k8s.api.core.v1.ServiceStatus"},
+	"io.k8s.api.core.v1.Service": {Name: "io.k8s.api.core.v1.Service", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.core.v1.ServiceSpec", Value: true},
+		"status":   {Type: "io.k8s.api.core.v1.ServiceStatus", Value: true},
 	}},
-	"io.k8s.api.core.v1.ServiceAccount": {"io.k8s.api.core.v1.ServiceAccount", map[string]Field{
-		"imagePullSecrets": {List: true, ListType: "atomic"},
-		"metadata":         {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"secrets":          {List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+	"io.k8s.api.core.v1.ServiceAccount": {Name: "io.k8s.api.core.v1.ServiceAccount", Fields: map[string]Field{
+		"imagePullSecrets": {Type: "io.k8s.api.core.v1.LocalObjectReference", List: true, ListType: "atomic"},
+		"metadata":         {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"secrets":          {Type: "io.k8s.api.core.v1.ObjectReference", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 	}},
-	"io.k8s.api.core.v1.ServiceSpec": {"io.k8s.api.core.v1.ServiceSpec", map[string]Field{
+	"io.k8s.api.core.v1.ServiceSpec": {Name: "io.k8s.api.core.v1.ServiceSpec", Fields: map[string]Field{
 		"clusterIPs":               {List: true, ListType: "atomic"},
 		"externalIPs":              {List: true, ListType: "atomic"},
 		"ipFamilies":               {List: true, ListType: "atomic"},
@@ -942,429 +1052,471 @@ var types = map[string]*Type{
 		"ports":                    {List: true, PatchStrategy: "merge", PatchMergeKey: "port", ListType: "map", ListMapKeys: []string{"port", "protocol"}},
 		"selector":                 {Map: true, MapType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.ServiceStatus": {"io.k8s.api.core.v1.ServiceStatus", map[string]Field{
+	"io.k8s.api.core.v1.ServiceStatus": {Name: "io.k8s.api.core.v1.ServiceStatus", Fields: map[string]Field{
 		"conditions":   {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
-		"loadBalancer": {Type: "io.k8s.api.core.v1.LoadBalancerStatus"},
+		"loadBalancer": {Type: "io.k8s.api.core.v1.LoadBalancerStatus", Value: true},
 	}},
-	"io.k8s.api.core.v1.TopologySelectorLabelRequirement": {"io.k8s.api.core.v1.TopologySelectorLabelRequirement", map[string]Field{
+	"io.k8s.api.core.v1.StorageOSPersistentVolumeSource": {Name: "io.k8s.api.core.v1.StorageOSPersistentVolumeSource", Fields: map[string]Field{
+		"secretRef": {Type: "io.k8s.api.core.v1.ObjectReference"},
+	}},
+	"io.k8s.api.core.v1.StorageOSVolumeSource": {Name: "io.k8s.api.core.v1.StorageOSVolumeSource", Fields: map[string]Field{
+		"secretRef": {Type: "io.k8s.api.core.v1.LocalObjectReference"},
+	}},
+	"io.k8s.api.core.v1.TopologySelectorLabelRequirement": {Name: "io.k8s.api.core.v1.TopologySelectorLabelRequirement", Fields: map[string]Field{
 		"values": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.TopologySelectorTerm": {"io.k8s.api.core.v1.TopologySelectorTerm", map[string]Field{
+	"io.k8s.api.core.v1.TopologySelectorTerm": {Name: "io.k8s.api.core.v1.TopologySelectorTerm", MapType: "atomic", Fields: map[string]Field{
 		"matchLabelExpressions": {Type: "io.k8s.api.core.v1.TopologySelectorLabelRequirement", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.TopologySpreadConstraint": {"io.k8s.api.core.v1.TopologySpreadConstraint", map[string]Field{
+	"io.k8s.api.core.v1.TopologySpreadConstraint": {Name: "io.k8s.api.core.v1.TopologySpreadConstraint", Fields: map[string]Field{
 		"labelSelector":  {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"matchLabelKeys": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.core.v1.Volume": {"io.k8s.api.core.v1.Volume", map[string]Field{
+	"io.k8s.api.core.v1.TypedLocalObjectReference": {Name: "io.k8s.api.core.v1.TypedLocalObjectReference", MapType: "atomic", Fields: map[string]Field{}},
+	"io.k8s.api.core.v1.Volume": {Name: "io.k8s.api.core.v1.Volume", Fields: map[string]Field{
 		"cephfs":      {Type: "io.k8s.api.core.v1.CephFSVolumeSource"},
+		"cinder":      {Type: "io.k8s.api.core.v1.CinderVolumeSource"},
 		"configMap":   {Type: "io.k8s.api.core.v1.ConfigMapVolumeSource"},
+		"csi":         {Type: "io.k8s.api.core.v1.CSIVolumeSource"},
 		"downwardAPI": {Type: "io.k8s.api.core.v1.DownwardAPIVolumeSource"},
 		"ephemeral":   {Type: "io.k8s.api.core.v1.EphemeralVolumeSource"},
 		"fc":          {Type: "io.k8s.api.core.v1.FCVolumeSource"},
+		"flexVolume":  {Type: "io.k8s.api.core.v1.FlexVolumeSource"},
 		"iscsi":       {Type: "io.k8s.api.core.v1.ISCSIVolumeSource"},
 		"projected":   {Type: "io.k8s.api.core.v1.ProjectedVolumeSource"},
 		"rbd":         {Type: "io.k8s.api.core.v1.RBDVolumeSource"},
+		"scaleIO":     {Type: "io.k8s.api.core.v1.ScaleIOVolumeSource"},
 		"secret":      {Type: "io.k8s.api.core.v1.SecretVolumeSource"},
+		"storageos":   {Type: "io.k8s.api.core.v1.StorageOSVolumeSource"},
 	}},
-	"io.k8s.api.core.v1.VolumeNodeAffinity": {"io.k8s.api.core.v1.VolumeNodeAffinity", map[string]Field{
+	"io.k8s.api.core.v1.VolumeNodeAffinity": {Name: "io.k8s.api.core.v1.VolumeNodeAffinity", Fields: map[string]Field{
 		"required": {Type: "io.k8s.api.core.v1.NodeSelector"},
 	}},
-	"io.k8s.api.core.v1.VolumeProjection": {"io.k8s.api.core.v1.VolumeProjection", map[string]Field{
+	"io.k8s.api.core.v1.VolumeProjection": {Name: "io.k8s.api.core.v1.VolumeProjection", Fields: map[string]Field{
 		"clusterTrustBundle": {Type: "io.k8s.api.core.v1.ClusterTrustBundleProjection"},
 		"configMap":          {Type: "io.k8s.api.core.v1.ConfigMapProjection"},
 		"downwardAPI":        {Type: "io.k8s.api.core.v1.DownwardAPIProjection"},
 		"secret":             {Type: "io.k8s.api.core.v1.SecretProjection"},
 	}},
-	"io.k8s.api.core.v1.WeightedPodAffinityTerm": {"io.k8s.api.core.v1.WeightedPodAffinityTerm", map[string]Field{
-		"podAffinityTerm": {Type: "io.k8s.api.core.v1.PodAffinityTerm"},
+	"io.k8s.api.core.v1.WeightedPodAffinityTerm": {Name: "io.k8s.api.core.v1.WeightedPodAffinityTerm", Fields: map[string]Field{
+		"podAffinityTerm": {Type: "io.k8s.api.core.v1.PodAffinityTerm", Value: true},
 	}},
-	"io.k8s.api.discovery.v1.Endpoint": {"io.k8s.api.discovery.v1.Endpoint", map[string]Field{
-		"addresses": {List: true, ListType: "set"},
-		"hints":     {Type: "io.k8s.api.discovery.v1.EndpointHints"},
+	"io.k8s.api.discovery.v1.Endpoint": {Name: "io.k8s.api.discovery.v1.Endpoint", Fields: map[string]Field{
+		"addresses":  {List: true, ListType: "set"},
+		"conditions": {Value: true},
+		"hints":      {Type: "io.k8s.api.discovery.v1.EndpointHints"},
+		"targetRef":  {Type: "io.k8s.api.core.v1.ObjectReference"},
 	}},
-	"io.k8s.api.discovery.v1.EndpointHints": {"io.k8s.api.discovery.v1.EndpointHints", map[string]Field{
+	"io.k8s.api.discovery.v1.EndpointHints": {Name: "io.k8s.api.discovery.v1.EndpointHints", Fields: map[string]Field{
 		"forZones": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.discovery.v1.EndpointSlice": {"io.k8s.api.discovery.v1.EndpointSlice", map[string]Field{
+	"io.k8s.api.discovery.v1.EndpointPort": {Name: "io.k8s.api.discovery.v1.EndpointPort", MapType: "atomic", Fields: map[string]Field{}},
+	"io.k8s.api.discovery.v1.EndpointSlice": {Name: "io.k8s.api.discovery.v1.EndpointSlice", Fields: map[string]Field{
 		"endpoints": {Type: "io.k8s.api.discovery.v1.Endpoint", List: true, ListType: "atomic"},
-		"metadata":  {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"ports":     {List: true, ListType: "atomic"},
+		"metadata":  {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"ports":     {Type: "io.k8s.api.discovery.v1.EndpointPort", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.events.v1.Event": {"io.k8s.api.events.v1.Event", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+	"io.k8s.api.events.v1.Event": {Name: "io.k8s.api.events.v1.Event", Fields: map[string]Field{
+		"deprecatedSource": {Value: true},
+		"metadata":         {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"regarding":        {Type: "io.k8s.api.core.v1.ObjectReference", Value: true},
+		"related":          {Type: "io.k8s.api.core.v1.ObjectReference"},
 	}},
-	"io.k8s.api.flowcontrol.v1.FlowSchema": {"io.k8s.api.flowcontrol.v1.FlowSchema", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.flowcontrol.v1.FlowSchemaSpec"},
-		"status":   {Type: "io.k8s.api.flowcontrol.v1.FlowSchemaStatus"},
+	"io.k8s.api.flowcontrol.v1.FlowSchema": {Name: "io.k8s.api.flowcontrol.v1.FlowSchema", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.flowcontrol.v1.FlowSchemaSpec", Value: true},
+		"status":   {Type: "io.k8s.api.flowcontrol.v1.FlowSchemaStatus", Value: true},
 	}},
-	"io.k8s.api.flowcontrol.v1.FlowSchemaSpec": {"io.k8s.api.flowcontrol.v1.FlowSchemaSpec", map[string]Field{
-		"rules": {Type: "io.k8s.api.flowcontrol.v1.PolicyRulesWithSubjects", List: true, ListType: "atomic"},
+	"io.k8s.api.flowcontrol.v1.FlowSchemaSpec": {Name: "io.k8s.api.flowcontrol.v1.FlowSchemaSpec", Fields: map[string]Field{
+		"priorityLevelConfiguration": {Value: true},
+		"rules":                      {Type: "io.k8s.api.flowcontrol.v1.PolicyRulesWithSubjects", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.flowcontrol.v1.FlowSchemaStatus": {"io.k8s.api.flowcontrol.v1.FlowSchemaStatus", map[string]Field{
+	"io.k8s.api.flowcontrol.v1.FlowSchemaStatus": {Name: "io.k8s.api.flowcontrol.v1.FlowSchemaStatus", Fields: map[string]Field{
 		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
 	}},
-	"io.k8s.api.flowcontrol.v1.NonResourcePolicyRule": {"io.k8s.api.flowcontrol.v1.NonResourcePolicyRule", map[string]Field{
+	"io.k8s.api.flowcontrol.v1.NonResourcePolicyRule": {Name: "io.k8s.api.flowcontrol.v1.NonResourcePolicyRule", Fields: map[string]Field{
 		"nonResourceURLs": {List: true, ListType: "set"},
 		"verbs":           {List: true, ListType: "set"},
 	}},
-	"io.k8s.api.flowcontrol.v1.PolicyRulesWithSubjects": {"io.k8s.api.flowcontrol.v1.PolicyRulesWithSubjects", map[string]Field{
+	"io.k8s.api.flowcontrol.v1.PolicyRulesWithSubjects": {Name: "io.k8s.api.flowcontrol.v1.PolicyRulesWithSubjects", Fields: map[string]Field{
 		"nonResourceRules": {Type: "io.k8s.api.flowcontrol.v1.NonResourcePolicyRule", List: true, ListType: "atomic"},
 		"resourceRules":    {Type: "io.k8s.api.flowcontrol.v1.ResourcePolicyRule", List: true, ListType: "atomic"},
 		"subjects":         {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.flowcontrol.v1.PriorityLevelConfiguration": {"io.k8s.api.flowcontrol.v1.PriorityLevelConfiguration", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"status":   {Type: "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationStatus"},
+	"io.k8s.api.flowcontrol.v1.PriorityLevelConfiguration": {Name: "io.k8s.api.flowcontrol.v1.PriorityLevelConfiguration", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Value: true},
+		"status":   {Type: "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationStatus", Value: true},
 	}},
-	"io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationStatus": {"io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationStatus", map[string]Field{
+	"io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationStatus": {Name: "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationStatus", Fields: map[string]Field{
 		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
 	}},
-	"io.k8s.api.flowcontrol.v1.ResourcePolicyRule": {"io.k8s.api.flowcontrol.v1.ResourcePolicyRule", map[string]Field{
+	"io.k8s.api.flowcontrol.v1.ResourcePolicyRule": {Name: "io.k8s.api.flowcontrol.v1.ResourcePolicyRule", Fields: map[string]Field{
 		"apiGroups":  {List: true, ListType: "set"},
 		"namespaces": {List: true, ListType: "set"},
 		"resources":  {List: true, ListType: "set"},
 		"verbs":      {List: true, ListType: "set"},
 	}},
-	"io.k8s.api.networking.v1.HTTPIngressRuleValue": {"io.k8s.api.networking.v1.HTTPIngressRuleValue", map[string]Field{
-		"paths": {List: true, ListType: "atomic"},
+	"io.k8s.api.networking.v1.HTTPIngressPath": {Name: "io.k8s.api.networking.v1.HTTPIngressPath", Fields: map[string]Field{
+		"backend": {Type: "io.k8s.api.networking.v1.IngressBackend", Value: true},
 	}},
-	"io.k8s.api.networking.v1.IPBlock": {"io.k8s.api.networking.v1.IPBlock", map[string]Field{
+	"io.k8s.api.networking.v1.HTTPIngressRuleValue": {Name: "io.k8s.api.networking.v1.HTTPIngressRuleValue", Fields: map[string]Field{
+		"paths": {Type: "io.k8s.api.networking.v1.HTTPIngressPath", List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.networking.v1.IPBlock": {Name: "io.k8s.api.networking.v1.IPBlock", Fields: map[string]Field{
 		"except": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.networking.v1.Ingress": {"io.k8s.api.networking.v1.Ingress", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.networking.v1.IngressSpec"},
-		"status":   {Type: "io.k8s.api.networking.v1.IngressStatus"},
+	"io.k8s.api.networking.v1.Ingress": {Name: "io.k8s.api.networking.v1.Ingress", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.networking.v1.IngressSpec", Value: true},
+		"status":   {Type: "io.k8s.api.networking.v1.IngressStatus", Value: true},
 	}},
-	"io.k8s.api.networking.v1.IngressClass": {"io.k8s.api.networking.v1.IngressClass", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+	"io.k8s.api.networking.v1.IngressBackend": {Name: "io.k8s.api.networking.v1.IngressBackend", Fields: map[string]Field{
+		"resource": {Type: "io.k8s.api.core.v1.TypedLocalObjectReference"},
+		"service":  {Type: "io.k8s.api.networking.v1.IngressServiceBackend"},
 	}},
-	"io.k8s.api.networking.v1.IngressLoadBalancerIngress": {"io.k8s.api.networking.v1.IngressLoadBalancerIngress", map[string]Field{
+	"io.k8s.api.networking.v1.IngressClass": {Name: "io.k8s.api.networking.v1.IngressClass", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Value: true},
+	}},
+	"io.k8s.api.networking.v1.IngressLoadBalancerIngress": {Name: "io.k8s.api.networking.v1.IngressLoadBalancerIngress", Fields: map[string]Field{
 		"ports": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.networking.v1.IngressLoadBalancerStatus": {"io.k8s.api.networking.v1.IngressLoadBalancerStatus", map[string]Field{
+	"io.k8s.api.networking.v1.IngressLoadBalancerStatus": {Name: "io.k8s.api.networking.v1.IngressLoadBalancerStatus", Fields: map[string]Field{
 		"ingress": {Type: "io.k8s.api.networking.v1.IngressLoadBalancerIngress", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.networking.v1.IngressRule": {"io.k8s.api.networking.v1.IngressRule", map[string]Field{
+	"io.k8s.api.networking.v1.IngressRule": {Name: "io.k8s.api.networking.v1.IngressRule", Fields: map[string]Field{
 		"http": {Type: "io.k8s.api.networking.v1.HTTPIngressRuleValue"},
 	}},
-	"io.k8s.api.networking.v1.IngressSpec": {"io.k8s.api.networking.v1.IngressSpec", map[string]Field{
-		"rules": {Type: "io.k8s.api.networking.v1.IngressRule", List: true, ListType: "atomic"},
-		"tls":   {Type: "io.k8s.api.networking.v1.IngressTLS", List: true, ListType: "atomic"},
+	"io.k8s.api.networking.v1.IngressServiceBackend": {Name: "io.k8s.api.networking.v1.IngressServiceBackend", Fields: map[string]Field{
+		"port": {Type: "io.k8s.api.networking.v1.ServiceBackendPort", Value: true},
 	}},
-	"io.k8s.api.networking.v1.IngressStatus": {"io.k8s.api.networking.v1.IngressStatus", map[string]Field{
-		"loadBalancer": {Type: "io.k8s.api.networking.v1.IngressLoadBalancerStatus"},
+	"io.k8s.api.networking.v1.IngressSpec": {Name: "io.k8s.api.networking.v1.IngressSpec", Fields: map[string]Field{
+		"defaultBackend": {Type: "io.k8s.api.networking.v1.IngressBackend"},
+		"rules":          {Type: "io.k8s.api.networking.v1.IngressRule", List: true, ListType: "atomic"},
+		"tls":            {Type: "io.k8s.api.networking.v1.IngressTLS", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.networking.v1.IngressTLS": {"io.k8s.api.networking.v1.IngressTLS", map[string]Field{
+	"io.k8s.api.networking.v1.IngressStatus": {Name: "io.k8s.api.networking.v1.IngressStatus", Fields: map[string]Field{
+		"loadBalancer": {Type: "io.k8s.api.networking.v1.IngressLoadBalancerStatus", Value: true},
+	}},
+	"io.k8s.api.networking.v1.IngressTLS": {Name: "io.k8s.api.networking.v1.IngressTLS", Fields: map[string]Field{
 		"hosts": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.networking.v1.NetworkPolicy": {"io.k8s.api.networking.v1.NetworkPolicy", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.networking.v1.NetworkPolicySpec"},
+	"io.k8s.api.networking.v1.NetworkPolicy": {Name: "io.k8s.api.networking.v1.NetworkPolicy", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.networking.v1.NetworkPolicySpec", Value: true},
 	}},
-	"io.k8s.api.networking.v1.NetworkPolicyEgressRule": {"io.k8s.api.networking.v1.NetworkPolicyEgressRule", map[string]Field{
+	"io.k8s.api.networking.v1.NetworkPolicyEgressRule": {Name: "io.k8s.api.networking.v1.NetworkPolicyEgressRule", Fields: map[string]Field{
 		"ports": {List: true, ListType: "atomic"},
 		"to":    {Type: "io.k8s.api.networking.v1.NetworkPolicyPeer", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.networking.v1.NetworkPolicyIngressRule": {"io.k8s.api.networking.v1.NetworkPolicyIngressRule", map[string]Field{
+	"io.k8s.api.networking.v1.NetworkPolicyIngressRule": {Name: "io.k8s.api.networking.v1.NetworkPolicyIngressRule", Fields: map[string]Field{
 		"from":  {Type: "io.k8s.api.networking.v1.NetworkPolicyPeer", List: true, ListType: "atomic"},
 		"ports": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.networking.v1.NetworkPolicyPeer": {"io.k8s.api.networking.v1.NetworkPolicyPeer", map[string]Field{
+	"io.k8s.api.networking.v1.NetworkPolicyPeer": {Name: "io.k8s.api.networking.v1.NetworkPolicyPeer", Fields: map[string]Field{
 		"ipBlock":           {Type: "io.k8s.api.networking.v1.IPBlock"},
 		"namespaceSelector": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"podSelector":       {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 	}},
-	"io.k8s.api.networking.v1.NetworkPolicySpec": {"io.k8s.api.networking.v1.NetworkPolicySpec", map[string]Field{
+	"io.k8s.api.networking.v1.NetworkPolicySpec": {Name: "io.k8s.api.networking.v1.NetworkPolicySpec", Fields: map[string]Field{
 		"egress":      {Type: "io.k8s.api.networking.v1.NetworkPolicyEgressRule", List: true, ListType: "atomic"},
 		"ingress":     {Type: "io.k8s.api.networking.v1.NetworkPolicyIngressRule", List: true, ListType: "atomic"},
-		"podSelector": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
+		"podSelector": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector", Value: true},
 		"policyTypes": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.networking.v1beta1.IPAddress": {"io.k8s.api.networking.v1beta1.IPAddress", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+	"io.k8s.api.networking.v1.ServiceBackendPort": {Name: "io.k8s.api.networking.v1.ServiceBackendPort", MapType: "atomic", Fields: map[string]Field{}},
+	"io.k8s.api.networking.v1beta1.IPAddress": {Name: "io.k8s.api.networking.v1beta1.IPAddress", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Value: true},
 	}},
-	"io.k8s.api.networking.v1beta1.ServiceCIDR": {"io.k8s.api.networking.v1beta1.ServiceCIDR", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.networking.v1beta1.ServiceCIDRSpec"},
-		"status":   {Type: "io.k8s.api.networking.v1beta1.ServiceCIDRStatus"},
+	"io.k8s.api.networking.v1beta1.ServiceCIDR": {Name: "io.k8s.api.networking.v1beta1.ServiceCIDR", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.networking.v1beta1.ServiceCIDRSpec", Value: true},
+		"status":   {Type: "io.k8s.api.networking.v1beta1.ServiceCIDRStatus", Value: true},
 	}},
-	"io.k8s.api.networking.v1beta1.ServiceCIDRSpec": {"io.k8s.api.networking.v1beta1.ServiceCIDRSpec", map[string]Field{
+	"io.k8s.api.networking.v1beta1.ServiceCIDRSpec": {Name: "io.k8s.api.networking.v1beta1.ServiceCIDRSpec", Fields: map[string]Field{
 		"cidrs": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.networking.v1beta1.ServiceCIDRStatus": {"io.k8s.api.networking.v1beta1.ServiceCIDRStatus", map[string]Field{
+	"io.k8s.api.networking.v1beta1.ServiceCIDRStatus": {Name: "io.k8s.api.networking.v1beta1.ServiceCIDRStatus", Fields: map[string]Field{
 		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
 	}},
-	"io.k8s.api.node.v1.RuntimeClass": {"io.k8s.api.node.v1.RuntimeClass", map[string]Field{
-		"metadata":   {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+	"io.k8s.api.node.v1.RuntimeClass": {Name: "io.k8s.api.node.v1.RuntimeClass", Fields: map[string]Field{
+		"metadata":   {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 		"scheduling": {Type: "io.k8s.api.node.v1.Scheduling"},
 	}},
-	"io.k8s.api.node.v1.Scheduling": {"io.k8s.api.node.v1.Scheduling", map[string]Field{
+	"io.k8s.api.node.v1.Scheduling": {Name: "io.k8s.api.node.v1.Scheduling", Fields: map[string]Field{
 		"nodeSelector": {Map: true, MapType: "atomic"},
 		"tolerations":  {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.policy.v1.PodDisruptionBudget": {"io.k8s.api.policy.v1.PodDisruptionBudget", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.policy.v1.PodDisruptionBudgetSpec"},
-		"status":   {Type: "io.k8s.api.policy.v1.PodDisruptionBudgetStatus"},
+	"io.k8s.api.policy.v1.PodDisruptionBudget": {Name: "io.k8s.api.policy.v1.PodDisruptionBudget", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.policy.v1.PodDisruptionBudgetSpec", Value: true},
+		"status":   {Type: "io.k8s.api.policy.v1.PodDisruptionBudgetStatus", Value: true},
 	}},
-	"io.k8s.api.policy.v1.PodDisruptionBudgetSpec": {"io.k8s.api.policy.v1.PodDisruptionBudgetSpec", map[string]Field{
+	"io.k8s.api.policy.v1.PodDisruptionBudgetSpec": {Name: "io.k8s.api.policy.v1.PodDisruptionBudgetSpec", Fields: map[string]Field{
 		"selector": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector", PatchStrategy: "replace"},
 	}},
-	"io.k8s.api.policy.v1.PodDisruptionBudgetStatus": {"io.k8s.api.policy.v1.PodDisruptionBudgetStatus", map[string]Field{
+	"io.k8s.api.policy.v1.PodDisruptionBudgetStatus": {Name: "io.k8s.api.policy.v1.PodDisruptionBudgetStatus", Fields: map[string]Field{
 		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
 	}},
-	"io.k8s.api.rbac.v1.AggregationRule": {"io.k8s.api.rbac.v1.AggregationRule", map[string]Field{
+	"io.k8s.api.rbac.v1.AggregationRule": {Name: "io.k8s.api.rbac.v1.AggregationRule", Fields: map[string]Field{
 		"clusterRoleSelectors": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.rbac.v1.ClusterRole": {"io.k8s.api.rbac.v1.ClusterRole", map[string]Field{
+	"io.k8s.api.rbac.v1.ClusterRole": {Name: "io.k8s.api.rbac.v1.ClusterRole", Fields: map[string]Field{
 		"aggregationRule": {Type: "io.k8s.api.rbac.v1.AggregationRule"},
-		"metadata":        {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+		"metadata":        {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 		"rules":           {Type: "io.k8s.api.rbac.v1.PolicyRule", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.rbac.v1.ClusterRoleBinding": {"io.k8s.api.rbac.v1.ClusterRoleBinding", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"subjects": {List: true, ListType: "atomic"},
+	"io.k8s.api.rbac.v1.ClusterRoleBinding": {Name: "io.k8s.api.rbac.v1.ClusterRoleBinding", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"roleRef":  {Type: "io.k8s.api.rbac.v1.RoleRef", Value: true},
+		"subjects": {Type: "io.k8s.api.rbac.v1.Subject", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.rbac.v1.PolicyRule": {"io.k8s.api.rbac.v1.PolicyRule", map[string]Field{
+	"io.k8s.api.rbac.v1.PolicyRule": {Name: "io.k8s.api.rbac.v1.PolicyRule", Fields: map[string]Field{
 		"apiGroups":       {List: true, ListType: "atomic"},
 		"nonResourceURLs": {List: true, ListType: "atomic"},
 		"resourceNames":   {List: true, ListType: "atomic"},
 		"resources":       {List: true, ListType: "atomic"},
 		"verbs":           {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.rbac.v1.Role": {"io.k8s.api.rbac.v1.Role", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+	"io.k8s.api.rbac.v1.Role": {Name: "io.k8s.api.rbac.v1.Role", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 		"rules":    {Type: "io.k8s.api.rbac.v1.PolicyRule", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.rbac.v1.RoleBinding": {"io.k8s.api.rbac.v1.RoleBinding", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"subjects": {List: true, ListType: "atomic"},
+	"io.k8s.api.rbac.v1.RoleBinding": {Name: "io.k8s.api.rbac.v1.RoleBinding", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"roleRef":  {Type: "io.k8s.api.rbac.v1.RoleRef", Value: true},
+		"subjects": {Type: "io.k8s.api.rbac.v1.Subject", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1alpha3.AllocatedDeviceStatus": {"io.k8s.api.resource.v1alpha3.AllocatedDeviceStatus", map[string]Field{
+	"io.k8s.api.rbac.v1.RoleRef": {Name: "io.k8s.api.rbac.v1.RoleRef", MapType: "atomic", Fields: map[string]Field{}},
+	"io.k8s.api.rbac.v1.Subject": {Name: "io.k8s.api.rbac.v1.Subject", MapType: "atomic", Fields: map[string]Field{}},
+	"io.k8s.api.resource.v1alpha3.AllocatedDeviceStatus": {Name: "io.k8s.api.resource.v1alpha3.AllocatedDeviceStatus", Fields: map[string]Field{
 		"conditions":  {List: true, ListType: "map", ListMapKeys: []string{"type"}},
 		"networkData": {Type: "io.k8s.api.resource.v1alpha3.NetworkDeviceData"},
 	}},
-	"io.k8s.api.resource.v1alpha3.AllocationResult": {"io.k8s.api.resource.v1alpha3.AllocationResult", map[string]Field{
-		"devices":      {Type: "io.k8s.api.resource.v1alpha3.DeviceAllocationResult"},
+	"io.k8s.api.resource.v1alpha3.AllocationResult": {Name: "io.k8s.api.resource.v1alpha3.AllocationResult", Fields: map[string]Field{
+		"devices":      {Type: "io.k8s.api.resource.v1alpha3.DeviceAllocationResult", Value: true},
 		"nodeSelector": {Type: "io.k8s.api.core.v1.NodeSelector"},
 	}},
-	"io.k8s.api.resource.v1alpha3.DeviceAllocationConfiguration": {"io.k8s.api.resource.v1alpha3.DeviceAllocationConfiguration", map[string]Field{
+	"io.k8s.api.resource.v1alpha3.DeviceAllocationConfiguration": {Name: "io.k8s.api.resource.v1alpha3.DeviceAllocationConfiguration", Fields: map[string]Field{
 		"requests": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1alpha3.DeviceAllocationResult": {"io.k8s.api.resource.v1alpha3.DeviceAllocationResult", map[string]Field{
+	"io.k8s.api.resource.v1alpha3.DeviceAllocationResult": {Name: "io.k8s.api.resource.v1alpha3.DeviceAllocationResult", Fields: map[string]Field{
 		"config":  {Type: "io.k8s.api.resource.v1alpha3.DeviceAllocationConfiguration", List: true, ListType: "atomic"},
 		"results": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1alpha3.DeviceClaim": {"io.k8s.api.resource.v1alpha3.DeviceClaim", map[string]Field{
+	"io.k8s.api.resource.v1alpha3.DeviceClaim": {Name: "io.k8s.api.resource.v1alpha3.DeviceClaim", Fields: map[string]Field{
 		"config":      {Type: "io.k8s.api.resource.v1alpha3.DeviceClaimConfiguration", List: true, ListType: "atomic"},
 		"constraints": {Type: "io.k8s.api.resource.v1alpha3.DeviceConstraint", List: true, ListType: "atomic"},
 		"requests":    {Type: "io.k8s.api.resource.v1alpha3.DeviceRequest", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1alpha3.DeviceClaimConfiguration": {"io.k8s.api.resource.v1alpha3.DeviceClaimConfiguration", map[string]Field{
+	"io.k8s.api.resource.v1alpha3.DeviceClaimConfiguration": {Name: "io.k8s.api.resource.v1alpha3.DeviceClaimConfiguration", Fields: map[string]Field{
 		"requests": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1alpha3.DeviceClass": {"io.k8s.api.resource.v1alpha3.DeviceClass", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.resource.v1alpha3.DeviceClassSpec"},
+	"io.k8s.api.resource.v1alpha3.DeviceClass": {Name: "io.k8s.api.resource.v1alpha3.DeviceClass", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.resource.v1alpha3.DeviceClassSpec", Value: true},
 	}},
-	"io.k8s.api.resource.v1alpha3.DeviceClassSpec": {"io.k8s.api.resource.v1alpha3.DeviceClassSpec", map[string]Field{
+	"io.k8s.api.resource.v1alpha3.DeviceClassSpec": {Name: "io.k8s.api.resource.v1alpha3.DeviceClassSpec", Fields: map[string]Field{
 		"config":    {List: true, ListType: "atomic"},
 		"selectors": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1alpha3.DeviceConstraint": {"io.k8s.api.resource.v1alpha3.DeviceConstraint", map[string]Field{
+	"io.k8s.api.resource.v1alpha3.DeviceConstraint": {Name: "io.k8s.api.resource.v1alpha3.DeviceConstraint", Fields: map[string]Field{
 		"requests": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1alpha3.DeviceRequest": {"io.k8s.api.resource.v1alpha3.DeviceRequest", map[string]Field{
+	"io.k8s.api.resource.v1alpha3.DeviceRequest": {Name: "io.k8s.api.resource.v1alpha3.DeviceRequest", Fields: map[string]Field{
 		"selectors": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1alpha3.NetworkDeviceData": {"io.k8s.api.resource.v1alpha3.NetworkDeviceData", map[string]Field{
+	"io.k8s.api.resource.v1alpha3.NetworkDeviceData": {Name: "io.k8s.api.resource.v1alpha3.NetworkDeviceData", Fields: map[string]Field{
 		"ips": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1alpha3.ResourceClaim": {"io.k8s.api.resource.v1alpha3.ResourceClaim", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.resource.v1alpha3.ResourceClaimSpec"},
-		"status":   {Type: "io.k8s.api.resource.v1alpha3.ResourceClaimStatus"},
+	"io.k8s.api.resource.v1alpha3.ResourceClaim": {Name: "io.k8s.api.resource.v1alpha3.ResourceClaim", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.resource.v1alpha3.ResourceClaimSpec", Value: true},
+		"status":   {Type: "io.k8s.api.resource.v1alpha3.ResourceClaimStatus", Value: true},
 	}},
-	"io.k8s.api.resource.v1alpha3.ResourceClaimSpec": {"io.k8s.api.resource.v1alpha3.ResourceClaimSpec", map[string]Field{
-		"devices": {Type: "io.k8s.api.resource.v1alpha3.DeviceClaim"},
+	"io.k8s.api.resource.v1alpha3.ResourceClaimSpec": {Name: "io.k8s.api.resource.v1alpha3.ResourceClaimSpec", Fields: map[string]Field{
+		"devices": {Type: "io.k8s.api.resource.v1alpha3.DeviceClaim", Value: true},
 	}},
-	"io.k8s.api.resource.v1alpha3.ResourceClaimStatus": {"io.k8s.api.resource.v1alpha3.ResourceClaimStatus", map[string]Field{
+	"io.k8s.api.resource.v1alpha3.ResourceClaimStatus": {Name: "io.k8s.api.resource.v1alpha3.ResourceClaimStatus", Fields: map[string]Field{
 		"allocation":  {Type: "io.k8s.api.resource.v1alpha3.AllocationResult"},
 		"devices":     {Type: "io.k8s.api.resource.v1alpha3.AllocatedDeviceStatus", List: true, ListType: "map", ListMapKeys: []string{"driver", "device", "pool"}},
 		"reservedFor": {List: true, PatchStrategy: "merge", PatchMergeKey: "uid", ListType: "map", ListMapKeys: []string{"uid"}},
 	}},
-	"io.k8s.api.resource.v1alpha3.ResourceClaimTemplate": {"io.k8s.api.resource.v1alpha3.ResourceClaimTemplate", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.resource.v1alpha3.ResourceClaimTemplateSpec"},
+	"io.k8s.api.resource.v1alpha3.ResourceClaimTemplate": {Name: "io.k8s.api.resource.v1alpha3.ResourceClaimTemplate", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.resource.v1alpha3.ResourceClaimTemplateSpec", Value: true},
 	}},
-	"io.k8s.api.resource.v1alpha3.ResourceClaimTemplateSpec": {"io.k8s.api.resource.v1alpha3.ResourceClaimTemplateSpec", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.resource.v1alpha3.ResourceClaimSpec"},
+	"io.k8s.api.resource.v1alpha3.ResourceClaimTemplateSpec": {Name: "io.k8s.api.resource.v1alpha3.ResourceClaimTemplateSpec", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.resource.v1alpha3.ResourceClaimSpec", Value: true},
 	}},
-	"io.k8s.api.resource.v1alpha3.ResourceSlice": {"io.k8s.api.resource.v1alpha3.ResourceSlice", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.resource.v1alpha3.ResourceSliceSpec"},
+	"io.k8s.api.resource.v1alpha3.ResourceSlice": {Name: "io.k8s.api.resource.v1alpha3.ResourceSlice", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.resource.v1alpha3.ResourceSliceSpec", Value: true},
 	}},
-	"io.k8s.api.resource.v1alpha3.ResourceSliceSpec": {"io.k8s.api.resource.v1alpha3.ResourceSliceSpec", map[string]Field{
+	"io.k8s.api.resource.v1alpha3.ResourceSliceSpec": {Name: "io.k8s.api.resource.v1alpha3.ResourceSliceSpec", Fields: map[string]Field{
 		"devices":      {List: true, ListType: "atomic"},
 		"nodeSelector": {Type: "io.k8s.api.core.v1.NodeSelector"},
+		"pool":         {Value: true},
 	}},
-	"io.k8s.api.resource.v1beta1.AllocatedDeviceStatus": {"io.k8s.api.resource.v1beta1.AllocatedDeviceStatus", map[string]Field{
+	"io.k8s.api.resource.v1beta1.AllocatedDeviceStatus": {Name: "io.k8s.api.resource.v1beta1.AllocatedDeviceStatus", Fields: map[string]Field{
 		"conditions":  {List: true, ListType: "map", ListMapKeys: []string{"type"}},
 		"networkData": {Type: "io.k8s.api.resource.v1beta1.NetworkDeviceData"},
 	}},
-	"io.k8s.api.resource.v1beta1.AllocationResult": {"io.k8s.api.resource.v1beta1.AllocationResult", map[string]Field{
-		"devices":      {Type: "io.k8s.api.resource.v1beta1.DeviceAllocationResult"},
+	"io.k8s.api.resource.v1beta1.AllocationResult": {Name: "io.k8s.api.resource.v1beta1.AllocationResult", Fields: map[string]Field{
+		"devices":      {Type: "io.k8s.api.resource.v1beta1.DeviceAllocationResult", Value: true},
 		"nodeSelector": {Type: "io.k8s.api.core.v1.NodeSelector"},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceAllocationConfiguration": {"io.k8s.api.resource.v1beta1.DeviceAllocationConfiguration", map[string]Field{
+	"io.k8s.api.resource.v1beta1.DeviceAllocationConfiguration": {Name: "io.k8s.api.resource.v1beta1.DeviceAllocationConfiguration", Fields: map[string]Field{
 		"requests": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceAllocationResult": {"io.k8s.api.resource.v1beta1.DeviceAllocationResult", map[string]Field{
+	"io.k8s.api.resource.v1beta1.DeviceAllocationResult": {Name: "io.k8s.api.resource.v1beta1.DeviceAllocationResult", Fields: map[string]Field{
 		"config":  {Type: "io.k8s.api.resource.v1beta1.DeviceAllocationConfiguration", List: true, ListType: "atomic"},
 		"results": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceClaim": {"io.k8s.api.resource.v1beta1.DeviceClaim", map[string]Field{
+	"io.k8s.api.resource.v1beta1.DeviceClaim": {Name: "io.k8s.api.resource.v1beta1.DeviceClaim", Fields: map[string]Field{
 		"config":      {Type: "io.k8s.api.resource.v1beta1.DeviceClaimConfiguration", List: true, ListType: "atomic"},
 		"constraints": {Type: "io.k8s.api.resource.v1beta1.DeviceConstraint", List: true, ListType: "atomic"},
 		"requests":    {Type: "io.k8s.api.resource.v1beta1.DeviceRequest", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceClaimConfiguration": {"io.k8s.api.resource.v1beta1.DeviceClaimConfiguration", map[string]Field{
+	"io.k8s.api.resource.v1beta1.DeviceClaimConfiguration": {Name: "io.k8s.api.resource.v1beta1.DeviceClaimConfiguration", Fields: map[string]Field{
 		"requests": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceClass": {"io.k8s.api.resource.v1beta1.DeviceClass", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.resource.v1beta1.DeviceClassSpec"},
+	"io.k8s.api.resource.v1beta1.DeviceClass": {Name: "io.k8s.api.resource.v1beta1.DeviceClass", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.resource.v1beta1.DeviceClassSpec", Value: true},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceClassSpec": {"io.k8s.api.resource.v1beta1.DeviceClassSpec", map[string]Field{
+	"io.k8s.api.resource.v1beta1.DeviceClassSpec": {Name: "io.k8s.api.resource.v1beta1.DeviceClassSpec", Fields: map[string]Field{
 		"config":    {List: true, ListType: "atomic"},
 		"selectors": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceConstraint": {"io.k8s.api.resource.v1beta1.DeviceConstraint", map[string]Field{
+	"io.k8s.api.resource.v1beta1.DeviceConstraint": {Name: "io.k8s.api.resource.v1beta1.DeviceConstraint", Fields: map[string]Field{
 		"requests": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceRequest": {"io.k8s.api.resource.v1beta1.DeviceRequest", map[string]Field{
+	"io.k8s.api.resource.v1beta1.DeviceRequest": {Name: "io.k8s.api.resource.v1beta1.DeviceRequest", Fields: map[string]Field{
 		"selectors": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1beta1.NetworkDeviceData": {"io.k8s.api.resource.v1beta1.NetworkDeviceData", map[string]Field{
+	"io.k8s.api.resource.v1beta1.NetworkDeviceData": {Name: "io.k8s.api.resource.v1beta1.NetworkDeviceData", Fields: map[string]Field{
 		"ips": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1beta1.ResourceClaim": {"io.k8s.api.resource.v1beta1.ResourceClaim", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.resource.v1beta1.ResourceClaimSpec"},
-		"status":   {Type: "io.k8s.api.resource.v1beta1.ResourceClaimStatus"},
+	"io.k8s.api.resource.v1beta1.ResourceClaim": {Name: "io.k8s.api.resource.v1beta1.ResourceClaim", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.resource.v1beta1.ResourceClaimSpec", Value: true},
+		"status":   {Type: "io.k8s.api.resource.v1beta1.ResourceClaimStatus", Value: true},
 	}},
-	"io.k8s.api.resource.v1beta1.ResourceClaimSpec": {"io.k8s.api.resource.v1beta1.ResourceClaimSpec", map[string]Field{
-		"devices": {Type: "io.k8s.api.resource.v1beta1.DeviceClaim"},
+	"io.k8s.api.resource.v1beta1.ResourceClaimSpec": {Name: "io.k8s.api.resource.v1beta1.ResourceClaimSpec", Fields: map[string]Field{
+		"devices": {Type: "io.k8s.api.resource.v1beta1.DeviceClaim", Value: true},
 	}},
-	"io.k8s.api.resource.v1beta1.ResourceClaimStatus": {"io.k8s.api.resource.v1beta1.ResourceClaimStatus", map[string]Field{
+	"io.k8s.api.resource.v1beta1.ResourceClaimStatus": {Name: "io.k8s.api.resource.v1beta1.ResourceClaimStatus", Fields: map[string]Field{
 		"allocation":  {Type: "io.k8s.api.resource.v1beta1.AllocationResult"},
 		"devices":     {Type: "io.k8s.api.resource.v1beta1.AllocatedDeviceStatus", List: true, ListType: "map", ListMapKeys: []string{"driver", "device", "pool"}},
 		"reservedFor": {List: true, PatchStrategy: "merge", PatchMergeKey: "uid", ListType: "map", ListMapKeys: []string{"uid"}},
 	}},
-	"io.k8s.api.resource.v1beta1.ResourceClaimTemplate": {"io.k8s.api.resource.v1beta1.ResourceClaimTemplate", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.resource.v1beta1.ResourceClaimTemplateSpec"},
+	"io.k8s.api.resource.v1beta1.ResourceClaimTemplate": {Name: "io.k8s.api.resource.v1beta1.ResourceClaimTemplate", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.resource.v1beta1.ResourceClaimTemplateSpec", Value: true},
 	}},
-	"io.k8s.api.resource.v1beta1.ResourceClaimTemplateSpec": {"io.k8s.api.resource.v1beta1.ResourceClaimTemplateSpec", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.resource.v1beta1.ResourceClaimSpec"},
+	"io.k8s.api.resource.v1beta1.ResourceClaimTemplateSpec": {Name: "io.k8s.api.resource.v1beta1.ResourceClaimTemplateSpec", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.resource.v1beta1.ResourceClaimSpec", Value: true},
 	}},
-	"io.k8s.api.resource.v1beta1.ResourceSlice": {"io.k8s.api.resource.v1beta1.ResourceSlice", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.resource.v1beta1.ResourceSliceSpec"},
+	"io.k8s.api.resource.v1beta1.ResourceSlice": {Name: "io.k8s.api.resource.v1beta1.ResourceSlice", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.resource.v1beta1.ResourceSliceSpec", Value: true},
 	}},
-	"io.k8s.api.resource.v1beta1.ResourceSliceSpec": {"io.k8s.api.resource.v1beta1.ResourceSliceSpec", map[string]Field{
+	"io.k8s.api.resource.v1beta1.ResourceSliceSpec": {Name: "io.k8s.api.resource.v1beta1.ResourceSliceSpec", Fields: map[string]Field{
 		"devices":      {List: true, ListType: "atomic"},
 		"nodeSelector": {Type: "io.k8s.api.core.v1.NodeSelector"},
+		"pool":         {Value: true},
 	}},
-	"io.k8s.api.scheduling.v1.PriorityClass": {"io.k8s.api.scheduling.v1.PriorityClass", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+	"io.k8s.api.scheduling.v1.PriorityClass": {Name: "io.k8s.api.scheduling.v1.PriorityClass", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 	}},
-	"io.k8s.api.storage.v1.CSIDriver": {"io.k8s.api.storage.v1.CSIDriver", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.storage.v1.CSIDriverSpec"},
+	"io.k8s.api.storage.v1.CSIDriver": {Name: "io.k8s.api.storage.v1.CSIDriver", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.storage.v1.CSIDriverSpec", Value: true},
 	}},
-	"io.k8s.api.storage.v1.CSIDriverSpec": {"io.k8s.api.storage.v1.CSIDriverSpec", map[string]Field{
+	"io.k8s.api.storage.v1.CSIDriverSpec": {Name: "io.k8s.api.storage.v1.CSIDriverSpec", Fields: map[string]Field{
 		"tokenRequests":        {List: true, ListType: "atomic"},
 		"volumeLifecycleModes": {List: true, ListType: "set"},
 	}},
-	"io.k8s.api.storage.v1.CSINode": {"io.k8s.api.storage.v1.CSINode", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.storage.v1.CSINodeSpec"},
+	"io.k8s.api.storage.v1.CSINode": {Name: "io.k8s.api.storage.v1.CSINode", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.storage.v1.CSINodeSpec", Value: true},
 	}},
-	"io.k8s.api.storage.v1.CSINodeDriver": {"io.k8s.api.storage.v1.CSINodeDriver", map[string]Field{
+	"io.k8s.api.storage.v1.CSINodeDriver": {Name: "io.k8s.api.storage.v1.CSINodeDriver", Fields: map[string]Field{
 		"topologyKeys": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.storage.v1.CSINodeSpec": {"io.k8s.api.storage.v1.CSINodeSpec", map[string]Field{
+	"io.k8s.api.storage.v1.CSINodeSpec": {Name: "io.k8s.api.storage.v1.CSINodeSpec", Fields: map[string]Field{
 		"drivers": {Type: "io.k8s.api.storage.v1.CSINodeDriver", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 	}},
-	"io.k8s.api.storage.v1.CSIStorageCapacity": {"io.k8s.api.storage.v1.CSIStorageCapacity", map[string]Field{
-		"metadata":     {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+	"io.k8s.api.storage.v1.CSIStorageCapacity": {Name: "io.k8s.api.storage.v1.CSIStorageCapacity", Fields: map[string]Field{
+		"metadata":     {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 		"nodeTopology": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 	}},
-	"io.k8s.api.storage.v1.StorageClass": {"io.k8s.api.storage.v1.StorageClass", map[string]Field{
+	"io.k8s.api.storage.v1.StorageClass": {Name: "io.k8s.api.storage.v1.StorageClass", Fields: map[string]Field{
 		"allowedTopologies": {Type: "io.k8s.api.core.v1.TopologySelectorTerm", List: true, ListType: "atomic"},
-		"metadata":          {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+		"metadata":          {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 		"mountOptions":      {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.storage.v1.VolumeAttachment": {"io.k8s.api.storage.v1.VolumeAttachment", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.api.storage.v1.VolumeAttachmentSpec"},
+	"io.k8s.api.storage.v1.VolumeAttachment": {Name: "io.k8s.api.storage.v1.VolumeAttachment", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.storage.v1.VolumeAttachmentSpec", Value: true},
+		"status":   {Value: true},
 	}},
-	"io.k8s.api.storage.v1.VolumeAttachmentSource": {"io.k8s.api.storage.v1.VolumeAttachmentSource", map[string]Field{
+	"io.k8s.api.storage.v1.VolumeAttachmentSource": {Name: "io.k8s.api.storage.v1.VolumeAttachmentSource", Fields: map[string]Field{
 		"inlineVolumeSpec": {Type: "io.k8s.api.core.v1.PersistentVolumeSpec"},
 	}},
-	"io.k8s.api.storage.v1.VolumeAttachmentSpec": {"io.k8s.api.storage.v1.VolumeAttachmentSpec", map[string]Field{
-		"source": {Type: "io.k8s.api.storage.v1.VolumeAttachmentSource"},
+	"io.k8s.api.storage.v1.VolumeAttachmentSpec": {Name: "io.k8s.api.storage.v1.VolumeAttachmentSpec", Fields: map[string]Field{
+		"source": {Type: "io.k8s.api.storage.v1.VolumeAttachmentSource", Value: true},
 	}},
-	"io.k8s.api.storage.v1alpha1.VolumeAttributesClass": {"io.k8s.api.storage.v1alpha1.VolumeAttributesClass", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+	"io.k8s.api.storage.v1alpha1.VolumeAttributesClass": {Name: "io.k8s.api.storage.v1alpha1.VolumeAttributesClass", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 	}},
-	"io.k8s.api.storage.v1beta1.VolumeAttributesClass": {"io.k8s.api.storage.v1beta1.VolumeAttributesClass", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
+	"io.k8s.api.storage.v1beta1.VolumeAttributesClass": {Name: "io.k8s.api.storage.v1beta1.VolumeAttributesClass", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 	}},
-	"io.k8s.api.storagemigration.v1alpha1.StorageVersionMigration": {"io.k8s.api.storagemigration.v1alpha1.StorageVersionMigration", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"status":   {Type: "io.k8s.api.storagemigration.v1alpha1.StorageVersionMigrationStatus"},
+	"io.k8s.api.storagemigration.v1alpha1.StorageVersionMigration": {Name: "io.k8s.api.storagemigration.v1alpha1.StorageVersionMigration", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Value: true},
+		"status":   {Type: "io.k8s.api.storagemigration.v1alpha1.StorageVersionMigrationStatus", Value: true},
 	}},
-	"io.k8s.api.storagemigration.v1alpha1.StorageVersionMigrationStatus": {"io.k8s.api.storagemigration.v1alpha1.StorageVersionMigrationStatus", map[string]Field{
+	"io.k8s.api.storagemigration.v1alpha1.StorageVersionMigrationStatus": {Name: "io.k8s.api.storagemigration.v1alpha1.StorageVersionMigrationStatus", Fields: map[string]Field{
 		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion": {"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion", map[string]Field{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion", Fields: map[string]Field{
 		"webhook": {Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookConversion"},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition": {"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec"},
-		"status":   {Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus"},
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec", Value: true},
+		"status":   {Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus", Value: true},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames": {"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames", map[string]Field{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames", Fields: map[string]Field{
 		"categories": {List: true, ListType: "atomic"},
 		"shortNames": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec": {"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec", map[string]Field{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec", Fields: map[string]Field{
 		"conversion": {Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion"},
-		"names":      {Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames"},
+		"names":      {Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames", Value: true},
 		"versions":   {Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus": {"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus", map[string]Field{
-		"acceptedNames":  {Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames"},
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus", Fields: map[string]Field{
+		"acceptedNames":  {Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames", Value: true},
 		"conditions":     {List: true, ListType: "map", ListMapKeys: []string{"type"}},
 		"storedVersions": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion": {"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion", map[string]Field{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion", Fields: map[string]Field{
 		"additionalPrinterColumns": {List: true, ListType: "atomic"},
 		"schema":                   {Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceValidation"},
 		"selectableFields":         {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceValidation": {"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceValidation", map[string]Field{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceValidation": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceValidation", Fields: map[string]Field{
 		"openAPIV3Schema": {Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps"},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps": {"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps", map[string]Field{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps", Fields: map[string]Field{
 		"allOf":                      {Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps", List: true, ListType: "atomic"},
 		"anyOf":                      {Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps", List: true, ListType: "atomic"},
 		"definitions":                {Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps", Map: true},
@@ -1377,32 +1529,33 @@ var types = map[string]*Type{
 		"x-kubernetes-list-map-keys": {List: true, ListType: "atomic"},
 		"x-kubernetes-validations":   {List: true, PatchStrategy: "merge", PatchMergeKey: "rule", ListType: "map", ListMapKeys: []string{"rule"}},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookConversion": {"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookConversion", map[string]Field{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookConversion": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookConversion", Fields: map[string]Field{
 		"conversionReviewVersions": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement": {"io.k8s.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement", map[string]Field{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement", Fields: map[string]Field{
 		"values": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector": {"io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector", map[string]Field{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector", MapType: "atomic", Fields: map[string]Field{
 		"matchExpressions": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement": {"io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement", map[string]Field{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement", Fields: map[string]Field{
 		"values": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta": {"io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", map[string]Field{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Fields: map[string]Field{
 		"finalizers":      {List: true, PatchStrategy: "merge", ListType: "set"},
 		"managedFields":   {List: true, ListType: "atomic"},
-		"ownerReferences": {List: true, PatchStrategy: "merge", PatchMergeKey: "uid", ListType: "map", ListMapKeys: []string{"uid"}},
+		"ownerReferences": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference", List: true, PatchStrategy: "merge", PatchMergeKey: "uid", ListType: "map", ListMapKeys: []string{"uid"}},
 	}},
-	"io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService": {"io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService", map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"},
-		"spec":     {Type: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceSpec"},
-		"status":   {Type: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceStatus"},
+	"io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference", MapType: "atomic", Fields: map[string]Field{}},
+	"io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService": {Name: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceSpec", Value: true},
+		"status":   {Type: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceStatus", Value: true},
 	}},
-	"io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceSpec": {"io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceSpec", map[string]Field{
+	"io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceSpec": {Name: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceSpec", Fields: map[string]Field{
 		"caBundle": {ListType: "atomic"},
 	}},
-	"io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceStatus": {"io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceStatus", map[string]Field{
+	"io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceStatus": {Name: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceStatus", Fields: map[string]Field{
 		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
 	}},
 }
