@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -172,7 +173,23 @@ func canonMeta(md map[string]any) {
 				mf["time"] = "<time>"
 			}
 		}
+		// The real server orders entries by their write time, to the
+		// second; with the times normalised away, the order is compared
+		// by manager, operation and subresource instead.
+		sort.SliceStable(mfs, func(i, j int) bool { return managedKey(mfs[i]) < managedKey(mfs[j]) })
 	}
+}
+
+// managedKey is the sort key of one managedFields entry.
+func managedKey(mf any) string {
+	m, _ := mf.(map[string]any)
+	var b strings.Builder
+	for _, k := range []string{"manager", "operation", "subresource"} {
+		s, _ := m[k].(string)
+		b.WriteString(s)
+		b.WriteByte(0)
+	}
+	return b.String()
 }
 
 // removePath deletes the field at path from obj.
