@@ -101,44 +101,23 @@ func (c *Client[T, L]) List(ctx context.Context, opts metav1.ListOptions) (*L, e
 // stops at the first error, which is yielded with a nil object.
 func (c *Client[T, L]) All(ctx context.Context, opts metav1.ListOptions) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
-		if opts.Limit == 0 {
-			opts.Limit = 500
-		}
 		seen := map[string]struct{}{}
-		fallback := false
-		for {
-			var p page[T]
-			err := c.request(c.rc.Get(), "").Params(opts.Query()).Into(ctx, &p)
-			if err != nil && opts.Continue != "" && !fallback && rest.IsResourceExpired(err) {
-				// The token outlived the server's compaction window: list
-				// the rest in one consistent read.
-				fallback = true
-				opts.Continue, opts.Limit, opts.ResourceVersion, opts.ResourceVersionMatch = "", 0, "", ""
-				continue
-			}
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		err := c.eachPage(ctx, opts, page[T]{wantKeys: true}, func(p *page[T], restarted bool) bool {
 			for i := range p.Items {
-				key := p.keys[i]
-				if fallback {
-					if _, dup := seen[key]; dup {
-						continue
-					}
-				} else {
-					seen[key] = struct{}{}
+				if _, dup := seen[p.keys[i]]; dup && restarted {
+					continue
+				}
+				if !restarted {
+					seen[p.keys[i]] = struct{}{}
 				}
 				if !yield(&p.Items[i], nil) {
-					return
+					return false
 				}
 			}
-			if p.Continue == "" || fallback {
-				return
-			}
-			opts.Continue = p.Continue
-			// resourceVersion must not be sent with a continue token.
-			opts.ResourceVersion, opts.ResourceVersionMatch = "", ""
+			return true
+		})
+		if err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -168,7 +147,12 @@ func (c *Client[T, L]) update(ctx context.Context, obj *T, opts metav1.UpdateOpt
 	if err != nil {
 		return nil, &EncodeError{Kind: c.r.Kind, Err: err}
 	}
-	name := jsoniter.Get(body, "metadata", "name").ToString()
+	var name string
+	if k, ok := any(obj).(keyed); ok {
+		name = k.GetName()
+	} else {
+		name = jsoniter.Get(body, "metadata", "name").ToString()
+	}
 	if err := c.checkObjectScope("update", name); err != nil {
 		return nil, err
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	jsoniter "github.com/json-iterator/go"
-
 	"github.com/kubewire/kubewire/internal/codec"
 	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed/internal/jsonwire"
@@ -27,75 +25,27 @@ import (
 // memory with the response, so an item kept for long (in a cache) holds
 // only its decoded fields, not the JSON it came from.
 func (c *Client[T, L]) ListItems(ctx context.Context, opts metav1.ListOptions) ([]T, metav1.ListMeta, error) {
-	if opts.Limit == 0 {
-		opts.Limit = 500
-	}
-	first := opts
 	var items []T
 	var meta metav1.ListMeta
-	for {
-		var p detachedPage[T]
-		err := c.request(c.rc.Get(), "").Params(opts.Query()).Into(ctx, &p)
-		if err != nil && opts.Continue != "" && rest.IsResourceExpired(err) {
-			// The snapshot left the server's window: start again in one
-			// consistent read.
-			items, opts = items[:0], first
-			opts.Limit, opts.ResourceVersion, opts.ResourceVersionMatch = 0, "", ""
-			continue
-		}
-		if err != nil {
-			return nil, metav1.ListMeta{}, err
-		}
-		if opts.Continue == "" {
-			meta = p.ListMeta
+	first := true
+	err := c.eachPage(ctx, opts, page[T]{detached: true}, func(p *page[T], restarted bool) bool {
+		if first || restarted {
+			// The first page's metadata, or the unpaged reread's, names
+			// the snapshot; a reread replaces what was read before.
+			meta, items, first = p.ListMeta, items[:0], false
 		}
 		if items == nil {
 			items = p.Items
 		} else {
 			items = append(items, p.Items...)
 		}
-		if p.Continue == "" {
-			meta.Continue, meta.RemainingItemCount = "", nil
-			return items, meta, nil
-		}
-		opts.Continue = p.Continue
-		// resourceVersion must not be sent with a continue token.
-		opts.ResourceVersion, opts.ResourceVersionMatch = "", ""
+		return true
+	})
+	if err != nil {
+		return nil, metav1.ListMeta{}, err
 	}
-}
-
-// detachedPage is one page of a list whose items are decoded detached.
-type detachedPage[T any] struct {
-	metav1.ListMeta
-	Items []T
-}
-
-// DecodeJSON reads a list object, keeping metadata and items only.
-func (p *detachedPage[T]) DecodeJSON(it *jsoniter.Iterator) {
-	for field := it.ReadObject(); field != ""; field = it.ReadObject() {
-		switch field {
-		case "metadata":
-			it.ReadVal(&p.ListMeta)
-		case "items":
-			for it.ReadArray() {
-				var zero T
-				p.Items = append(p.Items, zero)
-				raw := it.SkipAndReturnBytes()
-				if it.Error != nil {
-					return
-				}
-				if err := decodeDetached(raw, &p.Items[len(p.Items)-1]); err != nil {
-					it.ReportError("decode list item", err.Error())
-					return
-				}
-			}
-		default:
-			it.Skip()
-		}
-		if it.Error != nil {
-			return
-		}
-	}
+	meta.Continue, meta.RemainingItemCount = "", nil
+	return items, meta, nil
 }
 
 // wireDecoder is the generated decoder of a kind.
