@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kubewire/kubewire/typed/metav1"
 )
@@ -20,15 +22,25 @@ type deleteOptions struct {
 	DryRun             []string `json:"dryRun"`
 }
 
+// parseDeleteOptions reads DeleteOptions as the real server does: from the
+// body when there is one, else from the query.
 func parseDeleteOptions(rq *request) (deleteOptions, error) {
 	var d deleteOptions
 	if len(strings.TrimSpace(string(rq.body))) > 0 {
 		if err := json.Unmarshal(rq.body, &d); err != nil {
 			return d, errBadRequest(fmt.Sprintf("the body of the request was in an unknown format: %v", err))
 		}
-	}
-	if p := rq.q.Get("propagationPolicy"); p != "" {
-		d.PropagationPolicy = &p
+	} else {
+		if g, ok := rq.q["gracePeriodSeconds"]; ok && len(g) > 0 {
+			n, err := strconv.ParseInt(g[0], 10, 64)
+			if err != nil {
+				return d, errBadRequest(err.Error())
+			}
+			d.GracePeriodSeconds = &n
+		}
+		if p := rq.q.Get("propagationPolicy"); p != "" {
+			d.PropagationPolicy = &p
+		}
 	}
 	for _, v := range d.DryRun {
 		if v != "All" {
@@ -103,8 +115,7 @@ func (s *Server) deleteOne(rq *request, ns, name string, opts deleteOptions) (ob
 		n := copyObj(cur)
 		md := meta(n)
 		if _, ok := md["deletionTimestamp"]; !ok {
-			md["deletionTimestamp"] = now()
-			md["deletionGracePeriodSeconds"] = json.Number("0")
+			markDeleting(n, 0)
 		}
 		list := make([]any, len(fins))
 		for i, f := range fins {
@@ -116,13 +127,65 @@ func (s *Server) deleteOne(rq *request, ns, name string, opts deleteOptions) (ob
 		}
 		return s.st.commit(key, ns, name, n), false, nil
 	}
+	if key == "/pods" && metaString(cur, "deletionTimestamp") == "" {
+		// Pods delete gracefully: the real server first stores the pod
+		// marked with its grace period and answers that version, removing
+		// it at once only when the period is 0. The fake, with no kubelet,
+		// removes it at once in every case.
+		n := copyObj(cur)
+		markDeleting(n, podGracePeriod(n, opts.GracePeriodSeconds))
+		if rq.dryRun {
+			return n, true, nil
+		}
+		marked := s.st.commit(key, ns, name, n)
+		s.st.commit(key, ns, name, nil)
+		return marked, true, nil
+	}
 	if rq.dryRun {
 		return cur, true, nil
 	}
 	if isCRD(rq.ri) {
 		s.removeCustomResources(cur)
 	}
-	return s.st.commit(key, ns, name, nil), true, nil
+	s.st.commit(key, ns, name, nil)
+	// The answer is the object as last stored, with its resourceVersion.
+	return cur, true, nil
+}
+
+// markDeleting sets the deletion timestamp and grace period of o, bumping
+// metadata.generation when the kind tracks it, as the real server does for
+// every object it marks for deletion.
+func markDeleting(o obj, grace int64) {
+	md := meta(o)
+	md["deletionTimestamp"] = time.Now().Add(time.Duration(grace) * time.Second).UTC().Format("2006-01-02T15:04:05Z")
+	md["deletionGracePeriodSeconds"] = json.Number(fmt.Sprint(grace))
+	if g, ok := numberInt(md["generation"]); ok && g > 0 {
+		md["generation"] = json.Number(fmt.Sprint(g + 1))
+	}
+}
+
+// podGracePeriod is the grace period the real pod strategy picks: the
+// request's, else the pod's terminationGracePeriodSeconds (defaulted to
+// 30), and 0 for a pod not scheduled or already terminated.
+func podGracePeriod(pod obj, requested *int64) int64 {
+	grace := int64(30)
+	if g, ok := numberInt(nested(pod, "spec", "terminationGracePeriodSeconds")); ok {
+		grace = g
+	}
+	if requested != nil {
+		grace = *requested
+	}
+	if str(nestedMap(pod, "spec"), "nodeName") == "" {
+		grace = 0
+	}
+	switch str(nestedMap(pod, "status"), "phase") {
+	case "Failed", "Succeeded":
+		grace = 0
+	}
+	if grace < 0 {
+		grace = 1
+	}
+	return grace
 }
 
 func contains(ss []string, s string) bool {
@@ -141,9 +204,7 @@ func (s *Server) deleteNamespace(rq *request, cur obj) (obj, bool, error) {
 		return cur, false, nil
 	}
 	n := copyObj(cur)
-	md := meta(n)
-	md["deletionTimestamp"] = now()
-	md["deletionGracePeriodSeconds"] = json.Number("0")
+	markDeleting(n, 0)
 	n["status"] = obj{"phase": "Terminating"}
 	if rq.dryRun {
 		return n, false, nil
@@ -166,8 +227,7 @@ func (s *Server) finalizeNamespace(ns string) {
 				s.st.commit(key, ns, name, nil)
 			} else if metaString(o, "deletionTimestamp") == "" {
 				n := copyObj(o)
-				meta(n)["deletionTimestamp"] = now()
-				meta(n)["deletionGracePeriodSeconds"] = json.Number("0")
+				markDeleting(n, 0)
 				s.st.commit(key, ns, name, n)
 			}
 		}

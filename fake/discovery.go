@@ -29,9 +29,10 @@ func (s *Server) serveNonResource(w http.ResponseWriter, r *http.Request) bool {
 	case p == "/openapi/v3" || strings.HasPrefix(p, "/openapi/v3/"):
 		s.serveOpenAPIV3(w, r, strings.TrimPrefix(strings.TrimPrefix(p, "/openapi/v3"), "/"))
 	case strings.HasPrefix(p, "/openapi/"):
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.WriteHeader(http.StatusNotFound)
-		w.Write([]byte("404 page not found\n"))
+		writePlainNotFound(w)
+	case len(segs) >= 2 && segs[0] == "apis" && !s.reg.hasGroup(segs[1]):
+		// No handler at all for a group the server does not serve.
+		writePlainNotFound(w)
 	case p == "/api":
 		if v := aggregatedVersion(r.Header.Get("Accept")); v != "" {
 			s.serveAggregated(w, r, v, true)
@@ -76,6 +77,15 @@ func (s *Server) serveNonResource(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	return true
+}
+
+// writePlainNotFound is the real server's answer for a path no handler
+// serves: Go's plain-text 404, not a Status.
+func writePlainNotFound(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusNotFound)
+	w.Write([]byte("404 page not found\n"))
 }
 
 func (s *Server) getOnly(w http.ResponseWriter, r *http.Request, v any) {

@@ -103,6 +103,10 @@ func (s *Server) ServeHTTP(hw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rq, err := s.parse(r, u)
+	if err == errNoHandler {
+		writePlainNotFound(w)
+		return
+	}
 	if err != nil {
 		writeErr(w, err)
 		return
@@ -154,6 +158,10 @@ func (s *Server) ServeHTTP(hw http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// errNoHandler marks a path outside the API that the real server has no
+// handler for; it is answered with a plain-text 404.
+var errNoHandler = errPathNotFound()
+
 // parse resolves the URL and method into a resource request.
 func (s *Server) parse(r *http.Request, u *user) (*request, error) {
 	segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
@@ -164,6 +172,8 @@ func (s *Server) parse(r *http.Request, u *user) (*request, error) {
 		version, rest = segs[1], segs[2:]
 	case len(segs) >= 4 && segs[0] == "apis":
 		group, version, rest = segs[1], segs[2], segs[3:]
+	case segs[0] != "api" && segs[0] != "apis" && segs[0] != "":
+		return nil, errNoHandler
 	default:
 		return nil, errPathNotFound()
 	}
@@ -294,6 +304,10 @@ func (s *Server) serve(rq *request) error {
 			"the fake API server does not implement the subresource "+rq.ri.Resource+"/"+rq.sub, nil)
 	}
 	if !rq.ri.hasVerb(rq.verb) && rq.sub == "" {
+		return errMethodNotAllowed()
+	}
+	if rq.name == "" && (rq.verb == "update" || rq.verb == "patch") {
+		// No PUT or PATCH route on a collection.
 		return errMethodNotAllowed()
 	}
 	if rq.sub != "" && rq.verb != "get" && rq.verb != "update" && rq.verb != "patch" {

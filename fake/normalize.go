@@ -225,10 +225,9 @@ func decodeSecret(ri *resInfo, o obj) error {
 	return nil
 }
 
-// validateUpdate holds the update rules of the real validation the fake
-// keeps: no new finalizers on an object being deleted, and the data of an
-// immutable Secret or ConfigMap.
-func validateUpdate(ri *resInfo, o, old obj) []fieldError {
+// validateMetaUpdate holds the metadata update rule of the real validation
+// the fake keeps: no new finalizers on an object being deleted.
+func validateMetaUpdate(o, old obj) []fieldError {
 	var errs []fieldError
 	if metaString(old, "deletionTimestamp") != "" {
 		had := map[string]bool{}
@@ -246,6 +245,34 @@ func validateUpdate(ri *resInfo, o, old obj) []fieldError {
 				Detail: fmt.Sprintf("no new finalizers can be added if the object is being deleted, found new finalizers %#v", added)})
 		}
 	}
+	return errs
+}
+
+// updateErrors are the errors of an update in the real server's order and
+// number: the common checks validate the new metadata and then the
+// metadata update (which validates the new metadata again); the kind's
+// update validation repeats the metadata update, adds its own rules and,
+// for most kinds and the main resource, validates the new object in full,
+// metadata once more.
+func updateErrors(ri *resInfo, sub string, o, old obj) []fieldError {
+	m := validateMeta(o)
+	u := append(validateMetaUpdate(o, old), m...)
+	var errs []fieldError
+	errs = append(errs, m...)
+	errs = append(errs, u...)
+	errs = append(errs, u...)
+	errs = append(errs, validateUpdate(ri, o, old)...)
+	if sub == "" && ri.CRD == "" && !(ri.Group == "scheduling.k8s.io" && ri.Resource == "priorityclasses") {
+		errs = append(errs, m...)
+	}
+	return errs
+}
+
+// validateUpdate holds the kind-specific update rules of the real
+// validation the fake keeps: the data of an immutable Secret or ConfigMap,
+// the value of a PriorityClass.
+func validateUpdate(ri *resInfo, o, old obj) []fieldError {
+	var errs []fieldError
 	if ri.Group == "" && (ri.Resource == "secrets" || ri.Resource == "configmaps") && old["immutable"] == true {
 		for _, k := range []string{"data", "binaryData"} {
 			if !equalJSON(old[k], o[k]) {

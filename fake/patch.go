@@ -31,6 +31,11 @@ func (s *Server) handlePatch(rq *request) error {
 			return errUnsupportedMedia(rq.ct, accepted)
 		}
 	default:
+		if rq.ri.CRD == "" {
+			// The built-in routes refuse the content type before the
+			// handler runs, with the router's terse Status.
+			return newStatus(http.StatusUnsupportedMediaType, metav1.ReasonUnsupportedMediaType, "415: Unsupported Media Type", &metav1.StatusDetails{})
+		}
 		return errUnsupportedMedia(rq.ct, accepted)
 	}
 	if rq.ct == ctApply {
@@ -39,9 +44,9 @@ func (s *Server) handlePatch(rq *request) error {
 	if rq.q.Get("force") != "" {
 		return errInvalidOptions("PatchOptions", fieldError{Type: "FieldValueForbidden", Field: "force", Detail: "may not be specified for non-apply patch"})
 	}
-	patch, err := decodeAny(rq.body)
+	patch, err := decodePatch(rq.ct, rq.body)
 	if err != nil {
-		return errBadRequest(fmt.Sprintf("error decoding patch: %v", err))
+		return err
 	}
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
@@ -58,25 +63,23 @@ func (s *Server) handlePatch(rq *request) error {
 	case ctJSONPatch:
 		patched, err = applyJSONPatch(doc, patch)
 		if err != nil {
+			// The real server reports a failed JSON patch with a
+			// generic 422 and no detail.
 			return newStatus(http.StatusUnprocessableEntity, metav1.ReasonInvalid,
-				"the server rejected our request due to an error in our request",
-				&metav1.StatusDetails{Causes: []metav1.StatusCause{{Type: "UnexpectedServerResponse", Message: err.Error()}}})
+				"the server rejected our request due to an error in our request", &metav1.StatusDetails{})
 		}
 	case ctMergePatch:
-		if _, ok := patch.(map[string]any); !ok {
-			return errBadRequest("merge patch must be a JSON object")
-		}
 		patched = applyMergePatch(doc, patch)
 	case ctSMP:
-		pm, ok := patch.(map[string]any)
-		if !ok {
-			return errBadRequest("strategic merge patch must be a JSON object")
-		}
+		pm, _ := patch.(map[string]any)
 		t := rootType(rq.ri)
 		if rq.sub == "scale" {
 			t = nil
 		}
 		patched, err = applySMP(doc.(map[string]any), pm, t)
+		if ae, ok := err.(*apiError); ok {
+			return ae
+		}
 		if err != nil {
 			return errBadRequest(err.Error())
 		}
@@ -100,6 +103,48 @@ func (s *Server) handlePatch(rq *request) error {
 	}
 	s.writeObject(rq, code, out)
 	return nil
+}
+
+// jsonPatchOp is the shape the real server checks every JSON patch
+// operation against before applying the patch; decoding errors name it.
+type jsonPatchOp struct {
+	Op    string `json:"op"`
+	Path  string `json:"path"`
+	From  string `json:"from"`
+	Value any    `json:"value"`
+}
+
+// decodePatch decodes a JSON, merge or strategic merge patch body with the
+// real server's decoding errors (Go's encoding/json wording).
+func decodePatch(ct string, body []byte) (any, error) {
+	var err error
+	switch ct {
+	case ctJSONPatch:
+		var ops []jsonPatchOp
+		if err = json.Unmarshal(body, &ops); err != nil {
+			err = fmt.Errorf("%s", strings.ReplaceAll(err.Error(), "fake.jsonPatchOp", "handlers.jsonPatchOp"))
+		}
+	default:
+		var m map[string]any
+		err = json.Unmarshal(body, &m)
+	}
+	if err != nil {
+		if ct == ctSMP {
+			return nil, errBadRequest(err.Error())
+		}
+		return nil, errBadRequest(fmt.Sprintf("error decoding patch: %v", err))
+	}
+	patch, err := decodeAny(body)
+	if err != nil {
+		return nil, errBadRequest(fmt.Sprintf("error decoding patch: %v", err))
+	}
+	if patch == nil && ct != ctJSONPatch {
+		patch = map[string]any{}
+	}
+	if patch == nil {
+		patch = []any{}
+	}
+	return patch, nil
 }
 
 // writeScale stores a patched Scale's replicas into its object; s.st.mu

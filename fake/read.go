@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,16 +42,43 @@ func partial(o obj) obj {
 	return obj{"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": o["metadata"]}
 }
 
-// parseRV parses a resourceVersion parameter; "" is 0.
-func parseRV(v, what string) (uint64, error) {
+// parseRV parses a resourceVersion parameter; "" is 0. A value that is not
+// a number is the watch cache's error: a 500 with no reason.
+func parseRV(v string) (uint64, error) {
 	if v == "" {
 		return 0, nil
 	}
 	n, err := strconv.ParseUint(v, 10, 64)
 	if err != nil {
-		return 0, errBadRequest(fmt.Sprintf("invalid %s: %q", what, v))
+		return 0, newStatus(http.StatusInternalServerError, "", rvInvalid(v, err), nil)
 	}
 	return n, nil
+}
+
+// rvInvalid is the field error the real server prints for a
+// resourceVersion that does not parse.
+func rvInvalid(v string, err error) string {
+	return fmt.Sprintf("resourceVersion: Invalid value: %q: %v", v, err)
+}
+
+// queryInts checks the integer parameters of a list or watch as the real
+// server's query decoding does, in its order, answering the strconv error.
+func queryInts(q url.Values) (timeout, limit int64, err error) {
+	for _, p := range []struct {
+		name string
+		dst  *int64
+	}{{"timeoutSeconds", &timeout}, {"limit", &limit}} {
+		v, ok := q[p.name]
+		if !ok || len(v) == 0 {
+			continue
+		}
+		n, perr := strconv.ParseInt(v[0], 10, 64)
+		if perr != nil {
+			return 0, 0, errBadRequest(perr.Error())
+		}
+		*p.dst = n
+	}
+	return timeout, limit, nil
 }
 
 func errTooLarge(rv, cur uint64) *apiError {
@@ -60,7 +89,7 @@ func errTooLarge(rv, cur uint64) *apiError {
 }
 
 func (s *Server) handleGet(rq *request) error {
-	rv, err := parseRV(rq.q.Get("resourceVersion"), "resourceVersion")
+	rv, err := parseRV(rq.q.Get("resourceVersion"))
 	if err != nil {
 		return err
 	}
@@ -81,7 +110,7 @@ func (s *Server) handleGet(rq *request) error {
 
 // selectors parses the label and field selectors of a list or watch.
 func (s *Server) selectors(rq *request) (selector.Labels, selector.Fields, error) {
-	ls, err := selector.ParseLabels(rq.q.Get("labelSelector"))
+	ls, err := parseLabelSelector(rq.q.Get("labelSelector"))
 	if err != nil {
 		return nil, nil, errBadRequest(err.Error())
 	}
@@ -111,19 +140,42 @@ type continueToken struct {
 	Start string `json:"start"`
 }
 
-func encodeContinue(rv uint64, lastKey string) string {
-	b, _ := json.Marshal(continueToken{V: "meta.k8s.io/v1", RV: int64(rv), Start: lastKey + "\x00"})
+// encodeContinue encodes the state of a paginated list; rv -1 continues
+// at the latest resourceVersion (an inconsistent continuation).
+func encodeContinue(rv int64, lastKey string) string {
+	b, _ := json.Marshal(continueToken{V: "meta.k8s.io/v1", RV: rv, Start: lastKey + "\x00"})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// decodeContinue decodes a continue token with the checks and messages of
+// the real storage layer.
 func decodeContinue(tok string) (continueToken, error) {
 	var t continueToken
+	invalid := func(msg string) error {
+		return errBadRequest("invalid continue token: continue key is not valid" + msg)
+	}
 	b, err := base64.RawURLEncoding.DecodeString(tok)
 	if err != nil {
-		return t, errBadRequest(fmt.Sprintf("continue key is not valid: %v", err))
+		return t, invalid(": " + err.Error())
 	}
-	if err := json.Unmarshal(b, &t); err != nil || t.V != "meta.k8s.io/v1" {
-		return t, errBadRequest("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
+	if err := json.Unmarshal(b, &t); err != nil {
+		return t, invalid(": " + err.Error())
+	}
+	if t.V != "meta.k8s.io/v1" {
+		return t, invalid(": server does not recognize this encoded version " + t.V)
+	}
+	switch {
+	case t.RV == 0:
+		return t, invalid(": incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
+	case t.Start == "":
+		return t, invalid(": encoded start key empty (version meta.k8s.io/v1)")
+	}
+	key := t.Start
+	if !strings.HasPrefix(key, "/") {
+		key = "/" + key
+	}
+	if path.Clean(key) != key {
+		return t, invalid(": " + t.Start)
 	}
 	return t, nil
 }
@@ -131,6 +183,10 @@ func decodeContinue(tok string) (continueToken, error) {
 const msgContinueExpired = "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list."
 
 func (s *Server) handleList(rq *request) error {
+	_, limit, err := queryInts(rq.q)
+	if err != nil {
+		return err
+	}
 	ls, fs, err := s.selectors(rq)
 	if err != nil {
 		return err
@@ -142,27 +198,33 @@ func (s *Server) handleList(rq *request) error {
 	if match != "" && match != "Exact" && match != "NotOlderThan" {
 		return errInvalidOptions("ListOptions", fieldError{Type: "FieldValueNotSupported", Field: "resourceVersionMatch", Value: match, Detail: `supported values: "Exact", "NotOlderThan"`})
 	}
-	rv, err := parseRV(rvParam, "resourceVersion")
+	cont := rq.q.Get("continue")
+	var tok continueToken
+	if cont != "" {
+		// The storage layer decodes the token before it looks at the
+		// resourceVersion.
+		if tok, err = decodeContinue(cont); err != nil {
+			return err
+		}
+		if rvParam != "" && rvParam != "0" {
+			return errBadRequest("specifying resource version is not allowed when using continue")
+		}
+	}
+	rv, err := parseRV(rvParam)
 	if err != nil {
+		if limit > 0 || match == "Exact" {
+			// Served from storage rather than the watch cache.
+			_, perr := strconv.ParseUint(rvParam, 10, 64)
+			return errBadRequest("invalid resource version: " + rvInvalid(rvParam, perr))
+		}
 		return err
 	}
 	if match == "Exact" && rv == 0 {
 		return errInvalidOptions("ListOptions", fieldError{Type: "FieldValueForbidden", Field: "resourceVersionMatch", Detail: "resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\""})
 	}
-	limit := int64(0)
-	if l := rq.q.Get("limit"); l != "" {
-		limit, _ = strconv.ParseInt(l, 10, 64)
-	}
 	start := ""
 	var snapRV uint64
-	if c := rq.q.Get("continue"); c != "" {
-		if rvParam != "" && rvParam != "0" {
-			return errBadRequest("specifying resource version is not allowed when using continue")
-		}
-		tok, err := decodeContinue(c)
-		if err != nil {
-			return err
-		}
+	if cont != "" {
 		start = strings.TrimSuffix(tok.Start, "\x00")
 		if tok.RV > 0 {
 			snapRV = uint64(tok.RV)
@@ -177,14 +239,14 @@ func (s *Server) handleList(rq *request) error {
 		return errTooLarge(rv, cur)
 	}
 	items, atRV, err := s.st.snapshot(rq.ri.storageKey(), rq.ns, snapRV)
-	if err != nil && rq.q.Get("continue") != "" {
+	if err != nil && cont != "" {
 		items, atRV, err = s.st.snapshot(rq.ri.storageKey(), rq.ns, 0)
 		s.st.mu.Unlock()
 		if err != nil {
 			return err
 		}
 		e := errExpired(msgContinueExpired)
-		e.s.ListMeta.Continue = encodeContinue(0, start)
+		e.s.ListMeta.Continue = encodeContinue(-1, start)
 		_ = items
 		_ = atRV
 		return e
@@ -206,7 +268,7 @@ func (s *Server) handleList(rq *request) error {
 		}
 		if limit > 0 && int64(len(out)) == limit {
 			last := out[len(out)-1]
-			next = encodeContinue(atRV, objKey(metaString(last, "namespace"), metaString(last, "name")))
+			next = encodeContinue(int64(atRV), objKey(metaString(last, "namespace"), metaString(last, "name")))
 			if len(ls) == 0 && len(fs) == 0 {
 				remaining = int64(len(items) - i)
 			}
@@ -298,6 +360,13 @@ func fieldValue(ri *resInfo, o obj, f string) string {
 			return v
 		}
 		return "false"
+	case "/pods spec.restartPolicy", "/pods spec.schedulerName":
+		// The fake does not default pods; the selector sees the value the
+		// real server's defaulting gives.
+		if v := selector.Lookup(o, f); v != "" {
+			return v
+		}
+		return map[string]string{"spec.restartPolicy": "Always", "spec.schedulerName": "default-scheduler"}[f]
 	case "/pods status.podIPs":
 		if ips, ok := nested(o, "status", "podIPs").([]any); ok && len(ips) > 0 {
 			if m, ok := ips[0].(map[string]any); ok {

@@ -221,6 +221,16 @@ func (r *registry) groups() []groupVersions {
 	return out
 }
 
+// hasGroup reports whether any version of group is served.
+func (r *registry) hasGroup(group string) bool {
+	for _, ri := range r.all() {
+		if ri.Group == group {
+			return true
+		}
+	}
+	return false
+}
+
 type groupVersions struct {
 	Group    string
 	Versions []string

@@ -35,8 +35,7 @@ func TestErrors(t *testing.T) {
 		{"field label generic", "GET", "/api/v1/configmaps?fieldSelector=data.k%3Dx", "", "", 400, "BadRequest", `"data.k" is not a known field selector: only "metadata.name", "metadata.namespace"`},
 		{"rv on create", "POST", "/api/v1/namespaces/default/configmaps", ctJSON, `{"metadata":{"name":"q","resourceVersion":"3"}}`, 500, "", `resourceVersion should not be set on objects to be created`},
 		{"unknown resource", "GET", "/api/v1/nopes", "", "", 404, "NotFound", `the server could not find the requested resource`},
-		{"smp on bad type", "PATCH", "/api/v1/namespaces/default/configmaps/a", "text/plain", `{}`, 415, "UnsupportedMediaType",
-			`the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml`},
+		{"patch of unknown type", "PATCH", "/api/v1/namespaces/default/configmaps/a", "text/plain", `{}`, 415, "UnsupportedMediaType", `415: Unsupported Media Type`},
 		{"apply without manager", "PATCH", "/api/v1/namespaces/default/configmaps/a", ctApply, cmA, 422, "Invalid",
 			`PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch`},
 		{"precondition uid", "DELETE", "/api/v1/namespaces/default/configmaps/a", ctJSON, `{"preconditions":{"uid":"nope"}}`, 409, "Conflict", ""},
@@ -186,8 +185,15 @@ func TestPatchTypes(t *testing.T) {
 	r = call(t, srv, "PATCH", path, ctSMP, `{"spec":{"containers":[{"name":"a","$patch":"delete"}]}}`)
 	assert.Equal(t, `[{"image":"z","name":"b"},{"image":"w","name":"c"}]`, r.str("spec", "containers"))
 
+	// An unknown "$" key is no directive: merged as a field, which the
+	// built-in type drops.
 	r = call(t, srv, "PATCH", path, ctSMP, `{"metadata":{"$bogus":1}}`)
-	assert.Equal(t, 400, r.code)
+	assert.Equal(t, 200, r.code)
+	assert.Empty(t, r.str("metadata", "$bogus"))
+
+	r = call(t, srv, "PATCH", path, ctSMP, `{"spec":{"$patch":"bogus"}}`)
+	assert.Equal(t, 500, r.code)
+	assert.Equal(t, "unknown patch type: bogus in map: map[$patch:bogus]", r.str("message"))
 
 	r = call(t, srv, "PATCH", path, ctMergePatch, `{"metadata":{"labels":{"a":"1","b":"2"}}}`)
 	r = call(t, srv, "PATCH", path, ctMergePatch, `{"metadata":{"labels":{"a":null}}}`)

@@ -2,6 +2,8 @@ package fake
 
 import (
 	"fmt"
+	"net/http"
+	"sort"
 	"strings"
 
 	"github.com/kubewire/kubewire/internal/apischema"
@@ -24,7 +26,7 @@ func applySMP(orig, patch map[string]any, t *apischema.Type) (map[string]any, er
 			return nil, nil
 		case "merge":
 		default:
-			return nil, fmt.Errorf("unknown patch type: %v in map: %v", d, patch)
+			return nil, errBadPatchType(d, patch)
 		}
 	}
 	var retain []string
@@ -37,18 +39,27 @@ func applySMP(orig, patch map[string]any, t *apischema.Type) (map[string]any, er
 			hasRetain = true
 			l, ok := pv.([]any)
 			if !ok {
-				return nil, fmt.Errorf("invalid $retainKeys: %v (want a list of strings)", pv)
+				return nil, errBadRequest("invalid patch format of retainKeys")
 			}
 			for _, x := range l {
 				s, ok := x.(string)
 				if !ok {
-					return nil, fmt.Errorf("invalid $retainKeys: %v (want a list of strings)", pv)
+					return nil, errBadRequest("invalid patch format of retainKeys")
 				}
 				retain = append(retain, s)
 			}
 			continue
 		case strings.HasPrefix(k, "$setElementOrder/"):
-			continue // ordering hints: the fake keeps the merged order
+			field := strings.TrimPrefix(k, "$setElementOrder/")
+			order, ok := pv.([]any)
+			if _, inPatch := patch[field]; ok && !inPatch {
+				// Only an order: the list is reordered as it is.
+				if cur, ok := orig[field].([]any); ok {
+					f, _ := t.Field(field)
+					orig[field] = normalizeOrder(cur, order, cur, f.PatchMergeKey)
+				}
+			}
+			continue
 		case strings.HasPrefix(k, "$deleteFromPrimitiveList/"):
 			field := strings.TrimPrefix(k, "$deleteFromPrimitiveList/")
 			del, _ := pv.([]any)
@@ -66,7 +77,9 @@ func applySMP(orig, patch map[string]any, t *apischema.Type) (map[string]any, er
 			}
 			continue
 		case strings.HasPrefix(k, "$"):
-			return nil, fmt.Errorf("the fake API server does not support the strategic merge patch directive %q", k)
+			// Not a directive: the real server merges it as a field,
+			// which decoding into the built-in type then drops.
+			continue
 		}
 		if pv == nil {
 			delete(orig, k)
@@ -97,9 +110,13 @@ func applySMP(orig, patch map[string]any, t *apischema.Type) (map[string]any, er
 			}
 		case []any:
 			ol, _ := orig[k].([]any)
-			merged, err := smpList(ol, p, f, child)
+			order, ok := patch["$setElementOrder/"+k].([]any)
+			if !ok {
+				order = p
+			}
+			merged, err := smpList(ol, p, f, child, order)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", k, err)
+				return nil, err
 			}
 			orig[k] = merged
 		default:
@@ -166,7 +183,9 @@ func containsJSON(list []any, v any) bool {
 
 // smpList merges a list by its patch strategy: replace unless the field's
 // strategy is merge; lists of objects by merge key, primitives as a union.
-func smpList(orig, patch []any, f apischema.Field, child *apischema.Type) ([]any, error) {
+// Merged lists are ordered as the real server orders them (normalizeOrder),
+// by order: the patch list or its $setElementOrder.
+func smpList(orig, patch []any, f apischema.Field, child *apischema.Type, order []any) ([]any, error) {
 	// A {"$patch": "replace"} item replaces the whole list with the others.
 	for i, it := range patch {
 		if m, ok := it.(map[string]any); ok && m["$patch"] == "replace" && len(m) == 1 {
@@ -196,7 +215,7 @@ func smpList(orig, patch []any, f apischema.Field, child *apischema.Type) ([]any
 				list = append(list, deepCopy(it))
 			}
 		}
-		return list, nil
+		return normalizeOrder(list, order, orig, ""), nil
 	}
 	for _, it := range patch {
 		pm, ok := it.(map[string]any)
@@ -205,7 +224,7 @@ func smpList(orig, patch []any, f apischema.Field, child *apischema.Type) ([]any
 		}
 		kv, ok := pm[key]
 		if !ok {
-			return nil, fmt.Errorf("map: %v does not contain declared merge key: %s", pm, key)
+			return nil, errSMPServer(fmt.Sprintf("map: %v does not contain declared merge key: %s", pm, key))
 		}
 		idx := -1
 		for i, x := range list {
@@ -230,7 +249,7 @@ func smpList(orig, patch []any, f apischema.Field, child *apischema.Type) ([]any
 			}
 			continue
 		default:
-			return nil, fmt.Errorf("unknown patch type: %v in list item %v", pm["$patch"], pm)
+			return nil, errBadPatchType(pm["$patch"], pm)
 		}
 		if idx < 0 {
 			m, err := applySMP(nil, copyMapWithout(pm, "$patch"), child)
@@ -247,5 +266,86 @@ func smpList(orig, patch []any, f apischema.Field, child *apischema.Type) ([]any
 		}
 		list[idx] = m
 	}
-	return list, nil
+	return normalizeOrder(list, order, orig, key), nil
+}
+
+// normalizeOrder orders a merged list as the real strategic merge does:
+// the items named by the patch (or its $setElementOrder) in that order,
+// the others in their original order, the two interleaved by original
+// position where both have one, a patch item without one going first.
+func normalizeOrder(merged, patchOrder, serverOrder []any, key string) []any {
+	index := func(list []any, v any) int {
+		for i, x := range list {
+			if key == "" {
+				if equalJSON(x, v) {
+					return i
+				}
+				continue
+			}
+			xm, ok1 := x.(map[string]any)
+			vm, ok2 := v.(map[string]any)
+			if !ok1 || !ok2 {
+				continue
+			}
+			xk, has1 := xm[key]
+			vk, has2 := vm[key]
+			if has1 && has2 && equalJSON(xk, vk) {
+				return i
+			}
+		}
+		return -1
+	}
+	var fromPatch, serverOnly []any
+	for _, it := range merged {
+		if index(patchOrder, it) >= 0 {
+			fromPatch = append(fromPatch, it)
+		} else {
+			serverOnly = append(serverOnly, it)
+		}
+	}
+	byOrder := func(list, order []any) {
+		sort.SliceStable(list, func(i, j int) bool {
+			a, b := index(order, list[i]), index(order, list[j])
+			if a < 0 || b < 0 {
+				return a >= 0
+			}
+			return a < b
+		})
+	}
+	byOrder(fromPatch, patchOrder)
+	byOrder(serverOnly, serverOrder)
+	out := make([]any, 0, len(merged))
+	i, j := 0, 0
+	for i < len(serverOnly) || j < len(fromPatch) {
+		switch {
+		case j == len(fromPatch):
+			out = append(out, serverOnly[i])
+			i++
+		case i == len(serverOnly):
+			out = append(out, fromPatch[j])
+			j++
+		default:
+			a, b := index(serverOrder, serverOnly[i]), index(serverOrder, fromPatch[j])
+			if a >= 0 && b >= 0 && a < b {
+				out = append(out, serverOnly[i])
+				i++
+			} else {
+				out = append(out, fromPatch[j])
+				j++
+			}
+		}
+	}
+	return out
+}
+
+// errBadPatchType is the real server's answer to an unknown $patch
+// directive: the strategic merge library's error, unconverted, so a 500.
+func errBadPatchType(d any, m map[string]any) error {
+	return errSMPServer(fmt.Sprintf("unknown patch type: %v in map: %v", d, m))
+}
+
+// errSMPServer is a strategic merge error the real server does not convert
+// to a Status: a 500 with no reason.
+func errSMPServer(msg string) error {
+	return newStatus(http.StatusInternalServerError, "", msg, nil)
 }

@@ -123,19 +123,15 @@ func quoteValue(v any) string {
 // real server's message shape.
 func errInvalid(group, kind, name string, errs ...fieldError) *apiError {
 	var causes []metav1.StatusCause
-	msgs := ""
-	for i, e := range errs {
+	var msgs []string
+	for _, e := range errs {
 		causes = append(causes, metav1.StatusCause{Type: e.Type, Message: e.message(), Field: e.Field})
-		if i > 0 {
-			msgs += ", "
-		}
-		msgs += e.Field + ": " + e.message()
+		msgs = append(msgs, e.Field+": "+e.message())
 	}
-	if len(errs) > 1 {
-		msgs = "[" + msgs + "]"
-	}
+	// The message lists each distinct error once; the causes keep every
+	// report, as the real server's validation may report one twice.
 	return newStatus(http.StatusUnprocessableEntity, metav1.ReasonInvalid,
-		fmt.Sprintf("%s %q is invalid: %s", qualifiedKind(group, kind), name, msgs),
+		fmt.Sprintf("%s %q is invalid: %v", qualifiedKind(group, kind), name, aggregate(msgs)),
 		&metav1.StatusDetails{Name: name, Group: group, Kind: kind, Causes: causes})
 }
 

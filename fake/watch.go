@@ -2,14 +2,18 @@ package fake
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/kubewire/kubewire/internal/selector"
 )
 
 func (s *Server) handleWatch(rq *request) error {
+	timeoutSec, _, err := queryInts(rq.q)
+	if err != nil {
+		return err
+	}
 	ls, fs, err := s.selectors(rq)
 	if err != nil {
 		return err
@@ -27,21 +31,18 @@ func (s *Server) handleWatch(rq *request) error {
 		return errInvalidOptions("ListOptions", fieldError{Type: "FieldValueForbidden", Field: "allowWatchBookmarks", Detail: "allowWatchBookmarks must be set to true when sendInitialEvents is true"})
 	}
 	rvParam := q.Get("resourceVersion")
-	rv, err := parseRV(rvParam, "resourceVersion")
+	rv, err := parseRV(rvParam)
 	if err != nil {
 		return err
 	}
 	var timeout <-chan time.Time
-	if ts := q.Get("timeoutSeconds"); ts != "" {
-		n, err := strconv.Atoi(ts)
-		if err != nil || n < 0 {
-			return errBadRequest("invalid timeoutSeconds: " + ts)
-		}
-		if n > 0 {
-			t := time.NewTimer(time.Duration(n) * time.Second)
-			defer t.Stop()
-			timeout = t.C
-		}
+	if timeoutSec < 0 {
+		return errBadRequest(fmt.Sprintf("invalid timeoutSeconds: %d", timeoutSec))
+	}
+	if timeoutSec > 0 {
+		t := time.NewTimer(time.Duration(timeoutSec) * time.Second)
+		defer t.Stop()
+		timeout = t.C
 	}
 	initial := boolParam(sendInitial) || (sendInitial == "" && (rvParam == "" || rvParam == "0"))
 	w := &watchStream{s: s, rq: rq, ls: ls, fs: fs}

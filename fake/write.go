@@ -1,9 +1,11 @@
 package fake
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,8 +14,9 @@ import (
 
 func now() string { return time.Now().UTC().Format("2006-01-02T15:04:05Z") }
 
-// decodeBody decodes a JSON (or YAML) request body into an object.
-func decodeBody(rq *request) (obj, error) {
+// decodeBody decodes a JSON (or YAML) request body of a create or update
+// into an object, with the real server's decoding errors.
+func (s *Server) decodeBody(rq *request) (obj, error) {
 	switch rq.ct {
 	case "", "application/json", "application/yaml", "application/apply-patch+yaml":
 	default:
@@ -23,13 +26,102 @@ func decodeBody(rq *request) (obj, error) {
 	var err error
 	if rq.ct == "application/yaml" {
 		o, err = decodeYAMLObject(rq.body)
-	} else {
-		o, err = decodeJSON(rq.body)
+		if err != nil {
+			return nil, errBadRequest(fmt.Sprintf("the object provided is unrecognized: %v", err))
+		}
+	} else if o, err = decodeObjectBody(rq.ri.Kind, rq.body); err != nil {
+		return nil, err
 	}
-	if err != nil {
-		return nil, errBadRequest(fmt.Sprintf("the object provided is unrecognized: %v", err))
+	if err := s.checkBodyKind(rq.ri, o); err != nil {
+		return nil, err
 	}
 	return o, nil
+}
+
+// typeMetaOnly is what the real server reads first from a JSON body to find
+// its kind; its decoding errors name this type.
+type typeMetaOnly = struct {
+	APIVersion string `json:"apiVersion,omitempty"`
+	Kind       string `json:"kind,omitempty"`
+}
+
+// decodeObjectBody decodes a JSON body. Errors are the real server's: it
+// first reads apiVersion and kind, and quotes the start of a body it cannot.
+func decodeObjectBody(kind string, body []byte) (obj, error) {
+	var tm typeMetaOnly
+	if err := json.Unmarshal(body, &tm); err != nil {
+		return nil, errBadRequest(fmt.Sprintf("the object provided is unrecognized (must be of type %s): couldn't get version/kind; json parse error: %v (%s)", kind, err, summarizeBody(body)))
+	}
+	if strings.TrimSpace(string(body)) == "null" {
+		return obj{}, nil
+	}
+	o, err := decodeJSON(body)
+	if err != nil {
+		return nil, errBadRequest(fmt.Sprintf("the object provided is unrecognized (must be of type %s): %v (%s)", kind, err, summarizeBody(body)))
+	}
+	return o, nil
+}
+
+// summarizeBody is how the real server quotes a body it cannot decode: the
+// first 30 bytes, as text when it looks like a JSON object, else in hex.
+func summarizeBody(b []byte) string {
+	const max = 30
+	more := ""
+	if len(b) > max {
+		b, more = b[:max], " ..."
+	}
+	switch {
+	case len(b) == 0:
+		return "<empty>"
+	case b[0] == '{':
+		return string(b) + more
+	}
+	return hex.EncodeToString(b) + more
+}
+
+// checkBodyKind checks the apiVersion and kind of a create or update body
+// against the endpoint, with the real server's messages for built-in kinds:
+// another kind it knows fails conversion, one it does not know is not
+// registered. Missing parts default to the endpoint's.
+func (s *Server) checkBodyKind(ri *resInfo, o obj) error {
+	if ri.CRD != "" {
+		return checkTypeMeta(ri, o)
+	}
+	av, _ := o["apiVersion"].(string)
+	k, _ := o["kind"].(string)
+	if av == "" {
+		av = ri.groupVersion()
+	}
+	if k == "" {
+		k = ri.Kind
+	}
+	if av == ri.groupVersion() && k == ri.Kind {
+		return nil
+	}
+	group, version := splitGV(av)
+	if k == ri.Kind && group == ri.Group {
+		return errBadRequest(fmt.Sprintf("the API version in the data (%s) does not match the expected API version (%s)", av, ri.groupVersion()))
+	}
+	prefix := fmt.Sprintf("%s in version %q cannot be handled as a %s: ", k, version, ri.Kind)
+	if other := s.reg.byKind(av, k); other != nil && other.CRD == "" {
+		return errBadRequest(prefix + fmt.Sprintf("converting (%s.%s) to (%s.%s): unknown conversion", version, k, internalPackage(ri.Group), ri.Kind))
+	}
+	return errBadRequest(prefix + fmt.Sprintf("no kind %q is registered for version %q in scheme \"pkg/runtime/scheme.go:100\"", k, av))
+}
+
+// internalPackage is the Go package of a group's internal types in
+// Kubernetes, which conversion errors name.
+func internalPackage(group string) string {
+	switch group {
+	case "":
+		return "core"
+	case "internal.apiserver.k8s.io":
+		return "apiserverinternal"
+	case "events.k8s.io":
+		return "core"
+	}
+	first, _, _ := strings.Cut(group, ".")
+	return first
 }
 
 // checkTypeMeta checks the body's apiVersion and kind against the endpoint.
@@ -44,7 +136,7 @@ func checkTypeMeta(ri *resInfo, o obj) error {
 }
 
 func (s *Server) handleCreate(rq *request) error {
-	o, err := decodeBody(rq)
+	o, err := s.decodeBody(rq)
 	if err != nil {
 		return err
 	}
@@ -249,7 +341,7 @@ func setCRDStatus(o obj) {
 }
 
 func (s *Server) handleUpdate(rq *request) error {
-	o, err := decodeBody(rq)
+	o, err := s.decodeBody(rq)
 	if err != nil {
 		return err
 	}
@@ -292,6 +384,12 @@ func (s *Server) update(rq *request, o obj, op string) (obj, int, error) {
 		delete(md, "namespace")
 	}
 	rv := metaString(o, "resourceVersion")
+	if rv != "" {
+		if _, err := strconv.ParseUint(rv, 10, 64); err != nil {
+			// The storage layer parses it and answers a bare 500.
+			return nil, 0, newStatus(http.StatusInternalServerError, "", err.Error(), nil)
+		}
+	}
 	switch {
 	case rv == "" && rq.ri.CRD != "" && op == "Update" && rq.verb == "update":
 		return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, rq.name, fieldError{Type: "FieldValueInvalid", Field: "metadata.resourceVersion", Value: rawValue("0x0"), Detail: "must be specified for an update"})
@@ -349,7 +447,7 @@ func (s *Server) update(rq *request, o obj, op string) (obj, int, error) {
 		return nil, 0, err
 	}
 	pruneEmpty(rq.ri, o)
-	if errs := append(validateMeta(o), validateUpdate(rq.ri, o, old)...); errs != nil {
+	if errs := updateErrors(rq.ri, rq.sub, o, old); errs != nil {
 		return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, rq.name, errs...)
 	}
 	if rq.ri.bumpsGeneration() && specChanged(old, o) {

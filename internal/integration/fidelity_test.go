@@ -30,32 +30,7 @@ import (
 // to answer differently from kube-apiserver, with the reason. The test
 // asserts that each still differs, so an entry must be removed once the
 // fake is fixed.
-var fidelityKnownDifferences = map[string]string{
-	"cm-create-bad-json":         "decode error message: the real server names the expected kind and quotes the body",
-	"cm-create-wrong-kind":       "wrong kind in body: the real server reports a failed conversion, the fake a kind mismatch",
-	"cm-list-bad-selector":       "label selector parse error wording differs (internal/selector)",
-	"cm-list-bad-label-value":    "label selector parse error wording differs (internal/selector)",
-	"cm-page-bad-continue":       "malformed continue token: the real message quotes the JSON decode error of the token",
-	"cm-update-bad-rv":           "non-numeric resourceVersion on update: real answers 500 with the strconv error, the fake 409",
-	"cm-patch-json-test-fail":    "failed JSON patch: real 422 has empty details and the jsonpatch library's message",
-	"cm-patch-json-bad-path":     "failed JSON patch: real 422 has empty details and the jsonpatch library's message",
-	"cm-patch-json-not-array":    "JSON patch that is not an array: real 400 with a Go decode error, fake 422",
-	"cm-patch-bad-ct":            "unsupported patch content type: real 415 message is \"415: Unsupported Media Type\"",
-	"cm-patch-bad-merge":         "truncated merge patch: Go error text differs (unexpected end of JSON input vs unexpected EOF)",
-	"cm-fin-add-finalizer":       "adding a finalizer while deleting: the real 422 also reports a second cause",
-	"pod-list-unsupported-field": "pods field selector spec.restartPolicy: the real server supports it, the fake does not",
-	"pod-delete-p2":              "pod delete: the real server answers the object marked with deletionTimestamp/grace 0 before removal",
-	"pod-delete-p1":              "pod delete: the real server answers the object marked with deletionTimestamp/grace 0 before removal",
-	"svc-smp-add-port":           "service ports merge key: the real strategic merge puts the new port first",
-	"dep-smp-bad-directive":      "unknown $patch directive: real 500, fake 400",
-	"dep-delete-foreground":      "deployment generation: the real server bumps it on a Foreground delete (finalizer added)",
-	"dep-list":                   "deployment generation: the real server bumps it on a Foreground delete (finalizer added)",
-	"dep-get-deleting":           "deployment generation: the real server bumps it on a Foreground delete (finalizer added)",
-	"err-unknown-group":          "unknown API group: the real server answers a plain-text 404 page, the fake a Status",
-	"err-put-collection":         "PUT on a collection: real 405, fake 400",
-	"err-watch-bad-rv":           "watch with a non-numeric resourceVersion: real 500, fake 400",
-	"err-list-bad-limit":         "non-numeric limit: real 400, the fake ignores it",
-}
+var fidelityKnownDifferences = map[string]string{}
 
 // fidelityUserAgent makes both servers record the manager "fidelity" for
 // non-apply writes.

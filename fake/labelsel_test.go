@@ -1,0 +1,60 @@
+package fake
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The messages kube-apiserver v1.32.4 answers for these label selectors.
+func TestParseLabelSelectorErrors(t *testing.T) {
+	long := "1234567890123456789012345678901234567890123456789012345678901234"
+	cases := map[string]string{
+		"app in web":   "unable to parse requirement: found 'web' expected: '('",
+		"app=a b":      "found 'b', expected: ',' or 'end of string'",
+		"a b":          "unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt",
+		"app in (a":    "unable to parse requirement: found '', expected: ',' or ')'",
+		"app in (a b)": "unable to parse requirement: found 'b', expected: ',' or ')'",
+		"app notin":    "unable to parse requirement: found '' expected: '('",
+		"app >":        "unable to parse requirement: values[0]: Invalid value: \"\": for 'Gt', 'Lt' operators, the value must be an integer",
+		"app > x":      "unable to parse requirement: values[0]: Invalid value: \"x\": for 'Gt', 'Lt' operators, the value must be an integer",
+		"!app=x":       "found '=', expected: ',' or 'end of string'",
+		"!":            "unable to parse requirement: found '', expected: identifier",
+		",":            "found ',', expected: !, identifier, or 'end of string'",
+		"app,":         "found '', expected: identifier after ','",
+		"app,,b":       "found ',', expected: identifier after ','",
+		"a==b==c":      "found '==', expected: ',' or 'end of string'",
+		"app =! x":     "unable to parse requirement: found '!', expected: identifier",
+		"=x":           "found '=', expected: !, identifier, or 'end of string'",
+		"app in (a),=": "found '=', expected: identifier after ','",
+		"a%b=c":        "unable to parse requirement: <nil>: Invalid value: \"a%b\": " + msgQualifiedName,
+		"a=b%":         "unable to parse requirement: values[0][a]: Invalid value: \"b%\": " + msgLabelValue,
+		"a/b/c=d":      "unable to parse requirement: <nil>: Invalid value: \"a/b/c\": " + msgQualifiedNameWithPrefix,
+		"Abc/x=y":      "unable to parse requirement: <nil>: Invalid value: \"Abc/x\": prefix part " + msgSubdomain,
+		"(x":           "found '(', expected: !, identifier, or 'end of string'",
+		"app ~ x":      "unable to parse requirement: found '~', expected: in, notin, =, ==, !=, gt, lt",
+		"app notin (":  "unable to parse requirement: found '', expected: ',', ')' or identifier",
+		"app=x)":       "found ')', expected: ',' or 'end of string'",
+		"a !== b":      "unable to parse requirement: found '=', expected: identifier",
+		"a\tb":         "unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt",
+		"app in (=)":   "unable to parse requirement: found '=', expected: ',', ')' or identifier",
+		long + "=a":    "unable to parse requirement: <nil>: Invalid value: \"" + long + "\": name part must be no more than 63 characters",
+		"a=" + long:    "unable to parse requirement: values[0][a]: Invalid value: \"" + long + "\": must be no more than 63 characters",
+	}
+	for sel, want := range cases {
+		_, err := parseLabelSelector(sel)
+		if err == nil {
+			t.Errorf("%q: no error, want %s", sel, want)
+			continue
+		}
+		require.Equal(t, want, err.Error(), sel)
+	}
+	for _, sel := range []string{"", "app=", "app in ()", "app in (a,,b)", "app > 5", "app < 5,b", "a in(x,)", "in=x", "!tier", "app in (web,db)", "x notin (in)"} {
+		_, err := parseLabelSelector(sel)
+		require.NoError(t, err, sel)
+	}
+	ls, err := parseLabelSelector("app in (web,db),!tier,env")
+	require.NoError(t, err)
+	require.True(t, ls.MatchesObject(obj{"metadata": map[string]any{"labels": map[string]any{"app": "db", "env": "x"}}}))
+	require.False(t, ls.MatchesObject(obj{"metadata": map[string]any{"labels": map[string]any{"app": "db", "env": "x", "tier": "a"}}}))
+}
