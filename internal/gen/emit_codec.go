@@ -16,8 +16,19 @@ type codecGen struct {
 	slabs map[string]int
 }
 
-// emitCodec writes DecodeWire, DecodeJSON, UnmarshalJSON, EncodeJSON and
-// MarshalJSON for every struct type of p.
+// emitCodec writes DecodeWire, DecodeJSON, UnmarshalJSON and EncodeJSON for
+// every struct type of p.
+//
+// There is deliberately no MarshalJSON. A type that flows into an interface
+// keeps every method some reachable interface call could select, and a
+// MarshalJSON would be selectable by any JSON encoder in the program
+// (json-iterator reaches its own from decoding alone), so it would link the
+// type's encoder, and with it the encoders of every type it contains, into
+// programs that never encode: for a program that only lists pods, all of
+// core/v1's pod encoders. Without it, encoding/json encodes the types by
+// reflection to the same bytes (fixtures.CheckCodec checks that), and
+// kubewire's own writes use EncodeJSON. UnmarshalJSON stays: it only wraps
+// DecodeWire, which any program that reads the type links anyway.
 func emitCodec(m *model, p *pkg) []byte {
 	g := &codecGen{p: p, all: m, slabs: map[string]int{}}
 	for _, name := range sortedKeys(p.types) {
@@ -270,7 +281,6 @@ func (g *codecGen) encoder(t *typ) {
 	if len(t.fields) == 0 {
 		w.p("s.WriteRaw(\"{}\")")
 		w.p("}")
-		g.marshal(t)
 		return
 	}
 	type enc struct {
@@ -342,13 +352,6 @@ func (g *codecGen) encoder(t *typ) {
 	w.Write(code)
 	w.p("s.WriteRaw(\"}\")")
 	w.p("}")
-	g.marshal(t)
-}
-
-func (g *codecGen) marshal(t *typ) {
-	w := &g.w
-	w.p("\n// MarshalJSON implements json.Marshaler with the generated encoder.")
-	w.p("func (x %s) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }", t.name)
 }
 
 // omitCond is the condition under which an omitempty field is written, or

@@ -54,9 +54,6 @@ func (x *AuditAnnotation) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x AuditAnnotation) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ExpressionWarning) DecodeWire(r *jsonwire.Reader) {
@@ -103,9 +100,6 @@ func (x *ExpressionWarning) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ExpressionWarning) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *MatchCondition) DecodeWire(r *jsonwire.Reader) {
@@ -151,9 +145,6 @@ func (x *MatchCondition) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Name)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x MatchCondition) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -284,9 +275,6 @@ func (x *MatchResources) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x MatchResources) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -476,9 +464,6 @@ func (x *MutatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x MutatingWebhook) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *MutatingWebhookConfiguration) DecodeWire(r *jsonwire.Reader) {
@@ -563,9 +548,6 @@ func (x *MutatingWebhookConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x MutatingWebhookConfiguration) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -682,9 +664,6 @@ func (x *MutatingWebhookConfigurationList) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x MutatingWebhookConfigurationList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -892,9 +871,6 @@ func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NamedRuleWithOperations) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ParamKind) DecodeWire(r *jsonwire.Reader) {
@@ -946,9 +922,6 @@ func (x *ParamKind) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ParamKind) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1020,9 +993,6 @@ func (x *ParamRef) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ParamRef) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1198,9 +1168,6 @@ func (x *RuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x RuleWithOperations) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ServiceReference) DecodeWire(r *jsonwire.Reader) {
@@ -1258,9 +1225,6 @@ func (x *ServiceReference) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ServiceReference) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1329,9 +1293,6 @@ func (x *TypeChecking) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x TypeChecking) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ValidatingAdmissionPolicy) DecodeWire(r *jsonwire.Reader) {
@@ -1396,9 +1357,6 @@ func (x *ValidatingAdmissionPolicy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ValidatingAdmissionPolicy) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ValidatingAdmissionPolicyBinding) DecodeWire(r *jsonwire.Reader) {
@@ -1458,9 +1416,6 @@ func (x *ValidatingAdmissionPolicyBinding) EncodeJSON(s *jsoniter.Stream) {
 	x.Spec.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ValidatingAdmissionPolicyBinding) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1578,11 +1533,6 @@ func (x *ValidatingAdmissionPolicyBindingList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ValidatingAdmissionPolicyBindingList) MarshalJSON() ([]byte, error) {
-	return jsonwire.Marshal(&x)
-}
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ValidatingAdmissionPolicyBindingSpec) DecodeWire(r *jsonwire.Reader) {
@@ -1685,11 +1635,6 @@ func (x *ValidatingAdmissionPolicyBindingSpec) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	s.WriteRaw("}")
-}
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ValidatingAdmissionPolicyBindingSpec) MarshalJSON() ([]byte, error) {
-	return jsonwire.Marshal(&x)
 }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
@@ -1807,9 +1752,6 @@ func (x *ValidatingAdmissionPolicyList) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ValidatingAdmissionPolicyList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1999,9 +1941,6 @@ func (x *ValidatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ValidatingAdmissionPolicySpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ValidatingAdmissionPolicyStatus) DecodeWire(r *jsonwire.Reader) {
@@ -2089,9 +2028,6 @@ func (x *ValidatingAdmissionPolicyStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ValidatingAdmissionPolicyStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -2275,9 +2211,6 @@ func (x *ValidatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ValidatingWebhook) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ValidatingWebhookConfiguration) DecodeWire(r *jsonwire.Reader) {
@@ -2362,9 +2295,6 @@ func (x *ValidatingWebhookConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ValidatingWebhookConfiguration) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -2482,11 +2412,6 @@ func (x *ValidatingWebhookConfigurationList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ValidatingWebhookConfigurationList) MarshalJSON() ([]byte, error) {
-	return jsonwire.Marshal(&x)
-}
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Validation) DecodeWire(r *jsonwire.Reader) {
@@ -2547,9 +2472,6 @@ func (x *Validation) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Validation) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Variable) DecodeWire(r *jsonwire.Reader) {
@@ -2595,9 +2517,6 @@ func (x *Variable) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Name)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Variable) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -2663,9 +2582,6 @@ func (x *WebhookClientConfig) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x WebhookClientConfig) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
 var slabKeys [6]byte

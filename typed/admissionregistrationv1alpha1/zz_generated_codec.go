@@ -52,9 +52,6 @@ func (x *ApplyConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ApplyConfiguration) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *JSONPatch) DecodeWire(r *jsonwire.Reader) {
@@ -98,9 +95,6 @@ func (x *JSONPatch) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x JSONPatch) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -147,9 +141,6 @@ func (x *MatchCondition) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Name)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x MatchCondition) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -281,9 +272,6 @@ func (x *MatchResources) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x MatchResources) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *MutatingAdmissionPolicy) DecodeWire(r *jsonwire.Reader) {
@@ -344,9 +332,6 @@ func (x *MutatingAdmissionPolicy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x MutatingAdmissionPolicy) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *MutatingAdmissionPolicyBinding) DecodeWire(r *jsonwire.Reader) {
@@ -406,9 +391,6 @@ func (x *MutatingAdmissionPolicyBinding) EncodeJSON(s *jsoniter.Stream) {
 	x.Spec.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x MutatingAdmissionPolicyBinding) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -526,11 +508,6 @@ func (x *MutatingAdmissionPolicyBindingList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x MutatingAdmissionPolicyBindingList) MarshalJSON() ([]byte, error) {
-	return jsonwire.Marshal(&x)
-}
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *MutatingAdmissionPolicyBindingSpec) DecodeWire(r *jsonwire.Reader) {
@@ -601,11 +578,6 @@ func (x *MutatingAdmissionPolicyBindingSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.PolicyName)
 	}
 	s.WriteRaw("}")
-}
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x MutatingAdmissionPolicyBindingSpec) MarshalJSON() ([]byte, error) {
-	return jsonwire.Marshal(&x)
 }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
@@ -723,9 +695,6 @@ func (x *MutatingAdmissionPolicyList) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x MutatingAdmissionPolicyList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -892,9 +861,6 @@ func (x *MutatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x MutatingAdmissionPolicySpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Mutation) DecodeWire(r *jsonwire.Reader) {
@@ -964,9 +930,6 @@ func (x *Mutation) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.PatchType)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Mutation) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1174,9 +1137,6 @@ func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NamedRuleWithOperations) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ParamKind) DecodeWire(r *jsonwire.Reader) {
@@ -1228,9 +1188,6 @@ func (x *ParamKind) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ParamKind) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1303,9 +1260,6 @@ func (x *ParamRef) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ParamRef) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Variable) DecodeWire(r *jsonwire.Reader) {
@@ -1351,9 +1305,6 @@ func (x *Variable) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Name)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Variable) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
 var slabKeys [6]byte

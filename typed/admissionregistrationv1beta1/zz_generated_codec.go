@@ -54,9 +54,6 @@ func (x *AuditAnnotation) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x AuditAnnotation) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ExpressionWarning) DecodeWire(r *jsonwire.Reader) {
@@ -103,9 +100,6 @@ func (x *ExpressionWarning) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ExpressionWarning) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *MatchCondition) DecodeWire(r *jsonwire.Reader) {
@@ -151,9 +145,6 @@ func (x *MatchCondition) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Name)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x MatchCondition) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -284,9 +275,6 @@ func (x *MatchResources) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x MatchResources) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -494,9 +482,6 @@ func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NamedRuleWithOperations) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ParamKind) DecodeWire(r *jsonwire.Reader) {
@@ -548,9 +533,6 @@ func (x *ParamKind) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ParamKind) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -623,9 +605,6 @@ func (x *ParamRef) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ParamRef) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *TypeChecking) DecodeWire(r *jsonwire.Reader) {
@@ -693,9 +672,6 @@ func (x *TypeChecking) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x TypeChecking) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ValidatingAdmissionPolicy) DecodeWire(r *jsonwire.Reader) {
@@ -760,9 +736,6 @@ func (x *ValidatingAdmissionPolicy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ValidatingAdmissionPolicy) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ValidatingAdmissionPolicyBinding) DecodeWire(r *jsonwire.Reader) {
@@ -822,9 +795,6 @@ func (x *ValidatingAdmissionPolicyBinding) EncodeJSON(s *jsoniter.Stream) {
 	x.Spec.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ValidatingAdmissionPolicyBinding) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -942,11 +912,6 @@ func (x *ValidatingAdmissionPolicyBindingList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ValidatingAdmissionPolicyBindingList) MarshalJSON() ([]byte, error) {
-	return jsonwire.Marshal(&x)
-}
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ValidatingAdmissionPolicyBindingSpec) DecodeWire(r *jsonwire.Reader) {
@@ -1049,11 +1014,6 @@ func (x *ValidatingAdmissionPolicyBindingSpec) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	s.WriteRaw("}")
-}
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ValidatingAdmissionPolicyBindingSpec) MarshalJSON() ([]byte, error) {
-	return jsonwire.Marshal(&x)
 }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
@@ -1171,9 +1131,6 @@ func (x *ValidatingAdmissionPolicyList) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ValidatingAdmissionPolicyList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1363,9 +1320,6 @@ func (x *ValidatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ValidatingAdmissionPolicySpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ValidatingAdmissionPolicyStatus) DecodeWire(r *jsonwire.Reader) {
@@ -1454,9 +1408,6 @@ func (x *ValidatingAdmissionPolicyStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ValidatingAdmissionPolicyStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Validation) DecodeWire(r *jsonwire.Reader) {
@@ -1517,9 +1468,6 @@ func (x *Validation) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Validation) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Variable) DecodeWire(r *jsonwire.Reader) {
@@ -1565,9 +1513,6 @@ func (x *Variable) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Name)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Variable) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
 var slabKeys [5]byte

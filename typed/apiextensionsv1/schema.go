@@ -3,6 +3,7 @@ package apiextensionsv1
 import (
 	jsoniter "github.com/json-iterator/go"
 
+	"github.com/kubewire/kubewire/internal/codec"
 	"github.com/kubewire/kubewire/typed/internal/jsonwire"
 )
 
@@ -69,7 +70,12 @@ func (x *JSONSchemaPropsOrArray) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON implements json.Marshaler.
-func (x JSONSchemaPropsOrArray) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+func (x JSONSchemaPropsOrArray) MarshalJSON() ([]byte, error) {
+	s := codec.API.BorrowStream(nil)
+	defer codec.API.ReturnStream(s)
+	x.EncodeJSON(s)
+	return streamBytes(s)
+}
 
 // JSONSchemaPropsOrBool is additionalProperties or additionalItems: a
 // schema the extra values must match, or whether they are allowed at all.
@@ -116,7 +122,12 @@ func (x *JSONSchemaPropsOrBool) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON implements json.Marshaler.
-func (x JSONSchemaPropsOrBool) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+func (x JSONSchemaPropsOrBool) MarshalJSON() ([]byte, error) {
+	s := codec.API.BorrowStream(nil)
+	defer codec.API.ReturnStream(s)
+	x.EncodeJSON(s)
+	return streamBytes(s)
+}
 
 // JSONSchemaPropsOrStringArray is one of a schema's dependencies: a schema
 // the object must also match, or the properties it must also have. Schema
@@ -176,7 +187,12 @@ func (x *JSONSchemaPropsOrStringArray) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON implements json.Marshaler.
-func (x JSONSchemaPropsOrStringArray) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
+func (x JSONSchemaPropsOrStringArray) MarshalJSON() ([]byte, error) {
+	s := codec.API.BorrowStream(nil)
+	defer codec.API.ReturnStream(s)
+	x.EncodeJSON(s)
+	return streamBytes(s)
+}
 
 type wireDecoder interface{ DecodeWire(*jsonwire.Reader) }
 
@@ -193,4 +209,15 @@ func unmarshal(data []byte, x wireDecoder, name string) error {
 	r.ResetOwned(append([]byte(nil), data...))
 	x.DecodeWire(&r)
 	return r.Finish("apiextensionsv1." + name)
+}
+
+// streamBytes returns a copy of what s holds, or s's error. The MarshalJSON
+// methods above call their EncodeJSON directly rather than through
+// jsonwire.Marshal, whose interface call would make the linker keep the
+// encoder of every type a program converts to an interface.
+func streamBytes(s *jsoniter.Stream) ([]byte, error) {
+	if s.Error != nil {
+		return nil, s.Error
+	}
+	return append([]byte(nil), s.Buffer()...), nil
 }

@@ -75,9 +75,6 @@ func (x *ControllerRevision) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ControllerRevision) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ControllerRevisionList) DecodeWire(r *jsonwire.Reader) {
@@ -194,9 +191,6 @@ func (x *ControllerRevisionList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ControllerRevisionList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *DaemonSet) DecodeWire(r *jsonwire.Reader) {
@@ -261,9 +255,6 @@ func (x *DaemonSet) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DaemonSet) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *DaemonSetCondition) DecodeWire(r *jsonwire.Reader) {
@@ -325,9 +316,6 @@ func (x *DaemonSetCondition) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Type)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DaemonSetCondition) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -445,9 +433,6 @@ func (x *DaemonSetList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DaemonSetList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *DaemonSetSpec) DecodeWire(r *jsonwire.Reader) {
@@ -522,9 +507,6 @@ func (x *DaemonSetSpec) EncodeJSON(s *jsoniter.Stream) {
 	x.UpdateStrategy.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DaemonSetSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -641,9 +623,6 @@ func (x *DaemonSetStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DaemonSetStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *DaemonSetUpdateStrategy) DecodeWire(r *jsonwire.Reader) {
@@ -702,9 +681,6 @@ func (x *DaemonSetUpdateStrategy) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DaemonSetUpdateStrategy) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -769,9 +745,6 @@ func (x *Deployment) EncodeJSON(s *jsoniter.Stream) {
 	x.Status.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Deployment) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -838,9 +811,6 @@ func (x *DeploymentCondition) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Type)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DeploymentCondition) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -958,9 +928,6 @@ func (x *DeploymentList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DeploymentList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *DeploymentSpec) DecodeWire(r *jsonwire.Reader) {
@@ -1053,9 +1020,6 @@ func (x *DeploymentSpec) EncodeJSON(s *jsoniter.Stream) {
 	x.Template.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DeploymentSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1168,9 +1132,6 @@ func (x *DeploymentStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DeploymentStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *DeploymentStrategy) DecodeWire(r *jsonwire.Reader) {
@@ -1229,9 +1190,6 @@ func (x *DeploymentStrategy) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DeploymentStrategy) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1297,9 +1255,6 @@ func (x *ReplicaSet) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ReplicaSet) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ReplicaSetCondition) DecodeWire(r *jsonwire.Reader) {
@@ -1361,9 +1316,6 @@ func (x *ReplicaSetCondition) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Type)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ReplicaSetCondition) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1481,9 +1433,6 @@ func (x *ReplicaSetList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ReplicaSetList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ReplicaSetSpec) DecodeWire(r *jsonwire.Reader) {
@@ -1554,9 +1503,6 @@ func (x *ReplicaSetSpec) EncodeJSON(s *jsoniter.Stream) {
 	x.Template.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ReplicaSetSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1655,9 +1601,6 @@ func (x *ReplicaSetStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ReplicaSetStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *RollingUpdateDaemonSet) DecodeWire(r *jsonwire.Reader) {
@@ -1723,9 +1666,6 @@ func (x *RollingUpdateDaemonSet) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x RollingUpdateDaemonSet) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1793,9 +1733,6 @@ func (x *RollingUpdateDeployment) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x RollingUpdateDeployment) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *RollingUpdateStatefulSetStrategy) DecodeWire(r *jsonwire.Reader) {
@@ -1854,9 +1791,6 @@ func (x *RollingUpdateStatefulSetStrategy) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x RollingUpdateStatefulSetStrategy) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1922,9 +1856,6 @@ func (x *StatefulSet) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x StatefulSet) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *StatefulSetCondition) DecodeWire(r *jsonwire.Reader) {
@@ -1986,9 +1917,6 @@ func (x *StatefulSetCondition) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Type)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x StatefulSetCondition) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -2106,9 +2034,6 @@ func (x *StatefulSetList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x StatefulSetList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *StatefulSetOrdinals) DecodeWire(r *jsonwire.Reader) {
@@ -2150,9 +2075,6 @@ func (x *StatefulSetOrdinals) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteInt32(x.Start)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x StatefulSetOrdinals) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -2204,11 +2126,6 @@ func (x *StatefulSetPersistentVolumeClaimRetentionPolicy) EncodeJSON(s *jsoniter
 		jsonwire.String(s, x.WhenScaled)
 	}
 	s.WriteRaw("}")
-}
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x StatefulSetPersistentVolumeClaimRetentionPolicy) MarshalJSON() ([]byte, error) {
-	return jsonwire.Marshal(&x)
 }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
@@ -2357,9 +2274,6 @@ func (x *StatefulSetSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x StatefulSetSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *StatefulSetStatus) DecodeWire(r *jsonwire.Reader) {
@@ -2477,9 +2391,6 @@ func (x *StatefulSetStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x StatefulSetStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *StatefulSetUpdateStrategy) DecodeWire(r *jsonwire.Reader) {
@@ -2538,9 +2449,6 @@ func (x *StatefulSetUpdateStrategy) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x StatefulSetUpdateStrategy) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
 var slabKeys [7]byte

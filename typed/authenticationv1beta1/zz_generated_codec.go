@@ -67,9 +67,6 @@ func (x *SelfSubjectReview) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x SelfSubjectReview) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *SelfSubjectReviewStatus) DecodeWire(r *jsonwire.Reader) {
@@ -111,6 +108,3 @@ func (x *SelfSubjectReviewStatus) EncodeJSON(s *jsoniter.Stream) {
 	x.UserInfo.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x SelfSubjectReviewStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }

@@ -83,9 +83,6 @@ func (x *FieldSelectorAttributes) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x FieldSelectorAttributes) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *LabelSelectorAttributes) DecodeWire(r *jsonwire.Reader) {
@@ -161,9 +158,6 @@ func (x *LabelSelectorAttributes) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x LabelSelectorAttributes) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *LocalSubjectAccessReview) DecodeWire(r *jsonwire.Reader) {
@@ -228,9 +222,6 @@ func (x *LocalSubjectAccessReview) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x LocalSubjectAccessReview) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *NonResourceAttributes) DecodeWire(r *jsonwire.Reader) {
@@ -282,9 +273,6 @@ func (x *NonResourceAttributes) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NonResourceAttributes) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -387,9 +375,6 @@ func (x *NonResourceRule) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NonResourceRule) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -498,9 +483,6 @@ func (x *ResourceAttributes) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceAttributes) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -668,9 +650,6 @@ func (x *ResourceRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceRule) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *SelfSubjectAccessReview) DecodeWire(r *jsonwire.Reader) {
@@ -734,9 +713,6 @@ func (x *SelfSubjectAccessReview) EncodeJSON(s *jsoniter.Stream) {
 	x.Status.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x SelfSubjectAccessReview) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -804,9 +780,6 @@ func (x *SelfSubjectAccessReviewSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x SelfSubjectAccessReviewSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *SelfSubjectRulesReview) DecodeWire(r *jsonwire.Reader) {
@@ -871,9 +844,6 @@ func (x *SelfSubjectRulesReview) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x SelfSubjectRulesReview) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *SelfSubjectRulesReviewSpec) DecodeWire(r *jsonwire.Reader) {
@@ -917,9 +887,6 @@ func (x *SelfSubjectRulesReviewSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x SelfSubjectRulesReviewSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -984,9 +951,6 @@ func (x *SubjectAccessReview) EncodeJSON(s *jsoniter.Stream) {
 	x.Status.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x SubjectAccessReview) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1155,9 +1119,6 @@ func (x *SubjectAccessReviewSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x SubjectAccessReviewSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *SubjectAccessReviewStatus) DecodeWire(r *jsonwire.Reader) {
@@ -1217,9 +1178,6 @@ func (x *SubjectAccessReviewStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x SubjectAccessReviewStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1324,6 +1282,3 @@ func (x *SubjectRulesReviewStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x SubjectRulesReviewStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }

@@ -58,9 +58,6 @@ func (x *ContainerResourceMetricSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ContainerResourceMetricSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ContainerResourceMetricStatus) DecodeWire(r *jsonwire.Reader) {
@@ -110,9 +107,6 @@ func (x *ContainerResourceMetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Name)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ContainerResourceMetricStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -168,9 +162,6 @@ func (x *CrossVersionObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x CrossVersionObjectReference) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ExternalMetricSource) DecodeWire(r *jsonwire.Reader) {
@@ -217,9 +208,6 @@ func (x *ExternalMetricSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ExternalMetricSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ExternalMetricStatus) DecodeWire(r *jsonwire.Reader) {
@@ -265,9 +253,6 @@ func (x *ExternalMetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	x.Metric.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ExternalMetricStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -318,9 +303,6 @@ func (x *HPAScalingPolicy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteInt32(x.Value)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x HPAScalingPolicy) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -403,9 +385,6 @@ func (x *HPAScalingRules) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x HPAScalingRules) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *HorizontalPodAutoscaler) DecodeWire(r *jsonwire.Reader) {
@@ -469,9 +448,6 @@ func (x *HorizontalPodAutoscaler) EncodeJSON(s *jsoniter.Stream) {
 	x.Status.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x HorizontalPodAutoscaler) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -539,9 +515,6 @@ func (x *HorizontalPodAutoscalerBehavior) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x HorizontalPodAutoscalerBehavior) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *HorizontalPodAutoscalerCondition) DecodeWire(r *jsonwire.Reader) {
@@ -603,9 +576,6 @@ func (x *HorizontalPodAutoscalerCondition) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Type)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x HorizontalPodAutoscalerCondition) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -723,9 +693,6 @@ func (x *HorizontalPodAutoscalerList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x HorizontalPodAutoscalerList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *HorizontalPodAutoscalerSpec) DecodeWire(r *jsonwire.Reader) {
@@ -821,9 +788,6 @@ func (x *HorizontalPodAutoscalerSpec) EncodeJSON(s *jsoniter.Stream) {
 	x.ScaleTargetRef.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x HorizontalPodAutoscalerSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -950,9 +914,6 @@ func (x *HorizontalPodAutoscalerStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x HorizontalPodAutoscalerStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *MetricIdentifier) DecodeWire(r *jsonwire.Reader) {
@@ -1007,9 +968,6 @@ func (x *MetricIdentifier) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x MetricIdentifier) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1120,9 +1078,6 @@ func (x *MetricSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x MetricSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *MetricStatus) DecodeWire(r *jsonwire.Reader) {
@@ -1232,9 +1187,6 @@ func (x *MetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x MetricStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *MetricTarget) DecodeWire(r *jsonwire.Reader) {
@@ -1311,9 +1263,6 @@ func (x *MetricTarget) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x MetricTarget) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *MetricValueStatus) DecodeWire(r *jsonwire.Reader) {
@@ -1386,9 +1335,6 @@ func (x *MetricValueStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x MetricValueStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ObjectMetricSource) DecodeWire(r *jsonwire.Reader) {
@@ -1438,9 +1384,6 @@ func (x *ObjectMetricSource) EncodeJSON(s *jsoniter.Stream) {
 	x.Target.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ObjectMetricSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1492,9 +1435,6 @@ func (x *ObjectMetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ObjectMetricStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PodsMetricSource) DecodeWire(r *jsonwire.Reader) {
@@ -1540,9 +1480,6 @@ func (x *PodsMetricSource) EncodeJSON(s *jsoniter.Stream) {
 	x.Target.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodsMetricSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1590,9 +1527,6 @@ func (x *PodsMetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodsMetricStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ResourceMetricSource) DecodeWire(r *jsonwire.Reader) {
@@ -1639,9 +1573,6 @@ func (x *ResourceMetricSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceMetricSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ResourceMetricStatus) DecodeWire(r *jsonwire.Reader) {
@@ -1687,9 +1618,6 @@ func (x *ResourceMetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Name)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceMetricStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
 var slabKeys [15]byte

@@ -71,9 +71,6 @@ func (x *CertificateSigningRequest) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x CertificateSigningRequest) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *CertificateSigningRequestCondition) DecodeWire(r *jsonwire.Reader) {
@@ -138,11 +135,6 @@ func (x *CertificateSigningRequestCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw(",\"type\":")
 	jsonwire.String(s, x.Type)
 	s.WriteRaw("}")
-}
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x CertificateSigningRequestCondition) MarshalJSON() ([]byte, error) {
-	return jsonwire.Marshal(&x)
 }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
@@ -260,9 +252,6 @@ func (x *CertificateSigningRequestList) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x CertificateSigningRequestList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -451,9 +440,6 @@ func (x *CertificateSigningRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x CertificateSigningRequestSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *CertificateSigningRequestStatus) DecodeWire(r *jsonwire.Reader) {
@@ -528,6 +514,3 @@ func (x *CertificateSigningRequestStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x CertificateSigningRequestStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }

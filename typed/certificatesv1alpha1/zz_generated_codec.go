@@ -67,9 +67,6 @@ func (x *ClusterTrustBundle) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ClusterTrustBundle) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ClusterTrustBundleList) DecodeWire(r *jsonwire.Reader) {
@@ -186,9 +183,6 @@ func (x *ClusterTrustBundleList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ClusterTrustBundleList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ClusterTrustBundleSpec) DecodeWire(r *jsonwire.Reader) {
@@ -238,6 +232,3 @@ func (x *ClusterTrustBundleSpec) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.TrustBundle)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ClusterTrustBundleSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }

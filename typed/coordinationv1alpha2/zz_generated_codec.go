@@ -68,9 +68,6 @@ func (x *LeaseCandidate) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x LeaseCandidate) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *LeaseCandidateList) DecodeWire(r *jsonwire.Reader) {
@@ -187,9 +184,6 @@ func (x *LeaseCandidateList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x LeaseCandidateList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *LeaseCandidateSpec) DecodeWire(r *jsonwire.Reader) {
@@ -271,9 +265,6 @@ func (x *LeaseCandidateSpec) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Strategy)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x LeaseCandidateSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
 var slabKeys [1]byte

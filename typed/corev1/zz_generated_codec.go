@@ -70,9 +70,6 @@ func (x *AWSElasticBlockStoreVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x AWSElasticBlockStoreVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Affinity) DecodeWire(r *jsonwire.Reader) {
@@ -152,9 +149,6 @@ func (x *Affinity) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Affinity) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *AppArmorProfile) DecodeWire(r *jsonwire.Reader) {
@@ -205,9 +199,6 @@ func (x *AppArmorProfile) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x AppArmorProfile) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *AttachedVolume) DecodeWire(r *jsonwire.Reader) {
@@ -253,9 +244,6 @@ func (x *AttachedVolume) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Name)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x AttachedVolume) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -327,9 +315,6 @@ func (x *AzureDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x AzureDiskVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *AzureFilePersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
@@ -390,9 +375,6 @@ func (x *AzureFilePersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x AzureFilePersistentVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *AzureFileVolumeSource) DecodeWire(r *jsonwire.Reader) {
@@ -446,9 +428,6 @@ func (x *AzureFileVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.ShareName)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x AzureFileVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -509,9 +488,6 @@ func (x *Binding) EncodeJSON(s *jsoniter.Stream) {
 	x.Target.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Binding) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -669,9 +645,6 @@ func (x *CSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x CSIPersistentVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *CSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
@@ -769,9 +742,6 @@ func (x *CSIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x CSIVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -876,9 +846,6 @@ func (x *Capabilities) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Capabilities) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -985,9 +952,6 @@ func (x *CephFSPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x CephFSPersistentVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *CephFSVolumeSource) DecodeWire(r *jsonwire.Reader) {
@@ -1093,9 +1057,6 @@ func (x *CephFSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x CephFSVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *CinderPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
@@ -1164,9 +1125,6 @@ func (x *CinderPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.VolumeID)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x CinderPersistentVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1237,9 +1195,6 @@ func (x *CinderVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x CinderVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ClientIPConfig) DecodeWire(r *jsonwire.Reader) {
@@ -1283,9 +1238,6 @@ func (x *ClientIPConfig) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ClientIPConfig) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1362,9 +1314,6 @@ func (x *ClusterTrustBundleProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ClusterTrustBundleProjection) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ComponentCondition) DecodeWire(r *jsonwire.Reader) {
@@ -1424,9 +1373,6 @@ func (x *ComponentCondition) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Type)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ComponentCondition) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1512,9 +1458,6 @@ func (x *ComponentStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ComponentStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1631,9 +1574,6 @@ func (x *ComponentStatusList) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ComponentStatusList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1759,9 +1699,6 @@ func (x *ConfigMap) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ConfigMap) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ConfigMapEnvSource) DecodeWire(r *jsonwire.Reader) {
@@ -1809,9 +1746,6 @@ func (x *ConfigMapEnvSource) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ConfigMapEnvSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1864,9 +1798,6 @@ func (x *ConfigMapKeySelector) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ConfigMapKeySelector) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1984,9 +1915,6 @@ func (x *ConfigMapList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ConfigMapList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ConfigMapNodeConfigSource) DecodeWire(r *jsonwire.Reader) {
@@ -2048,9 +1976,6 @@ func (x *ConfigMapNodeConfigSource) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ConfigMapNodeConfigSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -2130,9 +2055,6 @@ func (x *ConfigMapProjection) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ConfigMapProjection) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -2218,9 +2140,6 @@ func (x *ConfigMapVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ConfigMapVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -2627,9 +2546,6 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Container) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ContainerImage) DecodeWire(r *jsonwire.Reader) {
@@ -2708,9 +2624,6 @@ func (x *ContainerImage) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ContainerImage) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ContainerPort) DecodeWire(r *jsonwire.Reader) {
@@ -2777,9 +2690,6 @@ func (x *ContainerPort) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ContainerPort) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ContainerResizePolicy) DecodeWire(r *jsonwire.Reader) {
@@ -2825,9 +2735,6 @@ func (x *ContainerResizePolicy) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.RestartPolicy)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ContainerResizePolicy) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -2908,9 +2815,6 @@ func (x *ContainerState) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ContainerState) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ContainerStateRunning) DecodeWire(r *jsonwire.Reader) {
@@ -2952,9 +2856,6 @@ func (x *ContainerStateRunning) EncodeJSON(s *jsoniter.Stream) {
 	x.StartedAt.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ContainerStateRunning) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -3032,9 +2933,6 @@ func (x *ContainerStateTerminated) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ContainerStateTerminated) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ContainerStateWaiting) DecodeWire(r *jsonwire.Reader) {
@@ -3086,9 +2984,6 @@ func (x *ContainerStateWaiting) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ContainerStateWaiting) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -3285,9 +3180,6 @@ func (x *ContainerStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ContainerStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ContainerUser) DecodeWire(r *jsonwire.Reader) {
@@ -3339,9 +3231,6 @@ func (x *ContainerUser) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ContainerUser) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *DaemonEndpoint) DecodeWire(r *jsonwire.Reader) {
@@ -3383,9 +3272,6 @@ func (x *DaemonEndpoint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteInt32(x.Port)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DaemonEndpoint) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -3453,9 +3339,6 @@ func (x *DownwardAPIProjection) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DownwardAPIProjection) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -3533,9 +3416,6 @@ func (x *DownwardAPIVolumeFile) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DownwardAPIVolumeFile) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *DownwardAPIVolumeSource) DecodeWire(r *jsonwire.Reader) {
@@ -3611,9 +3491,6 @@ func (x *DownwardAPIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DownwardAPIVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *EmptyDirVolumeSource) DecodeWire(r *jsonwire.Reader) {
@@ -3672,9 +3549,6 @@ func (x *EmptyDirVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x EmptyDirVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -3745,9 +3619,6 @@ func (x *EndpointAddress) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x EndpointAddress) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *EndpointPort) DecodeWire(r *jsonwire.Reader) {
@@ -3809,9 +3680,6 @@ func (x *EndpointPort) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x EndpointPort) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -3940,9 +3808,6 @@ func (x *EndpointSubset) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x EndpointSubset) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Endpoints) DecodeWire(r *jsonwire.Reader) {
@@ -4027,9 +3892,6 @@ func (x *Endpoints) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Endpoints) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -4147,9 +4009,6 @@ func (x *EndpointsList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x EndpointsList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *EnvFromSource) DecodeWire(r *jsonwire.Reader) {
@@ -4222,9 +4081,6 @@ func (x *EnvFromSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x EnvFromSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *EnvVar) DecodeWire(r *jsonwire.Reader) {
@@ -4285,9 +4141,6 @@ func (x *EnvVar) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x EnvVar) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -4380,9 +4233,6 @@ func (x *EnvVarSource) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x EnvVarSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -4795,9 +4645,6 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x EphemeralContainer) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *EphemeralVolumeSource) DecodeWire(r *jsonwire.Reader) {
@@ -4848,9 +4695,6 @@ func (x *EphemeralVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x EphemeralVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -4992,9 +4836,6 @@ func (x *Event) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Event) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *EventList) DecodeWire(r *jsonwire.Reader) {
@@ -5111,9 +4952,6 @@ func (x *EventList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x EventList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *EventSeries) DecodeWire(r *jsonwire.Reader) {
@@ -5163,9 +5001,6 @@ func (x *EventSeries) EncodeJSON(s *jsoniter.Stream) {
 	x.LastObservedTime.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x EventSeries) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -5218,9 +5053,6 @@ func (x *EventSource) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x EventSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -5291,9 +5123,6 @@ func (x *ExecAction) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ExecAction) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -5417,9 +5246,6 @@ func (x *FCVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x FCVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *FlexPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
@@ -5517,9 +5343,6 @@ func (x *FlexPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x FlexPersistentVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -5619,9 +5442,6 @@ func (x *FlexVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x FlexVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *FlockerVolumeSource) DecodeWire(r *jsonwire.Reader) {
@@ -5673,9 +5493,6 @@ func (x *FlockerVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x FlockerVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -5739,9 +5556,6 @@ func (x *GCEPersistentDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x GCEPersistentDiskVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *GRPCAction) DecodeWire(r *jsonwire.Reader) {
@@ -5787,9 +5601,6 @@ func (x *GRPCAction) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Service)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x GRPCAction) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -5846,9 +5657,6 @@ func (x *GitRepoVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x GitRepoVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -5908,9 +5716,6 @@ func (x *GlusterfsPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x GlusterfsPersistentVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *GlusterfsVolumeSource) DecodeWire(r *jsonwire.Reader) {
@@ -5962,9 +5767,6 @@ func (x *GlusterfsVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x GlusterfsVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -6057,9 +5859,6 @@ func (x *HTTPGetAction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x HTTPGetAction) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *HTTPHeader) DecodeWire(r *jsonwire.Reader) {
@@ -6105,9 +5904,6 @@ func (x *HTTPHeader) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Value)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x HTTPHeader) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -6185,9 +5981,6 @@ func (x *HostAlias) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x HostAlias) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *HostIP) DecodeWire(r *jsonwire.Reader) {
@@ -6229,9 +6022,6 @@ func (x *HostIP) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.IP)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x HostIP) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -6280,9 +6070,6 @@ func (x *HostPathVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x HostPathVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -6417,9 +6204,6 @@ func (x *ISCSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ISCSIPersistentVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ISCSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
@@ -6553,9 +6337,6 @@ func (x *ISCSIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ISCSIVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ImageVolumeSource) DecodeWire(r *jsonwire.Reader) {
@@ -6608,9 +6389,6 @@ func (x *ImageVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ImageVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *KeyToPath) DecodeWire(r *jsonwire.Reader) {
@@ -6662,9 +6440,6 @@ func (x *KeyToPath) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Path)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x KeyToPath) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -6731,9 +6506,6 @@ func (x *Lifecycle) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Lifecycle) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -6827,9 +6599,6 @@ func (x *LifecycleHandler) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x LifecycleHandler) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *LimitRange) DecodeWire(r *jsonwire.Reader) {
@@ -6889,9 +6658,6 @@ func (x *LimitRange) EncodeJSON(s *jsoniter.Stream) {
 	x.Spec.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x LimitRange) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -7092,9 +6858,6 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x LimitRangeItem) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *LimitRangeList) DecodeWire(r *jsonwire.Reader) {
@@ -7211,9 +6974,6 @@ func (x *LimitRangeList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x LimitRangeList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *LimitRangeSpec) DecodeWire(r *jsonwire.Reader) {
@@ -7278,9 +7038,6 @@ func (x *LimitRangeSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x LimitRangeSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -7359,9 +7116,6 @@ func (x *LinuxContainerUser) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteInt64(x.UID)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x LinuxContainerUser) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -7450,9 +7204,6 @@ func (x *LoadBalancerIngress) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x LoadBalancerIngress) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *LoadBalancerStatus) DecodeWire(r *jsonwire.Reader) {
@@ -7520,9 +7271,6 @@ func (x *LoadBalancerStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x LoadBalancerStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *LocalObjectReference) DecodeWire(r *jsonwire.Reader) {
@@ -7564,9 +7312,6 @@ func (x *LocalObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Name)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x LocalObjectReference) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -7618,9 +7363,6 @@ func (x *LocalVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x LocalVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ModifyVolumeStatus) DecodeWire(r *jsonwire.Reader) {
@@ -7668,9 +7410,6 @@ func (x *ModifyVolumeStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ModifyVolumeStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -7723,9 +7462,6 @@ func (x *NFSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Server)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NFSVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -7791,9 +7527,6 @@ func (x *Namespace) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Namespace) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *NamespaceCondition) DecodeWire(r *jsonwire.Reader) {
@@ -7855,9 +7588,6 @@ func (x *NamespaceCondition) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Type)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NamespaceCondition) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -7975,9 +7705,6 @@ func (x *NamespaceList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NamespaceList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *NamespaceSpec) DecodeWire(r *jsonwire.Reader) {
@@ -8047,9 +7774,6 @@ func (x *NamespaceSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NamespaceSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -8126,9 +7850,6 @@ func (x *NamespaceStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NamespaceStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Node) DecodeWire(r *jsonwire.Reader) {
@@ -8193,9 +7914,6 @@ func (x *Node) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Node) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *NodeAddress) DecodeWire(r *jsonwire.Reader) {
@@ -8241,9 +7959,6 @@ func (x *NodeAddress) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Type)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NodeAddress) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -8327,9 +8042,6 @@ func (x *NodeAffinity) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NodeAffinity) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *NodeCondition) DecodeWire(r *jsonwire.Reader) {
@@ -8396,9 +8108,6 @@ func (x *NodeCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NodeCondition) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *NodeConfigSource) DecodeWire(r *jsonwire.Reader) {
@@ -8449,9 +8158,6 @@ func (x *NodeConfigSource) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NodeConfigSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -8538,9 +8244,6 @@ func (x *NodeConfigStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NodeConfigStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *NodeDaemonEndpoints) DecodeWire(r *jsonwire.Reader) {
@@ -8582,9 +8285,6 @@ func (x *NodeDaemonEndpoints) EncodeJSON(s *jsoniter.Stream) {
 	x.KubeletEndpoint.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NodeDaemonEndpoints) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -8629,9 +8329,6 @@ func (x *NodeFeatures) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NodeFeatures) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -8749,9 +8446,6 @@ func (x *NodeList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NodeList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *NodeRuntimeHandler) DecodeWire(r *jsonwire.Reader) {
@@ -8809,9 +8503,6 @@ func (x *NodeRuntimeHandler) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NodeRuntimeHandler) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *NodeRuntimeHandlerFeatures) DecodeWire(r *jsonwire.Reader) {
@@ -8863,9 +8554,6 @@ func (x *NodeRuntimeHandlerFeatures) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NodeRuntimeHandlerFeatures) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -8931,9 +8619,6 @@ func (x *NodeSelector) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NodeSelector) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -9012,9 +8697,6 @@ func (x *NodeSelectorRequirement) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NodeSelectorRequirement) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -9113,9 +8795,6 @@ func (x *NodeSelectorTerm) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NodeSelectorTerm) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -9254,9 +8933,6 @@ func (x *NodeSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NodeSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -9577,9 +9253,6 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NodeStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *NodeSystemInfo) DecodeWire(r *jsonwire.Reader) {
@@ -9658,9 +9331,6 @@ func (x *NodeSystemInfo) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NodeSystemInfo) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ObjectFieldSelector) DecodeWire(r *jsonwire.Reader) {
@@ -9710,9 +9380,6 @@ func (x *ObjectFieldSelector) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.FieldPath)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ObjectFieldSelector) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -9796,9 +9463,6 @@ func (x *ObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ObjectReference) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PersistentVolume) DecodeWire(r *jsonwire.Reader) {
@@ -9863,9 +9527,6 @@ func (x *PersistentVolume) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PersistentVolume) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PersistentVolumeClaim) DecodeWire(r *jsonwire.Reader) {
@@ -9929,9 +9590,6 @@ func (x *PersistentVolumeClaim) EncodeJSON(s *jsoniter.Stream) {
 	x.Status.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PersistentVolumeClaim) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -9998,9 +9656,6 @@ func (x *PersistentVolumeClaimCondition) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Type)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PersistentVolumeClaimCondition) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -10117,9 +9772,6 @@ func (x *PersistentVolumeClaimList) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PersistentVolumeClaimList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -10259,9 +9911,6 @@ func (x *PersistentVolumeClaimSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PersistentVolumeClaimSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -10482,9 +10131,6 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PersistentVolumeClaimStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PersistentVolumeClaimTemplate) DecodeWire(r *jsonwire.Reader) {
@@ -10530,9 +10176,6 @@ func (x *PersistentVolumeClaimTemplate) EncodeJSON(s *jsoniter.Stream) {
 	x.Spec.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PersistentVolumeClaimTemplate) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -10581,9 +10224,6 @@ func (x *PersistentVolumeClaimVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PersistentVolumeClaimVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -10700,9 +10340,6 @@ func (x *PersistentVolumeList) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PersistentVolumeList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -11175,9 +10812,6 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PersistentVolumeSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PersistentVolumeStatus) DecodeWire(r *jsonwire.Reader) {
@@ -11249,9 +10883,6 @@ func (x *PersistentVolumeStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PersistentVolumeStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PhotonPersistentDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
@@ -11301,9 +10932,6 @@ func (x *PhotonPersistentDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.PDID)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PhotonPersistentDiskVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -11368,9 +10996,6 @@ func (x *Pod) EncodeJSON(s *jsoniter.Stream) {
 	x.Status.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Pod) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -11469,9 +11094,6 @@ func (x *PodAffinity) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodAffinity) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -11639,9 +11261,6 @@ func (x *PodAffinityTerm) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodAffinityTerm) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PodAntiAffinity) DecodeWire(r *jsonwire.Reader) {
@@ -11740,9 +11359,6 @@ func (x *PodAntiAffinity) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodAntiAffinity) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PodCondition) DecodeWire(r *jsonwire.Reader) {
@@ -11808,9 +11424,6 @@ func (x *PodCondition) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Type)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodCondition) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -11945,9 +11558,6 @@ func (x *PodDNSConfig) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodDNSConfig) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PodDNSConfigOption) DecodeWire(r *jsonwire.Reader) {
@@ -12000,9 +11610,6 @@ func (x *PodDNSConfigOption) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodDNSConfigOption) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PodIP) DecodeWire(r *jsonwire.Reader) {
@@ -12044,9 +11651,6 @@ func (x *PodIP) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.IP)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodIP) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -12164,9 +11768,6 @@ func (x *PodList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PodOS) DecodeWire(r *jsonwire.Reader) {
@@ -12209,9 +11810,6 @@ func (x *PodOS) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodOS) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PodReadinessGate) DecodeWire(r *jsonwire.Reader) {
@@ -12253,9 +11851,6 @@ func (x *PodReadinessGate) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.ConditionType)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodReadinessGate) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -12311,9 +11906,6 @@ func (x *PodResourceClaim) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodResourceClaim) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PodResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
@@ -12362,9 +11954,6 @@ func (x *PodResourceClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodResourceClaimStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PodSchedulingGate) DecodeWire(r *jsonwire.Reader) {
@@ -12406,9 +11995,6 @@ func (x *PodSchedulingGate) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Name)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodSchedulingGate) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -12604,9 +12190,6 @@ func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodSecurityContext) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -13224,9 +12807,6 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
@@ -13531,9 +13111,6 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PodTemplate) DecodeWire(r *jsonwire.Reader) {
@@ -13593,9 +13170,6 @@ func (x *PodTemplate) EncodeJSON(s *jsoniter.Stream) {
 	x.Template.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodTemplate) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -13713,9 +13287,6 @@ func (x *PodTemplateList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodTemplateList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PodTemplateSpec) DecodeWire(r *jsonwire.Reader) {
@@ -13761,9 +13332,6 @@ func (x *PodTemplateSpec) EncodeJSON(s *jsoniter.Stream) {
 	x.Spec.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodTemplateSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -13818,9 +13386,6 @@ func (x *PortStatus) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Protocol)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PortStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -13878,9 +13443,6 @@ func (x *PortworxVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PortworxVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PreferredSchedulingTerm) DecodeWire(r *jsonwire.Reader) {
@@ -13926,9 +13488,6 @@ func (x *PreferredSchedulingTerm) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteInt32(x.Weight)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PreferredSchedulingTerm) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -14058,9 +13617,6 @@ func (x *Probe) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Probe) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ProjectedVolumeSource) DecodeWire(r *jsonwire.Reader) {
@@ -14136,9 +13692,6 @@ func (x *ProjectedVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ProjectedVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *QuobyteVolumeSource) DecodeWire(r *jsonwire.Reader) {
@@ -14210,9 +13763,6 @@ func (x *QuobyteVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Volume)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x QuobyteVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -14331,9 +13881,6 @@ func (x *RBDPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x RBDPersistentVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *RBDVolumeSource) DecodeWire(r *jsonwire.Reader) {
@@ -14451,9 +13998,6 @@ func (x *RBDVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x RBDVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ReplicationController) DecodeWire(r *jsonwire.Reader) {
@@ -14518,9 +14062,6 @@ func (x *ReplicationController) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ReplicationController) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ReplicationControllerCondition) DecodeWire(r *jsonwire.Reader) {
@@ -14582,9 +14123,6 @@ func (x *ReplicationControllerCondition) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Type)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ReplicationControllerCondition) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -14702,9 +14240,6 @@ func (x *ReplicationControllerList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ReplicationControllerList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ReplicationControllerSpec) DecodeWire(r *jsonwire.Reader) {
@@ -14800,9 +14335,6 @@ func (x *ReplicationControllerSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ReplicationControllerSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -14901,9 +14433,6 @@ func (x *ReplicationControllerStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ReplicationControllerStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ResourceClaim) DecodeWire(r *jsonwire.Reader) {
@@ -14951,9 +14480,6 @@ func (x *ResourceClaim) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceClaim) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -15009,9 +14535,6 @@ func (x *ResourceFieldSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceFieldSelector) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ResourceHealth) DecodeWire(r *jsonwire.Reader) {
@@ -15061,9 +14584,6 @@ func (x *ResourceHealth) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.ResourceID)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceHealth) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -15128,9 +14648,6 @@ func (x *ResourceQuota) EncodeJSON(s *jsoniter.Stream) {
 	x.Status.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceQuota) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -15248,9 +14765,6 @@ func (x *ResourceQuotaList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceQuotaList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ResourceQuotaSpec) DecodeWire(r *jsonwire.Reader) {
@@ -15367,9 +14881,6 @@ func (x *ResourceQuotaSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceQuotaSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ResourceQuotaStatus) DecodeWire(r *jsonwire.Reader) {
@@ -15471,9 +14982,6 @@ func (x *ResourceQuotaStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceQuotaStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -15606,9 +15114,6 @@ func (x *ResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceRequirements) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ResourceStatus) DecodeWire(r *jsonwire.Reader) {
@@ -15680,9 +15185,6 @@ func (x *ResourceStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *SELinuxOptions) DecodeWire(r *jsonwire.Reader) {
@@ -15746,9 +15248,6 @@ func (x *SELinuxOptions) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x SELinuxOptions) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -15855,9 +15354,6 @@ func (x *ScaleIOPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ScaleIOPersistentVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ScaleIOVolumeSource) DecodeWire(r *jsonwire.Reader) {
@@ -15963,9 +15459,6 @@ func (x *ScaleIOVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ScaleIOVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ScopeSelector) DecodeWire(r *jsonwire.Reader) {
@@ -16032,9 +15525,6 @@ func (x *ScopeSelector) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ScopeSelector) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -16114,9 +15604,6 @@ func (x *ScopedResourceSelectorRequirement) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ScopedResourceSelectorRequirement) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *SeccompProfile) DecodeWire(r *jsonwire.Reader) {
@@ -16166,9 +15653,6 @@ func (x *SeccompProfile) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Type)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x SeccompProfile) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -16300,9 +15784,6 @@ func (x *Secret) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Secret) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *SecretEnvSource) DecodeWire(r *jsonwire.Reader) {
@@ -16350,9 +15831,6 @@ func (x *SecretEnvSource) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x SecretEnvSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -16405,9 +15883,6 @@ func (x *SecretKeySelector) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x SecretKeySelector) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -16525,9 +16000,6 @@ func (x *SecretList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x SecretList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *SecretProjection) DecodeWire(r *jsonwire.Reader) {
@@ -16607,9 +16079,6 @@ func (x *SecretProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x SecretProjection) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *SecretReference) DecodeWire(r *jsonwire.Reader) {
@@ -16661,9 +16130,6 @@ func (x *SecretReference) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x SecretReference) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -16751,9 +16217,6 @@ func (x *SecretVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x SecretVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -16902,9 +16365,6 @@ func (x *SecurityContext) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x SecurityContext) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Service) DecodeWire(r *jsonwire.Reader) {
@@ -16968,9 +16428,6 @@ func (x *Service) EncodeJSON(s *jsoniter.Stream) {
 	x.Status.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Service) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -17092,9 +16549,6 @@ func (x *ServiceAccount) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ServiceAccount) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ServiceAccountList) DecodeWire(r *jsonwire.Reader) {
@@ -17211,9 +16665,6 @@ func (x *ServiceAccountList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ServiceAccountList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ServiceAccountTokenProjection) DecodeWire(r *jsonwire.Reader) {
@@ -17269,9 +16720,6 @@ func (x *ServiceAccountTokenProjection) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Path)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ServiceAccountTokenProjection) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -17389,9 +16837,6 @@ func (x *ServiceList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ServiceList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ServicePort) DecodeWire(r *jsonwire.Reader) {
@@ -17463,9 +16908,6 @@ func (x *ServicePort) EncodeJSON(s *jsoniter.Stream) {
 	x.TargetPort.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ServicePort) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -17786,9 +17228,6 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ServiceSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ServiceStatus) DecodeWire(r *jsonwire.Reader) {
@@ -17862,9 +17301,6 @@ func (x *ServiceStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ServiceStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *SessionAffinityConfig) DecodeWire(r *jsonwire.Reader) {
@@ -17916,9 +17352,6 @@ func (x *SessionAffinityConfig) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x SessionAffinityConfig) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *SleepAction) DecodeWire(r *jsonwire.Reader) {
@@ -17960,9 +17393,6 @@ func (x *SleepAction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteInt64(x.Seconds)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x SleepAction) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -18041,9 +17471,6 @@ func (x *StorageOSPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x StorageOSPersistentVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *StorageOSVolumeSource) DecodeWire(r *jsonwire.Reader) {
@@ -18121,9 +17548,6 @@ func (x *StorageOSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x StorageOSVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Sysctl) DecodeWire(r *jsonwire.Reader) {
@@ -18169,9 +17593,6 @@ func (x *Sysctl) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Value)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Sysctl) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -18222,9 +17643,6 @@ func (x *TCPSocketAction) EncodeJSON(s *jsoniter.Stream) {
 	x.Port.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x TCPSocketAction) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -18290,9 +17708,6 @@ func (x *Taint) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Taint) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -18363,9 +17778,6 @@ func (x *Toleration) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Toleration) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -18439,9 +17851,6 @@ func (x *TopologySelectorLabelRequirement) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x TopologySelectorLabelRequirement) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *TopologySelectorTerm) DecodeWire(r *jsonwire.Reader) {
@@ -18508,9 +17917,6 @@ func (x *TopologySelectorTerm) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x TopologySelectorTerm) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -18627,9 +18033,6 @@ func (x *TopologySpreadConstraint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x TopologySpreadConstraint) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *TypedLocalObjectReference) DecodeWire(r *jsonwire.Reader) {
@@ -18683,9 +18086,6 @@ func (x *TypedLocalObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Name)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x TypedLocalObjectReference) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -18746,9 +18146,6 @@ func (x *TypedObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x TypedObjectReference) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -19184,9 +18581,6 @@ func (x *Volume) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Volume) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *VolumeDevice) DecodeWire(r *jsonwire.Reader) {
@@ -19232,9 +18626,6 @@ func (x *VolumeDevice) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Name)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x VolumeDevice) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -19312,9 +18703,6 @@ func (x *VolumeMount) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x VolumeMount) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *VolumeMountStatus) DecodeWire(r *jsonwire.Reader) {
@@ -19373,9 +18761,6 @@ func (x *VolumeMountStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x VolumeMountStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *VolumeNodeAffinity) DecodeWire(r *jsonwire.Reader) {
@@ -19426,9 +18811,6 @@ func (x *VolumeNodeAffinity) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x VolumeNodeAffinity) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -19535,9 +18917,6 @@ func (x *VolumeProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x VolumeProjection) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *VolumeResourceRequirements) DecodeWire(r *jsonwire.Reader) {
@@ -19640,9 +19019,6 @@ func (x *VolumeResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x VolumeResourceRequirements) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *VsphereVirtualDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
@@ -19705,9 +19081,6 @@ func (x *VsphereVirtualDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x VsphereVirtualDiskVolumeSource) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *WeightedPodAffinityTerm) DecodeWire(r *jsonwire.Reader) {
@@ -19753,9 +19126,6 @@ func (x *WeightedPodAffinityTerm) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteInt32(x.Weight)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x WeightedPodAffinityTerm) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -19820,9 +19190,6 @@ func (x *WindowsSecurityContextOptions) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x WindowsSecurityContextOptions) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
 var slabKeys [102]byte

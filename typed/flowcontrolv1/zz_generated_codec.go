@@ -59,9 +59,6 @@ func (x *ExemptPriorityLevelConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ExemptPriorityLevelConfiguration) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *FlowDistinguisherMethod) DecodeWire(r *jsonwire.Reader) {
@@ -103,9 +100,6 @@ func (x *FlowDistinguisherMethod) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Type)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x FlowDistinguisherMethod) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -170,9 +164,6 @@ func (x *FlowSchema) EncodeJSON(s *jsoniter.Stream) {
 	x.Status.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x FlowSchema) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -239,9 +230,6 @@ func (x *FlowSchemaCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x FlowSchemaCondition) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -359,9 +347,6 @@ func (x *FlowSchemaList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x FlowSchemaList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *FlowSchemaSpec) DecodeWire(r *jsonwire.Reader) {
@@ -452,9 +437,6 @@ func (x *FlowSchemaSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x FlowSchemaSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *FlowSchemaStatus) DecodeWire(r *jsonwire.Reader) {
@@ -522,9 +504,6 @@ func (x *FlowSchemaStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x FlowSchemaStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *GroupSubject) DecodeWire(r *jsonwire.Reader) {
@@ -566,9 +545,6 @@ func (x *GroupSubject) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Name)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x GroupSubject) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -626,9 +602,6 @@ func (x *LimitResponse) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Type)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x LimitResponse) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -691,9 +664,6 @@ func (x *LimitedPriorityLevelConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x LimitedPriorityLevelConfiguration) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -792,9 +762,6 @@ func (x *NonResourcePolicyRule) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NonResourcePolicyRule) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -921,9 +888,6 @@ func (x *PolicyRulesWithSubjects) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PolicyRulesWithSubjects) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PriorityLevelConfiguration) DecodeWire(r *jsonwire.Reader) {
@@ -987,9 +951,6 @@ func (x *PriorityLevelConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	x.Status.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PriorityLevelConfiguration) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1055,11 +1016,6 @@ func (x *PriorityLevelConfigurationCondition) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.Type)
 	}
 	s.WriteRaw("}")
-}
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PriorityLevelConfigurationCondition) MarshalJSON() ([]byte, error) {
-	return jsonwire.Marshal(&x)
 }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
@@ -1178,9 +1134,6 @@ func (x *PriorityLevelConfigurationList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PriorityLevelConfigurationList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PriorityLevelConfigurationReference) DecodeWire(r *jsonwire.Reader) {
@@ -1221,11 +1174,6 @@ func (x *PriorityLevelConfigurationReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("\"name\":")
 	jsonwire.String(s, x.Name)
 	s.WriteRaw("}")
-}
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PriorityLevelConfigurationReference) MarshalJSON() ([]byte, error) {
-	return jsonwire.Marshal(&x)
 }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
@@ -1298,9 +1246,6 @@ func (x *PriorityLevelConfigurationSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PriorityLevelConfigurationSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PriorityLevelConfigurationStatus) DecodeWire(r *jsonwire.Reader) {
@@ -1368,9 +1313,6 @@ func (x *PriorityLevelConfigurationStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PriorityLevelConfigurationStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *QueuingConfiguration) DecodeWire(r *jsonwire.Reader) {
@@ -1420,9 +1362,6 @@ func (x *QueuingConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteInt32(x.Queues)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x QueuingConfiguration) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1590,9 +1529,6 @@ func (x *ResourcePolicyRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourcePolicyRule) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ServiceAccountSubject) DecodeWire(r *jsonwire.Reader) {
@@ -1638,9 +1574,6 @@ func (x *ServiceAccountSubject) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Namespace)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ServiceAccountSubject) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1725,9 +1658,6 @@ func (x *Subject) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Subject) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *UserSubject) DecodeWire(r *jsonwire.Reader) {
@@ -1769,9 +1699,6 @@ func (x *UserSubject) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Name)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x UserSubject) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
 var slabKeys [7]byte

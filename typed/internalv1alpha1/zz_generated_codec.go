@@ -123,9 +123,6 @@ func (x *ServerStorageVersion) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ServerStorageVersion) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *StorageVersion) DecodeWire(r *jsonwire.Reader) {
@@ -190,9 +187,6 @@ func (x *StorageVersion) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x StorageVersion) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *StorageVersionCondition) DecodeWire(r *jsonwire.Reader) {
@@ -256,9 +250,6 @@ func (x *StorageVersionCondition) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Type)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x StorageVersionCondition) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -376,9 +367,6 @@ func (x *StorageVersionList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x StorageVersionList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *StorageVersionSpec) DecodeWire(r *jsonwire.Reader) {
@@ -412,9 +400,6 @@ func (x *StorageVersionSpec) UnmarshalJSON(data []byte) error {
 func (x *StorageVersionSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x StorageVersionSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -519,6 +504,3 @@ func (x *StorageVersionStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x StorageVersionStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }

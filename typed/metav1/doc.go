@@ -5,8 +5,12 @@
 //
 // The types generated from the OpenAPI spec (zz_generated_*.go) carry
 // reflection-free JSON decoders and encoders: DecodeJSON and EncodeJSON for
-// json-iterator, and UnmarshalJSON and MarshalJSON for encoding/json. They
-// encode exactly as encoding/json would with their struct tags.
+// json-iterator, and UnmarshalJSON for encoding/json. They have no
+// MarshalJSON, so that a program that only reads objects does not link their
+// encoders: encoding/json encodes them by reflection, to exactly the bytes
+// EncodeJSON writes. The hand-written value types (Time, MicroTime,
+// Quantity, IntOrString, RawJSON) implement both json.Marshaler and
+// json.Unmarshaler.
 //
 // Decoded strings share one buffer per decoded object (see DecodeJSON): a
 // string kept from an object keeps the object's JSON text alive.

@@ -96,4 +96,8 @@ func (v *IntOrString) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON implements json.Marshaler.
-func (v IntOrString) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&v) }
+func (v IntOrString) MarshalJSON() ([]byte, error) {
+	s := borrowStream()
+	v.EncodeJSON(s)
+	return finishStream(s)
+}

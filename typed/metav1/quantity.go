@@ -364,4 +364,8 @@ func (q *Quantity) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON implements json.Marshaler.
-func (q Quantity) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&q) }
+func (q Quantity) MarshalJSON() ([]byte, error) {
+	s := borrowStream()
+	q.EncodeJSON(s)
+	return finishStream(s)
+}

@@ -105,7 +105,11 @@ func (t *Time) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON implements json.Marshaler.
-func (t Time) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&t) }
+func (t Time) MarshalJSON() ([]byte, error) {
+	s := borrowStream()
+	t.EncodeJSON(s)
+	return finishStream(s)
+}
 
 // MicroTime is a timestamp with microsecond precision, serialized as an RFC
 // 3339 string in UTC with six fractional digits
@@ -154,4 +158,8 @@ func (t *MicroTime) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON implements json.Marshaler.
-func (t MicroTime) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&t) }
+func (t MicroTime) MarshalJSON() ([]byte, error) {
+	s := borrowStream()
+	t.EncodeJSON(s)
+	return finishStream(s)
+}

@@ -77,9 +77,6 @@ func (x *Eviction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Eviction) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PodDisruptionBudget) DecodeWire(r *jsonwire.Reader) {
@@ -143,9 +140,6 @@ func (x *PodDisruptionBudget) EncodeJSON(s *jsoniter.Stream) {
 	x.Status.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodDisruptionBudget) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -263,9 +257,6 @@ func (x *PodDisruptionBudgetList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodDisruptionBudgetList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PodDisruptionBudgetSpec) DecodeWire(r *jsonwire.Reader) {
@@ -350,9 +341,6 @@ func (x *PodDisruptionBudgetSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodDisruptionBudgetSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -475,9 +463,6 @@ func (x *PodDisruptionBudgetStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PodDisruptionBudgetStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
 var slabKeys [2]byte

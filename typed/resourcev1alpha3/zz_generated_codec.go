@@ -109,9 +109,6 @@ func (x *AllocatedDeviceStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x AllocatedDeviceStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *AllocationResult) DecodeWire(r *jsonwire.Reader) {
@@ -166,9 +163,6 @@ func (x *AllocationResult) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x AllocationResult) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -272,9 +266,6 @@ func (x *BasicDevice) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x BasicDevice) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *CELDeviceSelector) DecodeWire(r *jsonwire.Reader) {
@@ -316,9 +307,6 @@ func (x *CELDeviceSelector) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Expression)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x CELDeviceSelector) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -376,9 +364,6 @@ func (x *Device) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Name)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x Device) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -468,9 +453,6 @@ func (x *DeviceAllocationConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Source)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DeviceAllocationConfiguration) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -570,9 +552,6 @@ func (x *DeviceAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DeviceAllocationResult) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *DeviceAttribute) DecodeWire(r *jsonwire.Reader) {
@@ -636,9 +615,6 @@ func (x *DeviceAttribute) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DeviceAttribute) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -767,9 +743,6 @@ func (x *DeviceClaim) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DeviceClaim) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *DeviceClaimConfiguration) DecodeWire(r *jsonwire.Reader) {
@@ -855,9 +828,6 @@ func (x *DeviceClaimConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DeviceClaimConfiguration) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *DeviceClass) DecodeWire(r *jsonwire.Reader) {
@@ -918,9 +888,6 @@ func (x *DeviceClass) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DeviceClass) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *DeviceClassConfiguration) DecodeWire(r *jsonwire.Reader) {
@@ -971,9 +938,6 @@ func (x *DeviceClassConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DeviceClassConfiguration) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1091,9 +1055,6 @@ func (x *DeviceClassList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DeviceClassList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *DeviceClassSpec) DecodeWire(r *jsonwire.Reader) {
@@ -1192,9 +1153,6 @@ func (x *DeviceClassSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DeviceClassSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *DeviceConstraint) DecodeWire(r *jsonwire.Reader) {
@@ -1272,9 +1230,6 @@ func (x *DeviceConstraint) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DeviceConstraint) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1371,9 +1326,6 @@ func (x *DeviceRequest) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DeviceRequest) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *DeviceRequestAllocationResult) DecodeWire(r *jsonwire.Reader) {
@@ -1436,9 +1388,6 @@ func (x *DeviceRequestAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DeviceRequestAllocationResult) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *DeviceSelector) DecodeWire(r *jsonwire.Reader) {
@@ -1489,9 +1438,6 @@ func (x *DeviceSelector) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x DeviceSelector) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1577,9 +1523,6 @@ func (x *NetworkDeviceData) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x NetworkDeviceData) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *OpaqueDeviceConfiguration) DecodeWire(r *jsonwire.Reader) {
@@ -1625,9 +1568,6 @@ func (x *OpaqueDeviceConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	x.Parameters.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x OpaqueDeviceConfiguration) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1693,9 +1633,6 @@ func (x *ResourceClaim) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceClaim) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ResourceClaimConsumerReference) DecodeWire(r *jsonwire.Reader) {
@@ -1753,9 +1690,6 @@ func (x *ResourceClaimConsumerReference) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.UID)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceClaimConsumerReference) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -1873,9 +1807,6 @@ func (x *ResourceClaimList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceClaimList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ResourceClaimSpec) DecodeWire(r *jsonwire.Reader) {
@@ -1917,9 +1848,6 @@ func (x *ResourceClaimSpec) EncodeJSON(s *jsoniter.Stream) {
 	x.Devices.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceClaimSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -2032,9 +1960,6 @@ func (x *ResourceClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceClaimStatus) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ResourceClaimTemplate) DecodeWire(r *jsonwire.Reader) {
@@ -2094,9 +2019,6 @@ func (x *ResourceClaimTemplate) EncodeJSON(s *jsoniter.Stream) {
 	x.Spec.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceClaimTemplate) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -2214,9 +2136,6 @@ func (x *ResourceClaimTemplateList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceClaimTemplateList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ResourceClaimTemplateSpec) DecodeWire(r *jsonwire.Reader) {
@@ -2262,9 +2181,6 @@ func (x *ResourceClaimTemplateSpec) EncodeJSON(s *jsoniter.Stream) {
 	x.Spec.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceClaimTemplateSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -2315,9 +2231,6 @@ func (x *ResourcePool) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteInt64(x.ResourceSliceCount)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourcePool) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -2378,9 +2291,6 @@ func (x *ResourceSlice) EncodeJSON(s *jsoniter.Stream) {
 	x.Spec.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceSlice) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
@@ -2498,9 +2408,6 @@ func (x *ResourceSliceList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceSliceList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ResourceSliceSpec) DecodeWire(r *jsonwire.Reader) {
@@ -2602,9 +2509,6 @@ func (x *ResourceSliceSpec) EncodeJSON(s *jsoniter.Stream) {
 	x.Pool.EncodeJSON(s)
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x ResourceSliceSpec) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
 
 // slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
 var slabKeys [6]byte

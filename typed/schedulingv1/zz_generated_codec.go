@@ -85,9 +85,6 @@ func (x *PriorityClass) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PriorityClass) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PriorityClassList) DecodeWire(r *jsonwire.Reader) {
@@ -203,6 +200,3 @@ func (x *PriorityClassList) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x PriorityClassList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }

@@ -98,9 +98,6 @@ func (x *VolumeAttributesClass) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x VolumeAttributesClass) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
-
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *VolumeAttributesClassList) DecodeWire(r *jsonwire.Reader) {
@@ -216,6 +213,3 @@ func (x *VolumeAttributesClassList) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw("}")
 }
-
-// MarshalJSON implements json.Marshaler with the generated encoder.
-func (x VolumeAttributesClassList) MarshalJSON() ([]byte, error) { return jsonwire.Marshal(&x) }
