@@ -129,17 +129,16 @@ func (s *Server) deleteOne(rq *request, ns, name string, opts deleteOptions) (ob
 	}
 	if key == "/pods" && metaString(cur, "deletionTimestamp") == "" {
 		// Pods delete gracefully: the real server first stores the pod
-		// marked with its grace period and answers that version, removing
-		// it at once only when the period is 0. The fake, with no kubelet,
-		// removes it at once in every case.
+		// marked with its grace period (a MODIFIED event), and removes it
+		// at once only when the period is 0, answering the removed pod.
+		// The fake, with no kubelet, removes it at once in every case.
 		n := copyObj(cur)
 		markDeleting(n, podGracePeriod(n, opts.GracePeriodSeconds))
 		if rq.dryRun {
 			return n, true, nil
 		}
-		marked := s.st.commit(key, ns, name, n)
-		s.st.commit(key, ns, name, nil)
-		return marked, true, nil
+		s.st.commit(key, ns, name, n)
+		return s.st.commit(key, ns, name, nil), true, nil
 	}
 	if rq.dryRun {
 		return cur, true, nil
@@ -147,9 +146,7 @@ func (s *Server) deleteOne(rq *request, ns, name string, opts deleteOptions) (ob
 	if isCRD(rq.ri) {
 		s.removeCustomResources(cur)
 	}
-	s.st.commit(key, ns, name, nil)
-	// The answer is the object as last stored, with its resourceVersion.
-	return cur, true, nil
+	return s.st.commit(key, ns, name, nil), true, nil
 }
 
 // markDeleting sets the deletion timestamp and grace period of o, bumping
