@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -97,8 +96,6 @@ type rawContext struct {
 	namespace string
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 // parseFile parses one kubeconfig's bytes. Problems are added to ps; the
 // result is never nil.
 func parseFile(data []byte, path, from string, ps *problems) (kf *kfile) {
@@ -185,18 +182,40 @@ func parseDocument(data []byte) (root *yaml.Node, line int, msg string) {
 // quotes nothing from the input.
 func yamlErrorLine(err error) (int, string) {
 	s := err.Error()
-	if m := yamlLine.FindStringSubmatch(s); m != nil {
-		l, _ := strconv.Atoi(m[1])
-		return l, "malformed YAML: " + stripQuoted(m[2])
+	// "yaml: line N: message", on one line.
+	if rest, ok := strings.CutPrefix(s, "yaml: line "); ok && !strings.Contains(rest, "\n") {
+		num, msg, ok := strings.Cut(rest, ": ")
+		if ok && num != "" && strings.Trim(num, "0123456789") == "" {
+			l, _ := strconv.Atoi(num)
+			return l, "malformed YAML: " + stripQuoted(msg)
+		}
 	}
 	return 0, "malformed YAML: " + stripQuoted(strings.TrimPrefix(s, "yaml: "))
 }
 
-var quoted = regexp.MustCompile("`[^`]*`")
-
-// stripQuoted removes back-quoted input from a parser message: the YAML
-// library quotes values that way in type errors.
-func stripQuoted(s string) string { return quoted.ReplaceAllString(s, "…") }
+// stripQuoted replaces each back-quoted span of a parser message with "…":
+// the YAML library quotes input that way in type errors.
+func stripQuoted(s string) string {
+	var b strings.Builder
+	for {
+		open := strings.IndexByte(s, '`')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(s[open+1:], '`')
+		if end < 0 {
+			break
+		}
+		b.WriteString(s[:open])
+		b.WriteString("…")
+		s = s[open+1+end+1:]
+	}
+	if b.Len() == 0 {
+		return s
+	}
+	b.WriteString(s)
+	return b.String()
+}
 
 // walker reads the yaml.Node tree of one file, adding a Problem for every
 // value of the wrong shape. Messages never include a value.

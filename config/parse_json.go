@@ -3,10 +3,12 @@ package config
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -120,74 +122,249 @@ func (w *walker) jsonValue(n *yaml.Node, field string, depth int) (any, bool) {
 }
 
 // jsonToNode parses JSON into a yaml.Node tree (keeping key order and
-// lines), for JSON that the YAML parser rejects.
+// lines), for JSON that the YAML parser rejects. It accepts exactly what
+// encoding/json accepts; on failure it returns the line of the last value
+// or delimiter read. (It is hand-written rather than built on
+// encoding/json's Decoder so that programs do not link encoding/json's
+// decoder for this rarely used path.)
 func jsonToNode(data []byte) (*yaml.Node, int, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	lineAt := func(off int64) int {
-		if off > int64(len(data)) {
-			off = int64(len(data))
-		}
-		return bytes.Count(data[:off], []byte("\n")) + 1
-	}
-	var value func(depth int) (*yaml.Node, error)
-	value = func(depth int) (*yaml.Node, error) {
-		if depth > 1000 {
-			return nil, fmt.Errorf("nested too deeply")
-		}
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		line := lineAt(dec.InputOffset())
-		switch t := tok.(type) {
-		case json.Delim:
-			kind, tag := yaml.MappingNode, "!!map"
-			if t == '[' {
-				kind, tag = yaml.SequenceNode, "!!seq"
-			}
-			n := &yaml.Node{Kind: kind, Tag: tag, Line: line, Style: yaml.FlowStyle}
-			for dec.More() {
-				if kind == yaml.MappingNode {
-					k, err := dec.Token()
-					if err != nil {
-						return nil, err
-					}
-					ks, _ := k.(string)
-					n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: ks, Line: lineAt(dec.InputOffset())})
-				}
-				c, err := value(depth + 1)
-				if err != nil {
-					return nil, err
-				}
-				n.Content = append(n.Content, c)
-			}
-			if _, err := dec.Token(); err != nil { // the closing delimiter
-				return nil, err
-			}
-			return n, nil
-		case string:
-			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: t, Line: line}, nil
-		case json.Number:
-			tag := "!!int"
-			if strings.ContainsAny(string(t), ".eE") {
-				tag = "!!float"
-			}
-			return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: string(t), Line: line}, nil
-		case bool:
-			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(t), Line: line}, nil
-		default:
-			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null", Line: line}, nil
-		}
-	}
-	n, err := value(0)
+	p := &jsonParser{data: data}
+	n, err := p.value(0)
 	if err == nil {
-		if _, extra := dec.Token(); extra != io.EOF {
-			err = fmt.Errorf("data after the top-level value")
+		p.skipWS()
+		if p.pos < len(p.data) {
+			err = errors.New("data after the top-level value")
 		}
 	}
 	if err != nil {
-		return nil, lineAt(dec.InputOffset()), err
+		return nil, p.lineAt(p.last), err
 	}
 	return n, 0, nil
+}
+
+// jsonParser reads one JSON value from data.
+type jsonParser struct {
+	data []byte
+	pos  int
+	// last is the offset just past the last token read, for error lines.
+	last int
+}
+
+var errJSONSyntax = errors.New("invalid JSON")
+
+func (p *jsonParser) lineAt(off int) int {
+	return bytes.Count(p.data[:min(off, len(p.data))], []byte("\n")) + 1
+}
+
+func (p *jsonParser) skipWS() {
+	for p.pos < len(p.data) {
+		switch p.data[p.pos] {
+		case ' ', '\t', '\n', '\r':
+			p.pos++
+		default:
+			return
+		}
+	}
+}
+
+// peek skips whitespace and returns the next byte, 0 at the end.
+func (p *jsonParser) peek() byte {
+	p.skipWS()
+	if p.pos == len(p.data) {
+		return 0
+	}
+	return p.data[p.pos]
+}
+
+// consume reads the byte c (after whitespace) if it is next.
+func (p *jsonParser) consume(c byte) bool {
+	if p.peek() != c {
+		return false
+	}
+	p.pos++
+	p.last = p.pos
+	return true
+}
+
+func (p *jsonParser) value(depth int) (*yaml.Node, error) {
+	if depth > 1000 {
+		return nil, errors.New("nested too deeply")
+	}
+	c := p.peek()
+	switch {
+	case c == '{' || c == '[':
+		p.pos++
+		p.last = p.pos
+		kind, tag, end := yaml.MappingNode, "!!map", byte('}')
+		if c == '[' {
+			kind, tag, end = yaml.SequenceNode, "!!seq", ']'
+		}
+		n := &yaml.Node{Kind: kind, Tag: tag, Line: p.lineAt(p.pos), Style: yaml.FlowStyle}
+		if p.consume(end) {
+			return n, nil
+		}
+		for {
+			if kind == yaml.MappingNode {
+				if p.peek() != '"' {
+					return nil, errJSONSyntax
+				}
+				k, err := p.str()
+				if err != nil {
+					return nil, err
+				}
+				n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k, Line: p.lineAt(p.pos)})
+				if !p.consume(':') {
+					return nil, errJSONSyntax
+				}
+			}
+			v, err := p.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, v)
+			if p.consume(end) {
+				return n, nil
+			}
+			if !p.consume(',') {
+				return nil, errJSONSyntax
+			}
+		}
+	case c == '"':
+		s, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Line: p.lineAt(p.pos)}, nil
+	case c == '-' || c >= '0' && c <= '9':
+		num, ok := p.number()
+		if !ok {
+			return nil, errJSONSyntax
+		}
+		tag := "!!int"
+		if strings.ContainsAny(num, ".eE") {
+			tag = "!!float"
+		}
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: num, Line: p.lineAt(p.pos)}, nil
+	}
+	for _, lit := range [...]struct{ text, tag string }{{"true", "!!bool"}, {"false", "!!bool"}, {"null", "!!null"}} {
+		if bytes.HasPrefix(p.data[p.pos:], []byte(lit.text)) {
+			p.pos += len(lit.text)
+			p.last = p.pos
+			return &yaml.Node{Kind: yaml.ScalarNode, Tag: lit.tag, Value: lit.text, Line: p.lineAt(p.pos)}, nil
+		}
+	}
+	return nil, errJSONSyntax
+}
+
+// number reads a number as JSON's grammar defines it and returns its text.
+func (p *jsonParser) number() (string, bool) {
+	d, start := p.data, p.pos
+	i := start
+	digits := func() bool {
+		j := i
+		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+			i++
+		}
+		return i > j
+	}
+	if i < len(d) && d[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(d) && d[i] == '0':
+		i++
+	case !digits():
+		return "", false
+	}
+	if i < len(d) && d[i] == '.' {
+		i++
+		if !digits() {
+			return "", false
+		}
+	}
+	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+		i++
+		if i < len(d) && (d[i] == '+' || d[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return "", false
+		}
+	}
+	p.pos, p.last = i, i
+	return string(d[start:i]), true
+}
+
+// str reads a string at p.pos (an opening quote) and returns its value,
+// decoded as encoding/json decodes strings: invalid UTF-8 and unpaired
+// surrogates become U+FFFD.
+func (p *jsonParser) str() (string, error) {
+	d := p.data
+	var b []byte
+	for i := p.pos + 1; i < len(d); {
+		c := d[i]
+		switch {
+		case c == '"':
+			p.pos, p.last = i+1, i+1
+			return string(b), nil
+		case c < 0x20:
+			return "", errJSONSyntax
+		case c == '\\':
+			if i+1 == len(d) {
+				return "", errJSONSyntax
+			}
+			switch e := d[i+1]; e {
+			case '"', '\\', '/':
+				b = append(b, e)
+			case 'b':
+				b = append(b, '\b')
+			case 'f':
+				b = append(b, '\f')
+			case 'n':
+				b = append(b, '\n')
+			case 'r':
+				b = append(b, '\r')
+			case 't':
+				b = append(b, '\t')
+			case 'u':
+				r, ok := hex4(d, i+2)
+				if !ok {
+					return "", errJSONSyntax
+				}
+				i += 6
+				if utf16.IsSurrogate(r) {
+					if r2, ok := hex4(d, i+2); ok && i+1 < len(d) && d[i] == '\\' && d[i+1] == 'u' {
+						if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+							i += 6
+							b = utf8.AppendRune(b, dec)
+							continue
+						}
+					}
+					r = utf8.RuneError
+				}
+				b = utf8.AppendRune(b, r)
+				continue
+			default:
+				return "", errJSONSyntax
+			}
+			i += 2
+		case c < utf8.RuneSelf:
+			b = append(b, c)
+			i++
+		default:
+			r, size := utf8.DecodeRune(d[i:])
+			b = utf8.AppendRune(b, r)
+			i += size
+		}
+	}
+	return "", errJSONSyntax
+}
+
+// hex4 decodes the four hex digits at d[i:].
+func hex4(d []byte, i int) (rune, bool) {
+	if i+4 > len(d) {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(d[i:i+4]), 16, 16)
+	return rune(v), err == nil
 }

@@ -4,6 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+
+	jsoniter "github.com/json-iterator/go"
+
+	"github.com/kubewire/kubewire/internal/codec"
 )
 
 // ConfigError reports a Config or Options value New cannot use: a bad
@@ -93,8 +97,12 @@ func (s *sealed) UnmarshalJSON(b []byte) error {
 		*s = sealed{}
 		return nil
 	}
-	var v string
-	if err := json.Unmarshal(b, &v); err != nil {
+	it := jsoniter.ParseBytes(codec.API, b)
+	if it.WhatIsNext() != jsoniter.StringValue {
+		return errSealedNotString
+	}
+	v := it.ReadString()
+	if it.Error != nil {
 		return errSealedNotString
 	}
 	*s = seal(v)

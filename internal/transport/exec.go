@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kubewire/kubewire/config"
+	"github.com/kubewire/kubewire/internal/codec"
 )
 
 // ExecCredential API versions a plugin may speak.
@@ -205,7 +206,7 @@ func newExecAuth(cfg *config.Config, caPEM []byte, logger *slog.Logger) (*execAu
 		}
 	}
 	if e.ProvideClusterInfo {
-		if len(e.Config) > 0 && !json.Valid(e.Config) {
+		if len(e.Config) > 0 && !codec.API.Valid(e.Config) {
 			return nil, &ConfigError{Field: "Auth.Exec.Config", Err: errString("not valid JSON")}
 		}
 		a.cluster = &execCluster{

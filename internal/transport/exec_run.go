@@ -12,6 +12,10 @@ import (
 	"os/exec"
 	"strings"
 	"time"
+
+	jsoniter "github.com/json-iterator/go"
+
+	"github.com/kubewire/kubewire/internal/codec"
 )
 
 // The ExecCredential wire format (client.authentication.k8s.io v1 and
@@ -157,17 +161,16 @@ func (a *execAuth) interactive() (bool, error) {
 // parseOutput checks and decodes the plugin's standard output. Its errors
 // never quote the output, which may hold a credential.
 func (a *execAuth) parseOutput(out []byte) (*execCredential, error) {
-	var o execOutput
-	if err := json.Unmarshal(out, &o); err != nil {
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
+	o, err := decodeExecOutput(out)
+	if err != nil {
+		var te *wrongTypeError
 		switch {
 		case len(bytes.TrimSpace(out)) == 0:
 			return nil, errString("no output")
-		case errors.As(err, &se):
-			return nil, fmt.Errorf("output is not valid JSON (error at byte %d)", se.Offset)
+		case errors.Is(err, errNotJSON):
+			return nil, errNotJSON
 		case errors.As(err, &te):
-			return nil, fmt.Errorf("output field %q has the wrong type (a JSON %s)", te.Field, te.Value)
+			return nil, fmt.Errorf("output field %q has the wrong type (a JSON %s)", te.field, te.value)
 		case errors.Is(err, errSealedNotString):
 			return nil, fmt.Errorf("output is not a valid ExecCredential: %w", err)
 		default:
@@ -268,3 +271,137 @@ func (b *capBuffer) String() string {
 }
 func (b *capBuffer) GoString() string           { return b.String() }
 func (b *capBuffer) Format(f fmt.State, v rune) { formatRedacted(f, v, b.String()) }
+
+// errNotJSON is parseOutput's error for output that is not JSON.
+const errNotJSON = errString("output is not valid JSON")
+
+// wrongTypeError is a field of the plugin's output of the wrong JSON type.
+type wrongTypeError struct{ field, value string }
+
+func (e *wrongTypeError) Error() string { return "field " + e.field + " is a JSON " + e.value }
+
+// decodeExecOutput decodes the plugin's output as encoding/json would decode
+// it into an execOutput: keys match fields case-insensitively and the last
+// one wins, unknown keys are skipped, null leaves a field unset, a value of
+// the wrong type is a *wrongTypeError naming the field by its path (the
+// first one is reported, after the rest is decoded), and an error from a
+// field's UnmarshalJSON stops decoding and is returned as it is. Output that
+// is not JSON is errNotJSON. It reads the output with json-iterator, which
+// the program links anyway, so that it does not link encoding/json's decoder
+// for this one message.
+func decodeExecOutput(out []byte) (execOutput, error) {
+	var o execOutput
+	it := jsoniter.ParseBytes(codec.API, out)
+	if it.Skip(); it.Error != nil && it.Error != io.EOF {
+		return o, errNotJSON
+	}
+	if it.WhatIsNext() != jsoniter.InvalidValue || it.Error != io.EOF {
+		return o, errNotJSON // data after the value
+	}
+	it.ResetBytes(out)
+	it.Error = nil
+	var typeErr, err error
+	wrongType := func(field string, t jsoniter.ValueType) {
+		if typeErr == nil {
+			typeErr = &wrongTypeError{field, jsonTypeName(t)}
+		}
+		it.Skip()
+	}
+	str := func(field string, dst *string) {
+		switch t := it.WhatIsNext(); t {
+		case jsoniter.NilValue:
+			it.Skip()
+		case jsoniter.StringValue:
+			*dst = it.ReadString()
+		default:
+			wrongType(field, t)
+		}
+	}
+	// unmarshal hands the next value to u, as encoding/json does for a
+	// field that implements json.Unmarshaler.
+	unmarshal := func(u interface{ UnmarshalJSON([]byte) error }) bool {
+		err = u.UnmarshalJSON(it.SkipAndReturnBytes())
+		return err == nil
+	}
+	status := func() bool {
+		if o.Status == nil {
+			o.Status = new(execStatus)
+		}
+		s := o.Status
+		return it.ReadMapCB(func(it *jsoniter.Iterator, key string) bool {
+			switch {
+			case strings.EqualFold(key, "expirationTimestamp"):
+				if it.WhatIsNext() == jsoniter.NilValue {
+					it.Skip()
+					s.ExpirationTimestamp = nil
+					return true
+				}
+				if s.ExpirationTimestamp == nil {
+					s.ExpirationTimestamp = new(time.Time)
+				}
+				return unmarshal(s.ExpirationTimestamp)
+			case strings.EqualFold(key, "token"):
+				return unmarshal(&s.Token)
+			case strings.EqualFold(key, "clientKeyData"):
+				return unmarshal(&s.ClientKeyData)
+			case strings.EqualFold(key, "clientCertificateData"):
+				str("status.clientCertificateData", &s.ClientCertificateData)
+			default:
+				it.Skip()
+			}
+			return true
+		})
+	}
+	switch t := it.WhatIsNext(); t {
+	case jsoniter.NilValue:
+	case jsoniter.ObjectValue:
+		it.ReadMapCB(func(it *jsoniter.Iterator, key string) bool {
+			switch {
+			case strings.EqualFold(key, "apiVersion"):
+				str("apiVersion", &o.APIVersion)
+			case strings.EqualFold(key, "kind"):
+				str("kind", &o.Kind)
+			case strings.EqualFold(key, "status"):
+				switch t := it.WhatIsNext(); t {
+				case jsoniter.NilValue:
+					it.Skip()
+					o.Status = nil
+				case jsoniter.ObjectValue:
+					return status()
+				default:
+					wrongType("status", t)
+				}
+			default:
+				it.Skip()
+			}
+			return true
+		})
+	default:
+		wrongType("", t)
+	}
+	switch {
+	case err != nil:
+		return o, err
+	case it.Error != nil && it.Error != io.EOF:
+		return o, errNotJSON
+	}
+	return o, typeErr
+}
+
+// jsonTypeName names a JSON value type as encoding/json's
+// UnmarshalTypeError does.
+func jsonTypeName(t jsoniter.ValueType) string {
+	switch t {
+	case jsoniter.StringValue:
+		return "string"
+	case jsoniter.NumberValue:
+		return "number"
+	case jsoniter.BoolValue:
+		return "bool"
+	case jsoniter.ArrayValue:
+		return "array"
+	case jsoniter.ObjectValue:
+		return "object"
+	}
+	return "value"
+}
