@@ -241,7 +241,13 @@ func (l *List) DecodeJSON(it *jsoniter.Iterator) {
 		return it.Error == nil
 	})
 	l.Header = header
-	apiVersion, kind := header.GetAPIVersion(), header.GetKind()
+	l.fillItemKinds()
+}
+
+// fillItemKinds gives items without apiVersion and kind the list's
+// apiVersion and its kind without the "List" suffix.
+func (l *List) fillItemKinds() {
+	apiVersion, kind := l.Header.GetAPIVersion(), l.Header.GetKind()
 	if len(kind) > 4 && kind[len(kind)-4:] == "List" {
 		kind = kind[:len(kind)-4]
 	} else {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	jsoniter "github.com/json-iterator/go"
@@ -113,7 +114,10 @@ func (r *Request) Do(ctx context.Context) Result {
 
 // Into sends the request like Do and decodes the JSON response straight
 // from the connection into v (64 KiB reads, the generated decoder when v
-// has one). Errors are those of Do and Result.Into.
+// has one), or, when v decodes from an owned buffer
+// (DecodeOwnedJSON([]byte) error), reads the whole body into a new buffer
+// and hands it to v, which may keep pointers into it. Errors are those of
+// Do and Result.Into.
 func (r *Request) Into(ctx context.Context, v any) error {
 	if err := r.usable(ctx, "Into"); err != nil {
 		return err
@@ -137,6 +141,17 @@ func (r *Request) Into(ctx context.Context, v any) error {
 	ct := resp.Header.Get("Content-Type")
 	if !isJSON(ct) {
 		return &DecodeError{Method: method, URL: u, ContentType: ct}
+	}
+	if od, ok := v.(codec.OwnedDecoder); ok {
+		// The decoder takes the whole body, read into a buffer of its own.
+		body, err := r.c.readCapped(resp, r.c.maxBytes)
+		if err != nil {
+			return err
+		}
+		if err := od.DecodeOwnedJSON(body); err != nil {
+			return &DecodeError{Method: method, URL: u, Err: cleanJSONError(err)}
+		}
+		return nil
 	}
 	body := decompressed(resp, resp.Body)
 	cr := &capReader{r: body, left: r.c.maxBytes + 1}
@@ -282,24 +297,96 @@ func (l *lazyGzip) Read(p []byte) (int, error) {
 	return l.z.Read(p)
 }
 
-// readCapped reads the whole decompressed body, failing with
-// *ResponseTooLargeError past limit bytes and with *DecodeError when the
-// body breaks off. Whatever was read is returned either way.
+// readCapped reads the whole decompressed body into a new slice of its
+// length, failing with *ResponseTooLargeError past limit bytes and with
+// *DecodeError when the body breaks off. Whatever was read is returned
+// either way.
 func (c *Client) readCapped(resp *http.Response, limit int64) ([]byte, error) {
 	method, u := resp.Request.Method, resp.Request.URL.Redacted()
-	cr := &capReader{r: decompressed(resp, resp.Body), left: limit + 1}
-	var buf bytes.Buffer
-	if resp.ContentLength > 0 && resp.ContentLength <= limit {
-		buf.Grow(int(resp.ContentLength))
+	r := decompressed(resp, resp.Body)
+	cr := &capReader{r: r, left: limit + 1}
+	var hint int64
+	if _, gz := r.(*lazyGzip); !gz && resp.ContentLength > 0 && resp.ContentLength <= limit {
+		hint = resp.ContentLength
 	}
-	_, err := buf.ReadFrom(cr)
+	body, err := readAll(cr, hint)
 	switch {
 	case cr.exceeded:
-		return buf.Bytes(), &ResponseTooLargeError{Method: method, URL: u, Limit: limit}
+		return body, &ResponseTooLargeError{Method: method, URL: u, Limit: limit}
 	case err != nil:
-		return buf.Bytes(), &DecodeError{Method: method, URL: u, Err: err}
+		return body, &DecodeError{Method: method, URL: u, Err: err}
 	}
-	return buf.Bytes(), nil
+	return body, nil
+}
+
+// chunkSize is the size of the scratch chunks a body of unknown length is
+// read into before it is copied, once, into a slice of its length.
+const chunkSize = 256 << 10
+
+var chunkPool = sync.Pool{New: func() any { b := make([]byte, chunkSize); return &b }}
+
+// readAll reads r to its end and returns what it read in a new slice of
+// exactly that length, and the first error other than io.EOF. A positive
+// hint is the expected length (Content-Length): the body is then read in
+// place. Otherwise it is read into pooled chunks and copied once, without
+// the repeated copying and zeroing of a doubling buffer.
+func readAll(r io.Reader, hint int64) ([]byte, error) {
+	var first []byte
+	if hint > 0 {
+		first = make([]byte, hint)
+		n, err := fill(r, first)
+		if err != nil {
+			return first[:n], eofOK(err)
+		}
+		// The body may be longer than announced: look for more.
+		var probe [1]byte
+		m, err := r.Read(probe[:])
+		if m == 0 {
+			if err == nil {
+				// A reader may return 0, nil: carry on with the chunks.
+			} else {
+				return first, eofOK(err)
+			}
+		}
+		first = append(first, probe[:m]...)
+	}
+	chunks := [][]byte{first}
+	var pooled []*[]byte
+	defer func() {
+		for _, p := range pooled {
+			chunkPool.Put(p)
+		}
+	}()
+	var err error
+	for err == nil {
+		p := chunkPool.Get().(*[]byte)
+		pooled = append(pooled, p)
+		var n int
+		n, err = fill(r, *p)
+		chunks = append(chunks, (*p)[:n])
+	}
+	// bytes.Join does not zero the slice it copies into.
+	return bytes.Join(chunks, nil), eofOK(err)
+}
+
+// fill reads into b until it is full or r fails (io.EOF included).
+func fill(r io.Reader, b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		m, err := r.Read(b[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func eofOK(err error) error {
+	if err == io.EOF {
+		return nil
+	}
+	return err
 }
 
 // errTooLarge stops a capReader's consumer; the caller reports the typed

@@ -78,7 +78,7 @@ func (c *Client[T, L]) Get(ctx context.Context, name string, opts metav1.GetOpti
 		return nil, err
 	}
 	out := new(T)
-	err := c.request(c.rc.Get(), name).Params(opts.Query()).Into(ctx, out)
+	err := c.request(c.rc.Get(), name).Params(opts.Query()).Into(ctx, objectTarget(out))
 	if err != nil {
 		return nil, err
 	}
@@ -86,9 +86,13 @@ func (c *Client[T, L]) Get(ctx context.Context, name string, opts metav1.GetOpti
 }
 
 // List returns one page of objects (all of them when opts.Limit is 0).
+// The items of a generated list type share one buffer, the response body,
+// which their strings point into (a large list is decoded in parallel):
+// keeping any of them keeps the whole body alive; ListItems decodes items
+// that share nothing.
 func (c *Client[T, L]) List(ctx context.Context, opts metav1.ListOptions) (*L, error) {
 	out := new(L)
-	if err := c.request(c.rc.Get(), "").Params(opts.Query()).Into(ctx, out); err != nil {
+	if err := c.request(c.rc.Get(), "").Params(opts.Query()).Into(ctx, listTarget[T](out)); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -158,7 +162,7 @@ func (c *Client[T, L]) update(ctx context.Context, obj *T, opts metav1.UpdateOpt
 	}
 	out := new(T)
 	err = c.request(c.rc.Put(), name, sub...).Params(opts.Query()).
-		BodyBytes(body, "application/json").Into(ctx, out)
+		BodyBytes(body, "application/json").Into(ctx, objectTarget(out))
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +177,7 @@ func (c *Client[T, L]) Patch(ctx context.Context, name string, pt rest.PatchType
 	}
 	out := new(T)
 	err := c.request(c.rc.Patch(pt), name, subresources...).Params(opts.Query()).
-		BodyBytes(data, string(pt)).Into(ctx, out)
+		BodyBytes(data, string(pt)).Into(ctx, objectTarget(out))
 	if err != nil {
 		return nil, err
 	}
@@ -210,7 +214,7 @@ func (c *Client[T, L]) apply(ctx context.Context, name string, config any, opts 
 	}
 	out := new(T)
 	err := c.request(c.rc.Patch(rest.ApplyPatch), name, sub...).Params(opts.Query()).
-		BodyBytes(body, string(rest.ApplyPatch)).Into(ctx, out)
+		BodyBytes(body, string(rest.ApplyPatch)).Into(ctx, objectTarget(out))
 	if err != nil {
 		return nil, err
 	}
@@ -261,7 +265,7 @@ func (c *Client[T, L]) write(ctx context.Context, base *rest.Request, name strin
 		return nil, &EncodeError{Kind: c.r.Kind, Err: err}
 	}
 	out := new(T)
-	err = c.request(base, name).Params(q).BodyBytes(body, "application/json").Into(ctx, out)
+	err = c.request(base, name).Params(q).BodyBytes(body, "application/json").Into(ctx, objectTarget(out))
 	if err != nil {
 		return nil, err
 	}

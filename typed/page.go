@@ -2,11 +2,13 @@ package typed
 
 import (
 	"context"
+	"reflect"
 
 	jsoniter "github.com/json-iterator/go"
 
 	"github.com/kubewire/kubewire/internal/codec"
 	"github.com/kubewire/kubewire/rest"
+	"github.com/kubewire/kubewire/typed/internal/jsonwire"
 	"github.com/kubewire/kubewire/typed/metav1"
 )
 
@@ -127,4 +129,141 @@ func decodeInto(it *jsoniter.Iterator, v any) {
 		return
 	}
 	it.ReadVal(v)
+}
+
+// DecodeOwnedJSON decodes a page from the whole response body: its items
+// in parallel when it is large, each through its generated decoder, with
+// strings pointing into data unless the page is detached (data is then not
+// kept). Other item types, and a page whose keys must be read from the
+// JSON, take the iterator path.
+func (p *page[T]) DecodeOwnedJSON(data []byte) error {
+	var zero T
+	_, hasKey := any(&zero).(keyed)
+	newDecode := itemDecoder[T](!p.detached)
+	if newDecode == nil || (p.wantKeys && !hasKey) {
+		return codec.Unmarshal(data, (*pageStream[T])(p))
+	}
+	items, rest, ok := codec.DecodeListItems(data, newDecode)
+	if !ok {
+		return codec.Unmarshal(data, (*pageStream[T])(p))
+	}
+	if err := codec.Unmarshal(rest, (*pageStream[T])(p)); err != nil {
+		return err
+	}
+	p.Items = items
+	if p.wantKeys {
+		p.keys = make([]string, len(items))
+		for i := range items {
+			k := any(&items[i]).(keyed)
+			p.keys[i] = k.GetNamespace() + "/" + k.GetName()
+		}
+	}
+	return nil
+}
+
+// pageStream is a page without DecodeOwnedJSON, decoded through the
+// iterator.
+type pageStream[T any] page[T]
+
+func (p *pageStream[T]) DecodeJSON(it *jsoniter.Iterator) { (*page[T])(p).DecodeJSON(it) }
+
+// itemDecoder returns a source of item decoders for DecodeListItems, or
+// nil when T has neither a generated decoder nor an owned-buffer one (the
+// latter serves only when owned is set). An owned item's strings point
+// into the response; a detached one's are copies.
+func itemDecoder[T any](owned bool) func() func(item []byte, v *T) error {
+	var zero T
+	switch any(&zero).(type) {
+	case wireDecoder:
+		return func() func([]byte, *T) error {
+			r := new(jsonwire.Reader)
+			return func(b []byte, v *T) error {
+				if owned {
+					r.ResetOwned(b)
+				} else {
+					r.Reset(b)
+				}
+				any(v).(wireDecoder).DecodeWire(r)
+				return r.Finish("")
+			}
+		}
+	case codec.OwnedDecoder:
+		if !owned {
+			return nil
+		}
+		return func() func([]byte, *T) error {
+			return func(b []byte, v *T) error { return any(v).(codec.OwnedDecoder).DecodeOwnedJSON(b) }
+		}
+	}
+	return nil
+}
+
+// ownedList is List's decode target for a generated list type L whose
+// Items are []T: the whole body decoded in place (strings point into it),
+// its items in parallel when it is large.
+type ownedList[T, L any] struct {
+	out   *L
+	items int // index of L's Items field
+}
+
+// listTarget returns what List decodes the response into: out itself when
+// it decodes from an owned buffer or has no generated decoder, else an
+// ownedList.
+func listTarget[T, L any](out *L) any {
+	if _, ok := any(out).(codec.OwnedDecoder); ok {
+		return out
+	}
+	if _, ok := any(out).(wireDecoder); !ok {
+		return out
+	}
+	items := -1
+	if f, ok := reflect.TypeFor[L]().FieldByName("Items"); ok && len(f.Index) == 1 && f.Type == reflect.TypeFor[[]T]() {
+		items = f.Index[0]
+	}
+	return ownedList[T, L]{out: out, items: items}
+}
+
+func (o ownedList[T, L]) DecodeOwnedJSON(data []byte) error {
+	if o.items >= 0 && len(data) >= codec.ParallelMin {
+		if items, rest, ok := codec.DecodeListItems(data, itemDecoder[T](true)); ok {
+			if err := decodeOwned(rest, o.out); err == nil {
+				reflect.ValueOf(o.out).Elem().Field(o.items).Set(reflect.ValueOf(items))
+				return nil
+			}
+			var zero L
+			*o.out = zero
+		}
+	}
+	return decodeOwned(data, o.out)
+}
+
+// ownedObject is the decode target of the calls that return one object of
+// a generated kind: the whole body decoded in place.
+type ownedObject[T any] struct{ out *T }
+
+// objectTarget returns what a call decodes one object into.
+func objectTarget[T any](out *T) any {
+	if _, ok := any(out).(wireDecoder); ok {
+		if _, ok := any(out).(codec.OwnedDecoder); !ok {
+			return ownedObject[T]{out}
+		}
+	}
+	return out
+}
+
+func (o ownedObject[T]) DecodeOwnedJSON(data []byte) error { return decodeOwned(data, o.out) }
+
+// decodeOwned decodes data, which v may point into, with v's generated
+// decoder.
+func decodeOwned[V any](data []byte, v *V) error {
+	var r jsonwire.Reader
+	r.ResetOwned(data)
+	any(v).(wireDecoder).DecodeWire(&r)
+	if err := r.Finish(""); err != nil {
+		if se, ok := err.(*jsonwire.SyntaxError); ok {
+			se.Type = reflect.TypeFor[V]().String()
+		}
+		return err
+	}
+	return nil
 }

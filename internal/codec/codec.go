@@ -15,6 +15,16 @@ type Decoder interface {
 	DecodeJSON(it *jsoniter.Iterator)
 }
 
+// OwnedDecoder is implemented by types that decode from a whole JSON body
+// they take ownership of: data is never read or written by anyone else
+// afterwards, so decoded strings may point into it instead of being copied
+// and the value can be decoded in parallel parts. The rest client reads the
+// whole response into a fresh buffer for them instead of decoding from the
+// connection.
+type OwnedDecoder interface {
+	DecodeOwnedJSON(data []byte) error
+}
+
 // Encoder is implemented by types with a generated encoder. EncodeJSON writes
 // the receiver as one JSON value.
 type Encoder interface {

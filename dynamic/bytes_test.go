@@ -1,0 +1,93 @@
+package dynamic
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kubewire/kubewire/internal/codec"
+)
+
+// The byte decoder must give what the iterator decoder gives.
+func TestByteDecoderMatchesIterator(t *testing.T) {
+	inputs := []string{
+		`{}`, `null`, `{"a":[]}`, `{"a":{}}`,
+		`{"s":"plain","e":"a\"b\\c\/d\b\f\n\r\t","u":"\u00e9\u2028x","pair":"\ud83d\ude00","lone":"\ud83d-","bad":"\udc00"}`,
+		`{"i":0,"n":-1,"big":9223372036854775807,"over":9223372036854775808,"neg":-9223372036854775808,"f":1.5,"e":1e3,"z":-0,"small":255,"mid":256,"x18":123456789012345678}`,
+		`{"t":true,"f":false,"n":null,"nested":{"a":[1,"two",{"three":[3.0]},null,[]]}}`,
+		` { "sp" : [ 1 , 2 ] , "k" : "v" } `,
+		`{"dup":1,"dup":2}`,
+		`{"utf8":"héllo wörld ✓","invalid":"` + "\xff\xfe" + `"}`,
+	}
+	for _, in := range inputs {
+		var want Object
+		require.NoError(t, codec.Decode(bytes.NewReader([]byte(in)), &want), in)
+		var got Object
+		require.NoError(t, got.DecodeOwnedJSON([]byte(in)), in)
+		assert.Equal(t, want, got, in)
+	}
+}
+
+func TestByteDecoderErrors(t *testing.T) {
+	for _, in := range []string{
+		``, `{`, `[]`, `"s"`, `{"a"}`, `{"a":}`, `{"a":1,}`, `{"a":[1,]}`, `{"a":01}`, `{"a":1.}`, `{"a":-}`,
+		`{"a":1e}`, `{"a":tru}`, `{"a":"x`, `{"a":"\q"}`, `{"a":"\u12"}`, "{\"a\":\"\x01\"}", `{} x`, `{"a":1}}`,
+		`{"a":1x}`, `{a:1}`, `{"a":[1 2]}`, `{"a":1 "b":2}`,
+	} {
+		var o Object
+		err := o.DecodeOwnedJSON([]byte(in))
+		var se *SyntaxError
+		assert.ErrorAs(t, err, &se, "%q", in)
+	}
+	deep := bytes.Repeat([]byte(`{"a":`), maxDepth+1)
+	var o Object
+	assert.ErrorContains(t, o.DecodeOwnedJSON(deep), "nested too deeply")
+}
+
+func TestByteDecoderBoxedValues(t *testing.T) {
+	var o Object
+	require.NoError(t, o.DecodeOwnedJSON([]byte(`{"s":"x","n":1000,"m":-5,"f":0.5}`)))
+	assert.Equal(t, "x", o["s"])
+	assert.Equal(t, int64(1000), o["n"])
+	assert.Equal(t, int64(-5), o["m"])
+	assert.Equal(t, 0.5, o["f"])
+	assert.True(t, o["s"] == any("x"), "boxed strings compare as strings")
+	_, isInt := o["n"].(int64)
+	assert.True(t, isInt)
+	assert.Equal(t, `{"f":0.5,"m":-5,"n":1000,"s":"x"}`, fmt.Sprint(mustMarshal(t, o)))
+	_ = math.MaxInt64
+}
+
+func mustMarshal(t *testing.T, v any) string {
+	t.Helper()
+	b, err := codec.API.Marshal(v)
+	require.NoError(t, err)
+	return string(b)
+}
+
+// Large lists are decoded in parallel; the result must equal the
+// sequential decoder's, items' kinds filled in.
+func TestListDecodeOwnedMatchesIterator(t *testing.T) {
+	for _, n := range []int{0, 1, 20, 400} {
+		data := podListJSON(n)
+		var want List
+		require.NoError(t, codec.Decode(bytes.NewReader(data), &want))
+		var got List
+		require.NoError(t, got.DecodeOwnedJSON(bytes.Clone(data)))
+		assert.Equal(t, want.Header, got.Header, n)
+		require.Len(t, got.Items, n)
+		for i := range want.Items {
+			require.Equal(t, want.Items[i], got.Items[i], "item %d of %d", i, n)
+		}
+	}
+	var l List
+	require.NoError(t, l.DecodeOwnedJSON([]byte(`{"kind":"PodList","apiVersion":"v1","items":null}`)))
+	assert.Nil(t, l.Items)
+	assert.Error(t, l.DecodeOwnedJSON([]byte(`{"items":{}}`)))
+	assert.Error(t, l.DecodeOwnedJSON([]byte(`{"items":[1]}`)))
+	assert.Error(t, l.DecodeOwnedJSON(append(podListJSON(400), 'x')))
+}
