@@ -14,5 +14,7 @@
 //
 // Objects handed out by an informer, its store or its lister are shared
 // with the cache and with every other reader: they must not be modified.
-// Copy an object before changing it.
+// Copy an object before changing it. To keep the cache small, typed
+// objects also share identical short strings and raw JSON values (such as
+// managedFields' fieldsV1) with each other.
 package controller

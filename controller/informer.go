@@ -53,7 +53,10 @@ type Options[T any] struct {
 	// Transform, when set, is applied to every object before it is stored
 	// and handed to handlers, e.g. to drop managedFields. The object is the
 	// informer's own at that point and may be modified in place; it must
-	// keep its name, namespace and resourceVersion.
+	// keep its name, namespace and resourceVersion. Raw JSON values
+	// (metav1.RawJSON, such as managedFields' fieldsV1) of typed objects
+	// may be shared with other cached objects: replace them, never write
+	// into their bytes.
 	Transform func(obj *T)
 	// Indexers are indexes to maintain besides IndexNamespace.
 	Indexers map[string]IndexFunc[T]

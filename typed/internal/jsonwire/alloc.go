@@ -59,8 +59,14 @@ var countClass = func() (t [256]byte) {
 }()
 
 // word returns a pointer to a fresh 8-byte word from r's scalar slab: one
-// pointer-free allocation serves many optional fields.
+// pointer-free allocation serves many optional fields. A detached Reader
+// (see Reset) allocates each word on its own instead, so that no unused
+// slab stays alive with the value: the runtime packs such small
+// pointer-free allocations together.
 func (r *Reader) word() unsafe.Pointer {
+	if !r.owned {
+		return unsafe.Pointer(new(uint64))
+	}
 	if len(r.words) == 0 {
 		r.words = make([]uint64, 64)
 	}
@@ -74,7 +80,12 @@ func (r *Reader) BoolPtr() *bool {
 	if r.Null() {
 		return nil
 	}
-	p := (*bool)(r.word())
+	var p *bool
+	if r.owned {
+		p = (*bool)(r.word())
+	} else {
+		p = new(bool) // one byte
+	}
 	*p = r.Bool()
 	return p
 }
@@ -84,7 +95,12 @@ func (r *Reader) Int32Ptr() *int32 {
 	if r.Null() {
 		return nil
 	}
-	p := (*int32)(r.word())
+	var p *int32
+	if r.owned {
+		p = (*int32)(r.word())
+	} else {
+		p = new(int32) // four bytes
+	}
 	*p = r.Int32()
 	return p
 }
@@ -143,6 +159,9 @@ func Alloc[T any](r *Reader, key *byte, n int) *T {
 			}
 			return p
 		}
+	}
+	if !r.owned {
+		return new(T)
 	}
 	chunk := make([]T, n)
 	if n > 1 {

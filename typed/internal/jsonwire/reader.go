@@ -74,8 +74,13 @@ type Reader struct {
 	counts arrayCounts
 }
 
-// Reset makes r read buf, which it borrows: strings decoded from it are
-// copies.
+// Reset makes r read buf, which it borrows, decoding detached: the value
+// shares no memory with buf and holds no more than it needs, for values
+// kept for long (an informer's cache). Strings are copies, and the copies
+// of short ones are shared with other detached values holding the same
+// bytes (see intern); raw values are shared the same way (see Raw).
+// Optional scalars and structs are allocated one by one instead of from
+// slabs, so that no unused slab space stays alive with the value.
 func (r *Reader) Reset(buf []byte) {
 	*r = Reader{buf: buf}
 }
@@ -314,13 +319,13 @@ func (r *Reader) NextElem() bool {
 // Keep returns b, a string's contents from StringBytes, as a string that
 // stays valid: without copying when r owns its buffer, since b is then
 // either a slice of that buffer or a fresh unescaped copy, neither of which
-// is written again.
+// is written again; else a copy, shared when short (see intern).
 func (r *Reader) Keep(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
 	if !r.owned {
-		return string(b)
+		return intern(b)
 	}
 	return unsafe.String(&b[0], len(b))
 }
@@ -697,7 +702,8 @@ func (r *Reader) Kind() byte {
 }
 
 // Raw reads any value and returns its bytes verbatim (a capped slice of an
-// owned input, appending to which copies; a copy of a borrowed one). null
+// owned input, appending to which copies; a copy of a borrowed one, shared
+// with other detached values holding the same bytes, see shareRaw). null
 // reads as nil.
 func (r *Reader) Raw() []byte {
 	if r.Null() {
@@ -710,7 +716,7 @@ func (r *Reader) Raw() []byte {
 		return nil
 	}
 	if !r.owned {
-		return append([]byte(nil), r.buf[start:r.pos]...)
+		return shareRaw(r.buf[start:r.pos])
 	}
 	return r.buf[start:r.pos:r.pos]
 }

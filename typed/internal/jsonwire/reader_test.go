@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unsafe"
 
 	jsoniter "github.com/json-iterator/go"
 	"github.com/stretchr/testify/assert"
@@ -221,6 +222,7 @@ func TestCapture(t *testing.T) {
 func TestAlloc(t *testing.T) {
 	type pair struct{ a, b *int }
 	var r Reader
+	r.ResetOwned(nil)
 	var k1, k2 byte
 	p1 := Alloc[pair](&r, &k1, 3)
 	p2 := Alloc[pair](&r, &k1, 3)
@@ -237,6 +239,13 @@ func TestAlloc(t *testing.T) {
 	assert.Equal(t, pair{&x, nil}, *p2)
 	assert.Equal(t, pair{nil, &x}, *p3)
 	assert.Equal(t, [2]int{5, 6}, *q)
+	assert.Same(t, p2, (*pair)(unsafe.Add(unsafe.Pointer(p1), unsafe.Sizeof(pair{}))), "an owned Reader carves from slabs")
+
+	r.Reset(nil)
+	d1, d2 := Alloc[pair](&r, &k1, 3), Alloc[pair](&r, &k1, 3)
+	assert.NotSame(t, d1, d2)
+	*d1 = pair{&x, nil}
+	assert.Equal(t, pair{}, *d2)
 }
 
 func TestWriters(t *testing.T) {

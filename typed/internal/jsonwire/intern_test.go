@@ -1,0 +1,137 @@
+package jsonwire
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"unsafe"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// decodeStrings decodes a JSON array of strings with a detached Reader.
+func decodeStrings(t *testing.T, data []byte) []string {
+	t.Helper()
+	var r Reader
+	r.Reset(data)
+	var out []string
+	require.True(t, r.BeginArray())
+	for r.NextElem() {
+		out = append(out, r.String())
+	}
+	require.NoError(t, r.Finish("[]string"))
+	return out
+}
+
+// A detached Reader copies strings, and shares the copies of short ones
+// between values; long strings are copied every time.
+func TestDetachedStringsAreSharedCopies(t *testing.T) {
+	long := strings.Repeat("x", maxIntern+1)
+	in := []byte(`["kube-system","` + long + `","a\"b"]`)
+	a := decodeStrings(t, in)
+	b := decodeStrings(t, append([]byte(nil), in...))
+	copy(in, strings.Repeat("#", len(in)))
+	assert.Equal(t, []string{"kube-system", long, `a"b`}, a)
+	assert.Equal(t, a, b)
+	assert.Same(t, unsafe.StringData(a[0]), unsafe.StringData(b[0]), "short strings are shared")
+	assert.Same(t, unsafe.StringData(a[2]), unsafe.StringData(b[2]), "unescaped strings too")
+	assert.NotSame(t, unsafe.StringData(a[1]), unsafe.StringData(b[1]), "long strings are copied")
+
+	var keys []string
+	for range 2 {
+		var r Reader
+		r.Reset([]byte(`{"node-1":""}`))
+		require.True(t, r.BeginObject())
+		k, ok := r.MapKey()
+		require.True(t, ok)
+		keys = append(keys, k)
+	}
+	assert.Same(t, unsafe.StringData(keys[0]), unsafe.StringData(keys[1]), "map keys too")
+}
+
+// Many distinct strings of one length, more than the table's slots, all
+// come back right; strings that keep coming back stay shared.
+func TestInternCollisions(t *testing.T) {
+	hot := intern([]byte("hot-value"))
+	for i := range 20 * internSlots {
+		s := fmt.Sprintf("v-%07d", i) // as long as "hot-value"
+		require.Equal(t, s, intern([]byte(s)))
+		if i%8 == 0 {
+			require.Equal(t, "hot-value", intern([]byte("hot-value")))
+		}
+	}
+	assert.Same(t, unsafe.StringData(hot), unsafe.StringData(intern([]byte("hot-value"))))
+}
+
+func TestInternConcurrent(t *testing.T) {
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 2000 {
+				s := fmt.Sprintf("s%d", (i*7+g)%300)
+				if got := intern([]byte(s)); got != s {
+					t.Errorf("intern(%q) = %q", s, got)
+					return
+				}
+				raw := fmt.Sprintf(`{"f:%d":{}}`, (i*5+g)%300)
+				if got := shareRaw([]byte(raw)); string(got) != raw {
+					t.Errorf("shareRaw(%q) = %q", raw, got)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// A detached Reader shares raw values too, with no spare capacity, so that
+// appending to one never writes into another.
+func TestDetachedRawIsShared(t *testing.T) {
+	in := []byte(`[{"f:metadata":{"f:labels":{}}},{"f:metadata":{"f:labels":{}}},` + `"` + strings.Repeat("y", maxShareRaw) + `"]`)
+	var r Reader
+	r.Reset(in)
+	var raws [][]byte
+	require.True(t, r.BeginArray())
+	for r.NextElem() {
+		raws = append(raws, r.Raw())
+	}
+	require.NoError(t, r.Finish("raw"))
+	copy(in, strings.Repeat("#", len(in)))
+	assert.Equal(t, `{"f:metadata":{"f:labels":{}}}`, string(raws[0]))
+	assert.Same(t, &raws[0][0], &raws[1][0])
+	assert.Equal(t, len(raws[0]), cap(raws[0]))
+	grown := append(raws[0], '!')
+	assert.NotSame(t, &raws[0][0], &grown[0])
+	assert.Equal(t, `{"f:metadata":{"f:labels":{}}}`, string(raws[1]))
+	assert.Len(t, raws[2], maxShareRaw+2)
+}
+
+// A detached Reader allocates optional scalars one by one, each its own.
+func TestDetachedScalarPointers(t *testing.T) {
+	var r Reader
+	r.Reset([]byte(`[true,false,7,-8,1.5,null]`))
+	require.True(t, r.BeginArray())
+	require.True(t, r.NextElem())
+	b1 := r.BoolPtr()
+	require.True(t, r.NextElem())
+	b2 := r.BoolPtr()
+	require.True(t, r.NextElem())
+	i32 := r.Int32Ptr()
+	require.True(t, r.NextElem())
+	i64 := r.Int64Ptr()
+	require.True(t, r.NextElem())
+	f := r.Float64Ptr()
+	require.True(t, r.NextElem())
+	assert.Nil(t, r.Int32Ptr())
+	require.False(t, r.NextElem())
+	require.NoError(t, r.Finish("scalars"))
+	assert.True(t, *b1)
+	assert.False(t, *b2)
+	assert.Equal(t, int32(7), *i32)
+	assert.Equal(t, int64(-8), *i64)
+	assert.Equal(t, 1.5, *f)
+}
