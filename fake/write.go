@@ -136,12 +136,13 @@ func checkTypeMeta(ri *resInfo, o obj) error {
 }
 
 func (s *Server) handleCreate(rq *request) error {
+	if rq.name != "" {
+		// No POST route on a named object: refused before decoding.
+		return errMethodNotAllowed()
+	}
 	o, err := s.decodeBody(rq)
 	if err != nil {
 		return err
-	}
-	if rq.name != "" {
-		return errMethodNotAllowed()
 	}
 	out, code, err := s.create(rq, o)
 	if err != nil {
