@@ -168,24 +168,12 @@ func validateMeta(o obj) []fieldError {
 	return errs
 }
 
+// validateQualifiedName reports each of the real server's complaints about
+// a qualified name as its own error, as label and annotation validation do.
 func validateQualifiedName(field, key string) []fieldError {
-	name := key
 	var errs []fieldError
-	if prefix, n, ok := strings.Cut(key, "/"); ok {
-		name = n
-		if prefix == "" {
-			errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: field, Value: key, Detail: "prefix part must be non-empty"})
-		} else if len(prefix) > 253 || !reSubdomain.MatchString(prefix) {
-			errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: field, Value: key, Detail: "prefix part " + msgSubdomain})
-		}
-	}
-	switch {
-	case name == "":
-		errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: field, Value: key, Detail: "name part must be non-empty"})
-	case len(name) > 63:
-		errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: field, Value: key, Detail: "name part must be no more than 63 characters"})
-	case !reQualifiedName.MatchString(name):
-		errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: field, Value: key, Detail: msgQualifiedName})
+	for _, msg := range qualifiedNameErrors(key) {
+		errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: field, Value: key, Detail: msg})
 	}
 	return errs
 }

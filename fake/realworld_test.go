@@ -86,6 +86,21 @@ func TestRealErrorWording(t *testing.T) {
 	assert.Equal(t, "{}", r.str("details"))
 }
 
+func TestLabelKeyErrors(t *testing.T) {
+	srv := NewServer(t)
+	long := strings.Repeat("a", 64) + "%"
+	r := call(t, srv, "POST", "/api/v1/namespaces/default/configmaps", ctJSON,
+		`{"metadata":{"name":"lk","labels":{"`+long+`":"x","":"y","a/b/c":"z"}}}`)
+	require.Equal(t, 422, r.code)
+	inv := func(k, msg string) string { return `metadata.labels: Invalid value: "` + k + `": ` + msg }
+	want := `ConfigMap "lk" is invalid: [` + strings.Join([]string{
+		inv("", "name part must be non-empty"), inv("", msgQualifiedName),
+		inv("a/b/c", msgQualifiedNameWithPrefix),
+		inv(long, "name part must be no more than 63 characters"), inv(long, msgQualifiedName),
+	}, ", ") + `]`
+	assert.Equal(t, want, r.str("message"))
+}
+
 func TestPlainNotFound(t *testing.T) {
 	srv := NewServer(t)
 	for _, p := range []string{"/apis/nope.example.com/v1/things", "/apis/nope.example.com/v1", "/apis/nope.example.com", "/foo"} {
