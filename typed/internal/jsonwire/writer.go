@@ -16,23 +16,19 @@ type Encoder interface {
 	EncodeJSON(s *jsoniter.Stream)
 }
 
-// Marshal encodes e into a new slice, for MarshalJSON methods.
+// Marshal encodes e into a new slice, for MarshalJSON methods: chunked
+// like codec.Marshal, so a large value costs time linear in its size.
 func Marshal(e Encoder) ([]byte, error) {
 	s := codec.API.BorrowStream(nil)
 	defer codec.API.ReturnStream(s)
-	e.EncodeJSON(s)
-	if s.Error != nil {
-		return nil, s.Error
-	}
-	out := make([]byte, len(s.Buffer()))
-	copy(out, s.Buffer())
-	return out, nil
+	return codec.MarshalStream(s, e.EncodeJSON)
 }
 
 // Key writes an object key. key is the quoted key with a leading comma and a
 // trailing colon (`,"name":`); the comma is written only when more is set,
 // and more is set afterwards.
 func Key(s *jsoniter.Stream, more *bool, key string) {
+	codec.Spill(s)
 	if *more {
 		s.WriteRaw(key)
 		return
@@ -43,7 +39,10 @@ func Key(s *jsoniter.Stream, more *bool, key string) {
 
 // String writes v quoted, escaped as encoding/json does (HTML characters,
 // U+2028, U+2029, invalid UTF-8).
-func String(s *jsoniter.Stream, v string) { s.WriteStringWithHTMLEscaped(v) }
+func String(s *jsoniter.Stream, v string) {
+	codec.Spill(s)
+	s.WriteStringWithHTMLEscaped(v)
+}
 
 // Bytes writes v as a base64 string, as encoding/json does for []byte.
 func Bytes(s *jsoniter.Stream, v []byte) {
