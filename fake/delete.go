@@ -27,6 +27,12 @@ type deleteOptions struct {
 func parseDeleteOptions(rq *request) (deleteOptions, error) {
 	var d deleteOptions
 	if len(strings.TrimSpace(string(rq.body))) > 0 {
+		var tm typeMetaOnly
+		if err := json.Unmarshal(rq.body, &tm); err != nil {
+			// The real server fails to find the body's kind and does
+			// not convert the error: a bare 500.
+			return d, newStatus(http.StatusInternalServerError, "", fmt.Sprintf("couldn't get version/kind; json parse error: %v", err), nil)
+		}
 		if err := json.Unmarshal(rq.body, &d); err != nil {
 			return d, errBadRequest(fmt.Sprintf("the body of the request was in an unknown format: %v", err))
 		}

@@ -234,14 +234,8 @@ func (s *Server) parse(r *http.Request, u *user) (*request, error) {
 		return nil, errMethodNotAllowed()
 	}
 	rq.dryRun = len(rq.q["dryRun"]) > 0
-	for _, d := range rq.q["dryRun"] {
-		if d != "All" {
-			kind := map[string]string{"create": "CreateOptions", "update": "UpdateOptions", "patch": "PatchOptions"}[rq.verb]
-			if kind == "" {
-				kind = "DeleteOptions"
-			}
-			return nil, errInvalidOptions(kind, fieldError{Type: "FieldValueNotSupported", Field: "dryRun", Value: rawValue(fmt.Sprintf("%#v", rq.q["dryRun"])), Detail: `supported values: "All"`})
-		}
+	if err := validateWriteOptions(rq); err != nil {
+		return nil, err
 	}
 	rq.manager = rq.q.Get("fieldManager")
 	if rq.manager == "" {
@@ -260,6 +254,34 @@ func (s *Server) parse(r *http.Request, u *user) (*request, error) {
 }
 
 func boolParam(v string) bool { return v == "true" || v == "1" }
+
+// validateWriteOptions checks dryRun and, for create, update and patch,
+// fieldValidation, as the real options validation does.
+func validateWriteOptions(rq *request) error {
+	kind := map[string]string{"create": "CreateOptions", "update": "UpdateOptions", "patch": "PatchOptions",
+		"delete": "DeleteOptions", "deletecollection": "DeleteOptions"}[rq.verb]
+	if kind == "" {
+		return nil // reads have no dryRun
+	}
+	var errs []fieldError
+	for _, d := range rq.q["dryRun"] {
+		if d != "All" {
+			errs = append(errs, fieldError{Type: "FieldValueNotSupported", Field: "dryRun", Value: rawValue(fmt.Sprintf("%#v", rq.q["dryRun"])), Detail: `supported values: "All"`})
+			break
+		}
+	}
+	if fv, ok := rq.q["fieldValidation"]; ok && kind != "DeleteOptions" && len(fv) > 0 {
+		switch fv[0] {
+		case "", "Ignore", "Strict", "Warn":
+		default:
+			errs = append(errs, fieldError{Type: "FieldValueNotSupported", Field: "fieldValidation", Value: fv[0], Detail: `supported values: "", "Ignore", "Strict", "Warn"`})
+		}
+	}
+	if errs == nil {
+		return nil
+	}
+	return errInvalidOptions(kind, errs...)
+}
 
 // errInvalidOptions is the 422 for bad query options.
 func errInvalidOptions(kind string, errs ...fieldError) *apiError {
@@ -300,6 +322,9 @@ func negotiate(accept string) (string, error) {
 // serve dispatches a parsed resource request.
 func (s *Server) serve(rq *request) error {
 	if rq.sub != "" && rq.sub != "status" && rq.sub != "scale" {
+		if s.st.get(rq.ri.storageKey(), rq.ns, rq.name) == nil {
+			return errNotFound(rq.ri.Group, rq.ri.Resource, rq.name)
+		}
 		return newStatus(http.StatusMethodNotAllowed, "MethodNotAllowed",
 			"the fake API server does not implement the subresource "+rq.ri.Resource+"/"+rq.sub, nil)
 	}

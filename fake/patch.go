@@ -52,6 +52,7 @@ func (s *Server) handlePatch(rq *request) error {
 	defer s.st.mu.Unlock()
 	cur := s.st.data[rq.ri.storageKey()][objKey(rq.ns, rq.name)]
 	if cur == nil {
+		// A patch, even of scale, names the main resource.
 		return errNotFound(rq.ri.Group, rq.ri.Resource, rq.name)
 	}
 	var doc any = copyObj(present(rq.ri, cur))

@@ -98,7 +98,7 @@ func (s *Server) handleGet(rq *request) error {
 	}
 	o := s.st.get(rq.ri.storageKey(), rq.ns, rq.name)
 	if o == nil {
-		return errNotFound(rq.ri.Group, rq.ri.Resource, rq.name)
+		return notFound(rq)
 	}
 	if rq.sub == "scale" {
 		writeJSON(rq.w, http.StatusOK, scaleOf(rq.ri, o))
@@ -108,13 +108,60 @@ func (s *Server) handleGet(rq *request) error {
 	return nil
 }
 
+// validateListOptions checks the options of a list or watch as the real
+// server's ListOptions validation does, reporting every problem.
+func validateListOptions(q url.Values, watch bool) error {
+	rv, match, cont := q.Get("resourceVersion"), q.Get("resourceVersionMatch"), q.Get("continue")
+	_, sendInitial := q["sendInitialEvents"]
+	forbidden := func(field, detail string) fieldError {
+		return fieldError{Type: "FieldValueForbidden", Field: field, Detail: detail}
+	}
+	var errs []fieldError
+	if !watch && match != "" {
+		if rv == "" {
+			errs = append(errs, forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden unless resourceVersion is provided"))
+		}
+		if cont != "" {
+			errs = append(errs, forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided"))
+		}
+		if match != "Exact" && match != "NotOlderThan" {
+			errs = append(errs, fieldError{Type: "FieldValueNotSupported", Field: "resourceVersionMatch", Value: match, Detail: `supported values: "Exact", "NotOlderThan", ""`})
+		}
+		if match == "Exact" && rv == "0" {
+			errs = append(errs, forbidden("resourceVersionMatch", `resourceVersionMatch "exact" is forbidden for resourceVersion "0"`))
+		}
+	}
+	if sendInitial {
+		if !watch {
+			errs = append(errs, forbidden("sendInitialEvents", "sendInitialEvents is forbidden for list"))
+		} else if match != "NotOlderThan" {
+			errs = append(errs, forbidden("resourceVersionMatch", "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"))
+		}
+	}
+	if watch && match != "" {
+		if !sendInitial {
+			errs = append(errs, forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"))
+		}
+		if match != "NotOlderThan" {
+			errs = append(errs, fieldError{Type: "FieldValueNotSupported", Field: "resourceVersionMatch", Value: match, Detail: `supported values: "NotOlderThan"`})
+		}
+		if cont != "" {
+			errs = append(errs, forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided"))
+		}
+	}
+	if errs != nil {
+		return errInvalidOptions("ListOptions", errs...)
+	}
+	return nil
+}
+
 // selectors parses the label and field selectors of a list or watch.
 func (s *Server) selectors(rq *request) (selector.Labels, selector.Fields, error) {
 	ls, err := parseLabelSelector(rq.q.Get("labelSelector"))
 	if err != nil {
 		return nil, nil, errBadRequest(err.Error())
 	}
-	fs, err := selector.ParseFields(rq.q.Get("fieldSelector"))
+	fs, err := parseFieldSelector(rq.q.Get("fieldSelector"))
 	if err != nil {
 		return nil, nil, errBadRequest(err.Error())
 	}
@@ -191,13 +238,10 @@ func (s *Server) handleList(rq *request) error {
 	if err != nil {
 		return err
 	}
+	if err := validateListOptions(rq.q, false); err != nil {
+		return err
+	}
 	rvParam, match := rq.q.Get("resourceVersion"), rq.q.Get("resourceVersionMatch")
-	if match != "" && rvParam == "" {
-		return errInvalidOptions("ListOptions", fieldError{Type: "FieldValueForbidden", Field: "resourceVersionMatch", Detail: "resourceVersionMatch is forbidden unless resourceVersion is provided"})
-	}
-	if match != "" && match != "Exact" && match != "NotOlderThan" {
-		return errInvalidOptions("ListOptions", fieldError{Type: "FieldValueNotSupported", Field: "resourceVersionMatch", Value: match, Detail: `supported values: "Exact", "NotOlderThan"`})
-	}
 	cont := rq.q.Get("continue")
 	var tok continueToken
 	if cont != "" {
@@ -218,9 +262,6 @@ func (s *Server) handleList(rq *request) error {
 			return errBadRequest("invalid resource version: " + rvInvalid(rvParam, perr))
 		}
 		return err
-	}
-	if match == "Exact" && rv == 0 {
-		return errInvalidOptions("ListOptions", fieldError{Type: "FieldValueForbidden", Field: "resourceVersionMatch", Detail: "resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\""})
 	}
 	start := ""
 	var snapRV uint64

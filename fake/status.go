@@ -28,6 +28,16 @@ func qualified(group, resource string) string {
 	return resource + "." + group
 }
 
+// notFound is the 404 for the object of a read; a read of the scale
+// subresource names it ("deployments/scale"), as the real server does.
+func notFound(rq *request) *apiError {
+	res := rq.ri.Resource
+	if rq.sub == "scale" {
+		res += "/scale"
+	}
+	return errNotFound(rq.ri.Group, res, rq.name)
+}
+
 func errNotFound(group, resource, name string) *apiError {
 	return newStatus(http.StatusNotFound, metav1.ReasonNotFound,
 		fmt.Sprintf("%s %q not found", qualified(group, resource), name),

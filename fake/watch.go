@@ -21,14 +21,8 @@ func (s *Server) handleWatch(rq *request) error {
 	q := rq.q
 	sendInitial := q.Get("sendInitialEvents")
 	bookmarks := boolParam(q.Get("allowWatchBookmarks"))
-	match := q.Get("resourceVersionMatch")
-	switch {
-	case sendInitial != "" && match != "NotOlderThan":
-		return errInvalidOptions("ListOptions", fieldError{Type: "FieldValueForbidden", Field: "sendInitialEvents", Detail: "sendInitialEvents is forbidden for watch unless resourceVersionMatch is set to NotOlderThan"})
-	case sendInitial == "" && match != "":
-		return errInvalidOptions("ListOptions", fieldError{Type: "FieldValueForbidden", Field: "resourceVersionMatch", Detail: "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"})
-	case boolParam(sendInitial) && !bookmarks:
-		return errInvalidOptions("ListOptions", fieldError{Type: "FieldValueForbidden", Field: "allowWatchBookmarks", Detail: "allowWatchBookmarks must be set to true when sendInitialEvents is true"})
+	if err := validateListOptions(q, true); err != nil {
+		return err
 	}
 	rvParam := q.Get("resourceVersion")
 	rv, err := parseRV(rvParam)
@@ -74,7 +68,7 @@ func (s *Server) handleWatch(rq *request) error {
 			return nil
 		}
 	}
-	if boolParam(sendInitial) {
+	if boolParam(sendInitial) && bookmarks {
 		w.bookmark(cursor, true)
 	}
 	var tick <-chan time.Time
