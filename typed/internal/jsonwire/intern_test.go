@@ -29,15 +29,17 @@ func decodeStrings(t *testing.T, data []byte) []string {
 // between values; long strings are copied every time.
 func TestDetachedStringsAreSharedCopies(t *testing.T) {
 	long := strings.Repeat("x", maxIntern+1)
-	in := []byte(`["kube-system","` + long + `","a\"b"]`)
+	medium := "registry.example.com/team/app@sha256:" + strings.Repeat("0123456789abcdef", 4)
+	in := []byte(`["kube-system","` + long + `","a\"b","` + medium + `"]`)
 	a := decodeStrings(t, in)
 	b := decodeStrings(t, append([]byte(nil), in...))
 	copy(in, strings.Repeat("#", len(in)))
-	assert.Equal(t, []string{"kube-system", long, `a"b`}, a)
+	assert.Equal(t, []string{"kube-system", long, `a"b`, medium}, a)
 	assert.Equal(t, a, b)
 	assert.Same(t, unsafe.StringData(a[0]), unsafe.StringData(b[0]), "short strings are shared")
 	assert.Same(t, unsafe.StringData(a[2]), unsafe.StringData(b[2]), "unescaped strings too")
-	assert.NotSame(t, unsafe.StringData(a[1]), unsafe.StringData(b[1]), "long strings are copied")
+	assert.Same(t, unsafe.StringData(a[3]), unsafe.StringData(b[3]), "strings longer than maxShort too")
+	assert.NotSame(t, unsafe.StringData(a[1]), unsafe.StringData(b[1]), "strings longer than maxIntern are copied")
 
 	var keys []string
 	for range 2 {
@@ -55,7 +57,7 @@ func TestDetachedStringsAreSharedCopies(t *testing.T) {
 // come back right; strings that keep coming back stay shared.
 func TestInternCollisions(t *testing.T) {
 	hot := intern([]byte("hot-value"))
-	for i := range 20 * internSlots {
+	for i := range 20 * shortSlots {
 		s := fmt.Sprintf("v-%07d", i) // as long as "hot-value"
 		require.Equal(t, s, intern([]byte(s)))
 		if i%8 == 0 {
@@ -63,6 +65,12 @@ func TestInternCollisions(t *testing.T) {
 		}
 	}
 	assert.Same(t, unsafe.StringData(hot), unsafe.StringData(intern([]byte("hot-value"))))
+
+	pad := strings.Repeat("-", maxShort)
+	for i := range 4 * longSlots {
+		s := fmt.Sprintf("%s%07d", pad, i)
+		require.Equal(t, s, intern([]byte(s)))
+	}
 }
 
 func TestInternConcurrent(t *testing.T) {
