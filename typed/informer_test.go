@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -88,4 +89,27 @@ func TestListItemsError(t *testing.T) {
 	_, _, err := c.ConfigMaps("ns").ListItems(context.Background(), metav1.ListOptions{})
 	require.Error(t, err)
 	assert.True(t, rest.IsInternalError(err), "%v", err)
+}
+
+// ListItems decodes detached: items share identical strings and raw values
+// with each other, never memory with the response.
+func TestListItemsShareIdenticalValues(t *testing.T) {
+	item := func(name string) string {
+		return `{"metadata":{"name":"` + name + `","namespace":"ns","labels":{"app":"web"},` +
+			`"managedFields":[{"manager":"m","fieldsType":"FieldsV1","fieldsV1":{"f:data":{"f:k":{}}}}]},"data":{"k":"v"}}`
+	}
+	c, _ := pagedServer(t, map[string]string{
+		"": `{"metadata":{"resourceVersion":"40"},"items":[` + item("a") + `,` + item("b") + `]}`,
+	}, "")
+	items, _, err := c.ConfigMaps("ns").ListItems(context.Background(), metav1.ListOptions{})
+	require.NoError(t, err)
+	require.Len(t, items, 2)
+	a, b := items[0], items[1]
+	assert.Equal(t, "web", a.Labels["app"])
+	assert.Same(t, unsafe.StringData(a.Labels["app"]), unsafe.StringData(b.Labels["app"]))
+	assert.Same(t, unsafe.StringData(a.Namespace), unsafe.StringData(b.Namespace))
+	fa, fb := a.ManagedFields[0].FieldsV1, b.ManagedFields[0].FieldsV1
+	assert.JSONEq(t, `{"f:data":{"f:k":{}}}`, string(fa))
+	assert.Same(t, &fa[0], &fb[0])
+	assert.Equal(t, len(fa), cap(fa), "appending to a shared raw value copies it")
 }
