@@ -184,13 +184,16 @@ func (s *Server) handleApply(rq *request) error {
 	}
 	cfg, err := decodeYAMLObject(rq.body)
 	if err != nil {
+		if yerr := yamlConvertError(rq.body); yerr != nil {
+			err = yerr
+		}
 		return errBadRequest(fmt.Sprintf("error decoding YAML: %v", err))
 	}
-	if err := checkTypeMeta(rq.ri, cfg); err != nil {
-		return err
-	}
-	if cfg["apiVersion"] == nil || cfg["kind"] == nil {
-		return errBadRequest("apiVersion and kind must be set in an apply configuration")
+	av, _ := cfg["apiVersion"].(string)
+	kind, _ := cfg["kind"].(string)
+	if av != rq.ri.groupVersion() || kind != rq.ri.Kind {
+		group, version := splitGV(av)
+		return errBadRequest(fmt.Sprintf("invalid object type: %s/%s, Kind=%s", group, version, kind))
 	}
 	if n := metaString(cfg, "name"); n != "" && n != rq.name {
 		return errBadRequest(fmt.Sprintf("the name of the object (%s) does not match the name on the URL (%s)", n, rq.name))

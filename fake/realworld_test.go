@@ -93,6 +93,15 @@ func TestRealErrorWording(t *testing.T) {
 			`couldn't get version/kind; json parse error: invalid character 'b' looking for beginning of object key string`},
 		{"log of missing pod", "GET", "/api/v1/namespaces/default/pods/zz/log", "", "", 404, "NotFound", `pods "zz" not found`},
 		{"scale of missing deployment", "GET", "/apis/apps/v1/namespaces/default/deployments/zz/scale", "", "", 404, "NotFound", `deployments/scale.apps "zz" not found`},
+		{"apply of another kind", "PATCH", cms + "/zz?fieldManager=m", ctApply, `{"apiVersion":"v1","kind":"Secret"}`, 400, "BadRequest", `invalid object type: /v1, Kind=Secret`},
+		{"apply without apiVersion", "PATCH", cms + "/zz?fieldManager=m", ctApply, `{"kind":"ConfigMap"}`, 400, "BadRequest", `invalid object type: /, Kind=ConfigMap`},
+		{"apply in another group", "PATCH", cms + "/zz?fieldManager=m", ctApply, `{"apiVersion":"apps/v1","kind":"ConfigMap"}`, 400, "BadRequest", `invalid object type: apps/v1, Kind=ConfigMap`},
+		{"apply bad YAML", "PATCH", cms + "/zz?fieldManager=m", ctApply, `{bad`, 400, "BadRequest",
+			`error decoding YAML: error converting YAML to JSON: yaml: line 1: did not find expected ',' or '}'`},
+		{"apply of a list", "PATCH", cms + "/zz?fieldManager=m", ctApply, `[1]`, 400, "BadRequest",
+			`error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}`},
+		{"create bad YAML", "POST", cms, "application/yaml", `metadata: [`, 400, "BadRequest",
+			`the object provided is unrecognized (must be of type ConfigMap): yaml: line 1: did not find expected node content (6d657461646174613a205b)`},
 		{"scale patch of missing deployment", "PATCH", "/apis/apps/v1/namespaces/default/deployments/zz/scale", ctMergePatch, `{}`, 404, "NotFound", `deployments.apps "zz" not found`},
 	}
 	for _, tt := range tests {

@@ -105,6 +105,33 @@ func decodeManifests(raw []byte) ([]obj, error) {
 	return out, nil
 }
 
+// yamlConvertError is the error the real server's YAML decoding (YAML
+// converted to JSON, then unmarshalled into a map) gives for raw, or nil.
+func yamlConvertError(raw []byte) error {
+	var v any
+	if err := yaml.Unmarshal(raw, &v); err != nil {
+		return fmt.Errorf("error converting YAML to JSON: %w", err)
+	}
+	j, err := yamlToJSON(v)
+	if err != nil {
+		return fmt.Errorf("error converting YAML to JSON: %w", err)
+	}
+	kind := ""
+	switch j.(type) {
+	case map[string]any, nil:
+		return nil
+	case []any:
+		kind = "array"
+	case string:
+		kind = "string"
+	case bool:
+		kind = "bool"
+	default:
+		kind = "number"
+	}
+	return fmt.Errorf("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of type map[string]interface {}", kind)
+}
+
 // decodeYAMLObject decodes exactly one YAML (or JSON) object.
 func decodeYAMLObject(raw []byte) (obj, error) {
 	docs, err := decodeManifests(raw)

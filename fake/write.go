@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	yaml "go.yaml.in/yaml/v3"
+
 	"github.com/kubewire/kubewire/typed/metav1"
 )
 
@@ -24,12 +26,20 @@ func (s *Server) decodeBody(rq *request) (obj, error) {
 	}
 	var o obj
 	var err error
+	body := rq.body
 	if rq.ct == "application/yaml" {
-		o, err = decodeYAMLObject(rq.body)
-		if err != nil {
-			return nil, errBadRequest(fmt.Sprintf("the object provided is unrecognized: %v", err))
+		// The real server converts YAML to JSON, then decodes that.
+		var v any
+		if err := yaml.Unmarshal(body, &v); err != nil {
+			return nil, errBadRequest(fmt.Sprintf("the object provided is unrecognized (must be of type %s): %v (%s)", rq.ri.Kind, err, summarizeBody(body)))
 		}
-	} else if o, err = decodeObjectBody(rq.ri.Kind, rq.body); err != nil {
+		j, err := yamlToJSON(v)
+		if err != nil {
+			return nil, errBadRequest(fmt.Sprintf("the object provided is unrecognized (must be of type %s): %v (%s)", rq.ri.Kind, err, summarizeBody(body)))
+		}
+		body, _ = json.Marshal(j)
+	}
+	if o, err = decodeObjectBody(rq.ri.Kind, body); err != nil {
 		return nil, err
 	}
 	if err := s.checkBodyKind(rq.ri, o); err != nil {
