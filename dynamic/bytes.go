@@ -32,13 +32,17 @@ type byteDecoder struct {
 
 // SyntaxError reports malformed JSON met by the dynamic decoder.
 type SyntaxError struct {
-	// Offset is the byte offset of the problem in the decoded input.
+	// Offset is the byte offset of the problem in the decoded input (in
+	// the value being decoded when streaming), -1 when unknown.
 	Offset int
 	// Msg describes the problem.
 	Msg string
 }
 
 func (e *SyntaxError) Error() string {
+	if e.Offset < 0 {
+		return "dynamic: decoding JSON: " + e.Msg
+	}
 	return "dynamic: decoding JSON: " + e.Msg + " at offset " + strconv.Itoa(e.Offset)
 }
 
@@ -507,6 +511,14 @@ func (o *Object) DecodeOwnedJSON(data []byte) error {
 	*o = obj
 	return nil
 }
+
+// TransientJSON reports true: o keeps nothing of what DecodeOwnedJSON
+// decodes (codec.Transient).
+func (o *Object) TransientJSON() bool { return true }
+
+// TransientJSON reports true: l keeps nothing of what DecodeOwnedJSON
+// decodes (codec.Transient).
+func (l *List) TransientJSON() bool { return true }
 
 // DecodeOwnedJSON decodes a list like DecodeJSON, its items in parallel
 // when it is large. It implements codec.OwnedDecoder; l keeps no reference

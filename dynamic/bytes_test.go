@@ -2,9 +2,13 @@ package dynamic
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"math"
+	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -90,4 +94,38 @@ func TestListDecodeOwnedMatchesIterator(t *testing.T) {
 	assert.Error(t, l.DecodeOwnedJSON([]byte(`{"items":{}}`)))
 	assert.Error(t, l.DecodeOwnedJSON([]byte(`{"items":[1]}`)))
 	assert.Error(t, l.DecodeOwnedJSON(append(podListJSON(400), 'x')))
+}
+
+// Streaming through a window gives the same list, whatever the reads.
+func TestListDecodeFromReaderMatchesIterator(t *testing.T) {
+	for _, n := range []int{0, 1, 30, 200} {
+		data := podListJSON(n)
+		var want List
+		require.NoError(t, codec.Decode(bytes.NewReader(data), &want))
+		for name, r := range map[string]io.Reader{
+			"whole": bytes.NewReader(data), "one byte": iotest.OneByteReader(bytes.NewReader(data)),
+			"halves": iotest.HalfReader(bytes.NewReader(data)),
+		} {
+			var got List
+			require.NoError(t, got.DecodeJSONFrom(r), "%s %d", name, n)
+			assert.Equal(t, want.Header, got.Header, "%s %d", name, n)
+			require.Equal(t, want.Items, got.Items, "%s %d", name, n)
+		}
+	}
+	big := `{"kind":"ConfigMapList","apiVersion":"v1","items":[{"data":{"k":"` + strings.Repeat("x", 1<<20) + `"}}],"metadata":{"resourceVersion":"5"}}`
+	var l List
+	require.NoError(t, l.DecodeJSONFrom(iotest.HalfReader(strings.NewReader(big))))
+	assert.Len(t, l.Items[0]["data"].(map[string]any)["k"], 1<<20)
+	assert.Equal(t, "ConfigMap", l.Items[0].GetKind(), "kinds filled in")
+	assert.Equal(t, "5", l.Header["metadata"].(map[string]any)["resourceVersion"])
+
+	for _, in := range []string{``, `[]`, `{"items":{}}`, `{"items":[1]}`, `{"items":[{}`, `{"a":1} x`, `{"a":}`, `{"a" 1}`, `{"items":[{},]}`, `{"a":1,}`} {
+		var l List
+		assert.Error(t, l.DecodeJSONFrom(strings.NewReader(in)), in)
+	}
+	var nl List
+	require.NoError(t, nl.DecodeJSONFrom(strings.NewReader(`{"items":null,"kind":"PodList"}`)))
+	assert.Nil(t, nl.Items)
+	r := iotest.ErrReader(errors.New("boom"))
+	assert.ErrorContains(t, nl.DecodeJSONFrom(r), "boom")
 }

@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -142,9 +143,33 @@ func (r *Request) Into(ctx context.Context, v any) error {
 	if !isJSON(ct) {
 		return &DecodeError{Method: method, URL: u, ContentType: ct}
 	}
+	if sd, ok := v.(codec.StreamDecoder); ok {
+		cr := &capReader{r: decompressed(resp, resp.Body), left: r.c.maxBytes + 1}
+		err := sd.DecodeJSONFrom(cr)
+		if rerr := readError(cr, nil, method, u, r.c.maxBytes); rerr != nil {
+			return rerr
+		}
+		if cr.err != nil {
+			return &DecodeError{Method: method, URL: u, Err: cr.err}
+		}
+		if err != nil {
+			return &DecodeError{Method: method, URL: u, Err: cleanJSONError(err)}
+		}
+		return nil
+	}
 	if od, ok := v.(codec.OwnedDecoder); ok {
-		// The decoder takes the whole body, read into a buffer of its own.
-		body, err := r.c.readCapped(resp, r.c.maxBytes)
+		// The decoder takes the whole body, read into a buffer of its own,
+		// or into a reused one when it keeps nothing of it.
+		var body []byte
+		var err error
+		if t, ok := v.(codec.Transient); ok && t.TransientJSON() {
+			buf := bodyPool.Get().(*[]byte)
+			defer bodyPool.Put(buf)
+			*buf, err = r.c.readInto(resp, r.c.maxBytes, (*buf)[:0])
+			body = *buf
+		} else {
+			body, err = r.c.readCapped(resp, r.c.maxBytes)
+		}
 		if err != nil {
 			return err
 		}
@@ -310,13 +335,41 @@ func (c *Client) readCapped(resp *http.Response, limit int64) ([]byte, error) {
 		hint = resp.ContentLength
 	}
 	body, err := readAll(cr, hint)
+	return body, readError(cr, err, method, u, limit)
+}
+
+func readError(cr *capReader, err error, method, u string, limit int64) error {
 	switch {
 	case cr.exceeded:
-		return body, &ResponseTooLargeError{Method: method, URL: u, Limit: limit}
+		return &ResponseTooLargeError{Method: method, URL: u, Limit: limit}
 	case err != nil:
-		return body, &DecodeError{Method: method, URL: u, Err: err}
+		return &DecodeError{Method: method, URL: u, Err: err}
 	}
-	return body, nil
+	return nil
+}
+
+// bodyPool holds the buffers readInto reads bodies into for transient
+// decoders (see codec.Transient).
+var bodyPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// readInto is readCapped reading into buf, which it grows as needed, and
+// returns.
+func (c *Client) readInto(resp *http.Response, limit int64, buf []byte) ([]byte, error) {
+	method, u := resp.Request.Method, resp.Request.URL.Redacted()
+	cr := &capReader{r: decompressed(resp, resp.Body), left: limit + 1}
+	var err error
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, max(cap(buf), chunkSize))
+		}
+		var n int
+		n, err = cr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			break
+		}
+	}
+	return buf, readError(cr, eofOK(err), method, u, limit)
 }
 
 // chunkSize is the size of the scratch chunks a body of unknown length is

@@ -161,6 +161,10 @@ func (p *page[T]) DecodeOwnedJSON(data []byte) error {
 	return nil
 }
 
+// TransientJSON reports whether p keeps nothing of the body it decodes: a
+// detached page copies what it keeps (codec.Transient).
+func (p *page[T]) TransientJSON() bool { return p.detached }
+
 // pageStream is a page without DecodeOwnedJSON, decoded through the
 // iterator.
 type pageStream[T any] page[T]

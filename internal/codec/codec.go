@@ -27,6 +27,21 @@ type OwnedDecoder interface {
 	DecodeOwnedJSON(data []byte) error
 }
 
+// StreamDecoder is implemented by types that decode a whole JSON body from
+// a reader themselves, keeping nothing of it: the rest client hands them
+// the response body, decompressed and size-limited, instead of an
+// iterator.
+type StreamDecoder interface {
+	DecodeJSONFrom(r io.Reader) error
+}
+
+// Transient is implemented by OwnedDecoders that may keep no reference to
+// the data they decode once DecodeOwnedJSON returns: when TransientJSON
+// reports true, the rest client reads the body into a buffer it reuses.
+type Transient interface {
+	TransientJSON() bool
+}
+
 // Encoder is implemented by types with a generated encoder. EncodeJSON writes
 // the receiver as one JSON value.
 type Encoder interface {

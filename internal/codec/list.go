@@ -53,23 +53,31 @@ func DecodeListItems[T any](data []byte, newDecode func() func(item []byte, v *T
 		starts = guessStarts(data, first, firstEnd, workers)
 	}
 	parts := make([]part[T], len(starts))
-	per := (len(data) - first) / len(starts)
-	size := firstEnd - first
+	// Items are counted from the first one's size, with 12% to spare, and
+	// taken to be at least 512 bytes, which bounds the allocation by a
+	// small multiple of the input's size whatever the first item is. The
+	// first part's slice is sized for all of them: when the guesses are
+	// right, the other parts are appended to it without growing it.
+	size := max(firstEnd-first, 512)
+	estimate := func(n int) int { return n/size + n/(8*size) + 2 }
 	var wg sync.WaitGroup
 	for k := 1; k < len(starts); k++ {
-		wg.Go(func() { parts[k] = decodePart(data, starts, k, per/size+per/(8*size)+2, newDecode()) })
+		end := len(data)
+		if k+1 < len(starts) {
+			end = starts[k+1]
+		}
+		wg.Go(func() { parts[k] = decodePart(data, starts, k, estimate(end-starts[k]), newDecode()) })
 	}
-	parts[0] = decodePart(data, starts, 0, per/size+per/(8*size)+2, newDecode())
+	parts[0] = decodePart(data, starts, 0, estimate(len(data)-first), newDecode())
 	wg.Wait()
 
 	// Follow the chain of parts from the first item to the closing bracket.
-	total, end := 0, -1
+	end := -1
 	for k := 0; ; {
 		p := &parts[k]
 		if p.failed {
 			return nil, nil, false
 		}
-		total += len(p.items)
 		if p.next < 0 {
 			end = p.end
 			break
@@ -79,17 +87,9 @@ func DecodeListItems[T any](data []byte, newDecode func() func(item []byte, v *T
 	if !onlyOtherKeys(data, end) {
 		return nil, nil, false
 	}
-	if parts[0].next < 0 {
-		items = parts[0].items
-	} else {
-		items = make([]T, 0, total)
-		for k := 0; ; {
-			items = append(items, parts[k].items...)
-			if parts[k].next < 0 {
-				break
-			}
-			k = parts[k].next
-		}
+	items = parts[0].items
+	for k := parts[0].next; k >= 0; k = parts[k].next {
+		items = append(items, parts[k].items...)
 	}
 	rest = make([]byte, 0, open+len("null")+len(data)-end)
 	rest = append(append(append(rest, data[:open]...), "null"...), data[end:]...)
@@ -263,9 +263,12 @@ func skipWS(data []byte, i int) int {
 	return i
 }
 
-// valueEnd returns the offset just after the JSON value that starts at
-// data[i], or -1 when it does not end in data. It matches quotes and
-// brackets only; decoders check the syntax.
+// ValueEnd returns the offset just after the JSON value that starts at
+// data[i], or -1 when it does not end in data; a number or literal is
+// taken to end at the end of data. It matches quotes and brackets only;
+// decoders check the syntax.
+func ValueEnd(data []byte, i int) int { return valueEnd(data, i) }
+
 func valueEnd(data []byte, i int) int {
 	if i >= len(data) {
 		return -1
