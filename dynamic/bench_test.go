@@ -139,6 +139,19 @@ func BenchmarkDecodePodList(b *testing.B) {
 			}
 		}
 	})
+	b.Run("kubewire-stream", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var l List
+			if err := l.DecodeJSONFrom(bytes.NewReader(data)); err != nil {
+				b.Fatal(err)
+			}
+			if len(l.Items) != 1000 {
+				b.Fatal(len(l.Items))
+			}
+		}
+	})
 	b.Run("client-go-style", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
