@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -355,4 +357,80 @@ func TestStreamEndsWithContext(t *testing.T) {
 	cancel()
 	_, err = rc.Read(buf)
 	assert.ErrorIs(t, err, context.Canceled)
+}
+
+// Targets that take the whole body (codec.OwnedDecoder, codec.Transient)
+// or the reader (codec.StreamDecoder) get the decompressed body, under the
+// same cap and with the same errors as the iterator path.
+type ownedTarget struct{ got []byte }
+
+func (o *ownedTarget) DecodeOwnedJSON(b []byte) error {
+	if !json.Valid(b) {
+		return errors.New("invalid JSON")
+	}
+	o.got = b
+	return nil
+}
+
+type transientTarget struct{ ownedTarget }
+
+func (t *transientTarget) DecodeOwnedJSON(b []byte) error {
+	err := t.ownedTarget.DecodeOwnedJSON(b)
+	t.got = bytes.Clone(t.got)
+	return err
+}
+
+func (*transientTarget) TransientJSON() bool { return true }
+
+type streamTarget struct{ got []byte }
+
+func (s *streamTarget) DecodeJSONFrom(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	if !json.Valid(b) {
+		return errors.New("invalid JSON")
+	}
+	s.got = b
+	return nil
+}
+
+func TestIntoWholeBodyTargets(t *testing.T) {
+	const limit = 1 << 20
+	f := setup(t, WithMaxResponseBytes(limit), WithMaxRetries(0))
+	bomb, small := gzipped(t, 16<<20), gzipped(t, limit-100)
+	serve := func(body []byte, enc string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			if enc != "" {
+				w.Header().Set("Content-Encoding", enc)
+			}
+			w.Write(body)
+		}
+	}
+	f.handle("GET /api/v1/pods", serve(bomb, "gzip"))
+	f.handle("GET /api/v1/nodes", serve(small, "gzip"))
+	f.handle("GET /api/v1/services", serve([]byte(`{"kind":`), ""))
+	f.handle("GET /api/v1/secrets", serve([]byte(`{"kind":"List"}`), ""))
+	ctx := testCtx(t)
+	targets := map[string]func() (any, func() []byte){
+		"owned":     func() (any, func() []byte) { o := &ownedTarget{}; return o, func() []byte { return o.got } },
+		"transient": func() (any, func() []byte) { o := &transientTarget{}; return o, func() []byte { return o.got } },
+		"stream":    func() (any, func() []byte) { o := &streamTarget{}; return o, func() []byte { return o.got } },
+	}
+	for name, mk := range targets {
+		v, got := mk()
+		var tooLarge *ResponseTooLargeError
+		require.ErrorAs(t, f.client.Get().Version("v1").Resource("pods").Into(ctx, v), &tooLarge, name)
+		v, got = mk()
+		require.NoError(t, f.client.Get().Version("v1").Resource("nodes").Into(ctx, v), name)
+		assert.Len(t, got(), limit-100+len(`{"kind":"List","items":[]}`), name)
+		v, _ = mk()
+		var de *DecodeError
+		require.ErrorAs(t, f.client.Get().Version("v1").Resource("services").Into(ctx, v), &de, name)
+		v, got = mk()
+		require.NoError(t, f.client.Get().Version("v1").Resource("secrets").Into(ctx, v), name)
+		assert.Equal(t, `{"kind":"List"}`, string(got()), name)
+	}
 }
