@@ -15,6 +15,7 @@
 // Objects handed out by an informer, its store or its lister are shared
 // with the cache and with every other reader: they must not be modified.
 // Copy an object before changing it. To keep the cache small, typed
-// objects also share identical short strings and raw JSON values (such as
-// managedFields' fieldsV1) with each other.
+// objects also share identical short strings, raw JSON values (such as
+// managedFields' fieldsV1) and resource lists (map[string]metav1.Quantity,
+// such as container limits and requests) with each other.
 package controller

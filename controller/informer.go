@@ -55,8 +55,9 @@ type Options[T any] struct {
 	// informer's own at that point and may be modified in place; it must
 	// keep its name, namespace and resourceVersion. Raw JSON values
 	// (metav1.RawJSON, such as managedFields' fieldsV1) of typed objects
-	// may be shared with other cached objects: replace them, never write
-	// into their bytes.
+	// and resource lists (map[string]metav1.Quantity, such as container
+	// limits and requests) may be shared with other cached objects:
+	// replace them, never write into their bytes or entries.
 	Transform func(obj *T)
 	// Indexers are indexes to maintain besides IndexNamespace.
 	Indexers map[string]IndexFunc[T]

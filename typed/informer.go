@@ -24,9 +24,11 @@ import (
 // Unlike List, every item is decoded detached: none of its strings shares
 // memory with the response, so an item kept for long (in a cache) holds
 // only its decoded fields, not the JSON it came from. Detached objects
-// share identical short strings and raw JSON values (managedFields'
-// fieldsV1) with each other instead of each holding a copy: raw values
-// must not be written in place (replacing them is fine).
+// share identical short strings, raw JSON values (managedFields'
+// fieldsV1) and resource lists (map[string]metav1.Quantity: container
+// limits and requests, pod overhead) with each other instead of each
+// holding a copy: raw values and resource lists must not be written in
+// place (replacing them is fine).
 func (c *Client[T, L]) ListItems(ctx context.Context, opts metav1.ListOptions) ([]T, metav1.ListMeta, error) {
 	var items []T
 	var meta metav1.ListMeta
@@ -59,8 +61,8 @@ type wireDecoder interface {
 // decodeDetached decodes data into v so that v shares no memory with
 // data: generated kinds through their decoder over a borrowed buffer
 // (jsonwire.Reader.Reset: strings and raw values are copies, shared with
-// other detached objects holding the same bytes, and no slab space is
-// kept), other types through the reflective decoder, which copies too.
+// other detached objects holding the same bytes, resource lists are shared
+// likewise, and no slab space is kept), other types through the reflective decoder, which copies too.
 func decodeDetached(data []byte, v any) error {
 	d, ok := v.(wireDecoder)
 	if !ok {

@@ -214,19 +214,13 @@ func (g *codecGen) dec(target string, t *gtype, d int) {
 	case kSlice:
 		sl := fmt.Sprintf("sl%d", d)
 		w.p("if r.BeginArray() {")
-		if t.elem.kind == kStruct && !t.elem.ptr {
-			// Sized exactly: structs are large, and growing costs allocations.
-			w.p("%s := make(%s, 0, r.Count())", sl, goType(t))
-			w.p("for r.NextElem() {")
-		} else {
-			w.p("var %s %s", sl, goType(t))
-			w.p("for r.NextElem() {")
-			w.p("if %s == nil { %s = make(%s, 0, 4) }", sl, sl, goType(t))
-		}
+		// Sized exactly: growing costs allocations, and spare capacity
+		// stays alive with a cached object.
+		w.p("%s := make(%s, 0, r.Count())", sl, goType(t))
+		w.p("for r.NextElem() {")
 		w.p("%s = append(%s, %s)", sl, sl, zeroValue(t.elem))
 		g.dec(fmt.Sprintf("%s[len(%s)-1]", sl, sl), t.elem, d+1)
 		w.p("}")
-		w.p("if %s == nil { %s = %s{} }", sl, sl, goType(t))
 		w.p("%s = %s", target, sl)
 		w.p("} else {")
 		w.p("%s = nil", target)
@@ -240,11 +234,24 @@ func (g *codecGen) dec(target string, t *gtype, d int) {
 		g.dec(v, t.elem, d+1)
 		w.p("%s[%s] = %s", m, k, v)
 		w.p("}")
+		if g.isQuantity(t.elem) {
+			// Resource lists repeat across the objects of a cache.
+			w.p("%s = jsonwire.ShareQuantities(r, %s)", m, m)
+		}
 		w.p("%s = %s", target, m)
 		w.p("} else {")
 		w.p("%s = nil", target)
 		w.p("}")
 	}
+}
+
+// isQuantity reports whether t is metav1.Quantity, the values of resource
+// lists.
+func (g *codecGen) isQuantity(t *gtype) bool {
+	if t.kind != kStruct || t.ptr || t.name != "Quantity" {
+		return false
+	}
+	return t.pkg == metaPkg || t.pkg == "" && g.p.name == metaPkg
 }
 
 func zeroValue(t *gtype) string {

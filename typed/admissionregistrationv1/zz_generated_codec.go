@@ -161,9 +161,6 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, NamedRuleWithOperations{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []NamedRuleWithOperations{}
-				}
 				x.ExcludeResourceRules = sl0
 			} else {
 				x.ExcludeResourceRules = nil
@@ -194,9 +191,6 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, NamedRuleWithOperations{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []NamedRuleWithOperations{}
 				}
 				x.ResourceRules = sl0
 			} else {
@@ -286,16 +280,10 @@ func (x *MutatingWebhook) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "admissionReviewVersions":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.AdmissionReviewVersions = sl0
 			} else {
@@ -311,9 +299,6 @@ func (x *MutatingWebhook) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, MatchCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []MatchCondition{}
 				}
 				x.MatchConditions = sl0
 			} else {
@@ -349,9 +334,6 @@ func (x *MutatingWebhook) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, RuleWithOperations{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []RuleWithOperations{}
 				}
 				x.Rules = sl0
 			} else {
@@ -485,9 +467,6 @@ func (x *MutatingWebhookConfiguration) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, MutatingWebhook{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []MutatingWebhook{}
-				}
 				x.Webhooks = sl0
 			} else {
 				x.Webhooks = nil
@@ -574,9 +553,6 @@ func (x *MutatingWebhookConfigurationList) decodeField(r *jsonwire.Reader, key [
 			for r.NextElem() {
 				sl0 = append(sl0, MutatingWebhookConfiguration{})
 				sl0[len(sl0)-1].DecodeWire(r)
-			}
-			if sl0 == nil {
-				sl0 = []MutatingWebhookConfiguration{}
 			}
 			x.Items = sl0
 		} else {
@@ -675,16 +651,10 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "apiGroups":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.APIGroups = sl0
 			} else {
@@ -692,16 +662,10 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "apiVersions":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.APIVersions = sl0
 			} else {
@@ -709,16 +673,10 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "operations":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Operations = sl0
 			} else {
@@ -726,16 +684,10 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "resourceNames":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.ResourceNames = sl0
 			} else {
@@ -743,16 +695,10 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "resources":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Resources = sl0
 			} else {
@@ -1004,16 +950,10 @@ func (x *RuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "apiGroups":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.APIGroups = sl0
 			} else {
@@ -1021,16 +961,10 @@ func (x *RuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "apiVersions":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.APIVersions = sl0
 			} else {
@@ -1038,16 +972,10 @@ func (x *RuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "operations":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Operations = sl0
 			} else {
@@ -1055,16 +983,10 @@ func (x *RuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "resources":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Resources = sl0
 			} else {
@@ -1240,9 +1162,6 @@ func (x *TypeChecking) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, ExpressionWarning{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []ExpressionWarning{}
 				}
 				x.ExpressionWarnings = sl0
 			} else {
@@ -1443,9 +1362,6 @@ func (x *ValidatingAdmissionPolicyBindingList) decodeField(r *jsonwire.Reader, k
 				sl0 = append(sl0, ValidatingAdmissionPolicyBinding{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []ValidatingAdmissionPolicyBinding{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -1563,16 +1479,10 @@ func (x *ValidatingAdmissionPolicyBindingSpec) DecodeWire(r *jsonwire.Reader) {
 			x.PolicyName = r.String()
 		case "validationActions":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.ValidationActions = sl0
 			} else {
@@ -1662,9 +1572,6 @@ func (x *ValidatingAdmissionPolicyList) decodeField(r *jsonwire.Reader, key []by
 			for r.NextElem() {
 				sl0 = append(sl0, ValidatingAdmissionPolicy{})
 				sl0[len(sl0)-1].DecodeWire(r)
-			}
-			if sl0 == nil {
-				sl0 = []ValidatingAdmissionPolicy{}
 			}
 			x.Items = sl0
 		} else {
@@ -1768,9 +1675,6 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, AuditAnnotation{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []AuditAnnotation{}
-				}
 				x.AuditAnnotations = sl0
 			} else {
 				x.AuditAnnotations = nil
@@ -1783,9 +1687,6 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, MatchCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []MatchCondition{}
 				}
 				x.MatchConditions = sl0
 			} else {
@@ -1816,9 +1717,6 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, Validation{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []Validation{}
-				}
 				x.Validations = sl0
 			} else {
 				x.Validations = nil
@@ -1829,9 +1727,6 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, Variable{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []Variable{}
 				}
 				x.Variables = sl0
 			} else {
@@ -1956,9 +1851,6 @@ func (x *ValidatingAdmissionPolicyStatus) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, metav1.Condition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []metav1.Condition{}
-				}
 				x.Conditions = sl0
 			} else {
 				x.Conditions = nil
@@ -2039,16 +1931,10 @@ func (x *ValidatingWebhook) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "admissionReviewVersions":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.AdmissionReviewVersions = sl0
 			} else {
@@ -2064,9 +1950,6 @@ func (x *ValidatingWebhook) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, MatchCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []MatchCondition{}
 				}
 				x.MatchConditions = sl0
 			} else {
@@ -2100,9 +1983,6 @@ func (x *ValidatingWebhook) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, RuleWithOperations{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []RuleWithOperations{}
 				}
 				x.Rules = sl0
 			} else {
@@ -2232,9 +2112,6 @@ func (x *ValidatingWebhookConfiguration) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, ValidatingWebhook{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []ValidatingWebhook{}
-				}
 				x.Webhooks = sl0
 			} else {
 				x.Webhooks = nil
@@ -2321,9 +2198,6 @@ func (x *ValidatingWebhookConfigurationList) decodeField(r *jsonwire.Reader, key
 			for r.NextElem() {
 				sl0 = append(sl0, ValidatingWebhookConfiguration{})
 				sl0[len(sl0)-1].DecodeWire(r)
-			}
-			if sl0 == nil {
-				sl0 = []ValidatingWebhookConfiguration{}
 			}
 			x.Items = sl0
 		} else {

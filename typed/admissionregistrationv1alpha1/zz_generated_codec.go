@@ -157,9 +157,6 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, NamedRuleWithOperations{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []NamedRuleWithOperations{}
-				}
 				x.ExcludeResourceRules = sl0
 			} else {
 				x.ExcludeResourceRules = nil
@@ -190,9 +187,6 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, NamedRuleWithOperations{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []NamedRuleWithOperations{}
 				}
 				x.ResourceRules = sl0
 			} else {
@@ -418,9 +412,6 @@ func (x *MutatingAdmissionPolicyBindingList) decodeField(r *jsonwire.Reader, key
 				sl0 = append(sl0, MutatingAdmissionPolicyBinding{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []MutatingAdmissionPolicyBinding{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -606,9 +597,6 @@ func (x *MutatingAdmissionPolicyList) decodeField(r *jsonwire.Reader, key []byte
 				sl0 = append(sl0, MutatingAdmissionPolicy{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []MutatingAdmissionPolicy{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -713,9 +701,6 @@ func (x *MutatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, MatchCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []MatchCondition{}
-				}
 				x.MatchConditions = sl0
 			} else {
 				x.MatchConditions = nil
@@ -735,9 +720,6 @@ func (x *MutatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, Mutation{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []Mutation{}
 				}
 				x.Mutations = sl0
 			} else {
@@ -760,9 +742,6 @@ func (x *MutatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, Variable{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []Variable{}
 				}
 				x.Variables = sl0
 			} else {
@@ -941,16 +920,10 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "apiGroups":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.APIGroups = sl0
 			} else {
@@ -958,16 +931,10 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "apiVersions":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.APIVersions = sl0
 			} else {
@@ -975,16 +942,10 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "operations":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Operations = sl0
 			} else {
@@ -992,16 +953,10 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "resourceNames":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.ResourceNames = sl0
 			} else {
@@ -1009,16 +964,10 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "resources":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Resources = sl0
 			} else {

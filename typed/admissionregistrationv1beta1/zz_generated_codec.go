@@ -161,9 +161,6 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, NamedRuleWithOperations{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []NamedRuleWithOperations{}
-				}
 				x.ExcludeResourceRules = sl0
 			} else {
 				x.ExcludeResourceRules = nil
@@ -194,9 +191,6 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, NamedRuleWithOperations{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []NamedRuleWithOperations{}
 				}
 				x.ResourceRules = sl0
 			} else {
@@ -286,16 +280,10 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "apiGroups":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.APIGroups = sl0
 			} else {
@@ -303,16 +291,10 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "apiVersions":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.APIVersions = sl0
 			} else {
@@ -320,16 +302,10 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "operations":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Operations = sl0
 			} else {
@@ -337,16 +313,10 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "resourceNames":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.ResourceNames = sl0
 			} else {
@@ -354,16 +324,10 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "resources":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Resources = sl0
 			} else {
@@ -620,9 +584,6 @@ func (x *TypeChecking) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, ExpressionWarning{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []ExpressionWarning{}
-				}
 				x.ExpressionWarnings = sl0
 			} else {
 				x.ExpressionWarnings = nil
@@ -822,9 +783,6 @@ func (x *ValidatingAdmissionPolicyBindingList) decodeField(r *jsonwire.Reader, k
 				sl0 = append(sl0, ValidatingAdmissionPolicyBinding{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []ValidatingAdmissionPolicyBinding{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -942,16 +900,10 @@ func (x *ValidatingAdmissionPolicyBindingSpec) DecodeWire(r *jsonwire.Reader) {
 			x.PolicyName = r.String()
 		case "validationActions":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.ValidationActions = sl0
 			} else {
@@ -1041,9 +993,6 @@ func (x *ValidatingAdmissionPolicyList) decodeField(r *jsonwire.Reader, key []by
 			for r.NextElem() {
 				sl0 = append(sl0, ValidatingAdmissionPolicy{})
 				sl0[len(sl0)-1].DecodeWire(r)
-			}
-			if sl0 == nil {
-				sl0 = []ValidatingAdmissionPolicy{}
 			}
 			x.Items = sl0
 		} else {
@@ -1147,9 +1096,6 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, AuditAnnotation{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []AuditAnnotation{}
-				}
 				x.AuditAnnotations = sl0
 			} else {
 				x.AuditAnnotations = nil
@@ -1162,9 +1108,6 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, MatchCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []MatchCondition{}
 				}
 				x.MatchConditions = sl0
 			} else {
@@ -1195,9 +1138,6 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, Validation{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []Validation{}
-				}
 				x.Validations = sl0
 			} else {
 				x.Validations = nil
@@ -1208,9 +1148,6 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, Variable{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []Variable{}
 				}
 				x.Variables = sl0
 			} else {
@@ -1334,9 +1271,6 @@ func (x *ValidatingAdmissionPolicyStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, metav1.Condition{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []metav1.Condition{}
 				}
 				x.Conditions = sl0
 			} else {

@@ -284,9 +284,6 @@ func (x *CustomResourceDefinitionList) decodeField(r *jsonwire.Reader, key []byt
 				sl0 = append(sl0, CustomResourceDefinition{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []CustomResourceDefinition{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -384,16 +381,10 @@ func (x *CustomResourceDefinitionNames) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "categories":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Categories = sl0
 			} else {
@@ -407,16 +398,10 @@ func (x *CustomResourceDefinitionNames) DecodeWire(r *jsonwire.Reader) {
 			x.Plural = r.String()
 		case "shortNames":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.ShortNames = sl0
 			} else {
@@ -530,9 +515,6 @@ func (x *CustomResourceDefinitionSpec) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, CustomResourceDefinitionVersion{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []CustomResourceDefinitionVersion{}
-				}
 				x.Versions = sl0
 			} else {
 				x.Versions = nil
@@ -613,25 +595,16 @@ func (x *CustomResourceDefinitionStatus) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, CustomResourceDefinitionCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []CustomResourceDefinitionCondition{}
-				}
 				x.Conditions = sl0
 			} else {
 				x.Conditions = nil
 			}
 		case "storedVersions":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.StoredVersions = sl0
 			} else {
@@ -712,9 +685,6 @@ func (x *CustomResourceDefinitionVersion) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, CustomResourceColumnDefinition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []CustomResourceColumnDefinition{}
-				}
 				x.AdditionalPrinterColumns = sl0
 			} else {
 				x.AdditionalPrinterColumns = nil
@@ -740,9 +710,6 @@ func (x *CustomResourceDefinitionVersion) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, SelectableField{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []SelectableField{}
 				}
 				x.SelectableFields = sl0
 			} else {
@@ -1139,9 +1106,6 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, JSONSchemaProps{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []JSONSchemaProps{}
-				}
 				x.AllOf = sl0
 			} else {
 				x.AllOf = nil
@@ -1152,9 +1116,6 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, JSONSchemaProps{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []JSONSchemaProps{}
 				}
 				x.AnyOf = sl0
 			} else {
@@ -1190,16 +1151,10 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 			x.Description = r.String()
 		case "enum":
 			if r.BeginArray() {
-				var sl0 []JSON
+				sl0 := make([]JSON, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]JSON, 0, 4)
-					}
 					sl0 = append(sl0, nil)
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []JSON{}
 				}
 				x.Enum = sl0
 			} else {
@@ -1269,9 +1224,6 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, JSONSchemaProps{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []JSONSchemaProps{}
-				}
 				x.OneOf = sl0
 			} else {
 				x.OneOf = nil
@@ -1304,16 +1256,10 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "required":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Required = sl0
 			} else {
@@ -1331,16 +1277,10 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 			x.XIntOrString = r.BoolPtr()
 		case "x-kubernetes-list-map-keys":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.XListMapKeys = sl0
 			} else {
@@ -1358,9 +1298,6 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, ValidationRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []ValidationRule{}
 				}
 				x.XValidations = sl0
 			} else {
@@ -1969,16 +1906,10 @@ func (x *WebhookConversion) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "conversionReviewVersions":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.ConversionReviewVersions = sl0
 			} else {

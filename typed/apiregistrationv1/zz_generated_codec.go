@@ -159,9 +159,6 @@ func (x *APIServiceList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, APIService{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []APIService{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -348,9 +345,6 @@ func (x *APIServiceStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, APIServiceCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []APIServiceCondition{}
 				}
 				x.Conditions = sl0
 			} else {

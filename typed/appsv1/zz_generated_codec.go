@@ -101,9 +101,6 @@ func (x *ControllerRevisionList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, ControllerRevision{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []ControllerRevision{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -343,9 +340,6 @@ func (x *DaemonSetList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, DaemonSet{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []DaemonSet{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -524,9 +518,6 @@ func (x *DaemonSetStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, DaemonSetCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []DaemonSetCondition{}
 				}
 				x.Conditions = sl0
 			} else {
@@ -838,9 +829,6 @@ func (x *DeploymentList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, Deployment{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []Deployment{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -1039,9 +1027,6 @@ func (x *DeploymentStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, DeploymentCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []DeploymentCondition{}
 				}
 				x.Conditions = sl0
 			} else {
@@ -1343,9 +1328,6 @@ func (x *ReplicaSetList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, ReplicaSet{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []ReplicaSet{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -1520,9 +1502,6 @@ func (x *ReplicaSetStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, ReplicaSetCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []ReplicaSetCondition{}
 				}
 				x.Conditions = sl0
 			} else {
@@ -1944,9 +1923,6 @@ func (x *StatefulSetList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, StatefulSet{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []StatefulSet{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -2184,9 +2160,6 @@ func (x *StatefulSetSpec) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, corev1.PersistentVolumeClaim{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []corev1.PersistentVolumeClaim{}
-				}
 				x.VolumeClaimTemplates = sl0
 			} else {
 				x.VolumeClaimTemplates = nil
@@ -2292,9 +2265,6 @@ func (x *StatefulSetStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, StatefulSetCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []StatefulSetCondition{}
 				}
 				x.Conditions = sl0
 			} else {

@@ -247,16 +247,10 @@ func (x *TokenRequestSpec) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "audiences":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Audiences = sl0
 			} else {
@@ -444,16 +438,10 @@ func (x *TokenReviewSpec) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "audiences":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Audiences = sl0
 			} else {
@@ -522,16 +510,10 @@ func (x *TokenReviewStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "audiences":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Audiences = sl0
 			} else {
@@ -614,16 +596,10 @@ func (x *UserInfo) DecodeWire(r *jsonwire.Reader) {
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 []string
 					if r.BeginArray() {
-						var sl1 []string
+						sl1 := make([]string, 0, r.Count())
 						for r.NextElem() {
-							if sl1 == nil {
-								sl1 = make([]string, 0, 4)
-							}
 							sl1 = append(sl1, "")
 							sl1[len(sl1)-1] = r.String()
-						}
-						if sl1 == nil {
-							sl1 = []string{}
 						}
 						v0 = sl1
 					} else {
@@ -637,16 +613,10 @@ func (x *UserInfo) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "groups":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Groups = sl0
 			} else {

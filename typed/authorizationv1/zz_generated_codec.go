@@ -25,9 +25,6 @@ func (x *FieldSelectorAttributes) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, metav1.FieldSelectorRequirement{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []metav1.FieldSelectorRequirement{}
-				}
 				x.Requirements = sl0
 			} else {
 				x.Requirements = nil
@@ -99,9 +96,6 @@ func (x *LabelSelectorAttributes) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, metav1.LabelSelectorRequirement{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []metav1.LabelSelectorRequirement{}
 				}
 				x.Requirements = sl0
 			} else {
@@ -284,16 +278,10 @@ func (x *NonResourceRule) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "nonResourceURLs":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.NonResourceURLs = sl0
 			} else {
@@ -301,16 +289,10 @@ func (x *NonResourceRule) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "verbs":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Verbs = sl0
 			} else {
@@ -494,16 +476,10 @@ func (x *ResourceRule) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "apiGroups":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.APIGroups = sl0
 			} else {
@@ -511,16 +487,10 @@ func (x *ResourceRule) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "resourceNames":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.ResourceNames = sl0
 			} else {
@@ -528,16 +498,10 @@ func (x *ResourceRule) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "resources":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Resources = sl0
 			} else {
@@ -545,16 +509,10 @@ func (x *ResourceRule) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "verbs":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Verbs = sl0
 			} else {
@@ -966,16 +924,10 @@ func (x *SubjectAccessReviewSpec) DecodeWire(r *jsonwire.Reader) {
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 []string
 					if r.BeginArray() {
-						var sl1 []string
+						sl1 := make([]string, 0, r.Count())
 						for r.NextElem() {
-							if sl1 == nil {
-								sl1 = make([]string, 0, 4)
-							}
 							sl1 = append(sl1, "")
 							sl1[len(sl1)-1] = r.String()
-						}
-						if sl1 == nil {
-							sl1 = []string{}
 						}
 						v0 = sl1
 					} else {
@@ -989,16 +941,10 @@ func (x *SubjectAccessReviewSpec) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "groups":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Groups = sl0
 			} else {
@@ -1198,9 +1144,6 @@ func (x *SubjectRulesReviewStatus) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, NonResourceRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []NonResourceRule{}
-				}
 				x.NonResourceRules = sl0
 			} else {
 				x.NonResourceRules = nil
@@ -1211,9 +1154,6 @@ func (x *SubjectRulesReviewStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, ResourceRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []ResourceRule{}
 				}
 				x.ResourceRules = sl0
 			} else {

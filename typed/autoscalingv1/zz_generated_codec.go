@@ -152,9 +152,6 @@ func (x *HorizontalPodAutoscalerList) decodeField(r *jsonwire.Reader, key []byte
 				sl0 = append(sl0, HorizontalPodAutoscaler{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []HorizontalPodAutoscaler{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil

@@ -319,9 +319,6 @@ func (x *HPAScalingRules) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, HPAScalingPolicy{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []HPAScalingPolicy{}
-				}
 				x.Policies = sl0
 			} else {
 				x.Policies = nil
@@ -603,9 +600,6 @@ func (x *HorizontalPodAutoscalerList) decodeField(r *jsonwire.Reader, key []byte
 				sl0 = append(sl0, HorizontalPodAutoscaler{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []HorizontalPodAutoscaler{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -719,9 +713,6 @@ func (x *HorizontalPodAutoscalerSpec) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, MetricSpec{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []MetricSpec{}
-				}
 				x.Metrics = sl0
 			} else {
 				x.Metrics = nil
@@ -804,9 +795,6 @@ func (x *HorizontalPodAutoscalerStatus) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, HorizontalPodAutoscalerCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []HorizontalPodAutoscalerCondition{}
-				}
 				x.Conditions = sl0
 			} else {
 				x.Conditions = nil
@@ -817,9 +805,6 @@ func (x *HorizontalPodAutoscalerStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, MetricStatus{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []MetricStatus{}
 				}
 				x.CurrentMetrics = sl0
 			} else {

@@ -99,9 +99,6 @@ func (x *CronJobList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, CronJob{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []CronJob{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -287,9 +284,6 @@ func (x *CronJobStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, corev1.ObjectReference{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []corev1.ObjectReference{}
 				}
 				x.Active = sl0
 			} else {
@@ -523,9 +517,6 @@ func (x *JobList) decodeField(r *jsonwire.Reader, key []byte) {
 			for r.NextElem() {
 				sl0 = append(sl0, Job{})
 				sl0[len(sl0)-1].DecodeWire(r)
-			}
-			if sl0 == nil {
-				sl0 = []Job{}
 			}
 			x.Items = sl0
 		} else {
@@ -797,9 +788,6 @@ func (x *JobStatus) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, JobCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []JobCondition{}
-				}
 				x.Conditions = sl0
 			} else {
 				x.Conditions = nil
@@ -980,9 +968,6 @@ func (x *PodFailurePolicy) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, PodFailurePolicyRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []PodFailurePolicyRule{}
-				}
 				x.Rules = sl0
 			} else {
 				x.Rules = nil
@@ -1044,16 +1029,10 @@ func (x *PodFailurePolicyOnExitCodesRequirement) DecodeWire(r *jsonwire.Reader) 
 			x.Operator = r.String()
 		case "values":
 			if r.BeginArray() {
-				var sl0 []int32
+				sl0 := make([]int32, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]int32, 0, 4)
-					}
 					sl0 = append(sl0, 0)
 					sl0[len(sl0)-1] = r.Int32()
-				}
-				if sl0 == nil {
-					sl0 = []int32{}
 				}
 				x.Values = sl0
 			} else {
@@ -1182,9 +1161,6 @@ func (x *PodFailurePolicyRule) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, PodFailurePolicyOnPodConditionsPattern{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []PodFailurePolicyOnPodConditionsPattern{}
-				}
 				x.OnPodConditions = sl0
 			} else {
 				x.OnPodConditions = nil
@@ -1254,9 +1230,6 @@ func (x *SuccessPolicy) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, SuccessPolicyRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []SuccessPolicyRule{}
 				}
 				x.Rules = sl0
 			} else {
@@ -1367,16 +1340,10 @@ func (x *UncountedTerminatedPods) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "failed":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Failed = sl0
 			} else {
@@ -1384,16 +1351,10 @@ func (x *UncountedTerminatedPods) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "succeeded":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Succeeded = sl0
 			} else {

@@ -163,9 +163,6 @@ func (x *CertificateSigningRequestList) decodeField(r *jsonwire.Reader, key []by
 				sl0 = append(sl0, CertificateSigningRequest{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []CertificateSigningRequest{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -269,16 +266,10 @@ func (x *CertificateSigningRequestSpec) DecodeWire(r *jsonwire.Reader) {
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 []string
 					if r.BeginArray() {
-						var sl1 []string
+						sl1 := make([]string, 0, r.Count())
 						for r.NextElem() {
-							if sl1 == nil {
-								sl1 = make([]string, 0, 4)
-							}
 							sl1 = append(sl1, "")
 							sl1[len(sl1)-1] = r.String()
-						}
-						if sl1 == nil {
-							sl1 = []string{}
 						}
 						v0 = sl1
 					} else {
@@ -292,16 +283,10 @@ func (x *CertificateSigningRequestSpec) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "groups":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Groups = sl0
 			} else {
@@ -315,16 +300,10 @@ func (x *CertificateSigningRequestSpec) DecodeWire(r *jsonwire.Reader) {
 			x.UID = r.String()
 		case "usages":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Usages = sl0
 			} else {
@@ -456,9 +435,6 @@ func (x *CertificateSigningRequestStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, CertificateSigningRequestCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []CertificateSigningRequestCondition{}
 				}
 				x.Conditions = sl0
 			} else {

@@ -93,9 +93,6 @@ func (x *ClusterTrustBundleList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, ClusterTrustBundle{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []ClusterTrustBundle{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil

@@ -94,9 +94,6 @@ func (x *LeaseCandidateList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, LeaseCandidate{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []LeaseCandidate{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil

@@ -753,16 +753,10 @@ func (x *Capabilities) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "add":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Add = sl0
 			} else {
@@ -770,16 +764,10 @@ func (x *Capabilities) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "drop":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Drop = sl0
 			} else {
@@ -857,16 +845,10 @@ func (x *CephFSPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "monitors":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Monitors = sl0
 			} else {
@@ -962,16 +944,10 @@ func (x *CephFSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "monitors":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Monitors = sl0
 			} else {
@@ -1395,9 +1371,6 @@ func (x *ComponentStatus) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, ComponentCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []ComponentCondition{}
-				}
 				x.Conditions = sl0
 			} else {
 				x.Conditions = nil
@@ -1484,9 +1457,6 @@ func (x *ComponentStatusList) decodeField(r *jsonwire.Reader, key []byte) {
 			for r.NextElem() {
 				sl0 = append(sl0, ComponentStatus{})
 				sl0[len(sl0)-1].DecodeWire(r)
-			}
-			if sl0 == nil {
-				sl0 = []ComponentStatus{}
 			}
 			x.Items = sl0
 		} else {
@@ -1825,9 +1795,6 @@ func (x *ConfigMapList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, ConfigMap{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []ConfigMap{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -1992,9 +1959,6 @@ func (x *ConfigMapProjection) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, KeyToPath{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []KeyToPath{}
-				}
 				x.Items = sl0
 			} else {
 				x.Items = nil
@@ -2073,9 +2037,6 @@ func (x *ConfigMapVolumeSource) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, KeyToPath{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []KeyToPath{}
-				}
 				x.Items = sl0
 			} else {
 				x.Items = nil
@@ -2151,16 +2112,10 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "args":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Args = sl0
 			} else {
@@ -2168,16 +2123,10 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "command":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Command = sl0
 			} else {
@@ -2190,9 +2139,6 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, EnvVar{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []EnvVar{}
-				}
 				x.Env = sl0
 			} else {
 				x.Env = nil
@@ -2203,9 +2149,6 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, EnvFromSource{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []EnvFromSource{}
 				}
 				x.EnvFrom = sl0
 			} else {
@@ -2242,9 +2185,6 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, ContainerPort{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []ContainerPort{}
-				}
 				x.Ports = sl0
 			} else {
 				x.Ports = nil
@@ -2264,9 +2204,6 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, ContainerResizePolicy{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []ContainerResizePolicy{}
 				}
 				x.ResizePolicy = sl0
 			} else {
@@ -2311,9 +2248,6 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, VolumeDevice{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []VolumeDevice{}
-				}
 				x.VolumeDevices = sl0
 			} else {
 				x.VolumeDevices = nil
@@ -2324,9 +2258,6 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, VolumeMount{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []VolumeMount{}
 				}
 				x.VolumeMounts = sl0
 			} else {
@@ -2556,16 +2487,10 @@ func (x *ContainerImage) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "names":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Names = sl0
 			} else {
@@ -3001,6 +2926,7 @@ func (x *ContainerStatus) DecodeWire(r *jsonwire.Reader) {
 					v0.DecodeWire(r)
 					m0[k0] = v0
 				}
+				m0 = jsonwire.ShareQuantities(r, m0)
 				x.AllocatedResources = m0
 			} else {
 				x.AllocatedResources = nil
@@ -3011,9 +2937,6 @@ func (x *ContainerStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, ResourceStatus{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []ResourceStatus{}
 				}
 				x.AllocatedResourcesStatus = sl0
 			} else {
@@ -3061,9 +2984,6 @@ func (x *ContainerStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, VolumeMountStatus{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []VolumeMountStatus{}
 				}
 				x.VolumeMounts = sl0
 			} else {
@@ -3288,9 +3208,6 @@ func (x *DownwardAPIProjection) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, DownwardAPIVolumeFile{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []DownwardAPIVolumeFile{}
-				}
 				x.Items = sl0
 			} else {
 				x.Items = nil
@@ -3432,9 +3349,6 @@ func (x *DownwardAPIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, DownwardAPIVolumeFile{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []DownwardAPIVolumeFile{}
 				}
 				x.Items = sl0
 			} else {
@@ -3696,9 +3610,6 @@ func (x *EndpointSubset) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, EndpointAddress{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []EndpointAddress{}
-				}
 				x.Addresses = sl0
 			} else {
 				x.Addresses = nil
@@ -3710,9 +3621,6 @@ func (x *EndpointSubset) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, EndpointAddress{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []EndpointAddress{}
-				}
 				x.NotReadyAddresses = sl0
 			} else {
 				x.NotReadyAddresses = nil
@@ -3723,9 +3631,6 @@ func (x *EndpointSubset) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, EndpointPort{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []EndpointPort{}
 				}
 				x.Ports = sl0
 			} else {
@@ -3829,9 +3734,6 @@ func (x *Endpoints) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, EndpointSubset{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []EndpointSubset{}
-				}
 				x.Subsets = sl0
 			} else {
 				x.Subsets = nil
@@ -3918,9 +3820,6 @@ func (x *EndpointsList) decodeField(r *jsonwire.Reader, key []byte) {
 			for r.NextElem() {
 				sl0 = append(sl0, Endpoints{})
 				sl0[len(sl0)-1].DecodeWire(r)
-			}
-			if sl0 == nil {
-				sl0 = []Endpoints{}
 			}
 			x.Items = sl0
 		} else {
@@ -4244,16 +4143,10 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "args":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Args = sl0
 			} else {
@@ -4261,16 +4154,10 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "command":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Command = sl0
 			} else {
@@ -4283,9 +4170,6 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, EnvVar{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []EnvVar{}
-				}
 				x.Env = sl0
 			} else {
 				x.Env = nil
@@ -4296,9 +4180,6 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, EnvFromSource{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []EnvFromSource{}
 				}
 				x.EnvFrom = sl0
 			} else {
@@ -4335,9 +4216,6 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, ContainerPort{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []ContainerPort{}
-				}
 				x.Ports = sl0
 			} else {
 				x.Ports = nil
@@ -4357,9 +4235,6 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, ContainerResizePolicy{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []ContainerResizePolicy{}
 				}
 				x.ResizePolicy = sl0
 			} else {
@@ -4406,9 +4281,6 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, VolumeDevice{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []VolumeDevice{}
-				}
 				x.VolumeDevices = sl0
 			} else {
 				x.VolumeDevices = nil
@@ -4419,9 +4291,6 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, VolumeMount{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []VolumeMount{}
 				}
 				x.VolumeMounts = sl0
 			} else {
@@ -4862,9 +4731,6 @@ func (x *EventList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, Event{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []Event{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -5064,16 +4930,10 @@ func (x *ExecAction) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "command":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Command = sl0
 			} else {
@@ -5140,16 +5000,10 @@ func (x *FCVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			x.ReadOnly = r.BoolPtr()
 		case "targetWWNs":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.TargetWWNs = sl0
 			} else {
@@ -5157,16 +5011,10 @@ func (x *FCVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "wwids":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.WWIDs = sl0
 			} else {
@@ -5785,9 +5633,6 @@ func (x *HTTPGetAction) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, HTTPHeader{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []HTTPHeader{}
-				}
 				x.HTTPHeaders = sl0
 			} else {
 				x.HTTPHeaders = nil
@@ -5915,16 +5760,10 @@ func (x *HostAlias) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "hostnames":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Hostnames = sl0
 			} else {
@@ -6095,16 +5934,10 @@ func (x *ISCSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			x.Lun = r.Int32()
 		case "portals":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Portals = sl0
 			} else {
@@ -6228,16 +6061,10 @@ func (x *ISCSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			x.Lun = r.Int32()
 		case "portals":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Portals = sl0
 			} else {
@@ -6675,6 +6502,7 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 					v0.DecodeWire(r)
 					m0[k0] = v0
 				}
+				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Default = m0
 			} else {
 				x.Default = nil
@@ -6687,6 +6515,7 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 					v0.DecodeWire(r)
 					m0[k0] = v0
 				}
+				m0 = jsonwire.ShareQuantities(r, m0)
 				x.DefaultRequest = m0
 			} else {
 				x.DefaultRequest = nil
@@ -6699,6 +6528,7 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 					v0.DecodeWire(r)
 					m0[k0] = v0
 				}
+				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Max = m0
 			} else {
 				x.Max = nil
@@ -6711,6 +6541,7 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 					v0.DecodeWire(r)
 					m0[k0] = v0
 				}
+				m0 = jsonwire.ShareQuantities(r, m0)
 				x.MaxLimitRequestRatio = m0
 			} else {
 				x.MaxLimitRequestRatio = nil
@@ -6723,6 +6554,7 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 					v0.DecodeWire(r)
 					m0[k0] = v0
 				}
+				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Min = m0
 			} else {
 				x.Min = nil
@@ -6884,9 +6716,6 @@ func (x *LimitRangeList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, LimitRange{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []LimitRange{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -6989,9 +6818,6 @@ func (x *LimitRangeSpec) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, LimitRangeItem{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []LimitRangeItem{}
-				}
 				x.Limits = sl0
 			} else {
 				x.Limits = nil
@@ -7051,16 +6877,10 @@ func (x *LinuxContainerUser) DecodeWire(r *jsonwire.Reader) {
 			x.GID = r.Int64()
 		case "supplementalGroups":
 			if r.BeginArray() {
-				var sl0 []int64
+				sl0 := make([]int64, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]int64, 0, 4)
-					}
 					sl0 = append(sl0, 0)
 					sl0[len(sl0)-1] = r.Int64()
-				}
-				if sl0 == nil {
-					sl0 = []int64{}
 				}
 				x.SupplementalGroups = sl0
 			} else {
@@ -7137,9 +6957,6 @@ func (x *LoadBalancerIngress) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, PortStatus{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []PortStatus{}
 				}
 				x.Ports = sl0
 			} else {
@@ -7218,9 +7035,6 @@ func (x *LoadBalancerStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, LoadBalancerIngress{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []LoadBalancerIngress{}
 				}
 				x.Ingress = sl0
 			} else {
@@ -7615,9 +7429,6 @@ func (x *NamespaceList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, Namespace{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []Namespace{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -7715,16 +7526,10 @@ func (x *NamespaceSpec) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "finalizers":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Finalizers = sl0
 			} else {
@@ -7789,9 +7594,6 @@ func (x *NamespaceStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, NamespaceCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []NamespaceCondition{}
 				}
 				x.Conditions = sl0
 			} else {
@@ -7974,9 +7776,6 @@ func (x *NodeAffinity) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, PreferredSchedulingTerm{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []PreferredSchedulingTerm{}
 				}
 				x.PreferredDuringSchedulingIgnoredDuringExecution = sl0
 			} else {
@@ -8356,9 +8155,6 @@ func (x *NodeList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, Node{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []Node{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -8570,9 +8366,6 @@ func (x *NodeSelector) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, NodeSelectorTerm{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []NodeSelectorTerm{}
-				}
 				x.NodeSelectorTerms = sl0
 			} else {
 				x.NodeSelectorTerms = nil
@@ -8634,16 +8427,10 @@ func (x *NodeSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 			x.Operator = r.String()
 		case "values":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Values = sl0
 			} else {
@@ -8713,9 +8500,6 @@ func (x *NodeSelectorTerm) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, NodeSelectorRequirement{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []NodeSelectorRequirement{}
-				}
 				x.MatchExpressions = sl0
 			} else {
 				x.MatchExpressions = nil
@@ -8726,9 +8510,6 @@ func (x *NodeSelectorTerm) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, NodeSelectorRequirement{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []NodeSelectorRequirement{}
 				}
 				x.MatchFields = sl0
 			} else {
@@ -8819,16 +8600,10 @@ func (x *NodeSpec) DecodeWire(r *jsonwire.Reader) {
 			x.PodCIDR = r.String()
 		case "podCIDRs":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.PodCIDRs = sl0
 			} else {
@@ -8842,9 +8617,6 @@ func (x *NodeSpec) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, Taint{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []Taint{}
 				}
 				x.Taints = sl0
 			} else {
@@ -8949,9 +8721,6 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, NodeAddress{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []NodeAddress{}
-				}
 				x.Addresses = sl0
 			} else {
 				x.Addresses = nil
@@ -8964,6 +8733,7 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 					v0.DecodeWire(r)
 					m0[k0] = v0
 				}
+				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Allocatable = m0
 			} else {
 				x.Allocatable = nil
@@ -8976,6 +8746,7 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 					v0.DecodeWire(r)
 					m0[k0] = v0
 				}
+				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Capacity = m0
 			} else {
 				x.Capacity = nil
@@ -8986,9 +8757,6 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, NodeCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []NodeCondition{}
 				}
 				x.Conditions = sl0
 			} else {
@@ -9021,9 +8789,6 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, ContainerImage{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []ContainerImage{}
-				}
 				x.Images = sl0
 			} else {
 				x.Images = nil
@@ -9039,9 +8804,6 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, NodeRuntimeHandler{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []NodeRuntimeHandler{}
-				}
 				x.RuntimeHandlers = sl0
 			} else {
 				x.RuntimeHandlers = nil
@@ -9053,25 +8815,16 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, AttachedVolume{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []AttachedVolume{}
-				}
 				x.VolumesAttached = sl0
 			} else {
 				x.VolumesAttached = nil
 			}
 		case "volumesInUse":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.VolumesInUse = sl0
 			} else {
@@ -9683,9 +9436,6 @@ func (x *PersistentVolumeClaimList) decodeField(r *jsonwire.Reader, key []byte) 
 				sl0 = append(sl0, PersistentVolumeClaim{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []PersistentVolumeClaim{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -9783,16 +9533,10 @@ func (x *PersistentVolumeClaimSpec) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "accessModes":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.AccessModes = sl0
 			} else {
@@ -9922,16 +9666,10 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "accessModes":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.AccessModes = sl0
 			} else {
@@ -9957,6 +9695,7 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 					v0.DecodeWire(r)
 					m0[k0] = v0
 				}
+				m0 = jsonwire.ShareQuantities(r, m0)
 				x.AllocatedResources = m0
 			} else {
 				x.AllocatedResources = nil
@@ -9969,6 +9708,7 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 					v0.DecodeWire(r)
 					m0[k0] = v0
 				}
+				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Capacity = m0
 			} else {
 				x.Capacity = nil
@@ -9979,9 +9719,6 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, PersistentVolumeClaimCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []PersistentVolumeClaimCondition{}
 				}
 				x.Conditions = sl0
 			} else {
@@ -10251,9 +9988,6 @@ func (x *PersistentVolumeList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, PersistentVolume{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []PersistentVolume{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -10351,16 +10085,10 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "accessModes":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.AccessModes = sl0
 			} else {
@@ -10401,6 +10129,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 					v0.DecodeWire(r)
 					m0[k0] = v0
 				}
+				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Capacity = m0
 			} else {
 				x.Capacity = nil
@@ -10515,16 +10244,10 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "mountOptions":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.MountOptions = sl0
 			} else {
@@ -11012,9 +10735,6 @@ func (x *PodAffinity) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, WeightedPodAffinityTerm{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []WeightedPodAffinityTerm{}
-				}
 				x.PreferredDuringSchedulingIgnoredDuringExecution = sl0
 			} else {
 				x.PreferredDuringSchedulingIgnoredDuringExecution = nil
@@ -11025,9 +10745,6 @@ func (x *PodAffinity) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, PodAffinityTerm{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []PodAffinityTerm{}
 				}
 				x.RequiredDuringSchedulingIgnoredDuringExecution = sl0
 			} else {
@@ -11114,16 +10831,10 @@ func (x *PodAffinityTerm) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "matchLabelKeys":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.MatchLabelKeys = sl0
 			} else {
@@ -11131,16 +10842,10 @@ func (x *PodAffinityTerm) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "mismatchLabelKeys":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.MismatchLabelKeys = sl0
 			} else {
@@ -11157,16 +10862,10 @@ func (x *PodAffinityTerm) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "namespaces":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Namespaces = sl0
 			} else {
@@ -11276,9 +10975,6 @@ func (x *PodAntiAffinity) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, WeightedPodAffinityTerm{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []WeightedPodAffinityTerm{}
-				}
 				x.PreferredDuringSchedulingIgnoredDuringExecution = sl0
 			} else {
 				x.PreferredDuringSchedulingIgnoredDuringExecution = nil
@@ -11289,9 +10985,6 @@ func (x *PodAntiAffinity) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, PodAffinityTerm{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []PodAffinityTerm{}
 				}
 				x.RequiredDuringSchedulingIgnoredDuringExecution = sl0
 			} else {
@@ -11435,16 +11128,10 @@ func (x *PodDNSConfig) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "nameservers":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Nameservers = sl0
 			} else {
@@ -11457,25 +11144,16 @@ func (x *PodDNSConfig) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, PodDNSConfigOption{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []PodDNSConfigOption{}
-				}
 				x.Options = sl0
 			} else {
 				x.Options = nil
 			}
 		case "searches":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Searches = sl0
 			} else {
@@ -11677,9 +11355,6 @@ func (x *PodList) decodeField(r *jsonwire.Reader, key []byte) {
 			for r.NextElem() {
 				sl0 = append(sl0, Pod{})
 				sl0[len(sl0)-1].DecodeWire(r)
-			}
-			if sl0 == nil {
-				sl0 = []Pod{}
 			}
 			x.Items = sl0
 		} else {
@@ -12045,16 +11720,10 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "supplementalGroups":
 			if r.BeginArray() {
-				var sl0 []int64
+				sl0 := make([]int64, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]int64, 0, 4)
-					}
 					sl0 = append(sl0, 0)
 					sl0[len(sl0)-1] = r.Int64()
-				}
-				if sl0 == nil {
-					sl0 = []int64{}
 				}
 				x.SupplementalGroups = sl0
 			} else {
@@ -12068,9 +11737,6 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, Sysctl{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []Sysctl{}
 				}
 				x.Sysctls = sl0
 			} else {
@@ -12219,9 +11885,6 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, Container{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []Container{}
-				}
 				x.Containers = sl0
 			} else {
 				x.Containers = nil
@@ -12246,9 +11909,6 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, EphemeralContainer{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []EphemeralContainer{}
-				}
 				x.EphemeralContainers = sl0
 			} else {
 				x.EphemeralContainers = nil
@@ -12259,9 +11919,6 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, HostAlias{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []HostAlias{}
 				}
 				x.HostAliases = sl0
 			} else {
@@ -12284,9 +11941,6 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, LocalObjectReference{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []LocalObjectReference{}
-				}
 				x.ImagePullSecrets = sl0
 			} else {
 				x.ImagePullSecrets = nil
@@ -12297,9 +11951,6 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, Container{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []Container{}
 				}
 				x.InitContainers = sl0
 			} else {
@@ -12336,6 +11987,7 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 					v0.DecodeWire(r)
 					m0[k0] = v0
 				}
+				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Overhead = m0
 			} else {
 				x.Overhead = nil
@@ -12353,9 +12005,6 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, PodReadinessGate{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []PodReadinessGate{}
-				}
 				x.ReadinessGates = sl0
 			} else {
 				x.ReadinessGates = nil
@@ -12366,9 +12015,6 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, PodResourceClaim{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []PodResourceClaim{}
 				}
 				x.ResourceClaims = sl0
 			} else {
@@ -12395,9 +12041,6 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, PodSchedulingGate{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []PodSchedulingGate{}
 				}
 				x.SchedulingGates = sl0
 			} else {
@@ -12431,9 +12074,6 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, Toleration{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []Toleration{}
-				}
 				x.Tolerations = sl0
 			} else {
 				x.Tolerations = nil
@@ -12445,9 +12085,6 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, TopologySpreadConstraint{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []TopologySpreadConstraint{}
-				}
 				x.TopologySpreadConstraints = sl0
 			} else {
 				x.TopologySpreadConstraints = nil
@@ -12458,9 +12095,6 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, Volume{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []Volume{}
 				}
 				x.Volumes = sl0
 			} else {
@@ -12822,9 +12456,6 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, PodCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []PodCondition{}
-				}
 				x.Conditions = sl0
 			} else {
 				x.Conditions = nil
@@ -12836,9 +12467,6 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, ContainerStatus{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []ContainerStatus{}
-				}
 				x.ContainerStatuses = sl0
 			} else {
 				x.ContainerStatuses = nil
@@ -12849,9 +12477,6 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, ContainerStatus{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []ContainerStatus{}
 				}
 				x.EphemeralContainerStatuses = sl0
 			} else {
@@ -12866,9 +12491,6 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, HostIP{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []HostIP{}
-				}
 				x.HostIPs = sl0
 			} else {
 				x.HostIPs = nil
@@ -12879,9 +12501,6 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, ContainerStatus{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []ContainerStatus{}
 				}
 				x.InitContainerStatuses = sl0
 			} else {
@@ -12902,9 +12521,6 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, PodIP{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []PodIP{}
-				}
 				x.PodIPs = sl0
 			} else {
 				x.PodIPs = nil
@@ -12921,9 +12537,6 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, PodResourceClaimStatus{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []PodResourceClaimStatus{}
 				}
 				x.ResourceClaimStatuses = sl0
 			} else {
@@ -13196,9 +12809,6 @@ func (x *PodTemplateList) decodeField(r *jsonwire.Reader, key []byte) {
 			for r.NextElem() {
 				sl0 = append(sl0, PodTemplate{})
 				sl0[len(sl0)-1].DecodeWire(r)
-			}
-			if sl0 == nil {
-				sl0 = []PodTemplate{}
 			}
 			x.Items = sl0
 		} else {
@@ -13634,9 +13244,6 @@ func (x *ProjectedVolumeSource) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, VolumeProjection{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []VolumeProjection{}
-				}
 				x.Sources = sl0
 			} else {
 				x.Sources = nil
@@ -13780,16 +13387,10 @@ func (x *RBDPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			x.Keyring = r.String()
 		case "monitors":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Monitors = sl0
 			} else {
@@ -13897,16 +13498,10 @@ func (x *RBDVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			x.Keyring = r.String()
 		case "monitors":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Monitors = sl0
 			} else {
@@ -14150,9 +13745,6 @@ func (x *ReplicationControllerList) decodeField(r *jsonwire.Reader, key []byte) 
 				sl0 = append(sl0, ReplicationController{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []ReplicationController{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -14352,9 +13944,6 @@ func (x *ReplicationControllerStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, ReplicationControllerCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []ReplicationControllerCondition{}
 				}
 				x.Conditions = sl0
 			} else {
@@ -14675,9 +14264,6 @@ func (x *ResourceQuotaList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, ResourceQuota{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []ResourceQuota{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -14781,6 +14367,7 @@ func (x *ResourceQuotaSpec) DecodeWire(r *jsonwire.Reader) {
 					v0.DecodeWire(r)
 					m0[k0] = v0
 				}
+				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Hard = m0
 			} else {
 				x.Hard = nil
@@ -14796,16 +14383,10 @@ func (x *ResourceQuotaSpec) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "scopes":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Scopes = sl0
 			} else {
@@ -14897,6 +14478,7 @@ func (x *ResourceQuotaStatus) DecodeWire(r *jsonwire.Reader) {
 					v0.DecodeWire(r)
 					m0[k0] = v0
 				}
+				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Hard = m0
 			} else {
 				x.Hard = nil
@@ -14909,6 +14491,7 @@ func (x *ResourceQuotaStatus) DecodeWire(r *jsonwire.Reader) {
 					v0.DecodeWire(r)
 					m0[k0] = v0
 				}
+				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Used = m0
 			} else {
 				x.Used = nil
@@ -14998,9 +14581,6 @@ func (x *ResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, ResourceClaim{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []ResourceClaim{}
-				}
 				x.Claims = sl0
 			} else {
 				x.Claims = nil
@@ -15013,6 +14593,7 @@ func (x *ResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 					v0.DecodeWire(r)
 					m0[k0] = v0
 				}
+				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Limits = m0
 			} else {
 				x.Limits = nil
@@ -15025,6 +14606,7 @@ func (x *ResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 					v0.DecodeWire(r)
 					m0[k0] = v0
 				}
+				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Requests = m0
 			} else {
 				x.Requests = nil
@@ -15130,9 +14712,6 @@ func (x *ResourceStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, ResourceHealth{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []ResourceHealth{}
 				}
 				x.Resources = sl0
 			} else {
@@ -15474,9 +15053,6 @@ func (x *ScopeSelector) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, ScopedResourceSelectorRequirement{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []ScopedResourceSelectorRequirement{}
-				}
 				x.MatchExpressions = sl0
 			} else {
 				x.MatchExpressions = nil
@@ -15540,16 +15116,10 @@ func (x *ScopedResourceSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 			x.ScopeName = r.String()
 		case "values":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Values = sl0
 			} else {
@@ -15910,9 +15480,6 @@ func (x *SecretList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, Secret{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []Secret{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -16014,9 +15581,6 @@ func (x *SecretProjection) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, KeyToPath{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []KeyToPath{}
 				}
 				x.Items = sl0
 			} else {
@@ -16147,9 +15711,6 @@ func (x *SecretVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, KeyToPath{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []KeyToPath{}
 				}
 				x.Items = sl0
 			} else {
@@ -16452,9 +16013,6 @@ func (x *ServiceAccount) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, LocalObjectReference{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []LocalObjectReference{}
-				}
 				x.ImagePullSecrets = sl0
 			} else {
 				x.ImagePullSecrets = nil
@@ -16465,9 +16023,6 @@ func (x *ServiceAccount) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, ObjectReference{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []ObjectReference{}
 				}
 				x.Secrets = sl0
 			} else {
@@ -16574,9 +16129,6 @@ func (x *ServiceAccountList) decodeField(r *jsonwire.Reader, key []byte) {
 			for r.NextElem() {
 				sl0 = append(sl0, ServiceAccount{})
 				sl0[len(sl0)-1].DecodeWire(r)
-			}
-			if sl0 == nil {
-				sl0 = []ServiceAccount{}
 			}
 			x.Items = sl0
 		} else {
@@ -16746,9 +16298,6 @@ func (x *ServiceList) decodeField(r *jsonwire.Reader, key []byte) {
 			for r.NextElem() {
 				sl0 = append(sl0, Service{})
 				sl0[len(sl0)-1].DecodeWire(r)
-			}
-			if sl0 == nil {
-				sl0 = []Service{}
 			}
 			x.Items = sl0
 		} else {
@@ -16923,16 +16472,10 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 			x.ClusterIP = r.String()
 		case "clusterIPs":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.ClusterIPs = sl0
 			} else {
@@ -16940,16 +16483,10 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "externalIPs":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.ExternalIPs = sl0
 			} else {
@@ -16965,16 +16502,10 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 			x.InternalTrafficPolicy = r.String()
 		case "ipFamilies":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.IPFamilies = sl0
 			} else {
@@ -16988,16 +16519,10 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 			x.LoadBalancerIP = r.String()
 		case "loadBalancerSourceRanges":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.LoadBalancerSourceRanges = sl0
 			} else {
@@ -17009,9 +16534,6 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, ServicePort{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []ServicePort{}
 				}
 				x.Ports = sl0
 			} else {
@@ -17242,9 +16764,6 @@ func (x *ServiceStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, metav1.Condition{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []metav1.Condition{}
 				}
 				x.Conditions = sl0
 			} else {
@@ -17791,16 +17310,10 @@ func (x *TopologySelectorLabelRequirement) DecodeWire(r *jsonwire.Reader) {
 			x.Key = r.String()
 		case "values":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Values = sl0
 			} else {
@@ -17865,9 +17378,6 @@ func (x *TopologySelectorTerm) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, TopologySelectorLabelRequirement{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []TopologySelectorLabelRequirement{}
 				}
 				x.MatchLabelExpressions = sl0
 			} else {
@@ -17937,16 +17447,10 @@ func (x *TopologySpreadConstraint) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "matchLabelKeys":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.MatchLabelKeys = sl0
 			} else {
@@ -18933,6 +18437,7 @@ func (x *VolumeResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 					v0.DecodeWire(r)
 					m0[k0] = v0
 				}
+				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Limits = m0
 			} else {
 				x.Limits = nil
@@ -18945,6 +18450,7 @@ func (x *VolumeResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 					v0.DecodeWire(r)
 					m0[k0] = v0
 				}
+				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Requests = m0
 			} else {
 				x.Requests = nil

@@ -18,16 +18,10 @@ func (x *Endpoint) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "addresses":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Addresses = sl0
 			} else {
@@ -228,9 +222,6 @@ func (x *EndpointHints) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, ForZone{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []ForZone{}
-				}
 				x.ForZones = sl0
 			} else {
 				x.ForZones = nil
@@ -367,9 +358,6 @@ func (x *EndpointSlice) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, Endpoint{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []Endpoint{}
-				}
 				x.Endpoints = sl0
 			} else {
 				x.Endpoints = nil
@@ -380,9 +368,6 @@ func (x *EndpointSlice) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, EndpointPort{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []EndpointPort{}
 				}
 				x.Ports = sl0
 			} else {
@@ -485,9 +470,6 @@ func (x *EndpointSliceList) decodeField(r *jsonwire.Reader, key []byte) {
 			for r.NextElem() {
 				sl0 = append(sl0, EndpointSlice{})
 				sl0[len(sl0)-1].DecodeWire(r)
-			}
-			if sl0 == nil {
-				sl0 = []EndpointSlice{}
 			}
 			x.Items = sl0
 		} else {

@@ -178,9 +178,6 @@ func (x *EventList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, Event{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []Event{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil

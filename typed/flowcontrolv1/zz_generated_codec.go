@@ -257,9 +257,6 @@ func (x *FlowSchemaList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, FlowSchema{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []FlowSchema{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -375,9 +372,6 @@ func (x *FlowSchemaSpec) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, PolicyRulesWithSubjects{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []PolicyRulesWithSubjects{}
-				}
 				x.Rules = sl0
 			} else {
 				x.Rules = nil
@@ -451,9 +445,6 @@ func (x *FlowSchemaStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, FlowSchemaCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []FlowSchemaCondition{}
 				}
 				x.Conditions = sl0
 			} else {
@@ -675,16 +666,10 @@ func (x *NonResourcePolicyRule) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "nonResourceURLs":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.NonResourceURLs = sl0
 			} else {
@@ -692,16 +677,10 @@ func (x *NonResourcePolicyRule) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "verbs":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Verbs = sl0
 			} else {
@@ -778,9 +757,6 @@ func (x *PolicyRulesWithSubjects) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, NonResourcePolicyRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []NonResourcePolicyRule{}
-				}
 				x.NonResourceRules = sl0
 			} else {
 				x.NonResourceRules = nil
@@ -792,9 +768,6 @@ func (x *PolicyRulesWithSubjects) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, ResourcePolicyRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []ResourcePolicyRule{}
-				}
 				x.ResourceRules = sl0
 			} else {
 				x.ResourceRules = nil
@@ -805,9 +778,6 @@ func (x *PolicyRulesWithSubjects) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, Subject{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []Subject{}
 				}
 				x.Subjects = sl0
 			} else {
@@ -1044,9 +1014,6 @@ func (x *PriorityLevelConfigurationList) decodeField(r *jsonwire.Reader, key []b
 				sl0 = append(sl0, PriorityLevelConfiguration{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []PriorityLevelConfiguration{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -1261,9 +1228,6 @@ func (x *PriorityLevelConfigurationStatus) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, PriorityLevelConfigurationCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []PriorityLevelConfigurationCondition{}
-				}
 				x.Conditions = sl0
 			} else {
 				x.Conditions = nil
@@ -1373,16 +1337,10 @@ func (x *ResourcePolicyRule) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "apiGroups":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.APIGroups = sl0
 			} else {
@@ -1392,16 +1350,10 @@ func (x *ResourcePolicyRule) DecodeWire(r *jsonwire.Reader) {
 			x.ClusterScope = r.BoolPtr()
 		case "namespaces":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Namespaces = sl0
 			} else {
@@ -1409,16 +1361,10 @@ func (x *ResourcePolicyRule) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "resources":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Resources = sl0
 			} else {
@@ -1426,16 +1372,10 @@ func (x *ResourcePolicyRule) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "verbs":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Verbs = sl0
 			} else {

@@ -19,16 +19,10 @@ func (x *ServerStorageVersion) DecodeWire(r *jsonwire.Reader) {
 			x.APIServerID = r.String()
 		case "decodableVersions":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.DecodableVersions = sl0
 			} else {
@@ -38,16 +32,10 @@ func (x *ServerStorageVersion) DecodeWire(r *jsonwire.Reader) {
 			x.EncodingVersion = r.String()
 		case "servedVersions":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.ServedVersions = sl0
 			} else {
@@ -277,9 +265,6 @@ func (x *StorageVersionList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, StorageVersion{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []StorageVersion{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -418,9 +403,6 @@ func (x *StorageVersionStatus) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, StorageVersionCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []StorageVersionCondition{}
-				}
 				x.Conditions = sl0
 			} else {
 				x.Conditions = nil
@@ -431,9 +413,6 @@ func (x *StorageVersionStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, ServerStorageVersion{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []ServerStorageVersion{}
 				}
 				x.StorageVersions = sl0
 			} else {

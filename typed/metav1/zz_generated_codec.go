@@ -30,9 +30,6 @@ func (x *APIGroup) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, ServerAddressByClientCIDR{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []ServerAddressByClientCIDR{}
-				}
 				x.ServerAddressByClientCIDRs = sl0
 			} else {
 				x.ServerAddressByClientCIDRs = nil
@@ -43,9 +40,6 @@ func (x *APIGroup) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, GroupVersionForDiscovery{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []GroupVersionForDiscovery{}
 				}
 				x.Versions = sl0
 			} else {
@@ -142,9 +136,6 @@ func (x *APIGroupList) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, APIGroup{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []APIGroup{}
-				}
 				x.Groups = sl0
 			} else {
 				x.Groups = nil
@@ -212,16 +203,10 @@ func (x *APIResource) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "categories":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Categories = sl0
 			} else {
@@ -237,16 +222,10 @@ func (x *APIResource) DecodeWire(r *jsonwire.Reader) {
 			x.Namespaced = r.Bool()
 		case "shortNames":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.ShortNames = sl0
 			} else {
@@ -258,16 +237,10 @@ func (x *APIResource) DecodeWire(r *jsonwire.Reader) {
 			x.StorageVersionHash = r.String()
 		case "verbs":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Verbs = sl0
 			} else {
@@ -391,9 +364,6 @@ func (x *APIResourceList) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, APIResource{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []APIResource{}
-				}
 				x.Resources = sl0
 			} else {
 				x.Resources = nil
@@ -472,25 +442,16 @@ func (x *APIVersions) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, ServerAddressByClientCIDR{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []ServerAddressByClientCIDR{}
-				}
 				x.ServerAddressByClientCIDRs = sl0
 			} else {
 				x.ServerAddressByClientCIDRs = nil
 			}
 		case "versions":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Versions = sl0
 			} else {
@@ -640,16 +601,10 @@ func (x *DeleteOptions) DecodeWire(r *jsonwire.Reader) {
 			x.APIVersion = r.String()
 		case "dryRun":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.DryRun = sl0
 			} else {
@@ -761,16 +716,10 @@ func (x *FieldSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 			x.Operator = r.String()
 		case "values":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Values = sl0
 			} else {
@@ -886,9 +835,6 @@ func (x *LabelSelector) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, LabelSelectorRequirement{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []LabelSelectorRequirement{}
-				}
 				x.MatchExpressions = sl0
 			} else {
 				x.MatchExpressions = nil
@@ -985,16 +931,10 @@ func (x *LabelSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 			x.Operator = r.String()
 		case "values":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Values = sl0
 			} else {
@@ -1237,16 +1177,10 @@ func (x *ObjectMeta) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "finalizers":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Finalizers = sl0
 			} else {
@@ -1275,9 +1209,6 @@ func (x *ObjectMeta) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, ManagedFieldsEntry{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []ManagedFieldsEntry{}
-				}
 				x.ManagedFields = sl0
 			} else {
 				x.ManagedFields = nil
@@ -1292,9 +1223,6 @@ func (x *ObjectMeta) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, OwnerReference{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []OwnerReference{}
 				}
 				x.OwnerReferences = sl0
 			} else {
@@ -1788,9 +1716,6 @@ func (x *StatusDetails) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, StatusCause{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []StatusCause{}
 				}
 				x.Causes = sl0
 			} else {

@@ -76,9 +76,6 @@ func (x *HTTPIngressRuleValue) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, HTTPIngressPath{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []HTTPIngressPath{}
-				}
 				x.Paths = sl0
 			} else {
 				x.Paths = nil
@@ -138,16 +135,10 @@ func (x *IPBlock) DecodeWire(r *jsonwire.Reader) {
 			x.CIDR = r.String()
 		case "except":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Except = sl0
 			} else {
@@ -416,9 +407,6 @@ func (x *IngressClassList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, IngressClass{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []IngressClass{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -657,9 +645,6 @@ func (x *IngressList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, Ingress{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []Ingress{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -766,9 +751,6 @@ func (x *IngressLoadBalancerIngress) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, IngressPortStatus{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []IngressPortStatus{}
-				}
 				x.Ports = sl0
 			} else {
 				x.Ports = nil
@@ -842,9 +824,6 @@ func (x *IngressLoadBalancerStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, IngressLoadBalancerIngress{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []IngressLoadBalancerIngress{}
 				}
 				x.Ingress = sl0
 			} else {
@@ -1080,9 +1059,6 @@ func (x *IngressSpec) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, IngressRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []IngressRule{}
-				}
 				x.Rules = sl0
 			} else {
 				x.Rules = nil
@@ -1093,9 +1069,6 @@ func (x *IngressSpec) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, IngressTLS{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []IngressTLS{}
 				}
 				x.TLS = sl0
 			} else {
@@ -1223,16 +1196,10 @@ func (x *IngressTLS) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "hosts":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Hosts = sl0
 			} else {
@@ -1366,9 +1333,6 @@ func (x *NetworkPolicyEgressRule) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, NetworkPolicyPort{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []NetworkPolicyPort{}
-				}
 				x.Ports = sl0
 			} else {
 				x.Ports = nil
@@ -1379,9 +1343,6 @@ func (x *NetworkPolicyEgressRule) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, NetworkPolicyPeer{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []NetworkPolicyPeer{}
 				}
 				x.To = sl0
 			} else {
@@ -1464,9 +1425,6 @@ func (x *NetworkPolicyIngressRule) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, NetworkPolicyPeer{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []NetworkPolicyPeer{}
-				}
 				x.From = sl0
 			} else {
 				x.From = nil
@@ -1477,9 +1435,6 @@ func (x *NetworkPolicyIngressRule) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, NetworkPolicyPort{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []NetworkPolicyPort{}
 				}
 				x.Ports = sl0
 			} else {
@@ -1572,9 +1527,6 @@ func (x *NetworkPolicyList) decodeField(r *jsonwire.Reader, key []byte) {
 			for r.NextElem() {
 				sl0 = append(sl0, NetworkPolicy{})
 				sl0[len(sl0)-1].DecodeWire(r)
-			}
-			if sl0 == nil {
-				sl0 = []NetworkPolicy{}
 			}
 			x.Items = sl0
 		} else {
@@ -1822,9 +1774,6 @@ func (x *NetworkPolicySpec) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, NetworkPolicyEgressRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []NetworkPolicyEgressRule{}
-				}
 				x.Egress = sl0
 			} else {
 				x.Egress = nil
@@ -1836,9 +1785,6 @@ func (x *NetworkPolicySpec) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, NetworkPolicyIngressRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []NetworkPolicyIngressRule{}
-				}
 				x.Ingress = sl0
 			} else {
 				x.Ingress = nil
@@ -1847,16 +1793,10 @@ func (x *NetworkPolicySpec) DecodeWire(r *jsonwire.Reader) {
 			x.PodSelector.DecodeWire(r)
 		case "policyTypes":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.PolicyTypes = sl0
 			} else {

@@ -94,9 +94,6 @@ func (x *IPAddressList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, IPAddress{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []IPAddress{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -387,9 +384,6 @@ func (x *ServiceCIDRList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, ServiceCIDR{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []ServiceCIDR{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -487,16 +481,10 @@ func (x *ServiceCIDRSpec) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "cidrs":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.CIDRs = sl0
 			} else {
@@ -561,9 +549,6 @@ func (x *ServiceCIDRStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, metav1.Condition{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []metav1.Condition{}
 				}
 				x.Conditions = sl0
 			} else {

@@ -25,6 +25,7 @@ func (x *Overhead) DecodeWire(r *jsonwire.Reader) {
 					v0.DecodeWire(r)
 					m0[k0] = v0
 				}
+				m0 = jsonwire.ShareQuantities(r, m0)
 				x.PodFixed = m0
 			} else {
 				x.PodFixed = nil
@@ -190,9 +191,6 @@ func (x *RuntimeClassList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, RuntimeClass{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []RuntimeClass{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -306,9 +304,6 @@ func (x *Scheduling) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, corev1.Toleration{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []corev1.Toleration{}
 				}
 				x.Tolerations = sl0
 			} else {

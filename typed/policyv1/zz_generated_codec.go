@@ -167,9 +167,6 @@ func (x *PodDisruptionBudgetList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, PodDisruptionBudget{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []PodDisruptionBudget{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -356,9 +353,6 @@ func (x *PodDisruptionBudgetStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, metav1.Condition{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []metav1.Condition{}
 				}
 				x.Conditions = sl0
 			} else {

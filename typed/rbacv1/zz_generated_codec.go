@@ -23,9 +23,6 @@ func (x *AggregationRule) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, metav1.LabelSelector{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []metav1.LabelSelector{}
-				}
 				x.ClusterRoleSelectors = sl0
 			} else {
 				x.ClusterRoleSelectors = nil
@@ -104,9 +101,6 @@ func (x *ClusterRole) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, PolicyRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []PolicyRule{}
 				}
 				x.Rules = sl0
 			} else {
@@ -193,9 +187,6 @@ func (x *ClusterRoleBinding) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, Subject{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []Subject{}
 				}
 				x.Subjects = sl0
 			} else {
@@ -285,9 +276,6 @@ func (x *ClusterRoleBindingList) decodeField(r *jsonwire.Reader, key []byte) {
 			for r.NextElem() {
 				sl0 = append(sl0, ClusterRoleBinding{})
 				sl0[len(sl0)-1].DecodeWire(r)
-			}
-			if sl0 == nil {
-				sl0 = []ClusterRoleBinding{}
 			}
 			x.Items = sl0
 		} else {
@@ -402,9 +390,6 @@ func (x *ClusterRoleList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, ClusterRole{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []ClusterRole{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -502,16 +487,10 @@ func (x *PolicyRule) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "apiGroups":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.APIGroups = sl0
 			} else {
@@ -519,16 +498,10 @@ func (x *PolicyRule) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "nonResourceURLs":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.NonResourceURLs = sl0
 			} else {
@@ -536,16 +509,10 @@ func (x *PolicyRule) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "resourceNames":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.ResourceNames = sl0
 			} else {
@@ -553,16 +520,10 @@ func (x *PolicyRule) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "resources":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Resources = sl0
 			} else {
@@ -570,16 +531,10 @@ func (x *PolicyRule) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "verbs":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Verbs = sl0
 			} else {
@@ -711,9 +666,6 @@ func (x *Role) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, PolicyRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []PolicyRule{}
-				}
 				x.Rules = sl0
 			} else {
 				x.Rules = nil
@@ -795,9 +747,6 @@ func (x *RoleBinding) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, Subject{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []Subject{}
 				}
 				x.Subjects = sl0
 			} else {
@@ -887,9 +836,6 @@ func (x *RoleBindingList) decodeField(r *jsonwire.Reader, key []byte) {
 			for r.NextElem() {
 				sl0 = append(sl0, RoleBinding{})
 				sl0[len(sl0)-1].DecodeWire(r)
-			}
-			if sl0 == nil {
-				sl0 = []RoleBinding{}
 			}
 			x.Items = sl0
 		} else {
@@ -1003,9 +949,6 @@ func (x *RoleList) decodeField(r *jsonwire.Reader, key []byte) {
 			for r.NextElem() {
 				sl0 = append(sl0, Role{})
 				sl0[len(sl0)-1].DecodeWire(r)
-			}
-			if sl0 == nil {
-				sl0 = []Role{}
 			}
 			x.Items = sl0
 		} else {

@@ -24,9 +24,6 @@ func (x *AllocatedDeviceStatus) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, metav1.Condition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []metav1.Condition{}
-				}
 				x.Conditions = sl0
 			} else {
 				x.Conditions = nil
@@ -192,6 +189,7 @@ func (x *BasicDevice) DecodeWire(r *jsonwire.Reader) {
 					v0.DecodeWire(r)
 					m0[k0] = v0
 				}
+				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Capacity = m0
 			} else {
 				x.Capacity = nil
@@ -384,16 +382,10 @@ func (x *DeviceAllocationConfiguration) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "requests":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Requests = sl0
 			} else {
@@ -469,9 +461,6 @@ func (x *DeviceAllocationResult) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, DeviceAllocationConfiguration{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []DeviceAllocationConfiguration{}
-				}
 				x.Config = sl0
 			} else {
 				x.Config = nil
@@ -482,9 +471,6 @@ func (x *DeviceAllocationResult) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, DeviceRequestAllocationResult{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []DeviceRequestAllocationResult{}
 				}
 				x.Results = sl0
 			} else {
@@ -631,9 +617,6 @@ func (x *DeviceClaim) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, DeviceClaimConfiguration{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []DeviceClaimConfiguration{}
-				}
 				x.Config = sl0
 			} else {
 				x.Config = nil
@@ -645,9 +628,6 @@ func (x *DeviceClaim) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, DeviceConstraint{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []DeviceConstraint{}
-				}
 				x.Constraints = sl0
 			} else {
 				x.Constraints = nil
@@ -658,9 +638,6 @@ func (x *DeviceClaim) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, DeviceRequest{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []DeviceRequest{}
 				}
 				x.Requests = sl0
 			} else {
@@ -762,16 +739,10 @@ func (x *DeviceClaimConfiguration) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "requests":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Requests = sl0
 			} else {
@@ -965,9 +936,6 @@ func (x *DeviceClassList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, DeviceClass{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []DeviceClass{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -1070,9 +1038,6 @@ func (x *DeviceClassSpec) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, DeviceClassConfiguration{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []DeviceClassConfiguration{}
-				}
 				x.Config = sl0
 			} else {
 				x.Config = nil
@@ -1083,9 +1048,6 @@ func (x *DeviceClassSpec) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, DeviceSelector{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []DeviceSelector{}
 				}
 				x.Selectors = sl0
 			} else {
@@ -1165,16 +1127,10 @@ func (x *DeviceConstraint) DecodeWire(r *jsonwire.Reader) {
 			x.MatchAttribute = r.String()
 		case "requests":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Requests = sl0
 			} else {
@@ -1255,9 +1211,6 @@ func (x *DeviceRequest) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, DeviceSelector{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []DeviceSelector{}
 				}
 				x.Selectors = sl0
 			} else {
@@ -1453,16 +1406,10 @@ func (x *NetworkDeviceData) DecodeWire(r *jsonwire.Reader) {
 			x.InterfaceName = r.String()
 		case "ips":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.IPs = sl0
 			} else {
@@ -1717,9 +1664,6 @@ func (x *ResourceClaimList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, ResourceClaim{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []ResourceClaim{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -1873,9 +1817,6 @@ func (x *ResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, AllocatedDeviceStatus{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []AllocatedDeviceStatus{}
-				}
 				x.Devices = sl0
 			} else {
 				x.Devices = nil
@@ -1886,9 +1827,6 @@ func (x *ResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, ResourceClaimConsumerReference{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []ResourceClaimConsumerReference{}
 				}
 				x.ReservedFor = sl0
 			} else {
@@ -2045,9 +1983,6 @@ func (x *ResourceClaimTemplateList) decodeField(r *jsonwire.Reader, key []byte) 
 			for r.NextElem() {
 				sl0 = append(sl0, ResourceClaimTemplate{})
 				sl0[len(sl0)-1].DecodeWire(r)
-			}
-			if sl0 == nil {
-				sl0 = []ResourceClaimTemplate{}
 			}
 			x.Items = sl0
 		} else {
@@ -2318,9 +2253,6 @@ func (x *ResourceSliceList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, ResourceSlice{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []ResourceSlice{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -2424,9 +2356,6 @@ func (x *ResourceSliceSpec) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, Device{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []Device{}
 				}
 				x.Devices = sl0
 			} else {

@@ -24,9 +24,6 @@ func (x *AllocatedDeviceStatus) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, metav1.Condition{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []metav1.Condition{}
-				}
 				x.Conditions = sl0
 			} else {
 				x.Conditions = nil
@@ -384,16 +381,10 @@ func (x *DeviceAllocationConfiguration) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "requests":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Requests = sl0
 			} else {
@@ -469,9 +460,6 @@ func (x *DeviceAllocationResult) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, DeviceAllocationConfiguration{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []DeviceAllocationConfiguration{}
-				}
 				x.Config = sl0
 			} else {
 				x.Config = nil
@@ -482,9 +470,6 @@ func (x *DeviceAllocationResult) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, DeviceRequestAllocationResult{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []DeviceRequestAllocationResult{}
 				}
 				x.Results = sl0
 			} else {
@@ -673,9 +658,6 @@ func (x *DeviceClaim) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, DeviceClaimConfiguration{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []DeviceClaimConfiguration{}
-				}
 				x.Config = sl0
 			} else {
 				x.Config = nil
@@ -687,9 +669,6 @@ func (x *DeviceClaim) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, DeviceConstraint{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []DeviceConstraint{}
-				}
 				x.Constraints = sl0
 			} else {
 				x.Constraints = nil
@@ -700,9 +679,6 @@ func (x *DeviceClaim) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, DeviceRequest{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []DeviceRequest{}
 				}
 				x.Requests = sl0
 			} else {
@@ -804,16 +780,10 @@ func (x *DeviceClaimConfiguration) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "requests":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Requests = sl0
 			} else {
@@ -1007,9 +977,6 @@ func (x *DeviceClassList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, DeviceClass{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []DeviceClass{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -1112,9 +1079,6 @@ func (x *DeviceClassSpec) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, DeviceClassConfiguration{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []DeviceClassConfiguration{}
-				}
 				x.Config = sl0
 			} else {
 				x.Config = nil
@@ -1125,9 +1089,6 @@ func (x *DeviceClassSpec) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, DeviceSelector{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []DeviceSelector{}
 				}
 				x.Selectors = sl0
 			} else {
@@ -1207,16 +1168,10 @@ func (x *DeviceConstraint) DecodeWire(r *jsonwire.Reader) {
 			x.MatchAttribute = r.String()
 		case "requests":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.Requests = sl0
 			} else {
@@ -1297,9 +1252,6 @@ func (x *DeviceRequest) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, DeviceSelector{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []DeviceSelector{}
 				}
 				x.Selectors = sl0
 			} else {
@@ -1495,16 +1447,10 @@ func (x *NetworkDeviceData) DecodeWire(r *jsonwire.Reader) {
 			x.InterfaceName = r.String()
 		case "ips":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.IPs = sl0
 			} else {
@@ -1759,9 +1705,6 @@ func (x *ResourceClaimList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, ResourceClaim{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []ResourceClaim{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -1915,9 +1858,6 @@ func (x *ResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, AllocatedDeviceStatus{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []AllocatedDeviceStatus{}
-				}
 				x.Devices = sl0
 			} else {
 				x.Devices = nil
@@ -1928,9 +1868,6 @@ func (x *ResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, ResourceClaimConsumerReference{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []ResourceClaimConsumerReference{}
 				}
 				x.ReservedFor = sl0
 			} else {
@@ -2087,9 +2024,6 @@ func (x *ResourceClaimTemplateList) decodeField(r *jsonwire.Reader, key []byte) 
 			for r.NextElem() {
 				sl0 = append(sl0, ResourceClaimTemplate{})
 				sl0[len(sl0)-1].DecodeWire(r)
-			}
-			if sl0 == nil {
-				sl0 = []ResourceClaimTemplate{}
 			}
 			x.Items = sl0
 		} else {
@@ -2360,9 +2294,6 @@ func (x *ResourceSliceList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, ResourceSlice{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []ResourceSlice{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -2466,9 +2397,6 @@ func (x *ResourceSliceSpec) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, Device{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []Device{}
 				}
 				x.Devices = sl0
 			} else {

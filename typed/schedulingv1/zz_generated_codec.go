@@ -111,9 +111,6 @@ func (x *PriorityClassList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, PriorityClass{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []PriorityClass{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil

@@ -217,9 +217,6 @@ func (x *StorageVersionMigrationList) decodeField(r *jsonwire.Reader, key []byte
 				sl0 = append(sl0, StorageVersionMigration{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []StorageVersionMigration{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -371,9 +368,6 @@ func (x *StorageVersionMigrationStatus) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, MigrationCondition{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []MigrationCondition{}
 				}
 				x.Conditions = sl0
 			} else {

@@ -95,9 +95,6 @@ func (x *CSIDriverList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, CSIDriver{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []CSIDriver{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -212,25 +209,16 @@ func (x *CSIDriverSpec) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, TokenRequest{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []TokenRequest{}
-				}
 				x.TokenRequests = sl0
 			} else {
 				x.TokenRequests = nil
 			}
 		case "volumeLifecycleModes":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.VolumeLifecycleModes = sl0
 			} else {
@@ -405,16 +393,10 @@ func (x *CSINodeDriver) DecodeWire(r *jsonwire.Reader) {
 			x.NodeID = r.String()
 		case "topologyKeys":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.TopologyKeys = sl0
 			} else {
@@ -500,9 +482,6 @@ func (x *CSINodeList) decodeField(r *jsonwire.Reader, key []byte) {
 			for r.NextElem() {
 				sl0 = append(sl0, CSINode{})
 				sl0[len(sl0)-1].DecodeWire(r)
-			}
-			if sl0 == nil {
-				sl0 = []CSINode{}
 			}
 			x.Items = sl0
 		} else {
@@ -605,9 +584,6 @@ func (x *CSINodeSpec) DecodeWire(r *jsonwire.Reader) {
 				for r.NextElem() {
 					sl0 = append(sl0, CSINodeDriver{})
 					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				if sl0 == nil {
-					sl0 = []CSINodeDriver{}
 				}
 				x.Drivers = sl0
 			} else {
@@ -781,9 +757,6 @@ func (x *CSIStorageCapacityList) decodeField(r *jsonwire.Reader, key []byte) {
 				sl0 = append(sl0, CSIStorageCapacity{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []CSIStorageCapacity{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil
@@ -894,25 +867,16 @@ func (x *StorageClass) DecodeWire(r *jsonwire.Reader) {
 					sl0 = append(sl0, corev1.TopologySelectorTerm{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				if sl0 == nil {
-					sl0 = []corev1.TopologySelectorTerm{}
-				}
 				x.AllowedTopologies = sl0
 			} else {
 				x.AllowedTopologies = nil
 			}
 		case "mountOptions":
 			if r.BeginArray() {
-				var sl0 []string
+				sl0 := make([]string, 0, r.Count())
 				for r.NextElem() {
-					if sl0 == nil {
-						sl0 = make([]string, 0, 4)
-					}
 					sl0 = append(sl0, "")
 					sl0[len(sl0)-1] = r.String()
-				}
-				if sl0 == nil {
-					sl0 = []string{}
 				}
 				x.MountOptions = sl0
 			} else {
@@ -1066,9 +1030,6 @@ func (x *StorageClassList) decodeField(r *jsonwire.Reader, key []byte) {
 			for r.NextElem() {
 				sl0 = append(sl0, StorageClass{})
 				sl0[len(sl0)-1].DecodeWire(r)
-			}
-			if sl0 == nil {
-				sl0 = []StorageClass{}
 			}
 			x.Items = sl0
 		} else {
@@ -1294,9 +1255,6 @@ func (x *VolumeAttachmentList) decodeField(r *jsonwire.Reader, key []byte) {
 			for r.NextElem() {
 				sl0 = append(sl0, VolumeAttachment{})
 				sl0[len(sl0)-1].DecodeWire(r)
-			}
-			if sl0 == nil {
-				sl0 = []VolumeAttachment{}
 			}
 			x.Items = sl0
 		} else {

@@ -124,9 +124,6 @@ func (x *VolumeAttributesClassList) decodeField(r *jsonwire.Reader, key []byte) 
 				sl0 = append(sl0, VolumeAttributesClass{})
 				sl0[len(sl0)-1].DecodeWire(r)
 			}
-			if sl0 == nil {
-				sl0 = []VolumeAttributesClass{}
-			}
 			x.Items = sl0
 		} else {
 			x.Items = nil

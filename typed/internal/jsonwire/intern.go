@@ -38,6 +38,11 @@ const (
 	maxShareRaw = 4096
 	// rawSlots is the number of slots of the raw table.
 	rawSlots = 256
+	// maxShareList is the number of entries of the largest resource list
+	// shared.
+	maxShareList = 16
+	// listSlots is the number of slots of the resource list table.
+	listSlots = 256
 )
 
 // shortTable holds, per length n, the slots of strings of n+1 bytes, each
@@ -49,6 +54,7 @@ var (
 	shortTab lazy[shortTable]
 	longTab  = lazy[boxTable[string]]{size: longSlots}
 	rawTab   = lazy[boxTable[[]byte]]{size: rawSlots}
+	listTab  = lazy[boxTable[any]]{size: listSlots}
 )
 
 // lazy is a table allocated on first use, so that programs that never
@@ -79,7 +85,7 @@ func intern(b []byte) string {
 		if n > maxIntern {
 			return string(b)
 		}
-		return longTab.get().share(b)
+		return shareBytes(longTab.get(), b)
 	}
 	h := maphash.Bytes(seed, b)
 	set := shortTab.get()[n-1][h&(shortSlots-2):][:2]
@@ -107,25 +113,36 @@ func shareRaw(b []byte) []byte {
 	if len(b) > maxShareRaw {
 		return append([]byte(nil), b...)
 	}
-	return rawTab.get().share(b)
+	return shareBytes(rawTab.get(), b)
 }
 
 // boxTable is a table of boxed values: strings or byte slices, which
-// carry their length.
-type boxTable[V string | []byte] struct {
+// carry their length, and the resource lists of ShareQuantities.
+type boxTable[V any] struct {
 	slots []atomic.Pointer[V]
 }
 
 func (t *boxTable[V]) init(size int) { t.slots = make([]atomic.Pointer[V], size) }
 
-// share returns the table's copy of b, making one on a miss.
-func (t *boxTable[V]) share(b []byte) V {
-	set := t.slots[maphash.Bytes(seed, b)&uint64(len(t.slots)-2):][:2]
-	if p := set[0].Load(); p != nil && string(*p) == string(b) {
-		return *p
+// find returns the value of one of the two slots of hash h that eq
+// accepts, promoting it from the second slot to the first, and the slot a
+// new value takes (see put) when there is none.
+func (t *boxTable[V]) find(h uint64, eq func(V) bool) (*V, []atomic.Pointer[V]) {
+	set := t.slots[h&uint64(len(t.slots)-2):][:2]
+	if p := set[0].Load(); p != nil && eq(*p) {
+		return p, nil
 	}
-	if p := set[1].Load(); p != nil && string(*p) == string(b) {
+	if p := set[1].Load(); p != nil && eq(*p) {
 		set[1].Store(set[0].Swap(p))
+		return p, nil
+	}
+	return nil, set
+}
+
+// shareBytes returns t's copy of b, making one on a miss.
+func shareBytes[V string | []byte](t *boxTable[V], b []byte) V {
+	p, set := t.find(maphash.Bytes(seed, b), func(v V) bool { return string(v) == string(b) })
+	if p != nil {
 		return *p
 	}
 	var c V
@@ -138,4 +155,51 @@ func (t *boxTable[V]) share(b []byte) V {
 	}
 	set[1].Store(&c)
 	return c
+}
+
+// ShareQuantities returns m, a resource list (map[string]metav1.Quantity)
+// just filled by a detached Reader, or an equal one that other calls
+// returned, when the table still holds it: the replicas of a workload then
+// share their containers' limits and requests. It returns m itself when r
+// is not detached (see Reset) or m has more than maxShareList entries.
+// A shared map must never be modified: its holders replace it instead.
+//
+// Lists are equal when they have the same keys and, for each, equal (==)
+// quantities, which have the same text; they are hashed without regard to
+// the order of their entries.
+func ShareQuantities[Q interface {
+	comparable
+	String() string
+}](r *Reader, m map[string]Q) map[string]Q {
+	if r.owned || m == nil || len(m) > maxShareList || r.err != nil {
+		return m
+	}
+	var mh maphash.Hash
+	mh.SetSeed(seed)
+	h := uint64(len(m))
+	for k, v := range m {
+		mh.Reset()
+		mh.WriteString(k)
+		mh.WriteByte(0)
+		mh.WriteString(v.String())
+		h += mh.Sum64()
+	}
+	p, set := listTab.get().find(h, func(v any) bool {
+		o, ok := v.(map[string]Q)
+		if !ok || len(o) != len(m) {
+			return false
+		}
+		for k, q := range m {
+			if w, ok := o[k]; !ok || w != q {
+				return false
+			}
+		}
+		return true
+	})
+	if p != nil {
+		return (*p).(map[string]Q)
+	}
+	var c any = m
+	set[1].Store(&c)
+	return m
 }
