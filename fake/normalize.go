@@ -3,11 +3,11 @@ package fake
 import (
 	"encoding/base64"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/kubewire/kubewire/internal/apischema"
+	"github.com/kubewire/kubewire/internal/selector"
 )
 
 // pruneEmpty drops what the real server's round trip through its Go types
@@ -138,13 +138,6 @@ func isEmptyMap(v any) bool {
 	return ok && len(m) == 0
 }
 
-const (
-	msgQualifiedName = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
-	msgLabelValue    = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
-)
-
-var reQualifiedName = regexp.MustCompile(`^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$`)
-
 // validateMeta checks the label and annotation keys and the label values
 // as the real server's ObjectMeta validation does.
 func validateMeta(o obj) []fieldError {
@@ -154,11 +147,8 @@ func validateMeta(o obj) []fieldError {
 	for _, k := range sortedKeys(labels) {
 		errs = append(errs, validateQualifiedName("metadata.labels", k)...)
 		v, _ := labels[k].(string)
-		if len(v) > 63 {
-			errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: "metadata.labels", Value: v, Detail: "must be no more than 63 characters"})
-		}
-		if v != "" && !reQualifiedName.MatchString(v) {
-			errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: "metadata.labels", Value: v, Detail: msgLabelValue})
+		for _, msg := range selector.LabelValueErrors(v) {
+			errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: "metadata.labels", Value: v, Detail: msg})
 		}
 	}
 	annotations, _ := md["annotations"].(map[string]any)
@@ -172,7 +162,7 @@ func validateMeta(o obj) []fieldError {
 // a qualified name as its own error, as label and annotation validation do.
 func validateQualifiedName(field, key string) []fieldError {
 	var errs []fieldError
-	for _, msg := range qualifiedNameErrors(key) {
+	for _, msg := range selector.QualifiedNameErrors(key) {
 		errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: field, Value: key, Detail: msg})
 	}
 	return errs

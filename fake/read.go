@@ -157,11 +157,11 @@ func validateListOptions(q url.Values, watch bool) error {
 
 // selectors parses the label and field selectors of a list or watch.
 func (s *Server) selectors(rq *request) (selector.Labels, selector.Fields, error) {
-	ls, err := parseLabelSelector(rq.q.Get("labelSelector"))
+	ls, err := selector.ParseLabels(rq.q.Get("labelSelector"))
 	if err != nil {
 		return nil, nil, errBadRequest(err.Error())
 	}
-	fs, err := parseFieldSelector(rq.q.Get("fieldSelector"))
+	fs, err := selector.ParseFieldsLax(rq.q.Get("fieldSelector"))
 	if err != nil {
 		return nil, nil, errBadRequest(err.Error())
 	}

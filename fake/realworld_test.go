@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kubewire/kubewire/internal/selector"
 )
 
 // The answers below are what kube-apiserver v1.32.4 gives for the same
@@ -126,9 +128,9 @@ func TestLabelKeyErrors(t *testing.T) {
 	require.Equal(t, 422, r.code)
 	inv := func(k, msg string) string { return `metadata.labels: Invalid value: "` + k + `": ` + msg }
 	want := `ConfigMap "lk" is invalid: [` + strings.Join([]string{
-		inv("", "name part must be non-empty"), inv("", msgQualifiedName),
-		inv("a/b/c", msgQualifiedNameWithPrefix),
-		inv(long, "name part must be no more than 63 characters"), inv(long, msgQualifiedName),
+		inv("", "name part must be non-empty"), inv("", selector.MsgQualifiedName),
+		inv("a/b/c", selector.MsgQualifiedNameWithPrefix),
+		inv(long, "name part must be no more than 63 characters"), inv(long, selector.MsgQualifiedName),
 	}, ", ") + `]`
 	assert.Equal(t, want, r.str("message"))
 }

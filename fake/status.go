@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/kubewire/kubewire/internal/selector"
 	"github.com/kubewire/kubewire/typed/metav1"
 )
 
@@ -141,7 +142,7 @@ func errInvalid(group, kind, name string, errs ...fieldError) *apiError {
 	// The message lists each distinct error once; the causes keep every
 	// report, as the real server's validation may report one twice.
 	return newStatus(http.StatusUnprocessableEntity, metav1.ReasonInvalid,
-		fmt.Sprintf("%s %q is invalid: %v", qualifiedKind(group, kind), name, aggregate(msgs)),
+		fmt.Sprintf("%s %q is invalid: %v", qualifiedKind(group, kind), name, selector.Aggregate(msgs)),
 		&metav1.StatusDetails{Name: name, Group: group, Kind: kind, Causes: causes})
 }
 

@@ -5,18 +5,19 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/kubewire/kubewire/internal/selector"
 )
 
 const (
-	msgSubdomain = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
+	msgSubdomain = selector.MsgSubdomain
 	msgLabel     = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
 	msg1035      = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"
 )
 
 var (
-	reSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
-	reLabel     = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
-	re1035      = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
+	reLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	re1035  = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
 )
 
 // validateName checks metadata.name as the kind's real validation does.
@@ -55,7 +56,7 @@ func validateName(ri *resInfo, name string) []fieldError {
 	if len(name) > 253 {
 		return invalid("must be no more than 253 characters")
 	}
-	if !reSubdomain.MatchString(name) {
+	if !selector.IsSubdomain(name) {
 		return invalid(msgSubdomain)
 	}
 	return nil

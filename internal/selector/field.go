@@ -2,6 +2,7 @@ package selector
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -21,94 +22,121 @@ type FieldRequirement struct {
 type Fields []FieldRequirement
 
 // ParseFields parses a field selector such as
-// "metadata.name=x,status.phase!=Running". A backslash escapes ',', '=',
-// '!' and '\' in values.
+// "metadata.name=x,status.phase!=Running" with the API server's grammar and
+// messages (apimachinery's fields.ParseSelector): terms split at unescaped
+// commas and sorted, each cut at its first "!=", "==" or "=" with the field
+// kept as written, the value unescaped (\\, \, and \= only; a bare , or =
+// is an error). A term must name a field, which the server checks later
+// against the kind's field labels. The error is a *SyntaxError.
 func ParseFields(s string) (Fields, error) {
-	if strings.TrimSpace(s) == "" {
+	f, err := ParseFieldsLax(s)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range f {
+		if r.Field == "" {
+			return nil, &SyntaxError{Selector: s, Msg: fmt.Sprintf("invalid selector: '%s'; a term names no field", s)}
+		}
+	}
+	return f, nil
+}
+
+// ParseFieldsLax is ParseFields accepting a term without a field name
+// ("=x"), as the API server's parser does before its per-kind field-label
+// check rejects it.
+func ParseFieldsLax(s string) (Fields, error) {
+	if s == "" {
 		return nil, nil
 	}
+	terms := splitTerms(s)
+	sort.Slice(terms, func(i, j int) bool { return terms[i].text < terms[j].text })
 	var out Fields
-	start := 0
-	for _, term := range splitTerms(s) {
-		r, err := parseFieldTerm(s, term, start)
-		if err != nil {
-			return nil, err
+	for _, t := range terms {
+		if t.text == "" {
+			continue
 		}
-		out = append(out, r)
-		start += len(term) + 1
+		field, op, rhs, ok := splitFieldTerm(t.text)
+		if !ok {
+			return nil, &SyntaxError{Selector: s, Pos: t.pos, Msg: fmt.Sprintf("invalid selector: '%s'; can't understand '%s'", s, t.text)}
+		}
+		v, err := unescapeFieldValue(rhs)
+		if err != nil {
+			return nil, &SyntaxError{Selector: s, Pos: t.pos + len(t.text) - len(rhs), Msg: err.Error()}
+		}
+		out = append(out, FieldRequirement{Field: field, Operator: op, Value: v})
 	}
 	return out, nil
 }
 
-// splitTerms splits on commas not preceded by a backslash escape.
-func splitTerms(s string) []string {
-	var terms []string
-	last := 0
+// fieldTerm is one term of a field selector and its byte offset.
+type fieldTerm struct {
+	text string
+	pos  int
+}
+
+// splitTerms splits on commas not escaped by a backslash.
+func splitTerms(s string) []fieldTerm {
+	var terms []fieldTerm
+	start, escaped := 0, false
 	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			i++
-		case ',':
-			terms = append(terms, s[last:i])
-			last = i + 1
+		switch {
+		case escaped:
+			escaped = false
+		case s[i] == '\\':
+			escaped = true
+		case s[i] == ',':
+			terms = append(terms, fieldTerm{s[start:i], start})
+			start = i + 1
 		}
 	}
-	return append(terms, s[last:])
+	return append(terms, fieldTerm{s[start:], start})
 }
 
-func parseFieldTerm(sel, term string, pos int) (FieldRequirement, error) {
-	for i := 0; i < len(term); i++ {
-		switch term[i] {
-		case '\\':
-			i++
-			continue
-		case '!':
-			if i+1 < len(term) && term[i+1] == '=' {
-				return fieldReq(sel, term, pos, i, NotEquals, 2)
-			}
-		case '=':
-			if i+1 < len(term) && term[i+1] == '=' {
-				return fieldReq(sel, term, pos, i, DoubleEquals, 2)
-			}
-			return fieldReq(sel, term, pos, i, Equals, 1)
+// splitFieldTerm cuts a term at its first operator.
+func splitFieldTerm(term string) (string, Operator, string, bool) {
+	for i := range term {
+		rest := term[i:]
+		switch {
+		case strings.HasPrefix(rest, "!="):
+			return term[:i], NotEquals, rest[2:], true
+		case strings.HasPrefix(rest, "=="):
+			return term[:i], DoubleEquals, rest[2:], true
+		case strings.HasPrefix(rest, "="):
+			return term[:i], Equals, rest[1:], true
 		}
 	}
-	return FieldRequirement{}, &SyntaxError{Selector: sel, Pos: pos, Msg: fmt.Sprintf("invalid selector: '%s'; can't understand '%s'", sel, term)}
+	return "", "", "", false
 }
 
-func fieldReq(sel, term string, pos, i int, op Operator, n int) (FieldRequirement, error) {
-	field := strings.TrimSpace(term[:i])
-	if field == "" {
-		return FieldRequirement{}, &SyntaxError{Selector: sel, Pos: pos, Msg: fmt.Sprintf("invalid selector: '%s'; can't understand '%s'", sel, term)}
-	}
-	v, err := unescape(term[i+n:])
-	if err != nil {
-		return FieldRequirement{}, &SyntaxError{Selector: sel, Pos: pos + i + n, Msg: err.Error()}
-	}
-	return FieldRequirement{Field: field, Operator: op, Value: v}, nil
-}
-
-func unescape(s string) (string, error) {
-	if !strings.Contains(s, `\`) {
+func unescapeFieldValue(s string) (string, error) {
+	if !strings.ContainsAny(s, `\,=`) {
 		return s, nil
 	}
 	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' {
-			b.WriteByte(c)
+	escaped := false
+	for _, c := range s {
+		if escaped {
+			switch c {
+			case '\\', ',', '=':
+				b.WriteRune(c)
+			default:
+				return "", fmt.Errorf("invalid field selector: invalid escape sequence: %s", string([]rune{'\\', c}))
+			}
+			escaped = false
 			continue
 		}
-		i++
-		if i == len(s) {
-			return "", fmt.Errorf("invalid field selector value %q: trailing backslash", s)
-		}
-		switch s[i] {
-		case '\\', ',', '=', '!':
-			b.WriteByte(s[i])
+		switch c {
+		case '\\':
+			escaped = true
+		case ',', '=':
+			// The server's message prints the character as a number.
+			return "", fmt.Errorf("invalid field selector: unescaped character in value: %d", c)
 		default:
-			return "", fmt.Errorf("invalid field selector value %q: invalid escape sequence \\%c", s, s[i])
+			b.WriteRune(c)
 		}
+	}
+	if escaped {
+		return "", fmt.Errorf("invalid field selector: invalid escape sequence: \\")
 	}
 	return b.String(), nil
 }

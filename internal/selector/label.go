@@ -38,247 +38,302 @@ type Requirement struct {
 // selector matches everything.
 type Labels []Requirement
 
-// SyntaxError reports a selector that does not parse. Pos is the byte offset
-// in the selector where the problem was found.
+// SyntaxError reports a selector that does not parse, with the API server's
+// message. Pos is the byte offset in the selector where the problem was
+// found.
 type SyntaxError struct {
 	Selector string
 	Pos      int
 	Msg      string
 }
 
-func (e *SyntaxError) Error() string {
-	return fmt.Sprintf("unable to parse requirement: at position %d of %q: %s", e.Pos, e.Selector, e.Msg)
-}
+// Error returns the message the API server gives for the selector.
+func (e *SyntaxError) Error() string { return e.Msg }
 
 // ParseLabels parses a label selector such as
-// "app=web,tier!=db,env in (a,b),!legacy".
+// "app=web,tier!=db,env in (a,b),!legacy" with the grammar of the API
+// server (apimachinery's labels.Parse): a lexer that splits at whitespace
+// and the symbols = ! ( ) , < >, then a parser that reports the first token
+// it did not expect, and the server's validation of keys and values. The
+// error is a *SyntaxError whose message is the server's.
 func ParseLabels(s string) (Labels, error) {
-	p := &labelParser{s: s}
+	p := &labelParser{s: s, toks: lexLabels(s)}
 	var out Labels
-	p.space()
-	if p.i == len(s) {
-		return nil, nil
-	}
 	for {
-		r, err := p.requirement()
-		if err != nil {
-			return nil, err
+		t := p.peek(true)
+		switch t.kind {
+		case ltIdent, ltNot:
+			r, err := p.requirement()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, r)
+			switch n := p.next(true); n.kind {
+			case ltEnd:
+				return out, nil
+			case ltComma:
+				if a := p.peek(true); a.kind != ltIdent && a.kind != ltNot {
+					return nil, p.errAt(a, false, "found '%s', expected: identifier after ','", a.lit)
+				}
+			default:
+				return nil, p.errAt(n, false, "found '%s', expected: ',' or 'end of string'", n.lit)
+			}
+		case ltEnd:
+			return out, nil
+		default:
+			return nil, p.errAt(t, false, "found '%s', expected: !, identifier, or 'end of string'", t.lit)
 		}
-		out = append(out, r)
-		p.space()
-		if p.i == len(s) {
-			break
-		}
-		if s[p.i] != ',' {
-			return nil, p.errf("found %q, expected ',' or end of string", s[p.i])
-		}
-		p.i++
 	}
-	return out, nil
+}
+
+type labelTokKind int
+
+const (
+	ltEnd labelTokKind = iota
+	ltIdent
+	ltIn
+	ltNotIn
+	ltOpen
+	ltClose
+	ltComma
+	ltNot
+	ltEq
+	ltEqEq
+	ltNotEq
+	ltGt
+	ltLt
+)
+
+var labelSymbols = map[string]labelTokKind{
+	"(": ltOpen, ")": ltClose, ",": ltComma, "!": ltNot, "=": ltEq, "==": ltEqEq, "!=": ltNotEq, ">": ltGt, "<": ltLt,
+}
+
+// labelTok is a token and its byte offset in the selector.
+type labelTok struct {
+	kind labelTokKind
+	lit  string
+	pos  int
+}
+
+func isLabelSymbol(c byte) bool { return strings.IndexByte("=!(),<>", c) >= 0 }
+
+func isLabelSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// lexLabels splits a selector into tokens, ending with ltEnd. A run of
+// symbols is cut at its longest known prefix ("!=", "=="), and a word is a
+// keyword ("in", "notin") or an identifier.
+func lexLabels(s string) []labelTok {
+	var toks []labelTok
+	i := 0
+	for {
+		for i < len(s) && isLabelSpace(s[i]) {
+			i++
+		}
+		if i == len(s) || s[i] == 0 {
+			return append(toks, labelTok{kind: ltEnd, pos: i})
+		}
+		start := i
+		if isLabelSymbol(s[i]) {
+			end := i + 1
+			if i+1 < len(s) {
+				if _, ok := labelSymbols[s[i:i+2]]; ok {
+					end = i + 2
+				}
+			}
+			toks = append(toks, labelTok{kind: labelSymbols[s[start:end]], lit: s[start:end], pos: start})
+			i = end
+			continue
+		}
+		for i < len(s) && s[i] != 0 && !isLabelSymbol(s[i]) && !isLabelSpace(s[i]) {
+			i++
+		}
+		kind := ltIdent
+		switch w := s[start:i]; w {
+		case "in":
+			kind = ltIn
+		case "notin":
+			kind = ltNotIn
+		}
+		toks = append(toks, labelTok{kind: kind, lit: s[start:i], pos: start})
+	}
 }
 
 type labelParser struct {
-	s string
-	i int
+	s    string
+	toks []labelTok
+	i    int
 }
 
-func (p *labelParser) errf(format string, args ...any) error {
-	return &SyntaxError{Selector: p.s, Pos: p.i, Msg: fmt.Sprintf(format, args...)}
+// errAt returns a *SyntaxError at t's offset; requirement marks the
+// errors the server prefixes with "unable to parse requirement: ".
+func (p *labelParser) errAt(t labelTok, requirement bool, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	if requirement {
+		msg = "unable to parse requirement: " + msg
+	}
+	return &SyntaxError{Selector: p.s, Pos: t.pos, Msg: msg}
 }
 
-func (p *labelParser) space() {
-	for p.i < len(p.s) && (p.s[p.i] == ' ' || p.s[p.i] == '\t') {
+// peek returns the next token; where values are expected (values true)
+// the keywords are plain identifiers.
+func (p *labelParser) peek(values bool) labelTok {
+	t := p.toks[p.i]
+	if values && (t.kind == ltIn || t.kind == ltNotIn) {
+		t.kind = ltIdent
+	}
+	return t
+}
+
+func (p *labelParser) next(values bool) labelTok {
+	t := p.peek(values)
+	if p.i < len(p.toks)-1 {
 		p.i++
 	}
-}
-
-func isIdent(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
-		c == '-' || c == '_' || c == '.' || c == '/'
-}
-
-// word reads an identifier: a key or a value.
-func (p *labelParser) word() string {
-	start := p.i
-	for p.i < len(p.s) && isIdent(p.s[p.i]) {
-		p.i++
-	}
-	return p.s[start:p.i]
+	return t
 }
 
 func (p *labelParser) requirement() (Requirement, error) {
-	p.space()
-	if p.i < len(p.s) && p.s[p.i] == '!' {
-		p.i++
-		p.space()
-		start := p.i
-		key := p.word()
-		if key == "" {
-			return Requirement{}, p.errf("expected a label key after '!'")
-		}
-		if err := validKey(key); err != nil {
-			return Requirement{}, &SyntaxError{Selector: p.s, Pos: start, Msg: err.Error()}
-		}
-		return Requirement{Key: key, Operator: DoesNotExist}, nil
+	t := p.next(true)
+	op := Operator("")
+	if t.kind == ltNot {
+		op = DoesNotExist
+		t = p.next(true)
 	}
-	start := p.i
-	key := p.word()
-	if key == "" {
-		if p.i < len(p.s) {
-			return Requirement{}, p.errf("found %q, expected a label key", p.s[p.i])
-		}
-		return Requirement{}, p.errf("expected a label key")
+	if t.kind != ltIdent {
+		return Requirement{}, p.errAt(t, true, "found '%s', expected: identifier", t.lit)
 	}
-	if err := validKey(key); err != nil {
-		return Requirement{}, &SyntaxError{Selector: p.s, Pos: start, Msg: err.Error()}
+	key := t.lit
+	if msgs := QualifiedNameErrors(key); len(msgs) > 0 {
+		return Requirement{}, p.errAt(t, true, "<nil>: Invalid value: %q: %s", key, strings.Join(msgs, "; "))
 	}
-	p.space()
-	if p.i == len(p.s) || p.s[p.i] == ',' {
+	if op == DoesNotExist {
+		return Requirement{Key: key, Operator: op}, nil
+	}
+	if a := p.peek(true); a.kind == ltEnd || a.kind == ltComma {
 		return Requirement{Key: key, Operator: Exists}, nil
 	}
-	var op Operator
-	rest := p.s[p.i:]
-	switch {
-	case strings.HasPrefix(rest, "=="):
-		op, p.i = DoubleEquals, p.i+2
-	case strings.HasPrefix(rest, "!="):
-		op, p.i = NotEquals, p.i+2
-	case strings.HasPrefix(rest, "="):
-		op, p.i = Equals, p.i+1
-	case strings.HasPrefix(rest, ">"):
-		op, p.i = GreaterThan, p.i+1
-	case strings.HasPrefix(rest, "<"):
-		op, p.i = LessThan, p.i+1
-	default:
-		opStart := p.i
-		w := p.word()
-		switch w {
-		case "in":
-			op = In
-		case "notin":
+	switch o := p.next(false); o.kind {
+	case ltIn, ltNotIn:
+		op = In
+		if o.kind == ltNotIn {
 			op = NotIn
-		default:
-			p.i = opStart
-			return Requirement{}, p.errf("found %q, expected one of =, ==, !=, in, notin, <, >", rest)
 		}
-	}
-	p.space()
-	switch op {
-	case In, NotIn:
-		vals, err := p.set()
+		vals, toks, err := p.valueSet()
 		if err != nil {
 			return Requirement{}, err
 		}
-		return Requirement{Key: key, Operator: op, Values: vals}, nil
-	case GreaterThan, LessThan:
-		vs := p.i
-		v := p.word()
-		if _, err := strconv.ParseInt(v, 10, 64); err != nil {
-			return Requirement{}, &SyntaxError{Selector: p.s, Pos: vs, Msg: fmt.Sprintf("for 'Gt', 'Lt' operators, the value must be an integer, not %q", v)}
-		}
-		return Requirement{Key: key, Operator: op, Values: []string{v}}, nil
+		return p.checked(key, op, vals, toks)
+	case ltEq:
+		op = Equals
+	case ltEqEq:
+		op = DoubleEquals
+	case ltNotEq:
+		op = NotEquals
+	case ltGt:
+		op = GreaterThan
+	case ltLt:
+		op = LessThan
+	default:
+		return Requirement{}, p.errAt(o, true, "found '%s', expected: in, notin, =, ==, !=, gt, lt", o.lit)
 	}
-	vs := p.i
-	v := p.word()
-	if err := validValue(v); err != nil {
-		return Requirement{}, &SyntaxError{Selector: p.s, Pos: vs, Msg: err.Error()}
+	if a := p.peek(true); a.kind == ltEnd || a.kind == ltComma {
+		return p.checked(key, op, []string{""}, []labelTok{a})
 	}
-	return Requirement{Key: key, Operator: op, Values: []string{v}}, nil
+	v := p.next(true)
+	if v.kind != ltIdent {
+		return Requirement{}, p.errAt(v, true, "found '%s', expected: identifier", v.lit)
+	}
+	return p.checked(key, op, []string{v.lit}, []labelTok{v})
 }
 
-func (p *labelParser) set() ([]string, error) {
-	if p.i == len(p.s) || p.s[p.i] != '(' {
-		return nil, p.errf("expected '(' to start a set of values")
+// valueSet parses "(a,b,...)"; empty members are "" values. It returns the
+// sorted values and, for each, the token it came from.
+func (p *labelParser) valueSet() ([]string, []labelTok, error) {
+	if t := p.next(true); t.kind != ltOpen {
+		return nil, nil, p.errAt(t, true, "found '%s' expected: '('", t.lit)
 	}
-	p.i++
-	var vals []string
+	set := map[string]labelTok{}
+	switch t := p.peek(true); t.kind {
+	case ltClose:
+		p.next(true)
+		return []string{""}, []labelTok{t}, nil
+	case ltIdent, ltComma:
+	default:
+		return nil, nil, p.errAt(t, true, "found '%s', expected: ',', ')' or identifier", t.lit)
+	}
 	for {
-		p.space()
-		vs := p.i
-		v := p.word()
-		if err := validValue(v); err != nil {
-			return nil, &SyntaxError{Selector: p.s, Pos: vs, Msg: err.Error()}
-		}
-		vals = append(vals, v)
-		p.space()
-		if p.i == len(p.s) {
-			return nil, p.errf("expected ')' to end the set of values")
-		}
-		switch p.s[p.i] {
-		case ',':
-			p.i++
-		case ')':
-			p.i++
-			sort.Strings(vals)
-			return vals, nil
+		t := p.next(true)
+		switch t.kind {
+		case ltIdent:
+			set[t.lit] = t
+			switch a := p.peek(true); a.kind {
+			case ltComma:
+				continue
+			case ltClose:
+				p.next(true)
+				return sortedSet(set)
+			default:
+				return nil, nil, p.errAt(a, true, "found '%s', expected: ',' or ')'", a.lit)
+			}
+		case ltComma:
+			if len(set) == 0 {
+				set[""] = t
+			}
+			switch a := p.peek(true); a.kind {
+			case ltClose:
+				set[""] = a
+				p.next(true)
+				return sortedSet(set)
+			case ltComma:
+				p.next(true)
+				set[""] = a
+			}
 		default:
-			return nil, p.errf("found %q, expected ',' or ')' in a set of values", p.s[p.i])
+			return nil, nil, p.errAt(t, true, "found '%s', expected: ',', or identifier", t.lit)
 		}
 	}
 }
 
-// validKey checks a label key: an optional DNS-subdomain prefix and '/',
-// then a name of at most 63 characters.
-func validKey(k string) error {
-	name := k
-	if i := strings.IndexByte(k, '/'); i >= 0 {
-		prefix := k[:i]
-		name = k[i+1:]
-		if prefix == "" || len(prefix) > 253 || !dnsSubdomain(prefix) {
-			return fmt.Errorf("invalid label key %q: prefix part must be a lowercase DNS subdomain", k)
-		}
+func sortedSet(set map[string]labelTok) ([]string, []labelTok, error) {
+	vals := make([]string, 0, len(set))
+	for k := range set {
+		vals = append(vals, k)
 	}
-	if name == "" || len(name) > 63 || !qualifiedName(name) {
-		return fmt.Errorf("invalid label key %q: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", k)
+	sort.Strings(vals)
+	toks := make([]labelTok, len(vals))
+	for i, v := range vals {
+		toks[i] = set[v]
 	}
-	return nil
+	return vals, toks, nil
 }
 
-// validValue checks a label value: empty, or at most 63 characters that
-// start and end alphanumeric.
-func validValue(v string) error {
-	if v == "" {
-		return nil
-	}
-	if len(v) > 63 || !qualifiedName(v) {
-		return fmt.Errorf("invalid label value: %q: a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", v)
-	}
-	return nil
-}
-
-func alnum(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
-
-func qualifiedName(s string) bool {
-	if s == "" || !alnum(s[0]) || !alnum(s[len(s)-1]) {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !alnum(c) && c != '-' && c != '_' && c != '.' {
-			return false
-		}
-	}
-	return true
-}
-
-func dnsSubdomain(s string) bool {
-	for _, label := range strings.Split(s, ".") {
-		if label == "" || len(label) > 63 {
-			return false
-		}
-		for i := 0; i < len(label); i++ {
-			c := label[i]
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-				return false
+// checked returns the requirement after the server's checks of its
+// values, reporting every problem at the first offending value's token.
+func (p *labelParser) checked(key string, op Operator, vals []string, toks []labelTok) (Requirement, error) {
+	var errs []string
+	at := -1
+	if op == GreaterThan || op == LessThan {
+		for i, v := range vals {
+			if _, err := strconv.ParseInt(v, 10, 64); err != nil {
+				errs = append(errs, fmt.Sprintf("values[%d]: Invalid value: %q: for 'Gt', 'Lt' operators, the value must be an integer", i, v))
+				if at < 0 {
+					at = i
+				}
 			}
 		}
-		if label[0] == '-' || label[len(label)-1] == '-' {
-			return false
+	}
+	for i, v := range vals {
+		if msgs := LabelValueErrors(v); len(msgs) > 0 {
+			errs = append(errs, fmt.Sprintf("values[%d][%s]: Invalid value: %q: %s", i, key, v, strings.Join(msgs, "; ")))
+			if at < 0 {
+				at = i
+			}
 		}
 	}
-	return true
+	if len(errs) > 0 {
+		return Requirement{}, p.errAt(toks[at], true, "%s", Aggregate(errs))
+	}
+	return Requirement{Key: key, Operator: op, Values: vals}, nil
 }
 
 // Matches reports whether labels satisfy every requirement.

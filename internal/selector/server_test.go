@@ -1,4 +1,4 @@
-package fake
+package selector
 
 import (
 	"testing"
@@ -27,10 +27,10 @@ func TestParseLabelSelectorErrors(t *testing.T) {
 		"app =! x":     "unable to parse requirement: found '!', expected: identifier",
 		"=x":           "found '=', expected: !, identifier, or 'end of string'",
 		"app in (a),=": "found '=', expected: identifier after ','",
-		"a%b=c":        "unable to parse requirement: <nil>: Invalid value: \"a%b\": " + msgQualifiedName,
-		"a=b%":         "unable to parse requirement: values[0][a]: Invalid value: \"b%\": " + msgLabelValue,
-		"a/b/c=d":      "unable to parse requirement: <nil>: Invalid value: \"a/b/c\": " + msgQualifiedNameWithPrefix,
-		"Abc/x=y":      "unable to parse requirement: <nil>: Invalid value: \"Abc/x\": prefix part " + msgSubdomain,
+		"a%b=c":        "unable to parse requirement: <nil>: Invalid value: \"a%b\": " + MsgQualifiedName,
+		"a=b%":         "unable to parse requirement: values[0][a]: Invalid value: \"b%\": " + MsgLabelValue,
+		"a/b/c=d":      "unable to parse requirement: <nil>: Invalid value: \"a/b/c\": " + MsgQualifiedNameWithPrefix,
+		"Abc/x=y":      "unable to parse requirement: <nil>: Invalid value: \"Abc/x\": prefix part " + MsgSubdomain,
 		"(x":           "found '(', expected: !, identifier, or 'end of string'",
 		"app ~ x":      "unable to parse requirement: found '~', expected: in, notin, =, ==, !=, gt, lt",
 		"app notin (":  "unable to parse requirement: found '', expected: ',', ')' or identifier",
@@ -42,7 +42,7 @@ func TestParseLabelSelectorErrors(t *testing.T) {
 		"a=" + long:    "unable to parse requirement: values[0][a]: Invalid value: \"" + long + "\": must be no more than 63 characters",
 	}
 	for sel, want := range cases {
-		_, err := parseLabelSelector(sel)
+		_, err := ParseLabels(sel)
 		if err == nil {
 			t.Errorf("%q: no error, want %s", sel, want)
 			continue
@@ -50,11 +50,11 @@ func TestParseLabelSelectorErrors(t *testing.T) {
 		require.Equal(t, want, err.Error(), sel)
 	}
 	for _, sel := range []string{"", "app=", "app in ()", "app in (a,,b)", "app > 5", "app < 5,b", "a in(x,)", "in=x", "!tier", "app in (web,db)", "x notin (in)"} {
-		_, err := parseLabelSelector(sel)
+		_, err := ParseLabels(sel)
 		require.NoError(t, err, sel)
 	}
-	ls, err := parseLabelSelector("app in (web,db),!tier,env")
+	ls, err := ParseLabels("app in (web,db),!tier,env")
 	require.NoError(t, err)
-	require.True(t, ls.MatchesObject(obj{"metadata": map[string]any{"labels": map[string]any{"app": "db", "env": "x"}}}))
-	require.False(t, ls.MatchesObject(obj{"metadata": map[string]any{"labels": map[string]any{"app": "db", "env": "x", "tier": "a"}}}))
+	require.True(t, ls.MatchesObject(map[string]any{"metadata": map[string]any{"labels": map[string]any{"app": "db", "env": "x"}}}))
+	require.False(t, ls.MatchesObject(map[string]any{"metadata": map[string]any{"labels": map[string]any{"app": "db", "env": "x", "tier": "a"}}}))
 }
