@@ -15,8 +15,8 @@ type both struct {
 }
 
 func (b *both) DecodeOwnedJSON(data []byte) error { b.via = "owned " + string(data); return nil }
-func (b *both) TransientJSON() bool              { return b.transient }
-func (b *both) DecodeJSON(it *jsoniter.Iterator) { it.Skip(); b.via = "iterator" }
+func (b *both) TransientJSON() bool               { return b.transient }
+func (b *both) DecodeJSON(it *jsoniter.Iterator)  { it.Skip(); b.via = "iterator" }
 
 // Unmarshal hands the caller's bytes to a whole-body decoder only when it
 // keeps nothing of them.
