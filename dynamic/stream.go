@@ -79,11 +79,14 @@ func (w *window) value() []byte {
 			w.pos = end
 			return v
 		}
-		if !w.more() {
-			if end > 0 {
-				continue // at the end of the input: the value is whole
-			}
-			return nil
+		if w.eof {
+			return nil // the input ends inside the value
+		}
+		// Read at least as much again as was scanned before scanning
+		// again, so that a value arriving in small reads is scanned a
+		// bounded number of times, not once per read.
+		want := 2 * (len(w.buf) - w.pos)
+		for w.more() && len(w.buf)-w.pos < want {
 		}
 	}
 }
