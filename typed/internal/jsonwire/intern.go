@@ -2,6 +2,7 @@ package jsonwire
 
 import (
 	"hash/maphash"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 )
@@ -49,32 +50,15 @@ const (
 // the address of a string's first byte: no box, one allocation per miss.
 type shortTable [maxShort][shortSlots]atomic.Pointer[byte]
 
+// The tables are allocated on first use, so that programs that never
+// decode detached pay nothing.
 var (
 	seed     = maphash.MakeSeed()
-	shortTab lazy[shortTable]
-	longTab  = lazy[boxTable[string]]{size: longSlots}
-	rawTab   = lazy[boxTable[[]byte]]{size: rawSlots}
-	listTab  = lazy[boxTable[any]]{size: listSlots}
+	shortTab = sync.OnceValue(func() *shortTable { return new(shortTable) })
+	longTab  = sync.OnceValue(newBoxTable[string](longSlots))
+	rawTab   = sync.OnceValue(newBoxTable[[]byte](rawSlots))
+	listTab  = sync.OnceValue(newBoxTable[any](listSlots))
 )
-
-// lazy is a table allocated on first use, so that programs that never
-// decode detached pay nothing.
-type lazy[T any] struct {
-	p    atomic.Pointer[T]
-	size int
-}
-
-func (l *lazy[T]) get() *T {
-	if t := l.p.Load(); t != nil {
-		return t
-	}
-	t := new(T)
-	if b, ok := any(t).(interface{ init(int) }); ok {
-		b.init(l.size)
-	}
-	l.p.CompareAndSwap(nil, t)
-	return l.p.Load()
-}
 
 // intern returns b, not empty, as a string that stays valid: for strings
 // of at most maxIntern bytes, the copy other calls returned for the same
@@ -85,10 +69,10 @@ func intern(b []byte) string {
 		if n > maxIntern {
 			return string(b)
 		}
-		return shareBytes(longTab.get(), b)
+		return shareBytes(longTab(), b)
 	}
 	h := maphash.Bytes(seed, b)
-	set := shortTab.get()[n-1][h&(shortSlots-2):][:2]
+	set := shortTab()[n-1][h&(shortSlots-2):][:2]
 	if p := set[0].Load(); p != nil {
 		if s := unsafe.String(p, n); s == string(b) {
 			return s
@@ -113,7 +97,7 @@ func shareRaw(b []byte) []byte {
 	if len(b) > maxShareRaw {
 		return append([]byte(nil), b...)
 	}
-	return shareBytes(rawTab.get(), b)
+	return shareBytes(rawTab(), b)
 }
 
 // boxTable is a table of boxed values: strings or byte slices, which
@@ -122,7 +106,10 @@ type boxTable[V any] struct {
 	slots []atomic.Pointer[V]
 }
 
-func (t *boxTable[V]) init(size int) { t.slots = make([]atomic.Pointer[V], size) }
+// newBoxTable returns a constructor of a table of size slots.
+func newBoxTable[V any](size int) func() *boxTable[V] {
+	return func() *boxTable[V] { return &boxTable[V]{slots: make([]atomic.Pointer[V], size)} }
+}
 
 // find returns the value of one of the two slots of hash h that eq
 // accepts, promoting it from the second slot to the first, and the slot a
@@ -184,7 +171,7 @@ func ShareQuantities[Q interface {
 		mh.WriteString(v.String())
 		h += mh.Sum64()
 	}
-	p, set := listTab.get().find(h, func(v any) bool {
+	p, set := listTab().find(h, func(v any) bool {
 		o, ok := v.(map[string]Q)
 		if !ok || len(o) != len(m) {
 			return false
