@@ -30,7 +30,9 @@ func TestControllerOnFakeServer(t *testing.T) {
 	rctx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() {
-		done <- run(rctx, srv.Config(), options{Identity: "test", Workers: 2, LeaseDuration: time.Second, RenewDeadline: 600 * time.Millisecond, RetryPeriod: 50 * time.Millisecond}, slog.New(slog.DiscardHandler))
+		// Generous durations: a slow machine must not lose the lease
+		// (the controller then stops reconciling) in the middle of the test.
+		done <- run(rctx, srv.Config(), options{Identity: "test", Workers: 2, LeaseDuration: 5 * time.Second, RenewDeadline: 3 * time.Second, RetryPeriod: 100 * time.Millisecond}, slog.New(slog.DiscardHandler))
 	}()
 	teamOf := func(ns string) string {
 		cm, err := core.ConfigMaps(ns).Get(ctx, "team-info", metav1.GetOptions{})
