@@ -13,9 +13,8 @@ import "github.com/kubewire/kubewire/typed/metav1"
 //		} `json:"spec"`
 //	}
 //
-// Do not embed metav1.ObjectMeta in a slim struct instead: its generated
-// decoder would be promoted to the struct and decode the whole object as
-// metadata.
+// A struct may embed metav1.ObjectMeta (tagged `json:"metadata"`) instead,
+// but that keeps all of the metadata, managedFields included.
 type Meta struct {
 	Metadata SlimObjectMeta `json:"metadata"`
 }

@@ -27,8 +27,16 @@ type codecGen struct {
 // programs that never encode: for a program that only lists pods, all of
 // core/v1's pod encoders. Without it, encoding/json encodes the types by
 // reflection to the same bytes (fixtures.CheckCodec checks that), and
-// kubewire's own writes use EncodeJSON. UnmarshalJSON stays: it only wraps
-// DecodeWire, which any program that reads the type links anyway.
+// kubewire's own writes use EncodeJSON.
+//
+// For the same reason only the types that are decoded on their own (kinds
+// and lists) have DecodeJSON and UnmarshalJSON:
+// a program that lists pods converts PodList to an interface, which makes
+// the linker keep every such method of every type reachable from it (for
+// corev1's 116 pod types, 70 KB of wrappers and their tables). The types
+// nested in a kind are decoded by their DecodeWire from their parent's;
+// encoding/json and json-iterator decode one on its own by reflection, to
+// the same value (fixtures.CheckCodec checks that).
 func emitCodec(m *model, p *pkg) []byte {
 	g := &codecGen{p: p, all: m, slabs: map[string]int{}}
 	for _, name := range sortedKeys(p.types) {
@@ -47,6 +55,13 @@ func emitCodec(m *model, p *pkg) []byte {
 }
 
 func (g *codecGen) qualified(t *typ) string { return g.p.name + "." + t.name }
+
+// standalone reports whether t is decoded on its own, and so has DecodeJSON
+// and UnmarshalJSON: a kind or a list. Object and list metadata have
+// neither, so that a user's struct that embeds metav1.ObjectMeta (or
+// TypeMeta, or ListMeta) alone is not decoded whole by the promoted method
+// of its metadata.
+func (g *codecGen) standalone(t *typ) bool { return t.gvk || t.list }
 
 func (g *codecGen) decoder(t *typ) {
 	w := &g.w
@@ -71,6 +86,9 @@ func (g *codecGen) decoder(t *typ) {
 		w.p("}")
 	}
 
+	if !g.standalone(t) {
+		return
+	}
 	w.p("\n// DecodeJSON reads x from it without reflection. Unknown fields are skipped;")
 	w.p("// errors are reported through it.ReportError.")
 	w.p("func (x *%s) DecodeJSON(it *jsoniter.Iterator) {", t.name)
@@ -212,6 +230,10 @@ func (g *codecGen) dec(target string, t *gtype, d int) {
 	case kStruct, kRaw:
 		w.p("%s.DecodeWire(r)", target)
 	case kSlice:
+		if e := t.elem; e.kind == kString && !e.ptr && goType(t) == "[]string" {
+			w.p("%s = r.Strings()", target)
+			return
+		}
 		sl := fmt.Sprintf("sl%d", d)
 		w.p("if r.BeginArray() {")
 		// Sized exactly: growing costs allocations, and spare capacity
@@ -226,6 +248,10 @@ func (g *codecGen) dec(target string, t *gtype, d int) {
 		w.p("%s = nil", target)
 		w.p("}")
 	case kMap:
+		if e := t.elem; e.kind == kString && !e.ptr && goType(t) == "map[string]string" {
+			w.p("%s = r.StringMap()", target)
+			return
+		}
 		m, k, v, ok := fmt.Sprintf("m%d", d), fmt.Sprintf("k%d", d), fmt.Sprintf("v%d", d), fmt.Sprintf("ok%d", d)
 		w.p("if r.BeginObject() {")
 		w.p("%s := make(%s)", m, goType(t))

@@ -26,24 +26,6 @@ func (x *AuditAnnotation) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *AuditAnnotation) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1.AuditAnnotation")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *AuditAnnotation) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1.AuditAnnotation")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AuditAnnotation) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -72,24 +54,6 @@ func (x *ExpressionWarning) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ExpressionWarning) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1.ExpressionWarning")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ExpressionWarning) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1.ExpressionWarning")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ExpressionWarning) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -116,24 +80,6 @@ func (x *MatchCondition) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *MatchCondition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1.MatchCondition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *MatchCondition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1.MatchCondition")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -202,24 +148,6 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *MatchResources) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1.MatchResources")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *MatchResources) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1.MatchResources")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MatchResources) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -279,16 +207,7 @@ func (x *MutatingWebhook) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "admissionReviewVersions":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.AdmissionReviewVersions = sl0
-			} else {
-				x.AdmissionReviewVersions = nil
-			}
+			x.AdmissionReviewVersions = r.Strings()
 		case "clientConfig":
 			x.ClientConfig.DecodeWire(r)
 		case "failurePolicy":
@@ -347,24 +266,6 @@ func (x *MutatingWebhook) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *MutatingWebhook) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1.MutatingWebhook")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *MutatingWebhook) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1.MutatingWebhook")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -650,84 +551,21 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "apiGroups":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.APIGroups = sl0
-			} else {
-				x.APIGroups = nil
-			}
+			x.APIGroups = r.Strings()
 		case "apiVersions":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.APIVersions = sl0
-			} else {
-				x.APIVersions = nil
-			}
+			x.APIVersions = r.Strings()
 		case "operations":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Operations = sl0
-			} else {
-				x.Operations = nil
-			}
+			x.Operations = r.Strings()
 		case "resourceNames":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.ResourceNames = sl0
-			} else {
-				x.ResourceNames = nil
-			}
+			x.ResourceNames = r.Strings()
 		case "resources":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Resources = sl0
-			} else {
-				x.Resources = nil
-			}
+			x.Resources = r.Strings()
 		case "scope":
 			x.Scope = r.String()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NamedRuleWithOperations) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1.NamedRuleWithOperations")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NamedRuleWithOperations) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1.NamedRuleWithOperations")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -835,24 +673,6 @@ func (x *ParamKind) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ParamKind) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1.ParamKind")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ParamKind) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1.ParamKind")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ParamKind) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -898,24 +718,6 @@ func (x *ParamRef) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ParamRef) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1.ParamRef")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ParamRef) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1.ParamRef")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ParamRef) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -949,73 +751,19 @@ func (x *RuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "apiGroups":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.APIGroups = sl0
-			} else {
-				x.APIGroups = nil
-			}
+			x.APIGroups = r.Strings()
 		case "apiVersions":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.APIVersions = sl0
-			} else {
-				x.APIVersions = nil
-			}
+			x.APIVersions = r.Strings()
 		case "operations":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Operations = sl0
-			} else {
-				x.Operations = nil
-			}
+			x.Operations = r.Strings()
 		case "resources":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Resources = sl0
-			} else {
-				x.Resources = nil
-			}
+			x.Resources = r.Strings()
 		case "scope":
 			x.Scope = r.String()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *RuleWithOperations) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1.RuleWithOperations")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *RuleWithOperations) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1.RuleWithOperations")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1112,24 +860,6 @@ func (x *ServiceReference) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ServiceReference) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1.ServiceReference")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ServiceReference) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1.ServiceReference")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServiceReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1171,24 +901,6 @@ func (x *TypeChecking) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *TypeChecking) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1.TypeChecking")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *TypeChecking) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1.TypeChecking")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1478,38 +1190,11 @@ func (x *ValidatingAdmissionPolicyBindingSpec) DecodeWire(r *jsonwire.Reader) {
 		case "policyName":
 			x.PolicyName = r.String()
 		case "validationActions":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.ValidationActions = sl0
-			} else {
-				x.ValidationActions = nil
-			}
+			x.ValidationActions = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ValidatingAdmissionPolicyBindingSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1.ValidatingAdmissionPolicyBindingSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ValidatingAdmissionPolicyBindingSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1.ValidatingAdmissionPolicyBindingSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1738,24 +1423,6 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ValidatingAdmissionPolicySpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1.ValidatingAdmissionPolicySpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ValidatingAdmissionPolicySpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1.ValidatingAdmissionPolicySpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ValidatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1872,24 +1539,6 @@ func (x *ValidatingAdmissionPolicyStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ValidatingAdmissionPolicyStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1.ValidatingAdmissionPolicyStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ValidatingAdmissionPolicyStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1.ValidatingAdmissionPolicyStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ValidatingAdmissionPolicyStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1930,16 +1579,7 @@ func (x *ValidatingWebhook) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "admissionReviewVersions":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.AdmissionReviewVersions = sl0
-			} else {
-				x.AdmissionReviewVersions = nil
-			}
+			x.AdmissionReviewVersions = r.Strings()
 		case "clientConfig":
 			x.ClientConfig.DecodeWire(r)
 		case "failurePolicy":
@@ -1996,24 +1636,6 @@ func (x *ValidatingWebhook) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ValidatingWebhook) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1.ValidatingWebhook")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ValidatingWebhook) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1.ValidatingWebhook")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -2308,24 +1930,6 @@ func (x *Validation) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *Validation) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1.Validation")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *Validation) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1.Validation")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Validation) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -2364,24 +1968,6 @@ func (x *Variable) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *Variable) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1.Variable")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *Variable) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1.Variable")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Variable) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -2417,24 +2003,6 @@ func (x *WebhookClientConfig) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *WebhookClientConfig) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1.WebhookClientConfig")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *WebhookClientConfig) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1.WebhookClientConfig")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

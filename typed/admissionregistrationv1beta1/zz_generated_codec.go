@@ -26,24 +26,6 @@ func (x *AuditAnnotation) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *AuditAnnotation) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1beta1.AuditAnnotation")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *AuditAnnotation) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1beta1.AuditAnnotation")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AuditAnnotation) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -72,24 +54,6 @@ func (x *ExpressionWarning) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ExpressionWarning) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1beta1.ExpressionWarning")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ExpressionWarning) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1beta1.ExpressionWarning")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ExpressionWarning) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -116,24 +80,6 @@ func (x *MatchCondition) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *MatchCondition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1beta1.MatchCondition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *MatchCondition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1beta1.MatchCondition")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -202,24 +148,6 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *MatchResources) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1beta1.MatchResources")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *MatchResources) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1beta1.MatchResources")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MatchResources) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -279,84 +207,21 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "apiGroups":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.APIGroups = sl0
-			} else {
-				x.APIGroups = nil
-			}
+			x.APIGroups = r.Strings()
 		case "apiVersions":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.APIVersions = sl0
-			} else {
-				x.APIVersions = nil
-			}
+			x.APIVersions = r.Strings()
 		case "operations":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Operations = sl0
-			} else {
-				x.Operations = nil
-			}
+			x.Operations = r.Strings()
 		case "resourceNames":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.ResourceNames = sl0
-			} else {
-				x.ResourceNames = nil
-			}
+			x.ResourceNames = r.Strings()
 		case "resources":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Resources = sl0
-			} else {
-				x.Resources = nil
-			}
+			x.Resources = r.Strings()
 		case "scope":
 			x.Scope = r.String()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NamedRuleWithOperations) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1beta1.NamedRuleWithOperations")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NamedRuleWithOperations) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1beta1.NamedRuleWithOperations")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -464,24 +329,6 @@ func (x *ParamKind) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ParamKind) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1beta1.ParamKind")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ParamKind) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1beta1.ParamKind")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ParamKind) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -525,24 +372,6 @@ func (x *ParamRef) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ParamRef) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1beta1.ParamRef")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ParamRef) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1beta1.ParamRef")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -592,24 +421,6 @@ func (x *TypeChecking) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *TypeChecking) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1beta1.TypeChecking")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *TypeChecking) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1beta1.TypeChecking")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -899,38 +710,11 @@ func (x *ValidatingAdmissionPolicyBindingSpec) DecodeWire(r *jsonwire.Reader) {
 		case "policyName":
 			x.PolicyName = r.String()
 		case "validationActions":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.ValidationActions = sl0
-			} else {
-				x.ValidationActions = nil
-			}
+			x.ValidationActions = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ValidatingAdmissionPolicyBindingSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1beta1.ValidatingAdmissionPolicyBindingSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ValidatingAdmissionPolicyBindingSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1beta1.ValidatingAdmissionPolicyBindingSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1159,24 +943,6 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ValidatingAdmissionPolicySpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1beta1.ValidatingAdmissionPolicySpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ValidatingAdmissionPolicySpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1beta1.ValidatingAdmissionPolicySpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ValidatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1293,24 +1059,6 @@ func (x *ValidatingAdmissionPolicyStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ValidatingAdmissionPolicyStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1beta1.ValidatingAdmissionPolicyStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ValidatingAdmissionPolicyStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1beta1.ValidatingAdmissionPolicyStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ValidatingAdmissionPolicyStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1364,24 +1112,6 @@ func (x *Validation) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *Validation) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1beta1.Validation")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *Validation) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1beta1.Validation")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Validation) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1418,24 +1148,6 @@ func (x *Variable) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *Variable) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "admissionregistrationv1beta1.Variable")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *Variable) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("admissionregistrationv1beta1.Variable")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

@@ -33,24 +33,6 @@ func (x *CustomResourceColumnDefinition) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CustomResourceColumnDefinition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "apiextensionsv1.CustomResourceColumnDefinition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CustomResourceColumnDefinition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("apiextensionsv1.CustomResourceColumnDefinition")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CustomResourceColumnDefinition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -100,24 +82,6 @@ func (x *CustomResourceConversion) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CustomResourceConversion) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "apiextensionsv1.CustomResourceConversion")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CustomResourceConversion) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("apiextensionsv1.CustomResourceConversion")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -218,24 +182,6 @@ func (x *CustomResourceDefinitionCondition) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CustomResourceDefinitionCondition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "apiextensionsv1.CustomResourceDefinitionCondition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CustomResourceDefinitionCondition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("apiextensionsv1.CustomResourceDefinitionCondition")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -380,16 +326,7 @@ func (x *CustomResourceDefinitionNames) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "categories":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Categories = sl0
-			} else {
-				x.Categories = nil
-			}
+			x.Categories = r.Strings()
 		case "kind":
 			x.Kind = r.String()
 		case "listKind":
@@ -397,40 +334,13 @@ func (x *CustomResourceDefinitionNames) DecodeWire(r *jsonwire.Reader) {
 		case "plural":
 			x.Plural = r.String()
 		case "shortNames":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.ShortNames = sl0
-			} else {
-				x.ShortNames = nil
-			}
+			x.ShortNames = r.Strings()
 		case "singular":
 			x.Singular = r.String()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CustomResourceDefinitionNames) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "apiextensionsv1.CustomResourceDefinitionNames")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CustomResourceDefinitionNames) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("apiextensionsv1.CustomResourceDefinitionNames")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -525,24 +435,6 @@ func (x *CustomResourceDefinitionSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CustomResourceDefinitionSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "apiextensionsv1.CustomResourceDefinitionSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CustomResourceDefinitionSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("apiextensionsv1.CustomResourceDefinitionSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CustomResourceDefinitionSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -600,38 +492,11 @@ func (x *CustomResourceDefinitionStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Conditions = nil
 			}
 		case "storedVersions":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.StoredVersions = sl0
-			} else {
-				x.StoredVersions = nil
-			}
+			x.StoredVersions = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CustomResourceDefinitionStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "apiextensionsv1.CustomResourceDefinitionStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CustomResourceDefinitionStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("apiextensionsv1.CustomResourceDefinitionStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -734,24 +599,6 @@ func (x *CustomResourceDefinitionVersion) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CustomResourceDefinitionVersion) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "apiextensionsv1.CustomResourceDefinitionVersion")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CustomResourceDefinitionVersion) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("apiextensionsv1.CustomResourceDefinitionVersion")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CustomResourceDefinitionVersion) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -832,24 +679,6 @@ func (x *CustomResourceSubresourceScale) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CustomResourceSubresourceScale) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "apiextensionsv1.CustomResourceSubresourceScale")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CustomResourceSubresourceScale) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("apiextensionsv1.CustomResourceSubresourceScale")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CustomResourceSubresourceScale) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -875,24 +704,6 @@ func (x *CustomResourceSubresourceStatus) DecodeWire(r *jsonwire.Reader) {
 	for _, ok := r.NextKey(); ok; _, ok = r.NextKey() {
 		r.Skip()
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CustomResourceSubresourceStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "apiextensionsv1.CustomResourceSubresourceStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CustomResourceSubresourceStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("apiextensionsv1.CustomResourceSubresourceStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -930,24 +741,6 @@ func (x *CustomResourceSubresources) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CustomResourceSubresources) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "apiextensionsv1.CustomResourceSubresources")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CustomResourceSubresources) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("apiextensionsv1.CustomResourceSubresources")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -989,24 +782,6 @@ func (x *CustomResourceValidation) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CustomResourceValidation) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "apiextensionsv1.CustomResourceValidation")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CustomResourceValidation) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("apiextensionsv1.CustomResourceValidation")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CustomResourceValidation) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1033,24 +808,6 @@ func (x *ExternalDocumentation) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ExternalDocumentation) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "apiextensionsv1.ExternalDocumentation")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ExternalDocumentation) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("apiextensionsv1.ExternalDocumentation")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1255,16 +1012,7 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 				x.Properties = nil
 			}
 		case "required":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Required = sl0
-			} else {
-				x.Required = nil
-			}
+			x.Required = r.Strings()
 		case "title":
 			x.Title = r.String()
 		case "type":
@@ -1276,16 +1024,7 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 		case "x-kubernetes-int-or-string":
 			x.XIntOrString = r.BoolPtr()
 		case "x-kubernetes-list-map-keys":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.XListMapKeys = sl0
-			} else {
-				x.XListMapKeys = nil
-			}
+			x.XListMapKeys = r.Strings()
 		case "x-kubernetes-list-type":
 			x.XListType = r.String()
 		case "x-kubernetes-map-type":
@@ -1307,24 +1046,6 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *JSONSchemaProps) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "apiextensionsv1.JSONSchemaProps")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *JSONSchemaProps) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("apiextensionsv1.JSONSchemaProps")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1664,24 +1385,6 @@ func (x *SelectableField) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *SelectableField) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "apiextensionsv1.SelectableField")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *SelectableField) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("apiextensionsv1.SelectableField")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SelectableField) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1710,24 +1413,6 @@ func (x *ServiceReference) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ServiceReference) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "apiextensionsv1.ServiceReference")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ServiceReference) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("apiextensionsv1.ServiceReference")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1772,24 +1457,6 @@ func (x *ValidationRule) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ValidationRule) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "apiextensionsv1.ValidationRule")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ValidationRule) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("apiextensionsv1.ValidationRule")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1849,24 +1516,6 @@ func (x *WebhookClientConfig) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *WebhookClientConfig) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "apiextensionsv1.WebhookClientConfig")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *WebhookClientConfig) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("apiextensionsv1.WebhookClientConfig")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *WebhookClientConfig) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1905,38 +1554,11 @@ func (x *WebhookConversion) DecodeWire(r *jsonwire.Reader) {
 				x.ClientConfig.DecodeWire(r)
 			}
 		case "conversionReviewVersions":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.ConversionReviewVersions = sl0
-			} else {
-				x.ConversionReviewVersions = nil
-			}
+			x.ConversionReviewVersions = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *WebhookConversion) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "apiextensionsv1.WebhookConversion")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *WebhookConversion) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("apiextensionsv1.WebhookConversion")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

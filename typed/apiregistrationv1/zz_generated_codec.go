@@ -95,24 +95,6 @@ func (x *APIServiceCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *APIServiceCondition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "apiregistrationv1.APIServiceCondition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *APIServiceCondition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("apiregistrationv1.APIServiceCondition")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *APIServiceCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -281,24 +263,6 @@ func (x *APIServiceSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *APIServiceSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "apiregistrationv1.APIServiceSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *APIServiceSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("apiregistrationv1.APIServiceSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *APIServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -356,24 +320,6 @@ func (x *APIServiceStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *APIServiceStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "apiregistrationv1.APIServiceStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *APIServiceStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("apiregistrationv1.APIServiceStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *APIServiceStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -413,24 +359,6 @@ func (x *ServiceReference) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ServiceReference) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "apiregistrationv1.ServiceReference")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ServiceReference) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("apiregistrationv1.ServiceReference")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

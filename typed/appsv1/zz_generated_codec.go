@@ -276,24 +276,6 @@ func (x *DaemonSetCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DaemonSetCondition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "appsv1.DaemonSetCondition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DaemonSetCondition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("appsv1.DaemonSetCondition")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DaemonSetCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -458,24 +440,6 @@ func (x *DaemonSetSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DaemonSetSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "appsv1.DaemonSetSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DaemonSetSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("appsv1.DaemonSetSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DaemonSetSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -543,24 +507,6 @@ func (x *DaemonSetStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DaemonSetStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "appsv1.DaemonSetStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DaemonSetStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("appsv1.DaemonSetStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -637,24 +583,6 @@ func (x *DaemonSetUpdateStrategy) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DaemonSetUpdateStrategy) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "appsv1.DaemonSetUpdateStrategy")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DaemonSetUpdateStrategy) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("appsv1.DaemonSetUpdateStrategy")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -761,24 +689,6 @@ func (x *DeploymentCondition) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeploymentCondition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "appsv1.DeploymentCondition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeploymentCondition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("appsv1.DeploymentCondition")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -953,24 +863,6 @@ func (x *DeploymentSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeploymentSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "appsv1.DeploymentSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeploymentSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("appsv1.DeploymentSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeploymentSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1048,24 +940,6 @@ func (x *DeploymentStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeploymentStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "appsv1.DeploymentStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeploymentStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("appsv1.DeploymentStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeploymentStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1140,24 +1014,6 @@ func (x *DeploymentStrategy) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeploymentStrategy) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "appsv1.DeploymentStrategy")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeploymentStrategy) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("appsv1.DeploymentStrategy")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1262,24 +1118,6 @@ func (x *ReplicaSetCondition) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ReplicaSetCondition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "appsv1.ReplicaSetCondition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ReplicaSetCondition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("appsv1.ReplicaSetCondition")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1444,24 +1282,6 @@ func (x *ReplicaSetSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ReplicaSetSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "appsv1.ReplicaSetSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ReplicaSetSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("appsv1.ReplicaSetSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ReplicaSetSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1519,24 +1339,6 @@ func (x *ReplicaSetStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ReplicaSetStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "appsv1.ReplicaSetStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ReplicaSetStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("appsv1.ReplicaSetStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1612,24 +1414,6 @@ func (x *RollingUpdateDaemonSet) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *RollingUpdateDaemonSet) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "appsv1.RollingUpdateDaemonSet")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *RollingUpdateDaemonSet) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("appsv1.RollingUpdateDaemonSet")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *RollingUpdateDaemonSet) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1678,24 +1462,6 @@ func (x *RollingUpdateDeployment) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *RollingUpdateDeployment) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "appsv1.RollingUpdateDeployment")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *RollingUpdateDeployment) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("appsv1.RollingUpdateDeployment")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *RollingUpdateDeployment) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1735,24 +1501,6 @@ func (x *RollingUpdateStatefulSetStrategy) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *RollingUpdateStatefulSetStrategy) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "appsv1.RollingUpdateStatefulSetStrategy")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *RollingUpdateStatefulSetStrategy) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("appsv1.RollingUpdateStatefulSetStrategy")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1857,24 +1605,6 @@ func (x *StatefulSetCondition) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *StatefulSetCondition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "appsv1.StatefulSetCondition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *StatefulSetCondition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("appsv1.StatefulSetCondition")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -2026,24 +1756,6 @@ func (x *StatefulSetOrdinals) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *StatefulSetOrdinals) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "appsv1.StatefulSetOrdinals")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *StatefulSetOrdinals) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("appsv1.StatefulSetOrdinals")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StatefulSetOrdinals) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -2068,24 +1780,6 @@ func (x *StatefulSetPersistentVolumeClaimRetentionPolicy) DecodeWire(r *jsonwire
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *StatefulSetPersistentVolumeClaimRetentionPolicy) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "appsv1.StatefulSetPersistentVolumeClaimRetentionPolicy")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *StatefulSetPersistentVolumeClaimRetentionPolicy) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("appsv1.StatefulSetPersistentVolumeClaimRetentionPolicy")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -2168,24 +1862,6 @@ func (x *StatefulSetSpec) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *StatefulSetSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "appsv1.StatefulSetSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *StatefulSetSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("appsv1.StatefulSetSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -2290,24 +1966,6 @@ func (x *StatefulSetStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *StatefulSetStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "appsv1.StatefulSetStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *StatefulSetStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("appsv1.StatefulSetStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StatefulSetStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -2384,24 +2042,6 @@ func (x *StatefulSetUpdateStrategy) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *StatefulSetUpdateStrategy) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "appsv1.StatefulSetUpdateStrategy")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *StatefulSetUpdateStrategy) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("appsv1.StatefulSetUpdateStrategy")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

@@ -29,24 +29,6 @@ func (x *BoundObjectReference) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *BoundObjectReference) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "authenticationv1.BoundObjectReference")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *BoundObjectReference) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("authenticationv1.BoundObjectReference")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *BoundObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -147,24 +129,6 @@ func (x *SelfSubjectReviewStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *SelfSubjectReviewStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "authenticationv1.SelfSubjectReviewStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *SelfSubjectReviewStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("authenticationv1.SelfSubjectReviewStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SelfSubjectReviewStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -246,16 +210,7 @@ func (x *TokenRequestSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "audiences":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Audiences = sl0
-			} else {
-				x.Audiences = nil
-			}
+			x.Audiences = r.Strings()
 		case "boundObjectRef":
 			if r.Null() {
 				x.BoundObjectRef = nil
@@ -271,24 +226,6 @@ func (x *TokenRequestSpec) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *TokenRequestSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "authenticationv1.TokenRequestSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *TokenRequestSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("authenticationv1.TokenRequestSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -334,24 +271,6 @@ func (x *TokenRequestStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *TokenRequestStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "authenticationv1.TokenRequestStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *TokenRequestStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("authenticationv1.TokenRequestStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -437,40 +356,13 @@ func (x *TokenReviewSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "audiences":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Audiences = sl0
-			} else {
-				x.Audiences = nil
-			}
+			x.Audiences = r.Strings()
 		case "token":
 			x.Token = r.String()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *TokenReviewSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "authenticationv1.TokenReviewSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *TokenReviewSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("authenticationv1.TokenReviewSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -509,16 +401,7 @@ func (x *TokenReviewStatus) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "audiences":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Audiences = sl0
-			} else {
-				x.Audiences = nil
-			}
+			x.Audiences = r.Strings()
 		case "authenticated":
 			x.Authenticated = r.BoolPtr()
 		case "error":
@@ -529,24 +412,6 @@ func (x *TokenReviewStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *TokenReviewStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "authenticationv1.TokenReviewStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *TokenReviewStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("authenticationv1.TokenReviewStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -595,16 +460,7 @@ func (x *UserInfo) DecodeWire(r *jsonwire.Reader) {
 				m0 := make(map[string][]string)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 []string
-					if r.BeginArray() {
-						sl1 := make([]string, 0, r.Count())
-						for r.NextElem() {
-							sl1 = append(sl1, "")
-							sl1[len(sl1)-1] = r.String()
-						}
-						v0 = sl1
-					} else {
-						v0 = nil
-					}
+					v0 = r.Strings()
 					m0[k0] = v0
 				}
 				x.Extra = m0
@@ -612,16 +468,7 @@ func (x *UserInfo) DecodeWire(r *jsonwire.Reader) {
 				x.Extra = nil
 			}
 		case "groups":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Groups = sl0
-			} else {
-				x.Groups = nil
-			}
+			x.Groups = r.Strings()
 		case "uid":
 			x.UID = r.String()
 		case "username":
@@ -630,24 +477,6 @@ func (x *UserInfo) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *UserInfo) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "authenticationv1.UserInfo")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *UserInfo) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("authenticationv1.UserInfo")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

@@ -83,24 +83,6 @@ func (x *SelfSubjectReviewStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *SelfSubjectReviewStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "authenticationv1beta1.SelfSubjectReviewStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *SelfSubjectReviewStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("authenticationv1beta1.SelfSubjectReviewStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SelfSubjectReviewStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")

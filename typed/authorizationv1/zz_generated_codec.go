@@ -35,24 +35,6 @@ func (x *FieldSelectorAttributes) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *FieldSelectorAttributes) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "authorizationv1.FieldSelectorAttributes")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *FieldSelectorAttributes) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("authorizationv1.FieldSelectorAttributes")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *FieldSelectorAttributes) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -105,24 +87,6 @@ func (x *LabelSelectorAttributes) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *LabelSelectorAttributes) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "authorizationv1.LabelSelectorAttributes")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *LabelSelectorAttributes) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("authorizationv1.LabelSelectorAttributes")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -234,24 +198,6 @@ func (x *NonResourceAttributes) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NonResourceAttributes) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "authorizationv1.NonResourceAttributes")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NonResourceAttributes) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("authorizationv1.NonResourceAttributes")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NonResourceAttributes) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -277,49 +223,13 @@ func (x *NonResourceRule) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "nonResourceURLs":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.NonResourceURLs = sl0
-			} else {
-				x.NonResourceURLs = nil
-			}
+			x.NonResourceURLs = r.Strings()
 		case "verbs":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Verbs = sl0
-			} else {
-				x.Verbs = nil
-			}
+			x.Verbs = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NonResourceRule) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "authorizationv1.NonResourceRule")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NonResourceRule) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("authorizationv1.NonResourceRule")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -404,24 +314,6 @@ func (x *ResourceAttributes) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourceAttributes) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "authorizationv1.ResourceAttributes")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourceAttributes) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("authorizationv1.ResourceAttributes")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceAttributes) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -475,71 +367,17 @@ func (x *ResourceRule) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "apiGroups":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.APIGroups = sl0
-			} else {
-				x.APIGroups = nil
-			}
+			x.APIGroups = r.Strings()
 		case "resourceNames":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.ResourceNames = sl0
-			} else {
-				x.ResourceNames = nil
-			}
+			x.ResourceNames = r.Strings()
 		case "resources":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Resources = sl0
-			} else {
-				x.Resources = nil
-			}
+			x.Resources = r.Strings()
 		case "verbs":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Verbs = sl0
-			} else {
-				x.Verbs = nil
-			}
+			x.Verbs = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourceRule) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "authorizationv1.ResourceRule")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourceRule) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("authorizationv1.ResourceRule")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -704,24 +542,6 @@ func (x *SelfSubjectAccessReviewSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *SelfSubjectAccessReviewSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "authorizationv1.SelfSubjectAccessReviewSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *SelfSubjectAccessReviewSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("authorizationv1.SelfSubjectAccessReviewSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SelfSubjectAccessReviewSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -818,24 +638,6 @@ func (x *SelfSubjectRulesReviewSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *SelfSubjectRulesReviewSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "authorizationv1.SelfSubjectRulesReviewSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *SelfSubjectRulesReviewSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("authorizationv1.SelfSubjectRulesReviewSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SelfSubjectRulesReviewSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -923,16 +725,7 @@ func (x *SubjectAccessReviewSpec) DecodeWire(r *jsonwire.Reader) {
 				m0 := make(map[string][]string)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 []string
-					if r.BeginArray() {
-						sl1 := make([]string, 0, r.Count())
-						for r.NextElem() {
-							sl1 = append(sl1, "")
-							sl1[len(sl1)-1] = r.String()
-						}
-						v0 = sl1
-					} else {
-						v0 = nil
-					}
+					v0 = r.Strings()
 					m0[k0] = v0
 				}
 				x.Extra = m0
@@ -940,16 +733,7 @@ func (x *SubjectAccessReviewSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Extra = nil
 			}
 		case "groups":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Groups = sl0
-			} else {
-				x.Groups = nil
-			}
+			x.Groups = r.Strings()
 		case "nonResourceAttributes":
 			if r.Null() {
 				x.NonResourceAttributes = nil
@@ -976,24 +760,6 @@ func (x *SubjectAccessReviewSpec) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *SubjectAccessReviewSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "authorizationv1.SubjectAccessReviewSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *SubjectAccessReviewSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("authorizationv1.SubjectAccessReviewSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1087,24 +853,6 @@ func (x *SubjectAccessReviewStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *SubjectAccessReviewStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "authorizationv1.SubjectAccessReviewStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *SubjectAccessReviewStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("authorizationv1.SubjectAccessReviewStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SubjectAccessReviewStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1163,24 +911,6 @@ func (x *SubjectRulesReviewStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *SubjectRulesReviewStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "authorizationv1.SubjectRulesReviewStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *SubjectRulesReviewStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("authorizationv1.SubjectRulesReviewStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

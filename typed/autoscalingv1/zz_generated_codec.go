@@ -28,24 +28,6 @@ func (x *CrossVersionObjectReference) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CrossVersionObjectReference) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv1.CrossVersionObjectReference")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CrossVersionObjectReference) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv1.CrossVersionObjectReference")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CrossVersionObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -261,24 +243,6 @@ func (x *HorizontalPodAutoscalerSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *HorizontalPodAutoscalerSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv1.HorizontalPodAutoscalerSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *HorizontalPodAutoscalerSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv1.HorizontalPodAutoscalerSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HorizontalPodAutoscalerSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -326,24 +290,6 @@ func (x *HorizontalPodAutoscalerStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *HorizontalPodAutoscalerStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv1.HorizontalPodAutoscalerStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *HorizontalPodAutoscalerStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv1.HorizontalPodAutoscalerStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -450,24 +396,6 @@ func (x *ScaleSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ScaleSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv1.ScaleSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ScaleSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv1.ScaleSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ScaleSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -494,24 +422,6 @@ func (x *ScaleStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ScaleStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv1.ScaleStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ScaleStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv1.ScaleStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

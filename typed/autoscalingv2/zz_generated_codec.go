@@ -28,24 +28,6 @@ func (x *ContainerResourceMetricSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ContainerResourceMetricSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv2.ContainerResourceMetricSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ContainerResourceMetricSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv2.ContainerResourceMetricSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerResourceMetricSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -78,24 +60,6 @@ func (x *ContainerResourceMetricStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ContainerResourceMetricStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv2.ContainerResourceMetricStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ContainerResourceMetricStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv2.ContainerResourceMetricStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerResourceMetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -126,24 +90,6 @@ func (x *CrossVersionObjectReference) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CrossVersionObjectReference) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv2.CrossVersionObjectReference")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CrossVersionObjectReference) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv2.CrossVersionObjectReference")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -180,24 +126,6 @@ func (x *ExternalMetricSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ExternalMetricSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv2.ExternalMetricSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ExternalMetricSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv2.ExternalMetricSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ExternalMetricSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -224,24 +152,6 @@ func (x *ExternalMetricStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ExternalMetricStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv2.ExternalMetricStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ExternalMetricStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv2.ExternalMetricStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -272,24 +182,6 @@ func (x *HPAScalingPolicy) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *HPAScalingPolicy) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv2.HPAScalingPolicy")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *HPAScalingPolicy) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv2.HPAScalingPolicy")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -331,24 +223,6 @@ func (x *HPAScalingRules) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *HPAScalingRules) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv2.HPAScalingRules")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *HPAScalingRules) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv2.HPAScalingRules")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -478,24 +352,6 @@ func (x *HorizontalPodAutoscalerBehavior) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *HorizontalPodAutoscalerBehavior) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv2.HorizontalPodAutoscalerBehavior")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *HorizontalPodAutoscalerBehavior) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv2.HorizontalPodAutoscalerBehavior")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HorizontalPodAutoscalerBehavior) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -534,24 +390,6 @@ func (x *HorizontalPodAutoscalerCondition) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *HorizontalPodAutoscalerCondition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv2.HorizontalPodAutoscalerCondition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *HorizontalPodAutoscalerCondition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv2.HorizontalPodAutoscalerCondition")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -727,24 +565,6 @@ func (x *HorizontalPodAutoscalerSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *HorizontalPodAutoscalerSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv2.HorizontalPodAutoscalerSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *HorizontalPodAutoscalerSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv2.HorizontalPodAutoscalerSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HorizontalPodAutoscalerSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -831,24 +651,6 @@ func (x *HorizontalPodAutoscalerStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *HorizontalPodAutoscalerStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv2.HorizontalPodAutoscalerStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *HorizontalPodAutoscalerStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv2.HorizontalPodAutoscalerStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HorizontalPodAutoscalerStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -924,24 +726,6 @@ func (x *MetricIdentifier) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *MetricIdentifier) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv2.MetricIdentifier")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *MetricIdentifier) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv2.MetricIdentifier")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MetricIdentifier) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1013,24 +797,6 @@ func (x *MetricSpec) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *MetricSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv2.MetricSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *MetricSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv2.MetricSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1124,24 +890,6 @@ func (x *MetricStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *MetricStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv2.MetricStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *MetricStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv2.MetricStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1208,24 +956,6 @@ func (x *MetricTarget) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *MetricTarget) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv2.MetricTarget")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *MetricTarget) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv2.MetricTarget")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MetricTarget) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1282,24 +1012,6 @@ func (x *MetricValueStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *MetricValueStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv2.MetricValueStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *MetricValueStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv2.MetricValueStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MetricValueStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1340,24 +1052,6 @@ func (x *ObjectMetricSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ObjectMetricSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv2.ObjectMetricSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ObjectMetricSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv2.ObjectMetricSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ObjectMetricSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1390,24 +1084,6 @@ func (x *ObjectMetricStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ObjectMetricStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv2.ObjectMetricStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ObjectMetricStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv2.ObjectMetricStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ObjectMetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1438,24 +1114,6 @@ func (x *PodsMetricSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodsMetricSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv2.PodsMetricSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodsMetricSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv2.PodsMetricSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodsMetricSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1482,24 +1140,6 @@ func (x *PodsMetricStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodsMetricStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv2.PodsMetricStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodsMetricStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv2.PodsMetricStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1530,24 +1170,6 @@ func (x *ResourceMetricSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourceMetricSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv2.ResourceMetricSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourceMetricSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv2.ResourceMetricSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceMetricSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1574,24 +1196,6 @@ func (x *ResourceMetricStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourceMetricStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "autoscalingv2.ResourceMetricStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourceMetricStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("autoscalingv2.ResourceMetricStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

@@ -216,24 +216,6 @@ func (x *CronJobSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CronJobSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "batchv1.CronJobSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CronJobSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("batchv1.CronJobSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CronJobSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -311,24 +293,6 @@ func (x *CronJobStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CronJobStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "batchv1.CronJobStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CronJobStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("batchv1.CronJobStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -450,24 +414,6 @@ func (x *JobCondition) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *JobCondition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "batchv1.JobCondition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *JobCondition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("batchv1.JobCondition")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -672,24 +618,6 @@ func (x *JobSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *JobSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "batchv1.JobSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *JobSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("batchv1.JobSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *JobSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -826,24 +754,6 @@ func (x *JobStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *JobStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "batchv1.JobStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *JobStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("batchv1.JobStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *JobStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -925,24 +835,6 @@ func (x *JobTemplateSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *JobTemplateSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "batchv1.JobTemplateSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *JobTemplateSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("batchv1.JobTemplateSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *JobTemplateSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -976,24 +868,6 @@ func (x *PodFailurePolicy) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodFailurePolicy) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "batchv1.PodFailurePolicy")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodFailurePolicy) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("batchv1.PodFailurePolicy")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1044,24 +918,6 @@ func (x *PodFailurePolicyOnExitCodesRequirement) DecodeWire(r *jsonwire.Reader) 
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodFailurePolicyOnExitCodesRequirement) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "batchv1.PodFailurePolicyOnExitCodesRequirement")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodFailurePolicyOnExitCodesRequirement) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("batchv1.PodFailurePolicyOnExitCodesRequirement")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodFailurePolicyOnExitCodesRequirement) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1105,24 +961,6 @@ func (x *PodFailurePolicyOnPodConditionsPattern) DecodeWire(r *jsonwire.Reader) 
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodFailurePolicyOnPodConditionsPattern) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "batchv1.PodFailurePolicyOnPodConditionsPattern")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodFailurePolicyOnPodConditionsPattern) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("batchv1.PodFailurePolicyOnPodConditionsPattern")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1169,24 +1007,6 @@ func (x *PodFailurePolicyRule) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodFailurePolicyRule) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "batchv1.PodFailurePolicyRule")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodFailurePolicyRule) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("batchv1.PodFailurePolicyRule")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1241,24 +1061,6 @@ func (x *SuccessPolicy) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *SuccessPolicy) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "batchv1.SuccessPolicy")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *SuccessPolicy) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("batchv1.SuccessPolicy")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SuccessPolicy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1296,24 +1098,6 @@ func (x *SuccessPolicyRule) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *SuccessPolicyRule) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "batchv1.SuccessPolicyRule")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *SuccessPolicyRule) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("batchv1.SuccessPolicyRule")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SuccessPolicyRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1339,49 +1123,13 @@ func (x *UncountedTerminatedPods) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "failed":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Failed = sl0
-			} else {
-				x.Failed = nil
-			}
+			x.Failed = r.Strings()
 		case "succeeded":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Succeeded = sl0
-			} else {
-				x.Succeeded = nil
-			}
+			x.Succeeded = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *UncountedTerminatedPods) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "batchv1.UncountedTerminatedPods")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *UncountedTerminatedPods) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("batchv1.UncountedTerminatedPods")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

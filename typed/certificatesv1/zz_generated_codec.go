@@ -97,24 +97,6 @@ func (x *CertificateSigningRequestCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CertificateSigningRequestCondition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "certificatesv1.CertificateSigningRequestCondition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CertificateSigningRequestCondition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("certificatesv1.CertificateSigningRequestCondition")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CertificateSigningRequestCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -265,16 +247,7 @@ func (x *CertificateSigningRequestSpec) DecodeWire(r *jsonwire.Reader) {
 				m0 := make(map[string][]string)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 []string
-					if r.BeginArray() {
-						sl1 := make([]string, 0, r.Count())
-						for r.NextElem() {
-							sl1 = append(sl1, "")
-							sl1[len(sl1)-1] = r.String()
-						}
-						v0 = sl1
-					} else {
-						v0 = nil
-					}
+					v0 = r.Strings()
 					m0[k0] = v0
 				}
 				x.Extra = m0
@@ -282,16 +255,7 @@ func (x *CertificateSigningRequestSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Extra = nil
 			}
 		case "groups":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Groups = sl0
-			} else {
-				x.Groups = nil
-			}
+			x.Groups = r.Strings()
 		case "request":
 			x.Request = r.Bytes()
 		case "signerName":
@@ -299,40 +263,13 @@ func (x *CertificateSigningRequestSpec) DecodeWire(r *jsonwire.Reader) {
 		case "uid":
 			x.UID = r.String()
 		case "usages":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Usages = sl0
-			} else {
-				x.Usages = nil
-			}
+			x.Usages = r.Strings()
 		case "username":
 			x.Username = r.String()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CertificateSigningRequestSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "certificatesv1.CertificateSigningRequestSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CertificateSigningRequestSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("certificatesv1.CertificateSigningRequestSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -444,24 +381,6 @@ func (x *CertificateSigningRequestStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CertificateSigningRequestStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "certificatesv1.CertificateSigningRequestStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CertificateSigningRequestStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("certificatesv1.CertificateSigningRequestStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

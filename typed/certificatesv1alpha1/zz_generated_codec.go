@@ -198,24 +198,6 @@ func (x *ClusterTrustBundleSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ClusterTrustBundleSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "certificatesv1alpha1.ClusterTrustBundleSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ClusterTrustBundleSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("certificatesv1alpha1.ClusterTrustBundleSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ClusterTrustBundleSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")

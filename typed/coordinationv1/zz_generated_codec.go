@@ -223,24 +223,6 @@ func (x *LeaseSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *LeaseSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "coordinationv1.LeaseSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *LeaseSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("coordinationv1.LeaseSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LeaseSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")

@@ -221,24 +221,6 @@ func (x *LeaseCandidateSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *LeaseCandidateSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "coordinationv1alpha2.LeaseCandidateSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *LeaseCandidateSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("coordinationv1alpha2.LeaseCandidateSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LeaseCandidateSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")

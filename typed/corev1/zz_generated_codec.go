@@ -30,24 +30,6 @@ func (x *AWSElasticBlockStoreVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *AWSElasticBlockStoreVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.AWSElasticBlockStoreVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *AWSElasticBlockStoreVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.AWSElasticBlockStoreVolumeSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AWSElasticBlockStoreVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -111,24 +93,6 @@ func (x *Affinity) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *Affinity) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.Affinity")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *Affinity) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.Affinity")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Affinity) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -167,24 +131,6 @@ func (x *AppArmorProfile) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *AppArmorProfile) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.AppArmorProfile")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *AppArmorProfile) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.AppArmorProfile")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AppArmorProfile) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -215,24 +161,6 @@ func (x *AttachedVolume) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *AttachedVolume) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.AttachedVolume")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *AttachedVolume) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.AttachedVolume")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -269,24 +197,6 @@ func (x *AzureDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *AzureDiskVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.AzureDiskVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *AzureDiskVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.AzureDiskVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -337,24 +247,6 @@ func (x *AzureFilePersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *AzureFilePersistentVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.AzureFilePersistentVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *AzureFilePersistentVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.AzureFilePersistentVolumeSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AzureFilePersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -393,24 +285,6 @@ func (x *AzureFileVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *AzureFileVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.AzureFileVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *AzureFileVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.AzureFileVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -549,41 +423,13 @@ func (x *CSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "readOnly":
 			x.ReadOnly = r.BoolPtr()
 		case "volumeAttributes":
-			if r.BeginObject() {
-				m0 := make(map[string]string)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 string
-					v0 = r.String()
-					m0[k0] = v0
-				}
-				x.VolumeAttributes = m0
-			} else {
-				x.VolumeAttributes = nil
-			}
+			x.VolumeAttributes = r.StringMap()
 		case "volumeHandle":
 			x.VolumeHandle = r.String()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CSIPersistentVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.CSIPersistentVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CSIPersistentVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.CSIPersistentVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -669,39 +515,11 @@ func (x *CSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "readOnly":
 			x.ReadOnly = r.BoolPtr()
 		case "volumeAttributes":
-			if r.BeginObject() {
-				m0 := make(map[string]string)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 string
-					v0 = r.String()
-					m0[k0] = v0
-				}
-				x.VolumeAttributes = m0
-			} else {
-				x.VolumeAttributes = nil
-			}
+			x.VolumeAttributes = r.StringMap()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CSIVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.CSIVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CSIVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.CSIVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -752,49 +570,13 @@ func (x *Capabilities) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "add":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Add = sl0
-			} else {
-				x.Add = nil
-			}
+			x.Add = r.Strings()
 		case "drop":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Drop = sl0
-			} else {
-				x.Drop = nil
-			}
+			x.Drop = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *Capabilities) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.Capabilities")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *Capabilities) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.Capabilities")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -844,16 +626,7 @@ func (x *CephFSPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "monitors":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Monitors = sl0
-			} else {
-				x.Monitors = nil
-			}
+			x.Monitors = r.Strings()
 		case "path":
 			x.Path = r.String()
 		case "readOnly":
@@ -875,24 +648,6 @@ func (x *CephFSPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CephFSPersistentVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.CephFSPersistentVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CephFSPersistentVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.CephFSPersistentVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -943,16 +698,7 @@ func (x *CephFSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "monitors":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Monitors = sl0
-			} else {
-				x.Monitors = nil
-			}
+			x.Monitors = r.Strings()
 		case "path":
 			x.Path = r.String()
 		case "readOnly":
@@ -974,24 +720,6 @@ func (x *CephFSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CephFSVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.CephFSVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CephFSVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.CephFSVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1062,24 +790,6 @@ func (x *CinderPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CinderPersistentVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.CinderPersistentVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CinderPersistentVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.CinderPersistentVolumeSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CinderPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1131,24 +841,6 @@ func (x *CinderVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CinderVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.CinderVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CinderVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.CinderVolumeSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CinderVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1185,24 +877,6 @@ func (x *ClientIPConfig) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ClientIPConfig) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ClientIPConfig")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ClientIPConfig) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ClientIPConfig")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1244,24 +918,6 @@ func (x *ClusterTrustBundleProjection) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ClusterTrustBundleProjection) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ClusterTrustBundleProjection")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ClusterTrustBundleProjection) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ClusterTrustBundleProjection")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1310,24 +966,6 @@ func (x *ComponentCondition) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ComponentCondition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ComponentCondition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ComponentCondition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ComponentCondition")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1572,17 +1210,7 @@ func (x *ConfigMap) DecodeWire(r *jsonwire.Reader) {
 				x.BinaryData = nil
 			}
 		case "data":
-			if r.BeginObject() {
-				m0 := make(map[string]string)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 string
-					v0 = r.String()
-					m0[k0] = v0
-				}
-				x.Data = m0
-			} else {
-				x.Data = nil
-			}
+			x.Data = r.StringMap()
 		case "immutable":
 			x.Immutable = r.BoolPtr()
 		default:
@@ -1687,24 +1315,6 @@ func (x *ConfigMapEnvSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ConfigMapEnvSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ConfigMapEnvSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ConfigMapEnvSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ConfigMapEnvSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ConfigMapEnvSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1735,24 +1345,6 @@ func (x *ConfigMapKeySelector) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ConfigMapKeySelector) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ConfigMapKeySelector")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ConfigMapKeySelector) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ConfigMapKeySelector")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1906,24 +1498,6 @@ func (x *ConfigMapNodeConfigSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ConfigMapNodeConfigSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ConfigMapNodeConfigSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ConfigMapNodeConfigSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ConfigMapNodeConfigSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ConfigMapNodeConfigSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1971,24 +1545,6 @@ func (x *ConfigMapProjection) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ConfigMapProjection) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ConfigMapProjection")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ConfigMapProjection) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ConfigMapProjection")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -2051,24 +1607,6 @@ func (x *ConfigMapVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ConfigMapVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ConfigMapVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ConfigMapVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ConfigMapVolumeSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ConfigMapVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -2111,27 +1649,9 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "args":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Args = sl0
-			} else {
-				x.Args = nil
-			}
+			x.Args = r.Strings()
 		case "command":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Command = sl0
-			} else {
-				x.Command = nil
-			}
+			x.Command = r.Strings()
 		case "env":
 			if r.BeginArray() {
 				sl0 := make([]EnvVar, 0, r.Count())
@@ -2269,24 +1789,6 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *Container) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.Container")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *Container) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.Container")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -2486,40 +1988,13 @@ func (x *ContainerImage) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "names":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Names = sl0
-			} else {
-				x.Names = nil
-			}
+			x.Names = r.Strings()
 		case "sizeBytes":
 			x.SizeBytes = r.Int64Ptr()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ContainerImage) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ContainerImage")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ContainerImage) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ContainerImage")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -2573,24 +2048,6 @@ func (x *ContainerPort) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ContainerPort) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ContainerPort")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ContainerPort) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ContainerPort")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerPort) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -2631,24 +2088,6 @@ func (x *ContainerResizePolicy) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ContainerResizePolicy) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ContainerResizePolicy")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ContainerResizePolicy) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ContainerResizePolicy")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -2702,24 +2141,6 @@ func (x *ContainerState) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ContainerState) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ContainerState")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ContainerState) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ContainerState")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerState) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -2756,24 +2177,6 @@ func (x *ContainerStateRunning) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ContainerStateRunning) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ContainerStateRunning")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ContainerStateRunning) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ContainerStateRunning")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerStateRunning) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -2808,24 +2211,6 @@ func (x *ContainerStateTerminated) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ContainerStateTerminated) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ContainerStateTerminated")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ContainerStateTerminated) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ContainerStateTerminated")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -2874,24 +2259,6 @@ func (x *ContainerStateWaiting) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ContainerStateWaiting) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ContainerStateWaiting")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ContainerStateWaiting) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ContainerStateWaiting")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -2993,24 +2360,6 @@ func (x *ContainerStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ContainerStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ContainerStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ContainerStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ContainerStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -3123,24 +2472,6 @@ func (x *ContainerUser) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ContainerUser) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ContainerUser")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ContainerUser) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ContainerUser")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerUser) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -3165,24 +2496,6 @@ func (x *DaemonEndpoint) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DaemonEndpoint) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.DaemonEndpoint")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DaemonEndpoint) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.DaemonEndpoint")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -3216,24 +2529,6 @@ func (x *DownwardAPIProjection) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DownwardAPIProjection) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.DownwardAPIProjection")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DownwardAPIProjection) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.DownwardAPIProjection")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -3293,24 +2588,6 @@ func (x *DownwardAPIVolumeFile) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DownwardAPIVolumeFile) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.DownwardAPIVolumeFile")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DownwardAPIVolumeFile) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.DownwardAPIVolumeFile")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DownwardAPIVolumeFile) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -3358,24 +2635,6 @@ func (x *DownwardAPIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DownwardAPIVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.DownwardAPIVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DownwardAPIVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.DownwardAPIVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -3430,24 +2689,6 @@ func (x *EmptyDirVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *EmptyDirVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.EmptyDirVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *EmptyDirVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.EmptyDirVolumeSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EmptyDirVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -3493,24 +2734,6 @@ func (x *EndpointAddress) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *EndpointAddress) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.EndpointAddress")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *EndpointAddress) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.EndpointAddress")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EndpointAddress) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -3553,24 +2776,6 @@ func (x *EndpointPort) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *EndpointPort) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.EndpointPort")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *EndpointPort) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.EndpointPort")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -3640,24 +2845,6 @@ func (x *EndpointSubset) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *EndpointSubset) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.EndpointSubset")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *EndpointSubset) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.EndpointSubset")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -3942,24 +3129,6 @@ func (x *EnvFromSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *EnvFromSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.EnvFromSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *EnvFromSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.EnvFromSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EnvFromSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -4005,24 +3174,6 @@ func (x *EnvVar) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *EnvVar) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.EnvVar")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *EnvVar) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.EnvVar")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -4091,24 +3242,6 @@ func (x *EnvVarSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *EnvVarSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.EnvVarSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *EnvVarSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.EnvVarSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EnvVarSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -4142,27 +3275,9 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "args":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Args = sl0
-			} else {
-				x.Args = nil
-			}
+			x.Args = r.Strings()
 		case "command":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Command = sl0
-			} else {
-				x.Command = nil
-			}
+			x.Command = r.Strings()
 		case "env":
 			if r.BeginArray() {
 				sl0 := make([]EnvVar, 0, r.Count())
@@ -4302,24 +3417,6 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *EphemeralContainer) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.EphemeralContainer")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *EphemeralContainer) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.EphemeralContainer")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -4535,24 +3632,6 @@ func (x *EphemeralVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *EphemeralVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.EphemeralVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *EphemeralVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.EphemeralVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -4836,24 +3915,6 @@ func (x *EventSeries) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *EventSeries) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.EventSeries")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *EventSeries) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.EventSeries")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EventSeries) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -4886,24 +3947,6 @@ func (x *EventSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *EventSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.EventSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *EventSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.EventSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EventSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -4929,38 +3972,11 @@ func (x *ExecAction) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "command":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Command = sl0
-			} else {
-				x.Command = nil
-			}
+			x.Command = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ExecAction) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ExecAction")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ExecAction) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ExecAction")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -4999,49 +4015,13 @@ func (x *FCVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "readOnly":
 			x.ReadOnly = r.BoolPtr()
 		case "targetWWNs":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.TargetWWNs = sl0
-			} else {
-				x.TargetWWNs = nil
-			}
+			x.TargetWWNs = r.Strings()
 		case "wwids":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.WWIDs = sl0
-			} else {
-				x.WWIDs = nil
-			}
+			x.WWIDs = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *FCVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.FCVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *FCVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.FCVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -5107,17 +4087,7 @@ func (x *FlexPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "fsType":
 			x.FSType = r.String()
 		case "options":
-			if r.BeginObject() {
-				m0 := make(map[string]string)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 string
-					v0 = r.String()
-					m0[k0] = v0
-				}
-				x.Options = m0
-			} else {
-				x.Options = nil
-			}
+			x.Options = r.StringMap()
 		case "readOnly":
 			x.ReadOnly = r.BoolPtr()
 		case "secretRef":
@@ -5133,24 +4103,6 @@ func (x *FlexPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *FlexPersistentVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.FlexPersistentVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *FlexPersistentVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.FlexPersistentVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -5205,17 +4157,7 @@ func (x *FlexVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "fsType":
 			x.FSType = r.String()
 		case "options":
-			if r.BeginObject() {
-				m0 := make(map[string]string)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 string
-					v0 = r.String()
-					m0[k0] = v0
-				}
-				x.Options = m0
-			} else {
-				x.Options = nil
-			}
+			x.Options = r.StringMap()
 		case "readOnly":
 			x.ReadOnly = r.BoolPtr()
 		case "secretRef":
@@ -5231,24 +4173,6 @@ func (x *FlexVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *FlexVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.FlexVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *FlexVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.FlexVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -5308,24 +4232,6 @@ func (x *FlockerVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *FlockerVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.FlockerVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *FlockerVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.FlockerVolumeSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *FlockerVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -5362,24 +4268,6 @@ func (x *GCEPersistentDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *GCEPersistentDiskVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.GCEPersistentDiskVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *GCEPersistentDiskVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.GCEPersistentDiskVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -5422,24 +4310,6 @@ func (x *GRPCAction) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *GRPCAction) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.GRPCAction")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *GRPCAction) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.GRPCAction")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *GRPCAction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -5468,24 +4338,6 @@ func (x *GitRepoVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *GitRepoVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.GitRepoVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *GitRepoVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.GitRepoVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -5528,24 +4380,6 @@ func (x *GlusterfsPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *GlusterfsPersistentVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.GlusterfsPersistentVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *GlusterfsPersistentVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.GlusterfsPersistentVolumeSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *GlusterfsPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -5582,24 +4416,6 @@ func (x *GlusterfsVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *GlusterfsVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.GlusterfsVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *GlusterfsVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.GlusterfsVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -5647,24 +4463,6 @@ func (x *HTTPGetAction) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *HTTPGetAction) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.HTTPGetAction")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *HTTPGetAction) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.HTTPGetAction")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -5722,24 +4520,6 @@ func (x *HTTPHeader) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *HTTPHeader) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.HTTPHeader")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *HTTPHeader) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.HTTPHeader")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HTTPHeader) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -5759,40 +4539,13 @@ func (x *HostAlias) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "hostnames":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Hostnames = sl0
-			} else {
-				x.Hostnames = nil
-			}
+			x.Hostnames = r.Strings()
 		case "ip":
 			x.IP = r.String()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *HostAlias) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.HostAlias")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *HostAlias) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.HostAlias")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -5836,24 +4589,6 @@ func (x *HostIP) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *HostIP) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.HostIP")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *HostIP) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.HostIP")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HostIP) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -5878,24 +4613,6 @@ func (x *HostPathVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *HostPathVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.HostPathVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *HostPathVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.HostPathVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -5933,16 +4650,7 @@ func (x *ISCSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "lun":
 			x.Lun = r.Int32()
 		case "portals":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Portals = sl0
-			} else {
-				x.Portals = nil
-			}
+			x.Portals = r.Strings()
 		case "readOnly":
 			x.ReadOnly = r.BoolPtr()
 		case "secretRef":
@@ -5960,24 +4668,6 @@ func (x *ISCSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ISCSIPersistentVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ISCSIPersistentVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ISCSIPersistentVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ISCSIPersistentVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -6060,16 +4750,7 @@ func (x *ISCSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "lun":
 			x.Lun = r.Int32()
 		case "portals":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Portals = sl0
-			} else {
-				x.Portals = nil
-			}
+			x.Portals = r.Strings()
 		case "readOnly":
 			x.ReadOnly = r.BoolPtr()
 		case "secretRef":
@@ -6087,24 +4768,6 @@ func (x *ISCSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ISCSIVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ISCSIVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ISCSIVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ISCSIVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -6182,24 +4845,6 @@ func (x *ImageVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ImageVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ImageVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ImageVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ImageVolumeSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ImageVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -6234,24 +4879,6 @@ func (x *KeyToPath) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *KeyToPath) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.KeyToPath")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *KeyToPath) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.KeyToPath")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -6298,24 +4925,6 @@ func (x *Lifecycle) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *Lifecycle) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.Lifecycle")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *Lifecycle) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.Lifecycle")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -6382,24 +4991,6 @@ func (x *LifecycleHandler) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *LifecycleHandler) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.LifecycleHandler")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *LifecycleHandler) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.LifecycleHandler")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -6565,24 +5156,6 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *LimitRangeItem) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.LimitRangeItem")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *LimitRangeItem) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.LimitRangeItem")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -6828,24 +5401,6 @@ func (x *LimitRangeSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *LimitRangeSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.LimitRangeSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *LimitRangeSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.LimitRangeSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LimitRangeSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -6892,24 +5447,6 @@ func (x *LinuxContainerUser) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *LinuxContainerUser) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.LinuxContainerUser")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *LinuxContainerUser) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.LinuxContainerUser")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -6966,24 +5503,6 @@ func (x *LoadBalancerIngress) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *LoadBalancerIngress) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.LoadBalancerIngress")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *LoadBalancerIngress) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.LoadBalancerIngress")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -7046,24 +5565,6 @@ func (x *LoadBalancerStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *LoadBalancerStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.LoadBalancerStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *LoadBalancerStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.LoadBalancerStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LoadBalancerStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -7101,24 +5602,6 @@ func (x *LocalObjectReference) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *LocalObjectReference) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.LocalObjectReference")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *LocalObjectReference) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.LocalObjectReference")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LocalObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -7143,24 +5626,6 @@ func (x *LocalVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *LocalVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.LocalVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *LocalVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.LocalVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -7195,24 +5660,6 @@ func (x *ModifyVolumeStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ModifyVolumeStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ModifyVolumeStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ModifyVolumeStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ModifyVolumeStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ModifyVolumeStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -7243,24 +5690,6 @@ func (x *NFSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NFSVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.NFSVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NFSVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.NFSVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -7363,24 +5792,6 @@ func (x *NamespaceCondition) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NamespaceCondition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.NamespaceCondition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NamespaceCondition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.NamespaceCondition")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -7525,38 +5936,11 @@ func (x *NamespaceSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "finalizers":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Finalizers = sl0
-			} else {
-				x.Finalizers = nil
-			}
+			x.Finalizers = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NamespaceSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.NamespaceSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NamespaceSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.NamespaceSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -7605,24 +5989,6 @@ func (x *NamespaceStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NamespaceStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.NamespaceStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NamespaceStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.NamespaceStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -7734,24 +6100,6 @@ func (x *NodeAddress) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NodeAddress) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.NodeAddress")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NodeAddress) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.NodeAddress")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeAddress) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -7794,24 +6142,6 @@ func (x *NodeAffinity) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NodeAffinity) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.NodeAffinity")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NodeAffinity) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.NodeAffinity")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -7867,24 +6197,6 @@ func (x *NodeCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NodeCondition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.NodeCondition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NodeCondition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.NodeCondition")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -7928,24 +6240,6 @@ func (x *NodeConfigSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NodeConfigSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.NodeConfigSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NodeConfigSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.NodeConfigSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -8001,24 +6295,6 @@ func (x *NodeConfigStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NodeConfigStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.NodeConfigStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NodeConfigStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.NodeConfigStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeConfigStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -8059,24 +6335,6 @@ func (x *NodeDaemonEndpoints) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NodeDaemonEndpoints) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.NodeDaemonEndpoints")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NodeDaemonEndpoints) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.NodeDaemonEndpoints")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeDaemonEndpoints) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -8099,24 +6357,6 @@ func (x *NodeFeatures) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NodeFeatures) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.NodeFeatures")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NodeFeatures) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.NodeFeatures")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -8267,24 +6507,6 @@ func (x *NodeRuntimeHandler) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NodeRuntimeHandler) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.NodeRuntimeHandler")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NodeRuntimeHandler) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.NodeRuntimeHandler")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeRuntimeHandler) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -8315,24 +6537,6 @@ func (x *NodeRuntimeHandlerFeatures) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NodeRuntimeHandlerFeatures) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.NodeRuntimeHandlerFeatures")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NodeRuntimeHandlerFeatures) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.NodeRuntimeHandlerFeatures")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -8376,24 +6580,6 @@ func (x *NodeSelector) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NodeSelector) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.NodeSelector")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NodeSelector) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.NodeSelector")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -8426,38 +6612,11 @@ func (x *NodeSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 		case "operator":
 			x.Operator = r.String()
 		case "values":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Values = sl0
-			} else {
-				x.Values = nil
-			}
+			x.Values = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NodeSelectorRequirement) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.NodeSelectorRequirement")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NodeSelectorRequirement) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.NodeSelectorRequirement")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -8521,24 +6680,6 @@ func (x *NodeSelectorTerm) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NodeSelectorTerm) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.NodeSelectorTerm")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NodeSelectorTerm) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.NodeSelectorTerm")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeSelectorTerm) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -8599,16 +6740,7 @@ func (x *NodeSpec) DecodeWire(r *jsonwire.Reader) {
 		case "podCIDR":
 			x.PodCIDR = r.String()
 		case "podCIDRs":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.PodCIDRs = sl0
-			} else {
-				x.PodCIDRs = nil
-			}
+			x.PodCIDRs = r.Strings()
 		case "providerID":
 			x.ProviderID = r.String()
 		case "taints":
@@ -8628,24 +6760,6 @@ func (x *NodeSpec) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NodeSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.NodeSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NodeSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.NodeSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -8820,38 +6934,11 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 				x.VolumesAttached = nil
 			}
 		case "volumesInUse":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.VolumesInUse = sl0
-			} else {
-				x.VolumesInUse = nil
-			}
+			x.VolumesInUse = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NodeStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.NodeStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NodeStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.NodeStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -9040,24 +7127,6 @@ func (x *NodeSystemInfo) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NodeSystemInfo) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.NodeSystemInfo")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NodeSystemInfo) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.NodeSystemInfo")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeSystemInfo) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -9102,24 +7171,6 @@ func (x *ObjectFieldSelector) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ObjectFieldSelector) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ObjectFieldSelector")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ObjectFieldSelector) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ObjectFieldSelector")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ObjectFieldSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -9160,24 +7211,6 @@ func (x *ObjectReference) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ObjectReference) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ObjectReference")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ObjectReference) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ObjectReference")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -9370,24 +7403,6 @@ func (x *PersistentVolumeClaimCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PersistentVolumeClaimCondition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PersistentVolumeClaimCondition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PersistentVolumeClaimCondition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PersistentVolumeClaimCondition")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PersistentVolumeClaimCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -9532,16 +7547,7 @@ func (x *PersistentVolumeClaimSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "accessModes":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.AccessModes = sl0
-			} else {
-				x.AccessModes = nil
-			}
+			x.AccessModes = r.Strings()
 		case "dataSource":
 			if r.Null() {
 				x.DataSource = nil
@@ -9583,24 +7589,6 @@ func (x *PersistentVolumeClaimSpec) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PersistentVolumeClaimSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PersistentVolumeClaimSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PersistentVolumeClaimSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PersistentVolumeClaimSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -9665,28 +7653,9 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "accessModes":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.AccessModes = sl0
-			} else {
-				x.AccessModes = nil
-			}
+			x.AccessModes = r.Strings()
 		case "allocatedResourceStatuses":
-			if r.BeginObject() {
-				m0 := make(map[string]string)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 string
-					v0 = r.String()
-					m0[k0] = v0
-				}
-				x.AllocatedResourceStatuses = m0
-			} else {
-				x.AllocatedResourceStatuses = nil
-			}
+			x.AllocatedResourceStatuses = r.StringMap()
 		case "allocatedResources":
 			if r.BeginObject() {
 				m0 := make(map[string]metav1.Quantity)
@@ -9741,24 +7710,6 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PersistentVolumeClaimStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PersistentVolumeClaimStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PersistentVolumeClaimStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PersistentVolumeClaimStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -9886,24 +7837,6 @@ func (x *PersistentVolumeClaimTemplate) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PersistentVolumeClaimTemplate) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PersistentVolumeClaimTemplate")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PersistentVolumeClaimTemplate) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PersistentVolumeClaimTemplate")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PersistentVolumeClaimTemplate) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -9930,24 +7863,6 @@ func (x *PersistentVolumeClaimVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PersistentVolumeClaimVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PersistentVolumeClaimVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PersistentVolumeClaimVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PersistentVolumeClaimVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -10084,16 +7999,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "accessModes":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.AccessModes = sl0
-			} else {
-				x.AccessModes = nil
-			}
+			x.AccessModes = r.Strings()
 		case "awsElasticBlockStore":
 			if r.Null() {
 				x.AwsElasticBlockStore = nil
@@ -10243,16 +8149,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Local.DecodeWire(r)
 			}
 		case "mountOptions":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.MountOptions = sl0
-			} else {
-				x.MountOptions = nil
-			}
+			x.MountOptions = r.Strings()
 		case "nfs":
 			if r.Null() {
 				x.NFS = nil
@@ -10346,24 +8243,6 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PersistentVolumeSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PersistentVolumeSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PersistentVolumeSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PersistentVolumeSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -10564,24 +8443,6 @@ func (x *PersistentVolumeStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PersistentVolumeStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PersistentVolumeStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PersistentVolumeStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PersistentVolumeStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PersistentVolumeStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -10622,24 +8483,6 @@ func (x *PhotonPersistentDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PhotonPersistentDiskVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PhotonPersistentDiskVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PhotonPersistentDiskVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PhotonPersistentDiskVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -10756,24 +8599,6 @@ func (x *PodAffinity) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodAffinity) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PodAffinity")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodAffinity) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PodAffinity")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodAffinity) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -10830,27 +8655,9 @@ func (x *PodAffinityTerm) DecodeWire(r *jsonwire.Reader) {
 				x.LabelSelector.DecodeWire(r)
 			}
 		case "matchLabelKeys":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.MatchLabelKeys = sl0
-			} else {
-				x.MatchLabelKeys = nil
-			}
+			x.MatchLabelKeys = r.Strings()
 		case "mismatchLabelKeys":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.MismatchLabelKeys = sl0
-			} else {
-				x.MismatchLabelKeys = nil
-			}
+			x.MismatchLabelKeys = r.Strings()
 		case "namespaceSelector":
 			if r.Null() {
 				x.NamespaceSelector = nil
@@ -10861,40 +8668,13 @@ func (x *PodAffinityTerm) DecodeWire(r *jsonwire.Reader) {
 				x.NamespaceSelector.DecodeWire(r)
 			}
 		case "namespaces":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Namespaces = sl0
-			} else {
-				x.Namespaces = nil
-			}
+			x.Namespaces = r.Strings()
 		case "topologyKey":
 			x.TopologyKey = r.String()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodAffinityTerm) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PodAffinityTerm")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodAffinityTerm) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PodAffinityTerm")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -10996,24 +8776,6 @@ func (x *PodAntiAffinity) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodAntiAffinity) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PodAntiAffinity")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodAntiAffinity) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PodAntiAffinity")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodAntiAffinity) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -11078,24 +8840,6 @@ func (x *PodCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodCondition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PodCondition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodCondition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PodCondition")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -11127,16 +8871,7 @@ func (x *PodDNSConfig) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "nameservers":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Nameservers = sl0
-			} else {
-				x.Nameservers = nil
-			}
+			x.Nameservers = r.Strings()
 		case "options":
 			if r.BeginArray() {
 				sl0 := make([]PodDNSConfigOption, 0, r.Count())
@@ -11149,38 +8884,11 @@ func (x *PodDNSConfig) DecodeWire(r *jsonwire.Reader) {
 				x.Options = nil
 			}
 		case "searches":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Searches = sl0
-			} else {
-				x.Searches = nil
-			}
+			x.Searches = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodDNSConfig) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PodDNSConfig")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodDNSConfig) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PodDNSConfig")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -11254,24 +8962,6 @@ func (x *PodDNSConfigOption) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodDNSConfigOption) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PodDNSConfigOption")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodDNSConfigOption) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PodDNSConfigOption")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodDNSConfigOption) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -11302,24 +8992,6 @@ func (x *PodIP) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodIP) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PodIP")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodIP) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PodIP")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -11459,24 +9131,6 @@ func (x *PodOS) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodOS) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PodOS")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodOS) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PodOS")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodOS) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -11499,24 +9153,6 @@ func (x *PodReadinessGate) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodReadinessGate) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PodReadinessGate")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodReadinessGate) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PodReadinessGate")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -11545,24 +9181,6 @@ func (x *PodResourceClaim) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodResourceClaim) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PodResourceClaim")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodResourceClaim) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PodResourceClaim")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -11599,24 +9217,6 @@ func (x *PodResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodResourceClaimStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PodResourceClaimStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodResourceClaimStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PodResourceClaimStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodResourceClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -11643,24 +9243,6 @@ func (x *PodSchedulingGate) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodSchedulingGate) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PodSchedulingGate")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodSchedulingGate) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PodSchedulingGate")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -11755,24 +9337,6 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodSecurityContext) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PodSecurityContext")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodSecurityContext) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PodSecurityContext")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -11959,17 +9523,7 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 		case "nodeName":
 			x.NodeName = r.String()
 		case "nodeSelector":
-			if r.BeginObject() {
-				m0 := make(map[string]string)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 string
-					v0 = r.String()
-					m0[k0] = v0
-				}
-				x.NodeSelector = m0
-			} else {
-				x.NodeSelector = nil
-			}
+			x.NodeSelector = r.StringMap()
 		case "os":
 			if r.Null() {
 				x.OS = nil
@@ -12104,24 +9658,6 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PodSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PodSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -12557,24 +10093,6 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PodStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PodStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -12915,24 +10433,6 @@ func (x *PodTemplateSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodTemplateSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PodTemplateSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodTemplateSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PodTemplateSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodTemplateSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -12961,24 +10461,6 @@ func (x *PortStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PortStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PortStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PortStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PortStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -13017,24 +10499,6 @@ func (x *PortworxVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PortworxVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PortworxVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PortworxVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PortworxVolumeSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PortworxVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -13069,24 +10533,6 @@ func (x *PreferredSchedulingTerm) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PreferredSchedulingTerm) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.PreferredSchedulingTerm")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PreferredSchedulingTerm) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.PreferredSchedulingTerm")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -13159,24 +10605,6 @@ func (x *Probe) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *Probe) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.Probe")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *Probe) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.Probe")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -13254,24 +10682,6 @@ func (x *ProjectedVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ProjectedVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ProjectedVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ProjectedVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ProjectedVolumeSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ProjectedVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -13325,24 +10735,6 @@ func (x *QuobyteVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *QuobyteVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.QuobyteVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *QuobyteVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.QuobyteVolumeSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *QuobyteVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -13386,16 +10778,7 @@ func (x *RBDPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "keyring":
 			x.Keyring = r.String()
 		case "monitors":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Monitors = sl0
-			} else {
-				x.Monitors = nil
-			}
+			x.Monitors = r.Strings()
 		case "pool":
 			x.Pool = r.String()
 		case "readOnly":
@@ -13415,24 +10798,6 @@ func (x *RBDPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *RBDPersistentVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.RBDPersistentVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *RBDPersistentVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.RBDPersistentVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -13497,16 +10862,7 @@ func (x *RBDVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "keyring":
 			x.Keyring = r.String()
 		case "monitors":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Monitors = sl0
-			} else {
-				x.Monitors = nil
-			}
+			x.Monitors = r.Strings()
 		case "pool":
 			x.Pool = r.String()
 		case "readOnly":
@@ -13526,24 +10882,6 @@ func (x *RBDVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *RBDVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.RBDVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *RBDVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.RBDVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -13679,24 +11017,6 @@ func (x *ReplicationControllerCondition) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ReplicationControllerCondition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ReplicationControllerCondition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ReplicationControllerCondition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ReplicationControllerCondition")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -13845,17 +11165,7 @@ func (x *ReplicationControllerSpec) DecodeWire(r *jsonwire.Reader) {
 		case "replicas":
 			x.Replicas = r.Int32Ptr()
 		case "selector":
-			if r.BeginObject() {
-				m0 := make(map[string]string)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 string
-					v0 = r.String()
-					m0[k0] = v0
-				}
-				x.Selector = m0
-			} else {
-				x.Selector = nil
-			}
+			x.Selector = r.StringMap()
 		case "template":
 			if r.Null() {
 				x.Template = nil
@@ -13869,24 +11179,6 @@ func (x *ReplicationControllerSpec) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ReplicationControllerSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ReplicationControllerSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ReplicationControllerSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ReplicationControllerSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -13963,24 +11255,6 @@ func (x *ReplicationControllerStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ReplicationControllerStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ReplicationControllerStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ReplicationControllerStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ReplicationControllerStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ReplicationControllerStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -14040,24 +11314,6 @@ func (x *ResourceClaim) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourceClaim) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ResourceClaim")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourceClaim) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ResourceClaim")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceClaim) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -14088,24 +11344,6 @@ func (x *ResourceFieldSelector) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourceFieldSelector) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ResourceFieldSelector")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourceFieldSelector) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ResourceFieldSelector")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -14140,24 +11378,6 @@ func (x *ResourceHealth) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourceHealth) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ResourceHealth")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourceHealth) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ResourceHealth")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -14382,38 +11602,11 @@ func (x *ResourceQuotaSpec) DecodeWire(r *jsonwire.Reader) {
 				x.ScopeSelector.DecodeWire(r)
 			}
 		case "scopes":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Scopes = sl0
-			} else {
-				x.Scopes = nil
-			}
+			x.Scopes = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourceQuotaSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ResourceQuotaSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourceQuotaSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ResourceQuotaSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -14500,24 +11693,6 @@ func (x *ResourceQuotaStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourceQuotaStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ResourceQuotaStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourceQuotaStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ResourceQuotaStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -14617,24 +11792,6 @@ func (x *ResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourceRequirements) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ResourceRequirements")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourceRequirements) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ResourceRequirements")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -14723,24 +11880,6 @@ func (x *ResourceStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourceStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ResourceStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourceStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ResourceStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -14784,24 +11923,6 @@ func (x *SELinuxOptions) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *SELinuxOptions) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.SELinuxOptions")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *SELinuxOptions) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.SELinuxOptions")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -14867,24 +11988,6 @@ func (x *ScaleIOPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ScaleIOPersistentVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ScaleIOPersistentVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ScaleIOPersistentVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ScaleIOPersistentVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -14974,24 +12077,6 @@ func (x *ScaleIOVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ScaleIOVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ScaleIOVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ScaleIOVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ScaleIOVolumeSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ScaleIOVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -15063,24 +12148,6 @@ func (x *ScopeSelector) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ScopeSelector) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ScopeSelector")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ScopeSelector) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ScopeSelector")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ScopeSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -15115,38 +12182,11 @@ func (x *ScopedResourceSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 		case "scopeName":
 			x.ScopeName = r.String()
 		case "values":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Values = sl0
-			} else {
-				x.Values = nil
-			}
+			x.Values = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ScopedResourceSelectorRequirement) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ScopedResourceSelectorRequirement")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ScopedResourceSelectorRequirement) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ScopedResourceSelectorRequirement")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -15192,24 +12232,6 @@ func (x *SeccompProfile) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *SeccompProfile) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.SeccompProfile")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *SeccompProfile) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.SeccompProfile")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SeccompProfile) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -15253,17 +12275,7 @@ func (x *Secret) DecodeWire(r *jsonwire.Reader) {
 		case "immutable":
 			x.Immutable = r.BoolPtr()
 		case "stringData":
-			if r.BeginObject() {
-				m0 := make(map[string]string)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 string
-					v0 = r.String()
-					m0[k0] = v0
-				}
-				x.StringData = m0
-			} else {
-				x.StringData = nil
-			}
+			x.StringData = r.StringMap()
 		case "type":
 			x.Type = r.String()
 		default:
@@ -15372,24 +12384,6 @@ func (x *SecretEnvSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *SecretEnvSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.SecretEnvSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *SecretEnvSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.SecretEnvSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SecretEnvSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -15420,24 +12414,6 @@ func (x *SecretKeySelector) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *SecretKeySelector) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.SecretKeySelector")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *SecretKeySelector) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.SecretKeySelector")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -15596,24 +12572,6 @@ func (x *SecretProjection) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *SecretProjection) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.SecretProjection")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *SecretProjection) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.SecretProjection")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SecretProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -15661,24 +12619,6 @@ func (x *SecretReference) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *SecretReference) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.SecretReference")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *SecretReference) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.SecretReference")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SecretReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -15724,24 +12664,6 @@ func (x *SecretVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *SecretVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.SecretVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *SecretVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.SecretVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -15850,24 +12772,6 @@ func (x *SecurityContext) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *SecurityContext) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.SecurityContext")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *SecurityContext) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.SecurityContext")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -16237,24 +13141,6 @@ func (x *ServiceAccountTokenProjection) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ServiceAccountTokenProjection) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ServiceAccountTokenProjection")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ServiceAccountTokenProjection) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ServiceAccountTokenProjection")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServiceAccountTokenProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -16412,24 +13298,6 @@ func (x *ServicePort) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ServicePort) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ServicePort")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ServicePort) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ServicePort")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServicePort) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -16471,27 +13339,9 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 		case "clusterIP":
 			x.ClusterIP = r.String()
 		case "clusterIPs":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.ClusterIPs = sl0
-			} else {
-				x.ClusterIPs = nil
-			}
+			x.ClusterIPs = r.Strings()
 		case "externalIPs":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.ExternalIPs = sl0
-			} else {
-				x.ExternalIPs = nil
-			}
+			x.ExternalIPs = r.Strings()
 		case "externalName":
 			x.ExternalName = r.String()
 		case "externalTrafficPolicy":
@@ -16501,16 +13351,7 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 		case "internalTrafficPolicy":
 			x.InternalTrafficPolicy = r.String()
 		case "ipFamilies":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.IPFamilies = sl0
-			} else {
-				x.IPFamilies = nil
-			}
+			x.IPFamilies = r.Strings()
 		case "ipFamilyPolicy":
 			x.IPFamilyPolicy = r.String()
 		case "loadBalancerClass":
@@ -16518,16 +13359,7 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 		case "loadBalancerIP":
 			x.LoadBalancerIP = r.String()
 		case "loadBalancerSourceRanges":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.LoadBalancerSourceRanges = sl0
-			} else {
-				x.LoadBalancerSourceRanges = nil
-			}
+			x.LoadBalancerSourceRanges = r.Strings()
 		case "ports":
 			if r.BeginArray() {
 				sl0 := make([]ServicePort, 0, r.Count())
@@ -16542,17 +13374,7 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 		case "publishNotReadyAddresses":
 			x.PublishNotReadyAddresses = r.BoolPtr()
 		case "selector":
-			if r.BeginObject() {
-				m0 := make(map[string]string)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 string
-					v0 = r.String()
-					m0[k0] = v0
-				}
-				x.Selector = m0
-			} else {
-				x.Selector = nil
-			}
+			x.Selector = r.StringMap()
 		case "sessionAffinity":
 			x.SessionAffinity = r.String()
 		case "sessionAffinityConfig":
@@ -16572,24 +13394,6 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ServiceSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ServiceSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ServiceSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ServiceSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -16777,24 +13581,6 @@ func (x *ServiceStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ServiceStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.ServiceStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ServiceStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.ServiceStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServiceStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -16843,24 +13629,6 @@ func (x *SessionAffinityConfig) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *SessionAffinityConfig) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.SessionAffinityConfig")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *SessionAffinityConfig) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.SessionAffinityConfig")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SessionAffinityConfig) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -16885,24 +13653,6 @@ func (x *SleepAction) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *SleepAction) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.SleepAction")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *SleepAction) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.SleepAction")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -16942,24 +13692,6 @@ func (x *StorageOSPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *StorageOSPersistentVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.StorageOSPersistentVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *StorageOSPersistentVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.StorageOSPersistentVolumeSource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -17021,24 +13753,6 @@ func (x *StorageOSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *StorageOSVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.StorageOSVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *StorageOSVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.StorageOSVolumeSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StorageOSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -17085,24 +13799,6 @@ func (x *Sysctl) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *Sysctl) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.Sysctl")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *Sysctl) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.Sysctl")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Sysctl) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -17129,24 +13825,6 @@ func (x *TCPSocketAction) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *TCPSocketAction) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.TCPSocketAction")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *TCPSocketAction) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.TCPSocketAction")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -17192,24 +13870,6 @@ func (x *Taint) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *Taint) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.Taint")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *Taint) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.Taint")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Taint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -17252,24 +13912,6 @@ func (x *Toleration) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *Toleration) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.Toleration")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *Toleration) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.Toleration")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Toleration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -17309,38 +13951,11 @@ func (x *TopologySelectorLabelRequirement) DecodeWire(r *jsonwire.Reader) {
 		case "key":
 			x.Key = r.String()
 		case "values":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Values = sl0
-			} else {
-				x.Values = nil
-			}
+			x.Values = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *TopologySelectorLabelRequirement) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.TopologySelectorLabelRequirement")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *TopologySelectorLabelRequirement) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.TopologySelectorLabelRequirement")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -17389,24 +14004,6 @@ func (x *TopologySelectorTerm) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *TopologySelectorTerm) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.TopologySelectorTerm")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *TopologySelectorTerm) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.TopologySelectorTerm")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TopologySelectorTerm) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -17446,16 +14043,7 @@ func (x *TopologySpreadConstraint) DecodeWire(r *jsonwire.Reader) {
 				x.LabelSelector.DecodeWire(r)
 			}
 		case "matchLabelKeys":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.MatchLabelKeys = sl0
-			} else {
-				x.MatchLabelKeys = nil
-			}
+			x.MatchLabelKeys = r.Strings()
 		case "maxSkew":
 			x.MaxSkew = r.Int32()
 		case "minDomains":
@@ -17472,24 +14060,6 @@ func (x *TopologySpreadConstraint) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *TopologySpreadConstraint) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.TopologySpreadConstraint")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *TopologySpreadConstraint) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.TopologySpreadConstraint")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -17557,24 +14127,6 @@ func (x *TypedLocalObjectReference) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *TypedLocalObjectReference) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.TypedLocalObjectReference")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *TypedLocalObjectReference) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.TypedLocalObjectReference")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TypedLocalObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -17611,24 +14163,6 @@ func (x *TypedObjectReference) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *TypedObjectReference) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.TypedObjectReference")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *TypedObjectReference) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.TypedObjectReference")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -17937,24 +14471,6 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *Volume) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.Volume")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *Volume) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.Volume")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Volume) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -18103,24 +14619,6 @@ func (x *VolumeDevice) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *VolumeDevice) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.VolumeDevice")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *VolumeDevice) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.VolumeDevice")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeDevice) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -18157,24 +14655,6 @@ func (x *VolumeMount) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *VolumeMount) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.VolumeMount")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *VolumeMount) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.VolumeMount")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -18229,24 +14709,6 @@ func (x *VolumeMountStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *VolumeMountStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.VolumeMountStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *VolumeMountStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.VolumeMountStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeMountStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -18286,24 +14748,6 @@ func (x *VolumeNodeAffinity) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *VolumeNodeAffinity) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.VolumeNodeAffinity")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *VolumeNodeAffinity) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.VolumeNodeAffinity")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -18375,24 +14819,6 @@ func (x *VolumeProjection) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *VolumeProjection) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.VolumeProjection")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *VolumeProjection) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.VolumeProjection")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -18459,24 +14885,6 @@ func (x *VolumeResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *VolumeResourceRequirements) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.VolumeResourceRequirements")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *VolumeResourceRequirements) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.VolumeResourceRequirements")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -18547,24 +14955,6 @@ func (x *VsphereVirtualDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *VsphereVirtualDiskVolumeSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.VsphereVirtualDiskVolumeSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *VsphereVirtualDiskVolumeSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.VsphereVirtualDiskVolumeSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VsphereVirtualDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -18605,24 +14995,6 @@ func (x *WeightedPodAffinityTerm) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *WeightedPodAffinityTerm) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.WeightedPodAffinityTerm")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *WeightedPodAffinityTerm) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.WeightedPodAffinityTerm")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *WeightedPodAffinityTerm) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -18653,24 +15025,6 @@ func (x *WindowsSecurityContextOptions) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *WindowsSecurityContextOptions) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "corev1.WindowsSecurityContextOptions")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *WindowsSecurityContextOptions) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("corev1.WindowsSecurityContextOptions")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

@@ -17,30 +17,11 @@ func (x *Endpoint) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "addresses":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Addresses = sl0
-			} else {
-				x.Addresses = nil
-			}
+			x.Addresses = r.Strings()
 		case "conditions":
 			x.Conditions.DecodeWire(r)
 		case "deprecatedTopology":
-			if r.BeginObject() {
-				m0 := make(map[string]string)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 string
-					v0 = r.String()
-					m0[k0] = v0
-				}
-				x.DeprecatedTopology = m0
-			} else {
-				x.DeprecatedTopology = nil
-			}
+			x.DeprecatedTopology = r.StringMap()
 		case "hints":
 			if r.Null() {
 				x.Hints = nil
@@ -69,24 +50,6 @@ func (x *Endpoint) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *Endpoint) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "discoveryv1.Endpoint")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *Endpoint) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("discoveryv1.Endpoint")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -169,24 +132,6 @@ func (x *EndpointConditions) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *EndpointConditions) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "discoveryv1.EndpointConditions")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *EndpointConditions) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("discoveryv1.EndpointConditions")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EndpointConditions) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -232,24 +177,6 @@ func (x *EndpointHints) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *EndpointHints) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "discoveryv1.EndpointHints")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *EndpointHints) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("discoveryv1.EndpointHints")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EndpointHints) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -291,24 +218,6 @@ func (x *EndpointPort) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *EndpointPort) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "discoveryv1.EndpointPort")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *EndpointPort) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("discoveryv1.EndpointPort")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -572,24 +481,6 @@ func (x *ForZone) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ForZone) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "discoveryv1.ForZone")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ForZone) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("discoveryv1.ForZone")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

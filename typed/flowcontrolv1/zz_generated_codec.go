@@ -25,24 +25,6 @@ func (x *ExemptPriorityLevelConfiguration) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ExemptPriorityLevelConfiguration) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "flowcontrolv1.ExemptPriorityLevelConfiguration")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ExemptPriorityLevelConfiguration) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("flowcontrolv1.ExemptPriorityLevelConfiguration")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ExemptPriorityLevelConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -73,24 +55,6 @@ func (x *FlowDistinguisherMethod) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *FlowDistinguisherMethod) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "flowcontrolv1.FlowDistinguisherMethod")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *FlowDistinguisherMethod) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("flowcontrolv1.FlowDistinguisherMethod")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -187,24 +151,6 @@ func (x *FlowSchemaCondition) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *FlowSchemaCondition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "flowcontrolv1.FlowSchemaCondition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *FlowSchemaCondition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("flowcontrolv1.FlowSchemaCondition")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -382,24 +328,6 @@ func (x *FlowSchemaSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *FlowSchemaSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "flowcontrolv1.FlowSchemaSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *FlowSchemaSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("flowcontrolv1.FlowSchemaSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *FlowSchemaSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -456,24 +384,6 @@ func (x *FlowSchemaStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *FlowSchemaStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "flowcontrolv1.FlowSchemaStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *FlowSchemaStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("flowcontrolv1.FlowSchemaStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *FlowSchemaStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -511,24 +421,6 @@ func (x *GroupSubject) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *GroupSubject) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "flowcontrolv1.GroupSubject")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *GroupSubject) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("flowcontrolv1.GroupSubject")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *GroupSubject) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -560,24 +452,6 @@ func (x *LimitResponse) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *LimitResponse) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "flowcontrolv1.LimitResponse")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *LimitResponse) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("flowcontrolv1.LimitResponse")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -616,24 +490,6 @@ func (x *LimitedPriorityLevelConfiguration) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *LimitedPriorityLevelConfiguration) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "flowcontrolv1.LimitedPriorityLevelConfiguration")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *LimitedPriorityLevelConfiguration) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("flowcontrolv1.LimitedPriorityLevelConfiguration")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LimitedPriorityLevelConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -665,49 +521,13 @@ func (x *NonResourcePolicyRule) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "nonResourceURLs":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.NonResourceURLs = sl0
-			} else {
-				x.NonResourceURLs = nil
-			}
+			x.NonResourceURLs = r.Strings()
 		case "verbs":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Verbs = sl0
-			} else {
-				x.Verbs = nil
-			}
+			x.Verbs = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NonResourcePolicyRule) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "flowcontrolv1.NonResourcePolicyRule")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NonResourcePolicyRule) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("flowcontrolv1.NonResourcePolicyRule")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -787,24 +607,6 @@ func (x *PolicyRulesWithSubjects) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PolicyRulesWithSubjects) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "flowcontrolv1.PolicyRulesWithSubjects")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PolicyRulesWithSubjects) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("flowcontrolv1.PolicyRulesWithSubjects")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -944,24 +746,6 @@ func (x *PriorityLevelConfigurationCondition) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PriorityLevelConfigurationCondition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "flowcontrolv1.PriorityLevelConfigurationCondition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PriorityLevelConfigurationCondition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("flowcontrolv1.PriorityLevelConfigurationCondition")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1117,24 +901,6 @@ func (x *PriorityLevelConfigurationReference) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PriorityLevelConfigurationReference) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "flowcontrolv1.PriorityLevelConfigurationReference")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PriorityLevelConfigurationReference) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("flowcontrolv1.PriorityLevelConfigurationReference")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PriorityLevelConfigurationReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1175,24 +941,6 @@ func (x *PriorityLevelConfigurationSpec) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PriorityLevelConfigurationSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "flowcontrolv1.PriorityLevelConfigurationSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PriorityLevelConfigurationSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("flowcontrolv1.PriorityLevelConfigurationSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1238,24 +986,6 @@ func (x *PriorityLevelConfigurationStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PriorityLevelConfigurationStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "flowcontrolv1.PriorityLevelConfigurationStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PriorityLevelConfigurationStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("flowcontrolv1.PriorityLevelConfigurationStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PriorityLevelConfigurationStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1297,24 +1027,6 @@ func (x *QueuingConfiguration) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *QueuingConfiguration) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "flowcontrolv1.QueuingConfiguration")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *QueuingConfiguration) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("flowcontrolv1.QueuingConfiguration")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *QueuingConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1336,73 +1048,19 @@ func (x *ResourcePolicyRule) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "apiGroups":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.APIGroups = sl0
-			} else {
-				x.APIGroups = nil
-			}
+			x.APIGroups = r.Strings()
 		case "clusterScope":
 			x.ClusterScope = r.BoolPtr()
 		case "namespaces":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Namespaces = sl0
-			} else {
-				x.Namespaces = nil
-			}
+			x.Namespaces = r.Strings()
 		case "resources":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Resources = sl0
-			} else {
-				x.Resources = nil
-			}
+			x.Resources = r.Strings()
 		case "verbs":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Verbs = sl0
-			} else {
-				x.Verbs = nil
-			}
+			x.Verbs = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourcePolicyRule) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "flowcontrolv1.ResourcePolicyRule")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourcePolicyRule) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("flowcontrolv1.ResourcePolicyRule")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1487,24 +1145,6 @@ func (x *ServiceAccountSubject) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ServiceAccountSubject) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "flowcontrolv1.ServiceAccountSubject")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ServiceAccountSubject) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("flowcontrolv1.ServiceAccountSubject")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServiceAccountSubject) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1558,24 +1198,6 @@ func (x *Subject) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *Subject) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "flowcontrolv1.Subject")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *Subject) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("flowcontrolv1.Subject")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Subject) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1612,24 +1234,6 @@ func (x *UserSubject) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *UserSubject) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "flowcontrolv1.UserSubject")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *UserSubject) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("flowcontrolv1.UserSubject")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

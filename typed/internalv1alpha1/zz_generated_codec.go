@@ -18,51 +18,15 @@ func (x *ServerStorageVersion) DecodeWire(r *jsonwire.Reader) {
 		case "apiServerID":
 			x.APIServerID = r.String()
 		case "decodableVersions":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.DecodableVersions = sl0
-			} else {
-				x.DecodableVersions = nil
-			}
+			x.DecodableVersions = r.Strings()
 		case "encodingVersion":
 			x.EncodingVersion = r.String()
 		case "servedVersions":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.ServedVersions = sl0
-			} else {
-				x.ServedVersions = nil
-			}
+			x.ServedVersions = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ServerStorageVersion) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "internalv1alpha1.ServerStorageVersion")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ServerStorageVersion) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("internalv1alpha1.ServerStorageVersion")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -199,24 +163,6 @@ func (x *StorageVersionCondition) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *StorageVersionCondition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "internalv1alpha1.StorageVersionCondition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *StorageVersionCondition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("internalv1alpha1.StorageVersionCondition")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -363,24 +309,6 @@ func (x *StorageVersionSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *StorageVersionSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "internalv1alpha1.StorageVersionSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *StorageVersionSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("internalv1alpha1.StorageVersionSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StorageVersionSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{}")
@@ -422,24 +350,6 @@ func (x *StorageVersionStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *StorageVersionStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "internalv1alpha1.StorageVersionStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *StorageVersionStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("internalv1alpha1.StorageVersionStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

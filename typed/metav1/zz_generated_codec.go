@@ -202,16 +202,7 @@ func (x *APIResource) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "categories":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Categories = sl0
-			} else {
-				x.Categories = nil
-			}
+			x.Categories = r.Strings()
 		case "group":
 			x.Group = r.String()
 		case "kind":
@@ -221,55 +212,19 @@ func (x *APIResource) DecodeWire(r *jsonwire.Reader) {
 		case "namespaced":
 			x.Namespaced = r.Bool()
 		case "shortNames":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.ShortNames = sl0
-			} else {
-				x.ShortNames = nil
-			}
+			x.ShortNames = r.Strings()
 		case "singularName":
 			x.SingularName = r.String()
 		case "storageVersionHash":
 			x.StorageVersionHash = r.String()
 		case "verbs":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Verbs = sl0
-			} else {
-				x.Verbs = nil
-			}
+			x.Verbs = r.Strings()
 		case "version":
 			x.Version = r.String()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *APIResource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "metav1.APIResource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *APIResource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("metav1.APIResource")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -447,16 +402,7 @@ func (x *APIVersions) DecodeWire(r *jsonwire.Reader) {
 				x.ServerAddressByClientCIDRs = nil
 			}
 		case "versions":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Versions = sl0
-			} else {
-				x.Versions = nil
-			}
+			x.Versions = r.Strings()
 		default:
 			r.Skip()
 		}
@@ -549,24 +495,6 @@ func (x *Condition) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *Condition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "metav1.Condition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *Condition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("metav1.Condition")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Condition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -600,16 +528,7 @@ func (x *DeleteOptions) DecodeWire(r *jsonwire.Reader) {
 		case "apiVersion":
 			x.APIVersion = r.String()
 		case "dryRun":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.DryRun = sl0
-			} else {
-				x.DryRun = nil
-			}
+			x.DryRun = r.Strings()
 		case "gracePeriodSeconds":
 			x.GracePeriodSeconds = r.Int64Ptr()
 		case "ignoreStoreReadErrorWithClusterBreakingPotential":
@@ -715,38 +634,11 @@ func (x *FieldSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 		case "operator":
 			x.Operator = r.String()
 		case "values":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Values = sl0
-			} else {
-				x.Values = nil
-			}
+			x.Values = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *FieldSelectorRequirement) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "metav1.FieldSelectorRequirement")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *FieldSelectorRequirement) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("metav1.FieldSelectorRequirement")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -792,24 +684,6 @@ func (x *GroupVersionForDiscovery) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *GroupVersionForDiscovery) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "metav1.GroupVersionForDiscovery")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *GroupVersionForDiscovery) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("metav1.GroupVersionForDiscovery")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *GroupVersionForDiscovery) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -840,39 +714,11 @@ func (x *LabelSelector) DecodeWire(r *jsonwire.Reader) {
 				x.MatchExpressions = nil
 			}
 		case "matchLabels":
-			if r.BeginObject() {
-				m0 := make(map[string]string)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 string
-					v0 = r.String()
-					m0[k0] = v0
-				}
-				x.MatchLabels = m0
-			} else {
-				x.MatchLabels = nil
-			}
+			x.MatchLabels = r.StringMap()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *LabelSelector) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "metav1.LabelSelector")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *LabelSelector) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("metav1.LabelSelector")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -930,38 +776,11 @@ func (x *LabelSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 		case "operator":
 			x.Operator = r.String()
 		case "values":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Values = sl0
-			} else {
-				x.Values = nil
-			}
+			x.Values = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *LabelSelectorRequirement) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "metav1.LabelSelectorRequirement")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *LabelSelectorRequirement) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("metav1.LabelSelectorRequirement")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1009,24 +828,6 @@ func (x *ListMeta) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ListMeta) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "metav1.ListMeta")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ListMeta) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("metav1.ListMeta")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1088,24 +889,6 @@ func (x *ManagedFieldsEntry) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ManagedFieldsEntry) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "metav1.ManagedFieldsEntry")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ManagedFieldsEntry) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("metav1.ManagedFieldsEntry")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ManagedFieldsEntry) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1151,17 +934,7 @@ func (x *ObjectMeta) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "annotations":
-			if r.BeginObject() {
-				m0 := make(map[string]string)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 string
-					v0 = r.String()
-					m0[k0] = v0
-				}
-				x.Annotations = m0
-			} else {
-				x.Annotations = nil
-			}
+			x.Annotations = r.StringMap()
 		case "creationTimestamp":
 			x.CreationTimestamp.DecodeWire(r)
 		case "deletionGracePeriodSeconds":
@@ -1176,32 +949,13 @@ func (x *ObjectMeta) DecodeWire(r *jsonwire.Reader) {
 				x.DeletionTimestamp.DecodeWire(r)
 			}
 		case "finalizers":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Finalizers = sl0
-			} else {
-				x.Finalizers = nil
-			}
+			x.Finalizers = r.Strings()
 		case "generateName":
 			x.GenerateName = r.String()
 		case "generation":
 			x.Generation = r.Int64()
 		case "labels":
-			if r.BeginObject() {
-				m0 := make(map[string]string)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 string
-					v0 = r.String()
-					m0[k0] = v0
-				}
-				x.Labels = m0
-			} else {
-				x.Labels = nil
-			}
+			x.Labels = r.StringMap()
 		case "managedFields":
 			if r.BeginArray() {
 				sl0 := make([]ManagedFieldsEntry, 0, r.Count())
@@ -1238,24 +992,6 @@ func (x *ObjectMeta) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ObjectMeta) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "metav1.ObjectMeta")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ObjectMeta) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("metav1.ObjectMeta")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1413,24 +1149,6 @@ func (x *OwnerReference) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *OwnerReference) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "metav1.OwnerReference")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *OwnerReference) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("metav1.OwnerReference")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *OwnerReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1471,24 +1189,6 @@ func (x *Preconditions) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *Preconditions) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "metav1.Preconditions")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *Preconditions) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("metav1.Preconditions")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Preconditions) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1521,24 +1221,6 @@ func (x *ServerAddressByClientCIDR) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ServerAddressByClientCIDR) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "metav1.ServerAddressByClientCIDR")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ServerAddressByClientCIDR) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("metav1.ServerAddressByClientCIDR")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1664,24 +1346,6 @@ func (x *StatusCause) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *StatusCause) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "metav1.StatusCause")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *StatusCause) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("metav1.StatusCause")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StatusCause) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1735,24 +1399,6 @@ func (x *StatusDetails) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *StatusDetails) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "metav1.StatusDetails")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *StatusDetails) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("metav1.StatusDetails")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1816,24 +1462,6 @@ func (x *TypeMeta) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *TypeMeta) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "metav1.TypeMeta")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *TypeMeta) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("metav1.TypeMeta")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TypeMeta) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1880,24 +1508,6 @@ func (x *VersionInfo) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *VersionInfo) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "metav1.VersionInfo")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *VersionInfo) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("metav1.VersionInfo")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

@@ -29,24 +29,6 @@ func (x *HTTPIngressPath) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *HTTPIngressPath) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "networkingv1.HTTPIngressPath")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *HTTPIngressPath) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("networkingv1.HTTPIngressPath")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HTTPIngressPath) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -86,24 +68,6 @@ func (x *HTTPIngressRuleValue) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *HTTPIngressRuleValue) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "networkingv1.HTTPIngressRuleValue")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *HTTPIngressRuleValue) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("networkingv1.HTTPIngressRuleValue")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HTTPIngressRuleValue) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -134,38 +98,11 @@ func (x *IPBlock) DecodeWire(r *jsonwire.Reader) {
 		case "cidr":
 			x.CIDR = r.String()
 		case "except":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Except = sl0
-			} else {
-				x.Except = nil
-			}
+			x.Except = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *IPBlock) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "networkingv1.IPBlock")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *IPBlock) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("networkingv1.IPBlock")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -285,24 +222,6 @@ func (x *IngressBackend) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *IngressBackend) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "networkingv1.IngressBackend")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *IngressBackend) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("networkingv1.IngressBackend")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -518,24 +437,6 @@ func (x *IngressClassParametersReference) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *IngressClassParametersReference) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "networkingv1.IngressClassParametersReference")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *IngressClassParametersReference) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("networkingv1.IngressClassParametersReference")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *IngressClassParametersReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -583,24 +484,6 @@ func (x *IngressClassSpec) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *IngressClassSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "networkingv1.IngressClassSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *IngressClassSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("networkingv1.IngressClassSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -761,24 +644,6 @@ func (x *IngressLoadBalancerIngress) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *IngressLoadBalancerIngress) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "networkingv1.IngressLoadBalancerIngress")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *IngressLoadBalancerIngress) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("networkingv1.IngressLoadBalancerIngress")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *IngressLoadBalancerIngress) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -835,24 +700,6 @@ func (x *IngressLoadBalancerStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *IngressLoadBalancerStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "networkingv1.IngressLoadBalancerStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *IngressLoadBalancerStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("networkingv1.IngressLoadBalancerStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *IngressLoadBalancerStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -892,24 +739,6 @@ func (x *IngressPortStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *IngressPortStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "networkingv1.IngressPortStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *IngressPortStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("networkingv1.IngressPortStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -953,24 +782,6 @@ func (x *IngressRule) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *IngressRule) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "networkingv1.IngressRule")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *IngressRule) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("networkingv1.IngressRule")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *IngressRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1003,24 +814,6 @@ func (x *IngressServiceBackend) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *IngressServiceBackend) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "networkingv1.IngressServiceBackend")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *IngressServiceBackend) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("networkingv1.IngressServiceBackend")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1078,24 +871,6 @@ func (x *IngressSpec) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *IngressSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "networkingv1.IngressSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *IngressSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("networkingv1.IngressSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1160,24 +935,6 @@ func (x *IngressStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *IngressStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "networkingv1.IngressStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *IngressStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("networkingv1.IngressStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *IngressStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1195,40 +952,13 @@ func (x *IngressTLS) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "hosts":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Hosts = sl0
-			} else {
-				x.Hosts = nil
-			}
+			x.Hosts = r.Strings()
 		case "secretName":
 			x.SecretName = r.String()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *IngressTLS) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "networkingv1.IngressTLS")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *IngressTLS) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("networkingv1.IngressTLS")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1354,24 +1084,6 @@ func (x *NetworkPolicyEgressRule) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NetworkPolicyEgressRule) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "networkingv1.NetworkPolicyEgressRule")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NetworkPolicyEgressRule) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("networkingv1.NetworkPolicyEgressRule")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NetworkPolicyEgressRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1444,24 +1156,6 @@ func (x *NetworkPolicyIngressRule) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NetworkPolicyIngressRule) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "networkingv1.NetworkPolicyIngressRule")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NetworkPolicyIngressRule) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("networkingv1.NetworkPolicyIngressRule")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1656,24 +1350,6 @@ func (x *NetworkPolicyPeer) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NetworkPolicyPeer) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "networkingv1.NetworkPolicyPeer")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NetworkPolicyPeer) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("networkingv1.NetworkPolicyPeer")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NetworkPolicyPeer) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1719,24 +1395,6 @@ func (x *NetworkPolicyPort) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NetworkPolicyPort) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "networkingv1.NetworkPolicyPort")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NetworkPolicyPort) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("networkingv1.NetworkPolicyPort")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1792,38 +1450,11 @@ func (x *NetworkPolicySpec) DecodeWire(r *jsonwire.Reader) {
 		case "podSelector":
 			x.PodSelector.DecodeWire(r)
 		case "policyTypes":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.PolicyTypes = sl0
-			} else {
-				x.PolicyTypes = nil
-			}
+			x.PolicyTypes = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NetworkPolicySpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "networkingv1.NetworkPolicySpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NetworkPolicySpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("networkingv1.NetworkPolicySpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1897,24 +1528,6 @@ func (x *ServiceBackendPort) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ServiceBackendPort) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "networkingv1.ServiceBackendPort")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ServiceBackendPort) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("networkingv1.ServiceBackendPort")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

@@ -36,24 +36,6 @@ func (x *Overhead) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *Overhead) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "nodev1.Overhead")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *Overhead) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("nodev1.Overhead")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Overhead) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -287,17 +269,7 @@ func (x *Scheduling) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "nodeSelector":
-			if r.BeginObject() {
-				m0 := make(map[string]string)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 string
-					v0 = r.String()
-					m0[k0] = v0
-				}
-				x.NodeSelector = m0
-			} else {
-				x.NodeSelector = nil
-			}
+			x.NodeSelector = r.StringMap()
 		case "tolerations":
 			if r.BeginArray() {
 				sl0 := make([]corev1.Toleration, 0, r.Count())
@@ -313,24 +285,6 @@ func (x *Scheduling) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *Scheduling) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "nodev1.Scheduling")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *Scheduling) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("nodev1.Scheduling")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

@@ -297,24 +297,6 @@ func (x *PodDisruptionBudgetSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodDisruptionBudgetSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "policyv1.PodDisruptionBudgetSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodDisruptionBudgetSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("policyv1.PodDisruptionBudgetSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodDisruptionBudgetSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -384,24 +366,6 @@ func (x *PodDisruptionBudgetStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PodDisruptionBudgetStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "policyv1.PodDisruptionBudgetStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PodDisruptionBudgetStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("policyv1.PodDisruptionBudgetStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

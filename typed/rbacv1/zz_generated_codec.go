@@ -33,24 +33,6 @@ func (x *AggregationRule) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *AggregationRule) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "rbacv1.AggregationRule")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *AggregationRule) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("rbacv1.AggregationRule")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AggregationRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -486,82 +468,19 @@ func (x *PolicyRule) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "apiGroups":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.APIGroups = sl0
-			} else {
-				x.APIGroups = nil
-			}
+			x.APIGroups = r.Strings()
 		case "nonResourceURLs":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.NonResourceURLs = sl0
-			} else {
-				x.NonResourceURLs = nil
-			}
+			x.NonResourceURLs = r.Strings()
 		case "resourceNames":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.ResourceNames = sl0
-			} else {
-				x.ResourceNames = nil
-			}
+			x.ResourceNames = r.Strings()
 		case "resources":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Resources = sl0
-			} else {
-				x.Resources = nil
-			}
+			x.Resources = r.Strings()
 		case "verbs":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Verbs = sl0
-			} else {
-				x.Verbs = nil
-			}
+			x.Verbs = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *PolicyRule) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "rbacv1.PolicyRule")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *PolicyRule) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("rbacv1.PolicyRule")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1057,24 +976,6 @@ func (x *RoleRef) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *RoleRef) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "rbacv1.RoleRef")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *RoleRef) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("rbacv1.RoleRef")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *RoleRef) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1107,24 +1008,6 @@ func (x *Subject) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *Subject) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "rbacv1.Subject")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *Subject) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("rbacv1.Subject")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

@@ -51,24 +51,6 @@ func (x *AllocatedDeviceStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *AllocatedDeviceStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.AllocatedDeviceStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *AllocatedDeviceStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.AllocatedDeviceStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AllocatedDeviceStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -131,24 +113,6 @@ func (x *AllocationResult) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *AllocationResult) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.AllocationResult")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *AllocationResult) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.AllocationResult")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AllocationResult) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -198,24 +162,6 @@ func (x *BasicDevice) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *BasicDevice) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.BasicDevice")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *BasicDevice) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.BasicDevice")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -280,24 +226,6 @@ func (x *CELDeviceSelector) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CELDeviceSelector) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.CELDeviceSelector")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CELDeviceSelector) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.CELDeviceSelector")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CELDeviceSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -329,24 +257,6 @@ func (x *Device) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *Device) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.Device")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *Device) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.Device")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -381,40 +291,13 @@ func (x *DeviceAllocationConfiguration) DecodeWire(r *jsonwire.Reader) {
 				x.Opaque.DecodeWire(r)
 			}
 		case "requests":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Requests = sl0
-			} else {
-				x.Requests = nil
-			}
+			x.Requests = r.Strings()
 		case "source":
 			x.Source = r.String()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceAllocationConfiguration) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.DeviceAllocationConfiguration")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceAllocationConfiguration) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.DeviceAllocationConfiguration")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -482,24 +365,6 @@ func (x *DeviceAllocationResult) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceAllocationResult) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.DeviceAllocationResult")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceAllocationResult) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.DeviceAllocationResult")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -558,24 +423,6 @@ func (x *DeviceAttribute) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceAttribute) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.DeviceAttribute")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceAttribute) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.DeviceAttribute")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -649,24 +496,6 @@ func (x *DeviceClaim) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceClaim) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.DeviceClaim")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceClaim) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.DeviceClaim")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceClaim) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -738,38 +567,11 @@ func (x *DeviceClaimConfiguration) DecodeWire(r *jsonwire.Reader) {
 				x.Opaque.DecodeWire(r)
 			}
 		case "requests":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Requests = sl0
-			} else {
-				x.Requests = nil
-			}
+			x.Requests = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceClaimConfiguration) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.DeviceClaimConfiguration")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceClaimConfiguration) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.DeviceClaimConfiguration")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -880,24 +682,6 @@ func (x *DeviceClassConfiguration) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceClassConfiguration) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.DeviceClassConfiguration")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceClassConfiguration) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.DeviceClassConfiguration")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1059,24 +843,6 @@ func (x *DeviceClassSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceClassSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.DeviceClassSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceClassSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.DeviceClassSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceClassSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1126,38 +892,11 @@ func (x *DeviceConstraint) DecodeWire(r *jsonwire.Reader) {
 		case "matchAttribute":
 			x.MatchAttribute = r.String()
 		case "requests":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Requests = sl0
-			} else {
-				x.Requests = nil
-			}
+			x.Requests = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceConstraint) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.DeviceConstraint")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceConstraint) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.DeviceConstraint")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1220,24 +959,6 @@ func (x *DeviceRequest) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceRequest) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.DeviceRequest")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceRequest) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.DeviceRequest")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1303,24 +1024,6 @@ func (x *DeviceRequestAllocationResult) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceRequestAllocationResult) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.DeviceRequestAllocationResult")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceRequestAllocationResult) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.DeviceRequestAllocationResult")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceRequestAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1364,24 +1067,6 @@ func (x *DeviceSelector) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceSelector) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.DeviceSelector")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceSelector) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.DeviceSelector")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1405,38 +1090,11 @@ func (x *NetworkDeviceData) DecodeWire(r *jsonwire.Reader) {
 		case "interfaceName":
 			x.InterfaceName = r.String()
 		case "ips":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.IPs = sl0
-			} else {
-				x.IPs = nil
-			}
+			x.IPs = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NetworkDeviceData) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.NetworkDeviceData")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NetworkDeviceData) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.NetworkDeviceData")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1486,24 +1144,6 @@ func (x *OpaqueDeviceConfiguration) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *OpaqueDeviceConfiguration) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.OpaqueDeviceConfiguration")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *OpaqueDeviceConfiguration) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.OpaqueDeviceConfiguration")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1600,24 +1240,6 @@ func (x *ResourceClaimConsumerReference) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourceClaimConsumerReference) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.ResourceClaimConsumerReference")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourceClaimConsumerReference) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.ResourceClaimConsumerReference")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1767,24 +1389,6 @@ func (x *ResourceClaimSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourceClaimSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.ResourceClaimSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourceClaimSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.ResourceClaimSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceClaimSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1836,24 +1440,6 @@ func (x *ResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourceClaimStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.ResourceClaimStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourceClaimStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.ResourceClaimStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -2089,24 +1675,6 @@ func (x *ResourceClaimTemplateSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourceClaimTemplateSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.ResourceClaimTemplateSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourceClaimTemplateSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.ResourceClaimTemplateSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceClaimTemplateSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -2135,24 +1703,6 @@ func (x *ResourcePool) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourcePool) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.ResourcePool")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourcePool) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.ResourcePool")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -2380,24 +1930,6 @@ func (x *ResourceSliceSpec) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourceSliceSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1alpha3.ResourceSliceSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourceSliceSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1alpha3.ResourceSliceSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

@@ -51,24 +51,6 @@ func (x *AllocatedDeviceStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *AllocatedDeviceStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.AllocatedDeviceStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *AllocatedDeviceStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.AllocatedDeviceStatus")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AllocatedDeviceStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -131,24 +113,6 @@ func (x *AllocationResult) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *AllocationResult) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.AllocationResult")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *AllocationResult) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.AllocationResult")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AllocationResult) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -197,24 +161,6 @@ func (x *BasicDevice) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *BasicDevice) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.BasicDevice")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *BasicDevice) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.BasicDevice")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -279,24 +225,6 @@ func (x *CELDeviceSelector) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CELDeviceSelector) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.CELDeviceSelector")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CELDeviceSelector) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.CELDeviceSelector")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CELDeviceSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -328,24 +256,6 @@ func (x *Device) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *Device) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.Device")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *Device) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.Device")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -380,40 +290,13 @@ func (x *DeviceAllocationConfiguration) DecodeWire(r *jsonwire.Reader) {
 				x.Opaque.DecodeWire(r)
 			}
 		case "requests":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Requests = sl0
-			} else {
-				x.Requests = nil
-			}
+			x.Requests = r.Strings()
 		case "source":
 			x.Source = r.String()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceAllocationConfiguration) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.DeviceAllocationConfiguration")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceAllocationConfiguration) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.DeviceAllocationConfiguration")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -481,24 +364,6 @@ func (x *DeviceAllocationResult) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceAllocationResult) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.DeviceAllocationResult")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceAllocationResult) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.DeviceAllocationResult")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -559,24 +424,6 @@ func (x *DeviceAttribute) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceAttribute) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.DeviceAttribute")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceAttribute) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.DeviceAttribute")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceAttribute) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -615,24 +462,6 @@ func (x *DeviceCapacity) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceCapacity) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.DeviceCapacity")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceCapacity) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.DeviceCapacity")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -688,24 +517,6 @@ func (x *DeviceClaim) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceClaim) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.DeviceClaim")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceClaim) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.DeviceClaim")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -779,38 +590,11 @@ func (x *DeviceClaimConfiguration) DecodeWire(r *jsonwire.Reader) {
 				x.Opaque.DecodeWire(r)
 			}
 		case "requests":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Requests = sl0
-			} else {
-				x.Requests = nil
-			}
+			x.Requests = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceClaimConfiguration) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.DeviceClaimConfiguration")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceClaimConfiguration) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.DeviceClaimConfiguration")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -921,24 +705,6 @@ func (x *DeviceClassConfiguration) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceClassConfiguration) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.DeviceClassConfiguration")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceClassConfiguration) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.DeviceClassConfiguration")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1100,24 +866,6 @@ func (x *DeviceClassSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceClassSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.DeviceClassSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceClassSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.DeviceClassSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceClassSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1167,38 +915,11 @@ func (x *DeviceConstraint) DecodeWire(r *jsonwire.Reader) {
 		case "matchAttribute":
 			x.MatchAttribute = r.String()
 		case "requests":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.Requests = sl0
-			} else {
-				x.Requests = nil
-			}
+			x.Requests = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceConstraint) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.DeviceConstraint")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceConstraint) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.DeviceConstraint")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1261,24 +982,6 @@ func (x *DeviceRequest) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceRequest) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.DeviceRequest")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceRequest) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.DeviceRequest")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1344,24 +1047,6 @@ func (x *DeviceRequestAllocationResult) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceRequestAllocationResult) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.DeviceRequestAllocationResult")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceRequestAllocationResult) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.DeviceRequestAllocationResult")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceRequestAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1405,24 +1090,6 @@ func (x *DeviceSelector) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *DeviceSelector) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.DeviceSelector")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *DeviceSelector) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.DeviceSelector")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1446,38 +1113,11 @@ func (x *NetworkDeviceData) DecodeWire(r *jsonwire.Reader) {
 		case "interfaceName":
 			x.InterfaceName = r.String()
 		case "ips":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.IPs = sl0
-			} else {
-				x.IPs = nil
-			}
+			x.IPs = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *NetworkDeviceData) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.NetworkDeviceData")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *NetworkDeviceData) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.NetworkDeviceData")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1527,24 +1167,6 @@ func (x *OpaqueDeviceConfiguration) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *OpaqueDeviceConfiguration) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.OpaqueDeviceConfiguration")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *OpaqueDeviceConfiguration) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.OpaqueDeviceConfiguration")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1641,24 +1263,6 @@ func (x *ResourceClaimConsumerReference) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourceClaimConsumerReference) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.ResourceClaimConsumerReference")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourceClaimConsumerReference) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.ResourceClaimConsumerReference")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1808,24 +1412,6 @@ func (x *ResourceClaimSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourceClaimSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.ResourceClaimSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourceClaimSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.ResourceClaimSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceClaimSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1877,24 +1463,6 @@ func (x *ResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourceClaimStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.ResourceClaimStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourceClaimStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.ResourceClaimStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -2130,24 +1698,6 @@ func (x *ResourceClaimTemplateSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourceClaimTemplateSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.ResourceClaimTemplateSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourceClaimTemplateSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.ResourceClaimTemplateSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceClaimTemplateSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -2176,24 +1726,6 @@ func (x *ResourcePool) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourcePool) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.ResourcePool")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourcePool) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.ResourcePool")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -2421,24 +1953,6 @@ func (x *ResourceSliceSpec) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *ResourceSliceSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "resourcev1beta1.ResourceSliceSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *ResourceSliceSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("resourcev1beta1.ResourceSliceSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

@@ -27,24 +27,6 @@ func (x *GroupVersionResource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *GroupVersionResource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "storagemigrationv1alpha1.GroupVersionResource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *GroupVersionResource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("storagemigrationv1alpha1.GroupVersionResource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *GroupVersionResource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -87,24 +69,6 @@ func (x *MigrationCondition) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *MigrationCondition) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "storagemigrationv1alpha1.MigrationCondition")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *MigrationCondition) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("storagemigrationv1alpha1.MigrationCondition")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -322,24 +286,6 @@ func (x *StorageVersionMigrationSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *StorageVersionMigrationSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "storagemigrationv1alpha1.StorageVersionMigrationSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *StorageVersionMigrationSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("storagemigrationv1alpha1.StorageVersionMigrationSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StorageVersionMigrationSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -379,24 +325,6 @@ func (x *StorageVersionMigrationStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *StorageVersionMigrationStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "storagemigrationv1alpha1.StorageVersionMigrationStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *StorageVersionMigrationStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("storagemigrationv1alpha1.StorageVersionMigrationStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

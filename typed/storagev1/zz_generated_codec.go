@@ -214,38 +214,11 @@ func (x *CSIDriverSpec) DecodeWire(r *jsonwire.Reader) {
 				x.TokenRequests = nil
 			}
 		case "volumeLifecycleModes":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.VolumeLifecycleModes = sl0
-			} else {
-				x.VolumeLifecycleModes = nil
-			}
+			x.VolumeLifecycleModes = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CSIDriverSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "storagev1.CSIDriverSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CSIDriverSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("storagev1.CSIDriverSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -392,38 +365,11 @@ func (x *CSINodeDriver) DecodeWire(r *jsonwire.Reader) {
 		case "nodeID":
 			x.NodeID = r.String()
 		case "topologyKeys":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.TopologyKeys = sl0
-			} else {
-				x.TopologyKeys = nil
-			}
+			x.TopologyKeys = r.Strings()
 		default:
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CSINodeDriver) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "storagev1.CSINodeDriver")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CSINodeDriver) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("storagev1.CSINodeDriver")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -593,24 +539,6 @@ func (x *CSINodeSpec) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *CSINodeSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "storagev1.CSINodeSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *CSINodeSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("storagev1.CSINodeSpec")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -872,28 +800,9 @@ func (x *StorageClass) DecodeWire(r *jsonwire.Reader) {
 				x.AllowedTopologies = nil
 			}
 		case "mountOptions":
-			if r.BeginArray() {
-				sl0 := make([]string, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, "")
-					sl0[len(sl0)-1] = r.String()
-				}
-				x.MountOptions = sl0
-			} else {
-				x.MountOptions = nil
-			}
+			x.MountOptions = r.Strings()
 		case "parameters":
-			if r.BeginObject() {
-				m0 := make(map[string]string)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 string
-					v0 = r.String()
-					m0[k0] = v0
-				}
-				x.Parameters = m0
-			} else {
-				x.Parameters = nil
-			}
+			x.Parameters = r.StringMap()
 		case "provisioner":
 			x.Provisioner = r.String()
 		case "reclaimPolicy":
@@ -1136,24 +1045,6 @@ func (x *TokenRequest) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *TokenRequest) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "storagev1.TokenRequest")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *TokenRequest) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("storagev1.TokenRequest")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TokenRequest) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1368,24 +1259,6 @@ func (x *VolumeAttachmentSource) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *VolumeAttachmentSource) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "storagev1.VolumeAttachmentSource")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *VolumeAttachmentSource) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("storagev1.VolumeAttachmentSource")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeAttachmentSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1422,24 +1295,6 @@ func (x *VolumeAttachmentSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *VolumeAttachmentSpec) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "storagev1.VolumeAttachmentSpec")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *VolumeAttachmentSpec) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("storagev1.VolumeAttachmentSpec")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeAttachmentSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1472,17 +1327,7 @@ func (x *VolumeAttachmentStatus) DecodeWire(r *jsonwire.Reader) {
 		case "attached":
 			x.Attached = r.Bool()
 		case "attachmentMetadata":
-			if r.BeginObject() {
-				m0 := make(map[string]string)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 string
-					v0 = r.String()
-					m0[k0] = v0
-				}
-				x.AttachmentMetadata = m0
-			} else {
-				x.AttachmentMetadata = nil
-			}
+			x.AttachmentMetadata = r.StringMap()
 		case "detachError":
 			if r.Null() {
 				x.DetachError = nil
@@ -1496,24 +1341,6 @@ func (x *VolumeAttachmentStatus) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *VolumeAttachmentStatus) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "storagev1.VolumeAttachmentStatus")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *VolumeAttachmentStatus) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("storagev1.VolumeAttachmentStatus")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.
@@ -1571,24 +1398,6 @@ func (x *VolumeError) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *VolumeError) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "storagev1.VolumeError")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *VolumeError) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("storagev1.VolumeError")
-}
-
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeError) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
@@ -1617,24 +1426,6 @@ func (x *VolumeNodeResources) DecodeWire(r *jsonwire.Reader) {
 			r.Skip()
 		}
 	}
-}
-
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
-func (x *VolumeNodeResources) DecodeJSON(it *jsoniter.Iterator) {
-	var r jsonwire.Reader
-	if r.Capture(it) {
-		x.DecodeWire(&r)
-		r.Report(it, "storagev1.VolumeNodeResources")
-	}
-}
-
-// UnmarshalJSON implements json.Unmarshaler with the generated decoder.
-func (x *VolumeNodeResources) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(append([]byte(nil), data...))
-	x.DecodeWire(&r)
-	return r.Finish("storagev1.VolumeNodeResources")
 }
 
 // EncodeJSON writes x as encoding/json would, without reflection.

@@ -24,17 +24,7 @@ func (x *VolumeAttributesClass) DecodeWire(r *jsonwire.Reader) {
 		case "driverName":
 			x.DriverName = r.String()
 		case "parameters":
-			if r.BeginObject() {
-				m0 := make(map[string]string)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 string
-					v0 = r.String()
-					m0[k0] = v0
-				}
-				x.Parameters = m0
-			} else {
-				x.Parameters = nil
-			}
+			x.Parameters = r.StringMap()
 		default:
 			r.Skip()
 		}

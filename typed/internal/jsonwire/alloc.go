@@ -147,26 +147,76 @@ type slab struct {
 // a chunk of n, and the next n-1 calls for the same key share it. key is
 // the address of a package-level variable that stands for T.
 func Alloc[T any](r *Reader, key *byte, n int) *T {
+	// Only the allocation itself depends on T: the slab bookkeeping is
+	// shared, so each of the many instantiations stays small.
+	size := unsafe.Sizeof(*new(T))
+	p, n := r.fromSlab(key, size, n)
+	if p == nil {
+		p = unsafe.Pointer(unsafe.SliceData(make([]T, n)))
+		r.addSlab(key, size, p, n)
+	}
+	return (*T)(p)
+}
+
+// fromSlab takes the next element of size bytes from the slab of key. When
+// there is none it returns nil and the number of elements to allocate: n,
+// or 1 when the decoded values must not share memory.
+//
+//go:noinline
+func (r *Reader) fromSlab(key *byte, size uintptr, n int) (unsafe.Pointer, int) {
 	for i := range r.slabs {
 		s := &r.slabs[i]
 		if s.key == key && s.left > 0 {
-			p := (*T)(s.next)
+			p := s.next
 			s.left--
 			if s.left > 0 {
-				s.next = unsafe.Add(s.next, unsafe.Sizeof(*p))
+				s.next = unsafe.Add(s.next, size)
 			} else {
 				*s = slab{}
 			}
-			return p
+			return p, 0
 		}
 	}
-	if !r.owned {
-		return new(T)
+	if !r.owned || n < 1 {
+		n = 1
 	}
-	chunk := make([]T, n)
+	return nil, n
+}
+
+// addSlab records the n-1 elements of size bytes after first, a new chunk
+// of n, as the slab of key.
+//
+//go:noinline
+func (r *Reader) addSlab(key *byte, size uintptr, first unsafe.Pointer, n int) {
 	if n > 1 {
-		r.slabs[r.slabPos] = slab{key: key, left: n - 1, next: unsafe.Pointer(&chunk[1])}
+		r.slabs[r.slabPos] = slab{key: key, left: n - 1, next: unsafe.Add(first, size)}
 		r.slabPos = (r.slabPos + 1) % len(r.slabs)
 	}
-	return &chunk[0]
+}
+
+// Strings reads an array of strings, sized exactly: nil for null. The
+// generated decoders call it for every []string field instead of
+// repeating the loop, which keeps their code small.
+func (r *Reader) Strings() []string {
+	if !r.BeginArray() {
+		return nil
+	}
+	s := make([]string, 0, r.Count())
+	for r.NextElem() {
+		s = append(s, r.String())
+	}
+	return s
+}
+
+// StringMap reads an object of strings (labels, annotations, selectors):
+// nil for null.
+func (r *Reader) StringMap() map[string]string {
+	if !r.BeginObject() {
+		return nil
+	}
+	m := make(map[string]string)
+	for k, ok := r.MapKey(); ok; k, ok = r.MapKey() {
+		m[k] = r.String()
+	}
+	return m
 }
