@@ -6,7 +6,6 @@ import (
 	"iter"
 	"net/url"
 
-	jsoniter "github.com/json-iterator/go"
 
 	"github.com/kubewire/kubewire/internal/codec"
 	"github.com/kubewire/kubewire/rest"
@@ -155,7 +154,7 @@ func (c *Client[T, L]) update(ctx context.Context, obj *T, opts metav1.UpdateOpt
 	if k, ok := any(obj).(keyed); ok {
 		name = k.GetName()
 	} else {
-		name = jsoniter.Get(body, "metadata", "name").ToString()
+		_, name = metadataKey(body)
 	}
 	if err := c.checkObjectScope("update", name); err != nil {
 		return nil, err

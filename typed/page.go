@@ -110,7 +110,8 @@ func (p *page[T]) decodeItems(it *jsoniter.Iterator) {
 				return
 			}
 			if p.wantKeys && !hasKey {
-				p.keys = append(p.keys, jsoniter.Get(raw, "metadata", "namespace").ToString()+"/"+jsoniter.Get(raw, "metadata", "name").ToString())
+				ns, name := metadataKey(raw)
+				p.keys = append(p.keys, ns+"/"+name)
 				continue
 			}
 		}
@@ -270,4 +271,31 @@ func decodeOwned[V any](data []byte, v *V) error {
 		return err
 	}
 	return nil
+}
+
+// metadataKey reads metadata.namespace and metadata.name of the JSON object
+// in data: "" for either when it is missing or not a string.
+func metadataKey(data []byte) (namespace, name string) {
+	it := codec.API.BorrowIterator(data)
+	defer codec.API.ReturnIterator(it)
+	if it.WhatIsNext() != jsoniter.ObjectValue {
+		return "", ""
+	}
+	for field := it.ReadObject(); field != "" && it.Error == nil; field = it.ReadObject() {
+		if field != "metadata" || it.WhatIsNext() != jsoniter.ObjectValue {
+			it.Skip()
+			continue
+		}
+		for key := it.ReadObject(); key != "" && it.Error == nil; key = it.ReadObject() {
+			switch {
+			case key == "name" && it.WhatIsNext() == jsoniter.StringValue:
+				name = it.ReadString()
+			case key == "namespace" && it.WhatIsNext() == jsoniter.StringValue:
+				namespace = it.ReadString()
+			default:
+				it.Skip()
+			}
+		}
+	}
+	return namespace, name
 }
