@@ -6,7 +6,6 @@ import (
 	"iter"
 	"net/url"
 
-
 	"github.com/kubewire/kubewire/internal/codec"
 	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed/metav1"
