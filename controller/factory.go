@@ -43,6 +43,7 @@ type TypeMismatchError struct {
 	Have, Want reflect.Type
 }
 
+// Error returns the error's message.
 func (e *TypeMismatchError) Error() string {
 	return fmt.Sprintf("controller: shared informer %q holds %v, not %v", e.ID, e.Have, e.Want)
 }

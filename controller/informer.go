@@ -208,6 +208,7 @@ func (i *Informer[T]) LastResourceVersion() string {
 // unsigned integer, which WaitForResourceVersion cannot compare.
 type ResourceVersionError struct{ ResourceVersion string }
 
+// Error returns the error's message.
 func (e *ResourceVersionError) Error() string {
 	return fmt.Sprintf("controller: resourceVersion %q cannot be compared: not a decimal integer", e.ResourceVersion)
 }
@@ -271,6 +272,7 @@ func (i *Informer[T]) setRVLocked(rv string) {
 // AlreadyRunningError reports a second Run of one informer.
 type AlreadyRunningError struct{}
 
+// Error returns the error's message.
 func (AlreadyRunningError) Error() string { return "controller: the informer is already running" }
 
 // Run lists and watches until ctx ends, then returns nil; it returns an

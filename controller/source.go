@@ -93,6 +93,7 @@ type NotAnObjectError struct {
 	Type reflect.Type
 }
 
+// Error returns the error's message.
 func (e *NotAnObjectError) Error() string {
 	return fmt.Sprintf("controller: *%v does not implement controller.Object (embed metav1.ObjectMeta)", e.Type)
 }

@@ -40,6 +40,7 @@ func newStore[T any]() *store[T] {
 // IndexExistsError reports an index added twice.
 type IndexExistsError struct{ Name string }
 
+// Error returns the error's message.
 func (e *IndexExistsError) Error() string {
 	return fmt.Sprintf("controller: index %q already exists", e.Name)
 }
@@ -47,6 +48,7 @@ func (e *IndexExistsError) Error() string {
 // UnknownIndexError reports a lookup in an index the store does not have.
 type UnknownIndexError struct{ Name string }
 
+// Error returns the error's message.
 func (e *UnknownIndexError) Error() string {
 	return fmt.Sprintf("controller: no index %q", e.Name)
 }

@@ -306,6 +306,7 @@ type DecodeError struct {
 	Err  error
 }
 
+// Error returns the error's message.
 func (e *DecodeError) Error() string { return "discovery: decoding " + e.Path + ": " + e.Err.Error() }
 
 // Unwrap returns the decoder's error.

@@ -304,6 +304,7 @@ type AmbiguousError struct {
 	Candidates []Resource
 }
 
+// Error returns the error's message.
 func (e *AmbiguousError) Error() string {
 	names := make([]string, len(e.Candidates))
 	for i, c := range e.Candidates {
@@ -326,6 +327,7 @@ type NotFoundError struct {
 	Suggestions []string
 }
 
+// Error returns the error's message.
 func (e *NotFoundError) Error() string {
 	var b strings.Builder
 	if e.APIVersion != "" || e.ServedIn != nil {

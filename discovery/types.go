@@ -186,6 +186,7 @@ type PartialError struct {
 	Failed []FailedGroupVersion
 }
 
+// Error returns the error's message.
 func (e *PartialError) Error() string {
 	parts := make([]string, len(e.Failed))
 	for i, f := range e.Failed {
@@ -207,6 +208,7 @@ func (e *PartialError) Unwrap() []error {
 // aggregated discovery (an aggregated API server that is not answering).
 type StaleError struct{ GroupVersion string }
 
+// Error returns the error's message.
 func (e *StaleError) Error() string {
 	return "the server reported discovery for " + e.GroupVersion + " as stale"
 }

@@ -85,6 +85,7 @@ type ApplyError struct {
 	Err    error
 }
 
+// Error returns the error's message.
 func (e *ApplyError) Error() string { return "applying " + e.Object + ": " + e.Err.Error() }
 
 // Unwrap returns the cause.

@@ -39,6 +39,7 @@ type SyntaxError struct {
 	Msg string
 }
 
+// Error returns the error's message.
 func (e *SyntaxError) Error() string {
 	if e.Offset < 0 {
 		return "dynamic: decoding JSON: " + e.Msg

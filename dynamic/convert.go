@@ -13,6 +13,7 @@ type ConversionError struct {
 	Err error
 }
 
+// Error returns the error's message.
 func (e *ConversionError) Error() string { return fmt.Sprintf("dynamic: %s: %v", e.Op, e.Err) }
 
 // Unwrap returns the codec's error.

@@ -27,6 +27,7 @@ type ManifestError struct {
 	Err    error
 }
 
+// Error returns the error's message.
 func (e *ManifestError) Error() string {
 	src := e.Source
 	if src == "" {

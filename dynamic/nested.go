@@ -17,6 +17,7 @@ type FieldTypeError struct {
 	Got string
 }
 
+// Error returns the error's message.
 func (e *FieldTypeError) Error() string {
 	return fmt.Sprintf("%s: expected %s, found %s", e.Path, e.Want, e.Got)
 }

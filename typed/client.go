@@ -276,6 +276,7 @@ type ScopeError struct {
 	Op, Resource, Name string
 }
 
+// Error returns the error's message.
 func (e *ScopeError) Error() string {
 	if e.Name == "" {
 		return fmt.Sprintf("%s %s: a namespace is required (the client is bound to all namespaces)", e.Op, e.Resource)
@@ -288,6 +289,7 @@ type NameRequiredError struct {
 	Op, Resource string
 }
 
+// Error returns the error's message.
 func (e *NameRequiredError) Error() string {
 	return fmt.Sprintf("%s %s: a resource name is required", e.Op, e.Resource)
 }
@@ -298,6 +300,7 @@ type FieldManagerRequiredError struct {
 	Resource, Name string
 }
 
+// Error returns the error's message.
 func (e *FieldManagerRequiredError) Error() string {
 	return fmt.Sprintf("apply %s %q: ApplyOptions.FieldManager is required", e.Resource, e.Name)
 }
@@ -308,6 +311,7 @@ type EncodeError struct {
 	Err  error
 }
 
+// Error returns the error's message.
 func (e *EncodeError) Error() string { return fmt.Sprintf("encoding %s: %v", e.Kind, e.Err) }
 
 // Unwrap returns the underlying encoder error.

@@ -73,6 +73,7 @@ type ConfigError struct {
 	Field, Reason string
 }
 
+// Error returns the error's message.
 func (e *ConfigError) Error() string {
 	return fmt.Sprintf("leaderelection: %s: %s", e.Field, e.Reason)
 }

@@ -163,7 +163,12 @@ func emitTypes(p *pkg) []byte {
 	for _, name := range sortedKeys(p.types) {
 		t := p.types[name]
 		w.WriteString("\n")
-		w.WriteString(comment("", t.doc))
+		doc := t.doc
+		if strings.TrimSpace(doc) == "" {
+			// The spec describes a few schemas not at all.
+			doc = fmt.Sprintf("%s is the API's %s (the spec has no description of it).", t.name, t.schema)
+		}
+		w.WriteString(comment("", doc))
 		if t.alias != nil {
 			w.p("type %s = %s", t.name, goType(t.alias))
 			continue

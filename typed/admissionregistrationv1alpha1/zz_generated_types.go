@@ -118,6 +118,9 @@ type JSONPatch struct {
 	Expression string `json:"expression,omitempty"`
 }
 
+// MatchCondition is the API's
+// io.k8s.api.admissionregistration.v1alpha1.MatchCondition (the spec has no
+// description of it).
 type MatchCondition struct {
 	// Expression represents the expression which will be evaluated by CEL. Must
 	// evaluate to bool. CEL expressions have access to the contents of the

@@ -46,6 +46,7 @@ type QuantityError struct {
 	Reason string
 }
 
+// Error returns the error's message.
 func (e *QuantityError) Error() string {
 	return "invalid quantity " + strconv.Quote(e.Input) + ": " + e.Reason
 }

@@ -44,6 +44,7 @@ type TimeError struct {
 	Err error
 }
 
+// Error returns the error's message.
 func (e *TimeError) Error() string {
 	return "invalid time " + strconv.Quote(e.Input) + ": " + e.Err.Error()
 }

@@ -44,6 +44,7 @@ type SyntaxError struct {
 // Unwrap returns the underlying error, if any.
 func (e *SyntaxError) Unwrap() error { return e.Err }
 
+// Error returns the error's message.
 func (e *SyntaxError) Error() string {
 	if e.Type != "" {
 		return fmt.Sprintf("decoding %s: %s at offset %d near %q", e.Type, e.Msg, e.Offset, e.Near)

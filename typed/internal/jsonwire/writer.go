@@ -74,6 +74,7 @@ func Float64(s *jsoniter.Stream, v float64) {
 // UnsupportedValueError reports a float that JSON cannot represent.
 type UnsupportedValueError struct{ Value string }
 
+// Error returns the error's message.
 func (e *UnsupportedValueError) Error() string { return "json: unsupported value: " + e.Value }
 
 // AppendFloat appends v formatted as encoding/json formats a float64.
