@@ -27,15 +27,13 @@ func TestScaleSubresource(t *testing.T) {
 	rcs := corev1.New(rc).ReplicationControllers("ns1")
 	var s autoscalingv1.Scale
 	require.NoError(t, rcs.GetSubresource(ctx, "web", "scale", &s))
-	require.NotNil(t, s.Spec.Replicas)
-	assert.Equal(t, int32(2), *s.Spec.Replicas)
+	assert.Equal(t, int32(2), s.Spec.Replicas)
 	assert.Equal(t, "app=web", s.Status.Selector)
 
-	three := int32(3)
-	s.Spec.Replicas = &three
+	s.Spec.Replicas = 3
 	var out autoscalingv1.Scale
 	require.NoError(t, rcs.UpdateSubresource(ctx, "web", "scale", &s, &out, metav1.UpdateOptions{DryRun: true}))
-	assert.Equal(t, int32(3), *out.Spec.Replicas)
+	assert.Equal(t, int32(3), out.Spec.Replicas)
 	assert.Equal(t, "dryRun=All", (*calls)[1].Query)
 }
 

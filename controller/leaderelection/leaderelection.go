@@ -228,7 +228,7 @@ func (e *Elector) try(ctx context.Context) bool {
 		nowMicro := metav1.NewMicroTime(now)
 		lease = &coordinationv1.Lease{
 			ObjectMeta: metav1.ObjectMeta{Name: e.cfg.Name, Namespace: e.cfg.Leases.Namespace()},
-			Spec: coordinationv1.LeaseSpec{HolderIdentity: id, LeaseDurationSeconds: leaseSeconds(e.cfg.LeaseDuration),
+			Spec: coordinationv1.LeaseSpec{HolderIdentity: new(id), LeaseDurationSeconds: leaseSeconds(e.cfg.LeaseDuration),
 				AcquireTime: &nowMicro, RenewTime: &nowMicro, LeaseTransitions: new(int32)},
 		}
 		created, err := e.cfg.Leases.Create(ctx, lease, metav1.CreateOptions{})
@@ -245,7 +245,7 @@ func (e *Elector) try(ctx context.Context) bool {
 	}
 	e.observe(lease, now, false)
 	e.mu.Lock()
-	holder, seenAt := lease.Spec.HolderIdentity, e.seenAt
+	holder, seenAt := deref(lease.Spec.HolderIdentity), e.seenAt
 	e.mu.Unlock()
 	dur := e.cfg.LeaseDuration
 	if s := lease.Spec.LeaseDurationSeconds; s != nil && time.Duration(*s)*time.Second > dur {
@@ -260,7 +260,7 @@ func (e *Elector) try(ctx context.Context) bool {
 	spec.RenewTime = &nowMicro
 	spec.LeaseDurationSeconds = leaseSeconds(e.cfg.LeaseDuration)
 	if holder != id {
-		spec.HolderIdentity = id
+		spec.HolderIdentity = new(id)
 		spec.AcquireTime = &nowMicro
 		n := int32(1)
 		if spec.LeaseTransitions != nil {
@@ -291,7 +291,7 @@ func (e *Elector) observe(l *coordinationv1.Lease, now time.Time, ours bool) {
 	if ours {
 		e.leading = true
 	}
-	holder := l.Spec.HolderIdentity
+	holder := deref(l.Spec.HolderIdentity)
 	report := holder != "" && holder != e.leader
 	if holder != "" {
 		e.leader = holder
@@ -309,12 +309,12 @@ func (e *Elector) release() {
 	e.mu.Lock()
 	l := e.lease
 	e.mu.Unlock()
-	if l == nil || l.Spec.HolderIdentity != e.cfg.Identity {
+	if l == nil || deref(l.Spec.HolderIdentity) != e.cfg.Identity {
 		return
 	}
 	next := *l
 	now := metav1.NewMicroTime(time.Now())
-	next.Spec.HolderIdentity = ""
+	next.Spec.HolderIdentity = nil
 	next.Spec.LeaseDurationSeconds = leaseSeconds(time.Second)
 	next.Spec.RenewTime, next.Spec.AcquireTime = &now, &now
 	if _, err := e.cfg.Leases.Update(ctx, &next, metav1.UpdateOptions{}); err != nil {
@@ -335,4 +335,12 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
+}
+
+// deref returns *s, or "" for nil.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

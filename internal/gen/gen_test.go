@@ -108,3 +108,45 @@ func TestComment(t *testing.T) {
 		t.Error("empty text gives a comment")
 	}
 }
+
+// Scalars are held as Kubernetes' own types hold them (apifacts.txt): a
+// value where the server never sends zero, a pointer where it can.
+func TestScalarsFollowAPIFacts(t *testing.T) {
+	spec, out := specAndOut(t)
+	files, err := generate(spec, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := func(pkg string) string {
+		for name, content := range files {
+			if strings.HasSuffix(name, filepath.Join(pkg, "zz_generated_types.go")) {
+				return string(content)
+			}
+		}
+		t.Fatalf("no types file for %s", pkg)
+		return ""
+	}
+	for pkg, fields := range map[string][]string{
+		"corev1": {
+			"Stdin bool `json:\"stdin,omitempty\"`",                          // value: false is never sent
+			"RuntimeClassName *string `json:\"runtimeClassName,omitempty\"`", // pointer: "" differs from unset
+			"StorageClassName *string `json:\"storageClassName,omitempty\"`",
+			"Name string `json:\"name\"`", // required
+		},
+		"appsv1":          {"Replicas *int32 `json:\"replicas,omitempty\"`"},
+		"autoscalingv1":   {"Replicas int32 `json:\"replicas,omitempty\"`"},
+		"coordinationv1":  {"HolderIdentity *string `json:\"holderIdentity,omitempty\"`"},
+		"apiextensionsv1": {"XPreserveUnknownFields *bool `json:\"x-kubernetes-preserve-unknown-fields,omitempty\"`"},
+	} {
+		src := types(pkg)
+		for _, f := range fields {
+			if !strings.Contains(src, "\t"+f+"\n") {
+				t.Errorf("%s: no field %s", pkg, f)
+			}
+		}
+	}
+	if facts := parseFacts("# comment\nio.k8s.X.a pointer always\nbad line\nio.k8s.X.b value omitempty\n"); len(facts) != 2 ||
+		facts["io.k8s.X.a"] != (scalarFact{pointer: true}) || facts["io.k8s.X.b"] != (scalarFact{omitempty: true}) {
+		t.Errorf("parseFacts: %v", facts)
+	}
+}

@@ -15,6 +15,11 @@
 //	-out DIR    the typed/ directory (default typed under the module root)
 //	-check      compare instead of writing; exit 1 listing stale files
 //
+// Besides the spec it reads apifacts.txt (embedded): how Kubernetes' own Go
+// types hold each scalar field, pointer or value, which the spec does not
+// say. Refresh it from k8s.io/api with `go run ./cmd/apifacts >
+// ../internal/gen/apifacts.txt` in bench/, the module allowed to import it.
+//
 // Output is deterministic: everything is emitted in sorted order.
 package main
 

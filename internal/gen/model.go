@@ -311,7 +311,7 @@ func (m *model) makeType(p *pkg, goName, name string, s *schema) (*typ, error) {
 			t.fields = append(t.fields, f)
 			continue
 		}
-		typ, omit, err := m.fieldType(p, goName+"."+pn, prop, f.required)
+		typ, omit, err := m.fieldType(p, goName+"."+pn, name+"."+pn, prop, f.required)
 		if err != nil {
 			return nil, fmt.Errorf("%s.%s: %w", name, pn, err)
 		}
@@ -366,12 +366,24 @@ func override(set map[string]bool, p *pkg, key string) bool {
 }
 
 // fieldType returns the Go type of property prop of the type and field
-// named key ("PodSpec.replicas") and whether it is omitempty.
-func (m *model) fieldType(p *pkg, key string, prop *schema, required bool) (*gtype, bool, error) {
+// named key ("PodSpec.replicas"), whose schema name is full
+// ("io.k8s.api.core.v1.PodSpec.replicas"), and whether it is omitempty.
+//
+// A scalar is held as Kubernetes' own types hold it (apiFacts): a pointer
+// only where the server can send its zero value, which then differs from
+// unset. Scalars those types do not have fall back to the schema's rules.
+func (m *model) fieldType(p *pkg, key, full string, prop *schema, required bool) (*gtype, bool, error) {
 	hasDefault := len(prop.Default) > 0
 	t, err := m.valueType(p, prop)
 	if err != nil {
 		return nil, false, err
+	}
+	if fact, ok := apiFacts[full]; ok {
+		switch t.kind {
+		case kString, kBool, kInt32, kInt64, kFloat64:
+			t.ptr = fact.pointer
+			return t, fact.omitempty, nil
+		}
 	}
 	switch t.kind {
 	case kString:

@@ -201,20 +201,20 @@ func TestTypedUpdateStatus(t *testing.T) {
 
 	five := int32(5)
 	dep.Spec.Replicas = &five // ignored by the status subresource
-	dep.Status.Replicas, dep.Status.ReadyReplicas, dep.Status.ObservedGeneration = ptr[int32](2), ptr[int32](1), &dep.Generation
+	dep.Status.Replicas, dep.Status.ReadyReplicas, dep.Status.ObservedGeneration = 2, 1, dep.Generation
 	updated, err := deps.UpdateStatus(ctx, dep, metav1.UpdateOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, int32(2), *updated.Spec.Replicas)
-	assert.Equal(t, ptr[int32](2), updated.Status.Replicas)
-	assert.Equal(t, ptr[int32](1), updated.Status.ReadyReplicas)
+	assert.Equal(t, int32(2), updated.Status.Replicas)
+	assert.Equal(t, int32(1), updated.Status.ReadyReplicas)
 
 	// And an Update ignores status.
-	updated.Status.ReadyReplicas = nil
+	updated.Status.ReadyReplicas = 0
 	updated.Spec.Replicas = &five
 	again, err := deps.Update(ctx, updated, metav1.UpdateOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, int32(5), *again.Spec.Replicas)
-	assert.Equal(t, ptr[int32](1), again.Status.ReadyReplicas)
+	assert.Equal(t, int32(1), again.Status.ReadyReplicas)
 }
 
 func TestTypedScale(t *testing.T) {
@@ -229,25 +229,25 @@ func TestTypedScale(t *testing.T) {
 	require.NoError(t, deps.GetSubresource(ctx, "web", "scale", &scale))
 	assert.Equal(t, "Scale", scale.Kind)
 	assert.Equal(t, "autoscaling/v1", scale.APIVersion)
-	require.NotNil(t, scale.Spec.Replicas)
-	assert.Equal(t, int32(2), *scale.Spec.Replicas)
+	assert.Equal(t, int32(2), scale.Spec.Replicas)
 	assert.Equal(t, "app=web", scale.Status.Selector)
 
-	four := int32(4)
-	scale.Spec.Replicas = &four
+	scale.Spec.Replicas = 4
 	var out autoscalingv1.Scale
 	require.NoError(t, deps.UpdateSubresource(ctx, "web", "scale", &scale, &out, metav1.UpdateOptions{}))
-	assert.Equal(t, int32(4), *out.Spec.Replicas)
+	assert.Equal(t, int32(4), out.Spec.Replicas)
 	dep, err := deps.Get(ctx, "web", metav1.GetOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, int32(4), *dep.Spec.Replicas)
 
-	// Scaling to zero is a real value, not "unset".
-	zero := int32(0)
-	out.Spec.Replicas = &zero
+	// Scaling to zero: Scale holds replicas as a value with omitempty, as
+	// Kubernetes' own type does; the server reads the absent field as 0.
+	out.Spec.Replicas = 0
 	require.NoError(t, deps.UpdateSubresource(ctx, "web", "scale", &out, &out, metav1.UpdateOptions{}))
-	require.NotNil(t, out.Spec.Replicas)
-	assert.Equal(t, int32(0), *out.Spec.Replicas)
+	assert.Equal(t, int32(0), out.Spec.Replicas)
+	dep, err = deps.Get(ctx, "web", metav1.GetOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, int32(0), *dep.Spec.Replicas)
 }
 
 func TestTypedListAllPages(t *testing.T) {

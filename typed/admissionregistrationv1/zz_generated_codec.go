@@ -112,7 +112,7 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 				x.ExcludeResourceRules = nil
 			}
 		case "matchPolicy":
-			x.MatchPolicy = r.String()
+			x.MatchPolicy = r.StringPtr()
 		case "namespaceSelector":
 			if r.Null() {
 				x.NamespaceSelector = nil
@@ -168,9 +168,9 @@ func (x *MatchResources) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.MatchPolicy != "" {
+	if x.MatchPolicy != nil {
 		jsonwire.Key(s, &more, ",\"matchPolicy\":")
-		jsonwire.String(s, x.MatchPolicy)
+		jsonwire.String(s, *x.MatchPolicy)
 	}
 	if x.NamespaceSelector != nil {
 		jsonwire.Key(s, &more, ",\"namespaceSelector\":")
@@ -211,7 +211,7 @@ func (x *MutatingWebhook) DecodeWire(r *jsonwire.Reader) {
 		case "clientConfig":
 			x.ClientConfig.DecodeWire(r)
 		case "failurePolicy":
-			x.FailurePolicy = r.String()
+			x.FailurePolicy = r.StringPtr()
 		case "matchConditions":
 			if r.BeginArray() {
 				sl0 := make([]MatchCondition, 0, r.Count())
@@ -224,7 +224,7 @@ func (x *MutatingWebhook) DecodeWire(r *jsonwire.Reader) {
 				x.MatchConditions = nil
 			}
 		case "matchPolicy":
-			x.MatchPolicy = r.String()
+			x.MatchPolicy = r.StringPtr()
 		case "name":
 			x.Name = r.String()
 		case "namespaceSelector":
@@ -246,7 +246,7 @@ func (x *MutatingWebhook) DecodeWire(r *jsonwire.Reader) {
 				x.ObjectSelector.DecodeWire(r)
 			}
 		case "reinvocationPolicy":
-			x.ReinvocationPolicy = r.String()
+			x.ReinvocationPolicy = r.StringPtr()
 		case "rules":
 			if r.BeginArray() {
 				sl0 := make([]RuleWithOperations, 0, r.Count())
@@ -259,7 +259,7 @@ func (x *MutatingWebhook) DecodeWire(r *jsonwire.Reader) {
 				x.Rules = nil
 			}
 		case "sideEffects":
-			x.SideEffects = r.String()
+			x.SideEffects = r.StringPtr()
 		case "timeoutSeconds":
 			x.TimeoutSeconds = r.Int32Ptr()
 		default:
@@ -286,9 +286,9 @@ func (x *MutatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw(",\"clientConfig\":")
 	x.ClientConfig.EncodeJSON(s)
-	if x.FailurePolicy != "" {
+	if x.FailurePolicy != nil {
 		s.WriteRaw(",\"failurePolicy\":")
-		jsonwire.String(s, x.FailurePolicy)
+		jsonwire.String(s, *x.FailurePolicy)
 	}
 	if len(x.MatchConditions) != 0 {
 		s.WriteRaw(",\"matchConditions\":")
@@ -305,9 +305,9 @@ func (x *MutatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.MatchPolicy != "" {
+	if x.MatchPolicy != nil {
 		s.WriteRaw(",\"matchPolicy\":")
-		jsonwire.String(s, x.MatchPolicy)
+		jsonwire.String(s, *x.MatchPolicy)
 	}
 	s.WriteRaw(",\"name\":")
 	jsonwire.String(s, x.Name)
@@ -319,9 +319,9 @@ func (x *MutatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"objectSelector\":")
 		x.ObjectSelector.EncodeJSON(s)
 	}
-	if x.ReinvocationPolicy != "" {
+	if x.ReinvocationPolicy != nil {
 		s.WriteRaw(",\"reinvocationPolicy\":")
-		jsonwire.String(s, x.ReinvocationPolicy)
+		jsonwire.String(s, *x.ReinvocationPolicy)
 	}
 	if len(x.Rules) != 0 {
 		s.WriteRaw(",\"rules\":")
@@ -339,7 +339,11 @@ func (x *MutatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	s.WriteRaw(",\"sideEffects\":")
-	jsonwire.String(s, x.SideEffects)
+	if x.SideEffects == nil {
+		s.WriteNil()
+	} else {
+		jsonwire.String(s, *x.SideEffects)
+	}
 	if x.TimeoutSeconds != nil {
 		s.WriteRaw(",\"timeoutSeconds\":")
 		s.WriteInt32(*x.TimeoutSeconds)
@@ -561,7 +565,7 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 		case "resources":
 			x.Resources = r.Strings()
 		case "scope":
-			x.Scope = r.String()
+			x.Scope = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -648,9 +652,9 @@ func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Scope != "" {
+	if x.Scope != nil {
 		jsonwire.Key(s, &more, ",\"scope\":")
-		jsonwire.String(s, x.Scope)
+		jsonwire.String(s, *x.Scope)
 	}
 	s.WriteRaw("}")
 }
@@ -702,7 +706,7 @@ func (x *ParamRef) DecodeWire(r *jsonwire.Reader) {
 		case "namespace":
 			x.Namespace = r.String()
 		case "parameterNotFoundAction":
-			x.ParameterNotFoundAction = r.String()
+			x.ParameterNotFoundAction = r.StringPtr()
 		case "selector":
 			if r.Null() {
 				x.Selector = nil
@@ -731,9 +735,9 @@ func (x *ParamRef) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, x.Namespace)
 	}
-	if x.ParameterNotFoundAction != "" {
+	if x.ParameterNotFoundAction != nil {
 		jsonwire.Key(s, &more, ",\"parameterNotFoundAction\":")
-		jsonwire.String(s, x.ParameterNotFoundAction)
+		jsonwire.String(s, *x.ParameterNotFoundAction)
 	}
 	if x.Selector != nil {
 		jsonwire.Key(s, &more, ",\"selector\":")
@@ -759,7 +763,7 @@ func (x *RuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 		case "resources":
 			x.Resources = r.Strings()
 		case "scope":
-			x.Scope = r.String()
+			x.Scope = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -831,9 +835,9 @@ func (x *RuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Scope != "" {
+	if x.Scope != nil {
 		jsonwire.Key(s, &more, ",\"scope\":")
-		jsonwire.String(s, x.Scope)
+		jsonwire.String(s, *x.Scope)
 	}
 	s.WriteRaw("}")
 }
@@ -851,7 +855,7 @@ func (x *ServiceReference) DecodeWire(r *jsonwire.Reader) {
 		case "namespace":
 			x.Namespace = r.String()
 		case "path":
-			x.Path = r.String()
+			x.Path = r.StringPtr()
 		case "port":
 			x.Port = r.Int32Ptr()
 		default:
@@ -867,9 +871,9 @@ func (x *ServiceReference) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Name)
 	s.WriteRaw(",\"namespace\":")
 	jsonwire.String(s, x.Namespace)
-	if x.Path != "" {
+	if x.Path != nil {
 		s.WriteRaw(",\"path\":")
-		jsonwire.String(s, x.Path)
+		jsonwire.String(s, *x.Path)
 	}
 	if x.Port != nil {
 		s.WriteRaw(",\"port\":")
@@ -1365,7 +1369,7 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 				x.AuditAnnotations = nil
 			}
 		case "failurePolicy":
-			x.FailurePolicy = r.String()
+			x.FailurePolicy = r.StringPtr()
 		case "matchConditions":
 			if r.BeginArray() {
 				sl0 := make([]MatchCondition, 0, r.Count())
@@ -1443,9 +1447,9 @@ func (x *ValidatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.FailurePolicy != "" {
+	if x.FailurePolicy != nil {
 		jsonwire.Key(s, &more, ",\"failurePolicy\":")
-		jsonwire.String(s, x.FailurePolicy)
+		jsonwire.String(s, *x.FailurePolicy)
 	}
 	if len(x.MatchConditions) != 0 {
 		jsonwire.Key(s, &more, ",\"matchConditions\":")
@@ -1523,7 +1527,7 @@ func (x *ValidatingAdmissionPolicyStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Conditions = nil
 			}
 		case "observedGeneration":
-			x.ObservedGeneration = r.Int64Ptr()
+			x.ObservedGeneration = r.Int64()
 		case "typeChecking":
 			if r.Null() {
 				x.TypeChecking = nil
@@ -1559,9 +1563,9 @@ func (x *ValidatingAdmissionPolicyStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.ObservedGeneration != nil {
+	if x.ObservedGeneration != 0 {
 		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(*x.ObservedGeneration)
+		s.WriteInt64(x.ObservedGeneration)
 	}
 	if x.TypeChecking != nil {
 		jsonwire.Key(s, &more, ",\"typeChecking\":")
@@ -1583,7 +1587,7 @@ func (x *ValidatingWebhook) DecodeWire(r *jsonwire.Reader) {
 		case "clientConfig":
 			x.ClientConfig.DecodeWire(r)
 		case "failurePolicy":
-			x.FailurePolicy = r.String()
+			x.FailurePolicy = r.StringPtr()
 		case "matchConditions":
 			if r.BeginArray() {
 				sl0 := make([]MatchCondition, 0, r.Count())
@@ -1596,7 +1600,7 @@ func (x *ValidatingWebhook) DecodeWire(r *jsonwire.Reader) {
 				x.MatchConditions = nil
 			}
 		case "matchPolicy":
-			x.MatchPolicy = r.String()
+			x.MatchPolicy = r.StringPtr()
 		case "name":
 			x.Name = r.String()
 		case "namespaceSelector":
@@ -1629,7 +1633,7 @@ func (x *ValidatingWebhook) DecodeWire(r *jsonwire.Reader) {
 				x.Rules = nil
 			}
 		case "sideEffects":
-			x.SideEffects = r.String()
+			x.SideEffects = r.StringPtr()
 		case "timeoutSeconds":
 			x.TimeoutSeconds = r.Int32Ptr()
 		default:
@@ -1656,9 +1660,9 @@ func (x *ValidatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw(",\"clientConfig\":")
 	x.ClientConfig.EncodeJSON(s)
-	if x.FailurePolicy != "" {
+	if x.FailurePolicy != nil {
 		s.WriteRaw(",\"failurePolicy\":")
-		jsonwire.String(s, x.FailurePolicy)
+		jsonwire.String(s, *x.FailurePolicy)
 	}
 	if len(x.MatchConditions) != 0 {
 		s.WriteRaw(",\"matchConditions\":")
@@ -1675,9 +1679,9 @@ func (x *ValidatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.MatchPolicy != "" {
+	if x.MatchPolicy != nil {
 		s.WriteRaw(",\"matchPolicy\":")
-		jsonwire.String(s, x.MatchPolicy)
+		jsonwire.String(s, *x.MatchPolicy)
 	}
 	s.WriteRaw(",\"name\":")
 	jsonwire.String(s, x.Name)
@@ -1705,7 +1709,11 @@ func (x *ValidatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	s.WriteRaw(",\"sideEffects\":")
-	jsonwire.String(s, x.SideEffects)
+	if x.SideEffects == nil {
+		s.WriteNil()
+	} else {
+		jsonwire.String(s, *x.SideEffects)
+	}
 	if x.TimeoutSeconds != nil {
 		s.WriteRaw(",\"timeoutSeconds\":")
 		s.WriteInt32(*x.TimeoutSeconds)
@@ -1923,7 +1931,7 @@ func (x *Validation) DecodeWire(r *jsonwire.Reader) {
 		case "messageExpression":
 			x.MessageExpression = r.String()
 		case "reason":
-			x.Reason = r.String()
+			x.Reason = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -1943,9 +1951,9 @@ func (x *Validation) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"messageExpression\":")
 		jsonwire.String(s, x.MessageExpression)
 	}
-	if x.Reason != "" {
+	if x.Reason != nil {
 		s.WriteRaw(",\"reason\":")
-		jsonwire.String(s, x.Reason)
+		jsonwire.String(s, *x.Reason)
 	}
 	s.WriteRaw("}")
 }
@@ -1998,7 +2006,7 @@ func (x *WebhookClientConfig) DecodeWire(r *jsonwire.Reader) {
 				x.Service.DecodeWire(r)
 			}
 		case "url":
-			x.URL = r.String()
+			x.URL = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -2018,9 +2026,9 @@ func (x *WebhookClientConfig) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"service\":")
 		x.Service.EncodeJSON(s)
 	}
-	if x.URL != "" {
+	if x.URL != nil {
 		jsonwire.Key(s, &more, ",\"url\":")
-		jsonwire.String(s, x.URL)
+		jsonwire.String(s, *x.URL)
 	}
 	s.WriteRaw("}")
 }

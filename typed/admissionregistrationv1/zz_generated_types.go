@@ -124,7 +124,7 @@ type MatchResources struct {
 	// - Equivalent: match a request if modifies a resource listed in rules, even via another API group or version. For example, if deployments can be modified via apps/v1, apps/v1beta1, and extensions/v1beta1, and "rules" only included `apiGroups:["apps"], apiVersions:["v1"], resources: ["deployments"]`, a request to apps/v1beta1 or extensions/v1beta1 would be converted to apps/v1 and sent to the ValidatingAdmissionPolicy.
 	//
 	// Defaults to "Equivalent"
-	MatchPolicy string `json:"matchPolicy,omitempty"`
+	MatchPolicy *string `json:"matchPolicy,omitempty"`
 
 	// NamespaceSelector decides whether to run the admission control policy on an
 	// object based on whether the namespace for that object matches the selector.
@@ -207,7 +207,7 @@ type MutatingWebhook struct {
 
 	// FailurePolicy defines how unrecognized errors from the admission endpoint
 	// are handled - allowed values are Ignore or Fail. Defaults to Fail.
-	FailurePolicy string `json:"failurePolicy,omitempty"`
+	FailurePolicy *string `json:"failurePolicy,omitempty"`
 
 	// MatchConditions is a list of conditions that must be met for a request to be
 	// sent to this webhook. Match conditions filter requests that have already
@@ -231,7 +231,7 @@ type MutatingWebhook struct {
 	// - Equivalent: match a request if modifies a resource listed in rules, even via another API group or version. For example, if deployments can be modified via apps/v1, apps/v1beta1, and extensions/v1beta1, and "rules" only included `apiGroups:["apps"], apiVersions:["v1"], resources: ["deployments"]`, a request to apps/v1beta1 or extensions/v1beta1 would be converted to apps/v1 and sent to the webhook.
 	//
 	// Defaults to "Equivalent"
-	MatchPolicy string `json:"matchPolicy,omitempty"`
+	MatchPolicy *string `json:"matchPolicy,omitempty"`
 
 	// The name of the admission webhook. Name should be fully qualified, e.g.,
 	// imagepolicy.kubernetes.io, where "imagepolicy" is the name of the webhook,
@@ -313,7 +313,7 @@ type MutatingWebhook struct {
 	// complete, use a validating admission webhook instead.
 	//
 	// Defaults to "Never".
-	ReinvocationPolicy string `json:"reinvocationPolicy,omitempty"`
+	ReinvocationPolicy *string `json:"reinvocationPolicy,omitempty"`
 
 	// Rules describes what operations on what resources/subresources the webhook
 	// cares about. The webhook cares about an operation if it matches _any_ Rule.
@@ -334,7 +334,7 @@ type MutatingWebhook struct {
 	// sideEffects == Unknown or Some.
 	//
 	// Required.
-	SideEffects string `json:"sideEffects"`
+	SideEffects *string `json:"sideEffects"`
 
 	// TimeoutSeconds specifies the timeout for this webhook. After the timeout
 	// passes, the webhook call will be ignored or the API call will fail based on
@@ -411,7 +411,7 @@ type NamedRuleWithOperations struct {
 	// means that only namespaced resources will match this rule. "*" means that
 	// there are no scope restrictions. Subresources match the scope of their
 	// parent resource. Default is "*".
-	Scope string `json:"scope,omitempty"`
+	Scope *string `json:"scope,omitempty"`
 }
 
 // ParamKind is a tuple of Group Kind and Version.
@@ -459,7 +459,7 @@ type ParamRef struct {
 	// Allowed values are `Allow` or `Deny`
 	//
 	// Required
-	ParameterNotFoundAction string `json:"parameterNotFoundAction,omitempty"`
+	ParameterNotFoundAction *string `json:"parameterNotFoundAction,omitempty"`
 
 	// selector can be used to match multiple param objects based on their labels.
 	// Supply selector: {} to match all resources of the ParamKind.
@@ -509,7 +509,7 @@ type RuleWithOperations struct {
 	// means that only namespaced resources will match this rule. "*" means that
 	// there are no scope restrictions. Subresources match the scope of their
 	// parent resource. Default is "*".
-	Scope string `json:"scope,omitempty"`
+	Scope *string `json:"scope,omitempty"`
 }
 
 // ServiceReference holds a reference to Service.legacy.k8s.io
@@ -526,7 +526,7 @@ type ServiceReference struct {
 
 	// `path` is an optional URL path which will be sent in any request to this
 	// service.
-	Path string `json:"path,omitempty"`
+	Path *string `json:"path,omitempty"`
 
 	// If specified, the port on the service that hosting webhook. Default to 443
 	// for backward compatibility. `port` should be a valid port number (1-65535,
@@ -711,7 +711,7 @@ type ValidatingAdmissionPolicySpec struct {
 	// validationActions define how failures are enforced.
 	//
 	// Allowed values are Ignore or Fail. Defaults to Fail.
-	FailurePolicy string `json:"failurePolicy,omitempty"`
+	FailurePolicy *string `json:"failurePolicy,omitempty"`
 
 	// MatchConditions is a list of conditions that must be met for a request to be
 	// validated. Match conditions filter requests that have already been matched
@@ -771,7 +771,7 @@ type ValidatingAdmissionPolicyStatus struct {
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 
 	// The generation observed by the controller.
-	ObservedGeneration *int64 `json:"observedGeneration,omitempty"`
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// The results of type checking for each expression. Presence of this field
 	// indicates the completion of the type checking.
@@ -799,7 +799,7 @@ type ValidatingWebhook struct {
 
 	// FailurePolicy defines how unrecognized errors from the admission endpoint
 	// are handled - allowed values are Ignore or Fail. Defaults to Fail.
-	FailurePolicy string `json:"failurePolicy,omitempty"`
+	FailurePolicy *string `json:"failurePolicy,omitempty"`
 
 	// MatchConditions is a list of conditions that must be met for a request to be
 	// sent to this webhook. Match conditions filter requests that have already
@@ -823,7 +823,7 @@ type ValidatingWebhook struct {
 	// - Equivalent: match a request if modifies a resource listed in rules, even via another API group or version. For example, if deployments can be modified via apps/v1, apps/v1beta1, and extensions/v1beta1, and "rules" only included `apiGroups:["apps"], apiVersions:["v1"], resources: ["deployments"]`, a request to apps/v1beta1 or extensions/v1beta1 would be converted to apps/v1 and sent to the webhook.
 	//
 	// Defaults to "Equivalent"
-	MatchPolicy string `json:"matchPolicy,omitempty"`
+	MatchPolicy *string `json:"matchPolicy,omitempty"`
 
 	// The name of the admission webhook. Name should be fully qualified, e.g.,
 	// imagepolicy.kubernetes.io, where "imagepolicy" is the name of the webhook,
@@ -904,7 +904,7 @@ type ValidatingWebhook struct {
 	// sideEffects == Unknown or Some.
 	//
 	// Required.
-	SideEffects string `json:"sideEffects"`
+	SideEffects *string `json:"sideEffects"`
 
 	// TimeoutSeconds specifies the timeout for this webhook. After the timeout
 	// passes, the webhook call will be ignored or the API call will fail based on
@@ -1017,7 +1017,7 @@ type Validation struct {
 	// to the client. The currently supported reasons are: "Unauthorized",
 	// "Forbidden", "Invalid", "RequestEntityTooLarge". If not set,
 	// StatusReasonInvalid is used in the response to the client.
-	Reason string `json:"reason,omitempty"`
+	Reason *string `json:"reason,omitempty"`
 }
 
 // Variable is the definition of a variable that is used for composition. A
@@ -1075,5 +1075,5 @@ type WebhookClientConfig struct {
 	//
 	// Attempting to use a user or basic auth e.g. "user:password@" is not allowed.
 	// Fragments ("#...") and query parameters ("?...") are not allowed, either.
-	URL string `json:"url,omitempty"`
+	URL *string `json:"url,omitempty"`
 }

@@ -108,7 +108,7 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 				x.ExcludeResourceRules = nil
 			}
 		case "matchPolicy":
-			x.MatchPolicy = r.String()
+			x.MatchPolicy = r.StringPtr()
 		case "namespaceSelector":
 			if r.Null() {
 				x.NamespaceSelector = nil
@@ -164,9 +164,9 @@ func (x *MatchResources) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.MatchPolicy != "" {
+	if x.MatchPolicy != nil {
 		jsonwire.Key(s, &more, ",\"matchPolicy\":")
-		jsonwire.String(s, x.MatchPolicy)
+		jsonwire.String(s, *x.MatchPolicy)
 	}
 	if x.NamespaceSelector != nil {
 		jsonwire.Key(s, &more, ",\"namespaceSelector\":")
@@ -603,7 +603,7 @@ func (x *MutatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "failurePolicy":
-			x.FailurePolicy = r.String()
+			x.FailurePolicy = r.StringPtr()
 		case "matchConditions":
 			if r.BeginArray() {
 				sl0 := make([]MatchCondition, 0, r.Count())
@@ -667,10 +667,10 @@ func (x *MutatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 func (x *MutatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.FailurePolicy != "" {
+	if x.FailurePolicy != nil {
 		s.WriteRaw("\"failurePolicy\":")
 		more = true
-		jsonwire.String(s, x.FailurePolicy)
+		jsonwire.String(s, *x.FailurePolicy)
 	}
 	if len(x.MatchConditions) != 0 {
 		jsonwire.Key(s, &more, ",\"matchConditions\":")
@@ -803,7 +803,7 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 		case "resources":
 			x.Resources = r.Strings()
 		case "scope":
-			x.Scope = r.String()
+			x.Scope = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -890,9 +890,9 @@ func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Scope != "" {
+	if x.Scope != nil {
 		jsonwire.Key(s, &more, ",\"scope\":")
-		jsonwire.String(s, x.Scope)
+		jsonwire.String(s, *x.Scope)
 	}
 	s.WriteRaw("}")
 }
@@ -944,7 +944,7 @@ func (x *ParamRef) DecodeWire(r *jsonwire.Reader) {
 		case "namespace":
 			x.Namespace = r.String()
 		case "parameterNotFoundAction":
-			x.ParameterNotFoundAction = r.String()
+			x.ParameterNotFoundAction = r.StringPtr()
 		case "selector":
 			if r.Null() {
 				x.Selector = nil
@@ -973,9 +973,9 @@ func (x *ParamRef) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, x.Namespace)
 	}
-	if x.ParameterNotFoundAction != "" {
+	if x.ParameterNotFoundAction != nil {
 		jsonwire.Key(s, &more, ",\"parameterNotFoundAction\":")
-		jsonwire.String(s, x.ParameterNotFoundAction)
+		jsonwire.String(s, *x.ParameterNotFoundAction)
 	}
 	if x.Selector != nil {
 		jsonwire.Key(s, &more, ",\"selector\":")

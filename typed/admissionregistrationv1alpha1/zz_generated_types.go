@@ -176,7 +176,7 @@ type MatchResources struct {
 	// - Equivalent: match a request if modifies a resource listed in rules, even via another API group or version. For example, if deployments can be modified via apps/v1, apps/v1beta1, and extensions/v1beta1, and "rules" only included `apiGroups:["apps"], apiVersions:["v1"], resources: ["deployments"]`, a request to apps/v1beta1 or extensions/v1beta1 would be converted to apps/v1 and sent to the ValidatingAdmissionPolicy.
 	//
 	// Defaults to "Equivalent"
-	MatchPolicy string `json:"matchPolicy,omitempty"`
+	MatchPolicy *string `json:"matchPolicy,omitempty"`
 
 	// NamespaceSelector decides whether to run the admission control policy on an
 	// object based on whether the namespace for that object matches the selector.
@@ -349,7 +349,7 @@ type MutatingAdmissionPolicySpec struct {
 	// handled.
 	//
 	// Allowed values are Ignore or Fail. Defaults to Fail.
-	FailurePolicy string `json:"failurePolicy,omitempty"`
+	FailurePolicy *string `json:"failurePolicy,omitempty"`
 
 	// matchConditions is a list of conditions that must be met for a request to be
 	// validated. Match conditions filter requests that have already been matched
@@ -479,7 +479,7 @@ type NamedRuleWithOperations struct {
 	// means that only namespaced resources will match this rule. "*" means that
 	// there are no scope restrictions. Subresources match the scope of their
 	// parent resource. Default is "*".
-	Scope string `json:"scope,omitempty"`
+	Scope *string `json:"scope,omitempty"`
 }
 
 // ParamKind is a tuple of Group Kind and Version.
@@ -521,7 +521,7 @@ type ParamRef struct {
 	// of the policy.
 	//
 	// Allowed values are `Allow` or `Deny` Default to `Deny`
-	ParameterNotFoundAction string `json:"parameterNotFoundAction,omitempty"`
+	ParameterNotFoundAction *string `json:"parameterNotFoundAction,omitempty"`
 
 	// selector can be used to match multiple param objects based on their labels.
 	// Supply selector: {} to match all resources of the ParamKind.

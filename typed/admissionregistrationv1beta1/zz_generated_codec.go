@@ -112,7 +112,7 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 				x.ExcludeResourceRules = nil
 			}
 		case "matchPolicy":
-			x.MatchPolicy = r.String()
+			x.MatchPolicy = r.StringPtr()
 		case "namespaceSelector":
 			if r.Null() {
 				x.NamespaceSelector = nil
@@ -168,9 +168,9 @@ func (x *MatchResources) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.MatchPolicy != "" {
+	if x.MatchPolicy != nil {
 		jsonwire.Key(s, &more, ",\"matchPolicy\":")
-		jsonwire.String(s, x.MatchPolicy)
+		jsonwire.String(s, *x.MatchPolicy)
 	}
 	if x.NamespaceSelector != nil {
 		jsonwire.Key(s, &more, ",\"namespaceSelector\":")
@@ -217,7 +217,7 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 		case "resources":
 			x.Resources = r.Strings()
 		case "scope":
-			x.Scope = r.String()
+			x.Scope = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -304,9 +304,9 @@ func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Scope != "" {
+	if x.Scope != nil {
 		jsonwire.Key(s, &more, ",\"scope\":")
-		jsonwire.String(s, x.Scope)
+		jsonwire.String(s, *x.Scope)
 	}
 	s.WriteRaw("}")
 }
@@ -358,7 +358,7 @@ func (x *ParamRef) DecodeWire(r *jsonwire.Reader) {
 		case "namespace":
 			x.Namespace = r.String()
 		case "parameterNotFoundAction":
-			x.ParameterNotFoundAction = r.String()
+			x.ParameterNotFoundAction = r.StringPtr()
 		case "selector":
 			if r.Null() {
 				x.Selector = nil
@@ -387,9 +387,9 @@ func (x *ParamRef) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, x.Namespace)
 	}
-	if x.ParameterNotFoundAction != "" {
+	if x.ParameterNotFoundAction != nil {
 		jsonwire.Key(s, &more, ",\"parameterNotFoundAction\":")
-		jsonwire.String(s, x.ParameterNotFoundAction)
+		jsonwire.String(s, *x.ParameterNotFoundAction)
 	}
 	if x.Selector != nil {
 		jsonwire.Key(s, &more, ",\"selector\":")
@@ -885,7 +885,7 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 				x.AuditAnnotations = nil
 			}
 		case "failurePolicy":
-			x.FailurePolicy = r.String()
+			x.FailurePolicy = r.StringPtr()
 		case "matchConditions":
 			if r.BeginArray() {
 				sl0 := make([]MatchCondition, 0, r.Count())
@@ -963,9 +963,9 @@ func (x *ValidatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.FailurePolicy != "" {
+	if x.FailurePolicy != nil {
 		jsonwire.Key(s, &more, ",\"failurePolicy\":")
-		jsonwire.String(s, x.FailurePolicy)
+		jsonwire.String(s, *x.FailurePolicy)
 	}
 	if len(x.MatchConditions) != 0 {
 		jsonwire.Key(s, &more, ",\"matchConditions\":")
@@ -1043,7 +1043,7 @@ func (x *ValidatingAdmissionPolicyStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Conditions = nil
 			}
 		case "observedGeneration":
-			x.ObservedGeneration = r.Int64Ptr()
+			x.ObservedGeneration = r.Int64()
 		case "typeChecking":
 			if r.Null() {
 				x.TypeChecking = nil
@@ -1079,9 +1079,9 @@ func (x *ValidatingAdmissionPolicyStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.ObservedGeneration != nil {
+	if x.ObservedGeneration != 0 {
 		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(*x.ObservedGeneration)
+		s.WriteInt64(x.ObservedGeneration)
 	}
 	if x.TypeChecking != nil {
 		jsonwire.Key(s, &more, ",\"typeChecking\":")
@@ -1105,7 +1105,7 @@ func (x *Validation) DecodeWire(r *jsonwire.Reader) {
 		case "messageExpression":
 			x.MessageExpression = r.String()
 		case "reason":
-			x.Reason = r.String()
+			x.Reason = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -1125,9 +1125,9 @@ func (x *Validation) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"messageExpression\":")
 		jsonwire.String(s, x.MessageExpression)
 	}
-	if x.Reason != "" {
+	if x.Reason != nil {
 		s.WriteRaw(",\"reason\":")
-		jsonwire.String(s, x.Reason)
+		jsonwire.String(s, *x.Reason)
 	}
 	s.WriteRaw("}")
 }

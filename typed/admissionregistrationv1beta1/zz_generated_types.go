@@ -124,7 +124,7 @@ type MatchResources struct {
 	// - Equivalent: match a request if modifies a resource listed in rules, even via another API group or version. For example, if deployments can be modified via apps/v1, apps/v1beta1, and extensions/v1beta1, and "rules" only included `apiGroups:["apps"], apiVersions:["v1"], resources: ["deployments"]`, a request to apps/v1beta1 or extensions/v1beta1 would be converted to apps/v1 and sent to the ValidatingAdmissionPolicy.
 	//
 	// Defaults to "Equivalent"
-	MatchPolicy string `json:"matchPolicy,omitempty"`
+	MatchPolicy *string `json:"matchPolicy,omitempty"`
 
 	// NamespaceSelector decides whether to run the admission control policy on an
 	// object based on whether the namespace for that object matches the selector.
@@ -227,7 +227,7 @@ type NamedRuleWithOperations struct {
 	// means that only namespaced resources will match this rule. "*" means that
 	// there are no scope restrictions. Subresources match the scope of their
 	// parent resource. Default is "*".
-	Scope string `json:"scope,omitempty"`
+	Scope *string `json:"scope,omitempty"`
 }
 
 // ParamKind is a tuple of Group Kind and Version.
@@ -275,7 +275,7 @@ type ParamRef struct {
 	// Allowed values are `Allow` or `Deny`
 	//
 	// Required
-	ParameterNotFoundAction string `json:"parameterNotFoundAction,omitempty"`
+	ParameterNotFoundAction *string `json:"parameterNotFoundAction,omitempty"`
 
 	// selector can be used to match multiple param objects based on their labels.
 	// Supply selector: {} to match all resources of the ParamKind.
@@ -465,7 +465,7 @@ type ValidatingAdmissionPolicySpec struct {
 	// validationActions define how failures are enforced.
 	//
 	// Allowed values are Ignore or Fail. Defaults to Fail.
-	FailurePolicy string `json:"failurePolicy,omitempty"`
+	FailurePolicy *string `json:"failurePolicy,omitempty"`
 
 	// MatchConditions is a list of conditions that must be met for a request to be
 	// validated. Match conditions filter requests that have already been matched
@@ -525,7 +525,7 @@ type ValidatingAdmissionPolicyStatus struct {
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 
 	// The generation observed by the controller.
-	ObservedGeneration *int64 `json:"observedGeneration,omitempty"`
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// The results of type checking for each expression. Presence of this field
 	// indicates the completion of the type checking.
@@ -608,7 +608,7 @@ type Validation struct {
 	// to the client. The currently supported reasons are: "Unauthorized",
 	// "Forbidden", "Invalid", "RequestEntityTooLarge". If not set,
 	// StatusReasonInvalid is used in the response to the client.
-	Reason string `json:"reason,omitempty"`
+	Reason *string `json:"reason,omitempty"`
 }
 
 // Variable is the definition of a variable that is used for composition. A

@@ -36,7 +36,7 @@ func TestSchemaUnions(t *testing.T) {
 	assert.Equal(t, []string{"b", "c"}, spec.Properties["deps"].Dependencies["a"].Property)
 	assert.Equal(t, []string{"e"}, spec.Properties["deps"].Dependencies["d"].Schema.Required)
 	assert.Equal(t, "3", string(spec.Properties["size"].Default))
-	assert.True(t, *spec.Properties["port"].XIntOrString)
+	assert.True(t, spec.Properties["port"].XIntOrString)
 	assert.Equal(t, "self.size < 10", spec.XValidations[0].Rule)
 
 	out, err := json.Marshal(&s)

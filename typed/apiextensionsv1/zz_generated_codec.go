@@ -24,7 +24,7 @@ func (x *CustomResourceColumnDefinition) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		case "priority":
-			x.Priority = r.Int32Ptr()
+			x.Priority = r.Int32()
 		case "type":
 			x.Type = r.String()
 		default:
@@ -50,9 +50,9 @@ func (x *CustomResourceColumnDefinition) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.JSONPath)
 	s.WriteRaw(",\"name\":")
 	jsonwire.String(s, x.Name)
-	if x.Priority != nil {
+	if x.Priority != 0 {
 		s.WriteRaw(",\"priority\":")
-		s.WriteInt32(*x.Priority)
+		s.WriteInt32(x.Priority)
 	}
 	s.WriteRaw(",\"type\":")
 	jsonwire.String(s, x.Type)
@@ -415,7 +415,7 @@ func (x *CustomResourceDefinitionSpec) DecodeWire(r *jsonwire.Reader) {
 		case "names":
 			x.Names.DecodeWire(r)
 		case "preserveUnknownFields":
-			x.PreserveUnknownFields = r.BoolPtr()
+			x.PreserveUnknownFields = r.Bool()
 		case "scope":
 			x.Scope = r.String()
 		case "versions":
@@ -448,9 +448,9 @@ func (x *CustomResourceDefinitionSpec) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Group)
 	s.WriteRaw(",\"names\":")
 	x.Names.EncodeJSON(s)
-	if x.PreserveUnknownFields != nil {
+	if x.PreserveUnknownFields {
 		s.WriteRaw(",\"preserveUnknownFields\":")
-		s.WriteBool(*x.PreserveUnknownFields)
+		s.WriteBool(x.PreserveUnknownFields)
 	}
 	s.WriteRaw(",\"scope\":")
 	jsonwire.String(s, x.Scope)
@@ -555,9 +555,9 @@ func (x *CustomResourceDefinitionVersion) DecodeWire(r *jsonwire.Reader) {
 				x.AdditionalPrinterColumns = nil
 			}
 		case "deprecated":
-			x.Deprecated = r.BoolPtr()
+			x.Deprecated = r.Bool()
 		case "deprecationWarning":
-			x.DeprecationWarning = r.String()
+			x.DeprecationWarning = r.StringPtr()
 		case "name":
 			x.Name = r.String()
 		case "schema":
@@ -619,13 +619,13 @@ func (x *CustomResourceDefinitionVersion) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Deprecated != nil {
+	if x.Deprecated {
 		jsonwire.Key(s, &more, ",\"deprecated\":")
-		s.WriteBool(*x.Deprecated)
+		s.WriteBool(x.Deprecated)
 	}
-	if x.DeprecationWarning != "" {
+	if x.DeprecationWarning != nil {
 		jsonwire.Key(s, &more, ",\"deprecationWarning\":")
-		jsonwire.String(s, x.DeprecationWarning)
+		jsonwire.String(s, *x.DeprecationWarning)
 	}
 	jsonwire.Key(s, &more, ",\"name\":")
 	jsonwire.String(s, x.Name)
@@ -668,7 +668,7 @@ func (x *CustomResourceSubresourceScale) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "labelSelectorPath":
-			x.LabelSelectorPath = r.String()
+			x.LabelSelectorPath = r.StringPtr()
 		case "specReplicasPath":
 			x.SpecReplicasPath = r.String()
 		case "statusReplicasPath":
@@ -683,10 +683,10 @@ func (x *CustomResourceSubresourceScale) DecodeWire(r *jsonwire.Reader) {
 func (x *CustomResourceSubresourceScale) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.LabelSelectorPath != "" {
+	if x.LabelSelectorPath != nil {
 		s.WriteRaw("\"labelSelectorPath\":")
 		more = true
-		jsonwire.String(s, x.LabelSelectorPath)
+		jsonwire.String(s, *x.LabelSelectorPath)
 	}
 	jsonwire.Key(s, &more, ",\"specReplicasPath\":")
 	jsonwire.String(s, x.SpecReplicasPath)
@@ -835,7 +835,7 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "$ref":
-			x.Ref = r.String()
+			x.Ref = r.StringPtr()
 		case "$schema":
 			x.Schema = r.String()
 		case "additionalItems":
@@ -920,9 +920,9 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 		case "example":
 			x.Example.DecodeWire(r)
 		case "exclusiveMaximum":
-			x.ExclusiveMaximum = r.BoolPtr()
+			x.ExclusiveMaximum = r.Bool()
 		case "exclusiveMinimum":
-			x.ExclusiveMinimum = r.BoolPtr()
+			x.ExclusiveMinimum = r.Bool()
 		case "externalDocs":
 			if r.Null() {
 				x.ExternalDocs = nil
@@ -973,7 +973,7 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 				x.Not.DecodeWire(r)
 			}
 		case "nullable":
-			x.Nullable = r.BoolPtr()
+			x.Nullable = r.Bool()
 		case "oneOf":
 			if r.BeginArray() {
 				sl0 := make([]JSONSchemaProps, 0, r.Count())
@@ -1018,17 +1018,17 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		case "uniqueItems":
-			x.UniqueItems = r.BoolPtr()
+			x.UniqueItems = r.Bool()
 		case "x-kubernetes-embedded-resource":
-			x.XEmbeddedResource = r.BoolPtr()
+			x.XEmbeddedResource = r.Bool()
 		case "x-kubernetes-int-or-string":
-			x.XIntOrString = r.BoolPtr()
+			x.XIntOrString = r.Bool()
 		case "x-kubernetes-list-map-keys":
 			x.XListMapKeys = r.Strings()
 		case "x-kubernetes-list-type":
-			x.XListType = r.String()
+			x.XListType = r.StringPtr()
 		case "x-kubernetes-map-type":
-			x.XMapType = r.String()
+			x.XMapType = r.StringPtr()
 		case "x-kubernetes-preserve-unknown-fields":
 			x.XPreserveUnknownFields = r.BoolPtr()
 		case "x-kubernetes-validations":
@@ -1052,10 +1052,10 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.Ref != "" {
+	if x.Ref != nil {
 		s.WriteRaw("\"$ref\":")
 		more = true
-		jsonwire.String(s, x.Ref)
+		jsonwire.String(s, *x.Ref)
 	}
 	if x.Schema != "" {
 		jsonwire.Key(s, &more, ",\"$schema\":")
@@ -1164,13 +1164,13 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"example\":")
 		x.Example.EncodeJSON(s)
 	}
-	if x.ExclusiveMaximum != nil {
+	if x.ExclusiveMaximum {
 		jsonwire.Key(s, &more, ",\"exclusiveMaximum\":")
-		s.WriteBool(*x.ExclusiveMaximum)
+		s.WriteBool(x.ExclusiveMaximum)
 	}
-	if x.ExclusiveMinimum != nil {
+	if x.ExclusiveMinimum {
 		jsonwire.Key(s, &more, ",\"exclusiveMinimum\":")
-		s.WriteBool(*x.ExclusiveMinimum)
+		s.WriteBool(x.ExclusiveMinimum)
 	}
 	if x.ExternalDocs != nil {
 		jsonwire.Key(s, &more, ",\"externalDocs\":")
@@ -1228,9 +1228,9 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"not\":")
 		x.Not.EncodeJSON(s)
 	}
-	if x.Nullable != nil {
+	if x.Nullable {
 		jsonwire.Key(s, &more, ",\"nullable\":")
-		s.WriteBool(*x.Nullable)
+		s.WriteBool(x.Nullable)
 	}
 	if len(x.OneOf) != 0 {
 		jsonwire.Key(s, &more, ",\"oneOf\":")
@@ -1312,17 +1312,17 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
 	}
-	if x.UniqueItems != nil {
+	if x.UniqueItems {
 		jsonwire.Key(s, &more, ",\"uniqueItems\":")
-		s.WriteBool(*x.UniqueItems)
+		s.WriteBool(x.UniqueItems)
 	}
-	if x.XEmbeddedResource != nil {
+	if x.XEmbeddedResource {
 		jsonwire.Key(s, &more, ",\"x-kubernetes-embedded-resource\":")
-		s.WriteBool(*x.XEmbeddedResource)
+		s.WriteBool(x.XEmbeddedResource)
 	}
-	if x.XIntOrString != nil {
+	if x.XIntOrString {
 		jsonwire.Key(s, &more, ",\"x-kubernetes-int-or-string\":")
-		s.WriteBool(*x.XIntOrString)
+		s.WriteBool(x.XIntOrString)
 	}
 	if len(x.XListMapKeys) != 0 {
 		jsonwire.Key(s, &more, ",\"x-kubernetes-list-map-keys\":")
@@ -1339,13 +1339,13 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.XListType != "" {
+	if x.XListType != nil {
 		jsonwire.Key(s, &more, ",\"x-kubernetes-list-type\":")
-		jsonwire.String(s, x.XListType)
+		jsonwire.String(s, *x.XListType)
 	}
-	if x.XMapType != "" {
+	if x.XMapType != nil {
 		jsonwire.Key(s, &more, ",\"x-kubernetes-map-type\":")
-		jsonwire.String(s, x.XMapType)
+		jsonwire.String(s, *x.XMapType)
 	}
 	if x.XPreserveUnknownFields != nil {
 		jsonwire.Key(s, &more, ",\"x-kubernetes-preserve-unknown-fields\":")
@@ -1406,7 +1406,7 @@ func (x *ServiceReference) DecodeWire(r *jsonwire.Reader) {
 		case "namespace":
 			x.Namespace = r.String()
 		case "path":
-			x.Path = r.String()
+			x.Path = r.StringPtr()
 		case "port":
 			x.Port = r.Int32Ptr()
 		default:
@@ -1422,9 +1422,9 @@ func (x *ServiceReference) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Name)
 	s.WriteRaw(",\"namespace\":")
 	jsonwire.String(s, x.Namespace)
-	if x.Path != "" {
+	if x.Path != nil {
 		s.WriteRaw(",\"path\":")
-		jsonwire.String(s, x.Path)
+		jsonwire.String(s, *x.Path)
 	}
 	if x.Port != nil {
 		s.WriteRaw(",\"port\":")
@@ -1450,7 +1450,7 @@ func (x *ValidationRule) DecodeWire(r *jsonwire.Reader) {
 		case "optionalOldSelf":
 			x.OptionalOldSelf = r.BoolPtr()
 		case "reason":
-			x.Reason = r.String()
+			x.Reason = r.StringPtr()
 		case "rule":
 			x.Rule = r.String()
 		default:
@@ -1480,9 +1480,9 @@ func (x *ValidationRule) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"optionalOldSelf\":")
 		s.WriteBool(*x.OptionalOldSelf)
 	}
-	if x.Reason != "" {
+	if x.Reason != nil {
 		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
+		jsonwire.String(s, *x.Reason)
 	}
 	jsonwire.Key(s, &more, ",\"rule\":")
 	jsonwire.String(s, x.Rule)
@@ -1509,7 +1509,7 @@ func (x *WebhookClientConfig) DecodeWire(r *jsonwire.Reader) {
 				x.Service.DecodeWire(r)
 			}
 		case "url":
-			x.URL = r.String()
+			x.URL = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -1529,9 +1529,9 @@ func (x *WebhookClientConfig) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"service\":")
 		x.Service.EncodeJSON(s)
 	}
-	if x.URL != "" {
+	if x.URL != nil {
 		jsonwire.Key(s, &more, ",\"url\":")
-		jsonwire.String(s, x.URL)
+		jsonwire.String(s, *x.URL)
 	}
 	s.WriteRaw("}")
 }

@@ -35,7 +35,7 @@ type CustomResourceColumnDefinition struct {
 	// compared to others. Lower numbers are considered higher priority. Columns
 	// that may be omitted in limited space scenarios should be given a priority
 	// greater than 0.
-	Priority *int32 `json:"priority,omitempty"`
+	Priority int32 `json:"priority,omitempty"`
 
 	// type is an OpenAPI type definition for this column. See
 	// https://github.com/OAI/OpenAPI-Specification/blob/master/versions/2.0.md#data-types
@@ -185,7 +185,7 @@ type CustomResourceDefinitionSpec struct {
 	// `spec.versions[*].schema.openAPIV3Schema`. See
 	// https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#field-pruning
 	// for details.
-	PreserveUnknownFields *bool `json:"preserveUnknownFields,omitempty"`
+	PreserveUnknownFields bool `json:"preserveUnknownFields,omitempty"`
 
 	// scope indicates whether the defined custom resource is cluster- or
 	// namespace-scoped. Allowed values are `Cluster` and `Namespaced`.
@@ -241,13 +241,13 @@ type CustomResourceDefinitionVersion struct {
 	// deprecated indicates this version of the custom resource API is deprecated.
 	// When set to true, API requests to this version receive a warning header in
 	// the server response. Defaults to false.
-	Deprecated *bool `json:"deprecated,omitempty"`
+	Deprecated bool `json:"deprecated,omitempty"`
 
 	// deprecationWarning overrides the default warning returned to API clients.
 	// May only be set when `deprecated` is true. The default warning indicates
 	// this version is deprecated and recommends use of the newest served version
 	// of equal or greater stability, if one exists.
-	DeprecationWarning string `json:"deprecationWarning,omitempty"`
+	DeprecationWarning *string `json:"deprecationWarning,omitempty"`
 
 	// name is the version name, e.g. “v1”, “v2beta1”, etc. The custom
 	// resources are served under this version at `/apis/<group>/<version>/...` if
@@ -295,7 +295,7 @@ type CustomResourceSubresourceScale struct {
 	// If there is no value under the given path in the custom resource, the
 	// `status.selector` value in the `/scale` subresource will default to the
 	// empty string.
-	LabelSelectorPath string `json:"labelSelectorPath,omitempty"`
+	LabelSelectorPath *string `json:"labelSelectorPath,omitempty"`
 
 	// specReplicasPath defines the JSON path inside of a custom resource that
 	// corresponds to Scale `spec.replicas`. Only JSON paths without the array
@@ -362,7 +362,7 @@ type JSON = metav1.RawJSON
 // JSONSchemaProps is a JSON-Schema following Specification Draft 4
 // (http://json-schema.org/).
 type JSONSchemaProps struct {
-	Ref                  string                 `json:"$ref,omitempty"`
+	Ref                  *string                `json:"$ref,omitempty"`
 	Schema               string                 `json:"$schema,omitempty"`
 	AdditionalItems      *JSONSchemaPropsOrBool `json:"additionalItems,omitempty"`
 	AdditionalProperties *JSONSchemaPropsOrBool `json:"additionalProperties,omitempty"`
@@ -378,8 +378,8 @@ type JSONSchemaProps struct {
 	Description      string                                  `json:"description,omitempty"`
 	Enum             []JSON                                  `json:"enum,omitempty"`
 	Example          JSON                                    `json:"example,omitempty"`
-	ExclusiveMaximum *bool                                   `json:"exclusiveMaximum,omitempty"`
-	ExclusiveMinimum *bool                                   `json:"exclusiveMinimum,omitempty"`
+	ExclusiveMaximum bool                                    `json:"exclusiveMaximum,omitempty"`
+	ExclusiveMinimum bool                                    `json:"exclusiveMinimum,omitempty"`
 	ExternalDocs     *ExternalDocumentation                  `json:"externalDocs,omitempty"`
 
 	// format is an OpenAPI v3 format string. Unknown formats are ignored. The
@@ -399,7 +399,7 @@ type JSONSchemaProps struct {
 	Minimum           *float64                   `json:"minimum,omitempty"`
 	MultipleOf        *float64                   `json:"multipleOf,omitempty"`
 	Not               *JSONSchemaProps           `json:"not,omitempty"`
-	Nullable          *bool                      `json:"nullable,omitempty"`
+	Nullable          bool                       `json:"nullable,omitempty"`
 	OneOf             []JSONSchemaProps          `json:"oneOf,omitempty"`
 	Pattern           string                     `json:"pattern,omitempty"`
 	PatternProperties map[string]JSONSchemaProps `json:"patternProperties,omitempty"`
@@ -407,7 +407,7 @@ type JSONSchemaProps struct {
 	Required          []string                   `json:"required,omitempty"`
 	Title             string                     `json:"title,omitempty"`
 	Type              string                     `json:"type,omitempty"`
-	UniqueItems       *bool                      `json:"uniqueItems,omitempty"`
+	UniqueItems       bool                       `json:"uniqueItems,omitempty"`
 
 	// x-kubernetes-embedded-resource defines that the value is an embedded
 	// Kubernetes runtime.Object, with TypeMeta and ObjectMeta. The type must be
@@ -416,7 +416,7 @@ type JSONSchemaProps struct {
 	// x-kubernetes-preserve-unknown-fields is allowed to be true, but does not
 	// have to be if the object is fully specified (up to kind, apiVersion,
 	// metadata).
-	XEmbeddedResource *bool `json:"x-kubernetes-embedded-resource,omitempty"`
+	XEmbeddedResource bool `json:"x-kubernetes-embedded-resource,omitempty"`
 
 	// x-kubernetes-int-or-string specifies that this value is either an integer or
 	// a string. If this is true, an empty type is allowed and type as child of
@@ -430,7 +430,7 @@ type JSONSchemaProps struct {
 	//      - type: integer
 	//      - type: string
 	//    - ... zero or more
-	XIntOrString *bool `json:"x-kubernetes-int-or-string,omitempty"`
+	XIntOrString bool `json:"x-kubernetes-int-or-string,omitempty"`
 
 	// x-kubernetes-list-map-keys annotates an array with the
 	// x-kubernetes-list-type `map` by specifying the keys used as the index of the
@@ -459,7 +459,7 @@ type JSONSchemaProps struct {
 	//      used to identify them. Order is preserved upon merge. The map tag
 	//      must only be used on a list with elements of type object.
 	// Defaults to atomic for arrays.
-	XListType string `json:"x-kubernetes-list-type,omitempty"`
+	XListType *string `json:"x-kubernetes-list-type,omitempty"`
 
 	// x-kubernetes-map-type annotates an object to further describe its topology.
 	// This extension must only be used when type is object and may have 2 possible
@@ -471,7 +471,7 @@ type JSONSchemaProps struct {
 	//      the default behaviour for all maps.
 	// 2) `atomic`: the list is treated as a single entity, like a scalar.
 	//      Atomic maps will be entirely replaced when updated.
-	XMapType string `json:"x-kubernetes-map-type,omitempty"`
+	XMapType *string `json:"x-kubernetes-map-type,omitempty"`
 
 	// x-kubernetes-preserve-unknown-fields stops the API server decoding step from
 	// pruning fields which are not specified in the validation schema. This
@@ -512,7 +512,7 @@ type ServiceReference struct {
 	Namespace string `json:"namespace"`
 
 	// path is an optional URL path at which the webhook will be contacted.
-	Path string `json:"path,omitempty"`
+	Path *string `json:"path,omitempty"`
 
 	// port is an optional service port at which the webhook will be contacted.
 	// `port` should be a valid port number (1-65535, inclusive). Defaults to 443
@@ -583,7 +583,7 @@ type ValidationRule struct {
 	// "FieldValueDuplicate". If not set, default to use "FieldValueInvalid". All
 	// future added reasons must be accepted by clients when reading this value and
 	// unknown reasons should be treated as FieldValueInvalid.
-	Reason string `json:"reason,omitempty"`
+	Reason *string `json:"reason,omitempty"`
 
 	// Rule represents the expression which will be evaluated by CEL. ref:
 	// https://github.com/google/cel-spec The Rule is scoped to the location of the
@@ -696,7 +696,7 @@ type WebhookClientConfig struct {
 	//
 	// Attempting to use a user or basic auth e.g. "user:password@" is not allowed.
 	// Fragments ("#...") and query parameters ("?...") are not allowed, either.
-	URL string `json:"url,omitempty"`
+	URL *string `json:"url,omitempty"`
 }
 
 // WebhookConversion describes how to call a conversion webhook

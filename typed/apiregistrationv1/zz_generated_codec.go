@@ -243,7 +243,7 @@ func (x *APIServiceSpec) DecodeWire(r *jsonwire.Reader) {
 		case "groupPriorityMinimum":
 			x.GroupPriorityMinimum = r.Int32()
 		case "insecureSkipTLSVerify":
-			x.InsecureSkipTLSVerify = r.BoolPtr()
+			x.InsecureSkipTLSVerify = r.Bool()
 		case "service":
 			if r.Null() {
 				x.Service = nil
@@ -278,9 +278,9 @@ func (x *APIServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	jsonwire.Key(s, &more, ",\"groupPriorityMinimum\":")
 	s.WriteInt32(x.GroupPriorityMinimum)
-	if x.InsecureSkipTLSVerify != nil {
+	if x.InsecureSkipTLSVerify {
 		s.WriteRaw(",\"insecureSkipTLSVerify\":")
-		s.WriteBool(*x.InsecureSkipTLSVerify)
+		s.WriteBool(x.InsecureSkipTLSVerify)
 	}
 	if x.Service != nil {
 		s.WriteRaw(",\"service\":")

@@ -89,7 +89,7 @@ type APIServiceSpec struct {
 	// InsecureSkipTLSVerify disables TLS certificate verification when
 	// communicating with this server. This is strongly discouraged. You should use
 	// the CABundle instead.
-	InsecureSkipTLSVerify *bool `json:"insecureSkipTLSVerify,omitempty"`
+	InsecureSkipTLSVerify bool `json:"insecureSkipTLSVerify,omitempty"`
 
 	// Service is a reference to the service for this API server. It must
 	// communicate on port 443. If the Service is nil, that means the handling for

@@ -418,7 +418,7 @@ func (x *DaemonSetSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "minReadySeconds":
-			x.MinReadySeconds = r.Int32Ptr()
+			x.MinReadySeconds = r.Int32()
 		case "revisionHistoryLimit":
 			x.RevisionHistoryLimit = r.Int32Ptr()
 		case "selector":
@@ -444,10 +444,10 @@ func (x *DaemonSetSpec) DecodeWire(r *jsonwire.Reader) {
 func (x *DaemonSetSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.MinReadySeconds != nil {
+	if x.MinReadySeconds != 0 {
 		s.WriteRaw("\"minReadySeconds\":")
 		more = true
-		s.WriteInt32(*x.MinReadySeconds)
+		s.WriteInt32(x.MinReadySeconds)
 	}
 	if x.RevisionHistoryLimit != nil {
 		jsonwire.Key(s, &more, ",\"revisionHistoryLimit\":")
@@ -492,17 +492,17 @@ func (x *DaemonSetStatus) DecodeWire(r *jsonwire.Reader) {
 		case "desiredNumberScheduled":
 			x.DesiredNumberScheduled = r.Int32()
 		case "numberAvailable":
-			x.NumberAvailable = r.Int32Ptr()
+			x.NumberAvailable = r.Int32()
 		case "numberMisscheduled":
 			x.NumberMisscheduled = r.Int32()
 		case "numberReady":
 			x.NumberReady = r.Int32()
 		case "numberUnavailable":
-			x.NumberUnavailable = r.Int32Ptr()
+			x.NumberUnavailable = r.Int32()
 		case "observedGeneration":
-			x.ObservedGeneration = r.Int64Ptr()
+			x.ObservedGeneration = r.Int64()
 		case "updatedNumberScheduled":
-			x.UpdatedNumberScheduled = r.Int32Ptr()
+			x.UpdatedNumberScheduled = r.Int32()
 		default:
 			r.Skip()
 		}
@@ -537,25 +537,25 @@ func (x *DaemonSetStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteInt32(x.CurrentNumberScheduled)
 	s.WriteRaw(",\"desiredNumberScheduled\":")
 	s.WriteInt32(x.DesiredNumberScheduled)
-	if x.NumberAvailable != nil {
+	if x.NumberAvailable != 0 {
 		s.WriteRaw(",\"numberAvailable\":")
-		s.WriteInt32(*x.NumberAvailable)
+		s.WriteInt32(x.NumberAvailable)
 	}
 	s.WriteRaw(",\"numberMisscheduled\":")
 	s.WriteInt32(x.NumberMisscheduled)
 	s.WriteRaw(",\"numberReady\":")
 	s.WriteInt32(x.NumberReady)
-	if x.NumberUnavailable != nil {
+	if x.NumberUnavailable != 0 {
 		s.WriteRaw(",\"numberUnavailable\":")
-		s.WriteInt32(*x.NumberUnavailable)
+		s.WriteInt32(x.NumberUnavailable)
 	}
-	if x.ObservedGeneration != nil {
+	if x.ObservedGeneration != 0 {
 		s.WriteRaw(",\"observedGeneration\":")
-		s.WriteInt64(*x.ObservedGeneration)
+		s.WriteInt64(x.ObservedGeneration)
 	}
-	if x.UpdatedNumberScheduled != nil {
+	if x.UpdatedNumberScheduled != 0 {
 		s.WriteRaw(",\"updatedNumberScheduled\":")
-		s.WriteInt32(*x.UpdatedNumberScheduled)
+		s.WriteInt32(x.UpdatedNumberScheduled)
 	}
 	s.WriteRaw("}")
 }
@@ -835,9 +835,9 @@ func (x *DeploymentSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "minReadySeconds":
-			x.MinReadySeconds = r.Int32Ptr()
+			x.MinReadySeconds = r.Int32()
 		case "paused":
-			x.Paused = r.BoolPtr()
+			x.Paused = r.Bool()
 		case "progressDeadlineSeconds":
 			x.ProgressDeadlineSeconds = r.Int32Ptr()
 		case "replicas":
@@ -867,14 +867,14 @@ func (x *DeploymentSpec) DecodeWire(r *jsonwire.Reader) {
 func (x *DeploymentSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.MinReadySeconds != nil {
+	if x.MinReadySeconds != 0 {
 		s.WriteRaw("\"minReadySeconds\":")
 		more = true
-		s.WriteInt32(*x.MinReadySeconds)
+		s.WriteInt32(x.MinReadySeconds)
 	}
-	if x.Paused != nil {
+	if x.Paused {
 		jsonwire.Key(s, &more, ",\"paused\":")
-		s.WriteBool(*x.Paused)
+		s.WriteBool(x.Paused)
 	}
 	if x.ProgressDeadlineSeconds != nil {
 		jsonwire.Key(s, &more, ",\"progressDeadlineSeconds\":")
@@ -910,7 +910,7 @@ func (x *DeploymentStatus) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "availableReplicas":
-			x.AvailableReplicas = r.Int32Ptr()
+			x.AvailableReplicas = r.Int32()
 		case "collisionCount":
 			x.CollisionCount = r.Int32Ptr()
 		case "conditions":
@@ -925,15 +925,15 @@ func (x *DeploymentStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Conditions = nil
 			}
 		case "observedGeneration":
-			x.ObservedGeneration = r.Int64Ptr()
+			x.ObservedGeneration = r.Int64()
 		case "readyReplicas":
-			x.ReadyReplicas = r.Int32Ptr()
+			x.ReadyReplicas = r.Int32()
 		case "replicas":
-			x.Replicas = r.Int32Ptr()
+			x.Replicas = r.Int32()
 		case "unavailableReplicas":
-			x.UnavailableReplicas = r.Int32Ptr()
+			x.UnavailableReplicas = r.Int32()
 		case "updatedReplicas":
-			x.UpdatedReplicas = r.Int32Ptr()
+			x.UpdatedReplicas = r.Int32()
 		default:
 			r.Skip()
 		}
@@ -944,10 +944,10 @@ func (x *DeploymentStatus) DecodeWire(r *jsonwire.Reader) {
 func (x *DeploymentStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.AvailableReplicas != nil {
+	if x.AvailableReplicas != 0 {
 		s.WriteRaw("\"availableReplicas\":")
 		more = true
-		s.WriteInt32(*x.AvailableReplicas)
+		s.WriteInt32(x.AvailableReplicas)
 	}
 	if x.CollisionCount != nil {
 		jsonwire.Key(s, &more, ",\"collisionCount\":")
@@ -968,25 +968,25 @@ func (x *DeploymentStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.ObservedGeneration != nil {
+	if x.ObservedGeneration != 0 {
 		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(*x.ObservedGeneration)
+		s.WriteInt64(x.ObservedGeneration)
 	}
-	if x.ReadyReplicas != nil {
+	if x.ReadyReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"readyReplicas\":")
-		s.WriteInt32(*x.ReadyReplicas)
+		s.WriteInt32(x.ReadyReplicas)
 	}
-	if x.Replicas != nil {
+	if x.Replicas != 0 {
 		jsonwire.Key(s, &more, ",\"replicas\":")
-		s.WriteInt32(*x.Replicas)
+		s.WriteInt32(x.Replicas)
 	}
-	if x.UnavailableReplicas != nil {
+	if x.UnavailableReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"unavailableReplicas\":")
-		s.WriteInt32(*x.UnavailableReplicas)
+		s.WriteInt32(x.UnavailableReplicas)
 	}
-	if x.UpdatedReplicas != nil {
+	if x.UpdatedReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"updatedReplicas\":")
-		s.WriteInt32(*x.UpdatedReplicas)
+		s.WriteInt32(x.UpdatedReplicas)
 	}
 	s.WriteRaw("}")
 }
@@ -1262,7 +1262,7 @@ func (x *ReplicaSetSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "minReadySeconds":
-			x.MinReadySeconds = r.Int32Ptr()
+			x.MinReadySeconds = r.Int32()
 		case "replicas":
 			x.Replicas = r.Int32Ptr()
 		case "selector":
@@ -1286,10 +1286,10 @@ func (x *ReplicaSetSpec) DecodeWire(r *jsonwire.Reader) {
 func (x *ReplicaSetSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.MinReadySeconds != nil {
+	if x.MinReadySeconds != 0 {
 		s.WriteRaw("\"minReadySeconds\":")
 		more = true
-		s.WriteInt32(*x.MinReadySeconds)
+		s.WriteInt32(x.MinReadySeconds)
 	}
 	if x.Replicas != nil {
 		jsonwire.Key(s, &more, ",\"replicas\":")
@@ -1315,7 +1315,7 @@ func (x *ReplicaSetStatus) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "availableReplicas":
-			x.AvailableReplicas = r.Int32Ptr()
+			x.AvailableReplicas = r.Int32()
 		case "conditions":
 			if r.BeginArray() {
 				sl0 := make([]ReplicaSetCondition, 0, r.Count())
@@ -1328,11 +1328,11 @@ func (x *ReplicaSetStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Conditions = nil
 			}
 		case "fullyLabeledReplicas":
-			x.FullyLabeledReplicas = r.Int32Ptr()
+			x.FullyLabeledReplicas = r.Int32()
 		case "observedGeneration":
-			x.ObservedGeneration = r.Int64Ptr()
+			x.ObservedGeneration = r.Int64()
 		case "readyReplicas":
-			x.ReadyReplicas = r.Int32Ptr()
+			x.ReadyReplicas = r.Int32()
 		case "replicas":
 			x.Replicas = r.Int32()
 		default:
@@ -1345,10 +1345,10 @@ func (x *ReplicaSetStatus) DecodeWire(r *jsonwire.Reader) {
 func (x *ReplicaSetStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.AvailableReplicas != nil {
+	if x.AvailableReplicas != 0 {
 		s.WriteRaw("\"availableReplicas\":")
 		more = true
-		s.WriteInt32(*x.AvailableReplicas)
+		s.WriteInt32(x.AvailableReplicas)
 	}
 	if len(x.Conditions) != 0 {
 		jsonwire.Key(s, &more, ",\"conditions\":")
@@ -1365,17 +1365,17 @@ func (x *ReplicaSetStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.FullyLabeledReplicas != nil {
+	if x.FullyLabeledReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"fullyLabeledReplicas\":")
-		s.WriteInt32(*x.FullyLabeledReplicas)
+		s.WriteInt32(x.FullyLabeledReplicas)
 	}
-	if x.ObservedGeneration != nil {
+	if x.ObservedGeneration != 0 {
 		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(*x.ObservedGeneration)
+		s.WriteInt64(x.ObservedGeneration)
 	}
-	if x.ReadyReplicas != nil {
+	if x.ReadyReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"readyReplicas\":")
-		s.WriteInt32(*x.ReadyReplicas)
+		s.WriteInt32(x.ReadyReplicas)
 	}
 	jsonwire.Key(s, &more, ",\"replicas\":")
 	s.WriteInt32(x.Replicas)
@@ -1807,7 +1807,7 @@ func (x *StatefulSetSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "minReadySeconds":
-			x.MinReadySeconds = r.Int32Ptr()
+			x.MinReadySeconds = r.Int32()
 		case "ordinals":
 			if r.Null() {
 				x.Ordinals = nil
@@ -1868,10 +1868,10 @@ func (x *StatefulSetSpec) DecodeWire(r *jsonwire.Reader) {
 func (x *StatefulSetSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.MinReadySeconds != nil {
+	if x.MinReadySeconds != 0 {
 		s.WriteRaw("\"minReadySeconds\":")
 		more = true
-		s.WriteInt32(*x.MinReadySeconds)
+		s.WriteInt32(x.MinReadySeconds)
 	}
 	if x.Ordinals != nil {
 		jsonwire.Key(s, &more, ",\"ordinals\":")
@@ -1947,19 +1947,19 @@ func (x *StatefulSetStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Conditions = nil
 			}
 		case "currentReplicas":
-			x.CurrentReplicas = r.Int32Ptr()
+			x.CurrentReplicas = r.Int32()
 		case "currentRevision":
 			x.CurrentRevision = r.String()
 		case "observedGeneration":
-			x.ObservedGeneration = r.Int64Ptr()
+			x.ObservedGeneration = r.Int64()
 		case "readyReplicas":
-			x.ReadyReplicas = r.Int32Ptr()
+			x.ReadyReplicas = r.Int32()
 		case "replicas":
 			x.Replicas = r.Int32()
 		case "updateRevision":
 			x.UpdateRevision = r.String()
 		case "updatedReplicas":
-			x.UpdatedReplicas = r.Int32Ptr()
+			x.UpdatedReplicas = r.Int32()
 		default:
 			r.Skip()
 		}
@@ -1990,21 +1990,21 @@ func (x *StatefulSetStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.CurrentReplicas != nil {
+	if x.CurrentReplicas != 0 {
 		s.WriteRaw(",\"currentReplicas\":")
-		s.WriteInt32(*x.CurrentReplicas)
+		s.WriteInt32(x.CurrentReplicas)
 	}
 	if x.CurrentRevision != "" {
 		s.WriteRaw(",\"currentRevision\":")
 		jsonwire.String(s, x.CurrentRevision)
 	}
-	if x.ObservedGeneration != nil {
+	if x.ObservedGeneration != 0 {
 		s.WriteRaw(",\"observedGeneration\":")
-		s.WriteInt64(*x.ObservedGeneration)
+		s.WriteInt64(x.ObservedGeneration)
 	}
-	if x.ReadyReplicas != nil {
+	if x.ReadyReplicas != 0 {
 		s.WriteRaw(",\"readyReplicas\":")
-		s.WriteInt32(*x.ReadyReplicas)
+		s.WriteInt32(x.ReadyReplicas)
 	}
 	s.WriteRaw(",\"replicas\":")
 	s.WriteInt32(x.Replicas)
@@ -2012,9 +2012,9 @@ func (x *StatefulSetStatus) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"updateRevision\":")
 		jsonwire.String(s, x.UpdateRevision)
 	}
-	if x.UpdatedReplicas != nil {
+	if x.UpdatedReplicas != 0 {
 		s.WriteRaw(",\"updatedReplicas\":")
-		s.WriteInt32(*x.UpdatedReplicas)
+		s.WriteInt32(x.UpdatedReplicas)
 	}
 	s.WriteRaw("}")
 }

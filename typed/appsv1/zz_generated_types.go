@@ -110,7 +110,7 @@ type DaemonSetSpec struct {
 	// be ready without any of its container crashing, for it to be considered
 	// available. Defaults to 0 (pod will be considered available as soon as it is
 	// ready).
-	MinReadySeconds *int32 `json:"minReadySeconds,omitempty"`
+	MinReadySeconds int32 `json:"minReadySeconds,omitempty"`
 
 	// The number of old history to retain to allow rollback. This is a pointer to
 	// distinguish between explicit zero and not specified. Defaults to 10.
@@ -164,7 +164,7 @@ type DaemonSetStatus struct {
 	// The number of nodes that should be running the daemon pod and have one or
 	// more of the daemon pod running and available (ready for at least
 	// spec.minReadySeconds)
-	NumberAvailable *int32 `json:"numberAvailable,omitempty"`
+	NumberAvailable int32 `json:"numberAvailable,omitempty"`
 
 	// The number of nodes that are running the daemon pod, but are not supposed to
 	// run the daemon pod. More info:
@@ -182,13 +182,13 @@ type DaemonSetStatus struct {
 	// The number of nodes that should be running the daemon pod and have none of
 	// the daemon pod running and available (ready for at least
 	// spec.minReadySeconds)
-	NumberUnavailable *int32 `json:"numberUnavailable,omitempty"`
+	NumberUnavailable int32 `json:"numberUnavailable,omitempty"`
 
 	// The most recent generation observed by the daemon set controller.
-	ObservedGeneration *int64 `json:"observedGeneration,omitempty"`
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// The total number of nodes that are running updated daemon pod
-	UpdatedNumberScheduled *int32 `json:"updatedNumberScheduled,omitempty"`
+	UpdatedNumberScheduled int32 `json:"updatedNumberScheduled,omitempty"`
 }
 
 // DaemonSetUpdateStrategy is a struct used to control the update strategy for
@@ -261,10 +261,10 @@ type DeploymentSpec struct {
 	// Minimum number of seconds for which a newly created pod should be ready
 	// without any of its container crashing, for it to be considered available.
 	// Defaults to 0 (pod will be considered available as soon as it is ready)
-	MinReadySeconds *int32 `json:"minReadySeconds,omitempty"`
+	MinReadySeconds int32 `json:"minReadySeconds,omitempty"`
 
 	// Indicates that the deployment is paused.
-	Paused *bool `json:"paused,omitempty"`
+	Paused bool `json:"paused,omitempty"`
 
 	// The maximum time in seconds for a deployment to make progress before it is
 	// considered to be failed. The deployment controller will continue to process
@@ -302,7 +302,7 @@ type DeploymentSpec struct {
 type DeploymentStatus struct {
 	// Total number of available pods (ready for at least minReadySeconds) targeted
 	// by this deployment.
-	AvailableReplicas *int32 `json:"availableReplicas,omitempty"`
+	AvailableReplicas int32 `json:"availableReplicas,omitempty"`
 
 	// Count of hash collisions for the Deployment. The Deployment controller uses
 	// this field as a collision avoidance mechanism when it needs to create the
@@ -314,25 +314,25 @@ type DeploymentStatus struct {
 	Conditions []DeploymentCondition `json:"conditions,omitempty"`
 
 	// The generation observed by the deployment controller.
-	ObservedGeneration *int64 `json:"observedGeneration,omitempty"`
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// readyReplicas is the number of pods targeted by this Deployment with a Ready
 	// Condition.
-	ReadyReplicas *int32 `json:"readyReplicas,omitempty"`
+	ReadyReplicas int32 `json:"readyReplicas,omitempty"`
 
 	// Total number of non-terminated pods targeted by this deployment (their
 	// labels match the selector).
-	Replicas *int32 `json:"replicas,omitempty"`
+	Replicas int32 `json:"replicas,omitempty"`
 
 	// Total number of unavailable pods targeted by this deployment. This is the
 	// total number of pods that are still required for the deployment to have 100%
 	// available capacity. They may either be pods that are running but not yet
 	// available or pods that still have not been created.
-	UnavailableReplicas *int32 `json:"unavailableReplicas,omitempty"`
+	UnavailableReplicas int32 `json:"unavailableReplicas,omitempty"`
 
 	// Total number of non-terminated pods targeted by this deployment that have
 	// the desired template spec.
-	UpdatedReplicas *int32 `json:"updatedReplicas,omitempty"`
+	UpdatedReplicas int32 `json:"updatedReplicas,omitempty"`
 }
 
 // DeploymentStrategy describes how to replace existing pods with new ones.
@@ -411,7 +411,7 @@ type ReplicaSetSpec struct {
 	// Minimum number of seconds for which a newly created pod should be ready
 	// without any of its container crashing, for it to be considered available.
 	// Defaults to 0 (pod will be considered available as soon as it is ready)
-	MinReadySeconds *int32 `json:"minReadySeconds,omitempty"`
+	MinReadySeconds int32 `json:"minReadySeconds,omitempty"`
 
 	// Replicas is the number of desired replicas. This is a pointer to distinguish
 	// between explicit zero and unspecified. Defaults to 1. More info:
@@ -436,7 +436,7 @@ type ReplicaSetSpec struct {
 type ReplicaSetStatus struct {
 	// The number of available replicas (ready for at least minReadySeconds) for
 	// this replica set.
-	AvailableReplicas *int32 `json:"availableReplicas,omitempty"`
+	AvailableReplicas int32 `json:"availableReplicas,omitempty"`
 
 	// Represents the latest available observations of a replica set's current
 	// state.
@@ -444,15 +444,15 @@ type ReplicaSetStatus struct {
 
 	// The number of pods that have labels matching the labels of the pod template
 	// of the replicaset.
-	FullyLabeledReplicas *int32 `json:"fullyLabeledReplicas,omitempty"`
+	FullyLabeledReplicas int32 `json:"fullyLabeledReplicas,omitempty"`
 
 	// ObservedGeneration reflects the generation of the most recently observed
 	// ReplicaSet.
-	ObservedGeneration *int64 `json:"observedGeneration,omitempty"`
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// readyReplicas is the number of pods targeted by this ReplicaSet with a Ready
 	// Condition.
-	ReadyReplicas *int32 `json:"readyReplicas,omitempty"`
+	ReadyReplicas int32 `json:"readyReplicas,omitempty"`
 
 	// Replicas is the most recently observed number of replicas. More info:
 	// https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/#what-is-a-replicationcontroller
@@ -637,7 +637,7 @@ type StatefulSetSpec struct {
 	// Minimum number of seconds for which a newly created pod should be ready
 	// without any of its container crashing for it to be considered available.
 	// Defaults to 0 (pod will be considered available as soon as it is ready)
-	MinReadySeconds *int32 `json:"minReadySeconds,omitempty"`
+	MinReadySeconds int32 `json:"minReadySeconds,omitempty"`
 
 	// ordinals controls the numbering of replica indices in a StatefulSet. The
 	// default ordinals behavior assigns a "0" index to the first replica and
@@ -731,7 +731,7 @@ type StatefulSetStatus struct {
 
 	// currentReplicas is the number of Pods created by the StatefulSet controller
 	// from the StatefulSet version indicated by currentRevision.
-	CurrentReplicas *int32 `json:"currentReplicas,omitempty"`
+	CurrentReplicas int32 `json:"currentReplicas,omitempty"`
 
 	// currentRevision, if not empty, indicates the version of the StatefulSet used
 	// to generate Pods in the sequence [0,currentReplicas).
@@ -740,11 +740,11 @@ type StatefulSetStatus struct {
 	// observedGeneration is the most recent generation observed for this
 	// StatefulSet. It corresponds to the StatefulSet's generation, which is
 	// updated on mutation by the API Server.
-	ObservedGeneration *int64 `json:"observedGeneration,omitempty"`
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// readyReplicas is the number of pods created for this StatefulSet with a
 	// Ready Condition.
-	ReadyReplicas *int32 `json:"readyReplicas,omitempty"`
+	ReadyReplicas int32 `json:"readyReplicas,omitempty"`
 
 	// replicas is the number of Pods created by the StatefulSet controller.
 	//
@@ -757,7 +757,7 @@ type StatefulSetStatus struct {
 
 	// updatedReplicas is the number of Pods created by the StatefulSet controller
 	// from the StatefulSet version indicated by updateRevision.
-	UpdatedReplicas *int32 `json:"updatedReplicas,omitempty"`
+	UpdatedReplicas int32 `json:"updatedReplicas,omitempty"`
 }
 
 // StatefulSetUpdateStrategy indicates the strategy that the StatefulSet

@@ -248,8 +248,10 @@ func (x *TokenRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"boundObjectRef\":")
 		x.BoundObjectRef.EncodeJSON(s)
 	}
-	if x.ExpirationSeconds != nil {
-		s.WriteRaw(",\"expirationSeconds\":")
+	s.WriteRaw(",\"expirationSeconds\":")
+	if x.ExpirationSeconds == nil {
+		s.WriteNil()
+	} else {
 		s.WriteInt64(*x.ExpirationSeconds)
 	}
 	s.WriteRaw("}")
@@ -403,7 +405,7 @@ func (x *TokenReviewStatus) DecodeWire(r *jsonwire.Reader) {
 		case "audiences":
 			x.Audiences = r.Strings()
 		case "authenticated":
-			x.Authenticated = r.BoolPtr()
+			x.Authenticated = r.Bool()
 		case "error":
 			x.Error = r.String()
 		case "user":
@@ -434,9 +436,9 @@ func (x *TokenReviewStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Authenticated != nil {
+	if x.Authenticated {
 		jsonwire.Key(s, &more, ",\"authenticated\":")
-		s.WriteBool(*x.Authenticated)
+		s.WriteBool(x.Authenticated)
 	}
 	if x.Error != "" {
 		jsonwire.Key(s, &more, ",\"error\":")

@@ -85,7 +85,7 @@ type TokenRequestSpec struct {
 	// ExpirationSeconds is the requested duration of validity of the request. The
 	// token issuer may return a token with a different validity duration so a
 	// client needs to check the 'expiration' field in a response.
-	ExpirationSeconds *int64 `json:"expirationSeconds,omitempty"`
+	ExpirationSeconds *int64 `json:"expirationSeconds"`
 }
 
 // TokenRequestStatus is the result of a token request.
@@ -148,7 +148,7 @@ type TokenReviewStatus struct {
 	Audiences []string `json:"audiences,omitempty"`
 
 	// Authenticated indicates that the token was associated with a known user.
-	Authenticated *bool `json:"authenticated,omitempty"`
+	Authenticated bool `json:"authenticated,omitempty"`
 
 	// Error indicates that the token couldn't be checked
 	Error string `json:"error,omitempty"`

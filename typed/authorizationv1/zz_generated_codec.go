@@ -842,7 +842,7 @@ func (x *SubjectAccessReviewStatus) DecodeWire(r *jsonwire.Reader) {
 		case "allowed":
 			x.Allowed = r.Bool()
 		case "denied":
-			x.Denied = r.BoolPtr()
+			x.Denied = r.Bool()
 		case "evaluationError":
 			x.EvaluationError = r.String()
 		case "reason":
@@ -858,9 +858,9 @@ func (x *SubjectAccessReviewStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	s.WriteRaw("\"allowed\":")
 	s.WriteBool(x.Allowed)
-	if x.Denied != nil {
+	if x.Denied {
 		s.WriteRaw(",\"denied\":")
-		s.WriteBool(*x.Denied)
+		s.WriteBool(x.Denied)
 	}
 	if x.EvaluationError != "" {
 		s.WriteRaw(",\"evaluationError\":")

@@ -308,7 +308,7 @@ type SubjectAccessReviewStatus struct {
 	// both allowed is false and denied is false, then the authorizer has no
 	// opinion on whether to authorize the action. Denied may not be true if
 	// Allowed is true.
-	Denied *bool `json:"denied,omitempty"`
+	Denied bool `json:"denied,omitempty"`
 
 	// EvaluationError is an indication that some error occurred during the
 	// authorization check. It is entirely possible to get an error and be able to

@@ -389,7 +389,7 @@ func (x *ScaleSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "replicas":
-			x.Replicas = r.Int32Ptr()
+			x.Replicas = r.Int32()
 		default:
 			r.Skip()
 		}
@@ -399,9 +399,9 @@ func (x *ScaleSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ScaleSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if x.Replicas != nil {
+	if x.Replicas != 0 {
 		s.WriteRaw("\"replicas\":")
-		s.WriteInt32(*x.Replicas)
+		s.WriteInt32(x.Replicas)
 	}
 	s.WriteRaw("}")
 }

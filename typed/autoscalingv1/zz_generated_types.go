@@ -134,7 +134,7 @@ type Scale struct {
 // ScaleSpec describes the attributes of a scale subresource.
 type ScaleSpec struct {
 	// replicas is the desired number of instances for the scaled object.
-	Replicas *int32 `json:"replicas,omitempty"`
+	Replicas int32 `json:"replicas,omitempty"`
 }
 
 // ScaleStatus represents the current status of a scale subresource.

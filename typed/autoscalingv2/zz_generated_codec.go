@@ -216,7 +216,7 @@ func (x *HPAScalingRules) DecodeWire(r *jsonwire.Reader) {
 				x.Policies = nil
 			}
 		case "selectPolicy":
-			x.SelectPolicy = r.String()
+			x.SelectPolicy = r.StringPtr()
 		case "stabilizationWindowSeconds":
 			x.StabilizationWindowSeconds = r.Int32Ptr()
 		default:
@@ -245,9 +245,9 @@ func (x *HPAScalingRules) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.SelectPolicy != "" {
+	if x.SelectPolicy != nil {
 		jsonwire.Key(s, &more, ",\"selectPolicy\":")
-		jsonwire.String(s, x.SelectPolicy)
+		jsonwire.String(s, *x.SelectPolicy)
 	}
 	if x.StabilizationWindowSeconds != nil {
 		jsonwire.Key(s, &more, ",\"stabilizationWindowSeconds\":")
@@ -631,7 +631,7 @@ func (x *HorizontalPodAutoscalerStatus) DecodeWire(r *jsonwire.Reader) {
 				x.CurrentMetrics = nil
 			}
 		case "currentReplicas":
-			x.CurrentReplicas = r.Int32Ptr()
+			x.CurrentReplicas = r.Int32()
 		case "desiredReplicas":
 			x.DesiredReplicas = r.Int32()
 		case "lastScaleTime":
@@ -684,9 +684,9 @@ func (x *HorizontalPodAutoscalerStatus) EncodeJSON(s *jsoniter.Stream) {
 		}
 		s.WriteRaw("]")
 	}
-	if x.CurrentReplicas != nil {
+	if x.CurrentReplicas != 0 {
 		s.WriteRaw(",\"currentReplicas\":")
-		s.WriteInt32(*x.CurrentReplicas)
+		s.WriteInt32(x.CurrentReplicas)
 	}
 	s.WriteRaw(",\"desiredReplicas\":")
 	s.WriteInt32(x.DesiredReplicas)

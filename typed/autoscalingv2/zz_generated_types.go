@@ -139,7 +139,7 @@ type HPAScalingRules struct {
 
 	// selectPolicy is used to specify which policy should be used. If not set, the
 	// default value Max is used.
-	SelectPolicy string `json:"selectPolicy,omitempty"`
+	SelectPolicy *string `json:"selectPolicy,omitempty"`
 
 	// stabilizationWindowSeconds is the number of seconds for which past
 	// recommendations should be considered while scaling up or scaling down.
@@ -276,7 +276,7 @@ type HorizontalPodAutoscalerStatus struct {
 
 	// currentReplicas is current number of replicas of pods managed by this
 	// autoscaler, as last seen by the autoscaler.
-	CurrentReplicas *int32 `json:"currentReplicas,omitempty"`
+	CurrentReplicas int32 `json:"currentReplicas,omitempty"`
 
 	// desiredReplicas is the desired number of replicas of pods managed by this
 	// autoscaler, as last calculated by the autoscaler.

@@ -209,7 +209,7 @@ func (x *CronJobSpec) DecodeWire(r *jsonwire.Reader) {
 		case "suspend":
 			x.Suspend = r.BoolPtr()
 		case "timeZone":
-			x.TimeZone = r.String()
+			x.TimeZone = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -245,9 +245,9 @@ func (x *CronJobSpec) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"suspend\":")
 		s.WriteBool(*x.Suspend)
 	}
-	if x.TimeZone != "" {
+	if x.TimeZone != nil {
 		s.WriteRaw(",\"timeZone\":")
-		jsonwire.String(s, x.TimeZone)
+		jsonwire.String(s, *x.TimeZone)
 	}
 	s.WriteRaw("}")
 }
@@ -566,11 +566,11 @@ func (x *JobSpec) DecodeWire(r *jsonwire.Reader) {
 		case "backoffLimitPerIndex":
 			x.BackoffLimitPerIndex = r.Int32Ptr()
 		case "completionMode":
-			x.CompletionMode = r.String()
+			x.CompletionMode = r.StringPtr()
 		case "completions":
 			x.Completions = r.Int32Ptr()
 		case "managedBy":
-			x.ManagedBy = r.String()
+			x.ManagedBy = r.StringPtr()
 		case "manualSelector":
 			x.ManualSelector = r.BoolPtr()
 		case "maxFailedIndexes":
@@ -587,7 +587,7 @@ func (x *JobSpec) DecodeWire(r *jsonwire.Reader) {
 				x.PodFailurePolicy.DecodeWire(r)
 			}
 		case "podReplacementPolicy":
-			x.PodReplacementPolicy = r.String()
+			x.PodReplacementPolicy = r.StringPtr()
 		case "selector":
 			if r.Null() {
 				x.Selector = nil
@@ -635,17 +635,17 @@ func (x *JobSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"backoffLimitPerIndex\":")
 		s.WriteInt32(*x.BackoffLimitPerIndex)
 	}
-	if x.CompletionMode != "" {
+	if x.CompletionMode != nil {
 		jsonwire.Key(s, &more, ",\"completionMode\":")
-		jsonwire.String(s, x.CompletionMode)
+		jsonwire.String(s, *x.CompletionMode)
 	}
 	if x.Completions != nil {
 		jsonwire.Key(s, &more, ",\"completions\":")
 		s.WriteInt32(*x.Completions)
 	}
-	if x.ManagedBy != "" {
+	if x.ManagedBy != nil {
 		jsonwire.Key(s, &more, ",\"managedBy\":")
-		jsonwire.String(s, x.ManagedBy)
+		jsonwire.String(s, *x.ManagedBy)
 	}
 	if x.ManualSelector != nil {
 		jsonwire.Key(s, &more, ",\"manualSelector\":")
@@ -663,9 +663,9 @@ func (x *JobSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"podFailurePolicy\":")
 		x.PodFailurePolicy.EncodeJSON(s)
 	}
-	if x.PodReplacementPolicy != "" {
+	if x.PodReplacementPolicy != nil {
 		jsonwire.Key(s, &more, ",\"podReplacementPolicy\":")
-		jsonwire.String(s, x.PodReplacementPolicy)
+		jsonwire.String(s, *x.PodReplacementPolicy)
 	}
 	if x.Selector != nil {
 		jsonwire.Key(s, &more, ",\"selector\":")
@@ -697,7 +697,7 @@ func (x *JobStatus) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "active":
-			x.Active = r.Int32Ptr()
+			x.Active = r.Int32()
 		case "completedIndexes":
 			x.CompletedIndexes = r.String()
 		case "completionTime":
@@ -721,9 +721,9 @@ func (x *JobStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Conditions = nil
 			}
 		case "failed":
-			x.Failed = r.Int32Ptr()
+			x.Failed = r.Int32()
 		case "failedIndexes":
-			x.FailedIndexes = r.String()
+			x.FailedIndexes = r.StringPtr()
 		case "ready":
 			x.Ready = r.Int32Ptr()
 		case "startTime":
@@ -736,7 +736,7 @@ func (x *JobStatus) DecodeWire(r *jsonwire.Reader) {
 				x.StartTime.DecodeWire(r)
 			}
 		case "succeeded":
-			x.Succeeded = r.Int32Ptr()
+			x.Succeeded = r.Int32()
 		case "terminating":
 			x.Terminating = r.Int32Ptr()
 		case "uncountedTerminatedPods":
@@ -758,10 +758,10 @@ func (x *JobStatus) DecodeWire(r *jsonwire.Reader) {
 func (x *JobStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.Active != nil {
+	if x.Active != 0 {
 		s.WriteRaw("\"active\":")
 		more = true
-		s.WriteInt32(*x.Active)
+		s.WriteInt32(x.Active)
 	}
 	if x.CompletedIndexes != "" {
 		jsonwire.Key(s, &more, ",\"completedIndexes\":")
@@ -786,13 +786,13 @@ func (x *JobStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Failed != nil {
+	if x.Failed != 0 {
 		jsonwire.Key(s, &more, ",\"failed\":")
-		s.WriteInt32(*x.Failed)
+		s.WriteInt32(x.Failed)
 	}
-	if x.FailedIndexes != "" {
+	if x.FailedIndexes != nil {
 		jsonwire.Key(s, &more, ",\"failedIndexes\":")
-		jsonwire.String(s, x.FailedIndexes)
+		jsonwire.String(s, *x.FailedIndexes)
 	}
 	if x.Ready != nil {
 		jsonwire.Key(s, &more, ",\"ready\":")
@@ -802,9 +802,9 @@ func (x *JobStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"startTime\":")
 		x.StartTime.EncodeJSON(s)
 	}
-	if x.Succeeded != nil {
+	if x.Succeeded != 0 {
 		jsonwire.Key(s, &more, ",\"succeeded\":")
-		s.WriteInt32(*x.Succeeded)
+		s.WriteInt32(x.Succeeded)
 	}
 	if x.Terminating != nil {
 		jsonwire.Key(s, &more, ",\"terminating\":")
@@ -898,7 +898,7 @@ func (x *PodFailurePolicyOnExitCodesRequirement) DecodeWire(r *jsonwire.Reader) 
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "containerName":
-			x.ContainerName = r.String()
+			x.ContainerName = r.StringPtr()
 		case "operator":
 			x.Operator = r.String()
 		case "values":
@@ -922,10 +922,10 @@ func (x *PodFailurePolicyOnExitCodesRequirement) DecodeWire(r *jsonwire.Reader) 
 func (x *PodFailurePolicyOnExitCodesRequirement) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.ContainerName != "" {
+	if x.ContainerName != nil {
 		s.WriteRaw("\"containerName\":")
 		more = true
-		jsonwire.String(s, x.ContainerName)
+		jsonwire.String(s, *x.ContainerName)
 	}
 	jsonwire.Key(s, &more, ",\"operator\":")
 	jsonwire.String(s, x.Operator)
@@ -1091,7 +1091,7 @@ func (x *SuccessPolicyRule) DecodeWire(r *jsonwire.Reader) {
 		case "succeededCount":
 			x.SucceededCount = r.Int32Ptr()
 		case "succeededIndexes":
-			x.SucceededIndexes = r.String()
+			x.SucceededIndexes = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -1107,9 +1107,9 @@ func (x *SuccessPolicyRule) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		s.WriteInt32(*x.SucceededCount)
 	}
-	if x.SucceededIndexes != "" {
+	if x.SucceededIndexes != nil {
 		jsonwire.Key(s, &more, ",\"succeededIndexes\":")
-		jsonwire.String(s, x.SucceededIndexes)
+		jsonwire.String(s, *x.SucceededIndexes)
 	}
 	s.WriteRaw("}")
 }

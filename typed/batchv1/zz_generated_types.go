@@ -87,7 +87,7 @@ type CronJobSpec struct {
 	// creating new new Jobs and will create a system event with the reason
 	// UnknownTimeZone. More information can be found in
 	// https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones
-	TimeZone string `json:"timeZone,omitempty"`
+	TimeZone *string `json:"timeZone,omitempty"`
 }
 
 // CronJobStatus represents the current state of a cron job.
@@ -199,7 +199,7 @@ type JobSpec struct {
 	// More completion modes can be added in the future. If the Job controller
 	// observes a mode that it doesn't recognize, which is possible during upgrades
 	// due to version skew, the controller skips updates for the Job.
-	CompletionMode string `json:"completionMode,omitempty"`
+	CompletionMode *string `json:"completionMode,omitempty"`
 
 	// Specifies the desired number of successfully finished pods the job should be
 	// run with. Setting to null means that the success of any pod signals the
@@ -220,7 +220,7 @@ type JobSpec struct {
 	//
 	// This field is beta-level. The job controller accepts setting the field when
 	// the feature gate JobManagedBy is enabled (enabled by default).
-	ManagedBy string `json:"managedBy,omitempty"`
+	ManagedBy *string `json:"managedBy,omitempty"`
 
 	// manualSelector controls generation of pod labels and pod selectors. Leave
 	// `manualSelector` unset unless you are certain what you are doing. When false
@@ -270,7 +270,7 @@ type JobSpec struct {
 	// TerminatingOrFailed and Failed are allowed values when podFailurePolicy is
 	// not in use. This is an beta field. To use this, enable the
 	// JobPodReplacementPolicy feature toggle. This is on by default.
-	PodReplacementPolicy string `json:"podReplacementPolicy,omitempty"`
+	PodReplacementPolicy *string `json:"podReplacementPolicy,omitempty"`
 
 	// A label query over pods that should match the pod count. Normally, the
 	// system sets this field for you. More info:
@@ -319,7 +319,7 @@ type JobSpec struct {
 type JobStatus struct {
 	// The number of pending and running pods which are not terminating (without a
 	// deletionTimestamp). The value is zero for finished jobs.
-	Active *int32 `json:"active,omitempty"`
+	Active int32 `json:"active,omitempty"`
 
 	// completedIndexes holds the completed indexes when .spec.completionMode =
 	// "Indexed" in a text format. The indexes are represented as decimal integers
@@ -355,7 +355,7 @@ type JobStatus struct {
 
 	// The number of pods which reached phase Failed. The value increases
 	// monotonically.
-	Failed *int32 `json:"failed,omitempty"`
+	Failed int32 `json:"failed,omitempty"`
 
 	// FailedIndexes holds the failed indexes when spec.backoffLimitPerIndex is
 	// set. The indexes are represented in the text format analogous as for the
@@ -368,7 +368,7 @@ type JobStatus struct {
 	//
 	// This field is beta-level. It can be used when the `JobBackoffLimitPerIndex`
 	// feature gate is enabled (enabled by default).
-	FailedIndexes string `json:"failedIndexes,omitempty"`
+	FailedIndexes *string `json:"failedIndexes,omitempty"`
 
 	// The number of active pods which have a Ready condition and are not
 	// terminating (without a deletionTimestamp).
@@ -386,7 +386,7 @@ type JobStatus struct {
 	// The number of pods which reached phase Succeeded. The value increases
 	// monotonically for a given spec. However, it may decrease in reaction to
 	// scale down of elastic indexed jobs.
-	Succeeded *int32 `json:"succeeded,omitempty"`
+	Succeeded int32 `json:"succeeded,omitempty"`
 
 	// The number of pods which are terminating (in phase Pending or Running and
 	// have a deletionTimestamp).
@@ -447,7 +447,7 @@ type PodFailurePolicyOnExitCodesRequirement struct {
 	// Restricts the check for exit codes to the container with the specified name.
 	// When null, the rule applies to all containers. When specified, it should
 	// match one the container or initContainer names in the pod template.
-	ContainerName string `json:"containerName,omitempty"`
+	ContainerName *string `json:"containerName,omitempty"`
 
 	// Represents the relationship between the container exit code(s) and the
 	// specified values. Containers completed with success (exit code 0) are
@@ -565,7 +565,7 @@ type SuccessPolicyRule struct {
 	// example, if the completed indexes are 1, 3, 4, 5 and 7, they are represented
 	// as "1,3-5,7". When this field is null, this field doesn't default to any
 	// value and is never evaluated at any time.
-	SucceededIndexes string `json:"succeededIndexes,omitempty"`
+	SucceededIndexes *string `json:"succeededIndexes,omitempty"`
 }
 
 // UncountedTerminatedPods holds UIDs of Pods that have terminated but haven't

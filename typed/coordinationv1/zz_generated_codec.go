@@ -199,13 +199,13 @@ func (x *LeaseSpec) DecodeWire(r *jsonwire.Reader) {
 				x.AcquireTime.DecodeWire(r)
 			}
 		case "holderIdentity":
-			x.HolderIdentity = r.String()
+			x.HolderIdentity = r.StringPtr()
 		case "leaseDurationSeconds":
 			x.LeaseDurationSeconds = r.Int32Ptr()
 		case "leaseTransitions":
 			x.LeaseTransitions = r.Int32Ptr()
 		case "preferredHolder":
-			x.PreferredHolder = r.String()
+			x.PreferredHolder = r.StringPtr()
 		case "renewTime":
 			if r.Null() {
 				x.RenewTime = nil
@@ -216,7 +216,7 @@ func (x *LeaseSpec) DecodeWire(r *jsonwire.Reader) {
 				x.RenewTime.DecodeWire(r)
 			}
 		case "strategy":
-			x.Strategy = r.String()
+			x.Strategy = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -232,9 +232,9 @@ func (x *LeaseSpec) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		x.AcquireTime.EncodeJSON(s)
 	}
-	if x.HolderIdentity != "" {
+	if x.HolderIdentity != nil {
 		jsonwire.Key(s, &more, ",\"holderIdentity\":")
-		jsonwire.String(s, x.HolderIdentity)
+		jsonwire.String(s, *x.HolderIdentity)
 	}
 	if x.LeaseDurationSeconds != nil {
 		jsonwire.Key(s, &more, ",\"leaseDurationSeconds\":")
@@ -244,17 +244,17 @@ func (x *LeaseSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"leaseTransitions\":")
 		s.WriteInt32(*x.LeaseTransitions)
 	}
-	if x.PreferredHolder != "" {
+	if x.PreferredHolder != nil {
 		jsonwire.Key(s, &more, ",\"preferredHolder\":")
-		jsonwire.String(s, x.PreferredHolder)
+		jsonwire.String(s, *x.PreferredHolder)
 	}
 	if x.RenewTime != nil {
 		jsonwire.Key(s, &more, ",\"renewTime\":")
 		x.RenewTime.EncodeJSON(s)
 	}
-	if x.Strategy != "" {
+	if x.Strategy != nil {
 		jsonwire.Key(s, &more, ",\"strategy\":")
-		jsonwire.String(s, x.Strategy)
+		jsonwire.String(s, *x.Strategy)
 	}
 	s.WriteRaw("}")
 }

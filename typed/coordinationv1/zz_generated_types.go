@@ -43,7 +43,7 @@ type LeaseSpec struct {
 	// holderIdentity contains the identity of the holder of a current lease. If
 	// Coordinated Leader Election is used, the holder identity must be equal to
 	// the elected LeaseCandidate.metadata.name field.
-	HolderIdentity string `json:"holderIdentity,omitempty"`
+	HolderIdentity *string `json:"holderIdentity,omitempty"`
 
 	// leaseDurationSeconds is a duration that candidates for a lease need to wait
 	// to force acquire it. This is measured against the time of last observed
@@ -56,7 +56,7 @@ type LeaseSpec struct {
 	// PreferredHolder signals to a lease holder that the lease has a more optimal
 	// holder and should be given up. This field can only be set if Strategy is
 	// also set.
-	PreferredHolder string `json:"preferredHolder,omitempty"`
+	PreferredHolder *string `json:"preferredHolder,omitempty"`
 
 	// renewTime is a time when the current holder of a lease has last updated the
 	// lease.
@@ -66,5 +66,5 @@ type LeaseSpec struct {
 	// leader election. If the field is not specified, there is no active
 	// coordination for this lease. (Alpha) Using this field requires the
 	// CoordinatedLeaderElection feature gate to be enabled.
-	Strategy string `json:"strategy,omitempty"`
+	Strategy *string `json:"strategy,omitempty"`
 }

@@ -240,8 +240,10 @@ func (x *LeaseCandidateSpec) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"renewTime\":")
 		x.RenewTime.EncodeJSON(s)
 	}
-	s.WriteRaw(",\"strategy\":")
-	jsonwire.String(s, x.Strategy)
+	if x.Strategy != "" {
+		s.WriteRaw(",\"strategy\":")
+		jsonwire.String(s, x.Strategy)
+	}
 	s.WriteRaw("}")
 }
 

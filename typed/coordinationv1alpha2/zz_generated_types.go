@@ -80,5 +80,5 @@ type LeaseCandidateSpec struct {
 	// to be enabled.
 	//
 	// Required.
-	Strategy string `json:"strategy"`
+	Strategy string `json:"strategy,omitempty"`
 }

@@ -19,9 +19,9 @@ func (x *AWSElasticBlockStoreVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "fsType":
 			x.FSType = r.String()
 		case "partition":
-			x.Partition = r.Int32Ptr()
+			x.Partition = r.Int32()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "volumeID":
 			x.VolumeID = r.String()
 		default:
@@ -39,13 +39,13 @@ func (x *AWSElasticBlockStoreVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.Partition != nil {
+	if x.Partition != 0 {
 		jsonwire.Key(s, &more, ",\"partition\":")
-		s.WriteInt32(*x.Partition)
+		s.WriteInt32(x.Partition)
 	}
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	jsonwire.Key(s, &more, ",\"volumeID\":")
 	jsonwire.String(s, x.VolumeID)
@@ -122,7 +122,7 @@ func (x *AppArmorProfile) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "localhostProfile":
-			x.LocalhostProfile = r.String()
+			x.LocalhostProfile = r.StringPtr()
 		case "type":
 			x.Type = r.String()
 		default:
@@ -135,10 +135,10 @@ func (x *AppArmorProfile) DecodeWire(r *jsonwire.Reader) {
 func (x *AppArmorProfile) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.LocalhostProfile != "" {
+	if x.LocalhostProfile != nil {
 		s.WriteRaw("\"localhostProfile\":")
 		more = true
-		jsonwire.String(s, x.LocalhostProfile)
+		jsonwire.String(s, *x.LocalhostProfile)
 	}
 	jsonwire.Key(s, &more, ",\"type\":")
 	jsonwire.String(s, x.Type)
@@ -182,17 +182,17 @@ func (x *AzureDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "cachingMode":
-			x.CachingMode = r.String()
+			x.CachingMode = r.StringPtr()
 		case "diskName":
 			x.DiskName = r.String()
 		case "diskURI":
 			x.DiskURI = r.String()
 		case "fsType":
-			x.FSType = r.String()
+			x.FSType = r.StringPtr()
 		case "kind":
-			x.Kind = r.String()
+			x.Kind = r.StringPtr()
 		case "readOnly":
-			x.ReadOnly = r.Bool()
+			x.ReadOnly = r.BoolPtr()
 		default:
 			r.Skip()
 		}
@@ -203,25 +203,27 @@ func (x *AzureDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 func (x *AzureDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.CachingMode != "" {
+	if x.CachingMode != nil {
 		s.WriteRaw("\"cachingMode\":")
 		more = true
-		jsonwire.String(s, x.CachingMode)
+		jsonwire.String(s, *x.CachingMode)
 	}
 	jsonwire.Key(s, &more, ",\"diskName\":")
 	jsonwire.String(s, x.DiskName)
 	s.WriteRaw(",\"diskURI\":")
 	jsonwire.String(s, x.DiskURI)
-	if x.FSType != "" {
+	if x.FSType != nil {
 		s.WriteRaw(",\"fsType\":")
-		jsonwire.String(s, x.FSType)
+		jsonwire.String(s, *x.FSType)
 	}
-	if x.Kind != "" {
+	if x.Kind != nil {
 		s.WriteRaw(",\"kind\":")
-		jsonwire.String(s, x.Kind)
+		jsonwire.String(s, *x.Kind)
 	}
-	s.WriteRaw(",\"readOnly\":")
-	s.WriteBool(x.ReadOnly)
+	if x.ReadOnly != nil {
+		s.WriteRaw(",\"readOnly\":")
+		s.WriteBool(*x.ReadOnly)
+	}
 	s.WriteRaw("}")
 }
 
@@ -234,11 +236,11 @@ func (x *AzureFilePersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "secretName":
 			x.SecretName = r.String()
 		case "secretNamespace":
-			x.SecretNamespace = r.String()
+			x.SecretNamespace = r.StringPtr()
 		case "shareName":
 			x.ShareName = r.String()
 		default:
@@ -251,16 +253,18 @@ func (x *AzureFilePersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 func (x *AzureFilePersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		s.WriteRaw("\"readOnly\":")
 		more = true
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	jsonwire.Key(s, &more, ",\"secretName\":")
 	jsonwire.String(s, x.SecretName)
-	if x.SecretNamespace != "" {
-		s.WriteRaw(",\"secretNamespace\":")
-		jsonwire.String(s, x.SecretNamespace)
+	s.WriteRaw(",\"secretNamespace\":")
+	if x.SecretNamespace == nil {
+		s.WriteNil()
+	} else {
+		jsonwire.String(s, *x.SecretNamespace)
 	}
 	s.WriteRaw(",\"shareName\":")
 	jsonwire.String(s, x.ShareName)
@@ -276,7 +280,7 @@ func (x *AzureFileVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "secretName":
 			x.SecretName = r.String()
 		case "shareName":
@@ -291,10 +295,10 @@ func (x *AzureFileVolumeSource) DecodeWire(r *jsonwire.Reader) {
 func (x *AzureFileVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		s.WriteRaw("\"readOnly\":")
 		more = true
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	jsonwire.Key(s, &more, ",\"secretName\":")
 	jsonwire.String(s, x.SecretName)
@@ -421,7 +425,7 @@ func (x *CSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.NodeStageSecretRef.DecodeWire(r)
 			}
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "volumeAttributes":
 			x.VolumeAttributes = r.StringMap()
 		case "volumeHandle":
@@ -463,9 +467,9 @@ func (x *CSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"nodeStageSecretRef\":")
 		x.NodeStageSecretRef.EncodeJSON(s)
 	}
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		s.WriteRaw(",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	if len(x.VolumeAttributes) != 0 {
 		s.WriteRaw(",\"volumeAttributes\":")
@@ -502,7 +506,7 @@ func (x *CSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "driver":
 			x.Driver = r.String()
 		case "fsType":
-			x.FSType = r.String()
+			x.FSType = r.StringPtr()
 		case "nodePublishSecretRef":
 			if r.Null() {
 				x.NodePublishSecretRef = nil
@@ -527,9 +531,9 @@ func (x *CSIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	s.WriteRaw("\"driver\":")
 	jsonwire.String(s, x.Driver)
-	if x.FSType != "" {
+	if x.FSType != nil {
 		s.WriteRaw(",\"fsType\":")
-		jsonwire.String(s, x.FSType)
+		jsonwire.String(s, *x.FSType)
 	}
 	if x.NodePublishSecretRef != nil {
 		s.WriteRaw(",\"nodePublishSecretRef\":")
@@ -630,7 +634,7 @@ func (x *CephFSPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "path":
 			x.Path = r.String()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "secretFile":
 			x.SecretFile = r.String()
 		case "secretRef":
@@ -670,9 +674,9 @@ func (x *CephFSPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"path\":")
 		jsonwire.String(s, x.Path)
 	}
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		s.WriteRaw(",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretFile != "" {
 		s.WriteRaw(",\"secretFile\":")
@@ -702,7 +706,7 @@ func (x *CephFSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "path":
 			x.Path = r.String()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "secretFile":
 			x.SecretFile = r.String()
 		case "secretRef":
@@ -742,9 +746,9 @@ func (x *CephFSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"path\":")
 		jsonwire.String(s, x.Path)
 	}
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		s.WriteRaw(",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretFile != "" {
 		s.WriteRaw(",\"secretFile\":")
@@ -772,7 +776,7 @@ func (x *CinderPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "fsType":
 			x.FSType = r.String()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -799,9 +803,9 @@ func (x *CinderPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
@@ -823,7 +827,7 @@ func (x *CinderVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "fsType":
 			x.FSType = r.String()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -850,9 +854,9 @@ func (x *CinderVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
@@ -907,13 +911,13 @@ func (x *ClusterTrustBundleProjection) DecodeWire(r *jsonwire.Reader) {
 				x.LabelSelector.DecodeWire(r)
 			}
 		case "name":
-			x.Name = r.String()
+			x.Name = r.StringPtr()
 		case "optional":
 			x.Optional = r.BoolPtr()
 		case "path":
 			x.Path = r.String()
 		case "signerName":
-			x.SignerName = r.String()
+			x.SignerName = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -929,9 +933,9 @@ func (x *ClusterTrustBundleProjection) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		x.LabelSelector.EncodeJSON(s)
 	}
-	if x.Name != "" {
+	if x.Name != nil {
 		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
+		jsonwire.String(s, *x.Name)
 	}
 	if x.Optional != nil {
 		jsonwire.Key(s, &more, ",\"optional\":")
@@ -939,9 +943,9 @@ func (x *ClusterTrustBundleProjection) EncodeJSON(s *jsoniter.Stream) {
 	}
 	jsonwire.Key(s, &more, ",\"path\":")
 	jsonwire.String(s, x.Path)
-	if x.SignerName != "" {
+	if x.SignerName != nil {
 		s.WriteRaw(",\"signerName\":")
-		jsonwire.String(s, x.SignerName)
+		jsonwire.String(s, *x.SignerName)
 	}
 	s.WriteRaw("}")
 }
@@ -1318,10 +1322,14 @@ func (x *ConfigMapEnvSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ConfigMapEnvSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
+	more := false
+	if x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
 	if x.Optional != nil {
-		s.WriteRaw(",\"optional\":")
+		jsonwire.Key(s, &more, ",\"optional\":")
 		s.WriteBool(*x.Optional)
 	}
 	s.WriteRaw("}")
@@ -1352,8 +1360,10 @@ func (x *ConfigMapKeySelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	s.WriteRaw("\"key\":")
 	jsonwire.String(s, x.Key)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	if x.Name != "" {
+		s.WriteRaw(",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	if x.Optional != nil {
 		s.WriteRaw(",\"optional\":")
 		s.WriteBool(*x.Optional)
@@ -1567,10 +1577,12 @@ func (x *ConfigMapProjection) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"name\":")
-	jsonwire.String(s, x.Name)
+	if x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	if x.Optional != nil {
-		s.WriteRaw(",\"optional\":")
+		jsonwire.Key(s, &more, ",\"optional\":")
 		s.WriteBool(*x.Optional)
 	}
 	s.WriteRaw("}")
@@ -1631,10 +1643,12 @@ func (x *ConfigMapVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"name\":")
-	jsonwire.String(s, x.Name)
+	if x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	if x.Optional != nil {
-		s.WriteRaw(",\"optional\":")
+		jsonwire.Key(s, &more, ",\"optional\":")
 		s.WriteBool(*x.Optional)
 	}
 	s.WriteRaw("}")
@@ -1732,7 +1746,7 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 		case "resources":
 			x.Resources.DecodeWire(r)
 		case "restartPolicy":
-			x.RestartPolicy = r.String()
+			x.RestartPolicy = r.StringPtr()
 		case "securityContext":
 			if r.Null() {
 				x.SecurityContext = nil
@@ -1752,15 +1766,15 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 				x.StartupProbe.DecodeWire(r)
 			}
 		case "stdin":
-			x.Stdin = r.BoolPtr()
+			x.Stdin = r.Bool()
 		case "stdinOnce":
-			x.StdinOnce = r.BoolPtr()
+			x.StdinOnce = r.Bool()
 		case "terminationMessagePath":
 			x.TerminationMessagePath = r.String()
 		case "terminationMessagePolicy":
 			x.TerminationMessagePolicy = r.String()
 		case "tty":
-			x.Tty = r.BoolPtr()
+			x.Tty = r.Bool()
 		case "volumeDevices":
 			if r.BeginArray() {
 				sl0 := make([]VolumeDevice, 0, r.Count())
@@ -1910,9 +1924,9 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw(",\"resources\":")
 	x.Resources.EncodeJSON(s)
-	if x.RestartPolicy != "" {
+	if x.RestartPolicy != nil {
 		s.WriteRaw(",\"restartPolicy\":")
-		jsonwire.String(s, x.RestartPolicy)
+		jsonwire.String(s, *x.RestartPolicy)
 	}
 	if x.SecurityContext != nil {
 		s.WriteRaw(",\"securityContext\":")
@@ -1922,13 +1936,13 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"startupProbe\":")
 		x.StartupProbe.EncodeJSON(s)
 	}
-	if x.Stdin != nil {
+	if x.Stdin {
 		s.WriteRaw(",\"stdin\":")
-		s.WriteBool(*x.Stdin)
+		s.WriteBool(x.Stdin)
 	}
-	if x.StdinOnce != nil {
+	if x.StdinOnce {
 		s.WriteRaw(",\"stdinOnce\":")
-		s.WriteBool(*x.StdinOnce)
+		s.WriteBool(x.StdinOnce)
 	}
 	if x.TerminationMessagePath != "" {
 		s.WriteRaw(",\"terminationMessagePath\":")
@@ -1938,9 +1952,9 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"terminationMessagePolicy\":")
 		jsonwire.String(s, x.TerminationMessagePolicy)
 	}
-	if x.Tty != nil {
+	if x.Tty {
 		s.WriteRaw(",\"tty\":")
-		s.WriteBool(*x.Tty)
+		s.WriteBool(x.Tty)
 	}
 	if len(x.VolumeDevices) != 0 {
 		s.WriteRaw(",\"volumeDevices\":")
@@ -1990,7 +2004,7 @@ func (x *ContainerImage) DecodeWire(r *jsonwire.Reader) {
 		case "names":
 			x.Names = r.Strings()
 		case "sizeBytes":
-			x.SizeBytes = r.Int64Ptr()
+			x.SizeBytes = r.Int64()
 		default:
 			r.Skip()
 		}
@@ -2017,9 +2031,9 @@ func (x *ContainerImage) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.SizeBytes != nil {
+	if x.SizeBytes != 0 {
 		jsonwire.Key(s, &more, ",\"sizeBytes\":")
-		s.WriteInt64(*x.SizeBytes)
+		s.WriteInt64(x.SizeBytes)
 	}
 	s.WriteRaw("}")
 }
@@ -2037,7 +2051,7 @@ func (x *ContainerPort) DecodeWire(r *jsonwire.Reader) {
 		case "hostIP":
 			x.HostIP = r.String()
 		case "hostPort":
-			x.HostPort = r.Int32Ptr()
+			x.HostPort = r.Int32()
 		case "name":
 			x.Name = r.String()
 		case "protocol":
@@ -2057,9 +2071,9 @@ func (x *ContainerPort) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"hostIP\":")
 		jsonwire.String(s, x.HostIP)
 	}
-	if x.HostPort != nil {
+	if x.HostPort != 0 {
 		s.WriteRaw(",\"hostPort\":")
-		s.WriteInt32(*x.HostPort)
+		s.WriteInt32(x.HostPort)
 	}
 	if x.Name != "" {
 		s.WriteRaw(",\"name\":")
@@ -2204,7 +2218,7 @@ func (x *ContainerStateTerminated) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "signal":
-			x.Signal = r.Int32Ptr()
+			x.Signal = r.Int32()
 		case "startedAt":
 			x.StartedAt.DecodeWire(r)
 		default:
@@ -2234,9 +2248,9 @@ func (x *ContainerStateTerminated) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	if x.Signal != nil {
+	if x.Signal != 0 {
 		s.WriteRaw(",\"signal\":")
-		s.WriteInt32(*x.Signal)
+		s.WriteInt32(x.Signal)
 	}
 	s.WriteRaw(",\"startedAt\":")
 	x.StartedAt.EncodeJSON(s)
@@ -2718,7 +2732,7 @@ func (x *EndpointAddress) DecodeWire(r *jsonwire.Reader) {
 		case "ip":
 			x.IP = r.String()
 		case "nodeName":
-			x.NodeName = r.String()
+			x.NodeName = r.StringPtr()
 		case "targetRef":
 			if r.Null() {
 				x.TargetRef = nil
@@ -2745,9 +2759,9 @@ func (x *EndpointAddress) EncodeJSON(s *jsoniter.Stream) {
 	}
 	jsonwire.Key(s, &more, ",\"ip\":")
 	jsonwire.String(s, x.IP)
-	if x.NodeName != "" {
+	if x.NodeName != nil {
 		s.WriteRaw(",\"nodeName\":")
-		jsonwire.String(s, x.NodeName)
+		jsonwire.String(s, *x.NodeName)
 	}
 	if x.TargetRef != nil {
 		s.WriteRaw(",\"targetRef\":")
@@ -2765,7 +2779,7 @@ func (x *EndpointPort) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "appProtocol":
-			x.AppProtocol = r.String()
+			x.AppProtocol = r.StringPtr()
 		case "name":
 			x.Name = r.String()
 		case "port":
@@ -2782,10 +2796,10 @@ func (x *EndpointPort) DecodeWire(r *jsonwire.Reader) {
 func (x *EndpointPort) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.AppProtocol != "" {
+	if x.AppProtocol != nil {
 		s.WriteRaw("\"appProtocol\":")
 		more = true
-		jsonwire.String(s, x.AppProtocol)
+		jsonwire.String(s, *x.AppProtocol)
 	}
 	if x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
@@ -3358,7 +3372,7 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 		case "resources":
 			x.Resources.DecodeWire(r)
 		case "restartPolicy":
-			x.RestartPolicy = r.String()
+			x.RestartPolicy = r.StringPtr()
 		case "securityContext":
 			if r.Null() {
 				x.SecurityContext = nil
@@ -3378,9 +3392,9 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 				x.StartupProbe.DecodeWire(r)
 			}
 		case "stdin":
-			x.Stdin = r.BoolPtr()
+			x.Stdin = r.Bool()
 		case "stdinOnce":
-			x.StdinOnce = r.BoolPtr()
+			x.StdinOnce = r.Bool()
 		case "targetContainerName":
 			x.TargetContainerName = r.String()
 		case "terminationMessagePath":
@@ -3388,7 +3402,7 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 		case "terminationMessagePolicy":
 			x.TerminationMessagePolicy = r.String()
 		case "tty":
-			x.Tty = r.BoolPtr()
+			x.Tty = r.Bool()
 		case "volumeDevices":
 			if r.BeginArray() {
 				sl0 := make([]VolumeDevice, 0, r.Count())
@@ -3538,9 +3552,9 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw(",\"resources\":")
 	x.Resources.EncodeJSON(s)
-	if x.RestartPolicy != "" {
+	if x.RestartPolicy != nil {
 		s.WriteRaw(",\"restartPolicy\":")
-		jsonwire.String(s, x.RestartPolicy)
+		jsonwire.String(s, *x.RestartPolicy)
 	}
 	if x.SecurityContext != nil {
 		s.WriteRaw(",\"securityContext\":")
@@ -3550,13 +3564,13 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"startupProbe\":")
 		x.StartupProbe.EncodeJSON(s)
 	}
-	if x.Stdin != nil {
+	if x.Stdin {
 		s.WriteRaw(",\"stdin\":")
-		s.WriteBool(*x.Stdin)
+		s.WriteBool(x.Stdin)
 	}
-	if x.StdinOnce != nil {
+	if x.StdinOnce {
 		s.WriteRaw(",\"stdinOnce\":")
-		s.WriteBool(*x.StdinOnce)
+		s.WriteBool(x.StdinOnce)
 	}
 	if x.TargetContainerName != "" {
 		s.WriteRaw(",\"targetContainerName\":")
@@ -3570,9 +3584,9 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"terminationMessagePolicy\":")
 		jsonwire.String(s, x.TerminationMessagePolicy)
 	}
-	if x.Tty != nil {
+	if x.Tty {
 		s.WriteRaw(",\"tty\":")
-		s.WriteBool(*x.Tty)
+		s.WriteBool(x.Tty)
 	}
 	if len(x.VolumeDevices) != 0 {
 		s.WriteRaw(",\"volumeDevices\":")
@@ -3661,7 +3675,7 @@ func (x *Event) DecodeWire(r *jsonwire.Reader) {
 		case "action":
 			x.Action = r.String()
 		case "count":
-			x.Count = r.Int32Ptr()
+			x.Count = r.Int32()
 		case "eventTime":
 			x.EventTime.DecodeWire(r)
 		case "firstTimestamp":
@@ -3743,9 +3757,9 @@ func (x *Event) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"action\":")
 		jsonwire.String(s, x.Action)
 	}
-	if x.Count != nil {
+	if x.Count != 0 {
 		s.WriteRaw(",\"count\":")
-		s.WriteInt32(*x.Count)
+		s.WriteInt32(x.Count)
 	}
 	s.WriteRaw(",\"eventTime\":")
 	x.EventTime.EncodeJSON(s)
@@ -3906,7 +3920,7 @@ func (x *EventSeries) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "count":
-			x.Count = r.Int32Ptr()
+			x.Count = r.Int32()
 		case "lastObservedTime":
 			x.LastObservedTime.DecodeWire(r)
 		default:
@@ -3919,10 +3933,10 @@ func (x *EventSeries) DecodeWire(r *jsonwire.Reader) {
 func (x *EventSeries) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.Count != nil {
+	if x.Count != 0 {
 		s.WriteRaw("\"count\":")
 		more = true
-		s.WriteInt32(*x.Count)
+		s.WriteInt32(x.Count)
 	}
 	jsonwire.Key(s, &more, ",\"lastObservedTime\":")
 	x.LastObservedTime.EncodeJSON(s)
@@ -4013,7 +4027,7 @@ func (x *FCVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "lun":
 			x.Lun = r.Int32Ptr()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "targetWWNs":
 			x.TargetWWNs = r.Strings()
 		case "wwids":
@@ -4037,9 +4051,9 @@ func (x *FCVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"lun\":")
 		s.WriteInt32(*x.Lun)
 	}
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	if len(x.TargetWWNs) != 0 {
 		jsonwire.Key(s, &more, ",\"targetWWNs\":")
@@ -4089,7 +4103,7 @@ func (x *FlexPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "options":
 			x.Options = r.StringMap()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -4133,9 +4147,9 @@ func (x *FlexPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		s.WriteRaw(",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretRef != nil {
 		s.WriteRaw(",\"secretRef\":")
@@ -4159,7 +4173,7 @@ func (x *FlexVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "options":
 			x.Options = r.StringMap()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -4203,9 +4217,9 @@ func (x *FlexVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		s.WriteRaw(",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretRef != nil {
 		s.WriteRaw(",\"secretRef\":")
@@ -4259,11 +4273,11 @@ func (x *GCEPersistentDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "fsType":
 			x.FSType = r.String()
 		case "partition":
-			x.Partition = r.Int32Ptr()
+			x.Partition = r.Int32()
 		case "pdName":
 			x.PDName = r.String()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		default:
 			r.Skip()
 		}
@@ -4279,15 +4293,15 @@ func (x *GCEPersistentDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.Partition != nil {
+	if x.Partition != 0 {
 		jsonwire.Key(s, &more, ",\"partition\":")
-		s.WriteInt32(*x.Partition)
+		s.WriteInt32(x.Partition)
 	}
 	jsonwire.Key(s, &more, ",\"pdName\":")
 	jsonwire.String(s, x.PDName)
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		s.WriteRaw(",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
 }
@@ -4303,7 +4317,7 @@ func (x *GRPCAction) DecodeWire(r *jsonwire.Reader) {
 		case "port":
 			x.Port = r.Int32()
 		case "service":
-			x.Service = r.String()
+			x.Service = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -4316,7 +4330,11 @@ func (x *GRPCAction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("\"port\":")
 	s.WriteInt32(x.Port)
 	s.WriteRaw(",\"service\":")
-	jsonwire.String(s, x.Service)
+	if x.Service == nil {
+		s.WriteNil()
+	} else {
+		jsonwire.String(s, *x.Service)
+	}
 	s.WriteRaw("}")
 }
 
@@ -4369,11 +4387,11 @@ func (x *GlusterfsPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "endpoints":
 			x.Endpoints = r.String()
 		case "endpointsNamespace":
-			x.EndpointsNamespace = r.String()
+			x.EndpointsNamespace = r.StringPtr()
 		case "path":
 			x.Path = r.String()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		default:
 			r.Skip()
 		}
@@ -4385,15 +4403,15 @@ func (x *GlusterfsPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	s.WriteRaw("\"endpoints\":")
 	jsonwire.String(s, x.Endpoints)
-	if x.EndpointsNamespace != "" {
+	if x.EndpointsNamespace != nil {
 		s.WriteRaw(",\"endpointsNamespace\":")
-		jsonwire.String(s, x.EndpointsNamespace)
+		jsonwire.String(s, *x.EndpointsNamespace)
 	}
 	s.WriteRaw(",\"path\":")
 	jsonwire.String(s, x.Path)
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		s.WriteRaw(",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
 }
@@ -4411,7 +4429,7 @@ func (x *GlusterfsVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "path":
 			x.Path = r.String()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		default:
 			r.Skip()
 		}
@@ -4425,9 +4443,9 @@ func (x *GlusterfsVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.Endpoints)
 	s.WriteRaw(",\"path\":")
 	jsonwire.String(s, x.Path)
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		s.WriteRaw(",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
 }
@@ -4608,7 +4626,7 @@ func (x *HostPathVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "path":
 			x.Path = r.String()
 		case "type":
-			x.Type = r.String()
+			x.Type = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -4620,9 +4638,9 @@ func (x *HostPathVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	s.WriteRaw("\"path\":")
 	jsonwire.String(s, x.Path)
-	if x.Type != "" {
+	if x.Type != nil {
 		s.WriteRaw(",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, *x.Type)
 	}
 	s.WriteRaw("}")
 }
@@ -4636,13 +4654,13 @@ func (x *ISCSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "chapAuthDiscovery":
-			x.ChapAuthDiscovery = r.BoolPtr()
+			x.ChapAuthDiscovery = r.Bool()
 		case "chapAuthSession":
-			x.ChapAuthSession = r.BoolPtr()
+			x.ChapAuthSession = r.Bool()
 		case "fsType":
 			x.FSType = r.String()
 		case "initiatorName":
-			x.InitiatorName = r.String()
+			x.InitiatorName = r.StringPtr()
 		case "iqn":
 			x.IQN = r.String()
 		case "iscsiInterface":
@@ -4652,7 +4670,7 @@ func (x *ISCSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "portals":
 			x.Portals = r.Strings()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -4674,22 +4692,22 @@ func (x *ISCSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 func (x *ISCSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.ChapAuthDiscovery != nil {
+	if x.ChapAuthDiscovery {
 		s.WriteRaw("\"chapAuthDiscovery\":")
 		more = true
-		s.WriteBool(*x.ChapAuthDiscovery)
+		s.WriteBool(x.ChapAuthDiscovery)
 	}
-	if x.ChapAuthSession != nil {
+	if x.ChapAuthSession {
 		jsonwire.Key(s, &more, ",\"chapAuthSession\":")
-		s.WriteBool(*x.ChapAuthSession)
+		s.WriteBool(x.ChapAuthSession)
 	}
 	if x.FSType != "" {
 		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
-	if x.InitiatorName != "" {
+	if x.InitiatorName != nil {
 		jsonwire.Key(s, &more, ",\"initiatorName\":")
-		jsonwire.String(s, x.InitiatorName)
+		jsonwire.String(s, *x.InitiatorName)
 	}
 	jsonwire.Key(s, &more, ",\"iqn\":")
 	jsonwire.String(s, x.IQN)
@@ -4714,9 +4732,9 @@ func (x *ISCSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		s.WriteRaw(",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretRef != nil {
 		s.WriteRaw(",\"secretRef\":")
@@ -4736,13 +4754,13 @@ func (x *ISCSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "chapAuthDiscovery":
-			x.ChapAuthDiscovery = r.BoolPtr()
+			x.ChapAuthDiscovery = r.Bool()
 		case "chapAuthSession":
-			x.ChapAuthSession = r.BoolPtr()
+			x.ChapAuthSession = r.Bool()
 		case "fsType":
 			x.FSType = r.String()
 		case "initiatorName":
-			x.InitiatorName = r.String()
+			x.InitiatorName = r.StringPtr()
 		case "iqn":
 			x.IQN = r.String()
 		case "iscsiInterface":
@@ -4752,7 +4770,7 @@ func (x *ISCSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "portals":
 			x.Portals = r.Strings()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -4774,22 +4792,22 @@ func (x *ISCSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 func (x *ISCSIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.ChapAuthDiscovery != nil {
+	if x.ChapAuthDiscovery {
 		s.WriteRaw("\"chapAuthDiscovery\":")
 		more = true
-		s.WriteBool(*x.ChapAuthDiscovery)
+		s.WriteBool(x.ChapAuthDiscovery)
 	}
-	if x.ChapAuthSession != nil {
+	if x.ChapAuthSession {
 		jsonwire.Key(s, &more, ",\"chapAuthSession\":")
-		s.WriteBool(*x.ChapAuthSession)
+		s.WriteBool(x.ChapAuthSession)
 	}
 	if x.FSType != "" {
 		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
-	if x.InitiatorName != "" {
+	if x.InitiatorName != nil {
 		jsonwire.Key(s, &more, ",\"initiatorName\":")
-		jsonwire.String(s, x.InitiatorName)
+		jsonwire.String(s, *x.InitiatorName)
 	}
 	jsonwire.Key(s, &more, ",\"iqn\":")
 	jsonwire.String(s, x.IQN)
@@ -4814,9 +4832,9 @@ func (x *ISCSIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		s.WriteRaw(",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretRef != nil {
 		s.WriteRaw(",\"secretRef\":")
@@ -5487,7 +5505,7 @@ func (x *LoadBalancerIngress) DecodeWire(r *jsonwire.Reader) {
 		case "ip":
 			x.IP = r.String()
 		case "ipMode":
-			x.IPMode = r.String()
+			x.IPMode = r.StringPtr()
 		case "ports":
 			if r.BeginArray() {
 				sl0 := make([]PortStatus, 0, r.Count())
@@ -5518,9 +5536,9 @@ func (x *LoadBalancerIngress) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"ip\":")
 		jsonwire.String(s, x.IP)
 	}
-	if x.IPMode != "" {
+	if x.IPMode != nil {
 		jsonwire.Key(s, &more, ",\"ipMode\":")
-		jsonwire.String(s, x.IPMode)
+		jsonwire.String(s, *x.IPMode)
 	}
 	if len(x.Ports) != 0 {
 		jsonwire.Key(s, &more, ",\"ports\":")
@@ -5605,8 +5623,10 @@ func (x *LocalObjectReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LocalObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
+	if x.Name != "" {
+		s.WriteRaw("\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -5619,7 +5639,7 @@ func (x *LocalVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "fsType":
-			x.FSType = r.String()
+			x.FSType = r.StringPtr()
 		case "path":
 			x.Path = r.String()
 		default:
@@ -5632,10 +5652,10 @@ func (x *LocalVolumeSource) DecodeWire(r *jsonwire.Reader) {
 func (x *LocalVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.FSType != "" {
+	if x.FSType != nil {
 		s.WriteRaw("\"fsType\":")
 		more = true
-		jsonwire.String(s, x.FSType)
+		jsonwire.String(s, *x.FSType)
 	}
 	jsonwire.Key(s, &more, ",\"path\":")
 	jsonwire.String(s, x.Path)
@@ -5683,7 +5703,7 @@ func (x *NFSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "path":
 			x.Path = r.String()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "server":
 			x.Server = r.String()
 		default:
@@ -5697,9 +5717,9 @@ func (x *NFSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	s.WriteRaw("\"path\":")
 	jsonwire.String(s, x.Path)
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		s.WriteRaw(",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw(",\"server\":")
 	jsonwire.String(s, x.Server)
@@ -6755,7 +6775,7 @@ func (x *NodeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Taints = nil
 			}
 		case "unschedulable":
-			x.Unschedulable = r.BoolPtr()
+			x.Unschedulable = r.Bool()
 		default:
 			r.Skip()
 		}
@@ -6813,9 +6833,9 @@ func (x *NodeSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Unschedulable != nil {
+	if x.Unschedulable {
 		jsonwire.Key(s, &more, ",\"unschedulable\":")
-		s.WriteBool(*x.Unschedulable)
+		s.WriteBool(x.Unschedulable)
 	}
 	s.WriteRaw("}")
 }
@@ -7582,7 +7602,7 @@ func (x *PersistentVolumeClaimSpec) DecodeWire(r *jsonwire.Reader) {
 		case "volumeAttributesClassName":
 			x.VolumeAttributesClassName = r.StringPtr()
 		case "volumeMode":
-			x.VolumeMode = r.String()
+			x.VolumeMode = r.StringPtr()
 		case "volumeName":
 			x.VolumeName = r.String()
 		default:
@@ -7633,9 +7653,9 @@ func (x *PersistentVolumeClaimSpec) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"volumeAttributesClassName\":")
 		jsonwire.String(s, *x.VolumeAttributesClassName)
 	}
-	if x.VolumeMode != "" {
+	if x.VolumeMode != nil {
 		s.WriteRaw(",\"volumeMode\":")
-		jsonwire.String(s, x.VolumeMode)
+		jsonwire.String(s, *x.VolumeMode)
 	}
 	if x.VolumeName != "" {
 		s.WriteRaw(",\"volumeName\":")
@@ -7694,7 +7714,7 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Conditions = nil
 			}
 		case "currentVolumeAttributesClassName":
-			x.CurrentVolumeAttributesClassName = r.String()
+			x.CurrentVolumeAttributesClassName = r.StringPtr()
 		case "modifyVolumeStatus":
 			if r.Null() {
 				x.ModifyVolumeStatus = nil
@@ -7804,9 +7824,9 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.CurrentVolumeAttributesClassName != "" {
+	if x.CurrentVolumeAttributesClassName != nil {
 		jsonwire.Key(s, &more, ",\"currentVolumeAttributesClassName\":")
-		jsonwire.String(s, x.CurrentVolumeAttributesClassName)
+		jsonwire.String(s, *x.CurrentVolumeAttributesClassName)
 	}
 	if x.ModifyVolumeStatus != nil {
 		jsonwire.Key(s, &more, ",\"modifyVolumeStatus\":")
@@ -7858,7 +7878,7 @@ func (x *PersistentVolumeClaimVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "claimName":
 			x.ClaimName = r.String()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		default:
 			r.Skip()
 		}
@@ -7870,9 +7890,9 @@ func (x *PersistentVolumeClaimVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	s.WriteRaw("\"claimName\":")
 	jsonwire.String(s, x.ClaimName)
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		s.WriteRaw(",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
 }
@@ -8227,9 +8247,9 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Storageos.DecodeWire(r)
 			}
 		case "volumeAttributesClassName":
-			x.VolumeAttributesClassName = r.String()
+			x.VolumeAttributesClassName = r.StringPtr()
 		case "volumeMode":
-			x.VolumeMode = r.String()
+			x.VolumeMode = r.StringPtr()
 		case "vsphereVolume":
 			if r.Null() {
 				x.VsphereVolume = nil
@@ -8399,13 +8419,13 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"storageos\":")
 		x.Storageos.EncodeJSON(s)
 	}
-	if x.VolumeAttributesClassName != "" {
+	if x.VolumeAttributesClassName != nil {
 		jsonwire.Key(s, &more, ",\"volumeAttributesClassName\":")
-		jsonwire.String(s, x.VolumeAttributesClassName)
+		jsonwire.String(s, *x.VolumeAttributesClassName)
 	}
-	if x.VolumeMode != "" {
+	if x.VolumeMode != nil {
 		jsonwire.Key(s, &more, ",\"volumeMode\":")
-		jsonwire.String(s, x.VolumeMode)
+		jsonwire.String(s, *x.VolumeMode)
 	}
 	if x.VsphereVolume != nil {
 		jsonwire.Key(s, &more, ",\"vsphereVolume\":")
@@ -8955,7 +8975,7 @@ func (x *PodDNSConfigOption) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		case "value":
-			x.Value = r.String()
+			x.Value = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -8971,9 +8991,9 @@ func (x *PodDNSConfigOption) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.Name)
 	}
-	if x.Value != "" {
+	if x.Value != nil {
 		jsonwire.Key(s, &more, ",\"value\":")
-		jsonwire.String(s, x.Value)
+		jsonwire.String(s, *x.Value)
 	}
 	s.WriteRaw("}")
 }
@@ -9174,9 +9194,9 @@ func (x *PodResourceClaim) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		case "resourceClaimName":
-			x.ResourceClaimName = r.String()
+			x.ResourceClaimName = r.StringPtr()
 		case "resourceClaimTemplateName":
-			x.ResourceClaimTemplateName = r.String()
+			x.ResourceClaimTemplateName = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -9188,13 +9208,13 @@ func (x *PodResourceClaim) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	s.WriteRaw("\"name\":")
 	jsonwire.String(s, x.Name)
-	if x.ResourceClaimName != "" {
+	if x.ResourceClaimName != nil {
 		s.WriteRaw(",\"resourceClaimName\":")
-		jsonwire.String(s, x.ResourceClaimName)
+		jsonwire.String(s, *x.ResourceClaimName)
 	}
-	if x.ResourceClaimTemplateName != "" {
+	if x.ResourceClaimTemplateName != nil {
 		s.WriteRaw(",\"resourceClaimTemplateName\":")
-		jsonwire.String(s, x.ResourceClaimTemplateName)
+		jsonwire.String(s, *x.ResourceClaimTemplateName)
 	}
 	s.WriteRaw("}")
 }
@@ -9210,7 +9230,7 @@ func (x *PodResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		case "resourceClaimName":
-			x.ResourceClaimName = r.String()
+			x.ResourceClaimName = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -9222,9 +9242,9 @@ func (x *PodResourceClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	s.WriteRaw("\"name\":")
 	jsonwire.String(s, x.Name)
-	if x.ResourceClaimName != "" {
+	if x.ResourceClaimName != nil {
 		s.WriteRaw(",\"resourceClaimName\":")
-		jsonwire.String(s, x.ResourceClaimName)
+		jsonwire.String(s, *x.ResourceClaimName)
 	}
 	s.WriteRaw("}")
 }
@@ -9273,7 +9293,7 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 		case "fsGroup":
 			x.FSGroup = r.Int64Ptr()
 		case "fsGroupChangePolicy":
-			x.FSGroupChangePolicy = r.String()
+			x.FSGroupChangePolicy = r.StringPtr()
 		case "runAsGroup":
 			x.RunAsGroup = r.Int64Ptr()
 		case "runAsNonRoot":
@@ -9281,7 +9301,7 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 		case "runAsUser":
 			x.RunAsUser = r.Int64Ptr()
 		case "seLinuxChangePolicy":
-			x.SELinuxChangePolicy = r.String()
+			x.SELinuxChangePolicy = r.StringPtr()
 		case "seLinuxOptions":
 			if r.Null() {
 				x.SELinuxOptions = nil
@@ -9312,7 +9332,7 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 				x.SupplementalGroups = nil
 			}
 		case "supplementalGroupsPolicy":
-			x.SupplementalGroupsPolicy = r.String()
+			x.SupplementalGroupsPolicy = r.StringPtr()
 		case "sysctls":
 			if r.BeginArray() {
 				sl0 := make([]Sysctl, 0, r.Count())
@@ -9352,9 +9372,9 @@ func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"fsGroup\":")
 		s.WriteInt64(*x.FSGroup)
 	}
-	if x.FSGroupChangePolicy != "" {
+	if x.FSGroupChangePolicy != nil {
 		jsonwire.Key(s, &more, ",\"fsGroupChangePolicy\":")
-		jsonwire.String(s, x.FSGroupChangePolicy)
+		jsonwire.String(s, *x.FSGroupChangePolicy)
 	}
 	if x.RunAsGroup != nil {
 		jsonwire.Key(s, &more, ",\"runAsGroup\":")
@@ -9368,9 +9388,9 @@ func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"runAsUser\":")
 		s.WriteInt64(*x.RunAsUser)
 	}
-	if x.SELinuxChangePolicy != "" {
+	if x.SELinuxChangePolicy != nil {
 		jsonwire.Key(s, &more, ",\"seLinuxChangePolicy\":")
-		jsonwire.String(s, x.SELinuxChangePolicy)
+		jsonwire.String(s, *x.SELinuxChangePolicy)
 	}
 	if x.SELinuxOptions != nil {
 		jsonwire.Key(s, &more, ",\"seLinuxOptions\":")
@@ -9395,9 +9415,9 @@ func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.SupplementalGroupsPolicy != "" {
+	if x.SupplementalGroupsPolicy != nil {
 		jsonwire.Key(s, &more, ",\"supplementalGroupsPolicy\":")
-		jsonwire.String(s, x.SupplementalGroupsPolicy)
+		jsonwire.String(s, *x.SupplementalGroupsPolicy)
 	}
 	if len(x.Sysctls) != 0 {
 		jsonwire.Key(s, &more, ",\"sysctls\":")
@@ -9489,11 +9509,11 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 				x.HostAliases = nil
 			}
 		case "hostIPC":
-			x.HostIPC = r.BoolPtr()
+			x.HostIPC = r.Bool()
 		case "hostNetwork":
-			x.HostNetwork = r.BoolPtr()
+			x.HostNetwork = r.Bool()
 		case "hostPID":
-			x.HostPID = r.BoolPtr()
+			x.HostPID = r.Bool()
 		case "hostUsers":
 			x.HostUsers = r.BoolPtr()
 		case "hostname":
@@ -9547,7 +9567,7 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Overhead = nil
 			}
 		case "preemptionPolicy":
-			x.PreemptionPolicy = r.String()
+			x.PreemptionPolicy = r.StringPtr()
 		case "priority":
 			x.Priority = r.Int32Ptr()
 		case "priorityClassName":
@@ -9586,7 +9606,7 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 		case "restartPolicy":
 			x.RestartPolicy = r.String()
 		case "runtimeClassName":
-			x.RuntimeClassName = r.String()
+			x.RuntimeClassName = r.StringPtr()
 		case "schedulerName":
 			x.SchedulerName = r.String()
 		case "schedulingGates":
@@ -9732,17 +9752,17 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.HostIPC != nil {
+	if x.HostIPC {
 		s.WriteRaw(",\"hostIPC\":")
-		s.WriteBool(*x.HostIPC)
+		s.WriteBool(x.HostIPC)
 	}
-	if x.HostNetwork != nil {
+	if x.HostNetwork {
 		s.WriteRaw(",\"hostNetwork\":")
-		s.WriteBool(*x.HostNetwork)
+		s.WriteBool(x.HostNetwork)
 	}
-	if x.HostPID != nil {
+	if x.HostPID {
 		s.WriteRaw(",\"hostPID\":")
-		s.WriteBool(*x.HostPID)
+		s.WriteBool(x.HostPID)
 	}
 	if x.HostUsers != nil {
 		s.WriteRaw(",\"hostUsers\":")
@@ -9828,9 +9848,9 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.PreemptionPolicy != "" {
+	if x.PreemptionPolicy != nil {
 		s.WriteRaw(",\"preemptionPolicy\":")
-		jsonwire.String(s, x.PreemptionPolicy)
+		jsonwire.String(s, *x.PreemptionPolicy)
 	}
 	if x.Priority != nil {
 		s.WriteRaw(",\"priority\":")
@@ -9878,9 +9898,9 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"restartPolicy\":")
 		jsonwire.String(s, x.RestartPolicy)
 	}
-	if x.RuntimeClassName != "" {
+	if x.RuntimeClassName != nil {
 		s.WriteRaw(",\"runtimeClassName\":")
-		jsonwire.String(s, x.RuntimeClassName)
+		jsonwire.String(s, *x.RuntimeClassName)
 	}
 	if x.SchedulerName != "" {
 		s.WriteRaw(",\"schedulerName\":")
@@ -10452,7 +10472,7 @@ func (x *PortStatus) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "error":
-			x.Error = r.String()
+			x.Error = r.StringPtr()
 		case "port":
 			x.Port = r.Int32()
 		case "protocol":
@@ -10467,10 +10487,10 @@ func (x *PortStatus) DecodeWire(r *jsonwire.Reader) {
 func (x *PortStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.Error != "" {
+	if x.Error != nil {
 		s.WriteRaw("\"error\":")
 		more = true
-		jsonwire.String(s, x.Error)
+		jsonwire.String(s, *x.Error)
 	}
 	jsonwire.Key(s, &more, ",\"port\":")
 	s.WriteInt32(x.Port)
@@ -10490,7 +10510,7 @@ func (x *PortworxVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "fsType":
 			x.FSType = r.String()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "volumeID":
 			x.VolumeID = r.String()
 		default:
@@ -10508,9 +10528,9 @@ func (x *PortworxVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	jsonwire.Key(s, &more, ",\"volumeID\":")
 	jsonwire.String(s, x.VolumeID)
@@ -10563,7 +10583,7 @@ func (x *Probe) DecodeWire(r *jsonwire.Reader) {
 				x.Exec.DecodeWire(r)
 			}
 		case "failureThreshold":
-			x.FailureThreshold = r.Int32Ptr()
+			x.FailureThreshold = r.Int32()
 		case "grpc":
 			if r.Null() {
 				x.GRPC = nil
@@ -10583,11 +10603,11 @@ func (x *Probe) DecodeWire(r *jsonwire.Reader) {
 				x.HTTPGet.DecodeWire(r)
 			}
 		case "initialDelaySeconds":
-			x.InitialDelaySeconds = r.Int32Ptr()
+			x.InitialDelaySeconds = r.Int32()
 		case "periodSeconds":
-			x.PeriodSeconds = r.Int32Ptr()
+			x.PeriodSeconds = r.Int32()
 		case "successThreshold":
-			x.SuccessThreshold = r.Int32Ptr()
+			x.SuccessThreshold = r.Int32()
 		case "tcpSocket":
 			if r.Null() {
 				x.TCPSocket = nil
@@ -10600,7 +10620,7 @@ func (x *Probe) DecodeWire(r *jsonwire.Reader) {
 		case "terminationGracePeriodSeconds":
 			x.TerminationGracePeriodSeconds = r.Int64Ptr()
 		case "timeoutSeconds":
-			x.TimeoutSeconds = r.Int32Ptr()
+			x.TimeoutSeconds = r.Int32()
 		default:
 			r.Skip()
 		}
@@ -10616,9 +10636,9 @@ func (x *Probe) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		x.Exec.EncodeJSON(s)
 	}
-	if x.FailureThreshold != nil {
+	if x.FailureThreshold != 0 {
 		jsonwire.Key(s, &more, ",\"failureThreshold\":")
-		s.WriteInt32(*x.FailureThreshold)
+		s.WriteInt32(x.FailureThreshold)
 	}
 	if x.GRPC != nil {
 		jsonwire.Key(s, &more, ",\"grpc\":")
@@ -10628,17 +10648,17 @@ func (x *Probe) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"httpGet\":")
 		x.HTTPGet.EncodeJSON(s)
 	}
-	if x.InitialDelaySeconds != nil {
+	if x.InitialDelaySeconds != 0 {
 		jsonwire.Key(s, &more, ",\"initialDelaySeconds\":")
-		s.WriteInt32(*x.InitialDelaySeconds)
+		s.WriteInt32(x.InitialDelaySeconds)
 	}
-	if x.PeriodSeconds != nil {
+	if x.PeriodSeconds != 0 {
 		jsonwire.Key(s, &more, ",\"periodSeconds\":")
-		s.WriteInt32(*x.PeriodSeconds)
+		s.WriteInt32(x.PeriodSeconds)
 	}
-	if x.SuccessThreshold != nil {
+	if x.SuccessThreshold != 0 {
 		jsonwire.Key(s, &more, ",\"successThreshold\":")
-		s.WriteInt32(*x.SuccessThreshold)
+		s.WriteInt32(x.SuccessThreshold)
 	}
 	if x.TCPSocket != nil {
 		jsonwire.Key(s, &more, ",\"tcpSocket\":")
@@ -10648,9 +10668,9 @@ func (x *Probe) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"terminationGracePeriodSeconds\":")
 		s.WriteInt64(*x.TerminationGracePeriodSeconds)
 	}
-	if x.TimeoutSeconds != nil {
+	if x.TimeoutSeconds != 0 {
 		jsonwire.Key(s, &more, ",\"timeoutSeconds\":")
-		s.WriteInt32(*x.TimeoutSeconds)
+		s.WriteInt32(x.TimeoutSeconds)
 	}
 	s.WriteRaw("}")
 }
@@ -10720,7 +10740,7 @@ func (x *QuobyteVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "group":
 			x.Group = r.String()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "registry":
 			x.Registry = r.String()
 		case "tenant":
@@ -10744,9 +10764,9 @@ func (x *QuobyteVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.Group)
 	}
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	jsonwire.Key(s, &more, ",\"registry\":")
 	jsonwire.String(s, x.Registry)
@@ -10782,7 +10802,7 @@ func (x *RBDPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "pool":
 			x.Pool = r.String()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -10832,9 +10852,9 @@ func (x *RBDPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"pool\":")
 		jsonwire.String(s, x.Pool)
 	}
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		s.WriteRaw(",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretRef != nil {
 		s.WriteRaw(",\"secretRef\":")
@@ -10866,7 +10886,7 @@ func (x *RBDVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "pool":
 			x.Pool = r.String()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -10916,9 +10936,9 @@ func (x *RBDVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"pool\":")
 		jsonwire.String(s, x.Pool)
 	}
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		s.WriteRaw(",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretRef != nil {
 		s.WriteRaw(",\"secretRef\":")
@@ -11161,7 +11181,7 @@ func (x *ReplicationControllerSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "minReadySeconds":
-			x.MinReadySeconds = r.Int32Ptr()
+			x.MinReadySeconds = r.Int32()
 		case "replicas":
 			x.Replicas = r.Int32Ptr()
 		case "selector":
@@ -11185,10 +11205,10 @@ func (x *ReplicationControllerSpec) DecodeWire(r *jsonwire.Reader) {
 func (x *ReplicationControllerSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.MinReadySeconds != nil {
+	if x.MinReadySeconds != 0 {
 		s.WriteRaw("\"minReadySeconds\":")
 		more = true
-		s.WriteInt32(*x.MinReadySeconds)
+		s.WriteInt32(x.MinReadySeconds)
 	}
 	if x.Replicas != nil {
 		jsonwire.Key(s, &more, ",\"replicas\":")
@@ -11229,7 +11249,7 @@ func (x *ReplicationControllerStatus) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "availableReplicas":
-			x.AvailableReplicas = r.Int32Ptr()
+			x.AvailableReplicas = r.Int32()
 		case "conditions":
 			if r.BeginArray() {
 				sl0 := make([]ReplicationControllerCondition, 0, r.Count())
@@ -11242,11 +11262,11 @@ func (x *ReplicationControllerStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Conditions = nil
 			}
 		case "fullyLabeledReplicas":
-			x.FullyLabeledReplicas = r.Int32Ptr()
+			x.FullyLabeledReplicas = r.Int32()
 		case "observedGeneration":
-			x.ObservedGeneration = r.Int64Ptr()
+			x.ObservedGeneration = r.Int64()
 		case "readyReplicas":
-			x.ReadyReplicas = r.Int32Ptr()
+			x.ReadyReplicas = r.Int32()
 		case "replicas":
 			x.Replicas = r.Int32()
 		default:
@@ -11259,10 +11279,10 @@ func (x *ReplicationControllerStatus) DecodeWire(r *jsonwire.Reader) {
 func (x *ReplicationControllerStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.AvailableReplicas != nil {
+	if x.AvailableReplicas != 0 {
 		s.WriteRaw("\"availableReplicas\":")
 		more = true
-		s.WriteInt32(*x.AvailableReplicas)
+		s.WriteInt32(x.AvailableReplicas)
 	}
 	if len(x.Conditions) != 0 {
 		jsonwire.Key(s, &more, ",\"conditions\":")
@@ -11279,17 +11299,17 @@ func (x *ReplicationControllerStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.FullyLabeledReplicas != nil {
+	if x.FullyLabeledReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"fullyLabeledReplicas\":")
-		s.WriteInt32(*x.FullyLabeledReplicas)
+		s.WriteInt32(x.FullyLabeledReplicas)
 	}
-	if x.ObservedGeneration != nil {
+	if x.ObservedGeneration != 0 {
 		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(*x.ObservedGeneration)
+		s.WriteInt64(x.ObservedGeneration)
 	}
-	if x.ReadyReplicas != nil {
+	if x.ReadyReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"readyReplicas\":")
-		s.WriteInt32(*x.ReadyReplicas)
+		s.WriteInt32(x.ReadyReplicas)
 	}
 	jsonwire.Key(s, &more, ",\"replicas\":")
 	s.WriteInt32(x.Replicas)
@@ -11964,7 +11984,7 @@ func (x *ScaleIOPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "protectionDomain":
 			x.ProtectionDomain = r.String()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -11975,7 +11995,7 @@ func (x *ScaleIOPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.SecretRef.DecodeWire(r)
 			}
 		case "sslEnabled":
-			x.SSLEnabled = r.BoolPtr()
+			x.SSLEnabled = r.Bool()
 		case "storageMode":
 			x.StorageMode = r.String()
 		case "storagePool":
@@ -12005,9 +12025,9 @@ func (x *ScaleIOPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"protectionDomain\":")
 		jsonwire.String(s, x.ProtectionDomain)
 	}
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		s.WriteRaw(",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw(",\"secretRef\":")
 	if x.SecretRef == nil {
@@ -12015,9 +12035,9 @@ func (x *ScaleIOPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	} else {
 		x.SecretRef.EncodeJSON(s)
 	}
-	if x.SSLEnabled != nil {
+	if x.SSLEnabled {
 		s.WriteRaw(",\"sslEnabled\":")
-		s.WriteBool(*x.SSLEnabled)
+		s.WriteBool(x.SSLEnabled)
 	}
 	if x.StorageMode != "" {
 		s.WriteRaw(",\"storageMode\":")
@@ -12051,7 +12071,7 @@ func (x *ScaleIOVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "protectionDomain":
 			x.ProtectionDomain = r.String()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -12062,7 +12082,7 @@ func (x *ScaleIOVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.SecretRef.DecodeWire(r)
 			}
 		case "sslEnabled":
-			x.SSLEnabled = r.BoolPtr()
+			x.SSLEnabled = r.Bool()
 		case "storageMode":
 			x.StorageMode = r.String()
 		case "storagePool":
@@ -12092,9 +12112,9 @@ func (x *ScaleIOVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"protectionDomain\":")
 		jsonwire.String(s, x.ProtectionDomain)
 	}
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		s.WriteRaw(",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw(",\"secretRef\":")
 	if x.SecretRef == nil {
@@ -12102,9 +12122,9 @@ func (x *ScaleIOVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	} else {
 		x.SecretRef.EncodeJSON(s)
 	}
-	if x.SSLEnabled != nil {
+	if x.SSLEnabled {
 		s.WriteRaw(",\"sslEnabled\":")
-		s.WriteBool(*x.SSLEnabled)
+		s.WriteBool(x.SSLEnabled)
 	}
 	if x.StorageMode != "" {
 		s.WriteRaw(",\"storageMode\":")
@@ -12223,7 +12243,7 @@ func (x *SeccompProfile) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "localhostProfile":
-			x.LocalhostProfile = r.String()
+			x.LocalhostProfile = r.StringPtr()
 		case "type":
 			x.Type = r.String()
 		default:
@@ -12236,10 +12256,10 @@ func (x *SeccompProfile) DecodeWire(r *jsonwire.Reader) {
 func (x *SeccompProfile) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.LocalhostProfile != "" {
+	if x.LocalhostProfile != nil {
 		s.WriteRaw("\"localhostProfile\":")
 		more = true
-		jsonwire.String(s, x.LocalhostProfile)
+		jsonwire.String(s, *x.LocalhostProfile)
 	}
 	jsonwire.Key(s, &more, ",\"type\":")
 	jsonwire.String(s, x.Type)
@@ -12387,10 +12407,14 @@ func (x *SecretEnvSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SecretEnvSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
+	more := false
+	if x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
 	if x.Optional != nil {
-		s.WriteRaw(",\"optional\":")
+		jsonwire.Key(s, &more, ",\"optional\":")
 		s.WriteBool(*x.Optional)
 	}
 	s.WriteRaw("}")
@@ -12421,8 +12445,10 @@ func (x *SecretKeySelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	s.WriteRaw("\"key\":")
 	jsonwire.String(s, x.Key)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	if x.Name != "" {
+		s.WriteRaw(",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	if x.Optional != nil {
 		s.WriteRaw(",\"optional\":")
 		s.WriteBool(*x.Optional)
@@ -12592,10 +12618,12 @@ func (x *SecretProjection) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"name\":")
-	jsonwire.String(s, x.Name)
+	if x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	if x.Optional != nil {
-		s.WriteRaw(",\"optional\":")
+		jsonwire.Key(s, &more, ",\"optional\":")
 		s.WriteBool(*x.Optional)
 	}
 	s.WriteRaw("}")
@@ -12732,7 +12760,7 @@ func (x *SecurityContext) DecodeWire(r *jsonwire.Reader) {
 		case "privileged":
 			x.Privileged = r.BoolPtr()
 		case "procMount":
-			x.ProcMount = r.String()
+			x.ProcMount = r.StringPtr()
 		case "readOnlyRootFilesystem":
 			x.ReadOnlyRootFilesystem = r.BoolPtr()
 		case "runAsGroup":
@@ -12795,9 +12823,9 @@ func (x *SecurityContext) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"privileged\":")
 		s.WriteBool(*x.Privileged)
 	}
-	if x.ProcMount != "" {
+	if x.ProcMount != nil {
 		jsonwire.Key(s, &more, ",\"procMount\":")
-		jsonwire.String(s, x.ProcMount)
+		jsonwire.String(s, *x.ProcMount)
 	}
 	if x.ReadOnlyRootFilesystem != nil {
 		jsonwire.Key(s, &more, ",\"readOnlyRootFilesystem\":")
@@ -13281,11 +13309,11 @@ func (x *ServicePort) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "appProtocol":
-			x.AppProtocol = r.String()
+			x.AppProtocol = r.StringPtr()
 		case "name":
 			x.Name = r.String()
 		case "nodePort":
-			x.NodePort = r.Int32Ptr()
+			x.NodePort = r.Int32()
 		case "port":
 			x.Port = r.Int32()
 		case "protocol":
@@ -13302,18 +13330,18 @@ func (x *ServicePort) DecodeWire(r *jsonwire.Reader) {
 func (x *ServicePort) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.AppProtocol != "" {
+	if x.AppProtocol != nil {
 		s.WriteRaw("\"appProtocol\":")
 		more = true
-		jsonwire.String(s, x.AppProtocol)
+		jsonwire.String(s, *x.AppProtocol)
 	}
 	if x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
-	if x.NodePort != nil {
+	if x.NodePort != 0 {
 		jsonwire.Key(s, &more, ",\"nodePort\":")
-		s.WriteInt32(*x.NodePort)
+		s.WriteInt32(x.NodePort)
 	}
 	jsonwire.Key(s, &more, ",\"port\":")
 	s.WriteInt32(x.Port)
@@ -13347,15 +13375,15 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 		case "externalTrafficPolicy":
 			x.ExternalTrafficPolicy = r.String()
 		case "healthCheckNodePort":
-			x.HealthCheckNodePort = r.Int32Ptr()
+			x.HealthCheckNodePort = r.Int32()
 		case "internalTrafficPolicy":
-			x.InternalTrafficPolicy = r.String()
+			x.InternalTrafficPolicy = r.StringPtr()
 		case "ipFamilies":
 			x.IPFamilies = r.Strings()
 		case "ipFamilyPolicy":
-			x.IPFamilyPolicy = r.String()
+			x.IPFamilyPolicy = r.StringPtr()
 		case "loadBalancerClass":
-			x.LoadBalancerClass = r.String()
+			x.LoadBalancerClass = r.StringPtr()
 		case "loadBalancerIP":
 			x.LoadBalancerIP = r.String()
 		case "loadBalancerSourceRanges":
@@ -13372,7 +13400,7 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Ports = nil
 			}
 		case "publishNotReadyAddresses":
-			x.PublishNotReadyAddresses = r.BoolPtr()
+			x.PublishNotReadyAddresses = r.Bool()
 		case "selector":
 			x.Selector = r.StringMap()
 		case "sessionAffinity":
@@ -13387,7 +13415,7 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 				x.SessionAffinityConfig.DecodeWire(r)
 			}
 		case "trafficDistribution":
-			x.TrafficDistribution = r.String()
+			x.TrafficDistribution = r.StringPtr()
 		case "type":
 			x.Type = r.String()
 		default:
@@ -13447,13 +13475,13 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"externalTrafficPolicy\":")
 		jsonwire.String(s, x.ExternalTrafficPolicy)
 	}
-	if x.HealthCheckNodePort != nil {
+	if x.HealthCheckNodePort != 0 {
 		jsonwire.Key(s, &more, ",\"healthCheckNodePort\":")
-		s.WriteInt32(*x.HealthCheckNodePort)
+		s.WriteInt32(x.HealthCheckNodePort)
 	}
-	if x.InternalTrafficPolicy != "" {
+	if x.InternalTrafficPolicy != nil {
 		jsonwire.Key(s, &more, ",\"internalTrafficPolicy\":")
-		jsonwire.String(s, x.InternalTrafficPolicy)
+		jsonwire.String(s, *x.InternalTrafficPolicy)
 	}
 	if len(x.IPFamilies) != 0 {
 		jsonwire.Key(s, &more, ",\"ipFamilies\":")
@@ -13470,13 +13498,13 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.IPFamilyPolicy != "" {
+	if x.IPFamilyPolicy != nil {
 		jsonwire.Key(s, &more, ",\"ipFamilyPolicy\":")
-		jsonwire.String(s, x.IPFamilyPolicy)
+		jsonwire.String(s, *x.IPFamilyPolicy)
 	}
-	if x.LoadBalancerClass != "" {
+	if x.LoadBalancerClass != nil {
 		jsonwire.Key(s, &more, ",\"loadBalancerClass\":")
-		jsonwire.String(s, x.LoadBalancerClass)
+		jsonwire.String(s, *x.LoadBalancerClass)
 	}
 	if x.LoadBalancerIP != "" {
 		jsonwire.Key(s, &more, ",\"loadBalancerIP\":")
@@ -13512,9 +13540,9 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.PublishNotReadyAddresses != nil {
+	if x.PublishNotReadyAddresses {
 		jsonwire.Key(s, &more, ",\"publishNotReadyAddresses\":")
-		s.WriteBool(*x.PublishNotReadyAddresses)
+		s.WriteBool(x.PublishNotReadyAddresses)
 	}
 	if len(x.Selector) != 0 {
 		jsonwire.Key(s, &more, ",\"selector\":")
@@ -13543,9 +13571,9 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"sessionAffinityConfig\":")
 		x.SessionAffinityConfig.EncodeJSON(s)
 	}
-	if x.TrafficDistribution != "" {
+	if x.TrafficDistribution != nil {
 		jsonwire.Key(s, &more, ",\"trafficDistribution\":")
-		jsonwire.String(s, x.TrafficDistribution)
+		jsonwire.String(s, *x.TrafficDistribution)
 	}
 	if x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
@@ -13674,7 +13702,7 @@ func (x *StorageOSPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "fsType":
 			x.FSType = r.String()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -13703,9 +13731,9 @@ func (x *StorageOSPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
@@ -13733,7 +13761,7 @@ func (x *StorageOSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "fsType":
 			x.FSType = r.String()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -13762,9 +13790,9 @@ func (x *StorageOSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
@@ -14049,9 +14077,9 @@ func (x *TopologySpreadConstraint) DecodeWire(r *jsonwire.Reader) {
 		case "minDomains":
 			x.MinDomains = r.Int32Ptr()
 		case "nodeAffinityPolicy":
-			x.NodeAffinityPolicy = r.String()
+			x.NodeAffinityPolicy = r.StringPtr()
 		case "nodeTaintsPolicy":
-			x.NodeTaintsPolicy = r.String()
+			x.NodeTaintsPolicy = r.StringPtr()
 		case "topologyKey":
 			x.TopologyKey = r.String()
 		case "whenUnsatisfiable":
@@ -14092,13 +14120,13 @@ func (x *TopologySpreadConstraint) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"minDomains\":")
 		s.WriteInt32(*x.MinDomains)
 	}
-	if x.NodeAffinityPolicy != "" {
+	if x.NodeAffinityPolicy != nil {
 		s.WriteRaw(",\"nodeAffinityPolicy\":")
-		jsonwire.String(s, x.NodeAffinityPolicy)
+		jsonwire.String(s, *x.NodeAffinityPolicy)
 	}
-	if x.NodeTaintsPolicy != "" {
+	if x.NodeTaintsPolicy != nil {
 		s.WriteRaw(",\"nodeTaintsPolicy\":")
-		jsonwire.String(s, x.NodeTaintsPolicy)
+		jsonwire.String(s, *x.NodeTaintsPolicy)
 	}
 	s.WriteRaw(",\"topologyKey\":")
 	jsonwire.String(s, x.TopologyKey)
@@ -14116,7 +14144,7 @@ func (x *TypedLocalObjectReference) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "apiGroup":
-			x.APIGroup = r.String()
+			x.APIGroup = r.StringPtr()
 		case "kind":
 			x.Kind = r.String()
 		case "name":
@@ -14130,13 +14158,13 @@ func (x *TypedLocalObjectReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TypedLocalObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	more := false
-	if x.APIGroup != "" {
-		s.WriteRaw("\"apiGroup\":")
-		more = true
-		jsonwire.String(s, x.APIGroup)
+	s.WriteRaw("\"apiGroup\":")
+	if x.APIGroup == nil {
+		s.WriteNil()
+	} else {
+		jsonwire.String(s, *x.APIGroup)
 	}
-	jsonwire.Key(s, &more, ",\"kind\":")
+	s.WriteRaw(",\"kind\":")
 	jsonwire.String(s, x.Kind)
 	s.WriteRaw(",\"name\":")
 	jsonwire.String(s, x.Name)
@@ -14152,13 +14180,13 @@ func (x *TypedObjectReference) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "apiGroup":
-			x.APIGroup = r.String()
+			x.APIGroup = r.StringPtr()
 		case "kind":
 			x.Kind = r.String()
 		case "name":
 			x.Name = r.String()
 		case "namespace":
-			x.Namespace = r.String()
+			x.Namespace = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -14168,19 +14196,19 @@ func (x *TypedObjectReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TypedObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	more := false
-	if x.APIGroup != "" {
-		s.WriteRaw("\"apiGroup\":")
-		more = true
-		jsonwire.String(s, x.APIGroup)
+	s.WriteRaw("\"apiGroup\":")
+	if x.APIGroup == nil {
+		s.WriteNil()
+	} else {
+		jsonwire.String(s, *x.APIGroup)
 	}
-	jsonwire.Key(s, &more, ",\"kind\":")
+	s.WriteRaw(",\"kind\":")
 	jsonwire.String(s, x.Kind)
 	s.WriteRaw(",\"name\":")
 	jsonwire.String(s, x.Name)
-	if x.Namespace != "" {
+	if x.Namespace != nil {
 		s.WriteRaw(",\"namespace\":")
-		jsonwire.String(s, x.Namespace)
+		jsonwire.String(s, *x.Namespace)
 	}
 	s.WriteRaw("}")
 }
@@ -14640,13 +14668,13 @@ func (x *VolumeMount) DecodeWire(r *jsonwire.Reader) {
 		case "mountPath":
 			x.MountPath = r.String()
 		case "mountPropagation":
-			x.MountPropagation = r.String()
+			x.MountPropagation = r.StringPtr()
 		case "name":
 			x.Name = r.String()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "recursiveReadOnly":
-			x.RecursiveReadOnly = r.String()
+			x.RecursiveReadOnly = r.StringPtr()
 		case "subPath":
 			x.SubPath = r.String()
 		case "subPathExpr":
@@ -14662,19 +14690,19 @@ func (x *VolumeMount) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	s.WriteRaw("\"mountPath\":")
 	jsonwire.String(s, x.MountPath)
-	if x.MountPropagation != "" {
+	if x.MountPropagation != nil {
 		s.WriteRaw(",\"mountPropagation\":")
-		jsonwire.String(s, x.MountPropagation)
+		jsonwire.String(s, *x.MountPropagation)
 	}
 	s.WriteRaw(",\"name\":")
 	jsonwire.String(s, x.Name)
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		s.WriteRaw(",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
-	if x.RecursiveReadOnly != "" {
+	if x.RecursiveReadOnly != nil {
 		s.WriteRaw(",\"recursiveReadOnly\":")
-		jsonwire.String(s, x.RecursiveReadOnly)
+		jsonwire.String(s, *x.RecursiveReadOnly)
 	}
 	if x.SubPath != "" {
 		s.WriteRaw(",\"subPath\":")
@@ -14700,9 +14728,9 @@ func (x *VolumeMountStatus) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
+			x.ReadOnly = r.Bool()
 		case "recursiveReadOnly":
-			x.RecursiveReadOnly = r.String()
+			x.RecursiveReadOnly = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -14716,13 +14744,13 @@ func (x *VolumeMountStatus) EncodeJSON(s *jsoniter.Stream) {
 	jsonwire.String(s, x.MountPath)
 	s.WriteRaw(",\"name\":")
 	jsonwire.String(s, x.Name)
-	if x.ReadOnly != nil {
+	if x.ReadOnly {
 		s.WriteRaw(",\"readOnly\":")
-		s.WriteBool(*x.ReadOnly)
+		s.WriteBool(x.ReadOnly)
 	}
-	if x.RecursiveReadOnly != "" {
+	if x.RecursiveReadOnly != nil {
 		s.WriteRaw(",\"recursiveReadOnly\":")
-		jsonwire.String(s, x.RecursiveReadOnly)
+		jsonwire.String(s, *x.RecursiveReadOnly)
 	}
 	s.WriteRaw("}")
 }
@@ -15014,13 +15042,13 @@ func (x *WindowsSecurityContextOptions) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "gmsaCredentialSpec":
-			x.GmsaCredentialSpec = r.String()
+			x.GmsaCredentialSpec = r.StringPtr()
 		case "gmsaCredentialSpecName":
-			x.GmsaCredentialSpecName = r.String()
+			x.GmsaCredentialSpecName = r.StringPtr()
 		case "hostProcess":
 			x.HostProcess = r.BoolPtr()
 		case "runAsUserName":
-			x.RunAsUserName = r.String()
+			x.RunAsUserName = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -15031,22 +15059,22 @@ func (x *WindowsSecurityContextOptions) DecodeWire(r *jsonwire.Reader) {
 func (x *WindowsSecurityContextOptions) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.GmsaCredentialSpec != "" {
+	if x.GmsaCredentialSpec != nil {
 		s.WriteRaw("\"gmsaCredentialSpec\":")
 		more = true
-		jsonwire.String(s, x.GmsaCredentialSpec)
+		jsonwire.String(s, *x.GmsaCredentialSpec)
 	}
-	if x.GmsaCredentialSpecName != "" {
+	if x.GmsaCredentialSpecName != nil {
 		jsonwire.Key(s, &more, ",\"gmsaCredentialSpecName\":")
-		jsonwire.String(s, x.GmsaCredentialSpecName)
+		jsonwire.String(s, *x.GmsaCredentialSpecName)
 	}
 	if x.HostProcess != nil {
 		jsonwire.Key(s, &more, ",\"hostProcess\":")
 		s.WriteBool(*x.HostProcess)
 	}
-	if x.RunAsUserName != "" {
+	if x.RunAsUserName != nil {
 		jsonwire.Key(s, &more, ",\"runAsUserName\":")
-		jsonwire.String(s, x.RunAsUserName)
+		jsonwire.String(s, *x.RunAsUserName)
 	}
 	s.WriteRaw("}")
 }

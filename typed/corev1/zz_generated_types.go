@@ -26,12 +26,12 @@ type AWSElasticBlockStoreVolumeSource struct {
 	// the default is to mount by volume name. Examples: For volume /dev/sda1, you
 	// specify the partition as "1". Similarly, the volume partition for /dev/sda
 	// is "0" (or you can leave the property empty).
-	Partition *int32 `json:"partition,omitempty"`
+	Partition int32 `json:"partition,omitempty"`
 
 	// readOnly value true will force the readOnly setting in VolumeMounts. More
 	// info:
 	// https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// volumeID is unique ID of the persistent disk resource in AWS (Amazon EBS
 	// volume). More info:
@@ -60,7 +60,7 @@ type AppArmorProfile struct {
 	// localhostProfile indicates a profile loaded on the node that should be used.
 	// The profile must be preconfigured on the node to work. Must match the loaded
 	// name of the profile. Must be set if and only if type is "Localhost".
-	LocalhostProfile string `json:"localhostProfile,omitempty"`
+	LocalhostProfile *string `json:"localhostProfile,omitempty"`
 
 	// type indicates which kind of AppArmor profile will be applied. Valid options
 	// are:
@@ -91,7 +91,7 @@ type AzureDiskVolumeSource struct {
 	// cachingMode is the Host Caching mode: None, Read Only, Read Write.
 	//
 	// Defaults to "ReadWrite".
-	CachingMode string `json:"cachingMode,omitempty"`
+	CachingMode *string `json:"cachingMode,omitempty"`
 
 	// diskName is the Name of the data disk in the blob storage
 	//
@@ -108,18 +108,18 @@ type AzureDiskVolumeSource struct {
 	// be "ext4" if unspecified.
 	//
 	// Defaults to "ext4".
-	FSType string `json:"fsType,omitempty"`
+	FSType *string `json:"fsType,omitempty"`
 
 	// kind expected values are Shared: multiple blob disks per storage account
 	// Dedicated: single blob disk per storage account Managed: azure managed data
 	// disk (only in managed availability set). defaults to shared
 	//
 	// Defaults to "Shared".
-	Kind string `json:"kind,omitempty"`
+	Kind *string `json:"kind,omitempty"`
 
 	// readOnly Defaults to false (read/write). ReadOnly here will force the
 	// ReadOnly setting in VolumeMounts.
-	ReadOnly bool `json:"readOnly"`
+	ReadOnly *bool `json:"readOnly,omitempty"`
 }
 
 // AzureFile represents an Azure File Service mount on the host and bind mount
@@ -127,7 +127,7 @@ type AzureDiskVolumeSource struct {
 type AzureFilePersistentVolumeSource struct {
 	// readOnly defaults to false (read/write). ReadOnly here will force the
 	// ReadOnly setting in VolumeMounts.
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// secretName is the name of secret that contains Azure Storage Account Name
 	// and Key
@@ -137,7 +137,7 @@ type AzureFilePersistentVolumeSource struct {
 
 	// secretNamespace is the namespace of the secret that contains Azure Storage
 	// Account Name and Key default is the same as the Pod
-	SecretNamespace string `json:"secretNamespace,omitempty"`
+	SecretNamespace *string `json:"secretNamespace"`
 
 	// shareName is the azure Share Name
 	//
@@ -150,7 +150,7 @@ type AzureFilePersistentVolumeSource struct {
 type AzureFileVolumeSource struct {
 	// readOnly defaults to false (read/write). ReadOnly here will force the
 	// ReadOnly setting in VolumeMounts.
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// secretName is the name of secret that contains Azure Storage Account Name
 	// and Key
@@ -226,7 +226,7 @@ type CSIPersistentVolumeSource struct {
 
 	// readOnly value to pass to ControllerPublishVolumeRequest. Defaults to false
 	// (read/write).
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// volumeAttributes of the volume to publish.
 	VolumeAttributes map[string]string `json:"volumeAttributes,omitempty"`
@@ -250,7 +250,7 @@ type CSIVolumeSource struct {
 	// fsType to mount. Ex. "ext4", "xfs", "ntfs". If not provided, the empty value
 	// is passed to the associated CSI driver which will determine the default
 	// filesystem to apply.
-	FSType string `json:"fsType,omitempty"`
+	FSType *string `json:"fsType,omitempty"`
 
 	// nodePublishSecretRef is a reference to the secret object containing
 	// sensitive information to pass to the CSI driver to complete the CSI
@@ -293,7 +293,7 @@ type CephFSPersistentVolumeSource struct {
 	// readOnly is Optional: Defaults to false (read/write). ReadOnly here will
 	// force the ReadOnly setting in VolumeMounts. More info:
 	// https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// secretFile is Optional: SecretFile is the path to key ring for User, default
 	// is /etc/ceph/user.secret More info:
@@ -326,7 +326,7 @@ type CephFSVolumeSource struct {
 	// readOnly is Optional: Defaults to false (read/write). ReadOnly here will
 	// force the ReadOnly setting in VolumeMounts. More info:
 	// https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// secretFile is Optional: SecretFile is the path to key ring for User, default
 	// is /etc/ceph/user.secret More info:
@@ -357,7 +357,7 @@ type CinderPersistentVolumeSource struct {
 	// readOnly is Optional: Defaults to false (read/write). ReadOnly here will
 	// force the ReadOnly setting in VolumeMounts. More info:
 	// https://examples.k8s.io/mysql-cinder-pd/README.md
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// secretRef is Optional: points to a secret object containing parameters used
 	// to connect to OpenStack.
@@ -384,7 +384,7 @@ type CinderVolumeSource struct {
 	// readOnly defaults to false (read/write). ReadOnly here will force the
 	// ReadOnly setting in VolumeMounts. More info:
 	// https://examples.k8s.io/mysql-cinder-pd/README.md
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// secretRef is optional: points to a secret object containing parameters used
 	// to connect to OpenStack.
@@ -418,7 +418,7 @@ type ClusterTrustBundleProjection struct {
 
 	// Select a single ClusterTrustBundle by object name. Mutually-exclusive with
 	// signerName and labelSelector.
-	Name string `json:"name,omitempty"`
+	Name *string `json:"name,omitempty"`
 
 	// If true, don't block pod startup if the referenced ClusterTrustBundle(s)
 	// aren't available. If using name, then the named ClusterTrustBundle is
@@ -434,7 +434,7 @@ type ClusterTrustBundleProjection struct {
 	// Select all ClusterTrustBundles that match this signer name.
 	// Mutually-exclusive with name. The contents of all selected
 	// ClusterTrustBundles will be unified and deduplicated.
-	SignerName string `json:"signerName,omitempty"`
+	SignerName *string `json:"signerName,omitempty"`
 }
 
 // Information about the condition of a component.
@@ -524,7 +524,7 @@ type ConfigMapEnvSource struct {
 	// backwards compatibility is allowed to be empty. Instances of this type with
 	// an empty value here are almost certainly wrong. More info:
 	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-	Name string `json:"name"`
+	Name string `json:"name,omitempty"`
 
 	// Specify whether the ConfigMap must be defined
 	Optional *bool `json:"optional,omitempty"`
@@ -541,7 +541,7 @@ type ConfigMapKeySelector struct {
 	// backwards compatibility is allowed to be empty. Instances of this type with
 	// an empty value here are almost certainly wrong. More info:
 	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-	Name string `json:"name"`
+	Name string `json:"name,omitempty"`
 
 	// Specify whether the ConfigMap or its key must be defined
 	Optional *bool `json:"optional,omitempty"`
@@ -613,7 +613,7 @@ type ConfigMapProjection struct {
 	// backwards compatibility is allowed to be empty. Instances of this type with
 	// an empty value here are almost certainly wrong. More info:
 	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-	Name string `json:"name"`
+	Name string `json:"name,omitempty"`
 
 	// optional specify whether the ConfigMap or its keys must be defined
 	Optional *bool `json:"optional,omitempty"`
@@ -648,7 +648,7 @@ type ConfigMapVolumeSource struct {
 	// backwards compatibility is allowed to be empty. Instances of this type with
 	// an empty value here are almost certainly wrong. More info:
 	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-	Name string `json:"name"`
+	Name string `json:"name,omitempty"`
 
 	// optional specify whether the ConfigMap or its keys must be defined
 	Optional *bool `json:"optional,omitempty"`
@@ -750,7 +750,7 @@ type Container struct {
 	// container. Instead, the next init container starts immediately after this
 	// init container is started, or after any startupProbe has successfully
 	// completed.
-	RestartPolicy string `json:"restartPolicy,omitempty"`
+	RestartPolicy *string `json:"restartPolicy,omitempty"`
 
 	// SecurityContext defines the security options the container should be run
 	// with. If set, the fields of SecurityContext override the equivalent fields
@@ -771,7 +771,7 @@ type Container struct {
 	// Whether this container should allocate a buffer for stdin in the container
 	// runtime. If this is not set, reads from stdin in the container will always
 	// result in EOF. Default is false.
-	Stdin *bool `json:"stdin,omitempty"`
+	Stdin bool `json:"stdin,omitempty"`
 
 	// Whether the container runtime should close the stdin channel after it has
 	// been opened by a single attach. When stdin is true the stdin stream will
@@ -781,7 +781,7 @@ type Container struct {
 	// disconnects, at which time stdin is closed and remains closed until the
 	// container is restarted. If this flag is false, a container processes that
 	// reads from stdin will never receive an EOF. Default is false
-	StdinOnce *bool `json:"stdinOnce,omitempty"`
+	StdinOnce bool `json:"stdinOnce,omitempty"`
 
 	// Optional: Path at which the file to which the container's termination
 	// message will be written is mounted into the container's filesystem. Message
@@ -801,7 +801,7 @@ type Container struct {
 
 	// Whether this container should allocate a TTY for itself, also requires
 	// 'stdin' to be true. Default is false.
-	Tty *bool `json:"tty,omitempty"`
+	Tty bool `json:"tty,omitempty"`
 
 	// volumeDevices is the list of block devices to be used by the container.
 	VolumeDevices []VolumeDevice `json:"volumeDevices,omitempty"`
@@ -823,7 +823,7 @@ type ContainerImage struct {
 	Names []string `json:"names,omitempty"`
 
 	// The size of the image in bytes.
-	SizeBytes *int64 `json:"sizeBytes,omitempty"`
+	SizeBytes int64 `json:"sizeBytes,omitempty"`
 }
 
 // ContainerPort represents a network port in a single container.
@@ -840,7 +840,7 @@ type ContainerPort struct {
 	// Number of port to expose on the host. If specified, this must be a valid
 	// port number, 0 < x < 65536. If HostNetwork is specified, this must match
 	// ContainerPort. Most containers do not need this.
-	HostPort *int32 `json:"hostPort,omitempty"`
+	HostPort int32 `json:"hostPort,omitempty"`
 
 	// If specified, this must be an IANA_SVC_NAME and unique within the pod. Each
 	// named port in a pod must have a unique name. Name for the port that can be
@@ -908,7 +908,7 @@ type ContainerStateTerminated struct {
 	Reason string `json:"reason,omitempty"`
 
 	// Signal from the last termination of the container
-	Signal *int32 `json:"signal,omitempty"`
+	Signal int32 `json:"signal,omitempty"`
 
 	// Time at which previous execution of the container started
 	StartedAt metav1.Time `json:"startedAt"`
@@ -1111,7 +1111,7 @@ type EndpointAddress struct {
 
 	// Optional: Node hosting this endpoint. This can be used to determine
 	// endpoints local to a node.
-	NodeName string `json:"nodeName,omitempty"`
+	NodeName *string `json:"nodeName,omitempty"`
 
 	// Reference to object providing the endpoint.
 	TargetRef *ObjectReference `json:"targetRef,omitempty"`
@@ -1132,7 +1132,7 @@ type EndpointPort struct {
 	//   * 'kubernetes.io/wss' - WebSocket over TLS as described in https://www.rfc-editor.org/rfc/rfc6455
 	//
 	// * Other protocols should use implementation-defined prefixed names such as mycompany.com/my-custom-protocol.
-	AppProtocol string `json:"appProtocol,omitempty"`
+	AppProtocol *string `json:"appProtocol,omitempty"`
 
 	// The name of this port. This must match the 'name' field in the corresponding
 	// ServicePort. Must be a DNS_LABEL. Optional only if one port is defined.
@@ -1353,7 +1353,7 @@ type EphemeralContainer struct {
 	// Restart policy for the container to manage the restart behavior of each
 	// container within a pod. This may only be set for init containers. You cannot
 	// set this field on ephemeral containers.
-	RestartPolicy string `json:"restartPolicy,omitempty"`
+	RestartPolicy *string `json:"restartPolicy,omitempty"`
 
 	// Optional: SecurityContext defines the security options the ephemeral
 	// container should be run with. If set, the fields of SecurityContext override
@@ -1366,7 +1366,7 @@ type EphemeralContainer struct {
 	// Whether this container should allocate a buffer for stdin in the container
 	// runtime. If this is not set, reads from stdin in the container will always
 	// result in EOF. Default is false.
-	Stdin *bool `json:"stdin,omitempty"`
+	Stdin bool `json:"stdin,omitempty"`
 
 	// Whether the container runtime should close the stdin channel after it has
 	// been opened by a single attach. When stdin is true the stdin stream will
@@ -1376,7 +1376,7 @@ type EphemeralContainer struct {
 	// disconnects, at which time stdin is closed and remains closed until the
 	// container is restarted. If this flag is false, a container processes that
 	// reads from stdin will never receive an EOF. Default is false
-	StdinOnce *bool `json:"stdinOnce,omitempty"`
+	StdinOnce bool `json:"stdinOnce,omitempty"`
 
 	// If set, the name of the container from PodSpec that this ephemeral container
 	// targets. The ephemeral container will be run in the namespaces (IPC, PID,
@@ -1406,7 +1406,7 @@ type EphemeralContainer struct {
 
 	// Whether this container should allocate a TTY for itself, also requires
 	// 'stdin' to be true. Default is false.
-	Tty *bool `json:"tty,omitempty"`
+	Tty bool `json:"tty,omitempty"`
 
 	// volumeDevices is the list of block devices to be used by the container.
 	VolumeDevices []VolumeDevice `json:"volumeDevices,omitempty"`
@@ -1464,7 +1464,7 @@ type Event struct {
 	Action string `json:"action,omitempty"`
 
 	// The number of times this event has occurred.
-	Count *int32 `json:"count,omitempty"`
+	Count int32 `json:"count,omitempty"`
 
 	// Time when this Event was first observed.
 	EventTime metav1.MicroTime `json:"eventTime"`
@@ -1528,7 +1528,7 @@ type EventList struct {
 // happening continuously for some time.
 type EventSeries struct {
 	// Number of occurrences in this series up to the last heartbeat time
-	Count *int32 `json:"count,omitempty"`
+	Count int32 `json:"count,omitempty"`
 
 	// Time of the last occurrence observed
 	LastObservedTime metav1.MicroTime `json:"lastObservedTime"`
@@ -1568,7 +1568,7 @@ type FCVolumeSource struct {
 
 	// readOnly is Optional: Defaults to false (read/write). ReadOnly here will
 	// force the ReadOnly setting in VolumeMounts.
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// targetWWNs is Optional: FC target worldwide names (WWNs)
 	TargetWWNs []string `json:"targetWWNs,omitempty"`
@@ -1596,7 +1596,7 @@ type FlexPersistentVolumeSource struct {
 
 	// readOnly is Optional: defaults to false (read/write). ReadOnly here will
 	// force the ReadOnly setting in VolumeMounts.
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// secretRef is Optional: SecretRef is reference to the secret object
 	// containing sensitive information to pass to the plugin scripts. This may be
@@ -1623,7 +1623,7 @@ type FlexVolumeSource struct {
 
 	// readOnly is Optional: defaults to false (read/write). ReadOnly here will
 	// force the ReadOnly setting in VolumeMounts.
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// secretRef is Optional: secretRef is reference to the secret object
 	// containing sensitive information to pass to the plugin scripts. This may be
@@ -1664,7 +1664,7 @@ type GCEPersistentDiskVolumeSource struct {
 	// specify the partition as "1". Similarly, the volume partition for /dev/sda
 	// is "0" (or you can leave the property empty). More info:
 	// https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
-	Partition *int32 `json:"partition,omitempty"`
+	Partition int32 `json:"partition,omitempty"`
 
 	// pdName is unique name of the PD resource in GCE. Used to identify the disk
 	// in GCE. More info:
@@ -1676,7 +1676,7 @@ type GCEPersistentDiskVolumeSource struct {
 	// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to
 	// false. More info:
 	// https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 }
 
 // GRPCAction specifies an action involving a GRPC service.
@@ -1690,7 +1690,7 @@ type GRPCAction struct {
 	// (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
 	//
 	// If this is not specified, the default behavior is defined by gRPC.
-	Service string `json:"service"`
+	Service *string `json:"service"`
 }
 
 // Represents a volume that is populated with the contents of a git repository.
@@ -1729,7 +1729,7 @@ type GlusterfsPersistentVolumeSource struct {
 	// this field is empty, the EndpointNamespace defaults to the same namespace as
 	// the bound PVC. More info:
 	// https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
-	EndpointsNamespace string `json:"endpointsNamespace,omitempty"`
+	EndpointsNamespace *string `json:"endpointsNamespace,omitempty"`
 
 	// path is the Glusterfs volume path. More info:
 	// https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
@@ -1740,7 +1740,7 @@ type GlusterfsPersistentVolumeSource struct {
 	// readOnly here will force the Glusterfs volume to be mounted with read-only
 	// permissions. Defaults to false. More info:
 	// https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 }
 
 // Represents a Glusterfs mount that lasts the lifetime of a pod. Glusterfs
@@ -1761,7 +1761,7 @@ type GlusterfsVolumeSource struct {
 	// readOnly here will force the Glusterfs volume to be mounted with read-only
 	// permissions. Defaults to false. More info:
 	// https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 }
 
 // HTTPGetAction describes an action based on HTTP Get requests.
@@ -1832,7 +1832,7 @@ type HostPathVolumeSource struct {
 
 	// type for HostPath Volume Defaults to "" More info:
 	// https://kubernetes.io/docs/concepts/storage/volumes#hostpath
-	Type string `json:"type,omitempty"`
+	Type *string `json:"type,omitempty"`
 }
 
 // ISCSIPersistentVolumeSource represents an ISCSI disk. ISCSI volumes can only
@@ -1841,10 +1841,10 @@ type HostPathVolumeSource struct {
 type ISCSIPersistentVolumeSource struct {
 	// chapAuthDiscovery defines whether support iSCSI Discovery CHAP
 	// authentication
-	ChapAuthDiscovery *bool `json:"chapAuthDiscovery,omitempty"`
+	ChapAuthDiscovery bool `json:"chapAuthDiscovery,omitempty"`
 
 	// chapAuthSession defines whether support iSCSI Session CHAP authentication
-	ChapAuthSession *bool `json:"chapAuthSession,omitempty"`
+	ChapAuthSession bool `json:"chapAuthSession,omitempty"`
 
 	// fsType is the filesystem type of the volume that you want to mount. Tip:
 	// Ensure that the filesystem type is supported by the host operating system.
@@ -1856,7 +1856,7 @@ type ISCSIPersistentVolumeSource struct {
 	// initiatorName is the custom iSCSI Initiator Name. If initiatorName is
 	// specified with iscsiInterface simultaneously, new iSCSI interface <target
 	// portal>:<volume name> will be created for the connection.
-	InitiatorName string `json:"initiatorName,omitempty"`
+	InitiatorName *string `json:"initiatorName,omitempty"`
 
 	// iqn is Target iSCSI Qualified Name.
 	//
@@ -1881,7 +1881,7 @@ type ISCSIPersistentVolumeSource struct {
 
 	// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to
 	// false.
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// secretRef is the CHAP Secret for iSCSI target and initiator authentication
 	SecretRef *SecretReference `json:"secretRef,omitempty"`
@@ -1899,10 +1899,10 @@ type ISCSIPersistentVolumeSource struct {
 type ISCSIVolumeSource struct {
 	// chapAuthDiscovery defines whether support iSCSI Discovery CHAP
 	// authentication
-	ChapAuthDiscovery *bool `json:"chapAuthDiscovery,omitempty"`
+	ChapAuthDiscovery bool `json:"chapAuthDiscovery,omitempty"`
 
 	// chapAuthSession defines whether support iSCSI Session CHAP authentication
-	ChapAuthSession *bool `json:"chapAuthSession,omitempty"`
+	ChapAuthSession bool `json:"chapAuthSession,omitempty"`
 
 	// fsType is the filesystem type of the volume that you want to mount. Tip:
 	// Ensure that the filesystem type is supported by the host operating system.
@@ -1914,7 +1914,7 @@ type ISCSIVolumeSource struct {
 	// initiatorName is the custom iSCSI Initiator Name. If initiatorName is
 	// specified with iscsiInterface simultaneously, new iSCSI interface <target
 	// portal>:<volume name> will be created for the connection.
-	InitiatorName string `json:"initiatorName,omitempty"`
+	InitiatorName *string `json:"initiatorName,omitempty"`
 
 	// iqn is the target iSCSI Qualified Name.
 	//
@@ -1939,7 +1939,7 @@ type ISCSIVolumeSource struct {
 
 	// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to
 	// false.
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// secretRef is the CHAP Secret for iSCSI target and initiator authentication
 	SecretRef *LocalObjectReference `json:"secretRef,omitempty"`
@@ -2146,7 +2146,7 @@ type LoadBalancerIngress struct {
 	// node or pod with the destination set to the node's IP and node port or the
 	// pod's IP and port. Service implementations may use this information to
 	// adjust traffic routing.
-	IPMode string `json:"ipMode,omitempty"`
+	IPMode *string `json:"ipMode,omitempty"`
 
 	// Ports is a list of records of service ports If used, every port defined in
 	// the service should have an entry in it
@@ -2167,7 +2167,7 @@ type LocalObjectReference struct {
 	// backwards compatibility is allowed to be empty. Instances of this type with
 	// an empty value here are almost certainly wrong. More info:
 	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-	Name string `json:"name"`
+	Name string `json:"name,omitempty"`
 }
 
 // Local represents directly-attached storage with node affinity
@@ -2176,7 +2176,7 @@ type LocalVolumeSource struct {
 	// block device. Must be a filesystem type supported by the host operating
 	// system. Ex. "ext4", "xfs", "ntfs". The default value is to auto-select a
 	// filesystem if unspecified.
-	FSType string `json:"fsType,omitempty"`
+	FSType *string `json:"fsType,omitempty"`
 
 	// path of the full path to the volume on the node. It can be either a
 	// directory or block device (disk, partition, ...).
@@ -2221,7 +2221,7 @@ type NFSVolumeSource struct {
 	// readOnly here will force the NFS export to be mounted with read-only
 	// permissions. Defaults to false. More info:
 	// https://kubernetes.io/docs/concepts/storage/volumes#nfs
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// server is the hostname or IP address of the NFS server. More info:
 	// https://kubernetes.io/docs/concepts/storage/volumes#nfs
@@ -2562,7 +2562,7 @@ type NodeSpec struct {
 	// Unschedulable controls node schedulability of new pods. By default, node is
 	// schedulable. More info:
 	// https://kubernetes.io/docs/concepts/nodes/node/#manual-node-administration
-	Unschedulable *bool `json:"unschedulable,omitempty"`
+	Unschedulable bool `json:"unschedulable,omitempty"`
 }
 
 // NodeStatus is information about the current status of a node.
@@ -2900,7 +2900,7 @@ type PersistentVolumeClaimSpec struct {
 
 	// volumeMode defines what type of volume is required by the claim. Value of
 	// Filesystem is implied when not included in claim spec.
-	VolumeMode string `json:"volumeMode,omitempty"`
+	VolumeMode *string `json:"volumeMode,omitempty"`
 
 	// volumeName is the binding reference to the PersistentVolume backing this
 	// claim.
@@ -2996,7 +2996,7 @@ type PersistentVolumeClaimStatus struct {
 	// VolumeAttributesClass the PVC is using. When unset, there is no
 	// VolumeAttributeClass applied to this PersistentVolumeClaim This is a beta
 	// field and requires enabling VolumeAttributesClass feature (off by default).
-	CurrentVolumeAttributesClassName string `json:"currentVolumeAttributesClassName,omitempty"`
+	CurrentVolumeAttributesClassName *string `json:"currentVolumeAttributesClassName,omitempty"`
 
 	// ModifyVolumeStatus represents the status object of ControllerModifyVolume
 	// operation. When this is unset, there is no ModifyVolume operation being
@@ -3037,7 +3037,7 @@ type PersistentVolumeClaimVolumeSource struct {
 	ClaimName string `json:"claimName"`
 
 	// readOnly Will force the ReadOnly setting in VolumeMounts. Default false.
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 }
 
 // PersistentVolumeList is a list of PersistentVolume items.
@@ -3214,12 +3214,12 @@ type PersistentVolumeSpec struct {
 	// volumeAttributesClassName will be matched with unbound
 	// PersistentVolumeClaims during the binding process. This is a beta field and
 	// requires enabling VolumeAttributesClass feature (off by default).
-	VolumeAttributesClassName string `json:"volumeAttributesClassName,omitempty"`
+	VolumeAttributesClassName *string `json:"volumeAttributesClassName,omitempty"`
 
 	// volumeMode defines if a volume is intended to be used with a formatted
 	// filesystem or to remain in raw block state. Value of Filesystem is implied
 	// when not included in spec.
-	VolumeMode string `json:"volumeMode,omitempty"`
+	VolumeMode *string `json:"volumeMode,omitempty"`
 
 	// vsphereVolume represents a vSphere volume attached and mounted on kubelets
 	// host machine. Deprecated: VsphereVolume is deprecated. All operations for
@@ -3438,7 +3438,7 @@ type PodDNSConfigOption struct {
 	Name string `json:"name,omitempty"`
 
 	// Value is this DNS resolver option's value.
-	Value string `json:"value,omitempty"`
+	Value *string `json:"value,omitempty"`
 }
 
 // PodIP represents a single IP address allocated to the pod.
@@ -3504,7 +3504,7 @@ type PodResourceClaim struct {
 	// namespace as this pod.
 	//
 	// Exactly one of ResourceClaimName and ResourceClaimTemplateName must be set.
-	ResourceClaimName string `json:"resourceClaimName,omitempty"`
+	ResourceClaimName *string `json:"resourceClaimName,omitempty"`
 
 	// ResourceClaimTemplateName is the name of a ResourceClaimTemplate object in
 	// the same namespace as this pod.
@@ -3519,7 +3519,7 @@ type PodResourceClaim struct {
 	// ResourceClaim by the control plane after creating the ResourceClaim.
 	//
 	// Exactly one of ResourceClaimName and ResourceClaimTemplateName must be set.
-	ResourceClaimTemplateName string `json:"resourceClaimTemplateName,omitempty"`
+	ResourceClaimTemplateName *string `json:"resourceClaimTemplateName,omitempty"`
 }
 
 // PodResourceClaimStatus is stored in the PodStatus for each PodResourceClaim
@@ -3537,7 +3537,7 @@ type PodResourceClaimStatus struct {
 	// the Pod in the namespace of the Pod. If this is unset, then generating a
 	// ResourceClaim was not necessary. The pod.spec.resourceClaims entry can be
 	// ignored in this case.
-	ResourceClaimName string `json:"resourceClaimName,omitempty"`
+	ResourceClaimName *string `json:"resourceClaimName,omitempty"`
 }
 
 // PodSchedulingGate is associated to a Pod to guard its scheduling.
@@ -3577,7 +3577,7 @@ type PodSecurityContext struct {
 	// emptydir. Valid values are "OnRootMismatch" and "Always". If not specified,
 	// "Always" is used. Note that this field cannot be set when spec.os.name is
 	// windows.
-	FSGroupChangePolicy string `json:"fsGroupChangePolicy,omitempty"`
+	FSGroupChangePolicy *string `json:"fsGroupChangePolicy,omitempty"`
 
 	// The GID to run the entrypoint of the container process. Uses runtime default
 	// if unset. May also be set in SecurityContext. If set in both SecurityContext
@@ -3630,7 +3630,7 @@ type PodSecurityContext struct {
 	// All Pods that use the same volume should use the same seLinuxChangePolicy,
 	// otherwise some pods can get stuck in ContainerCreating state. Note that this
 	// field cannot be set when spec.os.name is windows.
-	SELinuxChangePolicy string `json:"seLinuxChangePolicy,omitempty"`
+	SELinuxChangePolicy *string `json:"seLinuxChangePolicy,omitempty"`
 
 	// The SELinux context to be applied to all containers. If unspecified, the
 	// container runtime will allocate a random SELinux context for each container.
@@ -3660,7 +3660,7 @@ type PodSecurityContext struct {
 	// feature gate to be enabled and the container runtime must implement support
 	// for this feature. Note that this field cannot be set when spec.os.name is
 	// windows.
-	SupplementalGroupsPolicy string `json:"supplementalGroupsPolicy,omitempty"`
+	SupplementalGroupsPolicy *string `json:"supplementalGroupsPolicy,omitempty"`
 
 	// Sysctls hold a list of namespaced sysctls used for the pod. Pods with
 	// unsupported sysctls (by the container runtime) might fail to launch. Note
@@ -3724,15 +3724,15 @@ type PodSpec struct {
 	HostAliases []HostAlias `json:"hostAliases,omitempty"`
 
 	// Use the host's ipc namespace. Optional: Default to false.
-	HostIPC *bool `json:"hostIPC,omitempty"`
+	HostIPC bool `json:"hostIPC,omitempty"`
 
 	// Host networking requested for this pod. Use the host's network namespace. If
 	// this option is set, the ports that will be used must be specified. Default
 	// to false.
-	HostNetwork *bool `json:"hostNetwork,omitempty"`
+	HostNetwork bool `json:"hostNetwork,omitempty"`
 
 	// Use the host's pid namespace. Optional: Default to false.
-	HostPID *bool `json:"hostPID,omitempty"`
+	HostPID bool `json:"hostPID,omitempty"`
 
 	// Use the host's user namespace. Optional: Default to true. If set to true or
 	// not present, the pod will be run in the host user namespace, useful for when
@@ -3823,7 +3823,7 @@ type PodSpec struct {
 
 	// PreemptionPolicy is the Policy for preempting pods with lower priority. One
 	// of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.
-	PreemptionPolicy string `json:"preemptionPolicy,omitempty"`
+	PreemptionPolicy *string `json:"preemptionPolicy,omitempty"`
 
 	// The priority value. Various system components use this field to find the
 	// priority of the pod. When Priority Admission Controller is enabled, it
@@ -3879,7 +3879,7 @@ type PodSpec struct {
 	// RuntimeClass will be used, which is an implicit class with an empty
 	// definition that uses the default runtime handler. More info:
 	// https://git.k8s.io/enhancements/keps/sig-node/585-runtime-class
-	RuntimeClassName string `json:"runtimeClassName,omitempty"`
+	RuntimeClassName *string `json:"runtimeClassName,omitempty"`
 
 	// If specified, the pod will be dispatched by specified scheduler. If not
 	// specified, the pod will be dispatched by default scheduler.
@@ -4118,7 +4118,7 @@ type PortStatus struct {
 	//   CamelCase names
 	// - cloud provider specific error values must have names that comply with the
 	//   format foo.example.com/CamelCase.
-	Error string `json:"error,omitempty"`
+	Error *string `json:"error,omitempty"`
 
 	// Port is the port number of the service port of which status is recorded here
 	//
@@ -4141,7 +4141,7 @@ type PortworxVolumeSource struct {
 
 	// readOnly defaults to false (read/write). ReadOnly here will force the
 	// ReadOnly setting in VolumeMounts.
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// volumeID uniquely identifies a Portworx volume
 	//
@@ -4173,7 +4173,7 @@ type Probe struct {
 
 	// Minimum consecutive failures for the probe to be considered failed after
 	// having succeeded. Defaults to 3. Minimum value is 1.
-	FailureThreshold *int32 `json:"failureThreshold,omitempty"`
+	FailureThreshold int32 `json:"failureThreshold,omitempty"`
 
 	// GRPC specifies a GRPC HealthCheckRequest.
 	GRPC *GRPCAction `json:"grpc,omitempty"`
@@ -4184,16 +4184,16 @@ type Probe struct {
 	// Number of seconds after the container has started before liveness probes are
 	// initiated. More info:
 	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-	InitialDelaySeconds *int32 `json:"initialDelaySeconds,omitempty"`
+	InitialDelaySeconds int32 `json:"initialDelaySeconds,omitempty"`
 
 	// How often (in seconds) to perform the probe. Default to 10 seconds. Minimum
 	// value is 1.
-	PeriodSeconds *int32 `json:"periodSeconds,omitempty"`
+	PeriodSeconds int32 `json:"periodSeconds,omitempty"`
 
 	// Minimum consecutive successes for the probe to be considered successful
 	// after having failed. Defaults to 1. Must be 1 for liveness and startup.
 	// Minimum value is 1.
-	SuccessThreshold *int32 `json:"successThreshold,omitempty"`
+	SuccessThreshold int32 `json:"successThreshold,omitempty"`
 
 	// TCPSocket specifies a connection to a TCP port.
 	TCPSocket *TCPSocketAction `json:"tcpSocket,omitempty"`
@@ -4214,7 +4214,7 @@ type Probe struct {
 	// Number of seconds after which the probe times out. Defaults to 1 second.
 	// Minimum value is 1. More info:
 	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-	TimeoutSeconds *int32 `json:"timeoutSeconds,omitempty"`
+	TimeoutSeconds int32 `json:"timeoutSeconds,omitempty"`
 }
 
 // Represents a projected volume source
@@ -4240,7 +4240,7 @@ type QuobyteVolumeSource struct {
 
 	// readOnly here will force the Quobyte volume to be mounted with read-only
 	// permissions. Defaults to false.
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// registry represents a single or multiple Quobyte Registry services specified
 	// as a string as host:port pair (multiple entries are separated with commas)
@@ -4300,7 +4300,7 @@ type RBDPersistentVolumeSource struct {
 	// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to
 	// false. More info:
 	// https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// secretRef is name of the authentication secret for RBDUser. If provided
 	// overrides keyring. Default is nil. More info:
@@ -4351,7 +4351,7 @@ type RBDVolumeSource struct {
 	// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to
 	// false. More info:
 	// https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// secretRef is name of the authentication secret for RBDUser. If provided
 	// overrides keyring. Default is nil. More info:
@@ -4431,7 +4431,7 @@ type ReplicationControllerSpec struct {
 	// Minimum number of seconds for which a newly created pod should be ready
 	// without any of its container crashing, for it to be considered available.
 	// Defaults to 0 (pod will be considered available as soon as it is ready)
-	MinReadySeconds *int32 `json:"minReadySeconds,omitempty"`
+	MinReadySeconds int32 `json:"minReadySeconds,omitempty"`
 
 	// Replicas is the number of desired replicas. This is a pointer to distinguish
 	// between explicit zero and unspecified. Defaults to 1. More info:
@@ -4459,7 +4459,7 @@ type ReplicationControllerSpec struct {
 type ReplicationControllerStatus struct {
 	// The number of available replicas (ready for at least minReadySeconds) for
 	// this replication controller.
-	AvailableReplicas *int32 `json:"availableReplicas,omitempty"`
+	AvailableReplicas int32 `json:"availableReplicas,omitempty"`
 
 	// Represents the latest available observations of a replication controller's
 	// current state.
@@ -4467,14 +4467,14 @@ type ReplicationControllerStatus struct {
 
 	// The number of pods that have labels matching the labels of the pod template
 	// of the replication controller.
-	FullyLabeledReplicas *int32 `json:"fullyLabeledReplicas,omitempty"`
+	FullyLabeledReplicas int32 `json:"fullyLabeledReplicas,omitempty"`
 
 	// ObservedGeneration reflects the generation of the most recently observed
 	// replication controller.
-	ObservedGeneration *int64 `json:"observedGeneration,omitempty"`
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// The number of ready replicas for this replication controller.
-	ReadyReplicas *int32 `json:"readyReplicas,omitempty"`
+	ReadyReplicas int32 `json:"readyReplicas,omitempty"`
 
 	// Replicas is the most recently observed number of replicas. More info:
 	// https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#what-is-a-replicationcontroller
@@ -4671,7 +4671,7 @@ type ScaleIOPersistentVolumeSource struct {
 
 	// readOnly defaults to false (read/write). ReadOnly here will force the
 	// ReadOnly setting in VolumeMounts.
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// secretRef references to the secret for ScaleIO user and other sensitive
 	// information. If this is not provided, Login operation will fail.
@@ -4681,7 +4681,7 @@ type ScaleIOPersistentVolumeSource struct {
 
 	// sslEnabled is the flag to enable/disable SSL communication with Gateway,
 	// default false
-	SSLEnabled *bool `json:"sslEnabled,omitempty"`
+	SSLEnabled bool `json:"sslEnabled,omitempty"`
 
 	// storageMode indicates whether the storage for a volume should be
 	// ThickProvisioned or ThinProvisioned. Default is ThinProvisioned.
@@ -4722,7 +4722,7 @@ type ScaleIOVolumeSource struct {
 
 	// readOnly Defaults to false (read/write). ReadOnly here will force the
 	// ReadOnly setting in VolumeMounts.
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// secretRef references to the secret for ScaleIO user and other sensitive
 	// information. If this is not provided, Login operation will fail.
@@ -4731,7 +4731,7 @@ type ScaleIOVolumeSource struct {
 	SecretRef *LocalObjectReference `json:"secretRef"`
 
 	// sslEnabled Flag enable/disable SSL communication with Gateway, default false
-	SSLEnabled *bool `json:"sslEnabled,omitempty"`
+	SSLEnabled bool `json:"sslEnabled,omitempty"`
 
 	// storageMode indicates whether the storage for a volume should be
 	// ThickProvisioned or ThinProvisioned. Default is ThinProvisioned.
@@ -4788,7 +4788,7 @@ type SeccompProfile struct {
 	// descending path, relative to the kubelet's configured seccomp profile
 	// location. Must be set if type is "Localhost". Must NOT be set for any other
 	// type.
-	LocalhostProfile string `json:"localhostProfile,omitempty"`
+	LocalhostProfile *string `json:"localhostProfile,omitempty"`
 
 	// type indicates which kind of seccomp profile will be applied. Valid options
 	// are:
@@ -4841,7 +4841,7 @@ type SecretEnvSource struct {
 	// backwards compatibility is allowed to be empty. Instances of this type with
 	// an empty value here are almost certainly wrong. More info:
 	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-	Name string `json:"name"`
+	Name string `json:"name,omitempty"`
 
 	// Specify whether the Secret must be defined
 	Optional *bool `json:"optional,omitempty"`
@@ -4858,7 +4858,7 @@ type SecretKeySelector struct {
 	// backwards compatibility is allowed to be empty. Instances of this type with
 	// an empty value here are almost certainly wrong. More info:
 	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-	Name string `json:"name"`
+	Name string `json:"name,omitempty"`
 
 	// Specify whether the Secret or its key must be defined
 	Optional *bool `json:"optional,omitempty"`
@@ -4899,7 +4899,7 @@ type SecretProjection struct {
 	// backwards compatibility is allowed to be empty. Instances of this type with
 	// an empty value here are almost certainly wrong. More info:
 	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-	Name string `json:"name"`
+	Name string `json:"name,omitempty"`
 
 	// optional field specify whether the Secret or its key must be defined
 	Optional *bool `json:"optional,omitempty"`
@@ -4979,7 +4979,7 @@ type SecurityContext struct {
 	// readonly paths and masked paths. This requires the ProcMountType feature
 	// flag to be enabled. Note that this field cannot be set when spec.os.name is
 	// windows.
-	ProcMount string `json:"procMount,omitempty"`
+	ProcMount *string `json:"procMount,omitempty"`
 
 	// Whether this container has a read-only root filesystem. Default is false.
 	// Note that this field cannot be set when spec.os.name is windows.
@@ -5154,7 +5154,7 @@ type ServicePort struct {
 	//   * 'kubernetes.io/wss' - WebSocket over TLS as described in https://www.rfc-editor.org/rfc/rfc6455
 	//
 	// * Other protocols should use implementation-defined prefixed names such as mycompany.com/my-custom-protocol.
-	AppProtocol string `json:"appProtocol,omitempty"`
+	AppProtocol *string `json:"appProtocol,omitempty"`
 
 	// The name of this port within the service. This must be a DNS_LABEL. All
 	// ports within a ServiceSpec must have unique names. When considering the
@@ -5170,7 +5170,7 @@ type ServicePort struct {
 	// creation will fail. This field will be wiped when updating a Service to no
 	// longer need it (e.g. changing type from NodePort to ClusterIP). More info:
 	// https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport
-	NodePort *int32 `json:"nodePort,omitempty"`
+	NodePort int32 `json:"nodePort,omitempty"`
 
 	// The port that will be exposed by this service.
 	//
@@ -5284,7 +5284,7 @@ type ServiceSpec struct {
 	// specified when creating a Service which does not need it, creation will
 	// fail. This field will be wiped when updating a Service to no longer need it
 	// (e.g. changing type). This field cannot be updated once set.
-	HealthCheckNodePort *int32 `json:"healthCheckNodePort,omitempty"`
+	HealthCheckNodePort int32 `json:"healthCheckNodePort,omitempty"`
 
 	// InternalTrafficPolicy describes how nodes distribute service traffic they
 	// receive on the ClusterIP. If set to "Local", the proxy will assume that pods
@@ -5292,7 +5292,7 @@ type ServiceSpec struct {
 	// dropping the traffic if there are no local endpoints. The default value,
 	// "Cluster", uses the standard behavior of routing to all endpoints evenly
 	// (possibly modified by topology and other features).
-	InternalTrafficPolicy string `json:"internalTrafficPolicy,omitempty"`
+	InternalTrafficPolicy *string `json:"internalTrafficPolicy,omitempty"`
 
 	// IPFamilies is a list of IP families (e.g. IPv4, IPv6) assigned to this
 	// service. This field is usually assigned automatically based on cluster
@@ -5320,7 +5320,7 @@ type ServiceSpec struct {
 	// families on dual-stack configured clusters, otherwise fail). The ipFamilies
 	// and clusterIPs fields depend on the value of this field. This field will be
 	// wiped when updating a service to type ExternalName.
-	IPFamilyPolicy string `json:"ipFamilyPolicy,omitempty"`
+	IPFamilyPolicy *string `json:"ipFamilyPolicy,omitempty"`
 
 	// loadBalancerClass is the class of the load balancer implementation this
 	// Service belongs to. If specified, the value of this field must be a
@@ -5335,7 +5335,7 @@ type ServiceSpec struct {
 	// that set this field. This field can only be set when creating or updating a
 	// Service to type 'LoadBalancer'. Once set, it can not be changed. This field
 	// will be wiped when a service is updated to a non 'LoadBalancer' type.
-	LoadBalancerClass string `json:"loadBalancerClass,omitempty"`
+	LoadBalancerClass *string `json:"loadBalancerClass,omitempty"`
 
 	// Only applies to Service Type: LoadBalancer. This feature depends on whether
 	// the underlying cloud-provider supports specifying the loadBalancerIP when a
@@ -5366,7 +5366,7 @@ type ServiceSpec struct {
 	// endpoints are considered "ready" even if the Pods themselves are not. Agents
 	// which consume only Kubernetes generated endpoints through the Endpoints or
 	// EndpointSlice resources can safely assume this behavior.
-	PublishNotReadyAddresses *bool `json:"publishNotReadyAddresses,omitempty"`
+	PublishNotReadyAddresses bool `json:"publishNotReadyAddresses,omitempty"`
 
 	// Route service traffic to pods with label keys and values matching this
 	// selector. If empty or not present, the service is assumed to have an
@@ -5392,7 +5392,7 @@ type ServiceSpec struct {
 	// to "PreferClose", implementations should prioritize endpoints that are
 	// topologically close (e.g., same zone). This is a beta field and requires
 	// enabling ServiceTrafficDistribution feature.
-	TrafficDistribution string `json:"trafficDistribution,omitempty"`
+	TrafficDistribution *string `json:"trafficDistribution,omitempty"`
 
 	// type determines how the Service is exposed. Defaults to ClusterIP. Valid
 	// options are ExternalName, ClusterIP, NodePort, and LoadBalancer. "ClusterIP"
@@ -5444,7 +5444,7 @@ type StorageOSPersistentVolumeSource struct {
 
 	// readOnly defaults to false (read/write). ReadOnly here will force the
 	// ReadOnly setting in VolumeMounts.
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// secretRef specifies the secret to use for obtaining the StorageOS API
 	// credentials. If not specified, default values will be attempted.
@@ -5472,7 +5472,7 @@ type StorageOSVolumeSource struct {
 
 	// readOnly defaults to false (read/write). ReadOnly here will force the
 	// ReadOnly setting in VolumeMounts.
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// secretRef specifies the secret to use for obtaining the StorageOS API
 	// credentials. If not specified, default values will be attempted.
@@ -5661,7 +5661,7 @@ type TopologySpreadConstraint struct {
 	// If this value is nil, the behavior is equivalent to the Honor policy. This
 	// is a beta-level feature default enabled by the
 	// NodeInclusionPolicyInPodTopologySpread feature flag.
-	NodeAffinityPolicy string `json:"nodeAffinityPolicy,omitempty"`
+	NodeAffinityPolicy *string `json:"nodeAffinityPolicy,omitempty"`
 
 	// NodeTaintsPolicy indicates how we will treat node taints when calculating
 	// pod topology spread skew. Options are: - Honor: nodes without taints, along
@@ -5671,7 +5671,7 @@ type TopologySpreadConstraint struct {
 	// If this value is nil, the behavior is equivalent to the Ignore policy. This
 	// is a beta-level feature default enabled by the
 	// NodeInclusionPolicyInPodTopologySpread feature flag.
-	NodeTaintsPolicy string `json:"nodeTaintsPolicy,omitempty"`
+	NodeTaintsPolicy *string `json:"nodeTaintsPolicy,omitempty"`
 
 	// TopologyKey is the key of node labels. Nodes that have a label with this key
 	// and identical values are considered to be in the same topology. We consider
@@ -5712,7 +5712,7 @@ type TypedLocalObjectReference struct {
 	// APIGroup is the group for the resource being referenced. If APIGroup is not
 	// specified, the specified Kind must be in the core API group. For any other
 	// third-party types, APIGroup is required.
-	APIGroup string `json:"apiGroup,omitempty"`
+	APIGroup *string `json:"apiGroup"`
 
 	// Kind is the type of resource being referenced
 	//
@@ -5731,7 +5731,7 @@ type TypedObjectReference struct {
 	// APIGroup is the group for the resource being referenced. If APIGroup is not
 	// specified, the specified Kind must be in the core API group. For any other
 	// third-party types, APIGroup is required.
-	APIGroup string `json:"apiGroup,omitempty"`
+	APIGroup *string `json:"apiGroup"`
 
 	// Kind is the type of resource being referenced
 	//
@@ -5749,7 +5749,7 @@ type TypedObjectReference struct {
 	// the reference. See the ReferenceGrant documentation for details. (Alpha)
 	// This field requires the CrossNamespaceVolumeDataSource feature gate to be
 	// enabled.
-	Namespace string `json:"namespace,omitempty"`
+	Namespace *string `json:"namespace,omitempty"`
 }
 
 // Volume represents a named volume in a pod that may be accessed by any
@@ -5981,7 +5981,7 @@ type VolumeMount struct {
 	// used. This field is beta in 1.10. When RecursiveReadOnly is set to
 	// IfPossible or to Enabled, MountPropagation must be None or unspecified
 	// (which defaults to None).
-	MountPropagation string `json:"mountPropagation,omitempty"`
+	MountPropagation *string `json:"mountPropagation,omitempty"`
 
 	// This must match the Name of a Volume.
 	//
@@ -5990,7 +5990,7 @@ type VolumeMount struct {
 
 	// Mounted read-only if true, read-write otherwise (false or unspecified).
 	// Defaults to false.
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// RecursiveReadOnly specifies whether read-only mounts should be handled
 	// recursively.
@@ -6008,7 +6008,7 @@ type VolumeMount struct {
 	// to None (or be unspecified, which defaults to None).
 	//
 	// If this field is not specified, it is treated as an equivalent of Disabled.
-	RecursiveReadOnly string `json:"recursiveReadOnly,omitempty"`
+	RecursiveReadOnly *string `json:"recursiveReadOnly,omitempty"`
 
 	// Path within the volume from which the container's volume should be mounted.
 	// Defaults to "" (volume's root).
@@ -6034,12 +6034,12 @@ type VolumeMountStatus struct {
 	Name string `json:"name"`
 
 	// ReadOnly corresponds to the original VolumeMount.
-	ReadOnly *bool `json:"readOnly,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// RecursiveReadOnly must be set to Disabled, Enabled, or unspecified (for
 	// non-readonly mounts). An IfPossible value in the original VolumeMount must
 	// be translated to Disabled or Enabled, depending on the mount result.
-	RecursiveReadOnly string `json:"recursiveReadOnly,omitempty"`
+	RecursiveReadOnly *string `json:"recursiveReadOnly,omitempty"`
 }
 
 // VolumeNodeAffinity defines constraints that limit what nodes this volume can
@@ -6138,10 +6138,10 @@ type WindowsSecurityContextOptions struct {
 	// GMSACredentialSpec is where the GMSA admission webhook
 	// (https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of
 	// the GMSA credential spec named by the GMSACredentialSpecName field.
-	GmsaCredentialSpec string `json:"gmsaCredentialSpec,omitempty"`
+	GmsaCredentialSpec *string `json:"gmsaCredentialSpec,omitempty"`
 
 	// GMSACredentialSpecName is the name of the GMSA credential spec to use.
-	GmsaCredentialSpecName string `json:"gmsaCredentialSpecName,omitempty"`
+	GmsaCredentialSpecName *string `json:"gmsaCredentialSpecName,omitempty"`
 
 	// HostProcess determines if a container should be run as a 'Host Process'
 	// container. All of a Pod's containers must have the same effective
@@ -6154,5 +6154,5 @@ type WindowsSecurityContextOptions struct {
 	// Defaults to the user specified in image metadata if unspecified. May also be
 	// set in PodSecurityContext. If set in both SecurityContext and
 	// PodSecurityContext, the value specified in SecurityContext takes precedence.
-	RunAsUserName string `json:"runAsUserName,omitempty"`
+	RunAsUserName *string `json:"runAsUserName,omitempty"`
 }

@@ -32,9 +32,9 @@ func (x *Endpoint) DecodeWire(r *jsonwire.Reader) {
 				x.Hints.DecodeWire(r)
 			}
 		case "hostname":
-			x.Hostname = r.String()
+			x.Hostname = r.StringPtr()
 		case "nodeName":
-			x.NodeName = r.String()
+			x.NodeName = r.StringPtr()
 		case "targetRef":
 			if r.Null() {
 				x.TargetRef = nil
@@ -45,7 +45,7 @@ func (x *Endpoint) DecodeWire(r *jsonwire.Reader) {
 				x.TargetRef.DecodeWire(r)
 			}
 		case "zone":
-			x.Zone = r.String()
+			x.Zone = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -93,21 +93,21 @@ func (x *Endpoint) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"hints\":")
 		x.Hints.EncodeJSON(s)
 	}
-	if x.Hostname != "" {
+	if x.Hostname != nil {
 		s.WriteRaw(",\"hostname\":")
-		jsonwire.String(s, x.Hostname)
+		jsonwire.String(s, *x.Hostname)
 	}
-	if x.NodeName != "" {
+	if x.NodeName != nil {
 		s.WriteRaw(",\"nodeName\":")
-		jsonwire.String(s, x.NodeName)
+		jsonwire.String(s, *x.NodeName)
 	}
 	if x.TargetRef != nil {
 		s.WriteRaw(",\"targetRef\":")
 		x.TargetRef.EncodeJSON(s)
 	}
-	if x.Zone != "" {
+	if x.Zone != nil {
 		s.WriteRaw(",\"zone\":")
-		jsonwire.String(s, x.Zone)
+		jsonwire.String(s, *x.Zone)
 	}
 	s.WriteRaw("}")
 }

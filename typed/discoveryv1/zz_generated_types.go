@@ -41,18 +41,18 @@ type Endpoint struct {
 	// endpoints which use the same hostname should be considered fungible (e.g.
 	// multiple A values in DNS). Must be lowercase and pass DNS Label (RFC 1123)
 	// validation.
-	Hostname string `json:"hostname,omitempty"`
+	Hostname *string `json:"hostname,omitempty"`
 
 	// nodeName represents the name of the Node hosting this endpoint. This can be
 	// used to determine endpoints local to a Node.
-	NodeName string `json:"nodeName,omitempty"`
+	NodeName *string `json:"nodeName,omitempty"`
 
 	// targetRef is a reference to a Kubernetes object that represents this
 	// endpoint.
 	TargetRef *corev1.ObjectReference `json:"targetRef,omitempty"`
 
 	// zone is the name of the Zone this endpoint exists in.
-	Zone string `json:"zone,omitempty"`
+	Zone *string `json:"zone,omitempty"`
 }
 
 // EndpointConditions represents the current condition of an endpoint.

@@ -25,7 +25,7 @@ func (x *Event) DecodeWire(r *jsonwire.Reader) {
 		case "action":
 			x.Action = r.String()
 		case "deprecatedCount":
-			x.DeprecatedCount = r.Int32Ptr()
+			x.DeprecatedCount = r.Int32()
 		case "deprecatedFirstTimestamp":
 			x.DeprecatedFirstTimestamp.DecodeWire(r)
 		case "deprecatedLastTimestamp":
@@ -107,9 +107,9 @@ func (x *Event) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"action\":")
 		jsonwire.String(s, x.Action)
 	}
-	if x.DeprecatedCount != nil {
+	if x.DeprecatedCount != 0 {
 		s.WriteRaw(",\"deprecatedCount\":")
-		s.WriteInt32(*x.DeprecatedCount)
+		s.WriteInt32(x.DeprecatedCount)
 	}
 	s.WriteRaw(",\"deprecatedFirstTimestamp\":")
 	x.DeprecatedFirstTimestamp.EncodeJSON(s)

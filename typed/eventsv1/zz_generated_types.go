@@ -29,7 +29,7 @@ type Event struct {
 
 	// deprecatedCount is the deprecated field assuring backward compatibility with
 	// core.v1 Event type.
-	DeprecatedCount *int32 `json:"deprecatedCount,omitempty"`
+	DeprecatedCount int32 `json:"deprecatedCount,omitempty"`
 
 	// deprecatedFirstTimestamp is the deprecated field assuring backward
 	// compatibility with core.v1 Event type.

@@ -505,8 +505,10 @@ func (x *LimitedPriorityLevelConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	}
 	jsonwire.Key(s, &more, ",\"limitResponse\":")
 	x.LimitResponse.EncodeJSON(s)
-	if x.NominalConcurrencyShares != nil {
-		s.WriteRaw(",\"nominalConcurrencyShares\":")
+	s.WriteRaw(",\"nominalConcurrencyShares\":")
+	if x.NominalConcurrencyShares == nil {
+		s.WriteNil()
+	} else {
 		s.WriteInt32(*x.NominalConcurrencyShares)
 	}
 	s.WriteRaw("}")
@@ -1050,7 +1052,7 @@ func (x *ResourcePolicyRule) DecodeWire(r *jsonwire.Reader) {
 		case "apiGroups":
 			x.APIGroups = r.Strings()
 		case "clusterScope":
-			x.ClusterScope = r.BoolPtr()
+			x.ClusterScope = r.Bool()
 		case "namespaces":
 			x.Namespaces = r.Strings()
 		case "resources":
@@ -1079,9 +1081,9 @@ func (x *ResourcePolicyRule) EncodeJSON(s *jsoniter.Stream) {
 		}
 		s.WriteRaw("]")
 	}
-	if x.ClusterScope != nil {
+	if x.ClusterScope {
 		s.WriteRaw(",\"clusterScope\":")
-		s.WriteBool(*x.ClusterScope)
+		s.WriteBool(x.ClusterScope)
 	}
 	if len(x.Namespaces) != 0 {
 		s.WriteRaw(",\"namespaces\":")

@@ -216,7 +216,7 @@ type LimitedPriorityLevelConfiguration struct {
 	//
 	// Setting this field to zero supports the construction of a "jail" for this
 	// priority level that is used to hold some request(s)
-	NominalConcurrencyShares *int32 `json:"nominalConcurrencyShares,omitempty"`
+	NominalConcurrencyShares *int32 `json:"nominalConcurrencyShares"`
 }
 
 // NonResourcePolicyRule is a predicate that matches non-resource requests
@@ -413,7 +413,7 @@ type ResourcePolicyRule struct {
 	// namespace (which happens either because the resource is not namespaced or
 	// the request targets all namespaces). If this field is omitted or false then
 	// the `namespaces` field must contain a non-empty list.
-	ClusterScope *bool `json:"clusterScope,omitempty"`
+	ClusterScope bool `json:"clusterScope,omitempty"`
 
 	// `namespaces` is a list of target namespaces that restricts matches. A
 	// request that specifies a target namespace matches only if either (a) this

@@ -152,7 +152,7 @@ func (x *StorageVersionCondition) DecodeWire(r *jsonwire.Reader) {
 		case "message":
 			x.Message = r.String()
 		case "observedGeneration":
-			x.ObservedGeneration = r.Int64Ptr()
+			x.ObservedGeneration = r.Int64()
 		case "reason":
 			x.Reason = r.String()
 		case "status":
@@ -170,11 +170,13 @@ func (x *StorageVersionCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	s.WriteRaw("\"lastTransitionTime\":")
 	x.LastTransitionTime.EncodeJSON(s)
-	s.WriteRaw(",\"message\":")
-	jsonwire.String(s, x.Message)
-	if x.ObservedGeneration != nil {
+	if x.Message != "" {
+		s.WriteRaw(",\"message\":")
+		jsonwire.String(s, x.Message)
+	}
+	if x.ObservedGeneration != 0 {
 		s.WriteRaw(",\"observedGeneration\":")
-		s.WriteInt64(*x.ObservedGeneration)
+		s.WriteInt64(x.ObservedGeneration)
 	}
 	s.WriteRaw(",\"reason\":")
 	jsonwire.String(s, x.Reason)
@@ -323,7 +325,7 @@ func (x *StorageVersionStatus) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "commonEncodingVersion":
-			x.CommonEncodingVersion = r.String()
+			x.CommonEncodingVersion = r.StringPtr()
 		case "conditions":
 			if r.BeginArray() {
 				sl0 := make([]StorageVersionCondition, 0, r.Count())
@@ -356,10 +358,10 @@ func (x *StorageVersionStatus) DecodeWire(r *jsonwire.Reader) {
 func (x *StorageVersionStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.CommonEncodingVersion != "" {
+	if x.CommonEncodingVersion != nil {
 		s.WriteRaw("\"commonEncodingVersion\":")
 		more = true
-		jsonwire.String(s, x.CommonEncodingVersion)
+		jsonwire.String(s, *x.CommonEncodingVersion)
 	}
 	if len(x.Conditions) != 0 {
 		jsonwire.Key(s, &more, ",\"conditions\":")

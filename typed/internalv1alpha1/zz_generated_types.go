@@ -54,11 +54,11 @@ type StorageVersionCondition struct {
 	// A human readable message indicating details about the transition.
 	//
 	// Required.
-	Message string `json:"message"`
+	Message string `json:"message,omitempty"`
 
 	// If set, this represents the .metadata.generation that the condition was set
 	// based upon.
-	ObservedGeneration *int64 `json:"observedGeneration,omitempty"`
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// The reason for the condition's last transition.
 	//
@@ -101,7 +101,7 @@ type StorageVersionStatus struct {
 	// this field is set to that version. Otherwise this field is left empty. API
 	// servers should finish updating its storageVersionStatus entry before serving
 	// write operations, so that this field will be in sync with the reality.
-	CommonEncodingVersion string `json:"commonEncodingVersion,omitempty"`
+	CommonEncodingVersion *string `json:"commonEncodingVersion,omitempty"`
 
 	// The latest available observations of the storageVersion's state.
 	Conditions []StorageVersionCondition `json:"conditions,omitempty"`

@@ -482,7 +482,7 @@ func (x *Condition) DecodeWire(r *jsonwire.Reader) {
 		case "message":
 			x.Message = r.String()
 		case "observedGeneration":
-			x.ObservedGeneration = r.Int64Ptr()
+			x.ObservedGeneration = r.Int64()
 		case "reason":
 			x.Reason = r.String()
 		case "status":
@@ -502,9 +502,9 @@ func (x *Condition) EncodeJSON(s *jsoniter.Stream) {
 	x.LastTransitionTime.EncodeJSON(s)
 	s.WriteRaw(",\"message\":")
 	jsonwire.String(s, x.Message)
-	if x.ObservedGeneration != nil {
+	if x.ObservedGeneration != 0 {
 		s.WriteRaw(",\"observedGeneration\":")
-		s.WriteInt64(*x.ObservedGeneration)
+		s.WriteInt64(x.ObservedGeneration)
 	}
 	s.WriteRaw(",\"reason\":")
 	jsonwire.String(s, x.Reason)
@@ -545,7 +545,7 @@ func (x *DeleteOptions) DecodeWire(r *jsonwire.Reader) {
 				x.Preconditions.DecodeWire(r)
 			}
 		case "propagationPolicy":
-			x.PropagationPolicy = r.String()
+			x.PropagationPolicy = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -614,9 +614,9 @@ func (x *DeleteOptions) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"preconditions\":")
 		x.Preconditions.EncodeJSON(s)
 	}
-	if x.PropagationPolicy != "" {
+	if x.PropagationPolicy != nil {
 		jsonwire.Key(s, &more, ",\"propagationPolicy\":")
-		jsonwire.String(s, x.PropagationPolicy)
+		jsonwire.String(s, *x.PropagationPolicy)
 	}
 	s.WriteRaw("}")
 }
@@ -1180,9 +1180,9 @@ func (x *Preconditions) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "resourceVersion":
-			x.ResourceVersion = r.String()
+			x.ResourceVersion = r.StringPtr()
 		case "uid":
-			x.UID = r.String()
+			x.UID = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -1193,14 +1193,14 @@ func (x *Preconditions) DecodeWire(r *jsonwire.Reader) {
 func (x *Preconditions) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.ResourceVersion != "" {
+	if x.ResourceVersion != nil {
 		s.WriteRaw("\"resourceVersion\":")
 		more = true
-		jsonwire.String(s, x.ResourceVersion)
+		jsonwire.String(s, *x.ResourceVersion)
 	}
-	if x.UID != "" {
+	if x.UID != nil {
 		jsonwire.Key(s, &more, ",\"uid\":")
-		jsonwire.String(s, x.UID)
+		jsonwire.String(s, *x.UID)
 	}
 	s.WriteRaw("}")
 }

@@ -165,7 +165,7 @@ type Condition struct {
 	// was set based upon. For instance, if .metadata.generation is currently 12,
 	// but the .status.conditions[x].observedGeneration is 9, the condition is out
 	// of date with respect to the current state of the instance.
-	ObservedGeneration *int64 `json:"observedGeneration,omitempty"`
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// reason contains a programmatic identifier indicating the reason for the
 	// condition's last transition. Producers of specific condition types may
@@ -233,7 +233,7 @@ type DeleteOptions struct {
 	// the dependents; 'Background' - allow the garbage collector to delete the
 	// dependents in the background; 'Foreground' - a cascading policy that deletes
 	// all dependents in the foreground.
-	PropagationPolicy string `json:"propagationPolicy,omitempty"`
+	PropagationPolicy *string `json:"propagationPolicy,omitempty"`
 }
 
 // FieldSelectorRequirement is a selector that contains values, a key, and an
@@ -573,10 +573,10 @@ type OwnerReference struct {
 // is carried out.
 type Preconditions struct {
 	// Specifies the target ResourceVersion
-	ResourceVersion string `json:"resourceVersion,omitempty"`
+	ResourceVersion *string `json:"resourceVersion,omitempty"`
 
 	// Specifies the target UID.
-	UID string `json:"uid,omitempty"`
+	UID *string `json:"uid,omitempty"`
 }
 
 // ServerAddressByClientCIDR helps the client to determine the server address

@@ -22,7 +22,7 @@ func (x *HTTPIngressPath) DecodeWire(r *jsonwire.Reader) {
 		case "path":
 			x.Path = r.String()
 		case "pathType":
-			x.PathType = r.String()
+			x.PathType = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -39,7 +39,11 @@ func (x *HTTPIngressPath) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.Path)
 	}
 	s.WriteRaw(",\"pathType\":")
-	jsonwire.String(s, x.PathType)
+	if x.PathType == nil {
+		s.WriteNil()
+	} else {
+		jsonwire.String(s, *x.PathType)
+	}
 	s.WriteRaw("}")
 }
 
@@ -422,15 +426,15 @@ func (x *IngressClassParametersReference) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "apiGroup":
-			x.APIGroup = r.String()
+			x.APIGroup = r.StringPtr()
 		case "kind":
 			x.Kind = r.String()
 		case "name":
 			x.Name = r.String()
 		case "namespace":
-			x.Namespace = r.String()
+			x.Namespace = r.StringPtr()
 		case "scope":
-			x.Scope = r.String()
+			x.Scope = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -441,22 +445,24 @@ func (x *IngressClassParametersReference) DecodeWire(r *jsonwire.Reader) {
 func (x *IngressClassParametersReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.APIGroup != "" {
+	if x.APIGroup != nil {
 		s.WriteRaw("\"apiGroup\":")
 		more = true
-		jsonwire.String(s, x.APIGroup)
+		jsonwire.String(s, *x.APIGroup)
 	}
 	jsonwire.Key(s, &more, ",\"kind\":")
 	jsonwire.String(s, x.Kind)
 	s.WriteRaw(",\"name\":")
 	jsonwire.String(s, x.Name)
-	if x.Namespace != "" {
+	if x.Namespace != nil {
 		s.WriteRaw(",\"namespace\":")
-		jsonwire.String(s, x.Namespace)
+		jsonwire.String(s, *x.Namespace)
 	}
-	if x.Scope != "" {
-		s.WriteRaw(",\"scope\":")
-		jsonwire.String(s, x.Scope)
+	s.WriteRaw(",\"scope\":")
+	if x.Scope == nil {
+		s.WriteNil()
+	} else {
+		jsonwire.String(s, *x.Scope)
 	}
 	s.WriteRaw("}")
 }
@@ -730,7 +736,7 @@ func (x *IngressPortStatus) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "error":
-			x.Error = r.String()
+			x.Error = r.StringPtr()
 		case "port":
 			x.Port = r.Int32()
 		case "protocol":
@@ -745,10 +751,10 @@ func (x *IngressPortStatus) DecodeWire(r *jsonwire.Reader) {
 func (x *IngressPortStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.Error != "" {
+	if x.Error != nil {
 		s.WriteRaw("\"error\":")
 		more = true
-		jsonwire.String(s, x.Error)
+		jsonwire.String(s, *x.Error)
 	}
 	jsonwire.Key(s, &more, ",\"port\":")
 	s.WriteInt32(x.Port)
@@ -844,7 +850,7 @@ func (x *IngressSpec) DecodeWire(r *jsonwire.Reader) {
 				x.DefaultBackend.DecodeWire(r)
 			}
 		case "ingressClassName":
-			x.IngressClassName = r.String()
+			x.IngressClassName = r.StringPtr()
 		case "rules":
 			if r.BeginArray() {
 				sl0 := make([]IngressRule, 0, r.Count())
@@ -882,9 +888,9 @@ func (x *IngressSpec) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		x.DefaultBackend.EncodeJSON(s)
 	}
-	if x.IngressClassName != "" {
+	if x.IngressClassName != nil {
 		jsonwire.Key(s, &more, ",\"ingressClassName\":")
-		jsonwire.String(s, x.IngressClassName)
+		jsonwire.String(s, *x.IngressClassName)
 	}
 	if len(x.Rules) != 0 {
 		jsonwire.Key(s, &more, ",\"rules\":")
@@ -1390,7 +1396,7 @@ func (x *NetworkPolicyPort) DecodeWire(r *jsonwire.Reader) {
 				x.Port.DecodeWire(r)
 			}
 		case "protocol":
-			x.Protocol = r.String()
+			x.Protocol = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -1410,9 +1416,9 @@ func (x *NetworkPolicyPort) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"port\":")
 		x.Port.EncodeJSON(s)
 	}
-	if x.Protocol != "" {
+	if x.Protocol != nil {
 		jsonwire.Key(s, &more, ",\"protocol\":")
-		jsonwire.String(s, x.Protocol)
+		jsonwire.String(s, *x.Protocol)
 	}
 	s.WriteRaw("}")
 }
@@ -1523,7 +1529,7 @@ func (x *ServiceBackendPort) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		case "number":
-			x.Number = r.Int32Ptr()
+			x.Number = r.Int32()
 		default:
 			r.Skip()
 		}
@@ -1539,9 +1545,9 @@ func (x *ServiceBackendPort) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.Name)
 	}
-	if x.Number != nil {
+	if x.Number != 0 {
 		jsonwire.Key(s, &more, ",\"number\":")
-		s.WriteInt32(*x.Number)
+		s.WriteInt32(x.Number)
 	}
 	s.WriteRaw("}")
 }

@@ -39,7 +39,7 @@ type HTTPIngressPath struct {
 	// Implementations are required to support all path types.
 	//
 	// Required.
-	PathType string `json:"pathType"`
+	PathType *string `json:"pathType"`
 }
 
 // HTTPIngressRuleValue is a list of http selectors pointing to backends. In
@@ -139,7 +139,7 @@ type IngressClassParametersReference struct {
 	// apiGroup is the group for the resource being referenced. If APIGroup is not
 	// specified, the specified Kind must be in the core API group. For any other
 	// third-party types, APIGroup is required.
-	APIGroup string `json:"apiGroup,omitempty"`
+	APIGroup *string `json:"apiGroup,omitempty"`
 
 	// kind is the type of resource being referenced.
 	//
@@ -154,11 +154,11 @@ type IngressClassParametersReference struct {
 	// namespace is the namespace of the resource being referenced. This field is
 	// required when scope is set to "Namespace" and must be unset when scope is
 	// set to "Cluster".
-	Namespace string `json:"namespace,omitempty"`
+	Namespace *string `json:"namespace,omitempty"`
 
 	// scope represents if this refers to a cluster or namespace scoped resource.
 	// This may be set to "Cluster" (default) or "Namespace".
-	Scope string `json:"scope,omitempty"`
+	Scope *string `json:"scope"`
 }
 
 // IngressClassSpec provides information about the class of an Ingress.
@@ -218,7 +218,7 @@ type IngressPortStatus struct {
 	//   CamelCase names
 	// - cloud provider specific error values must have names that comply with the
 	//   format foo.example.com/CamelCase.
-	Error string `json:"error,omitempty"`
+	Error *string `json:"error,omitempty"`
 
 	// port is the port number of the ingress port.
 	//
@@ -294,7 +294,7 @@ type IngressSpec struct {
 	// created Ingress resources should prefer using the field. However, even
 	// though the annotation is officially deprecated, for backwards compatibility
 	// reasons, ingress controllers should still honor that annotation if present.
-	IngressClassName string `json:"ingressClassName,omitempty"`
+	IngressClassName *string `json:"ingressClassName,omitempty"`
 
 	// rules is a list of host rules used to configure the Ingress. If unspecified,
 	// or no rule matches, all traffic is sent to the default backend.
@@ -443,7 +443,7 @@ type NetworkPolicyPort struct {
 
 	// protocol represents the protocol (TCP, UDP, or SCTP) which traffic must
 	// match. If not specified, this field defaults to TCP.
-	Protocol string `json:"protocol,omitempty"`
+	Protocol *string `json:"protocol,omitempty"`
 }
 
 // NetworkPolicySpec provides the specification of a NetworkPolicy
@@ -500,5 +500,5 @@ type ServiceBackendPort struct {
 
 	// number is the numerical port number (e.g. 80) on the Service. This is a
 	// mutually exclusive setting with "Name".
-	Number *int32 `json:"number,omitempty"`
+	Number int32 `json:"number,omitempty"`
 }

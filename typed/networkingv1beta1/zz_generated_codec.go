@@ -247,14 +247,18 @@ func (x *ParentReference) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.Group)
 	}
-	jsonwire.Key(s, &more, ",\"name\":")
-	jsonwire.String(s, x.Name)
+	if x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	if x.Namespace != "" {
-		s.WriteRaw(",\"namespace\":")
+		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, x.Namespace)
 	}
-	s.WriteRaw(",\"resource\":")
-	jsonwire.String(s, x.Resource)
+	if x.Resource != "" {
+		jsonwire.Key(s, &more, ",\"resource\":")
+		jsonwire.String(s, x.Resource)
+	}
 	s.WriteRaw("}")
 }
 

@@ -60,7 +60,7 @@ type ParentReference struct {
 	// Name is the name of the object being referenced.
 	//
 	// Required.
-	Name string `json:"name"`
+	Name string `json:"name,omitempty"`
 
 	// Namespace is the namespace of the object being referenced.
 	Namespace string `json:"namespace,omitempty"`
@@ -68,7 +68,7 @@ type ParentReference struct {
 	// Resource is the resource of the object being referenced.
 	//
 	// Required.
-	Resource string `json:"resource"`
+	Resource string `json:"resource,omitempty"`
 }
 
 // ServiceCIDR defines a range of IP addresses using CIDR format (e.g.

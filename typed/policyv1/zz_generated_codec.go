@@ -290,7 +290,7 @@ func (x *PodDisruptionBudgetSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Selector.DecodeWire(r)
 			}
 		case "unhealthyPodEvictionPolicy":
-			x.UnhealthyPodEvictionPolicy = r.String()
+			x.UnhealthyPodEvictionPolicy = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -314,9 +314,9 @@ func (x *PodDisruptionBudgetSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"selector\":")
 		x.Selector.EncodeJSON(s)
 	}
-	if x.UnhealthyPodEvictionPolicy != "" {
+	if x.UnhealthyPodEvictionPolicy != nil {
 		jsonwire.Key(s, &more, ",\"unhealthyPodEvictionPolicy\":")
-		jsonwire.String(s, x.UnhealthyPodEvictionPolicy)
+		jsonwire.String(s, *x.UnhealthyPodEvictionPolicy)
 	}
 	s.WriteRaw("}")
 }
@@ -361,7 +361,7 @@ func (x *PodDisruptionBudgetStatus) DecodeWire(r *jsonwire.Reader) {
 		case "expectedPods":
 			x.ExpectedPods = r.Int32()
 		case "observedGeneration":
-			x.ObservedGeneration = r.Int64Ptr()
+			x.ObservedGeneration = r.Int64()
 		default:
 			r.Skip()
 		}
@@ -415,9 +415,9 @@ func (x *PodDisruptionBudgetStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteInt32(x.DisruptionsAllowed)
 	s.WriteRaw(",\"expectedPods\":")
 	s.WriteInt32(x.ExpectedPods)
-	if x.ObservedGeneration != nil {
+	if x.ObservedGeneration != 0 {
 		s.WriteRaw(",\"observedGeneration\":")
-		s.WriteInt64(*x.ObservedGeneration)
+		s.WriteInt64(x.ObservedGeneration)
 	}
 	s.WriteRaw("}")
 }

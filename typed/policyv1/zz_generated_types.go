@@ -97,7 +97,7 @@ type PodDisruptionBudgetSpec struct {
 	//
 	// This field is beta-level. The eviction API uses this field when the feature
 	// gate PDBUnhealthyPodEvictionPolicy is enabled (enabled by default).
-	UnhealthyPodEvictionPolicy string `json:"unhealthyPodEvictionPolicy,omitempty"`
+	UnhealthyPodEvictionPolicy *string `json:"unhealthyPodEvictionPolicy,omitempty"`
 }
 
 // PodDisruptionBudgetStatus represents information about the status of a
@@ -153,5 +153,5 @@ type PodDisruptionBudgetStatus struct {
 	// Most recent generation observed when updating this PDB status.
 	// DisruptionsAllowed and other status information is valid only if
 	// observedGeneration equals to PDB's object generation.
-	ObservedGeneration *int64 `json:"observedGeneration,omitempty"`
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 }

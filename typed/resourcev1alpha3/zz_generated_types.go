@@ -183,11 +183,11 @@ type DeviceAttribute struct {
 	Int *int64 `json:"int,omitempty"`
 
 	// StringValue is a string. Must not be longer than 64 characters.
-	String string `json:"string,omitempty"`
+	String *string `json:"string,omitempty"`
 
 	// VersionValue is a semantic version according to semver.org spec 2.0.0. Must
 	// not be longer than 64 characters.
-	Version string `json:"version,omitempty"`
+	Version *string `json:"version,omitempty"`
 }
 
 // DeviceClaim defines how to request devices with a ResourceClaim.
@@ -287,7 +287,7 @@ type DeviceConstraint struct {
 	// specification, but if one device doesn't, then it also will not be chosen.
 	//
 	// Must include the domain qualifier.
-	MatchAttribute string `json:"matchAttribute,omitempty"`
+	MatchAttribute *string `json:"matchAttribute,omitempty"`
 
 	// Requests is a list of the one or more requests in this claim which must
 	// co-satisfy this constraint. If a request is fulfilled by multiple devices,
@@ -337,7 +337,7 @@ type DeviceRequest struct {
 	// Count is used only when the count mode is "ExactCount". Must be greater than
 	// zero. If AllocationMode is ExactCount and this field is not specified, the
 	// default is one.
-	Count *int64 `json:"count,omitempty"`
+	Count int64 `json:"count,omitempty"`
 
 	// DeviceClassName references a specific DeviceClass, which can define
 	// additional configuration and selectors to be inherited by this request.
@@ -376,7 +376,7 @@ type DeviceRequestAllocationResult struct {
 	// This is an alpha field and requires enabling the DRAAdminAccess feature
 	// gate. Admin access is disabled if this field is unset or set to false,
 	// otherwise it is enabled.
-	AdminAccess *bool `json:"adminAccess,omitempty"`
+	AdminAccess *bool `json:"adminAccess"`
 
 	// Device references one device instance via its name in the driver's resource
 	// pool. It must be a DNS label.
@@ -712,7 +712,7 @@ type ResourceSliceSpec struct {
 	// AllNodes indicates that all nodes have access to the resources in the pool.
 	//
 	// Exactly one of NodeName, NodeSelector and AllNodes must be set.
-	AllNodes *bool `json:"allNodes,omitempty"`
+	AllNodes bool `json:"allNodes,omitempty"`
 
 	// Devices lists some or all of the devices in this pool.
 	//

@@ -415,9 +415,9 @@ func (x *DeviceAttribute) DecodeWire(r *jsonwire.Reader) {
 		case "int":
 			x.Int = r.Int64Ptr()
 		case "string":
-			x.String = r.String()
+			x.String = r.StringPtr()
 		case "version":
-			x.Version = r.String()
+			x.Version = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -437,13 +437,13 @@ func (x *DeviceAttribute) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"int\":")
 		s.WriteInt64(*x.Int)
 	}
-	if x.String != "" {
+	if x.String != nil {
 		jsonwire.Key(s, &more, ",\"string\":")
-		jsonwire.String(s, x.String)
+		jsonwire.String(s, *x.String)
 	}
-	if x.Version != "" {
+	if x.Version != nil {
 		jsonwire.Key(s, &more, ",\"version\":")
-		jsonwire.String(s, x.Version)
+		jsonwire.String(s, *x.Version)
 	}
 	s.WriteRaw("}")
 }
@@ -913,7 +913,7 @@ func (x *DeviceConstraint) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "matchAttribute":
-			x.MatchAttribute = r.String()
+			x.MatchAttribute = r.StringPtr()
 		case "requests":
 			x.Requests = r.Strings()
 		default:
@@ -926,10 +926,10 @@ func (x *DeviceConstraint) DecodeWire(r *jsonwire.Reader) {
 func (x *DeviceConstraint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.MatchAttribute != "" {
+	if x.MatchAttribute != nil {
 		s.WriteRaw("\"matchAttribute\":")
 		more = true
-		jsonwire.String(s, x.MatchAttribute)
+		jsonwire.String(s, *x.MatchAttribute)
 	}
 	if len(x.Requests) != 0 {
 		jsonwire.Key(s, &more, ",\"requests\":")
@@ -962,7 +962,7 @@ func (x *DeviceRequest) DecodeWire(r *jsonwire.Reader) {
 		case "allocationMode":
 			x.AllocationMode = r.String()
 		case "count":
-			x.Count = r.Int64Ptr()
+			x.Count = r.Int64()
 		case "deviceClassName":
 			x.DeviceClassName = r.String()
 		case "name":
@@ -997,9 +997,9 @@ func (x *DeviceRequest) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"allocationMode\":")
 		jsonwire.String(s, x.AllocationMode)
 	}
-	if x.Count != nil {
+	if x.Count != 0 {
 		jsonwire.Key(s, &more, ",\"count\":")
-		s.WriteInt64(*x.Count)
+		s.WriteInt64(x.Count)
 	}
 	jsonwire.Key(s, &more, ",\"deviceClassName\":")
 	jsonwire.String(s, x.DeviceClassName)
@@ -1050,13 +1050,13 @@ func (x *DeviceRequestAllocationResult) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceRequestAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	more := false
-	if x.AdminAccess != nil {
-		s.WriteRaw("\"adminAccess\":")
-		more = true
+	s.WriteRaw("\"adminAccess\":")
+	if x.AdminAccess == nil {
+		s.WriteNil()
+	} else {
 		s.WriteBool(*x.AdminAccess)
 	}
-	jsonwire.Key(s, &more, ",\"device\":")
+	s.WriteRaw(",\"device\":")
 	jsonwire.String(s, x.Device)
 	s.WriteRaw(",\"driver\":")
 	jsonwire.String(s, x.Driver)
@@ -1922,7 +1922,7 @@ func (x *ResourceSliceSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "allNodes":
-			x.AllNodes = r.BoolPtr()
+			x.AllNodes = r.Bool()
 		case "devices":
 			if r.BeginArray() {
 				sl0 := make([]Device, 0, r.Count())
@@ -1959,10 +1959,10 @@ func (x *ResourceSliceSpec) DecodeWire(r *jsonwire.Reader) {
 func (x *ResourceSliceSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.AllNodes != nil {
+	if x.AllNodes {
 		s.WriteRaw("\"allNodes\":")
 		more = true
-		s.WriteBool(*x.AllNodes)
+		s.WriteBool(x.AllNodes)
 	}
 	if len(x.Devices) != 0 {
 		jsonwire.Key(s, &more, ",\"devices\":")

@@ -24,9 +24,9 @@ func (x *PriorityClass) DecodeWire(r *jsonwire.Reader) {
 		case "description":
 			x.Description = r.String()
 		case "globalDefault":
-			x.GlobalDefault = r.BoolPtr()
+			x.GlobalDefault = r.Bool()
 		case "preemptionPolicy":
-			x.PreemptionPolicy = r.String()
+			x.PreemptionPolicy = r.StringPtr()
 		case "value":
 			x.Value = r.Int32()
 		default:
@@ -72,13 +72,13 @@ func (x *PriorityClass) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw(",\"description\":")
 		jsonwire.String(s, x.Description)
 	}
-	if x.GlobalDefault != nil {
+	if x.GlobalDefault {
 		s.WriteRaw(",\"globalDefault\":")
-		s.WriteBool(*x.GlobalDefault)
+		s.WriteBool(x.GlobalDefault)
 	}
-	if x.PreemptionPolicy != "" {
+	if x.PreemptionPolicy != nil {
 		s.WriteRaw(",\"preemptionPolicy\":")
-		jsonwire.String(s, x.PreemptionPolicy)
+		jsonwire.String(s, *x.PreemptionPolicy)
 	}
 	s.WriteRaw(",\"value\":")
 	s.WriteInt32(x.Value)

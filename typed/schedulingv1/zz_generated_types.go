@@ -27,11 +27,11 @@ type PriorityClass struct {
 	// PriorityClasses exists with their `globalDefault` field set to true, the
 	// smallest value of such global default PriorityClasses will be used as the
 	// default priority.
-	GlobalDefault *bool `json:"globalDefault,omitempty"`
+	GlobalDefault bool `json:"globalDefault,omitempty"`
 
 	// preemptionPolicy is the Policy for preempting pods with lower priority. One
 	// of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.
-	PreemptionPolicy string `json:"preemptionPolicy,omitempty"`
+	PreemptionPolicy *string `json:"preemptionPolicy,omitempty"`
 
 	// value represents the integer value of this priority class. This is the
 	// actual priority that pods receive when they have the name of this class in

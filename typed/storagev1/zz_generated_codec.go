@@ -193,7 +193,7 @@ func (x *CSIDriverSpec) DecodeWire(r *jsonwire.Reader) {
 		case "attachRequired":
 			x.AttachRequired = r.BoolPtr()
 		case "fsGroupPolicy":
-			x.FSGroupPolicy = r.String()
+			x.FSGroupPolicy = r.StringPtr()
 		case "podInfoOnMount":
 			x.PodInfoOnMount = r.BoolPtr()
 		case "requiresRepublish":
@@ -230,9 +230,9 @@ func (x *CSIDriverSpec) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		s.WriteBool(*x.AttachRequired)
 	}
-	if x.FSGroupPolicy != "" {
+	if x.FSGroupPolicy != nil {
 		jsonwire.Key(s, &more, ",\"fsGroupPolicy\":")
-		jsonwire.String(s, x.FSGroupPolicy)
+		jsonwire.String(s, *x.FSGroupPolicy)
 	}
 	if x.PodInfoOnMount != nil {
 		jsonwire.Key(s, &more, ",\"podInfoOnMount\":")
@@ -806,9 +806,9 @@ func (x *StorageClass) DecodeWire(r *jsonwire.Reader) {
 		case "provisioner":
 			x.Provisioner = r.String()
 		case "reclaimPolicy":
-			x.ReclaimPolicy = r.String()
+			x.ReclaimPolicy = r.StringPtr()
 		case "volumeBindingMode":
-			x.VolumeBindingMode = r.String()
+			x.VolumeBindingMode = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -903,13 +903,13 @@ func (x *StorageClass) EncodeJSON(s *jsoniter.Stream) {
 	}
 	s.WriteRaw(",\"provisioner\":")
 	jsonwire.String(s, x.Provisioner)
-	if x.ReclaimPolicy != "" {
+	if x.ReclaimPolicy != nil {
 		s.WriteRaw(",\"reclaimPolicy\":")
-		jsonwire.String(s, x.ReclaimPolicy)
+		jsonwire.String(s, *x.ReclaimPolicy)
 	}
-	if x.VolumeBindingMode != "" {
+	if x.VolumeBindingMode != nil {
 		s.WriteRaw(",\"volumeBindingMode\":")
-		jsonwire.String(s, x.VolumeBindingMode)
+		jsonwire.String(s, *x.VolumeBindingMode)
 	}
 	s.WriteRaw("}")
 }
@@ -1252,7 +1252,7 @@ func (x *VolumeAttachmentSource) DecodeWire(r *jsonwire.Reader) {
 				x.InlineVolumeSpec.DecodeWire(r)
 			}
 		case "persistentVolumeName":
-			x.PersistentVolumeName = r.String()
+			x.PersistentVolumeName = r.StringPtr()
 		default:
 			r.Skip()
 		}
@@ -1268,9 +1268,9 @@ func (x *VolumeAttachmentSource) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		x.InlineVolumeSpec.EncodeJSON(s)
 	}
-	if x.PersistentVolumeName != "" {
+	if x.PersistentVolumeName != nil {
 		jsonwire.Key(s, &more, ",\"persistentVolumeName\":")
-		jsonwire.String(s, x.PersistentVolumeName)
+		jsonwire.String(s, *x.PersistentVolumeName)
 	}
 	s.WriteRaw("}")
 }

@@ -70,7 +70,7 @@ type CSIDriverSpec struct {
 	// determine if Kubernetes should modify ownership and permissions of the
 	// volume. With the default policy the defined fsGroup will only be applied if
 	// a fstype is defined and the volume's access mode contains ReadWriteOnce.
-	FSGroupPolicy string `json:"fsGroupPolicy,omitempty"`
+	FSGroupPolicy *string `json:"fsGroupPolicy,omitempty"`
 
 	// podInfoOnMount indicates this CSI volume driver requires additional pod
 	// information (like podName, podUID, etc.) during mount operations, if set to
@@ -391,12 +391,12 @@ type StorageClass struct {
 
 	// reclaimPolicy controls the reclaimPolicy for dynamically provisioned
 	// PersistentVolumes of this storage class. Defaults to Delete.
-	ReclaimPolicy string `json:"reclaimPolicy,omitempty"`
+	ReclaimPolicy *string `json:"reclaimPolicy,omitempty"`
 
 	// volumeBindingMode indicates how PersistentVolumeClaims should be provisioned
 	// and bound. When unset, VolumeBindingImmediate is used. This field is only
 	// honored by servers that enable the VolumeScheduling feature.
-	VolumeBindingMode string `json:"volumeBindingMode,omitempty"`
+	VolumeBindingMode *string `json:"volumeBindingMode,omitempty"`
 }
 
 // StorageClassList is a collection of storage classes.
@@ -478,7 +478,7 @@ type VolumeAttachmentSource struct {
 	InlineVolumeSpec *corev1.PersistentVolumeSpec `json:"inlineVolumeSpec,omitempty"`
 
 	// persistentVolumeName represents the name of the persistent volume to attach.
-	PersistentVolumeName string `json:"persistentVolumeName,omitempty"`
+	PersistentVolumeName *string `json:"persistentVolumeName,omitempty"`
 }
 
 // VolumeAttachmentSpec is the specification of a VolumeAttachment request.

@@ -1,0 +1,37 @@
+package main
+
+import (
+	_ "embed"
+	"strings"
+)
+
+// apiFactsText records how Kubernetes' own Go types (k8s.io/api and the
+// apimachinery, apiextensions and aggregator types of the same release)
+// hold each scalar field: as a pointer or a value, with or without
+// omitempty. The API server encodes those types, so a field they hold as
+// a value with omitempty is never sent as its zero value (unset cannot
+// differ from zero) and one they hold as a pointer can be. The spec does
+// not say this; bench/cmd/apifacts writes the file.
+//
+//go:embed apifacts.txt
+var apiFactsText string
+
+// scalarFact is how Kubernetes' types hold one scalar field.
+type scalarFact struct {
+	pointer, omitempty bool
+}
+
+// apiFacts are the facts by "schema.field" ("io.k8s.api.core.v1.Container.stdin").
+var apiFacts = parseFacts(apiFactsText)
+
+func parseFacts(text string) map[string]scalarFact {
+	facts := map[string]scalarFact{}
+	for _, line := range strings.Split(text, "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 || strings.HasPrefix(line, "#") {
+			continue
+		}
+		facts[f[0]] = scalarFact{pointer: f[1] == "pointer", omitempty: f[2] == "omitempty"}
+	}
+	return facts
+}
