@@ -92,7 +92,7 @@ func (r *report) evaluate() {
 			measured: fmt.Sprintf("%.1f s vs %.1f s (%.2fx)", kwf.coldCPU.Seconds(), cg.coldCPU.Seconds(), kwf.coldCPU.Seconds()/cg.coldCPU.Seconds()), met: 3*kwf.coldCPU <= cg.coldCPU})
 		add(goal{workload: "footprint", text: "cold build at most a quarter of client-go's (issue 3), empty GOCACHE",
 			measured: fmt.Sprintf("%.1f s vs %.1f s CPU (%.2fx), %.1f s vs %.1f s wall (%.2fx)", kwf.coldCPU.Seconds(), cg.coldCPU.Seconds(), kwf.coldCPU.Seconds()/cg.coldCPU.Seconds(),
-				kwf.coldWall.Seconds(), cg.coldWall.Seconds(), kwf.coldWall.Seconds()/cg.coldWall.Seconds()), met: 4*kwf.coldCPU <= cg.coldCPU})
+				kwf.coldWall.Seconds(), cg.coldWall.Seconds(), kwf.coldWall.Seconds()/cg.coldWall.Seconds()) + r.floorNote(), met: 4*kwf.coldCPU <= cg.coldCPU})
 		add(goal{workload: "footprint", text: "cold build at most a quarter of client-go's (issue 3), standard library cached",
 			measured: fmt.Sprintf("%.1f s vs %.1f s CPU (%.2fx), %.1f s vs %.1f s wall (%.2fx)", kwf.ownCPU.Seconds(), cg.ownCPU.Seconds(), kwf.ownCPU.Seconds()/cg.ownCPU.Seconds(),
 				kwf.ownWall.Seconds(), cg.ownWall.Seconds(), kwf.ownWall.Seconds()/cg.ownWall.Seconds()), met: 4*kwf.ownCPU <= cg.ownCPU})
@@ -295,4 +295,13 @@ func moduleGraph(dir string) (string, error) {
 		return "", err
 	}
 	return strings.TrimSpace(out), nil
+}
+
+// floorNote is the floor program's cold build against client-go's, for
+// the goal rows it bounds.
+func (r *report) floorNote() string {
+	if r.floor == nil || r.footprints[0].coldCPU == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; the floor program with no client library: %.2fx CPU", r.floor.coldCPU.Seconds()/r.footprints[0].coldCPU.Seconds())
 }

@@ -73,6 +73,7 @@ type report struct {
 	watch      []result
 	informers  []heldResult
 	footprints []*footprint
+	floor      *footprint // bench/footprint/floor, when cold builds ran
 	goals      []goal
 	profiles   []profile
 }
@@ -166,6 +167,13 @@ func (r *report) run(cold, profiles bool) error {
 		return err
 	}
 	r.footprints = []*footprint{cg, kw}
+	if cold {
+		// The smallest list-pods program any client could be: what the
+		// standard library alone costs to build.
+		if r.floor, err = measureFootprint("floor", "footprint/floor", "", cold, 1); err != nil {
+			return err
+		}
+	}
 
 	r.evaluate()
 	if profiles {

@@ -114,6 +114,10 @@ func (r *report) markdown() string {
 	row("warm rebuild, user+sys CPU (s)", cg.warmCPU.Seconds(), kw.warmCPU.Seconds(), "%.2f")
 	row("warm rebuild, wall (s)", cg.warmWall.Seconds(), kw.warmWall.Seconds(), "%.2f")
 	p("\n")
+	if fl := r.floor; fl != nil {
+		p("The floor program (`bench/footprint/floor`: the same list with only net/http, crypto/tls, encoding/json, x/net/http2 and the YAML parser, no client library) builds cold in %.1f s of CPU, %.2fx client-go's (kubewire %.2fx); with the standard library cached, in %.1f s (%.2fx); its binary is %.1f MB.\n\n",
+			fl.coldCPU.Seconds(), fl.coldCPU.Seconds()/cg.coldCPU.Seconds(), kw.coldCPU.Seconds()/cg.coldCPU.Seconds(), fl.ownCPU.Seconds(), fl.ownCPU.Seconds()/cg.ownCPU.Seconds(), mb(int(fl.binary)))
+	}
 
 	if len(r.profiles) > 0 {
 		p("## Profiles of missed goals\n\nTaken by the report command on kubewire's side of each workload whose goal was missed (runtime/pprof, then `go tool pprof -top`).\n\n")
