@@ -400,4 +400,18 @@ func TestInformerSlimType(t *testing.T) {
 	got, ok := inf.Lister().Get("default", "x")
 	require.True(t, ok)
 	assert.Equal(t, map[string]string{"k": "v"}, got.Data)
+
+	// A struct that embeds the full metav1.ObjectMeta decodes whole too.
+	type metaConfigMap struct {
+		metav1.ObjectMeta `json:"metadata"`
+		Data              map[string]string `json:"data"`
+	}
+	full := typed.New[metaConfigMap, struct{}](rc, &corev1.ConfigMapResource, "")
+	inf2, err := controller.NewInformer(controller.FromTyped(full), controller.Options[metaConfigMap]{Backoff: fastBackoff})
+	require.NoError(t, err)
+	run(t, inf2)
+	got2, ok := inf2.Lister().Get("default", "x")
+	require.True(t, ok)
+	assert.Equal(t, "x", got2.Name)
+	assert.Equal(t, map[string]string{"k": "v"}, got2.Data)
 }

@@ -228,6 +228,19 @@ func listTarget[T, L any](out *L) any {
 	return ownedList[T, L]{out: out, items: items}
 }
 
+// DecodeList decodes data, a list object such as a List response body,
+// into out as List does: with the generated decoders, and in parallel
+// when the list is large. out is a list type whose Items field is []T
+// (PodList of Pod); a list type without generated decoders is decoded by
+// reflection. data is kept: the decoded strings point into it, so the
+// caller must not change it afterwards.
+func DecodeList[T, L any](data []byte, out *L) error {
+	if od, ok := listTarget[T](out).(codec.OwnedDecoder); ok {
+		return od.DecodeOwnedJSON(data)
+	}
+	return codec.Unmarshal(data, out)
+}
+
 func (o ownedList[T, L]) DecodeOwnedJSON(data []byte) error {
 	if o.items >= 0 && len(data) >= codec.ParallelMin {
 		if items, rest, ok := codec.DecodeListItems(data, itemDecoder[T](true)); ok {

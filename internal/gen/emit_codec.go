@@ -56,6 +56,56 @@ func emitCodec(m *model, p *pkg) []byte {
 
 func (g *codecGen) qualified(t *typ) string { return g.p.name + "." + t.name }
 
+// embeddable are the metav1 types that users' structs embed. Their codecs
+// are package functions over unexported methods, not exported methods: an
+// exported DecodeWire or EncodeJSON would be promoted to a struct that
+// embeds the type alone and read or write that whole struct as metadata.
+var embeddable = set("ObjectMeta", "ListMeta", "TypeMeta")
+
+// hidden reports whether a type's codec methods are unexported (see
+// embeddable).
+func hidden(pkg, name string) bool { return pkg == metaPkg && embeddable[name] }
+
+// decodeCall is the statement that decodes the struct value target, of
+// type t (a pointer when ptr), from r.
+func (g *codecGen) decodeCall(target string, t *gtype, ptr bool) string {
+	pkg := t.pkg
+	if pkg == "" {
+		pkg = g.p.name
+	}
+	if !hidden(pkg, t.name) {
+		return target + ".DecodeWire(r)"
+	}
+	if !ptr {
+		target = "&" + target
+	}
+	return fmt.Sprintf("%s%sDecodeWire(r, %s)", g.prefix(pkg), t.name, target)
+}
+
+// encodeCall is the statement that encodes the struct value expr, of type
+// t (a pointer when ptr), to s.
+func (g *codecGen) encodeCall(expr string, t *gtype, ptr bool) string {
+	pkg := t.pkg
+	if pkg == "" {
+		pkg = g.p.name
+	}
+	if !hidden(pkg, t.name) {
+		return expr + ".EncodeJSON(s)"
+	}
+	if !ptr {
+		expr = "&" + expr
+	}
+	return fmt.Sprintf("%s%sEncodeJSON(s, %s)", g.prefix(pkg), t.name, expr)
+}
+
+// prefix qualifies a name of package pkg from the package being generated.
+func (g *codecGen) prefix(pkg string) string {
+	if pkg == g.p.name {
+		return ""
+	}
+	return pkg + "."
+}
+
 // standalone reports whether t is decoded on its own, and so has DecodeJSON
 // and UnmarshalJSON: a kind or a list. Object and list metadata have
 // neither, so that a user's struct that embeds metav1.ObjectMeta (or
@@ -65,9 +115,16 @@ func (g *codecGen) standalone(t *typ) bool { return t.gvk || t.list }
 
 func (g *codecGen) decoder(t *typ) {
 	w := &g.w
-	w.p("\n// DecodeWire reads x from r. It is the entry point generated decoders use")
-	w.p("// across packages; use DecodeJSON or UnmarshalJSON.")
-	w.p("func (x *%s) DecodeWire(r *jsonwire.Reader) {", t.name)
+	if hidden(g.p.name, t.name) {
+		w.p("\n// %sDecodeWire reads x from r; generated decoders call it. It is a", t.name)
+		w.p("// function so that structs embedding %s are not given it.", t.name)
+		w.p("func %sDecodeWire(r *jsonwire.Reader, x *%s) { x.decodeWire(r) }", t.name, t.name)
+		w.p("\nfunc (x *%s) decodeWire(r *jsonwire.Reader) {", t.name)
+	} else {
+		w.p("\n// DecodeWire reads x from r. It is the entry point generated decoders use")
+		w.p("// across packages; use DecodeJSON or UnmarshalJSON.")
+		w.p("func (x *%s) DecodeWire(r *jsonwire.Reader) {", t.name)
+	}
 	w.p("if !r.BeginObject() { return }")
 	switch {
 	case len(t.fields) == 0:
@@ -164,7 +221,7 @@ func (g *codecGen) fieldSwitch(t *typ) {
 			}
 		case f.embedded:
 			w.p("case %q:", f.json)
-			w.p("x.%s.DecodeWire(r)", f.goName)
+			w.p("%s", g.decodeCall("x."+f.goName, f.typ, false))
 		default:
 			w.p("case %q:", f.json)
 			g.dec("x."+f.goName, f.typ, 0)
@@ -209,7 +266,7 @@ func (g *codecGen) dec(target string, t *gtype, d int) {
 			} else {
 				w.p("if %s == nil { %s = new(%s) }", target, target, elem)
 			}
-			w.p("%s.DecodeWire(r)", target)
+			w.p("%s", g.decodeCall(target, t, true))
 			w.p("}")
 		}
 		return
@@ -228,7 +285,7 @@ func (g *codecGen) dec(target string, t *gtype, d int) {
 	case kBytes:
 		w.p("%s = r.Bytes()", target)
 	case kStruct, kRaw:
-		w.p("%s.DecodeWire(r)", target)
+		w.p("%s", g.decodeCall(target, t, false))
 	case kSlice:
 		if e := t.elem; e.kind == kString && !e.ptr && goType(t) == "[]string" {
 			w.p("%s = r.Strings()", target)
@@ -309,8 +366,15 @@ const (
 
 func (g *codecGen) encoder(t *typ) {
 	w := &g.w
-	w.p("\n// EncodeJSON writes x as encoding/json would, without reflection.")
-	w.p("func (x *%s) EncodeJSON(s *jsoniter.Stream) {", t.name)
+	if hidden(g.p.name, t.name) {
+		w.p("\n// %sEncodeJSON writes x as encoding/json would; generated encoders call", t.name)
+		w.p("// it. It is a function so that structs embedding %s are not given it.", t.name)
+		w.p("func %sEncodeJSON(s *jsoniter.Stream, x *%s) { x.encodeJSON(s) }", t.name, t.name)
+		w.p("\nfunc (x *%s) encodeJSON(s *jsoniter.Stream) {", t.name)
+	} else {
+		w.p("\n// EncodeJSON writes x as encoding/json would, without reflection.")
+		w.p("func (x *%s) EncodeJSON(s *jsoniter.Stream) {", t.name)
+	}
 	if len(t.fields) == 0 {
 		w.p("s.WriteRaw(\"{}\")")
 		w.p("}")
@@ -359,7 +423,7 @@ func (g *codecGen) encoder(t *typ) {
 		if cond != "" && e.typ.ptr {
 			// Known not to be nil.
 			if e.typ.kind == kStruct || e.typ.kind == kRaw {
-				body.w.p("%s.EncodeJSON(s)", e.expr)
+				body.w.p("%s", body.encodeCall(e.expr, e.typ, true))
 			} else {
 				body.enc("*"+e.expr, &gtype{kind: e.typ.kind}, 0)
 			}
@@ -415,7 +479,7 @@ func (g *codecGen) enc(expr string, t *gtype, d int) {
 		w.p("} else {")
 		switch t.kind {
 		case kStruct, kRaw:
-			w.p("%s.EncodeJSON(s)", expr)
+			w.p("%s", g.encodeCall(expr, t, true))
 		default:
 			g.enc("*"+expr, &gtype{kind: t.kind}, d)
 		}
@@ -436,7 +500,7 @@ func (g *codecGen) enc(expr string, t *gtype, d int) {
 	case kBytes:
 		w.p("jsonwire.Bytes(s, %s)", expr)
 	case kStruct, kRaw:
-		w.p("%s.EncodeJSON(s)", expr)
+		w.p("%s", g.encodeCall(expr, t, false))
 	case kSlice:
 		i := fmt.Sprintf("i%d", d)
 		w.p("if %s == nil {", expr)
@@ -469,13 +533,14 @@ func (g *codecGen) enc(expr string, t *gtype, d int) {
 }
 
 // emitCodecTest writes the test that runs fixtures.CheckCodec on every
-// struct type of p.
+// struct type of p but the embeddable metadata, which has no DecodeWire
+// method to check and is checked inside every kind.
 func emitCodecTest(p *pkg) ([]byte, error) {
 	var w writer
 	w.p("\nfunc TestGeneratedCodec(t *testing.T) {")
 	w.p("fixtures.CheckCodec(t,")
 	for _, name := range sortedKeys(p.types) {
-		if p.types[name].alias == nil {
+		if p.types[name].alias == nil && !hidden(p.name, name) {
 			w.p("&%s.%s{},", p.name, name)
 		}
 	}

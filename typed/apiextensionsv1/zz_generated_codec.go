@@ -5,6 +5,7 @@ package apiextensionsv1
 import (
 	jsoniter "github.com/json-iterator/go"
 	"github.com/kubewire/kubewire/typed/internal/jsonwire"
+	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
@@ -109,7 +110,7 @@ func (x *CustomResourceDefinition) DecodeWire(r *jsonwire.Reader) {
 		case "apiVersion":
 			x.APIVersion = r.String()
 		case "metadata":
-			x.ObjectMeta.DecodeWire(r)
+			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
 		case "spec":
 			x.Spec.DecodeWire(r)
 		case "status":
@@ -152,7 +153,7 @@ func (x *CustomResourceDefinition) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.APIVersion)
 	}
 	jsonwire.Key(s, &more, ",\"metadata\":")
-	x.ObjectMeta.EncodeJSON(s)
+	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
 	s.WriteRaw(",\"spec\":")
 	x.Spec.EncodeJSON(s)
 	s.WriteRaw(",\"status\":")
@@ -222,7 +223,7 @@ func (x *CustomResourceDefinitionList) decodeField(r *jsonwire.Reader, key []byt
 	case "apiVersion":
 		x.APIVersion = r.String()
 	case "metadata":
-		x.ListMeta.DecodeWire(r)
+		metav1.ListMetaDecodeWire(r, &x.ListMeta)
 	case "items":
 		if r.BeginArray() {
 			sl0 := make([]CustomResourceDefinition, 0, r.Count())
@@ -300,7 +301,7 @@ func (x *CustomResourceDefinitionList) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.APIVersion)
 	}
 	jsonwire.Key(s, &more, ",\"metadata\":")
-	x.ListMeta.EncodeJSON(s)
+	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
 	s.WriteRaw(",\"items\":")
 	if x.Items == nil {
 		s.WriteNil()

@@ -5,6 +5,7 @@ package apiregistrationv1
 import (
 	jsoniter "github.com/json-iterator/go"
 	"github.com/kubewire/kubewire/typed/internal/jsonwire"
+	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
@@ -20,7 +21,7 @@ func (x *APIService) DecodeWire(r *jsonwire.Reader) {
 		case "apiVersion":
 			x.APIVersion = r.String()
 		case "metadata":
-			x.ObjectMeta.DecodeWire(r)
+			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
 		case "spec":
 			x.Spec.DecodeWire(r)
 		case "status":
@@ -63,7 +64,7 @@ func (x *APIService) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.APIVersion)
 	}
 	jsonwire.Key(s, &more, ",\"metadata\":")
-	x.ObjectMeta.EncodeJSON(s)
+	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
 	s.WriteRaw(",\"spec\":")
 	x.Spec.EncodeJSON(s)
 	s.WriteRaw(",\"status\":")
@@ -133,7 +134,7 @@ func (x *APIServiceList) decodeField(r *jsonwire.Reader, key []byte) {
 	case "apiVersion":
 		x.APIVersion = r.String()
 	case "metadata":
-		x.ListMeta.DecodeWire(r)
+		metav1.ListMetaDecodeWire(r, &x.ListMeta)
 	case "items":
 		if r.BeginArray() {
 			sl0 := make([]APIService, 0, r.Count())
@@ -211,7 +212,7 @@ func (x *APIServiceList) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.APIVersion)
 	}
 	jsonwire.Key(s, &more, ",\"metadata\":")
-	x.ListMeta.EncodeJSON(s)
+	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
 	s.WriteRaw(",\"items\":")
 	if x.Items == nil {
 		s.WriteNil()

@@ -5,6 +5,7 @@ package authenticationv1beta1
 import (
 	jsoniter "github.com/json-iterator/go"
 	"github.com/kubewire/kubewire/typed/internal/jsonwire"
+	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
@@ -20,7 +21,7 @@ func (x *SelfSubjectReview) DecodeWire(r *jsonwire.Reader) {
 		case "apiVersion":
 			x.APIVersion = r.String()
 		case "metadata":
-			x.ObjectMeta.DecodeWire(r)
+			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
@@ -61,7 +62,7 @@ func (x *SelfSubjectReview) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.APIVersion)
 	}
 	jsonwire.Key(s, &more, ",\"metadata\":")
-	x.ObjectMeta.EncodeJSON(s)
+	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
 	s.WriteRaw(",\"status\":")
 	x.Status.EncodeJSON(s)
 	s.WriteRaw("}")

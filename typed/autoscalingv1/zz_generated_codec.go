@@ -57,7 +57,7 @@ func (x *HorizontalPodAutoscaler) DecodeWire(r *jsonwire.Reader) {
 		case "apiVersion":
 			x.APIVersion = r.String()
 		case "metadata":
-			x.ObjectMeta.DecodeWire(r)
+			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
 		case "spec":
 			x.Spec.DecodeWire(r)
 		case "status":
@@ -100,7 +100,7 @@ func (x *HorizontalPodAutoscaler) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.APIVersion)
 	}
 	jsonwire.Key(s, &more, ",\"metadata\":")
-	x.ObjectMeta.EncodeJSON(s)
+	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
 	s.WriteRaw(",\"spec\":")
 	x.Spec.EncodeJSON(s)
 	s.WriteRaw(",\"status\":")
@@ -126,7 +126,7 @@ func (x *HorizontalPodAutoscalerList) decodeField(r *jsonwire.Reader, key []byte
 	case "apiVersion":
 		x.APIVersion = r.String()
 	case "metadata":
-		x.ListMeta.DecodeWire(r)
+		metav1.ListMetaDecodeWire(r, &x.ListMeta)
 	case "items":
 		if r.BeginArray() {
 			sl0 := make([]HorizontalPodAutoscaler, 0, r.Count())
@@ -204,7 +204,7 @@ func (x *HorizontalPodAutoscalerList) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.APIVersion)
 	}
 	jsonwire.Key(s, &more, ",\"metadata\":")
-	x.ListMeta.EncodeJSON(s)
+	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
 	s.WriteRaw(",\"items\":")
 	if x.Items == nil {
 		s.WriteNil()
@@ -329,7 +329,7 @@ func (x *Scale) DecodeWire(r *jsonwire.Reader) {
 		case "apiVersion":
 			x.APIVersion = r.String()
 		case "metadata":
-			x.ObjectMeta.DecodeWire(r)
+			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
 		case "spec":
 			x.Spec.DecodeWire(r)
 		case "status":
@@ -372,7 +372,7 @@ func (x *Scale) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.APIVersion)
 	}
 	jsonwire.Key(s, &more, ",\"metadata\":")
-	x.ObjectMeta.EncodeJSON(s)
+	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
 	s.WriteRaw(",\"spec\":")
 	x.Spec.EncodeJSON(s)
 	s.WriteRaw(",\"status\":")

@@ -6,6 +6,7 @@ import (
 	jsoniter "github.com/json-iterator/go"
 	"github.com/kubewire/kubewire/typed/corev1"
 	"github.com/kubewire/kubewire/typed/internal/jsonwire"
+	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
@@ -257,7 +258,7 @@ func (x *EndpointSlice) DecodeWire(r *jsonwire.Reader) {
 		case "apiVersion":
 			x.APIVersion = r.String()
 		case "metadata":
-			x.ObjectMeta.DecodeWire(r)
+			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
 		case "addressType":
 			x.AddressType = r.String()
 		case "endpoints":
@@ -320,7 +321,7 @@ func (x *EndpointSlice) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.APIVersion)
 	}
 	jsonwire.Key(s, &more, ",\"metadata\":")
-	x.ObjectMeta.EncodeJSON(s)
+	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
 	s.WriteRaw(",\"addressType\":")
 	jsonwire.String(s, x.AddressType)
 	s.WriteRaw(",\"endpoints\":")
@@ -372,7 +373,7 @@ func (x *EndpointSliceList) decodeField(r *jsonwire.Reader, key []byte) {
 	case "apiVersion":
 		x.APIVersion = r.String()
 	case "metadata":
-		x.ListMeta.DecodeWire(r)
+		metav1.ListMetaDecodeWire(r, &x.ListMeta)
 	case "items":
 		if r.BeginArray() {
 			sl0 := make([]EndpointSlice, 0, r.Count())
@@ -450,7 +451,7 @@ func (x *EndpointSliceList) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.APIVersion)
 	}
 	jsonwire.Key(s, &more, ",\"metadata\":")
-	x.ListMeta.EncodeJSON(s)
+	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
 	s.WriteRaw(",\"items\":")
 	if x.Items == nil {
 		s.WriteNil()

@@ -10,9 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// A user's struct that embeds object or list metadata alone decodes as a
-// whole: the metadata types carry no JSON method that would be promoted to
-// the struct and read the whole object as metadata.
+// A user's struct that embeds object, list or type metadata alone decodes
+// and encodes as a whole: the metadata types carry no JSON method that
+// would be promoted to the struct and read or write it as metadata.
 func TestEmbeddedMetadataDecodesWithItsStruct(t *testing.T) {
 	type custom struct {
 		metav1.ObjectMeta `json:"metadata"`
@@ -55,5 +55,19 @@ func TestEmbeddedMetadataDecodesWithItsStruct(t *testing.T) {
 			err := decode([]byte(`{"metadata":{"name":7}}`), &c)
 			assert.Error(t, err, "a wrongly typed metadata field is an error")
 		})
+	}
+
+	// Encoding too: neither kubewire's codec nor encoding/json writes such
+	// a struct as its metadata alone.
+	c := custom{ObjectMeta: metav1.ObjectMeta{Name: "a"}}
+	c.Spec.Replicas = 3
+	ty := typed{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "X"}, Data: "d"}
+	for name, encode := range map[string]func(any) ([]byte, error){"encoding/json": json.Marshal, "codec": codec.Marshal} {
+		out, err := encode(&c)
+		require.NoError(t, err, name)
+		assert.JSONEq(t, `{"metadata":{"name":"a","creationTimestamp":null},"spec":{"replicas":3}}`, string(out), name)
+		out, err = encode(&ty)
+		require.NoError(t, err, name)
+		assert.JSONEq(t, `{"apiVersion":"v1","kind":"X","data":"d"}`, string(out), name)
 	}
 }

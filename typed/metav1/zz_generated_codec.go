@@ -808,9 +808,11 @@ func (x *LabelSelectorRequirement) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// DecodeWire reads x from r. It is the entry point generated decoders use
-// across packages; use DecodeJSON or UnmarshalJSON.
-func (x *ListMeta) DecodeWire(r *jsonwire.Reader) {
+// ListMetaDecodeWire reads x from r; generated decoders call it. It is a
+// function so that structs embedding ListMeta are not given it.
+func ListMetaDecodeWire(r *jsonwire.Reader, x *ListMeta) { x.decodeWire(r) }
+
+func (x *ListMeta) decodeWire(r *jsonwire.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -830,8 +832,11 @@ func (x *ListMeta) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
-func (x *ListMeta) EncodeJSON(s *jsoniter.Stream) {
+// ListMetaEncodeJSON writes x as encoding/json would; generated encoders call
+// it. It is a function so that structs embedding ListMeta are not given it.
+func ListMetaEncodeJSON(s *jsoniter.Stream, x *ListMeta) { x.encodeJSON(s) }
+
+func (x *ListMeta) encodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
 	if x.Continue != "" {
@@ -925,9 +930,11 @@ func (x *ManagedFieldsEntry) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// DecodeWire reads x from r. It is the entry point generated decoders use
-// across packages; use DecodeJSON or UnmarshalJSON.
-func (x *ObjectMeta) DecodeWire(r *jsonwire.Reader) {
+// ObjectMetaDecodeWire reads x from r; generated decoders call it. It is a
+// function so that structs embedding ObjectMeta are not given it.
+func ObjectMetaDecodeWire(r *jsonwire.Reader, x *ObjectMeta) { x.decodeWire(r) }
+
+func (x *ObjectMeta) decodeWire(r *jsonwire.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -994,8 +1001,11 @@ func (x *ObjectMeta) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
-func (x *ObjectMeta) EncodeJSON(s *jsoniter.Stream) {
+// ObjectMetaEncodeJSON writes x as encoding/json would; generated encoders call
+// it. It is a function so that structs embedding ObjectMeta are not given it.
+func ObjectMetaEncodeJSON(s *jsoniter.Stream, x *ObjectMeta) { x.encodeJSON(s) }
+
+func (x *ObjectMeta) encodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
 	if len(x.Annotations) != 0 {
@@ -1246,7 +1256,7 @@ func (x *Status) DecodeWire(r *jsonwire.Reader) {
 		case "apiVersion":
 			x.APIVersion = r.String()
 		case "metadata":
-			x.ListMeta.DecodeWire(r)
+			ListMetaDecodeWire(r, &x.ListMeta)
 		case "code":
 			x.Code = r.Int32()
 		case "details":
@@ -1302,7 +1312,7 @@ func (x *Status) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.APIVersion)
 	}
 	jsonwire.Key(s, &more, ",\"metadata\":")
-	x.ListMeta.EncodeJSON(s)
+	ListMetaEncodeJSON(s, &x.ListMeta)
 	if x.Code != 0 {
 		s.WriteRaw(",\"code\":")
 		s.WriteInt32(x.Code)
@@ -1444,9 +1454,11 @@ func (x *StatusDetails) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// DecodeWire reads x from r. It is the entry point generated decoders use
-// across packages; use DecodeJSON or UnmarshalJSON.
-func (x *TypeMeta) DecodeWire(r *jsonwire.Reader) {
+// TypeMetaDecodeWire reads x from r; generated decoders call it. It is a
+// function so that structs embedding TypeMeta are not given it.
+func TypeMetaDecodeWire(r *jsonwire.Reader, x *TypeMeta) { x.decodeWire(r) }
+
+func (x *TypeMeta) decodeWire(r *jsonwire.Reader) {
 	if !r.BeginObject() {
 		return
 	}
@@ -1462,8 +1474,11 @@ func (x *TypeMeta) DecodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
-func (x *TypeMeta) EncodeJSON(s *jsoniter.Stream) {
+// TypeMetaEncodeJSON writes x as encoding/json would; generated encoders call
+// it. It is a function so that structs embedding TypeMeta are not given it.
+func TypeMetaEncodeJSON(s *jsoniter.Stream, x *TypeMeta) { x.encodeJSON(s) }
+
+func (x *TypeMeta) encodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
 	if x.Kind != "" {

@@ -637,7 +637,7 @@ func (x *DeviceClass) DecodeWire(r *jsonwire.Reader) {
 		case "apiVersion":
 			x.APIVersion = r.String()
 		case "metadata":
-			x.ObjectMeta.DecodeWire(r)
+			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
 		case "spec":
 			x.Spec.DecodeWire(r)
 		default:
@@ -678,7 +678,7 @@ func (x *DeviceClass) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.APIVersion)
 	}
 	jsonwire.Key(s, &more, ",\"metadata\":")
-	x.ObjectMeta.EncodeJSON(s)
+	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
 	s.WriteRaw(",\"spec\":")
 	x.Spec.EncodeJSON(s)
 	s.WriteRaw("}")
@@ -735,7 +735,7 @@ func (x *DeviceClassList) decodeField(r *jsonwire.Reader, key []byte) {
 	case "apiVersion":
 		x.APIVersion = r.String()
 	case "metadata":
-		x.ListMeta.DecodeWire(r)
+		metav1.ListMetaDecodeWire(r, &x.ListMeta)
 	case "items":
 		if r.BeginArray() {
 			sl0 := make([]DeviceClass, 0, r.Count())
@@ -813,7 +813,7 @@ func (x *DeviceClassList) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.APIVersion)
 	}
 	jsonwire.Key(s, &more, ",\"metadata\":")
-	x.ListMeta.EncodeJSON(s)
+	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
 	s.WriteRaw(",\"items\":")
 	if x.Items == nil {
 		s.WriteNil()
@@ -1192,7 +1192,7 @@ func (x *ResourceClaim) DecodeWire(r *jsonwire.Reader) {
 		case "apiVersion":
 			x.APIVersion = r.String()
 		case "metadata":
-			x.ObjectMeta.DecodeWire(r)
+			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
 		case "spec":
 			x.Spec.DecodeWire(r)
 		case "status":
@@ -1235,7 +1235,7 @@ func (x *ResourceClaim) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.APIVersion)
 	}
 	jsonwire.Key(s, &more, ",\"metadata\":")
-	x.ObjectMeta.EncodeJSON(s)
+	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
 	s.WriteRaw(",\"spec\":")
 	x.Spec.EncodeJSON(s)
 	s.WriteRaw(",\"status\":")
@@ -1301,7 +1301,7 @@ func (x *ResourceClaimList) decodeField(r *jsonwire.Reader, key []byte) {
 	case "apiVersion":
 		x.APIVersion = r.String()
 	case "metadata":
-		x.ListMeta.DecodeWire(r)
+		metav1.ListMetaDecodeWire(r, &x.ListMeta)
 	case "items":
 		if r.BeginArray() {
 			sl0 := make([]ResourceClaim, 0, r.Count())
@@ -1379,7 +1379,7 @@ func (x *ResourceClaimList) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.APIVersion)
 	}
 	jsonwire.Key(s, &more, ",\"metadata\":")
-	x.ListMeta.EncodeJSON(s)
+	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
 	s.WriteRaw(",\"items\":")
 	if x.Items == nil {
 		s.WriteNil()
@@ -1520,7 +1520,7 @@ func (x *ResourceClaimTemplate) DecodeWire(r *jsonwire.Reader) {
 		case "apiVersion":
 			x.APIVersion = r.String()
 		case "metadata":
-			x.ObjectMeta.DecodeWire(r)
+			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
 		case "spec":
 			x.Spec.DecodeWire(r)
 		default:
@@ -1561,7 +1561,7 @@ func (x *ResourceClaimTemplate) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.APIVersion)
 	}
 	jsonwire.Key(s, &more, ",\"metadata\":")
-	x.ObjectMeta.EncodeJSON(s)
+	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
 	s.WriteRaw(",\"spec\":")
 	x.Spec.EncodeJSON(s)
 	s.WriteRaw("}")
@@ -1585,7 +1585,7 @@ func (x *ResourceClaimTemplateList) decodeField(r *jsonwire.Reader, key []byte) 
 	case "apiVersion":
 		x.APIVersion = r.String()
 	case "metadata":
-		x.ListMeta.DecodeWire(r)
+		metav1.ListMetaDecodeWire(r, &x.ListMeta)
 	case "items":
 		if r.BeginArray() {
 			sl0 := make([]ResourceClaimTemplate, 0, r.Count())
@@ -1663,7 +1663,7 @@ func (x *ResourceClaimTemplateList) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.APIVersion)
 	}
 	jsonwire.Key(s, &more, ",\"metadata\":")
-	x.ListMeta.EncodeJSON(s)
+	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
 	s.WriteRaw(",\"items\":")
 	if x.Items == nil {
 		s.WriteNil()
@@ -1689,7 +1689,7 @@ func (x *ResourceClaimTemplateSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "metadata":
-			x.ObjectMeta.DecodeWire(r)
+			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
 		case "spec":
 			x.Spec.DecodeWire(r)
 		default:
@@ -1702,7 +1702,7 @@ func (x *ResourceClaimTemplateSpec) DecodeWire(r *jsonwire.Reader) {
 func (x *ResourceClaimTemplateSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	s.WriteRaw("\"metadata\":")
-	x.ObjectMeta.EncodeJSON(s)
+	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
 	s.WriteRaw(",\"spec\":")
 	x.Spec.EncodeJSON(s)
 	s.WriteRaw("}")
@@ -1753,7 +1753,7 @@ func (x *ResourceSlice) DecodeWire(r *jsonwire.Reader) {
 		case "apiVersion":
 			x.APIVersion = r.String()
 		case "metadata":
-			x.ObjectMeta.DecodeWire(r)
+			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
 		case "spec":
 			x.Spec.DecodeWire(r)
 		default:
@@ -1794,7 +1794,7 @@ func (x *ResourceSlice) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.APIVersion)
 	}
 	jsonwire.Key(s, &more, ",\"metadata\":")
-	x.ObjectMeta.EncodeJSON(s)
+	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
 	s.WriteRaw(",\"spec\":")
 	x.Spec.EncodeJSON(s)
 	s.WriteRaw("}")
@@ -1818,7 +1818,7 @@ func (x *ResourceSliceList) decodeField(r *jsonwire.Reader, key []byte) {
 	case "apiVersion":
 		x.APIVersion = r.String()
 	case "metadata":
-		x.ListMeta.DecodeWire(r)
+		metav1.ListMetaDecodeWire(r, &x.ListMeta)
 	case "items":
 		if r.BeginArray() {
 			sl0 := make([]ResourceSlice, 0, r.Count())
@@ -1896,7 +1896,7 @@ func (x *ResourceSliceList) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.APIVersion)
 	}
 	jsonwire.Key(s, &more, ",\"metadata\":")
-	x.ListMeta.EncodeJSON(s)
+	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
 	s.WriteRaw(",\"items\":")
 	if x.Items == nil {
 		s.WriteNil()

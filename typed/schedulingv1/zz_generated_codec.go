@@ -5,6 +5,7 @@ package schedulingv1
 import (
 	jsoniter "github.com/json-iterator/go"
 	"github.com/kubewire/kubewire/typed/internal/jsonwire"
+	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // DecodeWire reads x from r. It is the entry point generated decoders use
@@ -20,7 +21,7 @@ func (x *PriorityClass) DecodeWire(r *jsonwire.Reader) {
 		case "apiVersion":
 			x.APIVersion = r.String()
 		case "metadata":
-			x.ObjectMeta.DecodeWire(r)
+			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
 		case "description":
 			x.Description = r.String()
 		case "globalDefault":
@@ -67,7 +68,7 @@ func (x *PriorityClass) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.APIVersion)
 	}
 	jsonwire.Key(s, &more, ",\"metadata\":")
-	x.ObjectMeta.EncodeJSON(s)
+	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
 	if x.Description != "" {
 		s.WriteRaw(",\"description\":")
 		jsonwire.String(s, x.Description)
@@ -103,7 +104,7 @@ func (x *PriorityClassList) decodeField(r *jsonwire.Reader, key []byte) {
 	case "apiVersion":
 		x.APIVersion = r.String()
 	case "metadata":
-		x.ListMeta.DecodeWire(r)
+		metav1.ListMetaDecodeWire(r, &x.ListMeta)
 	case "items":
 		if r.BeginArray() {
 			sl0 := make([]PriorityClass, 0, r.Count())
@@ -181,7 +182,7 @@ func (x *PriorityClassList) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.String(s, x.APIVersion)
 	}
 	jsonwire.Key(s, &more, ",\"metadata\":")
-	x.ListMeta.EncodeJSON(s)
+	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
 	s.WriteRaw(",\"items\":")
 	if x.Items == nil {
 		s.WriteNil()
