@@ -2,6 +2,7 @@ package dynamic
 
 import (
 	"strconv"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -28,6 +29,11 @@ type byteDecoder struct {
 	strs  []string
 	ints  []int64
 	buf   []byte // unescaping scratch
+
+	// single marks a decoder of one small object (a watch event's): keys
+	// repeat across the objects of a list, but in one small object
+	// interning them costs more than it saves.
+	single bool
 }
 
 // SyntaxError reports malformed JSON met by the dynamic decoder.
@@ -51,6 +57,9 @@ const (
 	arenaSize = 16 << 10
 	maxNames  = 4096 // interned keys per decoder
 )
+
+// left is the number of input bytes not read yet.
+func (d *byteDecoder) left() int { return len(d.data) - d.pos }
 
 func (d *byteDecoder) reset(data []byte) {
 	d.data, d.pos, d.depth, d.err = data, 0, 0, nil
@@ -344,7 +353,7 @@ func (d *byteDecoder) name(b []byte) string {
 		return s
 	}
 	s := string(b)
-	if len(d.names) < maxNames && len(b) <= 64 {
+	if len(d.names) < maxNames && len(b) <= 64 && !d.single {
 		if d.names == nil {
 			d.names = make(map[string]string, 256)
 		}
@@ -364,7 +373,9 @@ func (d *byteDecoder) keep(b []byte) string {
 		return string(b)
 	}
 	if len(d.arena) < len(b) {
-		d.arena = make([]byte, arenaSize)
+		// The strings still to come are no longer than the input left:
+		// a small object gets a chunk of its size, not a whole one.
+		d.arena = make([]byte, min(arenaSize, len(b)+d.left()))
 	}
 	n := copy(d.arena, b)
 	s := unsafe.String(&d.arena[0], n)
@@ -447,7 +458,7 @@ func (d *byteDecoder) boxString(s string) any {
 		return ""
 	}
 	if len(d.strs) == 0 {
-		d.strs = make([]string, 256)
+		d.strs = make([]string, min(256, 1+d.left()/16)) // about one string value in 16 bytes of input
 	}
 	p := &d.strs[0]
 	*p = s
@@ -463,7 +474,7 @@ func (d *byteDecoder) boxInt(n int64) any {
 		return n // the runtime boxes small integers without allocating
 	}
 	if len(d.ints) == 0 {
-		d.ints = make([]int64, 128)
+		d.ints = make([]int64, min(128, 1+d.left()/32))
 	}
 	p := &d.ints[0]
 	*p = n
@@ -504,14 +515,23 @@ func (d *byteDecoder) decodeObject(data []byte) (Object, error) {
 // typed clients hand it whole response bodies; o keeps no reference to
 // data.
 func (o *Object) DecodeOwnedJSON(data []byte) error {
-	var d byteDecoder
+	d := objectDecoders.Get().(*byteDecoder)
+	d.single = len(data) < 4<<10
 	obj, err := d.decodeObject(data)
+	// Only the scratch stacks are reused: the chunks stay with the
+	// objects carved from them, and interned keys are not shared.
+	d.data, d.err, d.names, d.arena, d.strs, d.ints = nil, nil, nil, nil, nil, nil
+	objectDecoders.Put(d)
 	if err != nil {
 		return err
 	}
 	*o = obj
 	return nil
 }
+
+// objectDecoders keep the scratch stacks of decoders of single objects
+// (watch events, Get responses).
+var objectDecoders = sync.Pool{New: func() any { return new(byteDecoder) }}
 
 // TransientJSON reports true: o keeps nothing of what DecodeOwnedJSON
 // decodes (codec.Transient).

@@ -56,8 +56,15 @@ var API = jsoniter.ConfigCompatibleWithStandardLibrary
 // default 512-byte reads cost several times the CPU on large bodies.
 const ReadBufferSize = 64 << 10
 
-// Unmarshal decodes data into v, through v's generated decoder when it has one.
+// Unmarshal decodes data into v: through its whole-body decoder when v keeps
+// nothing of data (OwnedDecoder and Transient: dynamic objects), else
+// through its generated decoder when it has one, else by reflection.
 func Unmarshal(data []byte, v any) error {
+	if d, ok := v.(OwnedDecoder); ok {
+		if t, ok := v.(Transient); ok && t.TransientJSON() {
+			return d.DecodeOwnedJSON(data)
+		}
+	}
 	if d, ok := v.(Decoder); ok {
 		it := API.BorrowIterator(data)
 		defer API.ReturnIterator(it)

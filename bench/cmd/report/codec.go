@@ -211,7 +211,14 @@ func unstructuredContenders(in *inputs) []contender {
 			}
 			return checkLen("decode", len(l.Items), in.n)
 		}},
-		{label: "kubewire dynamic", kubewire: true, run: func() error {
+		{label: "kubewire dynamic (List.DecodeJSONFrom, the dynamic client's path)", kubewire: true, run: func() error {
+			l, err := kubewireDynamicStream(in.json)
+			if err != nil {
+				return err
+			}
+			return checkLen("decode", len(l.Items), in.n)
+		}},
+		{label: "kubewire dynamic (DecodeJSON on an iterator)", kubewire: true, run: func() error {
 			l, err := kubewireDynamic(in.json)
 			if err != nil {
 				return err
@@ -231,6 +238,16 @@ func clientgoUnstructured(data []byte) (*unstructured.UnstructuredList, error) {
 		return nil, errors.New("not a list")
 	}
 	return l, nil
+}
+
+// kubewireDynamicStream decodes as kubewire's dynamic client does: the
+// response body streamed through the list's own decoder.
+func kubewireDynamicStream(data []byte) (*dynamic.List, error) {
+	var l dynamic.List
+	if err := l.DecodeJSONFrom(bytes.NewReader(data)); err != nil {
+		return nil, err
+	}
+	return &l, nil
 }
 
 func kubewireDynamic(data []byte) (*dynamic.List, error) {
@@ -256,6 +273,6 @@ func heldDecoders(in *inputs) []heldContender {
 		{"client-go typed (JSON)", false, func() (any, error) { return clientgoDecode(in.json) }},
 		{"kubewire typed", true, func() (any, error) { return kubewireDecode(in.json) }},
 		{"client-go unstructured", false, func() (any, error) { return clientgoUnstructured(in.json) }},
-		{"kubewire dynamic", true, func() (any, error) { return kubewireDynamic(in.json) }},
+		{"kubewire dynamic", true, func() (any, error) { return kubewireDynamicStream(in.json) }},
 	}
 }
