@@ -80,7 +80,7 @@ func Shared[T any](f *Factory, id string, lw ListerWatcher[T], opts Options[T]) 
 
 // SharedTyped is Shared for a typed client: the informer is shared by
 // every call with the same kind, namespace, selectors and T.
-func SharedTyped[T, L any](f *Factory, c *typed.Client[T, L], opts Options[T]) (*Informer[T], error) {
+func SharedTyped[T, L any](f *Factory, c typed.Interface[T, L], opts Options[T]) (*Informer[T], error) {
 	r := c.Resource()
 	id := fmt.Sprintf("%s/%s ns=%s", r.GroupVersion(), r.Resource, c.Namespace())
 	return Shared(f, id, FromTyped(c), opts)

@@ -62,7 +62,7 @@ func heapAlloc() uint64 {
 }
 
 // cacheHeap returns the heap an informer's cache of n pods holds, per pod.
-func cacheHeap[T any](tb testing.TB, n int, mk func(rc *rest.Client) *typed.Client[T, struct{}], transform func(*T)) float64 {
+func cacheHeap[T any](tb testing.TB, n int, mk func(rc *rest.Client) typed.Interface[T, struct{}], transform func(*T)) float64 {
 	list := fixtures.PodListJSON(n)
 	rc := podServer(tb, list)
 	c := mk(rc)
@@ -97,21 +97,21 @@ func BenchmarkCacheHeap(b *testing.B) {
 	const n = 10000
 	b.Run("typed", func(b *testing.B) {
 		for range b.N {
-			b.ReportMetric(cacheHeap(b, n, func(rc *rest.Client) *typed.Client[corev1.Pod, struct{}] {
+			b.ReportMetric(cacheHeap(b, n, func(rc *rest.Client) typed.Interface[corev1.Pod, struct{}] {
 				return typed.New[corev1.Pod, struct{}](rc, &corev1.PodResource, "")
 			}, nil), "B/pod")
 		}
 	})
 	b.Run("typed-no-managedFields", func(b *testing.B) {
 		for range b.N {
-			b.ReportMetric(cacheHeap(b, n, func(rc *rest.Client) *typed.Client[corev1.Pod, struct{}] {
+			b.ReportMetric(cacheHeap(b, n, func(rc *rest.Client) typed.Interface[corev1.Pod, struct{}] {
 				return typed.New[corev1.Pod, struct{}](rc, &corev1.PodResource, "")
 			}, func(p *corev1.Pod) { p.ManagedFields = nil }), "B/pod")
 		}
 	})
 	b.Run("slim", func(b *testing.B) {
 		for range b.N {
-			b.ReportMetric(cacheHeap(b, n, func(rc *rest.Client) *typed.Client[slimPod, struct{}] {
+			b.ReportMetric(cacheHeap(b, n, func(rc *rest.Client) typed.Interface[slimPod, struct{}] {
 				return typed.New[slimPod, struct{}](rc, &corev1.PodResource, "")
 			}, nil), "B/pod")
 		}
@@ -125,14 +125,14 @@ func TestCacheHeapRegressionGuard(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("measures a 2,000-pod cache, without the race detector")
 	}
-	per := cacheHeap(t, 2000, func(rc *rest.Client) *typed.Client[corev1.Pod, struct{}] {
+	per := cacheHeap(t, 2000, func(rc *rest.Client) typed.Interface[corev1.Pod, struct{}] {
 		return typed.New[corev1.Pod, struct{}](rc, &corev1.PodResource, "")
 	}, nil)
 	t.Logf("%.0f bytes per cached pod", per)
 	if per > 10<<10 {
 		t.Errorf("%.0f bytes per cached pod, want at most 10 KB", per)
 	}
-	slim := cacheHeap(t, 2000, func(rc *rest.Client) *typed.Client[slimPod, struct{}] {
+	slim := cacheHeap(t, 2000, func(rc *rest.Client) typed.Interface[slimPod, struct{}] {
 		return typed.New[slimPod, struct{}](rc, &corev1.PodResource, "")
 	}, nil)
 	t.Logf("%.0f bytes per cached slim pod", slim)

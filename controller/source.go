@@ -59,11 +59,11 @@ type ListerWatcher[T any] interface {
 // kind in the client's namespace ("" = all namespaces). T may be a slim
 // struct declaring a subset of the kind's fields (see typed.New): list and
 // watch decode straight into it.
-func FromTyped[T, L any](c *typed.Client[T, L]) ListerWatcher[T] {
+func FromTyped[T, L any](c typed.Interface[T, L]) ListerWatcher[T] {
 	return typedSource[T, L]{c}
 }
 
-type typedSource[T, L any] struct{ c *typed.Client[T, L] }
+type typedSource[T, L any] struct{ c typed.Interface[T, L] }
 
 func (s typedSource[T, L]) List(ctx context.Context, opts metav1.ListOptions) ([]T, string, error) {
 	items, meta, err := s.c.ListItems(ctx, opts)

@@ -38,7 +38,7 @@ func (c *Client[T, L]) Resource() *Resource { return c.r }
 func (c *Client[T, L]) Namespace() string { return c.ns }
 
 // InNamespace returns a client for the same kind bound to namespace ns.
-func (c *Client[T, L]) InNamespace(ns string) *Client[T, L] {
+func (c *Client[T, L]) InNamespace(ns string) Interface[T, L] {
 	return New[T, L](c.rc, c.r, ns)
 }
 

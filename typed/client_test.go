@@ -177,7 +177,7 @@ func pages(items []string, expire bool) http.HandlerFunc {
 	}
 }
 
-func names(t *testing.T, c *typed.Client[corev1.ConfigMap, corev1.ConfigMapList], opts metav1.ListOptions) ([]string, error) {
+func names(t *testing.T, c typed.Interface[corev1.ConfigMap, corev1.ConfigMapList], opts metav1.ListOptions) ([]string, error) {
 	t.Helper()
 	var out []string
 	for cm, err := range c.All(context.Background(), opts) {

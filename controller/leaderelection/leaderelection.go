@@ -49,7 +49,7 @@ type Callbacks struct {
 // Config configures an election.
 type Config struct {
 	// Leases is the lease client, bound to the lease's namespace.
-	Leases *typed.Client[coordinationv1.Lease, coordinationv1.LeaseList]
+	Leases typed.Interface[coordinationv1.Lease, coordinationv1.LeaseList]
 	// Name is the lease's name; Identity this candidate's unique name (for
 	// example the pod name).
 	Name, Identity string

@@ -18,7 +18,7 @@ import (
 	"github.com/kubewire/kubewire/typed/metav1"
 )
 
-func leases(t *testing.T) (*fake.Server, *typed.Client[coordinationv1.Lease, coordinationv1.LeaseList]) {
+func leases(t *testing.T) (*fake.Server, typed.Interface[coordinationv1.Lease, coordinationv1.LeaseList]) {
 	t.Helper()
 	srv := fake.NewServer(t)
 	rc, err := rest.New(srv.Config(), rest.WithRateLimit(-1, 0), rest.WithMaxRetries(0))
@@ -38,7 +38,7 @@ type candidate struct {
 	mu      sync.Mutex
 }
 
-func start(t *testing.T, c *typed.Client[coordinationv1.Lease, coordinationv1.LeaseList], id string, release bool, leading *atomic.Int32) *candidate {
+func start(t *testing.T, c typed.Interface[coordinationv1.Lease, coordinationv1.LeaseList], id string, release bool, leading *atomic.Int32) *candidate {
 	t.Helper()
 	cd := &candidate{id: id, started: make(chan struct{}), stopped: make(chan struct{}), done: make(chan error, 1)}
 	el, err := leaderelection.New(leaderelection.Config{

@@ -137,7 +137,7 @@ func run(ctx context.Context, out io.Writer, opts config.Options) error {
 
 // watchConfigMap creates a ConfigMap, watches it, changes it, and prints the
 // events the change produced.
-func watchConfigMap(ctx context.Context, out io.Writer, cms *typed.Client[corev1.ConfigMap, corev1.ConfigMapList]) error {
+func watchConfigMap(ctx context.Context, out io.Writer, cms typed.Interface[corev1.ConfigMap, corev1.ConfigMapList]) error {
 	cm, err := cms.Create(ctx, &corev1.ConfigMap{
 		ObjectMeta: metav1.ObjectMeta{Name: "greeting"},
 		Data:       map[string]string{"message": "hello"},

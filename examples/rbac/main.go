@@ -152,7 +152,7 @@ func demo(ctx context.Context, opts config.Options, out io.Writer) error {
 
 // listUntilAllowed lists services, retrying for up to ten seconds while the
 // answer is Forbidden.
-func listUntilAllowed(ctx context.Context, services *typed.Client[corev1.Service, corev1.ServiceList]) (*corev1.ServiceList, error) {
+func listUntilAllowed(ctx context.Context, services typed.Interface[corev1.Service, corev1.ServiceList]) (*corev1.ServiceList, error) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		list, err := services.List(ctx, metav1.ListOptions{})

@@ -46,7 +46,8 @@ func emitClient(p *pkg) ([]byte, []string, error) {
 	w.p(")")
 
 	w.p("\n// Client is the typed client of %s: one method per kind, each returning the", gv)
-	w.p("// generic typed.Client for it.")
+	w.p("// typed.Interface for it. The methods are not inlined, so that the generic")
+	w.p("// client is compiled for these kinds here, once, not in every caller.")
 	w.p("type Client struct {")
 	w.p("c *rest.Client")
 	w.p("}")
@@ -72,11 +73,13 @@ func emitClient(p *pkg) ([]byte, []string, error) {
 		}
 		if r.namespaced {
 			w.p("\n// %s returns the client of %s in namespace (\"\" for all namespaces on list and watch).%s", name, r.plural, listNote)
-			w.p("func (c *Client) %s(namespace string) *typed.Client[%s, %s] {", name, k, list)
+			w.p("//go:noinline")
+			w.p("func (c *Client) %s(namespace string) typed.Interface[%s, %s] {", name, k, list)
 			w.p("return typed.New[%s, %s](c.c, &%sResource, namespace)", k, list, k)
 		} else {
 			w.p("\n// %s returns the client of %s, which are cluster-scoped.%s", name, r.plural, listNote)
-			w.p("func (c *Client) %s() *typed.Client[%s, %s] {", name, k, list)
+			w.p("//go:noinline")
+			w.p("func (c *Client) %s() typed.Interface[%s, %s] {", name, k, list)
 			w.p("return typed.New[%s, %s](c.c, &%sResource, \"\")", k, list, k)
 		}
 		w.p("}")

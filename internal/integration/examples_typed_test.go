@@ -52,7 +52,7 @@ func runProgram(t *testing.T, env []string, bin string, args ...string) (stdout,
 }
 
 // createPods creates n pods called prefix-0 ... in namespace ns.
-func createPods(t *testing.T, ctx context.Context, pods *typed.Client[corev1.Pod, corev1.PodList], prefix string, n int) {
+func createPods(t *testing.T, ctx context.Context, pods typed.Interface[corev1.Pod, corev1.PodList], prefix string, n int) {
 	t.Helper()
 	for i := range n {
 		_, err := pods.Create(ctx, &corev1.Pod{

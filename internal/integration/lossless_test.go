@@ -65,14 +65,14 @@ type losslessRun func(t *testing.T, ctx context.Context, rc *rest.Client, ns str
 // namespaced returns the round trip of a namespaced kind, given its group's
 // constructor and the kind's client method: namespaced(corev1.New,
 // (*corev1.Client).Pods).
-func namespaced[C, T, L any](newClient func(*rest.Client) C, kind func(C, string) *typed.Client[T, L]) losslessRun {
+func namespaced[C, T, L any](newClient func(*rest.Client) C, kind func(C, string) typed.Interface[T, L]) losslessRun {
 	return func(t *testing.T, ctx context.Context, rc *rest.Client, ns string, obj []byte) losslessResult {
 		return roundTrip(t, ctx, rc, kind(newClient(rc), ns), obj)
 	}
 }
 
 // clusterScoped is namespaced for cluster-scoped kinds.
-func clusterScoped[C, T, L any](newClient func(*rest.Client) C, kind func(C) *typed.Client[T, L]) losslessRun {
+func clusterScoped[C, T, L any](newClient func(*rest.Client) C, kind func(C) typed.Interface[T, L]) losslessRun {
 	return func(t *testing.T, ctx context.Context, rc *rest.Client, _ string, obj []byte) losslessResult {
 		return roundTrip(t, ctx, rc, kind(newClient(rc)), obj)
 	}
@@ -81,7 +81,7 @@ func clusterScoped[C, T, L any](newClient func(*rest.Client) C, kind func(C) *ty
 // roundTrip decodes obj into a T, creates it with c, and reads it back
 // twice at the same resourceVersion: typed with Get and raw. Cluster-scoped
 // objects are deleted when the test ends.
-func roundTrip[T, L any](t *testing.T, ctx context.Context, rc *rest.Client, c *typed.Client[T, L], obj []byte) losslessResult {
+func roundTrip[T, L any](t *testing.T, ctx context.Context, rc *rest.Client, c typed.Interface[T, L], obj []byte) losslessResult {
 	t.Helper()
 	in := new(T)
 	require.NoError(t, codec.Unmarshal(obj, in), "decode the test object")

@@ -20,7 +20,8 @@ var (
 )
 
 // Client is the typed client of admissionregistration.k8s.io/v1: one method per kind, each returning the
-// generic typed.Client for it.
+// typed.Interface for it. The methods are not inlined, so that the generic
+// client is compiled for these kinds here, once, not in every caller.
 type Client struct {
 	c *rest.Client
 }
@@ -29,21 +30,29 @@ type Client struct {
 func New(c *rest.Client) *Client { return &Client{c: c} }
 
 // MutatingWebhookConfigurations returns the client of mutatingwebhookconfigurations, which are cluster-scoped.
-func (c *Client) MutatingWebhookConfigurations() *typed.Client[MutatingWebhookConfiguration, MutatingWebhookConfigurationList] {
+//
+//go:noinline
+func (c *Client) MutatingWebhookConfigurations() typed.Interface[MutatingWebhookConfiguration, MutatingWebhookConfigurationList] {
 	return typed.New[MutatingWebhookConfiguration, MutatingWebhookConfigurationList](c.c, &MutatingWebhookConfigurationResource, "")
 }
 
 // ValidatingAdmissionPolicies returns the client of validatingadmissionpolicies, which are cluster-scoped.
-func (c *Client) ValidatingAdmissionPolicies() *typed.Client[ValidatingAdmissionPolicy, ValidatingAdmissionPolicyList] {
+//
+//go:noinline
+func (c *Client) ValidatingAdmissionPolicies() typed.Interface[ValidatingAdmissionPolicy, ValidatingAdmissionPolicyList] {
 	return typed.New[ValidatingAdmissionPolicy, ValidatingAdmissionPolicyList](c.c, &ValidatingAdmissionPolicyResource, "")
 }
 
 // ValidatingAdmissionPolicyBindings returns the client of validatingadmissionpolicybindings, which are cluster-scoped.
-func (c *Client) ValidatingAdmissionPolicyBindings() *typed.Client[ValidatingAdmissionPolicyBinding, ValidatingAdmissionPolicyBindingList] {
+//
+//go:noinline
+func (c *Client) ValidatingAdmissionPolicyBindings() typed.Interface[ValidatingAdmissionPolicyBinding, ValidatingAdmissionPolicyBindingList] {
 	return typed.New[ValidatingAdmissionPolicyBinding, ValidatingAdmissionPolicyBindingList](c.c, &ValidatingAdmissionPolicyBindingResource, "")
 }
 
 // ValidatingWebhookConfigurations returns the client of validatingwebhookconfigurations, which are cluster-scoped.
-func (c *Client) ValidatingWebhookConfigurations() *typed.Client[ValidatingWebhookConfiguration, ValidatingWebhookConfigurationList] {
+//
+//go:noinline
+func (c *Client) ValidatingWebhookConfigurations() typed.Interface[ValidatingWebhookConfiguration, ValidatingWebhookConfigurationList] {
 	return typed.New[ValidatingWebhookConfiguration, ValidatingWebhookConfigurationList](c.c, &ValidatingWebhookConfigurationResource, "")
 }

@@ -16,7 +16,8 @@ var (
 )
 
 // Client is the typed client of admissionregistration.k8s.io/v1alpha1: one method per kind, each returning the
-// generic typed.Client for it.
+// typed.Interface for it. The methods are not inlined, so that the generic
+// client is compiled for these kinds here, once, not in every caller.
 type Client struct {
 	c *rest.Client
 }
@@ -25,11 +26,15 @@ type Client struct {
 func New(c *rest.Client) *Client { return &Client{c: c} }
 
 // MutatingAdmissionPolicies returns the client of mutatingadmissionpolicies, which are cluster-scoped.
-func (c *Client) MutatingAdmissionPolicies() *typed.Client[MutatingAdmissionPolicy, MutatingAdmissionPolicyList] {
+//
+//go:noinline
+func (c *Client) MutatingAdmissionPolicies() typed.Interface[MutatingAdmissionPolicy, MutatingAdmissionPolicyList] {
 	return typed.New[MutatingAdmissionPolicy, MutatingAdmissionPolicyList](c.c, &MutatingAdmissionPolicyResource, "")
 }
 
 // MutatingAdmissionPolicyBindings returns the client of mutatingadmissionpolicybindings, which are cluster-scoped.
-func (c *Client) MutatingAdmissionPolicyBindings() *typed.Client[MutatingAdmissionPolicyBinding, MutatingAdmissionPolicyBindingList] {
+//
+//go:noinline
+func (c *Client) MutatingAdmissionPolicyBindings() typed.Interface[MutatingAdmissionPolicyBinding, MutatingAdmissionPolicyBindingList] {
 	return typed.New[MutatingAdmissionPolicyBinding, MutatingAdmissionPolicyBindingList](c.c, &MutatingAdmissionPolicyBindingResource, "")
 }

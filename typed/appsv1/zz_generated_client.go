@@ -22,7 +22,8 @@ var (
 )
 
 // Client is the typed client of apps/v1: one method per kind, each returning the
-// generic typed.Client for it.
+// typed.Interface for it. The methods are not inlined, so that the generic
+// client is compiled for these kinds here, once, not in every caller.
 type Client struct {
 	c *rest.Client
 }
@@ -31,26 +32,36 @@ type Client struct {
 func New(c *rest.Client) *Client { return &Client{c: c} }
 
 // ControllerRevisions returns the client of controllerrevisions in namespace ("" for all namespaces on list and watch).
-func (c *Client) ControllerRevisions(namespace string) *typed.Client[ControllerRevision, ControllerRevisionList] {
+//
+//go:noinline
+func (c *Client) ControllerRevisions(namespace string) typed.Interface[ControllerRevision, ControllerRevisionList] {
 	return typed.New[ControllerRevision, ControllerRevisionList](c.c, &ControllerRevisionResource, namespace)
 }
 
 // DaemonSets returns the client of daemonsets in namespace ("" for all namespaces on list and watch).
-func (c *Client) DaemonSets(namespace string) *typed.Client[DaemonSet, DaemonSetList] {
+//
+//go:noinline
+func (c *Client) DaemonSets(namespace string) typed.Interface[DaemonSet, DaemonSetList] {
 	return typed.New[DaemonSet, DaemonSetList](c.c, &DaemonSetResource, namespace)
 }
 
 // Deployments returns the client of deployments in namespace ("" for all namespaces on list and watch).
-func (c *Client) Deployments(namespace string) *typed.Client[Deployment, DeploymentList] {
+//
+//go:noinline
+func (c *Client) Deployments(namespace string) typed.Interface[Deployment, DeploymentList] {
 	return typed.New[Deployment, DeploymentList](c.c, &DeploymentResource, namespace)
 }
 
 // ReplicaSets returns the client of replicasets in namespace ("" for all namespaces on list and watch).
-func (c *Client) ReplicaSets(namespace string) *typed.Client[ReplicaSet, ReplicaSetList] {
+//
+//go:noinline
+func (c *Client) ReplicaSets(namespace string) typed.Interface[ReplicaSet, ReplicaSetList] {
 	return typed.New[ReplicaSet, ReplicaSetList](c.c, &ReplicaSetResource, namespace)
 }
 
 // StatefulSets returns the client of statefulsets in namespace ("" for all namespaces on list and watch).
-func (c *Client) StatefulSets(namespace string) *typed.Client[StatefulSet, StatefulSetList] {
+//
+//go:noinline
+func (c *Client) StatefulSets(namespace string) typed.Interface[StatefulSet, StatefulSetList] {
 	return typed.New[StatefulSet, StatefulSetList](c.c, &StatefulSetResource, namespace)
 }

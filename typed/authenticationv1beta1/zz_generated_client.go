@@ -15,7 +15,8 @@ var (
 )
 
 // Client is the typed client of authentication.k8s.io/v1beta1: one method per kind, each returning the
-// generic typed.Client for it.
+// typed.Interface for it. The methods are not inlined, so that the generic
+// client is compiled for these kinds here, once, not in every caller.
 type Client struct {
 	c *rest.Client
 }
@@ -25,6 +26,8 @@ func New(c *rest.Client) *Client { return &Client{c: c} }
 
 // SelfSubjectReviews returns the client of selfsubjectreviews, which are cluster-scoped.
 // selfsubjectreviews cannot be listed: the list type parameter is metav1.Status, unused.
-func (c *Client) SelfSubjectReviews() *typed.Client[SelfSubjectReview, metav1.Status] {
+//
+//go:noinline
+func (c *Client) SelfSubjectReviews() typed.Interface[SelfSubjectReview, metav1.Status] {
 	return typed.New[SelfSubjectReview, metav1.Status](c.c, &SelfSubjectReviewResource, "")
 }

@@ -21,7 +21,8 @@ var (
 )
 
 // Client is the typed client of authorization.k8s.io/v1: one method per kind, each returning the
-// generic typed.Client for it.
+// typed.Interface for it. The methods are not inlined, so that the generic
+// client is compiled for these kinds here, once, not in every caller.
 type Client struct {
 	c *rest.Client
 }
@@ -31,24 +32,32 @@ func New(c *rest.Client) *Client { return &Client{c: c} }
 
 // LocalSubjectAccessReviews returns the client of localsubjectaccessreviews in namespace ("" for all namespaces on list and watch).
 // localsubjectaccessreviews cannot be listed: the list type parameter is metav1.Status, unused.
-func (c *Client) LocalSubjectAccessReviews(namespace string) *typed.Client[LocalSubjectAccessReview, metav1.Status] {
+//
+//go:noinline
+func (c *Client) LocalSubjectAccessReviews(namespace string) typed.Interface[LocalSubjectAccessReview, metav1.Status] {
 	return typed.New[LocalSubjectAccessReview, metav1.Status](c.c, &LocalSubjectAccessReviewResource, namespace)
 }
 
 // SelfSubjectAccessReviews returns the client of selfsubjectaccessreviews, which are cluster-scoped.
 // selfsubjectaccessreviews cannot be listed: the list type parameter is metav1.Status, unused.
-func (c *Client) SelfSubjectAccessReviews() *typed.Client[SelfSubjectAccessReview, metav1.Status] {
+//
+//go:noinline
+func (c *Client) SelfSubjectAccessReviews() typed.Interface[SelfSubjectAccessReview, metav1.Status] {
 	return typed.New[SelfSubjectAccessReview, metav1.Status](c.c, &SelfSubjectAccessReviewResource, "")
 }
 
 // SelfSubjectRulesReviews returns the client of selfsubjectrulesreviews, which are cluster-scoped.
 // selfsubjectrulesreviews cannot be listed: the list type parameter is metav1.Status, unused.
-func (c *Client) SelfSubjectRulesReviews() *typed.Client[SelfSubjectRulesReview, metav1.Status] {
+//
+//go:noinline
+func (c *Client) SelfSubjectRulesReviews() typed.Interface[SelfSubjectRulesReview, metav1.Status] {
 	return typed.New[SelfSubjectRulesReview, metav1.Status](c.c, &SelfSubjectRulesReviewResource, "")
 }
 
 // SubjectAccessReviews returns the client of subjectaccessreviews, which are cluster-scoped.
 // subjectaccessreviews cannot be listed: the list type parameter is metav1.Status, unused.
-func (c *Client) SubjectAccessReviews() *typed.Client[SubjectAccessReview, metav1.Status] {
+//
+//go:noinline
+func (c *Client) SubjectAccessReviews() typed.Interface[SubjectAccessReview, metav1.Status] {
 	return typed.New[SubjectAccessReview, metav1.Status](c.c, &SubjectAccessReviewResource, "")
 }

@@ -14,7 +14,8 @@ var (
 )
 
 // Client is the typed client of autoscaling/v1: one method per kind, each returning the
-// generic typed.Client for it.
+// typed.Interface for it. The methods are not inlined, so that the generic
+// client is compiled for these kinds here, once, not in every caller.
 type Client struct {
 	c *rest.Client
 }
@@ -23,6 +24,8 @@ type Client struct {
 func New(c *rest.Client) *Client { return &Client{c: c} }
 
 // HorizontalPodAutoscalers returns the client of horizontalpodautoscalers in namespace ("" for all namespaces on list and watch).
-func (c *Client) HorizontalPodAutoscalers(namespace string) *typed.Client[HorizontalPodAutoscaler, HorizontalPodAutoscalerList] {
+//
+//go:noinline
+func (c *Client) HorizontalPodAutoscalers(namespace string) typed.Interface[HorizontalPodAutoscaler, HorizontalPodAutoscalerList] {
 	return typed.New[HorizontalPodAutoscaler, HorizontalPodAutoscalerList](c.c, &HorizontalPodAutoscalerResource, namespace)
 }

@@ -16,7 +16,8 @@ var (
 )
 
 // Client is the typed client of batch/v1: one method per kind, each returning the
-// generic typed.Client for it.
+// typed.Interface for it. The methods are not inlined, so that the generic
+// client is compiled for these kinds here, once, not in every caller.
 type Client struct {
 	c *rest.Client
 }
@@ -25,11 +26,15 @@ type Client struct {
 func New(c *rest.Client) *Client { return &Client{c: c} }
 
 // CronJobs returns the client of cronjobs in namespace ("" for all namespaces on list and watch).
-func (c *Client) CronJobs(namespace string) *typed.Client[CronJob, CronJobList] {
+//
+//go:noinline
+func (c *Client) CronJobs(namespace string) typed.Interface[CronJob, CronJobList] {
 	return typed.New[CronJob, CronJobList](c.c, &CronJobResource, namespace)
 }
 
 // Jobs returns the client of jobs in namespace ("" for all namespaces on list and watch).
-func (c *Client) Jobs(namespace string) *typed.Client[Job, JobList] {
+//
+//go:noinline
+func (c *Client) Jobs(namespace string) typed.Interface[Job, JobList] {
 	return typed.New[Job, JobList](c.c, &JobResource, namespace)
 }

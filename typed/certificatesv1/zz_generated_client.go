@@ -14,7 +14,8 @@ var (
 )
 
 // Client is the typed client of certificates.k8s.io/v1: one method per kind, each returning the
-// generic typed.Client for it.
+// typed.Interface for it. The methods are not inlined, so that the generic
+// client is compiled for these kinds here, once, not in every caller.
 type Client struct {
 	c *rest.Client
 }
@@ -23,6 +24,8 @@ type Client struct {
 func New(c *rest.Client) *Client { return &Client{c: c} }
 
 // CertificateSigningRequests returns the client of certificatesigningrequests, which are cluster-scoped.
-func (c *Client) CertificateSigningRequests() *typed.Client[CertificateSigningRequest, CertificateSigningRequestList] {
+//
+//go:noinline
+func (c *Client) CertificateSigningRequests() typed.Interface[CertificateSigningRequest, CertificateSigningRequestList] {
 	return typed.New[CertificateSigningRequest, CertificateSigningRequestList](c.c, &CertificateSigningRequestResource, "")
 }

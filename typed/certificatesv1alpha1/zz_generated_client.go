@@ -14,7 +14,8 @@ var (
 )
 
 // Client is the typed client of certificates.k8s.io/v1alpha1: one method per kind, each returning the
-// generic typed.Client for it.
+// typed.Interface for it. The methods are not inlined, so that the generic
+// client is compiled for these kinds here, once, not in every caller.
 type Client struct {
 	c *rest.Client
 }
@@ -23,6 +24,8 @@ type Client struct {
 func New(c *rest.Client) *Client { return &Client{c: c} }
 
 // ClusterTrustBundles returns the client of clustertrustbundles, which are cluster-scoped.
-func (c *Client) ClusterTrustBundles() *typed.Client[ClusterTrustBundle, ClusterTrustBundleList] {
+//
+//go:noinline
+func (c *Client) ClusterTrustBundles() typed.Interface[ClusterTrustBundle, ClusterTrustBundleList] {
 	return typed.New[ClusterTrustBundle, ClusterTrustBundleList](c.c, &ClusterTrustBundleResource, "")
 }

@@ -47,7 +47,8 @@ var (
 )
 
 // Client is the typed client of core/v1: one method per kind, each returning the
-// generic typed.Client for it.
+// typed.Interface for it. The methods are not inlined, so that the generic
+// client is compiled for these kinds here, once, not in every caller.
 type Client struct {
 	c *rest.Client
 }
@@ -57,86 +58,120 @@ func New(c *rest.Client) *Client { return &Client{c: c} }
 
 // Bindings returns the client of bindings in namespace ("" for all namespaces on list and watch).
 // bindings cannot be listed: the list type parameter is metav1.Status, unused.
-func (c *Client) Bindings(namespace string) *typed.Client[Binding, metav1.Status] {
+//
+//go:noinline
+func (c *Client) Bindings(namespace string) typed.Interface[Binding, metav1.Status] {
 	return typed.New[Binding, metav1.Status](c.c, &BindingResource, namespace)
 }
 
 // ComponentStatuses returns the client of componentstatuses, which are cluster-scoped.
-func (c *Client) ComponentStatuses() *typed.Client[ComponentStatus, ComponentStatusList] {
+//
+//go:noinline
+func (c *Client) ComponentStatuses() typed.Interface[ComponentStatus, ComponentStatusList] {
 	return typed.New[ComponentStatus, ComponentStatusList](c.c, &ComponentStatusResource, "")
 }
 
 // ConfigMaps returns the client of configmaps in namespace ("" for all namespaces on list and watch).
-func (c *Client) ConfigMaps(namespace string) *typed.Client[ConfigMap, ConfigMapList] {
+//
+//go:noinline
+func (c *Client) ConfigMaps(namespace string) typed.Interface[ConfigMap, ConfigMapList] {
 	return typed.New[ConfigMap, ConfigMapList](c.c, &ConfigMapResource, namespace)
 }
 
 // Endpoints returns the client of endpoints in namespace ("" for all namespaces on list and watch).
-func (c *Client) Endpoints(namespace string) *typed.Client[Endpoints, EndpointsList] {
+//
+//go:noinline
+func (c *Client) Endpoints(namespace string) typed.Interface[Endpoints, EndpointsList] {
 	return typed.New[Endpoints, EndpointsList](c.c, &EndpointsResource, namespace)
 }
 
 // Events returns the client of events in namespace ("" for all namespaces on list and watch).
-func (c *Client) Events(namespace string) *typed.Client[Event, EventList] {
+//
+//go:noinline
+func (c *Client) Events(namespace string) typed.Interface[Event, EventList] {
 	return typed.New[Event, EventList](c.c, &EventResource, namespace)
 }
 
 // LimitRanges returns the client of limitranges in namespace ("" for all namespaces on list and watch).
-func (c *Client) LimitRanges(namespace string) *typed.Client[LimitRange, LimitRangeList] {
+//
+//go:noinline
+func (c *Client) LimitRanges(namespace string) typed.Interface[LimitRange, LimitRangeList] {
 	return typed.New[LimitRange, LimitRangeList](c.c, &LimitRangeResource, namespace)
 }
 
 // Namespaces returns the client of namespaces, which are cluster-scoped.
-func (c *Client) Namespaces() *typed.Client[Namespace, NamespaceList] {
+//
+//go:noinline
+func (c *Client) Namespaces() typed.Interface[Namespace, NamespaceList] {
 	return typed.New[Namespace, NamespaceList](c.c, &NamespaceResource, "")
 }
 
 // Nodes returns the client of nodes, which are cluster-scoped.
-func (c *Client) Nodes() *typed.Client[Node, NodeList] {
+//
+//go:noinline
+func (c *Client) Nodes() typed.Interface[Node, NodeList] {
 	return typed.New[Node, NodeList](c.c, &NodeResource, "")
 }
 
 // PersistentVolumes returns the client of persistentvolumes, which are cluster-scoped.
-func (c *Client) PersistentVolumes() *typed.Client[PersistentVolume, PersistentVolumeList] {
+//
+//go:noinline
+func (c *Client) PersistentVolumes() typed.Interface[PersistentVolume, PersistentVolumeList] {
 	return typed.New[PersistentVolume, PersistentVolumeList](c.c, &PersistentVolumeResource, "")
 }
 
 // PersistentVolumeClaims returns the client of persistentvolumeclaims in namespace ("" for all namespaces on list and watch).
-func (c *Client) PersistentVolumeClaims(namespace string) *typed.Client[PersistentVolumeClaim, PersistentVolumeClaimList] {
+//
+//go:noinline
+func (c *Client) PersistentVolumeClaims(namespace string) typed.Interface[PersistentVolumeClaim, PersistentVolumeClaimList] {
 	return typed.New[PersistentVolumeClaim, PersistentVolumeClaimList](c.c, &PersistentVolumeClaimResource, namespace)
 }
 
 // Pods returns the client of pods in namespace ("" for all namespaces on list and watch).
-func (c *Client) Pods(namespace string) *typed.Client[Pod, PodList] {
+//
+//go:noinline
+func (c *Client) Pods(namespace string) typed.Interface[Pod, PodList] {
 	return typed.New[Pod, PodList](c.c, &PodResource, namespace)
 }
 
 // PodTemplates returns the client of podtemplates in namespace ("" for all namespaces on list and watch).
-func (c *Client) PodTemplates(namespace string) *typed.Client[PodTemplate, PodTemplateList] {
+//
+//go:noinline
+func (c *Client) PodTemplates(namespace string) typed.Interface[PodTemplate, PodTemplateList] {
 	return typed.New[PodTemplate, PodTemplateList](c.c, &PodTemplateResource, namespace)
 }
 
 // ReplicationControllers returns the client of replicationcontrollers in namespace ("" for all namespaces on list and watch).
-func (c *Client) ReplicationControllers(namespace string) *typed.Client[ReplicationController, ReplicationControllerList] {
+//
+//go:noinline
+func (c *Client) ReplicationControllers(namespace string) typed.Interface[ReplicationController, ReplicationControllerList] {
 	return typed.New[ReplicationController, ReplicationControllerList](c.c, &ReplicationControllerResource, namespace)
 }
 
 // ResourceQuotas returns the client of resourcequotas in namespace ("" for all namespaces on list and watch).
-func (c *Client) ResourceQuotas(namespace string) *typed.Client[ResourceQuota, ResourceQuotaList] {
+//
+//go:noinline
+func (c *Client) ResourceQuotas(namespace string) typed.Interface[ResourceQuota, ResourceQuotaList] {
 	return typed.New[ResourceQuota, ResourceQuotaList](c.c, &ResourceQuotaResource, namespace)
 }
 
 // Secrets returns the client of secrets in namespace ("" for all namespaces on list and watch).
-func (c *Client) Secrets(namespace string) *typed.Client[Secret, SecretList] {
+//
+//go:noinline
+func (c *Client) Secrets(namespace string) typed.Interface[Secret, SecretList] {
 	return typed.New[Secret, SecretList](c.c, &SecretResource, namespace)
 }
 
 // Services returns the client of services in namespace ("" for all namespaces on list and watch).
-func (c *Client) Services(namespace string) *typed.Client[Service, ServiceList] {
+//
+//go:noinline
+func (c *Client) Services(namespace string) typed.Interface[Service, ServiceList] {
 	return typed.New[Service, ServiceList](c.c, &ServiceResource, namespace)
 }
 
 // ServiceAccounts returns the client of serviceaccounts in namespace ("" for all namespaces on list and watch).
-func (c *Client) ServiceAccounts(namespace string) *typed.Client[ServiceAccount, ServiceAccountList] {
+//
+//go:noinline
+func (c *Client) ServiceAccounts(namespace string) typed.Interface[ServiceAccount, ServiceAccountList] {
 	return typed.New[ServiceAccount, ServiceAccountList](c.c, &ServiceAccountResource, namespace)
 }

@@ -16,7 +16,8 @@ var (
 )
 
 // Client is the typed client of flowcontrol.apiserver.k8s.io/v1: one method per kind, each returning the
-// generic typed.Client for it.
+// typed.Interface for it. The methods are not inlined, so that the generic
+// client is compiled for these kinds here, once, not in every caller.
 type Client struct {
 	c *rest.Client
 }
@@ -25,11 +26,15 @@ type Client struct {
 func New(c *rest.Client) *Client { return &Client{c: c} }
 
 // FlowSchemas returns the client of flowschemas, which are cluster-scoped.
-func (c *Client) FlowSchemas() *typed.Client[FlowSchema, FlowSchemaList] {
+//
+//go:noinline
+func (c *Client) FlowSchemas() typed.Interface[FlowSchema, FlowSchemaList] {
 	return typed.New[FlowSchema, FlowSchemaList](c.c, &FlowSchemaResource, "")
 }
 
 // PriorityLevelConfigurations returns the client of prioritylevelconfigurations, which are cluster-scoped.
-func (c *Client) PriorityLevelConfigurations() *typed.Client[PriorityLevelConfiguration, PriorityLevelConfigurationList] {
+//
+//go:noinline
+func (c *Client) PriorityLevelConfigurations() typed.Interface[PriorityLevelConfiguration, PriorityLevelConfigurationList] {
 	return typed.New[PriorityLevelConfiguration, PriorityLevelConfigurationList](c.c, &PriorityLevelConfigurationResource, "")
 }

@@ -14,7 +14,8 @@ var (
 )
 
 // Client is the typed client of internal.apiserver.k8s.io/v1alpha1: one method per kind, each returning the
-// generic typed.Client for it.
+// typed.Interface for it. The methods are not inlined, so that the generic
+// client is compiled for these kinds here, once, not in every caller.
 type Client struct {
 	c *rest.Client
 }
@@ -23,6 +24,8 @@ type Client struct {
 func New(c *rest.Client) *Client { return &Client{c: c} }
 
 // StorageVersions returns the client of storageversions, which are cluster-scoped.
-func (c *Client) StorageVersions() *typed.Client[StorageVersion, StorageVersionList] {
+//
+//go:noinline
+func (c *Client) StorageVersions() typed.Interface[StorageVersion, StorageVersionList] {
 	return typed.New[StorageVersion, StorageVersionList](c.c, &StorageVersionResource, "")
 }

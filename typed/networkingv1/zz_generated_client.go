@@ -18,7 +18,8 @@ var (
 )
 
 // Client is the typed client of networking.k8s.io/v1: one method per kind, each returning the
-// generic typed.Client for it.
+// typed.Interface for it. The methods are not inlined, so that the generic
+// client is compiled for these kinds here, once, not in every caller.
 type Client struct {
 	c *rest.Client
 }
@@ -27,16 +28,22 @@ type Client struct {
 func New(c *rest.Client) *Client { return &Client{c: c} }
 
 // Ingresses returns the client of ingresses in namespace ("" for all namespaces on list and watch).
-func (c *Client) Ingresses(namespace string) *typed.Client[Ingress, IngressList] {
+//
+//go:noinline
+func (c *Client) Ingresses(namespace string) typed.Interface[Ingress, IngressList] {
 	return typed.New[Ingress, IngressList](c.c, &IngressResource, namespace)
 }
 
 // IngressClasses returns the client of ingressclasses, which are cluster-scoped.
-func (c *Client) IngressClasses() *typed.Client[IngressClass, IngressClassList] {
+//
+//go:noinline
+func (c *Client) IngressClasses() typed.Interface[IngressClass, IngressClassList] {
 	return typed.New[IngressClass, IngressClassList](c.c, &IngressClassResource, "")
 }
 
 // NetworkPolicies returns the client of networkpolicies in namespace ("" for all namespaces on list and watch).
-func (c *Client) NetworkPolicies(namespace string) *typed.Client[NetworkPolicy, NetworkPolicyList] {
+//
+//go:noinline
+func (c *Client) NetworkPolicies(namespace string) typed.Interface[NetworkPolicy, NetworkPolicyList] {
 	return typed.New[NetworkPolicy, NetworkPolicyList](c.c, &NetworkPolicyResource, namespace)
 }

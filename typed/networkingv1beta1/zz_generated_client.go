@@ -16,7 +16,8 @@ var (
 )
 
 // Client is the typed client of networking.k8s.io/v1beta1: one method per kind, each returning the
-// generic typed.Client for it.
+// typed.Interface for it. The methods are not inlined, so that the generic
+// client is compiled for these kinds here, once, not in every caller.
 type Client struct {
 	c *rest.Client
 }
@@ -25,11 +26,15 @@ type Client struct {
 func New(c *rest.Client) *Client { return &Client{c: c} }
 
 // IPAddresses returns the client of ipaddresses, which are cluster-scoped.
-func (c *Client) IPAddresses() *typed.Client[IPAddress, IPAddressList] {
+//
+//go:noinline
+func (c *Client) IPAddresses() typed.Interface[IPAddress, IPAddressList] {
 	return typed.New[IPAddress, IPAddressList](c.c, &IPAddressResource, "")
 }
 
 // ServiceCIDRs returns the client of servicecidrs, which are cluster-scoped.
-func (c *Client) ServiceCIDRs() *typed.Client[ServiceCIDR, ServiceCIDRList] {
+//
+//go:noinline
+func (c *Client) ServiceCIDRs() typed.Interface[ServiceCIDR, ServiceCIDRList] {
 	return typed.New[ServiceCIDR, ServiceCIDRList](c.c, &ServiceCIDRResource, "")
 }

@@ -14,7 +14,8 @@ var (
 )
 
 // Client is the typed client of policy/v1: one method per kind, each returning the
-// generic typed.Client for it.
+// typed.Interface for it. The methods are not inlined, so that the generic
+// client is compiled for these kinds here, once, not in every caller.
 type Client struct {
 	c *rest.Client
 }
@@ -23,6 +24,8 @@ type Client struct {
 func New(c *rest.Client) *Client { return &Client{c: c} }
 
 // PodDisruptionBudgets returns the client of poddisruptionbudgets in namespace ("" for all namespaces on list and watch).
-func (c *Client) PodDisruptionBudgets(namespace string) *typed.Client[PodDisruptionBudget, PodDisruptionBudgetList] {
+//
+//go:noinline
+func (c *Client) PodDisruptionBudgets(namespace string) typed.Interface[PodDisruptionBudget, PodDisruptionBudgetList] {
 	return typed.New[PodDisruptionBudget, PodDisruptionBudgetList](c.c, &PodDisruptionBudgetResource, namespace)
 }

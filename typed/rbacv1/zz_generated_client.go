@@ -20,7 +20,8 @@ var (
 )
 
 // Client is the typed client of rbac.authorization.k8s.io/v1: one method per kind, each returning the
-// generic typed.Client for it.
+// typed.Interface for it. The methods are not inlined, so that the generic
+// client is compiled for these kinds here, once, not in every caller.
 type Client struct {
 	c *rest.Client
 }
@@ -29,21 +30,29 @@ type Client struct {
 func New(c *rest.Client) *Client { return &Client{c: c} }
 
 // ClusterRoles returns the client of clusterroles, which are cluster-scoped.
-func (c *Client) ClusterRoles() *typed.Client[ClusterRole, ClusterRoleList] {
+//
+//go:noinline
+func (c *Client) ClusterRoles() typed.Interface[ClusterRole, ClusterRoleList] {
 	return typed.New[ClusterRole, ClusterRoleList](c.c, &ClusterRoleResource, "")
 }
 
 // ClusterRoleBindings returns the client of clusterrolebindings, which are cluster-scoped.
-func (c *Client) ClusterRoleBindings() *typed.Client[ClusterRoleBinding, ClusterRoleBindingList] {
+//
+//go:noinline
+func (c *Client) ClusterRoleBindings() typed.Interface[ClusterRoleBinding, ClusterRoleBindingList] {
 	return typed.New[ClusterRoleBinding, ClusterRoleBindingList](c.c, &ClusterRoleBindingResource, "")
 }
 
 // Roles returns the client of roles in namespace ("" for all namespaces on list and watch).
-func (c *Client) Roles(namespace string) *typed.Client[Role, RoleList] {
+//
+//go:noinline
+func (c *Client) Roles(namespace string) typed.Interface[Role, RoleList] {
 	return typed.New[Role, RoleList](c.c, &RoleResource, namespace)
 }
 
 // RoleBindings returns the client of rolebindings in namespace ("" for all namespaces on list and watch).
-func (c *Client) RoleBindings(namespace string) *typed.Client[RoleBinding, RoleBindingList] {
+//
+//go:noinline
+func (c *Client) RoleBindings(namespace string) typed.Interface[RoleBinding, RoleBindingList] {
 	return typed.New[RoleBinding, RoleBindingList](c.c, &RoleBindingResource, namespace)
 }

@@ -20,7 +20,8 @@ var (
 )
 
 // Client is the typed client of resource.k8s.io/v1alpha3: one method per kind, each returning the
-// generic typed.Client for it.
+// typed.Interface for it. The methods are not inlined, so that the generic
+// client is compiled for these kinds here, once, not in every caller.
 type Client struct {
 	c *rest.Client
 }
@@ -29,21 +30,29 @@ type Client struct {
 func New(c *rest.Client) *Client { return &Client{c: c} }
 
 // DeviceClasses returns the client of deviceclasses, which are cluster-scoped.
-func (c *Client) DeviceClasses() *typed.Client[DeviceClass, DeviceClassList] {
+//
+//go:noinline
+func (c *Client) DeviceClasses() typed.Interface[DeviceClass, DeviceClassList] {
 	return typed.New[DeviceClass, DeviceClassList](c.c, &DeviceClassResource, "")
 }
 
 // ResourceClaims returns the client of resourceclaims in namespace ("" for all namespaces on list and watch).
-func (c *Client) ResourceClaims(namespace string) *typed.Client[ResourceClaim, ResourceClaimList] {
+//
+//go:noinline
+func (c *Client) ResourceClaims(namespace string) typed.Interface[ResourceClaim, ResourceClaimList] {
 	return typed.New[ResourceClaim, ResourceClaimList](c.c, &ResourceClaimResource, namespace)
 }
 
 // ResourceClaimTemplates returns the client of resourceclaimtemplates in namespace ("" for all namespaces on list and watch).
-func (c *Client) ResourceClaimTemplates(namespace string) *typed.Client[ResourceClaimTemplate, ResourceClaimTemplateList] {
+//
+//go:noinline
+func (c *Client) ResourceClaimTemplates(namespace string) typed.Interface[ResourceClaimTemplate, ResourceClaimTemplateList] {
 	return typed.New[ResourceClaimTemplate, ResourceClaimTemplateList](c.c, &ResourceClaimTemplateResource, namespace)
 }
 
 // ResourceSlices returns the client of resourceslices, which are cluster-scoped.
-func (c *Client) ResourceSlices() *typed.Client[ResourceSlice, ResourceSliceList] {
+//
+//go:noinline
+func (c *Client) ResourceSlices() typed.Interface[ResourceSlice, ResourceSliceList] {
 	return typed.New[ResourceSlice, ResourceSliceList](c.c, &ResourceSliceResource, "")
 }

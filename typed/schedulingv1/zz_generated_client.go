@@ -14,7 +14,8 @@ var (
 )
 
 // Client is the typed client of scheduling.k8s.io/v1: one method per kind, each returning the
-// generic typed.Client for it.
+// typed.Interface for it. The methods are not inlined, so that the generic
+// client is compiled for these kinds here, once, not in every caller.
 type Client struct {
 	c *rest.Client
 }
@@ -23,6 +24,8 @@ type Client struct {
 func New(c *rest.Client) *Client { return &Client{c: c} }
 
 // PriorityClasses returns the client of priorityclasses, which are cluster-scoped.
-func (c *Client) PriorityClasses() *typed.Client[PriorityClass, PriorityClassList] {
+//
+//go:noinline
+func (c *Client) PriorityClasses() typed.Interface[PriorityClass, PriorityClassList] {
 	return typed.New[PriorityClass, PriorityClassList](c.c, &PriorityClassResource, "")
 }

@@ -22,7 +22,8 @@ var (
 )
 
 // Client is the typed client of storage.k8s.io/v1: one method per kind, each returning the
-// generic typed.Client for it.
+// typed.Interface for it. The methods are not inlined, so that the generic
+// client is compiled for these kinds here, once, not in every caller.
 type Client struct {
 	c *rest.Client
 }
@@ -31,26 +32,36 @@ type Client struct {
 func New(c *rest.Client) *Client { return &Client{c: c} }
 
 // CSIDrivers returns the client of csidrivers, which are cluster-scoped.
-func (c *Client) CSIDrivers() *typed.Client[CSIDriver, CSIDriverList] {
+//
+//go:noinline
+func (c *Client) CSIDrivers() typed.Interface[CSIDriver, CSIDriverList] {
 	return typed.New[CSIDriver, CSIDriverList](c.c, &CSIDriverResource, "")
 }
 
 // CSINodes returns the client of csinodes, which are cluster-scoped.
-func (c *Client) CSINodes() *typed.Client[CSINode, CSINodeList] {
+//
+//go:noinline
+func (c *Client) CSINodes() typed.Interface[CSINode, CSINodeList] {
 	return typed.New[CSINode, CSINodeList](c.c, &CSINodeResource, "")
 }
 
 // CSIStorageCapacities returns the client of csistoragecapacities in namespace ("" for all namespaces on list and watch).
-func (c *Client) CSIStorageCapacities(namespace string) *typed.Client[CSIStorageCapacity, CSIStorageCapacityList] {
+//
+//go:noinline
+func (c *Client) CSIStorageCapacities(namespace string) typed.Interface[CSIStorageCapacity, CSIStorageCapacityList] {
 	return typed.New[CSIStorageCapacity, CSIStorageCapacityList](c.c, &CSIStorageCapacityResource, namespace)
 }
 
 // StorageClasses returns the client of storageclasses, which are cluster-scoped.
-func (c *Client) StorageClasses() *typed.Client[StorageClass, StorageClassList] {
+//
+//go:noinline
+func (c *Client) StorageClasses() typed.Interface[StorageClass, StorageClassList] {
 	return typed.New[StorageClass, StorageClassList](c.c, &StorageClassResource, "")
 }
 
 // VolumeAttachments returns the client of volumeattachments, which are cluster-scoped.
-func (c *Client) VolumeAttachments() *typed.Client[VolumeAttachment, VolumeAttachmentList] {
+//
+//go:noinline
+func (c *Client) VolumeAttachments() typed.Interface[VolumeAttachment, VolumeAttachmentList] {
 	return typed.New[VolumeAttachment, VolumeAttachmentList](c.c, &VolumeAttachmentResource, "")
 }

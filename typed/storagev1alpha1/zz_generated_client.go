@@ -14,7 +14,8 @@ var (
 )
 
 // Client is the typed client of storage.k8s.io/v1alpha1: one method per kind, each returning the
-// generic typed.Client for it.
+// typed.Interface for it. The methods are not inlined, so that the generic
+// client is compiled for these kinds here, once, not in every caller.
 type Client struct {
 	c *rest.Client
 }
@@ -23,6 +24,8 @@ type Client struct {
 func New(c *rest.Client) *Client { return &Client{c: c} }
 
 // VolumeAttributesClasses returns the client of volumeattributesclasses, which are cluster-scoped.
-func (c *Client) VolumeAttributesClasses() *typed.Client[VolumeAttributesClass, VolumeAttributesClassList] {
+//
+//go:noinline
+func (c *Client) VolumeAttributesClasses() typed.Interface[VolumeAttributesClass, VolumeAttributesClassList] {
 	return typed.New[VolumeAttributesClass, VolumeAttributesClassList](c.c, &VolumeAttributesClassResource, "")
 }
