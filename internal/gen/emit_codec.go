@@ -69,33 +69,29 @@ func hidden(pkg, name string) bool { return pkg == metaPkg && embeddable[name] }
 // decodeCall is the statement that decodes the struct value target, of
 // type t (a pointer when ptr), from r.
 func (g *codecGen) decodeCall(target string, t *gtype, ptr bool) string {
-	pkg := t.pkg
-	if pkg == "" {
-		pkg = g.p.name
-	}
-	if !hidden(pkg, t.name) {
-		return target + ".DecodeWire(r)"
-	}
-	if !ptr {
-		target = "&" + target
-	}
-	return fmt.Sprintf("%s%sDecodeWire(r, %s)", g.prefix(pkg), t.name, target)
+	return g.codecCall("DecodeWire", "r", target, t, ptr)
 }
 
 // encodeCall is the statement that encodes the struct value expr, of type
 // t (a pointer when ptr), to s.
 func (g *codecGen) encodeCall(expr string, t *gtype, ptr bool) string {
+	return g.codecCall("EncodeJSON", "s", expr, t, ptr)
+}
+
+// codecCall calls codec method of expr with arg: as a method, or through
+// the package function of an embeddable metadata type.
+func (g *codecGen) codecCall(method, arg, expr string, t *gtype, ptr bool) string {
 	pkg := t.pkg
 	if pkg == "" {
 		pkg = g.p.name
 	}
 	if !hidden(pkg, t.name) {
-		return expr + ".EncodeJSON(s)"
+		return fmt.Sprintf("%s.%s(%s)", expr, method, arg)
 	}
 	if !ptr {
 		expr = "&" + expr
 	}
-	return fmt.Sprintf("%s%sEncodeJSON(s, %s)", g.prefix(pkg), t.name, expr)
+	return fmt.Sprintf("%s%s%s(%s, %s)", g.prefix(pkg), t.name, method, arg, expr)
 }
 
 // prefix qualifies a name of package pkg from the package being generated.
