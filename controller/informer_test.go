@@ -393,12 +393,7 @@ func TestInformerSlimType(t *testing.T) {
 	require.NoError(t, err)
 	rc, err := rest.New(e.srv.Config())
 	require.NoError(t, err)
-	slim := typed.New[slimConfigMap, struct{}](rc, &corev1.ConfigMapResource, "")
-	inf, err := controller.NewInformer(controller.FromTyped(slim), controller.Options[slimConfigMap]{Backoff: fastBackoff})
-	require.NoError(t, err)
-	run(t, inf)
-	got, ok := inf.Lister().Get("default", "x")
-	require.True(t, ok)
+	got := cachedConfigMap[slimConfigMap](t, rc, "default", "x")
 	assert.Equal(t, map[string]string{"k": "v"}, got.Data)
 
 	// A struct that embeds the full metav1.ObjectMeta decodes whole too.
@@ -406,12 +401,20 @@ func TestInformerSlimType(t *testing.T) {
 		metav1.ObjectMeta `json:"metadata"`
 		Data              map[string]string `json:"data"`
 	}
-	full := typed.New[metaConfigMap, struct{}](rc, &corev1.ConfigMapResource, "")
-	inf2, err := controller.NewInformer(controller.FromTyped(full), controller.Options[metaConfigMap]{Backoff: fastBackoff})
-	require.NoError(t, err)
-	run(t, inf2)
-	got2, ok := inf2.Lister().Get("default", "x")
-	require.True(t, ok)
+	got2 := cachedConfigMap[metaConfigMap](t, rc, "default", "x")
 	assert.Equal(t, "x", got2.Name)
 	assert.Equal(t, map[string]string{"k": "v"}, got2.Data)
+}
+
+// cachedConfigMap runs an informer of ConfigMaps decoded as T and returns
+// the cached ConfigMap namespace/name.
+func cachedConfigMap[T any](t *testing.T, rc *rest.Client, namespace, name string) *T {
+	t.Helper()
+	c := typed.New[T, struct{}](rc, &corev1.ConfigMapResource, "")
+	inf, err := controller.NewInformer(controller.FromTyped(c), controller.Options[T]{Backoff: fastBackoff})
+	require.NoError(t, err)
+	run(t, inf)
+	got, ok := inf.Lister().Get(namespace, name)
+	require.True(t, ok)
+	return got
 }

@@ -521,13 +521,10 @@ func (o *Object) DecodeOwnedJSON(data []byte) error {
 	if err != nil {
 		return err // the stacks may hold a half-decoded value: not reused
 	}
-	// Only the scratch stacks are reused, empty: the chunks stay with the
-	// objects carved from them, and interned keys are not shared.
+	// Only the scratch stacks are reused; after a clean decode they are
+	// empty (object and array clear the values they pop). The chunks stay
+	// with the objects carved from them, and interned keys are not shared.
 	d.data, d.names, d.arena, d.strs, d.ints = nil, nil, nil, nil, nil
-	clear(d.keys[:cap(d.keys)])
-	clear(d.ovals[:cap(d.ovals)])
-	clear(d.avals[:cap(d.avals)])
-	d.keys, d.ovals, d.avals = d.keys[:0], d.ovals[:0], d.avals[:0]
 	objectDecoders.Put(d)
 	*o = obj
 	return nil

@@ -48,5 +48,6 @@ func TestDecodeList(t *testing.T) {
 		require.Error(t, err, "%.40s", bad)
 		var de *rest.DecodeError
 		assert.NotErrorAs(t, err, &de, "a syntax error of the body, not of a response")
+		assert.Contains(t, err.Error(), "decoding corev1.PodList", "the error names the list type")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // codecGen writes the decoders and encoders of one package.
@@ -102,6 +103,24 @@ func (g *codecGen) prefix(pkg string) string {
 	return pkg + "."
 }
 
+// codecHead opens the body of t's codec method (DecodeWire or EncodeJSON,
+// whose parameter arg has type argType), after its doc comment: an
+// exported method, or for the embeddable metadata an unexported one
+// behind a package function (see codecCall).
+func (g *codecGen) codecHead(t *typ, method, arg, argType, doc string) {
+	w := &g.w
+	if hidden(g.p.name, t.name) {
+		lower := strings.ToLower(method[:1]) + method[1:]
+		w.p("\n// %s%s is %s's %s, for the generated codecs. It is a function so", t.name, method, t.name, method)
+		w.p("// that structs embedding %s are not given it.", t.name)
+		w.p("func %s%s(%s %s, x *%s) { x.%s(%s) }", t.name, method, arg, argType, t.name, lower, arg)
+		w.p("\nfunc (x *%s) %s(%s %s) {", t.name, lower, arg, argType)
+		return
+	}
+	w.p("\n// %s %s", method, doc)
+	w.p("func (x *%s) %s(%s %s) {", t.name, method, arg, argType)
+}
+
 // standalone reports whether t is decoded on its own, and so has DecodeJSON
 // and UnmarshalJSON: a kind or a list. Object and list metadata have
 // neither, so that a user's struct that embeds metav1.ObjectMeta (or
@@ -111,16 +130,8 @@ func (g *codecGen) standalone(t *typ) bool { return t.gvk || t.list }
 
 func (g *codecGen) decoder(t *typ) {
 	w := &g.w
-	if hidden(g.p.name, t.name) {
-		w.p("\n// %sDecodeWire reads x from r; generated decoders call it. It is a", t.name)
-		w.p("// function so that structs embedding %s are not given it.", t.name)
-		w.p("func %sDecodeWire(r *jsonwire.Reader, x *%s) { x.decodeWire(r) }", t.name, t.name)
-		w.p("\nfunc (x *%s) decodeWire(r *jsonwire.Reader) {", t.name)
-	} else {
-		w.p("\n// DecodeWire reads x from r. It is the entry point generated decoders use")
-		w.p("// across packages; use DecodeJSON or UnmarshalJSON.")
-		w.p("func (x *%s) DecodeWire(r *jsonwire.Reader) {", t.name)
-	}
+	g.codecHead(t, "DecodeWire", "r", "*jsonwire.Reader",
+		"reads x from r. It is the entry point generated decoders use\n// across packages; use DecodeJSON or UnmarshalJSON.")
 	w.p("if !r.BeginObject() { return }")
 	switch {
 	case len(t.fields) == 0:
@@ -362,15 +373,7 @@ const (
 
 func (g *codecGen) encoder(t *typ) {
 	w := &g.w
-	if hidden(g.p.name, t.name) {
-		w.p("\n// %sEncodeJSON writes x as encoding/json would; generated encoders call", t.name)
-		w.p("// it. It is a function so that structs embedding %s are not given it.", t.name)
-		w.p("func %sEncodeJSON(s *jsoniter.Stream, x *%s) { x.encodeJSON(s) }", t.name, t.name)
-		w.p("\nfunc (x *%s) encodeJSON(s *jsoniter.Stream) {", t.name)
-	} else {
-		w.p("\n// EncodeJSON writes x as encoding/json would, without reflection.")
-		w.p("func (x *%s) EncodeJSON(s *jsoniter.Stream) {", t.name)
-	}
+	g.codecHead(t, "EncodeJSON", "s", "*jsoniter.Stream", "writes x as encoding/json would, without reflection.")
 	if len(t.fields) == 0 {
 		w.p("s.WriteRaw(\"{}\")")
 		w.p("}")

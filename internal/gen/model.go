@@ -88,14 +88,6 @@ var (
 	// valueFields are optional quantities and int-or-strings the server
 	// always writes.
 	valueFields = set("ServicePort.targetPort", "ResourceFieldSelector.divisor")
-	// valueScalars are optional numbers written as values with omitempty:
-	// the server omits them when zero, and code reads them often.
-	valueScalars = set("Status.code", "StatusDetails.retryAfterSeconds", "ObjectMeta.generation")
-	// stringPointers are optional strings where "" differs from unset.
-	stringPointers = set("PersistentVolumeClaimSpec.storageClassName",
-		"PersistentVolumeClaimSpec.volumeAttributesClassName",
-		"discoveryv1.EndpointPort.name", "discoveryv1.EndpointPort.protocol",
-		"discoveryv1.EndpointPort.appProtocol")
 	// keptEmpty are optional slices the server writes even when nil (as
 	// null): no omitempty.
 	keptEmpty = set("autoscalingv2.HorizontalPodAutoscalerStatus.currentMetrics",
@@ -387,12 +379,8 @@ func (m *model) fieldType(p *pkg, key, full string, prop *schema, required bool)
 	}
 	switch t.kind {
 	case kString:
-		t.ptr = override(stringPointers, p, key)
 		return t, !required && (!hasDefault || !isZeroDefault(string(prop.Default))), nil
 	case kBool, kInt32, kInt64, kFloat64:
-		if override(valueScalars, p, key) {
-			return t, true, nil
-		}
 		t.ptr = !required && !hasDefault
 		return t, t.ptr, nil
 	case kBytes, kSlice, kMap, kRaw:

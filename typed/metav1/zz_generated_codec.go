@@ -808,8 +808,8 @@ func (x *LabelSelectorRequirement) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// ListMetaDecodeWire reads x from r; generated decoders call it. It is a
-// function so that structs embedding ListMeta are not given it.
+// ListMetaDecodeWire is ListMeta's DecodeWire, for the generated codecs. It is a function so
+// that structs embedding ListMeta are not given it.
 func ListMetaDecodeWire(r *jsonwire.Reader, x *ListMeta) { x.decodeWire(r) }
 
 func (x *ListMeta) decodeWire(r *jsonwire.Reader) {
@@ -832,8 +832,8 @@ func (x *ListMeta) decodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// ListMetaEncodeJSON writes x as encoding/json would; generated encoders call
-// it. It is a function so that structs embedding ListMeta are not given it.
+// ListMetaEncodeJSON is ListMeta's EncodeJSON, for the generated codecs. It is a function so
+// that structs embedding ListMeta are not given it.
 func ListMetaEncodeJSON(s *jsoniter.Stream, x *ListMeta) { x.encodeJSON(s) }
 
 func (x *ListMeta) encodeJSON(s *jsoniter.Stream) {
@@ -930,8 +930,8 @@ func (x *ManagedFieldsEntry) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// ObjectMetaDecodeWire reads x from r; generated decoders call it. It is a
-// function so that structs embedding ObjectMeta are not given it.
+// ObjectMetaDecodeWire is ObjectMeta's DecodeWire, for the generated codecs. It is a function so
+// that structs embedding ObjectMeta are not given it.
 func ObjectMetaDecodeWire(r *jsonwire.Reader, x *ObjectMeta) { x.decodeWire(r) }
 
 func (x *ObjectMeta) decodeWire(r *jsonwire.Reader) {
@@ -1001,8 +1001,8 @@ func (x *ObjectMeta) decodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// ObjectMetaEncodeJSON writes x as encoding/json would; generated encoders call
-// it. It is a function so that structs embedding ObjectMeta are not given it.
+// ObjectMetaEncodeJSON is ObjectMeta's EncodeJSON, for the generated codecs. It is a function so
+// that structs embedding ObjectMeta are not given it.
 func ObjectMetaEncodeJSON(s *jsoniter.Stream, x *ObjectMeta) { x.encodeJSON(s) }
 
 func (x *ObjectMeta) encodeJSON(s *jsoniter.Stream) {
@@ -1454,8 +1454,8 @@ func (x *StatusDetails) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("}")
 }
 
-// TypeMetaDecodeWire reads x from r; generated decoders call it. It is a
-// function so that structs embedding TypeMeta are not given it.
+// TypeMetaDecodeWire is TypeMeta's DecodeWire, for the generated codecs. It is a function so
+// that structs embedding TypeMeta are not given it.
 func TypeMetaDecodeWire(r *jsonwire.Reader, x *TypeMeta) { x.decodeWire(r) }
 
 func (x *TypeMeta) decodeWire(r *jsonwire.Reader) {
@@ -1474,8 +1474,8 @@ func (x *TypeMeta) decodeWire(r *jsonwire.Reader) {
 	}
 }
 
-// TypeMetaEncodeJSON writes x as encoding/json would; generated encoders call
-// it. It is a function so that structs embedding TypeMeta are not given it.
+// TypeMetaEncodeJSON is TypeMeta's EncodeJSON, for the generated codecs. It is a function so
+// that structs embedding TypeMeta are not given it.
 func TypeMetaEncodeJSON(s *jsoniter.Stream, x *TypeMeta) { x.encodeJSON(s) }
 
 func (x *TypeMeta) encodeJSON(s *jsoniter.Stream) {
