@@ -3,7 +3,7 @@
 # Prints the binary's path. The build module lives outside the repository and
 # nothing of it enters kubewire's go.mod.
 set -euo pipefail
-version=${KUBE_VERSION:-1.32.4}
+version=${KUBE_VERSION:-1.37.2}
 cache=${KUBEWIRE_CACHE:-$HOME/.cache/kubewire}
 bin=$cache/kube-apiserver-v$version
 if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
@@ -12,11 +12,14 @@ work=$(mktemp -d "$cache/build-apiserver.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 export GOSUMDB=off GOFLAGS=-mod=mod GOTOOLCHAIN=local
-curl -fsSL "${GOPROXY_URL:-https://proxy.golang.org}/k8s.io/kubernetes/@v/v$version.mod" -o upstream.mod
+# The first proxy of `go env GOPROXY` that is a URL (not direct/off).
+proxy=$(go env GOPROXY | tr ',|' '\n\n' | grep -E '^https?://' | head -1)
+proxy=${proxy:-https://proxy.golang.org}
+curl -fsSL "$proxy/k8s.io/kubernetes/@v/v$version.mod" -o upstream.mod
 {
   echo "module kubewire.local/apiserverbuild"
   echo
-  echo "go 1.23"
+  echo "go 1.26"
   echo
   echo "require k8s.io/kubernetes v$version"
   echo

@@ -9,13 +9,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/controller"
 	"github.com/kubewire/kubewire/discovery"
 	"github.com/kubewire/kubewire/dynamic"
 	"github.com/kubewire/kubewire/fake"
 	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 const gadgetCRD = `apiVersion: apiextensions.k8s.io/v1

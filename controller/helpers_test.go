@@ -15,10 +15,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/controller"
 	"github.com/kubewire/kubewire/fake"
 	"github.com/kubewire/kubewire/rest"
-	"github.com/kubewire/kubewire/typed/corev1"
 )
 
 // fastBackoff keeps retries quick in tests.
@@ -28,8 +28,8 @@ var fastBackoff = controller.Backoff{Initial: 2 * time.Millisecond, Max: 20 * ti
 // transport the chaos wrapper can disturb, for the informer.
 type env struct {
 	srv   *fake.Server
-	core  *corev1.Client // writes, undisturbed
-	watch *corev1.Client // the informer's, through chaos
+	core  *rest.Client // writes, undisturbed
+	watch *rest.Client // the informer's, through chaos
 	chaos *chaos
 }
 
@@ -43,7 +43,7 @@ func newEnv(t *testing.T, opts ...fake.Option) *env {
 	wrc, err := rest.New(srv.Config(), rest.WithRateLimit(-1, 0), rest.WithMaxRetries(0),
 		rest.WithWrapper(func(rt http.RoundTripper) http.RoundTripper { ch.base = rt; return ch }))
 	require.NoError(t, err)
-	return &env{srv: srv, core: corev1.New(rc), watch: corev1.New(wrc), chaos: ch}
+	return &env{srv: srv, core: rc, watch: wrc, chaos: ch}
 }
 
 // run starts inf until the test ends and waits for its first list.

@@ -10,8 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/rest"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // StreamingMode says whether an informer fills its cache with a streaming

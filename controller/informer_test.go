@@ -13,12 +13,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubewire/kubewire/api/corev1"
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/controller"
 	"github.com/kubewire/kubewire/fake"
 	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed"
-	"github.com/kubewire/kubewire/typed/corev1"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 func cm(ns, name string, labels map[string]string, data map[string]string) *corev1.ConfigMap {
@@ -34,13 +34,13 @@ func ctxT(t *testing.T) context.Context {
 func TestInformerListWatchAndLister(t *testing.T) {
 	e := newEnv(t)
 	ctx := ctxT(t)
-	cms := e.core.ConfigMaps("default")
+	cms := typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.core, "default")
 	_, err := cms.Create(ctx, cm("default", "a", map[string]string{"app": "web"}, nil), metav1.CreateOptions{})
 	require.NoError(t, err)
-	_, err = e.core.ConfigMaps("kube-system").Create(ctx, cm("kube-system", "b", map[string]string{"app": "db"}, nil), metav1.CreateOptions{})
+	_, err = typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.core, "kube-system").Create(ctx, cm("kube-system", "b", map[string]string{"app": "db"}, nil), metav1.CreateOptions{})
 	require.NoError(t, err)
 
-	inf, err := controller.NewInformer(controller.FromTyped(e.watch.ConfigMaps("")), controller.Options[corev1.ConfigMap]{
+	inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")), controller.Options[corev1.ConfigMap]{
 		Backoff: fastBackoff,
 		Indexers: map[string]controller.IndexFunc[corev1.ConfigMap]{
 			"app": func(c *corev1.ConfigMap) []string { return []string{c.Labels["app"]} },
@@ -114,10 +114,10 @@ func TestInformerListWatchAndLister(t *testing.T) {
 func TestInformerResumeAndRelist(t *testing.T) {
 	e := newEnv(t)
 	ctx := ctxT(t)
-	inf, err := controller.NewInformer(controller.FromTyped(e.watch.ConfigMaps("default")), controller.Options[corev1.ConfigMap]{Backoff: fastBackoff})
+	inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "default")), controller.Options[corev1.ConfigMap]{Backoff: fastBackoff})
 	require.NoError(t, err)
 	run(t, inf)
-	cms := e.core.ConfigMaps("default")
+	cms := typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.core, "default")
 
 	e.srv.ResetRequests()
 	e.srv.Inject(fake.Fault{Verb: "watch", DropWatch: true, DropAfter: 1, Times: 1})
@@ -165,10 +165,10 @@ func TestInformerStreamingList(t *testing.T) {
 		t.Run(fmt.Sprint(mode), func(t *testing.T) {
 			e := newEnv(t)
 			ctx := ctxT(t)
-			_, err := e.core.ConfigMaps("default").Create(ctx, cm("default", "x", nil, nil), metav1.CreateOptions{})
+			_, err := typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.core, "default").Create(ctx, cm("default", "x", nil, nil), metav1.CreateOptions{})
 			require.NoError(t, err)
 			e.srv.ResetRequests()
-			inf, err := controller.NewInformer(controller.FromTyped(e.watch.ConfigMaps("")), controller.Options[corev1.ConfigMap]{Backoff: fastBackoff, Streaming: mode})
+			inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")), controller.Options[corev1.ConfigMap]{Backoff: fastBackoff, Streaming: mode})
 			require.NoError(t, err)
 			run(t, inf)
 			assert.Equal(t, 1, inf.Lister().Len())
@@ -180,7 +180,7 @@ func TestInformerStreamingList(t *testing.T) {
 			for _, r := range reqs {
 				assert.NotEqual(t, "list", r.Verb)
 			}
-			c, err := e.core.ConfigMaps("default").Create(ctx, cm("default", "y", nil, nil), metav1.CreateOptions{})
+			c, err := typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.core, "default").Create(ctx, cm("default", "y", nil, nil), metav1.CreateOptions{})
 			require.NoError(t, err)
 			require.NoError(t, inf.WaitForResourceVersion(ctx, c.ResourceVersion))
 			assert.Equal(t, 2, inf.Lister().Len())
@@ -192,7 +192,7 @@ func TestInformerStreamingFallsBackToList(t *testing.T) {
 	e := newEnv(t)
 	e.chaos.setRejectStreaming(true)
 	e.srv.ResetRequests()
-	inf, err := controller.NewInformer(controller.FromTyped(e.watch.ConfigMaps("")), controller.Options[corev1.ConfigMap]{Backoff: fastBackoff, Streaming: controller.StreamingAuto})
+	inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")), controller.Options[corev1.ConfigMap]{Backoff: fastBackoff, Streaming: controller.StreamingAuto})
 	require.NoError(t, err)
 	run(t, inf)
 	var verbs []string
@@ -206,18 +206,18 @@ func TestInformerStreamingFallsBackToList(t *testing.T) {
 func TestInformerSelectorsAndErrors(t *testing.T) {
 	e := newEnv(t)
 	ctx := ctxT(t)
-	cms := e.core.ConfigMaps("default")
+	cms := typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.core, "default")
 	_, err := cms.Create(ctx, cm("default", "in", map[string]string{"team": "a"}, nil), metav1.CreateOptions{})
 	require.NoError(t, err)
 	_, err = cms.Create(ctx, cm("default", "out", map[string]string{"team": "b"}, nil), metav1.CreateOptions{})
 	require.NoError(t, err)
-	inf, err := controller.NewInformer(controller.FromTyped(e.watch.ConfigMaps("")), controller.Options[corev1.ConfigMap]{
+	inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")), controller.Options[corev1.ConfigMap]{
 		Backoff: fastBackoff, LabelSelector: "team=a", FieldSelector: "metadata.namespace=default"})
 	require.NoError(t, err)
 	run(t, inf)
 	assert.Equal(t, []string{"default/in"}, inf.Lister().Keys())
 
-	_, err = controller.NewInformer(controller.FromTyped(e.watch.ConfigMaps("")), controller.Options[corev1.ConfigMap]{LabelSelector: "a in ("})
+	_, err = controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")), controller.Options[corev1.ConfigMap]{LabelSelector: "a in ("})
 	assert.Error(t, err)
 	type notAnObject struct{ Name string }
 	_, err = controller.NewInformer[notAnObject](nil, controller.Options[notAnObject]{})
@@ -232,9 +232,9 @@ func TestInformerSelectorsAndErrors(t *testing.T) {
 func TestInformerResync(t *testing.T) {
 	e := newEnv(t)
 	ctx := ctxT(t)
-	_, err := e.core.ConfigMaps("default").Create(ctx, cm("default", "x", nil, nil), metav1.CreateOptions{})
+	_, err := typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.core, "default").Create(ctx, cm("default", "x", nil, nil), metav1.CreateOptions{})
 	require.NoError(t, err)
-	inf, err := controller.NewInformer(controller.FromTyped(e.watch.ConfigMaps("")), controller.Options[corev1.ConfigMap]{Backoff: fastBackoff, Resync: 5 * time.Millisecond})
+	inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")), controller.Options[corev1.ConfigMap]{Backoff: fastBackoff, Resync: 5 * time.Millisecond})
 	require.NoError(t, err)
 	resynced := make(chan struct{}, 1)
 	inf.AddHandler(controller.Handler[corev1.ConfigMap]{OnUpdate: func(old, obj *corev1.ConfigMap) {
@@ -266,7 +266,7 @@ func TestInformerConvergesUnderFaults(t *testing.T) {
 func convergeUnderFaults(t *testing.T, mode controller.StreamingMode) {
 	e := newEnv(t, fake.WithHistory(40))
 	ctx := ctxT(t)
-	inf, err := controller.NewInformer(controller.FromTyped(e.watch.ConfigMaps("")), controller.Options[corev1.ConfigMap]{
+	inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")), controller.Options[corev1.ConfigMap]{
 		Backoff: fastBackoff, Streaming: mode, PageSize: 7})
 	require.NoError(t, err)
 	recs := []*recorder{newRecorder(t), newRecorder(t)}
@@ -284,7 +284,7 @@ func convergeUnderFaults(t *testing.T, mode controller.StreamingMode) {
 	for w := range 3 {
 		wg.Go(func() {
 			r := rand.New(rand.NewPCG(uint64(w), 7))
-			cms := e.core.ConfigMaps([]string{"default", "kube-system"}[w%2])
+			cms := typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.core, []string{"default", "kube-system"}[w%2])
 			for i := range 150 {
 				name := fmt.Sprint("cm-", r.IntN(12))
 				switch r.IntN(3) {
@@ -341,7 +341,7 @@ faulting:
 	}
 	removes = nil
 
-	items, meta, err := e.core.ConfigMaps("").ListItems(ctx, metav1.ListOptions{})
+	items, meta, err := typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.core, "").ListItems(ctx, metav1.ListOptions{})
 	require.NoError(t, err)
 	want := map[string]string{}
 	for _, c := range items {
@@ -389,7 +389,7 @@ type slimConfigMap struct {
 func TestInformerSlimType(t *testing.T) {
 	e := newEnv(t)
 	ctx := ctxT(t)
-	_, err := e.core.ConfigMaps("default").Create(ctx, cm("default", "x", nil, map[string]string{"k": "v"}), metav1.CreateOptions{})
+	_, err := typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.core, "default").Create(ctx, cm("default", "x", nil, map[string]string{"k": "v"}), metav1.CreateOptions{})
 	require.NoError(t, err)
 	rc, err := rest.New(e.srv.Config())
 	require.NoError(t, err)

@@ -8,12 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/config"
 	"github.com/kubewire/kubewire/controller"
 	"github.com/kubewire/kubewire/internal/fixtures"
 	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed"
-	"github.com/kubewire/kubewire/typed/corev1"
 )
 
 // slimPod is the projection of a pod a scheduler-like controller reads.

@@ -1,6 +1,6 @@
 package controller
 
-import "github.com/kubewire/kubewire/typed/metav1"
+import "github.com/kubewire/kubewire/api/metav1"
 
 // Meta makes a slim object type: embed it, without a tag, in a struct that
 // declares only the fields a controller reads, and use that struct as the

@@ -7,8 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/rest"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // DefaultCacheTTL is how long a disk cache entry is used without asking the

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/codec"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // aggregatedAccept asks for aggregated discovery (v2, then v2beta1 for

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/kubewire/kubewire/typed"
+	"github.com/kubewire/kubewire/api/metav1"
 )
 
 // Group is one API group and the versions the server serves for it.
@@ -96,12 +96,12 @@ func (r Resource) String() string { return r.Name + "." + r.Version + "." + r.Gr
 func (r Resource) HasVerb(verb string) bool { return slices.Contains(r.Verbs, verb) }
 
 // Typed returns the descriptor the typed and dynamic clients take.
-func (r Resource) Typed() *typed.Resource {
+func (r Resource) Typed() *metav1.Resource {
 	subs := make([]string, 0, len(r.Subresources))
 	for _, s := range r.Subresources {
 		subs = append(subs, s.Name)
 	}
-	return &typed.Resource{Group: r.Group, Version: r.Version, Resource: r.Name, Kind: r.Kind,
+	return &metav1.Resource{Group: r.Group, Version: r.Version, Resource: r.Name, Kind: r.Kind,
 		Namespaced: r.Namespaced, Subresources: subs}
 }
 

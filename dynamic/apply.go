@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/discovery"
 	"github.com/kubewire/kubewire/rest"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // Action is what applying one object did.

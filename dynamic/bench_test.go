@@ -11,12 +11,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kubewire/kubewire/api/corev1"
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/config"
 	"github.com/kubewire/kubewire/internal/codec"
 	"github.com/kubewire/kubewire/internal/fixtures"
 	"github.com/kubewire/kubewire/rest"
-	"github.com/kubewire/kubewire/typed/corev1"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // podListJSON returns a PodList of n realistic pods (about 3.5 KB each:

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"iter"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/discovery"
 	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // Client is the typed client with its type supplied at run time: every
@@ -26,7 +26,7 @@ type Client struct {
 // resource, kind and scope; discovery.Resource.Typed makes one), bound to
 // namespace (ignored for cluster-scoped resources; "" for a namespaced one
 // means all namespaces on list and watch).
-func New(rc *rest.Client, r *typed.Resource, namespace string) *Client {
+func New(rc *rest.Client, r *metav1.Resource, namespace string) *Client {
 	return &Client{Client: typed.New[Object, List](rc, r, namespace), rc: rc}
 }
 

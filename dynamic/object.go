@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kubewire/kubewire/typed/metav1"
+	"github.com/kubewire/kubewire/api/metav1"
 )
 
 // Object is a Kubernetes object of any kind as its JSON value: maps are

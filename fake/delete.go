@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kubewire/kubewire/typed/metav1"
+	"github.com/kubewire/kubewire/api/metav1"
 )
 
 // deleteOptions are the parts of DeleteOptions the fake honours.

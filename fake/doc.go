@@ -11,7 +11,7 @@
 // In a program, Start returns a Server the caller must Close.
 //
 // The server stores every object as JSON, so it serves every built-in
-// resource of Kubernetes v1.32 (from internal/apischema) and every
+// resource of Kubernetes v1.37 (from internal/apischema) and every
 // CustomResourceDefinition created on it, uniformly. It answers with the
 // real server's Status reasons, codes and messages. See docs/fake.md for
 // the supported semantics and what is simplified; in short:

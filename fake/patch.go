@@ -8,8 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/apischema"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 const (

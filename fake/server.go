@@ -101,7 +101,7 @@ func WithObjects(objs ...any) Option {
 	return func(o *options) error { o.seeds = append(o.seeds, objs...); return nil }
 }
 
-// WithVersion sets the gitVersion /version reports (default "v1.32.4").
+// WithVersion sets the gitVersion /version reports (default "v1.37.2").
 func WithVersion(v string) Option {
 	return func(o *options) error { o.version = v; return nil }
 }
@@ -126,7 +126,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 
 // Start starts a Server; the caller must Close it.
 func Start(opts ...Option) (*Server, error) {
-	o := options{addr: "127.0.0.1:0", history: 10000, bookmark: time.Second, version: "v1.32.4"}
+	o := options{addr: "127.0.0.1:0", history: 10000, bookmark: time.Second, version: "v1.37.2"}
 	for _, opt := range opts {
 		if opt == nil {
 			return nil, errors.New("fake: nil Option")

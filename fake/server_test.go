@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kubewire/kubewire/typed/metav1"
+	"github.com/kubewire/kubewire/api/metav1"
 )
 
 const cmA = `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","labels":{"app":"web"}},"data":{"k":"v"}}`
@@ -330,7 +330,7 @@ func TestDiscoveryAndCRD(t *testing.T) {
 	assert.Equal(t, "APIGroupDiscoveryList", r.str("kind"))
 	assert.Contains(t, r.raw, `"resource":"deployments"`)
 	r = call(t, srv, "GET", "/version", "", "")
-	assert.Equal(t, "v1.32.4", r.str("gitVersion"))
+	assert.Equal(t, "v1.37.2", r.str("gitVersion"))
 
 	assert.Equal(t, 404, call(t, srv, "GET", "/apis/example.com/v1", "", "").code)
 	crd := createCRD(t, srv)

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/selector"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // apiError is an error the server answers with a Status body.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kubewire/kubewire/typed/metav1"
+	"github.com/kubewire/kubewire/api/metav1"
 )
 
 // Rule allows a user some verbs on some resources. An empty list matches

@@ -11,7 +11,7 @@ import (
 
 	yaml "go.yaml.in/yaml/v3"
 
-	"github.com/kubewire/kubewire/typed/metav1"
+	"github.com/kubewire/kubewire/api/metav1"
 )
 
 func now() string { return time.Now().UTC().Format("2006-01-02T15:04:05Z") }

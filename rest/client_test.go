@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/config"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 func TestNewRejectsBadValues(t *testing.T) {

@@ -11,8 +11,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/config"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // fixture is a test API server and a Client pointed at it. Any request to a

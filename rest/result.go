@@ -17,8 +17,8 @@ import (
 
 	jsoniter "github.com/json-iterator/go"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/codec"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // Result is the outcome of Do: the whole response body, read up to the

@@ -13,8 +13,8 @@ import (
 
 	jsoniter "github.com/json-iterator/go"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/codec"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // EventType is the type of a watch event.

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kubewire/kubewire/typed/metav1"
+	"github.com/kubewire/kubewire/api/metav1"
 )
 
 // watchHandler writes frames one by one, flushing each, then holds the

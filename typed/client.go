@@ -6,9 +6,9 @@ import (
 	"iter"
 	"net/url"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/codec"
 	"github.com/kubewire/kubewire/rest"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // Client is the one generic client for every kind: T is the object type (Pod),
@@ -16,14 +16,36 @@ import (
 // for cluster-scoped kinds, and is safe for concurrent use.
 type Client[T, L any] struct {
 	rc *rest.Client
-	r  *Resource
+	r  *metav1.Resource
 	ns string
 }
 
-// New returns a Client for the kind r describes. namespace is ignored for
+// Kind is what a generated kind's pointer type provides: its descriptor and
+// its list type. typed.For reads it; a custom resource's Go type can
+// provide it too.
+type Kind[T, L any] interface {
+	*T
+	// APIResource returns the kind's descriptor.
+	APIResource() *metav1.Resource
+	// NewList returns an empty list of the kind.
+	NewList() *L
+}
+
+// For returns the Client of kind T, whose list type is L, bound to
+// namespace (ignored for cluster-scoped kinds; "" for all namespaces on
+// list and watch): typed.For[corev1.Pod, corev1.PodList](c, ns). The
+// descriptor is T's own, and an L other than T's list type does not
+// compile.
+func For[T, L any, PT Kind[T, L]](c *rest.Client, namespace string) *Client[T, L] {
+	return New[T, L](c, PT(nil).APIResource(), namespace)
+}
+
+// New returns a Client for the kind r describes, for types that do not
+// carry a descriptor (a slim projection of a kind); For is the way for
+// those that do. namespace is ignored for
 // cluster-scoped kinds; "" for a namespaced kind means all namespaces on
 // list and watch (get and writes then fail with a clear error).
-func New[T, L any](c *rest.Client, r *Resource, namespace string) *Client[T, L] {
+func New[T, L any](c *rest.Client, r *metav1.Resource, namespace string) *Client[T, L] {
 	if !r.Namespaced {
 		namespace = ""
 	}
@@ -31,7 +53,7 @@ func New[T, L any](c *rest.Client, r *Resource, namespace string) *Client[T, L] 
 }
 
 // Resource returns the descriptor of the kind the client serves.
-func (c *Client[T, L]) Resource() *Resource { return c.r }
+func (c *Client[T, L]) Resource() *metav1.Resource { return c.r }
 
 // Namespace returns the namespace the client is bound to ("" for all
 // namespaces or a cluster-scoped kind).

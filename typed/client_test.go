@@ -19,12 +19,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubewire/kubewire/api/appsv1"
+	"github.com/kubewire/kubewire/api/authorizationv1"
+	"github.com/kubewire/kubewire/api/corev1"
+	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/api/networkingv1"
 	"github.com/kubewire/kubewire/config"
 	"github.com/kubewire/kubewire/internal/fixtures"
 	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed"
-	"github.com/kubewire/kubewire/typed/corev1"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // call is one request the test server received.
@@ -33,11 +36,10 @@ type call struct {
 }
 
 // setup starts a server whose handlers are keyed by "METHOD /path"; any other
-// request fails the test. It returns the core/v1 client and the calls log.
-func setup(t *testing.T, routes map[string]http.HandlerFunc) (*corev1.Client, *[]call) {
+// request fails the test. It returns the client and the calls log.
+func setup(t *testing.T, routes map[string]http.HandlerFunc) (*rest.Client, *[]call) {
 	t.Helper()
-	rc, calls := setupRC(t, routes)
-	return corev1.New(rc), calls
+	return setupRC(t, routes)
 }
 
 // setupRC is setup returning the rest client.
@@ -83,7 +85,7 @@ func TestGetDecodesTypedObject(t *testing.T) {
 	c, calls := setup(t, map[string]http.HandlerFunc{
 		"GET " + cmPath + "/web": respond(`{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"web","namespace":"ns1","resourceVersion":"7"},"data":{"k":"v"}}`),
 	})
-	cm, err := c.ConfigMaps("ns1").Get(context.Background(), "web", metav1.GetOptions{ResourceVersion: "0"})
+	cm, err := typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns1").Get(context.Background(), "web", metav1.GetOptions{ResourceVersion: "0"})
 	require.NoError(t, err)
 	assert.Equal(t, "web", cm.Name)
 	assert.Equal(t, "7", cm.ResourceVersion)
@@ -95,7 +97,7 @@ func TestGetNotFoundIsTypedError(t *testing.T) {
 	c, _ := setup(t, map[string]http.HandlerFunc{
 		"GET " + cmPath + "/nope": status(404, "NotFound", `configmaps "nope" not found`),
 	})
-	_, err := c.ConfigMaps("ns1").Get(context.Background(), "nope", metav1.GetOptions{})
+	_, err := typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns1").Get(context.Background(), "nope", metav1.GetOptions{})
 	require.Error(t, err)
 	assert.True(t, rest.IsNotFound(err))
 	assert.Equal(t, `configmaps "nope" not found`, err.Error())
@@ -104,17 +106,17 @@ func TestGetNotFoundIsTypedError(t *testing.T) {
 func TestScopeErrors(t *testing.T) {
 	c, calls := setup(t, nil)
 	ctx := context.Background()
-	all := c.ConfigMaps("")
+	all := typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "")
 	_, err := all.Get(ctx, "x", metav1.GetOptions{})
 	var se *typed.ScopeError
 	require.ErrorAs(t, err, &se)
 	assert.Contains(t, err.Error(), "namespace is required")
 	_, err = all.Create(ctx, &corev1.ConfigMap{}, metav1.CreateOptions{})
 	require.ErrorAs(t, err, &se)
-	_, err = c.ConfigMaps("ns1").Get(ctx, "", metav1.GetOptions{})
+	_, err = typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns1").Get(ctx, "", metav1.GetOptions{})
 	var ne *typed.NameRequiredError
 	require.ErrorAs(t, err, &ne)
-	_, err = c.ConfigMaps("ns1").Apply(ctx, "x", map[string]any{}, metav1.ApplyOptions{})
+	_, err = typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns1").Apply(ctx, "x", map[string]any{}, metav1.ApplyOptions{})
 	var fe *typed.FieldManagerRequiredError
 	require.ErrorAs(t, err, &fe)
 	assert.Empty(t, *calls, "no request is sent for a request that cannot be right")
@@ -124,7 +126,7 @@ func TestClusterScopedIgnoresNamespace(t *testing.T) {
 	c, calls := setup(t, map[string]http.HandlerFunc{
 		"GET /api/v1/nodes/n1": respond(`{"kind":"Node","apiVersion":"v1","metadata":{"name":"n1"}}`),
 	})
-	n, err := c.Nodes().Get(context.Background(), "n1", metav1.GetOptions{})
+	n, err := typed.For[corev1.Node, corev1.NodeList](c, "").Get(context.Background(), "n1", metav1.GetOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, "n1", n.Name)
 	assert.Equal(t, "/api/v1/nodes/n1", (*calls)[0].Path)
@@ -135,7 +137,7 @@ func TestListSendsOptions(t *testing.T) {
 		"GET /api/v1/pods": respond(`{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"9"},"items":[{"metadata":{"name":"a","namespace":"x"}}]}`),
 	})
 	yes := true
-	l, err := c.Pods("").List(context.Background(), metav1.ListOptions{
+	l, err := typed.For[corev1.Pod, corev1.PodList](c, "").List(context.Background(), metav1.ListOptions{
 		LabelSelector: "app=web", FieldSelector: "spec.nodeName=n1", Limit: 5, TimeoutSeconds: 3,
 		ResourceVersion: "0", ResourceVersionMatch: "NotOlderThan", AllowWatchBookmarks: true, SendInitialEvents: &yes,
 	})
@@ -192,7 +194,7 @@ func names(t *testing.T, c typed.Interface[corev1.ConfigMap, corev1.ConfigMapLis
 func TestAllFollowsContinueWithoutChangingOptions(t *testing.T) {
 	c, calls := setup(t, map[string]http.HandlerFunc{"GET " + cmPath: pages([]string{"a", "b", "c", "d", "e"}, false)})
 	opts := metav1.ListOptions{Limit: 2, LabelSelector: "x=y"}
-	got, err := names(t, c.ConfigMaps("ns1"), opts)
+	got, err := names(t, typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns1"), opts)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"a", "b", "c", "d", "e"}, got)
 	assert.Len(t, *calls, 3)
@@ -203,7 +205,7 @@ func TestAllFollowsContinueWithoutChangingOptions(t *testing.T) {
 
 func TestAllFallsBackToFullListWhenTokenExpired(t *testing.T) {
 	c, calls := setup(t, map[string]http.HandlerFunc{"GET " + cmPath: pages([]string{"a", "b", "c", "d"}, true)})
-	got, err := names(t, c.ConfigMaps("ns1"), metav1.ListOptions{Limit: 2})
+	got, err := names(t, typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns1"), metav1.ListOptions{Limit: 2})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"a", "b", "c", "d"}, got, "each object once, none lost")
 	require.Len(t, *calls, 3)
@@ -216,11 +218,11 @@ func TestAllStopsEarlyAndYieldsErrors(t *testing.T) {
 		"GET " + cmPath:                       pages([]string{"a", "b", "c"}, false),
 		"GET /api/v1/namespaces/x/configmaps": status(403, "Forbidden", `configmaps is forbidden: User "jane" cannot list resource "configmaps" in API group "" in the namespace "x"`),
 	})
-	for range c.ConfigMaps("ns1").All(context.Background(), metav1.ListOptions{Limit: 2}) {
+	for range typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns1").All(context.Background(), metav1.ListOptions{Limit: 2}) {
 		break
 	}
 	assert.Len(t, *calls, 1, "breaking out of the loop fetches no more pages")
-	_, err := names(t, c.ConfigMaps("x"), metav1.ListOptions{})
+	_, err := names(t, typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "x"), metav1.ListOptions{})
 	assert.True(t, rest.IsForbidden(err))
 }
 
@@ -233,7 +235,7 @@ func TestCreateUpdatePatchApplyBodies(t *testing.T) {
 		"PATCH " + cmPath + "/web":                      respond(`{"metadata":{"name":"web"},"data":{"p":"1"}}`),
 	})
 	ctx := context.Background()
-	cms := c.ConfigMaps("ns1")
+	cms := typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns1")
 	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "web", ResourceVersion: "3"}, Data: map[string]string{"a": "b"}}
 
 	got, err := cms.Create(ctx, cm, metav1.CreateOptions{DryRun: true, FieldManager: "me"})
@@ -249,7 +251,7 @@ func TestCreateUpdatePatchApplyBodies(t *testing.T) {
 	assert.Equal(t, *cm, sent, "the whole object is sent")
 
 	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "p"}}
-	_, err = c.Pods("ns1").UpdateStatus(ctx, pod, metav1.UpdateOptions{})
+	_, err = typed.For[corev1.Pod, corev1.PodList](c, "ns1").UpdateStatus(ctx, pod, metav1.UpdateOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, "/api/v1/namespaces/ns1/pods/p/status", (*calls)[2].Path)
 
@@ -268,7 +270,7 @@ func TestCreateUpdatePatchApplyBodies(t *testing.T) {
 func TestUpdateConflict(t *testing.T) {
 	msg := `Operation cannot be fulfilled on configmaps "web": the object has been modified; please apply your changes to the latest version and try again`
 	c, _ := setup(t, map[string]http.HandlerFunc{"PUT " + cmPath + "/web": status(409, "Conflict", msg)})
-	_, err := c.ConfigMaps("ns1").Update(context.Background(), &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "web"}}, metav1.UpdateOptions{})
+	_, err := typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns1").Update(context.Background(), &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "web"}}, metav1.UpdateOptions{})
 	assert.True(t, rest.IsConflict(err))
 	assert.Equal(t, msg, err.Error())
 }
@@ -280,10 +282,10 @@ func TestDeleteOptionsTravelInBody(t *testing.T) {
 		"DELETE " + cmPath:          ok,
 	})
 	ctx := context.Background()
-	require.NoError(t, c.ConfigMaps("ns1").Delete(ctx, "web", typed.DeleteOptions{}))
+	require.NoError(t, typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns1").Delete(ctx, "web", typed.DeleteOptions{}))
 	assert.Empty(t, (*calls)[0].Body)
 	zero := int64(0)
-	require.NoError(t, c.ConfigMaps("ns1").Delete(ctx, "web", typed.DeleteOptions{
+	require.NoError(t, typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns1").Delete(ctx, "web", typed.DeleteOptions{
 		PropagationPolicy: typed.DeleteForeground, GracePeriodSeconds: &zero, DryRun: true,
 		Preconditions: &typed.Preconditions{UID: "u1", ResourceVersion: "5"},
 	}))
@@ -291,7 +293,7 @@ func TestDeleteOptionsTravelInBody(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte((*calls)[1].Body), &body))
 	assert.Equal(t, map[string]any{"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Foreground",
 		"gracePeriodSeconds": 0.0, "dryRun": []any{"All"}, "preconditions": map[string]any{"uid": "u1", "resourceVersion": "5"}}, body)
-	require.NoError(t, c.ConfigMaps("ns1").DeleteCollection(ctx, typed.DeleteOptions{}, metav1.ListOptions{LabelSelector: "a=b"}))
+	require.NoError(t, typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns1").DeleteCollection(ctx, typed.DeleteOptions{}, metav1.ListOptions{LabelSelector: "a=b"}))
 	assert.Equal(t, "labelSelector=a%3Db", (*calls)[2].Query)
 }
 
@@ -303,7 +305,7 @@ func TestWatchDecodesTypedEvents(t *testing.T) {
 			io.WriteString(w, `{"type":"ERROR","object":{"kind":"Status","status":"Failure","reason":"Expired","code":410,"message":"too old resource version: 1 (2)"}}`+"\n")
 		},
 	})
-	w, err := c.ConfigMaps("ns1").Watch(context.Background(), metav1.ListOptions{ResourceVersion: "1", AllowWatchBookmarks: true})
+	w, err := typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns1").Watch(context.Background(), metav1.ListOptions{ResourceVersion: "1", AllowWatchBookmarks: true})
 	require.NoError(t, err)
 	defer w.Close()
 	var got []string
@@ -324,7 +326,7 @@ func TestWatchGarbageObjectIsDecodeError(t *testing.T) {
 	c, _ := setup(t, map[string]http.HandlerFunc{
 		"GET " + cmPath: respond(`{"type":"ADDED","object":{"metadata":{"name":5}}}` + "\n"),
 	})
-	w, err := c.ConfigMaps("ns1").Watch(context.Background(), metav1.ListOptions{})
+	w, err := typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns1").Watch(context.Background(), metav1.ListOptions{})
 	require.NoError(t, err)
 	defer w.Close()
 	_, err = w.Next()
@@ -382,7 +384,7 @@ func BenchmarkListPods(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			rc, size := listServer(b, tc.n, tc.tls2, tc.mem)
-			pods := corev1.New(rc).Pods("")
+			pods := typed.For[corev1.Pod, corev1.PodList](rc, "")
 			b.SetBytes(int64(size))
 			b.ReportAllocs()
 			cpu := cpuTime()
@@ -418,7 +420,7 @@ func cpuTime() time.Duration {
 // sequential decoder's result.
 func TestListLargeMatchesUnmarshal(t *testing.T) {
 	rc, _ := listServer(t, 700, false, false)
-	got, err := corev1.New(rc).Pods("").List(context.Background(), metav1.ListOptions{})
+	got, err := typed.For[corev1.Pod, corev1.PodList](rc, "").List(context.Background(), metav1.ListOptions{})
 	require.NoError(t, err)
 	var want corev1.PodList
 	require.NoError(t, want.UnmarshalJSON(fixtures.PodListJSON(700)))
@@ -426,7 +428,7 @@ func TestListLargeMatchesUnmarshal(t *testing.T) {
 	assert.Equal(t, want, *got)
 
 	rc, _ = listServer(t, 700, true, false)
-	got, err = corev1.New(rc).Pods("").List(context.Background(), metav1.ListOptions{})
+	got, err = typed.For[corev1.Pod, corev1.PodList](rc, "").List(context.Background(), metav1.ListOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, want, *got)
 }
@@ -434,8 +436,21 @@ func TestListLargeMatchesUnmarshal(t *testing.T) {
 func TestListBadBodyIsDecodeError(t *testing.T) {
 	for _, body := range []string{`{"items":[{"metadata":{"name":1}}]}`, `{"items":[`, `[]`, `{"kind":"PodList"} x`} {
 		c, _ := setup(t, map[string]http.HandlerFunc{"GET /api/v1/pods": respond(body)})
-		_, err := c.Pods("").List(context.Background(), metav1.ListOptions{})
+		_, err := typed.For[corev1.Pod, corev1.PodList](c, "").List(context.Background(), metav1.ListOptions{})
 		var de *rest.DecodeError
 		assert.ErrorAs(t, err, &de, body)
 	}
+}
+
+func TestForTakesTheKindsDescriptor(t *testing.T) {
+	pods := typed.For[corev1.Pod, corev1.PodList](nil, "team-a")
+	assert.Same(t, &corev1.PodResource, pods.Resource())
+	assert.Equal(t, "team-a", pods.Namespace())
+	nodes := typed.For[corev1.Node, corev1.NodeList](nil, "ignored")
+	assert.Same(t, &corev1.NodeResource, nodes.Resource())
+	assert.Equal(t, "", nodes.Namespace(), "a cluster-scoped kind has no namespace")
+	assert.Same(t, &networkingv1.NetworkPolicyResource, typed.For[networkingv1.NetworkPolicy, networkingv1.NetworkPolicyList](nil, "x").Resource())
+	assert.Same(t, &appsv1.StatefulSetResource, typed.For[appsv1.StatefulSet, appsv1.StatefulSetList](nil, "").Resource())
+	reviews := typed.For[authorizationv1.SelfSubjectAccessReview, metav1.Status](nil, "")
+	assert.Same(t, &authorizationv1.SelfSubjectAccessReviewResource, reviews.Resource())
 }

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/kubewire/kubewire/api/corev1"
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/fixtures"
 	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed"
-	"github.com/kubewire/kubewire/typed/corev1"
-	"github.com/kubewire/kubewire/typed/metav1"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -1,13 +1,15 @@
-// Package typed is kubewire's typed API: one generic Client[T, L] for every
-// kind, driven by a small Resource descriptor, and one generated package per
-// API group/version (typed/corev1, typed/appsv1, typed/networkingv1, ...)
-// holding the kinds' Go types, their descriptors and a Client with one
-// method per kind. The API machinery types shared by every group live in
-// typed/metav1.
+// Package typed is kubewire's typed client: one generic Client[T, L] for
+// every kind. The kinds' Go types, codecs and resource descriptors live in
+// the api/ packages (api/corev1, api/appsv1, ..., and api/metav1 for the
+// machinery every group shares), which link no client; this package adds
+// the requests.
 //
-// The generated packages come from the Kubernetes OpenAPI v3 spec by
-// internal/gen; regenerate them with go generate, and check that they are
-// current with go run ./internal/gen -check.
+// A client comes from a kind's Go type:
+//
+//	pods := typed.For[corev1.Pod, corev1.PodList](c, "default")
+//
+// The kind's descriptor comes with the type, and the list type must be the
+// one the kind names, so a mismatched pair does not compile. New takes a
+// descriptor explicitly, for types the generator did not write (a slim
+// projection of a kind, a custom resource's Go type).
 package typed
-
-//go:generate go run github.com/kubewire/kubewire/internal/gen

@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/codec"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 	"github.com/kubewire/kubewire/rest"
-	"github.com/kubewire/kubewire/typed/internal/jsonwire"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // ListItems returns every object opts selects, following continue tokens

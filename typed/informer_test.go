@@ -12,15 +12,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubewire/kubewire/api/corev1"
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/config"
 	"github.com/kubewire/kubewire/rest"
-	"github.com/kubewire/kubewire/typed/corev1"
-	"github.com/kubewire/kubewire/typed/metav1"
+	"github.com/kubewire/kubewire/typed"
 )
 
 // pagedServer serves configmaps in pages keyed by the continue token; a
 // token listed in expired answers 410 Expired. It records the queries.
-func pagedServer(t *testing.T, pages map[string]string, expired string) (*corev1.Client, func() []string) {
+func pagedServer(t *testing.T, pages map[string]string, expired string) (*rest.Client, func() []string) {
 	t.Helper()
 	var mu sync.Mutex
 	var queries []string
@@ -49,7 +50,7 @@ func pagedServer(t *testing.T, pages map[string]string, expired string) (*corev1
 	t.Cleanup(srv.Close)
 	rc, err := rest.New(&config.Config{Server: srv.URL}, rest.WithRateLimit(-1, 0), rest.WithMaxRetries(0))
 	require.NoError(t, err)
-	return corev1.New(rc), func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), queries...) }
+	return rc, func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), queries...) }
 }
 
 func TestListItemsFollowsContinue(t *testing.T) {
@@ -58,7 +59,7 @@ func TestListItemsFollowsContinue(t *testing.T) {
 		"p2": `{"metadata":{"resourceVersion":"40"},"items":[{"metadata":{"name":"c","namespace":"ns"}}]}`,
 	}, "")
 	opts := metav1.ListOptions{LabelSelector: "app=x", Limit: 2}
-	items, meta, err := c.ConfigMaps("ns").ListItems(context.Background(), opts)
+	items, meta, err := typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns").ListItems(context.Background(), opts)
 	require.NoError(t, err)
 	require.Len(t, items, 3)
 	assert.Equal(t, []string{"a", "b", "c"}, []string{items[0].Name, items[1].Name, items[2].Name})
@@ -74,7 +75,7 @@ func TestListItemsExpiredContinueRelistsInFull(t *testing.T) {
 		"":        `{"metadata":{"resourceVersion":"40","continue":"p2"},"items":[{"metadata":{"name":"a","namespace":"ns"}}]}`,
 		"unpaged": `{"metadata":{"resourceVersion":"55"},"items":[{"metadata":{"name":"a","namespace":"ns"}},{"metadata":{"name":"z","namespace":"ns"}}]}`,
 	}, "p2")
-	items, meta, err := c.ConfigMaps("ns").ListItems(context.Background(), metav1.ListOptions{Limit: 1, ResourceVersion: "0", ResourceVersionMatch: "NotOlderThan"})
+	items, meta, err := typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns").ListItems(context.Background(), metav1.ListOptions{Limit: 1, ResourceVersion: "0", ResourceVersionMatch: "NotOlderThan"})
 	require.NoError(t, err)
 	require.Len(t, items, 2, "the first page is dropped: every item comes from one snapshot")
 	assert.Equal(t, "z", items[1].Name)
@@ -86,7 +87,7 @@ func TestListItemsError(t *testing.T) {
 	c, _ := pagedServer(t, map[string]string{
 		"": `{"metadata":{"resourceVersion":"40","continue":"p2"},"items":[]}`,
 	}, "")
-	_, _, err := c.ConfigMaps("ns").ListItems(context.Background(), metav1.ListOptions{})
+	_, _, err := typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns").ListItems(context.Background(), metav1.ListOptions{})
 	require.Error(t, err)
 	assert.True(t, rest.IsInternalError(err), "%v", err)
 }
@@ -101,7 +102,7 @@ func TestListItemsShareIdenticalValues(t *testing.T) {
 	c, _ := pagedServer(t, map[string]string{
 		"": `{"metadata":{"resourceVersion":"40"},"items":[` + item("a") + `,` + item("b") + `]}`,
 	}, "")
-	items, _, err := c.ConfigMaps("ns").ListItems(context.Background(), metav1.ListOptions{})
+	items, _, err := typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns").ListItems(context.Background(), metav1.ListOptions{})
 	require.NoError(t, err)
 	require.Len(t, items, 2)
 	a, b := items[0], items[1]

@@ -6,20 +6,20 @@ import (
 	"iter"
 	"net/url"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/rest"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // Interface is what a Client does for one kind: T is the object type
 // (Pod), L its list type (PodList). The generated group/version clients
-// return it (corev1.New(c).Pods(ns)); *Client implements it.
+// return it (typed.For[corev1.Pod, corev1.PodList](c, ns)); *Client implements it.
 //
 // It is an interface so that a package that uses a group/version client
 // does not compile the generic client's methods for every kind of the
 // group/version: those are compiled once, in the generated package.
 type Interface[T, L any] interface {
 	// Resource returns the descriptor of the kind the client serves.
-	Resource() *Resource
+	Resource() *metav1.Resource
 	// Namespace returns the namespace the client is bound to ("" for all
 	// namespaces or a cluster-scoped kind).
 	Namespace() string

@@ -6,10 +6,10 @@ import (
 
 	jsoniter "github.com/json-iterator/go"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/codec"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 	"github.com/kubewire/kubewire/rest"
-	"github.com/kubewire/kubewire/typed/internal/jsonwire"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // keyed is implemented by objects whose metadata is reachable without

@@ -5,8 +5,8 @@ import (
 	"io"
 	"net/url"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/rest"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // GetSubresource reads subresource sub ("scale", "status", "ephemeralcontainers")

@@ -10,11 +10,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubewire/kubewire/api/autoscalingv1"
+	"github.com/kubewire/kubewire/api/corev1"
+	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/api/policyv1"
 	"github.com/kubewire/kubewire/rest"
-	"github.com/kubewire/kubewire/typed/autoscalingv1"
-	"github.com/kubewire/kubewire/typed/corev1"
-	"github.com/kubewire/kubewire/typed/metav1"
-	"github.com/kubewire/kubewire/typed/policyv1"
+	"github.com/kubewire/kubewire/typed"
 )
 
 func TestScaleSubresource(t *testing.T) {
@@ -24,7 +25,7 @@ func TestScaleSubresource(t *testing.T) {
 		"PUT " + rcPath: func(w http.ResponseWriter, r *http.Request) { io.Copy(w, r.Body) },
 	})
 	ctx := context.Background()
-	rcs := corev1.New(rc).ReplicationControllers("ns1")
+	rcs := typed.For[corev1.ReplicationController, corev1.ReplicationControllerList](rc, "ns1")
 	var s autoscalingv1.Scale
 	require.NoError(t, rcs.GetSubresource(ctx, "web", "scale", &s))
 	assert.Equal(t, int32(2), s.Spec.Replicas)
@@ -41,13 +42,13 @@ func TestEvictionAndScopeChecks(t *testing.T) {
 	rc, calls := setupRC(t, map[string]http.HandlerFunc{
 		"POST /api/v1/namespaces/ns1/pods/p/eviction": status(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget."),
 	})
-	pods := corev1.New(rc).Pods("ns1")
+	pods := typed.For[corev1.Pod, corev1.PodList](rc, "ns1")
 	ev := &policyv1.Eviction{TypeMeta: metav1.TypeMeta{APIVersion: "policy/v1", Kind: "Eviction"}, ObjectMeta: metav1.ObjectMeta{Name: "p", Namespace: "ns1"}}
 	err := pods.CreateSubresource(context.Background(), "p", "eviction", ev, nil, metav1.CreateOptions{})
 	assert.True(t, rest.IsTooManyRequests(err), "a PDB refusal is a typed 429: %v", err)
 	assert.Contains(t, (*calls)[0].Body, `"kind":"Eviction"`)
 
-	err = corev1.New(rc).Pods("").CreateSubresource(context.Background(), "p", "eviction", ev, nil, metav1.CreateOptions{})
+	err = typed.For[corev1.Pod, corev1.PodList](rc, "").CreateSubresource(context.Background(), "p", "eviction", ev, nil, metav1.CreateOptions{})
 	assert.ErrorContains(t, err, "namespace is required")
 	assert.Len(t, *calls, 1)
 }
@@ -60,7 +61,7 @@ func TestLogStream(t *testing.T) {
 		},
 		"GET /api/v1/namespaces/ns1/pods/gone/log": status(404, "NotFound", `pods "gone" not found`),
 	})
-	pods := corev1.New(rc).Pods("ns1")
+	pods := typed.For[corev1.Pod, corev1.PodList](rc, "ns1")
 	s, err := pods.StreamSubresource(context.Background(), "p", "log", url.Values{"follow": {"true"}, "container": {"c1"}})
 	require.NoError(t, err)
 	b, err := io.ReadAll(s)
@@ -76,15 +77,14 @@ func TestLogStream(t *testing.T) {
 func TestProxyURLs(t *testing.T) {
 	rc, _ := setupRC(t, nil)
 	ctx := context.Background()
-	core := corev1.New(rc)
 	for _, tc := range []struct {
 		req  *rest.Request
 		want string
 	}{
-		{core.Services("kube-system").Proxy(rc.Get(), "", "kube-dns", "dns", ""), "/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy/"},
-		{core.Services("default").Proxy(rc.Get(), "https", "echo", "8443", "/healthz"), "/api/v1/namespaces/default/services/https:echo:8443/proxy/healthz"},
-		{core.Pods("default").Proxy(rc.Get(), "", "web-0", "8080", "metrics"), "/api/v1/namespaces/default/pods/web-0:8080/proxy/metrics"},
-		{core.Nodes().Proxy(rc.Get(), "", "n1", "", "/stats/summary"), "/api/v1/nodes/n1/proxy/stats/summary"},
+		{typed.For[corev1.Service, corev1.ServiceList](rc, "kube-system").Proxy(rc.Get(), "", "kube-dns", "dns", ""), "/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy/"},
+		{typed.For[corev1.Service, corev1.ServiceList](rc, "default").Proxy(rc.Get(), "https", "echo", "8443", "/healthz"), "/api/v1/namespaces/default/services/https:echo:8443/proxy/healthz"},
+		{typed.For[corev1.Pod, corev1.PodList](rc, "default").Proxy(rc.Get(), "", "web-0", "8080", "metrics"), "/api/v1/namespaces/default/pods/web-0:8080/proxy/metrics"},
+		{typed.For[corev1.Node, corev1.NodeList](rc, "").Proxy(rc.Get(), "", "n1", "", "/stats/summary"), "/api/v1/nodes/n1/proxy/stats/summary"},
 	} {
 		req, err := tc.req.Build(ctx)
 		require.NoError(t, err)

@@ -4,9 +4,9 @@ import (
 	"context"
 	"iter"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/codec"
 	"github.com/kubewire/kubewire/rest"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // Event is one watch event with its object decoded as T. For BOOKMARK events

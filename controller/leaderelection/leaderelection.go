@@ -21,10 +21,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kubewire/kubewire/api/coordinationv1"
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed"
-	"github.com/kubewire/kubewire/typed/coordinationv1"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // JitterFactor is how much longer than RetryPeriod a retry may wait;

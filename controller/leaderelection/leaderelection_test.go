@@ -10,12 +10,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubewire/kubewire/api/coordinationv1"
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/controller/leaderelection"
 	"github.com/kubewire/kubewire/fake"
 	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed"
-	"github.com/kubewire/kubewire/typed/coordinationv1"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 func leases(t *testing.T) (*fake.Server, typed.Interface[coordinationv1.Lease, coordinationv1.LeaseList]) {
@@ -23,7 +23,7 @@ func leases(t *testing.T) (*fake.Server, typed.Interface[coordinationv1.Lease, c
 	srv := fake.NewServer(t)
 	rc, err := rest.New(srv.Config(), rest.WithRateLimit(-1, 0), rest.WithMaxRetries(0))
 	require.NoError(t, err)
-	return srv, coordinationv1.New(rc).Leases("default")
+	return srv, typed.For[coordinationv1.Lease, coordinationv1.LeaseList](rc, "default")
 }
 
 // candidate runs one elector and records its leadership.

@@ -36,10 +36,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kubewire/kubewire/api/corev1"
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/config"
 	"github.com/kubewire/kubewire/rest"
-	"github.com/kubewire/kubewire/typed/corev1"
-	"github.com/kubewire/kubewire/typed/metav1"
+	"github.com/kubewire/kubewire/typed"
 )
 
 func main() {
@@ -91,7 +92,7 @@ func clusterInfo(ctx context.Context, cfg *config.Config, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	services, err := corev1.New(c).Services("kube-system").List(ctx, metav1.ListOptions{
+	services, err := typed.For[corev1.Service, corev1.ServiceList](c, "kube-system").List(ctx, metav1.ListOptions{
 		LabelSelector: "kubernetes.io/cluster-service=true",
 	})
 	if err != nil {

@@ -23,15 +23,15 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/kubewire/kubewire/api/coordinationv1"
+	"github.com/kubewire/kubewire/api/corev1"
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/config"
 	"github.com/kubewire/kubewire/controller"
 	"github.com/kubewire/kubewire/controller/leaderelection"
 	"github.com/kubewire/kubewire/controller/workqueue"
 	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed"
-	"github.com/kubewire/kubewire/typed/coordinationv1"
-	"github.com/kubewire/kubewire/typed/corev1"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 const (
@@ -98,17 +98,16 @@ func run(ctx context.Context, cfg *config.Config, o options, log *slog.Logger) e
 	if err != nil {
 		return err
 	}
-	core := corev1.New(rc)
 
 	f := controller.NewFactory()
-	nsInf, err := controller.SharedTyped(f, core.Namespaces(), controller.Options[corev1.Namespace]{
+	nsInf, err := controller.SharedTyped(f, typed.For[corev1.Namespace, corev1.NamespaceList](rc, ""), controller.Options[corev1.Namespace]{
 		LabelSelector: teamLabel,
 		Transform:     func(ns *corev1.Namespace) { ns.ManagedFields = nil },
 	})
 	if err != nil {
 		return err
 	}
-	cmInf, err := controller.SharedTyped(f, core.ConfigMaps(""), controller.Options[corev1.ConfigMap]{
+	cmInf, err := controller.SharedTyped(f, typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, ""), controller.Options[corev1.ConfigMap]{
 		FieldSelector: "metadata.name=" + cmName,
 		Transform:     func(cm *corev1.ConfigMap) { cm.ManagedFields = nil },
 	})
@@ -132,9 +131,9 @@ func run(ctx context.Context, cfg *config.Config, o options, log *slog.Logger) e
 	defer func() { stopInformers(); f.Wait() }()
 	f.Start(infCtx)
 
-	r := &reconciler{cms: core, ns: nsInf.Lister(), cm: cmInf, log: log}
+	r := &reconciler{cms: rc, ns: nsInf.Lister(), cm: cmInf, log: log}
 	el, err := leaderelection.New(leaderelection.Config{
-		Leases: coordinationv1.New(rc).Leases(o.LeaseNamespace), Name: o.LeaseName, Identity: o.Identity,
+		Leases: typed.For[coordinationv1.Lease, coordinationv1.LeaseList](rc, o.LeaseNamespace), Name: o.LeaseName, Identity: o.Identity,
 		LeaseDuration: o.LeaseDuration, RenewDeadline: o.RenewDeadline, RetryPeriod: o.RetryPeriod,
 		ReleaseOnCancel: true, Logger: log,
 		Callbacks: leaderelection.Callbacks{
@@ -164,7 +163,7 @@ func run(ctx context.Context, cfg *config.Config, o options, log *slog.Logger) e
 }
 
 type reconciler struct {
-	cms *corev1.Client
+	cms *rest.Client
 	ns  controller.Lister[corev1.Namespace]
 	cm  *controller.Informer[corev1.ConfigMap]
 	log *slog.Logger
@@ -189,7 +188,7 @@ func (r *reconciler) work(ctx context.Context, q *workqueue.Queue[string]) {
 // reconcile makes the team-info ConfigMap of namespace name match its
 // team label.
 func (r *reconciler) reconcile(ctx context.Context, name string) error {
-	cms := r.cms.ConfigMaps(name)
+	cms := typed.For[corev1.ConfigMap, corev1.ConfigMapList](r.cms, name)
 	ns, ok := r.ns.Get("", name)
 	team := ""
 	if ok && ns.DeletionTimestamp == nil {

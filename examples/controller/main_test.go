@@ -8,23 +8,22 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubewire/kubewire/api/corev1"
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/fake"
 	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed"
-	"github.com/kubewire/kubewire/typed/corev1"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 func TestControllerOnFakeServer(t *testing.T) {
 	srv := fake.NewServer(t)
 	rc, err := rest.New(srv.Config())
 	require.NoError(t, err)
-	core := corev1.New(rc)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	_, err = core.Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "red", Labels: map[string]string{"team": "red"}}}, metav1.CreateOptions{})
+	_, err = typed.For[corev1.Namespace, corev1.NamespaceList](rc, "").Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "red", Labels: map[string]string{"team": "red"}}}, metav1.CreateOptions{})
 	require.NoError(t, err)
-	_, err = core.Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "plain"}}, metav1.CreateOptions{})
+	_, err = typed.For[corev1.Namespace, corev1.NamespaceList](rc, "").Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "plain"}}, metav1.CreateOptions{})
 	require.NoError(t, err)
 
 	rctx, stop := context.WithCancel(ctx)
@@ -35,7 +34,7 @@ func TestControllerOnFakeServer(t *testing.T) {
 		done <- run(rctx, srv.Config(), options{Identity: "test", Workers: 2, LeaseDuration: 5 * time.Second, RenewDeadline: 3 * time.Second, RetryPeriod: 100 * time.Millisecond}, slog.New(slog.DiscardHandler))
 	}()
 	teamOf := func(ns string) string {
-		cm, err := core.ConfigMaps(ns).Get(ctx, "team-info", metav1.GetOptions{})
+		cm, err := typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, ns).Get(ctx, "team-info", metav1.GetOptions{})
 		if err != nil {
 			return ""
 		}
@@ -50,16 +49,16 @@ func TestControllerOnFakeServer(t *testing.T) {
 		}
 		return teamOf("red") == "red"
 	}, 10*time.Second, 5*time.Millisecond)
-	require.NoError(t, core.ConfigMaps("red").Delete(ctx, "team-info", typed.DeleteOptions{}))
+	require.NoError(t, typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, "red").Delete(ctx, "team-info", typed.DeleteOptions{}))
 	require.Eventually(t, func() bool { return teamOf("red") == "red" }, 10*time.Second, 5*time.Millisecond, "recreated")
 
-	_, err = core.Namespaces().Patch(ctx, "plain", rest.MergePatch, []byte(`{"metadata":{"labels":{"team":"blue"}}}`), metav1.PatchOptions{})
+	_, err = typed.For[corev1.Namespace, corev1.NamespaceList](rc, "").Patch(ctx, "plain", rest.MergePatch, []byte(`{"metadata":{"labels":{"team":"blue"}}}`), metav1.PatchOptions{})
 	require.NoError(t, err)
 	require.Eventually(t, func() bool { return teamOf("plain") == "blue" }, 10*time.Second, 5*time.Millisecond, "a newly labelled namespace")
-	_, err = core.Namespaces().Patch(ctx, "plain", rest.MergePatch, []byte(`{"metadata":{"labels":{"team":null}}}`), metav1.PatchOptions{})
+	_, err = typed.For[corev1.Namespace, corev1.NamespaceList](rc, "").Patch(ctx, "plain", rest.MergePatch, []byte(`{"metadata":{"labels":{"team":null}}}`), metav1.PatchOptions{})
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {
-		_, err := core.ConfigMaps("plain").Get(ctx, "team-info", metav1.GetOptions{})
+		_, err := typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, "plain").Get(ctx, "team-info", metav1.GetOptions{})
 		return rest.IsNotFound(err)
 	}, 10*time.Second, 5*time.Millisecond, "removed with the label")
 	stop()

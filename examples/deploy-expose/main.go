@@ -31,12 +31,12 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/kubewire/kubewire/api/appsv1"
+	"github.com/kubewire/kubewire/api/corev1"
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/config"
 	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed"
-	"github.com/kubewire/kubewire/typed/appsv1"
-	"github.com/kubewire/kubewire/typed/corev1"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 const (
@@ -88,8 +88,8 @@ func deployExpose(ctx context.Context, opts config.Options, name string, keep bo
 		return err
 	}
 	ns := cfg.Namespace
-	deployments := appsv1.New(c).Deployments(ns)
-	services := corev1.New(c).Services(ns)
+	deployments := typed.For[appsv1.Deployment, appsv1.DeploymentList](c, ns)
+	services := typed.For[corev1.Service, corev1.ServiceList](c, ns)
 
 	// kubectl create deployment NAME --image=IMAGE
 	labels := map[string]string{"app": name}

@@ -23,10 +23,11 @@ import (
 	"os/signal"
 	"path/filepath"
 
+	"github.com/kubewire/kubewire/api/corev1"
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/config"
 	"github.com/kubewire/kubewire/rest"
-	"github.com/kubewire/kubewire/typed/corev1"
-	"github.com/kubewire/kubewire/typed/metav1"
+	"github.com/kubewire/kubewire/typed"
 )
 
 func main() {
@@ -85,7 +86,7 @@ func listPods(ctx context.Context, kubeconfig string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	pods, err := corev1.New(c).Pods("").List(ctx, metav1.ListOptions{})
+	pods, err := typed.For[corev1.Pod, corev1.PodList](c, "").List(ctx, metav1.ListOptions{})
 	if err != nil {
 		return err
 	}

@@ -15,13 +15,13 @@ import (
 	"os"
 	"time"
 
+	"github.com/kubewire/kubewire/api/appsv1"
+	"github.com/kubewire/kubewire/api/corev1"
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/config"
 	"github.com/kubewire/kubewire/fake"
 	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed"
-	"github.com/kubewire/kubewire/typed/appsv1"
-	"github.com/kubewire/kubewire/typed/corev1"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 func main() {
@@ -70,10 +70,9 @@ func run(ctx context.Context, out io.Writer, opts config.Options) error {
 	if err != nil {
 		return err
 	}
-	core, apps := corev1.New(c), appsv1.New(c)
 
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "kubewire-quickstart-"}}
-	ns, err = core.Namespaces().Create(ctx, ns, metav1.CreateOptions{})
+	ns, err = typed.For[corev1.Namespace, corev1.NamespaceList](c, "").Create(ctx, ns, metav1.CreateOptions{})
 	if err != nil {
 		return err
 	}
@@ -82,7 +81,7 @@ func run(ctx context.Context, out io.Writer, opts config.Options) error {
 		// Clean up with a fresh context, even when ctx has expired.
 		dctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := core.Namespaces().Delete(dctx, ns.Name, typed.DeleteOptions{}); err != nil {
+		if err := typed.For[corev1.Namespace, corev1.NamespaceList](c, "").Delete(dctx, ns.Name, typed.DeleteOptions{}); err != nil {
 			fmt.Fprintf(out, "Deleting namespace %s: %v\n", ns.Name, err)
 			return
 		}
@@ -106,7 +105,7 @@ func run(ctx context.Context, out io.Writer, opts config.Options) error {
 			},
 		},
 	}
-	dep, err = apps.Deployments(ns.Name).Create(ctx, dep, metav1.CreateOptions{})
+	dep, err = typed.For[appsv1.Deployment, appsv1.DeploymentList](c, ns.Name).Create(ctx, dep, metav1.CreateOptions{})
 	if err != nil {
 		return err
 	}
@@ -119,20 +118,20 @@ func run(ctx context.Context, out io.Writer, opts config.Options) error {
 			Ports:    []corev1.ServicePort{{Port: 80, TargetPort: metav1.FromInt32(8080)}},
 		},
 	}
-	svc, err = core.Services(ns.Name).Create(ctx, svc, metav1.CreateOptions{})
+	svc, err = typed.For[corev1.Service, corev1.ServiceList](c, ns.Name).Create(ctx, svc, metav1.CreateOptions{})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "Created service %s/%s; proxy URL %s/api/v1/namespaces/%s/services/%s/proxy/\n",
 		svc.Namespace, svc.Name, cfg.Server, svc.Namespace, rest.ServiceProxyName("", svc.Name, "80"))
 
-	pods, err := core.Pods(ns.Name).List(ctx, metav1.ListOptions{LabelSelector: "app=hello"})
+	pods, err := typed.For[corev1.Pod, corev1.PodList](c, ns.Name).List(ctx, metav1.ListOptions{LabelSelector: "app=hello"})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "There are %d pods labelled app=hello (the deployment controller makes them on a real cluster)\n", len(pods.Items))
 
-	return watchConfigMap(ctx, out, core.ConfigMaps(ns.Name))
+	return watchConfigMap(ctx, out, typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, ns.Name))
 }
 
 // watchConfigMap creates a ConfigMap, watches it, changes it, and prints the

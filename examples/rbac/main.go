@@ -33,13 +33,13 @@ import (
 	"os/signal"
 	"time"
 
+	"github.com/kubewire/kubewire/api/authenticationv1"
+	"github.com/kubewire/kubewire/api/corev1"
+	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/api/rbacv1"
 	"github.com/kubewire/kubewire/config"
 	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed"
-	"github.com/kubewire/kubewire/typed/authenticationv1"
-	"github.com/kubewire/kubewire/typed/corev1"
-	"github.com/kubewire/kubewire/typed/metav1"
-	"github.com/kubewire/kubewire/typed/rbacv1"
 )
 
 func main() {
@@ -83,17 +83,16 @@ func demo(ctx context.Context, opts config.Options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	core, rbac := corev1.New(admin), rbacv1.New(admin)
 
 	// 1. A namespace and a service account with no permissions.
-	ns, err := core.Namespaces().Create(ctx, &corev1.Namespace{
+	ns, err := typed.For[corev1.Namespace, corev1.NamespaceList](admin, "").Create(ctx, &corev1.Namespace{
 		ObjectMeta: metav1.ObjectMeta{GenerateName: "kubewire-rbac-"},
 	}, metav1.CreateOptions{})
 	if err != nil {
 		return err
 	}
-	defer cleanup(out, "namespace", ns.Name, core.Namespaces().Delete)
-	sa, err := core.ServiceAccounts(ns.Name).Create(ctx, &corev1.ServiceAccount{
+	defer cleanup(out, "namespace", ns.Name, typed.For[corev1.Namespace, corev1.NamespaceList](admin, "").Delete)
+	sa, err := typed.For[corev1.ServiceAccount, corev1.ServiceAccountList](admin, ns.Name).Create(ctx, &corev1.ServiceAccount{
 		ObjectMeta: metav1.ObjectMeta{Name: "reader"},
 	}, metav1.CreateOptions{})
 	if err != nil {
@@ -105,7 +104,7 @@ func demo(ctx context.Context, opts config.Options, out io.Writer) error {
 	// 2. A token for it, valid for ten minutes.
 	expiry := int64(600)
 	var tr authenticationv1.TokenRequest
-	err = core.ServiceAccounts(ns.Name).CreateSubresource(ctx, sa.Name, "token",
+	err = typed.For[corev1.ServiceAccount, corev1.ServiceAccountList](admin, ns.Name).CreateSubresource(ctx, sa.Name, "token",
 		&authenticationv1.TokenRequest{Spec: authenticationv1.TokenRequestSpec{ExpirationSeconds: &expiry}},
 		&tr, metav1.CreateOptions{})
 	if err != nil {
@@ -119,7 +118,7 @@ func demo(ctx context.Context, opts config.Options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	services := corev1.New(reader).Services("kube-system")
+	services := typed.For[corev1.Service, corev1.ServiceList](reader, "kube-system")
 
 	// 3. Without a binding, the service account may not list services.
 	_, err = services.List(ctx, metav1.ListOptions{})
@@ -129,7 +128,7 @@ func demo(ctx context.Context, opts config.Options, out io.Writer) error {
 	fmt.Fprintf(out, "Listing services in kube-system as %s: Error from server (Forbidden): %v\n", user, err)
 
 	// 4. Grant it the built-in read-only role.
-	crb, err := rbac.ClusterRoleBindings().Create(ctx, &rbacv1.ClusterRoleBinding{
+	crb, err := typed.For[rbacv1.ClusterRoleBinding, rbacv1.ClusterRoleBindingList](admin, "").Create(ctx, &rbacv1.ClusterRoleBinding{
 		ObjectMeta: metav1.ObjectMeta{GenerateName: "kubewire-rbac-view-"},
 		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: "view"},
 		Subjects:   []rbacv1.Subject{{Kind: "ServiceAccount", Name: sa.Name, Namespace: ns.Name}},
@@ -137,7 +136,7 @@ func demo(ctx context.Context, opts config.Options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer cleanup(out, "clusterrolebinding", crb.Name, rbac.ClusterRoleBindings().Delete)
+	defer cleanup(out, "clusterrolebinding", crb.Name, typed.For[rbacv1.ClusterRoleBinding, rbacv1.ClusterRoleBindingList](admin, "").Delete)
 	fmt.Fprintf(out, "Created clusterrolebinding %s: %s is bound to ClusterRole view\n", crb.Name, user)
 
 	// 5. The same list now succeeds. The server's authorizer learns of the

@@ -11,4 +11,4 @@
 // categories are not in OpenAPI.
 package apischema
 
-//go:generate go run ./gen -spec ../../../shared/openapi/v1.32.4/v3 -out zz_generated.go
+//go:generate go run ./gen -spec ../../../shared/openapi/v1.37.2/v3 -out zz_generated.go

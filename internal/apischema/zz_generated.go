@@ -20,14 +20,16 @@ var resources = []Resource{
 	{"", "v1", "secrets", "secret", "Secret", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"token", "authentication.k8s.io", "v1", "TokenRequest", []string{"create"}}}},
 	{"", "v1", "services", "service", "Service", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"proxy", "", "v1", "ServiceProxyOptions", []string{"create", "delete", "get", "patch", "update"}}, {"status", "", "v1", "Service", []string{"get", "patch", "update"}}}},
+	{"admissionregistration.k8s.io", "v1", "mutatingadmissionpolicies", "mutatingadmissionpolicy", "MutatingAdmissionPolicy", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
+	{"admissionregistration.k8s.io", "v1", "mutatingadmissionpolicybindings", "mutatingadmissionpolicybinding", "MutatingAdmissionPolicyBinding", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "mutatingwebhookconfiguration", "MutatingWebhookConfiguration", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"admissionregistration.k8s.io", "v1", "validatingadmissionpolicies", "validatingadmissionpolicy", "ValidatingAdmissionPolicy", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicy", []string{"get", "patch", "update"}}}},
 	{"admissionregistration.k8s.io", "v1", "validatingadmissionpolicybindings", "validatingadmissionpolicybinding", "ValidatingAdmissionPolicyBinding", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations", "validatingwebhookconfiguration", "ValidatingWebhookConfiguration", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"admissionregistration.k8s.io", "v1alpha1", "mutatingadmissionpolicies", "mutatingadmissionpolicy", "MutatingAdmissionPolicy", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"admissionregistration.k8s.io", "v1alpha1", "mutatingadmissionpolicybindings", "mutatingadmissionpolicybinding", "MutatingAdmissionPolicyBinding", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
-	{"admissionregistration.k8s.io", "v1beta1", "validatingadmissionpolicies", "validatingadmissionpolicy", "ValidatingAdmissionPolicy", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "admissionregistration.k8s.io", "v1beta1", "ValidatingAdmissionPolicy", []string{"get", "patch", "update"}}}},
-	{"admissionregistration.k8s.io", "v1beta1", "validatingadmissionpolicybindings", "validatingadmissionpolicybinding", "ValidatingAdmissionPolicyBinding", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
+	{"admissionregistration.k8s.io", "v1beta1", "mutatingadmissionpolicies", "mutatingadmissionpolicy", "MutatingAdmissionPolicy", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
+	{"admissionregistration.k8s.io", "v1beta1", "mutatingadmissionpolicybindings", "mutatingadmissionpolicybinding", "MutatingAdmissionPolicyBinding", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "apiextensions.k8s.io", "v1", "CustomResourceDefinition", []string{"get", "patch", "update"}}}},
 	{"apiregistration.k8s.io", "v1", "apiservices", "apiservice", "APIService", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "apiregistration.k8s.io", "v1", "APIService", []string{"get", "patch", "update"}}}},
 	{"apps", "v1", "controllerrevisions", "controllerrevision", "ControllerRevision", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
@@ -37,7 +39,6 @@ var resources = []Resource{
 	{"apps", "v1", "statefulsets", "statefulset", "StatefulSet", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"scale", "autoscaling", "v1", "Scale", []string{"get", "patch", "update"}}, {"status", "apps", "v1", "StatefulSet", []string{"get", "patch", "update"}}}},
 	{"authentication.k8s.io", "v1", "selfsubjectreviews", "selfsubjectreview", "SelfSubjectReview", false, []string{"create"}, nil},
 	{"authentication.k8s.io", "v1", "tokenreviews", "tokenreview", "TokenReview", false, []string{"create"}, nil},
-	{"authentication.k8s.io", "v1beta1", "selfsubjectreviews", "selfsubjectreview", "SelfSubjectReview", false, []string{"create"}, nil},
 	{"authorization.k8s.io", "v1", "localsubjectaccessreviews", "localsubjectaccessreview", "LocalSubjectAccessReview", true, []string{"create"}, nil},
 	{"authorization.k8s.io", "v1", "selfsubjectaccessreviews", "selfsubjectaccessreview", "SelfSubjectAccessReview", false, []string{"create"}, nil},
 	{"authorization.k8s.io", "v1", "selfsubjectrulesreviews", "selfsubjectrulesreview", "SelfSubjectRulesReview", false, []string{"create"}, nil},
@@ -47,42 +48,61 @@ var resources = []Resource{
 	{"batch", "v1", "cronjobs", "cronjob", "CronJob", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "batch", "v1", "CronJob", []string{"get", "patch", "update"}}}},
 	{"batch", "v1", "jobs", "job", "Job", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "batch", "v1", "Job", []string{"get", "patch", "update"}}}},
 	{"certificates.k8s.io", "v1", "certificatesigningrequests", "certificatesigningrequest", "CertificateSigningRequest", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"approval", "certificates.k8s.io", "v1", "CertificateSigningRequest", []string{"get", "patch", "update"}}, {"status", "certificates.k8s.io", "v1", "CertificateSigningRequest", []string{"get", "patch", "update"}}}},
-	{"certificates.k8s.io", "v1alpha1", "clustertrustbundles", "clustertrustbundle", "ClusterTrustBundle", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
+	{"certificates.k8s.io", "v1", "clustertrustbundles", "clustertrustbundle", "ClusterTrustBundle", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
+	{"certificates.k8s.io", "v1", "podcertificaterequests", "podcertificaterequest", "PodCertificateRequest", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "certificates.k8s.io", "v1", "PodCertificateRequest", []string{"get", "patch", "update"}}}},
+	{"certificates.k8s.io", "v1beta1", "clustertrustbundles", "clustertrustbundle", "ClusterTrustBundle", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
+	{"certificates.k8s.io", "v1beta1", "podcertificaterequests", "podcertificaterequest", "PodCertificateRequest", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "certificates.k8s.io", "v1beta1", "PodCertificateRequest", []string{"get", "patch", "update"}}}},
 	{"coordination.k8s.io", "v1", "leases", "lease", "Lease", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"coordination.k8s.io", "v1alpha2", "leasecandidates", "leasecandidate", "LeaseCandidate", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
+	{"coordination.k8s.io", "v1beta1", "leasecandidates", "leasecandidate", "LeaseCandidate", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"events.k8s.io", "v1", "events", "event", "Event", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"flowcontrol.apiserver.k8s.io", "v1", "flowschemas", "flowschema", "FlowSchema", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "flowcontrol.apiserver.k8s.io", "v1", "FlowSchema", []string{"get", "patch", "update"}}}},
 	{"flowcontrol.apiserver.k8s.io", "v1", "prioritylevelconfigurations", "prioritylevelconfiguration", "PriorityLevelConfiguration", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "flowcontrol.apiserver.k8s.io", "v1", "PriorityLevelConfiguration", []string{"get", "patch", "update"}}}},
 	{"internal.apiserver.k8s.io", "v1alpha1", "storageversions", "storageversion", "StorageVersion", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "internal.apiserver.k8s.io", "v1alpha1", "StorageVersion", []string{"get", "patch", "update"}}}},
+	{"lifecycle.k8s.io", "v1alpha1", "evictionrequests", "evictionrequest", "EvictionRequest", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "lifecycle.k8s.io", "v1alpha1", "EvictionRequest", []string{"get", "patch", "update"}}}},
+	{"lifecycle.k8s.io", "v1alpha1", "evictions", "eviction", "Eviction", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "lifecycle.k8s.io", "v1alpha1", "Eviction", []string{"get", "patch", "update"}}}},
 	{"networking.k8s.io", "v1", "ingressclasses", "ingressclass", "IngressClass", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"networking.k8s.io", "v1", "ingresses", "ingress", "Ingress", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "networking.k8s.io", "v1", "Ingress", []string{"get", "patch", "update"}}}},
+	{"networking.k8s.io", "v1", "ipaddresses", "ipaddress", "IPAddress", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"networking.k8s.io", "v1", "networkpolicies", "networkpolicy", "NetworkPolicy", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
-	{"networking.k8s.io", "v1beta1", "ipaddresses", "ipaddress", "IPAddress", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
-	{"networking.k8s.io", "v1beta1", "servicecidrs", "servicecidr", "ServiceCIDR", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "networking.k8s.io", "v1beta1", "ServiceCIDR", []string{"get", "patch", "update"}}}},
+	{"networking.k8s.io", "v1", "servicecidrs", "servicecidr", "ServiceCIDR", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "networking.k8s.io", "v1", "ServiceCIDR", []string{"get", "patch", "update"}}}},
 	{"node.k8s.io", "v1", "runtimeclasses", "runtimeclass", "RuntimeClass", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "policy", "v1", "PodDisruptionBudget", []string{"get", "patch", "update"}}}},
 	{"rbac.authorization.k8s.io", "v1", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", "ClusterRole", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
-	{"resource.k8s.io", "v1alpha3", "deviceclasses", "deviceclass", "DeviceClass", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
-	{"resource.k8s.io", "v1alpha3", "resourceclaims", "resourceclaim", "ResourceClaim", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "resource.k8s.io", "v1alpha3", "ResourceClaim", []string{"get", "patch", "update"}}}},
-	{"resource.k8s.io", "v1alpha3", "resourceclaimtemplates", "resourceclaimtemplate", "ResourceClaimTemplate", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
-	{"resource.k8s.io", "v1alpha3", "resourceslices", "resourceslice", "ResourceSlice", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
+	{"resource.k8s.io", "v1", "deviceclasses", "deviceclass", "DeviceClass", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
+	{"resource.k8s.io", "v1", "devicetaintrules", "devicetaintrule", "DeviceTaintRule", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "resource.k8s.io", "v1", "DeviceTaintRule", []string{"get", "patch", "update"}}}},
+	{"resource.k8s.io", "v1", "resourceclaims", "resourceclaim", "ResourceClaim", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "resource.k8s.io", "v1", "ResourceClaim", []string{"get", "patch", "update"}}}},
+	{"resource.k8s.io", "v1", "resourceclaimtemplates", "resourceclaimtemplate", "ResourceClaimTemplate", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
+	{"resource.k8s.io", "v1", "resourceslices", "resourceslice", "ResourceSlice", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
+	{"resource.k8s.io", "v1alpha3", "devicetaintrules", "devicetaintrule", "DeviceTaintRule", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "resource.k8s.io", "v1alpha3", "DeviceTaintRule", []string{"get", "patch", "update"}}}},
+	{"resource.k8s.io", "v1alpha3", "resourcepoolstatusrequests", "resourcepoolstatusrequest", "ResourcePoolStatusRequest", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "resource.k8s.io", "v1alpha3", "ResourcePoolStatusRequest", []string{"get", "patch", "update"}}}},
 	{"resource.k8s.io", "v1beta1", "deviceclasses", "deviceclass", "DeviceClass", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"resource.k8s.io", "v1beta1", "resourceclaims", "resourceclaim", "ResourceClaim", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "resource.k8s.io", "v1beta1", "ResourceClaim", []string{"get", "patch", "update"}}}},
 	{"resource.k8s.io", "v1beta1", "resourceclaimtemplates", "resourceclaimtemplate", "ResourceClaimTemplate", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"resource.k8s.io", "v1beta1", "resourceslices", "resourceslice", "ResourceSlice", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
+	{"resource.k8s.io", "v1beta2", "deviceclasses", "deviceclass", "DeviceClass", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
+	{"resource.k8s.io", "v1beta2", "devicetaintrules", "devicetaintrule", "DeviceTaintRule", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "resource.k8s.io", "v1beta2", "DeviceTaintRule", []string{"get", "patch", "update"}}}},
+	{"resource.k8s.io", "v1beta2", "resourceclaims", "resourceclaim", "ResourceClaim", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "resource.k8s.io", "v1beta2", "ResourceClaim", []string{"get", "patch", "update"}}}},
+	{"resource.k8s.io", "v1beta2", "resourceclaimtemplates", "resourceclaimtemplate", "ResourceClaimTemplate", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
+	{"resource.k8s.io", "v1beta2", "resourceslices", "resourceslice", "ResourceSlice", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"scheduling.k8s.io", "v1", "priorityclasses", "priorityclass", "PriorityClass", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
+	{"scheduling.k8s.io", "v1alpha3", "compositepodgroups", "compositepodgroup", "CompositePodGroup", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "scheduling.k8s.io", "v1alpha3", "CompositePodGroup", []string{"get", "patch", "update"}}}},
+	{"scheduling.k8s.io", "v1alpha3", "podgroups", "podgroup", "PodGroup", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "scheduling.k8s.io", "v1alpha3", "PodGroup", []string{"get", "patch", "update"}}}},
+	{"scheduling.k8s.io", "v1alpha3", "workloads", "workload", "Workload", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
+	{"scheduling.k8s.io", "v1beta1", "podgroups", "podgroup", "PodGroup", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "scheduling.k8s.io", "v1beta1", "PodGroup", []string{"get", "patch", "update"}}}},
+	{"scheduling.k8s.io", "v1beta1", "workloads", "workload", "Workload", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"storage.k8s.io", "v1", "csidrivers", "csidriver", "CSIDriver", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
-	{"storage.k8s.io", "v1", "csinodes", "csinode", "CSINode", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
+	{"storage.k8s.io", "v1", "csinodes", "csinode", "CSINode", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "storage.k8s.io", "v1", "CSINode", []string{"get", "patch", "update"}}}},
 	{"storage.k8s.io", "v1", "csistoragecapacities", "csistoragecapacity", "CSIStorageCapacity", true, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"storage.k8s.io", "v1", "storageclasses", "storageclass", "StorageClass", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
 	{"storage.k8s.io", "v1", "volumeattachments", "volumeattachment", "VolumeAttachment", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "storage.k8s.io", "v1", "VolumeAttachment", []string{"get", "patch", "update"}}}},
-	{"storage.k8s.io", "v1alpha1", "volumeattributesclasses", "volumeattributesclass", "VolumeAttributesClass", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
-	{"storage.k8s.io", "v1beta1", "volumeattributesclasses", "volumeattributesclass", "VolumeAttributesClass", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
-	{"storagemigration.k8s.io", "v1alpha1", "storageversionmigrations", "storageversionmigration", "StorageVersionMigration", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "storagemigration.k8s.io", "v1alpha1", "StorageVersionMigration", []string{"get", "patch", "update"}}}},
+	{"storage.k8s.io", "v1", "volumeattributesclasses", "volumeattributesclass", "VolumeAttributesClass", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, nil},
+	{"storagemigration.k8s.io", "v1", "storageversionmigrations", "storageversionmigration", "StorageVersionMigration", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "storagemigration.k8s.io", "v1", "StorageVersionMigration", []string{"get", "patch", "update"}}}},
+	{"storagemigration.k8s.io", "v1beta1", "storageversionmigrations", "storageversionmigration", "StorageVersionMigration", false, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}, []Subresource{{"status", "storagemigration.k8s.io", "v1beta1", "StorageVersionMigration", []string{"get", "patch", "update"}}}},
 }
 
 var kindRoots = map[string]string{
@@ -103,69 +123,89 @@ var kindRoots = map[string]string{
 	"/v1/Secret":                "io.k8s.api.core.v1.Secret",
 	"/v1/Service":               "io.k8s.api.core.v1.Service",
 	"/v1/ServiceAccount":        "io.k8s.api.core.v1.ServiceAccount",
-	"admissionregistration.k8s.io/v1/MutatingWebhookConfiguration":          "io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration",
-	"admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy":             "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy",
-	"admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding":      "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding",
-	"admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration":        "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration",
-	"admissionregistration.k8s.io/v1alpha1/MutatingAdmissionPolicy":         "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy",
-	"admissionregistration.k8s.io/v1alpha1/MutatingAdmissionPolicyBinding":  "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding",
-	"admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicy":        "io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicy",
-	"admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicyBinding": "io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBinding",
-	"apiextensions.k8s.io/v1/CustomResourceDefinition":                      "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition",
-	"apiregistration.k8s.io/v1/APIService":                                  "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService",
-	"apps/v1/ControllerRevision":                                            "io.k8s.api.apps.v1.ControllerRevision",
-	"apps/v1/DaemonSet":                                                     "io.k8s.api.apps.v1.DaemonSet",
-	"apps/v1/Deployment":                                                    "io.k8s.api.apps.v1.Deployment",
-	"apps/v1/ReplicaSet":                                                    "io.k8s.api.apps.v1.ReplicaSet",
-	"apps/v1/StatefulSet":                                                   "io.k8s.api.apps.v1.StatefulSet",
-	"authentication.k8s.io/v1/SelfSubjectReview":                            "io.k8s.api.authentication.v1.SelfSubjectReview",
-	"authentication.k8s.io/v1/TokenReview":                                  "io.k8s.api.authentication.v1.TokenReview",
-	"authentication.k8s.io/v1beta1/SelfSubjectReview":                       "io.k8s.api.authentication.v1beta1.SelfSubjectReview",
-	"authorization.k8s.io/v1/LocalSubjectAccessReview":                      "io.k8s.api.authorization.v1.LocalSubjectAccessReview",
-	"authorization.k8s.io/v1/SelfSubjectAccessReview":                       "io.k8s.api.authorization.v1.SelfSubjectAccessReview",
-	"authorization.k8s.io/v1/SelfSubjectRulesReview":                        "io.k8s.api.authorization.v1.SelfSubjectRulesReview",
-	"authorization.k8s.io/v1/SubjectAccessReview":                           "io.k8s.api.authorization.v1.SubjectAccessReview",
-	"autoscaling/v1/HorizontalPodAutoscaler":                                "io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler",
-	"autoscaling/v2/HorizontalPodAutoscaler":                                "io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler",
-	"batch/v1/CronJob":                                                      "io.k8s.api.batch.v1.CronJob",
-	"batch/v1/Job":                                                          "io.k8s.api.batch.v1.Job",
-	"certificates.k8s.io/v1/CertificateSigningRequest":                      "io.k8s.api.certificates.v1.CertificateSigningRequest",
-	"certificates.k8s.io/v1alpha1/ClusterTrustBundle":                       "io.k8s.api.certificates.v1alpha1.ClusterTrustBundle",
-	"coordination.k8s.io/v1/Lease":                                          "io.k8s.api.coordination.v1.Lease",
-	"coordination.k8s.io/v1alpha2/LeaseCandidate":                           "io.k8s.api.coordination.v1alpha2.LeaseCandidate",
-	"discovery.k8s.io/v1/EndpointSlice":                                     "io.k8s.api.discovery.v1.EndpointSlice",
-	"events.k8s.io/v1/Event":                                                "io.k8s.api.events.v1.Event",
-	"flowcontrol.apiserver.k8s.io/v1/FlowSchema":                            "io.k8s.api.flowcontrol.v1.FlowSchema",
-	"flowcontrol.apiserver.k8s.io/v1/PriorityLevelConfiguration":            "io.k8s.api.flowcontrol.v1.PriorityLevelConfiguration",
-	"internal.apiserver.k8s.io/v1alpha1/StorageVersion":                     "io.k8s.api.apiserverinternal.v1alpha1.StorageVersion",
-	"networking.k8s.io/v1/Ingress":                                          "io.k8s.api.networking.v1.Ingress",
-	"networking.k8s.io/v1/IngressClass":                                     "io.k8s.api.networking.v1.IngressClass",
-	"networking.k8s.io/v1/NetworkPolicy":                                    "io.k8s.api.networking.v1.NetworkPolicy",
-	"networking.k8s.io/v1beta1/IPAddress":                                   "io.k8s.api.networking.v1beta1.IPAddress",
-	"networking.k8s.io/v1beta1/ServiceCIDR":                                 "io.k8s.api.networking.v1beta1.ServiceCIDR",
-	"node.k8s.io/v1/RuntimeClass":                                           "io.k8s.api.node.v1.RuntimeClass",
-	"policy/v1/PodDisruptionBudget":                                         "io.k8s.api.policy.v1.PodDisruptionBudget",
-	"rbac.authorization.k8s.io/v1/ClusterRole":                              "io.k8s.api.rbac.v1.ClusterRole",
-	"rbac.authorization.k8s.io/v1/ClusterRoleBinding":                       "io.k8s.api.rbac.v1.ClusterRoleBinding",
-	"rbac.authorization.k8s.io/v1/Role":                                     "io.k8s.api.rbac.v1.Role",
-	"rbac.authorization.k8s.io/v1/RoleBinding":                              "io.k8s.api.rbac.v1.RoleBinding",
-	"resource.k8s.io/v1alpha3/DeviceClass":                                  "io.k8s.api.resource.v1alpha3.DeviceClass",
-	"resource.k8s.io/v1alpha3/ResourceClaim":                                "io.k8s.api.resource.v1alpha3.ResourceClaim",
-	"resource.k8s.io/v1alpha3/ResourceClaimTemplate":                        "io.k8s.api.resource.v1alpha3.ResourceClaimTemplate",
-	"resource.k8s.io/v1alpha3/ResourceSlice":                                "io.k8s.api.resource.v1alpha3.ResourceSlice",
-	"resource.k8s.io/v1beta1/DeviceClass":                                   "io.k8s.api.resource.v1beta1.DeviceClass",
-	"resource.k8s.io/v1beta1/ResourceClaim":                                 "io.k8s.api.resource.v1beta1.ResourceClaim",
-	"resource.k8s.io/v1beta1/ResourceClaimTemplate":                         "io.k8s.api.resource.v1beta1.ResourceClaimTemplate",
-	"resource.k8s.io/v1beta1/ResourceSlice":                                 "io.k8s.api.resource.v1beta1.ResourceSlice",
-	"scheduling.k8s.io/v1/PriorityClass":                                    "io.k8s.api.scheduling.v1.PriorityClass",
-	"storage.k8s.io/v1/CSIDriver":                                           "io.k8s.api.storage.v1.CSIDriver",
-	"storage.k8s.io/v1/CSINode":                                             "io.k8s.api.storage.v1.CSINode",
-	"storage.k8s.io/v1/CSIStorageCapacity":                                  "io.k8s.api.storage.v1.CSIStorageCapacity",
-	"storage.k8s.io/v1/StorageClass":                                        "io.k8s.api.storage.v1.StorageClass",
-	"storage.k8s.io/v1/VolumeAttachment":                                    "io.k8s.api.storage.v1.VolumeAttachment",
-	"storage.k8s.io/v1alpha1/VolumeAttributesClass":                         "io.k8s.api.storage.v1alpha1.VolumeAttributesClass",
-	"storage.k8s.io/v1beta1/VolumeAttributesClass":                          "io.k8s.api.storage.v1beta1.VolumeAttributesClass",
-	"storagemigration.k8s.io/v1alpha1/StorageVersionMigration":              "io.k8s.api.storagemigration.v1alpha1.StorageVersionMigration",
+	"admissionregistration.k8s.io/v1/MutatingAdmissionPolicy":              "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicy",
+	"admissionregistration.k8s.io/v1/MutatingAdmissionPolicyBinding":       "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBinding",
+	"admissionregistration.k8s.io/v1/MutatingWebhookConfiguration":         "io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration",
+	"admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy":            "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy",
+	"admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding":     "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding",
+	"admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration":       "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration",
+	"admissionregistration.k8s.io/v1alpha1/MutatingAdmissionPolicy":        "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy",
+	"admissionregistration.k8s.io/v1alpha1/MutatingAdmissionPolicyBinding": "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding",
+	"admissionregistration.k8s.io/v1beta1/MutatingAdmissionPolicy":         "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicy",
+	"admissionregistration.k8s.io/v1beta1/MutatingAdmissionPolicyBinding":  "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBinding",
+	"apiextensions.k8s.io/v1/CustomResourceDefinition":                     "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition",
+	"apiregistration.k8s.io/v1/APIService":                                 "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService",
+	"apps/v1/ControllerRevision":                                           "io.k8s.api.apps.v1.ControllerRevision",
+	"apps/v1/DaemonSet":                                                    "io.k8s.api.apps.v1.DaemonSet",
+	"apps/v1/Deployment":                                                   "io.k8s.api.apps.v1.Deployment",
+	"apps/v1/ReplicaSet":                                                   "io.k8s.api.apps.v1.ReplicaSet",
+	"apps/v1/StatefulSet":                                                  "io.k8s.api.apps.v1.StatefulSet",
+	"authentication.k8s.io/v1/SelfSubjectReview":                           "io.k8s.api.authentication.v1.SelfSubjectReview",
+	"authentication.k8s.io/v1/TokenReview":                                 "io.k8s.api.authentication.v1.TokenReview",
+	"authorization.k8s.io/v1/LocalSubjectAccessReview":                     "io.k8s.api.authorization.v1.LocalSubjectAccessReview",
+	"authorization.k8s.io/v1/SelfSubjectAccessReview":                      "io.k8s.api.authorization.v1.SelfSubjectAccessReview",
+	"authorization.k8s.io/v1/SelfSubjectRulesReview":                       "io.k8s.api.authorization.v1.SelfSubjectRulesReview",
+	"authorization.k8s.io/v1/SubjectAccessReview":                          "io.k8s.api.authorization.v1.SubjectAccessReview",
+	"autoscaling/v1/HorizontalPodAutoscaler":                               "io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler",
+	"autoscaling/v2/HorizontalPodAutoscaler":                               "io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler",
+	"batch/v1/CronJob":                                                     "io.k8s.api.batch.v1.CronJob",
+	"batch/v1/Job":                                                         "io.k8s.api.batch.v1.Job",
+	"certificates.k8s.io/v1/CertificateSigningRequest":                     "io.k8s.api.certificates.v1.CertificateSigningRequest",
+	"certificates.k8s.io/v1/ClusterTrustBundle":                            "io.k8s.api.certificates.v1.ClusterTrustBundle",
+	"certificates.k8s.io/v1/PodCertificateRequest":                         "io.k8s.api.certificates.v1.PodCertificateRequest",
+	"certificates.k8s.io/v1beta1/ClusterTrustBundle":                       "io.k8s.api.certificates.v1beta1.ClusterTrustBundle",
+	"certificates.k8s.io/v1beta1/PodCertificateRequest":                    "io.k8s.api.certificates.v1beta1.PodCertificateRequest",
+	"coordination.k8s.io/v1/Lease":                                         "io.k8s.api.coordination.v1.Lease",
+	"coordination.k8s.io/v1alpha2/LeaseCandidate":                          "io.k8s.api.coordination.v1alpha2.LeaseCandidate",
+	"coordination.k8s.io/v1beta1/LeaseCandidate":                           "io.k8s.api.coordination.v1beta1.LeaseCandidate",
+	"discovery.k8s.io/v1/EndpointSlice":                                    "io.k8s.api.discovery.v1.EndpointSlice",
+	"events.k8s.io/v1/Event":                                               "io.k8s.api.events.v1.Event",
+	"flowcontrol.apiserver.k8s.io/v1/FlowSchema":                           "io.k8s.api.flowcontrol.v1.FlowSchema",
+	"flowcontrol.apiserver.k8s.io/v1/PriorityLevelConfiguration":           "io.k8s.api.flowcontrol.v1.PriorityLevelConfiguration",
+	"internal.apiserver.k8s.io/v1alpha1/StorageVersion":                    "io.k8s.api.apiserverinternal.v1alpha1.StorageVersion",
+	"lifecycle.k8s.io/v1alpha1/Eviction":                                   "io.k8s.api.lifecycle.v1alpha1.Eviction",
+	"lifecycle.k8s.io/v1alpha1/EvictionRequest":                            "io.k8s.api.lifecycle.v1alpha1.EvictionRequest",
+	"networking.k8s.io/v1/IPAddress":                                       "io.k8s.api.networking.v1.IPAddress",
+	"networking.k8s.io/v1/Ingress":                                         "io.k8s.api.networking.v1.Ingress",
+	"networking.k8s.io/v1/IngressClass":                                    "io.k8s.api.networking.v1.IngressClass",
+	"networking.k8s.io/v1/NetworkPolicy":                                   "io.k8s.api.networking.v1.NetworkPolicy",
+	"networking.k8s.io/v1/ServiceCIDR":                                     "io.k8s.api.networking.v1.ServiceCIDR",
+	"node.k8s.io/v1/RuntimeClass":                                          "io.k8s.api.node.v1.RuntimeClass",
+	"policy/v1/PodDisruptionBudget":                                        "io.k8s.api.policy.v1.PodDisruptionBudget",
+	"rbac.authorization.k8s.io/v1/ClusterRole":                             "io.k8s.api.rbac.v1.ClusterRole",
+	"rbac.authorization.k8s.io/v1/ClusterRoleBinding":                      "io.k8s.api.rbac.v1.ClusterRoleBinding",
+	"rbac.authorization.k8s.io/v1/Role":                                    "io.k8s.api.rbac.v1.Role",
+	"rbac.authorization.k8s.io/v1/RoleBinding":                             "io.k8s.api.rbac.v1.RoleBinding",
+	"resource.k8s.io/v1/DeviceClass":                                       "io.k8s.api.resource.v1.DeviceClass",
+	"resource.k8s.io/v1/DeviceTaintRule":                                   "io.k8s.api.resource.v1.DeviceTaintRule",
+	"resource.k8s.io/v1/ResourceClaim":                                     "io.k8s.api.resource.v1.ResourceClaim",
+	"resource.k8s.io/v1/ResourceClaimTemplate":                             "io.k8s.api.resource.v1.ResourceClaimTemplate",
+	"resource.k8s.io/v1/ResourceSlice":                                     "io.k8s.api.resource.v1.ResourceSlice",
+	"resource.k8s.io/v1alpha3/DeviceTaintRule":                             "io.k8s.api.resource.v1alpha3.DeviceTaintRule",
+	"resource.k8s.io/v1alpha3/ResourcePoolStatusRequest":                   "io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequest",
+	"resource.k8s.io/v1beta1/DeviceClass":                                  "io.k8s.api.resource.v1beta1.DeviceClass",
+	"resource.k8s.io/v1beta1/ResourceClaim":                                "io.k8s.api.resource.v1beta1.ResourceClaim",
+	"resource.k8s.io/v1beta1/ResourceClaimTemplate":                        "io.k8s.api.resource.v1beta1.ResourceClaimTemplate",
+	"resource.k8s.io/v1beta1/ResourceSlice":                                "io.k8s.api.resource.v1beta1.ResourceSlice",
+	"resource.k8s.io/v1beta2/DeviceClass":                                  "io.k8s.api.resource.v1beta2.DeviceClass",
+	"resource.k8s.io/v1beta2/DeviceTaintRule":                              "io.k8s.api.resource.v1beta2.DeviceTaintRule",
+	"resource.k8s.io/v1beta2/ResourceClaim":                                "io.k8s.api.resource.v1beta2.ResourceClaim",
+	"resource.k8s.io/v1beta2/ResourceClaimTemplate":                        "io.k8s.api.resource.v1beta2.ResourceClaimTemplate",
+	"resource.k8s.io/v1beta2/ResourceSlice":                                "io.k8s.api.resource.v1beta2.ResourceSlice",
+	"scheduling.k8s.io/v1/PriorityClass":                                   "io.k8s.api.scheduling.v1.PriorityClass",
+	"scheduling.k8s.io/v1alpha3/CompositePodGroup":                         "io.k8s.api.scheduling.v1alpha3.CompositePodGroup",
+	"scheduling.k8s.io/v1alpha3/PodGroup":                                  "io.k8s.api.scheduling.v1alpha3.PodGroup",
+	"scheduling.k8s.io/v1alpha3/Workload":                                  "io.k8s.api.scheduling.v1alpha3.Workload",
+	"scheduling.k8s.io/v1beta1/PodGroup":                                   "io.k8s.api.scheduling.v1beta1.PodGroup",
+	"scheduling.k8s.io/v1beta1/Workload":                                   "io.k8s.api.scheduling.v1beta1.Workload",
+	"storage.k8s.io/v1/CSIDriver":                                          "io.k8s.api.storage.v1.CSIDriver",
+	"storage.k8s.io/v1/CSINode":                                            "io.k8s.api.storage.v1.CSINode",
+	"storage.k8s.io/v1/CSIStorageCapacity":                                 "io.k8s.api.storage.v1.CSIStorageCapacity",
+	"storage.k8s.io/v1/StorageClass":                                       "io.k8s.api.storage.v1.StorageClass",
+	"storage.k8s.io/v1/VolumeAttachment":                                   "io.k8s.api.storage.v1.VolumeAttachment",
+	"storage.k8s.io/v1/VolumeAttributesClass":                              "io.k8s.api.storage.v1.VolumeAttributesClass",
+	"storagemigration.k8s.io/v1/StorageVersionMigration":                   "io.k8s.api.storagemigration.v1.StorageVersionMigration",
+	"storagemigration.k8s.io/v1beta1/StorageVersionMigration":              "io.k8s.api.storagemigration.v1beta1.StorageVersionMigration",
 }
 
 var types = map[string]*Type{
@@ -174,6 +214,25 @@ var types = map[string]*Type{
 		"namespaceSelector":    {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"objectSelector":       {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"resourceRules":        {Type: "io.k8s.api.admissionregistration.v1.NamedRuleWithOperations", List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicy": {Name: "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicy", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicySpec", Value: true},
+	}},
+	"io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBinding": {Name: "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBinding", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingSpec", Value: true},
+	}},
+	"io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingSpec": {Name: "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingSpec", Fields: map[string]Field{
+		"matchResources": {Type: "io.k8s.api.admissionregistration.v1.MatchResources"},
+		"paramRef":       {Type: "io.k8s.api.admissionregistration.v1.ParamRef"},
+	}},
+	"io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicySpec": {Name: "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicySpec", Fields: map[string]Field{
+		"matchConditions":  {List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+		"matchConstraints": {Type: "io.k8s.api.admissionregistration.v1.MatchResources"},
+		"mutations":        {List: true, ListType: "atomic"},
+		"paramKind":        {Type: "io.k8s.api.admissionregistration.v1.ParamKind"},
+		"variables":        {Type: "io.k8s.api.admissionregistration.v1.Variable", List: true, ListType: "atomic"},
 	}},
 	"io.k8s.api.admissionregistration.v1.MutatingWebhook": {Name: "io.k8s.api.admissionregistration.v1.MutatingWebhook", Fields: map[string]Field{
 		"admissionReviewVersions": {List: true, ListType: "atomic"},
@@ -288,6 +347,25 @@ var types = map[string]*Type{
 		"objectSelector":       {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"resourceRules":        {Type: "io.k8s.api.admissionregistration.v1beta1.NamedRuleWithOperations", List: true, ListType: "atomic"},
 	}},
+	"io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicy": {Name: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicy", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicySpec", Value: true},
+	}},
+	"io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBinding": {Name: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBinding", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingSpec", Value: true},
+	}},
+	"io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingSpec": {Name: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingSpec", Fields: map[string]Field{
+		"matchResources": {Type: "io.k8s.api.admissionregistration.v1beta1.MatchResources"},
+		"paramRef":       {Type: "io.k8s.api.admissionregistration.v1beta1.ParamRef"},
+	}},
+	"io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicySpec": {Name: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicySpec", Fields: map[string]Field{
+		"matchConditions":  {List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+		"matchConstraints": {Type: "io.k8s.api.admissionregistration.v1beta1.MatchResources"},
+		"mutations":        {List: true, ListType: "atomic"},
+		"paramKind":        {Type: "io.k8s.api.admissionregistration.v1beta1.ParamKind"},
+		"variables":        {Type: "io.k8s.api.admissionregistration.v1beta1.Variable", List: true, ListType: "atomic"},
+	}},
 	"io.k8s.api.admissionregistration.v1beta1.NamedRuleWithOperations": {Name: "io.k8s.api.admissionregistration.v1beta1.NamedRuleWithOperations", MapType: "atomic", Fields: map[string]Field{
 		"apiGroups":     {List: true, ListType: "atomic"},
 		"apiVersions":   {List: true, ListType: "atomic"},
@@ -298,35 +376,6 @@ var types = map[string]*Type{
 	"io.k8s.api.admissionregistration.v1beta1.ParamKind": {Name: "io.k8s.api.admissionregistration.v1beta1.ParamKind", MapType: "atomic", Fields: map[string]Field{}},
 	"io.k8s.api.admissionregistration.v1beta1.ParamRef": {Name: "io.k8s.api.admissionregistration.v1beta1.ParamRef", MapType: "atomic", Fields: map[string]Field{
 		"selector": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
-	}},
-	"io.k8s.api.admissionregistration.v1beta1.TypeChecking": {Name: "io.k8s.api.admissionregistration.v1beta1.TypeChecking", Fields: map[string]Field{
-		"expressionWarnings": {List: true, ListType: "atomic"},
-	}},
-	"io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicy": {Name: "io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicy", Fields: map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
-		"spec":     {Type: "io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicySpec", Value: true},
-		"status":   {Type: "io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyStatus", Value: true},
-	}},
-	"io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBinding": {Name: "io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBinding", Fields: map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
-		"spec":     {Type: "io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingSpec", Value: true},
-	}},
-	"io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingSpec": {Name: "io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingSpec", Fields: map[string]Field{
-		"matchResources":    {Type: "io.k8s.api.admissionregistration.v1beta1.MatchResources"},
-		"paramRef":          {Type: "io.k8s.api.admissionregistration.v1beta1.ParamRef"},
-		"validationActions": {List: true, ListType: "set"},
-	}},
-	"io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicySpec": {Name: "io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicySpec", Fields: map[string]Field{
-		"auditAnnotations": {List: true, ListType: "atomic"},
-		"matchConditions":  {List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
-		"matchConstraints": {Type: "io.k8s.api.admissionregistration.v1beta1.MatchResources"},
-		"paramKind":        {Type: "io.k8s.api.admissionregistration.v1beta1.ParamKind"},
-		"validations":      {List: true, ListType: "atomic"},
-		"variables":        {Type: "io.k8s.api.admissionregistration.v1beta1.Variable", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
-	}},
-	"io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyStatus": {Name: "io.k8s.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyStatus", Fields: map[string]Field{
-		"conditions":   {List: true, ListType: "map", ListMapKeys: []string{"type"}},
-		"typeChecking": {Type: "io.k8s.api.admissionregistration.v1beta1.TypeChecking"},
 	}},
 	"io.k8s.api.admissionregistration.v1beta1.Variable": {Name: "io.k8s.api.admissionregistration.v1beta1.Variable", MapType: "atomic", Fields: map[string]Field{}},
 	"io.k8s.api.apiserverinternal.v1alpha1.ServerStorageVersion": {Name: "io.k8s.api.apiserverinternal.v1alpha1.ServerStorageVersion", Fields: map[string]Field{
@@ -418,13 +467,6 @@ var types = map[string]*Type{
 	}},
 	"io.k8s.api.authentication.v1.UserInfo": {Name: "io.k8s.api.authentication.v1.UserInfo", Fields: map[string]Field{
 		"groups": {List: true, ListType: "atomic"},
-	}},
-	"io.k8s.api.authentication.v1beta1.SelfSubjectReview": {Name: "io.k8s.api.authentication.v1beta1.SelfSubjectReview", Fields: map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
-		"status":   {Type: "io.k8s.api.authentication.v1beta1.SelfSubjectReviewStatus", Value: true},
-	}},
-	"io.k8s.api.authentication.v1beta1.SelfSubjectReviewStatus": {Name: "io.k8s.api.authentication.v1beta1.SelfSubjectReviewStatus", Fields: map[string]Field{
-		"userInfo": {Type: "io.k8s.api.authentication.v1.UserInfo", Value: true},
 	}},
 	"io.k8s.api.authorization.v1.FieldSelectorAttributes": {Name: "io.k8s.api.authorization.v1.FieldSelectorAttributes", Fields: map[string]Field{
 		"requirements": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement", List: true, ListType: "atomic"},
@@ -562,8 +604,13 @@ var types = map[string]*Type{
 		"spec":     {Type: "io.k8s.api.batch.v1.JobSpec", Value: true},
 		"status":   {Type: "io.k8s.api.batch.v1.JobStatus", Value: true},
 	}},
+	"io.k8s.api.batch.v1.JobSchedulingConfiguration": {Name: "io.k8s.api.batch.v1.JobSchedulingConfiguration", Fields: map[string]Field{
+		"resourceClaims":        {List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+		"schedulingConstraints": {Type: "io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingConstraints"},
+	}},
 	"io.k8s.api.batch.v1.JobSpec": {Name: "io.k8s.api.batch.v1.JobSpec", Fields: map[string]Field{
 		"podFailurePolicy": {Type: "io.k8s.api.batch.v1.PodFailurePolicy"},
+		"scheduling":       {Type: "io.k8s.api.batch.v1.JobSchedulingConfiguration"},
 		"selector":         {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"successPolicy":    {Type: "io.k8s.api.batch.v1.SuccessPolicy"},
 		"template":         {Type: "io.k8s.api.core.v1.PodTemplateSpec", Value: true},
@@ -599,23 +646,45 @@ var types = map[string]*Type{
 		"status":   {Type: "io.k8s.api.certificates.v1.CertificateSigningRequestStatus", Value: true},
 	}},
 	"io.k8s.api.certificates.v1.CertificateSigningRequestSpec": {Name: "io.k8s.api.certificates.v1.CertificateSigningRequestSpec", Fields: map[string]Field{
-		"groups":  {List: true, ListType: "atomic"},
-		"request": {ListType: "atomic"},
-		"usages":  {List: true, ListType: "atomic"},
+		"groups": {List: true, ListType: "atomic"},
+		"usages": {List: true, ListType: "atomic"},
 	}},
 	"io.k8s.api.certificates.v1.CertificateSigningRequestStatus": {Name: "io.k8s.api.certificates.v1.CertificateSigningRequestStatus", Fields: map[string]Field{
-		"certificate": {ListType: "atomic"},
-		"conditions":  {List: true, ListType: "map", ListMapKeys: []string{"type"}},
+		"conditions": {List: true, ListType: "map", ListMapKeys: []string{"type"}},
 	}},
-	"io.k8s.api.certificates.v1alpha1.ClusterTrustBundle": {Name: "io.k8s.api.certificates.v1alpha1.ClusterTrustBundle", Fields: map[string]Field{
+	"io.k8s.api.certificates.v1.ClusterTrustBundle": {Name: "io.k8s.api.certificates.v1.ClusterTrustBundle", Fields: map[string]Field{
 		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 		"spec":     {Value: true},
+	}},
+	"io.k8s.api.certificates.v1.PodCertificateRequest": {Name: "io.k8s.api.certificates.v1.PodCertificateRequest", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Value: true},
+		"status":   {Type: "io.k8s.api.certificates.v1.PodCertificateRequestStatus", Value: true},
+	}},
+	"io.k8s.api.certificates.v1.PodCertificateRequestStatus": {Name: "io.k8s.api.certificates.v1.PodCertificateRequestStatus", Fields: map[string]Field{
+		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
+	}},
+	"io.k8s.api.certificates.v1beta1.ClusterTrustBundle": {Name: "io.k8s.api.certificates.v1beta1.ClusterTrustBundle", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Value: true},
+	}},
+	"io.k8s.api.certificates.v1beta1.PodCertificateRequest": {Name: "io.k8s.api.certificates.v1beta1.PodCertificateRequest", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Value: true},
+		"status":   {Type: "io.k8s.api.certificates.v1beta1.PodCertificateRequestStatus", Value: true},
+	}},
+	"io.k8s.api.certificates.v1beta1.PodCertificateRequestStatus": {Name: "io.k8s.api.certificates.v1beta1.PodCertificateRequestStatus", Fields: map[string]Field{
+		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
 	}},
 	"io.k8s.api.coordination.v1.Lease": {Name: "io.k8s.api.coordination.v1.Lease", Fields: map[string]Field{
 		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 		"spec":     {Value: true},
 	}},
 	"io.k8s.api.coordination.v1alpha2.LeaseCandidate": {Name: "io.k8s.api.coordination.v1alpha2.LeaseCandidate", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Value: true},
+	}},
+	"io.k8s.api.coordination.v1beta1.LeaseCandidate": {Name: "io.k8s.api.coordination.v1beta1.LeaseCandidate", Fields: map[string]Field{
 		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 		"spec":     {Value: true},
 	}},
@@ -674,23 +743,30 @@ var types = map[string]*Type{
 		"items": {List: true, ListType: "atomic"},
 	}},
 	"io.k8s.api.core.v1.Container": {Name: "io.k8s.api.core.v1.Container", Fields: map[string]Field{
-		"args":            {List: true, ListType: "atomic"},
-		"command":         {List: true, ListType: "atomic"},
-		"env":             {Type: "io.k8s.api.core.v1.EnvVar", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
-		"envFrom":         {List: true, ListType: "atomic"},
-		"lifecycle":       {Type: "io.k8s.api.core.v1.Lifecycle"},
-		"livenessProbe":   {Type: "io.k8s.api.core.v1.Probe"},
-		"ports":           {List: true, PatchStrategy: "merge", PatchMergeKey: "containerPort", ListType: "map", ListMapKeys: []string{"containerPort", "protocol"}},
-		"readinessProbe":  {Type: "io.k8s.api.core.v1.Probe"},
-		"resizePolicy":    {List: true, ListType: "atomic"},
-		"resources":       {Type: "io.k8s.api.core.v1.ResourceRequirements", Value: true},
-		"securityContext": {Type: "io.k8s.api.core.v1.SecurityContext"},
-		"startupProbe":    {Type: "io.k8s.api.core.v1.Probe"},
-		"volumeDevices":   {List: true, PatchStrategy: "merge", PatchMergeKey: "devicePath", ListType: "map", ListMapKeys: []string{"devicePath"}},
-		"volumeMounts":    {List: true, PatchStrategy: "merge", PatchMergeKey: "mountPath", ListType: "map", ListMapKeys: []string{"mountPath"}},
+		"args":               {List: true, ListType: "atomic"},
+		"command":            {List: true, ListType: "atomic"},
+		"env":                {Type: "io.k8s.api.core.v1.EnvVar", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+		"envFrom":            {List: true, ListType: "atomic"},
+		"lifecycle":          {Type: "io.k8s.api.core.v1.Lifecycle"},
+		"livenessProbe":      {Type: "io.k8s.api.core.v1.Probe"},
+		"ports":              {List: true, PatchStrategy: "merge", PatchMergeKey: "containerPort", ListType: "map", ListMapKeys: []string{"containerPort", "protocol"}},
+		"readinessProbe":     {Type: "io.k8s.api.core.v1.Probe"},
+		"resizePolicy":       {List: true, ListType: "atomic"},
+		"resources":          {Type: "io.k8s.api.core.v1.ResourceRequirements", Value: true},
+		"restartPolicyRules": {Type: "io.k8s.api.core.v1.ContainerRestartRule", List: true, ListType: "atomic"},
+		"securityContext":    {Type: "io.k8s.api.core.v1.SecurityContext"},
+		"startupProbe":       {Type: "io.k8s.api.core.v1.Probe"},
+		"volumeDevices":      {List: true, PatchStrategy: "merge", PatchMergeKey: "devicePath", ListType: "map", ListMapKeys: []string{"devicePath"}},
+		"volumeMounts":       {Type: "io.k8s.api.core.v1.VolumeMount", List: true, PatchStrategy: "merge", PatchMergeKey: "mountPath", ListType: "map", ListMapKeys: []string{"mountPath"}},
 	}},
 	"io.k8s.api.core.v1.ContainerImage": {Name: "io.k8s.api.core.v1.ContainerImage", Fields: map[string]Field{
 		"names": {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.core.v1.ContainerRestartRule": {Name: "io.k8s.api.core.v1.ContainerRestartRule", Fields: map[string]Field{
+		"exitCodes": {Type: "io.k8s.api.core.v1.ContainerRestartRuleOnExitCodes"},
+	}},
+	"io.k8s.api.core.v1.ContainerRestartRuleOnExitCodes": {Name: "io.k8s.api.core.v1.ContainerRestartRuleOnExitCodes", Fields: map[string]Field{
+		"values": {List: true, ListType: "set"},
 	}},
 	"io.k8s.api.core.v1.ContainerStatus": {Name: "io.k8s.api.core.v1.ContainerStatus", Fields: map[string]Field{
 		"allocatedResourcesStatus": {Type: "io.k8s.api.core.v1.ResourceStatus", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
@@ -732,24 +808,26 @@ var types = map[string]*Type{
 	"io.k8s.api.core.v1.EnvVarSource": {Name: "io.k8s.api.core.v1.EnvVarSource", Fields: map[string]Field{
 		"configMapKeyRef":  {Type: "io.k8s.api.core.v1.ConfigMapKeySelector"},
 		"fieldRef":         {Type: "io.k8s.api.core.v1.ObjectFieldSelector"},
+		"fileKeyRef":       {Type: "io.k8s.api.core.v1.FileKeySelector"},
 		"resourceFieldRef": {Type: "io.k8s.api.core.v1.ResourceFieldSelector"},
 		"secretKeyRef":     {Type: "io.k8s.api.core.v1.SecretKeySelector"},
 	}},
 	"io.k8s.api.core.v1.EphemeralContainer": {Name: "io.k8s.api.core.v1.EphemeralContainer", Fields: map[string]Field{
-		"args":            {List: true, ListType: "atomic"},
-		"command":         {List: true, ListType: "atomic"},
-		"env":             {Type: "io.k8s.api.core.v1.EnvVar", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
-		"envFrom":         {List: true, ListType: "atomic"},
-		"lifecycle":       {Type: "io.k8s.api.core.v1.Lifecycle"},
-		"livenessProbe":   {Type: "io.k8s.api.core.v1.Probe"},
-		"ports":           {List: true, PatchStrategy: "merge", PatchMergeKey: "containerPort", ListType: "map", ListMapKeys: []string{"containerPort", "protocol"}},
-		"readinessProbe":  {Type: "io.k8s.api.core.v1.Probe"},
-		"resizePolicy":    {List: true, ListType: "atomic"},
-		"resources":       {Type: "io.k8s.api.core.v1.ResourceRequirements", Value: true},
-		"securityContext": {Type: "io.k8s.api.core.v1.SecurityContext"},
-		"startupProbe":    {Type: "io.k8s.api.core.v1.Probe"},
-		"volumeDevices":   {List: true, PatchStrategy: "merge", PatchMergeKey: "devicePath", ListType: "map", ListMapKeys: []string{"devicePath"}},
-		"volumeMounts":    {List: true, PatchStrategy: "merge", PatchMergeKey: "mountPath", ListType: "map", ListMapKeys: []string{"mountPath"}},
+		"args":               {List: true, ListType: "atomic"},
+		"command":            {List: true, ListType: "atomic"},
+		"env":                {Type: "io.k8s.api.core.v1.EnvVar", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+		"envFrom":            {List: true, ListType: "atomic"},
+		"lifecycle":          {Type: "io.k8s.api.core.v1.Lifecycle"},
+		"livenessProbe":      {Type: "io.k8s.api.core.v1.Probe"},
+		"ports":              {List: true, PatchStrategy: "merge", PatchMergeKey: "containerPort", ListType: "map", ListMapKeys: []string{"containerPort", "protocol"}},
+		"readinessProbe":     {Type: "io.k8s.api.core.v1.Probe"},
+		"resizePolicy":       {List: true, ListType: "atomic"},
+		"resources":          {Type: "io.k8s.api.core.v1.ResourceRequirements", Value: true},
+		"restartPolicyRules": {Type: "io.k8s.api.core.v1.ContainerRestartRule", List: true, ListType: "atomic"},
+		"securityContext":    {Type: "io.k8s.api.core.v1.SecurityContext"},
+		"startupProbe":       {Type: "io.k8s.api.core.v1.Probe"},
+		"volumeDevices":      {List: true, PatchStrategy: "merge", PatchMergeKey: "devicePath", ListType: "map", ListMapKeys: []string{"devicePath"}},
+		"volumeMounts":       {Type: "io.k8s.api.core.v1.VolumeMount", List: true, PatchStrategy: "merge", PatchMergeKey: "mountPath", ListType: "map", ListMapKeys: []string{"mountPath"}},
 	}},
 	"io.k8s.api.core.v1.EphemeralVolumeSource": {Name: "io.k8s.api.core.v1.EphemeralVolumeSource", Fields: map[string]Field{
 		"volumeClaimTemplate": {Type: "io.k8s.api.core.v1.PersistentVolumeClaimTemplate"},
@@ -760,6 +838,7 @@ var types = map[string]*Type{
 		"related":        {Type: "io.k8s.api.core.v1.ObjectReference"},
 		"source":         {Value: true},
 	}},
+	"io.k8s.api.core.v1.EvictionResponder": {Name: "io.k8s.api.core.v1.EvictionResponder", MapType: "atomic", Fields: map[string]Field{}},
 	"io.k8s.api.core.v1.ExecAction": {Name: "io.k8s.api.core.v1.ExecAction", Fields: map[string]Field{
 		"command": {List: true, ListType: "atomic"},
 	}},
@@ -767,6 +846,7 @@ var types = map[string]*Type{
 		"targetWWNs": {List: true, ListType: "atomic"},
 		"wwids":      {List: true, ListType: "atomic"},
 	}},
+	"io.k8s.api.core.v1.FileKeySelector": {Name: "io.k8s.api.core.v1.FileKeySelector", MapType: "atomic", Fields: map[string]Field{}},
 	"io.k8s.api.core.v1.FlexPersistentVolumeSource": {Name: "io.k8s.api.core.v1.FlexPersistentVolumeSource", Fields: map[string]Field{
 		"secretRef": {Type: "io.k8s.api.core.v1.SecretReference"},
 	}},
@@ -832,6 +912,14 @@ var types = map[string]*Type{
 		"preferredDuringSchedulingIgnoredDuringExecution": {Type: "io.k8s.api.core.v1.PreferredSchedulingTerm", List: true, ListType: "atomic"},
 		"requiredDuringSchedulingIgnoredDuringExecution":  {Type: "io.k8s.api.core.v1.NodeSelector"},
 	}},
+	"io.k8s.api.core.v1.NodeAllocatableResourceClaimStatus": {Name: "io.k8s.api.core.v1.NodeAllocatableResourceClaimStatus", Fields: map[string]Field{
+		"containers": {List: true, ListType: "set"},
+		"mapping":    {List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+		"overhead":   {List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+	}},
+	"io.k8s.api.core.v1.NodePodPreemptionPolicy": {Name: "io.k8s.api.core.v1.NodePodPreemptionPolicy", Fields: map[string]Field{
+		"disableResizePreemption": {List: true, ListType: "set"},
+	}},
 	"io.k8s.api.core.v1.NodeSelector": {Name: "io.k8s.api.core.v1.NodeSelector", MapType: "atomic", Fields: map[string]Field{
 		"nodeSelectorTerms": {Type: "io.k8s.api.core.v1.NodeSelectorTerm", List: true, ListType: "atomic"},
 	}},
@@ -843,18 +931,20 @@ var types = map[string]*Type{
 		"matchFields":      {Type: "io.k8s.api.core.v1.NodeSelectorRequirement", List: true, ListType: "atomic"},
 	}},
 	"io.k8s.api.core.v1.NodeSpec": {Name: "io.k8s.api.core.v1.NodeSpec", Fields: map[string]Field{
-		"podCIDRs": {List: true, PatchStrategy: "merge", ListType: "set"},
-		"taints":   {List: true, ListType: "atomic"},
+		"podCIDRs":            {List: true, PatchStrategy: "merge", ListType: "set"},
+		"podPreemptionPolicy": {Type: "io.k8s.api.core.v1.NodePodPreemptionPolicy"},
+		"taints":              {List: true, ListType: "atomic"},
 	}},
 	"io.k8s.api.core.v1.NodeStatus": {Name: "io.k8s.api.core.v1.NodeStatus", Fields: map[string]Field{
-		"addresses":       {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
-		"conditions":      {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
-		"daemonEndpoints": {Value: true},
-		"images":          {Type: "io.k8s.api.core.v1.ContainerImage", List: true, ListType: "atomic"},
-		"nodeInfo":        {Value: true},
-		"runtimeHandlers": {List: true, ListType: "atomic"},
-		"volumesAttached": {List: true, ListType: "atomic"},
-		"volumesInUse":    {List: true, ListType: "atomic"},
+		"addresses":        {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
+		"conditions":       {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
+		"daemonEndpoints":  {Value: true},
+		"declaredFeatures": {List: true, ListType: "atomic"},
+		"images":           {Type: "io.k8s.api.core.v1.ContainerImage", List: true, ListType: "atomic"},
+		"nodeInfo":         {Value: true},
+		"runtimeHandlers":  {List: true, ListType: "atomic"},
+		"volumesAttached":  {List: true, ListType: "atomic"},
+		"volumesInUse":     {List: true, ListType: "atomic"},
 	}},
 	"io.k8s.api.core.v1.ObjectFieldSelector": {Name: "io.k8s.api.core.v1.ObjectFieldSelector", MapType: "atomic", Fields: map[string]Field{}},
 	"io.k8s.api.core.v1.ObjectReference":     {Name: "io.k8s.api.core.v1.ObjectReference", MapType: "atomic", Fields: map[string]Field{}},
@@ -878,6 +968,7 @@ var types = map[string]*Type{
 		"accessModes":               {List: true, ListType: "atomic"},
 		"allocatedResourceStatuses": {Map: true, MapType: "granular"},
 		"conditions":                {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
+		"healthStatus":              {Type: "io.k8s.api.core.v1.VolumeHealthStatus"},
 	}},
 	"io.k8s.api.core.v1.PersistentVolumeClaimTemplate": {Name: "io.k8s.api.core.v1.PersistentVolumeClaimTemplate", Fields: map[string]Field{
 		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
@@ -923,6 +1014,9 @@ var types = map[string]*Type{
 		"options":     {List: true, ListType: "atomic"},
 		"searches":    {List: true, ListType: "atomic"},
 	}},
+	"io.k8s.api.core.v1.PodExtendedResourceClaimStatus": {Name: "io.k8s.api.core.v1.PodExtendedResourceClaimStatus", Fields: map[string]Field{
+		"requestMappings": {List: true, ListType: "atomic"},
+	}},
 	"io.k8s.api.core.v1.PodSecurityContext": {Name: "io.k8s.api.core.v1.PodSecurityContext", Fields: map[string]Field{
 		"supplementalGroups": {List: true, ListType: "atomic"},
 		"sysctls":            {List: true, ListType: "atomic"},
@@ -932,6 +1026,7 @@ var types = map[string]*Type{
 		"containers":                {Type: "io.k8s.api.core.v1.Container", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 		"dnsConfig":                 {Type: "io.k8s.api.core.v1.PodDNSConfig"},
 		"ephemeralContainers":       {Type: "io.k8s.api.core.v1.EphemeralContainer", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+		"evictionResponders":        {Type: "io.k8s.api.core.v1.EvictionResponder", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 		"hostAliases":               {Type: "io.k8s.api.core.v1.HostAlias", List: true, PatchStrategy: "merge", PatchMergeKey: "ip", ListType: "map", ListMapKeys: []string{"ip"}},
 		"imagePullSecrets":          {Type: "io.k8s.api.core.v1.LocalObjectReference", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 		"initContainers":            {Type: "io.k8s.api.core.v1.Container", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
@@ -946,13 +1041,17 @@ var types = map[string]*Type{
 		"volumes":                   {Type: "io.k8s.api.core.v1.Volume", List: true, PatchStrategy: "merge,retainKeys", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 	}},
 	"io.k8s.api.core.v1.PodStatus": {Name: "io.k8s.api.core.v1.PodStatus", Fields: map[string]Field{
-		"conditions":                 {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
-		"containerStatuses":          {Type: "io.k8s.api.core.v1.ContainerStatus", List: true, ListType: "atomic"},
-		"ephemeralContainerStatuses": {Type: "io.k8s.api.core.v1.ContainerStatus", List: true, ListType: "atomic"},
-		"hostIPs":                    {List: true, PatchStrategy: "merge", PatchMergeKey: "ip", ListType: "atomic"},
-		"initContainerStatuses":      {Type: "io.k8s.api.core.v1.ContainerStatus", List: true, ListType: "atomic"},
-		"podIPs":                     {List: true, PatchStrategy: "merge", PatchMergeKey: "ip", ListType: "map", ListMapKeys: []string{"ip"}},
-		"resourceClaimStatuses":      {List: true, PatchStrategy: "merge,retainKeys", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+		"conditions":                           {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
+		"containerStatuses":                    {Type: "io.k8s.api.core.v1.ContainerStatus", List: true, ListType: "atomic"},
+		"ephemeralContainerStatuses":           {Type: "io.k8s.api.core.v1.ContainerStatus", List: true, ListType: "atomic"},
+		"extendedResourceClaimStatus":          {Type: "io.k8s.api.core.v1.PodExtendedResourceClaimStatus"},
+		"hostIPs":                              {List: true, PatchStrategy: "merge", PatchMergeKey: "ip", ListType: "atomic"},
+		"initContainerStatuses":                {Type: "io.k8s.api.core.v1.ContainerStatus", List: true, ListType: "atomic"},
+		"nodeAllocatableResourceClaimStatuses": {Type: "io.k8s.api.core.v1.NodeAllocatableResourceClaimStatus", List: true, PatchStrategy: "merge", PatchMergeKey: "resourceClaimName", ListType: "map", ListMapKeys: []string{"resourceClaimName"}},
+		"podIPs":                               {List: true, PatchStrategy: "merge", PatchMergeKey: "ip", ListType: "map", ListMapKeys: []string{"ip"}},
+		"resourceClaimStatuses":                {List: true, PatchStrategy: "merge,retainKeys", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+		"resources":                            {Type: "io.k8s.api.core.v1.ResourceRequirements"},
+		"volumeHealth":                         {Type: "io.k8s.api.core.v1.PodVolumeHealth", List: true, ListType: "map", ListMapKeys: []string{"name"}},
 	}},
 	"io.k8s.api.core.v1.PodTemplate": {Name: "io.k8s.api.core.v1.PodTemplate", Fields: map[string]Field{
 		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
@@ -961,6 +1060,9 @@ var types = map[string]*Type{
 	"io.k8s.api.core.v1.PodTemplateSpec": {Name: "io.k8s.api.core.v1.PodTemplateSpec", Fields: map[string]Field{
 		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 		"spec":     {Type: "io.k8s.api.core.v1.PodSpec", Value: true},
+	}},
+	"io.k8s.api.core.v1.PodVolumeHealth": {Name: "io.k8s.api.core.v1.PodVolumeHealth", Fields: map[string]Field{
+		"healthConditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "status", ListType: "map", ListMapKeys: []string{"status", "reason"}},
 	}},
 	"io.k8s.api.core.v1.PreferredSchedulingTerm": {Name: "io.k8s.api.core.v1.PreferredSchedulingTerm", Fields: map[string]Field{
 		"preference": {Type: "io.k8s.api.core.v1.NodeSelectorTerm", Value: true},
@@ -1089,6 +1191,12 @@ var types = map[string]*Type{
 		"secret":      {Type: "io.k8s.api.core.v1.SecretVolumeSource"},
 		"storageos":   {Type: "io.k8s.api.core.v1.StorageOSVolumeSource"},
 	}},
+	"io.k8s.api.core.v1.VolumeHealthStatus": {Name: "io.k8s.api.core.v1.VolumeHealthStatus", Fields: map[string]Field{
+		"healthConditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "status", ListType: "map", ListMapKeys: []string{"status", "reason"}},
+	}},
+	"io.k8s.api.core.v1.VolumeMount": {Name: "io.k8s.api.core.v1.VolumeMount", Fields: map[string]Field{
+		"bindMountOptions": {List: true, ListType: "set"},
+	}},
 	"io.k8s.api.core.v1.VolumeNodeAffinity": {Name: "io.k8s.api.core.v1.VolumeNodeAffinity", Fields: map[string]Field{
 		"required": {Type: "io.k8s.api.core.v1.NodeSelector"},
 	}},
@@ -1108,6 +1216,7 @@ var types = map[string]*Type{
 		"targetRef":  {Type: "io.k8s.api.core.v1.ObjectReference"},
 	}},
 	"io.k8s.api.discovery.v1.EndpointHints": {Name: "io.k8s.api.discovery.v1.EndpointHints", Fields: map[string]Field{
+		"forNodes": {List: true, ListType: "atomic"},
 		"forZones": {List: true, ListType: "atomic"},
 	}},
 	"io.k8s.api.discovery.v1.EndpointPort": {Name: "io.k8s.api.discovery.v1.EndpointPort", MapType: "atomic", Fields: map[string]Field{}},
@@ -1157,11 +1266,37 @@ var types = map[string]*Type{
 		"resources":  {List: true, ListType: "set"},
 		"verbs":      {List: true, ListType: "set"},
 	}},
+	"io.k8s.api.lifecycle.v1alpha1.Eviction": {Name: "io.k8s.api.lifecycle.v1alpha1.Eviction", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Value: true},
+		"status":   {Type: "io.k8s.api.lifecycle.v1alpha1.EvictionStatus", Value: true},
+	}},
+	"io.k8s.api.lifecycle.v1alpha1.EvictionRequest": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionRequest", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Value: true},
+		"status":   {Type: "io.k8s.api.lifecycle.v1alpha1.EvictionRequestStatus", Value: true},
+	}},
+	"io.k8s.api.lifecycle.v1alpha1.EvictionRequestStatus": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionRequestStatus", Fields: map[string]Field{
+		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
+	}},
+	"io.k8s.api.lifecycle.v1alpha1.EvictionStatus": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionStatus", Fields: map[string]Field{
+		"conditions":       {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
+		"requesters":       {Type: "io.k8s.api.lifecycle.v1alpha1.Requester", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+		"responders":       {Type: "io.k8s.api.lifecycle.v1alpha1.ResponderStatus", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+		"targetResponders": {Type: "io.k8s.api.lifecycle.v1alpha1.TargetResponder", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+	}},
+	"io.k8s.api.lifecycle.v1alpha1.Requester":       {Name: "io.k8s.api.lifecycle.v1alpha1.Requester", MapType: "atomic", Fields: map[string]Field{}},
+	"io.k8s.api.lifecycle.v1alpha1.ResponderStatus": {Name: "io.k8s.api.lifecycle.v1alpha1.ResponderStatus", MapType: "granular", Fields: map[string]Field{}},
+	"io.k8s.api.lifecycle.v1alpha1.TargetResponder": {Name: "io.k8s.api.lifecycle.v1alpha1.TargetResponder", MapType: "atomic", Fields: map[string]Field{}},
 	"io.k8s.api.networking.v1.HTTPIngressPath": {Name: "io.k8s.api.networking.v1.HTTPIngressPath", Fields: map[string]Field{
 		"backend": {Type: "io.k8s.api.networking.v1.IngressBackend", Value: true},
 	}},
 	"io.k8s.api.networking.v1.HTTPIngressRuleValue": {Name: "io.k8s.api.networking.v1.HTTPIngressRuleValue", Fields: map[string]Field{
 		"paths": {Type: "io.k8s.api.networking.v1.HTTPIngressPath", List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.networking.v1.IPAddress": {Name: "io.k8s.api.networking.v1.IPAddress", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Value: true},
 	}},
 	"io.k8s.api.networking.v1.IPBlock": {Name: "io.k8s.api.networking.v1.IPBlock", Fields: map[string]Field{
 		"except": {List: true, ListType: "atomic"},
@@ -1226,19 +1361,15 @@ var types = map[string]*Type{
 		"policyTypes": {List: true, ListType: "atomic"},
 	}},
 	"io.k8s.api.networking.v1.ServiceBackendPort": {Name: "io.k8s.api.networking.v1.ServiceBackendPort", MapType: "atomic", Fields: map[string]Field{}},
-	"io.k8s.api.networking.v1beta1.IPAddress": {Name: "io.k8s.api.networking.v1beta1.IPAddress", Fields: map[string]Field{
+	"io.k8s.api.networking.v1.ServiceCIDR": {Name: "io.k8s.api.networking.v1.ServiceCIDR", Fields: map[string]Field{
 		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
-		"spec":     {Value: true},
+		"spec":     {Type: "io.k8s.api.networking.v1.ServiceCIDRSpec", Value: true},
+		"status":   {Type: "io.k8s.api.networking.v1.ServiceCIDRStatus", Value: true},
 	}},
-	"io.k8s.api.networking.v1beta1.ServiceCIDR": {Name: "io.k8s.api.networking.v1beta1.ServiceCIDR", Fields: map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
-		"spec":     {Type: "io.k8s.api.networking.v1beta1.ServiceCIDRSpec", Value: true},
-		"status":   {Type: "io.k8s.api.networking.v1beta1.ServiceCIDRStatus", Value: true},
-	}},
-	"io.k8s.api.networking.v1beta1.ServiceCIDRSpec": {Name: "io.k8s.api.networking.v1beta1.ServiceCIDRSpec", Fields: map[string]Field{
+	"io.k8s.api.networking.v1.ServiceCIDRSpec": {Name: "io.k8s.api.networking.v1.ServiceCIDRSpec", Fields: map[string]Field{
 		"cidrs": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.networking.v1beta1.ServiceCIDRStatus": {Name: "io.k8s.api.networking.v1beta1.ServiceCIDRStatus", Fields: map[string]Field{
+	"io.k8s.api.networking.v1.ServiceCIDRStatus": {Name: "io.k8s.api.networking.v1.ServiceCIDRStatus", Fields: map[string]Field{
 		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
 	}},
 	"io.k8s.api.node.v1.RuntimeClass": {Name: "io.k8s.api.node.v1.RuntimeClass", Fields: map[string]Field{
@@ -1291,75 +1422,150 @@ var types = map[string]*Type{
 	}},
 	"io.k8s.api.rbac.v1.RoleRef": {Name: "io.k8s.api.rbac.v1.RoleRef", MapType: "atomic", Fields: map[string]Field{}},
 	"io.k8s.api.rbac.v1.Subject": {Name: "io.k8s.api.rbac.v1.Subject", MapType: "atomic", Fields: map[string]Field{}},
-	"io.k8s.api.resource.v1alpha3.AllocatedDeviceStatus": {Name: "io.k8s.api.resource.v1alpha3.AllocatedDeviceStatus", Fields: map[string]Field{
+	"io.k8s.api.resource.v1.AllocatedDeviceStatus": {Name: "io.k8s.api.resource.v1.AllocatedDeviceStatus", Fields: map[string]Field{
 		"conditions":  {List: true, ListType: "map", ListMapKeys: []string{"type"}},
-		"networkData": {Type: "io.k8s.api.resource.v1alpha3.NetworkDeviceData"},
+		"networkData": {Type: "io.k8s.api.resource.v1.NetworkDeviceData"},
 	}},
-	"io.k8s.api.resource.v1alpha3.AllocationResult": {Name: "io.k8s.api.resource.v1alpha3.AllocationResult", Fields: map[string]Field{
-		"devices":      {Type: "io.k8s.api.resource.v1alpha3.DeviceAllocationResult", Value: true},
+	"io.k8s.api.resource.v1.AllocationResult": {Name: "io.k8s.api.resource.v1.AllocationResult", Fields: map[string]Field{
+		"devices":      {Type: "io.k8s.api.resource.v1.DeviceAllocationResult", Value: true},
 		"nodeSelector": {Type: "io.k8s.api.core.v1.NodeSelector"},
 	}},
-	"io.k8s.api.resource.v1alpha3.DeviceAllocationConfiguration": {Name: "io.k8s.api.resource.v1alpha3.DeviceAllocationConfiguration", Fields: map[string]Field{
+	"io.k8s.api.resource.v1.CapacityRequestPolicy": {Name: "io.k8s.api.resource.v1.CapacityRequestPolicy", Fields: map[string]Field{
+		"validValues": {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1.Device": {Name: "io.k8s.api.resource.v1.Device", Fields: map[string]Field{
+		"attributes":               {Type: "io.k8s.api.resource.v1.DeviceAttribute", Map: true},
+		"bindingConditions":        {List: true, ListType: "atomic"},
+		"bindingFailureConditions": {List: true, ListType: "atomic"},
+		"capacity":                 {Type: "io.k8s.api.resource.v1.DeviceCapacity", Map: true},
+		"consumesCounters":         {Type: "io.k8s.api.resource.v1.DeviceCounterConsumption", List: true, ListType: "atomic"},
+		"nodeSelector":             {Type: "io.k8s.api.core.v1.NodeSelector"},
+		"taints":                   {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1.DeviceAllocationConfiguration": {Name: "io.k8s.api.resource.v1.DeviceAllocationConfiguration", Fields: map[string]Field{
 		"requests": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1alpha3.DeviceAllocationResult": {Name: "io.k8s.api.resource.v1alpha3.DeviceAllocationResult", Fields: map[string]Field{
-		"config":  {Type: "io.k8s.api.resource.v1alpha3.DeviceAllocationConfiguration", List: true, ListType: "atomic"},
-		"results": {List: true, ListType: "atomic"},
+	"io.k8s.api.resource.v1.DeviceAllocationResult": {Name: "io.k8s.api.resource.v1.DeviceAllocationResult", Fields: map[string]Field{
+		"config":  {Type: "io.k8s.api.resource.v1.DeviceAllocationConfiguration", List: true, ListType: "atomic"},
+		"results": {Type: "io.k8s.api.resource.v1.DeviceRequestAllocationResult", List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1alpha3.DeviceClaim": {Name: "io.k8s.api.resource.v1alpha3.DeviceClaim", Fields: map[string]Field{
-		"config":      {Type: "io.k8s.api.resource.v1alpha3.DeviceClaimConfiguration", List: true, ListType: "atomic"},
-		"constraints": {Type: "io.k8s.api.resource.v1alpha3.DeviceConstraint", List: true, ListType: "atomic"},
-		"requests":    {Type: "io.k8s.api.resource.v1alpha3.DeviceRequest", List: true, ListType: "atomic"},
+	"io.k8s.api.resource.v1.DeviceAttribute": {Name: "io.k8s.api.resource.v1.DeviceAttribute", Fields: map[string]Field{
+		"bools":    {List: true, ListType: "atomic"},
+		"ints":     {List: true, ListType: "atomic"},
+		"strings":  {List: true, ListType: "atomic"},
+		"versions": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1alpha3.DeviceClaimConfiguration": {Name: "io.k8s.api.resource.v1alpha3.DeviceClaimConfiguration", Fields: map[string]Field{
+	"io.k8s.api.resource.v1.DeviceCapacity": {Name: "io.k8s.api.resource.v1.DeviceCapacity", Fields: map[string]Field{
+		"requestPolicy": {Type: "io.k8s.api.resource.v1.CapacityRequestPolicy"},
+	}},
+	"io.k8s.api.resource.v1.DeviceClaim": {Name: "io.k8s.api.resource.v1.DeviceClaim", Fields: map[string]Field{
+		"config":      {Type: "io.k8s.api.resource.v1.DeviceClaimConfiguration", List: true, ListType: "atomic"},
+		"constraints": {Type: "io.k8s.api.resource.v1.DeviceConstraint", List: true, ListType: "atomic"},
+		"requests":    {Type: "io.k8s.api.resource.v1.DeviceRequest", List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1.DeviceClaimConfiguration": {Name: "io.k8s.api.resource.v1.DeviceClaimConfiguration", Fields: map[string]Field{
 		"requests": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1alpha3.DeviceClass": {Name: "io.k8s.api.resource.v1alpha3.DeviceClass", Fields: map[string]Field{
+	"io.k8s.api.resource.v1.DeviceClass": {Name: "io.k8s.api.resource.v1.DeviceClass", Fields: map[string]Field{
 		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
-		"spec":     {Type: "io.k8s.api.resource.v1alpha3.DeviceClassSpec", Value: true},
+		"spec":     {Type: "io.k8s.api.resource.v1.DeviceClassSpec", Value: true},
 	}},
-	"io.k8s.api.resource.v1alpha3.DeviceClassSpec": {Name: "io.k8s.api.resource.v1alpha3.DeviceClassSpec", Fields: map[string]Field{
+	"io.k8s.api.resource.v1.DeviceClassSpec": {Name: "io.k8s.api.resource.v1.DeviceClassSpec", Fields: map[string]Field{
 		"config":    {List: true, ListType: "atomic"},
 		"selectors": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1alpha3.DeviceConstraint": {Name: "io.k8s.api.resource.v1alpha3.DeviceConstraint", Fields: map[string]Field{
+	"io.k8s.api.resource.v1.DeviceConstraint": {Name: "io.k8s.api.resource.v1.DeviceConstraint", Fields: map[string]Field{
 		"requests": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1alpha3.DeviceRequest": {Name: "io.k8s.api.resource.v1alpha3.DeviceRequest", Fields: map[string]Field{
-		"selectors": {List: true, ListType: "atomic"},
+	"io.k8s.api.resource.v1.DeviceCounterConsumption": {Name: "io.k8s.api.resource.v1.DeviceCounterConsumption", Fields: map[string]Field{
+		"compatibilityGroups": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1alpha3.NetworkDeviceData": {Name: "io.k8s.api.resource.v1alpha3.NetworkDeviceData", Fields: map[string]Field{
+	"io.k8s.api.resource.v1.DeviceRequest": {Name: "io.k8s.api.resource.v1.DeviceRequest", Fields: map[string]Field{
+		"exactly":        {Type: "io.k8s.api.resource.v1.ExactDeviceRequest"},
+		"firstAvailable": {Type: "io.k8s.api.resource.v1.DeviceSubRequest", List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1.DeviceRequestAllocationResult": {Name: "io.k8s.api.resource.v1.DeviceRequestAllocationResult", Fields: map[string]Field{
+		"bindingConditions":        {List: true, ListType: "atomic"},
+		"bindingFailureConditions": {List: true, ListType: "atomic"},
+		"skipNodeOperations":       {List: true, ListType: "set"},
+		"tolerations":              {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1.DeviceSubRequest": {Name: "io.k8s.api.resource.v1.DeviceSubRequest", Fields: map[string]Field{
+		"derivedAttributes": {List: true, ListType: "atomic"},
+		"selectors":         {List: true, ListType: "atomic"},
+		"tolerations":       {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1.DeviceTaintRule": {Name: "io.k8s.api.resource.v1.DeviceTaintRule", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Value: true},
+		"status":   {Type: "io.k8s.api.resource.v1.DeviceTaintRuleStatus", Value: true},
+	}},
+	"io.k8s.api.resource.v1.DeviceTaintRuleStatus": {Name: "io.k8s.api.resource.v1.DeviceTaintRuleStatus", Fields: map[string]Field{
+		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
+	}},
+	"io.k8s.api.resource.v1.ExactDeviceRequest": {Name: "io.k8s.api.resource.v1.ExactDeviceRequest", Fields: map[string]Field{
+		"derivedAttributes": {List: true, ListType: "atomic"},
+		"selectors":         {List: true, ListType: "atomic"},
+		"tolerations":       {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1.NetworkDeviceData": {Name: "io.k8s.api.resource.v1.NetworkDeviceData", Fields: map[string]Field{
 		"ips": {List: true, ListType: "atomic"},
 	}},
-	"io.k8s.api.resource.v1alpha3.ResourceClaim": {Name: "io.k8s.api.resource.v1alpha3.ResourceClaim", Fields: map[string]Field{
+	"io.k8s.api.resource.v1.ResourceClaim": {Name: "io.k8s.api.resource.v1.ResourceClaim", Fields: map[string]Field{
 		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
-		"spec":     {Type: "io.k8s.api.resource.v1alpha3.ResourceClaimSpec", Value: true},
-		"status":   {Type: "io.k8s.api.resource.v1alpha3.ResourceClaimStatus", Value: true},
+		"spec":     {Type: "io.k8s.api.resource.v1.ResourceClaimSpec", Value: true},
+		"status":   {Type: "io.k8s.api.resource.v1.ResourceClaimStatus", Value: true},
 	}},
-	"io.k8s.api.resource.v1alpha3.ResourceClaimSpec": {Name: "io.k8s.api.resource.v1alpha3.ResourceClaimSpec", Fields: map[string]Field{
-		"devices": {Type: "io.k8s.api.resource.v1alpha3.DeviceClaim", Value: true},
+	"io.k8s.api.resource.v1.ResourceClaimSpec": {Name: "io.k8s.api.resource.v1.ResourceClaimSpec", Fields: map[string]Field{
+		"devices": {Type: "io.k8s.api.resource.v1.DeviceClaim", Value: true},
 	}},
-	"io.k8s.api.resource.v1alpha3.ResourceClaimStatus": {Name: "io.k8s.api.resource.v1alpha3.ResourceClaimStatus", Fields: map[string]Field{
-		"allocation":  {Type: "io.k8s.api.resource.v1alpha3.AllocationResult"},
-		"devices":     {Type: "io.k8s.api.resource.v1alpha3.AllocatedDeviceStatus", List: true, ListType: "map", ListMapKeys: []string{"driver", "device", "pool"}},
+	"io.k8s.api.resource.v1.ResourceClaimStatus": {Name: "io.k8s.api.resource.v1.ResourceClaimStatus", Fields: map[string]Field{
+		"allocation":  {Type: "io.k8s.api.resource.v1.AllocationResult"},
+		"devices":     {Type: "io.k8s.api.resource.v1.AllocatedDeviceStatus", List: true, ListType: "map", ListMapKeys: []string{"driver", "device", "pool", "shareID"}},
 		"reservedFor": {List: true, PatchStrategy: "merge", PatchMergeKey: "uid", ListType: "map", ListMapKeys: []string{"uid"}},
 	}},
-	"io.k8s.api.resource.v1alpha3.ResourceClaimTemplate": {Name: "io.k8s.api.resource.v1alpha3.ResourceClaimTemplate", Fields: map[string]Field{
+	"io.k8s.api.resource.v1.ResourceClaimTemplate": {Name: "io.k8s.api.resource.v1.ResourceClaimTemplate", Fields: map[string]Field{
 		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
-		"spec":     {Type: "io.k8s.api.resource.v1alpha3.ResourceClaimTemplateSpec", Value: true},
+		"spec":     {Type: "io.k8s.api.resource.v1.ResourceClaimTemplateSpec", Value: true},
 	}},
-	"io.k8s.api.resource.v1alpha3.ResourceClaimTemplateSpec": {Name: "io.k8s.api.resource.v1alpha3.ResourceClaimTemplateSpec", Fields: map[string]Field{
+	"io.k8s.api.resource.v1.ResourceClaimTemplateSpec": {Name: "io.k8s.api.resource.v1.ResourceClaimTemplateSpec", Fields: map[string]Field{
 		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
-		"spec":     {Type: "io.k8s.api.resource.v1alpha3.ResourceClaimSpec", Value: true},
+		"spec":     {Type: "io.k8s.api.resource.v1.ResourceClaimSpec", Value: true},
 	}},
-	"io.k8s.api.resource.v1alpha3.ResourceSlice": {Name: "io.k8s.api.resource.v1alpha3.ResourceSlice", Fields: map[string]Field{
+	"io.k8s.api.resource.v1.ResourceSlice": {Name: "io.k8s.api.resource.v1.ResourceSlice", Fields: map[string]Field{
 		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
-		"spec":     {Type: "io.k8s.api.resource.v1alpha3.ResourceSliceSpec", Value: true},
+		"spec":     {Type: "io.k8s.api.resource.v1.ResourceSliceSpec", Value: true},
 	}},
-	"io.k8s.api.resource.v1alpha3.ResourceSliceSpec": {Name: "io.k8s.api.resource.v1alpha3.ResourceSliceSpec", Fields: map[string]Field{
-		"devices":      {List: true, ListType: "atomic"},
-		"nodeSelector": {Type: "io.k8s.api.core.v1.NodeSelector"},
-		"pool":         {Value: true},
+	"io.k8s.api.resource.v1.ResourceSliceSpec": {Name: "io.k8s.api.resource.v1.ResourceSliceSpec", Fields: map[string]Field{
+		"devices":            {Type: "io.k8s.api.resource.v1.Device", List: true, ListType: "atomic"},
+		"nodeSelector":       {Type: "io.k8s.api.core.v1.NodeSelector"},
+		"pool":               {Value: true},
+		"sharedCounters":     {List: true, ListType: "atomic"},
+		"skipNodeOperations": {List: true, ListType: "set"},
+	}},
+	"io.k8s.api.resource.v1alpha3.DeviceTaintRule": {Name: "io.k8s.api.resource.v1alpha3.DeviceTaintRule", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Value: true},
+		"status":   {Type: "io.k8s.api.resource.v1alpha3.DeviceTaintRuleStatus", Value: true},
+	}},
+	"io.k8s.api.resource.v1alpha3.DeviceTaintRuleStatus": {Name: "io.k8s.api.resource.v1alpha3.DeviceTaintRuleStatus", Fields: map[string]Field{
+		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
+	}},
+	"io.k8s.api.resource.v1alpha3.PoolStatus": {Name: "io.k8s.api.resource.v1alpha3.PoolStatus", Fields: map[string]Field{
+		"partitionSummary": {List: true, ListType: "atomic"},
+		"shareableSummary": {Type: "io.k8s.api.resource.v1alpha3.ShareableSummaryStatus"},
+	}},
+	"io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequest": {Name: "io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequest", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Value: true},
+		"status":   {Type: "io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestStatus"},
+	}},
+	"io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestStatus": {Name: "io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestStatus", Fields: map[string]Field{
+		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
+		"pools":      {Type: "io.k8s.api.resource.v1alpha3.PoolStatus", List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1alpha3.ShareableSummaryStatus": {Name: "io.k8s.api.resource.v1alpha3.ShareableSummaryStatus", Fields: map[string]Field{
+		"capacity": {List: true, ListType: "atomic"},
 	}},
 	"io.k8s.api.resource.v1beta1.AllocatedDeviceStatus": {Name: "io.k8s.api.resource.v1beta1.AllocatedDeviceStatus", Fields: map[string]Field{
 		"conditions":  {List: true, ListType: "map", ListMapKeys: []string{"type"}},
@@ -1369,12 +1575,36 @@ var types = map[string]*Type{
 		"devices":      {Type: "io.k8s.api.resource.v1beta1.DeviceAllocationResult", Value: true},
 		"nodeSelector": {Type: "io.k8s.api.core.v1.NodeSelector"},
 	}},
+	"io.k8s.api.resource.v1beta1.BasicDevice": {Name: "io.k8s.api.resource.v1beta1.BasicDevice", Fields: map[string]Field{
+		"attributes":               {Type: "io.k8s.api.resource.v1beta1.DeviceAttribute", Map: true},
+		"bindingConditions":        {List: true, ListType: "atomic"},
+		"bindingFailureConditions": {List: true, ListType: "atomic"},
+		"capacity":                 {Type: "io.k8s.api.resource.v1beta1.DeviceCapacity", Map: true},
+		"consumesCounters":         {Type: "io.k8s.api.resource.v1beta1.DeviceCounterConsumption", List: true, ListType: "atomic"},
+		"nodeSelector":             {Type: "io.k8s.api.core.v1.NodeSelector"},
+		"taints":                   {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1beta1.CapacityRequestPolicy": {Name: "io.k8s.api.resource.v1beta1.CapacityRequestPolicy", Fields: map[string]Field{
+		"validValues": {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1beta1.Device": {Name: "io.k8s.api.resource.v1beta1.Device", Fields: map[string]Field{
+		"basic": {Type: "io.k8s.api.resource.v1beta1.BasicDevice"},
+	}},
 	"io.k8s.api.resource.v1beta1.DeviceAllocationConfiguration": {Name: "io.k8s.api.resource.v1beta1.DeviceAllocationConfiguration", Fields: map[string]Field{
 		"requests": {List: true, ListType: "atomic"},
 	}},
 	"io.k8s.api.resource.v1beta1.DeviceAllocationResult": {Name: "io.k8s.api.resource.v1beta1.DeviceAllocationResult", Fields: map[string]Field{
 		"config":  {Type: "io.k8s.api.resource.v1beta1.DeviceAllocationConfiguration", List: true, ListType: "atomic"},
-		"results": {List: true, ListType: "atomic"},
+		"results": {Type: "io.k8s.api.resource.v1beta1.DeviceRequestAllocationResult", List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1beta1.DeviceAttribute": {Name: "io.k8s.api.resource.v1beta1.DeviceAttribute", Fields: map[string]Field{
+		"bools":    {List: true, ListType: "atomic"},
+		"ints":     {List: true, ListType: "atomic"},
+		"strings":  {List: true, ListType: "atomic"},
+		"versions": {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1beta1.DeviceCapacity": {Name: "io.k8s.api.resource.v1beta1.DeviceCapacity", Fields: map[string]Field{
+		"requestPolicy": {Type: "io.k8s.api.resource.v1beta1.CapacityRequestPolicy"},
 	}},
 	"io.k8s.api.resource.v1beta1.DeviceClaim": {Name: "io.k8s.api.resource.v1beta1.DeviceClaim", Fields: map[string]Field{
 		"config":      {Type: "io.k8s.api.resource.v1beta1.DeviceClaimConfiguration", List: true, ListType: "atomic"},
@@ -1395,8 +1625,25 @@ var types = map[string]*Type{
 	"io.k8s.api.resource.v1beta1.DeviceConstraint": {Name: "io.k8s.api.resource.v1beta1.DeviceConstraint", Fields: map[string]Field{
 		"requests": {List: true, ListType: "atomic"},
 	}},
+	"io.k8s.api.resource.v1beta1.DeviceCounterConsumption": {Name: "io.k8s.api.resource.v1beta1.DeviceCounterConsumption", Fields: map[string]Field{
+		"compatibilityGroups": {List: true, ListType: "atomic"},
+	}},
 	"io.k8s.api.resource.v1beta1.DeviceRequest": {Name: "io.k8s.api.resource.v1beta1.DeviceRequest", Fields: map[string]Field{
-		"selectors": {List: true, ListType: "atomic"},
+		"derivedAttributes": {List: true, ListType: "atomic"},
+		"firstAvailable":    {Type: "io.k8s.api.resource.v1beta1.DeviceSubRequest", List: true, ListType: "atomic"},
+		"selectors":         {List: true, ListType: "atomic"},
+		"tolerations":       {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1beta1.DeviceRequestAllocationResult": {Name: "io.k8s.api.resource.v1beta1.DeviceRequestAllocationResult", Fields: map[string]Field{
+		"bindingConditions":        {List: true, ListType: "atomic"},
+		"bindingFailureConditions": {List: true, ListType: "atomic"},
+		"skipNodeOperations":       {List: true, ListType: "set"},
+		"tolerations":              {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1beta1.DeviceSubRequest": {Name: "io.k8s.api.resource.v1beta1.DeviceSubRequest", Fields: map[string]Field{
+		"derivedAttributes": {List: true, ListType: "atomic"},
+		"selectors":         {List: true, ListType: "atomic"},
+		"tolerations":       {List: true, ListType: "atomic"},
 	}},
 	"io.k8s.api.resource.v1beta1.NetworkDeviceData": {Name: "io.k8s.api.resource.v1beta1.NetworkDeviceData", Fields: map[string]Field{
 		"ips": {List: true, ListType: "atomic"},
@@ -1411,7 +1658,7 @@ var types = map[string]*Type{
 	}},
 	"io.k8s.api.resource.v1beta1.ResourceClaimStatus": {Name: "io.k8s.api.resource.v1beta1.ResourceClaimStatus", Fields: map[string]Field{
 		"allocation":  {Type: "io.k8s.api.resource.v1beta1.AllocationResult"},
-		"devices":     {Type: "io.k8s.api.resource.v1beta1.AllocatedDeviceStatus", List: true, ListType: "map", ListMapKeys: []string{"driver", "device", "pool"}},
+		"devices":     {Type: "io.k8s.api.resource.v1beta1.AllocatedDeviceStatus", List: true, ListType: "map", ListMapKeys: []string{"driver", "device", "pool", "shareID"}},
 		"reservedFor": {List: true, PatchStrategy: "merge", PatchMergeKey: "uid", ListType: "map", ListMapKeys: []string{"uid"}},
 	}},
 	"io.k8s.api.resource.v1beta1.ResourceClaimTemplate": {Name: "io.k8s.api.resource.v1beta1.ResourceClaimTemplate", Fields: map[string]Field{
@@ -1427,12 +1674,228 @@ var types = map[string]*Type{
 		"spec":     {Type: "io.k8s.api.resource.v1beta1.ResourceSliceSpec", Value: true},
 	}},
 	"io.k8s.api.resource.v1beta1.ResourceSliceSpec": {Name: "io.k8s.api.resource.v1beta1.ResourceSliceSpec", Fields: map[string]Field{
-		"devices":      {List: true, ListType: "atomic"},
+		"devices":            {Type: "io.k8s.api.resource.v1beta1.Device", List: true, ListType: "atomic"},
+		"nodeSelector":       {Type: "io.k8s.api.core.v1.NodeSelector"},
+		"pool":               {Value: true},
+		"sharedCounters":     {List: true, ListType: "atomic"},
+		"skipNodeOperations": {List: true, ListType: "set"},
+	}},
+	"io.k8s.api.resource.v1beta2.AllocatedDeviceStatus": {Name: "io.k8s.api.resource.v1beta2.AllocatedDeviceStatus", Fields: map[string]Field{
+		"conditions":  {List: true, ListType: "map", ListMapKeys: []string{"type"}},
+		"networkData": {Type: "io.k8s.api.resource.v1beta2.NetworkDeviceData"},
+	}},
+	"io.k8s.api.resource.v1beta2.AllocationResult": {Name: "io.k8s.api.resource.v1beta2.AllocationResult", Fields: map[string]Field{
+		"devices":      {Type: "io.k8s.api.resource.v1beta2.DeviceAllocationResult", Value: true},
 		"nodeSelector": {Type: "io.k8s.api.core.v1.NodeSelector"},
-		"pool":         {Value: true},
+	}},
+	"io.k8s.api.resource.v1beta2.CapacityRequestPolicy": {Name: "io.k8s.api.resource.v1beta2.CapacityRequestPolicy", Fields: map[string]Field{
+		"validValues": {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1beta2.Device": {Name: "io.k8s.api.resource.v1beta2.Device", Fields: map[string]Field{
+		"attributes":               {Type: "io.k8s.api.resource.v1beta2.DeviceAttribute", Map: true},
+		"bindingConditions":        {List: true, ListType: "atomic"},
+		"bindingFailureConditions": {List: true, ListType: "atomic"},
+		"capacity":                 {Type: "io.k8s.api.resource.v1beta2.DeviceCapacity", Map: true},
+		"consumesCounters":         {Type: "io.k8s.api.resource.v1beta2.DeviceCounterConsumption", List: true, ListType: "atomic"},
+		"nodeSelector":             {Type: "io.k8s.api.core.v1.NodeSelector"},
+		"taints":                   {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1beta2.DeviceAllocationConfiguration": {Name: "io.k8s.api.resource.v1beta2.DeviceAllocationConfiguration", Fields: map[string]Field{
+		"requests": {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1beta2.DeviceAllocationResult": {Name: "io.k8s.api.resource.v1beta2.DeviceAllocationResult", Fields: map[string]Field{
+		"config":  {Type: "io.k8s.api.resource.v1beta2.DeviceAllocationConfiguration", List: true, ListType: "atomic"},
+		"results": {Type: "io.k8s.api.resource.v1beta2.DeviceRequestAllocationResult", List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1beta2.DeviceAttribute": {Name: "io.k8s.api.resource.v1beta2.DeviceAttribute", Fields: map[string]Field{
+		"bools":    {List: true, ListType: "atomic"},
+		"ints":     {List: true, ListType: "atomic"},
+		"strings":  {List: true, ListType: "atomic"},
+		"versions": {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1beta2.DeviceCapacity": {Name: "io.k8s.api.resource.v1beta2.DeviceCapacity", Fields: map[string]Field{
+		"requestPolicy": {Type: "io.k8s.api.resource.v1beta2.CapacityRequestPolicy"},
+	}},
+	"io.k8s.api.resource.v1beta2.DeviceClaim": {Name: "io.k8s.api.resource.v1beta2.DeviceClaim", Fields: map[string]Field{
+		"config":      {Type: "io.k8s.api.resource.v1beta2.DeviceClaimConfiguration", List: true, ListType: "atomic"},
+		"constraints": {Type: "io.k8s.api.resource.v1beta2.DeviceConstraint", List: true, ListType: "atomic"},
+		"requests":    {Type: "io.k8s.api.resource.v1beta2.DeviceRequest", List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1beta2.DeviceClaimConfiguration": {Name: "io.k8s.api.resource.v1beta2.DeviceClaimConfiguration", Fields: map[string]Field{
+		"requests": {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1beta2.DeviceClass": {Name: "io.k8s.api.resource.v1beta2.DeviceClass", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.resource.v1beta2.DeviceClassSpec", Value: true},
+	}},
+	"io.k8s.api.resource.v1beta2.DeviceClassSpec": {Name: "io.k8s.api.resource.v1beta2.DeviceClassSpec", Fields: map[string]Field{
+		"config":    {List: true, ListType: "atomic"},
+		"selectors": {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1beta2.DeviceConstraint": {Name: "io.k8s.api.resource.v1beta2.DeviceConstraint", Fields: map[string]Field{
+		"requests": {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1beta2.DeviceCounterConsumption": {Name: "io.k8s.api.resource.v1beta2.DeviceCounterConsumption", Fields: map[string]Field{
+		"compatibilityGroups": {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1beta2.DeviceRequest": {Name: "io.k8s.api.resource.v1beta2.DeviceRequest", Fields: map[string]Field{
+		"exactly":        {Type: "io.k8s.api.resource.v1beta2.ExactDeviceRequest"},
+		"firstAvailable": {Type: "io.k8s.api.resource.v1beta2.DeviceSubRequest", List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1beta2.DeviceRequestAllocationResult": {Name: "io.k8s.api.resource.v1beta2.DeviceRequestAllocationResult", Fields: map[string]Field{
+		"bindingConditions":        {List: true, ListType: "atomic"},
+		"bindingFailureConditions": {List: true, ListType: "atomic"},
+		"skipNodeOperations":       {List: true, ListType: "set"},
+		"tolerations":              {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1beta2.DeviceSubRequest": {Name: "io.k8s.api.resource.v1beta2.DeviceSubRequest", Fields: map[string]Field{
+		"derivedAttributes": {List: true, ListType: "atomic"},
+		"selectors":         {List: true, ListType: "atomic"},
+		"tolerations":       {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1beta2.DeviceTaintRule": {Name: "io.k8s.api.resource.v1beta2.DeviceTaintRule", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Value: true},
+		"status":   {Type: "io.k8s.api.resource.v1beta2.DeviceTaintRuleStatus", Value: true},
+	}},
+	"io.k8s.api.resource.v1beta2.DeviceTaintRuleStatus": {Name: "io.k8s.api.resource.v1beta2.DeviceTaintRuleStatus", Fields: map[string]Field{
+		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
+	}},
+	"io.k8s.api.resource.v1beta2.ExactDeviceRequest": {Name: "io.k8s.api.resource.v1beta2.ExactDeviceRequest", Fields: map[string]Field{
+		"derivedAttributes": {List: true, ListType: "atomic"},
+		"selectors":         {List: true, ListType: "atomic"},
+		"tolerations":       {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1beta2.NetworkDeviceData": {Name: "io.k8s.api.resource.v1beta2.NetworkDeviceData", Fields: map[string]Field{
+		"ips": {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.resource.v1beta2.ResourceClaim": {Name: "io.k8s.api.resource.v1beta2.ResourceClaim", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.resource.v1beta2.ResourceClaimSpec", Value: true},
+		"status":   {Type: "io.k8s.api.resource.v1beta2.ResourceClaimStatus", Value: true},
+	}},
+	"io.k8s.api.resource.v1beta2.ResourceClaimSpec": {Name: "io.k8s.api.resource.v1beta2.ResourceClaimSpec", Fields: map[string]Field{
+		"devices": {Type: "io.k8s.api.resource.v1beta2.DeviceClaim", Value: true},
+	}},
+	"io.k8s.api.resource.v1beta2.ResourceClaimStatus": {Name: "io.k8s.api.resource.v1beta2.ResourceClaimStatus", Fields: map[string]Field{
+		"allocation":  {Type: "io.k8s.api.resource.v1beta2.AllocationResult"},
+		"devices":     {Type: "io.k8s.api.resource.v1beta2.AllocatedDeviceStatus", List: true, ListType: "map", ListMapKeys: []string{"driver", "device", "pool", "shareID"}},
+		"reservedFor": {List: true, PatchStrategy: "merge", PatchMergeKey: "uid", ListType: "map", ListMapKeys: []string{"uid"}},
+	}},
+	"io.k8s.api.resource.v1beta2.ResourceClaimTemplate": {Name: "io.k8s.api.resource.v1beta2.ResourceClaimTemplate", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.resource.v1beta2.ResourceClaimTemplateSpec", Value: true},
+	}},
+	"io.k8s.api.resource.v1beta2.ResourceClaimTemplateSpec": {Name: "io.k8s.api.resource.v1beta2.ResourceClaimTemplateSpec", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.resource.v1beta2.ResourceClaimSpec", Value: true},
+	}},
+	"io.k8s.api.resource.v1beta2.ResourceSlice": {Name: "io.k8s.api.resource.v1beta2.ResourceSlice", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.resource.v1beta2.ResourceSliceSpec", Value: true},
+	}},
+	"io.k8s.api.resource.v1beta2.ResourceSliceSpec": {Name: "io.k8s.api.resource.v1beta2.ResourceSliceSpec", Fields: map[string]Field{
+		"devices":            {Type: "io.k8s.api.resource.v1beta2.Device", List: true, ListType: "atomic"},
+		"nodeSelector":       {Type: "io.k8s.api.core.v1.NodeSelector"},
+		"pool":               {Value: true},
+		"sharedCounters":     {List: true, ListType: "atomic"},
+		"skipNodeOperations": {List: true, ListType: "set"},
 	}},
 	"io.k8s.api.scheduling.v1.PriorityClass": {Name: "io.k8s.api.scheduling.v1.PriorityClass", Fields: map[string]Field{
 		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+	}},
+	"io.k8s.api.scheduling.v1alpha3.CompositePodGroup": {Name: "io.k8s.api.scheduling.v1alpha3.CompositePodGroup", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupSpec", Value: true},
+		"status":   {Type: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupStatus", Value: true},
+	}},
+	"io.k8s.api.scheduling.v1alpha3.CompositePodGroupSchedulingConstraints": {Name: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupSchedulingConstraints", Fields: map[string]Field{
+		"topology": {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.scheduling.v1alpha3.CompositePodGroupSpec": {Name: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupSpec", Fields: map[string]Field{
+		"schedulingConstraints": {Type: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupSchedulingConstraints"},
+		"schedulingPolicy":      {Value: true},
+	}},
+	"io.k8s.api.scheduling.v1alpha3.CompositePodGroupStatus": {Name: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupStatus", Fields: map[string]Field{
+		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
+	}},
+	"io.k8s.api.scheduling.v1alpha3.CompositePodGroupTemplate": {Name: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupTemplate", Fields: map[string]Field{
+		"compositePodGroupTemplates": {Type: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupTemplate", List: true, ListType: "map", ListMapKeys: []string{"name"}},
+		"podGroupTemplates":          {Type: "io.k8s.api.scheduling.v1alpha3.PodGroupTemplate", List: true, ListType: "map", ListMapKeys: []string{"name"}},
+		"schedulingConstraints":      {Type: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupSchedulingConstraints"},
+		"schedulingPolicy":           {Value: true},
+	}},
+	"io.k8s.api.scheduling.v1alpha3.PodGroup": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroup", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.scheduling.v1alpha3.PodGroupSpec", Value: true},
+		"status":   {Type: "io.k8s.api.scheduling.v1alpha3.PodGroupStatus", Value: true},
+	}},
+	"io.k8s.api.scheduling.v1alpha3.PodGroupSchedulingConstraints": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroupSchedulingConstraints", Fields: map[string]Field{
+		"topology": {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.scheduling.v1alpha3.PodGroupSpec": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroupSpec", Fields: map[string]Field{
+		"resourceClaims":        {List: true, PatchStrategy: "merge,retainKeys", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+		"schedulingConstraints": {Type: "io.k8s.api.scheduling.v1alpha3.PodGroupSchedulingConstraints"},
+		"schedulingPolicy":      {Value: true},
+	}},
+	"io.k8s.api.scheduling.v1alpha3.PodGroupStatus": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroupStatus", Fields: map[string]Field{
+		"conditions":            {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
+		"resourceClaimStatuses": {List: true, PatchStrategy: "merge,retainKeys", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+	}},
+	"io.k8s.api.scheduling.v1alpha3.PodGroupTemplate": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroupTemplate", Fields: map[string]Field{
+		"resourceClaims":        {List: true, PatchStrategy: "merge,retainKeys", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+		"schedulingConstraints": {Type: "io.k8s.api.scheduling.v1alpha3.PodGroupSchedulingConstraints"},
+		"schedulingPolicy":      {Value: true},
+	}},
+	"io.k8s.api.scheduling.v1alpha3.Workload": {Name: "io.k8s.api.scheduling.v1alpha3.Workload", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.scheduling.v1alpha3.WorkloadSpec", Value: true},
+	}},
+	"io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingConstraints": {Name: "io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingConstraints", Fields: map[string]Field{
+		"topology": {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.scheduling.v1alpha3.WorkloadSpec": {Name: "io.k8s.api.scheduling.v1alpha3.WorkloadSpec", Fields: map[string]Field{
+		"compositePodGroupTemplates": {Type: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupTemplate", List: true, ListType: "map", ListMapKeys: []string{"name"}},
+		"podGroupTemplates":          {Type: "io.k8s.api.scheduling.v1alpha3.PodGroupTemplate", List: true, ListType: "map", ListMapKeys: []string{"name"}},
+	}},
+	"io.k8s.api.scheduling.v1beta1.CompositePodGroupSchedulingConstraints": {Name: "io.k8s.api.scheduling.v1beta1.CompositePodGroupSchedulingConstraints", Fields: map[string]Field{
+		"topology": {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.scheduling.v1beta1.CompositePodGroupTemplate": {Name: "io.k8s.api.scheduling.v1beta1.CompositePodGroupTemplate", Fields: map[string]Field{
+		"compositePodGroupTemplates": {Type: "io.k8s.api.scheduling.v1beta1.CompositePodGroupTemplate", List: true, ListType: "map", ListMapKeys: []string{"name"}},
+		"podGroupTemplates":          {Type: "io.k8s.api.scheduling.v1beta1.PodGroupTemplate", List: true, ListType: "map", ListMapKeys: []string{"name"}},
+		"schedulingConstraints":      {Type: "io.k8s.api.scheduling.v1beta1.CompositePodGroupSchedulingConstraints"},
+		"schedulingPolicy":           {Value: true},
+	}},
+	"io.k8s.api.scheduling.v1beta1.PodGroup": {Name: "io.k8s.api.scheduling.v1beta1.PodGroup", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.scheduling.v1beta1.PodGroupSpec", Value: true},
+		"status":   {Type: "io.k8s.api.scheduling.v1beta1.PodGroupStatus", Value: true},
+	}},
+	"io.k8s.api.scheduling.v1beta1.PodGroupSchedulingConstraints": {Name: "io.k8s.api.scheduling.v1beta1.PodGroupSchedulingConstraints", Fields: map[string]Field{
+		"topology": {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.scheduling.v1beta1.PodGroupSpec": {Name: "io.k8s.api.scheduling.v1beta1.PodGroupSpec", Fields: map[string]Field{
+		"resourceClaims":        {List: true, PatchStrategy: "merge,retainKeys", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+		"schedulingConstraints": {Type: "io.k8s.api.scheduling.v1beta1.PodGroupSchedulingConstraints"},
+		"schedulingPolicy":      {Value: true},
+	}},
+	"io.k8s.api.scheduling.v1beta1.PodGroupStatus": {Name: "io.k8s.api.scheduling.v1beta1.PodGroupStatus", Fields: map[string]Field{
+		"conditions":            {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
+		"resourceClaimStatuses": {List: true, PatchStrategy: "merge,retainKeys", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+	}},
+	"io.k8s.api.scheduling.v1beta1.PodGroupTemplate": {Name: "io.k8s.api.scheduling.v1beta1.PodGroupTemplate", Fields: map[string]Field{
+		"resourceClaims":        {List: true, PatchStrategy: "merge,retainKeys", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+		"schedulingConstraints": {Type: "io.k8s.api.scheduling.v1beta1.PodGroupSchedulingConstraints"},
+		"schedulingPolicy":      {Value: true},
+	}},
+	"io.k8s.api.scheduling.v1beta1.Workload": {Name: "io.k8s.api.scheduling.v1beta1.Workload", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Type: "io.k8s.api.scheduling.v1beta1.WorkloadSpec", Value: true},
+	}},
+	"io.k8s.api.scheduling.v1beta1.WorkloadSpec": {Name: "io.k8s.api.scheduling.v1beta1.WorkloadSpec", Fields: map[string]Field{
+		"compositePodGroupTemplates": {Type: "io.k8s.api.scheduling.v1beta1.CompositePodGroupTemplate", List: true, ListType: "map", ListMapKeys: []string{"name"}},
+		"podGroupTemplates":          {Type: "io.k8s.api.scheduling.v1beta1.PodGroupTemplate", List: true, ListType: "map", ListMapKeys: []string{"name"}},
 	}},
 	"io.k8s.api.storage.v1.CSIDriver": {Name: "io.k8s.api.storage.v1.CSIDriver", Fields: map[string]Field{
 		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
@@ -1445,12 +1908,16 @@ var types = map[string]*Type{
 	"io.k8s.api.storage.v1.CSINode": {Name: "io.k8s.api.storage.v1.CSINode", Fields: map[string]Field{
 		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 		"spec":     {Type: "io.k8s.api.storage.v1.CSINodeSpec", Value: true},
+		"status":   {Type: "io.k8s.api.storage.v1.CSINodeStatus", Value: true},
 	}},
 	"io.k8s.api.storage.v1.CSINodeDriver": {Name: "io.k8s.api.storage.v1.CSINodeDriver", Fields: map[string]Field{
 		"topologyKeys": {List: true, ListType: "atomic"},
 	}},
 	"io.k8s.api.storage.v1.CSINodeSpec": {Name: "io.k8s.api.storage.v1.CSINodeSpec", Fields: map[string]Field{
 		"drivers": {Type: "io.k8s.api.storage.v1.CSINodeDriver", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
+	}},
+	"io.k8s.api.storage.v1.CSINodeStatus": {Name: "io.k8s.api.storage.v1.CSINodeStatus", Fields: map[string]Field{
+		"storageHealth": {Type: "io.k8s.api.storage.v1.StorageHealth", List: true, PatchStrategy: "merge", PatchMergeKey: "name", ListType: "map", ListMapKeys: []string{"name"}},
 	}},
 	"io.k8s.api.storage.v1.CSIStorageCapacity": {Name: "io.k8s.api.storage.v1.CSIStorageCapacity", Fields: map[string]Field{
 		"metadata":     {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
@@ -1460,6 +1927,9 @@ var types = map[string]*Type{
 		"allowedTopologies": {Type: "io.k8s.api.core.v1.TopologySelectorTerm", List: true, ListType: "atomic"},
 		"metadata":          {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 		"mountOptions":      {List: true, ListType: "atomic"},
+	}},
+	"io.k8s.api.storage.v1.StorageHealth": {Name: "io.k8s.api.storage.v1.StorageHealth", Fields: map[string]Field{
+		"healthConditions": {List: true, ListType: "atomic"},
 	}},
 	"io.k8s.api.storage.v1.VolumeAttachment": {Name: "io.k8s.api.storage.v1.VolumeAttachment", Fields: map[string]Field{
 		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
@@ -1472,18 +1942,23 @@ var types = map[string]*Type{
 	"io.k8s.api.storage.v1.VolumeAttachmentSpec": {Name: "io.k8s.api.storage.v1.VolumeAttachmentSpec", Fields: map[string]Field{
 		"source": {Type: "io.k8s.api.storage.v1.VolumeAttachmentSource", Value: true},
 	}},
-	"io.k8s.api.storage.v1alpha1.VolumeAttributesClass": {Name: "io.k8s.api.storage.v1alpha1.VolumeAttributesClass", Fields: map[string]Field{
+	"io.k8s.api.storage.v1.VolumeAttributesClass": {Name: "io.k8s.api.storage.v1.VolumeAttributesClass", Fields: map[string]Field{
 		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 	}},
-	"io.k8s.api.storage.v1beta1.VolumeAttributesClass": {Name: "io.k8s.api.storage.v1beta1.VolumeAttributesClass", Fields: map[string]Field{
-		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
-	}},
-	"io.k8s.api.storagemigration.v1alpha1.StorageVersionMigration": {Name: "io.k8s.api.storagemigration.v1alpha1.StorageVersionMigration", Fields: map[string]Field{
+	"io.k8s.api.storagemigration.v1.StorageVersionMigration": {Name: "io.k8s.api.storagemigration.v1.StorageVersionMigration", Fields: map[string]Field{
 		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
 		"spec":     {Value: true},
-		"status":   {Type: "io.k8s.api.storagemigration.v1alpha1.StorageVersionMigrationStatus", Value: true},
+		"status":   {Type: "io.k8s.api.storagemigration.v1.StorageVersionMigrationStatus", Value: true},
 	}},
-	"io.k8s.api.storagemigration.v1alpha1.StorageVersionMigrationStatus": {Name: "io.k8s.api.storagemigration.v1alpha1.StorageVersionMigrationStatus", Fields: map[string]Field{
+	"io.k8s.api.storagemigration.v1.StorageVersionMigrationStatus": {Name: "io.k8s.api.storagemigration.v1.StorageVersionMigrationStatus", Fields: map[string]Field{
+		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
+	}},
+	"io.k8s.api.storagemigration.v1beta1.StorageVersionMigration": {Name: "io.k8s.api.storagemigration.v1beta1.StorageVersionMigration", Fields: map[string]Field{
+		"metadata": {Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Value: true},
+		"spec":     {Value: true},
+		"status":   {Type: "io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationStatus", Value: true},
+	}},
+	"io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationStatus": {Name: "io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationStatus", Fields: map[string]Field{
 		"conditions": {List: true, PatchStrategy: "merge", PatchMergeKey: "type", ListType: "map", ListMapKeys: []string{"type"}},
 	}},
 	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion", Fields: map[string]Field{

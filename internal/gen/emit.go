@@ -60,15 +60,11 @@ func importLine(name string) string {
 	case "jsoniter":
 		return `jsoniter "github.com/json-iterator/go"`
 	case "jsonwire":
-		return `"` + modulePath + `/typed/internal/jsonwire"`
-	case "typed":
-		return `"` + modulePath + `/typed"`
-	case "rest":
-		return `"` + modulePath + `/rest"`
+		return `"` + modulePath + `/internal/jsonwire"`
 	case "codec":
 		return `"` + modulePath + `/internal/codec"`
 	}
-	return `"` + modulePath + `/typed/` + name + `"`
+	return `"` + modulePath + `/api/` + name + `"`
 }
 
 // comment renders text as a Go comment with the given indent, wrapping

@@ -14,14 +14,14 @@ func specAndOut(t *testing.T) (string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	spec := filepath.Join(root, "..", "shared", "openapi", "v1.32.4", "v3")
+	spec := filepath.Join(root, "..", "shared", "openapi", "v1.37.2", "v3")
 	if _, err := os.Stat(spec); err != nil {
 		t.Skipf("spec not found at %s", spec)
 	}
-	return spec, filepath.Join(root, "typed")
+	return spec, filepath.Join(root, "api")
 }
 
-// The committed typed/ packages are what the generator writes now.
+// The committed api/ packages are what the generator writes now.
 func TestGeneratedFilesAreCurrent(t *testing.T) {
 	spec, out := specAndOut(t)
 	files, err := generate(spec, out)
@@ -33,7 +33,7 @@ func TestGeneratedFilesAreCurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(stale) > 0 {
-		t.Fatalf("stale generated files (run go generate ./typed): %s", strings.Join(stale, ", "))
+		t.Fatalf("stale generated files (run go generate ./api): %s", strings.Join(stale, ", "))
 	}
 }
 
@@ -55,9 +55,9 @@ func TestDeterministic(t *testing.T) {
 			t.Fatalf("%s differs between two runs", name)
 		}
 	}
-	for _, want := range []string{"corev1", "appsv1", "batchv1", "rbacv1", "networkingv1", "networkingv1beta1",
+	for _, want := range []string{"corev1", "appsv1", "batchv1", "rbacv1", "networkingv1", "resourcev1", "coordinationv1beta1",
 		"autoscalingv1", "autoscalingv2", "policyv1", "storagev1", "apiextensionsv1", "apiregistrationv1",
-		"resourcev1alpha3", "admissionregistrationv1beta1", "internalv1alpha1", "metav1"} {
+		"resourcev1beta2", "admissionregistrationv1beta1", "internalv1alpha1", "metav1"} {
 		if _, ok := a[filepath.Join(want, "zz_generated_types.go")]; !ok {
 			t.Errorf("package %s not generated", want)
 		}

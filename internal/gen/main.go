@@ -1,18 +1,19 @@
-// Command gen generates kubewire's typed API packages from the Kubernetes
-// OpenAPI v3 spec: one package per group/version under typed/ (types with
-// reflection-free JSON decoders and encoders, resource descriptors and a
-// typed Client), plus the API machinery types in typed/metav1.
+// Command gen generates kubewire's API packages from the Kubernetes
+// OpenAPI v3 spec: one package per group/version under api/ (types with
+// reflection-free JSON decoders and encoders, and resource descriptors),
+// plus the API machinery types in api/metav1. Clients are not generated:
+// typed.For builds one from a kind's Go type.
 //
 // Usage, from anywhere in the module:
 //
-//	go run ./internal/gen            # regenerate typed/
+//	go run ./internal/gen            # regenerate api/
 //	go run ./internal/gen -check     # fail if the committed output is stale
 //
 // Flags:
 //
 //	-spec DIR   the directory of *_openapi.json files
-//	            (default ../shared/openapi/v1.32.4/v3 relative to the module root)
-//	-out DIR    the typed/ directory (default typed under the module root)
+//	            (default ../shared/openapi/v1.37.2/v3 relative to the module root)
+//	-out DIR    the api/ directory (default api under the module root)
 //	-check      compare instead of writing; exit 1 listing stale files
 //
 // Besides the spec it reads apifacts.txt (embedded): how Kubernetes' own Go
@@ -42,8 +43,8 @@ func main() {
 	if err != nil {
 		fatal(err)
 	}
-	specDir := flag.String("spec", filepath.Join(root, "..", "shared", "openapi", "v1.32.4", "v3"), "directory of the OpenAPI v3 spec files")
-	outDir := flag.String("out", filepath.Join(root, "typed"), "the typed/ directory to generate into")
+	specDir := flag.String("spec", filepath.Join(root, "..", "shared", "openapi", "v1.37.2", "v3"), "directory of the OpenAPI v3 spec files")
+	outDir := flag.String("out", filepath.Join(root, "api"), "the api/ directory to generate into")
 	check := flag.Bool("check", false, "fail if the generated files are stale instead of writing them")
 	flag.Parse()
 
@@ -56,7 +57,7 @@ func main() {
 		fatal(err)
 	}
 	if *check && len(stale) > 0 {
-		fmt.Fprintf(os.Stderr, "gen: %d generated files are stale; run go generate ./typed:\n", len(stale))
+		fmt.Fprintf(os.Stderr, "gen: %d generated files are stale; run go generate ./api:\n", len(stale))
 		for _, s := range stale {
 			fmt.Fprintln(os.Stderr, "\t"+s)
 		}
@@ -112,8 +113,8 @@ func generate(specDir, outDir string) (map[string][]byte, error) {
 		var doc bytes.Buffer
 		if p.name != metaPkg {
 			gv := p.groupVersion()
-			fmt.Fprintf(&doc, "// Package %s holds the types of the Kubernetes API %s, their\n", p.name, gv)
-			fmt.Fprintf(&doc, "// resource descriptors and the typed Client that serves them.\n")
+			fmt.Fprintf(&doc, "// Package %s holds the types of the Kubernetes API %s, their JSON\n", p.name, gv)
+			fmt.Fprintf(&doc, "// codecs and resource descriptors. It links no client: typed.For serves them.\n")
 		}
 		types := emitTypes(p)
 		out, err := fileWithUses(doc.String(), p, nil, types)
@@ -132,16 +133,16 @@ func generate(specDir, outDir string) (map[string][]byte, error) {
 			return nil, err
 		}
 		files[filepath.Join(p.name, "zz_generated_codec_test.go")] = out
-		client, imports, err := emitClient(p)
+		res, imports, err := emitResources(p)
 		if err != nil {
 			return nil, err
 		}
-		if client != nil {
-			out, err := file(p.name, imports, client)
+		if res != nil {
+			out, err := file(p.name, imports, res)
 			if err != nil {
 				return nil, err
 			}
-			files[filepath.Join(p.name, "zz_generated_client.go")] = out
+			files[filepath.Join(p.name, "zz_generated_resources.go")] = out
 		}
 	}
 	return files, nil
@@ -264,6 +265,13 @@ func sync(outDir string, files map[string][]byte, write bool) ([]string, error) 
 		if write {
 			if err := os.Remove(path); err != nil {
 				return nil, err
+			}
+			// A package no longer served goes whole; one with files of
+			// its own stays.
+			if left, err := os.ReadDir(filepath.Dir(path)); err == nil && len(left) == 0 {
+				if err := os.Remove(filepath.Dir(path)); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}

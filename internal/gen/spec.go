@@ -93,8 +93,13 @@ func loadSpec(dir string) (*spec, error) {
 		}
 		for k, v := range f.Comp.Schemas {
 			text := string(rawFile.Components.Schemas[k])
-			if prev, ok := raw[k]; ok && !jsonEqual(prev, text) {
-				return nil, fmt.Errorf("%s: schema %s differs from another file's", name, k)
+			if prev, ok := raw[k]; ok {
+				// A shared schema (WatchEvent, DeleteOptions) may list, in
+				// each file, only the group/version kinds of that file.
+				if !jsonEqual(withoutGVK(prev), withoutGVK(text)) {
+					return nil, fmt.Errorf("%s: schema %s differs from another file's", name, k)
+				}
+				v.GVK = mergeGVK(sp.Schemas[k].GVK, v.GVK)
 			}
 			raw[k] = text
 			sp.Schemas[k] = v
@@ -102,6 +107,41 @@ func loadSpec(dir string) (*spec, error) {
 		sp.Files = append(sp.Files, f)
 	}
 	return sp, nil
+}
+
+// withoutGVK returns a schema's JSON text without its
+// x-kubernetes-group-version-kind list.
+func withoutGVK(text string) string {
+	var m map[string]any
+	if json.Unmarshal([]byte(text), &m) != nil {
+		return text
+	}
+	delete(m, "x-kubernetes-group-version-kind")
+	out, _ := json.Marshal(m)
+	return string(out)
+}
+
+// mergeGVK returns the kinds of a and b, each once, sorted.
+func mergeGVK(a, b []gvk) []gvk {
+	seen := map[gvk]bool{}
+	var out []gvk
+	for _, g := range append(append([]gvk(nil), a...), b...) {
+		if !seen[g] {
+			seen[g] = true
+			out = append(out, g)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		x, y := out[i], out[j]
+		if x.Group != y.Group {
+			return x.Group < y.Group
+		}
+		if x.Version != y.Version {
+			return x.Version < y.Version
+		}
+		return x.Kind < y.Kind
+	})
+	return out
 }
 
 func jsonEqual(a, b string) bool {

@@ -16,26 +16,26 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubewire/kubewire/api/coordinationv1"
+	"github.com/kubewire/kubewire/api/corev1"
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/controller"
 	"github.com/kubewire/kubewire/controller/leaderelection"
 	"github.com/kubewire/kubewire/internal/testenv"
 	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed"
-	"github.com/kubewire/kubewire/typed/coordinationv1"
-	"github.com/kubewire/kubewire/typed/corev1"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // tempNamespace creates a namespace for one test and deletes it after.
-func tempNamespace(t *testing.T, core *corev1.Client, labels map[string]string) string {
+func tempNamespace(t *testing.T, rc *rest.Client, labels map[string]string) string {
 	t.Helper()
 	ctx := testContext(t)
-	ns, err := core.Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "kw-ctrl-", Labels: labels}}, metav1.CreateOptions{})
+	ns, err := typed.For[corev1.Namespace, corev1.NamespaceList](rc, "").Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "kw-ctrl-", Labels: labels}}, metav1.CreateOptions{})
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		core.Namespaces().Delete(ctx, ns.Name, typed.DeleteOptions{})
+		typed.For[corev1.Namespace, corev1.NamespaceList](rc, "").Delete(ctx, ns.Name, typed.DeleteOptions{})
 	})
 	return ns.Name
 }
@@ -46,9 +46,9 @@ func tempNamespace(t *testing.T, core *corev1.Client, labels map[string]string) 
 func TestInformerConfigMaps(t *testing.T) {
 	env := testenv.Shared(t)
 	ctx := testContext(t)
-	core := corev1.New(clientFor(t, env, testenv.IdentityAdminToken))
-	ns := tempNamespace(t, core, nil)
-	cms := core.ConfigMaps(ns)
+	rc := clientFor(t, env, testenv.IdentityAdminToken)
+	ns := tempNamespace(t, rc, nil)
+	cms := typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, ns)
 	for i := range 3 {
 		_, err := cms.Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprint("pre-", i), Labels: map[string]string{"i": fmt.Sprint(i)}}}, metav1.CreateOptions{})
 		require.NoError(t, err)
@@ -76,7 +76,7 @@ func TestInformerConfigMaps(t *testing.T) {
 					return rt.RoundTrip(r.WithContext(ctx))
 				})
 			}))
-			inf, err := controller.NewInformer(controller.FromTyped(corev1.New(rc).ConfigMaps(ns)), controller.Options[corev1.ConfigMap]{
+			inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, ns)), controller.Options[corev1.ConfigMap]{
 				Streaming: mode, Backoff: controller.Backoff{Initial: 10 * time.Millisecond, Max: 200 * time.Millisecond},
 				Transform: func(c *corev1.ConfigMap) { c.ManagedFields = nil },
 			})
@@ -142,9 +142,8 @@ func TestLeaderElectionTwoCandidates(t *testing.T) {
 	env := testenv.Shared(t)
 	ctx := testContext(t)
 	rc := clientFor(t, env, testenv.IdentityAdminToken)
-	core := corev1.New(rc)
-	ns := tempNamespace(t, core, nil)
-	leases := coordinationv1.New(rc).Leases(ns)
+	ns := tempNamespace(t, rc, nil)
+	leases := typed.For[coordinationv1.Lease, coordinationv1.LeaseList](rc, ns)
 	const leaseDuration = 3 * time.Second
 
 	var leading atomic.Int32
@@ -223,10 +222,10 @@ func TestLeaderElectionTwoCandidates(t *testing.T) {
 func TestExampleController(t *testing.T) {
 	env := testenv.Shared(t)
 	ctx := testContext(t)
-	core := corev1.New(clientFor(t, env, testenv.IdentityAdminToken))
-	red := tempNamespace(t, core, map[string]string{"team": "red"})
-	plain := tempNamespace(t, core, nil)
-	leaseNS := tempNamespace(t, core, nil)
+	rc := clientFor(t, env, testenv.IdentityAdminToken)
+	red := tempNamespace(t, rc, map[string]string{"team": "red"})
+	plain := tempNamespace(t, rc, nil)
+	leaseNS := tempNamespace(t, rc, nil)
 
 	bin := goBuild(t, "../..", "./examples/controller", "controller")
 	var out bytes.Buffer
@@ -243,17 +242,17 @@ func TestExampleController(t *testing.T) {
 	})
 
 	teamOf := func(ns string) string {
-		cm, err := core.ConfigMaps(ns).Get(ctx, "team-info", metav1.GetOptions{})
+		cm, err := typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, ns).Get(ctx, "team-info", metav1.GetOptions{})
 		if err != nil {
 			return ""
 		}
 		return cm.Data["team"]
 	}
 	require.Eventually(t, func() bool { return teamOf(red) == "red" }, 30*time.Second, 50*time.Millisecond)
-	require.NoError(t, core.ConfigMaps(red).Delete(ctx, "team-info", typed.DeleteOptions{}))
+	require.NoError(t, typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, red).Delete(ctx, "team-info", typed.DeleteOptions{}))
 	require.Eventually(t, func() bool { return teamOf(red) == "red" }, 30*time.Second, 50*time.Millisecond, "recreated")
 	assert.Empty(t, teamOf(plain))
-	_, err := core.Namespaces().Patch(ctx, plain, rest.MergePatch, []byte(`{"metadata":{"labels":{"team":"blue"}}}`), metav1.PatchOptions{})
+	_, err := typed.For[corev1.Namespace, corev1.NamespaceList](rc, "").Patch(ctx, plain, rest.MergePatch, []byte(`{"metadata":{"labels":{"team":"blue"}}}`), metav1.PatchOptions{})
 	require.NoError(t, err)
 	require.Eventually(t, func() bool { return teamOf(plain) == "blue" }, 30*time.Second, 50*time.Millisecond)
 }

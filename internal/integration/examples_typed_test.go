@@ -18,13 +18,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubewire/kubewire/api/appsv1"
+	"github.com/kubewire/kubewire/api/corev1"
+	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/api/rbacv1"
 	"github.com/kubewire/kubewire/internal/testenv"
 	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed"
-	"github.com/kubewire/kubewire/typed/appsv1"
-	"github.com/kubewire/kubewire/typed/corev1"
-	"github.com/kubewire/kubewire/typed/metav1"
-	"github.com/kubewire/kubewire/typed/rbacv1"
 )
 
 // runProgram runs bin with args and the environment env (nothing else: no
@@ -69,8 +69,8 @@ func TestExampleListPods(t *testing.T) {
 	rc := clientFor(t, env, testenv.IdentityAdminToken)
 	const ns = "kubewire-list-pods"
 	require.NoError(t, env.CreateNamespace(ctx, ns))
-	createPods(t, ctx, corev1.New(rc).Pods(ns), "p", 3)
-	all, err := corev1.New(rc).Pods("").List(ctx, metav1.ListOptions{})
+	createPods(t, ctx, typed.For[corev1.Pod, corev1.PodList](rc, ns), "p", 3)
+	all, err := typed.For[corev1.Pod, corev1.PodList](rc, "").List(ctx, metav1.ListOptions{})
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(all.Items), 3)
 	want := fmt.Sprintf("There are %d pods in the cluster\n", len(all.Items))
@@ -131,7 +131,7 @@ func TestExampleClusterInfo(t *testing.T) {
 	env := testenv.Shared(t)
 	ctx := testContext(t)
 	rc := clientFor(t, env, testenv.IdentityAdminToken)
-	services := corev1.New(rc).Services("kube-system")
+	services := typed.For[corev1.Service, corev1.ServiceList](rc, "kube-system")
 	cluster := map[string]string{"kubernetes.io/cluster-service": "true"}
 	create := func(svc *corev1.Service) *corev1.Service {
 		t.Helper()
@@ -219,7 +219,7 @@ func TestExampleRBAC(t *testing.T) {
 	crb := regexp.MustCompile(`Created clusterrolebinding (kubewire-rbac-view-\w+):`).FindStringSubmatch(stdout)
 	require.NotNil(t, crb, stdout)
 
-	services, err := corev1.New(rc).Services("kube-system").List(ctx, metav1.ListOptions{})
+	services, err := typed.For[corev1.Service, corev1.ServiceList](rc, "kube-system").List(ctx, metav1.ListOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, "Created service account "+user+"\n"+
 		"Listing services in kube-system as "+user+`: Error from server (Forbidden): services is forbidden: User "`+user+
@@ -230,7 +230,7 @@ func TestExampleRBAC(t *testing.T) {
 		"Deleted namespace "+ns+"\n", stdout)
 	assert.NotContains(t, stdout, "eyJ", "no token (a JWT) in the output")
 
-	_, err = rbacv1.New(rc).ClusterRoleBindings().Get(ctx, crb[1], metav1.GetOptions{})
+	_, err = typed.For[rbacv1.ClusterRoleBinding, rbacv1.ClusterRoleBindingList](rc, "").Get(ctx, crb[1], metav1.GetOptions{})
 	assert.True(t, rest.IsNotFound(err), "the binding is deleted: %v", err)
 }
 
@@ -252,9 +252,9 @@ func TestExampleDeployExpose(t *testing.T) {
 			"Proxy URL: "+env.Server+proxyPath+"\n"+
 			"Deleted service "+ns+"/echo\n"+
 			"Deleted deployment "+ns+"/echo\n", stdout)
-		_, err := appsv1.New(rc).Deployments(ns).Get(ctx, "echo", metav1.GetOptions{})
+		_, err := typed.For[appsv1.Deployment, appsv1.DeploymentList](rc, ns).Get(ctx, "echo", metav1.GetOptions{})
 		assert.True(t, rest.IsNotFound(err), "%v", err)
-		_, err = corev1.New(rc).Services(ns).Get(ctx, "echo", metav1.GetOptions{})
+		_, err = typed.For[corev1.Service, corev1.ServiceList](rc, ns).Get(ctx, "echo", metav1.GetOptions{})
 		assert.True(t, rest.IsNotFound(err), "%v", err)
 	})
 
@@ -262,7 +262,7 @@ func TestExampleDeployExpose(t *testing.T) {
 		stdout, stderr, code := runProgram(t, nil, bin, "-kubeconfig", admin, "-namespace", ns, "-name", "echo", "-keep")
 		require.Equal(t, 0, code, stderr)
 		assert.NotContains(t, stdout, "Deleted")
-		dep, err := appsv1.New(rc).Deployments(ns).Get(ctx, "echo", metav1.GetOptions{})
+		dep, err := typed.For[appsv1.Deployment, appsv1.DeploymentList](rc, ns).Get(ctx, "echo", metav1.GetOptions{})
 		require.NoError(t, err)
 		assert.Equal(t, "kicbase/echo-server:1.0", dep.Spec.Template.Spec.Containers[0].Image)
 		// The proxy URL is the service's: with no pods behind it the server
@@ -270,7 +270,7 @@ func TestExampleDeployExpose(t *testing.T) {
 		// Endpoints it would (without it, the answer is a NotFound).
 		_, err = rc.Get().AbsPath(proxyPath).Do(ctx).Raw()
 		assert.True(t, rest.IsNotFound(err), "%v", err)
-		_, err = corev1.New(rc).Endpoints(ns).Create(ctx, &corev1.Endpoints{ObjectMeta: metav1.ObjectMeta{Name: "echo"}}, metav1.CreateOptions{})
+		_, err = typed.For[corev1.Endpoints, corev1.EndpointsList](rc, ns).Create(ctx, &corev1.Endpoints{ObjectMeta: metav1.ObjectMeta{Name: "echo"}}, metav1.CreateOptions{})
 		require.NoError(t, err)
 		// (No retries: the client would otherwise retry the 503.)
 		once := newClient(t, loadKubeconfig(t, admin), rest.WithMaxRetries(0))

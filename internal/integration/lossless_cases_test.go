@@ -3,20 +3,20 @@
 package integration
 
 import (
-	"github.com/kubewire/kubewire/typed/admissionregistrationv1"
-	"github.com/kubewire/kubewire/typed/apiextensionsv1"
-	"github.com/kubewire/kubewire/typed/appsv1"
-	"github.com/kubewire/kubewire/typed/autoscalingv2"
-	"github.com/kubewire/kubewire/typed/batchv1"
-	"github.com/kubewire/kubewire/typed/coordinationv1"
-	"github.com/kubewire/kubewire/typed/corev1"
-	"github.com/kubewire/kubewire/typed/discoveryv1"
-	"github.com/kubewire/kubewire/typed/eventsv1"
-	"github.com/kubewire/kubewire/typed/networkingv1"
-	"github.com/kubewire/kubewire/typed/policyv1"
-	"github.com/kubewire/kubewire/typed/rbacv1"
-	"github.com/kubewire/kubewire/typed/schedulingv1"
-	"github.com/kubewire/kubewire/typed/storagev1"
+	"github.com/kubewire/kubewire/api/admissionregistrationv1"
+	"github.com/kubewire/kubewire/api/apiextensionsv1"
+	"github.com/kubewire/kubewire/api/appsv1"
+	"github.com/kubewire/kubewire/api/autoscalingv2"
+	"github.com/kubewire/kubewire/api/batchv1"
+	"github.com/kubewire/kubewire/api/coordinationv1"
+	"github.com/kubewire/kubewire/api/corev1"
+	"github.com/kubewire/kubewire/api/discoveryv1"
+	"github.com/kubewire/kubewire/api/eventsv1"
+	"github.com/kubewire/kubewire/api/networkingv1"
+	"github.com/kubewire/kubewire/api/policyv1"
+	"github.com/kubewire/kubewire/api/rbacv1"
+	"github.com/kubewire/kubewire/api/schedulingv1"
+	"github.com/kubewire/kubewire/api/storagev1"
 )
 
 // The objects below fill in many optional fields, including zero values of
@@ -34,7 +34,7 @@ const podTemplate = `{"metadata":{"labels":{"app":"web"},"annotations":{"kubewir
 
 func losslessCases() []losslessCase {
 	return []losslessCase{
-		{kind: "Pod", run: namespaced(corev1.New, (*corev1.Client).Pods), obj: `{"apiVersion":"v1","kind":"Pod",
+		{kind: "Pod", run: kindRun[corev1.Pod, corev1.PodList](), obj: `{"apiVersion":"v1","kind":"Pod",
  "metadata":{"name":"lossless-pod","labels":{"app":"web","tier":"front"},"annotations":{"kubewire.dev/note":"lossless"}},
  "spec":{
   "initContainers":[{"name":"sidecar","image":"busybox:1.36","command":["sh","-c","sleep 1d"],"restartPolicy":"Always"}],
@@ -69,7 +69,7 @@ func losslessCases() []losslessCase {
   "readinessGates":[{"conditionType":"kubewire.dev/ready"}],
   "topologySpreadConstraints":[{"maxSkew":1,"topologyKey":"zone","whenUnsatisfiable":"ScheduleAnyway","labelSelector":{"matchLabels":{"app":"web"}}}]}}`},
 
-		{kind: "Service", run: namespaced(corev1.New, (*corev1.Client).Services), obj: `{"apiVersion":"v1","kind":"Service",
+		{kind: "Service", run: kindRun[corev1.Service, corev1.ServiceList](), obj: `{"apiVersion":"v1","kind":"Service",
  "metadata":{"name":"lossless-svc","labels":{"app":"web"}},
  "spec":{"type":"LoadBalancer","selector":{"app":"web"},
   "ports":[{"name":"http","port":80,"targetPort":"http","protocol":"TCP","appProtocol":"http"},{"name":"metrics","port":9090,"targetPort":9090}],
@@ -77,12 +77,12 @@ func losslessCases() []losslessCase {
   "externalTrafficPolicy":"Local","internalTrafficPolicy":"Cluster","ipFamilyPolicy":"SingleStack","publishNotReadyAddresses":true,
   "allocateLoadBalancerNodePorts":false,"loadBalancerClass":"kubewire.dev/lb","loadBalancerSourceRanges":["10.0.0.0/8"]}}`},
 
-		{kind: "Endpoints", run: namespaced(corev1.New, (*corev1.Client).Endpoints), obj: `{"apiVersion":"v1","kind":"Endpoints",
+		{kind: "Endpoints", run: kindRun[corev1.Endpoints, corev1.EndpointsList](), obj: `{"apiVersion":"v1","kind":"Endpoints",
  "metadata":{"name":"lossless-ep"},
  "subsets":[{"addresses":[{"ip":"10.1.0.1","hostname":"a","targetRef":{"kind":"Pod","name":"p","namespace":"NAMESPACE"}}],
   "notReadyAddresses":[{"ip":"10.1.0.2"}],"ports":[{"name":"http","port":8080,"protocol":"TCP","appProtocol":"http"}]}]}`},
 
-		{kind: "EndpointSlice", run: namespaced(discoveryv1.New, (*discoveryv1.Client).EndpointSlices), obj: `{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice",
+		{kind: "EndpointSlice", run: kindRun[discoveryv1.EndpointSlice, discoveryv1.EndpointSliceList](), obj: `{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice",
  "metadata":{"name":"lossless-eps","labels":{"kubernetes.io/service-name":"lossless-svc"}},"addressType":"IPv4",
  "endpoints":[{"addresses":["10.1.0.1"],"conditions":{"ready":true,"serving":false,"terminating":false},"hostname":"a","zone":"z1","nodeName":"n1",
   "hints":{"forZones":[{"name":"z1"}]},"targetRef":{"kind":"Pod","name":"p"}}],
@@ -90,16 +90,16 @@ func losslessCases() []losslessCase {
 		// ports[1].name "" (the unnamed port) must survive: the generator
 		// makes EndpointPort.name a *string, as the API does.
 
-		{kind: "ConfigMap", run: namespaced(corev1.New, (*corev1.Client).ConfigMaps), obj: `{"apiVersion":"v1","kind":"ConfigMap",
+		{kind: "ConfigMap", run: kindRun[corev1.ConfigMap, corev1.ConfigMapList](), obj: `{"apiVersion":"v1","kind":"ConfigMap",
  "metadata":{"name":"lossless-cm"},"data":{"a":"1","empty":""},"binaryData":{"bin":"AAEC"},"immutable":false}`},
 
-		{kind: "Secret", run: namespaced(corev1.New, (*corev1.Client).Secrets), obj: `{"apiVersion":"v1","kind":"Secret",
+		{kind: "Secret", run: kindRun[corev1.Secret, corev1.SecretList](), obj: `{"apiVersion":"v1","kind":"Secret",
  "metadata":{"name":"lossless-secret"},"type":"Opaque","data":{"k":"c2VjcmV0","empty":""},"immutable":false}`},
 
-		{kind: "Namespace", run: clusterScoped(corev1.New, (*corev1.Client).Namespaces), obj: `{"apiVersion":"v1","kind":"Namespace",
+		{kind: "Namespace", run: kindRun[corev1.Namespace, corev1.NamespaceList](), obj: `{"apiVersion":"v1","kind":"Namespace",
  "metadata":{"name":"kubewire-lossless-namespace","labels":{"team":"a"},"annotations":{"kubewire.dev/note":"x"}}}`},
 
-		{kind: "Node", run: clusterScoped(corev1.New, (*corev1.Client).Nodes), obj: `{"apiVersion":"v1","kind":"Node",
+		{kind: "Node", run: kindRun[corev1.Node, corev1.NodeList](), obj: `{"apiVersion":"v1","kind":"Node",
  "metadata":{"name":"lossless-node","labels":{"kubernetes.io/hostname":"lossless-node"}},
  "spec":{"podCIDR":"10.244.1.0/24","podCIDRs":["10.244.1.0/24"],"providerID":"kubewire://lossless",
   "taints":[{"key":"dedicated","value":"web","effect":"NoSchedule"},{"key":"node.kubernetes.io/unreachable","effect":"NoExecute","timeAdded":"2025-01-02T03:04:05Z"}]},
@@ -113,7 +113,7 @@ func losslessCases() []losslessCase {
   "images":[{"names":["nginx:1.27"],"sizeBytes":123456}],
   "volumesInUse":["kubernetes.io/csi/x^y"],"volumesAttached":[{"name":"kubernetes.io/csi/x^y","devicePath":""}]}}`},
 
-		{kind: "PersistentVolume", run: clusterScoped(corev1.New, (*corev1.Client).PersistentVolumes), obj: `{"apiVersion":"v1","kind":"PersistentVolume",
+		{kind: "PersistentVolume", run: kindRun[corev1.PersistentVolume, corev1.PersistentVolumeList](), obj: `{"apiVersion":"v1","kind":"PersistentVolume",
  "metadata":{"name":"lossless-pv"},
  "spec":{"capacity":{"storage":"1Gi"},"accessModes":["ReadWriteOnce","ReadOnlyMany"],"persistentVolumeReclaimPolicy":"Retain",
   "storageClassName":"lossless-sc","mountOptions":["hard","nfsvers=4.1"],"volumeMode":"Filesystem",
@@ -121,40 +121,40 @@ func losslessCases() []losslessCase {
   "nodeAffinity":{"required":{"nodeSelectorTerms":[{"matchExpressions":[{"key":"zone","operator":"In","values":["a"]}]}]}},
   "claimRef":{"namespace":"NAMESPACE","name":"lossless-pvc"}}}`},
 
-		{kind: "PersistentVolumeClaim", run: namespaced(corev1.New, (*corev1.Client).PersistentVolumeClaims), obj: `{"apiVersion":"v1","kind":"PersistentVolumeClaim",
+		{kind: "PersistentVolumeClaim", run: kindRun[corev1.PersistentVolumeClaim, corev1.PersistentVolumeClaimList](), obj: `{"apiVersion":"v1","kind":"PersistentVolumeClaim",
  "metadata":{"name":"lossless-pvc"},
  "spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"0.5Gi"},"limits":{"storage":"1Gi"}},
   "storageClassName":"","volumeMode":"Block","selector":{"matchExpressions":[{"key":"tier","operator":"Exists"}]}}}`},
 
-		{kind: "ServiceAccount", run: namespaced(corev1.New, (*corev1.Client).ServiceAccounts), obj: `{"apiVersion":"v1","kind":"ServiceAccount",
+		{kind: "ServiceAccount", run: kindRun[corev1.ServiceAccount, corev1.ServiceAccountList](), obj: `{"apiVersion":"v1","kind":"ServiceAccount",
  "metadata":{"name":"lossless-sa"},"secrets":[{"name":"s1"}],"imagePullSecrets":[{"name":"pull"}],"automountServiceAccountToken":false}`},
 
-		{kind: "Role", run: namespaced(rbacv1.New, (*rbacv1.Client).Roles), obj: `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role",
+		{kind: "Role", run: kindRun[rbacv1.Role, rbacv1.RoleList](), obj: `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role",
  "metadata":{"name":"lossless-role"},
  "rules":[{"apiGroups":[""],"resources":["pods","pods/log"],"verbs":["get","list"]},
   {"apiGroups":["apps"],"resources":["deployments"],"resourceNames":["web"],"verbs":["*"]}]}`},
 
-		{kind: "ClusterRole", run: clusterScoped(rbacv1.New, (*rbacv1.Client).ClusterRoles), obj: `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole",
+		{kind: "ClusterRole", run: kindRun[rbacv1.ClusterRole, rbacv1.ClusterRoleList](), obj: `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole",
  "metadata":{"name":"kubewire-lossless"},
  "rules":[{"apiGroups":[""],"resources":["services"],"verbs":["get"]},{"nonResourceURLs":["/healthz","/metrics"],"verbs":["get"]}],
  "aggregationRule":{"clusterRoleSelectors":[{"matchLabels":{"kubewire.dev/aggregate-to-lossless":"true"}}]}}`},
 
-		{kind: "RoleBinding", run: namespaced(rbacv1.New, (*rbacv1.Client).RoleBindings), obj: `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding",
+		{kind: "RoleBinding", run: kindRun[rbacv1.RoleBinding, rbacv1.RoleBindingList](), obj: `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding",
  "metadata":{"name":"lossless-rb"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"lossless-role"},
  "subjects":[{"kind":"ServiceAccount","name":"lossless-sa","namespace":"NAMESPACE"},
   {"kind":"User","apiGroup":"rbac.authorization.k8s.io","name":"jane"},{"kind":"Group","apiGroup":"rbac.authorization.k8s.io","name":"devs"}]}`},
 
-		{kind: "ClusterRoleBinding", run: clusterScoped(rbacv1.New, (*rbacv1.Client).ClusterRoleBindings), obj: `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding",
+		{kind: "ClusterRoleBinding", run: kindRun[rbacv1.ClusterRoleBinding, rbacv1.ClusterRoleBindingList](), obj: `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding",
  "metadata":{"name":"kubewire-lossless"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"kubewire-lossless"},
  "subjects":[{"kind":"ServiceAccount","name":"lossless-sa","namespace":"NAMESPACE"},{"kind":"Group","apiGroup":"rbac.authorization.k8s.io","name":"devs"}]}`},
 
-		{kind: "Deployment", run: namespaced(appsv1.New, (*appsv1.Client).Deployments), obj: `{"apiVersion":"apps/v1","kind":"Deployment",
+		{kind: "Deployment", run: kindRun[appsv1.Deployment, appsv1.DeploymentList](), obj: `{"apiVersion":"apps/v1","kind":"Deployment",
  "metadata":{"name":"lossless-deploy","labels":{"app":"web"}},
  "spec":{"replicas":0,"selector":{"matchLabels":{"app":"web"}},
   "strategy":{"type":"RollingUpdate","rollingUpdate":{"maxSurge":"25%","maxUnavailable":0}},
   "minReadySeconds":3,"revisionHistoryLimit":0,"progressDeadlineSeconds":600,"paused":true,"template":` + podTemplate + `}}`},
 
-		{kind: "StatefulSet", run: namespaced(appsv1.New, (*appsv1.Client).StatefulSets), obj: `{"apiVersion":"apps/v1","kind":"StatefulSet",
+		{kind: "StatefulSet", run: kindRun[appsv1.StatefulSet, appsv1.StatefulSetList](), obj: `{"apiVersion":"apps/v1","kind":"StatefulSet",
  "metadata":{"name":"lossless-sts"},
  "spec":{"replicas":0,"serviceName":"web","selector":{"matchLabels":{"app":"web"}},"podManagementPolicy":"Parallel",
   "updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":0}},"revisionHistoryLimit":0,"minReadySeconds":3,
@@ -162,16 +162,16 @@ func losslessCases() []losslessCase {
   "template":` + podTemplate + `,
   "volumeClaimTemplates":[{"metadata":{"name":"data"},"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}]}}`},
 
-		{kind: "DaemonSet", run: namespaced(appsv1.New, (*appsv1.Client).DaemonSets), obj: `{"apiVersion":"apps/v1","kind":"DaemonSet",
+		{kind: "DaemonSet", run: kindRun[appsv1.DaemonSet, appsv1.DaemonSetList](), obj: `{"apiVersion":"apps/v1","kind":"DaemonSet",
  "metadata":{"name":"lossless-ds"},
  "spec":{"selector":{"matchLabels":{"app":"web"}},"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":"10%","maxSurge":0}},
   "minReadySeconds":3,"revisionHistoryLimit":0,"template":` + podTemplate + `}}`},
 
-		{kind: "ReplicaSet", run: namespaced(appsv1.New, (*appsv1.Client).ReplicaSets), obj: `{"apiVersion":"apps/v1","kind":"ReplicaSet",
+		{kind: "ReplicaSet", run: kindRun[appsv1.ReplicaSet, appsv1.ReplicaSetList](), obj: `{"apiVersion":"apps/v1","kind":"ReplicaSet",
  "metadata":{"name":"lossless-rs"},
  "spec":{"replicas":0,"minReadySeconds":3,"selector":{"matchExpressions":[{"key":"app","operator":"In","values":["web"]}]},"template":` + podTemplate + `}}`},
 
-		{kind: "Job", run: namespaced(batchv1.New, (*batchv1.Client).Jobs), obj: `{"apiVersion":"batch/v1","kind":"Job",
+		{kind: "Job", run: kindRun[batchv1.Job, batchv1.JobList](), obj: `{"apiVersion":"batch/v1","kind":"Job",
  "metadata":{"name":"lossless-job"},
  "spec":{"parallelism":0,"completions":3,"completionMode":"Indexed","backoffLimitPerIndex":1,"maxFailedIndexes":1,
   "activeDeadlineSeconds":600,"ttlSecondsAfterFinished":0,"suspend":true,"podReplacementPolicy":"Failed",
@@ -180,32 +180,32 @@ func losslessCases() []losslessCase {
   "successPolicy":{"rules":[{"succeededIndexes":"0-1","succeededCount":1}]},
   "template":{"spec":{"restartPolicy":"Never","containers":[{"name":"work","image":"busybox:1.36","command":["true"]}]}}}}`},
 
-		{kind: "CronJob", run: namespaced(batchv1.New, (*batchv1.Client).CronJobs), obj: `{"apiVersion":"batch/v1","kind":"CronJob",
+		{kind: "CronJob", run: kindRun[batchv1.CronJob, batchv1.CronJobList](), obj: `{"apiVersion":"batch/v1","kind":"CronJob",
  "metadata":{"name":"lossless-cron"},
  "spec":{"schedule":"*/5 * * * *","timeZone":"Etc/UTC","startingDeadlineSeconds":0,"concurrencyPolicy":"Forbid","suspend":true,
   "successfulJobsHistoryLimit":0,"failedJobsHistoryLimit":0,
   "jobTemplate":{"metadata":{"labels":{"job":"x"}},"spec":{"backoffLimit":0,
    "template":{"spec":{"restartPolicy":"OnFailure","containers":[{"name":"work","image":"busybox:1.36","command":["true"]}]}}}}}}`},
 
-		{kind: "Ingress", run: namespaced(networkingv1.New, (*networkingv1.Client).Ingresses), obj: `{"apiVersion":"networking.k8s.io/v1","kind":"Ingress",
+		{kind: "Ingress", run: kindRun[networkingv1.Ingress, networkingv1.IngressList](), obj: `{"apiVersion":"networking.k8s.io/v1","kind":"Ingress",
  "metadata":{"name":"lossless-ing"},
  "spec":{"ingressClassName":"lossless-ic","defaultBackend":{"service":{"name":"web","port":{"number":80}}},
   "tls":[{"hosts":["web.example.com"],"secretName":"web-tls"}],
   "rules":[{"host":"web.example.com","http":{"paths":[{"path":"/","pathType":"Prefix","backend":{"service":{"name":"web","port":{"name":"http"}}}},
    {"path":"/static","pathType":"ImplementationSpecific","backend":{"resource":{"apiGroup":"k8s.example.com","kind":"StorageBucket","name":"static"}}}]}}]}}`},
 
-		{kind: "IngressClass", run: clusterScoped(networkingv1.New, (*networkingv1.Client).IngressClasses), obj: `{"apiVersion":"networking.k8s.io/v1","kind":"IngressClass",
+		{kind: "IngressClass", run: kindRun[networkingv1.IngressClass, networkingv1.IngressClassList](), obj: `{"apiVersion":"networking.k8s.io/v1","kind":"IngressClass",
  "metadata":{"name":"lossless-ic","annotations":{"ingressclass.kubernetes.io/is-default-class":"false"}},
  "spec":{"controller":"kubewire.dev/ingress","parameters":{"apiGroup":"k8s.example.com","kind":"IngressParameters","name":"p","scope":"Namespace","namespace":"NAMESPACE"}}}`},
 
-		{kind: "NetworkPolicy", run: namespaced(networkingv1.New, (*networkingv1.Client).NetworkPolicies), obj: `{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy",
+		{kind: "NetworkPolicy", run: kindRun[networkingv1.NetworkPolicy, networkingv1.NetworkPolicyList](), obj: `{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy",
  "metadata":{"name":"lossless-np"},
  "spec":{"podSelector":{},"policyTypes":["Ingress","Egress"],
   "ingress":[{"from":[{"ipBlock":{"cidr":"10.0.0.0/8","except":["10.1.0.0/16"]}},{"namespaceSelector":{"matchLabels":{"team":"a"}},"podSelector":{"matchLabels":{"app":"web"}}}],
    "ports":[{"protocol":"TCP","port":8080,"endPort":8090},{"port":"http"}]}],
   "egress":[{"to":[{"namespaceSelector":{}}],"ports":[{"protocol":"UDP","port":53}]},{}]}}`},
 
-		{kind: "HorizontalPodAutoscaler", run: namespaced(autoscalingv2.New, (*autoscalingv2.Client).HorizontalPodAutoscalers), obj: `{"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler",
+		{kind: "HorizontalPodAutoscaler", run: kindRun[autoscalingv2.HorizontalPodAutoscaler, autoscalingv2.HorizontalPodAutoscalerList](), obj: `{"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler",
  "metadata":{"name":"lossless-hpa"},
  "spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"web"},"minReplicas":1,"maxReplicas":10,
   "metrics":[{"type":"Resource","resource":{"name":"cpu","target":{"type":"Utilization","averageUtilization":50}}},
@@ -218,37 +218,37 @@ func losslessCases() []losslessCase {
 		// The server writes "status":{"currentMetrics":null}: the generator
 		// keeps that null for this field (no omitempty in the API's Go type).
 
-		{kind: "PodDisruptionBudget", run: namespaced(policyv1.New, (*policyv1.Client).PodDisruptionBudgets), obj: `{"apiVersion":"policy/v1","kind":"PodDisruptionBudget",
+		{kind: "PodDisruptionBudget", run: kindRun[policyv1.PodDisruptionBudget, policyv1.PodDisruptionBudgetList](), obj: `{"apiVersion":"policy/v1","kind":"PodDisruptionBudget",
  "metadata":{"name":"lossless-pdb"},
  "spec":{"maxUnavailable":0,"selector":{"matchLabels":{"app":"web"}},"unhealthyPodEvictionPolicy":"AlwaysAllow"}}`},
 
-		{kind: "StorageClass", run: clusterScoped(storagev1.New, (*storagev1.Client).StorageClasses), obj: `{"apiVersion":"storage.k8s.io/v1","kind":"StorageClass",
+		{kind: "StorageClass", run: kindRun[storagev1.StorageClass, storagev1.StorageClassList](), obj: `{"apiVersion":"storage.k8s.io/v1","kind":"StorageClass",
  "metadata":{"name":"lossless-sc"},"provisioner":"kubewire.dev/csi","parameters":{"type":"ssd"},"reclaimPolicy":"Retain",
  "allowVolumeExpansion":false,"mountOptions":["debug"],"volumeBindingMode":"WaitForFirstConsumer",
  "allowedTopologies":[{"matchLabelExpressions":[{"key":"zone","values":["a","b"]}]}]}`},
 
-		{kind: "PriorityClass", run: clusterScoped(schedulingv1.New, (*schedulingv1.Client).PriorityClasses), obj: `{"apiVersion":"scheduling.k8s.io/v1","kind":"PriorityClass",
+		{kind: "PriorityClass", run: kindRun[schedulingv1.PriorityClass, schedulingv1.PriorityClassList](), obj: `{"apiVersion":"scheduling.k8s.io/v1","kind":"PriorityClass",
  "metadata":{"name":"kubewire-lossless"},"value":0,"description":"lossless","preemptionPolicy":"Never"}`},
 
-		{kind: "Lease", run: namespaced(coordinationv1.New, (*coordinationv1.Client).Leases), obj: `{"apiVersion":"coordination.k8s.io/v1","kind":"Lease",
+		{kind: "Lease", run: kindRun[coordinationv1.Lease, coordinationv1.LeaseList](), obj: `{"apiVersion":"coordination.k8s.io/v1","kind":"Lease",
  "metadata":{"name":"lossless-lease"},
  "spec":{"holderIdentity":"node-a","leaseDurationSeconds":15,"acquireTime":"2025-01-02T03:04:05.123456Z","renewTime":"2025-01-02T03:04:06.000001Z","leaseTransitions":0}}`},
 
-		{kind: "Event", run: namespaced(corev1.New, (*corev1.Client).Events), obj: `{"apiVersion":"v1","kind":"Event",
+		{kind: "Event", run: kindRun[corev1.Event, corev1.EventList](), obj: `{"apiVersion":"v1","kind":"Event",
  "metadata":{"name":"lossless-event"},
  "involvedObject":{"kind":"Pod","namespace":"NAMESPACE","name":"lossless-pod","uid":"0b6e5ae6-7f1c-4c3e-9a55-2a4b1d3c4e5f","apiVersion":"v1","resourceVersion":"1","fieldPath":"spec.containers{web}"},
  "reason":"Started","message":"Started container web","source":{"component":"kubelet","host":"node-a"},
  "firstTimestamp":"2025-01-02T03:04:05Z","lastTimestamp":"2025-01-02T03:04:06Z","count":1,"type":"Normal",
  "reportingComponent":"kubelet","reportingInstance":"node-a"}`},
 
-		{kind: "Event.events.k8s.io", run: namespaced(eventsv1.New, (*eventsv1.Client).Events), obj: `{"apiVersion":"events.k8s.io/v1","kind":"Event",
+		{kind: "Event.events.k8s.io", run: kindRun[eventsv1.Event, eventsv1.EventList](), obj: `{"apiVersion":"events.k8s.io/v1","kind":"Event",
  "metadata":{"name":"lossless-event2"},"eventTime":"2025-01-02T03:04:05.123456Z",
  "reportingController":"kubewire.dev/lossless","reportingInstance":"lossless-1","action":"Scale","reason":"ScaledUp",
  "regarding":{"kind":"Deployment","namespace":"NAMESPACE","name":"web","apiVersion":"apps/v1"},
  "related":{"kind":"ReplicaSet","namespace":"NAMESPACE","name":"web-1"},"note":"scaled up","type":"Normal",
  "series":{"count":2,"lastObservedTime":"2025-01-02T03:04:07.000001Z"}}`},
 
-		{kind: "ValidatingWebhookConfiguration", run: clusterScoped(admissionregistrationv1.New, (*admissionregistrationv1.Client).ValidatingWebhookConfigurations), obj: `{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration",
+		{kind: "ValidatingWebhookConfiguration", run: kindRun[admissionregistrationv1.ValidatingWebhookConfiguration, admissionregistrationv1.ValidatingWebhookConfigurationList](), obj: `{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration",
  "metadata":{"name":"kubewire-lossless"},
  "webhooks":[{"name":"check.lossless.kubewire.dev",
   "clientConfig":{"service":{"namespace":"default","name":"webhook","path":"/validate","port":8443},"caBundle":"LS0tLS1CRUdJTg=="},
@@ -257,7 +257,7 @@ func losslessCases() []losslessCase {
   "objectSelector":{},"sideEffects":"None","timeoutSeconds":5,"admissionReviewVersions":["v1"],
   "matchConditions":[{"name":"not-system","expression":"!request.userInfo.username.startsWith('system:')"}]}]}`},
 
-		{kind: "CustomResourceDefinition", run: clusterScoped(apiextensionsv1.New, (*apiextensionsv1.Client).CustomResourceDefinitions), obj: `{"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+		{kind: "CustomResourceDefinition", run: kindRun[apiextensionsv1.CustomResourceDefinition, apiextensionsv1.CustomResourceDefinitionList](), obj: `{"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
  "metadata":{"name":"widgets.lossless.kubewire.dev"},
  "spec":{"group":"lossless.kubewire.dev","scope":"Namespaced",
   "names":{"plural":"widgets","singular":"widget","kind":"Widget","listKind":"WidgetList","shortNames":["wd"],"categories":["all"]},
@@ -274,11 +274,11 @@ func losslessCases() []losslessCase {
      "port":{"x-kubernetes-int-or-string":true,"anyOf":[{"type":"integer"},{"type":"string"}]}}},
     "status":{"type":"object","properties":{"replicas":{"type":"integer"},"selector":{"type":"string"}}}}}}}]}}`},
 
-		{kind: "ResourceQuota", namespace: "kubewire-lossless-quota", run: namespaced(corev1.New, (*corev1.Client).ResourceQuotas), obj: `{"apiVersion":"v1","kind":"ResourceQuota",
+		{kind: "ResourceQuota", namespace: "kubewire-lossless-quota", run: kindRun[corev1.ResourceQuota, corev1.ResourceQuotaList](), obj: `{"apiVersion":"v1","kind":"ResourceQuota",
  "metadata":{"name":"lossless-quota"},
  "spec":{"hard":{"cpu":"2","memory":"1Gi","pods":"10","requests.storage":"0.5Ti","count/deployments.apps":"5","services.loadbalancers":"0"}}}`},
 
-		{kind: "LimitRange", namespace: "kubewire-lossless-limits", run: namespaced(corev1.New, (*corev1.Client).LimitRanges), obj: `{"apiVersion":"v1","kind":"LimitRange",
+		{kind: "LimitRange", namespace: "kubewire-lossless-limits", run: kindRun[corev1.LimitRange, corev1.LimitRangeList](), obj: `{"apiVersion":"v1","kind":"LimitRange",
  "metadata":{"name":"lossless-limits"},
  "spec":{"limits":[{"type":"Container","default":{"cpu":"500m","memory":"512Mi"},"defaultRequest":{"cpu":"0.1","memory":"256Mi"},
    "max":{"cpu":"2"},"min":{"cpu":"10m"},"maxLimitRequestRatio":{"cpu":"10"}},

@@ -17,11 +17,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/codec"
 	"github.com/kubewire/kubewire/internal/testenv"
 	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // losslessCase is one kind in TestLossless: an object to create, as JSON,
@@ -62,19 +62,12 @@ type losslessResult struct {
 // losslessRun creates obj through a typed client and reads it back.
 type losslessRun func(t *testing.T, ctx context.Context, rc *rest.Client, ns string, obj []byte) losslessResult
 
-// namespaced returns the round trip of a namespaced kind, given its group's
-// constructor and the kind's client method: namespaced(corev1.New,
-// (*corev1.Client).Pods).
-func namespaced[C, T, L any](newClient func(*rest.Client) C, kind func(C, string) typed.Interface[T, L]) losslessRun {
+// kindRun returns the round trip of kind T, whose list type is L:
+// kindRun[corev1.Pod, corev1.PodList](). The namespace is ignored for
+// cluster-scoped kinds.
+func kindRun[T, L any, PT typed.Kind[T, L]]() losslessRun {
 	return func(t *testing.T, ctx context.Context, rc *rest.Client, ns string, obj []byte) losslessResult {
-		return roundTrip(t, ctx, rc, kind(newClient(rc), ns), obj)
-	}
-}
-
-// clusterScoped is namespaced for cluster-scoped kinds.
-func clusterScoped[C, T, L any](newClient func(*rest.Client) C, kind func(C) typed.Interface[T, L]) losslessRun {
-	return func(t *testing.T, ctx context.Context, rc *rest.Client, _ string, obj []byte) losslessResult {
-		return roundTrip(t, ctx, rc, kind(newClient(rc)), obj)
+		return roundTrip(t, ctx, rc, typed.For[T, L, PT](rc, ns), obj)
 	}
 }
 

@@ -15,13 +15,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubewire/kubewire/api/appsv1"
+	"github.com/kubewire/kubewire/api/autoscalingv1"
+	"github.com/kubewire/kubewire/api/corev1"
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/testenv"
 	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed"
-	"github.com/kubewire/kubewire/typed/appsv1"
-	"github.com/kubewire/kubewire/typed/autoscalingv1"
-	"github.com/kubewire/kubewire/typed/corev1"
-	"github.com/kubewire/kubewire/typed/metav1"
 )
 
 // typedNamespace creates namespace ns (with its default service account)
@@ -56,7 +56,7 @@ func webDeployment(name string, replicas int32) *appsv1.Deployment {
 func TestTypedServerSideApply(t *testing.T) {
 	_, rc := typedNamespace(t, "kubewire-typed-ssa")
 	ctx := testContext(t)
-	cms := corev1.New(rc).ConfigMaps("kubewire-typed-ssa")
+	cms := typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, "kubewire-typed-ssa")
 	const name = "settings"
 
 	alice := map[string]any{
@@ -108,7 +108,7 @@ func TestTypedStrategicMergePatch(t *testing.T) {
 	const ns = "kubewire-typed-smp"
 	_, rc := typedNamespace(t, ns)
 	ctx := testContext(t)
-	deps := appsv1.New(rc).Deployments(ns)
+	deps := typed.For[appsv1.Deployment, appsv1.DeploymentList](rc, ns)
 	_, err := deps.Create(ctx, webDeployment("web", 1), metav1.CreateOptions{})
 	require.NoError(t, err)
 
@@ -138,7 +138,7 @@ func TestTypedOptimisticConcurrency(t *testing.T) {
 	const ns = "kubewire-typed-occ"
 	_, rc := typedNamespace(t, ns)
 	ctx := testContext(t)
-	cms := corev1.New(rc).ConfigMaps(ns)
+	cms := typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, ns)
 	cm, err := cms.Create(ctx, &corev1.ConfigMap{
 		ObjectMeta: metav1.ObjectMeta{Name: "counter"},
 		Data:       map[string]string{"n": "0"},
@@ -168,7 +168,7 @@ func TestTypedDryRun(t *testing.T) {
 	const ns = "kubewire-typed-dryrun"
 	_, rc := typedNamespace(t, ns)
 	ctx := testContext(t)
-	cms := corev1.New(rc).ConfigMaps(ns)
+	cms := typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, ns)
 
 	cm, err := cms.Create(ctx, &corev1.ConfigMap{
 		ObjectMeta: metav1.ObjectMeta{Name: "draft"},
@@ -195,7 +195,7 @@ func TestTypedUpdateStatus(t *testing.T) {
 	const ns = "kubewire-typed-status"
 	_, rc := typedNamespace(t, ns)
 	ctx := testContext(t)
-	deps := appsv1.New(rc).Deployments(ns)
+	deps := typed.For[appsv1.Deployment, appsv1.DeploymentList](rc, ns)
 	dep, err := deps.Create(ctx, webDeployment("web", 2), metav1.CreateOptions{})
 	require.NoError(t, err)
 
@@ -221,7 +221,7 @@ func TestTypedScale(t *testing.T) {
 	const ns = "kubewire-typed-scale"
 	_, rc := typedNamespace(t, ns)
 	ctx := testContext(t)
-	deps := appsv1.New(rc).Deployments(ns)
+	deps := typed.For[appsv1.Deployment, appsv1.DeploymentList](rc, ns)
 	_, err := deps.Create(ctx, webDeployment("web", 2), metav1.CreateOptions{})
 	require.NoError(t, err)
 
@@ -264,7 +264,7 @@ func TestTypedListAllPages(t *testing.T) {
 		})
 	}
 	rc := newClient(t, loadKubeconfig(t, env.Kubeconfig(testenv.IdentityAdminToken)), rest.WithWrapper(count))
-	cms := corev1.New(rc).ConfigMaps(ns)
+	cms := typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, ns)
 	want := map[string]bool{}
 	for i := range 7 {
 		name := fmt.Sprintf("page-%d", i)
@@ -313,7 +313,7 @@ func TestTypedPodLogsPending(t *testing.T) {
 	const ns = "kubewire-typed-logs"
 	_, rc := typedNamespace(t, ns)
 	ctx := testContext(t)
-	pods := corev1.New(rc).Pods(ns)
+	pods := typed.For[corev1.Pod, corev1.PodList](rc, ns)
 	createPods(t, ctx, pods, "pending", 1)
 
 	// No scheduler runs: the pod stays Pending on no node, and the server

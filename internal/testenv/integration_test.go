@@ -24,7 +24,7 @@ func TestSharedServer(t *testing.T) {
 	var version struct{ GitVersion string }
 	_, err := env.Do(ctx, http.MethodGet, "/version", nil, &version)
 	require.NoError(t, err)
-	assert.True(t, strings.HasPrefix(version.GitVersion, "v1.32."), version.GitVersion)
+	assert.True(t, strings.HasPrefix(version.GitVersion, "v1.37."), version.GitVersion)
 
 	t.Run("default service account", func(t *testing.T) {
 		code, err := env.Do(ctx, http.MethodGet, "/api/v1/namespaces/default/serviceaccounts/default", nil, nil)

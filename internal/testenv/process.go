@@ -17,7 +17,7 @@ import (
 
 // APIServerVersion is the kube-apiserver release the harness expects, the one
 // .ci/build-apiserver.sh builds by default.
-const APIServerVersion = "1.32.4"
+const APIServerVersion = "1.37.2"
 
 // Environment variables that locate the binaries.
 const (

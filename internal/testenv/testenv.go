@@ -188,6 +188,8 @@ func start(ctx context.Context, bins Binaries) (_ *Env, err error) {
 		"--etcd-servers", etcdURL,
 		"--bind-address", "127.0.0.1",
 		"--advertise-address", "127.0.0.1",
+		// v1.37 refuses a loopback advertise address with the default reconciler.
+		"--endpoint-reconciler-type", "none",
 		"--secure-port", strconv.Itoa(ports[2]),
 		"--tls-cert-file", p.serverCertFile,
 		"--tls-private-key-file", p.srvKey,

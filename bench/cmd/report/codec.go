@@ -7,9 +7,9 @@ import (
 	"io"
 
 	jsoniter "github.com/json-iterator/go"
+	kwcorev1 "github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/dynamic"
 	kwtyped "github.com/kubewire/kubewire/typed"
-	kwcorev1 "github.com/kubewire/kubewire/typed/corev1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"

@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"io"
 
+	kwcorev1 "github.com/kubewire/kubewire/api/corev1"
+	kwmetav1 "github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/dynamic"
-	kwcorev1 "github.com/kubewire/kubewire/typed/corev1"
-	kwmetav1 "github.com/kubewire/kubewire/typed/metav1"
+	"github.com/kubewire/kubewire/typed"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	k8sdynamic "k8s.io/client-go/dynamic"
@@ -40,7 +41,7 @@ func listContenders(s *server, n int) ([]contender, error) {
 	if err != nil {
 		return nil, err
 	}
-	kw := kwcorev1.New(rc).Pods("")
+	kw := typed.For[kwcorev1.Pod, kwcorev1.PodList](rc, "")
 	kwd := dynamic.New(rc, &kwcorev1.PodResource, "")
 	return []contender{
 		{label: "client-go typed clientset (default: negotiates protobuf)", run: func() error {
@@ -106,7 +107,7 @@ func watchContenders(s *server, n int) ([]contender, error) {
 	if err != nil {
 		return nil, err
 	}
-	kw := kwcorev1.New(rc).ConfigMaps("")
+	kw := typed.For[kwcorev1.ConfigMap, kwcorev1.ConfigMapList](rc, "")
 	kwd := dynamic.New(rc, &kwcorev1.ConfigMapResource, "")
 	count := func(got int) error {
 		if got != n {

@@ -12,9 +12,9 @@ import (
 	"strings"
 	"time"
 
+	kwcorev1 "github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/bench/fixture"
 	kwtyped "github.com/kubewire/kubewire/typed"
-	kwcorev1 "github.com/kubewire/kubewire/typed/corev1"
 )
 
 // goal is one of issue 6's goals with what was measured against it.

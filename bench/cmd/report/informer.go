@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	kwcorev1 "github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/controller"
 	"github.com/kubewire/kubewire/typed"
-	kwcorev1 "github.com/kubewire/kubewire/typed/corev1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -89,7 +89,7 @@ func kubewireInformer(s *server, n int, transform bool) (func(), error) {
 	if transform {
 		opts.Transform = func(p *kwcorev1.Pod) { p.ManagedFields = nil }
 	}
-	inf, err := controller.NewInformer(controller.FromTyped(kwcorev1.New(rc).Pods("")), opts)
+	inf, err := controller.NewInformer(controller.FromTyped(typed.For[kwcorev1.Pod, kwcorev1.PodList](rc, "")), opts)
 	if err != nil {
 		return nil, err
 	}

@@ -57,7 +57,7 @@ func (r *report) markdown() string {
 	p("\n")
 
 	p("## 3. List end to end\n\n")
-	p("`CoreV1().Pods(\"\").List` through client-go's clientset (as configured by default it asks for protobuf, which the server, like a real API server, serves; and forced to JSON) and its dynamic client, against `corev1.New(rc).Pods(\"\").List` and kubewire's dynamic client; an httptest server in the same process serves the pre-encoded list of %d pods (%.1f MB of JSON, not compressed). Rate limits are off in both clients.\n\n", big, mb(len(r.inputs[big].json)))
+	p("`CoreV1().Pods(\"\").List` through client-go's clientset (as configured by default it asks for protobuf, which the server, like a real API server, serves; and forced to JSON) and its dynamic client, against `typed.For[corev1.Pod, corev1.PodList](rc, \"\").List` and kubewire's dynamic client; an httptest server in the same process serves the pre-encoded list of %d pods (%.1f MB of JSON, not compressed). Rate limits are off in both clients.\n\n", big, mb(len(r.inputs[big].json)))
 	for _, proto := range []string{"HTTP/1.1", "HTTP/2 over TLS"} {
 		p("### %s\n\n", proto)
 		p("| client | ms | MB/s of JSON | B/op | allocs/op | client-go default / this |\n|---|---|---|---|---|---|\n")

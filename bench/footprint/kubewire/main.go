@@ -11,10 +11,11 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/kubewire/kubewire/api/corev1"
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/config"
 	"github.com/kubewire/kubewire/rest"
-	"github.com/kubewire/kubewire/typed/corev1"
-	"github.com/kubewire/kubewire/typed/metav1"
+	"github.com/kubewire/kubewire/typed"
 )
 
 func main() {
@@ -31,7 +32,7 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	pods, err := corev1.New(c).Pods("").List(context.Background(), metav1.ListOptions{})
+	pods, err := typed.For[corev1.Pod, corev1.PodList](c, "").List(context.Background(), metav1.ListOptions{})
 	if err != nil {
 		fail(err)
 	}

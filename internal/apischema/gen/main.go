@@ -18,7 +18,7 @@ import (
 )
 
 func main() {
-	spec := flag.String("spec", "../../../shared/openapi/v1.32.4/v3", "directory of the OpenAPI v3 spec files (*_openapi.json)")
+	spec := flag.String("spec", "../../../shared/openapi/v1.37.2/v3", "directory of the OpenAPI v3 spec files (*_openapi.json)")
 	out := flag.String("out", "zz_generated.go", "output file; - for stdout")
 	flag.Parse()
 	src, err := Generate(*spec)
