@@ -27,7 +27,8 @@ func (x *ApplyConfiguration) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ApplyConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if x.Expression != "" {
+	ap := jsonwire.Applying(s)
+	if ap.Explicit(&x.Expression) || x.Expression != "" {
 		s.WriteRaw("\"expression\":")
 		jsonwire.String(s, x.Expression)
 	}
@@ -55,10 +56,17 @@ func (x *AuditAnnotation) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AuditAnnotation) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"key\":")
-	jsonwire.String(s, x.Key)
-	s.WriteRaw(",\"valueExpression\":")
-	jsonwire.String(s, x.ValueExpression)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		s.WriteRaw("\"key\":")
+		more = true
+		jsonwire.String(s, x.Key)
+	}
+	if ap == nil || ap.Explicit(&x.ValueExpression) || x.ValueExpression != "" {
+		jsonwire.Key(s, &more, ",\"valueExpression\":")
+		jsonwire.String(s, x.ValueExpression)
+	}
 	s.WriteRaw("}")
 }
 
@@ -83,10 +91,17 @@ func (x *ExpressionWarning) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ExpressionWarning) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"fieldRef\":")
-	jsonwire.String(s, x.FieldRef)
-	s.WriteRaw(",\"warning\":")
-	jsonwire.String(s, x.Warning)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.FieldRef) || x.FieldRef != "" {
+		s.WriteRaw("\"fieldRef\":")
+		more = true
+		jsonwire.String(s, x.FieldRef)
+	}
+	if ap == nil || ap.Explicit(&x.Warning) || x.Warning != "" {
+		jsonwire.Key(s, &more, ",\"warning\":")
+		jsonwire.String(s, x.Warning)
+	}
 	s.WriteRaw("}")
 }
 
@@ -109,7 +124,8 @@ func (x *JSONPatch) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *JSONPatch) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if x.Expression != "" {
+	ap := jsonwire.Applying(s)
+	if ap.Explicit(&x.Expression) || x.Expression != "" {
 		s.WriteRaw("\"expression\":")
 		jsonwire.String(s, x.Expression)
 	}
@@ -137,10 +153,17 @@ func (x *MatchCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MatchCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"expression\":")
-	jsonwire.String(s, x.Expression)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Expression) || x.Expression != "" {
+		s.WriteRaw("\"expression\":")
+		more = true
+		jsonwire.String(s, x.Expression)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -203,8 +226,9 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MatchResources) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.ExcludeResourceRules) != 0 {
+	if len(x.ExcludeResourceRules) != 0 || ap != nil && x.ExcludeResourceRules != nil {
 		s.WriteRaw("\"excludeResourceRules\":")
 		more = true
 		if x.ExcludeResourceRules == nil {
@@ -232,7 +256,7 @@ func (x *MatchResources) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"objectSelector\":")
 		x.ObjectSelector.EncodeJSON(s)
 	}
-	if len(x.ResourceRules) != 0 {
+	if len(x.ResourceRules) != 0 || ap != nil && x.ResourceRules != nil {
 		jsonwire.Key(s, &more, ",\"resourceRules\":")
 		if x.ResourceRules == nil {
 			s.WriteNil()
@@ -293,20 +317,28 @@ func (x *MutatingAdmissionPolicy) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MutatingAdmissionPolicy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -353,20 +385,28 @@ func (x *MutatingAdmissionPolicyBinding) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MutatingAdmissionPolicyBinding) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -455,30 +495,37 @@ func (x *MutatingAdmissionPolicyBindingList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MutatingAdmissionPolicyBindingList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -520,6 +567,7 @@ func (x *MutatingAdmissionPolicyBindingSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MutatingAdmissionPolicyBindingSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.MatchResources != nil {
 		s.WriteRaw("\"matchResources\":")
@@ -530,7 +578,7 @@ func (x *MutatingAdmissionPolicyBindingSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"paramRef\":")
 		x.ParamRef.EncodeJSON(s)
 	}
-	if x.PolicyName != "" {
+	if ap.Explicit(&x.PolicyName) || x.PolicyName != "" {
 		jsonwire.Key(s, &more, ",\"policyName\":")
 		jsonwire.String(s, x.PolicyName)
 	}
@@ -622,30 +670,37 @@ func (x *MutatingAdmissionPolicyList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MutatingAdmissionPolicyList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -722,13 +777,14 @@ func (x *MutatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MutatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FailurePolicy != "" {
+	if ap.Explicit(&x.FailurePolicy) || x.FailurePolicy != "" {
 		s.WriteRaw("\"failurePolicy\":")
 		more = true
 		jsonwire.String(s, x.FailurePolicy)
 	}
-	if len(x.MatchConditions) != 0 {
+	if len(x.MatchConditions) != 0 || ap != nil && x.MatchConditions != nil {
 		jsonwire.Key(s, &more, ",\"matchConditions\":")
 		if x.MatchConditions == nil {
 			s.WriteNil()
@@ -747,7 +803,7 @@ func (x *MutatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"matchConstraints\":")
 		x.MatchConstraints.EncodeJSON(s)
 	}
-	if len(x.Mutations) != 0 {
+	if len(x.Mutations) != 0 || ap != nil && x.Mutations != nil {
 		jsonwire.Key(s, &more, ",\"mutations\":")
 		if x.Mutations == nil {
 			s.WriteNil()
@@ -766,11 +822,11 @@ func (x *MutatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"paramKind\":")
 		x.ParamKind.EncodeJSON(s)
 	}
-	if x.ReinvocationPolicy != "" {
+	if ap.Explicit(&x.ReinvocationPolicy) || x.ReinvocationPolicy != "" {
 		jsonwire.Key(s, &more, ",\"reinvocationPolicy\":")
 		jsonwire.String(s, x.ReinvocationPolicy)
 	}
-	if len(x.Variables) != 0 {
+	if len(x.Variables) != 0 || ap != nil && x.Variables != nil {
 		jsonwire.Key(s, &more, ",\"variables\":")
 		if x.Variables == nil {
 			s.WriteNil()
@@ -861,27 +917,36 @@ func (x *MutatingWebhook) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MutatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"admissionReviewVersions\":")
-	if x.AdmissionReviewVersions == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.AdmissionReviewVersions {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	if ap == nil || x.AdmissionReviewVersions != nil {
+		s.WriteRaw("\"admissionReviewVersions\":")
+		more = true
+		if x.AdmissionReviewVersions == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.AdmissionReviewVersions {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.AdmissionReviewVersions[i0])
 			}
-			jsonwire.String(s, x.AdmissionReviewVersions[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
-	s.WriteRaw(",\"clientConfig\":")
+	at = jsonwire.Field(s, &more, ",\"clientConfig\":")
 	x.ClientConfig.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ClientConfig)
+	}
 	if x.FailurePolicy != nil {
-		s.WriteRaw(",\"failurePolicy\":")
+		jsonwire.Key(s, &more, ",\"failurePolicy\":")
 		jsonwire.String(s, *x.FailurePolicy)
 	}
-	if len(x.MatchConditions) != 0 {
-		s.WriteRaw(",\"matchConditions\":")
+	if len(x.MatchConditions) != 0 || ap != nil && x.MatchConditions != nil {
+		jsonwire.Key(s, &more, ",\"matchConditions\":")
 		if x.MatchConditions == nil {
 			s.WriteNil()
 		} else {
@@ -896,25 +961,27 @@ func (x *MutatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.MatchPolicy != nil {
-		s.WriteRaw(",\"matchPolicy\":")
+		jsonwire.Key(s, &more, ",\"matchPolicy\":")
 		jsonwire.String(s, *x.MatchPolicy)
 	}
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	if x.NamespaceSelector != nil {
-		s.WriteRaw(",\"namespaceSelector\":")
+		jsonwire.Key(s, &more, ",\"namespaceSelector\":")
 		x.NamespaceSelector.EncodeJSON(s)
 	}
 	if x.ObjectSelector != nil {
-		s.WriteRaw(",\"objectSelector\":")
+		jsonwire.Key(s, &more, ",\"objectSelector\":")
 		x.ObjectSelector.EncodeJSON(s)
 	}
 	if x.ReinvocationPolicy != nil {
-		s.WriteRaw(",\"reinvocationPolicy\":")
+		jsonwire.Key(s, &more, ",\"reinvocationPolicy\":")
 		jsonwire.String(s, *x.ReinvocationPolicy)
 	}
-	if len(x.Rules) != 0 {
-		s.WriteRaw(",\"rules\":")
+	if len(x.Rules) != 0 || ap != nil && x.Rules != nil {
+		jsonwire.Key(s, &more, ",\"rules\":")
 		if x.Rules == nil {
 			s.WriteNil()
 		} else {
@@ -928,14 +995,16 @@ func (x *MutatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	s.WriteRaw(",\"sideEffects\":")
-	if x.SideEffects == nil {
-		s.WriteNil()
-	} else {
-		jsonwire.String(s, *x.SideEffects)
+	if ap == nil || x.SideEffects != nil {
+		jsonwire.Key(s, &more, ",\"sideEffects\":")
+		if x.SideEffects == nil {
+			s.WriteNil()
+		} else {
+			jsonwire.String(s, *x.SideEffects)
+		}
 	}
 	if x.TimeoutSeconds != nil {
-		s.WriteRaw(",\"timeoutSeconds\":")
+		jsonwire.Key(s, &more, ",\"timeoutSeconds\":")
 		s.WriteInt32(*x.TimeoutSeconds)
 	}
 	s.WriteRaw("}")
@@ -993,20 +1062,25 @@ func (x *MutatingWebhookConfiguration) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MutatingWebhookConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	if len(x.Webhooks) != 0 {
-		s.WriteRaw(",\"webhooks\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	if len(x.Webhooks) != 0 || ap != nil && x.Webhooks != nil {
+		jsonwire.Key(s, &more, ",\"webhooks\":")
 		if x.Webhooks == nil {
 			s.WriteNil()
 		} else {
@@ -1108,30 +1182,37 @@ func (x *MutatingWebhookConfigurationList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MutatingWebhookConfigurationList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -1173,6 +1254,7 @@ func (x *Mutation) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Mutation) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.ApplyConfiguration != nil {
 		s.WriteRaw("\"applyConfiguration\":")
@@ -1183,8 +1265,10 @@ func (x *Mutation) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"jsonPatch\":")
 		x.JSONPatch.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"patchType\":")
-	jsonwire.String(s, x.PatchType)
+	if ap == nil || ap.Explicit(&x.PatchType) || x.PatchType != "" {
+		jsonwire.Key(s, &more, ",\"patchType\":")
+		jsonwire.String(s, x.PatchType)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1217,8 +1301,9 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.APIGroups) != 0 {
+	if len(x.APIGroups) != 0 || ap != nil && x.APIGroups != nil {
 		s.WriteRaw("\"apiGroups\":")
 		more = true
 		if x.APIGroups == nil {
@@ -1234,7 +1319,7 @@ func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.APIVersions) != 0 {
+	if len(x.APIVersions) != 0 || ap != nil && x.APIVersions != nil {
 		jsonwire.Key(s, &more, ",\"apiVersions\":")
 		if x.APIVersions == nil {
 			s.WriteNil()
@@ -1249,7 +1334,7 @@ func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Operations) != 0 {
+	if len(x.Operations) != 0 || ap != nil && x.Operations != nil {
 		jsonwire.Key(s, &more, ",\"operations\":")
 		if x.Operations == nil {
 			s.WriteNil()
@@ -1264,7 +1349,7 @@ func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.ResourceNames) != 0 {
+	if len(x.ResourceNames) != 0 || ap != nil && x.ResourceNames != nil {
 		jsonwire.Key(s, &more, ",\"resourceNames\":")
 		if x.ResourceNames == nil {
 			s.WriteNil()
@@ -1279,7 +1364,7 @@ func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Resources) != 0 {
+	if len(x.Resources) != 0 || ap != nil && x.Resources != nil {
 		jsonwire.Key(s, &more, ",\"resources\":")
 		if x.Resources == nil {
 			s.WriteNil()
@@ -1322,13 +1407,14 @@ func (x *ParamKind) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ParamKind) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		s.WriteRaw("\"apiVersion\":")
 		more = true
 		jsonwire.String(s, x.APIVersion)
 	}
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		jsonwire.Key(s, &more, ",\"kind\":")
 		jsonwire.String(s, x.Kind)
 	}
@@ -1367,13 +1453,14 @@ func (x *ParamRef) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ParamRef) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		s.WriteRaw("\"name\":")
 		more = true
 		jsonwire.String(s, x.Name)
 	}
-	if x.Namespace != "" {
+	if ap.Explicit(&x.Namespace) || x.Namespace != "" {
 		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, x.Namespace)
 	}
@@ -1415,8 +1502,9 @@ func (x *RuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *RuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.APIGroups) != 0 {
+	if len(x.APIGroups) != 0 || ap != nil && x.APIGroups != nil {
 		s.WriteRaw("\"apiGroups\":")
 		more = true
 		if x.APIGroups == nil {
@@ -1432,7 +1520,7 @@ func (x *RuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.APIVersions) != 0 {
+	if len(x.APIVersions) != 0 || ap != nil && x.APIVersions != nil {
 		jsonwire.Key(s, &more, ",\"apiVersions\":")
 		if x.APIVersions == nil {
 			s.WriteNil()
@@ -1447,7 +1535,7 @@ func (x *RuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Operations) != 0 {
+	if len(x.Operations) != 0 || ap != nil && x.Operations != nil {
 		jsonwire.Key(s, &more, ",\"operations\":")
 		if x.Operations == nil {
 			s.WriteNil()
@@ -1462,7 +1550,7 @@ func (x *RuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Resources) != 0 {
+	if len(x.Resources) != 0 || ap != nil && x.Resources != nil {
 		jsonwire.Key(s, &more, ",\"resources\":")
 		if x.Resources == nil {
 			s.WriteNil()
@@ -1509,16 +1597,23 @@ func (x *ServiceReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServiceReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"namespace\":")
-	jsonwire.String(s, x.Namespace)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Namespace) || x.Namespace != "" {
+		jsonwire.Key(s, &more, ",\"namespace\":")
+		jsonwire.String(s, x.Namespace)
+	}
 	if x.Path != nil {
-		s.WriteRaw(",\"path\":")
+		jsonwire.Key(s, &more, ",\"path\":")
 		jsonwire.String(s, *x.Path)
 	}
 	if x.Port != nil {
-		s.WriteRaw(",\"port\":")
+		jsonwire.Key(s, &more, ",\"port\":")
 		s.WriteInt32(*x.Port)
 	}
 	s.WriteRaw("}")
@@ -1552,7 +1647,8 @@ func (x *TypeChecking) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TypeChecking) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.ExpressionWarnings) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.ExpressionWarnings) != 0 || ap != nil && x.ExpressionWarnings != nil {
 		s.WriteRaw("\"expressionWarnings\":")
 		if x.ExpressionWarnings == nil {
 			s.WriteNil()
@@ -1615,22 +1711,33 @@ func (x *ValidatingAdmissionPolicy) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ValidatingAdmissionPolicy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1677,20 +1784,28 @@ func (x *ValidatingAdmissionPolicyBinding) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ValidatingAdmissionPolicyBinding) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1779,30 +1894,37 @@ func (x *ValidatingAdmissionPolicyBindingList) UnmarshalJSON(data []byte) error 
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ValidatingAdmissionPolicyBindingList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -1846,6 +1968,7 @@ func (x *ValidatingAdmissionPolicyBindingSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ValidatingAdmissionPolicyBindingSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.MatchResources != nil {
 		s.WriteRaw("\"matchResources\":")
@@ -1856,22 +1979,24 @@ func (x *ValidatingAdmissionPolicyBindingSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"paramRef\":")
 		x.ParamRef.EncodeJSON(s)
 	}
-	if x.PolicyName != "" {
+	if ap.Explicit(&x.PolicyName) || x.PolicyName != "" {
 		jsonwire.Key(s, &more, ",\"policyName\":")
 		jsonwire.String(s, x.PolicyName)
 	}
-	jsonwire.Key(s, &more, ",\"validationActions\":")
-	if x.ValidationActions == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.ValidationActions {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.ValidationActions != nil {
+		jsonwire.Key(s, &more, ",\"validationActions\":")
+		if x.ValidationActions == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ValidationActions {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.ValidationActions[i0])
 			}
-			jsonwire.String(s, x.ValidationActions[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -1961,30 +2086,37 @@ func (x *ValidatingAdmissionPolicyList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ValidatingAdmissionPolicyList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -2070,8 +2202,9 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ValidatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.AuditAnnotations) != 0 {
+	if len(x.AuditAnnotations) != 0 || ap != nil && x.AuditAnnotations != nil {
 		s.WriteRaw("\"auditAnnotations\":")
 		more = true
 		if x.AuditAnnotations == nil {
@@ -2091,7 +2224,7 @@ func (x *ValidatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"failurePolicy\":")
 		jsonwire.String(s, *x.FailurePolicy)
 	}
-	if len(x.MatchConditions) != 0 {
+	if len(x.MatchConditions) != 0 || ap != nil && x.MatchConditions != nil {
 		jsonwire.Key(s, &more, ",\"matchConditions\":")
 		if x.MatchConditions == nil {
 			s.WriteNil()
@@ -2114,7 +2247,7 @@ func (x *ValidatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"paramKind\":")
 		x.ParamKind.EncodeJSON(s)
 	}
-	if len(x.Validations) != 0 {
+	if len(x.Validations) != 0 || ap != nil && x.Validations != nil {
 		jsonwire.Key(s, &more, ",\"validations\":")
 		if x.Validations == nil {
 			s.WriteNil()
@@ -2129,7 +2262,7 @@ func (x *ValidatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Variables) != 0 {
+	if len(x.Variables) != 0 || ap != nil && x.Variables != nil {
 		jsonwire.Key(s, &more, ",\"variables\":")
 		if x.Variables == nil {
 			s.WriteNil()
@@ -2186,8 +2319,9 @@ func (x *ValidatingAdmissionPolicyStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ValidatingAdmissionPolicyStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		s.WriteRaw("\"conditions\":")
 		more = true
 		if x.Conditions == nil {
@@ -2203,7 +2337,7 @@ func (x *ValidatingAdmissionPolicyStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.ObservedGeneration != 0 {
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
 		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(x.ObservedGeneration)
 	}
@@ -2285,27 +2419,36 @@ func (x *ValidatingWebhook) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ValidatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"admissionReviewVersions\":")
-	if x.AdmissionReviewVersions == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.AdmissionReviewVersions {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	if ap == nil || x.AdmissionReviewVersions != nil {
+		s.WriteRaw("\"admissionReviewVersions\":")
+		more = true
+		if x.AdmissionReviewVersions == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.AdmissionReviewVersions {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.AdmissionReviewVersions[i0])
 			}
-			jsonwire.String(s, x.AdmissionReviewVersions[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
-	s.WriteRaw(",\"clientConfig\":")
+	at = jsonwire.Field(s, &more, ",\"clientConfig\":")
 	x.ClientConfig.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ClientConfig)
+	}
 	if x.FailurePolicy != nil {
-		s.WriteRaw(",\"failurePolicy\":")
+		jsonwire.Key(s, &more, ",\"failurePolicy\":")
 		jsonwire.String(s, *x.FailurePolicy)
 	}
-	if len(x.MatchConditions) != 0 {
-		s.WriteRaw(",\"matchConditions\":")
+	if len(x.MatchConditions) != 0 || ap != nil && x.MatchConditions != nil {
+		jsonwire.Key(s, &more, ",\"matchConditions\":")
 		if x.MatchConditions == nil {
 			s.WriteNil()
 		} else {
@@ -2320,21 +2463,23 @@ func (x *ValidatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.MatchPolicy != nil {
-		s.WriteRaw(",\"matchPolicy\":")
+		jsonwire.Key(s, &more, ",\"matchPolicy\":")
 		jsonwire.String(s, *x.MatchPolicy)
 	}
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	if x.NamespaceSelector != nil {
-		s.WriteRaw(",\"namespaceSelector\":")
+		jsonwire.Key(s, &more, ",\"namespaceSelector\":")
 		x.NamespaceSelector.EncodeJSON(s)
 	}
 	if x.ObjectSelector != nil {
-		s.WriteRaw(",\"objectSelector\":")
+		jsonwire.Key(s, &more, ",\"objectSelector\":")
 		x.ObjectSelector.EncodeJSON(s)
 	}
-	if len(x.Rules) != 0 {
-		s.WriteRaw(",\"rules\":")
+	if len(x.Rules) != 0 || ap != nil && x.Rules != nil {
+		jsonwire.Key(s, &more, ",\"rules\":")
 		if x.Rules == nil {
 			s.WriteNil()
 		} else {
@@ -2348,14 +2493,16 @@ func (x *ValidatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	s.WriteRaw(",\"sideEffects\":")
-	if x.SideEffects == nil {
-		s.WriteNil()
-	} else {
-		jsonwire.String(s, *x.SideEffects)
+	if ap == nil || x.SideEffects != nil {
+		jsonwire.Key(s, &more, ",\"sideEffects\":")
+		if x.SideEffects == nil {
+			s.WriteNil()
+		} else {
+			jsonwire.String(s, *x.SideEffects)
+		}
 	}
 	if x.TimeoutSeconds != nil {
-		s.WriteRaw(",\"timeoutSeconds\":")
+		jsonwire.Key(s, &more, ",\"timeoutSeconds\":")
 		s.WriteInt32(*x.TimeoutSeconds)
 	}
 	s.WriteRaw("}")
@@ -2413,20 +2560,25 @@ func (x *ValidatingWebhookConfiguration) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ValidatingWebhookConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	if len(x.Webhooks) != 0 {
-		s.WriteRaw(",\"webhooks\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	if len(x.Webhooks) != 0 || ap != nil && x.Webhooks != nil {
+		jsonwire.Key(s, &more, ",\"webhooks\":")
 		if x.Webhooks == nil {
 			s.WriteNil()
 		} else {
@@ -2528,30 +2680,37 @@ func (x *ValidatingWebhookConfigurationList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ValidatingWebhookConfigurationList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -2581,18 +2740,23 @@ func (x *Validation) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Validation) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"expression\":")
-	jsonwire.String(s, x.Expression)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Expression) || x.Expression != "" {
+		s.WriteRaw("\"expression\":")
+		more = true
+		jsonwire.String(s, x.Expression)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.MessageExpression != "" {
-		s.WriteRaw(",\"messageExpression\":")
+	if ap.Explicit(&x.MessageExpression) || x.MessageExpression != "" {
+		jsonwire.Key(s, &more, ",\"messageExpression\":")
 		jsonwire.String(s, x.MessageExpression)
 	}
 	if x.Reason != nil {
-		s.WriteRaw(",\"reason\":")
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, *x.Reason)
 	}
 	s.WriteRaw("}")
@@ -2619,10 +2783,17 @@ func (x *Variable) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Variable) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"expression\":")
-	jsonwire.String(s, x.Expression)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Expression) || x.Expression != "" {
+		s.WriteRaw("\"expression\":")
+		more = true
+		jsonwire.String(s, x.Expression)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -2656,8 +2827,9 @@ func (x *WebhookClientConfig) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *WebhookClientConfig) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.CABundle) != 0 {
+	if len(x.CABundle) != 0 || ap != nil && x.CABundle != nil {
 		s.WriteRaw("\"caBundle\":")
 		more = true
 		jsonwire.Bytes(s, x.CABundle)

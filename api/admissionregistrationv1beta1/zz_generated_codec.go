@@ -27,7 +27,8 @@ func (x *ApplyConfiguration) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ApplyConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if x.Expression != "" {
+	ap := jsonwire.Applying(s)
+	if ap.Explicit(&x.Expression) || x.Expression != "" {
 		s.WriteRaw("\"expression\":")
 		jsonwire.String(s, x.Expression)
 	}
@@ -53,7 +54,8 @@ func (x *JSONPatch) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *JSONPatch) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if x.Expression != "" {
+	ap := jsonwire.Applying(s)
+	if ap.Explicit(&x.Expression) || x.Expression != "" {
 		s.WriteRaw("\"expression\":")
 		jsonwire.String(s, x.Expression)
 	}
@@ -81,10 +83,17 @@ func (x *MatchCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MatchCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"expression\":")
-	jsonwire.String(s, x.Expression)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Expression) || x.Expression != "" {
+		s.WriteRaw("\"expression\":")
+		more = true
+		jsonwire.String(s, x.Expression)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -147,8 +156,9 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MatchResources) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.ExcludeResourceRules) != 0 {
+	if len(x.ExcludeResourceRules) != 0 || ap != nil && x.ExcludeResourceRules != nil {
 		s.WriteRaw("\"excludeResourceRules\":")
 		more = true
 		if x.ExcludeResourceRules == nil {
@@ -176,7 +186,7 @@ func (x *MatchResources) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"objectSelector\":")
 		x.ObjectSelector.EncodeJSON(s)
 	}
-	if len(x.ResourceRules) != 0 {
+	if len(x.ResourceRules) != 0 || ap != nil && x.ResourceRules != nil {
 		jsonwire.Key(s, &more, ",\"resourceRules\":")
 		if x.ResourceRules == nil {
 			s.WriteNil()
@@ -237,20 +247,28 @@ func (x *MutatingAdmissionPolicy) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MutatingAdmissionPolicy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -297,20 +315,28 @@ func (x *MutatingAdmissionPolicyBinding) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MutatingAdmissionPolicyBinding) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -399,30 +425,37 @@ func (x *MutatingAdmissionPolicyBindingList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MutatingAdmissionPolicyBindingList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -464,6 +497,7 @@ func (x *MutatingAdmissionPolicyBindingSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MutatingAdmissionPolicyBindingSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.MatchResources != nil {
 		s.WriteRaw("\"matchResources\":")
@@ -474,7 +508,7 @@ func (x *MutatingAdmissionPolicyBindingSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"paramRef\":")
 		x.ParamRef.EncodeJSON(s)
 	}
-	if x.PolicyName != "" {
+	if ap.Explicit(&x.PolicyName) || x.PolicyName != "" {
 		jsonwire.Key(s, &more, ",\"policyName\":")
 		jsonwire.String(s, x.PolicyName)
 	}
@@ -566,30 +600,37 @@ func (x *MutatingAdmissionPolicyList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MutatingAdmissionPolicyList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -666,13 +707,14 @@ func (x *MutatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MutatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FailurePolicy != "" {
+	if ap.Explicit(&x.FailurePolicy) || x.FailurePolicy != "" {
 		s.WriteRaw("\"failurePolicy\":")
 		more = true
 		jsonwire.String(s, x.FailurePolicy)
 	}
-	if len(x.MatchConditions) != 0 {
+	if len(x.MatchConditions) != 0 || ap != nil && x.MatchConditions != nil {
 		jsonwire.Key(s, &more, ",\"matchConditions\":")
 		if x.MatchConditions == nil {
 			s.WriteNil()
@@ -691,7 +733,7 @@ func (x *MutatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"matchConstraints\":")
 		x.MatchConstraints.EncodeJSON(s)
 	}
-	if len(x.Mutations) != 0 {
+	if len(x.Mutations) != 0 || ap != nil && x.Mutations != nil {
 		jsonwire.Key(s, &more, ",\"mutations\":")
 		if x.Mutations == nil {
 			s.WriteNil()
@@ -710,11 +752,11 @@ func (x *MutatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"paramKind\":")
 		x.ParamKind.EncodeJSON(s)
 	}
-	if x.ReinvocationPolicy != "" {
+	if ap.Explicit(&x.ReinvocationPolicy) || x.ReinvocationPolicy != "" {
 		jsonwire.Key(s, &more, ",\"reinvocationPolicy\":")
 		jsonwire.String(s, x.ReinvocationPolicy)
 	}
-	if len(x.Variables) != 0 {
+	if len(x.Variables) != 0 || ap != nil && x.Variables != nil {
 		jsonwire.Key(s, &more, ",\"variables\":")
 		if x.Variables == nil {
 			s.WriteNil()
@@ -769,6 +811,7 @@ func (x *Mutation) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Mutation) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.ApplyConfiguration != nil {
 		s.WriteRaw("\"applyConfiguration\":")
@@ -779,8 +822,10 @@ func (x *Mutation) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"jsonPatch\":")
 		x.JSONPatch.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"patchType\":")
-	jsonwire.String(s, x.PatchType)
+	if ap == nil || ap.Explicit(&x.PatchType) || x.PatchType != "" {
+		jsonwire.Key(s, &more, ",\"patchType\":")
+		jsonwire.String(s, x.PatchType)
+	}
 	s.WriteRaw("}")
 }
 
@@ -813,8 +858,9 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.APIGroups) != 0 {
+	if len(x.APIGroups) != 0 || ap != nil && x.APIGroups != nil {
 		s.WriteRaw("\"apiGroups\":")
 		more = true
 		if x.APIGroups == nil {
@@ -830,7 +876,7 @@ func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.APIVersions) != 0 {
+	if len(x.APIVersions) != 0 || ap != nil && x.APIVersions != nil {
 		jsonwire.Key(s, &more, ",\"apiVersions\":")
 		if x.APIVersions == nil {
 			s.WriteNil()
@@ -845,7 +891,7 @@ func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Operations) != 0 {
+	if len(x.Operations) != 0 || ap != nil && x.Operations != nil {
 		jsonwire.Key(s, &more, ",\"operations\":")
 		if x.Operations == nil {
 			s.WriteNil()
@@ -860,7 +906,7 @@ func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.ResourceNames) != 0 {
+	if len(x.ResourceNames) != 0 || ap != nil && x.ResourceNames != nil {
 		jsonwire.Key(s, &more, ",\"resourceNames\":")
 		if x.ResourceNames == nil {
 			s.WriteNil()
@@ -875,7 +921,7 @@ func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Resources) != 0 {
+	if len(x.Resources) != 0 || ap != nil && x.Resources != nil {
 		jsonwire.Key(s, &more, ",\"resources\":")
 		if x.Resources == nil {
 			s.WriteNil()
@@ -918,13 +964,14 @@ func (x *ParamKind) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ParamKind) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		s.WriteRaw("\"apiVersion\":")
 		more = true
 		jsonwire.String(s, x.APIVersion)
 	}
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		jsonwire.Key(s, &more, ",\"kind\":")
 		jsonwire.String(s, x.Kind)
 	}
@@ -963,13 +1010,14 @@ func (x *ParamRef) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ParamRef) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		s.WriteRaw("\"name\":")
 		more = true
 		jsonwire.String(s, x.Name)
 	}
-	if x.Namespace != "" {
+	if ap.Explicit(&x.Namespace) || x.Namespace != "" {
 		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, x.Namespace)
 	}
@@ -1005,10 +1053,17 @@ func (x *Variable) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Variable) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"expression\":")
-	jsonwire.String(s, x.Expression)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Expression) || x.Expression != "" {
+		s.WriteRaw("\"expression\":")
+		more = true
+		jsonwire.String(s, x.Expression)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 

@@ -37,26 +37,33 @@ func (x *CustomResourceColumnDefinition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CustomResourceColumnDefinition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Description != "" {
+	if ap.Explicit(&x.Description) || x.Description != "" {
 		s.WriteRaw("\"description\":")
 		more = true
 		jsonwire.String(s, x.Description)
 	}
-	if x.Format != "" {
+	if ap.Explicit(&x.Format) || x.Format != "" {
 		jsonwire.Key(s, &more, ",\"format\":")
 		jsonwire.String(s, x.Format)
 	}
-	jsonwire.Key(s, &more, ",\"jsonPath\":")
-	jsonwire.String(s, x.JSONPath)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
-	if x.Priority != 0 {
-		s.WriteRaw(",\"priority\":")
+	if ap == nil || ap.Explicit(&x.JSONPath) || x.JSONPath != "" {
+		jsonwire.Key(s, &more, ",\"jsonPath\":")
+		jsonwire.String(s, x.JSONPath)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.Priority) || x.Priority != 0 {
+		jsonwire.Key(s, &more, ",\"priority\":")
 		s.WriteInt32(x.Priority)
 	}
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -88,10 +95,15 @@ func (x *CustomResourceConversion) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CustomResourceConversion) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"strategy\":")
-	jsonwire.String(s, x.Strategy)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Strategy) || x.Strategy != "" {
+		s.WriteRaw("\"strategy\":")
+		more = true
+		jsonwire.String(s, x.Strategy)
+	}
 	if x.Webhook != nil {
-		s.WriteRaw(",\"webhook\":")
+		jsonwire.Key(s, &more, ",\"webhook\":")
 		x.Webhook.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -142,22 +154,33 @@ func (x *CustomResourceDefinition) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CustomResourceDefinition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -190,24 +213,33 @@ func (x *CustomResourceDefinitionCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CustomResourceDefinitionCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		s.WriteRaw("\"lastTransitionTime\":")
+		more = true
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
 	if x.ObservedGeneration != nil {
-		s.WriteRaw(",\"observedGeneration\":")
+		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(*x.ObservedGeneration)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -296,30 +328,37 @@ func (x *CustomResourceDefinitionList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CustomResourceDefinitionList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -353,8 +392,9 @@ func (x *CustomResourceDefinitionNames) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CustomResourceDefinitionNames) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Categories) != 0 {
+	if len(x.Categories) != 0 || ap != nil && x.Categories != nil {
 		s.WriteRaw("\"categories\":")
 		more = true
 		if x.Categories == nil {
@@ -370,16 +410,20 @@ func (x *CustomResourceDefinitionNames) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"kind\":")
-	jsonwire.String(s, x.Kind)
-	if x.ListKind != "" {
-		s.WriteRaw(",\"listKind\":")
+	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
+		jsonwire.Key(s, &more, ",\"kind\":")
+		jsonwire.String(s, x.Kind)
+	}
+	if ap.Explicit(&x.ListKind) || x.ListKind != "" {
+		jsonwire.Key(s, &more, ",\"listKind\":")
 		jsonwire.String(s, x.ListKind)
 	}
-	s.WriteRaw(",\"plural\":")
-	jsonwire.String(s, x.Plural)
-	if len(x.ShortNames) != 0 {
-		s.WriteRaw(",\"shortNames\":")
+	if ap == nil || ap.Explicit(&x.Plural) || x.Plural != "" {
+		jsonwire.Key(s, &more, ",\"plural\":")
+		jsonwire.String(s, x.Plural)
+	}
+	if len(x.ShortNames) != 0 || ap != nil && x.ShortNames != nil {
+		jsonwire.Key(s, &more, ",\"shortNames\":")
 		if x.ShortNames == nil {
 			s.WriteNil()
 		} else {
@@ -393,8 +437,8 @@ func (x *CustomResourceDefinitionNames) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Singular != "" {
-		s.WriteRaw(",\"singular\":")
+	if ap.Explicit(&x.Singular) || x.Singular != "" {
+		jsonwire.Key(s, &more, ",\"singular\":")
 		jsonwire.String(s, x.Singular)
 	}
 	s.WriteRaw("}")
@@ -445,34 +489,45 @@ func (x *CustomResourceDefinitionSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CustomResourceDefinitionSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
 	if x.Conversion != nil {
 		s.WriteRaw("\"conversion\":")
 		more = true
 		x.Conversion.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"group\":")
-	jsonwire.String(s, x.Group)
-	s.WriteRaw(",\"names\":")
+	if ap == nil || ap.Explicit(&x.Group) || x.Group != "" {
+		jsonwire.Key(s, &more, ",\"group\":")
+		jsonwire.String(s, x.Group)
+	}
+	at = jsonwire.Field(s, &more, ",\"names\":")
 	x.Names.EncodeJSON(s)
-	if x.PreserveUnknownFields {
-		s.WriteRaw(",\"preserveUnknownFields\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Names)
+	}
+	if ap.Explicit(&x.PreserveUnknownFields) || x.PreserveUnknownFields {
+		jsonwire.Key(s, &more, ",\"preserveUnknownFields\":")
 		s.WriteBool(x.PreserveUnknownFields)
 	}
-	s.WriteRaw(",\"scope\":")
-	jsonwire.String(s, x.Scope)
-	s.WriteRaw(",\"versions\":")
-	if x.Versions == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Versions {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || ap.Explicit(&x.Scope) || x.Scope != "" {
+		jsonwire.Key(s, &more, ",\"scope\":")
+		jsonwire.String(s, x.Scope)
+	}
+	if ap == nil || x.Versions != nil {
+		jsonwire.Key(s, &more, ",\"versions\":")
+		if x.Versions == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Versions {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Versions[i0].EncodeJSON(s)
 			}
-			x.Versions[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -511,10 +566,16 @@ func (x *CustomResourceDefinitionStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CustomResourceDefinitionStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"acceptedNames\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"acceptedNames\":")
 	x.AcceptedNames.EncodeJSON(s)
-	if len(x.Conditions) != 0 {
-		s.WriteRaw(",\"conditions\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.AcceptedNames)
+	}
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
+		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
 		} else {
@@ -529,21 +590,23 @@ func (x *CustomResourceDefinitionStatus) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.ObservedGeneration != nil {
-		s.WriteRaw(",\"observedGeneration\":")
+		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(*x.ObservedGeneration)
 	}
-	s.WriteRaw(",\"storedVersions\":")
-	if x.StoredVersions == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.StoredVersions {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.StoredVersions != nil {
+		jsonwire.Key(s, &more, ",\"storedVersions\":")
+		if x.StoredVersions == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.StoredVersions {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.StoredVersions[i0])
 			}
-			jsonwire.String(s, x.StoredVersions[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -615,8 +678,9 @@ func (x *CustomResourceDefinitionVersion) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CustomResourceDefinitionVersion) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.AdditionalPrinterColumns) != 0 {
+	if len(x.AdditionalPrinterColumns) != 0 || ap != nil && x.AdditionalPrinterColumns != nil {
 		s.WriteRaw("\"additionalPrinterColumns\":")
 		more = true
 		if x.AdditionalPrinterColumns == nil {
@@ -632,7 +696,7 @@ func (x *CustomResourceDefinitionVersion) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Deprecated {
+	if ap.Explicit(&x.Deprecated) || x.Deprecated {
 		jsonwire.Key(s, &more, ",\"deprecated\":")
 		s.WriteBool(x.Deprecated)
 	}
@@ -640,14 +704,16 @@ func (x *CustomResourceDefinitionVersion) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"deprecationWarning\":")
 		jsonwire.String(s, *x.DeprecationWarning)
 	}
-	jsonwire.Key(s, &more, ",\"name\":")
-	jsonwire.String(s, x.Name)
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	if x.Schema != nil {
-		s.WriteRaw(",\"schema\":")
+		jsonwire.Key(s, &more, ",\"schema\":")
 		x.Schema.EncodeJSON(s)
 	}
-	if len(x.SelectableFields) != 0 {
-		s.WriteRaw(",\"selectableFields\":")
+	if len(x.SelectableFields) != 0 || ap != nil && x.SelectableFields != nil {
+		jsonwire.Key(s, &more, ",\"selectableFields\":")
 		if x.SelectableFields == nil {
 			s.WriteNil()
 		} else {
@@ -661,12 +727,16 @@ func (x *CustomResourceDefinitionVersion) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	s.WriteRaw(",\"served\":")
-	s.WriteBool(x.Served)
-	s.WriteRaw(",\"storage\":")
-	s.WriteBool(x.Storage)
+	if ap == nil || ap.Explicit(&x.Served) || x.Served {
+		jsonwire.Key(s, &more, ",\"served\":")
+		s.WriteBool(x.Served)
+	}
+	if ap == nil || ap.Explicit(&x.Storage) || x.Storage {
+		jsonwire.Key(s, &more, ",\"storage\":")
+		s.WriteBool(x.Storage)
+	}
 	if x.Subresources != nil {
-		s.WriteRaw(",\"subresources\":")
+		jsonwire.Key(s, &more, ",\"subresources\":")
 		x.Subresources.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -695,16 +765,21 @@ func (x *CustomResourceSubresourceScale) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CustomResourceSubresourceScale) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.LabelSelectorPath != nil {
 		s.WriteRaw("\"labelSelectorPath\":")
 		more = true
 		jsonwire.String(s, *x.LabelSelectorPath)
 	}
-	jsonwire.Key(s, &more, ",\"specReplicasPath\":")
-	jsonwire.String(s, x.SpecReplicasPath)
-	s.WriteRaw(",\"statusReplicasPath\":")
-	jsonwire.String(s, x.StatusReplicasPath)
+	if ap == nil || ap.Explicit(&x.SpecReplicasPath) || x.SpecReplicasPath != "" {
+		jsonwire.Key(s, &more, ",\"specReplicasPath\":")
+		jsonwire.String(s, x.SpecReplicasPath)
+	}
+	if ap == nil || ap.Explicit(&x.StatusReplicasPath) || x.StatusReplicasPath != "" {
+		jsonwire.Key(s, &more, ",\"statusReplicasPath\":")
+		jsonwire.String(s, x.StatusReplicasPath)
+	}
 	s.WriteRaw("}")
 }
 
@@ -826,13 +901,14 @@ func (x *ExternalDocumentation) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ExternalDocumentation) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Description != "" {
+	if ap.Explicit(&x.Description) || x.Description != "" {
 		s.WriteRaw("\"description\":")
 		more = true
 		jsonwire.String(s, x.Description)
 	}
-	if x.URL != "" {
+	if ap.Explicit(&x.URL) || x.URL != "" {
 		jsonwire.Key(s, &more, ",\"url\":")
 		jsonwire.String(s, x.URL)
 	}
@@ -1064,13 +1140,14 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.Ref != nil {
 		s.WriteRaw("\"$ref\":")
 		more = true
 		jsonwire.String(s, *x.Ref)
 	}
-	if x.Schema != "" {
+	if ap.Explicit(&x.Schema) || x.Schema != "" {
 		jsonwire.Key(s, &more, ",\"$schema\":")
 		jsonwire.String(s, x.Schema)
 	}
@@ -1082,7 +1159,7 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"additionalProperties\":")
 		x.AdditionalProperties.EncodeJSON(s)
 	}
-	if len(x.AllOf) != 0 {
+	if len(x.AllOf) != 0 || ap != nil && x.AllOf != nil {
 		jsonwire.Key(s, &more, ",\"allOf\":")
 		if x.AllOf == nil {
 			s.WriteNil()
@@ -1097,7 +1174,7 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.AnyOf) != 0 {
+	if len(x.AnyOf) != 0 || ap != nil && x.AnyOf != nil {
 		jsonwire.Key(s, &more, ",\"anyOf\":")
 		if x.AnyOf == nil {
 			s.WriteNil()
@@ -1116,7 +1193,7 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"default\":")
 		x.Default.EncodeJSON(s)
 	}
-	if len(x.Definitions) != 0 {
+	if len(x.Definitions) != 0 || ap != nil && x.Definitions != nil {
 		jsonwire.Key(s, &more, ",\"definitions\":")
 		if x.Definitions == nil {
 			s.WriteNil()
@@ -1135,7 +1212,7 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Dependencies) != 0 {
+	if len(x.Dependencies) != 0 || ap != nil && x.Dependencies != nil {
 		jsonwire.Key(s, &more, ",\"dependencies\":")
 		if x.Dependencies == nil {
 			s.WriteNil()
@@ -1154,11 +1231,11 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.Description != "" {
+	if ap.Explicit(&x.Description) || x.Description != "" {
 		jsonwire.Key(s, &more, ",\"description\":")
 		jsonwire.String(s, x.Description)
 	}
-	if len(x.Enum) != 0 {
+	if len(x.Enum) != 0 || ap != nil && x.Enum != nil {
 		jsonwire.Key(s, &more, ",\"enum\":")
 		if x.Enum == nil {
 			s.WriteNil()
@@ -1177,11 +1254,11 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"example\":")
 		x.Example.EncodeJSON(s)
 	}
-	if x.ExclusiveMaximum {
+	if ap.Explicit(&x.ExclusiveMaximum) || x.ExclusiveMaximum {
 		jsonwire.Key(s, &more, ",\"exclusiveMaximum\":")
 		s.WriteBool(x.ExclusiveMaximum)
 	}
-	if x.ExclusiveMinimum {
+	if ap.Explicit(&x.ExclusiveMinimum) || x.ExclusiveMinimum {
 		jsonwire.Key(s, &more, ",\"exclusiveMinimum\":")
 		s.WriteBool(x.ExclusiveMinimum)
 	}
@@ -1189,11 +1266,11 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"externalDocs\":")
 		x.ExternalDocs.EncodeJSON(s)
 	}
-	if x.Format != "" {
+	if ap.Explicit(&x.Format) || x.Format != "" {
 		jsonwire.Key(s, &more, ",\"format\":")
 		jsonwire.String(s, x.Format)
 	}
-	if x.ID != "" {
+	if ap.Explicit(&x.ID) || x.ID != "" {
 		jsonwire.Key(s, &more, ",\"id\":")
 		jsonwire.String(s, x.ID)
 	}
@@ -1241,11 +1318,11 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"not\":")
 		x.Not.EncodeJSON(s)
 	}
-	if x.Nullable {
+	if ap.Explicit(&x.Nullable) || x.Nullable {
 		jsonwire.Key(s, &more, ",\"nullable\":")
 		s.WriteBool(x.Nullable)
 	}
-	if len(x.OneOf) != 0 {
+	if len(x.OneOf) != 0 || ap != nil && x.OneOf != nil {
 		jsonwire.Key(s, &more, ",\"oneOf\":")
 		if x.OneOf == nil {
 			s.WriteNil()
@@ -1260,11 +1337,11 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Pattern != "" {
+	if ap.Explicit(&x.Pattern) || x.Pattern != "" {
 		jsonwire.Key(s, &more, ",\"pattern\":")
 		jsonwire.String(s, x.Pattern)
 	}
-	if len(x.PatternProperties) != 0 {
+	if len(x.PatternProperties) != 0 || ap != nil && x.PatternProperties != nil {
 		jsonwire.Key(s, &more, ",\"patternProperties\":")
 		if x.PatternProperties == nil {
 			s.WriteNil()
@@ -1283,7 +1360,7 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Properties) != 0 {
+	if len(x.Properties) != 0 || ap != nil && x.Properties != nil {
 		jsonwire.Key(s, &more, ",\"properties\":")
 		if x.Properties == nil {
 			s.WriteNil()
@@ -1302,7 +1379,7 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Required) != 0 {
+	if len(x.Required) != 0 || ap != nil && x.Required != nil {
 		jsonwire.Key(s, &more, ",\"required\":")
 		if x.Required == nil {
 			s.WriteNil()
@@ -1317,27 +1394,27 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Title != "" {
+	if ap.Explicit(&x.Title) || x.Title != "" {
 		jsonwire.Key(s, &more, ",\"title\":")
 		jsonwire.String(s, x.Title)
 	}
-	if x.Type != "" {
+	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
 	}
-	if x.UniqueItems {
+	if ap.Explicit(&x.UniqueItems) || x.UniqueItems {
 		jsonwire.Key(s, &more, ",\"uniqueItems\":")
 		s.WriteBool(x.UniqueItems)
 	}
-	if x.XEmbeddedResource {
+	if ap.Explicit(&x.XEmbeddedResource) || x.XEmbeddedResource {
 		jsonwire.Key(s, &more, ",\"x-kubernetes-embedded-resource\":")
 		s.WriteBool(x.XEmbeddedResource)
 	}
-	if x.XIntOrString {
+	if ap.Explicit(&x.XIntOrString) || x.XIntOrString {
 		jsonwire.Key(s, &more, ",\"x-kubernetes-int-or-string\":")
 		s.WriteBool(x.XIntOrString)
 	}
-	if len(x.XListMapKeys) != 0 {
+	if len(x.XListMapKeys) != 0 || ap != nil && x.XListMapKeys != nil {
 		jsonwire.Key(s, &more, ",\"x-kubernetes-list-map-keys\":")
 		if x.XListMapKeys == nil {
 			s.WriteNil()
@@ -1364,7 +1441,7 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"x-kubernetes-preserve-unknown-fields\":")
 		s.WriteBool(*x.XPreserveUnknownFields)
 	}
-	if len(x.XValidations) != 0 {
+	if len(x.XValidations) != 0 || ap != nil && x.XValidations != nil {
 		jsonwire.Key(s, &more, ",\"x-kubernetes-validations\":")
 		if x.XValidations == nil {
 			s.WriteNil()
@@ -1401,8 +1478,11 @@ func (x *SelectableField) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SelectableField) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"jsonPath\":")
-	jsonwire.String(s, x.JSONPath)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.JSONPath) || x.JSONPath != "" {
+		s.WriteRaw("\"jsonPath\":")
+		jsonwire.String(s, x.JSONPath)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1431,16 +1511,23 @@ func (x *ServiceReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServiceReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"namespace\":")
-	jsonwire.String(s, x.Namespace)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Namespace) || x.Namespace != "" {
+		jsonwire.Key(s, &more, ",\"namespace\":")
+		jsonwire.String(s, x.Namespace)
+	}
 	if x.Path != nil {
-		s.WriteRaw(",\"path\":")
+		jsonwire.Key(s, &more, ",\"path\":")
 		jsonwire.String(s, *x.Path)
 	}
 	if x.Port != nil {
-		s.WriteRaw(",\"port\":")
+		jsonwire.Key(s, &more, ",\"port\":")
 		s.WriteInt32(*x.Port)
 	}
 	s.WriteRaw("}")
@@ -1475,17 +1562,18 @@ func (x *ValidationRule) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ValidationRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FieldPath != "" {
+	if ap.Explicit(&x.FieldPath) || x.FieldPath != "" {
 		s.WriteRaw("\"fieldPath\":")
 		more = true
 		jsonwire.String(s, x.FieldPath)
 	}
-	if x.Message != "" {
+	if ap.Explicit(&x.Message) || x.Message != "" {
 		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.MessageExpression != "" {
+	if ap.Explicit(&x.MessageExpression) || x.MessageExpression != "" {
 		jsonwire.Key(s, &more, ",\"messageExpression\":")
 		jsonwire.String(s, x.MessageExpression)
 	}
@@ -1497,8 +1585,10 @@ func (x *ValidationRule) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, *x.Reason)
 	}
-	jsonwire.Key(s, &more, ",\"rule\":")
-	jsonwire.String(s, x.Rule)
+	if ap == nil || ap.Explicit(&x.Rule) || x.Rule != "" {
+		jsonwire.Key(s, &more, ",\"rule\":")
+		jsonwire.String(s, x.Rule)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1532,8 +1622,9 @@ func (x *WebhookClientConfig) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *WebhookClientConfig) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.CABundle) != 0 {
+	if len(x.CABundle) != 0 || ap != nil && x.CABundle != nil {
 		s.WriteRaw("\"caBundle\":")
 		more = true
 		jsonwire.Bytes(s, x.CABundle)
@@ -1577,24 +1668,27 @@ func (x *WebhookConversion) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *WebhookConversion) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.ClientConfig != nil {
 		s.WriteRaw("\"clientConfig\":")
 		more = true
 		x.ClientConfig.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"conversionReviewVersions\":")
-	if x.ConversionReviewVersions == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.ConversionReviewVersions {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.ConversionReviewVersions != nil {
+		jsonwire.Key(s, &more, ",\"conversionReviewVersions\":")
+		if x.ConversionReviewVersions == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ConversionReviewVersions {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.ConversionReviewVersions[i0])
 			}
-			jsonwire.String(s, x.ConversionReviewVersions[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }

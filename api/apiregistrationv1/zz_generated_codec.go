@@ -53,22 +53,33 @@ func (x *APIService) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *APIService) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -99,20 +110,29 @@ func (x *APIServiceCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *APIServiceCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		s.WriteRaw("\"lastTransitionTime\":")
+		more = true
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -201,30 +221,37 @@ func (x *APIServiceList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *APIServiceList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -267,32 +294,37 @@ func (x *APIServiceSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *APIServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.CABundle) != 0 {
+	if len(x.CABundle) != 0 || ap != nil && x.CABundle != nil {
 		s.WriteRaw("\"caBundle\":")
 		more = true
 		jsonwire.Bytes(s, x.CABundle)
 	}
-	if x.Group != "" {
+	if ap.Explicit(&x.Group) || x.Group != "" {
 		jsonwire.Key(s, &more, ",\"group\":")
 		jsonwire.String(s, x.Group)
 	}
-	jsonwire.Key(s, &more, ",\"groupPriorityMinimum\":")
-	s.WriteInt32(x.GroupPriorityMinimum)
-	if x.InsecureSkipTLSVerify {
-		s.WriteRaw(",\"insecureSkipTLSVerify\":")
+	if ap == nil || ap.Explicit(&x.GroupPriorityMinimum) || x.GroupPriorityMinimum != 0 {
+		jsonwire.Key(s, &more, ",\"groupPriorityMinimum\":")
+		s.WriteInt32(x.GroupPriorityMinimum)
+	}
+	if ap.Explicit(&x.InsecureSkipTLSVerify) || x.InsecureSkipTLSVerify {
+		jsonwire.Key(s, &more, ",\"insecureSkipTLSVerify\":")
 		s.WriteBool(x.InsecureSkipTLSVerify)
 	}
 	if x.Service != nil {
-		s.WriteRaw(",\"service\":")
+		jsonwire.Key(s, &more, ",\"service\":")
 		x.Service.EncodeJSON(s)
 	}
-	if x.Version != "" {
-		s.WriteRaw(",\"version\":")
+	if ap.Explicit(&x.Version) || x.Version != "" {
+		jsonwire.Key(s, &more, ",\"version\":")
 		jsonwire.String(s, x.Version)
 	}
-	s.WriteRaw(",\"versionPriority\":")
-	s.WriteInt32(x.VersionPriority)
+	if ap == nil || ap.Explicit(&x.VersionPriority) || x.VersionPriority != 0 {
+		jsonwire.Key(s, &more, ",\"versionPriority\":")
+		s.WriteInt32(x.VersionPriority)
+	}
 	s.WriteRaw("}")
 }
 
@@ -324,7 +356,8 @@ func (x *APIServiceStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *APIServiceStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.Conditions) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		s.WriteRaw("\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
@@ -365,13 +398,14 @@ func (x *ServiceReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServiceReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		s.WriteRaw("\"name\":")
 		more = true
 		jsonwire.String(s, x.Name)
 	}
-	if x.Namespace != "" {
+	if ap.Explicit(&x.Namespace) || x.Namespace != "" {
 		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, x.Namespace)
 	}

@@ -54,22 +54,31 @@ func (x *ControllerRevision) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ControllerRevision) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"data\":")
-	x.Data.EncodeJSON(s)
-	s.WriteRaw(",\"revision\":")
-	s.WriteInt64(x.Revision)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	if ap == nil || len(x.Data) != 0 {
+		jsonwire.Key(s, &more, ",\"data\":")
+		x.Data.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.Revision) || x.Revision != 0 {
+		jsonwire.Key(s, &more, ",\"revision\":")
+		s.WriteInt64(x.Revision)
+	}
 	s.WriteRaw("}")
 }
 
@@ -158,30 +167,37 @@ func (x *ControllerRevisionList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ControllerRevisionList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -231,22 +247,33 @@ func (x *DaemonSet) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DaemonSet) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -277,20 +304,29 @@ func (x *DaemonSetCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DaemonSetCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		s.WriteRaw("\"lastTransitionTime\":")
+		more = true
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -379,30 +415,37 @@ func (x *DaemonSetList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DaemonSetList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -441,8 +484,10 @@ func (x *DaemonSetSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DaemonSetSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.MinReadySeconds != 0 {
+	if ap.Explicit(&x.MinReadySeconds) || x.MinReadySeconds != 0 {
 		s.WriteRaw("\"minReadySeconds\":")
 		more = true
 		s.WriteInt32(x.MinReadySeconds)
@@ -451,16 +496,24 @@ func (x *DaemonSetSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"revisionHistoryLimit\":")
 		s.WriteInt32(*x.RevisionHistoryLimit)
 	}
-	jsonwire.Key(s, &more, ",\"selector\":")
-	if x.Selector == nil {
-		s.WriteNil()
-	} else {
-		x.Selector.EncodeJSON(s)
+	if ap == nil || x.Selector != nil {
+		jsonwire.Key(s, &more, ",\"selector\":")
+		if x.Selector == nil {
+			s.WriteNil()
+		} else {
+			x.Selector.EncodeJSON(s)
+		}
 	}
-	s.WriteRaw(",\"template\":")
+	at = jsonwire.Field(s, &more, ",\"template\":")
 	x.Template.EncodeJSON(s)
-	s.WriteRaw(",\"updateStrategy\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Template)
+	}
+	at = jsonwire.Field(s, &more, ",\"updateStrategy\":")
 	x.UpdateStrategy.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.UpdateStrategy)
+	}
 	s.WriteRaw("}")
 }
 
@@ -510,13 +563,14 @@ func (x *DaemonSetStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DaemonSetStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.CollisionCount != nil {
 		s.WriteRaw("\"collisionCount\":")
 		more = true
 		s.WriteInt32(*x.CollisionCount)
 	}
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
@@ -531,28 +585,36 @@ func (x *DaemonSetStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"currentNumberScheduled\":")
-	s.WriteInt32(x.CurrentNumberScheduled)
-	s.WriteRaw(",\"desiredNumberScheduled\":")
-	s.WriteInt32(x.DesiredNumberScheduled)
-	if x.NumberAvailable != 0 {
-		s.WriteRaw(",\"numberAvailable\":")
+	if ap == nil || ap.Explicit(&x.CurrentNumberScheduled) || x.CurrentNumberScheduled != 0 {
+		jsonwire.Key(s, &more, ",\"currentNumberScheduled\":")
+		s.WriteInt32(x.CurrentNumberScheduled)
+	}
+	if ap == nil || ap.Explicit(&x.DesiredNumberScheduled) || x.DesiredNumberScheduled != 0 {
+		jsonwire.Key(s, &more, ",\"desiredNumberScheduled\":")
+		s.WriteInt32(x.DesiredNumberScheduled)
+	}
+	if ap.Explicit(&x.NumberAvailable) || x.NumberAvailable != 0 {
+		jsonwire.Key(s, &more, ",\"numberAvailable\":")
 		s.WriteInt32(x.NumberAvailable)
 	}
-	s.WriteRaw(",\"numberMisscheduled\":")
-	s.WriteInt32(x.NumberMisscheduled)
-	s.WriteRaw(",\"numberReady\":")
-	s.WriteInt32(x.NumberReady)
-	if x.NumberUnavailable != 0 {
-		s.WriteRaw(",\"numberUnavailable\":")
+	if ap == nil || ap.Explicit(&x.NumberMisscheduled) || x.NumberMisscheduled != 0 {
+		jsonwire.Key(s, &more, ",\"numberMisscheduled\":")
+		s.WriteInt32(x.NumberMisscheduled)
+	}
+	if ap == nil || ap.Explicit(&x.NumberReady) || x.NumberReady != 0 {
+		jsonwire.Key(s, &more, ",\"numberReady\":")
+		s.WriteInt32(x.NumberReady)
+	}
+	if ap.Explicit(&x.NumberUnavailable) || x.NumberUnavailable != 0 {
+		jsonwire.Key(s, &more, ",\"numberUnavailable\":")
 		s.WriteInt32(x.NumberUnavailable)
 	}
-	if x.ObservedGeneration != 0 {
-		s.WriteRaw(",\"observedGeneration\":")
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
+		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(x.ObservedGeneration)
 	}
-	if x.UpdatedNumberScheduled != 0 {
-		s.WriteRaw(",\"updatedNumberScheduled\":")
+	if ap.Explicit(&x.UpdatedNumberScheduled) || x.UpdatedNumberScheduled != 0 {
+		jsonwire.Key(s, &more, ",\"updatedNumberScheduled\":")
 		s.WriteInt32(x.UpdatedNumberScheduled)
 	}
 	s.WriteRaw("}")
@@ -586,13 +648,14 @@ func (x *DaemonSetUpdateStrategy) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DaemonSetUpdateStrategy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.RollingUpdate != nil {
 		s.WriteRaw("\"rollingUpdate\":")
 		more = true
 		x.RollingUpdate.EncodeJSON(s)
 	}
-	if x.Type != "" {
+	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
 	}
@@ -644,22 +707,33 @@ func (x *Deployment) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Deployment) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -692,22 +766,33 @@ func (x *DeploymentCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeploymentCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	s.WriteRaw(",\"lastUpdateTime\":")
-	x.LastUpdateTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		s.WriteRaw("\"lastTransitionTime\":")
+		more = true
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.LastUpdateTime) || !x.LastUpdateTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastUpdateTime\":")
+		x.LastUpdateTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -796,30 +881,37 @@ func (x *DeploymentList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeploymentList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -864,13 +956,15 @@ func (x *DeploymentSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeploymentSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.MinReadySeconds != 0 {
+	if ap.Explicit(&x.MinReadySeconds) || x.MinReadySeconds != 0 {
 		s.WriteRaw("\"minReadySeconds\":")
 		more = true
 		s.WriteInt32(x.MinReadySeconds)
 	}
-	if x.Paused {
+	if ap.Explicit(&x.Paused) || x.Paused {
 		jsonwire.Key(s, &more, ",\"paused\":")
 		s.WriteBool(x.Paused)
 	}
@@ -886,16 +980,24 @@ func (x *DeploymentSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"revisionHistoryLimit\":")
 		s.WriteInt32(*x.RevisionHistoryLimit)
 	}
-	jsonwire.Key(s, &more, ",\"selector\":")
-	if x.Selector == nil {
-		s.WriteNil()
-	} else {
-		x.Selector.EncodeJSON(s)
+	if ap == nil || x.Selector != nil {
+		jsonwire.Key(s, &more, ",\"selector\":")
+		if x.Selector == nil {
+			s.WriteNil()
+		} else {
+			x.Selector.EncodeJSON(s)
+		}
 	}
-	s.WriteRaw(",\"strategy\":")
+	at = jsonwire.Field(s, &more, ",\"strategy\":")
 	x.Strategy.EncodeJSON(s)
-	s.WriteRaw(",\"template\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Strategy)
+	}
+	at = jsonwire.Field(s, &more, ",\"template\":")
 	x.Template.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Template)
+	}
 	s.WriteRaw("}")
 }
 
@@ -943,8 +1045,9 @@ func (x *DeploymentStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeploymentStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.AvailableReplicas != 0 {
+	if ap.Explicit(&x.AvailableReplicas) || x.AvailableReplicas != 0 {
 		s.WriteRaw("\"availableReplicas\":")
 		more = true
 		s.WriteInt32(x.AvailableReplicas)
@@ -953,7 +1056,7 @@ func (x *DeploymentStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"collisionCount\":")
 		s.WriteInt32(*x.CollisionCount)
 	}
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
@@ -968,15 +1071,15 @@ func (x *DeploymentStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.ObservedGeneration != 0 {
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
 		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(x.ObservedGeneration)
 	}
-	if x.ReadyReplicas != 0 {
+	if ap.Explicit(&x.ReadyReplicas) || x.ReadyReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"readyReplicas\":")
 		s.WriteInt32(x.ReadyReplicas)
 	}
-	if x.Replicas != 0 {
+	if ap.Explicit(&x.Replicas) || x.Replicas != 0 {
 		jsonwire.Key(s, &more, ",\"replicas\":")
 		s.WriteInt32(x.Replicas)
 	}
@@ -984,11 +1087,11 @@ func (x *DeploymentStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"terminatingReplicas\":")
 		s.WriteInt32(*x.TerminatingReplicas)
 	}
-	if x.UnavailableReplicas != 0 {
+	if ap.Explicit(&x.UnavailableReplicas) || x.UnavailableReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"unavailableReplicas\":")
 		s.WriteInt32(x.UnavailableReplicas)
 	}
-	if x.UpdatedReplicas != 0 {
+	if ap.Explicit(&x.UpdatedReplicas) || x.UpdatedReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"updatedReplicas\":")
 		s.WriteInt32(x.UpdatedReplicas)
 	}
@@ -1023,13 +1126,14 @@ func (x *DeploymentStrategy) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeploymentStrategy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.RollingUpdate != nil {
 		s.WriteRaw("\"rollingUpdate\":")
 		more = true
 		x.RollingUpdate.EncodeJSON(s)
 	}
-	if x.Type != "" {
+	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
 	}
@@ -1081,22 +1185,33 @@ func (x *ReplicaSet) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ReplicaSet) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1127,20 +1242,29 @@ func (x *ReplicaSetCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ReplicaSetCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		s.WriteRaw("\"lastTransitionTime\":")
+		more = true
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1229,30 +1353,37 @@ func (x *ReplicaSetList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ReplicaSetList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -1289,8 +1420,10 @@ func (x *ReplicaSetSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ReplicaSetSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.MinReadySeconds != 0 {
+	if ap.Explicit(&x.MinReadySeconds) || x.MinReadySeconds != 0 {
 		s.WriteRaw("\"minReadySeconds\":")
 		more = true
 		s.WriteInt32(x.MinReadySeconds)
@@ -1299,14 +1432,19 @@ func (x *ReplicaSetSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"replicas\":")
 		s.WriteInt32(*x.Replicas)
 	}
-	jsonwire.Key(s, &more, ",\"selector\":")
-	if x.Selector == nil {
-		s.WriteNil()
-	} else {
-		x.Selector.EncodeJSON(s)
+	if ap == nil || x.Selector != nil {
+		jsonwire.Key(s, &more, ",\"selector\":")
+		if x.Selector == nil {
+			s.WriteNil()
+		} else {
+			x.Selector.EncodeJSON(s)
+		}
 	}
-	s.WriteRaw(",\"template\":")
+	at = jsonwire.Field(s, &more, ",\"template\":")
 	x.Template.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Template)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1350,13 +1488,14 @@ func (x *ReplicaSetStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ReplicaSetStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.AvailableReplicas != 0 {
+	if ap.Explicit(&x.AvailableReplicas) || x.AvailableReplicas != 0 {
 		s.WriteRaw("\"availableReplicas\":")
 		more = true
 		s.WriteInt32(x.AvailableReplicas)
 	}
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
@@ -1371,22 +1510,24 @@ func (x *ReplicaSetStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.FullyLabeledReplicas != 0 {
+	if ap.Explicit(&x.FullyLabeledReplicas) || x.FullyLabeledReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"fullyLabeledReplicas\":")
 		s.WriteInt32(x.FullyLabeledReplicas)
 	}
-	if x.ObservedGeneration != 0 {
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
 		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(x.ObservedGeneration)
 	}
-	if x.ReadyReplicas != 0 {
+	if ap.Explicit(&x.ReadyReplicas) || x.ReadyReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"readyReplicas\":")
 		s.WriteInt32(x.ReadyReplicas)
 	}
-	jsonwire.Key(s, &more, ",\"replicas\":")
-	s.WriteInt32(x.Replicas)
+	if ap == nil || ap.Explicit(&x.Replicas) || x.Replicas != 0 {
+		jsonwire.Key(s, &more, ",\"replicas\":")
+		s.WriteInt32(x.Replicas)
+	}
 	if x.TerminatingReplicas != nil {
-		s.WriteRaw(",\"terminatingReplicas\":")
+		jsonwire.Key(s, &more, ",\"terminatingReplicas\":")
 		s.WriteInt32(*x.TerminatingReplicas)
 	}
 	s.WriteRaw("}")
@@ -1574,22 +1715,33 @@ func (x *StatefulSet) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StatefulSet) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1620,20 +1772,29 @@ func (x *StatefulSetCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StatefulSetCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		s.WriteRaw("\"lastTransitionTime\":")
+		more = true
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1722,30 +1883,37 @@ func (x *StatefulSetList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StatefulSetList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -1769,8 +1937,11 @@ func (x *StatefulSetOrdinals) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StatefulSetOrdinals) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"start\":")
-	s.WriteInt32(x.Start)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.Start) || x.Start != 0 {
+		s.WriteRaw("\"start\":")
+		s.WriteInt32(x.Start)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1795,13 +1966,14 @@ func (x *StatefulSetPersistentVolumeClaimRetentionPolicy) DecodeWire(r *jsonwire
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StatefulSetPersistentVolumeClaimRetentionPolicy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.WhenDeleted != "" {
+	if ap.Explicit(&x.WhenDeleted) || x.WhenDeleted != "" {
 		s.WriteRaw("\"whenDeleted\":")
 		more = true
 		jsonwire.String(s, x.WhenDeleted)
 	}
-	if x.WhenScaled != "" {
+	if ap.Explicit(&x.WhenScaled) || x.WhenScaled != "" {
 		jsonwire.Key(s, &more, ",\"whenScaled\":")
 		jsonwire.String(s, x.WhenScaled)
 	}
@@ -1877,8 +2049,10 @@ func (x *StatefulSetSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StatefulSetSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.MinReadySeconds != 0 {
+	if ap.Explicit(&x.MinReadySeconds) || x.MinReadySeconds != 0 {
 		s.WriteRaw("\"minReadySeconds\":")
 		more = true
 		s.WriteInt32(x.MinReadySeconds)
@@ -1891,7 +2065,7 @@ func (x *StatefulSetSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"persistentVolumeClaimRetentionPolicy\":")
 		x.PersistentVolumeClaimRetentionPolicy.EncodeJSON(s)
 	}
-	if x.PodManagementPolicy != "" {
+	if ap.Explicit(&x.PodManagementPolicy) || x.PodManagementPolicy != "" {
 		jsonwire.Key(s, &more, ",\"podManagementPolicy\":")
 		jsonwire.String(s, x.PodManagementPolicy)
 	}
@@ -1903,20 +2077,30 @@ func (x *StatefulSetSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"revisionHistoryLimit\":")
 		s.WriteInt32(*x.RevisionHistoryLimit)
 	}
-	jsonwire.Key(s, &more, ",\"selector\":")
-	if x.Selector == nil {
-		s.WriteNil()
-	} else {
-		x.Selector.EncodeJSON(s)
+	if ap == nil || x.Selector != nil {
+		jsonwire.Key(s, &more, ",\"selector\":")
+		if x.Selector == nil {
+			s.WriteNil()
+		} else {
+			x.Selector.EncodeJSON(s)
+		}
 	}
-	s.WriteRaw(",\"serviceName\":")
-	jsonwire.String(s, x.ServiceName)
-	s.WriteRaw(",\"template\":")
+	if ap == nil || ap.Explicit(&x.ServiceName) || x.ServiceName != "" {
+		jsonwire.Key(s, &more, ",\"serviceName\":")
+		jsonwire.String(s, x.ServiceName)
+	}
+	at = jsonwire.Field(s, &more, ",\"template\":")
 	x.Template.EncodeJSON(s)
-	s.WriteRaw(",\"updateStrategy\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Template)
+	}
+	at = jsonwire.Field(s, &more, ",\"updateStrategy\":")
 	x.UpdateStrategy.EncodeJSON(s)
-	if len(x.VolumeClaimTemplates) != 0 {
-		s.WriteRaw(",\"volumeClaimTemplates\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.UpdateStrategy)
+	}
+	if len(x.VolumeClaimTemplates) != 0 || ap != nil && x.VolumeClaimTemplates != nil {
+		jsonwire.Key(s, &more, ",\"volumeClaimTemplates\":")
 		if x.VolumeClaimTemplates == nil {
 			s.WriteNil()
 		} else {
@@ -1979,14 +2163,19 @@ func (x *StatefulSetStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StatefulSetStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"availableReplicas\":")
-	s.WriteInt32(x.AvailableReplicas)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.AvailableReplicas) || x.AvailableReplicas != 0 {
+		s.WriteRaw("\"availableReplicas\":")
+		more = true
+		s.WriteInt32(x.AvailableReplicas)
+	}
 	if x.CollisionCount != nil {
-		s.WriteRaw(",\"collisionCount\":")
+		jsonwire.Key(s, &more, ",\"collisionCount\":")
 		s.WriteInt32(*x.CollisionCount)
 	}
-	if len(x.Conditions) != 0 {
-		s.WriteRaw(",\"conditions\":")
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
+		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
 		} else {
@@ -2000,30 +2189,32 @@ func (x *StatefulSetStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.CurrentReplicas != 0 {
-		s.WriteRaw(",\"currentReplicas\":")
+	if ap.Explicit(&x.CurrentReplicas) || x.CurrentReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"currentReplicas\":")
 		s.WriteInt32(x.CurrentReplicas)
 	}
-	if x.CurrentRevision != "" {
-		s.WriteRaw(",\"currentRevision\":")
+	if ap.Explicit(&x.CurrentRevision) || x.CurrentRevision != "" {
+		jsonwire.Key(s, &more, ",\"currentRevision\":")
 		jsonwire.String(s, x.CurrentRevision)
 	}
-	if x.ObservedGeneration != 0 {
-		s.WriteRaw(",\"observedGeneration\":")
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
+		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(x.ObservedGeneration)
 	}
-	if x.ReadyReplicas != 0 {
-		s.WriteRaw(",\"readyReplicas\":")
+	if ap.Explicit(&x.ReadyReplicas) || x.ReadyReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"readyReplicas\":")
 		s.WriteInt32(x.ReadyReplicas)
 	}
-	s.WriteRaw(",\"replicas\":")
-	s.WriteInt32(x.Replicas)
-	if x.UpdateRevision != "" {
-		s.WriteRaw(",\"updateRevision\":")
+	if ap == nil || ap.Explicit(&x.Replicas) || x.Replicas != 0 {
+		jsonwire.Key(s, &more, ",\"replicas\":")
+		s.WriteInt32(x.Replicas)
+	}
+	if ap.Explicit(&x.UpdateRevision) || x.UpdateRevision != "" {
+		jsonwire.Key(s, &more, ",\"updateRevision\":")
 		jsonwire.String(s, x.UpdateRevision)
 	}
-	if x.UpdatedReplicas != 0 {
-		s.WriteRaw(",\"updatedReplicas\":")
+	if ap.Explicit(&x.UpdatedReplicas) || x.UpdatedReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"updatedReplicas\":")
 		s.WriteInt32(x.UpdatedReplicas)
 	}
 	s.WriteRaw("}")
@@ -2057,13 +2248,14 @@ func (x *StatefulSetUpdateStrategy) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StatefulSetUpdateStrategy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.RollingUpdate != nil {
 		s.WriteRaw("\"rollingUpdate\":")
 		more = true
 		x.RollingUpdate.EncodeJSON(s)
 	}
-	if x.Type != "" {
+	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
 	}

@@ -33,21 +33,22 @@ func (x *BoundObjectReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *BoundObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		s.WriteRaw("\"apiVersion\":")
 		more = true
 		jsonwire.String(s, x.APIVersion)
 	}
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		jsonwire.Key(s, &more, ",\"kind\":")
 		jsonwire.String(s, x.Kind)
 	}
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
-	if x.UID != "" {
+	if ap.Explicit(&x.UID) || x.UID != "" {
 		jsonwire.Key(s, &more, ",\"uid\":")
 		jsonwire.String(s, x.UID)
 	}
@@ -97,20 +98,28 @@ func (x *SelfSubjectReview) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SelfSubjectReview) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -133,8 +142,14 @@ func (x *SelfSubjectReviewStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SelfSubjectReviewStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"userInfo\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"userInfo\":")
 	x.UserInfo.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.UserInfo)
+	}
 	s.WriteRaw("}")
 }
 
@@ -183,22 +198,33 @@ func (x *TokenRequest) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TokenRequest) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -244,8 +270,9 @@ func (x *TokenRequestSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TokenRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Attestations) != 0 {
+	if len(x.Attestations) != 0 || ap != nil && x.Attestations != nil {
 		s.WriteRaw("\"attestations\":")
 		more = true
 		if x.Attestations == nil {
@@ -276,7 +303,7 @@ func (x *TokenRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Audiences) != 0 {
+	if len(x.Audiences) != 0 || ap != nil && x.Audiences != nil {
 		jsonwire.Key(s, &more, ",\"audiences\":")
 		if x.Audiences == nil {
 			s.WriteNil()
@@ -295,11 +322,13 @@ func (x *TokenRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"boundObjectRef\":")
 		x.BoundObjectRef.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"expirationSeconds\":")
-	if x.ExpirationSeconds == nil {
-		s.WriteNil()
-	} else {
-		s.WriteInt64(*x.ExpirationSeconds)
+	if ap == nil || x.ExpirationSeconds != nil {
+		jsonwire.Key(s, &more, ",\"expirationSeconds\":")
+		if x.ExpirationSeconds == nil {
+			s.WriteNil()
+		} else {
+			s.WriteInt64(*x.ExpirationSeconds)
+		}
 	}
 	s.WriteRaw("}")
 }
@@ -325,10 +354,17 @@ func (x *TokenRequestStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TokenRequestStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"expirationTimestamp\":")
-	x.ExpirationTimestamp.EncodeJSON(s)
-	s.WriteRaw(",\"token\":")
-	jsonwire.String(s, x.Token)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.ExpirationTimestamp) || !x.ExpirationTimestamp.IsZero() {
+		s.WriteRaw("\"expirationTimestamp\":")
+		more = true
+		x.ExpirationTimestamp.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.Token) || x.Token != "" {
+		jsonwire.Key(s, &more, ",\"token\":")
+		jsonwire.String(s, x.Token)
+	}
 	s.WriteRaw("}")
 }
 
@@ -377,22 +413,33 @@ func (x *TokenReview) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TokenReview) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -417,8 +464,9 @@ func (x *TokenReviewSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TokenReviewSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Audiences) != 0 {
+	if len(x.Audiences) != 0 || ap != nil && x.Audiences != nil {
 		s.WriteRaw("\"audiences\":")
 		more = true
 		if x.Audiences == nil {
@@ -434,7 +482,7 @@ func (x *TokenReviewSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Token != "" {
+	if ap.Explicit(&x.Token) || x.Token != "" {
 		jsonwire.Key(s, &more, ",\"token\":")
 		jsonwire.String(s, x.Token)
 	}
@@ -466,8 +514,10 @@ func (x *TokenReviewStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TokenReviewStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if len(x.Audiences) != 0 {
+	if len(x.Audiences) != 0 || ap != nil && x.Audiences != nil {
 		s.WriteRaw("\"audiences\":")
 		more = true
 		if x.Audiences == nil {
@@ -483,16 +533,19 @@ func (x *TokenReviewStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Authenticated {
+	if ap.Explicit(&x.Authenticated) || x.Authenticated {
 		jsonwire.Key(s, &more, ",\"authenticated\":")
 		s.WriteBool(x.Authenticated)
 	}
-	if x.Error != "" {
+	if ap.Explicit(&x.Error) || x.Error != "" {
 		jsonwire.Key(s, &more, ",\"error\":")
 		jsonwire.String(s, x.Error)
 	}
-	jsonwire.Key(s, &more, ",\"user\":")
+	at = jsonwire.Field(s, &more, ",\"user\":")
 	x.User.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.User)
+	}
 	s.WriteRaw("}")
 }
 
@@ -531,8 +584,9 @@ func (x *UserInfo) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *UserInfo) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Extra) != 0 {
+	if len(x.Extra) != 0 || ap != nil && x.Extra != nil {
 		s.WriteRaw("\"extra\":")
 		more = true
 		if x.Extra == nil {
@@ -563,7 +617,7 @@ func (x *UserInfo) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Groups) != 0 {
+	if len(x.Groups) != 0 || ap != nil && x.Groups != nil {
 		jsonwire.Key(s, &more, ",\"groups\":")
 		if x.Groups == nil {
 			s.WriteNil()
@@ -578,11 +632,11 @@ func (x *UserInfo) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.UID != "" {
+	if ap.Explicit(&x.UID) || x.UID != "" {
 		jsonwire.Key(s, &more, ",\"uid\":")
 		jsonwire.String(s, x.UID)
 	}
-	if x.Username != "" {
+	if ap.Explicit(&x.Username) || x.Username != "" {
 		jsonwire.Key(s, &more, ",\"username\":")
 		jsonwire.String(s, x.Username)
 	}

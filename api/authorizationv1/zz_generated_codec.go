@@ -38,13 +38,14 @@ func (x *FieldSelectorAttributes) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *FieldSelectorAttributes) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.RawSelector != "" {
+	if ap.Explicit(&x.RawSelector) || x.RawSelector != "" {
 		s.WriteRaw("\"rawSelector\":")
 		more = true
 		jsonwire.String(s, x.RawSelector)
 	}
-	if len(x.Requirements) != 0 {
+	if len(x.Requirements) != 0 || ap != nil && x.Requirements != nil {
 		jsonwire.Key(s, &more, ",\"requirements\":")
 		if x.Requirements == nil {
 			s.WriteNil()
@@ -92,13 +93,14 @@ func (x *LabelSelectorAttributes) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LabelSelectorAttributes) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.RawSelector != "" {
+	if ap.Explicit(&x.RawSelector) || x.RawSelector != "" {
 		s.WriteRaw("\"rawSelector\":")
 		more = true
 		jsonwire.String(s, x.RawSelector)
 	}
-	if len(x.Requirements) != 0 {
+	if len(x.Requirements) != 0 || ap != nil && x.Requirements != nil {
 		jsonwire.Key(s, &more, ",\"requirements\":")
 		if x.Requirements == nil {
 			s.WriteNil()
@@ -161,22 +163,33 @@ func (x *LocalSubjectAccessReview) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LocalSubjectAccessReview) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -201,13 +214,14 @@ func (x *NonResourceAttributes) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NonResourceAttributes) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Path != "" {
+	if ap.Explicit(&x.Path) || x.Path != "" {
 		s.WriteRaw("\"path\":")
 		more = true
 		jsonwire.String(s, x.Path)
 	}
-	if x.Verb != "" {
+	if ap.Explicit(&x.Verb) || x.Verb != "" {
 		jsonwire.Key(s, &more, ",\"verb\":")
 		jsonwire.String(s, x.Verb)
 	}
@@ -235,8 +249,9 @@ func (x *NonResourceRule) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NonResourceRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.NonResourceURLs) != 0 {
+	if len(x.NonResourceURLs) != 0 || ap != nil && x.NonResourceURLs != nil {
 		s.WriteRaw("\"nonResourceURLs\":")
 		more = true
 		if x.NonResourceURLs == nil {
@@ -252,18 +267,20 @@ func (x *NonResourceRule) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"verbs\":")
-	if x.Verbs == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Verbs {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.Verbs != nil {
+		jsonwire.Key(s, &more, ",\"verbs\":")
+		if x.Verbs == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Verbs {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Verbs[i0])
 			}
-			jsonwire.String(s, x.Verbs[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -317,13 +334,14 @@ func (x *ResourceAttributes) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceAttributes) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.FieldSelector != nil {
 		s.WriteRaw("\"fieldSelector\":")
 		more = true
 		x.FieldSelector.EncodeJSON(s)
 	}
-	if x.Group != "" {
+	if ap.Explicit(&x.Group) || x.Group != "" {
 		jsonwire.Key(s, &more, ",\"group\":")
 		jsonwire.String(s, x.Group)
 	}
@@ -331,27 +349,27 @@ func (x *ResourceAttributes) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"labelSelector\":")
 		x.LabelSelector.EncodeJSON(s)
 	}
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
-	if x.Namespace != "" {
+	if ap.Explicit(&x.Namespace) || x.Namespace != "" {
 		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, x.Namespace)
 	}
-	if x.Resource != "" {
+	if ap.Explicit(&x.Resource) || x.Resource != "" {
 		jsonwire.Key(s, &more, ",\"resource\":")
 		jsonwire.String(s, x.Resource)
 	}
-	if x.Subresource != "" {
+	if ap.Explicit(&x.Subresource) || x.Subresource != "" {
 		jsonwire.Key(s, &more, ",\"subresource\":")
 		jsonwire.String(s, x.Subresource)
 	}
-	if x.Verb != "" {
+	if ap.Explicit(&x.Verb) || x.Verb != "" {
 		jsonwire.Key(s, &more, ",\"verb\":")
 		jsonwire.String(s, x.Verb)
 	}
-	if x.Version != "" {
+	if ap.Explicit(&x.Version) || x.Version != "" {
 		jsonwire.Key(s, &more, ",\"version\":")
 		jsonwire.String(s, x.Version)
 	}
@@ -383,8 +401,9 @@ func (x *ResourceRule) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.APIGroups) != 0 {
+	if len(x.APIGroups) != 0 || ap != nil && x.APIGroups != nil {
 		s.WriteRaw("\"apiGroups\":")
 		more = true
 		if x.APIGroups == nil {
@@ -400,7 +419,7 @@ func (x *ResourceRule) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.ResourceNames) != 0 {
+	if len(x.ResourceNames) != 0 || ap != nil && x.ResourceNames != nil {
 		jsonwire.Key(s, &more, ",\"resourceNames\":")
 		if x.ResourceNames == nil {
 			s.WriteNil()
@@ -415,7 +434,7 @@ func (x *ResourceRule) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Resources) != 0 {
+	if len(x.Resources) != 0 || ap != nil && x.Resources != nil {
 		jsonwire.Key(s, &more, ",\"resources\":")
 		if x.Resources == nil {
 			s.WriteNil()
@@ -430,18 +449,20 @@ func (x *ResourceRule) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"verbs\":")
-	if x.Verbs == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Verbs {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.Verbs != nil {
+		jsonwire.Key(s, &more, ",\"verbs\":")
+		if x.Verbs == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Verbs {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Verbs[i0])
 			}
-			jsonwire.String(s, x.Verbs[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -491,22 +512,33 @@ func (x *SelfSubjectAccessReview) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SelfSubjectAccessReview) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -603,22 +635,33 @@ func (x *SelfSubjectRulesReview) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SelfSubjectRulesReview) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -641,7 +684,8 @@ func (x *SelfSubjectRulesReviewSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SelfSubjectRulesReviewSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if x.Namespace != "" {
+	ap := jsonwire.Applying(s)
+	if ap.Explicit(&x.Namespace) || x.Namespace != "" {
 		s.WriteRaw("\"namespace\":")
 		jsonwire.String(s, x.Namespace)
 	}
@@ -693,22 +737,33 @@ func (x *SubjectAccessReview) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SubjectAccessReview) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -765,8 +820,9 @@ func (x *SubjectAccessReviewSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SubjectAccessReviewSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Extra) != 0 {
+	if len(x.Extra) != 0 || ap != nil && x.Extra != nil {
 		s.WriteRaw("\"extra\":")
 		more = true
 		if x.Extra == nil {
@@ -797,7 +853,7 @@ func (x *SubjectAccessReviewSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Groups) != 0 {
+	if len(x.Groups) != 0 || ap != nil && x.Groups != nil {
 		jsonwire.Key(s, &more, ",\"groups\":")
 		if x.Groups == nil {
 			s.WriteNil()
@@ -820,11 +876,11 @@ func (x *SubjectAccessReviewSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"resourceAttributes\":")
 		x.ResourceAttributes.EncodeJSON(s)
 	}
-	if x.UID != "" {
+	if ap.Explicit(&x.UID) || x.UID != "" {
 		jsonwire.Key(s, &more, ",\"uid\":")
 		jsonwire.String(s, x.UID)
 	}
-	if x.User != "" {
+	if ap.Explicit(&x.User) || x.User != "" {
 		jsonwire.Key(s, &more, ",\"user\":")
 		jsonwire.String(s, x.User)
 	}
@@ -856,18 +912,23 @@ func (x *SubjectAccessReviewStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SubjectAccessReviewStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"allowed\":")
-	s.WriteBool(x.Allowed)
-	if x.Denied {
-		s.WriteRaw(",\"denied\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Allowed) || x.Allowed {
+		s.WriteRaw("\"allowed\":")
+		more = true
+		s.WriteBool(x.Allowed)
+	}
+	if ap.Explicit(&x.Denied) || x.Denied {
+		jsonwire.Key(s, &more, ",\"denied\":")
 		s.WriteBool(x.Denied)
 	}
-	if x.EvaluationError != "" {
-		s.WriteRaw(",\"evaluationError\":")
+	if ap.Explicit(&x.EvaluationError) || x.EvaluationError != "" {
+		jsonwire.Key(s, &more, ",\"evaluationError\":")
 		jsonwire.String(s, x.EvaluationError)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
 	s.WriteRaw("}")
@@ -916,39 +977,46 @@ func (x *SubjectRulesReviewStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SubjectRulesReviewStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.EvaluationError != "" {
+	if ap.Explicit(&x.EvaluationError) || x.EvaluationError != "" {
 		s.WriteRaw("\"evaluationError\":")
 		more = true
 		jsonwire.String(s, x.EvaluationError)
 	}
-	jsonwire.Key(s, &more, ",\"incomplete\":")
-	s.WriteBool(x.Incomplete)
-	s.WriteRaw(",\"nonResourceRules\":")
-	if x.NonResourceRules == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.NonResourceRules {
-			if i0 > 0 {
-				s.WriteRaw(",")
-			}
-			x.NonResourceRules[i0].EncodeJSON(s)
-		}
-		s.WriteRaw("]")
+	if ap == nil || ap.Explicit(&x.Incomplete) || x.Incomplete {
+		jsonwire.Key(s, &more, ",\"incomplete\":")
+		s.WriteBool(x.Incomplete)
 	}
-	s.WriteRaw(",\"resourceRules\":")
-	if x.ResourceRules == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.ResourceRules {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.NonResourceRules != nil {
+		jsonwire.Key(s, &more, ",\"nonResourceRules\":")
+		if x.NonResourceRules == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.NonResourceRules {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.NonResourceRules[i0].EncodeJSON(s)
 			}
-			x.ResourceRules[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
+	}
+	if ap == nil || x.ResourceRules != nil {
+		jsonwire.Key(s, &more, ",\"resourceRules\":")
+		if x.ResourceRules == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ResourceRules {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.ResourceRules[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
 	}
 	s.WriteRaw("}")
 }

@@ -31,16 +31,21 @@ func (x *CrossVersionObjectReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CrossVersionObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		s.WriteRaw("\"apiVersion\":")
 		more = true
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"kind\":")
-	jsonwire.String(s, x.Kind)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
+		jsonwire.Key(s, &more, ",\"kind\":")
+		jsonwire.String(s, x.Kind)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -89,22 +94,33 @@ func (x *HorizontalPodAutoscaler) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HorizontalPodAutoscaler) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -193,30 +209,37 @@ func (x *HorizontalPodAutoscalerList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HorizontalPodAutoscalerList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -246,16 +269,25 @@ func (x *HorizontalPodAutoscalerSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HorizontalPodAutoscalerSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"maxReplicas\":")
-	s.WriteInt32(x.MaxReplicas)
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	if ap == nil || ap.Explicit(&x.MaxReplicas) || x.MaxReplicas != 0 {
+		s.WriteRaw("\"maxReplicas\":")
+		more = true
+		s.WriteInt32(x.MaxReplicas)
+	}
 	if x.MinReplicas != nil {
-		s.WriteRaw(",\"minReplicas\":")
+		jsonwire.Key(s, &more, ",\"minReplicas\":")
 		s.WriteInt32(*x.MinReplicas)
 	}
-	s.WriteRaw(",\"scaleTargetRef\":")
+	at = jsonwire.Field(s, &more, ",\"scaleTargetRef\":")
 	x.ScaleTargetRef.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ScaleTargetRef)
+	}
 	if x.TargetCPUUtilizationPercentage != nil {
-		s.WriteRaw(",\"targetCPUUtilizationPercentage\":")
+		jsonwire.Key(s, &more, ",\"targetCPUUtilizationPercentage\":")
 		s.WriteInt32(*x.TargetCPUUtilizationPercentage)
 	}
 	s.WriteRaw("}")
@@ -295,22 +327,27 @@ func (x *HorizontalPodAutoscalerStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HorizontalPodAutoscalerStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.CurrentCPUUtilizationPercentage != nil {
 		s.WriteRaw("\"currentCPUUtilizationPercentage\":")
 		more = true
 		s.WriteInt32(*x.CurrentCPUUtilizationPercentage)
 	}
-	jsonwire.Key(s, &more, ",\"currentReplicas\":")
-	s.WriteInt32(x.CurrentReplicas)
-	s.WriteRaw(",\"desiredReplicas\":")
-	s.WriteInt32(x.DesiredReplicas)
+	if ap == nil || ap.Explicit(&x.CurrentReplicas) || x.CurrentReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"currentReplicas\":")
+		s.WriteInt32(x.CurrentReplicas)
+	}
+	if ap == nil || ap.Explicit(&x.DesiredReplicas) || x.DesiredReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"desiredReplicas\":")
+		s.WriteInt32(x.DesiredReplicas)
+	}
 	if x.LastScaleTime != nil {
-		s.WriteRaw(",\"lastScaleTime\":")
+		jsonwire.Key(s, &more, ",\"lastScaleTime\":")
 		x.LastScaleTime.EncodeJSON(s)
 	}
 	if x.ObservedGeneration != nil {
-		s.WriteRaw(",\"observedGeneration\":")
+		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(*x.ObservedGeneration)
 	}
 	s.WriteRaw("}")
@@ -361,22 +398,33 @@ func (x *Scale) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Scale) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -399,7 +447,8 @@ func (x *ScaleSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ScaleSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if x.Replicas != 0 {
+	ap := jsonwire.Applying(s)
+	if ap.Explicit(&x.Replicas) || x.Replicas != 0 {
 		s.WriteRaw("\"replicas\":")
 		s.WriteInt32(x.Replicas)
 	}
@@ -427,10 +476,15 @@ func (x *ScaleStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ScaleStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"replicas\":")
-	s.WriteInt32(x.Replicas)
-	if x.Selector != "" {
-		s.WriteRaw(",\"selector\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Replicas) || x.Replicas != 0 {
+		s.WriteRaw("\"replicas\":")
+		more = true
+		s.WriteInt32(x.Replicas)
+	}
+	if ap.Explicit(&x.Selector) || x.Selector != "" {
+		jsonwire.Key(s, &more, ",\"selector\":")
 		jsonwire.String(s, x.Selector)
 	}
 	s.WriteRaw("}")

@@ -31,12 +31,23 @@ func (x *ContainerResourceMetricSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerResourceMetricSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"container\":")
-	jsonwire.String(s, x.Container)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"target\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	if ap == nil || ap.Explicit(&x.Container) || x.Container != "" {
+		s.WriteRaw("\"container\":")
+		more = true
+		jsonwire.String(s, x.Container)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	at = jsonwire.Field(s, &more, ",\"target\":")
 	x.Target.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Target)
+	}
 	s.WriteRaw("}")
 }
 
@@ -63,12 +74,23 @@ func (x *ContainerResourceMetricStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerResourceMetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"container\":")
-	jsonwire.String(s, x.Container)
-	s.WriteRaw(",\"current\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	if ap == nil || ap.Explicit(&x.Container) || x.Container != "" {
+		s.WriteRaw("\"container\":")
+		more = true
+		jsonwire.String(s, x.Container)
+	}
+	at = jsonwire.Field(s, &more, ",\"current\":")
 	x.Current.EncodeJSON(s)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Current)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -95,16 +117,21 @@ func (x *CrossVersionObjectReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CrossVersionObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		s.WriteRaw("\"apiVersion\":")
 		more = true
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"kind\":")
-	jsonwire.String(s, x.Kind)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
+		jsonwire.Key(s, &more, ",\"kind\":")
+		jsonwire.String(s, x.Kind)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -129,10 +156,19 @@ func (x *ExternalMetricSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ExternalMetricSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"metric\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"metric\":")
 	x.Metric.EncodeJSON(s)
-	s.WriteRaw(",\"target\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Metric)
+	}
+	at = jsonwire.Field(s, &more, ",\"target\":")
 	x.Target.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Target)
+	}
 	s.WriteRaw("}")
 }
 
@@ -157,10 +193,19 @@ func (x *ExternalMetricStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ExternalMetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"current\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"current\":")
 	x.Current.EncodeJSON(s)
-	s.WriteRaw(",\"metric\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Current)
+	}
+	at = jsonwire.Field(s, &more, ",\"metric\":")
 	x.Metric.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Metric)
+	}
 	s.WriteRaw("}")
 }
 
@@ -187,12 +232,21 @@ func (x *HPAScalingPolicy) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HPAScalingPolicy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"periodSeconds\":")
-	s.WriteInt32(x.PeriodSeconds)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
-	s.WriteRaw(",\"value\":")
-	s.WriteInt32(x.Value)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.PeriodSeconds) || x.PeriodSeconds != 0 {
+		s.WriteRaw("\"periodSeconds\":")
+		more = true
+		s.WriteInt32(x.PeriodSeconds)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
+	if ap == nil || ap.Explicit(&x.Value) || x.Value != 0 {
+		jsonwire.Key(s, &more, ",\"value\":")
+		s.WriteInt32(x.Value)
+	}
 	s.WriteRaw("}")
 }
 
@@ -237,8 +291,9 @@ func (x *HPAScalingRules) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HPAScalingRules) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Policies) != 0 {
+	if len(x.Policies) != 0 || ap != nil && x.Policies != nil {
 		s.WriteRaw("\"policies\":")
 		more = true
 		if x.Policies == nil {
@@ -314,22 +369,33 @@ func (x *HorizontalPodAutoscaler) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HorizontalPodAutoscaler) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -410,24 +476,33 @@ func (x *HorizontalPodAutoscalerCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HorizontalPodAutoscalerCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		s.WriteRaw("\"lastTransitionTime\":")
+		more = true
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
 	if x.ObservedGeneration != nil {
-		s.WriteRaw(",\"observedGeneration\":")
+		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(*x.ObservedGeneration)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -516,30 +591,37 @@ func (x *HorizontalPodAutoscalerList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HorizontalPodAutoscalerList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -587,16 +669,20 @@ func (x *HorizontalPodAutoscalerSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HorizontalPodAutoscalerSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
 	if x.Behavior != nil {
 		s.WriteRaw("\"behavior\":")
 		more = true
 		x.Behavior.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"maxReplicas\":")
-	s.WriteInt32(x.MaxReplicas)
-	if len(x.Metrics) != 0 {
-		s.WriteRaw(",\"metrics\":")
+	if ap == nil || ap.Explicit(&x.MaxReplicas) || x.MaxReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"maxReplicas\":")
+		s.WriteInt32(x.MaxReplicas)
+	}
+	if len(x.Metrics) != 0 || ap != nil && x.Metrics != nil {
+		jsonwire.Key(s, &more, ",\"metrics\":")
 		if x.Metrics == nil {
 			s.WriteNil()
 		} else {
@@ -611,11 +697,14 @@ func (x *HorizontalPodAutoscalerSpec) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.MinReplicas != nil {
-		s.WriteRaw(",\"minReplicas\":")
+		jsonwire.Key(s, &more, ",\"minReplicas\":")
 		s.WriteInt32(*x.MinReplicas)
 	}
-	s.WriteRaw(",\"scaleTargetRef\":")
+	at = jsonwire.Field(s, &more, ",\"scaleTargetRef\":")
 	x.ScaleTargetRef.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ScaleTargetRef)
+	}
 	s.WriteRaw("}")
 }
 
@@ -673,8 +762,9 @@ func (x *HorizontalPodAutoscalerStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HorizontalPodAutoscalerStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		s.WriteRaw("\"conditions\":")
 		more = true
 		if x.Conditions == nil {
@@ -690,31 +780,35 @@ func (x *HorizontalPodAutoscalerStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"currentMetrics\":")
-	if x.CurrentMetrics == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.CurrentMetrics {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.CurrentMetrics != nil {
+		jsonwire.Key(s, &more, ",\"currentMetrics\":")
+		if x.CurrentMetrics == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.CurrentMetrics {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.CurrentMetrics[i0].EncodeJSON(s)
 			}
-			x.CurrentMetrics[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
-	if x.CurrentReplicas != 0 {
-		s.WriteRaw(",\"currentReplicas\":")
+	if ap.Explicit(&x.CurrentReplicas) || x.CurrentReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"currentReplicas\":")
 		s.WriteInt32(x.CurrentReplicas)
 	}
-	s.WriteRaw(",\"desiredReplicas\":")
-	s.WriteInt32(x.DesiredReplicas)
+	if ap == nil || ap.Explicit(&x.DesiredReplicas) || x.DesiredReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"desiredReplicas\":")
+		s.WriteInt32(x.DesiredReplicas)
+	}
 	if x.LastScaleTime != nil {
-		s.WriteRaw(",\"lastScaleTime\":")
+		jsonwire.Key(s, &more, ",\"lastScaleTime\":")
 		x.LastScaleTime.EncodeJSON(s)
 	}
 	if x.ObservedGeneration != nil {
-		s.WriteRaw(",\"observedGeneration\":")
+		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(*x.ObservedGeneration)
 	}
 	s.WriteRaw("}")
@@ -748,10 +842,15 @@ func (x *MetricIdentifier) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MetricIdentifier) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
 	if x.Selector != nil {
-		s.WriteRaw(",\"selector\":")
+		jsonwire.Key(s, &more, ",\"selector\":")
 		x.Selector.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -821,6 +920,7 @@ func (x *MetricSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MetricSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.ContainerResource != nil {
 		s.WriteRaw("\"containerResource\":")
@@ -843,8 +943,10 @@ func (x *MetricSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"resource\":")
 		x.Resource.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -912,6 +1014,7 @@ func (x *MetricStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.ContainerResource != nil {
 		s.WriteRaw("\"containerResource\":")
@@ -934,8 +1037,10 @@ func (x *MetricStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"resource\":")
 		x.Resource.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -978,6 +1083,7 @@ func (x *MetricTarget) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *MetricTarget) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.AverageUtilization != nil {
 		s.WriteRaw("\"averageUtilization\":")
@@ -988,10 +1094,12 @@ func (x *MetricTarget) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"averageValue\":")
 		x.AverageValue.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	if x.Value != nil {
-		s.WriteRaw(",\"value\":")
+		jsonwire.Key(s, &more, ",\"value\":")
 		x.Value.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -1074,12 +1182,24 @@ func (x *ObjectMetricSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ObjectMetricSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"describedObject\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"describedObject\":")
 	x.DescribedObject.EncodeJSON(s)
-	s.WriteRaw(",\"metric\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.DescribedObject)
+	}
+	at = jsonwire.Field(s, &more, ",\"metric\":")
 	x.Metric.EncodeJSON(s)
-	s.WriteRaw(",\"target\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Metric)
+	}
+	at = jsonwire.Field(s, &more, ",\"target\":")
 	x.Target.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Target)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1106,12 +1226,24 @@ func (x *ObjectMetricStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ObjectMetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"current\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"current\":")
 	x.Current.EncodeJSON(s)
-	s.WriteRaw(",\"describedObject\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Current)
+	}
+	at = jsonwire.Field(s, &more, ",\"describedObject\":")
 	x.DescribedObject.EncodeJSON(s)
-	s.WriteRaw(",\"metric\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.DescribedObject)
+	}
+	at = jsonwire.Field(s, &more, ",\"metric\":")
 	x.Metric.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Metric)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1136,10 +1268,19 @@ func (x *PodsMetricSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodsMetricSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"metric\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"metric\":")
 	x.Metric.EncodeJSON(s)
-	s.WriteRaw(",\"target\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Metric)
+	}
+	at = jsonwire.Field(s, &more, ",\"target\":")
 	x.Target.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Target)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1164,10 +1305,19 @@ func (x *PodsMetricStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodsMetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"current\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"current\":")
 	x.Current.EncodeJSON(s)
-	s.WriteRaw(",\"metric\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Current)
+	}
+	at = jsonwire.Field(s, &more, ",\"metric\":")
 	x.Metric.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Metric)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1192,10 +1342,19 @@ func (x *ResourceMetricSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceMetricSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"target\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	at = jsonwire.Field(s, &more, ",\"target\":")
 	x.Target.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Target)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1220,10 +1379,18 @@ func (x *ResourceMetricStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceMetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"current\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"current\":")
 	x.Current.EncodeJSON(s)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Current)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 

@@ -55,22 +55,33 @@ func (x *CronJob) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CronJob) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -159,30 +170,37 @@ func (x *CronJobList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CronJobList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -220,8 +238,10 @@ func (x *CronJobSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CronJobSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.ConcurrencyPolicy != "" {
+	if ap.Explicit(&x.ConcurrencyPolicy) || x.ConcurrencyPolicy != "" {
 		s.WriteRaw("\"concurrencyPolicy\":")
 		more = true
 		jsonwire.String(s, x.ConcurrencyPolicy)
@@ -230,24 +250,29 @@ func (x *CronJobSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"failedJobsHistoryLimit\":")
 		s.WriteInt32(*x.FailedJobsHistoryLimit)
 	}
-	jsonwire.Key(s, &more, ",\"jobTemplate\":")
+	at = jsonwire.Field(s, &more, ",\"jobTemplate\":")
 	x.JobTemplate.EncodeJSON(s)
-	s.WriteRaw(",\"schedule\":")
-	jsonwire.String(s, x.Schedule)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.JobTemplate)
+	}
+	if ap == nil || ap.Explicit(&x.Schedule) || x.Schedule != "" {
+		jsonwire.Key(s, &more, ",\"schedule\":")
+		jsonwire.String(s, x.Schedule)
+	}
 	if x.StartingDeadlineSeconds != nil {
-		s.WriteRaw(",\"startingDeadlineSeconds\":")
+		jsonwire.Key(s, &more, ",\"startingDeadlineSeconds\":")
 		s.WriteInt64(*x.StartingDeadlineSeconds)
 	}
 	if x.SuccessfulJobsHistoryLimit != nil {
-		s.WriteRaw(",\"successfulJobsHistoryLimit\":")
+		jsonwire.Key(s, &more, ",\"successfulJobsHistoryLimit\":")
 		s.WriteInt32(*x.SuccessfulJobsHistoryLimit)
 	}
 	if x.Suspend != nil {
-		s.WriteRaw(",\"suspend\":")
+		jsonwire.Key(s, &more, ",\"suspend\":")
 		s.WriteBool(*x.Suspend)
 	}
 	if x.TimeZone != nil {
-		s.WriteRaw(",\"timeZone\":")
+		jsonwire.Key(s, &more, ",\"timeZone\":")
 		jsonwire.String(s, *x.TimeZone)
 	}
 	s.WriteRaw("}")
@@ -299,8 +324,9 @@ func (x *CronJobStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CronJobStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Active) != 0 {
+	if len(x.Active) != 0 || ap != nil && x.Active != nil {
 		s.WriteRaw("\"active\":")
 		more = true
 		if x.Active == nil {
@@ -372,22 +398,33 @@ func (x *Job) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Job) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -420,22 +457,33 @@ func (x *JobCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *JobCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastProbeTime\":")
-	x.LastProbeTime.EncodeJSON(s)
-	s.WriteRaw(",\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastProbeTime) || !x.LastProbeTime.IsZero() {
+		s.WriteRaw("\"lastProbeTime\":")
+		more = true
+		x.LastProbeTime.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -524,30 +572,37 @@ func (x *JobList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *JobList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -607,13 +662,14 @@ func (x *JobSchedulingConfiguration) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *JobSchedulingConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.DisruptionMode != nil {
 		s.WriteRaw("\"disruptionMode\":")
 		more = true
 		x.DisruptionMode.EncodeJSON(s)
 	}
-	if len(x.ResourceClaims) != 0 {
+	if len(x.ResourceClaims) != 0 || ap != nil && x.ResourceClaims != nil {
 		jsonwire.Key(s, &more, ",\"resourceClaims\":")
 		if x.ResourceClaims == nil {
 			s.WriteNil()
@@ -718,6 +774,8 @@ func (x *JobSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *JobSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
 	if x.ActiveDeadlineSeconds != nil {
 		s.WriteRaw("\"activeDeadlineSeconds\":")
@@ -780,10 +838,13 @@ func (x *JobSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"suspend\":")
 		s.WriteBool(*x.Suspend)
 	}
-	jsonwire.Key(s, &more, ",\"template\":")
+	at = jsonwire.Field(s, &more, ",\"template\":")
 	x.Template.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Template)
+	}
 	if x.TTLSecondsAfterFinished != nil {
-		s.WriteRaw(",\"ttlSecondsAfterFinished\":")
+		jsonwire.Key(s, &more, ",\"ttlSecondsAfterFinished\":")
 		s.WriteInt32(*x.TTLSecondsAfterFinished)
 	}
 	s.WriteRaw("}")
@@ -858,13 +919,14 @@ func (x *JobStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *JobStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Active != 0 {
+	if ap.Explicit(&x.Active) || x.Active != 0 {
 		s.WriteRaw("\"active\":")
 		more = true
 		s.WriteInt32(x.Active)
 	}
-	if x.CompletedIndexes != "" {
+	if ap.Explicit(&x.CompletedIndexes) || x.CompletedIndexes != "" {
 		jsonwire.Key(s, &more, ",\"completedIndexes\":")
 		jsonwire.String(s, x.CompletedIndexes)
 	}
@@ -872,7 +934,7 @@ func (x *JobStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"completionTime\":")
 		x.CompletionTime.EncodeJSON(s)
 	}
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
@@ -887,7 +949,7 @@ func (x *JobStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Failed != 0 {
+	if ap.Explicit(&x.Failed) || x.Failed != 0 {
 		jsonwire.Key(s, &more, ",\"failed\":")
 		s.WriteInt32(x.Failed)
 	}
@@ -903,7 +965,7 @@ func (x *JobStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"startTime\":")
 		x.StartTime.EncodeJSON(s)
 	}
-	if x.Succeeded != 0 {
+	if ap.Explicit(&x.Succeeded) || x.Succeeded != 0 {
 		jsonwire.Key(s, &more, ",\"succeeded\":")
 		s.WriteInt32(x.Succeeded)
 	}
@@ -939,10 +1001,19 @@ func (x *JobTemplateSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *JobTemplateSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"metadata\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -974,18 +1045,21 @@ func (x *PodFailurePolicy) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodFailurePolicy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"rules\":")
-	if x.Rules == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Rules {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	ap := jsonwire.Applying(s)
+	if ap == nil || x.Rules != nil {
+		s.WriteRaw("\"rules\":")
+		if x.Rules == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Rules {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Rules[i0].EncodeJSON(s)
 			}
-			x.Rules[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -1022,26 +1096,31 @@ func (x *PodFailurePolicyOnExitCodesRequirement) DecodeWire(r *jsonwire.Reader) 
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodFailurePolicyOnExitCodesRequirement) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.ContainerName != nil {
 		s.WriteRaw("\"containerName\":")
 		more = true
 		jsonwire.String(s, *x.ContainerName)
 	}
-	jsonwire.Key(s, &more, ",\"operator\":")
-	jsonwire.String(s, x.Operator)
-	s.WriteRaw(",\"values\":")
-	if x.Values == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Values {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || ap.Explicit(&x.Operator) || x.Operator != "" {
+		jsonwire.Key(s, &more, ",\"operator\":")
+		jsonwire.String(s, x.Operator)
+	}
+	if ap == nil || x.Values != nil {
+		jsonwire.Key(s, &more, ",\"values\":")
+		if x.Values == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Values {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				s.WriteInt32(x.Values[i0])
 			}
-			s.WriteInt32(x.Values[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -1067,10 +1146,17 @@ func (x *PodFailurePolicyOnPodConditionsPattern) DecodeWire(r *jsonwire.Reader) 
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodFailurePolicyOnPodConditionsPattern) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		s.WriteRaw("\"status\":")
+		more = true
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1113,14 +1199,19 @@ func (x *PodFailurePolicyRule) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodFailurePolicyRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"action\":")
-	jsonwire.String(s, x.Action)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Action) || x.Action != "" {
+		s.WriteRaw("\"action\":")
+		more = true
+		jsonwire.String(s, x.Action)
+	}
 	if x.OnExitCodes != nil {
-		s.WriteRaw(",\"onExitCodes\":")
+		jsonwire.Key(s, &more, ",\"onExitCodes\":")
 		x.OnExitCodes.EncodeJSON(s)
 	}
-	if len(x.OnPodConditions) != 0 {
-		s.WriteRaw(",\"onPodConditions\":")
+	if len(x.OnPodConditions) != 0 || ap != nil && x.OnPodConditions != nil {
+		jsonwire.Key(s, &more, ",\"onPodConditions\":")
 		if x.OnPodConditions == nil {
 			s.WriteNil()
 		} else {
@@ -1165,18 +1256,21 @@ func (x *SuccessPolicy) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SuccessPolicy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"rules\":")
-	if x.Rules == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Rules {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	ap := jsonwire.Applying(s)
+	if ap == nil || x.Rules != nil {
+		s.WriteRaw("\"rules\":")
+		if x.Rules == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Rules {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Rules[i0].EncodeJSON(s)
 			}
-			x.Rules[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -1236,8 +1330,9 @@ func (x *UncountedTerminatedPods) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *UncountedTerminatedPods) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Failed) != 0 {
+	if len(x.Failed) != 0 || ap != nil && x.Failed != nil {
 		s.WriteRaw("\"failed\":")
 		more = true
 		if x.Failed == nil {
@@ -1253,7 +1348,7 @@ func (x *UncountedTerminatedPods) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Succeeded) != 0 {
+	if len(x.Succeeded) != 0 || ap != nil && x.Succeeded != nil {
 		jsonwire.Key(s, &more, ",\"succeeded\":")
 		if x.Succeeded == nil {
 			s.WriteNil()

@@ -53,22 +53,33 @@ func (x *CertificateSigningRequest) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CertificateSigningRequest) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -101,22 +112,33 @@ func (x *CertificateSigningRequestCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CertificateSigningRequestCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	s.WriteRaw(",\"lastUpdateTime\":")
-	x.LastUpdateTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		s.WriteRaw("\"lastTransitionTime\":")
+		more = true
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.LastUpdateTime) || !x.LastUpdateTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastUpdateTime\":")
+		x.LastUpdateTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -205,30 +227,37 @@ func (x *CertificateSigningRequestList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CertificateSigningRequestList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -276,13 +305,14 @@ func (x *CertificateSigningRequestSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CertificateSigningRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.ExpirationSeconds != nil {
 		s.WriteRaw("\"expirationSeconds\":")
 		more = true
 		s.WriteInt32(*x.ExpirationSeconds)
 	}
-	if len(x.Extra) != 0 {
+	if len(x.Extra) != 0 || ap != nil && x.Extra != nil {
 		jsonwire.Key(s, &more, ",\"extra\":")
 		if x.Extra == nil {
 			s.WriteNil()
@@ -312,7 +342,7 @@ func (x *CertificateSigningRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Groups) != 0 {
+	if len(x.Groups) != 0 || ap != nil && x.Groups != nil {
 		jsonwire.Key(s, &more, ",\"groups\":")
 		if x.Groups == nil {
 			s.WriteNil()
@@ -327,16 +357,20 @@ func (x *CertificateSigningRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"request\":")
-	jsonwire.Bytes(s, x.Request)
-	s.WriteRaw(",\"signerName\":")
-	jsonwire.String(s, x.SignerName)
-	if x.UID != "" {
-		s.WriteRaw(",\"uid\":")
+	if ap == nil || x.Request != nil {
+		jsonwire.Key(s, &more, ",\"request\":")
+		jsonwire.Bytes(s, x.Request)
+	}
+	if ap == nil || ap.Explicit(&x.SignerName) || x.SignerName != "" {
+		jsonwire.Key(s, &more, ",\"signerName\":")
+		jsonwire.String(s, x.SignerName)
+	}
+	if ap.Explicit(&x.UID) || x.UID != "" {
+		jsonwire.Key(s, &more, ",\"uid\":")
 		jsonwire.String(s, x.UID)
 	}
-	if len(x.Usages) != 0 {
-		s.WriteRaw(",\"usages\":")
+	if len(x.Usages) != 0 || ap != nil && x.Usages != nil {
+		jsonwire.Key(s, &more, ",\"usages\":")
 		if x.Usages == nil {
 			s.WriteNil()
 		} else {
@@ -350,8 +384,8 @@ func (x *CertificateSigningRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Username != "" {
-		s.WriteRaw(",\"username\":")
+	if ap.Explicit(&x.Username) || x.Username != "" {
+		jsonwire.Key(s, &more, ",\"username\":")
 		jsonwire.String(s, x.Username)
 	}
 	s.WriteRaw("}")
@@ -387,13 +421,14 @@ func (x *CertificateSigningRequestStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CertificateSigningRequestStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Certificate) != 0 {
+	if len(x.Certificate) != 0 || ap != nil && x.Certificate != nil {
 		s.WriteRaw("\"certificate\":")
 		more = true
 		jsonwire.Bytes(s, x.Certificate)
 	}
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
@@ -454,20 +489,28 @@ func (x *ClusterTrustBundle) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ClusterTrustBundle) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -556,30 +599,37 @@ func (x *ClusterTrustBundleList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ClusterTrustBundleList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -605,14 +655,17 @@ func (x *ClusterTrustBundleSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ClusterTrustBundleSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.SignerName != "" {
+	if ap.Explicit(&x.SignerName) || x.SignerName != "" {
 		s.WriteRaw("\"signerName\":")
 		more = true
 		jsonwire.String(s, x.SignerName)
 	}
-	jsonwire.Key(s, &more, ",\"trustBundle\":")
-	jsonwire.String(s, x.TrustBundle)
+	if ap == nil || ap.Explicit(&x.TrustBundle) || x.TrustBundle != "" {
+		jsonwire.Key(s, &more, ",\"trustBundle\":")
+		jsonwire.String(s, x.TrustBundle)
+	}
 	s.WriteRaw("}")
 }
 
@@ -661,22 +714,33 @@ func (x *PodCertificateRequest) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodCertificateRequest) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -765,30 +829,37 @@ func (x *PodCertificateRequestList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodCertificateRequestList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -830,26 +901,47 @@ func (x *PodCertificateRequestSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodCertificateRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"maxExpirationSeconds\":")
-	s.WriteInt32(x.MaxExpirationSeconds)
-	s.WriteRaw(",\"nodeName\":")
-	jsonwire.String(s, x.NodeName)
-	s.WriteRaw(",\"nodeUID\":")
-	jsonwire.String(s, x.NodeUID)
-	s.WriteRaw(",\"podName\":")
-	jsonwire.String(s, x.PodName)
-	s.WriteRaw(",\"podUID\":")
-	jsonwire.String(s, x.PodUID)
-	s.WriteRaw(",\"serviceAccountName\":")
-	jsonwire.String(s, x.ServiceAccountName)
-	s.WriteRaw(",\"serviceAccountUID\":")
-	jsonwire.String(s, x.ServiceAccountUID)
-	s.WriteRaw(",\"signerName\":")
-	jsonwire.String(s, x.SignerName)
-	s.WriteRaw(",\"stubPKCS10Request\":")
-	jsonwire.Bytes(s, x.StubPKCS10Request)
-	if len(x.UnverifiedUserAnnotations) != 0 {
-		s.WriteRaw(",\"unverifiedUserAnnotations\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.MaxExpirationSeconds) || x.MaxExpirationSeconds != 0 {
+		s.WriteRaw("\"maxExpirationSeconds\":")
+		more = true
+		s.WriteInt32(x.MaxExpirationSeconds)
+	}
+	if ap == nil || ap.Explicit(&x.NodeName) || x.NodeName != "" {
+		jsonwire.Key(s, &more, ",\"nodeName\":")
+		jsonwire.String(s, x.NodeName)
+	}
+	if ap == nil || ap.Explicit(&x.NodeUID) || x.NodeUID != "" {
+		jsonwire.Key(s, &more, ",\"nodeUID\":")
+		jsonwire.String(s, x.NodeUID)
+	}
+	if ap == nil || ap.Explicit(&x.PodName) || x.PodName != "" {
+		jsonwire.Key(s, &more, ",\"podName\":")
+		jsonwire.String(s, x.PodName)
+	}
+	if ap == nil || ap.Explicit(&x.PodUID) || x.PodUID != "" {
+		jsonwire.Key(s, &more, ",\"podUID\":")
+		jsonwire.String(s, x.PodUID)
+	}
+	if ap == nil || ap.Explicit(&x.ServiceAccountName) || x.ServiceAccountName != "" {
+		jsonwire.Key(s, &more, ",\"serviceAccountName\":")
+		jsonwire.String(s, x.ServiceAccountName)
+	}
+	if ap == nil || ap.Explicit(&x.ServiceAccountUID) || x.ServiceAccountUID != "" {
+		jsonwire.Key(s, &more, ",\"serviceAccountUID\":")
+		jsonwire.String(s, x.ServiceAccountUID)
+	}
+	if ap == nil || ap.Explicit(&x.SignerName) || x.SignerName != "" {
+		jsonwire.Key(s, &more, ",\"signerName\":")
+		jsonwire.String(s, x.SignerName)
+	}
+	if ap == nil || x.StubPKCS10Request != nil {
+		jsonwire.Key(s, &more, ",\"stubPKCS10Request\":")
+		jsonwire.Bytes(s, x.StubPKCS10Request)
+	}
+	if len(x.UnverifiedUserAnnotations) != 0 || ap != nil && x.UnverifiedUserAnnotations != nil {
+		jsonwire.Key(s, &more, ",\"unverifiedUserAnnotations\":")
 		if x.UnverifiedUserAnnotations == nil {
 			s.WriteNil()
 		} else {
@@ -906,14 +998,19 @@ func (x *PodCertificateRequestStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodCertificateRequestStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"beginRefreshAt\":")
-	x.BeginRefreshAt.EncodeJSON(s)
-	if x.CertificateChain != "" {
-		s.WriteRaw(",\"certificateChain\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.BeginRefreshAt) || !x.BeginRefreshAt.IsZero() {
+		s.WriteRaw("\"beginRefreshAt\":")
+		more = true
+		x.BeginRefreshAt.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.CertificateChain) || x.CertificateChain != "" {
+		jsonwire.Key(s, &more, ",\"certificateChain\":")
 		jsonwire.String(s, x.CertificateChain)
 	}
-	if len(x.Conditions) != 0 {
-		s.WriteRaw(",\"conditions\":")
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
+		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
 		} else {
@@ -927,9 +1024,13 @@ func (x *PodCertificateRequestStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	s.WriteRaw(",\"notAfter\":")
-	x.NotAfter.EncodeJSON(s)
-	s.WriteRaw(",\"notBefore\":")
-	x.NotBefore.EncodeJSON(s)
+	if ap == nil || ap.Explicit(&x.NotAfter) || !x.NotAfter.IsZero() {
+		jsonwire.Key(s, &more, ",\"notAfter\":")
+		x.NotAfter.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.NotBefore) || !x.NotBefore.IsZero() {
+		jsonwire.Key(s, &more, ",\"notBefore\":")
+		x.NotBefore.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }

@@ -51,20 +51,28 @@ func (x *ClusterTrustBundle) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ClusterTrustBundle) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -153,30 +161,37 @@ func (x *ClusterTrustBundleList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ClusterTrustBundleList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -202,14 +217,17 @@ func (x *ClusterTrustBundleSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ClusterTrustBundleSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.SignerName != "" {
+	if ap.Explicit(&x.SignerName) || x.SignerName != "" {
 		s.WriteRaw("\"signerName\":")
 		more = true
 		jsonwire.String(s, x.SignerName)
 	}
-	jsonwire.Key(s, &more, ",\"trustBundle\":")
-	jsonwire.String(s, x.TrustBundle)
+	if ap == nil || ap.Explicit(&x.TrustBundle) || x.TrustBundle != "" {
+		jsonwire.Key(s, &more, ",\"trustBundle\":")
+		jsonwire.String(s, x.TrustBundle)
+	}
 	s.WriteRaw("}")
 }
 
@@ -258,22 +276,33 @@ func (x *PodCertificateRequest) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodCertificateRequest) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -362,30 +391,37 @@ func (x *PodCertificateRequestList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodCertificateRequestList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -431,34 +467,55 @@ func (x *PodCertificateRequestSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodCertificateRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"maxExpirationSeconds\":")
-	s.WriteInt32(x.MaxExpirationSeconds)
-	s.WriteRaw(",\"nodeName\":")
-	jsonwire.String(s, x.NodeName)
-	s.WriteRaw(",\"nodeUID\":")
-	jsonwire.String(s, x.NodeUID)
-	if len(x.PkixPublicKey) != 0 {
-		s.WriteRaw(",\"pkixPublicKey\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.MaxExpirationSeconds) || x.MaxExpirationSeconds != 0 {
+		s.WriteRaw("\"maxExpirationSeconds\":")
+		more = true
+		s.WriteInt32(x.MaxExpirationSeconds)
+	}
+	if ap == nil || ap.Explicit(&x.NodeName) || x.NodeName != "" {
+		jsonwire.Key(s, &more, ",\"nodeName\":")
+		jsonwire.String(s, x.NodeName)
+	}
+	if ap == nil || ap.Explicit(&x.NodeUID) || x.NodeUID != "" {
+		jsonwire.Key(s, &more, ",\"nodeUID\":")
+		jsonwire.String(s, x.NodeUID)
+	}
+	if len(x.PkixPublicKey) != 0 || ap != nil && x.PkixPublicKey != nil {
+		jsonwire.Key(s, &more, ",\"pkixPublicKey\":")
 		jsonwire.Bytes(s, x.PkixPublicKey)
 	}
-	s.WriteRaw(",\"podName\":")
-	jsonwire.String(s, x.PodName)
-	s.WriteRaw(",\"podUID\":")
-	jsonwire.String(s, x.PodUID)
-	if len(x.ProofOfPossession) != 0 {
-		s.WriteRaw(",\"proofOfPossession\":")
+	if ap == nil || ap.Explicit(&x.PodName) || x.PodName != "" {
+		jsonwire.Key(s, &more, ",\"podName\":")
+		jsonwire.String(s, x.PodName)
+	}
+	if ap == nil || ap.Explicit(&x.PodUID) || x.PodUID != "" {
+		jsonwire.Key(s, &more, ",\"podUID\":")
+		jsonwire.String(s, x.PodUID)
+	}
+	if len(x.ProofOfPossession) != 0 || ap != nil && x.ProofOfPossession != nil {
+		jsonwire.Key(s, &more, ",\"proofOfPossession\":")
 		jsonwire.Bytes(s, x.ProofOfPossession)
 	}
-	s.WriteRaw(",\"serviceAccountName\":")
-	jsonwire.String(s, x.ServiceAccountName)
-	s.WriteRaw(",\"serviceAccountUID\":")
-	jsonwire.String(s, x.ServiceAccountUID)
-	s.WriteRaw(",\"signerName\":")
-	jsonwire.String(s, x.SignerName)
-	s.WriteRaw(",\"stubPKCS10Request\":")
-	jsonwire.Bytes(s, x.StubPKCS10Request)
-	if len(x.UnverifiedUserAnnotations) != 0 {
-		s.WriteRaw(",\"unverifiedUserAnnotations\":")
+	if ap == nil || ap.Explicit(&x.ServiceAccountName) || x.ServiceAccountName != "" {
+		jsonwire.Key(s, &more, ",\"serviceAccountName\":")
+		jsonwire.String(s, x.ServiceAccountName)
+	}
+	if ap == nil || ap.Explicit(&x.ServiceAccountUID) || x.ServiceAccountUID != "" {
+		jsonwire.Key(s, &more, ",\"serviceAccountUID\":")
+		jsonwire.String(s, x.ServiceAccountUID)
+	}
+	if ap == nil || ap.Explicit(&x.SignerName) || x.SignerName != "" {
+		jsonwire.Key(s, &more, ",\"signerName\":")
+		jsonwire.String(s, x.SignerName)
+	}
+	if ap == nil || x.StubPKCS10Request != nil {
+		jsonwire.Key(s, &more, ",\"stubPKCS10Request\":")
+		jsonwire.Bytes(s, x.StubPKCS10Request)
+	}
+	if len(x.UnverifiedUserAnnotations) != 0 || ap != nil && x.UnverifiedUserAnnotations != nil {
+		jsonwire.Key(s, &more, ",\"unverifiedUserAnnotations\":")
 		if x.UnverifiedUserAnnotations == nil {
 			s.WriteNil()
 		} else {
@@ -515,14 +572,19 @@ func (x *PodCertificateRequestStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodCertificateRequestStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"beginRefreshAt\":")
-	x.BeginRefreshAt.EncodeJSON(s)
-	if x.CertificateChain != "" {
-		s.WriteRaw(",\"certificateChain\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.BeginRefreshAt) || !x.BeginRefreshAt.IsZero() {
+		s.WriteRaw("\"beginRefreshAt\":")
+		more = true
+		x.BeginRefreshAt.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.CertificateChain) || x.CertificateChain != "" {
+		jsonwire.Key(s, &more, ",\"certificateChain\":")
 		jsonwire.String(s, x.CertificateChain)
 	}
-	if len(x.Conditions) != 0 {
-		s.WriteRaw(",\"conditions\":")
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
+		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
 		} else {
@@ -536,9 +598,13 @@ func (x *PodCertificateRequestStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	s.WriteRaw(",\"notAfter\":")
-	x.NotAfter.EncodeJSON(s)
-	s.WriteRaw(",\"notBefore\":")
-	x.NotBefore.EncodeJSON(s)
+	if ap == nil || ap.Explicit(&x.NotAfter) || !x.NotAfter.IsZero() {
+		jsonwire.Key(s, &more, ",\"notAfter\":")
+		x.NotAfter.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.NotBefore) || !x.NotBefore.IsZero() {
+		jsonwire.Key(s, &more, ",\"notBefore\":")
+		x.NotBefore.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }

@@ -51,20 +51,28 @@ func (x *LeaseCandidate) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LeaseCandidate) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -153,30 +161,37 @@ func (x *LeaseCandidateList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LeaseCandidateList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -224,24 +239,33 @@ func (x *LeaseCandidateSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LeaseCandidateSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"binaryVersion\":")
-	jsonwire.String(s, x.BinaryVersion)
-	if x.EmulationVersion != "" {
-		s.WriteRaw(",\"emulationVersion\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.BinaryVersion) || x.BinaryVersion != "" {
+		s.WriteRaw("\"binaryVersion\":")
+		more = true
+		jsonwire.String(s, x.BinaryVersion)
+	}
+	if ap.Explicit(&x.EmulationVersion) || x.EmulationVersion != "" {
+		jsonwire.Key(s, &more, ",\"emulationVersion\":")
 		jsonwire.String(s, x.EmulationVersion)
 	}
-	s.WriteRaw(",\"leaseName\":")
-	jsonwire.String(s, x.LeaseName)
+	if ap == nil || ap.Explicit(&x.LeaseName) || x.LeaseName != "" {
+		jsonwire.Key(s, &more, ",\"leaseName\":")
+		jsonwire.String(s, x.LeaseName)
+	}
 	if x.PingTime != nil {
-		s.WriteRaw(",\"pingTime\":")
+		jsonwire.Key(s, &more, ",\"pingTime\":")
 		x.PingTime.EncodeJSON(s)
 	}
 	if x.RenewTime != nil {
-		s.WriteRaw(",\"renewTime\":")
+		jsonwire.Key(s, &more, ",\"renewTime\":")
 		x.RenewTime.EncodeJSON(s)
 	}
-	s.WriteRaw(",\"strategy\":")
-	jsonwire.String(s, x.Strategy)
+	if ap == nil || ap.Explicit(&x.Strategy) || x.Strategy != "" {
+		jsonwire.Key(s, &more, ",\"strategy\":")
+		jsonwire.String(s, x.Strategy)
+	}
 	s.WriteRaw("}")
 }
 

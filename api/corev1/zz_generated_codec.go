@@ -33,22 +33,25 @@ func (x *AWSElasticBlockStoreVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AWSElasticBlockStoreVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.Partition != 0 {
+	if ap.Explicit(&x.Partition) || x.Partition != 0 {
 		jsonwire.Key(s, &more, ",\"partition\":")
 		s.WriteInt32(x.Partition)
 	}
-	if x.ReadOnly {
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
-	jsonwire.Key(s, &more, ",\"volumeID\":")
-	jsonwire.String(s, x.VolumeID)
+	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
+		jsonwire.Key(s, &more, ",\"volumeID\":")
+		jsonwire.String(s, x.VolumeID)
+	}
 	s.WriteRaw("}")
 }
 
@@ -134,14 +137,17 @@ func (x *AppArmorProfile) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AppArmorProfile) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.LocalhostProfile != nil {
 		s.WriteRaw("\"localhostProfile\":")
 		more = true
 		jsonwire.String(s, *x.LocalhostProfile)
 	}
-	jsonwire.Key(s, &more, ",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -166,10 +172,17 @@ func (x *AttachedVolume) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AttachedVolume) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"devicePath\":")
-	jsonwire.String(s, x.DevicePath)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.DevicePath) || x.DevicePath != "" {
+		s.WriteRaw("\"devicePath\":")
+		more = true
+		jsonwire.String(s, x.DevicePath)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -202,26 +215,31 @@ func (x *AzureDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AzureDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.CachingMode != nil {
 		s.WriteRaw("\"cachingMode\":")
 		more = true
 		jsonwire.String(s, *x.CachingMode)
 	}
-	jsonwire.Key(s, &more, ",\"diskName\":")
-	jsonwire.String(s, x.DiskName)
-	s.WriteRaw(",\"diskURI\":")
-	jsonwire.String(s, x.DiskURI)
+	if ap == nil || ap.Explicit(&x.DiskName) || x.DiskName != "" {
+		jsonwire.Key(s, &more, ",\"diskName\":")
+		jsonwire.String(s, x.DiskName)
+	}
+	if ap == nil || ap.Explicit(&x.DiskURI) || x.DiskURI != "" {
+		jsonwire.Key(s, &more, ",\"diskURI\":")
+		jsonwire.String(s, x.DiskURI)
+	}
 	if x.FSType != nil {
-		s.WriteRaw(",\"fsType\":")
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, *x.FSType)
 	}
 	if x.Kind != nil {
-		s.WriteRaw(",\"kind\":")
+		jsonwire.Key(s, &more, ",\"kind\":")
 		jsonwire.String(s, *x.Kind)
 	}
 	if x.ReadOnly != nil {
-		s.WriteRaw(",\"readOnly\":")
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(*x.ReadOnly)
 	}
 	s.WriteRaw("}")
@@ -252,22 +270,29 @@ func (x *AzureFilePersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AzureFilePersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.ReadOnly {
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		s.WriteRaw("\"readOnly\":")
 		more = true
 		s.WriteBool(x.ReadOnly)
 	}
-	jsonwire.Key(s, &more, ",\"secretName\":")
-	jsonwire.String(s, x.SecretName)
-	s.WriteRaw(",\"secretNamespace\":")
-	if x.SecretNamespace == nil {
-		s.WriteNil()
-	} else {
-		jsonwire.String(s, *x.SecretNamespace)
+	if ap == nil || ap.Explicit(&x.SecretName) || x.SecretName != "" {
+		jsonwire.Key(s, &more, ",\"secretName\":")
+		jsonwire.String(s, x.SecretName)
 	}
-	s.WriteRaw(",\"shareName\":")
-	jsonwire.String(s, x.ShareName)
+	if ap == nil || x.SecretNamespace != nil {
+		jsonwire.Key(s, &more, ",\"secretNamespace\":")
+		if x.SecretNamespace == nil {
+			s.WriteNil()
+		} else {
+			jsonwire.String(s, *x.SecretNamespace)
+		}
+	}
+	if ap == nil || ap.Explicit(&x.ShareName) || x.ShareName != "" {
+		jsonwire.Key(s, &more, ",\"shareName\":")
+		jsonwire.String(s, x.ShareName)
+	}
 	s.WriteRaw("}")
 }
 
@@ -294,16 +319,21 @@ func (x *AzureFileVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AzureFileVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.ReadOnly {
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		s.WriteRaw("\"readOnly\":")
 		more = true
 		s.WriteBool(x.ReadOnly)
 	}
-	jsonwire.Key(s, &more, ",\"secretName\":")
-	jsonwire.String(s, x.SecretName)
-	s.WriteRaw(",\"shareName\":")
-	jsonwire.String(s, x.ShareName)
+	if ap == nil || ap.Explicit(&x.SecretName) || x.SecretName != "" {
+		jsonwire.Key(s, &more, ",\"secretName\":")
+		jsonwire.String(s, x.SecretName)
+	}
+	if ap == nil || ap.Explicit(&x.ShareName) || x.ShareName != "" {
+		jsonwire.Key(s, &more, ",\"shareName\":")
+		jsonwire.String(s, x.ShareName)
+	}
 	s.WriteRaw("}")
 }
 
@@ -350,20 +380,28 @@ func (x *Binding) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Binding) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"target\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"target\":")
 	x.Target.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Target)
+	}
 	s.WriteRaw("}")
 }
 
@@ -439,6 +477,7 @@ func (x *CSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.ControllerExpandSecretRef != nil {
 		s.WriteRaw("\"controllerExpandSecretRef\":")
@@ -449,30 +488,32 @@ func (x *CSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"controllerPublishSecretRef\":")
 		x.ControllerPublishSecretRef.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"driver\":")
-	jsonwire.String(s, x.Driver)
-	if x.FSType != "" {
-		s.WriteRaw(",\"fsType\":")
+	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
+		jsonwire.Key(s, &more, ",\"driver\":")
+		jsonwire.String(s, x.Driver)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
 	if x.NodeExpandSecretRef != nil {
-		s.WriteRaw(",\"nodeExpandSecretRef\":")
+		jsonwire.Key(s, &more, ",\"nodeExpandSecretRef\":")
 		x.NodeExpandSecretRef.EncodeJSON(s)
 	}
 	if x.NodePublishSecretRef != nil {
-		s.WriteRaw(",\"nodePublishSecretRef\":")
+		jsonwire.Key(s, &more, ",\"nodePublishSecretRef\":")
 		x.NodePublishSecretRef.EncodeJSON(s)
 	}
 	if x.NodeStageSecretRef != nil {
-		s.WriteRaw(",\"nodeStageSecretRef\":")
+		jsonwire.Key(s, &more, ",\"nodeStageSecretRef\":")
 		x.NodeStageSecretRef.EncodeJSON(s)
 	}
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
-	if len(x.VolumeAttributes) != 0 {
-		s.WriteRaw(",\"volumeAttributes\":")
+	if len(x.VolumeAttributes) != 0 || ap != nil && x.VolumeAttributes != nil {
+		jsonwire.Key(s, &more, ",\"volumeAttributes\":")
 		if x.VolumeAttributes == nil {
 			s.WriteNil()
 		} else {
@@ -490,8 +531,10 @@ func (x *CSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	s.WriteRaw(",\"volumeHandle\":")
-	jsonwire.String(s, x.VolumeHandle)
+	if ap == nil || ap.Explicit(&x.VolumeHandle) || x.VolumeHandle != "" {
+		jsonwire.Key(s, &more, ",\"volumeHandle\":")
+		jsonwire.String(s, x.VolumeHandle)
+	}
 	s.WriteRaw("}")
 }
 
@@ -529,22 +572,27 @@ func (x *CSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CSIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"driver\":")
-	jsonwire.String(s, x.Driver)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
+		s.WriteRaw("\"driver\":")
+		more = true
+		jsonwire.String(s, x.Driver)
+	}
 	if x.FSType != nil {
-		s.WriteRaw(",\"fsType\":")
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, *x.FSType)
 	}
 	if x.NodePublishSecretRef != nil {
-		s.WriteRaw(",\"nodePublishSecretRef\":")
+		jsonwire.Key(s, &more, ",\"nodePublishSecretRef\":")
 		x.NodePublishSecretRef.EncodeJSON(s)
 	}
 	if x.ReadOnly != nil {
-		s.WriteRaw(",\"readOnly\":")
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(*x.ReadOnly)
 	}
-	if len(x.VolumeAttributes) != 0 {
-		s.WriteRaw(",\"volumeAttributes\":")
+	if len(x.VolumeAttributes) != 0 || ap != nil && x.VolumeAttributes != nil {
+		jsonwire.Key(s, &more, ",\"volumeAttributes\":")
 		if x.VolumeAttributes == nil {
 			s.WriteNil()
 		} else {
@@ -586,8 +634,9 @@ func (x *Capabilities) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Capabilities) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Add) != 0 {
+	if len(x.Add) != 0 || ap != nil && x.Add != nil {
 		s.WriteRaw("\"add\":")
 		more = true
 		if x.Add == nil {
@@ -603,7 +652,7 @@ func (x *Capabilities) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Drop) != 0 {
+	if len(x.Drop) != 0 || ap != nil && x.Drop != nil {
 		jsonwire.Key(s, &more, ",\"drop\":")
 		if x.Drop == nil {
 			s.WriteNil()
@@ -657,37 +706,42 @@ func (x *CephFSPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CephFSPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"monitors\":")
-	if x.Monitors == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Monitors {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || x.Monitors != nil {
+		s.WriteRaw("\"monitors\":")
+		more = true
+		if x.Monitors == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Monitors {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Monitors[i0])
 			}
-			jsonwire.String(s, x.Monitors[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
-	if x.Path != "" {
-		s.WriteRaw(",\"path\":")
+	if ap.Explicit(&x.Path) || x.Path != "" {
+		jsonwire.Key(s, &more, ",\"path\":")
 		jsonwire.String(s, x.Path)
 	}
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
-	if x.SecretFile != "" {
-		s.WriteRaw(",\"secretFile\":")
+	if ap.Explicit(&x.SecretFile) || x.SecretFile != "" {
+		jsonwire.Key(s, &more, ",\"secretFile\":")
 		jsonwire.String(s, x.SecretFile)
 	}
 	if x.SecretRef != nil {
-		s.WriteRaw(",\"secretRef\":")
+		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if x.User != "" {
-		s.WriteRaw(",\"user\":")
+	if ap.Explicit(&x.User) || x.User != "" {
+		jsonwire.Key(s, &more, ",\"user\":")
 		jsonwire.String(s, x.User)
 	}
 	s.WriteRaw("}")
@@ -729,37 +783,42 @@ func (x *CephFSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CephFSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"monitors\":")
-	if x.Monitors == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Monitors {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || x.Monitors != nil {
+		s.WriteRaw("\"monitors\":")
+		more = true
+		if x.Monitors == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Monitors {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Monitors[i0])
 			}
-			jsonwire.String(s, x.Monitors[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
-	if x.Path != "" {
-		s.WriteRaw(",\"path\":")
+	if ap.Explicit(&x.Path) || x.Path != "" {
+		jsonwire.Key(s, &more, ",\"path\":")
 		jsonwire.String(s, x.Path)
 	}
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
-	if x.SecretFile != "" {
-		s.WriteRaw(",\"secretFile\":")
+	if ap.Explicit(&x.SecretFile) || x.SecretFile != "" {
+		jsonwire.Key(s, &more, ",\"secretFile\":")
 		jsonwire.String(s, x.SecretFile)
 	}
 	if x.SecretRef != nil {
-		s.WriteRaw(",\"secretRef\":")
+		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if x.User != "" {
-		s.WriteRaw(",\"user\":")
+	if ap.Explicit(&x.User) || x.User != "" {
+		jsonwire.Key(s, &more, ",\"user\":")
 		jsonwire.String(s, x.User)
 	}
 	s.WriteRaw("}")
@@ -797,13 +856,14 @@ func (x *CinderPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CinderPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.ReadOnly {
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
@@ -811,8 +871,10 @@ func (x *CinderPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"volumeID\":")
-	jsonwire.String(s, x.VolumeID)
+	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
+		jsonwire.Key(s, &more, ",\"volumeID\":")
+		jsonwire.String(s, x.VolumeID)
+	}
 	s.WriteRaw("}")
 }
 
@@ -848,13 +910,14 @@ func (x *CinderVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CinderVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.ReadOnly {
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
@@ -862,8 +925,10 @@ func (x *CinderVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"volumeID\":")
-	jsonwire.String(s, x.VolumeID)
+	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
+		jsonwire.Key(s, &more, ",\"volumeID\":")
+		jsonwire.String(s, x.VolumeID)
+	}
 	s.WriteRaw("}")
 }
 
@@ -929,6 +994,7 @@ func (x *ClusterTrustBundleProjection) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ClusterTrustBundleProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.LabelSelector != nil {
 		s.WriteRaw("\"labelSelector\":")
@@ -943,14 +1009,16 @@ func (x *ClusterTrustBundleProjection) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"optional\":")
 		s.WriteBool(*x.Optional)
 	}
-	jsonwire.Key(s, &more, ",\"path\":")
-	jsonwire.String(s, x.Path)
+	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
+		jsonwire.Key(s, &more, ",\"path\":")
+		jsonwire.String(s, x.Path)
+	}
 	if x.SignerName != nil {
-		s.WriteRaw(",\"signerName\":")
+		jsonwire.Key(s, &more, ",\"signerName\":")
 		jsonwire.String(s, *x.SignerName)
 	}
 	if x.User != nil {
-		s.WriteRaw(",\"user\":")
+		jsonwire.Key(s, &more, ",\"user\":")
 		s.WriteInt64(*x.User)
 	}
 	s.WriteRaw("}")
@@ -981,20 +1049,25 @@ func (x *ComponentCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ComponentCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Error != "" {
+	if ap.Explicit(&x.Error) || x.Error != "" {
 		s.WriteRaw("\"error\":")
 		more = true
 		jsonwire.String(s, x.Error)
 	}
-	if x.Message != "" {
+	if ap.Explicit(&x.Message) || x.Message != "" {
 		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	jsonwire.Key(s, &more, ",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1050,20 +1123,25 @@ func (x *ComponentStatus) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ComponentStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	if len(x.Conditions) != 0 {
-		s.WriteRaw(",\"conditions\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
+		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
 		} else {
@@ -1165,30 +1243,37 @@ func (x *ComponentStatusList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ComponentStatusList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -1250,20 +1335,25 @@ func (x *ConfigMap) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ConfigMap) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	if len(x.BinaryData) != 0 {
-		s.WriteRaw(",\"binaryData\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	if len(x.BinaryData) != 0 || ap != nil && x.BinaryData != nil {
+		jsonwire.Key(s, &more, ",\"binaryData\":")
 		if x.BinaryData == nil {
 			s.WriteNil()
 		} else {
@@ -1281,8 +1371,8 @@ func (x *ConfigMap) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Data) != 0 {
-		s.WriteRaw(",\"data\":")
+	if len(x.Data) != 0 || ap != nil && x.Data != nil {
+		jsonwire.Key(s, &more, ",\"data\":")
 		if x.Data == nil {
 			s.WriteNil()
 		} else {
@@ -1301,7 +1391,7 @@ func (x *ConfigMap) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.Immutable != nil {
-		s.WriteRaw(",\"immutable\":")
+		jsonwire.Key(s, &more, ",\"immutable\":")
 		s.WriteBool(*x.Immutable)
 	}
 	s.WriteRaw("}")
@@ -1328,8 +1418,9 @@ func (x *ConfigMapEnvSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ConfigMapEnvSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		s.WriteRaw("\"name\":")
 		more = true
 		jsonwire.String(s, x.Name)
@@ -1364,14 +1455,19 @@ func (x *ConfigMapKeySelector) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ConfigMapKeySelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"key\":")
-	jsonwire.String(s, x.Key)
-	if x.Name != "" {
-		s.WriteRaw(",\"name\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		s.WriteRaw("\"key\":")
+		more = true
+		jsonwire.String(s, x.Key)
+	}
+	if ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
 	if x.Optional != nil {
-		s.WriteRaw(",\"optional\":")
+		jsonwire.Key(s, &more, ",\"optional\":")
 		s.WriteBool(*x.Optional)
 	}
 	s.WriteRaw("}")
@@ -1462,30 +1558,37 @@ func (x *ConfigMapList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ConfigMapList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -1517,18 +1620,27 @@ func (x *ConfigMapNodeConfigSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ConfigMapNodeConfigSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"kubeletConfigKey\":")
-	jsonwire.String(s, x.KubeletConfigKey)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"namespace\":")
-	jsonwire.String(s, x.Namespace)
-	if x.ResourceVersion != "" {
-		s.WriteRaw(",\"resourceVersion\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.KubeletConfigKey) || x.KubeletConfigKey != "" {
+		s.WriteRaw("\"kubeletConfigKey\":")
+		more = true
+		jsonwire.String(s, x.KubeletConfigKey)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Namespace) || x.Namespace != "" {
+		jsonwire.Key(s, &more, ",\"namespace\":")
+		jsonwire.String(s, x.Namespace)
+	}
+	if ap.Explicit(&x.ResourceVersion) || x.ResourceVersion != "" {
+		jsonwire.Key(s, &more, ",\"resourceVersion\":")
 		jsonwire.String(s, x.ResourceVersion)
 	}
-	if x.UID != "" {
-		s.WriteRaw(",\"uid\":")
+	if ap.Explicit(&x.UID) || x.UID != "" {
+		jsonwire.Key(s, &more, ",\"uid\":")
 		jsonwire.String(s, x.UID)
 	}
 	s.WriteRaw("}")
@@ -1566,8 +1678,9 @@ func (x *ConfigMapProjection) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ConfigMapProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Items) != 0 {
+	if len(x.Items) != 0 || ap != nil && x.Items != nil {
 		s.WriteRaw("\"items\":")
 		more = true
 		if x.Items == nil {
@@ -1583,7 +1696,7 @@ func (x *ConfigMapProjection) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
@@ -1630,6 +1743,7 @@ func (x *ConfigMapVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ConfigMapVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.DefaultMode != nil {
 		s.WriteRaw("\"defaultMode\":")
@@ -1640,7 +1754,7 @@ func (x *ConfigMapVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"defaultUser\":")
 		s.WriteInt64(*x.DefaultUser)
 	}
-	if len(x.Items) != 0 {
+	if len(x.Items) != 0 || ap != nil && x.Items != nil {
 		jsonwire.Key(s, &more, ",\"items\":")
 		if x.Items == nil {
 			s.WriteNil()
@@ -1655,7 +1769,7 @@ func (x *ConfigMapVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
@@ -1831,8 +1945,10 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if len(x.Args) != 0 {
+	if len(x.Args) != 0 || ap != nil && x.Args != nil {
 		s.WriteRaw("\"args\":")
 		more = true
 		if x.Args == nil {
@@ -1848,7 +1964,7 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Command) != 0 {
+	if len(x.Command) != 0 || ap != nil && x.Command != nil {
 		jsonwire.Key(s, &more, ",\"command\":")
 		if x.Command == nil {
 			s.WriteNil()
@@ -1863,7 +1979,7 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Env) != 0 {
+	if len(x.Env) != 0 || ap != nil && x.Env != nil {
 		jsonwire.Key(s, &more, ",\"env\":")
 		if x.Env == nil {
 			s.WriteNil()
@@ -1878,7 +1994,7 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.EnvFrom) != 0 {
+	if len(x.EnvFrom) != 0 || ap != nil && x.EnvFrom != nil {
 		jsonwire.Key(s, &more, ",\"envFrom\":")
 		if x.EnvFrom == nil {
 			s.WriteNil()
@@ -1893,11 +2009,11 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Image != "" {
+	if ap.Explicit(&x.Image) || x.Image != "" {
 		jsonwire.Key(s, &more, ",\"image\":")
 		jsonwire.String(s, x.Image)
 	}
-	if x.ImagePullPolicy != "" {
+	if ap.Explicit(&x.ImagePullPolicy) || x.ImagePullPolicy != "" {
 		jsonwire.Key(s, &more, ",\"imagePullPolicy\":")
 		jsonwire.String(s, x.ImagePullPolicy)
 	}
@@ -1909,10 +2025,12 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"livenessProbe\":")
 		x.LivenessProbe.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"name\":")
-	jsonwire.String(s, x.Name)
-	if len(x.Ports) != 0 {
-		s.WriteRaw(",\"ports\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
+		jsonwire.Key(s, &more, ",\"ports\":")
 		if x.Ports == nil {
 			s.WriteNil()
 		} else {
@@ -1927,11 +2045,11 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.ReadinessProbe != nil {
-		s.WriteRaw(",\"readinessProbe\":")
+		jsonwire.Key(s, &more, ",\"readinessProbe\":")
 		x.ReadinessProbe.EncodeJSON(s)
 	}
-	if len(x.ResizePolicy) != 0 {
-		s.WriteRaw(",\"resizePolicy\":")
+	if len(x.ResizePolicy) != 0 || ap != nil && x.ResizePolicy != nil {
+		jsonwire.Key(s, &more, ",\"resizePolicy\":")
 		if x.ResizePolicy == nil {
 			s.WriteNil()
 		} else {
@@ -1945,14 +2063,17 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	s.WriteRaw(",\"resources\":")
+	at = jsonwire.Field(s, &more, ",\"resources\":")
 	x.Resources.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Resources)
+	}
 	if x.RestartPolicy != nil {
-		s.WriteRaw(",\"restartPolicy\":")
+		jsonwire.Key(s, &more, ",\"restartPolicy\":")
 		jsonwire.String(s, *x.RestartPolicy)
 	}
-	if len(x.RestartPolicyRules) != 0 {
-		s.WriteRaw(",\"restartPolicyRules\":")
+	if len(x.RestartPolicyRules) != 0 || ap != nil && x.RestartPolicyRules != nil {
+		jsonwire.Key(s, &more, ",\"restartPolicyRules\":")
 		if x.RestartPolicyRules == nil {
 			s.WriteNil()
 		} else {
@@ -1967,35 +2088,35 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.SecurityContext != nil {
-		s.WriteRaw(",\"securityContext\":")
+		jsonwire.Key(s, &more, ",\"securityContext\":")
 		x.SecurityContext.EncodeJSON(s)
 	}
 	if x.StartupProbe != nil {
-		s.WriteRaw(",\"startupProbe\":")
+		jsonwire.Key(s, &more, ",\"startupProbe\":")
 		x.StartupProbe.EncodeJSON(s)
 	}
-	if x.Stdin {
-		s.WriteRaw(",\"stdin\":")
+	if ap.Explicit(&x.Stdin) || x.Stdin {
+		jsonwire.Key(s, &more, ",\"stdin\":")
 		s.WriteBool(x.Stdin)
 	}
-	if x.StdinOnce {
-		s.WriteRaw(",\"stdinOnce\":")
+	if ap.Explicit(&x.StdinOnce) || x.StdinOnce {
+		jsonwire.Key(s, &more, ",\"stdinOnce\":")
 		s.WriteBool(x.StdinOnce)
 	}
-	if x.TerminationMessagePath != "" {
-		s.WriteRaw(",\"terminationMessagePath\":")
+	if ap.Explicit(&x.TerminationMessagePath) || x.TerminationMessagePath != "" {
+		jsonwire.Key(s, &more, ",\"terminationMessagePath\":")
 		jsonwire.String(s, x.TerminationMessagePath)
 	}
-	if x.TerminationMessagePolicy != "" {
-		s.WriteRaw(",\"terminationMessagePolicy\":")
+	if ap.Explicit(&x.TerminationMessagePolicy) || x.TerminationMessagePolicy != "" {
+		jsonwire.Key(s, &more, ",\"terminationMessagePolicy\":")
 		jsonwire.String(s, x.TerminationMessagePolicy)
 	}
-	if x.Tty {
-		s.WriteRaw(",\"tty\":")
+	if ap.Explicit(&x.Tty) || x.Tty {
+		jsonwire.Key(s, &more, ",\"tty\":")
 		s.WriteBool(x.Tty)
 	}
-	if len(x.VolumeDevices) != 0 {
-		s.WriteRaw(",\"volumeDevices\":")
+	if len(x.VolumeDevices) != 0 || ap != nil && x.VolumeDevices != nil {
+		jsonwire.Key(s, &more, ",\"volumeDevices\":")
 		if x.VolumeDevices == nil {
 			s.WriteNil()
 		} else {
@@ -2009,8 +2130,8 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.VolumeMounts) != 0 {
-		s.WriteRaw(",\"volumeMounts\":")
+	if len(x.VolumeMounts) != 0 || ap != nil && x.VolumeMounts != nil {
+		jsonwire.Key(s, &more, ",\"volumeMounts\":")
 		if x.VolumeMounts == nil {
 			s.WriteNil()
 		} else {
@@ -2024,8 +2145,8 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.WorkingDir != "" {
-		s.WriteRaw(",\"workingDir\":")
+	if ap.Explicit(&x.WorkingDir) || x.WorkingDir != "" {
+		jsonwire.Key(s, &more, ",\"workingDir\":")
 		jsonwire.String(s, x.WorkingDir)
 	}
 	s.WriteRaw("}")
@@ -2054,12 +2175,21 @@ func (x *ContainerExtendedResourceRequest) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerExtendedResourceRequest) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"containerName\":")
-	jsonwire.String(s, x.ContainerName)
-	s.WriteRaw(",\"requestName\":")
-	jsonwire.String(s, x.RequestName)
-	s.WriteRaw(",\"resourceName\":")
-	jsonwire.String(s, x.ResourceName)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.ContainerName) || x.ContainerName != "" {
+		s.WriteRaw("\"containerName\":")
+		more = true
+		jsonwire.String(s, x.ContainerName)
+	}
+	if ap == nil || ap.Explicit(&x.RequestName) || x.RequestName != "" {
+		jsonwire.Key(s, &more, ",\"requestName\":")
+		jsonwire.String(s, x.RequestName)
+	}
+	if ap == nil || ap.Explicit(&x.ResourceName) || x.ResourceName != "" {
+		jsonwire.Key(s, &more, ",\"resourceName\":")
+		jsonwire.String(s, x.ResourceName)
+	}
 	s.WriteRaw("}")
 }
 
@@ -2084,8 +2214,9 @@ func (x *ContainerImage) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerImage) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Names) != 0 {
+	if len(x.Names) != 0 || ap != nil && x.Names != nil {
 		s.WriteRaw("\"names\":")
 		more = true
 		if x.Names == nil {
@@ -2101,7 +2232,7 @@ func (x *ContainerImage) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.SizeBytes != 0 {
+	if ap.Explicit(&x.SizeBytes) || x.SizeBytes != 0 {
 		jsonwire.Key(s, &more, ",\"sizeBytes\":")
 		s.WriteInt64(x.SizeBytes)
 	}
@@ -2135,22 +2266,27 @@ func (x *ContainerPort) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerPort) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"containerPort\":")
-	s.WriteInt32(x.ContainerPort)
-	if x.HostIP != "" {
-		s.WriteRaw(",\"hostIP\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.ContainerPort) || x.ContainerPort != 0 {
+		s.WriteRaw("\"containerPort\":")
+		more = true
+		s.WriteInt32(x.ContainerPort)
+	}
+	if ap.Explicit(&x.HostIP) || x.HostIP != "" {
+		jsonwire.Key(s, &more, ",\"hostIP\":")
 		jsonwire.String(s, x.HostIP)
 	}
-	if x.HostPort != 0 {
-		s.WriteRaw(",\"hostPort\":")
+	if ap.Explicit(&x.HostPort) || x.HostPort != 0 {
+		jsonwire.Key(s, &more, ",\"hostPort\":")
 		s.WriteInt32(x.HostPort)
 	}
-	if x.Name != "" {
-		s.WriteRaw(",\"name\":")
+	if ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
-	if x.Protocol != "" {
-		s.WriteRaw(",\"protocol\":")
+	if ap.Explicit(&x.Protocol) || x.Protocol != "" {
+		jsonwire.Key(s, &more, ",\"protocol\":")
 		jsonwire.String(s, x.Protocol)
 	}
 	s.WriteRaw("}")
@@ -2177,10 +2313,17 @@ func (x *ContainerResizePolicy) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerResizePolicy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"resourceName\":")
-	jsonwire.String(s, x.ResourceName)
-	s.WriteRaw(",\"restartPolicy\":")
-	jsonwire.String(s, x.RestartPolicy)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.ResourceName) || x.ResourceName != "" {
+		s.WriteRaw("\"resourceName\":")
+		more = true
+		jsonwire.String(s, x.ResourceName)
+	}
+	if ap == nil || ap.Explicit(&x.RestartPolicy) || x.RestartPolicy != "" {
+		jsonwire.Key(s, &more, ",\"restartPolicy\":")
+		jsonwire.String(s, x.RestartPolicy)
+	}
 	s.WriteRaw("}")
 }
 
@@ -2212,10 +2355,15 @@ func (x *ContainerRestartRule) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerRestartRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"action\":")
-	jsonwire.String(s, x.Action)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Action) || x.Action != "" {
+		s.WriteRaw("\"action\":")
+		more = true
+		jsonwire.String(s, x.Action)
+	}
 	if x.ExitCodes != nil {
-		s.WriteRaw(",\"exitCodes\":")
+		jsonwire.Key(s, &more, ",\"exitCodes\":")
 		x.ExitCodes.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -2251,10 +2399,15 @@ func (x *ContainerRestartRuleOnExitCodes) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerRestartRuleOnExitCodes) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"operator\":")
-	jsonwire.String(s, x.Operator)
-	if len(x.Values) != 0 {
-		s.WriteRaw(",\"values\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Operator) || x.Operator != "" {
+		s.WriteRaw("\"operator\":")
+		more = true
+		jsonwire.String(s, x.Operator)
+	}
+	if len(x.Values) != 0 || ap != nil && x.Values != nil {
+		jsonwire.Key(s, &more, ",\"values\":")
 		if x.Values == nil {
 			s.WriteNil()
 		} else {
@@ -2351,8 +2504,11 @@ func (x *ContainerStateRunning) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerStateRunning) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"startedAt\":")
-	x.StartedAt.EncodeJSON(s)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.StartedAt) || !x.StartedAt.IsZero() {
+		s.WriteRaw("\"startedAt\":")
+		x.StartedAt.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }
 
@@ -2387,30 +2543,37 @@ func (x *ContainerStateTerminated) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerStateTerminated) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.ContainerID != "" {
+	if ap.Explicit(&x.ContainerID) || x.ContainerID != "" {
 		s.WriteRaw("\"containerID\":")
 		more = true
 		jsonwire.String(s, x.ContainerID)
 	}
-	jsonwire.Key(s, &more, ",\"exitCode\":")
-	s.WriteInt32(x.ExitCode)
-	s.WriteRaw(",\"finishedAt\":")
-	x.FinishedAt.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	if ap == nil || ap.Explicit(&x.ExitCode) || x.ExitCode != 0 {
+		jsonwire.Key(s, &more, ",\"exitCode\":")
+		s.WriteInt32(x.ExitCode)
+	}
+	if ap == nil || ap.Explicit(&x.FinishedAt) || !x.FinishedAt.IsZero() {
+		jsonwire.Key(s, &more, ",\"finishedAt\":")
+		x.FinishedAt.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	if x.Signal != 0 {
-		s.WriteRaw(",\"signal\":")
+	if ap.Explicit(&x.Signal) || x.Signal != 0 {
+		jsonwire.Key(s, &more, ",\"signal\":")
 		s.WriteInt32(x.Signal)
 	}
-	s.WriteRaw(",\"startedAt\":")
-	x.StartedAt.EncodeJSON(s)
+	if ap == nil || ap.Explicit(&x.StartedAt) || !x.StartedAt.IsZero() {
+		jsonwire.Key(s, &more, ",\"startedAt\":")
+		x.StartedAt.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }
 
@@ -2435,13 +2598,14 @@ func (x *ContainerStateWaiting) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerStateWaiting) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Message != "" {
+	if ap.Explicit(&x.Message) || x.Message != "" {
 		s.WriteRaw("\"message\":")
 		more = true
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
@@ -2538,8 +2702,10 @@ func (x *ContainerStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if len(x.AllocatedResources) != 0 {
+	if len(x.AllocatedResources) != 0 || ap != nil && x.AllocatedResources != nil {
 		s.WriteRaw("\"allocatedResources\":")
 		more = true
 		if x.AllocatedResources == nil {
@@ -2559,7 +2725,7 @@ func (x *ContainerStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.AllocatedResourcesStatus) != 0 {
+	if len(x.AllocatedResourcesStatus) != 0 || ap != nil && x.AllocatedResourcesStatus != nil {
 		jsonwire.Key(s, &more, ",\"allocatedResourcesStatus\":")
 		if x.AllocatedResourcesStatus == nil {
 			s.WriteNil()
@@ -2574,42 +2740,58 @@ func (x *ContainerStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.ContainerID != "" {
+	if ap.Explicit(&x.ContainerID) || x.ContainerID != "" {
 		jsonwire.Key(s, &more, ",\"containerID\":")
 		jsonwire.String(s, x.ContainerID)
 	}
-	jsonwire.Key(s, &more, ",\"image\":")
-	jsonwire.String(s, x.Image)
-	s.WriteRaw(",\"imageID\":")
-	jsonwire.String(s, x.ImageID)
-	s.WriteRaw(",\"lastState\":")
+	if ap == nil || ap.Explicit(&x.Image) || x.Image != "" {
+		jsonwire.Key(s, &more, ",\"image\":")
+		jsonwire.String(s, x.Image)
+	}
+	if ap == nil || ap.Explicit(&x.ImageID) || x.ImageID != "" {
+		jsonwire.Key(s, &more, ",\"imageID\":")
+		jsonwire.String(s, x.ImageID)
+	}
+	at = jsonwire.Field(s, &more, ",\"lastState\":")
 	x.LastState.EncodeJSON(s)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"ready\":")
-	s.WriteBool(x.Ready)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.LastState)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Ready) || x.Ready {
+		jsonwire.Key(s, &more, ",\"ready\":")
+		s.WriteBool(x.Ready)
+	}
 	if x.Resources != nil {
-		s.WriteRaw(",\"resources\":")
+		jsonwire.Key(s, &more, ",\"resources\":")
 		x.Resources.EncodeJSON(s)
 	}
-	s.WriteRaw(",\"restartCount\":")
-	s.WriteInt32(x.RestartCount)
+	if ap == nil || ap.Explicit(&x.RestartCount) || x.RestartCount != 0 {
+		jsonwire.Key(s, &more, ",\"restartCount\":")
+		s.WriteInt32(x.RestartCount)
+	}
 	if x.Started != nil {
-		s.WriteRaw(",\"started\":")
+		jsonwire.Key(s, &more, ",\"started\":")
 		s.WriteBool(*x.Started)
 	}
-	s.WriteRaw(",\"state\":")
+	at = jsonwire.Field(s, &more, ",\"state\":")
 	x.State.EncodeJSON(s)
-	if x.StopSignal != "" {
-		s.WriteRaw(",\"stopSignal\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.State)
+	}
+	if ap.Explicit(&x.StopSignal) || x.StopSignal != "" {
+		jsonwire.Key(s, &more, ",\"stopSignal\":")
 		jsonwire.String(s, x.StopSignal)
 	}
 	if x.User != nil {
-		s.WriteRaw(",\"user\":")
+		jsonwire.Key(s, &more, ",\"user\":")
 		x.User.EncodeJSON(s)
 	}
-	if len(x.VolumeMounts) != 0 {
-		s.WriteRaw(",\"volumeMounts\":")
+	if len(x.VolumeMounts) != 0 || ap != nil && x.VolumeMounts != nil {
+		jsonwire.Key(s, &more, ",\"volumeMounts\":")
 		if x.VolumeMounts == nil {
 			s.WriteNil()
 		} else {
@@ -2678,8 +2860,11 @@ func (x *DaemonEndpoint) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DaemonEndpoint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"Port\":")
-	s.WriteInt32(x.Port)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
+		s.WriteRaw("\"Port\":")
+		s.WriteInt32(x.Port)
+	}
 	s.WriteRaw("}")
 }
 
@@ -2711,7 +2896,8 @@ func (x *DownwardAPIProjection) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DownwardAPIProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.Items) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.Items) != 0 || ap != nil && x.Items != nil {
 		s.WriteRaw("\"items\":")
 		if x.Items == nil {
 			s.WriteNil()
@@ -2770,6 +2956,7 @@ func (x *DownwardAPIVolumeFile) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DownwardAPIVolumeFile) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.FieldRef != nil {
 		s.WriteRaw("\"fieldRef\":")
@@ -2780,14 +2967,16 @@ func (x *DownwardAPIVolumeFile) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"mode\":")
 		s.WriteInt32(*x.Mode)
 	}
-	jsonwire.Key(s, &more, ",\"path\":")
-	jsonwire.String(s, x.Path)
+	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
+		jsonwire.Key(s, &more, ",\"path\":")
+		jsonwire.String(s, x.Path)
+	}
 	if x.ResourceFieldRef != nil {
-		s.WriteRaw(",\"resourceFieldRef\":")
+		jsonwire.Key(s, &more, ",\"resourceFieldRef\":")
 		x.ResourceFieldRef.EncodeJSON(s)
 	}
 	if x.User != nil {
-		s.WriteRaw(",\"user\":")
+		jsonwire.Key(s, &more, ",\"user\":")
 		s.WriteInt64(*x.User)
 	}
 	s.WriteRaw("}")
@@ -2825,6 +3014,7 @@ func (x *DownwardAPIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DownwardAPIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.DefaultMode != nil {
 		s.WriteRaw("\"defaultMode\":")
@@ -2835,7 +3025,7 @@ func (x *DownwardAPIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"defaultUser\":")
 		s.WriteInt64(*x.DefaultUser)
 	}
-	if len(x.Items) != 0 {
+	if len(x.Items) != 0 || ap != nil && x.Items != nil {
 		jsonwire.Key(s, &more, ",\"items\":")
 		if x.Items == nil {
 			s.WriteNil()
@@ -2883,8 +3073,9 @@ func (x *EmptyDirVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EmptyDirVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Medium != "" {
+	if ap.Explicit(&x.Medium) || x.Medium != "" {
 		s.WriteRaw("\"medium\":")
 		more = true
 		jsonwire.String(s, x.Medium)
@@ -2932,20 +3123,23 @@ func (x *EndpointAddress) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EndpointAddress) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Hostname != "" {
+	if ap.Explicit(&x.Hostname) || x.Hostname != "" {
 		s.WriteRaw("\"hostname\":")
 		more = true
 		jsonwire.String(s, x.Hostname)
 	}
-	jsonwire.Key(s, &more, ",\"ip\":")
-	jsonwire.String(s, x.IP)
+	if ap == nil || ap.Explicit(&x.IP) || x.IP != "" {
+		jsonwire.Key(s, &more, ",\"ip\":")
+		jsonwire.String(s, x.IP)
+	}
 	if x.NodeName != nil {
-		s.WriteRaw(",\"nodeName\":")
+		jsonwire.Key(s, &more, ",\"nodeName\":")
 		jsonwire.String(s, *x.NodeName)
 	}
 	if x.TargetRef != nil {
-		s.WriteRaw(",\"targetRef\":")
+		jsonwire.Key(s, &more, ",\"targetRef\":")
 		x.TargetRef.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -2976,20 +3170,23 @@ func (x *EndpointPort) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EndpointPort) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.AppProtocol != nil {
 		s.WriteRaw("\"appProtocol\":")
 		more = true
 		jsonwire.String(s, *x.AppProtocol)
 	}
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
-	jsonwire.Key(s, &more, ",\"port\":")
-	s.WriteInt32(x.Port)
-	if x.Protocol != "" {
-		s.WriteRaw(",\"protocol\":")
+	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
+		jsonwire.Key(s, &more, ",\"port\":")
+		s.WriteInt32(x.Port)
+	}
+	if ap.Explicit(&x.Protocol) || x.Protocol != "" {
+		jsonwire.Key(s, &more, ",\"protocol\":")
 		jsonwire.String(s, x.Protocol)
 	}
 	s.WriteRaw("}")
@@ -3045,8 +3242,9 @@ func (x *EndpointSubset) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EndpointSubset) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Addresses) != 0 {
+	if len(x.Addresses) != 0 || ap != nil && x.Addresses != nil {
 		s.WriteRaw("\"addresses\":")
 		more = true
 		if x.Addresses == nil {
@@ -3062,7 +3260,7 @@ func (x *EndpointSubset) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.NotReadyAddresses) != 0 {
+	if len(x.NotReadyAddresses) != 0 || ap != nil && x.NotReadyAddresses != nil {
 		jsonwire.Key(s, &more, ",\"notReadyAddresses\":")
 		if x.NotReadyAddresses == nil {
 			s.WriteNil()
@@ -3077,7 +3275,7 @@ func (x *EndpointSubset) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Ports) != 0 {
+	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
 		jsonwire.Key(s, &more, ",\"ports\":")
 		if x.Ports == nil {
 			s.WriteNil()
@@ -3147,20 +3345,25 @@ func (x *Endpoints) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Endpoints) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	if len(x.Subsets) != 0 {
-		s.WriteRaw(",\"subsets\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	if len(x.Subsets) != 0 || ap != nil && x.Subsets != nil {
+		jsonwire.Key(s, &more, ",\"subsets\":")
 		if x.Subsets == nil {
 			s.WriteNil()
 		} else {
@@ -3262,30 +3465,37 @@ func (x *EndpointsList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EndpointsList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -3327,13 +3537,14 @@ func (x *EnvFromSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EnvFromSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.ConfigMapRef != nil {
 		s.WriteRaw("\"configMapRef\":")
 		more = true
 		x.ConfigMapRef.EncodeJSON(s)
 	}
-	if x.Prefix != "" {
+	if ap.Explicit(&x.Prefix) || x.Prefix != "" {
 		jsonwire.Key(s, &more, ",\"prefix\":")
 		jsonwire.String(s, x.Prefix)
 	}
@@ -3374,14 +3585,19 @@ func (x *EnvVar) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EnvVar) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	if x.Value != "" {
-		s.WriteRaw(",\"value\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.Value) || x.Value != "" {
+		jsonwire.Key(s, &more, ",\"value\":")
 		jsonwire.String(s, x.Value)
 	}
 	if x.ValueFrom != nil {
-		s.WriteRaw(",\"valueFrom\":")
+		jsonwire.Key(s, &more, ",\"valueFrom\":")
 		x.ValueFrom.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -3641,8 +3857,10 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if len(x.Args) != 0 {
+	if len(x.Args) != 0 || ap != nil && x.Args != nil {
 		s.WriteRaw("\"args\":")
 		more = true
 		if x.Args == nil {
@@ -3658,7 +3876,7 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Command) != 0 {
+	if len(x.Command) != 0 || ap != nil && x.Command != nil {
 		jsonwire.Key(s, &more, ",\"command\":")
 		if x.Command == nil {
 			s.WriteNil()
@@ -3673,7 +3891,7 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Env) != 0 {
+	if len(x.Env) != 0 || ap != nil && x.Env != nil {
 		jsonwire.Key(s, &more, ",\"env\":")
 		if x.Env == nil {
 			s.WriteNil()
@@ -3688,7 +3906,7 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.EnvFrom) != 0 {
+	if len(x.EnvFrom) != 0 || ap != nil && x.EnvFrom != nil {
 		jsonwire.Key(s, &more, ",\"envFrom\":")
 		if x.EnvFrom == nil {
 			s.WriteNil()
@@ -3703,11 +3921,11 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Image != "" {
+	if ap.Explicit(&x.Image) || x.Image != "" {
 		jsonwire.Key(s, &more, ",\"image\":")
 		jsonwire.String(s, x.Image)
 	}
-	if x.ImagePullPolicy != "" {
+	if ap.Explicit(&x.ImagePullPolicy) || x.ImagePullPolicy != "" {
 		jsonwire.Key(s, &more, ",\"imagePullPolicy\":")
 		jsonwire.String(s, x.ImagePullPolicy)
 	}
@@ -3719,10 +3937,12 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"livenessProbe\":")
 		x.LivenessProbe.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"name\":")
-	jsonwire.String(s, x.Name)
-	if len(x.Ports) != 0 {
-		s.WriteRaw(",\"ports\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
+		jsonwire.Key(s, &more, ",\"ports\":")
 		if x.Ports == nil {
 			s.WriteNil()
 		} else {
@@ -3737,11 +3957,11 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.ReadinessProbe != nil {
-		s.WriteRaw(",\"readinessProbe\":")
+		jsonwire.Key(s, &more, ",\"readinessProbe\":")
 		x.ReadinessProbe.EncodeJSON(s)
 	}
-	if len(x.ResizePolicy) != 0 {
-		s.WriteRaw(",\"resizePolicy\":")
+	if len(x.ResizePolicy) != 0 || ap != nil && x.ResizePolicy != nil {
+		jsonwire.Key(s, &more, ",\"resizePolicy\":")
 		if x.ResizePolicy == nil {
 			s.WriteNil()
 		} else {
@@ -3755,14 +3975,17 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	s.WriteRaw(",\"resources\":")
+	at = jsonwire.Field(s, &more, ",\"resources\":")
 	x.Resources.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Resources)
+	}
 	if x.RestartPolicy != nil {
-		s.WriteRaw(",\"restartPolicy\":")
+		jsonwire.Key(s, &more, ",\"restartPolicy\":")
 		jsonwire.String(s, *x.RestartPolicy)
 	}
-	if len(x.RestartPolicyRules) != 0 {
-		s.WriteRaw(",\"restartPolicyRules\":")
+	if len(x.RestartPolicyRules) != 0 || ap != nil && x.RestartPolicyRules != nil {
+		jsonwire.Key(s, &more, ",\"restartPolicyRules\":")
 		if x.RestartPolicyRules == nil {
 			s.WriteNil()
 		} else {
@@ -3777,39 +4000,39 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.SecurityContext != nil {
-		s.WriteRaw(",\"securityContext\":")
+		jsonwire.Key(s, &more, ",\"securityContext\":")
 		x.SecurityContext.EncodeJSON(s)
 	}
 	if x.StartupProbe != nil {
-		s.WriteRaw(",\"startupProbe\":")
+		jsonwire.Key(s, &more, ",\"startupProbe\":")
 		x.StartupProbe.EncodeJSON(s)
 	}
-	if x.Stdin {
-		s.WriteRaw(",\"stdin\":")
+	if ap.Explicit(&x.Stdin) || x.Stdin {
+		jsonwire.Key(s, &more, ",\"stdin\":")
 		s.WriteBool(x.Stdin)
 	}
-	if x.StdinOnce {
-		s.WriteRaw(",\"stdinOnce\":")
+	if ap.Explicit(&x.StdinOnce) || x.StdinOnce {
+		jsonwire.Key(s, &more, ",\"stdinOnce\":")
 		s.WriteBool(x.StdinOnce)
 	}
-	if x.TargetContainerName != "" {
-		s.WriteRaw(",\"targetContainerName\":")
+	if ap.Explicit(&x.TargetContainerName) || x.TargetContainerName != "" {
+		jsonwire.Key(s, &more, ",\"targetContainerName\":")
 		jsonwire.String(s, x.TargetContainerName)
 	}
-	if x.TerminationMessagePath != "" {
-		s.WriteRaw(",\"terminationMessagePath\":")
+	if ap.Explicit(&x.TerminationMessagePath) || x.TerminationMessagePath != "" {
+		jsonwire.Key(s, &more, ",\"terminationMessagePath\":")
 		jsonwire.String(s, x.TerminationMessagePath)
 	}
-	if x.TerminationMessagePolicy != "" {
-		s.WriteRaw(",\"terminationMessagePolicy\":")
+	if ap.Explicit(&x.TerminationMessagePolicy) || x.TerminationMessagePolicy != "" {
+		jsonwire.Key(s, &more, ",\"terminationMessagePolicy\":")
 		jsonwire.String(s, x.TerminationMessagePolicy)
 	}
-	if x.Tty {
-		s.WriteRaw(",\"tty\":")
+	if ap.Explicit(&x.Tty) || x.Tty {
+		jsonwire.Key(s, &more, ",\"tty\":")
 		s.WriteBool(x.Tty)
 	}
-	if len(x.VolumeDevices) != 0 {
-		s.WriteRaw(",\"volumeDevices\":")
+	if len(x.VolumeDevices) != 0 || ap != nil && x.VolumeDevices != nil {
+		jsonwire.Key(s, &more, ",\"volumeDevices\":")
 		if x.VolumeDevices == nil {
 			s.WriteNil()
 		} else {
@@ -3823,8 +4046,8 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.VolumeMounts) != 0 {
-		s.WriteRaw(",\"volumeMounts\":")
+	if len(x.VolumeMounts) != 0 || ap != nil && x.VolumeMounts != nil {
+		jsonwire.Key(s, &more, ",\"volumeMounts\":")
 		if x.VolumeMounts == nil {
 			s.WriteNil()
 		} else {
@@ -3838,8 +4061,8 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.WorkingDir != "" {
-		s.WriteRaw(",\"workingDir\":")
+	if ap.Explicit(&x.WorkingDir) || x.WorkingDir != "" {
+		jsonwire.Key(s, &more, ",\"workingDir\":")
 		jsonwire.String(s, x.WorkingDir)
 	}
 	s.WriteRaw("}")
@@ -3961,58 +4184,79 @@ func (x *Event) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Event) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	if x.Action != "" {
-		s.WriteRaw(",\"action\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	if ap.Explicit(&x.Action) || x.Action != "" {
+		jsonwire.Key(s, &more, ",\"action\":")
 		jsonwire.String(s, x.Action)
 	}
-	if x.Count != 0 {
-		s.WriteRaw(",\"count\":")
+	if ap.Explicit(&x.Count) || x.Count != 0 {
+		jsonwire.Key(s, &more, ",\"count\":")
 		s.WriteInt32(x.Count)
 	}
-	s.WriteRaw(",\"eventTime\":")
-	x.EventTime.EncodeJSON(s)
-	s.WriteRaw(",\"firstTimestamp\":")
-	x.FirstTimestamp.EncodeJSON(s)
-	s.WriteRaw(",\"involvedObject\":")
+	if ap == nil || ap.Explicit(&x.EventTime) || !x.EventTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"eventTime\":")
+		x.EventTime.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.FirstTimestamp) || !x.FirstTimestamp.IsZero() {
+		jsonwire.Key(s, &more, ",\"firstTimestamp\":")
+		x.FirstTimestamp.EncodeJSON(s)
+	}
+	at = jsonwire.Field(s, &more, ",\"involvedObject\":")
 	x.InvolvedObject.EncodeJSON(s)
-	s.WriteRaw(",\"lastTimestamp\":")
-	x.LastTimestamp.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.InvolvedObject)
+	}
+	if ap == nil || ap.Explicit(&x.LastTimestamp) || !x.LastTimestamp.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTimestamp\":")
+		x.LastTimestamp.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
 	if x.Related != nil {
-		s.WriteRaw(",\"related\":")
+		jsonwire.Key(s, &more, ",\"related\":")
 		x.Related.EncodeJSON(s)
 	}
-	s.WriteRaw(",\"reportingComponent\":")
-	jsonwire.String(s, x.ReportingComponent)
-	s.WriteRaw(",\"reportingInstance\":")
-	jsonwire.String(s, x.ReportingInstance)
+	if ap == nil || ap.Explicit(&x.ReportingComponent) || x.ReportingComponent != "" {
+		jsonwire.Key(s, &more, ",\"reportingComponent\":")
+		jsonwire.String(s, x.ReportingComponent)
+	}
+	if ap == nil || ap.Explicit(&x.ReportingInstance) || x.ReportingInstance != "" {
+		jsonwire.Key(s, &more, ",\"reportingInstance\":")
+		jsonwire.String(s, x.ReportingInstance)
+	}
 	if x.Series != nil {
-		s.WriteRaw(",\"series\":")
+		jsonwire.Key(s, &more, ",\"series\":")
 		x.Series.EncodeJSON(s)
 	}
-	s.WriteRaw(",\"source\":")
+	at = jsonwire.Field(s, &more, ",\"source\":")
 	x.Source.EncodeJSON(s)
-	if x.Type != "" {
-		s.WriteRaw(",\"type\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Source)
+	}
+	if ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
 	}
 	s.WriteRaw("}")
@@ -4103,30 +4347,37 @@ func (x *EventList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EventList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -4152,14 +4403,17 @@ func (x *EventSeries) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EventSeries) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Count != 0 {
+	if ap.Explicit(&x.Count) || x.Count != 0 {
 		s.WriteRaw("\"count\":")
 		more = true
 		s.WriteInt32(x.Count)
 	}
-	jsonwire.Key(s, &more, ",\"lastObservedTime\":")
-	x.LastObservedTime.EncodeJSON(s)
+	if ap == nil || ap.Explicit(&x.LastObservedTime) || !x.LastObservedTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastObservedTime\":")
+		x.LastObservedTime.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }
 
@@ -4184,13 +4438,14 @@ func (x *EventSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EventSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Component != "" {
+	if ap.Explicit(&x.Component) || x.Component != "" {
 		s.WriteRaw("\"component\":")
 		more = true
 		jsonwire.String(s, x.Component)
 	}
-	if x.Host != "" {
+	if ap.Explicit(&x.Host) || x.Host != "" {
 		jsonwire.Key(s, &more, ",\"host\":")
 		jsonwire.String(s, x.Host)
 	}
@@ -4218,10 +4473,17 @@ func (x *EvictionResponder) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EvictionResponder) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"priority\":")
-	s.WriteInt32(x.Priority)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Priority) || x.Priority != 0 {
+		jsonwire.Key(s, &more, ",\"priority\":")
+		s.WriteInt32(x.Priority)
+	}
 	s.WriteRaw("}")
 }
 
@@ -4244,7 +4506,8 @@ func (x *ExecAction) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ExecAction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.Command) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.Command) != 0 || ap != nil && x.Command != nil {
 		s.WriteRaw("\"command\":")
 		if x.Command == nil {
 			s.WriteNil()
@@ -4289,8 +4552,9 @@ func (x *FCVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *FCVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
@@ -4299,11 +4563,11 @@ func (x *FCVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"lun\":")
 		s.WriteInt32(*x.Lun)
 	}
-	if x.ReadOnly {
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
-	if len(x.TargetWWNs) != 0 {
+	if len(x.TargetWWNs) != 0 || ap != nil && x.TargetWWNs != nil {
 		jsonwire.Key(s, &more, ",\"targetWWNs\":")
 		if x.TargetWWNs == nil {
 			s.WriteNil()
@@ -4318,7 +4582,7 @@ func (x *FCVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.WWIDs) != 0 {
+	if len(x.WWIDs) != 0 || ap != nil && x.WWIDs != nil {
 		jsonwire.Key(s, &more, ",\"wwids\":")
 		if x.WWIDs == nil {
 			s.WriteNil()
@@ -4361,14 +4625,25 @@ func (x *FileKeySelector) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *FileKeySelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"key\":")
-	jsonwire.String(s, x.Key)
-	s.WriteRaw(",\"optional\":")
-	s.WriteBool(x.Optional)
-	s.WriteRaw(",\"path\":")
-	jsonwire.String(s, x.Path)
-	s.WriteRaw(",\"volumeName\":")
-	jsonwire.String(s, x.VolumeName)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		s.WriteRaw("\"key\":")
+		more = true
+		jsonwire.String(s, x.Key)
+	}
+	if ap == nil || ap.Explicit(&x.Optional) || x.Optional {
+		jsonwire.Key(s, &more, ",\"optional\":")
+		s.WriteBool(x.Optional)
+	}
+	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
+		jsonwire.Key(s, &more, ",\"path\":")
+		jsonwire.String(s, x.Path)
+	}
+	if ap == nil || ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
+		jsonwire.Key(s, &more, ",\"volumeName\":")
+		jsonwire.String(s, x.VolumeName)
+	}
 	s.WriteRaw("}")
 }
 
@@ -4406,14 +4681,19 @@ func (x *FlexPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *FlexPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"driver\":")
-	jsonwire.String(s, x.Driver)
-	if x.FSType != "" {
-		s.WriteRaw(",\"fsType\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
+		s.WriteRaw("\"driver\":")
+		more = true
+		jsonwire.String(s, x.Driver)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
-	if len(x.Options) != 0 {
-		s.WriteRaw(",\"options\":")
+	if len(x.Options) != 0 || ap != nil && x.Options != nil {
+		jsonwire.Key(s, &more, ",\"options\":")
 		if x.Options == nil {
 			s.WriteNil()
 		} else {
@@ -4431,12 +4711,12 @@ func (x *FlexPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretRef != nil {
-		s.WriteRaw(",\"secretRef\":")
+		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -4476,14 +4756,19 @@ func (x *FlexVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *FlexVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"driver\":")
-	jsonwire.String(s, x.Driver)
-	if x.FSType != "" {
-		s.WriteRaw(",\"fsType\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
+		s.WriteRaw("\"driver\":")
+		more = true
+		jsonwire.String(s, x.Driver)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
-	if len(x.Options) != 0 {
-		s.WriteRaw(",\"options\":")
+	if len(x.Options) != 0 || ap != nil && x.Options != nil {
+		jsonwire.Key(s, &more, ",\"options\":")
 		if x.Options == nil {
 			s.WriteNil()
 		} else {
@@ -4501,12 +4786,12 @@ func (x *FlexVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretRef != nil {
-		s.WriteRaw(",\"secretRef\":")
+		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -4533,13 +4818,14 @@ func (x *FlockerVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *FlockerVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.DatasetName != "" {
+	if ap.Explicit(&x.DatasetName) || x.DatasetName != "" {
 		s.WriteRaw("\"datasetName\":")
 		more = true
 		jsonwire.String(s, x.DatasetName)
 	}
-	if x.DatasetUUID != "" {
+	if ap.Explicit(&x.DatasetUUID) || x.DatasetUUID != "" {
 		jsonwire.Key(s, &more, ",\"datasetUUID\":")
 		jsonwire.String(s, x.DatasetUUID)
 	}
@@ -4571,20 +4857,23 @@ func (x *GCEPersistentDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *GCEPersistentDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.Partition != 0 {
+	if ap.Explicit(&x.Partition) || x.Partition != 0 {
 		jsonwire.Key(s, &more, ",\"partition\":")
 		s.WriteInt32(x.Partition)
 	}
-	jsonwire.Key(s, &more, ",\"pdName\":")
-	jsonwire.String(s, x.PDName)
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap == nil || ap.Explicit(&x.PDName) || x.PDName != "" {
+		jsonwire.Key(s, &more, ",\"pdName\":")
+		jsonwire.String(s, x.PDName)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
@@ -4613,19 +4902,24 @@ func (x *GRPCAction) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *GRPCAction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Mode != "" {
+	if ap.Explicit(&x.Mode) || x.Mode != "" {
 		s.WriteRaw("\"mode\":")
 		more = true
 		jsonwire.String(s, x.Mode)
 	}
-	jsonwire.Key(s, &more, ",\"port\":")
-	s.WriteInt32(x.Port)
-	s.WriteRaw(",\"service\":")
-	if x.Service == nil {
-		s.WriteNil()
-	} else {
-		jsonwire.String(s, *x.Service)
+	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
+		jsonwire.Key(s, &more, ",\"port\":")
+		s.WriteInt32(x.Port)
+	}
+	if ap == nil || x.Service != nil {
+		jsonwire.Key(s, &more, ",\"service\":")
+		if x.Service == nil {
+			s.WriteNil()
+		} else {
+			jsonwire.String(s, *x.Service)
+		}
 	}
 	s.WriteRaw("}")
 }
@@ -4653,16 +4947,19 @@ func (x *GitRepoVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *GitRepoVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Directory != "" {
+	if ap.Explicit(&x.Directory) || x.Directory != "" {
 		s.WriteRaw("\"directory\":")
 		more = true
 		jsonwire.String(s, x.Directory)
 	}
-	jsonwire.Key(s, &more, ",\"repository\":")
-	jsonwire.String(s, x.Repository)
-	if x.Revision != "" {
-		s.WriteRaw(",\"revision\":")
+	if ap == nil || ap.Explicit(&x.Repository) || x.Repository != "" {
+		jsonwire.Key(s, &more, ",\"repository\":")
+		jsonwire.String(s, x.Repository)
+	}
+	if ap.Explicit(&x.Revision) || x.Revision != "" {
+		jsonwire.Key(s, &more, ",\"revision\":")
 		jsonwire.String(s, x.Revision)
 	}
 	s.WriteRaw("}")
@@ -4693,16 +4990,23 @@ func (x *GlusterfsPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *GlusterfsPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"endpoints\":")
-	jsonwire.String(s, x.Endpoints)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Endpoints) || x.Endpoints != "" {
+		s.WriteRaw("\"endpoints\":")
+		more = true
+		jsonwire.String(s, x.Endpoints)
+	}
 	if x.EndpointsNamespace != nil {
-		s.WriteRaw(",\"endpointsNamespace\":")
+		jsonwire.Key(s, &more, ",\"endpointsNamespace\":")
 		jsonwire.String(s, *x.EndpointsNamespace)
 	}
-	s.WriteRaw(",\"path\":")
-	jsonwire.String(s, x.Path)
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
+		jsonwire.Key(s, &more, ",\"path\":")
+		jsonwire.String(s, x.Path)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
@@ -4731,12 +5035,19 @@ func (x *GlusterfsVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *GlusterfsVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"endpoints\":")
-	jsonwire.String(s, x.Endpoints)
-	s.WriteRaw(",\"path\":")
-	jsonwire.String(s, x.Path)
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Endpoints) || x.Endpoints != "" {
+		s.WriteRaw("\"endpoints\":")
+		more = true
+		jsonwire.String(s, x.Endpoints)
+	}
+	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
+		jsonwire.Key(s, &more, ",\"path\":")
+		jsonwire.String(s, x.Path)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
@@ -4780,13 +5091,14 @@ func (x *HTTPGetAction) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HTTPGetAction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Host != "" {
+	if ap.Explicit(&x.Host) || x.Host != "" {
 		s.WriteRaw("\"host\":")
 		more = true
 		jsonwire.String(s, x.Host)
 	}
-	if len(x.HTTPHeaders) != 0 {
+	if len(x.HTTPHeaders) != 0 || ap != nil && x.HTTPHeaders != nil {
 		jsonwire.Key(s, &more, ",\"httpHeaders\":")
 		if x.HTTPHeaders == nil {
 			s.WriteNil()
@@ -4801,18 +5113,20 @@ func (x *HTTPGetAction) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Path != "" {
+	if ap.Explicit(&x.Path) || x.Path != "" {
 		jsonwire.Key(s, &more, ",\"path\":")
 		jsonwire.String(s, x.Path)
 	}
-	jsonwire.Key(s, &more, ",\"port\":")
-	x.Port.EncodeJSON(s)
-	if x.Protocol != "" {
-		s.WriteRaw(",\"protocol\":")
+	if ap == nil || ap.Explicit(&x.Port) || !x.Port.IsZero() {
+		jsonwire.Key(s, &more, ",\"port\":")
+		x.Port.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Protocol) || x.Protocol != "" {
+		jsonwire.Key(s, &more, ",\"protocol\":")
 		jsonwire.String(s, x.Protocol)
 	}
-	if x.Scheme != "" {
-		s.WriteRaw(",\"scheme\":")
+	if ap.Explicit(&x.Scheme) || x.Scheme != "" {
+		jsonwire.Key(s, &more, ",\"scheme\":")
 		jsonwire.String(s, x.Scheme)
 	}
 	s.WriteRaw("}")
@@ -4839,10 +5153,17 @@ func (x *HTTPHeader) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HTTPHeader) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"value\":")
-	jsonwire.String(s, x.Value)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Value) || x.Value != "" {
+		jsonwire.Key(s, &more, ",\"value\":")
+		jsonwire.String(s, x.Value)
+	}
 	s.WriteRaw("}")
 }
 
@@ -4867,8 +5188,9 @@ func (x *HostAlias) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HostAlias) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Hostnames) != 0 {
+	if len(x.Hostnames) != 0 || ap != nil && x.Hostnames != nil {
 		s.WriteRaw("\"hostnames\":")
 		more = true
 		if x.Hostnames == nil {
@@ -4884,8 +5206,10 @@ func (x *HostAlias) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"ip\":")
-	jsonwire.String(s, x.IP)
+	if ap == nil || ap.Explicit(&x.IP) || x.IP != "" {
+		jsonwire.Key(s, &more, ",\"ip\":")
+		jsonwire.String(s, x.IP)
+	}
 	s.WriteRaw("}")
 }
 
@@ -4908,8 +5232,11 @@ func (x *HostIP) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HostIP) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"ip\":")
-	jsonwire.String(s, x.IP)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.IP) || x.IP != "" {
+		s.WriteRaw("\"ip\":")
+		jsonwire.String(s, x.IP)
+	}
 	s.WriteRaw("}")
 }
 
@@ -4934,10 +5261,15 @@ func (x *HostPathVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HostPathVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"path\":")
-	jsonwire.String(s, x.Path)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
+		s.WriteRaw("\"path\":")
+		more = true
+		jsonwire.String(s, x.Path)
+	}
 	if x.Type != nil {
-		s.WriteRaw(",\"type\":")
+		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, *x.Type)
 	}
 	s.WriteRaw("}")
@@ -4989,17 +5321,18 @@ func (x *ISCSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ISCSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.ChapAuthDiscovery {
+	if ap.Explicit(&x.ChapAuthDiscovery) || x.ChapAuthDiscovery {
 		s.WriteRaw("\"chapAuthDiscovery\":")
 		more = true
 		s.WriteBool(x.ChapAuthDiscovery)
 	}
-	if x.ChapAuthSession {
+	if ap.Explicit(&x.ChapAuthSession) || x.ChapAuthSession {
 		jsonwire.Key(s, &more, ",\"chapAuthSession\":")
 		s.WriteBool(x.ChapAuthSession)
 	}
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
@@ -5007,16 +5340,20 @@ func (x *ISCSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"initiatorName\":")
 		jsonwire.String(s, *x.InitiatorName)
 	}
-	jsonwire.Key(s, &more, ",\"iqn\":")
-	jsonwire.String(s, x.IQN)
-	if x.ISCSIInterface != "" {
-		s.WriteRaw(",\"iscsiInterface\":")
+	if ap == nil || ap.Explicit(&x.IQN) || x.IQN != "" {
+		jsonwire.Key(s, &more, ",\"iqn\":")
+		jsonwire.String(s, x.IQN)
+	}
+	if ap.Explicit(&x.ISCSIInterface) || x.ISCSIInterface != "" {
+		jsonwire.Key(s, &more, ",\"iscsiInterface\":")
 		jsonwire.String(s, x.ISCSIInterface)
 	}
-	s.WriteRaw(",\"lun\":")
-	s.WriteInt32(x.Lun)
-	if len(x.Portals) != 0 {
-		s.WriteRaw(",\"portals\":")
+	if ap == nil || ap.Explicit(&x.Lun) || x.Lun != 0 {
+		jsonwire.Key(s, &more, ",\"lun\":")
+		s.WriteInt32(x.Lun)
+	}
+	if len(x.Portals) != 0 || ap != nil && x.Portals != nil {
+		jsonwire.Key(s, &more, ",\"portals\":")
 		if x.Portals == nil {
 			s.WriteNil()
 		} else {
@@ -5030,16 +5367,18 @@ func (x *ISCSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretRef != nil {
-		s.WriteRaw(",\"secretRef\":")
+		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	s.WriteRaw(",\"targetPortal\":")
-	jsonwire.String(s, x.TargetPortal)
+	if ap == nil || ap.Explicit(&x.TargetPortal) || x.TargetPortal != "" {
+		jsonwire.Key(s, &more, ",\"targetPortal\":")
+		jsonwire.String(s, x.TargetPortal)
+	}
 	s.WriteRaw("}")
 }
 
@@ -5089,17 +5428,18 @@ func (x *ISCSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ISCSIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.ChapAuthDiscovery {
+	if ap.Explicit(&x.ChapAuthDiscovery) || x.ChapAuthDiscovery {
 		s.WriteRaw("\"chapAuthDiscovery\":")
 		more = true
 		s.WriteBool(x.ChapAuthDiscovery)
 	}
-	if x.ChapAuthSession {
+	if ap.Explicit(&x.ChapAuthSession) || x.ChapAuthSession {
 		jsonwire.Key(s, &more, ",\"chapAuthSession\":")
 		s.WriteBool(x.ChapAuthSession)
 	}
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
@@ -5107,16 +5447,20 @@ func (x *ISCSIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"initiatorName\":")
 		jsonwire.String(s, *x.InitiatorName)
 	}
-	jsonwire.Key(s, &more, ",\"iqn\":")
-	jsonwire.String(s, x.IQN)
-	if x.ISCSIInterface != "" {
-		s.WriteRaw(",\"iscsiInterface\":")
+	if ap == nil || ap.Explicit(&x.IQN) || x.IQN != "" {
+		jsonwire.Key(s, &more, ",\"iqn\":")
+		jsonwire.String(s, x.IQN)
+	}
+	if ap.Explicit(&x.ISCSIInterface) || x.ISCSIInterface != "" {
+		jsonwire.Key(s, &more, ",\"iscsiInterface\":")
 		jsonwire.String(s, x.ISCSIInterface)
 	}
-	s.WriteRaw(",\"lun\":")
-	s.WriteInt32(x.Lun)
-	if len(x.Portals) != 0 {
-		s.WriteRaw(",\"portals\":")
+	if ap == nil || ap.Explicit(&x.Lun) || x.Lun != 0 {
+		jsonwire.Key(s, &more, ",\"lun\":")
+		s.WriteInt32(x.Lun)
+	}
+	if len(x.Portals) != 0 || ap != nil && x.Portals != nil {
+		jsonwire.Key(s, &more, ",\"portals\":")
 		if x.Portals == nil {
 			s.WriteNil()
 		} else {
@@ -5130,16 +5474,18 @@ func (x *ISCSIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretRef != nil {
-		s.WriteRaw(",\"secretRef\":")
+		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	s.WriteRaw(",\"targetPortal\":")
-	jsonwire.String(s, x.TargetPortal)
+	if ap == nil || ap.Explicit(&x.TargetPortal) || x.TargetPortal != "" {
+		jsonwire.Key(s, &more, ",\"targetPortal\":")
+		jsonwire.String(s, x.TargetPortal)
+	}
 	s.WriteRaw("}")
 }
 
@@ -5164,13 +5510,14 @@ func (x *ImageVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ImageVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.PullPolicy != "" {
+	if ap.Explicit(&x.PullPolicy) || x.PullPolicy != "" {
 		s.WriteRaw("\"pullPolicy\":")
 		more = true
 		jsonwire.String(s, x.PullPolicy)
 	}
-	if x.Reference != "" {
+	if ap.Explicit(&x.Reference) || x.Reference != "" {
 		jsonwire.Key(s, &more, ",\"reference\":")
 		jsonwire.String(s, x.Reference)
 	}
@@ -5196,8 +5543,11 @@ func (x *ImageVolumeStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ImageVolumeStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"imageRef\":")
-	jsonwire.String(s, x.ImageRef)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.ImageRef) || x.ImageRef != "" {
+		s.WriteRaw("\"imageRef\":")
+		jsonwire.String(s, x.ImageRef)
+	}
 	s.WriteRaw("}")
 }
 
@@ -5226,16 +5576,23 @@ func (x *KeyToPath) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *KeyToPath) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"key\":")
-	jsonwire.String(s, x.Key)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		s.WriteRaw("\"key\":")
+		more = true
+		jsonwire.String(s, x.Key)
+	}
 	if x.Mode != nil {
-		s.WriteRaw(",\"mode\":")
+		jsonwire.Key(s, &more, ",\"mode\":")
 		s.WriteInt32(*x.Mode)
 	}
-	s.WriteRaw(",\"path\":")
-	jsonwire.String(s, x.Path)
+	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
+		jsonwire.Key(s, &more, ",\"path\":")
+		jsonwire.String(s, x.Path)
+	}
 	if x.User != nil {
-		s.WriteRaw(",\"user\":")
+		jsonwire.Key(s, &more, ",\"user\":")
 		s.WriteInt64(*x.User)
 	}
 	s.WriteRaw("}")
@@ -5278,6 +5635,7 @@ func (x *Lifecycle) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Lifecycle) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.PostStart != nil {
 		s.WriteRaw("\"postStart\":")
@@ -5288,7 +5646,7 @@ func (x *Lifecycle) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"preStop\":")
 		x.PreStop.EncodeJSON(s)
 	}
-	if x.StopSignal != "" {
+	if ap.Explicit(&x.StopSignal) || x.StopSignal != "" {
 		jsonwire.Key(s, &more, ",\"stopSignal\":")
 		jsonwire.String(s, x.StopSignal)
 	}
@@ -5412,20 +5770,28 @@ func (x *LimitRange) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LimitRange) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -5513,8 +5879,9 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Default) != 0 {
+	if len(x.Default) != 0 || ap != nil && x.Default != nil {
 		s.WriteRaw("\"default\":")
 		more = true
 		if x.Default == nil {
@@ -5534,7 +5901,7 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.DefaultRequest) != 0 {
+	if len(x.DefaultRequest) != 0 || ap != nil && x.DefaultRequest != nil {
 		jsonwire.Key(s, &more, ",\"defaultRequest\":")
 		if x.DefaultRequest == nil {
 			s.WriteNil()
@@ -5553,7 +5920,7 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Max) != 0 {
+	if len(x.Max) != 0 || ap != nil && x.Max != nil {
 		jsonwire.Key(s, &more, ",\"max\":")
 		if x.Max == nil {
 			s.WriteNil()
@@ -5572,7 +5939,7 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.MaxLimitRequestRatio) != 0 {
+	if len(x.MaxLimitRequestRatio) != 0 || ap != nil && x.MaxLimitRequestRatio != nil {
 		jsonwire.Key(s, &more, ",\"maxLimitRequestRatio\":")
 		if x.MaxLimitRequestRatio == nil {
 			s.WriteNil()
@@ -5591,7 +5958,7 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Min) != 0 {
+	if len(x.Min) != 0 || ap != nil && x.Min != nil {
 		jsonwire.Key(s, &more, ",\"min\":")
 		if x.Min == nil {
 			s.WriteNil()
@@ -5610,8 +5977,10 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -5700,30 +6069,37 @@ func (x *LimitRangeList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LimitRangeList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -5756,18 +6132,21 @@ func (x *LimitRangeSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LimitRangeSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"limits\":")
-	if x.Limits == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Limits {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	ap := jsonwire.Applying(s)
+	if ap == nil || x.Limits != nil {
+		s.WriteRaw("\"limits\":")
+		if x.Limits == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Limits {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Limits[i0].EncodeJSON(s)
 			}
-			x.Limits[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -5804,10 +6183,15 @@ func (x *LinuxContainerUser) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LinuxContainerUser) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"gid\":")
-	s.WriteInt64(x.GID)
-	if len(x.SupplementalGroups) != 0 {
-		s.WriteRaw(",\"supplementalGroups\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.GID) || x.GID != 0 {
+		s.WriteRaw("\"gid\":")
+		more = true
+		s.WriteInt64(x.GID)
+	}
+	if len(x.SupplementalGroups) != 0 || ap != nil && x.SupplementalGroups != nil {
+		jsonwire.Key(s, &more, ",\"supplementalGroups\":")
 		if x.SupplementalGroups == nil {
 			s.WriteNil()
 		} else {
@@ -5821,8 +6205,10 @@ func (x *LinuxContainerUser) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	s.WriteRaw(",\"uid\":")
-	s.WriteInt64(x.UID)
+	if ap == nil || ap.Explicit(&x.UID) || x.UID != 0 {
+		jsonwire.Key(s, &more, ",\"uid\":")
+		s.WriteInt64(x.UID)
+	}
 	s.WriteRaw("}")
 }
 
@@ -5860,13 +6246,14 @@ func (x *LoadBalancerIngress) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LoadBalancerIngress) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Hostname != "" {
+	if ap.Explicit(&x.Hostname) || x.Hostname != "" {
 		s.WriteRaw("\"hostname\":")
 		more = true
 		jsonwire.String(s, x.Hostname)
 	}
-	if x.IP != "" {
+	if ap.Explicit(&x.IP) || x.IP != "" {
 		jsonwire.Key(s, &more, ",\"ip\":")
 		jsonwire.String(s, x.IP)
 	}
@@ -5874,7 +6261,7 @@ func (x *LoadBalancerIngress) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"ipMode\":")
 		jsonwire.String(s, *x.IPMode)
 	}
-	if len(x.Ports) != 0 {
+	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
 		jsonwire.Key(s, &more, ",\"ports\":")
 		if x.Ports == nil {
 			s.WriteNil()
@@ -5920,7 +6307,8 @@ func (x *LoadBalancerStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LoadBalancerStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.Ingress) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.Ingress) != 0 || ap != nil && x.Ingress != nil {
 		s.WriteRaw("\"ingress\":")
 		if x.Ingress == nil {
 			s.WriteNil()
@@ -5957,7 +6345,8 @@ func (x *LocalObjectReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LocalObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if x.Name != "" {
+	ap := jsonwire.Applying(s)
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		s.WriteRaw("\"name\":")
 		jsonwire.String(s, x.Name)
 	}
@@ -5985,14 +6374,17 @@ func (x *LocalVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LocalVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.FSType != nil {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, *x.FSType)
 	}
-	jsonwire.Key(s, &more, ",\"path\":")
-	jsonwire.String(s, x.Path)
+	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
+		jsonwire.Key(s, &more, ",\"path\":")
+		jsonwire.String(s, x.Path)
+	}
 	s.WriteRaw("}")
 }
 
@@ -6017,10 +6409,15 @@ func (x *ModifyVolumeStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ModifyVolumeStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"status\":")
-	jsonwire.String(s, x.Status)
-	if x.TargetVolumeAttributesClassName != "" {
-		s.WriteRaw(",\"targetVolumeAttributesClassName\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		s.WriteRaw("\"status\":")
+		more = true
+		jsonwire.String(s, x.Status)
+	}
+	if ap.Explicit(&x.TargetVolumeAttributesClassName) || x.TargetVolumeAttributesClassName != "" {
+		jsonwire.Key(s, &more, ",\"targetVolumeAttributesClassName\":")
 		jsonwire.String(s, x.TargetVolumeAttributesClassName)
 	}
 	s.WriteRaw("}")
@@ -6049,14 +6446,21 @@ func (x *NFSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NFSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"path\":")
-	jsonwire.String(s, x.Path)
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
+		s.WriteRaw("\"path\":")
+		more = true
+		jsonwire.String(s, x.Path)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
-	s.WriteRaw(",\"server\":")
-	jsonwire.String(s, x.Server)
+	if ap == nil || ap.Explicit(&x.Server) || x.Server != "" {
+		jsonwire.Key(s, &more, ",\"server\":")
+		jsonwire.String(s, x.Server)
+	}
 	s.WriteRaw("}")
 }
 
@@ -6105,22 +6509,33 @@ func (x *Namespace) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Namespace) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -6151,20 +6566,29 @@ func (x *NamespaceCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NamespaceCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		s.WriteRaw("\"lastTransitionTime\":")
+		more = true
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -6253,30 +6677,37 @@ func (x *NamespaceList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NamespaceList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -6300,7 +6731,8 @@ func (x *NamespaceSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NamespaceSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.Finalizers) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.Finalizers) != 0 || ap != nil && x.Finalizers != nil {
 		s.WriteRaw("\"finalizers\":")
 		if x.Finalizers == nil {
 			s.WriteNil()
@@ -6348,8 +6780,9 @@ func (x *NamespaceStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NamespaceStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		s.WriteRaw("\"conditions\":")
 		more = true
 		if x.Conditions == nil {
@@ -6365,7 +6798,7 @@ func (x *NamespaceStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Phase != "" {
+	if ap.Explicit(&x.Phase) || x.Phase != "" {
 		jsonwire.Key(s, &more, ",\"phase\":")
 		jsonwire.String(s, x.Phase)
 	}
@@ -6417,22 +6850,33 @@ func (x *Node) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Node) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -6457,10 +6901,17 @@ func (x *NodeAddress) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeAddress) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"address\":")
-	jsonwire.String(s, x.Address)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Address) || x.Address != "" {
+		s.WriteRaw("\"address\":")
+		more = true
+		jsonwire.String(s, x.Address)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -6501,8 +6952,9 @@ func (x *NodeAffinity) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeAffinity) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 {
+	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.PreferredDuringSchedulingIgnoredDuringExecution != nil {
 		s.WriteRaw("\"preferredDuringSchedulingIgnoredDuringExecution\":")
 		more = true
 		if x.PreferredDuringSchedulingIgnoredDuringExecution == nil {
@@ -6546,10 +6998,17 @@ func (x *NodeAllocatableMappedResources) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeAllocatableMappedResources) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"quantity\":")
-	x.Quantity.EncodeJSON(s)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Quantity) || !x.Quantity.IsZero() {
+		jsonwire.Key(s, &more, ",\"quantity\":")
+		x.Quantity.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }
 
@@ -6590,14 +7049,19 @@ func (x *NodeAllocatableOverheadResources) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeAllocatableOverheadResources) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
 	if x.PerContainer != nil {
-		s.WriteRaw(",\"perContainer\":")
+		jsonwire.Key(s, &more, ",\"perContainer\":")
 		x.PerContainer.EncodeJSON(s)
 	}
 	if x.PerPod != nil {
-		s.WriteRaw(",\"perPod\":")
+		jsonwire.Key(s, &more, ",\"perPod\":")
 		x.PerPod.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -6646,8 +7110,9 @@ func (x *NodeAllocatableResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeAllocatableResourceClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Containers) != 0 {
+	if len(x.Containers) != 0 || ap != nil && x.Containers != nil {
 		s.WriteRaw("\"containers\":")
 		more = true
 		if x.Containers == nil {
@@ -6663,7 +7128,7 @@ func (x *NodeAllocatableResourceClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Mapping) != 0 {
+	if len(x.Mapping) != 0 || ap != nil && x.Mapping != nil {
 		jsonwire.Key(s, &more, ",\"mapping\":")
 		if x.Mapping == nil {
 			s.WriteNil()
@@ -6678,7 +7143,7 @@ func (x *NodeAllocatableResourceClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Overhead) != 0 {
+	if len(x.Overhead) != 0 || ap != nil && x.Overhead != nil {
 		jsonwire.Key(s, &more, ",\"overhead\":")
 		if x.Overhead == nil {
 			s.WriteNil()
@@ -6693,8 +7158,10 @@ func (x *NodeAllocatableResourceClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"resourceClaimName\":")
-	jsonwire.String(s, x.ResourceClaimName)
+	if ap == nil || ap.Explicit(&x.ResourceClaimName) || x.ResourceClaimName != "" {
+		jsonwire.Key(s, &more, ",\"resourceClaimName\":")
+		jsonwire.String(s, x.ResourceClaimName)
+	}
 	s.WriteRaw("}")
 }
 
@@ -6727,22 +7194,33 @@ func (x *NodeCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastHeartbeatTime\":")
-	x.LastHeartbeatTime.EncodeJSON(s)
-	s.WriteRaw(",\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastHeartbeatTime) || !x.LastHeartbeatTime.IsZero() {
+		s.WriteRaw("\"lastHeartbeatTime\":")
+		more = true
+		x.LastHeartbeatTime.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -6825,6 +7303,7 @@ func (x *NodeConfigStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeConfigStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.Active != nil {
 		s.WriteRaw("\"active\":")
@@ -6835,7 +7314,7 @@ func (x *NodeConfigStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"assigned\":")
 		x.Assigned.EncodeJSON(s)
 	}
-	if x.Error != "" {
+	if ap.Explicit(&x.Error) || x.Error != "" {
 		jsonwire.Key(s, &more, ",\"error\":")
 		jsonwire.String(s, x.Error)
 	}
@@ -6865,8 +7344,14 @@ func (x *NodeDaemonEndpoints) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeDaemonEndpoints) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"kubeletEndpoint\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"kubeletEndpoint\":")
 	x.KubeletEndpoint.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.KubeletEndpoint)
+	}
 	s.WriteRaw("}")
 }
 
@@ -6981,30 +7466,37 @@ func (x *NodeList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -7028,7 +7520,8 @@ func (x *NodePodPreemptionPolicy) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodePodPreemptionPolicy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.DisableResizePreemption) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.DisableResizePreemption) != 0 || ap != nil && x.DisableResizePreemption != nil {
 		s.WriteRaw("\"disableResizePreemption\":")
 		if x.DisableResizePreemption == nil {
 			s.WriteNil()
@@ -7074,14 +7567,17 @@ func (x *NodeRuntimeHandler) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeRuntimeHandler) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.Features != nil {
 		s.WriteRaw("\"features\":")
 		more = true
 		x.Features.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"name\":")
-	jsonwire.String(s, x.Name)
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -7147,18 +7643,21 @@ func (x *NodeSelector) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"nodeSelectorTerms\":")
-	if x.NodeSelectorTerms == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.NodeSelectorTerms {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	ap := jsonwire.Applying(s)
+	if ap == nil || x.NodeSelectorTerms != nil {
+		s.WriteRaw("\"nodeSelectorTerms\":")
+		if x.NodeSelectorTerms == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.NodeSelectorTerms {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.NodeSelectorTerms[i0].EncodeJSON(s)
 			}
-			x.NodeSelectorTerms[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -7186,12 +7685,19 @@ func (x *NodeSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeSelectorRequirement) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"key\":")
-	jsonwire.String(s, x.Key)
-	s.WriteRaw(",\"operator\":")
-	jsonwire.String(s, x.Operator)
-	if len(x.Values) != 0 {
-		s.WriteRaw(",\"values\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		s.WriteRaw("\"key\":")
+		more = true
+		jsonwire.String(s, x.Key)
+	}
+	if ap == nil || ap.Explicit(&x.Operator) || x.Operator != "" {
+		jsonwire.Key(s, &more, ",\"operator\":")
+		jsonwire.String(s, x.Operator)
+	}
+	if len(x.Values) != 0 || ap != nil && x.Values != nil {
+		jsonwire.Key(s, &more, ",\"values\":")
 		if x.Values == nil {
 			s.WriteNil()
 		} else {
@@ -7247,8 +7753,9 @@ func (x *NodeSelectorTerm) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeSelectorTerm) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.MatchExpressions) != 0 {
+	if len(x.MatchExpressions) != 0 || ap != nil && x.MatchExpressions != nil {
 		s.WriteRaw("\"matchExpressions\":")
 		more = true
 		if x.MatchExpressions == nil {
@@ -7264,7 +7771,7 @@ func (x *NodeSelectorTerm) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.MatchFields) != 0 {
+	if len(x.MatchFields) != 0 || ap != nil && x.MatchFields != nil {
 		jsonwire.Key(s, &more, ",\"matchFields\":")
 		if x.MatchFields == nil {
 			s.WriteNil()
@@ -7338,21 +7845,22 @@ func (x *NodeSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.ConfigSource != nil {
 		s.WriteRaw("\"configSource\":")
 		more = true
 		x.ConfigSource.EncodeJSON(s)
 	}
-	if x.ExternalID != "" {
+	if ap.Explicit(&x.ExternalID) || x.ExternalID != "" {
 		jsonwire.Key(s, &more, ",\"externalID\":")
 		jsonwire.String(s, x.ExternalID)
 	}
-	if x.PodCIDR != "" {
+	if ap.Explicit(&x.PodCIDR) || x.PodCIDR != "" {
 		jsonwire.Key(s, &more, ",\"podCIDR\":")
 		jsonwire.String(s, x.PodCIDR)
 	}
-	if len(x.PodCIDRs) != 0 {
+	if len(x.PodCIDRs) != 0 || ap != nil && x.PodCIDRs != nil {
 		jsonwire.Key(s, &more, ",\"podCIDRs\":")
 		if x.PodCIDRs == nil {
 			s.WriteNil()
@@ -7371,11 +7879,11 @@ func (x *NodeSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"podPreemptionPolicy\":")
 		x.PodPreemptionPolicy.EncodeJSON(s)
 	}
-	if x.ProviderID != "" {
+	if ap.Explicit(&x.ProviderID) || x.ProviderID != "" {
 		jsonwire.Key(s, &more, ",\"providerID\":")
 		jsonwire.String(s, x.ProviderID)
 	}
-	if len(x.Taints) != 0 {
+	if len(x.Taints) != 0 || ap != nil && x.Taints != nil {
 		jsonwire.Key(s, &more, ",\"taints\":")
 		if x.Taints == nil {
 			s.WriteNil()
@@ -7390,7 +7898,7 @@ func (x *NodeSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Unschedulable {
+	if ap.Explicit(&x.Unschedulable) || x.Unschedulable {
 		jsonwire.Key(s, &more, ",\"unschedulable\":")
 		s.WriteBool(x.Unschedulable)
 	}
@@ -7523,8 +8031,10 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if len(x.Addresses) != 0 {
+	if len(x.Addresses) != 0 || ap != nil && x.Addresses != nil {
 		s.WriteRaw("\"addresses\":")
 		more = true
 		if x.Addresses == nil {
@@ -7540,7 +8050,7 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Allocatable) != 0 {
+	if len(x.Allocatable) != 0 || ap != nil && x.Allocatable != nil {
 		jsonwire.Key(s, &more, ",\"allocatable\":")
 		if x.Allocatable == nil {
 			s.WriteNil()
@@ -7559,7 +8069,7 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Capacity) != 0 {
+	if len(x.Capacity) != 0 || ap != nil && x.Capacity != nil {
 		jsonwire.Key(s, &more, ",\"capacity\":")
 		if x.Capacity == nil {
 			s.WriteNil()
@@ -7578,7 +8088,7 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
@@ -7597,10 +8107,13 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"config\":")
 		x.Config.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"daemonEndpoints\":")
+	at = jsonwire.Field(s, &more, ",\"daemonEndpoints\":")
 	x.DaemonEndpoints.EncodeJSON(s)
-	if len(x.DeclaredFeatures) != 0 {
-		s.WriteRaw(",\"declaredFeatures\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.DaemonEndpoints)
+	}
+	if len(x.DeclaredFeatures) != 0 || ap != nil && x.DeclaredFeatures != nil {
+		jsonwire.Key(s, &more, ",\"declaredFeatures\":")
 		if x.DeclaredFeatures == nil {
 			s.WriteNil()
 		} else {
@@ -7615,11 +8128,11 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.Features != nil {
-		s.WriteRaw(",\"features\":")
+		jsonwire.Key(s, &more, ",\"features\":")
 		x.Features.EncodeJSON(s)
 	}
-	if len(x.Images) != 0 {
-		s.WriteRaw(",\"images\":")
+	if len(x.Images) != 0 || ap != nil && x.Images != nil {
+		jsonwire.Key(s, &more, ",\"images\":")
 		if x.Images == nil {
 			s.WriteNil()
 		} else {
@@ -7633,14 +8146,17 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	s.WriteRaw(",\"nodeInfo\":")
+	at = jsonwire.Field(s, &more, ",\"nodeInfo\":")
 	x.NodeInfo.EncodeJSON(s)
-	if x.Phase != "" {
-		s.WriteRaw(",\"phase\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.NodeInfo)
+	}
+	if ap.Explicit(&x.Phase) || x.Phase != "" {
+		jsonwire.Key(s, &more, ",\"phase\":")
 		jsonwire.String(s, x.Phase)
 	}
-	if len(x.RuntimeHandlers) != 0 {
-		s.WriteRaw(",\"runtimeHandlers\":")
+	if len(x.RuntimeHandlers) != 0 || ap != nil && x.RuntimeHandlers != nil {
+		jsonwire.Key(s, &more, ",\"runtimeHandlers\":")
 		if x.RuntimeHandlers == nil {
 			s.WriteNil()
 		} else {
@@ -7654,8 +8170,8 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.VolumesAttached) != 0 {
-		s.WriteRaw(",\"volumesAttached\":")
+	if len(x.VolumesAttached) != 0 || ap != nil && x.VolumesAttached != nil {
+		jsonwire.Key(s, &more, ",\"volumesAttached\":")
 		if x.VolumesAttached == nil {
 			s.WriteNil()
 		} else {
@@ -7669,8 +8185,8 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.VolumesInUse) != 0 {
-		s.WriteRaw(",\"volumesInUse\":")
+	if len(x.VolumesInUse) != 0 || ap != nil && x.VolumesInUse != nil {
+		jsonwire.Key(s, &more, ",\"volumesInUse\":")
 		if x.VolumesInUse == nil {
 			s.WriteNil()
 		} else {
@@ -7761,34 +8277,57 @@ func (x *NodeSystemInfo) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeSystemInfo) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"architecture\":")
-	jsonwire.String(s, x.Architecture)
-	s.WriteRaw(",\"bootID\":")
-	jsonwire.String(s, x.BootID)
-	s.WriteRaw(",\"containerRuntimeVersion\":")
-	jsonwire.String(s, x.ContainerRuntimeVersion)
-	s.WriteRaw(",\"kernelVersion\":")
-	jsonwire.String(s, x.KernelVersion)
-	s.WriteRaw(",\"kubeProxyVersion\":")
-	jsonwire.String(s, x.KubeProxyVersion)
-	s.WriteRaw(",\"kubeletVersion\":")
-	jsonwire.String(s, x.KubeletVersion)
-	s.WriteRaw(",\"machineID\":")
-	jsonwire.String(s, x.MachineID)
-	s.WriteRaw(",\"operatingSystem\":")
-	jsonwire.String(s, x.OperatingSystem)
-	s.WriteRaw(",\"osImage\":")
-	jsonwire.String(s, x.OSImage)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Architecture) || x.Architecture != "" {
+		s.WriteRaw("\"architecture\":")
+		more = true
+		jsonwire.String(s, x.Architecture)
+	}
+	if ap == nil || ap.Explicit(&x.BootID) || x.BootID != "" {
+		jsonwire.Key(s, &more, ",\"bootID\":")
+		jsonwire.String(s, x.BootID)
+	}
+	if ap == nil || ap.Explicit(&x.ContainerRuntimeVersion) || x.ContainerRuntimeVersion != "" {
+		jsonwire.Key(s, &more, ",\"containerRuntimeVersion\":")
+		jsonwire.String(s, x.ContainerRuntimeVersion)
+	}
+	if ap == nil || ap.Explicit(&x.KernelVersion) || x.KernelVersion != "" {
+		jsonwire.Key(s, &more, ",\"kernelVersion\":")
+		jsonwire.String(s, x.KernelVersion)
+	}
+	if ap == nil || ap.Explicit(&x.KubeProxyVersion) || x.KubeProxyVersion != "" {
+		jsonwire.Key(s, &more, ",\"kubeProxyVersion\":")
+		jsonwire.String(s, x.KubeProxyVersion)
+	}
+	if ap == nil || ap.Explicit(&x.KubeletVersion) || x.KubeletVersion != "" {
+		jsonwire.Key(s, &more, ",\"kubeletVersion\":")
+		jsonwire.String(s, x.KubeletVersion)
+	}
+	if ap == nil || ap.Explicit(&x.MachineID) || x.MachineID != "" {
+		jsonwire.Key(s, &more, ",\"machineID\":")
+		jsonwire.String(s, x.MachineID)
+	}
+	if ap == nil || ap.Explicit(&x.OperatingSystem) || x.OperatingSystem != "" {
+		jsonwire.Key(s, &more, ",\"operatingSystem\":")
+		jsonwire.String(s, x.OperatingSystem)
+	}
+	if ap == nil || ap.Explicit(&x.OSImage) || x.OSImage != "" {
+		jsonwire.Key(s, &more, ",\"osImage\":")
+		jsonwire.String(s, x.OSImage)
+	}
 	if x.RunningInUserNamespace != nil {
-		s.WriteRaw(",\"runningInUserNamespace\":")
+		jsonwire.Key(s, &more, ",\"runningInUserNamespace\":")
 		s.WriteBool(*x.RunningInUserNamespace)
 	}
 	if x.Swap != nil {
-		s.WriteRaw(",\"swap\":")
+		jsonwire.Key(s, &more, ",\"swap\":")
 		x.Swap.EncodeJSON(s)
 	}
-	s.WriteRaw(",\"systemUUID\":")
-	jsonwire.String(s, x.SystemUUID)
+	if ap == nil || ap.Explicit(&x.SystemUUID) || x.SystemUUID != "" {
+		jsonwire.Key(s, &more, ",\"systemUUID\":")
+		jsonwire.String(s, x.SystemUUID)
+	}
 	s.WriteRaw("}")
 }
 
@@ -7813,14 +8352,17 @@ func (x *ObjectFieldSelector) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ObjectFieldSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		s.WriteRaw("\"apiVersion\":")
 		more = true
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"fieldPath\":")
-	jsonwire.String(s, x.FieldPath)
+	if ap == nil || ap.Explicit(&x.FieldPath) || x.FieldPath != "" {
+		jsonwire.Key(s, &more, ",\"fieldPath\":")
+		jsonwire.String(s, x.FieldPath)
+	}
 	s.WriteRaw("}")
 }
 
@@ -7855,33 +8397,34 @@ func (x *ObjectReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		s.WriteRaw("\"apiVersion\":")
 		more = true
 		jsonwire.String(s, x.APIVersion)
 	}
-	if x.FieldPath != "" {
+	if ap.Explicit(&x.FieldPath) || x.FieldPath != "" {
 		jsonwire.Key(s, &more, ",\"fieldPath\":")
 		jsonwire.String(s, x.FieldPath)
 	}
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		jsonwire.Key(s, &more, ",\"kind\":")
 		jsonwire.String(s, x.Kind)
 	}
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
-	if x.Namespace != "" {
+	if ap.Explicit(&x.Namespace) || x.Namespace != "" {
 		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, x.Namespace)
 	}
-	if x.ResourceVersion != "" {
+	if ap.Explicit(&x.ResourceVersion) || x.ResourceVersion != "" {
 		jsonwire.Key(s, &more, ",\"resourceVersion\":")
 		jsonwire.String(s, x.ResourceVersion)
 	}
-	if x.UID != "" {
+	if ap.Explicit(&x.UID) || x.UID != "" {
 		jsonwire.Key(s, &more, ",\"uid\":")
 		jsonwire.String(s, x.UID)
 	}
@@ -7933,22 +8476,33 @@ func (x *PersistentVolume) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PersistentVolume) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -7997,22 +8551,33 @@ func (x *PersistentVolumeClaim) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PersistentVolumeClaim) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -8045,22 +8610,33 @@ func (x *PersistentVolumeClaimCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PersistentVolumeClaimCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastProbeTime\":")
-	x.LastProbeTime.EncodeJSON(s)
-	s.WriteRaw(",\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastProbeTime) || !x.LastProbeTime.IsZero() {
+		s.WriteRaw("\"lastProbeTime\":")
+		more = true
+		x.LastProbeTime.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -8149,30 +8725,37 @@ func (x *PersistentVolumeClaimList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PersistentVolumeClaimList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -8233,8 +8816,10 @@ func (x *PersistentVolumeClaimSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PersistentVolumeClaimSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if len(x.AccessModes) != 0 {
+	if len(x.AccessModes) != 0 || ap != nil && x.AccessModes != nil {
 		s.WriteRaw("\"accessModes\":")
 		more = true
 		if x.AccessModes == nil {
@@ -8258,26 +8843,29 @@ func (x *PersistentVolumeClaimSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"dataSourceRef\":")
 		x.DataSourceRef.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"resources\":")
+	at = jsonwire.Field(s, &more, ",\"resources\":")
 	x.Resources.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Resources)
+	}
 	if x.Selector != nil {
-		s.WriteRaw(",\"selector\":")
+		jsonwire.Key(s, &more, ",\"selector\":")
 		x.Selector.EncodeJSON(s)
 	}
 	if x.StorageClassName != nil {
-		s.WriteRaw(",\"storageClassName\":")
+		jsonwire.Key(s, &more, ",\"storageClassName\":")
 		jsonwire.String(s, *x.StorageClassName)
 	}
 	if x.VolumeAttributesClassName != nil {
-		s.WriteRaw(",\"volumeAttributesClassName\":")
+		jsonwire.Key(s, &more, ",\"volumeAttributesClassName\":")
 		jsonwire.String(s, *x.VolumeAttributesClassName)
 	}
 	if x.VolumeMode != nil {
-		s.WriteRaw(",\"volumeMode\":")
+		jsonwire.Key(s, &more, ",\"volumeMode\":")
 		jsonwire.String(s, *x.VolumeMode)
 	}
-	if x.VolumeName != "" {
-		s.WriteRaw(",\"volumeName\":")
+	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
+		jsonwire.Key(s, &more, ",\"volumeName\":")
 		jsonwire.String(s, x.VolumeName)
 	}
 	s.WriteRaw("}")
@@ -8363,8 +8951,9 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.AccessModes) != 0 {
+	if len(x.AccessModes) != 0 || ap != nil && x.AccessModes != nil {
 		s.WriteRaw("\"accessModes\":")
 		more = true
 		if x.AccessModes == nil {
@@ -8380,7 +8969,7 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.AllocatedResourceStatuses) != 0 {
+	if len(x.AllocatedResourceStatuses) != 0 || ap != nil && x.AllocatedResourceStatuses != nil {
 		jsonwire.Key(s, &more, ",\"allocatedResourceStatuses\":")
 		if x.AllocatedResourceStatuses == nil {
 			s.WriteNil()
@@ -8399,7 +8988,7 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.AllocatedResources) != 0 {
+	if len(x.AllocatedResources) != 0 || ap != nil && x.AllocatedResources != nil {
 		jsonwire.Key(s, &more, ",\"allocatedResources\":")
 		if x.AllocatedResources == nil {
 			s.WriteNil()
@@ -8418,7 +9007,7 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Capacity) != 0 {
+	if len(x.Capacity) != 0 || ap != nil && x.Capacity != nil {
 		jsonwire.Key(s, &more, ",\"capacity\":")
 		if x.Capacity == nil {
 			s.WriteNil()
@@ -8437,7 +9026,7 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
@@ -8464,7 +9053,7 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"modifyVolumeStatus\":")
 		x.ModifyVolumeStatus.EncodeJSON(s)
 	}
-	if x.Phase != "" {
+	if ap.Explicit(&x.Phase) || x.Phase != "" {
 		jsonwire.Key(s, &more, ",\"phase\":")
 		jsonwire.String(s, x.Phase)
 	}
@@ -8492,10 +9081,19 @@ func (x *PersistentVolumeClaimTemplate) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PersistentVolumeClaimTemplate) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"metadata\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -8520,10 +9118,15 @@ func (x *PersistentVolumeClaimVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PersistentVolumeClaimVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"claimName\":")
-	jsonwire.String(s, x.ClaimName)
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.ClaimName) || x.ClaimName != "" {
+		s.WriteRaw("\"claimName\":")
+		more = true
+		jsonwire.String(s, x.ClaimName)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
@@ -8614,30 +9217,37 @@ func (x *PersistentVolumeList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PersistentVolumeList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -8900,8 +9510,9 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.AccessModes) != 0 {
+	if len(x.AccessModes) != 0 || ap != nil && x.AccessModes != nil {
 		s.WriteRaw("\"accessModes\":")
 		more = true
 		if x.AccessModes == nil {
@@ -8929,7 +9540,7 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"azureFile\":")
 		x.AzureFile.EncodeJSON(s)
 	}
-	if len(x.Capacity) != 0 {
+	if len(x.Capacity) != 0 || ap != nil && x.Capacity != nil {
 		jsonwire.Key(s, &more, ",\"capacity\":")
 		if x.Capacity == nil {
 			s.WriteNil()
@@ -8996,7 +9607,7 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"local\":")
 		x.Local.EncodeJSON(s)
 	}
-	if len(x.MountOptions) != 0 {
+	if len(x.MountOptions) != 0 || ap != nil && x.MountOptions != nil {
 		jsonwire.Key(s, &more, ",\"mountOptions\":")
 		if x.MountOptions == nil {
 			s.WriteNil()
@@ -9019,7 +9630,7 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"nodeAffinity\":")
 		x.NodeAffinity.EncodeJSON(s)
 	}
-	if x.PersistentVolumeReclaimPolicy != "" {
+	if ap.Explicit(&x.PersistentVolumeReclaimPolicy) || x.PersistentVolumeReclaimPolicy != "" {
 		jsonwire.Key(s, &more, ",\"persistentVolumeReclaimPolicy\":")
 		jsonwire.String(s, x.PersistentVolumeReclaimPolicy)
 	}
@@ -9043,7 +9654,7 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"scaleIO\":")
 		x.ScaleIO.EncodeJSON(s)
 	}
-	if x.StorageClassName != "" {
+	if ap.Explicit(&x.StorageClassName) || x.StorageClassName != "" {
 		jsonwire.Key(s, &more, ",\"storageClassName\":")
 		jsonwire.String(s, x.StorageClassName)
 	}
@@ -9098,21 +9709,22 @@ func (x *PersistentVolumeStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PersistentVolumeStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.LastPhaseTransitionTime != nil {
 		s.WriteRaw("\"lastPhaseTransitionTime\":")
 		more = true
 		x.LastPhaseTransitionTime.EncodeJSON(s)
 	}
-	if x.Message != "" {
+	if ap.Explicit(&x.Message) || x.Message != "" {
 		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Phase != "" {
+	if ap.Explicit(&x.Phase) || x.Phase != "" {
 		jsonwire.Key(s, &more, ",\"phase\":")
 		jsonwire.String(s, x.Phase)
 	}
-	if x.Reason != "" {
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
@@ -9140,14 +9752,17 @@ func (x *PhotonPersistentDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PhotonPersistentDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	jsonwire.Key(s, &more, ",\"pdID\":")
-	jsonwire.String(s, x.PDID)
+	if ap == nil || ap.Explicit(&x.PDID) || x.PDID != "" {
+		jsonwire.Key(s, &more, ",\"pdID\":")
+		jsonwire.String(s, x.PDID)
+	}
 	s.WriteRaw("}")
 }
 
@@ -9196,22 +9811,33 @@ func (x *Pod) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Pod) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -9254,8 +9880,9 @@ func (x *PodAffinity) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodAffinity) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 {
+	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.PreferredDuringSchedulingIgnoredDuringExecution != nil {
 		s.WriteRaw("\"preferredDuringSchedulingIgnoredDuringExecution\":")
 		more = true
 		if x.PreferredDuringSchedulingIgnoredDuringExecution == nil {
@@ -9271,7 +9898,7 @@ func (x *PodAffinity) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.RequiredDuringSchedulingIgnoredDuringExecution) != 0 {
+	if len(x.RequiredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.RequiredDuringSchedulingIgnoredDuringExecution != nil {
 		jsonwire.Key(s, &more, ",\"requiredDuringSchedulingIgnoredDuringExecution\":")
 		if x.RequiredDuringSchedulingIgnoredDuringExecution == nil {
 			s.WriteNil()
@@ -9332,13 +9959,14 @@ func (x *PodAffinityTerm) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodAffinityTerm) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.LabelSelector != nil {
 		s.WriteRaw("\"labelSelector\":")
 		more = true
 		x.LabelSelector.EncodeJSON(s)
 	}
-	if len(x.MatchLabelKeys) != 0 {
+	if len(x.MatchLabelKeys) != 0 || ap != nil && x.MatchLabelKeys != nil {
 		jsonwire.Key(s, &more, ",\"matchLabelKeys\":")
 		if x.MatchLabelKeys == nil {
 			s.WriteNil()
@@ -9353,7 +9981,7 @@ func (x *PodAffinityTerm) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.MismatchLabelKeys) != 0 {
+	if len(x.MismatchLabelKeys) != 0 || ap != nil && x.MismatchLabelKeys != nil {
 		jsonwire.Key(s, &more, ",\"mismatchLabelKeys\":")
 		if x.MismatchLabelKeys == nil {
 			s.WriteNil()
@@ -9372,7 +10000,7 @@ func (x *PodAffinityTerm) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"namespaceSelector\":")
 		x.NamespaceSelector.EncodeJSON(s)
 	}
-	if len(x.Namespaces) != 0 {
+	if len(x.Namespaces) != 0 || ap != nil && x.Namespaces != nil {
 		jsonwire.Key(s, &more, ",\"namespaces\":")
 		if x.Namespaces == nil {
 			s.WriteNil()
@@ -9387,8 +10015,10 @@ func (x *PodAffinityTerm) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"topologyKey\":")
-	jsonwire.String(s, x.TopologyKey)
+	if ap == nil || ap.Explicit(&x.TopologyKey) || x.TopologyKey != "" {
+		jsonwire.Key(s, &more, ",\"topologyKey\":")
+		jsonwire.String(s, x.TopologyKey)
+	}
 	s.WriteRaw("}")
 }
 
@@ -9431,8 +10061,9 @@ func (x *PodAntiAffinity) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodAntiAffinity) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 {
+	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.PreferredDuringSchedulingIgnoredDuringExecution != nil {
 		s.WriteRaw("\"preferredDuringSchedulingIgnoredDuringExecution\":")
 		more = true
 		if x.PreferredDuringSchedulingIgnoredDuringExecution == nil {
@@ -9448,7 +10079,7 @@ func (x *PodAntiAffinity) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.RequiredDuringSchedulingIgnoredDuringExecution) != 0 {
+	if len(x.RequiredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.RequiredDuringSchedulingIgnoredDuringExecution != nil {
 		jsonwire.Key(s, &more, ",\"requiredDuringSchedulingIgnoredDuringExecution\":")
 		if x.RequiredDuringSchedulingIgnoredDuringExecution == nil {
 			s.WriteNil()
@@ -9499,34 +10130,39 @@ func (x *PodCertificateProjection) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodCertificateProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.CertificateChainPath != "" {
+	if ap.Explicit(&x.CertificateChainPath) || x.CertificateChainPath != "" {
 		s.WriteRaw("\"certificateChainPath\":")
 		more = true
 		jsonwire.String(s, x.CertificateChainPath)
 	}
-	if x.CredentialBundlePath != "" {
+	if ap.Explicit(&x.CredentialBundlePath) || x.CredentialBundlePath != "" {
 		jsonwire.Key(s, &more, ",\"credentialBundlePath\":")
 		jsonwire.String(s, x.CredentialBundlePath)
 	}
-	if x.KeyPath != "" {
+	if ap.Explicit(&x.KeyPath) || x.KeyPath != "" {
 		jsonwire.Key(s, &more, ",\"keyPath\":")
 		jsonwire.String(s, x.KeyPath)
 	}
-	jsonwire.Key(s, &more, ",\"keyType\":")
-	jsonwire.String(s, x.KeyType)
+	if ap == nil || ap.Explicit(&x.KeyType) || x.KeyType != "" {
+		jsonwire.Key(s, &more, ",\"keyType\":")
+		jsonwire.String(s, x.KeyType)
+	}
 	if x.MaxExpirationSeconds != nil {
-		s.WriteRaw(",\"maxExpirationSeconds\":")
+		jsonwire.Key(s, &more, ",\"maxExpirationSeconds\":")
 		s.WriteInt32(*x.MaxExpirationSeconds)
 	}
-	s.WriteRaw(",\"signerName\":")
-	jsonwire.String(s, x.SignerName)
+	if ap == nil || ap.Explicit(&x.SignerName) || x.SignerName != "" {
+		jsonwire.Key(s, &more, ",\"signerName\":")
+		jsonwire.String(s, x.SignerName)
+	}
 	if x.User != nil {
-		s.WriteRaw(",\"user\":")
+		jsonwire.Key(s, &more, ",\"user\":")
 		s.WriteInt64(*x.User)
 	}
-	if len(x.UserAnnotations) != 0 {
-		s.WriteRaw(",\"userAnnotations\":")
+	if len(x.UserAnnotations) != 0 || ap != nil && x.UserAnnotations != nil {
+		jsonwire.Key(s, &more, ",\"userAnnotations\":")
 		if x.UserAnnotations == nil {
 			s.WriteNil()
 		} else {
@@ -9578,26 +10214,37 @@ func (x *PodCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastProbeTime\":")
-	x.LastProbeTime.EncodeJSON(s)
-	s.WriteRaw(",\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastProbeTime) || !x.LastProbeTime.IsZero() {
+		s.WriteRaw("\"lastProbeTime\":")
+		more = true
+		x.LastProbeTime.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
 	if x.ObservedGeneration != nil {
-		s.WriteRaw(",\"observedGeneration\":")
+		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(*x.ObservedGeneration)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -9633,8 +10280,9 @@ func (x *PodDNSConfig) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodDNSConfig) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Nameservers) != 0 {
+	if len(x.Nameservers) != 0 || ap != nil && x.Nameservers != nil {
 		s.WriteRaw("\"nameservers\":")
 		more = true
 		if x.Nameservers == nil {
@@ -9650,7 +10298,7 @@ func (x *PodDNSConfig) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Options) != 0 {
+	if len(x.Options) != 0 || ap != nil && x.Options != nil {
 		jsonwire.Key(s, &more, ",\"options\":")
 		if x.Options == nil {
 			s.WriteNil()
@@ -9665,7 +10313,7 @@ func (x *PodDNSConfig) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Searches) != 0 {
+	if len(x.Searches) != 0 || ap != nil && x.Searches != nil {
 		jsonwire.Key(s, &more, ",\"searches\":")
 		if x.Searches == nil {
 			s.WriteNil()
@@ -9704,8 +10352,9 @@ func (x *PodDNSConfigOption) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodDNSConfigOption) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		s.WriteRaw("\"name\":")
 		more = true
 		jsonwire.String(s, x.Name)
@@ -9747,21 +10396,28 @@ func (x *PodExtendedResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodExtendedResourceClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"requestMappings\":")
-	if x.RequestMappings == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.RequestMappings {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || x.RequestMappings != nil {
+		s.WriteRaw("\"requestMappings\":")
+		more = true
+		if x.RequestMappings == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.RequestMappings {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.RequestMappings[i0].EncodeJSON(s)
 			}
-			x.RequestMappings[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
-	s.WriteRaw(",\"resourceClaimName\":")
-	jsonwire.String(s, x.ResourceClaimName)
+	if ap == nil || ap.Explicit(&x.ResourceClaimName) || x.ResourceClaimName != "" {
+		jsonwire.Key(s, &more, ",\"resourceClaimName\":")
+		jsonwire.String(s, x.ResourceClaimName)
+	}
 	s.WriteRaw("}")
 }
 
@@ -9784,8 +10440,11 @@ func (x *PodIP) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodIP) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"ip\":")
-	jsonwire.String(s, x.IP)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.IP) || x.IP != "" {
+		s.WriteRaw("\"ip\":")
+		jsonwire.String(s, x.IP)
+	}
 	s.WriteRaw("}")
 }
 
@@ -9874,30 +10533,37 @@ func (x *PodList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -9921,8 +10587,11 @@ func (x *PodOS) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodOS) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -9945,8 +10614,11 @@ func (x *PodReadinessGate) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodReadinessGate) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"conditionType\":")
-	jsonwire.String(s, x.ConditionType)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.ConditionType) || x.ConditionType != "" {
+		s.WriteRaw("\"conditionType\":")
+		jsonwire.String(s, x.ConditionType)
+	}
 	s.WriteRaw("}")
 }
 
@@ -9973,14 +10645,19 @@ func (x *PodResourceClaim) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodResourceClaim) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
 	if x.ResourceClaimName != nil {
-		s.WriteRaw(",\"resourceClaimName\":")
+		jsonwire.Key(s, &more, ",\"resourceClaimName\":")
 		jsonwire.String(s, *x.ResourceClaimName)
 	}
 	if x.ResourceClaimTemplateName != nil {
-		s.WriteRaw(",\"resourceClaimTemplateName\":")
+		jsonwire.Key(s, &more, ",\"resourceClaimTemplateName\":")
 		jsonwire.String(s, *x.ResourceClaimTemplateName)
 	}
 	s.WriteRaw("}")
@@ -10007,10 +10684,15 @@ func (x *PodResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodResourceClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
 	if x.ResourceClaimName != nil {
-		s.WriteRaw(",\"resourceClaimName\":")
+		jsonwire.Key(s, &more, ",\"resourceClaimName\":")
 		jsonwire.String(s, *x.ResourceClaimName)
 	}
 	s.WriteRaw("}")
@@ -10035,8 +10717,11 @@ func (x *PodSchedulingGate) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodSchedulingGate) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -10059,7 +10744,8 @@ func (x *PodSchedulingGroup) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodSchedulingGroup) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if x.PodGroupName != "" {
+	ap := jsonwire.Applying(s)
+	if ap.Explicit(&x.PodGroupName) || x.PodGroupName != "" {
 		s.WriteRaw("\"podGroupName\":")
 		jsonwire.String(s, x.PodGroupName)
 	}
@@ -10155,6 +10841,7 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.AppArmorProfile != nil {
 		s.WriteRaw("\"appArmorProfile\":")
@@ -10193,7 +10880,7 @@ func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"seccompProfile\":")
 		x.SeccompProfile.EncodeJSON(s)
 	}
-	if len(x.SupplementalGroups) != 0 {
+	if len(x.SupplementalGroups) != 0 || ap != nil && x.SupplementalGroups != nil {
 		jsonwire.Key(s, &more, ",\"supplementalGroups\":")
 		if x.SupplementalGroups == nil {
 			s.WriteNil()
@@ -10212,7 +10899,7 @@ func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"supplementalGroupsPolicy\":")
 		jsonwire.String(s, *x.SupplementalGroupsPolicy)
 	}
-	if len(x.Sysctls) != 0 {
+	if len(x.Sysctls) != 0 || ap != nil && x.Sysctls != nil {
 		jsonwire.Key(s, &more, ",\"sysctls\":")
 		if x.Sysctls == nil {
 			s.WriteNil()
@@ -10498,6 +11185,7 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.ActiveDeadlineSeconds != nil {
 		s.WriteRaw("\"activeDeadlineSeconds\":")
@@ -10512,33 +11200,35 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"automountServiceAccountToken\":")
 		s.WriteBool(*x.AutomountServiceAccountToken)
 	}
-	jsonwire.Key(s, &more, ",\"containers\":")
-	if x.Containers == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Containers {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.Containers != nil {
+		jsonwire.Key(s, &more, ",\"containers\":")
+		if x.Containers == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Containers {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Containers[i0].EncodeJSON(s)
 			}
-			x.Containers[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	if x.DNSConfig != nil {
-		s.WriteRaw(",\"dnsConfig\":")
+		jsonwire.Key(s, &more, ",\"dnsConfig\":")
 		x.DNSConfig.EncodeJSON(s)
 	}
-	if x.DNSPolicy != "" {
-		s.WriteRaw(",\"dnsPolicy\":")
+	if ap.Explicit(&x.DNSPolicy) || x.DNSPolicy != "" {
+		jsonwire.Key(s, &more, ",\"dnsPolicy\":")
 		jsonwire.String(s, x.DNSPolicy)
 	}
 	if x.EnableServiceLinks != nil {
-		s.WriteRaw(",\"enableServiceLinks\":")
+		jsonwire.Key(s, &more, ",\"enableServiceLinks\":")
 		s.WriteBool(*x.EnableServiceLinks)
 	}
-	if len(x.EphemeralContainers) != 0 {
-		s.WriteRaw(",\"ephemeralContainers\":")
+	if len(x.EphemeralContainers) != 0 || ap != nil && x.EphemeralContainers != nil {
+		jsonwire.Key(s, &more, ",\"ephemeralContainers\":")
 		if x.EphemeralContainers == nil {
 			s.WriteNil()
 		} else {
@@ -10552,8 +11242,8 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.EvictionResponders) != 0 {
-		s.WriteRaw(",\"evictionResponders\":")
+	if len(x.EvictionResponders) != 0 || ap != nil && x.EvictionResponders != nil {
+		jsonwire.Key(s, &more, ",\"evictionResponders\":")
 		if x.EvictionResponders == nil {
 			s.WriteNil()
 		} else {
@@ -10567,8 +11257,8 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.HostAliases) != 0 {
-		s.WriteRaw(",\"hostAliases\":")
+	if len(x.HostAliases) != 0 || ap != nil && x.HostAliases != nil {
+		jsonwire.Key(s, &more, ",\"hostAliases\":")
 		if x.HostAliases == nil {
 			s.WriteNil()
 		} else {
@@ -10582,32 +11272,32 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.HostIPC {
-		s.WriteRaw(",\"hostIPC\":")
+	if ap.Explicit(&x.HostIPC) || x.HostIPC {
+		jsonwire.Key(s, &more, ",\"hostIPC\":")
 		s.WriteBool(x.HostIPC)
 	}
-	if x.HostNetwork {
-		s.WriteRaw(",\"hostNetwork\":")
+	if ap.Explicit(&x.HostNetwork) || x.HostNetwork {
+		jsonwire.Key(s, &more, ",\"hostNetwork\":")
 		s.WriteBool(x.HostNetwork)
 	}
-	if x.HostPID {
-		s.WriteRaw(",\"hostPID\":")
+	if ap.Explicit(&x.HostPID) || x.HostPID {
+		jsonwire.Key(s, &more, ",\"hostPID\":")
 		s.WriteBool(x.HostPID)
 	}
 	if x.HostUsers != nil {
-		s.WriteRaw(",\"hostUsers\":")
+		jsonwire.Key(s, &more, ",\"hostUsers\":")
 		s.WriteBool(*x.HostUsers)
 	}
-	if x.Hostname != "" {
-		s.WriteRaw(",\"hostname\":")
+	if ap.Explicit(&x.Hostname) || x.Hostname != "" {
+		jsonwire.Key(s, &more, ",\"hostname\":")
 		jsonwire.String(s, x.Hostname)
 	}
-	if x.HostnameOverride != "" {
-		s.WriteRaw(",\"hostnameOverride\":")
+	if ap.Explicit(&x.HostnameOverride) || x.HostnameOverride != "" {
+		jsonwire.Key(s, &more, ",\"hostnameOverride\":")
 		jsonwire.String(s, x.HostnameOverride)
 	}
-	if len(x.ImagePullSecrets) != 0 {
-		s.WriteRaw(",\"imagePullSecrets\":")
+	if len(x.ImagePullSecrets) != 0 || ap != nil && x.ImagePullSecrets != nil {
+		jsonwire.Key(s, &more, ",\"imagePullSecrets\":")
 		if x.ImagePullSecrets == nil {
 			s.WriteNil()
 		} else {
@@ -10621,8 +11311,8 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.InitContainers) != 0 {
-		s.WriteRaw(",\"initContainers\":")
+	if len(x.InitContainers) != 0 || ap != nil && x.InitContainers != nil {
+		jsonwire.Key(s, &more, ",\"initContainers\":")
 		if x.InitContainers == nil {
 			s.WriteNil()
 		} else {
@@ -10636,12 +11326,12 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.NodeName != "" {
-		s.WriteRaw(",\"nodeName\":")
+	if ap.Explicit(&x.NodeName) || x.NodeName != "" {
+		jsonwire.Key(s, &more, ",\"nodeName\":")
 		jsonwire.String(s, x.NodeName)
 	}
-	if len(x.NodeSelector) != 0 {
-		s.WriteRaw(",\"nodeSelector\":")
+	if len(x.NodeSelector) != 0 || ap != nil && x.NodeSelector != nil {
+		jsonwire.Key(s, &more, ",\"nodeSelector\":")
 		if x.NodeSelector == nil {
 			s.WriteNil()
 		} else {
@@ -10660,11 +11350,11 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.OS != nil {
-		s.WriteRaw(",\"os\":")
+		jsonwire.Key(s, &more, ",\"os\":")
 		x.OS.EncodeJSON(s)
 	}
-	if len(x.Overhead) != 0 {
-		s.WriteRaw(",\"overhead\":")
+	if len(x.Overhead) != 0 || ap != nil && x.Overhead != nil {
+		jsonwire.Key(s, &more, ",\"overhead\":")
 		if x.Overhead == nil {
 			s.WriteNil()
 		} else {
@@ -10683,19 +11373,19 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.PreemptionPolicy != nil {
-		s.WriteRaw(",\"preemptionPolicy\":")
+		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
 		jsonwire.String(s, *x.PreemptionPolicy)
 	}
 	if x.Priority != nil {
-		s.WriteRaw(",\"priority\":")
+		jsonwire.Key(s, &more, ",\"priority\":")
 		s.WriteInt32(*x.Priority)
 	}
-	if x.PriorityClassName != "" {
-		s.WriteRaw(",\"priorityClassName\":")
+	if ap.Explicit(&x.PriorityClassName) || x.PriorityClassName != "" {
+		jsonwire.Key(s, &more, ",\"priorityClassName\":")
 		jsonwire.String(s, x.PriorityClassName)
 	}
-	if len(x.ReadinessGates) != 0 {
-		s.WriteRaw(",\"readinessGates\":")
+	if len(x.ReadinessGates) != 0 || ap != nil && x.ReadinessGates != nil {
+		jsonwire.Key(s, &more, ",\"readinessGates\":")
 		if x.ReadinessGates == nil {
 			s.WriteNil()
 		} else {
@@ -10709,8 +11399,8 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.ResourceClaims) != 0 {
-		s.WriteRaw(",\"resourceClaims\":")
+	if len(x.ResourceClaims) != 0 || ap != nil && x.ResourceClaims != nil {
+		jsonwire.Key(s, &more, ",\"resourceClaims\":")
 		if x.ResourceClaims == nil {
 			s.WriteNil()
 		} else {
@@ -10725,23 +11415,23 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.Resources != nil {
-		s.WriteRaw(",\"resources\":")
+		jsonwire.Key(s, &more, ",\"resources\":")
 		x.Resources.EncodeJSON(s)
 	}
-	if x.RestartPolicy != "" {
-		s.WriteRaw(",\"restartPolicy\":")
+	if ap.Explicit(&x.RestartPolicy) || x.RestartPolicy != "" {
+		jsonwire.Key(s, &more, ",\"restartPolicy\":")
 		jsonwire.String(s, x.RestartPolicy)
 	}
 	if x.RuntimeClassName != nil {
-		s.WriteRaw(",\"runtimeClassName\":")
+		jsonwire.Key(s, &more, ",\"runtimeClassName\":")
 		jsonwire.String(s, *x.RuntimeClassName)
 	}
-	if x.SchedulerName != "" {
-		s.WriteRaw(",\"schedulerName\":")
+	if ap.Explicit(&x.SchedulerName) || x.SchedulerName != "" {
+		jsonwire.Key(s, &more, ",\"schedulerName\":")
 		jsonwire.String(s, x.SchedulerName)
 	}
-	if len(x.SchedulingGates) != 0 {
-		s.WriteRaw(",\"schedulingGates\":")
+	if len(x.SchedulingGates) != 0 || ap != nil && x.SchedulingGates != nil {
+		jsonwire.Key(s, &more, ",\"schedulingGates\":")
 		if x.SchedulingGates == nil {
 			s.WriteNil()
 		} else {
@@ -10756,39 +11446,39 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.SchedulingGroup != nil {
-		s.WriteRaw(",\"schedulingGroup\":")
+		jsonwire.Key(s, &more, ",\"schedulingGroup\":")
 		x.SchedulingGroup.EncodeJSON(s)
 	}
 	if x.SecurityContext != nil {
-		s.WriteRaw(",\"securityContext\":")
+		jsonwire.Key(s, &more, ",\"securityContext\":")
 		x.SecurityContext.EncodeJSON(s)
 	}
-	if x.ServiceAccount != "" {
-		s.WriteRaw(",\"serviceAccount\":")
+	if ap.Explicit(&x.ServiceAccount) || x.ServiceAccount != "" {
+		jsonwire.Key(s, &more, ",\"serviceAccount\":")
 		jsonwire.String(s, x.ServiceAccount)
 	}
-	if x.ServiceAccountName != "" {
-		s.WriteRaw(",\"serviceAccountName\":")
+	if ap.Explicit(&x.ServiceAccountName) || x.ServiceAccountName != "" {
+		jsonwire.Key(s, &more, ",\"serviceAccountName\":")
 		jsonwire.String(s, x.ServiceAccountName)
 	}
 	if x.SetHostnameAsFQDN != nil {
-		s.WriteRaw(",\"setHostnameAsFQDN\":")
+		jsonwire.Key(s, &more, ",\"setHostnameAsFQDN\":")
 		s.WriteBool(*x.SetHostnameAsFQDN)
 	}
 	if x.ShareProcessNamespace != nil {
-		s.WriteRaw(",\"shareProcessNamespace\":")
+		jsonwire.Key(s, &more, ",\"shareProcessNamespace\":")
 		s.WriteBool(*x.ShareProcessNamespace)
 	}
-	if x.Subdomain != "" {
-		s.WriteRaw(",\"subdomain\":")
+	if ap.Explicit(&x.Subdomain) || x.Subdomain != "" {
+		jsonwire.Key(s, &more, ",\"subdomain\":")
 		jsonwire.String(s, x.Subdomain)
 	}
 	if x.TerminationGracePeriodSeconds != nil {
-		s.WriteRaw(",\"terminationGracePeriodSeconds\":")
+		jsonwire.Key(s, &more, ",\"terminationGracePeriodSeconds\":")
 		s.WriteInt64(*x.TerminationGracePeriodSeconds)
 	}
-	if len(x.Tolerations) != 0 {
-		s.WriteRaw(",\"tolerations\":")
+	if len(x.Tolerations) != 0 || ap != nil && x.Tolerations != nil {
+		jsonwire.Key(s, &more, ",\"tolerations\":")
 		if x.Tolerations == nil {
 			s.WriteNil()
 		} else {
@@ -10802,8 +11492,8 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.TopologySpreadConstraints) != 0 {
-		s.WriteRaw(",\"topologySpreadConstraints\":")
+	if len(x.TopologySpreadConstraints) != 0 || ap != nil && x.TopologySpreadConstraints != nil {
+		jsonwire.Key(s, &more, ",\"topologySpreadConstraints\":")
 		if x.TopologySpreadConstraints == nil {
 			s.WriteNil()
 		} else {
@@ -10817,8 +11507,8 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Volumes) != 0 {
-		s.WriteRaw(",\"volumes\":")
+	if len(x.Volumes) != 0 || ap != nil && x.Volumes != nil {
+		jsonwire.Key(s, &more, ",\"volumes\":")
 		if x.Volumes == nil {
 			s.WriteNil()
 		} else {
@@ -11009,8 +11699,9 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.AllocatedResources) != 0 {
+	if len(x.AllocatedResources) != 0 || ap != nil && x.AllocatedResources != nil {
 		s.WriteRaw("\"allocatedResources\":")
 		more = true
 		if x.AllocatedResources == nil {
@@ -11030,7 +11721,7 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
@@ -11045,7 +11736,7 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.ContainerStatuses) != 0 {
+	if len(x.ContainerStatuses) != 0 || ap != nil && x.ContainerStatuses != nil {
 		jsonwire.Key(s, &more, ",\"containerStatuses\":")
 		if x.ContainerStatuses == nil {
 			s.WriteNil()
@@ -11060,7 +11751,7 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.EphemeralContainerStatuses) != 0 {
+	if len(x.EphemeralContainerStatuses) != 0 || ap != nil && x.EphemeralContainerStatuses != nil {
 		jsonwire.Key(s, &more, ",\"ephemeralContainerStatuses\":")
 		if x.EphemeralContainerStatuses == nil {
 			s.WriteNil()
@@ -11079,11 +11770,11 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"extendedResourceClaimStatus\":")
 		x.ExtendedResourceClaimStatus.EncodeJSON(s)
 	}
-	if x.HostIP != "" {
+	if ap.Explicit(&x.HostIP) || x.HostIP != "" {
 		jsonwire.Key(s, &more, ",\"hostIP\":")
 		jsonwire.String(s, x.HostIP)
 	}
-	if len(x.HostIPs) != 0 {
+	if len(x.HostIPs) != 0 || ap != nil && x.HostIPs != nil {
 		jsonwire.Key(s, &more, ",\"hostIPs\":")
 		if x.HostIPs == nil {
 			s.WriteNil()
@@ -11098,7 +11789,7 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.InitContainerStatuses) != 0 {
+	if len(x.InitContainerStatuses) != 0 || ap != nil && x.InitContainerStatuses != nil {
 		jsonwire.Key(s, &more, ",\"initContainerStatuses\":")
 		if x.InitContainerStatuses == nil {
 			s.WriteNil()
@@ -11113,11 +11804,11 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Message != "" {
+	if ap.Explicit(&x.Message) || x.Message != "" {
 		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if len(x.NodeAllocatableResourceClaimStatuses) != 0 {
+	if len(x.NodeAllocatableResourceClaimStatuses) != 0 || ap != nil && x.NodeAllocatableResourceClaimStatuses != nil {
 		jsonwire.Key(s, &more, ",\"nodeAllocatableResourceClaimStatuses\":")
 		if x.NodeAllocatableResourceClaimStatuses == nil {
 			s.WriteNil()
@@ -11132,7 +11823,7 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.NominatedNodeName != "" {
+	if ap.Explicit(&x.NominatedNodeName) || x.NominatedNodeName != "" {
 		jsonwire.Key(s, &more, ",\"nominatedNodeName\":")
 		jsonwire.String(s, x.NominatedNodeName)
 	}
@@ -11140,15 +11831,15 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(*x.ObservedGeneration)
 	}
-	if x.Phase != "" {
+	if ap.Explicit(&x.Phase) || x.Phase != "" {
 		jsonwire.Key(s, &more, ",\"phase\":")
 		jsonwire.String(s, x.Phase)
 	}
-	if x.PodIP != "" {
+	if ap.Explicit(&x.PodIP) || x.PodIP != "" {
 		jsonwire.Key(s, &more, ",\"podIP\":")
 		jsonwire.String(s, x.PodIP)
 	}
-	if len(x.PodIPs) != 0 {
+	if len(x.PodIPs) != 0 || ap != nil && x.PodIPs != nil {
 		jsonwire.Key(s, &more, ",\"podIPs\":")
 		if x.PodIPs == nil {
 			s.WriteNil()
@@ -11163,19 +11854,19 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.QOSClass != "" {
+	if ap.Explicit(&x.QOSClass) || x.QOSClass != "" {
 		jsonwire.Key(s, &more, ",\"qosClass\":")
 		jsonwire.String(s, x.QOSClass)
 	}
-	if x.Reason != "" {
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	if x.Resize != "" {
+	if ap.Explicit(&x.Resize) || x.Resize != "" {
 		jsonwire.Key(s, &more, ",\"resize\":")
 		jsonwire.String(s, x.Resize)
 	}
-	if len(x.ResourceClaimStatuses) != 0 {
+	if len(x.ResourceClaimStatuses) != 0 || ap != nil && x.ResourceClaimStatuses != nil {
 		jsonwire.Key(s, &more, ",\"resourceClaimStatuses\":")
 		if x.ResourceClaimStatuses == nil {
 			s.WriteNil()
@@ -11198,7 +11889,7 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"startTime\":")
 		x.StartTime.EncodeJSON(s)
 	}
-	if len(x.VolumeHealth) != 0 {
+	if len(x.VolumeHealth) != 0 || ap != nil && x.VolumeHealth != nil {
 		jsonwire.Key(s, &more, ",\"volumeHealth\":")
 		if x.VolumeHealth == nil {
 			s.WriteNil()
@@ -11259,20 +11950,28 @@ func (x *PodTemplate) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodTemplate) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"template\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"template\":")
 	x.Template.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Template)
+	}
 	s.WriteRaw("}")
 }
 
@@ -11361,30 +12060,37 @@ func (x *PodTemplateList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodTemplateList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -11410,10 +12116,19 @@ func (x *PodTemplateSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodTemplateSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"metadata\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -11449,8 +12164,9 @@ func (x *PodVolumeHealth) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodVolumeHealth) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.HealthConditions) != 0 {
+	if len(x.HealthConditions) != 0 || ap != nil && x.HealthConditions != nil {
 		s.WriteRaw("\"healthConditions\":")
 		more = true
 		if x.HealthConditions == nil {
@@ -11466,10 +12182,14 @@ func (x *PodVolumeHealth) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -11496,16 +12216,21 @@ func (x *PortStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PortStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.Error != nil {
 		s.WriteRaw("\"error\":")
 		more = true
 		jsonwire.String(s, *x.Error)
 	}
-	jsonwire.Key(s, &more, ",\"port\":")
-	s.WriteInt32(x.Port)
-	s.WriteRaw(",\"protocol\":")
-	jsonwire.String(s, x.Protocol)
+	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
+		jsonwire.Key(s, &more, ",\"port\":")
+		s.WriteInt32(x.Port)
+	}
+	if ap == nil || ap.Explicit(&x.Protocol) || x.Protocol != "" {
+		jsonwire.Key(s, &more, ",\"protocol\":")
+		jsonwire.String(s, x.Protocol)
+	}
 	s.WriteRaw("}")
 }
 
@@ -11532,18 +12257,21 @@ func (x *PortworxVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PortworxVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.ReadOnly {
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
-	jsonwire.Key(s, &more, ",\"volumeID\":")
-	jsonwire.String(s, x.VolumeID)
+	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
+		jsonwire.Key(s, &more, ",\"volumeID\":")
+		jsonwire.String(s, x.VolumeID)
+	}
 	s.WriteRaw("}")
 }
 
@@ -11568,10 +12296,18 @@ func (x *PreferredSchedulingTerm) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PreferredSchedulingTerm) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"preference\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"preference\":")
 	x.Preference.EncodeJSON(s)
-	s.WriteRaw(",\"weight\":")
-	s.WriteInt32(x.Weight)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Preference)
+	}
+	if ap == nil || ap.Explicit(&x.Weight) || x.Weight != 0 {
+		jsonwire.Key(s, &more, ",\"weight\":")
+		s.WriteInt32(x.Weight)
+	}
 	s.WriteRaw("}")
 }
 
@@ -11640,13 +12376,14 @@ func (x *Probe) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Probe) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.Exec != nil {
 		s.WriteRaw("\"exec\":")
 		more = true
 		x.Exec.EncodeJSON(s)
 	}
-	if x.FailureThreshold != 0 {
+	if ap.Explicit(&x.FailureThreshold) || x.FailureThreshold != 0 {
 		jsonwire.Key(s, &more, ",\"failureThreshold\":")
 		s.WriteInt32(x.FailureThreshold)
 	}
@@ -11658,15 +12395,15 @@ func (x *Probe) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"httpGet\":")
 		x.HTTPGet.EncodeJSON(s)
 	}
-	if x.InitialDelaySeconds != 0 {
+	if ap.Explicit(&x.InitialDelaySeconds) || x.InitialDelaySeconds != 0 {
 		jsonwire.Key(s, &more, ",\"initialDelaySeconds\":")
 		s.WriteInt32(x.InitialDelaySeconds)
 	}
-	if x.PeriodSeconds != 0 {
+	if ap.Explicit(&x.PeriodSeconds) || x.PeriodSeconds != 0 {
 		jsonwire.Key(s, &more, ",\"periodSeconds\":")
 		s.WriteInt32(x.PeriodSeconds)
 	}
-	if x.SuccessThreshold != 0 {
+	if ap.Explicit(&x.SuccessThreshold) || x.SuccessThreshold != 0 {
 		jsonwire.Key(s, &more, ",\"successThreshold\":")
 		s.WriteInt32(x.SuccessThreshold)
 	}
@@ -11678,7 +12415,7 @@ func (x *Probe) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"terminationGracePeriodSeconds\":")
 		s.WriteInt64(*x.TerminationGracePeriodSeconds)
 	}
-	if x.TimeoutSeconds != 0 {
+	if ap.Explicit(&x.TimeoutSeconds) || x.TimeoutSeconds != 0 {
 		jsonwire.Key(s, &more, ",\"timeoutSeconds\":")
 		s.WriteInt32(x.TimeoutSeconds)
 	}
@@ -11717,6 +12454,7 @@ func (x *ProjectedVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ProjectedVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.DefaultMode != nil {
 		s.WriteRaw("\"defaultMode\":")
@@ -11727,7 +12465,7 @@ func (x *ProjectedVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"defaultUser\":")
 		s.WriteInt64(*x.DefaultUser)
 	}
-	if len(x.Sources) != 0 {
+	if len(x.Sources) != 0 || ap != nil && x.Sources != nil {
 		jsonwire.Key(s, &more, ",\"sources\":")
 		if x.Sources == nil {
 			s.WriteNil()
@@ -11774,28 +12512,33 @@ func (x *QuobyteVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *QuobyteVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Group != "" {
+	if ap.Explicit(&x.Group) || x.Group != "" {
 		s.WriteRaw("\"group\":")
 		more = true
 		jsonwire.String(s, x.Group)
 	}
-	if x.ReadOnly {
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
-	jsonwire.Key(s, &more, ",\"registry\":")
-	jsonwire.String(s, x.Registry)
-	if x.Tenant != "" {
-		s.WriteRaw(",\"tenant\":")
+	if ap == nil || ap.Explicit(&x.Registry) || x.Registry != "" {
+		jsonwire.Key(s, &more, ",\"registry\":")
+		jsonwire.String(s, x.Registry)
+	}
+	if ap.Explicit(&x.Tenant) || x.Tenant != "" {
+		jsonwire.Key(s, &more, ",\"tenant\":")
 		jsonwire.String(s, x.Tenant)
 	}
-	if x.User != "" {
-		s.WriteRaw(",\"user\":")
+	if ap.Explicit(&x.User) || x.User != "" {
+		jsonwire.Key(s, &more, ",\"user\":")
 		jsonwire.String(s, x.User)
 	}
-	s.WriteRaw(",\"volume\":")
-	jsonwire.String(s, x.Volume)
+	if ap == nil || ap.Explicit(&x.Volume) || x.Volume != "" {
+		jsonwire.Key(s, &more, ",\"volume\":")
+		jsonwire.String(s, x.Volume)
+	}
 	s.WriteRaw("}")
 }
 
@@ -11839,45 +12582,50 @@ func (x *RBDPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *RBDPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	jsonwire.Key(s, &more, ",\"image\":")
-	jsonwire.String(s, x.Image)
-	if x.Keyring != "" {
-		s.WriteRaw(",\"keyring\":")
+	if ap == nil || ap.Explicit(&x.Image) || x.Image != "" {
+		jsonwire.Key(s, &more, ",\"image\":")
+		jsonwire.String(s, x.Image)
+	}
+	if ap.Explicit(&x.Keyring) || x.Keyring != "" {
+		jsonwire.Key(s, &more, ",\"keyring\":")
 		jsonwire.String(s, x.Keyring)
 	}
-	s.WriteRaw(",\"monitors\":")
-	if x.Monitors == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Monitors {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.Monitors != nil {
+		jsonwire.Key(s, &more, ",\"monitors\":")
+		if x.Monitors == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Monitors {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Monitors[i0])
 			}
-			jsonwire.String(s, x.Monitors[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
-	if x.Pool != "" {
-		s.WriteRaw(",\"pool\":")
+	if ap.Explicit(&x.Pool) || x.Pool != "" {
+		jsonwire.Key(s, &more, ",\"pool\":")
 		jsonwire.String(s, x.Pool)
 	}
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretRef != nil {
-		s.WriteRaw(",\"secretRef\":")
+		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if x.User != "" {
-		s.WriteRaw(",\"user\":")
+	if ap.Explicit(&x.User) || x.User != "" {
+		jsonwire.Key(s, &more, ",\"user\":")
 		jsonwire.String(s, x.User)
 	}
 	s.WriteRaw("}")
@@ -11923,45 +12671,50 @@ func (x *RBDVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *RBDVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	jsonwire.Key(s, &more, ",\"image\":")
-	jsonwire.String(s, x.Image)
-	if x.Keyring != "" {
-		s.WriteRaw(",\"keyring\":")
+	if ap == nil || ap.Explicit(&x.Image) || x.Image != "" {
+		jsonwire.Key(s, &more, ",\"image\":")
+		jsonwire.String(s, x.Image)
+	}
+	if ap.Explicit(&x.Keyring) || x.Keyring != "" {
+		jsonwire.Key(s, &more, ",\"keyring\":")
 		jsonwire.String(s, x.Keyring)
 	}
-	s.WriteRaw(",\"monitors\":")
-	if x.Monitors == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Monitors {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.Monitors != nil {
+		jsonwire.Key(s, &more, ",\"monitors\":")
+		if x.Monitors == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Monitors {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Monitors[i0])
 			}
-			jsonwire.String(s, x.Monitors[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
-	if x.Pool != "" {
-		s.WriteRaw(",\"pool\":")
+	if ap.Explicit(&x.Pool) || x.Pool != "" {
+		jsonwire.Key(s, &more, ",\"pool\":")
 		jsonwire.String(s, x.Pool)
 	}
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretRef != nil {
-		s.WriteRaw(",\"secretRef\":")
+		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if x.User != "" {
-		s.WriteRaw(",\"user\":")
+	if ap.Explicit(&x.User) || x.User != "" {
+		jsonwire.Key(s, &more, ",\"user\":")
 		jsonwire.String(s, x.User)
 	}
 	s.WriteRaw("}")
@@ -12012,22 +12765,33 @@ func (x *ReplicationController) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ReplicationController) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -12058,20 +12822,29 @@ func (x *ReplicationControllerCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ReplicationControllerCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		s.WriteRaw("\"lastTransitionTime\":")
+		more = true
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -12160,30 +12933,37 @@ func (x *ReplicationControllerList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ReplicationControllerList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -12220,8 +13000,9 @@ func (x *ReplicationControllerSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ReplicationControllerSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.MinReadySeconds != 0 {
+	if ap.Explicit(&x.MinReadySeconds) || x.MinReadySeconds != 0 {
 		s.WriteRaw("\"minReadySeconds\":")
 		more = true
 		s.WriteInt32(x.MinReadySeconds)
@@ -12230,7 +13011,7 @@ func (x *ReplicationControllerSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"replicas\":")
 		s.WriteInt32(*x.Replicas)
 	}
-	if len(x.Selector) != 0 {
+	if len(x.Selector) != 0 || ap != nil && x.Selector != nil {
 		jsonwire.Key(s, &more, ",\"selector\":")
 		if x.Selector == nil {
 			s.WriteNil()
@@ -12294,13 +13075,14 @@ func (x *ReplicationControllerStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ReplicationControllerStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.AvailableReplicas != 0 {
+	if ap.Explicit(&x.AvailableReplicas) || x.AvailableReplicas != 0 {
 		s.WriteRaw("\"availableReplicas\":")
 		more = true
 		s.WriteInt32(x.AvailableReplicas)
 	}
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
@@ -12315,20 +13097,22 @@ func (x *ReplicationControllerStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.FullyLabeledReplicas != 0 {
+	if ap.Explicit(&x.FullyLabeledReplicas) || x.FullyLabeledReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"fullyLabeledReplicas\":")
 		s.WriteInt32(x.FullyLabeledReplicas)
 	}
-	if x.ObservedGeneration != 0 {
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
 		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(x.ObservedGeneration)
 	}
-	if x.ReadyReplicas != 0 {
+	if ap.Explicit(&x.ReadyReplicas) || x.ReadyReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"readyReplicas\":")
 		s.WriteInt32(x.ReadyReplicas)
 	}
-	jsonwire.Key(s, &more, ",\"replicas\":")
-	s.WriteInt32(x.Replicas)
+	if ap == nil || ap.Explicit(&x.Replicas) || x.Replicas != 0 {
+		jsonwire.Key(s, &more, ",\"replicas\":")
+		s.WriteInt32(x.Replicas)
+	}
 	s.WriteRaw("}")
 }
 
@@ -12353,10 +13137,15 @@ func (x *ResourceClaim) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceClaim) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	if x.Request != "" {
-		s.WriteRaw(",\"request\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.Request) || x.Request != "" {
+		jsonwire.Key(s, &more, ",\"request\":")
 		jsonwire.String(s, x.Request)
 	}
 	s.WriteRaw("}")
@@ -12385,16 +13174,21 @@ func (x *ResourceFieldSelector) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceFieldSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.ContainerName != "" {
+	if ap.Explicit(&x.ContainerName) || x.ContainerName != "" {
 		s.WriteRaw("\"containerName\":")
 		more = true
 		jsonwire.String(s, x.ContainerName)
 	}
-	jsonwire.Key(s, &more, ",\"divisor\":")
-	x.Divisor.EncodeJSON(s)
-	s.WriteRaw(",\"resource\":")
-	jsonwire.String(s, x.Resource)
+	if ap == nil || ap.Explicit(&x.Divisor) || !x.Divisor.IsZero() {
+		jsonwire.Key(s, &more, ",\"divisor\":")
+		x.Divisor.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.Resource) || x.Resource != "" {
+		jsonwire.Key(s, &more, ",\"resource\":")
+		jsonwire.String(s, x.Resource)
+	}
 	s.WriteRaw("}")
 }
 
@@ -12421,18 +13215,21 @@ func (x *ResourceHealth) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceHealth) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Health != "" {
+	if ap.Explicit(&x.Health) || x.Health != "" {
 		s.WriteRaw("\"health\":")
 		more = true
 		jsonwire.String(s, x.Health)
 	}
-	if x.Message != "" {
+	if ap.Explicit(&x.Message) || x.Message != "" {
 		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	jsonwire.Key(s, &more, ",\"resourceID\":")
-	jsonwire.String(s, x.ResourceID)
+	if ap == nil || ap.Explicit(&x.ResourceID) || x.ResourceID != "" {
+		jsonwire.Key(s, &more, ",\"resourceID\":")
+		jsonwire.String(s, x.ResourceID)
+	}
 	s.WriteRaw("}")
 }
 
@@ -12481,22 +13278,33 @@ func (x *ResourceQuota) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceQuota) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -12585,30 +13393,37 @@ func (x *ResourceQuotaList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceQuotaList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -12654,8 +13469,9 @@ func (x *ResourceQuotaSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceQuotaSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Hard) != 0 {
+	if len(x.Hard) != 0 || ap != nil && x.Hard != nil {
 		s.WriteRaw("\"hard\":")
 		more = true
 		if x.Hard == nil {
@@ -12679,7 +13495,7 @@ func (x *ResourceQuotaSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"scopeSelector\":")
 		x.ScopeSelector.EncodeJSON(s)
 	}
-	if len(x.Scopes) != 0 {
+	if len(x.Scopes) != 0 || ap != nil && x.Scopes != nil {
 		jsonwire.Key(s, &more, ",\"scopes\":")
 		if x.Scopes == nil {
 			s.WriteNil()
@@ -12740,8 +13556,9 @@ func (x *ResourceQuotaStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceQuotaStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Hard) != 0 {
+	if len(x.Hard) != 0 || ap != nil && x.Hard != nil {
 		s.WriteRaw("\"hard\":")
 		more = true
 		if x.Hard == nil {
@@ -12761,7 +13578,7 @@ func (x *ResourceQuotaStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Used) != 0 {
+	if len(x.Used) != 0 || ap != nil && x.Used != nil {
 		jsonwire.Key(s, &more, ",\"used\":")
 		if x.Used == nil {
 			s.WriteNil()
@@ -12837,8 +13654,9 @@ func (x *ResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Claims) != 0 {
+	if len(x.Claims) != 0 || ap != nil && x.Claims != nil {
 		s.WriteRaw("\"claims\":")
 		more = true
 		if x.Claims == nil {
@@ -12854,7 +13672,7 @@ func (x *ResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Limits) != 0 {
+	if len(x.Limits) != 0 || ap != nil && x.Limits != nil {
 		jsonwire.Key(s, &more, ",\"limits\":")
 		if x.Limits == nil {
 			s.WriteNil()
@@ -12873,7 +13691,7 @@ func (x *ResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Requests) != 0 {
+	if len(x.Requests) != 0 || ap != nil && x.Requests != nil {
 		jsonwire.Key(s, &more, ",\"requests\":")
 		if x.Requests == nil {
 			s.WriteNil()
@@ -12925,10 +13743,15 @@ func (x *ResourceStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	if len(x.Resources) != 0 {
-		s.WriteRaw(",\"resources\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if len(x.Resources) != 0 || ap != nil && x.Resources != nil {
+		jsonwire.Key(s, &more, ",\"resources\":")
 		if x.Resources == nil {
 			s.WriteNil()
 		} else {
@@ -12970,21 +13793,22 @@ func (x *SELinuxOptions) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SELinuxOptions) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Level != "" {
+	if ap.Explicit(&x.Level) || x.Level != "" {
 		s.WriteRaw("\"level\":")
 		more = true
 		jsonwire.String(s, x.Level)
 	}
-	if x.Role != "" {
+	if ap.Explicit(&x.Role) || x.Role != "" {
 		jsonwire.Key(s, &more, ",\"role\":")
 		jsonwire.String(s, x.Role)
 	}
-	if x.Type != "" {
+	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
 	}
-	if x.User != "" {
+	if ap.Explicit(&x.User) || x.User != "" {
 		jsonwire.Key(s, &more, ",\"user\":")
 		jsonwire.String(s, x.User)
 	}
@@ -13035,44 +13859,51 @@ func (x *ScaleIOPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ScaleIOPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	jsonwire.Key(s, &more, ",\"gateway\":")
-	jsonwire.String(s, x.Gateway)
-	if x.ProtectionDomain != "" {
-		s.WriteRaw(",\"protectionDomain\":")
+	if ap == nil || ap.Explicit(&x.Gateway) || x.Gateway != "" {
+		jsonwire.Key(s, &more, ",\"gateway\":")
+		jsonwire.String(s, x.Gateway)
+	}
+	if ap.Explicit(&x.ProtectionDomain) || x.ProtectionDomain != "" {
+		jsonwire.Key(s, &more, ",\"protectionDomain\":")
 		jsonwire.String(s, x.ProtectionDomain)
 	}
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
-	s.WriteRaw(",\"secretRef\":")
-	if x.SecretRef == nil {
-		s.WriteNil()
-	} else {
-		x.SecretRef.EncodeJSON(s)
+	if ap == nil || x.SecretRef != nil {
+		jsonwire.Key(s, &more, ",\"secretRef\":")
+		if x.SecretRef == nil {
+			s.WriteNil()
+		} else {
+			x.SecretRef.EncodeJSON(s)
+		}
 	}
-	if x.SSLEnabled {
-		s.WriteRaw(",\"sslEnabled\":")
+	if ap.Explicit(&x.SSLEnabled) || x.SSLEnabled {
+		jsonwire.Key(s, &more, ",\"sslEnabled\":")
 		s.WriteBool(x.SSLEnabled)
 	}
-	if x.StorageMode != "" {
-		s.WriteRaw(",\"storageMode\":")
+	if ap.Explicit(&x.StorageMode) || x.StorageMode != "" {
+		jsonwire.Key(s, &more, ",\"storageMode\":")
 		jsonwire.String(s, x.StorageMode)
 	}
-	if x.StoragePool != "" {
-		s.WriteRaw(",\"storagePool\":")
+	if ap.Explicit(&x.StoragePool) || x.StoragePool != "" {
+		jsonwire.Key(s, &more, ",\"storagePool\":")
 		jsonwire.String(s, x.StoragePool)
 	}
-	s.WriteRaw(",\"system\":")
-	jsonwire.String(s, x.System)
-	if x.VolumeName != "" {
-		s.WriteRaw(",\"volumeName\":")
+	if ap == nil || ap.Explicit(&x.System) || x.System != "" {
+		jsonwire.Key(s, &more, ",\"system\":")
+		jsonwire.String(s, x.System)
+	}
+	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
+		jsonwire.Key(s, &more, ",\"volumeName\":")
 		jsonwire.String(s, x.VolumeName)
 	}
 	s.WriteRaw("}")
@@ -13122,44 +13953,51 @@ func (x *ScaleIOVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ScaleIOVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	jsonwire.Key(s, &more, ",\"gateway\":")
-	jsonwire.String(s, x.Gateway)
-	if x.ProtectionDomain != "" {
-		s.WriteRaw(",\"protectionDomain\":")
+	if ap == nil || ap.Explicit(&x.Gateway) || x.Gateway != "" {
+		jsonwire.Key(s, &more, ",\"gateway\":")
+		jsonwire.String(s, x.Gateway)
+	}
+	if ap.Explicit(&x.ProtectionDomain) || x.ProtectionDomain != "" {
+		jsonwire.Key(s, &more, ",\"protectionDomain\":")
 		jsonwire.String(s, x.ProtectionDomain)
 	}
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
-	s.WriteRaw(",\"secretRef\":")
-	if x.SecretRef == nil {
-		s.WriteNil()
-	} else {
-		x.SecretRef.EncodeJSON(s)
+	if ap == nil || x.SecretRef != nil {
+		jsonwire.Key(s, &more, ",\"secretRef\":")
+		if x.SecretRef == nil {
+			s.WriteNil()
+		} else {
+			x.SecretRef.EncodeJSON(s)
+		}
 	}
-	if x.SSLEnabled {
-		s.WriteRaw(",\"sslEnabled\":")
+	if ap.Explicit(&x.SSLEnabled) || x.SSLEnabled {
+		jsonwire.Key(s, &more, ",\"sslEnabled\":")
 		s.WriteBool(x.SSLEnabled)
 	}
-	if x.StorageMode != "" {
-		s.WriteRaw(",\"storageMode\":")
+	if ap.Explicit(&x.StorageMode) || x.StorageMode != "" {
+		jsonwire.Key(s, &more, ",\"storageMode\":")
 		jsonwire.String(s, x.StorageMode)
 	}
-	if x.StoragePool != "" {
-		s.WriteRaw(",\"storagePool\":")
+	if ap.Explicit(&x.StoragePool) || x.StoragePool != "" {
+		jsonwire.Key(s, &more, ",\"storagePool\":")
 		jsonwire.String(s, x.StoragePool)
 	}
-	s.WriteRaw(",\"system\":")
-	jsonwire.String(s, x.System)
-	if x.VolumeName != "" {
-		s.WriteRaw(",\"volumeName\":")
+	if ap == nil || ap.Explicit(&x.System) || x.System != "" {
+		jsonwire.Key(s, &more, ",\"system\":")
+		jsonwire.String(s, x.System)
+	}
+	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
+		jsonwire.Key(s, &more, ",\"volumeName\":")
 		jsonwire.String(s, x.VolumeName)
 	}
 	s.WriteRaw("}")
@@ -13193,7 +14031,8 @@ func (x *ScopeSelector) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ScopeSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.MatchExpressions) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.MatchExpressions) != 0 || ap != nil && x.MatchExpressions != nil {
 		s.WriteRaw("\"matchExpressions\":")
 		if x.MatchExpressions == nil {
 			s.WriteNil()
@@ -13234,12 +14073,19 @@ func (x *ScopedResourceSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ScopedResourceSelectorRequirement) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"operator\":")
-	jsonwire.String(s, x.Operator)
-	s.WriteRaw(",\"scopeName\":")
-	jsonwire.String(s, x.ScopeName)
-	if len(x.Values) != 0 {
-		s.WriteRaw(",\"values\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Operator) || x.Operator != "" {
+		s.WriteRaw("\"operator\":")
+		more = true
+		jsonwire.String(s, x.Operator)
+	}
+	if ap == nil || ap.Explicit(&x.ScopeName) || x.ScopeName != "" {
+		jsonwire.Key(s, &more, ",\"scopeName\":")
+		jsonwire.String(s, x.ScopeName)
+	}
+	if len(x.Values) != 0 || ap != nil && x.Values != nil {
+		jsonwire.Key(s, &more, ",\"values\":")
 		if x.Values == nil {
 			s.WriteNil()
 		} else {
@@ -13277,14 +14123,17 @@ func (x *SeccompProfile) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SeccompProfile) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.LocalhostProfile != nil {
 		s.WriteRaw("\"localhostProfile\":")
 		more = true
 		jsonwire.String(s, *x.LocalhostProfile)
 	}
-	jsonwire.Key(s, &more, ",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -13347,20 +14196,25 @@ func (x *Secret) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Secret) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	if len(x.Data) != 0 {
-		s.WriteRaw(",\"data\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	if len(x.Data) != 0 || ap != nil && x.Data != nil {
+		jsonwire.Key(s, &more, ",\"data\":")
 		if x.Data == nil {
 			s.WriteNil()
 		} else {
@@ -13379,11 +14233,11 @@ func (x *Secret) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.Immutable != nil {
-		s.WriteRaw(",\"immutable\":")
+		jsonwire.Key(s, &more, ",\"immutable\":")
 		s.WriteBool(*x.Immutable)
 	}
-	if len(x.StringData) != 0 {
-		s.WriteRaw(",\"stringData\":")
+	if len(x.StringData) != 0 || ap != nil && x.StringData != nil {
+		jsonwire.Key(s, &more, ",\"stringData\":")
 		if x.StringData == nil {
 			s.WriteNil()
 		} else {
@@ -13401,8 +14255,8 @@ func (x *Secret) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.Type != "" {
-		s.WriteRaw(",\"type\":")
+	if ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
 	}
 	s.WriteRaw("}")
@@ -13429,8 +14283,9 @@ func (x *SecretEnvSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SecretEnvSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		s.WriteRaw("\"name\":")
 		more = true
 		jsonwire.String(s, x.Name)
@@ -13465,14 +14320,19 @@ func (x *SecretKeySelector) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SecretKeySelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"key\":")
-	jsonwire.String(s, x.Key)
-	if x.Name != "" {
-		s.WriteRaw(",\"name\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		s.WriteRaw("\"key\":")
+		more = true
+		jsonwire.String(s, x.Key)
+	}
+	if ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
 	if x.Optional != nil {
-		s.WriteRaw(",\"optional\":")
+		jsonwire.Key(s, &more, ",\"optional\":")
 		s.WriteBool(*x.Optional)
 	}
 	s.WriteRaw("}")
@@ -13563,30 +14423,37 @@ func (x *SecretList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SecretList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -13623,8 +14490,9 @@ func (x *SecretProjection) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SecretProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Items) != 0 {
+	if len(x.Items) != 0 || ap != nil && x.Items != nil {
 		s.WriteRaw("\"items\":")
 		more = true
 		if x.Items == nil {
@@ -13640,7 +14508,7 @@ func (x *SecretProjection) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
@@ -13672,13 +14540,14 @@ func (x *SecretReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SecretReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		s.WriteRaw("\"name\":")
 		more = true
 		jsonwire.String(s, x.Name)
 	}
-	if x.Namespace != "" {
+	if ap.Explicit(&x.Namespace) || x.Namespace != "" {
 		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, x.Namespace)
 	}
@@ -13721,6 +14590,7 @@ func (x *SecretVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SecretVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.DefaultMode != nil {
 		s.WriteRaw("\"defaultMode\":")
@@ -13731,7 +14601,7 @@ func (x *SecretVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"defaultUser\":")
 		s.WriteInt64(*x.DefaultUser)
 	}
-	if len(x.Items) != 0 {
+	if len(x.Items) != 0 || ap != nil && x.Items != nil {
 		jsonwire.Key(s, &more, ",\"items\":")
 		if x.Items == nil {
 			s.WriteNil()
@@ -13750,7 +14620,7 @@ func (x *SecretVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"optional\":")
 		s.WriteBool(*x.Optional)
 	}
-	if x.SecretName != "" {
+	if ap.Explicit(&x.SecretName) || x.SecretName != "" {
 		jsonwire.Key(s, &more, ",\"secretName\":")
 		jsonwire.String(s, x.SecretName)
 	}
@@ -13931,22 +14801,33 @@ func (x *Service) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Service) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -14015,24 +14896,29 @@ func (x *ServiceAccount) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServiceAccount) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
 	if x.AutomountServiceAccountToken != nil {
-		s.WriteRaw(",\"automountServiceAccountToken\":")
+		jsonwire.Key(s, &more, ",\"automountServiceAccountToken\":")
 		s.WriteBool(*x.AutomountServiceAccountToken)
 	}
-	if len(x.ImagePullSecrets) != 0 {
-		s.WriteRaw(",\"imagePullSecrets\":")
+	if len(x.ImagePullSecrets) != 0 || ap != nil && x.ImagePullSecrets != nil {
+		jsonwire.Key(s, &more, ",\"imagePullSecrets\":")
 		if x.ImagePullSecrets == nil {
 			s.WriteNil()
 		} else {
@@ -14046,8 +14932,8 @@ func (x *ServiceAccount) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Secrets) != 0 {
-		s.WriteRaw(",\"secrets\":")
+	if len(x.Secrets) != 0 || ap != nil && x.Secrets != nil {
+		jsonwire.Key(s, &more, ",\"secrets\":")
 		if x.Secrets == nil {
 			s.WriteNil()
 		} else {
@@ -14149,30 +15035,37 @@ func (x *ServiceAccountList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServiceAccountList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -14202,8 +15095,9 @@ func (x *ServiceAccountTokenProjection) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServiceAccountTokenProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Audience != "" {
+	if ap.Explicit(&x.Audience) || x.Audience != "" {
 		s.WriteRaw("\"audience\":")
 		more = true
 		jsonwire.String(s, x.Audience)
@@ -14212,10 +15106,12 @@ func (x *ServiceAccountTokenProjection) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"expirationSeconds\":")
 		s.WriteInt64(*x.ExpirationSeconds)
 	}
-	jsonwire.Key(s, &more, ",\"path\":")
-	jsonwire.String(s, x.Path)
+	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
+		jsonwire.Key(s, &more, ",\"path\":")
+		jsonwire.String(s, x.Path)
+	}
 	if x.User != nil {
-		s.WriteRaw(",\"user\":")
+		jsonwire.Key(s, &more, ",\"user\":")
 		s.WriteInt64(*x.User)
 	}
 	s.WriteRaw("}")
@@ -14306,30 +15202,37 @@ func (x *ServiceList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServiceList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -14363,28 +15266,33 @@ func (x *ServicePort) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServicePort) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.AppProtocol != nil {
 		s.WriteRaw("\"appProtocol\":")
 		more = true
 		jsonwire.String(s, *x.AppProtocol)
 	}
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
-	if x.NodePort != 0 {
+	if ap.Explicit(&x.NodePort) || x.NodePort != 0 {
 		jsonwire.Key(s, &more, ",\"nodePort\":")
 		s.WriteInt32(x.NodePort)
 	}
-	jsonwire.Key(s, &more, ",\"port\":")
-	s.WriteInt32(x.Port)
-	if x.Protocol != "" {
-		s.WriteRaw(",\"protocol\":")
+	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
+		jsonwire.Key(s, &more, ",\"port\":")
+		s.WriteInt32(x.Port)
+	}
+	if ap.Explicit(&x.Protocol) || x.Protocol != "" {
+		jsonwire.Key(s, &more, ",\"protocol\":")
 		jsonwire.String(s, x.Protocol)
 	}
-	s.WriteRaw(",\"targetPort\":")
-	x.TargetPort.EncodeJSON(s)
+	if ap == nil || ap.Explicit(&x.TargetPort) || !x.TargetPort.IsZero() {
+		jsonwire.Key(s, &more, ",\"targetPort\":")
+		x.TargetPort.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }
 
@@ -14461,17 +15369,18 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.AllocateLoadBalancerNodePorts != nil {
 		s.WriteRaw("\"allocateLoadBalancerNodePorts\":")
 		more = true
 		s.WriteBool(*x.AllocateLoadBalancerNodePorts)
 	}
-	if x.ClusterIP != "" {
+	if ap.Explicit(&x.ClusterIP) || x.ClusterIP != "" {
 		jsonwire.Key(s, &more, ",\"clusterIP\":")
 		jsonwire.String(s, x.ClusterIP)
 	}
-	if len(x.ClusterIPs) != 0 {
+	if len(x.ClusterIPs) != 0 || ap != nil && x.ClusterIPs != nil {
 		jsonwire.Key(s, &more, ",\"clusterIPs\":")
 		if x.ClusterIPs == nil {
 			s.WriteNil()
@@ -14486,7 +15395,7 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.ExternalIPs) != 0 {
+	if len(x.ExternalIPs) != 0 || ap != nil && x.ExternalIPs != nil {
 		jsonwire.Key(s, &more, ",\"externalIPs\":")
 		if x.ExternalIPs == nil {
 			s.WriteNil()
@@ -14501,15 +15410,15 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.ExternalName != "" {
+	if ap.Explicit(&x.ExternalName) || x.ExternalName != "" {
 		jsonwire.Key(s, &more, ",\"externalName\":")
 		jsonwire.String(s, x.ExternalName)
 	}
-	if x.ExternalTrafficPolicy != "" {
+	if ap.Explicit(&x.ExternalTrafficPolicy) || x.ExternalTrafficPolicy != "" {
 		jsonwire.Key(s, &more, ",\"externalTrafficPolicy\":")
 		jsonwire.String(s, x.ExternalTrafficPolicy)
 	}
-	if x.HealthCheckNodePort != 0 {
+	if ap.Explicit(&x.HealthCheckNodePort) || x.HealthCheckNodePort != 0 {
 		jsonwire.Key(s, &more, ",\"healthCheckNodePort\":")
 		s.WriteInt32(x.HealthCheckNodePort)
 	}
@@ -14517,7 +15426,7 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"internalTrafficPolicy\":")
 		jsonwire.String(s, *x.InternalTrafficPolicy)
 	}
-	if len(x.IPFamilies) != 0 {
+	if len(x.IPFamilies) != 0 || ap != nil && x.IPFamilies != nil {
 		jsonwire.Key(s, &more, ",\"ipFamilies\":")
 		if x.IPFamilies == nil {
 			s.WriteNil()
@@ -14540,11 +15449,11 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"loadBalancerClass\":")
 		jsonwire.String(s, *x.LoadBalancerClass)
 	}
-	if x.LoadBalancerIP != "" {
+	if ap.Explicit(&x.LoadBalancerIP) || x.LoadBalancerIP != "" {
 		jsonwire.Key(s, &more, ",\"loadBalancerIP\":")
 		jsonwire.String(s, x.LoadBalancerIP)
 	}
-	if len(x.LoadBalancerSourceRanges) != 0 {
+	if len(x.LoadBalancerSourceRanges) != 0 || ap != nil && x.LoadBalancerSourceRanges != nil {
 		jsonwire.Key(s, &more, ",\"loadBalancerSourceRanges\":")
 		if x.LoadBalancerSourceRanges == nil {
 			s.WriteNil()
@@ -14559,7 +15468,7 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Ports) != 0 {
+	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
 		jsonwire.Key(s, &more, ",\"ports\":")
 		if x.Ports == nil {
 			s.WriteNil()
@@ -14574,11 +15483,11 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.PublishNotReadyAddresses {
+	if ap.Explicit(&x.PublishNotReadyAddresses) || x.PublishNotReadyAddresses {
 		jsonwire.Key(s, &more, ",\"publishNotReadyAddresses\":")
 		s.WriteBool(x.PublishNotReadyAddresses)
 	}
-	if len(x.Selector) != 0 {
+	if len(x.Selector) != 0 || ap != nil && x.Selector != nil {
 		jsonwire.Key(s, &more, ",\"selector\":")
 		if x.Selector == nil {
 			s.WriteNil()
@@ -14597,7 +15506,7 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.SessionAffinity != "" {
+	if ap.Explicit(&x.SessionAffinity) || x.SessionAffinity != "" {
 		jsonwire.Key(s, &more, ",\"sessionAffinity\":")
 		jsonwire.String(s, x.SessionAffinity)
 	}
@@ -14609,7 +15518,7 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"trafficDistribution\":")
 		jsonwire.String(s, *x.TrafficDistribution)
 	}
-	if x.Type != "" {
+	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
 	}
@@ -14646,8 +15555,10 @@ func (x *ServiceStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServiceStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		s.WriteRaw("\"conditions\":")
 		more = true
 		if x.Conditions == nil {
@@ -14663,8 +15574,11 @@ func (x *ServiceStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"loadBalancer\":")
+	at = jsonwire.Field(s, &more, ",\"loadBalancer\":")
 	x.LoadBalancer.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.LoadBalancer)
+	}
 	s.WriteRaw("}")
 }
 
@@ -14720,8 +15634,11 @@ func (x *SleepAction) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SleepAction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"seconds\":")
-	s.WriteInt64(x.Seconds)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.Seconds) || x.Seconds != 0 {
+		s.WriteRaw("\"seconds\":")
+		s.WriteInt64(x.Seconds)
+	}
 	s.WriteRaw("}")
 }
 
@@ -14759,13 +15676,14 @@ func (x *StorageOSPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StorageOSPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.ReadOnly {
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
@@ -14773,11 +15691,11 @@ func (x *StorageOSPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if x.VolumeName != "" {
+	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
 		jsonwire.Key(s, &more, ",\"volumeName\":")
 		jsonwire.String(s, x.VolumeName)
 	}
-	if x.VolumeNamespace != "" {
+	if ap.Explicit(&x.VolumeNamespace) || x.VolumeNamespace != "" {
 		jsonwire.Key(s, &more, ",\"volumeNamespace\":")
 		jsonwire.String(s, x.VolumeNamespace)
 	}
@@ -14818,13 +15736,14 @@ func (x *StorageOSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StorageOSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.ReadOnly {
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
@@ -14832,11 +15751,11 @@ func (x *StorageOSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if x.VolumeName != "" {
+	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
 		jsonwire.Key(s, &more, ",\"volumeName\":")
 		jsonwire.String(s, x.VolumeName)
 	}
-	if x.VolumeNamespace != "" {
+	if ap.Explicit(&x.VolumeNamespace) || x.VolumeNamespace != "" {
 		jsonwire.Key(s, &more, ",\"volumeNamespace\":")
 		jsonwire.String(s, x.VolumeNamespace)
 	}
@@ -14864,10 +15783,17 @@ func (x *Sysctl) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Sysctl) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"value\":")
-	jsonwire.String(s, x.Value)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Value) || x.Value != "" {
+		jsonwire.Key(s, &more, ",\"value\":")
+		jsonwire.String(s, x.Value)
+	}
 	s.WriteRaw("}")
 }
 
@@ -14892,14 +15818,17 @@ func (x *TCPSocketAction) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TCPSocketAction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Host != "" {
+	if ap.Explicit(&x.Host) || x.Host != "" {
 		s.WriteRaw("\"host\":")
 		more = true
 		jsonwire.String(s, x.Host)
 	}
-	jsonwire.Key(s, &more, ",\"port\":")
-	x.Port.EncodeJSON(s)
+	if ap == nil || ap.Explicit(&x.Port) || !x.Port.IsZero() {
+		jsonwire.Key(s, &more, ",\"port\":")
+		x.Port.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }
 
@@ -14935,16 +15864,23 @@ func (x *Taint) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Taint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"effect\":")
-	jsonwire.String(s, x.Effect)
-	s.WriteRaw(",\"key\":")
-	jsonwire.String(s, x.Key)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Effect) || x.Effect != "" {
+		s.WriteRaw("\"effect\":")
+		more = true
+		jsonwire.String(s, x.Effect)
+	}
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		jsonwire.Key(s, &more, ",\"key\":")
+		jsonwire.String(s, x.Key)
+	}
 	if x.TimeAdded != nil {
-		s.WriteRaw(",\"timeAdded\":")
+		jsonwire.Key(s, &more, ",\"timeAdded\":")
 		x.TimeAdded.EncodeJSON(s)
 	}
-	if x.Value != "" {
-		s.WriteRaw(",\"value\":")
+	if ap.Explicit(&x.Value) || x.Value != "" {
+		jsonwire.Key(s, &more, ",\"value\":")
 		jsonwire.String(s, x.Value)
 	}
 	s.WriteRaw("}")
@@ -14977,17 +15913,18 @@ func (x *Toleration) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Toleration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Effect != "" {
+	if ap.Explicit(&x.Effect) || x.Effect != "" {
 		s.WriteRaw("\"effect\":")
 		more = true
 		jsonwire.String(s, x.Effect)
 	}
-	if x.Key != "" {
+	if ap.Explicit(&x.Key) || x.Key != "" {
 		jsonwire.Key(s, &more, ",\"key\":")
 		jsonwire.String(s, x.Key)
 	}
-	if x.Operator != "" {
+	if ap.Explicit(&x.Operator) || x.Operator != "" {
 		jsonwire.Key(s, &more, ",\"operator\":")
 		jsonwire.String(s, x.Operator)
 	}
@@ -14995,7 +15932,7 @@ func (x *Toleration) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"tolerationSeconds\":")
 		s.WriteInt64(*x.TolerationSeconds)
 	}
-	if x.Value != "" {
+	if ap.Explicit(&x.Value) || x.Value != "" {
 		jsonwire.Key(s, &more, ",\"value\":")
 		jsonwire.String(s, x.Value)
 	}
@@ -15023,20 +15960,27 @@ func (x *TopologySelectorLabelRequirement) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TopologySelectorLabelRequirement) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"key\":")
-	jsonwire.String(s, x.Key)
-	s.WriteRaw(",\"values\":")
-	if x.Values == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Values {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		s.WriteRaw("\"key\":")
+		more = true
+		jsonwire.String(s, x.Key)
+	}
+	if ap == nil || x.Values != nil {
+		jsonwire.Key(s, &more, ",\"values\":")
+		if x.Values == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Values {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Values[i0])
 			}
-			jsonwire.String(s, x.Values[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -15069,7 +16013,8 @@ func (x *TopologySelectorTerm) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TopologySelectorTerm) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.MatchLabelExpressions) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.MatchLabelExpressions) != 0 || ap != nil && x.MatchLabelExpressions != nil {
 		s.WriteRaw("\"matchLabelExpressions\":")
 		if x.MatchLabelExpressions == nil {
 			s.WriteNil()
@@ -15127,13 +16072,14 @@ func (x *TopologySpreadConstraint) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TopologySpreadConstraint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.LabelSelector != nil {
 		s.WriteRaw("\"labelSelector\":")
 		more = true
 		x.LabelSelector.EncodeJSON(s)
 	}
-	if len(x.MatchLabelKeys) != 0 {
+	if len(x.MatchLabelKeys) != 0 || ap != nil && x.MatchLabelKeys != nil {
 		jsonwire.Key(s, &more, ",\"matchLabelKeys\":")
 		if x.MatchLabelKeys == nil {
 			s.WriteNil()
@@ -15148,24 +16094,30 @@ func (x *TopologySpreadConstraint) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"maxSkew\":")
-	s.WriteInt32(x.MaxSkew)
+	if ap == nil || ap.Explicit(&x.MaxSkew) || x.MaxSkew != 0 {
+		jsonwire.Key(s, &more, ",\"maxSkew\":")
+		s.WriteInt32(x.MaxSkew)
+	}
 	if x.MinDomains != nil {
-		s.WriteRaw(",\"minDomains\":")
+		jsonwire.Key(s, &more, ",\"minDomains\":")
 		s.WriteInt32(*x.MinDomains)
 	}
 	if x.NodeAffinityPolicy != nil {
-		s.WriteRaw(",\"nodeAffinityPolicy\":")
+		jsonwire.Key(s, &more, ",\"nodeAffinityPolicy\":")
 		jsonwire.String(s, *x.NodeAffinityPolicy)
 	}
 	if x.NodeTaintsPolicy != nil {
-		s.WriteRaw(",\"nodeTaintsPolicy\":")
+		jsonwire.Key(s, &more, ",\"nodeTaintsPolicy\":")
 		jsonwire.String(s, *x.NodeTaintsPolicy)
 	}
-	s.WriteRaw(",\"topologyKey\":")
-	jsonwire.String(s, x.TopologyKey)
-	s.WriteRaw(",\"whenUnsatisfiable\":")
-	jsonwire.String(s, x.WhenUnsatisfiable)
+	if ap == nil || ap.Explicit(&x.TopologyKey) || x.TopologyKey != "" {
+		jsonwire.Key(s, &more, ",\"topologyKey\":")
+		jsonwire.String(s, x.TopologyKey)
+	}
+	if ap == nil || ap.Explicit(&x.WhenUnsatisfiable) || x.WhenUnsatisfiable != "" {
+		jsonwire.Key(s, &more, ",\"whenUnsatisfiable\":")
+		jsonwire.String(s, x.WhenUnsatisfiable)
+	}
 	s.WriteRaw("}")
 }
 
@@ -15192,16 +16144,25 @@ func (x *TypedLocalObjectReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TypedLocalObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"apiGroup\":")
-	if x.APIGroup == nil {
-		s.WriteNil()
-	} else {
-		jsonwire.String(s, *x.APIGroup)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || x.APIGroup != nil {
+		s.WriteRaw("\"apiGroup\":")
+		more = true
+		if x.APIGroup == nil {
+			s.WriteNil()
+		} else {
+			jsonwire.String(s, *x.APIGroup)
+		}
 	}
-	s.WriteRaw(",\"kind\":")
-	jsonwire.String(s, x.Kind)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
+		jsonwire.Key(s, &more, ",\"kind\":")
+		jsonwire.String(s, x.Kind)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -15230,18 +16191,27 @@ func (x *TypedObjectReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TypedObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"apiGroup\":")
-	if x.APIGroup == nil {
-		s.WriteNil()
-	} else {
-		jsonwire.String(s, *x.APIGroup)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || x.APIGroup != nil {
+		s.WriteRaw("\"apiGroup\":")
+		more = true
+		if x.APIGroup == nil {
+			s.WriteNil()
+		} else {
+			jsonwire.String(s, *x.APIGroup)
+		}
 	}
-	s.WriteRaw(",\"kind\":")
-	jsonwire.String(s, x.Kind)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
+		jsonwire.Key(s, &more, ",\"kind\":")
+		jsonwire.String(s, x.Kind)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	if x.Namespace != nil {
-		s.WriteRaw(",\"namespace\":")
+		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, *x.Namespace)
 	}
 	s.WriteRaw("}")
@@ -15536,6 +16506,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Volume) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.AwsElasticBlockStore != nil {
 		s.WriteRaw("\"awsElasticBlockStore\":")
@@ -15614,50 +16585,52 @@ func (x *Volume) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"iscsi\":")
 		x.ISCSI.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"name\":")
-	jsonwire.String(s, x.Name)
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	if x.NFS != nil {
-		s.WriteRaw(",\"nfs\":")
+		jsonwire.Key(s, &more, ",\"nfs\":")
 		x.NFS.EncodeJSON(s)
 	}
 	if x.PersistentVolumeClaim != nil {
-		s.WriteRaw(",\"persistentVolumeClaim\":")
+		jsonwire.Key(s, &more, ",\"persistentVolumeClaim\":")
 		x.PersistentVolumeClaim.EncodeJSON(s)
 	}
 	if x.PhotonPersistentDisk != nil {
-		s.WriteRaw(",\"photonPersistentDisk\":")
+		jsonwire.Key(s, &more, ",\"photonPersistentDisk\":")
 		x.PhotonPersistentDisk.EncodeJSON(s)
 	}
 	if x.PortworxVolume != nil {
-		s.WriteRaw(",\"portworxVolume\":")
+		jsonwire.Key(s, &more, ",\"portworxVolume\":")
 		x.PortworxVolume.EncodeJSON(s)
 	}
 	if x.Projected != nil {
-		s.WriteRaw(",\"projected\":")
+		jsonwire.Key(s, &more, ",\"projected\":")
 		x.Projected.EncodeJSON(s)
 	}
 	if x.Quobyte != nil {
-		s.WriteRaw(",\"quobyte\":")
+		jsonwire.Key(s, &more, ",\"quobyte\":")
 		x.Quobyte.EncodeJSON(s)
 	}
 	if x.RBD != nil {
-		s.WriteRaw(",\"rbd\":")
+		jsonwire.Key(s, &more, ",\"rbd\":")
 		x.RBD.EncodeJSON(s)
 	}
 	if x.ScaleIO != nil {
-		s.WriteRaw(",\"scaleIO\":")
+		jsonwire.Key(s, &more, ",\"scaleIO\":")
 		x.ScaleIO.EncodeJSON(s)
 	}
 	if x.Secret != nil {
-		s.WriteRaw(",\"secret\":")
+		jsonwire.Key(s, &more, ",\"secret\":")
 		x.Secret.EncodeJSON(s)
 	}
 	if x.Storageos != nil {
-		s.WriteRaw(",\"storageos\":")
+		jsonwire.Key(s, &more, ",\"storageos\":")
 		x.Storageos.EncodeJSON(s)
 	}
 	if x.VsphereVolume != nil {
-		s.WriteRaw(",\"vsphereVolume\":")
+		jsonwire.Key(s, &more, ",\"vsphereVolume\":")
 		x.VsphereVolume.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -15684,10 +16657,17 @@ func (x *VolumeDevice) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeDevice) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"devicePath\":")
-	jsonwire.String(s, x.DevicePath)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.DevicePath) || x.DevicePath != "" {
+		s.WriteRaw("\"devicePath\":")
+		more = true
+		jsonwire.String(s, x.DevicePath)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -15714,16 +16694,21 @@ func (x *VolumeHealthCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeHealthCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Message != "" {
+	if ap.Explicit(&x.Message) || x.Message != "" {
 		s.WriteRaw("\"message\":")
 		more = true
 		jsonwire.String(s, x.Message)
 	}
-	jsonwire.Key(s, &more, ",\"reason\":")
-	jsonwire.String(s, x.Reason)
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
+	if ap == nil || ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
+	}
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -15757,8 +16742,9 @@ func (x *VolumeHealthStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeHealthStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.HealthConditions) != 0 {
+	if len(x.HealthConditions) != 0 || ap != nil && x.HealthConditions != nil {
 		s.WriteRaw("\"healthConditions\":")
 		more = true
 		if x.HealthConditions == nil {
@@ -15774,8 +16760,10 @@ func (x *VolumeHealthStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }
 
@@ -15812,8 +16800,9 @@ func (x *VolumeMount) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeMount) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.BindMountOptions) != 0 {
+	if len(x.BindMountOptions) != 0 || ap != nil && x.BindMountOptions != nil {
 		s.WriteRaw("\"bindMountOptions\":")
 		more = true
 		if x.BindMountOptions == nil {
@@ -15829,28 +16818,32 @@ func (x *VolumeMount) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"mountPath\":")
-	jsonwire.String(s, x.MountPath)
+	if ap == nil || ap.Explicit(&x.MountPath) || x.MountPath != "" {
+		jsonwire.Key(s, &more, ",\"mountPath\":")
+		jsonwire.String(s, x.MountPath)
+	}
 	if x.MountPropagation != nil {
-		s.WriteRaw(",\"mountPropagation\":")
+		jsonwire.Key(s, &more, ",\"mountPropagation\":")
 		jsonwire.String(s, *x.MountPropagation)
 	}
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	if x.RecursiveReadOnly != nil {
-		s.WriteRaw(",\"recursiveReadOnly\":")
+		jsonwire.Key(s, &more, ",\"recursiveReadOnly\":")
 		jsonwire.String(s, *x.RecursiveReadOnly)
 	}
-	if x.SubPath != "" {
-		s.WriteRaw(",\"subPath\":")
+	if ap.Explicit(&x.SubPath) || x.SubPath != "" {
+		jsonwire.Key(s, &more, ",\"subPath\":")
 		jsonwire.String(s, x.SubPath)
 	}
-	if x.SubPathExpr != "" {
-		s.WriteRaw(",\"subPathExpr\":")
+	if ap.Explicit(&x.SubPathExpr) || x.SubPathExpr != "" {
+		jsonwire.Key(s, &more, ",\"subPathExpr\":")
 		jsonwire.String(s, x.SubPathExpr)
 	}
 	s.WriteRaw("}")
@@ -15890,20 +16883,27 @@ func (x *VolumeMountStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeMountStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"mountPath\":")
-	jsonwire.String(s, x.MountPath)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.MountPath) || x.MountPath != "" {
+		s.WriteRaw("\"mountPath\":")
+		more = true
+		jsonwire.String(s, x.MountPath)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	if x.RecursiveReadOnly != nil {
-		s.WriteRaw(",\"recursiveReadOnly\":")
+		jsonwire.Key(s, &more, ",\"recursiveReadOnly\":")
 		jsonwire.String(s, *x.RecursiveReadOnly)
 	}
 	if x.VolumeStatus != nil {
-		s.WriteRaw(",\"volumeStatus\":")
+		jsonwire.Key(s, &more, ",\"volumeStatus\":")
 		x.VolumeStatus.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -16085,8 +17085,9 @@ func (x *VolumeResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Limits) != 0 {
+	if len(x.Limits) != 0 || ap != nil && x.Limits != nil {
 		s.WriteRaw("\"limits\":")
 		more = true
 		if x.Limits == nil {
@@ -16106,7 +17107,7 @@ func (x *VolumeResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Requests) != 0 {
+	if len(x.Requests) != 0 || ap != nil && x.Requests != nil {
 		jsonwire.Key(s, &more, ",\"requests\":")
 		if x.Requests == nil {
 			s.WriteNil()
@@ -16186,22 +17187,25 @@ func (x *VsphereVirtualDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VsphereVirtualDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.StoragePolicyID != "" {
+	if ap.Explicit(&x.StoragePolicyID) || x.StoragePolicyID != "" {
 		jsonwire.Key(s, &more, ",\"storagePolicyID\":")
 		jsonwire.String(s, x.StoragePolicyID)
 	}
-	if x.StoragePolicyName != "" {
+	if ap.Explicit(&x.StoragePolicyName) || x.StoragePolicyName != "" {
 		jsonwire.Key(s, &more, ",\"storagePolicyName\":")
 		jsonwire.String(s, x.StoragePolicyName)
 	}
-	jsonwire.Key(s, &more, ",\"volumePath\":")
-	jsonwire.String(s, x.VolumePath)
+	if ap == nil || ap.Explicit(&x.VolumePath) || x.VolumePath != "" {
+		jsonwire.Key(s, &more, ",\"volumePath\":")
+		jsonwire.String(s, x.VolumePath)
+	}
 	s.WriteRaw("}")
 }
 
@@ -16226,10 +17230,18 @@ func (x *WeightedPodAffinityTerm) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *WeightedPodAffinityTerm) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"podAffinityTerm\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"podAffinityTerm\":")
 	x.PodAffinityTerm.EncodeJSON(s)
-	s.WriteRaw(",\"weight\":")
-	s.WriteInt32(x.Weight)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.PodAffinityTerm)
+	}
+	if ap == nil || ap.Explicit(&x.Weight) || x.Weight != 0 {
+		jsonwire.Key(s, &more, ",\"weight\":")
+		s.WriteInt32(x.Weight)
+	}
 	s.WriteRaw("}")
 }
 

@@ -56,23 +56,32 @@ func (x *Endpoint) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Endpoint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"addresses\":")
-	if x.Addresses == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Addresses {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	if ap == nil || x.Addresses != nil {
+		s.WriteRaw("\"addresses\":")
+		more = true
+		if x.Addresses == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Addresses {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Addresses[i0])
 			}
-			jsonwire.String(s, x.Addresses[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
-	s.WriteRaw(",\"conditions\":")
+	at = jsonwire.Field(s, &more, ",\"conditions\":")
 	x.Conditions.EncodeJSON(s)
-	if len(x.DeprecatedTopology) != 0 {
-		s.WriteRaw(",\"deprecatedTopology\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Conditions)
+	}
+	if len(x.DeprecatedTopology) != 0 || ap != nil && x.DeprecatedTopology != nil {
+		jsonwire.Key(s, &more, ",\"deprecatedTopology\":")
 		if x.DeprecatedTopology == nil {
 			s.WriteNil()
 		} else {
@@ -91,23 +100,23 @@ func (x *Endpoint) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.Hints != nil {
-		s.WriteRaw(",\"hints\":")
+		jsonwire.Key(s, &more, ",\"hints\":")
 		x.Hints.EncodeJSON(s)
 	}
 	if x.Hostname != nil {
-		s.WriteRaw(",\"hostname\":")
+		jsonwire.Key(s, &more, ",\"hostname\":")
 		jsonwire.String(s, *x.Hostname)
 	}
 	if x.NodeName != nil {
-		s.WriteRaw(",\"nodeName\":")
+		jsonwire.Key(s, &more, ",\"nodeName\":")
 		jsonwire.String(s, *x.NodeName)
 	}
 	if x.TargetRef != nil {
-		s.WriteRaw(",\"targetRef\":")
+		jsonwire.Key(s, &more, ",\"targetRef\":")
 		x.TargetRef.EncodeJSON(s)
 	}
 	if x.Zone != nil {
-		s.WriteRaw(",\"zone\":")
+		jsonwire.Key(s, &more, ",\"zone\":")
 		jsonwire.String(s, *x.Zone)
 	}
 	s.WriteRaw("}")
@@ -192,8 +201,9 @@ func (x *EndpointHints) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EndpointHints) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.ForNodes) != 0 {
+	if len(x.ForNodes) != 0 || ap != nil && x.ForNodes != nil {
 		s.WriteRaw("\"forNodes\":")
 		more = true
 		if x.ForNodes == nil {
@@ -209,7 +219,7 @@ func (x *EndpointHints) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.ForZones) != 0 {
+	if len(x.ForZones) != 0 || ap != nil && x.ForZones != nil {
 		jsonwire.Key(s, &more, ",\"forZones\":")
 		if x.ForZones == nil {
 			s.WriteNil()
@@ -338,22 +348,29 @@ func (x *EndpointSlice) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EndpointSlice) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"addressType\":")
-	jsonwire.String(s, x.AddressType)
-	if len(x.Endpoints) != 0 {
-		s.WriteRaw(",\"endpoints\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	if ap == nil || ap.Explicit(&x.AddressType) || x.AddressType != "" {
+		jsonwire.Key(s, &more, ",\"addressType\":")
+		jsonwire.String(s, x.AddressType)
+	}
+	if len(x.Endpoints) != 0 || ap != nil && x.Endpoints != nil {
+		jsonwire.Key(s, &more, ",\"endpoints\":")
 		if x.Endpoints == nil {
 			s.WriteNil()
 		} else {
@@ -367,8 +384,8 @@ func (x *EndpointSlice) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Ports) != 0 {
-		s.WriteRaw(",\"ports\":")
+	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
+		jsonwire.Key(s, &more, ",\"ports\":")
 		if x.Ports == nil {
 			s.WriteNil()
 		} else {
@@ -470,30 +487,37 @@ func (x *EndpointSliceList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EndpointSliceList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -517,8 +541,11 @@ func (x *ForNode) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ForNode) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -541,8 +568,11 @@ func (x *ForZone) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ForZone) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 

@@ -92,62 +92,79 @@ func (x *Event) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Event) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	if x.Action != "" {
-		s.WriteRaw(",\"action\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	if ap.Explicit(&x.Action) || x.Action != "" {
+		jsonwire.Key(s, &more, ",\"action\":")
 		jsonwire.String(s, x.Action)
 	}
-	if x.DeprecatedCount != 0 {
-		s.WriteRaw(",\"deprecatedCount\":")
+	if ap.Explicit(&x.DeprecatedCount) || x.DeprecatedCount != 0 {
+		jsonwire.Key(s, &more, ",\"deprecatedCount\":")
 		s.WriteInt32(x.DeprecatedCount)
 	}
-	s.WriteRaw(",\"deprecatedFirstTimestamp\":")
-	x.DeprecatedFirstTimestamp.EncodeJSON(s)
-	s.WriteRaw(",\"deprecatedLastTimestamp\":")
-	x.DeprecatedLastTimestamp.EncodeJSON(s)
-	s.WriteRaw(",\"deprecatedSource\":")
+	if ap == nil || ap.Explicit(&x.DeprecatedFirstTimestamp) || !x.DeprecatedFirstTimestamp.IsZero() {
+		jsonwire.Key(s, &more, ",\"deprecatedFirstTimestamp\":")
+		x.DeprecatedFirstTimestamp.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.DeprecatedLastTimestamp) || !x.DeprecatedLastTimestamp.IsZero() {
+		jsonwire.Key(s, &more, ",\"deprecatedLastTimestamp\":")
+		x.DeprecatedLastTimestamp.EncodeJSON(s)
+	}
+	at = jsonwire.Field(s, &more, ",\"deprecatedSource\":")
 	x.DeprecatedSource.EncodeJSON(s)
-	s.WriteRaw(",\"eventTime\":")
-	x.EventTime.EncodeJSON(s)
-	if x.Note != "" {
-		s.WriteRaw(",\"note\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.DeprecatedSource)
+	}
+	if ap == nil || ap.Explicit(&x.EventTime) || !x.EventTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"eventTime\":")
+		x.EventTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Note) || x.Note != "" {
+		jsonwire.Key(s, &more, ",\"note\":")
 		jsonwire.String(s, x.Note)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"regarding\":")
+	at = jsonwire.Field(s, &more, ",\"regarding\":")
 	x.Regarding.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Regarding)
+	}
 	if x.Related != nil {
-		s.WriteRaw(",\"related\":")
+		jsonwire.Key(s, &more, ",\"related\":")
 		x.Related.EncodeJSON(s)
 	}
-	if x.ReportingController != "" {
-		s.WriteRaw(",\"reportingController\":")
+	if ap.Explicit(&x.ReportingController) || x.ReportingController != "" {
+		jsonwire.Key(s, &more, ",\"reportingController\":")
 		jsonwire.String(s, x.ReportingController)
 	}
-	if x.ReportingInstance != "" {
-		s.WriteRaw(",\"reportingInstance\":")
+	if ap.Explicit(&x.ReportingInstance) || x.ReportingInstance != "" {
+		jsonwire.Key(s, &more, ",\"reportingInstance\":")
 		jsonwire.String(s, x.ReportingInstance)
 	}
 	if x.Series != nil {
-		s.WriteRaw(",\"series\":")
+		jsonwire.Key(s, &more, ",\"series\":")
 		x.Series.EncodeJSON(s)
 	}
-	if x.Type != "" {
-		s.WriteRaw(",\"type\":")
+	if ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
 	}
 	s.WriteRaw("}")
@@ -238,30 +255,37 @@ func (x *EventList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EventList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -287,10 +311,17 @@ func (x *EventSeries) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EventSeries) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"count\":")
-	s.WriteInt32(x.Count)
-	s.WriteRaw(",\"lastObservedTime\":")
-	x.LastObservedTime.EncodeJSON(s)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Count) || x.Count != 0 {
+		s.WriteRaw("\"count\":")
+		more = true
+		s.WriteInt32(x.Count)
+	}
+	if ap == nil || ap.Explicit(&x.LastObservedTime) || !x.LastObservedTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastObservedTime\":")
+		x.LastObservedTime.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }
 

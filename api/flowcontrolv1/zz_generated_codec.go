@@ -61,8 +61,11 @@ func (x *FlowDistinguisherMethod) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *FlowDistinguisherMethod) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"type\":")
-	jsonwire.String(s, x.Type)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -111,22 +114,33 @@ func (x *FlowSchema) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *FlowSchema) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -157,22 +171,27 @@ func (x *FlowSchemaCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *FlowSchemaCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		s.WriteRaw("\"lastTransitionTime\":")
+		more = true
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	if x.Status != "" {
-		s.WriteRaw(",\"status\":")
+	if ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
 		jsonwire.String(s, x.Status)
 	}
-	if x.Type != "" {
-		s.WriteRaw(",\"type\":")
+	if ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
 	}
 	s.WriteRaw("}")
@@ -263,30 +282,37 @@ func (x *FlowSchemaList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *FlowSchemaList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -332,18 +358,25 @@ func (x *FlowSchemaSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *FlowSchemaSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
 	if x.DistinguisherMethod != nil {
 		s.WriteRaw("\"distinguisherMethod\":")
 		more = true
 		x.DistinguisherMethod.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"matchingPrecedence\":")
-	s.WriteInt32(x.MatchingPrecedence)
-	s.WriteRaw(",\"priorityLevelConfiguration\":")
+	if ap == nil || ap.Explicit(&x.MatchingPrecedence) || x.MatchingPrecedence != 0 {
+		jsonwire.Key(s, &more, ",\"matchingPrecedence\":")
+		s.WriteInt32(x.MatchingPrecedence)
+	}
+	at = jsonwire.Field(s, &more, ",\"priorityLevelConfiguration\":")
 	x.PriorityLevelConfiguration.EncodeJSON(s)
-	if len(x.Rules) != 0 {
-		s.WriteRaw(",\"rules\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.PriorityLevelConfiguration)
+	}
+	if len(x.Rules) != 0 || ap != nil && x.Rules != nil {
+		jsonwire.Key(s, &more, ",\"rules\":")
 		if x.Rules == nil {
 			s.WriteNil()
 		} else {
@@ -388,7 +421,8 @@ func (x *FlowSchemaStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *FlowSchemaStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.Conditions) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		s.WriteRaw("\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
@@ -425,8 +459,11 @@ func (x *GroupSubject) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *GroupSubject) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -458,14 +495,17 @@ func (x *LimitResponse) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LimitResponse) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.Queuing != nil {
 		s.WriteRaw("\"queuing\":")
 		more = true
 		x.Queuing.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -494,6 +534,8 @@ func (x *LimitedPriorityLevelConfiguration) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LimitedPriorityLevelConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
 	if x.BorrowingLimitPercent != nil {
 		s.WriteRaw("\"borrowingLimitPercent\":")
@@ -504,13 +546,18 @@ func (x *LimitedPriorityLevelConfiguration) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"lendablePercent\":")
 		s.WriteInt32(*x.LendablePercent)
 	}
-	jsonwire.Key(s, &more, ",\"limitResponse\":")
+	at = jsonwire.Field(s, &more, ",\"limitResponse\":")
 	x.LimitResponse.EncodeJSON(s)
-	s.WriteRaw(",\"nominalConcurrencyShares\":")
-	if x.NominalConcurrencyShares == nil {
-		s.WriteNil()
-	} else {
-		s.WriteInt32(*x.NominalConcurrencyShares)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.LimitResponse)
+	}
+	if ap == nil || x.NominalConcurrencyShares != nil {
+		jsonwire.Key(s, &more, ",\"nominalConcurrencyShares\":")
+		if x.NominalConcurrencyShares == nil {
+			s.WriteNil()
+		} else {
+			s.WriteInt32(*x.NominalConcurrencyShares)
+		}
 	}
 	s.WriteRaw("}")
 }
@@ -536,31 +583,38 @@ func (x *NonResourcePolicyRule) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NonResourcePolicyRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"nonResourceURLs\":")
-	if x.NonResourceURLs == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.NonResourceURLs {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || x.NonResourceURLs != nil {
+		s.WriteRaw("\"nonResourceURLs\":")
+		more = true
+		if x.NonResourceURLs == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.NonResourceURLs {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.NonResourceURLs[i0])
 			}
-			jsonwire.String(s, x.NonResourceURLs[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
-	s.WriteRaw(",\"verbs\":")
-	if x.Verbs == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Verbs {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.Verbs != nil {
+		jsonwire.Key(s, &more, ",\"verbs\":")
+		if x.Verbs == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Verbs {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Verbs[i0])
 			}
-			jsonwire.String(s, x.Verbs[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -615,8 +669,9 @@ func (x *PolicyRulesWithSubjects) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PolicyRulesWithSubjects) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.NonResourceRules) != 0 {
+	if len(x.NonResourceRules) != 0 || ap != nil && x.NonResourceRules != nil {
 		s.WriteRaw("\"nonResourceRules\":")
 		more = true
 		if x.NonResourceRules == nil {
@@ -632,7 +687,7 @@ func (x *PolicyRulesWithSubjects) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.ResourceRules) != 0 {
+	if len(x.ResourceRules) != 0 || ap != nil && x.ResourceRules != nil {
 		jsonwire.Key(s, &more, ",\"resourceRules\":")
 		if x.ResourceRules == nil {
 			s.WriteNil()
@@ -647,18 +702,20 @@ func (x *PolicyRulesWithSubjects) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"subjects\":")
-	if x.Subjects == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Subjects {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.Subjects != nil {
+		jsonwire.Key(s, &more, ",\"subjects\":")
+		if x.Subjects == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Subjects {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Subjects[i0].EncodeJSON(s)
 			}
-			x.Subjects[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -708,22 +765,33 @@ func (x *PriorityLevelConfiguration) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PriorityLevelConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -754,22 +822,27 @@ func (x *PriorityLevelConfigurationCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PriorityLevelConfigurationCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		s.WriteRaw("\"lastTransitionTime\":")
+		more = true
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	if x.Status != "" {
-		s.WriteRaw(",\"status\":")
+	if ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
 		jsonwire.String(s, x.Status)
 	}
-	if x.Type != "" {
-		s.WriteRaw(",\"type\":")
+	if ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
 	}
 	s.WriteRaw("}")
@@ -860,30 +933,37 @@ func (x *PriorityLevelConfigurationList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PriorityLevelConfigurationList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -907,8 +987,11 @@ func (x *PriorityLevelConfigurationReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PriorityLevelConfigurationReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -949,6 +1032,7 @@ func (x *PriorityLevelConfigurationSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PriorityLevelConfigurationSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.Exempt != nil {
 		s.WriteRaw("\"exempt\":")
@@ -959,8 +1043,10 @@ func (x *PriorityLevelConfigurationSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"limited\":")
 		x.Limited.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -992,7 +1078,8 @@ func (x *PriorityLevelConfigurationStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PriorityLevelConfigurationStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.Conditions) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		s.WriteRaw("\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
@@ -1033,12 +1120,21 @@ func (x *QueuingConfiguration) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *QueuingConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"handSize\":")
-	s.WriteInt32(x.HandSize)
-	s.WriteRaw(",\"queueLengthLimit\":")
-	s.WriteInt32(x.QueueLengthLimit)
-	s.WriteRaw(",\"queues\":")
-	s.WriteInt32(x.Queues)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.HandSize) || x.HandSize != 0 {
+		s.WriteRaw("\"handSize\":")
+		more = true
+		s.WriteInt32(x.HandSize)
+	}
+	if ap == nil || ap.Explicit(&x.QueueLengthLimit) || x.QueueLengthLimit != 0 {
+		jsonwire.Key(s, &more, ",\"queueLengthLimit\":")
+		s.WriteInt32(x.QueueLengthLimit)
+	}
+	if ap == nil || ap.Explicit(&x.Queues) || x.Queues != 0 {
+		jsonwire.Key(s, &more, ",\"queues\":")
+		s.WriteInt32(x.Queues)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1069,25 +1165,30 @@ func (x *ResourcePolicyRule) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourcePolicyRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"apiGroups\":")
-	if x.APIGroups == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.APIGroups {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || x.APIGroups != nil {
+		s.WriteRaw("\"apiGroups\":")
+		more = true
+		if x.APIGroups == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.APIGroups {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.APIGroups[i0])
 			}
-			jsonwire.String(s, x.APIGroups[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
-	if x.ClusterScope {
-		s.WriteRaw(",\"clusterScope\":")
+	if ap.Explicit(&x.ClusterScope) || x.ClusterScope {
+		jsonwire.Key(s, &more, ",\"clusterScope\":")
 		s.WriteBool(x.ClusterScope)
 	}
-	if len(x.Namespaces) != 0 {
-		s.WriteRaw(",\"namespaces\":")
+	if len(x.Namespaces) != 0 || ap != nil && x.Namespaces != nil {
+		jsonwire.Key(s, &more, ",\"namespaces\":")
 		if x.Namespaces == nil {
 			s.WriteNil()
 		} else {
@@ -1101,31 +1202,35 @@ func (x *ResourcePolicyRule) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	s.WriteRaw(",\"resources\":")
-	if x.Resources == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Resources {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.Resources != nil {
+		jsonwire.Key(s, &more, ",\"resources\":")
+		if x.Resources == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Resources {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Resources[i0])
 			}
-			jsonwire.String(s, x.Resources[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
-	s.WriteRaw(",\"verbs\":")
-	if x.Verbs == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Verbs {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.Verbs != nil {
+		jsonwire.Key(s, &more, ",\"verbs\":")
+		if x.Verbs == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Verbs {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Verbs[i0])
 			}
-			jsonwire.String(s, x.Verbs[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -1151,10 +1256,17 @@ func (x *ServiceAccountSubject) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServiceAccountSubject) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"namespace\":")
-	jsonwire.String(s, x.Namespace)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Namespace) || x.Namespace != "" {
+		jsonwire.Key(s, &more, ",\"namespace\":")
+		jsonwire.String(s, x.Namespace)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1204,20 +1316,23 @@ func (x *Subject) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Subject) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.Group != nil {
 		s.WriteRaw("\"group\":")
 		more = true
 		x.Group.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"kind\":")
-	jsonwire.String(s, x.Kind)
+	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
+		jsonwire.Key(s, &more, ",\"kind\":")
+		jsonwire.String(s, x.Kind)
+	}
 	if x.ServiceAccount != nil {
-		s.WriteRaw(",\"serviceAccount\":")
+		jsonwire.Key(s, &more, ",\"serviceAccount\":")
 		x.ServiceAccount.EncodeJSON(s)
 	}
 	if x.User != nil {
-		s.WriteRaw(",\"user\":")
+		jsonwire.Key(s, &more, ",\"user\":")
 		x.User.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -1242,8 +1357,11 @@ func (x *UserSubject) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *UserSubject) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 

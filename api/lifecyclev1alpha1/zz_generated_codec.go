@@ -53,22 +53,33 @@ func (x *Eviction) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Eviction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -157,30 +168,37 @@ func (x *EvictionList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EvictionList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -206,10 +224,17 @@ func (x *EvictionPodReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EvictionPodReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"uid\":")
-	jsonwire.String(s, x.UID)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.UID) || x.UID != "" {
+		jsonwire.Key(s, &more, ",\"uid\":")
+		jsonwire.String(s, x.UID)
+	}
 	s.WriteRaw("}")
 }
 
@@ -258,22 +283,33 @@ func (x *EvictionRequest) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EvictionRequest) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -362,30 +398,37 @@ func (x *EvictionRequestList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EvictionRequestList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -411,10 +454,17 @@ func (x *EvictionRequestPodReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EvictionRequestPodReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"uid\":")
-	jsonwire.String(s, x.UID)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.UID) || x.UID != "" {
+		jsonwire.Key(s, &more, ",\"uid\":")
+		jsonwire.String(s, x.UID)
+	}
 	s.WriteRaw("}")
 }
 
@@ -441,12 +491,23 @@ func (x *EvictionRequestSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EvictionRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"intent\":")
-	jsonwire.String(s, x.Intent)
-	s.WriteRaw(",\"requester\":")
-	jsonwire.String(s, x.Requester)
-	s.WriteRaw(",\"target\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	if ap == nil || ap.Explicit(&x.Intent) || x.Intent != "" {
+		s.WriteRaw("\"intent\":")
+		more = true
+		jsonwire.String(s, x.Intent)
+	}
+	if ap == nil || ap.Explicit(&x.Requester) || x.Requester != "" {
+		jsonwire.Key(s, &more, ",\"requester\":")
+		jsonwire.String(s, x.Requester)
+	}
+	at = jsonwire.Field(s, &more, ",\"target\":")
 	x.Target.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Target)
+	}
 	s.WriteRaw("}")
 }
 
@@ -480,8 +541,9 @@ func (x *EvictionRequestStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EvictionRequestStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		s.WriteRaw("\"conditions\":")
 		more = true
 		if x.Conditions == nil {
@@ -556,8 +618,14 @@ func (x *EvictionSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EvictionSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"target\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"target\":")
 	x.Target.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Target)
+	}
 	s.WriteRaw("}")
 }
 
@@ -624,8 +692,9 @@ func (x *EvictionStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EvictionStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		s.WriteRaw("\"conditions\":")
 		more = true
 		if x.Conditions == nil {
@@ -645,7 +714,7 @@ func (x *EvictionStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(*x.ObservedGeneration)
 	}
-	if len(x.Requesters) != 0 {
+	if len(x.Requesters) != 0 || ap != nil && x.Requesters != nil {
 		jsonwire.Key(s, &more, ",\"requesters\":")
 		if x.Requesters == nil {
 			s.WriteNil()
@@ -660,7 +729,7 @@ func (x *EvictionStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Responders) != 0 {
+	if len(x.Responders) != 0 || ap != nil && x.Responders != nil {
 		jsonwire.Key(s, &more, ",\"responders\":")
 		if x.Responders == nil {
 			s.WriteNil()
@@ -675,7 +744,7 @@ func (x *EvictionStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.TargetResponders) != 0 {
+	if len(x.TargetResponders) != 0 || ap != nil && x.TargetResponders != nil {
 		jsonwire.Key(s, &more, ",\"targetResponders\":")
 		if x.TargetResponders == nil {
 			s.WriteNil()
@@ -747,10 +816,17 @@ func (x *Requester) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Requester) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"intent\":")
-	jsonwire.String(s, x.Intent)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Intent) || x.Intent != "" {
+		s.WriteRaw("\"intent\":")
+		more = true
+		jsonwire.String(s, x.Intent)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -783,20 +859,33 @@ func (x *ResponderStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResponderStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"completionTime\":")
-	x.CompletionTime.EncodeJSON(s)
-	s.WriteRaw(",\"expectedCompletionTime\":")
-	x.ExpectedCompletionTime.EncodeJSON(s)
-	s.WriteRaw(",\"heartbeatTime\":")
-	x.HeartbeatTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.CompletionTime) || !x.CompletionTime.IsZero() {
+		s.WriteRaw("\"completionTime\":")
+		more = true
+		x.CompletionTime.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.ExpectedCompletionTime) || !x.ExpectedCompletionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"expectedCompletionTime\":")
+		x.ExpectedCompletionTime.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.HeartbeatTime) || !x.HeartbeatTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"heartbeatTime\":")
+		x.HeartbeatTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"startTime\":")
-	x.StartTime.EncodeJSON(s)
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.StartTime) || !x.StartTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"startTime\":")
+		x.StartTime.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }
 
@@ -823,12 +912,21 @@ func (x *TargetResponder) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TargetResponder) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"priority\":")
-	s.WriteInt32(x.Priority)
-	s.WriteRaw(",\"state\":")
-	jsonwire.String(s, x.State)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Priority) || x.Priority != 0 {
+		jsonwire.Key(s, &more, ",\"priority\":")
+		s.WriteInt32(x.Priority)
+	}
+	if ap == nil || ap.Explicit(&x.State) || x.State != "" {
+		jsonwire.Key(s, &more, ",\"state\":")
+		jsonwire.String(s, x.State)
+	}
 	s.WriteRaw("}")
 }
 

@@ -42,6 +42,10 @@ func (v IntOrString) String() string {
 	return strconv.Itoa(int(v.IntVal))
 }
 
+// IsZero reports whether v is the zero IntOrString, the integer 0. The
+// string "" is not zero.
+func (v IntOrString) IsZero() bool { return v == IntOrString{} }
+
 // IntValue returns the integer value, or the string parsed as a decimal
 // integer (0 when it is not one).
 func (v IntOrString) IntValue() int {

@@ -72,22 +72,29 @@ func (x *APIGroup) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *APIGroup) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"preferredVersion\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	at = jsonwire.Field(s, &more, ",\"preferredVersion\":")
 	x.PreferredVersion.EncodeJSON(s)
-	if len(x.ServerAddressByClientCIDRs) != 0 {
-		s.WriteRaw(",\"serverAddressByClientCIDRs\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.PreferredVersion)
+	}
+	if len(x.ServerAddressByClientCIDRs) != 0 || ap != nil && x.ServerAddressByClientCIDRs != nil {
+		jsonwire.Key(s, &more, ",\"serverAddressByClientCIDRs\":")
 		if x.ServerAddressByClientCIDRs == nil {
 			s.WriteNil()
 		} else {
@@ -101,18 +108,20 @@ func (x *APIGroup) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	s.WriteRaw(",\"versions\":")
-	if x.Versions == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Versions {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.Versions != nil {
+		jsonwire.Key(s, &more, ",\"versions\":")
+		if x.Versions == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Versions {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Versions[i0].EncodeJSON(s)
 			}
-			x.Versions[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -167,28 +176,31 @@ func (x *APIGroupList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *APIGroupList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"groups\":")
-	if x.Groups == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Groups {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.Groups != nil {
+		jsonwire.Key(s, &more, ",\"groups\":")
+		if x.Groups == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Groups {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Groups[i0].EncodeJSON(s)
 			}
-			x.Groups[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -230,8 +242,9 @@ func (x *APIResource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *APIResource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Categories) != 0 {
+	if len(x.Categories) != 0 || ap != nil && x.Categories != nil {
 		s.WriteRaw("\"categories\":")
 		more = true
 		if x.Categories == nil {
@@ -247,18 +260,24 @@ func (x *APIResource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Group != "" {
+	if ap.Explicit(&x.Group) || x.Group != "" {
 		jsonwire.Key(s, &more, ",\"group\":")
 		jsonwire.String(s, x.Group)
 	}
-	jsonwire.Key(s, &more, ",\"kind\":")
-	jsonwire.String(s, x.Kind)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"namespaced\":")
-	s.WriteBool(x.Namespaced)
-	if len(x.ShortNames) != 0 {
-		s.WriteRaw(",\"shortNames\":")
+	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
+		jsonwire.Key(s, &more, ",\"kind\":")
+		jsonwire.String(s, x.Kind)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Namespaced) || x.Namespaced {
+		jsonwire.Key(s, &more, ",\"namespaced\":")
+		s.WriteBool(x.Namespaced)
+	}
+	if len(x.ShortNames) != 0 || ap != nil && x.ShortNames != nil {
+		jsonwire.Key(s, &more, ",\"shortNames\":")
 		if x.ShortNames == nil {
 			s.WriteNil()
 		} else {
@@ -272,27 +291,31 @@ func (x *APIResource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	s.WriteRaw(",\"singularName\":")
-	jsonwire.String(s, x.SingularName)
-	if x.StorageVersionHash != "" {
-		s.WriteRaw(",\"storageVersionHash\":")
+	if ap == nil || ap.Explicit(&x.SingularName) || x.SingularName != "" {
+		jsonwire.Key(s, &more, ",\"singularName\":")
+		jsonwire.String(s, x.SingularName)
+	}
+	if ap.Explicit(&x.StorageVersionHash) || x.StorageVersionHash != "" {
+		jsonwire.Key(s, &more, ",\"storageVersionHash\":")
 		jsonwire.String(s, x.StorageVersionHash)
 	}
-	s.WriteRaw(",\"verbs\":")
-	if x.Verbs == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Verbs {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.Verbs != nil {
+		jsonwire.Key(s, &more, ",\"verbs\":")
+		if x.Verbs == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Verbs {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Verbs[i0])
 			}
-			jsonwire.String(s, x.Verbs[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
-	if x.Version != "" {
-		s.WriteRaw(",\"version\":")
+	if ap.Explicit(&x.Version) || x.Version != "" {
+		jsonwire.Key(s, &more, ",\"version\":")
 		jsonwire.String(s, x.Version)
 	}
 	s.WriteRaw("}")
@@ -350,30 +373,35 @@ func (x *APIResourceList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *APIResourceList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"groupVersion\":")
-	jsonwire.String(s, x.GroupVersion)
-	s.WriteRaw(",\"resources\":")
-	if x.Resources == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Resources {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || ap.Explicit(&x.GroupVersion) || x.GroupVersion != "" {
+		jsonwire.Key(s, &more, ",\"groupVersion\":")
+		jsonwire.String(s, x.GroupVersion)
+	}
+	if ap == nil || x.Resources != nil {
+		jsonwire.Key(s, &more, ",\"resources\":")
+		if x.Resources == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Resources {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Resources[i0].EncodeJSON(s)
 			}
-			x.Resources[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -430,41 +458,46 @@ func (x *APIVersions) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *APIVersions) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"serverAddressByClientCIDRs\":")
-	if x.ServerAddressByClientCIDRs == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.ServerAddressByClientCIDRs {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.ServerAddressByClientCIDRs != nil {
+		jsonwire.Key(s, &more, ",\"serverAddressByClientCIDRs\":")
+		if x.ServerAddressByClientCIDRs == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ServerAddressByClientCIDRs {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.ServerAddressByClientCIDRs[i0].EncodeJSON(s)
 			}
-			x.ServerAddressByClientCIDRs[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
-	s.WriteRaw(",\"versions\":")
-	if x.Versions == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Versions {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.Versions != nil {
+		jsonwire.Key(s, &more, ",\"versions\":")
+		if x.Versions == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Versions {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Versions[i0])
 			}
-			jsonwire.String(s, x.Versions[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -498,20 +531,33 @@ func (x *Condition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Condition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	s.WriteRaw(",\"message\":")
-	jsonwire.String(s, x.Message)
-	if x.ObservedGeneration != 0 {
-		s.WriteRaw(",\"observedGeneration\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		s.WriteRaw("\"lastTransitionTime\":")
+		more = true
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
+	}
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
+		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(x.ObservedGeneration)
 	}
-	s.WriteRaw(",\"reason\":")
-	jsonwire.String(s, x.Reason)
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
+	}
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -573,17 +619,18 @@ func (x *DeleteOptions) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeleteOptions) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	if len(x.DryRun) != 0 {
+	if len(x.DryRun) != 0 || ap != nil && x.DryRun != nil {
 		jsonwire.Key(s, &more, ",\"dryRun\":")
 		if x.DryRun == nil {
 			s.WriteNil()
@@ -644,12 +691,19 @@ func (x *FieldSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *FieldSelectorRequirement) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"key\":")
-	jsonwire.String(s, x.Key)
-	s.WriteRaw(",\"operator\":")
-	jsonwire.String(s, x.Operator)
-	if len(x.Values) != 0 {
-		s.WriteRaw(",\"values\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		s.WriteRaw("\"key\":")
+		more = true
+		jsonwire.String(s, x.Key)
+	}
+	if ap == nil || ap.Explicit(&x.Operator) || x.Operator != "" {
+		jsonwire.Key(s, &more, ",\"operator\":")
+		jsonwire.String(s, x.Operator)
+	}
+	if len(x.Values) != 0 || ap != nil && x.Values != nil {
+		jsonwire.Key(s, &more, ",\"values\":")
 		if x.Values == nil {
 			s.WriteNil()
 		} else {
@@ -687,10 +741,17 @@ func (x *GroupResource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *GroupResource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"group\":")
-	jsonwire.String(s, x.Group)
-	s.WriteRaw(",\"resource\":")
-	jsonwire.String(s, x.Resource)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Group) || x.Group != "" {
+		s.WriteRaw("\"group\":")
+		more = true
+		jsonwire.String(s, x.Group)
+	}
+	if ap == nil || ap.Explicit(&x.Resource) || x.Resource != "" {
+		jsonwire.Key(s, &more, ",\"resource\":")
+		jsonwire.String(s, x.Resource)
+	}
 	s.WriteRaw("}")
 }
 
@@ -715,10 +776,17 @@ func (x *GroupVersionForDiscovery) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *GroupVersionForDiscovery) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"groupVersion\":")
-	jsonwire.String(s, x.GroupVersion)
-	s.WriteRaw(",\"version\":")
-	jsonwire.String(s, x.Version)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.GroupVersion) || x.GroupVersion != "" {
+		s.WriteRaw("\"groupVersion\":")
+		more = true
+		jsonwire.String(s, x.GroupVersion)
+	}
+	if ap == nil || ap.Explicit(&x.Version) || x.Version != "" {
+		jsonwire.Key(s, &more, ",\"version\":")
+		jsonwire.String(s, x.Version)
+	}
 	s.WriteRaw("}")
 }
 
@@ -752,8 +820,9 @@ func (x *LabelSelector) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LabelSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.MatchExpressions) != 0 {
+	if len(x.MatchExpressions) != 0 || ap != nil && x.MatchExpressions != nil {
 		s.WriteRaw("\"matchExpressions\":")
 		more = true
 		if x.MatchExpressions == nil {
@@ -769,7 +838,7 @@ func (x *LabelSelector) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.MatchLabels) != 0 {
+	if len(x.MatchLabels) != 0 || ap != nil && x.MatchLabels != nil {
 		jsonwire.Key(s, &more, ",\"matchLabels\":")
 		if x.MatchLabels == nil {
 			s.WriteNil()
@@ -814,12 +883,19 @@ func (x *LabelSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LabelSelectorRequirement) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"key\":")
-	jsonwire.String(s, x.Key)
-	s.WriteRaw(",\"operator\":")
-	jsonwire.String(s, x.Operator)
-	if len(x.Values) != 0 {
-		s.WriteRaw(",\"values\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		s.WriteRaw("\"key\":")
+		more = true
+		jsonwire.String(s, x.Key)
+	}
+	if ap == nil || ap.Explicit(&x.Operator) || x.Operator != "" {
+		jsonwire.Key(s, &more, ",\"operator\":")
+		jsonwire.String(s, x.Operator)
+	}
+	if len(x.Values) != 0 || ap != nil && x.Values != nil {
+		jsonwire.Key(s, &more, ",\"values\":")
 		if x.Values == nil {
 			s.WriteNil()
 		} else {
@@ -875,8 +951,9 @@ func ListMetaEncodeJSON(s *jsoniter.Stream, x *ListMeta) { x.encodeJSON(s) }
 
 func (x *ListMeta) encodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Continue != "" {
+	if ap.Explicit(&x.Continue) || x.Continue != "" {
 		s.WriteRaw("\"continue\":")
 		more = true
 		jsonwire.String(s, x.Continue)
@@ -885,11 +962,11 @@ func (x *ListMeta) encodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"remainingItemCount\":")
 		s.WriteInt64(*x.RemainingItemCount)
 	}
-	if x.ResourceVersion != "" {
+	if ap.Explicit(&x.ResourceVersion) || x.ResourceVersion != "" {
 		jsonwire.Key(s, &more, ",\"resourceVersion\":")
 		jsonwire.String(s, x.ResourceVersion)
 	}
-	if x.SelfLink != "" {
+	if ap.Explicit(&x.SelfLink) || x.SelfLink != "" {
 		jsonwire.Key(s, &more, ",\"selfLink\":")
 		jsonwire.String(s, x.SelfLink)
 	}
@@ -938,13 +1015,14 @@ func (x *ManagedFieldsEntry) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ManagedFieldsEntry) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		s.WriteRaw("\"apiVersion\":")
 		more = true
 		jsonwire.String(s, x.APIVersion)
 	}
-	if x.FieldsType != "" {
+	if ap.Explicit(&x.FieldsType) || x.FieldsType != "" {
 		jsonwire.Key(s, &more, ",\"fieldsType\":")
 		jsonwire.String(s, x.FieldsType)
 	}
@@ -952,15 +1030,15 @@ func (x *ManagedFieldsEntry) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"fieldsV1\":")
 		x.FieldsV1.EncodeJSON(s)
 	}
-	if x.Manager != "" {
+	if ap.Explicit(&x.Manager) || x.Manager != "" {
 		jsonwire.Key(s, &more, ",\"manager\":")
 		jsonwire.String(s, x.Manager)
 	}
-	if x.Operation != "" {
+	if ap.Explicit(&x.Operation) || x.Operation != "" {
 		jsonwire.Key(s, &more, ",\"operation\":")
 		jsonwire.String(s, x.Operation)
 	}
-	if x.Subresource != "" {
+	if ap.Explicit(&x.Subresource) || x.Subresource != "" {
 		jsonwire.Key(s, &more, ",\"subresource\":")
 		jsonwire.String(s, x.Subresource)
 	}
@@ -1048,8 +1126,9 @@ func ObjectMetaEncodeJSON(s *jsoniter.Stream, x *ObjectMeta) { x.encodeJSON(s) }
 
 func (x *ObjectMeta) encodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Annotations) != 0 {
+	if len(x.Annotations) != 0 || ap != nil && x.Annotations != nil {
 		s.WriteRaw("\"annotations\":")
 		more = true
 		if x.Annotations == nil {
@@ -1069,18 +1148,20 @@ func (x *ObjectMeta) encodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"creationTimestamp\":")
-	x.CreationTimestamp.EncodeJSON(s)
+	if ap == nil || ap.Explicit(&x.CreationTimestamp) || !x.CreationTimestamp.IsZero() {
+		jsonwire.Key(s, &more, ",\"creationTimestamp\":")
+		x.CreationTimestamp.EncodeJSON(s)
+	}
 	if x.DeletionGracePeriodSeconds != nil {
-		s.WriteRaw(",\"deletionGracePeriodSeconds\":")
+		jsonwire.Key(s, &more, ",\"deletionGracePeriodSeconds\":")
 		s.WriteInt64(*x.DeletionGracePeriodSeconds)
 	}
 	if x.DeletionTimestamp != nil {
-		s.WriteRaw(",\"deletionTimestamp\":")
+		jsonwire.Key(s, &more, ",\"deletionTimestamp\":")
 		x.DeletionTimestamp.EncodeJSON(s)
 	}
-	if len(x.Finalizers) != 0 {
-		s.WriteRaw(",\"finalizers\":")
+	if len(x.Finalizers) != 0 || ap != nil && x.Finalizers != nil {
+		jsonwire.Key(s, &more, ",\"finalizers\":")
 		if x.Finalizers == nil {
 			s.WriteNil()
 		} else {
@@ -1094,16 +1175,16 @@ func (x *ObjectMeta) encodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.GenerateName != "" {
-		s.WriteRaw(",\"generateName\":")
+	if ap.Explicit(&x.GenerateName) || x.GenerateName != "" {
+		jsonwire.Key(s, &more, ",\"generateName\":")
 		jsonwire.String(s, x.GenerateName)
 	}
-	if x.Generation != 0 {
-		s.WriteRaw(",\"generation\":")
+	if ap.Explicit(&x.Generation) || x.Generation != 0 {
+		jsonwire.Key(s, &more, ",\"generation\":")
 		s.WriteInt64(x.Generation)
 	}
-	if len(x.Labels) != 0 {
-		s.WriteRaw(",\"labels\":")
+	if len(x.Labels) != 0 || ap != nil && x.Labels != nil {
+		jsonwire.Key(s, &more, ",\"labels\":")
 		if x.Labels == nil {
 			s.WriteNil()
 		} else {
@@ -1121,8 +1202,8 @@ func (x *ObjectMeta) encodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.ManagedFields) != 0 {
-		s.WriteRaw(",\"managedFields\":")
+	if len(x.ManagedFields) != 0 || ap != nil && x.ManagedFields != nil {
+		jsonwire.Key(s, &more, ",\"managedFields\":")
 		if x.ManagedFields == nil {
 			s.WriteNil()
 		} else {
@@ -1136,16 +1217,16 @@ func (x *ObjectMeta) encodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Name != "" {
-		s.WriteRaw(",\"name\":")
+	if ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
-	if x.Namespace != "" {
-		s.WriteRaw(",\"namespace\":")
+	if ap.Explicit(&x.Namespace) || x.Namespace != "" {
+		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, x.Namespace)
 	}
-	if len(x.OwnerReferences) != 0 {
-		s.WriteRaw(",\"ownerReferences\":")
+	if len(x.OwnerReferences) != 0 || ap != nil && x.OwnerReferences != nil {
+		jsonwire.Key(s, &more, ",\"ownerReferences\":")
 		if x.OwnerReferences == nil {
 			s.WriteNil()
 		} else {
@@ -1159,16 +1240,16 @@ func (x *ObjectMeta) encodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.ResourceVersion != "" {
-		s.WriteRaw(",\"resourceVersion\":")
+	if ap.Explicit(&x.ResourceVersion) || x.ResourceVersion != "" {
+		jsonwire.Key(s, &more, ",\"resourceVersion\":")
 		jsonwire.String(s, x.ResourceVersion)
 	}
-	if x.SelfLink != "" {
-		s.WriteRaw(",\"selfLink\":")
+	if ap.Explicit(&x.SelfLink) || x.SelfLink != "" {
+		jsonwire.Key(s, &more, ",\"selfLink\":")
 		jsonwire.String(s, x.SelfLink)
 	}
-	if x.UID != "" {
-		s.WriteRaw(",\"uid\":")
+	if ap.Explicit(&x.UID) || x.UID != "" {
+		jsonwire.Key(s, &more, ",\"uid\":")
 		jsonwire.String(s, x.UID)
 	}
 	s.WriteRaw("}")
@@ -1203,22 +1284,33 @@ func (x *OwnerReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *OwnerReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"apiVersion\":")
-	jsonwire.String(s, x.APIVersion)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
+		s.WriteRaw("\"apiVersion\":")
+		more = true
+		jsonwire.String(s, x.APIVersion)
+	}
 	if x.BlockOwnerDeletion != nil {
-		s.WriteRaw(",\"blockOwnerDeletion\":")
+		jsonwire.Key(s, &more, ",\"blockOwnerDeletion\":")
 		s.WriteBool(*x.BlockOwnerDeletion)
 	}
 	if x.Controller != nil {
-		s.WriteRaw(",\"controller\":")
+		jsonwire.Key(s, &more, ",\"controller\":")
 		s.WriteBool(*x.Controller)
 	}
-	s.WriteRaw(",\"kind\":")
-	jsonwire.String(s, x.Kind)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"uid\":")
-	jsonwire.String(s, x.UID)
+	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
+		jsonwire.Key(s, &more, ",\"kind\":")
+		jsonwire.String(s, x.Kind)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.UID) || x.UID != "" {
+		jsonwire.Key(s, &more, ",\"uid\":")
+		jsonwire.String(s, x.UID)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1277,10 +1369,17 @@ func (x *ServerAddressByClientCIDR) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServerAddressByClientCIDR) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"clientCIDR\":")
-	jsonwire.String(s, x.ClientCIDR)
-	s.WriteRaw(",\"serverAddress\":")
-	jsonwire.String(s, x.ServerAddress)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.ClientCIDR) || x.ClientCIDR != "" {
+		s.WriteRaw("\"clientCIDR\":")
+		more = true
+		jsonwire.String(s, x.ClientCIDR)
+	}
+	if ap == nil || ap.Explicit(&x.ServerAddress) || x.ServerAddress != "" {
+		jsonwire.Key(s, &more, ",\"serverAddress\":")
+		jsonwire.String(s, x.ServerAddress)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1303,8 +1402,11 @@ func (x *ShardInfo) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ShardInfo) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"selector\":")
-	jsonwire.String(s, x.Selector)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.Selector) || x.Selector != "" {
+		s.WriteRaw("\"selector\":")
+		jsonwire.String(s, x.Selector)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1366,36 +1468,41 @@ func (x *Status) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Status) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	ListMetaEncodeJSON(s, &x.ListMeta)
-	if x.Code != 0 {
-		s.WriteRaw(",\"code\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap.Explicit(&x.Code) || x.Code != 0 {
+		jsonwire.Key(s, &more, ",\"code\":")
 		s.WriteInt32(x.Code)
 	}
 	if x.Details != nil {
-		s.WriteRaw(",\"details\":")
+		jsonwire.Key(s, &more, ",\"details\":")
 		x.Details.EncodeJSON(s)
 	}
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	if x.Status != "" {
-		s.WriteRaw(",\"status\":")
+	if ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
 		jsonwire.String(s, x.Status)
 	}
 	s.WriteRaw("}")
@@ -1424,17 +1531,18 @@ func (x *StatusCause) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StatusCause) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Field != "" {
+	if ap.Explicit(&x.Field) || x.Field != "" {
 		s.WriteRaw("\"field\":")
 		more = true
 		jsonwire.String(s, x.Field)
 	}
-	if x.Message != "" {
+	if ap.Explicit(&x.Message) || x.Message != "" {
 		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Type != "" {
+	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Type)
 	}
@@ -1479,8 +1587,9 @@ func (x *StatusDetails) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StatusDetails) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Causes) != 0 {
+	if len(x.Causes) != 0 || ap != nil && x.Causes != nil {
 		s.WriteRaw("\"causes\":")
 		more = true
 		if x.Causes == nil {
@@ -1496,23 +1605,23 @@ func (x *StatusDetails) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Group != "" {
+	if ap.Explicit(&x.Group) || x.Group != "" {
 		jsonwire.Key(s, &more, ",\"group\":")
 		jsonwire.String(s, x.Group)
 	}
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		jsonwire.Key(s, &more, ",\"kind\":")
 		jsonwire.String(s, x.Kind)
 	}
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
-	if x.RetryAfterSeconds != 0 {
+	if ap.Explicit(&x.RetryAfterSeconds) || x.RetryAfterSeconds != 0 {
 		jsonwire.Key(s, &more, ",\"retryAfterSeconds\":")
 		s.WriteInt32(x.RetryAfterSeconds)
 	}
-	if x.UID != "" {
+	if ap.Explicit(&x.UID) || x.UID != "" {
 		jsonwire.Key(s, &more, ",\"uid\":")
 		jsonwire.String(s, x.UID)
 	}
@@ -1545,13 +1654,14 @@ func TypeMetaEncodeJSON(s *jsoniter.Stream, x *TypeMeta) { x.encodeJSON(s) }
 
 func (x *TypeMeta) encodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
@@ -1601,40 +1711,61 @@ func (x *VersionInfo) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VersionInfo) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"buildDate\":")
-	jsonwire.String(s, x.BuildDate)
-	s.WriteRaw(",\"compiler\":")
-	jsonwire.String(s, x.Compiler)
-	if x.EmulationMajor != "" {
-		s.WriteRaw(",\"emulationMajor\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.BuildDate) || x.BuildDate != "" {
+		s.WriteRaw("\"buildDate\":")
+		more = true
+		jsonwire.String(s, x.BuildDate)
+	}
+	if ap == nil || ap.Explicit(&x.Compiler) || x.Compiler != "" {
+		jsonwire.Key(s, &more, ",\"compiler\":")
+		jsonwire.String(s, x.Compiler)
+	}
+	if ap.Explicit(&x.EmulationMajor) || x.EmulationMajor != "" {
+		jsonwire.Key(s, &more, ",\"emulationMajor\":")
 		jsonwire.String(s, x.EmulationMajor)
 	}
-	if x.EmulationMinor != "" {
-		s.WriteRaw(",\"emulationMinor\":")
+	if ap.Explicit(&x.EmulationMinor) || x.EmulationMinor != "" {
+		jsonwire.Key(s, &more, ",\"emulationMinor\":")
 		jsonwire.String(s, x.EmulationMinor)
 	}
-	s.WriteRaw(",\"gitCommit\":")
-	jsonwire.String(s, x.GitCommit)
-	s.WriteRaw(",\"gitTreeState\":")
-	jsonwire.String(s, x.GitTreeState)
-	s.WriteRaw(",\"gitVersion\":")
-	jsonwire.String(s, x.GitVersion)
-	s.WriteRaw(",\"goVersion\":")
-	jsonwire.String(s, x.GoVersion)
-	s.WriteRaw(",\"major\":")
-	jsonwire.String(s, x.Major)
-	if x.MinCompatibilityMajor != "" {
-		s.WriteRaw(",\"minCompatibilityMajor\":")
+	if ap == nil || ap.Explicit(&x.GitCommit) || x.GitCommit != "" {
+		jsonwire.Key(s, &more, ",\"gitCommit\":")
+		jsonwire.String(s, x.GitCommit)
+	}
+	if ap == nil || ap.Explicit(&x.GitTreeState) || x.GitTreeState != "" {
+		jsonwire.Key(s, &more, ",\"gitTreeState\":")
+		jsonwire.String(s, x.GitTreeState)
+	}
+	if ap == nil || ap.Explicit(&x.GitVersion) || x.GitVersion != "" {
+		jsonwire.Key(s, &more, ",\"gitVersion\":")
+		jsonwire.String(s, x.GitVersion)
+	}
+	if ap == nil || ap.Explicit(&x.GoVersion) || x.GoVersion != "" {
+		jsonwire.Key(s, &more, ",\"goVersion\":")
+		jsonwire.String(s, x.GoVersion)
+	}
+	if ap == nil || ap.Explicit(&x.Major) || x.Major != "" {
+		jsonwire.Key(s, &more, ",\"major\":")
+		jsonwire.String(s, x.Major)
+	}
+	if ap.Explicit(&x.MinCompatibilityMajor) || x.MinCompatibilityMajor != "" {
+		jsonwire.Key(s, &more, ",\"minCompatibilityMajor\":")
 		jsonwire.String(s, x.MinCompatibilityMajor)
 	}
-	if x.MinCompatibilityMinor != "" {
-		s.WriteRaw(",\"minCompatibilityMinor\":")
+	if ap.Explicit(&x.MinCompatibilityMinor) || x.MinCompatibilityMinor != "" {
+		jsonwire.Key(s, &more, ",\"minCompatibilityMinor\":")
 		jsonwire.String(s, x.MinCompatibilityMinor)
 	}
-	s.WriteRaw(",\"minor\":")
-	jsonwire.String(s, x.Minor)
-	s.WriteRaw(",\"platform\":")
-	jsonwire.String(s, x.Platform)
+	if ap == nil || ap.Explicit(&x.Minor) || x.Minor != "" {
+		jsonwire.Key(s, &more, ",\"minor\":")
+		jsonwire.String(s, x.Minor)
+	}
+	if ap == nil || ap.Explicit(&x.Platform) || x.Platform != "" {
+		jsonwire.Key(s, &more, ",\"platform\":")
+		jsonwire.String(s, x.Platform)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1677,10 +1808,17 @@ func (x *WatchEvent) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *WatchEvent) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"object\":")
-	x.Object.EncodeJSON(s)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || len(x.Object) != 0 {
+		s.WriteRaw("\"object\":")
+		more = true
+		x.Object.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 

@@ -32,17 +32,25 @@ func (x *HTTPIngressPath) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HTTPIngressPath) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"backend\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"backend\":")
 	x.Backend.EncodeJSON(s)
-	if x.Path != "" {
-		s.WriteRaw(",\"path\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Backend)
+	}
+	if ap.Explicit(&x.Path) || x.Path != "" {
+		jsonwire.Key(s, &more, ",\"path\":")
 		jsonwire.String(s, x.Path)
 	}
-	s.WriteRaw(",\"pathType\":")
-	if x.PathType == nil {
-		s.WriteNil()
-	} else {
-		jsonwire.String(s, *x.PathType)
+	if ap == nil || x.PathType != nil {
+		jsonwire.Key(s, &more, ",\"pathType\":")
+		if x.PathType == nil {
+			s.WriteNil()
+		} else {
+			jsonwire.String(s, *x.PathType)
+		}
 	}
 	s.WriteRaw("}")
 }
@@ -75,18 +83,21 @@ func (x *HTTPIngressRuleValue) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HTTPIngressRuleValue) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"paths\":")
-	if x.Paths == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Paths {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	ap := jsonwire.Applying(s)
+	if ap == nil || x.Paths != nil {
+		s.WriteRaw("\"paths\":")
+		if x.Paths == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Paths {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Paths[i0].EncodeJSON(s)
 			}
-			x.Paths[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -134,20 +145,28 @@ func (x *IPAddress) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *IPAddress) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -236,30 +255,37 @@ func (x *IPAddressList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *IPAddressList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -290,11 +316,14 @@ func (x *IPAddressSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *IPAddressSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"parentRef\":")
-	if x.ParentRef == nil {
-		s.WriteNil()
-	} else {
-		x.ParentRef.EncodeJSON(s)
+	ap := jsonwire.Applying(s)
+	if ap == nil || x.ParentRef != nil {
+		s.WriteRaw("\"parentRef\":")
+		if x.ParentRef == nil {
+			s.WriteNil()
+		} else {
+			x.ParentRef.EncodeJSON(s)
+		}
 	}
 	s.WriteRaw("}")
 }
@@ -320,10 +349,15 @@ func (x *IPBlock) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *IPBlock) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"cidr\":")
-	jsonwire.String(s, x.CIDR)
-	if len(x.Except) != 0 {
-		s.WriteRaw(",\"except\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.CIDR) || x.CIDR != "" {
+		s.WriteRaw("\"cidr\":")
+		more = true
+		jsonwire.String(s, x.CIDR)
+	}
+	if len(x.Except) != 0 || ap != nil && x.Except != nil {
+		jsonwire.Key(s, &more, ",\"except\":")
 		if x.Except == nil {
 			s.WriteNil()
 		} else {
@@ -385,22 +419,33 @@ func (x *Ingress) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Ingress) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -495,20 +540,28 @@ func (x *IngressClass) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *IngressClass) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -597,30 +650,37 @@ func (x *IngressClassList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *IngressClassList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -652,25 +712,32 @@ func (x *IngressClassParametersReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *IngressClassParametersReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.APIGroup != nil {
 		s.WriteRaw("\"apiGroup\":")
 		more = true
 		jsonwire.String(s, *x.APIGroup)
 	}
-	jsonwire.Key(s, &more, ",\"kind\":")
-	jsonwire.String(s, x.Kind)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
+		jsonwire.Key(s, &more, ",\"kind\":")
+		jsonwire.String(s, x.Kind)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	if x.Namespace != nil {
-		s.WriteRaw(",\"namespace\":")
+		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, *x.Namespace)
 	}
-	s.WriteRaw(",\"scope\":")
-	if x.Scope == nil {
-		s.WriteNil()
-	} else {
-		jsonwire.String(s, *x.Scope)
+	if ap == nil || x.Scope != nil {
+		jsonwire.Key(s, &more, ",\"scope\":")
+		if x.Scope == nil {
+			s.WriteNil()
+		} else {
+			jsonwire.String(s, *x.Scope)
+		}
 	}
 	s.WriteRaw("}")
 }
@@ -703,8 +770,9 @@ func (x *IngressClassSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *IngressClassSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Controller != "" {
+	if ap.Explicit(&x.Controller) || x.Controller != "" {
 		s.WriteRaw("\"controller\":")
 		more = true
 		jsonwire.String(s, x.Controller)
@@ -801,30 +869,37 @@ func (x *IngressList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *IngressList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -861,17 +936,18 @@ func (x *IngressLoadBalancerIngress) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *IngressLoadBalancerIngress) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Hostname != "" {
+	if ap.Explicit(&x.Hostname) || x.Hostname != "" {
 		s.WriteRaw("\"hostname\":")
 		more = true
 		jsonwire.String(s, x.Hostname)
 	}
-	if x.IP != "" {
+	if ap.Explicit(&x.IP) || x.IP != "" {
 		jsonwire.Key(s, &more, ",\"ip\":")
 		jsonwire.String(s, x.IP)
 	}
-	if len(x.Ports) != 0 {
+	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
 		jsonwire.Key(s, &more, ",\"ports\":")
 		if x.Ports == nil {
 			s.WriteNil()
@@ -917,7 +993,8 @@ func (x *IngressLoadBalancerStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *IngressLoadBalancerStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.Ingress) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.Ingress) != 0 || ap != nil && x.Ingress != nil {
 		s.WriteRaw("\"ingress\":")
 		if x.Ingress == nil {
 			s.WriteNil()
@@ -958,16 +1035,21 @@ func (x *IngressPortStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *IngressPortStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.Error != nil {
 		s.WriteRaw("\"error\":")
 		more = true
 		jsonwire.String(s, *x.Error)
 	}
-	jsonwire.Key(s, &more, ",\"port\":")
-	s.WriteInt32(x.Port)
-	s.WriteRaw(",\"protocol\":")
-	jsonwire.String(s, x.Protocol)
+	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
+		jsonwire.Key(s, &more, ",\"port\":")
+		s.WriteInt32(x.Port)
+	}
+	if ap == nil || ap.Explicit(&x.Protocol) || x.Protocol != "" {
+		jsonwire.Key(s, &more, ",\"protocol\":")
+		jsonwire.String(s, x.Protocol)
+	}
 	s.WriteRaw("}")
 }
 
@@ -999,8 +1081,9 @@ func (x *IngressRule) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *IngressRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Host != "" {
+	if ap.Explicit(&x.Host) || x.Host != "" {
 		s.WriteRaw("\"host\":")
 		more = true
 		jsonwire.String(s, x.Host)
@@ -1033,10 +1116,19 @@ func (x *IngressServiceBackend) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *IngressServiceBackend) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"port\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	at = jsonwire.Field(s, &more, ",\"port\":")
 	x.Port.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Port)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1090,6 +1182,7 @@ func (x *IngressSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *IngressSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.DefaultBackend != nil {
 		s.WriteRaw("\"defaultBackend\":")
@@ -1100,7 +1193,7 @@ func (x *IngressSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"ingressClassName\":")
 		jsonwire.String(s, *x.IngressClassName)
 	}
-	if len(x.Rules) != 0 {
+	if len(x.Rules) != 0 || ap != nil && x.Rules != nil {
 		jsonwire.Key(s, &more, ",\"rules\":")
 		if x.Rules == nil {
 			s.WriteNil()
@@ -1115,7 +1208,7 @@ func (x *IngressSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.TLS) != 0 {
+	if len(x.TLS) != 0 || ap != nil && x.TLS != nil {
 		jsonwire.Key(s, &more, ",\"tls\":")
 		if x.TLS == nil {
 			s.WriteNil()
@@ -1152,8 +1245,14 @@ func (x *IngressStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *IngressStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"loadBalancer\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"loadBalancer\":")
 	x.LoadBalancer.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.LoadBalancer)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1178,8 +1277,9 @@ func (x *IngressTLS) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *IngressTLS) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Hosts) != 0 {
+	if len(x.Hosts) != 0 || ap != nil && x.Hosts != nil {
 		s.WriteRaw("\"hosts\":")
 		more = true
 		if x.Hosts == nil {
@@ -1195,7 +1295,7 @@ func (x *IngressTLS) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.SecretName != "" {
+	if ap.Explicit(&x.SecretName) || x.SecretName != "" {
 		jsonwire.Key(s, &more, ",\"secretName\":")
 		jsonwire.String(s, x.SecretName)
 	}
@@ -1245,20 +1345,28 @@ func (x *NetworkPolicy) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NetworkPolicy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1301,8 +1409,9 @@ func (x *NetworkPolicyEgressRule) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NetworkPolicyEgressRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Ports) != 0 {
+	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
 		s.WriteRaw("\"ports\":")
 		more = true
 		if x.Ports == nil {
@@ -1318,7 +1427,7 @@ func (x *NetworkPolicyEgressRule) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.To) != 0 {
+	if len(x.To) != 0 || ap != nil && x.To != nil {
 		jsonwire.Key(s, &more, ",\"to\":")
 		if x.To == nil {
 			s.WriteNil()
@@ -1375,8 +1484,9 @@ func (x *NetworkPolicyIngressRule) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NetworkPolicyIngressRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.From) != 0 {
+	if len(x.From) != 0 || ap != nil && x.From != nil {
 		s.WriteRaw("\"from\":")
 		more = true
 		if x.From == nil {
@@ -1392,7 +1502,7 @@ func (x *NetworkPolicyIngressRule) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Ports) != 0 {
+	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
 		jsonwire.Key(s, &more, ",\"ports\":")
 		if x.Ports == nil {
 			s.WriteNil()
@@ -1495,30 +1605,37 @@ func (x *NetworkPolicyList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NetworkPolicyList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -1674,8 +1791,10 @@ func (x *NetworkPolicySpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NetworkPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if len(x.Egress) != 0 {
+	if len(x.Egress) != 0 || ap != nil && x.Egress != nil {
 		s.WriteRaw("\"egress\":")
 		more = true
 		if x.Egress == nil {
@@ -1691,7 +1810,7 @@ func (x *NetworkPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Ingress) != 0 {
+	if len(x.Ingress) != 0 || ap != nil && x.Ingress != nil {
 		jsonwire.Key(s, &more, ",\"ingress\":")
 		if x.Ingress == nil {
 			s.WriteNil()
@@ -1706,10 +1825,13 @@ func (x *NetworkPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"podSelector\":")
+	at = jsonwire.Field(s, &more, ",\"podSelector\":")
 	x.PodSelector.EncodeJSON(s)
-	if len(x.PolicyTypes) != 0 {
-		s.WriteRaw(",\"policyTypes\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.PodSelector)
+	}
+	if len(x.PolicyTypes) != 0 || ap != nil && x.PolicyTypes != nil {
+		jsonwire.Key(s, &more, ",\"policyTypes\":")
 		if x.PolicyTypes == nil {
 			s.WriteNil()
 		} else {
@@ -1751,20 +1873,25 @@ func (x *ParentReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ParentReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Group != "" {
+	if ap.Explicit(&x.Group) || x.Group != "" {
 		s.WriteRaw("\"group\":")
 		more = true
 		jsonwire.String(s, x.Group)
 	}
-	jsonwire.Key(s, &more, ",\"name\":")
-	jsonwire.String(s, x.Name)
-	if x.Namespace != "" {
-		s.WriteRaw(",\"namespace\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.Namespace) || x.Namespace != "" {
+		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, x.Namespace)
 	}
-	s.WriteRaw(",\"resource\":")
-	jsonwire.String(s, x.Resource)
+	if ap == nil || ap.Explicit(&x.Resource) || x.Resource != "" {
+		jsonwire.Key(s, &more, ",\"resource\":")
+		jsonwire.String(s, x.Resource)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1789,13 +1916,14 @@ func (x *ServiceBackendPort) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServiceBackendPort) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		s.WriteRaw("\"name\":")
 		more = true
 		jsonwire.String(s, x.Name)
 	}
-	if x.Number != 0 {
+	if ap.Explicit(&x.Number) || x.Number != 0 {
 		jsonwire.Key(s, &more, ",\"number\":")
 		s.WriteInt32(x.Number)
 	}
@@ -1847,22 +1975,33 @@ func (x *ServiceCIDR) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServiceCIDR) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1951,30 +2090,37 @@ func (x *ServiceCIDRList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServiceCIDRList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -1998,7 +2144,8 @@ func (x *ServiceCIDRSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServiceCIDRSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.CIDRs) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.CIDRs) != 0 || ap != nil && x.CIDRs != nil {
 		s.WriteRaw("\"cidrs\":")
 		if x.CIDRs == nil {
 			s.WriteNil()
@@ -2044,7 +2191,8 @@ func (x *ServiceCIDRStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServiceCIDRStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.Conditions) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		s.WriteRaw("\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()

@@ -39,7 +39,8 @@ func (x *Overhead) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Overhead) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.PodFixed) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.PodFixed) != 0 || ap != nil && x.PodFixed != nil {
 		s.WriteRaw("\"podFixed\":")
 		if x.PodFixed == nil {
 			s.WriteNil()
@@ -122,26 +123,33 @@ func (x *RuntimeClass) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *RuntimeClass) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"handler\":")
-	jsonwire.String(s, x.Handler)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	if ap == nil || ap.Explicit(&x.Handler) || x.Handler != "" {
+		jsonwire.Key(s, &more, ",\"handler\":")
+		jsonwire.String(s, x.Handler)
+	}
 	if x.Overhead != nil {
-		s.WriteRaw(",\"overhead\":")
+		jsonwire.Key(s, &more, ",\"overhead\":")
 		x.Overhead.EncodeJSON(s)
 	}
 	if x.Scheduling != nil {
-		s.WriteRaw(",\"scheduling\":")
+		jsonwire.Key(s, &more, ",\"scheduling\":")
 		x.Scheduling.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -232,30 +240,37 @@ func (x *RuntimeClassList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *RuntimeClassList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -290,8 +305,9 @@ func (x *Scheduling) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Scheduling) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.NodeSelector) != 0 {
+	if len(x.NodeSelector) != 0 || ap != nil && x.NodeSelector != nil {
 		s.WriteRaw("\"nodeSelector\":")
 		more = true
 		if x.NodeSelector == nil {
@@ -311,7 +327,7 @@ func (x *Scheduling) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Tolerations) != 0 {
+	if len(x.Tolerations) != 0 || ap != nil && x.Tolerations != nil {
 		jsonwire.Key(s, &more, ",\"tolerations\":")
 		if x.Tolerations == nil {
 			s.WriteNil()

@@ -58,20 +58,25 @@ func (x *Eviction) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Eviction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
 	if x.DeleteOptions != nil {
-		s.WriteRaw(",\"deleteOptions\":")
+		jsonwire.Key(s, &more, ",\"deleteOptions\":")
 		x.DeleteOptions.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -122,22 +127,33 @@ func (x *PodDisruptionBudget) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodDisruptionBudget) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -226,30 +242,37 @@ func (x *PodDisruptionBudgetList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodDisruptionBudgetList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -371,8 +394,9 @@ func (x *PodDisruptionBudgetStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodDisruptionBudgetStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		s.WriteRaw("\"conditions\":")
 		more = true
 		if x.Conditions == nil {
@@ -388,12 +412,16 @@ func (x *PodDisruptionBudgetStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"currentHealthy\":")
-	s.WriteInt32(x.CurrentHealthy)
-	s.WriteRaw(",\"desiredHealthy\":")
-	s.WriteInt32(x.DesiredHealthy)
-	if len(x.DisruptedPods) != 0 {
-		s.WriteRaw(",\"disruptedPods\":")
+	if ap == nil || ap.Explicit(&x.CurrentHealthy) || x.CurrentHealthy != 0 {
+		jsonwire.Key(s, &more, ",\"currentHealthy\":")
+		s.WriteInt32(x.CurrentHealthy)
+	}
+	if ap == nil || ap.Explicit(&x.DesiredHealthy) || x.DesiredHealthy != 0 {
+		jsonwire.Key(s, &more, ",\"desiredHealthy\":")
+		s.WriteInt32(x.DesiredHealthy)
+	}
+	if len(x.DisruptedPods) != 0 || ap != nil && x.DisruptedPods != nil {
+		jsonwire.Key(s, &more, ",\"disruptedPods\":")
 		if x.DisruptedPods == nil {
 			s.WriteNil()
 		} else {
@@ -411,12 +439,16 @@ func (x *PodDisruptionBudgetStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	s.WriteRaw(",\"disruptionsAllowed\":")
-	s.WriteInt32(x.DisruptionsAllowed)
-	s.WriteRaw(",\"expectedPods\":")
-	s.WriteInt32(x.ExpectedPods)
-	if x.ObservedGeneration != 0 {
-		s.WriteRaw(",\"observedGeneration\":")
+	if ap == nil || ap.Explicit(&x.DisruptionsAllowed) || x.DisruptionsAllowed != 0 {
+		jsonwire.Key(s, &more, ",\"disruptionsAllowed\":")
+		s.WriteInt32(x.DisruptionsAllowed)
+	}
+	if ap == nil || ap.Explicit(&x.ExpectedPods) || x.ExpectedPods != 0 {
+		jsonwire.Key(s, &more, ",\"expectedPods\":")
+		s.WriteInt32(x.ExpectedPods)
+	}
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
+		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(x.ObservedGeneration)
 	}
 	s.WriteRaw("}")

@@ -36,7 +36,8 @@ func (x *AggregationRule) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AggregationRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.ClusterRoleSelectors) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.ClusterRoleSelectors) != 0 || ap != nil && x.ClusterRoleSelectors != nil {
 		s.WriteRaw("\"clusterRoleSelectors\":")
 		if x.ClusterRoleSelectors == nil {
 			s.WriteNil()
@@ -115,34 +116,41 @@ func (x *ClusterRole) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ClusterRole) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
 	if x.AggregationRule != nil {
-		s.WriteRaw(",\"aggregationRule\":")
+		jsonwire.Key(s, &more, ",\"aggregationRule\":")
 		x.AggregationRule.EncodeJSON(s)
 	}
-	s.WriteRaw(",\"rules\":")
-	if x.Rules == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Rules {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.Rules != nil {
+		jsonwire.Key(s, &more, ",\"rules\":")
+		if x.Rules == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Rules {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Rules[i0].EncodeJSON(s)
 			}
-			x.Rules[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -201,22 +209,30 @@ func (x *ClusterRoleBinding) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ClusterRoleBinding) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"roleRef\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"roleRef\":")
 	x.RoleRef.EncodeJSON(s)
-	if len(x.Subjects) != 0 {
-		s.WriteRaw(",\"subjects\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.RoleRef)
+	}
+	if len(x.Subjects) != 0 || ap != nil && x.Subjects != nil {
+		jsonwire.Key(s, &more, ",\"subjects\":")
 		if x.Subjects == nil {
 			s.WriteNil()
 		} else {
@@ -318,30 +334,37 @@ func (x *ClusterRoleBindingList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ClusterRoleBindingList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -431,30 +454,37 @@ func (x *ClusterRoleList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ClusterRoleList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -486,8 +516,9 @@ func (x *PolicyRule) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PolicyRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.APIGroups) != 0 {
+	if len(x.APIGroups) != 0 || ap != nil && x.APIGroups != nil {
 		s.WriteRaw("\"apiGroups\":")
 		more = true
 		if x.APIGroups == nil {
@@ -503,7 +534,7 @@ func (x *PolicyRule) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.NonResourceURLs) != 0 {
+	if len(x.NonResourceURLs) != 0 || ap != nil && x.NonResourceURLs != nil {
 		jsonwire.Key(s, &more, ",\"nonResourceURLs\":")
 		if x.NonResourceURLs == nil {
 			s.WriteNil()
@@ -518,7 +549,7 @@ func (x *PolicyRule) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.ResourceNames) != 0 {
+	if len(x.ResourceNames) != 0 || ap != nil && x.ResourceNames != nil {
 		jsonwire.Key(s, &more, ",\"resourceNames\":")
 		if x.ResourceNames == nil {
 			s.WriteNil()
@@ -533,7 +564,7 @@ func (x *PolicyRule) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Resources) != 0 {
+	if len(x.Resources) != 0 || ap != nil && x.Resources != nil {
 		jsonwire.Key(s, &more, ",\"resources\":")
 		if x.Resources == nil {
 			s.WriteNil()
@@ -548,18 +579,20 @@ func (x *PolicyRule) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"verbs\":")
-	if x.Verbs == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Verbs {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.Verbs != nil {
+		jsonwire.Key(s, &more, ",\"verbs\":")
+		if x.Verbs == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Verbs {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Verbs[i0])
 			}
-			jsonwire.String(s, x.Verbs[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -616,30 +649,37 @@ func (x *Role) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Role) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"rules\":")
-	if x.Rules == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Rules {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	if ap == nil || x.Rules != nil {
+		jsonwire.Key(s, &more, ",\"rules\":")
+		if x.Rules == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Rules {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Rules[i0].EncodeJSON(s)
 			}
-			x.Rules[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -698,22 +738,30 @@ func (x *RoleBinding) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *RoleBinding) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"roleRef\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"roleRef\":")
 	x.RoleRef.EncodeJSON(s)
-	if len(x.Subjects) != 0 {
-		s.WriteRaw(",\"subjects\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.RoleRef)
+	}
+	if len(x.Subjects) != 0 || ap != nil && x.Subjects != nil {
+		jsonwire.Key(s, &more, ",\"subjects\":")
 		if x.Subjects == nil {
 			s.WriteNil()
 		} else {
@@ -815,30 +863,37 @@ func (x *RoleBindingList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *RoleBindingList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -928,30 +983,37 @@ func (x *RoleList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *RoleList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -979,12 +1041,21 @@ func (x *RoleRef) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *RoleRef) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"apiGroup\":")
-	jsonwire.String(s, x.APIGroup)
-	s.WriteRaw(",\"kind\":")
-	jsonwire.String(s, x.Kind)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.APIGroup) || x.APIGroup != "" {
+		s.WriteRaw("\"apiGroup\":")
+		more = true
+		jsonwire.String(s, x.APIGroup)
+	}
+	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
+		jsonwire.Key(s, &more, ",\"kind\":")
+		jsonwire.String(s, x.Kind)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1013,18 +1084,23 @@ func (x *Subject) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Subject) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.APIGroup != "" {
+	if ap.Explicit(&x.APIGroup) || x.APIGroup != "" {
 		s.WriteRaw("\"apiGroup\":")
 		more = true
 		jsonwire.String(s, x.APIGroup)
 	}
-	jsonwire.Key(s, &more, ",\"kind\":")
-	jsonwire.String(s, x.Kind)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
-	if x.Namespace != "" {
-		s.WriteRaw(",\"namespace\":")
+	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
+		jsonwire.Key(s, &more, ",\"kind\":")
+		jsonwire.String(s, x.Kind)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.Namespace) || x.Namespace != "" {
+		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, x.Namespace)
 	}
 	s.WriteRaw("}")

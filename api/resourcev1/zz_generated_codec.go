@@ -56,8 +56,9 @@ func (x *AllocatedDeviceStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AllocatedDeviceStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		s.WriteRaw("\"conditions\":")
 		more = true
 		if x.Conditions == nil {
@@ -77,18 +78,24 @@ func (x *AllocatedDeviceStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"data\":")
 		x.Data.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"device\":")
-	jsonwire.String(s, x.Device)
-	s.WriteRaw(",\"driver\":")
-	jsonwire.String(s, x.Driver)
+	if ap == nil || ap.Explicit(&x.Device) || x.Device != "" {
+		jsonwire.Key(s, &more, ",\"device\":")
+		jsonwire.String(s, x.Device)
+	}
+	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
+		jsonwire.Key(s, &more, ",\"driver\":")
+		jsonwire.String(s, x.Driver)
+	}
 	if x.NetworkData != nil {
-		s.WriteRaw(",\"networkData\":")
+		jsonwire.Key(s, &more, ",\"networkData\":")
 		x.NetworkData.EncodeJSON(s)
 	}
-	s.WriteRaw(",\"pool\":")
-	jsonwire.String(s, x.Pool)
-	if x.ShareID != "" {
-		s.WriteRaw(",\"shareID\":")
+	if ap == nil || ap.Explicit(&x.Pool) || x.Pool != "" {
+		jsonwire.Key(s, &more, ",\"pool\":")
+		jsonwire.String(s, x.Pool)
+	}
+	if ap.Explicit(&x.ShareID) || x.ShareID != "" {
+		jsonwire.Key(s, &more, ",\"shareID\":")
 		jsonwire.String(s, x.ShareID)
 	}
 	s.WriteRaw("}")
@@ -124,12 +131,21 @@ func (x *AllocationResult) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AllocationResult) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"allocationTimestamp\":")
-	x.AllocationTimestamp.EncodeJSON(s)
-	s.WriteRaw(",\"devices\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	if ap == nil || ap.Explicit(&x.AllocationTimestamp) || !x.AllocationTimestamp.IsZero() {
+		s.WriteRaw("\"allocationTimestamp\":")
+		more = true
+		x.AllocationTimestamp.EncodeJSON(s)
+	}
+	at = jsonwire.Field(s, &more, ",\"devices\":")
 	x.Devices.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Devices)
+	}
 	if x.NodeSelector != nil {
-		s.WriteRaw(",\"nodeSelector\":")
+		jsonwire.Key(s, &more, ",\"nodeSelector\":")
 		x.NodeSelector.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -154,8 +170,11 @@ func (x *CELDeviceSelector) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CELDeviceSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"expression\":")
-	jsonwire.String(s, x.Expression)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.Expression) || x.Expression != "" {
+		s.WriteRaw("\"expression\":")
+		jsonwire.String(s, x.Expression)
+	}
 	s.WriteRaw("}")
 }
 
@@ -205,6 +224,7 @@ func (x *CapacityRequestPolicy) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CapacityRequestPolicy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.Default != nil {
 		s.WriteRaw("\"default\":")
@@ -215,7 +235,7 @@ func (x *CapacityRequestPolicy) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"validRange\":")
 		x.ValidRange.EncodeJSON(s)
 	}
-	if len(x.ValidValues) != 0 {
+	if len(x.ValidValues) != 0 || ap != nil && x.ValidValues != nil {
 		jsonwire.Key(s, &more, ",\"validValues\":")
 		if x.ValidValues == nil {
 			s.WriteNil()
@@ -270,16 +290,19 @@ func (x *CapacityRequestPolicyRange) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CapacityRequestPolicyRange) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.Max != nil {
 		s.WriteRaw("\"max\":")
 		more = true
 		x.Max.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"min\":")
-	x.Min.EncodeJSON(s)
+	if ap == nil || ap.Explicit(&x.Min) || !x.Min.IsZero() {
+		jsonwire.Key(s, &more, ",\"min\":")
+		x.Min.EncodeJSON(s)
+	}
 	if x.Step != nil {
-		s.WriteRaw(",\"step\":")
+		jsonwire.Key(s, &more, ",\"step\":")
 		x.Step.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -315,7 +338,8 @@ func (x *CapacityRequirements) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CapacityRequirements) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.Requests) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.Requests) != 0 || ap != nil && x.Requests != nil {
 		s.WriteRaw("\"requests\":")
 		if x.Requests == nil {
 			s.WriteNil()
@@ -356,8 +380,11 @@ func (x *Counter) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Counter) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"value\":")
-	x.Value.EncodeJSON(s)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.Value) || !x.Value.IsZero() {
+		s.WriteRaw("\"value\":")
+		x.Value.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }
 
@@ -392,25 +419,32 @@ func (x *CounterSet) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CounterSet) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"counters\":")
-	if x.Counters == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("{")
-		var keys0 [8]string
-		for i0, k0 := range jsonwire.SortedKeys(x.Counters, keys0[:0]) {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || x.Counters != nil {
+		s.WriteRaw("\"counters\":")
+		more = true
+		if x.Counters == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("{")
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Counters, keys0[:0]) {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, k0)
+				s.WriteRaw(":")
+				v0 := x.Counters[k0]
+				v0.EncodeJSON(s)
 			}
-			jsonwire.String(s, k0)
-			s.WriteRaw(":")
-			v0 := x.Counters[k0]
-			v0.EncodeJSON(s)
+			s.WriteRaw("}")
 		}
-		s.WriteRaw("}")
 	}
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -512,6 +546,7 @@ func (x *Device) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Device) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.AllNodes != nil {
 		s.WriteRaw("\"allNodes\":")
@@ -522,7 +557,7 @@ func (x *Device) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"allowMultipleAllocations\":")
 		s.WriteBool(*x.AllowMultipleAllocations)
 	}
-	if len(x.Attributes) != 0 {
+	if len(x.Attributes) != 0 || ap != nil && x.Attributes != nil {
 		jsonwire.Key(s, &more, ",\"attributes\":")
 		if x.Attributes == nil {
 			s.WriteNil()
@@ -541,7 +576,7 @@ func (x *Device) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.BindingConditions) != 0 {
+	if len(x.BindingConditions) != 0 || ap != nil && x.BindingConditions != nil {
 		jsonwire.Key(s, &more, ",\"bindingConditions\":")
 		if x.BindingConditions == nil {
 			s.WriteNil()
@@ -556,7 +591,7 @@ func (x *Device) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.BindingFailureConditions) != 0 {
+	if len(x.BindingFailureConditions) != 0 || ap != nil && x.BindingFailureConditions != nil {
 		jsonwire.Key(s, &more, ",\"bindingFailureConditions\":")
 		if x.BindingFailureConditions == nil {
 			s.WriteNil()
@@ -575,7 +610,7 @@ func (x *Device) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"bindsToNode\":")
 		s.WriteBool(*x.BindsToNode)
 	}
-	if len(x.Capacity) != 0 {
+	if len(x.Capacity) != 0 || ap != nil && x.Capacity != nil {
 		jsonwire.Key(s, &more, ",\"capacity\":")
 		if x.Capacity == nil {
 			s.WriteNil()
@@ -594,7 +629,7 @@ func (x *Device) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.ConsumesCounters) != 0 {
+	if len(x.ConsumesCounters) != 0 || ap != nil && x.ConsumesCounters != nil {
 		jsonwire.Key(s, &more, ",\"consumesCounters\":")
 		if x.ConsumesCounters == nil {
 			s.WriteNil()
@@ -609,10 +644,12 @@ func (x *Device) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"name\":")
-	jsonwire.String(s, x.Name)
-	if len(x.NodeAllocatableResources) != 0 {
-		s.WriteRaw(",\"nodeAllocatableResources\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if len(x.NodeAllocatableResources) != 0 || ap != nil && x.NodeAllocatableResources != nil {
+		jsonwire.Key(s, &more, ",\"nodeAllocatableResources\":")
 		if x.NodeAllocatableResources == nil {
 			s.WriteNil()
 		} else {
@@ -630,16 +667,16 @@ func (x *Device) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.NodeName != "" {
-		s.WriteRaw(",\"nodeName\":")
+	if ap.Explicit(&x.NodeName) || x.NodeName != "" {
+		jsonwire.Key(s, &more, ",\"nodeName\":")
 		jsonwire.String(s, x.NodeName)
 	}
 	if x.NodeSelector != nil {
-		s.WriteRaw(",\"nodeSelector\":")
+		jsonwire.Key(s, &more, ",\"nodeSelector\":")
 		x.NodeSelector.EncodeJSON(s)
 	}
-	if len(x.Taints) != 0 {
-		s.WriteRaw(",\"taints\":")
+	if len(x.Taints) != 0 || ap != nil && x.Taints != nil {
+		jsonwire.Key(s, &more, ",\"taints\":")
 		if x.Taints == nil {
 			s.WriteNil()
 		} else {
@@ -686,13 +723,14 @@ func (x *DeviceAllocationConfiguration) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceAllocationConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.Opaque != nil {
 		s.WriteRaw("\"opaque\":")
 		more = true
 		x.Opaque.EncodeJSON(s)
 	}
-	if len(x.Requests) != 0 {
+	if len(x.Requests) != 0 || ap != nil && x.Requests != nil {
 		jsonwire.Key(s, &more, ",\"requests\":")
 		if x.Requests == nil {
 			s.WriteNil()
@@ -707,8 +745,10 @@ func (x *DeviceAllocationConfiguration) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"source\":")
-	jsonwire.String(s, x.Source)
+	if ap == nil || ap.Explicit(&x.Source) || x.Source != "" {
+		jsonwire.Key(s, &more, ",\"source\":")
+		jsonwire.String(s, x.Source)
+	}
 	s.WriteRaw("}")
 }
 
@@ -751,8 +791,9 @@ func (x *DeviceAllocationResult) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Config) != 0 {
+	if len(x.Config) != 0 || ap != nil && x.Config != nil {
 		s.WriteRaw("\"config\":")
 		more = true
 		if x.Config == nil {
@@ -768,7 +809,7 @@ func (x *DeviceAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Results) != 0 {
+	if len(x.Results) != 0 || ap != nil && x.Results != nil {
 		jsonwire.Key(s, &more, ",\"results\":")
 		if x.Results == nil {
 			s.WriteNil()
@@ -837,13 +878,14 @@ func (x *DeviceAttribute) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceAttribute) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.Bool != nil {
 		s.WriteRaw("\"bool\":")
 		more = true
 		s.WriteBool(*x.Bool)
 	}
-	if len(x.Bools) != 0 {
+	if len(x.Bools) != 0 || ap != nil && x.Bools != nil {
 		jsonwire.Key(s, &more, ",\"bools\":")
 		if x.Bools == nil {
 			s.WriteNil()
@@ -862,7 +904,7 @@ func (x *DeviceAttribute) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"int\":")
 		s.WriteInt64(*x.Int)
 	}
-	if len(x.Ints) != 0 {
+	if len(x.Ints) != 0 || ap != nil && x.Ints != nil {
 		jsonwire.Key(s, &more, ",\"ints\":")
 		if x.Ints == nil {
 			s.WriteNil()
@@ -877,11 +919,11 @@ func (x *DeviceAttribute) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.String != "" {
+	if ap.Explicit(&x.String) || x.String != "" {
 		jsonwire.Key(s, &more, ",\"string\":")
 		jsonwire.String(s, x.String)
 	}
-	if len(x.Strings) != 0 {
+	if len(x.Strings) != 0 || ap != nil && x.Strings != nil {
 		jsonwire.Key(s, &more, ",\"strings\":")
 		if x.Strings == nil {
 			s.WriteNil()
@@ -896,11 +938,11 @@ func (x *DeviceAttribute) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Version != "" {
+	if ap.Explicit(&x.Version) || x.Version != "" {
 		jsonwire.Key(s, &more, ",\"version\":")
 		jsonwire.String(s, x.Version)
 	}
-	if len(x.Versions) != 0 {
+	if len(x.Versions) != 0 || ap != nil && x.Versions != nil {
 		jsonwire.Key(s, &more, ",\"versions\":")
 		if x.Versions == nil {
 			s.WriteNil()
@@ -946,14 +988,17 @@ func (x *DeviceCapacity) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceCapacity) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.RequestPolicy != nil {
 		s.WriteRaw("\"requestPolicy\":")
 		more = true
 		x.RequestPolicy.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"value\":")
-	x.Value.EncodeJSON(s)
+	if ap == nil || ap.Explicit(&x.Value) || !x.Value.IsZero() {
+		jsonwire.Key(s, &more, ",\"value\":")
+		x.Value.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1007,8 +1052,9 @@ func (x *DeviceClaim) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceClaim) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Config) != 0 {
+	if len(x.Config) != 0 || ap != nil && x.Config != nil {
 		s.WriteRaw("\"config\":")
 		more = true
 		if x.Config == nil {
@@ -1024,7 +1070,7 @@ func (x *DeviceClaim) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Constraints) != 0 {
+	if len(x.Constraints) != 0 || ap != nil && x.Constraints != nil {
 		jsonwire.Key(s, &more, ",\"constraints\":")
 		if x.Constraints == nil {
 			s.WriteNil()
@@ -1039,7 +1085,7 @@ func (x *DeviceClaim) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Requests) != 0 {
+	if len(x.Requests) != 0 || ap != nil && x.Requests != nil {
 		jsonwire.Key(s, &more, ",\"requests\":")
 		if x.Requests == nil {
 			s.WriteNil()
@@ -1085,13 +1131,14 @@ func (x *DeviceClaimConfiguration) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceClaimConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.Opaque != nil {
 		s.WriteRaw("\"opaque\":")
 		more = true
 		x.Opaque.EncodeJSON(s)
 	}
-	if len(x.Requests) != 0 {
+	if len(x.Requests) != 0 || ap != nil && x.Requests != nil {
 		jsonwire.Key(s, &more, ",\"requests\":")
 		if x.Requests == nil {
 			s.WriteNil()
@@ -1152,20 +1199,28 @@ func (x *DeviceClass) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceClass) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1287,30 +1342,37 @@ func (x *DeviceClassList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceClassList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -1356,8 +1418,9 @@ func (x *DeviceClassSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceClassSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Config) != 0 {
+	if len(x.Config) != 0 || ap != nil && x.Config != nil {
 		s.WriteRaw("\"config\":")
 		more = true
 		if x.Config == nil {
@@ -1373,11 +1436,11 @@ func (x *DeviceClassSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.ExtendedResourceName != "" {
+	if ap.Explicit(&x.ExtendedResourceName) || x.ExtendedResourceName != "" {
 		jsonwire.Key(s, &more, ",\"extendedResourceName\":")
 		jsonwire.String(s, x.ExtendedResourceName)
 	}
-	if len(x.Selectors) != 0 {
+	if len(x.Selectors) != 0 || ap != nil && x.Selectors != nil {
 		jsonwire.Key(s, &more, ",\"selectors\":")
 		if x.Selectors == nil {
 			s.WriteNil()
@@ -1418,17 +1481,18 @@ func (x *DeviceConstraint) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceConstraint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.DistinctAttribute != "" {
+	if ap.Explicit(&x.DistinctAttribute) || x.DistinctAttribute != "" {
 		s.WriteRaw("\"distinctAttribute\":")
 		more = true
 		jsonwire.String(s, x.DistinctAttribute)
 	}
-	if x.MatchAttribute != "" {
+	if ap.Explicit(&x.MatchAttribute) || x.MatchAttribute != "" {
 		jsonwire.Key(s, &more, ",\"matchAttribute\":")
 		jsonwire.String(s, x.MatchAttribute)
 	}
-	if len(x.Requests) != 0 {
+	if len(x.Requests) != 0 || ap != nil && x.Requests != nil {
 		jsonwire.Key(s, &more, ",\"requests\":")
 		if x.Requests == nil {
 			s.WriteNil()
@@ -1479,8 +1543,9 @@ func (x *DeviceCounterConsumption) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceCounterConsumption) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.CompatibilityGroups) != 0 {
+	if len(x.CompatibilityGroups) != 0 || ap != nil && x.CompatibilityGroups != nil {
 		s.WriteRaw("\"compatibilityGroups\":")
 		more = true
 		if x.CompatibilityGroups == nil {
@@ -1496,24 +1561,28 @@ func (x *DeviceCounterConsumption) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"counterSet\":")
-	jsonwire.String(s, x.CounterSet)
-	s.WriteRaw(",\"counters\":")
-	if x.Counters == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("{")
-		var keys0 [8]string
-		for i0, k0 := range jsonwire.SortedKeys(x.Counters, keys0[:0]) {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || ap.Explicit(&x.CounterSet) || x.CounterSet != "" {
+		jsonwire.Key(s, &more, ",\"counterSet\":")
+		jsonwire.String(s, x.CounterSet)
+	}
+	if ap == nil || x.Counters != nil {
+		jsonwire.Key(s, &more, ",\"counters\":")
+		if x.Counters == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("{")
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Counters, keys0[:0]) {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, k0)
+				s.WriteRaw(":")
+				v0 := x.Counters[k0]
+				v0.EncodeJSON(s)
 			}
-			jsonwire.String(s, k0)
-			s.WriteRaw(":")
-			v0 := x.Counters[k0]
-			v0.EncodeJSON(s)
+			s.WriteRaw("}")
 		}
-		s.WriteRaw("}")
 	}
 	s.WriteRaw("}")
 }
@@ -1539,10 +1608,17 @@ func (x *DeviceDerivedAttribute) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceDerivedAttribute) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"expression\":")
-	jsonwire.String(s, x.Expression)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Expression) || x.Expression != "" {
+		s.WriteRaw("\"expression\":")
+		more = true
+		jsonwire.String(s, x.Expression)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1585,13 +1661,14 @@ func (x *DeviceRequest) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceRequest) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.Exactly != nil {
 		s.WriteRaw("\"exactly\":")
 		more = true
 		x.Exactly.EncodeJSON(s)
 	}
-	if len(x.FirstAvailable) != 0 {
+	if len(x.FirstAvailable) != 0 || ap != nil && x.FirstAvailable != nil {
 		jsonwire.Key(s, &more, ",\"firstAvailable\":")
 		if x.FirstAvailable == nil {
 			s.WriteNil()
@@ -1606,8 +1683,10 @@ func (x *DeviceRequest) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"name\":")
-	jsonwire.String(s, x.Name)
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1670,13 +1749,14 @@ func (x *DeviceRequestAllocationResult) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceRequestAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.AdminAccess != nil {
 		s.WriteRaw("\"adminAccess\":")
 		more = true
 		s.WriteBool(*x.AdminAccess)
 	}
-	if len(x.BindingConditions) != 0 {
+	if len(x.BindingConditions) != 0 || ap != nil && x.BindingConditions != nil {
 		jsonwire.Key(s, &more, ",\"bindingConditions\":")
 		if x.BindingConditions == nil {
 			s.WriteNil()
@@ -1691,7 +1771,7 @@ func (x *DeviceRequestAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.BindingFailureConditions) != 0 {
+	if len(x.BindingFailureConditions) != 0 || ap != nil && x.BindingFailureConditions != nil {
 		jsonwire.Key(s, &more, ",\"bindingFailureConditions\":")
 		if x.BindingFailureConditions == nil {
 			s.WriteNil()
@@ -1706,7 +1786,7 @@ func (x *DeviceRequestAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.ConsumedCapacity) != 0 {
+	if len(x.ConsumedCapacity) != 0 || ap != nil && x.ConsumedCapacity != nil {
 		jsonwire.Key(s, &more, ",\"consumedCapacity\":")
 		if x.ConsumedCapacity == nil {
 			s.WriteNil()
@@ -1725,20 +1805,28 @@ func (x *DeviceRequestAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"device\":")
-	jsonwire.String(s, x.Device)
-	s.WriteRaw(",\"driver\":")
-	jsonwire.String(s, x.Driver)
-	s.WriteRaw(",\"pool\":")
-	jsonwire.String(s, x.Pool)
-	s.WriteRaw(",\"request\":")
-	jsonwire.String(s, x.Request)
-	if x.ShareID != "" {
-		s.WriteRaw(",\"shareID\":")
+	if ap == nil || ap.Explicit(&x.Device) || x.Device != "" {
+		jsonwire.Key(s, &more, ",\"device\":")
+		jsonwire.String(s, x.Device)
+	}
+	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
+		jsonwire.Key(s, &more, ",\"driver\":")
+		jsonwire.String(s, x.Driver)
+	}
+	if ap == nil || ap.Explicit(&x.Pool) || x.Pool != "" {
+		jsonwire.Key(s, &more, ",\"pool\":")
+		jsonwire.String(s, x.Pool)
+	}
+	if ap == nil || ap.Explicit(&x.Request) || x.Request != "" {
+		jsonwire.Key(s, &more, ",\"request\":")
+		jsonwire.String(s, x.Request)
+	}
+	if ap.Explicit(&x.ShareID) || x.ShareID != "" {
+		jsonwire.Key(s, &more, ",\"shareID\":")
 		jsonwire.String(s, x.ShareID)
 	}
-	if len(x.SkipNodeOperations) != 0 {
-		s.WriteRaw(",\"skipNodeOperations\":")
+	if len(x.SkipNodeOperations) != 0 || ap != nil && x.SkipNodeOperations != nil {
+		jsonwire.Key(s, &more, ",\"skipNodeOperations\":")
 		if x.SkipNodeOperations == nil {
 			s.WriteNil()
 		} else {
@@ -1752,8 +1840,8 @@ func (x *DeviceRequestAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Tolerations) != 0 {
-		s.WriteRaw(",\"tolerations\":")
+	if len(x.Tolerations) != 0 || ap != nil && x.Tolerations != nil {
+		jsonwire.Key(s, &more, ",\"tolerations\":")
 		if x.Tolerations == nil {
 			s.WriteNil()
 		} else {
@@ -1870,8 +1958,9 @@ func (x *DeviceSubRequest) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceSubRequest) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.AllocationMode != "" {
+	if ap.Explicit(&x.AllocationMode) || x.AllocationMode != "" {
 		s.WriteRaw("\"allocationMode\":")
 		more = true
 		jsonwire.String(s, x.AllocationMode)
@@ -1884,7 +1973,7 @@ func (x *DeviceSubRequest) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"count\":")
 		s.WriteInt64(*x.Count)
 	}
-	if len(x.DerivedAttributes) != 0 {
+	if len(x.DerivedAttributes) != 0 || ap != nil && x.DerivedAttributes != nil {
 		jsonwire.Key(s, &more, ",\"derivedAttributes\":")
 		if x.DerivedAttributes == nil {
 			s.WriteNil()
@@ -1899,12 +1988,16 @@ func (x *DeviceSubRequest) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"deviceClassName\":")
-	jsonwire.String(s, x.DeviceClassName)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
-	if len(x.Selectors) != 0 {
-		s.WriteRaw(",\"selectors\":")
+	if ap == nil || ap.Explicit(&x.DeviceClassName) || x.DeviceClassName != "" {
+		jsonwire.Key(s, &more, ",\"deviceClassName\":")
+		jsonwire.String(s, x.DeviceClassName)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if len(x.Selectors) != 0 || ap != nil && x.Selectors != nil {
+		jsonwire.Key(s, &more, ",\"selectors\":")
 		if x.Selectors == nil {
 			s.WriteNil()
 		} else {
@@ -1918,8 +2011,8 @@ func (x *DeviceSubRequest) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Tolerations) != 0 {
-		s.WriteRaw(",\"tolerations\":")
+	if len(x.Tolerations) != 0 || ap != nil && x.Tolerations != nil {
+		jsonwire.Key(s, &more, ",\"tolerations\":")
 		if x.Tolerations == nil {
 			s.WriteNil()
 		} else {
@@ -1961,14 +2054,23 @@ func (x *DeviceTaint) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceTaint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"effect\":")
-	jsonwire.String(s, x.Effect)
-	s.WriteRaw(",\"key\":")
-	jsonwire.String(s, x.Key)
-	s.WriteRaw(",\"timeAdded\":")
-	x.TimeAdded.EncodeJSON(s)
-	if x.Value != "" {
-		s.WriteRaw(",\"value\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Effect) || x.Effect != "" {
+		s.WriteRaw("\"effect\":")
+		more = true
+		jsonwire.String(s, x.Effect)
+	}
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		jsonwire.Key(s, &more, ",\"key\":")
+		jsonwire.String(s, x.Key)
+	}
+	if ap == nil || ap.Explicit(&x.TimeAdded) || !x.TimeAdded.IsZero() {
+		jsonwire.Key(s, &more, ",\"timeAdded\":")
+		x.TimeAdded.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Value) || x.Value != "" {
+		jsonwire.Key(s, &more, ",\"value\":")
 		jsonwire.String(s, x.Value)
 	}
 	s.WriteRaw("}")
@@ -2019,22 +2121,33 @@ func (x *DeviceTaintRule) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceTaintRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -2123,30 +2236,37 @@ func (x *DeviceTaintRuleList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceTaintRuleList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -2179,14 +2299,19 @@ func (x *DeviceTaintRuleSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceTaintRuleSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
 	if x.DeviceSelector != nil {
 		s.WriteRaw("\"deviceSelector\":")
 		more = true
 		x.DeviceSelector.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"taint\":")
+	at = jsonwire.Field(s, &more, ",\"taint\":")
 	x.Taint.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Taint)
+	}
 	s.WriteRaw("}")
 }
 
@@ -2218,7 +2343,8 @@ func (x *DeviceTaintRuleStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceTaintRuleStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.Conditions) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		s.WriteRaw("\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
@@ -2259,17 +2385,18 @@ func (x *DeviceTaintSelector) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceTaintSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Device != "" {
+	if ap.Explicit(&x.Device) || x.Device != "" {
 		s.WriteRaw("\"device\":")
 		more = true
 		jsonwire.String(s, x.Device)
 	}
-	if x.Driver != "" {
+	if ap.Explicit(&x.Driver) || x.Driver != "" {
 		jsonwire.Key(s, &more, ",\"driver\":")
 		jsonwire.String(s, x.Driver)
 	}
-	if x.Pool != "" {
+	if ap.Explicit(&x.Pool) || x.Pool != "" {
 		jsonwire.Key(s, &more, ",\"pool\":")
 		jsonwire.String(s, x.Pool)
 	}
@@ -2303,17 +2430,18 @@ func (x *DeviceToleration) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceToleration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Effect != "" {
+	if ap.Explicit(&x.Effect) || x.Effect != "" {
 		s.WriteRaw("\"effect\":")
 		more = true
 		jsonwire.String(s, x.Effect)
 	}
-	if x.Key != "" {
+	if ap.Explicit(&x.Key) || x.Key != "" {
 		jsonwire.Key(s, &more, ",\"key\":")
 		jsonwire.String(s, x.Key)
 	}
-	if x.Operator != "" {
+	if ap.Explicit(&x.Operator) || x.Operator != "" {
 		jsonwire.Key(s, &more, ",\"operator\":")
 		jsonwire.String(s, x.Operator)
 	}
@@ -2321,7 +2449,7 @@ func (x *DeviceToleration) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"tolerationSeconds\":")
 		s.WriteInt64(*x.TolerationSeconds)
 	}
-	if x.Value != "" {
+	if ap.Explicit(&x.Value) || x.Value != "" {
 		jsonwire.Key(s, &more, ",\"value\":")
 		jsonwire.String(s, x.Value)
 	}
@@ -2395,13 +2523,14 @@ func (x *ExactDeviceRequest) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ExactDeviceRequest) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.AdminAccess != nil {
 		s.WriteRaw("\"adminAccess\":")
 		more = true
 		s.WriteBool(*x.AdminAccess)
 	}
-	if x.AllocationMode != "" {
+	if ap.Explicit(&x.AllocationMode) || x.AllocationMode != "" {
 		jsonwire.Key(s, &more, ",\"allocationMode\":")
 		jsonwire.String(s, x.AllocationMode)
 	}
@@ -2413,7 +2542,7 @@ func (x *ExactDeviceRequest) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"count\":")
 		s.WriteInt64(*x.Count)
 	}
-	if len(x.DerivedAttributes) != 0 {
+	if len(x.DerivedAttributes) != 0 || ap != nil && x.DerivedAttributes != nil {
 		jsonwire.Key(s, &more, ",\"derivedAttributes\":")
 		if x.DerivedAttributes == nil {
 			s.WriteNil()
@@ -2428,10 +2557,12 @@ func (x *ExactDeviceRequest) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"deviceClassName\":")
-	jsonwire.String(s, x.DeviceClassName)
-	if len(x.Selectors) != 0 {
-		s.WriteRaw(",\"selectors\":")
+	if ap == nil || ap.Explicit(&x.DeviceClassName) || x.DeviceClassName != "" {
+		jsonwire.Key(s, &more, ",\"deviceClassName\":")
+		jsonwire.String(s, x.DeviceClassName)
+	}
+	if len(x.Selectors) != 0 || ap != nil && x.Selectors != nil {
+		jsonwire.Key(s, &more, ",\"selectors\":")
 		if x.Selectors == nil {
 			s.WriteNil()
 		} else {
@@ -2445,8 +2576,8 @@ func (x *ExactDeviceRequest) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Tolerations) != 0 {
-		s.WriteRaw(",\"tolerations\":")
+	if len(x.Tolerations) != 0 || ap != nil && x.Tolerations != nil {
+		jsonwire.Key(s, &more, ",\"tolerations\":")
 		if x.Tolerations == nil {
 			s.WriteNil()
 		} else {
@@ -2486,17 +2617,18 @@ func (x *NetworkDeviceData) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NetworkDeviceData) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.HardwareAddress != "" {
+	if ap.Explicit(&x.HardwareAddress) || x.HardwareAddress != "" {
 		s.WriteRaw("\"hardwareAddress\":")
 		more = true
 		jsonwire.String(s, x.HardwareAddress)
 	}
-	if x.InterfaceName != "" {
+	if ap.Explicit(&x.InterfaceName) || x.InterfaceName != "" {
 		jsonwire.Key(s, &more, ",\"interfaceName\":")
 		jsonwire.String(s, x.InterfaceName)
 	}
-	if len(x.IPs) != 0 {
+	if len(x.IPs) != 0 || ap != nil && x.IPs != nil {
 		jsonwire.Key(s, &more, ",\"ips\":")
 		if x.IPs == nil {
 			s.WriteNil()
@@ -2551,8 +2683,9 @@ func (x *NodeAllocatableMapping) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeAllocatableMapping) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.CapacityKey != "" {
+	if ap.Explicit(&x.CapacityKey) || x.CapacityKey != "" {
 		s.WriteRaw("\"capacityKey\":")
 		more = true
 		jsonwire.String(s, x.CapacityKey)
@@ -2685,10 +2818,17 @@ func (x *OpaqueDeviceConfiguration) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *OpaqueDeviceConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"driver\":")
-	jsonwire.String(s, x.Driver)
-	s.WriteRaw(",\"parameters\":")
-	x.Parameters.EncodeJSON(s)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
+		s.WriteRaw("\"driver\":")
+		more = true
+		jsonwire.String(s, x.Driver)
+	}
+	if ap == nil || len(x.Parameters) != 0 {
+		jsonwire.Key(s, &more, ",\"parameters\":")
+		x.Parameters.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }
 
@@ -2737,22 +2877,33 @@ func (x *ResourceClaim) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceClaim) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -2781,18 +2932,25 @@ func (x *ResourceClaimConsumerReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceClaimConsumerReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.APIGroup != "" {
+	if ap.Explicit(&x.APIGroup) || x.APIGroup != "" {
 		s.WriteRaw("\"apiGroup\":")
 		more = true
 		jsonwire.String(s, x.APIGroup)
 	}
-	jsonwire.Key(s, &more, ",\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"resource\":")
-	jsonwire.String(s, x.Resource)
-	s.WriteRaw(",\"uid\":")
-	jsonwire.String(s, x.UID)
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Resource) || x.Resource != "" {
+		jsonwire.Key(s, &more, ",\"resource\":")
+		jsonwire.String(s, x.Resource)
+	}
+	if ap == nil || ap.Explicit(&x.UID) || x.UID != "" {
+		jsonwire.Key(s, &more, ",\"uid\":")
+		jsonwire.String(s, x.UID)
+	}
 	s.WriteRaw("}")
 }
 
@@ -2881,30 +3039,37 @@ func (x *ResourceClaimList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceClaimList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -2928,8 +3093,14 @@ func (x *ResourceClaimSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceClaimSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"devices\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"devices\":")
 	x.Devices.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Devices)
+	}
 	s.WriteRaw("}")
 }
 
@@ -2981,13 +3152,14 @@ func (x *ResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.Allocation != nil {
 		s.WriteRaw("\"allocation\":")
 		more = true
 		x.Allocation.EncodeJSON(s)
 	}
-	if len(x.Devices) != 0 {
+	if len(x.Devices) != 0 || ap != nil && x.Devices != nil {
 		jsonwire.Key(s, &more, ",\"devices\":")
 		if x.Devices == nil {
 			s.WriteNil()
@@ -3002,7 +3174,7 @@ func (x *ResourceClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.ReservedFor) != 0 {
+	if len(x.ReservedFor) != 0 || ap != nil && x.ReservedFor != nil {
 		jsonwire.Key(s, &more, ",\"reservedFor\":")
 		if x.ReservedFor == nil {
 			s.WriteNil()
@@ -3063,20 +3235,28 @@ func (x *ResourceClaimTemplate) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceClaimTemplate) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -3165,30 +3345,37 @@ func (x *ResourceClaimTemplateList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceClaimTemplateList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -3214,10 +3401,19 @@ func (x *ResourceClaimTemplateSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceClaimTemplateSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"metadata\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -3244,12 +3440,21 @@ func (x *ResourcePool) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourcePool) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"generation\":")
-	s.WriteInt64(x.Generation)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"resourceSliceCount\":")
-	s.WriteInt64(x.ResourceSliceCount)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Generation) || x.Generation != 0 {
+		s.WriteRaw("\"generation\":")
+		more = true
+		s.WriteInt64(x.Generation)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.ResourceSliceCount) || x.ResourceSliceCount != 0 {
+		jsonwire.Key(s, &more, ",\"resourceSliceCount\":")
+		s.WriteInt64(x.ResourceSliceCount)
+	}
 	s.WriteRaw("}")
 }
 
@@ -3296,20 +3501,28 @@ func (x *ResourceSlice) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceSlice) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -3398,30 +3611,37 @@ func (x *ResourceSliceList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceSliceList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -3488,13 +3708,15 @@ func (x *ResourceSliceSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceSliceSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
 	if x.AllNodes != nil {
 		s.WriteRaw("\"allNodes\":")
 		more = true
 		s.WriteBool(*x.AllNodes)
 	}
-	if len(x.Devices) != 0 {
+	if len(x.Devices) != 0 || ap != nil && x.Devices != nil {
 		jsonwire.Key(s, &more, ",\"devices\":")
 		if x.Devices == nil {
 			s.WriteNil()
@@ -3509,28 +3731,33 @@ func (x *ResourceSliceSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"driver\":")
-	jsonwire.String(s, x.Driver)
-	if x.NodeName != "" {
-		s.WriteRaw(",\"nodeName\":")
+	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
+		jsonwire.Key(s, &more, ",\"driver\":")
+		jsonwire.String(s, x.Driver)
+	}
+	if ap.Explicit(&x.NodeName) || x.NodeName != "" {
+		jsonwire.Key(s, &more, ",\"nodeName\":")
 		jsonwire.String(s, x.NodeName)
 	}
 	if x.NodeSelector != nil {
-		s.WriteRaw(",\"nodeSelector\":")
+		jsonwire.Key(s, &more, ",\"nodeSelector\":")
 		x.NodeSelector.EncodeJSON(s)
 	}
-	if x.PartitionTypeAttribute != "" {
-		s.WriteRaw(",\"partitionTypeAttribute\":")
+	if ap.Explicit(&x.PartitionTypeAttribute) || x.PartitionTypeAttribute != "" {
+		jsonwire.Key(s, &more, ",\"partitionTypeAttribute\":")
 		jsonwire.String(s, x.PartitionTypeAttribute)
 	}
 	if x.PerDeviceNodeSelection != nil {
-		s.WriteRaw(",\"perDeviceNodeSelection\":")
+		jsonwire.Key(s, &more, ",\"perDeviceNodeSelection\":")
 		s.WriteBool(*x.PerDeviceNodeSelection)
 	}
-	s.WriteRaw(",\"pool\":")
+	at = jsonwire.Field(s, &more, ",\"pool\":")
 	x.Pool.EncodeJSON(s)
-	if len(x.SharedCounters) != 0 {
-		s.WriteRaw(",\"sharedCounters\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Pool)
+	}
+	if len(x.SharedCounters) != 0 || ap != nil && x.SharedCounters != nil {
+		jsonwire.Key(s, &more, ",\"sharedCounters\":")
 		if x.SharedCounters == nil {
 			s.WriteNil()
 		} else {
@@ -3544,8 +3771,8 @@ func (x *ResourceSliceSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.SkipNodeOperations) != 0 {
-		s.WriteRaw(",\"skipNodeOperations\":")
+	if len(x.SkipNodeOperations) != 0 || ap != nil && x.SkipNodeOperations != nil {
+		jsonwire.Key(s, &more, ",\"skipNodeOperations\":")
 		if x.SkipNodeOperations == nil {
 			s.WriteNil()
 		} else {

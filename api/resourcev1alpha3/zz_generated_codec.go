@@ -33,14 +33,23 @@ func (x *DeviceTaint) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceTaint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"effect\":")
-	jsonwire.String(s, x.Effect)
-	s.WriteRaw(",\"key\":")
-	jsonwire.String(s, x.Key)
-	s.WriteRaw(",\"timeAdded\":")
-	x.TimeAdded.EncodeJSON(s)
-	if x.Value != "" {
-		s.WriteRaw(",\"value\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Effect) || x.Effect != "" {
+		s.WriteRaw("\"effect\":")
+		more = true
+		jsonwire.String(s, x.Effect)
+	}
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		jsonwire.Key(s, &more, ",\"key\":")
+		jsonwire.String(s, x.Key)
+	}
+	if ap == nil || ap.Explicit(&x.TimeAdded) || !x.TimeAdded.IsZero() {
+		jsonwire.Key(s, &more, ",\"timeAdded\":")
+		x.TimeAdded.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Value) || x.Value != "" {
+		jsonwire.Key(s, &more, ",\"value\":")
 		jsonwire.String(s, x.Value)
 	}
 	s.WriteRaw("}")
@@ -91,22 +100,33 @@ func (x *DeviceTaintRule) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceTaintRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -195,30 +215,37 @@ func (x *DeviceTaintRuleList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceTaintRuleList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -251,14 +278,19 @@ func (x *DeviceTaintRuleSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceTaintRuleSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
 	if x.DeviceSelector != nil {
 		s.WriteRaw("\"deviceSelector\":")
 		more = true
 		x.DeviceSelector.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"taint\":")
+	at = jsonwire.Field(s, &more, ",\"taint\":")
 	x.Taint.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Taint)
+	}
 	s.WriteRaw("}")
 }
 
@@ -290,7 +322,8 @@ func (x *DeviceTaintRuleStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceTaintRuleStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.Conditions) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		s.WriteRaw("\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
@@ -331,17 +364,18 @@ func (x *DeviceTaintSelector) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceTaintSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Device != "" {
+	if ap.Explicit(&x.Device) || x.Device != "" {
 		s.WriteRaw("\"device\":")
 		more = true
 		jsonwire.String(s, x.Device)
 	}
-	if x.Driver != "" {
+	if ap.Explicit(&x.Driver) || x.Driver != "" {
 		jsonwire.Key(s, &more, ",\"driver\":")
 		jsonwire.String(s, x.Driver)
 	}
-	if x.Pool != "" {
+	if ap.Explicit(&x.Pool) || x.Pool != "" {
 		jsonwire.Key(s, &more, ",\"pool\":")
 		jsonwire.String(s, x.Pool)
 	}
@@ -373,14 +407,25 @@ func (x *PartitionTypeStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PartitionTypeStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"allocatable\":")
-	s.WriteInt32(x.Allocatable)
-	s.WriteRaw(",\"attribute\":")
-	jsonwire.String(s, x.Attribute)
-	s.WriteRaw(",\"total\":")
-	s.WriteInt32(x.Total)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Allocatable) || x.Allocatable != 0 {
+		s.WriteRaw("\"allocatable\":")
+		more = true
+		s.WriteInt32(x.Allocatable)
+	}
+	if ap == nil || ap.Explicit(&x.Attribute) || x.Attribute != "" {
+		jsonwire.Key(s, &more, ",\"attribute\":")
+		jsonwire.String(s, x.Attribute)
+	}
+	if ap == nil || ap.Explicit(&x.Total) || x.Total != 0 {
+		jsonwire.Key(s, &more, ",\"total\":")
+		s.WriteInt32(x.Total)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -441,6 +486,7 @@ func (x *PoolStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PoolStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.AllocatedDevices != nil {
 		s.WriteRaw("\"allocatedDevices\":")
@@ -451,16 +497,20 @@ func (x *PoolStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"availableDevices\":")
 		s.WriteInt32(*x.AvailableDevices)
 	}
-	jsonwire.Key(s, &more, ",\"driver\":")
-	jsonwire.String(s, x.Driver)
-	s.WriteRaw(",\"generation\":")
-	s.WriteInt64(x.Generation)
-	if x.NodeName != "" {
-		s.WriteRaw(",\"nodeName\":")
+	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
+		jsonwire.Key(s, &more, ",\"driver\":")
+		jsonwire.String(s, x.Driver)
+	}
+	if ap == nil || ap.Explicit(&x.Generation) || x.Generation != 0 {
+		jsonwire.Key(s, &more, ",\"generation\":")
+		s.WriteInt64(x.Generation)
+	}
+	if ap.Explicit(&x.NodeName) || x.NodeName != "" {
+		jsonwire.Key(s, &more, ",\"nodeName\":")
 		jsonwire.String(s, x.NodeName)
 	}
-	if len(x.PartitionSummary) != 0 {
-		s.WriteRaw(",\"partitionSummary\":")
+	if len(x.PartitionSummary) != 0 || ap != nil && x.PartitionSummary != nil {
+		jsonwire.Key(s, &more, ",\"partitionSummary\":")
 		if x.PartitionSummary == nil {
 			s.WriteNil()
 		} else {
@@ -474,26 +524,28 @@ func (x *PoolStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	s.WriteRaw(",\"poolName\":")
-	jsonwire.String(s, x.PoolName)
+	if ap == nil || ap.Explicit(&x.PoolName) || x.PoolName != "" {
+		jsonwire.Key(s, &more, ",\"poolName\":")
+		jsonwire.String(s, x.PoolName)
+	}
 	if x.ResourceSliceCount != nil {
-		s.WriteRaw(",\"resourceSliceCount\":")
+		jsonwire.Key(s, &more, ",\"resourceSliceCount\":")
 		s.WriteInt32(*x.ResourceSliceCount)
 	}
 	if x.ShareableSummary != nil {
-		s.WriteRaw(",\"shareableSummary\":")
+		jsonwire.Key(s, &more, ",\"shareableSummary\":")
 		x.ShareableSummary.EncodeJSON(s)
 	}
 	if x.TotalDevices != nil {
-		s.WriteRaw(",\"totalDevices\":")
+		jsonwire.Key(s, &more, ",\"totalDevices\":")
 		s.WriteInt32(*x.TotalDevices)
 	}
 	if x.UnavailableDevices != nil {
-		s.WriteRaw(",\"unavailableDevices\":")
+		jsonwire.Key(s, &more, ",\"unavailableDevices\":")
 		s.WriteInt32(*x.UnavailableDevices)
 	}
-	if x.ValidationError != "" {
-		s.WriteRaw(",\"validationError\":")
+	if ap.Explicit(&x.ValidationError) || x.ValidationError != "" {
+		jsonwire.Key(s, &more, ",\"validationError\":")
 		jsonwire.String(s, x.ValidationError)
 	}
 	s.WriteRaw("}")
@@ -551,22 +603,30 @@ func (x *ResourcePoolStatusRequest) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourcePoolStatusRequest) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	if x.Status != nil {
-		s.WriteRaw(",\"status\":")
+		jsonwire.Key(s, &more, ",\"status\":")
 		x.Status.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -657,30 +717,37 @@ func (x *ResourcePoolStatusRequestList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourcePoolStatusRequestList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -710,18 +777,23 @@ func (x *ResourcePoolStatusRequestSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourcePoolStatusRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.DefaultPartitionTypeAttribute != "" {
+	if ap.Explicit(&x.DefaultPartitionTypeAttribute) || x.DefaultPartitionTypeAttribute != "" {
 		s.WriteRaw("\"defaultPartitionTypeAttribute\":")
 		more = true
 		jsonwire.String(s, x.DefaultPartitionTypeAttribute)
 	}
-	jsonwire.Key(s, &more, ",\"driver\":")
-	jsonwire.String(s, x.Driver)
-	s.WriteRaw(",\"limit\":")
-	s.WriteInt32(x.Limit)
-	if x.PoolName != "" {
-		s.WriteRaw(",\"poolName\":")
+	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
+		jsonwire.Key(s, &more, ",\"driver\":")
+		jsonwire.String(s, x.Driver)
+	}
+	if ap == nil || ap.Explicit(&x.Limit) || x.Limit != 0 {
+		jsonwire.Key(s, &more, ",\"limit\":")
+		s.WriteInt32(x.Limit)
+	}
+	if ap.Explicit(&x.PoolName) || x.PoolName != "" {
+		jsonwire.Key(s, &more, ",\"poolName\":")
 		jsonwire.String(s, x.PoolName)
 	}
 	s.WriteRaw("}")
@@ -768,8 +840,9 @@ func (x *ResourcePoolStatusRequestStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourcePoolStatusRequestStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		s.WriteRaw("\"conditions\":")
 		more = true
 		if x.Conditions == nil {
@@ -785,10 +858,12 @@ func (x *ResourcePoolStatusRequestStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"poolCount\":")
-	s.WriteInt32(x.PoolCount)
-	if len(x.Pools) != 0 {
-		s.WriteRaw(",\"pools\":")
+	if ap == nil || ap.Explicit(&x.PoolCount) || x.PoolCount != 0 {
+		jsonwire.Key(s, &more, ",\"poolCount\":")
+		s.WriteInt32(x.PoolCount)
+	}
+	if len(x.Pools) != 0 || ap != nil && x.Pools != nil {
+		jsonwire.Key(s, &more, ",\"pools\":")
 		if x.Pools == nil {
 			s.WriteNil()
 		} else {
@@ -830,14 +905,25 @@ func (x *ShareableCapacityStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ShareableCapacityStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"available\":")
-	x.Available.EncodeJSON(s)
-	s.WriteRaw(",\"consumed\":")
-	x.Consumed.EncodeJSON(s)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"total\":")
-	x.Total.EncodeJSON(s)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Available) || !x.Available.IsZero() {
+		s.WriteRaw("\"available\":")
+		more = true
+		x.Available.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.Consumed) || !x.Consumed.IsZero() {
+		jsonwire.Key(s, &more, ",\"consumed\":")
+		x.Consumed.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Total) || !x.Total.IsZero() {
+		jsonwire.Key(s, &more, ",\"total\":")
+		x.Total.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }
 
@@ -873,8 +959,9 @@ func (x *ShareableSummaryStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ShareableSummaryStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Capacity) != 0 {
+	if len(x.Capacity) != 0 || ap != nil && x.Capacity != nil {
 		s.WriteRaw("\"capacity\":")
 		more = true
 		if x.Capacity == nil {
@@ -890,10 +977,14 @@ func (x *ShareableSummaryStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"fullyAvailableDevices\":")
-	s.WriteInt32(x.FullyAvailableDevices)
-	s.WriteRaw(",\"partiallyAvailableDevices\":")
-	s.WriteInt32(x.PartiallyAvailableDevices)
+	if ap == nil || ap.Explicit(&x.FullyAvailableDevices) || x.FullyAvailableDevices != 0 {
+		jsonwire.Key(s, &more, ",\"fullyAvailableDevices\":")
+		s.WriteInt32(x.FullyAvailableDevices)
+	}
+	if ap == nil || ap.Explicit(&x.PartiallyAvailableDevices) || x.PartiallyAvailableDevices != 0 {
+		jsonwire.Key(s, &more, ",\"partiallyAvailableDevices\":")
+		s.WriteInt32(x.PartiallyAvailableDevices)
+	}
 	s.WriteRaw("}")
 }
 

@@ -57,32 +57,39 @@ func (x *PriorityClass) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PriorityClass) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	if x.Description != "" {
-		s.WriteRaw(",\"description\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	if ap.Explicit(&x.Description) || x.Description != "" {
+		jsonwire.Key(s, &more, ",\"description\":")
 		jsonwire.String(s, x.Description)
 	}
-	if x.GlobalDefault {
-		s.WriteRaw(",\"globalDefault\":")
+	if ap.Explicit(&x.GlobalDefault) || x.GlobalDefault {
+		jsonwire.Key(s, &more, ",\"globalDefault\":")
 		s.WriteBool(x.GlobalDefault)
 	}
 	if x.PreemptionPolicy != nil {
-		s.WriteRaw(",\"preemptionPolicy\":")
+		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
 		jsonwire.String(s, *x.PreemptionPolicy)
 	}
-	s.WriteRaw(",\"value\":")
-	s.WriteInt32(x.Value)
+	if ap == nil || ap.Explicit(&x.Value) || x.Value != 0 {
+		jsonwire.Key(s, &more, ",\"value\":")
+		s.WriteInt32(x.Value)
+	}
 	s.WriteRaw("}")
 }
 
@@ -171,30 +178,37 @@ func (x *PriorityClassList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PriorityClassList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }

@@ -139,8 +139,11 @@ func (x *CompositeGangSchedulingPolicy) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CompositeGangSchedulingPolicy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"minGroupCount\":")
-	s.WriteInt32(x.MinGroupCount)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.MinGroupCount) || x.MinGroupCount != 0 {
+		s.WriteRaw("\"minGroupCount\":")
+		s.WriteInt32(x.MinGroupCount)
+	}
 	s.WriteRaw("}")
 }
 
@@ -189,22 +192,33 @@ func (x *CompositePodGroup) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CompositePodGroup) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -293,30 +307,37 @@ func (x *CompositePodGroupList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CompositePodGroupList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -349,7 +370,8 @@ func (x *CompositePodGroupSchedulingConstraints) DecodeWire(r *jsonwire.Reader) 
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CompositePodGroupSchedulingConstraints) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.Topology) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.Topology) != 0 || ap != nil && x.Topology != nil {
 		s.WriteRaw("\"topology\":")
 		if x.Topology == nil {
 			s.WriteNil()
@@ -462,35 +484,46 @@ func (x *CompositePodGroupSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CompositePodGroupSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"disruptionMode\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"disruptionMode\":")
 	x.DisruptionMode.EncodeJSON(s)
-	if x.ParentCompositePodGroupName != "" {
-		s.WriteRaw(",\"parentCompositePodGroupName\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.DisruptionMode)
+	}
+	if ap.Explicit(&x.ParentCompositePodGroupName) || x.ParentCompositePodGroupName != "" {
+		jsonwire.Key(s, &more, ",\"parentCompositePodGroupName\":")
 		jsonwire.String(s, x.ParentCompositePodGroupName)
 	}
-	if x.PreemptionPolicy != "" {
-		s.WriteRaw(",\"preemptionPolicy\":")
+	if ap.Explicit(&x.PreemptionPolicy) || x.PreemptionPolicy != "" {
+		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
 		jsonwire.String(s, x.PreemptionPolicy)
 	}
 	if x.Priority != nil {
-		s.WriteRaw(",\"priority\":")
+		jsonwire.Key(s, &more, ",\"priority\":")
 		s.WriteInt32(*x.Priority)
 	}
-	if x.PriorityClassName != "" {
-		s.WriteRaw(",\"priorityClassName\":")
+	if ap.Explicit(&x.PriorityClassName) || x.PriorityClassName != "" {
+		jsonwire.Key(s, &more, ",\"priorityClassName\":")
 		jsonwire.String(s, x.PriorityClassName)
 	}
 	if x.SchedulingConstraints != nil {
-		s.WriteRaw(",\"schedulingConstraints\":")
+		jsonwire.Key(s, &more, ",\"schedulingConstraints\":")
 		x.SchedulingConstraints.EncodeJSON(s)
 	}
-	s.WriteRaw(",\"schedulingPolicy\":")
+	at = jsonwire.Field(s, &more, ",\"schedulingPolicy\":")
 	x.SchedulingPolicy.EncodeJSON(s)
-	s.WriteRaw(",\"workloadRef\":")
-	if x.WorkloadRef == nil {
-		s.WriteNil()
-	} else {
-		x.WorkloadRef.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.SchedulingPolicy)
+	}
+	if ap == nil || x.WorkloadRef != nil {
+		jsonwire.Key(s, &more, ",\"workloadRef\":")
+		if x.WorkloadRef == nil {
+			s.WriteNil()
+		} else {
+			x.WorkloadRef.EncodeJSON(s)
+		}
 	}
 	s.WriteRaw("}")
 }
@@ -523,7 +556,8 @@ func (x *CompositePodGroupStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CompositePodGroupStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.Conditions) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		s.WriteRaw("\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
@@ -608,8 +642,10 @@ func (x *CompositePodGroupTemplate) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CompositePodGroupTemplate) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if len(x.CompositePodGroupTemplates) != 0 {
+	if len(x.CompositePodGroupTemplates) != 0 || ap != nil && x.CompositePodGroupTemplates != nil {
 		s.WriteRaw("\"compositePodGroupTemplates\":")
 		more = true
 		if x.CompositePodGroupTemplates == nil {
@@ -629,10 +665,12 @@ func (x *CompositePodGroupTemplate) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"disruptionMode\":")
 		x.DisruptionMode.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"name\":")
-	jsonwire.String(s, x.Name)
-	if len(x.PodGroupTemplates) != 0 {
-		s.WriteRaw(",\"podGroupTemplates\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if len(x.PodGroupTemplates) != 0 || ap != nil && x.PodGroupTemplates != nil {
+		jsonwire.Key(s, &more, ",\"podGroupTemplates\":")
 		if x.PodGroupTemplates == nil {
 			s.WriteNil()
 		} else {
@@ -646,24 +684,27 @@ func (x *CompositePodGroupTemplate) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.PreemptionPolicy != "" {
-		s.WriteRaw(",\"preemptionPolicy\":")
+	if ap.Explicit(&x.PreemptionPolicy) || x.PreemptionPolicy != "" {
+		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
 		jsonwire.String(s, x.PreemptionPolicy)
 	}
 	if x.Priority != nil {
-		s.WriteRaw(",\"priority\":")
+		jsonwire.Key(s, &more, ",\"priority\":")
 		s.WriteInt32(*x.Priority)
 	}
-	if x.PriorityClassName != "" {
-		s.WriteRaw(",\"priorityClassName\":")
+	if ap.Explicit(&x.PriorityClassName) || x.PriorityClassName != "" {
+		jsonwire.Key(s, &more, ",\"priorityClassName\":")
 		jsonwire.String(s, x.PriorityClassName)
 	}
 	if x.SchedulingConstraints != nil {
-		s.WriteRaw(",\"schedulingConstraints\":")
+		jsonwire.Key(s, &more, ",\"schedulingConstraints\":")
 		x.SchedulingConstraints.EncodeJSON(s)
 	}
-	s.WriteRaw(",\"schedulingPolicy\":")
+	at = jsonwire.Field(s, &more, ",\"schedulingPolicy\":")
 	x.SchedulingPolicy.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.SchedulingPolicy)
+	}
 	s.WriteRaw("}")
 }
 
@@ -734,8 +775,11 @@ func (x *GangSchedulingPolicy) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *GangSchedulingPolicy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"minCount\":")
-	s.WriteInt32(x.MinCount)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.MinCount) || x.MinCount != 0 {
+		s.WriteRaw("\"minCount\":")
+		s.WriteInt32(x.MinCount)
+	}
 	s.WriteRaw("}")
 }
 
@@ -784,22 +828,33 @@ func (x *PodGroup) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodGroup) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -888,30 +943,37 @@ func (x *PodGroupList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodGroupList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -939,14 +1001,19 @@ func (x *PodGroupResourceClaim) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodGroupResourceClaim) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	if x.ResourceClaimName != "" {
-		s.WriteRaw(",\"resourceClaimName\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.ResourceClaimName) || x.ResourceClaimName != "" {
+		jsonwire.Key(s, &more, ",\"resourceClaimName\":")
 		jsonwire.String(s, x.ResourceClaimName)
 	}
-	if x.ResourceClaimTemplateName != "" {
-		s.WriteRaw(",\"resourceClaimTemplateName\":")
+	if ap.Explicit(&x.ResourceClaimTemplateName) || x.ResourceClaimTemplateName != "" {
+		jsonwire.Key(s, &more, ",\"resourceClaimTemplateName\":")
 		jsonwire.String(s, x.ResourceClaimTemplateName)
 	}
 	s.WriteRaw("}")
@@ -973,10 +1040,15 @@ func (x *PodGroupResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodGroupResourceClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	if x.ResourceClaimName != "" {
-		s.WriteRaw(",\"resourceClaimName\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.ResourceClaimName) || x.ResourceClaimName != "" {
+		jsonwire.Key(s, &more, ",\"resourceClaimName\":")
 		jsonwire.String(s, x.ResourceClaimName)
 	}
 	s.WriteRaw("}")
@@ -1010,7 +1082,8 @@ func (x *PodGroupSchedulingConstraints) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodGroupSchedulingConstraints) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.Topology) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.Topology) != 0 || ap != nil && x.Topology != nil {
 		s.WriteRaw("\"topology\":")
 		if x.Topology == nil {
 			s.WriteNil()
@@ -1134,26 +1207,32 @@ func (x *PodGroupSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodGroupSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"disruptionMode\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"disruptionMode\":")
 	x.DisruptionMode.EncodeJSON(s)
-	if x.ParentCompositePodGroupName != "" {
-		s.WriteRaw(",\"parentCompositePodGroupName\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.DisruptionMode)
+	}
+	if ap.Explicit(&x.ParentCompositePodGroupName) || x.ParentCompositePodGroupName != "" {
+		jsonwire.Key(s, &more, ",\"parentCompositePodGroupName\":")
 		jsonwire.String(s, x.ParentCompositePodGroupName)
 	}
-	if x.PreemptionPolicy != "" {
-		s.WriteRaw(",\"preemptionPolicy\":")
+	if ap.Explicit(&x.PreemptionPolicy) || x.PreemptionPolicy != "" {
+		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
 		jsonwire.String(s, x.PreemptionPolicy)
 	}
 	if x.Priority != nil {
-		s.WriteRaw(",\"priority\":")
+		jsonwire.Key(s, &more, ",\"priority\":")
 		s.WriteInt32(*x.Priority)
 	}
-	if x.PriorityClassName != "" {
-		s.WriteRaw(",\"priorityClassName\":")
+	if ap.Explicit(&x.PriorityClassName) || x.PriorityClassName != "" {
+		jsonwire.Key(s, &more, ",\"priorityClassName\":")
 		jsonwire.String(s, x.PriorityClassName)
 	}
-	if len(x.ResourceClaims) != 0 {
-		s.WriteRaw(",\"resourceClaims\":")
+	if len(x.ResourceClaims) != 0 || ap != nil && x.ResourceClaims != nil {
+		jsonwire.Key(s, &more, ",\"resourceClaims\":")
 		if x.ResourceClaims == nil {
 			s.WriteNil()
 		} else {
@@ -1168,13 +1247,16 @@ func (x *PodGroupSpec) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.SchedulingConstraints != nil {
-		s.WriteRaw(",\"schedulingConstraints\":")
+		jsonwire.Key(s, &more, ",\"schedulingConstraints\":")
 		x.SchedulingConstraints.EncodeJSON(s)
 	}
-	s.WriteRaw(",\"schedulingPolicy\":")
+	at = jsonwire.Field(s, &more, ",\"schedulingPolicy\":")
 	x.SchedulingPolicy.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.SchedulingPolicy)
+	}
 	if x.WorkloadRef != nil {
-		s.WriteRaw(",\"workloadRef\":")
+		jsonwire.Key(s, &more, ",\"workloadRef\":")
 		x.WorkloadRef.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -1219,8 +1301,9 @@ func (x *PodGroupStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodGroupStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		s.WriteRaw("\"conditions\":")
 		more = true
 		if x.Conditions == nil {
@@ -1236,7 +1319,7 @@ func (x *PodGroupStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.ResourceClaimStatuses) != 0 {
+	if len(x.ResourceClaimStatuses) != 0 || ap != nil && x.ResourceClaimStatuses != nil {
 		jsonwire.Key(s, &more, ",\"resourceClaimStatuses\":")
 		if x.ResourceClaimStatuses == nil {
 			s.WriteNil()
@@ -1310,28 +1393,32 @@ func (x *PodGroupTemplate) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodGroupTemplate) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
 	if x.DisruptionMode != nil {
 		s.WriteRaw("\"disruptionMode\":")
 		more = true
 		x.DisruptionMode.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"name\":")
-	jsonwire.String(s, x.Name)
-	if x.PreemptionPolicy != "" {
-		s.WriteRaw(",\"preemptionPolicy\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.PreemptionPolicy) || x.PreemptionPolicy != "" {
+		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
 		jsonwire.String(s, x.PreemptionPolicy)
 	}
 	if x.Priority != nil {
-		s.WriteRaw(",\"priority\":")
+		jsonwire.Key(s, &more, ",\"priority\":")
 		s.WriteInt32(*x.Priority)
 	}
-	if x.PriorityClassName != "" {
-		s.WriteRaw(",\"priorityClassName\":")
+	if ap.Explicit(&x.PriorityClassName) || x.PriorityClassName != "" {
+		jsonwire.Key(s, &more, ",\"priorityClassName\":")
 		jsonwire.String(s, x.PriorityClassName)
 	}
-	if len(x.ResourceClaims) != 0 {
-		s.WriteRaw(",\"resourceClaims\":")
+	if len(x.ResourceClaims) != 0 || ap != nil && x.ResourceClaims != nil {
+		jsonwire.Key(s, &more, ",\"resourceClaims\":")
 		if x.ResourceClaims == nil {
 			s.WriteNil()
 		} else {
@@ -1346,11 +1433,14 @@ func (x *PodGroupTemplate) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.SchedulingConstraints != nil {
-		s.WriteRaw(",\"schedulingConstraints\":")
+		jsonwire.Key(s, &more, ",\"schedulingConstraints\":")
 		x.SchedulingConstraints.EncodeJSON(s)
 	}
-	s.WriteRaw(",\"schedulingPolicy\":")
+	at = jsonwire.Field(s, &more, ",\"schedulingPolicy\":")
 	x.SchedulingPolicy.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.SchedulingPolicy)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1405,8 +1495,11 @@ func (x *TopologyConstraint) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TopologyConstraint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"key\":")
-	jsonwire.String(s, x.Key)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		s.WriteRaw("\"key\":")
+		jsonwire.String(s, x.Key)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1433,16 +1526,21 @@ func (x *TypedLocalObjectReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TypedLocalObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.APIGroup != "" {
+	if ap.Explicit(&x.APIGroup) || x.APIGroup != "" {
 		s.WriteRaw("\"apiGroup\":")
 		more = true
 		jsonwire.String(s, x.APIGroup)
 	}
-	jsonwire.Key(s, &more, ",\"kind\":")
-	jsonwire.String(s, x.Kind)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
+		jsonwire.Key(s, &more, ",\"kind\":")
+		jsonwire.String(s, x.Kind)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1489,20 +1587,28 @@ func (x *Workload) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Workload) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1591,30 +1697,37 @@ func (x *WorkloadList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *WorkloadList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -1748,14 +1861,19 @@ func (x *WorkloadPodGroupResourceClaim) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *WorkloadPodGroupResourceClaim) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	if x.ResourceClaimName != "" {
-		s.WriteRaw(",\"resourceClaimName\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.ResourceClaimName) || x.ResourceClaimName != "" {
+		jsonwire.Key(s, &more, ",\"resourceClaimName\":")
 		jsonwire.String(s, x.ResourceClaimName)
 	}
-	if x.ResourceClaimTemplateName != "" {
-		s.WriteRaw(",\"resourceClaimTemplateName\":")
+	if ap.Explicit(&x.ResourceClaimTemplateName) || x.ResourceClaimTemplateName != "" {
+		jsonwire.Key(s, &more, ",\"resourceClaimTemplateName\":")
 		jsonwire.String(s, x.ResourceClaimTemplateName)
 	}
 	s.WriteRaw("}")
@@ -1789,7 +1907,8 @@ func (x *WorkloadPodGroupSchedulingConstraints) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *WorkloadPodGroupSchedulingConstraints) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.Topology) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.Topology) != 0 || ap != nil && x.Topology != nil {
 		s.WriteRaw("\"topology\":")
 		if x.Topology == nil {
 			s.WriteNil()
@@ -1892,10 +2011,17 @@ func (x *WorkloadReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *WorkloadReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"templateName\":")
-	jsonwire.String(s, x.TemplateName)
-	s.WriteRaw(",\"workloadName\":")
-	jsonwire.String(s, x.WorkloadName)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.TemplateName) || x.TemplateName != "" {
+		s.WriteRaw("\"templateName\":")
+		more = true
+		jsonwire.String(s, x.TemplateName)
+	}
+	if ap == nil || ap.Explicit(&x.WorkloadName) || x.WorkloadName != "" {
+		jsonwire.Key(s, &more, ",\"workloadName\":")
+		jsonwire.String(s, x.WorkloadName)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1947,8 +2073,9 @@ func (x *WorkloadSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *WorkloadSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.CompositePodGroupTemplates) != 0 {
+	if len(x.CompositePodGroupTemplates) != 0 || ap != nil && x.CompositePodGroupTemplates != nil {
 		s.WriteRaw("\"compositePodGroupTemplates\":")
 		more = true
 		if x.CompositePodGroupTemplates == nil {
@@ -1968,7 +2095,7 @@ func (x *WorkloadSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"controllerRef\":")
 		x.ControllerRef.EncodeJSON(s)
 	}
-	if len(x.PodGroupTemplates) != 0 {
+	if len(x.PodGroupTemplates) != 0 || ap != nil && x.PodGroupTemplates != nil {
 		jsonwire.Key(s, &more, ",\"podGroupTemplates\":")
 		if x.PodGroupTemplates == nil {
 			s.WriteNil()

@@ -52,20 +52,28 @@ func (x *CSIDriver) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CSIDriver) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -154,30 +162,37 @@ func (x *CSIDriverList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CSIDriverList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -230,6 +245,7 @@ func (x *CSIDriverSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CSIDriverSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.AttachRequired != nil {
 		s.WriteRaw("\"attachRequired\":")
@@ -268,7 +284,7 @@ func (x *CSIDriverSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"storageCapacity\":")
 		s.WriteBool(*x.StorageCapacity)
 	}
-	if len(x.TokenRequests) != 0 {
+	if len(x.TokenRequests) != 0 || ap != nil && x.TokenRequests != nil {
 		jsonwire.Key(s, &more, ",\"tokenRequests\":")
 		if x.TokenRequests == nil {
 			s.WriteNil()
@@ -283,7 +299,7 @@ func (x *CSIDriverSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.VolumeLifecycleModes) != 0 {
+	if len(x.VolumeLifecycleModes) != 0 || ap != nil && x.VolumeLifecycleModes != nil {
 		jsonwire.Key(s, &more, ",\"volumeLifecycleModes\":")
 		if x.VolumeLifecycleModes == nil {
 			s.WriteNil()
@@ -346,22 +362,33 @@ func (x *CSINode) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CSINode) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -397,18 +424,23 @@ func (x *CSINodeDriver) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CSINodeDriver) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.Allocatable != nil {
 		s.WriteRaw("\"allocatable\":")
 		more = true
 		x.Allocatable.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"nodeID\":")
-	jsonwire.String(s, x.NodeID)
-	if len(x.TopologyKeys) != 0 {
-		s.WriteRaw(",\"topologyKeys\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.NodeID) || x.NodeID != "" {
+		jsonwire.Key(s, &more, ",\"nodeID\":")
+		jsonwire.String(s, x.NodeID)
+	}
+	if len(x.TopologyKeys) != 0 || ap != nil && x.TopologyKeys != nil {
+		jsonwire.Key(s, &more, ",\"topologyKeys\":")
 		if x.TopologyKeys == nil {
 			s.WriteNil()
 		} else {
@@ -510,30 +542,37 @@ func (x *CSINodeList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CSINodeList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -566,18 +605,21 @@ func (x *CSINodeSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CSINodeSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"drivers\":")
-	if x.Drivers == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Drivers {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	ap := jsonwire.Applying(s)
+	if ap == nil || x.Drivers != nil {
+		s.WriteRaw("\"drivers\":")
+		if x.Drivers == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Drivers {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Drivers[i0].EncodeJSON(s)
 			}
-			x.Drivers[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -610,7 +652,8 @@ func (x *CSINodeStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CSINodeStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.StorageHealth) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.StorageHealth) != 0 || ap != nil && x.StorageHealth != nil {
 		s.WriteRaw("\"storageHealth\":")
 		if x.StorageHealth == nil {
 			s.WriteNil()
@@ -698,32 +741,39 @@ func (x *CSIStorageCapacity) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CSIStorageCapacity) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
 	if x.Capacity != nil {
-		s.WriteRaw(",\"capacity\":")
+		jsonwire.Key(s, &more, ",\"capacity\":")
 		x.Capacity.EncodeJSON(s)
 	}
 	if x.MaximumVolumeSize != nil {
-		s.WriteRaw(",\"maximumVolumeSize\":")
+		jsonwire.Key(s, &more, ",\"maximumVolumeSize\":")
 		x.MaximumVolumeSize.EncodeJSON(s)
 	}
 	if x.NodeTopology != nil {
-		s.WriteRaw(",\"nodeTopology\":")
+		jsonwire.Key(s, &more, ",\"nodeTopology\":")
 		x.NodeTopology.EncodeJSON(s)
 	}
-	s.WriteRaw(",\"storageClassName\":")
-	jsonwire.String(s, x.StorageClassName)
+	if ap == nil || ap.Explicit(&x.StorageClassName) || x.StorageClassName != "" {
+		jsonwire.Key(s, &more, ",\"storageClassName\":")
+		jsonwire.String(s, x.StorageClassName)
+	}
 	s.WriteRaw("}")
 }
 
@@ -812,30 +862,37 @@ func (x *CSIStorageCapacityList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CSIStorageCapacityList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -904,24 +961,29 @@ func (x *StorageClass) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StorageClass) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
 	if x.AllowVolumeExpansion != nil {
-		s.WriteRaw(",\"allowVolumeExpansion\":")
+		jsonwire.Key(s, &more, ",\"allowVolumeExpansion\":")
 		s.WriteBool(*x.AllowVolumeExpansion)
 	}
-	if len(x.AllowedTopologies) != 0 {
-		s.WriteRaw(",\"allowedTopologies\":")
+	if len(x.AllowedTopologies) != 0 || ap != nil && x.AllowedTopologies != nil {
+		jsonwire.Key(s, &more, ",\"allowedTopologies\":")
 		if x.AllowedTopologies == nil {
 			s.WriteNil()
 		} else {
@@ -935,8 +997,8 @@ func (x *StorageClass) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.MountOptions) != 0 {
-		s.WriteRaw(",\"mountOptions\":")
+	if len(x.MountOptions) != 0 || ap != nil && x.MountOptions != nil {
+		jsonwire.Key(s, &more, ",\"mountOptions\":")
 		if x.MountOptions == nil {
 			s.WriteNil()
 		} else {
@@ -950,8 +1012,8 @@ func (x *StorageClass) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Parameters) != 0 {
-		s.WriteRaw(",\"parameters\":")
+	if len(x.Parameters) != 0 || ap != nil && x.Parameters != nil {
+		jsonwire.Key(s, &more, ",\"parameters\":")
 		if x.Parameters == nil {
 			s.WriteNil()
 		} else {
@@ -969,14 +1031,16 @@ func (x *StorageClass) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	s.WriteRaw(",\"provisioner\":")
-	jsonwire.String(s, x.Provisioner)
+	if ap == nil || ap.Explicit(&x.Provisioner) || x.Provisioner != "" {
+		jsonwire.Key(s, &more, ",\"provisioner\":")
+		jsonwire.String(s, x.Provisioner)
+	}
 	if x.ReclaimPolicy != nil {
-		s.WriteRaw(",\"reclaimPolicy\":")
+		jsonwire.Key(s, &more, ",\"reclaimPolicy\":")
 		jsonwire.String(s, *x.ReclaimPolicy)
 	}
 	if x.VolumeBindingMode != nil {
-		s.WriteRaw(",\"volumeBindingMode\":")
+		jsonwire.Key(s, &more, ",\"volumeBindingMode\":")
 		jsonwire.String(s, *x.VolumeBindingMode)
 	}
 	s.WriteRaw("}")
@@ -1067,30 +1131,37 @@ func (x *StorageClassList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StorageClassList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -1125,8 +1196,9 @@ func (x *StorageHealth) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StorageHealth) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.HealthConditions) != 0 {
+	if len(x.HealthConditions) != 0 || ap != nil && x.HealthConditions != nil {
 		s.WriteRaw("\"healthConditions\":")
 		more = true
 		if x.HealthConditions == nil {
@@ -1142,8 +1214,10 @@ func (x *StorageHealth) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"name\":")
-	jsonwire.String(s, x.Name)
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1176,24 +1250,31 @@ func (x *StorageHealthCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StorageHealthCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.AccessMode != "" {
+	if ap.Explicit(&x.AccessMode) || x.AccessMode != "" {
 		s.WriteRaw("\"accessMode\":")
 		more = true
 		jsonwire.String(s, x.AccessMode)
 	}
-	jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	s.WriteRaw(",\"reason\":")
-	jsonwire.String(s, x.Reason)
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	if x.VolumeMode != "" {
-		s.WriteRaw(",\"volumeMode\":")
+	if ap == nil || ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
+	}
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap.Explicit(&x.VolumeMode) || x.VolumeMode != "" {
+		jsonwire.Key(s, &more, ",\"volumeMode\":")
 		jsonwire.String(s, x.VolumeMode)
 	}
 	s.WriteRaw("}")
@@ -1220,10 +1301,15 @@ func (x *TokenRequest) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TokenRequest) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"audience\":")
-	jsonwire.String(s, x.Audience)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Audience) || x.Audience != "" {
+		s.WriteRaw("\"audience\":")
+		more = true
+		jsonwire.String(s, x.Audience)
+	}
 	if x.ExpirationSeconds != nil {
-		s.WriteRaw(",\"expirationSeconds\":")
+		jsonwire.Key(s, &more, ",\"expirationSeconds\":")
 		s.WriteInt64(*x.ExpirationSeconds)
 	}
 	s.WriteRaw("}")
@@ -1274,22 +1360,33 @@ func (x *VolumeAttachment) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeAttachment) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1378,30 +1475,37 @@ func (x *VolumeAttachmentList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeAttachmentList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -1470,12 +1574,23 @@ func (x *VolumeAttachmentSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeAttachmentSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"attacher\":")
-	jsonwire.String(s, x.Attacher)
-	s.WriteRaw(",\"nodeName\":")
-	jsonwire.String(s, x.NodeName)
-	s.WriteRaw(",\"source\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	if ap == nil || ap.Explicit(&x.Attacher) || x.Attacher != "" {
+		s.WriteRaw("\"attacher\":")
+		more = true
+		jsonwire.String(s, x.Attacher)
+	}
+	if ap == nil || ap.Explicit(&x.NodeName) || x.NodeName != "" {
+		jsonwire.Key(s, &more, ",\"nodeName\":")
+		jsonwire.String(s, x.NodeName)
+	}
+	at = jsonwire.Field(s, &more, ",\"source\":")
 	x.Source.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Source)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1518,16 +1633,19 @@ func (x *VolumeAttachmentStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeAttachmentStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.AttachError != nil {
 		s.WriteRaw("\"attachError\":")
 		more = true
 		x.AttachError.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"attached\":")
-	s.WriteBool(x.Attached)
-	if len(x.AttachmentMetadata) != 0 {
-		s.WriteRaw(",\"attachmentMetadata\":")
+	if ap == nil || ap.Explicit(&x.Attached) || x.Attached {
+		jsonwire.Key(s, &more, ",\"attached\":")
+		s.WriteBool(x.Attached)
+	}
+	if len(x.AttachmentMetadata) != 0 || ap != nil && x.AttachmentMetadata != nil {
+		jsonwire.Key(s, &more, ",\"attachmentMetadata\":")
 		if x.AttachmentMetadata == nil {
 			s.WriteNil()
 		} else {
@@ -1546,7 +1664,7 @@ func (x *VolumeAttachmentStatus) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.DetachError != nil {
-		s.WriteRaw(",\"detachError\":")
+		jsonwire.Key(s, &more, ",\"detachError\":")
 		x.DetachError.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -1597,22 +1715,29 @@ func (x *VolumeAttributesClass) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeAttributesClass) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"driverName\":")
-	jsonwire.String(s, x.DriverName)
-	if len(x.Parameters) != 0 {
-		s.WriteRaw(",\"parameters\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	if ap == nil || ap.Explicit(&x.DriverName) || x.DriverName != "" {
+		jsonwire.Key(s, &more, ",\"driverName\":")
+		jsonwire.String(s, x.DriverName)
+	}
+	if len(x.Parameters) != 0 || ap != nil && x.Parameters != nil {
+		jsonwire.Key(s, &more, ",\"parameters\":")
 		if x.Parameters == nil {
 			s.WriteNil()
 		} else {
@@ -1718,30 +1843,37 @@ func (x *VolumeAttributesClassList) UnmarshalJSON(data []byte) error {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeAttributesClassList) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -1769,18 +1901,21 @@ func (x *VolumeError) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeError) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.ErrorCode != nil {
 		s.WriteRaw("\"errorCode\":")
 		more = true
 		s.WriteInt32(*x.ErrorCode)
 	}
-	if x.Message != "" {
+	if ap.Explicit(&x.Message) || x.Message != "" {
 		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	jsonwire.Key(s, &more, ",\"time\":")
-	x.Time.EncodeJSON(s)
+	if ap == nil || ap.Explicit(&x.Time) || !x.Time.IsZero() {
+		jsonwire.Key(s, &more, ",\"time\":")
+		x.Time.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }
 

@@ -399,15 +399,23 @@ func (g *codecGen) encoder(t *typ) {
 	}
 	body := &codecGen{p: g.p, all: g.all}
 	state := noneWritten
+	applies, positions := false, false
 	for _, e := range list {
-		cond := ""
-		if e.omit {
-			cond = omitCond(e.expr, e.typ)
+		key := strconv.Quote(`,"` + e.json + `":`)
+		if g.isStructValue(e.typ) {
+			// Written, then taken back by an apply encoding when it wrote
+			// nothing ({}) and is not explicit.
+			body.w.p("at = jsonwire.Field(s, &more, %s)", key)
+			body.enc(e.expr, e.typ, 0)
+			body.w.p("if ap != nil { more = ap.Kept(s, at, &%s) }", e.expr)
+			applies, positions, state = true, true, maybeWritten
+			continue
 		}
+		cond, usesAp := g.writeCond(e.expr, e.typ, e.omit)
+		applies = applies || usesAp
 		if cond != "" {
 			body.w.p("if %s {", cond)
 		}
-		key := strconv.Quote(`,"` + e.json + `":`)
 		switch state {
 		case noneWritten:
 			body.w.p("s.WriteRaw(%s)", strconv.Quote(`"`+e.json+`":`))
@@ -419,7 +427,7 @@ func (g *codecGen) encoder(t *typ) {
 		case maybeWritten:
 			body.w.p("jsonwire.Key(s, &more, %s)", key)
 		}
-		if cond != "" && e.typ.ptr {
+		if e.omit && e.typ.ptr {
 			// Known not to be nil.
 			if e.typ.kind == kStruct || e.typ.kind == kRaw {
 				body.w.p("%s", body.encodeCall(e.expr, e.typ, true))
@@ -439,6 +447,12 @@ func (g *codecGen) encoder(t *typ) {
 		}
 	}
 	w.p("s.WriteRaw(\"{\")")
+	if applies {
+		w.p("ap := jsonwire.Applying(s)")
+	}
+	if positions {
+		w.p("var at int")
+	}
 	code := body.w.Bytes()
 	if bytes.Contains(code, []byte("&more")) {
 		w.p("more := false")
@@ -448,6 +462,65 @@ func (g *codecGen) encoder(t *typ) {
 	w.Write(code)
 	w.p("s.WriteRaw(\"}\")")
 	w.p("}")
+}
+
+// isStructValue reports whether t is a generated struct held by value,
+// which encoding/json never omits and an apply encoding omits when it
+// writes nothing.
+func (g *codecGen) isStructValue(t *gtype) bool {
+	return t.kind == kStruct && !t.ptr && !g.isScalarStruct(t)
+}
+
+// isScalarStruct reports whether t is one of the hand-written metav1
+// value types that JSON holds as a scalar (Time, MicroTime, Quantity,
+// IntOrString), which have an IsZero method.
+func (g *codecGen) isScalarStruct(t *gtype) bool {
+	if t.kind != kStruct || t.ptr || !(t.pkg == metaPkg || t.pkg == "" && g.p.name == metaPkg) {
+		return false
+	}
+	switch t.name {
+	case "Time", "MicroTime", "Quantity", "IntOrString":
+		return true
+	}
+	return false
+}
+
+// writeCond is the condition under which a field other than a struct
+// value is written, and whether it uses ap. In the normal encoding it is
+// encoding/json's (omitempty); ap, the stream's apply state, is nil there.
+// An apply encoding (ap set) writes what the caller set: a non-pointer
+// scalar when it is not zero or named explicit, a pointer, slice or map
+// when it is not nil. Explicit is asked before the value is looked at so
+// that it records every explicit field it meets.
+func (g *codecGen) writeCond(expr string, t *gtype, omit bool) (string, bool) {
+	var normal, apply string
+	switch {
+	case t.ptr:
+		apply = expr + " != nil"
+	case g.isScalarStruct(t):
+		apply = "ap.Explicit(&" + expr + ") || !" + expr + ".IsZero()"
+	case t.kind == kBytes || t.kind == kSlice || t.kind == kMap:
+		apply = expr + " != nil"
+	default:
+		apply = omitCond(expr, t)
+		if t.kind != kRaw {
+			apply = "ap.Explicit(&" + expr + ") || " + apply
+		}
+	}
+	if omit {
+		normal = omitCond(expr, t)
+	}
+	switch {
+	case normal == "":
+		return "ap == nil || " + apply, true
+	case normal == apply:
+		return normal, false
+	case t.kind == kBytes || t.kind == kSlice || t.kind == kMap:
+		return normal + " || ap != nil && " + apply, true
+	}
+	// A scalar: apply is Explicit || normal, false in the normal encoding
+	// when normal is.
+	return apply, true
 }
 
 // omitCond is the condition under which an omitempty field is written, or
