@@ -204,43 +204,6 @@ func (c *Client[T, L]) Patch(ctx context.Context, name string, pt rest.PatchType
 	return out, nil
 }
 
-// Apply applies config to the object called name with server-side apply and
-// returns the result. config is raw JSON or YAML ([]byte) or any value that
-// encodes to JSON (a map, or a T: note that a typed object sends its
-// non-omitempty zero fields too, and so claims them). opts.FieldManager is
-// required.
-func (c *Client[T, L]) Apply(ctx context.Context, name string, config any, opts metav1.ApplyOptions) (*T, error) {
-	return c.apply(ctx, name, config, opts, nil)
-}
-
-// ApplyStatus is Apply on the status subresource.
-func (c *Client[T, L]) ApplyStatus(ctx context.Context, name string, config any, opts metav1.ApplyOptions) (*T, error) {
-	return c.apply(ctx, name, config, opts, []string{"status"})
-}
-
-func (c *Client[T, L]) apply(ctx context.Context, name string, config any, opts metav1.ApplyOptions, sub []string) (*T, error) {
-	if opts.FieldManager == "" {
-		return nil, &FieldManagerRequiredError{Resource: c.r.Resource, Name: name}
-	}
-	body, ok := config.([]byte)
-	if !ok {
-		var err error
-		if body, err = codec.Marshal(config); err != nil {
-			return nil, &EncodeError{Kind: c.r.Kind, Err: err}
-		}
-	}
-	if err := c.checkObjectScope("apply", name); err != nil {
-		return nil, err
-	}
-	out := new(T)
-	err := c.request(c.rc.Patch(rest.ApplyPatch), name, sub...).Params(opts.Query()).
-		BodyBytes(body, string(rest.ApplyPatch)).Into(ctx, objectTarget(out))
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
 // Delete deletes the object called name. opts carries the propagation policy,
 // preconditions, grace period and dry run.
 func (c *Client[T, L]) Delete(ctx context.Context, name string, opts DeleteOptions) error {
@@ -314,17 +277,6 @@ type NameRequiredError struct {
 // Error returns the error's message.
 func (e *NameRequiredError) Error() string {
 	return fmt.Sprintf("%s %s: a resource name is required", e.Op, e.Resource)
-}
-
-// FieldManagerRequiredError reports a server-side apply without a field
-// manager.
-type FieldManagerRequiredError struct {
-	Resource, Name string
-}
-
-// Error returns the error's message.
-func (e *FieldManagerRequiredError) Error() string {
-	return fmt.Sprintf("apply %s %q: ApplyOptions.FieldManager is required", e.Resource, e.Name)
 }
 
 // EncodeError reports an object that could not be encoded as JSON.

@@ -125,6 +125,16 @@ type ApplyOptions struct {
 	// failing with a conflict.
 	Force  bool
 	DryRun bool
+	// Explicit are pointers to fields of the applied typed object that are
+	// sent even when they hold their zero value (&d.Spec.Paused to apply
+	// paused: false, &d.Spec.MinReadySeconds to apply 0). A typed object is
+	// applied as what its caller set: a non-pointer field holding its zero
+	// value is left out, and so not owned (or released, if the manager
+	// owned it). Only non-pointer fields of the object passed to the apply
+	// call (or of the structs and list items in it) can be named: pointer,
+	// slice and map fields are sent whenever they are not nil. Not sent to
+	// the server; nil means none.
+	Explicit []any
 }
 
 // Query returns the options as URL query parameters.

@@ -91,7 +91,7 @@ func MarshalApply(e Encoder, explicit []any) (body []byte, missed []int, err err
 		a.explicit = make(map[any]*bool, len(explicit))
 		hits = make([]bool, len(explicit))
 		for i, p := range explicit {
-			if !isPointer(p) {
+			if !IsPointer(p) {
 				continue
 			}
 			if _, dup := a.explicit[p]; !dup {
@@ -108,17 +108,17 @@ func MarshalApply(e Encoder, explicit []any) (body []byte, missed []int, err err
 		return nil, nil, s.Error
 	}
 	for i, p := range explicit {
-		if !isPointer(p) || !*a.explicit[p] {
+		if !IsPointer(p) || !*a.explicit[p] {
 			missed = append(missed, i)
 		}
 	}
 	return bytes.Clone(s.Buffer()), missed, nil
 }
 
-// isPointer reports whether p is a non-nil pointer, the only kind of value
+// IsPointer reports whether p is a non-nil pointer, the only kind of value
 // that names a field (and the only one safe as a map key whatever its
 // type).
-func isPointer(p any) bool {
+func IsPointer(p any) bool {
 	v := reflect.ValueOf(p)
 	return v.Kind() == reflect.Pointer && !v.IsNil()
 }
