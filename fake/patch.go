@@ -301,7 +301,12 @@ func (s *Server) handleApply(rq *request) error {
 		f, _ := t.Field(k)
 		live[k] = mergeApply(live[k], v, f)
 	}
-	mine.set, mine.Time = applied, now()
+	// As in the real server, an apply that leaves the object as it was
+	// keeps the manager's timestamp, so it changes nothing at all.
+	if mine.Time == "" || !equalJSON(live, present(rq.ri, cur)) {
+		mine.Time = now()
+	}
+	mine.set = applied
 	writeManaged(live, entries)
 	if rv := metaString(cfg, "resourceVersion"); rv != "" {
 		meta(live)["resourceVersion"] = rv

@@ -3,6 +3,7 @@ package fake
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -238,6 +239,19 @@ func TestServerSideApply(t *testing.T) {
 	r = call(t, srv, "PATCH", path+"?fieldManager=alice", ctApply, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")
 	require.Equal(t, 200, r.code, r.raw)
 	assert.Equal(t, `{"k":"other"}`, r.str("data"))
+
+	// an apply that changes nothing, a second later, changes nothing:
+	// not the resourceVersion, not alice's timestamp
+	cfg = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  j: three\n"
+	r = call(t, srv, "PATCH", path+"?fieldManager=alice", ctApply, cfg)
+	require.Equal(t, 200, r.code, r.raw)
+	rv, fields := r.str("metadata", "resourceVersion"), r.str("metadata", "managedFields")
+	require.Contains(t, fields, `"manager":"alice"`)
+	time.Sleep(1100 * time.Millisecond)
+	r = call(t, srv, "PATCH", path+"?fieldManager=alice", ctApply, cfg)
+	require.Equal(t, 200, r.code, r.raw)
+	assert.Equal(t, rv, r.str("metadata", "resourceVersion"))
+	assert.Equal(t, fields, r.str("metadata", "managedFields"))
 }
 
 func TestDeleteFinalizersAndNamespaces(t *testing.T) {
