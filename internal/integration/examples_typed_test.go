@@ -265,19 +265,26 @@ func TestExampleDeployExpose(t *testing.T) {
 		dep, err := typed.For[appsv1.Deployment, appsv1.DeploymentList](rc, ns).Get(ctx, "echo", metav1.GetOptions{})
 		require.NoError(t, err)
 		assert.Equal(t, "kicbase/echo-server:1.0", dep.Spec.Template.Spec.Containers[0].Image)
-		// The proxy URL is the service's: with no pods behind it the server
-		// says so. No endpoints controller runs here: create the empty
-		// Endpoints it would (without it, the answer is a NotFound).
-		_, err = rc.Get().AbsPath(proxyPath).Do(ctx).Raw()
-		assert.True(t, rest.IsNotFound(err), "%v", err)
-		_, err = typed.For[corev1.Endpoints, corev1.EndpointsList](rc, ns).Create(ctx, &corev1.Endpoints{ObjectMeta: metav1.ObjectMeta{Name: "echo"}}, metav1.CreateOptions{})
-		require.NoError(t, err)
-		// (No retries: the client would otherwise retry the 503.)
+		// The proxy URL is the service's. kube-apiserver 1.37 finds the
+		// service's backends in its EndpointSlices (1.32 read its
+		// Endpoints); no controller runs here, so there is none, and the
+		// server says so. (No retries: the client would otherwise retry
+		// the 503.)
 		once := newClient(t, loadKubeconfig(t, admin), rest.WithMaxRetries(0))
 		_, err = once.Get().AbsPath(proxyPath).Do(ctx).Raw()
 		require.Error(t, err)
 		assert.True(t, rest.IsServiceUnavailable(err), "%v", err)
 		assert.Equal(t, `no endpoints available for service "echo"`, err.Error())
+		_, err = once.Get().AbsPath(strings.Replace(proxyPath, "/echo:", "/nope:", 1)).Do(ctx).Raw()
+		assert.True(t, rest.IsNotFound(err), "another name is no service: %v", err)
+
+		// With a ready pod behind it, the URL reaches the pod.
+		backend := startEchoBackend(ctx, t, rc, ns, "echo")
+		require.EventuallyWithT(t, func(c *assert.CollectT) {
+			body, err := once.Get().AbsPath(proxyPath + "hello").Do(ctx).Raw()
+			require.NoError(c, err)
+			assert.Equal(c, "echo "+backend+" GET /hello", string(body))
+		}, 20*time.Second, 200*time.Millisecond, "the server resolves the service's EndpointSlice (through an informer)")
 	})
 
 	t.Run("conflict", func(t *testing.T) {
