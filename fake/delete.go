@@ -23,15 +23,16 @@ type deleteOptions struct {
 }
 
 // parseDeleteOptions reads DeleteOptions as the real server does: from the
-// body when there is one, else from the query.
+// body when there is one, else from the query (a body's options ignore the
+// query's, dryRun included), and validates them, reporting every problem.
 func parseDeleteOptions(rq *request) (deleteOptions, error) {
 	var d deleteOptions
 	if len(strings.TrimSpace(string(rq.body))) > 0 {
 		var tm typeMetaOnly
 		if err := json.Unmarshal(rq.body, &tm); err != nil {
-			// The real server fails to find the body's kind and does
-			// not convert the error: a bare 500.
-			return d, newStatus(http.StatusInternalServerError, "", fmt.Sprintf("couldn't get version/kind; json parse error: %v", err), nil)
+			// The real server fails to find the body's kind (a bare
+			// 500 in 1.32).
+			return d, errBadRequest(fmt.Sprintf("couldn't get version/kind; json parse error: %v", err))
 		}
 		if err := json.Unmarshal(rq.body, &d); err != nil {
 			return d, errBadRequest(fmt.Sprintf("the body of the request was in an unknown format: %v", err))
@@ -47,16 +48,22 @@ func parseDeleteOptions(rq *request) (deleteOptions, error) {
 		if p := rq.q.Get("propagationPolicy"); p != "" {
 			d.PropagationPolicy = &p
 		}
+		d.DryRun = rq.q["dryRun"]
+	}
+	var errs []fieldError
+	if p := d.PropagationPolicy; p != nil && *p != "Orphan" && *p != "Background" && *p != "Foreground" {
+		errs = append(errs, fieldError{Type: "FieldValueNotSupported", Field: "propagationPolicy", Value: *p, Detail: `supported values: "Foreground", "Background", "Orphan", "nil"`})
 	}
 	for _, v := range d.DryRun {
 		if v != "All" {
-			return d, errInvalidOptions("DeleteOptions", fieldError{Type: "FieldValueNotSupported", Field: "dryRun", Value: v, Detail: `supported values: "All"`})
+			errs = append(errs, fieldError{Type: "FieldValueNotSupported", Field: "dryRun", Value: d.DryRun, Detail: `supported values: "All"`})
+			break
 		}
-		rq.dryRun = true
 	}
-	if p := d.PropagationPolicy; p != nil && *p != "Orphan" && *p != "Background" && *p != "Foreground" {
-		return d, errInvalidOptions("DeleteOptions", fieldError{Type: "FieldValueNotSupported", Field: "propagationPolicy", Value: *p, Detail: `supported values: "Foreground", "Background", "Orphan", "nil"`})
+	if errs != nil {
+		return d, errInvalidOptions("DeleteOptions", errs...)
 	}
+	rq.dryRun = len(d.DryRun) > 0
 	return d, nil
 }
 

@@ -188,7 +188,7 @@ func (s *Server) serveAggregated(w http.ResponseWriter, r *http.Request, version
 			}
 			versions = append(versions, map[string]any{"version": v, "resources": res, "freshness": "Current"})
 		}
-		md := map[string]any{"creationTimestamp": nil}
+		md := map[string]any{}
 		if g.Group != "" {
 			md["name"] = g.Group
 		}

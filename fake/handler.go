@@ -2,7 +2,6 @@ package fake
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -255,22 +254,22 @@ func (s *Server) parse(r *http.Request, u *user) (*request, error) {
 
 func boolParam(v string) bool { return v == "true" || v == "1" }
 
-// validateWriteOptions checks dryRun and, for create, update and patch,
-// fieldValidation, as the real options validation does.
+// validateWriteOptions checks dryRun and fieldValidation of a create,
+// update or patch, as the real options validation does. A delete's options
+// may come from its body: parseDeleteOptions checks them.
 func validateWriteOptions(rq *request) error {
-	kind := map[string]string{"create": "CreateOptions", "update": "UpdateOptions", "patch": "PatchOptions",
-		"delete": "DeleteOptions", "deletecollection": "DeleteOptions"}[rq.verb]
+	kind := map[string]string{"create": "CreateOptions", "update": "UpdateOptions", "patch": "PatchOptions"}[rq.verb]
 	if kind == "" {
 		return nil // reads have no dryRun
 	}
 	var errs []fieldError
 	for _, d := range rq.q["dryRun"] {
 		if d != "All" {
-			errs = append(errs, fieldError{Type: "FieldValueNotSupported", Field: "dryRun", Value: rawValue(fmt.Sprintf("%#v", rq.q["dryRun"])), Detail: `supported values: "All"`})
+			errs = append(errs, fieldError{Type: "FieldValueNotSupported", Field: "dryRun", Value: rq.q["dryRun"], Detail: `supported values: "All"`})
 			break
 		}
 	}
-	if fv, ok := rq.q["fieldValidation"]; ok && kind != "DeleteOptions" && len(fv) > 0 {
+	if fv, ok := rq.q["fieldValidation"]; ok && len(fv) > 0 {
 		switch fv[0] {
 		case "", "Ignore", "Strict", "Warn":
 		default:

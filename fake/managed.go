@@ -137,12 +137,6 @@ func (w fieldWalker) walk(path string, v any, f apischema.Field) {
 		default:
 			fs[path] = v
 		}
-	case nil:
-		// The null creationTimestamp of an embedded ObjectMeta (see
-		// embedMeta) is no one's.
-		if !strings.HasSuffix(path, sep+"f:creationTimestamp") {
-			fs[path] = v
-		}
 	default:
 		fs[path] = v
 	}

@@ -50,10 +50,10 @@ func pruneEmpty(ri *resInfo, o obj) {
 
 const objectMetaType = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 
-// embedMeta adds what the real server's Go types serialise in an embedded
-// ObjectMeta held by value (a pod template's metadata): its zero
-// creationTimestamp, written as null, and the metadata object itself when
-// the enclosing object has none.
+// embedMeta adds what the real server's Go types serialise for an embedded
+// ObjectMeta held by value (a pod template's metadata): the metadata object
+// itself, {} when the enclosing object has none. Its zero creationTimestamp
+// is omitted (omitzero in Kubernetes 1.37; 1.32 wrote null).
 func embedMeta(v any, f apischema.Field) {
 	child := apischema.TypeNamed(f.Type)
 	if child == nil {
@@ -62,13 +62,8 @@ func embedMeta(v any, f apischema.Field) {
 	visit := func(m map[string]any) {
 		for k, cf := range child.Fields {
 			if cf.Type == objectMetaType && cf.Value && !cf.List && !cf.Map {
-				md, ok := m[k].(map[string]any)
-				if !ok {
-					md = map[string]any{}
-					m[k] = md
-				}
-				if _, ok := md["creationTimestamp"]; !ok {
-					md["creationTimestamp"] = nil
+				if _, ok := m[k].(map[string]any); !ok {
+					m[k] = map[string]any{}
 				}
 				continue
 			}
@@ -229,10 +224,11 @@ func validateMetaUpdate(o, old obj) []fieldError {
 // updateErrors are the errors of an update in the real server's order and
 // number: the common checks validate the new metadata and then the
 // metadata update (which validates the new metadata again); the kind's
-// update validation repeats the metadata update, adds its own rules and,
-// for most kinds and the main resource, validates the new object in full,
-// metadata once more.
-func updateErrors(ri *resInfo, sub string, o, old obj) []fieldError {
+// update validation repeats the metadata update and adds its own rules;
+// the APIService strategy also validates the new object in full, metadata
+// once more. The kinds that drop repeated errors (see
+// resInfo.dropsRepeatedErrors) report each once.
+func updateErrors(ri *resInfo, o, old obj) []fieldError {
 	m := validateMeta(o)
 	u := append(validateMetaUpdate(o, old), m...)
 	var errs []fieldError
@@ -240,7 +236,10 @@ func updateErrors(ri *resInfo, sub string, o, old obj) []fieldError {
 	errs = append(errs, u...)
 	errs = append(errs, u...)
 	errs = append(errs, validateUpdate(ri, o, old)...)
-	if sub == "" && ri.CRD == "" && !(ri.Group == "scheduling.k8s.io" && ri.Resource == "priorityclasses") {
+	if ri.dropsRepeatedErrors() {
+		return distinctErrors(errs)
+	}
+	if ri.CRD == "" && ri.Group == "apiregistration.k8s.io" {
 		errs = append(errs, m...)
 	}
 	return errs

@@ -44,6 +44,11 @@ func (s *Server) handlePatch(rq *request) error {
 	if rq.q.Get("force") != "" {
 		return errInvalidOptions("PatchOptions", fieldError{Type: "FieldValueForbidden", Field: "force", Detail: "may not be specified for non-apply patch"})
 	}
+	if !json.Valid(rq.body) {
+		// Checked before the patch is decoded or the object read, for
+		// the audit log (1.32 answered Go's decoding error).
+		return errBadRequest("invalid JSON patch")
+	}
 	patch, err := decodePatch(rq.ct, rq.body)
 	if err != nil {
 		return err
@@ -139,7 +144,11 @@ func decodePatch(ct string, body []byte) (any, error) {
 	if err != nil {
 		return nil, errBadRequest(fmt.Sprintf("error decoding patch: %v", err))
 	}
-	if patch == nil && ct != ctJSONPatch {
+	if patch == nil && ct == ctMergePatch {
+		// The merge patch library refuses a null patch.
+		return nil, errBadRequest("Invalid JSON Patch")
+	}
+	if patch == nil && ct == ctSMP {
 		patch = map[string]any{}
 	}
 	if patch == nil {
@@ -182,12 +191,15 @@ func (s *Server) handleApply(rq *request) error {
 	if rq.sub == "scale" {
 		return newStatus(http.StatusMethodNotAllowed, metav1.ReasonMethodNotAllowed, "the fake API server does not implement server-side apply on the scale subresource", nil)
 	}
+	if err := yamlTranscodeError(rq.body); err != nil {
+		return errBadRequest(fmt.Sprintf("error encoding patch: %v", err))
+	}
 	cfg, err := decodeYAMLObject(rq.body)
 	if err != nil {
 		if yerr := yamlConvertError(rq.body); yerr != nil {
 			err = yerr
 		}
-		return errBadRequest(fmt.Sprintf("error decoding YAML: %v", err))
+		return errBadRequest(fmt.Sprintf("error decoding patch: %v", err))
 	}
 	av, _ := cfg["apiVersion"].(string)
 	kind, _ := cfg["kind"].(string)

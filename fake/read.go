@@ -256,12 +256,11 @@ func (s *Server) handleList(rq *request) error {
 	}
 	rv, err := parseRV(rvParam)
 	if err != nil {
-		if limit > 0 || match == "Exact" {
-			// Served from storage rather than the watch cache.
-			_, perr := strconv.ParseUint(rvParam, 10, 64)
-			return errBadRequest("invalid resource version: " + rvInvalid(rvParam, perr))
-		}
-		return err
+		// A list reports it as a BadRequest (in 1.32 the watch cache
+		// served the lists without limit or Exact match, with a bare
+		// 500).
+		_, perr := strconv.ParseUint(rvParam, 10, 64)
+		return errBadRequest("invalid resource version: " + rvInvalid(rvParam, perr))
 	}
 	start := ""
 	var snapRV uint64

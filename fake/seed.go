@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -103,6 +104,21 @@ func decodeManifests(raw []byte) ([]obj, error) {
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// yamlTranscodeError is the error of the real server's first pass over an
+// apply patch, which converts a body that does not look like JSON (does
+// not start with '{') from YAML to JSON; nil when it converts.
+func yamlTranscodeError(raw []byte) error {
+	if t := bytes.TrimLeftFunc(raw, unicode.IsSpace); bytes.HasPrefix(t, []byte("{")) {
+		return nil
+	}
+	var v any
+	if err := yaml.Unmarshal(raw, &v); err != nil {
+		return err
+	}
+	_, err := yamlToJSON(v)
+	return err
 }
 
 // yamlConvertError is the error the real server's YAML decoding (YAML

@@ -25,7 +25,8 @@ func TestErrors(t *testing.T) {
 		{"group not found", "GET", "/apis/apps/v1/namespaces/default/deployments/x", "", "", 404, "NotFound", `deployments.apps "x" not found`},
 		{"namespace missing", "POST", "/api/v1/namespaces/y/configmaps", ctJSON, `{"metadata":{"name":"a"}}`, 404, "NotFound", `namespaces "y" not found`},
 		{"exists", "POST", "/api/v1/namespaces/default/configmaps", ctJSON, cmA, 409, "AlreadyExists", `configmaps "a" already exists`},
-		{"no name", "POST", "/api/v1/namespaces/default/pods", ctJSON, `{}`, 422, "Invalid", `Pod "" is invalid: metadata.name: Required value: name or generateName is required`},
+		{"no name", "POST", "/api/v1/namespaces/default/pods", ctJSON, `{}`, 422, "Invalid",
+			`Pod "" is invalid: [metadata.name: Required value: name or generateName is required, spec.containers: Required value]`},
 		{"bad name", "POST", "/api/v1/namespaces/default/configmaps", ctJSON, `{"metadata":{"name":"Bad_Name"}}`, 422, "Invalid",
 			`ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": ` + msgSubdomain},
 		{"conflict", "PUT", "/api/v1/namespaces/default/configmaps/a", ctJSON, `{"metadata":{"name":"a","resourceVersion":"1"}}`, 409, "Conflict",
@@ -359,7 +360,9 @@ func TestDiscoveryAndCRD(t *testing.T) {
 	assert.Equal(t, "example.com/v1", r.items()[0]["apiVersion"], "custom resource items keep their type")
 	// unconditional update is refused for custom resources
 	r = call(t, srv, "PUT", "/apis/example.com/v1/namespaces/default/widgets/w", ctJSON, `{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w"}}`)
-	assert.Equal(t, `Widget.example.com "w" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update`, r.str("message"))
+	// (The storage layer names the resource where the kind would be.)
+	assert.Equal(t, `widgets.example.com "w" is invalid: metadata.resourceVersion: Invalid value: 0: must be specified for an update`, r.str("message"))
+	assert.Equal(t, "widgets", r.str("details", "kind"))
 	// deleting the CRD removes its objects and the endpoint
 	require.Equal(t, 200, call(t, srv, "DELETE", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com", "", "").code)
 	assert.Equal(t, 404, call(t, srv, "GET", "/apis/example.com/v1/namespaces/default/widgets", "", "").code)

@@ -29,14 +29,10 @@ func qualified(group, resource string) string {
 	return resource + "." + group
 }
 
-// notFound is the 404 for the object of a read; a read of the scale
-// subresource names it ("deployments/scale"), as the real server does.
+// notFound is the 404 for the object of a read, also of its scale
+// subresource (which 1.32 named "deployments/scale").
 func notFound(rq *request) *apiError {
-	res := rq.ri.Resource
-	if rq.sub == "scale" {
-		res += "/scale"
-	}
-	return errNotFound(rq.ri.Group, res, rq.name)
+	return errNotFound(rq.ri.Group, rq.ri.Resource, rq.name)
 }
 
 func errNotFound(group, resource, name string) *apiError {
@@ -91,43 +87,6 @@ func errUnsupportedMedia(ct string, accepted string) *apiError {
 func errNotAcceptable() *apiError {
 	return newStatus(http.StatusNotAcceptable, metav1.ReasonNotAcceptable,
 		"the server was unable to respond with a content type that the client supports", nil)
-}
-
-// fieldError is one invalid field, as validation reports it.
-type fieldError struct {
-	Type   string // "FieldValueRequired", "FieldValueInvalid", ...
-	Field  string
-	Value  any // printed for Invalid
-	Detail string
-}
-
-func (f fieldError) message() string {
-	switch f.Type {
-	case "FieldValueRequired":
-		if f.Detail == "" {
-			return "Required value"
-		}
-		return "Required value: " + f.Detail
-	case "FieldValueInvalid":
-		return fmt.Sprintf("Invalid value: %s: %s", quoteValue(f.Value), f.Detail)
-	case "FieldValueForbidden":
-		return "Forbidden: " + f.Detail
-	case "FieldValueNotSupported":
-		return fmt.Sprintf("Unsupported value: %s: %s", quoteValue(f.Value), f.Detail)
-	case "FieldValueDuplicate":
-		return fmt.Sprintf("Duplicate value: %s", quoteValue(f.Value))
-	}
-	return f.Detail
-}
-
-func quoteValue(v any) string {
-	switch t := v.(type) {
-	case string:
-		return fmt.Sprintf("%q", t)
-	case nil:
-		return "null"
-	}
-	return fmt.Sprintf("%v", v)
 }
 
 // errInvalid is the 422 for kind "name" with the given field errors, in the

@@ -12,54 +12,68 @@ import (
 const (
 	msgSubdomain = selector.MsgSubdomain
 	msgLabel     = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
-	msg1035      = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"
 )
 
-var (
-	reLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
-	re1035  = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
-)
+var reLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 
-// validateName checks metadata.name as the kind's real validation does.
+// validateName checks metadata.name as the kind's real validation does: a
+// path segment for RBAC, an RFC 1123 label for namespaces and, since
+// Kubernetes 1.37 (relaxed service name validation, GA), for services
+// (1.32 wanted a DNS-1035 label: no leading digit), an RFC 1123 subdomain
+// for the rest. Each complaint is an error of its own.
 func validateName(ri *resInfo, name string) []fieldError {
-	invalid := func(detail string) []fieldError {
-		return []fieldError{{Type: "FieldValueInvalid", Field: "metadata.name", Value: name, Detail: detail}}
-	}
+	var msgs []string
 	switch {
 	case ri.Group == "rbac.authorization.k8s.io":
-		switch {
-		case name == "." || name == "..":
-			return invalid(fmt.Sprintf("may not be '%s'", name))
-		case strings.Contains(name, "/"):
-			return invalid("may not contain '/'")
-		case strings.Contains(name, "%"):
-			return invalid("may not contain '%'")
+		if name == "." || name == ".." {
+			msgs = []string{fmt.Sprintf("may not be '%s'", name)}
+			break
 		}
-		return nil
-	case ri.storageKey() == "/namespaces":
-		if len(name) > 63 {
-			return invalid("must be no more than 63 characters")
+		for _, c := range []string{"/", "%"} {
+			if strings.Contains(name, c) {
+				msgs = append(msgs, fmt.Sprintf("may not contain '%s'", c))
+			}
 		}
-		if !reLabel.MatchString(name) {
-			return invalid(msgLabel)
-		}
-		return nil
-	case ri.storageKey() == "/services":
-		if len(name) > 63 {
-			return invalid("must be no more than 63 characters")
-		}
-		if !re1035.MatchString(name) {
-			return invalid(msg1035)
-		}
-		return nil
+	case ri.storageKey() == "/namespaces", ri.storageKey() == "/services":
+		msgs = dns1123LabelErrors(name)
+	default:
+		msgs = dns1123SubdomainErrors(name)
 	}
+	var errs []fieldError
+	for _, m := range msgs {
+		errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: "metadata.name", Value: name, Detail: m})
+	}
+	return errs
+}
+
+// dns1123LabelErrors are the real server's complaints about a name that
+// must be an RFC 1123 label.
+func dns1123LabelErrors(name string) []string {
+	var msgs []string
+	if len(name) > 63 {
+		msgs = append(msgs, "must be no more than 63 characters")
+	}
+	if !reLabel.MatchString(name) {
+		if selector.IsSubdomain(name) {
+			msgs = append(msgs, "must not contain dots")
+		} else {
+			msgs = append(msgs, msgLabel)
+		}
+	}
+	return msgs
+}
+
+// dns1123SubdomainErrors are the real server's complaints about a name
+// that must be an RFC 1123 subdomain.
+func dns1123SubdomainErrors(name string) []string {
+	var msgs []string
 	if len(name) > 253 {
-		return invalid("must be no more than 253 characters")
+		msgs = append(msgs, "must be no more than 253 characters")
 	}
 	if !selector.IsSubdomain(name) {
-		return invalid(msgSubdomain)
+		msgs = append(msgs, msgSubdomain)
 	}
-	return nil
+	return msgs
 }
 
 const nameChars = "bcdfghjklmnpqrstvwxz2456789"

@@ -184,7 +184,7 @@ func (w *watchStream) send(typ string, o obj) bool {
 }
 
 func (w *watchStream) bookmark(rv uint64, initialEnd bool) {
-	md := map[string]any{"resourceVersion": rvString(rv), "creationTimestamp": nil}
+	md := map[string]any{"resourceVersion": rvString(rv)}
 	if initialEnd {
 		md["annotations"] = map[string]any{"k8s.io/initial-events-end": "true"}
 	}

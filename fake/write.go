@@ -116,7 +116,7 @@ func (s *Server) checkBodyKind(ri *resInfo, o obj) error {
 	if other := s.reg.byKind(av, k); other != nil && other.CRD == "" {
 		return errBadRequest(prefix + fmt.Sprintf("converting (%s.%s) to (%s.%s): unknown conversion", version, k, internalPackage(ri.Group), ri.Kind))
 	}
-	return errBadRequest(prefix + fmt.Sprintf("no kind %q is registered for version %q in scheme \"pkg/runtime/scheme.go:100\"", k, av))
+	return errBadRequest(prefix + fmt.Sprintf("no kind %q is registered for version %q in scheme \"pkg/runtime/scheme.go:111\"", k, av))
 }
 
 // internalPackage is the Go package of a group's internal types in
@@ -204,16 +204,17 @@ func (s *Server) create(rq *request, o obj) (obj, int, error) {
 	if err := s.checkNamespace(rq, name); err != nil {
 		return nil, 0, err
 	}
-	if name == "" {
-		if gn := metaString(o, "generateName"); gn != "" {
-			name = generateName(gn)
-			md["name"] = name
-		} else {
-			return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, "", fieldError{Type: "FieldValueRequired", Field: "metadata.name", Detail: "name or generateName is required"})
-		}
+	if gn := metaString(o, "generateName"); name == "" && gn != "" {
+		name = generateName(gn)
+		md["name"] = name
 	}
 	pruneEmpty(rq.ri, o)
-	errs := validateName(rq.ri, name)
+	var errs []fieldError
+	if name == "" {
+		errs = append(errs, fieldError{Type: "FieldValueRequired", Field: "metadata.name", Detail: "name or generateName is required"})
+	} else {
+		errs = validateName(rq.ri, name)
+	}
 	errs = append(errs, validateMeta(o)...)
 	errs = append(errs, validateSpec(rq.ri, o)...)
 	if errs != nil {
@@ -403,7 +404,9 @@ func (s *Server) update(rq *request, o obj, op string) (obj, int, error) {
 	}
 	switch {
 	case rv == "" && rq.ri.CRD != "" && op == "Update" && rq.verb == "update":
-		return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, rq.name, fieldError{Type: "FieldValueInvalid", Field: "metadata.resourceVersion", Value: rawValue("0x0"), Detail: "must be specified for an update"})
+		// The storage layer reports it, naming the resource where the
+		// kind would be, and the parsed version, 0.
+		return nil, 0, errInvalid(rq.ri.Group, rq.ri.Resource, rq.name, fieldError{Type: "FieldValueInvalid", Field: "metadata.resourceVersion", Value: int64(0), Detail: "must be specified for an update"})
 	case rv != "" && rv != metaString(old, "resourceVersion"):
 		return nil, 0, errConflict(rq.ri.Group, rq.ri.Resource, rq.name, msgModified)
 	}
@@ -458,10 +461,11 @@ func (s *Server) update(rq *request, o obj, op string) (obj, int, error) {
 		return nil, 0, err
 	}
 	pruneEmpty(rq.ri, o)
-	if errs := updateErrors(rq.ri, rq.sub, o, old); errs != nil {
+	if errs := updateErrors(rq.ri, o, old); errs != nil {
 		return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, rq.name, errs...)
 	}
-	if rq.ri.bumpsGeneration() && specChanged(old, o) {
+	labelsChanged := rq.ri.bumpsGenerationOnLabels() && !equalJSON(oldMD["labels"], md["labels"])
+	if rq.ri.bumpsGeneration() && (specChanged(old, o) || labelsChanged) {
 		g, _ := numberInt(oldMD["generation"])
 		md["generation"] = json.Number(fmt.Sprint(g + 1))
 	}
@@ -481,11 +485,6 @@ func (s *Server) update(rq *request, o obj, op string) (obj, int, error) {
 	}
 	return s.st.commit(key, rq.ns, rq.name, o), http.StatusOK, nil
 }
-
-// rawValue prints without quotes in an Invalid message.
-type rawValue string
-
-func (r rawValue) String() string { return string(r) }
 
 // specChanged reports whether anything outside metadata and status changed.
 func specChanged(a, b obj) bool {

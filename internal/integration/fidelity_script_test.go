@@ -206,9 +206,12 @@ var fidelityScript = []fidStep{
 	{ID: "pod-delete-p1", Method: "DELETE", Path: pPod + "/p1", Query: "gracePeriodSeconds=0"},
 	{ID: "pod-list-after", Method: "GET", Path: pPod},
 
-	// Services: the DNS-1035 name rule, strategic merge on ports.
+	// Services: the name rule (an RFC 1123 label since 1.37, so a leading
+	// digit is fine; the ports are given in full, as the fake does not
+	// default them), strategic merge on ports.
 	{ID: "svc-create", Method: "POST", Path: pSvc, Body: `{"apiVersion":"v1","kind":"Service","metadata":{"name":"web"},"spec":{"selector":{"app":"web"},"ports":[{"name":"http","port":80,"protocol":"TCP","targetPort":8080}]}}`},
-	{ID: "svc-create-invalid-name", Method: "POST", Path: pSvc, Body: `{"apiVersion":"v1","kind":"Service","metadata":{"name":"1web"},"spec":{"ports":[{"port":80}]}}`},
+	{ID: "svc-create-digit-name", Method: "POST", Path: pSvc, Body: `{"apiVersion":"v1","kind":"Service","metadata":{"name":"1web"},"spec":{"ports":[{"port":80,"protocol":"TCP","targetPort":80}]}}`},
+	{ID: "svc-create-invalid-name", Method: "POST", Path: pSvc, Body: `{"apiVersion":"v1","kind":"Service","metadata":{"name":"web.1"},"spec":{"ports":[{"port":80,"protocol":"TCP","targetPort":80}]}}`},
 	{ID: "svc-smp-add-port", Method: "PATCH", Path: pSvc + "/web", CT: ctSMP, Body: `{"spec":{"ports":[{"name":"https","port":443,"protocol":"TCP","targetPort":8443}]}}`},
 	{ID: "svc-smp-delete-port", Method: "PATCH", Path: pSvc + "/web", CT: ctSMP, Body: `{"spec":{"ports":[{"port":80,"$patch":"delete"}]}}`},
 	{ID: "svc-get", Method: "GET", Path: pSvc + "/web"},

@@ -6,10 +6,12 @@ import (
 )
 
 // The API server's messages for invalid label keys, values and DNS
-// subdomains (apimachinery's validation), word for word.
+// subdomains (apimachinery's validation, Kubernetes 1.37), word for word.
+// MsgQualifiedNameWithPrefix is the one for a key with more than one '/'
+// (1.32 began it "a qualified name"; 1.37 "a valid label key").
 const (
 	MsgQualifiedName           = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
-	MsgQualifiedNameWithPrefix = "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
+	MsgQualifiedNameWithPrefix = "a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
 	MsgLabelValue              = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
 	MsgSubdomain               = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
 )
@@ -30,7 +32,7 @@ func QualifiedNameErrors(v string) []string {
 			errs = append(errs, "prefix part must be non-empty")
 		default:
 			if len(prefix) > 253 {
-				errs = append(errs, "prefix part must be no more than 253 characters")
+				errs = append(errs, "prefix part must be no more than 253 bytes")
 			}
 			if !IsSubdomain(prefix) {
 				errs = append(errs, "prefix part "+MsgSubdomain)
@@ -43,7 +45,7 @@ func QualifiedNameErrors(v string) []string {
 	case name == "":
 		errs = append(errs, "name part must be non-empty")
 	case len(name) > 63:
-		errs = append(errs, "name part must be no more than 63 characters")
+		errs = append(errs, "name part must be no more than 63 bytes")
 	}
 	if !qualifiedName(name) {
 		errs = append(errs, MsgQualifiedName)
@@ -56,7 +58,7 @@ func QualifiedNameErrors(v string) []string {
 func LabelValueErrors(v string) []string {
 	var errs []string
 	if len(v) > 63 {
-		errs = append(errs, "must be no more than 63 characters")
+		errs = append(errs, "must be no more than 63 bytes")
 	}
 	if v != "" && !qualifiedName(v) {
 		errs = append(errs, MsgLabelValue)
