@@ -9,6 +9,7 @@
 // Usage (from the bench directory; bench/run.sh does this):
 //
 //	go run ./cmd/report [-out ../docs/benchmarks.md] [-rounds 5] [-quick] [-cold=false]
+//	go run ./cmd/report -only informers [-rounds 5]   # the informer heap alone, printed
 package main
 
 import (
@@ -29,12 +30,26 @@ func main() {
 	quick := flag.Bool("quick", false, "small inputs and few rounds, to check the harness")
 	cold := flag.Bool("cold", true, "measure cold builds with an empty GOCACHE (minutes for client-go)")
 	profiles := flag.Bool("profile", true, "profile kubewire's side of every missed goal")
+	only := flag.String("only", "", `run one workload and print its table to standard output instead of writing the report; "informers" is the one`)
 	flag.Parse()
 	log.SetFlags(log.Ltime)
 
 	r := &report{rounds: *rounds, start: time.Now(), sizes: []int{1000, 10000}, watchEvents: 100000, informerPods: 10000}
 	if *quick {
 		r.rounds, r.sizes, r.watchEvents, r.informerPods = 2, []int{100, 1000}, 10000, 1000
+	}
+	switch *only {
+	case "":
+	case "informers":
+		if err := r.runInformers(); err != nil {
+			log.Fatal(err)
+		}
+		for _, h := range r.informers {
+			fmt.Printf("%-62s %.2f KB per pod\n", h.label, h.perItem/1024)
+		}
+		return
+	default:
+		log.Fatalf("-only %q: the workloads that run alone are: informers", *only)
 	}
 	if err := r.run(*cold, *profiles); err != nil {
 		log.Fatal(err)
@@ -188,7 +203,7 @@ func (r *report) run(cold, profiles bool) error {
 // order per round, and keeps the median heap per pod.
 func (r *report) runInformers() error {
 	in := r.inputs[r.sizes[len(r.sizes)-1]]
-	if in.n != r.informerPods {
+	if in == nil || in.n != r.informerPods {
 		var err error
 		if in, err = newInputs(r.informerPods); err != nil {
 			return err
