@@ -6,6 +6,7 @@ package admissionregistrationv1
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // ApplyConfiguration defines the desired configuration values of an object.
@@ -308,6 +309,10 @@ type MutatingAdmissionPolicy struct {
 
 	// spec defines the desired behavior of the MutatingAdmissionPolicy.
 	Spec MutatingAdmissionPolicySpec `json:"spec"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // MutatingAdmissionPolicyBinding binds the MutatingAdmissionPolicy with
@@ -332,6 +337,10 @@ type MutatingAdmissionPolicyBinding struct {
 
 	// spec defines the desired behavior of the MutatingAdmissionPolicyBinding.
 	Spec MutatingAdmissionPolicyBindingSpec `json:"spec"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // MutatingAdmissionPolicyBindingList is a list of
@@ -347,6 +356,10 @@ type MutatingAdmissionPolicyBindingList struct {
 	//
 	// Required.
 	Items []MutatingAdmissionPolicyBinding `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // MutatingAdmissionPolicyBindingSpec defines the specification of the
@@ -392,6 +405,10 @@ type MutatingAdmissionPolicyList struct {
 	//
 	// Required.
 	Items []MutatingAdmissionPolicy `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // MutatingAdmissionPolicySpec defines the desired behavior of the admission
@@ -424,7 +441,7 @@ type MutatingAdmissionPolicySpec struct {
 	//   3. If any matchCondition evaluates to an error (but none are FALSE):
 	//      - If failurePolicy=Fail, reject the request
 	//      - If failurePolicy=Ignore, the policy is skipped
-	MatchConditions []MatchCondition `json:"matchConditions,omitempty"`
+	MatchConditions []MatchCondition `json:"matchConditions,omitempty" listKeys:"name"`
 
 	// matchConstraints specifies what resources this policy is designed to
 	// validate. The MutatingAdmissionPolicy cares about a request if it matches
@@ -512,7 +529,7 @@ type MutatingWebhook struct {
 	//   3. If any matchCondition evaluates to an error (but none are FALSE):
 	//      - If failurePolicy=Fail, reject the request
 	//      - If failurePolicy=Ignore, the error is ignored and the webhook is skipped
-	MatchConditions []MatchCondition `json:"matchConditions,omitempty"`
+	MatchConditions []MatchCondition `json:"matchConditions,omitempty" listKeys:"name"`
 
 	// matchPolicy defines how the "rules" list is used to match incoming requests.
 	// Allowed values are "Exact" or "Equivalent".
@@ -644,7 +661,11 @@ type MutatingWebhookConfiguration struct {
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// webhooks is a list of webhooks and the affected resources and operations.
-	Webhooks []MutatingWebhook `json:"webhooks,omitempty"`
+	Webhooks []MutatingWebhook `json:"webhooks,omitempty" listKeys:"name"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // MutatingWebhookConfigurationList is a list of MutatingWebhookConfiguration.
@@ -659,6 +680,10 @@ type MutatingWebhookConfigurationList struct {
 	//
 	// Required.
 	Items []MutatingWebhookConfiguration `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // Mutation specifies the CEL expression which is used to apply the Mutation.
@@ -868,6 +893,10 @@ type ValidatingAdmissionPolicy struct {
 	// including warnings that are useful to determine if the policy behaves in the
 	// expected way. Populated by the system. Read-only.
 	Status ValidatingAdmissionPolicyStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ValidatingAdmissionPolicyBinding binds the ValidatingAdmissionPolicy with
@@ -894,6 +923,10 @@ type ValidatingAdmissionPolicyBinding struct {
 	//
 	// Required.
 	Spec ValidatingAdmissionPolicyBindingSpec `json:"spec"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ValidatingAdmissionPolicyBindingList is a list of
@@ -909,6 +942,10 @@ type ValidatingAdmissionPolicyBindingList struct {
 	//
 	// Required.
 	Items []ValidatingAdmissionPolicyBinding `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ValidatingAdmissionPolicyBindingSpec is the specification of the
@@ -1002,6 +1039,10 @@ type ValidatingAdmissionPolicyList struct {
 	//
 	// Required.
 	Items []ValidatingAdmissionPolicy `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ValidatingAdmissionPolicySpec is the specification of the desired behavior
@@ -1044,7 +1085,7 @@ type ValidatingAdmissionPolicySpec struct {
 	//   3. If any matchCondition evaluates to an error (but none are FALSE):
 	//      - If failurePolicy=Fail, reject the request
 	//      - If failurePolicy=Ignore, the policy is skipped
-	MatchConditions []MatchCondition `json:"matchConditions,omitempty"`
+	MatchConditions []MatchCondition `json:"matchConditions,omitempty" listKeys:"name"`
 
 	// matchConstraints specifies what resources this policy is designed to
 	// validate. The AdmissionPolicy cares about a request if it matches _all_
@@ -1076,7 +1117,7 @@ type ValidatingAdmissionPolicySpec struct {
 	// The expression of a variable can refer to other variables defined earlier in
 	// the list but not those after. Thus, Variables must be sorted by the order of
 	// first appearance and acyclic.
-	Variables []Variable `json:"variables,omitempty"`
+	Variables []Variable `json:"variables,omitempty" listKeys:"name"`
 }
 
 // ValidatingAdmissionPolicyStatus represents the status of an admission
@@ -1084,7 +1125,7 @@ type ValidatingAdmissionPolicySpec struct {
 type ValidatingAdmissionPolicyStatus struct {
 	// conditions represent the latest available observations of a policy's current
 	// state.
-	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
 
 	// observedGeneration is the generation observed by the controller.
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
@@ -1129,7 +1170,7 @@ type ValidatingWebhook struct {
 	//   3. If any matchCondition evaluates to an error (but none are FALSE):
 	//      - If failurePolicy=Fail, reject the request
 	//      - If failurePolicy=Ignore, the error is ignored and the webhook is skipped
-	MatchConditions []MatchCondition `json:"matchConditions,omitempty"`
+	MatchConditions []MatchCondition `json:"matchConditions,omitempty" listKeys:"name"`
 
 	// matchPolicy defines how the "rules" list is used to match incoming requests.
 	// Allowed values are "Exact" or "Equivalent".
@@ -1239,7 +1280,11 @@ type ValidatingWebhookConfiguration struct {
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// webhooks is a list of webhooks and the affected resources and operations.
-	Webhooks []ValidatingWebhook `json:"webhooks,omitempty"`
+	Webhooks []ValidatingWebhook `json:"webhooks,omitempty" listKeys:"name"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ValidatingWebhookConfigurationList is a list of
@@ -1255,6 +1300,10 @@ type ValidatingWebhookConfigurationList struct {
 	//
 	// Required.
 	Items []ValidatingWebhookConfiguration `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // Validation specifies the CEL expression which is used to apply the

@@ -6,6 +6,7 @@ package admissionregistrationv1beta1
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // ApplyConfiguration defines the desired configuration values of an object.
@@ -248,6 +249,10 @@ type MutatingAdmissionPolicy struct {
 
 	// spec defines the desired behavior of the MutatingAdmissionPolicy.
 	Spec MutatingAdmissionPolicySpec `json:"spec"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // MutatingAdmissionPolicyBinding binds the MutatingAdmissionPolicy with
@@ -272,6 +277,10 @@ type MutatingAdmissionPolicyBinding struct {
 
 	// spec defines the desired behavior of the MutatingAdmissionPolicyBinding.
 	Spec MutatingAdmissionPolicyBindingSpec `json:"spec"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // MutatingAdmissionPolicyBindingList is a list of
@@ -287,6 +296,10 @@ type MutatingAdmissionPolicyBindingList struct {
 	//
 	// Required.
 	Items []MutatingAdmissionPolicyBinding `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // MutatingAdmissionPolicyBindingSpec is the specification of the
@@ -332,6 +345,10 @@ type MutatingAdmissionPolicyList struct {
 	//
 	// Required.
 	Items []MutatingAdmissionPolicy `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // MutatingAdmissionPolicySpec is the specification of the desired behavior of
@@ -364,7 +381,7 @@ type MutatingAdmissionPolicySpec struct {
 	//   3. If any matchCondition evaluates to an error (but none are FALSE):
 	//      - If failurePolicy=Fail, reject the request
 	//      - If failurePolicy=Ignore, the policy is skipped
-	MatchConditions []MatchCondition `json:"matchConditions,omitempty"`
+	MatchConditions []MatchCondition `json:"matchConditions,omitempty" listKeys:"name"`
 
 	// matchConstraints specifies what resources this policy is designed to
 	// validate. The MutatingAdmissionPolicy cares about a request if it matches

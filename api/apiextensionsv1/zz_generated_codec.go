@@ -29,7 +29,7 @@ func (x *CustomResourceColumnDefinition) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -87,7 +87,7 @@ func (x *CustomResourceConversion) DecodeWire(r *jsonwire.Reader) {
 				x.Webhook.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -112,6 +112,7 @@ func (x *CustomResourceConversion) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *CustomResourceDefinition) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -128,13 +129,18 @@ func (x *CustomResourceDefinition) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *CustomResourceDefinition) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -151,8 +157,18 @@ func (x *CustomResourceDefinition) UnmarshalJSON(data []byte) error {
 	return r.Finish("apiextensionsv1.CustomResourceDefinition")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *CustomResourceDefinition) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *CustomResourceDefinition) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -205,7 +221,7 @@ func (x *CustomResourceDefinitionCondition) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -246,11 +262,17 @@ func (x *CustomResourceDefinitionCondition) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *CustomResourceDefinitionList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -274,13 +296,14 @@ func (x *CustomResourceDefinitionList) decodeField(r *jsonwire.Reader, key []byt
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *CustomResourceDefinitionList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -311,8 +334,12 @@ func (x *CustomResourceDefinitionList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "apiextensionsv1.CustomResourceDefinitionList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -325,8 +352,18 @@ func (x *CustomResourceDefinitionList) UnmarshalJSON(data []byte) error {
 	return r.Finish("apiextensionsv1.CustomResourceDefinitionList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *CustomResourceDefinitionList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *CustomResourceDefinitionList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -384,7 +421,7 @@ func (x *CustomResourceDefinitionNames) DecodeWire(r *jsonwire.Reader) {
 		case "singular":
 			x.Singular = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -481,7 +518,7 @@ func (x *CustomResourceDefinitionSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Versions = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -558,7 +595,7 @@ func (x *CustomResourceDefinitionStatus) DecodeWire(r *jsonwire.Reader) {
 		case "storedVersions":
 			x.StoredVersions = r.Strings()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -670,7 +707,7 @@ func (x *CustomResourceDefinitionVersion) DecodeWire(r *jsonwire.Reader) {
 				x.Subresources.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -757,7 +794,7 @@ func (x *CustomResourceSubresourceScale) DecodeWire(r *jsonwire.Reader) {
 		case "statusReplicasPath":
 			x.StatusReplicasPath = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -790,7 +827,7 @@ func (x *CustomResourceSubresourceStatus) DecodeWire(r *jsonwire.Reader) {
 		return
 	}
 	for _, ok := r.NextKey(); ok; _, ok = r.NextKey() {
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
@@ -826,7 +863,7 @@ func (x *CustomResourceSubresources) DecodeWire(r *jsonwire.Reader) {
 				x.Status.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -865,7 +902,7 @@ func (x *CustomResourceValidation) DecodeWire(r *jsonwire.Reader) {
 				x.OpenAPIV3Schema.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -893,7 +930,7 @@ func (x *ExternalDocumentation) DecodeWire(r *jsonwire.Reader) {
 		case "url":
 			x.URL = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1132,7 +1169,7 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 				x.XValidations = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1470,7 +1507,7 @@ func (x *SelectableField) DecodeWire(r *jsonwire.Reader) {
 		case "jsonPath":
 			x.JSONPath = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1503,7 +1540,7 @@ func (x *ServiceReference) DecodeWire(r *jsonwire.Reader) {
 		case "port":
 			x.Port = r.Int32Ptr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1554,7 +1591,7 @@ func (x *ValidationRule) DecodeWire(r *jsonwire.Reader) {
 		case "rule":
 			x.Rule = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1614,7 +1651,7 @@ func (x *WebhookClientConfig) DecodeWire(r *jsonwire.Reader) {
 		case "url":
 			x.URL = r.StringPtr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1660,7 +1697,7 @@ func (x *WebhookConversion) DecodeWire(r *jsonwire.Reader) {
 		case "conversionReviewVersions":
 			x.ConversionReviewVersions = r.Strings()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }

@@ -6,6 +6,7 @@ package apiextensionsv1
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // CustomResourceColumnDefinition specifies a column for server side printing.
@@ -79,6 +80,10 @@ type CustomResourceDefinition struct {
 
 	// status indicates the actual state of the CustomResourceDefinition
 	Status CustomResourceDefinitionStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // CustomResourceDefinitionCondition contains details for the current condition
@@ -126,6 +131,10 @@ type CustomResourceDefinitionList struct {
 	//
 	// Required.
 	Items []CustomResourceDefinition `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // CustomResourceDefinitionNames indicates the names to serve this
@@ -224,7 +233,7 @@ type CustomResourceDefinitionStatus struct {
 
 	// conditions indicate state for particular aspects of a
 	// CustomResourceDefinition
-	Conditions []CustomResourceDefinitionCondition `json:"conditions,omitempty"`
+	Conditions []CustomResourceDefinitionCondition `json:"conditions,omitempty" listKeys:"type"`
 
 	// The generation observed by the CRD controller.
 	ObservedGeneration *int64 `json:"observedGeneration,omitempty"`
@@ -491,7 +500,7 @@ type JSONSchemaProps struct {
 
 	// x-kubernetes-validations describes a list of validation rules written in the
 	// CEL expression language.
-	XValidations []ValidationRule `json:"x-kubernetes-validations,omitempty"`
+	XValidations []ValidationRule `json:"x-kubernetes-validations,omitempty" listKeys:"rule"`
 }
 
 // SelectableField specifies the JSON path of a field that may be used with

@@ -6,6 +6,7 @@ package apiregistrationv1
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // APIService represents a server for a particular GroupVersion. Name must be
@@ -22,6 +23,10 @@ type APIService struct {
 
 	// Status contains derived information about an API server
 	Status APIServiceStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // APIServiceCondition describes the state of an APIService at a particular
@@ -59,6 +64,10 @@ type APIServiceList struct {
 	//
 	// Required.
 	Items []APIService `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // APIServiceSpec contains information for locating and communicating with a
@@ -122,7 +131,7 @@ type APIServiceSpec struct {
 // APIServiceStatus contains derived information about an API server
 type APIServiceStatus struct {
 	// Current service state of apiService.
-	Conditions []APIServiceCondition `json:"conditions,omitempty"`
+	Conditions []APIServiceCondition `json:"conditions,omitempty" listKeys:"type"`
 }
 
 // ServiceReference holds a reference to Service.legacy.k8s.io

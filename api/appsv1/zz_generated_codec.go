@@ -12,6 +12,7 @@ import (
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ControllerRevision) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -28,13 +29,18 @@ func (x *ControllerRevision) DecodeWire(r *jsonwire.Reader) {
 		case "revision":
 			x.Revision = r.Int64()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *ControllerRevision) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -51,8 +57,18 @@ func (x *ControllerRevision) UnmarshalJSON(data []byte) error {
 	return r.Finish("appsv1.ControllerRevision")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *ControllerRevision) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *ControllerRevision) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -85,11 +101,17 @@ func (x *ControllerRevision) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ControllerRevisionList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -113,13 +135,14 @@ func (x *ControllerRevisionList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *ControllerRevisionList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -150,8 +173,12 @@ func (x *ControllerRevisionList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "appsv1.ControllerRevisionList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -164,8 +191,18 @@ func (x *ControllerRevisionList) UnmarshalJSON(data []byte) error {
 	return r.Finish("appsv1.ControllerRevisionList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *ControllerRevisionList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *ControllerRevisionList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -205,6 +242,7 @@ func (x *ControllerRevisionList) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *DaemonSet) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -221,13 +259,18 @@ func (x *DaemonSet) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *DaemonSet) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -244,8 +287,18 @@ func (x *DaemonSet) UnmarshalJSON(data []byte) error {
 	return r.Finish("appsv1.DaemonSet")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *DaemonSet) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *DaemonSet) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -296,7 +349,7 @@ func (x *DaemonSetCondition) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -333,11 +386,17 @@ func (x *DaemonSetCondition) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *DaemonSetList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -361,13 +420,14 @@ func (x *DaemonSetList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *DaemonSetList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -398,8 +458,12 @@ func (x *DaemonSetList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "appsv1.DaemonSetList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -412,8 +476,18 @@ func (x *DaemonSetList) UnmarshalJSON(data []byte) error {
 	return r.Finish("appsv1.DaemonSetList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *DaemonSetList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *DaemonSetList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -476,7 +550,7 @@ func (x *DaemonSetSpec) DecodeWire(r *jsonwire.Reader) {
 		case "updateStrategy":
 			x.UpdateStrategy.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -555,7 +629,7 @@ func (x *DaemonSetStatus) DecodeWire(r *jsonwire.Reader) {
 		case "updatedNumberScheduled":
 			x.UpdatedNumberScheduled = r.Int32()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -640,7 +714,7 @@ func (x *DaemonSetUpdateStrategy) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -665,6 +739,7 @@ func (x *DaemonSetUpdateStrategy) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Deployment) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -681,13 +756,18 @@ func (x *Deployment) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *Deployment) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -704,8 +784,18 @@ func (x *Deployment) UnmarshalJSON(data []byte) error {
 	return r.Finish("appsv1.Deployment")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *Deployment) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *Deployment) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -758,7 +848,7 @@ func (x *DeploymentCondition) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -799,11 +889,17 @@ func (x *DeploymentCondition) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *DeploymentList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -827,13 +923,14 @@ func (x *DeploymentList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *DeploymentList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -864,8 +961,12 @@ func (x *DeploymentList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "appsv1.DeploymentList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -878,8 +979,18 @@ func (x *DeploymentList) UnmarshalJSON(data []byte) error {
 	return r.Finish("appsv1.DeploymentList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *DeploymentList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *DeploymentList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -948,7 +1059,7 @@ func (x *DeploymentSpec) DecodeWire(r *jsonwire.Reader) {
 		case "template":
 			x.Template.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1037,7 +1148,7 @@ func (x *DeploymentStatus) DecodeWire(r *jsonwire.Reader) {
 		case "updatedReplicas":
 			x.UpdatedReplicas = r.Int32()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1118,7 +1229,7 @@ func (x *DeploymentStrategy) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1143,6 +1254,7 @@ func (x *DeploymentStrategy) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ReplicaSet) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -1159,13 +1271,18 @@ func (x *ReplicaSet) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *ReplicaSet) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -1182,8 +1299,18 @@ func (x *ReplicaSet) UnmarshalJSON(data []byte) error {
 	return r.Finish("appsv1.ReplicaSet")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *ReplicaSet) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *ReplicaSet) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -1234,7 +1361,7 @@ func (x *ReplicaSetCondition) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1271,11 +1398,17 @@ func (x *ReplicaSetCondition) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ReplicaSetList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -1299,13 +1432,14 @@ func (x *ReplicaSetList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *ReplicaSetList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -1336,8 +1470,12 @@ func (x *ReplicaSetList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "appsv1.ReplicaSetList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -1350,8 +1488,18 @@ func (x *ReplicaSetList) UnmarshalJSON(data []byte) error {
 	return r.Finish("appsv1.ReplicaSetList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *ReplicaSetList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *ReplicaSetList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -1412,7 +1560,7 @@ func (x *ReplicaSetSpec) DecodeWire(r *jsonwire.Reader) {
 		case "template":
 			x.Template.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1480,7 +1628,7 @@ func (x *ReplicaSetStatus) DecodeWire(r *jsonwire.Reader) {
 		case "terminatingReplicas":
 			x.TerminatingReplicas = r.Int32Ptr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1560,7 +1708,7 @@ func (x *RollingUpdateDaemonSet) DecodeWire(r *jsonwire.Reader) {
 				x.MaxUnavailable.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1608,7 +1756,7 @@ func (x *RollingUpdateDeployment) DecodeWire(r *jsonwire.Reader) {
 				x.MaxUnavailable.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1649,7 +1797,7 @@ func (x *RollingUpdateStatefulSetStrategy) DecodeWire(r *jsonwire.Reader) {
 		case "partition":
 			x.Partition = r.Int32Ptr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1673,6 +1821,7 @@ func (x *RollingUpdateStatefulSetStrategy) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *StatefulSet) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -1689,13 +1838,18 @@ func (x *StatefulSet) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *StatefulSet) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -1712,8 +1866,18 @@ func (x *StatefulSet) UnmarshalJSON(data []byte) error {
 	return r.Finish("appsv1.StatefulSet")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *StatefulSet) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *StatefulSet) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -1764,7 +1928,7 @@ func (x *StatefulSetCondition) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1801,11 +1965,17 @@ func (x *StatefulSetCondition) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *StatefulSetList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -1829,13 +1999,14 @@ func (x *StatefulSetList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *StatefulSetList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -1866,8 +2037,12 @@ func (x *StatefulSetList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "appsv1.StatefulSetList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -1880,8 +2055,18 @@ func (x *StatefulSetList) UnmarshalJSON(data []byte) error {
 	return r.Finish("appsv1.StatefulSetList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *StatefulSetList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *StatefulSetList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -1929,7 +2114,7 @@ func (x *StatefulSetOrdinals) DecodeWire(r *jsonwire.Reader) {
 		case "start":
 			x.Start = r.Int32()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1958,7 +2143,7 @@ func (x *StatefulSetPersistentVolumeClaimRetentionPolicy) DecodeWire(r *jsonwire
 		case "whenScaled":
 			x.WhenScaled = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2041,7 +2226,7 @@ func (x *StatefulSetSpec) DecodeWire(r *jsonwire.Reader) {
 				x.VolumeClaimTemplates = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2155,7 +2340,7 @@ func (x *StatefulSetStatus) DecodeWire(r *jsonwire.Reader) {
 		case "updatedReplicas":
 			x.UpdatedReplicas = r.Int32()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2240,7 +2425,7 @@ func (x *StatefulSetUpdateStrategy) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }

@@ -7,6 +7,7 @@ package appsv1
 import (
 	"github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // ControllerRevision implements an immutable snapshot of state data. Clients
@@ -33,6 +34,10 @@ type ControllerRevision struct {
 
 	// Revision indicates the revision of the state represented by Data.
 	Revision int64 `json:"revision"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ControllerRevisionList is a resource containing a list of ControllerRevision
@@ -48,6 +53,10 @@ type ControllerRevisionList struct {
 	//
 	// Required.
 	Items []ControllerRevision `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // DaemonSet represents the configuration of a daemon set.
@@ -68,6 +77,10 @@ type DaemonSet struct {
 	// window of time. Populated by the system. Read-only. More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
 	Status DaemonSetStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // DaemonSetCondition describes the state of a DaemonSet at a certain point.
@@ -100,6 +113,10 @@ type DaemonSetList struct {
 	//
 	// Required.
 	Items []DaemonSet `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // DaemonSetSpec is the specification of a daemon set.
@@ -143,7 +160,7 @@ type DaemonSetStatus struct {
 	CollisionCount *int32 `json:"collisionCount,omitempty"`
 
 	// Represents the latest available observations of a DaemonSet's current state.
-	Conditions []DaemonSetCondition `json:"conditions,omitempty"`
+	Conditions []DaemonSetCondition `json:"conditions,omitempty" listKeys:"type"`
 
 	// The number of nodes that are running at least 1 daemon pod and are supposed
 	// to run the daemon pod. More info:
@@ -215,6 +232,10 @@ type Deployment struct {
 
 	// Most recently observed status of the Deployment.
 	Status DeploymentStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // DeploymentCondition describes the state of a deployment at a certain point.
@@ -249,6 +270,10 @@ type DeploymentList struct {
 	//
 	// Required.
 	Items []Deployment `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // DeploymentSpec is the specification of the desired behavior of the
@@ -307,7 +332,7 @@ type DeploymentStatus struct {
 
 	// Represents the latest available observations of a deployment's current
 	// state.
-	Conditions []DeploymentCondition `json:"conditions,omitempty"`
+	Conditions []DeploymentCondition `json:"conditions,omitempty" listKeys:"type"`
 
 	// The generation observed by the deployment controller.
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
@@ -373,6 +398,10 @@ type ReplicaSet struct {
 	// More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
 	Status ReplicaSetStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ReplicaSetCondition describes the state of a replica set at a certain point.
@@ -406,6 +435,10 @@ type ReplicaSetList struct {
 	//
 	// Required.
 	Items []ReplicaSet `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ReplicaSetSpec is the specification of a ReplicaSet.
@@ -442,7 +475,7 @@ type ReplicaSetStatus struct {
 
 	// Represents the latest available observations of a replica set's current
 	// state.
-	Conditions []ReplicaSetCondition `json:"conditions,omitempty"`
+	Conditions []ReplicaSetCondition `json:"conditions,omitempty" listKeys:"type"`
 
 	// The number of non-terminating pods that have labels matching the labels of
 	// the pod template of the replicaset.
@@ -576,6 +609,10 @@ type StatefulSet struct {
 	// Status is the current status of Pods in this StatefulSet. This data may be
 	// out of date by some window of time.
 	Status StatefulSetStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // StatefulSetCondition describes the state of a statefulset at a certain
@@ -609,6 +646,10 @@ type StatefulSetList struct {
 	//
 	// Required.
 	Items []StatefulSet `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // StatefulSetOrdinals describes the policy used for replica ordinal assignment
@@ -734,7 +775,7 @@ type StatefulSetStatus struct {
 
 	// Represents the latest available observations of a statefulset's current
 	// state.
-	Conditions []StatefulSetCondition `json:"conditions,omitempty"`
+	Conditions []StatefulSetCondition `json:"conditions,omitempty" listKeys:"type"`
 
 	// currentReplicas is the number of Pods created by the StatefulSet controller
 	// from the StatefulSet version indicated by currentRevision.

@@ -6,6 +6,7 @@ package authenticationv1
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // BoundObjectReference is a reference to an object that a token is bound to.
@@ -38,6 +39,10 @@ type SelfSubjectReview struct {
 
 	// status is filled in by the server with the user attributes.
 	Status SelfSubjectReviewStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // SelfSubjectReviewStatus is filled by the kube-apiserver and sent back to a
@@ -61,6 +66,10 @@ type TokenRequest struct {
 	// status is filled in by the server and indicates whether the token can be
 	// authenticated.
 	Status TokenRequestStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // TokenRequestSpec contains client provided parameters of a token request.
@@ -119,6 +128,10 @@ type TokenReview struct {
 	// status is filled in by the server and indicates whether the request can be
 	// authenticated.
 	Status TokenReviewStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // TokenReviewSpec is a description of the token authentication request.

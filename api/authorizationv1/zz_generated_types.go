@@ -6,6 +6,7 @@ package authorizationv1
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // FieldSelectorAttributes indicates a field limited access. Webhook authors
@@ -87,6 +88,10 @@ type LocalSubjectAccessReview struct {
 	// status is filled in by the server and indicates whether the request is
 	// allowed or not
 	Status SubjectAccessReviewStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // NonResourceAttributes includes the authorization attributes available for
@@ -196,6 +201,10 @@ type SelfSubjectAccessReview struct {
 	// status is filled in by the server and indicates whether the request is
 	// allowed or not
 	Status SubjectAccessReviewStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // SelfSubjectAccessReviewSpec is a description of the access request. Exactly
@@ -234,6 +243,10 @@ type SelfSubjectRulesReview struct {
 	// status is filled in by the server and indicates the set of actions a user
 	// can perform.
 	Status SubjectRulesReviewStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // SelfSubjectRulesReviewSpec defines the specification for
@@ -260,6 +273,10 @@ type SubjectAccessReview struct {
 	// status is filled in by the server and indicates whether the request is
 	// allowed or not
 	Status SubjectAccessReviewStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // SubjectAccessReviewSpec is a description of the access request. Exactly one

@@ -6,6 +6,7 @@ package autoscalingv1
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // CrossVersionObjectReference contains enough information to let you identify
@@ -43,6 +44,10 @@ type HorizontalPodAutoscaler struct {
 
 	// status is the current information about the autoscaler.
 	Status HorizontalPodAutoscalerStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // list of horizontal pod autoscaler objects.
@@ -56,6 +61,10 @@ type HorizontalPodAutoscalerList struct {
 	//
 	// Required.
 	Items []HorizontalPodAutoscaler `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // specification of a horizontal pod autoscaler.
@@ -131,6 +140,10 @@ type Scale struct {
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status.
 	// Read-only.
 	Status ScaleStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ScaleSpec describes the attributes of a scale subresource.

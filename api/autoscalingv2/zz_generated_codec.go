@@ -23,7 +23,7 @@ func (x *ContainerResourceMetricSource) DecodeWire(r *jsonwire.Reader) {
 		case "target":
 			x.Target.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -66,7 +66,7 @@ func (x *ContainerResourceMetricStatus) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -109,7 +109,7 @@ func (x *CrossVersionObjectReference) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -148,7 +148,7 @@ func (x *ExternalMetricSource) DecodeWire(r *jsonwire.Reader) {
 		case "target":
 			x.Target.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -185,7 +185,7 @@ func (x *ExternalMetricStatus) DecodeWire(r *jsonwire.Reader) {
 		case "metric":
 			x.Metric.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -224,7 +224,7 @@ func (x *HPAScalingPolicy) DecodeWire(r *jsonwire.Reader) {
 		case "value":
 			x.Value = r.Int32()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -283,7 +283,7 @@ func (x *HPAScalingRules) DecodeWire(r *jsonwire.Reader) {
 				x.Tolerance.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -327,6 +327,7 @@ func (x *HPAScalingRules) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *HorizontalPodAutoscaler) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -343,13 +344,18 @@ func (x *HorizontalPodAutoscaler) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *HorizontalPodAutoscaler) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -366,8 +372,18 @@ func (x *HorizontalPodAutoscaler) UnmarshalJSON(data []byte) error {
 	return r.Finish("autoscalingv2.HorizontalPodAutoscaler")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *HorizontalPodAutoscaler) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *HorizontalPodAutoscaler) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -426,7 +442,7 @@ func (x *HorizontalPodAutoscalerBehavior) DecodeWire(r *jsonwire.Reader) {
 				x.ScaleUp.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -468,7 +484,7 @@ func (x *HorizontalPodAutoscalerCondition) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -509,11 +525,17 @@ func (x *HorizontalPodAutoscalerCondition) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *HorizontalPodAutoscalerList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -537,13 +559,14 @@ func (x *HorizontalPodAutoscalerList) decodeField(r *jsonwire.Reader, key []byte
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *HorizontalPodAutoscalerList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -574,8 +597,12 @@ func (x *HorizontalPodAutoscalerList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "autoscalingv2.HorizontalPodAutoscalerList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -588,8 +615,18 @@ func (x *HorizontalPodAutoscalerList) UnmarshalJSON(data []byte) error {
 	return r.Finish("autoscalingv2.HorizontalPodAutoscalerList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *HorizontalPodAutoscalerList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *HorizontalPodAutoscalerList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -661,7 +698,7 @@ func (x *HorizontalPodAutoscalerSpec) DecodeWire(r *jsonwire.Reader) {
 		case "scaleTargetRef":
 			x.ScaleTargetRef.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -754,7 +791,7 @@ func (x *HorizontalPodAutoscalerStatus) DecodeWire(r *jsonwire.Reader) {
 		case "observedGeneration":
 			x.ObservedGeneration = r.Int64Ptr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -834,7 +871,7 @@ func (x *MetricIdentifier) DecodeWire(r *jsonwire.Reader) {
 				x.Selector.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -912,7 +949,7 @@ func (x *MetricSpec) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1006,7 +1043,7 @@ func (x *MetricStatus) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1075,7 +1112,7 @@ func (x *MetricTarget) DecodeWire(r *jsonwire.Reader) {
 				x.Value.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1134,7 +1171,7 @@ func (x *MetricValueStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Value.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1174,7 +1211,7 @@ func (x *ObjectMetricSource) DecodeWire(r *jsonwire.Reader) {
 		case "target":
 			x.Target.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1218,7 +1255,7 @@ func (x *ObjectMetricStatus) DecodeWire(r *jsonwire.Reader) {
 		case "metric":
 			x.Metric.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1260,7 +1297,7 @@ func (x *PodsMetricSource) DecodeWire(r *jsonwire.Reader) {
 		case "target":
 			x.Target.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1297,7 +1334,7 @@ func (x *PodsMetricStatus) DecodeWire(r *jsonwire.Reader) {
 		case "metric":
 			x.Metric.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1334,7 +1371,7 @@ func (x *ResourceMetricSource) DecodeWire(r *jsonwire.Reader) {
 		case "target":
 			x.Target.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1371,7 +1408,7 @@ func (x *ResourceMetricStatus) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }

@@ -6,6 +6,7 @@ package autoscalingv2
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // ContainerResourceMetricSource indicates how to scale on a resource metric
@@ -185,6 +186,10 @@ type HorizontalPodAutoscaler struct {
 
 	// status is the current information about the autoscaler.
 	Status HorizontalPodAutoscalerStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // HorizontalPodAutoscalerBehavior configures the scaling behavior of the
@@ -247,6 +252,10 @@ type HorizontalPodAutoscalerList struct {
 	//
 	// Required.
 	Items []HorizontalPodAutoscaler `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // HorizontalPodAutoscalerSpec describes the desired functionality of the
@@ -293,7 +302,7 @@ type HorizontalPodAutoscalerSpec struct {
 type HorizontalPodAutoscalerStatus struct {
 	// conditions is the set of conditions required for this autoscaler to scale
 	// its target, and indicates whether or not those conditions are met.
-	Conditions []HorizontalPodAutoscalerCondition `json:"conditions,omitempty"`
+	Conditions []HorizontalPodAutoscalerCondition `json:"conditions,omitempty" listKeys:"type"`
 
 	// currentMetrics is the last read state of the metrics used by this
 	// autoscaler.

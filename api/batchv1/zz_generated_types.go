@@ -8,6 +8,7 @@ import (
 	"github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/api/schedulingv1alpha3"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // CronJob represents the configuration of a single cron job.
@@ -28,6 +29,10 @@ type CronJob struct {
 	// Current status of a cron job. More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
 	Status CronJobStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // CronJobList is a collection of cron jobs.
@@ -42,6 +47,10 @@ type CronJobList struct {
 	//
 	// Required.
 	Items []CronJob `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // CronJobSpec describes how the job execution will look like and when it will
@@ -120,6 +129,10 @@ type Job struct {
 	// Current status of a job. More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
 	Status JobStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // JobCondition describes current state of a job.
@@ -159,6 +172,10 @@ type JobList struct {
 	//
 	// Required.
 	Items []Job `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // JobSchedulingConfiguration composes the reusable workload-aware scheduling
@@ -176,7 +193,7 @@ type JobSchedulingConfiguration struct {
 	// ResourceClaim or ResourceClaimTemplate. At most 4 claims may be set,
 	// matching the limit on the resulting PodGroup. This list is immutable after
 	// creation: entries may neither be added, removed, nor modified.
-	ResourceClaims []schedulingv1alpha3.WorkloadPodGroupResourceClaim `json:"resourceClaims,omitempty"`
+	ResourceClaims []schedulingv1alpha3.WorkloadPodGroupResourceClaim `json:"resourceClaims,omitempty" listKeys:"name"`
 
 	// SchedulingConstraints defines scheduling constraints (e.g. topology) for the
 	// Job's pods. This field is immutable after creation.
@@ -383,7 +400,7 @@ type JobStatus struct {
 	//
 	// More info:
 	// https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/
-	Conditions []JobCondition `json:"conditions,omitempty"`
+	Conditions []JobCondition `json:"conditions,omitempty" listKeys:"type"`
 
 	// The number of pods which reached phase Failed. The value increases
 	// monotonically.

@@ -6,6 +6,7 @@ package certificatesv1
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // CertificateSigningRequest objects provide a mechanism to obtain x509
@@ -35,6 +36,10 @@ type CertificateSigningRequest struct {
 	// and the certificate issued by the signer, or the failure condition
 	// indicating signer failure.
 	Status CertificateSigningRequestStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // CertificateSigningRequestCondition describes a condition of a
@@ -93,6 +98,10 @@ type CertificateSigningRequestList struct {
 	//
 	// Required.
 	Items []CertificateSigningRequest `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // CertificateSigningRequestSpec contains the certificate request.
@@ -228,7 +237,7 @@ type CertificateSigningRequestStatus struct {
 
 	// conditions applied to the request. Known conditions are "Approved",
 	// "Denied", and "Failed".
-	Conditions []CertificateSigningRequestCondition `json:"conditions,omitempty"`
+	Conditions []CertificateSigningRequestCondition `json:"conditions,omitempty" listKeys:"type"`
 }
 
 // ClusterTrustBundle is a cluster-scoped container for X.509 trust anchors
@@ -257,6 +266,10 @@ type ClusterTrustBundle struct {
 	//
 	// Required.
 	Spec ClusterTrustBundleSpec `json:"spec"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ClusterTrustBundleList is a collection of ClusterTrustBundle objects
@@ -270,6 +283,10 @@ type ClusterTrustBundleList struct {
 	//
 	// Required.
 	Items []ClusterTrustBundle `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ClusterTrustBundleSpec contains the signer and trust anchors.
@@ -325,6 +342,10 @@ type PodCertificateRequest struct {
 
 	// status contains the issued certificate, and a standard set of conditions.
 	Status PodCertificateRequestStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // PodCertificateRequestList is a collection of PodCertificateRequest objects
@@ -338,6 +359,10 @@ type PodCertificateRequestList struct {
 	//
 	// Required.
 	Items []PodCertificateRequest `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // PodCertificateRequestSpec describes the certificate request. All fields are
@@ -475,7 +500,7 @@ type PodCertificateRequestStatus struct {
 	//
 	// If the request is denied with `Reason=UnsupportedKeyType`, the signer may
 	// suggest a key type that will work in the message field.
-	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
 
 	// notAfter is the time at which the certificate expires. The value must be the
 	// same as the notAfter value in the leaf certificate in certificateChain. This

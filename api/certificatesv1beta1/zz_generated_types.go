@@ -6,6 +6,7 @@ package certificatesv1beta1
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // ClusterTrustBundle is a cluster-scoped container for X.509 trust anchors
@@ -34,6 +35,10 @@ type ClusterTrustBundle struct {
 	//
 	// Required.
 	Spec ClusterTrustBundleSpec `json:"spec"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ClusterTrustBundleList is a collection of ClusterTrustBundle objects
@@ -47,6 +52,10 @@ type ClusterTrustBundleList struct {
 	//
 	// Required.
 	Items []ClusterTrustBundle `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ClusterTrustBundleSpec contains the signer and trust anchors.
@@ -102,6 +111,10 @@ type PodCertificateRequest struct {
 
 	// status contains the issued certificate, and a standard set of conditions.
 	Status PodCertificateRequestStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // PodCertificateRequestList is a collection of PodCertificateRequest objects
@@ -115,6 +128,10 @@ type PodCertificateRequestList struct {
 	//
 	// Required.
 	Items []PodCertificateRequest `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // PodCertificateRequestSpec describes the certificate request. All fields are
@@ -294,7 +311,7 @@ type PodCertificateRequestStatus struct {
 	//
 	// If the request is denied with `Reason=UnsupportedKeyType`, the signer may
 	// suggest a key type that will work in the message field.
-	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
 
 	// notAfter is the time at which the certificate expires. The value must be the
 	// same as the notAfter value in the leaf certificate in certificateChain. This

@@ -6,6 +6,7 @@ package coordinationv1
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // Lease defines a lease concept.
@@ -19,6 +20,10 @@ type Lease struct {
 	// spec contains the specification of the Lease. More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
 	Spec LeaseSpec `json:"spec"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // LeaseList is a list of Lease objects.
@@ -33,6 +38,10 @@ type LeaseList struct {
 	//
 	// Required.
 	Items []Lease `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // LeaseSpec is a specification of a Lease.

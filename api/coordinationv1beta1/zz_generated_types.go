@@ -6,6 +6,7 @@ package coordinationv1beta1
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // LeaseCandidate defines a candidate for a Lease object. Candidates are
@@ -23,6 +24,10 @@ type LeaseCandidate struct {
 	//
 	// Required.
 	Spec LeaseCandidateSpec `json:"spec"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // LeaseCandidateList is a list of Lease objects.
@@ -37,6 +42,10 @@ type LeaseCandidateList struct {
 	//
 	// Required.
 	Items []LeaseCandidate `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // LeaseCandidateSpec is a specification of a Lease.

@@ -25,7 +25,7 @@ func (x *AWSElasticBlockStoreVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "volumeID":
 			x.VolumeID = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -91,7 +91,7 @@ func (x *Affinity) DecodeWire(r *jsonwire.Reader) {
 				x.PodAntiAffinity.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -129,7 +129,7 @@ func (x *AppArmorProfile) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -164,7 +164,7 @@ func (x *AttachedVolume) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -207,7 +207,7 @@ func (x *AzureDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "readOnly":
 			x.ReadOnly = r.BoolPtr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -262,7 +262,7 @@ func (x *AzureFilePersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "shareName":
 			x.ShareName = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -311,7 +311,7 @@ func (x *AzureFileVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "shareName":
 			x.ShareName = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -340,6 +340,7 @@ func (x *AzureFileVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Binding) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -354,13 +355,18 @@ func (x *Binding) DecodeWire(r *jsonwire.Reader) {
 		case "target":
 			x.Target.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *Binding) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -377,8 +383,18 @@ func (x *Binding) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.Binding")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *Binding) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *Binding) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -469,7 +485,7 @@ func (x *CSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "volumeHandle":
 			x.VolumeHandle = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -564,7 +580,7 @@ func (x *CSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "volumeAttributes":
 			x.VolumeAttributes = r.StringMap()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -626,7 +642,7 @@ func (x *Capabilities) DecodeWire(r *jsonwire.Reader) {
 		case "drop":
 			x.Drop = r.Strings()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -698,7 +714,7 @@ func (x *CephFSPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "user":
 			x.User = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -775,7 +791,7 @@ func (x *CephFSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "user":
 			x.User = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -848,7 +864,7 @@ func (x *CinderPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "volumeID":
 			x.VolumeID = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -902,7 +918,7 @@ func (x *CinderVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "volumeID":
 			x.VolumeID = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -943,7 +959,7 @@ func (x *ClientIPConfig) DecodeWire(r *jsonwire.Reader) {
 		case "timeoutSeconds":
 			x.TimeoutSeconds = r.Int32Ptr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -986,7 +1002,7 @@ func (x *ClusterTrustBundleProjection) DecodeWire(r *jsonwire.Reader) {
 		case "user":
 			x.User = r.Int64Ptr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1041,7 +1057,7 @@ func (x *ComponentCondition) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1074,6 +1090,7 @@ func (x *ComponentCondition) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ComponentStatus) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -1097,13 +1114,18 @@ func (x *ComponentStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Conditions = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *ComponentStatus) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -1120,8 +1142,18 @@ func (x *ComponentStatus) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.ComponentStatus")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *ComponentStatus) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *ComponentStatus) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -1161,11 +1193,17 @@ func (x *ComponentStatus) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ComponentStatusList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -1189,13 +1227,14 @@ func (x *ComponentStatusList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *ComponentStatusList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -1226,8 +1265,12 @@ func (x *ComponentStatusList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "corev1.ComponentStatusList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -1240,8 +1283,18 @@ func (x *ComponentStatusList) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.ComponentStatusList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *ComponentStatusList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *ComponentStatusList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -1281,6 +1334,7 @@ func (x *ComponentStatusList) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ConfigMap) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -1309,13 +1363,18 @@ func (x *ConfigMap) DecodeWire(r *jsonwire.Reader) {
 		case "immutable":
 			x.Immutable = r.BoolPtr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *ConfigMap) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -1332,8 +1391,18 @@ func (x *ConfigMap) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.ConfigMap")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *ConfigMap) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *ConfigMap) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -1410,7 +1479,7 @@ func (x *ConfigMapEnvSource) DecodeWire(r *jsonwire.Reader) {
 		case "optional":
 			x.Optional = r.BoolPtr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1447,7 +1516,7 @@ func (x *ConfigMapKeySelector) DecodeWire(r *jsonwire.Reader) {
 		case "optional":
 			x.Optional = r.BoolPtr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1476,11 +1545,17 @@ func (x *ConfigMapKeySelector) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ConfigMapList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -1504,13 +1579,14 @@ func (x *ConfigMapList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *ConfigMapList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -1541,8 +1617,12 @@ func (x *ConfigMapList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "corev1.ConfigMapList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -1555,8 +1635,18 @@ func (x *ConfigMapList) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.ConfigMapList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *ConfigMapList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *ConfigMapList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -1612,7 +1702,7 @@ func (x *ConfigMapNodeConfigSource) DecodeWire(r *jsonwire.Reader) {
 		case "uid":
 			x.UID = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1670,7 +1760,7 @@ func (x *ConfigMapProjection) DecodeWire(r *jsonwire.Reader) {
 		case "optional":
 			x.Optional = r.BoolPtr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1735,7 +1825,7 @@ func (x *ConfigMapVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "optional":
 			x.Optional = r.BoolPtr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1937,7 +2027,7 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 		case "workingDir":
 			x.WorkingDir = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2167,7 +2257,7 @@ func (x *ContainerExtendedResourceRequest) DecodeWire(r *jsonwire.Reader) {
 		case "resourceName":
 			x.ResourceName = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2206,7 +2296,7 @@ func (x *ContainerImage) DecodeWire(r *jsonwire.Reader) {
 		case "sizeBytes":
 			x.SizeBytes = r.Int64()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2258,7 +2348,7 @@ func (x *ContainerPort) DecodeWire(r *jsonwire.Reader) {
 		case "protocol":
 			x.Protocol = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2305,7 +2395,7 @@ func (x *ContainerResizePolicy) DecodeWire(r *jsonwire.Reader) {
 		case "restartPolicy":
 			x.RestartPolicy = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2347,7 +2437,7 @@ func (x *ContainerRestartRule) DecodeWire(r *jsonwire.Reader) {
 				x.ExitCodes.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2391,7 +2481,7 @@ func (x *ContainerRestartRuleOnExitCodes) DecodeWire(r *jsonwire.Reader) {
 				x.Values = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2460,7 +2550,7 @@ func (x *ContainerState) DecodeWire(r *jsonwire.Reader) {
 				x.Waiting.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2496,7 +2586,7 @@ func (x *ContainerStateRunning) DecodeWire(r *jsonwire.Reader) {
 		case "startedAt":
 			x.StartedAt.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2535,7 +2625,7 @@ func (x *ContainerStateTerminated) DecodeWire(r *jsonwire.Reader) {
 		case "startedAt":
 			x.StartedAt.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2590,7 +2680,7 @@ func (x *ContainerStateWaiting) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2694,7 +2784,7 @@ func (x *ContainerStatus) DecodeWire(r *jsonwire.Reader) {
 				x.VolumeMounts = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2826,7 +2916,7 @@ func (x *ContainerUser) DecodeWire(r *jsonwire.Reader) {
 				x.Linux.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2852,7 +2942,7 @@ func (x *DaemonEndpoint) DecodeWire(r *jsonwire.Reader) {
 		case "Port":
 			x.Port = r.Int32()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2888,7 +2978,7 @@ func (x *DownwardAPIProjection) DecodeWire(r *jsonwire.Reader) {
 				x.Items = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2948,7 +3038,7 @@ func (x *DownwardAPIVolumeFile) DecodeWire(r *jsonwire.Reader) {
 		case "user":
 			x.User = r.Int64Ptr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -3006,7 +3096,7 @@ func (x *DownwardAPIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.Items = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -3065,7 +3155,7 @@ func (x *EmptyDirVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.SizeLimit.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -3115,7 +3205,7 @@ func (x *EndpointAddress) DecodeWire(r *jsonwire.Reader) {
 				x.TargetRef.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -3162,7 +3252,7 @@ func (x *EndpointPort) DecodeWire(r *jsonwire.Reader) {
 		case "protocol":
 			x.Protocol = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -3234,7 +3324,7 @@ func (x *EndpointSubset) DecodeWire(r *jsonwire.Reader) {
 				x.Ports = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -3296,6 +3386,7 @@ func (x *EndpointSubset) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Endpoints) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -3319,13 +3410,18 @@ func (x *Endpoints) DecodeWire(r *jsonwire.Reader) {
 				x.Subsets = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *Endpoints) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -3342,8 +3438,18 @@ func (x *Endpoints) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.Endpoints")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *Endpoints) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *Endpoints) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -3383,11 +3489,17 @@ func (x *Endpoints) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *EndpointsList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -3411,13 +3523,14 @@ func (x *EndpointsList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *EndpointsList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -3448,8 +3561,12 @@ func (x *EndpointsList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "corev1.EndpointsList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -3462,8 +3579,18 @@ func (x *EndpointsList) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.EndpointsList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *EndpointsList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *EndpointsList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -3529,7 +3656,7 @@ func (x *EnvFromSource) DecodeWire(r *jsonwire.Reader) {
 				x.SecretRef.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -3577,7 +3704,7 @@ func (x *EnvVar) DecodeWire(r *jsonwire.Reader) {
 				x.ValueFrom.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -3657,7 +3784,7 @@ func (x *EnvVarSource) DecodeWire(r *jsonwire.Reader) {
 				x.SecretKeyRef.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -3849,7 +3976,7 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 		case "workingDir":
 			x.WorkingDir = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -4086,7 +4213,7 @@ func (x *EphemeralVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.VolumeClaimTemplate.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -4104,6 +4231,7 @@ func (x *EphemeralVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Event) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -4158,13 +4286,18 @@ func (x *Event) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *Event) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -4181,8 +4314,18 @@ func (x *Event) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.Event")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *Event) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *Event) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -4265,11 +4408,17 @@ func (x *Event) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *EventList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -4293,13 +4442,14 @@ func (x *EventList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *EventList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -4330,8 +4480,12 @@ func (x *EventList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "corev1.EventList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -4344,8 +4498,18 @@ func (x *EventList) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.EventList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *EventList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *EventList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -4395,7 +4559,7 @@ func (x *EventSeries) DecodeWire(r *jsonwire.Reader) {
 		case "lastObservedTime":
 			x.LastObservedTime.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -4430,7 +4594,7 @@ func (x *EventSource) DecodeWire(r *jsonwire.Reader) {
 		case "host":
 			x.Host = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -4465,7 +4629,7 @@ func (x *EvictionResponder) DecodeWire(r *jsonwire.Reader) {
 		case "priority":
 			x.Priority = r.Int32()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -4498,7 +4662,7 @@ func (x *ExecAction) DecodeWire(r *jsonwire.Reader) {
 		case "command":
 			x.Command = r.Strings()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -4544,7 +4708,7 @@ func (x *FCVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "wwids":
 			x.WWIDs = r.Strings()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -4617,7 +4781,7 @@ func (x *FileKeySelector) DecodeWire(r *jsonwire.Reader) {
 		case "volumeName":
 			x.VolumeName = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -4673,7 +4837,7 @@ func (x *FlexPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.SecretRef.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -4748,7 +4912,7 @@ func (x *FlexVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.SecretRef.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -4810,7 +4974,7 @@ func (x *FlockerVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "datasetUUID":
 			x.DatasetUUID = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -4849,7 +5013,7 @@ func (x *GCEPersistentDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "readOnly":
 			x.ReadOnly = r.Bool()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -4894,7 +5058,7 @@ func (x *GRPCAction) DecodeWire(r *jsonwire.Reader) {
 		case "service":
 			x.Service = r.StringPtr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -4939,7 +5103,7 @@ func (x *GitRepoVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "revision":
 			x.Revision = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -4982,7 +5146,7 @@ func (x *GlusterfsPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "readOnly":
 			x.ReadOnly = r.Bool()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -5027,7 +5191,7 @@ func (x *GlusterfsVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "readOnly":
 			x.ReadOnly = r.Bool()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -5083,7 +5247,7 @@ func (x *HTTPGetAction) DecodeWire(r *jsonwire.Reader) {
 		case "scheme":
 			x.Scheme = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -5145,7 +5309,7 @@ func (x *HTTPHeader) DecodeWire(r *jsonwire.Reader) {
 		case "value":
 			x.Value = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -5180,7 +5344,7 @@ func (x *HostAlias) DecodeWire(r *jsonwire.Reader) {
 		case "ip":
 			x.IP = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -5224,7 +5388,7 @@ func (x *HostIP) DecodeWire(r *jsonwire.Reader) {
 		case "ip":
 			x.IP = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -5253,7 +5417,7 @@ func (x *HostPathVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.StringPtr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -5313,7 +5477,7 @@ func (x *ISCSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "targetPortal":
 			x.TargetPortal = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -5420,7 +5584,7 @@ func (x *ISCSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "targetPortal":
 			x.TargetPortal = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -5502,7 +5666,7 @@ func (x *ImageVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "reference":
 			x.Reference = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -5535,7 +5699,7 @@ func (x *ImageVolumeStatus) DecodeWire(r *jsonwire.Reader) {
 		case "imageRef":
 			x.ImageRef = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -5568,7 +5732,7 @@ func (x *KeyToPath) DecodeWire(r *jsonwire.Reader) {
 		case "user":
 			x.User = r.Int64Ptr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -5627,7 +5791,7 @@ func (x *Lifecycle) DecodeWire(r *jsonwire.Reader) {
 		case "stopSignal":
 			x.StopSignal = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -5698,7 +5862,7 @@ func (x *LifecycleHandler) DecodeWire(r *jsonwire.Reader) {
 				x.TCPSocket.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -5730,6 +5894,7 @@ func (x *LifecycleHandler) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *LimitRange) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -5744,13 +5909,18 @@ func (x *LimitRange) DecodeWire(r *jsonwire.Reader) {
 		case "spec":
 			x.Spec.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *LimitRange) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -5767,8 +5937,18 @@ func (x *LimitRange) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.LimitRange")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *LimitRange) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *LimitRange) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -5871,7 +6051,7 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -5987,11 +6167,17 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *LimitRangeList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -6015,13 +6201,14 @@ func (x *LimitRangeList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *LimitRangeList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -6052,8 +6239,12 @@ func (x *LimitRangeList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "corev1.LimitRangeList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -6066,8 +6257,18 @@ func (x *LimitRangeList) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.LimitRangeList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *LimitRangeList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *LimitRangeList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -6124,7 +6325,7 @@ func (x *LimitRangeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Limits = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -6175,7 +6376,7 @@ func (x *LinuxContainerUser) DecodeWire(r *jsonwire.Reader) {
 		case "uid":
 			x.UID = r.Int64()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -6238,7 +6439,7 @@ func (x *LoadBalancerIngress) DecodeWire(r *jsonwire.Reader) {
 				x.Ports = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -6299,7 +6500,7 @@ func (x *LoadBalancerStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Ingress = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -6337,7 +6538,7 @@ func (x *LocalObjectReference) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -6366,7 +6567,7 @@ func (x *LocalVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "path":
 			x.Path = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -6401,7 +6602,7 @@ func (x *ModifyVolumeStatus) DecodeWire(r *jsonwire.Reader) {
 		case "targetVolumeAttributesClassName":
 			x.TargetVolumeAttributesClassName = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -6438,7 +6639,7 @@ func (x *NFSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "server":
 			x.Server = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -6467,6 +6668,7 @@ func (x *NFSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Namespace) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -6483,13 +6685,18 @@ func (x *Namespace) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *Namespace) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -6506,8 +6713,18 @@ func (x *Namespace) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.Namespace")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *Namespace) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *Namespace) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -6558,7 +6775,7 @@ func (x *NamespaceCondition) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -6595,11 +6812,17 @@ func (x *NamespaceCondition) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *NamespaceList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -6623,13 +6846,14 @@ func (x *NamespaceList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *NamespaceList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -6660,8 +6884,12 @@ func (x *NamespaceList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "corev1.NamespaceList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -6674,8 +6902,18 @@ func (x *NamespaceList) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.NamespaceList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *NamespaceList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *NamespaceList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -6723,7 +6961,7 @@ func (x *NamespaceSpec) DecodeWire(r *jsonwire.Reader) {
 		case "finalizers":
 			x.Finalizers = r.Strings()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -6772,7 +7010,7 @@ func (x *NamespaceStatus) DecodeWire(r *jsonwire.Reader) {
 		case "phase":
 			x.Phase = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -6808,6 +7046,7 @@ func (x *NamespaceStatus) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Node) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -6824,13 +7063,18 @@ func (x *Node) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *Node) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -6847,8 +7091,18 @@ func (x *Node) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.Node")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *Node) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *Node) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -6893,7 +7147,7 @@ func (x *NodeAddress) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -6944,7 +7198,7 @@ func (x *NodeAffinity) DecodeWire(r *jsonwire.Reader) {
 				x.RequiredDuringSchedulingIgnoredDuringExecution.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -6990,7 +7244,7 @@ func (x *NodeAllocatableMappedResources) DecodeWire(r *jsonwire.Reader) {
 		case "quantity":
 			x.Quantity.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -7041,7 +7295,7 @@ func (x *NodeAllocatableOverheadResources) DecodeWire(r *jsonwire.Reader) {
 				x.PerPod.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -7102,7 +7356,7 @@ func (x *NodeAllocatableResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 		case "resourceClaimName":
 			x.ResourceClaimName = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -7186,7 +7440,7 @@ func (x *NodeCondition) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -7242,7 +7496,7 @@ func (x *NodeConfigSource) DecodeWire(r *jsonwire.Reader) {
 				x.ConfigMap.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -7295,7 +7549,7 @@ func (x *NodeConfigStatus) DecodeWire(r *jsonwire.Reader) {
 				x.LastKnownGood.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -7336,7 +7590,7 @@ func (x *NodeDaemonEndpoints) DecodeWire(r *jsonwire.Reader) {
 		case "kubeletEndpoint":
 			x.KubeletEndpoint.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -7366,7 +7620,7 @@ func (x *NodeFeatures) DecodeWire(r *jsonwire.Reader) {
 		case "supplementalGroupsPolicy":
 			x.SupplementalGroupsPolicy = r.BoolPtr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -7384,11 +7638,17 @@ func (x *NodeFeatures) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *NodeList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -7412,13 +7672,14 @@ func (x *NodeList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *NodeList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -7449,8 +7710,12 @@ func (x *NodeList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "corev1.NodeList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -7463,8 +7728,18 @@ func (x *NodeList) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.NodeList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *NodeList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *NodeList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -7512,7 +7787,7 @@ func (x *NodePodPreemptionPolicy) DecodeWire(r *jsonwire.Reader) {
 		case "disableResizePreemption":
 			x.DisableResizePreemption = r.Strings()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -7559,7 +7834,7 @@ func (x *NodeRuntimeHandler) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -7594,7 +7869,7 @@ func (x *NodeRuntimeHandlerFeatures) DecodeWire(r *jsonwire.Reader) {
 		case "userNamespaces":
 			x.UserNamespaces = r.BoolPtr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -7635,7 +7910,7 @@ func (x *NodeSelector) DecodeWire(r *jsonwire.Reader) {
 				x.NodeSelectorTerms = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -7677,7 +7952,7 @@ func (x *NodeSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 		case "values":
 			x.Values = r.Strings()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -7745,7 +8020,7 @@ func (x *NodeSelectorTerm) DecodeWire(r *jsonwire.Reader) {
 				x.MatchFields = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -7837,7 +8112,7 @@ func (x *NodeSpec) DecodeWire(r *jsonwire.Reader) {
 		case "unschedulable":
 			x.Unschedulable = r.Bool()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -8023,7 +8298,7 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 		case "volumesInUse":
 			x.VolumesInUse = r.Strings()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -8214,7 +8489,7 @@ func (x *NodeSwapStatus) DecodeWire(r *jsonwire.Reader) {
 		case "capacity":
 			x.Capacity = r.Int64Ptr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -8269,7 +8544,7 @@ func (x *NodeSystemInfo) DecodeWire(r *jsonwire.Reader) {
 		case "systemUUID":
 			x.SystemUUID = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -8344,7 +8619,7 @@ func (x *ObjectFieldSelector) DecodeWire(r *jsonwire.Reader) {
 		case "fieldPath":
 			x.FieldPath = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -8389,7 +8664,7 @@ func (x *ObjectReference) DecodeWire(r *jsonwire.Reader) {
 		case "uid":
 			x.UID = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -8434,6 +8709,7 @@ func (x *ObjectReference) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PersistentVolume) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -8450,13 +8726,18 @@ func (x *PersistentVolume) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *PersistentVolume) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -8473,8 +8754,18 @@ func (x *PersistentVolume) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.PersistentVolume")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *PersistentVolume) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *PersistentVolume) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -8509,6 +8800,7 @@ func (x *PersistentVolume) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PersistentVolumeClaim) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -8525,13 +8817,18 @@ func (x *PersistentVolumeClaim) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *PersistentVolumeClaim) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -8548,8 +8845,18 @@ func (x *PersistentVolumeClaim) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.PersistentVolumeClaim")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *PersistentVolumeClaim) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *PersistentVolumeClaim) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -8602,7 +8909,7 @@ func (x *PersistentVolumeClaimCondition) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -8643,11 +8950,17 @@ func (x *PersistentVolumeClaimCondition) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PersistentVolumeClaimList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -8671,13 +8984,14 @@ func (x *PersistentVolumeClaimList) decodeField(r *jsonwire.Reader, key []byte) 
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *PersistentVolumeClaimList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -8708,8 +9022,12 @@ func (x *PersistentVolumeClaimList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "corev1.PersistentVolumeClaimList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -8722,8 +9040,18 @@ func (x *PersistentVolumeClaimList) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.PersistentVolumeClaimList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *PersistentVolumeClaimList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *PersistentVolumeClaimList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -8808,7 +9136,7 @@ func (x *PersistentVolumeClaimSpec) DecodeWire(r *jsonwire.Reader) {
 		case "volumeName":
 			x.VolumeName = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -8943,7 +9271,7 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 		case "phase":
 			x.Phase = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -9073,7 +9401,7 @@ func (x *PersistentVolumeClaimTemplate) DecodeWire(r *jsonwire.Reader) {
 		case "spec":
 			x.Spec.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -9110,7 +9438,7 @@ func (x *PersistentVolumeClaimVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "readOnly":
 			x.ReadOnly = r.Bool()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -9135,11 +9463,17 @@ func (x *PersistentVolumeClaimVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PersistentVolumeList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -9163,13 +9497,14 @@ func (x *PersistentVolumeList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *PersistentVolumeList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -9200,8 +9535,12 @@ func (x *PersistentVolumeList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "corev1.PersistentVolumeList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -9214,8 +9553,18 @@ func (x *PersistentVolumeList) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.PersistentVolumeList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *PersistentVolumeList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *PersistentVolumeList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -9502,7 +9851,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.VsphereVolume.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -9701,7 +10050,7 @@ func (x *PersistentVolumeStatus) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -9744,7 +10093,7 @@ func (x *PhotonPersistentDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "pdID":
 			x.PDID = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -9769,6 +10118,7 @@ func (x *PhotonPersistentDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Pod) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -9785,13 +10135,18 @@ func (x *Pod) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *Pod) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -9808,8 +10163,18 @@ func (x *Pod) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.Pod")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *Pod) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *Pod) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -9872,7 +10237,7 @@ func (x *PodAffinity) DecodeWire(r *jsonwire.Reader) {
 				x.RequiredDuringSchedulingIgnoredDuringExecution = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -9951,7 +10316,7 @@ func (x *PodAffinityTerm) DecodeWire(r *jsonwire.Reader) {
 		case "topologyKey":
 			x.TopologyKey = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -10053,7 +10418,7 @@ func (x *PodAntiAffinity) DecodeWire(r *jsonwire.Reader) {
 				x.RequiredDuringSchedulingIgnoredDuringExecution = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -10122,7 +10487,7 @@ func (x *PodCertificateProjection) DecodeWire(r *jsonwire.Reader) {
 		case "userAnnotations":
 			x.UserAnnotations = r.StringMap()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -10206,7 +10571,7 @@ func (x *PodCondition) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -10272,7 +10637,7 @@ func (x *PodDNSConfig) DecodeWire(r *jsonwire.Reader) {
 		case "searches":
 			x.Searches = r.Strings()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -10344,7 +10709,7 @@ func (x *PodDNSConfigOption) DecodeWire(r *jsonwire.Reader) {
 		case "value":
 			x.Value = r.StringPtr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -10388,7 +10753,7 @@ func (x *PodExtendedResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 		case "resourceClaimName":
 			x.ResourceClaimName = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -10432,7 +10797,7 @@ func (x *PodIP) DecodeWire(r *jsonwire.Reader) {
 		case "ip":
 			x.IP = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -10451,11 +10816,17 @@ func (x *PodIP) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PodList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -10479,13 +10850,14 @@ func (x *PodList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *PodList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -10516,8 +10888,12 @@ func (x *PodList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "corev1.PodList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -10530,8 +10906,18 @@ func (x *PodList) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.PodList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *PodList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *PodList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -10579,7 +10965,7 @@ func (x *PodOS) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -10606,7 +10992,7 @@ func (x *PodReadinessGate) DecodeWire(r *jsonwire.Reader) {
 		case "conditionType":
 			x.ConditionType = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -10637,7 +11023,7 @@ func (x *PodResourceClaim) DecodeWire(r *jsonwire.Reader) {
 		case "resourceClaimTemplateName":
 			x.ResourceClaimTemplateName = r.StringPtr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -10676,7 +11062,7 @@ func (x *PodResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 		case "resourceClaimName":
 			x.ResourceClaimName = r.StringPtr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -10709,7 +11095,7 @@ func (x *PodSchedulingGate) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -10736,7 +11122,7 @@ func (x *PodSchedulingGroup) DecodeWire(r *jsonwire.Reader) {
 		case "podGroupName":
 			x.PodGroupName = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -10833,7 +11219,7 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 				x.WindowsOptions.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -11177,7 +11563,7 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Volumes = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -11691,7 +12077,7 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 				x.VolumeHealth = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -11910,6 +12296,7 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PodTemplate) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -11924,13 +12311,18 @@ func (x *PodTemplate) DecodeWire(r *jsonwire.Reader) {
 		case "template":
 			x.Template.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *PodTemplate) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -11947,8 +12339,18 @@ func (x *PodTemplate) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.PodTemplate")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *PodTemplate) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *PodTemplate) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -11978,11 +12380,17 @@ func (x *PodTemplate) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PodTemplateList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -12006,13 +12414,14 @@ func (x *PodTemplateList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *PodTemplateList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -12043,8 +12452,12 @@ func (x *PodTemplateList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "corev1.PodTemplateList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -12057,8 +12470,18 @@ func (x *PodTemplateList) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.PodTemplateList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *PodTemplateList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *PodTemplateList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -12108,7 +12531,7 @@ func (x *PodTemplateSpec) DecodeWire(r *jsonwire.Reader) {
 		case "spec":
 			x.Spec.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -12156,7 +12579,7 @@ func (x *PodVolumeHealth) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -12208,7 +12631,7 @@ func (x *PortStatus) DecodeWire(r *jsonwire.Reader) {
 		case "protocol":
 			x.Protocol = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -12249,7 +12672,7 @@ func (x *PortworxVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "volumeID":
 			x.VolumeID = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -12288,7 +12711,7 @@ func (x *PreferredSchedulingTerm) DecodeWire(r *jsonwire.Reader) {
 		case "weight":
 			x.Weight = r.Int32()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -12368,7 +12791,7 @@ func (x *Probe) DecodeWire(r *jsonwire.Reader) {
 		case "timeoutSeconds":
 			x.TimeoutSeconds = r.Int32()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -12446,7 +12869,7 @@ func (x *ProjectedVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				x.Sources = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -12504,7 +12927,7 @@ func (x *QuobyteVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "volume":
 			x.Volume = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -12574,7 +12997,7 @@ func (x *RBDPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "user":
 			x.User = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -12663,7 +13086,7 @@ func (x *RBDVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "user":
 			x.User = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -12723,6 +13146,7 @@ func (x *RBDVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ReplicationController) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -12739,13 +13163,18 @@ func (x *ReplicationController) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *ReplicationController) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -12762,8 +13191,18 @@ func (x *ReplicationController) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.ReplicationController")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *ReplicationController) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *ReplicationController) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -12814,7 +13253,7 @@ func (x *ReplicationControllerCondition) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -12851,11 +13290,17 @@ func (x *ReplicationControllerCondition) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ReplicationControllerList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -12879,13 +13324,14 @@ func (x *ReplicationControllerList) decodeField(r *jsonwire.Reader, key []byte) 
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *ReplicationControllerList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -12916,8 +13362,12 @@ func (x *ReplicationControllerList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "corev1.ReplicationControllerList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -12930,8 +13380,18 @@ func (x *ReplicationControllerList) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.ReplicationControllerList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *ReplicationControllerList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *ReplicationControllerList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -12992,7 +13452,7 @@ func (x *ReplicationControllerSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Template.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -13067,7 +13527,7 @@ func (x *ReplicationControllerStatus) DecodeWire(r *jsonwire.Reader) {
 		case "replicas":
 			x.Replicas = r.Int32()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -13129,7 +13589,7 @@ func (x *ResourceClaim) DecodeWire(r *jsonwire.Reader) {
 		case "request":
 			x.Request = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -13166,7 +13626,7 @@ func (x *ResourceFieldSelector) DecodeWire(r *jsonwire.Reader) {
 		case "resource":
 			x.Resource = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -13207,7 +13667,7 @@ func (x *ResourceHealth) DecodeWire(r *jsonwire.Reader) {
 		case "resourceID":
 			x.ResourceID = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -13236,6 +13696,7 @@ func (x *ResourceHealth) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ResourceQuota) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -13252,13 +13713,18 @@ func (x *ResourceQuota) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *ResourceQuota) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -13275,8 +13741,18 @@ func (x *ResourceQuota) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.ResourceQuota")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *ResourceQuota) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *ResourceQuota) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -13311,11 +13787,17 @@ func (x *ResourceQuota) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ResourceQuotaList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -13339,13 +13821,14 @@ func (x *ResourceQuotaList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *ResourceQuotaList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -13376,8 +13859,12 @@ func (x *ResourceQuotaList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "corev1.ResourceQuotaList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -13390,8 +13877,18 @@ func (x *ResourceQuotaList) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.ResourceQuotaList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *ResourceQuotaList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *ResourceQuotaList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -13461,7 +13958,7 @@ func (x *ResourceQuotaSpec) DecodeWire(r *jsonwire.Reader) {
 		case "scopes":
 			x.Scopes = r.Strings()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -13548,7 +14045,7 @@ func (x *ResourceQuotaStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Used = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -13646,7 +14143,7 @@ func (x *ResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 				x.Requests = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -13735,7 +14232,7 @@ func (x *ResourceStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Resources = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -13785,7 +14282,7 @@ func (x *SELinuxOptions) DecodeWire(r *jsonwire.Reader) {
 		case "user":
 			x.User = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -13851,7 +14348,7 @@ func (x *ScaleIOPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "volumeName":
 			x.VolumeName = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -13945,7 +14442,7 @@ func (x *ScaleIOVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "volumeName":
 			x.VolumeName = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -14023,7 +14520,7 @@ func (x *ScopeSelector) DecodeWire(r *jsonwire.Reader) {
 				x.MatchExpressions = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -14065,7 +14562,7 @@ func (x *ScopedResourceSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 		case "values":
 			x.Values = r.Strings()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -14115,7 +14612,7 @@ func (x *SeccompProfile) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -14140,6 +14637,7 @@ func (x *SeccompProfile) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Secret) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -14170,13 +14668,18 @@ func (x *Secret) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *Secret) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -14193,8 +14696,18 @@ func (x *Secret) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.Secret")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *Secret) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *Secret) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -14275,7 +14788,7 @@ func (x *SecretEnvSource) DecodeWire(r *jsonwire.Reader) {
 		case "optional":
 			x.Optional = r.BoolPtr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -14312,7 +14825,7 @@ func (x *SecretKeySelector) DecodeWire(r *jsonwire.Reader) {
 		case "optional":
 			x.Optional = r.BoolPtr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -14341,11 +14854,17 @@ func (x *SecretKeySelector) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *SecretList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -14369,13 +14888,14 @@ func (x *SecretList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *SecretList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -14406,8 +14926,12 @@ func (x *SecretList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "corev1.SecretList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -14420,8 +14944,18 @@ func (x *SecretList) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.SecretList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *SecretList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *SecretList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -14482,7 +15016,7 @@ func (x *SecretProjection) DecodeWire(r *jsonwire.Reader) {
 		case "optional":
 			x.Optional = r.BoolPtr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -14532,7 +15066,7 @@ func (x *SecretReference) DecodeWire(r *jsonwire.Reader) {
 		case "namespace":
 			x.Namespace = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -14582,7 +15116,7 @@ func (x *SecretVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "secretName":
 			x.SecretName = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -14695,7 +15229,7 @@ func (x *SecurityContext) DecodeWire(r *jsonwire.Reader) {
 				x.WindowsOptions.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -14759,6 +15293,7 @@ func (x *SecurityContext) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Service) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -14775,13 +15310,18 @@ func (x *Service) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *Service) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -14798,8 +15338,18 @@ func (x *Service) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.Service")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *Service) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *Service) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -14834,6 +15384,7 @@ func (x *Service) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ServiceAccount) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -14870,13 +15421,18 @@ func (x *ServiceAccount) DecodeWire(r *jsonwire.Reader) {
 				x.Secrets = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *ServiceAccount) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -14893,8 +15449,18 @@ func (x *ServiceAccount) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.ServiceAccount")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *ServiceAccount) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *ServiceAccount) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -14953,11 +15519,17 @@ func (x *ServiceAccount) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ServiceAccountList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -14981,13 +15553,14 @@ func (x *ServiceAccountList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *ServiceAccountList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -15018,8 +15591,12 @@ func (x *ServiceAccountList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "corev1.ServiceAccountList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -15032,8 +15609,18 @@ func (x *ServiceAccountList) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.ServiceAccountList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *ServiceAccountList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *ServiceAccountList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -15087,7 +15674,7 @@ func (x *ServiceAccountTokenProjection) DecodeWire(r *jsonwire.Reader) {
 		case "user":
 			x.User = r.Int64Ptr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -15120,11 +15707,17 @@ func (x *ServiceAccountTokenProjection) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ServiceList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -15148,13 +15741,14 @@ func (x *ServiceList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *ServiceList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -15185,8 +15779,12 @@ func (x *ServiceList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "corev1.ServiceList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -15199,8 +15797,18 @@ func (x *ServiceList) UnmarshalJSON(data []byte) error {
 	return r.Finish("corev1.ServiceList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *ServiceList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *ServiceList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -15258,7 +15866,7 @@ func (x *ServicePort) DecodeWire(r *jsonwire.Reader) {
 		case "targetPort":
 			x.TargetPort.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -15361,7 +15969,7 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -15547,7 +16155,7 @@ func (x *ServiceStatus) DecodeWire(r *jsonwire.Reader) {
 		case "loadBalancer":
 			x.LoadBalancer.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -15600,7 +16208,7 @@ func (x *SessionAffinityConfig) DecodeWire(r *jsonwire.Reader) {
 				x.ClientIP.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -15626,7 +16234,7 @@ func (x *SleepAction) DecodeWire(r *jsonwire.Reader) {
 		case "seconds":
 			x.Seconds = r.Int64()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -15668,7 +16276,7 @@ func (x *StorageOSPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "volumeNamespace":
 			x.VolumeNamespace = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -15728,7 +16336,7 @@ func (x *StorageOSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "volumeNamespace":
 			x.VolumeNamespace = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -15775,7 +16383,7 @@ func (x *Sysctl) DecodeWire(r *jsonwire.Reader) {
 		case "value":
 			x.Value = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -15810,7 +16418,7 @@ func (x *TCPSocketAction) DecodeWire(r *jsonwire.Reader) {
 		case "port":
 			x.Port.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -15856,7 +16464,7 @@ func (x *Taint) DecodeWire(r *jsonwire.Reader) {
 		case "value":
 			x.Value = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -15905,7 +16513,7 @@ func (x *Toleration) DecodeWire(r *jsonwire.Reader) {
 		case "value":
 			x.Value = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -15952,7 +16560,7 @@ func (x *TopologySelectorLabelRequirement) DecodeWire(r *jsonwire.Reader) {
 		case "values":
 			x.Values = r.Strings()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -16005,7 +16613,7 @@ func (x *TopologySelectorTerm) DecodeWire(r *jsonwire.Reader) {
 				x.MatchLabelExpressions = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -16064,7 +16672,7 @@ func (x *TopologySpreadConstraint) DecodeWire(r *jsonwire.Reader) {
 		case "whenUnsatisfiable":
 			x.WhenUnsatisfiable = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -16136,7 +16744,7 @@ func (x *TypedLocalObjectReference) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -16183,7 +16791,7 @@ func (x *TypedObjectReference) DecodeWire(r *jsonwire.Reader) {
 		case "namespace":
 			x.Namespace = r.StringPtr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -16498,7 +17106,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				x.VsphereVolume.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -16649,7 +17257,7 @@ func (x *VolumeDevice) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -16686,7 +17294,7 @@ func (x *VolumeHealthCondition) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -16734,7 +17342,7 @@ func (x *VolumeHealthStatus) DecodeWire(r *jsonwire.Reader) {
 		case "lastTransitionTime":
 			x.LastTransitionTime.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -16792,7 +17400,7 @@ func (x *VolumeMount) DecodeWire(r *jsonwire.Reader) {
 		case "subPathExpr":
 			x.SubPathExpr = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -16875,7 +17483,7 @@ func (x *VolumeMountStatus) DecodeWire(r *jsonwire.Reader) {
 				x.VolumeStatus.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -16927,7 +17535,7 @@ func (x *VolumeNodeAffinity) DecodeWire(r *jsonwire.Reader) {
 				x.Required.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -17005,7 +17613,7 @@ func (x *VolumeProjection) DecodeWire(r *jsonwire.Reader) {
 				x.ServiceAccountToken.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -17077,7 +17685,7 @@ func (x *VolumeResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 				x.Requests = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -17147,7 +17755,7 @@ func (x *VolumeStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Image.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -17179,7 +17787,7 @@ func (x *VsphereVirtualDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "volumePath":
 			x.VolumePath = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -17222,7 +17830,7 @@ func (x *WeightedPodAffinityTerm) DecodeWire(r *jsonwire.Reader) {
 		case "weight":
 			x.Weight = r.Int32()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -17262,7 +17870,7 @@ func (x *WindowsSecurityContextOptions) DecodeWire(r *jsonwire.Reader) {
 		case "runAsUserName":
 			x.RunAsUserName = r.StringPtr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }

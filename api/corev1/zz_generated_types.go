@@ -6,6 +6,7 @@ package corev1
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // Represents a Persistent Disk resource in AWS.
@@ -177,6 +178,10 @@ type Binding struct {
 	//
 	// Required.
 	Target ObjectReference `json:"target"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // Represents storage that is managed by an external CSI volume driver
@@ -474,7 +479,11 @@ type ComponentStatus struct {
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	// List of component conditions observed
-	Conditions []ComponentCondition `json:"conditions,omitempty"`
+	Conditions []ComponentCondition `json:"conditions,omitempty" listKeys:"type"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // Status of all the conditions for the component as a list of ComponentStatus
@@ -490,6 +499,10 @@ type ComponentStatusList struct {
 	//
 	// Required.
 	Items []ComponentStatus `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ConfigMap holds configuration data for pods to consume.
@@ -519,6 +532,10 @@ type ConfigMap struct {
 	// be updated (only object metadata can be modified). If not set to true, the
 	// field can be modified at any time. Defaulted to nil.
 	Immutable *bool `json:"immutable,omitempty"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ConfigMapEnvSource selects a ConfigMap to populate the environment variables
@@ -568,6 +585,10 @@ type ConfigMapList struct {
 	//
 	// Required.
 	Items []ConfigMap `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ConfigMapNodeConfigSource contains the information to reference a ConfigMap
@@ -694,7 +715,7 @@ type Container struct {
 	Command []string `json:"command,omitempty"`
 
 	// List of environment variables to set in the container. Cannot be updated.
-	Env []EnvVar `json:"env,omitempty"`
+	Env []EnvVar `json:"env,omitempty" listKeys:"name"`
 
 	// List of sources to populate environment variables in the container. The keys
 	// defined within a source may consist of any printable ASCII characters except
@@ -735,7 +756,7 @@ type Container struct {
 	// network. Modifying this array with strategic merge patch may corrupt the
 	// data. For more information See
 	// https://github.com/kubernetes/kubernetes/issues/108255. Cannot be updated.
-	Ports []ContainerPort `json:"ports,omitempty"`
+	Ports []ContainerPort `json:"ports,omitempty" listKeys:"containerPort,protocol"`
 
 	// Periodic probe of container service readiness. Container will be removed
 	// from service endpoints if the probe fails. Cannot be updated. More info:
@@ -829,10 +850,10 @@ type Container struct {
 	Tty bool `json:"tty,omitempty"`
 
 	// volumeDevices is the list of block devices to be used by the container.
-	VolumeDevices []VolumeDevice `json:"volumeDevices,omitempty"`
+	VolumeDevices []VolumeDevice `json:"volumeDevices,omitempty" listKeys:"devicePath"`
 
 	// Pod volumes to mount into the container's filesystem. Cannot be updated.
-	VolumeMounts []VolumeMount `json:"volumeMounts,omitempty"`
+	VolumeMounts []VolumeMount `json:"volumeMounts,omitempty" listKeys:"mountPath"`
 
 	// Container's working directory. If not specified, the container runtime's
 	// default will be used, which might be configured in the container image.
@@ -1009,7 +1030,7 @@ type ContainerStatus struct {
 
 	// AllocatedResourcesStatus represents the status of various resources
 	// allocated for this Pod.
-	AllocatedResourcesStatus []ResourceStatus `json:"allocatedResourcesStatus,omitempty"`
+	AllocatedResourcesStatus []ResourceStatus `json:"allocatedResourcesStatus,omitempty" listKeys:"name"`
 
 	// ContainerID is the ID of the container in the format
 	// '<type>://<container_id>'. Where type is a container runtime identifier,
@@ -1087,7 +1108,7 @@ type ContainerStatus struct {
 	User *ContainerUser `json:"user,omitempty"`
 
 	// Status of volume mounts.
-	VolumeMounts []VolumeMountStatus `json:"volumeMounts,omitempty"`
+	VolumeMounts []VolumeMountStatus `json:"volumeMounts,omitempty" listKeys:"mountPath"`
 }
 
 // ContainerUser represents user identity information
@@ -1313,6 +1334,10 @@ type Endpoints struct {
 	// Addresses and NotReadyAddresses in the same subset. Sets of addresses and
 	// ports that comprise a service.
 	Subsets []EndpointSubset `json:"subsets,omitempty"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // EndpointsList is a list of endpoints. Deprecated: This API is deprecated in
@@ -1328,6 +1353,10 @@ type EndpointsList struct {
 	//
 	// Required.
 	Items []Endpoints `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // EnvFromSource represents the source of a set of ConfigMaps or Secrets
@@ -1421,7 +1450,7 @@ type EphemeralContainer struct {
 	Command []string `json:"command,omitempty"`
 
 	// List of environment variables to set in the container. Cannot be updated.
-	Env []EnvVar `json:"env,omitempty"`
+	Env []EnvVar `json:"env,omitempty" listKeys:"name"`
 
 	// List of sources to populate environment variables in the container. The keys
 	// defined within a source may consist of any printable ASCII characters except
@@ -1452,7 +1481,7 @@ type EphemeralContainer struct {
 	Name string `json:"name"`
 
 	// Ports are not allowed for ephemeral containers.
-	Ports []ContainerPort `json:"ports,omitempty"`
+	Ports []ContainerPort `json:"ports,omitempty" listKeys:"containerPort,protocol"`
 
 	// Probes are not allowed for ephemeral containers.
 	ReadinessProbe *Probe `json:"readinessProbe,omitempty"`
@@ -1527,11 +1556,11 @@ type EphemeralContainer struct {
 	Tty bool `json:"tty,omitempty"`
 
 	// volumeDevices is the list of block devices to be used by the container.
-	VolumeDevices []VolumeDevice `json:"volumeDevices,omitempty"`
+	VolumeDevices []VolumeDevice `json:"volumeDevices,omitempty" listKeys:"devicePath"`
 
 	// Pod volumes to mount into the container's filesystem. Subpath mounts are not
 	// allowed for ephemeral containers. Cannot be updated.
-	VolumeMounts []VolumeMount `json:"volumeMounts,omitempty"`
+	VolumeMounts []VolumeMount `json:"volumeMounts,omitempty" listKeys:"mountPath"`
 
 	// Container's working directory. If not specified, the container runtime's
 	// default will be used, which might be configured in the container image.
@@ -1626,6 +1655,10 @@ type Event struct {
 
 	// Type of this event (Normal, Warning), new types could be added in the future
 	Type string `json:"type,omitempty"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // EventList is a list of events.
@@ -1640,6 +1673,10 @@ type EventList struct {
 	//
 	// Required.
 	Items []Event `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // EventSeries contain information on series of events, i.e. thing that was/is
@@ -2264,6 +2301,10 @@ type LimitRange struct {
 	// Spec defines the limits enforced. More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
 	Spec LimitRangeSpec `json:"spec"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // LimitRangeItem defines a min/max usage limit for any resource that matches
@@ -2308,6 +2349,10 @@ type LimitRangeList struct {
 	//
 	// Required.
 	Items []LimitRange `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // LimitRangeSpec defines a min/max usage limit for resources that match on
@@ -2456,6 +2501,10 @@ type Namespace struct {
 	// Status describes the current status of a Namespace. More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
 	Status NamespaceStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // NamespaceCondition contains details about state of namespace.
@@ -2493,6 +2542,10 @@ type NamespaceList struct {
 	//
 	// Required.
 	Items []Namespace `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // NamespaceSpec describes the attributes on a Namespace.
@@ -2506,7 +2559,7 @@ type NamespaceSpec struct {
 // NamespaceStatus is information about the current status of a Namespace.
 type NamespaceStatus struct {
 	// Represents the latest available observations of a namespace's current state.
-	Conditions []NamespaceCondition `json:"conditions,omitempty"`
+	Conditions []NamespaceCondition `json:"conditions,omitempty" listKeys:"type"`
 
 	// Phase is the current lifecycle phase of the namespace. More info:
 	// https://kubernetes.io/docs/tasks/administer-cluster/namespaces/
@@ -2530,6 +2583,10 @@ type Node struct {
 	// Read-only. More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
 	Status NodeStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // NodeAddress contains information for the node's address.
@@ -2625,12 +2682,12 @@ type NodeAllocatableResourceClaimStatus struct {
 	// Mapping contains allocations through devices mapped in the device spec's
 	// `nodeAllocatableResources[...].mapping` field. This is used by kubelet for
 	// pod level and container-level cgroup enforcement.
-	Mapping []NodeAllocatableMappedResources `json:"mapping,omitempty"`
+	Mapping []NodeAllocatableMappedResources `json:"mapping,omitempty" listKeys:"name"`
 
 	// Overhead contains allocations through devices mapped in the device spec's
 	// `nodeAllocatableResources[...].overhead` field. This is used by kubelet for
 	// pod level and container-level cgroup enforcement.
-	Overhead []NodeAllocatableOverheadResources `json:"overhead,omitempty"`
+	Overhead []NodeAllocatableOverheadResources `json:"overhead,omitempty" listKeys:"name"`
 
 	// ResourceClaimName is the resource claim referenced by the pod that resulted
 	// in this node allocatable resource allocation.
@@ -2751,6 +2808,10 @@ type NodeList struct {
 	//
 	// Required.
 	Items []Node `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // NodePodPreemptionPolicy defines the node-level policies governing preemption
@@ -2877,7 +2938,7 @@ type NodeStatus struct {
 	// lifetime of a Node. However, there are some exceptions where this may not be
 	// possible, such as Pods that inherit a Node's address in its own status or
 	// consumers of the downward API (status.hostIP).
-	Addresses []NodeAddress `json:"addresses,omitempty"`
+	Addresses []NodeAddress `json:"addresses,omitempty" listKeys:"type"`
 
 	// Allocatable represents the resources of a node that are available for
 	// scheduling. Defaults to Capacity.
@@ -2889,7 +2950,7 @@ type NodeStatus struct {
 
 	// Conditions is an array of current observed node conditions. More info:
 	// https://kubernetes.io/docs/reference/node/node-status/#condition
-	Conditions []NodeCondition `json:"conditions,omitempty"`
+	Conditions []NodeCondition `json:"conditions,omitempty" listKeys:"type"`
 
 	// Status of the config assigned to the node via the dynamic Kubelet config
 	// feature.
@@ -3069,6 +3130,10 @@ type PersistentVolume struct {
 	// Populated by the system. Read-only. More info:
 	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistent-volumes
 	Status PersistentVolumeStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // PersistentVolumeClaim is a user's request for and claim to a persistent
@@ -3089,6 +3154,10 @@ type PersistentVolumeClaim struct {
 	// claim. Read-only. More info:
 	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistentvolumeclaims
 	Status PersistentVolumeClaimStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // PersistentVolumeClaimCondition contains details about state of pvc
@@ -3136,6 +3205,10 @@ type PersistentVolumeClaimList struct {
 	//
 	// Required.
 	Items []PersistentVolumeClaim `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // PersistentVolumeClaimSpec describes the common attributes of storage devices
@@ -3294,7 +3367,7 @@ type PersistentVolumeClaimStatus struct {
 	// conditions is the current Condition of persistent volume claim. If
 	// underlying persistent volume is being resized then the Condition will be set
 	// to 'Resizing'.
-	Conditions []PersistentVolumeClaimCondition `json:"conditions,omitempty"`
+	Conditions []PersistentVolumeClaimCondition `json:"conditions,omitempty" listKeys:"type"`
 
 	// currentVolumeAttributesClassName is the current name of the
 	// VolumeAttributesClass the PVC is using. When unset, there is no
@@ -3359,6 +3432,10 @@ type PersistentVolumeList struct {
 	//
 	// Required.
 	Items []PersistentVolume `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // PersistentVolumeSpec is the specification of a persistent volume.
@@ -3585,6 +3662,10 @@ type Pod struct {
 	// Populated by the system. Read-only. More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
 	Status PodStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // Pod affinity is a group of inter pod affinity scheduling rules.
@@ -3870,6 +3951,10 @@ type PodList struct {
 	//
 	// Required.
 	Items []Pod `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // PodOS defines the OS parameters of a pod.
@@ -4130,7 +4215,7 @@ type PodSpec struct {
 	// updated.
 	//
 	// Required.
-	Containers []Container `json:"containers"`
+	Containers []Container `json:"containers" listKeys:"name"`
 
 	// Specifies the DNS parameters of a pod. Parameters specified here will be
 	// merged to the generated DNS configuration based on DNSPolicy.
@@ -4153,7 +4238,7 @@ type PodSpec struct {
 	// This list cannot be specified when creating a pod, and it cannot be modified
 	// by updating the pod spec. In order to add an ephemeral container to an
 	// existing pod, use the pod's ephemeralcontainers subresource.
-	EphemeralContainers []EphemeralContainer `json:"ephemeralContainers,omitempty"`
+	EphemeralContainers []EphemeralContainer `json:"ephemeralContainers,omitempty" listKeys:"name"`
 
 	// evictionResponders reference responders that react to Evictions based on
 	// EvictionRequests. Responders should observe and communicate through the
@@ -4172,11 +4257,11 @@ type PodSpec struct {
 	// The maximum length of the responders list is 10. Responders are not
 	// supported when the pod is part of a PodGroup (.spec.schedulingGroup is set).
 	// This field can only be set on creation and is immutable afterwards.
-	EvictionResponders []EvictionResponder `json:"evictionResponders,omitempty"`
+	EvictionResponders []EvictionResponder `json:"evictionResponders,omitempty" listKeys:"name"`
 
 	// HostAliases is an optional list of hosts and IPs that will be injected into
 	// the pod's hosts file if specified.
-	HostAliases []HostAlias `json:"hostAliases,omitempty"`
+	HostAliases []HostAlias `json:"hostAliases,omitempty" listKeys:"ip"`
 
 	// Use the host's ipc namespace. Optional: Default to false.
 	HostIPC bool `json:"hostIPC,omitempty"`
@@ -4220,7 +4305,7 @@ type PodSpec struct {
 	// specified, these secrets will be passed to individual puller implementations
 	// for them to use. More info:
 	// https://kubernetes.io/docs/concepts/containers/images#specifying-imagepullsecrets-on-a-pod
-	ImagePullSecrets []LocalObjectReference `json:"imagePullSecrets,omitempty"`
+	ImagePullSecrets []LocalObjectReference `json:"imagePullSecrets,omitempty" listKeys:"name"`
 
 	// List of initialization containers belonging to the pod. Init containers are
 	// executed in order prior to containers being started. If any init container
@@ -4234,7 +4319,7 @@ type PodSpec struct {
 	// are applied to init containers in a similar fashion. Init containers cannot
 	// currently be added or removed. Cannot be updated. More info:
 	// https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
-	InitContainers []Container `json:"initContainers,omitempty"`
+	InitContainers []Container `json:"initContainers,omitempty" listKeys:"name"`
 
 	// NodeName indicates in which node this pod is scheduled. If empty, this pod
 	// is a candidate for scheduling by the scheduler defined in schedulerName.
@@ -4323,7 +4408,7 @@ type PodSpec struct {
 	// feature gate is enabled.
 	//
 	// This field is immutable.
-	ResourceClaims []PodResourceClaim `json:"resourceClaims,omitempty"`
+	ResourceClaims []PodResourceClaim `json:"resourceClaims,omitempty" listKeys:"name"`
 
 	// Resources is the total amount of CPU and Memory resources required by all
 	// containers in the pod. It supports specifying Requests and Limits for "cpu",
@@ -4362,7 +4447,7 @@ type PodSpec struct {
 	//
 	// SchedulingGates can only be set at pod creation time, and be removed only
 	// afterwards.
-	SchedulingGates []PodSchedulingGate `json:"schedulingGates,omitempty"`
+	SchedulingGates []PodSchedulingGate `json:"schedulingGates,omitempty" listKeys:"name"`
 
 	// SchedulingGroup provides a reference to the immediate scheduling runtime
 	// grouping object that this Pod belongs to. This field is used by the
@@ -4428,11 +4513,11 @@ type PodSpec struct {
 	// TopologySpreadConstraints describes how a group of pods ought to spread
 	// across topology domains. Scheduler will schedule pods in a way which abides
 	// by the constraints. All topologySpreadConstraints are ANDed.
-	TopologySpreadConstraints []TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty"`
+	TopologySpreadConstraints []TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty" listKeys:"topologyKey,whenUnsatisfiable"`
 
 	// List of volumes that can be mounted by containers belonging to the pod. More
 	// info: https://kubernetes.io/docs/concepts/storage/volumes
-	Volumes []Volume `json:"volumes,omitempty"`
+	Volumes []Volume `json:"volumes,omitempty" listKeys:"name"`
 }
 
 // PodStatus represents information about the status of a pod. Status may trail
@@ -4446,7 +4531,7 @@ type PodStatus struct {
 
 	// Current service state of pod. More info:
 	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions
-	Conditions []PodCondition `json:"conditions,omitempty"`
+	Conditions []PodCondition `json:"conditions,omitempty" listKeys:"type"`
 
 	// Statuses of containers in this pod. Each container in the pod should have at
 	// most one status in this list, and all statuses should be for containers in
@@ -4480,7 +4565,7 @@ type PodStatus struct {
 	// if the pod has not started yet. A pod can be assigned to a node that has a
 	// problem in kubelet which in turns means that HostIPs will not be updated
 	// even if there is a node is assigned to this pod.
-	HostIPs []HostIP `json:"hostIPs,omitempty"`
+	HostIPs []HostIP `json:"hostIPs,omitempty" listKeys:"ip"`
 
 	// Statuses of init containers in this pod. The most recent successful
 	// non-restartable init container will have ready = true, the most recently
@@ -4503,7 +4588,7 @@ type PodStatus struct {
 	// extended resources (see
 	// https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#extended-resources).
 	// Examples include "cpu", "memory", "ephemeral-storage", and hugepages.
-	NodeAllocatableResourceClaimStatuses []NodeAllocatableResourceClaimStatus `json:"nodeAllocatableResourceClaimStatuses,omitempty"`
+	NodeAllocatableResourceClaimStatuses []NodeAllocatableResourceClaimStatus `json:"nodeAllocatableResourceClaimStatuses,omitempty" listKeys:"resourceClaimName"`
 
 	// nominatedNodeName is set only when this pod preempts other pods on the node,
 	// but it cannot be scheduled right away as preemption victims receive their
@@ -4550,7 +4635,7 @@ type PodStatus struct {
 	// specified, the 0th entry must match the podIP field. Pods may be allocated
 	// at most 1 value for each of IPv4 and IPv6. This list is empty if no IPs have
 	// been allocated yet.
-	PodIPs []PodIP `json:"podIPs,omitempty"`
+	PodIPs []PodIP `json:"podIPs,omitempty" listKeys:"ip"`
 
 	// The Quality of Service (QOS) classification assigned to the pod based on
 	// resource requirements See PodQOSClass type for available QOS classes More
@@ -4573,7 +4658,7 @@ type PodStatus struct {
 	Resize string `json:"resize,omitempty"`
 
 	// Status of resource claims.
-	ResourceClaimStatuses []PodResourceClaimStatus `json:"resourceClaimStatuses,omitempty"`
+	ResourceClaimStatuses []PodResourceClaimStatus `json:"resourceClaimStatuses,omitempty" listKeys:"name"`
 
 	// Resources represents the compute resource requests and limits that have been
 	// applied at the pod level if pod-level requests or limits are set in
@@ -4586,7 +4671,7 @@ type PodStatus struct {
 
 	// volumeHealth contains node-reported health for each volume the pod is using.
 	// Populated by the kubelet on the pod's node.
-	VolumeHealth []PodVolumeHealth `json:"volumeHealth,omitempty"`
+	VolumeHealth []PodVolumeHealth `json:"volumeHealth,omitempty" listKeys:"name"`
 }
 
 // PodTemplate describes a template for creating copies of a predefined pod.
@@ -4600,6 +4685,10 @@ type PodTemplate struct {
 	// Template defines the pods that will be created from this pod template.
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
 	Template PodTemplateSpec `json:"template"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // PodTemplateList is a list of PodTemplates.
@@ -4614,6 +4703,10 @@ type PodTemplateList struct {
 	//
 	// Required.
 	Items []PodTemplate `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // PodTemplateSpec describes the data a pod should have when created from a
@@ -4633,7 +4726,7 @@ type PodTemplateSpec struct {
 type PodVolumeHealth struct {
 	// conditions is the set of adverse conditions reported by the CSI node plugin
 	// for this volume on this node. At most 16 conditions may be reported.
-	HealthConditions []VolumeHealthCondition `json:"healthConditions,omitempty"`
+	HealthConditions []VolumeHealthCondition `json:"healthConditions,omitempty" listKeys:"status,reason"`
 
 	// lastTransitionTime is when the current set of conditions first appeared.
 	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
@@ -4926,6 +5019,10 @@ type ReplicationController struct {
 	// system. Read-only. More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
 	Status ReplicationControllerStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ReplicationControllerCondition describes the state of a replication
@@ -4964,6 +5061,10 @@ type ReplicationControllerList struct {
 	//
 	// Required.
 	Items []ReplicationController `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ReplicationControllerSpec is the specification of a replication controller.
@@ -5005,7 +5106,7 @@ type ReplicationControllerStatus struct {
 
 	// Represents the latest available observations of a replication controller's
 	// current state.
-	Conditions []ReplicationControllerCondition `json:"conditions,omitempty"`
+	Conditions []ReplicationControllerCondition `json:"conditions,omitempty" listKeys:"type"`
 
 	// The number of pods that have labels matching the labels of the pod template
 	// of the replication controller.
@@ -5097,6 +5198,10 @@ type ResourceQuota struct {
 	// Status defines the actual enforced quota and its current usage.
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
 	Status ResourceQuotaStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ResourceQuotaList is a list of ResourceQuota items.
@@ -5112,6 +5217,10 @@ type ResourceQuotaList struct {
 	//
 	// Required.
 	Items []ResourceQuota `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ResourceQuotaSpec defines the desired hard limits to enforce for Quota.
@@ -5149,7 +5258,7 @@ type ResourceRequirements struct {
 	// This field depends on the DynamicResourceAllocation feature gate.
 	//
 	// This field is immutable. It can only be set for containers.
-	Claims []ResourceClaim `json:"claims,omitempty"`
+	Claims []ResourceClaim `json:"claims,omitempty" listKeys:"name"`
 
 	// Limits describes the maximum amount of compute resources allowed. More info:
 	// https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
@@ -5185,7 +5294,7 @@ type ResourceStatus struct {
 	// Node. If other Pod on the same Node reports the status with the same
 	// resource ID, it must be the same resource they share. See ResourceID type
 	// definition for a specific format it has in various use cases.
-	Resources []ResourceHealth `json:"resources,omitempty"`
+	Resources []ResourceHealth `json:"resources,omitempty" listKeys:"resourceID"`
 }
 
 // SELinuxOptions are the labels to be applied to the container
@@ -5381,6 +5490,10 @@ type Secret struct {
 	// Used to facilitate programmatic handling of secret data. More info:
 	// https://kubernetes.io/docs/concepts/configuration/secret/#secret-types
 	Type string `json:"type,omitempty"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // SecretEnvSource selects a Secret to populate the environment variables with.
@@ -5428,6 +5541,10 @@ type SecretList struct {
 	//
 	// Required.
 	Items []Secret `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // Adapts a secret into a projected volume.
@@ -5603,6 +5720,10 @@ type Service struct {
 	// Read-only. More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
 	Status ServiceStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ServiceAccount binds together: * a name, understood by users, and perhaps by
@@ -5637,7 +5758,11 @@ type ServiceAccount struct {
 	// Instead, tokens can be requested directly using the TokenRequest API, or
 	// service account token secrets can be manually created. More info:
 	// https://kubernetes.io/docs/concepts/configuration/secret
-	Secrets []ObjectReference `json:"secrets,omitempty"`
+	Secrets []ObjectReference `json:"secrets,omitempty" listKeys:"name"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ServiceAccountList is a list of ServiceAccount objects
@@ -5653,6 +5778,10 @@ type ServiceAccountList struct {
 	//
 	// Required.
 	Items []ServiceAccount `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ServiceAccountTokenProjection represents a projected service account token
@@ -5698,6 +5827,10 @@ type ServiceList struct {
 	//
 	// Required.
 	Items []Service `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ServicePort contains information on service's port.
@@ -5916,7 +6049,7 @@ type ServiceSpec struct {
 
 	// The list of ports that are exposed by this service. More info:
 	// https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies
-	Ports []ServicePort `json:"ports,omitempty"`
+	Ports []ServicePort `json:"ports,omitempty" listKeys:"port,protocol"`
 
 	// publishNotReadyAddresses indicates that any agent which deals with endpoints
 	// for this Service should disregard any indications of ready/not-ready. The
@@ -5974,7 +6107,7 @@ type ServiceSpec struct {
 // ServiceStatus represents the current status of a service.
 type ServiceStatus struct {
 	// Current service state
-	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
 
 	// LoadBalancer contains the current status of the load-balancer, if one is
 	// present.
@@ -6552,7 +6685,7 @@ type VolumeHealthStatus struct {
 	// conditions is the set of adverse conditions reported by the CSI controller
 	// plugin. An empty list means no adverse condition. At most 16 conditions may
 	// be reported.
-	HealthConditions []VolumeHealthCondition `json:"healthConditions,omitempty"`
+	HealthConditions []VolumeHealthCondition `json:"healthConditions,omitempty" listKeys:"status,reason"`
 
 	// lastTransitionTime is when the current set of conditions first appeared.
 	LastTransitionTime metav1.Time `json:"lastTransitionTime"`

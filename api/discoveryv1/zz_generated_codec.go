@@ -48,7 +48,7 @@ func (x *Endpoint) DecodeWire(r *jsonwire.Reader) {
 		case "zone":
 			x.Zone = r.StringPtr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -137,7 +137,7 @@ func (x *EndpointConditions) DecodeWire(r *jsonwire.Reader) {
 		case "terminating":
 			x.Terminating = r.BoolPtr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -193,7 +193,7 @@ func (x *EndpointHints) DecodeWire(r *jsonwire.Reader) {
 				x.ForZones = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -254,7 +254,7 @@ func (x *EndpointPort) DecodeWire(r *jsonwire.Reader) {
 		case "protocol":
 			x.Protocol = r.StringPtr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -286,6 +286,7 @@ func (x *EndpointPort) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *EndpointSlice) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -322,13 +323,18 @@ func (x *EndpointSlice) DecodeWire(r *jsonwire.Reader) {
 				x.Ports = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *EndpointSlice) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -345,8 +351,18 @@ func (x *EndpointSlice) UnmarshalJSON(data []byte) error {
 	return r.Finish("discoveryv1.EndpointSlice")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *EndpointSlice) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *EndpointSlice) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -405,11 +421,17 @@ func (x *EndpointSlice) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *EndpointSliceList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -433,13 +455,14 @@ func (x *EndpointSliceList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *EndpointSliceList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -470,8 +493,12 @@ func (x *EndpointSliceList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "discoveryv1.EndpointSliceList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -484,8 +511,18 @@ func (x *EndpointSliceList) UnmarshalJSON(data []byte) error {
 	return r.Finish("discoveryv1.EndpointSliceList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *EndpointSliceList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *EndpointSliceList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -533,7 +570,7 @@ func (x *ForNode) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -560,7 +597,7 @@ func (x *ForZone) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }

@@ -7,6 +7,7 @@ package eventsv1
 import (
 	"github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // Event is a report of an event somewhere in the cluster. It generally denotes
@@ -84,6 +85,10 @@ type Event struct {
 	// in the future. It is machine-readable. This field cannot be empty for new
 	// Events.
 	Type string `json:"type,omitempty"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // EventList is a list of Event objects.
@@ -98,6 +103,10 @@ type EventList struct {
 	//
 	// Required.
 	Items []Event `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // EventSeries contain information on series of events, i.e. thing that was/is

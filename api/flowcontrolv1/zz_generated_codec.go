@@ -21,7 +21,7 @@ func (x *ExemptPriorityLevelConfiguration) DecodeWire(r *jsonwire.Reader) {
 		case "nominalConcurrencyShares":
 			x.NominalConcurrencyShares = r.Int32Ptr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -53,7 +53,7 @@ func (x *FlowDistinguisherMethod) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -72,6 +72,7 @@ func (x *FlowDistinguisherMethod) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *FlowSchema) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -88,13 +89,18 @@ func (x *FlowSchema) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *FlowSchema) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -111,8 +117,18 @@ func (x *FlowSchema) UnmarshalJSON(data []byte) error {
 	return r.Finish("flowcontrolv1.FlowSchema")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *FlowSchema) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *FlowSchema) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -163,7 +179,7 @@ func (x *FlowSchemaCondition) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -200,11 +216,17 @@ func (x *FlowSchemaCondition) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *FlowSchemaList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -228,13 +250,14 @@ func (x *FlowSchemaList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *FlowSchemaList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -265,8 +288,12 @@ func (x *FlowSchemaList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "flowcontrolv1.FlowSchemaList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -279,8 +306,18 @@ func (x *FlowSchemaList) UnmarshalJSON(data []byte) error {
 	return r.Finish("flowcontrolv1.FlowSchemaList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *FlowSchemaList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *FlowSchemaList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -350,7 +387,7 @@ func (x *FlowSchemaSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Rules = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -413,7 +450,7 @@ func (x *FlowSchemaStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Conditions = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -451,7 +488,7 @@ func (x *GroupSubject) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -487,7 +524,7 @@ func (x *LimitResponse) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -526,7 +563,7 @@ func (x *LimitedPriorityLevelConfiguration) DecodeWire(r *jsonwire.Reader) {
 		case "nominalConcurrencyShares":
 			x.NominalConcurrencyShares = r.Int32Ptr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -575,7 +612,7 @@ func (x *NonResourcePolicyRule) DecodeWire(r *jsonwire.Reader) {
 		case "verbs":
 			x.Verbs = r.Strings()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -661,7 +698,7 @@ func (x *PolicyRulesWithSubjects) DecodeWire(r *jsonwire.Reader) {
 				x.Subjects = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -723,6 +760,7 @@ func (x *PolicyRulesWithSubjects) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PriorityLevelConfiguration) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -739,13 +777,18 @@ func (x *PriorityLevelConfiguration) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *PriorityLevelConfiguration) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -762,8 +805,18 @@ func (x *PriorityLevelConfiguration) UnmarshalJSON(data []byte) error {
 	return r.Finish("flowcontrolv1.PriorityLevelConfiguration")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *PriorityLevelConfiguration) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *PriorityLevelConfiguration) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -814,7 +867,7 @@ func (x *PriorityLevelConfigurationCondition) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -851,11 +904,17 @@ func (x *PriorityLevelConfigurationCondition) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PriorityLevelConfigurationList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -879,13 +938,14 @@ func (x *PriorityLevelConfigurationList) decodeField(r *jsonwire.Reader, key []b
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *PriorityLevelConfigurationList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -916,8 +976,12 @@ func (x *PriorityLevelConfigurationList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "flowcontrolv1.PriorityLevelConfigurationList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -930,8 +994,18 @@ func (x *PriorityLevelConfigurationList) UnmarshalJSON(data []byte) error {
 	return r.Finish("flowcontrolv1.PriorityLevelConfigurationList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *PriorityLevelConfigurationList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *PriorityLevelConfigurationList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -979,7 +1053,7 @@ func (x *PriorityLevelConfigurationReference) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1024,7 +1098,7 @@ func (x *PriorityLevelConfigurationSpec) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1070,7 +1144,7 @@ func (x *PriorityLevelConfigurationStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Conditions = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1112,7 +1186,7 @@ func (x *QueuingConfiguration) DecodeWire(r *jsonwire.Reader) {
 		case "queues":
 			x.Queues = r.Int32()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1157,7 +1231,7 @@ func (x *ResourcePolicyRule) DecodeWire(r *jsonwire.Reader) {
 		case "verbs":
 			x.Verbs = r.Strings()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1248,7 +1322,7 @@ func (x *ServiceAccountSubject) DecodeWire(r *jsonwire.Reader) {
 		case "namespace":
 			x.Namespace = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1308,7 +1382,7 @@ func (x *Subject) DecodeWire(r *jsonwire.Reader) {
 				x.User.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1349,7 +1423,7 @@ func (x *UserSubject) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }

@@ -6,6 +6,7 @@ package flowcontrolv1
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // ExemptPriorityLevelConfiguration describes the configurable aspects of the
@@ -68,6 +69,10 @@ type FlowSchema struct {
 	// `status` is the current status of a FlowSchema. More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
 	Status FlowSchemaStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // FlowSchemaCondition describes conditions for a FlowSchema.
@@ -106,6 +111,10 @@ type FlowSchemaList struct {
 	//
 	// Required.
 	Items []FlowSchema `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // FlowSchemaSpec describes how the FlowSchema's specification looks like.
@@ -139,7 +148,7 @@ type FlowSchemaSpec struct {
 // FlowSchemaStatus represents the current state of a FlowSchema.
 type FlowSchemaStatus struct {
 	// `conditions` is a list of the current states of FlowSchema.
-	Conditions []FlowSchemaCondition `json:"conditions,omitempty"`
+	Conditions []FlowSchemaCondition `json:"conditions,omitempty" listKeys:"type"`
 }
 
 // GroupSubject holds detailed information for group-kind subject.
@@ -294,6 +303,10 @@ type PriorityLevelConfiguration struct {
 	// `status` is the current status of a "request-priority". More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
 	Status PriorityLevelConfigurationStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // PriorityLevelConfigurationCondition defines the condition of priority level.
@@ -333,6 +346,10 @@ type PriorityLevelConfigurationList struct {
 	//
 	// Required.
 	Items []PriorityLevelConfiguration `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // PriorityLevelConfigurationReference contains information that points to the
@@ -374,7 +391,7 @@ type PriorityLevelConfigurationSpec struct {
 // "request-priority".
 type PriorityLevelConfigurationStatus struct {
 	// `conditions` is the current state of "request-priority".
-	Conditions []PriorityLevelConfigurationCondition `json:"conditions,omitempty"`
+	Conditions []PriorityLevelConfigurationCondition `json:"conditions,omitempty" listKeys:"type"`
 }
 
 // QueuingConfiguration holds the configuration parameters for queuing

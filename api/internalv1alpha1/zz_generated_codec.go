@@ -25,7 +25,7 @@ func (x *ServerStorageVersion) DecodeWire(r *jsonwire.Reader) {
 		case "servedVersions":
 			x.ServedVersions = r.Strings()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -80,6 +80,7 @@ func (x *ServerStorageVersion) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *StorageVersion) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -96,13 +97,18 @@ func (x *StorageVersion) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *StorageVersion) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -119,8 +125,18 @@ func (x *StorageVersion) UnmarshalJSON(data []byte) error {
 	return r.Finish("internalv1alpha1.StorageVersion")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *StorageVersion) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *StorageVersion) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -173,7 +189,7 @@ func (x *StorageVersionCondition) DecodeWire(r *jsonwire.Reader) {
 		case "type":
 			x.Type = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -214,11 +230,17 @@ func (x *StorageVersionCondition) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *StorageVersionList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -242,13 +264,14 @@ func (x *StorageVersionList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *StorageVersionList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -279,8 +302,12 @@ func (x *StorageVersionList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "internalv1alpha1.StorageVersionList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -293,8 +320,18 @@ func (x *StorageVersionList) UnmarshalJSON(data []byte) error {
 	return r.Finish("internalv1alpha1.StorageVersionList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *StorageVersionList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *StorageVersionList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -338,7 +375,7 @@ func (x *StorageVersionSpec) DecodeWire(r *jsonwire.Reader) {
 		return
 	}
 	for _, ok := r.NextKey(); ok; _, ok = r.NextKey() {
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
@@ -380,7 +417,7 @@ func (x *StorageVersionStatus) DecodeWire(r *jsonwire.Reader) {
 				x.StorageVersions = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }

@@ -6,6 +6,7 @@ package internalv1alpha1
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // An API server instance reports the version it can decode and the version it
@@ -49,6 +50,10 @@ type StorageVersion struct {
 	// status on the version the API server instance can decode from and encode
 	// objects to when persisting objects in the backend.
 	Status StorageVersionStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // Describes the state of the storageVersion at a certain point.
@@ -94,6 +99,10 @@ type StorageVersionList struct {
 	//
 	// Required.
 	Items []StorageVersion `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // StorageVersionSpec is an empty spec.
@@ -112,8 +121,8 @@ type StorageVersionStatus struct {
 
 	// conditions lists the latest available observations of the storageVersion's
 	// state.
-	Conditions []StorageVersionCondition `json:"conditions,omitempty"`
+	Conditions []StorageVersionCondition `json:"conditions,omitempty" listKeys:"type"`
 
 	// storageVersions lists the reported versions per API server instance.
-	StorageVersions []ServerStorageVersion `json:"storageVersions,omitempty"`
+	StorageVersions []ServerStorageVersion `json:"storageVersions,omitempty" listKeys:"apiServerID"`
 }

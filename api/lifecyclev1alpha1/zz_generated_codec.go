@@ -11,6 +11,7 @@ import (
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Eviction) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -27,13 +28,18 @@ func (x *Eviction) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *Eviction) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -50,8 +56,18 @@ func (x *Eviction) UnmarshalJSON(data []byte) error {
 	return r.Finish("lifecyclev1alpha1.Eviction")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *Eviction) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *Eviction) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -86,11 +102,17 @@ func (x *Eviction) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *EvictionList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -114,13 +136,14 @@ func (x *EvictionList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *EvictionList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -151,8 +174,12 @@ func (x *EvictionList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "lifecyclev1alpha1.EvictionList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -165,8 +192,18 @@ func (x *EvictionList) UnmarshalJSON(data []byte) error {
 	return r.Finish("lifecyclev1alpha1.EvictionList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *EvictionList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *EvictionList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -216,7 +253,7 @@ func (x *EvictionPodReference) DecodeWire(r *jsonwire.Reader) {
 		case "uid":
 			x.UID = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -241,6 +278,7 @@ func (x *EvictionPodReference) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *EvictionRequest) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -257,13 +295,18 @@ func (x *EvictionRequest) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *EvictionRequest) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -280,8 +323,18 @@ func (x *EvictionRequest) UnmarshalJSON(data []byte) error {
 	return r.Finish("lifecyclev1alpha1.EvictionRequest")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *EvictionRequest) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *EvictionRequest) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -316,11 +369,17 @@ func (x *EvictionRequest) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *EvictionRequestList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -344,13 +403,14 @@ func (x *EvictionRequestList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *EvictionRequestList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -381,8 +441,12 @@ func (x *EvictionRequestList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "lifecyclev1alpha1.EvictionRequestList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -395,8 +459,18 @@ func (x *EvictionRequestList) UnmarshalJSON(data []byte) error {
 	return r.Finish("lifecyclev1alpha1.EvictionRequestList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *EvictionRequestList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *EvictionRequestList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -446,7 +520,7 @@ func (x *EvictionRequestPodReference) DecodeWire(r *jsonwire.Reader) {
 		case "uid":
 			x.UID = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -483,7 +557,7 @@ func (x *EvictionRequestSpec) DecodeWire(r *jsonwire.Reader) {
 		case "target":
 			x.Target.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -533,7 +607,7 @@ func (x *EvictionRequestStatus) DecodeWire(r *jsonwire.Reader) {
 		case "observedGeneration":
 			x.ObservedGeneration = r.Int64Ptr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -584,7 +658,7 @@ func (x *EvictionRequestTarget) DecodeWire(r *jsonwire.Reader) {
 				x.Pod.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -610,7 +684,7 @@ func (x *EvictionSpec) DecodeWire(r *jsonwire.Reader) {
 		case "target":
 			x.Target.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -684,7 +758,7 @@ func (x *EvictionStatus) DecodeWire(r *jsonwire.Reader) {
 				x.TargetResponders = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -780,7 +854,7 @@ func (x *EvictionTarget) DecodeWire(r *jsonwire.Reader) {
 				x.Pod.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -808,7 +882,7 @@ func (x *Requester) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -851,7 +925,7 @@ func (x *ResponderStatus) DecodeWire(r *jsonwire.Reader) {
 		case "startTime":
 			x.StartTime.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -904,7 +978,7 @@ func (x *TargetResponder) DecodeWire(r *jsonwire.Reader) {
 		case "state":
 			x.State = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }

@@ -6,6 +6,7 @@ package lifecyclev1alpha1
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // Eviction initiates an eviction process, which should ideally result in a
@@ -62,6 +63,10 @@ type Eviction struct {
 	// Populated by responders and evictionrequest-controller. More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
 	Status EvictionStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // EvictionList contains a list of Eviction resources.
@@ -76,6 +81,10 @@ type EvictionList struct {
 	//
 	// Required.
 	Items []Eviction `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // EvictionPodReference contains enough information to locate the referenced
@@ -127,6 +136,10 @@ type EvictionRequest struct {
 	// More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
 	Status EvictionRequestStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // EvictionRequestList contains a list of EvictionRequests resources.
@@ -141,6 +154,10 @@ type EvictionRequestList struct {
 	//
 	// Required.
 	Items []EvictionRequest `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // EvictionRequestPodReference contains enough information to locate the
@@ -205,7 +222,7 @@ type EvictionRequestStatus struct {
 	// Eviction intent has been submitted.
 	//
 	// The maximum length of the conditions list is 100.
-	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
 
 	// observedGeneration is EvictionRequest's .metadata.generation observed by the
 	// evictionrequest-controller. The observed generation value cannot be negative
@@ -243,7 +260,7 @@ type EvictionStatus struct {
 	// - TargetEvicted means that the target has been evicted (e.g. a pod has been terminated or deleted).
 	//
 	//     The maximum length of the conditions list is 100.
-	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
 
 	// observedGeneration is Eviction's .metadata.generation observed by the
 	// evictionrequest-controller. The observed generation value cannot be negative
@@ -257,7 +274,7 @@ type EvictionStatus struct {
 	//
 	// The maximum length of the requesters list is 100. If this limit is exceeded,
 	// requesters with Withdrawn intent should be dropped first.
-	Requesters []Requester `json:"requesters,omitempty"`
+	Requesters []Requester `json:"requesters,omitempty" listKeys:"name"`
 
 	// responders represents the eviction process status of each declared
 	// responder.
@@ -269,7 +286,7 @@ type EvictionStatus struct {
 	//
 	// Each ResponderStatus is initialized by evictionrequest-controller and then
 	// managed by the designated responder.
-	Responders []ResponderStatus `json:"responders,omitempty"`
+	Responders []ResponderStatus `json:"responders,omitempty" listKeys:"name"`
 
 	// targetResponders reference responders that should eventually respond to this
 	// eviction to help with the graceful eviction of a target. These responders
@@ -292,7 +309,7 @@ type EvictionStatus struct {
 	// The maximum length of the responders list is 11. The length and keys of the
 	// list cannot change once set. This field is managed by
 	// evictionrequest-controller.
-	TargetResponders []TargetResponder `json:"targetResponders,omitempty"`
+	TargetResponders []TargetResponder `json:"targetResponders,omitempty" listKeys:"name"`
 }
 
 // EvictionTarget contains a reference to an object that should be evicted.

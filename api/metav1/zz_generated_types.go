@@ -2,6 +2,10 @@
 
 package metav1
 
+import (
+	"github.com/kubewire/kubewire/internal/jsonwire"
+)
+
 // APIGroup contains the name, the supported versions, and the preferred
 // version of a group.
 type APIGroup struct {
@@ -31,6 +35,10 @@ type APIGroup struct {
 	//
 	// Required.
 	Versions []GroupVersionForDiscovery `json:"versions"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // APIGroupList is a list of APIGroup, to allow clients to discover the API at
@@ -42,6 +50,10 @@ type APIGroupList struct {
 	//
 	// Required.
 	Groups []APIGroup `json:"groups"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // APIResource specifies the name of a resource and whether it is namespaced.
@@ -118,6 +130,10 @@ type APIResourceList struct {
 	//
 	// Required.
 	Resources []APIResource `json:"resources"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // APIVersions lists the versions that are available, to allow clients to
@@ -142,6 +158,10 @@ type APIVersions struct {
 	//
 	// Required.
 	Versions []string `json:"versions"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // Condition contains details for one aspect of the current state of this API
@@ -234,6 +254,10 @@ type DeleteOptions struct {
 	// dependents in the background; 'Foreground' - a cascading policy that deletes
 	// all dependents in the foreground.
 	PropagationPolicy *string `json:"propagationPolicy,omitempty"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // FieldSelectorRequirement is a selector that contains values, a key, and an
@@ -521,7 +545,7 @@ type ObjectMeta struct {
 	// managed by a controller, then an entry in this list will point to this
 	// controller, with the controller field set to true. There cannot be more than
 	// one managing controller.
-	OwnerReferences []OwnerReference `json:"ownerReferences,omitempty"`
+	OwnerReferences []OwnerReference `json:"ownerReferences,omitempty" listKeys:"uid"`
 
 	// An opaque value that represents the internal version of this object that can
 	// be used by clients to determine when objects have changed. May be used for
@@ -654,6 +678,10 @@ type Status struct {
 	// Status of the operation. One of: "Success" or "Failure". More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
 	Status string `json:"status,omitempty"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // StatusCause provides more information about an api.Status failure, including
@@ -779,4 +807,8 @@ type WatchEvent struct {
 	Object RawExtension `json:"object"`
 	// Required.
 	Type string `json:"type"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }

@@ -7,6 +7,7 @@ package networkingv1
 import (
 	"github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // HTTPIngressPath associates a path with a backend. Incoming urls matching the
@@ -74,6 +75,10 @@ type IPAddress struct {
 	//
 	// Required.
 	Spec IPAddressSpec `json:"spec"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // IPAddressList contains a list of IPAddress.
@@ -88,6 +93,10 @@ type IPAddressList struct {
 	//
 	// Required.
 	Items []IPAddress `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // IPAddressSpec describe the attributes in an IP Address.
@@ -134,6 +143,10 @@ type Ingress struct {
 	// status is the current state of the Ingress. More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
 	Status IngressStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // IngressBackend describes all endpoints for a given service and port.
@@ -164,6 +177,10 @@ type IngressClass struct {
 	// spec is the desired state of the IngressClass. More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
 	Spec IngressClassSpec `json:"spec"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // IngressClassList is a collection of IngressClasses.
@@ -177,6 +194,10 @@ type IngressClassList struct {
 	//
 	// Required.
 	Items []IngressClass `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // IngressClassParametersReference identifies an API object. This can be used
@@ -235,6 +256,10 @@ type IngressList struct {
 	//
 	// Required.
 	Items []Ingress `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // IngressLoadBalancerIngress represents the status of a load-balancer ingress
@@ -390,6 +415,10 @@ type NetworkPolicy struct {
 	// spec represents the specification of the desired behavior for this
 	// NetworkPolicy.
 	Spec NetworkPolicySpec `json:"spec"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // NetworkPolicyEgressRule describes a particular set of traffic that is
@@ -445,6 +474,10 @@ type NetworkPolicyList struct {
 	//
 	// Required.
 	Items []NetworkPolicy `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // NetworkPolicyPeer describes a peer to allow traffic to/from. Only certain
@@ -585,6 +618,10 @@ type ServiceCIDR struct {
 	// status represents the current state of the ServiceCIDR. More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
 	Status ServiceCIDRStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ServiceCIDRList contains a list of ServiceCIDR objects.
@@ -599,6 +636,10 @@ type ServiceCIDRList struct {
 	//
 	// Required.
 	Items []ServiceCIDR `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ServiceCIDRSpec define the CIDRs the user wants to use for allocating
@@ -614,5 +655,5 @@ type ServiceCIDRSpec struct {
 type ServiceCIDRStatus struct {
 	// conditions holds an array of metav1.Condition that describe the state of the
 	// ServiceCIDR. Current service state
-	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
 }

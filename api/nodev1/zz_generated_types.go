@@ -7,6 +7,7 @@ package nodev1
 import (
 	"github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // Overhead structure represents the resource overhead associated with running
@@ -52,6 +53,10 @@ type RuntimeClass struct {
 	// this RuntimeClass are scheduled to nodes that support it. If scheduling is
 	// nil, this RuntimeClass is assumed to be supported by all nodes.
 	Scheduling *Scheduling `json:"scheduling,omitempty"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // RuntimeClassList is a list of RuntimeClass objects.
@@ -66,6 +71,10 @@ type RuntimeClassList struct {
 	//
 	// Required.
 	Items []RuntimeClass `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // Scheduling specifies the scheduling constraints for nodes supporting a

@@ -6,6 +6,7 @@ package policyv1
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // Eviction evicts a pod from its node subject to certain policies and safety
@@ -19,6 +20,10 @@ type Eviction struct {
 
 	// deleteOptions may be provided
 	DeleteOptions *metav1.DeleteOptions `json:"deleteOptions,omitempty"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // PodDisruptionBudget is an object to define the max disruption that can be
@@ -36,6 +41,10 @@ type PodDisruptionBudget struct {
 
 	// status is the most recently observed status of the PodDisruptionBudget.
 	Status PodDisruptionBudgetStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // PodDisruptionBudgetList is a collection of PodDisruptionBudgets.
@@ -50,6 +59,10 @@ type PodDisruptionBudgetList struct {
 	//
 	// Required.
 	Items []PodDisruptionBudget `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // PodDisruptionBudgetSpec is a description of a PodDisruptionBudget.
@@ -114,7 +127,7 @@ type PodDisruptionBudgetStatus struct {
 	// - SufficientPods: There are more pods than required by the PodDisruptionBudget.
 	//                   The condition will be True, and the number of allowed
 	//                   disruptions are provided by the disruptionsAllowed property.
-	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
 
 	// current number of healthy pods
 	CurrentHealthy int32 `json:"currentHealthy"`

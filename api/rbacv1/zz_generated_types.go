@@ -6,6 +6,7 @@ package rbacv1
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // AggregationRule describes how to locate ClusterRoles to aggregate into the
@@ -33,6 +34,10 @@ type ClusterRole struct {
 
 	// rules holds all the PolicyRules for this ClusterRole
 	Rules []PolicyRule `json:"rules"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ClusterRoleBinding references a ClusterRole, but not contain it. It can
@@ -53,6 +58,10 @@ type ClusterRoleBinding struct {
 
 	// subjects holds references to the objects the role applies to.
 	Subjects []Subject `json:"subjects,omitempty"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ClusterRoleBindingList is a collection of ClusterRoleBindings
@@ -66,6 +75,10 @@ type ClusterRoleBindingList struct {
 	//
 	// Required.
 	Items []ClusterRoleBinding `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ClusterRoleList is a collection of ClusterRoles
@@ -79,6 +92,10 @@ type ClusterRoleList struct {
 	//
 	// Required.
 	Items []ClusterRole `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // PolicyRule holds information that describes a policy rule, but does not
@@ -124,6 +141,10 @@ type Role struct {
 
 	// rules holds all the PolicyRules for this Role
 	Rules []PolicyRule `json:"rules"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // RoleBinding references a role, but does not contain it. It can reference a
@@ -146,6 +167,10 @@ type RoleBinding struct {
 
 	// subjects holds references to the objects the role applies to.
 	Subjects []Subject `json:"subjects,omitempty"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // RoleBindingList is a collection of RoleBindings
@@ -159,6 +184,10 @@ type RoleBindingList struct {
 	//
 	// Required.
 	Items []RoleBinding `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // RoleList is a collection of Roles
@@ -172,6 +201,10 @@ type RoleList struct {
 	//
 	// Required.
 	Items []Role `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // RoleRef contains information that points to the role being used

@@ -7,6 +7,7 @@ package resourcev1
 import (
 	"github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // AllocatedDeviceStatus contains the status of an allocated device, if the
@@ -20,7 +21,7 @@ type AllocatedDeviceStatus struct {
 	// references, the `Ready` condition should be True.
 	//
 	// Must not contain more than 8 entries.
-	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
 
 	// Data contains arbitrary driver-specific data.
 	//
@@ -548,6 +549,10 @@ type DeviceClass struct {
 	//
 	// Changing the spec automatically increments the metadata.generation number.
 	Spec DeviceClassSpec `json:"spec"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // DeviceClassConfiguration is used in DeviceClass.
@@ -567,6 +572,10 @@ type DeviceClassList struct {
 	//
 	// Required.
 	Items []DeviceClass `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // DeviceClassSpec is used in a [DeviceClass] to define what can be allocated
@@ -1039,6 +1048,10 @@ type DeviceTaintRule struct {
 
 	// Status provides information about what was requested in the spec.
 	Status DeviceTaintRuleStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // DeviceTaintRuleList is a collection of DeviceTaintRules.
@@ -1052,6 +1065,10 @@ type DeviceTaintRuleList struct {
 	//
 	// Required.
 	Items []DeviceTaintRule `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // DeviceTaintRuleSpec specifies the selector and one taint.
@@ -1087,7 +1104,7 @@ type DeviceTaintRuleStatus struct {
 	// avoid having to constantly update the status.
 	//
 	// Must have 8 or fewer entries.
-	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
 }
 
 // DeviceTaintSelector defines which device(s) a DeviceTaintRule applies to.
@@ -1418,6 +1435,10 @@ type ResourceClaim struct {
 	// Status describes whether the claim is ready to use and what has been
 	// allocated.
 	Status ResourceClaimStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ResourceClaimConsumerReference contains enough information to let you locate
@@ -1456,6 +1477,10 @@ type ResourceClaimList struct {
 	//
 	// Required.
 	Items []ResourceClaim `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ResourceClaimSpec defines what is being requested in a ResourceClaim and how
@@ -1474,7 +1499,7 @@ type ResourceClaimStatus struct {
 	// Devices contains the status of each device allocated for this claim, as
 	// reported by the driver. This can include driver-specific information.
 	// Entries are owned by their respective drivers.
-	Devices []AllocatedDeviceStatus `json:"devices,omitempty"`
+	Devices []AllocatedDeviceStatus `json:"devices,omitempty" listKeys:"driver,device,pool,shareID"`
 
 	// ReservedFor indicates which entities are currently allowed to use the claim.
 	// A Pod which references a ResourceClaim which is not reserved for that Pod
@@ -1494,7 +1519,7 @@ type ResourceClaimStatus struct {
 	//
 	// There can be at most 256 such reservations. This may get increased in the
 	// future, but not reduced.
-	ReservedFor []ResourceClaimConsumerReference `json:"reservedFor,omitempty"`
+	ReservedFor []ResourceClaimConsumerReference `json:"reservedFor,omitempty" listKeys:"uid"`
 }
 
 // ResourceClaimTemplate is used to produce ResourceClaim objects.
@@ -1509,6 +1534,10 @@ type ResourceClaimTemplate struct {
 	// This field is immutable. A ResourceClaim will get created by the control
 	// plane for a Pod when needed and then not get updated anymore.
 	Spec ResourceClaimTemplateSpec `json:"spec"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ResourceClaimTemplateList is a collection of claim templates.
@@ -1522,6 +1551,10 @@ type ResourceClaimTemplateList struct {
 	//
 	// Required.
 	Items []ResourceClaimTemplate `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ResourceClaimTemplateSpec contains the metadata and fields for a
@@ -1612,6 +1645,10 @@ type ResourceSlice struct {
 	//
 	// Required.
 	Spec ResourceSliceSpec `json:"spec"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ResourceSliceList is a collection of ResourceSlices.
@@ -1625,6 +1662,10 @@ type ResourceSliceList struct {
 	//
 	// Required.
 	Items []ResourceSlice `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ResourceSliceSpec contains the information published by the driver in one

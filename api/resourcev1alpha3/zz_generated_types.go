@@ -6,6 +6,7 @@ package resourcev1alpha3
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // The device this taint is attached to has the "effect" on any claim which
@@ -60,6 +61,10 @@ type DeviceTaintRule struct {
 
 	// Status provides information about what was requested in the spec.
 	Status DeviceTaintRuleStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // DeviceTaintRuleList is a collection of DeviceTaintRules.
@@ -73,6 +78,10 @@ type DeviceTaintRuleList struct {
 	//
 	// Required.
 	Items []DeviceTaintRule `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // DeviceTaintRuleSpec specifies the selector and one taint.
@@ -108,7 +117,7 @@ type DeviceTaintRuleStatus struct {
 	// avoid having to constantly update the status.
 	//
 	// Must have 8 or fewer entries.
-	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
 }
 
 // DeviceTaintSelector defines which device(s) a DeviceTaintRule applies to.
@@ -258,6 +267,10 @@ type ResourcePoolStatusRequest struct {
 	// status is non-nil, the request is considered complete and the entire object
 	// becomes immutable.
 	Status *ResourcePoolStatusRequestStatus `json:"status,omitempty"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ResourcePoolStatusRequestList is a collection of ResourcePoolStatusRequests.
@@ -271,6 +284,10 @@ type ResourcePoolStatusRequestList struct {
 	//
 	// Required.
 	Items []ResourcePoolStatusRequest `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ResourcePoolStatusRequestSpec defines the filters for the pool status
@@ -322,7 +339,7 @@ type ResourcePoolStatusRequestStatus struct {
 	// Known condition types: - "Complete": True when the request has been
 	// processed successfully - "Failed": True when the request could not be
 	// processed
-	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
 
 	// PoolCount is the total number of pools that matched the filter criteria,
 	// regardless of truncation. This helps users understand how many pools exist

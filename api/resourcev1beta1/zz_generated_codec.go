@@ -48,7 +48,7 @@ func (x *AllocatedDeviceStatus) DecodeWire(r *jsonwire.Reader) {
 		case "shareID":
 			x.ShareID = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -123,7 +123,7 @@ func (x *AllocationResult) DecodeWire(r *jsonwire.Reader) {
 				x.NodeSelector.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -239,7 +239,7 @@ func (x *BasicDevice) DecodeWire(r *jsonwire.Reader) {
 				x.Taints = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -401,7 +401,7 @@ func (x *CELDeviceSelector) DecodeWire(r *jsonwire.Reader) {
 		case "expression":
 			x.Expression = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -455,7 +455,7 @@ func (x *CapacityRequestPolicy) DecodeWire(r *jsonwire.Reader) {
 				x.ValidValues = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -521,7 +521,7 @@ func (x *CapacityRequestPolicyRange) DecodeWire(r *jsonwire.Reader) {
 				x.Step.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -569,7 +569,7 @@ func (x *CapacityRequirements) DecodeWire(r *jsonwire.Reader) {
 				x.Requests = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -611,7 +611,7 @@ func (x *Counter) DecodeWire(r *jsonwire.Reader) {
 		case "value":
 			x.Value.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -650,7 +650,7 @@ func (x *CounterSet) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -707,7 +707,7 @@ func (x *Device) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -751,7 +751,7 @@ func (x *DeviceAllocationConfiguration) DecodeWire(r *jsonwire.Reader) {
 		case "source":
 			x.Source = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -819,7 +819,7 @@ func (x *DeviceAllocationResult) DecodeWire(r *jsonwire.Reader) {
 				x.Results = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -906,7 +906,7 @@ func (x *DeviceAttribute) DecodeWire(r *jsonwire.Reader) {
 		case "versions":
 			x.Versions = r.Strings()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1016,7 +1016,7 @@ func (x *DeviceCapacity) DecodeWire(r *jsonwire.Reader) {
 		case "value":
 			x.Value.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1080,7 +1080,7 @@ func (x *DeviceClaim) DecodeWire(r *jsonwire.Reader) {
 				x.Requests = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1159,7 +1159,7 @@ func (x *DeviceClaimConfiguration) DecodeWire(r *jsonwire.Reader) {
 		case "requests":
 			x.Requests = r.Strings()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1195,6 +1195,7 @@ func (x *DeviceClaimConfiguration) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *DeviceClass) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -1209,13 +1210,18 @@ func (x *DeviceClass) DecodeWire(r *jsonwire.Reader) {
 		case "spec":
 			x.Spec.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *DeviceClass) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -1232,8 +1238,18 @@ func (x *DeviceClass) UnmarshalJSON(data []byte) error {
 	return r.Finish("resourcev1beta1.DeviceClass")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *DeviceClass) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *DeviceClass) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -1278,7 +1294,7 @@ func (x *DeviceClassConfiguration) DecodeWire(r *jsonwire.Reader) {
 				x.Opaque.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1296,11 +1312,17 @@ func (x *DeviceClassConfiguration) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *DeviceClassList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -1324,13 +1346,14 @@ func (x *DeviceClassList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *DeviceClassList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -1361,8 +1384,12 @@ func (x *DeviceClassList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "resourcev1beta1.DeviceClassList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -1375,8 +1402,18 @@ func (x *DeviceClassList) UnmarshalJSON(data []byte) error {
 	return r.Finish("resourcev1beta1.DeviceClassList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *DeviceClassList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *DeviceClassList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -1446,7 +1483,7 @@ func (x *DeviceClassSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Selectors = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1509,7 +1546,7 @@ func (x *DeviceConstraint) DecodeWire(r *jsonwire.Reader) {
 		case "requests":
 			x.Requests = r.Strings()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1571,7 +1608,7 @@ func (x *DeviceCounterConsumption) DecodeWire(r *jsonwire.Reader) {
 				x.Counters = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1636,7 +1673,7 @@ func (x *DeviceDerivedAttribute) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1730,7 +1767,7 @@ func (x *DeviceRequest) DecodeWire(r *jsonwire.Reader) {
 				x.Tolerations = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1879,7 +1916,7 @@ func (x *DeviceRequestAllocationResult) DecodeWire(r *jsonwire.Reader) {
 				x.Tolerations = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2018,7 +2055,7 @@ func (x *DeviceSelector) DecodeWire(r *jsonwire.Reader) {
 				x.CEL.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2092,7 +2129,7 @@ func (x *DeviceSubRequest) DecodeWire(r *jsonwire.Reader) {
 				x.Tolerations = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2188,7 +2225,7 @@ func (x *DeviceTaint) DecodeWire(r *jsonwire.Reader) {
 		case "value":
 			x.Value = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2237,7 +2274,7 @@ func (x *DeviceToleration) DecodeWire(r *jsonwire.Reader) {
 		case "value":
 			x.Value = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2286,7 +2323,7 @@ func (x *NetworkDeviceData) DecodeWire(r *jsonwire.Reader) {
 		case "ips":
 			x.IPs = r.Strings()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2352,7 +2389,7 @@ func (x *NodeAllocatableMapping) DecodeWire(r *jsonwire.Reader) {
 				x.DeviceMultiplier.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2405,7 +2442,7 @@ func (x *NodeAllocatableOverhead) DecodeWire(r *jsonwire.Reader) {
 				x.PerPod.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2453,7 +2490,7 @@ func (x *NodeAllocatableResource) DecodeWire(r *jsonwire.Reader) {
 				x.Overhead.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2487,7 +2524,7 @@ func (x *OpaqueDeviceConfiguration) DecodeWire(r *jsonwire.Reader) {
 		case "parameters":
 			x.Parameters.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2512,6 +2549,7 @@ func (x *OpaqueDeviceConfiguration) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ResourceClaim) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -2528,13 +2566,18 @@ func (x *ResourceClaim) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *ResourceClaim) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -2551,8 +2594,18 @@ func (x *ResourceClaim) UnmarshalJSON(data []byte) error {
 	return r.Finish("resourcev1beta1.ResourceClaim")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *ResourceClaim) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *ResourceClaim) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -2601,7 +2654,7 @@ func (x *ResourceClaimConsumerReference) DecodeWire(r *jsonwire.Reader) {
 		case "uid":
 			x.UID = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2634,11 +2687,17 @@ func (x *ResourceClaimConsumerReference) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ResourceClaimList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -2662,13 +2721,14 @@ func (x *ResourceClaimList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *ResourceClaimList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -2699,8 +2759,12 @@ func (x *ResourceClaimList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "resourcev1beta1.ResourceClaimList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -2713,8 +2777,18 @@ func (x *ResourceClaimList) UnmarshalJSON(data []byte) error {
 	return r.Finish("resourcev1beta1.ResourceClaimList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *ResourceClaimList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *ResourceClaimList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -2762,7 +2836,7 @@ func (x *ResourceClaimSpec) DecodeWire(r *jsonwire.Reader) {
 		case "devices":
 			x.Devices.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2821,7 +2895,7 @@ func (x *ResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 				x.ReservedFor = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2872,6 +2946,7 @@ func (x *ResourceClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ResourceClaimTemplate) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -2886,13 +2961,18 @@ func (x *ResourceClaimTemplate) DecodeWire(r *jsonwire.Reader) {
 		case "spec":
 			x.Spec.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *ResourceClaimTemplate) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -2909,8 +2989,18 @@ func (x *ResourceClaimTemplate) UnmarshalJSON(data []byte) error {
 	return r.Finish("resourcev1beta1.ResourceClaimTemplate")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *ResourceClaimTemplate) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *ResourceClaimTemplate) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -2940,11 +3030,17 @@ func (x *ResourceClaimTemplate) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ResourceClaimTemplateList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -2968,13 +3064,14 @@ func (x *ResourceClaimTemplateList) decodeField(r *jsonwire.Reader, key []byte) 
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *ResourceClaimTemplateList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -3005,8 +3102,12 @@ func (x *ResourceClaimTemplateList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "resourcev1beta1.ResourceClaimTemplateList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -3019,8 +3120,18 @@ func (x *ResourceClaimTemplateList) UnmarshalJSON(data []byte) error {
 	return r.Finish("resourcev1beta1.ResourceClaimTemplateList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *ResourceClaimTemplateList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *ResourceClaimTemplateList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -3070,7 +3181,7 @@ func (x *ResourceClaimTemplateSpec) DecodeWire(r *jsonwire.Reader) {
 		case "spec":
 			x.Spec.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -3109,7 +3220,7 @@ func (x *ResourcePool) DecodeWire(r *jsonwire.Reader) {
 		case "resourceSliceCount":
 			x.ResourceSliceCount = r.Int64()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -3138,6 +3249,7 @@ func (x *ResourcePool) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ResourceSlice) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -3152,13 +3264,18 @@ func (x *ResourceSlice) DecodeWire(r *jsonwire.Reader) {
 		case "spec":
 			x.Spec.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *ResourceSlice) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -3175,8 +3292,18 @@ func (x *ResourceSlice) UnmarshalJSON(data []byte) error {
 	return r.Finish("resourcev1beta1.ResourceSlice")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *ResourceSlice) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *ResourceSlice) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -3206,11 +3333,17 @@ func (x *ResourceSlice) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *ResourceSliceList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -3234,13 +3367,14 @@ func (x *ResourceSliceList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *ResourceSliceList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -3271,8 +3405,12 @@ func (x *ResourceSliceList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "resourcev1beta1.ResourceSliceList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -3285,8 +3423,18 @@ func (x *ResourceSliceList) UnmarshalJSON(data []byte) error {
 	return r.Finish("resourcev1beta1.ResourceSliceList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *ResourceSliceList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *ResourceSliceList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -3377,7 +3525,7 @@ func (x *ResourceSliceSpec) DecodeWire(r *jsonwire.Reader) {
 		case "skipNodeOperations":
 			x.SkipNodeOperations = r.Strings()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }

@@ -7,6 +7,7 @@ package resourcev1beta1
 import (
 	"github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // AllocatedDeviceStatus contains the status of an allocated device, if the
@@ -20,7 +21,7 @@ type AllocatedDeviceStatus struct {
 	// references, the `Ready` condition should be True.
 	//
 	// Must not contain more than 8 entries.
-	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
 
 	// Data contains arbitrary driver-specific data.
 	//
@@ -557,6 +558,10 @@ type DeviceClass struct {
 	//
 	// Changing the spec automatically increments the metadata.generation number.
 	Spec DeviceClassSpec `json:"spec"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // DeviceClassConfiguration is used in DeviceClass.
@@ -576,6 +581,10 @@ type DeviceClassList struct {
 	//
 	// Required.
 	Items []DeviceClass `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // DeviceClassSpec is used in a [DeviceClass] to define what can be allocated
@@ -1343,6 +1352,10 @@ type ResourceClaim struct {
 	// Status describes whether the claim is ready to use and what has been
 	// allocated.
 	Status ResourceClaimStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ResourceClaimConsumerReference contains enough information to let you locate
@@ -1381,6 +1394,10 @@ type ResourceClaimList struct {
 	//
 	// Required.
 	Items []ResourceClaim `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ResourceClaimSpec defines what is being requested in a ResourceClaim and how
@@ -1399,7 +1416,7 @@ type ResourceClaimStatus struct {
 	// Devices contains the status of each device allocated for this claim, as
 	// reported by the driver. This can include driver-specific information.
 	// Entries are owned by their respective drivers.
-	Devices []AllocatedDeviceStatus `json:"devices,omitempty"`
+	Devices []AllocatedDeviceStatus `json:"devices,omitempty" listKeys:"driver,device,pool,shareID"`
 
 	// ReservedFor indicates which entities are currently allowed to use the claim.
 	// A Pod which references a ResourceClaim which is not reserved for that Pod
@@ -1419,7 +1436,7 @@ type ResourceClaimStatus struct {
 	//
 	// There can be at most 256 such reservations. This may get increased in the
 	// future, but not reduced.
-	ReservedFor []ResourceClaimConsumerReference `json:"reservedFor,omitempty"`
+	ReservedFor []ResourceClaimConsumerReference `json:"reservedFor,omitempty" listKeys:"uid"`
 }
 
 // ResourceClaimTemplate is used to produce ResourceClaim objects.
@@ -1437,6 +1454,10 @@ type ResourceClaimTemplate struct {
 	// This field is immutable. A ResourceClaim will get created by the control
 	// plane for a Pod when needed and then not get updated anymore.
 	Spec ResourceClaimTemplateSpec `json:"spec"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ResourceClaimTemplateList is a collection of claim templates.
@@ -1450,6 +1471,10 @@ type ResourceClaimTemplateList struct {
 	//
 	// Required.
 	Items []ResourceClaimTemplate `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ResourceClaimTemplateSpec contains the metadata and fields for a
@@ -1543,6 +1568,10 @@ type ResourceSlice struct {
 	//
 	// Required.
 	Spec ResourceSliceSpec `json:"spec"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ResourceSliceList is a collection of ResourceSlices.
@@ -1556,6 +1585,10 @@ type ResourceSliceList struct {
 	//
 	// Required.
 	Items []ResourceSlice `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // ResourceSliceSpec contains the information published by the driver in one

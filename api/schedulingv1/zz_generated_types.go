@@ -6,6 +6,7 @@ package schedulingv1
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // PriorityClass defines mapping from a priority class name to the priority
@@ -37,6 +38,10 @@ type PriorityClass struct {
 	// actual priority that pods receive when they have the name of this class in
 	// their pod spec.
 	Value int32 `json:"value"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // PriorityClassList is a collection of priority classes.
@@ -51,4 +56,8 @@ type PriorityClassList struct {
 	//
 	// Required.
 	Items []PriorityClass `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }

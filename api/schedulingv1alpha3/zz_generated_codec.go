@@ -15,7 +15,7 @@ func (x *AllCompositeDisruptionMode) DecodeWire(r *jsonwire.Reader) {
 		return
 	}
 	for _, ok := r.NextKey(); ok; _, ok = r.NextKey() {
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
@@ -31,7 +31,7 @@ func (x *AllDisruptionMode) DecodeWire(r *jsonwire.Reader) {
 		return
 	}
 	for _, ok := r.NextKey(); ok; _, ok = r.NextKey() {
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
@@ -47,7 +47,7 @@ func (x *BasicSchedulingPolicy) DecodeWire(r *jsonwire.Reader) {
 		return
 	}
 	for _, ok := r.NextKey(); ok; _, ok = r.NextKey() {
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
@@ -63,7 +63,7 @@ func (x *CompositeBasicSchedulingPolicy) DecodeWire(r *jsonwire.Reader) {
 		return
 	}
 	for _, ok := r.NextKey(); ok; _, ok = r.NextKey() {
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
@@ -99,7 +99,7 @@ func (x *CompositeDisruptionMode) DecodeWire(r *jsonwire.Reader) {
 				x.Single.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -131,7 +131,7 @@ func (x *CompositeGangSchedulingPolicy) DecodeWire(r *jsonwire.Reader) {
 		case "minGroupCount":
 			x.MinGroupCount = r.Int32()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -150,6 +150,7 @@ func (x *CompositeGangSchedulingPolicy) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *CompositePodGroup) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -166,13 +167,18 @@ func (x *CompositePodGroup) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *CompositePodGroup) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -189,8 +195,18 @@ func (x *CompositePodGroup) UnmarshalJSON(data []byte) error {
 	return r.Finish("schedulingv1alpha3.CompositePodGroup")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *CompositePodGroup) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *CompositePodGroup) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -225,11 +241,17 @@ func (x *CompositePodGroup) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *CompositePodGroupList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -253,13 +275,14 @@ func (x *CompositePodGroupList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *CompositePodGroupList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -290,8 +313,12 @@ func (x *CompositePodGroupList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "schedulingv1alpha3.CompositePodGroupList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -304,8 +331,18 @@ func (x *CompositePodGroupList) UnmarshalJSON(data []byte) error {
 	return r.Finish("schedulingv1alpha3.CompositePodGroupList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *CompositePodGroupList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *CompositePodGroupList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -362,7 +399,7 @@ func (x *CompositePodGroupSchedulingConstraints) DecodeWire(r *jsonwire.Reader) 
 				x.Topology = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -416,7 +453,7 @@ func (x *CompositePodGroupSchedulingPolicy) DecodeWire(r *jsonwire.Reader) {
 				x.Gang.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -476,7 +513,7 @@ func (x *CompositePodGroupSpec) DecodeWire(r *jsonwire.Reader) {
 				x.WorkloadRef.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -548,7 +585,7 @@ func (x *CompositePodGroupStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Conditions = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -634,7 +671,7 @@ func (x *CompositePodGroupTemplate) DecodeWire(r *jsonwire.Reader) {
 		case "schedulingPolicy":
 			x.SchedulingPolicy.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -735,7 +772,7 @@ func (x *DisruptionMode) DecodeWire(r *jsonwire.Reader) {
 				x.Single.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -767,7 +804,7 @@ func (x *GangSchedulingPolicy) DecodeWire(r *jsonwire.Reader) {
 		case "minCount":
 			x.MinCount = r.Int32()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -786,6 +823,7 @@ func (x *GangSchedulingPolicy) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PodGroup) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -802,13 +840,18 @@ func (x *PodGroup) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *PodGroup) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -825,8 +868,18 @@ func (x *PodGroup) UnmarshalJSON(data []byte) error {
 	return r.Finish("schedulingv1alpha3.PodGroup")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *PodGroup) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *PodGroup) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -861,11 +914,17 @@ func (x *PodGroup) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PodGroupList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -889,13 +948,14 @@ func (x *PodGroupList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *PodGroupList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -926,8 +986,12 @@ func (x *PodGroupList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "schedulingv1alpha3.PodGroupList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -940,8 +1004,18 @@ func (x *PodGroupList) UnmarshalJSON(data []byte) error {
 	return r.Finish("schedulingv1alpha3.PodGroupList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *PodGroupList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *PodGroupList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -993,7 +1067,7 @@ func (x *PodGroupResourceClaim) DecodeWire(r *jsonwire.Reader) {
 		case "resourceClaimTemplateName":
 			x.ResourceClaimTemplateName = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1032,7 +1106,7 @@ func (x *PodGroupResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 		case "resourceClaimName":
 			x.ResourceClaimName = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1074,7 +1148,7 @@ func (x *PodGroupSchedulingConstraints) DecodeWire(r *jsonwire.Reader) {
 				x.Topology = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1128,7 +1202,7 @@ func (x *PodGroupSchedulingPolicy) DecodeWire(r *jsonwire.Reader) {
 				x.Gang.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1199,7 +1273,7 @@ func (x *PodGroupSpec) DecodeWire(r *jsonwire.Reader) {
 				x.WorkloadRef.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1293,7 +1367,7 @@ func (x *PodGroupStatus) DecodeWire(r *jsonwire.Reader) {
 				x.ResourceClaimStatuses = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1385,7 +1459,7 @@ func (x *PodGroupTemplate) DecodeWire(r *jsonwire.Reader) {
 		case "schedulingPolicy":
 			x.SchedulingPolicy.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1451,7 +1525,7 @@ func (x *SingleCompositeDisruptionMode) DecodeWire(r *jsonwire.Reader) {
 		return
 	}
 	for _, ok := r.NextKey(); ok; _, ok = r.NextKey() {
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
@@ -1467,7 +1541,7 @@ func (x *SingleDisruptionMode) DecodeWire(r *jsonwire.Reader) {
 		return
 	}
 	for _, ok := r.NextKey(); ok; _, ok = r.NextKey() {
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
@@ -1487,7 +1561,7 @@ func (x *TopologyConstraint) DecodeWire(r *jsonwire.Reader) {
 		case "key":
 			x.Key = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1518,7 +1592,7 @@ func (x *TypedLocalObjectReference) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1547,6 +1621,7 @@ func (x *TypedLocalObjectReference) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Workload) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -1561,13 +1636,18 @@ func (x *Workload) DecodeWire(r *jsonwire.Reader) {
 		case "spec":
 			x.Spec.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *Workload) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -1584,8 +1664,18 @@ func (x *Workload) UnmarshalJSON(data []byte) error {
 	return r.Finish("schedulingv1alpha3.Workload")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *Workload) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *Workload) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -1615,11 +1705,17 @@ func (x *Workload) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *WorkloadList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -1643,13 +1739,14 @@ func (x *WorkloadList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *WorkloadList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -1680,8 +1777,12 @@ func (x *WorkloadList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "schedulingv1alpha3.WorkloadList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -1694,8 +1795,18 @@ func (x *WorkloadList) UnmarshalJSON(data []byte) error {
 	return r.Finish("schedulingv1alpha3.WorkloadList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *WorkloadList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *WorkloadList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -1739,7 +1850,7 @@ func (x *WorkloadPodGroupAllDisruptionMode) DecodeWire(r *jsonwire.Reader) {
 		return
 	}
 	for _, ok := r.NextKey(); ok; _, ok = r.NextKey() {
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
@@ -1755,7 +1866,7 @@ func (x *WorkloadPodGroupBasicSchedulingPolicy) DecodeWire(r *jsonwire.Reader) {
 		return
 	}
 	for _, ok := r.NextKey(); ok; _, ok = r.NextKey() {
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
@@ -1791,7 +1902,7 @@ func (x *WorkloadPodGroupDisruptionMode) DecodeWire(r *jsonwire.Reader) {
 				x.Single.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1823,7 +1934,7 @@ func (x *WorkloadPodGroupGangSchedulingPolicy) DecodeWire(r *jsonwire.Reader) {
 		case "minCount":
 			x.MinCount = r.Int32Ptr()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1853,7 +1964,7 @@ func (x *WorkloadPodGroupResourceClaim) DecodeWire(r *jsonwire.Reader) {
 		case "resourceClaimTemplateName":
 			x.ResourceClaimTemplateName = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1899,7 +2010,7 @@ func (x *WorkloadPodGroupSchedulingConstraints) DecodeWire(r *jsonwire.Reader) {
 				x.Topology = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1953,7 +2064,7 @@ func (x *WorkloadPodGroupSchedulingPolicy) DecodeWire(r *jsonwire.Reader) {
 				x.Gang.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1981,7 +2092,7 @@ func (x *WorkloadPodGroupSingleDisruptionMode) DecodeWire(r *jsonwire.Reader) {
 		return
 	}
 	for _, ok := r.NextKey(); ok; _, ok = r.NextKey() {
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
@@ -2003,7 +2114,7 @@ func (x *WorkloadReference) DecodeWire(r *jsonwire.Reader) {
 		case "workloadName":
 			x.WorkloadName = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -2065,7 +2176,7 @@ func (x *WorkloadSpec) DecodeWire(r *jsonwire.Reader) {
 				x.PodGroupTemplates = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }

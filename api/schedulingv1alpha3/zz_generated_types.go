@@ -6,6 +6,7 @@ package schedulingv1alpha3
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // AllCompositeDisruptionMode means that children of a CompositePodGroup can
@@ -67,6 +68,10 @@ type CompositePodGroup struct {
 
 	// status represents the current observed state of the CompositePodGroup.
 	Status CompositePodGroupStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // CompositePodGroupList contains a list of CompositePodGroup resources.
@@ -80,6 +85,10 @@ type CompositePodGroupList struct {
 	//
 	// Required.
 	Items []CompositePodGroup `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // CompositePodGroupSchedulingConstraints defines scheduling constraints (e.g.
@@ -195,7 +204,7 @@ type CompositePodGroupStatus struct {
 	// Known reasons for the DisruptionTarget condition: - "PreemptionByScheduler":
 	// The CompositePodGroup was targeted by the scheduler's preemption loop
 	//   to free up capacity for higher-priority preemptors.
-	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
 }
 
 // CompositePodGroupTemplate represents a template for a CompositePodGroup with
@@ -204,7 +213,7 @@ type CompositePodGroupTemplate struct {
 	// compositePodGroupTemplates is the list of templates for children
 	// CompositePodGroups. The maximum number of templates is 8. At least one entry
 	// in CompositePodGroupTemplates or PodGroupTemplates must be set.
-	CompositePodGroupTemplates []CompositePodGroupTemplate `json:"compositePodGroupTemplates,omitempty"`
+	CompositePodGroupTemplates []CompositePodGroupTemplate `json:"compositePodGroupTemplates,omitempty" listKeys:"name"`
 
 	// disruptionMode defines the mode in which a given CompositePodGroup can be
 	// disrupted. One of Single, All. This field is immutable.
@@ -219,7 +228,7 @@ type CompositePodGroupTemplate struct {
 	// podGroupTemplates is the list of templates for children PodGroups. The
 	// maximum number of templates is 8. At least one entry in
 	// CompositePodGroupTemplates or PodGroupTemplates must be set.
-	PodGroupTemplates []PodGroupTemplate `json:"podGroupTemplates,omitempty"`
+	PodGroupTemplates []PodGroupTemplate `json:"podGroupTemplates,omitempty" listKeys:"name"`
 
 	// preemptionPolicy is the Policy for preempting pods/podgroups with lower
 	// priority. One of Never, PreemptLowerPriority. This field is immutable. This
@@ -299,6 +308,10 @@ type PodGroup struct {
 
 	// status represents the current observed state of the PodGroup.
 	Status PodGroupStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // PodGroupList contains a list of PodGroup resources.
@@ -312,6 +325,10 @@ type PodGroupList struct {
 	//
 	// Required.
 	Items []PodGroup `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // PodGroupResourceClaim references exactly one ResourceClaim, either directly
@@ -453,7 +470,7 @@ type PodGroupSpec struct {
 	// feature gate is enabled.
 	//
 	// This field is immutable.
-	ResourceClaims []PodGroupResourceClaim `json:"resourceClaims,omitempty"`
+	ResourceClaims []PodGroupResourceClaim `json:"resourceClaims,omitempty" listKeys:"name"`
 
 	// schedulingConstraints defines optional scheduling constraints (e.g.
 	// topology) for this PodGroup. Controllers are expected to fill this field by
@@ -495,10 +512,10 @@ type PodGroupStatus struct {
 	// Known reasons for the DisruptionTarget condition: - "PreemptionByScheduler":
 	// The PodGroup was preempted by the scheduler to make room for
 	//   higher-priority PodGroups or Pods.
-	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
 
 	// resourceClaimStatuses is status of resource claims.
-	ResourceClaimStatuses []PodGroupResourceClaimStatus `json:"resourceClaimStatuses,omitempty"`
+	ResourceClaimStatuses []PodGroupResourceClaimStatus `json:"resourceClaimStatuses,omitempty" listKeys:"name"`
 }
 
 // PodGroupTemplate represents a template for a set of pods with a scheduling
@@ -540,7 +557,7 @@ type PodGroupTemplate struct {
 	// feature gate is enabled.
 	//
 	// This field is immutable.
-	ResourceClaims []PodGroupResourceClaim `json:"resourceClaims,omitempty"`
+	ResourceClaims []PodGroupResourceClaim `json:"resourceClaims,omitempty" listKeys:"name"`
 
 	// schedulingConstraints defines optional scheduling constraints (e.g.
 	// topology) for this PodGroupTemplate. This field is only available when the
@@ -611,6 +628,10 @@ type Workload struct {
 	//
 	// Required.
 	Spec WorkloadSpec `json:"spec"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // WorkloadList contains a list of Workload resources.
@@ -624,6 +645,10 @@ type WorkloadList struct {
 	//
 	// Required.
 	Items []Workload `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // WorkloadPodGroupAllDisruptionMode indicates that all pods in the group must
@@ -726,7 +751,7 @@ type WorkloadSpec struct {
 	// must be set.
 	//
 	// This field is used only when the CompositePodGroup feature gate is enabled.
-	CompositePodGroupTemplates []CompositePodGroupTemplate `json:"compositePodGroupTemplates,omitempty"`
+	CompositePodGroupTemplates []CompositePodGroupTemplate `json:"compositePodGroupTemplates,omitempty" listKeys:"name"`
 
 	// controllerRef is an optional reference to the controlling object, such as a
 	// Deployment or Job. This field is intended for use by tools like CLIs to
@@ -739,5 +764,5 @@ type WorkloadSpec struct {
 	// the workload is created. Existing templates may still be updated where their
 	// individual fields allow it. Exactly one of CompositePodGroupTemplates and
 	// PodGroupTemplates must be set.
-	PodGroupTemplates []PodGroupTemplate `json:"podGroupTemplates,omitempty"`
+	PodGroupTemplates []PodGroupTemplate `json:"podGroupTemplates,omitempty" listKeys:"name"`
 }

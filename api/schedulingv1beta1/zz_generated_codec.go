@@ -15,7 +15,7 @@ func (x *AllCompositeDisruptionMode) DecodeWire(r *jsonwire.Reader) {
 		return
 	}
 	for _, ok := r.NextKey(); ok; _, ok = r.NextKey() {
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
@@ -31,7 +31,7 @@ func (x *AllDisruptionMode) DecodeWire(r *jsonwire.Reader) {
 		return
 	}
 	for _, ok := r.NextKey(); ok; _, ok = r.NextKey() {
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
@@ -47,7 +47,7 @@ func (x *BasicSchedulingPolicy) DecodeWire(r *jsonwire.Reader) {
 		return
 	}
 	for _, ok := r.NextKey(); ok; _, ok = r.NextKey() {
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
@@ -63,7 +63,7 @@ func (x *CompositeBasicSchedulingPolicy) DecodeWire(r *jsonwire.Reader) {
 		return
 	}
 	for _, ok := r.NextKey(); ok; _, ok = r.NextKey() {
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
@@ -99,7 +99,7 @@ func (x *CompositeDisruptionMode) DecodeWire(r *jsonwire.Reader) {
 				x.Single.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -131,7 +131,7 @@ func (x *CompositeGangSchedulingPolicy) DecodeWire(r *jsonwire.Reader) {
 		case "minGroupCount":
 			x.MinGroupCount = r.Int32()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -167,7 +167,7 @@ func (x *CompositePodGroupSchedulingConstraints) DecodeWire(r *jsonwire.Reader) 
 				x.Topology = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -221,7 +221,7 @@ func (x *CompositePodGroupSchedulingPolicy) DecodeWire(r *jsonwire.Reader) {
 				x.Gang.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -301,7 +301,7 @@ func (x *CompositePodGroupTemplate) DecodeWire(r *jsonwire.Reader) {
 		case "schedulingPolicy":
 			x.SchedulingPolicy.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -402,7 +402,7 @@ func (x *DisruptionMode) DecodeWire(r *jsonwire.Reader) {
 				x.Single.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -434,7 +434,7 @@ func (x *GangSchedulingPolicy) DecodeWire(r *jsonwire.Reader) {
 		case "minCount":
 			x.MinCount = r.Int32()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -453,6 +453,7 @@ func (x *GangSchedulingPolicy) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PodGroup) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -469,13 +470,18 @@ func (x *PodGroup) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *PodGroup) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -492,8 +498,18 @@ func (x *PodGroup) UnmarshalJSON(data []byte) error {
 	return r.Finish("schedulingv1beta1.PodGroup")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *PodGroup) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *PodGroup) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -528,11 +544,17 @@ func (x *PodGroup) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *PodGroupList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -556,13 +578,14 @@ func (x *PodGroupList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *PodGroupList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -593,8 +616,12 @@ func (x *PodGroupList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "schedulingv1beta1.PodGroupList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -607,8 +634,18 @@ func (x *PodGroupList) UnmarshalJSON(data []byte) error {
 	return r.Finish("schedulingv1beta1.PodGroupList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *PodGroupList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *PodGroupList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -660,7 +697,7 @@ func (x *PodGroupResourceClaim) DecodeWire(r *jsonwire.Reader) {
 		case "resourceClaimTemplateName":
 			x.ResourceClaimTemplateName = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -699,7 +736,7 @@ func (x *PodGroupResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 		case "resourceClaimName":
 			x.ResourceClaimName = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -741,7 +778,7 @@ func (x *PodGroupSchedulingConstraints) DecodeWire(r *jsonwire.Reader) {
 				x.Topology = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -795,7 +832,7 @@ func (x *PodGroupSchedulingPolicy) DecodeWire(r *jsonwire.Reader) {
 				x.Gang.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -866,7 +903,7 @@ func (x *PodGroupSpec) DecodeWire(r *jsonwire.Reader) {
 				x.WorkloadRef.DecodeWire(r)
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -960,7 +997,7 @@ func (x *PodGroupStatus) DecodeWire(r *jsonwire.Reader) {
 				x.ResourceClaimStatuses = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1052,7 +1089,7 @@ func (x *PodGroupTemplate) DecodeWire(r *jsonwire.Reader) {
 		case "schedulingPolicy":
 			x.SchedulingPolicy.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1118,7 +1155,7 @@ func (x *SingleCompositeDisruptionMode) DecodeWire(r *jsonwire.Reader) {
 		return
 	}
 	for _, ok := r.NextKey(); ok; _, ok = r.NextKey() {
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
@@ -1134,7 +1171,7 @@ func (x *SingleDisruptionMode) DecodeWire(r *jsonwire.Reader) {
 		return
 	}
 	for _, ok := r.NextKey(); ok; _, ok = r.NextKey() {
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
@@ -1154,7 +1191,7 @@ func (x *TopologyConstraint) DecodeWire(r *jsonwire.Reader) {
 		case "key":
 			x.Key = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1185,7 +1222,7 @@ func (x *TypedLocalObjectReference) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1214,6 +1251,7 @@ func (x *TypedLocalObjectReference) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *Workload) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -1228,13 +1266,18 @@ func (x *Workload) DecodeWire(r *jsonwire.Reader) {
 		case "spec":
 			x.Spec.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *Workload) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -1251,8 +1294,18 @@ func (x *Workload) UnmarshalJSON(data []byte) error {
 	return r.Finish("schedulingv1beta1.Workload")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *Workload) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *Workload) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -1282,11 +1335,17 @@ func (x *Workload) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *WorkloadList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -1310,13 +1369,14 @@ func (x *WorkloadList) decodeField(r *jsonwire.Reader, key []byte) {
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *WorkloadList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -1347,8 +1407,12 @@ func (x *WorkloadList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "schedulingv1beta1.WorkloadList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -1361,8 +1425,18 @@ func (x *WorkloadList) UnmarshalJSON(data []byte) error {
 	return r.Finish("schedulingv1beta1.WorkloadList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *WorkloadList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *WorkloadList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -1412,7 +1486,7 @@ func (x *WorkloadReference) DecodeWire(r *jsonwire.Reader) {
 		case "workloadName":
 			x.WorkloadName = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -1474,7 +1548,7 @@ func (x *WorkloadSpec) DecodeWire(r *jsonwire.Reader) {
 				x.PodGroupTemplates = nil
 			}
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }

@@ -6,6 +6,7 @@ package schedulingv1beta1
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // AllCompositeDisruptionMode means that children of a CompositePodGroup can
@@ -76,7 +77,7 @@ type CompositePodGroupTemplate struct {
 	// compositePodGroupTemplates is the list of templates for children
 	// CompositePodGroups. The maximum number of templates is 8. At least one entry
 	// in CompositePodGroupTemplates or PodGroupTemplates must be set.
-	CompositePodGroupTemplates []CompositePodGroupTemplate `json:"compositePodGroupTemplates,omitempty"`
+	CompositePodGroupTemplates []CompositePodGroupTemplate `json:"compositePodGroupTemplates,omitempty" listKeys:"name"`
 
 	// disruptionMode defines the mode in which a given CompositePodGroup can be
 	// disrupted. One of Single, All. This field is immutable.
@@ -91,7 +92,7 @@ type CompositePodGroupTemplate struct {
 	// podGroupTemplates is the list of templates for children PodGroups. The
 	// maximum number of templates is 8. At least one entry in
 	// CompositePodGroupTemplates or PodGroupTemplates must be set.
-	PodGroupTemplates []PodGroupTemplate `json:"podGroupTemplates,omitempty"`
+	PodGroupTemplates []PodGroupTemplate `json:"podGroupTemplates,omitempty" listKeys:"name"`
 
 	// preemptionPolicy is the Policy for preempting pods/podgroups with lower
 	// priority. One of Never, PreemptLowerPriority. This field is immutable. This
@@ -171,6 +172,10 @@ type PodGroup struct {
 
 	// status represents the current observed state of the PodGroup.
 	Status PodGroupStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // PodGroupList contains a list of PodGroup resources.
@@ -184,6 +189,10 @@ type PodGroupList struct {
 	//
 	// Required.
 	Items []PodGroup `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // PodGroupResourceClaim references exactly one ResourceClaim, either directly
@@ -325,7 +334,7 @@ type PodGroupSpec struct {
 	// feature gate is enabled.
 	//
 	// This field is immutable.
-	ResourceClaims []PodGroupResourceClaim `json:"resourceClaims,omitempty"`
+	ResourceClaims []PodGroupResourceClaim `json:"resourceClaims,omitempty" listKeys:"name"`
 
 	// schedulingConstraints defines optional scheduling constraints (e.g.
 	// topology) for this PodGroup. Controllers are expected to fill this field by
@@ -367,10 +376,10 @@ type PodGroupStatus struct {
 	// Known reasons for the DisruptionTarget condition: - "PreemptionByScheduler":
 	// The PodGroup was preempted by the scheduler to make room for
 	//   higher-priority PodGroups or Pods.
-	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
 
 	// resourceClaimStatuses is status of resource claims.
-	ResourceClaimStatuses []PodGroupResourceClaimStatus `json:"resourceClaimStatuses,omitempty"`
+	ResourceClaimStatuses []PodGroupResourceClaimStatus `json:"resourceClaimStatuses,omitempty" listKeys:"name"`
 }
 
 // PodGroupTemplate represents a template for a set of pods with a scheduling
@@ -412,7 +421,7 @@ type PodGroupTemplate struct {
 	// feature gate is enabled.
 	//
 	// This field is immutable.
-	ResourceClaims []PodGroupResourceClaim `json:"resourceClaims,omitempty"`
+	ResourceClaims []PodGroupResourceClaim `json:"resourceClaims,omitempty" listKeys:"name"`
 
 	// schedulingConstraints defines optional scheduling constraints (e.g.
 	// topology) for this PodGroupTemplate. This field is only available when the
@@ -483,6 +492,10 @@ type Workload struct {
 	//
 	// Required.
 	Spec WorkloadSpec `json:"spec"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // WorkloadList contains a list of Workload resources.
@@ -496,6 +509,10 @@ type WorkloadList struct {
 	//
 	// Required.
 	Items []Workload `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // WorkloadReference references the Workload object together with the template
@@ -523,7 +540,7 @@ type WorkloadSpec struct {
 	// must be set.
 	//
 	// This field is used only when the CompositePodGroup feature gate is enabled.
-	CompositePodGroupTemplates []CompositePodGroupTemplate `json:"compositePodGroupTemplates,omitempty"`
+	CompositePodGroupTemplates []CompositePodGroupTemplate `json:"compositePodGroupTemplates,omitempty" listKeys:"name"`
 
 	// controllerRef is an optional reference to the controlling object, such as a
 	// Deployment or Job. This field is intended for use by tools like CLIs to
@@ -536,5 +553,5 @@ type WorkloadSpec struct {
 	// the workload is created. Existing templates may still be updated where their
 	// individual fields allow it. Exactly one of CompositePodGroupTemplates and
 	// PodGroupTemplates must be set.
-	PodGroupTemplates []PodGroupTemplate `json:"podGroupTemplates,omitempty"`
+	PodGroupTemplates []PodGroupTemplate `json:"podGroupTemplates,omitempty" listKeys:"name"`
 }

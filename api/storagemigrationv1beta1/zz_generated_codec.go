@@ -11,6 +11,7 @@ import (
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *StorageVersionMigration) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
@@ -27,13 +28,18 @@ func (x *StorageVersionMigration) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *StorageVersionMigration) DecodeJSON(it *jsoniter.Iterator) {
 	var r jsonwire.Reader
 	if r.Capture(it) {
@@ -50,8 +56,18 @@ func (x *StorageVersionMigration) UnmarshalJSON(data []byte) error {
 	return r.Finish("storagemigrationv1beta1.StorageVersionMigration")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *StorageVersionMigration) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *StorageVersionMigration) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -86,11 +102,17 @@ func (x *StorageVersionMigration) EncodeJSON(s *jsoniter.Stream) {
 // DecodeWire reads x from r. It is the entry point generated decoders use
 // across packages; use DecodeJSON or UnmarshalJSON.
 func (x *StorageVersionMigrationList) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
 	if !r.BeginObject() {
 		return
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		x.decodeField(r, key)
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	} else {
+		x.unknown = nil
 	}
 }
 
@@ -114,13 +136,14 @@ func (x *StorageVersionMigrationList) decodeField(r *jsonwire.Reader, key []byte
 			x.Items = nil
 		}
 	default:
-		r.Skip()
+		r.SkipUnknown()
 	}
 }
 
-// DecodeJSON reads x from it without reflection. Unknown fields are skipped;
-// errors are reported through it.ReportError.
+// DecodeJSON reads x from it without reflection, keeping the members its
+// types lack for EncodeJSON; errors are reported through it.ReportError.
 func (x *StorageVersionMigrationList) DecodeJSON(it *jsoniter.Iterator) {
+	x.unknown = nil
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		if field == "items" {
 			if it.ReadNil() {
@@ -151,8 +174,12 @@ func (x *StorageVersionMigrationList) DecodeJSON(it *jsoniter.Iterator) {
 		if !r.Capture(it) {
 			return false
 		}
+		m := r.Mark()
 		x.decodeField(&r, []byte(field))
 		r.Report(it, "storagemigrationv1beta1.StorageVersionMigrationList")
+		if r.Unknowns(m) {
+			x.unknown = r.TakeUnknownMember(m, x, field, x.unknown)
+		}
 		return it.Error == nil
 	})
 }
@@ -165,8 +192,18 @@ func (x *StorageVersionMigrationList) UnmarshalJSON(data []byte) error {
 	return r.Finish("storagemigrationv1beta1.StorageVersionMigrationList")
 }
 
-// EncodeJSON writes x as encoding/json would, without reflection.
+// EncodeJSON writes x as encoding/json would, without reflection, and
+// then the members of the JSON it was decoded from that its types lack,
+// each at the end of the object it was read from.
 func (x *StorageVersionMigrationList) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *StorageVersionMigrationList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	var at int
@@ -214,7 +251,7 @@ func (x *StorageVersionMigrationSpec) DecodeWire(r *jsonwire.Reader) {
 		case "resource":
 			x.Resource.DecodeWire(r)
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }
@@ -255,7 +292,7 @@ func (x *StorageVersionMigrationStatus) DecodeWire(r *jsonwire.Reader) {
 		case "resourceVersion":
 			x.ResourceVersion = r.String()
 		default:
-			r.Skip()
+			r.SkipUnknown()
 		}
 	}
 }

@@ -6,6 +6,7 @@ package storagemigrationv1beta1
 
 import (
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // StorageVersionMigration represents a migration of stored data to the latest
@@ -22,6 +23,10 @@ type StorageVersionMigration struct {
 
 	// Status of the migration.
 	Status StorageVersionMigrationStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // StorageVersionMigrationList is a collection of storage version migrations.
@@ -36,6 +41,10 @@ type StorageVersionMigrationList struct {
 	//
 	// Required.
 	Items []StorageVersionMigration `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // Spec of the storage version migration.
@@ -50,7 +59,7 @@ type StorageVersionMigrationSpec struct {
 // Status of the storage version migration.
 type StorageVersionMigrationStatus struct {
 	// The latest available observations of the migration's current state.
-	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
 
 	// ResourceVersion to compare with the GC cache for performing the migration.
 	// This is the current resource version of given group, version and resource

@@ -7,6 +7,7 @@ package storagev1
 import (
 	"github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // CSIDriver captures information about a Container Storage Interface (CSI)
@@ -30,6 +31,10 @@ type CSIDriver struct {
 	//
 	// Required.
 	Spec CSIDriverSpec `json:"spec"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // CSIDriverList is a collection of CSIDriver objects.
@@ -44,6 +49,10 @@ type CSIDriverList struct {
 	//
 	// Required.
 	Items []CSIDriver `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // CSIDriverSpec is the specification of a CSIDriver.
@@ -259,6 +268,10 @@ type CSINode struct {
 
 	// status contains health and status information for the node's storage.
 	Status CSINodeStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // CSINodeDriver holds information about the specification of one CSI driver
@@ -311,6 +324,10 @@ type CSINodeList struct {
 	//
 	// Required.
 	Items []CSINode `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // CSINodeSpec holds information about the specification of all CSI drivers
@@ -320,14 +337,14 @@ type CSINodeSpec struct {
 	// all drivers in the list are uninstalled, this can become empty.
 	//
 	// Required.
-	Drivers []CSINodeDriver `json:"drivers"`
+	Drivers []CSINodeDriver `json:"drivers" listKeys:"name"`
 }
 
 // CSINodeStatus contains health and status information for storage on a node.
 type CSINodeStatus struct {
 	// storageHealth contains backend health reports for CSI drivers registered on
 	// the node.
-	StorageHealth []StorageHealth `json:"storageHealth,omitempty"`
+	StorageHealth []StorageHealth `json:"storageHealth,omitempty" listKeys:"name"`
 }
 
 // CSIStorageCapacity stores the result of one CSI GetCapacity call. For a
@@ -403,6 +420,10 @@ type CSIStorageCapacity struct {
 	//
 	// Required.
 	StorageClassName string `json:"storageClassName"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // CSIStorageCapacityList is a collection of CSIStorageCapacity objects.
@@ -417,6 +438,10 @@ type CSIStorageCapacityList struct {
 	//
 	// Required.
 	Items []CSIStorageCapacity `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // StorageClass describes the parameters for a class of storage for which
@@ -463,6 +488,10 @@ type StorageClass struct {
 	// and bound. When unset, VolumeBindingImmediate is used. This field is only
 	// honored by servers that enable the VolumeScheduling feature.
 	VolumeBindingMode *string `json:"volumeBindingMode,omitempty"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // StorageClassList is a collection of storage classes.
@@ -477,6 +506,10 @@ type StorageClassList struct {
 	//
 	// Required.
 	Items []StorageClass `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // StorageHealth contains storage backend health reported by a CSI driver on a
@@ -558,6 +591,10 @@ type VolumeAttachment struct {
 	// entity completing the attach or detach operation, i.e. the
 	// external-attacher.
 	Status VolumeAttachmentStatus `json:"status"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // VolumeAttachmentList is a collection of VolumeAttachment objects.
@@ -572,6 +609,10 @@ type VolumeAttachmentList struct {
 	//
 	// Required.
 	Items []VolumeAttachment `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // VolumeAttachmentSource represents a volume that should be attached. Right
@@ -666,6 +707,10 @@ type VolumeAttributesClass struct {
 	// the target PersistentVolumeClaim will be set to an "Infeasible" state in the
 	// modifyVolumeStatus field.
 	Parameters map[string]string `json:"parameters,omitempty"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // VolumeAttributesClassList is a collection of VolumeAttributesClass objects.
@@ -680,6 +725,10 @@ type VolumeAttributesClassList struct {
 	//
 	// Required.
 	Items []VolumeAttributesClass `json:"items"`
+
+	// unknown holds the members of the JSON this object was decoded
+	// from that its types lack, at any depth, to be written back.
+	unknown *jsonwire.Unknown
 }
 
 // VolumeError captures an error encountered during a volume operation.

@@ -189,8 +189,17 @@ func emitTypes(p *pkg) []byte {
 				if f.omit {
 					tag += ",omitempty"
 				}
-				w.p("\t%s %s `json:\"%s\"`", f.goName, goType(f.typ), tag)
+				keys := ""
+				if len(f.listKeys) > 0 {
+					keys = fmt.Sprintf(" listKeys:\"%s\"", strings.Join(f.listKeys, ","))
+				}
+				w.p("\t%s %s `json:\"%s\"%s`", f.goName, goType(f.typ), tag, keys)
 			}
+		}
+		if standalone(t) {
+			w.p("\n\t// unknown holds the members of the JSON this object was decoded")
+			w.p("\t// from that its types lack, at any depth, to be written back.")
+			w.p("\tunknown *jsonwire.Unknown")
 		}
 		w.p("}")
 	}

@@ -126,22 +126,30 @@ func (g *codecGen) codecHead(t *typ, method, arg, argType, doc string) {
 // neither, so that a user's struct that embeds metav1.ObjectMeta (or
 // TypeMeta, or ListMeta) alone is not decoded whole by the promoted method
 // of its metadata.
-func (g *codecGen) standalone(t *typ) bool { return t.gvk || t.list }
+func standalone(t *typ) bool { return t.gvk || t.list }
 
 func (g *codecGen) decoder(t *typ) {
 	w := &g.w
 	g.codecHead(t, "DecodeWire", "r", "*jsonwire.Reader",
 		"reads x from r. It is the entry point generated decoders use\n// across packages; use DecodeJSON or UnmarshalJSON.")
+	root := standalone(t)
+	if root {
+		w.p("m := r.Mark()")
+	}
 	w.p("if !r.BeginObject() { return }")
 	switch {
 	case len(t.fields) == 0:
-		w.p("for _, ok := r.NextKey(); ok; _, ok = r.NextKey() { r.Skip() }")
+		w.p("for _, ok := r.NextKey(); ok; _, ok = r.NextKey() { r.SkipUnknown() }")
 	case t.list:
 		w.p("for key, ok := r.NextKey(); ok; key, ok = r.NextKey() { x.decodeField(r, key) }")
 	default:
 		w.p("for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {")
 		g.fieldSwitch(t)
 		w.p("}")
+	}
+	if root {
+		// A kind or list keeps the unknown members of its whole tree.
+		w.p("if r.Unknowns(m) { x.unknown = r.TakeUnknown(m, x) } else { x.unknown = nil }")
 	}
 	w.p("}")
 	if t.list {
@@ -150,11 +158,11 @@ func (g *codecGen) decoder(t *typ) {
 		w.p("}")
 	}
 
-	if !g.standalone(t) {
+	if !standalone(t) {
 		return
 	}
-	w.p("\n// DecodeJSON reads x from it without reflection. Unknown fields are skipped;")
-	w.p("// errors are reported through it.ReportError.")
+	w.p("\n// DecodeJSON reads x from it without reflection, keeping the members its")
+	w.p("// types lack for EncodeJSON; errors are reported through it.ReportError.")
 	w.p("func (x *%s) DecodeJSON(it *jsoniter.Iterator) {", t.name)
 	if t.list {
 		g.streamingList(t)
@@ -187,6 +195,7 @@ func (g *codecGen) streamingList(t *typ) {
 		}
 	}
 	elem := goType(items.typ.elem)
+	w.p("x.unknown = nil")
 	w.p("it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {")
 	w.p("if field == \"items\" {")
 	w.p("if it.ReadNil() { x.%s = nil; return true }", items.goName)
@@ -210,8 +219,10 @@ func (g *codecGen) streamingList(t *typ) {
 	w.p("}")
 	w.p("var r jsonwire.Reader")
 	w.p("if !r.Capture(it) { return false }")
+	w.p("m := r.Mark()")
 	w.p("x.decodeField(&r, []byte(field))")
 	w.p("r.Report(it, %q)", g.qualified(t))
+	w.p("if r.Unknowns(m) { x.unknown = r.TakeUnknownMember(m, x, field, x.unknown) }")
 	w.p("return it.Error == nil")
 	w.p("})")
 }
@@ -235,7 +246,7 @@ func (g *codecGen) fieldSwitch(t *typ) {
 		}
 	}
 	w.p("default:")
-	w.p("r.Skip()")
+	w.p("r.SkipUnknown()")
 	w.p("}")
 }
 
@@ -373,7 +384,23 @@ const (
 
 func (g *codecGen) encoder(t *typ) {
 	w := &g.w
-	g.codecHead(t, "EncodeJSON", "s", "*jsoniter.Stream", "writes x as encoding/json would, without reflection.")
+	if standalone(t) {
+		// The unknown members are written by a slow path that runs only
+		// when there are some.
+		w.p("\n// EncodeJSON writes x as encoding/json would, without reflection, and")
+		w.p("// then the members of the JSON it was decoded from that its types lack,")
+		w.p("// each at the end of the object it was read from.")
+		w.p("func (x *%s) EncodeJSON(s *jsoniter.Stream) {", t.name)
+		w.p("if x.unknown != nil {")
+		w.p("jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)")
+		w.p("return")
+		w.p("}")
+		w.p("x.encodeKnown(s)")
+		w.p("}")
+		w.p("\nfunc (x *%s) encodeKnown(s *jsoniter.Stream) {", t.name)
+	} else {
+		g.codecHead(t, "EncodeJSON", "s", "*jsoniter.Stream", "writes x as encoding/json would, without reflection.")
+	}
 	if len(t.fields) == 0 {
 		w.p("s.WriteRaw(\"{}\")")
 		w.p("}")

@@ -117,7 +117,11 @@ func generate(specDir, outDir string) (map[string][]byte, error) {
 			fmt.Fprintf(&doc, "// codecs and resource descriptors. It links no client: typed.For serves them.\n")
 		}
 		types := emitTypes(p)
-		out, err := fileWithUses(doc.String(), p, nil, types)
+		var fixed []string
+		if bytes.Contains(types, []byte("jsonwire.")) {
+			fixed = append(fixed, "jsonwire")
+		}
+		out, err := fileWithUses(doc.String(), p, fixed, types)
 		if err != nil {
 			return nil, err
 		}

@@ -41,6 +41,9 @@ type field struct {
 	inline   bool // embedded metav1.TypeMeta, fields promoted in JSON
 	embedded bool // embedded metav1.ObjectMeta or ListMeta under "metadata"
 	doc      string
+	// listKeys are the members that identify an item of a list of
+	// objects: x-kubernetes-list-map-keys, else the patch merge key.
+	listKeys []string
 }
 
 // typ is one generated type.
@@ -308,6 +311,12 @@ func (m *model) makeType(p *pkg, goName, name string, s *schema) (*typ, error) {
 			return nil, fmt.Errorf("%s.%s: %w", name, pn, err)
 		}
 		f.typ, f.omit = typ, omit
+		if typ.kind == kSlice && typ.elem.kind == kStruct {
+			f.listKeys = prop.ListMapKeys
+			if len(f.listKeys) == 0 && prop.PatchMergeKey != "" {
+				f.listKeys = []string{prop.PatchMergeKey}
+			}
+		}
 		if len(prop.Default) > 0 && !isZeroDefault(string(prop.Default)) {
 			f.doc = strings.TrimSpace(f.doc + "\n\nDefaults to " + string(prop.Default) + ".")
 		}

@@ -23,6 +23,8 @@ type schema struct {
 	Ref                  string             `json:"$ref"`
 	Default              json.RawMessage    `json:"default"`
 	GVK                  []gvk              `json:"x-kubernetes-group-version-kind"`
+	ListMapKeys          []string           `json:"x-kubernetes-list-map-keys"`
+	PatchMergeKey        string             `json:"x-kubernetes-patch-merge-key"`
 }
 
 type gvk struct {

@@ -73,6 +73,10 @@ type Reader struct {
 	// element counts in the same order.
 	arrays int
 	counts arrayCounts
+
+	// unknown are the offsets of the values of the members skipped by
+	// SkipUnknown, in order, until a root takes them (see TakeUnknown).
+	unknown []int
 }
 
 // Reset makes r read buf, which it borrows, decoding detached: the value
@@ -83,13 +87,13 @@ type Reader struct {
 // Optional scalars and structs are allocated one by one instead of from
 // slabs, so that no unused slab space stays alive with the value.
 func (r *Reader) Reset(buf []byte) {
-	*r = Reader{buf: buf}
+	*r = Reader{buf: buf, unknown: r.unknown[:0]}
 }
 
 // ResetOwned makes r read buf, which it owns: buf must never be modified
 // afterwards, since decoded strings point into it.
 func (r *Reader) ResetOwned(buf []byte) {
-	*r = Reader{buf: buf, owned: true}
+	*r = Reader{buf: buf, owned: true, unknown: r.unknown[:0]}
 }
 
 // Report checks that r read its whole input and passes its error, if any,
