@@ -54,8 +54,8 @@ func numbered(b []byte) string {
 	return sb.String()
 }
 
-// importLine returns the import spec of a package name.
-func importLine(name string) string {
+// importLine returns the import spec of a package name, as p imports it.
+func (p *pkg) importLine(name string) string {
 	switch name {
 	case "jsoniter":
 		return `jsoniter "github.com/json-iterator/go"`
@@ -63,8 +63,10 @@ func importLine(name string) string {
 		return `"` + modulePath + `/internal/jsonwire"`
 	case "codec":
 		return `"` + modulePath + `/internal/codec"`
+	case metaPkg:
+		return `"` + p.target.meta + `"`
 	}
-	return `"` + modulePath + `/api/` + name + `"`
+	return `"` + p.target.prefix + `/` + name + `"`
 }
 
 // comment renders text as a Go comment with the given indent, wrapping

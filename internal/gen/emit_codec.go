@@ -645,5 +645,5 @@ func emitCodecTest(p *pkg) ([]byte, error) {
 	}
 	w.p(")")
 	w.p("}")
-	return file(p.name+"_test", []string{`"testing"`, `"` + modulePath + `/internal/fixtures"`, importLine(p.name)}, w.Bytes())
+	return file(p.name+"_test", []string{`"testing"`, `"` + modulePath + `/internal/fixtures"`, p.importLine(p.name)}, w.Bytes())
 }

@@ -16,7 +16,7 @@ func emitResources(p *pkg) ([]byte, []string, error) {
 	var w writer
 	var imports []string
 	if p.name != metaPkg {
-		imports = append(imports, importLine(metaPkg))
+		imports = append(imports, p.importLine(metaPkg))
 	}
 	meta := metaPkg + "."
 	if p.name == metaPkg {

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-func specAndOut(t *testing.T) (string, string) {
+func specAndOut(t *testing.T) (string, string, *target) {
 	t.Helper()
 	root, err := moduleRoot()
 	if err != nil {
@@ -18,17 +18,17 @@ func specAndOut(t *testing.T) (string, string) {
 	if _, err := os.Stat(spec); err != nil {
 		t.Skipf("spec not found at %s", spec)
 	}
-	return spec, filepath.Join(root, "api")
+	return spec, filepath.Join(root, "api"), defaultTarget(root)
 }
 
 // The committed api/ packages are what the generator writes now.
 func TestGeneratedFilesAreCurrent(t *testing.T) {
-	spec, out := specAndOut(t)
-	files, err := generate(spec, out)
+	spec, out, tg := specAndOut(t)
+	files, err := generate(spec, out, tg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	stale, err := sync(out, files, false)
+	stale, err := sync(out, files, tg, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,13 +37,58 @@ func TestGeneratedFilesAreCurrent(t *testing.T) {
 	}
 }
 
-func TestDeterministic(t *testing.T) {
-	spec, out := specAndOut(t)
-	a, err := generate(spec, out)
+// The committed version-skew packages of Kubernetes 1.32.4 under
+// internal/integration/skew132 are what the generator writes now (see
+// the go:generate line in internal/integration/skew132/doc.go).
+func TestSkewPackagesAreCurrent(t *testing.T) {
+	root, err := moduleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := generate(spec, out)
+	spec := filepath.Join(root, "..", "shared", "openapi", "v1.32.4", "v3")
+	if _, err := os.Stat(spec); err != nil {
+		t.Skipf("spec not found at %s", spec)
+	}
+	out := filepath.Join(root, "internal", "integration", "skew132")
+	tg := defaultTarget(root)
+	tg.prefix = modulePath + "/internal/integration/skew132"
+	tg.only = map[string]bool{"corev1": true, "appsv1": true}
+	files, err := generate(spec, out, tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("nothing generated")
+	}
+	for name, content := range files {
+		if !bytes.Contains(content, []byte(`"`+modulePath+`/api/metav1"`)) && strings.HasSuffix(name, "types.go") {
+			t.Errorf("%s does not import api/metav1", name)
+		}
+		if bytes.Contains(content, []byte(`"`+modulePath+`/api/corev1"`)) {
+			t.Errorf("%s imports the current corev1", name)
+		}
+	}
+	stale, err := sync(out, files, tg, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stale) > 0 {
+		t.Fatalf("stale generated files (run go generate ./internal/integration/skew132): %s", strings.Join(stale, ", "))
+	}
+
+	tg.only = map[string]bool{"appsv1": true}
+	if _, err := generate(spec, out, tg); err == nil || !strings.Contains(err.Error(), "appsv1 imports corev1") {
+		t.Errorf("appsv1 alone: %v, want an error naming corev1", err)
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	spec, out, tg := specAndOut(t)
+	a, err := generate(spec, out, tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := generate(spec, out, tg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,8 +157,8 @@ func TestComment(t *testing.T) {
 // Scalars are held as Kubernetes' own types hold them (apifacts.txt): a
 // value where the server never sends zero, a pointer where it can.
 func TestScalarsFollowAPIFacts(t *testing.T) {
-	spec, out := specAndOut(t)
-	files, err := generate(spec, out)
+	spec, out, tg := specAndOut(t)
+	files, err := generate(spec, out, tg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,17 @@
 //	-spec DIR   the directory of *_openapi.json files
 //	            (default ../shared/openapi/v1.37.2/v3 relative to the module root)
 //	-out DIR    the api/ directory (default api under the module root)
+//	-pkg PATH   the import path of -out (default github.com/kubewire/kubewire/api)
+//	-only LIST  the packages to write, comma-separated (default all); the
+//	            packages they import must be among them, except metav1
 //	-check      compare instead of writing; exit 1 listing stale files
+//
+// When metav1 is not written it is imported from api/metav1, whose types
+// are partly hand-written. That is how a package set of another spec
+// version is made for version-skew tests, for example:
+//
+//	go run ./internal/gen -spec ../shared/openapi/v1.32.4/v3 -out internal/integration/skew132 \
+//	    -pkg github.com/kubewire/kubewire/internal/integration/skew132 -only corev1,appsv1
 //
 // Besides the spec it reads apifacts.txt (embedded): how Kubernetes' own Go
 // types hold each scalar field, pointer or value, which the spec does not
@@ -45,14 +55,23 @@ func main() {
 	}
 	specDir := flag.String("spec", filepath.Join(root, "..", "shared", "openapi", "v1.37.2", "v3"), "directory of the OpenAPI v3 spec files")
 	outDir := flag.String("out", filepath.Join(root, "api"), "the api/ directory to generate into")
+	prefix := flag.String("pkg", modulePath+"/api", "the import path of the -out directory")
+	only := flag.String("only", "", "the packages to write, comma-separated (default all)")
 	check := flag.Bool("check", false, "fail if the generated files are stale instead of writing them")
 	flag.Parse()
 
-	files, err := generate(*specDir, *outDir)
+	tg := &target{prefix: *prefix, apiDir: filepath.Join(root, "api")}
+	if *only != "" {
+		tg.only = map[string]bool{}
+		for _, name := range strings.Split(*only, ",") {
+			tg.only[strings.TrimSpace(name)] = true
+		}
+	}
+	files, err := generate(*specDir, *outDir, tg)
 	if err != nil {
 		fatal(err)
 	}
-	stale, err := sync(*outDir, files, !*check)
+	stale, err := sync(*outDir, files, tg, !*check)
 	if err != nil {
 		fatal(err)
 	}
@@ -89,9 +108,30 @@ func moduleRoot() (string, error) {
 	}
 }
 
-// generate returns the content of every generated file, by path relative
-// to outDir.
-func generate(specDir, outDir string) (map[string][]byte, error) {
+// target is where a package set is written.
+type target struct {
+	// prefix is the import path of the output directory.
+	prefix string
+	// only are the packages written; nil for all.
+	only map[string]bool
+	// apiDir is the module's api/ directory, where metav1 is imported
+	// from when it is not written.
+	apiDir string
+	// meta is the import path of metav1.
+	meta string
+}
+
+// writes reports whether package name is written.
+func (tg *target) writes(name string) bool { return tg.only == nil || tg.only[name] }
+
+// defaultTarget is api/ under the module root at root.
+func defaultTarget(root string) *target {
+	return &target{prefix: modulePath + "/api", apiDir: filepath.Join(root, "api")}
+}
+
+// generate returns the content of every generated file of the packages tg
+// writes, by path relative to outDir.
+func generate(specDir, outDir string, tg *target) (map[string][]byte, error) {
 	sp, err := loadSpec(specDir)
 	if err != nil {
 		return nil, err
@@ -100,6 +140,16 @@ func generate(specDir, outDir string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	tg.meta = tg.prefix + "/" + metaPkg
+	if !tg.writes(metaPkg) {
+		// Imported from api/metav1, with its hand-written types.
+		tg.meta = modulePath + "/api/" + metaPkg
+		names, err := declaredTypes(filepath.Join(tg.apiDir, metaPkg))
+		if err != nil {
+			return nil, err
+		}
+		hand[metaPkg] = names
+	}
 	m, err := build(sp, hand)
 	if err != nil {
 		return nil, err
@@ -107,9 +157,23 @@ func generate(specDir, outDir string) (map[string][]byte, error) {
 	if err := checkCycles(m); err != nil {
 		return nil, err
 	}
+	for name := range tg.only {
+		if m.pkgs[name] == nil {
+			return nil, fmt.Errorf("-only: the spec has no package %s", name)
+		}
+	}
 	files := map[string][]byte{}
 	for _, name := range sortedKeys(m.pkgs) {
 		p := m.pkgs[name]
+		p.target = tg
+		if !tg.writes(name) {
+			continue
+		}
+		for _, dep := range sortedKeys(p.imports) {
+			if p.imports[dep] && dep != metaPkg && !tg.writes(dep) {
+				return nil, fmt.Errorf("-only: %s imports %s, which is not written", name, dep)
+			}
+		}
 		var doc bytes.Buffer
 		if p.name != metaPkg {
 			gv := p.groupVersion()
@@ -157,11 +221,11 @@ func generate(specDir, outDir string) (map[string][]byte, error) {
 func fileWithUses(doc string, p *pkg, fixed []string, body []byte) ([]byte, error) {
 	var imports []string
 	for _, name := range fixed {
-		imports = append(imports, importLine(name))
+		imports = append(imports, p.importLine(name))
 	}
 	for _, name := range sortedKeys(p.imports) {
 		if p.imports[name] && name != p.name && bytes.Contains(body, []byte(name+".")) {
-			imports = append(imports, importLine(name))
+			imports = append(imports, p.importLine(name))
 		}
 	}
 	out, err := file(p.name, imports, body)
@@ -174,11 +238,14 @@ func fileWithUses(doc string, p *pkg, fixed []string, body []byte) ([]byte, erro
 // handwrittenTypes returns, by package name, the types declared by hand in
 // the packages under outDir: the generator leaves those out and uses them.
 func handwrittenTypes(outDir string) (map[string]map[string]bool, error) {
+	out := map[string]map[string]bool{}
 	dirs, err := os.ReadDir(outDir)
+	if errors.Is(err, os.ErrNotExist) {
+		return out, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]map[string]bool{}
 	for _, d := range dirs {
 		if !d.IsDir() || d.Name() == "internal" {
 			continue
@@ -253,8 +320,9 @@ func checkCycles(m *model) error {
 }
 
 // sync writes files under outDir (when write is set) and removes generated
-// files that are no longer produced. It returns the files that differed.
-func sync(outDir string, files map[string][]byte, write bool) ([]string, error) {
+// files that are no longer produced, in the packages tg writes. It returns
+// the files that differed.
+func sync(outDir string, files map[string][]byte, tg *target, write bool) ([]string, error) {
 	var stale []string
 	existing, err := filepath.Glob(filepath.Join(outDir, "*", "zz_generated_*.go"))
 	if err != nil {
@@ -262,7 +330,7 @@ func sync(outDir string, files map[string][]byte, write bool) ([]string, error) 
 	}
 	for _, path := range existing {
 		rel, _ := filepath.Rel(outDir, path)
-		if _, ok := files[rel]; ok {
+		if _, ok := files[rel]; ok || !tg.writes(filepath.Dir(rel)) {
 			continue
 		}
 		stale = append(stale, rel+" (obsolete)")

@@ -71,6 +71,7 @@ type pkg struct {
 	types                map[string]*typ
 	resources            map[string]*resource // by kind
 	imports              map[string]bool      // package names of other generated packages
+	target               *target              // where the package set is written
 }
 
 const (
