@@ -153,18 +153,23 @@ func (r *Reader) collect(m Mark, t reflect.Type, key string) []foundMember {
 // members in their order, a key seen twice keeping its last value, as a
 // decoder would.
 func group(found []foundMember) *Unknown {
-	slices.SortStableFunc(found, func(a, b foundMember) int { return strings.Compare(a.path, b.path) })
-	u := &Unknown{}
+	byPath := map[string][]unknownMember{}
+	var paths []string
 	for _, f := range found {
-		if n := len(u.objs); n == 0 || u.objs[n-1].path != f.path {
-			u.objs = append(u.objs, unknownObject{path: f.path})
+		ms, ok := byPath[f.path]
+		if !ok {
+			paths = append(paths, f.path)
 		}
-		o := &u.objs[len(u.objs)-1]
-		if i := slices.IndexFunc(o.members, func(m unknownMember) bool { return m.key == f.key }); i >= 0 {
-			o.members[i].value = f.value
+		if i := slices.IndexFunc(ms, func(m unknownMember) bool { return m.key == f.key }); i >= 0 {
+			ms[i].value = f.value
 			continue
 		}
-		o.members = append(o.members, f.unknownMember)
+		byPath[f.path] = append(ms, f.unknownMember)
+	}
+	slices.Sort(paths)
+	u := &Unknown{objs: make([]unknownObject, len(paths))}
+	for i, p := range paths {
+		u.objs[i] = unknownObject{p, byPath[p]}
 	}
 	return u
 }
@@ -288,7 +293,7 @@ func appendItemSeg(p []byte, ids []string, i int) []byte {
 }
 
 // identities returns the identity of each item of the list at buf[start]:
-// the values of its keys (strings unescaped, other values compacted; an
+// the values of its keys (strings unescaped, other scalars as written; an
 // absent key and a zero value alike) and its ordinal among the items with
 // the same values. An item that is not an object has none
 // ("") and is named by its index.
@@ -320,13 +325,14 @@ func identities(buf []byte, start int, keys []string) []string {
 				}
 				continue
 			}
+			// List-map keys are scalars: a number or literal is its text.
 			rd.skipWS()
 			from := rd.pos
 			rd.Skip()
 			switch v := rd.buf[from:rd.pos]; string(v) {
 			case "null", "0", "false":
 			default:
-				vals[i] = AppendCompact([]byte{'v'}, v)
+				vals[i] = append([]byte{'v'}, v...)
 			}
 		}
 		var id []byte
