@@ -195,3 +195,36 @@ func TestUnknownMemberRepeated(t *testing.T) {
 		t.Fatalf("got %s", out)
 	}
 }
+
+// BenchmarkUnknownMembers decodes and encodes a pod without members its
+// types lack and with the 14 of fixtures.FutureMembers, the slow path.
+func BenchmarkUnknownMembers(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{{"none", fixtures.PodJSON(1)}, {"future", fixtures.FuturePodJSON(1)}} {
+		b.Run("decode/"+c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var p corev1.Pod
+				if err := p.UnmarshalJSON(c.data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("encode/"+c.name, func(b *testing.B) {
+			var p corev1.Pod
+			if err := p.UnmarshalJSON(c.data); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(c.data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := codec.Marshal(&p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

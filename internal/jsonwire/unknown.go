@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 
 	jsoniter "github.com/json-iterator/go"
 
@@ -197,6 +198,8 @@ type collector struct {
 	copy  bool
 	path  []segment
 	found []foundMember
+	// scratch is where paths are built.
+	scratch []byte
 }
 
 // value walks the value at the reader, of Go type t (nil when unknown);
@@ -251,7 +254,7 @@ func (c *collector) array(t reflect.Type, keys []string) {
 
 // emit keeps the member key: value of the object at the current path.
 func (c *collector) emit(key, value []byte) {
-	var p []byte
+	p := c.scratch[:0]
 	for _, s := range c.path {
 		switch {
 		case s.key != nil:
@@ -270,6 +273,7 @@ func (c *collector) emit(key, value []byte) {
 	} else {
 		value = value[:len(value):len(value)]
 	}
+	c.scratch = p
 	c.found = append(c.found, foundMember{string(p), unknownMember{string(key), value}})
 }
 
@@ -294,34 +298,36 @@ func appendItemSeg(p []byte, ids []string, i int) []byte {
 
 // identities returns the identity of each item of the list at buf[start]:
 // the values of its keys (strings unescaped, other scalars as written; an
-// absent key and a zero value alike) and its ordinal among the items with
-// the same values. An item that is not an object has none
+// absent key and a zero value alike) and, from the second item with the
+// same values on, its ordinal among them. An item that is not an object has none
 // ("") and is named by its index.
 func identities(buf []byte, start int, keys []string) []string {
 	rd := Reader{buf: buf, pos: start, owned: true}
 	if !rd.BeginArray() {
 		return nil
 	}
-	var ids []string
-	seen := map[string]int{}
-	vals := make([][]byte, len(keys))
+	// The identities are written one after the other into one buffer,
+	// then cut from one string.
+	var all []byte
+	var ends []int // of each item's identity in all; -1 for none
+	vals := make([][]byte, 2*len(keys))
 	for rd.NextElem() {
 		if rd.Kind() != '{' {
 			rd.Skip()
-			ids = append(ids, "")
+			ends = append(ends, -1)
 			continue
 		}
 		clear(vals)
 		rd.BeginObject()
 		for key, ok := rd.NextKey(); ok; key, ok = rd.NextKey() {
-			i := slices.Index(keys, string(key))
+			i := slices.Index(keys, view(key))
 			if i < 0 {
 				rd.Skip()
 				continue
 			}
 			if rd.Kind() == '"' {
 				if s, _ := rd.StringBytes(); len(s) > 0 {
-					vals[i] = append([]byte{'s'}, s...)
+					vals[2*i], vals[2*i+1] = strTag, s
 				}
 				continue
 			}
@@ -332,26 +338,52 @@ func identities(buf []byte, start int, keys []string) []string {
 			switch v := rd.buf[from:rd.pos]; string(v) {
 			case "null", "0", "false":
 			default:
-				vals[i] = append([]byte{'v'}, v...)
+				vals[2*i], vals[2*i+1] = textTag, v
 			}
 		}
-		var id []byte
-		for _, v := range vals {
-			if v == nil {
+		for i := 0; i < len(vals); i += 2 {
+			tag, v := vals[i], vals[i+1]
+			if tag == nil {
 				// Absent, or the zero value, which a Go type cannot
 				// tell apart from absent.
-				v = []byte{'-'}
+				tag = zeroTag
 			}
-			id = binary.AppendUvarint(id, uint64(len(v)))
-			id = append(id, v...)
+			all = binary.AppendUvarint(all, uint64(len(tag)+len(v)))
+			all = append(append(all, tag...), v...)
 		}
-		n := seen[string(id)]
-		seen[string(id)] = n + 1
-		id = binary.AppendUvarint(id, uint64(n))
-		ids = append(ids, string(id))
+		ends = append(ends, len(all))
+	}
+	text := string(all)
+	ids := make([]string, len(ends))
+	var seen map[string]int
+	from := 0
+	for i, end := range ends {
+		if end < 0 {
+			continue
+		}
+		id := text[from:end]
+		from = end
+		// The second and later items with the same values carry their
+		// ordinal after them, which no identity of the same keys ends
+		// with.
+		if n := seen[id]; n > 0 {
+			ids[i] = string(binary.AppendUvarint([]byte(id), uint64(n)))
+		} else {
+			ids[i] = id
+		}
+		if seen == nil {
+			seen = map[string]int{}
+		}
+		seen[id]++
 	}
 	return ids
 }
+
+var (
+	strTag  = []byte{'s'}
+	textTag = []byte{'v'}
+	zeroTag = []byte{'-'}
+)
 
 // EncodeUnknown writes root, whose declared fields known writes, with the
 // members of u inserted at the end of the objects they were read from;
@@ -466,7 +498,7 @@ func (sp *splicer) array(t reflect.Type, keys []string) {
 
 // find returns the unknown members of the object at path p, or nil.
 func (u *Unknown) find(p []byte) *unknownObject {
-	i, ok := slices.BinarySearchFunc(u.objs, p, func(o unknownObject, p []byte) int { return strings.Compare(o.path, string(p)) })
+	i, ok := u.search(p)
 	if !ok {
 		return nil
 	}
@@ -476,9 +508,19 @@ func (u *Unknown) find(p []byte) *unknownObject {
 // under reports whether u holds members of the object at path p or of one
 // inside it.
 func (u *Unknown) under(p []byte) bool {
-	i, _ := slices.BinarySearchFunc(u.objs, p, func(o unknownObject, p []byte) int { return strings.Compare(o.path, string(p)) })
-	return i < len(u.objs) && strings.HasPrefix(u.objs[i].path, string(p))
+	i, _ := u.search(p)
+	return i < len(u.objs) && strings.HasPrefix(u.objs[i].path, view(p))
 }
+
+// search returns the index of the first object whose path is not before
+// p, and whether its path is p.
+func (u *Unknown) search(p []byte) (int, bool) {
+	return slices.BinarySearchFunc(u.objs, view(p), func(o unknownObject, p string) int { return strings.Compare(o.path, p) })
+}
+
+// view returns b as a string without copying it, for comparisons while b
+// is not written.
+func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // appendQuoted appends s as a JSON string, escaped as encoding/json does.
 func appendQuoted(b []byte, s string) []byte {
