@@ -212,3 +212,29 @@ func mustMarshal(t *testing.T, v any) []byte {
 	require.NoError(t, err)
 	return b
 }
+
+// What a manager applied, extracted as a typed object and applied back,
+// keeps the fields the types lack that the manager owns: leaving them out
+// would release them, and the server would remove them.
+func TestExtractApplyKeepsUnknownMembers(t *testing.T) {
+	rc, pods := newFutureServer(t)
+	ctx := context.Background()
+	cfg := []byte(`{"apiVersion":"v1","kind":"Pod","metadata":{"name":"ssa","namespace":"default","futureMeta":"m"},
+		"spec":{"futureSpec":1,"containers":[{"name":"app","image":"nginx","securityContext":{"futureSC":{"x":1}}}]}}`)
+	opts := metav1.ApplyOptions{FieldManager: "owner"}
+	live, err := pods.Apply(ctx, "ssa", cfg, opts)
+	require.NoError(t, err)
+	applied, explicit, err := typed.Extract(live, "owner", "")
+	require.NoError(t, err)
+	applied.Spec.Containers[0].Image = "nginx:2"
+	opts.Explicit = explicit
+	_, err = pods.Apply(ctx, "ssa", applied, opts)
+	require.NoError(t, err)
+	raw := rawPod(t, rc, "ssa")
+	require.Equal(t, `"nginx:2"`, member(t, raw, "spec.containers.app.image"))
+	for path, want := range map[string]string{
+		"metadata.futureMeta": `"m"`, "spec.futureSpec": `1`, "spec.containers.app.securityContext.futureSC": `{"x":1}`,
+	} {
+		require.Equal(t, want, member(t, raw, path), path)
+	}
+}

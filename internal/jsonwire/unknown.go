@@ -390,9 +390,22 @@ var (
 // members of objects that are gone (an item removed from its list, a
 // struct set to nil) are dropped, and a member whose key the object
 // already has is not written twice.
+//
+// In an apply encoding (see Apply) the declared fields are written as it
+// writes them, and a struct held by value that it leaves out for writing
+// nothing is written when members were read into it.
 func EncodeUnknown(s *jsoniter.Stream, u *Unknown, root any, known func(*jsoniter.Stream)) {
 	tmp := codec.API.BorrowStream(nil)
-	b, err := codec.MarshalStream(tmp, known)
+	var b []byte
+	var err error
+	if a := Applying(s); a != nil {
+		tmp.Attachment = a
+		known(tmp)
+		tmp.Attachment = nil
+		b, err = bytes.Clone(tmp.Buffer()), tmp.Error
+	} else {
+		b, err = codec.MarshalStream(tmp, known)
+	}
 	codec.API.ReturnStream(tmp)
 	if err != nil {
 		if s.Error == nil {
@@ -437,11 +450,12 @@ func (sp *splicer) object(t reflect.Type) {
 		return
 	}
 	here := sp.u.find(sp.path)
+	inner := sp.u.childKeys(sp.path)
 	var seen []string
 	n := 0
 	for key, ok := sp.rd.NextKey(); ok; key, ok = sp.rd.NextKey() {
 		n++
-		if here != nil {
+		if here != nil || len(inner) > 0 {
 			seen = append(seen, string(key))
 		}
 		mark := len(sp.path)
@@ -454,24 +468,75 @@ func (sp *splicer) object(t reflect.Type) {
 		}
 		sp.path = sp.path[:mark]
 	}
-	if here == nil || sp.rd.err != nil {
+	if here == nil && len(inner) == 0 || sp.rd.err != nil {
 		return
 	}
 	end := sp.rd.pos - 1 // the closing brace
 	sp.out = append(sp.out, sp.rd.buf[sp.last:end]...)
 	sp.last = end
-	for _, m := range here.members {
-		if slices.Contains(seen, m.key) {
+	sp.out = sp.u.appendMembers(sp.out, sp.path, t, here, inner, seen, n > 0)
+}
+
+// appendMembers appends to b the members of the object at path p (of Go
+// type t) that u holds and the object lacks (the keys in seen it has; more
+// says whether it has any): here's own, then the structs held by value
+// that were left out though members were read into them (inner are the
+// keys of the objects inside p that hold members).
+func (u *Unknown) appendMembers(b, p []byte, t reflect.Type, here *unknownObject, inner, seen []string, more bool) []byte {
+	if here != nil {
+		for _, m := range here.members {
+			if slices.Contains(seen, m.key) {
+				continue
+			}
+			if more {
+				b = append(b, ',')
+			}
+			more = true
+			b = appendQuoted(b, m.key)
+			b = append(b, ':')
+			b = AppendCompact(b, m.value)
+		}
+	}
+	if st := deref(t); st == nil || st.Kind() != reflect.Struct {
+		return b // a map's entries are the caller's to remove
+	}
+	for _, k := range inner {
+		ft, _ := memberType(t, []byte(k))
+		if slices.Contains(seen, k) || ft == nil || ft.Kind() != reflect.Struct {
+			continue // there, or a pointer the caller set to nil
+		}
+		if more {
+			b = append(b, ',')
+		}
+		more = true
+		b = appendQuoted(b, k)
+		b = append(b, ':', '{')
+		cp := appendKeySeg(slices.Clip(p), []byte(k))
+		b = u.appendMembers(b, cp, ft, u.find(cp), u.childKeys(cp), nil, false)
+		b = append(b, '}')
+	}
+	return b
+}
+
+// childKeys returns the keys of the members of the object at path p that
+// lead to objects u holds members of, each once.
+func (u *Unknown) childKeys(p []byte) []string {
+	var keys []string
+	i, _ := u.search(p)
+	for ; i < len(u.objs) && strings.HasPrefix(u.objs[i].path, view(p)); i++ {
+		rest := u.objs[i].path[len(p):]
+		if len(rest) == 0 || rest[0] != 'k' {
 			continue
 		}
-		if n > 0 {
-			sp.out = append(sp.out, ',')
+		n, w := binary.Uvarint([]byte(rest[1:min(len(rest), 11)]))
+		if w <= 0 || 1+w+int(n) > len(rest) {
+			continue
 		}
-		n++
-		sp.out = appendQuoted(sp.out, m.key)
-		sp.out = append(sp.out, ':')
-		sp.out = AppendCompact(sp.out, m.value)
+		if k := rest[1+w : 1+w+int(n)]; !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
 	}
+	return keys
 }
 
 func (sp *splicer) array(t reflect.Type, keys []string) {

@@ -200,3 +200,95 @@ func TestUnknownMalformed(t *testing.T) {
 		}
 	}
 }
+
+// holder has a struct held by value, which its encoder leaves out when
+// empty (as an apply encoding does), and a map of structs.
+type holder struct {
+	Inner   inner            `json:"inner"`
+	M       map[string]inner `json:"m"`
+	unknown *jsonwire.Unknown
+}
+
+type inner struct {
+	X string `json:"x"`
+}
+
+func (x *inner) decode(r *jsonwire.Reader) {
+	r.BeginObject()
+	for k, ok := r.NextKey(); ok; k, ok = r.NextKey() {
+		if string(k) == "x" {
+			x.X = r.String()
+		} else {
+			r.SkipUnknown()
+		}
+	}
+}
+
+func (x *holder) DecodeWire(r *jsonwire.Reader) {
+	m := r.Mark()
+	r.BeginObject()
+	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
+		switch string(key) {
+		case "inner":
+			x.Inner.decode(r)
+		case "m":
+			x.M = map[string]inner{}
+			r.BeginObject()
+			for k, ok := r.MapKey(); ok; k, ok = r.MapKey() {
+				var v inner
+				v.decode(r)
+				x.M[k] = v
+			}
+		default:
+			r.SkipUnknown()
+		}
+	}
+	if r.Unknowns(m) {
+		x.unknown = r.TakeUnknown(m, x)
+	}
+}
+
+func (x *holder) EncodeJSON(s *jsoniter.Stream) {
+	if x.unknown != nil {
+		jsonwire.EncodeUnknown(s, x.unknown, x, x.encodeKnown)
+		return
+	}
+	x.encodeKnown(s)
+}
+
+func (x *holder) encodeKnown(s *jsoniter.Stream) {
+	s.WriteRaw(`{"m":{`)
+	for i, k := range jsonwire.SortedKeys(x.M, nil) {
+		if i > 0 {
+			s.WriteRaw(",")
+		}
+		jsonwire.String(s, k)
+		s.WriteRaw(`:{"x":`)
+		jsonwire.String(s, x.M[k].X)
+		s.WriteRaw("}")
+	}
+	s.WriteRaw("}")
+	if x.Inner.X != "" {
+		s.WriteRaw(`,"inner":{"x":`)
+		jsonwire.String(s, x.Inner.X)
+		s.WriteRaw("}")
+	}
+	s.WriteRaw("}")
+}
+
+// A struct held by value that the encoder leaves out is written back with
+// its unknown members; a map entry the caller removed is not.
+func TestUnknownLeftOutStructs(t *testing.T) {
+	var r jsonwire.Reader
+	r.ResetOwned([]byte(`{"inner":{"deep":{"d":1}},"m":{"a":{"x":"1","u":1},"b":{"x":"2","u":2}}}`))
+	var h holder
+	h.DecodeWire(&r)
+	if err := r.Finish("holder"); err != nil {
+		t.Fatal(err)
+	}
+	delete(h.M, "a")
+	got := encode(t, &h)
+	if want := `{"m":{"b":{"x":"2","u":2}},"inner":{"deep":{"d":1}}}`; got != want {
+		t.Fatalf("got %s, want %s", got, want)
+	}
+}

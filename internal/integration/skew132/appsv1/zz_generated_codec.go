@@ -70,24 +70,31 @@ func (x *ControllerRevision) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *ControllerRevision) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
 	if len(x.Data) != 0 {
-		s.WriteRaw(",\"data\":")
+		jsonwire.Key(s, &more, ",\"data\":")
 		x.Data.EncodeJSON(s)
 	}
-	s.WriteRaw(",\"revision\":")
-	s.WriteInt64(x.Revision)
+	if ap == nil || ap.Explicit(&x.Revision) || x.Revision != 0 {
+		jsonwire.Key(s, &more, ",\"revision\":")
+		s.WriteInt64(x.Revision)
+	}
 	s.WriteRaw("}")
 }
 
@@ -197,30 +204,37 @@ func (x *ControllerRevisionList) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *ControllerRevisionList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -286,22 +300,33 @@ func (x *DaemonSet) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *DaemonSet) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -332,20 +357,29 @@ func (x *DaemonSetCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DaemonSetCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		s.WriteRaw("\"lastTransitionTime\":")
+		more = true
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -455,30 +489,37 @@ func (x *DaemonSetList) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *DaemonSetList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -517,8 +558,10 @@ func (x *DaemonSetSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DaemonSetSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.MinReadySeconds != 0 {
+	if ap.Explicit(&x.MinReadySeconds) || x.MinReadySeconds != 0 {
 		s.WriteRaw("\"minReadySeconds\":")
 		more = true
 		s.WriteInt32(x.MinReadySeconds)
@@ -527,16 +570,24 @@ func (x *DaemonSetSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"revisionHistoryLimit\":")
 		s.WriteInt32(*x.RevisionHistoryLimit)
 	}
-	jsonwire.Key(s, &more, ",\"selector\":")
-	if x.Selector == nil {
-		s.WriteNil()
-	} else {
-		x.Selector.EncodeJSON(s)
+	if ap == nil || x.Selector != nil {
+		jsonwire.Key(s, &more, ",\"selector\":")
+		if x.Selector == nil {
+			s.WriteNil()
+		} else {
+			x.Selector.EncodeJSON(s)
+		}
 	}
-	s.WriteRaw(",\"template\":")
+	at = jsonwire.Field(s, &more, ",\"template\":")
 	x.Template.EncodeJSON(s)
-	s.WriteRaw(",\"updateStrategy\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Template)
+	}
+	at = jsonwire.Field(s, &more, ",\"updateStrategy\":")
 	x.UpdateStrategy.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.UpdateStrategy)
+	}
 	s.WriteRaw("}")
 }
 
@@ -586,13 +637,14 @@ func (x *DaemonSetStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DaemonSetStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.CollisionCount != nil {
 		s.WriteRaw("\"collisionCount\":")
 		more = true
 		s.WriteInt32(*x.CollisionCount)
 	}
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
@@ -607,28 +659,36 @@ func (x *DaemonSetStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"currentNumberScheduled\":")
-	s.WriteInt32(x.CurrentNumberScheduled)
-	s.WriteRaw(",\"desiredNumberScheduled\":")
-	s.WriteInt32(x.DesiredNumberScheduled)
-	if x.NumberAvailable != 0 {
-		s.WriteRaw(",\"numberAvailable\":")
+	if ap == nil || ap.Explicit(&x.CurrentNumberScheduled) || x.CurrentNumberScheduled != 0 {
+		jsonwire.Key(s, &more, ",\"currentNumberScheduled\":")
+		s.WriteInt32(x.CurrentNumberScheduled)
+	}
+	if ap == nil || ap.Explicit(&x.DesiredNumberScheduled) || x.DesiredNumberScheduled != 0 {
+		jsonwire.Key(s, &more, ",\"desiredNumberScheduled\":")
+		s.WriteInt32(x.DesiredNumberScheduled)
+	}
+	if ap.Explicit(&x.NumberAvailable) || x.NumberAvailable != 0 {
+		jsonwire.Key(s, &more, ",\"numberAvailable\":")
 		s.WriteInt32(x.NumberAvailable)
 	}
-	s.WriteRaw(",\"numberMisscheduled\":")
-	s.WriteInt32(x.NumberMisscheduled)
-	s.WriteRaw(",\"numberReady\":")
-	s.WriteInt32(x.NumberReady)
-	if x.NumberUnavailable != 0 {
-		s.WriteRaw(",\"numberUnavailable\":")
+	if ap == nil || ap.Explicit(&x.NumberMisscheduled) || x.NumberMisscheduled != 0 {
+		jsonwire.Key(s, &more, ",\"numberMisscheduled\":")
+		s.WriteInt32(x.NumberMisscheduled)
+	}
+	if ap == nil || ap.Explicit(&x.NumberReady) || x.NumberReady != 0 {
+		jsonwire.Key(s, &more, ",\"numberReady\":")
+		s.WriteInt32(x.NumberReady)
+	}
+	if ap.Explicit(&x.NumberUnavailable) || x.NumberUnavailable != 0 {
+		jsonwire.Key(s, &more, ",\"numberUnavailable\":")
 		s.WriteInt32(x.NumberUnavailable)
 	}
-	if x.ObservedGeneration != 0 {
-		s.WriteRaw(",\"observedGeneration\":")
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
+		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(x.ObservedGeneration)
 	}
-	if x.UpdatedNumberScheduled != 0 {
-		s.WriteRaw(",\"updatedNumberScheduled\":")
+	if ap.Explicit(&x.UpdatedNumberScheduled) || x.UpdatedNumberScheduled != 0 {
+		jsonwire.Key(s, &more, ",\"updatedNumberScheduled\":")
 		s.WriteInt32(x.UpdatedNumberScheduled)
 	}
 	s.WriteRaw("}")
@@ -662,13 +722,14 @@ func (x *DaemonSetUpdateStrategy) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DaemonSetUpdateStrategy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.RollingUpdate != nil {
 		s.WriteRaw("\"rollingUpdate\":")
 		more = true
 		x.RollingUpdate.EncodeJSON(s)
 	}
-	if x.Type != "" {
+	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
 	}
@@ -736,22 +797,33 @@ func (x *Deployment) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *Deployment) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -784,22 +856,33 @@ func (x *DeploymentCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeploymentCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	s.WriteRaw(",\"lastUpdateTime\":")
-	x.LastUpdateTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		s.WriteRaw("\"lastTransitionTime\":")
+		more = true
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.LastUpdateTime) || !x.LastUpdateTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastUpdateTime\":")
+		x.LastUpdateTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -909,30 +992,37 @@ func (x *DeploymentList) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *DeploymentList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -977,13 +1067,15 @@ func (x *DeploymentSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeploymentSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.MinReadySeconds != 0 {
+	if ap.Explicit(&x.MinReadySeconds) || x.MinReadySeconds != 0 {
 		s.WriteRaw("\"minReadySeconds\":")
 		more = true
 		s.WriteInt32(x.MinReadySeconds)
 	}
-	if x.Paused {
+	if ap.Explicit(&x.Paused) || x.Paused {
 		jsonwire.Key(s, &more, ",\"paused\":")
 		s.WriteBool(x.Paused)
 	}
@@ -999,16 +1091,24 @@ func (x *DeploymentSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"revisionHistoryLimit\":")
 		s.WriteInt32(*x.RevisionHistoryLimit)
 	}
-	jsonwire.Key(s, &more, ",\"selector\":")
-	if x.Selector == nil {
-		s.WriteNil()
-	} else {
-		x.Selector.EncodeJSON(s)
+	if ap == nil || x.Selector != nil {
+		jsonwire.Key(s, &more, ",\"selector\":")
+		if x.Selector == nil {
+			s.WriteNil()
+		} else {
+			x.Selector.EncodeJSON(s)
+		}
 	}
-	s.WriteRaw(",\"strategy\":")
+	at = jsonwire.Field(s, &more, ",\"strategy\":")
 	x.Strategy.EncodeJSON(s)
-	s.WriteRaw(",\"template\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Strategy)
+	}
+	at = jsonwire.Field(s, &more, ",\"template\":")
 	x.Template.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Template)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1054,8 +1154,9 @@ func (x *DeploymentStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeploymentStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.AvailableReplicas != 0 {
+	if ap.Explicit(&x.AvailableReplicas) || x.AvailableReplicas != 0 {
 		s.WriteRaw("\"availableReplicas\":")
 		more = true
 		s.WriteInt32(x.AvailableReplicas)
@@ -1064,7 +1165,7 @@ func (x *DeploymentStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"collisionCount\":")
 		s.WriteInt32(*x.CollisionCount)
 	}
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
@@ -1079,23 +1180,23 @@ func (x *DeploymentStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.ObservedGeneration != 0 {
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
 		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(x.ObservedGeneration)
 	}
-	if x.ReadyReplicas != 0 {
+	if ap.Explicit(&x.ReadyReplicas) || x.ReadyReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"readyReplicas\":")
 		s.WriteInt32(x.ReadyReplicas)
 	}
-	if x.Replicas != 0 {
+	if ap.Explicit(&x.Replicas) || x.Replicas != 0 {
 		jsonwire.Key(s, &more, ",\"replicas\":")
 		s.WriteInt32(x.Replicas)
 	}
-	if x.UnavailableReplicas != 0 {
+	if ap.Explicit(&x.UnavailableReplicas) || x.UnavailableReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"unavailableReplicas\":")
 		s.WriteInt32(x.UnavailableReplicas)
 	}
-	if x.UpdatedReplicas != 0 {
+	if ap.Explicit(&x.UpdatedReplicas) || x.UpdatedReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"updatedReplicas\":")
 		s.WriteInt32(x.UpdatedReplicas)
 	}
@@ -1130,13 +1231,14 @@ func (x *DeploymentStrategy) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeploymentStrategy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.RollingUpdate != nil {
 		s.WriteRaw("\"rollingUpdate\":")
 		more = true
 		x.RollingUpdate.EncodeJSON(s)
 	}
-	if x.Type != "" {
+	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
 	}
@@ -1204,22 +1306,33 @@ func (x *ReplicaSet) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *ReplicaSet) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1250,20 +1363,29 @@ func (x *ReplicaSetCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ReplicaSetCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		s.WriteRaw("\"lastTransitionTime\":")
+		more = true
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1373,30 +1495,37 @@ func (x *ReplicaSetList) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *ReplicaSetList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -1433,8 +1562,10 @@ func (x *ReplicaSetSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ReplicaSetSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.MinReadySeconds != 0 {
+	if ap.Explicit(&x.MinReadySeconds) || x.MinReadySeconds != 0 {
 		s.WriteRaw("\"minReadySeconds\":")
 		more = true
 		s.WriteInt32(x.MinReadySeconds)
@@ -1443,14 +1574,19 @@ func (x *ReplicaSetSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"replicas\":")
 		s.WriteInt32(*x.Replicas)
 	}
-	jsonwire.Key(s, &more, ",\"selector\":")
-	if x.Selector == nil {
-		s.WriteNil()
-	} else {
-		x.Selector.EncodeJSON(s)
+	if ap == nil || x.Selector != nil {
+		jsonwire.Key(s, &more, ",\"selector\":")
+		if x.Selector == nil {
+			s.WriteNil()
+		} else {
+			x.Selector.EncodeJSON(s)
+		}
 	}
-	s.WriteRaw(",\"template\":")
+	at = jsonwire.Field(s, &more, ",\"template\":")
 	x.Template.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Template)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1492,13 +1628,14 @@ func (x *ReplicaSetStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ReplicaSetStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.AvailableReplicas != 0 {
+	if ap.Explicit(&x.AvailableReplicas) || x.AvailableReplicas != 0 {
 		s.WriteRaw("\"availableReplicas\":")
 		more = true
 		s.WriteInt32(x.AvailableReplicas)
 	}
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
@@ -1513,20 +1650,22 @@ func (x *ReplicaSetStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.FullyLabeledReplicas != 0 {
+	if ap.Explicit(&x.FullyLabeledReplicas) || x.FullyLabeledReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"fullyLabeledReplicas\":")
 		s.WriteInt32(x.FullyLabeledReplicas)
 	}
-	if x.ObservedGeneration != 0 {
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
 		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(x.ObservedGeneration)
 	}
-	if x.ReadyReplicas != 0 {
+	if ap.Explicit(&x.ReadyReplicas) || x.ReadyReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"readyReplicas\":")
 		s.WriteInt32(x.ReadyReplicas)
 	}
-	jsonwire.Key(s, &more, ",\"replicas\":")
-	s.WriteInt32(x.Replicas)
+	if ap == nil || ap.Explicit(&x.Replicas) || x.Replicas != 0 {
+		jsonwire.Key(s, &more, ",\"replicas\":")
+		s.WriteInt32(x.Replicas)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1728,22 +1867,33 @@ func (x *StatefulSet) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *StatefulSet) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1774,20 +1924,29 @@ func (x *StatefulSetCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StatefulSetCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		s.WriteRaw("\"lastTransitionTime\":")
+		more = true
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1897,30 +2056,37 @@ func (x *StatefulSetList) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *StatefulSetList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -1944,8 +2110,11 @@ func (x *StatefulSetOrdinals) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StatefulSetOrdinals) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"start\":")
-	s.WriteInt32(x.Start)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.Start) || x.Start != 0 {
+		s.WriteRaw("\"start\":")
+		s.WriteInt32(x.Start)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1970,13 +2139,14 @@ func (x *StatefulSetPersistentVolumeClaimRetentionPolicy) DecodeWire(r *jsonwire
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StatefulSetPersistentVolumeClaimRetentionPolicy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.WhenDeleted != "" {
+	if ap.Explicit(&x.WhenDeleted) || x.WhenDeleted != "" {
 		s.WriteRaw("\"whenDeleted\":")
 		more = true
 		jsonwire.String(s, x.WhenDeleted)
 	}
-	if x.WhenScaled != "" {
+	if ap.Explicit(&x.WhenScaled) || x.WhenScaled != "" {
 		jsonwire.Key(s, &more, ",\"whenScaled\":")
 		jsonwire.String(s, x.WhenScaled)
 	}
@@ -2052,8 +2222,10 @@ func (x *StatefulSetSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StatefulSetSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.MinReadySeconds != 0 {
+	if ap.Explicit(&x.MinReadySeconds) || x.MinReadySeconds != 0 {
 		s.WriteRaw("\"minReadySeconds\":")
 		more = true
 		s.WriteInt32(x.MinReadySeconds)
@@ -2066,7 +2238,7 @@ func (x *StatefulSetSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"persistentVolumeClaimRetentionPolicy\":")
 		x.PersistentVolumeClaimRetentionPolicy.EncodeJSON(s)
 	}
-	if x.PodManagementPolicy != "" {
+	if ap.Explicit(&x.PodManagementPolicy) || x.PodManagementPolicy != "" {
 		jsonwire.Key(s, &more, ",\"podManagementPolicy\":")
 		jsonwire.String(s, x.PodManagementPolicy)
 	}
@@ -2078,20 +2250,30 @@ func (x *StatefulSetSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"revisionHistoryLimit\":")
 		s.WriteInt32(*x.RevisionHistoryLimit)
 	}
-	jsonwire.Key(s, &more, ",\"selector\":")
-	if x.Selector == nil {
-		s.WriteNil()
-	} else {
-		x.Selector.EncodeJSON(s)
+	if ap == nil || x.Selector != nil {
+		jsonwire.Key(s, &more, ",\"selector\":")
+		if x.Selector == nil {
+			s.WriteNil()
+		} else {
+			x.Selector.EncodeJSON(s)
+		}
 	}
-	s.WriteRaw(",\"serviceName\":")
-	jsonwire.String(s, x.ServiceName)
-	s.WriteRaw(",\"template\":")
+	if ap == nil || ap.Explicit(&x.ServiceName) || x.ServiceName != "" {
+		jsonwire.Key(s, &more, ",\"serviceName\":")
+		jsonwire.String(s, x.ServiceName)
+	}
+	at = jsonwire.Field(s, &more, ",\"template\":")
 	x.Template.EncodeJSON(s)
-	s.WriteRaw(",\"updateStrategy\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Template)
+	}
+	at = jsonwire.Field(s, &more, ",\"updateStrategy\":")
 	x.UpdateStrategy.EncodeJSON(s)
-	if len(x.VolumeClaimTemplates) != 0 {
-		s.WriteRaw(",\"volumeClaimTemplates\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.UpdateStrategy)
+	}
+	if len(x.VolumeClaimTemplates) != 0 || ap != nil && x.VolumeClaimTemplates != nil {
+		jsonwire.Key(s, &more, ",\"volumeClaimTemplates\":")
 		if x.VolumeClaimTemplates == nil {
 			s.WriteNil()
 		} else {
@@ -2154,14 +2336,19 @@ func (x *StatefulSetStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StatefulSetStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"availableReplicas\":")
-	s.WriteInt32(x.AvailableReplicas)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.AvailableReplicas) || x.AvailableReplicas != 0 {
+		s.WriteRaw("\"availableReplicas\":")
+		more = true
+		s.WriteInt32(x.AvailableReplicas)
+	}
 	if x.CollisionCount != nil {
-		s.WriteRaw(",\"collisionCount\":")
+		jsonwire.Key(s, &more, ",\"collisionCount\":")
 		s.WriteInt32(*x.CollisionCount)
 	}
-	if len(x.Conditions) != 0 {
-		s.WriteRaw(",\"conditions\":")
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
+		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
 		} else {
@@ -2175,30 +2362,32 @@ func (x *StatefulSetStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.CurrentReplicas != 0 {
-		s.WriteRaw(",\"currentReplicas\":")
+	if ap.Explicit(&x.CurrentReplicas) || x.CurrentReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"currentReplicas\":")
 		s.WriteInt32(x.CurrentReplicas)
 	}
-	if x.CurrentRevision != "" {
-		s.WriteRaw(",\"currentRevision\":")
+	if ap.Explicit(&x.CurrentRevision) || x.CurrentRevision != "" {
+		jsonwire.Key(s, &more, ",\"currentRevision\":")
 		jsonwire.String(s, x.CurrentRevision)
 	}
-	if x.ObservedGeneration != 0 {
-		s.WriteRaw(",\"observedGeneration\":")
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
+		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(x.ObservedGeneration)
 	}
-	if x.ReadyReplicas != 0 {
-		s.WriteRaw(",\"readyReplicas\":")
+	if ap.Explicit(&x.ReadyReplicas) || x.ReadyReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"readyReplicas\":")
 		s.WriteInt32(x.ReadyReplicas)
 	}
-	s.WriteRaw(",\"replicas\":")
-	s.WriteInt32(x.Replicas)
-	if x.UpdateRevision != "" {
-		s.WriteRaw(",\"updateRevision\":")
+	if ap == nil || ap.Explicit(&x.Replicas) || x.Replicas != 0 {
+		jsonwire.Key(s, &more, ",\"replicas\":")
+		s.WriteInt32(x.Replicas)
+	}
+	if ap.Explicit(&x.UpdateRevision) || x.UpdateRevision != "" {
+		jsonwire.Key(s, &more, ",\"updateRevision\":")
 		jsonwire.String(s, x.UpdateRevision)
 	}
-	if x.UpdatedReplicas != 0 {
-		s.WriteRaw(",\"updatedReplicas\":")
+	if ap.Explicit(&x.UpdatedReplicas) || x.UpdatedReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"updatedReplicas\":")
 		s.WriteInt32(x.UpdatedReplicas)
 	}
 	s.WriteRaw("}")
@@ -2232,13 +2421,14 @@ func (x *StatefulSetUpdateStrategy) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StatefulSetUpdateStrategy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.RollingUpdate != nil {
 		s.WriteRaw("\"rollingUpdate\":")
 		more = true
 		x.RollingUpdate.EncodeJSON(s)
 	}
-	if x.Type != "" {
+	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
 	}

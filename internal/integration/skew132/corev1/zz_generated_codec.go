@@ -33,22 +33,25 @@ func (x *AWSElasticBlockStoreVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AWSElasticBlockStoreVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.Partition != 0 {
+	if ap.Explicit(&x.Partition) || x.Partition != 0 {
 		jsonwire.Key(s, &more, ",\"partition\":")
 		s.WriteInt32(x.Partition)
 	}
-	if x.ReadOnly {
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
-	jsonwire.Key(s, &more, ",\"volumeID\":")
-	jsonwire.String(s, x.VolumeID)
+	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
+		jsonwire.Key(s, &more, ",\"volumeID\":")
+		jsonwire.String(s, x.VolumeID)
+	}
 	s.WriteRaw("}")
 }
 
@@ -134,14 +137,17 @@ func (x *AppArmorProfile) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AppArmorProfile) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.LocalhostProfile != nil {
 		s.WriteRaw("\"localhostProfile\":")
 		more = true
 		jsonwire.String(s, *x.LocalhostProfile)
 	}
-	jsonwire.Key(s, &more, ",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -166,10 +172,17 @@ func (x *AttachedVolume) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AttachedVolume) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"devicePath\":")
-	jsonwire.String(s, x.DevicePath)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.DevicePath) || x.DevicePath != "" {
+		s.WriteRaw("\"devicePath\":")
+		more = true
+		jsonwire.String(s, x.DevicePath)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -202,26 +215,31 @@ func (x *AzureDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AzureDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.CachingMode != nil {
 		s.WriteRaw("\"cachingMode\":")
 		more = true
 		jsonwire.String(s, *x.CachingMode)
 	}
-	jsonwire.Key(s, &more, ",\"diskName\":")
-	jsonwire.String(s, x.DiskName)
-	s.WriteRaw(",\"diskURI\":")
-	jsonwire.String(s, x.DiskURI)
+	if ap == nil || ap.Explicit(&x.DiskName) || x.DiskName != "" {
+		jsonwire.Key(s, &more, ",\"diskName\":")
+		jsonwire.String(s, x.DiskName)
+	}
+	if ap == nil || ap.Explicit(&x.DiskURI) || x.DiskURI != "" {
+		jsonwire.Key(s, &more, ",\"diskURI\":")
+		jsonwire.String(s, x.DiskURI)
+	}
 	if x.FSType != nil {
-		s.WriteRaw(",\"fsType\":")
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, *x.FSType)
 	}
 	if x.Kind != nil {
-		s.WriteRaw(",\"kind\":")
+		jsonwire.Key(s, &more, ",\"kind\":")
 		jsonwire.String(s, *x.Kind)
 	}
 	if x.ReadOnly != nil {
-		s.WriteRaw(",\"readOnly\":")
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(*x.ReadOnly)
 	}
 	s.WriteRaw("}")
@@ -252,22 +270,29 @@ func (x *AzureFilePersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AzureFilePersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.ReadOnly {
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		s.WriteRaw("\"readOnly\":")
 		more = true
 		s.WriteBool(x.ReadOnly)
 	}
-	jsonwire.Key(s, &more, ",\"secretName\":")
-	jsonwire.String(s, x.SecretName)
-	s.WriteRaw(",\"secretNamespace\":")
-	if x.SecretNamespace == nil {
-		s.WriteNil()
-	} else {
-		jsonwire.String(s, *x.SecretNamespace)
+	if ap == nil || ap.Explicit(&x.SecretName) || x.SecretName != "" {
+		jsonwire.Key(s, &more, ",\"secretName\":")
+		jsonwire.String(s, x.SecretName)
 	}
-	s.WriteRaw(",\"shareName\":")
-	jsonwire.String(s, x.ShareName)
+	if ap == nil || x.SecretNamespace != nil {
+		jsonwire.Key(s, &more, ",\"secretNamespace\":")
+		if x.SecretNamespace == nil {
+			s.WriteNil()
+		} else {
+			jsonwire.String(s, *x.SecretNamespace)
+		}
+	}
+	if ap == nil || ap.Explicit(&x.ShareName) || x.ShareName != "" {
+		jsonwire.Key(s, &more, ",\"shareName\":")
+		jsonwire.String(s, x.ShareName)
+	}
 	s.WriteRaw("}")
 }
 
@@ -294,16 +319,21 @@ func (x *AzureFileVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *AzureFileVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.ReadOnly {
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		s.WriteRaw("\"readOnly\":")
 		more = true
 		s.WriteBool(x.ReadOnly)
 	}
-	jsonwire.Key(s, &more, ",\"secretName\":")
-	jsonwire.String(s, x.SecretName)
-	s.WriteRaw(",\"shareName\":")
-	jsonwire.String(s, x.ShareName)
+	if ap == nil || ap.Explicit(&x.SecretName) || x.SecretName != "" {
+		jsonwire.Key(s, &more, ",\"secretName\":")
+		jsonwire.String(s, x.SecretName)
+	}
+	if ap == nil || ap.Explicit(&x.ShareName) || x.ShareName != "" {
+		jsonwire.Key(s, &more, ",\"shareName\":")
+		jsonwire.String(s, x.ShareName)
+	}
 	s.WriteRaw("}")
 }
 
@@ -366,20 +396,28 @@ func (x *Binding) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *Binding) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"target\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"target\":")
 	x.Target.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Target)
+	}
 	s.WriteRaw("}")
 }
 
@@ -455,6 +493,7 @@ func (x *CSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.ControllerExpandSecretRef != nil {
 		s.WriteRaw("\"controllerExpandSecretRef\":")
@@ -465,30 +504,32 @@ func (x *CSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"controllerPublishSecretRef\":")
 		x.ControllerPublishSecretRef.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"driver\":")
-	jsonwire.String(s, x.Driver)
-	if x.FSType != "" {
-		s.WriteRaw(",\"fsType\":")
+	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
+		jsonwire.Key(s, &more, ",\"driver\":")
+		jsonwire.String(s, x.Driver)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
 	if x.NodeExpandSecretRef != nil {
-		s.WriteRaw(",\"nodeExpandSecretRef\":")
+		jsonwire.Key(s, &more, ",\"nodeExpandSecretRef\":")
 		x.NodeExpandSecretRef.EncodeJSON(s)
 	}
 	if x.NodePublishSecretRef != nil {
-		s.WriteRaw(",\"nodePublishSecretRef\":")
+		jsonwire.Key(s, &more, ",\"nodePublishSecretRef\":")
 		x.NodePublishSecretRef.EncodeJSON(s)
 	}
 	if x.NodeStageSecretRef != nil {
-		s.WriteRaw(",\"nodeStageSecretRef\":")
+		jsonwire.Key(s, &more, ",\"nodeStageSecretRef\":")
 		x.NodeStageSecretRef.EncodeJSON(s)
 	}
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
-	if len(x.VolumeAttributes) != 0 {
-		s.WriteRaw(",\"volumeAttributes\":")
+	if len(x.VolumeAttributes) != 0 || ap != nil && x.VolumeAttributes != nil {
+		jsonwire.Key(s, &more, ",\"volumeAttributes\":")
 		if x.VolumeAttributes == nil {
 			s.WriteNil()
 		} else {
@@ -506,8 +547,10 @@ func (x *CSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	s.WriteRaw(",\"volumeHandle\":")
-	jsonwire.String(s, x.VolumeHandle)
+	if ap == nil || ap.Explicit(&x.VolumeHandle) || x.VolumeHandle != "" {
+		jsonwire.Key(s, &more, ",\"volumeHandle\":")
+		jsonwire.String(s, x.VolumeHandle)
+	}
 	s.WriteRaw("}")
 }
 
@@ -545,22 +588,27 @@ func (x *CSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CSIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"driver\":")
-	jsonwire.String(s, x.Driver)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
+		s.WriteRaw("\"driver\":")
+		more = true
+		jsonwire.String(s, x.Driver)
+	}
 	if x.FSType != nil {
-		s.WriteRaw(",\"fsType\":")
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, *x.FSType)
 	}
 	if x.NodePublishSecretRef != nil {
-		s.WriteRaw(",\"nodePublishSecretRef\":")
+		jsonwire.Key(s, &more, ",\"nodePublishSecretRef\":")
 		x.NodePublishSecretRef.EncodeJSON(s)
 	}
 	if x.ReadOnly != nil {
-		s.WriteRaw(",\"readOnly\":")
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(*x.ReadOnly)
 	}
-	if len(x.VolumeAttributes) != 0 {
-		s.WriteRaw(",\"volumeAttributes\":")
+	if len(x.VolumeAttributes) != 0 || ap != nil && x.VolumeAttributes != nil {
+		jsonwire.Key(s, &more, ",\"volumeAttributes\":")
 		if x.VolumeAttributes == nil {
 			s.WriteNil()
 		} else {
@@ -602,8 +650,9 @@ func (x *Capabilities) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Capabilities) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Add) != 0 {
+	if len(x.Add) != 0 || ap != nil && x.Add != nil {
 		s.WriteRaw("\"add\":")
 		more = true
 		if x.Add == nil {
@@ -619,7 +668,7 @@ func (x *Capabilities) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Drop) != 0 {
+	if len(x.Drop) != 0 || ap != nil && x.Drop != nil {
 		jsonwire.Key(s, &more, ",\"drop\":")
 		if x.Drop == nil {
 			s.WriteNil()
@@ -673,37 +722,42 @@ func (x *CephFSPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CephFSPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"monitors\":")
-	if x.Monitors == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Monitors {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || x.Monitors != nil {
+		s.WriteRaw("\"monitors\":")
+		more = true
+		if x.Monitors == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Monitors {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Monitors[i0])
 			}
-			jsonwire.String(s, x.Monitors[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
-	if x.Path != "" {
-		s.WriteRaw(",\"path\":")
+	if ap.Explicit(&x.Path) || x.Path != "" {
+		jsonwire.Key(s, &more, ",\"path\":")
 		jsonwire.String(s, x.Path)
 	}
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
-	if x.SecretFile != "" {
-		s.WriteRaw(",\"secretFile\":")
+	if ap.Explicit(&x.SecretFile) || x.SecretFile != "" {
+		jsonwire.Key(s, &more, ",\"secretFile\":")
 		jsonwire.String(s, x.SecretFile)
 	}
 	if x.SecretRef != nil {
-		s.WriteRaw(",\"secretRef\":")
+		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if x.User != "" {
-		s.WriteRaw(",\"user\":")
+	if ap.Explicit(&x.User) || x.User != "" {
+		jsonwire.Key(s, &more, ",\"user\":")
 		jsonwire.String(s, x.User)
 	}
 	s.WriteRaw("}")
@@ -745,37 +799,42 @@ func (x *CephFSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CephFSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"monitors\":")
-	if x.Monitors == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Monitors {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || x.Monitors != nil {
+		s.WriteRaw("\"monitors\":")
+		more = true
+		if x.Monitors == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Monitors {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Monitors[i0])
 			}
-			jsonwire.String(s, x.Monitors[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
-	if x.Path != "" {
-		s.WriteRaw(",\"path\":")
+	if ap.Explicit(&x.Path) || x.Path != "" {
+		jsonwire.Key(s, &more, ",\"path\":")
 		jsonwire.String(s, x.Path)
 	}
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
-	if x.SecretFile != "" {
-		s.WriteRaw(",\"secretFile\":")
+	if ap.Explicit(&x.SecretFile) || x.SecretFile != "" {
+		jsonwire.Key(s, &more, ",\"secretFile\":")
 		jsonwire.String(s, x.SecretFile)
 	}
 	if x.SecretRef != nil {
-		s.WriteRaw(",\"secretRef\":")
+		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if x.User != "" {
-		s.WriteRaw(",\"user\":")
+	if ap.Explicit(&x.User) || x.User != "" {
+		jsonwire.Key(s, &more, ",\"user\":")
 		jsonwire.String(s, x.User)
 	}
 	s.WriteRaw("}")
@@ -813,13 +872,14 @@ func (x *CinderPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CinderPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.ReadOnly {
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
@@ -827,8 +887,10 @@ func (x *CinderPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"volumeID\":")
-	jsonwire.String(s, x.VolumeID)
+	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
+		jsonwire.Key(s, &more, ",\"volumeID\":")
+		jsonwire.String(s, x.VolumeID)
+	}
 	s.WriteRaw("}")
 }
 
@@ -864,13 +926,14 @@ func (x *CinderVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *CinderVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.ReadOnly {
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
@@ -878,8 +941,10 @@ func (x *CinderVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"volumeID\":")
-	jsonwire.String(s, x.VolumeID)
+	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
+		jsonwire.Key(s, &more, ",\"volumeID\":")
+		jsonwire.String(s, x.VolumeID)
+	}
 	s.WriteRaw("}")
 }
 
@@ -943,6 +1008,7 @@ func (x *ClusterTrustBundleProjection) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ClusterTrustBundleProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.LabelSelector != nil {
 		s.WriteRaw("\"labelSelector\":")
@@ -957,10 +1023,12 @@ func (x *ClusterTrustBundleProjection) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"optional\":")
 		s.WriteBool(*x.Optional)
 	}
-	jsonwire.Key(s, &more, ",\"path\":")
-	jsonwire.String(s, x.Path)
+	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
+		jsonwire.Key(s, &more, ",\"path\":")
+		jsonwire.String(s, x.Path)
+	}
 	if x.SignerName != nil {
-		s.WriteRaw(",\"signerName\":")
+		jsonwire.Key(s, &more, ",\"signerName\":")
 		jsonwire.String(s, *x.SignerName)
 	}
 	s.WriteRaw("}")
@@ -991,20 +1059,25 @@ func (x *ComponentCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ComponentCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Error != "" {
+	if ap.Explicit(&x.Error) || x.Error != "" {
 		s.WriteRaw("\"error\":")
 		more = true
 		jsonwire.String(s, x.Error)
 	}
-	if x.Message != "" {
+	if ap.Explicit(&x.Message) || x.Message != "" {
 		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	jsonwire.Key(s, &more, ",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1076,20 +1149,25 @@ func (x *ComponentStatus) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *ComponentStatus) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	if len(x.Conditions) != 0 {
-		s.WriteRaw(",\"conditions\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
+		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
 		} else {
@@ -1212,30 +1290,37 @@ func (x *ComponentStatusList) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *ComponentStatusList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -1313,20 +1398,25 @@ func (x *ConfigMap) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *ConfigMap) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	if len(x.BinaryData) != 0 {
-		s.WriteRaw(",\"binaryData\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	if len(x.BinaryData) != 0 || ap != nil && x.BinaryData != nil {
+		jsonwire.Key(s, &more, ",\"binaryData\":")
 		if x.BinaryData == nil {
 			s.WriteNil()
 		} else {
@@ -1344,8 +1434,8 @@ func (x *ConfigMap) encodeKnown(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Data) != 0 {
-		s.WriteRaw(",\"data\":")
+	if len(x.Data) != 0 || ap != nil && x.Data != nil {
+		jsonwire.Key(s, &more, ",\"data\":")
 		if x.Data == nil {
 			s.WriteNil()
 		} else {
@@ -1364,7 +1454,7 @@ func (x *ConfigMap) encodeKnown(s *jsoniter.Stream) {
 		}
 	}
 	if x.Immutable != nil {
-		s.WriteRaw(",\"immutable\":")
+		jsonwire.Key(s, &more, ",\"immutable\":")
 		s.WriteBool(*x.Immutable)
 	}
 	s.WriteRaw("}")
@@ -1391,8 +1481,9 @@ func (x *ConfigMapEnvSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ConfigMapEnvSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		s.WriteRaw("\"name\":")
 		more = true
 		jsonwire.String(s, x.Name)
@@ -1427,14 +1518,19 @@ func (x *ConfigMapKeySelector) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ConfigMapKeySelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"key\":")
-	jsonwire.String(s, x.Key)
-	if x.Name != "" {
-		s.WriteRaw(",\"name\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		s.WriteRaw("\"key\":")
+		more = true
+		jsonwire.String(s, x.Key)
+	}
+	if ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
 	if x.Optional != nil {
-		s.WriteRaw(",\"optional\":")
+		jsonwire.Key(s, &more, ",\"optional\":")
 		s.WriteBool(*x.Optional)
 	}
 	s.WriteRaw("}")
@@ -1546,30 +1642,37 @@ func (x *ConfigMapList) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *ConfigMapList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -1601,18 +1704,27 @@ func (x *ConfigMapNodeConfigSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ConfigMapNodeConfigSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"kubeletConfigKey\":")
-	jsonwire.String(s, x.KubeletConfigKey)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"namespace\":")
-	jsonwire.String(s, x.Namespace)
-	if x.ResourceVersion != "" {
-		s.WriteRaw(",\"resourceVersion\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.KubeletConfigKey) || x.KubeletConfigKey != "" {
+		s.WriteRaw("\"kubeletConfigKey\":")
+		more = true
+		jsonwire.String(s, x.KubeletConfigKey)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Namespace) || x.Namespace != "" {
+		jsonwire.Key(s, &more, ",\"namespace\":")
+		jsonwire.String(s, x.Namespace)
+	}
+	if ap.Explicit(&x.ResourceVersion) || x.ResourceVersion != "" {
+		jsonwire.Key(s, &more, ",\"resourceVersion\":")
 		jsonwire.String(s, x.ResourceVersion)
 	}
-	if x.UID != "" {
-		s.WriteRaw(",\"uid\":")
+	if ap.Explicit(&x.UID) || x.UID != "" {
+		jsonwire.Key(s, &more, ",\"uid\":")
 		jsonwire.String(s, x.UID)
 	}
 	s.WriteRaw("}")
@@ -1650,8 +1762,9 @@ func (x *ConfigMapProjection) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ConfigMapProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Items) != 0 {
+	if len(x.Items) != 0 || ap != nil && x.Items != nil {
 		s.WriteRaw("\"items\":")
 		more = true
 		if x.Items == nil {
@@ -1667,7 +1780,7 @@ func (x *ConfigMapProjection) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
@@ -1712,13 +1825,14 @@ func (x *ConfigMapVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ConfigMapVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.DefaultMode != nil {
 		s.WriteRaw("\"defaultMode\":")
 		more = true
 		s.WriteInt32(*x.DefaultMode)
 	}
-	if len(x.Items) != 0 {
+	if len(x.Items) != 0 || ap != nil && x.Items != nil {
 		jsonwire.Key(s, &more, ",\"items\":")
 		if x.Items == nil {
 			s.WriteNil()
@@ -1733,7 +1847,7 @@ func (x *ConfigMapVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
@@ -1898,8 +2012,10 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if len(x.Args) != 0 {
+	if len(x.Args) != 0 || ap != nil && x.Args != nil {
 		s.WriteRaw("\"args\":")
 		more = true
 		if x.Args == nil {
@@ -1915,7 +2031,7 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Command) != 0 {
+	if len(x.Command) != 0 || ap != nil && x.Command != nil {
 		jsonwire.Key(s, &more, ",\"command\":")
 		if x.Command == nil {
 			s.WriteNil()
@@ -1930,7 +2046,7 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Env) != 0 {
+	if len(x.Env) != 0 || ap != nil && x.Env != nil {
 		jsonwire.Key(s, &more, ",\"env\":")
 		if x.Env == nil {
 			s.WriteNil()
@@ -1945,7 +2061,7 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.EnvFrom) != 0 {
+	if len(x.EnvFrom) != 0 || ap != nil && x.EnvFrom != nil {
 		jsonwire.Key(s, &more, ",\"envFrom\":")
 		if x.EnvFrom == nil {
 			s.WriteNil()
@@ -1960,11 +2076,11 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Image != "" {
+	if ap.Explicit(&x.Image) || x.Image != "" {
 		jsonwire.Key(s, &more, ",\"image\":")
 		jsonwire.String(s, x.Image)
 	}
-	if x.ImagePullPolicy != "" {
+	if ap.Explicit(&x.ImagePullPolicy) || x.ImagePullPolicy != "" {
 		jsonwire.Key(s, &more, ",\"imagePullPolicy\":")
 		jsonwire.String(s, x.ImagePullPolicy)
 	}
@@ -1976,10 +2092,12 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"livenessProbe\":")
 		x.LivenessProbe.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"name\":")
-	jsonwire.String(s, x.Name)
-	if len(x.Ports) != 0 {
-		s.WriteRaw(",\"ports\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
+		jsonwire.Key(s, &more, ",\"ports\":")
 		if x.Ports == nil {
 			s.WriteNil()
 		} else {
@@ -1994,11 +2112,11 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.ReadinessProbe != nil {
-		s.WriteRaw(",\"readinessProbe\":")
+		jsonwire.Key(s, &more, ",\"readinessProbe\":")
 		x.ReadinessProbe.EncodeJSON(s)
 	}
-	if len(x.ResizePolicy) != 0 {
-		s.WriteRaw(",\"resizePolicy\":")
+	if len(x.ResizePolicy) != 0 || ap != nil && x.ResizePolicy != nil {
+		jsonwire.Key(s, &more, ",\"resizePolicy\":")
 		if x.ResizePolicy == nil {
 			s.WriteNil()
 		} else {
@@ -2012,42 +2130,45 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	s.WriteRaw(",\"resources\":")
+	at = jsonwire.Field(s, &more, ",\"resources\":")
 	x.Resources.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Resources)
+	}
 	if x.RestartPolicy != nil {
-		s.WriteRaw(",\"restartPolicy\":")
+		jsonwire.Key(s, &more, ",\"restartPolicy\":")
 		jsonwire.String(s, *x.RestartPolicy)
 	}
 	if x.SecurityContext != nil {
-		s.WriteRaw(",\"securityContext\":")
+		jsonwire.Key(s, &more, ",\"securityContext\":")
 		x.SecurityContext.EncodeJSON(s)
 	}
 	if x.StartupProbe != nil {
-		s.WriteRaw(",\"startupProbe\":")
+		jsonwire.Key(s, &more, ",\"startupProbe\":")
 		x.StartupProbe.EncodeJSON(s)
 	}
-	if x.Stdin {
-		s.WriteRaw(",\"stdin\":")
+	if ap.Explicit(&x.Stdin) || x.Stdin {
+		jsonwire.Key(s, &more, ",\"stdin\":")
 		s.WriteBool(x.Stdin)
 	}
-	if x.StdinOnce {
-		s.WriteRaw(",\"stdinOnce\":")
+	if ap.Explicit(&x.StdinOnce) || x.StdinOnce {
+		jsonwire.Key(s, &more, ",\"stdinOnce\":")
 		s.WriteBool(x.StdinOnce)
 	}
-	if x.TerminationMessagePath != "" {
-		s.WriteRaw(",\"terminationMessagePath\":")
+	if ap.Explicit(&x.TerminationMessagePath) || x.TerminationMessagePath != "" {
+		jsonwire.Key(s, &more, ",\"terminationMessagePath\":")
 		jsonwire.String(s, x.TerminationMessagePath)
 	}
-	if x.TerminationMessagePolicy != "" {
-		s.WriteRaw(",\"terminationMessagePolicy\":")
+	if ap.Explicit(&x.TerminationMessagePolicy) || x.TerminationMessagePolicy != "" {
+		jsonwire.Key(s, &more, ",\"terminationMessagePolicy\":")
 		jsonwire.String(s, x.TerminationMessagePolicy)
 	}
-	if x.Tty {
-		s.WriteRaw(",\"tty\":")
+	if ap.Explicit(&x.Tty) || x.Tty {
+		jsonwire.Key(s, &more, ",\"tty\":")
 		s.WriteBool(x.Tty)
 	}
-	if len(x.VolumeDevices) != 0 {
-		s.WriteRaw(",\"volumeDevices\":")
+	if len(x.VolumeDevices) != 0 || ap != nil && x.VolumeDevices != nil {
+		jsonwire.Key(s, &more, ",\"volumeDevices\":")
 		if x.VolumeDevices == nil {
 			s.WriteNil()
 		} else {
@@ -2061,8 +2182,8 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.VolumeMounts) != 0 {
-		s.WriteRaw(",\"volumeMounts\":")
+	if len(x.VolumeMounts) != 0 || ap != nil && x.VolumeMounts != nil {
+		jsonwire.Key(s, &more, ",\"volumeMounts\":")
 		if x.VolumeMounts == nil {
 			s.WriteNil()
 		} else {
@@ -2076,8 +2197,8 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.WorkingDir != "" {
-		s.WriteRaw(",\"workingDir\":")
+	if ap.Explicit(&x.WorkingDir) || x.WorkingDir != "" {
+		jsonwire.Key(s, &more, ",\"workingDir\":")
 		jsonwire.String(s, x.WorkingDir)
 	}
 	s.WriteRaw("}")
@@ -2104,8 +2225,9 @@ func (x *ContainerImage) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerImage) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Names) != 0 {
+	if len(x.Names) != 0 || ap != nil && x.Names != nil {
 		s.WriteRaw("\"names\":")
 		more = true
 		if x.Names == nil {
@@ -2121,7 +2243,7 @@ func (x *ContainerImage) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.SizeBytes != 0 {
+	if ap.Explicit(&x.SizeBytes) || x.SizeBytes != 0 {
 		jsonwire.Key(s, &more, ",\"sizeBytes\":")
 		s.WriteInt64(x.SizeBytes)
 	}
@@ -2155,22 +2277,27 @@ func (x *ContainerPort) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerPort) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"containerPort\":")
-	s.WriteInt32(x.ContainerPort)
-	if x.HostIP != "" {
-		s.WriteRaw(",\"hostIP\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.ContainerPort) || x.ContainerPort != 0 {
+		s.WriteRaw("\"containerPort\":")
+		more = true
+		s.WriteInt32(x.ContainerPort)
+	}
+	if ap.Explicit(&x.HostIP) || x.HostIP != "" {
+		jsonwire.Key(s, &more, ",\"hostIP\":")
 		jsonwire.String(s, x.HostIP)
 	}
-	if x.HostPort != 0 {
-		s.WriteRaw(",\"hostPort\":")
+	if ap.Explicit(&x.HostPort) || x.HostPort != 0 {
+		jsonwire.Key(s, &more, ",\"hostPort\":")
 		s.WriteInt32(x.HostPort)
 	}
-	if x.Name != "" {
-		s.WriteRaw(",\"name\":")
+	if ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
-	if x.Protocol != "" {
-		s.WriteRaw(",\"protocol\":")
+	if ap.Explicit(&x.Protocol) || x.Protocol != "" {
+		jsonwire.Key(s, &more, ",\"protocol\":")
 		jsonwire.String(s, x.Protocol)
 	}
 	s.WriteRaw("}")
@@ -2197,10 +2324,17 @@ func (x *ContainerResizePolicy) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerResizePolicy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"resourceName\":")
-	jsonwire.String(s, x.ResourceName)
-	s.WriteRaw(",\"restartPolicy\":")
-	jsonwire.String(s, x.RestartPolicy)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.ResourceName) || x.ResourceName != "" {
+		s.WriteRaw("\"resourceName\":")
+		more = true
+		jsonwire.String(s, x.ResourceName)
+	}
+	if ap == nil || ap.Explicit(&x.RestartPolicy) || x.RestartPolicy != "" {
+		jsonwire.Key(s, &more, ",\"restartPolicy\":")
+		jsonwire.String(s, x.RestartPolicy)
+	}
 	s.WriteRaw("}")
 }
 
@@ -2284,8 +2418,11 @@ func (x *ContainerStateRunning) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerStateRunning) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"startedAt\":")
-	x.StartedAt.EncodeJSON(s)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.StartedAt) || !x.StartedAt.IsZero() {
+		s.WriteRaw("\"startedAt\":")
+		x.StartedAt.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }
 
@@ -2320,30 +2457,37 @@ func (x *ContainerStateTerminated) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerStateTerminated) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.ContainerID != "" {
+	if ap.Explicit(&x.ContainerID) || x.ContainerID != "" {
 		s.WriteRaw("\"containerID\":")
 		more = true
 		jsonwire.String(s, x.ContainerID)
 	}
-	jsonwire.Key(s, &more, ",\"exitCode\":")
-	s.WriteInt32(x.ExitCode)
-	s.WriteRaw(",\"finishedAt\":")
-	x.FinishedAt.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	if ap == nil || ap.Explicit(&x.ExitCode) || x.ExitCode != 0 {
+		jsonwire.Key(s, &more, ",\"exitCode\":")
+		s.WriteInt32(x.ExitCode)
+	}
+	if ap == nil || ap.Explicit(&x.FinishedAt) || !x.FinishedAt.IsZero() {
+		jsonwire.Key(s, &more, ",\"finishedAt\":")
+		x.FinishedAt.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	if x.Signal != 0 {
-		s.WriteRaw(",\"signal\":")
+	if ap.Explicit(&x.Signal) || x.Signal != 0 {
+		jsonwire.Key(s, &more, ",\"signal\":")
 		s.WriteInt32(x.Signal)
 	}
-	s.WriteRaw(",\"startedAt\":")
-	x.StartedAt.EncodeJSON(s)
+	if ap == nil || ap.Explicit(&x.StartedAt) || !x.StartedAt.IsZero() {
+		jsonwire.Key(s, &more, ",\"startedAt\":")
+		x.StartedAt.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }
 
@@ -2368,13 +2512,14 @@ func (x *ContainerStateWaiting) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerStateWaiting) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Message != "" {
+	if ap.Explicit(&x.Message) || x.Message != "" {
 		s.WriteRaw("\"message\":")
 		more = true
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
@@ -2469,8 +2614,10 @@ func (x *ContainerStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ContainerStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if len(x.AllocatedResources) != 0 {
+	if len(x.AllocatedResources) != 0 || ap != nil && x.AllocatedResources != nil {
 		s.WriteRaw("\"allocatedResources\":")
 		more = true
 		if x.AllocatedResources == nil {
@@ -2490,7 +2637,7 @@ func (x *ContainerStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.AllocatedResourcesStatus) != 0 {
+	if len(x.AllocatedResourcesStatus) != 0 || ap != nil && x.AllocatedResourcesStatus != nil {
 		jsonwire.Key(s, &more, ",\"allocatedResourcesStatus\":")
 		if x.AllocatedResourcesStatus == nil {
 			s.WriteNil()
@@ -2505,38 +2652,54 @@ func (x *ContainerStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.ContainerID != "" {
+	if ap.Explicit(&x.ContainerID) || x.ContainerID != "" {
 		jsonwire.Key(s, &more, ",\"containerID\":")
 		jsonwire.String(s, x.ContainerID)
 	}
-	jsonwire.Key(s, &more, ",\"image\":")
-	jsonwire.String(s, x.Image)
-	s.WriteRaw(",\"imageID\":")
-	jsonwire.String(s, x.ImageID)
-	s.WriteRaw(",\"lastState\":")
+	if ap == nil || ap.Explicit(&x.Image) || x.Image != "" {
+		jsonwire.Key(s, &more, ",\"image\":")
+		jsonwire.String(s, x.Image)
+	}
+	if ap == nil || ap.Explicit(&x.ImageID) || x.ImageID != "" {
+		jsonwire.Key(s, &more, ",\"imageID\":")
+		jsonwire.String(s, x.ImageID)
+	}
+	at = jsonwire.Field(s, &more, ",\"lastState\":")
 	x.LastState.EncodeJSON(s)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"ready\":")
-	s.WriteBool(x.Ready)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.LastState)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Ready) || x.Ready {
+		jsonwire.Key(s, &more, ",\"ready\":")
+		s.WriteBool(x.Ready)
+	}
 	if x.Resources != nil {
-		s.WriteRaw(",\"resources\":")
+		jsonwire.Key(s, &more, ",\"resources\":")
 		x.Resources.EncodeJSON(s)
 	}
-	s.WriteRaw(",\"restartCount\":")
-	s.WriteInt32(x.RestartCount)
+	if ap == nil || ap.Explicit(&x.RestartCount) || x.RestartCount != 0 {
+		jsonwire.Key(s, &more, ",\"restartCount\":")
+		s.WriteInt32(x.RestartCount)
+	}
 	if x.Started != nil {
-		s.WriteRaw(",\"started\":")
+		jsonwire.Key(s, &more, ",\"started\":")
 		s.WriteBool(*x.Started)
 	}
-	s.WriteRaw(",\"state\":")
+	at = jsonwire.Field(s, &more, ",\"state\":")
 	x.State.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.State)
+	}
 	if x.User != nil {
-		s.WriteRaw(",\"user\":")
+		jsonwire.Key(s, &more, ",\"user\":")
 		x.User.EncodeJSON(s)
 	}
-	if len(x.VolumeMounts) != 0 {
-		s.WriteRaw(",\"volumeMounts\":")
+	if len(x.VolumeMounts) != 0 || ap != nil && x.VolumeMounts != nil {
+		jsonwire.Key(s, &more, ",\"volumeMounts\":")
 		if x.VolumeMounts == nil {
 			s.WriteNil()
 		} else {
@@ -2605,8 +2768,11 @@ func (x *DaemonEndpoint) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DaemonEndpoint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"Port\":")
-	s.WriteInt32(x.Port)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
+		s.WriteRaw("\"Port\":")
+		s.WriteInt32(x.Port)
+	}
 	s.WriteRaw("}")
 }
 
@@ -2638,7 +2804,8 @@ func (x *DownwardAPIProjection) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DownwardAPIProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.Items) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.Items) != 0 || ap != nil && x.Items != nil {
 		s.WriteRaw("\"items\":")
 		if x.Items == nil {
 			s.WriteNil()
@@ -2695,6 +2862,7 @@ func (x *DownwardAPIVolumeFile) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DownwardAPIVolumeFile) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.FieldRef != nil {
 		s.WriteRaw("\"fieldRef\":")
@@ -2705,10 +2873,12 @@ func (x *DownwardAPIVolumeFile) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"mode\":")
 		s.WriteInt32(*x.Mode)
 	}
-	jsonwire.Key(s, &more, ",\"path\":")
-	jsonwire.String(s, x.Path)
+	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
+		jsonwire.Key(s, &more, ",\"path\":")
+		jsonwire.String(s, x.Path)
+	}
 	if x.ResourceFieldRef != nil {
-		s.WriteRaw(",\"resourceFieldRef\":")
+		jsonwire.Key(s, &more, ",\"resourceFieldRef\":")
 		x.ResourceFieldRef.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -2744,13 +2914,14 @@ func (x *DownwardAPIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DownwardAPIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.DefaultMode != nil {
 		s.WriteRaw("\"defaultMode\":")
 		more = true
 		s.WriteInt32(*x.DefaultMode)
 	}
-	if len(x.Items) != 0 {
+	if len(x.Items) != 0 || ap != nil && x.Items != nil {
 		jsonwire.Key(s, &more, ",\"items\":")
 		if x.Items == nil {
 			s.WriteNil()
@@ -2796,8 +2967,9 @@ func (x *EmptyDirVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EmptyDirVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Medium != "" {
+	if ap.Explicit(&x.Medium) || x.Medium != "" {
 		s.WriteRaw("\"medium\":")
 		more = true
 		jsonwire.String(s, x.Medium)
@@ -2841,20 +3013,23 @@ func (x *EndpointAddress) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EndpointAddress) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Hostname != "" {
+	if ap.Explicit(&x.Hostname) || x.Hostname != "" {
 		s.WriteRaw("\"hostname\":")
 		more = true
 		jsonwire.String(s, x.Hostname)
 	}
-	jsonwire.Key(s, &more, ",\"ip\":")
-	jsonwire.String(s, x.IP)
+	if ap == nil || ap.Explicit(&x.IP) || x.IP != "" {
+		jsonwire.Key(s, &more, ",\"ip\":")
+		jsonwire.String(s, x.IP)
+	}
 	if x.NodeName != nil {
-		s.WriteRaw(",\"nodeName\":")
+		jsonwire.Key(s, &more, ",\"nodeName\":")
 		jsonwire.String(s, *x.NodeName)
 	}
 	if x.TargetRef != nil {
-		s.WriteRaw(",\"targetRef\":")
+		jsonwire.Key(s, &more, ",\"targetRef\":")
 		x.TargetRef.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -2885,20 +3060,23 @@ func (x *EndpointPort) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EndpointPort) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.AppProtocol != nil {
 		s.WriteRaw("\"appProtocol\":")
 		more = true
 		jsonwire.String(s, *x.AppProtocol)
 	}
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
-	jsonwire.Key(s, &more, ",\"port\":")
-	s.WriteInt32(x.Port)
-	if x.Protocol != "" {
-		s.WriteRaw(",\"protocol\":")
+	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
+		jsonwire.Key(s, &more, ",\"port\":")
+		s.WriteInt32(x.Port)
+	}
+	if ap.Explicit(&x.Protocol) || x.Protocol != "" {
+		jsonwire.Key(s, &more, ",\"protocol\":")
 		jsonwire.String(s, x.Protocol)
 	}
 	s.WriteRaw("}")
@@ -2954,8 +3132,9 @@ func (x *EndpointSubset) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EndpointSubset) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Addresses) != 0 {
+	if len(x.Addresses) != 0 || ap != nil && x.Addresses != nil {
 		s.WriteRaw("\"addresses\":")
 		more = true
 		if x.Addresses == nil {
@@ -2971,7 +3150,7 @@ func (x *EndpointSubset) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.NotReadyAddresses) != 0 {
+	if len(x.NotReadyAddresses) != 0 || ap != nil && x.NotReadyAddresses != nil {
 		jsonwire.Key(s, &more, ",\"notReadyAddresses\":")
 		if x.NotReadyAddresses == nil {
 			s.WriteNil()
@@ -2986,7 +3165,7 @@ func (x *EndpointSubset) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Ports) != 0 {
+	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
 		jsonwire.Key(s, &more, ",\"ports\":")
 		if x.Ports == nil {
 			s.WriteNil()
@@ -3072,20 +3251,25 @@ func (x *Endpoints) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *Endpoints) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	if len(x.Subsets) != 0 {
-		s.WriteRaw(",\"subsets\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	if len(x.Subsets) != 0 || ap != nil && x.Subsets != nil {
+		jsonwire.Key(s, &more, ",\"subsets\":")
 		if x.Subsets == nil {
 			s.WriteNil()
 		} else {
@@ -3208,30 +3392,37 @@ func (x *EndpointsList) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *EndpointsList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -3273,13 +3464,14 @@ func (x *EnvFromSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EnvFromSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.ConfigMapRef != nil {
 		s.WriteRaw("\"configMapRef\":")
 		more = true
 		x.ConfigMapRef.EncodeJSON(s)
 	}
-	if x.Prefix != "" {
+	if ap.Explicit(&x.Prefix) || x.Prefix != "" {
 		jsonwire.Key(s, &more, ",\"prefix\":")
 		jsonwire.String(s, x.Prefix)
 	}
@@ -3320,14 +3512,19 @@ func (x *EnvVar) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EnvVar) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	if x.Value != "" {
-		s.WriteRaw(",\"value\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.Value) || x.Value != "" {
+		jsonwire.Key(s, &more, ",\"value\":")
 		jsonwire.String(s, x.Value)
 	}
 	if x.ValueFrom != nil {
-		s.WriteRaw(",\"valueFrom\":")
+		jsonwire.Key(s, &more, ",\"valueFrom\":")
 		x.ValueFrom.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -3563,8 +3760,10 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if len(x.Args) != 0 {
+	if len(x.Args) != 0 || ap != nil && x.Args != nil {
 		s.WriteRaw("\"args\":")
 		more = true
 		if x.Args == nil {
@@ -3580,7 +3779,7 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Command) != 0 {
+	if len(x.Command) != 0 || ap != nil && x.Command != nil {
 		jsonwire.Key(s, &more, ",\"command\":")
 		if x.Command == nil {
 			s.WriteNil()
@@ -3595,7 +3794,7 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Env) != 0 {
+	if len(x.Env) != 0 || ap != nil && x.Env != nil {
 		jsonwire.Key(s, &more, ",\"env\":")
 		if x.Env == nil {
 			s.WriteNil()
@@ -3610,7 +3809,7 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.EnvFrom) != 0 {
+	if len(x.EnvFrom) != 0 || ap != nil && x.EnvFrom != nil {
 		jsonwire.Key(s, &more, ",\"envFrom\":")
 		if x.EnvFrom == nil {
 			s.WriteNil()
@@ -3625,11 +3824,11 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Image != "" {
+	if ap.Explicit(&x.Image) || x.Image != "" {
 		jsonwire.Key(s, &more, ",\"image\":")
 		jsonwire.String(s, x.Image)
 	}
-	if x.ImagePullPolicy != "" {
+	if ap.Explicit(&x.ImagePullPolicy) || x.ImagePullPolicy != "" {
 		jsonwire.Key(s, &more, ",\"imagePullPolicy\":")
 		jsonwire.String(s, x.ImagePullPolicy)
 	}
@@ -3641,10 +3840,12 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"livenessProbe\":")
 		x.LivenessProbe.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"name\":")
-	jsonwire.String(s, x.Name)
-	if len(x.Ports) != 0 {
-		s.WriteRaw(",\"ports\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
+		jsonwire.Key(s, &more, ",\"ports\":")
 		if x.Ports == nil {
 			s.WriteNil()
 		} else {
@@ -3659,11 +3860,11 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.ReadinessProbe != nil {
-		s.WriteRaw(",\"readinessProbe\":")
+		jsonwire.Key(s, &more, ",\"readinessProbe\":")
 		x.ReadinessProbe.EncodeJSON(s)
 	}
-	if len(x.ResizePolicy) != 0 {
-		s.WriteRaw(",\"resizePolicy\":")
+	if len(x.ResizePolicy) != 0 || ap != nil && x.ResizePolicy != nil {
+		jsonwire.Key(s, &more, ",\"resizePolicy\":")
 		if x.ResizePolicy == nil {
 			s.WriteNil()
 		} else {
@@ -3677,46 +3878,49 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	s.WriteRaw(",\"resources\":")
+	at = jsonwire.Field(s, &more, ",\"resources\":")
 	x.Resources.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Resources)
+	}
 	if x.RestartPolicy != nil {
-		s.WriteRaw(",\"restartPolicy\":")
+		jsonwire.Key(s, &more, ",\"restartPolicy\":")
 		jsonwire.String(s, *x.RestartPolicy)
 	}
 	if x.SecurityContext != nil {
-		s.WriteRaw(",\"securityContext\":")
+		jsonwire.Key(s, &more, ",\"securityContext\":")
 		x.SecurityContext.EncodeJSON(s)
 	}
 	if x.StartupProbe != nil {
-		s.WriteRaw(",\"startupProbe\":")
+		jsonwire.Key(s, &more, ",\"startupProbe\":")
 		x.StartupProbe.EncodeJSON(s)
 	}
-	if x.Stdin {
-		s.WriteRaw(",\"stdin\":")
+	if ap.Explicit(&x.Stdin) || x.Stdin {
+		jsonwire.Key(s, &more, ",\"stdin\":")
 		s.WriteBool(x.Stdin)
 	}
-	if x.StdinOnce {
-		s.WriteRaw(",\"stdinOnce\":")
+	if ap.Explicit(&x.StdinOnce) || x.StdinOnce {
+		jsonwire.Key(s, &more, ",\"stdinOnce\":")
 		s.WriteBool(x.StdinOnce)
 	}
-	if x.TargetContainerName != "" {
-		s.WriteRaw(",\"targetContainerName\":")
+	if ap.Explicit(&x.TargetContainerName) || x.TargetContainerName != "" {
+		jsonwire.Key(s, &more, ",\"targetContainerName\":")
 		jsonwire.String(s, x.TargetContainerName)
 	}
-	if x.TerminationMessagePath != "" {
-		s.WriteRaw(",\"terminationMessagePath\":")
+	if ap.Explicit(&x.TerminationMessagePath) || x.TerminationMessagePath != "" {
+		jsonwire.Key(s, &more, ",\"terminationMessagePath\":")
 		jsonwire.String(s, x.TerminationMessagePath)
 	}
-	if x.TerminationMessagePolicy != "" {
-		s.WriteRaw(",\"terminationMessagePolicy\":")
+	if ap.Explicit(&x.TerminationMessagePolicy) || x.TerminationMessagePolicy != "" {
+		jsonwire.Key(s, &more, ",\"terminationMessagePolicy\":")
 		jsonwire.String(s, x.TerminationMessagePolicy)
 	}
-	if x.Tty {
-		s.WriteRaw(",\"tty\":")
+	if ap.Explicit(&x.Tty) || x.Tty {
+		jsonwire.Key(s, &more, ",\"tty\":")
 		s.WriteBool(x.Tty)
 	}
-	if len(x.VolumeDevices) != 0 {
-		s.WriteRaw(",\"volumeDevices\":")
+	if len(x.VolumeDevices) != 0 || ap != nil && x.VolumeDevices != nil {
+		jsonwire.Key(s, &more, ",\"volumeDevices\":")
 		if x.VolumeDevices == nil {
 			s.WriteNil()
 		} else {
@@ -3730,8 +3934,8 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.VolumeMounts) != 0 {
-		s.WriteRaw(",\"volumeMounts\":")
+	if len(x.VolumeMounts) != 0 || ap != nil && x.VolumeMounts != nil {
+		jsonwire.Key(s, &more, ",\"volumeMounts\":")
 		if x.VolumeMounts == nil {
 			s.WriteNil()
 		} else {
@@ -3745,8 +3949,8 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.WorkingDir != "" {
-		s.WriteRaw(",\"workingDir\":")
+	if ap.Explicit(&x.WorkingDir) || x.WorkingDir != "" {
+		jsonwire.Key(s, &more, ",\"workingDir\":")
 		jsonwire.String(s, x.WorkingDir)
 	}
 	s.WriteRaw("}")
@@ -3884,58 +4088,79 @@ func (x *Event) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *Event) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	if x.Action != "" {
-		s.WriteRaw(",\"action\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	if ap.Explicit(&x.Action) || x.Action != "" {
+		jsonwire.Key(s, &more, ",\"action\":")
 		jsonwire.String(s, x.Action)
 	}
-	if x.Count != 0 {
-		s.WriteRaw(",\"count\":")
+	if ap.Explicit(&x.Count) || x.Count != 0 {
+		jsonwire.Key(s, &more, ",\"count\":")
 		s.WriteInt32(x.Count)
 	}
-	s.WriteRaw(",\"eventTime\":")
-	x.EventTime.EncodeJSON(s)
-	s.WriteRaw(",\"firstTimestamp\":")
-	x.FirstTimestamp.EncodeJSON(s)
-	s.WriteRaw(",\"involvedObject\":")
+	if ap == nil || ap.Explicit(&x.EventTime) || !x.EventTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"eventTime\":")
+		x.EventTime.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.FirstTimestamp) || !x.FirstTimestamp.IsZero() {
+		jsonwire.Key(s, &more, ",\"firstTimestamp\":")
+		x.FirstTimestamp.EncodeJSON(s)
+	}
+	at = jsonwire.Field(s, &more, ",\"involvedObject\":")
 	x.InvolvedObject.EncodeJSON(s)
-	s.WriteRaw(",\"lastTimestamp\":")
-	x.LastTimestamp.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.InvolvedObject)
+	}
+	if ap == nil || ap.Explicit(&x.LastTimestamp) || !x.LastTimestamp.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTimestamp\":")
+		x.LastTimestamp.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
 	if x.Related != nil {
-		s.WriteRaw(",\"related\":")
+		jsonwire.Key(s, &more, ",\"related\":")
 		x.Related.EncodeJSON(s)
 	}
-	s.WriteRaw(",\"reportingComponent\":")
-	jsonwire.String(s, x.ReportingComponent)
-	s.WriteRaw(",\"reportingInstance\":")
-	jsonwire.String(s, x.ReportingInstance)
+	if ap == nil || ap.Explicit(&x.ReportingComponent) || x.ReportingComponent != "" {
+		jsonwire.Key(s, &more, ",\"reportingComponent\":")
+		jsonwire.String(s, x.ReportingComponent)
+	}
+	if ap == nil || ap.Explicit(&x.ReportingInstance) || x.ReportingInstance != "" {
+		jsonwire.Key(s, &more, ",\"reportingInstance\":")
+		jsonwire.String(s, x.ReportingInstance)
+	}
 	if x.Series != nil {
-		s.WriteRaw(",\"series\":")
+		jsonwire.Key(s, &more, ",\"series\":")
 		x.Series.EncodeJSON(s)
 	}
-	s.WriteRaw(",\"source\":")
+	at = jsonwire.Field(s, &more, ",\"source\":")
 	x.Source.EncodeJSON(s)
-	if x.Type != "" {
-		s.WriteRaw(",\"type\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Source)
+	}
+	if ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
 	}
 	s.WriteRaw("}")
@@ -4047,30 +4272,37 @@ func (x *EventList) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *EventList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -4096,14 +4328,17 @@ func (x *EventSeries) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EventSeries) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Count != 0 {
+	if ap.Explicit(&x.Count) || x.Count != 0 {
 		s.WriteRaw("\"count\":")
 		more = true
 		s.WriteInt32(x.Count)
 	}
-	jsonwire.Key(s, &more, ",\"lastObservedTime\":")
-	x.LastObservedTime.EncodeJSON(s)
+	if ap == nil || ap.Explicit(&x.LastObservedTime) || !x.LastObservedTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastObservedTime\":")
+		x.LastObservedTime.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }
 
@@ -4128,13 +4363,14 @@ func (x *EventSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *EventSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Component != "" {
+	if ap.Explicit(&x.Component) || x.Component != "" {
 		s.WriteRaw("\"component\":")
 		more = true
 		jsonwire.String(s, x.Component)
 	}
-	if x.Host != "" {
+	if ap.Explicit(&x.Host) || x.Host != "" {
 		jsonwire.Key(s, &more, ",\"host\":")
 		jsonwire.String(s, x.Host)
 	}
@@ -4160,7 +4396,8 @@ func (x *ExecAction) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ExecAction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.Command) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.Command) != 0 || ap != nil && x.Command != nil {
 		s.WriteRaw("\"command\":")
 		if x.Command == nil {
 			s.WriteNil()
@@ -4205,8 +4442,9 @@ func (x *FCVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *FCVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
@@ -4215,11 +4453,11 @@ func (x *FCVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"lun\":")
 		s.WriteInt32(*x.Lun)
 	}
-	if x.ReadOnly {
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
-	if len(x.TargetWWNs) != 0 {
+	if len(x.TargetWWNs) != 0 || ap != nil && x.TargetWWNs != nil {
 		jsonwire.Key(s, &more, ",\"targetWWNs\":")
 		if x.TargetWWNs == nil {
 			s.WriteNil()
@@ -4234,7 +4472,7 @@ func (x *FCVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.WWIDs) != 0 {
+	if len(x.WWIDs) != 0 || ap != nil && x.WWIDs != nil {
 		jsonwire.Key(s, &more, ",\"wwids\":")
 		if x.WWIDs == nil {
 			s.WriteNil()
@@ -4286,14 +4524,19 @@ func (x *FlexPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *FlexPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"driver\":")
-	jsonwire.String(s, x.Driver)
-	if x.FSType != "" {
-		s.WriteRaw(",\"fsType\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
+		s.WriteRaw("\"driver\":")
+		more = true
+		jsonwire.String(s, x.Driver)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
-	if len(x.Options) != 0 {
-		s.WriteRaw(",\"options\":")
+	if len(x.Options) != 0 || ap != nil && x.Options != nil {
+		jsonwire.Key(s, &more, ",\"options\":")
 		if x.Options == nil {
 			s.WriteNil()
 		} else {
@@ -4311,12 +4554,12 @@ func (x *FlexPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretRef != nil {
-		s.WriteRaw(",\"secretRef\":")
+		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -4356,14 +4599,19 @@ func (x *FlexVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *FlexVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"driver\":")
-	jsonwire.String(s, x.Driver)
-	if x.FSType != "" {
-		s.WriteRaw(",\"fsType\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
+		s.WriteRaw("\"driver\":")
+		more = true
+		jsonwire.String(s, x.Driver)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
-	if len(x.Options) != 0 {
-		s.WriteRaw(",\"options\":")
+	if len(x.Options) != 0 || ap != nil && x.Options != nil {
+		jsonwire.Key(s, &more, ",\"options\":")
 		if x.Options == nil {
 			s.WriteNil()
 		} else {
@@ -4381,12 +4629,12 @@ func (x *FlexVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretRef != nil {
-		s.WriteRaw(",\"secretRef\":")
+		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -4413,13 +4661,14 @@ func (x *FlockerVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *FlockerVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.DatasetName != "" {
+	if ap.Explicit(&x.DatasetName) || x.DatasetName != "" {
 		s.WriteRaw("\"datasetName\":")
 		more = true
 		jsonwire.String(s, x.DatasetName)
 	}
-	if x.DatasetUUID != "" {
+	if ap.Explicit(&x.DatasetUUID) || x.DatasetUUID != "" {
 		jsonwire.Key(s, &more, ",\"datasetUUID\":")
 		jsonwire.String(s, x.DatasetUUID)
 	}
@@ -4451,20 +4700,23 @@ func (x *GCEPersistentDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *GCEPersistentDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.Partition != 0 {
+	if ap.Explicit(&x.Partition) || x.Partition != 0 {
 		jsonwire.Key(s, &more, ",\"partition\":")
 		s.WriteInt32(x.Partition)
 	}
-	jsonwire.Key(s, &more, ",\"pdName\":")
-	jsonwire.String(s, x.PDName)
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap == nil || ap.Explicit(&x.PDName) || x.PDName != "" {
+		jsonwire.Key(s, &more, ",\"pdName\":")
+		jsonwire.String(s, x.PDName)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
@@ -4491,13 +4743,20 @@ func (x *GRPCAction) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *GRPCAction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"port\":")
-	s.WriteInt32(x.Port)
-	s.WriteRaw(",\"service\":")
-	if x.Service == nil {
-		s.WriteNil()
-	} else {
-		jsonwire.String(s, *x.Service)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
+		s.WriteRaw("\"port\":")
+		more = true
+		s.WriteInt32(x.Port)
+	}
+	if ap == nil || x.Service != nil {
+		jsonwire.Key(s, &more, ",\"service\":")
+		if x.Service == nil {
+			s.WriteNil()
+		} else {
+			jsonwire.String(s, *x.Service)
+		}
 	}
 	s.WriteRaw("}")
 }
@@ -4525,16 +4784,19 @@ func (x *GitRepoVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *GitRepoVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Directory != "" {
+	if ap.Explicit(&x.Directory) || x.Directory != "" {
 		s.WriteRaw("\"directory\":")
 		more = true
 		jsonwire.String(s, x.Directory)
 	}
-	jsonwire.Key(s, &more, ",\"repository\":")
-	jsonwire.String(s, x.Repository)
-	if x.Revision != "" {
-		s.WriteRaw(",\"revision\":")
+	if ap == nil || ap.Explicit(&x.Repository) || x.Repository != "" {
+		jsonwire.Key(s, &more, ",\"repository\":")
+		jsonwire.String(s, x.Repository)
+	}
+	if ap.Explicit(&x.Revision) || x.Revision != "" {
+		jsonwire.Key(s, &more, ",\"revision\":")
 		jsonwire.String(s, x.Revision)
 	}
 	s.WriteRaw("}")
@@ -4565,16 +4827,23 @@ func (x *GlusterfsPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *GlusterfsPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"endpoints\":")
-	jsonwire.String(s, x.Endpoints)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Endpoints) || x.Endpoints != "" {
+		s.WriteRaw("\"endpoints\":")
+		more = true
+		jsonwire.String(s, x.Endpoints)
+	}
 	if x.EndpointsNamespace != nil {
-		s.WriteRaw(",\"endpointsNamespace\":")
+		jsonwire.Key(s, &more, ",\"endpointsNamespace\":")
 		jsonwire.String(s, *x.EndpointsNamespace)
 	}
-	s.WriteRaw(",\"path\":")
-	jsonwire.String(s, x.Path)
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
+		jsonwire.Key(s, &more, ",\"path\":")
+		jsonwire.String(s, x.Path)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
@@ -4603,12 +4872,19 @@ func (x *GlusterfsVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *GlusterfsVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"endpoints\":")
-	jsonwire.String(s, x.Endpoints)
-	s.WriteRaw(",\"path\":")
-	jsonwire.String(s, x.Path)
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Endpoints) || x.Endpoints != "" {
+		s.WriteRaw("\"endpoints\":")
+		more = true
+		jsonwire.String(s, x.Endpoints)
+	}
+	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
+		jsonwire.Key(s, &more, ",\"path\":")
+		jsonwire.String(s, x.Path)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
@@ -4650,13 +4926,14 @@ func (x *HTTPGetAction) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HTTPGetAction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Host != "" {
+	if ap.Explicit(&x.Host) || x.Host != "" {
 		s.WriteRaw("\"host\":")
 		more = true
 		jsonwire.String(s, x.Host)
 	}
-	if len(x.HTTPHeaders) != 0 {
+	if len(x.HTTPHeaders) != 0 || ap != nil && x.HTTPHeaders != nil {
 		jsonwire.Key(s, &more, ",\"httpHeaders\":")
 		if x.HTTPHeaders == nil {
 			s.WriteNil()
@@ -4671,14 +4948,16 @@ func (x *HTTPGetAction) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Path != "" {
+	if ap.Explicit(&x.Path) || x.Path != "" {
 		jsonwire.Key(s, &more, ",\"path\":")
 		jsonwire.String(s, x.Path)
 	}
-	jsonwire.Key(s, &more, ",\"port\":")
-	x.Port.EncodeJSON(s)
-	if x.Scheme != "" {
-		s.WriteRaw(",\"scheme\":")
+	if ap == nil || ap.Explicit(&x.Port) || !x.Port.IsZero() {
+		jsonwire.Key(s, &more, ",\"port\":")
+		x.Port.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Scheme) || x.Scheme != "" {
+		jsonwire.Key(s, &more, ",\"scheme\":")
 		jsonwire.String(s, x.Scheme)
 	}
 	s.WriteRaw("}")
@@ -4705,10 +4984,17 @@ func (x *HTTPHeader) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HTTPHeader) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"value\":")
-	jsonwire.String(s, x.Value)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Value) || x.Value != "" {
+		jsonwire.Key(s, &more, ",\"value\":")
+		jsonwire.String(s, x.Value)
+	}
 	s.WriteRaw("}")
 }
 
@@ -4733,8 +5019,9 @@ func (x *HostAlias) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HostAlias) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Hostnames) != 0 {
+	if len(x.Hostnames) != 0 || ap != nil && x.Hostnames != nil {
 		s.WriteRaw("\"hostnames\":")
 		more = true
 		if x.Hostnames == nil {
@@ -4750,8 +5037,10 @@ func (x *HostAlias) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"ip\":")
-	jsonwire.String(s, x.IP)
+	if ap == nil || ap.Explicit(&x.IP) || x.IP != "" {
+		jsonwire.Key(s, &more, ",\"ip\":")
+		jsonwire.String(s, x.IP)
+	}
 	s.WriteRaw("}")
 }
 
@@ -4774,8 +5063,11 @@ func (x *HostIP) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HostIP) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"ip\":")
-	jsonwire.String(s, x.IP)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.IP) || x.IP != "" {
+		s.WriteRaw("\"ip\":")
+		jsonwire.String(s, x.IP)
+	}
 	s.WriteRaw("}")
 }
 
@@ -4800,10 +5092,15 @@ func (x *HostPathVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *HostPathVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"path\":")
-	jsonwire.String(s, x.Path)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
+		s.WriteRaw("\"path\":")
+		more = true
+		jsonwire.String(s, x.Path)
+	}
 	if x.Type != nil {
-		s.WriteRaw(",\"type\":")
+		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, *x.Type)
 	}
 	s.WriteRaw("}")
@@ -4855,17 +5152,18 @@ func (x *ISCSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ISCSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.ChapAuthDiscovery {
+	if ap.Explicit(&x.ChapAuthDiscovery) || x.ChapAuthDiscovery {
 		s.WriteRaw("\"chapAuthDiscovery\":")
 		more = true
 		s.WriteBool(x.ChapAuthDiscovery)
 	}
-	if x.ChapAuthSession {
+	if ap.Explicit(&x.ChapAuthSession) || x.ChapAuthSession {
 		jsonwire.Key(s, &more, ",\"chapAuthSession\":")
 		s.WriteBool(x.ChapAuthSession)
 	}
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
@@ -4873,16 +5171,20 @@ func (x *ISCSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"initiatorName\":")
 		jsonwire.String(s, *x.InitiatorName)
 	}
-	jsonwire.Key(s, &more, ",\"iqn\":")
-	jsonwire.String(s, x.IQN)
-	if x.ISCSIInterface != "" {
-		s.WriteRaw(",\"iscsiInterface\":")
+	if ap == nil || ap.Explicit(&x.IQN) || x.IQN != "" {
+		jsonwire.Key(s, &more, ",\"iqn\":")
+		jsonwire.String(s, x.IQN)
+	}
+	if ap.Explicit(&x.ISCSIInterface) || x.ISCSIInterface != "" {
+		jsonwire.Key(s, &more, ",\"iscsiInterface\":")
 		jsonwire.String(s, x.ISCSIInterface)
 	}
-	s.WriteRaw(",\"lun\":")
-	s.WriteInt32(x.Lun)
-	if len(x.Portals) != 0 {
-		s.WriteRaw(",\"portals\":")
+	if ap == nil || ap.Explicit(&x.Lun) || x.Lun != 0 {
+		jsonwire.Key(s, &more, ",\"lun\":")
+		s.WriteInt32(x.Lun)
+	}
+	if len(x.Portals) != 0 || ap != nil && x.Portals != nil {
+		jsonwire.Key(s, &more, ",\"portals\":")
 		if x.Portals == nil {
 			s.WriteNil()
 		} else {
@@ -4896,16 +5198,18 @@ func (x *ISCSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretRef != nil {
-		s.WriteRaw(",\"secretRef\":")
+		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	s.WriteRaw(",\"targetPortal\":")
-	jsonwire.String(s, x.TargetPortal)
+	if ap == nil || ap.Explicit(&x.TargetPortal) || x.TargetPortal != "" {
+		jsonwire.Key(s, &more, ",\"targetPortal\":")
+		jsonwire.String(s, x.TargetPortal)
+	}
 	s.WriteRaw("}")
 }
 
@@ -4955,17 +5259,18 @@ func (x *ISCSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ISCSIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.ChapAuthDiscovery {
+	if ap.Explicit(&x.ChapAuthDiscovery) || x.ChapAuthDiscovery {
 		s.WriteRaw("\"chapAuthDiscovery\":")
 		more = true
 		s.WriteBool(x.ChapAuthDiscovery)
 	}
-	if x.ChapAuthSession {
+	if ap.Explicit(&x.ChapAuthSession) || x.ChapAuthSession {
 		jsonwire.Key(s, &more, ",\"chapAuthSession\":")
 		s.WriteBool(x.ChapAuthSession)
 	}
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
@@ -4973,16 +5278,20 @@ func (x *ISCSIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"initiatorName\":")
 		jsonwire.String(s, *x.InitiatorName)
 	}
-	jsonwire.Key(s, &more, ",\"iqn\":")
-	jsonwire.String(s, x.IQN)
-	if x.ISCSIInterface != "" {
-		s.WriteRaw(",\"iscsiInterface\":")
+	if ap == nil || ap.Explicit(&x.IQN) || x.IQN != "" {
+		jsonwire.Key(s, &more, ",\"iqn\":")
+		jsonwire.String(s, x.IQN)
+	}
+	if ap.Explicit(&x.ISCSIInterface) || x.ISCSIInterface != "" {
+		jsonwire.Key(s, &more, ",\"iscsiInterface\":")
 		jsonwire.String(s, x.ISCSIInterface)
 	}
-	s.WriteRaw(",\"lun\":")
-	s.WriteInt32(x.Lun)
-	if len(x.Portals) != 0 {
-		s.WriteRaw(",\"portals\":")
+	if ap == nil || ap.Explicit(&x.Lun) || x.Lun != 0 {
+		jsonwire.Key(s, &more, ",\"lun\":")
+		s.WriteInt32(x.Lun)
+	}
+	if len(x.Portals) != 0 || ap != nil && x.Portals != nil {
+		jsonwire.Key(s, &more, ",\"portals\":")
 		if x.Portals == nil {
 			s.WriteNil()
 		} else {
@@ -4996,16 +5305,18 @@ func (x *ISCSIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretRef != nil {
-		s.WriteRaw(",\"secretRef\":")
+		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	s.WriteRaw(",\"targetPortal\":")
-	jsonwire.String(s, x.TargetPortal)
+	if ap == nil || ap.Explicit(&x.TargetPortal) || x.TargetPortal != "" {
+		jsonwire.Key(s, &more, ",\"targetPortal\":")
+		jsonwire.String(s, x.TargetPortal)
+	}
 	s.WriteRaw("}")
 }
 
@@ -5030,13 +5341,14 @@ func (x *ImageVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ImageVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.PullPolicy != "" {
+	if ap.Explicit(&x.PullPolicy) || x.PullPolicy != "" {
 		s.WriteRaw("\"pullPolicy\":")
 		more = true
 		jsonwire.String(s, x.PullPolicy)
 	}
-	if x.Reference != "" {
+	if ap.Explicit(&x.Reference) || x.Reference != "" {
 		jsonwire.Key(s, &more, ",\"reference\":")
 		jsonwire.String(s, x.Reference)
 	}
@@ -5066,14 +5378,21 @@ func (x *KeyToPath) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *KeyToPath) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"key\":")
-	jsonwire.String(s, x.Key)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		s.WriteRaw("\"key\":")
+		more = true
+		jsonwire.String(s, x.Key)
+	}
 	if x.Mode != nil {
-		s.WriteRaw(",\"mode\":")
+		jsonwire.Key(s, &more, ",\"mode\":")
 		s.WriteInt32(*x.Mode)
 	}
-	s.WriteRaw(",\"path\":")
-	jsonwire.String(s, x.Path)
+	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
+		jsonwire.Key(s, &more, ",\"path\":")
+		jsonwire.String(s, x.Path)
+	}
 	s.WriteRaw("}")
 }
 
@@ -5258,20 +5577,28 @@ func (x *LimitRange) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *LimitRange) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -5359,8 +5686,9 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Default) != 0 {
+	if len(x.Default) != 0 || ap != nil && x.Default != nil {
 		s.WriteRaw("\"default\":")
 		more = true
 		if x.Default == nil {
@@ -5380,7 +5708,7 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.DefaultRequest) != 0 {
+	if len(x.DefaultRequest) != 0 || ap != nil && x.DefaultRequest != nil {
 		jsonwire.Key(s, &more, ",\"defaultRequest\":")
 		if x.DefaultRequest == nil {
 			s.WriteNil()
@@ -5399,7 +5727,7 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Max) != 0 {
+	if len(x.Max) != 0 || ap != nil && x.Max != nil {
 		jsonwire.Key(s, &more, ",\"max\":")
 		if x.Max == nil {
 			s.WriteNil()
@@ -5418,7 +5746,7 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.MaxLimitRequestRatio) != 0 {
+	if len(x.MaxLimitRequestRatio) != 0 || ap != nil && x.MaxLimitRequestRatio != nil {
 		jsonwire.Key(s, &more, ",\"maxLimitRequestRatio\":")
 		if x.MaxLimitRequestRatio == nil {
 			s.WriteNil()
@@ -5437,7 +5765,7 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Min) != 0 {
+	if len(x.Min) != 0 || ap != nil && x.Min != nil {
 		jsonwire.Key(s, &more, ",\"min\":")
 		if x.Min == nil {
 			s.WriteNil()
@@ -5456,8 +5784,10 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -5567,30 +5897,37 @@ func (x *LimitRangeList) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *LimitRangeList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -5623,18 +5960,21 @@ func (x *LimitRangeSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LimitRangeSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"limits\":")
-	if x.Limits == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Limits {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	ap := jsonwire.Applying(s)
+	if ap == nil || x.Limits != nil {
+		s.WriteRaw("\"limits\":")
+		if x.Limits == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Limits {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Limits[i0].EncodeJSON(s)
 			}
-			x.Limits[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -5671,10 +6011,15 @@ func (x *LinuxContainerUser) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LinuxContainerUser) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"gid\":")
-	s.WriteInt64(x.GID)
-	if len(x.SupplementalGroups) != 0 {
-		s.WriteRaw(",\"supplementalGroups\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.GID) || x.GID != 0 {
+		s.WriteRaw("\"gid\":")
+		more = true
+		s.WriteInt64(x.GID)
+	}
+	if len(x.SupplementalGroups) != 0 || ap != nil && x.SupplementalGroups != nil {
+		jsonwire.Key(s, &more, ",\"supplementalGroups\":")
 		if x.SupplementalGroups == nil {
 			s.WriteNil()
 		} else {
@@ -5688,8 +6033,10 @@ func (x *LinuxContainerUser) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	s.WriteRaw(",\"uid\":")
-	s.WriteInt64(x.UID)
+	if ap == nil || ap.Explicit(&x.UID) || x.UID != 0 {
+		jsonwire.Key(s, &more, ",\"uid\":")
+		s.WriteInt64(x.UID)
+	}
 	s.WriteRaw("}")
 }
 
@@ -5727,13 +6074,14 @@ func (x *LoadBalancerIngress) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LoadBalancerIngress) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Hostname != "" {
+	if ap.Explicit(&x.Hostname) || x.Hostname != "" {
 		s.WriteRaw("\"hostname\":")
 		more = true
 		jsonwire.String(s, x.Hostname)
 	}
-	if x.IP != "" {
+	if ap.Explicit(&x.IP) || x.IP != "" {
 		jsonwire.Key(s, &more, ",\"ip\":")
 		jsonwire.String(s, x.IP)
 	}
@@ -5741,7 +6089,7 @@ func (x *LoadBalancerIngress) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"ipMode\":")
 		jsonwire.String(s, *x.IPMode)
 	}
-	if len(x.Ports) != 0 {
+	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
 		jsonwire.Key(s, &more, ",\"ports\":")
 		if x.Ports == nil {
 			s.WriteNil()
@@ -5787,7 +6135,8 @@ func (x *LoadBalancerStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LoadBalancerStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.Ingress) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.Ingress) != 0 || ap != nil && x.Ingress != nil {
 		s.WriteRaw("\"ingress\":")
 		if x.Ingress == nil {
 			s.WriteNil()
@@ -5824,7 +6173,8 @@ func (x *LocalObjectReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LocalObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if x.Name != "" {
+	ap := jsonwire.Applying(s)
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		s.WriteRaw("\"name\":")
 		jsonwire.String(s, x.Name)
 	}
@@ -5852,14 +6202,17 @@ func (x *LocalVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *LocalVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.FSType != nil {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, *x.FSType)
 	}
-	jsonwire.Key(s, &more, ",\"path\":")
-	jsonwire.String(s, x.Path)
+	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
+		jsonwire.Key(s, &more, ",\"path\":")
+		jsonwire.String(s, x.Path)
+	}
 	s.WriteRaw("}")
 }
 
@@ -5884,10 +6237,15 @@ func (x *ModifyVolumeStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ModifyVolumeStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"status\":")
-	jsonwire.String(s, x.Status)
-	if x.TargetVolumeAttributesClassName != "" {
-		s.WriteRaw(",\"targetVolumeAttributesClassName\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		s.WriteRaw("\"status\":")
+		more = true
+		jsonwire.String(s, x.Status)
+	}
+	if ap.Explicit(&x.TargetVolumeAttributesClassName) || x.TargetVolumeAttributesClassName != "" {
+		jsonwire.Key(s, &more, ",\"targetVolumeAttributesClassName\":")
 		jsonwire.String(s, x.TargetVolumeAttributesClassName)
 	}
 	s.WriteRaw("}")
@@ -5916,14 +6274,21 @@ func (x *NFSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NFSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"path\":")
-	jsonwire.String(s, x.Path)
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
+		s.WriteRaw("\"path\":")
+		more = true
+		jsonwire.String(s, x.Path)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
-	s.WriteRaw(",\"server\":")
-	jsonwire.String(s, x.Server)
+	if ap == nil || ap.Explicit(&x.Server) || x.Server != "" {
+		jsonwire.Key(s, &more, ",\"server\":")
+		jsonwire.String(s, x.Server)
+	}
 	s.WriteRaw("}")
 }
 
@@ -5988,22 +6353,33 @@ func (x *Namespace) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *Namespace) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -6034,20 +6410,29 @@ func (x *NamespaceCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NamespaceCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		s.WriteRaw("\"lastTransitionTime\":")
+		more = true
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -6157,30 +6542,37 @@ func (x *NamespaceList) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *NamespaceList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -6204,7 +6596,8 @@ func (x *NamespaceSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NamespaceSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.Finalizers) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.Finalizers) != 0 || ap != nil && x.Finalizers != nil {
 		s.WriteRaw("\"finalizers\":")
 		if x.Finalizers == nil {
 			s.WriteNil()
@@ -6252,8 +6645,9 @@ func (x *NamespaceStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NamespaceStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		s.WriteRaw("\"conditions\":")
 		more = true
 		if x.Conditions == nil {
@@ -6269,7 +6663,7 @@ func (x *NamespaceStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Phase != "" {
+	if ap.Explicit(&x.Phase) || x.Phase != "" {
 		jsonwire.Key(s, &more, ",\"phase\":")
 		jsonwire.String(s, x.Phase)
 	}
@@ -6337,22 +6731,33 @@ func (x *Node) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *Node) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -6377,10 +6782,17 @@ func (x *NodeAddress) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeAddress) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"address\":")
-	jsonwire.String(s, x.Address)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Address) || x.Address != "" {
+		s.WriteRaw("\"address\":")
+		more = true
+		jsonwire.String(s, x.Address)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -6421,8 +6833,9 @@ func (x *NodeAffinity) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeAffinity) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 {
+	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.PreferredDuringSchedulingIgnoredDuringExecution != nil {
 		s.WriteRaw("\"preferredDuringSchedulingIgnoredDuringExecution\":")
 		more = true
 		if x.PreferredDuringSchedulingIgnoredDuringExecution == nil {
@@ -6474,22 +6887,33 @@ func (x *NodeCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastHeartbeatTime\":")
-	x.LastHeartbeatTime.EncodeJSON(s)
-	s.WriteRaw(",\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastHeartbeatTime) || !x.LastHeartbeatTime.IsZero() {
+		s.WriteRaw("\"lastHeartbeatTime\":")
+		more = true
+		x.LastHeartbeatTime.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -6572,6 +6996,7 @@ func (x *NodeConfigStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeConfigStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.Active != nil {
 		s.WriteRaw("\"active\":")
@@ -6582,7 +7007,7 @@ func (x *NodeConfigStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"assigned\":")
 		x.Assigned.EncodeJSON(s)
 	}
-	if x.Error != "" {
+	if ap.Explicit(&x.Error) || x.Error != "" {
 		jsonwire.Key(s, &more, ",\"error\":")
 		jsonwire.String(s, x.Error)
 	}
@@ -6612,8 +7037,14 @@ func (x *NodeDaemonEndpoints) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeDaemonEndpoints) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"kubeletEndpoint\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"kubeletEndpoint\":")
 	x.KubeletEndpoint.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.KubeletEndpoint)
+	}
 	s.WriteRaw("}")
 }
 
@@ -6749,30 +7180,37 @@ func (x *NodeList) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *NodeList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -6805,14 +7243,17 @@ func (x *NodeRuntimeHandler) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeRuntimeHandler) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.Features != nil {
 		s.WriteRaw("\"features\":")
 		more = true
 		x.Features.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"name\":")
-	jsonwire.String(s, x.Name)
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -6878,18 +7319,21 @@ func (x *NodeSelector) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"nodeSelectorTerms\":")
-	if x.NodeSelectorTerms == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.NodeSelectorTerms {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	ap := jsonwire.Applying(s)
+	if ap == nil || x.NodeSelectorTerms != nil {
+		s.WriteRaw("\"nodeSelectorTerms\":")
+		if x.NodeSelectorTerms == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.NodeSelectorTerms {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.NodeSelectorTerms[i0].EncodeJSON(s)
 			}
-			x.NodeSelectorTerms[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -6917,12 +7361,19 @@ func (x *NodeSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeSelectorRequirement) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"key\":")
-	jsonwire.String(s, x.Key)
-	s.WriteRaw(",\"operator\":")
-	jsonwire.String(s, x.Operator)
-	if len(x.Values) != 0 {
-		s.WriteRaw(",\"values\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		s.WriteRaw("\"key\":")
+		more = true
+		jsonwire.String(s, x.Key)
+	}
+	if ap == nil || ap.Explicit(&x.Operator) || x.Operator != "" {
+		jsonwire.Key(s, &more, ",\"operator\":")
+		jsonwire.String(s, x.Operator)
+	}
+	if len(x.Values) != 0 || ap != nil && x.Values != nil {
+		jsonwire.Key(s, &more, ",\"values\":")
 		if x.Values == nil {
 			s.WriteNil()
 		} else {
@@ -6978,8 +7429,9 @@ func (x *NodeSelectorTerm) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeSelectorTerm) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.MatchExpressions) != 0 {
+	if len(x.MatchExpressions) != 0 || ap != nil && x.MatchExpressions != nil {
 		s.WriteRaw("\"matchExpressions\":")
 		more = true
 		if x.MatchExpressions == nil {
@@ -6995,7 +7447,7 @@ func (x *NodeSelectorTerm) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.MatchFields) != 0 {
+	if len(x.MatchFields) != 0 || ap != nil && x.MatchFields != nil {
 		jsonwire.Key(s, &more, ",\"matchFields\":")
 		if x.MatchFields == nil {
 			s.WriteNil()
@@ -7060,21 +7512,22 @@ func (x *NodeSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.ConfigSource != nil {
 		s.WriteRaw("\"configSource\":")
 		more = true
 		x.ConfigSource.EncodeJSON(s)
 	}
-	if x.ExternalID != "" {
+	if ap.Explicit(&x.ExternalID) || x.ExternalID != "" {
 		jsonwire.Key(s, &more, ",\"externalID\":")
 		jsonwire.String(s, x.ExternalID)
 	}
-	if x.PodCIDR != "" {
+	if ap.Explicit(&x.PodCIDR) || x.PodCIDR != "" {
 		jsonwire.Key(s, &more, ",\"podCIDR\":")
 		jsonwire.String(s, x.PodCIDR)
 	}
-	if len(x.PodCIDRs) != 0 {
+	if len(x.PodCIDRs) != 0 || ap != nil && x.PodCIDRs != nil {
 		jsonwire.Key(s, &more, ",\"podCIDRs\":")
 		if x.PodCIDRs == nil {
 			s.WriteNil()
@@ -7089,11 +7542,11 @@ func (x *NodeSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.ProviderID != "" {
+	if ap.Explicit(&x.ProviderID) || x.ProviderID != "" {
 		jsonwire.Key(s, &more, ",\"providerID\":")
 		jsonwire.String(s, x.ProviderID)
 	}
-	if len(x.Taints) != 0 {
+	if len(x.Taints) != 0 || ap != nil && x.Taints != nil {
 		jsonwire.Key(s, &more, ",\"taints\":")
 		if x.Taints == nil {
 			s.WriteNil()
@@ -7108,7 +7561,7 @@ func (x *NodeSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Unschedulable {
+	if ap.Explicit(&x.Unschedulable) || x.Unschedulable {
 		jsonwire.Key(s, &more, ",\"unschedulable\":")
 		s.WriteBool(x.Unschedulable)
 	}
@@ -7239,8 +7692,10 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if len(x.Addresses) != 0 {
+	if len(x.Addresses) != 0 || ap != nil && x.Addresses != nil {
 		s.WriteRaw("\"addresses\":")
 		more = true
 		if x.Addresses == nil {
@@ -7256,7 +7711,7 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Allocatable) != 0 {
+	if len(x.Allocatable) != 0 || ap != nil && x.Allocatable != nil {
 		jsonwire.Key(s, &more, ",\"allocatable\":")
 		if x.Allocatable == nil {
 			s.WriteNil()
@@ -7275,7 +7730,7 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Capacity) != 0 {
+	if len(x.Capacity) != 0 || ap != nil && x.Capacity != nil {
 		jsonwire.Key(s, &more, ",\"capacity\":")
 		if x.Capacity == nil {
 			s.WriteNil()
@@ -7294,7 +7749,7 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
@@ -7313,14 +7768,17 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"config\":")
 		x.Config.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"daemonEndpoints\":")
+	at = jsonwire.Field(s, &more, ",\"daemonEndpoints\":")
 	x.DaemonEndpoints.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.DaemonEndpoints)
+	}
 	if x.Features != nil {
-		s.WriteRaw(",\"features\":")
+		jsonwire.Key(s, &more, ",\"features\":")
 		x.Features.EncodeJSON(s)
 	}
-	if len(x.Images) != 0 {
-		s.WriteRaw(",\"images\":")
+	if len(x.Images) != 0 || ap != nil && x.Images != nil {
+		jsonwire.Key(s, &more, ",\"images\":")
 		if x.Images == nil {
 			s.WriteNil()
 		} else {
@@ -7334,14 +7792,17 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	s.WriteRaw(",\"nodeInfo\":")
+	at = jsonwire.Field(s, &more, ",\"nodeInfo\":")
 	x.NodeInfo.EncodeJSON(s)
-	if x.Phase != "" {
-		s.WriteRaw(",\"phase\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.NodeInfo)
+	}
+	if ap.Explicit(&x.Phase) || x.Phase != "" {
+		jsonwire.Key(s, &more, ",\"phase\":")
 		jsonwire.String(s, x.Phase)
 	}
-	if len(x.RuntimeHandlers) != 0 {
-		s.WriteRaw(",\"runtimeHandlers\":")
+	if len(x.RuntimeHandlers) != 0 || ap != nil && x.RuntimeHandlers != nil {
+		jsonwire.Key(s, &more, ",\"runtimeHandlers\":")
 		if x.RuntimeHandlers == nil {
 			s.WriteNil()
 		} else {
@@ -7355,8 +7816,8 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.VolumesAttached) != 0 {
-		s.WriteRaw(",\"volumesAttached\":")
+	if len(x.VolumesAttached) != 0 || ap != nil && x.VolumesAttached != nil {
+		jsonwire.Key(s, &more, ",\"volumesAttached\":")
 		if x.VolumesAttached == nil {
 			s.WriteNil()
 		} else {
@@ -7370,8 +7831,8 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.VolumesInUse) != 0 {
-		s.WriteRaw(",\"volumesInUse\":")
+	if len(x.VolumesInUse) != 0 || ap != nil && x.VolumesInUse != nil {
+		jsonwire.Key(s, &more, ",\"volumesInUse\":")
 		if x.VolumesInUse == nil {
 			s.WriteNil()
 		} else {
@@ -7425,26 +7886,49 @@ func (x *NodeSystemInfo) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeSystemInfo) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"architecture\":")
-	jsonwire.String(s, x.Architecture)
-	s.WriteRaw(",\"bootID\":")
-	jsonwire.String(s, x.BootID)
-	s.WriteRaw(",\"containerRuntimeVersion\":")
-	jsonwire.String(s, x.ContainerRuntimeVersion)
-	s.WriteRaw(",\"kernelVersion\":")
-	jsonwire.String(s, x.KernelVersion)
-	s.WriteRaw(",\"kubeProxyVersion\":")
-	jsonwire.String(s, x.KubeProxyVersion)
-	s.WriteRaw(",\"kubeletVersion\":")
-	jsonwire.String(s, x.KubeletVersion)
-	s.WriteRaw(",\"machineID\":")
-	jsonwire.String(s, x.MachineID)
-	s.WriteRaw(",\"operatingSystem\":")
-	jsonwire.String(s, x.OperatingSystem)
-	s.WriteRaw(",\"osImage\":")
-	jsonwire.String(s, x.OSImage)
-	s.WriteRaw(",\"systemUUID\":")
-	jsonwire.String(s, x.SystemUUID)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Architecture) || x.Architecture != "" {
+		s.WriteRaw("\"architecture\":")
+		more = true
+		jsonwire.String(s, x.Architecture)
+	}
+	if ap == nil || ap.Explicit(&x.BootID) || x.BootID != "" {
+		jsonwire.Key(s, &more, ",\"bootID\":")
+		jsonwire.String(s, x.BootID)
+	}
+	if ap == nil || ap.Explicit(&x.ContainerRuntimeVersion) || x.ContainerRuntimeVersion != "" {
+		jsonwire.Key(s, &more, ",\"containerRuntimeVersion\":")
+		jsonwire.String(s, x.ContainerRuntimeVersion)
+	}
+	if ap == nil || ap.Explicit(&x.KernelVersion) || x.KernelVersion != "" {
+		jsonwire.Key(s, &more, ",\"kernelVersion\":")
+		jsonwire.String(s, x.KernelVersion)
+	}
+	if ap == nil || ap.Explicit(&x.KubeProxyVersion) || x.KubeProxyVersion != "" {
+		jsonwire.Key(s, &more, ",\"kubeProxyVersion\":")
+		jsonwire.String(s, x.KubeProxyVersion)
+	}
+	if ap == nil || ap.Explicit(&x.KubeletVersion) || x.KubeletVersion != "" {
+		jsonwire.Key(s, &more, ",\"kubeletVersion\":")
+		jsonwire.String(s, x.KubeletVersion)
+	}
+	if ap == nil || ap.Explicit(&x.MachineID) || x.MachineID != "" {
+		jsonwire.Key(s, &more, ",\"machineID\":")
+		jsonwire.String(s, x.MachineID)
+	}
+	if ap == nil || ap.Explicit(&x.OperatingSystem) || x.OperatingSystem != "" {
+		jsonwire.Key(s, &more, ",\"operatingSystem\":")
+		jsonwire.String(s, x.OperatingSystem)
+	}
+	if ap == nil || ap.Explicit(&x.OSImage) || x.OSImage != "" {
+		jsonwire.Key(s, &more, ",\"osImage\":")
+		jsonwire.String(s, x.OSImage)
+	}
+	if ap == nil || ap.Explicit(&x.SystemUUID) || x.SystemUUID != "" {
+		jsonwire.Key(s, &more, ",\"systemUUID\":")
+		jsonwire.String(s, x.SystemUUID)
+	}
 	s.WriteRaw("}")
 }
 
@@ -7469,14 +7953,17 @@ func (x *ObjectFieldSelector) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ObjectFieldSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		s.WriteRaw("\"apiVersion\":")
 		more = true
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"fieldPath\":")
-	jsonwire.String(s, x.FieldPath)
+	if ap == nil || ap.Explicit(&x.FieldPath) || x.FieldPath != "" {
+		jsonwire.Key(s, &more, ",\"fieldPath\":")
+		jsonwire.String(s, x.FieldPath)
+	}
 	s.WriteRaw("}")
 }
 
@@ -7511,33 +7998,34 @@ func (x *ObjectReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		s.WriteRaw("\"apiVersion\":")
 		more = true
 		jsonwire.String(s, x.APIVersion)
 	}
-	if x.FieldPath != "" {
+	if ap.Explicit(&x.FieldPath) || x.FieldPath != "" {
 		jsonwire.Key(s, &more, ",\"fieldPath\":")
 		jsonwire.String(s, x.FieldPath)
 	}
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		jsonwire.Key(s, &more, ",\"kind\":")
 		jsonwire.String(s, x.Kind)
 	}
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
-	if x.Namespace != "" {
+	if ap.Explicit(&x.Namespace) || x.Namespace != "" {
 		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, x.Namespace)
 	}
-	if x.ResourceVersion != "" {
+	if ap.Explicit(&x.ResourceVersion) || x.ResourceVersion != "" {
 		jsonwire.Key(s, &more, ",\"resourceVersion\":")
 		jsonwire.String(s, x.ResourceVersion)
 	}
-	if x.UID != "" {
+	if ap.Explicit(&x.UID) || x.UID != "" {
 		jsonwire.Key(s, &more, ",\"uid\":")
 		jsonwire.String(s, x.UID)
 	}
@@ -7605,22 +8093,33 @@ func (x *PersistentVolume) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *PersistentVolume) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -7685,22 +8184,33 @@ func (x *PersistentVolumeClaim) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *PersistentVolumeClaim) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -7733,22 +8243,33 @@ func (x *PersistentVolumeClaimCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PersistentVolumeClaimCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastProbeTime\":")
-	x.LastProbeTime.EncodeJSON(s)
-	s.WriteRaw(",\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastProbeTime) || !x.LastProbeTime.IsZero() {
+		s.WriteRaw("\"lastProbeTime\":")
+		more = true
+		x.LastProbeTime.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -7858,30 +8379,37 @@ func (x *PersistentVolumeClaimList) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *PersistentVolumeClaimList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -7942,8 +8470,10 @@ func (x *PersistentVolumeClaimSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PersistentVolumeClaimSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if len(x.AccessModes) != 0 {
+	if len(x.AccessModes) != 0 || ap != nil && x.AccessModes != nil {
 		s.WriteRaw("\"accessModes\":")
 		more = true
 		if x.AccessModes == nil {
@@ -7967,26 +8497,29 @@ func (x *PersistentVolumeClaimSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"dataSourceRef\":")
 		x.DataSourceRef.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"resources\":")
+	at = jsonwire.Field(s, &more, ",\"resources\":")
 	x.Resources.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Resources)
+	}
 	if x.Selector != nil {
-		s.WriteRaw(",\"selector\":")
+		jsonwire.Key(s, &more, ",\"selector\":")
 		x.Selector.EncodeJSON(s)
 	}
 	if x.StorageClassName != nil {
-		s.WriteRaw(",\"storageClassName\":")
+		jsonwire.Key(s, &more, ",\"storageClassName\":")
 		jsonwire.String(s, *x.StorageClassName)
 	}
 	if x.VolumeAttributesClassName != nil {
-		s.WriteRaw(",\"volumeAttributesClassName\":")
+		jsonwire.Key(s, &more, ",\"volumeAttributesClassName\":")
 		jsonwire.String(s, *x.VolumeAttributesClassName)
 	}
 	if x.VolumeMode != nil {
-		s.WriteRaw(",\"volumeMode\":")
+		jsonwire.Key(s, &more, ",\"volumeMode\":")
 		jsonwire.String(s, *x.VolumeMode)
 	}
-	if x.VolumeName != "" {
-		s.WriteRaw(",\"volumeName\":")
+	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
+		jsonwire.Key(s, &more, ",\"volumeName\":")
 		jsonwire.String(s, x.VolumeName)
 	}
 	s.WriteRaw("}")
@@ -8063,8 +8596,9 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.AccessModes) != 0 {
+	if len(x.AccessModes) != 0 || ap != nil && x.AccessModes != nil {
 		s.WriteRaw("\"accessModes\":")
 		more = true
 		if x.AccessModes == nil {
@@ -8080,7 +8614,7 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.AllocatedResourceStatuses) != 0 {
+	if len(x.AllocatedResourceStatuses) != 0 || ap != nil && x.AllocatedResourceStatuses != nil {
 		jsonwire.Key(s, &more, ",\"allocatedResourceStatuses\":")
 		if x.AllocatedResourceStatuses == nil {
 			s.WriteNil()
@@ -8099,7 +8633,7 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.AllocatedResources) != 0 {
+	if len(x.AllocatedResources) != 0 || ap != nil && x.AllocatedResources != nil {
 		jsonwire.Key(s, &more, ",\"allocatedResources\":")
 		if x.AllocatedResources == nil {
 			s.WriteNil()
@@ -8118,7 +8652,7 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Capacity) != 0 {
+	if len(x.Capacity) != 0 || ap != nil && x.Capacity != nil {
 		jsonwire.Key(s, &more, ",\"capacity\":")
 		if x.Capacity == nil {
 			s.WriteNil()
@@ -8137,7 +8671,7 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
@@ -8160,7 +8694,7 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"modifyVolumeStatus\":")
 		x.ModifyVolumeStatus.EncodeJSON(s)
 	}
-	if x.Phase != "" {
+	if ap.Explicit(&x.Phase) || x.Phase != "" {
 		jsonwire.Key(s, &more, ",\"phase\":")
 		jsonwire.String(s, x.Phase)
 	}
@@ -8188,10 +8722,19 @@ func (x *PersistentVolumeClaimTemplate) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PersistentVolumeClaimTemplate) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"metadata\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -8216,10 +8759,15 @@ func (x *PersistentVolumeClaimVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PersistentVolumeClaimVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"claimName\":")
-	jsonwire.String(s, x.ClaimName)
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.ClaimName) || x.ClaimName != "" {
+		s.WriteRaw("\"claimName\":")
+		more = true
+		jsonwire.String(s, x.ClaimName)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
@@ -8331,30 +8879,37 @@ func (x *PersistentVolumeList) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *PersistentVolumeList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -8617,8 +9172,9 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.AccessModes) != 0 {
+	if len(x.AccessModes) != 0 || ap != nil && x.AccessModes != nil {
 		s.WriteRaw("\"accessModes\":")
 		more = true
 		if x.AccessModes == nil {
@@ -8646,7 +9202,7 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"azureFile\":")
 		x.AzureFile.EncodeJSON(s)
 	}
-	if len(x.Capacity) != 0 {
+	if len(x.Capacity) != 0 || ap != nil && x.Capacity != nil {
 		jsonwire.Key(s, &more, ",\"capacity\":")
 		if x.Capacity == nil {
 			s.WriteNil()
@@ -8713,7 +9269,7 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"local\":")
 		x.Local.EncodeJSON(s)
 	}
-	if len(x.MountOptions) != 0 {
+	if len(x.MountOptions) != 0 || ap != nil && x.MountOptions != nil {
 		jsonwire.Key(s, &more, ",\"mountOptions\":")
 		if x.MountOptions == nil {
 			s.WriteNil()
@@ -8736,7 +9292,7 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"nodeAffinity\":")
 		x.NodeAffinity.EncodeJSON(s)
 	}
-	if x.PersistentVolumeReclaimPolicy != "" {
+	if ap.Explicit(&x.PersistentVolumeReclaimPolicy) || x.PersistentVolumeReclaimPolicy != "" {
 		jsonwire.Key(s, &more, ",\"persistentVolumeReclaimPolicy\":")
 		jsonwire.String(s, x.PersistentVolumeReclaimPolicy)
 	}
@@ -8760,7 +9316,7 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"scaleIO\":")
 		x.ScaleIO.EncodeJSON(s)
 	}
-	if x.StorageClassName != "" {
+	if ap.Explicit(&x.StorageClassName) || x.StorageClassName != "" {
 		jsonwire.Key(s, &more, ",\"storageClassName\":")
 		jsonwire.String(s, x.StorageClassName)
 	}
@@ -8815,21 +9371,22 @@ func (x *PersistentVolumeStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PersistentVolumeStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.LastPhaseTransitionTime != nil {
 		s.WriteRaw("\"lastPhaseTransitionTime\":")
 		more = true
 		x.LastPhaseTransitionTime.EncodeJSON(s)
 	}
-	if x.Message != "" {
+	if ap.Explicit(&x.Message) || x.Message != "" {
 		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Phase != "" {
+	if ap.Explicit(&x.Phase) || x.Phase != "" {
 		jsonwire.Key(s, &more, ",\"phase\":")
 		jsonwire.String(s, x.Phase)
 	}
-	if x.Reason != "" {
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
@@ -8857,14 +9414,17 @@ func (x *PhotonPersistentDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PhotonPersistentDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	jsonwire.Key(s, &more, ",\"pdID\":")
-	jsonwire.String(s, x.PDID)
+	if ap == nil || ap.Explicit(&x.PDID) || x.PDID != "" {
+		jsonwire.Key(s, &more, ",\"pdID\":")
+		jsonwire.String(s, x.PDID)
+	}
 	s.WriteRaw("}")
 }
 
@@ -8929,22 +9489,33 @@ func (x *Pod) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *Pod) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -8987,8 +9558,9 @@ func (x *PodAffinity) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodAffinity) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 {
+	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.PreferredDuringSchedulingIgnoredDuringExecution != nil {
 		s.WriteRaw("\"preferredDuringSchedulingIgnoredDuringExecution\":")
 		more = true
 		if x.PreferredDuringSchedulingIgnoredDuringExecution == nil {
@@ -9004,7 +9576,7 @@ func (x *PodAffinity) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.RequiredDuringSchedulingIgnoredDuringExecution) != 0 {
+	if len(x.RequiredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.RequiredDuringSchedulingIgnoredDuringExecution != nil {
 		jsonwire.Key(s, &more, ",\"requiredDuringSchedulingIgnoredDuringExecution\":")
 		if x.RequiredDuringSchedulingIgnoredDuringExecution == nil {
 			s.WriteNil()
@@ -9065,13 +9637,14 @@ func (x *PodAffinityTerm) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodAffinityTerm) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.LabelSelector != nil {
 		s.WriteRaw("\"labelSelector\":")
 		more = true
 		x.LabelSelector.EncodeJSON(s)
 	}
-	if len(x.MatchLabelKeys) != 0 {
+	if len(x.MatchLabelKeys) != 0 || ap != nil && x.MatchLabelKeys != nil {
 		jsonwire.Key(s, &more, ",\"matchLabelKeys\":")
 		if x.MatchLabelKeys == nil {
 			s.WriteNil()
@@ -9086,7 +9659,7 @@ func (x *PodAffinityTerm) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.MismatchLabelKeys) != 0 {
+	if len(x.MismatchLabelKeys) != 0 || ap != nil && x.MismatchLabelKeys != nil {
 		jsonwire.Key(s, &more, ",\"mismatchLabelKeys\":")
 		if x.MismatchLabelKeys == nil {
 			s.WriteNil()
@@ -9105,7 +9678,7 @@ func (x *PodAffinityTerm) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"namespaceSelector\":")
 		x.NamespaceSelector.EncodeJSON(s)
 	}
-	if len(x.Namespaces) != 0 {
+	if len(x.Namespaces) != 0 || ap != nil && x.Namespaces != nil {
 		jsonwire.Key(s, &more, ",\"namespaces\":")
 		if x.Namespaces == nil {
 			s.WriteNil()
@@ -9120,8 +9693,10 @@ func (x *PodAffinityTerm) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"topologyKey\":")
-	jsonwire.String(s, x.TopologyKey)
+	if ap == nil || ap.Explicit(&x.TopologyKey) || x.TopologyKey != "" {
+		jsonwire.Key(s, &more, ",\"topologyKey\":")
+		jsonwire.String(s, x.TopologyKey)
+	}
 	s.WriteRaw("}")
 }
 
@@ -9164,8 +9739,9 @@ func (x *PodAntiAffinity) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodAntiAffinity) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 {
+	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.PreferredDuringSchedulingIgnoredDuringExecution != nil {
 		s.WriteRaw("\"preferredDuringSchedulingIgnoredDuringExecution\":")
 		more = true
 		if x.PreferredDuringSchedulingIgnoredDuringExecution == nil {
@@ -9181,7 +9757,7 @@ func (x *PodAntiAffinity) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.RequiredDuringSchedulingIgnoredDuringExecution) != 0 {
+	if len(x.RequiredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.RequiredDuringSchedulingIgnoredDuringExecution != nil {
 		jsonwire.Key(s, &more, ",\"requiredDuringSchedulingIgnoredDuringExecution\":")
 		if x.RequiredDuringSchedulingIgnoredDuringExecution == nil {
 			s.WriteNil()
@@ -9228,22 +9804,33 @@ func (x *PodCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastProbeTime\":")
-	x.LastProbeTime.EncodeJSON(s)
-	s.WriteRaw(",\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastProbeTime) || !x.LastProbeTime.IsZero() {
+		s.WriteRaw("\"lastProbeTime\":")
+		more = true
+		x.LastProbeTime.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -9279,8 +9866,9 @@ func (x *PodDNSConfig) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodDNSConfig) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Nameservers) != 0 {
+	if len(x.Nameservers) != 0 || ap != nil && x.Nameservers != nil {
 		s.WriteRaw("\"nameservers\":")
 		more = true
 		if x.Nameservers == nil {
@@ -9296,7 +9884,7 @@ func (x *PodDNSConfig) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Options) != 0 {
+	if len(x.Options) != 0 || ap != nil && x.Options != nil {
 		jsonwire.Key(s, &more, ",\"options\":")
 		if x.Options == nil {
 			s.WriteNil()
@@ -9311,7 +9899,7 @@ func (x *PodDNSConfig) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Searches) != 0 {
+	if len(x.Searches) != 0 || ap != nil && x.Searches != nil {
 		jsonwire.Key(s, &more, ",\"searches\":")
 		if x.Searches == nil {
 			s.WriteNil()
@@ -9350,8 +9938,9 @@ func (x *PodDNSConfigOption) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodDNSConfigOption) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		s.WriteRaw("\"name\":")
 		more = true
 		jsonwire.String(s, x.Name)
@@ -9382,8 +9971,11 @@ func (x *PodIP) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodIP) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"ip\":")
-	jsonwire.String(s, x.IP)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.IP) || x.IP != "" {
+		s.WriteRaw("\"ip\":")
+		jsonwire.String(s, x.IP)
+	}
 	s.WriteRaw("}")
 }
 
@@ -9493,30 +10085,37 @@ func (x *PodList) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *PodList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -9540,8 +10139,11 @@ func (x *PodOS) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodOS) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -9564,8 +10166,11 @@ func (x *PodReadinessGate) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodReadinessGate) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"conditionType\":")
-	jsonwire.String(s, x.ConditionType)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.ConditionType) || x.ConditionType != "" {
+		s.WriteRaw("\"conditionType\":")
+		jsonwire.String(s, x.ConditionType)
+	}
 	s.WriteRaw("}")
 }
 
@@ -9592,14 +10197,19 @@ func (x *PodResourceClaim) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodResourceClaim) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
 	if x.ResourceClaimName != nil {
-		s.WriteRaw(",\"resourceClaimName\":")
+		jsonwire.Key(s, &more, ",\"resourceClaimName\":")
 		jsonwire.String(s, *x.ResourceClaimName)
 	}
 	if x.ResourceClaimTemplateName != nil {
-		s.WriteRaw(",\"resourceClaimTemplateName\":")
+		jsonwire.Key(s, &more, ",\"resourceClaimTemplateName\":")
 		jsonwire.String(s, *x.ResourceClaimTemplateName)
 	}
 	s.WriteRaw("}")
@@ -9626,10 +10236,15 @@ func (x *PodResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodResourceClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
 	if x.ResourceClaimName != nil {
-		s.WriteRaw(",\"resourceClaimName\":")
+		jsonwire.Key(s, &more, ",\"resourceClaimName\":")
 		jsonwire.String(s, *x.ResourceClaimName)
 	}
 	s.WriteRaw("}")
@@ -9654,8 +10269,11 @@ func (x *PodSchedulingGate) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodSchedulingGate) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -9748,6 +10366,7 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.AppArmorProfile != nil {
 		s.WriteRaw("\"appArmorProfile\":")
@@ -9786,7 +10405,7 @@ func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"seccompProfile\":")
 		x.SeccompProfile.EncodeJSON(s)
 	}
-	if len(x.SupplementalGroups) != 0 {
+	if len(x.SupplementalGroups) != 0 || ap != nil && x.SupplementalGroups != nil {
 		jsonwire.Key(s, &more, ",\"supplementalGroups\":")
 		if x.SupplementalGroups == nil {
 			s.WriteNil()
@@ -9805,7 +10424,7 @@ func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"supplementalGroupsPolicy\":")
 		jsonwire.String(s, *x.SupplementalGroupsPolicy)
 	}
-	if len(x.Sysctls) != 0 {
+	if len(x.Sysctls) != 0 || ap != nil && x.Sysctls != nil {
 		jsonwire.Key(s, &more, ",\"sysctls\":")
 		if x.Sysctls == nil {
 			s.WriteNil()
@@ -10069,6 +10688,7 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.ActiveDeadlineSeconds != nil {
 		s.WriteRaw("\"activeDeadlineSeconds\":")
@@ -10083,33 +10703,35 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"automountServiceAccountToken\":")
 		s.WriteBool(*x.AutomountServiceAccountToken)
 	}
-	jsonwire.Key(s, &more, ",\"containers\":")
-	if x.Containers == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Containers {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.Containers != nil {
+		jsonwire.Key(s, &more, ",\"containers\":")
+		if x.Containers == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Containers {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Containers[i0].EncodeJSON(s)
 			}
-			x.Containers[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	if x.DNSConfig != nil {
-		s.WriteRaw(",\"dnsConfig\":")
+		jsonwire.Key(s, &more, ",\"dnsConfig\":")
 		x.DNSConfig.EncodeJSON(s)
 	}
-	if x.DNSPolicy != "" {
-		s.WriteRaw(",\"dnsPolicy\":")
+	if ap.Explicit(&x.DNSPolicy) || x.DNSPolicy != "" {
+		jsonwire.Key(s, &more, ",\"dnsPolicy\":")
 		jsonwire.String(s, x.DNSPolicy)
 	}
 	if x.EnableServiceLinks != nil {
-		s.WriteRaw(",\"enableServiceLinks\":")
+		jsonwire.Key(s, &more, ",\"enableServiceLinks\":")
 		s.WriteBool(*x.EnableServiceLinks)
 	}
-	if len(x.EphemeralContainers) != 0 {
-		s.WriteRaw(",\"ephemeralContainers\":")
+	if len(x.EphemeralContainers) != 0 || ap != nil && x.EphemeralContainers != nil {
+		jsonwire.Key(s, &more, ",\"ephemeralContainers\":")
 		if x.EphemeralContainers == nil {
 			s.WriteNil()
 		} else {
@@ -10123,8 +10745,8 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.HostAliases) != 0 {
-		s.WriteRaw(",\"hostAliases\":")
+	if len(x.HostAliases) != 0 || ap != nil && x.HostAliases != nil {
+		jsonwire.Key(s, &more, ",\"hostAliases\":")
 		if x.HostAliases == nil {
 			s.WriteNil()
 		} else {
@@ -10138,28 +10760,28 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.HostIPC {
-		s.WriteRaw(",\"hostIPC\":")
+	if ap.Explicit(&x.HostIPC) || x.HostIPC {
+		jsonwire.Key(s, &more, ",\"hostIPC\":")
 		s.WriteBool(x.HostIPC)
 	}
-	if x.HostNetwork {
-		s.WriteRaw(",\"hostNetwork\":")
+	if ap.Explicit(&x.HostNetwork) || x.HostNetwork {
+		jsonwire.Key(s, &more, ",\"hostNetwork\":")
 		s.WriteBool(x.HostNetwork)
 	}
-	if x.HostPID {
-		s.WriteRaw(",\"hostPID\":")
+	if ap.Explicit(&x.HostPID) || x.HostPID {
+		jsonwire.Key(s, &more, ",\"hostPID\":")
 		s.WriteBool(x.HostPID)
 	}
 	if x.HostUsers != nil {
-		s.WriteRaw(",\"hostUsers\":")
+		jsonwire.Key(s, &more, ",\"hostUsers\":")
 		s.WriteBool(*x.HostUsers)
 	}
-	if x.Hostname != "" {
-		s.WriteRaw(",\"hostname\":")
+	if ap.Explicit(&x.Hostname) || x.Hostname != "" {
+		jsonwire.Key(s, &more, ",\"hostname\":")
 		jsonwire.String(s, x.Hostname)
 	}
-	if len(x.ImagePullSecrets) != 0 {
-		s.WriteRaw(",\"imagePullSecrets\":")
+	if len(x.ImagePullSecrets) != 0 || ap != nil && x.ImagePullSecrets != nil {
+		jsonwire.Key(s, &more, ",\"imagePullSecrets\":")
 		if x.ImagePullSecrets == nil {
 			s.WriteNil()
 		} else {
@@ -10173,8 +10795,8 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.InitContainers) != 0 {
-		s.WriteRaw(",\"initContainers\":")
+	if len(x.InitContainers) != 0 || ap != nil && x.InitContainers != nil {
+		jsonwire.Key(s, &more, ",\"initContainers\":")
 		if x.InitContainers == nil {
 			s.WriteNil()
 		} else {
@@ -10188,12 +10810,12 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.NodeName != "" {
-		s.WriteRaw(",\"nodeName\":")
+	if ap.Explicit(&x.NodeName) || x.NodeName != "" {
+		jsonwire.Key(s, &more, ",\"nodeName\":")
 		jsonwire.String(s, x.NodeName)
 	}
-	if len(x.NodeSelector) != 0 {
-		s.WriteRaw(",\"nodeSelector\":")
+	if len(x.NodeSelector) != 0 || ap != nil && x.NodeSelector != nil {
+		jsonwire.Key(s, &more, ",\"nodeSelector\":")
 		if x.NodeSelector == nil {
 			s.WriteNil()
 		} else {
@@ -10212,11 +10834,11 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.OS != nil {
-		s.WriteRaw(",\"os\":")
+		jsonwire.Key(s, &more, ",\"os\":")
 		x.OS.EncodeJSON(s)
 	}
-	if len(x.Overhead) != 0 {
-		s.WriteRaw(",\"overhead\":")
+	if len(x.Overhead) != 0 || ap != nil && x.Overhead != nil {
+		jsonwire.Key(s, &more, ",\"overhead\":")
 		if x.Overhead == nil {
 			s.WriteNil()
 		} else {
@@ -10235,19 +10857,19 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.PreemptionPolicy != nil {
-		s.WriteRaw(",\"preemptionPolicy\":")
+		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
 		jsonwire.String(s, *x.PreemptionPolicy)
 	}
 	if x.Priority != nil {
-		s.WriteRaw(",\"priority\":")
+		jsonwire.Key(s, &more, ",\"priority\":")
 		s.WriteInt32(*x.Priority)
 	}
-	if x.PriorityClassName != "" {
-		s.WriteRaw(",\"priorityClassName\":")
+	if ap.Explicit(&x.PriorityClassName) || x.PriorityClassName != "" {
+		jsonwire.Key(s, &more, ",\"priorityClassName\":")
 		jsonwire.String(s, x.PriorityClassName)
 	}
-	if len(x.ReadinessGates) != 0 {
-		s.WriteRaw(",\"readinessGates\":")
+	if len(x.ReadinessGates) != 0 || ap != nil && x.ReadinessGates != nil {
+		jsonwire.Key(s, &more, ",\"readinessGates\":")
 		if x.ReadinessGates == nil {
 			s.WriteNil()
 		} else {
@@ -10261,8 +10883,8 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.ResourceClaims) != 0 {
-		s.WriteRaw(",\"resourceClaims\":")
+	if len(x.ResourceClaims) != 0 || ap != nil && x.ResourceClaims != nil {
+		jsonwire.Key(s, &more, ",\"resourceClaims\":")
 		if x.ResourceClaims == nil {
 			s.WriteNil()
 		} else {
@@ -10277,23 +10899,23 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.Resources != nil {
-		s.WriteRaw(",\"resources\":")
+		jsonwire.Key(s, &more, ",\"resources\":")
 		x.Resources.EncodeJSON(s)
 	}
-	if x.RestartPolicy != "" {
-		s.WriteRaw(",\"restartPolicy\":")
+	if ap.Explicit(&x.RestartPolicy) || x.RestartPolicy != "" {
+		jsonwire.Key(s, &more, ",\"restartPolicy\":")
 		jsonwire.String(s, x.RestartPolicy)
 	}
 	if x.RuntimeClassName != nil {
-		s.WriteRaw(",\"runtimeClassName\":")
+		jsonwire.Key(s, &more, ",\"runtimeClassName\":")
 		jsonwire.String(s, *x.RuntimeClassName)
 	}
-	if x.SchedulerName != "" {
-		s.WriteRaw(",\"schedulerName\":")
+	if ap.Explicit(&x.SchedulerName) || x.SchedulerName != "" {
+		jsonwire.Key(s, &more, ",\"schedulerName\":")
 		jsonwire.String(s, x.SchedulerName)
 	}
-	if len(x.SchedulingGates) != 0 {
-		s.WriteRaw(",\"schedulingGates\":")
+	if len(x.SchedulingGates) != 0 || ap != nil && x.SchedulingGates != nil {
+		jsonwire.Key(s, &more, ",\"schedulingGates\":")
 		if x.SchedulingGates == nil {
 			s.WriteNil()
 		} else {
@@ -10308,35 +10930,35 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 		}
 	}
 	if x.SecurityContext != nil {
-		s.WriteRaw(",\"securityContext\":")
+		jsonwire.Key(s, &more, ",\"securityContext\":")
 		x.SecurityContext.EncodeJSON(s)
 	}
-	if x.ServiceAccount != "" {
-		s.WriteRaw(",\"serviceAccount\":")
+	if ap.Explicit(&x.ServiceAccount) || x.ServiceAccount != "" {
+		jsonwire.Key(s, &more, ",\"serviceAccount\":")
 		jsonwire.String(s, x.ServiceAccount)
 	}
-	if x.ServiceAccountName != "" {
-		s.WriteRaw(",\"serviceAccountName\":")
+	if ap.Explicit(&x.ServiceAccountName) || x.ServiceAccountName != "" {
+		jsonwire.Key(s, &more, ",\"serviceAccountName\":")
 		jsonwire.String(s, x.ServiceAccountName)
 	}
 	if x.SetHostnameAsFQDN != nil {
-		s.WriteRaw(",\"setHostnameAsFQDN\":")
+		jsonwire.Key(s, &more, ",\"setHostnameAsFQDN\":")
 		s.WriteBool(*x.SetHostnameAsFQDN)
 	}
 	if x.ShareProcessNamespace != nil {
-		s.WriteRaw(",\"shareProcessNamespace\":")
+		jsonwire.Key(s, &more, ",\"shareProcessNamespace\":")
 		s.WriteBool(*x.ShareProcessNamespace)
 	}
-	if x.Subdomain != "" {
-		s.WriteRaw(",\"subdomain\":")
+	if ap.Explicit(&x.Subdomain) || x.Subdomain != "" {
+		jsonwire.Key(s, &more, ",\"subdomain\":")
 		jsonwire.String(s, x.Subdomain)
 	}
 	if x.TerminationGracePeriodSeconds != nil {
-		s.WriteRaw(",\"terminationGracePeriodSeconds\":")
+		jsonwire.Key(s, &more, ",\"terminationGracePeriodSeconds\":")
 		s.WriteInt64(*x.TerminationGracePeriodSeconds)
 	}
-	if len(x.Tolerations) != 0 {
-		s.WriteRaw(",\"tolerations\":")
+	if len(x.Tolerations) != 0 || ap != nil && x.Tolerations != nil {
+		jsonwire.Key(s, &more, ",\"tolerations\":")
 		if x.Tolerations == nil {
 			s.WriteNil()
 		} else {
@@ -10350,8 +10972,8 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.TopologySpreadConstraints) != 0 {
-		s.WriteRaw(",\"topologySpreadConstraints\":")
+	if len(x.TopologySpreadConstraints) != 0 || ap != nil && x.TopologySpreadConstraints != nil {
+		jsonwire.Key(s, &more, ",\"topologySpreadConstraints\":")
 		if x.TopologySpreadConstraints == nil {
 			s.WriteNil()
 		} else {
@@ -10365,8 +10987,8 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Volumes) != 0 {
-		s.WriteRaw(",\"volumes\":")
+	if len(x.Volumes) != 0 || ap != nil && x.Volumes != nil {
+		jsonwire.Key(s, &more, ",\"volumes\":")
 		if x.Volumes == nil {
 			s.WriteNil()
 		} else {
@@ -10502,8 +11124,9 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		s.WriteRaw("\"conditions\":")
 		more = true
 		if x.Conditions == nil {
@@ -10519,7 +11142,7 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.ContainerStatuses) != 0 {
+	if len(x.ContainerStatuses) != 0 || ap != nil && x.ContainerStatuses != nil {
 		jsonwire.Key(s, &more, ",\"containerStatuses\":")
 		if x.ContainerStatuses == nil {
 			s.WriteNil()
@@ -10534,7 +11157,7 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.EphemeralContainerStatuses) != 0 {
+	if len(x.EphemeralContainerStatuses) != 0 || ap != nil && x.EphemeralContainerStatuses != nil {
 		jsonwire.Key(s, &more, ",\"ephemeralContainerStatuses\":")
 		if x.EphemeralContainerStatuses == nil {
 			s.WriteNil()
@@ -10549,11 +11172,11 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.HostIP != "" {
+	if ap.Explicit(&x.HostIP) || x.HostIP != "" {
 		jsonwire.Key(s, &more, ",\"hostIP\":")
 		jsonwire.String(s, x.HostIP)
 	}
-	if len(x.HostIPs) != 0 {
+	if len(x.HostIPs) != 0 || ap != nil && x.HostIPs != nil {
 		jsonwire.Key(s, &more, ",\"hostIPs\":")
 		if x.HostIPs == nil {
 			s.WriteNil()
@@ -10568,7 +11191,7 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.InitContainerStatuses) != 0 {
+	if len(x.InitContainerStatuses) != 0 || ap != nil && x.InitContainerStatuses != nil {
 		jsonwire.Key(s, &more, ",\"initContainerStatuses\":")
 		if x.InitContainerStatuses == nil {
 			s.WriteNil()
@@ -10583,23 +11206,23 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Message != "" {
+	if ap.Explicit(&x.Message) || x.Message != "" {
 		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.NominatedNodeName != "" {
+	if ap.Explicit(&x.NominatedNodeName) || x.NominatedNodeName != "" {
 		jsonwire.Key(s, &more, ",\"nominatedNodeName\":")
 		jsonwire.String(s, x.NominatedNodeName)
 	}
-	if x.Phase != "" {
+	if ap.Explicit(&x.Phase) || x.Phase != "" {
 		jsonwire.Key(s, &more, ",\"phase\":")
 		jsonwire.String(s, x.Phase)
 	}
-	if x.PodIP != "" {
+	if ap.Explicit(&x.PodIP) || x.PodIP != "" {
 		jsonwire.Key(s, &more, ",\"podIP\":")
 		jsonwire.String(s, x.PodIP)
 	}
-	if len(x.PodIPs) != 0 {
+	if len(x.PodIPs) != 0 || ap != nil && x.PodIPs != nil {
 		jsonwire.Key(s, &more, ",\"podIPs\":")
 		if x.PodIPs == nil {
 			s.WriteNil()
@@ -10614,19 +11237,19 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.QOSClass != "" {
+	if ap.Explicit(&x.QOSClass) || x.QOSClass != "" {
 		jsonwire.Key(s, &more, ",\"qosClass\":")
 		jsonwire.String(s, x.QOSClass)
 	}
-	if x.Reason != "" {
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	if x.Resize != "" {
+	if ap.Explicit(&x.Resize) || x.Resize != "" {
 		jsonwire.Key(s, &more, ",\"resize\":")
 		jsonwire.String(s, x.Resize)
 	}
-	if len(x.ResourceClaimStatuses) != 0 {
+	if len(x.ResourceClaimStatuses) != 0 || ap != nil && x.ResourceClaimStatuses != nil {
 		jsonwire.Key(s, &more, ",\"resourceClaimStatuses\":")
 		if x.ResourceClaimStatuses == nil {
 			s.WriteNil()
@@ -10707,20 +11330,28 @@ func (x *PodTemplate) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *PodTemplate) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"template\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"template\":")
 	x.Template.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Template)
+	}
 	s.WriteRaw("}")
 }
 
@@ -10830,30 +11461,37 @@ func (x *PodTemplateList) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *PodTemplateList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -10879,10 +11517,19 @@ func (x *PodTemplateSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodTemplateSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"metadata\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
 	s.WriteRaw("}")
 }
 
@@ -10909,16 +11556,21 @@ func (x *PortStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PortStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.Error != nil {
 		s.WriteRaw("\"error\":")
 		more = true
 		jsonwire.String(s, *x.Error)
 	}
-	jsonwire.Key(s, &more, ",\"port\":")
-	s.WriteInt32(x.Port)
-	s.WriteRaw(",\"protocol\":")
-	jsonwire.String(s, x.Protocol)
+	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
+		jsonwire.Key(s, &more, ",\"port\":")
+		s.WriteInt32(x.Port)
+	}
+	if ap == nil || ap.Explicit(&x.Protocol) || x.Protocol != "" {
+		jsonwire.Key(s, &more, ",\"protocol\":")
+		jsonwire.String(s, x.Protocol)
+	}
 	s.WriteRaw("}")
 }
 
@@ -10945,18 +11597,21 @@ func (x *PortworxVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PortworxVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.ReadOnly {
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
-	jsonwire.Key(s, &more, ",\"volumeID\":")
-	jsonwire.String(s, x.VolumeID)
+	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
+		jsonwire.Key(s, &more, ",\"volumeID\":")
+		jsonwire.String(s, x.VolumeID)
+	}
 	s.WriteRaw("}")
 }
 
@@ -10981,10 +11636,18 @@ func (x *PreferredSchedulingTerm) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PreferredSchedulingTerm) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"preference\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"preference\":")
 	x.Preference.EncodeJSON(s)
-	s.WriteRaw(",\"weight\":")
-	s.WriteInt32(x.Weight)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Preference)
+	}
+	if ap == nil || ap.Explicit(&x.Weight) || x.Weight != 0 {
+		jsonwire.Key(s, &more, ",\"weight\":")
+		s.WriteInt32(x.Weight)
+	}
 	s.WriteRaw("}")
 }
 
@@ -11053,13 +11716,14 @@ func (x *Probe) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Probe) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.Exec != nil {
 		s.WriteRaw("\"exec\":")
 		more = true
 		x.Exec.EncodeJSON(s)
 	}
-	if x.FailureThreshold != 0 {
+	if ap.Explicit(&x.FailureThreshold) || x.FailureThreshold != 0 {
 		jsonwire.Key(s, &more, ",\"failureThreshold\":")
 		s.WriteInt32(x.FailureThreshold)
 	}
@@ -11071,15 +11735,15 @@ func (x *Probe) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"httpGet\":")
 		x.HTTPGet.EncodeJSON(s)
 	}
-	if x.InitialDelaySeconds != 0 {
+	if ap.Explicit(&x.InitialDelaySeconds) || x.InitialDelaySeconds != 0 {
 		jsonwire.Key(s, &more, ",\"initialDelaySeconds\":")
 		s.WriteInt32(x.InitialDelaySeconds)
 	}
-	if x.PeriodSeconds != 0 {
+	if ap.Explicit(&x.PeriodSeconds) || x.PeriodSeconds != 0 {
 		jsonwire.Key(s, &more, ",\"periodSeconds\":")
 		s.WriteInt32(x.PeriodSeconds)
 	}
-	if x.SuccessThreshold != 0 {
+	if ap.Explicit(&x.SuccessThreshold) || x.SuccessThreshold != 0 {
 		jsonwire.Key(s, &more, ",\"successThreshold\":")
 		s.WriteInt32(x.SuccessThreshold)
 	}
@@ -11091,7 +11755,7 @@ func (x *Probe) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"terminationGracePeriodSeconds\":")
 		s.WriteInt64(*x.TerminationGracePeriodSeconds)
 	}
-	if x.TimeoutSeconds != 0 {
+	if ap.Explicit(&x.TimeoutSeconds) || x.TimeoutSeconds != 0 {
 		jsonwire.Key(s, &more, ",\"timeoutSeconds\":")
 		s.WriteInt32(x.TimeoutSeconds)
 	}
@@ -11128,13 +11792,14 @@ func (x *ProjectedVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ProjectedVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.DefaultMode != nil {
 		s.WriteRaw("\"defaultMode\":")
 		more = true
 		s.WriteInt32(*x.DefaultMode)
 	}
-	if len(x.Sources) != 0 {
+	if len(x.Sources) != 0 || ap != nil && x.Sources != nil {
 		jsonwire.Key(s, &more, ",\"sources\":")
 		if x.Sources == nil {
 			s.WriteNil()
@@ -11181,28 +11846,33 @@ func (x *QuobyteVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *QuobyteVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Group != "" {
+	if ap.Explicit(&x.Group) || x.Group != "" {
 		s.WriteRaw("\"group\":")
 		more = true
 		jsonwire.String(s, x.Group)
 	}
-	if x.ReadOnly {
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
-	jsonwire.Key(s, &more, ",\"registry\":")
-	jsonwire.String(s, x.Registry)
-	if x.Tenant != "" {
-		s.WriteRaw(",\"tenant\":")
+	if ap == nil || ap.Explicit(&x.Registry) || x.Registry != "" {
+		jsonwire.Key(s, &more, ",\"registry\":")
+		jsonwire.String(s, x.Registry)
+	}
+	if ap.Explicit(&x.Tenant) || x.Tenant != "" {
+		jsonwire.Key(s, &more, ",\"tenant\":")
 		jsonwire.String(s, x.Tenant)
 	}
-	if x.User != "" {
-		s.WriteRaw(",\"user\":")
+	if ap.Explicit(&x.User) || x.User != "" {
+		jsonwire.Key(s, &more, ",\"user\":")
 		jsonwire.String(s, x.User)
 	}
-	s.WriteRaw(",\"volume\":")
-	jsonwire.String(s, x.Volume)
+	if ap == nil || ap.Explicit(&x.Volume) || x.Volume != "" {
+		jsonwire.Key(s, &more, ",\"volume\":")
+		jsonwire.String(s, x.Volume)
+	}
 	s.WriteRaw("}")
 }
 
@@ -11246,45 +11916,50 @@ func (x *RBDPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *RBDPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	jsonwire.Key(s, &more, ",\"image\":")
-	jsonwire.String(s, x.Image)
-	if x.Keyring != "" {
-		s.WriteRaw(",\"keyring\":")
+	if ap == nil || ap.Explicit(&x.Image) || x.Image != "" {
+		jsonwire.Key(s, &more, ",\"image\":")
+		jsonwire.String(s, x.Image)
+	}
+	if ap.Explicit(&x.Keyring) || x.Keyring != "" {
+		jsonwire.Key(s, &more, ",\"keyring\":")
 		jsonwire.String(s, x.Keyring)
 	}
-	s.WriteRaw(",\"monitors\":")
-	if x.Monitors == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Monitors {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.Monitors != nil {
+		jsonwire.Key(s, &more, ",\"monitors\":")
+		if x.Monitors == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Monitors {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Monitors[i0])
 			}
-			jsonwire.String(s, x.Monitors[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
-	if x.Pool != "" {
-		s.WriteRaw(",\"pool\":")
+	if ap.Explicit(&x.Pool) || x.Pool != "" {
+		jsonwire.Key(s, &more, ",\"pool\":")
 		jsonwire.String(s, x.Pool)
 	}
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretRef != nil {
-		s.WriteRaw(",\"secretRef\":")
+		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if x.User != "" {
-		s.WriteRaw(",\"user\":")
+	if ap.Explicit(&x.User) || x.User != "" {
+		jsonwire.Key(s, &more, ",\"user\":")
 		jsonwire.String(s, x.User)
 	}
 	s.WriteRaw("}")
@@ -11330,45 +12005,50 @@ func (x *RBDVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *RBDVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	jsonwire.Key(s, &more, ",\"image\":")
-	jsonwire.String(s, x.Image)
-	if x.Keyring != "" {
-		s.WriteRaw(",\"keyring\":")
+	if ap == nil || ap.Explicit(&x.Image) || x.Image != "" {
+		jsonwire.Key(s, &more, ",\"image\":")
+		jsonwire.String(s, x.Image)
+	}
+	if ap.Explicit(&x.Keyring) || x.Keyring != "" {
+		jsonwire.Key(s, &more, ",\"keyring\":")
 		jsonwire.String(s, x.Keyring)
 	}
-	s.WriteRaw(",\"monitors\":")
-	if x.Monitors == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Monitors {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap == nil || x.Monitors != nil {
+		jsonwire.Key(s, &more, ",\"monitors\":")
+		if x.Monitors == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Monitors {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Monitors[i0])
 			}
-			jsonwire.String(s, x.Monitors[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
-	if x.Pool != "" {
-		s.WriteRaw(",\"pool\":")
+	if ap.Explicit(&x.Pool) || x.Pool != "" {
+		jsonwire.Key(s, &more, ",\"pool\":")
 		jsonwire.String(s, x.Pool)
 	}
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	if x.SecretRef != nil {
-		s.WriteRaw(",\"secretRef\":")
+		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if x.User != "" {
-		s.WriteRaw(",\"user\":")
+	if ap.Explicit(&x.User) || x.User != "" {
+		jsonwire.Key(s, &more, ",\"user\":")
 		jsonwire.String(s, x.User)
 	}
 	s.WriteRaw("}")
@@ -11435,22 +12115,33 @@ func (x *ReplicationController) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *ReplicationController) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -11481,20 +12172,29 @@ func (x *ReplicationControllerCondition) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ReplicationControllerCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"lastTransitionTime\":")
-	x.LastTransitionTime.EncodeJSON(s)
-	if x.Message != "" {
-		s.WriteRaw(",\"message\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		s.WriteRaw("\"lastTransitionTime\":")
+		more = true
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.Reason != "" {
-		s.WriteRaw(",\"reason\":")
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	s.WriteRaw(",\"status\":")
-	jsonwire.String(s, x.Status)
-	s.WriteRaw(",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -11604,30 +12304,37 @@ func (x *ReplicationControllerList) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *ReplicationControllerList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -11664,8 +12371,9 @@ func (x *ReplicationControllerSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ReplicationControllerSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.MinReadySeconds != 0 {
+	if ap.Explicit(&x.MinReadySeconds) || x.MinReadySeconds != 0 {
 		s.WriteRaw("\"minReadySeconds\":")
 		more = true
 		s.WriteInt32(x.MinReadySeconds)
@@ -11674,7 +12382,7 @@ func (x *ReplicationControllerSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"replicas\":")
 		s.WriteInt32(*x.Replicas)
 	}
-	if len(x.Selector) != 0 {
+	if len(x.Selector) != 0 || ap != nil && x.Selector != nil {
 		jsonwire.Key(s, &more, ",\"selector\":")
 		if x.Selector == nil {
 			s.WriteNil()
@@ -11738,13 +12446,14 @@ func (x *ReplicationControllerStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ReplicationControllerStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.AvailableReplicas != 0 {
+	if ap.Explicit(&x.AvailableReplicas) || x.AvailableReplicas != 0 {
 		s.WriteRaw("\"availableReplicas\":")
 		more = true
 		s.WriteInt32(x.AvailableReplicas)
 	}
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
@@ -11759,20 +12468,22 @@ func (x *ReplicationControllerStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.FullyLabeledReplicas != 0 {
+	if ap.Explicit(&x.FullyLabeledReplicas) || x.FullyLabeledReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"fullyLabeledReplicas\":")
 		s.WriteInt32(x.FullyLabeledReplicas)
 	}
-	if x.ObservedGeneration != 0 {
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
 		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(x.ObservedGeneration)
 	}
-	if x.ReadyReplicas != 0 {
+	if ap.Explicit(&x.ReadyReplicas) || x.ReadyReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"readyReplicas\":")
 		s.WriteInt32(x.ReadyReplicas)
 	}
-	jsonwire.Key(s, &more, ",\"replicas\":")
-	s.WriteInt32(x.Replicas)
+	if ap == nil || ap.Explicit(&x.Replicas) || x.Replicas != 0 {
+		jsonwire.Key(s, &more, ",\"replicas\":")
+		s.WriteInt32(x.Replicas)
+	}
 	s.WriteRaw("}")
 }
 
@@ -11797,10 +12508,15 @@ func (x *ResourceClaim) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceClaim) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	if x.Request != "" {
-		s.WriteRaw(",\"request\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.Request) || x.Request != "" {
+		jsonwire.Key(s, &more, ",\"request\":")
 		jsonwire.String(s, x.Request)
 	}
 	s.WriteRaw("}")
@@ -11829,16 +12545,21 @@ func (x *ResourceFieldSelector) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceFieldSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.ContainerName != "" {
+	if ap.Explicit(&x.ContainerName) || x.ContainerName != "" {
 		s.WriteRaw("\"containerName\":")
 		more = true
 		jsonwire.String(s, x.ContainerName)
 	}
-	jsonwire.Key(s, &more, ",\"divisor\":")
-	x.Divisor.EncodeJSON(s)
-	s.WriteRaw(",\"resource\":")
-	jsonwire.String(s, x.Resource)
+	if ap == nil || ap.Explicit(&x.Divisor) || !x.Divisor.IsZero() {
+		jsonwire.Key(s, &more, ",\"divisor\":")
+		x.Divisor.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.Resource) || x.Resource != "" {
+		jsonwire.Key(s, &more, ",\"resource\":")
+		jsonwire.String(s, x.Resource)
+	}
 	s.WriteRaw("}")
 }
 
@@ -11863,14 +12584,17 @@ func (x *ResourceHealth) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceHealth) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Health != "" {
+	if ap.Explicit(&x.Health) || x.Health != "" {
 		s.WriteRaw("\"health\":")
 		more = true
 		jsonwire.String(s, x.Health)
 	}
-	jsonwire.Key(s, &more, ",\"resourceID\":")
-	jsonwire.String(s, x.ResourceID)
+	if ap == nil || ap.Explicit(&x.ResourceID) || x.ResourceID != "" {
+		jsonwire.Key(s, &more, ",\"resourceID\":")
+		jsonwire.String(s, x.ResourceID)
+	}
 	s.WriteRaw("}")
 }
 
@@ -11935,22 +12659,33 @@ func (x *ResourceQuota) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *ResourceQuota) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -12060,30 +12795,37 @@ func (x *ResourceQuotaList) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *ResourceQuotaList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -12129,8 +12871,9 @@ func (x *ResourceQuotaSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceQuotaSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Hard) != 0 {
+	if len(x.Hard) != 0 || ap != nil && x.Hard != nil {
 		s.WriteRaw("\"hard\":")
 		more = true
 		if x.Hard == nil {
@@ -12154,7 +12897,7 @@ func (x *ResourceQuotaSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"scopeSelector\":")
 		x.ScopeSelector.EncodeJSON(s)
 	}
-	if len(x.Scopes) != 0 {
+	if len(x.Scopes) != 0 || ap != nil && x.Scopes != nil {
 		jsonwire.Key(s, &more, ",\"scopes\":")
 		if x.Scopes == nil {
 			s.WriteNil()
@@ -12215,8 +12958,9 @@ func (x *ResourceQuotaStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceQuotaStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Hard) != 0 {
+	if len(x.Hard) != 0 || ap != nil && x.Hard != nil {
 		s.WriteRaw("\"hard\":")
 		more = true
 		if x.Hard == nil {
@@ -12236,7 +12980,7 @@ func (x *ResourceQuotaStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Used) != 0 {
+	if len(x.Used) != 0 || ap != nil && x.Used != nil {
 		jsonwire.Key(s, &more, ",\"used\":")
 		if x.Used == nil {
 			s.WriteNil()
@@ -12312,8 +13056,9 @@ func (x *ResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Claims) != 0 {
+	if len(x.Claims) != 0 || ap != nil && x.Claims != nil {
 		s.WriteRaw("\"claims\":")
 		more = true
 		if x.Claims == nil {
@@ -12329,7 +13074,7 @@ func (x *ResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Limits) != 0 {
+	if len(x.Limits) != 0 || ap != nil && x.Limits != nil {
 		jsonwire.Key(s, &more, ",\"limits\":")
 		if x.Limits == nil {
 			s.WriteNil()
@@ -12348,7 +13093,7 @@ func (x *ResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Requests) != 0 {
+	if len(x.Requests) != 0 || ap != nil && x.Requests != nil {
 		jsonwire.Key(s, &more, ",\"requests\":")
 		if x.Requests == nil {
 			s.WriteNil()
@@ -12400,10 +13145,15 @@ func (x *ResourceStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ResourceStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	if len(x.Resources) != 0 {
-		s.WriteRaw(",\"resources\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if len(x.Resources) != 0 || ap != nil && x.Resources != nil {
+		jsonwire.Key(s, &more, ",\"resources\":")
 		if x.Resources == nil {
 			s.WriteNil()
 		} else {
@@ -12445,21 +13195,22 @@ func (x *SELinuxOptions) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SELinuxOptions) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Level != "" {
+	if ap.Explicit(&x.Level) || x.Level != "" {
 		s.WriteRaw("\"level\":")
 		more = true
 		jsonwire.String(s, x.Level)
 	}
-	if x.Role != "" {
+	if ap.Explicit(&x.Role) || x.Role != "" {
 		jsonwire.Key(s, &more, ",\"role\":")
 		jsonwire.String(s, x.Role)
 	}
-	if x.Type != "" {
+	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
 	}
-	if x.User != "" {
+	if ap.Explicit(&x.User) || x.User != "" {
 		jsonwire.Key(s, &more, ",\"user\":")
 		jsonwire.String(s, x.User)
 	}
@@ -12510,44 +13261,51 @@ func (x *ScaleIOPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ScaleIOPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	jsonwire.Key(s, &more, ",\"gateway\":")
-	jsonwire.String(s, x.Gateway)
-	if x.ProtectionDomain != "" {
-		s.WriteRaw(",\"protectionDomain\":")
+	if ap == nil || ap.Explicit(&x.Gateway) || x.Gateway != "" {
+		jsonwire.Key(s, &more, ",\"gateway\":")
+		jsonwire.String(s, x.Gateway)
+	}
+	if ap.Explicit(&x.ProtectionDomain) || x.ProtectionDomain != "" {
+		jsonwire.Key(s, &more, ",\"protectionDomain\":")
 		jsonwire.String(s, x.ProtectionDomain)
 	}
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
-	s.WriteRaw(",\"secretRef\":")
-	if x.SecretRef == nil {
-		s.WriteNil()
-	} else {
-		x.SecretRef.EncodeJSON(s)
+	if ap == nil || x.SecretRef != nil {
+		jsonwire.Key(s, &more, ",\"secretRef\":")
+		if x.SecretRef == nil {
+			s.WriteNil()
+		} else {
+			x.SecretRef.EncodeJSON(s)
+		}
 	}
-	if x.SSLEnabled {
-		s.WriteRaw(",\"sslEnabled\":")
+	if ap.Explicit(&x.SSLEnabled) || x.SSLEnabled {
+		jsonwire.Key(s, &more, ",\"sslEnabled\":")
 		s.WriteBool(x.SSLEnabled)
 	}
-	if x.StorageMode != "" {
-		s.WriteRaw(",\"storageMode\":")
+	if ap.Explicit(&x.StorageMode) || x.StorageMode != "" {
+		jsonwire.Key(s, &more, ",\"storageMode\":")
 		jsonwire.String(s, x.StorageMode)
 	}
-	if x.StoragePool != "" {
-		s.WriteRaw(",\"storagePool\":")
+	if ap.Explicit(&x.StoragePool) || x.StoragePool != "" {
+		jsonwire.Key(s, &more, ",\"storagePool\":")
 		jsonwire.String(s, x.StoragePool)
 	}
-	s.WriteRaw(",\"system\":")
-	jsonwire.String(s, x.System)
-	if x.VolumeName != "" {
-		s.WriteRaw(",\"volumeName\":")
+	if ap == nil || ap.Explicit(&x.System) || x.System != "" {
+		jsonwire.Key(s, &more, ",\"system\":")
+		jsonwire.String(s, x.System)
+	}
+	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
+		jsonwire.Key(s, &more, ",\"volumeName\":")
 		jsonwire.String(s, x.VolumeName)
 	}
 	s.WriteRaw("}")
@@ -12597,44 +13355,51 @@ func (x *ScaleIOVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ScaleIOVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	jsonwire.Key(s, &more, ",\"gateway\":")
-	jsonwire.String(s, x.Gateway)
-	if x.ProtectionDomain != "" {
-		s.WriteRaw(",\"protectionDomain\":")
+	if ap == nil || ap.Explicit(&x.Gateway) || x.Gateway != "" {
+		jsonwire.Key(s, &more, ",\"gateway\":")
+		jsonwire.String(s, x.Gateway)
+	}
+	if ap.Explicit(&x.ProtectionDomain) || x.ProtectionDomain != "" {
+		jsonwire.Key(s, &more, ",\"protectionDomain\":")
 		jsonwire.String(s, x.ProtectionDomain)
 	}
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
-	s.WriteRaw(",\"secretRef\":")
-	if x.SecretRef == nil {
-		s.WriteNil()
-	} else {
-		x.SecretRef.EncodeJSON(s)
+	if ap == nil || x.SecretRef != nil {
+		jsonwire.Key(s, &more, ",\"secretRef\":")
+		if x.SecretRef == nil {
+			s.WriteNil()
+		} else {
+			x.SecretRef.EncodeJSON(s)
+		}
 	}
-	if x.SSLEnabled {
-		s.WriteRaw(",\"sslEnabled\":")
+	if ap.Explicit(&x.SSLEnabled) || x.SSLEnabled {
+		jsonwire.Key(s, &more, ",\"sslEnabled\":")
 		s.WriteBool(x.SSLEnabled)
 	}
-	if x.StorageMode != "" {
-		s.WriteRaw(",\"storageMode\":")
+	if ap.Explicit(&x.StorageMode) || x.StorageMode != "" {
+		jsonwire.Key(s, &more, ",\"storageMode\":")
 		jsonwire.String(s, x.StorageMode)
 	}
-	if x.StoragePool != "" {
-		s.WriteRaw(",\"storagePool\":")
+	if ap.Explicit(&x.StoragePool) || x.StoragePool != "" {
+		jsonwire.Key(s, &more, ",\"storagePool\":")
 		jsonwire.String(s, x.StoragePool)
 	}
-	s.WriteRaw(",\"system\":")
-	jsonwire.String(s, x.System)
-	if x.VolumeName != "" {
-		s.WriteRaw(",\"volumeName\":")
+	if ap == nil || ap.Explicit(&x.System) || x.System != "" {
+		jsonwire.Key(s, &more, ",\"system\":")
+		jsonwire.String(s, x.System)
+	}
+	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
+		jsonwire.Key(s, &more, ",\"volumeName\":")
 		jsonwire.String(s, x.VolumeName)
 	}
 	s.WriteRaw("}")
@@ -12668,7 +13433,8 @@ func (x *ScopeSelector) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ScopeSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.MatchExpressions) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.MatchExpressions) != 0 || ap != nil && x.MatchExpressions != nil {
 		s.WriteRaw("\"matchExpressions\":")
 		if x.MatchExpressions == nil {
 			s.WriteNil()
@@ -12709,12 +13475,19 @@ func (x *ScopedResourceSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ScopedResourceSelectorRequirement) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"operator\":")
-	jsonwire.String(s, x.Operator)
-	s.WriteRaw(",\"scopeName\":")
-	jsonwire.String(s, x.ScopeName)
-	if len(x.Values) != 0 {
-		s.WriteRaw(",\"values\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Operator) || x.Operator != "" {
+		s.WriteRaw("\"operator\":")
+		more = true
+		jsonwire.String(s, x.Operator)
+	}
+	if ap == nil || ap.Explicit(&x.ScopeName) || x.ScopeName != "" {
+		jsonwire.Key(s, &more, ",\"scopeName\":")
+		jsonwire.String(s, x.ScopeName)
+	}
+	if len(x.Values) != 0 || ap != nil && x.Values != nil {
+		jsonwire.Key(s, &more, ",\"values\":")
 		if x.Values == nil {
 			s.WriteNil()
 		} else {
@@ -12752,14 +13525,17 @@ func (x *SeccompProfile) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SeccompProfile) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.LocalhostProfile != nil {
 		s.WriteRaw("\"localhostProfile\":")
 		more = true
 		jsonwire.String(s, *x.LocalhostProfile)
 	}
-	jsonwire.Key(s, &more, ",\"type\":")
-	jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
 	s.WriteRaw("}")
 }
 
@@ -12838,20 +13614,25 @@ func (x *Secret) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *Secret) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	if len(x.Data) != 0 {
-		s.WriteRaw(",\"data\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	if len(x.Data) != 0 || ap != nil && x.Data != nil {
+		jsonwire.Key(s, &more, ",\"data\":")
 		if x.Data == nil {
 			s.WriteNil()
 		} else {
@@ -12870,11 +13651,11 @@ func (x *Secret) encodeKnown(s *jsoniter.Stream) {
 		}
 	}
 	if x.Immutable != nil {
-		s.WriteRaw(",\"immutable\":")
+		jsonwire.Key(s, &more, ",\"immutable\":")
 		s.WriteBool(*x.Immutable)
 	}
-	if len(x.StringData) != 0 {
-		s.WriteRaw(",\"stringData\":")
+	if len(x.StringData) != 0 || ap != nil && x.StringData != nil {
+		jsonwire.Key(s, &more, ",\"stringData\":")
 		if x.StringData == nil {
 			s.WriteNil()
 		} else {
@@ -12892,8 +13673,8 @@ func (x *Secret) encodeKnown(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.Type != "" {
-		s.WriteRaw(",\"type\":")
+	if ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
 	}
 	s.WriteRaw("}")
@@ -12920,8 +13701,9 @@ func (x *SecretEnvSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SecretEnvSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		s.WriteRaw("\"name\":")
 		more = true
 		jsonwire.String(s, x.Name)
@@ -12956,14 +13738,19 @@ func (x *SecretKeySelector) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SecretKeySelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"key\":")
-	jsonwire.String(s, x.Key)
-	if x.Name != "" {
-		s.WriteRaw(",\"name\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		s.WriteRaw("\"key\":")
+		more = true
+		jsonwire.String(s, x.Key)
+	}
+	if ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
 	if x.Optional != nil {
-		s.WriteRaw(",\"optional\":")
+		jsonwire.Key(s, &more, ",\"optional\":")
 		s.WriteBool(*x.Optional)
 	}
 	s.WriteRaw("}")
@@ -13075,30 +13862,37 @@ func (x *SecretList) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *SecretList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -13135,8 +13929,9 @@ func (x *SecretProjection) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SecretProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Items) != 0 {
+	if len(x.Items) != 0 || ap != nil && x.Items != nil {
 		s.WriteRaw("\"items\":")
 		more = true
 		if x.Items == nil {
@@ -13152,7 +13947,7 @@ func (x *SecretProjection) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
@@ -13184,13 +13979,14 @@ func (x *SecretReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SecretReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		s.WriteRaw("\"name\":")
 		more = true
 		jsonwire.String(s, x.Name)
 	}
-	if x.Namespace != "" {
+	if ap.Explicit(&x.Namespace) || x.Namespace != "" {
 		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, x.Namespace)
 	}
@@ -13231,13 +14027,14 @@ func (x *SecretVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SecretVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.DefaultMode != nil {
 		s.WriteRaw("\"defaultMode\":")
 		more = true
 		s.WriteInt32(*x.DefaultMode)
 	}
-	if len(x.Items) != 0 {
+	if len(x.Items) != 0 || ap != nil && x.Items != nil {
 		jsonwire.Key(s, &more, ",\"items\":")
 		if x.Items == nil {
 			s.WriteNil()
@@ -13256,7 +14053,7 @@ func (x *SecretVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"optional\":")
 		s.WriteBool(*x.Optional)
 	}
-	if x.SecretName != "" {
+	if ap.Explicit(&x.SecretName) || x.SecretName != "" {
 		jsonwire.Key(s, &more, ",\"secretName\":")
 		jsonwire.String(s, x.SecretName)
 	}
@@ -13453,22 +14250,33 @@ func (x *Service) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *Service) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
-	s.WriteRaw(",\"spec\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
+	at = jsonwire.Field(s, &more, ",\"spec\":")
 	x.Spec.EncodeJSON(s)
-	s.WriteRaw(",\"status\":")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Spec)
+	}
+	at = jsonwire.Field(s, &more, ",\"status\":")
 	x.Status.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Status)
+	}
 	s.WriteRaw("}")
 }
 
@@ -13553,24 +14361,29 @@ func (x *ServiceAccount) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *ServiceAccount) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ObjectMetaEncodeJSON(s, &x.ObjectMeta)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ObjectMeta)
+	}
 	if x.AutomountServiceAccountToken != nil {
-		s.WriteRaw(",\"automountServiceAccountToken\":")
+		jsonwire.Key(s, &more, ",\"automountServiceAccountToken\":")
 		s.WriteBool(*x.AutomountServiceAccountToken)
 	}
-	if len(x.ImagePullSecrets) != 0 {
-		s.WriteRaw(",\"imagePullSecrets\":")
+	if len(x.ImagePullSecrets) != 0 || ap != nil && x.ImagePullSecrets != nil {
+		jsonwire.Key(s, &more, ",\"imagePullSecrets\":")
 		if x.ImagePullSecrets == nil {
 			s.WriteNil()
 		} else {
@@ -13584,8 +14397,8 @@ func (x *ServiceAccount) encodeKnown(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Secrets) != 0 {
-		s.WriteRaw(",\"secrets\":")
+	if len(x.Secrets) != 0 || ap != nil && x.Secrets != nil {
+		jsonwire.Key(s, &more, ",\"secrets\":")
 		if x.Secrets == nil {
 			s.WriteNil()
 		} else {
@@ -13708,30 +14521,37 @@ func (x *ServiceAccountList) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *ServiceAccountList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -13759,8 +14579,9 @@ func (x *ServiceAccountTokenProjection) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServiceAccountTokenProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Audience != "" {
+	if ap.Explicit(&x.Audience) || x.Audience != "" {
 		s.WriteRaw("\"audience\":")
 		more = true
 		jsonwire.String(s, x.Audience)
@@ -13769,8 +14590,10 @@ func (x *ServiceAccountTokenProjection) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"expirationSeconds\":")
 		s.WriteInt64(*x.ExpirationSeconds)
 	}
-	jsonwire.Key(s, &more, ",\"path\":")
-	jsonwire.String(s, x.Path)
+	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
+		jsonwire.Key(s, &more, ",\"path\":")
+		jsonwire.String(s, x.Path)
+	}
 	s.WriteRaw("}")
 }
 
@@ -13880,30 +14703,37 @@ func (x *ServiceList) EncodeJSON(s *jsoniter.Stream) {
 
 func (x *ServiceList) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if x.Kind != "" {
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
 		s.WriteRaw("\"kind\":")
 		more = true
 		jsonwire.String(s, x.Kind)
 	}
-	if x.APIVersion != "" {
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	jsonwire.Key(s, &more, ",\"metadata\":")
+	at = jsonwire.Field(s, &more, ",\"metadata\":")
 	metav1.ListMetaEncodeJSON(s, &x.ListMeta)
-	s.WriteRaw(",\"items\":")
-	if x.Items == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Items {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ListMeta)
+	}
+	if ap == nil || x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
 			}
-			x.Items[i0].EncodeJSON(s)
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -13937,28 +14767,33 @@ func (x *ServicePort) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServicePort) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.AppProtocol != nil {
 		s.WriteRaw("\"appProtocol\":")
 		more = true
 		jsonwire.String(s, *x.AppProtocol)
 	}
-	if x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
-	if x.NodePort != 0 {
+	if ap.Explicit(&x.NodePort) || x.NodePort != 0 {
 		jsonwire.Key(s, &more, ",\"nodePort\":")
 		s.WriteInt32(x.NodePort)
 	}
-	jsonwire.Key(s, &more, ",\"port\":")
-	s.WriteInt32(x.Port)
-	if x.Protocol != "" {
-		s.WriteRaw(",\"protocol\":")
+	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
+		jsonwire.Key(s, &more, ",\"port\":")
+		s.WriteInt32(x.Port)
+	}
+	if ap.Explicit(&x.Protocol) || x.Protocol != "" {
+		jsonwire.Key(s, &more, ",\"protocol\":")
 		jsonwire.String(s, x.Protocol)
 	}
-	s.WriteRaw(",\"targetPort\":")
-	x.TargetPort.EncodeJSON(s)
+	if ap == nil || ap.Explicit(&x.TargetPort) || !x.TargetPort.IsZero() {
+		jsonwire.Key(s, &more, ",\"targetPort\":")
+		x.TargetPort.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }
 
@@ -14035,17 +14870,18 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.AllocateLoadBalancerNodePorts != nil {
 		s.WriteRaw("\"allocateLoadBalancerNodePorts\":")
 		more = true
 		s.WriteBool(*x.AllocateLoadBalancerNodePorts)
 	}
-	if x.ClusterIP != "" {
+	if ap.Explicit(&x.ClusterIP) || x.ClusterIP != "" {
 		jsonwire.Key(s, &more, ",\"clusterIP\":")
 		jsonwire.String(s, x.ClusterIP)
 	}
-	if len(x.ClusterIPs) != 0 {
+	if len(x.ClusterIPs) != 0 || ap != nil && x.ClusterIPs != nil {
 		jsonwire.Key(s, &more, ",\"clusterIPs\":")
 		if x.ClusterIPs == nil {
 			s.WriteNil()
@@ -14060,7 +14896,7 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.ExternalIPs) != 0 {
+	if len(x.ExternalIPs) != 0 || ap != nil && x.ExternalIPs != nil {
 		jsonwire.Key(s, &more, ",\"externalIPs\":")
 		if x.ExternalIPs == nil {
 			s.WriteNil()
@@ -14075,15 +14911,15 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.ExternalName != "" {
+	if ap.Explicit(&x.ExternalName) || x.ExternalName != "" {
 		jsonwire.Key(s, &more, ",\"externalName\":")
 		jsonwire.String(s, x.ExternalName)
 	}
-	if x.ExternalTrafficPolicy != "" {
+	if ap.Explicit(&x.ExternalTrafficPolicy) || x.ExternalTrafficPolicy != "" {
 		jsonwire.Key(s, &more, ",\"externalTrafficPolicy\":")
 		jsonwire.String(s, x.ExternalTrafficPolicy)
 	}
-	if x.HealthCheckNodePort != 0 {
+	if ap.Explicit(&x.HealthCheckNodePort) || x.HealthCheckNodePort != 0 {
 		jsonwire.Key(s, &more, ",\"healthCheckNodePort\":")
 		s.WriteInt32(x.HealthCheckNodePort)
 	}
@@ -14091,7 +14927,7 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"internalTrafficPolicy\":")
 		jsonwire.String(s, *x.InternalTrafficPolicy)
 	}
-	if len(x.IPFamilies) != 0 {
+	if len(x.IPFamilies) != 0 || ap != nil && x.IPFamilies != nil {
 		jsonwire.Key(s, &more, ",\"ipFamilies\":")
 		if x.IPFamilies == nil {
 			s.WriteNil()
@@ -14114,11 +14950,11 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"loadBalancerClass\":")
 		jsonwire.String(s, *x.LoadBalancerClass)
 	}
-	if x.LoadBalancerIP != "" {
+	if ap.Explicit(&x.LoadBalancerIP) || x.LoadBalancerIP != "" {
 		jsonwire.Key(s, &more, ",\"loadBalancerIP\":")
 		jsonwire.String(s, x.LoadBalancerIP)
 	}
-	if len(x.LoadBalancerSourceRanges) != 0 {
+	if len(x.LoadBalancerSourceRanges) != 0 || ap != nil && x.LoadBalancerSourceRanges != nil {
 		jsonwire.Key(s, &more, ",\"loadBalancerSourceRanges\":")
 		if x.LoadBalancerSourceRanges == nil {
 			s.WriteNil()
@@ -14133,7 +14969,7 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Ports) != 0 {
+	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
 		jsonwire.Key(s, &more, ",\"ports\":")
 		if x.Ports == nil {
 			s.WriteNil()
@@ -14148,11 +14984,11 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.PublishNotReadyAddresses {
+	if ap.Explicit(&x.PublishNotReadyAddresses) || x.PublishNotReadyAddresses {
 		jsonwire.Key(s, &more, ",\"publishNotReadyAddresses\":")
 		s.WriteBool(x.PublishNotReadyAddresses)
 	}
-	if len(x.Selector) != 0 {
+	if len(x.Selector) != 0 || ap != nil && x.Selector != nil {
 		jsonwire.Key(s, &more, ",\"selector\":")
 		if x.Selector == nil {
 			s.WriteNil()
@@ -14171,7 +15007,7 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.SessionAffinity != "" {
+	if ap.Explicit(&x.SessionAffinity) || x.SessionAffinity != "" {
 		jsonwire.Key(s, &more, ",\"sessionAffinity\":")
 		jsonwire.String(s, x.SessionAffinity)
 	}
@@ -14183,7 +15019,7 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"trafficDistribution\":")
 		jsonwire.String(s, *x.TrafficDistribution)
 	}
-	if x.Type != "" {
+	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
 	}
@@ -14220,8 +15056,10 @@ func (x *ServiceStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *ServiceStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
 	more := false
-	if len(x.Conditions) != 0 {
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		s.WriteRaw("\"conditions\":")
 		more = true
 		if x.Conditions == nil {
@@ -14237,8 +15075,11 @@ func (x *ServiceStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"loadBalancer\":")
+	at = jsonwire.Field(s, &more, ",\"loadBalancer\":")
 	x.LoadBalancer.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.LoadBalancer)
+	}
 	s.WriteRaw("}")
 }
 
@@ -14294,8 +15135,11 @@ func (x *SleepAction) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *SleepAction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"seconds\":")
-	s.WriteInt64(x.Seconds)
+	ap := jsonwire.Applying(s)
+	if ap == nil || ap.Explicit(&x.Seconds) || x.Seconds != 0 {
+		s.WriteRaw("\"seconds\":")
+		s.WriteInt64(x.Seconds)
+	}
 	s.WriteRaw("}")
 }
 
@@ -14333,13 +15177,14 @@ func (x *StorageOSPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StorageOSPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.ReadOnly {
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
@@ -14347,11 +15192,11 @@ func (x *StorageOSPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if x.VolumeName != "" {
+	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
 		jsonwire.Key(s, &more, ",\"volumeName\":")
 		jsonwire.String(s, x.VolumeName)
 	}
-	if x.VolumeNamespace != "" {
+	if ap.Explicit(&x.VolumeNamespace) || x.VolumeNamespace != "" {
 		jsonwire.Key(s, &more, ",\"volumeNamespace\":")
 		jsonwire.String(s, x.VolumeNamespace)
 	}
@@ -14392,13 +15237,14 @@ func (x *StorageOSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *StorageOSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.ReadOnly {
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
@@ -14406,11 +15252,11 @@ func (x *StorageOSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if x.VolumeName != "" {
+	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
 		jsonwire.Key(s, &more, ",\"volumeName\":")
 		jsonwire.String(s, x.VolumeName)
 	}
-	if x.VolumeNamespace != "" {
+	if ap.Explicit(&x.VolumeNamespace) || x.VolumeNamespace != "" {
 		jsonwire.Key(s, &more, ",\"volumeNamespace\":")
 		jsonwire.String(s, x.VolumeNamespace)
 	}
@@ -14438,10 +15284,17 @@ func (x *Sysctl) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Sysctl) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"name\":")
-	jsonwire.String(s, x.Name)
-	s.WriteRaw(",\"value\":")
-	jsonwire.String(s, x.Value)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Value) || x.Value != "" {
+		jsonwire.Key(s, &more, ",\"value\":")
+		jsonwire.String(s, x.Value)
+	}
 	s.WriteRaw("}")
 }
 
@@ -14466,14 +15319,17 @@ func (x *TCPSocketAction) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TCPSocketAction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Host != "" {
+	if ap.Explicit(&x.Host) || x.Host != "" {
 		s.WriteRaw("\"host\":")
 		more = true
 		jsonwire.String(s, x.Host)
 	}
-	jsonwire.Key(s, &more, ",\"port\":")
-	x.Port.EncodeJSON(s)
+	if ap == nil || ap.Explicit(&x.Port) || !x.Port.IsZero() {
+		jsonwire.Key(s, &more, ",\"port\":")
+		x.Port.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }
 
@@ -14509,16 +15365,23 @@ func (x *Taint) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Taint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"effect\":")
-	jsonwire.String(s, x.Effect)
-	s.WriteRaw(",\"key\":")
-	jsonwire.String(s, x.Key)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Effect) || x.Effect != "" {
+		s.WriteRaw("\"effect\":")
+		more = true
+		jsonwire.String(s, x.Effect)
+	}
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		jsonwire.Key(s, &more, ",\"key\":")
+		jsonwire.String(s, x.Key)
+	}
 	if x.TimeAdded != nil {
-		s.WriteRaw(",\"timeAdded\":")
+		jsonwire.Key(s, &more, ",\"timeAdded\":")
 		x.TimeAdded.EncodeJSON(s)
 	}
-	if x.Value != "" {
-		s.WriteRaw(",\"value\":")
+	if ap.Explicit(&x.Value) || x.Value != "" {
+		jsonwire.Key(s, &more, ",\"value\":")
 		jsonwire.String(s, x.Value)
 	}
 	s.WriteRaw("}")
@@ -14551,17 +15414,18 @@ func (x *Toleration) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Toleration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.Effect != "" {
+	if ap.Explicit(&x.Effect) || x.Effect != "" {
 		s.WriteRaw("\"effect\":")
 		more = true
 		jsonwire.String(s, x.Effect)
 	}
-	if x.Key != "" {
+	if ap.Explicit(&x.Key) || x.Key != "" {
 		jsonwire.Key(s, &more, ",\"key\":")
 		jsonwire.String(s, x.Key)
 	}
-	if x.Operator != "" {
+	if ap.Explicit(&x.Operator) || x.Operator != "" {
 		jsonwire.Key(s, &more, ",\"operator\":")
 		jsonwire.String(s, x.Operator)
 	}
@@ -14569,7 +15433,7 @@ func (x *Toleration) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"tolerationSeconds\":")
 		s.WriteInt64(*x.TolerationSeconds)
 	}
-	if x.Value != "" {
+	if ap.Explicit(&x.Value) || x.Value != "" {
 		jsonwire.Key(s, &more, ",\"value\":")
 		jsonwire.String(s, x.Value)
 	}
@@ -14597,20 +15461,27 @@ func (x *TopologySelectorLabelRequirement) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TopologySelectorLabelRequirement) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"key\":")
-	jsonwire.String(s, x.Key)
-	s.WriteRaw(",\"values\":")
-	if x.Values == nil {
-		s.WriteNil()
-	} else {
-		s.WriteRaw("[")
-		for i0 := range x.Values {
-			if i0 > 0 {
-				s.WriteRaw(",")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		s.WriteRaw("\"key\":")
+		more = true
+		jsonwire.String(s, x.Key)
+	}
+	if ap == nil || x.Values != nil {
+		jsonwire.Key(s, &more, ",\"values\":")
+		if x.Values == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Values {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Values[i0])
 			}
-			jsonwire.String(s, x.Values[i0])
+			s.WriteRaw("]")
 		}
-		s.WriteRaw("]")
 	}
 	s.WriteRaw("}")
 }
@@ -14643,7 +15514,8 @@ func (x *TopologySelectorTerm) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TopologySelectorTerm) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	if len(x.MatchLabelExpressions) != 0 {
+	ap := jsonwire.Applying(s)
+	if len(x.MatchLabelExpressions) != 0 || ap != nil && x.MatchLabelExpressions != nil {
 		s.WriteRaw("\"matchLabelExpressions\":")
 		if x.MatchLabelExpressions == nil {
 			s.WriteNil()
@@ -14701,13 +15573,14 @@ func (x *TopologySpreadConstraint) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TopologySpreadConstraint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.LabelSelector != nil {
 		s.WriteRaw("\"labelSelector\":")
 		more = true
 		x.LabelSelector.EncodeJSON(s)
 	}
-	if len(x.MatchLabelKeys) != 0 {
+	if len(x.MatchLabelKeys) != 0 || ap != nil && x.MatchLabelKeys != nil {
 		jsonwire.Key(s, &more, ",\"matchLabelKeys\":")
 		if x.MatchLabelKeys == nil {
 			s.WriteNil()
@@ -14722,24 +15595,30 @@ func (x *TopologySpreadConstraint) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	jsonwire.Key(s, &more, ",\"maxSkew\":")
-	s.WriteInt32(x.MaxSkew)
+	if ap == nil || ap.Explicit(&x.MaxSkew) || x.MaxSkew != 0 {
+		jsonwire.Key(s, &more, ",\"maxSkew\":")
+		s.WriteInt32(x.MaxSkew)
+	}
 	if x.MinDomains != nil {
-		s.WriteRaw(",\"minDomains\":")
+		jsonwire.Key(s, &more, ",\"minDomains\":")
 		s.WriteInt32(*x.MinDomains)
 	}
 	if x.NodeAffinityPolicy != nil {
-		s.WriteRaw(",\"nodeAffinityPolicy\":")
+		jsonwire.Key(s, &more, ",\"nodeAffinityPolicy\":")
 		jsonwire.String(s, *x.NodeAffinityPolicy)
 	}
 	if x.NodeTaintsPolicy != nil {
-		s.WriteRaw(",\"nodeTaintsPolicy\":")
+		jsonwire.Key(s, &more, ",\"nodeTaintsPolicy\":")
 		jsonwire.String(s, *x.NodeTaintsPolicy)
 	}
-	s.WriteRaw(",\"topologyKey\":")
-	jsonwire.String(s, x.TopologyKey)
-	s.WriteRaw(",\"whenUnsatisfiable\":")
-	jsonwire.String(s, x.WhenUnsatisfiable)
+	if ap == nil || ap.Explicit(&x.TopologyKey) || x.TopologyKey != "" {
+		jsonwire.Key(s, &more, ",\"topologyKey\":")
+		jsonwire.String(s, x.TopologyKey)
+	}
+	if ap == nil || ap.Explicit(&x.WhenUnsatisfiable) || x.WhenUnsatisfiable != "" {
+		jsonwire.Key(s, &more, ",\"whenUnsatisfiable\":")
+		jsonwire.String(s, x.WhenUnsatisfiable)
+	}
 	s.WriteRaw("}")
 }
 
@@ -14766,16 +15645,25 @@ func (x *TypedLocalObjectReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TypedLocalObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"apiGroup\":")
-	if x.APIGroup == nil {
-		s.WriteNil()
-	} else {
-		jsonwire.String(s, *x.APIGroup)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || x.APIGroup != nil {
+		s.WriteRaw("\"apiGroup\":")
+		more = true
+		if x.APIGroup == nil {
+			s.WriteNil()
+		} else {
+			jsonwire.String(s, *x.APIGroup)
+		}
 	}
-	s.WriteRaw(",\"kind\":")
-	jsonwire.String(s, x.Kind)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
+		jsonwire.Key(s, &more, ",\"kind\":")
+		jsonwire.String(s, x.Kind)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -14804,18 +15692,27 @@ func (x *TypedObjectReference) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *TypedObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"apiGroup\":")
-	if x.APIGroup == nil {
-		s.WriteNil()
-	} else {
-		jsonwire.String(s, *x.APIGroup)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || x.APIGroup != nil {
+		s.WriteRaw("\"apiGroup\":")
+		more = true
+		if x.APIGroup == nil {
+			s.WriteNil()
+		} else {
+			jsonwire.String(s, *x.APIGroup)
+		}
 	}
-	s.WriteRaw(",\"kind\":")
-	jsonwire.String(s, x.Kind)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
+		jsonwire.Key(s, &more, ",\"kind\":")
+		jsonwire.String(s, x.Kind)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	if x.Namespace != nil {
-		s.WriteRaw(",\"namespace\":")
+		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, *x.Namespace)
 	}
 	s.WriteRaw("}")
@@ -15110,6 +16007,7 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Volume) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
 	if x.AwsElasticBlockStore != nil {
 		s.WriteRaw("\"awsElasticBlockStore\":")
@@ -15188,50 +16086,52 @@ func (x *Volume) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"iscsi\":")
 		x.ISCSI.EncodeJSON(s)
 	}
-	jsonwire.Key(s, &more, ",\"name\":")
-	jsonwire.String(s, x.Name)
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	if x.NFS != nil {
-		s.WriteRaw(",\"nfs\":")
+		jsonwire.Key(s, &more, ",\"nfs\":")
 		x.NFS.EncodeJSON(s)
 	}
 	if x.PersistentVolumeClaim != nil {
-		s.WriteRaw(",\"persistentVolumeClaim\":")
+		jsonwire.Key(s, &more, ",\"persistentVolumeClaim\":")
 		x.PersistentVolumeClaim.EncodeJSON(s)
 	}
 	if x.PhotonPersistentDisk != nil {
-		s.WriteRaw(",\"photonPersistentDisk\":")
+		jsonwire.Key(s, &more, ",\"photonPersistentDisk\":")
 		x.PhotonPersistentDisk.EncodeJSON(s)
 	}
 	if x.PortworxVolume != nil {
-		s.WriteRaw(",\"portworxVolume\":")
+		jsonwire.Key(s, &more, ",\"portworxVolume\":")
 		x.PortworxVolume.EncodeJSON(s)
 	}
 	if x.Projected != nil {
-		s.WriteRaw(",\"projected\":")
+		jsonwire.Key(s, &more, ",\"projected\":")
 		x.Projected.EncodeJSON(s)
 	}
 	if x.Quobyte != nil {
-		s.WriteRaw(",\"quobyte\":")
+		jsonwire.Key(s, &more, ",\"quobyte\":")
 		x.Quobyte.EncodeJSON(s)
 	}
 	if x.RBD != nil {
-		s.WriteRaw(",\"rbd\":")
+		jsonwire.Key(s, &more, ",\"rbd\":")
 		x.RBD.EncodeJSON(s)
 	}
 	if x.ScaleIO != nil {
-		s.WriteRaw(",\"scaleIO\":")
+		jsonwire.Key(s, &more, ",\"scaleIO\":")
 		x.ScaleIO.EncodeJSON(s)
 	}
 	if x.Secret != nil {
-		s.WriteRaw(",\"secret\":")
+		jsonwire.Key(s, &more, ",\"secret\":")
 		x.Secret.EncodeJSON(s)
 	}
 	if x.Storageos != nil {
-		s.WriteRaw(",\"storageos\":")
+		jsonwire.Key(s, &more, ",\"storageos\":")
 		x.Storageos.EncodeJSON(s)
 	}
 	if x.VsphereVolume != nil {
-		s.WriteRaw(",\"vsphereVolume\":")
+		jsonwire.Key(s, &more, ",\"vsphereVolume\":")
 		x.VsphereVolume.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
@@ -15258,10 +16158,17 @@ func (x *VolumeDevice) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeDevice) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"devicePath\":")
-	jsonwire.String(s, x.DevicePath)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.DevicePath) || x.DevicePath != "" {
+		s.WriteRaw("\"devicePath\":")
+		more = true
+		jsonwire.String(s, x.DevicePath)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
 	s.WriteRaw("}")
 }
 
@@ -15296,28 +16203,35 @@ func (x *VolumeMount) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeMount) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"mountPath\":")
-	jsonwire.String(s, x.MountPath)
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.MountPath) || x.MountPath != "" {
+		s.WriteRaw("\"mountPath\":")
+		more = true
+		jsonwire.String(s, x.MountPath)
+	}
 	if x.MountPropagation != nil {
-		s.WriteRaw(",\"mountPropagation\":")
+		jsonwire.Key(s, &more, ",\"mountPropagation\":")
 		jsonwire.String(s, *x.MountPropagation)
 	}
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	if x.RecursiveReadOnly != nil {
-		s.WriteRaw(",\"recursiveReadOnly\":")
+		jsonwire.Key(s, &more, ",\"recursiveReadOnly\":")
 		jsonwire.String(s, *x.RecursiveReadOnly)
 	}
-	if x.SubPath != "" {
-		s.WriteRaw(",\"subPath\":")
+	if ap.Explicit(&x.SubPath) || x.SubPath != "" {
+		jsonwire.Key(s, &more, ",\"subPath\":")
 		jsonwire.String(s, x.SubPath)
 	}
-	if x.SubPathExpr != "" {
-		s.WriteRaw(",\"subPathExpr\":")
+	if ap.Explicit(&x.SubPathExpr) || x.SubPathExpr != "" {
+		jsonwire.Key(s, &more, ",\"subPathExpr\":")
 		jsonwire.String(s, x.SubPathExpr)
 	}
 	s.WriteRaw("}")
@@ -15348,16 +16262,23 @@ func (x *VolumeMountStatus) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeMountStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"mountPath\":")
-	jsonwire.String(s, x.MountPath)
-	s.WriteRaw(",\"name\":")
-	jsonwire.String(s, x.Name)
-	if x.ReadOnly {
-		s.WriteRaw(",\"readOnly\":")
+	ap := jsonwire.Applying(s)
+	more := false
+	if ap == nil || ap.Explicit(&x.MountPath) || x.MountPath != "" {
+		s.WriteRaw("\"mountPath\":")
+		more = true
+		jsonwire.String(s, x.MountPath)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
 	if x.RecursiveReadOnly != nil {
-		s.WriteRaw(",\"recursiveReadOnly\":")
+		jsonwire.Key(s, &more, ",\"recursiveReadOnly\":")
 		jsonwire.String(s, *x.RecursiveReadOnly)
 	}
 	s.WriteRaw("}")
@@ -15526,8 +16447,9 @@ func (x *VolumeResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VolumeResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Limits) != 0 {
+	if len(x.Limits) != 0 || ap != nil && x.Limits != nil {
 		s.WriteRaw("\"limits\":")
 		more = true
 		if x.Limits == nil {
@@ -15547,7 +16469,7 @@ func (x *VolumeResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Requests) != 0 {
+	if len(x.Requests) != 0 || ap != nil && x.Requests != nil {
 		jsonwire.Key(s, &more, ",\"requests\":")
 		if x.Requests == nil {
 			s.WriteNil()
@@ -15594,22 +16516,25 @@ func (x *VsphereVirtualDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *VsphereVirtualDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != "" {
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
 		s.WriteRaw("\"fsType\":")
 		more = true
 		jsonwire.String(s, x.FSType)
 	}
-	if x.StoragePolicyID != "" {
+	if ap.Explicit(&x.StoragePolicyID) || x.StoragePolicyID != "" {
 		jsonwire.Key(s, &more, ",\"storagePolicyID\":")
 		jsonwire.String(s, x.StoragePolicyID)
 	}
-	if x.StoragePolicyName != "" {
+	if ap.Explicit(&x.StoragePolicyName) || x.StoragePolicyName != "" {
 		jsonwire.Key(s, &more, ",\"storagePolicyName\":")
 		jsonwire.String(s, x.StoragePolicyName)
 	}
-	jsonwire.Key(s, &more, ",\"volumePath\":")
-	jsonwire.String(s, x.VolumePath)
+	if ap == nil || ap.Explicit(&x.VolumePath) || x.VolumePath != "" {
+		jsonwire.Key(s, &more, ",\"volumePath\":")
+		jsonwire.String(s, x.VolumePath)
+	}
 	s.WriteRaw("}")
 }
 
@@ -15634,10 +16559,18 @@ func (x *WeightedPodAffinityTerm) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *WeightedPodAffinityTerm) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	s.WriteRaw("\"podAffinityTerm\":")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
+	at = jsonwire.Field(s, &more, ",\"podAffinityTerm\":")
 	x.PodAffinityTerm.EncodeJSON(s)
-	s.WriteRaw(",\"weight\":")
-	s.WriteInt32(x.Weight)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.PodAffinityTerm)
+	}
+	if ap == nil || ap.Explicit(&x.Weight) || x.Weight != 0 {
+		jsonwire.Key(s, &more, ",\"weight\":")
+		s.WriteInt32(x.Weight)
+	}
 	s.WriteRaw("}")
 }
 
