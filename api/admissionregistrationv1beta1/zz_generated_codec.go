@@ -718,7 +718,7 @@ func (x *MutatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "failurePolicy":
-			x.FailurePolicy = r.String()
+			x.FailurePolicy = r.StringPtr()
 		case "matchConditions":
 			if r.BeginArray() {
 				sl0 := make([]MatchCondition, 0, r.Count())
@@ -783,10 +783,10 @@ func (x *MutatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FailurePolicy) || x.FailurePolicy != "" {
+	if x.FailurePolicy != nil {
 		s.WriteRaw("\"failurePolicy\":")
 		more = true
-		jsonwire.String(s, x.FailurePolicy)
+		jsonwire.String(s, *x.FailurePolicy)
 	}
 	if len(x.MatchConditions) != 0 || ap != nil && x.MatchConditions != nil {
 		jsonwire.Key(s, &more, ",\"matchConditions\":")

@@ -365,7 +365,7 @@ type MutatingAdmissionPolicySpec struct {
 	// handled.
 	//
 	// Allowed values are Ignore or Fail. Defaults to Fail.
-	FailurePolicy string `json:"failurePolicy,omitempty"`
+	FailurePolicy *string `json:"failurePolicy,omitempty"`
 
 	// matchConditions is a list of conditions that must be met for a request to be
 	// validated. Match conditions filter requests that have already been matched

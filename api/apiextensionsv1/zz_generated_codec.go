@@ -213,7 +213,7 @@ func (x *CustomResourceDefinitionCondition) DecodeWire(r *jsonwire.Reader) {
 		case "message":
 			x.Message = r.String()
 		case "observedGeneration":
-			x.ObservedGeneration = r.Int64Ptr()
+			x.ObservedGeneration = r.Int64()
 		case "reason":
 			x.Reason = r.String()
 		case "status":
@@ -240,9 +240,9 @@ func (x *CustomResourceDefinitionCondition) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.ObservedGeneration != nil {
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
 		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(*x.ObservedGeneration)
+		s.WriteInt64(x.ObservedGeneration)
 	}
 	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
@@ -591,7 +591,7 @@ func (x *CustomResourceDefinitionStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Conditions = nil
 			}
 		case "observedGeneration":
-			x.ObservedGeneration = r.Int64Ptr()
+			x.ObservedGeneration = r.Int64()
 		case "storedVersions":
 			x.StoredVersions = r.Strings()
 		default:
@@ -626,9 +626,9 @@ func (x *CustomResourceDefinitionStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.ObservedGeneration != nil {
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
 		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(*x.ObservedGeneration)
+		s.WriteInt64(x.ObservedGeneration)
 	}
 	if ap == nil || x.StoredVersions != nil {
 		jsonwire.Key(s, &more, ",\"storedVersions\":")

@@ -101,7 +101,7 @@ type CustomResourceDefinitionCondition struct {
 	// was set based upon. For instance, if .metadata.generation is currently 12,
 	// but the .status.conditions[x].observedGeneration is 9, the condition is out
 	// of date with respect to the current state of the instance.
-	ObservedGeneration *int64 `json:"observedGeneration,omitempty"`
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// reason is a unique, one-word, CamelCase reason for the condition's last
 	// transition.
@@ -236,7 +236,7 @@ type CustomResourceDefinitionStatus struct {
 	Conditions []CustomResourceDefinitionCondition `json:"conditions,omitempty" listKeys:"type"`
 
 	// The generation observed by the CRD controller.
-	ObservedGeneration *int64 `json:"observedGeneration,omitempty"`
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// storedVersions lists all versions of CustomResources that were ever
 	// persisted. Tracking these versions allows a migration path for stored

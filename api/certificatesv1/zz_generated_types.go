@@ -381,7 +381,7 @@ type PodCertificateRequestSpec struct {
 	// than 24 hours.
 	//
 	// Defaults to 86400.
-	MaxExpirationSeconds int32 `json:"maxExpirationSeconds"`
+	MaxExpirationSeconds *int32 `json:"maxExpirationSeconds,omitempty"`
 
 	// nodeName is the name of the node the pod is assigned to.
 	//

@@ -509,7 +509,7 @@ func (x *PodCertificateRequestSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "maxExpirationSeconds":
-			x.MaxExpirationSeconds = r.Int32()
+			x.MaxExpirationSeconds = r.Int32Ptr()
 		case "nodeName":
 			x.NodeName = r.String()
 		case "nodeUID":
@@ -543,10 +543,10 @@ func (x *PodCertificateRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.MaxExpirationSeconds) || x.MaxExpirationSeconds != 0 {
+	if x.MaxExpirationSeconds != nil {
 		s.WriteRaw("\"maxExpirationSeconds\":")
 		more = true
-		s.WriteInt32(x.MaxExpirationSeconds)
+		s.WriteInt32(*x.MaxExpirationSeconds)
 	}
 	if ap == nil || ap.Explicit(&x.NodeName) || x.NodeName != "" {
 		jsonwire.Key(s, &more, ",\"nodeName\":")

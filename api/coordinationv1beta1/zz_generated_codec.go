@@ -299,7 +299,7 @@ func (x *LeaseCandidateSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"renewTime\":")
 		x.RenewTime.EncodeJSON(s)
 	}
-	if ap == nil || ap.Explicit(&x.Strategy) || x.Strategy != "" {
+	if ap.Explicit(&x.Strategy) || x.Strategy != "" {
 		jsonwire.Key(s, &more, ",\"strategy\":")
 		jsonwire.String(s, x.Strategy)
 	}

@@ -90,5 +90,5 @@ type LeaseCandidateSpec struct {
 	// and coordinated leader election will not operate the Lease until resolved.
 	//
 	// Required.
-	Strategy string `json:"strategy"`
+	Strategy string `json:"strategy,omitempty"`
 }

@@ -2447,7 +2447,7 @@ func (x *ContainerRestartRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Action) || x.Action != "" {
+	if ap.Explicit(&x.Action) || x.Action != "" {
 		s.WriteRaw("\"action\":")
 		more = true
 		jsonwire.String(s, x.Action)
@@ -2491,7 +2491,7 @@ func (x *ContainerRestartRuleOnExitCodes) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Operator) || x.Operator != "" {
+	if ap.Explicit(&x.Operator) || x.Operator != "" {
 		s.WriteRaw("\"operator\":")
 		more = true
 		jsonwire.String(s, x.Operator)
@@ -2762,7 +2762,7 @@ func (x *ContainerStatus) DecodeWire(r *jsonwire.Reader) {
 		case "state":
 			x.State.DecodeWire(r)
 		case "stopSignal":
-			x.StopSignal = r.String()
+			x.StopSignal = r.StringPtr()
 		case "user":
 			if r.Null() {
 				x.User = nil
@@ -2872,9 +2872,9 @@ func (x *ContainerStatus) EncodeJSON(s *jsoniter.Stream) {
 	if ap != nil {
 		more = ap.Kept(s, at, &x.State)
 	}
-	if ap.Explicit(&x.StopSignal) || x.StopSignal != "" {
+	if x.StopSignal != nil {
 		jsonwire.Key(s, &more, ",\"stopSignal\":")
-		jsonwire.String(s, x.StopSignal)
+		jsonwire.String(s, *x.StopSignal)
 	}
 	if x.User != nil {
 		jsonwire.Key(s, &more, ",\"user\":")
@@ -4627,7 +4627,7 @@ func (x *EvictionResponder) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		case "priority":
-			x.Priority = r.Int32()
+			x.Priority = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -4644,9 +4644,13 @@ func (x *EvictionResponder) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.Name)
 	}
-	if ap == nil || ap.Explicit(&x.Priority) || x.Priority != 0 {
+	if ap == nil || x.Priority != nil {
 		jsonwire.Key(s, &more, ",\"priority\":")
-		s.WriteInt32(x.Priority)
+		if x.Priority == nil {
+			s.WriteNil()
+		} else {
+			s.WriteInt32(*x.Priority)
+		}
 	}
 	s.WriteRaw("}")
 }
@@ -4775,7 +4779,7 @@ func (x *FileKeySelector) DecodeWire(r *jsonwire.Reader) {
 		case "key":
 			x.Key = r.String()
 		case "optional":
-			x.Optional = r.Bool()
+			x.Optional = r.BoolPtr()
 		case "path":
 			x.Path = r.String()
 		case "volumeName":
@@ -4796,9 +4800,9 @@ func (x *FileKeySelector) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.Key)
 	}
-	if ap == nil || ap.Explicit(&x.Optional) || x.Optional {
+	if x.Optional != nil {
 		jsonwire.Key(s, &more, ",\"optional\":")
-		s.WriteBool(x.Optional)
+		s.WriteBool(*x.Optional)
 	}
 	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
 		jsonwire.Key(s, &more, ",\"path\":")
@@ -5052,7 +5056,7 @@ func (x *GRPCAction) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "mode":
-			x.Mode = r.String()
+			x.Mode = r.StringPtr()
 		case "port":
 			x.Port = r.Int32()
 		case "service":
@@ -5068,10 +5072,10 @@ func (x *GRPCAction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Mode) || x.Mode != "" {
+	if x.Mode != nil {
 		s.WriteRaw("\"mode\":")
 		more = true
-		jsonwire.String(s, x.Mode)
+		jsonwire.String(s, *x.Mode)
 	}
 	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
 		jsonwire.Key(s, &more, ",\"port\":")
@@ -5243,7 +5247,7 @@ func (x *HTTPGetAction) DecodeWire(r *jsonwire.Reader) {
 		case "port":
 			x.Port.DecodeWire(r)
 		case "protocol":
-			x.Protocol = r.String()
+			x.Protocol = r.StringPtr()
 		case "scheme":
 			x.Scheme = r.String()
 		default:
@@ -5285,9 +5289,9 @@ func (x *HTTPGetAction) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"port\":")
 		x.Port.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.Protocol) || x.Protocol != "" {
+	if x.Protocol != nil {
 		jsonwire.Key(s, &more, ",\"protocol\":")
-		jsonwire.String(s, x.Protocol)
+		jsonwire.String(s, *x.Protocol)
 	}
 	if ap.Explicit(&x.Scheme) || x.Scheme != "" {
 		jsonwire.Key(s, &more, ",\"scheme\":")
@@ -5708,7 +5712,7 @@ func (x *ImageVolumeStatus) DecodeWire(r *jsonwire.Reader) {
 func (x *ImageVolumeStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
-	if ap == nil || ap.Explicit(&x.ImageRef) || x.ImageRef != "" {
+	if ap.Explicit(&x.ImageRef) || x.ImageRef != "" {
 		s.WriteRaw("\"imageRef\":")
 		jsonwire.String(s, x.ImageRef)
 	}
@@ -5789,7 +5793,7 @@ func (x *Lifecycle) DecodeWire(r *jsonwire.Reader) {
 				x.PreStop.DecodeWire(r)
 			}
 		case "stopSignal":
-			x.StopSignal = r.String()
+			x.StopSignal = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -5799,7 +5803,6 @@ func (x *Lifecycle) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *Lifecycle) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	ap := jsonwire.Applying(s)
 	more := false
 	if x.PostStart != nil {
 		s.WriteRaw("\"postStart\":")
@@ -5810,9 +5813,9 @@ func (x *Lifecycle) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"preStop\":")
 		x.PreStop.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.StopSignal) || x.StopSignal != "" {
+	if x.StopSignal != nil {
 		jsonwire.Key(s, &more, ",\"stopSignal\":")
-		jsonwire.String(s, x.StopSignal)
+		jsonwire.String(s, *x.StopSignal)
 	}
 	s.WriteRaw("}")
 }
@@ -10510,7 +10513,7 @@ func (x *PodCertificateProjection) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"keyPath\":")
 		jsonwire.String(s, x.KeyPath)
 	}
-	if ap == nil || ap.Explicit(&x.KeyType) || x.KeyType != "" {
+	if ap.Explicit(&x.KeyType) || x.KeyType != "" {
 		jsonwire.Key(s, &more, ",\"keyType\":")
 		jsonwire.String(s, x.KeyType)
 	}
@@ -10518,7 +10521,7 @@ func (x *PodCertificateProjection) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"maxExpirationSeconds\":")
 		s.WriteInt32(*x.MaxExpirationSeconds)
 	}
-	if ap == nil || ap.Explicit(&x.SignerName) || x.SignerName != "" {
+	if ap.Explicit(&x.SignerName) || x.SignerName != "" {
 		jsonwire.Key(s, &more, ",\"signerName\":")
 		jsonwire.String(s, x.SignerName)
 	}
@@ -10563,7 +10566,7 @@ func (x *PodCondition) DecodeWire(r *jsonwire.Reader) {
 		case "message":
 			x.Message = r.String()
 		case "observedGeneration":
-			x.ObservedGeneration = r.Int64Ptr()
+			x.ObservedGeneration = r.Int64()
 		case "reason":
 			x.Reason = r.String()
 		case "status":
@@ -10594,9 +10597,9 @@ func (x *PodCondition) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if x.ObservedGeneration != nil {
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
 		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(*x.ObservedGeneration)
+		s.WriteInt64(x.ObservedGeneration)
 	}
 	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
@@ -11120,7 +11123,7 @@ func (x *PodSchedulingGroup) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "podGroupName":
-			x.PodGroupName = r.String()
+			x.PodGroupName = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -11130,10 +11133,9 @@ func (x *PodSchedulingGroup) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *PodSchedulingGroup) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	ap := jsonwire.Applying(s)
-	if ap.Explicit(&x.PodGroupName) || x.PodGroupName != "" {
+	if x.PodGroupName != nil {
 		s.WriteRaw("\"podGroupName\":")
-		jsonwire.String(s, x.PodGroupName)
+		jsonwire.String(s, *x.PodGroupName)
 	}
 	s.WriteRaw("}")
 }
@@ -11396,7 +11398,7 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 		case "hostname":
 			x.Hostname = r.String()
 		case "hostnameOverride":
-			x.HostnameOverride = r.String()
+			x.HostnameOverride = r.StringPtr()
 		case "imagePullSecrets":
 			if r.BeginArray() {
 				sl0 := make([]LocalObjectReference, 0, r.Count())
@@ -11678,9 +11680,9 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"hostname\":")
 		jsonwire.String(s, x.Hostname)
 	}
-	if ap.Explicit(&x.HostnameOverride) || x.HostnameOverride != "" {
+	if x.HostnameOverride != nil {
 		jsonwire.Key(s, &more, ",\"hostnameOverride\":")
-		jsonwire.String(s, x.HostnameOverride)
+		jsonwire.String(s, *x.HostnameOverride)
 	}
 	if len(x.ImagePullSecrets) != 0 || ap != nil && x.ImagePullSecrets != nil {
 		jsonwire.Key(s, &more, ",\"imagePullSecrets\":")
@@ -12014,7 +12016,7 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 		case "nominatedNodeName":
 			x.NominatedNodeName = r.String()
 		case "observedGeneration":
-			x.ObservedGeneration = r.Int64Ptr()
+			x.ObservedGeneration = r.Int64()
 		case "phase":
 			x.Phase = r.String()
 		case "podIP":
@@ -12213,9 +12215,9 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"nominatedNodeName\":")
 		jsonwire.String(s, x.NominatedNodeName)
 	}
-	if x.ObservedGeneration != nil {
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
 		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(*x.ObservedGeneration)
+		s.WriteInt64(x.ObservedGeneration)
 	}
 	if ap.Explicit(&x.Phase) || x.Phase != "" {
 		jsonwire.Key(s, &more, ",\"phase\":")
@@ -13663,7 +13665,7 @@ func (x *ResourceHealth) DecodeWire(r *jsonwire.Reader) {
 		case "health":
 			x.Health = r.String()
 		case "message":
-			x.Message = r.String()
+			x.Message = r.StringPtr()
 		case "resourceID":
 			x.ResourceID = r.String()
 		default:
@@ -13682,9 +13684,9 @@ func (x *ResourceHealth) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.Health)
 	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
+	if x.Message != nil {
 		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
+		jsonwire.String(s, *x.Message)
 	}
 	if ap == nil || ap.Explicit(&x.ResourceID) || x.ResourceID != "" {
 		jsonwire.Key(s, &more, ",\"resourceID\":")

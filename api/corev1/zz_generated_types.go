@@ -941,7 +941,7 @@ type ContainerRestartRule struct {
 	// satisfied. The only possible value is "Restart" to restart the container.
 	//
 	// Required.
-	Action string `json:"action"`
+	Action string `json:"action,omitempty"`
 
 	// Represents the exit codes to check on container exits.
 	ExitCodes *ContainerRestartRuleOnExitCodes `json:"exitCodes,omitempty"`
@@ -958,7 +958,7 @@ type ContainerRestartRuleOnExitCodes struct {
 	//   not in the set of specified values.
 	//
 	// Required.
-	Operator string `json:"operator"`
+	Operator string `json:"operator,omitempty"`
 
 	// Specifies the set of values to check for container exit codes. At most 255
 	// elements are allowed.
@@ -1101,7 +1101,7 @@ type ContainerStatus struct {
 	State ContainerState `json:"state"`
 
 	// StopSignal reports the effective stop signal for this container
-	StopSignal string `json:"stopSignal,omitempty"`
+	StopSignal *string `json:"stopSignal,omitempty"`
 
 	// User represents user identity information initially attached to the first
 	// process of the container
@@ -1727,7 +1727,7 @@ type EvictionResponder struct {
 	// is reserved for responders with *.k8s.io suffix. This field is required.
 	//
 	// Required.
-	Priority int32 `json:"priority"`
+	Priority *int32 `json:"priority"`
 }
 
 // ExecAction describes a "run in container" action.
@@ -1782,7 +1782,7 @@ type FileKeySelector struct {
 	//
 	// If optional is set to false and the specified key does not exist, an error
 	// will be returned during Pod creation.
-	Optional bool `json:"optional"`
+	Optional *bool `json:"optional,omitempty"`
 
 	// The path within the volume from which to select the file. Must be relative
 	// and may not contain the '..' path or start with '..'.
@@ -1903,7 +1903,7 @@ type GRPCAction struct {
 	// to use TLS without certificate verification. Set to "Plaintext" to use a
 	// plaintext (insecure) connection explicitly. If not specified, the probe uses
 	// a plaintext (insecure) connection.
-	Mode string `json:"mode,omitempty"`
+	Mode *string `json:"mode,omitempty"`
 
 	// Port number of the gRPC service. Number must be in the range 1 to 65535.
 	//
@@ -2007,7 +2007,7 @@ type HTTPGetAction struct {
 
 	// Protocol selects the wire protocol for the probe connection. Nil defaults to
 	// HTTP/1.1.
-	Protocol string `json:"protocol,omitempty"`
+	Protocol *string `json:"protocol,omitempty"`
 
 	// Scheme to use for connecting to the host. Defaults to HTTP.
 	Scheme string `json:"scheme,omitempty"`
@@ -2208,7 +2208,7 @@ type ImageVolumeStatus struct {
 	// ImageRef length should not exceed 256 characters.
 	//
 	// Required.
-	ImageRef string `json:"imageRef"`
+	ImageRef string `json:"imageRef,omitempty"`
 }
 
 // Maps a string key to a path within a volume.
@@ -2267,7 +2267,7 @@ type Lifecycle struct {
 	// StopSignal defines which signal will be sent to a container when it is being
 	// stopped. If not specified, the default is defined by the container runtime
 	// in use. StopSignal can only be set for Pods with a non-empty .spec.os.name
-	StopSignal string `json:"stopSignal,omitempty"`
+	StopSignal *string `json:"stopSignal,omitempty"`
 }
 
 // LifecycleHandler defines a specific action that should be taken in a
@@ -3808,7 +3808,7 @@ type PodCertificateProjection struct {
 	// "ECDSAP521", and "ED25519".
 	//
 	// Required.
-	KeyType string `json:"keyType"`
+	KeyType string `json:"keyType,omitempty"`
 
 	// maxExpirationSeconds is the maximum lifetime permitted for the certificate.
 	//
@@ -3829,7 +3829,7 @@ type PodCertificateProjection struct {
 	// Kubelet's generated CSRs will be addressed to this signer.
 	//
 	// Required.
-	SignerName string `json:"signerName"`
+	SignerName string `json:"signerName,omitempty"`
 
 	// user is Optional: The owner UID of the created file. If specified, the
 	// item-level user field takes precedence over defaultUser. (Alpha) This field
@@ -3865,7 +3865,7 @@ type PodCondition struct {
 
 	// If set, this represents the .metadata.generation that the pod condition was
 	// set based upon.
-	ObservedGeneration *int64 `json:"observedGeneration,omitempty"`
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// Unique, one-word, CamelCase reason for the condition's last transition.
 	Reason string `json:"reason,omitempty"`
@@ -4071,7 +4071,7 @@ type PodSchedulingGate struct {
 type PodSchedulingGroup struct {
 	// PodGroupName specifies the name of the standalone PodGroup object that
 	// represents the runtime instance of this group. Must be a DNS subdomain.
-	PodGroupName string `json:"podGroupName,omitempty"`
+	PodGroupName *string `json:"podGroupName,omitempty"`
 }
 
 // PodSecurityContext holds pod-level security attributes and common container
@@ -4298,7 +4298,7 @@ type PodSpec struct {
 	//
 	// This field must be a valid DNS subdomain as defined in RFC 1123 and contain
 	// at most 64 characters.
-	HostnameOverride string `json:"hostnameOverride,omitempty"`
+	HostnameOverride *string `json:"hostnameOverride,omitempty"`
 
 	// ImagePullSecrets is an optional list of references to secrets in the same
 	// namespace to use for pulling any of the images used by this PodSpec. If
@@ -4603,7 +4603,7 @@ type PodStatus struct {
 	// If set, this represents the .metadata.generation that the pod status was set
 	// based upon. The PodObservedGenerationTracking feature gate must be enabled
 	// to use this field.
-	ObservedGeneration *int64 `json:"observedGeneration,omitempty"`
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// The phase of a Pod is a simple, high-level summary of where the Pod is in
 	// its lifecycle. The conditions array, the reason and message fields, and the
@@ -5174,7 +5174,7 @@ type ResourceHealth struct {
 	// exceeded threshold"). This field is populated by the kubelet when
 	// ResourceHealthStatusMessage is enabled if the DRA plugin returns a message,
 	// and is null otherwise.
-	Message string `json:"message,omitempty"`
+	Message *string `json:"message,omitempty"`
 
 	// ResourceID is the unique identifier of the resource. See the ResourceID type
 	// for more information.

@@ -919,7 +919,7 @@ func (x *ResponderStatus) DecodeWire(r *jsonwire.Reader) {
 		case "heartbeatTime":
 			x.HeartbeatTime.DecodeWire(r)
 		case "message":
-			x.Message = r.String()
+			x.Message = r.StringPtr()
 		case "name":
 			x.Name = r.String()
 		case "startTime":
@@ -948,9 +948,9 @@ func (x *ResponderStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"heartbeatTime\":")
 		x.HeartbeatTime.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
+	if x.Message != nil {
 		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
+		jsonwire.String(s, *x.Message)
 	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
@@ -974,7 +974,7 @@ func (x *TargetResponder) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		case "priority":
-			x.Priority = r.Int32()
+			x.Priority = r.Int32Ptr()
 		case "state":
 			x.State = r.String()
 		default:
@@ -993,9 +993,13 @@ func (x *TargetResponder) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.Name)
 	}
-	if ap == nil || ap.Explicit(&x.Priority) || x.Priority != 0 {
+	if ap == nil || x.Priority != nil {
 		jsonwire.Key(s, &more, ",\"priority\":")
-		s.WriteInt32(x.Priority)
+		if x.Priority == nil {
+			s.WriteNil()
+		} else {
+			s.WriteInt32(*x.Priority)
+		}
 	}
 	if ap == nil || ap.Explicit(&x.State) || x.State != "" {
 		jsonwire.Key(s, &more, ",\"state\":")

@@ -368,7 +368,7 @@ type ResponderStatus struct {
 
 	// message provides human-readable details about the state of the responder and
 	// the eviction process. Maximum length is 4000 characters.
-	Message string `json:"message,omitempty"`
+	Message *string `json:"message,omitempty"`
 
 	// name allows you to identify the responder reacting to the Eviction.
 	//
@@ -415,7 +415,7 @@ type TargetResponder struct {
 	// immutable.
 	//
 	// Required.
-	Priority int32 `json:"priority"`
+	Priority *int32 `json:"priority"`
 
 	// state specifies a state that is assigned by the evictionrequest-controller.
 	// Responders should observe this state in order to navigate their lifecycle. -

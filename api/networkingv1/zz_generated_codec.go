@@ -2028,7 +2028,7 @@ func (x *ParentReference) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.Group)
 	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
@@ -2036,7 +2036,7 @@ func (x *ParentReference) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, x.Namespace)
 	}
-	if ap == nil || ap.Explicit(&x.Resource) || x.Resource != "" {
+	if ap.Explicit(&x.Resource) || x.Resource != "" {
 		jsonwire.Key(s, &more, ",\"resource\":")
 		jsonwire.String(s, x.Resource)
 	}

@@ -579,7 +579,7 @@ type ParentReference struct {
 	// name is the name of the object being referenced.
 	//
 	// Required.
-	Name string `json:"name"`
+	Name string `json:"name,omitempty"`
 
 	// namespace is the namespace of the object being referenced.
 	Namespace string `json:"namespace,omitempty"`
@@ -587,7 +587,7 @@ type ParentReference struct {
 	// resource is the resource of the object being referenced.
 	//
 	// Required.
-	Resource string `json:"resource"`
+	Resource string `json:"resource,omitempty"`
 }
 
 // ServiceBackendPort is the service port being referenced.

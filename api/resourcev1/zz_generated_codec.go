@@ -46,7 +46,7 @@ func (x *AllocatedDeviceStatus) DecodeWire(r *jsonwire.Reader) {
 		case "pool":
 			x.Pool = r.String()
 		case "shareID":
-			x.ShareID = r.String()
+			x.ShareID = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -94,9 +94,9 @@ func (x *AllocatedDeviceStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"pool\":")
 		jsonwire.String(s, x.Pool)
 	}
-	if ap.Explicit(&x.ShareID) || x.ShareID != "" {
+	if x.ShareID != nil {
 		jsonwire.Key(s, &more, ",\"shareID\":")
-		jsonwire.String(s, x.ShareID)
+		jsonwire.String(s, *x.ShareID)
 	}
 	s.WriteRaw("}")
 }
@@ -516,7 +516,7 @@ func (x *Device) DecodeWire(r *jsonwire.Reader) {
 				x.NodeAllocatableResources = nil
 			}
 		case "nodeName":
-			x.NodeName = r.String()
+			x.NodeName = r.StringPtr()
 		case "nodeSelector":
 			if r.Null() {
 				x.NodeSelector = nil
@@ -667,9 +667,9 @@ func (x *Device) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if ap.Explicit(&x.NodeName) || x.NodeName != "" {
+	if x.NodeName != nil {
 		jsonwire.Key(s, &more, ",\"nodeName\":")
-		jsonwire.String(s, x.NodeName)
+		jsonwire.String(s, *x.NodeName)
 	}
 	if x.NodeSelector != nil {
 		jsonwire.Key(s, &more, ",\"nodeSelector\":")
@@ -862,11 +862,11 @@ func (x *DeviceAttribute) DecodeWire(r *jsonwire.Reader) {
 				x.Ints = nil
 			}
 		case "string":
-			x.String = r.String()
+			x.String = r.StringPtr()
 		case "strings":
 			x.Strings = r.Strings()
 		case "version":
-			x.Version = r.String()
+			x.Version = r.StringPtr()
 		case "versions":
 			x.Versions = r.Strings()
 		default:
@@ -919,9 +919,9 @@ func (x *DeviceAttribute) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.String) || x.String != "" {
+	if x.String != nil {
 		jsonwire.Key(s, &more, ",\"string\":")
-		jsonwire.String(s, x.String)
+		jsonwire.String(s, *x.String)
 	}
 	if len(x.Strings) != 0 || ap != nil && x.Strings != nil {
 		jsonwire.Key(s, &more, ",\"strings\":")
@@ -938,9 +938,9 @@ func (x *DeviceAttribute) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.Version) || x.Version != "" {
+	if x.Version != nil {
 		jsonwire.Key(s, &more, ",\"version\":")
-		jsonwire.String(s, x.Version)
+		jsonwire.String(s, *x.Version)
 	}
 	if len(x.Versions) != 0 || ap != nil && x.Versions != nil {
 		jsonwire.Key(s, &more, ",\"versions\":")
@@ -1434,7 +1434,7 @@ func (x *DeviceClassSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Config = nil
 			}
 		case "extendedResourceName":
-			x.ExtendedResourceName = r.String()
+			x.ExtendedResourceName = r.StringPtr()
 		case "selectors":
 			if r.BeginArray() {
 				sl0 := make([]DeviceSelector, 0, r.Count())
@@ -1473,9 +1473,9 @@ func (x *DeviceClassSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.ExtendedResourceName) || x.ExtendedResourceName != "" {
+	if x.ExtendedResourceName != nil {
 		jsonwire.Key(s, &more, ",\"extendedResourceName\":")
-		jsonwire.String(s, x.ExtendedResourceName)
+		jsonwire.String(s, *x.ExtendedResourceName)
 	}
 	if len(x.Selectors) != 0 || ap != nil && x.Selectors != nil {
 		jsonwire.Key(s, &more, ",\"selectors\":")
@@ -1504,9 +1504,9 @@ func (x *DeviceConstraint) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "distinctAttribute":
-			x.DistinctAttribute = r.String()
+			x.DistinctAttribute = r.StringPtr()
 		case "matchAttribute":
-			x.MatchAttribute = r.String()
+			x.MatchAttribute = r.StringPtr()
 		case "requests":
 			x.Requests = r.Strings()
 		default:
@@ -1520,14 +1520,14 @@ func (x *DeviceConstraint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.DistinctAttribute) || x.DistinctAttribute != "" {
+	if x.DistinctAttribute != nil {
 		s.WriteRaw("\"distinctAttribute\":")
 		more = true
-		jsonwire.String(s, x.DistinctAttribute)
+		jsonwire.String(s, *x.DistinctAttribute)
 	}
-	if ap.Explicit(&x.MatchAttribute) || x.MatchAttribute != "" {
+	if x.MatchAttribute != nil {
 		jsonwire.Key(s, &more, ",\"matchAttribute\":")
-		jsonwire.String(s, x.MatchAttribute)
+		jsonwire.String(s, *x.MatchAttribute)
 	}
 	if len(x.Requests) != 0 || ap != nil && x.Requests != nil {
 		jsonwire.Key(s, &more, ",\"requests\":")
@@ -1763,7 +1763,7 @@ func (x *DeviceRequestAllocationResult) DecodeWire(r *jsonwire.Reader) {
 		case "request":
 			x.Request = r.String()
 		case "shareID":
-			x.ShareID = r.String()
+			x.ShareID = r.StringPtr()
 		case "skipNodeOperations":
 			x.SkipNodeOperations = r.Strings()
 		case "tolerations":
@@ -1858,9 +1858,9 @@ func (x *DeviceRequestAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"request\":")
 		jsonwire.String(s, x.Request)
 	}
-	if ap.Explicit(&x.ShareID) || x.ShareID != "" {
+	if x.ShareID != nil {
 		jsonwire.Key(s, &more, ",\"shareID\":")
-		jsonwire.String(s, x.ShareID)
+		jsonwire.String(s, *x.ShareID)
 	}
 	if len(x.SkipNodeOperations) != 0 || ap != nil && x.SkipNodeOperations != nil {
 		jsonwire.Key(s, &more, ",\"skipNodeOperations\":")
@@ -1948,7 +1948,7 @@ func (x *DeviceSubRequest) DecodeWire(r *jsonwire.Reader) {
 				x.Capacity.DecodeWire(r)
 			}
 		case "count":
-			x.Count = r.Int64Ptr()
+			x.Count = r.Int64()
 		case "derivedAttributes":
 			if r.BeginArray() {
 				sl0 := make([]DeviceDerivedAttribute, 0, r.Count())
@@ -2006,9 +2006,9 @@ func (x *DeviceSubRequest) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"capacity\":")
 		x.Capacity.EncodeJSON(s)
 	}
-	if x.Count != nil {
+	if ap.Explicit(&x.Count) || x.Count != 0 {
 		jsonwire.Key(s, &more, ",\"count\":")
-		s.WriteInt64(*x.Count)
+		s.WriteInt64(x.Count)
 	}
 	if len(x.DerivedAttributes) != 0 || ap != nil && x.DerivedAttributes != nil {
 		jsonwire.Key(s, &more, ",\"derivedAttributes\":")
@@ -2445,11 +2445,11 @@ func (x *DeviceTaintSelector) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "device":
-			x.Device = r.String()
+			x.Device = r.StringPtr()
 		case "driver":
-			x.Driver = r.String()
+			x.Driver = r.StringPtr()
 		case "pool":
-			x.Pool = r.String()
+			x.Pool = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -2459,20 +2459,19 @@ func (x *DeviceTaintSelector) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceTaintSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Device) || x.Device != "" {
+	if x.Device != nil {
 		s.WriteRaw("\"device\":")
 		more = true
-		jsonwire.String(s, x.Device)
+		jsonwire.String(s, *x.Device)
 	}
-	if ap.Explicit(&x.Driver) || x.Driver != "" {
+	if x.Driver != nil {
 		jsonwire.Key(s, &more, ",\"driver\":")
-		jsonwire.String(s, x.Driver)
+		jsonwire.String(s, *x.Driver)
 	}
-	if ap.Explicit(&x.Pool) || x.Pool != "" {
+	if x.Pool != nil {
 		jsonwire.Key(s, &more, ",\"pool\":")
-		jsonwire.String(s, x.Pool)
+		jsonwire.String(s, *x.Pool)
 	}
 	s.WriteRaw("}")
 }
@@ -2552,7 +2551,7 @@ func (x *ExactDeviceRequest) DecodeWire(r *jsonwire.Reader) {
 				x.Capacity.DecodeWire(r)
 			}
 		case "count":
-			x.Count = r.Int64Ptr()
+			x.Count = r.Int64()
 		case "derivedAttributes":
 			if r.BeginArray() {
 				sl0 := make([]DeviceDerivedAttribute, 0, r.Count())
@@ -2612,9 +2611,9 @@ func (x *ExactDeviceRequest) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"capacity\":")
 		x.Capacity.EncodeJSON(s)
 	}
-	if x.Count != nil {
+	if ap.Explicit(&x.Count) || x.Count != 0 {
 		jsonwire.Key(s, &more, ",\"count\":")
-		s.WriteInt64(*x.Count)
+		s.WriteInt64(x.Count)
 	}
 	if len(x.DerivedAttributes) != 0 || ap != nil && x.DerivedAttributes != nil {
 		jsonwire.Key(s, &more, ",\"derivedAttributes\":")
@@ -2729,7 +2728,7 @@ func (x *NodeAllocatableMapping) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "capacityKey":
-			x.CapacityKey = r.String()
+			x.CapacityKey = r.StringPtr()
 		case "capacityMultiplier":
 			if r.Null() {
 				x.CapacityMultiplier = nil
@@ -2757,12 +2756,11 @@ func (x *NodeAllocatableMapping) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeAllocatableMapping) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.CapacityKey) || x.CapacityKey != "" {
+	if x.CapacityKey != nil {
 		s.WriteRaw("\"capacityKey\":")
 		more = true
-		jsonwire.String(s, x.CapacityKey)
+		jsonwire.String(s, *x.CapacityKey)
 	}
 	if x.CapacityMultiplier != nil {
 		jsonwire.Key(s, &more, ",\"capacityMultiplier\":")
@@ -3855,7 +3853,7 @@ func (x *ResourceSliceSpec) DecodeWire(r *jsonwire.Reader) {
 		case "driver":
 			x.Driver = r.String()
 		case "nodeName":
-			x.NodeName = r.String()
+			x.NodeName = r.StringPtr()
 		case "nodeSelector":
 			if r.Null() {
 				x.NodeSelector = nil
@@ -3866,7 +3864,7 @@ func (x *ResourceSliceSpec) DecodeWire(r *jsonwire.Reader) {
 				x.NodeSelector.DecodeWire(r)
 			}
 		case "partitionTypeAttribute":
-			x.PartitionTypeAttribute = r.String()
+			x.PartitionTypeAttribute = r.StringPtr()
 		case "perDeviceNodeSelection":
 			x.PerDeviceNodeSelection = r.BoolPtr()
 		case "pool":
@@ -3920,17 +3918,17 @@ func (x *ResourceSliceSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"driver\":")
 		jsonwire.String(s, x.Driver)
 	}
-	if ap.Explicit(&x.NodeName) || x.NodeName != "" {
+	if x.NodeName != nil {
 		jsonwire.Key(s, &more, ",\"nodeName\":")
-		jsonwire.String(s, x.NodeName)
+		jsonwire.String(s, *x.NodeName)
 	}
 	if x.NodeSelector != nil {
 		jsonwire.Key(s, &more, ",\"nodeSelector\":")
 		x.NodeSelector.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.PartitionTypeAttribute) || x.PartitionTypeAttribute != "" {
+	if x.PartitionTypeAttribute != nil {
 		jsonwire.Key(s, &more, ",\"partitionTypeAttribute\":")
-		jsonwire.String(s, x.PartitionTypeAttribute)
+		jsonwire.String(s, *x.PartitionTypeAttribute)
 	}
 	if x.PerDeviceNodeSelection != nil {
 		jsonwire.Key(s, &more, ",\"perDeviceNodeSelection\":")

@@ -387,11 +387,11 @@ func (x *DeviceTaintSelector) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "device":
-			x.Device = r.String()
+			x.Device = r.StringPtr()
 		case "driver":
-			x.Driver = r.String()
+			x.Driver = r.StringPtr()
 		case "pool":
-			x.Pool = r.String()
+			x.Pool = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -401,20 +401,19 @@ func (x *DeviceTaintSelector) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *DeviceTaintSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Device) || x.Device != "" {
+	if x.Device != nil {
 		s.WriteRaw("\"device\":")
 		more = true
-		jsonwire.String(s, x.Device)
+		jsonwire.String(s, *x.Device)
 	}
-	if ap.Explicit(&x.Driver) || x.Driver != "" {
+	if x.Driver != nil {
 		jsonwire.Key(s, &more, ",\"driver\":")
-		jsonwire.String(s, x.Driver)
+		jsonwire.String(s, *x.Driver)
 	}
-	if ap.Explicit(&x.Pool) || x.Pool != "" {
+	if x.Pool != nil {
 		jsonwire.Key(s, &more, ",\"pool\":")
-		jsonwire.String(s, x.Pool)
+		jsonwire.String(s, *x.Pool)
 	}
 	s.WriteRaw("}")
 }
@@ -428,11 +427,11 @@ func (x *PartitionTypeStatus) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "allocatable":
-			x.Allocatable = r.Int32()
+			x.Allocatable = r.Int32Ptr()
 		case "attribute":
 			x.Attribute = r.String()
 		case "total":
-			x.Total = r.Int32()
+			x.Total = r.Int32Ptr()
 		case "type":
 			x.Type = r.String()
 		default:
@@ -446,20 +445,20 @@ func (x *PartitionTypeStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Allocatable) || x.Allocatable != 0 {
+	if x.Allocatable != nil {
 		s.WriteRaw("\"allocatable\":")
 		more = true
-		s.WriteInt32(x.Allocatable)
+		s.WriteInt32(*x.Allocatable)
 	}
-	if ap == nil || ap.Explicit(&x.Attribute) || x.Attribute != "" {
+	if ap.Explicit(&x.Attribute) || x.Attribute != "" {
 		jsonwire.Key(s, &more, ",\"attribute\":")
 		jsonwire.String(s, x.Attribute)
 	}
-	if ap == nil || ap.Explicit(&x.Total) || x.Total != 0 {
+	if x.Total != nil {
 		jsonwire.Key(s, &more, ",\"total\":")
-		s.WriteInt32(x.Total)
+		s.WriteInt32(*x.Total)
 	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
 	}
@@ -483,7 +482,7 @@ func (x *PoolStatus) DecodeWire(r *jsonwire.Reader) {
 		case "generation":
 			x.Generation = r.Int64()
 		case "nodeName":
-			x.NodeName = r.String()
+			x.NodeName = r.StringPtr()
 		case "partitionSummary":
 			if r.BeginArray() {
 				sl0 := make([]PartitionTypeStatus, 0, r.Count())
@@ -513,7 +512,7 @@ func (x *PoolStatus) DecodeWire(r *jsonwire.Reader) {
 		case "unavailableDevices":
 			x.UnavailableDevices = r.Int32Ptr()
 		case "validationError":
-			x.ValidationError = r.String()
+			x.ValidationError = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -534,7 +533,7 @@ func (x *PoolStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"availableDevices\":")
 		s.WriteInt32(*x.AvailableDevices)
 	}
-	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
+	if ap.Explicit(&x.Driver) || x.Driver != "" {
 		jsonwire.Key(s, &more, ",\"driver\":")
 		jsonwire.String(s, x.Driver)
 	}
@@ -542,9 +541,9 @@ func (x *PoolStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"generation\":")
 		s.WriteInt64(x.Generation)
 	}
-	if ap.Explicit(&x.NodeName) || x.NodeName != "" {
+	if x.NodeName != nil {
 		jsonwire.Key(s, &more, ",\"nodeName\":")
-		jsonwire.String(s, x.NodeName)
+		jsonwire.String(s, *x.NodeName)
 	}
 	if len(x.PartitionSummary) != 0 || ap != nil && x.PartitionSummary != nil {
 		jsonwire.Key(s, &more, ",\"partitionSummary\":")
@@ -561,7 +560,7 @@ func (x *PoolStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap == nil || ap.Explicit(&x.PoolName) || x.PoolName != "" {
+	if ap.Explicit(&x.PoolName) || x.PoolName != "" {
 		jsonwire.Key(s, &more, ",\"poolName\":")
 		jsonwire.String(s, x.PoolName)
 	}
@@ -581,9 +580,9 @@ func (x *PoolStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"unavailableDevices\":")
 		s.WriteInt32(*x.UnavailableDevices)
 	}
-	if ap.Explicit(&x.ValidationError) || x.ValidationError != "" {
+	if x.ValidationError != nil {
 		jsonwire.Key(s, &more, ",\"validationError\":")
-		jsonwire.String(s, x.ValidationError)
+		jsonwire.String(s, *x.ValidationError)
 	}
 	s.WriteRaw("}")
 }
@@ -835,13 +834,13 @@ func (x *ResourcePoolStatusRequestSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "defaultPartitionTypeAttribute":
-			x.DefaultPartitionTypeAttribute = r.String()
+			x.DefaultPartitionTypeAttribute = r.StringPtr()
 		case "driver":
 			x.Driver = r.String()
 		case "limit":
-			x.Limit = r.Int32()
+			x.Limit = r.Int32Ptr()
 		case "poolName":
-			x.PoolName = r.String()
+			x.PoolName = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -853,22 +852,22 @@ func (x *ResourcePoolStatusRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.DefaultPartitionTypeAttribute) || x.DefaultPartitionTypeAttribute != "" {
+	if x.DefaultPartitionTypeAttribute != nil {
 		s.WriteRaw("\"defaultPartitionTypeAttribute\":")
 		more = true
-		jsonwire.String(s, x.DefaultPartitionTypeAttribute)
+		jsonwire.String(s, *x.DefaultPartitionTypeAttribute)
 	}
 	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
 		jsonwire.Key(s, &more, ",\"driver\":")
 		jsonwire.String(s, x.Driver)
 	}
-	if ap == nil || ap.Explicit(&x.Limit) || x.Limit != 0 {
+	if x.Limit != nil {
 		jsonwire.Key(s, &more, ",\"limit\":")
-		s.WriteInt32(x.Limit)
+		s.WriteInt32(*x.Limit)
 	}
-	if ap.Explicit(&x.PoolName) || x.PoolName != "" {
+	if x.PoolName != nil {
 		jsonwire.Key(s, &more, ",\"poolName\":")
-		jsonwire.String(s, x.PoolName)
+		jsonwire.String(s, *x.PoolName)
 	}
 	s.WriteRaw("}")
 }
@@ -893,7 +892,7 @@ func (x *ResourcePoolStatusRequestStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Conditions = nil
 			}
 		case "poolCount":
-			x.PoolCount = r.Int32()
+			x.PoolCount = r.Int32Ptr()
 		case "pools":
 			if r.BeginArray() {
 				sl0 := make([]PoolStatus, 0, r.Count())
@@ -932,9 +931,9 @@ func (x *ResourcePoolStatusRequestStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap == nil || ap.Explicit(&x.PoolCount) || x.PoolCount != 0 {
+	if x.PoolCount != nil {
 		jsonwire.Key(s, &more, ",\"poolCount\":")
-		s.WriteInt32(x.PoolCount)
+		s.WriteInt32(*x.PoolCount)
 	}
 	if len(x.Pools) != 0 || ap != nil && x.Pools != nil {
 		jsonwire.Key(s, &more, ",\"pools\":")
@@ -990,7 +989,7 @@ func (x *ShareableCapacityStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"consumed\":")
 		x.Consumed.EncodeJSON(s)
 	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+	if ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
@@ -1021,9 +1020,9 @@ func (x *ShareableSummaryStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Capacity = nil
 			}
 		case "fullyAvailableDevices":
-			x.FullyAvailableDevices = r.Int32()
+			x.FullyAvailableDevices = r.Int32Ptr()
 		case "partiallyAvailableDevices":
-			x.PartiallyAvailableDevices = r.Int32()
+			x.PartiallyAvailableDevices = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -1051,13 +1050,13 @@ func (x *ShareableSummaryStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap == nil || ap.Explicit(&x.FullyAvailableDevices) || x.FullyAvailableDevices != 0 {
+	if x.FullyAvailableDevices != nil {
 		jsonwire.Key(s, &more, ",\"fullyAvailableDevices\":")
-		s.WriteInt32(x.FullyAvailableDevices)
+		s.WriteInt32(*x.FullyAvailableDevices)
 	}
-	if ap == nil || ap.Explicit(&x.PartiallyAvailableDevices) || x.PartiallyAvailableDevices != 0 {
+	if x.PartiallyAvailableDevices != nil {
 		jsonwire.Key(s, &more, ",\"partiallyAvailableDevices\":")
-		s.WriteInt32(x.PartiallyAvailableDevices)
+		s.WriteInt32(*x.PartiallyAvailableDevices)
 	}
 	s.WriteRaw("}")
 }

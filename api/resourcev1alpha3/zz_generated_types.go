@@ -129,11 +129,11 @@ type DeviceTaintSelector struct {
 	//
 	// Setting also driver and pool may be required to avoid ambiguity, but is not
 	// required.
-	Device string `json:"device,omitempty"`
+	Device *string `json:"device,omitempty"`
 
 	// If driver is set, only devices from that driver are selected. This fields
 	// corresponds to slice.spec.driver.
-	Driver string `json:"driver,omitempty"`
+	Driver *string `json:"driver,omitempty"`
 
 	// If pool is set, only devices in that pool are selected.
 	//
@@ -141,7 +141,7 @@ type DeviceTaintSelector struct {
 	// drivers use the same pool name, but this is not required because selecting
 	// pools from different drivers may also be useful, for example when drivers
 	// with node-local devices use the node name as their pool name.
-	Pool string `json:"pool,omitempty"`
+	Pool *string `json:"pool,omitempty"`
 }
 
 // PartitionTypeStatus reports allocatability for a single partition type,
@@ -151,7 +151,7 @@ type PartitionTypeStatus struct {
 	// could still be allocated given current shared-counter consumption.
 	//
 	// Required.
-	Allocatable int32 `json:"allocatable"`
+	Allocatable *int32 `json:"allocatable,omitempty"`
 
 	// Attribute is the fully qualified name of the device attribute whose value
 	// groups this entry. It is the PartitionTypeAttribute declared by the devices'
@@ -159,17 +159,17 @@ type PartitionTypeStatus struct {
 	// none.
 	//
 	// Required.
-	Attribute string `json:"attribute"`
+	Attribute string `json:"attribute,omitempty"`
 
 	// Total is the number of devices of this partition type in the pool.
 	//
 	// Required.
-	Total int32 `json:"total"`
+	Total *int32 `json:"total,omitempty"`
 
 	// Type is the partition type value (e.g. "Full" or "Half").
 	//
 	// Required.
-	Type string `json:"type"`
+	Type string `json:"type,omitempty"`
 }
 
 // PoolStatus contains status information for a single resource pool.
@@ -189,7 +189,7 @@ type PoolStatus struct {
 	// "gpu.example.com").
 	//
 	// Required.
-	Driver string `json:"driver"`
+	Driver string `json:"driver,omitempty"`
 
 	// Generation is the pool generation observed across all ResourceSlices in this
 	// pool. Only the latest generation is reported. During a generation rollout,
@@ -202,7 +202,7 @@ type PoolStatus struct {
 	// NodeName is the node this pool is associated with. When omitted, the pool is
 	// not associated with a specific node. Must be a valid DNS subdomain name
 	// (RFC1123).
-	NodeName string `json:"nodeName,omitempty"`
+	NodeName *string `json:"nodeName,omitempty"`
 
 	// PartitionSummary reports allocatability per (attribute, partition type) for
 	// a partitionable pool that publishes SharedCounters. Each entry names the
@@ -218,7 +218,7 @@ type PoolStatus struct {
 	// subdomains separated by "/").
 	//
 	// Required.
-	PoolName string `json:"poolName"`
+	PoolName string `json:"poolName,omitempty"`
 
 	// ResourceSliceCount is the number of ResourceSlices that make up this pool.
 	// May be unset when validationError is set.
@@ -242,7 +242,7 @@ type PoolStatus struct {
 	// ValidationError is set when the pool's data could not be fully validated
 	// (e.g., incomplete slice publication). When set, device count fields and
 	// ResourceSliceCount may be unset.
-	ValidationError string `json:"validationError,omitempty"`
+	ValidationError *string `json:"validationError,omitempty"`
 }
 
 // ResourcePoolStatusRequest triggers a one-time calculation of resource pool
@@ -305,7 +305,7 @@ type ResourcePoolStatusRequestSpec struct {
 	// attribute, a partitionable pool reports no partitionSummary.
 	//
 	// Must include the domain qualifier.
-	DefaultPartitionTypeAttribute string `json:"defaultPartitionTypeAttribute,omitempty"`
+	DefaultPartitionTypeAttribute *string `json:"defaultPartitionTypeAttribute,omitempty"`
 
 	// Driver specifies the DRA driver name to filter pools. Only pools from
 	// ResourceSlices with this driver will be included. Must be a DNS subdomain
@@ -321,12 +321,12 @@ type ResourcePoolStatusRequestSpec struct {
 	// Default: 100 Minimum: 1 Maximum: 1000
 	//
 	// Defaults to 100.
-	Limit int32 `json:"limit"`
+	Limit *int32 `json:"limit,omitempty"`
 
 	// PoolName optionally filters to a specific pool name. If not specified, all
 	// pools from the specified driver are included. When specified, must be a
 	// non-empty valid resource pool name (DNS subdomains separated by "/").
-	PoolName string `json:"poolName,omitempty"`
+	PoolName *string `json:"poolName,omitempty"`
 }
 
 // ResourcePoolStatusRequestStatus contains the calculated pool status
@@ -347,7 +347,7 @@ type ResourcePoolStatusRequestStatus struct {
 	// filter criteria.
 	//
 	// Required.
-	PoolCount int32 `json:"poolCount"`
+	PoolCount *int32 `json:"poolCount,omitempty"`
 
 	// Pools contains the first `spec.limit` matching pools, sorted by driver then
 	// pool name. If `len(pools) < poolCount`, the list was truncated. When
@@ -371,7 +371,7 @@ type ShareableCapacityStatus struct {
 	// Name is the capacity name.
 	//
 	// Required.
-	Name string `json:"name"`
+	Name string `json:"name,omitempty"`
 
 	// Total is the sum of this capacity across shareable devices in the pool.
 	//
@@ -390,11 +390,11 @@ type ShareableSummaryStatus struct {
 	// consumed.
 	//
 	// Required.
-	FullyAvailableDevices int32 `json:"fullyAvailableDevices"`
+	FullyAvailableDevices *int32 `json:"fullyAvailableDevices,omitempty"`
 
 	// PartiallyAvailableDevices is the number of shareable devices with some but
 	// not all capacity consumed.
 	//
 	// Required.
-	PartiallyAvailableDevices int32 `json:"partiallyAvailableDevices"`
+	PartiallyAvailableDevices *int32 `json:"partiallyAvailableDevices,omitempty"`
 }

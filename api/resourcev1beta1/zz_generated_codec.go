@@ -46,7 +46,7 @@ func (x *AllocatedDeviceStatus) DecodeWire(r *jsonwire.Reader) {
 		case "pool":
 			x.Pool = r.String()
 		case "shareID":
-			x.ShareID = r.String()
+			x.ShareID = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -94,9 +94,9 @@ func (x *AllocatedDeviceStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"pool\":")
 		jsonwire.String(s, x.Pool)
 	}
-	if ap.Explicit(&x.ShareID) || x.ShareID != "" {
+	if x.ShareID != nil {
 		jsonwire.Key(s, &more, ",\"shareID\":")
-		jsonwire.String(s, x.ShareID)
+		jsonwire.String(s, *x.ShareID)
 	}
 	s.WriteRaw("}")
 }
@@ -217,7 +217,7 @@ func (x *BasicDevice) DecodeWire(r *jsonwire.Reader) {
 				x.NodeAllocatableResources = nil
 			}
 		case "nodeName":
-			x.NodeName = r.String()
+			x.NodeName = r.StringPtr()
 		case "nodeSelector":
 			if r.Null() {
 				x.NodeSelector = nil
@@ -364,9 +364,9 @@ func (x *BasicDevice) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if ap.Explicit(&x.NodeName) || x.NodeName != "" {
+	if x.NodeName != nil {
 		jsonwire.Key(s, &more, ",\"nodeName\":")
-		jsonwire.String(s, x.NodeName)
+		jsonwire.String(s, *x.NodeName)
 	}
 	if x.NodeSelector != nil {
 		jsonwire.Key(s, &more, ",\"nodeSelector\":")
@@ -1470,7 +1470,7 @@ func (x *DeviceClassSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Config = nil
 			}
 		case "extendedResourceName":
-			x.ExtendedResourceName = r.String()
+			x.ExtendedResourceName = r.StringPtr()
 		case "selectors":
 			if r.BeginArray() {
 				sl0 := make([]DeviceSelector, 0, r.Count())
@@ -1509,9 +1509,9 @@ func (x *DeviceClassSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.ExtendedResourceName) || x.ExtendedResourceName != "" {
+	if x.ExtendedResourceName != nil {
 		jsonwire.Key(s, &more, ",\"extendedResourceName\":")
-		jsonwire.String(s, x.ExtendedResourceName)
+		jsonwire.String(s, *x.ExtendedResourceName)
 	}
 	if len(x.Selectors) != 0 || ap != nil && x.Selectors != nil {
 		jsonwire.Key(s, &more, ",\"selectors\":")
@@ -1540,7 +1540,7 @@ func (x *DeviceConstraint) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "distinctAttribute":
-			x.DistinctAttribute = r.String()
+			x.DistinctAttribute = r.StringPtr()
 		case "matchAttribute":
 			x.MatchAttribute = r.StringPtr()
 		case "requests":
@@ -1556,10 +1556,10 @@ func (x *DeviceConstraint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.DistinctAttribute) || x.DistinctAttribute != "" {
+	if x.DistinctAttribute != nil {
 		s.WriteRaw("\"distinctAttribute\":")
 		more = true
-		jsonwire.String(s, x.DistinctAttribute)
+		jsonwire.String(s, *x.DistinctAttribute)
 	}
 	if x.MatchAttribute != nil {
 		jsonwire.Key(s, &more, ",\"matchAttribute\":")
@@ -1901,7 +1901,7 @@ func (x *DeviceRequestAllocationResult) DecodeWire(r *jsonwire.Reader) {
 		case "request":
 			x.Request = r.String()
 		case "shareID":
-			x.ShareID = r.String()
+			x.ShareID = r.StringPtr()
 		case "skipNodeOperations":
 			x.SkipNodeOperations = r.Strings()
 		case "tolerations":
@@ -1926,14 +1926,10 @@ func (x *DeviceRequestAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || x.AdminAccess != nil {
+	if x.AdminAccess != nil {
 		s.WriteRaw("\"adminAccess\":")
 		more = true
-		if x.AdminAccess == nil {
-			s.WriteNil()
-		} else {
-			s.WriteBool(*x.AdminAccess)
-		}
+		s.WriteBool(*x.AdminAccess)
 	}
 	if len(x.BindingConditions) != 0 || ap != nil && x.BindingConditions != nil {
 		jsonwire.Key(s, &more, ",\"bindingConditions\":")
@@ -2000,9 +1996,9 @@ func (x *DeviceRequestAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"request\":")
 		jsonwire.String(s, x.Request)
 	}
-	if ap.Explicit(&x.ShareID) || x.ShareID != "" {
+	if x.ShareID != nil {
 		jsonwire.Key(s, &more, ",\"shareID\":")
-		jsonwire.String(s, x.ShareID)
+		jsonwire.String(s, *x.ShareID)
 	}
 	if len(x.SkipNodeOperations) != 0 || ap != nil && x.SkipNodeOperations != nil {
 		jsonwire.Key(s, &more, ",\"skipNodeOperations\":")
@@ -2090,7 +2086,7 @@ func (x *DeviceSubRequest) DecodeWire(r *jsonwire.Reader) {
 				x.Capacity.DecodeWire(r)
 			}
 		case "count":
-			x.Count = r.Int64Ptr()
+			x.Count = r.Int64()
 		case "derivedAttributes":
 			if r.BeginArray() {
 				sl0 := make([]DeviceDerivedAttribute, 0, r.Count())
@@ -2148,9 +2144,9 @@ func (x *DeviceSubRequest) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"capacity\":")
 		x.Capacity.EncodeJSON(s)
 	}
-	if x.Count != nil {
+	if ap.Explicit(&x.Count) || x.Count != 0 {
 		jsonwire.Key(s, &more, ",\"count\":")
-		s.WriteInt64(*x.Count)
+		s.WriteInt64(x.Count)
 	}
 	if len(x.DerivedAttributes) != 0 || ap != nil && x.DerivedAttributes != nil {
 		jsonwire.Key(s, &more, ",\"derivedAttributes\":")
@@ -2369,7 +2365,7 @@ func (x *NodeAllocatableMapping) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "capacityKey":
-			x.CapacityKey = r.String()
+			x.CapacityKey = r.StringPtr()
 		case "capacityMultiplier":
 			if r.Null() {
 				x.CapacityMultiplier = nil
@@ -2397,12 +2393,11 @@ func (x *NodeAllocatableMapping) DecodeWire(r *jsonwire.Reader) {
 // EncodeJSON writes x as encoding/json would, without reflection.
 func (x *NodeAllocatableMapping) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
-	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.CapacityKey) || x.CapacityKey != "" {
+	if x.CapacityKey != nil {
 		s.WriteRaw("\"capacityKey\":")
 		more = true
-		jsonwire.String(s, x.CapacityKey)
+		jsonwire.String(s, *x.CapacityKey)
 	}
 	if x.CapacityMultiplier != nil {
 		jsonwire.Key(s, &more, ",\"capacityMultiplier\":")
@@ -3506,7 +3501,7 @@ func (x *ResourceSliceSpec) DecodeWire(r *jsonwire.Reader) {
 				x.NodeSelector.DecodeWire(r)
 			}
 		case "partitionTypeAttribute":
-			x.PartitionTypeAttribute = r.String()
+			x.PartitionTypeAttribute = r.StringPtr()
 		case "perDeviceNodeSelection":
 			x.PerDeviceNodeSelection = r.BoolPtr()
 		case "pool":
@@ -3568,9 +3563,9 @@ func (x *ResourceSliceSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"nodeSelector\":")
 		x.NodeSelector.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.PartitionTypeAttribute) || x.PartitionTypeAttribute != "" {
+	if x.PartitionTypeAttribute != nil {
 		jsonwire.Key(s, &more, ",\"partitionTypeAttribute\":")
-		jsonwire.String(s, x.PartitionTypeAttribute)
+		jsonwire.String(s, *x.PartitionTypeAttribute)
 	}
 	if x.PerDeviceNodeSelection != nil {
 		jsonwire.Key(s, &more, ",\"perDeviceNodeSelection\":")

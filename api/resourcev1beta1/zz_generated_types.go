@@ -56,7 +56,7 @@ type AllocatedDeviceStatus struct {
 	Pool string `json:"pool"`
 
 	// ShareID uniquely identifies an individual allocation share of the device.
-	ShareID string `json:"shareID,omitempty"`
+	ShareID *string `json:"shareID,omitempty"`
 }
 
 // AllocationResult contains attributes of an allocated resource.
@@ -165,7 +165,7 @@ type BasicDevice struct {
 	//
 	// Must only be set if Spec.PerDeviceNodeSelection is set to true. At most one
 	// of NodeName, NodeSelector and AllNodes can be set.
-	NodeName string `json:"nodeName,omitempty"`
+	NodeName *string `json:"nodeName,omitempty"`
 
 	// NodeSelector defines the nodes where the device is available.
 	//
@@ -607,7 +607,7 @@ type DeviceClassSpec struct {
 	// picked to satisfy a pod's extended resource requests. If two classes are
 	// created at the same time, then the name of the class lexicographically
 	// sorted first is picked.
-	ExtendedResourceName string `json:"extendedResourceName,omitempty"`
+	ExtendedResourceName *string `json:"extendedResourceName,omitempty"`
 
 	// Each selector must be satisfied by a device which is claimed via this class.
 	Selectors []DeviceSelector `json:"selectors,omitempty"`
@@ -631,7 +631,7 @@ type DeviceConstraint struct {
 	// This is useful for scenarios where resource requests must be fulfilled by
 	// separate physical devices. For example, a container requests two network
 	// interfaces that must be allocated from two different physical NICs.
-	DistinctAttribute string `json:"distinctAttribute,omitempty"`
+	DistinctAttribute *string `json:"distinctAttribute,omitempty"`
 
 	// MatchAttribute requires that all devices in question have this attribute and
 	// that its type and value are the same across those devices.
@@ -910,7 +910,7 @@ type DeviceRequestAllocationResult struct {
 	// This is an alpha field and requires enabling the DRAAdminAccess feature
 	// gate. Admin access is disabled if this field is unset or set to false,
 	// otherwise it is enabled.
-	AdminAccess *bool `json:"adminAccess"`
+	AdminAccess *bool `json:"adminAccess,omitempty"`
 
 	// BindingConditions contains a copy of the BindingConditions from the
 	// corresponding ResourceSlice at the time of allocation.
@@ -977,7 +977,7 @@ type DeviceRequestAllocationResult struct {
 	// used when the device supports multiple simultaneous allocations. It serves
 	// as an additional map key to differentiate concurrent shares of the same
 	// device.
-	ShareID string `json:"shareID,omitempty"`
+	ShareID *string `json:"shareID,omitempty"`
 
 	// SkipNodeOperations lists node-local resource operations (gRPC calls) that
 	// will be skipped for this allocated device when determining whether
@@ -1048,7 +1048,7 @@ type DeviceSubRequest struct {
 	// Count is used only when the count mode is "ExactCount". Must be greater than
 	// zero. If AllocationMode is ExactCount and this field is not specified, the
 	// default is one.
-	Count *int64 `json:"count,omitempty"`
+	Count int64 `json:"count,omitempty"`
 
 	// DerivedAttributes defines a set of virtual attributes computed via CEL
 	// expressions for each candidate device. These virtual attributes can be
@@ -1234,7 +1234,7 @@ type NodeAllocatableMapping struct {
 	// quantity for the node allocatable resource mapping will be "4Gi". The final
 	// node allocatable resource amount is `consumedCapacity[capacityKey]` *
 	// `capacityMultiplier`.
-	CapacityKey string `json:"capacityKey,omitempty"`
+	CapacityKey *string `json:"capacityKey,omitempty"`
 
 	// CapacityMultiplier is used as a multiplier for the allocated capacity
 	// consumed. It is only valid if `capacityKey` is set. The final node
@@ -1646,7 +1646,7 @@ type ResourceSliceSpec struct {
 	//
 	// When set, every partitionable device in the slice must carry the attribute
 	// and devices sharing a value must share the same ConsumesCounters cost.
-	PartitionTypeAttribute string `json:"partitionTypeAttribute,omitempty"`
+	PartitionTypeAttribute *string `json:"partitionTypeAttribute,omitempty"`
 
 	// PerDeviceNodeSelection defines whether the access from nodes to resources in
 	// the pool is set on the ResourceSlice level or on each device. If it is set

@@ -56,7 +56,7 @@ type AllocatedDeviceStatus struct {
 	Pool string `json:"pool"`
 
 	// ShareID uniquely identifies an individual allocation share of the device.
-	ShareID string `json:"shareID,omitempty"`
+	ShareID *string `json:"shareID,omitempty"`
 }
 
 // AllocationResult contains attributes of an allocated resource.
@@ -381,7 +381,7 @@ type Device struct {
 	//
 	// Must only be set if Spec.PerDeviceNodeSelection is set to true. At most one
 	// of NodeName, NodeSelector and AllNodes can be set.
-	NodeName string `json:"nodeName,omitempty"`
+	NodeName *string `json:"nodeName,omitempty"`
 
 	// NodeSelector defines the nodes where the device is available.
 	//
@@ -455,7 +455,7 @@ type DeviceAttribute struct {
 	Ints []int64 `json:"ints,omitempty"`
 
 	// StringValue is a string. Must not be longer than 64 characters.
-	String string `json:"string,omitempty"`
+	String *string `json:"string,omitempty"`
 
 	// StringValues is a non-empty list of strings. Each string must not be longer
 	// than 64 characters.
@@ -466,7 +466,7 @@ type DeviceAttribute struct {
 
 	// VersionValue is a semantic version according to semver.org spec 2.0.0. Must
 	// not be longer than 64 characters.
-	Version string `json:"version,omitempty"`
+	Version *string `json:"version,omitempty"`
 
 	// VersionValues is a non-empty list of semantic versions according to
 	// semver.org spec 2.0.0. Each version string must not be longer than 64
@@ -601,7 +601,7 @@ type DeviceClassSpec struct {
 	// picked to satisfy a pod's extended resource requests. If two classes are
 	// created at the same time, then the name of the class lexicographically
 	// sorted first is picked.
-	ExtendedResourceName string `json:"extendedResourceName,omitempty"`
+	ExtendedResourceName *string `json:"extendedResourceName,omitempty"`
 
 	// Each selector must be satisfied by a device which is claimed via this class.
 	Selectors []DeviceSelector `json:"selectors,omitempty"`
@@ -625,7 +625,7 @@ type DeviceConstraint struct {
 	// This is useful for scenarios where resource requests must be fulfilled by
 	// separate physical devices. For example, a container requests two network
 	// interfaces that must be allocated from two different physical NICs.
-	DistinctAttribute string `json:"distinctAttribute,omitempty"`
+	DistinctAttribute *string `json:"distinctAttribute,omitempty"`
 
 	// MatchAttribute requires that all devices in question have this attribute and
 	// that its type and value are the same across those devices.
@@ -642,7 +642,7 @@ type DeviceConstraint struct {
 	// Scalar values are treated as singleton sets for backward compatibility.
 	//
 	// Must include the domain qualifier.
-	MatchAttribute string `json:"matchAttribute,omitempty"`
+	MatchAttribute *string `json:"matchAttribute,omitempty"`
 
 	// Requests is a list of the one or more requests in this claim which must
 	// co-satisfy this constraint. If a request is fulfilled by multiple devices,
@@ -859,7 +859,7 @@ type DeviceRequestAllocationResult struct {
 	// used when the device supports multiple simultaneous allocations. It serves
 	// as an additional map key to differentiate concurrent shares of the same
 	// device.
-	ShareID string `json:"shareID,omitempty"`
+	ShareID *string `json:"shareID,omitempty"`
 
 	// SkipNodeOperations lists node-local resource operations (gRPC calls) that
 	// will be skipped for this allocated device when determining whether
@@ -929,7 +929,7 @@ type DeviceSubRequest struct {
 	// Count is used only when the count mode is "ExactCount". Must be greater than
 	// zero. If AllocationMode is ExactCount and this field is not specified, the
 	// default is one.
-	Count *int64 `json:"count,omitempty"`
+	Count int64 `json:"count,omitempty"`
 
 	// DerivedAttributes defines a set of virtual attributes computed via CEL
 	// expressions for each candidate device. These virtual attributes can be
@@ -1119,11 +1119,11 @@ type DeviceTaintSelector struct {
 	//
 	// Setting also driver and pool may be required to avoid ambiguity, but is not
 	// required.
-	Device string `json:"device,omitempty"`
+	Device *string `json:"device,omitempty"`
 
 	// If driver is set, only devices from that driver are selected. This fields
 	// corresponds to slice.spec.driver.
-	Driver string `json:"driver,omitempty"`
+	Driver *string `json:"driver,omitempty"`
 
 	// If pool is set, only devices in that pool are selected.
 	//
@@ -1131,7 +1131,7 @@ type DeviceTaintSelector struct {
 	// drivers use the same pool name, but this is not required because selecting
 	// pools from different drivers may also be useful, for example when drivers
 	// with node-local devices use the node name as their pool name.
-	Pool string `json:"pool,omitempty"`
+	Pool *string `json:"pool,omitempty"`
 }
 
 // The ResourceClaim this DeviceToleration is attached to tolerates any taint
@@ -1219,7 +1219,7 @@ type ExactDeviceRequest struct {
 	// Count is used only when the count mode is "ExactCount". Must be greater than
 	// zero. If AllocationMode is ExactCount and this field is not specified, the
 	// default is one.
-	Count *int64 `json:"count,omitempty"`
+	Count int64 `json:"count,omitempty"`
 
 	// DerivedAttributes defines a set of virtual attributes computed via CEL
 	// expressions for each candidate device. These virtual attributes can be
@@ -1324,7 +1324,7 @@ type NodeAllocatableMapping struct {
 	// quantity for the node allocatable resource mapping will be "4Gi". The final
 	// node allocatable resource amount is `consumedCapacity[capacityKey]` *
 	// `capacityMultiplier`.
-	CapacityKey string `json:"capacityKey,omitempty"`
+	CapacityKey *string `json:"capacityKey,omitempty"`
 
 	// CapacityMultiplier is used as a multiplier for the allocated capacity
 	// consumed. It is only valid if `capacityKey` is set. The final node
@@ -1719,7 +1719,7 @@ type ResourceSliceSpec struct {
 	//
 	// Exactly one of NodeName, NodeSelector, AllNodes, and PerDeviceNodeSelection
 	// must be set. This field is immutable.
-	NodeName string `json:"nodeName,omitempty"`
+	NodeName *string `json:"nodeName,omitempty"`
 
 	// NodeSelector defines which nodes have access to the resources in the pool,
 	// when that pool is not limited to a single node.
@@ -1736,7 +1736,7 @@ type ResourceSliceSpec struct {
 	//
 	// When set, every partitionable device in the slice must carry the attribute
 	// and devices sharing a value must share the same ConsumesCounters cost.
-	PartitionTypeAttribute string `json:"partitionTypeAttribute,omitempty"`
+	PartitionTypeAttribute *string `json:"partitionTypeAttribute,omitempty"`
 
 	// PerDeviceNodeSelection defines whether the access from nodes to resources in
 	// the pool is set on the ResourceSlice level or on each device. If it is set

@@ -284,7 +284,7 @@ func (x *CompositePodGroupTemplate) DecodeWire(r *jsonwire.Reader) {
 				x.PodGroupTemplates = nil
 			}
 		case "preemptionPolicy":
-			x.PreemptionPolicy = r.String()
+			x.PreemptionPolicy = r.StringPtr()
 		case "priority":
 			x.Priority = r.Int32Ptr()
 		case "priorityClassName":
@@ -351,9 +351,9 @@ func (x *CompositePodGroupTemplate) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.PreemptionPolicy) || x.PreemptionPolicy != "" {
+	if x.PreemptionPolicy != nil {
 		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
-		jsonwire.String(s, x.PreemptionPolicy)
+		jsonwire.String(s, *x.PreemptionPolicy)
 	}
 	if x.Priority != nil {
 		jsonwire.Key(s, &more, ",\"priority\":")
@@ -693,9 +693,9 @@ func (x *PodGroupResourceClaim) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		case "resourceClaimName":
-			x.ResourceClaimName = r.String()
+			x.ResourceClaimName = r.StringPtr()
 		case "resourceClaimTemplateName":
-			x.ResourceClaimTemplateName = r.String()
+			x.ResourceClaimTemplateName = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -712,13 +712,13 @@ func (x *PodGroupResourceClaim) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.Name)
 	}
-	if ap.Explicit(&x.ResourceClaimName) || x.ResourceClaimName != "" {
+	if x.ResourceClaimName != nil {
 		jsonwire.Key(s, &more, ",\"resourceClaimName\":")
-		jsonwire.String(s, x.ResourceClaimName)
+		jsonwire.String(s, *x.ResourceClaimName)
 	}
-	if ap.Explicit(&x.ResourceClaimTemplateName) || x.ResourceClaimTemplateName != "" {
+	if x.ResourceClaimTemplateName != nil {
 		jsonwire.Key(s, &more, ",\"resourceClaimTemplateName\":")
-		jsonwire.String(s, x.ResourceClaimTemplateName)
+		jsonwire.String(s, *x.ResourceClaimTemplateName)
 	}
 	s.WriteRaw("}")
 }
@@ -734,7 +734,7 @@ func (x *PodGroupResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		case "resourceClaimName":
-			x.ResourceClaimName = r.String()
+			x.ResourceClaimName = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -751,9 +751,9 @@ func (x *PodGroupResourceClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.Name)
 	}
-	if ap.Explicit(&x.ResourceClaimName) || x.ResourceClaimName != "" {
+	if x.ResourceClaimName != nil {
 		jsonwire.Key(s, &more, ",\"resourceClaimName\":")
-		jsonwire.String(s, x.ResourceClaimName)
+		jsonwire.String(s, *x.ResourceClaimName)
 	}
 	s.WriteRaw("}")
 }
@@ -864,9 +864,9 @@ func (x *PodGroupSpec) DecodeWire(r *jsonwire.Reader) {
 		case "disruptionMode":
 			x.DisruptionMode.DecodeWire(r)
 		case "parentCompositePodGroupName":
-			x.ParentCompositePodGroupName = r.String()
+			x.ParentCompositePodGroupName = r.StringPtr()
 		case "preemptionPolicy":
-			x.PreemptionPolicy = r.String()
+			x.PreemptionPolicy = r.StringPtr()
 		case "priority":
 			x.Priority = r.Int32Ptr()
 		case "priorityClassName":
@@ -919,13 +919,13 @@ func (x *PodGroupSpec) EncodeJSON(s *jsoniter.Stream) {
 	if ap != nil {
 		more = ap.Kept(s, at, &x.DisruptionMode)
 	}
-	if ap.Explicit(&x.ParentCompositePodGroupName) || x.ParentCompositePodGroupName != "" {
+	if x.ParentCompositePodGroupName != nil {
 		jsonwire.Key(s, &more, ",\"parentCompositePodGroupName\":")
-		jsonwire.String(s, x.ParentCompositePodGroupName)
+		jsonwire.String(s, *x.ParentCompositePodGroupName)
 	}
-	if ap.Explicit(&x.PreemptionPolicy) || x.PreemptionPolicy != "" {
+	if x.PreemptionPolicy != nil {
 		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
-		jsonwire.String(s, x.PreemptionPolicy)
+		jsonwire.String(s, *x.PreemptionPolicy)
 	}
 	if x.Priority != nil {
 		jsonwire.Key(s, &more, ",\"priority\":")
@@ -1061,7 +1061,7 @@ func (x *PodGroupTemplate) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		case "preemptionPolicy":
-			x.PreemptionPolicy = r.String()
+			x.PreemptionPolicy = r.StringPtr()
 		case "priority":
 			x.Priority = r.Int32Ptr()
 		case "priorityClassName":
@@ -1109,9 +1109,9 @@ func (x *PodGroupTemplate) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
-	if ap.Explicit(&x.PreemptionPolicy) || x.PreemptionPolicy != "" {
+	if x.PreemptionPolicy != nil {
 		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
-		jsonwire.String(s, x.PreemptionPolicy)
+		jsonwire.String(s, *x.PreemptionPolicy)
 	}
 	if x.Priority != nil {
 		jsonwire.Key(s, &more, ",\"priority\":")

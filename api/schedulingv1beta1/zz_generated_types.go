@@ -98,7 +98,7 @@ type CompositePodGroupTemplate struct {
 	// priority. One of Never, PreemptLowerPriority. This field is immutable. This
 	// field is available only when the PodGroupPreemptionPolicy feature gate is
 	// enabled.
-	PreemptionPolicy string `json:"preemptionPolicy,omitempty"`
+	PreemptionPolicy *string `json:"preemptionPolicy,omitempty"`
 
 	// priority is the value of priority of composite pod groups created from this
 	// template. Various system components use this field to find the priority of
@@ -215,7 +215,7 @@ type PodGroupResourceClaim struct {
 	// PodGroup instead of its individual pods.
 	//
 	// Exactly one of ResourceClaimName and ResourceClaimTemplateName must be set.
-	ResourceClaimName string `json:"resourceClaimName,omitempty"`
+	ResourceClaimName *string `json:"resourceClaimName,omitempty"`
 
 	// resourceClaimTemplateName is the name of a ResourceClaimTemplate object in
 	// the same namespace as this PodGroup.
@@ -230,7 +230,7 @@ type PodGroupResourceClaim struct {
 	// ResourceClaim by the control plane after creating the ResourceClaim.
 	//
 	// Exactly one of ResourceClaimName and ResourceClaimTemplateName must be set.
-	ResourceClaimTemplateName string `json:"resourceClaimTemplateName,omitempty"`
+	ResourceClaimTemplateName *string `json:"resourceClaimTemplateName,omitempty"`
 }
 
 // PodGroupResourceClaimStatus is stored in the PodGroupStatus for each
@@ -248,7 +248,7 @@ type PodGroupResourceClaimStatus struct {
 	// the PodGroup in the namespace of the PodGroup. If this is unset, then
 	// generating a ResourceClaim was not necessary. The
 	// podgroup.spec.resourceClaims entry can be ignored in this case.
-	ResourceClaimName string `json:"resourceClaimName,omitempty"`
+	ResourceClaimName *string `json:"resourceClaimName,omitempty"`
 }
 
 // PodGroupSchedulingConstraints defines scheduling constraints (e.g. topology)
@@ -296,7 +296,7 @@ type PodGroupSpec struct {
 	// group within the same namespace as this pod group. If it's nil, then this
 	// pod group is a root of a workload's hierarchy. This field is used only when
 	// the CompositePodGroup feature gate is enabled. This field is immutable.
-	ParentCompositePodGroupName string `json:"parentCompositePodGroupName,omitempty"`
+	ParentCompositePodGroupName *string `json:"parentCompositePodGroupName,omitempty"`
 
 	// preemptionPolicy is the Policy for preempting pods/podgroups with lower
 	// priority. One of Never, PreemptLowerPriority. Defaults to
@@ -305,7 +305,7 @@ type PodGroupSpec struct {
 	// PreemptLowerPriority if value is unset in PriorityClass. This field is
 	// immutable. This field is available only when the PodGroupPreemptionPolicy
 	// feature gate is enabled.
-	PreemptionPolicy string `json:"preemptionPolicy,omitempty"`
+	PreemptionPolicy *string `json:"preemptionPolicy,omitempty"`
 
 	// priority is the value of priority of this pod group. Various system
 	// components use this field to find the priority of the pod group. When
@@ -399,7 +399,7 @@ type PodGroupTemplate struct {
 	// priority. One of Never, PreemptLowerPriority. This field is immutable. This
 	// field is available only when the PodGroupPreemptionPolicy feature gate is
 	// enabled.
-	PreemptionPolicy string `json:"preemptionPolicy,omitempty"`
+	PreemptionPolicy *string `json:"preemptionPolicy,omitempty"`
 
 	// priority is the value of priority of pod groups created from this template.
 	// Various system components use this field to find the priority of the pod

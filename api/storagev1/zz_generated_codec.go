@@ -1378,7 +1378,7 @@ func (x *StorageHealthCondition) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "accessMode":
-			x.AccessMode = r.String()
+			x.AccessMode = r.StringPtr()
 		case "lastTransitionTime":
 			x.LastTransitionTime.DecodeWire(r)
 		case "message":
@@ -1388,7 +1388,7 @@ func (x *StorageHealthCondition) DecodeWire(r *jsonwire.Reader) {
 		case "status":
 			x.Status = r.String()
 		case "volumeMode":
-			x.VolumeMode = r.String()
+			x.VolumeMode = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -1400,10 +1400,10 @@ func (x *StorageHealthCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.AccessMode) || x.AccessMode != "" {
+	if x.AccessMode != nil {
 		s.WriteRaw("\"accessMode\":")
 		more = true
-		jsonwire.String(s, x.AccessMode)
+		jsonwire.String(s, *x.AccessMode)
 	}
 	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
 		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
@@ -1421,9 +1421,9 @@ func (x *StorageHealthCondition) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"status\":")
 		jsonwire.String(s, x.Status)
 	}
-	if ap.Explicit(&x.VolumeMode) || x.VolumeMode != "" {
+	if x.VolumeMode != nil {
 		jsonwire.Key(s, &more, ",\"volumeMode\":")
-		jsonwire.String(s, x.VolumeMode)
+		jsonwire.String(s, *x.VolumeMode)
 	}
 	s.WriteRaw("}")
 }

@@ -530,7 +530,7 @@ type StorageHealth struct {
 type StorageHealthCondition struct {
 	// accessMode is the access mode affected. Nil means all access modes are
 	// affected.
-	AccessMode string `json:"accessMode,omitempty"`
+	AccessMode *string `json:"accessMode,omitempty"`
 
 	// lastTransitionTime is when this condition first appeared at its current
 	// state.
@@ -553,7 +553,7 @@ type StorageHealthCondition struct {
 	Status string `json:"status"`
 
 	// volumeMode is the volume mode affected. Nil means both are affected.
-	VolumeMode string `json:"volumeMode,omitempty"`
+	VolumeMode *string `json:"volumeMode,omitempty"`
 }
 
 // TokenRequest contains parameters of a service account token.

@@ -59,7 +59,10 @@ func clientgoInformer(s *server, n int, transform bool) (func(), error) {
 			return cs.CoreV1().Pods("").Watch(context.Background(), opts)
 		},
 	}
-	inf := cache.NewSharedIndexInformer(lw, &corev1.Pod{}, 0, cache.Indexers{cache.NamespaceIndex: cache.MetaNamespaceIndexFunc})
+	// kubewire's informer fills its cache with a LIST unless told to
+	// stream; client-go's streams by default since v0.35, so it is told
+	// not to, and both fill the cache the same way.
+	inf := cache.NewSharedIndexInformer(cache.ToListWatcherWithWatchListSemantics(lw, listOnly{}), &corev1.Pod{}, 0, cache.Indexers{cache.NamespaceIndex: cache.MetaNamespaceIndexFunc})
 	if transform {
 		if err := inf.SetTransform(func(obj any) (any, error) {
 			if p, ok := obj.(*corev1.Pod); ok {
@@ -79,6 +82,13 @@ func clientgoInformer(s *server, n int, transform bool) (func(), error) {
 	}
 	return func() { cancel(); <-done }, nil
 }
+
+// listOnly is a client that declares it has no streaming lists (client-go's
+// opt-out of watch-list semantics).
+type listOnly struct{}
+
+// IsWatchListSemanticsUnSupported reports that the client lists with LIST.
+func (listOnly) IsWatchListSemanticsUnSupported() bool { return true }
 
 func kubewireInformer(s *server, n int, transform bool) (func(), error) {
 	rc, err := s.kubewireREST()
