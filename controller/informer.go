@@ -537,7 +537,7 @@ func (i *Informer[T]) rejected(err error) bool {
 func (i *Informer[T]) streamingList(ctx context.Context) (WatchStream[T], error) {
 	yes := true
 	opts := i.watchOptions()
-	opts.ResourceVersion, opts.ResourceVersionMatch, opts.SendInitialEvents = "", "NotOlderThan", &yes
+	opts.ResourceVersion, opts.ResourceVersionMatch, opts.SendInitialEvents = "", metav1.ResourceVersionMatchNotOlderThan, &yes
 	w, err := i.lw.Watch(ctx, opts)
 	if err != nil {
 		return nil, err

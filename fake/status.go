@@ -13,7 +13,7 @@ type apiError struct{ s metav1.Status }
 
 func (e *apiError) Error() string { return e.s.Message }
 
-func newStatus(code int, reason, msg string, details *metav1.StatusDetails) *apiError {
+func newStatus(code int, reason metav1.StatusReason, msg string, details *metav1.StatusDetails) *apiError {
 	return &apiError{metav1.Status{
 		TypeMeta: metav1.TypeMeta{Kind: "Status", APIVersion: "v1"},
 		Status:   metav1.StatusFailure, Message: msg, Reason: reason, Details: details, Code: int32(code),
@@ -95,7 +95,7 @@ func errInvalid(group, kind, name string, errs ...fieldError) *apiError {
 	var causes []metav1.StatusCause
 	var msgs []string
 	for _, e := range errs {
-		causes = append(causes, metav1.StatusCause{Type: e.Type, Message: e.message(), Field: e.Field})
+		causes = append(causes, metav1.StatusCause{Type: metav1.CauseType(e.Type), Message: e.message(), Field: e.Field})
 		msgs = append(msgs, e.Field+": "+e.message())
 	}
 	// The message lists each distinct error once; the causes keep every

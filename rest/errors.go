@@ -157,7 +157,7 @@ func (e *ConfigError) Error() string { return "rest: " + e.Field + ": " + e.Reas
 
 // knownReasons are the reasons the Is* helpers trust; for any other reason
 // they decide from the HTTP code.
-var knownReasons = map[string]bool{
+var knownReasons = map[metav1.StatusReason]bool{
 	metav1.ReasonUnauthorized: true, metav1.ReasonForbidden: true, metav1.ReasonNotFound: true,
 	metav1.ReasonAlreadyExists: true, metav1.ReasonConflict: true, metav1.ReasonGone: true,
 	metav1.ReasonInvalid: true, metav1.ReasonServerTimeout: true, metav1.ReasonStoreReadError: true,
@@ -167,7 +167,7 @@ var knownReasons = map[string]bool{
 	metav1.ReasonInternalError: true, metav1.ReasonExpired: true, metav1.ReasonServiceUnavailable: true,
 }
 
-func reasonAndCode(err error) (string, int, bool) {
+func reasonAndCode(err error) (metav1.StatusReason, int, bool) {
 	se, ok := errors.AsType[*StatusError](err)
 	if !ok {
 		return "", 0, false
@@ -177,7 +177,7 @@ func reasonAndCode(err error) (string, int, bool) {
 
 // is reports whether err is a StatusError with reason, or with an unknown
 // reason and code (code 0: no fallback).
-func is(err error, reason string, code int) bool {
+func is(err error, reason metav1.StatusReason, code int) bool {
 	r, c, ok := reasonAndCode(err)
 	if !ok {
 		return false
@@ -187,7 +187,7 @@ func is(err error, reason string, code int) bool {
 
 // ReasonForError returns the reason of the StatusError in err's chain
 // ("NotFound", "Conflict", ...), or "" when there is none or it has none.
-func ReasonForError(err error) string {
+func ReasonForError(err error) metav1.StatusReason {
 	r, _, _ := reasonAndCode(err)
 	return r
 }
@@ -278,7 +278,10 @@ const errorBodyShown = 1 << 10
 
 // codeReasons maps an HTTP code to the reason and message of a synthesized
 // Status.
-var codeReasons = map[int][2]string{
+var codeReasons = map[int]struct {
+	reason metav1.StatusReason
+	msg    string
+}{
 	http.StatusBadRequest:            {metav1.ReasonBadRequest, "the server rejected the request as malformed"},
 	http.StatusUnauthorized:          {metav1.ReasonUnauthorized, "the server requires valid credentials"},
 	http.StatusForbidden:             {metav1.ReasonForbidden, "the server denied access to the requested resource"},
@@ -306,7 +309,7 @@ func synthesizeStatus(code int, body []byte) metav1.Status {
 	}
 	msg := fmt.Sprintf("the server responded with status %d (%s)", code, http.StatusText(code))
 	if cr, ok := codeReasons[code]; ok {
-		st.Reason, msg = cr[0], cr[1]
+		st.Reason, msg = cr.reason, cr.msg
 	} else if code >= 300 && code < 400 {
 		msg = fmt.Sprintf("the server responded with a redirect (%d) that was not followed", code)
 	}

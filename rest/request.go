@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/codec"
 )
 
@@ -254,10 +255,11 @@ func (r *Request) Continue(token string) *Request { return r.paramIf("continue",
 // ResourceVersion sets resourceVersion; "" sets nothing.
 func (r *Request) ResourceVersion(rv string) *Request { return r.paramIf("resourceVersion", rv) }
 
-// ResourceVersionMatch sets resourceVersionMatch ("Exact", "NotOlderThan");
+// ResourceVersionMatch sets resourceVersionMatch
+// (metav1.ResourceVersionMatchExact, metav1.ResourceVersionMatchNotOlderThan);
 // "" sets nothing.
-func (r *Request) ResourceVersionMatch(m string) *Request {
-	return r.paramIf("resourceVersionMatch", m)
+func (r *Request) ResourceVersionMatch(m metav1.ResourceVersionMatch) *Request {
+	return r.paramIf("resourceVersionMatch", string(m))
 }
 
 // TimeoutSeconds sets timeoutSeconds, the server-side limit of a list or
@@ -291,9 +293,12 @@ func (r *Request) Force(on bool) *Request {
 	return r.Param("force", "true")
 }
 
-// PropagationPolicy sets propagationPolicy ("Orphan", "Background",
-// "Foreground") for a delete; "" sets nothing.
-func (r *Request) PropagationPolicy(p string) *Request { return r.paramIf("propagationPolicy", p) }
+// PropagationPolicy sets propagationPolicy (metav1.DeletePropagationOrphan,
+// DeletePropagationBackground, DeletePropagationForeground) for a delete; ""
+// sets nothing.
+func (r *Request) PropagationPolicy(p metav1.DeletionPropagation) *Request {
+	return r.paramIf("propagationPolicy", string(p))
+}
 
 // GracePeriodSeconds sets gracePeriodSeconds for a delete (0: immediately).
 func (r *Request) GracePeriodSeconds(n int64) *Request {

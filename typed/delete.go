@@ -1,6 +1,7 @@
 package typed
 
 import (
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/codec"
 )
 
@@ -8,11 +9,11 @@ import (
 // one owns.
 const (
 	// DeleteOrphan leaves dependents in place.
-	DeleteOrphan = "Orphan"
+	DeleteOrphan = metav1.DeletePropagationOrphan
 	// DeleteBackground deletes the object now and its dependents after.
-	DeleteBackground = "Background"
+	DeleteBackground = metav1.DeletePropagationBackground
 	// DeleteForeground keeps the object until its dependents are gone.
-	DeleteForeground = "Foreground"
+	DeleteForeground = metav1.DeletePropagationForeground
 )
 
 // DeleteOptions are the parameters of a delete. The zero value uses the
@@ -20,7 +21,7 @@ const (
 type DeleteOptions struct {
 	// PropagationPolicy is DeleteOrphan, DeleteBackground or
 	// DeleteForeground; empty means the kind's default.
-	PropagationPolicy string
+	PropagationPolicy metav1.DeletionPropagation
 	// GracePeriodSeconds overrides the object's grace period; 0 means
 	// immediately. Nil means the default.
 	GracePeriodSeconds *int64
@@ -39,12 +40,12 @@ type Preconditions struct {
 }
 
 type deleteBody struct {
-	Kind               string         `json:"kind"`
-	APIVersion         string         `json:"apiVersion"`
-	PropagationPolicy  string         `json:"propagationPolicy,omitempty"`
-	GracePeriodSeconds *int64         `json:"gracePeriodSeconds,omitempty"`
-	Preconditions      *Preconditions `json:"preconditions,omitempty"`
-	DryRun             []string       `json:"dryRun,omitempty"`
+	Kind               string                     `json:"kind"`
+	APIVersion         string                     `json:"apiVersion"`
+	PropagationPolicy  metav1.DeletionPropagation `json:"propagationPolicy,omitempty"`
+	GracePeriodSeconds *int64                     `json:"gracePeriodSeconds,omitempty"`
+	Preconditions      *Preconditions             `json:"preconditions,omitempty"`
+	DryRun             []string                   `json:"dryRun,omitempty"`
 }
 
 // body returns the DeleteOptions object to send, or nil when every option is

@@ -187,7 +187,7 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 				x.ExcludeResourceRules = nil
 			}
 		case "matchPolicy":
-			x.MatchPolicy = r.StringPtr()
+			x.MatchPolicy = (*MatchPolicyType)(r.StringPtr())
 		case "namespaceSelector":
 			if r.Null() {
 				x.NamespaceSelector = nil
@@ -246,7 +246,7 @@ func (x *MatchResources) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.MatchPolicy != nil {
 		jsonwire.Key(s, &more, ",\"matchPolicy\":")
-		jsonwire.String(s, *x.MatchPolicy)
+		jsonwire.String(s, string(*x.MatchPolicy))
 	}
 	if x.NamespaceSelector != nil {
 		jsonwire.Key(s, &more, ",\"namespaceSelector\":")
@@ -788,7 +788,7 @@ func (x *MutatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "failurePolicy":
-			x.FailurePolicy = r.StringPtr()
+			x.FailurePolicy = (*FailurePolicyType)(r.StringPtr())
 		case "matchConditions":
 			if r.BeginArray() {
 				sl0 := make([]MatchCondition, 0, r.Count())
@@ -830,7 +830,7 @@ func (x *MutatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 				x.ParamKind.DecodeWire(r)
 			}
 		case "reinvocationPolicy":
-			x.ReinvocationPolicy = r.String()
+			x.ReinvocationPolicy = ReinvocationPolicyType(r.String())
 		case "variables":
 			if r.BeginArray() {
 				sl0 := make([]Variable, 0, r.Count())
@@ -856,7 +856,7 @@ func (x *MutatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 	if x.FailurePolicy != nil {
 		s.WriteRaw("\"failurePolicy\":")
 		more = true
-		jsonwire.String(s, *x.FailurePolicy)
+		jsonwire.String(s, string(*x.FailurePolicy))
 	}
 	if len(x.MatchConditions) != 0 || ap != nil && x.MatchConditions != nil {
 		jsonwire.Key(s, &more, ",\"matchConditions\":")
@@ -898,7 +898,7 @@ func (x *MutatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.ReinvocationPolicy) || x.ReinvocationPolicy != "" {
 		jsonwire.Key(s, &more, ",\"reinvocationPolicy\":")
-		jsonwire.String(s, x.ReinvocationPolicy)
+		jsonwire.String(s, string(x.ReinvocationPolicy))
 	}
 	if len(x.Variables) != 0 || ap != nil && x.Variables != nil {
 		jsonwire.Key(s, &more, ",\"variables\":")
@@ -931,7 +931,7 @@ func (x *MutatingWebhook) DecodeWire(r *jsonwire.Reader) {
 		case "clientConfig":
 			x.ClientConfig.DecodeWire(r)
 		case "failurePolicy":
-			x.FailurePolicy = r.StringPtr()
+			x.FailurePolicy = (*FailurePolicyType)(r.StringPtr())
 		case "matchConditions":
 			if r.BeginArray() {
 				sl0 := make([]MatchCondition, 0, r.Count())
@@ -944,7 +944,7 @@ func (x *MutatingWebhook) DecodeWire(r *jsonwire.Reader) {
 				x.MatchConditions = nil
 			}
 		case "matchPolicy":
-			x.MatchPolicy = r.StringPtr()
+			x.MatchPolicy = (*MatchPolicyType)(r.StringPtr())
 		case "name":
 			x.Name = r.String()
 		case "namespaceSelector":
@@ -966,7 +966,7 @@ func (x *MutatingWebhook) DecodeWire(r *jsonwire.Reader) {
 				x.ObjectSelector.DecodeWire(r)
 			}
 		case "reinvocationPolicy":
-			x.ReinvocationPolicy = r.StringPtr()
+			x.ReinvocationPolicy = (*ReinvocationPolicyType)(r.StringPtr())
 		case "rules":
 			if r.BeginArray() {
 				sl0 := make([]RuleWithOperations, 0, r.Count())
@@ -979,7 +979,7 @@ func (x *MutatingWebhook) DecodeWire(r *jsonwire.Reader) {
 				x.Rules = nil
 			}
 		case "sideEffects":
-			x.SideEffects = r.StringPtr()
+			x.SideEffects = (*SideEffectClass)(r.StringPtr())
 		case "timeoutSeconds":
 			x.TimeoutSeconds = r.Int32Ptr()
 		default:
@@ -1017,7 +1017,7 @@ func (x *MutatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.FailurePolicy != nil {
 		jsonwire.Key(s, &more, ",\"failurePolicy\":")
-		jsonwire.String(s, *x.FailurePolicy)
+		jsonwire.String(s, string(*x.FailurePolicy))
 	}
 	if len(x.MatchConditions) != 0 || ap != nil && x.MatchConditions != nil {
 		jsonwire.Key(s, &more, ",\"matchConditions\":")
@@ -1036,7 +1036,7 @@ func (x *MutatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.MatchPolicy != nil {
 		jsonwire.Key(s, &more, ",\"matchPolicy\":")
-		jsonwire.String(s, *x.MatchPolicy)
+		jsonwire.String(s, string(*x.MatchPolicy))
 	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
@@ -1052,7 +1052,7 @@ func (x *MutatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.ReinvocationPolicy != nil {
 		jsonwire.Key(s, &more, ",\"reinvocationPolicy\":")
-		jsonwire.String(s, *x.ReinvocationPolicy)
+		jsonwire.String(s, string(*x.ReinvocationPolicy))
 	}
 	if len(x.Rules) != 0 || ap != nil && x.Rules != nil {
 		jsonwire.Key(s, &more, ",\"rules\":")
@@ -1074,7 +1074,7 @@ func (x *MutatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 		if x.SideEffects == nil {
 			s.WriteNil()
 		} else {
-			jsonwire.String(s, *x.SideEffects)
+			jsonwire.String(s, string(*x.SideEffects))
 		}
 	}
 	if x.TimeoutSeconds != nil {
@@ -1355,7 +1355,7 @@ func (x *Mutation) DecodeWire(r *jsonwire.Reader) {
 				x.JSONPatch.DecodeWire(r)
 			}
 		case "patchType":
-			x.PatchType = r.String()
+			x.PatchType = PatchType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -1378,7 +1378,7 @@ func (x *Mutation) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.PatchType) || x.PatchType != "" {
 		jsonwire.Key(s, &more, ",\"patchType\":")
-		jsonwire.String(s, x.PatchType)
+		jsonwire.String(s, string(x.PatchType))
 	}
 	s.WriteRaw("}")
 }
@@ -1396,13 +1396,13 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 		case "apiVersions":
 			x.APIVersions = r.Strings()
 		case "operations":
-			x.Operations = r.Strings()
+			x.Operations = jsonwire.StringsOf[OperationType](r)
 		case "resourceNames":
 			x.ResourceNames = r.Strings()
 		case "resources":
 			x.Resources = r.Strings()
 		case "scope":
-			x.Scope = r.StringPtr()
+			x.Scope = (*ScopeType)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -1455,7 +1455,7 @@ func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.Operations[i0])
+				jsonwire.String(s, string(x.Operations[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -1492,7 +1492,7 @@ func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.Scope != nil {
 		jsonwire.Key(s, &more, ",\"scope\":")
-		jsonwire.String(s, *x.Scope)
+		jsonwire.String(s, string(*x.Scope))
 	}
 	s.WriteRaw("}")
 }
@@ -1545,7 +1545,7 @@ func (x *ParamRef) DecodeWire(r *jsonwire.Reader) {
 		case "namespace":
 			x.Namespace = r.String()
 		case "parameterNotFoundAction":
-			x.ParameterNotFoundAction = r.StringPtr()
+			x.ParameterNotFoundAction = (*ParameterNotFoundActionType)(r.StringPtr())
 		case "selector":
 			if r.Null() {
 				x.Selector = nil
@@ -1577,7 +1577,7 @@ func (x *ParamRef) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.ParameterNotFoundAction != nil {
 		jsonwire.Key(s, &more, ",\"parameterNotFoundAction\":")
-		jsonwire.String(s, *x.ParameterNotFoundAction)
+		jsonwire.String(s, string(*x.ParameterNotFoundAction))
 	}
 	if x.Selector != nil {
 		jsonwire.Key(s, &more, ",\"selector\":")
@@ -1599,11 +1599,11 @@ func (x *RuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 		case "apiVersions":
 			x.APIVersions = r.Strings()
 		case "operations":
-			x.Operations = r.Strings()
+			x.Operations = jsonwire.StringsOf[OperationType](r)
 		case "resources":
 			x.Resources = r.Strings()
 		case "scope":
-			x.Scope = r.StringPtr()
+			x.Scope = (*ScopeType)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -1656,7 +1656,7 @@ func (x *RuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.Operations[i0])
+				jsonwire.String(s, string(x.Operations[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -1678,7 +1678,7 @@ func (x *RuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.Scope != nil {
 		jsonwire.Key(s, &more, ",\"scope\":")
-		jsonwire.String(s, *x.Scope)
+		jsonwire.String(s, string(*x.Scope))
 	}
 	s.WriteRaw("}")
 }
@@ -2122,7 +2122,7 @@ func (x *ValidatingAdmissionPolicyBindingSpec) DecodeWire(r *jsonwire.Reader) {
 		case "policyName":
 			x.PolicyName = r.String()
 		case "validationActions":
-			x.ValidationActions = r.Strings()
+			x.ValidationActions = jsonwire.StringsOf[ValidationAction](r)
 		default:
 			r.SkipUnknown()
 		}
@@ -2157,7 +2157,7 @@ func (x *ValidatingAdmissionPolicyBindingSpec) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.ValidationActions[i0])
+				jsonwire.String(s, string(x.ValidationActions[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -2326,7 +2326,7 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 				x.AuditAnnotations = nil
 			}
 		case "failurePolicy":
-			x.FailurePolicy = r.StringPtr()
+			x.FailurePolicy = (*FailurePolicyType)(r.StringPtr())
 		case "matchConditions":
 			if r.BeginArray() {
 				sl0 := make([]MatchCondition, 0, r.Count())
@@ -2407,7 +2407,7 @@ func (x *ValidatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.FailurePolicy != nil {
 		jsonwire.Key(s, &more, ",\"failurePolicy\":")
-		jsonwire.String(s, *x.FailurePolicy)
+		jsonwire.String(s, string(*x.FailurePolicy))
 	}
 	if len(x.MatchConditions) != 0 || ap != nil && x.MatchConditions != nil {
 		jsonwire.Key(s, &more, ",\"matchConditions\":")
@@ -2546,7 +2546,7 @@ func (x *ValidatingWebhook) DecodeWire(r *jsonwire.Reader) {
 		case "clientConfig":
 			x.ClientConfig.DecodeWire(r)
 		case "failurePolicy":
-			x.FailurePolicy = r.StringPtr()
+			x.FailurePolicy = (*FailurePolicyType)(r.StringPtr())
 		case "matchConditions":
 			if r.BeginArray() {
 				sl0 := make([]MatchCondition, 0, r.Count())
@@ -2559,7 +2559,7 @@ func (x *ValidatingWebhook) DecodeWire(r *jsonwire.Reader) {
 				x.MatchConditions = nil
 			}
 		case "matchPolicy":
-			x.MatchPolicy = r.StringPtr()
+			x.MatchPolicy = (*MatchPolicyType)(r.StringPtr())
 		case "name":
 			x.Name = r.String()
 		case "namespaceSelector":
@@ -2592,7 +2592,7 @@ func (x *ValidatingWebhook) DecodeWire(r *jsonwire.Reader) {
 				x.Rules = nil
 			}
 		case "sideEffects":
-			x.SideEffects = r.StringPtr()
+			x.SideEffects = (*SideEffectClass)(r.StringPtr())
 		case "timeoutSeconds":
 			x.TimeoutSeconds = r.Int32Ptr()
 		default:
@@ -2630,7 +2630,7 @@ func (x *ValidatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.FailurePolicy != nil {
 		jsonwire.Key(s, &more, ",\"failurePolicy\":")
-		jsonwire.String(s, *x.FailurePolicy)
+		jsonwire.String(s, string(*x.FailurePolicy))
 	}
 	if len(x.MatchConditions) != 0 || ap != nil && x.MatchConditions != nil {
 		jsonwire.Key(s, &more, ",\"matchConditions\":")
@@ -2649,7 +2649,7 @@ func (x *ValidatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.MatchPolicy != nil {
 		jsonwire.Key(s, &more, ",\"matchPolicy\":")
-		jsonwire.String(s, *x.MatchPolicy)
+		jsonwire.String(s, string(*x.MatchPolicy))
 	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
@@ -2683,7 +2683,7 @@ func (x *ValidatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 		if x.SideEffects == nil {
 			s.WriteNil()
 		} else {
-			jsonwire.String(s, *x.SideEffects)
+			jsonwire.String(s, string(*x.SideEffects))
 		}
 	}
 	if x.TimeoutSeconds != nil {
@@ -2952,7 +2952,7 @@ func (x *Validation) DecodeWire(r *jsonwire.Reader) {
 		case "messageExpression":
 			x.MessageExpression = r.String()
 		case "reason":
-			x.Reason = r.StringPtr()
+			x.Reason = (*metav1.StatusReason)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -2979,7 +2979,7 @@ func (x *Validation) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.Reason != nil {
 		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, *x.Reason)
+		jsonwire.String(s, string(*x.Reason))
 	}
 	s.WriteRaw("}")
 }

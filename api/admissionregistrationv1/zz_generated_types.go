@@ -236,7 +236,7 @@ type MatchResources struct {
 	// - Equivalent: match a request if modifies a resource listed in rules, even via another API group or version. For example, if deployments can be modified via apps/v1, apps/v1beta1, and extensions/v1beta1, and "rules" only included `apiGroups:["apps"], apiVersions:["v1"], resources: ["deployments"]`, a request to apps/v1beta1 or extensions/v1beta1 would be converted to apps/v1 and sent to the ValidatingAdmissionPolicy.
 	//
 	// Defaults to "Equivalent"
-	MatchPolicy *string `json:"matchPolicy,omitempty"`
+	MatchPolicy *MatchPolicyType `json:"matchPolicy,omitempty"`
 
 	// namespaceSelector decides whether to run the admission control policy on an
 	// object based on whether the namespace for that object matches the selector.
@@ -425,7 +425,7 @@ type MutatingAdmissionPolicySpec struct {
 	// handled.
 	//
 	// Allowed values are Ignore or Fail. Defaults to Fail.
-	FailurePolicy *string `json:"failurePolicy,omitempty"`
+	FailurePolicy *FailurePolicyType `json:"failurePolicy,omitempty"`
 
 	// matchConditions is a list of conditions that must be met for a request to be
 	// validated. Match conditions filter requests that have already been matched
@@ -480,7 +480,7 @@ type MutatingAdmissionPolicySpec struct {
 	// other admission plugins, admission webhooks, bindings of this policy and
 	// admission policies. Mutations are only reinvoked when mutations change the
 	// object after this mutation is invoked. Required.
-	ReinvocationPolicy string `json:"reinvocationPolicy,omitempty"`
+	ReinvocationPolicy ReinvocationPolicyType `json:"reinvocationPolicy,omitempty"`
 
 	// variables contain definitions of variables that can be used in composition
 	// of other expressions. Each variable is defined as a named CEL expression.
@@ -515,7 +515,7 @@ type MutatingWebhook struct {
 
 	// failurePolicy defines how unrecognized errors from the admission endpoint
 	// are handled - allowed values are Ignore or Fail. Defaults to Fail.
-	FailurePolicy *string `json:"failurePolicy,omitempty"`
+	FailurePolicy *FailurePolicyType `json:"failurePolicy,omitempty"`
 
 	// matchConditions is a list of conditions that must be met for a request to be
 	// sent to this webhook. Match conditions filter requests that have already
@@ -539,7 +539,7 @@ type MutatingWebhook struct {
 	// - Equivalent: match a request if modifies a resource listed in rules, even via another API group or version. For example, if deployments can be modified via apps/v1, apps/v1beta1, and extensions/v1beta1, and "rules" only included `apiGroups:["apps"], apiVersions:["v1"], resources: ["deployments"]`, a request to apps/v1beta1 or extensions/v1beta1 would be converted to apps/v1 and sent to the webhook.
 	//
 	// Defaults to "Equivalent"
-	MatchPolicy *string `json:"matchPolicy,omitempty"`
+	MatchPolicy *MatchPolicyType `json:"matchPolicy,omitempty"`
 
 	// name is the name of the admission webhook. Name should be fully qualified,
 	// e.g., imagepolicy.kubernetes.io, where "imagepolicy" is the name of the
@@ -621,7 +621,7 @@ type MutatingWebhook struct {
 	// complete, use a validating admission webhook instead.
 	//
 	// Defaults to "Never".
-	ReinvocationPolicy *string `json:"reinvocationPolicy,omitempty"`
+	ReinvocationPolicy *ReinvocationPolicyType `json:"reinvocationPolicy,omitempty"`
 
 	// rules describes what operations on what resources/subresources the webhook
 	// cares about. The webhook cares about an operation if it matches _any_ Rule.
@@ -642,7 +642,7 @@ type MutatingWebhook struct {
 	// sideEffects == Unknown or Some.
 	//
 	// Required.
-	SideEffects *string `json:"sideEffects"`
+	SideEffects *SideEffectClass `json:"sideEffects"`
 
 	// timeoutSeconds specifies the timeout for this webhook. After the timeout
 	// passes, the webhook call will be ignored or the API call will fail based on
@@ -703,7 +703,7 @@ type Mutation struct {
 	// "ApplyConfiguration" and "JSONPatch". Required.
 	//
 	// Required.
-	PatchType string `json:"patchType"`
+	PatchType PatchType `json:"patchType"`
 }
 
 // NamedRuleWithOperations is a tuple of Operations and Resources with
@@ -721,7 +721,7 @@ type NamedRuleWithOperations struct {
 	// UPDATE, DELETE, CONNECT or * for all of those operations and any future
 	// admission operations that are added. If '*' is present, the length of the
 	// slice must be one. Required.
-	Operations []string `json:"operations,omitempty"`
+	Operations []OperationType `json:"operations,omitempty"`
 
 	// resourceNames is an optional white list of names that the rule applies to.
 	// An empty set means that everything is allowed.
@@ -747,7 +747,7 @@ type NamedRuleWithOperations struct {
 	// means that only namespaced resources will match this rule. "*" means that
 	// there are no scope restrictions. Subresources match the scope of their
 	// parent resource. Default is "*".
-	Scope *string `json:"scope,omitempty"`
+	Scope *ScopeType `json:"scope,omitempty"`
 }
 
 // ParamKind is a tuple of Group Kind and Version.
@@ -795,7 +795,7 @@ type ParamRef struct {
 	// Allowed values are `Allow` or `Deny`
 	//
 	// Required
-	ParameterNotFoundAction *string `json:"parameterNotFoundAction,omitempty"`
+	ParameterNotFoundAction *ParameterNotFoundActionType `json:"parameterNotFoundAction,omitempty"`
 
 	// selector can be used to match multiple param objects based on their labels.
 	// Supply selector: {} to match all resources of the ParamKind.
@@ -823,7 +823,7 @@ type RuleWithOperations struct {
 	// UPDATE, DELETE, CONNECT or * for all of those operations and any future
 	// admission operations that are added. If '*' is present, the length of the
 	// slice must be one. Required.
-	Operations []string `json:"operations,omitempty"`
+	Operations []OperationType `json:"operations,omitempty"`
 
 	// resources is a list of resources this rule applies to.
 	//
@@ -845,7 +845,7 @@ type RuleWithOperations struct {
 	// means that only namespaced resources will match this rule. "*" means that
 	// there are no scope restrictions. Subresources match the scope of their
 	// parent resource. Default is "*".
-	Scope *string `json:"scope,omitempty"`
+	Scope *ScopeType `json:"scope,omitempty"`
 }
 
 // ServiceReference holds a reference to Service.legacy.k8s.io
@@ -1024,7 +1024,7 @@ type ValidatingAdmissionPolicyBindingSpec struct {
 	// Required.
 	//
 	// Required.
-	ValidationActions []string `json:"validationActions"`
+	ValidationActions []ValidationAction `json:"validationActions"`
 }
 
 // ValidatingAdmissionPolicyList is a list of ValidatingAdmissionPolicy.
@@ -1068,7 +1068,7 @@ type ValidatingAdmissionPolicySpec struct {
 	// validationActions define how failures are enforced.
 	//
 	// Allowed values are Ignore or Fail. Defaults to Fail.
-	FailurePolicy *string `json:"failurePolicy,omitempty"`
+	FailurePolicy *FailurePolicyType `json:"failurePolicy,omitempty"`
 
 	// matchConditions is a list of conditions that must be met for a request to be
 	// validated. Match conditions filter requests that have already been matched
@@ -1156,7 +1156,7 @@ type ValidatingWebhook struct {
 
 	// failurePolicy defines how unrecognized errors from the admission endpoint
 	// are handled - allowed values are Ignore or Fail. Defaults to Fail.
-	FailurePolicy *string `json:"failurePolicy,omitempty"`
+	FailurePolicy *FailurePolicyType `json:"failurePolicy,omitempty"`
 
 	// matchConditions is a list of conditions that must be met for a request to be
 	// sent to this webhook. Match conditions filter requests that have already
@@ -1180,7 +1180,7 @@ type ValidatingWebhook struct {
 	// - Equivalent: match a request if modifies a resource listed in rules, even via another API group or version. For example, if deployments can be modified via apps/v1, apps/v1beta1, and extensions/v1beta1, and "rules" only included `apiGroups:["apps"], apiVersions:["v1"], resources: ["deployments"]`, a request to apps/v1beta1 or extensions/v1beta1 would be converted to apps/v1 and sent to the webhook.
 	//
 	// Defaults to "Equivalent"
-	MatchPolicy *string `json:"matchPolicy,omitempty"`
+	MatchPolicy *MatchPolicyType `json:"matchPolicy,omitempty"`
 
 	// name is the name of the admission webhook. Name should be fully qualified,
 	// e.g., imagepolicy.kubernetes.io, where "imagepolicy" is the name of the
@@ -1261,7 +1261,7 @@ type ValidatingWebhook struct {
 	// sideEffects == Unknown or Some.
 	//
 	// Required.
-	SideEffects *string `json:"sideEffects"`
+	SideEffects *SideEffectClass `json:"sideEffects"`
 
 	// timeoutSeconds specifies the timeout for this webhook. After the timeout
 	// passes, the webhook call will be ignored or the API call will fail based on
@@ -1382,7 +1382,7 @@ type Validation struct {
 	// to the client. The currently supported reasons are: "Unauthorized",
 	// "Forbidden", "Invalid", "RequestEntityTooLarge". If not set,
 	// StatusReasonInvalid is used in the response to the client.
-	Reason *string `json:"reason,omitempty"`
+	Reason *metav1.StatusReason `json:"reason,omitempty"`
 }
 
 // Variable is the definition of a variable that is used for composition. A

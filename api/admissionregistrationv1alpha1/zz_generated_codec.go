@@ -4,6 +4,7 @@ package admissionregistrationv1alpha1
 
 import (
 	jsoniter "github.com/json-iterator/go"
+	"github.com/kubewire/kubewire/api/admissionregistrationv1"
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/jsonwire"
 )
@@ -117,7 +118,7 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 				x.ExcludeResourceRules = nil
 			}
 		case "matchPolicy":
-			x.MatchPolicy = r.StringPtr()
+			x.MatchPolicy = (*MatchPolicyType)(r.StringPtr())
 		case "namespaceSelector":
 			if r.Null() {
 				x.NamespaceSelector = nil
@@ -176,7 +177,7 @@ func (x *MatchResources) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.MatchPolicy != nil {
 		jsonwire.Key(s, &more, ",\"matchPolicy\":")
-		jsonwire.String(s, *x.MatchPolicy)
+		jsonwire.String(s, string(*x.MatchPolicy))
 	}
 	if x.NamespaceSelector != nil {
 		jsonwire.Key(s, &more, ",\"namespaceSelector\":")
@@ -718,7 +719,7 @@ func (x *MutatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "failurePolicy":
-			x.FailurePolicy = r.StringPtr()
+			x.FailurePolicy = (*FailurePolicyType)(r.StringPtr())
 		case "matchConditions":
 			if r.BeginArray() {
 				sl0 := make([]MatchCondition, 0, r.Count())
@@ -786,7 +787,7 @@ func (x *MutatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 	if x.FailurePolicy != nil {
 		s.WriteRaw("\"failurePolicy\":")
 		more = true
-		jsonwire.String(s, *x.FailurePolicy)
+		jsonwire.String(s, string(*x.FailurePolicy))
 	}
 	if len(x.MatchConditions) != 0 || ap != nil && x.MatchConditions != nil {
 		jsonwire.Key(s, &more, ",\"matchConditions\":")
@@ -875,7 +876,7 @@ func (x *Mutation) DecodeWire(r *jsonwire.Reader) {
 				x.JSONPatch.DecodeWire(r)
 			}
 		case "patchType":
-			x.PatchType = r.String()
+			x.PatchType = PatchType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -898,7 +899,7 @@ func (x *Mutation) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.PatchType) || x.PatchType != "" {
 		jsonwire.Key(s, &more, ",\"patchType\":")
-		jsonwire.String(s, x.PatchType)
+		jsonwire.String(s, string(x.PatchType))
 	}
 	s.WriteRaw("}")
 }
@@ -916,13 +917,13 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 		case "apiVersions":
 			x.APIVersions = r.Strings()
 		case "operations":
-			x.Operations = r.Strings()
+			x.Operations = jsonwire.StringsOf[admissionregistrationv1.OperationType](r)
 		case "resourceNames":
 			x.ResourceNames = r.Strings()
 		case "resources":
 			x.Resources = r.Strings()
 		case "scope":
-			x.Scope = r.StringPtr()
+			x.Scope = (*admissionregistrationv1.ScopeType)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -975,7 +976,7 @@ func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.Operations[i0])
+				jsonwire.String(s, string(x.Operations[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -1012,7 +1013,7 @@ func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.Scope != nil {
 		jsonwire.Key(s, &more, ",\"scope\":")
-		jsonwire.String(s, *x.Scope)
+		jsonwire.String(s, string(*x.Scope))
 	}
 	s.WriteRaw("}")
 }
@@ -1065,7 +1066,7 @@ func (x *ParamRef) DecodeWire(r *jsonwire.Reader) {
 		case "namespace":
 			x.Namespace = r.String()
 		case "parameterNotFoundAction":
-			x.ParameterNotFoundAction = r.StringPtr()
+			x.ParameterNotFoundAction = (*ParameterNotFoundActionType)(r.StringPtr())
 		case "selector":
 			if r.Null() {
 				x.Selector = nil
@@ -1097,7 +1098,7 @@ func (x *ParamRef) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.ParameterNotFoundAction != nil {
 		jsonwire.Key(s, &more, ",\"parameterNotFoundAction\":")
-		jsonwire.String(s, *x.ParameterNotFoundAction)
+		jsonwire.String(s, string(*x.ParameterNotFoundAction))
 	}
 	if x.Selector != nil {
 		jsonwire.Key(s, &more, ",\"selector\":")

@@ -5,6 +5,7 @@
 package admissionregistrationv1alpha1
 
 import (
+	"github.com/kubewire/kubewire/api/admissionregistrationv1"
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/jsonwire"
 )
@@ -177,7 +178,7 @@ type MatchResources struct {
 	// - Equivalent: match a request if modifies a resource listed in rules, even via another API group or version. For example, if deployments can be modified via apps/v1, apps/v1beta1, and extensions/v1beta1, and "rules" only included `apiGroups:["apps"], apiVersions:["v1"], resources: ["deployments"]`, the admission policy **does** consider requests made to apps/v1beta1 or extensions/v1beta1 API groups. The API server translates the request to a matched resource API if necessary.
 	//
 	// Defaults to "Equivalent"
-	MatchPolicy *string `json:"matchPolicy,omitempty"`
+	MatchPolicy *MatchPolicyType `json:"matchPolicy,omitempty"`
 
 	// namespaceSelector decides whether to run the admission control policy on an
 	// object based on whether the namespace for that object matches the selector.
@@ -367,7 +368,7 @@ type MutatingAdmissionPolicySpec struct {
 	// handled.
 	//
 	// Allowed values are Ignore or Fail. Defaults to Fail.
-	FailurePolicy *string `json:"failurePolicy,omitempty"`
+	FailurePolicy *FailurePolicyType `json:"failurePolicy,omitempty"`
 
 	// matchConditions is a list of conditions that must be met for a request to be
 	// validated. Match conditions filter requests that have already been matched
@@ -453,7 +454,7 @@ type Mutation struct {
 	// "ApplyConfiguration" and "JSONPatch". Required.
 	//
 	// Required.
-	PatchType string `json:"patchType"`
+	PatchType PatchType `json:"patchType"`
 }
 
 // NamedRuleWithOperations is a tuple of Operations and Resources with
@@ -471,7 +472,7 @@ type NamedRuleWithOperations struct {
 	// UPDATE, DELETE, CONNECT or * for all of those operations and any future
 	// admission operations that are added. If '*' is present, the length of the
 	// slice must be one. Required.
-	Operations []string `json:"operations,omitempty"`
+	Operations []admissionregistrationv1.OperationType `json:"operations,omitempty"`
 
 	// resourceNames is an optional white list of names that the rule applies to.
 	// An empty set means that everything is allowed.
@@ -497,7 +498,7 @@ type NamedRuleWithOperations struct {
 	// means that only namespaced resources will match this rule. "*" means that
 	// there are no scope restrictions. Subresources match the scope of their
 	// parent resource. Default is "*".
-	Scope *string `json:"scope,omitempty"`
+	Scope *admissionregistrationv1.ScopeType `json:"scope,omitempty"`
 }
 
 // ParamKind is a tuple of Group Kind and Version.
@@ -539,7 +540,7 @@ type ParamRef struct {
 	// of the policy.
 	//
 	// Allowed values are `Allow` or `Deny` Default to `Deny`
-	ParameterNotFoundAction *string `json:"parameterNotFoundAction,omitempty"`
+	ParameterNotFoundAction *ParameterNotFoundActionType `json:"parameterNotFoundAction,omitempty"`
 
 	// selector can be used to match multiple param objects based on their labels.
 	// Supply selector: {} to match all resources of the ParamKind.

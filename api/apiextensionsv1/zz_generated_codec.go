@@ -76,7 +76,7 @@ func (x *CustomResourceConversion) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "strategy":
-			x.Strategy = r.String()
+			x.Strategy = ConversionStrategyType(r.String())
 		case "webhook":
 			if r.Null() {
 				x.Webhook = nil
@@ -100,7 +100,7 @@ func (x *CustomResourceConversion) EncodeJSON(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.Strategy) || x.Strategy != "" {
 		s.WriteRaw("\"strategy\":")
 		more = true
-		jsonwire.String(s, x.Strategy)
+		jsonwire.String(s, string(x.Strategy))
 	}
 	if x.Webhook != nil {
 		jsonwire.Key(s, &more, ",\"webhook\":")
@@ -217,9 +217,9 @@ func (x *CustomResourceDefinitionCondition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = CustomResourceDefinitionConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -250,11 +250,11 @@ func (x *CustomResourceDefinitionCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -505,7 +505,7 @@ func (x *CustomResourceDefinitionSpec) DecodeWire(r *jsonwire.Reader) {
 		case "preserveUnknownFields":
 			x.PreserveUnknownFields = r.Bool()
 		case "scope":
-			x.Scope = r.String()
+			x.Scope = ResourceScope(r.String())
 		case "versions":
 			if r.BeginArray() {
 				sl0 := make([]CustomResourceDefinitionVersion, 0, r.Count())
@@ -549,7 +549,7 @@ func (x *CustomResourceDefinitionSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Scope) || x.Scope != "" {
 		jsonwire.Key(s, &more, ",\"scope\":")
-		jsonwire.String(s, x.Scope)
+		jsonwire.String(s, string(x.Scope))
 	}
 	if ap == nil || x.Versions != nil {
 		jsonwire.Key(s, &more, ",\"versions\":")
@@ -963,7 +963,7 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 		case "$ref":
 			x.Ref = r.StringPtr()
 		case "$schema":
-			x.Schema = r.String()
+			x.Schema = JSONSchemaURL(r.String())
 		case "additionalItems":
 			if r.Null() {
 				x.AdditionalItems = nil
@@ -1186,7 +1186,7 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Schema) || x.Schema != "" {
 		jsonwire.Key(s, &more, ",\"$schema\":")
-		jsonwire.String(s, x.Schema)
+		jsonwire.String(s, string(x.Schema))
 	}
 	if x.AdditionalItems != nil {
 		jsonwire.Key(s, &more, ",\"additionalItems\":")
@@ -1587,7 +1587,7 @@ func (x *ValidationRule) DecodeWire(r *jsonwire.Reader) {
 		case "optionalOldSelf":
 			x.OptionalOldSelf = r.BoolPtr()
 		case "reason":
-			x.Reason = r.StringPtr()
+			x.Reason = (*FieldValueErrorReason)(r.StringPtr())
 		case "rule":
 			x.Rule = r.String()
 		default:
@@ -1620,7 +1620,7 @@ func (x *ValidationRule) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.Reason != nil {
 		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, *x.Reason)
+		jsonwire.String(s, string(*x.Reason))
 	}
 	if ap == nil || ap.Explicit(&x.Rule) || x.Rule != "" {
 		jsonwire.Key(s, &more, ",\"rule\":")

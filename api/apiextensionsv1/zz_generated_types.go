@@ -57,7 +57,7 @@ type CustomResourceConversion struct {
 	//   is needed for this option. This requires spec.preserveUnknownFields to be false, and spec.conversion.webhook to be set.
 	//
 	// Required.
-	Strategy string `json:"strategy"`
+	Strategy ConversionStrategyType `json:"strategy"`
 
 	// webhook describes how to call the conversion webhook. Required when
 	// `strategy` is set to `"Webhook"`.
@@ -110,13 +110,13 @@ type CustomResourceDefinitionCondition struct {
 	// status is the status of the condition. Can be True, False, Unknown.
 	//
 	// Required.
-	Status string `json:"status"`
+	Status ConditionStatus `json:"status"`
 
 	// type is the type of the condition. Types include Established, NamesAccepted
 	// and Terminating.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type CustomResourceDefinitionConditionType `json:"type"`
 }
 
 // CustomResourceDefinitionList is a list of CustomResourceDefinition objects.
@@ -206,7 +206,7 @@ type CustomResourceDefinitionSpec struct {
 	// namespace-scoped. Allowed values are `Cluster` and `Namespaced`.
 	//
 	// Required.
-	Scope string `json:"scope"`
+	Scope ResourceScope `json:"scope"`
 
 	// versions is the list of all API versions of the defined custom resource.
 	// Version names are used to compute the order in which served versions are
@@ -381,7 +381,7 @@ type JSON = metav1.RawJSON
 // (http://json-schema.org/).
 type JSONSchemaProps struct {
 	Ref                  *string                `json:"$ref,omitempty"`
-	Schema               string                 `json:"$schema,omitempty"`
+	Schema               JSONSchemaURL          `json:"$schema,omitempty"`
 	AdditionalItems      *JSONSchemaPropsOrBool `json:"additionalItems,omitempty"`
 	AdditionalProperties *JSONSchemaPropsOrBool `json:"additionalProperties,omitempty"`
 	AllOf                []JSONSchemaProps      `json:"allOf,omitempty"`
@@ -601,7 +601,7 @@ type ValidationRule struct {
 	// "FieldValueDuplicate". If not set, default to use "FieldValueInvalid". All
 	// future added reasons must be accepted by clients when reading this value and
 	// unknown reasons should be treated as FieldValueInvalid.
-	Reason *string `json:"reason,omitempty"`
+	Reason *FieldValueErrorReason `json:"reason,omitempty"`
 
 	// Rule represents the expression which will be evaluated by CEL. ref:
 	// https://github.com/google/cel-spec The Rule is scoped to the location of the

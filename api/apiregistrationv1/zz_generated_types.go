@@ -44,12 +44,12 @@ type APIServiceCondition struct {
 	// Status is the status of the condition. Can be True, False, Unknown.
 	//
 	// Required.
-	Status string `json:"status"`
+	Status ConditionStatus `json:"status"`
 
 	// Type is the type of the condition.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type APIServiceConditionType `json:"type"`
 }
 
 // APIServiceList is a list of APIService objects.

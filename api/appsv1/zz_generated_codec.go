@@ -345,9 +345,9 @@ func (x *DaemonSetCondition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = corev1.ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = DaemonSetConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -374,11 +374,11 @@ func (x *DaemonSetCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -712,7 +712,7 @@ func (x *DaemonSetUpdateStrategy) DecodeWire(r *jsonwire.Reader) {
 				x.RollingUpdate.DecodeWire(r)
 			}
 		case "type":
-			x.Type = r.String()
+			x.Type = DaemonSetUpdateStrategyType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -731,7 +731,7 @@ func (x *DaemonSetUpdateStrategy) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -844,9 +844,9 @@ func (x *DeploymentCondition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = corev1.ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = DeploymentConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -877,11 +877,11 @@ func (x *DeploymentCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -1227,7 +1227,7 @@ func (x *DeploymentStrategy) DecodeWire(r *jsonwire.Reader) {
 				x.RollingUpdate.DecodeWire(r)
 			}
 		case "type":
-			x.Type = r.String()
+			x.Type = DeploymentStrategyType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -1246,7 +1246,7 @@ func (x *DeploymentStrategy) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -1357,9 +1357,9 @@ func (x *ReplicaSetCondition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = corev1.ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = ReplicaSetConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -1386,11 +1386,11 @@ func (x *ReplicaSetCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -1924,9 +1924,9 @@ func (x *StatefulSetCondition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = corev1.ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = StatefulSetConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -1953,11 +1953,11 @@ func (x *StatefulSetCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -2139,9 +2139,9 @@ func (x *StatefulSetPersistentVolumeClaimRetentionPolicy) DecodeWire(r *jsonwire
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "whenDeleted":
-			x.WhenDeleted = r.String()
+			x.WhenDeleted = PersistentVolumeClaimRetentionPolicyType(r.String())
 		case "whenScaled":
-			x.WhenScaled = r.String()
+			x.WhenScaled = PersistentVolumeClaimRetentionPolicyType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -2156,11 +2156,11 @@ func (x *StatefulSetPersistentVolumeClaimRetentionPolicy) EncodeJSON(s *jsoniter
 	if ap.Explicit(&x.WhenDeleted) || x.WhenDeleted != "" {
 		s.WriteRaw("\"whenDeleted\":")
 		more = true
-		jsonwire.String(s, x.WhenDeleted)
+		jsonwire.String(s, string(x.WhenDeleted))
 	}
 	if ap.Explicit(&x.WhenScaled) || x.WhenScaled != "" {
 		jsonwire.Key(s, &more, ",\"whenScaled\":")
-		jsonwire.String(s, x.WhenScaled)
+		jsonwire.String(s, string(x.WhenScaled))
 	}
 	s.WriteRaw("}")
 }
@@ -2194,7 +2194,7 @@ func (x *StatefulSetSpec) DecodeWire(r *jsonwire.Reader) {
 				x.PersistentVolumeClaimRetentionPolicy.DecodeWire(r)
 			}
 		case "podManagementPolicy":
-			x.PodManagementPolicy = r.String()
+			x.PodManagementPolicy = PodManagementPolicyType(r.String())
 		case "replicas":
 			x.Replicas = r.Int32Ptr()
 		case "revisionHistoryLimit":
@@ -2252,7 +2252,7 @@ func (x *StatefulSetSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.PodManagementPolicy) || x.PodManagementPolicy != "" {
 		jsonwire.Key(s, &more, ",\"podManagementPolicy\":")
-		jsonwire.String(s, x.PodManagementPolicy)
+		jsonwire.String(s, string(x.PodManagementPolicy))
 	}
 	if x.Replicas != nil {
 		jsonwire.Key(s, &more, ",\"replicas\":")
@@ -2423,7 +2423,7 @@ func (x *StatefulSetUpdateStrategy) DecodeWire(r *jsonwire.Reader) {
 				x.RollingUpdate.DecodeWire(r)
 			}
 		case "type":
-			x.Type = r.String()
+			x.Type = StatefulSetUpdateStrategyType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -2442,7 +2442,7 @@ func (x *StatefulSetUpdateStrategy) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }

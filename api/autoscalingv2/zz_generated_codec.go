@@ -4,6 +4,7 @@ package autoscalingv2
 
 import (
 	jsoniter "github.com/json-iterator/go"
+	"github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/jsonwire"
 )
@@ -19,7 +20,7 @@ func (x *ContainerResourceMetricSource) DecodeWire(r *jsonwire.Reader) {
 		case "container":
 			x.Container = r.String()
 		case "name":
-			x.Name = r.String()
+			x.Name = corev1.ResourceName(r.String())
 		case "target":
 			x.Target.DecodeWire(r)
 		default:
@@ -41,7 +42,7 @@ func (x *ContainerResourceMetricSource) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
+		jsonwire.String(s, string(x.Name))
 	}
 	at = jsonwire.Field(s, &more, ",\"target\":")
 	x.Target.EncodeJSON(s)
@@ -64,7 +65,7 @@ func (x *ContainerResourceMetricStatus) DecodeWire(r *jsonwire.Reader) {
 		case "current":
 			x.Current.DecodeWire(r)
 		case "name":
-			x.Name = r.String()
+			x.Name = corev1.ResourceName(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -89,7 +90,7 @@ func (x *ContainerResourceMetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
+		jsonwire.String(s, string(x.Name))
 	}
 	s.WriteRaw("}")
 }
@@ -220,7 +221,7 @@ func (x *HPAScalingPolicy) DecodeWire(r *jsonwire.Reader) {
 		case "periodSeconds":
 			x.PeriodSeconds = r.Int32()
 		case "type":
-			x.Type = r.String()
+			x.Type = HPAScalingPolicyType(r.String())
 		case "value":
 			x.Value = r.Int32()
 		default:
@@ -241,7 +242,7 @@ func (x *HPAScalingPolicy) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	if ap == nil || ap.Explicit(&x.Value) || x.Value != 0 {
 		jsonwire.Key(s, &more, ",\"value\":")
@@ -270,7 +271,7 @@ func (x *HPAScalingRules) DecodeWire(r *jsonwire.Reader) {
 				x.Policies = nil
 			}
 		case "selectPolicy":
-			x.SelectPolicy = r.StringPtr()
+			x.SelectPolicy = (*ScalingPolicySelect)(r.StringPtr())
 		case "stabilizationWindowSeconds":
 			x.StabilizationWindowSeconds = r.Int32Ptr()
 		case "tolerance":
@@ -311,7 +312,7 @@ func (x *HPAScalingRules) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.SelectPolicy != nil {
 		jsonwire.Key(s, &more, ",\"selectPolicy\":")
-		jsonwire.String(s, *x.SelectPolicy)
+		jsonwire.String(s, string(*x.SelectPolicy))
 	}
 	if x.StabilizationWindowSeconds != nil {
 		jsonwire.Key(s, &more, ",\"stabilizationWindowSeconds\":")
@@ -480,9 +481,9 @@ func (x *HorizontalPodAutoscalerCondition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = corev1.ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = HorizontalPodAutoscalerConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -513,11 +514,11 @@ func (x *HorizontalPodAutoscalerCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -947,7 +948,7 @@ func (x *MetricSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Resource.DecodeWire(r)
 			}
 		case "type":
-			x.Type = r.String()
+			x.Type = MetricSourceType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -982,7 +983,7 @@ func (x *MetricSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -1041,7 +1042,7 @@ func (x *MetricStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Resource.DecodeWire(r)
 			}
 		case "type":
-			x.Type = r.String()
+			x.Type = MetricSourceType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -1076,7 +1077,7 @@ func (x *MetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -1101,7 +1102,7 @@ func (x *MetricTarget) DecodeWire(r *jsonwire.Reader) {
 				x.AverageValue.DecodeWire(r)
 			}
 		case "type":
-			x.Type = r.String()
+			x.Type = MetricTargetType(r.String())
 		case "value":
 			if r.Null() {
 				x.Value = nil
@@ -1133,7 +1134,7 @@ func (x *MetricTarget) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	if x.Value != nil {
 		jsonwire.Key(s, &more, ",\"value\":")
@@ -1367,7 +1368,7 @@ func (x *ResourceMetricSource) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "name":
-			x.Name = r.String()
+			x.Name = corev1.ResourceName(r.String())
 		case "target":
 			x.Target.DecodeWire(r)
 		default:
@@ -1385,7 +1386,7 @@ func (x *ResourceMetricSource) EncodeJSON(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		s.WriteRaw("\"name\":")
 		more = true
-		jsonwire.String(s, x.Name)
+		jsonwire.String(s, string(x.Name))
 	}
 	at = jsonwire.Field(s, &more, ",\"target\":")
 	x.Target.EncodeJSON(s)
@@ -1406,7 +1407,7 @@ func (x *ResourceMetricStatus) DecodeWire(r *jsonwire.Reader) {
 		case "current":
 			x.Current.DecodeWire(r)
 		case "name":
-			x.Name = r.String()
+			x.Name = corev1.ResourceName(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -1426,7 +1427,7 @@ func (x *ResourceMetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
+		jsonwire.String(s, string(x.Name))
 	}
 	s.WriteRaw("}")
 }

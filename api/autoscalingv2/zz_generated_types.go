@@ -5,6 +5,7 @@
 package autoscalingv2
 
 import (
+	"github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/jsonwire"
 )
@@ -25,7 +26,7 @@ type ContainerResourceMetricSource struct {
 	// name is the name of the resource in question.
 	//
 	// Required.
-	Name string `json:"name"`
+	Name corev1.ResourceName `json:"name"`
 
 	// target specifies the target value for the given metric
 	//
@@ -53,7 +54,7 @@ type ContainerResourceMetricStatus struct {
 	// name is the name of the resource in question.
 	//
 	// Required.
-	Name string `json:"name"`
+	Name corev1.ResourceName `json:"name"`
 }
 
 // CrossVersionObjectReference contains enough information to let you identify
@@ -117,7 +118,7 @@ type HPAScalingPolicy struct {
 	// type is used to specify the scaling policy.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type HPAScalingPolicyType `json:"type"`
 
 	// value contains the amount of change which is permitted by the policy. It
 	// must be greater than zero
@@ -146,7 +147,7 @@ type HPAScalingRules struct {
 
 	// selectPolicy is used to specify which policy should be used. If not set, the
 	// default value Max is used.
-	SelectPolicy *string `json:"selectPolicy,omitempty"`
+	SelectPolicy *ScalingPolicySelect `json:"selectPolicy,omitempty"`
 
 	// stabilizationWindowSeconds is the number of seconds for which past
 	// recommendations should be considered while scaling up or scaling down.
@@ -233,12 +234,12 @@ type HorizontalPodAutoscalerCondition struct {
 	// status is the status of the condition (True, False, Unknown)
 	//
 	// Required.
-	Status string `json:"status"`
+	Status corev1.ConditionStatus `json:"status"`
 
 	// type describes the current condition
 	//
 	// Required.
-	Type string `json:"type"`
+	Type HorizontalPodAutoscalerConditionType `json:"type"`
 }
 
 // HorizontalPodAutoscalerList is a list of horizontal pod autoscaler objects.
@@ -379,7 +380,7 @@ type MetricSpec struct {
 	// in the object.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type MetricSourceType `json:"type"`
 }
 
 // MetricStatus describes the last-read state of a single metric.
@@ -418,7 +419,7 @@ type MetricStatus struct {
 	// field in the object.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type MetricSourceType `json:"type"`
 }
 
 // MetricTarget defines the target value, average value, or average utilization
@@ -438,7 +439,7 @@ type MetricTarget struct {
 	// AverageValue
 	//
 	// Required.
-	Type string `json:"type"`
+	Type MetricTargetType `json:"type"`
 
 	// value is the target value of the metric (as a quantity).
 	Value *metav1.Quantity `json:"value,omitempty"`
@@ -541,7 +542,7 @@ type ResourceMetricSource struct {
 	// name is the name of the resource in question.
 	//
 	// Required.
-	Name string `json:"name"`
+	Name corev1.ResourceName `json:"name"`
 
 	// target specifies the target value for the given metric
 	//
@@ -563,5 +564,5 @@ type ResourceMetricStatus struct {
 	// name is the name of the resource in question.
 	//
 	// Required.
-	Name string `json:"name"`
+	Name corev1.ResourceName `json:"name"`
 }

@@ -251,7 +251,7 @@ func (x *CronJobSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "concurrencyPolicy":
-			x.ConcurrencyPolicy = r.String()
+			x.ConcurrencyPolicy = ConcurrencyPolicy(r.String())
 		case "failedJobsHistoryLimit":
 			x.FailedJobsHistoryLimit = r.Int32Ptr()
 		case "jobTemplate":
@@ -281,7 +281,7 @@ func (x *CronJobSpec) EncodeJSON(s *jsoniter.Stream) {
 	if ap.Explicit(&x.ConcurrencyPolicy) || x.ConcurrencyPolicy != "" {
 		s.WriteRaw("\"concurrencyPolicy\":")
 		more = true
-		jsonwire.String(s, x.ConcurrencyPolicy)
+		jsonwire.String(s, string(x.ConcurrencyPolicy))
 	}
 	if x.FailedJobsHistoryLimit != nil {
 		jsonwire.Key(s, &more, ",\"failedJobsHistoryLimit\":")
@@ -498,9 +498,9 @@ func (x *JobCondition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = corev1.ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = JobConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -531,11 +531,11 @@ func (x *JobCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -784,7 +784,7 @@ func (x *JobSpec) DecodeWire(r *jsonwire.Reader) {
 		case "backoffLimitPerIndex":
 			x.BackoffLimitPerIndex = r.Int32Ptr()
 		case "completionMode":
-			x.CompletionMode = r.StringPtr()
+			x.CompletionMode = (*CompletionMode)(r.StringPtr())
 		case "completions":
 			x.Completions = r.Int32Ptr()
 		case "managedBy":
@@ -805,7 +805,7 @@ func (x *JobSpec) DecodeWire(r *jsonwire.Reader) {
 				x.PodFailurePolicy.DecodeWire(r)
 			}
 		case "podReplacementPolicy":
-			x.PodReplacementPolicy = r.StringPtr()
+			x.PodReplacementPolicy = (*PodReplacementPolicy)(r.StringPtr())
 		case "scheduling":
 			if r.Null() {
 				x.Scheduling = nil
@@ -866,7 +866,7 @@ func (x *JobSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.CompletionMode != nil {
 		jsonwire.Key(s, &more, ",\"completionMode\":")
-		jsonwire.String(s, *x.CompletionMode)
+		jsonwire.String(s, string(*x.CompletionMode))
 	}
 	if x.Completions != nil {
 		jsonwire.Key(s, &more, ",\"completions\":")
@@ -894,7 +894,7 @@ func (x *JobSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.PodReplacementPolicy != nil {
 		jsonwire.Key(s, &more, ",\"podReplacementPolicy\":")
-		jsonwire.String(s, *x.PodReplacementPolicy)
+		jsonwire.String(s, string(*x.PodReplacementPolicy))
 	}
 	if x.Scheduling != nil {
 		jsonwire.Key(s, &more, ",\"scheduling\":")
@@ -1149,7 +1149,7 @@ func (x *PodFailurePolicyOnExitCodesRequirement) DecodeWire(r *jsonwire.Reader) 
 		case "containerName":
 			x.ContainerName = r.StringPtr()
 		case "operator":
-			x.Operator = r.String()
+			x.Operator = PodFailurePolicyOnExitCodesOperator(r.String())
 		case "values":
 			if r.BeginArray() {
 				sl0 := make([]int32, 0, r.Count())
@@ -1179,7 +1179,7 @@ func (x *PodFailurePolicyOnExitCodesRequirement) EncodeJSON(s *jsoniter.Stream) 
 	}
 	if ap == nil || ap.Explicit(&x.Operator) || x.Operator != "" {
 		jsonwire.Key(s, &more, ",\"operator\":")
-		jsonwire.String(s, x.Operator)
+		jsonwire.String(s, string(x.Operator))
 	}
 	if ap == nil || x.Values != nil {
 		jsonwire.Key(s, &more, ",\"values\":")
@@ -1208,9 +1208,9 @@ func (x *PodFailurePolicyOnPodConditionsPattern) DecodeWire(r *jsonwire.Reader) 
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "status":
-			x.Status = r.String()
+			x.Status = corev1.ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = corev1.PodConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -1225,11 +1225,11 @@ func (x *PodFailurePolicyOnPodConditionsPattern) EncodeJSON(s *jsoniter.Stream) 
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		s.WriteRaw("\"status\":")
 		more = true
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -1243,7 +1243,7 @@ func (x *PodFailurePolicyRule) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "action":
-			x.Action = r.String()
+			x.Action = PodFailurePolicyAction(r.String())
 		case "onExitCodes":
 			if r.Null() {
 				x.OnExitCodes = nil
@@ -1278,7 +1278,7 @@ func (x *PodFailurePolicyRule) EncodeJSON(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.Action) || x.Action != "" {
 		s.WriteRaw("\"action\":")
 		more = true
-		jsonwire.String(s, x.Action)
+		jsonwire.String(s, string(x.Action))
 	}
 	if x.OnExitCodes != nil {
 		jsonwire.Key(s, &more, ",\"onExitCodes\":")

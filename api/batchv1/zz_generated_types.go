@@ -59,7 +59,7 @@ type CronJobSpec struct {
 	// Specifies how to treat concurrent executions of a Job. Valid values are:
 	//
 	// - "Allow" (default): allows CronJobs to run concurrently; - "Forbid": forbids concurrent runs, skipping next run if previous run hasn't finished yet; - "Replace": cancels currently running job and replaces it with a new one
-	ConcurrencyPolicy string `json:"concurrencyPolicy,omitempty"`
+	ConcurrencyPolicy ConcurrencyPolicy `json:"concurrencyPolicy,omitempty"`
 
 	// The number of failed finished jobs to retain. Value must be non-negative
 	// integer. Defaults to 1.
@@ -152,12 +152,12 @@ type JobCondition struct {
 	// Status of the condition, one of True, False, Unknown.
 	//
 	// Required.
-	Status string `json:"status"`
+	Status corev1.ConditionStatus `json:"status"`
 
 	// Type of job condition, Complete or Failed.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type JobConditionType `json:"type"`
 }
 
 // JobList is a collection of jobs.
@@ -247,7 +247,7 @@ type JobSpec struct {
 	// More completion modes can be added in the future. If the Job controller
 	// observes a mode that it doesn't recognize, which is possible during upgrades
 	// due to version skew, the controller skips updates for the Job.
-	CompletionMode *string `json:"completionMode,omitempty"`
+	CompletionMode *CompletionMode `json:"completionMode,omitempty"`
 
 	// Specifies the desired number of successfully finished pods the job should be
 	// run with. Setting to null means that the success of any pod signals the
@@ -313,7 +313,7 @@ type JobSpec struct {
 	// When using podFailurePolicy, Failed is the the only allowed value.
 	// TerminatingOrFailed and Failed are allowed values when podFailurePolicy is
 	// not in use.
-	PodReplacementPolicy *string `json:"podReplacementPolicy,omitempty"`
+	PodReplacementPolicy *PodReplacementPolicy `json:"podReplacementPolicy,omitempty"`
 
 	// scheduling defines the Workload-aware Scheduling configuration for this Job.
 	// When set, it specifies the scheduling policy (basic or gang), topology
@@ -506,7 +506,7 @@ type PodFailurePolicyOnExitCodesRequirement struct {
 	// react to an unknown operator by assuming the requirement is not satisfied.
 	//
 	// Required.
-	Operator string `json:"operator"`
+	Operator PodFailurePolicyOnExitCodesOperator `json:"operator"`
 
 	// Specifies the set of values. Each returned container exit code (might be
 	// multiple in case of multiple containers) is checked against this set of
@@ -524,13 +524,13 @@ type PodFailurePolicyOnPodConditionsPattern struct {
 	// Specifies the required Pod condition status. To match a pod condition it is
 	// required that the specified status equals the pod condition status. Defaults
 	// to True.
-	Status string `json:"status"`
+	Status corev1.ConditionStatus `json:"status"`
 
 	// Specifies the required Pod condition type. To match a pod condition it is
 	// required that specified type equals the pod condition type.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type corev1.PodConditionType `json:"type"`
 }
 
 // PodFailurePolicyRule describes how a pod failure is handled when the
@@ -552,7 +552,7 @@ type PodFailurePolicyRule struct {
 	// react to an unknown action by skipping the rule.
 	//
 	// Required.
-	Action string `json:"action"`
+	Action PodFailurePolicyAction `json:"action"`
 
 	// Represents the requirement on the container exit codes.
 	OnExitCodes *PodFailurePolicyOnExitCodesRequirement `json:"onExitCodes,omitempty"`

@@ -4,6 +4,7 @@ package certificatesv1
 
 import (
 	jsoniter "github.com/json-iterator/go"
+	"github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/jsonwire"
 )
@@ -116,9 +117,9 @@ func (x *CertificateSigningRequestCondition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = corev1.ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = RequestConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -149,11 +150,11 @@ func (x *CertificateSigningRequestCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -330,7 +331,7 @@ func (x *CertificateSigningRequestSpec) DecodeWire(r *jsonwire.Reader) {
 		case "uid":
 			x.UID = r.String()
 		case "usages":
-			x.Usages = r.Strings()
+			x.Usages = jsonwire.StringsOf[KeyUsage](r)
 		case "username":
 			x.Username = r.String()
 		default:
@@ -416,7 +417,7 @@ func (x *CertificateSigningRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.Usages[i0])
+				jsonwire.String(s, string(x.Usages[i0]))
 			}
 			s.WriteRaw("]")
 		}

@@ -5,6 +5,7 @@
 package certificatesv1
 
 import (
+	"github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/jsonwire"
 )
@@ -65,7 +66,7 @@ type CertificateSigningRequestCondition struct {
 	// Failed conditions may not be "False" or "Unknown".
 	//
 	// Required.
-	Status string `json:"status"`
+	Status corev1.ConditionStatus `json:"status"`
 
 	// type of the condition. Known conditions are "Approved", "Denied", and
 	// "Failed".
@@ -85,7 +86,7 @@ type CertificateSigningRequestCondition struct {
 	// Only one condition of a given type is allowed.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type RequestConditionType `json:"type"`
 }
 
 // CertificateSigningRequestList is a collection of CertificateSigningRequest
@@ -191,7 +192,7 @@ type CertificateSigningRequestSpec struct {
 	//  "code signing", "email protection", "s/mime",
 	//  "ipsec end system", "ipsec tunnel", "ipsec user",
 	//  "timestamping", "ocsp signing", "microsoft sgc", "netscape sgc"
-	Usages []string `json:"usages,omitempty"`
+	Usages []KeyUsage `json:"usages,omitempty"`
 
 	// username contains the name of the user that created the
 	// CertificateSigningRequest. Populated by the API server on creation and

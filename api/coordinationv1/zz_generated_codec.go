@@ -268,7 +268,7 @@ func (x *LeaseSpec) DecodeWire(r *jsonwire.Reader) {
 				x.RenewTime.DecodeWire(r)
 			}
 		case "strategy":
-			x.Strategy = r.StringPtr()
+			x.Strategy = (*CoordinatedLeaseStrategy)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -306,7 +306,7 @@ func (x *LeaseSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.Strategy != nil {
 		jsonwire.Key(s, &more, ",\"strategy\":")
-		jsonwire.String(s, *x.Strategy)
+		jsonwire.String(s, string(*x.Strategy))
 	}
 	s.WriteRaw("}")
 }

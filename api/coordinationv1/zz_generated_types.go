@@ -75,5 +75,5 @@ type LeaseSpec struct {
 	// leader election. If the field is not specified, there is no active
 	// coordination for this lease. (Alpha) Using this field requires the
 	// CoordinatedLeaderElection feature gate to be enabled.
-	Strategy *string `json:"strategy,omitempty"`
+	Strategy *CoordinatedLeaseStrategy `json:"strategy,omitempty"`
 }

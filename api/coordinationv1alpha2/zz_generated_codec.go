@@ -4,6 +4,7 @@ package coordinationv1alpha2
 
 import (
 	jsoniter "github.com/json-iterator/go"
+	"github.com/kubewire/kubewire/api/coordinationv1"
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/jsonwire"
 )
@@ -266,7 +267,7 @@ func (x *LeaseCandidateSpec) DecodeWire(r *jsonwire.Reader) {
 				x.RenewTime.DecodeWire(r)
 			}
 		case "strategy":
-			x.Strategy = r.String()
+			x.Strategy = coordinationv1.CoordinatedLeaseStrategy(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -301,7 +302,7 @@ func (x *LeaseCandidateSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Strategy) || x.Strategy != "" {
 		jsonwire.Key(s, &more, ",\"strategy\":")
-		jsonwire.String(s, x.Strategy)
+		jsonwire.String(s, string(x.Strategy))
 	}
 	s.WriteRaw("}")
 }

@@ -5,6 +5,7 @@
 package coordinationv1alpha2
 
 import (
+	"github.com/kubewire/kubewire/api/coordinationv1"
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/jsonwire"
 )
@@ -89,5 +90,5 @@ type LeaseCandidateSpec struct {
 	// and coordinated leader election will not operate the Lease until resolved.
 	//
 	// Required.
-	Strategy string `json:"strategy,omitempty"`
+	Strategy coordinationv1.CoordinatedLeaseStrategy `json:"strategy,omitempty"`
 }

@@ -127,7 +127,7 @@ func (x *AppArmorProfile) DecodeWire(r *jsonwire.Reader) {
 		case "localhostProfile":
 			x.LocalhostProfile = r.StringPtr()
 		case "type":
-			x.Type = r.String()
+			x.Type = AppArmorProfileType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -146,7 +146,7 @@ func (x *AppArmorProfile) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -162,7 +162,7 @@ func (x *AttachedVolume) DecodeWire(r *jsonwire.Reader) {
 		case "devicePath":
 			x.DevicePath = r.String()
 		case "name":
-			x.Name = r.String()
+			x.Name = UniqueVolumeName(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -181,7 +181,7 @@ func (x *AttachedVolume) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
+		jsonwire.String(s, string(x.Name))
 	}
 	s.WriteRaw("}")
 }
@@ -195,7 +195,7 @@ func (x *AzureDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "cachingMode":
-			x.CachingMode = r.StringPtr()
+			x.CachingMode = (*AzureDataDiskCachingMode)(r.StringPtr())
 		case "diskName":
 			x.DiskName = r.String()
 		case "diskURI":
@@ -203,7 +203,7 @@ func (x *AzureDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "fsType":
 			x.FSType = r.StringPtr()
 		case "kind":
-			x.Kind = r.StringPtr()
+			x.Kind = (*AzureDataDiskKind)(r.StringPtr())
 		case "readOnly":
 			x.ReadOnly = r.BoolPtr()
 		default:
@@ -220,7 +220,7 @@ func (x *AzureDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	if x.CachingMode != nil {
 		s.WriteRaw("\"cachingMode\":")
 		more = true
-		jsonwire.String(s, *x.CachingMode)
+		jsonwire.String(s, string(*x.CachingMode))
 	}
 	if ap == nil || ap.Explicit(&x.DiskName) || x.DiskName != "" {
 		jsonwire.Key(s, &more, ",\"diskName\":")
@@ -236,7 +236,7 @@ func (x *AzureDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.Kind != nil {
 		jsonwire.Key(s, &more, ",\"kind\":")
-		jsonwire.String(s, *x.Kind)
+		jsonwire.String(s, string(*x.Kind))
 	}
 	if x.ReadOnly != nil {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
@@ -638,9 +638,9 @@ func (x *Capabilities) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "add":
-			x.Add = r.Strings()
+			x.Add = jsonwire.StringsOf[Capability](r)
 		case "drop":
-			x.Drop = r.Strings()
+			x.Drop = jsonwire.StringsOf[Capability](r)
 		default:
 			r.SkipUnknown()
 		}
@@ -663,7 +663,7 @@ func (x *Capabilities) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.Add[i0])
+				jsonwire.String(s, string(x.Add[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -678,7 +678,7 @@ func (x *Capabilities) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.Drop[i0])
+				jsonwire.String(s, string(x.Drop[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -1053,9 +1053,9 @@ func (x *ComponentCondition) DecodeWire(r *jsonwire.Reader) {
 		case "message":
 			x.Message = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = ComponentConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -1078,11 +1078,11 @@ func (x *ComponentCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -1907,7 +1907,7 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 		case "image":
 			x.Image = r.String()
 		case "imagePullPolicy":
-			x.ImagePullPolicy = r.String()
+			x.ImagePullPolicy = PullPolicy(r.String())
 		case "lifecycle":
 			if r.Null() {
 				x.Lifecycle = nil
@@ -1962,7 +1962,7 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 		case "resources":
 			x.Resources.DecodeWire(r)
 		case "restartPolicy":
-			x.RestartPolicy = r.StringPtr()
+			x.RestartPolicy = (*ContainerRestartPolicy)(r.StringPtr())
 		case "restartPolicyRules":
 			if r.BeginArray() {
 				sl0 := make([]ContainerRestartRule, 0, r.Count())
@@ -1999,7 +1999,7 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 		case "terminationMessagePath":
 			x.TerminationMessagePath = r.String()
 		case "terminationMessagePolicy":
-			x.TerminationMessagePolicy = r.String()
+			x.TerminationMessagePolicy = TerminationMessagePolicy(r.String())
 		case "tty":
 			x.Tty = r.Bool()
 		case "volumeDevices":
@@ -2105,7 +2105,7 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.ImagePullPolicy) || x.ImagePullPolicy != "" {
 		jsonwire.Key(s, &more, ",\"imagePullPolicy\":")
-		jsonwire.String(s, x.ImagePullPolicy)
+		jsonwire.String(s, string(x.ImagePullPolicy))
 	}
 	if x.Lifecycle != nil {
 		jsonwire.Key(s, &more, ",\"lifecycle\":")
@@ -2160,7 +2160,7 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.RestartPolicy != nil {
 		jsonwire.Key(s, &more, ",\"restartPolicy\":")
-		jsonwire.String(s, *x.RestartPolicy)
+		jsonwire.String(s, string(*x.RestartPolicy))
 	}
 	if len(x.RestartPolicyRules) != 0 || ap != nil && x.RestartPolicyRules != nil {
 		jsonwire.Key(s, &more, ",\"restartPolicyRules\":")
@@ -2199,7 +2199,7 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.TerminationMessagePolicy) || x.TerminationMessagePolicy != "" {
 		jsonwire.Key(s, &more, ",\"terminationMessagePolicy\":")
-		jsonwire.String(s, x.TerminationMessagePolicy)
+		jsonwire.String(s, string(x.TerminationMessagePolicy))
 	}
 	if ap.Explicit(&x.Tty) || x.Tty {
 		jsonwire.Key(s, &more, ",\"tty\":")
@@ -2346,7 +2346,7 @@ func (x *ContainerPort) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		case "protocol":
-			x.Protocol = r.String()
+			x.Protocol = Protocol(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -2377,7 +2377,7 @@ func (x *ContainerPort) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Protocol) || x.Protocol != "" {
 		jsonwire.Key(s, &more, ",\"protocol\":")
-		jsonwire.String(s, x.Protocol)
+		jsonwire.String(s, string(x.Protocol))
 	}
 	s.WriteRaw("}")
 }
@@ -2391,9 +2391,9 @@ func (x *ContainerResizePolicy) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "resourceName":
-			x.ResourceName = r.String()
+			x.ResourceName = ResourceName(r.String())
 		case "restartPolicy":
-			x.RestartPolicy = r.String()
+			x.RestartPolicy = ResourceResizeRestartPolicy(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -2408,11 +2408,11 @@ func (x *ContainerResizePolicy) EncodeJSON(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.ResourceName) || x.ResourceName != "" {
 		s.WriteRaw("\"resourceName\":")
 		more = true
-		jsonwire.String(s, x.ResourceName)
+		jsonwire.String(s, string(x.ResourceName))
 	}
 	if ap == nil || ap.Explicit(&x.RestartPolicy) || x.RestartPolicy != "" {
 		jsonwire.Key(s, &more, ",\"restartPolicy\":")
-		jsonwire.String(s, x.RestartPolicy)
+		jsonwire.String(s, string(x.RestartPolicy))
 	}
 	s.WriteRaw("}")
 }
@@ -2426,7 +2426,7 @@ func (x *ContainerRestartRule) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "action":
-			x.Action = r.String()
+			x.Action = ContainerRestartRuleAction(r.String())
 		case "exitCodes":
 			if r.Null() {
 				x.ExitCodes = nil
@@ -2450,7 +2450,7 @@ func (x *ContainerRestartRule) EncodeJSON(s *jsoniter.Stream) {
 	if ap.Explicit(&x.Action) || x.Action != "" {
 		s.WriteRaw("\"action\":")
 		more = true
-		jsonwire.String(s, x.Action)
+		jsonwire.String(s, string(x.Action))
 	}
 	if x.ExitCodes != nil {
 		jsonwire.Key(s, &more, ",\"exitCodes\":")
@@ -2468,7 +2468,7 @@ func (x *ContainerRestartRuleOnExitCodes) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "operator":
-			x.Operator = r.String()
+			x.Operator = ContainerRestartRuleOnExitCodesOperator(r.String())
 		case "values":
 			if r.BeginArray() {
 				sl0 := make([]int32, 0, r.Count())
@@ -2494,7 +2494,7 @@ func (x *ContainerRestartRuleOnExitCodes) EncodeJSON(s *jsoniter.Stream) {
 	if ap.Explicit(&x.Operator) || x.Operator != "" {
 		s.WriteRaw("\"operator\":")
 		more = true
-		jsonwire.String(s, x.Operator)
+		jsonwire.String(s, string(x.Operator))
 	}
 	if len(x.Values) != 0 || ap != nil && x.Values != nil {
 		jsonwire.Key(s, &more, ",\"values\":")
@@ -2712,11 +2712,11 @@ func (x *ContainerStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "allocatedResources":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.AllocatedResources = m0
@@ -2762,7 +2762,7 @@ func (x *ContainerStatus) DecodeWire(r *jsonwire.Reader) {
 		case "state":
 			x.State.DecodeWire(r)
 		case "stopSignal":
-			x.StopSignal = r.StringPtr()
+			x.StopSignal = (*Signal)(r.StringPtr())
 		case "user":
 			if r.Null() {
 				x.User = nil
@@ -2802,12 +2802,12 @@ func (x *ContainerStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResources, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.AllocatedResources[k0]
 				v0.EncodeJSON(s)
@@ -2874,7 +2874,7 @@ func (x *ContainerStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.StopSignal != nil {
 		jsonwire.Key(s, &more, ",\"stopSignal\":")
-		jsonwire.String(s, *x.StopSignal)
+		jsonwire.String(s, string(*x.StopSignal))
 	}
 	if x.User != nil {
 		jsonwire.Key(s, &more, ",\"user\":")
@@ -3142,7 +3142,7 @@ func (x *EmptyDirVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "medium":
-			x.Medium = r.String()
+			x.Medium = StorageMedium(r.String())
 		case "mode":
 			x.Mode = r.Int32Ptr()
 		case "sizeLimit":
@@ -3168,7 +3168,7 @@ func (x *EmptyDirVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	if ap.Explicit(&x.Medium) || x.Medium != "" {
 		s.WriteRaw("\"medium\":")
 		more = true
-		jsonwire.String(s, x.Medium)
+		jsonwire.String(s, string(x.Medium))
 	}
 	if x.Mode != nil {
 		jsonwire.Key(s, &more, ",\"mode\":")
@@ -3250,7 +3250,7 @@ func (x *EndpointPort) DecodeWire(r *jsonwire.Reader) {
 		case "port":
 			x.Port = r.Int32()
 		case "protocol":
-			x.Protocol = r.String()
+			x.Protocol = Protocol(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -3277,7 +3277,7 @@ func (x *EndpointPort) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Protocol) || x.Protocol != "" {
 		jsonwire.Key(s, &more, ",\"protocol\":")
-		jsonwire.String(s, x.Protocol)
+		jsonwire.String(s, string(x.Protocol))
 	}
 	s.WriteRaw("}")
 }
@@ -3854,7 +3854,7 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 		case "image":
 			x.Image = r.String()
 		case "imagePullPolicy":
-			x.ImagePullPolicy = r.String()
+			x.ImagePullPolicy = PullPolicy(r.String())
 		case "lifecycle":
 			if r.Null() {
 				x.Lifecycle = nil
@@ -3909,7 +3909,7 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 		case "resources":
 			x.Resources.DecodeWire(r)
 		case "restartPolicy":
-			x.RestartPolicy = r.StringPtr()
+			x.RestartPolicy = (*ContainerRestartPolicy)(r.StringPtr())
 		case "restartPolicyRules":
 			if r.BeginArray() {
 				sl0 := make([]ContainerRestartRule, 0, r.Count())
@@ -3948,7 +3948,7 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 		case "terminationMessagePath":
 			x.TerminationMessagePath = r.String()
 		case "terminationMessagePolicy":
-			x.TerminationMessagePolicy = r.String()
+			x.TerminationMessagePolicy = TerminationMessagePolicy(r.String())
 		case "tty":
 			x.Tty = r.Bool()
 		case "volumeDevices":
@@ -4054,7 +4054,7 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.ImagePullPolicy) || x.ImagePullPolicy != "" {
 		jsonwire.Key(s, &more, ",\"imagePullPolicy\":")
-		jsonwire.String(s, x.ImagePullPolicy)
+		jsonwire.String(s, string(x.ImagePullPolicy))
 	}
 	if x.Lifecycle != nil {
 		jsonwire.Key(s, &more, ",\"lifecycle\":")
@@ -4109,7 +4109,7 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.RestartPolicy != nil {
 		jsonwire.Key(s, &more, ",\"restartPolicy\":")
-		jsonwire.String(s, *x.RestartPolicy)
+		jsonwire.String(s, string(*x.RestartPolicy))
 	}
 	if len(x.RestartPolicyRules) != 0 || ap != nil && x.RestartPolicyRules != nil {
 		jsonwire.Key(s, &more, ",\"restartPolicyRules\":")
@@ -4152,7 +4152,7 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.TerminationMessagePolicy) || x.TerminationMessagePolicy != "" {
 		jsonwire.Key(s, &more, ",\"terminationMessagePolicy\":")
-		jsonwire.String(s, x.TerminationMessagePolicy)
+		jsonwire.String(s, string(x.TerminationMessagePolicy))
 	}
 	if ap.Explicit(&x.Tty) || x.Tty {
 		jsonwire.Key(s, &more, ",\"tty\":")
@@ -5056,7 +5056,7 @@ func (x *GRPCAction) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "mode":
-			x.Mode = r.StringPtr()
+			x.Mode = (*GRPCProbeMode)(r.StringPtr())
 		case "port":
 			x.Port = r.Int32()
 		case "service":
@@ -5075,7 +5075,7 @@ func (x *GRPCAction) EncodeJSON(s *jsoniter.Stream) {
 	if x.Mode != nil {
 		s.WriteRaw("\"mode\":")
 		more = true
-		jsonwire.String(s, *x.Mode)
+		jsonwire.String(s, string(*x.Mode))
 	}
 	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
 		jsonwire.Key(s, &more, ",\"port\":")
@@ -5247,9 +5247,9 @@ func (x *HTTPGetAction) DecodeWire(r *jsonwire.Reader) {
 		case "port":
 			x.Port.DecodeWire(r)
 		case "protocol":
-			x.Protocol = r.StringPtr()
+			x.Protocol = (*HTTPProtocol)(r.StringPtr())
 		case "scheme":
-			x.Scheme = r.String()
+			x.Scheme = URIScheme(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -5291,11 +5291,11 @@ func (x *HTTPGetAction) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.Protocol != nil {
 		jsonwire.Key(s, &more, ",\"protocol\":")
-		jsonwire.String(s, *x.Protocol)
+		jsonwire.String(s, string(*x.Protocol))
 	}
 	if ap.Explicit(&x.Scheme) || x.Scheme != "" {
 		jsonwire.Key(s, &more, ",\"scheme\":")
-		jsonwire.String(s, x.Scheme)
+		jsonwire.String(s, string(x.Scheme))
 	}
 	s.WriteRaw("}")
 }
@@ -5419,7 +5419,7 @@ func (x *HostPathVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "path":
 			x.Path = r.String()
 		case "type":
-			x.Type = r.StringPtr()
+			x.Type = (*HostPathType)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -5438,7 +5438,7 @@ func (x *HostPathVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.Type != nil {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, *x.Type)
+		jsonwire.String(s, string(*x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -5666,7 +5666,7 @@ func (x *ImageVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "pullPolicy":
-			x.PullPolicy = r.String()
+			x.PullPolicy = PullPolicy(r.String())
 		case "reference":
 			x.Reference = r.String()
 		default:
@@ -5683,7 +5683,7 @@ func (x *ImageVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	if ap.Explicit(&x.PullPolicy) || x.PullPolicy != "" {
 		s.WriteRaw("\"pullPolicy\":")
 		more = true
-		jsonwire.String(s, x.PullPolicy)
+		jsonwire.String(s, string(x.PullPolicy))
 	}
 	if ap.Explicit(&x.Reference) || x.Reference != "" {
 		jsonwire.Key(s, &more, ",\"reference\":")
@@ -5793,7 +5793,7 @@ func (x *Lifecycle) DecodeWire(r *jsonwire.Reader) {
 				x.PreStop.DecodeWire(r)
 			}
 		case "stopSignal":
-			x.StopSignal = r.StringPtr()
+			x.StopSignal = (*Signal)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -5815,7 +5815,7 @@ func (x *Lifecycle) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.StopSignal != nil {
 		jsonwire.Key(s, &more, ",\"stopSignal\":")
-		jsonwire.String(s, *x.StopSignal)
+		jsonwire.String(s, string(*x.StopSignal))
 	}
 	s.WriteRaw("}")
 }
@@ -5988,11 +5988,11 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "default":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Default = m0
@@ -6001,11 +6001,11 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "defaultRequest":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.DefaultRequest = m0
@@ -6014,11 +6014,11 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "max":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Max = m0
@@ -6027,11 +6027,11 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "maxLimitRequestRatio":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.MaxLimitRequestRatio = m0
@@ -6040,11 +6040,11 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "min":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Min = m0
@@ -6052,7 +6052,7 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 				x.Min = nil
 			}
 		case "type":
-			x.Type = r.String()
+			x.Type = LimitType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -6071,12 +6071,12 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Default, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Default[k0]
 				v0.EncodeJSON(s)
@@ -6090,12 +6090,12 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.DefaultRequest, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.DefaultRequest[k0]
 				v0.EncodeJSON(s)
@@ -6109,12 +6109,12 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Max, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Max[k0]
 				v0.EncodeJSON(s)
@@ -6128,12 +6128,12 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.MaxLimitRequestRatio, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.MaxLimitRequestRatio[k0]
 				v0.EncodeJSON(s)
@@ -6147,12 +6147,12 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Min, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Min[k0]
 				v0.EncodeJSON(s)
@@ -6162,7 +6162,7 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -6429,7 +6429,7 @@ func (x *LoadBalancerIngress) DecodeWire(r *jsonwire.Reader) {
 		case "ip":
 			x.IP = r.String()
 		case "ipMode":
-			x.IPMode = r.StringPtr()
+			x.IPMode = (*LoadBalancerIPMode)(r.StringPtr())
 		case "ports":
 			if r.BeginArray() {
 				sl0 := make([]PortStatus, 0, r.Count())
@@ -6463,7 +6463,7 @@ func (x *LoadBalancerIngress) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.IPMode != nil {
 		jsonwire.Key(s, &more, ",\"ipMode\":")
-		jsonwire.String(s, *x.IPMode)
+		jsonwire.String(s, string(*x.IPMode))
 	}
 	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
 		jsonwire.Key(s, &more, ",\"ports\":")
@@ -6601,7 +6601,7 @@ func (x *ModifyVolumeStatus) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "status":
-			x.Status = r.String()
+			x.Status = PersistentVolumeClaimModifyVolumeStatus(r.String())
 		case "targetVolumeAttributesClassName":
 			x.TargetVolumeAttributesClassName = r.String()
 		default:
@@ -6618,7 +6618,7 @@ func (x *ModifyVolumeStatus) EncodeJSON(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		s.WriteRaw("\"status\":")
 		more = true
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap.Explicit(&x.TargetVolumeAttributesClassName) || x.TargetVolumeAttributesClassName != "" {
 		jsonwire.Key(s, &more, ",\"targetVolumeAttributesClassName\":")
@@ -6774,9 +6774,9 @@ func (x *NamespaceCondition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = NamespaceConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -6803,11 +6803,11 @@ func (x *NamespaceCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -6962,7 +6962,7 @@ func (x *NamespaceSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "finalizers":
-			x.Finalizers = r.Strings()
+			x.Finalizers = jsonwire.StringsOf[FinalizerName](r)
 		default:
 			r.SkipUnknown()
 		}
@@ -6983,7 +6983,7 @@ func (x *NamespaceSpec) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.Finalizers[i0])
+				jsonwire.String(s, string(x.Finalizers[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -7011,7 +7011,7 @@ func (x *NamespaceStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Conditions = nil
 			}
 		case "phase":
-			x.Phase = r.String()
+			x.Phase = NamespacePhase(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -7041,7 +7041,7 @@ func (x *NamespaceStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Phase) || x.Phase != "" {
 		jsonwire.Key(s, &more, ",\"phase\":")
-		jsonwire.String(s, x.Phase)
+		jsonwire.String(s, string(x.Phase))
 	}
 	s.WriteRaw("}")
 }
@@ -7148,7 +7148,7 @@ func (x *NodeAddress) DecodeWire(r *jsonwire.Reader) {
 		case "address":
 			x.Address = r.String()
 		case "type":
-			x.Type = r.String()
+			x.Type = NodeAddressType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -7167,7 +7167,7 @@ func (x *NodeAddress) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -7243,7 +7243,7 @@ func (x *NodeAllocatableMappedResources) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "name":
-			x.Name = r.String()
+			x.Name = ResourceName(r.String())
 		case "quantity":
 			x.Quantity.DecodeWire(r)
 		default:
@@ -7260,7 +7260,7 @@ func (x *NodeAllocatableMappedResources) EncodeJSON(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		s.WriteRaw("\"name\":")
 		more = true
-		jsonwire.String(s, x.Name)
+		jsonwire.String(s, string(x.Name))
 	}
 	if ap == nil || ap.Explicit(&x.Quantity) || !x.Quantity.IsZero() {
 		jsonwire.Key(s, &more, ",\"quantity\":")
@@ -7278,7 +7278,7 @@ func (x *NodeAllocatableOverheadResources) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "name":
-			x.Name = r.String()
+			x.Name = ResourceName(r.String())
 		case "perContainer":
 			if r.Null() {
 				x.PerContainer = nil
@@ -7311,7 +7311,7 @@ func (x *NodeAllocatableOverheadResources) EncodeJSON(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		s.WriteRaw("\"name\":")
 		more = true
-		jsonwire.String(s, x.Name)
+		jsonwire.String(s, string(x.Name))
 	}
 	if x.PerContainer != nil {
 		jsonwire.Key(s, &more, ",\"perContainer\":")
@@ -7439,9 +7439,9 @@ func (x *NodeCondition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = NodeConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -7472,11 +7472,11 @@ func (x *NodeCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -7951,7 +7951,7 @@ func (x *NodeSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 		case "key":
 			x.Key = r.String()
 		case "operator":
-			x.Operator = r.String()
+			x.Operator = NodeSelectorOperator(r.String())
 		case "values":
 			x.Values = r.Strings()
 		default:
@@ -7972,7 +7972,7 @@ func (x *NodeSelectorRequirement) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Operator) || x.Operator != "" {
 		jsonwire.Key(s, &more, ",\"operator\":")
-		jsonwire.String(s, x.Operator)
+		jsonwire.String(s, string(x.Operator))
 	}
 	if len(x.Values) != 0 || ap != nil && x.Values != nil {
 		jsonwire.Key(s, &more, ",\"values\":")
@@ -8204,11 +8204,11 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "allocatable":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Allocatable = m0
@@ -8217,11 +8217,11 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "capacity":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Capacity = m0
@@ -8275,7 +8275,7 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 		case "nodeInfo":
 			x.NodeInfo.DecodeWire(r)
 		case "phase":
-			x.Phase = r.String()
+			x.Phase = NodePhase(r.String())
 		case "runtimeHandlers":
 			if r.BeginArray() {
 				sl0 := make([]NodeRuntimeHandler, 0, r.Count())
@@ -8299,7 +8299,7 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 				x.VolumesAttached = nil
 			}
 		case "volumesInUse":
-			x.VolumesInUse = r.Strings()
+			x.VolumesInUse = jsonwire.StringsOf[UniqueVolumeName](r)
 		default:
 			r.SkipUnknown()
 		}
@@ -8334,12 +8334,12 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Allocatable, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Allocatable[k0]
 				v0.EncodeJSON(s)
@@ -8353,12 +8353,12 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Capacity, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Capacity[k0]
 				v0.EncodeJSON(s)
@@ -8431,7 +8431,7 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Phase) || x.Phase != "" {
 		jsonwire.Key(s, &more, ",\"phase\":")
-		jsonwire.String(s, x.Phase)
+		jsonwire.String(s, string(x.Phase))
 	}
 	if len(x.RuntimeHandlers) != 0 || ap != nil && x.RuntimeHandlers != nil {
 		jsonwire.Key(s, &more, ",\"runtimeHandlers\":")
@@ -8473,7 +8473,7 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.VolumesInUse[i0])
+				jsonwire.String(s, string(x.VolumesInUse[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -8908,9 +8908,9 @@ func (x *PersistentVolumeClaimCondition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = PersistentVolumeClaimConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -8941,11 +8941,11 @@ func (x *PersistentVolumeClaimCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -9100,7 +9100,7 @@ func (x *PersistentVolumeClaimSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "accessModes":
-			x.AccessModes = r.Strings()
+			x.AccessModes = jsonwire.StringsOf[PersistentVolumeAccessMode](r)
 		case "dataSource":
 			if r.Null() {
 				x.DataSource = nil
@@ -9135,7 +9135,7 @@ func (x *PersistentVolumeClaimSpec) DecodeWire(r *jsonwire.Reader) {
 		case "volumeAttributesClassName":
 			x.VolumeAttributesClassName = r.StringPtr()
 		case "volumeMode":
-			x.VolumeMode = r.StringPtr()
+			x.VolumeMode = (*PersistentVolumeMode)(r.StringPtr())
 		case "volumeName":
 			x.VolumeName = r.String()
 		default:
@@ -9161,7 +9161,7 @@ func (x *PersistentVolumeClaimSpec) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.AccessModes[i0])
+				jsonwire.String(s, string(x.AccessModes[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -9193,7 +9193,7 @@ func (x *PersistentVolumeClaimSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.VolumeMode != nil {
 		jsonwire.Key(s, &more, ",\"volumeMode\":")
-		jsonwire.String(s, *x.VolumeMode)
+		jsonwire.String(s, string(*x.VolumeMode))
 	}
 	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
 		jsonwire.Key(s, &more, ",\"volumeName\":")
@@ -9211,16 +9211,26 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "accessModes":
-			x.AccessModes = r.Strings()
+			x.AccessModes = jsonwire.StringsOf[PersistentVolumeAccessMode](r)
 		case "allocatedResourceStatuses":
-			x.AllocatedResourceStatuses = r.StringMap()
+			if r.BeginObject() {
+				m0 := make(map[ResourceName]ClaimResourceStatus)
+				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
+					var v0 ClaimResourceStatus
+					v0 = ClaimResourceStatus(r.String())
+					m0[ResourceName(k0)] = v0
+				}
+				x.AllocatedResourceStatuses = m0
+			} else {
+				x.AllocatedResourceStatuses = nil
+			}
 		case "allocatedResources":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.AllocatedResources = m0
@@ -9229,11 +9239,11 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "capacity":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Capacity = m0
@@ -9272,7 +9282,7 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 				x.ModifyVolumeStatus.DecodeWire(r)
 			}
 		case "phase":
-			x.Phase = r.String()
+			x.Phase = PersistentVolumeClaimPhase(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -9295,7 +9305,7 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.AccessModes[i0])
+				jsonwire.String(s, string(x.AccessModes[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -9306,15 +9316,15 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResourceStatuses, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.AllocatedResourceStatuses[k0]
-				jsonwire.String(s, v0)
+				jsonwire.String(s, string(v0))
 			}
 			s.WriteRaw("}")
 		}
@@ -9325,12 +9335,12 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResources, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.AllocatedResources[k0]
 				v0.EncodeJSON(s)
@@ -9344,12 +9354,12 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Capacity, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Capacity[k0]
 				v0.EncodeJSON(s)
@@ -9386,7 +9396,7 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Phase) || x.Phase != "" {
 		jsonwire.Key(s, &more, ",\"phase\":")
-		jsonwire.String(s, x.Phase)
+		jsonwire.String(s, string(x.Phase))
 	}
 	s.WriteRaw("}")
 }
@@ -9613,7 +9623,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "accessModes":
-			x.AccessModes = r.Strings()
+			x.AccessModes = jsonwire.StringsOf[PersistentVolumeAccessMode](r)
 		case "awsElasticBlockStore":
 			if r.Null() {
 				x.AwsElasticBlockStore = nil
@@ -9643,11 +9653,11 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "capacity":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Capacity = m0
@@ -9783,7 +9793,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.NodeAffinity.DecodeWire(r)
 			}
 		case "persistentVolumeReclaimPolicy":
-			x.PersistentVolumeReclaimPolicy = r.String()
+			x.PersistentVolumeReclaimPolicy = PersistentVolumeReclaimPolicy(r.String())
 		case "photonPersistentDisk":
 			if r.Null() {
 				x.PhotonPersistentDisk = nil
@@ -9843,7 +9853,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 		case "volumeAttributesClassName":
 			x.VolumeAttributesClassName = r.StringPtr()
 		case "volumeMode":
-			x.VolumeMode = r.StringPtr()
+			x.VolumeMode = (*PersistentVolumeMode)(r.StringPtr())
 		case "vsphereVolume":
 			if r.Null() {
 				x.VsphereVolume = nil
@@ -9875,7 +9885,7 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.AccessModes[i0])
+				jsonwire.String(s, string(x.AccessModes[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -9898,12 +9908,12 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Capacity, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Capacity[k0]
 				v0.EncodeJSON(s)
@@ -9984,7 +9994,7 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.PersistentVolumeReclaimPolicy) || x.PersistentVolumeReclaimPolicy != "" {
 		jsonwire.Key(s, &more, ",\"persistentVolumeReclaimPolicy\":")
-		jsonwire.String(s, x.PersistentVolumeReclaimPolicy)
+		jsonwire.String(s, string(x.PersistentVolumeReclaimPolicy))
 	}
 	if x.PhotonPersistentDisk != nil {
 		jsonwire.Key(s, &more, ",\"photonPersistentDisk\":")
@@ -10020,7 +10030,7 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.VolumeMode != nil {
 		jsonwire.Key(s, &more, ",\"volumeMode\":")
-		jsonwire.String(s, *x.VolumeMode)
+		jsonwire.String(s, string(*x.VolumeMode))
 	}
 	if x.VsphereVolume != nil {
 		jsonwire.Key(s, &more, ",\"vsphereVolume\":")
@@ -10049,7 +10059,7 @@ func (x *PersistentVolumeStatus) DecodeWire(r *jsonwire.Reader) {
 		case "message":
 			x.Message = r.String()
 		case "phase":
-			x.Phase = r.String()
+			x.Phase = PersistentVolumePhase(r.String())
 		case "reason":
 			x.Reason = r.String()
 		default:
@@ -10074,7 +10084,7 @@ func (x *PersistentVolumeStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Phase) || x.Phase != "" {
 		jsonwire.Key(s, &more, ",\"phase\":")
-		jsonwire.String(s, x.Phase)
+		jsonwire.String(s, string(x.Phase))
 	}
 	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
@@ -10570,9 +10580,9 @@ func (x *PodCondition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = PodConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -10607,11 +10617,11 @@ func (x *PodCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -10966,7 +10976,7 @@ func (x *PodOS) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "name":
-			x.Name = r.String()
+			x.Name = OSName(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -10979,7 +10989,7 @@ func (x *PodOS) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		s.WriteRaw("\"name\":")
-		jsonwire.String(s, x.Name)
+		jsonwire.String(s, string(x.Name))
 	}
 	s.WriteRaw("}")
 }
@@ -10993,7 +11003,7 @@ func (x *PodReadinessGate) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "conditionType":
-			x.ConditionType = r.String()
+			x.ConditionType = PodConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -11006,7 +11016,7 @@ func (x *PodReadinessGate) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	if ap == nil || ap.Explicit(&x.ConditionType) || x.ConditionType != "" {
 		s.WriteRaw("\"conditionType\":")
-		jsonwire.String(s, x.ConditionType)
+		jsonwire.String(s, string(x.ConditionType))
 	}
 	s.WriteRaw("}")
 }
@@ -11160,7 +11170,7 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 		case "fsGroup":
 			x.FSGroup = r.Int64Ptr()
 		case "fsGroupChangePolicy":
-			x.FSGroupChangePolicy = r.StringPtr()
+			x.FSGroupChangePolicy = (*PodFSGroupChangePolicy)(r.StringPtr())
 		case "runAsGroup":
 			x.RunAsGroup = r.Int64Ptr()
 		case "runAsNonRoot":
@@ -11168,7 +11178,7 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 		case "runAsUser":
 			x.RunAsUser = r.Int64Ptr()
 		case "seLinuxChangePolicy":
-			x.SELinuxChangePolicy = r.StringPtr()
+			x.SELinuxChangePolicy = (*PodSELinuxChangePolicy)(r.StringPtr())
 		case "seLinuxOptions":
 			if r.Null() {
 				x.SELinuxOptions = nil
@@ -11199,7 +11209,7 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 				x.SupplementalGroups = nil
 			}
 		case "supplementalGroupsPolicy":
-			x.SupplementalGroupsPolicy = r.StringPtr()
+			x.SupplementalGroupsPolicy = (*SupplementalGroupsPolicy)(r.StringPtr())
 		case "sysctls":
 			if r.BeginArray() {
 				sl0 := make([]Sysctl, 0, r.Count())
@@ -11242,7 +11252,7 @@ func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.FSGroupChangePolicy != nil {
 		jsonwire.Key(s, &more, ",\"fsGroupChangePolicy\":")
-		jsonwire.String(s, *x.FSGroupChangePolicy)
+		jsonwire.String(s, string(*x.FSGroupChangePolicy))
 	}
 	if x.RunAsGroup != nil {
 		jsonwire.Key(s, &more, ",\"runAsGroup\":")
@@ -11258,7 +11268,7 @@ func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.SELinuxChangePolicy != nil {
 		jsonwire.Key(s, &more, ",\"seLinuxChangePolicy\":")
-		jsonwire.String(s, *x.SELinuxChangePolicy)
+		jsonwire.String(s, string(*x.SELinuxChangePolicy))
 	}
 	if x.SELinuxOptions != nil {
 		jsonwire.Key(s, &more, ",\"seLinuxOptions\":")
@@ -11285,7 +11295,7 @@ func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.SupplementalGroupsPolicy != nil {
 		jsonwire.Key(s, &more, ",\"supplementalGroupsPolicy\":")
-		jsonwire.String(s, *x.SupplementalGroupsPolicy)
+		jsonwire.String(s, string(*x.SupplementalGroupsPolicy))
 	}
 	if len(x.Sysctls) != 0 || ap != nil && x.Sysctls != nil {
 		jsonwire.Key(s, &more, ",\"sysctls\":")
@@ -11351,7 +11361,7 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 				x.DNSConfig.DecodeWire(r)
 			}
 		case "dnsPolicy":
-			x.DNSPolicy = r.String()
+			x.DNSPolicy = DNSPolicy(r.String())
 		case "enableServiceLinks":
 			x.EnableServiceLinks = r.BoolPtr()
 		case "ephemeralContainers":
@@ -11436,11 +11446,11 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "overhead":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Overhead = m0
@@ -11448,7 +11458,7 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Overhead = nil
 			}
 		case "preemptionPolicy":
-			x.PreemptionPolicy = r.StringPtr()
+			x.PreemptionPolicy = (*PreemptionPolicy)(r.StringPtr())
 		case "priority":
 			x.Priority = r.Int32Ptr()
 		case "priorityClassName":
@@ -11485,7 +11495,7 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Resources.DecodeWire(r)
 			}
 		case "restartPolicy":
-			x.RestartPolicy = r.String()
+			x.RestartPolicy = RestartPolicy(r.String())
 		case "runtimeClassName":
 			x.RuntimeClassName = r.StringPtr()
 		case "schedulerName":
@@ -11609,7 +11619,7 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.DNSPolicy) || x.DNSPolicy != "" {
 		jsonwire.Key(s, &more, ",\"dnsPolicy\":")
-		jsonwire.String(s, x.DNSPolicy)
+		jsonwire.String(s, string(x.DNSPolicy))
 	}
 	if x.EnableServiceLinks != nil {
 		jsonwire.Key(s, &more, ",\"enableServiceLinks\":")
@@ -11747,12 +11757,12 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Overhead, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Overhead[k0]
 				v0.EncodeJSON(s)
@@ -11762,7 +11772,7 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.PreemptionPolicy != nil {
 		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
-		jsonwire.String(s, *x.PreemptionPolicy)
+		jsonwire.String(s, string(*x.PreemptionPolicy))
 	}
 	if x.Priority != nil {
 		jsonwire.Key(s, &more, ",\"priority\":")
@@ -11808,7 +11818,7 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.RestartPolicy) || x.RestartPolicy != "" {
 		jsonwire.Key(s, &more, ",\"restartPolicy\":")
-		jsonwire.String(s, x.RestartPolicy)
+		jsonwire.String(s, string(x.RestartPolicy))
 	}
 	if x.RuntimeClassName != nil {
 		jsonwire.Key(s, &more, ",\"runtimeClassName\":")
@@ -11923,11 +11933,11 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "allocatedResources":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.AllocatedResources = m0
@@ -12018,7 +12028,7 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 		case "observedGeneration":
 			x.ObservedGeneration = r.Int64()
 		case "phase":
-			x.Phase = r.String()
+			x.Phase = PodPhase(r.String())
 		case "podIP":
 			x.PodIP = r.String()
 		case "podIPs":
@@ -12033,11 +12043,11 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 				x.PodIPs = nil
 			}
 		case "qosClass":
-			x.QOSClass = r.String()
+			x.QOSClass = PodQOSClass(r.String())
 		case "reason":
 			x.Reason = r.String()
 		case "resize":
-			x.Resize = r.String()
+			x.Resize = PodResizeStatus(r.String())
 		case "resourceClaimStatuses":
 			if r.BeginArray() {
 				sl0 := make([]PodResourceClaimStatus, 0, r.Count())
@@ -12096,12 +12106,12 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResources, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.AllocatedResources[k0]
 				v0.EncodeJSON(s)
@@ -12221,7 +12231,7 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Phase) || x.Phase != "" {
 		jsonwire.Key(s, &more, ",\"phase\":")
-		jsonwire.String(s, x.Phase)
+		jsonwire.String(s, string(x.Phase))
 	}
 	if ap.Explicit(&x.PodIP) || x.PodIP != "" {
 		jsonwire.Key(s, &more, ",\"podIP\":")
@@ -12244,7 +12254,7 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.QOSClass) || x.QOSClass != "" {
 		jsonwire.Key(s, &more, ",\"qosClass\":")
-		jsonwire.String(s, x.QOSClass)
+		jsonwire.String(s, string(x.QOSClass))
 	}
 	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
@@ -12252,7 +12262,7 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Resize) || x.Resize != "" {
 		jsonwire.Key(s, &more, ",\"resize\":")
-		jsonwire.String(s, x.Resize)
+		jsonwire.String(s, string(x.Resize))
 	}
 	if len(x.ResourceClaimStatuses) != 0 || ap != nil && x.ResourceClaimStatuses != nil {
 		jsonwire.Key(s, &more, ",\"resourceClaimStatuses\":")
@@ -12631,7 +12641,7 @@ func (x *PortStatus) DecodeWire(r *jsonwire.Reader) {
 		case "port":
 			x.Port = r.Int32()
 		case "protocol":
-			x.Protocol = r.String()
+			x.Protocol = Protocol(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -12654,7 +12664,7 @@ func (x *PortStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Protocol) || x.Protocol != "" {
 		jsonwire.Key(s, &more, ",\"protocol\":")
-		jsonwire.String(s, x.Protocol)
+		jsonwire.String(s, string(x.Protocol))
 	}
 	s.WriteRaw("}")
 }
@@ -13251,9 +13261,9 @@ func (x *ReplicationControllerCondition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = ReplicationControllerConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -13280,11 +13290,11 @@ func (x *ReplicationControllerCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -13663,11 +13673,11 @@ func (x *ResourceHealth) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "health":
-			x.Health = r.String()
+			x.Health = ResourceHealthStatus(r.String())
 		case "message":
 			x.Message = r.StringPtr()
 		case "resourceID":
-			x.ResourceID = r.String()
+			x.ResourceID = ResourceID(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -13682,7 +13692,7 @@ func (x *ResourceHealth) EncodeJSON(s *jsoniter.Stream) {
 	if ap.Explicit(&x.Health) || x.Health != "" {
 		s.WriteRaw("\"health\":")
 		more = true
-		jsonwire.String(s, x.Health)
+		jsonwire.String(s, string(x.Health))
 	}
 	if x.Message != nil {
 		jsonwire.Key(s, &more, ",\"message\":")
@@ -13690,7 +13700,7 @@ func (x *ResourceHealth) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.ResourceID) || x.ResourceID != "" {
 		jsonwire.Key(s, &more, ",\"resourceID\":")
-		jsonwire.String(s, x.ResourceID)
+		jsonwire.String(s, string(x.ResourceID))
 	}
 	s.WriteRaw("}")
 }
@@ -13937,11 +13947,11 @@ func (x *ResourceQuotaSpec) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "hard":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Hard = m0
@@ -13958,7 +13968,7 @@ func (x *ResourceQuotaSpec) DecodeWire(r *jsonwire.Reader) {
 				x.ScopeSelector.DecodeWire(r)
 			}
 		case "scopes":
-			x.Scopes = r.Strings()
+			x.Scopes = jsonwire.StringsOf[ResourceQuotaScope](r)
 		default:
 			r.SkipUnknown()
 		}
@@ -13977,12 +13987,12 @@ func (x *ResourceQuotaSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Hard, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Hard[k0]
 				v0.EncodeJSON(s)
@@ -14004,7 +14014,7 @@ func (x *ResourceQuotaSpec) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.Scopes[i0])
+				jsonwire.String(s, string(x.Scopes[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -14022,11 +14032,11 @@ func (x *ResourceQuotaStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "hard":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Hard = m0
@@ -14035,11 +14045,11 @@ func (x *ResourceQuotaStatus) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "used":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Used = m0
@@ -14064,12 +14074,12 @@ func (x *ResourceQuotaStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Hard, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Hard[k0]
 				v0.EncodeJSON(s)
@@ -14083,12 +14093,12 @@ func (x *ResourceQuotaStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Used, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Used[k0]
 				v0.EncodeJSON(s)
@@ -14120,11 +14130,11 @@ func (x *ResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "limits":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Limits = m0
@@ -14133,11 +14143,11 @@ func (x *ResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "requests":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Requests = m0
@@ -14177,12 +14187,12 @@ func (x *ResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Limits, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Limits[k0]
 				v0.EncodeJSON(s)
@@ -14196,12 +14206,12 @@ func (x *ResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Requests, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Requests[k0]
 				v0.EncodeJSON(s)
@@ -14221,7 +14231,7 @@ func (x *ResourceStatus) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "name":
-			x.Name = r.String()
+			x.Name = ResourceName(r.String())
 		case "resources":
 			if r.BeginArray() {
 				sl0 := make([]ResourceHealth, 0, r.Count())
@@ -14247,7 +14257,7 @@ func (x *ResourceStatus) EncodeJSON(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		s.WriteRaw("\"name\":")
 		more = true
-		jsonwire.String(s, x.Name)
+		jsonwire.String(s, string(x.Name))
 	}
 	if len(x.Resources) != 0 || ap != nil && x.Resources != nil {
 		jsonwire.Key(s, &more, ",\"resources\":")
@@ -14558,9 +14568,9 @@ func (x *ScopedResourceSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "operator":
-			x.Operator = r.String()
+			x.Operator = ScopeSelectorOperator(r.String())
 		case "scopeName":
-			x.ScopeName = r.String()
+			x.ScopeName = ResourceQuotaScope(r.String())
 		case "values":
 			x.Values = r.Strings()
 		default:
@@ -14577,11 +14587,11 @@ func (x *ScopedResourceSelectorRequirement) EncodeJSON(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.Operator) || x.Operator != "" {
 		s.WriteRaw("\"operator\":")
 		more = true
-		jsonwire.String(s, x.Operator)
+		jsonwire.String(s, string(x.Operator))
 	}
 	if ap == nil || ap.Explicit(&x.ScopeName) || x.ScopeName != "" {
 		jsonwire.Key(s, &more, ",\"scopeName\":")
-		jsonwire.String(s, x.ScopeName)
+		jsonwire.String(s, string(x.ScopeName))
 	}
 	if len(x.Values) != 0 || ap != nil && x.Values != nil {
 		jsonwire.Key(s, &more, ",\"values\":")
@@ -14612,7 +14622,7 @@ func (x *SeccompProfile) DecodeWire(r *jsonwire.Reader) {
 		case "localhostProfile":
 			x.LocalhostProfile = r.StringPtr()
 		case "type":
-			x.Type = r.String()
+			x.Type = SeccompProfileType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -14631,7 +14641,7 @@ func (x *SeccompProfile) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -14668,7 +14678,7 @@ func (x *Secret) DecodeWire(r *jsonwire.Reader) {
 		case "stringData":
 			x.StringData = r.StringMap()
 		case "type":
-			x.Type = r.String()
+			x.Type = SecretType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -14772,7 +14782,7 @@ func (x *Secret) encodeKnown(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -15194,7 +15204,7 @@ func (x *SecurityContext) DecodeWire(r *jsonwire.Reader) {
 		case "privileged":
 			x.Privileged = r.BoolPtr()
 		case "procMount":
-			x.ProcMount = r.StringPtr()
+			x.ProcMount = (*ProcMountType)(r.StringPtr())
 		case "readOnlyRootFilesystem":
 			x.ReadOnlyRootFilesystem = r.BoolPtr()
 		case "runAsGroup":
@@ -15259,7 +15269,7 @@ func (x *SecurityContext) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.ProcMount != nil {
 		jsonwire.Key(s, &more, ",\"procMount\":")
-		jsonwire.String(s, *x.ProcMount)
+		jsonwire.String(s, string(*x.ProcMount))
 	}
 	if x.ReadOnlyRootFilesystem != nil {
 		jsonwire.Key(s, &more, ",\"readOnlyRootFilesystem\":")
@@ -15864,7 +15874,7 @@ func (x *ServicePort) DecodeWire(r *jsonwire.Reader) {
 		case "port":
 			x.Port = r.Int32()
 		case "protocol":
-			x.Protocol = r.String()
+			x.Protocol = Protocol(r.String())
 		case "targetPort":
 			x.TargetPort.DecodeWire(r)
 		default:
@@ -15897,7 +15907,7 @@ func (x *ServicePort) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Protocol) || x.Protocol != "" {
 		jsonwire.Key(s, &more, ",\"protocol\":")
-		jsonwire.String(s, x.Protocol)
+		jsonwire.String(s, string(x.Protocol))
 	}
 	if ap == nil || ap.Explicit(&x.TargetPort) || !x.TargetPort.IsZero() {
 		jsonwire.Key(s, &more, ",\"targetPort\":")
@@ -15925,15 +15935,15 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 		case "externalName":
 			x.ExternalName = r.String()
 		case "externalTrafficPolicy":
-			x.ExternalTrafficPolicy = r.String()
+			x.ExternalTrafficPolicy = ServiceExternalTrafficPolicy(r.String())
 		case "healthCheckNodePort":
 			x.HealthCheckNodePort = r.Int32()
 		case "internalTrafficPolicy":
-			x.InternalTrafficPolicy = r.StringPtr()
+			x.InternalTrafficPolicy = (*ServiceInternalTrafficPolicy)(r.StringPtr())
 		case "ipFamilies":
-			x.IPFamilies = r.Strings()
+			x.IPFamilies = jsonwire.StringsOf[IPFamily](r)
 		case "ipFamilyPolicy":
-			x.IPFamilyPolicy = r.StringPtr()
+			x.IPFamilyPolicy = (*IPFamilyPolicy)(r.StringPtr())
 		case "loadBalancerClass":
 			x.LoadBalancerClass = r.StringPtr()
 		case "loadBalancerIP":
@@ -15956,7 +15966,7 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 		case "selector":
 			x.Selector = r.StringMap()
 		case "sessionAffinity":
-			x.SessionAffinity = r.String()
+			x.SessionAffinity = ServiceAffinity(r.String())
 		case "sessionAffinityConfig":
 			if r.Null() {
 				x.SessionAffinityConfig = nil
@@ -15969,7 +15979,7 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 		case "trafficDistribution":
 			x.TrafficDistribution = r.StringPtr()
 		case "type":
-			x.Type = r.String()
+			x.Type = ServiceType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -16026,7 +16036,7 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.ExternalTrafficPolicy) || x.ExternalTrafficPolicy != "" {
 		jsonwire.Key(s, &more, ",\"externalTrafficPolicy\":")
-		jsonwire.String(s, x.ExternalTrafficPolicy)
+		jsonwire.String(s, string(x.ExternalTrafficPolicy))
 	}
 	if ap.Explicit(&x.HealthCheckNodePort) || x.HealthCheckNodePort != 0 {
 		jsonwire.Key(s, &more, ",\"healthCheckNodePort\":")
@@ -16034,7 +16044,7 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.InternalTrafficPolicy != nil {
 		jsonwire.Key(s, &more, ",\"internalTrafficPolicy\":")
-		jsonwire.String(s, *x.InternalTrafficPolicy)
+		jsonwire.String(s, string(*x.InternalTrafficPolicy))
 	}
 	if len(x.IPFamilies) != 0 || ap != nil && x.IPFamilies != nil {
 		jsonwire.Key(s, &more, ",\"ipFamilies\":")
@@ -16046,14 +16056,14 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.IPFamilies[i0])
+				jsonwire.String(s, string(x.IPFamilies[i0]))
 			}
 			s.WriteRaw("]")
 		}
 	}
 	if x.IPFamilyPolicy != nil {
 		jsonwire.Key(s, &more, ",\"ipFamilyPolicy\":")
-		jsonwire.String(s, *x.IPFamilyPolicy)
+		jsonwire.String(s, string(*x.IPFamilyPolicy))
 	}
 	if x.LoadBalancerClass != nil {
 		jsonwire.Key(s, &more, ",\"loadBalancerClass\":")
@@ -16118,7 +16128,7 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.SessionAffinity) || x.SessionAffinity != "" {
 		jsonwire.Key(s, &more, ",\"sessionAffinity\":")
-		jsonwire.String(s, x.SessionAffinity)
+		jsonwire.String(s, string(x.SessionAffinity))
 	}
 	if x.SessionAffinityConfig != nil {
 		jsonwire.Key(s, &more, ",\"sessionAffinityConfig\":")
@@ -16130,7 +16140,7 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -16451,7 +16461,7 @@ func (x *Taint) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "effect":
-			x.Effect = r.String()
+			x.Effect = TaintEffect(r.String())
 		case "key":
 			x.Key = r.String()
 		case "timeAdded":
@@ -16479,7 +16489,7 @@ func (x *Taint) EncodeJSON(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.Effect) || x.Effect != "" {
 		s.WriteRaw("\"effect\":")
 		more = true
-		jsonwire.String(s, x.Effect)
+		jsonwire.String(s, string(x.Effect))
 	}
 	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
 		jsonwire.Key(s, &more, ",\"key\":")
@@ -16505,11 +16515,11 @@ func (x *Toleration) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "effect":
-			x.Effect = r.String()
+			x.Effect = TaintEffect(r.String())
 		case "key":
 			x.Key = r.String()
 		case "operator":
-			x.Operator = r.String()
+			x.Operator = TolerationOperator(r.String())
 		case "tolerationSeconds":
 			x.TolerationSeconds = r.Int64Ptr()
 		case "value":
@@ -16528,7 +16538,7 @@ func (x *Toleration) EncodeJSON(s *jsoniter.Stream) {
 	if ap.Explicit(&x.Effect) || x.Effect != "" {
 		s.WriteRaw("\"effect\":")
 		more = true
-		jsonwire.String(s, x.Effect)
+		jsonwire.String(s, string(x.Effect))
 	}
 	if ap.Explicit(&x.Key) || x.Key != "" {
 		jsonwire.Key(s, &more, ",\"key\":")
@@ -16536,7 +16546,7 @@ func (x *Toleration) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Operator) || x.Operator != "" {
 		jsonwire.Key(s, &more, ",\"operator\":")
-		jsonwire.String(s, x.Operator)
+		jsonwire.String(s, string(x.Operator))
 	}
 	if x.TolerationSeconds != nil {
 		jsonwire.Key(s, &more, ",\"tolerationSeconds\":")
@@ -16666,13 +16676,13 @@ func (x *TopologySpreadConstraint) DecodeWire(r *jsonwire.Reader) {
 		case "minDomains":
 			x.MinDomains = r.Int32Ptr()
 		case "nodeAffinityPolicy":
-			x.NodeAffinityPolicy = r.StringPtr()
+			x.NodeAffinityPolicy = (*NodeInclusionPolicy)(r.StringPtr())
 		case "nodeTaintsPolicy":
-			x.NodeTaintsPolicy = r.StringPtr()
+			x.NodeTaintsPolicy = (*NodeInclusionPolicy)(r.StringPtr())
 		case "topologyKey":
 			x.TopologyKey = r.String()
 		case "whenUnsatisfiable":
-			x.WhenUnsatisfiable = r.String()
+			x.WhenUnsatisfiable = UnsatisfiableConstraintAction(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -16714,11 +16724,11 @@ func (x *TopologySpreadConstraint) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.NodeAffinityPolicy != nil {
 		jsonwire.Key(s, &more, ",\"nodeAffinityPolicy\":")
-		jsonwire.String(s, *x.NodeAffinityPolicy)
+		jsonwire.String(s, string(*x.NodeAffinityPolicy))
 	}
 	if x.NodeTaintsPolicy != nil {
 		jsonwire.Key(s, &more, ",\"nodeTaintsPolicy\":")
-		jsonwire.String(s, *x.NodeTaintsPolicy)
+		jsonwire.String(s, string(*x.NodeTaintsPolicy))
 	}
 	if ap == nil || ap.Explicit(&x.TopologyKey) || x.TopologyKey != "" {
 		jsonwire.Key(s, &more, ",\"topologyKey\":")
@@ -16726,7 +16736,7 @@ func (x *TopologySpreadConstraint) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.WhenUnsatisfiable) || x.WhenUnsatisfiable != "" {
 		jsonwire.Key(s, &more, ",\"whenUnsatisfiable\":")
-		jsonwire.String(s, x.WhenUnsatisfiable)
+		jsonwire.String(s, string(x.WhenUnsatisfiable))
 	}
 	s.WriteRaw("}")
 }
@@ -17294,7 +17304,7 @@ func (x *VolumeHealthCondition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = VolumeHealthStatusType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -17317,7 +17327,7 @@ func (x *VolumeHealthCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	s.WriteRaw("}")
 }
@@ -17390,13 +17400,13 @@ func (x *VolumeMount) DecodeWire(r *jsonwire.Reader) {
 		case "mountPath":
 			x.MountPath = r.String()
 		case "mountPropagation":
-			x.MountPropagation = r.StringPtr()
+			x.MountPropagation = (*MountPropagationMode)(r.StringPtr())
 		case "name":
 			x.Name = r.String()
 		case "readOnly":
 			x.ReadOnly = r.Bool()
 		case "recursiveReadOnly":
-			x.RecursiveReadOnly = r.StringPtr()
+			x.RecursiveReadOnly = (*RecursiveReadOnlyMode)(r.StringPtr())
 		case "subPath":
 			x.SubPath = r.String()
 		case "subPathExpr":
@@ -17434,7 +17444,7 @@ func (x *VolumeMount) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.MountPropagation != nil {
 		jsonwire.Key(s, &more, ",\"mountPropagation\":")
-		jsonwire.String(s, *x.MountPropagation)
+		jsonwire.String(s, string(*x.MountPropagation))
 	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
@@ -17446,7 +17456,7 @@ func (x *VolumeMount) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.RecursiveReadOnly != nil {
 		jsonwire.Key(s, &more, ",\"recursiveReadOnly\":")
-		jsonwire.String(s, *x.RecursiveReadOnly)
+		jsonwire.String(s, string(*x.RecursiveReadOnly))
 	}
 	if ap.Explicit(&x.SubPath) || x.SubPath != "" {
 		jsonwire.Key(s, &more, ",\"subPath\":")
@@ -17474,7 +17484,7 @@ func (x *VolumeMountStatus) DecodeWire(r *jsonwire.Reader) {
 		case "readOnly":
 			x.ReadOnly = r.Bool()
 		case "recursiveReadOnly":
-			x.RecursiveReadOnly = r.StringPtr()
+			x.RecursiveReadOnly = (*RecursiveReadOnlyMode)(r.StringPtr())
 		case "volumeStatus":
 			if r.Null() {
 				x.VolumeStatus = nil
@@ -17510,7 +17520,7 @@ func (x *VolumeMountStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.RecursiveReadOnly != nil {
 		jsonwire.Key(s, &more, ",\"recursiveReadOnly\":")
-		jsonwire.String(s, *x.RecursiveReadOnly)
+		jsonwire.String(s, string(*x.RecursiveReadOnly))
 	}
 	if x.VolumeStatus != nil {
 		jsonwire.Key(s, &more, ",\"volumeStatus\":")
@@ -17662,11 +17672,11 @@ func (x *VolumeResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "limits":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Limits = m0
@@ -17675,11 +17685,11 @@ func (x *VolumeResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "requests":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Requests = m0
@@ -17704,12 +17714,12 @@ func (x *VolumeResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Limits, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Limits[k0]
 				v0.EncodeJSON(s)
@@ -17723,12 +17733,12 @@ func (x *VolumeResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Requests, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Requests[k0]
 				v0.EncodeJSON(s)

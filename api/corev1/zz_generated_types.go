@@ -70,7 +70,7 @@ type AppArmorProfile struct {
 	//   Unconfined - no AppArmor enforcement.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type AppArmorProfileType `json:"type"`
 }
 
 // AttachedVolume describes a volume attached to a node
@@ -83,7 +83,7 @@ type AttachedVolume struct {
 	// Name of the attached volume
 	//
 	// Required.
-	Name string `json:"name"`
+	Name UniqueVolumeName `json:"name"`
 }
 
 // AzureDisk represents an Azure Data Disk mount on the host and bind mount to
@@ -92,7 +92,7 @@ type AzureDiskVolumeSource struct {
 	// cachingMode is the Host Caching mode: None, Read Only, Read Write.
 	//
 	// Defaults to "ReadWrite".
-	CachingMode *string `json:"cachingMode,omitempty"`
+	CachingMode *AzureDataDiskCachingMode `json:"cachingMode,omitempty"`
 
 	// diskName is the Name of the data disk in the blob storage
 	//
@@ -116,7 +116,7 @@ type AzureDiskVolumeSource struct {
 	// disk (only in managed availability set). defaults to shared
 	//
 	// Defaults to "Shared".
-	Kind *string `json:"kind,omitempty"`
+	Kind *AzureDataDiskKind `json:"kind,omitempty"`
 
 	// readOnly Defaults to false (read/write). ReadOnly here will force the
 	// ReadOnly setting in VolumeMounts.
@@ -276,10 +276,10 @@ type CSIVolumeSource struct {
 // Adds and removes POSIX capabilities from running containers.
 type Capabilities struct {
 	// Added capabilities
-	Add []string `json:"add,omitempty"`
+	Add []Capability `json:"add,omitempty"`
 
 	// Removed capabilities
-	Drop []string `json:"drop,omitempty"`
+	Drop []Capability `json:"drop,omitempty"`
 }
 
 // Represents a Ceph Filesystem mount that lasts the lifetime of a pod Cephfs
@@ -461,12 +461,12 @@ type ComponentCondition struct {
 	// "False", or "Unknown".
 	//
 	// Required.
-	Status string `json:"status"`
+	Status ConditionStatus `json:"status"`
 
 	// Type of condition for a component. Valid value: "Healthy"
 	//
 	// Required.
-	Type string `json:"type"`
+	Type ComponentConditionType `json:"type"`
 }
 
 // ComponentStatus (and ComponentStatusList) holds the cluster validation info.
@@ -733,7 +733,7 @@ type Container struct {
 	// Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if
 	// :latest tag is specified, or IfNotPresent otherwise. Cannot be updated. More
 	// info: https://kubernetes.io/docs/concepts/containers/images#updating-images
-	ImagePullPolicy string `json:"imagePullPolicy,omitempty"`
+	ImagePullPolicy PullPolicy `json:"imagePullPolicy,omitempty"`
 
 	// Actions that the management system should take in response to container
 	// lifecycle events. Cannot be updated.
@@ -785,7 +785,7 @@ type Container struct {
 	// init container. Instead, the next init container starts immediately after
 	// this init container is started, or after any startupProbe has successfully
 	// completed.
-	RestartPolicy *string `json:"restartPolicy,omitempty"`
+	RestartPolicy *ContainerRestartPolicy `json:"restartPolicy,omitempty"`
 
 	// Represents a list of rules to be checked to determine if the container
 	// should be restarted on exit. The rules are evaluated in order. Once a rule
@@ -843,7 +843,7 @@ type Container struct {
 	// of container log output if the termination message file is empty and the
 	// container exited with an error. The log output is limited to 2048 bytes or
 	// 80 lines, whichever is smaller. Defaults to File. Cannot be updated.
-	TerminationMessagePolicy string `json:"terminationMessagePolicy,omitempty"`
+	TerminationMessagePolicy TerminationMessagePolicy `json:"terminationMessagePolicy,omitempty"`
 
 	// Whether this container should allocate a TTY for itself, also requires
 	// 'stdin' to be true. Default is false.
@@ -917,7 +917,7 @@ type ContainerPort struct {
 	// Protocol for port. Must be UDP, TCP, or SCTP. Defaults to "TCP".
 	//
 	// Defaults to "TCP".
-	Protocol string `json:"protocol,omitempty"`
+	Protocol Protocol `json:"protocol,omitempty"`
 }
 
 // ContainerResizePolicy represents resource resize policy for the container.
@@ -926,13 +926,13 @@ type ContainerResizePolicy struct {
 	// values: cpu, memory.
 	//
 	// Required.
-	ResourceName string `json:"resourceName"`
+	ResourceName ResourceName `json:"resourceName"`
 
 	// Restart policy to apply when specified resource is resized. If not
 	// specified, it defaults to NotRequired.
 	//
 	// Required.
-	RestartPolicy string `json:"restartPolicy"`
+	RestartPolicy ResourceResizeRestartPolicy `json:"restartPolicy"`
 }
 
 // ContainerRestartRule describes how a container exit is handled.
@@ -941,7 +941,7 @@ type ContainerRestartRule struct {
 	// satisfied. The only possible value is "Restart" to restart the container.
 	//
 	// Required.
-	Action string `json:"action,omitempty"`
+	Action ContainerRestartRuleAction `json:"action,omitempty"`
 
 	// Represents the exit codes to check on container exits.
 	ExitCodes *ContainerRestartRuleOnExitCodes `json:"exitCodes,omitempty"`
@@ -958,7 +958,7 @@ type ContainerRestartRuleOnExitCodes struct {
 	//   not in the set of specified values.
 	//
 	// Required.
-	Operator string `json:"operator,omitempty"`
+	Operator ContainerRestartRuleOnExitCodesOperator `json:"operator,omitempty"`
 
 	// Specifies the set of values to check for container exit codes. At most 255
 	// elements are allowed.
@@ -1026,7 +1026,7 @@ type ContainerStatus struct {
 	// container by the node. Kubelet sets this value to
 	// Container.Resources.Requests upon successful pod admission and after
 	// successfully admitting desired pod resize.
-	AllocatedResources map[string]metav1.Quantity `json:"allocatedResources,omitempty"`
+	AllocatedResources map[ResourceName]metav1.Quantity `json:"allocatedResources,omitempty"`
 
 	// AllocatedResourcesStatus represents the status of various resources
 	// allocated for this Pod.
@@ -1101,7 +1101,7 @@ type ContainerStatus struct {
 	State ContainerState `json:"state"`
 
 	// StopSignal reports the effective stop signal for this container
-	StopSignal *string `json:"stopSignal,omitempty"`
+	StopSignal *Signal `json:"stopSignal,omitempty"`
 
 	// User represents user identity information initially attached to the first
 	// process of the container
@@ -1197,7 +1197,7 @@ type EmptyDirVolumeSource struct {
 	// The default is "" which means to use the node's default medium. Must be an
 	// empty string (default) or Memory. More info:
 	// https://kubernetes.io/docs/concepts/storage/volumes#emptydir
-	Medium string `json:"medium,omitempty"`
+	Medium StorageMedium `json:"medium,omitempty"`
 
 	// mode specifies the permission bits for the emptyDir directory, in numeric
 	// notation (e.g., 0755, 01777). Must be a value between 0000 and 01777. If not
@@ -1266,7 +1266,7 @@ type EndpointPort struct {
 	Port int32 `json:"port"`
 
 	// The IP protocol for this port. Must be UDP, TCP, or SCTP. Default is TCP.
-	Protocol string `json:"protocol,omitempty"`
+	Protocol Protocol `json:"protocol,omitempty"`
 }
 
 // EndpointSubset is a group of addresses with a common set of ports. The
@@ -1466,7 +1466,7 @@ type EphemeralContainer struct {
 	// Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if
 	// :latest tag is specified, or IfNotPresent otherwise. Cannot be updated. More
 	// info: https://kubernetes.io/docs/concepts/containers/images#updating-images
-	ImagePullPolicy string `json:"imagePullPolicy,omitempty"`
+	ImagePullPolicy PullPolicy `json:"imagePullPolicy,omitempty"`
 
 	// Lifecycle is not allowed for ephemeral containers.
 	Lifecycle *Lifecycle `json:"lifecycle,omitempty"`
@@ -1495,7 +1495,7 @@ type EphemeralContainer struct {
 
 	// Restart policy for the container to manage the restart behavior of each
 	// container within a pod. You cannot set this field on ephemeral containers.
-	RestartPolicy *string `json:"restartPolicy,omitempty"`
+	RestartPolicy *ContainerRestartPolicy `json:"restartPolicy,omitempty"`
 
 	// Represents a list of rules to be checked to determine if the container
 	// should be restarted on exit. You cannot set this field on ephemeral
@@ -1549,7 +1549,7 @@ type EphemeralContainer struct {
 	// of container log output if the termination message file is empty and the
 	// container exited with an error. The log output is limited to 2048 bytes or
 	// 80 lines, whichever is smaller. Defaults to File. Cannot be updated.
-	TerminationMessagePolicy string `json:"terminationMessagePolicy,omitempty"`
+	TerminationMessagePolicy TerminationMessagePolicy `json:"terminationMessagePolicy,omitempty"`
 
 	// Whether this container should allocate a TTY for itself, also requires
 	// 'stdin' to be true. Default is false.
@@ -1903,7 +1903,7 @@ type GRPCAction struct {
 	// to use TLS without certificate verification. Set to "Plaintext" to use a
 	// plaintext (insecure) connection explicitly. If not specified, the probe uses
 	// a plaintext (insecure) connection.
-	Mode *string `json:"mode,omitempty"`
+	Mode *GRPCProbeMode `json:"mode,omitempty"`
 
 	// Port number of the gRPC service. Number must be in the range 1 to 65535.
 	//
@@ -2007,10 +2007,10 @@ type HTTPGetAction struct {
 
 	// Protocol selects the wire protocol for the probe connection. Nil defaults to
 	// HTTP/1.1.
-	Protocol *string `json:"protocol,omitempty"`
+	Protocol *HTTPProtocol `json:"protocol,omitempty"`
 
 	// Scheme to use for connecting to the host. Defaults to HTTP.
-	Scheme string `json:"scheme,omitempty"`
+	Scheme URIScheme `json:"scheme,omitempty"`
 }
 
 // HTTPHeader describes a custom header to be used in HTTP probes
@@ -2059,7 +2059,7 @@ type HostPathVolumeSource struct {
 
 	// type for HostPath Volume Defaults to "" More info:
 	// https://kubernetes.io/docs/concepts/storage/volumes#hostpath
-	Type *string `json:"type,omitempty"`
+	Type *HostPathType `json:"type,omitempty"`
 }
 
 // ISCSIPersistentVolumeSource represents an ISCSI disk. ISCSI volumes can only
@@ -2189,7 +2189,7 @@ type ImageVolumeSource struct {
 	// present on disk. Container creation will fail if the reference isn't present
 	// and the pull fails. Defaults to Always if :latest tag is specified, or
 	// IfNotPresent otherwise.
-	PullPolicy string `json:"pullPolicy,omitempty"`
+	PullPolicy PullPolicy `json:"pullPolicy,omitempty"`
 
 	// Required: Image or artifact reference to be used. Behaves in the same way as
 	// pod.spec.containers[*].image. Pull secrets will be assembled in the same way
@@ -2267,7 +2267,7 @@ type Lifecycle struct {
 	// StopSignal defines which signal will be sent to a container when it is being
 	// stopped. If not specified, the default is defined by the container runtime
 	// in use. StopSignal can only be set for Pods with a non-empty .spec.os.name
-	StopSignal *string `json:"stopSignal,omitempty"`
+	StopSignal *Signal `json:"stopSignal,omitempty"`
 }
 
 // LifecycleHandler defines a specific action that should be taken in a
@@ -2312,28 +2312,28 @@ type LimitRange struct {
 type LimitRangeItem struct {
 	// Default resource requirement limit value by resource name if resource limit
 	// is omitted.
-	Default map[string]metav1.Quantity `json:"default,omitempty"`
+	Default map[ResourceName]metav1.Quantity `json:"default,omitempty"`
 
 	// DefaultRequest is the default resource requirement request value by resource
 	// name if resource request is omitted.
-	DefaultRequest map[string]metav1.Quantity `json:"defaultRequest,omitempty"`
+	DefaultRequest map[ResourceName]metav1.Quantity `json:"defaultRequest,omitempty"`
 
 	// Max usage constraints on this kind by resource name.
-	Max map[string]metav1.Quantity `json:"max,omitempty"`
+	Max map[ResourceName]metav1.Quantity `json:"max,omitempty"`
 
 	// MaxLimitRequestRatio if specified, the named resource must have a request
 	// and limit that are both non-zero where limit divided by request is less than
 	// or equal to the enumerated value; this represents the max burst for the
 	// named resource.
-	MaxLimitRequestRatio map[string]metav1.Quantity `json:"maxLimitRequestRatio,omitempty"`
+	MaxLimitRequestRatio map[ResourceName]metav1.Quantity `json:"maxLimitRequestRatio,omitempty"`
 
 	// Min usage constraints on this kind by resource name.
-	Min map[string]metav1.Quantity `json:"min,omitempty"`
+	Min map[ResourceName]metav1.Quantity `json:"min,omitempty"`
 
 	// Type of resource that this limit applies to.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type LimitType `json:"type"`
 }
 
 // LimitRangeList is a list of LimitRange items.
@@ -2401,7 +2401,7 @@ type LoadBalancerIngress struct {
 	// node or pod with the destination set to the node's IP and node port or the
 	// pod's IP and port. Service implementations may use this information to
 	// adjust traffic routing.
-	IPMode *string `json:"ipMode,omitempty"`
+	IPMode *LoadBalancerIPMode `json:"ipMode,omitempty"`
 
 	// Ports is a list of records of service ports If used, every port defined in
 	// the service should have an entry in it
@@ -2457,7 +2457,7 @@ type ModifyVolumeStatus struct {
 	// unknown statuses and fail appropriately.
 	//
 	// Required.
-	Status string `json:"status"`
+	Status PersistentVolumeClaimModifyVolumeStatus `json:"status"`
 
 	// targetVolumeAttributesClassName is the name of the VolumeAttributesClass the
 	// PVC currently being reconciled
@@ -2521,12 +2521,12 @@ type NamespaceCondition struct {
 	// Status of the condition, one of True, False, Unknown.
 	//
 	// Required.
-	Status string `json:"status"`
+	Status ConditionStatus `json:"status"`
 
 	// Type of namespace controller condition.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type NamespaceConditionType `json:"type"`
 }
 
 // NamespaceList is a list of Namespaces.
@@ -2553,7 +2553,7 @@ type NamespaceSpec struct {
 	// Finalizers is an opaque list of values that must be empty to permanently
 	// remove object from storage. More info:
 	// https://kubernetes.io/docs/tasks/administer-cluster/namespaces/
-	Finalizers []string `json:"finalizers,omitempty"`
+	Finalizers []FinalizerName `json:"finalizers,omitempty"`
 }
 
 // NamespaceStatus is information about the current status of a Namespace.
@@ -2563,7 +2563,7 @@ type NamespaceStatus struct {
 
 	// Phase is the current lifecycle phase of the namespace. More info:
 	// https://kubernetes.io/docs/tasks/administer-cluster/namespaces/
-	Phase string `json:"phase,omitempty"`
+	Phase NamespacePhase `json:"phase,omitempty"`
 }
 
 // Node is a worker node in Kubernetes. Each node will have a unique identifier
@@ -2599,7 +2599,7 @@ type NodeAddress struct {
 	// Node address type, one of Hostname, ExternalIP or InternalIP.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type NodeAddressType `json:"type"`
 }
 
 // Node affinity is a group of node affinity scheduling rules.
@@ -2629,7 +2629,7 @@ type NodeAllocatableMappedResources struct {
 	// Name is the name of the resource (e.g., cpu, memory).
 	//
 	// Required.
-	Name string `json:"name"`
+	Name ResourceName `json:"name"`
 
 	// Quantity is the total node allocatable resource capacity allocated for the
 	// claim. This claim's allocated devices is shared by all the containers
@@ -2647,7 +2647,7 @@ type NodeAllocatableOverheadResources struct {
 	// Name is the name of the resource (e.g., cpu, memory).
 	//
 	// Required.
-	Name string `json:"name"`
+	Name ResourceName `json:"name"`
 
 	// PerContainer is the variable overhead quantity applied for each container
 	// referencing the claim. The container references are recorded in
@@ -2713,12 +2713,12 @@ type NodeCondition struct {
 	// Status of the condition, one of True, False, Unknown.
 	//
 	// Required.
-	Status string `json:"status"`
+	Status ConditionStatus `json:"status"`
 
 	// Type of node condition.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type NodeConditionType `json:"type"`
 }
 
 // NodeConfigSource specifies a source of node configuration. Exactly one
@@ -2869,7 +2869,7 @@ type NodeSelectorRequirement struct {
 	// NotIn, Exists, DoesNotExist. Gt, and Lt.
 	//
 	// Required.
-	Operator string `json:"operator"`
+	Operator NodeSelectorOperator `json:"operator"`
 
 	// An array of string values. If the operator is In or NotIn, the values array
 	// must be non-empty. If the operator is Exists or DoesNotExist, the values
@@ -2942,11 +2942,11 @@ type NodeStatus struct {
 
 	// Allocatable represents the resources of a node that are available for
 	// scheduling. Defaults to Capacity.
-	Allocatable map[string]metav1.Quantity `json:"allocatable,omitempty"`
+	Allocatable map[ResourceName]metav1.Quantity `json:"allocatable,omitempty"`
 
 	// Capacity represents the total resources of a node. More info:
 	// https://kubernetes.io/docs/reference/node/node-status/#capacity
-	Capacity map[string]metav1.Quantity `json:"capacity,omitempty"`
+	Capacity map[ResourceName]metav1.Quantity `json:"capacity,omitempty"`
 
 	// Conditions is an array of current observed node conditions. More info:
 	// https://kubernetes.io/docs/reference/node/node-status/#condition
@@ -2977,7 +2977,7 @@ type NodeStatus struct {
 	// NodePhase is the recently observed lifecycle phase of the node. More info:
 	// https://kubernetes.io/docs/concepts/nodes/node/#phase The field is never
 	// populated, and now is deprecated.
-	Phase string `json:"phase,omitempty"`
+	Phase NodePhase `json:"phase,omitempty"`
 
 	// The available runtime handlers.
 	RuntimeHandlers []NodeRuntimeHandler `json:"runtimeHandlers,omitempty"`
@@ -2986,7 +2986,7 @@ type NodeStatus struct {
 	VolumesAttached []AttachedVolume `json:"volumesAttached,omitempty"`
 
 	// List of attachable volumes in use (mounted) by the node.
-	VolumesInUse []string `json:"volumesInUse,omitempty"`
+	VolumesInUse []UniqueVolumeName `json:"volumesInUse,omitempty"`
 }
 
 // NodeSwapStatus represents swap memory information.
@@ -3183,13 +3183,13 @@ type PersistentVolumeClaimCondition struct {
 	// https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/persistent-volume-claim-v1/#:~:text=state%20of%20pvc-,conditions.status,-(string)%2C%20required
 	//
 	// Required.
-	Status string `json:"status"`
+	Status ConditionStatus `json:"status"`
 
 	// Type is the type of the condition. More info:
 	// https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/persistent-volume-claim-v1/#:~:text=set%20to%20%27ResizeStarted%27.-,PersistentVolumeClaimCondition,-contains%20details%20about
 	//
 	// Required.
-	Type string `json:"type"`
+	Type PersistentVolumeClaimConditionType `json:"type"`
 }
 
 // PersistentVolumeClaimList is a list of PersistentVolumeClaim items.
@@ -3217,7 +3217,7 @@ type PersistentVolumeClaimSpec struct {
 	// accessModes contains the desired access modes the volume should have. More
 	// info:
 	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1
-	AccessModes []string `json:"accessModes,omitempty"`
+	AccessModes []PersistentVolumeAccessMode `json:"accessModes,omitempty"`
 
 	// dataSource field can be used to specify either: * An existing VolumeSnapshot
 	// object (snapshot.storage.k8s.io/VolumeSnapshot) * An existing PVC
@@ -3283,7 +3283,7 @@ type PersistentVolumeClaimSpec struct {
 
 	// volumeMode defines what type of volume is required by the claim. Value of
 	// Filesystem is implied when not included in claim spec.
-	VolumeMode *string `json:"volumeMode,omitempty"`
+	VolumeMode *PersistentVolumeMode `json:"volumeMode,omitempty"`
 
 	// volumeName is the binding reference to the PersistentVolume backing this
 	// claim.
@@ -3296,7 +3296,7 @@ type PersistentVolumeClaimStatus struct {
 	// accessModes contains the actual access modes the volume backing the PVC has.
 	// More info:
 	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1
-	AccessModes []string `json:"accessModes,omitempty"`
+	AccessModes []PersistentVolumeAccessMode `json:"accessModes,omitempty"`
 
 	// allocatedResourceStatuses stores status of resource being resized for the
 	// given PVC. Key names follow standard Kubernetes label syntax. Valid values
@@ -3335,7 +3335,7 @@ type PersistentVolumeClaimStatus struct {
 	// designed. For example - a controller that only is responsible for resizing
 	// capacity of the volume, should ignore PVC updates that change other valid
 	// resources associated with PVC.
-	AllocatedResourceStatuses map[string]string `json:"allocatedResourceStatuses,omitempty"`
+	AllocatedResourceStatuses map[ResourceName]ClaimResourceStatus `json:"allocatedResourceStatuses,omitempty"`
 
 	// allocatedResources tracks the resources allocated to a PVC including its
 	// capacity. Key names follow standard Kubernetes label syntax. Valid values
@@ -3359,10 +3359,10 @@ type PersistentVolumeClaimStatus struct {
 	// controller that only is responsible for resizing capacity of the volume,
 	// should ignore PVC updates that change other valid resources associated with
 	// PVC.
-	AllocatedResources map[string]metav1.Quantity `json:"allocatedResources,omitempty"`
+	AllocatedResources map[ResourceName]metav1.Quantity `json:"allocatedResources,omitempty"`
 
 	// capacity represents the actual resources of the underlying volume.
-	Capacity map[string]metav1.Quantity `json:"capacity,omitempty"`
+	Capacity map[ResourceName]metav1.Quantity `json:"capacity,omitempty"`
 
 	// conditions is the current Condition of persistent volume claim. If
 	// underlying persistent volume is being resized then the Condition will be set
@@ -3384,7 +3384,7 @@ type PersistentVolumeClaimStatus struct {
 	ModifyVolumeStatus *ModifyVolumeStatus `json:"modifyVolumeStatus,omitempty"`
 
 	// phase represents the current phase of PersistentVolumeClaim.
-	Phase string `json:"phase,omitempty"`
+	Phase PersistentVolumeClaimPhase `json:"phase,omitempty"`
 }
 
 // PersistentVolumeClaimTemplate is used to produce PersistentVolumeClaim
@@ -3442,7 +3442,7 @@ type PersistentVolumeList struct {
 type PersistentVolumeSpec struct {
 	// accessModes contains all ways the volume can be mounted. More info:
 	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes
-	AccessModes []string `json:"accessModes,omitempty"`
+	AccessModes []PersistentVolumeAccessMode `json:"accessModes,omitempty"`
 
 	// awsElasticBlockStore represents an AWS Disk resource that is attached to a
 	// kubelet's host machine and then exposed to the pod. Deprecated:
@@ -3465,7 +3465,7 @@ type PersistentVolumeSpec struct {
 	// capacity is the description of the persistent volume's resources and
 	// capacity. More info:
 	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#capacity
-	Capacity map[string]metav1.Quantity `json:"capacity,omitempty"`
+	Capacity map[ResourceName]metav1.Quantity `json:"capacity,omitempty"`
 
 	// cephFS represents a Ceph FS mount on the host that shares a pod's lifetime.
 	// Deprecated: CephFS is deprecated and the in-tree cephfs type is no longer
@@ -3551,7 +3551,7 @@ type PersistentVolumeSpec struct {
 	// PersistentVolumes), and Recycle (deprecated). Recycle must be supported by
 	// the volume plugin underlying this PersistentVolume. More info:
 	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#reclaiming
-	PersistentVolumeReclaimPolicy string `json:"persistentVolumeReclaimPolicy,omitempty"`
+	PersistentVolumeReclaimPolicy PersistentVolumeReclaimPolicy `json:"persistentVolumeReclaimPolicy,omitempty"`
 
 	// photonPersistentDisk represents a PhotonController persistent disk attached
 	// and mounted on kubelets host machine. Deprecated: PhotonPersistentDisk is
@@ -3602,7 +3602,7 @@ type PersistentVolumeSpec struct {
 	// volumeMode defines if a volume is intended to be used with a formatted
 	// filesystem or to remain in raw block state. Value of Filesystem is implied
 	// when not included in spec.
-	VolumeMode *string `json:"volumeMode,omitempty"`
+	VolumeMode *PersistentVolumeMode `json:"volumeMode,omitempty"`
 
 	// vsphereVolume represents a vSphere volume attached and mounted on kubelets
 	// host machine. Deprecated: VsphereVolume is deprecated. All operations for
@@ -3625,7 +3625,7 @@ type PersistentVolumeStatus struct {
 	// phase indicates if a volume is available, bound to a claim, or released by a
 	// claim. More info:
 	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#phase
-	Phase string `json:"phase,omitempty"`
+	Phase PersistentVolumePhase `json:"phase,omitempty"`
 
 	// reason is a brief CamelCase string that describes any failure and is meant
 	// for machine parsing and tidy display in the CLI.
@@ -3875,13 +3875,13 @@ type PodCondition struct {
 	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions
 	//
 	// Required.
-	Status string `json:"status"`
+	Status ConditionStatus `json:"status"`
 
 	// Type is the type of the condition. More info:
 	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions
 	//
 	// Required.
-	Type string `json:"type"`
+	Type PodConditionType `json:"type"`
 }
 
 // PodDNSConfig defines the DNS parameters of a pod in addition to those
@@ -3967,7 +3967,7 @@ type PodOS struct {
 	// values in this field as os: null
 	//
 	// Required.
-	Name string `json:"name"`
+	Name OSName `json:"name"`
 }
 
 // PodReadinessGate contains the reference to a pod condition
@@ -3976,7 +3976,7 @@ type PodReadinessGate struct {
 	// matching type.
 	//
 	// Required.
-	ConditionType string `json:"conditionType"`
+	ConditionType PodConditionType `json:"conditionType"`
 }
 
 // PodResourceClaim references exactly one ResourceClaim, either directly or by
@@ -4102,7 +4102,7 @@ type PodSecurityContext struct {
 	// emptydir. Valid values are "OnRootMismatch" and "Always". If not specified,
 	// "Always" is used. Note that this field cannot be set when spec.os.name is
 	// windows.
-	FSGroupChangePolicy *string `json:"fsGroupChangePolicy,omitempty"`
+	FSGroupChangePolicy *PodFSGroupChangePolicy `json:"fsGroupChangePolicy,omitempty"`
 
 	// The GID to run the entrypoint of the container process. Uses runtime default
 	// if unset. May also be set in SecurityContext. If set in both SecurityContext
@@ -4151,7 +4151,7 @@ type PodSecurityContext struct {
 	// All Pods that use the same volume should use the same seLinuxChangePolicy,
 	// otherwise some pods can get stuck in ContainerCreating state. Note that this
 	// field cannot be set when spec.os.name is windows.
-	SELinuxChangePolicy *string `json:"seLinuxChangePolicy,omitempty"`
+	SELinuxChangePolicy *PodSELinuxChangePolicy `json:"seLinuxChangePolicy,omitempty"`
 
 	// The SELinux context to be applied to all containers. If unspecified, the
 	// container runtime will allocate a random SELinux context for each container.
@@ -4181,7 +4181,7 @@ type PodSecurityContext struct {
 	// feature gate to be enabled and the container runtime must implement support
 	// for this feature. Note that this field cannot be set when spec.os.name is
 	// windows.
-	SupplementalGroupsPolicy *string `json:"supplementalGroupsPolicy,omitempty"`
+	SupplementalGroupsPolicy *SupplementalGroupsPolicy `json:"supplementalGroupsPolicy,omitempty"`
 
 	// Sysctls hold a list of namespaced sysctls used for the pod. Pods with
 	// unsupported sysctls (by the container runtime) might fail to launch. Note
@@ -4226,7 +4226,7 @@ type PodSpec struct {
 	// parameters given in DNSConfig will be merged with the policy selected with
 	// DNSPolicy. To have DNS options set along with hostNetwork, you have to
 	// specify DNS policy explicitly to 'ClusterFirstWithHostNet'.
-	DNSPolicy string `json:"dnsPolicy,omitempty"`
+	DNSPolicy DNSPolicy `json:"dnsPolicy,omitempty"`
 
 	// EnableServiceLinks indicates whether information about services should be
 	// injected into pod's environment variables, matching the syntax of Docker
@@ -4370,14 +4370,14 @@ type PodSpec struct {
 	// PodSpec, Overhead will be set to the value defined in the corresponding
 	// RuntimeClass, otherwise it will remain unset and treated as zero. More info:
 	// https://git.k8s.io/enhancements/keps/sig-node/688-pod-overhead/README.md
-	Overhead map[string]metav1.Quantity `json:"overhead,omitempty"`
+	Overhead map[ResourceName]metav1.Quantity `json:"overhead,omitempty"`
 
 	// PreemptionPolicy is the Policy for preempting pods with lower priority. One
 	// of Never, PreemptLowerPriority. When Priority Admission Controller is
 	// enabled, it prevents users from setting this field. The admission controller
 	// populates this field from PriorityClassName. Defaults to
 	// PreemptLowerPriority if unset.
-	PreemptionPolicy *string `json:"preemptionPolicy,omitempty"`
+	PreemptionPolicy *PreemptionPolicy `json:"preemptionPolicy,omitempty"`
 
 	// The priority value. Various system components use this field to find the
 	// priority of the pod. When Priority Admission Controller is enabled, it
@@ -4426,7 +4426,7 @@ type PodSpec struct {
 	// Never. In some contexts, only a subset of those values may be permitted.
 	// Default to Always. More info:
 	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy
-	RestartPolicy string `json:"restartPolicy,omitempty"`
+	RestartPolicy RestartPolicy `json:"restartPolicy,omitempty"`
 
 	// RuntimeClassName refers to a RuntimeClass object in the node.k8s.io group,
 	// which should be used to run this pod. If no RuntimeClass resource matches
@@ -4527,7 +4527,7 @@ type PodStatus struct {
 	// AllocatedResources is the total requests allocated for this pod by the node.
 	// If pod-level requests are not set, this will be the total requests
 	// aggregated across containers in the pod.
-	AllocatedResources map[string]metav1.Quantity `json:"allocatedResources,omitempty"`
+	AllocatedResources map[ResourceName]metav1.Quantity `json:"allocatedResources,omitempty"`
 
 	// Current service state of pod. More info:
 	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions
@@ -4625,7 +4625,7 @@ type PodStatus struct {
 	//
 	// More info:
 	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-phase
-	Phase string `json:"phase,omitempty"`
+	Phase PodPhase `json:"phase,omitempty"`
 
 	// podIP address allocated to the pod. Routable at least within the cluster.
 	// Empty if not yet allocated.
@@ -4641,7 +4641,7 @@ type PodStatus struct {
 	// resource requirements See PodQOSClass type for available QOS classes More
 	// info:
 	// https://kubernetes.io/docs/concepts/workloads/pods/pod-qos/#quality-of-service-classes
-	QOSClass string `json:"qosClass,omitempty"`
+	QOSClass PodQOSClass `json:"qosClass,omitempty"`
 
 	// A brief CamelCase message indicating details about why the pod is in this
 	// state. e.g. 'Evicted'
@@ -4655,7 +4655,7 @@ type PodStatus struct {
 	// Kubelet has not yet allocated the resources. PodResizeInProgress will track
 	// in-progress resizes, and should be present whenever allocated resources !=
 	// acknowledged resources.
-	Resize string `json:"resize,omitempty"`
+	Resize PodResizeStatus `json:"resize,omitempty"`
 
 	// Status of resource claims.
 	ResourceClaimStatuses []PodResourceClaimStatus `json:"resourceClaimStatuses,omitempty" listKeys:"name"`
@@ -4756,7 +4756,7 @@ type PortStatus struct {
 	// here The supported values are: "TCP", "UDP", "SCTP"
 	//
 	// Required.
-	Protocol string `json:"protocol"`
+	Protocol Protocol `json:"protocol"`
 }
 
 // PortworxVolumeSource represents a Portworx volume resource.
@@ -5040,12 +5040,12 @@ type ReplicationControllerCondition struct {
 	// Status of the condition, one of True, False, Unknown.
 	//
 	// Required.
-	Status string `json:"status"`
+	Status ConditionStatus `json:"status"`
 
 	// Type of replication controller condition.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type ReplicationControllerConditionType `json:"type"`
 }
 
 // ReplicationControllerList is a collection of replication controllers.
@@ -5168,7 +5168,7 @@ type ResourceHealth struct {
 	//             For example, Device Plugin got unregistered and hasn't been re-registered since.
 	//
 	// In future we may want to introduce the PermanentlyUnhealthy Status.
-	Health string `json:"health,omitempty"`
+	Health ResourceHealthStatus `json:"health,omitempty"`
 
 	// Message provides human-readable context for Health (e.g. "ECC error count
 	// exceeded threshold"). This field is populated by the kubelet when
@@ -5180,7 +5180,7 @@ type ResourceHealth struct {
 	// for more information.
 	//
 	// Required.
-	ResourceID string `json:"resourceID"`
+	ResourceID ResourceID `json:"resourceID"`
 }
 
 // ResourceQuota sets aggregate quota restrictions enforced per namespace
@@ -5227,7 +5227,7 @@ type ResourceQuotaList struct {
 type ResourceQuotaSpec struct {
 	// hard is the set of desired hard limits for each named resource. More info:
 	// https://kubernetes.io/docs/concepts/policy/resource-quotas/
-	Hard map[string]metav1.Quantity `json:"hard,omitempty"`
+	Hard map[ResourceName]metav1.Quantity `json:"hard,omitempty"`
 
 	// scopeSelector is also a collection of filters like scopes that must match
 	// each object tracked by a quota but expressed using ScopeSelectorOperator in
@@ -5237,17 +5237,17 @@ type ResourceQuotaSpec struct {
 
 	// A collection of filters that must match each object tracked by a quota. If
 	// not specified, the quota matches all objects.
-	Scopes []string `json:"scopes,omitempty"`
+	Scopes []ResourceQuotaScope `json:"scopes,omitempty"`
 }
 
 // ResourceQuotaStatus defines the enforced hard limits and observed use.
 type ResourceQuotaStatus struct {
 	// Hard is the set of enforced hard limits for each named resource. More info:
 	// https://kubernetes.io/docs/concepts/policy/resource-quotas/
-	Hard map[string]metav1.Quantity `json:"hard,omitempty"`
+	Hard map[ResourceName]metav1.Quantity `json:"hard,omitempty"`
 
 	// Used is the current observed total usage of the resource in the namespace.
-	Used map[string]metav1.Quantity `json:"used,omitempty"`
+	Used map[ResourceName]metav1.Quantity `json:"used,omitempty"`
 }
 
 // ResourceRequirements describes the compute resource requirements.
@@ -5262,14 +5262,14 @@ type ResourceRequirements struct {
 
 	// Limits describes the maximum amount of compute resources allowed. More info:
 	// https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-	Limits map[string]metav1.Quantity `json:"limits,omitempty"`
+	Limits map[ResourceName]metav1.Quantity `json:"limits,omitempty"`
 
 	// Requests describes the minimum amount of compute resources required. If
 	// Requests is omitted for a container, it defaults to Limits if that is
 	// explicitly specified, otherwise to an implementation-defined value. Requests
 	// cannot exceed Limits. More info:
 	// https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-	Requests map[string]metav1.Quantity `json:"requests,omitempty"`
+	Requests map[ResourceName]metav1.Quantity `json:"requests,omitempty"`
 }
 
 // ResourceStatus represents the status of a single resource allocated to a
@@ -5286,7 +5286,7 @@ type ResourceStatus struct {
 	// must match one of the claims of this container.
 	//
 	// Required.
-	Name string `json:"name"`
+	Name ResourceName `json:"name"`
 
 	// List of unique resources health. Each element in the list contains an unique
 	// resource ID and its health. At a minimum, for the lifetime of a Pod,
@@ -5427,12 +5427,12 @@ type ScopedResourceSelectorRequirement struct {
 	// In, NotIn, Exists, DoesNotExist.
 	//
 	// Required.
-	Operator string `json:"operator"`
+	Operator ScopeSelectorOperator `json:"operator"`
 
 	// The name of the scope that the selector applies to.
 	//
 	// Required.
-	ScopeName string `json:"scopeName"`
+	ScopeName ResourceQuotaScope `json:"scopeName"`
 
 	// An array of string values. If the operator is In or NotIn, the values array
 	// must be non-empty. If the operator is Exists or DoesNotExist, the values
@@ -5458,7 +5458,7 @@ type SeccompProfile struct {
 	// Unconfined - no profile should be applied.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type SeccompProfileType `json:"type"`
 }
 
 // Secret holds secret data of a certain type. The total bytes of the values in
@@ -5489,7 +5489,7 @@ type Secret struct {
 
 	// Used to facilitate programmatic handling of secret data. More info:
 	// https://kubernetes.io/docs/concepts/configuration/secret/#secret-types
-	Type string `json:"type,omitempty"`
+	Type SecretType `json:"type,omitempty"`
 
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
@@ -5652,7 +5652,7 @@ type SecurityContext struct {
 	// default value is Default which uses the container runtime defaults for
 	// readonly paths and masked paths. Note that this field cannot be set when
 	// spec.os.name is windows.
-	ProcMount *string `json:"procMount,omitempty"`
+	ProcMount *ProcMountType `json:"procMount,omitempty"`
 
 	// Whether this container has a read-only root filesystem. Default is false.
 	// Note that this field cannot be set when spec.os.name is windows.
@@ -5875,7 +5875,7 @@ type ServicePort struct {
 	// TCP.
 	//
 	// Defaults to "TCP".
-	Protocol string `json:"protocol,omitempty"`
+	Protocol Protocol `json:"protocol,omitempty"`
 
 	// Number or name of the port to access on the pods targeted by the service.
 	// Number must be in the range 1 to 65535. Name must be an IANA_SVC_NAME. If
@@ -5967,7 +5967,7 @@ type ServiceSpec struct {
 	// LoadBalancer IP from within the cluster will always get "Cluster" semantics,
 	// but clients sending to a NodePort from within the cluster may need to take
 	// traffic policy into account when picking a node.
-	ExternalTrafficPolicy string `json:"externalTrafficPolicy,omitempty"`
+	ExternalTrafficPolicy ServiceExternalTrafficPolicy `json:"externalTrafficPolicy,omitempty"`
 
 	// healthCheckNodePort specifies the healthcheck nodePort for the service. This
 	// only applies when type is set to LoadBalancer and externalTrafficPolicy is
@@ -5986,7 +5986,7 @@ type ServiceSpec struct {
 	// dropping the traffic if there are no local endpoints. The default value,
 	// "Cluster", uses the standard behavior of routing to all endpoints evenly
 	// (possibly modified by topology and other features).
-	InternalTrafficPolicy *string `json:"internalTrafficPolicy,omitempty"`
+	InternalTrafficPolicy *ServiceInternalTrafficPolicy `json:"internalTrafficPolicy,omitempty"`
 
 	// IPFamilies is a list of IP families (e.g. IPv4, IPv6) assigned to this
 	// service. This field is usually assigned automatically based on cluster
@@ -6004,7 +6004,7 @@ type ServiceSpec struct {
 	// order). These families must correspond to the values of the clusterIPs
 	// field, if specified. Both clusterIPs and ipFamilies are governed by the
 	// ipFamilyPolicy field.
-	IPFamilies []string `json:"ipFamilies,omitempty"`
+	IPFamilies []IPFamily `json:"ipFamilies,omitempty"`
 
 	// IPFamilyPolicy represents the dual-stack-ness requested or required by this
 	// Service. If there is no value provided, then this field will be set to
@@ -6014,7 +6014,7 @@ type ServiceSpec struct {
 	// families on dual-stack configured clusters, otherwise fail). The ipFamilies
 	// and clusterIPs fields depend on the value of this field. This field will be
 	// wiped when updating a service to type ExternalName.
-	IPFamilyPolicy *string `json:"ipFamilyPolicy,omitempty"`
+	IPFamilyPolicy *IPFamilyPolicy `json:"ipFamilyPolicy,omitempty"`
 
 	// loadBalancerClass is the class of the load balancer implementation this
 	// Service belongs to. If specified, the value of this field must be a
@@ -6074,7 +6074,7 @@ type ServiceSpec struct {
 	// client IP based session affinity. Must be ClientIP or None. Defaults to
 	// None. More info:
 	// https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies
-	SessionAffinity string `json:"sessionAffinity,omitempty"`
+	SessionAffinity ServiceAffinity `json:"sessionAffinity,omitempty"`
 
 	// sessionAffinityConfig contains the configurations of session affinity.
 	SessionAffinityConfig *SessionAffinityConfig `json:"sessionAffinityConfig,omitempty"`
@@ -6101,7 +6101,7 @@ type ServiceSpec struct {
 	// the specified externalName. Several other fields do not apply to
 	// ExternalName services. More info:
 	// https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types
-	Type string `json:"type,omitempty"`
+	Type ServiceType `json:"type,omitempty"`
 }
 
 // ServiceStatus represents the current status of a service.
@@ -6216,7 +6216,7 @@ type Taint struct {
 	// Valid effects are NoSchedule, PreferNoSchedule and NoExecute.
 	//
 	// Required.
-	Effect string `json:"effect"`
+	Effect TaintEffect `json:"effect"`
 
 	// Required. The taint key to be applied to a node.
 	//
@@ -6236,7 +6236,7 @@ type Toleration struct {
 	// Effect indicates the taint effect to match. Empty means match all taint
 	// effects. When specified, allowed values are NoSchedule, PreferNoSchedule and
 	// NoExecute.
-	Effect string `json:"effect,omitempty"`
+	Effect TaintEffect `json:"effect,omitempty"`
 
 	// Key is the taint key that the toleration applies to. Empty means match all
 	// taint keys. If the key is empty, operator must be Exists; this combination
@@ -6248,7 +6248,7 @@ type Toleration struct {
 	// wildcard for value, so that a pod can tolerate all taints of a particular
 	// category. Lt and Gt perform numeric comparisons (requires feature gate
 	// TaintTolerationComparisonOperators).
-	Operator string `json:"operator,omitempty"`
+	Operator TolerationOperator `json:"operator,omitempty"`
 
 	// TolerationSeconds represents the period of time the toleration (which must
 	// be of effect NoExecute, otherwise this field is ignored) tolerates the
@@ -6353,7 +6353,7 @@ type TopologySpreadConstraint struct {
 	// are included in the calculations.
 	//
 	// If this value is nil, the behavior is equivalent to the Honor policy.
-	NodeAffinityPolicy *string `json:"nodeAffinityPolicy,omitempty"`
+	NodeAffinityPolicy *NodeInclusionPolicy `json:"nodeAffinityPolicy,omitempty"`
 
 	// NodeTaintsPolicy indicates how we will treat node taints when calculating
 	// pod topology spread skew. Options are: - Honor: nodes without taints, along
@@ -6361,7 +6361,7 @@ type TopologySpreadConstraint struct {
 	// included. - Ignore: node taints are ignored. All nodes are included.
 	//
 	// If this value is nil, the behavior is equivalent to the Ignore policy.
-	NodeTaintsPolicy *string `json:"nodeTaintsPolicy,omitempty"`
+	NodeTaintsPolicy *NodeInclusionPolicy `json:"nodeTaintsPolicy,omitempty"`
 
 	// TopologyKey is the key of node labels. Nodes that have a label with this key
 	// and identical values are considered to be in the same topology. We consider
@@ -6393,7 +6393,7 @@ type TopologySpreadConstraint struct {
 	// imbalanced. It's a required field.
 	//
 	// Required.
-	WhenUnsatisfiable string `json:"whenUnsatisfiable"`
+	WhenUnsatisfiable UnsatisfiableConstraintAction `json:"whenUnsatisfiable"`
 }
 
 // TypedLocalObjectReference contains enough information to let you locate the
@@ -6676,7 +6676,7 @@ type VolumeHealthCondition struct {
 	// reduced capability.
 	//
 	// Required.
-	Status string `json:"status"`
+	Status VolumeHealthStatusType `json:"status"`
 }
 
 // VolumeHealthStatus contains health information for a volume reported by the
@@ -6710,7 +6710,7 @@ type VolumeMount struct {
 	// used. This field is beta in 1.10. When RecursiveReadOnly is set to
 	// IfPossible or to Enabled, MountPropagation must be None or unspecified
 	// (which defaults to None).
-	MountPropagation *string `json:"mountPropagation,omitempty"`
+	MountPropagation *MountPropagationMode `json:"mountPropagation,omitempty"`
 
 	// This must match the Name of a Volume.
 	//
@@ -6737,7 +6737,7 @@ type VolumeMount struct {
 	// to None (or be unspecified, which defaults to None).
 	//
 	// If this field is not specified, it is treated as an equivalent of Disabled.
-	RecursiveReadOnly *string `json:"recursiveReadOnly,omitempty"`
+	RecursiveReadOnly *RecursiveReadOnlyMode `json:"recursiveReadOnly,omitempty"`
 
 	// Path within the volume from which the container's volume should be mounted.
 	// Defaults to "" (volume's root).
@@ -6768,7 +6768,7 @@ type VolumeMountStatus struct {
 	// RecursiveReadOnly must be set to Disabled, Enabled, or unspecified (for
 	// non-readonly mounts). An IfPossible value in the original VolumeMount must
 	// be translated to Disabled or Enabled, depending on the mount result.
-	RecursiveReadOnly *string `json:"recursiveReadOnly,omitempty"`
+	RecursiveReadOnly *RecursiveReadOnlyMode `json:"recursiveReadOnly,omitempty"`
 
 	// volumeStatus represents volume-type-specific status about the mounted
 	// volume.
@@ -6852,14 +6852,14 @@ type VolumeProjection struct {
 type VolumeResourceRequirements struct {
 	// Limits describes the maximum amount of compute resources allowed. More info:
 	// https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-	Limits map[string]metav1.Quantity `json:"limits,omitempty"`
+	Limits map[ResourceName]metav1.Quantity `json:"limits,omitempty"`
 
 	// Requests describes the minimum amount of compute resources required. If
 	// Requests is omitted for a container, it defaults to Limits if that is
 	// explicitly specified, otherwise to an implementation-defined value. Requests
 	// cannot exceed Limits. More info:
 	// https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-	Requests map[string]metav1.Quantity `json:"requests,omitempty"`
+	Requests map[ResourceName]metav1.Quantity `json:"requests,omitempty"`
 }
 
 // VolumeStatus represents the status of a mounted volume. At most one of its

@@ -252,7 +252,7 @@ func (x *EndpointPort) DecodeWire(r *jsonwire.Reader) {
 		case "port":
 			x.Port = r.Int32Ptr()
 		case "protocol":
-			x.Protocol = r.StringPtr()
+			x.Protocol = (*corev1.Protocol)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -278,7 +278,7 @@ func (x *EndpointPort) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.Protocol != nil {
 		jsonwire.Key(s, &more, ",\"protocol\":")
-		jsonwire.String(s, *x.Protocol)
+		jsonwire.String(s, string(*x.Protocol))
 	}
 	s.WriteRaw("}")
 }
@@ -299,7 +299,7 @@ func (x *EndpointSlice) DecodeWire(r *jsonwire.Reader) {
 		case "metadata":
 			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
 		case "addressType":
-			x.AddressType = r.String()
+			x.AddressType = AddressType(r.String())
 		case "endpoints":
 			if r.BeginArray() {
 				sl0 := make([]Endpoint, 0, r.Count())
@@ -383,7 +383,7 @@ func (x *EndpointSlice) encodeKnown(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.AddressType) || x.AddressType != "" {
 		jsonwire.Key(s, &more, ",\"addressType\":")
-		jsonwire.String(s, x.AddressType)
+		jsonwire.String(s, string(x.AddressType))
 	}
 	if len(x.Endpoints) != 0 || ap != nil && x.Endpoints != nil {
 		jsonwire.Key(s, &more, ",\"endpoints\":")

@@ -121,7 +121,7 @@ type EndpointPort struct {
 
 	// protocol represents the IP protocol for this port. Must be UDP, TCP, or
 	// SCTP. Default is TCP.
-	Protocol *string `json:"protocol,omitempty"`
+	Protocol *corev1.Protocol `json:"protocol,omitempty"`
 }
 
 // EndpointSlice represents a set of service endpoints. Most EndpointSlices are
@@ -146,7 +146,7 @@ type EndpointSlice struct {
 	// addressType "IPv4" and "IPv6". No semantics are defined for the "FQDN" type.
 	//
 	// Required.
-	AddressType string `json:"addressType"`
+	AddressType AddressType `json:"addressType"`
 
 	// endpoints is a list of unique endpoints in this slice. Each slice may
 	// include a maximum of 1000 endpoints.

@@ -51,7 +51,7 @@ func (x *FlowDistinguisherMethod) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "type":
-			x.Type = r.String()
+			x.Type = FlowDistinguisherMethodType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -64,7 +64,7 @@ func (x *FlowDistinguisherMethod) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		s.WriteRaw("\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -175,9 +175,9 @@ func (x *FlowSchemaCondition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = FlowSchemaConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -204,11 +204,11 @@ func (x *FlowSchemaCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -522,7 +522,7 @@ func (x *LimitResponse) DecodeWire(r *jsonwire.Reader) {
 				x.Queuing.DecodeWire(r)
 			}
 		case "type":
-			x.Type = r.String()
+			x.Type = LimitResponseType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -541,7 +541,7 @@ func (x *LimitResponse) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -863,9 +863,9 @@ func (x *PriorityLevelConfigurationCondition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = PriorityLevelConfigurationConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -892,11 +892,11 @@ func (x *PriorityLevelConfigurationCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -1096,7 +1096,7 @@ func (x *PriorityLevelConfigurationSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Limited.DecodeWire(r)
 			}
 		case "type":
-			x.Type = r.String()
+			x.Type = PriorityLevelEnablement(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -1119,7 +1119,7 @@ func (x *PriorityLevelConfigurationSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -1362,7 +1362,7 @@ func (x *Subject) DecodeWire(r *jsonwire.Reader) {
 				x.Group.DecodeWire(r)
 			}
 		case "kind":
-			x.Kind = r.String()
+			x.Kind = SubjectKind(r.String())
 		case "serviceAccount":
 			if r.Null() {
 				x.ServiceAccount = nil
@@ -1399,7 +1399,7 @@ func (x *Subject) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
 		jsonwire.Key(s, &more, ",\"kind\":")
-		jsonwire.String(s, x.Kind)
+		jsonwire.String(s, string(x.Kind))
 	}
 	if x.ServiceAccount != nil {
 		jsonwire.Key(s, &more, ",\"serviceAccount\":")

@@ -45,7 +45,7 @@ type FlowDistinguisherMethod struct {
 	// "ByUser" and "ByNamespace". Required.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type FlowDistinguisherMethodType `json:"type"`
 }
 
 // FlowSchema defines the schema of a group of flows. Note that a flow is made
@@ -91,12 +91,12 @@ type FlowSchemaCondition struct {
 
 	// `status` is the status of the condition. Should be specified and set to one
 	// of True, False, Unknown.
-	Status string `json:"status,omitempty"`
+	Status ConditionStatus `json:"status,omitempty"`
 
 	// `type` is the type of the condition. Required.
 	//
 	// Required.
-	Type string `json:"type,omitempty"`
+	Type FlowSchemaConditionType `json:"type,omitempty"`
 }
 
 // FlowSchemaList is a list of FlowSchema objects.
@@ -174,7 +174,7 @@ type LimitResponse struct {
 	// executed upon arrival are rejected. Required.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type LimitResponseType `json:"type"`
 }
 
 // LimitedPriorityLevelConfiguration specifies how to handle requests that are
@@ -325,12 +325,12 @@ type PriorityLevelConfigurationCondition struct {
 
 	// `status` is the status of the condition. Should be specified and set to one
 	// of True, False, Unknown.
-	Status string `json:"status,omitempty"`
+	Status ConditionStatus `json:"status,omitempty"`
 
 	// `type` is the type of the condition. Required.
 	//
 	// Required.
-	Type string `json:"type,omitempty"`
+	Type PriorityLevelConfigurationConditionType `json:"type,omitempty"`
 }
 
 // PriorityLevelConfigurationList is a list of PriorityLevelConfiguration
@@ -384,7 +384,7 @@ type PriorityLevelConfigurationSpec struct {
 	// available exclusively to this priority level. Required.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type PriorityLevelEnablement `json:"type"`
 }
 
 // PriorityLevelConfigurationStatus represents the current state of a
@@ -490,7 +490,7 @@ type Subject struct {
 	// `kind` indicates which one of the other fields is non-empty. Required
 	//
 	// Required.
-	Kind string `json:"kind"`
+	Kind SubjectKind `json:"kind"`
 
 	// `serviceAccount` matches ServiceAccounts.
 	ServiceAccount *ServiceAccountSubject `json:"serviceAccount,omitempty"`

@@ -79,12 +79,12 @@ type StorageVersionCondition struct {
 	// status of the condition, one of True, False, Unknown.
 	//
 	// Required.
-	Status string `json:"status"`
+	Status ConditionStatus `json:"status"`
 
 	// type of the condition.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type StorageVersionConditionType `json:"type"`
 }
 
 // A list of StorageVersions.

@@ -551,7 +551,7 @@ func (x *EvictionRequestSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "intent":
-			x.Intent = r.String()
+			x.Intent = EvictionRequestIntent(r.String())
 		case "requester":
 			x.Requester = r.String()
 		case "target":
@@ -571,7 +571,7 @@ func (x *EvictionRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.Intent) || x.Intent != "" {
 		s.WriteRaw("\"intent\":")
 		more = true
-		jsonwire.String(s, x.Intent)
+		jsonwire.String(s, string(x.Intent))
 	}
 	if ap == nil || ap.Explicit(&x.Requester) || x.Requester != "" {
 		jsonwire.Key(s, &more, ",\"requester\":")
@@ -878,7 +878,7 @@ func (x *Requester) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "intent":
-			x.Intent = r.String()
+			x.Intent = RequesterIntent(r.String())
 		case "name":
 			x.Name = r.String()
 		default:
@@ -895,7 +895,7 @@ func (x *Requester) EncodeJSON(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.Intent) || x.Intent != "" {
 		s.WriteRaw("\"intent\":")
 		more = true
-		jsonwire.String(s, x.Intent)
+		jsonwire.String(s, string(x.Intent))
 	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
@@ -976,7 +976,7 @@ func (x *TargetResponder) DecodeWire(r *jsonwire.Reader) {
 		case "priority":
 			x.Priority = r.Int32Ptr()
 		case "state":
-			x.State = r.String()
+			x.State = ResponderStateType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -1003,7 +1003,7 @@ func (x *TargetResponder) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.State) || x.State != "" {
 		jsonwire.Key(s, &more, ",\"state\":")
-		jsonwire.String(s, x.State)
+		jsonwire.String(s, string(x.State))
 	}
 	s.WriteRaw("}")
 }

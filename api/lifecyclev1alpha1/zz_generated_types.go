@@ -187,7 +187,7 @@ type EvictionRequestSpec struct {
 	//   - Completed or Interrupted responders should not take any action.
 	//
 	// Required.
-	Intent string `json:"intent"`
+	Intent EvictionRequestIntent `json:"intent"`
 
 	// requester allows you to identify the entity, that requested the eviction of
 	// the target.
@@ -332,7 +332,7 @@ type Requester struct {
 	//   - Completed or Interrupted responders should not take any action.
 	//
 	// Required.
-	Intent string `json:"intent"`
+	Intent RequesterIntent `json:"intent"`
 
 	// name allows you to identify the entity, that requested the eviction of the
 	// target.
@@ -441,5 +441,5 @@ type TargetResponder struct {
 	// on each responder.
 	//
 	// Required.
-	State string `json:"state"`
+	State ResponderStateType `json:"state"`
 }

@@ -18,7 +18,7 @@ type ListOptions struct {
 	// ("" = most recent; "0" = any cached state). For a watch, the version to
 	// start after.
 	ResourceVersion      string
-	ResourceVersionMatch string
+	ResourceVersionMatch ResourceVersionMatch
 	// Limit is the page size; 0 means no limit. Continue is the token from the
 	// previous page.
 	Limit    int64
@@ -40,7 +40,7 @@ func (o ListOptions) Query() url.Values {
 	setString(q, "labelSelector", o.LabelSelector)
 	setString(q, "fieldSelector", o.FieldSelector)
 	setString(q, "resourceVersion", o.ResourceVersion)
-	setString(q, "resourceVersionMatch", o.ResourceVersionMatch)
+	setString(q, "resourceVersionMatch", string(o.ResourceVersionMatch))
 	setString(q, "continue", o.Continue)
 	if o.Limit > 0 {
 		q.Set("limit", strconv.FormatInt(o.Limit, 10))

@@ -260,8 +260,8 @@ func TestStatusCauseReason(t *testing.T) {
 		"details":{"name":"x","kind":"pods","causes":[{"reason":"FieldValueInvalid","message":"m","field":"spec.x"}]},"code":422}`
 	require.NoError(t, codec.Unmarshal([]byte(in), &st))
 	assert.Equal(t, int32(422), st.Code)
-	assert.Equal(t, metav1.ReasonInvalid, st.Reason)
-	assert.Equal(t, "FieldValueInvalid", st.Details.Causes[0].Type)
+	assert.Equal(t, metav1.StatusReasonInvalid, st.Reason)
+	assert.Equal(t, metav1.CauseTypeFieldValueInvalid, st.Details.Causes[0].Type)
 	assert.Equal(t, "Status", st.Kind)
 }
 

@@ -583,7 +583,7 @@ func (x *Condition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = ConditionStatus(r.String())
 		case "type":
 			x.Type = r.String()
 		default:
@@ -616,7 +616,7 @@ func (x *Condition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
@@ -656,7 +656,7 @@ func (x *DeleteOptions) DecodeWire(r *jsonwire.Reader) {
 				x.Preconditions.DecodeWire(r)
 			}
 		case "propagationPolicy":
-			x.PropagationPolicy = r.StringPtr()
+			x.PropagationPolicy = (*DeletionPropagation)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -743,7 +743,7 @@ func (x *DeleteOptions) encodeKnown(s *jsoniter.Stream) {
 	}
 	if x.PropagationPolicy != nil {
 		jsonwire.Key(s, &more, ",\"propagationPolicy\":")
-		jsonwire.String(s, *x.PropagationPolicy)
+		jsonwire.String(s, string(*x.PropagationPolicy))
 	}
 	s.WriteRaw("}")
 }
@@ -759,7 +759,7 @@ func (x *FieldSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 		case "key":
 			x.Key = r.String()
 		case "operator":
-			x.Operator = r.String()
+			x.Operator = FieldSelectorOperator(r.String())
 		case "values":
 			x.Values = r.Strings()
 		default:
@@ -780,7 +780,7 @@ func (x *FieldSelectorRequirement) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Operator) || x.Operator != "" {
 		jsonwire.Key(s, &more, ",\"operator\":")
-		jsonwire.String(s, x.Operator)
+		jsonwire.String(s, string(x.Operator))
 	}
 	if len(x.Values) != 0 || ap != nil && x.Values != nil {
 		jsonwire.Key(s, &more, ",\"values\":")
@@ -951,7 +951,7 @@ func (x *LabelSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 		case "key":
 			x.Key = r.String()
 		case "operator":
-			x.Operator = r.String()
+			x.Operator = LabelSelectorOperator(r.String())
 		case "values":
 			x.Values = r.Strings()
 		default:
@@ -972,7 +972,7 @@ func (x *LabelSelectorRequirement) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Operator) || x.Operator != "" {
 		jsonwire.Key(s, &more, ",\"operator\":")
-		jsonwire.String(s, x.Operator)
+		jsonwire.String(s, string(x.Operator))
 	}
 	if len(x.Values) != 0 || ap != nil && x.Values != nil {
 		jsonwire.Key(s, &more, ",\"values\":")
@@ -1074,7 +1074,7 @@ func (x *ManagedFieldsEntry) DecodeWire(r *jsonwire.Reader) {
 		case "manager":
 			x.Manager = r.String()
 		case "operation":
-			x.Operation = r.String()
+			x.Operation = ManagedFieldsOperationType(r.String())
 		case "subresource":
 			x.Subresource = r.String()
 		case "time":
@@ -1116,7 +1116,7 @@ func (x *ManagedFieldsEntry) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Operation) || x.Operation != "" {
 		jsonwire.Key(s, &more, ",\"operation\":")
-		jsonwire.String(s, x.Operation)
+		jsonwire.String(s, string(x.Operation))
 	}
 	if ap.Explicit(&x.Subresource) || x.Subresource != "" {
 		jsonwire.Key(s, &more, ",\"subresource\":")
@@ -1519,7 +1519,7 @@ func (x *Status) DecodeWire(r *jsonwire.Reader) {
 		case "message":
 			x.Message = r.String()
 		case "reason":
-			x.Reason = r.String()
+			x.Reason = StatusReason(r.String())
 		case "status":
 			x.Status = r.String()
 		default:
@@ -1595,7 +1595,7 @@ func (x *Status) encodeKnown(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
+		jsonwire.String(s, string(x.Reason))
 	}
 	if ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
@@ -1617,7 +1617,7 @@ func (x *StatusCause) DecodeWire(r *jsonwire.Reader) {
 		case "message":
 			x.Message = r.String()
 		case "reason":
-			x.Type = r.String()
+			x.Type = CauseType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -1640,7 +1640,7 @@ func (x *StatusCause) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }

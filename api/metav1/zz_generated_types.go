@@ -199,7 +199,7 @@ type Condition struct {
 	// status of the condition, one of True, False, Unknown.
 	//
 	// Required.
-	Status string `json:"status"`
+	Status ConditionStatus `json:"status"`
 
 	// type of condition in CamelCase or in foo.example.com/CamelCase.
 	//
@@ -253,7 +253,7 @@ type DeleteOptions struct {
 	// the dependents; 'Background' - allow the garbage collector to delete the
 	// dependents in the background; 'Foreground' - a cascading policy that deletes
 	// all dependents in the foreground.
-	PropagationPolicy *string `json:"propagationPolicy,omitempty"`
+	PropagationPolicy *DeletionPropagation `json:"propagationPolicy,omitempty"`
 
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
@@ -273,7 +273,7 @@ type FieldSelectorRequirement struct {
 	// future.
 	//
 	// Required.
-	Operator string `json:"operator"`
+	Operator FieldSelectorOperator `json:"operator"`
 
 	// values is an array of string values. If the operator is In or NotIn, the
 	// values array must be non-empty. If the operator is Exists or DoesNotExist,
@@ -333,7 +333,7 @@ type LabelSelectorRequirement struct {
 	// are In, NotIn, Exists and DoesNotExist.
 	//
 	// Required.
-	Operator string `json:"operator"`
+	Operator LabelSelectorOperator `json:"operator"`
 
 	// values is an array of string values. If the operator is In or NotIn, the
 	// values array must be non-empty. If the operator is Exists or DoesNotExist,
@@ -413,7 +413,7 @@ type ManagedFieldsEntry struct {
 	// Operation is the type of operation which lead to this ManagedFieldsEntry
 	// being created. The only valid values for this field are 'Apply' and
 	// 'Update'.
-	Operation string `json:"operation,omitempty"`
+	Operation ManagedFieldsOperationType `json:"operation,omitempty"`
 
 	// Subresource is the name of the subresource used to update that object, or
 	// empty string if the object was updated through the main resource. The value
@@ -673,7 +673,7 @@ type Status struct {
 	// A machine-readable description of why this operation is in the "Failure"
 	// status. If this value is empty there is no information available. A Reason
 	// clarifies an HTTP status code but does not override it.
-	Reason string `json:"reason,omitempty"`
+	Reason StatusReason `json:"reason,omitempty"`
 
 	// Status of the operation. One of: "Success" or "Failure". More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
@@ -703,7 +703,7 @@ type StatusCause struct {
 
 	// A machine-readable description of the cause of the error. If this value is
 	// empty there is no information available.
-	Type string `json:"reason,omitempty"`
+	Type CauseType `json:"reason,omitempty"`
 }
 
 // StatusDetails is a set of additional properties that MAY be set by the

@@ -22,7 +22,7 @@ func (x *HTTPIngressPath) DecodeWire(r *jsonwire.Reader) {
 		case "path":
 			x.Path = r.String()
 		case "pathType":
-			x.PathType = r.StringPtr()
+			x.PathType = (*PathType)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -49,7 +49,7 @@ func (x *HTTPIngressPath) EncodeJSON(s *jsoniter.Stream) {
 		if x.PathType == nil {
 			s.WriteNil()
 		} else {
-			jsonwire.String(s, *x.PathType)
+			jsonwire.String(s, string(*x.PathType))
 		}
 	}
 	s.WriteRaw("}")
@@ -1136,7 +1136,7 @@ func (x *IngressPortStatus) DecodeWire(r *jsonwire.Reader) {
 		case "port":
 			x.Port = r.Int32()
 		case "protocol":
-			x.Protocol = r.String()
+			x.Protocol = corev1.Protocol(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -1159,7 +1159,7 @@ func (x *IngressPortStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Protocol) || x.Protocol != "" {
 		jsonwire.Key(s, &more, ",\"protocol\":")
-		jsonwire.String(s, x.Protocol)
+		jsonwire.String(s, string(x.Protocol))
 	}
 	s.WriteRaw("}")
 }
@@ -1869,7 +1869,7 @@ func (x *NetworkPolicyPort) DecodeWire(r *jsonwire.Reader) {
 				x.Port.DecodeWire(r)
 			}
 		case "protocol":
-			x.Protocol = r.StringPtr()
+			x.Protocol = (*corev1.Protocol)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -1891,7 +1891,7 @@ func (x *NetworkPolicyPort) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.Protocol != nil {
 		jsonwire.Key(s, &more, ",\"protocol\":")
-		jsonwire.String(s, *x.Protocol)
+		jsonwire.String(s, string(*x.Protocol))
 	}
 	s.WriteRaw("}")
 }
@@ -1929,7 +1929,7 @@ func (x *NetworkPolicySpec) DecodeWire(r *jsonwire.Reader) {
 		case "podSelector":
 			x.PodSelector.DecodeWire(r)
 		case "policyTypes":
-			x.PolicyTypes = r.Strings()
+			x.PolicyTypes = jsonwire.StringsOf[PolicyType](r)
 		default:
 			r.SkipUnknown()
 		}
@@ -1988,7 +1988,7 @@ func (x *NetworkPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.PolicyTypes[i0])
+				jsonwire.String(s, string(x.PolicyTypes[i0]))
 			}
 			s.WriteRaw("]")
 		}

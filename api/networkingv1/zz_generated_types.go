@@ -40,7 +40,7 @@ type HTTPIngressPath struct {
 	// Implementations are required to support all path types.
 	//
 	// Required.
-	PathType *string `json:"pathType"`
+	PathType *PathType `json:"pathType"`
 }
 
 // HTTPIngressRuleValue is a list of http selectors pointing to backends. In
@@ -300,7 +300,7 @@ type IngressPortStatus struct {
 	// "TCP", "UDP", "SCTP"
 	//
 	// Required.
-	Protocol string `json:"protocol"`
+	Protocol corev1.Protocol `json:"protocol"`
 }
 
 // IngressRule represents the rules mapping the paths under a specified host to
@@ -524,7 +524,7 @@ type NetworkPolicyPort struct {
 
 	// protocol represents the protocol (TCP, UDP, or SCTP) which traffic must
 	// match. If not specified, this field defaults to TCP.
-	Protocol *string `json:"protocol,omitempty"`
+	Protocol *corev1.Protocol `json:"protocol,omitempty"`
 }
 
 // NetworkPolicySpec provides the specification of a NetworkPolicy
@@ -568,7 +568,7 @@ type NetworkPolicySpec struct {
 	// a policyTypes value that include "Egress" (since such a policy would not
 	// include an egress section and would otherwise default to just [ "Ingress"
 	// ]). This field is beta-level in 1.8
-	PolicyTypes []string `json:"policyTypes,omitempty"`
+	PolicyTypes []PolicyType `json:"policyTypes,omitempty"`
 }
 
 // ParentReference describes a reference to a parent object.

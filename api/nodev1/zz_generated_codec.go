@@ -19,11 +19,11 @@ func (x *Overhead) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "podFixed":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[corev1.ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[corev1.ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.PodFixed = m0
@@ -46,12 +46,12 @@ func (x *Overhead) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]corev1.ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.PodFixed, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.PodFixed[k0]
 				v0.EncodeJSON(s)

@@ -15,7 +15,7 @@ import (
 type Overhead struct {
 	// podFixed represents the fixed resource overhead associated with running a
 	// pod.
-	PodFixed map[string]metav1.Quantity `json:"podFixed,omitempty"`
+	PodFixed map[corev1.ResourceName]metav1.Quantity `json:"podFixed,omitempty"`
 }
 
 // RuntimeClass defines a class of container runtime supported in the cluster.

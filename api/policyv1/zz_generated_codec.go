@@ -366,7 +366,7 @@ func (x *PodDisruptionBudgetSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Selector.DecodeWire(r)
 			}
 		case "unhealthyPodEvictionPolicy":
-			x.UnhealthyPodEvictionPolicy = r.StringPtr()
+			x.UnhealthyPodEvictionPolicy = (*UnhealthyPodEvictionPolicyType)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -392,7 +392,7 @@ func (x *PodDisruptionBudgetSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.UnhealthyPodEvictionPolicy != nil {
 		jsonwire.Key(s, &more, ",\"unhealthyPodEvictionPolicy\":")
-		jsonwire.String(s, *x.UnhealthyPodEvictionPolicy)
+		jsonwire.String(s, string(*x.UnhealthyPodEvictionPolicy))
 	}
 	s.WriteRaw("}")
 }

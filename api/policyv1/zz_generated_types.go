@@ -109,7 +109,7 @@ type PodDisruptionBudgetSpec struct {
 	// Additional policies may be added in the future. Clients making eviction
 	// decisions should disallow eviction of unhealthy pods if they encounter an
 	// unrecognized policy in this field.
-	UnhealthyPodEvictionPolicy *string `json:"unhealthyPodEvictionPolicy,omitempty"`
+	UnhealthyPodEvictionPolicy *UnhealthyPodEvictionPolicyType `json:"unhealthyPodEvictionPolicy,omitempty"`
 }
 
 // PodDisruptionBudgetStatus represents information about the status of a

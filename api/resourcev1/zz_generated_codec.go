@@ -318,11 +318,11 @@ func (x *CapacityRequirements) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "requests":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[QualifiedName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[QualifiedName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Requests = m0
@@ -345,12 +345,12 @@ func (x *CapacityRequirements) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]QualifiedName
 			for i0, k0 := range jsonwire.SortedKeys(x.Requests, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Requests[k0]
 				v0.EncodeJSON(s)
@@ -462,11 +462,11 @@ func (x *Device) DecodeWire(r *jsonwire.Reader) {
 			x.AllowMultipleAllocations = r.BoolPtr()
 		case "attributes":
 			if r.BeginObject() {
-				m0 := make(map[string]DeviceAttribute)
+				m0 := make(map[QualifiedName]DeviceAttribute)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 DeviceAttribute
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[QualifiedName(k0)] = v0
 				}
 				x.Attributes = m0
 			} else {
@@ -480,11 +480,11 @@ func (x *Device) DecodeWire(r *jsonwire.Reader) {
 			x.BindsToNode = r.BoolPtr()
 		case "capacity":
 			if r.BeginObject() {
-				m0 := make(map[string]DeviceCapacity)
+				m0 := make(map[QualifiedName]DeviceCapacity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 DeviceCapacity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[QualifiedName(k0)] = v0
 				}
 				x.Capacity = m0
 			} else {
@@ -505,11 +505,11 @@ func (x *Device) DecodeWire(r *jsonwire.Reader) {
 			x.Name = r.String()
 		case "nodeAllocatableResources":
 			if r.BeginObject() {
-				m0 := make(map[string]NodeAllocatableResource)
+				m0 := make(map[corev1.ResourceName]NodeAllocatableResource)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 NodeAllocatableResource
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[corev1.ResourceName(k0)] = v0
 				}
 				x.NodeAllocatableResources = m0
 			} else {
@@ -563,12 +563,12 @@ func (x *Device) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]QualifiedName
 			for i0, k0 := range jsonwire.SortedKeys(x.Attributes, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Attributes[k0]
 				v0.EncodeJSON(s)
@@ -616,12 +616,12 @@ func (x *Device) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]QualifiedName
 			for i0, k0 := range jsonwire.SortedKeys(x.Capacity, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Capacity[k0]
 				v0.EncodeJSON(s)
@@ -654,12 +654,12 @@ func (x *Device) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]corev1.ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.NodeAllocatableResources, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.NodeAllocatableResources[k0]
 				v0.EncodeJSON(s)
@@ -713,7 +713,7 @@ func (x *DeviceAllocationConfiguration) DecodeWire(r *jsonwire.Reader) {
 		case "requests":
 			x.Requests = r.Strings()
 		case "source":
-			x.Source = r.String()
+			x.Source = AllocationConfigSource(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -747,7 +747,7 @@ func (x *DeviceAllocationConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Source) || x.Source != "" {
 		jsonwire.Key(s, &more, ",\"source\":")
-		jsonwire.String(s, x.Source)
+		jsonwire.String(s, string(x.Source))
 	}
 	s.WriteRaw("}")
 }
@@ -1504,9 +1504,9 @@ func (x *DeviceConstraint) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "distinctAttribute":
-			x.DistinctAttribute = r.StringPtr()
+			x.DistinctAttribute = (*FullyQualifiedName)(r.StringPtr())
 		case "matchAttribute":
-			x.MatchAttribute = r.StringPtr()
+			x.MatchAttribute = (*FullyQualifiedName)(r.StringPtr())
 		case "requests":
 			x.Requests = r.Strings()
 		default:
@@ -1523,11 +1523,11 @@ func (x *DeviceConstraint) EncodeJSON(s *jsoniter.Stream) {
 	if x.DistinctAttribute != nil {
 		s.WriteRaw("\"distinctAttribute\":")
 		more = true
-		jsonwire.String(s, *x.DistinctAttribute)
+		jsonwire.String(s, string(*x.DistinctAttribute))
 	}
 	if x.MatchAttribute != nil {
 		jsonwire.Key(s, &more, ",\"matchAttribute\":")
-		jsonwire.String(s, *x.MatchAttribute)
+		jsonwire.String(s, string(*x.MatchAttribute))
 	}
 	if len(x.Requests) != 0 || ap != nil && x.Requests != nil {
 		jsonwire.Key(s, &more, ",\"requests\":")
@@ -1635,7 +1635,7 @@ func (x *DeviceDerivedAttribute) DecodeWire(r *jsonwire.Reader) {
 		case "expression":
 			x.Expression = r.String()
 		case "name":
-			x.Name = r.String()
+			x.Name = FullyQualifiedName(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -1654,7 +1654,7 @@ func (x *DeviceDerivedAttribute) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
+		jsonwire.String(s, string(x.Name))
 	}
 	s.WriteRaw("}")
 }
@@ -1743,11 +1743,11 @@ func (x *DeviceRequestAllocationResult) DecodeWire(r *jsonwire.Reader) {
 			x.BindingFailureConditions = r.Strings()
 		case "consumedCapacity":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[QualifiedName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[QualifiedName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.ConsumedCapacity = m0
@@ -1765,7 +1765,7 @@ func (x *DeviceRequestAllocationResult) DecodeWire(r *jsonwire.Reader) {
 		case "shareID":
 			x.ShareID = r.StringPtr()
 		case "skipNodeOperations":
-			x.SkipNodeOperations = r.Strings()
+			x.SkipNodeOperations = jsonwire.StringsOf[SkipNodeOperation](r)
 		case "tolerations":
 			if r.BeginArray() {
 				sl0 := make([]DeviceToleration, 0, r.Count())
@@ -1829,12 +1829,12 @@ func (x *DeviceRequestAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]QualifiedName
 			for i0, k0 := range jsonwire.SortedKeys(x.ConsumedCapacity, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.ConsumedCapacity[k0]
 				v0.EncodeJSON(s)
@@ -1872,7 +1872,7 @@ func (x *DeviceRequestAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.SkipNodeOperations[i0])
+				jsonwire.String(s, string(x.SkipNodeOperations[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -1937,7 +1937,7 @@ func (x *DeviceSubRequest) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "allocationMode":
-			x.AllocationMode = r.String()
+			x.AllocationMode = DeviceAllocationMode(r.String())
 		case "capacity":
 			if r.Null() {
 				x.Capacity = nil
@@ -2000,7 +2000,7 @@ func (x *DeviceSubRequest) EncodeJSON(s *jsoniter.Stream) {
 	if ap.Explicit(&x.AllocationMode) || x.AllocationMode != "" {
 		s.WriteRaw("\"allocationMode\":")
 		more = true
-		jsonwire.String(s, x.AllocationMode)
+		jsonwire.String(s, string(x.AllocationMode))
 	}
 	if x.Capacity != nil {
 		jsonwire.Key(s, &more, ",\"capacity\":")
@@ -2075,7 +2075,7 @@ func (x *DeviceTaint) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "effect":
-			x.Effect = r.String()
+			x.Effect = DeviceTaintEffect(r.String())
 		case "key":
 			x.Key = r.String()
 		case "timeAdded":
@@ -2096,7 +2096,7 @@ func (x *DeviceTaint) EncodeJSON(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.Effect) || x.Effect != "" {
 		s.WriteRaw("\"effect\":")
 		more = true
-		jsonwire.String(s, x.Effect)
+		jsonwire.String(s, string(x.Effect))
 	}
 	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
 		jsonwire.Key(s, &more, ",\"key\":")
@@ -2485,11 +2485,11 @@ func (x *DeviceToleration) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "effect":
-			x.Effect = r.String()
+			x.Effect = DeviceTaintEffect(r.String())
 		case "key":
 			x.Key = r.String()
 		case "operator":
-			x.Operator = r.String()
+			x.Operator = DeviceTolerationOperator(r.String())
 		case "tolerationSeconds":
 			x.TolerationSeconds = r.Int64Ptr()
 		case "value":
@@ -2508,7 +2508,7 @@ func (x *DeviceToleration) EncodeJSON(s *jsoniter.Stream) {
 	if ap.Explicit(&x.Effect) || x.Effect != "" {
 		s.WriteRaw("\"effect\":")
 		more = true
-		jsonwire.String(s, x.Effect)
+		jsonwire.String(s, string(x.Effect))
 	}
 	if ap.Explicit(&x.Key) || x.Key != "" {
 		jsonwire.Key(s, &more, ",\"key\":")
@@ -2516,7 +2516,7 @@ func (x *DeviceToleration) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Operator) || x.Operator != "" {
 		jsonwire.Key(s, &more, ",\"operator\":")
-		jsonwire.String(s, x.Operator)
+		jsonwire.String(s, string(x.Operator))
 	}
 	if x.TolerationSeconds != nil {
 		jsonwire.Key(s, &more, ",\"tolerationSeconds\":")
@@ -2540,7 +2540,7 @@ func (x *ExactDeviceRequest) DecodeWire(r *jsonwire.Reader) {
 		case "adminAccess":
 			x.AdminAccess = r.BoolPtr()
 		case "allocationMode":
-			x.AllocationMode = r.String()
+			x.AllocationMode = DeviceAllocationMode(r.String())
 		case "capacity":
 			if r.Null() {
 				x.Capacity = nil
@@ -2605,7 +2605,7 @@ func (x *ExactDeviceRequest) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.AllocationMode) || x.AllocationMode != "" {
 		jsonwire.Key(s, &more, ",\"allocationMode\":")
-		jsonwire.String(s, x.AllocationMode)
+		jsonwire.String(s, string(x.AllocationMode))
 	}
 	if x.Capacity != nil {
 		jsonwire.Key(s, &more, ",\"capacity\":")
@@ -2728,7 +2728,7 @@ func (x *NodeAllocatableMapping) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "capacityKey":
-			x.CapacityKey = r.StringPtr()
+			x.CapacityKey = (*QualifiedName)(r.StringPtr())
 		case "capacityMultiplier":
 			if r.Null() {
 				x.CapacityMultiplier = nil
@@ -2760,7 +2760,7 @@ func (x *NodeAllocatableMapping) EncodeJSON(s *jsoniter.Stream) {
 	if x.CapacityKey != nil {
 		s.WriteRaw("\"capacityKey\":")
 		more = true
-		jsonwire.String(s, *x.CapacityKey)
+		jsonwire.String(s, string(*x.CapacityKey))
 	}
 	if x.CapacityMultiplier != nil {
 		jsonwire.Key(s, &more, ",\"capacityMultiplier\":")
@@ -3864,7 +3864,7 @@ func (x *ResourceSliceSpec) DecodeWire(r *jsonwire.Reader) {
 				x.NodeSelector.DecodeWire(r)
 			}
 		case "partitionTypeAttribute":
-			x.PartitionTypeAttribute = r.StringPtr()
+			x.PartitionTypeAttribute = (*FullyQualifiedName)(r.StringPtr())
 		case "perDeviceNodeSelection":
 			x.PerDeviceNodeSelection = r.BoolPtr()
 		case "pool":
@@ -3881,7 +3881,7 @@ func (x *ResourceSliceSpec) DecodeWire(r *jsonwire.Reader) {
 				x.SharedCounters = nil
 			}
 		case "skipNodeOperations":
-			x.SkipNodeOperations = r.Strings()
+			x.SkipNodeOperations = jsonwire.StringsOf[SkipNodeOperation](r)
 		default:
 			r.SkipUnknown()
 		}
@@ -3928,7 +3928,7 @@ func (x *ResourceSliceSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.PartitionTypeAttribute != nil {
 		jsonwire.Key(s, &more, ",\"partitionTypeAttribute\":")
-		jsonwire.String(s, *x.PartitionTypeAttribute)
+		jsonwire.String(s, string(*x.PartitionTypeAttribute))
 	}
 	if x.PerDeviceNodeSelection != nil {
 		jsonwire.Key(s, &more, ",\"perDeviceNodeSelection\":")
@@ -3964,7 +3964,7 @@ func (x *ResourceSliceSpec) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.SkipNodeOperations[i0])
+				jsonwire.String(s, string(x.SkipNodeOperations[i0]))
 			}
 			s.WriteRaw("]")
 		}

@@ -253,7 +253,7 @@ type CapacityRequirements struct {
 	// requests must not exceed the capacity value. The consumed capacity, which
 	// may be adjusted based on the requestPolicy if defined, is recorded in the
 	// resource claim’s status.devices[*].consumedCapacity field.
-	Requests map[string]metav1.Quantity `json:"requests,omitempty"`
+	Requests map[QualifiedName]metav1.Quantity `json:"requests,omitempty"`
 }
 
 // Counter describes a quantity associated with a device.
@@ -306,7 +306,7 @@ type Device struct {
 	// attribute must be unique in that set.
 	//
 	// The maximum number of attributes and capacities combined is 32.
-	Attributes map[string]DeviceAttribute `json:"attributes,omitempty"`
+	Attributes map[QualifiedName]DeviceAttribute `json:"attributes,omitempty"`
 
 	// BindingConditions defines the conditions for proceeding with binding. All of
 	// these conditions must be set in the per-device status conditions with a
@@ -347,7 +347,7 @@ type Device struct {
 	// capacity must be unique in that set.
 	//
 	// The maximum number of attributes and capacities combined is 32.
-	Capacity map[string]DeviceCapacity `json:"capacity,omitempty"`
+	Capacity map[QualifiedName]DeviceCapacity `json:"capacity,omitempty"`
 
 	// ConsumesCounters defines a list of references to sharedCounters and the set
 	// of counters that the device will consume from those counter sets.
@@ -375,7 +375,7 @@ type Device struct {
 	// memory dependencies of an accelerator device. The keys of this map are the
 	// node-allocatable resource names (e.g., "cpu", "memory"). Extended resource
 	// names are not permitted as keys.
-	NodeAllocatableResources map[string]NodeAllocatableResource `json:"nodeAllocatableResources,omitempty"`
+	NodeAllocatableResources map[corev1.ResourceName]NodeAllocatableResource `json:"nodeAllocatableResources,omitempty"`
 
 	// NodeName identifies the node where the device is available.
 	//
@@ -419,7 +419,7 @@ type DeviceAllocationConfiguration struct {
 	// something that a normal user would have been able to set or from a claim.
 	//
 	// Required.
-	Source string `json:"source"`
+	Source AllocationConfigSource `json:"source"`
 }
 
 // DeviceAllocationResult is the result of allocating devices.
@@ -622,7 +622,7 @@ type DeviceConstraint struct {
 	// This is useful for scenarios where resource requests must be fulfilled by
 	// separate physical devices. For example, a container requests two network
 	// interfaces that must be allocated from two different physical NICs.
-	DistinctAttribute *string `json:"distinctAttribute,omitempty"`
+	DistinctAttribute *FullyQualifiedName `json:"distinctAttribute,omitempty"`
 
 	// MatchAttribute requires that all devices in question have this attribute and
 	// that its type and value are the same across those devices.
@@ -640,7 +640,7 @@ type DeviceConstraint struct {
 	// compatibility.
 	//
 	// Must include the domain qualifier.
-	MatchAttribute *string `json:"matchAttribute,omitempty"`
+	MatchAttribute *FullyQualifiedName `json:"matchAttribute,omitempty"`
 
 	// Requests is a list of the one or more requests in this claim which must
 	// co-satisfy this constraint. If a request is fulfilled by multiple devices,
@@ -738,7 +738,7 @@ type DeviceDerivedAttribute struct {
 	// one constraint.
 	//
 	// Required.
-	Name string `json:"name"`
+	Name FullyQualifiedName `json:"name"`
 }
 
 // DeviceRequest is a request for devices required for a claim. This is
@@ -816,7 +816,7 @@ type DeviceRequestAllocationResult struct {
 	//
 	// This field is populated only for devices that allow multiple allocations.
 	// All capacity entries are included, even if the consumed amount is zero.
-	ConsumedCapacity map[string]metav1.Quantity `json:"consumedCapacity,omitempty"`
+	ConsumedCapacity map[QualifiedName]metav1.Quantity `json:"consumedCapacity,omitempty"`
 
 	// Device references one device instance via its name in the driver's resource
 	// pool. It must be a DNS label.
@@ -864,7 +864,7 @@ type DeviceRequestAllocationResult struct {
 	// in a claim skip an operation, that gRPC call will be skipped. It is a copy
 	// of the ResourceSlice.spec.skipNodeOperations value at the time when the
 	// device was allocated.
-	SkipNodeOperations []string `json:"skipNodeOperations,omitempty"`
+	SkipNodeOperations []SkipNodeOperation `json:"skipNodeOperations,omitempty"`
 
 	// A copy of all tolerations specified in the request at the time when the
 	// device got allocated.
@@ -907,7 +907,7 @@ type DeviceSubRequest struct {
 	//
 	// More modes may get added in the future. Clients must refuse to handle
 	// requests with unknown modes.
-	AllocationMode string `json:"allocationMode,omitempty"`
+	AllocationMode DeviceAllocationMode `json:"allocationMode,omitempty"`
 
 	// Capacity define resource requirements against each capacity.
 	//
@@ -1007,7 +1007,7 @@ type DeviceTaint struct {
 	// Consumers must treat unknown effects like None.
 	//
 	// Required.
-	Effect string `json:"effect"`
+	Effect DeviceTaintEffect `json:"effect"`
 
 	// The taint key to be applied to a device. Must be a label name.
 	//
@@ -1137,7 +1137,7 @@ type DeviceTaintSelector struct {
 type DeviceToleration struct {
 	// Effect indicates the taint effect to match. Empty means match all taint
 	// effects. When specified, allowed values are NoSchedule and NoExecute.
-	Effect string `json:"effect,omitempty"`
+	Effect DeviceTaintEffect `json:"effect,omitempty"`
 
 	// Key is the taint key that the toleration applies to. Empty means match all
 	// taint keys. If the key is empty, operator must be Exists; this combination
@@ -1150,7 +1150,7 @@ type DeviceToleration struct {
 	// category.
 	//
 	// Defaults to "Equal".
-	Operator string `json:"operator,omitempty"`
+	Operator DeviceTolerationOperator `json:"operator,omitempty"`
 
 	// TolerationSeconds represents the period of time the toleration (which must
 	// be of effect NoExecute, otherwise this field is ignored) tolerates the
@@ -1196,7 +1196,7 @@ type ExactDeviceRequest struct {
 	//
 	// More modes may get added in the future. Clients must refuse to handle
 	// requests with unknown modes.
-	AllocationMode string `json:"allocationMode,omitempty"`
+	AllocationMode DeviceAllocationMode `json:"allocationMode,omitempty"`
 
 	// Capacity define resource requirements against each capacity.
 	//
@@ -1320,7 +1320,7 @@ type NodeAllocatableMapping struct {
 	// quantity for the node allocatable resource mapping will be "4Gi". The final
 	// node allocatable resource amount is `consumedCapacity[capacityKey]` *
 	// `capacityMultiplier`.
-	CapacityKey *string `json:"capacityKey,omitempty"`
+	CapacityKey *QualifiedName `json:"capacityKey,omitempty"`
 
 	// CapacityMultiplier is used as a multiplier for the allocated capacity
 	// consumed. It is only valid if `capacityKey` is set. The final node
@@ -1723,7 +1723,7 @@ type ResourceSliceSpec struct {
 	//
 	// When set, every partitionable device in the slice must carry the attribute
 	// and devices sharing a value must share the same ConsumesCounters cost.
-	PartitionTypeAttribute *string `json:"partitionTypeAttribute,omitempty"`
+	PartitionTypeAttribute *FullyQualifiedName `json:"partitionTypeAttribute,omitempty"`
 
 	// PerDeviceNodeSelection defines whether the access from nodes to resources in
 	// the pool is set on the ResourceSlice level or on each device. If it is set
@@ -1762,5 +1762,5 @@ type ResourceSliceSpec struct {
 	//
 	// Other values may be added in the future. The kubelet must ignore unknown
 	// values.
-	SkipNodeOperations []string `json:"skipNodeOperations,omitempty"`
+	SkipNodeOperations []SkipNodeOperation `json:"skipNodeOperations,omitempty"`
 }

@@ -17,7 +17,7 @@ func (x *DeviceTaint) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "effect":
-			x.Effect = r.String()
+			x.Effect = DeviceTaintEffect(r.String())
 		case "key":
 			x.Key = r.String()
 		case "timeAdded":
@@ -38,7 +38,7 @@ func (x *DeviceTaint) EncodeJSON(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.Effect) || x.Effect != "" {
 		s.WriteRaw("\"effect\":")
 		more = true
-		jsonwire.String(s, x.Effect)
+		jsonwire.String(s, string(x.Effect))
 	}
 	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
 		jsonwire.Key(s, &more, ",\"key\":")

@@ -20,7 +20,7 @@ type DeviceTaint struct {
 	// Consumers must treat unknown effects like None.
 	//
 	// Required.
-	Effect string `json:"effect"`
+	Effect DeviceTaintEffect `json:"effect"`
 
 	// The taint key to be applied to a device. Must be a label name.
 	//

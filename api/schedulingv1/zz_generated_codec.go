@@ -4,6 +4,7 @@ package schedulingv1
 
 import (
 	jsoniter "github.com/json-iterator/go"
+	"github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/jsonwire"
 )
@@ -28,7 +29,7 @@ func (x *PriorityClass) DecodeWire(r *jsonwire.Reader) {
 		case "globalDefault":
 			x.GlobalDefault = r.Bool()
 		case "preemptionPolicy":
-			x.PreemptionPolicy = r.StringPtr()
+			x.PreemptionPolicy = (*corev1.PreemptionPolicy)(r.StringPtr())
 		case "value":
 			x.Value = r.Int32()
 		default:
@@ -100,7 +101,7 @@ func (x *PriorityClass) encodeKnown(s *jsoniter.Stream) {
 	}
 	if x.PreemptionPolicy != nil {
 		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
-		jsonwire.String(s, *x.PreemptionPolicy)
+		jsonwire.String(s, string(*x.PreemptionPolicy))
 	}
 	if ap == nil || ap.Explicit(&x.Value) || x.Value != 0 {
 		jsonwire.Key(s, &more, ",\"value\":")

@@ -5,6 +5,7 @@
 package schedulingv1
 
 import (
+	"github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/jsonwire"
 )
@@ -32,7 +33,7 @@ type PriorityClass struct {
 
 	// preemptionPolicy is the Policy for preempting pods with lower priority. One
 	// of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.
-	PreemptionPolicy *string `json:"preemptionPolicy,omitempty"`
+	PreemptionPolicy *corev1.PreemptionPolicy `json:"preemptionPolicy,omitempty"`
 
 	// value represents the integer value of this priority class. This is the
 	// actual priority that pods receive when they have the name of this class in

@@ -487,7 +487,7 @@ func (x *CompositePodGroupSpec) DecodeWire(r *jsonwire.Reader) {
 		case "parentCompositePodGroupName":
 			x.ParentCompositePodGroupName = r.StringPtr()
 		case "preemptionPolicy":
-			x.PreemptionPolicy = r.StringPtr()
+			x.PreemptionPolicy = (*PreemptionPolicy)(r.StringPtr())
 		case "priority":
 			x.Priority = r.Int32Ptr()
 		case "priorityClassName":
@@ -535,7 +535,7 @@ func (x *CompositePodGroupSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.PreemptionPolicy != nil {
 		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
-		jsonwire.String(s, *x.PreemptionPolicy)
+		jsonwire.String(s, string(*x.PreemptionPolicy))
 	}
 	if x.Priority != nil {
 		jsonwire.Key(s, &more, ",\"priority\":")
@@ -654,7 +654,7 @@ func (x *CompositePodGroupTemplate) DecodeWire(r *jsonwire.Reader) {
 				x.PodGroupTemplates = nil
 			}
 		case "preemptionPolicy":
-			x.PreemptionPolicy = r.StringPtr()
+			x.PreemptionPolicy = (*PreemptionPolicy)(r.StringPtr())
 		case "priority":
 			x.Priority = r.Int32Ptr()
 		case "priorityClassName":
@@ -723,7 +723,7 @@ func (x *CompositePodGroupTemplate) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.PreemptionPolicy != nil {
 		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
-		jsonwire.String(s, *x.PreemptionPolicy)
+		jsonwire.String(s, string(*x.PreemptionPolicy))
 	}
 	if x.Priority != nil {
 		jsonwire.Key(s, &more, ",\"priority\":")
@@ -1236,7 +1236,7 @@ func (x *PodGroupSpec) DecodeWire(r *jsonwire.Reader) {
 		case "parentCompositePodGroupName":
 			x.ParentCompositePodGroupName = r.StringPtr()
 		case "preemptionPolicy":
-			x.PreemptionPolicy = r.StringPtr()
+			x.PreemptionPolicy = (*PreemptionPolicy)(r.StringPtr())
 		case "priority":
 			x.Priority = r.Int32Ptr()
 		case "priorityClassName":
@@ -1295,7 +1295,7 @@ func (x *PodGroupSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.PreemptionPolicy != nil {
 		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
-		jsonwire.String(s, *x.PreemptionPolicy)
+		jsonwire.String(s, string(*x.PreemptionPolicy))
 	}
 	if x.Priority != nil {
 		jsonwire.Key(s, &more, ",\"priority\":")
@@ -1431,7 +1431,7 @@ func (x *PodGroupTemplate) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		case "preemptionPolicy":
-			x.PreemptionPolicy = r.StringPtr()
+			x.PreemptionPolicy = (*PreemptionPolicy)(r.StringPtr())
 		case "priority":
 			x.Priority = r.Int32Ptr()
 		case "priorityClassName":
@@ -1481,7 +1481,7 @@ func (x *PodGroupTemplate) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.PreemptionPolicy != nil {
 		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
-		jsonwire.String(s, *x.PreemptionPolicy)
+		jsonwire.String(s, string(*x.PreemptionPolicy))
 	}
 	if x.Priority != nil {
 		jsonwire.Key(s, &more, ",\"priority\":")

@@ -284,7 +284,7 @@ func (x *CompositePodGroupTemplate) DecodeWire(r *jsonwire.Reader) {
 				x.PodGroupTemplates = nil
 			}
 		case "preemptionPolicy":
-			x.PreemptionPolicy = r.StringPtr()
+			x.PreemptionPolicy = (*PreemptionPolicy)(r.StringPtr())
 		case "priority":
 			x.Priority = r.Int32Ptr()
 		case "priorityClassName":
@@ -353,7 +353,7 @@ func (x *CompositePodGroupTemplate) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.PreemptionPolicy != nil {
 		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
-		jsonwire.String(s, *x.PreemptionPolicy)
+		jsonwire.String(s, string(*x.PreemptionPolicy))
 	}
 	if x.Priority != nil {
 		jsonwire.Key(s, &more, ",\"priority\":")
@@ -866,7 +866,7 @@ func (x *PodGroupSpec) DecodeWire(r *jsonwire.Reader) {
 		case "parentCompositePodGroupName":
 			x.ParentCompositePodGroupName = r.StringPtr()
 		case "preemptionPolicy":
-			x.PreemptionPolicy = r.StringPtr()
+			x.PreemptionPolicy = (*PreemptionPolicy)(r.StringPtr())
 		case "priority":
 			x.Priority = r.Int32Ptr()
 		case "priorityClassName":
@@ -925,7 +925,7 @@ func (x *PodGroupSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.PreemptionPolicy != nil {
 		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
-		jsonwire.String(s, *x.PreemptionPolicy)
+		jsonwire.String(s, string(*x.PreemptionPolicy))
 	}
 	if x.Priority != nil {
 		jsonwire.Key(s, &more, ",\"priority\":")
@@ -1061,7 +1061,7 @@ func (x *PodGroupTemplate) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		case "preemptionPolicy":
-			x.PreemptionPolicy = r.StringPtr()
+			x.PreemptionPolicy = (*PreemptionPolicy)(r.StringPtr())
 		case "priority":
 			x.Priority = r.Int32Ptr()
 		case "priorityClassName":
@@ -1111,7 +1111,7 @@ func (x *PodGroupTemplate) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.PreemptionPolicy != nil {
 		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
-		jsonwire.String(s, *x.PreemptionPolicy)
+		jsonwire.String(s, string(*x.PreemptionPolicy))
 	}
 	if x.Priority != nil {
 		jsonwire.Key(s, &more, ",\"priority\":")

@@ -98,7 +98,7 @@ type CompositePodGroupTemplate struct {
 	// priority. One of Never, PreemptLowerPriority. This field is immutable. This
 	// field is available only when the PodGroupPreemptionPolicy feature gate is
 	// enabled.
-	PreemptionPolicy *string `json:"preemptionPolicy,omitempty"`
+	PreemptionPolicy *PreemptionPolicy `json:"preemptionPolicy,omitempty"`
 
 	// priority is the value of priority of composite pod groups created from this
 	// template. Various system components use this field to find the priority of
@@ -305,7 +305,7 @@ type PodGroupSpec struct {
 	// PreemptLowerPriority if value is unset in PriorityClass. This field is
 	// immutable. This field is available only when the PodGroupPreemptionPolicy
 	// feature gate is enabled.
-	PreemptionPolicy *string `json:"preemptionPolicy,omitempty"`
+	PreemptionPolicy *PreemptionPolicy `json:"preemptionPolicy,omitempty"`
 
 	// priority is the value of priority of this pod group. Various system
 	// components use this field to find the priority of the pod group. When
@@ -399,7 +399,7 @@ type PodGroupTemplate struct {
 	// priority. One of Never, PreemptLowerPriority. This field is immutable. This
 	// field is available only when the PodGroupPreemptionPolicy feature gate is
 	// enabled.
-	PreemptionPolicy *string `json:"preemptionPolicy,omitempty"`
+	PreemptionPolicy *PreemptionPolicy `json:"preemptionPolicy,omitempty"`
 
 	// priority is the value of priority of pod groups created from this template.
 	// Various system components use this field to find the priority of the pod

@@ -245,7 +245,7 @@ func (x *CSIDriverSpec) DecodeWire(r *jsonwire.Reader) {
 		case "attachRequired":
 			x.AttachRequired = r.BoolPtr()
 		case "fsGroupPolicy":
-			x.FSGroupPolicy = r.StringPtr()
+			x.FSGroupPolicy = (*FSGroupPolicy)(r.StringPtr())
 		case "nodeAllocatableUpdatePeriodSeconds":
 			x.NodeAllocatableUpdatePeriodSeconds = r.Int64Ptr()
 		case "podInfoOnMount":
@@ -272,7 +272,7 @@ func (x *CSIDriverSpec) DecodeWire(r *jsonwire.Reader) {
 				x.TokenRequests = nil
 			}
 		case "volumeLifecycleModes":
-			x.VolumeLifecycleModes = r.Strings()
+			x.VolumeLifecycleModes = jsonwire.StringsOf[VolumeLifecycleMode](r)
 		default:
 			r.SkipUnknown()
 		}
@@ -291,7 +291,7 @@ func (x *CSIDriverSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.FSGroupPolicy != nil {
 		jsonwire.Key(s, &more, ",\"fsGroupPolicy\":")
-		jsonwire.String(s, *x.FSGroupPolicy)
+		jsonwire.String(s, string(*x.FSGroupPolicy))
 	}
 	if x.NodeAllocatableUpdatePeriodSeconds != nil {
 		jsonwire.Key(s, &more, ",\"nodeAllocatableUpdatePeriodSeconds\":")
@@ -346,7 +346,7 @@ func (x *CSIDriverSpec) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.VolumeLifecycleModes[i0])
+				jsonwire.String(s, string(x.VolumeLifecycleModes[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -1043,9 +1043,9 @@ func (x *StorageClass) DecodeWire(r *jsonwire.Reader) {
 		case "provisioner":
 			x.Provisioner = r.String()
 		case "reclaimPolicy":
-			x.ReclaimPolicy = r.StringPtr()
+			x.ReclaimPolicy = (*corev1.PersistentVolumeReclaimPolicy)(r.StringPtr())
 		case "volumeBindingMode":
-			x.VolumeBindingMode = r.StringPtr()
+			x.VolumeBindingMode = (*VolumeBindingMode)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -1164,11 +1164,11 @@ func (x *StorageClass) encodeKnown(s *jsoniter.Stream) {
 	}
 	if x.ReclaimPolicy != nil {
 		jsonwire.Key(s, &more, ",\"reclaimPolicy\":")
-		jsonwire.String(s, *x.ReclaimPolicy)
+		jsonwire.String(s, string(*x.ReclaimPolicy))
 	}
 	if x.VolumeBindingMode != nil {
 		jsonwire.Key(s, &more, ",\"volumeBindingMode\":")
-		jsonwire.String(s, *x.VolumeBindingMode)
+		jsonwire.String(s, string(*x.VolumeBindingMode))
 	}
 	s.WriteRaw("}")
 }
@@ -1378,7 +1378,7 @@ func (x *StorageHealthCondition) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "accessMode":
-			x.AccessMode = r.StringPtr()
+			x.AccessMode = (*corev1.PersistentVolumeAccessMode)(r.StringPtr())
 		case "lastTransitionTime":
 			x.LastTransitionTime.DecodeWire(r)
 		case "message":
@@ -1386,9 +1386,9 @@ func (x *StorageHealthCondition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = StorageHealthStatusType(r.String())
 		case "volumeMode":
-			x.VolumeMode = r.StringPtr()
+			x.VolumeMode = (*corev1.PersistentVolumeMode)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -1403,7 +1403,7 @@ func (x *StorageHealthCondition) EncodeJSON(s *jsoniter.Stream) {
 	if x.AccessMode != nil {
 		s.WriteRaw("\"accessMode\":")
 		more = true
-		jsonwire.String(s, *x.AccessMode)
+		jsonwire.String(s, string(*x.AccessMode))
 	}
 	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
 		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
@@ -1419,11 +1419,11 @@ func (x *StorageHealthCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if x.VolumeMode != nil {
 		jsonwire.Key(s, &more, ",\"volumeMode\":")
-		jsonwire.String(s, *x.VolumeMode)
+		jsonwire.String(s, string(*x.VolumeMode))
 	}
 	s.WriteRaw("}")
 }

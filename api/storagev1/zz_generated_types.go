@@ -80,7 +80,7 @@ type CSIDriverSpec struct {
 	// determine if Kubernetes should modify ownership and permissions of the
 	// volume. With the default policy the defined fsGroup will only be applied if
 	// a fstype is defined and the volume's access mode contains ReadWriteOnce.
-	FSGroupPolicy *string `json:"fsGroupPolicy,omitempty"`
+	FSGroupPolicy *FSGroupPolicy `json:"fsGroupPolicy,omitempty"`
 
 	// nodeAllocatableUpdatePeriodSeconds specifies the interval between periodic
 	// updates of the CSINode allocatable capacity for this driver. When set, both
@@ -242,7 +242,7 @@ type CSIDriverSpec struct {
 	// future.
 	//
 	// This field is beta. This field is immutable.
-	VolumeLifecycleModes []string `json:"volumeLifecycleModes,omitempty"`
+	VolumeLifecycleModes []VolumeLifecycleMode `json:"volumeLifecycleModes,omitempty"`
 }
 
 // CSINode holds information about all CSI drivers installed on a node. CSI
@@ -482,12 +482,12 @@ type StorageClass struct {
 
 	// reclaimPolicy controls the reclaimPolicy for dynamically provisioned
 	// PersistentVolumes of this storage class. Defaults to Delete.
-	ReclaimPolicy *string `json:"reclaimPolicy,omitempty"`
+	ReclaimPolicy *corev1.PersistentVolumeReclaimPolicy `json:"reclaimPolicy,omitempty"`
 
 	// volumeBindingMode indicates how PersistentVolumeClaims should be provisioned
 	// and bound. When unset, VolumeBindingImmediate is used. This field is only
 	// honored by servers that enable the VolumeScheduling feature.
-	VolumeBindingMode *string `json:"volumeBindingMode,omitempty"`
+	VolumeBindingMode *VolumeBindingMode `json:"volumeBindingMode,omitempty"`
 
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
@@ -530,7 +530,7 @@ type StorageHealth struct {
 type StorageHealthCondition struct {
 	// accessMode is the access mode affected. Nil means all access modes are
 	// affected.
-	AccessMode *string `json:"accessMode,omitempty"`
+	AccessMode *corev1.PersistentVolumeAccessMode `json:"accessMode,omitempty"`
 
 	// lastTransitionTime is when this condition first appeared at its current
 	// state.
@@ -550,10 +550,10 @@ type StorageHealthCondition struct {
 	// "StorageDegraded".
 	//
 	// Required.
-	Status string `json:"status"`
+	Status StorageHealthStatusType `json:"status"`
 
 	// volumeMode is the volume mode affected. Nil means both are affected.
-	VolumeMode *string `json:"volumeMode,omitempty"`
+	VolumeMode *corev1.PersistentVolumeMode `json:"volumeMode,omitempty"`
 }
 
 // TokenRequest contains parameters of a service account token.

@@ -126,6 +126,30 @@ func comment(indent, text string) string {
 // goType renders t as Go source.
 func goType(t *gtype) string {
 	s := ""
+	switch {
+	case t.scalar() && t.name != "":
+		s = t.name
+		if t.pkg != "" {
+			s = t.pkg + "." + t.name
+		}
+	case t.kind == kMap:
+		key := "string"
+		if t.key != nil {
+			key = goType(t.key)
+		}
+		s = "map[" + key + "]" + goType(t.elem)
+	default:
+		s = basicType(t)
+	}
+	if t.ptr {
+		s = "*" + s
+	}
+	return s
+}
+
+// basicType renders t, not a pointer, named scalar or map, as Go source.
+func basicType(t *gtype) string {
+	s := ""
 	switch t.kind {
 	case kString:
 		s = "string"
@@ -141,16 +165,11 @@ func goType(t *gtype) string {
 		s = "[]byte"
 	case kSlice:
 		s = "[]" + goType(t.elem)
-	case kMap:
-		s = "map[string]" + goType(t.elem)
 	default:
 		s = t.name
 		if t.pkg != "" {
 			s = t.pkg + "." + t.name
 		}
-	}
-	if t.ptr {
-		s = "*" + s
 	}
 	return s
 }

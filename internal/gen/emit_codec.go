@@ -254,17 +254,15 @@ func (g *codecGen) fieldSwitch(t *typ) {
 func (g *codecGen) dec(target string, t *gtype, d int) {
 	w := &g.w
 	if t.ptr {
-		switch t.kind {
-		case kString:
-			w.p("%s = r.StringPtr()", target)
-		case kBool:
-			w.p("%s = r.BoolPtr()", target)
-		case kInt32:
-			w.p("%s = r.Int32Ptr()", target)
-		case kInt64:
-			w.p("%s = r.Int64Ptr()", target)
-		case kFloat64:
-			w.p("%s = r.Float64Ptr()", target)
+		read := map[kind]string{kString: "r.StringPtr()", kBool: "r.BoolPtr()", kInt32: "r.Int32Ptr()",
+			kInt64: "r.Int64Ptr()", kFloat64: "r.Float64Ptr()"}
+		switch {
+		case t.scalar() && t.name != "":
+			// A pointer to a named scalar converts from a pointer to its
+			// underlying type at no cost.
+			w.p("%s = (%s)(%s)", target, goType(t), read[t.kind])
+		case t.scalar():
+			w.p("%s = %s", target, read[t.kind])
 		default:
 			w.p("if r.Null() {")
 			w.p("%s = nil", target)
@@ -291,22 +289,26 @@ func (g *codecGen) dec(target string, t *gtype, d int) {
 	}
 	switch t.kind {
 	case kString:
-		w.p("%s = r.String()", target)
+		w.p("%s = %s", target, named(t, "r.String()"))
 	case kBool:
-		w.p("%s = r.Bool()", target)
+		w.p("%s = %s", target, named(t, "r.Bool()"))
 	case kInt32:
-		w.p("%s = r.Int32()", target)
+		w.p("%s = %s", target, named(t, "r.Int32()"))
 	case kInt64:
-		w.p("%s = r.Int64()", target)
+		w.p("%s = %s", target, named(t, "r.Int64()"))
 	case kFloat64:
-		w.p("%s = r.Float64()", target)
+		w.p("%s = %s", target, named(t, "r.Float64()"))
 	case kBytes:
 		w.p("%s = r.Bytes()", target)
 	case kStruct, kRaw:
 		w.p("%s", g.decodeCall(target, t, false))
 	case kSlice:
-		if e := t.elem; e.kind == kString && !e.ptr && goType(t) == "[]string" {
-			w.p("%s = r.Strings()", target)
+		if e := t.elem; e.kind == kString && !e.ptr {
+			if e.name == "" {
+				w.p("%s = r.Strings()", target)
+			} else {
+				w.p("%s = jsonwire.StringsOf[%s](r)", target, goType(e))
+			}
 			return
 		}
 		sl := fmt.Sprintf("sl%d", d)
@@ -333,7 +335,7 @@ func (g *codecGen) dec(target string, t *gtype, d int) {
 		w.p("for %s, %s := r.MapKey(); %s; %s, %s = r.MapKey() {", k, ok, ok, k, ok)
 		w.p("var %s %s", v, goType(t.elem))
 		g.dec(v, t.elem, d+1)
-		w.p("%s[%s] = %s", m, k, v)
+		w.p("%s[%s] = %s", m, keyOf(t, k), v)
 		w.p("}")
 		if g.isQuantity(t.elem) {
 			// Resource lists repeat across the objects of a cache.
@@ -344,6 +346,32 @@ func (g *codecGen) dec(target string, t *gtype, d int) {
 		w.p("%s = nil", target)
 		w.p("}")
 	}
+}
+
+// named converts expr, a value of the underlying type of the scalar t,
+// to t when t is a named type (Protocol(r.String())).
+func named(t *gtype, expr string) string {
+	if t.name == "" {
+		return expr
+	}
+	return goType(t.deref()) + "(" + expr + ")"
+}
+
+// underlying converts expr, a value of the scalar type t, to t's
+// underlying type when t is a named type (string(x.Protocol)).
+func underlying(t *gtype, expr string) string {
+	if t.name == "" {
+		return expr
+	}
+	return basicType(&gtype{kind: t.kind}) + "(" + expr + ")"
+}
+
+// keyOf converts k, a string map key, to the key type of the map t.
+func keyOf(t *gtype, k string) string {
+	if t.key == nil {
+		return k
+	}
+	return named(t.key, k)
 }
 
 // isQuantity reports whether t is metav1.Quantity, the values of resource
@@ -459,7 +487,7 @@ func (g *codecGen) encoder(t *typ) {
 			if e.typ.kind == kStruct || e.typ.kind == kRaw {
 				body.w.p("%s", body.encodeCall(e.expr, e.typ, true))
 			} else {
-				body.enc("*"+e.expr, &gtype{kind: e.typ.kind}, 0)
+				body.enc("*"+e.expr, e.typ.deref(), 0)
 			}
 		} else {
 			body.enc(e.expr, e.typ, 0)
@@ -580,22 +608,22 @@ func (g *codecGen) enc(expr string, t *gtype, d int) {
 		case kStruct, kRaw:
 			w.p("%s", g.encodeCall(expr, t, true))
 		default:
-			g.enc("*"+expr, &gtype{kind: t.kind}, d)
+			g.enc("*"+expr, t.deref(), d)
 		}
 		w.p("}")
 		return
 	}
 	switch t.kind {
 	case kString:
-		w.p("jsonwire.String(s, %s)", expr)
+		w.p("jsonwire.String(s, %s)", underlying(t, expr))
 	case kBool:
-		w.p("s.WriteBool(%s)", expr)
+		w.p("s.WriteBool(%s)", underlying(t, expr))
 	case kInt32:
-		w.p("s.WriteInt32(%s)", expr)
+		w.p("s.WriteInt32(%s)", underlying(t, expr))
 	case kInt64:
-		w.p("s.WriteInt64(%s)", expr)
+		w.p("s.WriteInt64(%s)", underlying(t, expr))
 	case kFloat64:
-		w.p("jsonwire.Float64(s, %s)", expr)
+		w.p("jsonwire.Float64(s, %s)", underlying(t, expr))
 	case kBytes:
 		w.p("jsonwire.Bytes(s, %s)", expr)
 	case kStruct, kRaw:
@@ -618,10 +646,14 @@ func (g *codecGen) enc(expr string, t *gtype, d int) {
 		w.p("s.WriteNil()")
 		w.p("} else {")
 		w.p("s.WriteRaw(\"{\")")
-		w.p("var keys%d [8]string", d)
+		key := &gtype{kind: kString}
+		if t.key != nil {
+			key = t.key
+		}
+		w.p("var keys%d [8]%s", d, goType(key))
 		w.p("for %s, %s := range jsonwire.SortedKeys(%s, keys%d[:0]) {", i, k, expr, d)
 		w.p("if %s > 0 { s.WriteRaw(\",\") }", i)
-		w.p("jsonwire.String(s, %s)", k)
+		w.p("jsonwire.String(s, %s)", underlying(key, k))
 		w.p("s.WriteRaw(\":\")")
 		w.p("%s := %s[%s]", v, expr, k)
 		g.enc(v, t.elem, d+1)

@@ -26,10 +26,13 @@
 //	go run ./internal/gen -spec ../shared/openapi/v1.32.4/v3 -out internal/integration/skew132 \
 //	    -pkg github.com/kubewire/kubewire/internal/integration/skew132 -only corev1,appsv1
 //
-// Besides the spec it reads apifacts.txt (embedded): how Kubernetes' own Go
-// types hold each scalar field, pointer or value, which the spec does not
-// say. Refresh it from k8s.io/api with `go run ./cmd/apifacts >
-// ../internal/gen/apifacts.txt` in bench/, the module allowed to import it.
+// Besides the spec it reads two files of facts about Kubernetes' own Go
+// types (embedded), which the spec does not state: apifacts.txt, how they
+// hold each scalar field, pointer or value; and apiconsts.txt, their named
+// string types (Protocol, PodPhase), those types' constants (ProtocolTCP)
+// and the fields that hold them. Refresh them from k8s.io/api with `go run
+// ./cmd/apifacts > ../internal/gen/apifacts.txt` and `go run ./cmd/apiconsts
+// > ../internal/gen/apiconsts.txt` in bench/, the module allowed to import it.
 //
 // Output is deterministic: everything is emitted in sorted order.
 package main
@@ -211,6 +214,17 @@ func generate(specDir, outDir string, tg *target) (map[string][]byte, error) {
 				return nil, err
 			}
 			files[filepath.Join(p.name, "zz_generated_resources.go")] = out
+		}
+		consts, err := emitConstants(p)
+		if err != nil {
+			return nil, err
+		}
+		if consts != nil {
+			out, err := fileWithUses("", p, nil, consts)
+			if err != nil {
+				return nil, err
+			}
+			files[filepath.Join(p.name, "zz_generated_constants.go")] = out
 		}
 	}
 	return files, nil

@@ -26,9 +26,26 @@ const (
 type gtype struct {
 	kind kind
 	elem *gtype // kSlice, kMap
+	key  *gtype // kMap: a named string key type; nil for string
 	pkg  string // package of a named type; "" in the type's own package
-	name string // named types
+	name string // named types: structs, and scalars of a named API type (Protocol)
 	ptr  bool   // pointer to the type
+}
+
+// scalar reports whether t is a string, boolean or number, named or not.
+func (t *gtype) scalar() bool {
+	switch t.kind {
+	case kString, kBool, kInt32, kInt64, kFloat64:
+		return true
+	}
+	return false
+}
+
+// deref returns t without its pointer.
+func (t *gtype) deref() *gtype {
+	c := *t
+	c.ptr = false
+	return &c
 }
 
 // field is one struct field.
@@ -69,9 +86,17 @@ type resource struct {
 type pkg struct {
 	name, group, version string
 	types                map[string]*typ
-	resources            map[string]*resource // by kind
-	imports              map[string]bool      // package names of other generated packages
-	target               *target              // where the package set is written
+	resources            map[string]*resource  // by kind
+	imports              map[string]bool       // package names of other generated packages
+	named                map[string]*namedFact // named scalar types declared here, by Go name
+	foreign              []typedConst          // constants of other packages' types declared here
+	target               *target               // where the package set is written
+}
+
+// typedConst is a constant of a named type of another package.
+type typedConst struct {
+	constFact
+	typ *gtype
 }
 
 const (
@@ -122,6 +147,7 @@ type model struct {
 	// repeated are the struct types ("corev1.Probe") one object often holds
 	// several of: decoders allocate them in chunks.
 	repeated map[string]bool
+	consts   *apiConstsFacts
 }
 
 // target returns the package and Go name a schema is generated as.
@@ -144,7 +170,11 @@ func (m *model) target(name string) (*pkg, string, error) {
 
 // build makes the model from the spec.
 func build(sp *spec, handwritten map[string]map[string]bool) (*model, error) {
-	m := &model{sp: sp, pkgs: map[string]*pkg{}, prefixPkg: map[string]*pkg{}, handwritten: handwritten}
+	consts, err := parseConsts(apiConstsText)
+	if err != nil {
+		return nil, fmt.Errorf("apiconsts.txt: %w", err)
+	}
+	m := &model{sp: sp, pkgs: map[string]*pkg{}, prefixPkg: map[string]*pkg{}, handwritten: handwritten, consts: consts}
 	m.pkgs[metaPkg] = newPkg(metaPkg, "meta.k8s.io", "v1")
 	for _, name := range sortedKeys(sp.Schemas) {
 		s := sp.Schemas[name]
@@ -190,6 +220,7 @@ func build(sp *spec, handwritten map[string]map[string]bool) (*model, error) {
 	if err := m.resources(); err != nil {
 		return nil, err
 	}
+	m.declareEnumerated()
 	m.findRepeated()
 	return m, nil
 }
@@ -257,7 +288,7 @@ func (p *pkg) groupVersion() string {
 
 func newPkg(name, group, version string) *pkg {
 	return &pkg{name: name, group: group, version: version, types: map[string]*typ{},
-		resources: map[string]*resource{}, imports: map[string]bool{}}
+		resources: map[string]*resource{}, imports: map[string]bool{}, named: map[string]*namedFact{}}
 }
 
 func typeMeta() *typ {
@@ -379,6 +410,11 @@ func (m *model) fieldType(p *pkg, key, full string, prop *schema, required bool)
 	t, err := m.valueType(p, prop)
 	if err != nil {
 		return nil, false, err
+	}
+	if sh, ok := m.consts.fields[full]; ok {
+		if err := m.applyShape(p, t, sh); err != nil {
+			return nil, false, err
+		}
 	}
 	if fact, ok := apiFacts[full]; ok {
 		switch t.kind {

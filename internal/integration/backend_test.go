@@ -60,7 +60,7 @@ func startEchoBackend(ctx context.Context, t *testing.T, rc *rest.Client, ns, sv
 	pod, err = pods.UpdateStatus(ctx, pod, metav1.UpdateOptions{})
 	require.NoError(t, err)
 
-	yes, tcp, unnamed := true, "TCP", "" // the service's one port has no name
+	yes, unnamed := true, "" // the service's one port has no name
 	slices := typed.For[discoveryv1.EndpointSlice, discoveryv1.EndpointSliceList](rc, ns)
 	slice, err := slices.Create(ctx, &discoveryv1.EndpointSlice{
 		ObjectMeta: metav1.ObjectMeta{
@@ -74,8 +74,8 @@ func startEchoBackend(ctx context.Context, t *testing.T, rc *rest.Client, ns, sv
 				Controller: &yes, BlockOwnerDeletion: &yes,
 			}},
 		},
-		AddressType: "IPv4",
-		Ports:       []discoveryv1.EndpointPort{{Name: &unnamed, Port: &port, Protocol: &tcp}},
+		AddressType: discoveryv1.AddressTypeIPv4,
+		Ports:       []discoveryv1.EndpointPort{{Name: &unnamed, Port: &port, Protocol: new(corev1.ProtocolTCP)}},
 		Endpoints: []discoveryv1.Endpoint{{
 			Addresses:  []string{ip},
 			Conditions: discoveryv1.EndpointConditions{Ready: &yes},

@@ -25,11 +25,11 @@ import (
 // item of a list item).
 func skewPodSpec() corev1.PodSpec {
 	return corev1.PodSpec{
-		HostnameOverride: "skew-host",
+		HostnameOverride: ptr("skew-host"),
 		Containers: []corev1.Container{{
 			Name:          "app",
 			Image:         "nginx:1.27",
-			RestartPolicy: ptr("Never"),
+			RestartPolicy: ptr(corev1.ContainerRestartPolicyNever),
 			RestartPolicyRules: []corev1.ContainerRestartRule{{
 				Action:    "Restart",
 				ExitCodes: &corev1.ContainerRestartRuleOnExitCodes{Operator: "In", Values: []int32{42, 43}},
@@ -75,15 +75,15 @@ func TestVersionSkewKeepsNewerFields(t *testing.T) {
 		pods := typed.For[corev1.Pod, corev1.PodList](rc, ns)
 		created, err := pods.Create(ctx, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "skew", Labels: map[string]string{"app": "skew"}}, Spec: skewPodSpec()}, metav1.CreateOptions{})
 		require.NoError(t, err)
-		require.Equal(t, "skew-host", created.Spec.HostnameOverride, "the server dropped a field: the test would prove nothing")
+		require.Equal(t, ptr("skew-host"), created.Spec.HostnameOverride, "the server dropped a field: the test would prove nothing")
 		require.Len(t, created.Spec.Containers[0].RestartPolicyRules, 1)
 		require.NotNil(t, created.Spec.Containers[0].Env[1].ValueFrom.FileKeyRef)
-		created.Status.ObservedGeneration = ptr(created.Generation)
+		created.Status.ObservedGeneration = created.Generation
 		created.Status.Conditions = append(created.Status.Conditions, corev1.PodCondition{
-			Type: "Ready", Status: "False", Reason: "Starting", ObservedGeneration: ptr(created.Generation)})
+			Type: "Ready", Status: "False", Reason: "Starting", ObservedGeneration: created.Generation})
 		before, err := pods.UpdateStatus(ctx, created, metav1.UpdateOptions{})
 		require.NoError(t, err)
-		require.NotNil(t, before.Status.ObservedGeneration, "the server dropped status.observedGeneration")
+		require.NotZero(t, before.Status.ObservedGeneration, "the server dropped status.observedGeneration")
 
 		old := typed.For[oldcorev1.Pod, oldcorev1.PodList](rc, ns)
 		retryOnConflict(t, func() error {
@@ -173,7 +173,7 @@ func retryOnConflict(t *testing.T, update func() error) {
 	require.NoError(t, err)
 }
 
-func condition(cs []corev1.PodCondition, typ string) *corev1.PodCondition {
+func condition(cs []corev1.PodCondition, typ corev1.PodConditionType) *corev1.PodCondition {
 	for i := range cs {
 		if cs[i].Type == typ {
 			return &cs[i]

@@ -66,7 +66,7 @@ func TestTypedApplyTwoManagers(t *testing.T) {
 		assert.False(t, has(fs, never...), "a never set %v", never)
 	}
 	assert.NotContains(t, string(mustJSON(t, fs)), "f:resources", "no empty resources in a's containers")
-	assert.Equal(t, "RollingUpdate", live.Spec.Strategy.Type, "the server defaults what a left out")
+	assert.Equal(t, appsv1.RollingUpdateDeploymentStrategyType, live.Spec.Strategy.Type, "the server defaults what a left out")
 
 	// b: an annotation and minReadySeconds; its unset replicas, selector
 	// and template are not sent, so it neither conflicts with a nor

@@ -69,7 +69,7 @@ func TestTypedServerSideApply(t *testing.T) {
 	assert.Equal(t, map[string]string{"color": "blue", "size": "L"}, cm.Data)
 	require.Len(t, cm.ManagedFields, 1)
 	assert.Equal(t, "alice", cm.ManagedFields[0].Manager)
-	assert.Equal(t, "Apply", cm.ManagedFields[0].Operation)
+	assert.Equal(t, metav1.ManagedFieldsOperationApply, cm.ManagedFields[0].Operation)
 
 	// Applying the same configuration again changes nothing.
 	again, err := cms.Apply(ctx, name, alice, metav1.ApplyOptions{FieldManager: "alice"})

@@ -208,6 +208,19 @@ func (r *Reader) Strings() []string {
 	return s
 }
 
+// StringsOf is Strings for a slice of a named string type ([]Capability),
+// with the same allocations.
+func StringsOf[T ~string](r *Reader) []T {
+	if !r.BeginArray() {
+		return nil
+	}
+	s := make([]T, 0, r.Count())
+	for r.NextElem() {
+		s = append(s, T(r.String()))
+	}
+	return s
+}
+
 // StringMap reads an object of strings (labels, annotations, selectors):
 // nil for null.
 func (r *Reader) StringMap() map[string]string {

@@ -144,8 +144,8 @@ func shareBytes[V string | []byte](t *boxTable[V], b []byte) V {
 	return c
 }
 
-// ShareQuantities returns m, a resource list (map[string]metav1.Quantity)
-// just filled by a detached Reader, or an equal one that other calls
+// ShareQuantities returns m, a resource list (metav1.Quantity values by
+// resource name) just filled by a detached Reader, or an equal one that other calls
 // returned, when the table still holds it: the replicas of a workload then
 // share their containers' limits and requests. It returns m itself when r
 // is not detached (see Reset) or m has more than maxShareList entries.
@@ -154,10 +154,10 @@ func shareBytes[V string | []byte](t *boxTable[V], b []byte) V {
 // Lists are equal when they have the same keys and, for each, equal (==)
 // quantities, which have the same text; they are hashed without regard to
 // the order of their entries.
-func ShareQuantities[Q interface {
+func ShareQuantities[K ~string, Q interface {
 	comparable
 	String() string
-}](r *Reader, m map[string]Q) map[string]Q {
+}](r *Reader, m map[K]Q) map[K]Q {
 	if r.owned || m == nil || len(m) > maxShareList || r.err != nil {
 		return m
 	}
@@ -166,13 +166,13 @@ func ShareQuantities[Q interface {
 	h := uint64(len(m))
 	for k, v := range m {
 		mh.Reset()
-		mh.WriteString(k)
+		mh.WriteString(string(k))
 		mh.WriteByte(0)
 		mh.WriteString(v.String())
 		h += mh.Sum64()
 	}
 	p, set := listTab().find(h, func(v any) bool {
-		o, ok := v.(map[string]Q)
+		o, ok := v.(map[K]Q)
 		if !ok || len(o) != len(m) {
 			return false
 		}
@@ -184,7 +184,7 @@ func ShareQuantities[Q interface {
 		return true
 	})
 	if p != nil {
-		return (*p).(map[string]Q)
+		return (*p).(map[K]Q)
 	}
 	var c any = m
 	set[1].Store(&c)

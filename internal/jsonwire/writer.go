@@ -149,7 +149,7 @@ const hexDigits = "0123456789abcdef"
 // SortedKeys returns m's keys in order, as encoding/json writes them,
 // appended to buf (pass a stack array's slice to avoid allocating for small
 // maps).
-func SortedKeys[V any](m map[string]V, buf []string) []string {
+func SortedKeys[K ~string, V any](m map[K]V, buf []K) []K {
 	keys := buf[:0]
 	for k := range m {
 		keys = append(keys, k)

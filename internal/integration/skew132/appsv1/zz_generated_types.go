@@ -95,12 +95,12 @@ type DaemonSetCondition struct {
 	// Status of the condition, one of True, False, Unknown.
 	//
 	// Required.
-	Status string `json:"status"`
+	Status corev1.ConditionStatus `json:"status"`
 
 	// Type of DaemonSet condition.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type DaemonSetConditionType `json:"type"`
 }
 
 // DaemonSetList is a collection of daemon sets.
@@ -216,7 +216,7 @@ type DaemonSetUpdateStrategy struct {
 
 	// Type of daemon set update. Can be "RollingUpdate" or "OnDelete". Default is
 	// RollingUpdate.
-	Type string `json:"type,omitempty"`
+	Type DaemonSetUpdateStrategyType `json:"type,omitempty"`
 }
 
 // Deployment enables declarative updates for Pods and ReplicaSets.
@@ -255,12 +255,12 @@ type DeploymentCondition struct {
 	// Status of the condition, one of True, False, Unknown.
 	//
 	// Required.
-	Status string `json:"status"`
+	Status corev1.ConditionStatus `json:"status"`
 
 	// Type of deployment condition.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type DeploymentConditionType `json:"type"`
 }
 
 // DeploymentList is a list of Deployments.
@@ -368,7 +368,7 @@ type DeploymentStrategy struct {
 
 	// Type of deployment. Can be "Recreate" or "RollingUpdate". Default is
 	// RollingUpdate.
-	Type string `json:"type,omitempty"`
+	Type DeploymentStrategyType `json:"type,omitempty"`
 }
 
 // ReplicaSet ensures that a specified number of pod replicas are running at
@@ -412,12 +412,12 @@ type ReplicaSetCondition struct {
 	// Status of the condition, one of True, False, Unknown.
 	//
 	// Required.
-	Status string `json:"status"`
+	Status corev1.ConditionStatus `json:"status"`
 
 	// Type of replica set condition.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type ReplicaSetConditionType `json:"type"`
 }
 
 // ReplicaSetList is a collection of ReplicaSets.
@@ -617,12 +617,12 @@ type StatefulSetCondition struct {
 	// Status of the condition, one of True, False, Unknown.
 	//
 	// Required.
-	Status string `json:"status"`
+	Status corev1.ConditionStatus `json:"status"`
 
 	// Type of statefulset condition.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type StatefulSetConditionType `json:"type"`
 }
 
 // StatefulSetList is a collection of StatefulSets.
@@ -663,14 +663,14 @@ type StatefulSetPersistentVolumeClaimRetentionPolicy struct {
 	// VolumeClaimTemplates when the StatefulSet is deleted. The default policy of
 	// `Retain` causes PVCs to not be affected by StatefulSet deletion. The
 	// `Delete` policy causes those PVCs to be deleted.
-	WhenDeleted string `json:"whenDeleted,omitempty"`
+	WhenDeleted PersistentVolumeClaimRetentionPolicyType `json:"whenDeleted,omitempty"`
 
 	// WhenScaled specifies what happens to PVCs created from StatefulSet
 	// VolumeClaimTemplates when the StatefulSet is scaled down. The default policy
 	// of `Retain` causes PVCs to not be affected by a scaledown. The `Delete`
 	// policy causes the associated PVCs for any excess pods above the replica
 	// count to be deleted.
-	WhenScaled string `json:"whenScaled,omitempty"`
+	WhenScaled PersistentVolumeClaimRetentionPolicyType `json:"whenScaled,omitempty"`
 }
 
 // A StatefulSetSpec is the specification of a StatefulSet.
@@ -701,7 +701,7 @@ type StatefulSetSpec struct {
 	// The alternative policy is `Parallel` which will create pods in parallel to
 	// match the desired scale without waiting, and on scale down will delete all
 	// pods at once.
-	PodManagementPolicy string `json:"podManagementPolicy,omitempty"`
+	PodManagementPolicy PodManagementPolicyType `json:"podManagementPolicy,omitempty"`
 
 	// replicas is the desired number of replicas of the given Template. These are
 	// replicas in the sense that they are instantiations of the same Template, but
@@ -811,5 +811,5 @@ type StatefulSetUpdateStrategy struct {
 
 	// Type indicates the type of the StatefulSetUpdateStrategy. Default is
 	// RollingUpdate.
-	Type string `json:"type,omitempty"`
+	Type StatefulSetUpdateStrategyType `json:"type,omitempty"`
 }

@@ -127,7 +127,7 @@ func (x *AppArmorProfile) DecodeWire(r *jsonwire.Reader) {
 		case "localhostProfile":
 			x.LocalhostProfile = r.StringPtr()
 		case "type":
-			x.Type = r.String()
+			x.Type = AppArmorProfileType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -146,7 +146,7 @@ func (x *AppArmorProfile) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -162,7 +162,7 @@ func (x *AttachedVolume) DecodeWire(r *jsonwire.Reader) {
 		case "devicePath":
 			x.DevicePath = r.String()
 		case "name":
-			x.Name = r.String()
+			x.Name = UniqueVolumeName(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -181,7 +181,7 @@ func (x *AttachedVolume) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
+		jsonwire.String(s, string(x.Name))
 	}
 	s.WriteRaw("}")
 }
@@ -195,7 +195,7 @@ func (x *AzureDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "cachingMode":
-			x.CachingMode = r.StringPtr()
+			x.CachingMode = (*AzureDataDiskCachingMode)(r.StringPtr())
 		case "diskName":
 			x.DiskName = r.String()
 		case "diskURI":
@@ -203,7 +203,7 @@ func (x *AzureDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "fsType":
 			x.FSType = r.StringPtr()
 		case "kind":
-			x.Kind = r.StringPtr()
+			x.Kind = (*AzureDataDiskKind)(r.StringPtr())
 		case "readOnly":
 			x.ReadOnly = r.BoolPtr()
 		default:
@@ -220,7 +220,7 @@ func (x *AzureDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	if x.CachingMode != nil {
 		s.WriteRaw("\"cachingMode\":")
 		more = true
-		jsonwire.String(s, *x.CachingMode)
+		jsonwire.String(s, string(*x.CachingMode))
 	}
 	if ap == nil || ap.Explicit(&x.DiskName) || x.DiskName != "" {
 		jsonwire.Key(s, &more, ",\"diskName\":")
@@ -236,7 +236,7 @@ func (x *AzureDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.Kind != nil {
 		jsonwire.Key(s, &more, ",\"kind\":")
-		jsonwire.String(s, *x.Kind)
+		jsonwire.String(s, string(*x.Kind))
 	}
 	if x.ReadOnly != nil {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
@@ -638,9 +638,9 @@ func (x *Capabilities) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "add":
-			x.Add = r.Strings()
+			x.Add = jsonwire.StringsOf[Capability](r)
 		case "drop":
-			x.Drop = r.Strings()
+			x.Drop = jsonwire.StringsOf[Capability](r)
 		default:
 			r.SkipUnknown()
 		}
@@ -663,7 +663,7 @@ func (x *Capabilities) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.Add[i0])
+				jsonwire.String(s, string(x.Add[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -678,7 +678,7 @@ func (x *Capabilities) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.Drop[i0])
+				jsonwire.String(s, string(x.Drop[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -1047,9 +1047,9 @@ func (x *ComponentCondition) DecodeWire(r *jsonwire.Reader) {
 		case "message":
 			x.Message = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = ComponentConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -1072,11 +1072,11 @@ func (x *ComponentCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -1895,7 +1895,7 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 		case "image":
 			x.Image = r.String()
 		case "imagePullPolicy":
-			x.ImagePullPolicy = r.String()
+			x.ImagePullPolicy = PullPolicy(r.String())
 		case "lifecycle":
 			if r.Null() {
 				x.Lifecycle = nil
@@ -1950,7 +1950,7 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 		case "resources":
 			x.Resources.DecodeWire(r)
 		case "restartPolicy":
-			x.RestartPolicy = r.StringPtr()
+			x.RestartPolicy = (*ContainerRestartPolicy)(r.StringPtr())
 		case "securityContext":
 			if r.Null() {
 				x.SecurityContext = nil
@@ -1976,7 +1976,7 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 		case "terminationMessagePath":
 			x.TerminationMessagePath = r.String()
 		case "terminationMessagePolicy":
-			x.TerminationMessagePolicy = r.String()
+			x.TerminationMessagePolicy = TerminationMessagePolicy(r.String())
 		case "tty":
 			x.Tty = r.Bool()
 		case "volumeDevices":
@@ -2082,7 +2082,7 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.ImagePullPolicy) || x.ImagePullPolicy != "" {
 		jsonwire.Key(s, &more, ",\"imagePullPolicy\":")
-		jsonwire.String(s, x.ImagePullPolicy)
+		jsonwire.String(s, string(x.ImagePullPolicy))
 	}
 	if x.Lifecycle != nil {
 		jsonwire.Key(s, &more, ",\"lifecycle\":")
@@ -2137,7 +2137,7 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.RestartPolicy != nil {
 		jsonwire.Key(s, &more, ",\"restartPolicy\":")
-		jsonwire.String(s, *x.RestartPolicy)
+		jsonwire.String(s, string(*x.RestartPolicy))
 	}
 	if x.SecurityContext != nil {
 		jsonwire.Key(s, &more, ",\"securityContext\":")
@@ -2161,7 +2161,7 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.TerminationMessagePolicy) || x.TerminationMessagePolicy != "" {
 		jsonwire.Key(s, &more, ",\"terminationMessagePolicy\":")
-		jsonwire.String(s, x.TerminationMessagePolicy)
+		jsonwire.String(s, string(x.TerminationMessagePolicy))
 	}
 	if ap.Explicit(&x.Tty) || x.Tty {
 		jsonwire.Key(s, &more, ",\"tty\":")
@@ -2267,7 +2267,7 @@ func (x *ContainerPort) DecodeWire(r *jsonwire.Reader) {
 		case "name":
 			x.Name = r.String()
 		case "protocol":
-			x.Protocol = r.String()
+			x.Protocol = Protocol(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -2298,7 +2298,7 @@ func (x *ContainerPort) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Protocol) || x.Protocol != "" {
 		jsonwire.Key(s, &more, ",\"protocol\":")
-		jsonwire.String(s, x.Protocol)
+		jsonwire.String(s, string(x.Protocol))
 	}
 	s.WriteRaw("}")
 }
@@ -2312,9 +2312,9 @@ func (x *ContainerResizePolicy) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "resourceName":
-			x.ResourceName = r.String()
+			x.ResourceName = ResourceName(r.String())
 		case "restartPolicy":
-			x.RestartPolicy = r.String()
+			x.RestartPolicy = ResourceResizeRestartPolicy(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -2329,11 +2329,11 @@ func (x *ContainerResizePolicy) EncodeJSON(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.ResourceName) || x.ResourceName != "" {
 		s.WriteRaw("\"resourceName\":")
 		more = true
-		jsonwire.String(s, x.ResourceName)
+		jsonwire.String(s, string(x.ResourceName))
 	}
 	if ap == nil || ap.Explicit(&x.RestartPolicy) || x.RestartPolicy != "" {
 		jsonwire.Key(s, &more, ",\"restartPolicy\":")
-		jsonwire.String(s, x.RestartPolicy)
+		jsonwire.String(s, string(x.RestartPolicy))
 	}
 	s.WriteRaw("}")
 }
@@ -2536,11 +2536,11 @@ func (x *ContainerStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "allocatedResources":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.AllocatedResources = m0
@@ -2624,12 +2624,12 @@ func (x *ContainerStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResources, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.AllocatedResources[k0]
 				v0.EncodeJSON(s)
@@ -2948,7 +2948,7 @@ func (x *EmptyDirVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "medium":
-			x.Medium = r.String()
+			x.Medium = StorageMedium(r.String())
 		case "sizeLimit":
 			if r.Null() {
 				x.SizeLimit = nil
@@ -2972,7 +2972,7 @@ func (x *EmptyDirVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	if ap.Explicit(&x.Medium) || x.Medium != "" {
 		s.WriteRaw("\"medium\":")
 		more = true
-		jsonwire.String(s, x.Medium)
+		jsonwire.String(s, string(x.Medium))
 	}
 	if x.SizeLimit != nil {
 		jsonwire.Key(s, &more, ",\"sizeLimit\":")
@@ -3050,7 +3050,7 @@ func (x *EndpointPort) DecodeWire(r *jsonwire.Reader) {
 		case "port":
 			x.Port = r.Int32()
 		case "protocol":
-			x.Protocol = r.String()
+			x.Protocol = Protocol(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -3077,7 +3077,7 @@ func (x *EndpointPort) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Protocol) || x.Protocol != "" {
 		jsonwire.Key(s, &more, ",\"protocol\":")
-		jsonwire.String(s, x.Protocol)
+		jsonwire.String(s, string(x.Protocol))
 	}
 	s.WriteRaw("}")
 }
@@ -3641,7 +3641,7 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 		case "image":
 			x.Image = r.String()
 		case "imagePullPolicy":
-			x.ImagePullPolicy = r.String()
+			x.ImagePullPolicy = PullPolicy(r.String())
 		case "lifecycle":
 			if r.Null() {
 				x.Lifecycle = nil
@@ -3696,7 +3696,7 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 		case "resources":
 			x.Resources.DecodeWire(r)
 		case "restartPolicy":
-			x.RestartPolicy = r.StringPtr()
+			x.RestartPolicy = (*ContainerRestartPolicy)(r.StringPtr())
 		case "securityContext":
 			if r.Null() {
 				x.SecurityContext = nil
@@ -3724,7 +3724,7 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 		case "terminationMessagePath":
 			x.TerminationMessagePath = r.String()
 		case "terminationMessagePolicy":
-			x.TerminationMessagePolicy = r.String()
+			x.TerminationMessagePolicy = TerminationMessagePolicy(r.String())
 		case "tty":
 			x.Tty = r.Bool()
 		case "volumeDevices":
@@ -3830,7 +3830,7 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.ImagePullPolicy) || x.ImagePullPolicy != "" {
 		jsonwire.Key(s, &more, ",\"imagePullPolicy\":")
-		jsonwire.String(s, x.ImagePullPolicy)
+		jsonwire.String(s, string(x.ImagePullPolicy))
 	}
 	if x.Lifecycle != nil {
 		jsonwire.Key(s, &more, ",\"lifecycle\":")
@@ -3885,7 +3885,7 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.RestartPolicy != nil {
 		jsonwire.Key(s, &more, ",\"restartPolicy\":")
-		jsonwire.String(s, *x.RestartPolicy)
+		jsonwire.String(s, string(*x.RestartPolicy))
 	}
 	if x.SecurityContext != nil {
 		jsonwire.Key(s, &more, ",\"securityContext\":")
@@ -3913,7 +3913,7 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.TerminationMessagePolicy) || x.TerminationMessagePolicy != "" {
 		jsonwire.Key(s, &more, ",\"terminationMessagePolicy\":")
-		jsonwire.String(s, x.TerminationMessagePolicy)
+		jsonwire.String(s, string(x.TerminationMessagePolicy))
 	}
 	if ap.Explicit(&x.Tty) || x.Tty {
 		jsonwire.Key(s, &more, ",\"tty\":")
@@ -4916,7 +4916,7 @@ func (x *HTTPGetAction) DecodeWire(r *jsonwire.Reader) {
 		case "port":
 			x.Port.DecodeWire(r)
 		case "scheme":
-			x.Scheme = r.String()
+			x.Scheme = URIScheme(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -4958,7 +4958,7 @@ func (x *HTTPGetAction) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Scheme) || x.Scheme != "" {
 		jsonwire.Key(s, &more, ",\"scheme\":")
-		jsonwire.String(s, x.Scheme)
+		jsonwire.String(s, string(x.Scheme))
 	}
 	s.WriteRaw("}")
 }
@@ -5082,7 +5082,7 @@ func (x *HostPathVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		case "path":
 			x.Path = r.String()
 		case "type":
-			x.Type = r.StringPtr()
+			x.Type = (*HostPathType)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -5101,7 +5101,7 @@ func (x *HostPathVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.Type != nil {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, *x.Type)
+		jsonwire.String(s, string(*x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -5329,7 +5329,7 @@ func (x *ImageVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "pullPolicy":
-			x.PullPolicy = r.String()
+			x.PullPolicy = PullPolicy(r.String())
 		case "reference":
 			x.Reference = r.String()
 		default:
@@ -5346,7 +5346,7 @@ func (x *ImageVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	if ap.Explicit(&x.PullPolicy) || x.PullPolicy != "" {
 		s.WriteRaw("\"pullPolicy\":")
 		more = true
-		jsonwire.String(s, x.PullPolicy)
+		jsonwire.String(s, string(x.PullPolicy))
 	}
 	if ap.Explicit(&x.Reference) || x.Reference != "" {
 		jsonwire.Key(s, &more, ",\"reference\":")
@@ -5612,11 +5612,11 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "default":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Default = m0
@@ -5625,11 +5625,11 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "defaultRequest":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.DefaultRequest = m0
@@ -5638,11 +5638,11 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "max":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Max = m0
@@ -5651,11 +5651,11 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "maxLimitRequestRatio":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.MaxLimitRequestRatio = m0
@@ -5664,11 +5664,11 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "min":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Min = m0
@@ -5676,7 +5676,7 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 				x.Min = nil
 			}
 		case "type":
-			x.Type = r.String()
+			x.Type = LimitType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -5695,12 +5695,12 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Default, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Default[k0]
 				v0.EncodeJSON(s)
@@ -5714,12 +5714,12 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.DefaultRequest, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.DefaultRequest[k0]
 				v0.EncodeJSON(s)
@@ -5733,12 +5733,12 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Max, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Max[k0]
 				v0.EncodeJSON(s)
@@ -5752,12 +5752,12 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.MaxLimitRequestRatio, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.MaxLimitRequestRatio[k0]
 				v0.EncodeJSON(s)
@@ -5771,12 +5771,12 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Min, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Min[k0]
 				v0.EncodeJSON(s)
@@ -5786,7 +5786,7 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -6053,7 +6053,7 @@ func (x *LoadBalancerIngress) DecodeWire(r *jsonwire.Reader) {
 		case "ip":
 			x.IP = r.String()
 		case "ipMode":
-			x.IPMode = r.StringPtr()
+			x.IPMode = (*LoadBalancerIPMode)(r.StringPtr())
 		case "ports":
 			if r.BeginArray() {
 				sl0 := make([]PortStatus, 0, r.Count())
@@ -6087,7 +6087,7 @@ func (x *LoadBalancerIngress) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.IPMode != nil {
 		jsonwire.Key(s, &more, ",\"ipMode\":")
-		jsonwire.String(s, *x.IPMode)
+		jsonwire.String(s, string(*x.IPMode))
 	}
 	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
 		jsonwire.Key(s, &more, ",\"ports\":")
@@ -6225,7 +6225,7 @@ func (x *ModifyVolumeStatus) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "status":
-			x.Status = r.String()
+			x.Status = PersistentVolumeClaimModifyVolumeStatus(r.String())
 		case "targetVolumeAttributesClassName":
 			x.TargetVolumeAttributesClassName = r.String()
 		default:
@@ -6242,7 +6242,7 @@ func (x *ModifyVolumeStatus) EncodeJSON(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		s.WriteRaw("\"status\":")
 		more = true
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap.Explicit(&x.TargetVolumeAttributesClassName) || x.TargetVolumeAttributesClassName != "" {
 		jsonwire.Key(s, &more, ",\"targetVolumeAttributesClassName\":")
@@ -6398,9 +6398,9 @@ func (x *NamespaceCondition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = NamespaceConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -6427,11 +6427,11 @@ func (x *NamespaceCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -6586,7 +6586,7 @@ func (x *NamespaceSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "finalizers":
-			x.Finalizers = r.Strings()
+			x.Finalizers = jsonwire.StringsOf[FinalizerName](r)
 		default:
 			r.SkipUnknown()
 		}
@@ -6607,7 +6607,7 @@ func (x *NamespaceSpec) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.Finalizers[i0])
+				jsonwire.String(s, string(x.Finalizers[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -6635,7 +6635,7 @@ func (x *NamespaceStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Conditions = nil
 			}
 		case "phase":
-			x.Phase = r.String()
+			x.Phase = NamespacePhase(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -6665,7 +6665,7 @@ func (x *NamespaceStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Phase) || x.Phase != "" {
 		jsonwire.Key(s, &more, ",\"phase\":")
-		jsonwire.String(s, x.Phase)
+		jsonwire.String(s, string(x.Phase))
 	}
 	s.WriteRaw("}")
 }
@@ -6772,7 +6772,7 @@ func (x *NodeAddress) DecodeWire(r *jsonwire.Reader) {
 		case "address":
 			x.Address = r.String()
 		case "type":
-			x.Type = r.String()
+			x.Type = NodeAddressType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -6791,7 +6791,7 @@ func (x *NodeAddress) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -6875,9 +6875,9 @@ func (x *NodeCondition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = NodeConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -6908,11 +6908,11 @@ func (x *NodeCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -7349,7 +7349,7 @@ func (x *NodeSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 		case "key":
 			x.Key = r.String()
 		case "operator":
-			x.Operator = r.String()
+			x.Operator = NodeSelectorOperator(r.String())
 		case "values":
 			x.Values = r.Strings()
 		default:
@@ -7370,7 +7370,7 @@ func (x *NodeSelectorRequirement) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Operator) || x.Operator != "" {
 		jsonwire.Key(s, &more, ",\"operator\":")
-		jsonwire.String(s, x.Operator)
+		jsonwire.String(s, string(x.Operator))
 	}
 	if len(x.Values) != 0 || ap != nil && x.Values != nil {
 		jsonwire.Key(s, &more, ",\"values\":")
@@ -7589,11 +7589,11 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "allocatable":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Allocatable = m0
@@ -7602,11 +7602,11 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "capacity":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Capacity = m0
@@ -7658,7 +7658,7 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 		case "nodeInfo":
 			x.NodeInfo.DecodeWire(r)
 		case "phase":
-			x.Phase = r.String()
+			x.Phase = NodePhase(r.String())
 		case "runtimeHandlers":
 			if r.BeginArray() {
 				sl0 := make([]NodeRuntimeHandler, 0, r.Count())
@@ -7682,7 +7682,7 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 				x.VolumesAttached = nil
 			}
 		case "volumesInUse":
-			x.VolumesInUse = r.Strings()
+			x.VolumesInUse = jsonwire.StringsOf[UniqueVolumeName](r)
 		default:
 			r.SkipUnknown()
 		}
@@ -7717,12 +7717,12 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Allocatable, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Allocatable[k0]
 				v0.EncodeJSON(s)
@@ -7736,12 +7736,12 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Capacity, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Capacity[k0]
 				v0.EncodeJSON(s)
@@ -7799,7 +7799,7 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Phase) || x.Phase != "" {
 		jsonwire.Key(s, &more, ",\"phase\":")
-		jsonwire.String(s, x.Phase)
+		jsonwire.String(s, string(x.Phase))
 	}
 	if len(x.RuntimeHandlers) != 0 || ap != nil && x.RuntimeHandlers != nil {
 		jsonwire.Key(s, &more, ",\"runtimeHandlers\":")
@@ -7841,7 +7841,7 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.VolumesInUse[i0])
+				jsonwire.String(s, string(x.VolumesInUse[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -8231,9 +8231,9 @@ func (x *PersistentVolumeClaimCondition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = PersistentVolumeClaimConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -8264,11 +8264,11 @@ func (x *PersistentVolumeClaimCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -8423,7 +8423,7 @@ func (x *PersistentVolumeClaimSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "accessModes":
-			x.AccessModes = r.Strings()
+			x.AccessModes = jsonwire.StringsOf[PersistentVolumeAccessMode](r)
 		case "dataSource":
 			if r.Null() {
 				x.DataSource = nil
@@ -8458,7 +8458,7 @@ func (x *PersistentVolumeClaimSpec) DecodeWire(r *jsonwire.Reader) {
 		case "volumeAttributesClassName":
 			x.VolumeAttributesClassName = r.StringPtr()
 		case "volumeMode":
-			x.VolumeMode = r.StringPtr()
+			x.VolumeMode = (*PersistentVolumeMode)(r.StringPtr())
 		case "volumeName":
 			x.VolumeName = r.String()
 		default:
@@ -8484,7 +8484,7 @@ func (x *PersistentVolumeClaimSpec) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.AccessModes[i0])
+				jsonwire.String(s, string(x.AccessModes[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -8516,7 +8516,7 @@ func (x *PersistentVolumeClaimSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.VolumeMode != nil {
 		jsonwire.Key(s, &more, ",\"volumeMode\":")
-		jsonwire.String(s, *x.VolumeMode)
+		jsonwire.String(s, string(*x.VolumeMode))
 	}
 	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
 		jsonwire.Key(s, &more, ",\"volumeName\":")
@@ -8534,16 +8534,26 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "accessModes":
-			x.AccessModes = r.Strings()
+			x.AccessModes = jsonwire.StringsOf[PersistentVolumeAccessMode](r)
 		case "allocatedResourceStatuses":
-			x.AllocatedResourceStatuses = r.StringMap()
+			if r.BeginObject() {
+				m0 := make(map[ResourceName]ClaimResourceStatus)
+				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
+					var v0 ClaimResourceStatus
+					v0 = ClaimResourceStatus(r.String())
+					m0[ResourceName(k0)] = v0
+				}
+				x.AllocatedResourceStatuses = m0
+			} else {
+				x.AllocatedResourceStatuses = nil
+			}
 		case "allocatedResources":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.AllocatedResources = m0
@@ -8552,11 +8562,11 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "capacity":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Capacity = m0
@@ -8586,7 +8596,7 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 				x.ModifyVolumeStatus.DecodeWire(r)
 			}
 		case "phase":
-			x.Phase = r.String()
+			x.Phase = PersistentVolumeClaimPhase(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -8609,7 +8619,7 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.AccessModes[i0])
+				jsonwire.String(s, string(x.AccessModes[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -8620,15 +8630,15 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResourceStatuses, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.AllocatedResourceStatuses[k0]
-				jsonwire.String(s, v0)
+				jsonwire.String(s, string(v0))
 			}
 			s.WriteRaw("}")
 		}
@@ -8639,12 +8649,12 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResources, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.AllocatedResources[k0]
 				v0.EncodeJSON(s)
@@ -8658,12 +8668,12 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Capacity, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Capacity[k0]
 				v0.EncodeJSON(s)
@@ -8696,7 +8706,7 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Phase) || x.Phase != "" {
 		jsonwire.Key(s, &more, ",\"phase\":")
-		jsonwire.String(s, x.Phase)
+		jsonwire.String(s, string(x.Phase))
 	}
 	s.WriteRaw("}")
 }
@@ -8923,7 +8933,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "accessModes":
-			x.AccessModes = r.Strings()
+			x.AccessModes = jsonwire.StringsOf[PersistentVolumeAccessMode](r)
 		case "awsElasticBlockStore":
 			if r.Null() {
 				x.AwsElasticBlockStore = nil
@@ -8953,11 +8963,11 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "capacity":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Capacity = m0
@@ -9093,7 +9103,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				x.NodeAffinity.DecodeWire(r)
 			}
 		case "persistentVolumeReclaimPolicy":
-			x.PersistentVolumeReclaimPolicy = r.String()
+			x.PersistentVolumeReclaimPolicy = PersistentVolumeReclaimPolicy(r.String())
 		case "photonPersistentDisk":
 			if r.Null() {
 				x.PhotonPersistentDisk = nil
@@ -9153,7 +9163,7 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 		case "volumeAttributesClassName":
 			x.VolumeAttributesClassName = r.StringPtr()
 		case "volumeMode":
-			x.VolumeMode = r.StringPtr()
+			x.VolumeMode = (*PersistentVolumeMode)(r.StringPtr())
 		case "vsphereVolume":
 			if r.Null() {
 				x.VsphereVolume = nil
@@ -9185,7 +9195,7 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.AccessModes[i0])
+				jsonwire.String(s, string(x.AccessModes[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -9208,12 +9218,12 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Capacity, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Capacity[k0]
 				v0.EncodeJSON(s)
@@ -9294,7 +9304,7 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.PersistentVolumeReclaimPolicy) || x.PersistentVolumeReclaimPolicy != "" {
 		jsonwire.Key(s, &more, ",\"persistentVolumeReclaimPolicy\":")
-		jsonwire.String(s, x.PersistentVolumeReclaimPolicy)
+		jsonwire.String(s, string(x.PersistentVolumeReclaimPolicy))
 	}
 	if x.PhotonPersistentDisk != nil {
 		jsonwire.Key(s, &more, ",\"photonPersistentDisk\":")
@@ -9330,7 +9340,7 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.VolumeMode != nil {
 		jsonwire.Key(s, &more, ",\"volumeMode\":")
-		jsonwire.String(s, *x.VolumeMode)
+		jsonwire.String(s, string(*x.VolumeMode))
 	}
 	if x.VsphereVolume != nil {
 		jsonwire.Key(s, &more, ",\"vsphereVolume\":")
@@ -9359,7 +9369,7 @@ func (x *PersistentVolumeStatus) DecodeWire(r *jsonwire.Reader) {
 		case "message":
 			x.Message = r.String()
 		case "phase":
-			x.Phase = r.String()
+			x.Phase = PersistentVolumePhase(r.String())
 		case "reason":
 			x.Reason = r.String()
 		default:
@@ -9384,7 +9394,7 @@ func (x *PersistentVolumeStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Phase) || x.Phase != "" {
 		jsonwire.Key(s, &more, ",\"phase\":")
-		jsonwire.String(s, x.Phase)
+		jsonwire.String(s, string(x.Phase))
 	}
 	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
@@ -9792,9 +9802,9 @@ func (x *PodCondition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = PodConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -9825,11 +9835,11 @@ func (x *PodCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -10129,7 +10139,7 @@ func (x *PodOS) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "name":
-			x.Name = r.String()
+			x.Name = OSName(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -10142,7 +10152,7 @@ func (x *PodOS) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		s.WriteRaw("\"name\":")
-		jsonwire.String(s, x.Name)
+		jsonwire.String(s, string(x.Name))
 	}
 	s.WriteRaw("}")
 }
@@ -10156,7 +10166,7 @@ func (x *PodReadinessGate) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "conditionType":
-			x.ConditionType = r.String()
+			x.ConditionType = PodConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -10169,7 +10179,7 @@ func (x *PodReadinessGate) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	if ap == nil || ap.Explicit(&x.ConditionType) || x.ConditionType != "" {
 		s.WriteRaw("\"conditionType\":")
-		jsonwire.String(s, x.ConditionType)
+		jsonwire.String(s, string(x.ConditionType))
 	}
 	s.WriteRaw("}")
 }
@@ -10297,7 +10307,7 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 		case "fsGroup":
 			x.FSGroup = r.Int64Ptr()
 		case "fsGroupChangePolicy":
-			x.FSGroupChangePolicy = r.StringPtr()
+			x.FSGroupChangePolicy = (*PodFSGroupChangePolicy)(r.StringPtr())
 		case "runAsGroup":
 			x.RunAsGroup = r.Int64Ptr()
 		case "runAsNonRoot":
@@ -10305,7 +10315,7 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 		case "runAsUser":
 			x.RunAsUser = r.Int64Ptr()
 		case "seLinuxChangePolicy":
-			x.SELinuxChangePolicy = r.StringPtr()
+			x.SELinuxChangePolicy = (*PodSELinuxChangePolicy)(r.StringPtr())
 		case "seLinuxOptions":
 			if r.Null() {
 				x.SELinuxOptions = nil
@@ -10336,7 +10346,7 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 				x.SupplementalGroups = nil
 			}
 		case "supplementalGroupsPolicy":
-			x.SupplementalGroupsPolicy = r.StringPtr()
+			x.SupplementalGroupsPolicy = (*SupplementalGroupsPolicy)(r.StringPtr())
 		case "sysctls":
 			if r.BeginArray() {
 				sl0 := make([]Sysctl, 0, r.Count())
@@ -10379,7 +10389,7 @@ func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.FSGroupChangePolicy != nil {
 		jsonwire.Key(s, &more, ",\"fsGroupChangePolicy\":")
-		jsonwire.String(s, *x.FSGroupChangePolicy)
+		jsonwire.String(s, string(*x.FSGroupChangePolicy))
 	}
 	if x.RunAsGroup != nil {
 		jsonwire.Key(s, &more, ",\"runAsGroup\":")
@@ -10395,7 +10405,7 @@ func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.SELinuxChangePolicy != nil {
 		jsonwire.Key(s, &more, ",\"seLinuxChangePolicy\":")
-		jsonwire.String(s, *x.SELinuxChangePolicy)
+		jsonwire.String(s, string(*x.SELinuxChangePolicy))
 	}
 	if x.SELinuxOptions != nil {
 		jsonwire.Key(s, &more, ",\"seLinuxOptions\":")
@@ -10422,7 +10432,7 @@ func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.SupplementalGroupsPolicy != nil {
 		jsonwire.Key(s, &more, ",\"supplementalGroupsPolicy\":")
-		jsonwire.String(s, *x.SupplementalGroupsPolicy)
+		jsonwire.String(s, string(*x.SupplementalGroupsPolicy))
 	}
 	if len(x.Sysctls) != 0 || ap != nil && x.Sysctls != nil {
 		jsonwire.Key(s, &more, ",\"sysctls\":")
@@ -10488,7 +10498,7 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 				x.DNSConfig.DecodeWire(r)
 			}
 		case "dnsPolicy":
-			x.DNSPolicy = r.String()
+			x.DNSPolicy = DNSPolicy(r.String())
 		case "enableServiceLinks":
 			x.EnableServiceLinks = r.BoolPtr()
 		case "ephemeralContainers":
@@ -10560,11 +10570,11 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "overhead":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Overhead = m0
@@ -10572,7 +10582,7 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Overhead = nil
 			}
 		case "preemptionPolicy":
-			x.PreemptionPolicy = r.StringPtr()
+			x.PreemptionPolicy = (*PreemptionPolicy)(r.StringPtr())
 		case "priority":
 			x.Priority = r.Int32Ptr()
 		case "priorityClassName":
@@ -10609,7 +10619,7 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Resources.DecodeWire(r)
 			}
 		case "restartPolicy":
-			x.RestartPolicy = r.String()
+			x.RestartPolicy = RestartPolicy(r.String())
 		case "runtimeClassName":
 			x.RuntimeClassName = r.StringPtr()
 		case "schedulerName":
@@ -10724,7 +10734,7 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.DNSPolicy) || x.DNSPolicy != "" {
 		jsonwire.Key(s, &more, ",\"dnsPolicy\":")
-		jsonwire.String(s, x.DNSPolicy)
+		jsonwire.String(s, string(x.DNSPolicy))
 	}
 	if x.EnableServiceLinks != nil {
 		jsonwire.Key(s, &more, ",\"enableServiceLinks\":")
@@ -10843,12 +10853,12 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Overhead, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Overhead[k0]
 				v0.EncodeJSON(s)
@@ -10858,7 +10868,7 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.PreemptionPolicy != nil {
 		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
-		jsonwire.String(s, *x.PreemptionPolicy)
+		jsonwire.String(s, string(*x.PreemptionPolicy))
 	}
 	if x.Priority != nil {
 		jsonwire.Key(s, &more, ",\"priority\":")
@@ -10904,7 +10914,7 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.RestartPolicy) || x.RestartPolicy != "" {
 		jsonwire.Key(s, &more, ",\"restartPolicy\":")
-		jsonwire.String(s, x.RestartPolicy)
+		jsonwire.String(s, string(x.RestartPolicy))
 	}
 	if x.RuntimeClassName != nil {
 		jsonwire.Key(s, &more, ",\"runtimeClassName\":")
@@ -11075,7 +11085,7 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 		case "nominatedNodeName":
 			x.NominatedNodeName = r.String()
 		case "phase":
-			x.Phase = r.String()
+			x.Phase = PodPhase(r.String())
 		case "podIP":
 			x.PodIP = r.String()
 		case "podIPs":
@@ -11090,11 +11100,11 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 				x.PodIPs = nil
 			}
 		case "qosClass":
-			x.QOSClass = r.String()
+			x.QOSClass = PodQOSClass(r.String())
 		case "reason":
 			x.Reason = r.String()
 		case "resize":
-			x.Resize = r.String()
+			x.Resize = PodResizeStatus(r.String())
 		case "resourceClaimStatuses":
 			if r.BeginArray() {
 				sl0 := make([]PodResourceClaimStatus, 0, r.Count())
@@ -11216,7 +11226,7 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Phase) || x.Phase != "" {
 		jsonwire.Key(s, &more, ",\"phase\":")
-		jsonwire.String(s, x.Phase)
+		jsonwire.String(s, string(x.Phase))
 	}
 	if ap.Explicit(&x.PodIP) || x.PodIP != "" {
 		jsonwire.Key(s, &more, ",\"podIP\":")
@@ -11239,7 +11249,7 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.QOSClass) || x.QOSClass != "" {
 		jsonwire.Key(s, &more, ",\"qosClass\":")
-		jsonwire.String(s, x.QOSClass)
+		jsonwire.String(s, string(x.QOSClass))
 	}
 	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
@@ -11247,7 +11257,7 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Resize) || x.Resize != "" {
 		jsonwire.Key(s, &more, ",\"resize\":")
-		jsonwire.String(s, x.Resize)
+		jsonwire.String(s, string(x.Resize))
 	}
 	if len(x.ResourceClaimStatuses) != 0 || ap != nil && x.ResourceClaimStatuses != nil {
 		jsonwire.Key(s, &more, ",\"resourceClaimStatuses\":")
@@ -11546,7 +11556,7 @@ func (x *PortStatus) DecodeWire(r *jsonwire.Reader) {
 		case "port":
 			x.Port = r.Int32()
 		case "protocol":
-			x.Protocol = r.String()
+			x.Protocol = Protocol(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -11569,7 +11579,7 @@ func (x *PortStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Protocol) || x.Protocol != "" {
 		jsonwire.Key(s, &more, ",\"protocol\":")
-		jsonwire.String(s, x.Protocol)
+		jsonwire.String(s, string(x.Protocol))
 	}
 	s.WriteRaw("}")
 }
@@ -12160,9 +12170,9 @@ func (x *ReplicationControllerCondition) DecodeWire(r *jsonwire.Reader) {
 		case "reason":
 			x.Reason = r.String()
 		case "status":
-			x.Status = r.String()
+			x.Status = ConditionStatus(r.String())
 		case "type":
-			x.Type = r.String()
+			x.Type = ReplicationControllerConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -12189,11 +12199,11 @@ func (x *ReplicationControllerCondition) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -12572,9 +12582,9 @@ func (x *ResourceHealth) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "health":
-			x.Health = r.String()
+			x.Health = ResourceHealthStatus(r.String())
 		case "resourceID":
-			x.ResourceID = r.String()
+			x.ResourceID = ResourceID(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -12589,11 +12599,11 @@ func (x *ResourceHealth) EncodeJSON(s *jsoniter.Stream) {
 	if ap.Explicit(&x.Health) || x.Health != "" {
 		s.WriteRaw("\"health\":")
 		more = true
-		jsonwire.String(s, x.Health)
+		jsonwire.String(s, string(x.Health))
 	}
 	if ap == nil || ap.Explicit(&x.ResourceID) || x.ResourceID != "" {
 		jsonwire.Key(s, &more, ",\"resourceID\":")
-		jsonwire.String(s, x.ResourceID)
+		jsonwire.String(s, string(x.ResourceID))
 	}
 	s.WriteRaw("}")
 }
@@ -12840,11 +12850,11 @@ func (x *ResourceQuotaSpec) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "hard":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Hard = m0
@@ -12861,7 +12871,7 @@ func (x *ResourceQuotaSpec) DecodeWire(r *jsonwire.Reader) {
 				x.ScopeSelector.DecodeWire(r)
 			}
 		case "scopes":
-			x.Scopes = r.Strings()
+			x.Scopes = jsonwire.StringsOf[ResourceQuotaScope](r)
 		default:
 			r.SkipUnknown()
 		}
@@ -12880,12 +12890,12 @@ func (x *ResourceQuotaSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Hard, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Hard[k0]
 				v0.EncodeJSON(s)
@@ -12907,7 +12917,7 @@ func (x *ResourceQuotaSpec) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.Scopes[i0])
+				jsonwire.String(s, string(x.Scopes[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -12925,11 +12935,11 @@ func (x *ResourceQuotaStatus) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "hard":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Hard = m0
@@ -12938,11 +12948,11 @@ func (x *ResourceQuotaStatus) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "used":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Used = m0
@@ -12967,12 +12977,12 @@ func (x *ResourceQuotaStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Hard, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Hard[k0]
 				v0.EncodeJSON(s)
@@ -12986,12 +12996,12 @@ func (x *ResourceQuotaStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Used, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Used[k0]
 				v0.EncodeJSON(s)
@@ -13023,11 +13033,11 @@ func (x *ResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "limits":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Limits = m0
@@ -13036,11 +13046,11 @@ func (x *ResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "requests":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Requests = m0
@@ -13080,12 +13090,12 @@ func (x *ResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Limits, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Limits[k0]
 				v0.EncodeJSON(s)
@@ -13099,12 +13109,12 @@ func (x *ResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Requests, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Requests[k0]
 				v0.EncodeJSON(s)
@@ -13124,7 +13134,7 @@ func (x *ResourceStatus) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "name":
-			x.Name = r.String()
+			x.Name = ResourceName(r.String())
 		case "resources":
 			if r.BeginArray() {
 				sl0 := make([]ResourceHealth, 0, r.Count())
@@ -13150,7 +13160,7 @@ func (x *ResourceStatus) EncodeJSON(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		s.WriteRaw("\"name\":")
 		more = true
-		jsonwire.String(s, x.Name)
+		jsonwire.String(s, string(x.Name))
 	}
 	if len(x.Resources) != 0 || ap != nil && x.Resources != nil {
 		jsonwire.Key(s, &more, ",\"resources\":")
@@ -13461,9 +13471,9 @@ func (x *ScopedResourceSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "operator":
-			x.Operator = r.String()
+			x.Operator = ScopeSelectorOperator(r.String())
 		case "scopeName":
-			x.ScopeName = r.String()
+			x.ScopeName = ResourceQuotaScope(r.String())
 		case "values":
 			x.Values = r.Strings()
 		default:
@@ -13480,11 +13490,11 @@ func (x *ScopedResourceSelectorRequirement) EncodeJSON(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.Operator) || x.Operator != "" {
 		s.WriteRaw("\"operator\":")
 		more = true
-		jsonwire.String(s, x.Operator)
+		jsonwire.String(s, string(x.Operator))
 	}
 	if ap == nil || ap.Explicit(&x.ScopeName) || x.ScopeName != "" {
 		jsonwire.Key(s, &more, ",\"scopeName\":")
-		jsonwire.String(s, x.ScopeName)
+		jsonwire.String(s, string(x.ScopeName))
 	}
 	if len(x.Values) != 0 || ap != nil && x.Values != nil {
 		jsonwire.Key(s, &more, ",\"values\":")
@@ -13515,7 +13525,7 @@ func (x *SeccompProfile) DecodeWire(r *jsonwire.Reader) {
 		case "localhostProfile":
 			x.LocalhostProfile = r.StringPtr()
 		case "type":
-			x.Type = r.String()
+			x.Type = SeccompProfileType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -13534,7 +13544,7 @@ func (x *SeccompProfile) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -13571,7 +13581,7 @@ func (x *Secret) DecodeWire(r *jsonwire.Reader) {
 		case "stringData":
 			x.StringData = r.StringMap()
 		case "type":
-			x.Type = r.String()
+			x.Type = SecretType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -13675,7 +13685,7 @@ func (x *Secret) encodeKnown(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -14091,7 +14101,7 @@ func (x *SecurityContext) DecodeWire(r *jsonwire.Reader) {
 		case "privileged":
 			x.Privileged = r.BoolPtr()
 		case "procMount":
-			x.ProcMount = r.StringPtr()
+			x.ProcMount = (*ProcMountType)(r.StringPtr())
 		case "readOnlyRootFilesystem":
 			x.ReadOnlyRootFilesystem = r.BoolPtr()
 		case "runAsGroup":
@@ -14156,7 +14166,7 @@ func (x *SecurityContext) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.ProcMount != nil {
 		jsonwire.Key(s, &more, ",\"procMount\":")
-		jsonwire.String(s, *x.ProcMount)
+		jsonwire.String(s, string(*x.ProcMount))
 	}
 	if x.ReadOnlyRootFilesystem != nil {
 		jsonwire.Key(s, &more, ",\"readOnlyRootFilesystem\":")
@@ -14755,7 +14765,7 @@ func (x *ServicePort) DecodeWire(r *jsonwire.Reader) {
 		case "port":
 			x.Port = r.Int32()
 		case "protocol":
-			x.Protocol = r.String()
+			x.Protocol = Protocol(r.String())
 		case "targetPort":
 			x.TargetPort.DecodeWire(r)
 		default:
@@ -14788,7 +14798,7 @@ func (x *ServicePort) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Protocol) || x.Protocol != "" {
 		jsonwire.Key(s, &more, ",\"protocol\":")
-		jsonwire.String(s, x.Protocol)
+		jsonwire.String(s, string(x.Protocol))
 	}
 	if ap == nil || ap.Explicit(&x.TargetPort) || !x.TargetPort.IsZero() {
 		jsonwire.Key(s, &more, ",\"targetPort\":")
@@ -14816,15 +14826,15 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 		case "externalName":
 			x.ExternalName = r.String()
 		case "externalTrafficPolicy":
-			x.ExternalTrafficPolicy = r.String()
+			x.ExternalTrafficPolicy = ServiceExternalTrafficPolicy(r.String())
 		case "healthCheckNodePort":
 			x.HealthCheckNodePort = r.Int32()
 		case "internalTrafficPolicy":
-			x.InternalTrafficPolicy = r.StringPtr()
+			x.InternalTrafficPolicy = (*ServiceInternalTrafficPolicy)(r.StringPtr())
 		case "ipFamilies":
-			x.IPFamilies = r.Strings()
+			x.IPFamilies = jsonwire.StringsOf[IPFamily](r)
 		case "ipFamilyPolicy":
-			x.IPFamilyPolicy = r.StringPtr()
+			x.IPFamilyPolicy = (*IPFamilyPolicy)(r.StringPtr())
 		case "loadBalancerClass":
 			x.LoadBalancerClass = r.StringPtr()
 		case "loadBalancerIP":
@@ -14847,7 +14857,7 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 		case "selector":
 			x.Selector = r.StringMap()
 		case "sessionAffinity":
-			x.SessionAffinity = r.String()
+			x.SessionAffinity = ServiceAffinity(r.String())
 		case "sessionAffinityConfig":
 			if r.Null() {
 				x.SessionAffinityConfig = nil
@@ -14860,7 +14870,7 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 		case "trafficDistribution":
 			x.TrafficDistribution = r.StringPtr()
 		case "type":
-			x.Type = r.String()
+			x.Type = ServiceType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -14917,7 +14927,7 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.ExternalTrafficPolicy) || x.ExternalTrafficPolicy != "" {
 		jsonwire.Key(s, &more, ",\"externalTrafficPolicy\":")
-		jsonwire.String(s, x.ExternalTrafficPolicy)
+		jsonwire.String(s, string(x.ExternalTrafficPolicy))
 	}
 	if ap.Explicit(&x.HealthCheckNodePort) || x.HealthCheckNodePort != 0 {
 		jsonwire.Key(s, &more, ",\"healthCheckNodePort\":")
@@ -14925,7 +14935,7 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.InternalTrafficPolicy != nil {
 		jsonwire.Key(s, &more, ",\"internalTrafficPolicy\":")
-		jsonwire.String(s, *x.InternalTrafficPolicy)
+		jsonwire.String(s, string(*x.InternalTrafficPolicy))
 	}
 	if len(x.IPFamilies) != 0 || ap != nil && x.IPFamilies != nil {
 		jsonwire.Key(s, &more, ",\"ipFamilies\":")
@@ -14937,14 +14947,14 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.IPFamilies[i0])
+				jsonwire.String(s, string(x.IPFamilies[i0]))
 			}
 			s.WriteRaw("]")
 		}
 	}
 	if x.IPFamilyPolicy != nil {
 		jsonwire.Key(s, &more, ",\"ipFamilyPolicy\":")
-		jsonwire.String(s, *x.IPFamilyPolicy)
+		jsonwire.String(s, string(*x.IPFamilyPolicy))
 	}
 	if x.LoadBalancerClass != nil {
 		jsonwire.Key(s, &more, ",\"loadBalancerClass\":")
@@ -15009,7 +15019,7 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.SessionAffinity) || x.SessionAffinity != "" {
 		jsonwire.Key(s, &more, ",\"sessionAffinity\":")
-		jsonwire.String(s, x.SessionAffinity)
+		jsonwire.String(s, string(x.SessionAffinity))
 	}
 	if x.SessionAffinityConfig != nil {
 		jsonwire.Key(s, &more, ",\"sessionAffinityConfig\":")
@@ -15021,7 +15031,7 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -15342,7 +15352,7 @@ func (x *Taint) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "effect":
-			x.Effect = r.String()
+			x.Effect = TaintEffect(r.String())
 		case "key":
 			x.Key = r.String()
 		case "timeAdded":
@@ -15370,7 +15380,7 @@ func (x *Taint) EncodeJSON(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.Effect) || x.Effect != "" {
 		s.WriteRaw("\"effect\":")
 		more = true
-		jsonwire.String(s, x.Effect)
+		jsonwire.String(s, string(x.Effect))
 	}
 	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
 		jsonwire.Key(s, &more, ",\"key\":")
@@ -15396,11 +15406,11 @@ func (x *Toleration) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "effect":
-			x.Effect = r.String()
+			x.Effect = TaintEffect(r.String())
 		case "key":
 			x.Key = r.String()
 		case "operator":
-			x.Operator = r.String()
+			x.Operator = TolerationOperator(r.String())
 		case "tolerationSeconds":
 			x.TolerationSeconds = r.Int64Ptr()
 		case "value":
@@ -15419,7 +15429,7 @@ func (x *Toleration) EncodeJSON(s *jsoniter.Stream) {
 	if ap.Explicit(&x.Effect) || x.Effect != "" {
 		s.WriteRaw("\"effect\":")
 		more = true
-		jsonwire.String(s, x.Effect)
+		jsonwire.String(s, string(x.Effect))
 	}
 	if ap.Explicit(&x.Key) || x.Key != "" {
 		jsonwire.Key(s, &more, ",\"key\":")
@@ -15427,7 +15437,7 @@ func (x *Toleration) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap.Explicit(&x.Operator) || x.Operator != "" {
 		jsonwire.Key(s, &more, ",\"operator\":")
-		jsonwire.String(s, x.Operator)
+		jsonwire.String(s, string(x.Operator))
 	}
 	if x.TolerationSeconds != nil {
 		jsonwire.Key(s, &more, ",\"tolerationSeconds\":")
@@ -15557,13 +15567,13 @@ func (x *TopologySpreadConstraint) DecodeWire(r *jsonwire.Reader) {
 		case "minDomains":
 			x.MinDomains = r.Int32Ptr()
 		case "nodeAffinityPolicy":
-			x.NodeAffinityPolicy = r.StringPtr()
+			x.NodeAffinityPolicy = (*NodeInclusionPolicy)(r.StringPtr())
 		case "nodeTaintsPolicy":
-			x.NodeTaintsPolicy = r.StringPtr()
+			x.NodeTaintsPolicy = (*NodeInclusionPolicy)(r.StringPtr())
 		case "topologyKey":
 			x.TopologyKey = r.String()
 		case "whenUnsatisfiable":
-			x.WhenUnsatisfiable = r.String()
+			x.WhenUnsatisfiable = UnsatisfiableConstraintAction(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -15605,11 +15615,11 @@ func (x *TopologySpreadConstraint) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.NodeAffinityPolicy != nil {
 		jsonwire.Key(s, &more, ",\"nodeAffinityPolicy\":")
-		jsonwire.String(s, *x.NodeAffinityPolicy)
+		jsonwire.String(s, string(*x.NodeAffinityPolicy))
 	}
 	if x.NodeTaintsPolicy != nil {
 		jsonwire.Key(s, &more, ",\"nodeTaintsPolicy\":")
-		jsonwire.String(s, *x.NodeTaintsPolicy)
+		jsonwire.String(s, string(*x.NodeTaintsPolicy))
 	}
 	if ap == nil || ap.Explicit(&x.TopologyKey) || x.TopologyKey != "" {
 		jsonwire.Key(s, &more, ",\"topologyKey\":")
@@ -15617,7 +15627,7 @@ func (x *TopologySpreadConstraint) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if ap == nil || ap.Explicit(&x.WhenUnsatisfiable) || x.WhenUnsatisfiable != "" {
 		jsonwire.Key(s, &more, ",\"whenUnsatisfiable\":")
-		jsonwire.String(s, x.WhenUnsatisfiable)
+		jsonwire.String(s, string(x.WhenUnsatisfiable))
 	}
 	s.WriteRaw("}")
 }
@@ -16183,13 +16193,13 @@ func (x *VolumeMount) DecodeWire(r *jsonwire.Reader) {
 		case "mountPath":
 			x.MountPath = r.String()
 		case "mountPropagation":
-			x.MountPropagation = r.StringPtr()
+			x.MountPropagation = (*MountPropagationMode)(r.StringPtr())
 		case "name":
 			x.Name = r.String()
 		case "readOnly":
 			x.ReadOnly = r.Bool()
 		case "recursiveReadOnly":
-			x.RecursiveReadOnly = r.StringPtr()
+			x.RecursiveReadOnly = (*RecursiveReadOnlyMode)(r.StringPtr())
 		case "subPath":
 			x.SubPath = r.String()
 		case "subPathExpr":
@@ -16212,7 +16222,7 @@ func (x *VolumeMount) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.MountPropagation != nil {
 		jsonwire.Key(s, &more, ",\"mountPropagation\":")
-		jsonwire.String(s, *x.MountPropagation)
+		jsonwire.String(s, string(*x.MountPropagation))
 	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
@@ -16224,7 +16234,7 @@ func (x *VolumeMount) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.RecursiveReadOnly != nil {
 		jsonwire.Key(s, &more, ",\"recursiveReadOnly\":")
-		jsonwire.String(s, *x.RecursiveReadOnly)
+		jsonwire.String(s, string(*x.RecursiveReadOnly))
 	}
 	if ap.Explicit(&x.SubPath) || x.SubPath != "" {
 		jsonwire.Key(s, &more, ",\"subPath\":")
@@ -16252,7 +16262,7 @@ func (x *VolumeMountStatus) DecodeWire(r *jsonwire.Reader) {
 		case "readOnly":
 			x.ReadOnly = r.Bool()
 		case "recursiveReadOnly":
-			x.RecursiveReadOnly = r.StringPtr()
+			x.RecursiveReadOnly = (*RecursiveReadOnlyMode)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -16279,7 +16289,7 @@ func (x *VolumeMountStatus) EncodeJSON(s *jsoniter.Stream) {
 	}
 	if x.RecursiveReadOnly != nil {
 		jsonwire.Key(s, &more, ",\"recursiveReadOnly\":")
-		jsonwire.String(s, *x.RecursiveReadOnly)
+		jsonwire.String(s, string(*x.RecursiveReadOnly))
 	}
 	s.WriteRaw("}")
 }
@@ -16414,11 +16424,11 @@ func (x *VolumeResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "limits":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Limits = m0
@@ -16427,11 +16437,11 @@ func (x *VolumeResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "requests":
 			if r.BeginObject() {
-				m0 := make(map[string]metav1.Quantity)
+				m0 := make(map[ResourceName]metav1.Quantity)
 				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
 					var v0 metav1.Quantity
 					v0.DecodeWire(r)
-					m0[k0] = v0
+					m0[ResourceName(k0)] = v0
 				}
 				m0 = jsonwire.ShareQuantities(r, m0)
 				x.Requests = m0
@@ -16456,12 +16466,12 @@ func (x *VolumeResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Limits, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Limits[k0]
 				v0.EncodeJSON(s)
@@ -16475,12 +16485,12 @@ func (x *VolumeResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
-			var keys0 [8]string
+			var keys0 [8]ResourceName
 			for i0, k0 := range jsonwire.SortedKeys(x.Requests, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, k0)
+				jsonwire.String(s, string(k0))
 				s.WriteRaw(":")
 				v0 := x.Requests[k0]
 				v0.EncodeJSON(s)

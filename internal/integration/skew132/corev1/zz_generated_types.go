@@ -70,7 +70,7 @@ type AppArmorProfile struct {
 	//   Unconfined - no AppArmor enforcement.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type AppArmorProfileType `json:"type"`
 }
 
 // AttachedVolume describes a volume attached to a node
@@ -83,7 +83,7 @@ type AttachedVolume struct {
 	// Name of the attached volume
 	//
 	// Required.
-	Name string `json:"name"`
+	Name UniqueVolumeName `json:"name"`
 }
 
 // AzureDisk represents an Azure Data Disk mount on the host and bind mount to
@@ -92,7 +92,7 @@ type AzureDiskVolumeSource struct {
 	// cachingMode is the Host Caching mode: None, Read Only, Read Write.
 	//
 	// Defaults to "ReadWrite".
-	CachingMode *string `json:"cachingMode,omitempty"`
+	CachingMode *AzureDataDiskCachingMode `json:"cachingMode,omitempty"`
 
 	// diskName is the Name of the data disk in the blob storage
 	//
@@ -116,7 +116,7 @@ type AzureDiskVolumeSource struct {
 	// disk (only in managed availability set). defaults to shared
 	//
 	// Defaults to "Shared".
-	Kind *string `json:"kind,omitempty"`
+	Kind *AzureDataDiskKind `json:"kind,omitempty"`
 
 	// readOnly Defaults to false (read/write). ReadOnly here will force the
 	// ReadOnly setting in VolumeMounts.
@@ -276,10 +276,10 @@ type CSIVolumeSource struct {
 // Adds and removes POSIX capabilities from running containers.
 type Capabilities struct {
 	// Added capabilities
-	Add []string `json:"add,omitempty"`
+	Add []Capability `json:"add,omitempty"`
 
 	// Removed capabilities
-	Drop []string `json:"drop,omitempty"`
+	Drop []Capability `json:"drop,omitempty"`
 }
 
 // Represents a Ceph Filesystem mount that lasts the lifetime of a pod Cephfs
@@ -456,12 +456,12 @@ type ComponentCondition struct {
 	// "False", or "Unknown".
 	//
 	// Required.
-	Status string `json:"status"`
+	Status ConditionStatus `json:"status"`
 
 	// Type of condition for a component. Valid value: "Healthy"
 	//
 	// Required.
-	Type string `json:"type"`
+	Type ComponentConditionType `json:"type"`
 }
 
 // ComponentStatus (and ComponentStatusList) holds the cluster validation info.
@@ -719,7 +719,7 @@ type Container struct {
 	// Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if
 	// :latest tag is specified, or IfNotPresent otherwise. Cannot be updated. More
 	// info: https://kubernetes.io/docs/concepts/containers/images#updating-images
-	ImagePullPolicy string `json:"imagePullPolicy,omitempty"`
+	ImagePullPolicy PullPolicy `json:"imagePullPolicy,omitempty"`
 
 	// Actions that the management system should take in response to container
 	// lifecycle events. Cannot be updated.
@@ -771,7 +771,7 @@ type Container struct {
 	// container. Instead, the next init container starts immediately after this
 	// init container is started, or after any startupProbe has successfully
 	// completed.
-	RestartPolicy *string `json:"restartPolicy,omitempty"`
+	RestartPolicy *ContainerRestartPolicy `json:"restartPolicy,omitempty"`
 
 	// SecurityContext defines the security options the container should be run
 	// with. If set, the fields of SecurityContext override the equivalent fields
@@ -818,7 +818,7 @@ type Container struct {
 	// of container log output if the termination message file is empty and the
 	// container exited with an error. The log output is limited to 2048 bytes or
 	// 80 lines, whichever is smaller. Defaults to File. Cannot be updated.
-	TerminationMessagePolicy string `json:"terminationMessagePolicy,omitempty"`
+	TerminationMessagePolicy TerminationMessagePolicy `json:"terminationMessagePolicy,omitempty"`
 
 	// Whether this container should allocate a TTY for itself, also requires
 	// 'stdin' to be true. Default is false.
@@ -871,7 +871,7 @@ type ContainerPort struct {
 	// Protocol for port. Must be UDP, TCP, or SCTP. Defaults to "TCP".
 	//
 	// Defaults to "TCP".
-	Protocol string `json:"protocol,omitempty"`
+	Protocol Protocol `json:"protocol,omitempty"`
 }
 
 // ContainerResizePolicy represents resource resize policy for the container.
@@ -880,13 +880,13 @@ type ContainerResizePolicy struct {
 	// values: cpu, memory.
 	//
 	// Required.
-	ResourceName string `json:"resourceName"`
+	ResourceName ResourceName `json:"resourceName"`
 
 	// Restart policy to apply when specified resource is resized. If not
 	// specified, it defaults to NotRequired.
 	//
 	// Required.
-	RestartPolicy string `json:"restartPolicy"`
+	RestartPolicy ResourceResizeRestartPolicy `json:"restartPolicy"`
 }
 
 // ContainerState holds a possible state of container. Only one of its members
@@ -950,7 +950,7 @@ type ContainerStatus struct {
 	// container by the node. Kubelet sets this value to
 	// Container.Resources.Requests upon successful pod admission and after
 	// successfully admitting desired pod resize.
-	AllocatedResources map[string]metav1.Quantity `json:"allocatedResources,omitempty"`
+	AllocatedResources map[ResourceName]metav1.Quantity `json:"allocatedResources,omitempty"`
 
 	// AllocatedResourcesStatus represents the status of various resources
 	// allocated for this Pod.
@@ -1107,7 +1107,7 @@ type EmptyDirVolumeSource struct {
 	// The default is "" which means to use the node's default medium. Must be an
 	// empty string (default) or Memory. More info:
 	// https://kubernetes.io/docs/concepts/storage/volumes#emptydir
-	Medium string `json:"medium,omitempty"`
+	Medium StorageMedium `json:"medium,omitempty"`
 
 	// sizeLimit is the total amount of local storage required for this EmptyDir
 	// volume. The size limit is also applicable for memory medium. The maximum
@@ -1165,7 +1165,7 @@ type EndpointPort struct {
 	Port int32 `json:"port"`
 
 	// The IP protocol for this port. Must be UDP, TCP, or SCTP. Default is TCP.
-	Protocol string `json:"protocol,omitempty"`
+	Protocol Protocol `json:"protocol,omitempty"`
 }
 
 // EndpointSubset is a group of addresses with a common set of ports. The
@@ -1352,7 +1352,7 @@ type EphemeralContainer struct {
 	// Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if
 	// :latest tag is specified, or IfNotPresent otherwise. Cannot be updated. More
 	// info: https://kubernetes.io/docs/concepts/containers/images#updating-images
-	ImagePullPolicy string `json:"imagePullPolicy,omitempty"`
+	ImagePullPolicy PullPolicy `json:"imagePullPolicy,omitempty"`
 
 	// Lifecycle is not allowed for ephemeral containers.
 	Lifecycle *Lifecycle `json:"lifecycle,omitempty"`
@@ -1382,7 +1382,7 @@ type EphemeralContainer struct {
 	// Restart policy for the container to manage the restart behavior of each
 	// container within a pod. This may only be set for init containers. You cannot
 	// set this field on ephemeral containers.
-	RestartPolicy *string `json:"restartPolicy,omitempty"`
+	RestartPolicy *ContainerRestartPolicy `json:"restartPolicy,omitempty"`
 
 	// Optional: SecurityContext defines the security options the ephemeral
 	// container should be run with. If set, the fields of SecurityContext override
@@ -1431,7 +1431,7 @@ type EphemeralContainer struct {
 	// of container log output if the termination message file is empty and the
 	// container exited with an error. The log output is limited to 2048 bytes or
 	// 80 lines, whichever is smaller. Defaults to File. Cannot be updated.
-	TerminationMessagePolicy string `json:"terminationMessagePolicy,omitempty"`
+	TerminationMessagePolicy TerminationMessagePolicy `json:"terminationMessagePolicy,omitempty"`
 
 	// Whether this container should allocate a TTY for itself, also requires
 	// 'stdin' to be true. Default is false.
@@ -1820,7 +1820,7 @@ type HTTPGetAction struct {
 	Port metav1.IntOrString `json:"port"`
 
 	// Scheme to use for connecting to the host. Defaults to HTTP.
-	Scheme string `json:"scheme,omitempty"`
+	Scheme URIScheme `json:"scheme,omitempty"`
 }
 
 // HTTPHeader describes a custom header to be used in HTTP probes
@@ -1869,7 +1869,7 @@ type HostPathVolumeSource struct {
 
 	// type for HostPath Volume Defaults to "" More info:
 	// https://kubernetes.io/docs/concepts/storage/volumes#hostpath
-	Type *string `json:"type,omitempty"`
+	Type *HostPathType `json:"type,omitempty"`
 }
 
 // ISCSIPersistentVolumeSource represents an ISCSI disk. ISCSI volumes can only
@@ -1999,7 +1999,7 @@ type ImageVolumeSource struct {
 	// present on disk. Container creation will fail if the reference isn't present
 	// and the pull fails. Defaults to Always if :latest tag is specified, or
 	// IfNotPresent otherwise.
-	PullPolicy string `json:"pullPolicy,omitempty"`
+	PullPolicy PullPolicy `json:"pullPolicy,omitempty"`
 
 	// Required: Image or artifact reference to be used. Behaves in the same way as
 	// pod.spec.containers[*].image. Pull secrets will be assembled in the same way
@@ -2102,28 +2102,28 @@ type LimitRange struct {
 type LimitRangeItem struct {
 	// Default resource requirement limit value by resource name if resource limit
 	// is omitted.
-	Default map[string]metav1.Quantity `json:"default,omitempty"`
+	Default map[ResourceName]metav1.Quantity `json:"default,omitempty"`
 
 	// DefaultRequest is the default resource requirement request value by resource
 	// name if resource request is omitted.
-	DefaultRequest map[string]metav1.Quantity `json:"defaultRequest,omitempty"`
+	DefaultRequest map[ResourceName]metav1.Quantity `json:"defaultRequest,omitempty"`
 
 	// Max usage constraints on this kind by resource name.
-	Max map[string]metav1.Quantity `json:"max,omitempty"`
+	Max map[ResourceName]metav1.Quantity `json:"max,omitempty"`
 
 	// MaxLimitRequestRatio if specified, the named resource must have a request
 	// and limit that are both non-zero where limit divided by request is less than
 	// or equal to the enumerated value; this represents the max burst for the
 	// named resource.
-	MaxLimitRequestRatio map[string]metav1.Quantity `json:"maxLimitRequestRatio,omitempty"`
+	MaxLimitRequestRatio map[ResourceName]metav1.Quantity `json:"maxLimitRequestRatio,omitempty"`
 
 	// Min usage constraints on this kind by resource name.
-	Min map[string]metav1.Quantity `json:"min,omitempty"`
+	Min map[ResourceName]metav1.Quantity `json:"min,omitempty"`
 
 	// Type of resource that this limit applies to.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type LimitType `json:"type"`
 }
 
 // LimitRangeList is a list of LimitRange items.
@@ -2191,7 +2191,7 @@ type LoadBalancerIngress struct {
 	// node or pod with the destination set to the node's IP and node port or the
 	// pod's IP and port. Service implementations may use this information to
 	// adjust traffic routing.
-	IPMode *string `json:"ipMode,omitempty"`
+	IPMode *LoadBalancerIPMode `json:"ipMode,omitempty"`
 
 	// Ports is a list of records of service ports If used, every port defined in
 	// the service should have an entry in it
@@ -2247,7 +2247,7 @@ type ModifyVolumeStatus struct {
 	// unknown statuses and fail appropriately.
 	//
 	// Required.
-	Status string `json:"status"`
+	Status PersistentVolumeClaimModifyVolumeStatus `json:"status"`
 
 	// targetVolumeAttributesClassName is the name of the VolumeAttributesClass the
 	// PVC currently being reconciled
@@ -2311,12 +2311,12 @@ type NamespaceCondition struct {
 	// Status of the condition, one of True, False, Unknown.
 	//
 	// Required.
-	Status string `json:"status"`
+	Status ConditionStatus `json:"status"`
 
 	// Type of namespace controller condition.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type NamespaceConditionType `json:"type"`
 }
 
 // NamespaceList is a list of Namespaces.
@@ -2343,7 +2343,7 @@ type NamespaceSpec struct {
 	// Finalizers is an opaque list of values that must be empty to permanently
 	// remove object from storage. More info:
 	// https://kubernetes.io/docs/tasks/administer-cluster/namespaces/
-	Finalizers []string `json:"finalizers,omitempty"`
+	Finalizers []FinalizerName `json:"finalizers,omitempty"`
 }
 
 // NamespaceStatus is information about the current status of a Namespace.
@@ -2353,7 +2353,7 @@ type NamespaceStatus struct {
 
 	// Phase is the current lifecycle phase of the namespace. More info:
 	// https://kubernetes.io/docs/tasks/administer-cluster/namespaces/
-	Phase string `json:"phase,omitempty"`
+	Phase NamespacePhase `json:"phase,omitempty"`
 }
 
 // Node is a worker node in Kubernetes. Each node will have a unique identifier
@@ -2389,7 +2389,7 @@ type NodeAddress struct {
 	// Node address type, one of Hostname, ExternalIP or InternalIP.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type NodeAddressType `json:"type"`
 }
 
 // Node affinity is a group of node affinity scheduling rules.
@@ -2430,12 +2430,12 @@ type NodeCondition struct {
 	// Status of the condition, one of True, False, Unknown.
 	//
 	// Required.
-	Status string `json:"status"`
+	Status ConditionStatus `json:"status"`
 
 	// Type of node condition.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type NodeConditionType `json:"type"`
 }
 
 // NodeConfigSource specifies a source of node configuration. Exactly one
@@ -2574,7 +2574,7 @@ type NodeSelectorRequirement struct {
 	// NotIn, Exists, DoesNotExist. Gt, and Lt.
 	//
 	// Required.
-	Operator string `json:"operator"`
+	Operator NodeSelectorOperator `json:"operator"`
 
 	// An array of string values. If the operator is In or NotIn, the values array
 	// must be non-empty. If the operator is Exists or DoesNotExist, the values
@@ -2642,11 +2642,11 @@ type NodeStatus struct {
 
 	// Allocatable represents the resources of a node that are available for
 	// scheduling. Defaults to Capacity.
-	Allocatable map[string]metav1.Quantity `json:"allocatable,omitempty"`
+	Allocatable map[ResourceName]metav1.Quantity `json:"allocatable,omitempty"`
 
 	// Capacity represents the total resources of a node. More info:
 	// https://kubernetes.io/docs/reference/node/node-status/#capacity
-	Capacity map[string]metav1.Quantity `json:"capacity,omitempty"`
+	Capacity map[ResourceName]metav1.Quantity `json:"capacity,omitempty"`
 
 	// Conditions is an array of current observed node conditions. More info:
 	// https://kubernetes.io/docs/reference/node/node-status/#condition
@@ -2673,7 +2673,7 @@ type NodeStatus struct {
 	// NodePhase is the recently observed lifecycle phase of the node. More info:
 	// https://kubernetes.io/docs/concepts/nodes/node/#phase The field is never
 	// populated, and now is deprecated.
-	Phase string `json:"phase,omitempty"`
+	Phase NodePhase `json:"phase,omitempty"`
 
 	// The available runtime handlers.
 	RuntimeHandlers []NodeRuntimeHandler `json:"runtimeHandlers,omitempty"`
@@ -2682,7 +2682,7 @@ type NodeStatus struct {
 	VolumesAttached []AttachedVolume `json:"volumesAttached,omitempty"`
 
 	// List of attachable volumes in use (mounted) by the node.
-	VolumesInUse []string `json:"volumesInUse,omitempty"`
+	VolumesInUse []UniqueVolumeName `json:"volumesInUse,omitempty"`
 }
 
 // NodeSystemInfo is a set of ids/uuids to uniquely identify the node.
@@ -2867,13 +2867,13 @@ type PersistentVolumeClaimCondition struct {
 	// https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/persistent-volume-claim-v1/#:~:text=state%20of%20pvc-,conditions.status,-(string)%2C%20required
 	//
 	// Required.
-	Status string `json:"status"`
+	Status ConditionStatus `json:"status"`
 
 	// Type is the type of the condition. More info:
 	// https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/persistent-volume-claim-v1/#:~:text=set%20to%20%27ResizeStarted%27.-,PersistentVolumeClaimCondition,-contains%20details%20about
 	//
 	// Required.
-	Type string `json:"type"`
+	Type PersistentVolumeClaimConditionType `json:"type"`
 }
 
 // PersistentVolumeClaimList is a list of PersistentVolumeClaim items.
@@ -2901,7 +2901,7 @@ type PersistentVolumeClaimSpec struct {
 	// accessModes contains the desired access modes the volume should have. More
 	// info:
 	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1
-	AccessModes []string `json:"accessModes,omitempty"`
+	AccessModes []PersistentVolumeAccessMode `json:"accessModes,omitempty"`
 
 	// dataSource field can be used to specify either: * An existing VolumeSnapshot
 	// object (snapshot.storage.k8s.io/VolumeSnapshot) * An existing PVC
@@ -2973,7 +2973,7 @@ type PersistentVolumeClaimSpec struct {
 
 	// volumeMode defines what type of volume is required by the claim. Value of
 	// Filesystem is implied when not included in claim spec.
-	VolumeMode *string `json:"volumeMode,omitempty"`
+	VolumeMode *PersistentVolumeMode `json:"volumeMode,omitempty"`
 
 	// volumeName is the binding reference to the PersistentVolume backing this
 	// claim.
@@ -2986,7 +2986,7 @@ type PersistentVolumeClaimStatus struct {
 	// accessModes contains the actual access modes the volume backing the PVC has.
 	// More info:
 	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1
-	AccessModes []string `json:"accessModes,omitempty"`
+	AccessModes []PersistentVolumeAccessMode `json:"accessModes,omitempty"`
 
 	// allocatedResourceStatuses stores status of resource being resized for the
 	// given PVC. Key names follow standard Kubernetes label syntax. Valid values
@@ -3028,7 +3028,7 @@ type PersistentVolumeClaimStatus struct {
 	//
 	// This is an alpha field and requires enabling RecoverVolumeExpansionFailure
 	// feature.
-	AllocatedResourceStatuses map[string]string `json:"allocatedResourceStatuses,omitempty"`
+	AllocatedResourceStatuses map[ResourceName]ClaimResourceStatus `json:"allocatedResourceStatuses,omitempty"`
 
 	// allocatedResources tracks the resources allocated to a PVC including its
 	// capacity. Key names follow standard Kubernetes label syntax. Valid values
@@ -3055,10 +3055,10 @@ type PersistentVolumeClaimStatus struct {
 	//
 	// This is an alpha field and requires enabling RecoverVolumeExpansionFailure
 	// feature.
-	AllocatedResources map[string]metav1.Quantity `json:"allocatedResources,omitempty"`
+	AllocatedResources map[ResourceName]metav1.Quantity `json:"allocatedResources,omitempty"`
 
 	// capacity represents the actual resources of the underlying volume.
-	Capacity map[string]metav1.Quantity `json:"capacity,omitempty"`
+	Capacity map[ResourceName]metav1.Quantity `json:"capacity,omitempty"`
 
 	// conditions is the current Condition of persistent volume claim. If
 	// underlying persistent volume is being resized then the Condition will be set
@@ -3078,7 +3078,7 @@ type PersistentVolumeClaimStatus struct {
 	ModifyVolumeStatus *ModifyVolumeStatus `json:"modifyVolumeStatus,omitempty"`
 
 	// phase represents the current phase of PersistentVolumeClaim.
-	Phase string `json:"phase,omitempty"`
+	Phase PersistentVolumeClaimPhase `json:"phase,omitempty"`
 }
 
 // PersistentVolumeClaimTemplate is used to produce PersistentVolumeClaim
@@ -3136,7 +3136,7 @@ type PersistentVolumeList struct {
 type PersistentVolumeSpec struct {
 	// accessModes contains all ways the volume can be mounted. More info:
 	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes
-	AccessModes []string `json:"accessModes,omitempty"`
+	AccessModes []PersistentVolumeAccessMode `json:"accessModes,omitempty"`
 
 	// awsElasticBlockStore represents an AWS Disk resource that is attached to a
 	// kubelet's host machine and then exposed to the pod. Deprecated:
@@ -3159,7 +3159,7 @@ type PersistentVolumeSpec struct {
 	// capacity is the description of the persistent volume's resources and
 	// capacity. More info:
 	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#capacity
-	Capacity map[string]metav1.Quantity `json:"capacity,omitempty"`
+	Capacity map[ResourceName]metav1.Quantity `json:"capacity,omitempty"`
 
 	// cephFS represents a Ceph FS mount on the host that shares a pod's lifetime.
 	// Deprecated: CephFS is deprecated and the in-tree cephfs type is no longer
@@ -3244,7 +3244,7 @@ type PersistentVolumeSpec struct {
 	// PersistentVolumes), and Recycle (deprecated). Recycle must be supported by
 	// the volume plugin underlying this PersistentVolume. More info:
 	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#reclaiming
-	PersistentVolumeReclaimPolicy string `json:"persistentVolumeReclaimPolicy,omitempty"`
+	PersistentVolumeReclaimPolicy PersistentVolumeReclaimPolicy `json:"persistentVolumeReclaimPolicy,omitempty"`
 
 	// photonPersistentDisk represents a PhotonController persistent disk attached
 	// and mounted on kubelets host machine. Deprecated: PhotonPersistentDisk is
@@ -3296,7 +3296,7 @@ type PersistentVolumeSpec struct {
 	// volumeMode defines if a volume is intended to be used with a formatted
 	// filesystem or to remain in raw block state. Value of Filesystem is implied
 	// when not included in spec.
-	VolumeMode *string `json:"volumeMode,omitempty"`
+	VolumeMode *PersistentVolumeMode `json:"volumeMode,omitempty"`
 
 	// vsphereVolume represents a vSphere volume attached and mounted on kubelets
 	// host machine. Deprecated: VsphereVolume is deprecated. All operations for
@@ -3319,7 +3319,7 @@ type PersistentVolumeStatus struct {
 	// phase indicates if a volume is available, bound to a claim, or released by a
 	// claim. More info:
 	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#phase
-	Phase string `json:"phase,omitempty"`
+	Phase PersistentVolumePhase `json:"phase,omitempty"`
 
 	// reason is a brief CamelCase string that describes any failure and is meant
 	// for machine parsing and tidy display in the CLI.
@@ -3484,13 +3484,13 @@ type PodCondition struct {
 	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions
 	//
 	// Required.
-	Status string `json:"status"`
+	Status ConditionStatus `json:"status"`
 
 	// Type is the type of the condition. More info:
 	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions
 	//
 	// Required.
-	Type string `json:"type"`
+	Type PodConditionType `json:"type"`
 }
 
 // PodDNSConfig defines the DNS parameters of a pod in addition to those
@@ -3559,7 +3559,7 @@ type PodOS struct {
 	// values in this field as os: null
 	//
 	// Required.
-	Name string `json:"name"`
+	Name OSName `json:"name"`
 }
 
 // PodReadinessGate contains the reference to a pod condition
@@ -3568,7 +3568,7 @@ type PodReadinessGate struct {
 	// matching type.
 	//
 	// Required.
-	ConditionType string `json:"conditionType"`
+	ConditionType PodConditionType `json:"conditionType"`
 }
 
 // PodResourceClaim references exactly one ResourceClaim, either directly or by
@@ -3662,7 +3662,7 @@ type PodSecurityContext struct {
 	// emptydir. Valid values are "OnRootMismatch" and "Always". If not specified,
 	// "Always" is used. Note that this field cannot be set when spec.os.name is
 	// windows.
-	FSGroupChangePolicy *string `json:"fsGroupChangePolicy,omitempty"`
+	FSGroupChangePolicy *PodFSGroupChangePolicy `json:"fsGroupChangePolicy,omitempty"`
 
 	// The GID to run the entrypoint of the container process. Uses runtime default
 	// if unset. May also be set in SecurityContext. If set in both SecurityContext
@@ -3715,7 +3715,7 @@ type PodSecurityContext struct {
 	// All Pods that use the same volume should use the same seLinuxChangePolicy,
 	// otherwise some pods can get stuck in ContainerCreating state. Note that this
 	// field cannot be set when spec.os.name is windows.
-	SELinuxChangePolicy *string `json:"seLinuxChangePolicy,omitempty"`
+	SELinuxChangePolicy *PodSELinuxChangePolicy `json:"seLinuxChangePolicy,omitempty"`
 
 	// The SELinux context to be applied to all containers. If unspecified, the
 	// container runtime will allocate a random SELinux context for each container.
@@ -3745,7 +3745,7 @@ type PodSecurityContext struct {
 	// feature gate to be enabled and the container runtime must implement support
 	// for this feature. Note that this field cannot be set when spec.os.name is
 	// windows.
-	SupplementalGroupsPolicy *string `json:"supplementalGroupsPolicy,omitempty"`
+	SupplementalGroupsPolicy *SupplementalGroupsPolicy `json:"supplementalGroupsPolicy,omitempty"`
 
 	// Sysctls hold a list of namespaced sysctls used for the pod. Pods with
 	// unsupported sysctls (by the container runtime) might fail to launch. Note
@@ -3790,7 +3790,7 @@ type PodSpec struct {
 	// parameters given in DNSConfig will be merged with the policy selected with
 	// DNSPolicy. To have DNS options set along with hostNetwork, you have to
 	// specify DNS policy explicitly to 'ClusterFirstWithHostNet'.
-	DNSPolicy string `json:"dnsPolicy,omitempty"`
+	DNSPolicy DNSPolicy `json:"dnsPolicy,omitempty"`
 
 	// EnableServiceLinks indicates whether information about services should be
 	// injected into pod's environment variables, matching the syntax of Docker
@@ -3904,11 +3904,11 @@ type PodSpec struct {
 	// PodSpec, Overhead will be set to the value defined in the corresponding
 	// RuntimeClass, otherwise it will remain unset and treated as zero. More info:
 	// https://git.k8s.io/enhancements/keps/sig-node/688-pod-overhead/README.md
-	Overhead map[string]metav1.Quantity `json:"overhead,omitempty"`
+	Overhead map[ResourceName]metav1.Quantity `json:"overhead,omitempty"`
 
 	// PreemptionPolicy is the Policy for preempting pods with lower priority. One
 	// of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.
-	PreemptionPolicy *string `json:"preemptionPolicy,omitempty"`
+	PreemptionPolicy *PreemptionPolicy `json:"preemptionPolicy,omitempty"`
 
 	// The priority value. Various system components use this field to find the
 	// priority of the pod. When Priority Admission Controller is enabled, it
@@ -3956,7 +3956,7 @@ type PodSpec struct {
 	// Never. In some contexts, only a subset of those values may be permitted.
 	// Default to Always. More info:
 	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy
-	RestartPolicy string `json:"restartPolicy,omitempty"`
+	RestartPolicy RestartPolicy `json:"restartPolicy,omitempty"`
 
 	// RuntimeClassName refers to a RuntimeClass object in the node.k8s.io group,
 	// which should be used to run this pod. If no RuntimeClass resource matches
@@ -4121,7 +4121,7 @@ type PodStatus struct {
 	//
 	// More info:
 	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-phase
-	Phase string `json:"phase,omitempty"`
+	Phase PodPhase `json:"phase,omitempty"`
 
 	// podIP address allocated to the pod. Routable at least within the cluster.
 	// Empty if not yet allocated.
@@ -4137,7 +4137,7 @@ type PodStatus struct {
 	// resource requirements See PodQOSClass type for available QOS classes More
 	// info:
 	// https://kubernetes.io/docs/concepts/workloads/pods/pod-qos/#quality-of-service-classes
-	QOSClass string `json:"qosClass,omitempty"`
+	QOSClass PodQOSClass `json:"qosClass,omitempty"`
 
 	// A brief CamelCase message indicating details about why the pod is in this
 	// state. e.g. 'Evicted'
@@ -4146,7 +4146,7 @@ type PodStatus struct {
 	// Status of resources resize desired for pod's containers. It is empty if no
 	// resources resize is pending. Any changes to container resources will
 	// automatically set this to "Proposed"
-	Resize string `json:"resize,omitempty"`
+	Resize PodResizeStatus `json:"resize,omitempty"`
 
 	// Status of resource claims.
 	ResourceClaimStatuses []PodResourceClaimStatus `json:"resourceClaimStatuses,omitempty" listKeys:"name"`
@@ -4222,7 +4222,7 @@ type PortStatus struct {
 	// here The supported values are: "TCP", "UDP", "SCTP"
 	//
 	// Required.
-	Protocol string `json:"protocol"`
+	Protocol Protocol `json:"protocol"`
 }
 
 // PortworxVolumeSource represents a Portworx volume resource.
@@ -4500,12 +4500,12 @@ type ReplicationControllerCondition struct {
 	// Status of the condition, one of True, False, Unknown.
 	//
 	// Required.
-	Status string `json:"status"`
+	Status ConditionStatus `json:"status"`
 
 	// Type of replication controller condition.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type ReplicationControllerConditionType `json:"type"`
 }
 
 // ReplicationControllerList is a collection of replication controllers.
@@ -4626,13 +4626,13 @@ type ResourceHealth struct {
 	//             For example, Device Plugin got unregistered and hasn't been re-registered since.
 	//
 	// In future we may want to introduce the PermanentlyUnhealthy Status.
-	Health string `json:"health,omitempty"`
+	Health ResourceHealthStatus `json:"health,omitempty"`
 
 	// ResourceID is the unique identifier of the resource. See the ResourceID type
 	// for more information.
 	//
 	// Required.
-	ResourceID string `json:"resourceID"`
+	ResourceID ResourceID `json:"resourceID"`
 }
 
 // ResourceQuota sets aggregate quota restrictions enforced per namespace
@@ -4679,7 +4679,7 @@ type ResourceQuotaList struct {
 type ResourceQuotaSpec struct {
 	// hard is the set of desired hard limits for each named resource. More info:
 	// https://kubernetes.io/docs/concepts/policy/resource-quotas/
-	Hard map[string]metav1.Quantity `json:"hard,omitempty"`
+	Hard map[ResourceName]metav1.Quantity `json:"hard,omitempty"`
 
 	// scopeSelector is also a collection of filters like scopes that must match
 	// each object tracked by a quota but expressed using ScopeSelectorOperator in
@@ -4689,17 +4689,17 @@ type ResourceQuotaSpec struct {
 
 	// A collection of filters that must match each object tracked by a quota. If
 	// not specified, the quota matches all objects.
-	Scopes []string `json:"scopes,omitempty"`
+	Scopes []ResourceQuotaScope `json:"scopes,omitempty"`
 }
 
 // ResourceQuotaStatus defines the enforced hard limits and observed use.
 type ResourceQuotaStatus struct {
 	// Hard is the set of enforced hard limits for each named resource. More info:
 	// https://kubernetes.io/docs/concepts/policy/resource-quotas/
-	Hard map[string]metav1.Quantity `json:"hard,omitempty"`
+	Hard map[ResourceName]metav1.Quantity `json:"hard,omitempty"`
 
 	// Used is the current observed total usage of the resource in the namespace.
-	Used map[string]metav1.Quantity `json:"used,omitempty"`
+	Used map[ResourceName]metav1.Quantity `json:"used,omitempty"`
 }
 
 // ResourceRequirements describes the compute resource requirements.
@@ -4715,14 +4715,14 @@ type ResourceRequirements struct {
 
 	// Limits describes the maximum amount of compute resources allowed. More info:
 	// https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-	Limits map[string]metav1.Quantity `json:"limits,omitempty"`
+	Limits map[ResourceName]metav1.Quantity `json:"limits,omitempty"`
 
 	// Requests describes the minimum amount of compute resources required. If
 	// Requests is omitted for a container, it defaults to Limits if that is
 	// explicitly specified, otherwise to an implementation-defined value. Requests
 	// cannot exceed Limits. More info:
 	// https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-	Requests map[string]metav1.Quantity `json:"requests,omitempty"`
+	Requests map[ResourceName]metav1.Quantity `json:"requests,omitempty"`
 }
 
 // ResourceStatus represents the status of a single resource allocated to a
@@ -4735,7 +4735,7 @@ type ResourceStatus struct {
 	// the claims of this container.
 	//
 	// Required.
-	Name string `json:"name"`
+	Name ResourceName `json:"name"`
 
 	// List of unique resources health. Each element in the list contains an unique
 	// resource ID and its health. At a minimum, for the lifetime of a Pod,
@@ -4876,12 +4876,12 @@ type ScopedResourceSelectorRequirement struct {
 	// In, NotIn, Exists, DoesNotExist.
 	//
 	// Required.
-	Operator string `json:"operator"`
+	Operator ScopeSelectorOperator `json:"operator"`
 
 	// The name of the scope that the selector applies to.
 	//
 	// Required.
-	ScopeName string `json:"scopeName"`
+	ScopeName ResourceQuotaScope `json:"scopeName"`
 
 	// An array of string values. If the operator is In or NotIn, the values array
 	// must be non-empty. If the operator is Exists or DoesNotExist, the values
@@ -4907,7 +4907,7 @@ type SeccompProfile struct {
 	// Unconfined - no profile should be applied.
 	//
 	// Required.
-	Type string `json:"type"`
+	Type SeccompProfileType `json:"type"`
 }
 
 // Secret holds secret data of a certain type. The total bytes of the values in
@@ -4938,7 +4938,7 @@ type Secret struct {
 
 	// Used to facilitate programmatic handling of secret data. More info:
 	// https://kubernetes.io/docs/concepts/configuration/secret/#secret-types
-	Type string `json:"type,omitempty"`
+	Type SecretType `json:"type,omitempty"`
 
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
@@ -5096,7 +5096,7 @@ type SecurityContext struct {
 	// readonly paths and masked paths. This requires the ProcMountType feature
 	// flag to be enabled. Note that this field cannot be set when spec.os.name is
 	// windows.
-	ProcMount *string `json:"procMount,omitempty"`
+	ProcMount *ProcMountType `json:"procMount,omitempty"`
 
 	// Whether this container has a read-only root filesystem. Default is false.
 	// Note that this field cannot be set when spec.os.name is windows.
@@ -5314,7 +5314,7 @@ type ServicePort struct {
 	// TCP.
 	//
 	// Defaults to "TCP".
-	Protocol string `json:"protocol,omitempty"`
+	Protocol Protocol `json:"protocol,omitempty"`
 
 	// Number or name of the port to access on the pods targeted by the service.
 	// Number must be in the range 1 to 65535. Name must be an IANA_SVC_NAME. If
@@ -5406,7 +5406,7 @@ type ServiceSpec struct {
 	// LoadBalancer IP from within the cluster will always get "Cluster" semantics,
 	// but clients sending to a NodePort from within the cluster may need to take
 	// traffic policy into account when picking a node.
-	ExternalTrafficPolicy string `json:"externalTrafficPolicy,omitempty"`
+	ExternalTrafficPolicy ServiceExternalTrafficPolicy `json:"externalTrafficPolicy,omitempty"`
 
 	// healthCheckNodePort specifies the healthcheck nodePort for the service. This
 	// only applies when type is set to LoadBalancer and externalTrafficPolicy is
@@ -5425,7 +5425,7 @@ type ServiceSpec struct {
 	// dropping the traffic if there are no local endpoints. The default value,
 	// "Cluster", uses the standard behavior of routing to all endpoints evenly
 	// (possibly modified by topology and other features).
-	InternalTrafficPolicy *string `json:"internalTrafficPolicy,omitempty"`
+	InternalTrafficPolicy *ServiceInternalTrafficPolicy `json:"internalTrafficPolicy,omitempty"`
 
 	// IPFamilies is a list of IP families (e.g. IPv4, IPv6) assigned to this
 	// service. This field is usually assigned automatically based on cluster
@@ -5443,7 +5443,7 @@ type ServiceSpec struct {
 	// order). These families must correspond to the values of the clusterIPs
 	// field, if specified. Both clusterIPs and ipFamilies are governed by the
 	// ipFamilyPolicy field.
-	IPFamilies []string `json:"ipFamilies,omitempty"`
+	IPFamilies []IPFamily `json:"ipFamilies,omitempty"`
 
 	// IPFamilyPolicy represents the dual-stack-ness requested or required by this
 	// Service. If there is no value provided, then this field will be set to
@@ -5453,7 +5453,7 @@ type ServiceSpec struct {
 	// families on dual-stack configured clusters, otherwise fail). The ipFamilies
 	// and clusterIPs fields depend on the value of this field. This field will be
 	// wiped when updating a service to type ExternalName.
-	IPFamilyPolicy *string `json:"ipFamilyPolicy,omitempty"`
+	IPFamilyPolicy *IPFamilyPolicy `json:"ipFamilyPolicy,omitempty"`
 
 	// loadBalancerClass is the class of the load balancer implementation this
 	// Service belongs to. If specified, the value of this field must be a
@@ -5513,7 +5513,7 @@ type ServiceSpec struct {
 	// client IP based session affinity. Must be ClientIP or None. Defaults to
 	// None. More info:
 	// https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies
-	SessionAffinity string `json:"sessionAffinity,omitempty"`
+	SessionAffinity ServiceAffinity `json:"sessionAffinity,omitempty"`
 
 	// sessionAffinityConfig contains the configurations of session affinity.
 	SessionAffinityConfig *SessionAffinityConfig `json:"sessionAffinityConfig,omitempty"`
@@ -5541,7 +5541,7 @@ type ServiceSpec struct {
 	// the specified externalName. Several other fields do not apply to
 	// ExternalName services. More info:
 	// https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types
-	Type string `json:"type,omitempty"`
+	Type ServiceType `json:"type,omitempty"`
 }
 
 // ServiceStatus represents the current status of a service.
@@ -5656,7 +5656,7 @@ type Taint struct {
 	// Valid effects are NoSchedule, PreferNoSchedule and NoExecute.
 	//
 	// Required.
-	Effect string `json:"effect"`
+	Effect TaintEffect `json:"effect"`
 
 	// Required. The taint key to be applied to a node.
 	//
@@ -5677,7 +5677,7 @@ type Toleration struct {
 	// Effect indicates the taint effect to match. Empty means match all taint
 	// effects. When specified, allowed values are NoSchedule, PreferNoSchedule and
 	// NoExecute.
-	Effect string `json:"effect,omitempty"`
+	Effect TaintEffect `json:"effect,omitempty"`
 
 	// Key is the taint key that the toleration applies to. Empty means match all
 	// taint keys. If the key is empty, operator must be Exists; this combination
@@ -5687,7 +5687,7 @@ type Toleration struct {
 	// Operator represents a key's relationship to the value. Valid operators are
 	// Exists and Equal. Defaults to Equal. Exists is equivalent to wildcard for
 	// value, so that a pod can tolerate all taints of a particular category.
-	Operator string `json:"operator,omitempty"`
+	Operator TolerationOperator `json:"operator,omitempty"`
 
 	// TolerationSeconds represents the period of time the toleration (which must
 	// be of effect NoExecute, otherwise this field is ignored) tolerates the
@@ -5794,7 +5794,7 @@ type TopologySpreadConstraint struct {
 	// If this value is nil, the behavior is equivalent to the Honor policy. This
 	// is a beta-level feature default enabled by the
 	// NodeInclusionPolicyInPodTopologySpread feature flag.
-	NodeAffinityPolicy *string `json:"nodeAffinityPolicy,omitempty"`
+	NodeAffinityPolicy *NodeInclusionPolicy `json:"nodeAffinityPolicy,omitempty"`
 
 	// NodeTaintsPolicy indicates how we will treat node taints when calculating
 	// pod topology spread skew. Options are: - Honor: nodes without taints, along
@@ -5804,7 +5804,7 @@ type TopologySpreadConstraint struct {
 	// If this value is nil, the behavior is equivalent to the Ignore policy. This
 	// is a beta-level feature default enabled by the
 	// NodeInclusionPolicyInPodTopologySpread feature flag.
-	NodeTaintsPolicy *string `json:"nodeTaintsPolicy,omitempty"`
+	NodeTaintsPolicy *NodeInclusionPolicy `json:"nodeTaintsPolicy,omitempty"`
 
 	// TopologyKey is the key of node labels. Nodes that have a label with this key
 	// and identical values are considered to be in the same topology. We consider
@@ -5836,7 +5836,7 @@ type TopologySpreadConstraint struct {
 	// imbalanced. It's a required field.
 	//
 	// Required.
-	WhenUnsatisfiable string `json:"whenUnsatisfiable"`
+	WhenUnsatisfiable UnsatisfiableConstraintAction `json:"whenUnsatisfiable"`
 }
 
 // TypedLocalObjectReference contains enough information to let you locate the
@@ -6114,7 +6114,7 @@ type VolumeMount struct {
 	// used. This field is beta in 1.10. When RecursiveReadOnly is set to
 	// IfPossible or to Enabled, MountPropagation must be None or unspecified
 	// (which defaults to None).
-	MountPropagation *string `json:"mountPropagation,omitempty"`
+	MountPropagation *MountPropagationMode `json:"mountPropagation,omitempty"`
 
 	// This must match the Name of a Volume.
 	//
@@ -6141,7 +6141,7 @@ type VolumeMount struct {
 	// to None (or be unspecified, which defaults to None).
 	//
 	// If this field is not specified, it is treated as an equivalent of Disabled.
-	RecursiveReadOnly *string `json:"recursiveReadOnly,omitempty"`
+	RecursiveReadOnly *RecursiveReadOnlyMode `json:"recursiveReadOnly,omitempty"`
 
 	// Path within the volume from which the container's volume should be mounted.
 	// Defaults to "" (volume's root).
@@ -6172,7 +6172,7 @@ type VolumeMountStatus struct {
 	// RecursiveReadOnly must be set to Disabled, Enabled, or unspecified (for
 	// non-readonly mounts). An IfPossible value in the original VolumeMount must
 	// be translated to Disabled or Enabled, depending on the mount result.
-	RecursiveReadOnly *string `json:"recursiveReadOnly,omitempty"`
+	RecursiveReadOnly *RecursiveReadOnlyMode `json:"recursiveReadOnly,omitempty"`
 }
 
 // VolumeNodeAffinity defines constraints that limit what nodes this volume can
@@ -6219,14 +6219,14 @@ type VolumeProjection struct {
 type VolumeResourceRequirements struct {
 	// Limits describes the maximum amount of compute resources allowed. More info:
 	// https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-	Limits map[string]metav1.Quantity `json:"limits,omitempty"`
+	Limits map[ResourceName]metav1.Quantity `json:"limits,omitempty"`
 
 	// Requests describes the minimum amount of compute resources required. If
 	// Requests is omitted for a container, it defaults to Limits if that is
 	// explicitly specified, otherwise to an implementation-defined value. Requests
 	// cannot exceed Limits. More info:
 	// https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-	Requests map[string]metav1.Quantity `json:"requests,omitempty"`
+	Requests map[ResourceName]metav1.Quantity `json:"requests,omitempty"`
 }
 
 // Represents a vSphere volume resource.
