@@ -78,22 +78,38 @@ func (r Result) Warnings() []Warning { return r.warnings }
 //
 // Failed attempts are retried up to the client's limit: a 429 for any
 // method, a 5xx with Retry-After for any method, other 500/502/503/504
-// responses and connection resets for GET and HEAD only, connection refused
-// for any method. The body is replayed byte for byte. Waits honour
-// Retry-After (capped at MaxRetryWait) and end early with ctx. When
-// retries run out, the last response is the result.
+// responses, connection resets and a connection lost while the body was
+// read for GET and HEAD only, connection refused for any method. A write
+// whose answer broke off is never sent again: it fails with a *DecodeError
+// wrapping io.ErrUnexpectedEOF (or the connection's error). The body is
+// replayed byte for byte. Waits honour Retry-After (capped at
+// MaxRetryWait) and end early with ctx. When retries run out, the last
+// response is the result.
 func (r *Request) Do(ctx context.Context) Result {
 	if err := r.usable(ctx, "Do"); err != nil {
 		return Result{err: err}
 	}
 	ctx, cancel := r.c.withTimeout(ctx)
 	defer cancel()
-	resp, err := r.send(ctx)
-	if err != nil {
-		return Result{err: err}
+	var a attempts
+	for {
+		resp, err := r.send(ctx, &a)
+		if err != nil {
+			return Result{err: err}
+		}
+		res, readErr := r.read(ctx, resp)
+		if r.retryBody(ctx, &a, resp, readErr) {
+			continue
+		}
+		return res
 	}
+}
+
+// read reads the whole response into a Result and closes its body. readErr
+// is the connection's error when a 2xx body broke off.
+func (r *Request) read(ctx context.Context, resp *http.Response) (res Result, readErr error) {
 	defer resp.Body.Close()
-	res := Result{
+	res = Result{
 		method: resp.Request.Method, url: resp.Request.URL.Redacted(),
 		code: resp.StatusCode, header: resp.Header, warnings: r.c.handleWarnings(ctx, resp),
 	}
@@ -107,10 +123,13 @@ func (r *Request) Do(ctx context.Context) Result {
 		res.body, res.err = body, newStatusError(resp, body)
 	case err != nil:
 		res.err = err
+		if de, ok := err.(*DecodeError); ok {
+			readErr = de.Err
+		}
 	default:
 		res.body = body
 	}
-	return res
+	return res, readErr
 }
 
 // Into sends the request like Do and decodes the JSON response straight
@@ -128,34 +147,55 @@ func (r *Request) Into(ctx context.Context, v any) error {
 	}
 	ctx, cancel := r.c.withTimeout(ctx)
 	defer cancel()
-	resp, err := r.send(ctx)
-	if err != nil {
+	var a attempts
+	for {
+		resp, err := r.send(ctx, &a)
+		if err != nil {
+			return err
+		}
+		err, readErr := r.decodeInto(ctx, resp, v)
+		if r.retryBody(ctx, &a, resp, readErr) {
+			clearTarget(v) // the cut attempt may have filled part of it
+			continue
+		}
 		return err
 	}
+}
+
+// clearTarget sets what the pointer v points to to its zero value.
+func clearTarget(v any) {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv.Elem().SetZero()
+	}
+}
+
+// decodeInto decodes resp's body into v and closes it. readErr is the
+// connection's error when a 2xx body broke off.
+func (r *Request) decodeInto(ctx context.Context, resp *http.Response, v any) (err, readErr error) {
 	defer resp.Body.Close()
 	r.c.handleWarnings(ctx, resp)
 	if !success(resp.StatusCode) {
 		body, _ := r.c.readCapped(resp, min(r.c.maxBytes, errorBodyLimit))
-		return newStatusError(resp, body)
+		return newStatusError(resp, body), nil
 	}
 	method, u := resp.Request.Method, resp.Request.URL.Redacted()
 	ct := resp.Header.Get("Content-Type")
 	if !isJSON(ct) {
-		return &DecodeError{Method: method, URL: u, ContentType: ct}
+		return &DecodeError{Method: method, URL: u, ContentType: ct}, nil
 	}
 	if sd, ok := v.(codec.StreamDecoder); ok {
 		cr := &capReader{r: decompressed(resp, resp.Body), left: r.c.maxBytes + 1}
 		err := sd.DecodeJSONFrom(cr)
 		if rerr := readError(cr, nil, method, u, r.c.maxBytes); rerr != nil {
-			return rerr
+			return rerr, nil
 		}
 		if cr.err != nil {
-			return &DecodeError{Method: method, URL: u, Err: cr.err}
+			return &DecodeError{Method: method, URL: u, Err: cr.err}, cr.err
 		}
 		if err != nil {
-			return &DecodeError{Method: method, URL: u, Err: cleanJSONError(err)}
+			return &DecodeError{Method: method, URL: u, Err: cleanJSONError(err)}, nil
 		}
-		return nil
+		return nil, nil
 	}
 	if od, ok := v.(codec.OwnedDecoder); ok {
 		// The decoder takes the whole body, read into a buffer of its own,
@@ -171,27 +211,30 @@ func (r *Request) Into(ctx context.Context, v any) error {
 			body, err = r.c.readCapped(resp, r.c.maxBytes)
 		}
 		if err != nil {
-			return err
+			if de, ok := err.(*DecodeError); ok {
+				return err, de.Err
+			}
+			return err, nil
 		}
 		if err := od.DecodeOwnedJSON(body); err != nil {
-			return &DecodeError{Method: method, URL: u, Err: cleanJSONError(err)}
+			return &DecodeError{Method: method, URL: u, Err: cleanJSONError(err)}, nil
 		}
-		return nil
+		return nil, nil
 	}
 	body := decompressed(resp, resp.Body)
 	cr := &capReader{r: body, left: r.c.maxBytes + 1}
 	err = decodeStream(cr, v)
 	switch {
 	case cr.exceeded:
-		return &ResponseTooLargeError{Method: method, URL: u, Limit: r.c.maxBytes}
+		return &ResponseTooLargeError{Method: method, URL: u, Limit: r.c.maxBytes}, nil
 	case cr.err != nil:
-		return &DecodeError{Method: method, URL: u, Err: cr.err}
+		return &DecodeError{Method: method, URL: u, Err: cr.err}, cr.err
 	case err != nil:
-		return &DecodeError{Method: method, URL: u, Err: cleanJSONError(err)}
+		return &DecodeError{Method: method, URL: u, Err: cleanJSONError(err)}, nil
 	}
 	// Let a short tail (a newline) be read so the connection is reused.
 	_, _ = io.CopyN(io.Discard, body, 4<<10)
-	return nil
+	return nil, nil
 }
 
 // Stream sends the request and returns the response body as it arrives,
@@ -204,7 +247,7 @@ func (r *Request) Stream(ctx context.Context) (io.ReadCloser, error) {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	resp, err := r.send(ctx)
+	resp, err := r.send(ctx, &attempts{})
 	if err != nil {
 		cancel()
 		return nil, err

@@ -25,6 +25,12 @@ import (
 //   - Connection refused: any method; nothing was sent.
 //   - Connection reset, or EOF before a response: GET and HEAD only. A POST
 //     or PATCH that may have reached the server is never sent twice.
+//   - A connection lost while the body of a 2xx response was being read
+//     (unexpected EOF, reset, HTTP/2 connection lost): GET and HEAD only,
+//     by Do and Into (a watch or a stream is never resent).
+//
+// All of these share one budget per call: at most the client's MaxRetries
+// retries, so MaxRetries+1 attempts.
 //
 // The wait is Retry-After (seconds or an HTTP date) when present, else an
 // exponential backoff from backoffBase with jitter, each capped at
@@ -34,12 +40,20 @@ const backoffBase = 100 * time.Millisecond
 // errorBodyLimit caps how much of an error response is read.
 const errorBodyLimit = 1 << 20
 
+// attempts is the retry budget of one call, shared by send's retries and
+// the retries of a body lost mid-read.
+type attempts struct {
+	n    int   // the attempt being made, from 0
+	last error // the last retried failure
+}
+
 // send sends r with the rate limit and the retry policy and returns the
-// final response, whatever its status; the caller closes its body.
-func (r *Request) send(ctx context.Context) (*http.Response, error) {
+// final response, whatever its status; the caller closes its body. a counts
+// the attempts; a zero attempts starts a new budget.
+func (r *Request) send(ctx context.Context, a *attempts) (*http.Response, error) {
 	c := r.c
-	var last error // the last retried failure
-	for attempt := 0; ; attempt++ {
+	for ; ; a.n++ {
+		attempt, last := a.n, a.last
 		if c.limiter != nil {
 			if err := c.limiter.Wait(ctx); err != nil {
 				return nil, withLast(err, last)
@@ -60,7 +74,7 @@ func (r *Request) send(ctx context.Context) (*http.Response, error) {
 			if werr := c.sleepBeforeRetry(ctx, req, backoff(attempt), "connection error"); werr != nil {
 				return nil, withLast(werr, err)
 			}
-			last = err
+			a.last = err
 			continue
 		}
 		c.logAttempt(ctx, req, resp.StatusCode, latency, attempt, nil)
@@ -73,11 +87,29 @@ func (r *Request) send(ctx context.Context) (*http.Response, error) {
 		}
 		body, _ := c.readCapped(resp, errorBodyLimit)
 		resp.Body.Close()
-		last = newStatusError(resp, body)
+		a.last = newStatusError(resp, body)
 		if werr := c.sleepBeforeRetry(ctx, req, wait, strconv.Itoa(resp.StatusCode)); werr != nil {
-			return nil, withLast(werr, last)
+			return nil, withLast(werr, a.last)
 		}
 	}
+}
+
+// retryBody reports whether a 2xx response whose body could not be read to
+// its end, because the connection failed with readErr, is sent again: only
+// for GET and HEAD, within the budget, after a backoff. The caller has
+// closed resp's body.
+func (r *Request) retryBody(ctx context.Context, a *attempts, resp *http.Response, readErr error) bool {
+	req := resp.Request
+	if readErr == nil || a.n >= r.c.maxRetries || ctx.Err() != nil || !idempotent(req.Method) ||
+		!retryableConnError(req.Method, readErr) {
+		return false
+	}
+	if r.c.sleepBeforeRetry(ctx, req, backoff(a.n), "connection lost mid-body") != nil {
+		return false
+	}
+	a.n++
+	a.last = readErr
+	return true
 }
 
 // withLast joins a context error with the failure that was going to be

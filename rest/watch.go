@@ -94,7 +94,7 @@ func (r *Request) Watch(ctx context.Context) (*Watcher, error) {
 		r.params.Set("watch", "true")
 	}
 	wctx, cancel := context.WithCancel(ctx)
-	resp, err := r.send(wctx)
+	resp, err := r.send(wctx, &attempts{})
 	if err != nil {
 		cancel()
 		return nil, err
