@@ -232,8 +232,6 @@ func (r *Request) decodeInto(ctx context.Context, resp *http.Response, v any) (e
 	case err != nil:
 		return &DecodeError{Method: method, URL: u, Err: cleanJSONError(err)}, nil
 	}
-	// Let a short tail (a newline) be read so the connection is reused.
-	_, _ = io.CopyN(io.Discard, body, 4<<10)
 	return nil, nil
 }
 
@@ -518,13 +516,21 @@ func (c *capReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// decodeStream decodes one JSON value from rd into v with a 64 KiB buffer.
+// decodeStream decodes one JSON value from rd into v with a 64 KiB buffer,
+// and reads rd to its end, which must hold only white space (so the
+// connection is reused).
 func decodeStream(rd io.Reader, v any) error {
 	it := jsoniter.Parse(codec.API, rd, codec.ReadBufferSize)
 	if d, ok := v.(codec.Decoder); ok {
 		d.DecodeJSON(it)
 	} else {
 		it.ReadVal(v)
+	}
+	if it.Error != nil && it.Error != io.EOF {
+		return it.Error
+	}
+	if it.Error == nil && it.WhatIsNext() != jsoniter.InvalidValue {
+		return errors.New("there are bytes left after the JSON value")
 	}
 	if it.Error != nil && it.Error != io.EOF {
 		return it.Error
@@ -536,10 +542,21 @@ func decodeStream(rd io.Reader, v any) error {
 // could show a Secret's data, and keeps the description of the problem.
 func cleanJSONError(err error) error {
 	msg := err.Error()
+	cut := false
 	if i := strings.Index(msg, ", error found in #"); i >= 0 {
-		return errors.New(msg[:i])
+		msg, cut = msg[:i], true
 	}
-	return err
+	// The generated decoders' errors end with `at offset N near "..."`: keep
+	// the offset, drop the quote.
+	if i := strings.Index(msg, " at offset "); i >= 0 {
+		if j := strings.Index(msg[i:], ` near "`); j >= 0 {
+			msg, cut = msg[:i+j], true
+		}
+	}
+	if !cut {
+		return err
+	}
+	return errors.New(strings.TrimPrefix(msg, "DecodeJSON: "))
 }
 
 // newStatusError turns an error response into a *StatusError: the body's

@@ -12,7 +12,10 @@
 //
 // PATH defaults to /api and may carry a query ("/api/v1/namespaces?limit=1").
 // An error from the server is printed as kubectl prints it,
-// "Error from server (REASON): MESSAGE", and the exit status is 1.
+// "Error from server (REASON): MESSAGE", and the exit status is 1. So is an
+// answer that is not JSON (a proxy's HTML login page, /healthz's "ok", a
+// truncated or malformed body): it is not printed, and the message says
+// what came instead.
 package main
 
 import (
@@ -26,7 +29,11 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/config"
 	"github.com/kubewire/kubewire/rest"
 )
@@ -94,19 +101,60 @@ func get(ctx context.Context, opts config.Options, path string, w io.Writer) err
 	if err != nil {
 		return err
 	}
-	body, err := c.Get().AbsPath(u.Path).Params(u.Query()).Do(ctx).Raw()
-	if err != nil {
+	res := c.Get().AbsPath(u.Path).Params(u.Query()).Do(ctx)
+	var body metav1.RawJSON
+	if err := res.Into(&body); err != nil {
+		var de *rest.DecodeError
+		if errors.As(err, &de) {
+			raw, _ := res.Raw()
+			return notJSON(u.Path, de, raw)
+		}
 		return err
 	}
 	var out bytes.Buffer
 	if err := json.Indent(&out, body, "", "  "); err != nil {
-		// Not JSON (for example /healthz's "ok"): print it as it came.
-		out.Reset()
-		out.Write(body)
+		return notJSON(u.Path, &rest.DecodeError{Err: err}, body)
 	}
 	if out.Len() > 0 && out.Bytes()[out.Len()-1] != '\n' {
 		out.WriteByte('\n')
 	}
 	_, err = w.Write(out.Bytes())
 	return err
+}
+
+// shown is how much of a body that is not JSON the error quotes.
+const shown = 200
+
+// notJSON says what the server sent instead of JSON: its content type and
+// the start of the body, or, for a body that claims to be JSON and is not,
+// the size and the decoder's complaint (the body itself is not quoted: it
+// might hold a Secret's data).
+func notJSON(path string, de *rest.DecodeError, body []byte) error {
+	if de.Err == nil {
+		return fmt.Errorf("GET %s: the server answered with content type %q, not JSON (%d bytes): %s",
+			path, de.ContentType, len(body), excerpt(body))
+	}
+	cause := de.Err.Error()
+	if len(cause) > shown {
+		cause = cause[:shown] + " ..."
+	}
+	return fmt.Errorf("GET %s: the server answered with malformed JSON (%d bytes): %s", path, len(body), cause)
+}
+
+// excerpt returns the start of b as one line of printable text.
+func excerpt(b []byte) string {
+	cut := len(b) > shown
+	if cut {
+		b = b[:shown]
+	}
+	s := strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(string(b), " "))
+	if cut {
+		s += " ..."
+	}
+	return strings.TrimSpace(s)
 }

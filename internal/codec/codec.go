@@ -69,9 +69,21 @@ func Unmarshal(data []byte, v any) error {
 		it := API.BorrowIterator(data)
 		defer API.ReturnIterator(it)
 		d.DecodeJSON(it)
-		return iterError(it)
+		return endOfInput(it)
 	}
 	return API.Unmarshal(data, v)
+}
+
+// endOfInput returns the iterator's error, or an error when anything but
+// white space follows the value, as encoding/json does.
+func endOfInput(it *jsoniter.Iterator) error {
+	if err := iterError(it); err != nil {
+		return err
+	}
+	if it.WhatIsNext() != jsoniter.InvalidValue {
+		it.ReportError("Unmarshal", "there are bytes left after the JSON value")
+	}
+	return iterError(it)
 }
 
 // Decode decodes one JSON value from r into v, through v's generated decoder

@@ -81,8 +81,9 @@ func TestRawRest(t *testing.T) {
 
 	t.Run("not JSON", func(t *testing.T) {
 		stdout, stderr, code := runRawRest(t, bin, "-kubeconfig", admin, "/healthz")
-		require.Equal(t, 0, code, stderr)
-		assert.Equal(t, "ok\n", stdout)
+		assert.Equal(t, 1, code)
+		assert.Empty(t, stdout)
+		assert.Equal(t, `error: GET /healthz: the server answered with content type "text/plain; charset=utf-8", not JSON (2 bytes): ok`+"\n", stderr)
 	})
 
 	t.Run("bad kubeconfig", func(t *testing.T) {
