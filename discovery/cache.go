@@ -35,6 +35,7 @@ type diskEntry struct {
 	Fetched   time.Time  `json:"fetched"`
 	ETags     [2]string  `json:"etags"`
 	Hash      string     `json:"hash"`
+	Groups    string     `json:"groups,omitempty"` // legacy discovery: the group lists' hash
 	Resources *Resources `json:"resources"`
 }
 

@@ -11,8 +11,9 @@ import (
 	"github.com/kubewire/kubewire/rest"
 )
 
-// DefaultCacheTTL is how long a disk cache entry is used without asking the
-// server, when WithDiskCache is given no TTL.
+// DefaultCacheTTL is how long a disk cache entry of legacy discovery is
+// used while the server's group list is unchanged, when WithDiskCache is
+// given no TTL.
 const DefaultCacheTTL = 6 * time.Hour
 
 // Client discovers what one API server serves. It caches the answer in
@@ -34,9 +35,13 @@ type Option func(*Client) error
 
 // WithDiskCache keeps discovery answers under dir (one file per server;
 // use DefaultCacheDir for kubectl's layout), created with private
-// permissions (0700 directories, 0600 files). An entry younger than ttl is
-// used without asking the server; an older one is revalidated with the
-// server's ETags (aggregated discovery) or replaced. ttl 0 means
+// permissions (0700 directories, 0600 files). An entry is never used
+// without asking the server whether its group list changed: with aggregated
+// discovery the client revalidates it with the server's ETags (two
+// conditional requests answered 304 Not Modified while nothing changed);
+// with legacy discovery it reads /api and /apis and uses an entry younger
+// than ttl only when those group lists are the ones it was built from,
+// fetching every group version's resources again otherwise. ttl 0 means
 // DefaultCacheTTL.
 func WithDiskCache(dir string, ttl time.Duration) Option {
 	return func(c *Client) error {
@@ -98,31 +103,39 @@ func (c *Client) ServerResources(ctx context.Context) (*Resources, error) {
 		return c.mem.res, partialErr(c.mem.partial)
 	}
 	var cached *diskEntry
+	var etags [2]string
 	if c.disk != nil {
-		cached = c.disk.load(c.rc)
-		if cached != nil && !c.invalid && c.now().Sub(cached.Fetched) < c.disk.ttl {
-			c.mem = &fetched{res: cached.Resources, etags: cached.ETags, hash: cached.Hash}
-			return c.mem.res, nil
+		if cached = c.disk.load(c.rc); cached != nil {
+			etags = cached.ETags
 		}
 	}
-	var etags [2]string
-	if cached != nil {
-		etags = cached.ETags
+	var f *fetched
+	var err error
+	if cached != nil && cached.ETags == ([2]string{}) && cached.Groups != "" && !c.invalid &&
+		c.now().Sub(cached.Fetched) < c.disk.ttl {
+		// An entry of legacy discovery, within its TTL: used when the
+		// server's group lists are those it was built from.
+		f, err = c.fetchLegacy(ctx, cached.Groups)
+	} else {
+		// Aggregated discovery revalidates with the ETags every time: a
+		// 304 Not Modified costs two requests without a body.
+		f, err = c.fetch(ctx, etags)
 	}
-	f, err := c.fetch(ctx, etags)
 	if err != nil {
 		return nil, err
 	}
+	c.invalid = false
 	if f.notModified {
 		f.res, f.hash = cached.Resources, cached.Hash
+		c.mem = f
+		return f.res, nil
 	}
-	c.invalid = false
 	c.mem = f
 	if c.disk != nil && f.partial == nil {
 		if cached != nil && cached.Hash == f.hash {
 			f.res = cached.Resources // the same answer: keep the shared value
 		}
-		c.disk.store(c.rc, &diskEntry{Fetched: c.now(), ETags: f.etags, Hash: f.hash, Resources: f.res})
+		c.disk.store(c.rc, &diskEntry{Fetched: c.now(), ETags: f.etags, Hash: f.hash, Groups: f.groups, Resources: f.res})
 	}
 	return f.res, partialErr(f.partial)
 }

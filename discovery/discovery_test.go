@@ -2,6 +2,7 @@ package discovery
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -233,6 +234,7 @@ func TestDiskCache(t *testing.T) {
 	apis.Store(apisCurrent)
 	var hits atomic.Int32
 	hs := aggregatedServer(t, &apis, &hits)
+	notModified := countNotModified(t, hs)
 	dir := filepath.Join(t.TempDir(), "cache", "discovery")
 	rc, err := rest.New(&config.Config{Server: hs.URL})
 	require.NoError(t, err)
@@ -259,64 +261,101 @@ func TestDiskCache(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
 
-	// Within the TTL a new client reads the disk and asks nothing.
+	// A new client revalidates the entry with the ETags: 304, nothing to
+	// download.
 	res, err := newClient().ServerResources(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, int32(2), hits.Load())
+	assert.Equal(t, int32(4), hits.Load())
+	assert.Equal(t, int32(2), notModified.Load())
 	_, ok := res.Group("apps")
 	assert.True(t, ok)
 
-	// After the TTL it revalidates with the ETags: 304, nothing to
-	// download.
-	now = now.Add(2 * time.Hour)
-	_, err = newClient().ServerResources(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, int32(4), hits.Load())
-
-	// A new group: Invalidate revalidates, the ETag no longer matches, the
-	// new answer replaces the entry.
+	// A new group, within the TTL: the ETag no longer matches and the new
+	// answer is used and replaces the entry. Failed before the change:
+	// the entry was used without asking.
 	apis.Store(apisWithCRD)
-	c := newClient()
-	res, err = c.ServerResources(ctx)
-	require.NoError(t, err)
-	_, ok = res.Group("example.com")
-	assert.False(t, ok, "within the TTL the cached answer is used")
-	r, err := c.ResourceFor(ctx, "widgets")
-	require.NoError(t, err, "an unknown name refreshes discovery")
-	assert.Equal(t, "Widget", r.Kind)
 	res, err = newClient().ServerResources(ctx)
 	require.NoError(t, err)
 	_, ok = res.Group("example.com")
-	assert.True(t, ok, "the refreshed answer was stored")
+	assert.True(t, ok, "a group added since the entry was stored")
+	var stored diskEntry
+	b, err := os.ReadFile(filepath.Join(sdir, cacheFile))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &stored))
+	_, ok = stored.Resources.Group("example.com")
+	assert.True(t, ok, "the new answer was stored")
+	r, err := newClient().ResourceFor(ctx, "widgets")
+	require.NoError(t, err)
+	assert.Equal(t, "Widget", r.Kind)
 
-	// A cache file others can write is ignored.
+	// A cache file others can write is ignored: asked for in full.
 	require.NoError(t, os.Chmod(filepath.Join(sdir, cacheFile), 0o666))
-	before := hits.Load()
+	before, before304 := hits.Load(), notModified.Load()
 	_, err = newClient().ServerResources(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, before+2, hits.Load())
+	assert.Equal(t, before304, notModified.Load())
 
-	// A corrupt file is replaced.
+	// A corrupt file is replaced: asked for in full, then revalidated.
 	require.NoError(t, os.WriteFile(filepath.Join(sdir, cacheFile), []byte("{garbage"), 0o600))
 	_, err = newClient().ServerResources(ctx)
 	require.NoError(t, err)
+	assert.Equal(t, before304, notModified.Load())
 	_, err = newClient().ServerResources(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, before+4, hits.Load())
+	assert.Equal(t, before+6, hits.Load())
+	assert.Equal(t, before304+2, notModified.Load())
 }
 
-func TestOptions(t *testing.T) {
-	_, err := New(nil)
-	assert.Error(t, err)
-	rc, err := rest.New(&config.Config{Server: "https://example.invalid"})
+// countNotModified counts the 304 answers hs sends.
+func countNotModified(t *testing.T, hs *httptest.Server) *atomic.Int32 {
+	var n atomic.Int32
+	h := hs.Config.Handler
+	hs.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(&statusRecorder{ResponseWriter: w, n: &n}, r)
+	})
+	return &n
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	n *atomic.Int32
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if code == http.StatusNotModified {
+		s.n.Add(1)
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// Legacy discovery: an entry within its TTL is used only while the group
+// lists are unchanged. Failed before the change: a new group was missing
+// until the TTL ran out.
+func TestLegacyDiskCacheNoticesNewGroup(t *testing.T) {
+	srv := fake.NewServer(t)
+	rc, err := rest.New(srv.Config(), rest.WithRateLimit(-1, 0))
 	require.NoError(t, err)
-	_, err = New(rc, WithDiskCache("", 0))
-	assert.Error(t, err)
-	_, err = New(rc, WithDiskCache("x", -time.Second))
-	assert.Error(t, err)
-	_, err = New(rc, nil)
-	assert.Error(t, err)
-	assert.Equal(t, filepath.Join("d", "10.0.0.1_6443"), ServerCacheDir("d", "https://10.0.0.1:6443"))
-	assert.Equal(t, filepath.Join("d", "h_prefix"), ServerCacheDir("d", "https://h/prefix/"))
-	assert.Equal(t, filepath.Join("d", "_"), ServerCacheDir("d", "https://.."))
+	dir := t.TempDir()
+	newClient := func() *Client {
+		c, err := New(rc, WithDiskCache(dir, time.Hour), WithLegacyDiscovery())
+		require.NoError(t, err)
+		return c
+	}
+	ctx := t.Context()
+	_, err = newClient().ServerResources(ctx)
+	require.NoError(t, err)
+
+	before := len(srv.Requests())
+	res, err := newClient().ServerResources(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, len(srv.Requests())-before, "only /api and /apis are read while the groups are unchanged")
+	_, ok := res.Group("example.com")
+	assert.False(t, ok)
+
+	require.NoError(t, srv.Seed(crdYAML))
+	res, err = newClient().ServerResources(ctx)
+	require.NoError(t, err)
+	_, ok = res.Group("example.com")
+	assert.True(t, ok, "a group added since the entry was stored")
 }

@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/kubewire/kubewire/api/metav1"
-	"github.com/kubewire/kubewire/internal/codec"
 )
 
 // aggregatedAccept asks for aggregated discovery (v2, then v2beta1 for
@@ -68,6 +67,7 @@ type fetched struct {
 	partial *PartialError
 	etags   [2]string // of /api and /apis, aggregated only
 	hash    string    // of the response bodies
+	groups  string    // of the group lists, legacy only
 	// notModified is set when a conditional request found the cached
 	// answer current.
 	notModified bool
@@ -78,9 +78,9 @@ type fetched struct {
 // both, notModified is set and res is nil.
 func (c *Client) fetch(ctx context.Context, etags [2]string) (*fetched, error) {
 	if c.legacyOnly {
-		return c.fetchLegacy(ctx)
+		return c.fetchLegacy(ctx, "")
 	}
-	var bodies [2][]byte
+	var lists [2]aggList
 	var out fetched
 	h := sha256.New()
 	unchanged := 0
@@ -95,11 +95,10 @@ func (c *Client) fetch(ctx context.Context, etags [2]string) (*fetched, error) {
 			out.etags[i] = etags[i]
 			continue
 		}
-		b, err := res.Raw()
-		if err != nil {
+		if err := res.Into(&lists[i]); err != nil {
 			return nil, err
 		}
-		bodies[i] = b
+		b, _ := res.Raw()
 		out.etags[i] = res.Header().Get("ETag")
 		h.Write(b)
 	}
@@ -111,15 +110,11 @@ func (c *Client) fetch(ctx context.Context, etags [2]string) (*fetched, error) {
 		// One half changed: ask again for both in full.
 		return c.fetch(ctx, [2]string{})
 	}
-	var lists [2]aggList
-	for i := range bodies {
-		if err := codec.Unmarshal(bodies[i], &lists[i]); err != nil {
-			return nil, &DecodeError{Path: []string{"/api", "/apis"}[i], Err: err}
-		}
+	for i := range lists {
 		if lists[i].Kind != "APIGroupDiscoveryList" {
 			// A server without aggregated discovery answered with the
 			// legacy document.
-			return c.fetchLegacy(ctx)
+			return c.fetchLegacy(ctx, "")
 		}
 	}
 	out.res, out.partial = fromAggregated(append(lists[0].Items, lists[1].Items...))
@@ -173,16 +168,17 @@ func fromAggregatedResource(group, version string, ir aggResource) Resource {
 	return r
 }
 
-// fetchLegacy reads /api and /apis, then every group version's resource
-// list in parallel. A group version that fails is reported in the
+// fetchLegacy reads /api and /apis, then, unless the group lists hash to
+// groups (then notModified is set and res is nil), every group version's
+// resource list in parallel. A group version that fails is reported in the
 // PartialError; the failure of /api or /apis fails the call.
-func (c *Client) fetchLegacy(ctx context.Context) (*fetched, error) {
+func (c *Client) fetchLegacy(ctx context.Context, groups string) (*fetched, error) {
 	var core metav1.APIVersions
 	if err := c.rc.Get().AbsPath("/api").Into(ctx, &core); err != nil {
 		return nil, err
 	}
-	var groups metav1.APIGroupList
-	if err := c.rc.Get().AbsPath("/apis").Into(ctx, &groups); err != nil {
+	var list metav1.APIGroupList
+	if err := c.rc.Get().AbsPath("/apis").Into(ctx, &list); err != nil {
 		return nil, err
 	}
 	res := &Resources{}
@@ -193,7 +189,7 @@ func (c *Client) fetchLegacy(ctx context.Context) (*fetched, error) {
 		}
 		res.Groups = append(res.Groups, g)
 	}
-	for _, ag := range groups.Groups {
+	for _, ag := range list.Groups {
 		g := Group{Name: ag.Name, PreferredVersion: ag.PreferredVersion.Version}
 		for _, v := range ag.Versions {
 			g.Versions = append(g.Versions, GroupVersion{Version: v.Version})
@@ -203,7 +199,34 @@ func (c *Client) fetchLegacy(ctx context.Context) (*fetched, error) {
 		}
 		res.Groups = append(res.Groups, g)
 	}
+	gh := groupsHash(res)
+	if groups != "" && gh == groups {
+		return &fetched{notModified: true, groups: gh}, nil
+	}
+	f := c.fetchLegacyResources(ctx, res)
+	if f != nil {
+		f.groups = gh
+	}
+	return f, ctx.Err()
+}
 
+// groupsHash identifies the group list of res: every group, its preferred
+// version and its versions.
+func groupsHash(res *Resources) string {
+	h := sha256.New()
+	for _, g := range res.Groups {
+		h.Write([]byte(g.Name + "\x00" + g.PreferredVersion))
+		for _, v := range g.Versions {
+			h.Write([]byte("\x00" + v.Version))
+		}
+		h.Write([]byte("\n"))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// fetchLegacyResources fills in the resources of every group version of
+// res; nil when ctx ended.
+func (c *Client) fetchLegacyResources(ctx context.Context, res *Resources) *fetched {
 	type job struct{ gi, vi int }
 	var jobs []job
 	for gi := range res.Groups {
@@ -245,8 +268,8 @@ func (c *Client) fetchLegacy(ctx context.Context) (*fetched, error) {
 		}()
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	if ctx.Err() != nil {
+		return nil
 	}
 	for _, g := range res.Groups {
 		for _, v := range g.Versions {
@@ -256,7 +279,7 @@ func (c *Client) fetchLegacy(ctx context.Context) (*fetched, error) {
 			}
 		}
 	}
-	return &fetched{res: res, partial: partialOf(failed), hash: hex.EncodeToString(h.Sum(nil))}, nil
+	return &fetched{res: res, partial: partialOf(failed), hash: hex.EncodeToString(h.Sum(nil))}
 }
 
 func fromLegacy(group, version string, list []metav1.APIResource) []Resource {
@@ -300,14 +323,3 @@ func partialOf(failed []FailedGroupVersion) *PartialError {
 	return &PartialError{Failed: failed}
 }
 
-// DecodeError reports a discovery document that could not be decoded.
-type DecodeError struct {
-	Path string
-	Err  error
-}
-
-// Error returns the error's message.
-func (e *DecodeError) Error() string { return "discovery: decoding " + e.Path + ": " + e.Err.Error() }
-
-// Unwrap returns the decoder's error.
-func (e *DecodeError) Unwrap() error { return e.Err }

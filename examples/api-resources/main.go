@@ -6,11 +6,13 @@
 //
 // Usage:
 //
-//	api-resources [-kubeconfig FILE] [-cache-dir DIR]
+//	api-resources [-kubeconfig FILE] [-cached] [-cache-dir DIR]
 //
 // It takes kubectl's connection flags (-context, -cluster, -user, -server).
-// Discovery is cached in DIR (default ~/.kube/cache/discovery); -cache-dir
-// "" turns the disk cache off. When some API groups cannot be discovered,
+// Like kubectl, it asks the server afresh and stores the answer in DIR
+// (default ~/.kube/cache/discovery); -cached answers from that cache when
+// the server's group list has not changed since, and -cache-dir "" turns
+// the disk cache off. When some API groups cannot be discovered,
 // the others are printed and the failure is reported on stderr, exit
 // status 1.
 package main
@@ -44,6 +46,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var opts config.Options
 	opts.BindFlags(fs)
 	cacheDir := fs.String("cache-dir", discovery.DefaultCacheDir(), "discovery cache directory (\"\" for none)")
+	cached := fs.Bool("cached", false, "use the cached list of resources if the server's group list is unchanged")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -68,6 +71,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 1
+	}
+	if !*cached {
+		dc.Invalidate() // as kubectl: refresh, then store
 	}
 	res, err := dc.ServerResources(ctx)
 	if res == nil {
