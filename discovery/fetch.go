@@ -322,4 +322,3 @@ func partialOf(failed []FailedGroupVersion) *PartialError {
 	sort.Slice(failed, func(i, j int) bool { return failed[i].GroupVersion < failed[j].GroupVersion })
 	return &PartialError{Failed: failed}
 }
-
