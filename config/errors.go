@@ -128,3 +128,68 @@ func (ps *problems) err() error {
 	}
 	return &KubeconfigError{Problems: ps.list}
 }
+
+// TokenFileError reports that the bearer token file (Auth.TokenFile) could
+// not be used for a request: it could not be read, or it is empty. The file
+// is read again for every request, as kubectl does, so this comes back from
+// a request (inside the *url.Error net/http wraps transport failures in),
+// not from rest.New.
+type TokenFileError struct {
+	// Path is the token file.
+	Path string
+	// Err is the underlying cause.
+	Err error
+}
+
+// Error returns "token file PATH: cause".
+func (e *TokenFileError) Error() string {
+	return "token file " + strconv.Quote(e.Path) + ": " + e.Err.Error()
+}
+
+// Unwrap returns the underlying cause.
+func (e *TokenFileError) Unwrap() error { return e.Err }
+
+// ExecError reports that the exec credential plugin (Auth.Exec) failed: it
+// could not be started, exited with an error, timed out, or printed
+// something that is not a usable ExecCredential. It comes back from a
+// request (inside the *url.Error net/http wraps transport failures in),
+// since the plugin runs when a credential is first needed. It never holds
+// a credential: the plugin's environment values are removed from Stderr,
+// and a token in the output is never quoted.
+type ExecError struct {
+	// Command is the plugin command as configured (arguments are not
+	// included).
+	Command string
+	// ExitCode is the plugin's exit status, or -1 when it did not exit on
+	// its own (not found, killed on timeout) and 0 when it exited
+	// successfully but its output was unusable.
+	ExitCode int
+	// Stderr is what the plugin wrote to standard error, at most 4 KiB,
+	// with the values of Exec.Env replaced by "REDACTED".
+	Stderr string
+	// InstallHint is the configured hint, set only when the command was not
+	// found.
+	InstallHint string
+	// Err is the underlying cause.
+	Err error
+}
+
+// Error returns `exec plugin "COMMAND": cause[: stderr]`, followed by the
+// install hint when the command was not found.
+func (e *ExecError) Error() string {
+	cause := "failed"
+	if e.Err != nil {
+		cause = e.Err.Error()
+	}
+	s := "exec plugin " + strconv.Quote(e.Command) + ": " + cause
+	if e.Stderr != "" {
+		s += ": stderr: " + e.Stderr
+	}
+	if e.InstallHint != "" {
+		s += "\n\n" + e.InstallHint
+	}
+	return s
+}
+
+// Unwrap returns the underlying cause.
+func (e *ExecError) Unwrap() error { return e.Err }

@@ -119,14 +119,14 @@ type Informer[T any] struct {
 }
 
 // NewInformer returns an informer of the objects lw serves. The error is a
-// *NotAnObjectError when *T does not implement Object, or a selector's
-// syntax error.
+// *NotAnObjectError when *T does not implement Object, a *rest.ConfigError
+// for a nil lw or a nil IndexFunc, or a selector's syntax error.
 func NewInformer[T any](lw ListerWatcher[T], opts Options[T]) (*Informer[T], error) {
 	if err := checkObject[T](); err != nil {
 		return nil, err
 	}
 	if lw == nil {
-		return nil, errors.New("controller: NewInformer: nil ListerWatcher")
+		return nil, &rest.ConfigError{Field: "NewInformer", Reason: "nil ListerWatcher"}
 	}
 	if _, err := parseSelectors(opts.LabelSelector, opts.FieldSelector); err != nil {
 		return nil, err
@@ -269,14 +269,11 @@ func (i *Informer[T]) setRVLocked(rv string) {
 	}
 }
 
-// AlreadyRunningError reports a second Run of one informer.
-type AlreadyRunningError struct{}
-
-// Error returns the error's message.
-func (AlreadyRunningError) Error() string { return "controller: the informer is already running" }
+// ErrAlreadyRunning is returned by a second Run of one informer.
+var ErrAlreadyRunning = errors.New("controller: the informer is already running")
 
 // Run lists and watches until ctx ends, then returns nil; it returns an
-// AlreadyRunningError when the informer is running already. Failures are
+// ErrAlreadyRunning when the informer is running already. Failures are
 // retried with backoff: a dropped watch resumes from the last
 // resourceVersion seen, an expired one (410) lists again, and a watch that
 // cannot start lists again too. Handlers stop with Run.
@@ -284,7 +281,7 @@ func (i *Informer[T]) Run(ctx context.Context) error {
 	i.mu.Lock()
 	if i.running {
 		i.mu.Unlock()
-		return AlreadyRunningError{}
+		return ErrAlreadyRunning
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/kubewire/kubewire/internal/selector"
+	"github.com/kubewire/kubewire/rest"
 )
 
 // IndexNamespace is the name of the index every store has: objects by
@@ -56,7 +57,7 @@ func (e *UnknownIndexError) Error() string {
 // addIndex adds an index and files every stored object in it.
 func (s *store[T]) addIndex(name string, fn IndexFunc[T]) error {
 	if fn == nil {
-		return fmt.Errorf("controller: index %q: nil IndexFunc", name)
+		return &rest.ConfigError{Field: "Indexers", Reason: fmt.Sprintf("index %q has a nil IndexFunc", name)}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -46,10 +46,10 @@ type Option func(*Client) error
 func WithDiskCache(dir string, ttl time.Duration) Option {
 	return func(c *Client) error {
 		if dir == "" {
-			return errors.New("discovery: WithDiskCache: empty directory")
+			return &rest.ConfigError{Field: "WithDiskCache", Reason: "empty directory"}
 		}
 		if ttl < 0 {
-			return fmt.Errorf("discovery: WithDiskCache: negative TTL %v", ttl)
+			return &rest.ConfigError{Field: "WithDiskCache", Reason: fmt.Sprintf("negative TTL %v", ttl)}
 		}
 		if ttl == 0 {
 			ttl = DefaultCacheTTL
@@ -65,15 +65,16 @@ func WithLegacyDiscovery() Option {
 	return func(c *Client) error { c.legacyOnly = true; return nil }
 }
 
-// New returns a Client that discovers through rc.
+// New returns a Client that discovers through rc. A nil rc or a bad option
+// is a *rest.ConfigError.
 func New(rc *rest.Client, opts ...Option) (*Client, error) {
 	if rc == nil {
-		return nil, errors.New("discovery: nil rest client")
+		return nil, &rest.ConfigError{Field: "New", Reason: "nil rest client"}
 	}
 	c := &Client{rc: rc, now: time.Now}
 	for _, o := range opts {
 		if o == nil {
-			return nil, errors.New("discovery: nil option")
+			return nil, &rest.ConfigError{Field: "Option", Reason: "nil option"}
 		}
 		if err := o(c); err != nil {
 			return nil, err

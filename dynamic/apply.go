@@ -121,10 +121,11 @@ func Order(objs []Object) []Object {
 // Order). After the CRDs it waits, until ctx ends, for each to be
 // Established and for discovery to serve its kinds before applying
 // custom resources. It stops at the first failure, returning the results
-// so far and an *ApplyError.
+// so far and an *ApplyError; an Applier without a FieldManager is a
+// *rest.ConfigError.
 func (a *Applier) Apply(ctx context.Context, objs []Object) ([]ApplyResult, error) {
 	if a.FieldManager == "" {
-		return nil, errors.New("dynamic: Applier.FieldManager is required")
+		return nil, &rest.ConfigError{Field: "Applier.FieldManager", Reason: "a field manager is required"}
 	}
 	var results []ApplyResult
 	ordered := Order(objs)

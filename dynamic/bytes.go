@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/codec"
 )
 
@@ -19,7 +20,7 @@ type byteDecoder struct {
 	data  []byte
 	pos   int
 	depth int
-	err   *SyntaxError
+	err   *metav1.SyntaxError
 
 	keys  []string
 	ovals []any
@@ -36,23 +37,6 @@ type byteDecoder struct {
 	single bool
 }
 
-// SyntaxError reports malformed JSON met by the dynamic decoder.
-type SyntaxError struct {
-	// Offset is the byte offset of the problem in the decoded input (in
-	// the value being decoded when streaming), -1 when unknown.
-	Offset int
-	// Msg describes the problem.
-	Msg string
-}
-
-// Error returns the error's message.
-func (e *SyntaxError) Error() string {
-	if e.Offset < 0 {
-		return "dynamic: decoding JSON: " + e.Msg
-	}
-	return "dynamic: decoding JSON: " + e.Msg + " at offset " + strconv.Itoa(e.Offset)
-}
-
 const (
 	arenaSize = 16 << 10
 	maxNames  = 4096 // interned keys per decoder
@@ -67,7 +51,7 @@ func (d *byteDecoder) reset(data []byte) {
 
 func (d *byteDecoder) fail(msg string) {
 	if d.err == nil {
-		d.err = &SyntaxError{Offset: d.pos, Msg: msg}
+		d.err = &metav1.SyntaxError{Type: "dynamic.Object", Offset: d.pos, Msg: msg}
 	}
 	d.pos = len(d.data)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/codec"
 )
 
@@ -44,7 +45,7 @@ func TestByteDecoderErrors(t *testing.T) {
 	} {
 		var o Object
 		err := o.DecodeOwnedJSON([]byte(in))
-		var se *SyntaxError
+		var se *metav1.SyntaxError
 		assert.ErrorAs(t, err, &se, "%q", in)
 	}
 	deep := bytes.Repeat([]byte(`{"a":`), maxDepth+1)

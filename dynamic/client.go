@@ -2,7 +2,6 @@ package dynamic
 
 import (
 	"context"
-	"errors"
 	"iter"
 
 	"github.com/kubewire/kubewire/api/metav1"
@@ -39,10 +38,10 @@ type KindMapper interface {
 
 // ForKind returns a client for the resource of apiVersion and kind, found
 // through m. Errors are m's (a *discovery.NotFoundError for an unknown
-// kind).
+// kind), or a *rest.ConfigError for a nil m.
 func ForKind(ctx context.Context, rc *rest.Client, m KindMapper, apiVersion, kind, namespace string) (*Client, error) {
 	if m == nil {
-		return nil, errors.New("dynamic: nil mapper")
+		return nil, &rest.ConfigError{Field: "ForKind", Reason: "nil mapper"}
 	}
 	r, err := m.ResourceForKind(ctx, apiVersion, kind)
 	if err != nil {

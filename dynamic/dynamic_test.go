@@ -212,7 +212,7 @@ func TestClientVerbs(t *testing.T) {
 	_, err = c.ApplyObject(ctx, Object{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "d"}}, metav1.ApplyOptions{FieldManager: "t"})
 	require.NoError(t, err)
 	_, err = c.ApplyObject(ctx, Object{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "d"}}, metav1.ApplyOptions{})
-	var fm *typed.FieldManagerRequiredError
+	var fm *rest.RequestError
 	assert.ErrorAs(t, err, &fm)
 
 	require.NoError(t, c.Delete(ctx, "a", typed.DeleteOptions{}))

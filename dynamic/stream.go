@@ -4,6 +4,7 @@ import (
 	"io"
 	"sync"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/codec"
 )
 
@@ -108,7 +109,7 @@ func (l *List) DecodeJSONFrom(r io.Reader) error {
 		if w.err != nil {
 			return w.err
 		}
-		return &SyntaxError{Offset: -1, Msg: msg}
+		return &metav1.SyntaxError{Type: "dynamic.Object", Offset: -1, Msg: msg}
 	}
 	if w.next() != '{' {
 		return fail("expected a JSON object")

@@ -12,9 +12,13 @@
 // Errors from the server are *StatusError (check them with IsNotFound,
 // IsConflict, ...); a body that cannot be decoded is a *DecodeError; a body
 // over the size limit a *ResponseTooLargeError; a request the builder could
-// not assemble a *RequestError. Context errors come back as they are (or
-// wrapped, so errors.Is works). No error and no log line ever contains a
-// request header, so credentials never leak through them.
+// not assemble a *RequestError; a config field or option New cannot use a
+// *ConfigError. A credential that cannot be obtained for a request is a
+// *config.TokenFileError or *config.ExecError, inside the *url.Error
+// net/http reports transport failures with (errors.As finds it). Context
+// errors come back as they are (or wrapped, so errors.Is works). No error
+// and no log line ever contains a request header, so credentials never leak
+// through them.
 package rest
 
 import (
@@ -219,8 +223,9 @@ func WithUserAgent(ua string) Option {
 // does.
 //
 // Unless WithTransport replaces it, the transport is built from cfg (TLS,
-// credentials, proxy); its errors are returned as they are. A bad config
-// field or option is a *ConfigError. cfg is not retained.
+// credentials, proxy). A bad config field or option, and a TLS file that
+// cannot be read or parsed, is a *ConfigError (Field names it, Path the
+// file). cfg is not retained.
 func New(cfg *config.Config, opts ...Option) (*Client, error) {
 	if cfg == nil {
 		return nil, &ConfigError{Field: "Config", Reason: "nil config"}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -143,17 +144,42 @@ func (e *RequestError) Error() string {
 // Unwrap returns Err.
 func (e *RequestError) Unwrap() error { return e.Err }
 
-// ConfigError reports a config field or option that New rejects.
+// ConfigError reports a config field or constructor option that cannot be
+// used: rest.New's (a bad server URL, an unreadable CA or certificate file,
+// PEM data that does not parse, a negative burst), and those of the
+// constructors built on rest (discovery.New, leaderelection.New,
+// controller.NewInformer, dynamic.NewClient, ...). It names the field and,
+// for a file, the path; it never holds the contents of a key or other
+// credential.
 type ConfigError struct {
-	// Field is the config field ("Server", "Burst") or option
-	// ("WithMaxRetries") at fault.
+	// Field is the config field ("Server", "TLS.CAFile", "Burst") or option
+	// ("WithMaxRetries", "WithDiskCache") at fault.
 	Field string
-	// Reason says what is wrong with it. It never contains a credential.
+	// Path is the file named by Field, when Field is a file setting.
+	Path string
+	// Reason says what is wrong with it; empty when Err says it.
 	Reason string
+	// Err is the underlying cause (a file-system or PEM error), or nil.
+	Err error
 }
 
-// Error names the field or option and the problem.
-func (e *ConfigError) Error() string { return "rest: " + e.Field + ": " + e.Reason }
+// Error returns "invalid FIELD [PATH]: REASON: ERR".
+func (e *ConfigError) Error() string {
+	s := "invalid " + e.Field
+	if e.Path != "" {
+		s += " " + strconv.Quote(e.Path)
+	}
+	if e.Reason != "" {
+		s += ": " + e.Reason
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns Err.
+func (e *ConfigError) Unwrap() error { return e.Err }
 
 // knownReasons are the reasons the Is* helpers trust; for any other reason
 // they decide from the HTTP code.

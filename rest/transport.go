@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 
@@ -9,9 +10,13 @@ import (
 )
 
 // newTransport builds the round tripper for cfg when no WithTransport option
-// replaces it.
+// replaces it. The transport's configuration errors become *ConfigError.
 func newTransport(cfg *config.Config, logger *slog.Logger, userAgent string) (http.RoundTripper, error) {
-	return transport.New(cfg, transport.Options{Logger: logger, UserAgent: userAgent})
+	rt, err := transport.New(cfg, transport.Options{Logger: logger, UserAgent: userAgent})
+	if te, ok := errors.AsType[*transport.ConfigError](err); ok {
+		return nil, &ConfigError{Field: te.Field, Path: te.Path, Err: te.Err}
+	}
+	return rt, err
 }
 
 // defaultUserAgent is sent when neither WithUserAgent nor cfg.UserAgent names

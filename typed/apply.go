@@ -37,7 +37,7 @@ func (c *Client[T, L]) ApplyStatus(ctx context.Context, name string, config any,
 
 func (c *Client[T, L]) apply(ctx context.Context, name string, config any, opts metav1.ApplyOptions, sub []string) (*T, error) {
 	if opts.FieldManager == "" {
-		return nil, &FieldManagerRequiredError{Resource: c.r.Resource, Name: name}
+		return nil, fieldManagerRequired(c.r.Resource, name)
 	}
 	if v, ok := config.(T); ok {
 		config = &v // encoded by T's generated encoder, if it has one
@@ -76,13 +76,13 @@ func applyBody(kind string, config any, explicit []any) ([]byte, error) {
 		}
 		body, err := codec.Marshal(config)
 		if err != nil {
-			return nil, &EncodeError{Kind: kind, Err: err}
+			return nil, encodeError(kind, err)
 		}
 		return body, nil
 	}
 	body, missed, err := jsonwire.MarshalApply(e, explicit)
 	if err != nil {
-		return nil, &EncodeError{Kind: kind, Err: err}
+		return nil, encodeError(kind, err)
 	}
 	if len(missed) > 0 {
 		i := missed[0]
@@ -114,15 +114,4 @@ type ExplicitFieldError struct {
 // Error returns the error's message.
 func (e *ExplicitFieldError) Error() string {
 	return fmt.Sprintf("apply %s: ApplyOptions.Explicit[%d] (%s): %s", e.Kind, e.Index, e.Type, e.Reason)
-}
-
-// FieldManagerRequiredError reports a server-side apply without a field
-// manager.
-type FieldManagerRequiredError struct {
-	Resource, Name string
-}
-
-// Error returns the error's message.
-func (e *FieldManagerRequiredError) Error() string {
-	return fmt.Sprintf("apply %s %q: ApplyOptions.FieldManager is required", e.Resource, e.Name)
 }

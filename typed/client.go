@@ -2,7 +2,6 @@ package typed
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"net/url"
 
@@ -84,10 +83,10 @@ func (c *Client[T, L]) request(r *rest.Request, name string, sub ...string) *res
 // namespace would otherwise get from the server as a confusing 404.
 func (c *Client[T, L]) checkObjectScope(op, name string) error {
 	if c.r.Namespaced && c.ns == "" {
-		return &ScopeError{Op: op, Resource: c.r.Resource, Name: name}
+		return scopeError(op, c.r.Resource, name)
 	}
 	if name == "" {
-		return &NameRequiredError{Op: op, Resource: c.r.Resource}
+		return nameRequired(op, c.r.Resource)
 	}
 	return nil
 }
@@ -149,7 +148,7 @@ func (c *Client[T, L]) All(ctx context.Context, opts metav1.ListOptions) iter.Se
 // Create creates obj and returns the object as the server stored it.
 func (c *Client[T, L]) Create(ctx context.Context, obj *T, opts metav1.CreateOptions) (*T, error) {
 	if c.r.Namespaced && c.ns == "" {
-		return nil, &ScopeError{Op: "create", Resource: c.r.Resource}
+		return nil, scopeError("create", c.r.Resource, "")
 	}
 	return c.write(ctx, c.rc.Post(), "", obj, opts.Query())
 }
@@ -169,7 +168,7 @@ func (c *Client[T, L]) UpdateStatus(ctx context.Context, obj *T, opts metav1.Upd
 func (c *Client[T, L]) update(ctx context.Context, obj *T, opts metav1.UpdateOptions, sub []string) (*T, error) {
 	body, err := codec.Marshal(obj)
 	if err != nil {
-		return nil, &EncodeError{Kind: c.r.Kind, Err: err}
+		return nil, encodeError(c.r.Kind, err)
 	}
 	var name string
 	if k, ok := any(obj).(keyed); ok {
@@ -245,7 +244,7 @@ func (c *Client[T, L]) Request(base *rest.Request, name string) *rest.Request {
 func (c *Client[T, L]) write(ctx context.Context, base *rest.Request, name string, obj *T, q url.Values) (*T, error) {
 	body, err := codec.Marshal(obj)
 	if err != nil {
-		return nil, &EncodeError{Kind: c.r.Kind, Err: err}
+		return nil, encodeError(c.r.Kind, err)
 	}
 	out := new(T)
 	err = c.request(base, name).Params(q).BodyBytes(body, "application/json").Into(ctx, objectTarget(out))
@@ -254,39 +253,3 @@ func (c *Client[T, L]) write(ctx context.Context, base *rest.Request, name strin
 	}
 	return out, nil
 }
-
-// ScopeError reports a request for one namespaced object on a client bound
-// to all namespaces.
-type ScopeError struct {
-	Op, Resource, Name string
-}
-
-// Error returns the error's message.
-func (e *ScopeError) Error() string {
-	if e.Name == "" {
-		return fmt.Sprintf("%s %s: a namespace is required (the client is bound to all namespaces)", e.Op, e.Resource)
-	}
-	return fmt.Sprintf("%s %s %q: a namespace is required (the client is bound to all namespaces)", e.Op, e.Resource, e.Name)
-}
-
-// NameRequiredError reports a request for one object without a name.
-type NameRequiredError struct {
-	Op, Resource string
-}
-
-// Error returns the error's message.
-func (e *NameRequiredError) Error() string {
-	return fmt.Sprintf("%s %s: a resource name is required", e.Op, e.Resource)
-}
-
-// EncodeError reports an object that could not be encoded as JSON.
-type EncodeError struct {
-	Kind string
-	Err  error
-}
-
-// Error returns the error's message.
-func (e *EncodeError) Error() string { return fmt.Sprintf("encoding %s: %v", e.Kind, e.Err) }
-
-// Unwrap returns the underlying encoder error.
-func (e *EncodeError) Unwrap() error { return e.Err }

@@ -108,17 +108,19 @@ func TestScopeErrors(t *testing.T) {
 	ctx := context.Background()
 	all := typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "")
 	_, err := all.Get(ctx, "x", metav1.GetOptions{})
-	var se *typed.ScopeError
+	var se *rest.RequestError
 	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "Namespace", se.Field)
 	assert.Contains(t, err.Error(), "namespace is required")
 	_, err = all.Create(ctx, &corev1.ConfigMap{}, metav1.CreateOptions{})
 	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "Namespace", se.Field)
 	_, err = typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns1").Get(ctx, "", metav1.GetOptions{})
-	var ne *typed.NameRequiredError
-	require.ErrorAs(t, err, &ne)
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "Name", se.Field)
 	_, err = typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns1").Apply(ctx, "x", map[string]any{}, metav1.ApplyOptions{})
-	var fe *typed.FieldManagerRequiredError
-	require.ErrorAs(t, err, &fe)
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "FieldManager", se.Field)
 	assert.Empty(t, *calls, "no request is sent for a request that cannot be right")
 }
 

@@ -35,7 +35,7 @@ func Extract[T any](obj *T, manager, subresource string) (out *T, explicit []any
 	}
 	data, err := codec.Marshal(obj)
 	if err != nil {
-		return nil, nil, &EncodeError{Kind: reflect.TypeFor[T]().Name(), Err: err}
+		return nil, nil, encodeError(reflect.TypeFor[T]().Name(), err)
 	}
 	root, err := parseJSON(data)
 	if err != nil || root.kind != 'o' {

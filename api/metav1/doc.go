@@ -20,9 +20,13 @@ import "github.com/kubewire/kubewire/internal/jsonwire"
 
 // SyntaxError is the error UnmarshalJSON returns for malformed JSON or a
 // value of the wrong JSON type, with the Go type being decoded and the byte
-// offset. For a value its type rejects, Err holds that type's own error (a
+// offset; dynamic.Object's decoder returns it too (Type "dynamic.Object"). For a value its type rejects, Err holds that type's own error (a
 // *QuantityError, a *TimeError), reachable with errors.As. (DecodeJSON
 // reports the same text through the json-iterator Iterator.)
 type SyntaxError = jsonwire.SyntaxError
 
 //go:generate go run github.com/kubewire/kubewire/internal/gen
+
+// UnsupportedValueError is the error MarshalJSON returns for a float that
+// JSON cannot represent (NaN or an infinity).
+type UnsupportedValueError = jsonwire.UnsupportedValueError

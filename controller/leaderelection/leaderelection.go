@@ -68,16 +68,6 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// ConfigError reports an invalid Config.
-type ConfigError struct {
-	Field, Reason string
-}
-
-// Error returns the error's message.
-func (e *ConfigError) Error() string {
-	return fmt.Sprintf("leaderelection: %s: %s", e.Field, e.Reason)
-}
-
 // ErrLeaseLost is returned by Run when the leader could not renew the lease
 // within RenewDeadline.
 var ErrLeaseLost = errors.New("leaderelection: lease lost")
@@ -97,25 +87,26 @@ type Elector struct {
 	leading  bool
 }
 
-// New validates cfg and returns an elector. The error is a *ConfigError.
+// New validates cfg and returns an elector. The error is a
+// *rest.ConfigError naming the Config field at fault.
 func New(cfg Config) (*Elector, error) {
 	switch {
 	case cfg.Leases == nil:
-		return nil, &ConfigError{"Leases", "a lease client is required"}
+		return nil, &rest.ConfigError{Field: "Leases", Reason: "a lease client is required"}
 	case cfg.Leases.Namespace() == "":
-		return nil, &ConfigError{"Leases", "the lease client must be bound to a namespace"}
+		return nil, &rest.ConfigError{Field: "Leases", Reason: "the lease client must be bound to a namespace"}
 	case cfg.Name == "":
-		return nil, &ConfigError{"Name", "a lease name is required"}
+		return nil, &rest.ConfigError{Field: "Name", Reason: "a lease name is required"}
 	case cfg.Identity == "":
-		return nil, &ConfigError{"Identity", "an identity is required"}
+		return nil, &rest.ConfigError{Field: "Identity", Reason: "an identity is required"}
 	case cfg.RetryPeriod <= 0:
-		return nil, &ConfigError{"RetryPeriod", "must be positive"}
+		return nil, &rest.ConfigError{Field: "RetryPeriod", Reason: "must be positive"}
 	case cfg.LeaseDuration <= cfg.RenewDeadline:
-		return nil, &ConfigError{"LeaseDuration", fmt.Sprintf("%v must be greater than RenewDeadline %v", cfg.LeaseDuration, cfg.RenewDeadline)}
+		return nil, &rest.ConfigError{Field: "LeaseDuration", Reason: fmt.Sprintf("%v must be greater than RenewDeadline %v", cfg.LeaseDuration, cfg.RenewDeadline)}
 	case float64(cfg.RenewDeadline) <= JitterFactor*float64(cfg.RetryPeriod):
-		return nil, &ConfigError{"RenewDeadline", fmt.Sprintf("%v must be greater than RetryPeriod*%.1f (%v)", cfg.RenewDeadline, JitterFactor, time.Duration(JitterFactor*float64(cfg.RetryPeriod)))}
+		return nil, &rest.ConfigError{Field: "RenewDeadline", Reason: fmt.Sprintf("%v must be greater than RetryPeriod*%.1f (%v)", cfg.RenewDeadline, JitterFactor, time.Duration(JitterFactor*float64(cfg.RetryPeriod)))}
 	case cfg.Callbacks.OnStartedLeading == nil:
-		return nil, &ConfigError{"Callbacks.OnStartedLeading", "is required"}
+		return nil, &rest.ConfigError{Field: "Callbacks.OnStartedLeading", Reason: "is required"}
 	}
 	e := &Elector{cfg: cfg, log: cfg.Logger}
 	if e.log == nil {

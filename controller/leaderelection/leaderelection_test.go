@@ -169,7 +169,7 @@ func TestConfigValidation(t *testing.T) {
 		cfg := ok
 		mut(&cfg)
 		_, err := leaderelection.New(cfg)
-		var ce *leaderelection.ConfigError
+		var ce *rest.ConfigError
 		require.ErrorAs(t, err, &ce, field)
 		assert.Equal(t, field, ce.Field)
 	}

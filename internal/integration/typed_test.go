@@ -100,7 +100,7 @@ func TestTypedServerSideApply(t *testing.T) {
 
 	// Without a field manager the client refuses before sending.
 	_, err = cms.Apply(ctx, name, bob, metav1.ApplyOptions{})
-	var fm *typed.FieldManagerRequiredError
+	var fm *rest.RequestError
 	assert.True(t, errors.As(err, &fm), "%v", err)
 }
 

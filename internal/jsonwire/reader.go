@@ -44,12 +44,21 @@ type SyntaxError struct {
 // Unwrap returns the underlying error, if any.
 func (e *SyntaxError) Unwrap() error { return e.Err }
 
-// Error returns the error's message.
+// Error returns "decoding TYPE: MSG at offset N near NEAR"; the offset is
+// left out when negative (unknown), the excerpt when empty.
 func (e *SyntaxError) Error() string {
-	if e.Type != "" {
-		return fmt.Sprintf("decoding %s: %s at offset %d near %q", e.Type, e.Msg, e.Offset, e.Near)
+	t := e.Type
+	if t == "" {
+		t = "JSON"
 	}
-	return fmt.Sprintf("decoding JSON: %s at offset %d near %q", e.Msg, e.Offset, e.Near)
+	s := "decoding " + t + ": " + e.Msg
+	if e.Offset >= 0 {
+		s += " at offset " + strconv.Itoa(e.Offset)
+	}
+	if e.Near != "" {
+		s += fmt.Sprintf(" near %q", e.Near)
+	}
+	return s
 }
 
 // Reader decodes JSON from a byte slice it owns. The zero Reader reads an

@@ -7,6 +7,7 @@ import (
 
 	jsoniter "github.com/json-iterator/go"
 
+	"github.com/kubewire/kubewire/config"
 	"github.com/kubewire/kubewire/internal/codec"
 )
 
@@ -39,22 +40,8 @@ func (e *ConfigError) Error() string {
 // Unwrap returns the underlying cause.
 func (e *ConfigError) Unwrap() error { return e.Err }
 
-// TokenFileError reports that the bearer token file could not be used for a
-// request: it could not be read, or it is empty.
-type TokenFileError struct {
-	// Path is the token file.
-	Path string
-	// Err is the underlying cause.
-	Err error
-}
-
-// Error returns "transport: token file PATH: cause".
-func (e *TokenFileError) Error() string {
-	return "transport: token file " + strconv.Quote(e.Path) + ": " + e.Err.Error()
-}
-
-// Unwrap returns the underlying cause.
-func (e *TokenFileError) Unwrap() error { return e.Err }
+// TokenFileError is the public type for a token file that cannot be used.
+type TokenFileError = config.TokenFileError
 
 // errString is a constant-message error.
 type errString string

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"strconv"
 	"sync"
 	"time"
 
@@ -34,51 +33,11 @@ const (
 // is zero.
 const defaultExecTimeout = time.Minute
 
-// ExecError reports that an exec credential plugin failed: it could not be
-// started, exited with an error, timed out, or printed something that is not
-// a usable ExecCredential. It never holds a credential: the plugin's
-// environment values are removed from Stderr, and a token in the output is
-// never quoted.
-type ExecError struct {
-	// Command is the plugin command as configured (arguments are not
-	// included).
-	Command string
-	// ExitCode is the plugin's exit status, or -1 when it did not exit on
-	// its own (not found, killed on timeout) and 0 when it exited
-	// successfully but its output was unusable.
-	ExitCode int
-	// Stderr is what the plugin wrote to standard error, at most 4 KiB,
-	// with the values of Exec.Env replaced by "REDACTED".
-	Stderr string
-	// InstallHint is the configured hint, set only when the command was not
-	// found.
-	InstallHint string
-	// Err is the underlying cause.
-	Err error
-}
+// ExecError is the public type for an exec plugin that failed.
+type ExecError = config.ExecError
 
 // maxExecStderr caps ExecError.Stderr.
 const maxExecStderr = 4 << 10
-
-// Error returns `exec plugin "COMMAND": cause[: stderr]`, followed by the
-// install hint when the command was not found.
-func (e *ExecError) Error() string {
-	cause := "failed"
-	if e.Err != nil {
-		cause = e.Err.Error()
-	}
-	s := "exec plugin " + strconv.Quote(e.Command) + ": " + cause
-	if e.Stderr != "" {
-		s += ": stderr: " + e.Stderr
-	}
-	if e.InstallHint != "" {
-		s += "\n\n" + e.InstallHint
-	}
-	return s
-}
-
-// Unwrap returns the underlying cause.
-func (e *ExecError) Unwrap() error { return e.Err }
 
 // execCredential is one credential obtained from the plugin.
 type execCredential struct {
