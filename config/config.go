@@ -41,17 +41,9 @@ type Config struct {
 	// DisableCompression turns off the Accept-Encoding: gzip request header.
 	DisableCompression bool
 
-	// QPS and Burst bound the client-side request rate. Zero means kubectl's
-	// defaults (5 QPS, burst 10); a negative QPS disables the limit.
-	QPS   float32
-	Burst int
-
 	// Timeout bounds each request that is not a watch or a stream. Zero means
 	// no overall timeout (the transport's header timeout still applies).
 	Timeout time.Duration
-
-	// UserAgent replaces the default "kubewire/VERSION (GOOS/GOARCH)".
-	UserAgent string
 
 	// Source records where each setting came from; Explain prints it. Nil
 	// for a Config built by hand.

@@ -15,7 +15,6 @@ import (
 	"github.com/kubewire/kubewire/dynamic"
 	"github.com/kubewire/kubewire/fake"
 	"github.com/kubewire/kubewire/rest"
-	"github.com/kubewire/kubewire/typed"
 )
 
 const gadgetCRD = `apiVersion: apiextensions.k8s.io/v1
@@ -118,7 +117,7 @@ func TestInformerDynamicCustomResources(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, all, 2, "team=blue is not cached")
 
-	require.NoError(t, gadgets.Delete(ctx, "b", typed.DeleteOptions{}))
+	require.NoError(t, gadgets.Delete(ctx, "b", metav1.DeleteOptions{}))
 	require.Eventually(t, func() bool {
 		mu.Lock()
 		defer mu.Unlock()

@@ -86,7 +86,7 @@ func TestInformerListWatchAndLister(t *testing.T) {
 	byApp, _ = l.ByIndex("app", "web")
 	assert.Empty(t, byApp)
 
-	require.NoError(t, cms.Delete(ctx, "a", typed.DeleteOptions{}))
+	require.NoError(t, cms.Delete(ctx, "a", metav1.DeleteOptions{}))
 	require.Eventually(t, func() bool { _, ok := l.Get("default", "a"); return !ok }, 5*time.Second, time.Millisecond)
 	require.Eventually(t, func() bool { st, _ := rec.snapshot(); return len(st) == 1 }, 5*time.Second, time.Millisecond)
 	_, errs := rec.snapshot()
@@ -296,7 +296,7 @@ func convergeUnderFaults(t *testing.T, mode controller.StreamingMode) {
 						cms.Update(ctx, cur, metav1.UpdateOptions{})
 					}
 				case 2:
-					cms.Delete(ctx, name, typed.DeleteOptions{})
+					cms.Delete(ctx, name, metav1.DeleteOptions{})
 				}
 			}
 		})

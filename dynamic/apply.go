@@ -218,7 +218,7 @@ func (a *Applier) waitForCRD(ctx context.Context, r ApplyResult, interval time.D
 	c := New(a.rc, r.Resource.Typed(), "")
 	group, _, _ := r.Object.NestedString("spec", "group")
 	kind, _, _ := r.Object.NestedString("spec", "names", "kind")
-	versions, _, _ := r.Object.NestedSlice("spec", "versions")
+	versions, _, _ := r.Object.nestedSlice("spec", "versions")
 	var served []string
 	for _, v := range versions {
 		m, _ := v.(map[string]any)
@@ -274,7 +274,7 @@ func (a *Applier) crdReady(ctx context.Context, c *Client, name, group, kind str
 // conditionTrue reports whether status.conditions has type typ with status
 // "True".
 func conditionTrue(o Object, typ string) bool {
-	conds, _, _ := o.NestedSlice("status", "conditions")
+	conds, _, _ := o.nestedSlice("status", "conditions")
 	for _, c := range conds {
 		m, _ := c.(map[string]any)
 		if m["type"] == typ && m["status"] == "True" {

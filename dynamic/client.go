@@ -13,7 +13,7 @@ import (
 // Client is the typed client with its type supplied at run time: every
 // verb of typed.Client (Get, List, All with the pagination iterator and
 // the expired-token fallback, Watch, Create, Update, UpdateStatus, Patch,
-// Apply, ApplyStatus, Delete with typed.DeleteOptions, DeleteCollection)
+// Apply, ApplyStatus, Delete with metav1.DeleteOptions, DeleteCollection)
 // on Objects of the resource it was made for. It is safe for concurrent
 // use.
 type Client struct {

@@ -13,7 +13,6 @@ import (
 	"github.com/kubewire/kubewire/discovery"
 	"github.com/kubewire/kubewire/fake"
 	"github.com/kubewire/kubewire/rest"
-	"github.com/kubewire/kubewire/typed"
 )
 
 func TestDecodeNumbersAndShapes(t *testing.T) {
@@ -215,10 +214,10 @@ func TestClientVerbs(t *testing.T) {
 	var fm *rest.RequestError
 	assert.ErrorAs(t, err, &fm)
 
-	require.NoError(t, c.Delete(ctx, "a", typed.DeleteOptions{}))
+	require.NoError(t, c.Delete(ctx, "a", metav1.DeleteOptions{}))
 	_, err = c.Get(ctx, "a", metav1.GetOptions{})
 	assert.True(t, rest.IsNotFound(err))
-	require.NoError(t, c.InNamespace("default").DeleteCollection(ctx, typed.DeleteOptions{}, metav1.ListOptions{}))
+	require.NoError(t, c.InNamespace("default").DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{}))
 	l, err := c.List(ctx, metav1.ListOptions{})
 	require.NoError(t, err)
 	assert.Empty(t, l.Items)

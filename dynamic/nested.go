@@ -121,8 +121,19 @@ func (o Object) NestedFloat64(fields ...string) (float64, bool, error) {
 	return 0, false, &FieldTypeError{Path: path(fields), Want: "float64", Got: jsonType(v)}
 }
 
-// NestedMap returns the object at fields, shared with o (not a copy).
+// NestedMap returns a deep copy of the object at fields, as client-go's
+// does: changing it leaves o as it was (write back with SetNested).
+// NestedField returns the value itself, shared with o.
 func (o Object) NestedMap(fields ...string) (map[string]any, bool, error) {
+	m, ok, err := o.nestedMap(fields...)
+	if !ok || err != nil {
+		return nil, ok, err
+	}
+	return deepCopy(m).(map[string]any), true, nil
+}
+
+// nestedMap returns the object at fields, shared with o.
+func (o Object) nestedMap(fields ...string) (map[string]any, bool, error) {
 	v, ok, err := o.NestedField(fields...)
 	if !ok || err != nil {
 		return nil, false, err
@@ -136,8 +147,19 @@ func (o Object) NestedMap(fields ...string) (map[string]any, bool, error) {
 	return nil, false, &FieldTypeError{Path: path(fields), Want: "map", Got: jsonType(v)}
 }
 
-// NestedSlice returns the array at fields, shared with o.
+// NestedSlice returns a deep copy of the array at fields, as client-go's
+// does: changing it leaves o as it was (write back with SetNested).
+// NestedField returns the value itself, shared with o.
 func (o Object) NestedSlice(fields ...string) ([]any, bool, error) {
+	s, ok, err := o.nestedSlice(fields...)
+	if !ok || err != nil {
+		return nil, ok, err
+	}
+	return deepCopy(s).([]any), true, nil
+}
+
+// nestedSlice returns the array at fields, shared with o.
+func (o Object) nestedSlice(fields ...string) ([]any, bool, error) {
 	v, ok, err := o.NestedField(fields...)
 	if !ok || err != nil {
 		return nil, false, err
@@ -151,7 +173,7 @@ func (o Object) NestedSlice(fields ...string) ([]any, bool, error) {
 
 // NestedStringSlice returns a copy of the array of strings at fields.
 func (o Object) NestedStringSlice(fields ...string) ([]string, bool, error) {
-	s, ok, err := o.NestedSlice(fields...)
+	s, ok, err := o.nestedSlice(fields...)
 	if !ok || err != nil {
 		return nil, ok, err
 	}
@@ -168,7 +190,7 @@ func (o Object) NestedStringSlice(fields ...string) ([]string, bool, error) {
 
 // NestedStringMap returns a copy of the object of strings at fields.
 func (o Object) NestedStringMap(fields ...string) (map[string]string, bool, error) {
-	m, ok, err := o.NestedMap(fields...)
+	m, ok, err := o.nestedMap(fields...)
 	if !ok || err != nil {
 		return nil, ok, err
 	}
@@ -245,7 +267,7 @@ func (o Object) RemoveNested(fields ...string) error {
 	if len(fields) == 0 {
 		return nil
 	}
-	parent, ok, err := o.NestedMap(fields[:len(fields)-1]...)
+	parent, ok, err := o.nestedMap(fields[:len(fields)-1]...)
 	if len(fields) == 1 {
 		parent, ok, err = o, true, nil
 	}

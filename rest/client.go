@@ -77,7 +77,6 @@ type settings struct {
 	transport  http.RoundTripper
 	wrappers   []func(http.RoundTripper) http.RoundTripper
 	logger     *slog.Logger
-	rateSet    bool
 	qps        float32
 	burst      int
 	maxRetries int
@@ -131,8 +130,8 @@ func WithLogger(l *slog.Logger) Option {
 // WithRateLimit sets the client-side rate limit, a token bucket refilled at
 // qps tokens a second holding at most burst; every attempt (retries,
 // watches and streams included) takes one token. Zero qps or burst means
-// DefaultQPS or DefaultBurst; a negative qps disables the limit. It
-// overrides the config's QPS and Burst.
+// DefaultQPS or DefaultBurst; a negative qps disables the limit. Without
+// this option the limit is DefaultQPS and DefaultBurst.
 func WithRateLimit(qps float32, burst int) Option {
 	return func(s *settings) error {
 		if math.IsNaN(float64(qps)) || math.IsInf(float64(qps), 0) {
@@ -141,7 +140,7 @@ func WithRateLimit(qps float32, burst int) Option {
 		if burst < 0 {
 			return &ConfigError{Field: "WithRateLimit", Reason: fmt.Sprintf("negative burst %d", burst)}
 		}
-		s.rateSet, s.qps, s.burst = true, qps, burst
+		s.qps, s.burst = qps, burst
 		return nil
 	}
 }
@@ -203,8 +202,7 @@ func WithWatchIdleTimeout(d time.Duration) Option {
 }
 
 // WithUserAgent sets the User-Agent sent on every request that does not set
-// its own. The default is the config's UserAgent, else
-// "kubewire/VERSION (GOOS/GOARCH)".
+// its own. The default is "kubewire/VERSION (GOOS/GOARCH)".
 func WithUserAgent(ua string) Option {
 	return func(s *settings) error {
 		if strings.TrimSpace(ua) == "" || strings.ContainsAny(ua, "\r\n\x00") {
@@ -219,8 +217,8 @@ func WithUserAgent(ua string) Option {
 // http or https URL with a host (a bare "host:port" means https), without
 // user info, query or fragment; its path, if any, prefixes every request.
 // cfg.Timeout bounds each request that is not a watch or a stream, retries
-// included. cfg.QPS and cfg.Burst set the rate limit unless WithRateLimit
-// does.
+// included. The rate limit and the user agent are set by options only
+// (WithRateLimit, WithUserAgent); the config says where and who.
 //
 // Unless WithTransport replaces it, the transport is built from cfg (TLS,
 // credentials, proxy). A bad config field or option, and a TLS file that
@@ -246,20 +244,8 @@ func New(cfg *config.Config, opts ...Option) (*Client, error) {
 	if cfg.Timeout < 0 {
 		return nil, &ConfigError{Field: "Timeout", Reason: fmt.Sprintf("negative duration %v", cfg.Timeout)}
 	}
-	if !s.rateSet {
-		if cfg.Burst < 0 {
-			return nil, &ConfigError{Field: "Burst", Reason: fmt.Sprintf("negative burst %d", cfg.Burst)}
-		}
-		if math.IsNaN(float64(cfg.QPS)) || math.IsInf(float64(cfg.QPS), 0) {
-			return nil, &ConfigError{Field: "QPS", Reason: "not a finite number"}
-		}
-		s.qps, s.burst = cfg.QPS, cfg.Burst
-	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
-	}
-	if s.userAgent == "" {
-		s.userAgent = cfg.UserAgent
 	}
 	if s.userAgent == "" {
 		s.userAgent = defaultUserAgent()

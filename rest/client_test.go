@@ -34,7 +34,7 @@ func TestNewRejectsBadValues(t *testing.T) {
 		{"query", &config.Config{Server: "https://k8s.example/?a=b"}, []Option{rt}, "Server"},
 		{"unparsable", &config.Config{Server: "https://k8s.example:port:x"}, []Option{rt}, "Server"},
 		{"negative timeout", &config.Config{Server: "https://k8s.example", Timeout: -time.Second}, []Option{rt}, "Timeout"},
-		{"negative burst", &config.Config{Server: "https://k8s.example", Burst: -1}, []Option{rt}, "Burst"},
+		{"negative burst", ok, []Option{rt, WithRateLimit(1, -1)}, "WithRateLimit"},
 		{"nil option", ok, []Option{rt, nil}, "Option"},
 		{"nil transport", ok, []Option{WithTransport(nil)}, "WithTransport"},
 		{"nil wrapper", ok, []Option{rt, WithWrapper(nil)}, "WithWrapper"},
@@ -68,24 +68,24 @@ func nan() float64 {
 }
 
 func TestNewDefaults(t *testing.T) {
-	c, err := New(&config.Config{Server: "https://k8s.example/", QPS: -1, UserAgent: "from-config"}, WithTransport(http.DefaultTransport))
+	c, err := New(&config.Config{Server: "https://k8s.example/"}, WithTransport(http.DefaultTransport))
 	require.NoError(t, err)
-	assert.Nil(t, c.limiter, "a negative config QPS disables the limit")
+	assert.Equal(t, float64(DefaultQPS), c.limiter.qps)
+	assert.Equal(t, float64(DefaultBurst), c.limiter.burst)
 	assert.Equal(t, DefaultMaxRetries, c.maxRetries)
 	assert.Equal(t, int64(DefaultMaxResponseBytes), c.maxBytes)
 	assert.Zero(t, c.idle)
-	assert.Equal(t, "from-config", c.userAgent)
+	assert.Equal(t, defaultUserAgent(), c.userAgent)
 	assert.Equal(t, "https://k8s.example", c.Server().String())
 
-	c, err = New(&config.Config{Server: "https://k8s.example", QPS: 50, Burst: 100}, WithTransport(http.DefaultTransport))
+	c, err = New(&config.Config{Server: "https://k8s.example"}, WithTransport(http.DefaultTransport), WithRateLimit(-1, 0))
 	require.NoError(t, err)
-	assert.Equal(t, 50.0, c.limiter.qps)
-	assert.Equal(t, 100.0, c.limiter.burst)
+	assert.Nil(t, c.limiter, "a negative QPS disables the limit")
 
-	c, err = New(&config.Config{Server: "https://k8s.example", QPS: 50, Burst: 100}, WithTransport(http.DefaultTransport),
+	c, err = New(&config.Config{Server: "https://k8s.example"}, WithTransport(http.DefaultTransport),
 		WithRateLimit(1, 2), WithMaxRetries(0), WithMaxResponseBytes(10), WithWatchIdleTimeout(time.Minute), WithUserAgent("opt"))
 	require.NoError(t, err)
-	assert.Equal(t, 1.0, c.limiter.qps, "the option wins over the config")
+	assert.Equal(t, 1.0, c.limiter.qps)
 	assert.Equal(t, 2.0, c.limiter.burst)
 	assert.Zero(t, c.maxRetries)
 	assert.Equal(t, int64(10), c.maxBytes)

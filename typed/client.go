@@ -203,27 +203,30 @@ func (c *Client[T, L]) Patch(ctx context.Context, name string, pt rest.PatchType
 	return out, nil
 }
 
-// Delete deletes the object called name. opts carries the propagation policy,
-// preconditions, grace period and dry run.
-func (c *Client[T, L]) Delete(ctx context.Context, name string, opts DeleteOptions) error {
+// Delete deletes the object called name. opts carries the propagation policy
+// (metav1.DeletePropagationForeground, ...), preconditions, grace period and
+// dry run; the zero value uses the kind's defaults.
+func (c *Client[T, L]) Delete(ctx context.Context, name string, opts metav1.DeleteOptions) error {
 	if err := c.checkObjectScope("delete", name); err != nil {
 		return err
 	}
-	r := c.request(c.rc.Delete(), name)
-	if b := opts.body(); b != nil {
-		r = r.BodyBytes(b, "application/json")
-	}
-	_, err := r.Do(ctx).Raw()
-	return err
+	return c.delete(ctx, c.request(c.rc.Delete(), name), opts)
 }
 
 // DeleteCollection deletes every object list selects.
-func (c *Client[T, L]) DeleteCollection(ctx context.Context, opts DeleteOptions, list metav1.ListOptions) error {
-	r := c.request(c.rc.Delete(), "").Params(list.Query())
-	if b := opts.body(); b != nil {
+func (c *Client[T, L]) DeleteCollection(ctx context.Context, opts metav1.DeleteOptions, list metav1.ListOptions) error {
+	return c.delete(ctx, c.request(c.rc.Delete(), "").Params(list.Query()), opts)
+}
+
+func (c *Client[T, L]) delete(ctx context.Context, r *rest.Request, opts metav1.DeleteOptions) error {
+	b, err := deleteBody(opts)
+	if err != nil {
+		return err
+	}
+	if b != nil {
 		r = r.BodyBytes(b, "application/json")
 	}
-	_, err := r.Do(ctx).Raw()
+	_, err = r.Do(ctx).Raw()
 	return err
 }
 

@@ -284,18 +284,18 @@ func TestDeleteOptionsTravelInBody(t *testing.T) {
 		"DELETE " + cmPath:          ok,
 	})
 	ctx := context.Background()
-	require.NoError(t, typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns1").Delete(ctx, "web", typed.DeleteOptions{}))
+	require.NoError(t, typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns1").Delete(ctx, "web", metav1.DeleteOptions{}))
 	assert.Empty(t, (*calls)[0].Body)
 	zero := int64(0)
-	require.NoError(t, typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns1").Delete(ctx, "web", typed.DeleteOptions{
-		PropagationPolicy: typed.DeleteForeground, GracePeriodSeconds: &zero, DryRun: true,
-		Preconditions: &typed.Preconditions{UID: "u1", ResourceVersion: "5"},
+	require.NoError(t, typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns1").Delete(ctx, "web", metav1.DeleteOptions{
+		PropagationPolicy: new(metav1.DeletePropagationForeground), GracePeriodSeconds: &zero, DryRun: []string{metav1.DryRunAll},
+		Preconditions: &metav1.Preconditions{UID: new("u1"), ResourceVersion: new("5")},
 	}))
 	var body map[string]any
 	require.NoError(t, json.Unmarshal([]byte((*calls)[1].Body), &body))
 	assert.Equal(t, map[string]any{"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Foreground",
 		"gracePeriodSeconds": 0.0, "dryRun": []any{"All"}, "preconditions": map[string]any{"uid": "u1", "resourceVersion": "5"}}, body)
-	require.NoError(t, typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns1").DeleteCollection(ctx, typed.DeleteOptions{}, metav1.ListOptions{LabelSelector: "a=b"}))
+	require.NoError(t, typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "ns1").DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{LabelSelector: "a=b"}))
 	assert.Equal(t, "labelSelector=a%3Db", (*calls)[2].Query)
 }
 

@@ -51,9 +51,9 @@ type Interface[T, L any] interface {
 	// ApplyStatus is Apply on the status subresource.
 	ApplyStatus(ctx context.Context, name string, config any, opts metav1.ApplyOptions) (*T, error)
 	// Delete deletes the object called name.
-	Delete(ctx context.Context, name string, opts DeleteOptions) error
+	Delete(ctx context.Context, name string, opts metav1.DeleteOptions) error
 	// DeleteCollection deletes every object list selects.
-	DeleteCollection(ctx context.Context, opts DeleteOptions, list metav1.ListOptions) error
+	DeleteCollection(ctx context.Context, opts metav1.DeleteOptions, list metav1.ListOptions) error
 
 	// GetSubresource reads subresource sub of the object called name into out.
 	GetSubresource(ctx context.Context, name, sub string, out any) error

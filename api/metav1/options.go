@@ -142,6 +142,12 @@ func (o ApplyOptions) Query() url.Values {
 	return PatchOptions{WriteOptions: WriteOptions{DryRun: o.DryRun, FieldManager: o.FieldManager}, Force: o.Force}.Query()
 }
 
+// DryRunAll is the one value of DeleteOptions.DryRun: validate and admit
+// the request without persisting it. (Set DeleteOptions.PropagationPolicy
+// with new(metav1.DeletePropagationForeground): DeleteOptions is the API's
+// own, generated type.)
+const DryRunAll = "All"
+
 func setString(q url.Values, k, v string) {
 	if v != "" {
 		q.Set(k, v)

@@ -197,7 +197,7 @@ func (r *reconciler) reconcile(ctx context.Context, name string) error {
 	cur, exists := r.cm.Lister().Get(name, cmName)
 	switch {
 	case team == "" && exists && cur.Labels[managedBy] == managerName:
-		err := cms.Delete(ctx, cmName, typed.DeleteOptions{})
+		err := cms.Delete(ctx, cmName, metav1.DeleteOptions{})
 		if rest.IsNotFound(err) {
 			return nil
 		}

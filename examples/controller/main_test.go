@@ -49,7 +49,7 @@ func TestControllerOnFakeServer(t *testing.T) {
 		}
 		return teamOf("red") == "red"
 	}, 10*time.Second, 5*time.Millisecond)
-	require.NoError(t, typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, "red").Delete(ctx, "team-info", typed.DeleteOptions{}))
+	require.NoError(t, typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, "red").Delete(ctx, "team-info", metav1.DeleteOptions{}))
 	require.Eventually(t, func() bool { return teamOf("red") == "red" }, 10*time.Second, 5*time.Millisecond, "recreated")
 
 	_, err = typed.For[corev1.Namespace, corev1.NamespaceList](rc, "").Patch(ctx, "plain", rest.MergePatch, []byte(`{"metadata":{"labels":{"team":"blue"}}}`), metav1.PatchOptions{})

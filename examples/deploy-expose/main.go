@@ -141,10 +141,10 @@ func deployExpose(ctx context.Context, opts config.Options, name string, keep bo
 
 // cleanup deletes an object deployExpose created, with a context of its own
 // so that it runs even when the caller's has expired.
-func cleanup(out io.Writer, kind, ns, name string, del func(context.Context, string, typed.DeleteOptions) error) {
+func cleanup(out io.Writer, kind, ns, name string, del func(context.Context, string, metav1.DeleteOptions) error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := del(ctx, name, typed.DeleteOptions{PropagationPolicy: typed.DeleteBackground}); err != nil {
+	if err := del(ctx, name, metav1.DeleteOptions{PropagationPolicy: new(metav1.DeletePropagationBackground)}); err != nil {
 		fmt.Fprintf(out, "Deleting %s %s/%s: %v\n", kind, ns, name, err)
 		return
 	}

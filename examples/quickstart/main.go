@@ -81,7 +81,7 @@ func run(ctx context.Context, out io.Writer, opts config.Options) error {
 		// Clean up with a fresh context, even when ctx has expired.
 		dctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := typed.For[corev1.Namespace, corev1.NamespaceList](c, "").Delete(dctx, ns.Name, typed.DeleteOptions{}); err != nil {
+		if err := typed.For[corev1.Namespace, corev1.NamespaceList](c, "").Delete(dctx, ns.Name, metav1.DeleteOptions{}); err != nil {
 			fmt.Fprintf(out, "Deleting namespace %s: %v\n", ns.Name, err)
 			return
 		}

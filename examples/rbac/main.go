@@ -168,10 +168,10 @@ func listUntilAllowed(ctx context.Context, services typed.Interface[corev1.Servi
 
 // cleanup deletes an object the demo created (step 6), with a context of
 // its own so that it runs even when the demo's has expired.
-func cleanup(out io.Writer, kind, name string, del func(context.Context, string, typed.DeleteOptions) error) {
+func cleanup(out io.Writer, kind, name string, del func(context.Context, string, metav1.DeleteOptions) error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := del(ctx, name, typed.DeleteOptions{}); err != nil {
+	if err := del(ctx, name, metav1.DeleteOptions{}); err != nil {
 		fmt.Fprintf(out, "Deleting %s %s: %v\n", kind, name, err)
 		return
 	}

@@ -35,7 +35,7 @@ func tempNamespace(t *testing.T, rc *rest.Client, labels map[string]string) stri
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		typed.For[corev1.Namespace, corev1.NamespaceList](rc, "").Delete(ctx, ns.Name, typed.DeleteOptions{})
+		typed.For[corev1.Namespace, corev1.NamespaceList](rc, "").Delete(ctx, ns.Name, metav1.DeleteOptions{})
 	})
 	return ns.Name
 }
@@ -114,7 +114,7 @@ func TestInformerConfigMaps(t *testing.T) {
 			got, _ = l.Get(ns, name)
 			assert.Equal(t, "2", got.Data["v"])
 
-			require.NoError(t, cms.Delete(ctx, name, typed.DeleteOptions{}))
+			require.NoError(t, cms.Delete(ctx, name, metav1.DeleteOptions{}))
 			require.Eventually(t, func() bool { _, ok := l.Get(ns, name); return !ok }, 10*time.Second, 5*time.Millisecond)
 			require.Eventually(t, func() bool { return deletes.Load() == 1 && updates.Load() >= 1 }, 10*time.Second, 5*time.Millisecond)
 
@@ -210,7 +210,7 @@ func TestLeaderElectionTwoCandidates(t *testing.T) {
 		lease, err := leases.Get(ctx, "lock", metav1.GetOptions{})
 		require.NoError(t, err)
 		if !release {
-			require.NoError(t, leases.Delete(ctx, "lock", typed.DeleteOptions{}))
+			require.NoError(t, leases.Delete(ctx, "lock", metav1.DeleteOptions{}))
 		} else {
 			assert.Empty(t, lease.Spec.HolderIdentity, "released")
 		}
@@ -249,7 +249,7 @@ func TestExampleController(t *testing.T) {
 		return cm.Data["team"]
 	}
 	require.Eventually(t, func() bool { return teamOf(red) == "red" }, 30*time.Second, 50*time.Millisecond)
-	require.NoError(t, typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, red).Delete(ctx, "team-info", typed.DeleteOptions{}))
+	require.NoError(t, typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, red).Delete(ctx, "team-info", metav1.DeleteOptions{}))
 	require.Eventually(t, func() bool { return teamOf(red) == "red" }, 30*time.Second, 50*time.Millisecond, "recreated")
 	assert.Empty(t, teamOf(plain))
 	_, err := typed.For[corev1.Namespace, corev1.NamespaceList](rc, "").Patch(ctx, plain, rest.MergePatch, []byte(`{"metadata":{"labels":{"team":"blue"}}}`), metav1.PatchOptions{})

@@ -21,7 +21,6 @@ import (
 	"github.com/kubewire/kubewire/dynamic"
 	"github.com/kubewire/kubewire/internal/testenv"
 	"github.com/kubewire/kubewire/rest"
-	"github.com/kubewire/kubewire/typed"
 )
 
 const dynCRD = `apiVersion: apiextensions.k8s.io/v1
@@ -65,7 +64,7 @@ func TestDynamicCustomResourceLifecycle(t *testing.T) {
 	crds := dynamic.New(rc, crdRes.Typed(), "")
 	_, err = crds.ApplyObject(ctx, objs[0], metav1.ApplyOptions{FieldManager: "itest"})
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = crds.Delete(t.Context(), "dynwidgets.itest.kubewire.io", typed.DeleteOptions{}) })
+	t.Cleanup(func() { _ = crds.Delete(t.Context(), "dynwidgets.itest.kubewire.io", metav1.DeleteOptions{}) })
 
 	// Established, by watching the CRD.
 	w, err := crds.Watch(ctx, metav1.ListOptions{FieldSelector: "metadata.name=dynwidgets.itest.kubewire.io"})
@@ -172,10 +171,10 @@ func TestDynamicCustomResourceLifecycle(t *testing.T) {
 	assert.True(t, rest.IsConflict(err) || rest.IsInvalid(err), "%v", err)
 
 	// Delete one, then the collection.
-	require.NoError(t, c.Delete(ctx, "w0", typed.DeleteOptions{PropagationPolicy: typed.DeleteBackground}))
+	require.NoError(t, c.Delete(ctx, "w0", metav1.DeleteOptions{PropagationPolicy: new(metav1.DeletePropagationBackground)}))
 	_, err = c.Get(ctx, "w0", metav1.GetOptions{})
 	assert.True(t, rest.IsNotFound(err))
-	require.NoError(t, c.DeleteCollection(ctx, typed.DeleteOptions{}, metav1.ListOptions{}))
+	require.NoError(t, c.DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{}))
 	left, err := c.List(ctx, metav1.ListOptions{})
 	require.NoError(t, err)
 	assert.Empty(t, left.Items)

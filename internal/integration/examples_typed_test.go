@@ -140,7 +140,7 @@ func TestExampleClusterInfo(t *testing.T) {
 		t.Cleanup(func() {
 			dctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			assert.NoError(t, services.Delete(dctx, svc.Name, typed.DeleteOptions{}))
+			assert.NoError(t, services.Delete(dctx, svc.Name, metav1.DeleteOptions{}))
 		})
 		return out
 	}

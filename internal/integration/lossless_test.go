@@ -91,7 +91,7 @@ func roundTrip[T, L any](t *testing.T, ctx context.Context, rc *rest.Client, c t
 		t.Cleanup(func() {
 			dctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			if err := c.Delete(dctx, name, typed.DeleteOptions{}); err != nil && !rest.IsNotFound(err) {
+			if err := c.Delete(dctx, name, metav1.DeleteOptions{}); err != nil && !rest.IsNotFound(err) {
 				t.Errorf("delete %s %s: %v", c.Resource().Resource, name, err)
 			}
 		})

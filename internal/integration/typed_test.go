@@ -157,7 +157,7 @@ func TestTypedOptimisticConcurrency(t *testing.T) {
 	assert.Equal(t, `Operation cannot be fulfilled on configmaps "counter": the object has been modified; please apply your changes to the latest version and try again`, err.Error())
 
 	// A delete with a stale resourceVersion precondition is refused too.
-	err = cms.Delete(ctx, "counter", typed.DeleteOptions{Preconditions: &typed.Preconditions{ResourceVersion: stale.ResourceVersion}})
+	err = cms.Delete(ctx, "counter", metav1.DeleteOptions{Preconditions: &metav1.Preconditions{ResourceVersion: new(stale.ResourceVersion)}})
 	assert.True(t, rest.IsConflict(err), "%v", err)
 	got, err := cms.Get(ctx, "counter", metav1.GetOptions{})
 	require.NoError(t, err)
@@ -186,7 +186,7 @@ func TestTypedDryRun(t *testing.T) {
 	// A dry-run delete leaves the object in place.
 	_, err = cms.Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "kept"}}, metav1.CreateOptions{})
 	require.NoError(t, err)
-	require.NoError(t, cms.Delete(ctx, "kept", typed.DeleteOptions{DryRun: true}))
+	require.NoError(t, cms.Delete(ctx, "kept", metav1.DeleteOptions{DryRun: []string{metav1.DryRunAll}}))
 	_, err = cms.Get(ctx, "kept", metav1.GetOptions{})
 	assert.NoError(t, err)
 }

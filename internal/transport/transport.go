@@ -84,7 +84,7 @@ type Options struct {
 	MaxIdleConnsPerHost int
 
 	// UserAgent is sent on requests that do not set one. Empty means
-	// cfg.UserAgent, and when that is empty too, DefaultUserAgent().
+	// DefaultUserAgent().
 	UserAgent string
 }
 
@@ -187,9 +187,6 @@ func New(cfg *config.Config, opts Options) (http.RoundTripper, error) {
 		rt = Impersonation(cfg.Impersonate)(rt)
 	}
 	ua := o.UserAgent
-	if ua == "" {
-		ua = cfg.UserAgent
-	}
 	if ua == "" {
 		ua = DefaultUserAgent()
 	}
