@@ -14,7 +14,10 @@ cd "$work"
 export GOSUMDB=off GOFLAGS=-mod=mod GOTOOLCHAIN=local
 # The first proxy of `go env GOPROXY` that is a URL (not direct/off).
 proxy=$(go env GOPROXY | tr ',|' '\n\n' | grep -E '^https?://' | head -1)
-proxy=${proxy:-https://proxy.golang.org}
+if [ -z "$proxy" ]; then
+  echo "build-apiserver: go env GOPROXY names no proxy URL ($(go env GOPROXY))" >&2
+  exit 1
+fi
 curl -fsSL "$proxy/k8s.io/kubernetes/@v/v$version.mod" -o upstream.mod
 {
   echo "module kubewire.local/apiserverbuild"
