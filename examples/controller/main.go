@@ -80,7 +80,10 @@ func main() {
 	}
 }
 
-// run runs the controller until ctx ends (nil) or leadership is lost.
+// run runs the controller until ctx ends (nil). A replica that loses the
+// lease (the API server was unreachable for longer than the renew
+// deadline: a restart, a network cut) stops its workers and campaigns
+// again, with its caches kept warm; only a configuration error ends it.
 func run(ctx context.Context, cfg *config.Config, o options, log *slog.Logger) error {
 	if o.Identity == "" {
 		return errors.New("an identity is required")
@@ -114,7 +117,10 @@ func run(ctx context.Context, cfg *config.Config, o options, log *slog.Logger) e
 	if err != nil {
 		return err
 	}
+	// One queue for the process: keys that arrive while this replica does
+	// not lead wait in it for the next term.
 	q := workqueue.New[string](workqueue.Options{})
+	defer q.ShutDown()
 	nsInf.AddHandler(controller.Handler[corev1.Namespace]{
 		OnAdd:    func(ns *corev1.Namespace, _ bool) { q.Add(ns.Name) },
 		OnUpdate: func(_, ns *corev1.Namespace) { q.Add(ns.Name) },
@@ -132,34 +138,47 @@ func run(ctx context.Context, cfg *config.Config, o options, log *slog.Logger) e
 	f.Start(infCtx)
 
 	r := &reconciler{cms: rc, ns: nsInf.Lister(), cm: cmInf, log: log}
-	el, err := leaderelection.New(leaderelection.Config{
-		Leases: typed.For[coordinationv1.Lease, coordinationv1.LeaseList](rc, o.LeaseNamespace), Name: o.LeaseName, Identity: o.Identity,
-		LeaseDuration: o.LeaseDuration, RenewDeadline: o.RenewDeadline, RetryPeriod: o.RetryPeriod,
-		ReleaseOnCancel: true, Logger: log,
-		Callbacks: leaderelection.Callbacks{
-			OnStartedLeading: func(ctx context.Context) {
-				log.Info("leading", "identity", o.Identity)
-				if err := f.WaitForSync(ctx); err != nil {
-					return
-				}
-				var wg sync.WaitGroup
-				for range max(1, o.Workers) {
-					wg.Go(func() { r.work(ctx, q) })
-				}
-				<-ctx.Done()
-				dctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-				defer cancel()
-				q.ShutDownWithDrain(dctx)
-				wg.Wait()
+	leases := typed.For[coordinationv1.Lease, coordinationv1.LeaseList](rc, o.LeaseNamespace)
+	for {
+		el, err := leaderelection.New(leaderelection.Config{
+			Leases: leases, Name: o.LeaseName, Identity: o.Identity,
+			LeaseDuration: o.LeaseDuration, RenewDeadline: o.RenewDeadline, RetryPeriod: o.RetryPeriod,
+			ReleaseOnCancel: true, Logger: log,
+			Callbacks: leaderelection.Callbacks{
+				OnStartedLeading: func(ctx context.Context) {
+					log.Info("leading", "identity", o.Identity)
+					if err := f.WaitForSync(ctx); err != nil {
+						return
+					}
+					// Another replica may have led meanwhile, or this one
+					// lost the lease mid-reconcile: check every team.
+					all, _ := r.ns.List("", "")
+					for _, ns := range all {
+						q.Add(ns.Name)
+					}
+					var wg sync.WaitGroup
+					for range max(1, o.Workers) {
+						wg.Go(func() { r.work(ctx, q) })
+					}
+					<-ctx.Done()
+					wg.Wait() // the workers stop at the term's end; the queue stays
+				},
+				OnStoppedLeading: func() { log.Info("stopped leading", "identity", o.Identity) },
+				OnNewLeader:      func(id string) { log.Info("leader", "identity", id) },
 			},
-			OnStoppedLeading: func() { log.Info("stopped leading", "identity", o.Identity) },
-			OnNewLeader:      func(id string) { log.Info("leader", "identity", id) },
-		},
-	})
-	if err != nil {
-		return err
+		})
+		if err != nil {
+			return err
+		}
+		err = el.Run(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if !errors.Is(err, leaderelection.ErrLeaseLost) {
+			return err
+		}
+		log.Warn("lost the lease; campaigning again", "identity", o.Identity)
 	}
-	return el.Run(ctx)
 }
 
 type reconciler struct {
@@ -176,6 +195,13 @@ func (r *reconciler) work(ctx context.Context, q *workqueue.Queue[string]) {
 			return
 		}
 		if err := r.reconcile(ctx, ns); err != nil {
+			if ctx.Err() != nil {
+				// The term ended mid-reconcile: the next one picks the
+				// key up at once, without a failure on its record.
+				q.Add(ns)
+				q.Done(ns)
+				return
+			}
 			r.log.Warn("reconcile failed, retrying", "namespace", ns, "error", err)
 			q.AddRateLimited(ns)
 		} else {

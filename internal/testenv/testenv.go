@@ -84,6 +84,8 @@ type Env struct {
 	Binaries Binaries
 
 	etcd, apiserver *process
+	apiserverArgs   []string
+	restarts        int
 	httpClient      *http.Client
 	kubeconfigs     map[Identity]string
 	stopOnce        sync.Once
@@ -184,7 +186,7 @@ func start(ctx context.Context, bins Binaries) (_ *Env, err error) {
 		return nil, err
 	}
 
-	e.apiserver, err = startProcess("kube-apiserver", bins.APIServer, []string{
+	e.apiserverArgs = []string{
 		"--etcd-servers", etcdURL,
 		"--bind-address", "127.0.0.1",
 		"--advertise-address", "127.0.0.1",
@@ -202,7 +204,8 @@ func start(ctx context.Context, bins Binaries) (_ *Env, err error) {
 		"--authorization-mode", "RBAC",
 		"--allow-privileged=true",
 		"--cert-dir", filepath.Join(dir, "apiserver-certs"),
-	}, e.APIServerLog)
+	}
+	e.apiserver, err = startProcess("kube-apiserver", bins.APIServer, e.apiserverArgs, e.APIServerLog)
 	if err != nil {
 		return nil, err
 	}
@@ -221,6 +224,31 @@ func start(ctx context.Context, bins Binaries) (_ *Env, err error) {
 		e.kubeconfigs[id] = path
 	}
 	return e, nil
+}
+
+// RestartAPIServer stops kube-apiserver (SIGTERM, then SIGKILL after
+// grace), starts it again on the same port with the same flags and data,
+// and returns once it is ready. The previous run's log is kept as
+// APIServerLog.N. A test that restarts the server needs an Env of its own
+// (Start), not the Shared one.
+func (e *Env) RestartAPIServer(ctx context.Context, grace time.Duration) error {
+	e.apiserver.stop(grace)
+	if e.httpClient != nil {
+		e.httpClient.CloseIdleConnections()
+	}
+	e.restarts++
+	if err := os.Rename(e.APIServerLog, fmt.Sprintf("%s.%d", e.APIServerLog, e.restarts)); err != nil {
+		return fmt.Errorf("testenv: %w", err)
+	}
+	p, err := startProcess("kube-apiserver", e.Binaries.APIServer, e.apiserverArgs, e.APIServerLog)
+	if err != nil {
+		return fmt.Errorf("testenv: restart: %w", err)
+	}
+	e.apiserver = p
+	if err := e.waitReady(ctx); err != nil {
+		return fmt.Errorf("testenv: restart: %w", err)
+	}
+	return nil
 }
 
 // waitEtcd polls etcd's /health until it answers 200.
