@@ -19,6 +19,5 @@ func newTransport(cfg *config.Config, logger *slog.Logger, userAgent string) (ht
 	return rt, err
 }
 
-// defaultUserAgent is sent when neither WithUserAgent nor cfg.UserAgent names
-// one.
+// defaultUserAgent is sent when WithUserAgent names none.
 func defaultUserAgent() string { return transport.DefaultUserAgent() }

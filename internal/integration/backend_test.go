@@ -54,7 +54,7 @@ func startEchoBackend(ctx context.Context, t *testing.T, rc *rest.Client, ns, sv
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		zero := int64(0)
-		_ = pods.Delete(context.Background(), pod.Name, typed.DeleteOptions{GracePeriodSeconds: &zero})
+		_ = pods.Delete(context.Background(), pod.Name, metav1.DeleteOptions{GracePeriodSeconds: &zero})
 	})
 	pod.Status = corev1.PodStatus{Phase: "Running", PodIP: ip, PodIPs: []corev1.PodIP{{IP: ip}}}
 	pod, err = pods.UpdateStatus(ctx, pod, metav1.UpdateOptions{})
@@ -83,7 +83,7 @@ func startEchoBackend(ctx context.Context, t *testing.T, rc *rest.Client, ns, sv
 		}},
 	}, metav1.CreateOptions{})
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = slices.Delete(context.Background(), slice.Name, typed.DeleteOptions{}) })
+	t.Cleanup(func() { _ = slices.Delete(context.Background(), slice.Name, metav1.DeleteOptions{}) })
 	require.Equal(t, net.JoinHostPort(ip, strconv.Itoa(int(port))), addr)
 	return addr
 }
