@@ -69,7 +69,7 @@ func TestServerDefaultsAreConstants(t *testing.T) {
 
 	// A foreground delete leaves the object with the finalizer that waits
 	// for its dependents; the propagation policy is the metav1 constant.
-	require.NoError(t, deps.Delete(ctx, "web", typed.DeleteOptions{PropagationPolicy: metav1.DeletePropagationForeground}))
+	require.NoError(t, deps.Delete(ctx, "web", metav1.DeleteOptions{PropagationPolicy: new(metav1.DeletePropagationForeground)}))
 	_, err = typed.For[corev1.Pod, corev1.PodList](rc, ns).Get(ctx, "missing", metav1.GetOptions{})
 	assert.Equal(t, metav1.StatusReasonNotFound, rest.ReasonForError(err))
 }
