@@ -1228,7 +1228,7 @@ func (x *ObjectMeta) encodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if ap == nil || ap.Explicit(&x.CreationTimestamp) || !x.CreationTimestamp.IsZero() {
+	if ap.Explicit(&x.CreationTimestamp) || !x.CreationTimestamp.IsZero() {
 		jsonwire.Key(s, &more, ",\"creationTimestamp\":")
 		x.CreationTimestamp.EncodeJSON(s)
 	}

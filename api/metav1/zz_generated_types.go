@@ -447,7 +447,7 @@ type ObjectMeta struct {
 	//
 	// Populated by the system. Read-only. Null for lists. More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-	CreationTimestamp Time `json:"creationTimestamp"`
+	CreationTimestamp Time `json:"creationTimestamp,omitempty,omitzero"`
 
 	// Number of seconds allowed for this object to gracefully terminate before it
 	// will be removed from the system. Only set when deletionTimestamp is also

@@ -49,8 +49,8 @@ type Encoder interface {
 }
 
 // API is the json-iterator configuration used everywhere: compatible with
-// encoding/json (struct tags, omitempty, sorted map keys).
-var API = jsoniter.ConfigCompatibleWithStandardLibrary
+// encoding/json (struct tags, omitempty and omitzero, sorted map keys).
+var API = newAPI()
 
 // ReadBufferSize is the buffer used when decoding from a reader. json-iterator's
 // default 512-byte reads cost several times the CPU on large bodies.

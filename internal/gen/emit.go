@@ -210,6 +210,9 @@ func emitTypes(p *pkg) []byte {
 				if f.omit {
 					tag += ",omitempty"
 				}
+				if f.omitZero {
+					tag += ",omitzero"
+				}
 				keys := ""
 				if len(f.listKeys) > 0 {
 					keys = fmt.Sprintf(" listKeys:\"%s\"", strings.Join(f.listKeys, ","))

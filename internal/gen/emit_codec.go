@@ -438,18 +438,19 @@ func (g *codecGen) encoder(t *typ) {
 		json, expr string
 		typ        *gtype
 		omit       bool
+		omitZero   bool
 	}
 	var list []enc
 	for _, f := range t.fields {
 		switch {
 		case f.inline:
 			for _, tf := range g.all.pkgs[metaPkg].types["TypeMeta"].fields {
-				list = append(list, enc{tf.json, "x." + tf.goName, tf.typ, tf.omit})
+				list = append(list, enc{tf.json, "x." + tf.goName, tf.typ, tf.omit, false})
 			}
 		case f.embedded:
-			list = append(list, enc{f.json, "x." + f.goName, f.typ, false})
+			list = append(list, enc{f.json, "x." + f.goName, f.typ, false, false})
 		default:
-			list = append(list, enc{f.json, "x." + f.goName, f.typ, f.omit})
+			list = append(list, enc{f.json, "x." + f.goName, f.typ, f.omit, f.omitZero})
 		}
 	}
 	body := &codecGen{p: g.p, all: g.all}
@@ -466,7 +467,7 @@ func (g *codecGen) encoder(t *typ) {
 			applies, positions, state = true, true, maybeWritten
 			continue
 		}
-		cond, usesAp := g.writeCond(e.expr, e.typ, e.omit)
+		cond, usesAp := g.writeCond(e.expr, e.typ, e.omit, e.omitZero)
 		applies = applies || usesAp
 		if cond != "" {
 			body.w.p("if %s {", cond)
@@ -542,12 +543,13 @@ func (g *codecGen) isScalarStruct(t *gtype) bool {
 
 // writeCond is the condition under which a field other than a struct
 // value is written, and whether it uses ap. In the normal encoding it is
-// encoding/json's (omitempty); ap, the stream's apply state, is nil there.
+// encoding/json's (omitempty, or omitzero for a scalar struct: left out
+// when IsZero); ap, the stream's apply state, is nil there.
 // An apply encoding (ap set) writes what the caller set: a non-pointer
 // scalar when it is not zero or named explicit, a pointer, slice or map
 // when it is not nil. Explicit is asked before the value is looked at so
 // that it records every explicit field it meets.
-func (g *codecGen) writeCond(expr string, t *gtype, omit bool) (string, bool) {
+func (g *codecGen) writeCond(expr string, t *gtype, omit, omitZero bool) (string, bool) {
 	var normal, apply string
 	switch {
 	case t.ptr:
@@ -562,7 +564,10 @@ func (g *codecGen) writeCond(expr string, t *gtype, omit bool) (string, bool) {
 			apply = "ap.Explicit(&" + expr + ") || " + apply
 		}
 	}
-	if omit {
+	switch {
+	case omitZero:
+		normal = "!" + expr + ".IsZero()"
+	case omit:
 		normal = omitCond(expr, t)
 	}
 	switch {

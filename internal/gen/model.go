@@ -54,6 +54,7 @@ type field struct {
 	goName   string
 	typ      *gtype
 	omit     bool // omitempty
+	omitZero bool // omitzero: a struct value (a Time) left out when its IsZero reports true
 	required bool
 	inline   bool // embedded metav1.TypeMeta, fields promoted in JSON
 	embedded bool // embedded metav1.ObjectMeta or ListMeta under "metadata"
@@ -117,6 +118,13 @@ var (
 	// valueFields are optional quantities and int-or-strings the server
 	// always writes.
 	valueFields = set("ServicePort.targetPort", "ResourceFieldSelector.divisor")
+	// omitZero are Time fields that Kubernetes' types hold as a value
+	// tagged omitzero: left out when zero, where every other Time value is
+	// written as null. Since 1.37 (k8s.io/apimachinery v0.37) the only one
+	// is ObjectMeta.creationTimestamp, so an object without one (a pod
+	// template's metadata) carries no creationTimestamp at all. It stays a
+	// hand-kept fact until bench/cmd/apifacts records non-scalar fields.
+	omitZero = set("ObjectMeta.creationTimestamp")
 	// keptEmpty are optional slices the server writes even when nil (as
 	// null): no omitempty.
 	keptEmpty = set("autoscalingv2.HorizontalPodAutoscalerStatus.currentMetrics",
@@ -343,6 +351,12 @@ func (m *model) makeType(p *pkg, goName, name string, s *schema) (*typ, error) {
 			return nil, fmt.Errorf("%s.%s: %w", name, pn, err)
 		}
 		f.typ, f.omit = typ, omit
+		if override(omitZero, p, goName+"."+pn) {
+			if !isTime(typ) || typ.ptr {
+				return nil, fmt.Errorf("%s.%s: omitzero is for Time values, not %s", name, pn, goType(typ))
+			}
+			f.omit, f.omitZero = true, true
+		}
 		if typ.kind == kSlice && typ.elem.kind == kStruct {
 			f.listKeys = prop.ListMapKeys
 			if len(f.listKeys) == 0 && prop.PatchMergeKey != "" {
@@ -364,6 +378,11 @@ func (m *model) makeType(p *pkg, goName, name string, s *schema) (*typ, error) {
 		seen[f.goName] = true
 	}
 	return t, nil
+}
+
+// isTime reports whether t is metav1.Time or metav1.MicroTime.
+func isTime(t *gtype) bool {
+	return t.kind == kStruct && (t.name == "Time" || t.name == "MicroTime") && (t.pkg == metaPkg || t.pkg == "")
 }
 
 func rank(f *field) int {
