@@ -611,7 +611,7 @@ func (x *CustomResourceDefinitionStatus) EncodeJSON(s *jsoniter.Stream) {
 	if ap != nil {
 		more = ap.Kept(s, at, &x.AcceptedNames)
 	}
-	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
+	if ap == nil || x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()

@@ -233,7 +233,7 @@ type CustomResourceDefinitionStatus struct {
 
 	// conditions indicate state for particular aspects of a
 	// CustomResourceDefinition
-	Conditions []CustomResourceDefinitionCondition `json:"conditions,omitempty" listKeys:"type"`
+	Conditions []CustomResourceDefinitionCondition `json:"conditions" listKeys:"type"`
 
 	// The generation observed by the CRD controller.
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`

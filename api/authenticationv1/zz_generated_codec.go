@@ -335,7 +335,7 @@ func (x *TokenRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Audiences) != 0 || ap != nil && x.Audiences != nil {
+	if ap == nil || x.Audiences != nil {
 		jsonwire.Key(s, &more, ",\"audiences\":")
 		if x.Audiences == nil {
 			s.WriteNil()
@@ -350,9 +350,13 @@ func (x *TokenRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.BoundObjectRef != nil {
+	if ap == nil || x.BoundObjectRef != nil {
 		jsonwire.Key(s, &more, ",\"boundObjectRef\":")
-		x.BoundObjectRef.EncodeJSON(s)
+		if x.BoundObjectRef == nil {
+			s.WriteNil()
+		} else {
+			x.BoundObjectRef.EncodeJSON(s)
+		}
 	}
 	if ap == nil || x.ExpirationSeconds != nil {
 		jsonwire.Key(s, &more, ",\"expirationSeconds\":")

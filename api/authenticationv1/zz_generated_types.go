@@ -86,14 +86,14 @@ type TokenRequestSpec struct {
 	// token, and otherwise should reject the token. A token issued for multiple
 	// audiences may be used to authenticate against any of the audiences listed
 	// but implies a high degree of trust between the target audiences.
-	Audiences []string `json:"audiences,omitempty"`
+	Audiences []string `json:"audiences"`
 
 	// boundObjectRef is a reference to an object that the token will be bound to.
 	// The token will only be valid for as long as the bound object exists. NOTE:
 	// The API server's TokenReview endpoint will validate the BoundObjectRef, but
 	// other audiences may not. Keep ExpirationSeconds small if you want prompt
 	// revocation.
-	BoundObjectRef *BoundObjectReference `json:"boundObjectRef,omitempty"`
+	BoundObjectRef *BoundObjectReference `json:"boundObjectRef"`
 
 	// expirationSeconds is the requested duration of validity of the request. The
 	// token issuer may return a token with a different validity duration so a

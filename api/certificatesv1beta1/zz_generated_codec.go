@@ -619,7 +619,14 @@ func (x *PodCertificateRequestStatus) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "beginRefreshAt":
-			x.BeginRefreshAt.DecodeWire(r)
+			if r.Null() {
+				x.BeginRefreshAt = nil
+			} else {
+				if x.BeginRefreshAt == nil {
+					x.BeginRefreshAt = jsonwire.Alloc[metav1.Time](r, &slabKeys[0], 4)
+				}
+				x.BeginRefreshAt.DecodeWire(r)
+			}
 		case "certificateChain":
 			x.CertificateChain = r.String()
 		case "conditions":
@@ -634,9 +641,23 @@ func (x *PodCertificateRequestStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Conditions = nil
 			}
 		case "notAfter":
-			x.NotAfter.DecodeWire(r)
+			if r.Null() {
+				x.NotAfter = nil
+			} else {
+				if x.NotAfter == nil {
+					x.NotAfter = jsonwire.Alloc[metav1.Time](r, &slabKeys[0], 4)
+				}
+				x.NotAfter.DecodeWire(r)
+			}
 		case "notBefore":
-			x.NotBefore.DecodeWire(r)
+			if r.Null() {
+				x.NotBefore = nil
+			} else {
+				if x.NotBefore == nil {
+					x.NotBefore = jsonwire.Alloc[metav1.Time](r, &slabKeys[0], 4)
+				}
+				x.NotBefore.DecodeWire(r)
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -648,7 +669,7 @@ func (x *PodCertificateRequestStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.BeginRefreshAt) || !x.BeginRefreshAt.IsZero() {
+	if x.BeginRefreshAt != nil {
 		s.WriteRaw("\"beginRefreshAt\":")
 		more = true
 		x.BeginRefreshAt.EncodeJSON(s)
@@ -672,13 +693,16 @@ func (x *PodCertificateRequestStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap == nil || ap.Explicit(&x.NotAfter) || !x.NotAfter.IsZero() {
+	if x.NotAfter != nil {
 		jsonwire.Key(s, &more, ",\"notAfter\":")
 		x.NotAfter.EncodeJSON(s)
 	}
-	if ap == nil || ap.Explicit(&x.NotBefore) || !x.NotBefore.IsZero() {
+	if x.NotBefore != nil {
 		jsonwire.Key(s, &more, ",\"notBefore\":")
 		x.NotBefore.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
+
+// slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
+var slabKeys [1]byte

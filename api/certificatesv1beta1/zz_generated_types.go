@@ -280,7 +280,7 @@ type PodCertificateRequestStatus struct {
 	//
 	// This field is only a hint. Kubelet may start refreshing before or after this
 	// time if necessary.
-	BeginRefreshAt metav1.Time `json:"beginRefreshAt"`
+	BeginRefreshAt *metav1.Time `json:"beginRefreshAt,omitempty"`
 
 	// certificateChain is populated with an issued certificate by the signer. This
 	// field is set via the /status subresource. Once populated, this field is
@@ -317,12 +317,12 @@ type PodCertificateRequestStatus struct {
 	// same as the notAfter value in the leaf certificate in certificateChain. This
 	// field is set via the /status subresource. Once populated, it is immutable.
 	// The signer must set this field at the same time it sets certificateChain.
-	NotAfter metav1.Time `json:"notAfter"`
+	NotAfter *metav1.Time `json:"notAfter,omitempty"`
 
 	// notBefore is the time at which the certificate becomes valid. The value must
 	// be the same as the notBefore value in the leaf certificate in
 	// certificateChain. This field is set via the /status subresource. Once
 	// populated, it is immutable. The signer must set this field at the same time
 	// it sets certificateChain.
-	NotBefore metav1.Time `json:"notBefore"`
+	NotBefore *metav1.Time `json:"notBefore,omitempty"`
 }

@@ -2306,7 +2306,7 @@ func (x *ContainerImage) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Names) != 0 || ap != nil && x.Names != nil {
+	if ap == nil || x.Names != nil {
 		s.WriteRaw("\"names\":")
 		more = true
 		if x.Names == nil {
@@ -12900,7 +12900,7 @@ func (x *ProjectedVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"defaultUser\":")
 		s.WriteInt64(*x.DefaultUser)
 	}
-	if len(x.Sources) != 0 || ap != nil && x.Sources != nil {
+	if ap == nil || x.Sources != nil {
 		jsonwire.Key(s, &more, ",\"sources\":")
 		if x.Sources == nil {
 			s.WriteNil()

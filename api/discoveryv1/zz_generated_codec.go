@@ -385,7 +385,7 @@ func (x *EndpointSlice) encodeKnown(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"addressType\":")
 		jsonwire.String(s, string(x.AddressType))
 	}
-	if len(x.Endpoints) != 0 || ap != nil && x.Endpoints != nil {
+	if ap == nil || x.Endpoints != nil {
 		jsonwire.Key(s, &more, ",\"endpoints\":")
 		if x.Endpoints == nil {
 			s.WriteNil()
@@ -400,7 +400,7 @@ func (x *EndpointSlice) encodeKnown(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
+	if ap == nil || x.Ports != nil {
 		jsonwire.Key(s, &more, ",\"ports\":")
 		if x.Ports == nil {
 			s.WriteNil()

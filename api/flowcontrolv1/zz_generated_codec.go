@@ -1261,7 +1261,7 @@ func (x *ResourcePolicyRule) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"clusterScope\":")
 		s.WriteBool(x.ClusterScope)
 	}
-	if len(x.Namespaces) != 0 || ap != nil && x.Namespaces != nil {
+	if ap == nil || x.Namespaces != nil {
 		jsonwire.Key(s, &more, ",\"namespaces\":")
 		if x.Namespaces == nil {
 			s.WriteNil()

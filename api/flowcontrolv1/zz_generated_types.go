@@ -448,7 +448,7 @@ type ResourcePolicyRule struct {
 	// "*" matches any specified namespace but does not match a request that _does
 	// not specify_ a namespace (see the `clusterScope` field for that). This list
 	// may be empty, but only if `clusterScope` is true.
-	Namespaces []string `json:"namespaces,omitempty"`
+	Namespaces []string `json:"namespaces"`
 
 	// `resources` is a list of matching resources (i.e., lowercase and plural)
 	// with, if desired, subresource. For example, [ "services", "nodes/status" ].

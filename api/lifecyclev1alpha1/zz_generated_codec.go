@@ -913,17 +913,45 @@ func (x *ResponderStatus) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "completionTime":
-			x.CompletionTime.DecodeWire(r)
+			if r.Null() {
+				x.CompletionTime = nil
+			} else {
+				if x.CompletionTime == nil {
+					x.CompletionTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[2], 4)
+				}
+				x.CompletionTime.DecodeWire(r)
+			}
 		case "expectedCompletionTime":
-			x.ExpectedCompletionTime.DecodeWire(r)
+			if r.Null() {
+				x.ExpectedCompletionTime = nil
+			} else {
+				if x.ExpectedCompletionTime == nil {
+					x.ExpectedCompletionTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[2], 4)
+				}
+				x.ExpectedCompletionTime.DecodeWire(r)
+			}
 		case "heartbeatTime":
-			x.HeartbeatTime.DecodeWire(r)
+			if r.Null() {
+				x.HeartbeatTime = nil
+			} else {
+				if x.HeartbeatTime == nil {
+					x.HeartbeatTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[2], 4)
+				}
+				x.HeartbeatTime.DecodeWire(r)
+			}
 		case "message":
 			x.Message = r.StringPtr()
 		case "name":
 			x.Name = r.String()
 		case "startTime":
-			x.StartTime.DecodeWire(r)
+			if r.Null() {
+				x.StartTime = nil
+			} else {
+				if x.StartTime == nil {
+					x.StartTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[2], 4)
+				}
+				x.StartTime.DecodeWire(r)
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -935,16 +963,16 @@ func (x *ResponderStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.CompletionTime) || !x.CompletionTime.IsZero() {
+	if x.CompletionTime != nil {
 		s.WriteRaw("\"completionTime\":")
 		more = true
 		x.CompletionTime.EncodeJSON(s)
 	}
-	if ap == nil || ap.Explicit(&x.ExpectedCompletionTime) || !x.ExpectedCompletionTime.IsZero() {
+	if x.ExpectedCompletionTime != nil {
 		jsonwire.Key(s, &more, ",\"expectedCompletionTime\":")
 		x.ExpectedCompletionTime.EncodeJSON(s)
 	}
-	if ap == nil || ap.Explicit(&x.HeartbeatTime) || !x.HeartbeatTime.IsZero() {
+	if x.HeartbeatTime != nil {
 		jsonwire.Key(s, &more, ",\"heartbeatTime\":")
 		x.HeartbeatTime.EncodeJSON(s)
 	}
@@ -956,7 +984,7 @@ func (x *ResponderStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
-	if ap == nil || ap.Explicit(&x.StartTime) || !x.StartTime.IsZero() {
+	if x.StartTime != nil {
 		jsonwire.Key(s, &more, ",\"startTime\":")
 		x.StartTime.EncodeJSON(s)
 	}
@@ -1009,4 +1037,4 @@ func (x *TargetResponder) EncodeJSON(s *jsoniter.Stream) {
 }
 
 // slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
-var slabKeys [2]byte
+var slabKeys [3]byte

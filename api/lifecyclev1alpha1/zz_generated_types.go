@@ -353,18 +353,18 @@ type ResponderStatus struct {
 	// partially completed the eviction process, which may have resulted in target
 	// eviction (e.g. pod termination). It should reflect the present time when
 	// set. This field becomes immutable once set.
-	CompletionTime metav1.Time `json:"completionTime"`
+	CompletionTime *metav1.Time `json:"completionTime,omitempty"`
 
 	// expectedCompletionTime is the time at which the eviction process step is
 	// expected to end for the responder. The time cannot be set to the past. May
 	// be omitted if no estimate can be made.
-	ExpectedCompletionTime metav1.Time `json:"expectedCompletionTime"`
+	ExpectedCompletionTime *metav1.Time `json:"expectedCompletionTime,omitempty"`
 
 	// heartbeatTime is the last time at which the eviction process was reported to
 	// be in progress by the responder. It should reflect the present time when
 	// set. Responders should avoid heartbeats more frequent than 20 seconds to
 	// avoid overloading the control-plane.
-	HeartbeatTime metav1.Time `json:"heartbeatTime"`
+	HeartbeatTime *metav1.Time `json:"heartbeatTime,omitempty"`
 
 	// message provides human-readable details about the state of the responder and
 	// the eviction process. Maximum length is 4000 characters.
@@ -383,7 +383,7 @@ type ResponderStatus struct {
 	// and should start processing the eviction request. It should reflect the
 	// present time when set. This field is initialized by Kubernetes when this
 	// responder becomes active. This field becomes immutable once set.
-	StartTime metav1.Time `json:"startTime"`
+	StartTime *metav1.Time `json:"startTime,omitempty"`
 }
 
 // TargetResponder allows you to specify the responder reacting to the

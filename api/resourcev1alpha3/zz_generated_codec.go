@@ -21,7 +21,14 @@ func (x *DeviceTaint) DecodeWire(r *jsonwire.Reader) {
 		case "key":
 			x.Key = r.String()
 		case "timeAdded":
-			x.TimeAdded.DecodeWire(r)
+			if r.Null() {
+				x.TimeAdded = nil
+			} else {
+				if x.TimeAdded == nil {
+					x.TimeAdded = jsonwire.Alloc[metav1.Time](r, &slabKeys[0], 4)
+				}
+				x.TimeAdded.DecodeWire(r)
+			}
 		case "value":
 			x.Value = r.String()
 		default:
@@ -44,7 +51,7 @@ func (x *DeviceTaint) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"key\":")
 		jsonwire.String(s, x.Key)
 	}
-	if ap == nil || ap.Explicit(&x.TimeAdded) || !x.TimeAdded.IsZero() {
+	if x.TimeAdded != nil {
 		jsonwire.Key(s, &more, ",\"timeAdded\":")
 		x.TimeAdded.EncodeJSON(s)
 	}
@@ -300,7 +307,7 @@ func (x *DeviceTaintRuleSpec) DecodeWire(r *jsonwire.Reader) {
 				x.DeviceSelector = nil
 			} else {
 				if x.DeviceSelector == nil {
-					x.DeviceSelector = jsonwire.Alloc[DeviceTaintSelector](r, &slabKeys[0], 4)
+					x.DeviceSelector = jsonwire.Alloc[DeviceTaintSelector](r, &slabKeys[1], 4)
 				}
 				x.DeviceSelector.DecodeWire(r)
 			}
@@ -503,7 +510,7 @@ func (x *PoolStatus) DecodeWire(r *jsonwire.Reader) {
 				x.ShareableSummary = nil
 			} else {
 				if x.ShareableSummary == nil {
-					x.ShareableSummary = jsonwire.Alloc[ShareableSummaryStatus](r, &slabKeys[1], 4)
+					x.ShareableSummary = jsonwire.Alloc[ShareableSummaryStatus](r, &slabKeys[2], 4)
 				}
 				x.ShareableSummary.DecodeWire(r)
 			}
@@ -609,7 +616,7 @@ func (x *ResourcePoolStatusRequest) DecodeWire(r *jsonwire.Reader) {
 				x.Status = nil
 			} else {
 				if x.Status == nil {
-					x.Status = jsonwire.Alloc[ResourcePoolStatusRequestStatus](r, &slabKeys[2], 4)
+					x.Status = jsonwire.Alloc[ResourcePoolStatusRequestStatus](r, &slabKeys[3], 4)
 				}
 				x.Status.DecodeWire(r)
 			}
@@ -1062,4 +1069,4 @@ func (x *ShareableSummaryStatus) EncodeJSON(s *jsoniter.Stream) {
 }
 
 // slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
-var slabKeys [3]byte
+var slabKeys [4]byte

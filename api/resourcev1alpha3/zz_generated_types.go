@@ -37,7 +37,7 @@ type DeviceTaint struct {
 	// keeping the effect unchanged is possible and does not update the time stamp
 	// because the eviction which uses it is either already started (NoExecute) or
 	// not started yet (NoEffect, NoSchedule).
-	TimeAdded metav1.Time `json:"timeAdded"`
+	TimeAdded *metav1.Time `json:"timeAdded,omitempty"`
 
 	// The taint value corresponding to the taint key. Must be a label value.
 	Value string `json:"value,omitempty"`

@@ -58,7 +58,7 @@ func (x *AllocatedDeviceStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
+	if ap == nil || x.Conditions != nil {
 		s.WriteRaw("\"conditions\":")
 		more = true
 		if x.Conditions == nil {
@@ -110,7 +110,14 @@ func (x *AllocationResult) DecodeWire(r *jsonwire.Reader) {
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
 		case "allocationTimestamp":
-			x.AllocationTimestamp.DecodeWire(r)
+			if r.Null() {
+				x.AllocationTimestamp = nil
+			} else {
+				if x.AllocationTimestamp == nil {
+					x.AllocationTimestamp = jsonwire.Alloc[metav1.Time](r, &slabKeys[1], 4)
+				}
+				x.AllocationTimestamp.DecodeWire(r)
+			}
 		case "devices":
 			x.Devices.DecodeWire(r)
 		case "nodeSelector":
@@ -118,7 +125,7 @@ func (x *AllocationResult) DecodeWire(r *jsonwire.Reader) {
 				x.NodeSelector = nil
 			} else {
 				if x.NodeSelector == nil {
-					x.NodeSelector = jsonwire.Alloc[corev1.NodeSelector](r, &slabKeys[1], 4)
+					x.NodeSelector = jsonwire.Alloc[corev1.NodeSelector](r, &slabKeys[2], 4)
 				}
 				x.NodeSelector.DecodeWire(r)
 			}
@@ -134,7 +141,7 @@ func (x *AllocationResult) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if ap == nil || ap.Explicit(&x.AllocationTimestamp) || !x.AllocationTimestamp.IsZero() {
+	if x.AllocationTimestamp != nil {
 		s.WriteRaw("\"allocationTimestamp\":")
 		more = true
 		x.AllocationTimestamp.EncodeJSON(s)
@@ -191,7 +198,7 @@ func (x *CapacityRequestPolicy) DecodeWire(r *jsonwire.Reader) {
 				x.Default = nil
 			} else {
 				if x.Default == nil {
-					x.Default = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[2], 4)
+					x.Default = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[3], 4)
 				}
 				x.Default.DecodeWire(r)
 			}
@@ -200,7 +207,7 @@ func (x *CapacityRequestPolicy) DecodeWire(r *jsonwire.Reader) {
 				x.ValidRange = nil
 			} else {
 				if x.ValidRange == nil {
-					x.ValidRange = jsonwire.Alloc[CapacityRequestPolicyRange](r, &slabKeys[3], 4)
+					x.ValidRange = jsonwire.Alloc[CapacityRequestPolicyRange](r, &slabKeys[4], 4)
 				}
 				x.ValidRange.DecodeWire(r)
 			}
@@ -226,10 +233,14 @@ func (x *CapacityRequestPolicy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.Default != nil {
+	if ap == nil || x.Default != nil {
 		s.WriteRaw("\"default\":")
 		more = true
-		x.Default.EncodeJSON(s)
+		if x.Default == nil {
+			s.WriteNil()
+		} else {
+			x.Default.EncodeJSON(s)
+		}
 	}
 	if x.ValidRange != nil {
 		jsonwire.Key(s, &more, ",\"validRange\":")
@@ -266,7 +277,7 @@ func (x *CapacityRequestPolicyRange) DecodeWire(r *jsonwire.Reader) {
 				x.Max = nil
 			} else {
 				if x.Max == nil {
-					x.Max = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[2], 4)
+					x.Max = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[3], 4)
 				}
 				x.Max.DecodeWire(r)
 			}
@@ -277,7 +288,7 @@ func (x *CapacityRequestPolicyRange) DecodeWire(r *jsonwire.Reader) {
 				x.Step = nil
 			} else {
 				if x.Step == nil {
-					x.Step = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[2], 4)
+					x.Step = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[3], 4)
 				}
 				x.Step.DecodeWire(r)
 			}
@@ -522,7 +533,7 @@ func (x *Device) DecodeWire(r *jsonwire.Reader) {
 				x.NodeSelector = nil
 			} else {
 				if x.NodeSelector == nil {
-					x.NodeSelector = jsonwire.Alloc[corev1.NodeSelector](r, &slabKeys[1], 4)
+					x.NodeSelector = jsonwire.Alloc[corev1.NodeSelector](r, &slabKeys[2], 4)
 				}
 				x.NodeSelector.DecodeWire(r)
 			}
@@ -706,7 +717,7 @@ func (x *DeviceAllocationConfiguration) DecodeWire(r *jsonwire.Reader) {
 				x.Opaque = nil
 			} else {
 				if x.Opaque == nil {
-					x.Opaque = jsonwire.Alloc[OpaqueDeviceConfiguration](r, &slabKeys[4], 4)
+					x.Opaque = jsonwire.Alloc[OpaqueDeviceConfiguration](r, &slabKeys[5], 4)
 				}
 				x.Opaque.DecodeWire(r)
 			}
@@ -973,7 +984,7 @@ func (x *DeviceCapacity) DecodeWire(r *jsonwire.Reader) {
 				x.RequestPolicy = nil
 			} else {
 				if x.RequestPolicy == nil {
-					x.RequestPolicy = jsonwire.Alloc[CapacityRequestPolicy](r, &slabKeys[5], 4)
+					x.RequestPolicy = jsonwire.Alloc[CapacityRequestPolicy](r, &slabKeys[6], 4)
 				}
 				x.RequestPolicy.DecodeWire(r)
 			}
@@ -1085,7 +1096,7 @@ func (x *DeviceClaim) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Requests) != 0 || ap != nil && x.Requests != nil {
+	if ap == nil || x.Requests != nil {
 		jsonwire.Key(s, &more, ",\"requests\":")
 		if x.Requests == nil {
 			s.WriteNil()
@@ -1116,7 +1127,7 @@ func (x *DeviceClaimConfiguration) DecodeWire(r *jsonwire.Reader) {
 				x.Opaque = nil
 			} else {
 				if x.Opaque == nil {
-					x.Opaque = jsonwire.Alloc[OpaqueDeviceConfiguration](r, &slabKeys[4], 4)
+					x.Opaque = jsonwire.Alloc[OpaqueDeviceConfiguration](r, &slabKeys[5], 4)
 				}
 				x.Opaque.DecodeWire(r)
 			}
@@ -1253,7 +1264,7 @@ func (x *DeviceClassConfiguration) DecodeWire(r *jsonwire.Reader) {
 				x.Opaque = nil
 			} else {
 				if x.Opaque == nil {
-					x.Opaque = jsonwire.Alloc[OpaqueDeviceConfiguration](r, &slabKeys[4], 4)
+					x.Opaque = jsonwire.Alloc[OpaqueDeviceConfiguration](r, &slabKeys[5], 4)
 				}
 				x.Opaque.DecodeWire(r)
 			}
@@ -1672,7 +1683,7 @@ func (x *DeviceRequest) DecodeWire(r *jsonwire.Reader) {
 				x.Exactly = nil
 			} else {
 				if x.Exactly == nil {
-					x.Exactly = jsonwire.Alloc[ExactDeviceRequest](r, &slabKeys[6], 4)
+					x.Exactly = jsonwire.Alloc[ExactDeviceRequest](r, &slabKeys[7], 4)
 				}
 				x.Exactly.DecodeWire(r)
 			}
@@ -1908,7 +1919,7 @@ func (x *DeviceSelector) DecodeWire(r *jsonwire.Reader) {
 				x.CEL = nil
 			} else {
 				if x.CEL == nil {
-					x.CEL = jsonwire.Alloc[CELDeviceSelector](r, &slabKeys[7], 4)
+					x.CEL = jsonwire.Alloc[CELDeviceSelector](r, &slabKeys[8], 4)
 				}
 				x.CEL.DecodeWire(r)
 			}
@@ -1943,7 +1954,7 @@ func (x *DeviceSubRequest) DecodeWire(r *jsonwire.Reader) {
 				x.Capacity = nil
 			} else {
 				if x.Capacity == nil {
-					x.Capacity = jsonwire.Alloc[CapacityRequirements](r, &slabKeys[8], 4)
+					x.Capacity = jsonwire.Alloc[CapacityRequirements](r, &slabKeys[9], 4)
 				}
 				x.Capacity.DecodeWire(r)
 			}
@@ -2079,7 +2090,14 @@ func (x *DeviceTaint) DecodeWire(r *jsonwire.Reader) {
 		case "key":
 			x.Key = r.String()
 		case "timeAdded":
-			x.TimeAdded.DecodeWire(r)
+			if r.Null() {
+				x.TimeAdded = nil
+			} else {
+				if x.TimeAdded == nil {
+					x.TimeAdded = jsonwire.Alloc[metav1.Time](r, &slabKeys[1], 4)
+				}
+				x.TimeAdded.DecodeWire(r)
+			}
 		case "value":
 			x.Value = r.String()
 		default:
@@ -2102,7 +2120,7 @@ func (x *DeviceTaint) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"key\":")
 		jsonwire.String(s, x.Key)
 	}
-	if ap == nil || ap.Explicit(&x.TimeAdded) || !x.TimeAdded.IsZero() {
+	if x.TimeAdded != nil {
 		jsonwire.Key(s, &more, ",\"timeAdded\":")
 		x.TimeAdded.EncodeJSON(s)
 	}
@@ -2358,7 +2376,7 @@ func (x *DeviceTaintRuleSpec) DecodeWire(r *jsonwire.Reader) {
 				x.DeviceSelector = nil
 			} else {
 				if x.DeviceSelector == nil {
-					x.DeviceSelector = jsonwire.Alloc[DeviceTaintSelector](r, &slabKeys[9], 4)
+					x.DeviceSelector = jsonwire.Alloc[DeviceTaintSelector](r, &slabKeys[10], 4)
 				}
 				x.DeviceSelector.DecodeWire(r)
 			}
@@ -2546,7 +2564,7 @@ func (x *ExactDeviceRequest) DecodeWire(r *jsonwire.Reader) {
 				x.Capacity = nil
 			} else {
 				if x.Capacity == nil {
-					x.Capacity = jsonwire.Alloc[CapacityRequirements](r, &slabKeys[8], 4)
+					x.Capacity = jsonwire.Alloc[CapacityRequirements](r, &slabKeys[9], 4)
 				}
 				x.Capacity.DecodeWire(r)
 			}
@@ -2734,7 +2752,7 @@ func (x *NodeAllocatableMapping) DecodeWire(r *jsonwire.Reader) {
 				x.CapacityMultiplier = nil
 			} else {
 				if x.CapacityMultiplier == nil {
-					x.CapacityMultiplier = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[2], 4)
+					x.CapacityMultiplier = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[3], 4)
 				}
 				x.CapacityMultiplier.DecodeWire(r)
 			}
@@ -2743,7 +2761,7 @@ func (x *NodeAllocatableMapping) DecodeWire(r *jsonwire.Reader) {
 				x.DeviceMultiplier = nil
 			} else {
 				if x.DeviceMultiplier == nil {
-					x.DeviceMultiplier = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[2], 4)
+					x.DeviceMultiplier = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[3], 4)
 				}
 				x.DeviceMultiplier.DecodeWire(r)
 			}
@@ -2786,7 +2804,7 @@ func (x *NodeAllocatableOverhead) DecodeWire(r *jsonwire.Reader) {
 				x.PerContainer = nil
 			} else {
 				if x.PerContainer == nil {
-					x.PerContainer = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[2], 4)
+					x.PerContainer = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[3], 4)
 				}
 				x.PerContainer.DecodeWire(r)
 			}
@@ -2795,7 +2813,7 @@ func (x *NodeAllocatableOverhead) DecodeWire(r *jsonwire.Reader) {
 				x.PerPod = nil
 			} else {
 				if x.PerPod == nil {
-					x.PerPod = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[2], 4)
+					x.PerPod = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[3], 4)
 				}
 				x.PerPod.DecodeWire(r)
 			}
@@ -2834,7 +2852,7 @@ func (x *NodeAllocatableResource) DecodeWire(r *jsonwire.Reader) {
 				x.Mapping = nil
 			} else {
 				if x.Mapping == nil {
-					x.Mapping = jsonwire.Alloc[NodeAllocatableMapping](r, &slabKeys[10], 4)
+					x.Mapping = jsonwire.Alloc[NodeAllocatableMapping](r, &slabKeys[11], 4)
 				}
 				x.Mapping.DecodeWire(r)
 			}
@@ -2843,7 +2861,7 @@ func (x *NodeAllocatableResource) DecodeWire(r *jsonwire.Reader) {
 				x.Overhead = nil
 			} else {
 				if x.Overhead == nil {
-					x.Overhead = jsonwire.Alloc[NodeAllocatableOverhead](r, &slabKeys[11], 4)
+					x.Overhead = jsonwire.Alloc[NodeAllocatableOverhead](r, &slabKeys[12], 4)
 				}
 				x.Overhead.DecodeWire(r)
 			}
@@ -3226,7 +3244,7 @@ func (x *ResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Allocation = nil
 			} else {
 				if x.Allocation == nil {
-					x.Allocation = jsonwire.Alloc[AllocationResult](r, &slabKeys[12], 4)
+					x.Allocation = jsonwire.Alloc[AllocationResult](r, &slabKeys[13], 4)
 				}
 				x.Allocation.DecodeWire(r)
 			}
@@ -3859,7 +3877,7 @@ func (x *ResourceSliceSpec) DecodeWire(r *jsonwire.Reader) {
 				x.NodeSelector = nil
 			} else {
 				if x.NodeSelector == nil {
-					x.NodeSelector = jsonwire.Alloc[corev1.NodeSelector](r, &slabKeys[1], 4)
+					x.NodeSelector = jsonwire.Alloc[corev1.NodeSelector](r, &slabKeys[2], 4)
 				}
 				x.NodeSelector.DecodeWire(r)
 			}
@@ -3973,4 +3991,4 @@ func (x *ResourceSliceSpec) EncodeJSON(s *jsoniter.Stream) {
 }
 
 // slabKeys stand for the types decoders allocate in chunks with jsonwire.Alloc.
-var slabKeys [13]byte
+var slabKeys [14]byte

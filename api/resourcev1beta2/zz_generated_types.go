@@ -21,7 +21,7 @@ type AllocatedDeviceStatus struct {
 	// references, the `Ready` condition should be True.
 	//
 	// Must not contain more than 8 entries.
-	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
+	Conditions []metav1.Condition `json:"conditions" listKeys:"type"`
 
 	// Data contains arbitrary driver-specific data.
 	//
@@ -66,7 +66,7 @@ type AllocationResult struct {
 	//
 	// This is a beta field and requires enabling the DRADeviceBindingConditions
 	// and DRAResourceClaimDeviceStatus feature gate.
-	AllocationTimestamp metav1.Time `json:"allocationTimestamp"`
+	AllocationTimestamp *metav1.Time `json:"allocationTimestamp,omitempty"`
 
 	// Devices is the result of allocating devices.
 	Devices DeviceAllocationResult `json:"devices"`
@@ -156,7 +156,7 @@ type CELDeviceSelector struct {
 type CapacityRequestPolicy struct {
 	// Default specifies how much of this capacity is consumed by a request that
 	// does not contain an entry for it in DeviceRequest's Capacity.
-	Default *metav1.Quantity `json:"default,omitempty"`
+	Default *metav1.Quantity `json:"default"`
 
 	// ValidRange defines an acceptable quantity value range in consuming requests.
 	//
@@ -513,7 +513,7 @@ type DeviceClaim struct {
 
 	// Requests represent individual requests for distinct devices which must all
 	// be satisfied. If empty, nothing needs to be allocated.
-	Requests []DeviceRequest `json:"requests,omitempty"`
+	Requests []DeviceRequest `json:"requests"`
 }
 
 // DeviceClaimConfiguration is used for configuration parameters in
@@ -1027,7 +1027,7 @@ type DeviceTaint struct {
 	// keeping the effect unchanged is possible and does not update the time stamp
 	// because the eviction which uses it is either already started (NoExecute) or
 	// not started yet (NoEffect, NoSchedule).
-	TimeAdded metav1.Time `json:"timeAdded"`
+	TimeAdded *metav1.Time `json:"timeAdded,omitempty"`
 
 	// The taint value corresponding to the taint key. Must be a label value.
 	Value string `json:"value,omitempty"`

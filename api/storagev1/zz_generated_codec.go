@@ -492,7 +492,7 @@ func (x *CSINodeDriver) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"nodeID\":")
 		jsonwire.String(s, x.NodeID)
 	}
-	if len(x.TopologyKeys) != 0 || ap != nil && x.TopologyKeys != nil {
+	if ap == nil || x.TopologyKeys != nil {
 		jsonwire.Key(s, &more, ",\"topologyKeys\":")
 		if x.TopologyKeys == nil {
 			s.WriteNil()

@@ -309,7 +309,7 @@ type CSINodeDriver struct {
 	// list to determine which labels it should retrieve from the node object and
 	// pass back to the driver. It is possible for different nodes to use different
 	// topology keys. This can be empty if driver does not support topology.
-	TopologyKeys []string `json:"topologyKeys,omitempty"`
+	TopologyKeys []string `json:"topologyKeys"`
 }
 
 // CSINodeList is a collection of CSINode objects.

@@ -114,7 +114,14 @@ var (
 		"CronJobStatus.lastSuccessfulTime", "JobStatus.startTime", "JobStatus.completionTime",
 		"PodStatus.startTime", "Taint.timeAdded", "PersistentVolumeStatus.lastPhaseTransitionTime",
 		"LeaseSpec.acquireTime", "LeaseSpec.renewTime", "LeaseCandidateSpec.pingTime",
-		"LeaseCandidateSpec.renewTime")
+		"LeaseCandidateSpec.renewTime",
+		// Since 1.32: certificates.k8s.io PodCertificateRequest, resource.k8s.io
+		// (a device taint's time is filled in by the server when unset),
+		// lifecycle.k8s.io v1alpha1.
+		"PodCertificateRequestStatus.beginRefreshAt", "PodCertificateRequestStatus.notBefore",
+		"PodCertificateRequestStatus.notAfter", "AllocationResult.allocationTimestamp", "DeviceTaint.timeAdded",
+		"ResponderStatus.startTime", "ResponderStatus.heartbeatTime", "ResponderStatus.expectedCompletionTime",
+		"ResponderStatus.completionTime")
 	// valueFields are optional quantities and int-or-strings the server
 	// always writes.
 	valueFields = set("ServicePort.targetPort", "ResourceFieldSelector.divisor")
@@ -125,11 +132,16 @@ var (
 	// template's metadata) carries no creationTimestamp at all. It stays a
 	// hand-kept fact until bench/cmd/apifacts records non-scalar fields.
 	omitZero = set("ObjectMeta.creationTimestamp")
-	// keptEmpty are optional slices the server writes even when nil (as
-	// null): no omitempty.
+	// keptEmpty are optional slices, maps and pointers the server writes
+	// even when nil (as null): no omitempty.
 	keptEmpty = set("autoscalingv2.HorizontalPodAutoscalerStatus.currentMetrics",
 		"rbacv1.Role.rules", "rbacv1.ClusterRole.rules",
-		"apiextensionsv1.CustomResourceDefinitionStatus.storedVersions")
+		"apiextensionsv1.CustomResourceDefinitionStatus.storedVersions",
+		"apiextensionsv1.CustomResourceDefinitionStatus.conditions", "ContainerImage.names",
+		"ProjectedVolumeSource.sources", "discoveryv1.EndpointSlice.endpoints", "discoveryv1.EndpointSlice.ports",
+		"flowcontrolv1.ResourcePolicyRule.namespaces", "CSINodeDriver.topologyKeys",
+		"TokenRequestSpec.audiences", "TokenRequestSpec.boundObjectRef",
+		"AllocatedDeviceStatus.conditions", "DeviceClaim.requests", "CapacityRequestPolicy.default")
 	// fieldNames override generated field names.
 	fieldNames = map[string]string{"StatusCause.reason": "Type"}
 	// typeNames override generated type names by schema.
@@ -459,7 +471,7 @@ func (m *model) fieldType(p *pkg, key, full string, prop *schema, required bool)
 	default:
 		t.ptr = !hasDefault
 	}
-	return t, t.ptr && !required, nil
+	return t, t.ptr && !required && !override(keptEmpty, p, key), nil
 }
 
 // valueType returns the non-pointer Go type of a schema.
