@@ -22,9 +22,10 @@ import (
 // The objects below fill in many optional fields, including zero values of
 // optional scalars (pointers in the types: replicas 0, a false *bool, an
 // empty *string), quantities in several notations (100m, 0.5, 1Gi, 1e3),
-// int-or-string values of both kinds, Time and MicroTime. Zero values of
-// non-pointer optional fields are left out: omitempty drops them on both
-// sides.
+// int-or-string values of both kinds, Time and MicroTime, and a status
+// (written through the status subresource). Zero values of non-pointer
+// optional fields are left out: omitempty drops them on both sides. The
+// kinds beyond these are in the other lossless_cases_*_test.go files.
 
 // podTemplate is a pod template used by the workload kinds.
 const podTemplate = `{"metadata":{"labels":{"app":"web"},"annotations":{"kubewire.dev/rev":"1"}},
