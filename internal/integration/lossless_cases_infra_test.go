@@ -63,6 +63,14 @@ func infraCases() []losslessCase {
   "nodeSelector":{"nodeSelectorTerms":[{"matchExpressions":[{"key":"zone","operator":"In","values":["a"]}]}]},
   "devices":[{"name":"nic-0","attributes":{"speed":{"int":100}}}]}}`},
 
+		{kind: "ResourceSlice.emptyString", run: kindRun[resourcev1.ResourceSlice, resourcev1.ResourceSliceList](), obj: `{"apiVersion":"resource.k8s.io/v1","kind":"ResourceSlice",
+ "metadata":{"name":"lossless-slice-empty-string"},
+ "spec":{"driver":"lossless.kubewire.dev","pool":{"name":"pool-c","generation":0,"resourceSliceCount":1},"nodeName":"lossless-node",
+  "devices":[{"name":"d0","attributes":{"serial":{"string":""}}}]}}`},
+		// The server keeps an empty string attribute: Kubernetes holds
+		// DeviceAttribute.string as a *string, and so does the generator
+		// (apifacts from k8s.io/api v0.37.2).
+
 		{kind: "ResourceClaim", run: kindRun[resourcev1.ResourceClaim, resourcev1.ResourceClaimList](), obj: `{"apiVersion":"resource.k8s.io/v1","kind":"ResourceClaim",
  "metadata":{"name":"lossless-claim"},"spec":` + claimSpec + `,
  "status":{"allocation":{"allocationTimestamp":"2025-01-02T03:04:05Z",

@@ -2227,7 +2227,7 @@ func (x *ContainerImage) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Names) != 0 || ap != nil && x.Names != nil {
+	if ap == nil || x.Names != nil {
 		s.WriteRaw("\"names\":")
 		more = true
 		if x.Names == nil {
@@ -11809,7 +11809,7 @@ func (x *ProjectedVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		s.WriteInt32(*x.DefaultMode)
 	}
-	if len(x.Sources) != 0 || ap != nil && x.Sources != nil {
+	if ap == nil || x.Sources != nil {
 		jsonwire.Key(s, &more, ",\"sources\":")
 		if x.Sources == nil {
 			s.WriteNil()

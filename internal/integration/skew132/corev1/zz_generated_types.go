@@ -841,7 +841,7 @@ type ContainerImage struct {
 	// Names by which this image is known. e.g.
 	// ["kubernetes.example/hyperkube:v1.0.7",
 	// "cloud-vendor.registry.example/cloud-vendor/hyperkube:v1.0.7"]
-	Names []string `json:"names,omitempty"`
+	Names []string `json:"names"`
 
 	// The size of the image in bytes.
 	SizeBytes int64 `json:"sizeBytes,omitempty"`
@@ -4322,7 +4322,7 @@ type ProjectedVolumeSource struct {
 
 	// sources is the list of volume projections. Each entry in this list handles
 	// one source.
-	Sources []VolumeProjection `json:"sources,omitempty"`
+	Sources []VolumeProjection `json:"sources"`
 }
 
 // Represents a Quobyte mount that lasts the lifetime of a pod. Quobyte volumes
