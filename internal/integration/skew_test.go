@@ -129,7 +129,7 @@ func TestVersionSkewKeepsNewerFields(t *testing.T) {
 		}
 		created, err := deps.Create(ctx, d, metav1.CreateOptions{})
 		require.NoError(t, err)
-		require.Equal(t, "skew-host", created.Spec.Template.Spec.HostnameOverride)
+		require.Equal(t, ptr("skew-host"), created.Spec.Template.Spec.HostnameOverride)
 		created.Status.TerminatingReplicas = ptr(int32(2))
 		before, err := deps.UpdateStatus(ctx, created, metav1.UpdateOptions{})
 		require.NoError(t, err)
