@@ -20,6 +20,7 @@ func TestTypesStandAlone(t *testing.T) {
 	allowed := []string{
 		"github.com/kubewire/kubewire/api/",
 		"github.com/kubewire/kubewire/internal/codec",
+		"github.com/kubewire/kubewire/internal/deepcopy",
 		"github.com/kubewire/kubewire/internal/jsonwire",
 		"github.com/json-iterator/go",
 		"github.com/modern-go/concurrent",

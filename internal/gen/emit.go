@@ -65,6 +65,8 @@ func (p *pkg) importLine(name string) string {
 		return `"` + modulePath + `/internal/codec"`
 	case metaPkg:
 		return `"` + p.target.meta + `"`
+	case "deepcopy":
+		return `"` + modulePath + `/internal/deepcopy"`
 	}
 	return `"` + p.target.prefix + `/` + name + `"`
 }

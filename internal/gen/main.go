@@ -204,6 +204,9 @@ func generate(specDir, outDir string, tg *target) (map[string][]byte, error) {
 			return nil, err
 		}
 		files[filepath.Join(p.name, "zz_generated_codec_test.go")] = out
+		if err := addDeepCopy(files, m, p); err != nil {
+			return nil, err
+		}
 		res, imports, err := emitResources(p)
 		if err != nil {
 			return nil, err
@@ -228,6 +231,24 @@ func generate(specDir, outDir string, tg *target) (map[string][]byte, error) {
 		}
 	}
 	return files, nil
+}
+
+// addDeepCopy adds p's deep copy methods and their test to files.
+func addDeepCopy(files map[string][]byte, m *model, p *pkg) error {
+	body, err := emitDeepCopy(m, p)
+	if err != nil {
+		return err
+	}
+	out, err := fileWithUses("", p, []string{"deepcopy"}, body)
+	if err != nil {
+		return err
+	}
+	files[filepath.Join(p.name, "zz_generated_deepcopy.go")] = out
+	if out, err = emitDeepCopyTest(p); err != nil || out == nil {
+		return err
+	}
+	files[filepath.Join(p.name, "zz_generated_deepcopy_test.go")] = out
+	return nil
 }
 
 // fileWithUses formats body as a file of p, importing the fixed packages
