@@ -216,35 +216,6 @@ func (o Object) GetDeletionTimestamp() *time.Time {
 // GetManagedFields returns metadata.managedFields as JSON values.
 func (o Object) GetManagedFields() []any { l, _ := o.meta()["managedFields"].([]any); return l }
 
-// DeepCopy returns a copy of o that shares nothing with it.
-func (o Object) DeepCopy() Object {
-	if o == nil {
-		return nil
-	}
-	return deepCopy(map[string]any(o)).(map[string]any)
-}
-
-func deepCopy(v any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(v))
-		for k, x := range v {
-			m[k] = deepCopy(x)
-		}
-		return m
-	case Object:
-		return deepCopy(map[string]any(v))
-	case []any:
-		s := make([]any, len(v))
-		for i, x := range v {
-			s[i] = deepCopy(x)
-		}
-		return s
-	default:
-		return v
-	}
-}
-
 func timeOf(v any) time.Time {
 	s, _ := v.(string)
 	t, err := time.Parse(time.RFC3339, s)

@@ -67,7 +67,14 @@ func (in *PatchOptions) DeepCopyInto(out *PatchOptions) { *out = *in }
 func (in *PatchOptions) DeepCopy() *PatchOptions { return deepcopy.Ptr(in) }
 
 // DeepCopyInto copies in into out.
-func (in *ApplyOptions) DeepCopyInto(out *ApplyOptions) { *out = *in }
+// The copy's Explicit is a slice of its own holding the same pointers: they
+// name fields of the applied object, not memory of the options.
+func (in *ApplyOptions) DeepCopyInto(out *ApplyOptions) {
+	*out = *in
+	if in.Explicit != nil {
+		out.Explicit = append(make([]any, 0, len(in.Explicit)), in.Explicit...)
+	}
+}
 
 // DeepCopy returns a copy of in, nil for nil.
-func (in *ApplyOptions) DeepCopy() *ApplyOptions { return deepcopy.Ptr(in) }
+func (in *ApplyOptions) DeepCopy() *ApplyOptions { return deepcopy.New(in, (*ApplyOptions).DeepCopyInto) }

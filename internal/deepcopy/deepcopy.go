@@ -7,6 +7,8 @@
 // assignment, which may share a string's immutable bytes.
 package deepcopy
 
+import "maps"
+
 // Ptr returns a pointer to a copy of *p, or nil for nil. T must hold no
 // memory a copy must not share (a scalar, Quantity, Time, IntOrString).
 func Ptr[T any](p *T) *T {
@@ -30,16 +32,7 @@ func Slice[S ~[]E, E any](s S) S {
 
 // Map returns a copy of m, nil for nil. Its values are copied by
 // assignment, so they must hold no memory a copy must not share.
-func Map[M ~map[K]V, K comparable, V any](m M) M {
-	if m == nil {
-		return nil
-	}
-	out := make(M, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
-}
+func Map[M ~map[K]V, K comparable, V any](m M) M { return maps.Clone(m) }
 
 // Into is the constraint of a pointer to T with T's DeepCopyInto.
 type Into[T any] interface {

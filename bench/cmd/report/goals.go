@@ -87,6 +87,10 @@ func (r *report) evaluate() {
 	add(goal{workload: "informer", text: fmt.Sprintf("informer heap for %d typed pods at most 9 KB per pod", r.informerPods),
 		measured: fmt.Sprintf("%.1f KB per pod", ki.perItem/1024), met: ki.perItem <= 9*1024, profile: "informer-heap"})
 
+	cdc, kdc := find(r.deepCopy, "client-go"), find(r.deepCopy, "kubewire")
+	add(goal{workload: "deep copy", text: "typed DeepCopy of a pod at most client-go's time",
+		measured: fmt.Sprintf("%.1f us vs %.1f us per pod (%.2fx)", kdc.ns/1e3/float64(small), cdc.ns/1e3/float64(small), kdc.ns/cdc.ns), met: kdc.ns <= cdc.ns, profile: "deepcopy"})
+
 	cg, kwf := r.footprints[0], r.footprints[1]
 	add(goal{workload: "footprint", text: "list-pods binary at most 13 MB unstripped",
 		measured: fmt.Sprintf("%.1f MB (client-go %.1f MB)", mb(int(kwf.binary)), mb(int(cg.binary))), met: kwf.binary <= 13e6, profile: "binary"})
@@ -214,6 +218,18 @@ func (r *report) takeProfile(name string) (*profile, error) {
 		for _, c := range wc {
 			if c.label == label {
 				what = fmt.Sprintf("CPU, %s watch of %d events (client and server in one process), repeated for %v", label, r.watchEvents, d)
+				top, err = cpuProfile(name, d, c.run)
+			}
+		}
+	case "deepcopy":
+		small := r.inputs[r.sizes[0]]
+		cs, cerr := deepCopyContenders(small)
+		if cerr != nil {
+			return nil, cerr
+		}
+		what = fmt.Sprintf("CPU, kubewire DeepCopy of each of %d pods, repeated for %v", small.n, d)
+		for _, c := range cs {
+			if c.kubewire {
 				top, err = cpuProfile(name, d, c.run)
 			}
 		}

@@ -1,8 +1,8 @@
 // Command report runs kubewire's side-by-side benchmark against client-go
 // and writes docs/benchmarks.md: decode and encode of a realistic PodList,
 // unstructured decode, List through each client's full stack over HTTP/1.1
-// and HTTP/2, watch throughput, informer heap, and the footprint of a
-// list-pods program. Every workload alternates the clients within one run
+// and HTTP/2, watch throughput, informer heap, the footprint of a list-pods
+// program, and deep copies of pods. Every workload alternates the clients within one run
 // and reports medians over rounds; where one of issue 6's goals is missed it
 // profiles kubewire's side and includes the profile's top functions.
 //
@@ -83,6 +83,7 @@ type report struct {
 	decode     map[int][]result
 	encode     map[int][]result
 	unstruct   map[int][]result
+	deepCopy   []result // of the smaller list's pods
 	held       []heldResult
 	list       map[string][]result // by protocol
 	watch      []result
@@ -124,6 +125,15 @@ func (r *report) run(cold, profiles bool) error {
 		if r.unstruct[n], err = alternate(r.rounds, iters, unstructuredContenders(in)...); err != nil {
 			return err
 		}
+	}
+	small := r.inputs[r.sizes[0]]
+	log.Printf("7. deep copy of %d pods", small.n)
+	dc, err := deepCopyContenders(small)
+	if err != nil {
+		return err
+	}
+	if r.deepCopy, err = alternate(r.rounds, max(1, 5000/small.n), dc...); err != nil {
+		return err
 	}
 	big := r.inputs[r.sizes[len(r.sizes)-1]]
 	log.Printf("1-2. heap held by a decoded list of %d pods", big.n)

@@ -119,6 +119,15 @@ func (r *report) markdown() string {
 			fl.coldCPU.Seconds(), fl.coldCPU.Seconds()/cg.coldCPU.Seconds(), kw.coldCPU.Seconds()/cg.coldCPU.Seconds(), fl.ownCPU.Seconds(), fl.ownCPU.Seconds()/cg.ownCPU.Seconds(), mb(int(fl.binary)))
 	}
 
+	small := r.sizes[0]
+	p("## 7. Deep copy\n\n`DeepCopy()` of every pod of the %d-pod list, each client's generated method on its own values (kubewire's decoded from the list's JSON, client-go's the fixture's k8s.io/api pods, which encode to the same JSON); the copies of a pass are kept, as a program that copies objects out of a cache keeps them.\n\n", small)
+	p("| client | us per pod | B/pod | allocs/pod | kubewire / client-go |\n|---|---|---|---|---|\n")
+	for _, x := range r.deepCopy {
+		n := float64(small)
+		p("| %s | %.1f | %.0f | %.1f | %.2fx |\n", x.label, x.ns/1e3/n, x.bytes/n, x.allocs/n, x.ns/find(r.deepCopy, "client-go").ns)
+	}
+	p("\n")
+
 	if len(r.profiles) > 0 {
 		p("## Profiles of missed goals\n\nTaken by the report command on kubewire's side of each workload whose goal was missed (runtime/pprof, then `go tool pprof -top`).\n\n")
 		for _, pr := range r.profiles {

@@ -19,6 +19,11 @@ func TestContenders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	dc, err := deepCopyContenders(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc = append(enc, dc...)
 	api := &apiServer{podsJSON: in.json, podsProto: in.proto, events: fixture.ConfigMapEvents(500)}
 	for _, tls := range []bool{false, true} {
 		s := start(api, tls)
