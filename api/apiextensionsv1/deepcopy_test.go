@@ -4,8 +4,8 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/kubewire/kubewire/internal/fixtures"
 	"github.com/kubewire/kubewire/api/apiextensionsv1"
+	"github.com/kubewire/kubewire/internal/fixtures"
 )
 
 // The hand-written one-of-two schema types copy like the generated ones,

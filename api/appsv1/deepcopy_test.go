@@ -4,9 +4,9 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/kubewire/kubewire/internal/fixtures"
 	"github.com/kubewire/kubewire/api/appsv1"
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/fixtures"
 )
 
 // deploymentJSON is a Deployment as the API server returns it.

@@ -4,11 +4,11 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/kubewire/kubewire/internal/fixtures"
-	"github.com/kubewire/kubewire/typed"
 	"github.com/kubewire/kubewire/api/corev1"
-	"github.com/kubewire/kubewire/internal/jsonwire"
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/fixtures"
+	"github.com/kubewire/kubewire/internal/jsonwire"
+	"github.com/kubewire/kubewire/typed"
 )
 
 // decodePod decodes pod i of the fixture list detached, as informers keep

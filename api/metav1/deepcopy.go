@@ -77,4 +77,6 @@ func (in *ApplyOptions) DeepCopyInto(out *ApplyOptions) {
 }
 
 // DeepCopy returns a copy of in, nil for nil.
-func (in *ApplyOptions) DeepCopy() *ApplyOptions { return deepcopy.New(in, (*ApplyOptions).DeepCopyInto) }
+func (in *ApplyOptions) DeepCopy() *ApplyOptions {
+	return deepcopy.New(in, (*ApplyOptions).DeepCopyInto)
+}

@@ -3,8 +3,8 @@ package metav1_test
 import (
 	"testing"
 
-	"github.com/kubewire/kubewire/internal/fixtures"
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/fixtures"
 )
 
 // The hand-written types copy like the generated ones.

@@ -72,7 +72,7 @@ func start(h http.Handler, tls2 bool) *server {
 			TLSClientConfig: rest.TLSClientConfig{CAData: caPEM},
 			QPS:             -1,
 		},
-		kubewire: &config.Config{Server: srv.URL, TLS: config.TLS{CAData: caPEM}, QPS: -1},
+		kubewire: &config.Config{Server: srv.URL, TLS: config.TLS{CAData: caPEM}},
 	}
 }
 
@@ -83,7 +83,7 @@ func (s *server) close() {
 
 // kubewireREST returns a kubewire rest client for the server.
 func (s *server) kubewireREST() (*kwrest.Client, error) {
-	return kwrest.New(s.kubewire)
+	return kwrest.New(s.kubewire, kwrest.WithRateLimit(-1, 0))
 }
 
 // timeoutCtx bounds one operation, so that a hung client fails the run.
