@@ -10,6 +10,7 @@
 //
 //	go run ./cmd/report [-out ../docs/benchmarks.md] [-rounds 5] [-quick] [-cold=false]
 //	go run ./cmd/report -only informers [-rounds 5]   # the informer heap alone, printed
+//	go run ./cmd/report -only deepcopy [-rounds 5]    # DeepCopy of 1,000 pods beside client-go's, printed
 package main
 
 import (
@@ -30,7 +31,7 @@ func main() {
 	quick := flag.Bool("quick", false, "small inputs and few rounds, to check the harness")
 	cold := flag.Bool("cold", true, "measure cold builds with an empty GOCACHE (minutes for client-go)")
 	profiles := flag.Bool("profile", true, "profile kubewire's side of every missed goal")
-	only := flag.String("only", "", `run one workload and print its table to standard output instead of writing the report; "informers" is the one`)
+	only := flag.String("only", "", `run one workload and print its table to standard output instead of writing the report: "informers" or "deepcopy"`)
 	flag.Parse()
 	log.SetFlags(log.Ltime)
 
@@ -48,8 +49,25 @@ func main() {
 			fmt.Printf("%-62s %.2f KB per pod\n", h.label, h.perItem/1024)
 		}
 		return
+	case "deepcopy":
+		in, err := newInputs(r.sizes[0])
+		if err != nil {
+			log.Fatal(err)
+		}
+		dc, err := deepCopyContenders(in)
+		if err != nil {
+			log.Fatal(err)
+		}
+		res, err := alternate(r.rounds, max(1, 5000/in.n), dc...)
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, c := range res {
+			fmt.Printf("%-46s %8.1f us per pod %6.1f allocs %8.0f B\n", c.label, c.ns/float64(in.n)/1e3, c.allocs/float64(in.n), c.bytes/float64(in.n))
+		}
+		return
 	default:
-		log.Fatalf("-only %q: the workloads that run alone are: informers", *only)
+		log.Fatalf("-only %q: the workloads that run alone are: informers, deepcopy", *only)
 	}
 	if err := r.run(*cold, *profiles); err != nil {
 		log.Fatal(err)
