@@ -67,6 +67,11 @@ type Applier struct {
 	// Namespace is used for namespaced objects without one; "" means
 	// "default".
 	Namespace string
+	// FieldValidation is what the server does with unknown or duplicate
+	// fields: metav1.FieldValidationStrict (fail the object),
+	// FieldValidationWarn or FieldValidationIgnore; "" means Strict, as
+	// kubectl apply --server-side sends.
+	FieldValidation string
 	// PollInterval is how often Apply checks that a CRD is established and
 	// discovered; 0 means 250ms.
 	PollInterval time.Duration
@@ -182,7 +187,7 @@ func (a *Applier) applyOne(ctx context.Context, o Object) (ApplyResult, error) {
 	case !rest.IsNotFound(err):
 		return ApplyResult{}, err
 	}
-	out, err := c.Apply(ctx, o.GetName(), body, metav1.ApplyOptions{FieldManager: a.FieldManager, Force: a.Force})
+	out, err := c.Apply(ctx, o.GetName(), body, metav1.ApplyOptions{FieldManager: a.FieldManager, Force: a.Force, FieldValidation: a.fieldValidation()})
 	if err != nil {
 		return ApplyResult{}, err
 	}
@@ -194,6 +199,14 @@ func (a *Applier) applyOne(ctx context.Context, o Object) (ApplyResult, error) {
 		r.Action = Unchanged
 	}
 	return r, nil
+}
+
+// fieldValidation returns the fieldValidation parameter applies send.
+func (a *Applier) fieldValidation() string {
+	if a.FieldValidation == "" {
+		return metav1.FieldValidationStrict
+	}
+	return a.FieldValidation
 }
 
 // waitForCRDs waits for every CRD among results to be Established and its

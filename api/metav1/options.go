@@ -79,10 +79,23 @@ type WriteOptions struct {
 	// FieldManager names the actor making the change, recorded in
 	// managedFields.
 	FieldManager string
-	// FieldValidation is "Ignore", "Warn" or "Strict"; empty means the
-	// server's default ("Warn").
+	// FieldValidation is FieldValidationIgnore, FieldValidationWarn or
+	// FieldValidationStrict; empty means the server's default ("Warn").
 	FieldValidation string
 }
+
+// The values of the fieldValidation parameter of a write: what the server
+// does with unknown or duplicate fields in the body.
+const (
+	// FieldValidationIgnore drops them silently.
+	FieldValidationIgnore = "Ignore"
+	// FieldValidationWarn drops them and answers with a warning header per
+	// field (the server's default).
+	FieldValidationWarn = "Warn"
+	// FieldValidationStrict fails the request with an Invalid error naming
+	// them (what kubectl sends by default).
+	FieldValidationStrict = "Strict"
+)
 
 // Query returns the options as URL query parameters.
 func (o WriteOptions) Query() url.Values {
@@ -125,6 +138,9 @@ type ApplyOptions struct {
 	// failing with a conflict.
 	Force  bool
 	DryRun bool
+	// FieldValidation is FieldValidationIgnore, FieldValidationWarn or
+	// FieldValidationStrict; empty means the server's default ("Warn").
+	FieldValidation string
 	// Explicit are pointers to fields of the applied typed object that are
 	// sent even when they hold their zero value (&d.Spec.Paused to apply
 	// paused: false, &d.Spec.MinReadySeconds to apply 0). A typed object is
@@ -139,7 +155,7 @@ type ApplyOptions struct {
 
 // Query returns the options as URL query parameters.
 func (o ApplyOptions) Query() url.Values {
-	return PatchOptions{WriteOptions: WriteOptions{DryRun: o.DryRun, FieldManager: o.FieldManager}, Force: o.Force}.Query()
+	return PatchOptions{WriteOptions: WriteOptions{DryRun: o.DryRun, FieldManager: o.FieldManager, FieldValidation: o.FieldValidation}, Force: o.Force}.Query()
 }
 
 // DryRunAll is the one value of DeleteOptions.DryRun: validate and admit
