@@ -72,6 +72,9 @@ type Applier struct {
 	// FieldValidationWarn or FieldValidationIgnore; "" means Strict, as
 	// kubectl apply --server-side sends.
 	FieldValidation string
+	// StopOnError stops at the first object that fails to apply; false (the
+	// default, as kubectl) applies the rest and reports every failure.
+	StopOnError bool
 	// PollInterval is how often Apply checks that a CRD is established and
 	// discovered; 0 means 250ms.
 	PollInterval time.Duration
@@ -83,18 +86,50 @@ func NewApplier(rc *rest.Client, dc *discovery.Client, fieldManager string) *App
 	return &Applier{rc: rc, dc: dc, FieldManager: fieldManager}
 }
 
-// ApplyError reports the object that failed to apply.
+// ApplyError reports one object that failed to apply.
 type ApplyError struct {
 	// Object is "kind/name" as given in the manifest.
 	Object string
+	// Source is the file the object was read from, "" when unknown (objects
+	// passed to Apply rather than ApplyManifests).
+	Source string
 	Err    error
 }
 
 // Error returns the error's message.
-func (e *ApplyError) Error() string { return "applying " + e.Object + ": " + e.Err.Error() }
+func (e *ApplyError) Error() string {
+	if e.Source != "" {
+		return fmt.Sprintf("applying %s from %q: %v", e.Object, e.Source, e.Err)
+	}
+	return "applying " + e.Object + ": " + e.Err.Error()
+}
 
 // Unwrap returns the cause.
 func (e *ApplyError) Unwrap() error { return e.Err }
+
+// ApplyErrors lists every object that failed to apply, in the order they
+// were applied. errors.As finds each *ApplyError in it.
+type ApplyErrors struct {
+	Errors []*ApplyError
+}
+
+// Error returns the errors' messages, one a line.
+func (e *ApplyErrors) Error() string {
+	msgs := make([]string, len(e.Errors))
+	for i, x := range e.Errors {
+		msgs[i] = x.Error()
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// Unwrap returns the errors.
+func (e *ApplyErrors) Unwrap() []error {
+	out := make([]error, len(e.Errors))
+	for i, x := range e.Errors {
+		out[i] = x
+	}
+	return out
+}
 
 // applyTier orders objects: namespaces, then CRDs, then everything else.
 func applyTier(o Object) int {
@@ -112,57 +147,95 @@ func applyTier(o Object) int {
 // order.
 func Order(objs []Object) []Object {
 	out := make([]Object, 0, len(objs))
+	for _, m := range orderManifests(manifestsOf(objs)) {
+		out = append(out, m.Object)
+	}
+	return out
+}
+
+func orderManifests(ms []Manifest) []Manifest {
+	out := make([]Manifest, 0, len(ms))
 	for tier := 0; tier <= 2; tier++ {
-		for _, o := range objs {
-			if applyTier(o) == tier {
-				out = append(out, o)
+		for _, m := range ms {
+			if applyTier(m.Object) == tier {
+				out = append(out, m)
 			}
 		}
 	}
 	return out
 }
 
-// Apply applies objs with server-side apply in dependency order (see
-// Order). After the CRDs it waits, until ctx ends, for each to be
-// Established and for discovery to serve its kinds before applying
-// custom resources. It stops at the first failure, returning the results
-// so far and an *ApplyError; an Applier without a FieldManager is a
-// *rest.ConfigError.
+func manifestsOf(objs []Object) []Manifest {
+	ms := make([]Manifest, len(objs))
+	for i, o := range objs {
+		ms[i] = Manifest{Object: o, Index: i}
+	}
+	return ms
+}
+
+// Apply applies objs as ApplyManifests does, with no source file to name in
+// errors.
 func (a *Applier) Apply(ctx context.Context, objs []Object) ([]ApplyResult, error) {
+	return a.ApplyManifests(ctx, manifestsOf(objs))
+}
+
+// ApplyManifests applies the objects of ms with server-side apply in
+// dependency order (see Order). After the CRDs it waits, until ctx ends,
+// for each to be Established and for discovery to serve its kinds before
+// applying custom resources. An object that fails does not stop the
+// others, as with kubectl apply: the results are those of the objects
+// applied, and the error an *ApplyErrors naming every object that failed
+// (and its file). With StopOnError it stops at the first failure, and
+// *ApplyErrors holds that one. When ctx ends it stops. An Applier without
+// a FieldManager is a *rest.ConfigError.
+func (a *Applier) ApplyManifests(ctx context.Context, ms []Manifest) ([]ApplyResult, error) {
 	if a.FieldManager == "" {
 		return nil, &rest.ConfigError{Field: "Applier.FieldManager", Reason: "a field manager is required"}
 	}
 	var results []ApplyResult
-	ordered := Order(objs)
+	var errs []*ApplyError
+	// fail records an error and reports whether to stop.
+	fail := func(e *ApplyError) bool {
+		errs = append(errs, e)
+		return a.StopOnError || ctx.Err() != nil
+	}
 	crdsDone := false
-	for _, o := range ordered {
-		if applyTier(o) == 2 && !crdsDone {
+	stopped := false
+	for _, m := range orderManifests(ms) {
+		if applyTier(m.Object) == 2 && !crdsDone {
 			crdsDone = true
-			if err := a.waitForCRDs(ctx, results); err != nil {
-				return results, err
+			if stopped = a.waitForCRDs(ctx, results, ms, fail); stopped {
+				break
 			}
 		}
-		r, err := a.applyOne(ctx, o)
+		r, err := a.applyOne(ctx, m.Object)
 		if err != nil {
-			return results, &ApplyError{Object: o.GetKind() + "/" + o.GetName(), Err: err}
+			if stopped = fail(&ApplyError{Object: m.Object.GetKind() + "/" + m.Object.GetName(), Source: m.Source, Err: err}); stopped {
+				break
+			}
+			continue
 		}
 		results = append(results, r)
 	}
-	if !crdsDone {
-		if err := a.waitForCRDs(ctx, results); err != nil {
-			return results, err
-		}
+	if !crdsDone && !stopped {
+		a.waitForCRDs(ctx, results, ms, fail)
+	}
+	if len(errs) > 0 {
+		return results, &ApplyErrors{Errors: errs}
 	}
 	return results, nil
 }
 
 func (a *Applier) applyOne(ctx context.Context, o Object) (ApplyResult, error) {
-	if o.GetName() == "" {
-		return ApplyResult{}, errors.New("metadata.name is required for apply")
-	}
+	// The kind is mapped first, as kubectl does: a config-file kind the
+	// server does not serve (AdmissionConfiguration) has no metadata, and
+	// "no kind is served" names the cause.
 	res, err := a.dc.ResourceForKind(ctx, o.GetAPIVersion(), o.GetKind())
 	if err != nil {
 		return ApplyResult{}, err
+	}
+	if o.GetName() == "" {
+		return ApplyResult{}, errors.New("metadata.name is required for apply")
 	}
 	ns := ""
 	body := o.DeepCopy()
@@ -210,8 +283,9 @@ func (a *Applier) fieldValidation() string {
 }
 
 // waitForCRDs waits for every CRD among results to be Established and its
-// kind to be discovered.
-func (a *Applier) waitForCRDs(ctx context.Context, results []ApplyResult) error {
+// kind to be discovered, passing each failure to fail; it reports whether
+// fail asked to stop.
+func (a *Applier) waitForCRDs(ctx context.Context, results []ApplyResult, ms []Manifest, fail func(*ApplyError) bool) bool {
 	interval := a.PollInterval
 	if interval <= 0 {
 		interval = 250 * time.Millisecond
@@ -221,10 +295,23 @@ func (a *Applier) waitForCRDs(ctx context.Context, results []ApplyResult) error 
 			continue
 		}
 		if err := a.waitForCRD(ctx, r, interval); err != nil {
-			return &ApplyError{Object: "CustomResourceDefinition/" + r.Object.GetName(), Err: err}
+			e := &ApplyError{Object: "CustomResourceDefinition/" + r.Object.GetName(), Source: crdSource(ms, r.Object.GetName()), Err: err}
+			if fail(e) {
+				return true
+			}
 		}
 	}
-	return nil
+	return false
+}
+
+// crdSource returns the file of the CRD named name among ms.
+func crdSource(ms []Manifest, name string) string {
+	for _, m := range ms {
+		if applyTier(m.Object) == 1 && m.Object.GetName() == name {
+			return m.Source
+		}
+	}
+	return ""
 }
 
 func (a *Applier) waitForCRD(ctx context.Context, r ApplyResult, interval time.Duration) error {

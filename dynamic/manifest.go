@@ -42,6 +42,28 @@ func (e *ManifestError) Error() string {
 // Unwrap returns the underlying error.
 func (e *ManifestError) Unwrap() error { return e.Err }
 
+// Manifest is one object read from a manifest and where it was read.
+type Manifest struct {
+	Object Object
+	// Source is the file (or other name) the object was read from.
+	Source string
+	// Index is the object's document in Source (0-based; for a JSON array
+	// or stream, its value).
+	Index int
+	// Line is the 1-based line where the object starts (for an item of a
+	// List, the item).
+	Line int
+}
+
+// Objects returns the objects of ms.
+func Objects(ms []Manifest) []Object {
+	out := make([]Object, len(ms))
+	for i, m := range ms {
+		out[i] = m.Object
+	}
+	return out
+}
+
 // maxAliasExpansion bounds the values YAML aliases may expand to in one
 // document (against "billion laughs" input).
 const maxAliasExpansion = 100000
@@ -54,11 +76,21 @@ const maxAliasExpansion = 100000
 // base64 text, timestamps their text; mapping keys must be strings.
 // Errors are *ManifestError naming source, document and line.
 func DecodeManifests(source string, data []byte) ([]Object, error) {
+	ms, err := DecodeManifestSources(source, data)
+	if err != nil {
+		return nil, err
+	}
+	return Objects(ms), nil
+}
+
+// DecodeManifestSources decodes data as DecodeManifests does, keeping the
+// source, document and line of each object.
+func DecodeManifestSources(source string, data []byte) ([]Manifest, error) {
 	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
 	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
 		return decodeJSONManifests(source, data)
 	}
-	var out []Object
+	var out []Manifest
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for index := 0; ; index++ {
 		var doc yaml.Node
@@ -90,8 +122,31 @@ func DecodeManifests(source string, data []byte) ([]Object, error) {
 		if err != nil {
 			return nil, &ManifestError{Source: source, Index: index, Line: root.Line, Err: err}
 		}
-		out = append(out, objs...)
+		lines := itemLines(root, len(objs))
+		for i, o := range objs {
+			out = append(out, Manifest{Object: o, Source: source, Index: index, Line: lines[i]})
+		}
 	}
+}
+
+// itemLines returns the line of each of the n objects of a document: the
+// items' lines for a List of n objects, otherwise the document's.
+func itemLines(root *yaml.Node, n int) []int {
+	lines := make([]int, n)
+	for i := range lines {
+		lines[i] = root.Line
+	}
+	if root.Kind != yaml.MappingNode {
+		return lines
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "items" && root.Content[i+1].Kind == yaml.SequenceNode && len(root.Content[i+1].Content) == n {
+			for j, it := range root.Content[i+1].Content {
+				lines[j] = it.Line
+			}
+		}
+	}
+	return lines
 }
 
 // objectsOf checks one document's value and expands lists.
@@ -281,10 +336,10 @@ func yamlErrorLine(err error) int {
 	return n
 }
 
-func decodeJSONManifests(source string, data []byte) ([]Object, error) {
+func decodeJSONManifests(source string, data []byte) ([]Manifest, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	var out []Object
+	var out []Manifest
 	for index := 0; ; index++ {
 		start := dec.InputOffset()
 		var v any
@@ -309,7 +364,9 @@ func decodeJSONManifests(source string, data []byte) ([]Object, error) {
 			if err != nil {
 				return nil, &ManifestError{Source: source, Index: index, Line: lineAt(data, start+1), Err: err}
 			}
-			out = append(out, objs...)
+			for _, o := range objs {
+				out = append(out, Manifest{Object: o, Source: source, Index: index, Line: lineAt(data, start+1)})
+			}
 		}
 	}
 }
@@ -351,6 +408,16 @@ func lineAt(data []byte, off int64) int {
 // recursive), like kubectl -f. Errors are *ManifestError or the file
 // system's.
 func ReadManifests(path string, recursive bool) ([]Object, error) {
+	ms, err := ReadManifestSources(path, recursive)
+	if err != nil {
+		return nil, err
+	}
+	return Objects(ms), nil
+}
+
+// ReadManifestSources reads the manifests at path as ReadManifests does,
+// keeping the file, document and line of each object.
+func ReadManifestSources(path string, recursive bool) ([]Manifest, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -360,7 +427,7 @@ func ReadManifests(path string, recursive bool) ([]Object, error) {
 		if err != nil {
 			return nil, err
 		}
-		return DecodeManifests(path, b)
+		return DecodeManifestSources(path, b)
 	}
 	var files []string
 	err = filepath.WalkDir(path, func(p string, d os.DirEntry, err error) error {
@@ -383,17 +450,17 @@ func ReadManifests(path string, recursive bool) ([]Object, error) {
 		return nil, err
 	}
 	sort.Strings(files)
-	var out []Object
+	var out []Manifest
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			return nil, err
 		}
-		objs, err := DecodeManifests(f, b)
+		ms, err := DecodeManifestSources(f, b)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, objs...)
+		out = append(out, ms...)
 	}
 	return out, nil
 }

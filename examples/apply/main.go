@@ -9,7 +9,11 @@
 //
 // Usage:
 //
-//	apply [-kubeconfig FILE] [-field-manager NAME] [-force-conflicts] [-R] -f PATH
+//	apply [-kubeconfig FILE] [-field-manager NAME] [-force-conflicts] [-stop-on-error] [-R] -f PATH
+//
+// An object that fails is reported on stderr, one line each, and the others
+// are still applied (as kubectl does) unless -stop-on-error is given; the
+// exit code is then 1. Applies are sent with fieldValidation=Strict.
 //
 // It takes kubectl's connection flags too (-context, -cluster, -user,
 // -namespace, -server); -namespace is the namespace of namespaced objects
@@ -48,6 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	recursive := fs.Bool("R", false, "read subdirectories too")
 	manager := fs.String("field-manager", "kubectl", "field manager name")
 	force := fs.Bool("force-conflicts", false, "take ownership of fields other managers own")
+	stop := fs.Bool("stop-on-error", false, "stop at the first object that fails (by default every object is applied and every failure reported)")
 	timeout := fs.Duration("timeout", 2*time.Minute, "how long to wait for CRDs to be established")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -59,7 +64,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: apply [flags] -f PATH")
 		return 2
 	}
-	objs, err := dynamic.ReadManifests(*path, *recursive)
+	manifests, err := dynamic.ReadManifestSources(*path, *recursive)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 1
@@ -84,18 +89,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	a.Namespace = cfg.Namespace
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	results, err := a.Apply(ctx, objs)
+	a.StopOnError = *stop
+	results, err := a.ApplyManifests(ctx, manifests)
 	for _, r := range results {
 		fmt.Fprintln(stdout, r)
 	}
-	if err != nil {
-		var se *rest.StatusError
-		if errors.As(err, &se) && rest.ReasonForError(err) != "" {
-			fmt.Fprintf(stderr, "Error from server (%s): %v\n", rest.ReasonForError(err), err)
-		} else {
-			fmt.Fprintf(stderr, "error: %v\n", err)
-		}
+	if err == nil {
+		return 0
+	}
+	var errs *dynamic.ApplyErrors
+	if !errors.As(err, &errs) {
+		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 1
 	}
-	return 0
+	for _, e := range errs.Errors {
+		var se *rest.StatusError
+		if errors.As(e, &se) && rest.ReasonForError(e) != "" {
+			fmt.Fprintf(stderr, "Error from server (%s): %v\n", rest.ReasonForError(e), e)
+		} else {
+			fmt.Fprintf(stderr, "error: %v\n", e)
+		}
+	}
+	return 1
 }
