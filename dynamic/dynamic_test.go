@@ -283,7 +283,7 @@ func TestManifestErrors(t *testing.T) {
 		index, line int
 		msg         string
 	}{
-		{"apiVersion: v1\nkind: A\n---\napiVersion: v1\nkind: B\nmetadata:\n  name: [unclosed\n", 1, 6, ""},
+		{"apiVersion: v1\nkind: A\n---\napiVersion: v1\nkind: B\nmetadata:\n  name: [unclosed\n", 1, 7, ""},
 		{"apiVersion: v1\nkind: A\n---\napiVersion: v1\n  kind: bad indent\n", 1, 5, ""},
 		{"apiVersion: v1\nkind: A\n---\nmetadata: {name: x}\n", 1, 4, "no apiVersion or kind"},
 		{"apiVersion: v1\nkind: A\nspec:\n  1: one\n", 0, 4, "not a string"},

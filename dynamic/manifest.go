@@ -34,13 +34,30 @@ func (e *ManifestError) Error() string {
 		src = "<input>"
 	}
 	if e.Line > 0 {
-		return fmt.Sprintf("%s: document %d, line %d: %v", src, e.Index, e.Line, e.Err)
+		return fmt.Sprintf("%s: document %d, line %d: %s", src, e.Index, e.Line, withoutYAMLLine(e.Err.Error()))
 	}
 	return fmt.Sprintf("%s: document %d: %v", src, e.Index, e.Err)
 }
 
 // Unwrap returns the underlying error.
 func (e *ManifestError) Unwrap() error { return e.Err }
+
+// withoutYAMLLine drops the "line N: " of a yaml error message, which
+// ManifestError replaces with the line a person finds in the file.
+func withoutYAMLLine(msg string) string {
+	rest, ok := strings.CutPrefix(msg, "yaml: line ")
+	if !ok {
+		return msg
+	}
+	j := 0
+	for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+		j++
+	}
+	if j == 0 || !strings.HasPrefix(rest[j:], ": ") {
+		return msg
+	}
+	return "yaml: " + rest[j+2:]
+}
 
 // Manifest is one object read from a manifest and where it was read.
 type Manifest struct {
@@ -99,7 +116,7 @@ func DecodeManifestSources(source string, data []byte) ([]Manifest, error) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, &ManifestError{Source: source, Index: index, Line: yamlErrorLine(err), Err: err}
+			return nil, &ManifestError{Source: source, Index: index, Line: yamlErrorLine(err, data), Err: err}
 		}
 		if len(doc.Content) == 0 {
 			continue
@@ -321,18 +338,79 @@ func (c *yamlConverter) scalar(n *yaml.Node) (any, error) {
 	return n.Value, nil
 }
 
-// yamlErrorLine extracts "line N" from a YAML error message.
-func yamlErrorLine(err error) int {
-	msg := err.Error()
-	i := strings.Index(msg, "line ")
-	if i < 0 {
-		return 0
+// yamlErrorLine returns the line of data, 1-based, that a YAML decoding
+// error is about; 0 when the error names none. yaml v3 reports a line
+// that is not always the one a person finds in the file: a parser error
+// (a block or flow collection that does not close or continue) carries a
+// 0-based line, the start of the enclosing collection when that is not on
+// the first line; a tab that breaks the indentation inside a scalar
+// carries the line where the scalar starts, not the tab's.
+func yamlErrorLine(err error, data []byte) int {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		j := 0
+		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+			j++
+		}
+		line, _ = strconv.Atoi(rest[:j])
+		msg = strings.TrimPrefix(rest[j:], ": ")
 	}
-	j := i + 5
-	for j < len(msg) && msg[j] >= '0' && msg[j] <= '9' {
-		j++
+	switch {
+	case yamlParserProblems[msg]:
+		// 0-based; no line at all means line 0, the first.
+		line++
+	case strings.HasPrefix(msg, "found a tab character"):
+		if line == 0 {
+			line = 1
+		}
+		line = tabIndentedLineAfter(data, line)
 	}
-	n, _ := strconv.Atoi(msg[i+5 : j])
+	if last := lineCount(data); line > last {
+		line = last
+	}
+	return line
+}
+
+// yamlParserProblems are the messages of yaml v3's parser (not its
+// scanner): their line is 0-based.
+var yamlParserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
+}
+
+// tabIndentedLineAfter returns the first line after line whose indentation
+// holds a tab, or line when there is none.
+func tabIndentedLineAfter(data []byte, line int) int {
+	n := 0
+	for l := range strings.Lines(string(data)) {
+		n++
+		if n <= line {
+			continue
+		}
+		indent := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
+		if strings.Contains(indent, "\t") {
+			return n
+		}
+	}
+	return line
+}
+
+// lineCount returns the number of lines of data (at least 1).
+func lineCount(data []byte) int {
+	n := bytes.Count(data, []byte("\n"))
+	if len(data) == 0 || data[len(data)-1] != '\n' {
+		n++
+	}
 	return n
 }
 
