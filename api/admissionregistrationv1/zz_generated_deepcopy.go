@@ -11,7 +11,12 @@ func (in *ApplyConfiguration) DeepCopyInto(out *ApplyConfiguration) { *out = *in
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ApplyConfiguration) DeepCopy() *ApplyConfiguration {
-	return deepcopy.New(in, (*ApplyConfiguration).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ApplyConfiguration)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -19,7 +24,12 @@ func (in *AuditAnnotation) DeepCopyInto(out *AuditAnnotation) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *AuditAnnotation) DeepCopy() *AuditAnnotation {
-	return deepcopy.New(in, (*AuditAnnotation).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(AuditAnnotation)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -27,21 +37,38 @@ func (in *ExpressionWarning) DeepCopyInto(out *ExpressionWarning) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ExpressionWarning) DeepCopy() *ExpressionWarning {
-	return deepcopy.New(in, (*ExpressionWarning).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ExpressionWarning)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *JSONPatch) DeepCopyInto(out *JSONPatch) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *JSONPatch) DeepCopy() *JSONPatch { return deepcopy.New(in, (*JSONPatch).DeepCopyInto) }
+func (in *JSONPatch) DeepCopy() *JSONPatch {
+	if in == nil {
+		return nil
+	}
+	out := new(JSONPatch)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *MatchCondition) DeepCopyInto(out *MatchCondition) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MatchCondition) DeepCopy() *MatchCondition {
-	return deepcopy.New(in, (*MatchCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MatchCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -56,7 +83,12 @@ func (in *MatchResources) DeepCopyInto(out *MatchResources) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MatchResources) DeepCopy() *MatchResources {
-	return deepcopy.New(in, (*MatchResources).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MatchResources)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -68,7 +100,12 @@ func (in *MutatingAdmissionPolicy) DeepCopyInto(out *MutatingAdmissionPolicy) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MutatingAdmissionPolicy) DeepCopy() *MutatingAdmissionPolicy {
-	return deepcopy.New(in, (*MutatingAdmissionPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MutatingAdmissionPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -80,7 +117,12 @@ func (in *MutatingAdmissionPolicyBinding) DeepCopyInto(out *MutatingAdmissionPol
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MutatingAdmissionPolicyBinding) DeepCopy() *MutatingAdmissionPolicyBinding {
-	return deepcopy.New(in, (*MutatingAdmissionPolicyBinding).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MutatingAdmissionPolicyBinding)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -92,7 +134,12 @@ func (in *MutatingAdmissionPolicyBindingList) DeepCopyInto(out *MutatingAdmissio
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MutatingAdmissionPolicyBindingList) DeepCopy() *MutatingAdmissionPolicyBindingList {
-	return deepcopy.New(in, (*MutatingAdmissionPolicyBindingList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MutatingAdmissionPolicyBindingList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -104,7 +151,12 @@ func (in *MutatingAdmissionPolicyBindingSpec) DeepCopyInto(out *MutatingAdmissio
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MutatingAdmissionPolicyBindingSpec) DeepCopy() *MutatingAdmissionPolicyBindingSpec {
-	return deepcopy.New(in, (*MutatingAdmissionPolicyBindingSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MutatingAdmissionPolicyBindingSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -116,7 +168,12 @@ func (in *MutatingAdmissionPolicyList) DeepCopyInto(out *MutatingAdmissionPolicy
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MutatingAdmissionPolicyList) DeepCopy() *MutatingAdmissionPolicyList {
-	return deepcopy.New(in, (*MutatingAdmissionPolicyList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MutatingAdmissionPolicyList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -132,7 +189,12 @@ func (in *MutatingAdmissionPolicySpec) DeepCopyInto(out *MutatingAdmissionPolicy
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MutatingAdmissionPolicySpec) DeepCopy() *MutatingAdmissionPolicySpec {
-	return deepcopy.New(in, (*MutatingAdmissionPolicySpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MutatingAdmissionPolicySpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -153,7 +215,12 @@ func (in *MutatingWebhook) DeepCopyInto(out *MutatingWebhook) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MutatingWebhook) DeepCopy() *MutatingWebhook {
-	return deepcopy.New(in, (*MutatingWebhook).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MutatingWebhook)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -165,7 +232,12 @@ func (in *MutatingWebhookConfiguration) DeepCopyInto(out *MutatingWebhookConfigu
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MutatingWebhookConfiguration) DeepCopy() *MutatingWebhookConfiguration {
-	return deepcopy.New(in, (*MutatingWebhookConfiguration).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MutatingWebhookConfiguration)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -177,7 +249,12 @@ func (in *MutatingWebhookConfigurationList) DeepCopyInto(out *MutatingWebhookCon
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MutatingWebhookConfigurationList) DeepCopy() *MutatingWebhookConfigurationList {
-	return deepcopy.New(in, (*MutatingWebhookConfigurationList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MutatingWebhookConfigurationList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -188,7 +265,14 @@ func (in *Mutation) DeepCopyInto(out *Mutation) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Mutation) DeepCopy() *Mutation { return deepcopy.New(in, (*Mutation).DeepCopyInto) }
+func (in *Mutation) DeepCopy() *Mutation {
+	if in == nil {
+		return nil
+	}
+	out := new(Mutation)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NamedRuleWithOperations) DeepCopyInto(out *NamedRuleWithOperations) {
@@ -203,14 +287,26 @@ func (in *NamedRuleWithOperations) DeepCopyInto(out *NamedRuleWithOperations) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NamedRuleWithOperations) DeepCopy() *NamedRuleWithOperations {
-	return deepcopy.New(in, (*NamedRuleWithOperations).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NamedRuleWithOperations)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ParamKind) DeepCopyInto(out *ParamKind) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ParamKind) DeepCopy() *ParamKind { return deepcopy.New(in, (*ParamKind).DeepCopyInto) }
+func (in *ParamKind) DeepCopy() *ParamKind {
+	if in == nil {
+		return nil
+	}
+	out := new(ParamKind)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ParamRef) DeepCopyInto(out *ParamRef) {
@@ -220,7 +316,14 @@ func (in *ParamRef) DeepCopyInto(out *ParamRef) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ParamRef) DeepCopy() *ParamRef { return deepcopy.New(in, (*ParamRef).DeepCopyInto) }
+func (in *ParamRef) DeepCopy() *ParamRef {
+	if in == nil {
+		return nil
+	}
+	out := new(ParamRef)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *RuleWithOperations) DeepCopyInto(out *RuleWithOperations) {
@@ -234,7 +337,12 @@ func (in *RuleWithOperations) DeepCopyInto(out *RuleWithOperations) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *RuleWithOperations) DeepCopy() *RuleWithOperations {
-	return deepcopy.New(in, (*RuleWithOperations).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(RuleWithOperations)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -246,7 +354,12 @@ func (in *ServiceReference) DeepCopyInto(out *ServiceReference) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ServiceReference) DeepCopy() *ServiceReference {
-	return deepcopy.New(in, (*ServiceReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ServiceReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -257,7 +370,12 @@ func (in *TypeChecking) DeepCopyInto(out *TypeChecking) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TypeChecking) DeepCopy() *TypeChecking {
-	return deepcopy.New(in, (*TypeChecking).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TypeChecking)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -270,7 +388,12 @@ func (in *ValidatingAdmissionPolicy) DeepCopyInto(out *ValidatingAdmissionPolicy
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ValidatingAdmissionPolicy) DeepCopy() *ValidatingAdmissionPolicy {
-	return deepcopy.New(in, (*ValidatingAdmissionPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ValidatingAdmissionPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -282,7 +405,12 @@ func (in *ValidatingAdmissionPolicyBinding) DeepCopyInto(out *ValidatingAdmissio
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ValidatingAdmissionPolicyBinding) DeepCopy() *ValidatingAdmissionPolicyBinding {
-	return deepcopy.New(in, (*ValidatingAdmissionPolicyBinding).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ValidatingAdmissionPolicyBinding)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -294,7 +422,12 @@ func (in *ValidatingAdmissionPolicyBindingList) DeepCopyInto(out *ValidatingAdmi
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ValidatingAdmissionPolicyBindingList) DeepCopy() *ValidatingAdmissionPolicyBindingList {
-	return deepcopy.New(in, (*ValidatingAdmissionPolicyBindingList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ValidatingAdmissionPolicyBindingList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -307,7 +440,12 @@ func (in *ValidatingAdmissionPolicyBindingSpec) DeepCopyInto(out *ValidatingAdmi
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ValidatingAdmissionPolicyBindingSpec) DeepCopy() *ValidatingAdmissionPolicyBindingSpec {
-	return deepcopy.New(in, (*ValidatingAdmissionPolicyBindingSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ValidatingAdmissionPolicyBindingSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -319,7 +457,12 @@ func (in *ValidatingAdmissionPolicyList) DeepCopyInto(out *ValidatingAdmissionPo
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ValidatingAdmissionPolicyList) DeepCopy() *ValidatingAdmissionPolicyList {
-	return deepcopy.New(in, (*ValidatingAdmissionPolicyList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ValidatingAdmissionPolicyList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -336,7 +479,12 @@ func (in *ValidatingAdmissionPolicySpec) DeepCopyInto(out *ValidatingAdmissionPo
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ValidatingAdmissionPolicySpec) DeepCopy() *ValidatingAdmissionPolicySpec {
-	return deepcopy.New(in, (*ValidatingAdmissionPolicySpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ValidatingAdmissionPolicySpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -348,7 +496,12 @@ func (in *ValidatingAdmissionPolicyStatus) DeepCopyInto(out *ValidatingAdmission
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ValidatingAdmissionPolicyStatus) DeepCopy() *ValidatingAdmissionPolicyStatus {
-	return deepcopy.New(in, (*ValidatingAdmissionPolicyStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ValidatingAdmissionPolicyStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -368,7 +521,12 @@ func (in *ValidatingWebhook) DeepCopyInto(out *ValidatingWebhook) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ValidatingWebhook) DeepCopy() *ValidatingWebhook {
-	return deepcopy.New(in, (*ValidatingWebhook).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ValidatingWebhook)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -380,7 +538,12 @@ func (in *ValidatingWebhookConfiguration) DeepCopyInto(out *ValidatingWebhookCon
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ValidatingWebhookConfiguration) DeepCopy() *ValidatingWebhookConfiguration {
-	return deepcopy.New(in, (*ValidatingWebhookConfiguration).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ValidatingWebhookConfiguration)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -392,7 +555,12 @@ func (in *ValidatingWebhookConfigurationList) DeepCopyInto(out *ValidatingWebhoo
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ValidatingWebhookConfigurationList) DeepCopy() *ValidatingWebhookConfigurationList {
-	return deepcopy.New(in, (*ValidatingWebhookConfigurationList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ValidatingWebhookConfigurationList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -402,13 +570,27 @@ func (in *Validation) DeepCopyInto(out *Validation) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Validation) DeepCopy() *Validation { return deepcopy.New(in, (*Validation).DeepCopyInto) }
+func (in *Validation) DeepCopy() *Validation {
+	if in == nil {
+		return nil
+	}
+	out := new(Validation)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Variable) DeepCopyInto(out *Variable) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Variable) DeepCopy() *Variable { return deepcopy.New(in, (*Variable).DeepCopyInto) }
+func (in *Variable) DeepCopy() *Variable {
+	if in == nil {
+		return nil
+	}
+	out := new(Variable)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *WebhookClientConfig) DeepCopyInto(out *WebhookClientConfig) {
@@ -420,5 +602,10 @@ func (in *WebhookClientConfig) DeepCopyInto(out *WebhookClientConfig) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *WebhookClientConfig) DeepCopy() *WebhookClientConfig {
-	return deepcopy.New(in, (*WebhookClientConfig).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(WebhookClientConfig)
+	in.DeepCopyInto(out)
+	return out
 }

@@ -11,21 +11,38 @@ func (in *ApplyConfiguration) DeepCopyInto(out *ApplyConfiguration) { *out = *in
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ApplyConfiguration) DeepCopy() *ApplyConfiguration {
-	return deepcopy.New(in, (*ApplyConfiguration).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ApplyConfiguration)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *JSONPatch) DeepCopyInto(out *JSONPatch) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *JSONPatch) DeepCopy() *JSONPatch { return deepcopy.New(in, (*JSONPatch).DeepCopyInto) }
+func (in *JSONPatch) DeepCopy() *JSONPatch {
+	if in == nil {
+		return nil
+	}
+	out := new(JSONPatch)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *MatchCondition) DeepCopyInto(out *MatchCondition) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MatchCondition) DeepCopy() *MatchCondition {
-	return deepcopy.New(in, (*MatchCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MatchCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -40,7 +57,12 @@ func (in *MatchResources) DeepCopyInto(out *MatchResources) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MatchResources) DeepCopy() *MatchResources {
-	return deepcopy.New(in, (*MatchResources).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MatchResources)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -52,7 +74,12 @@ func (in *MutatingAdmissionPolicy) DeepCopyInto(out *MutatingAdmissionPolicy) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MutatingAdmissionPolicy) DeepCopy() *MutatingAdmissionPolicy {
-	return deepcopy.New(in, (*MutatingAdmissionPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MutatingAdmissionPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -64,7 +91,12 @@ func (in *MutatingAdmissionPolicyBinding) DeepCopyInto(out *MutatingAdmissionPol
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MutatingAdmissionPolicyBinding) DeepCopy() *MutatingAdmissionPolicyBinding {
-	return deepcopy.New(in, (*MutatingAdmissionPolicyBinding).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MutatingAdmissionPolicyBinding)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -76,7 +108,12 @@ func (in *MutatingAdmissionPolicyBindingList) DeepCopyInto(out *MutatingAdmissio
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MutatingAdmissionPolicyBindingList) DeepCopy() *MutatingAdmissionPolicyBindingList {
-	return deepcopy.New(in, (*MutatingAdmissionPolicyBindingList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MutatingAdmissionPolicyBindingList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -88,7 +125,12 @@ func (in *MutatingAdmissionPolicyBindingSpec) DeepCopyInto(out *MutatingAdmissio
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MutatingAdmissionPolicyBindingSpec) DeepCopy() *MutatingAdmissionPolicyBindingSpec {
-	return deepcopy.New(in, (*MutatingAdmissionPolicyBindingSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MutatingAdmissionPolicyBindingSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -100,7 +142,12 @@ func (in *MutatingAdmissionPolicyList) DeepCopyInto(out *MutatingAdmissionPolicy
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MutatingAdmissionPolicyList) DeepCopy() *MutatingAdmissionPolicyList {
-	return deepcopy.New(in, (*MutatingAdmissionPolicyList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MutatingAdmissionPolicyList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -116,7 +163,12 @@ func (in *MutatingAdmissionPolicySpec) DeepCopyInto(out *MutatingAdmissionPolicy
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MutatingAdmissionPolicySpec) DeepCopy() *MutatingAdmissionPolicySpec {
-	return deepcopy.New(in, (*MutatingAdmissionPolicySpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MutatingAdmissionPolicySpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -127,7 +179,14 @@ func (in *Mutation) DeepCopyInto(out *Mutation) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Mutation) DeepCopy() *Mutation { return deepcopy.New(in, (*Mutation).DeepCopyInto) }
+func (in *Mutation) DeepCopy() *Mutation {
+	if in == nil {
+		return nil
+	}
+	out := new(Mutation)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NamedRuleWithOperations) DeepCopyInto(out *NamedRuleWithOperations) {
@@ -142,14 +201,26 @@ func (in *NamedRuleWithOperations) DeepCopyInto(out *NamedRuleWithOperations) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NamedRuleWithOperations) DeepCopy() *NamedRuleWithOperations {
-	return deepcopy.New(in, (*NamedRuleWithOperations).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NamedRuleWithOperations)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ParamKind) DeepCopyInto(out *ParamKind) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ParamKind) DeepCopy() *ParamKind { return deepcopy.New(in, (*ParamKind).DeepCopyInto) }
+func (in *ParamKind) DeepCopy() *ParamKind {
+	if in == nil {
+		return nil
+	}
+	out := new(ParamKind)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ParamRef) DeepCopyInto(out *ParamRef) {
@@ -159,10 +230,24 @@ func (in *ParamRef) DeepCopyInto(out *ParamRef) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ParamRef) DeepCopy() *ParamRef { return deepcopy.New(in, (*ParamRef).DeepCopyInto) }
+func (in *ParamRef) DeepCopy() *ParamRef {
+	if in == nil {
+		return nil
+	}
+	out := new(ParamRef)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Variable) DeepCopyInto(out *Variable) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Variable) DeepCopy() *Variable { return deepcopy.New(in, (*Variable).DeepCopyInto) }
+func (in *Variable) DeepCopy() *Variable {
+	if in == nil {
+		return nil
+	}
+	out := new(Variable)
+	in.DeepCopyInto(out)
+	return out
+}

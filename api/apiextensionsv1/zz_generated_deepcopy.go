@@ -13,7 +13,12 @@ func (in *CustomResourceColumnDefinition) DeepCopyInto(out *CustomResourceColumn
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CustomResourceColumnDefinition) DeepCopy() *CustomResourceColumnDefinition {
-	return deepcopy.New(in, (*CustomResourceColumnDefinition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CustomResourceColumnDefinition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -24,7 +29,12 @@ func (in *CustomResourceConversion) DeepCopyInto(out *CustomResourceConversion) 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CustomResourceConversion) DeepCopy() *CustomResourceConversion {
-	return deepcopy.New(in, (*CustomResourceConversion).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CustomResourceConversion)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -37,7 +47,12 @@ func (in *CustomResourceDefinition) DeepCopyInto(out *CustomResourceDefinition) 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CustomResourceDefinition) DeepCopy() *CustomResourceDefinition {
-	return deepcopy.New(in, (*CustomResourceDefinition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CustomResourceDefinition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -47,7 +62,12 @@ func (in *CustomResourceDefinitionCondition) DeepCopyInto(out *CustomResourceDef
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CustomResourceDefinitionCondition) DeepCopy() *CustomResourceDefinitionCondition {
-	return deepcopy.New(in, (*CustomResourceDefinitionCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CustomResourceDefinitionCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -59,7 +79,12 @@ func (in *CustomResourceDefinitionList) DeepCopyInto(out *CustomResourceDefiniti
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CustomResourceDefinitionList) DeepCopy() *CustomResourceDefinitionList {
-	return deepcopy.New(in, (*CustomResourceDefinitionList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CustomResourceDefinitionList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -71,7 +96,12 @@ func (in *CustomResourceDefinitionNames) DeepCopyInto(out *CustomResourceDefinit
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CustomResourceDefinitionNames) DeepCopy() *CustomResourceDefinitionNames {
-	return deepcopy.New(in, (*CustomResourceDefinitionNames).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CustomResourceDefinitionNames)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -84,7 +114,12 @@ func (in *CustomResourceDefinitionSpec) DeepCopyInto(out *CustomResourceDefiniti
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CustomResourceDefinitionSpec) DeepCopy() *CustomResourceDefinitionSpec {
-	return deepcopy.New(in, (*CustomResourceDefinitionSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CustomResourceDefinitionSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -97,7 +132,12 @@ func (in *CustomResourceDefinitionStatus) DeepCopyInto(out *CustomResourceDefini
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CustomResourceDefinitionStatus) DeepCopy() *CustomResourceDefinitionStatus {
-	return deepcopy.New(in, (*CustomResourceDefinitionStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CustomResourceDefinitionStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -112,7 +152,12 @@ func (in *CustomResourceDefinitionVersion) DeepCopyInto(out *CustomResourceDefin
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CustomResourceDefinitionVersion) DeepCopy() *CustomResourceDefinitionVersion {
-	return deepcopy.New(in, (*CustomResourceDefinitionVersion).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CustomResourceDefinitionVersion)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -123,7 +168,12 @@ func (in *CustomResourceSubresourceScale) DeepCopyInto(out *CustomResourceSubres
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CustomResourceSubresourceScale) DeepCopy() *CustomResourceSubresourceScale {
-	return deepcopy.New(in, (*CustomResourceSubresourceScale).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CustomResourceSubresourceScale)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -133,7 +183,12 @@ func (in *CustomResourceSubresourceStatus) DeepCopyInto(out *CustomResourceSubre
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CustomResourceSubresourceStatus) DeepCopy() *CustomResourceSubresourceStatus {
-	return deepcopy.New(in, (*CustomResourceSubresourceStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CustomResourceSubresourceStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -145,7 +200,12 @@ func (in *CustomResourceSubresources) DeepCopyInto(out *CustomResourceSubresourc
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CustomResourceSubresources) DeepCopy() *CustomResourceSubresources {
-	return deepcopy.New(in, (*CustomResourceSubresources).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CustomResourceSubresources)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -156,7 +216,12 @@ func (in *CustomResourceValidation) DeepCopyInto(out *CustomResourceValidation) 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CustomResourceValidation) DeepCopy() *CustomResourceValidation {
-	return deepcopy.New(in, (*CustomResourceValidation).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CustomResourceValidation)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -164,7 +229,12 @@ func (in *ExternalDocumentation) DeepCopyInto(out *ExternalDocumentation) { *out
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ExternalDocumentation) DeepCopy() *ExternalDocumentation {
-	return deepcopy.New(in, (*ExternalDocumentation).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ExternalDocumentation)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -205,7 +275,12 @@ func (in *JSONSchemaProps) DeepCopyInto(out *JSONSchemaProps) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *JSONSchemaProps) DeepCopy() *JSONSchemaProps {
-	return deepcopy.New(in, (*JSONSchemaProps).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(JSONSchemaProps)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -213,7 +288,12 @@ func (in *SelectableField) DeepCopyInto(out *SelectableField) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SelectableField) DeepCopy() *SelectableField {
-	return deepcopy.New(in, (*SelectableField).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SelectableField)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -225,7 +305,12 @@ func (in *ServiceReference) DeepCopyInto(out *ServiceReference) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ServiceReference) DeepCopy() *ServiceReference {
-	return deepcopy.New(in, (*ServiceReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ServiceReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -237,7 +322,12 @@ func (in *ValidationRule) DeepCopyInto(out *ValidationRule) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ValidationRule) DeepCopy() *ValidationRule {
-	return deepcopy.New(in, (*ValidationRule).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ValidationRule)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -250,7 +340,12 @@ func (in *WebhookClientConfig) DeepCopyInto(out *WebhookClientConfig) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *WebhookClientConfig) DeepCopy() *WebhookClientConfig {
-	return deepcopy.New(in, (*WebhookClientConfig).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(WebhookClientConfig)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -262,5 +357,10 @@ func (in *WebhookConversion) DeepCopyInto(out *WebhookConversion) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *WebhookConversion) DeepCopy() *WebhookConversion {
-	return deepcopy.New(in, (*WebhookConversion).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(WebhookConversion)
+	in.DeepCopyInto(out)
+	return out
 }

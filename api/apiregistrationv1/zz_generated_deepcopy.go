@@ -15,14 +15,26 @@ func (in *APIService) DeepCopyInto(out *APIService) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *APIService) DeepCopy() *APIService { return deepcopy.New(in, (*APIService).DeepCopyInto) }
+func (in *APIService) DeepCopy() *APIService {
+	if in == nil {
+		return nil
+	}
+	out := new(APIService)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *APIServiceCondition) DeepCopyInto(out *APIServiceCondition) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *APIServiceCondition) DeepCopy() *APIServiceCondition {
-	return deepcopy.New(in, (*APIServiceCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(APIServiceCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -34,7 +46,12 @@ func (in *APIServiceList) DeepCopyInto(out *APIServiceList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *APIServiceList) DeepCopy() *APIServiceList {
-	return deepcopy.New(in, (*APIServiceList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(APIServiceList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -46,7 +63,12 @@ func (in *APIServiceSpec) DeepCopyInto(out *APIServiceSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *APIServiceSpec) DeepCopy() *APIServiceSpec {
-	return deepcopy.New(in, (*APIServiceSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(APIServiceSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -57,7 +79,12 @@ func (in *APIServiceStatus) DeepCopyInto(out *APIServiceStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *APIServiceStatus) DeepCopy() *APIServiceStatus {
-	return deepcopy.New(in, (*APIServiceStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(APIServiceStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -68,5 +95,10 @@ func (in *ServiceReference) DeepCopyInto(out *ServiceReference) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ServiceReference) DeepCopy() *ServiceReference {
-	return deepcopy.New(in, (*ServiceReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ServiceReference)
+	in.DeepCopyInto(out)
+	return out
 }

@@ -15,7 +15,12 @@ func (in *ControllerRevision) DeepCopyInto(out *ControllerRevision) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ControllerRevision) DeepCopy() *ControllerRevision {
-	return deepcopy.New(in, (*ControllerRevision).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ControllerRevision)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -27,7 +32,12 @@ func (in *ControllerRevisionList) DeepCopyInto(out *ControllerRevisionList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ControllerRevisionList) DeepCopy() *ControllerRevisionList {
-	return deepcopy.New(in, (*ControllerRevisionList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ControllerRevisionList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -39,14 +49,26 @@ func (in *DaemonSet) DeepCopyInto(out *DaemonSet) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *DaemonSet) DeepCopy() *DaemonSet { return deepcopy.New(in, (*DaemonSet).DeepCopyInto) }
+func (in *DaemonSet) DeepCopy() *DaemonSet {
+	if in == nil {
+		return nil
+	}
+	out := new(DaemonSet)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DaemonSetCondition) DeepCopyInto(out *DaemonSetCondition) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DaemonSetCondition) DeepCopy() *DaemonSetCondition {
-	return deepcopy.New(in, (*DaemonSetCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DaemonSetCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -58,7 +80,12 @@ func (in *DaemonSetList) DeepCopyInto(out *DaemonSetList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DaemonSetList) DeepCopy() *DaemonSetList {
-	return deepcopy.New(in, (*DaemonSetList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DaemonSetList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -72,7 +99,12 @@ func (in *DaemonSetSpec) DeepCopyInto(out *DaemonSetSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DaemonSetSpec) DeepCopy() *DaemonSetSpec {
-	return deepcopy.New(in, (*DaemonSetSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DaemonSetSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -84,7 +116,12 @@ func (in *DaemonSetStatus) DeepCopyInto(out *DaemonSetStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DaemonSetStatus) DeepCopy() *DaemonSetStatus {
-	return deepcopy.New(in, (*DaemonSetStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DaemonSetStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -95,7 +132,12 @@ func (in *DaemonSetUpdateStrategy) DeepCopyInto(out *DaemonSetUpdateStrategy) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DaemonSetUpdateStrategy) DeepCopy() *DaemonSetUpdateStrategy {
-	return deepcopy.New(in, (*DaemonSetUpdateStrategy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DaemonSetUpdateStrategy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -107,14 +149,26 @@ func (in *Deployment) DeepCopyInto(out *Deployment) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Deployment) DeepCopy() *Deployment { return deepcopy.New(in, (*Deployment).DeepCopyInto) }
+func (in *Deployment) DeepCopy() *Deployment {
+	if in == nil {
+		return nil
+	}
+	out := new(Deployment)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeploymentCondition) DeepCopyInto(out *DeploymentCondition) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeploymentCondition) DeepCopy() *DeploymentCondition {
-	return deepcopy.New(in, (*DeploymentCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeploymentCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -126,7 +180,12 @@ func (in *DeploymentList) DeepCopyInto(out *DeploymentList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeploymentList) DeepCopy() *DeploymentList {
-	return deepcopy.New(in, (*DeploymentList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeploymentList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -142,7 +201,12 @@ func (in *DeploymentSpec) DeepCopyInto(out *DeploymentSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeploymentSpec) DeepCopy() *DeploymentSpec {
-	return deepcopy.New(in, (*DeploymentSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeploymentSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -155,7 +219,12 @@ func (in *DeploymentStatus) DeepCopyInto(out *DeploymentStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeploymentStatus) DeepCopy() *DeploymentStatus {
-	return deepcopy.New(in, (*DeploymentStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeploymentStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -166,7 +235,12 @@ func (in *DeploymentStrategy) DeepCopyInto(out *DeploymentStrategy) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeploymentStrategy) DeepCopy() *DeploymentStrategy {
-	return deepcopy.New(in, (*DeploymentStrategy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeploymentStrategy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -178,14 +252,26 @@ func (in *ReplicaSet) DeepCopyInto(out *ReplicaSet) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ReplicaSet) DeepCopy() *ReplicaSet { return deepcopy.New(in, (*ReplicaSet).DeepCopyInto) }
+func (in *ReplicaSet) DeepCopy() *ReplicaSet {
+	if in == nil {
+		return nil
+	}
+	out := new(ReplicaSet)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ReplicaSetCondition) DeepCopyInto(out *ReplicaSetCondition) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ReplicaSetCondition) DeepCopy() *ReplicaSetCondition {
-	return deepcopy.New(in, (*ReplicaSetCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ReplicaSetCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -197,7 +283,12 @@ func (in *ReplicaSetList) DeepCopyInto(out *ReplicaSetList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ReplicaSetList) DeepCopy() *ReplicaSetList {
-	return deepcopy.New(in, (*ReplicaSetList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ReplicaSetList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -210,7 +301,12 @@ func (in *ReplicaSetSpec) DeepCopyInto(out *ReplicaSetSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ReplicaSetSpec) DeepCopy() *ReplicaSetSpec {
-	return deepcopy.New(in, (*ReplicaSetSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ReplicaSetSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -222,7 +318,12 @@ func (in *ReplicaSetStatus) DeepCopyInto(out *ReplicaSetStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ReplicaSetStatus) DeepCopy() *ReplicaSetStatus {
-	return deepcopy.New(in, (*ReplicaSetStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ReplicaSetStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -234,7 +335,12 @@ func (in *RollingUpdateDaemonSet) DeepCopyInto(out *RollingUpdateDaemonSet) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *RollingUpdateDaemonSet) DeepCopy() *RollingUpdateDaemonSet {
-	return deepcopy.New(in, (*RollingUpdateDaemonSet).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(RollingUpdateDaemonSet)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -246,7 +352,12 @@ func (in *RollingUpdateDeployment) DeepCopyInto(out *RollingUpdateDeployment) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *RollingUpdateDeployment) DeepCopy() *RollingUpdateDeployment {
-	return deepcopy.New(in, (*RollingUpdateDeployment).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(RollingUpdateDeployment)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -258,7 +369,12 @@ func (in *RollingUpdateStatefulSetStrategy) DeepCopyInto(out *RollingUpdateState
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *RollingUpdateStatefulSetStrategy) DeepCopy() *RollingUpdateStatefulSetStrategy {
-	return deepcopy.New(in, (*RollingUpdateStatefulSetStrategy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(RollingUpdateStatefulSetStrategy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -270,14 +386,26 @@ func (in *StatefulSet) DeepCopyInto(out *StatefulSet) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *StatefulSet) DeepCopy() *StatefulSet { return deepcopy.New(in, (*StatefulSet).DeepCopyInto) }
+func (in *StatefulSet) DeepCopy() *StatefulSet {
+	if in == nil {
+		return nil
+	}
+	out := new(StatefulSet)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *StatefulSetCondition) DeepCopyInto(out *StatefulSetCondition) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StatefulSetCondition) DeepCopy() *StatefulSetCondition {
-	return deepcopy.New(in, (*StatefulSetCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StatefulSetCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -289,7 +417,12 @@ func (in *StatefulSetList) DeepCopyInto(out *StatefulSetList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StatefulSetList) DeepCopy() *StatefulSetList {
-	return deepcopy.New(in, (*StatefulSetList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StatefulSetList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -297,7 +430,12 @@ func (in *StatefulSetOrdinals) DeepCopyInto(out *StatefulSetOrdinals) { *out = *
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StatefulSetOrdinals) DeepCopy() *StatefulSetOrdinals {
-	return deepcopy.New(in, (*StatefulSetOrdinals).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StatefulSetOrdinals)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -307,7 +445,12 @@ func (in *StatefulSetPersistentVolumeClaimRetentionPolicy) DeepCopyInto(out *Sta
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StatefulSetPersistentVolumeClaimRetentionPolicy) DeepCopy() *StatefulSetPersistentVolumeClaimRetentionPolicy {
-	return deepcopy.New(in, (*StatefulSetPersistentVolumeClaimRetentionPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StatefulSetPersistentVolumeClaimRetentionPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -325,7 +468,12 @@ func (in *StatefulSetSpec) DeepCopyInto(out *StatefulSetSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StatefulSetSpec) DeepCopy() *StatefulSetSpec {
-	return deepcopy.New(in, (*StatefulSetSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StatefulSetSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -337,7 +485,12 @@ func (in *StatefulSetStatus) DeepCopyInto(out *StatefulSetStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StatefulSetStatus) DeepCopy() *StatefulSetStatus {
-	return deepcopy.New(in, (*StatefulSetStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StatefulSetStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -348,5 +501,10 @@ func (in *StatefulSetUpdateStrategy) DeepCopyInto(out *StatefulSetUpdateStrategy
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StatefulSetUpdateStrategy) DeepCopy() *StatefulSetUpdateStrategy {
-	return deepcopy.New(in, (*StatefulSetUpdateStrategy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StatefulSetUpdateStrategy)
+	in.DeepCopyInto(out)
+	return out
 }

@@ -11,7 +11,12 @@ func (in *BoundObjectReference) DeepCopyInto(out *BoundObjectReference) { *out =
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *BoundObjectReference) DeepCopy() *BoundObjectReference {
-	return deepcopy.New(in, (*BoundObjectReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(BoundObjectReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -23,7 +28,12 @@ func (in *SelfSubjectReview) DeepCopyInto(out *SelfSubjectReview) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SelfSubjectReview) DeepCopy() *SelfSubjectReview {
-	return deepcopy.New(in, (*SelfSubjectReview).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SelfSubjectReview)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -34,7 +44,12 @@ func (in *SelfSubjectReviewStatus) DeepCopyInto(out *SelfSubjectReviewStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SelfSubjectReviewStatus) DeepCopy() *SelfSubjectReviewStatus {
-	return deepcopy.New(in, (*SelfSubjectReviewStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SelfSubjectReviewStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -46,7 +61,12 @@ func (in *TokenRequest) DeepCopyInto(out *TokenRequest) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TokenRequest) DeepCopy() *TokenRequest {
-	return deepcopy.New(in, (*TokenRequest).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TokenRequest)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -60,7 +80,12 @@ func (in *TokenRequestSpec) DeepCopyInto(out *TokenRequestSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TokenRequestSpec) DeepCopy() *TokenRequestSpec {
-	return deepcopy.New(in, (*TokenRequestSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TokenRequestSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -68,7 +93,12 @@ func (in *TokenRequestStatus) DeepCopyInto(out *TokenRequestStatus) { *out = *in
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TokenRequestStatus) DeepCopy() *TokenRequestStatus {
-	return deepcopy.New(in, (*TokenRequestStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TokenRequestStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -80,7 +110,14 @@ func (in *TokenReview) DeepCopyInto(out *TokenReview) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *TokenReview) DeepCopy() *TokenReview { return deepcopy.New(in, (*TokenReview).DeepCopyInto) }
+func (in *TokenReview) DeepCopy() *TokenReview {
+	if in == nil {
+		return nil
+	}
+	out := new(TokenReview)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *TokenReviewSpec) DeepCopyInto(out *TokenReviewSpec) {
@@ -90,7 +127,12 @@ func (in *TokenReviewSpec) DeepCopyInto(out *TokenReviewSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TokenReviewSpec) DeepCopy() *TokenReviewSpec {
-	return deepcopy.New(in, (*TokenReviewSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TokenReviewSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -102,7 +144,12 @@ func (in *TokenReviewStatus) DeepCopyInto(out *TokenReviewStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TokenReviewStatus) DeepCopy() *TokenReviewStatus {
-	return deepcopy.New(in, (*TokenReviewStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TokenReviewStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -113,4 +160,11 @@ func (in *UserInfo) DeepCopyInto(out *UserInfo) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *UserInfo) DeepCopy() *UserInfo { return deepcopy.New(in, (*UserInfo).DeepCopyInto) }
+func (in *UserInfo) DeepCopy() *UserInfo {
+	if in == nil {
+		return nil
+	}
+	out := new(UserInfo)
+	in.DeepCopyInto(out)
+	return out
+}

@@ -14,7 +14,12 @@ func (in *FieldSelectorAttributes) DeepCopyInto(out *FieldSelectorAttributes) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *FieldSelectorAttributes) DeepCopy() *FieldSelectorAttributes {
-	return deepcopy.New(in, (*FieldSelectorAttributes).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(FieldSelectorAttributes)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -25,7 +30,12 @@ func (in *LabelSelectorAttributes) DeepCopyInto(out *LabelSelectorAttributes) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LabelSelectorAttributes) DeepCopy() *LabelSelectorAttributes {
-	return deepcopy.New(in, (*LabelSelectorAttributes).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LabelSelectorAttributes)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -37,7 +47,12 @@ func (in *LocalSubjectAccessReview) DeepCopyInto(out *LocalSubjectAccessReview) 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LocalSubjectAccessReview) DeepCopy() *LocalSubjectAccessReview {
-	return deepcopy.New(in, (*LocalSubjectAccessReview).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LocalSubjectAccessReview)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -45,7 +60,12 @@ func (in *NonResourceAttributes) DeepCopyInto(out *NonResourceAttributes) { *out
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NonResourceAttributes) DeepCopy() *NonResourceAttributes {
-	return deepcopy.New(in, (*NonResourceAttributes).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NonResourceAttributes)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -57,7 +77,12 @@ func (in *NonResourceRule) DeepCopyInto(out *NonResourceRule) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NonResourceRule) DeepCopy() *NonResourceRule {
-	return deepcopy.New(in, (*NonResourceRule).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NonResourceRule)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -69,7 +94,12 @@ func (in *ResourceAttributes) DeepCopyInto(out *ResourceAttributes) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceAttributes) DeepCopy() *ResourceAttributes {
-	return deepcopy.New(in, (*ResourceAttributes).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceAttributes)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -83,7 +113,12 @@ func (in *ResourceRule) DeepCopyInto(out *ResourceRule) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceRule) DeepCopy() *ResourceRule {
-	return deepcopy.New(in, (*ResourceRule).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceRule)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -95,7 +130,12 @@ func (in *SelfSubjectAccessReview) DeepCopyInto(out *SelfSubjectAccessReview) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SelfSubjectAccessReview) DeepCopy() *SelfSubjectAccessReview {
-	return deepcopy.New(in, (*SelfSubjectAccessReview).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SelfSubjectAccessReview)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -107,7 +147,12 @@ func (in *SelfSubjectAccessReviewSpec) DeepCopyInto(out *SelfSubjectAccessReview
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SelfSubjectAccessReviewSpec) DeepCopy() *SelfSubjectAccessReviewSpec {
-	return deepcopy.New(in, (*SelfSubjectAccessReviewSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SelfSubjectAccessReviewSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -119,7 +164,12 @@ func (in *SelfSubjectRulesReview) DeepCopyInto(out *SelfSubjectRulesReview) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SelfSubjectRulesReview) DeepCopy() *SelfSubjectRulesReview {
-	return deepcopy.New(in, (*SelfSubjectRulesReview).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SelfSubjectRulesReview)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -127,7 +177,12 @@ func (in *SelfSubjectRulesReviewSpec) DeepCopyInto(out *SelfSubjectRulesReviewSp
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SelfSubjectRulesReviewSpec) DeepCopy() *SelfSubjectRulesReviewSpec {
-	return deepcopy.New(in, (*SelfSubjectRulesReviewSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SelfSubjectRulesReviewSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -139,7 +194,12 @@ func (in *SubjectAccessReview) DeepCopyInto(out *SubjectAccessReview) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SubjectAccessReview) DeepCopy() *SubjectAccessReview {
-	return deepcopy.New(in, (*SubjectAccessReview).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SubjectAccessReview)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -153,7 +213,12 @@ func (in *SubjectAccessReviewSpec) DeepCopyInto(out *SubjectAccessReviewSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SubjectAccessReviewSpec) DeepCopy() *SubjectAccessReviewSpec {
-	return deepcopy.New(in, (*SubjectAccessReviewSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SubjectAccessReviewSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -161,7 +226,12 @@ func (in *SubjectAccessReviewStatus) DeepCopyInto(out *SubjectAccessReviewStatus
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SubjectAccessReviewStatus) DeepCopy() *SubjectAccessReviewStatus {
-	return deepcopy.New(in, (*SubjectAccessReviewStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SubjectAccessReviewStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -173,5 +243,10 @@ func (in *SubjectRulesReviewStatus) DeepCopyInto(out *SubjectRulesReviewStatus) 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SubjectRulesReviewStatus) DeepCopy() *SubjectRulesReviewStatus {
-	return deepcopy.New(in, (*SubjectRulesReviewStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SubjectRulesReviewStatus)
+	in.DeepCopyInto(out)
+	return out
 }

@@ -11,7 +11,12 @@ func (in *CrossVersionObjectReference) DeepCopyInto(out *CrossVersionObjectRefer
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CrossVersionObjectReference) DeepCopy() *CrossVersionObjectReference {
-	return deepcopy.New(in, (*CrossVersionObjectReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CrossVersionObjectReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -24,7 +29,12 @@ func (in *HorizontalPodAutoscaler) DeepCopyInto(out *HorizontalPodAutoscaler) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *HorizontalPodAutoscaler) DeepCopy() *HorizontalPodAutoscaler {
-	return deepcopy.New(in, (*HorizontalPodAutoscaler).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(HorizontalPodAutoscaler)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -36,7 +46,12 @@ func (in *HorizontalPodAutoscalerList) DeepCopyInto(out *HorizontalPodAutoscaler
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *HorizontalPodAutoscalerList) DeepCopy() *HorizontalPodAutoscalerList {
-	return deepcopy.New(in, (*HorizontalPodAutoscalerList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(HorizontalPodAutoscalerList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -48,7 +63,12 @@ func (in *HorizontalPodAutoscalerSpec) DeepCopyInto(out *HorizontalPodAutoscaler
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *HorizontalPodAutoscalerSpec) DeepCopy() *HorizontalPodAutoscalerSpec {
-	return deepcopy.New(in, (*HorizontalPodAutoscalerSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(HorizontalPodAutoscalerSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -61,7 +81,12 @@ func (in *HorizontalPodAutoscalerStatus) DeepCopyInto(out *HorizontalPodAutoscal
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *HorizontalPodAutoscalerStatus) DeepCopy() *HorizontalPodAutoscalerStatus {
-	return deepcopy.New(in, (*HorizontalPodAutoscalerStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(HorizontalPodAutoscalerStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -71,16 +96,37 @@ func (in *Scale) DeepCopyInto(out *Scale) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Scale) DeepCopy() *Scale { return deepcopy.New(in, (*Scale).DeepCopyInto) }
+func (in *Scale) DeepCopy() *Scale {
+	if in == nil {
+		return nil
+	}
+	out := new(Scale)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ScaleSpec) DeepCopyInto(out *ScaleSpec) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ScaleSpec) DeepCopy() *ScaleSpec { return deepcopy.New(in, (*ScaleSpec).DeepCopyInto) }
+func (in *ScaleSpec) DeepCopy() *ScaleSpec {
+	if in == nil {
+		return nil
+	}
+	out := new(ScaleSpec)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ScaleStatus) DeepCopyInto(out *ScaleStatus) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ScaleStatus) DeepCopy() *ScaleStatus { return deepcopy.New(in, (*ScaleStatus).DeepCopyInto) }
+func (in *ScaleStatus) DeepCopy() *ScaleStatus {
+	if in == nil {
+		return nil
+	}
+	out := new(ScaleStatus)
+	in.DeepCopyInto(out)
+	return out
+}

@@ -14,7 +14,12 @@ func (in *ContainerResourceMetricSource) DeepCopyInto(out *ContainerResourceMetr
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerResourceMetricSource) DeepCopy() *ContainerResourceMetricSource {
-	return deepcopy.New(in, (*ContainerResourceMetricSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerResourceMetricSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -25,7 +30,12 @@ func (in *ContainerResourceMetricStatus) DeepCopyInto(out *ContainerResourceMetr
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerResourceMetricStatus) DeepCopy() *ContainerResourceMetricStatus {
-	return deepcopy.New(in, (*ContainerResourceMetricStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerResourceMetricStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -33,7 +43,12 @@ func (in *CrossVersionObjectReference) DeepCopyInto(out *CrossVersionObjectRefer
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CrossVersionObjectReference) DeepCopy() *CrossVersionObjectReference {
-	return deepcopy.New(in, (*CrossVersionObjectReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CrossVersionObjectReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -45,7 +60,12 @@ func (in *ExternalMetricSource) DeepCopyInto(out *ExternalMetricSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ExternalMetricSource) DeepCopy() *ExternalMetricSource {
-	return deepcopy.New(in, (*ExternalMetricSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ExternalMetricSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -57,7 +77,12 @@ func (in *ExternalMetricStatus) DeepCopyInto(out *ExternalMetricStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ExternalMetricStatus) DeepCopy() *ExternalMetricStatus {
-	return deepcopy.New(in, (*ExternalMetricStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ExternalMetricStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -65,7 +90,12 @@ func (in *HPAScalingPolicy) DeepCopyInto(out *HPAScalingPolicy) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *HPAScalingPolicy) DeepCopy() *HPAScalingPolicy {
-	return deepcopy.New(in, (*HPAScalingPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(HPAScalingPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -79,7 +109,12 @@ func (in *HPAScalingRules) DeepCopyInto(out *HPAScalingRules) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *HPAScalingRules) DeepCopy() *HPAScalingRules {
-	return deepcopy.New(in, (*HPAScalingRules).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(HPAScalingRules)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -92,7 +127,12 @@ func (in *HorizontalPodAutoscaler) DeepCopyInto(out *HorizontalPodAutoscaler) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *HorizontalPodAutoscaler) DeepCopy() *HorizontalPodAutoscaler {
-	return deepcopy.New(in, (*HorizontalPodAutoscaler).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(HorizontalPodAutoscaler)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -104,7 +144,12 @@ func (in *HorizontalPodAutoscalerBehavior) DeepCopyInto(out *HorizontalPodAutosc
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *HorizontalPodAutoscalerBehavior) DeepCopy() *HorizontalPodAutoscalerBehavior {
-	return deepcopy.New(in, (*HorizontalPodAutoscalerBehavior).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(HorizontalPodAutoscalerBehavior)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -115,7 +160,12 @@ func (in *HorizontalPodAutoscalerCondition) DeepCopyInto(out *HorizontalPodAutos
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *HorizontalPodAutoscalerCondition) DeepCopy() *HorizontalPodAutoscalerCondition {
-	return deepcopy.New(in, (*HorizontalPodAutoscalerCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(HorizontalPodAutoscalerCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -127,7 +177,12 @@ func (in *HorizontalPodAutoscalerList) DeepCopyInto(out *HorizontalPodAutoscaler
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *HorizontalPodAutoscalerList) DeepCopy() *HorizontalPodAutoscalerList {
-	return deepcopy.New(in, (*HorizontalPodAutoscalerList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(HorizontalPodAutoscalerList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -140,7 +195,12 @@ func (in *HorizontalPodAutoscalerSpec) DeepCopyInto(out *HorizontalPodAutoscaler
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *HorizontalPodAutoscalerSpec) DeepCopy() *HorizontalPodAutoscalerSpec {
-	return deepcopy.New(in, (*HorizontalPodAutoscalerSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(HorizontalPodAutoscalerSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -154,7 +214,12 @@ func (in *HorizontalPodAutoscalerStatus) DeepCopyInto(out *HorizontalPodAutoscal
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *HorizontalPodAutoscalerStatus) DeepCopy() *HorizontalPodAutoscalerStatus {
-	return deepcopy.New(in, (*HorizontalPodAutoscalerStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(HorizontalPodAutoscalerStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -165,7 +230,12 @@ func (in *MetricIdentifier) DeepCopyInto(out *MetricIdentifier) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MetricIdentifier) DeepCopy() *MetricIdentifier {
-	return deepcopy.New(in, (*MetricIdentifier).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MetricIdentifier)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -179,7 +249,14 @@ func (in *MetricSpec) DeepCopyInto(out *MetricSpec) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *MetricSpec) DeepCopy() *MetricSpec { return deepcopy.New(in, (*MetricSpec).DeepCopyInto) }
+func (in *MetricSpec) DeepCopy() *MetricSpec {
+	if in == nil {
+		return nil
+	}
+	out := new(MetricSpec)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *MetricStatus) DeepCopyInto(out *MetricStatus) {
@@ -193,7 +270,12 @@ func (in *MetricStatus) DeepCopyInto(out *MetricStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MetricStatus) DeepCopy() *MetricStatus {
-	return deepcopy.New(in, (*MetricStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MetricStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -206,7 +288,12 @@ func (in *MetricTarget) DeepCopyInto(out *MetricTarget) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MetricTarget) DeepCopy() *MetricTarget {
-	return deepcopy.New(in, (*MetricTarget).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MetricTarget)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -219,7 +306,12 @@ func (in *MetricValueStatus) DeepCopyInto(out *MetricValueStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *MetricValueStatus) DeepCopy() *MetricValueStatus {
-	return deepcopy.New(in, (*MetricValueStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(MetricValueStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -231,7 +323,12 @@ func (in *ObjectMetricSource) DeepCopyInto(out *ObjectMetricSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ObjectMetricSource) DeepCopy() *ObjectMetricSource {
-	return deepcopy.New(in, (*ObjectMetricSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ObjectMetricSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -243,7 +340,12 @@ func (in *ObjectMetricStatus) DeepCopyInto(out *ObjectMetricStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ObjectMetricStatus) DeepCopy() *ObjectMetricStatus {
-	return deepcopy.New(in, (*ObjectMetricStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ObjectMetricStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -255,7 +357,12 @@ func (in *PodsMetricSource) DeepCopyInto(out *PodsMetricSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodsMetricSource) DeepCopy() *PodsMetricSource {
-	return deepcopy.New(in, (*PodsMetricSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodsMetricSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -267,7 +374,12 @@ func (in *PodsMetricStatus) DeepCopyInto(out *PodsMetricStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodsMetricStatus) DeepCopy() *PodsMetricStatus {
-	return deepcopy.New(in, (*PodsMetricStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodsMetricStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -278,7 +390,12 @@ func (in *ResourceMetricSource) DeepCopyInto(out *ResourceMetricSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceMetricSource) DeepCopy() *ResourceMetricSource {
-	return deepcopy.New(in, (*ResourceMetricSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceMetricSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -289,5 +406,10 @@ func (in *ResourceMetricStatus) DeepCopyInto(out *ResourceMetricStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceMetricStatus) DeepCopy() *ResourceMetricStatus {
-	return deepcopy.New(in, (*ResourceMetricStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceMetricStatus)
+	in.DeepCopyInto(out)
+	return out
 }

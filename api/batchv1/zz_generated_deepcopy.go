@@ -15,7 +15,14 @@ func (in *CronJob) DeepCopyInto(out *CronJob) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *CronJob) DeepCopy() *CronJob { return deepcopy.New(in, (*CronJob).DeepCopyInto) }
+func (in *CronJob) DeepCopy() *CronJob {
+	if in == nil {
+		return nil
+	}
+	out := new(CronJob)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CronJobList) DeepCopyInto(out *CronJobList) {
@@ -25,7 +32,14 @@ func (in *CronJobList) DeepCopyInto(out *CronJobList) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *CronJobList) DeepCopy() *CronJobList { return deepcopy.New(in, (*CronJobList).DeepCopyInto) }
+func (in *CronJobList) DeepCopy() *CronJobList {
+	if in == nil {
+		return nil
+	}
+	out := new(CronJobList)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CronJobSpec) DeepCopyInto(out *CronJobSpec) {
@@ -39,7 +53,14 @@ func (in *CronJobSpec) DeepCopyInto(out *CronJobSpec) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *CronJobSpec) DeepCopy() *CronJobSpec { return deepcopy.New(in, (*CronJobSpec).DeepCopyInto) }
+func (in *CronJobSpec) DeepCopy() *CronJobSpec {
+	if in == nil {
+		return nil
+	}
+	out := new(CronJobSpec)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CronJobStatus) DeepCopyInto(out *CronJobStatus) {
@@ -51,7 +72,12 @@ func (in *CronJobStatus) DeepCopyInto(out *CronJobStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CronJobStatus) DeepCopy() *CronJobStatus {
-	return deepcopy.New(in, (*CronJobStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CronJobStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -63,14 +89,26 @@ func (in *Job) DeepCopyInto(out *Job) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Job) DeepCopy() *Job { return deepcopy.New(in, (*Job).DeepCopyInto) }
+func (in *Job) DeepCopy() *Job {
+	if in == nil {
+		return nil
+	}
+	out := new(Job)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *JobCondition) DeepCopyInto(out *JobCondition) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *JobCondition) DeepCopy() *JobCondition {
-	return deepcopy.New(in, (*JobCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(JobCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -81,7 +119,14 @@ func (in *JobList) DeepCopyInto(out *JobList) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *JobList) DeepCopy() *JobList { return deepcopy.New(in, (*JobList).DeepCopyInto) }
+func (in *JobList) DeepCopy() *JobList {
+	if in == nil {
+		return nil
+	}
+	out := new(JobList)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *JobSchedulingConfiguration) DeepCopyInto(out *JobSchedulingConfiguration) {
@@ -94,7 +139,12 @@ func (in *JobSchedulingConfiguration) DeepCopyInto(out *JobSchedulingConfigurati
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *JobSchedulingConfiguration) DeepCopy() *JobSchedulingConfiguration {
-	return deepcopy.New(in, (*JobSchedulingConfiguration).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(JobSchedulingConfiguration)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -120,7 +170,14 @@ func (in *JobSpec) DeepCopyInto(out *JobSpec) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *JobSpec) DeepCopy() *JobSpec { return deepcopy.New(in, (*JobSpec).DeepCopyInto) }
+func (in *JobSpec) DeepCopy() *JobSpec {
+	if in == nil {
+		return nil
+	}
+	out := new(JobSpec)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *JobStatus) DeepCopyInto(out *JobStatus) {
@@ -135,7 +192,14 @@ func (in *JobStatus) DeepCopyInto(out *JobStatus) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *JobStatus) DeepCopy() *JobStatus { return deepcopy.New(in, (*JobStatus).DeepCopyInto) }
+func (in *JobStatus) DeepCopy() *JobStatus {
+	if in == nil {
+		return nil
+	}
+	out := new(JobStatus)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *JobTemplateSpec) DeepCopyInto(out *JobTemplateSpec) {
@@ -146,7 +210,12 @@ func (in *JobTemplateSpec) DeepCopyInto(out *JobTemplateSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *JobTemplateSpec) DeepCopy() *JobTemplateSpec {
-	return deepcopy.New(in, (*JobTemplateSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(JobTemplateSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -157,7 +226,12 @@ func (in *PodFailurePolicy) DeepCopyInto(out *PodFailurePolicy) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodFailurePolicy) DeepCopy() *PodFailurePolicy {
-	return deepcopy.New(in, (*PodFailurePolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodFailurePolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -169,7 +243,12 @@ func (in *PodFailurePolicyOnExitCodesRequirement) DeepCopyInto(out *PodFailurePo
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodFailurePolicyOnExitCodesRequirement) DeepCopy() *PodFailurePolicyOnExitCodesRequirement {
-	return deepcopy.New(in, (*PodFailurePolicyOnExitCodesRequirement).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodFailurePolicyOnExitCodesRequirement)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -179,7 +258,12 @@ func (in *PodFailurePolicyOnPodConditionsPattern) DeepCopyInto(out *PodFailurePo
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodFailurePolicyOnPodConditionsPattern) DeepCopy() *PodFailurePolicyOnPodConditionsPattern {
-	return deepcopy.New(in, (*PodFailurePolicyOnPodConditionsPattern).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodFailurePolicyOnPodConditionsPattern)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -191,7 +275,12 @@ func (in *PodFailurePolicyRule) DeepCopyInto(out *PodFailurePolicyRule) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodFailurePolicyRule) DeepCopy() *PodFailurePolicyRule {
-	return deepcopy.New(in, (*PodFailurePolicyRule).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodFailurePolicyRule)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -202,7 +291,12 @@ func (in *SuccessPolicy) DeepCopyInto(out *SuccessPolicy) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SuccessPolicy) DeepCopy() *SuccessPolicy {
-	return deepcopy.New(in, (*SuccessPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SuccessPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -214,7 +308,12 @@ func (in *SuccessPolicyRule) DeepCopyInto(out *SuccessPolicyRule) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SuccessPolicyRule) DeepCopy() *SuccessPolicyRule {
-	return deepcopy.New(in, (*SuccessPolicyRule).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SuccessPolicyRule)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -226,5 +325,10 @@ func (in *UncountedTerminatedPods) DeepCopyInto(out *UncountedTerminatedPods) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *UncountedTerminatedPods) DeepCopy() *UncountedTerminatedPods {
-	return deepcopy.New(in, (*UncountedTerminatedPods).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(UncountedTerminatedPods)
+	in.DeepCopyInto(out)
+	return out
 }

@@ -16,7 +16,12 @@ func (in *CertificateSigningRequest) DeepCopyInto(out *CertificateSigningRequest
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CertificateSigningRequest) DeepCopy() *CertificateSigningRequest {
-	return deepcopy.New(in, (*CertificateSigningRequest).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CertificateSigningRequest)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -26,7 +31,12 @@ func (in *CertificateSigningRequestCondition) DeepCopyInto(out *CertificateSigni
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CertificateSigningRequestCondition) DeepCopy() *CertificateSigningRequestCondition {
-	return deepcopy.New(in, (*CertificateSigningRequestCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CertificateSigningRequestCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -38,7 +48,12 @@ func (in *CertificateSigningRequestList) DeepCopyInto(out *CertificateSigningReq
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CertificateSigningRequestList) DeepCopy() *CertificateSigningRequestList {
-	return deepcopy.New(in, (*CertificateSigningRequestList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CertificateSigningRequestList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -53,7 +68,12 @@ func (in *CertificateSigningRequestSpec) DeepCopyInto(out *CertificateSigningReq
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CertificateSigningRequestSpec) DeepCopy() *CertificateSigningRequestSpec {
-	return deepcopy.New(in, (*CertificateSigningRequestSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CertificateSigningRequestSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -65,7 +85,12 @@ func (in *CertificateSigningRequestStatus) DeepCopyInto(out *CertificateSigningR
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CertificateSigningRequestStatus) DeepCopy() *CertificateSigningRequestStatus {
-	return deepcopy.New(in, (*CertificateSigningRequestStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CertificateSigningRequestStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -76,7 +101,12 @@ func (in *ClusterTrustBundle) DeepCopyInto(out *ClusterTrustBundle) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ClusterTrustBundle) DeepCopy() *ClusterTrustBundle {
-	return deepcopy.New(in, (*ClusterTrustBundle).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ClusterTrustBundle)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -88,7 +118,12 @@ func (in *ClusterTrustBundleList) DeepCopyInto(out *ClusterTrustBundleList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ClusterTrustBundleList) DeepCopy() *ClusterTrustBundleList {
-	return deepcopy.New(in, (*ClusterTrustBundleList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ClusterTrustBundleList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -96,7 +131,12 @@ func (in *ClusterTrustBundleSpec) DeepCopyInto(out *ClusterTrustBundleSpec) { *o
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ClusterTrustBundleSpec) DeepCopy() *ClusterTrustBundleSpec {
-	return deepcopy.New(in, (*ClusterTrustBundleSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ClusterTrustBundleSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -109,7 +149,12 @@ func (in *PodCertificateRequest) DeepCopyInto(out *PodCertificateRequest) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodCertificateRequest) DeepCopy() *PodCertificateRequest {
-	return deepcopy.New(in, (*PodCertificateRequest).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodCertificateRequest)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -121,7 +166,12 @@ func (in *PodCertificateRequestList) DeepCopyInto(out *PodCertificateRequestList
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodCertificateRequestList) DeepCopy() *PodCertificateRequestList {
-	return deepcopy.New(in, (*PodCertificateRequestList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodCertificateRequestList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -134,7 +184,12 @@ func (in *PodCertificateRequestSpec) DeepCopyInto(out *PodCertificateRequestSpec
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodCertificateRequestSpec) DeepCopy() *PodCertificateRequestSpec {
-	return deepcopy.New(in, (*PodCertificateRequestSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodCertificateRequestSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -148,5 +203,10 @@ func (in *PodCertificateRequestStatus) DeepCopyInto(out *PodCertificateRequestSt
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodCertificateRequestStatus) DeepCopy() *PodCertificateRequestStatus {
-	return deepcopy.New(in, (*PodCertificateRequestStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodCertificateRequestStatus)
+	in.DeepCopyInto(out)
+	return out
 }

@@ -14,7 +14,12 @@ func (in *ClusterTrustBundle) DeepCopyInto(out *ClusterTrustBundle) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ClusterTrustBundle) DeepCopy() *ClusterTrustBundle {
-	return deepcopy.New(in, (*ClusterTrustBundle).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ClusterTrustBundle)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -26,7 +31,12 @@ func (in *ClusterTrustBundleList) DeepCopyInto(out *ClusterTrustBundleList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ClusterTrustBundleList) DeepCopy() *ClusterTrustBundleList {
-	return deepcopy.New(in, (*ClusterTrustBundleList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ClusterTrustBundleList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -34,7 +44,12 @@ func (in *ClusterTrustBundleSpec) DeepCopyInto(out *ClusterTrustBundleSpec) { *o
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ClusterTrustBundleSpec) DeepCopy() *ClusterTrustBundleSpec {
-	return deepcopy.New(in, (*ClusterTrustBundleSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ClusterTrustBundleSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -47,7 +62,12 @@ func (in *PodCertificateRequest) DeepCopyInto(out *PodCertificateRequest) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodCertificateRequest) DeepCopy() *PodCertificateRequest {
-	return deepcopy.New(in, (*PodCertificateRequest).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodCertificateRequest)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -59,7 +79,12 @@ func (in *PodCertificateRequestList) DeepCopyInto(out *PodCertificateRequestList
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodCertificateRequestList) DeepCopy() *PodCertificateRequestList {
-	return deepcopy.New(in, (*PodCertificateRequestList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodCertificateRequestList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -74,7 +99,12 @@ func (in *PodCertificateRequestSpec) DeepCopyInto(out *PodCertificateRequestSpec
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodCertificateRequestSpec) DeepCopy() *PodCertificateRequestSpec {
-	return deepcopy.New(in, (*PodCertificateRequestSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodCertificateRequestSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -88,5 +118,10 @@ func (in *PodCertificateRequestStatus) DeepCopyInto(out *PodCertificateRequestSt
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodCertificateRequestStatus) DeepCopy() *PodCertificateRequestStatus {
-	return deepcopy.New(in, (*PodCertificateRequestStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodCertificateRequestStatus)
+	in.DeepCopyInto(out)
+	return out
 }

@@ -14,7 +14,14 @@ func (in *Lease) DeepCopyInto(out *Lease) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Lease) DeepCopy() *Lease { return deepcopy.New(in, (*Lease).DeepCopyInto) }
+func (in *Lease) DeepCopy() *Lease {
+	if in == nil {
+		return nil
+	}
+	out := new(Lease)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *LeaseList) DeepCopyInto(out *LeaseList) {
@@ -24,7 +31,14 @@ func (in *LeaseList) DeepCopyInto(out *LeaseList) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *LeaseList) DeepCopy() *LeaseList { return deepcopy.New(in, (*LeaseList).DeepCopyInto) }
+func (in *LeaseList) DeepCopy() *LeaseList {
+	if in == nil {
+		return nil
+	}
+	out := new(LeaseList)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *LeaseSpec) DeepCopyInto(out *LeaseSpec) {
@@ -39,4 +53,11 @@ func (in *LeaseSpec) DeepCopyInto(out *LeaseSpec) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *LeaseSpec) DeepCopy() *LeaseSpec { return deepcopy.New(in, (*LeaseSpec).DeepCopyInto) }
+func (in *LeaseSpec) DeepCopy() *LeaseSpec {
+	if in == nil {
+		return nil
+	}
+	out := new(LeaseSpec)
+	in.DeepCopyInto(out)
+	return out
+}

@@ -15,7 +15,12 @@ func (in *LeaseCandidate) DeepCopyInto(out *LeaseCandidate) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LeaseCandidate) DeepCopy() *LeaseCandidate {
-	return deepcopy.New(in, (*LeaseCandidate).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LeaseCandidate)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -27,7 +32,12 @@ func (in *LeaseCandidateList) DeepCopyInto(out *LeaseCandidateList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LeaseCandidateList) DeepCopy() *LeaseCandidateList {
-	return deepcopy.New(in, (*LeaseCandidateList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LeaseCandidateList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -39,5 +49,10 @@ func (in *LeaseCandidateSpec) DeepCopyInto(out *LeaseCandidateSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LeaseCandidateSpec) DeepCopy() *LeaseCandidateSpec {
-	return deepcopy.New(in, (*LeaseCandidateSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LeaseCandidateSpec)
+	in.DeepCopyInto(out)
+	return out
 }

@@ -13,7 +13,12 @@ func (in *AWSElasticBlockStoreVolumeSource) DeepCopyInto(out *AWSElasticBlockSto
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *AWSElasticBlockStoreVolumeSource) DeepCopy() *AWSElasticBlockStoreVolumeSource {
-	return deepcopy.New(in, (*AWSElasticBlockStoreVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(AWSElasticBlockStoreVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -25,7 +30,14 @@ func (in *Affinity) DeepCopyInto(out *Affinity) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Affinity) DeepCopy() *Affinity { return deepcopy.New(in, (*Affinity).DeepCopyInto) }
+func (in *Affinity) DeepCopy() *Affinity {
+	if in == nil {
+		return nil
+	}
+	out := new(Affinity)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *AppArmorProfile) DeepCopyInto(out *AppArmorProfile) {
@@ -35,7 +47,12 @@ func (in *AppArmorProfile) DeepCopyInto(out *AppArmorProfile) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *AppArmorProfile) DeepCopy() *AppArmorProfile {
-	return deepcopy.New(in, (*AppArmorProfile).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(AppArmorProfile)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -43,7 +60,12 @@ func (in *AttachedVolume) DeepCopyInto(out *AttachedVolume) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *AttachedVolume) DeepCopy() *AttachedVolume {
-	return deepcopy.New(in, (*AttachedVolume).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(AttachedVolume)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -57,7 +79,12 @@ func (in *AzureDiskVolumeSource) DeepCopyInto(out *AzureDiskVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *AzureDiskVolumeSource) DeepCopy() *AzureDiskVolumeSource {
-	return deepcopy.New(in, (*AzureDiskVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(AzureDiskVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -68,7 +95,12 @@ func (in *AzureFilePersistentVolumeSource) DeepCopyInto(out *AzureFilePersistent
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *AzureFilePersistentVolumeSource) DeepCopy() *AzureFilePersistentVolumeSource {
-	return deepcopy.New(in, (*AzureFilePersistentVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(AzureFilePersistentVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -76,7 +108,12 @@ func (in *AzureFileVolumeSource) DeepCopyInto(out *AzureFileVolumeSource) { *out
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *AzureFileVolumeSource) DeepCopy() *AzureFileVolumeSource {
-	return deepcopy.New(in, (*AzureFileVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(AzureFileVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -86,7 +123,14 @@ func (in *Binding) DeepCopyInto(out *Binding) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Binding) DeepCopy() *Binding { return deepcopy.New(in, (*Binding).DeepCopyInto) }
+func (in *Binding) DeepCopy() *Binding {
+	if in == nil {
+		return nil
+	}
+	out := new(Binding)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CSIPersistentVolumeSource) DeepCopyInto(out *CSIPersistentVolumeSource) {
@@ -101,7 +145,12 @@ func (in *CSIPersistentVolumeSource) DeepCopyInto(out *CSIPersistentVolumeSource
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CSIPersistentVolumeSource) DeepCopy() *CSIPersistentVolumeSource {
-	return deepcopy.New(in, (*CSIPersistentVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CSIPersistentVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -115,7 +164,12 @@ func (in *CSIVolumeSource) DeepCopyInto(out *CSIVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CSIVolumeSource) DeepCopy() *CSIVolumeSource {
-	return deepcopy.New(in, (*CSIVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CSIVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -127,7 +181,12 @@ func (in *Capabilities) DeepCopyInto(out *Capabilities) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *Capabilities) DeepCopy() *Capabilities {
-	return deepcopy.New(in, (*Capabilities).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(Capabilities)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -139,7 +198,12 @@ func (in *CephFSPersistentVolumeSource) DeepCopyInto(out *CephFSPersistentVolume
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CephFSPersistentVolumeSource) DeepCopy() *CephFSPersistentVolumeSource {
-	return deepcopy.New(in, (*CephFSPersistentVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CephFSPersistentVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -151,7 +215,12 @@ func (in *CephFSVolumeSource) DeepCopyInto(out *CephFSVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CephFSVolumeSource) DeepCopy() *CephFSVolumeSource {
-	return deepcopy.New(in, (*CephFSVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CephFSVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -162,7 +231,12 @@ func (in *CinderPersistentVolumeSource) DeepCopyInto(out *CinderPersistentVolume
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CinderPersistentVolumeSource) DeepCopy() *CinderPersistentVolumeSource {
-	return deepcopy.New(in, (*CinderPersistentVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CinderPersistentVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -173,7 +247,12 @@ func (in *CinderVolumeSource) DeepCopyInto(out *CinderVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CinderVolumeSource) DeepCopy() *CinderVolumeSource {
-	return deepcopy.New(in, (*CinderVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CinderVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -184,7 +263,12 @@ func (in *ClientIPConfig) DeepCopyInto(out *ClientIPConfig) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ClientIPConfig) DeepCopy() *ClientIPConfig {
-	return deepcopy.New(in, (*ClientIPConfig).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ClientIPConfig)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -199,7 +283,12 @@ func (in *ClusterTrustBundleProjection) DeepCopyInto(out *ClusterTrustBundleProj
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ClusterTrustBundleProjection) DeepCopy() *ClusterTrustBundleProjection {
-	return deepcopy.New(in, (*ClusterTrustBundleProjection).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ClusterTrustBundleProjection)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -207,7 +296,12 @@ func (in *ComponentCondition) DeepCopyInto(out *ComponentCondition) { *out = *in
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ComponentCondition) DeepCopy() *ComponentCondition {
-	return deepcopy.New(in, (*ComponentCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ComponentCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -219,7 +313,12 @@ func (in *ComponentStatus) DeepCopyInto(out *ComponentStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ComponentStatus) DeepCopy() *ComponentStatus {
-	return deepcopy.New(in, (*ComponentStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ComponentStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -231,7 +330,12 @@ func (in *ComponentStatusList) DeepCopyInto(out *ComponentStatusList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ComponentStatusList) DeepCopy() *ComponentStatusList {
-	return deepcopy.New(in, (*ComponentStatusList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ComponentStatusList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -244,7 +348,14 @@ func (in *ConfigMap) DeepCopyInto(out *ConfigMap) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ConfigMap) DeepCopy() *ConfigMap { return deepcopy.New(in, (*ConfigMap).DeepCopyInto) }
+func (in *ConfigMap) DeepCopy() *ConfigMap {
+	if in == nil {
+		return nil
+	}
+	out := new(ConfigMap)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ConfigMapEnvSource) DeepCopyInto(out *ConfigMapEnvSource) {
@@ -254,7 +365,12 @@ func (in *ConfigMapEnvSource) DeepCopyInto(out *ConfigMapEnvSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ConfigMapEnvSource) DeepCopy() *ConfigMapEnvSource {
-	return deepcopy.New(in, (*ConfigMapEnvSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ConfigMapEnvSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -265,7 +381,12 @@ func (in *ConfigMapKeySelector) DeepCopyInto(out *ConfigMapKeySelector) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ConfigMapKeySelector) DeepCopy() *ConfigMapKeySelector {
-	return deepcopy.New(in, (*ConfigMapKeySelector).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ConfigMapKeySelector)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -277,7 +398,12 @@ func (in *ConfigMapList) DeepCopyInto(out *ConfigMapList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ConfigMapList) DeepCopy() *ConfigMapList {
-	return deepcopy.New(in, (*ConfigMapList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ConfigMapList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -285,7 +411,12 @@ func (in *ConfigMapNodeConfigSource) DeepCopyInto(out *ConfigMapNodeConfigSource
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ConfigMapNodeConfigSource) DeepCopy() *ConfigMapNodeConfigSource {
-	return deepcopy.New(in, (*ConfigMapNodeConfigSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ConfigMapNodeConfigSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -297,7 +428,12 @@ func (in *ConfigMapProjection) DeepCopyInto(out *ConfigMapProjection) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ConfigMapProjection) DeepCopy() *ConfigMapProjection {
-	return deepcopy.New(in, (*ConfigMapProjection).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ConfigMapProjection)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -311,7 +447,12 @@ func (in *ConfigMapVolumeSource) DeepCopyInto(out *ConfigMapVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ConfigMapVolumeSource) DeepCopy() *ConfigMapVolumeSource {
-	return deepcopy.New(in, (*ConfigMapVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ConfigMapVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -336,7 +477,14 @@ func (in *Container) DeepCopyInto(out *Container) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Container) DeepCopy() *Container { return deepcopy.New(in, (*Container).DeepCopyInto) }
+func (in *Container) DeepCopy() *Container {
+	if in == nil {
+		return nil
+	}
+	out := new(Container)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ContainerExtendedResourceRequest) DeepCopyInto(out *ContainerExtendedResourceRequest) {
@@ -345,7 +493,12 @@ func (in *ContainerExtendedResourceRequest) DeepCopyInto(out *ContainerExtendedR
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerExtendedResourceRequest) DeepCopy() *ContainerExtendedResourceRequest {
-	return deepcopy.New(in, (*ContainerExtendedResourceRequest).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerExtendedResourceRequest)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -356,7 +509,12 @@ func (in *ContainerImage) DeepCopyInto(out *ContainerImage) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerImage) DeepCopy() *ContainerImage {
-	return deepcopy.New(in, (*ContainerImage).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerImage)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -364,7 +522,12 @@ func (in *ContainerPort) DeepCopyInto(out *ContainerPort) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerPort) DeepCopy() *ContainerPort {
-	return deepcopy.New(in, (*ContainerPort).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerPort)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -372,7 +535,12 @@ func (in *ContainerResizePolicy) DeepCopyInto(out *ContainerResizePolicy) { *out
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerResizePolicy) DeepCopy() *ContainerResizePolicy {
-	return deepcopy.New(in, (*ContainerResizePolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerResizePolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -383,7 +551,12 @@ func (in *ContainerRestartRule) DeepCopyInto(out *ContainerRestartRule) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerRestartRule) DeepCopy() *ContainerRestartRule {
-	return deepcopy.New(in, (*ContainerRestartRule).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerRestartRule)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -394,7 +567,12 @@ func (in *ContainerRestartRuleOnExitCodes) DeepCopyInto(out *ContainerRestartRul
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerRestartRuleOnExitCodes) DeepCopy() *ContainerRestartRuleOnExitCodes {
-	return deepcopy.New(in, (*ContainerRestartRuleOnExitCodes).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerRestartRuleOnExitCodes)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -407,7 +585,12 @@ func (in *ContainerState) DeepCopyInto(out *ContainerState) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerState) DeepCopy() *ContainerState {
-	return deepcopy.New(in, (*ContainerState).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerState)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -415,7 +598,12 @@ func (in *ContainerStateRunning) DeepCopyInto(out *ContainerStateRunning) { *out
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerStateRunning) DeepCopy() *ContainerStateRunning {
-	return deepcopy.New(in, (*ContainerStateRunning).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerStateRunning)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -423,7 +611,12 @@ func (in *ContainerStateTerminated) DeepCopyInto(out *ContainerStateTerminated) 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerStateTerminated) DeepCopy() *ContainerStateTerminated {
-	return deepcopy.New(in, (*ContainerStateTerminated).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerStateTerminated)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -431,7 +624,12 @@ func (in *ContainerStateWaiting) DeepCopyInto(out *ContainerStateWaiting) { *out
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerStateWaiting) DeepCopy() *ContainerStateWaiting {
-	return deepcopy.New(in, (*ContainerStateWaiting).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerStateWaiting)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -450,7 +648,12 @@ func (in *ContainerStatus) DeepCopyInto(out *ContainerStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerStatus) DeepCopy() *ContainerStatus {
-	return deepcopy.New(in, (*ContainerStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -461,7 +664,12 @@ func (in *ContainerUser) DeepCopyInto(out *ContainerUser) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerUser) DeepCopy() *ContainerUser {
-	return deepcopy.New(in, (*ContainerUser).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerUser)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -469,7 +677,12 @@ func (in *DaemonEndpoint) DeepCopyInto(out *DaemonEndpoint) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DaemonEndpoint) DeepCopy() *DaemonEndpoint {
-	return deepcopy.New(in, (*DaemonEndpoint).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DaemonEndpoint)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -480,7 +693,12 @@ func (in *DownwardAPIProjection) DeepCopyInto(out *DownwardAPIProjection) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DownwardAPIProjection) DeepCopy() *DownwardAPIProjection {
-	return deepcopy.New(in, (*DownwardAPIProjection).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DownwardAPIProjection)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -494,7 +712,12 @@ func (in *DownwardAPIVolumeFile) DeepCopyInto(out *DownwardAPIVolumeFile) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DownwardAPIVolumeFile) DeepCopy() *DownwardAPIVolumeFile {
-	return deepcopy.New(in, (*DownwardAPIVolumeFile).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DownwardAPIVolumeFile)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -507,7 +730,12 @@ func (in *DownwardAPIVolumeSource) DeepCopyInto(out *DownwardAPIVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DownwardAPIVolumeSource) DeepCopy() *DownwardAPIVolumeSource {
-	return deepcopy.New(in, (*DownwardAPIVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DownwardAPIVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -519,7 +747,12 @@ func (in *EmptyDirVolumeSource) DeepCopyInto(out *EmptyDirVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EmptyDirVolumeSource) DeepCopy() *EmptyDirVolumeSource {
-	return deepcopy.New(in, (*EmptyDirVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EmptyDirVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -531,7 +764,12 @@ func (in *EndpointAddress) DeepCopyInto(out *EndpointAddress) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EndpointAddress) DeepCopy() *EndpointAddress {
-	return deepcopy.New(in, (*EndpointAddress).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EndpointAddress)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -542,7 +780,12 @@ func (in *EndpointPort) DeepCopyInto(out *EndpointPort) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EndpointPort) DeepCopy() *EndpointPort {
-	return deepcopy.New(in, (*EndpointPort).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EndpointPort)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -555,7 +798,12 @@ func (in *EndpointSubset) DeepCopyInto(out *EndpointSubset) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EndpointSubset) DeepCopy() *EndpointSubset {
-	return deepcopy.New(in, (*EndpointSubset).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EndpointSubset)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -566,7 +814,14 @@ func (in *Endpoints) DeepCopyInto(out *Endpoints) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Endpoints) DeepCopy() *Endpoints { return deepcopy.New(in, (*Endpoints).DeepCopyInto) }
+func (in *Endpoints) DeepCopy() *Endpoints {
+	if in == nil {
+		return nil
+	}
+	out := new(Endpoints)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *EndpointsList) DeepCopyInto(out *EndpointsList) {
@@ -577,7 +832,12 @@ func (in *EndpointsList) DeepCopyInto(out *EndpointsList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EndpointsList) DeepCopy() *EndpointsList {
-	return deepcopy.New(in, (*EndpointsList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EndpointsList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -589,7 +849,12 @@ func (in *EnvFromSource) DeepCopyInto(out *EnvFromSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EnvFromSource) DeepCopy() *EnvFromSource {
-	return deepcopy.New(in, (*EnvFromSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EnvFromSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -599,7 +864,14 @@ func (in *EnvVar) DeepCopyInto(out *EnvVar) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *EnvVar) DeepCopy() *EnvVar { return deepcopy.New(in, (*EnvVar).DeepCopyInto) }
+func (in *EnvVar) DeepCopy() *EnvVar {
+	if in == nil {
+		return nil
+	}
+	out := new(EnvVar)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *EnvVarSource) DeepCopyInto(out *EnvVarSource) {
@@ -613,7 +885,12 @@ func (in *EnvVarSource) DeepCopyInto(out *EnvVarSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EnvVarSource) DeepCopy() *EnvVarSource {
-	return deepcopy.New(in, (*EnvVarSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EnvVarSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -639,7 +916,12 @@ func (in *EphemeralContainer) DeepCopyInto(out *EphemeralContainer) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EphemeralContainer) DeepCopy() *EphemeralContainer {
-	return deepcopy.New(in, (*EphemeralContainer).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EphemeralContainer)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -650,7 +932,12 @@ func (in *EphemeralVolumeSource) DeepCopyInto(out *EphemeralVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EphemeralVolumeSource) DeepCopy() *EphemeralVolumeSource {
-	return deepcopy.New(in, (*EphemeralVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EphemeralVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -662,7 +949,14 @@ func (in *Event) DeepCopyInto(out *Event) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Event) DeepCopy() *Event { return deepcopy.New(in, (*Event).DeepCopyInto) }
+func (in *Event) DeepCopy() *Event {
+	if in == nil {
+		return nil
+	}
+	out := new(Event)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *EventList) DeepCopyInto(out *EventList) {
@@ -672,19 +966,40 @@ func (in *EventList) DeepCopyInto(out *EventList) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *EventList) DeepCopy() *EventList { return deepcopy.New(in, (*EventList).DeepCopyInto) }
+func (in *EventList) DeepCopy() *EventList {
+	if in == nil {
+		return nil
+	}
+	out := new(EventList)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *EventSeries) DeepCopyInto(out *EventSeries) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *EventSeries) DeepCopy() *EventSeries { return deepcopy.New(in, (*EventSeries).DeepCopyInto) }
+func (in *EventSeries) DeepCopy() *EventSeries {
+	if in == nil {
+		return nil
+	}
+	out := new(EventSeries)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *EventSource) DeepCopyInto(out *EventSource) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *EventSource) DeepCopy() *EventSource { return deepcopy.New(in, (*EventSource).DeepCopyInto) }
+func (in *EventSource) DeepCopy() *EventSource {
+	if in == nil {
+		return nil
+	}
+	out := new(EventSource)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *EvictionResponder) DeepCopyInto(out *EvictionResponder) {
@@ -694,7 +1009,12 @@ func (in *EvictionResponder) DeepCopyInto(out *EvictionResponder) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EvictionResponder) DeepCopy() *EvictionResponder {
-	return deepcopy.New(in, (*EvictionResponder).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EvictionResponder)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -704,7 +1024,14 @@ func (in *ExecAction) DeepCopyInto(out *ExecAction) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ExecAction) DeepCopy() *ExecAction { return deepcopy.New(in, (*ExecAction).DeepCopyInto) }
+func (in *ExecAction) DeepCopy() *ExecAction {
+	if in == nil {
+		return nil
+	}
+	out := new(ExecAction)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *FCVolumeSource) DeepCopyInto(out *FCVolumeSource) {
@@ -716,7 +1043,12 @@ func (in *FCVolumeSource) DeepCopyInto(out *FCVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *FCVolumeSource) DeepCopy() *FCVolumeSource {
-	return deepcopy.New(in, (*FCVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(FCVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -727,7 +1059,12 @@ func (in *FileKeySelector) DeepCopyInto(out *FileKeySelector) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *FileKeySelector) DeepCopy() *FileKeySelector {
-	return deepcopy.New(in, (*FileKeySelector).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(FileKeySelector)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -739,7 +1076,12 @@ func (in *FlexPersistentVolumeSource) DeepCopyInto(out *FlexPersistentVolumeSour
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *FlexPersistentVolumeSource) DeepCopy() *FlexPersistentVolumeSource {
-	return deepcopy.New(in, (*FlexPersistentVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(FlexPersistentVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -751,7 +1093,12 @@ func (in *FlexVolumeSource) DeepCopyInto(out *FlexVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *FlexVolumeSource) DeepCopy() *FlexVolumeSource {
-	return deepcopy.New(in, (*FlexVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(FlexVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -759,7 +1106,12 @@ func (in *FlockerVolumeSource) DeepCopyInto(out *FlockerVolumeSource) { *out = *
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *FlockerVolumeSource) DeepCopy() *FlockerVolumeSource {
-	return deepcopy.New(in, (*FlockerVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(FlockerVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -767,7 +1119,12 @@ func (in *GCEPersistentDiskVolumeSource) DeepCopyInto(out *GCEPersistentDiskVolu
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *GCEPersistentDiskVolumeSource) DeepCopy() *GCEPersistentDiskVolumeSource {
-	return deepcopy.New(in, (*GCEPersistentDiskVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(GCEPersistentDiskVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -778,14 +1135,26 @@ func (in *GRPCAction) DeepCopyInto(out *GRPCAction) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *GRPCAction) DeepCopy() *GRPCAction { return deepcopy.New(in, (*GRPCAction).DeepCopyInto) }
+func (in *GRPCAction) DeepCopy() *GRPCAction {
+	if in == nil {
+		return nil
+	}
+	out := new(GRPCAction)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *GitRepoVolumeSource) DeepCopyInto(out *GitRepoVolumeSource) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *GitRepoVolumeSource) DeepCopy() *GitRepoVolumeSource {
-	return deepcopy.New(in, (*GitRepoVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(GitRepoVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -796,7 +1165,12 @@ func (in *GlusterfsPersistentVolumeSource) DeepCopyInto(out *GlusterfsPersistent
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *GlusterfsPersistentVolumeSource) DeepCopy() *GlusterfsPersistentVolumeSource {
-	return deepcopy.New(in, (*GlusterfsPersistentVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(GlusterfsPersistentVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -804,7 +1178,12 @@ func (in *GlusterfsVolumeSource) DeepCopyInto(out *GlusterfsVolumeSource) { *out
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *GlusterfsVolumeSource) DeepCopy() *GlusterfsVolumeSource {
-	return deepcopy.New(in, (*GlusterfsVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(GlusterfsVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -816,14 +1195,26 @@ func (in *HTTPGetAction) DeepCopyInto(out *HTTPGetAction) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *HTTPGetAction) DeepCopy() *HTTPGetAction {
-	return deepcopy.New(in, (*HTTPGetAction).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(HTTPGetAction)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *HTTPHeader) DeepCopyInto(out *HTTPHeader) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *HTTPHeader) DeepCopy() *HTTPHeader { return deepcopy.New(in, (*HTTPHeader).DeepCopyInto) }
+func (in *HTTPHeader) DeepCopy() *HTTPHeader {
+	if in == nil {
+		return nil
+	}
+	out := new(HTTPHeader)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *HostAlias) DeepCopyInto(out *HostAlias) {
@@ -832,13 +1223,27 @@ func (in *HostAlias) DeepCopyInto(out *HostAlias) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *HostAlias) DeepCopy() *HostAlias { return deepcopy.New(in, (*HostAlias).DeepCopyInto) }
+func (in *HostAlias) DeepCopy() *HostAlias {
+	if in == nil {
+		return nil
+	}
+	out := new(HostAlias)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *HostIP) DeepCopyInto(out *HostIP) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *HostIP) DeepCopy() *HostIP { return deepcopy.New(in, (*HostIP).DeepCopyInto) }
+func (in *HostIP) DeepCopy() *HostIP {
+	if in == nil {
+		return nil
+	}
+	out := new(HostIP)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *HostPathVolumeSource) DeepCopyInto(out *HostPathVolumeSource) {
@@ -848,7 +1253,12 @@ func (in *HostPathVolumeSource) DeepCopyInto(out *HostPathVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *HostPathVolumeSource) DeepCopy() *HostPathVolumeSource {
-	return deepcopy.New(in, (*HostPathVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(HostPathVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -861,7 +1271,12 @@ func (in *ISCSIPersistentVolumeSource) DeepCopyInto(out *ISCSIPersistentVolumeSo
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ISCSIPersistentVolumeSource) DeepCopy() *ISCSIPersistentVolumeSource {
-	return deepcopy.New(in, (*ISCSIPersistentVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ISCSIPersistentVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -874,7 +1289,12 @@ func (in *ISCSIVolumeSource) DeepCopyInto(out *ISCSIVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ISCSIVolumeSource) DeepCopy() *ISCSIVolumeSource {
-	return deepcopy.New(in, (*ISCSIVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ISCSIVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -882,7 +1302,12 @@ func (in *ImageVolumeSource) DeepCopyInto(out *ImageVolumeSource) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ImageVolumeSource) DeepCopy() *ImageVolumeSource {
-	return deepcopy.New(in, (*ImageVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ImageVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -890,7 +1315,12 @@ func (in *ImageVolumeStatus) DeepCopyInto(out *ImageVolumeStatus) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ImageVolumeStatus) DeepCopy() *ImageVolumeStatus {
-	return deepcopy.New(in, (*ImageVolumeStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ImageVolumeStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -901,7 +1331,14 @@ func (in *KeyToPath) DeepCopyInto(out *KeyToPath) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *KeyToPath) DeepCopy() *KeyToPath { return deepcopy.New(in, (*KeyToPath).DeepCopyInto) }
+func (in *KeyToPath) DeepCopy() *KeyToPath {
+	if in == nil {
+		return nil
+	}
+	out := new(KeyToPath)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Lifecycle) DeepCopyInto(out *Lifecycle) {
@@ -912,7 +1349,14 @@ func (in *Lifecycle) DeepCopyInto(out *Lifecycle) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Lifecycle) DeepCopy() *Lifecycle { return deepcopy.New(in, (*Lifecycle).DeepCopyInto) }
+func (in *Lifecycle) DeepCopy() *Lifecycle {
+	if in == nil {
+		return nil
+	}
+	out := new(Lifecycle)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *LifecycleHandler) DeepCopyInto(out *LifecycleHandler) {
@@ -925,7 +1369,12 @@ func (in *LifecycleHandler) DeepCopyInto(out *LifecycleHandler) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LifecycleHandler) DeepCopy() *LifecycleHandler {
-	return deepcopy.New(in, (*LifecycleHandler).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LifecycleHandler)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -936,7 +1385,14 @@ func (in *LimitRange) DeepCopyInto(out *LimitRange) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *LimitRange) DeepCopy() *LimitRange { return deepcopy.New(in, (*LimitRange).DeepCopyInto) }
+func (in *LimitRange) DeepCopy() *LimitRange {
+	if in == nil {
+		return nil
+	}
+	out := new(LimitRange)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *LimitRangeItem) DeepCopyInto(out *LimitRangeItem) {
@@ -950,7 +1406,12 @@ func (in *LimitRangeItem) DeepCopyInto(out *LimitRangeItem) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LimitRangeItem) DeepCopy() *LimitRangeItem {
-	return deepcopy.New(in, (*LimitRangeItem).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LimitRangeItem)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -962,7 +1423,12 @@ func (in *LimitRangeList) DeepCopyInto(out *LimitRangeList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LimitRangeList) DeepCopy() *LimitRangeList {
-	return deepcopy.New(in, (*LimitRangeList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LimitRangeList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -973,7 +1439,12 @@ func (in *LimitRangeSpec) DeepCopyInto(out *LimitRangeSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LimitRangeSpec) DeepCopy() *LimitRangeSpec {
-	return deepcopy.New(in, (*LimitRangeSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LimitRangeSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -984,7 +1455,12 @@ func (in *LinuxContainerUser) DeepCopyInto(out *LinuxContainerUser) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LinuxContainerUser) DeepCopy() *LinuxContainerUser {
-	return deepcopy.New(in, (*LinuxContainerUser).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LinuxContainerUser)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -996,7 +1472,12 @@ func (in *LoadBalancerIngress) DeepCopyInto(out *LoadBalancerIngress) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LoadBalancerIngress) DeepCopy() *LoadBalancerIngress {
-	return deepcopy.New(in, (*LoadBalancerIngress).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LoadBalancerIngress)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1007,7 +1488,12 @@ func (in *LoadBalancerStatus) DeepCopyInto(out *LoadBalancerStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LoadBalancerStatus) DeepCopy() *LoadBalancerStatus {
-	return deepcopy.New(in, (*LoadBalancerStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LoadBalancerStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1015,7 +1501,12 @@ func (in *LocalObjectReference) DeepCopyInto(out *LocalObjectReference) { *out =
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LocalObjectReference) DeepCopy() *LocalObjectReference {
-	return deepcopy.New(in, (*LocalObjectReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LocalObjectReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1026,7 +1517,12 @@ func (in *LocalVolumeSource) DeepCopyInto(out *LocalVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LocalVolumeSource) DeepCopy() *LocalVolumeSource {
-	return deepcopy.New(in, (*LocalVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LocalVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1034,7 +1530,12 @@ func (in *ModifyVolumeStatus) DeepCopyInto(out *ModifyVolumeStatus) { *out = *in
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ModifyVolumeStatus) DeepCopy() *ModifyVolumeStatus {
-	return deepcopy.New(in, (*ModifyVolumeStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ModifyVolumeStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1042,7 +1543,12 @@ func (in *NFSVolumeSource) DeepCopyInto(out *NFSVolumeSource) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NFSVolumeSource) DeepCopy() *NFSVolumeSource {
-	return deepcopy.New(in, (*NFSVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NFSVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1054,14 +1560,26 @@ func (in *Namespace) DeepCopyInto(out *Namespace) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Namespace) DeepCopy() *Namespace { return deepcopy.New(in, (*Namespace).DeepCopyInto) }
+func (in *Namespace) DeepCopy() *Namespace {
+	if in == nil {
+		return nil
+	}
+	out := new(Namespace)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NamespaceCondition) DeepCopyInto(out *NamespaceCondition) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NamespaceCondition) DeepCopy() *NamespaceCondition {
-	return deepcopy.New(in, (*NamespaceCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NamespaceCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1073,7 +1591,12 @@ func (in *NamespaceList) DeepCopyInto(out *NamespaceList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NamespaceList) DeepCopy() *NamespaceList {
-	return deepcopy.New(in, (*NamespaceList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NamespaceList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1084,7 +1607,12 @@ func (in *NamespaceSpec) DeepCopyInto(out *NamespaceSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NamespaceSpec) DeepCopy() *NamespaceSpec {
-	return deepcopy.New(in, (*NamespaceSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NamespaceSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1095,7 +1623,12 @@ func (in *NamespaceStatus) DeepCopyInto(out *NamespaceStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NamespaceStatus) DeepCopy() *NamespaceStatus {
-	return deepcopy.New(in, (*NamespaceStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NamespaceStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1107,13 +1640,27 @@ func (in *Node) DeepCopyInto(out *Node) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Node) DeepCopy() *Node { return deepcopy.New(in, (*Node).DeepCopyInto) }
+func (in *Node) DeepCopy() *Node {
+	if in == nil {
+		return nil
+	}
+	out := new(Node)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NodeAddress) DeepCopyInto(out *NodeAddress) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *NodeAddress) DeepCopy() *NodeAddress { return deepcopy.New(in, (*NodeAddress).DeepCopyInto) }
+func (in *NodeAddress) DeepCopy() *NodeAddress {
+	if in == nil {
+		return nil
+	}
+	out := new(NodeAddress)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NodeAffinity) DeepCopyInto(out *NodeAffinity) {
@@ -1124,7 +1671,12 @@ func (in *NodeAffinity) DeepCopyInto(out *NodeAffinity) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeAffinity) DeepCopy() *NodeAffinity {
-	return deepcopy.New(in, (*NodeAffinity).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeAffinity)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1134,7 +1686,12 @@ func (in *NodeAllocatableMappedResources) DeepCopyInto(out *NodeAllocatableMappe
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeAllocatableMappedResources) DeepCopy() *NodeAllocatableMappedResources {
-	return deepcopy.New(in, (*NodeAllocatableMappedResources).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeAllocatableMappedResources)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1146,7 +1703,12 @@ func (in *NodeAllocatableOverheadResources) DeepCopyInto(out *NodeAllocatableOve
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeAllocatableOverheadResources) DeepCopy() *NodeAllocatableOverheadResources {
-	return deepcopy.New(in, (*NodeAllocatableOverheadResources).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeAllocatableOverheadResources)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1159,7 +1721,12 @@ func (in *NodeAllocatableResourceClaimStatus) DeepCopyInto(out *NodeAllocatableR
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeAllocatableResourceClaimStatus) DeepCopy() *NodeAllocatableResourceClaimStatus {
-	return deepcopy.New(in, (*NodeAllocatableResourceClaimStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeAllocatableResourceClaimStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1167,7 +1734,12 @@ func (in *NodeCondition) DeepCopyInto(out *NodeCondition) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeCondition) DeepCopy() *NodeCondition {
-	return deepcopy.New(in, (*NodeCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1178,7 +1750,12 @@ func (in *NodeConfigSource) DeepCopyInto(out *NodeConfigSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeConfigSource) DeepCopy() *NodeConfigSource {
-	return deepcopy.New(in, (*NodeConfigSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeConfigSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1191,7 +1768,12 @@ func (in *NodeConfigStatus) DeepCopyInto(out *NodeConfigStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeConfigStatus) DeepCopy() *NodeConfigStatus {
-	return deepcopy.New(in, (*NodeConfigStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeConfigStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1199,7 +1781,12 @@ func (in *NodeDaemonEndpoints) DeepCopyInto(out *NodeDaemonEndpoints) { *out = *
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeDaemonEndpoints) DeepCopy() *NodeDaemonEndpoints {
-	return deepcopy.New(in, (*NodeDaemonEndpoints).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeDaemonEndpoints)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1210,7 +1797,12 @@ func (in *NodeFeatures) DeepCopyInto(out *NodeFeatures) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeFeatures) DeepCopy() *NodeFeatures {
-	return deepcopy.New(in, (*NodeFeatures).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeFeatures)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1221,7 +1813,14 @@ func (in *NodeList) DeepCopyInto(out *NodeList) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *NodeList) DeepCopy() *NodeList { return deepcopy.New(in, (*NodeList).DeepCopyInto) }
+func (in *NodeList) DeepCopy() *NodeList {
+	if in == nil {
+		return nil
+	}
+	out := new(NodeList)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NodePodPreemptionPolicy) DeepCopyInto(out *NodePodPreemptionPolicy) {
@@ -1231,7 +1830,12 @@ func (in *NodePodPreemptionPolicy) DeepCopyInto(out *NodePodPreemptionPolicy) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodePodPreemptionPolicy) DeepCopy() *NodePodPreemptionPolicy {
-	return deepcopy.New(in, (*NodePodPreemptionPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodePodPreemptionPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1242,7 +1846,12 @@ func (in *NodeRuntimeHandler) DeepCopyInto(out *NodeRuntimeHandler) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeRuntimeHandler) DeepCopy() *NodeRuntimeHandler {
-	return deepcopy.New(in, (*NodeRuntimeHandler).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeRuntimeHandler)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1254,7 +1863,12 @@ func (in *NodeRuntimeHandlerFeatures) DeepCopyInto(out *NodeRuntimeHandlerFeatur
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeRuntimeHandlerFeatures) DeepCopy() *NodeRuntimeHandlerFeatures {
-	return deepcopy.New(in, (*NodeRuntimeHandlerFeatures).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeRuntimeHandlerFeatures)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1265,7 +1879,12 @@ func (in *NodeSelector) DeepCopyInto(out *NodeSelector) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeSelector) DeepCopy() *NodeSelector {
-	return deepcopy.New(in, (*NodeSelector).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeSelector)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1276,7 +1895,12 @@ func (in *NodeSelectorRequirement) DeepCopyInto(out *NodeSelectorRequirement) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeSelectorRequirement) DeepCopy() *NodeSelectorRequirement {
-	return deepcopy.New(in, (*NodeSelectorRequirement).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeSelectorRequirement)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1288,7 +1912,12 @@ func (in *NodeSelectorTerm) DeepCopyInto(out *NodeSelectorTerm) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeSelectorTerm) DeepCopy() *NodeSelectorTerm {
-	return deepcopy.New(in, (*NodeSelectorTerm).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeSelectorTerm)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1301,7 +1930,14 @@ func (in *NodeSpec) DeepCopyInto(out *NodeSpec) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *NodeSpec) DeepCopy() *NodeSpec { return deepcopy.New(in, (*NodeSpec).DeepCopyInto) }
+func (in *NodeSpec) DeepCopy() *NodeSpec {
+	if in == nil {
+		return nil
+	}
+	out := new(NodeSpec)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NodeStatus) DeepCopyInto(out *NodeStatus) {
@@ -1321,7 +1957,14 @@ func (in *NodeStatus) DeepCopyInto(out *NodeStatus) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *NodeStatus) DeepCopy() *NodeStatus { return deepcopy.New(in, (*NodeStatus).DeepCopyInto) }
+func (in *NodeStatus) DeepCopy() *NodeStatus {
+	if in == nil {
+		return nil
+	}
+	out := new(NodeStatus)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NodeSwapStatus) DeepCopyInto(out *NodeSwapStatus) {
@@ -1331,7 +1974,12 @@ func (in *NodeSwapStatus) DeepCopyInto(out *NodeSwapStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeSwapStatus) DeepCopy() *NodeSwapStatus {
-	return deepcopy.New(in, (*NodeSwapStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeSwapStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1343,7 +1991,12 @@ func (in *NodeSystemInfo) DeepCopyInto(out *NodeSystemInfo) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeSystemInfo) DeepCopy() *NodeSystemInfo {
-	return deepcopy.New(in, (*NodeSystemInfo).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeSystemInfo)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1351,7 +2004,12 @@ func (in *ObjectFieldSelector) DeepCopyInto(out *ObjectFieldSelector) { *out = *
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ObjectFieldSelector) DeepCopy() *ObjectFieldSelector {
-	return deepcopy.New(in, (*ObjectFieldSelector).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ObjectFieldSelector)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1359,7 +2017,12 @@ func (in *ObjectReference) DeepCopyInto(out *ObjectReference) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ObjectReference) DeepCopy() *ObjectReference {
-	return deepcopy.New(in, (*ObjectReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ObjectReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1372,7 +2035,12 @@ func (in *PersistentVolume) DeepCopyInto(out *PersistentVolume) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PersistentVolume) DeepCopy() *PersistentVolume {
-	return deepcopy.New(in, (*PersistentVolume).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PersistentVolume)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1385,7 +2053,12 @@ func (in *PersistentVolumeClaim) DeepCopyInto(out *PersistentVolumeClaim) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PersistentVolumeClaim) DeepCopy() *PersistentVolumeClaim {
-	return deepcopy.New(in, (*PersistentVolumeClaim).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PersistentVolumeClaim)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1395,7 +2068,12 @@ func (in *PersistentVolumeClaimCondition) DeepCopyInto(out *PersistentVolumeClai
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PersistentVolumeClaimCondition) DeepCopy() *PersistentVolumeClaimCondition {
-	return deepcopy.New(in, (*PersistentVolumeClaimCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PersistentVolumeClaimCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1407,7 +2085,12 @@ func (in *PersistentVolumeClaimList) DeepCopyInto(out *PersistentVolumeClaimList
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PersistentVolumeClaimList) DeepCopy() *PersistentVolumeClaimList {
-	return deepcopy.New(in, (*PersistentVolumeClaimList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PersistentVolumeClaimList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1425,7 +2108,12 @@ func (in *PersistentVolumeClaimSpec) DeepCopyInto(out *PersistentVolumeClaimSpec
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PersistentVolumeClaimSpec) DeepCopy() *PersistentVolumeClaimSpec {
-	return deepcopy.New(in, (*PersistentVolumeClaimSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PersistentVolumeClaimSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1443,7 +2131,12 @@ func (in *PersistentVolumeClaimStatus) DeepCopyInto(out *PersistentVolumeClaimSt
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PersistentVolumeClaimStatus) DeepCopy() *PersistentVolumeClaimStatus {
-	return deepcopy.New(in, (*PersistentVolumeClaimStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PersistentVolumeClaimStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1455,7 +2148,12 @@ func (in *PersistentVolumeClaimTemplate) DeepCopyInto(out *PersistentVolumeClaim
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PersistentVolumeClaimTemplate) DeepCopy() *PersistentVolumeClaimTemplate {
-	return deepcopy.New(in, (*PersistentVolumeClaimTemplate).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PersistentVolumeClaimTemplate)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1465,7 +2163,12 @@ func (in *PersistentVolumeClaimVolumeSource) DeepCopyInto(out *PersistentVolumeC
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PersistentVolumeClaimVolumeSource) DeepCopy() *PersistentVolumeClaimVolumeSource {
-	return deepcopy.New(in, (*PersistentVolumeClaimVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PersistentVolumeClaimVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1477,7 +2180,12 @@ func (in *PersistentVolumeList) DeepCopyInto(out *PersistentVolumeList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PersistentVolumeList) DeepCopy() *PersistentVolumeList {
-	return deepcopy.New(in, (*PersistentVolumeList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PersistentVolumeList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1516,7 +2224,12 @@ func (in *PersistentVolumeSpec) DeepCopyInto(out *PersistentVolumeSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PersistentVolumeSpec) DeepCopy() *PersistentVolumeSpec {
-	return deepcopy.New(in, (*PersistentVolumeSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PersistentVolumeSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1527,7 +2240,12 @@ func (in *PersistentVolumeStatus) DeepCopyInto(out *PersistentVolumeStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PersistentVolumeStatus) DeepCopy() *PersistentVolumeStatus {
-	return deepcopy.New(in, (*PersistentVolumeStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PersistentVolumeStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1537,7 +2255,12 @@ func (in *PhotonPersistentDiskVolumeSource) DeepCopyInto(out *PhotonPersistentDi
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PhotonPersistentDiskVolumeSource) DeepCopy() *PhotonPersistentDiskVolumeSource {
-	return deepcopy.New(in, (*PhotonPersistentDiskVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PhotonPersistentDiskVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1549,7 +2272,14 @@ func (in *Pod) DeepCopyInto(out *Pod) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Pod) DeepCopy() *Pod { return deepcopy.New(in, (*Pod).DeepCopyInto) }
+func (in *Pod) DeepCopy() *Pod {
+	if in == nil {
+		return nil
+	}
+	out := new(Pod)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodAffinity) DeepCopyInto(out *PodAffinity) {
@@ -1559,7 +2289,14 @@ func (in *PodAffinity) DeepCopyInto(out *PodAffinity) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *PodAffinity) DeepCopy() *PodAffinity { return deepcopy.New(in, (*PodAffinity).DeepCopyInto) }
+func (in *PodAffinity) DeepCopy() *PodAffinity {
+	if in == nil {
+		return nil
+	}
+	out := new(PodAffinity)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodAffinityTerm) DeepCopyInto(out *PodAffinityTerm) {
@@ -1573,7 +2310,12 @@ func (in *PodAffinityTerm) DeepCopyInto(out *PodAffinityTerm) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodAffinityTerm) DeepCopy() *PodAffinityTerm {
-	return deepcopy.New(in, (*PodAffinityTerm).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodAffinityTerm)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1585,7 +2327,12 @@ func (in *PodAntiAffinity) DeepCopyInto(out *PodAntiAffinity) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodAntiAffinity) DeepCopy() *PodAntiAffinity {
-	return deepcopy.New(in, (*PodAntiAffinity).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodAntiAffinity)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1598,7 +2345,12 @@ func (in *PodCertificateProjection) DeepCopyInto(out *PodCertificateProjection) 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodCertificateProjection) DeepCopy() *PodCertificateProjection {
-	return deepcopy.New(in, (*PodCertificateProjection).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodCertificateProjection)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1606,7 +2358,12 @@ func (in *PodCondition) DeepCopyInto(out *PodCondition) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodCondition) DeepCopy() *PodCondition {
-	return deepcopy.New(in, (*PodCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1619,7 +2376,12 @@ func (in *PodDNSConfig) DeepCopyInto(out *PodDNSConfig) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodDNSConfig) DeepCopy() *PodDNSConfig {
-	return deepcopy.New(in, (*PodDNSConfig).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodDNSConfig)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1630,7 +2392,12 @@ func (in *PodDNSConfigOption) DeepCopyInto(out *PodDNSConfigOption) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodDNSConfigOption) DeepCopy() *PodDNSConfigOption {
-	return deepcopy.New(in, (*PodDNSConfigOption).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodDNSConfigOption)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1641,14 +2408,26 @@ func (in *PodExtendedResourceClaimStatus) DeepCopyInto(out *PodExtendedResourceC
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodExtendedResourceClaimStatus) DeepCopy() *PodExtendedResourceClaimStatus {
-	return deepcopy.New(in, (*PodExtendedResourceClaimStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodExtendedResourceClaimStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodIP) DeepCopyInto(out *PodIP) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *PodIP) DeepCopy() *PodIP { return deepcopy.New(in, (*PodIP).DeepCopyInto) }
+func (in *PodIP) DeepCopy() *PodIP {
+	if in == nil {
+		return nil
+	}
+	out := new(PodIP)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodList) DeepCopyInto(out *PodList) {
@@ -1658,20 +2437,39 @@ func (in *PodList) DeepCopyInto(out *PodList) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *PodList) DeepCopy() *PodList { return deepcopy.New(in, (*PodList).DeepCopyInto) }
+func (in *PodList) DeepCopy() *PodList {
+	if in == nil {
+		return nil
+	}
+	out := new(PodList)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodOS) DeepCopyInto(out *PodOS) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *PodOS) DeepCopy() *PodOS { return deepcopy.New(in, (*PodOS).DeepCopyInto) }
+func (in *PodOS) DeepCopy() *PodOS {
+	if in == nil {
+		return nil
+	}
+	out := new(PodOS)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodReadinessGate) DeepCopyInto(out *PodReadinessGate) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodReadinessGate) DeepCopy() *PodReadinessGate {
-	return deepcopy.New(in, (*PodReadinessGate).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodReadinessGate)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1683,7 +2481,12 @@ func (in *PodResourceClaim) DeepCopyInto(out *PodResourceClaim) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodResourceClaim) DeepCopy() *PodResourceClaim {
-	return deepcopy.New(in, (*PodResourceClaim).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodResourceClaim)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1694,7 +2497,12 @@ func (in *PodResourceClaimStatus) DeepCopyInto(out *PodResourceClaimStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodResourceClaimStatus) DeepCopy() *PodResourceClaimStatus {
-	return deepcopy.New(in, (*PodResourceClaimStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodResourceClaimStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1702,7 +2510,12 @@ func (in *PodSchedulingGate) DeepCopyInto(out *PodSchedulingGate) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodSchedulingGate) DeepCopy() *PodSchedulingGate {
-	return deepcopy.New(in, (*PodSchedulingGate).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodSchedulingGate)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1713,7 +2526,12 @@ func (in *PodSchedulingGroup) DeepCopyInto(out *PodSchedulingGroup) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodSchedulingGroup) DeepCopy() *PodSchedulingGroup {
-	return deepcopy.New(in, (*PodSchedulingGroup).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodSchedulingGroup)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1736,7 +2554,12 @@ func (in *PodSecurityContext) DeepCopyInto(out *PodSecurityContext) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodSecurityContext) DeepCopy() *PodSecurityContext {
-	return deepcopy.New(in, (*PodSecurityContext).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodSecurityContext)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1776,7 +2599,14 @@ func (in *PodSpec) DeepCopyInto(out *PodSpec) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *PodSpec) DeepCopy() *PodSpec { return deepcopy.New(in, (*PodSpec).DeepCopyInto) }
+func (in *PodSpec) DeepCopy() *PodSpec {
+	if in == nil {
+		return nil
+	}
+	out := new(PodSpec)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodStatus) DeepCopyInto(out *PodStatus) {
@@ -1797,7 +2627,14 @@ func (in *PodStatus) DeepCopyInto(out *PodStatus) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *PodStatus) DeepCopy() *PodStatus { return deepcopy.New(in, (*PodStatus).DeepCopyInto) }
+func (in *PodStatus) DeepCopy() *PodStatus {
+	if in == nil {
+		return nil
+	}
+	out := new(PodStatus)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodTemplate) DeepCopyInto(out *PodTemplate) {
@@ -1807,7 +2644,14 @@ func (in *PodTemplate) DeepCopyInto(out *PodTemplate) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *PodTemplate) DeepCopy() *PodTemplate { return deepcopy.New(in, (*PodTemplate).DeepCopyInto) }
+func (in *PodTemplate) DeepCopy() *PodTemplate {
+	if in == nil {
+		return nil
+	}
+	out := new(PodTemplate)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodTemplateList) DeepCopyInto(out *PodTemplateList) {
@@ -1818,7 +2662,12 @@ func (in *PodTemplateList) DeepCopyInto(out *PodTemplateList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodTemplateList) DeepCopy() *PodTemplateList {
-	return deepcopy.New(in, (*PodTemplateList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodTemplateList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1830,7 +2679,12 @@ func (in *PodTemplateSpec) DeepCopyInto(out *PodTemplateSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodTemplateSpec) DeepCopy() *PodTemplateSpec {
-	return deepcopy.New(in, (*PodTemplateSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodTemplateSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1841,7 +2695,12 @@ func (in *PodVolumeHealth) DeepCopyInto(out *PodVolumeHealth) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodVolumeHealth) DeepCopy() *PodVolumeHealth {
-	return deepcopy.New(in, (*PodVolumeHealth).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodVolumeHealth)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1851,14 +2710,26 @@ func (in *PortStatus) DeepCopyInto(out *PortStatus) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *PortStatus) DeepCopy() *PortStatus { return deepcopy.New(in, (*PortStatus).DeepCopyInto) }
+func (in *PortStatus) DeepCopy() *PortStatus {
+	if in == nil {
+		return nil
+	}
+	out := new(PortStatus)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PortworxVolumeSource) DeepCopyInto(out *PortworxVolumeSource) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PortworxVolumeSource) DeepCopy() *PortworxVolumeSource {
-	return deepcopy.New(in, (*PortworxVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PortworxVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1869,7 +2740,12 @@ func (in *PreferredSchedulingTerm) DeepCopyInto(out *PreferredSchedulingTerm) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PreferredSchedulingTerm) DeepCopy() *PreferredSchedulingTerm {
-	return deepcopy.New(in, (*PreferredSchedulingTerm).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PreferredSchedulingTerm)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1883,7 +2759,14 @@ func (in *Probe) DeepCopyInto(out *Probe) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Probe) DeepCopy() *Probe { return deepcopy.New(in, (*Probe).DeepCopyInto) }
+func (in *Probe) DeepCopy() *Probe {
+	if in == nil {
+		return nil
+	}
+	out := new(Probe)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ProjectedVolumeSource) DeepCopyInto(out *ProjectedVolumeSource) {
@@ -1895,7 +2778,12 @@ func (in *ProjectedVolumeSource) DeepCopyInto(out *ProjectedVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ProjectedVolumeSource) DeepCopy() *ProjectedVolumeSource {
-	return deepcopy.New(in, (*ProjectedVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ProjectedVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1903,7 +2791,12 @@ func (in *QuobyteVolumeSource) DeepCopyInto(out *QuobyteVolumeSource) { *out = *
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *QuobyteVolumeSource) DeepCopy() *QuobyteVolumeSource {
-	return deepcopy.New(in, (*QuobyteVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(QuobyteVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1915,7 +2808,12 @@ func (in *RBDPersistentVolumeSource) DeepCopyInto(out *RBDPersistentVolumeSource
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *RBDPersistentVolumeSource) DeepCopy() *RBDPersistentVolumeSource {
-	return deepcopy.New(in, (*RBDPersistentVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(RBDPersistentVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1927,7 +2825,12 @@ func (in *RBDVolumeSource) DeepCopyInto(out *RBDVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *RBDVolumeSource) DeepCopy() *RBDVolumeSource {
-	return deepcopy.New(in, (*RBDVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(RBDVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1940,7 +2843,12 @@ func (in *ReplicationController) DeepCopyInto(out *ReplicationController) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ReplicationController) DeepCopy() *ReplicationController {
-	return deepcopy.New(in, (*ReplicationController).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ReplicationController)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1950,7 +2858,12 @@ func (in *ReplicationControllerCondition) DeepCopyInto(out *ReplicationControlle
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ReplicationControllerCondition) DeepCopy() *ReplicationControllerCondition {
-	return deepcopy.New(in, (*ReplicationControllerCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ReplicationControllerCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1962,7 +2875,12 @@ func (in *ReplicationControllerList) DeepCopyInto(out *ReplicationControllerList
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ReplicationControllerList) DeepCopy() *ReplicationControllerList {
-	return deepcopy.New(in, (*ReplicationControllerList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ReplicationControllerList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1975,7 +2893,12 @@ func (in *ReplicationControllerSpec) DeepCopyInto(out *ReplicationControllerSpec
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ReplicationControllerSpec) DeepCopy() *ReplicationControllerSpec {
-	return deepcopy.New(in, (*ReplicationControllerSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ReplicationControllerSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1986,7 +2909,12 @@ func (in *ReplicationControllerStatus) DeepCopyInto(out *ReplicationControllerSt
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ReplicationControllerStatus) DeepCopy() *ReplicationControllerStatus {
-	return deepcopy.New(in, (*ReplicationControllerStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ReplicationControllerStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1994,7 +2922,12 @@ func (in *ResourceClaim) DeepCopyInto(out *ResourceClaim) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceClaim) DeepCopy() *ResourceClaim {
-	return deepcopy.New(in, (*ResourceClaim).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceClaim)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2002,7 +2935,12 @@ func (in *ResourceFieldSelector) DeepCopyInto(out *ResourceFieldSelector) { *out
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceFieldSelector) DeepCopy() *ResourceFieldSelector {
-	return deepcopy.New(in, (*ResourceFieldSelector).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceFieldSelector)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2013,7 +2951,12 @@ func (in *ResourceHealth) DeepCopyInto(out *ResourceHealth) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceHealth) DeepCopy() *ResourceHealth {
-	return deepcopy.New(in, (*ResourceHealth).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceHealth)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2026,7 +2969,12 @@ func (in *ResourceQuota) DeepCopyInto(out *ResourceQuota) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceQuota) DeepCopy() *ResourceQuota {
-	return deepcopy.New(in, (*ResourceQuota).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceQuota)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2038,7 +2986,12 @@ func (in *ResourceQuotaList) DeepCopyInto(out *ResourceQuotaList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceQuotaList) DeepCopy() *ResourceQuotaList {
-	return deepcopy.New(in, (*ResourceQuotaList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceQuotaList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2051,7 +3004,12 @@ func (in *ResourceQuotaSpec) DeepCopyInto(out *ResourceQuotaSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceQuotaSpec) DeepCopy() *ResourceQuotaSpec {
-	return deepcopy.New(in, (*ResourceQuotaSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceQuotaSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2063,7 +3021,12 @@ func (in *ResourceQuotaStatus) DeepCopyInto(out *ResourceQuotaStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceQuotaStatus) DeepCopy() *ResourceQuotaStatus {
-	return deepcopy.New(in, (*ResourceQuotaStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceQuotaStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2076,7 +3039,12 @@ func (in *ResourceRequirements) DeepCopyInto(out *ResourceRequirements) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceRequirements) DeepCopy() *ResourceRequirements {
-	return deepcopy.New(in, (*ResourceRequirements).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceRequirements)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2087,7 +3055,12 @@ func (in *ResourceStatus) DeepCopyInto(out *ResourceStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceStatus) DeepCopy() *ResourceStatus {
-	return deepcopy.New(in, (*ResourceStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2095,7 +3068,12 @@ func (in *SELinuxOptions) DeepCopyInto(out *SELinuxOptions) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SELinuxOptions) DeepCopy() *SELinuxOptions {
-	return deepcopy.New(in, (*SELinuxOptions).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SELinuxOptions)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2106,7 +3084,12 @@ func (in *ScaleIOPersistentVolumeSource) DeepCopyInto(out *ScaleIOPersistentVolu
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ScaleIOPersistentVolumeSource) DeepCopy() *ScaleIOPersistentVolumeSource {
-	return deepcopy.New(in, (*ScaleIOPersistentVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ScaleIOPersistentVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2117,7 +3100,12 @@ func (in *ScaleIOVolumeSource) DeepCopyInto(out *ScaleIOVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ScaleIOVolumeSource) DeepCopy() *ScaleIOVolumeSource {
-	return deepcopy.New(in, (*ScaleIOVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ScaleIOVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2128,7 +3116,12 @@ func (in *ScopeSelector) DeepCopyInto(out *ScopeSelector) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ScopeSelector) DeepCopy() *ScopeSelector {
-	return deepcopy.New(in, (*ScopeSelector).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ScopeSelector)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2139,7 +3132,12 @@ func (in *ScopedResourceSelectorRequirement) DeepCopyInto(out *ScopedResourceSel
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ScopedResourceSelectorRequirement) DeepCopy() *ScopedResourceSelectorRequirement {
-	return deepcopy.New(in, (*ScopedResourceSelectorRequirement).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ScopedResourceSelectorRequirement)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2150,7 +3148,12 @@ func (in *SeccompProfile) DeepCopyInto(out *SeccompProfile) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SeccompProfile) DeepCopy() *SeccompProfile {
-	return deepcopy.New(in, (*SeccompProfile).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SeccompProfile)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2163,7 +3166,14 @@ func (in *Secret) DeepCopyInto(out *Secret) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Secret) DeepCopy() *Secret { return deepcopy.New(in, (*Secret).DeepCopyInto) }
+func (in *Secret) DeepCopy() *Secret {
+	if in == nil {
+		return nil
+	}
+	out := new(Secret)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *SecretEnvSource) DeepCopyInto(out *SecretEnvSource) {
@@ -2173,7 +3183,12 @@ func (in *SecretEnvSource) DeepCopyInto(out *SecretEnvSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SecretEnvSource) DeepCopy() *SecretEnvSource {
-	return deepcopy.New(in, (*SecretEnvSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SecretEnvSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2184,7 +3199,12 @@ func (in *SecretKeySelector) DeepCopyInto(out *SecretKeySelector) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SecretKeySelector) DeepCopy() *SecretKeySelector {
-	return deepcopy.New(in, (*SecretKeySelector).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SecretKeySelector)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2195,7 +3215,14 @@ func (in *SecretList) DeepCopyInto(out *SecretList) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *SecretList) DeepCopy() *SecretList { return deepcopy.New(in, (*SecretList).DeepCopyInto) }
+func (in *SecretList) DeepCopy() *SecretList {
+	if in == nil {
+		return nil
+	}
+	out := new(SecretList)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *SecretProjection) DeepCopyInto(out *SecretProjection) {
@@ -2206,7 +3233,12 @@ func (in *SecretProjection) DeepCopyInto(out *SecretProjection) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SecretProjection) DeepCopy() *SecretProjection {
-	return deepcopy.New(in, (*SecretProjection).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SecretProjection)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2214,7 +3246,12 @@ func (in *SecretReference) DeepCopyInto(out *SecretReference) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SecretReference) DeepCopy() *SecretReference {
-	return deepcopy.New(in, (*SecretReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SecretReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2228,7 +3265,12 @@ func (in *SecretVolumeSource) DeepCopyInto(out *SecretVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SecretVolumeSource) DeepCopy() *SecretVolumeSource {
-	return deepcopy.New(in, (*SecretVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SecretVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2250,7 +3292,12 @@ func (in *SecurityContext) DeepCopyInto(out *SecurityContext) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SecurityContext) DeepCopy() *SecurityContext {
-	return deepcopy.New(in, (*SecurityContext).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SecurityContext)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2262,7 +3309,14 @@ func (in *Service) DeepCopyInto(out *Service) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Service) DeepCopy() *Service { return deepcopy.New(in, (*Service).DeepCopyInto) }
+func (in *Service) DeepCopy() *Service {
+	if in == nil {
+		return nil
+	}
+	out := new(Service)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ServiceAccount) DeepCopyInto(out *ServiceAccount) {
@@ -2275,7 +3329,12 @@ func (in *ServiceAccount) DeepCopyInto(out *ServiceAccount) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ServiceAccount) DeepCopy() *ServiceAccount {
-	return deepcopy.New(in, (*ServiceAccount).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ServiceAccount)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2287,7 +3346,12 @@ func (in *ServiceAccountList) DeepCopyInto(out *ServiceAccountList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ServiceAccountList) DeepCopy() *ServiceAccountList {
-	return deepcopy.New(in, (*ServiceAccountList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ServiceAccountList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2299,7 +3363,12 @@ func (in *ServiceAccountTokenProjection) DeepCopyInto(out *ServiceAccountTokenPr
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ServiceAccountTokenProjection) DeepCopy() *ServiceAccountTokenProjection {
-	return deepcopy.New(in, (*ServiceAccountTokenProjection).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ServiceAccountTokenProjection)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2310,7 +3379,14 @@ func (in *ServiceList) DeepCopyInto(out *ServiceList) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ServiceList) DeepCopy() *ServiceList { return deepcopy.New(in, (*ServiceList).DeepCopyInto) }
+func (in *ServiceList) DeepCopy() *ServiceList {
+	if in == nil {
+		return nil
+	}
+	out := new(ServiceList)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ServicePort) DeepCopyInto(out *ServicePort) {
@@ -2319,7 +3395,14 @@ func (in *ServicePort) DeepCopyInto(out *ServicePort) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ServicePort) DeepCopy() *ServicePort { return deepcopy.New(in, (*ServicePort).DeepCopyInto) }
+func (in *ServicePort) DeepCopy() *ServicePort {
+	if in == nil {
+		return nil
+	}
+	out := new(ServicePort)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ServiceSpec) DeepCopyInto(out *ServiceSpec) {
@@ -2339,7 +3422,14 @@ func (in *ServiceSpec) DeepCopyInto(out *ServiceSpec) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ServiceSpec) DeepCopy() *ServiceSpec { return deepcopy.New(in, (*ServiceSpec).DeepCopyInto) }
+func (in *ServiceSpec) DeepCopy() *ServiceSpec {
+	if in == nil {
+		return nil
+	}
+	out := new(ServiceSpec)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ServiceStatus) DeepCopyInto(out *ServiceStatus) {
@@ -2350,7 +3440,12 @@ func (in *ServiceStatus) DeepCopyInto(out *ServiceStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ServiceStatus) DeepCopy() *ServiceStatus {
-	return deepcopy.New(in, (*ServiceStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ServiceStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2361,14 +3456,26 @@ func (in *SessionAffinityConfig) DeepCopyInto(out *SessionAffinityConfig) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SessionAffinityConfig) DeepCopy() *SessionAffinityConfig {
-	return deepcopy.New(in, (*SessionAffinityConfig).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SessionAffinityConfig)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *SleepAction) DeepCopyInto(out *SleepAction) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *SleepAction) DeepCopy() *SleepAction { return deepcopy.New(in, (*SleepAction).DeepCopyInto) }
+func (in *SleepAction) DeepCopy() *SleepAction {
+	if in == nil {
+		return nil
+	}
+	out := new(SleepAction)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *StorageOSPersistentVolumeSource) DeepCopyInto(out *StorageOSPersistentVolumeSource) {
@@ -2378,7 +3485,12 @@ func (in *StorageOSPersistentVolumeSource) DeepCopyInto(out *StorageOSPersistent
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StorageOSPersistentVolumeSource) DeepCopy() *StorageOSPersistentVolumeSource {
-	return deepcopy.New(in, (*StorageOSPersistentVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StorageOSPersistentVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2389,21 +3501,38 @@ func (in *StorageOSVolumeSource) DeepCopyInto(out *StorageOSVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StorageOSVolumeSource) DeepCopy() *StorageOSVolumeSource {
-	return deepcopy.New(in, (*StorageOSVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StorageOSVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Sysctl) DeepCopyInto(out *Sysctl) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Sysctl) DeepCopy() *Sysctl { return deepcopy.New(in, (*Sysctl).DeepCopyInto) }
+func (in *Sysctl) DeepCopy() *Sysctl {
+	if in == nil {
+		return nil
+	}
+	out := new(Sysctl)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *TCPSocketAction) DeepCopyInto(out *TCPSocketAction) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TCPSocketAction) DeepCopy() *TCPSocketAction {
-	return deepcopy.New(in, (*TCPSocketAction).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TCPSocketAction)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2413,7 +3542,14 @@ func (in *Taint) DeepCopyInto(out *Taint) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Taint) DeepCopy() *Taint { return deepcopy.New(in, (*Taint).DeepCopyInto) }
+func (in *Taint) DeepCopy() *Taint {
+	if in == nil {
+		return nil
+	}
+	out := new(Taint)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Toleration) DeepCopyInto(out *Toleration) {
@@ -2422,7 +3558,14 @@ func (in *Toleration) DeepCopyInto(out *Toleration) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Toleration) DeepCopy() *Toleration { return deepcopy.New(in, (*Toleration).DeepCopyInto) }
+func (in *Toleration) DeepCopy() *Toleration {
+	if in == nil {
+		return nil
+	}
+	out := new(Toleration)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *TopologySelectorLabelRequirement) DeepCopyInto(out *TopologySelectorLabelRequirement) {
@@ -2432,7 +3575,12 @@ func (in *TopologySelectorLabelRequirement) DeepCopyInto(out *TopologySelectorLa
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TopologySelectorLabelRequirement) DeepCopy() *TopologySelectorLabelRequirement {
-	return deepcopy.New(in, (*TopologySelectorLabelRequirement).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TopologySelectorLabelRequirement)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2443,7 +3591,12 @@ func (in *TopologySelectorTerm) DeepCopyInto(out *TopologySelectorTerm) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TopologySelectorTerm) DeepCopy() *TopologySelectorTerm {
-	return deepcopy.New(in, (*TopologySelectorTerm).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TopologySelectorTerm)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2458,7 +3611,12 @@ func (in *TopologySpreadConstraint) DeepCopyInto(out *TopologySpreadConstraint) 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TopologySpreadConstraint) DeepCopy() *TopologySpreadConstraint {
-	return deepcopy.New(in, (*TopologySpreadConstraint).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TopologySpreadConstraint)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2469,7 +3627,12 @@ func (in *TypedLocalObjectReference) DeepCopyInto(out *TypedLocalObjectReference
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TypedLocalObjectReference) DeepCopy() *TypedLocalObjectReference {
-	return deepcopy.New(in, (*TypedLocalObjectReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TypedLocalObjectReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2481,7 +3644,12 @@ func (in *TypedObjectReference) DeepCopyInto(out *TypedObjectReference) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TypedObjectReference) DeepCopy() *TypedObjectReference {
-	return deepcopy.New(in, (*TypedObjectReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TypedObjectReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2520,14 +3688,26 @@ func (in *Volume) DeepCopyInto(out *Volume) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Volume) DeepCopy() *Volume { return deepcopy.New(in, (*Volume).DeepCopyInto) }
+func (in *Volume) DeepCopy() *Volume {
+	if in == nil {
+		return nil
+	}
+	out := new(Volume)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *VolumeDevice) DeepCopyInto(out *VolumeDevice) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VolumeDevice) DeepCopy() *VolumeDevice {
-	return deepcopy.New(in, (*VolumeDevice).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeDevice)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2535,7 +3715,12 @@ func (in *VolumeHealthCondition) DeepCopyInto(out *VolumeHealthCondition) { *out
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VolumeHealthCondition) DeepCopy() *VolumeHealthCondition {
-	return deepcopy.New(in, (*VolumeHealthCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeHealthCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2546,7 +3731,12 @@ func (in *VolumeHealthStatus) DeepCopyInto(out *VolumeHealthStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VolumeHealthStatus) DeepCopy() *VolumeHealthStatus {
-	return deepcopy.New(in, (*VolumeHealthStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeHealthStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2558,7 +3748,14 @@ func (in *VolumeMount) DeepCopyInto(out *VolumeMount) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *VolumeMount) DeepCopy() *VolumeMount { return deepcopy.New(in, (*VolumeMount).DeepCopyInto) }
+func (in *VolumeMount) DeepCopy() *VolumeMount {
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeMount)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *VolumeMountStatus) DeepCopyInto(out *VolumeMountStatus) {
@@ -2569,7 +3766,12 @@ func (in *VolumeMountStatus) DeepCopyInto(out *VolumeMountStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VolumeMountStatus) DeepCopy() *VolumeMountStatus {
-	return deepcopy.New(in, (*VolumeMountStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeMountStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2580,7 +3782,12 @@ func (in *VolumeNodeAffinity) DeepCopyInto(out *VolumeNodeAffinity) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VolumeNodeAffinity) DeepCopy() *VolumeNodeAffinity {
-	return deepcopy.New(in, (*VolumeNodeAffinity).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeNodeAffinity)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2596,7 +3803,12 @@ func (in *VolumeProjection) DeepCopyInto(out *VolumeProjection) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VolumeProjection) DeepCopy() *VolumeProjection {
-	return deepcopy.New(in, (*VolumeProjection).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeProjection)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2608,7 +3820,12 @@ func (in *VolumeResourceRequirements) DeepCopyInto(out *VolumeResourceRequiremen
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VolumeResourceRequirements) DeepCopy() *VolumeResourceRequirements {
-	return deepcopy.New(in, (*VolumeResourceRequirements).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeResourceRequirements)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2619,7 +3836,12 @@ func (in *VolumeStatus) DeepCopyInto(out *VolumeStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VolumeStatus) DeepCopy() *VolumeStatus {
-	return deepcopy.New(in, (*VolumeStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2629,7 +3851,12 @@ func (in *VsphereVirtualDiskVolumeSource) DeepCopyInto(out *VsphereVirtualDiskVo
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VsphereVirtualDiskVolumeSource) DeepCopy() *VsphereVirtualDiskVolumeSource {
-	return deepcopy.New(in, (*VsphereVirtualDiskVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VsphereVirtualDiskVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2640,7 +3867,12 @@ func (in *WeightedPodAffinityTerm) DeepCopyInto(out *WeightedPodAffinityTerm) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *WeightedPodAffinityTerm) DeepCopy() *WeightedPodAffinityTerm {
-	return deepcopy.New(in, (*WeightedPodAffinityTerm).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(WeightedPodAffinityTerm)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2654,5 +3886,10 @@ func (in *WindowsSecurityContextOptions) DeepCopyInto(out *WindowsSecurityContex
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *WindowsSecurityContextOptions) DeepCopy() *WindowsSecurityContextOptions {
-	return deepcopy.New(in, (*WindowsSecurityContextOptions).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(WindowsSecurityContextOptions)
+	in.DeepCopyInto(out)
+	return out
 }

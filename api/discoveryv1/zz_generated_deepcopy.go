@@ -20,7 +20,14 @@ func (in *Endpoint) DeepCopyInto(out *Endpoint) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Endpoint) DeepCopy() *Endpoint { return deepcopy.New(in, (*Endpoint).DeepCopyInto) }
+func (in *Endpoint) DeepCopy() *Endpoint {
+	if in == nil {
+		return nil
+	}
+	out := new(Endpoint)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *EndpointConditions) DeepCopyInto(out *EndpointConditions) {
@@ -32,7 +39,12 @@ func (in *EndpointConditions) DeepCopyInto(out *EndpointConditions) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EndpointConditions) DeepCopy() *EndpointConditions {
-	return deepcopy.New(in, (*EndpointConditions).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EndpointConditions)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -44,7 +56,12 @@ func (in *EndpointHints) DeepCopyInto(out *EndpointHints) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EndpointHints) DeepCopy() *EndpointHints {
-	return deepcopy.New(in, (*EndpointHints).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EndpointHints)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -58,7 +75,12 @@ func (in *EndpointPort) DeepCopyInto(out *EndpointPort) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EndpointPort) DeepCopy() *EndpointPort {
-	return deepcopy.New(in, (*EndpointPort).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EndpointPort)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -71,7 +93,12 @@ func (in *EndpointSlice) DeepCopyInto(out *EndpointSlice) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EndpointSlice) DeepCopy() *EndpointSlice {
-	return deepcopy.New(in, (*EndpointSlice).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EndpointSlice)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -83,17 +110,36 @@ func (in *EndpointSliceList) DeepCopyInto(out *EndpointSliceList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EndpointSliceList) DeepCopy() *EndpointSliceList {
-	return deepcopy.New(in, (*EndpointSliceList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EndpointSliceList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ForNode) DeepCopyInto(out *ForNode) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ForNode) DeepCopy() *ForNode { return deepcopy.New(in, (*ForNode).DeepCopyInto) }
+func (in *ForNode) DeepCopy() *ForNode {
+	if in == nil {
+		return nil
+	}
+	out := new(ForNode)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ForZone) DeepCopyInto(out *ForZone) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ForZone) DeepCopy() *ForZone { return deepcopy.New(in, (*ForZone).DeepCopyInto) }
+func (in *ForZone) DeepCopy() *ForZone {
+	if in == nil {
+		return nil
+	}
+	out := new(ForZone)
+	in.DeepCopyInto(out)
+	return out
+}

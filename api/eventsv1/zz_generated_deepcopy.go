@@ -15,7 +15,14 @@ func (in *Event) DeepCopyInto(out *Event) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Event) DeepCopy() *Event { return deepcopy.New(in, (*Event).DeepCopyInto) }
+func (in *Event) DeepCopy() *Event {
+	if in == nil {
+		return nil
+	}
+	out := new(Event)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *EventList) DeepCopyInto(out *EventList) {
@@ -25,10 +32,24 @@ func (in *EventList) DeepCopyInto(out *EventList) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *EventList) DeepCopy() *EventList { return deepcopy.New(in, (*EventList).DeepCopyInto) }
+func (in *EventList) DeepCopy() *EventList {
+	if in == nil {
+		return nil
+	}
+	out := new(EventList)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *EventSeries) DeepCopyInto(out *EventSeries) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *EventSeries) DeepCopy() *EventSeries { return deepcopy.New(in, (*EventSeries).DeepCopyInto) }
+func (in *EventSeries) DeepCopy() *EventSeries {
+	if in == nil {
+		return nil
+	}
+	out := new(EventSeries)
+	in.DeepCopyInto(out)
+	return out
+}

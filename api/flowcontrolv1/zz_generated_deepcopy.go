@@ -15,7 +15,12 @@ func (in *ExemptPriorityLevelConfiguration) DeepCopyInto(out *ExemptPriorityLeve
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ExemptPriorityLevelConfiguration) DeepCopy() *ExemptPriorityLevelConfiguration {
-	return deepcopy.New(in, (*ExemptPriorityLevelConfiguration).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ExemptPriorityLevelConfiguration)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -23,7 +28,12 @@ func (in *FlowDistinguisherMethod) DeepCopyInto(out *FlowDistinguisherMethod) { 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *FlowDistinguisherMethod) DeepCopy() *FlowDistinguisherMethod {
-	return deepcopy.New(in, (*FlowDistinguisherMethod).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(FlowDistinguisherMethod)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -35,14 +45,26 @@ func (in *FlowSchema) DeepCopyInto(out *FlowSchema) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *FlowSchema) DeepCopy() *FlowSchema { return deepcopy.New(in, (*FlowSchema).DeepCopyInto) }
+func (in *FlowSchema) DeepCopy() *FlowSchema {
+	if in == nil {
+		return nil
+	}
+	out := new(FlowSchema)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *FlowSchemaCondition) DeepCopyInto(out *FlowSchemaCondition) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *FlowSchemaCondition) DeepCopy() *FlowSchemaCondition {
-	return deepcopy.New(in, (*FlowSchemaCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(FlowSchemaCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -54,7 +76,12 @@ func (in *FlowSchemaList) DeepCopyInto(out *FlowSchemaList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *FlowSchemaList) DeepCopy() *FlowSchemaList {
-	return deepcopy.New(in, (*FlowSchemaList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(FlowSchemaList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -66,7 +93,12 @@ func (in *FlowSchemaSpec) DeepCopyInto(out *FlowSchemaSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *FlowSchemaSpec) DeepCopy() *FlowSchemaSpec {
-	return deepcopy.New(in, (*FlowSchemaSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(FlowSchemaSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -77,7 +109,12 @@ func (in *FlowSchemaStatus) DeepCopyInto(out *FlowSchemaStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *FlowSchemaStatus) DeepCopy() *FlowSchemaStatus {
-	return deepcopy.New(in, (*FlowSchemaStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(FlowSchemaStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -85,7 +122,12 @@ func (in *GroupSubject) DeepCopyInto(out *GroupSubject) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *GroupSubject) DeepCopy() *GroupSubject {
-	return deepcopy.New(in, (*GroupSubject).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(GroupSubject)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -96,7 +138,12 @@ func (in *LimitResponse) DeepCopyInto(out *LimitResponse) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LimitResponse) DeepCopy() *LimitResponse {
-	return deepcopy.New(in, (*LimitResponse).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LimitResponse)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -110,7 +157,12 @@ func (in *LimitedPriorityLevelConfiguration) DeepCopyInto(out *LimitedPriorityLe
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LimitedPriorityLevelConfiguration) DeepCopy() *LimitedPriorityLevelConfiguration {
-	return deepcopy.New(in, (*LimitedPriorityLevelConfiguration).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LimitedPriorityLevelConfiguration)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -122,7 +174,12 @@ func (in *NonResourcePolicyRule) DeepCopyInto(out *NonResourcePolicyRule) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NonResourcePolicyRule) DeepCopy() *NonResourcePolicyRule {
-	return deepcopy.New(in, (*NonResourcePolicyRule).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NonResourcePolicyRule)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -135,7 +192,12 @@ func (in *PolicyRulesWithSubjects) DeepCopyInto(out *PolicyRulesWithSubjects) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PolicyRulesWithSubjects) DeepCopy() *PolicyRulesWithSubjects {
-	return deepcopy.New(in, (*PolicyRulesWithSubjects).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PolicyRulesWithSubjects)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -148,7 +210,12 @@ func (in *PriorityLevelConfiguration) DeepCopyInto(out *PriorityLevelConfigurati
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PriorityLevelConfiguration) DeepCopy() *PriorityLevelConfiguration {
-	return deepcopy.New(in, (*PriorityLevelConfiguration).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PriorityLevelConfiguration)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -158,7 +225,12 @@ func (in *PriorityLevelConfigurationCondition) DeepCopyInto(out *PriorityLevelCo
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PriorityLevelConfigurationCondition) DeepCopy() *PriorityLevelConfigurationCondition {
-	return deepcopy.New(in, (*PriorityLevelConfigurationCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PriorityLevelConfigurationCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -170,7 +242,12 @@ func (in *PriorityLevelConfigurationList) DeepCopyInto(out *PriorityLevelConfigu
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PriorityLevelConfigurationList) DeepCopy() *PriorityLevelConfigurationList {
-	return deepcopy.New(in, (*PriorityLevelConfigurationList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PriorityLevelConfigurationList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -180,7 +257,12 @@ func (in *PriorityLevelConfigurationReference) DeepCopyInto(out *PriorityLevelCo
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PriorityLevelConfigurationReference) DeepCopy() *PriorityLevelConfigurationReference {
-	return deepcopy.New(in, (*PriorityLevelConfigurationReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PriorityLevelConfigurationReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -192,7 +274,12 @@ func (in *PriorityLevelConfigurationSpec) DeepCopyInto(out *PriorityLevelConfigu
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PriorityLevelConfigurationSpec) DeepCopy() *PriorityLevelConfigurationSpec {
-	return deepcopy.New(in, (*PriorityLevelConfigurationSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PriorityLevelConfigurationSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -203,7 +290,12 @@ func (in *PriorityLevelConfigurationStatus) DeepCopyInto(out *PriorityLevelConfi
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PriorityLevelConfigurationStatus) DeepCopy() *PriorityLevelConfigurationStatus {
-	return deepcopy.New(in, (*PriorityLevelConfigurationStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PriorityLevelConfigurationStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -211,7 +303,12 @@ func (in *QueuingConfiguration) DeepCopyInto(out *QueuingConfiguration) { *out =
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *QueuingConfiguration) DeepCopy() *QueuingConfiguration {
-	return deepcopy.New(in, (*QueuingConfiguration).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(QueuingConfiguration)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -225,7 +322,12 @@ func (in *ResourcePolicyRule) DeepCopyInto(out *ResourcePolicyRule) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourcePolicyRule) DeepCopy() *ResourcePolicyRule {
-	return deepcopy.New(in, (*ResourcePolicyRule).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourcePolicyRule)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -233,7 +335,12 @@ func (in *ServiceAccountSubject) DeepCopyInto(out *ServiceAccountSubject) { *out
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ServiceAccountSubject) DeepCopy() *ServiceAccountSubject {
-	return deepcopy.New(in, (*ServiceAccountSubject).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ServiceAccountSubject)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -245,10 +352,24 @@ func (in *Subject) DeepCopyInto(out *Subject) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Subject) DeepCopy() *Subject { return deepcopy.New(in, (*Subject).DeepCopyInto) }
+func (in *Subject) DeepCopy() *Subject {
+	if in == nil {
+		return nil
+	}
+	out := new(Subject)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *UserSubject) DeepCopyInto(out *UserSubject) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *UserSubject) DeepCopy() *UserSubject { return deepcopy.New(in, (*UserSubject).DeepCopyInto) }
+func (in *UserSubject) DeepCopy() *UserSubject {
+	if in == nil {
+		return nil
+	}
+	out := new(UserSubject)
+	in.DeepCopyInto(out)
+	return out
+}

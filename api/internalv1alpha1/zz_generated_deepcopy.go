@@ -15,7 +15,12 @@ func (in *ServerStorageVersion) DeepCopyInto(out *ServerStorageVersion) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ServerStorageVersion) DeepCopy() *ServerStorageVersion {
-	return deepcopy.New(in, (*ServerStorageVersion).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ServerStorageVersion)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -27,7 +32,12 @@ func (in *StorageVersion) DeepCopyInto(out *StorageVersion) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StorageVersion) DeepCopy() *StorageVersion {
-	return deepcopy.New(in, (*StorageVersion).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StorageVersion)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -35,7 +45,12 @@ func (in *StorageVersionCondition) DeepCopyInto(out *StorageVersionCondition) { 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StorageVersionCondition) DeepCopy() *StorageVersionCondition {
-	return deepcopy.New(in, (*StorageVersionCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StorageVersionCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -47,7 +62,12 @@ func (in *StorageVersionList) DeepCopyInto(out *StorageVersionList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StorageVersionList) DeepCopy() *StorageVersionList {
-	return deepcopy.New(in, (*StorageVersionList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StorageVersionList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -55,7 +75,12 @@ func (in *StorageVersionSpec) DeepCopyInto(out *StorageVersionSpec) { *out = *in
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StorageVersionSpec) DeepCopy() *StorageVersionSpec {
-	return deepcopy.New(in, (*StorageVersionSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StorageVersionSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -68,5 +93,10 @@ func (in *StorageVersionStatus) DeepCopyInto(out *StorageVersionStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StorageVersionStatus) DeepCopy() *StorageVersionStatus {
-	return deepcopy.New(in, (*StorageVersionStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StorageVersionStatus)
+	in.DeepCopyInto(out)
+	return out
 }

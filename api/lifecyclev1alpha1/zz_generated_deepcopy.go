@@ -15,7 +15,14 @@ func (in *Eviction) DeepCopyInto(out *Eviction) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Eviction) DeepCopy() *Eviction { return deepcopy.New(in, (*Eviction).DeepCopyInto) }
+func (in *Eviction) DeepCopy() *Eviction {
+	if in == nil {
+		return nil
+	}
+	out := new(Eviction)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *EvictionList) DeepCopyInto(out *EvictionList) {
@@ -26,7 +33,12 @@ func (in *EvictionList) DeepCopyInto(out *EvictionList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EvictionList) DeepCopy() *EvictionList {
-	return deepcopy.New(in, (*EvictionList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EvictionList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -34,7 +46,12 @@ func (in *EvictionPodReference) DeepCopyInto(out *EvictionPodReference) { *out =
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EvictionPodReference) DeepCopy() *EvictionPodReference {
-	return deepcopy.New(in, (*EvictionPodReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EvictionPodReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -47,7 +64,12 @@ func (in *EvictionRequest) DeepCopyInto(out *EvictionRequest) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EvictionRequest) DeepCopy() *EvictionRequest {
-	return deepcopy.New(in, (*EvictionRequest).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EvictionRequest)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -59,7 +81,12 @@ func (in *EvictionRequestList) DeepCopyInto(out *EvictionRequestList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EvictionRequestList) DeepCopy() *EvictionRequestList {
-	return deepcopy.New(in, (*EvictionRequestList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EvictionRequestList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -67,7 +94,12 @@ func (in *EvictionRequestPodReference) DeepCopyInto(out *EvictionRequestPodRefer
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EvictionRequestPodReference) DeepCopy() *EvictionRequestPodReference {
-	return deepcopy.New(in, (*EvictionRequestPodReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EvictionRequestPodReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -78,7 +110,12 @@ func (in *EvictionRequestSpec) DeepCopyInto(out *EvictionRequestSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EvictionRequestSpec) DeepCopy() *EvictionRequestSpec {
-	return deepcopy.New(in, (*EvictionRequestSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EvictionRequestSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -90,7 +127,12 @@ func (in *EvictionRequestStatus) DeepCopyInto(out *EvictionRequestStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EvictionRequestStatus) DeepCopy() *EvictionRequestStatus {
-	return deepcopy.New(in, (*EvictionRequestStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EvictionRequestStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -101,7 +143,12 @@ func (in *EvictionRequestTarget) DeepCopyInto(out *EvictionRequestTarget) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EvictionRequestTarget) DeepCopy() *EvictionRequestTarget {
-	return deepcopy.New(in, (*EvictionRequestTarget).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EvictionRequestTarget)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -112,7 +159,12 @@ func (in *EvictionSpec) DeepCopyInto(out *EvictionSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EvictionSpec) DeepCopy() *EvictionSpec {
-	return deepcopy.New(in, (*EvictionSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EvictionSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -127,7 +179,12 @@ func (in *EvictionStatus) DeepCopyInto(out *EvictionStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EvictionStatus) DeepCopy() *EvictionStatus {
-	return deepcopy.New(in, (*EvictionStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EvictionStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -138,14 +195,26 @@ func (in *EvictionTarget) DeepCopyInto(out *EvictionTarget) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EvictionTarget) DeepCopy() *EvictionTarget {
-	return deepcopy.New(in, (*EvictionTarget).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EvictionTarget)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Requester) DeepCopyInto(out *Requester) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Requester) DeepCopy() *Requester { return deepcopy.New(in, (*Requester).DeepCopyInto) }
+func (in *Requester) DeepCopy() *Requester {
+	if in == nil {
+		return nil
+	}
+	out := new(Requester)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ResponderStatus) DeepCopyInto(out *ResponderStatus) {
@@ -159,7 +228,12 @@ func (in *ResponderStatus) DeepCopyInto(out *ResponderStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResponderStatus) DeepCopy() *ResponderStatus {
-	return deepcopy.New(in, (*ResponderStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResponderStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -170,5 +244,10 @@ func (in *TargetResponder) DeepCopyInto(out *TargetResponder) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TargetResponder) DeepCopy() *TargetResponder {
-	return deepcopy.New(in, (*TargetResponder).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TargetResponder)
+	in.DeepCopyInto(out)
+	return out
 }

@@ -14,7 +14,14 @@ func (in *APIGroup) DeepCopyInto(out *APIGroup) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *APIGroup) DeepCopy() *APIGroup { return deepcopy.New(in, (*APIGroup).DeepCopyInto) }
+func (in *APIGroup) DeepCopy() *APIGroup {
+	if in == nil {
+		return nil
+	}
+	out := new(APIGroup)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *APIGroupList) DeepCopyInto(out *APIGroupList) {
@@ -24,7 +31,12 @@ func (in *APIGroupList) DeepCopyInto(out *APIGroupList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *APIGroupList) DeepCopy() *APIGroupList {
-	return deepcopy.New(in, (*APIGroupList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(APIGroupList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -36,7 +48,14 @@ func (in *APIResource) DeepCopyInto(out *APIResource) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *APIResource) DeepCopy() *APIResource { return deepcopy.New(in, (*APIResource).DeepCopyInto) }
+func (in *APIResource) DeepCopy() *APIResource {
+	if in == nil {
+		return nil
+	}
+	out := new(APIResource)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *APIResourceList) DeepCopyInto(out *APIResourceList) {
@@ -46,7 +65,12 @@ func (in *APIResourceList) DeepCopyInto(out *APIResourceList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *APIResourceList) DeepCopy() *APIResourceList {
-	return deepcopy.New(in, (*APIResourceList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(APIResourceList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -57,13 +81,27 @@ func (in *APIVersions) DeepCopyInto(out *APIVersions) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *APIVersions) DeepCopy() *APIVersions { return deepcopy.New(in, (*APIVersions).DeepCopyInto) }
+func (in *APIVersions) DeepCopy() *APIVersions {
+	if in == nil {
+		return nil
+	}
+	out := new(APIVersions)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Condition) DeepCopyInto(out *Condition) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Condition) DeepCopy() *Condition { return deepcopy.New(in, (*Condition).DeepCopyInto) }
+func (in *Condition) DeepCopy() *Condition {
+	if in == nil {
+		return nil
+	}
+	out := new(Condition)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeleteOptions) DeepCopyInto(out *DeleteOptions) {
@@ -78,7 +116,12 @@ func (in *DeleteOptions) DeepCopyInto(out *DeleteOptions) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeleteOptions) DeepCopy() *DeleteOptions {
-	return deepcopy.New(in, (*DeleteOptions).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeleteOptions)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -89,7 +132,12 @@ func (in *FieldSelectorRequirement) DeepCopyInto(out *FieldSelectorRequirement) 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *FieldSelectorRequirement) DeepCopy() *FieldSelectorRequirement {
-	return deepcopy.New(in, (*FieldSelectorRequirement).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(FieldSelectorRequirement)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -97,7 +145,12 @@ func (in *GroupResource) DeepCopyInto(out *GroupResource) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *GroupResource) DeepCopy() *GroupResource {
-	return deepcopy.New(in, (*GroupResource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(GroupResource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -105,7 +158,12 @@ func (in *GroupVersionForDiscovery) DeepCopyInto(out *GroupVersionForDiscovery) 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *GroupVersionForDiscovery) DeepCopy() *GroupVersionForDiscovery {
-	return deepcopy.New(in, (*GroupVersionForDiscovery).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(GroupVersionForDiscovery)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -117,7 +175,12 @@ func (in *LabelSelector) DeepCopyInto(out *LabelSelector) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LabelSelector) DeepCopy() *LabelSelector {
-	return deepcopy.New(in, (*LabelSelector).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LabelSelector)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -128,7 +191,12 @@ func (in *LabelSelectorRequirement) DeepCopyInto(out *LabelSelectorRequirement) 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LabelSelectorRequirement) DeepCopy() *LabelSelectorRequirement {
-	return deepcopy.New(in, (*LabelSelectorRequirement).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LabelSelectorRequirement)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -139,7 +207,14 @@ func (in *ListMeta) DeepCopyInto(out *ListMeta) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ListMeta) DeepCopy() *ListMeta { return deepcopy.New(in, (*ListMeta).DeepCopyInto) }
+func (in *ListMeta) DeepCopy() *ListMeta {
+	if in == nil {
+		return nil
+	}
+	out := new(ListMeta)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ManagedFieldsEntry) DeepCopyInto(out *ManagedFieldsEntry) {
@@ -150,7 +225,12 @@ func (in *ManagedFieldsEntry) DeepCopyInto(out *ManagedFieldsEntry) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ManagedFieldsEntry) DeepCopy() *ManagedFieldsEntry {
-	return deepcopy.New(in, (*ManagedFieldsEntry).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ManagedFieldsEntry)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -166,7 +246,14 @@ func (in *ObjectMeta) DeepCopyInto(out *ObjectMeta) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ObjectMeta) DeepCopy() *ObjectMeta { return deepcopy.New(in, (*ObjectMeta).DeepCopyInto) }
+func (in *ObjectMeta) DeepCopy() *ObjectMeta {
+	if in == nil {
+		return nil
+	}
+	out := new(ObjectMeta)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *OwnerReference) DeepCopyInto(out *OwnerReference) {
@@ -177,7 +264,12 @@ func (in *OwnerReference) DeepCopyInto(out *OwnerReference) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *OwnerReference) DeepCopy() *OwnerReference {
-	return deepcopy.New(in, (*OwnerReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(OwnerReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -189,7 +281,12 @@ func (in *Preconditions) DeepCopyInto(out *Preconditions) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *Preconditions) DeepCopy() *Preconditions {
-	return deepcopy.New(in, (*Preconditions).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(Preconditions)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -197,14 +294,26 @@ func (in *ServerAddressByClientCIDR) DeepCopyInto(out *ServerAddressByClientCIDR
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ServerAddressByClientCIDR) DeepCopy() *ServerAddressByClientCIDR {
-	return deepcopy.New(in, (*ServerAddressByClientCIDR).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ServerAddressByClientCIDR)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ShardInfo) DeepCopyInto(out *ShardInfo) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ShardInfo) DeepCopy() *ShardInfo { return deepcopy.New(in, (*ShardInfo).DeepCopyInto) }
+func (in *ShardInfo) DeepCopy() *ShardInfo {
+	if in == nil {
+		return nil
+	}
+	out := new(ShardInfo)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Status) DeepCopyInto(out *Status) {
@@ -214,13 +323,27 @@ func (in *Status) DeepCopyInto(out *Status) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Status) DeepCopy() *Status { return deepcopy.New(in, (*Status).DeepCopyInto) }
+func (in *Status) DeepCopy() *Status {
+	if in == nil {
+		return nil
+	}
+	out := new(Status)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *StatusCause) DeepCopyInto(out *StatusCause) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *StatusCause) DeepCopy() *StatusCause { return deepcopy.New(in, (*StatusCause).DeepCopyInto) }
+func (in *StatusCause) DeepCopy() *StatusCause {
+	if in == nil {
+		return nil
+	}
+	out := new(StatusCause)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *StatusDetails) DeepCopyInto(out *StatusDetails) {
@@ -230,20 +353,39 @@ func (in *StatusDetails) DeepCopyInto(out *StatusDetails) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StatusDetails) DeepCopy() *StatusDetails {
-	return deepcopy.New(in, (*StatusDetails).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StatusDetails)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *TypeMeta) DeepCopyInto(out *TypeMeta) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *TypeMeta) DeepCopy() *TypeMeta { return deepcopy.New(in, (*TypeMeta).DeepCopyInto) }
+func (in *TypeMeta) DeepCopy() *TypeMeta {
+	if in == nil {
+		return nil
+	}
+	out := new(TypeMeta)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *VersionInfo) DeepCopyInto(out *VersionInfo) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *VersionInfo) DeepCopy() *VersionInfo { return deepcopy.New(in, (*VersionInfo).DeepCopyInto) }
+func (in *VersionInfo) DeepCopy() *VersionInfo {
+	if in == nil {
+		return nil
+	}
+	out := new(VersionInfo)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *WatchEvent) DeepCopyInto(out *WatchEvent) {
@@ -252,4 +394,11 @@ func (in *WatchEvent) DeepCopyInto(out *WatchEvent) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *WatchEvent) DeepCopy() *WatchEvent { return deepcopy.New(in, (*WatchEvent).DeepCopyInto) }
+func (in *WatchEvent) DeepCopy() *WatchEvent {
+	if in == nil {
+		return nil
+	}
+	out := new(WatchEvent)
+	in.DeepCopyInto(out)
+	return out
+}

@@ -15,7 +15,12 @@ func (in *HTTPIngressPath) DeepCopyInto(out *HTTPIngressPath) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *HTTPIngressPath) DeepCopy() *HTTPIngressPath {
-	return deepcopy.New(in, (*HTTPIngressPath).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(HTTPIngressPath)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -26,7 +31,12 @@ func (in *HTTPIngressRuleValue) DeepCopyInto(out *HTTPIngressRuleValue) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *HTTPIngressRuleValue) DeepCopy() *HTTPIngressRuleValue {
-	return deepcopy.New(in, (*HTTPIngressRuleValue).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(HTTPIngressRuleValue)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -37,7 +47,14 @@ func (in *IPAddress) DeepCopyInto(out *IPAddress) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *IPAddress) DeepCopy() *IPAddress { return deepcopy.New(in, (*IPAddress).DeepCopyInto) }
+func (in *IPAddress) DeepCopy() *IPAddress {
+	if in == nil {
+		return nil
+	}
+	out := new(IPAddress)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *IPAddressList) DeepCopyInto(out *IPAddressList) {
@@ -48,7 +65,12 @@ func (in *IPAddressList) DeepCopyInto(out *IPAddressList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *IPAddressList) DeepCopy() *IPAddressList {
-	return deepcopy.New(in, (*IPAddressList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(IPAddressList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -59,7 +81,12 @@ func (in *IPAddressSpec) DeepCopyInto(out *IPAddressSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *IPAddressSpec) DeepCopy() *IPAddressSpec {
-	return deepcopy.New(in, (*IPAddressSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(IPAddressSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -69,7 +96,14 @@ func (in *IPBlock) DeepCopyInto(out *IPBlock) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *IPBlock) DeepCopy() *IPBlock { return deepcopy.New(in, (*IPBlock).DeepCopyInto) }
+func (in *IPBlock) DeepCopy() *IPBlock {
+	if in == nil {
+		return nil
+	}
+	out := new(IPBlock)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Ingress) DeepCopyInto(out *Ingress) {
@@ -80,7 +114,14 @@ func (in *Ingress) DeepCopyInto(out *Ingress) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Ingress) DeepCopy() *Ingress { return deepcopy.New(in, (*Ingress).DeepCopyInto) }
+func (in *Ingress) DeepCopy() *Ingress {
+	if in == nil {
+		return nil
+	}
+	out := new(Ingress)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *IngressBackend) DeepCopyInto(out *IngressBackend) {
@@ -91,7 +132,12 @@ func (in *IngressBackend) DeepCopyInto(out *IngressBackend) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *IngressBackend) DeepCopy() *IngressBackend {
-	return deepcopy.New(in, (*IngressBackend).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(IngressBackend)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -103,7 +149,12 @@ func (in *IngressClass) DeepCopyInto(out *IngressClass) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *IngressClass) DeepCopy() *IngressClass {
-	return deepcopy.New(in, (*IngressClass).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(IngressClass)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -115,7 +166,12 @@ func (in *IngressClassList) DeepCopyInto(out *IngressClassList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *IngressClassList) DeepCopy() *IngressClassList {
-	return deepcopy.New(in, (*IngressClassList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(IngressClassList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -128,7 +184,12 @@ func (in *IngressClassParametersReference) DeepCopyInto(out *IngressClassParamet
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *IngressClassParametersReference) DeepCopy() *IngressClassParametersReference {
-	return deepcopy.New(in, (*IngressClassParametersReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(IngressClassParametersReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -139,7 +200,12 @@ func (in *IngressClassSpec) DeepCopyInto(out *IngressClassSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *IngressClassSpec) DeepCopy() *IngressClassSpec {
-	return deepcopy.New(in, (*IngressClassSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(IngressClassSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -150,7 +216,14 @@ func (in *IngressList) DeepCopyInto(out *IngressList) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *IngressList) DeepCopy() *IngressList { return deepcopy.New(in, (*IngressList).DeepCopyInto) }
+func (in *IngressList) DeepCopy() *IngressList {
+	if in == nil {
+		return nil
+	}
+	out := new(IngressList)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *IngressLoadBalancerIngress) DeepCopyInto(out *IngressLoadBalancerIngress) {
@@ -160,7 +233,12 @@ func (in *IngressLoadBalancerIngress) DeepCopyInto(out *IngressLoadBalancerIngre
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *IngressLoadBalancerIngress) DeepCopy() *IngressLoadBalancerIngress {
-	return deepcopy.New(in, (*IngressLoadBalancerIngress).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(IngressLoadBalancerIngress)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -171,7 +249,12 @@ func (in *IngressLoadBalancerStatus) DeepCopyInto(out *IngressLoadBalancerStatus
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *IngressLoadBalancerStatus) DeepCopy() *IngressLoadBalancerStatus {
-	return deepcopy.New(in, (*IngressLoadBalancerStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(IngressLoadBalancerStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -182,7 +265,12 @@ func (in *IngressPortStatus) DeepCopyInto(out *IngressPortStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *IngressPortStatus) DeepCopy() *IngressPortStatus {
-	return deepcopy.New(in, (*IngressPortStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(IngressPortStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -192,14 +280,26 @@ func (in *IngressRule) DeepCopyInto(out *IngressRule) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *IngressRule) DeepCopy() *IngressRule { return deepcopy.New(in, (*IngressRule).DeepCopyInto) }
+func (in *IngressRule) DeepCopy() *IngressRule {
+	if in == nil {
+		return nil
+	}
+	out := new(IngressRule)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *IngressServiceBackend) DeepCopyInto(out *IngressServiceBackend) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *IngressServiceBackend) DeepCopy() *IngressServiceBackend {
-	return deepcopy.New(in, (*IngressServiceBackend).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(IngressServiceBackend)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -212,7 +312,14 @@ func (in *IngressSpec) DeepCopyInto(out *IngressSpec) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *IngressSpec) DeepCopy() *IngressSpec { return deepcopy.New(in, (*IngressSpec).DeepCopyInto) }
+func (in *IngressSpec) DeepCopy() *IngressSpec {
+	if in == nil {
+		return nil
+	}
+	out := new(IngressSpec)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *IngressStatus) DeepCopyInto(out *IngressStatus) {
@@ -222,7 +329,12 @@ func (in *IngressStatus) DeepCopyInto(out *IngressStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *IngressStatus) DeepCopy() *IngressStatus {
-	return deepcopy.New(in, (*IngressStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(IngressStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -232,7 +344,14 @@ func (in *IngressTLS) DeepCopyInto(out *IngressTLS) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *IngressTLS) DeepCopy() *IngressTLS { return deepcopy.New(in, (*IngressTLS).DeepCopyInto) }
+func (in *IngressTLS) DeepCopy() *IngressTLS {
+	if in == nil {
+		return nil
+	}
+	out := new(IngressTLS)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NetworkPolicy) DeepCopyInto(out *NetworkPolicy) {
@@ -243,7 +362,12 @@ func (in *NetworkPolicy) DeepCopyInto(out *NetworkPolicy) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NetworkPolicy) DeepCopy() *NetworkPolicy {
-	return deepcopy.New(in, (*NetworkPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NetworkPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -255,7 +379,12 @@ func (in *NetworkPolicyEgressRule) DeepCopyInto(out *NetworkPolicyEgressRule) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NetworkPolicyEgressRule) DeepCopy() *NetworkPolicyEgressRule {
-	return deepcopy.New(in, (*NetworkPolicyEgressRule).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NetworkPolicyEgressRule)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -267,7 +396,12 @@ func (in *NetworkPolicyIngressRule) DeepCopyInto(out *NetworkPolicyIngressRule) 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NetworkPolicyIngressRule) DeepCopy() *NetworkPolicyIngressRule {
-	return deepcopy.New(in, (*NetworkPolicyIngressRule).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NetworkPolicyIngressRule)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -279,7 +413,12 @@ func (in *NetworkPolicyList) DeepCopyInto(out *NetworkPolicyList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NetworkPolicyList) DeepCopy() *NetworkPolicyList {
-	return deepcopy.New(in, (*NetworkPolicyList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NetworkPolicyList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -292,7 +431,12 @@ func (in *NetworkPolicyPeer) DeepCopyInto(out *NetworkPolicyPeer) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NetworkPolicyPeer) DeepCopy() *NetworkPolicyPeer {
-	return deepcopy.New(in, (*NetworkPolicyPeer).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NetworkPolicyPeer)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -305,7 +449,12 @@ func (in *NetworkPolicyPort) DeepCopyInto(out *NetworkPolicyPort) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NetworkPolicyPort) DeepCopy() *NetworkPolicyPort {
-	return deepcopy.New(in, (*NetworkPolicyPort).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NetworkPolicyPort)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -319,7 +468,12 @@ func (in *NetworkPolicySpec) DeepCopyInto(out *NetworkPolicySpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NetworkPolicySpec) DeepCopy() *NetworkPolicySpec {
-	return deepcopy.New(in, (*NetworkPolicySpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NetworkPolicySpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -327,7 +481,12 @@ func (in *ParentReference) DeepCopyInto(out *ParentReference) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ParentReference) DeepCopy() *ParentReference {
-	return deepcopy.New(in, (*ParentReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ParentReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -335,7 +494,12 @@ func (in *ServiceBackendPort) DeepCopyInto(out *ServiceBackendPort) { *out = *in
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ServiceBackendPort) DeepCopy() *ServiceBackendPort {
-	return deepcopy.New(in, (*ServiceBackendPort).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ServiceBackendPort)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -347,7 +511,14 @@ func (in *ServiceCIDR) DeepCopyInto(out *ServiceCIDR) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ServiceCIDR) DeepCopy() *ServiceCIDR { return deepcopy.New(in, (*ServiceCIDR).DeepCopyInto) }
+func (in *ServiceCIDR) DeepCopy() *ServiceCIDR {
+	if in == nil {
+		return nil
+	}
+	out := new(ServiceCIDR)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ServiceCIDRList) DeepCopyInto(out *ServiceCIDRList) {
@@ -358,7 +529,12 @@ func (in *ServiceCIDRList) DeepCopyInto(out *ServiceCIDRList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ServiceCIDRList) DeepCopy() *ServiceCIDRList {
-	return deepcopy.New(in, (*ServiceCIDRList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ServiceCIDRList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -369,7 +545,12 @@ func (in *ServiceCIDRSpec) DeepCopyInto(out *ServiceCIDRSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ServiceCIDRSpec) DeepCopy() *ServiceCIDRSpec {
-	return deepcopy.New(in, (*ServiceCIDRSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ServiceCIDRSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -380,5 +561,10 @@ func (in *ServiceCIDRStatus) DeepCopyInto(out *ServiceCIDRStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ServiceCIDRStatus) DeepCopy() *ServiceCIDRStatus {
-	return deepcopy.New(in, (*ServiceCIDRStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ServiceCIDRStatus)
+	in.DeepCopyInto(out)
+	return out
 }

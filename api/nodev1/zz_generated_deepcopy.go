@@ -13,7 +13,14 @@ func (in *Overhead) DeepCopyInto(out *Overhead) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Overhead) DeepCopy() *Overhead { return deepcopy.New(in, (*Overhead).DeepCopyInto) }
+func (in *Overhead) DeepCopy() *Overhead {
+	if in == nil {
+		return nil
+	}
+	out := new(Overhead)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *RuntimeClass) DeepCopyInto(out *RuntimeClass) {
@@ -25,7 +32,12 @@ func (in *RuntimeClass) DeepCopyInto(out *RuntimeClass) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *RuntimeClass) DeepCopy() *RuntimeClass {
-	return deepcopy.New(in, (*RuntimeClass).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(RuntimeClass)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -37,7 +49,12 @@ func (in *RuntimeClassList) DeepCopyInto(out *RuntimeClassList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *RuntimeClassList) DeepCopy() *RuntimeClassList {
-	return deepcopy.New(in, (*RuntimeClassList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(RuntimeClassList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -48,4 +65,11 @@ func (in *Scheduling) DeepCopyInto(out *Scheduling) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Scheduling) DeepCopy() *Scheduling { return deepcopy.New(in, (*Scheduling).DeepCopyInto) }
+func (in *Scheduling) DeepCopy() *Scheduling {
+	if in == nil {
+		return nil
+	}
+	out := new(Scheduling)
+	in.DeepCopyInto(out)
+	return out
+}

@@ -14,7 +14,14 @@ func (in *Eviction) DeepCopyInto(out *Eviction) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Eviction) DeepCopy() *Eviction { return deepcopy.New(in, (*Eviction).DeepCopyInto) }
+func (in *Eviction) DeepCopy() *Eviction {
+	if in == nil {
+		return nil
+	}
+	out := new(Eviction)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodDisruptionBudget) DeepCopyInto(out *PodDisruptionBudget) {
@@ -26,7 +33,12 @@ func (in *PodDisruptionBudget) DeepCopyInto(out *PodDisruptionBudget) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodDisruptionBudget) DeepCopy() *PodDisruptionBudget {
-	return deepcopy.New(in, (*PodDisruptionBudget).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodDisruptionBudget)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -38,7 +50,12 @@ func (in *PodDisruptionBudgetList) DeepCopyInto(out *PodDisruptionBudgetList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodDisruptionBudgetList) DeepCopy() *PodDisruptionBudgetList {
-	return deepcopy.New(in, (*PodDisruptionBudgetList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodDisruptionBudgetList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -52,7 +69,12 @@ func (in *PodDisruptionBudgetSpec) DeepCopyInto(out *PodDisruptionBudgetSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodDisruptionBudgetSpec) DeepCopy() *PodDisruptionBudgetSpec {
-	return deepcopy.New(in, (*PodDisruptionBudgetSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodDisruptionBudgetSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -64,5 +86,10 @@ func (in *PodDisruptionBudgetStatus) DeepCopyInto(out *PodDisruptionBudgetStatus
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodDisruptionBudgetStatus) DeepCopy() *PodDisruptionBudgetStatus {
-	return deepcopy.New(in, (*PodDisruptionBudgetStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodDisruptionBudgetStatus)
+	in.DeepCopyInto(out)
+	return out
 }

@@ -14,7 +14,12 @@ func (in *AggregationRule) DeepCopyInto(out *AggregationRule) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *AggregationRule) DeepCopy() *AggregationRule {
-	return deepcopy.New(in, (*AggregationRule).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(AggregationRule)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -26,7 +31,14 @@ func (in *ClusterRole) DeepCopyInto(out *ClusterRole) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ClusterRole) DeepCopy() *ClusterRole { return deepcopy.New(in, (*ClusterRole).DeepCopyInto) }
+func (in *ClusterRole) DeepCopy() *ClusterRole {
+	if in == nil {
+		return nil
+	}
+	out := new(ClusterRole)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ClusterRoleBinding) DeepCopyInto(out *ClusterRoleBinding) {
@@ -37,7 +49,12 @@ func (in *ClusterRoleBinding) DeepCopyInto(out *ClusterRoleBinding) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ClusterRoleBinding) DeepCopy() *ClusterRoleBinding {
-	return deepcopy.New(in, (*ClusterRoleBinding).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ClusterRoleBinding)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -49,7 +66,12 @@ func (in *ClusterRoleBindingList) DeepCopyInto(out *ClusterRoleBindingList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ClusterRoleBindingList) DeepCopy() *ClusterRoleBindingList {
-	return deepcopy.New(in, (*ClusterRoleBindingList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ClusterRoleBindingList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -61,7 +83,12 @@ func (in *ClusterRoleList) DeepCopyInto(out *ClusterRoleList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ClusterRoleList) DeepCopy() *ClusterRoleList {
-	return deepcopy.New(in, (*ClusterRoleList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ClusterRoleList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -75,7 +102,14 @@ func (in *PolicyRule) DeepCopyInto(out *PolicyRule) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *PolicyRule) DeepCopy() *PolicyRule { return deepcopy.New(in, (*PolicyRule).DeepCopyInto) }
+func (in *PolicyRule) DeepCopy() *PolicyRule {
+	if in == nil {
+		return nil
+	}
+	out := new(PolicyRule)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Role) DeepCopyInto(out *Role) {
@@ -85,7 +119,14 @@ func (in *Role) DeepCopyInto(out *Role) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Role) DeepCopy() *Role { return deepcopy.New(in, (*Role).DeepCopyInto) }
+func (in *Role) DeepCopy() *Role {
+	if in == nil {
+		return nil
+	}
+	out := new(Role)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *RoleBinding) DeepCopyInto(out *RoleBinding) {
@@ -95,7 +136,14 @@ func (in *RoleBinding) DeepCopyInto(out *RoleBinding) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *RoleBinding) DeepCopy() *RoleBinding { return deepcopy.New(in, (*RoleBinding).DeepCopyInto) }
+func (in *RoleBinding) DeepCopy() *RoleBinding {
+	if in == nil {
+		return nil
+	}
+	out := new(RoleBinding)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *RoleBindingList) DeepCopyInto(out *RoleBindingList) {
@@ -106,7 +154,12 @@ func (in *RoleBindingList) DeepCopyInto(out *RoleBindingList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *RoleBindingList) DeepCopy() *RoleBindingList {
-	return deepcopy.New(in, (*RoleBindingList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(RoleBindingList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -117,16 +170,37 @@ func (in *RoleList) DeepCopyInto(out *RoleList) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *RoleList) DeepCopy() *RoleList { return deepcopy.New(in, (*RoleList).DeepCopyInto) }
+func (in *RoleList) DeepCopy() *RoleList {
+	if in == nil {
+		return nil
+	}
+	out := new(RoleList)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *RoleRef) DeepCopyInto(out *RoleRef) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *RoleRef) DeepCopy() *RoleRef { return deepcopy.New(in, (*RoleRef).DeepCopyInto) }
+func (in *RoleRef) DeepCopy() *RoleRef {
+	if in == nil {
+		return nil
+	}
+	out := new(RoleRef)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Subject) DeepCopyInto(out *Subject) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Subject) DeepCopy() *Subject { return deepcopy.New(in, (*Subject).DeepCopyInto) }
+func (in *Subject) DeepCopy() *Subject {
+	if in == nil {
+		return nil
+	}
+	out := new(Subject)
+	in.DeepCopyInto(out)
+	return out
+}

@@ -13,7 +13,14 @@ func (in *DeviceTaint) DeepCopyInto(out *DeviceTaint) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *DeviceTaint) DeepCopy() *DeviceTaint { return deepcopy.New(in, (*DeviceTaint).DeepCopyInto) }
+func (in *DeviceTaint) DeepCopy() *DeviceTaint {
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceTaint)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeviceTaintRule) DeepCopyInto(out *DeviceTaintRule) {
@@ -25,7 +32,12 @@ func (in *DeviceTaintRule) DeepCopyInto(out *DeviceTaintRule) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceTaintRule) DeepCopy() *DeviceTaintRule {
-	return deepcopy.New(in, (*DeviceTaintRule).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceTaintRule)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -37,7 +49,12 @@ func (in *DeviceTaintRuleList) DeepCopyInto(out *DeviceTaintRuleList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceTaintRuleList) DeepCopy() *DeviceTaintRuleList {
-	return deepcopy.New(in, (*DeviceTaintRuleList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceTaintRuleList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -49,7 +66,12 @@ func (in *DeviceTaintRuleSpec) DeepCopyInto(out *DeviceTaintRuleSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceTaintRuleSpec) DeepCopy() *DeviceTaintRuleSpec {
-	return deepcopy.New(in, (*DeviceTaintRuleSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceTaintRuleSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -60,7 +82,12 @@ func (in *DeviceTaintRuleStatus) DeepCopyInto(out *DeviceTaintRuleStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceTaintRuleStatus) DeepCopy() *DeviceTaintRuleStatus {
-	return deepcopy.New(in, (*DeviceTaintRuleStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceTaintRuleStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -73,7 +100,12 @@ func (in *DeviceTaintSelector) DeepCopyInto(out *DeviceTaintSelector) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceTaintSelector) DeepCopy() *DeviceTaintSelector {
-	return deepcopy.New(in, (*DeviceTaintSelector).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceTaintSelector)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -85,7 +117,12 @@ func (in *PartitionTypeStatus) DeepCopyInto(out *PartitionTypeStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PartitionTypeStatus) DeepCopy() *PartitionTypeStatus {
-	return deepcopy.New(in, (*PartitionTypeStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PartitionTypeStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -103,7 +140,14 @@ func (in *PoolStatus) DeepCopyInto(out *PoolStatus) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *PoolStatus) DeepCopy() *PoolStatus { return deepcopy.New(in, (*PoolStatus).DeepCopyInto) }
+func (in *PoolStatus) DeepCopy() *PoolStatus {
+	if in == nil {
+		return nil
+	}
+	out := new(PoolStatus)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ResourcePoolStatusRequest) DeepCopyInto(out *ResourcePoolStatusRequest) {
@@ -115,7 +159,12 @@ func (in *ResourcePoolStatusRequest) DeepCopyInto(out *ResourcePoolStatusRequest
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourcePoolStatusRequest) DeepCopy() *ResourcePoolStatusRequest {
-	return deepcopy.New(in, (*ResourcePoolStatusRequest).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourcePoolStatusRequest)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -127,7 +176,12 @@ func (in *ResourcePoolStatusRequestList) DeepCopyInto(out *ResourcePoolStatusReq
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourcePoolStatusRequestList) DeepCopy() *ResourcePoolStatusRequestList {
-	return deepcopy.New(in, (*ResourcePoolStatusRequestList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourcePoolStatusRequestList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -140,7 +194,12 @@ func (in *ResourcePoolStatusRequestSpec) DeepCopyInto(out *ResourcePoolStatusReq
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourcePoolStatusRequestSpec) DeepCopy() *ResourcePoolStatusRequestSpec {
-	return deepcopy.New(in, (*ResourcePoolStatusRequestSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourcePoolStatusRequestSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -153,7 +212,12 @@ func (in *ResourcePoolStatusRequestStatus) DeepCopyInto(out *ResourcePoolStatusR
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourcePoolStatusRequestStatus) DeepCopy() *ResourcePoolStatusRequestStatus {
-	return deepcopy.New(in, (*ResourcePoolStatusRequestStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourcePoolStatusRequestStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -161,7 +225,12 @@ func (in *ShareableCapacityStatus) DeepCopyInto(out *ShareableCapacityStatus) { 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ShareableCapacityStatus) DeepCopy() *ShareableCapacityStatus {
-	return deepcopy.New(in, (*ShareableCapacityStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ShareableCapacityStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -174,5 +243,10 @@ func (in *ShareableSummaryStatus) DeepCopyInto(out *ShareableSummaryStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ShareableSummaryStatus) DeepCopy() *ShareableSummaryStatus {
-	return deepcopy.New(in, (*ShareableSummaryStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ShareableSummaryStatus)
+	in.DeepCopyInto(out)
+	return out
 }

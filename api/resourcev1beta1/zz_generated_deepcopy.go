@@ -17,7 +17,12 @@ func (in *AllocatedDeviceStatus) DeepCopyInto(out *AllocatedDeviceStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *AllocatedDeviceStatus) DeepCopy() *AllocatedDeviceStatus {
-	return deepcopy.New(in, (*AllocatedDeviceStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(AllocatedDeviceStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -30,7 +35,12 @@ func (in *AllocationResult) DeepCopyInto(out *AllocationResult) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *AllocationResult) DeepCopy() *AllocationResult {
-	return deepcopy.New(in, (*AllocationResult).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(AllocationResult)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -51,14 +61,26 @@ func (in *BasicDevice) DeepCopyInto(out *BasicDevice) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *BasicDevice) DeepCopy() *BasicDevice { return deepcopy.New(in, (*BasicDevice).DeepCopyInto) }
+func (in *BasicDevice) DeepCopy() *BasicDevice {
+	if in == nil {
+		return nil
+	}
+	out := new(BasicDevice)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CELDeviceSelector) DeepCopyInto(out *CELDeviceSelector) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CELDeviceSelector) DeepCopy() *CELDeviceSelector {
-	return deepcopy.New(in, (*CELDeviceSelector).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CELDeviceSelector)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -71,7 +93,12 @@ func (in *CapacityRequestPolicy) DeepCopyInto(out *CapacityRequestPolicy) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CapacityRequestPolicy) DeepCopy() *CapacityRequestPolicy {
-	return deepcopy.New(in, (*CapacityRequestPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CapacityRequestPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -83,7 +110,12 @@ func (in *CapacityRequestPolicyRange) DeepCopyInto(out *CapacityRequestPolicyRan
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CapacityRequestPolicyRange) DeepCopy() *CapacityRequestPolicyRange {
-	return deepcopy.New(in, (*CapacityRequestPolicyRange).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CapacityRequestPolicyRange)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -94,14 +126,26 @@ func (in *CapacityRequirements) DeepCopyInto(out *CapacityRequirements) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CapacityRequirements) DeepCopy() *CapacityRequirements {
-	return deepcopy.New(in, (*CapacityRequirements).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CapacityRequirements)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Counter) DeepCopyInto(out *Counter) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Counter) DeepCopy() *Counter { return deepcopy.New(in, (*Counter).DeepCopyInto) }
+func (in *Counter) DeepCopy() *Counter {
+	if in == nil {
+		return nil
+	}
+	out := new(Counter)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CounterSet) DeepCopyInto(out *CounterSet) {
@@ -110,7 +154,14 @@ func (in *CounterSet) DeepCopyInto(out *CounterSet) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *CounterSet) DeepCopy() *CounterSet { return deepcopy.New(in, (*CounterSet).DeepCopyInto) }
+func (in *CounterSet) DeepCopy() *CounterSet {
+	if in == nil {
+		return nil
+	}
+	out := new(CounterSet)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Device) DeepCopyInto(out *Device) {
@@ -119,7 +170,14 @@ func (in *Device) DeepCopyInto(out *Device) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Device) DeepCopy() *Device { return deepcopy.New(in, (*Device).DeepCopyInto) }
+func (in *Device) DeepCopy() *Device {
+	if in == nil {
+		return nil
+	}
+	out := new(Device)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeviceAllocationConfiguration) DeepCopyInto(out *DeviceAllocationConfiguration) {
@@ -130,7 +188,12 @@ func (in *DeviceAllocationConfiguration) DeepCopyInto(out *DeviceAllocationConfi
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceAllocationConfiguration) DeepCopy() *DeviceAllocationConfiguration {
-	return deepcopy.New(in, (*DeviceAllocationConfiguration).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceAllocationConfiguration)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -142,7 +205,12 @@ func (in *DeviceAllocationResult) DeepCopyInto(out *DeviceAllocationResult) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceAllocationResult) DeepCopy() *DeviceAllocationResult {
-	return deepcopy.New(in, (*DeviceAllocationResult).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceAllocationResult)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -160,7 +228,12 @@ func (in *DeviceAttribute) DeepCopyInto(out *DeviceAttribute) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceAttribute) DeepCopy() *DeviceAttribute {
-	return deepcopy.New(in, (*DeviceAttribute).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceAttribute)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -171,7 +244,12 @@ func (in *DeviceCapacity) DeepCopyInto(out *DeviceCapacity) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceCapacity) DeepCopy() *DeviceCapacity {
-	return deepcopy.New(in, (*DeviceCapacity).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceCapacity)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -183,7 +261,14 @@ func (in *DeviceClaim) DeepCopyInto(out *DeviceClaim) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *DeviceClaim) DeepCopy() *DeviceClaim { return deepcopy.New(in, (*DeviceClaim).DeepCopyInto) }
+func (in *DeviceClaim) DeepCopy() *DeviceClaim {
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceClaim)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeviceClaimConfiguration) DeepCopyInto(out *DeviceClaimConfiguration) {
@@ -194,7 +279,12 @@ func (in *DeviceClaimConfiguration) DeepCopyInto(out *DeviceClaimConfiguration) 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceClaimConfiguration) DeepCopy() *DeviceClaimConfiguration {
-	return deepcopy.New(in, (*DeviceClaimConfiguration).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceClaimConfiguration)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -205,7 +295,14 @@ func (in *DeviceClass) DeepCopyInto(out *DeviceClass) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *DeviceClass) DeepCopy() *DeviceClass { return deepcopy.New(in, (*DeviceClass).DeepCopyInto) }
+func (in *DeviceClass) DeepCopy() *DeviceClass {
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceClass)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeviceClassConfiguration) DeepCopyInto(out *DeviceClassConfiguration) {
@@ -215,7 +312,12 @@ func (in *DeviceClassConfiguration) DeepCopyInto(out *DeviceClassConfiguration) 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceClassConfiguration) DeepCopy() *DeviceClassConfiguration {
-	return deepcopy.New(in, (*DeviceClassConfiguration).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceClassConfiguration)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -227,7 +329,12 @@ func (in *DeviceClassList) DeepCopyInto(out *DeviceClassList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceClassList) DeepCopy() *DeviceClassList {
-	return deepcopy.New(in, (*DeviceClassList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceClassList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -240,7 +347,12 @@ func (in *DeviceClassSpec) DeepCopyInto(out *DeviceClassSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceClassSpec) DeepCopy() *DeviceClassSpec {
-	return deepcopy.New(in, (*DeviceClassSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceClassSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -253,7 +365,12 @@ func (in *DeviceConstraint) DeepCopyInto(out *DeviceConstraint) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceConstraint) DeepCopy() *DeviceConstraint {
-	return deepcopy.New(in, (*DeviceConstraint).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceConstraint)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -265,7 +382,12 @@ func (in *DeviceCounterConsumption) DeepCopyInto(out *DeviceCounterConsumption) 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceCounterConsumption) DeepCopy() *DeviceCounterConsumption {
-	return deepcopy.New(in, (*DeviceCounterConsumption).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceCounterConsumption)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -273,7 +395,12 @@ func (in *DeviceDerivedAttribute) DeepCopyInto(out *DeviceDerivedAttribute) { *o
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceDerivedAttribute) DeepCopy() *DeviceDerivedAttribute {
-	return deepcopy.New(in, (*DeviceDerivedAttribute).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceDerivedAttribute)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -289,7 +416,12 @@ func (in *DeviceRequest) DeepCopyInto(out *DeviceRequest) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceRequest) DeepCopy() *DeviceRequest {
-	return deepcopy.New(in, (*DeviceRequest).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceRequest)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -306,7 +438,12 @@ func (in *DeviceRequestAllocationResult) DeepCopyInto(out *DeviceRequestAllocati
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceRequestAllocationResult) DeepCopy() *DeviceRequestAllocationResult {
-	return deepcopy.New(in, (*DeviceRequestAllocationResult).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceRequestAllocationResult)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -317,7 +454,12 @@ func (in *DeviceSelector) DeepCopyInto(out *DeviceSelector) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceSelector) DeepCopy() *DeviceSelector {
-	return deepcopy.New(in, (*DeviceSelector).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceSelector)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -331,7 +473,12 @@ func (in *DeviceSubRequest) DeepCopyInto(out *DeviceSubRequest) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceSubRequest) DeepCopy() *DeviceSubRequest {
-	return deepcopy.New(in, (*DeviceSubRequest).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceSubRequest)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -341,7 +488,14 @@ func (in *DeviceTaint) DeepCopyInto(out *DeviceTaint) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *DeviceTaint) DeepCopy() *DeviceTaint { return deepcopy.New(in, (*DeviceTaint).DeepCopyInto) }
+func (in *DeviceTaint) DeepCopy() *DeviceTaint {
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceTaint)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeviceToleration) DeepCopyInto(out *DeviceToleration) {
@@ -351,7 +505,12 @@ func (in *DeviceToleration) DeepCopyInto(out *DeviceToleration) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceToleration) DeepCopy() *DeviceToleration {
-	return deepcopy.New(in, (*DeviceToleration).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceToleration)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -362,7 +521,12 @@ func (in *NetworkDeviceData) DeepCopyInto(out *NetworkDeviceData) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NetworkDeviceData) DeepCopy() *NetworkDeviceData {
-	return deepcopy.New(in, (*NetworkDeviceData).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NetworkDeviceData)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -375,7 +539,12 @@ func (in *NodeAllocatableMapping) DeepCopyInto(out *NodeAllocatableMapping) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeAllocatableMapping) DeepCopy() *NodeAllocatableMapping {
-	return deepcopy.New(in, (*NodeAllocatableMapping).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeAllocatableMapping)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -387,7 +556,12 @@ func (in *NodeAllocatableOverhead) DeepCopyInto(out *NodeAllocatableOverhead) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeAllocatableOverhead) DeepCopy() *NodeAllocatableOverhead {
-	return deepcopy.New(in, (*NodeAllocatableOverhead).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeAllocatableOverhead)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -399,7 +573,12 @@ func (in *NodeAllocatableResource) DeepCopyInto(out *NodeAllocatableResource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeAllocatableResource) DeepCopy() *NodeAllocatableResource {
-	return deepcopy.New(in, (*NodeAllocatableResource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeAllocatableResource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -410,7 +589,12 @@ func (in *OpaqueDeviceConfiguration) DeepCopyInto(out *OpaqueDeviceConfiguration
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *OpaqueDeviceConfiguration) DeepCopy() *OpaqueDeviceConfiguration {
-	return deepcopy.New(in, (*OpaqueDeviceConfiguration).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(OpaqueDeviceConfiguration)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -423,7 +607,12 @@ func (in *ResourceClaim) DeepCopyInto(out *ResourceClaim) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceClaim) DeepCopy() *ResourceClaim {
-	return deepcopy.New(in, (*ResourceClaim).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceClaim)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -433,7 +622,12 @@ func (in *ResourceClaimConsumerReference) DeepCopyInto(out *ResourceClaimConsume
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceClaimConsumerReference) DeepCopy() *ResourceClaimConsumerReference {
-	return deepcopy.New(in, (*ResourceClaimConsumerReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceClaimConsumerReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -445,7 +639,12 @@ func (in *ResourceClaimList) DeepCopyInto(out *ResourceClaimList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceClaimList) DeepCopy() *ResourceClaimList {
-	return deepcopy.New(in, (*ResourceClaimList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceClaimList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -456,7 +655,12 @@ func (in *ResourceClaimSpec) DeepCopyInto(out *ResourceClaimSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceClaimSpec) DeepCopy() *ResourceClaimSpec {
-	return deepcopy.New(in, (*ResourceClaimSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceClaimSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -469,7 +673,12 @@ func (in *ResourceClaimStatus) DeepCopyInto(out *ResourceClaimStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceClaimStatus) DeepCopy() *ResourceClaimStatus {
-	return deepcopy.New(in, (*ResourceClaimStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceClaimStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -481,7 +690,12 @@ func (in *ResourceClaimTemplate) DeepCopyInto(out *ResourceClaimTemplate) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceClaimTemplate) DeepCopy() *ResourceClaimTemplate {
-	return deepcopy.New(in, (*ResourceClaimTemplate).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceClaimTemplate)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -493,7 +707,12 @@ func (in *ResourceClaimTemplateList) DeepCopyInto(out *ResourceClaimTemplateList
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceClaimTemplateList) DeepCopy() *ResourceClaimTemplateList {
-	return deepcopy.New(in, (*ResourceClaimTemplateList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceClaimTemplateList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -505,7 +724,12 @@ func (in *ResourceClaimTemplateSpec) DeepCopyInto(out *ResourceClaimTemplateSpec
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceClaimTemplateSpec) DeepCopy() *ResourceClaimTemplateSpec {
-	return deepcopy.New(in, (*ResourceClaimTemplateSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceClaimTemplateSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -513,7 +737,12 @@ func (in *ResourcePool) DeepCopyInto(out *ResourcePool) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourcePool) DeepCopy() *ResourcePool {
-	return deepcopy.New(in, (*ResourcePool).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourcePool)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -525,7 +754,12 @@ func (in *ResourceSlice) DeepCopyInto(out *ResourceSlice) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceSlice) DeepCopy() *ResourceSlice {
-	return deepcopy.New(in, (*ResourceSlice).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceSlice)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -537,7 +771,12 @@ func (in *ResourceSliceList) DeepCopyInto(out *ResourceSliceList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceSliceList) DeepCopy() *ResourceSliceList {
-	return deepcopy.New(in, (*ResourceSliceList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceSliceList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -553,5 +792,10 @@ func (in *ResourceSliceSpec) DeepCopyInto(out *ResourceSliceSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceSliceSpec) DeepCopy() *ResourceSliceSpec {
-	return deepcopy.New(in, (*ResourceSliceSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceSliceSpec)
+	in.DeepCopyInto(out)
+	return out
 }

@@ -17,7 +17,12 @@ func (in *AllocatedDeviceStatus) DeepCopyInto(out *AllocatedDeviceStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *AllocatedDeviceStatus) DeepCopy() *AllocatedDeviceStatus {
-	return deepcopy.New(in, (*AllocatedDeviceStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(AllocatedDeviceStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -30,7 +35,12 @@ func (in *AllocationResult) DeepCopyInto(out *AllocationResult) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *AllocationResult) DeepCopy() *AllocationResult {
-	return deepcopy.New(in, (*AllocationResult).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(AllocationResult)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -38,7 +48,12 @@ func (in *CELDeviceSelector) DeepCopyInto(out *CELDeviceSelector) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CELDeviceSelector) DeepCopy() *CELDeviceSelector {
-	return deepcopy.New(in, (*CELDeviceSelector).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CELDeviceSelector)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -51,7 +66,12 @@ func (in *CapacityRequestPolicy) DeepCopyInto(out *CapacityRequestPolicy) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CapacityRequestPolicy) DeepCopy() *CapacityRequestPolicy {
-	return deepcopy.New(in, (*CapacityRequestPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CapacityRequestPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -63,7 +83,12 @@ func (in *CapacityRequestPolicyRange) DeepCopyInto(out *CapacityRequestPolicyRan
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CapacityRequestPolicyRange) DeepCopy() *CapacityRequestPolicyRange {
-	return deepcopy.New(in, (*CapacityRequestPolicyRange).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CapacityRequestPolicyRange)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -74,14 +99,26 @@ func (in *CapacityRequirements) DeepCopyInto(out *CapacityRequirements) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CapacityRequirements) DeepCopy() *CapacityRequirements {
-	return deepcopy.New(in, (*CapacityRequirements).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CapacityRequirements)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Counter) DeepCopyInto(out *Counter) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Counter) DeepCopy() *Counter { return deepcopy.New(in, (*Counter).DeepCopyInto) }
+func (in *Counter) DeepCopy() *Counter {
+	if in == nil {
+		return nil
+	}
+	out := new(Counter)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CounterSet) DeepCopyInto(out *CounterSet) {
@@ -90,7 +127,14 @@ func (in *CounterSet) DeepCopyInto(out *CounterSet) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *CounterSet) DeepCopy() *CounterSet { return deepcopy.New(in, (*CounterSet).DeepCopyInto) }
+func (in *CounterSet) DeepCopy() *CounterSet {
+	if in == nil {
+		return nil
+	}
+	out := new(CounterSet)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Device) DeepCopyInto(out *Device) {
@@ -110,7 +154,14 @@ func (in *Device) DeepCopyInto(out *Device) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Device) DeepCopy() *Device { return deepcopy.New(in, (*Device).DeepCopyInto) }
+func (in *Device) DeepCopy() *Device {
+	if in == nil {
+		return nil
+	}
+	out := new(Device)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeviceAllocationConfiguration) DeepCopyInto(out *DeviceAllocationConfiguration) {
@@ -121,7 +172,12 @@ func (in *DeviceAllocationConfiguration) DeepCopyInto(out *DeviceAllocationConfi
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceAllocationConfiguration) DeepCopy() *DeviceAllocationConfiguration {
-	return deepcopy.New(in, (*DeviceAllocationConfiguration).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceAllocationConfiguration)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -133,7 +189,12 @@ func (in *DeviceAllocationResult) DeepCopyInto(out *DeviceAllocationResult) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceAllocationResult) DeepCopy() *DeviceAllocationResult {
-	return deepcopy.New(in, (*DeviceAllocationResult).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceAllocationResult)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -151,7 +212,12 @@ func (in *DeviceAttribute) DeepCopyInto(out *DeviceAttribute) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceAttribute) DeepCopy() *DeviceAttribute {
-	return deepcopy.New(in, (*DeviceAttribute).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceAttribute)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -162,7 +228,12 @@ func (in *DeviceCapacity) DeepCopyInto(out *DeviceCapacity) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceCapacity) DeepCopy() *DeviceCapacity {
-	return deepcopy.New(in, (*DeviceCapacity).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceCapacity)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -174,7 +245,14 @@ func (in *DeviceClaim) DeepCopyInto(out *DeviceClaim) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *DeviceClaim) DeepCopy() *DeviceClaim { return deepcopy.New(in, (*DeviceClaim).DeepCopyInto) }
+func (in *DeviceClaim) DeepCopy() *DeviceClaim {
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceClaim)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeviceClaimConfiguration) DeepCopyInto(out *DeviceClaimConfiguration) {
@@ -185,7 +263,12 @@ func (in *DeviceClaimConfiguration) DeepCopyInto(out *DeviceClaimConfiguration) 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceClaimConfiguration) DeepCopy() *DeviceClaimConfiguration {
-	return deepcopy.New(in, (*DeviceClaimConfiguration).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceClaimConfiguration)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -196,7 +279,14 @@ func (in *DeviceClass) DeepCopyInto(out *DeviceClass) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *DeviceClass) DeepCopy() *DeviceClass { return deepcopy.New(in, (*DeviceClass).DeepCopyInto) }
+func (in *DeviceClass) DeepCopy() *DeviceClass {
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceClass)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeviceClassConfiguration) DeepCopyInto(out *DeviceClassConfiguration) {
@@ -206,7 +296,12 @@ func (in *DeviceClassConfiguration) DeepCopyInto(out *DeviceClassConfiguration) 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceClassConfiguration) DeepCopy() *DeviceClassConfiguration {
-	return deepcopy.New(in, (*DeviceClassConfiguration).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceClassConfiguration)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -218,7 +313,12 @@ func (in *DeviceClassList) DeepCopyInto(out *DeviceClassList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceClassList) DeepCopy() *DeviceClassList {
-	return deepcopy.New(in, (*DeviceClassList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceClassList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -231,7 +331,12 @@ func (in *DeviceClassSpec) DeepCopyInto(out *DeviceClassSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceClassSpec) DeepCopy() *DeviceClassSpec {
-	return deepcopy.New(in, (*DeviceClassSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceClassSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -244,7 +349,12 @@ func (in *DeviceConstraint) DeepCopyInto(out *DeviceConstraint) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceConstraint) DeepCopy() *DeviceConstraint {
-	return deepcopy.New(in, (*DeviceConstraint).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceConstraint)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -256,7 +366,12 @@ func (in *DeviceCounterConsumption) DeepCopyInto(out *DeviceCounterConsumption) 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceCounterConsumption) DeepCopy() *DeviceCounterConsumption {
-	return deepcopy.New(in, (*DeviceCounterConsumption).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceCounterConsumption)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -264,7 +379,12 @@ func (in *DeviceDerivedAttribute) DeepCopyInto(out *DeviceDerivedAttribute) { *o
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceDerivedAttribute) DeepCopy() *DeviceDerivedAttribute {
-	return deepcopy.New(in, (*DeviceDerivedAttribute).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceDerivedAttribute)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -276,7 +396,12 @@ func (in *DeviceRequest) DeepCopyInto(out *DeviceRequest) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceRequest) DeepCopy() *DeviceRequest {
-	return deepcopy.New(in, (*DeviceRequest).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceRequest)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -293,7 +418,12 @@ func (in *DeviceRequestAllocationResult) DeepCopyInto(out *DeviceRequestAllocati
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceRequestAllocationResult) DeepCopy() *DeviceRequestAllocationResult {
-	return deepcopy.New(in, (*DeviceRequestAllocationResult).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceRequestAllocationResult)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -304,7 +434,12 @@ func (in *DeviceSelector) DeepCopyInto(out *DeviceSelector) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceSelector) DeepCopy() *DeviceSelector {
-	return deepcopy.New(in, (*DeviceSelector).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceSelector)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -318,7 +453,12 @@ func (in *DeviceSubRequest) DeepCopyInto(out *DeviceSubRequest) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceSubRequest) DeepCopy() *DeviceSubRequest {
-	return deepcopy.New(in, (*DeviceSubRequest).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceSubRequest)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -328,7 +468,14 @@ func (in *DeviceTaint) DeepCopyInto(out *DeviceTaint) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *DeviceTaint) DeepCopy() *DeviceTaint { return deepcopy.New(in, (*DeviceTaint).DeepCopyInto) }
+func (in *DeviceTaint) DeepCopy() *DeviceTaint {
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceTaint)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeviceTaintRule) DeepCopyInto(out *DeviceTaintRule) {
@@ -340,7 +487,12 @@ func (in *DeviceTaintRule) DeepCopyInto(out *DeviceTaintRule) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceTaintRule) DeepCopy() *DeviceTaintRule {
-	return deepcopy.New(in, (*DeviceTaintRule).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceTaintRule)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -352,7 +504,12 @@ func (in *DeviceTaintRuleList) DeepCopyInto(out *DeviceTaintRuleList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceTaintRuleList) DeepCopy() *DeviceTaintRuleList {
-	return deepcopy.New(in, (*DeviceTaintRuleList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceTaintRuleList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -364,7 +521,12 @@ func (in *DeviceTaintRuleSpec) DeepCopyInto(out *DeviceTaintRuleSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceTaintRuleSpec) DeepCopy() *DeviceTaintRuleSpec {
-	return deepcopy.New(in, (*DeviceTaintRuleSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceTaintRuleSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -375,7 +537,12 @@ func (in *DeviceTaintRuleStatus) DeepCopyInto(out *DeviceTaintRuleStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceTaintRuleStatus) DeepCopy() *DeviceTaintRuleStatus {
-	return deepcopy.New(in, (*DeviceTaintRuleStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceTaintRuleStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -388,7 +555,12 @@ func (in *DeviceTaintSelector) DeepCopyInto(out *DeviceTaintSelector) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceTaintSelector) DeepCopy() *DeviceTaintSelector {
-	return deepcopy.New(in, (*DeviceTaintSelector).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceTaintSelector)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -399,7 +571,12 @@ func (in *DeviceToleration) DeepCopyInto(out *DeviceToleration) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DeviceToleration) DeepCopy() *DeviceToleration {
-	return deepcopy.New(in, (*DeviceToleration).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DeviceToleration)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -414,7 +591,12 @@ func (in *ExactDeviceRequest) DeepCopyInto(out *ExactDeviceRequest) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ExactDeviceRequest) DeepCopy() *ExactDeviceRequest {
-	return deepcopy.New(in, (*ExactDeviceRequest).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ExactDeviceRequest)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -425,7 +607,12 @@ func (in *NetworkDeviceData) DeepCopyInto(out *NetworkDeviceData) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NetworkDeviceData) DeepCopy() *NetworkDeviceData {
-	return deepcopy.New(in, (*NetworkDeviceData).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NetworkDeviceData)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -438,7 +625,12 @@ func (in *NodeAllocatableMapping) DeepCopyInto(out *NodeAllocatableMapping) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeAllocatableMapping) DeepCopy() *NodeAllocatableMapping {
-	return deepcopy.New(in, (*NodeAllocatableMapping).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeAllocatableMapping)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -450,7 +642,12 @@ func (in *NodeAllocatableOverhead) DeepCopyInto(out *NodeAllocatableOverhead) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeAllocatableOverhead) DeepCopy() *NodeAllocatableOverhead {
-	return deepcopy.New(in, (*NodeAllocatableOverhead).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeAllocatableOverhead)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -462,7 +659,12 @@ func (in *NodeAllocatableResource) DeepCopyInto(out *NodeAllocatableResource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeAllocatableResource) DeepCopy() *NodeAllocatableResource {
-	return deepcopy.New(in, (*NodeAllocatableResource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeAllocatableResource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -473,7 +675,12 @@ func (in *OpaqueDeviceConfiguration) DeepCopyInto(out *OpaqueDeviceConfiguration
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *OpaqueDeviceConfiguration) DeepCopy() *OpaqueDeviceConfiguration {
-	return deepcopy.New(in, (*OpaqueDeviceConfiguration).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(OpaqueDeviceConfiguration)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -486,7 +693,12 @@ func (in *ResourceClaim) DeepCopyInto(out *ResourceClaim) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceClaim) DeepCopy() *ResourceClaim {
-	return deepcopy.New(in, (*ResourceClaim).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceClaim)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -496,7 +708,12 @@ func (in *ResourceClaimConsumerReference) DeepCopyInto(out *ResourceClaimConsume
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceClaimConsumerReference) DeepCopy() *ResourceClaimConsumerReference {
-	return deepcopy.New(in, (*ResourceClaimConsumerReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceClaimConsumerReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -508,7 +725,12 @@ func (in *ResourceClaimList) DeepCopyInto(out *ResourceClaimList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceClaimList) DeepCopy() *ResourceClaimList {
-	return deepcopy.New(in, (*ResourceClaimList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceClaimList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -519,7 +741,12 @@ func (in *ResourceClaimSpec) DeepCopyInto(out *ResourceClaimSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceClaimSpec) DeepCopy() *ResourceClaimSpec {
-	return deepcopy.New(in, (*ResourceClaimSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceClaimSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -532,7 +759,12 @@ func (in *ResourceClaimStatus) DeepCopyInto(out *ResourceClaimStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceClaimStatus) DeepCopy() *ResourceClaimStatus {
-	return deepcopy.New(in, (*ResourceClaimStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceClaimStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -544,7 +776,12 @@ func (in *ResourceClaimTemplate) DeepCopyInto(out *ResourceClaimTemplate) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceClaimTemplate) DeepCopy() *ResourceClaimTemplate {
-	return deepcopy.New(in, (*ResourceClaimTemplate).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceClaimTemplate)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -556,7 +793,12 @@ func (in *ResourceClaimTemplateList) DeepCopyInto(out *ResourceClaimTemplateList
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceClaimTemplateList) DeepCopy() *ResourceClaimTemplateList {
-	return deepcopy.New(in, (*ResourceClaimTemplateList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceClaimTemplateList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -568,7 +810,12 @@ func (in *ResourceClaimTemplateSpec) DeepCopyInto(out *ResourceClaimTemplateSpec
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceClaimTemplateSpec) DeepCopy() *ResourceClaimTemplateSpec {
-	return deepcopy.New(in, (*ResourceClaimTemplateSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceClaimTemplateSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -576,7 +823,12 @@ func (in *ResourcePool) DeepCopyInto(out *ResourcePool) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourcePool) DeepCopy() *ResourcePool {
-	return deepcopy.New(in, (*ResourcePool).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourcePool)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -588,7 +840,12 @@ func (in *ResourceSlice) DeepCopyInto(out *ResourceSlice) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceSlice) DeepCopy() *ResourceSlice {
-	return deepcopy.New(in, (*ResourceSlice).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceSlice)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -600,7 +857,12 @@ func (in *ResourceSliceList) DeepCopyInto(out *ResourceSliceList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceSliceList) DeepCopy() *ResourceSliceList {
-	return deepcopy.New(in, (*ResourceSliceList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceSliceList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -618,5 +880,10 @@ func (in *ResourceSliceSpec) DeepCopyInto(out *ResourceSliceSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceSliceSpec) DeepCopy() *ResourceSliceSpec {
-	return deepcopy.New(in, (*ResourceSliceSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceSliceSpec)
+	in.DeepCopyInto(out)
+	return out
 }

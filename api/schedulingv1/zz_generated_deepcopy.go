@@ -15,7 +15,12 @@ func (in *PriorityClass) DeepCopyInto(out *PriorityClass) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PriorityClass) DeepCopy() *PriorityClass {
-	return deepcopy.New(in, (*PriorityClass).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PriorityClass)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -27,5 +32,10 @@ func (in *PriorityClassList) DeepCopyInto(out *PriorityClassList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PriorityClassList) DeepCopy() *PriorityClassList {
-	return deepcopy.New(in, (*PriorityClassList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PriorityClassList)
+	in.DeepCopyInto(out)
+	return out
 }

@@ -11,7 +11,12 @@ func (in *AllCompositeDisruptionMode) DeepCopyInto(out *AllCompositeDisruptionMo
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *AllCompositeDisruptionMode) DeepCopy() *AllCompositeDisruptionMode {
-	return deepcopy.New(in, (*AllCompositeDisruptionMode).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(AllCompositeDisruptionMode)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -19,7 +24,12 @@ func (in *AllDisruptionMode) DeepCopyInto(out *AllDisruptionMode) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *AllDisruptionMode) DeepCopy() *AllDisruptionMode {
-	return deepcopy.New(in, (*AllDisruptionMode).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(AllDisruptionMode)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -27,7 +37,12 @@ func (in *BasicSchedulingPolicy) DeepCopyInto(out *BasicSchedulingPolicy) { *out
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *BasicSchedulingPolicy) DeepCopy() *BasicSchedulingPolicy {
-	return deepcopy.New(in, (*BasicSchedulingPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(BasicSchedulingPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -37,7 +52,12 @@ func (in *CompositeBasicSchedulingPolicy) DeepCopyInto(out *CompositeBasicSchedu
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CompositeBasicSchedulingPolicy) DeepCopy() *CompositeBasicSchedulingPolicy {
-	return deepcopy.New(in, (*CompositeBasicSchedulingPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CompositeBasicSchedulingPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -49,7 +69,12 @@ func (in *CompositeDisruptionMode) DeepCopyInto(out *CompositeDisruptionMode) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CompositeDisruptionMode) DeepCopy() *CompositeDisruptionMode {
-	return deepcopy.New(in, (*CompositeDisruptionMode).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CompositeDisruptionMode)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -57,7 +82,12 @@ func (in *CompositeGangSchedulingPolicy) DeepCopyInto(out *CompositeGangScheduli
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CompositeGangSchedulingPolicy) DeepCopy() *CompositeGangSchedulingPolicy {
-	return deepcopy.New(in, (*CompositeGangSchedulingPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CompositeGangSchedulingPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -70,7 +100,12 @@ func (in *CompositePodGroup) DeepCopyInto(out *CompositePodGroup) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CompositePodGroup) DeepCopy() *CompositePodGroup {
-	return deepcopy.New(in, (*CompositePodGroup).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CompositePodGroup)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -82,7 +117,12 @@ func (in *CompositePodGroupList) DeepCopyInto(out *CompositePodGroupList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CompositePodGroupList) DeepCopy() *CompositePodGroupList {
-	return deepcopy.New(in, (*CompositePodGroupList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CompositePodGroupList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -93,7 +133,12 @@ func (in *CompositePodGroupSchedulingConstraints) DeepCopyInto(out *CompositePod
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CompositePodGroupSchedulingConstraints) DeepCopy() *CompositePodGroupSchedulingConstraints {
-	return deepcopy.New(in, (*CompositePodGroupSchedulingConstraints).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CompositePodGroupSchedulingConstraints)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -105,7 +150,12 @@ func (in *CompositePodGroupSchedulingPolicy) DeepCopyInto(out *CompositePodGroup
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CompositePodGroupSchedulingPolicy) DeepCopy() *CompositePodGroupSchedulingPolicy {
-	return deepcopy.New(in, (*CompositePodGroupSchedulingPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CompositePodGroupSchedulingPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -122,7 +172,12 @@ func (in *CompositePodGroupSpec) DeepCopyInto(out *CompositePodGroupSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CompositePodGroupSpec) DeepCopy() *CompositePodGroupSpec {
-	return deepcopy.New(in, (*CompositePodGroupSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CompositePodGroupSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -133,7 +188,12 @@ func (in *CompositePodGroupStatus) DeepCopyInto(out *CompositePodGroupStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CompositePodGroupStatus) DeepCopy() *CompositePodGroupStatus {
-	return deepcopy.New(in, (*CompositePodGroupStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CompositePodGroupStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -150,7 +210,12 @@ func (in *CompositePodGroupTemplate) DeepCopyInto(out *CompositePodGroupTemplate
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CompositePodGroupTemplate) DeepCopy() *CompositePodGroupTemplate {
-	return deepcopy.New(in, (*CompositePodGroupTemplate).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CompositePodGroupTemplate)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -162,7 +227,12 @@ func (in *DisruptionMode) DeepCopyInto(out *DisruptionMode) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DisruptionMode) DeepCopy() *DisruptionMode {
-	return deepcopy.New(in, (*DisruptionMode).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DisruptionMode)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -170,7 +240,12 @@ func (in *GangSchedulingPolicy) DeepCopyInto(out *GangSchedulingPolicy) { *out =
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *GangSchedulingPolicy) DeepCopy() *GangSchedulingPolicy {
-	return deepcopy.New(in, (*GangSchedulingPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(GangSchedulingPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -182,7 +257,14 @@ func (in *PodGroup) DeepCopyInto(out *PodGroup) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *PodGroup) DeepCopy() *PodGroup { return deepcopy.New(in, (*PodGroup).DeepCopyInto) }
+func (in *PodGroup) DeepCopy() *PodGroup {
+	if in == nil {
+		return nil
+	}
+	out := new(PodGroup)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodGroupList) DeepCopyInto(out *PodGroupList) {
@@ -193,7 +275,12 @@ func (in *PodGroupList) DeepCopyInto(out *PodGroupList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodGroupList) DeepCopy() *PodGroupList {
-	return deepcopy.New(in, (*PodGroupList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodGroupList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -205,7 +292,12 @@ func (in *PodGroupResourceClaim) DeepCopyInto(out *PodGroupResourceClaim) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodGroupResourceClaim) DeepCopy() *PodGroupResourceClaim {
-	return deepcopy.New(in, (*PodGroupResourceClaim).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodGroupResourceClaim)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -216,7 +308,12 @@ func (in *PodGroupResourceClaimStatus) DeepCopyInto(out *PodGroupResourceClaimSt
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodGroupResourceClaimStatus) DeepCopy() *PodGroupResourceClaimStatus {
-	return deepcopy.New(in, (*PodGroupResourceClaimStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodGroupResourceClaimStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -227,7 +324,12 @@ func (in *PodGroupSchedulingConstraints) DeepCopyInto(out *PodGroupSchedulingCon
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodGroupSchedulingConstraints) DeepCopy() *PodGroupSchedulingConstraints {
-	return deepcopy.New(in, (*PodGroupSchedulingConstraints).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodGroupSchedulingConstraints)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -239,7 +341,12 @@ func (in *PodGroupSchedulingPolicy) DeepCopyInto(out *PodGroupSchedulingPolicy) 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodGroupSchedulingPolicy) DeepCopy() *PodGroupSchedulingPolicy {
-	return deepcopy.New(in, (*PodGroupSchedulingPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodGroupSchedulingPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -257,7 +364,12 @@ func (in *PodGroupSpec) DeepCopyInto(out *PodGroupSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodGroupSpec) DeepCopy() *PodGroupSpec {
-	return deepcopy.New(in, (*PodGroupSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodGroupSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -269,7 +381,12 @@ func (in *PodGroupStatus) DeepCopyInto(out *PodGroupStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodGroupStatus) DeepCopy() *PodGroupStatus {
-	return deepcopy.New(in, (*PodGroupStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodGroupStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -285,7 +402,12 @@ func (in *PodGroupTemplate) DeepCopyInto(out *PodGroupTemplate) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodGroupTemplate) DeepCopy() *PodGroupTemplate {
-	return deepcopy.New(in, (*PodGroupTemplate).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodGroupTemplate)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -293,7 +415,12 @@ func (in *SingleCompositeDisruptionMode) DeepCopyInto(out *SingleCompositeDisrup
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SingleCompositeDisruptionMode) DeepCopy() *SingleCompositeDisruptionMode {
-	return deepcopy.New(in, (*SingleCompositeDisruptionMode).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SingleCompositeDisruptionMode)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -301,7 +428,12 @@ func (in *SingleDisruptionMode) DeepCopyInto(out *SingleDisruptionMode) { *out =
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SingleDisruptionMode) DeepCopy() *SingleDisruptionMode {
-	return deepcopy.New(in, (*SingleDisruptionMode).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SingleDisruptionMode)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -309,7 +441,12 @@ func (in *TopologyConstraint) DeepCopyInto(out *TopologyConstraint) { *out = *in
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TopologyConstraint) DeepCopy() *TopologyConstraint {
-	return deepcopy.New(in, (*TopologyConstraint).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TopologyConstraint)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -317,7 +454,12 @@ func (in *TypedLocalObjectReference) DeepCopyInto(out *TypedLocalObjectReference
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TypedLocalObjectReference) DeepCopy() *TypedLocalObjectReference {
-	return deepcopy.New(in, (*TypedLocalObjectReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TypedLocalObjectReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -328,7 +470,14 @@ func (in *Workload) DeepCopyInto(out *Workload) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Workload) DeepCopy() *Workload { return deepcopy.New(in, (*Workload).DeepCopyInto) }
+func (in *Workload) DeepCopy() *Workload {
+	if in == nil {
+		return nil
+	}
+	out := new(Workload)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *WorkloadList) DeepCopyInto(out *WorkloadList) {
@@ -339,7 +488,12 @@ func (in *WorkloadList) DeepCopyInto(out *WorkloadList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *WorkloadList) DeepCopy() *WorkloadList {
-	return deepcopy.New(in, (*WorkloadList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(WorkloadList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -349,7 +503,12 @@ func (in *WorkloadPodGroupAllDisruptionMode) DeepCopyInto(out *WorkloadPodGroupA
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *WorkloadPodGroupAllDisruptionMode) DeepCopy() *WorkloadPodGroupAllDisruptionMode {
-	return deepcopy.New(in, (*WorkloadPodGroupAllDisruptionMode).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(WorkloadPodGroupAllDisruptionMode)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -359,7 +518,12 @@ func (in *WorkloadPodGroupBasicSchedulingPolicy) DeepCopyInto(out *WorkloadPodGr
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *WorkloadPodGroupBasicSchedulingPolicy) DeepCopy() *WorkloadPodGroupBasicSchedulingPolicy {
-	return deepcopy.New(in, (*WorkloadPodGroupBasicSchedulingPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(WorkloadPodGroupBasicSchedulingPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -371,7 +535,12 @@ func (in *WorkloadPodGroupDisruptionMode) DeepCopyInto(out *WorkloadPodGroupDisr
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *WorkloadPodGroupDisruptionMode) DeepCopy() *WorkloadPodGroupDisruptionMode {
-	return deepcopy.New(in, (*WorkloadPodGroupDisruptionMode).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(WorkloadPodGroupDisruptionMode)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -382,7 +551,12 @@ func (in *WorkloadPodGroupGangSchedulingPolicy) DeepCopyInto(out *WorkloadPodGro
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *WorkloadPodGroupGangSchedulingPolicy) DeepCopy() *WorkloadPodGroupGangSchedulingPolicy {
-	return deepcopy.New(in, (*WorkloadPodGroupGangSchedulingPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(WorkloadPodGroupGangSchedulingPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -394,7 +568,12 @@ func (in *WorkloadPodGroupResourceClaim) DeepCopyInto(out *WorkloadPodGroupResou
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *WorkloadPodGroupResourceClaim) DeepCopy() *WorkloadPodGroupResourceClaim {
-	return deepcopy.New(in, (*WorkloadPodGroupResourceClaim).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(WorkloadPodGroupResourceClaim)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -405,7 +584,12 @@ func (in *WorkloadPodGroupSchedulingConstraints) DeepCopyInto(out *WorkloadPodGr
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *WorkloadPodGroupSchedulingConstraints) DeepCopy() *WorkloadPodGroupSchedulingConstraints {
-	return deepcopy.New(in, (*WorkloadPodGroupSchedulingConstraints).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(WorkloadPodGroupSchedulingConstraints)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -417,7 +601,12 @@ func (in *WorkloadPodGroupSchedulingPolicy) DeepCopyInto(out *WorkloadPodGroupSc
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *WorkloadPodGroupSchedulingPolicy) DeepCopy() *WorkloadPodGroupSchedulingPolicy {
-	return deepcopy.New(in, (*WorkloadPodGroupSchedulingPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(WorkloadPodGroupSchedulingPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -427,7 +616,12 @@ func (in *WorkloadPodGroupSingleDisruptionMode) DeepCopyInto(out *WorkloadPodGro
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *WorkloadPodGroupSingleDisruptionMode) DeepCopy() *WorkloadPodGroupSingleDisruptionMode {
-	return deepcopy.New(in, (*WorkloadPodGroupSingleDisruptionMode).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(WorkloadPodGroupSingleDisruptionMode)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -435,7 +629,12 @@ func (in *WorkloadReference) DeepCopyInto(out *WorkloadReference) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *WorkloadReference) DeepCopy() *WorkloadReference {
-	return deepcopy.New(in, (*WorkloadReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(WorkloadReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -448,5 +647,10 @@ func (in *WorkloadSpec) DeepCopyInto(out *WorkloadSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *WorkloadSpec) DeepCopy() *WorkloadSpec {
-	return deepcopy.New(in, (*WorkloadSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(WorkloadSpec)
+	in.DeepCopyInto(out)
+	return out
 }

@@ -11,7 +11,12 @@ func (in *AllCompositeDisruptionMode) DeepCopyInto(out *AllCompositeDisruptionMo
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *AllCompositeDisruptionMode) DeepCopy() *AllCompositeDisruptionMode {
-	return deepcopy.New(in, (*AllCompositeDisruptionMode).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(AllCompositeDisruptionMode)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -19,7 +24,12 @@ func (in *AllDisruptionMode) DeepCopyInto(out *AllDisruptionMode) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *AllDisruptionMode) DeepCopy() *AllDisruptionMode {
-	return deepcopy.New(in, (*AllDisruptionMode).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(AllDisruptionMode)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -27,7 +37,12 @@ func (in *BasicSchedulingPolicy) DeepCopyInto(out *BasicSchedulingPolicy) { *out
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *BasicSchedulingPolicy) DeepCopy() *BasicSchedulingPolicy {
-	return deepcopy.New(in, (*BasicSchedulingPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(BasicSchedulingPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -37,7 +52,12 @@ func (in *CompositeBasicSchedulingPolicy) DeepCopyInto(out *CompositeBasicSchedu
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CompositeBasicSchedulingPolicy) DeepCopy() *CompositeBasicSchedulingPolicy {
-	return deepcopy.New(in, (*CompositeBasicSchedulingPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CompositeBasicSchedulingPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -49,7 +69,12 @@ func (in *CompositeDisruptionMode) DeepCopyInto(out *CompositeDisruptionMode) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CompositeDisruptionMode) DeepCopy() *CompositeDisruptionMode {
-	return deepcopy.New(in, (*CompositeDisruptionMode).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CompositeDisruptionMode)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -57,7 +82,12 @@ func (in *CompositeGangSchedulingPolicy) DeepCopyInto(out *CompositeGangScheduli
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CompositeGangSchedulingPolicy) DeepCopy() *CompositeGangSchedulingPolicy {
-	return deepcopy.New(in, (*CompositeGangSchedulingPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CompositeGangSchedulingPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -68,7 +98,12 @@ func (in *CompositePodGroupSchedulingConstraints) DeepCopyInto(out *CompositePod
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CompositePodGroupSchedulingConstraints) DeepCopy() *CompositePodGroupSchedulingConstraints {
-	return deepcopy.New(in, (*CompositePodGroupSchedulingConstraints).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CompositePodGroupSchedulingConstraints)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -80,7 +115,12 @@ func (in *CompositePodGroupSchedulingPolicy) DeepCopyInto(out *CompositePodGroup
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CompositePodGroupSchedulingPolicy) DeepCopy() *CompositePodGroupSchedulingPolicy {
-	return deepcopy.New(in, (*CompositePodGroupSchedulingPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CompositePodGroupSchedulingPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -97,7 +137,12 @@ func (in *CompositePodGroupTemplate) DeepCopyInto(out *CompositePodGroupTemplate
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CompositePodGroupTemplate) DeepCopy() *CompositePodGroupTemplate {
-	return deepcopy.New(in, (*CompositePodGroupTemplate).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CompositePodGroupTemplate)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -109,7 +154,12 @@ func (in *DisruptionMode) DeepCopyInto(out *DisruptionMode) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DisruptionMode) DeepCopy() *DisruptionMode {
-	return deepcopy.New(in, (*DisruptionMode).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DisruptionMode)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -117,7 +167,12 @@ func (in *GangSchedulingPolicy) DeepCopyInto(out *GangSchedulingPolicy) { *out =
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *GangSchedulingPolicy) DeepCopy() *GangSchedulingPolicy {
-	return deepcopy.New(in, (*GangSchedulingPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(GangSchedulingPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -129,7 +184,14 @@ func (in *PodGroup) DeepCopyInto(out *PodGroup) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *PodGroup) DeepCopy() *PodGroup { return deepcopy.New(in, (*PodGroup).DeepCopyInto) }
+func (in *PodGroup) DeepCopy() *PodGroup {
+	if in == nil {
+		return nil
+	}
+	out := new(PodGroup)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodGroupList) DeepCopyInto(out *PodGroupList) {
@@ -140,7 +202,12 @@ func (in *PodGroupList) DeepCopyInto(out *PodGroupList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodGroupList) DeepCopy() *PodGroupList {
-	return deepcopy.New(in, (*PodGroupList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodGroupList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -152,7 +219,12 @@ func (in *PodGroupResourceClaim) DeepCopyInto(out *PodGroupResourceClaim) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodGroupResourceClaim) DeepCopy() *PodGroupResourceClaim {
-	return deepcopy.New(in, (*PodGroupResourceClaim).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodGroupResourceClaim)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -163,7 +235,12 @@ func (in *PodGroupResourceClaimStatus) DeepCopyInto(out *PodGroupResourceClaimSt
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodGroupResourceClaimStatus) DeepCopy() *PodGroupResourceClaimStatus {
-	return deepcopy.New(in, (*PodGroupResourceClaimStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodGroupResourceClaimStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -174,7 +251,12 @@ func (in *PodGroupSchedulingConstraints) DeepCopyInto(out *PodGroupSchedulingCon
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodGroupSchedulingConstraints) DeepCopy() *PodGroupSchedulingConstraints {
-	return deepcopy.New(in, (*PodGroupSchedulingConstraints).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodGroupSchedulingConstraints)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -186,7 +268,12 @@ func (in *PodGroupSchedulingPolicy) DeepCopyInto(out *PodGroupSchedulingPolicy) 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodGroupSchedulingPolicy) DeepCopy() *PodGroupSchedulingPolicy {
-	return deepcopy.New(in, (*PodGroupSchedulingPolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodGroupSchedulingPolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -204,7 +291,12 @@ func (in *PodGroupSpec) DeepCopyInto(out *PodGroupSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodGroupSpec) DeepCopy() *PodGroupSpec {
-	return deepcopy.New(in, (*PodGroupSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodGroupSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -216,7 +308,12 @@ func (in *PodGroupStatus) DeepCopyInto(out *PodGroupStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodGroupStatus) DeepCopy() *PodGroupStatus {
-	return deepcopy.New(in, (*PodGroupStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodGroupStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -232,7 +329,12 @@ func (in *PodGroupTemplate) DeepCopyInto(out *PodGroupTemplate) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodGroupTemplate) DeepCopy() *PodGroupTemplate {
-	return deepcopy.New(in, (*PodGroupTemplate).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodGroupTemplate)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -240,7 +342,12 @@ func (in *SingleCompositeDisruptionMode) DeepCopyInto(out *SingleCompositeDisrup
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SingleCompositeDisruptionMode) DeepCopy() *SingleCompositeDisruptionMode {
-	return deepcopy.New(in, (*SingleCompositeDisruptionMode).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SingleCompositeDisruptionMode)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -248,7 +355,12 @@ func (in *SingleDisruptionMode) DeepCopyInto(out *SingleDisruptionMode) { *out =
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SingleDisruptionMode) DeepCopy() *SingleDisruptionMode {
-	return deepcopy.New(in, (*SingleDisruptionMode).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SingleDisruptionMode)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -256,7 +368,12 @@ func (in *TopologyConstraint) DeepCopyInto(out *TopologyConstraint) { *out = *in
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TopologyConstraint) DeepCopy() *TopologyConstraint {
-	return deepcopy.New(in, (*TopologyConstraint).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TopologyConstraint)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -264,7 +381,12 @@ func (in *TypedLocalObjectReference) DeepCopyInto(out *TypedLocalObjectReference
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TypedLocalObjectReference) DeepCopy() *TypedLocalObjectReference {
-	return deepcopy.New(in, (*TypedLocalObjectReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TypedLocalObjectReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -275,7 +397,14 @@ func (in *Workload) DeepCopyInto(out *Workload) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Workload) DeepCopy() *Workload { return deepcopy.New(in, (*Workload).DeepCopyInto) }
+func (in *Workload) DeepCopy() *Workload {
+	if in == nil {
+		return nil
+	}
+	out := new(Workload)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *WorkloadList) DeepCopyInto(out *WorkloadList) {
@@ -286,7 +415,12 @@ func (in *WorkloadList) DeepCopyInto(out *WorkloadList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *WorkloadList) DeepCopy() *WorkloadList {
-	return deepcopy.New(in, (*WorkloadList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(WorkloadList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -294,7 +428,12 @@ func (in *WorkloadReference) DeepCopyInto(out *WorkloadReference) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *WorkloadReference) DeepCopy() *WorkloadReference {
-	return deepcopy.New(in, (*WorkloadReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(WorkloadReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -307,5 +446,10 @@ func (in *WorkloadSpec) DeepCopyInto(out *WorkloadSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *WorkloadSpec) DeepCopy() *WorkloadSpec {
-	return deepcopy.New(in, (*WorkloadSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(WorkloadSpec)
+	in.DeepCopyInto(out)
+	return out
 }

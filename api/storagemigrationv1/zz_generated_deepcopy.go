@@ -15,7 +15,12 @@ func (in *StorageVersionMigration) DeepCopyInto(out *StorageVersionMigration) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StorageVersionMigration) DeepCopy() *StorageVersionMigration {
-	return deepcopy.New(in, (*StorageVersionMigration).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StorageVersionMigration)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -27,7 +32,12 @@ func (in *StorageVersionMigrationList) DeepCopyInto(out *StorageVersionMigration
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StorageVersionMigrationList) DeepCopy() *StorageVersionMigrationList {
-	return deepcopy.New(in, (*StorageVersionMigrationList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StorageVersionMigrationList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -35,7 +45,12 @@ func (in *StorageVersionMigrationSpec) DeepCopyInto(out *StorageVersionMigration
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StorageVersionMigrationSpec) DeepCopy() *StorageVersionMigrationSpec {
-	return deepcopy.New(in, (*StorageVersionMigrationSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StorageVersionMigrationSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -46,5 +61,10 @@ func (in *StorageVersionMigrationStatus) DeepCopyInto(out *StorageVersionMigrati
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StorageVersionMigrationStatus) DeepCopy() *StorageVersionMigrationStatus {
-	return deepcopy.New(in, (*StorageVersionMigrationStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StorageVersionMigrationStatus)
+	in.DeepCopyInto(out)
+	return out
 }

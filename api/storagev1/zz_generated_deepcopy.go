@@ -14,7 +14,14 @@ func (in *CSIDriver) DeepCopyInto(out *CSIDriver) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *CSIDriver) DeepCopy() *CSIDriver { return deepcopy.New(in, (*CSIDriver).DeepCopyInto) }
+func (in *CSIDriver) DeepCopy() *CSIDriver {
+	if in == nil {
+		return nil
+	}
+	out := new(CSIDriver)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CSIDriverList) DeepCopyInto(out *CSIDriverList) {
@@ -25,7 +32,12 @@ func (in *CSIDriverList) DeepCopyInto(out *CSIDriverList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CSIDriverList) DeepCopy() *CSIDriverList {
-	return deepcopy.New(in, (*CSIDriverList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CSIDriverList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -46,7 +58,12 @@ func (in *CSIDriverSpec) DeepCopyInto(out *CSIDriverSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CSIDriverSpec) DeepCopy() *CSIDriverSpec {
-	return deepcopy.New(in, (*CSIDriverSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CSIDriverSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -58,7 +75,14 @@ func (in *CSINode) DeepCopyInto(out *CSINode) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *CSINode) DeepCopy() *CSINode { return deepcopy.New(in, (*CSINode).DeepCopyInto) }
+func (in *CSINode) DeepCopy() *CSINode {
+	if in == nil {
+		return nil
+	}
+	out := new(CSINode)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CSINodeDriver) DeepCopyInto(out *CSINodeDriver) {
@@ -69,7 +93,12 @@ func (in *CSINodeDriver) DeepCopyInto(out *CSINodeDriver) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CSINodeDriver) DeepCopy() *CSINodeDriver {
-	return deepcopy.New(in, (*CSINodeDriver).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CSINodeDriver)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -80,7 +109,14 @@ func (in *CSINodeList) DeepCopyInto(out *CSINodeList) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *CSINodeList) DeepCopy() *CSINodeList { return deepcopy.New(in, (*CSINodeList).DeepCopyInto) }
+func (in *CSINodeList) DeepCopy() *CSINodeList {
+	if in == nil {
+		return nil
+	}
+	out := new(CSINodeList)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CSINodeSpec) DeepCopyInto(out *CSINodeSpec) {
@@ -89,7 +125,14 @@ func (in *CSINodeSpec) DeepCopyInto(out *CSINodeSpec) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *CSINodeSpec) DeepCopy() *CSINodeSpec { return deepcopy.New(in, (*CSINodeSpec).DeepCopyInto) }
+func (in *CSINodeSpec) DeepCopy() *CSINodeSpec {
+	if in == nil {
+		return nil
+	}
+	out := new(CSINodeSpec)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CSINodeStatus) DeepCopyInto(out *CSINodeStatus) {
@@ -99,7 +142,12 @@ func (in *CSINodeStatus) DeepCopyInto(out *CSINodeStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CSINodeStatus) DeepCopy() *CSINodeStatus {
-	return deepcopy.New(in, (*CSINodeStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CSINodeStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -113,7 +161,12 @@ func (in *CSIStorageCapacity) DeepCopyInto(out *CSIStorageCapacity) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CSIStorageCapacity) DeepCopy() *CSIStorageCapacity {
-	return deepcopy.New(in, (*CSIStorageCapacity).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CSIStorageCapacity)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -125,7 +178,12 @@ func (in *CSIStorageCapacityList) DeepCopyInto(out *CSIStorageCapacityList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CSIStorageCapacityList) DeepCopy() *CSIStorageCapacityList {
-	return deepcopy.New(in, (*CSIStorageCapacityList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CSIStorageCapacityList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -142,7 +200,12 @@ func (in *StorageClass) DeepCopyInto(out *StorageClass) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StorageClass) DeepCopy() *StorageClass {
-	return deepcopy.New(in, (*StorageClass).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StorageClass)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -154,7 +217,12 @@ func (in *StorageClassList) DeepCopyInto(out *StorageClassList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StorageClassList) DeepCopy() *StorageClassList {
-	return deepcopy.New(in, (*StorageClassList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StorageClassList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -165,7 +233,12 @@ func (in *StorageHealth) DeepCopyInto(out *StorageHealth) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StorageHealth) DeepCopy() *StorageHealth {
-	return deepcopy.New(in, (*StorageHealth).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StorageHealth)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -177,7 +250,12 @@ func (in *StorageHealthCondition) DeepCopyInto(out *StorageHealthCondition) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StorageHealthCondition) DeepCopy() *StorageHealthCondition {
-	return deepcopy.New(in, (*StorageHealthCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StorageHealthCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -188,7 +266,12 @@ func (in *TokenRequest) DeepCopyInto(out *TokenRequest) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TokenRequest) DeepCopy() *TokenRequest {
-	return deepcopy.New(in, (*TokenRequest).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TokenRequest)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -201,7 +284,12 @@ func (in *VolumeAttachment) DeepCopyInto(out *VolumeAttachment) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VolumeAttachment) DeepCopy() *VolumeAttachment {
-	return deepcopy.New(in, (*VolumeAttachment).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeAttachment)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -213,7 +301,12 @@ func (in *VolumeAttachmentList) DeepCopyInto(out *VolumeAttachmentList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VolumeAttachmentList) DeepCopy() *VolumeAttachmentList {
-	return deepcopy.New(in, (*VolumeAttachmentList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeAttachmentList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -225,7 +318,12 @@ func (in *VolumeAttachmentSource) DeepCopyInto(out *VolumeAttachmentSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VolumeAttachmentSource) DeepCopy() *VolumeAttachmentSource {
-	return deepcopy.New(in, (*VolumeAttachmentSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeAttachmentSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -236,7 +334,12 @@ func (in *VolumeAttachmentSpec) DeepCopyInto(out *VolumeAttachmentSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VolumeAttachmentSpec) DeepCopy() *VolumeAttachmentSpec {
-	return deepcopy.New(in, (*VolumeAttachmentSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeAttachmentSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -249,7 +352,12 @@ func (in *VolumeAttachmentStatus) DeepCopyInto(out *VolumeAttachmentStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VolumeAttachmentStatus) DeepCopy() *VolumeAttachmentStatus {
-	return deepcopy.New(in, (*VolumeAttachmentStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeAttachmentStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -261,7 +369,12 @@ func (in *VolumeAttributesClass) DeepCopyInto(out *VolumeAttributesClass) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VolumeAttributesClass) DeepCopy() *VolumeAttributesClass {
-	return deepcopy.New(in, (*VolumeAttributesClass).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeAttributesClass)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -273,7 +386,12 @@ func (in *VolumeAttributesClassList) DeepCopyInto(out *VolumeAttributesClassList
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VolumeAttributesClassList) DeepCopy() *VolumeAttributesClassList {
-	return deepcopy.New(in, (*VolumeAttributesClassList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeAttributesClassList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -283,7 +401,14 @@ func (in *VolumeError) DeepCopyInto(out *VolumeError) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *VolumeError) DeepCopy() *VolumeError { return deepcopy.New(in, (*VolumeError).DeepCopyInto) }
+func (in *VolumeError) DeepCopy() *VolumeError {
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeError)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *VolumeNodeResources) DeepCopyInto(out *VolumeNodeResources) {
@@ -293,5 +418,10 @@ func (in *VolumeNodeResources) DeepCopyInto(out *VolumeNodeResources) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VolumeNodeResources) DeepCopy() *VolumeNodeResources {
-	return deepcopy.New(in, (*VolumeNodeResources).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeNodeResources)
+	in.DeepCopyInto(out)
+	return out
 }

@@ -61,7 +61,12 @@ func (g *deepCopyGen) emitType(t *typ) error {
 		w.p("}")
 	}
 	w.p("\n// DeepCopy returns a copy of in that shares no memory with it, nil for nil.")
-	w.p("func (in *%s) DeepCopy() *%s { return deepcopy.New(in, (*%s).DeepCopyInto) }", t.name, t.name, t.name)
+	w.p("func (in *%s) DeepCopy() *%s {", t.name, t.name)
+	w.p("if in == nil { return nil }")
+	w.p("out := new(%s)", t.name)
+	w.p("in.DeepCopyInto(out)")
+	w.p("return out")
+	w.p("}")
 	return nil
 }
 

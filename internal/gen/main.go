@@ -239,7 +239,11 @@ func addDeepCopy(files map[string][]byte, m *model, p *pkg) error {
 	if err != nil {
 		return err
 	}
-	out, err := fileWithUses("", p, []string{"deepcopy"}, body)
+	var fixed []string
+	if bytes.Contains(body, []byte("deepcopy.")) {
+		fixed = []string{"deepcopy"}
+	}
+	out, err := fileWithUses("", p, fixed, body)
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,12 @@ func (in *AWSElasticBlockStoreVolumeSource) DeepCopyInto(out *AWSElasticBlockSto
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *AWSElasticBlockStoreVolumeSource) DeepCopy() *AWSElasticBlockStoreVolumeSource {
-	return deepcopy.New(in, (*AWSElasticBlockStoreVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(AWSElasticBlockStoreVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -25,7 +30,14 @@ func (in *Affinity) DeepCopyInto(out *Affinity) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Affinity) DeepCopy() *Affinity { return deepcopy.New(in, (*Affinity).DeepCopyInto) }
+func (in *Affinity) DeepCopy() *Affinity {
+	if in == nil {
+		return nil
+	}
+	out := new(Affinity)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *AppArmorProfile) DeepCopyInto(out *AppArmorProfile) {
@@ -35,7 +47,12 @@ func (in *AppArmorProfile) DeepCopyInto(out *AppArmorProfile) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *AppArmorProfile) DeepCopy() *AppArmorProfile {
-	return deepcopy.New(in, (*AppArmorProfile).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(AppArmorProfile)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -43,7 +60,12 @@ func (in *AttachedVolume) DeepCopyInto(out *AttachedVolume) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *AttachedVolume) DeepCopy() *AttachedVolume {
-	return deepcopy.New(in, (*AttachedVolume).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(AttachedVolume)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -57,7 +79,12 @@ func (in *AzureDiskVolumeSource) DeepCopyInto(out *AzureDiskVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *AzureDiskVolumeSource) DeepCopy() *AzureDiskVolumeSource {
-	return deepcopy.New(in, (*AzureDiskVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(AzureDiskVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -68,7 +95,12 @@ func (in *AzureFilePersistentVolumeSource) DeepCopyInto(out *AzureFilePersistent
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *AzureFilePersistentVolumeSource) DeepCopy() *AzureFilePersistentVolumeSource {
-	return deepcopy.New(in, (*AzureFilePersistentVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(AzureFilePersistentVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -76,7 +108,12 @@ func (in *AzureFileVolumeSource) DeepCopyInto(out *AzureFileVolumeSource) { *out
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *AzureFileVolumeSource) DeepCopy() *AzureFileVolumeSource {
-	return deepcopy.New(in, (*AzureFileVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(AzureFileVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -86,7 +123,14 @@ func (in *Binding) DeepCopyInto(out *Binding) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Binding) DeepCopy() *Binding { return deepcopy.New(in, (*Binding).DeepCopyInto) }
+func (in *Binding) DeepCopy() *Binding {
+	if in == nil {
+		return nil
+	}
+	out := new(Binding)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CSIPersistentVolumeSource) DeepCopyInto(out *CSIPersistentVolumeSource) {
@@ -101,7 +145,12 @@ func (in *CSIPersistentVolumeSource) DeepCopyInto(out *CSIPersistentVolumeSource
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CSIPersistentVolumeSource) DeepCopy() *CSIPersistentVolumeSource {
-	return deepcopy.New(in, (*CSIPersistentVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CSIPersistentVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -115,7 +164,12 @@ func (in *CSIVolumeSource) DeepCopyInto(out *CSIVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CSIVolumeSource) DeepCopy() *CSIVolumeSource {
-	return deepcopy.New(in, (*CSIVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CSIVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -127,7 +181,12 @@ func (in *Capabilities) DeepCopyInto(out *Capabilities) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *Capabilities) DeepCopy() *Capabilities {
-	return deepcopy.New(in, (*Capabilities).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(Capabilities)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -139,7 +198,12 @@ func (in *CephFSPersistentVolumeSource) DeepCopyInto(out *CephFSPersistentVolume
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CephFSPersistentVolumeSource) DeepCopy() *CephFSPersistentVolumeSource {
-	return deepcopy.New(in, (*CephFSPersistentVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CephFSPersistentVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -151,7 +215,12 @@ func (in *CephFSVolumeSource) DeepCopyInto(out *CephFSVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CephFSVolumeSource) DeepCopy() *CephFSVolumeSource {
-	return deepcopy.New(in, (*CephFSVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CephFSVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -162,7 +231,12 @@ func (in *CinderPersistentVolumeSource) DeepCopyInto(out *CinderPersistentVolume
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CinderPersistentVolumeSource) DeepCopy() *CinderPersistentVolumeSource {
-	return deepcopy.New(in, (*CinderPersistentVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CinderPersistentVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -173,7 +247,12 @@ func (in *CinderVolumeSource) DeepCopyInto(out *CinderVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *CinderVolumeSource) DeepCopy() *CinderVolumeSource {
-	return deepcopy.New(in, (*CinderVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(CinderVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -184,7 +263,12 @@ func (in *ClientIPConfig) DeepCopyInto(out *ClientIPConfig) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ClientIPConfig) DeepCopy() *ClientIPConfig {
-	return deepcopy.New(in, (*ClientIPConfig).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ClientIPConfig)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -198,7 +282,12 @@ func (in *ClusterTrustBundleProjection) DeepCopyInto(out *ClusterTrustBundleProj
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ClusterTrustBundleProjection) DeepCopy() *ClusterTrustBundleProjection {
-	return deepcopy.New(in, (*ClusterTrustBundleProjection).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ClusterTrustBundleProjection)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -206,7 +295,12 @@ func (in *ComponentCondition) DeepCopyInto(out *ComponentCondition) { *out = *in
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ComponentCondition) DeepCopy() *ComponentCondition {
-	return deepcopy.New(in, (*ComponentCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ComponentCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -218,7 +312,12 @@ func (in *ComponentStatus) DeepCopyInto(out *ComponentStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ComponentStatus) DeepCopy() *ComponentStatus {
-	return deepcopy.New(in, (*ComponentStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ComponentStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -230,7 +329,12 @@ func (in *ComponentStatusList) DeepCopyInto(out *ComponentStatusList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ComponentStatusList) DeepCopy() *ComponentStatusList {
-	return deepcopy.New(in, (*ComponentStatusList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ComponentStatusList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -243,7 +347,14 @@ func (in *ConfigMap) DeepCopyInto(out *ConfigMap) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ConfigMap) DeepCopy() *ConfigMap { return deepcopy.New(in, (*ConfigMap).DeepCopyInto) }
+func (in *ConfigMap) DeepCopy() *ConfigMap {
+	if in == nil {
+		return nil
+	}
+	out := new(ConfigMap)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ConfigMapEnvSource) DeepCopyInto(out *ConfigMapEnvSource) {
@@ -253,7 +364,12 @@ func (in *ConfigMapEnvSource) DeepCopyInto(out *ConfigMapEnvSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ConfigMapEnvSource) DeepCopy() *ConfigMapEnvSource {
-	return deepcopy.New(in, (*ConfigMapEnvSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ConfigMapEnvSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -264,7 +380,12 @@ func (in *ConfigMapKeySelector) DeepCopyInto(out *ConfigMapKeySelector) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ConfigMapKeySelector) DeepCopy() *ConfigMapKeySelector {
-	return deepcopy.New(in, (*ConfigMapKeySelector).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ConfigMapKeySelector)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -276,7 +397,12 @@ func (in *ConfigMapList) DeepCopyInto(out *ConfigMapList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ConfigMapList) DeepCopy() *ConfigMapList {
-	return deepcopy.New(in, (*ConfigMapList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ConfigMapList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -284,7 +410,12 @@ func (in *ConfigMapNodeConfigSource) DeepCopyInto(out *ConfigMapNodeConfigSource
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ConfigMapNodeConfigSource) DeepCopy() *ConfigMapNodeConfigSource {
-	return deepcopy.New(in, (*ConfigMapNodeConfigSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ConfigMapNodeConfigSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -296,7 +427,12 @@ func (in *ConfigMapProjection) DeepCopyInto(out *ConfigMapProjection) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ConfigMapProjection) DeepCopy() *ConfigMapProjection {
-	return deepcopy.New(in, (*ConfigMapProjection).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ConfigMapProjection)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -309,7 +445,12 @@ func (in *ConfigMapVolumeSource) DeepCopyInto(out *ConfigMapVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ConfigMapVolumeSource) DeepCopy() *ConfigMapVolumeSource {
-	return deepcopy.New(in, (*ConfigMapVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ConfigMapVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -333,7 +474,14 @@ func (in *Container) DeepCopyInto(out *Container) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Container) DeepCopy() *Container { return deepcopy.New(in, (*Container).DeepCopyInto) }
+func (in *Container) DeepCopy() *Container {
+	if in == nil {
+		return nil
+	}
+	out := new(Container)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ContainerImage) DeepCopyInto(out *ContainerImage) {
@@ -343,7 +491,12 @@ func (in *ContainerImage) DeepCopyInto(out *ContainerImage) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerImage) DeepCopy() *ContainerImage {
-	return deepcopy.New(in, (*ContainerImage).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerImage)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -351,7 +504,12 @@ func (in *ContainerPort) DeepCopyInto(out *ContainerPort) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerPort) DeepCopy() *ContainerPort {
-	return deepcopy.New(in, (*ContainerPort).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerPort)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -359,7 +517,12 @@ func (in *ContainerResizePolicy) DeepCopyInto(out *ContainerResizePolicy) { *out
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerResizePolicy) DeepCopy() *ContainerResizePolicy {
-	return deepcopy.New(in, (*ContainerResizePolicy).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerResizePolicy)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -372,7 +535,12 @@ func (in *ContainerState) DeepCopyInto(out *ContainerState) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerState) DeepCopy() *ContainerState {
-	return deepcopy.New(in, (*ContainerState).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerState)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -380,7 +548,12 @@ func (in *ContainerStateRunning) DeepCopyInto(out *ContainerStateRunning) { *out
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerStateRunning) DeepCopy() *ContainerStateRunning {
-	return deepcopy.New(in, (*ContainerStateRunning).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerStateRunning)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -388,7 +561,12 @@ func (in *ContainerStateTerminated) DeepCopyInto(out *ContainerStateTerminated) 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerStateTerminated) DeepCopy() *ContainerStateTerminated {
-	return deepcopy.New(in, (*ContainerStateTerminated).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerStateTerminated)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -396,7 +574,12 @@ func (in *ContainerStateWaiting) DeepCopyInto(out *ContainerStateWaiting) { *out
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerStateWaiting) DeepCopy() *ContainerStateWaiting {
-	return deepcopy.New(in, (*ContainerStateWaiting).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerStateWaiting)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -414,7 +597,12 @@ func (in *ContainerStatus) DeepCopyInto(out *ContainerStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerStatus) DeepCopy() *ContainerStatus {
-	return deepcopy.New(in, (*ContainerStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -425,7 +613,12 @@ func (in *ContainerUser) DeepCopyInto(out *ContainerUser) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ContainerUser) DeepCopy() *ContainerUser {
-	return deepcopy.New(in, (*ContainerUser).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ContainerUser)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -433,7 +626,12 @@ func (in *DaemonEndpoint) DeepCopyInto(out *DaemonEndpoint) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DaemonEndpoint) DeepCopy() *DaemonEndpoint {
-	return deepcopy.New(in, (*DaemonEndpoint).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DaemonEndpoint)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -444,7 +642,12 @@ func (in *DownwardAPIProjection) DeepCopyInto(out *DownwardAPIProjection) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DownwardAPIProjection) DeepCopy() *DownwardAPIProjection {
-	return deepcopy.New(in, (*DownwardAPIProjection).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DownwardAPIProjection)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -457,7 +660,12 @@ func (in *DownwardAPIVolumeFile) DeepCopyInto(out *DownwardAPIVolumeFile) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DownwardAPIVolumeFile) DeepCopy() *DownwardAPIVolumeFile {
-	return deepcopy.New(in, (*DownwardAPIVolumeFile).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DownwardAPIVolumeFile)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -469,7 +677,12 @@ func (in *DownwardAPIVolumeSource) DeepCopyInto(out *DownwardAPIVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *DownwardAPIVolumeSource) DeepCopy() *DownwardAPIVolumeSource {
-	return deepcopy.New(in, (*DownwardAPIVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(DownwardAPIVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -480,7 +693,12 @@ func (in *EmptyDirVolumeSource) DeepCopyInto(out *EmptyDirVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EmptyDirVolumeSource) DeepCopy() *EmptyDirVolumeSource {
-	return deepcopy.New(in, (*EmptyDirVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EmptyDirVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -492,7 +710,12 @@ func (in *EndpointAddress) DeepCopyInto(out *EndpointAddress) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EndpointAddress) DeepCopy() *EndpointAddress {
-	return deepcopy.New(in, (*EndpointAddress).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EndpointAddress)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -503,7 +726,12 @@ func (in *EndpointPort) DeepCopyInto(out *EndpointPort) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EndpointPort) DeepCopy() *EndpointPort {
-	return deepcopy.New(in, (*EndpointPort).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EndpointPort)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -516,7 +744,12 @@ func (in *EndpointSubset) DeepCopyInto(out *EndpointSubset) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EndpointSubset) DeepCopy() *EndpointSubset {
-	return deepcopy.New(in, (*EndpointSubset).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EndpointSubset)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -527,7 +760,14 @@ func (in *Endpoints) DeepCopyInto(out *Endpoints) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Endpoints) DeepCopy() *Endpoints { return deepcopy.New(in, (*Endpoints).DeepCopyInto) }
+func (in *Endpoints) DeepCopy() *Endpoints {
+	if in == nil {
+		return nil
+	}
+	out := new(Endpoints)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *EndpointsList) DeepCopyInto(out *EndpointsList) {
@@ -538,7 +778,12 @@ func (in *EndpointsList) DeepCopyInto(out *EndpointsList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EndpointsList) DeepCopy() *EndpointsList {
-	return deepcopy.New(in, (*EndpointsList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EndpointsList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -550,7 +795,12 @@ func (in *EnvFromSource) DeepCopyInto(out *EnvFromSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EnvFromSource) DeepCopy() *EnvFromSource {
-	return deepcopy.New(in, (*EnvFromSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EnvFromSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -560,7 +810,14 @@ func (in *EnvVar) DeepCopyInto(out *EnvVar) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *EnvVar) DeepCopy() *EnvVar { return deepcopy.New(in, (*EnvVar).DeepCopyInto) }
+func (in *EnvVar) DeepCopy() *EnvVar {
+	if in == nil {
+		return nil
+	}
+	out := new(EnvVar)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *EnvVarSource) DeepCopyInto(out *EnvVarSource) {
@@ -573,7 +830,12 @@ func (in *EnvVarSource) DeepCopyInto(out *EnvVarSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EnvVarSource) DeepCopy() *EnvVarSource {
-	return deepcopy.New(in, (*EnvVarSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EnvVarSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -598,7 +860,12 @@ func (in *EphemeralContainer) DeepCopyInto(out *EphemeralContainer) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EphemeralContainer) DeepCopy() *EphemeralContainer {
-	return deepcopy.New(in, (*EphemeralContainer).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EphemeralContainer)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -609,7 +876,12 @@ func (in *EphemeralVolumeSource) DeepCopyInto(out *EphemeralVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *EphemeralVolumeSource) DeepCopy() *EphemeralVolumeSource {
-	return deepcopy.New(in, (*EphemeralVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(EphemeralVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -621,7 +893,14 @@ func (in *Event) DeepCopyInto(out *Event) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Event) DeepCopy() *Event { return deepcopy.New(in, (*Event).DeepCopyInto) }
+func (in *Event) DeepCopy() *Event {
+	if in == nil {
+		return nil
+	}
+	out := new(Event)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *EventList) DeepCopyInto(out *EventList) {
@@ -631,19 +910,40 @@ func (in *EventList) DeepCopyInto(out *EventList) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *EventList) DeepCopy() *EventList { return deepcopy.New(in, (*EventList).DeepCopyInto) }
+func (in *EventList) DeepCopy() *EventList {
+	if in == nil {
+		return nil
+	}
+	out := new(EventList)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *EventSeries) DeepCopyInto(out *EventSeries) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *EventSeries) DeepCopy() *EventSeries { return deepcopy.New(in, (*EventSeries).DeepCopyInto) }
+func (in *EventSeries) DeepCopy() *EventSeries {
+	if in == nil {
+		return nil
+	}
+	out := new(EventSeries)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *EventSource) DeepCopyInto(out *EventSource) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *EventSource) DeepCopy() *EventSource { return deepcopy.New(in, (*EventSource).DeepCopyInto) }
+func (in *EventSource) DeepCopy() *EventSource {
+	if in == nil {
+		return nil
+	}
+	out := new(EventSource)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ExecAction) DeepCopyInto(out *ExecAction) {
@@ -652,7 +952,14 @@ func (in *ExecAction) DeepCopyInto(out *ExecAction) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ExecAction) DeepCopy() *ExecAction { return deepcopy.New(in, (*ExecAction).DeepCopyInto) }
+func (in *ExecAction) DeepCopy() *ExecAction {
+	if in == nil {
+		return nil
+	}
+	out := new(ExecAction)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *FCVolumeSource) DeepCopyInto(out *FCVolumeSource) {
@@ -664,7 +971,12 @@ func (in *FCVolumeSource) DeepCopyInto(out *FCVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *FCVolumeSource) DeepCopy() *FCVolumeSource {
-	return deepcopy.New(in, (*FCVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(FCVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -676,7 +988,12 @@ func (in *FlexPersistentVolumeSource) DeepCopyInto(out *FlexPersistentVolumeSour
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *FlexPersistentVolumeSource) DeepCopy() *FlexPersistentVolumeSource {
-	return deepcopy.New(in, (*FlexPersistentVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(FlexPersistentVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -688,7 +1005,12 @@ func (in *FlexVolumeSource) DeepCopyInto(out *FlexVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *FlexVolumeSource) DeepCopy() *FlexVolumeSource {
-	return deepcopy.New(in, (*FlexVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(FlexVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -696,7 +1018,12 @@ func (in *FlockerVolumeSource) DeepCopyInto(out *FlockerVolumeSource) { *out = *
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *FlockerVolumeSource) DeepCopy() *FlockerVolumeSource {
-	return deepcopy.New(in, (*FlockerVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(FlockerVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -704,7 +1031,12 @@ func (in *GCEPersistentDiskVolumeSource) DeepCopyInto(out *GCEPersistentDiskVolu
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *GCEPersistentDiskVolumeSource) DeepCopy() *GCEPersistentDiskVolumeSource {
-	return deepcopy.New(in, (*GCEPersistentDiskVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(GCEPersistentDiskVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -714,14 +1046,26 @@ func (in *GRPCAction) DeepCopyInto(out *GRPCAction) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *GRPCAction) DeepCopy() *GRPCAction { return deepcopy.New(in, (*GRPCAction).DeepCopyInto) }
+func (in *GRPCAction) DeepCopy() *GRPCAction {
+	if in == nil {
+		return nil
+	}
+	out := new(GRPCAction)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *GitRepoVolumeSource) DeepCopyInto(out *GitRepoVolumeSource) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *GitRepoVolumeSource) DeepCopy() *GitRepoVolumeSource {
-	return deepcopy.New(in, (*GitRepoVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(GitRepoVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -732,7 +1076,12 @@ func (in *GlusterfsPersistentVolumeSource) DeepCopyInto(out *GlusterfsPersistent
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *GlusterfsPersistentVolumeSource) DeepCopy() *GlusterfsPersistentVolumeSource {
-	return deepcopy.New(in, (*GlusterfsPersistentVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(GlusterfsPersistentVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -740,7 +1089,12 @@ func (in *GlusterfsVolumeSource) DeepCopyInto(out *GlusterfsVolumeSource) { *out
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *GlusterfsVolumeSource) DeepCopy() *GlusterfsVolumeSource {
-	return deepcopy.New(in, (*GlusterfsVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(GlusterfsVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -751,14 +1105,26 @@ func (in *HTTPGetAction) DeepCopyInto(out *HTTPGetAction) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *HTTPGetAction) DeepCopy() *HTTPGetAction {
-	return deepcopy.New(in, (*HTTPGetAction).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(HTTPGetAction)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *HTTPHeader) DeepCopyInto(out *HTTPHeader) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *HTTPHeader) DeepCopy() *HTTPHeader { return deepcopy.New(in, (*HTTPHeader).DeepCopyInto) }
+func (in *HTTPHeader) DeepCopy() *HTTPHeader {
+	if in == nil {
+		return nil
+	}
+	out := new(HTTPHeader)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *HostAlias) DeepCopyInto(out *HostAlias) {
@@ -767,13 +1133,27 @@ func (in *HostAlias) DeepCopyInto(out *HostAlias) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *HostAlias) DeepCopy() *HostAlias { return deepcopy.New(in, (*HostAlias).DeepCopyInto) }
+func (in *HostAlias) DeepCopy() *HostAlias {
+	if in == nil {
+		return nil
+	}
+	out := new(HostAlias)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *HostIP) DeepCopyInto(out *HostIP) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *HostIP) DeepCopy() *HostIP { return deepcopy.New(in, (*HostIP).DeepCopyInto) }
+func (in *HostIP) DeepCopy() *HostIP {
+	if in == nil {
+		return nil
+	}
+	out := new(HostIP)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *HostPathVolumeSource) DeepCopyInto(out *HostPathVolumeSource) {
@@ -783,7 +1163,12 @@ func (in *HostPathVolumeSource) DeepCopyInto(out *HostPathVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *HostPathVolumeSource) DeepCopy() *HostPathVolumeSource {
-	return deepcopy.New(in, (*HostPathVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(HostPathVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -796,7 +1181,12 @@ func (in *ISCSIPersistentVolumeSource) DeepCopyInto(out *ISCSIPersistentVolumeSo
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ISCSIPersistentVolumeSource) DeepCopy() *ISCSIPersistentVolumeSource {
-	return deepcopy.New(in, (*ISCSIPersistentVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ISCSIPersistentVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -809,7 +1199,12 @@ func (in *ISCSIVolumeSource) DeepCopyInto(out *ISCSIVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ISCSIVolumeSource) DeepCopy() *ISCSIVolumeSource {
-	return deepcopy.New(in, (*ISCSIVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ISCSIVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -817,7 +1212,12 @@ func (in *ImageVolumeSource) DeepCopyInto(out *ImageVolumeSource) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ImageVolumeSource) DeepCopy() *ImageVolumeSource {
-	return deepcopy.New(in, (*ImageVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ImageVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -827,7 +1227,14 @@ func (in *KeyToPath) DeepCopyInto(out *KeyToPath) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *KeyToPath) DeepCopy() *KeyToPath { return deepcopy.New(in, (*KeyToPath).DeepCopyInto) }
+func (in *KeyToPath) DeepCopy() *KeyToPath {
+	if in == nil {
+		return nil
+	}
+	out := new(KeyToPath)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Lifecycle) DeepCopyInto(out *Lifecycle) {
@@ -837,7 +1244,14 @@ func (in *Lifecycle) DeepCopyInto(out *Lifecycle) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Lifecycle) DeepCopy() *Lifecycle { return deepcopy.New(in, (*Lifecycle).DeepCopyInto) }
+func (in *Lifecycle) DeepCopy() *Lifecycle {
+	if in == nil {
+		return nil
+	}
+	out := new(Lifecycle)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *LifecycleHandler) DeepCopyInto(out *LifecycleHandler) {
@@ -850,7 +1264,12 @@ func (in *LifecycleHandler) DeepCopyInto(out *LifecycleHandler) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LifecycleHandler) DeepCopy() *LifecycleHandler {
-	return deepcopy.New(in, (*LifecycleHandler).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LifecycleHandler)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -861,7 +1280,14 @@ func (in *LimitRange) DeepCopyInto(out *LimitRange) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *LimitRange) DeepCopy() *LimitRange { return deepcopy.New(in, (*LimitRange).DeepCopyInto) }
+func (in *LimitRange) DeepCopy() *LimitRange {
+	if in == nil {
+		return nil
+	}
+	out := new(LimitRange)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *LimitRangeItem) DeepCopyInto(out *LimitRangeItem) {
@@ -875,7 +1301,12 @@ func (in *LimitRangeItem) DeepCopyInto(out *LimitRangeItem) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LimitRangeItem) DeepCopy() *LimitRangeItem {
-	return deepcopy.New(in, (*LimitRangeItem).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LimitRangeItem)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -887,7 +1318,12 @@ func (in *LimitRangeList) DeepCopyInto(out *LimitRangeList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LimitRangeList) DeepCopy() *LimitRangeList {
-	return deepcopy.New(in, (*LimitRangeList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LimitRangeList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -898,7 +1334,12 @@ func (in *LimitRangeSpec) DeepCopyInto(out *LimitRangeSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LimitRangeSpec) DeepCopy() *LimitRangeSpec {
-	return deepcopy.New(in, (*LimitRangeSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LimitRangeSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -909,7 +1350,12 @@ func (in *LinuxContainerUser) DeepCopyInto(out *LinuxContainerUser) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LinuxContainerUser) DeepCopy() *LinuxContainerUser {
-	return deepcopy.New(in, (*LinuxContainerUser).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LinuxContainerUser)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -921,7 +1367,12 @@ func (in *LoadBalancerIngress) DeepCopyInto(out *LoadBalancerIngress) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LoadBalancerIngress) DeepCopy() *LoadBalancerIngress {
-	return deepcopy.New(in, (*LoadBalancerIngress).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LoadBalancerIngress)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -932,7 +1383,12 @@ func (in *LoadBalancerStatus) DeepCopyInto(out *LoadBalancerStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LoadBalancerStatus) DeepCopy() *LoadBalancerStatus {
-	return deepcopy.New(in, (*LoadBalancerStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LoadBalancerStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -940,7 +1396,12 @@ func (in *LocalObjectReference) DeepCopyInto(out *LocalObjectReference) { *out =
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LocalObjectReference) DeepCopy() *LocalObjectReference {
-	return deepcopy.New(in, (*LocalObjectReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LocalObjectReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -951,7 +1412,12 @@ func (in *LocalVolumeSource) DeepCopyInto(out *LocalVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *LocalVolumeSource) DeepCopy() *LocalVolumeSource {
-	return deepcopy.New(in, (*LocalVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(LocalVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -959,7 +1425,12 @@ func (in *ModifyVolumeStatus) DeepCopyInto(out *ModifyVolumeStatus) { *out = *in
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ModifyVolumeStatus) DeepCopy() *ModifyVolumeStatus {
-	return deepcopy.New(in, (*ModifyVolumeStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ModifyVolumeStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -967,7 +1438,12 @@ func (in *NFSVolumeSource) DeepCopyInto(out *NFSVolumeSource) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NFSVolumeSource) DeepCopy() *NFSVolumeSource {
-	return deepcopy.New(in, (*NFSVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NFSVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -979,14 +1455,26 @@ func (in *Namespace) DeepCopyInto(out *Namespace) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Namespace) DeepCopy() *Namespace { return deepcopy.New(in, (*Namespace).DeepCopyInto) }
+func (in *Namespace) DeepCopy() *Namespace {
+	if in == nil {
+		return nil
+	}
+	out := new(Namespace)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NamespaceCondition) DeepCopyInto(out *NamespaceCondition) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NamespaceCondition) DeepCopy() *NamespaceCondition {
-	return deepcopy.New(in, (*NamespaceCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NamespaceCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -998,7 +1486,12 @@ func (in *NamespaceList) DeepCopyInto(out *NamespaceList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NamespaceList) DeepCopy() *NamespaceList {
-	return deepcopy.New(in, (*NamespaceList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NamespaceList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1009,7 +1502,12 @@ func (in *NamespaceSpec) DeepCopyInto(out *NamespaceSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NamespaceSpec) DeepCopy() *NamespaceSpec {
-	return deepcopy.New(in, (*NamespaceSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NamespaceSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1020,7 +1518,12 @@ func (in *NamespaceStatus) DeepCopyInto(out *NamespaceStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NamespaceStatus) DeepCopy() *NamespaceStatus {
-	return deepcopy.New(in, (*NamespaceStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NamespaceStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1032,13 +1535,27 @@ func (in *Node) DeepCopyInto(out *Node) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Node) DeepCopy() *Node { return deepcopy.New(in, (*Node).DeepCopyInto) }
+func (in *Node) DeepCopy() *Node {
+	if in == nil {
+		return nil
+	}
+	out := new(Node)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NodeAddress) DeepCopyInto(out *NodeAddress) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *NodeAddress) DeepCopy() *NodeAddress { return deepcopy.New(in, (*NodeAddress).DeepCopyInto) }
+func (in *NodeAddress) DeepCopy() *NodeAddress {
+	if in == nil {
+		return nil
+	}
+	out := new(NodeAddress)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NodeAffinity) DeepCopyInto(out *NodeAffinity) {
@@ -1049,7 +1566,12 @@ func (in *NodeAffinity) DeepCopyInto(out *NodeAffinity) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeAffinity) DeepCopy() *NodeAffinity {
-	return deepcopy.New(in, (*NodeAffinity).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeAffinity)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1057,7 +1579,12 @@ func (in *NodeCondition) DeepCopyInto(out *NodeCondition) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeCondition) DeepCopy() *NodeCondition {
-	return deepcopy.New(in, (*NodeCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1068,7 +1595,12 @@ func (in *NodeConfigSource) DeepCopyInto(out *NodeConfigSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeConfigSource) DeepCopy() *NodeConfigSource {
-	return deepcopy.New(in, (*NodeConfigSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeConfigSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1081,7 +1613,12 @@ func (in *NodeConfigStatus) DeepCopyInto(out *NodeConfigStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeConfigStatus) DeepCopy() *NodeConfigStatus {
-	return deepcopy.New(in, (*NodeConfigStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeConfigStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1089,7 +1626,12 @@ func (in *NodeDaemonEndpoints) DeepCopyInto(out *NodeDaemonEndpoints) { *out = *
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeDaemonEndpoints) DeepCopy() *NodeDaemonEndpoints {
-	return deepcopy.New(in, (*NodeDaemonEndpoints).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeDaemonEndpoints)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1100,7 +1642,12 @@ func (in *NodeFeatures) DeepCopyInto(out *NodeFeatures) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeFeatures) DeepCopy() *NodeFeatures {
-	return deepcopy.New(in, (*NodeFeatures).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeFeatures)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1111,7 +1658,14 @@ func (in *NodeList) DeepCopyInto(out *NodeList) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *NodeList) DeepCopy() *NodeList { return deepcopy.New(in, (*NodeList).DeepCopyInto) }
+func (in *NodeList) DeepCopy() *NodeList {
+	if in == nil {
+		return nil
+	}
+	out := new(NodeList)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NodeRuntimeHandler) DeepCopyInto(out *NodeRuntimeHandler) {
@@ -1121,7 +1675,12 @@ func (in *NodeRuntimeHandler) DeepCopyInto(out *NodeRuntimeHandler) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeRuntimeHandler) DeepCopy() *NodeRuntimeHandler {
-	return deepcopy.New(in, (*NodeRuntimeHandler).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeRuntimeHandler)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1133,7 +1692,12 @@ func (in *NodeRuntimeHandlerFeatures) DeepCopyInto(out *NodeRuntimeHandlerFeatur
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeRuntimeHandlerFeatures) DeepCopy() *NodeRuntimeHandlerFeatures {
-	return deepcopy.New(in, (*NodeRuntimeHandlerFeatures).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeRuntimeHandlerFeatures)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1144,7 +1708,12 @@ func (in *NodeSelector) DeepCopyInto(out *NodeSelector) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeSelector) DeepCopy() *NodeSelector {
-	return deepcopy.New(in, (*NodeSelector).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeSelector)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1155,7 +1724,12 @@ func (in *NodeSelectorRequirement) DeepCopyInto(out *NodeSelectorRequirement) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeSelectorRequirement) DeepCopy() *NodeSelectorRequirement {
-	return deepcopy.New(in, (*NodeSelectorRequirement).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeSelectorRequirement)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1167,7 +1741,12 @@ func (in *NodeSelectorTerm) DeepCopyInto(out *NodeSelectorTerm) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeSelectorTerm) DeepCopy() *NodeSelectorTerm {
-	return deepcopy.New(in, (*NodeSelectorTerm).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeSelectorTerm)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1179,7 +1758,14 @@ func (in *NodeSpec) DeepCopyInto(out *NodeSpec) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *NodeSpec) DeepCopy() *NodeSpec { return deepcopy.New(in, (*NodeSpec).DeepCopyInto) }
+func (in *NodeSpec) DeepCopy() *NodeSpec {
+	if in == nil {
+		return nil
+	}
+	out := new(NodeSpec)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NodeStatus) DeepCopyInto(out *NodeStatus) {
@@ -1197,14 +1783,26 @@ func (in *NodeStatus) DeepCopyInto(out *NodeStatus) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *NodeStatus) DeepCopy() *NodeStatus { return deepcopy.New(in, (*NodeStatus).DeepCopyInto) }
+func (in *NodeStatus) DeepCopy() *NodeStatus {
+	if in == nil {
+		return nil
+	}
+	out := new(NodeStatus)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NodeSystemInfo) DeepCopyInto(out *NodeSystemInfo) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *NodeSystemInfo) DeepCopy() *NodeSystemInfo {
-	return deepcopy.New(in, (*NodeSystemInfo).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(NodeSystemInfo)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1212,7 +1810,12 @@ func (in *ObjectFieldSelector) DeepCopyInto(out *ObjectFieldSelector) { *out = *
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ObjectFieldSelector) DeepCopy() *ObjectFieldSelector {
-	return deepcopy.New(in, (*ObjectFieldSelector).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ObjectFieldSelector)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1220,7 +1823,12 @@ func (in *ObjectReference) DeepCopyInto(out *ObjectReference) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ObjectReference) DeepCopy() *ObjectReference {
-	return deepcopy.New(in, (*ObjectReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ObjectReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1233,7 +1841,12 @@ func (in *PersistentVolume) DeepCopyInto(out *PersistentVolume) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PersistentVolume) DeepCopy() *PersistentVolume {
-	return deepcopy.New(in, (*PersistentVolume).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PersistentVolume)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1246,7 +1859,12 @@ func (in *PersistentVolumeClaim) DeepCopyInto(out *PersistentVolumeClaim) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PersistentVolumeClaim) DeepCopy() *PersistentVolumeClaim {
-	return deepcopy.New(in, (*PersistentVolumeClaim).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PersistentVolumeClaim)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1256,7 +1874,12 @@ func (in *PersistentVolumeClaimCondition) DeepCopyInto(out *PersistentVolumeClai
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PersistentVolumeClaimCondition) DeepCopy() *PersistentVolumeClaimCondition {
-	return deepcopy.New(in, (*PersistentVolumeClaimCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PersistentVolumeClaimCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1268,7 +1891,12 @@ func (in *PersistentVolumeClaimList) DeepCopyInto(out *PersistentVolumeClaimList
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PersistentVolumeClaimList) DeepCopy() *PersistentVolumeClaimList {
-	return deepcopy.New(in, (*PersistentVolumeClaimList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PersistentVolumeClaimList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1286,7 +1914,12 @@ func (in *PersistentVolumeClaimSpec) DeepCopyInto(out *PersistentVolumeClaimSpec
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PersistentVolumeClaimSpec) DeepCopy() *PersistentVolumeClaimSpec {
-	return deepcopy.New(in, (*PersistentVolumeClaimSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PersistentVolumeClaimSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1303,7 +1936,12 @@ func (in *PersistentVolumeClaimStatus) DeepCopyInto(out *PersistentVolumeClaimSt
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PersistentVolumeClaimStatus) DeepCopy() *PersistentVolumeClaimStatus {
-	return deepcopy.New(in, (*PersistentVolumeClaimStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PersistentVolumeClaimStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1315,7 +1953,12 @@ func (in *PersistentVolumeClaimTemplate) DeepCopyInto(out *PersistentVolumeClaim
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PersistentVolumeClaimTemplate) DeepCopy() *PersistentVolumeClaimTemplate {
-	return deepcopy.New(in, (*PersistentVolumeClaimTemplate).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PersistentVolumeClaimTemplate)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1325,7 +1968,12 @@ func (in *PersistentVolumeClaimVolumeSource) DeepCopyInto(out *PersistentVolumeC
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PersistentVolumeClaimVolumeSource) DeepCopy() *PersistentVolumeClaimVolumeSource {
-	return deepcopy.New(in, (*PersistentVolumeClaimVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PersistentVolumeClaimVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1337,7 +1985,12 @@ func (in *PersistentVolumeList) DeepCopyInto(out *PersistentVolumeList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PersistentVolumeList) DeepCopy() *PersistentVolumeList {
-	return deepcopy.New(in, (*PersistentVolumeList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PersistentVolumeList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1376,7 +2029,12 @@ func (in *PersistentVolumeSpec) DeepCopyInto(out *PersistentVolumeSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PersistentVolumeSpec) DeepCopy() *PersistentVolumeSpec {
-	return deepcopy.New(in, (*PersistentVolumeSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PersistentVolumeSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1387,7 +2045,12 @@ func (in *PersistentVolumeStatus) DeepCopyInto(out *PersistentVolumeStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PersistentVolumeStatus) DeepCopy() *PersistentVolumeStatus {
-	return deepcopy.New(in, (*PersistentVolumeStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PersistentVolumeStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1397,7 +2060,12 @@ func (in *PhotonPersistentDiskVolumeSource) DeepCopyInto(out *PhotonPersistentDi
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PhotonPersistentDiskVolumeSource) DeepCopy() *PhotonPersistentDiskVolumeSource {
-	return deepcopy.New(in, (*PhotonPersistentDiskVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PhotonPersistentDiskVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1409,7 +2077,14 @@ func (in *Pod) DeepCopyInto(out *Pod) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Pod) DeepCopy() *Pod { return deepcopy.New(in, (*Pod).DeepCopyInto) }
+func (in *Pod) DeepCopy() *Pod {
+	if in == nil {
+		return nil
+	}
+	out := new(Pod)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodAffinity) DeepCopyInto(out *PodAffinity) {
@@ -1419,7 +2094,14 @@ func (in *PodAffinity) DeepCopyInto(out *PodAffinity) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *PodAffinity) DeepCopy() *PodAffinity { return deepcopy.New(in, (*PodAffinity).DeepCopyInto) }
+func (in *PodAffinity) DeepCopy() *PodAffinity {
+	if in == nil {
+		return nil
+	}
+	out := new(PodAffinity)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodAffinityTerm) DeepCopyInto(out *PodAffinityTerm) {
@@ -1433,7 +2115,12 @@ func (in *PodAffinityTerm) DeepCopyInto(out *PodAffinityTerm) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodAffinityTerm) DeepCopy() *PodAffinityTerm {
-	return deepcopy.New(in, (*PodAffinityTerm).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodAffinityTerm)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1445,7 +2132,12 @@ func (in *PodAntiAffinity) DeepCopyInto(out *PodAntiAffinity) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodAntiAffinity) DeepCopy() *PodAntiAffinity {
-	return deepcopy.New(in, (*PodAntiAffinity).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodAntiAffinity)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1453,7 +2145,12 @@ func (in *PodCondition) DeepCopyInto(out *PodCondition) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodCondition) DeepCopy() *PodCondition {
-	return deepcopy.New(in, (*PodCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1466,7 +2163,12 @@ func (in *PodDNSConfig) DeepCopyInto(out *PodDNSConfig) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodDNSConfig) DeepCopy() *PodDNSConfig {
-	return deepcopy.New(in, (*PodDNSConfig).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodDNSConfig)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1477,14 +2179,26 @@ func (in *PodDNSConfigOption) DeepCopyInto(out *PodDNSConfigOption) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodDNSConfigOption) DeepCopy() *PodDNSConfigOption {
-	return deepcopy.New(in, (*PodDNSConfigOption).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodDNSConfigOption)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodIP) DeepCopyInto(out *PodIP) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *PodIP) DeepCopy() *PodIP { return deepcopy.New(in, (*PodIP).DeepCopyInto) }
+func (in *PodIP) DeepCopy() *PodIP {
+	if in == nil {
+		return nil
+	}
+	out := new(PodIP)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodList) DeepCopyInto(out *PodList) {
@@ -1494,20 +2208,39 @@ func (in *PodList) DeepCopyInto(out *PodList) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *PodList) DeepCopy() *PodList { return deepcopy.New(in, (*PodList).DeepCopyInto) }
+func (in *PodList) DeepCopy() *PodList {
+	if in == nil {
+		return nil
+	}
+	out := new(PodList)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodOS) DeepCopyInto(out *PodOS) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *PodOS) DeepCopy() *PodOS { return deepcopy.New(in, (*PodOS).DeepCopyInto) }
+func (in *PodOS) DeepCopy() *PodOS {
+	if in == nil {
+		return nil
+	}
+	out := new(PodOS)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodReadinessGate) DeepCopyInto(out *PodReadinessGate) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodReadinessGate) DeepCopy() *PodReadinessGate {
-	return deepcopy.New(in, (*PodReadinessGate).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodReadinessGate)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1519,7 +2252,12 @@ func (in *PodResourceClaim) DeepCopyInto(out *PodResourceClaim) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodResourceClaim) DeepCopy() *PodResourceClaim {
-	return deepcopy.New(in, (*PodResourceClaim).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodResourceClaim)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1530,7 +2268,12 @@ func (in *PodResourceClaimStatus) DeepCopyInto(out *PodResourceClaimStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodResourceClaimStatus) DeepCopy() *PodResourceClaimStatus {
-	return deepcopy.New(in, (*PodResourceClaimStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodResourceClaimStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1538,7 +2281,12 @@ func (in *PodSchedulingGate) DeepCopyInto(out *PodSchedulingGate) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodSchedulingGate) DeepCopy() *PodSchedulingGate {
-	return deepcopy.New(in, (*PodSchedulingGate).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodSchedulingGate)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1561,7 +2309,12 @@ func (in *PodSecurityContext) DeepCopyInto(out *PodSecurityContext) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodSecurityContext) DeepCopy() *PodSecurityContext {
-	return deepcopy.New(in, (*PodSecurityContext).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodSecurityContext)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1598,7 +2351,14 @@ func (in *PodSpec) DeepCopyInto(out *PodSpec) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *PodSpec) DeepCopy() *PodSpec { return deepcopy.New(in, (*PodSpec).DeepCopyInto) }
+func (in *PodSpec) DeepCopy() *PodSpec {
+	if in == nil {
+		return nil
+	}
+	out := new(PodSpec)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodStatus) DeepCopyInto(out *PodStatus) {
@@ -1614,7 +2374,14 @@ func (in *PodStatus) DeepCopyInto(out *PodStatus) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *PodStatus) DeepCopy() *PodStatus { return deepcopy.New(in, (*PodStatus).DeepCopyInto) }
+func (in *PodStatus) DeepCopy() *PodStatus {
+	if in == nil {
+		return nil
+	}
+	out := new(PodStatus)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodTemplate) DeepCopyInto(out *PodTemplate) {
@@ -1624,7 +2391,14 @@ func (in *PodTemplate) DeepCopyInto(out *PodTemplate) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *PodTemplate) DeepCopy() *PodTemplate { return deepcopy.New(in, (*PodTemplate).DeepCopyInto) }
+func (in *PodTemplate) DeepCopy() *PodTemplate {
+	if in == nil {
+		return nil
+	}
+	out := new(PodTemplate)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodTemplateList) DeepCopyInto(out *PodTemplateList) {
@@ -1635,7 +2409,12 @@ func (in *PodTemplateList) DeepCopyInto(out *PodTemplateList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodTemplateList) DeepCopy() *PodTemplateList {
-	return deepcopy.New(in, (*PodTemplateList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodTemplateList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1647,7 +2426,12 @@ func (in *PodTemplateSpec) DeepCopyInto(out *PodTemplateSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PodTemplateSpec) DeepCopy() *PodTemplateSpec {
-	return deepcopy.New(in, (*PodTemplateSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PodTemplateSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1657,14 +2441,26 @@ func (in *PortStatus) DeepCopyInto(out *PortStatus) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *PortStatus) DeepCopy() *PortStatus { return deepcopy.New(in, (*PortStatus).DeepCopyInto) }
+func (in *PortStatus) DeepCopy() *PortStatus {
+	if in == nil {
+		return nil
+	}
+	out := new(PortStatus)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PortworxVolumeSource) DeepCopyInto(out *PortworxVolumeSource) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PortworxVolumeSource) DeepCopy() *PortworxVolumeSource {
-	return deepcopy.New(in, (*PortworxVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PortworxVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1675,7 +2471,12 @@ func (in *PreferredSchedulingTerm) DeepCopyInto(out *PreferredSchedulingTerm) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *PreferredSchedulingTerm) DeepCopy() *PreferredSchedulingTerm {
-	return deepcopy.New(in, (*PreferredSchedulingTerm).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(PreferredSchedulingTerm)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1689,7 +2490,14 @@ func (in *Probe) DeepCopyInto(out *Probe) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Probe) DeepCopy() *Probe { return deepcopy.New(in, (*Probe).DeepCopyInto) }
+func (in *Probe) DeepCopy() *Probe {
+	if in == nil {
+		return nil
+	}
+	out := new(Probe)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ProjectedVolumeSource) DeepCopyInto(out *ProjectedVolumeSource) {
@@ -1700,7 +2508,12 @@ func (in *ProjectedVolumeSource) DeepCopyInto(out *ProjectedVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ProjectedVolumeSource) DeepCopy() *ProjectedVolumeSource {
-	return deepcopy.New(in, (*ProjectedVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ProjectedVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1708,7 +2521,12 @@ func (in *QuobyteVolumeSource) DeepCopyInto(out *QuobyteVolumeSource) { *out = *
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *QuobyteVolumeSource) DeepCopy() *QuobyteVolumeSource {
-	return deepcopy.New(in, (*QuobyteVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(QuobyteVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1720,7 +2538,12 @@ func (in *RBDPersistentVolumeSource) DeepCopyInto(out *RBDPersistentVolumeSource
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *RBDPersistentVolumeSource) DeepCopy() *RBDPersistentVolumeSource {
-	return deepcopy.New(in, (*RBDPersistentVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(RBDPersistentVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1732,7 +2555,12 @@ func (in *RBDVolumeSource) DeepCopyInto(out *RBDVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *RBDVolumeSource) DeepCopy() *RBDVolumeSource {
-	return deepcopy.New(in, (*RBDVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(RBDVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1745,7 +2573,12 @@ func (in *ReplicationController) DeepCopyInto(out *ReplicationController) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ReplicationController) DeepCopy() *ReplicationController {
-	return deepcopy.New(in, (*ReplicationController).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ReplicationController)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1755,7 +2588,12 @@ func (in *ReplicationControllerCondition) DeepCopyInto(out *ReplicationControlle
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ReplicationControllerCondition) DeepCopy() *ReplicationControllerCondition {
-	return deepcopy.New(in, (*ReplicationControllerCondition).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ReplicationControllerCondition)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1767,7 +2605,12 @@ func (in *ReplicationControllerList) DeepCopyInto(out *ReplicationControllerList
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ReplicationControllerList) DeepCopy() *ReplicationControllerList {
-	return deepcopy.New(in, (*ReplicationControllerList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ReplicationControllerList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1780,7 +2623,12 @@ func (in *ReplicationControllerSpec) DeepCopyInto(out *ReplicationControllerSpec
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ReplicationControllerSpec) DeepCopy() *ReplicationControllerSpec {
-	return deepcopy.New(in, (*ReplicationControllerSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ReplicationControllerSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1791,7 +2639,12 @@ func (in *ReplicationControllerStatus) DeepCopyInto(out *ReplicationControllerSt
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ReplicationControllerStatus) DeepCopy() *ReplicationControllerStatus {
-	return deepcopy.New(in, (*ReplicationControllerStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ReplicationControllerStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1799,7 +2652,12 @@ func (in *ResourceClaim) DeepCopyInto(out *ResourceClaim) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceClaim) DeepCopy() *ResourceClaim {
-	return deepcopy.New(in, (*ResourceClaim).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceClaim)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1807,7 +2665,12 @@ func (in *ResourceFieldSelector) DeepCopyInto(out *ResourceFieldSelector) { *out
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceFieldSelector) DeepCopy() *ResourceFieldSelector {
-	return deepcopy.New(in, (*ResourceFieldSelector).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceFieldSelector)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1815,7 +2678,12 @@ func (in *ResourceHealth) DeepCopyInto(out *ResourceHealth) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceHealth) DeepCopy() *ResourceHealth {
-	return deepcopy.New(in, (*ResourceHealth).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceHealth)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1828,7 +2696,12 @@ func (in *ResourceQuota) DeepCopyInto(out *ResourceQuota) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceQuota) DeepCopy() *ResourceQuota {
-	return deepcopy.New(in, (*ResourceQuota).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceQuota)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1840,7 +2713,12 @@ func (in *ResourceQuotaList) DeepCopyInto(out *ResourceQuotaList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceQuotaList) DeepCopy() *ResourceQuotaList {
-	return deepcopy.New(in, (*ResourceQuotaList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceQuotaList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1853,7 +2731,12 @@ func (in *ResourceQuotaSpec) DeepCopyInto(out *ResourceQuotaSpec) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceQuotaSpec) DeepCopy() *ResourceQuotaSpec {
-	return deepcopy.New(in, (*ResourceQuotaSpec).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceQuotaSpec)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1865,7 +2748,12 @@ func (in *ResourceQuotaStatus) DeepCopyInto(out *ResourceQuotaStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceQuotaStatus) DeepCopy() *ResourceQuotaStatus {
-	return deepcopy.New(in, (*ResourceQuotaStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceQuotaStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1878,7 +2766,12 @@ func (in *ResourceRequirements) DeepCopyInto(out *ResourceRequirements) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceRequirements) DeepCopy() *ResourceRequirements {
-	return deepcopy.New(in, (*ResourceRequirements).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceRequirements)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1889,7 +2782,12 @@ func (in *ResourceStatus) DeepCopyInto(out *ResourceStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ResourceStatus) DeepCopy() *ResourceStatus {
-	return deepcopy.New(in, (*ResourceStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ResourceStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1897,7 +2795,12 @@ func (in *SELinuxOptions) DeepCopyInto(out *SELinuxOptions) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SELinuxOptions) DeepCopy() *SELinuxOptions {
-	return deepcopy.New(in, (*SELinuxOptions).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SELinuxOptions)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1908,7 +2811,12 @@ func (in *ScaleIOPersistentVolumeSource) DeepCopyInto(out *ScaleIOPersistentVolu
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ScaleIOPersistentVolumeSource) DeepCopy() *ScaleIOPersistentVolumeSource {
-	return deepcopy.New(in, (*ScaleIOPersistentVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ScaleIOPersistentVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1919,7 +2827,12 @@ func (in *ScaleIOVolumeSource) DeepCopyInto(out *ScaleIOVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ScaleIOVolumeSource) DeepCopy() *ScaleIOVolumeSource {
-	return deepcopy.New(in, (*ScaleIOVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ScaleIOVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1930,7 +2843,12 @@ func (in *ScopeSelector) DeepCopyInto(out *ScopeSelector) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ScopeSelector) DeepCopy() *ScopeSelector {
-	return deepcopy.New(in, (*ScopeSelector).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ScopeSelector)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1941,7 +2859,12 @@ func (in *ScopedResourceSelectorRequirement) DeepCopyInto(out *ScopedResourceSel
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ScopedResourceSelectorRequirement) DeepCopy() *ScopedResourceSelectorRequirement {
-	return deepcopy.New(in, (*ScopedResourceSelectorRequirement).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ScopedResourceSelectorRequirement)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1952,7 +2875,12 @@ func (in *SeccompProfile) DeepCopyInto(out *SeccompProfile) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SeccompProfile) DeepCopy() *SeccompProfile {
-	return deepcopy.New(in, (*SeccompProfile).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SeccompProfile)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1965,7 +2893,14 @@ func (in *Secret) DeepCopyInto(out *Secret) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Secret) DeepCopy() *Secret { return deepcopy.New(in, (*Secret).DeepCopyInto) }
+func (in *Secret) DeepCopy() *Secret {
+	if in == nil {
+		return nil
+	}
+	out := new(Secret)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *SecretEnvSource) DeepCopyInto(out *SecretEnvSource) {
@@ -1975,7 +2910,12 @@ func (in *SecretEnvSource) DeepCopyInto(out *SecretEnvSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SecretEnvSource) DeepCopy() *SecretEnvSource {
-	return deepcopy.New(in, (*SecretEnvSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SecretEnvSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1986,7 +2926,12 @@ func (in *SecretKeySelector) DeepCopyInto(out *SecretKeySelector) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SecretKeySelector) DeepCopy() *SecretKeySelector {
-	return deepcopy.New(in, (*SecretKeySelector).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SecretKeySelector)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -1997,7 +2942,14 @@ func (in *SecretList) DeepCopyInto(out *SecretList) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *SecretList) DeepCopy() *SecretList { return deepcopy.New(in, (*SecretList).DeepCopyInto) }
+func (in *SecretList) DeepCopy() *SecretList {
+	if in == nil {
+		return nil
+	}
+	out := new(SecretList)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *SecretProjection) DeepCopyInto(out *SecretProjection) {
@@ -2008,7 +2960,12 @@ func (in *SecretProjection) DeepCopyInto(out *SecretProjection) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SecretProjection) DeepCopy() *SecretProjection {
-	return deepcopy.New(in, (*SecretProjection).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SecretProjection)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2016,7 +2973,12 @@ func (in *SecretReference) DeepCopyInto(out *SecretReference) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SecretReference) DeepCopy() *SecretReference {
-	return deepcopy.New(in, (*SecretReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SecretReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2029,7 +2991,12 @@ func (in *SecretVolumeSource) DeepCopyInto(out *SecretVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SecretVolumeSource) DeepCopy() *SecretVolumeSource {
-	return deepcopy.New(in, (*SecretVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SecretVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2051,7 +3018,12 @@ func (in *SecurityContext) DeepCopyInto(out *SecurityContext) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SecurityContext) DeepCopy() *SecurityContext {
-	return deepcopy.New(in, (*SecurityContext).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SecurityContext)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2063,7 +3035,14 @@ func (in *Service) DeepCopyInto(out *Service) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Service) DeepCopy() *Service { return deepcopy.New(in, (*Service).DeepCopyInto) }
+func (in *Service) DeepCopy() *Service {
+	if in == nil {
+		return nil
+	}
+	out := new(Service)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ServiceAccount) DeepCopyInto(out *ServiceAccount) {
@@ -2076,7 +3055,12 @@ func (in *ServiceAccount) DeepCopyInto(out *ServiceAccount) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ServiceAccount) DeepCopy() *ServiceAccount {
-	return deepcopy.New(in, (*ServiceAccount).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ServiceAccount)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2088,7 +3072,12 @@ func (in *ServiceAccountList) DeepCopyInto(out *ServiceAccountList) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ServiceAccountList) DeepCopy() *ServiceAccountList {
-	return deepcopy.New(in, (*ServiceAccountList).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ServiceAccountList)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2099,7 +3088,12 @@ func (in *ServiceAccountTokenProjection) DeepCopyInto(out *ServiceAccountTokenPr
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ServiceAccountTokenProjection) DeepCopy() *ServiceAccountTokenProjection {
-	return deepcopy.New(in, (*ServiceAccountTokenProjection).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ServiceAccountTokenProjection)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2110,7 +3104,14 @@ func (in *ServiceList) DeepCopyInto(out *ServiceList) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ServiceList) DeepCopy() *ServiceList { return deepcopy.New(in, (*ServiceList).DeepCopyInto) }
+func (in *ServiceList) DeepCopy() *ServiceList {
+	if in == nil {
+		return nil
+	}
+	out := new(ServiceList)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ServicePort) DeepCopyInto(out *ServicePort) {
@@ -2119,7 +3120,14 @@ func (in *ServicePort) DeepCopyInto(out *ServicePort) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ServicePort) DeepCopy() *ServicePort { return deepcopy.New(in, (*ServicePort).DeepCopyInto) }
+func (in *ServicePort) DeepCopy() *ServicePort {
+	if in == nil {
+		return nil
+	}
+	out := new(ServicePort)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ServiceSpec) DeepCopyInto(out *ServiceSpec) {
@@ -2139,7 +3147,14 @@ func (in *ServiceSpec) DeepCopyInto(out *ServiceSpec) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *ServiceSpec) DeepCopy() *ServiceSpec { return deepcopy.New(in, (*ServiceSpec).DeepCopyInto) }
+func (in *ServiceSpec) DeepCopy() *ServiceSpec {
+	if in == nil {
+		return nil
+	}
+	out := new(ServiceSpec)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ServiceStatus) DeepCopyInto(out *ServiceStatus) {
@@ -2150,7 +3165,12 @@ func (in *ServiceStatus) DeepCopyInto(out *ServiceStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *ServiceStatus) DeepCopy() *ServiceStatus {
-	return deepcopy.New(in, (*ServiceStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(ServiceStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2161,14 +3181,26 @@ func (in *SessionAffinityConfig) DeepCopyInto(out *SessionAffinityConfig) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *SessionAffinityConfig) DeepCopy() *SessionAffinityConfig {
-	return deepcopy.New(in, (*SessionAffinityConfig).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(SessionAffinityConfig)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *SleepAction) DeepCopyInto(out *SleepAction) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *SleepAction) DeepCopy() *SleepAction { return deepcopy.New(in, (*SleepAction).DeepCopyInto) }
+func (in *SleepAction) DeepCopy() *SleepAction {
+	if in == nil {
+		return nil
+	}
+	out := new(SleepAction)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *StorageOSPersistentVolumeSource) DeepCopyInto(out *StorageOSPersistentVolumeSource) {
@@ -2178,7 +3210,12 @@ func (in *StorageOSPersistentVolumeSource) DeepCopyInto(out *StorageOSPersistent
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StorageOSPersistentVolumeSource) DeepCopy() *StorageOSPersistentVolumeSource {
-	return deepcopy.New(in, (*StorageOSPersistentVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StorageOSPersistentVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2189,21 +3226,38 @@ func (in *StorageOSVolumeSource) DeepCopyInto(out *StorageOSVolumeSource) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *StorageOSVolumeSource) DeepCopy() *StorageOSVolumeSource {
-	return deepcopy.New(in, (*StorageOSVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(StorageOSVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Sysctl) DeepCopyInto(out *Sysctl) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Sysctl) DeepCopy() *Sysctl { return deepcopy.New(in, (*Sysctl).DeepCopyInto) }
+func (in *Sysctl) DeepCopy() *Sysctl {
+	if in == nil {
+		return nil
+	}
+	out := new(Sysctl)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *TCPSocketAction) DeepCopyInto(out *TCPSocketAction) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TCPSocketAction) DeepCopy() *TCPSocketAction {
-	return deepcopy.New(in, (*TCPSocketAction).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TCPSocketAction)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2213,7 +3267,14 @@ func (in *Taint) DeepCopyInto(out *Taint) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Taint) DeepCopy() *Taint { return deepcopy.New(in, (*Taint).DeepCopyInto) }
+func (in *Taint) DeepCopy() *Taint {
+	if in == nil {
+		return nil
+	}
+	out := new(Taint)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Toleration) DeepCopyInto(out *Toleration) {
@@ -2222,7 +3283,14 @@ func (in *Toleration) DeepCopyInto(out *Toleration) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Toleration) DeepCopy() *Toleration { return deepcopy.New(in, (*Toleration).DeepCopyInto) }
+func (in *Toleration) DeepCopy() *Toleration {
+	if in == nil {
+		return nil
+	}
+	out := new(Toleration)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *TopologySelectorLabelRequirement) DeepCopyInto(out *TopologySelectorLabelRequirement) {
@@ -2232,7 +3300,12 @@ func (in *TopologySelectorLabelRequirement) DeepCopyInto(out *TopologySelectorLa
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TopologySelectorLabelRequirement) DeepCopy() *TopologySelectorLabelRequirement {
-	return deepcopy.New(in, (*TopologySelectorLabelRequirement).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TopologySelectorLabelRequirement)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2243,7 +3316,12 @@ func (in *TopologySelectorTerm) DeepCopyInto(out *TopologySelectorTerm) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TopologySelectorTerm) DeepCopy() *TopologySelectorTerm {
-	return deepcopy.New(in, (*TopologySelectorTerm).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TopologySelectorTerm)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2258,7 +3336,12 @@ func (in *TopologySpreadConstraint) DeepCopyInto(out *TopologySpreadConstraint) 
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TopologySpreadConstraint) DeepCopy() *TopologySpreadConstraint {
-	return deepcopy.New(in, (*TopologySpreadConstraint).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TopologySpreadConstraint)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2269,7 +3352,12 @@ func (in *TypedLocalObjectReference) DeepCopyInto(out *TypedLocalObjectReference
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TypedLocalObjectReference) DeepCopy() *TypedLocalObjectReference {
-	return deepcopy.New(in, (*TypedLocalObjectReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TypedLocalObjectReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2281,7 +3369,12 @@ func (in *TypedObjectReference) DeepCopyInto(out *TypedObjectReference) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *TypedObjectReference) DeepCopy() *TypedObjectReference {
-	return deepcopy.New(in, (*TypedObjectReference).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(TypedObjectReference)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2320,14 +3413,26 @@ func (in *Volume) DeepCopyInto(out *Volume) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *Volume) DeepCopy() *Volume { return deepcopy.New(in, (*Volume).DeepCopyInto) }
+func (in *Volume) DeepCopy() *Volume {
+	if in == nil {
+		return nil
+	}
+	out := new(Volume)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *VolumeDevice) DeepCopyInto(out *VolumeDevice) { *out = *in }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VolumeDevice) DeepCopy() *VolumeDevice {
-	return deepcopy.New(in, (*VolumeDevice).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeDevice)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2338,7 +3443,14 @@ func (in *VolumeMount) DeepCopyInto(out *VolumeMount) {
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
-func (in *VolumeMount) DeepCopy() *VolumeMount { return deepcopy.New(in, (*VolumeMount).DeepCopyInto) }
+func (in *VolumeMount) DeepCopy() *VolumeMount {
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeMount)
+	in.DeepCopyInto(out)
+	return out
+}
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *VolumeMountStatus) DeepCopyInto(out *VolumeMountStatus) {
@@ -2348,7 +3460,12 @@ func (in *VolumeMountStatus) DeepCopyInto(out *VolumeMountStatus) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VolumeMountStatus) DeepCopy() *VolumeMountStatus {
-	return deepcopy.New(in, (*VolumeMountStatus).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeMountStatus)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2359,7 +3476,12 @@ func (in *VolumeNodeAffinity) DeepCopyInto(out *VolumeNodeAffinity) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VolumeNodeAffinity) DeepCopy() *VolumeNodeAffinity {
-	return deepcopy.New(in, (*VolumeNodeAffinity).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeNodeAffinity)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2374,7 +3496,12 @@ func (in *VolumeProjection) DeepCopyInto(out *VolumeProjection) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VolumeProjection) DeepCopy() *VolumeProjection {
-	return deepcopy.New(in, (*VolumeProjection).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeProjection)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2386,7 +3513,12 @@ func (in *VolumeResourceRequirements) DeepCopyInto(out *VolumeResourceRequiremen
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VolumeResourceRequirements) DeepCopy() *VolumeResourceRequirements {
-	return deepcopy.New(in, (*VolumeResourceRequirements).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VolumeResourceRequirements)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2396,7 +3528,12 @@ func (in *VsphereVirtualDiskVolumeSource) DeepCopyInto(out *VsphereVirtualDiskVo
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *VsphereVirtualDiskVolumeSource) DeepCopy() *VsphereVirtualDiskVolumeSource {
-	return deepcopy.New(in, (*VsphereVirtualDiskVolumeSource).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(VsphereVirtualDiskVolumeSource)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2407,7 +3544,12 @@ func (in *WeightedPodAffinityTerm) DeepCopyInto(out *WeightedPodAffinityTerm) {
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *WeightedPodAffinityTerm) DeepCopy() *WeightedPodAffinityTerm {
-	return deepcopy.New(in, (*WeightedPodAffinityTerm).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(WeightedPodAffinityTerm)
+	in.DeepCopyInto(out)
+	return out
 }
 
 // DeepCopyInto copies in into out, which then shares no memory with in.
@@ -2421,5 +3563,10 @@ func (in *WindowsSecurityContextOptions) DeepCopyInto(out *WindowsSecurityContex
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
 func (in *WindowsSecurityContextOptions) DeepCopy() *WindowsSecurityContextOptions {
-	return deepcopy.New(in, (*WindowsSecurityContextOptions).DeepCopyInto)
+	if in == nil {
+		return nil
+	}
+	out := new(WindowsSecurityContextOptions)
+	in.DeepCopyInto(out)
+	return out
 }
