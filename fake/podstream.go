@@ -159,10 +159,10 @@ func (s *Server) servePodStream(rq *request) error {
 		return errMethodNotAllowed()
 	}
 	// kube-apiserver 1.35 and later also require create on a WebSocket
-	// upgrade, whose GET was authorized as get.
+	// upgrade, whose GET was authorized as get; that refusal carries no
+	// reason.
 	if rq.user != nil && rq.verb == "get" && !rq.user.allowed("create", "", "pods/"+rq.sub, rq.ns) {
-		rq.verb = "create"
-		return forbidden(rq.user, rq)
+		return errForbidden(rq.ri.Group, rq.ri.Resource, rq.name, "")
 	}
 	if !isUpgrade(rq.r) {
 		return errBadRequest("Upgrade request required")

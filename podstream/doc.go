@@ -13,9 +13,9 @@
 // until the session is closed.
 //
 // The outcome of a command is nil for success, an *ExitError carrying the
-// exit code, or the server's Status as a *rest.StatusError. A refused
-// upgrade (missing pod, 401, 403, bad container) is the *rest.StatusError
-// any other request gets.
+// exit code, or the server's Status as a *StreamError wrapping a
+// *rest.StatusError. A refused upgrade (missing pod, 401, 403, bad
+// container) is the *rest.StatusError any other request gets.
 //
 // Port-forward (DialPort, Dialer, Forwarder) speaks the kubelet's
 // WebSocket protocol, one connection per forwarded TCP connection; data

@@ -95,9 +95,10 @@ type ExecOptions struct {
 
 // Exec runs command in a container of pod namespace/name and returns when
 // it has ended and its output has been written: nil when it succeeded, an
-// *ExitError with its exit code, the server's failure as a
-// *rest.StatusError (a command that is not found, a refused upgrade), or
-// the connection's or ctx's error.
+// *ExitError with its exit code, a failure the server reported after
+// accepting the session as a *StreamError (a command that is not found),
+// a refused upgrade as a *rest.StatusError (both match errors.As with
+// *rest.StatusError), or the connection's or ctx's error.
 func Exec(ctx context.Context, c *rest.Client, namespace, pod string, command []string, o ExecOptions) error {
 	if len(command) == 0 {
 		return errors.New("podstream: Exec needs a command")

@@ -98,7 +98,8 @@ func (s *Session) Done() <-chan struct{} { return s.done }
 
 // Wait waits for the session to end and returns its outcome: nil when the
 // command succeeded (or an attach ended), an *ExitError with the exit
-// code, the server's failure as a *rest.StatusError, the error of a
+// code, a failure the server reported on the status channel as a
+// *StreamError (wrapping a *rest.StatusError), the error of a
 // Stdout or Stderr writer, or the connection's error (wrapping the
 // context's when it ended the session, websocket.ErrClosed after Close).
 func (s *Session) Wait() error {
@@ -201,5 +202,20 @@ func statusError(st metav1.Status) error {
 	if st.Code == 0 && st.Reason == metav1.ReasonInternalError {
 		st.Code = 500
 	}
-	return &rest.StatusError{Status: st}
+	return &StreamError{StatusError: &rest.StatusError{Status: st}}
 }
+
+// StreamError is a failure the server reported on the status channel of a
+// session it had accepted (a command that is not found, a container that
+// is not running, behind a server that upgrades first), as opposed to a
+// refused upgrade. It wraps the server's Status as a *rest.StatusError, so
+// errors.As and the rest.Is* helpers see that too.
+type StreamError struct {
+	StatusError *rest.StatusError
+}
+
+// Error returns the server's message.
+func (e *StreamError) Error() string { return e.StatusError.Error() }
+
+// Unwrap returns the *rest.StatusError.
+func (e *StreamError) Unwrap() error { return e.StatusError }
