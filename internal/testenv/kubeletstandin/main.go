@@ -166,7 +166,7 @@ type ContainerSpec struct {
 func (n *node) registerPod(w http.ResponseWriter, r *http.Request) {
 	var spec PodSpec
 	if err := json.NewDecoder(r.Body).Decode(&spec); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+		plainError(w, err.Error(), http.StatusBadRequest)
 		return
 	}
 	if spec.Namespace == "" || spec.Name == "" || len(spec.Containers) == 0 {
@@ -183,12 +183,12 @@ func (n *node) registerPod(w http.ResponseWriter, r *http.Request) {
 func (n *node) serveExec(w http.ResponseWriter, r *http.Request) {
 	opts, err := remotecommand.NewOptions(r)
 	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+		plainError(w, err.Error(), http.StatusBadRequest)
 		return
 	}
 	p, c, status, err := n.lookup(r.PathValue("ns"), r.PathValue("pod"), r.PathValue("ctr"))
 	if err != nil {
-		http.Error(w, err.Error(), status)
+		plainError(w, err.Error(), status)
 		return
 	}
 	remotecommand.ServeExec(w, r, &executor{n: n, c: c}, p.Name, p.UID, c.spec.Name, r.URL.Query()["command"], opts,
@@ -198,12 +198,12 @@ func (n *node) serveExec(w http.ResponseWriter, r *http.Request) {
 func (n *node) serveAttach(w http.ResponseWriter, r *http.Request) {
 	opts, err := remotecommand.NewOptions(r)
 	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+		plainError(w, err.Error(), http.StatusBadRequest)
 		return
 	}
 	p, c, status, err := n.lookup(r.PathValue("ns"), r.PathValue("pod"), r.PathValue("ctr"))
 	if err != nil {
-		http.Error(w, err.Error(), status)
+		plainError(w, err.Error(), status)
 		return
 	}
 	remotecommand.ServeAttach(w, r, &executor{n: n, c: c}, p.Name, p.UID, c.spec.Name, opts,
@@ -215,7 +215,7 @@ func (n *node) servePortForward(w http.ResponseWriter, r *http.Request) {
 	if isWebSocket(r) {
 		var err error
 		if opts, err = portforward.NewV4Options(r); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
+			plainError(w, err.Error(), http.StatusBadRequest)
 			return
 		}
 	} else {
@@ -223,15 +223,22 @@ func (n *node) servePortForward(w http.ResponseWriter, r *http.Request) {
 	}
 	p := n.pod(r.PathValue("ns"), r.PathValue("pod"))
 	if p == nil {
-		http.Error(w, "pod does not exist", http.StatusNotFound)
+		plainError(w, "pod does not exist", http.StatusNotFound)
 		return
 	}
 	if uid := r.PathValue("uid"); uid != "" && uid != p.UID {
-		http.Error(w, "pod not found", http.StatusNotFound)
+		plainError(w, "pod not found", http.StatusNotFound)
 		return
 	}
 	portforward.ServePortForward(w, r, forwarder{}, p.Name, p.UID, opts,
 		streamIdleTimeout, streamCreationTimeout, portforward.SupportedProtocols)
+}
+
+// plainError answers as the kubelet does: the text, no newline.
+func plainError(w http.ResponseWriter, msg string, code int) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(code)
+	_, _ = io.WriteString(w, msg)
 }
 
 func isWebSocket(r *http.Request) bool {
@@ -246,7 +253,8 @@ func (forwarder) PortForward(ctx context.Context, pod, uid string, port int32, s
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", fmt.Sprintf("127.0.0.1:%d", port))
 	if err != nil {
-		return fmt.Errorf("stand-in: connect to port %d of pod %q: %w", port, pod, err)
+		// A container runtime's words for a port nothing listens on.
+		return fmt.Errorf("failed to connect to localhost:%d inside namespace of pod %q: %w", port, pod, err)
 	}
 	defer conn.Close()
 	done := make(chan struct{})

@@ -398,28 +398,28 @@ func (n *node) serveLogs(w http.ResponseWriter, r *http.Request) {
 	ns, name, ctr := r.PathValue("ns"), r.PathValue("pod"), r.PathValue("ctr")
 	p := n.pod(ns, name)
 	if p == nil {
-		http.Error(w, fmt.Sprintf("pod %q does not exist", name), http.StatusNotFound)
+		plainError(w, fmt.Sprintf("pod %q does not exist", name), http.StatusNotFound)
 		return
 	}
 	c := p.containers[ctr]
 	if c == nil {
-		http.Error(w, fmt.Sprintf("container %q not found in pod %q", ctr, name), http.StatusNotFound)
+		plainError(w, fmt.Sprintf("container %q not found in pod %q", ctr, name), http.StatusNotFound)
 		return
 	}
 	q := r.URL.Query()
 	if q.Get("previous") == "true" {
-		http.Error(w, fmt.Sprintf("previous terminated container %q in pod %q not found", ctr, name), http.StatusBadRequest)
+		plainError(w, fmt.Sprintf("previous terminated container %q in pod %q not found", ctr, name), http.StatusBadRequest)
 		return
 	}
 	if c.spec.Waiting != "" {
-		http.Error(w, fmt.Sprintf("container %q in pod %q is waiting to start: %s", ctr, name, c.spec.Waiting), http.StatusBadRequest)
+		plainError(w, fmt.Sprintf("container %q in pod %q is waiting to start: %s", ctr, name, c.spec.Waiting), http.StatusBadRequest)
 		return
 	}
 	opts := &logs.LogOptions{Follow: q.Get("follow") == "true", Timestamp: q.Get("timestamps") == "true"}
 	if v := q.Get("tailLines"); v != "" {
 		t, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			http.Error(w, "bad tailLines", http.StatusBadRequest)
+			plainError(w, "bad tailLines", http.StatusBadRequest)
 			return
 		}
 		opts.TailLines = &t
@@ -427,7 +427,7 @@ func (n *node) serveLogs(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("limitBytes"); v != "" {
 		l, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			http.Error(w, "bad limitBytes", http.StatusBadRequest)
+			plainError(w, "bad limitBytes", http.StatusBadRequest)
 			return
 		}
 		opts.LimitBytes = &l
@@ -436,7 +436,7 @@ func (n *node) serveLogs(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("sinceSeconds"); v != "" {
 		s, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			http.Error(w, "bad sinceSeconds", http.StatusBadRequest)
+			plainError(w, "bad sinceSeconds", http.StatusBadRequest)
 			return
 		}
 		opts.Since = now.Add(-time.Duration(s) * time.Second)
@@ -444,7 +444,7 @@ func (n *node) serveLogs(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("sinceTime"); v != "" {
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil {
-			http.Error(w, "bad sinceTime", http.StatusBadRequest)
+			plainError(w, "bad sinceTime", http.StatusBadRequest)
 			return
 		}
 		if t.After(opts.Since) {
