@@ -207,7 +207,10 @@ func TestExampleLogsLikeKubectl(t *testing.T) {
 		defer wg.Done()
 		k = run(t, ctx, nil, kubectlPath(t), "logs", "--kubeconfig", kc, "-n", streamsNS, "-f", "follow")
 	}()
-	go func() { defer wg.Done(); w = run(t, ctx, nil, bin, "--kubeconfig", kc, "-n", streamsNS, "-f", "follow") }()
+	go func() {
+		defer wg.Done()
+		w = run(t, ctx, nil, bin, "--kubeconfig", kc, "-n", streamsNS, "-f", "follow")
+	}()
 	wg.Wait()
 	assert.Greater(t, time.Since(start), 2*time.Second)
 	assert.Equal(t, result{stdout: "a\nb\nc\n"}, k)
