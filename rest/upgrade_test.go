@@ -2,9 +2,12 @@ package rest
 
 import (
 	"encoding/pem"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -180,4 +183,53 @@ func TestTransportForAndHTTPClient(t *testing.T) {
 	_, err = HTTPClientFor(&config.Config{Server: "ftp://x"})
 	var ce *ConfigError
 	assert.ErrorAs(t, err, &ce)
+}
+
+// connectProxy is an HTTP CONNECT proxy that counts the tunnels it opened.
+func connectProxy(t *testing.T) (*httptest.Server, *atomic.Int32) {
+	var tunnels atomic.Int32
+	p := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodConnect {
+			http.Error(w, "CONNECT only", http.StatusMethodNotAllowed)
+			return
+		}
+		up, err := net.Dial("tcp", r.Host)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+		conn, brw, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			up.Close()
+			return
+		}
+		tunnels.Add(1)
+		go func() { _, _ = io.Copy(up, brw); up.Close() }()
+		_, _ = io.Copy(conn, up)
+		conn.Close()
+	}))
+	t.Cleanup(p.Close)
+	return p, &tunnels
+}
+
+// The handshake goes through the configured proxy.
+func TestWebSocketThroughProxy(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /api/v1/namespaces/ns/pods/p/exec", echoServer())
+	srv := httptest.NewTLSServer(mux)
+	t.Cleanup(srv.Close)
+	proxy, tunnels := connectProxy(t)
+	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	c, err := New(&config.Config{Server: srv.URL, TLS: config.TLS{CAData: ca}, ProxyURL: proxy.URL})
+	require.NoError(t, err)
+	conn, err := c.Get().Version("v1").Namespace("ns").Resource("pods").Name("p").SubResource("exec").
+		WebSocket(testCtx(t), websocket.Options{Protocols: []string{"v4.channel.k8s.io"}})
+	require.NoError(t, err)
+	defer conn.Close()
+	require.NoError(t, conn.WriteMessage(websocket.Binary, []byte("via proxy")))
+	_, msg, err := conn.ReadMessage()
+	require.NoError(t, err)
+	assert.Equal(t, "via proxy", string(msg))
+	assert.EqualValues(t, 1, tunnels.Load())
 }
