@@ -145,7 +145,7 @@ func (s *Server) serveLog(rq *request, pod obj) error {
 	}
 	switch {
 	case since != nil && !sinceTime.IsZero():
-		errs = append(errs, fieldError{Type: "FieldValueForbidden", Field: "", Detail: "at most one of `sinceTime` or `sinceSeconds` may be specified"})
+		errs = append(errs, fieldError{Type: "FieldValueForbidden", Field: "[]", Detail: "at most one of `sinceTime` or `sinceSeconds` may be specified"})
 	case since != nil && *since < 1:
 		errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: "sinceSeconds", Value: *since, Detail: "must be greater than 0"})
 	}
