@@ -114,50 +114,69 @@ type portConn struct {
 	closeOnce sync.Once
 }
 
-// readLoop moves channel 0 payloads to data and remembers the error
-// channel's text; the first message on each channel is the port number.
+// readLoop moves channel 0 payloads to data until the connection ends.
 func (c *portConn) readLoop() {
 	defer close(c.data)
-	var errText []byte
-	seen := [2]bool{}
+	pf := portFrames{port: c.port}
 	for {
 		_, msg, err := c.ws.ReadMessage()
 		if err != nil {
-			switch {
-			case len(errText) > 0:
-				c.readErr = &PortForwardError{Namespace: c.ns, Pod: c.pod, Port: c.port, Message: string(errText)}
-			case websocket.IsNormalClose(err):
-				c.readErr = io.EOF
-			default:
-				c.readErr = err
-			}
+			c.readErr = pf.end(err, c.ns, c.pod)
 			close(c.readDone)
 			return
 		}
-		if len(msg) == 0 || msg[0] > 1 {
-			continue
-		}
-		ch, payload := msg[0], msg[1:]
-		if !seen[ch] {
-			seen[ch] = true
-			if len(payload) >= 2 && binary.LittleEndian.Uint16(payload) == c.port {
-				payload = payload[2:]
-			}
-		}
-		if len(payload) == 0 {
-			continue
-		}
-		if ch == 1 {
-			if len(errText) < 64<<10 {
-				errText = append(errText, payload...)
-			}
+		data := pf.handle(msg)
+		if len(data) == 0 {
 			continue
 		}
 		select {
-		case c.data <- append([]byte(nil), payload...):
+		case c.data <- append([]byte(nil), data...):
 		case <-c.ws.Done():
 		}
 	}
+}
+
+// portFrames is the client side of the kubelet's port-forward framing for
+// one port: data on channel 0, errors on channel 1, each channel opened by
+// the port number in two little-endian bytes.
+type portFrames struct {
+	port    uint16
+	seen    [2]bool
+	errText []byte
+}
+
+// handle takes one message and returns the data it carries for the
+// connection (a slice of msg), if any.
+func (p *portFrames) handle(msg []byte) []byte {
+	if len(msg) == 0 || msg[0] > 1 {
+		return nil
+	}
+	ch, payload := msg[0], msg[1:]
+	if !p.seen[ch] {
+		p.seen[ch] = true
+		if len(payload) >= 2 && binary.LittleEndian.Uint16(payload) == p.port {
+			payload = payload[2:]
+		}
+	}
+	if ch == 1 {
+		if len(p.errText) < 64<<10 {
+			p.errText = append(p.errText, payload...)
+		}
+		return nil
+	}
+	return payload
+}
+
+// end is the connection's final read error once the WebSocket ended with
+// err: the kubelet's error text, io.EOF for a normal close, or err.
+func (p *portFrames) end(err error, ns, pod string) error {
+	switch {
+	case len(p.errText) > 0:
+		return &PortForwardError{Namespace: ns, Pod: pod, Port: p.port, Message: string(p.errText)}
+	case websocket.IsNormalClose(err):
+		return io.EOF
+	}
+	return err
 }
 
 // Read reads forwarded data; at the end it returns io.EOF, or the

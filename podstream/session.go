@@ -119,41 +119,56 @@ func (s *Session) Close() error {
 // connection ends, then records the outcome.
 func (s *Session) readLoop() {
 	defer close(s.done)
-	var status []byte
+	d := demux{stdout: s.opts.Stdout, stderr: s.opts.Stderr}
 	for {
 		_, msg, err := s.conn.ReadMessage()
 		if err != nil {
-			s.err = outcome(status, err)
+			s.err = d.outcome(err)
 			return
 		}
-		if len(msg) < 2 {
-			continue // an empty message opens a channel ("streams ready")
-		}
-		var w io.Writer
-		switch msg[0] {
-		case chanStdout:
-			w = s.opts.Stdout
-		case chanStderr:
-			w = s.opts.Stderr
-		case chanStatus:
-			if len(status)+len(msg)-1 <= maxStatus {
-				status = append(status, msg[1:]...)
-			}
-		}
-		if w == nil {
-			continue
-		}
-		if _, werr := w.Write(msg[1:]); werr != nil {
-			name := "stdout"
-			if msg[0] == chanStderr {
-				name = "stderr"
-			}
-			s.err = &WriteError{Stream: name, Err: werr}
+		if err := d.handle(msg); err != nil {
+			s.err = err
 			_ = s.conn.Close()
 			return
 		}
 	}
 }
+
+// demux is the client side of the channel protocol: it routes each
+// message to its writer and collects the Status.
+type demux struct {
+	stdout, stderr io.Writer
+	status         []byte
+}
+
+// handle routes one message; the error is a writer's, as *WriteError.
+func (d *demux) handle(msg []byte) error {
+	if len(msg) < 2 {
+		return nil // an empty message opens a channel ("streams ready")
+	}
+	var w io.Writer
+	name := "stdout"
+	switch msg[0] {
+	case chanStdout:
+		w = d.stdout
+	case chanStderr:
+		w, name = d.stderr, "stderr"
+	case chanStatus:
+		if len(d.status)+len(msg)-1 <= maxStatus {
+			d.status = append(d.status, msg[1:]...)
+		}
+	}
+	if w == nil {
+		return nil
+	}
+	if _, err := w.Write(msg[1:]); err != nil {
+		return &WriteError{Stream: name, Err: err}
+	}
+	return nil
+}
+
+// outcome is the session's result once the connection ended with connErr.
+func (d *demux) outcome(connErr error) error { return outcome(d.status, connErr) }
 
 // WriteError is a failure of the writer a session's output went to; the
 // session is ended.
