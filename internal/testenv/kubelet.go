@@ -36,14 +36,25 @@ var ErrKubeletNotBuilt = errors.New("testenv: the kubelet stand-in is not built"
 type Node struct {
 	// Name is the Node's name, NodeName.
 	Name string
-	// Addr is the stand-in's https address, 127.0.0.1:PORT.
+	// Addr is the stand-in's https address, IP:PORT.
 	Addr string
+	// IP is the node's address, and its pods': 127.0.0.1, or the address
+	// inside the network namespace of NetnsNode.
+	IP string
+	// Bin is the stand-in binary.
+	Bin string
 	// Log is the file the stand-in's output goes to.
 	Log string
 
-	env  *Env
-	proc *process
-	hc   *http.Client
+	env   *Env
+	proc  *process
+	hc    *http.Client
+	netns *netns // the namespace NetnsNode made, removed by Stop
+}
+
+// netns is a network namespace joined to the host by a veth pair.
+type netns struct {
+	name, hostIf string
 }
 
 // FindKubelet returns the kubelet stand-in binary: $KUBELET_STANDIN_BIN,
@@ -110,17 +121,33 @@ func (e *Env) Node(ctx context.Context) (*Node, error) {
 		}
 		return e.node, nil
 	}
+	n, err := e.startNode(ctx, NodeName, "127.0.0.1", nil)
+	if err != nil {
+		return nil, err
+	}
+	e.node = n
+	return n, nil
+}
+
+// startNode starts a stand-in listening on ip (inside ns when set) and
+// registers it as Node name.
+func (e *Env) startNode(ctx context.Context, name, ip string, ns *netns) (*Node, error) {
 	bin, err := FindKubelet()
 	if err != nil {
 		return nil, err
 	}
-	dir := filepath.Join(e.Dir, "kubelet")
+	dir := filepath.Join(e.Dir, name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
 	ready := filepath.Join(dir, "addr")
-	n := &Node{Name: NodeName, Log: filepath.Join(e.Dir, "kubelet.log"), env: e}
-	n.proc, err = startProcess("kubelet stand-in", bin, []string{"-dir", filepath.Join(dir, "state"), "-ready-file", ready}, n.Log)
+	n := &Node{Name: name, IP: ip, Bin: bin, Log: filepath.Join(e.Dir, name+".log"), env: e, netns: ns}
+	args := []string{"-dir", filepath.Join(dir, "state"), "-ready-file", ready, "-addr", net.JoinHostPort(ip, "0")}
+	prog := bin
+	if ns != nil {
+		prog, args = "ip", append([]string{"netns", "exec", ns.name, bin}, args...)
+	}
+	n.proc, err = startProcess("kubelet stand-in "+name, prog, args, n.Log)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +171,6 @@ func (e *Env) Node(ctx context.Context) (*Node, error) {
 		n.proc.stop(time.Second)
 		return nil, err
 	}
-	e.node = n
 	return n, nil
 }
 
@@ -167,7 +193,7 @@ func (n *Node) register(ctx context.Context) error {
 	}
 	now := time.Now().UTC().Format(time.RFC3339)
 	status := map[string]any{"status": map[string]any{
-		"addresses":       []map[string]string{{"type": "InternalIP", "address": "127.0.0.1"}, {"type": "Hostname", "address": "127.0.0.1"}},
+		"addresses":       []map[string]string{{"type": "InternalIP", "address": n.IP}, {"type": "Hostname", "address": n.IP}},
 		"daemonEndpoints": map[string]any{"kubeletEndpoint": map[string]any{"Port": port}},
 		"conditions": []map[string]string{{
 			"type": "Ready", "status": "True", "reason": "KubeletReady", "message": "kubelet stand-in",
@@ -196,13 +222,21 @@ type Container struct {
 // default service account if needed) bound to this node, writes its status
 // as Running with one status per container (waiting ones as Waiting), and
 // has the stand-in start the containers. Exec into any container runs the
-// command on this machine; port P of the pod is 127.0.0.1:P.
+// command on this machine (in the node's network namespace); port P of the
+// pod is 127.0.0.1:P there, its pod IP the node's IP. It returns the pod's
+// uid through RunPodUID.
 func (n *Node) RunPod(ctx context.Context, namespace, name string, containers ...Container) error {
+	_, err := n.RunPodUID(ctx, namespace, name, containers...)
+	return err
+}
+
+// RunPodUID is RunPod returning the pod's uid.
+func (n *Node) RunPodUID(ctx context.Context, namespace, name string, containers ...Container) (string, error) {
 	if len(containers) == 0 {
-		return errors.New("testenv: RunPod needs a container")
+		return "", errors.New("testenv: RunPod needs a container")
 	}
 	if err := n.env.CreateNamespace(ctx, namespace); err != nil {
-		return err
+		return "", err
 	}
 	var specs, statuses []map[string]any
 	var standin []map[string]any
@@ -233,19 +267,19 @@ func (n *Node) RunPod(ctx context.Context, namespace, name string, containers ..
 	}
 	base := "/api/v1/namespaces/" + namespace + "/pods"
 	if _, err := n.env.Do(ctx, http.MethodPost, base, pod, &created); err != nil {
-		return err
+		return "", err
 	}
 	now := time.Now().UTC().Format(time.RFC3339)
 	status := map[string]any{"status": map[string]any{
-		"phase": "Running", "hostIP": "127.0.0.1", "hostIPs": []map[string]string{{"ip": "127.0.0.1"}},
-		"podIP": "127.0.0.1", "podIPs": []map[string]string{{"ip": "127.0.0.1"}}, "startTime": now,
+		"phase": "Running", "hostIP": n.IP, "hostIPs": []map[string]string{{"ip": n.IP}},
+		"podIP": n.IP, "podIPs": []map[string]string{{"ip": n.IP}}, "startTime": now,
 		"conditions":        []map[string]string{{"type": "Ready", "status": "True", "lastTransitionTime": now}},
 		"containerStatuses": statuses,
 	}}
 	if _, err := n.env.Patch(ctx, base+"/"+name+"/status", status); err != nil {
-		return err
+		return "", err
 	}
-	return n.post(ctx, "/standin/pods", map[string]any{
+	return created.Metadata.UID, n.post(ctx, "/standin/pods", map[string]any{
 		"namespace": namespace, "name": name, "uid": created.Metadata.UID, "containers": standin,
 	})
 }

@@ -92,6 +92,7 @@ type Env struct {
 	keepDir         bool
 	nodeMu          sync.Mutex
 	node            *Node // the kubelet stand-in, once Node started it
+	netnsNode       *Node // the one in a network namespace, once NetnsNode started it
 }
 
 // Start starts etcd and kube-apiserver and returns once the server is ready
@@ -345,6 +346,10 @@ func (e *Env) stopProcesses() {
 	e.nodeMu.Lock()
 	if e.node != nil {
 		e.node.proc.stop(5 * time.Second)
+	}
+	if e.netnsNode != nil {
+		e.netnsNode.proc.stop(5 * time.Second)
+		e.netnsNode.netns.remove()
 	}
 	e.nodeMu.Unlock()
 	e.apiserver.stop(10 * time.Second)

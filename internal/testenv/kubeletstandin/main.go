@@ -47,7 +47,11 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "address to listen on (https)")
 	dir := flag.String("dir", "", "state directory: container working directories and log files")
 	readyFile := flag.String("ready-file", "", "file the listening address is written to once serving")
+	echo := flag.String("echo", "", "instead of a kubelet, serve an echo page over HTTP on the first address and HTTPS on the second (HOST:PORT,HOST:PORT): a container for proxy tests")
 	flag.Parse()
+	if *echo != "" {
+		log.Fatal(serveEcho(*echo))
+	}
 	if *dir == "" {
 		log.Fatal("kubeletstandin: -dir is required")
 	}
@@ -92,6 +96,30 @@ func main() {
 	if err := srv.ServeTLS(ln, "", ""); err != nil && err != http.ErrServerClosed {
 		log.Fatal(err)
 	}
+}
+
+// serveEcho answers every request with its method, path and query, over
+// HTTP on the first address and HTTPS on the second.
+func serveEcho(addrs string) error {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		fmt.Fprintf(w, "echo %s %s %s\n", scheme, r.Method, r.URL.RequestURI())
+	})
+	plain, secure, _ := strings.Cut(addrs, ",")
+	errc := make(chan error, 2)
+	go func() { errc <- http.ListenAndServe(plain, h) }()
+	if secure != "" {
+		cert, err := selfSigned()
+		if err != nil {
+			return err
+		}
+		srv := &http.Server{Addr: secure, Handler: h, TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}}}
+		go func() { errc <- srv.ListenAndServeTLS("", "") }()
+	}
+	return <-errc
 }
 
 // selfSigned makes the serving certificate: the API server does not verify
