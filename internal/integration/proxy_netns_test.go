@@ -48,7 +48,7 @@ func TestProxySubresources(t *testing.T) {
 	require.NoError(t, err)
 	// kube-apiserver 1.37 resolves a service through its EndpointSlices.
 	slice := map[string]any{"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
-		"metadata": map[string]any{"name": "echo-1", "namespace": ns, "labels": map[string]string{"kubernetes.io/service-name": "echo"}},
+		"metadata":    map[string]any{"name": "echo-1", "namespace": ns, "labels": map[string]string{"kubernetes.io/service-name": "echo"}},
 		"addressType": "IPv4",
 		"endpoints": []map[string]any{{"addresses": []string{node.IP}, "conditions": map[string]any{"ready": true},
 			"targetRef": map[string]any{"kind": "Pod", "name": "echo", "namespace": ns, "uid": uid}}},
