@@ -34,8 +34,9 @@ const (
 	chanClose  = 255
 )
 
-// maxChunk is the largest stdin payload sent in one message.
-const maxChunk = 32 << 10
+// maxChunk is the largest stdin or port-forward payload sent in one
+// message.
+const maxChunk = 128 << 10
 
 // ErrStdinCloseUnsupported is returned by Session.CloseStdin when the server
 // chose v4.channel.k8s.io, which has no way to end stdin.
@@ -123,7 +124,7 @@ func run(ctx context.Context, c *rest.Client, namespace, pod, sub string, comman
 	}
 	if o.Stdin != nil {
 		go func() {
-			if _, err := io.Copy(s, o.Stdin); err == nil {
+			if copyStdin(s, o.Stdin) == nil {
 				_ = s.CloseStdin()
 			}
 		}()
@@ -144,6 +145,26 @@ func run(ctx context.Context, c *rest.Client, namespace, pod, sub string, comman
 		}()
 	}
 	return s.Wait()
+}
+
+// copyStdin sends r to the session until r ends (nil) or fails, in
+// messages as large as one read (at most maxChunk).
+func copyStdin(s *Session, r io.Reader) error {
+	buf := make([]byte, maxChunk)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			if _, werr := s.Write(buf[:n]); werr != nil {
+				return werr
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 // SessionOptions are the settings of StartExec and StartAttach.

@@ -203,7 +203,7 @@ func (c *portConn) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// Write sends p to the port, in messages of at most 32 KiB. A write
+// Write sends p to the port, in messages of at most 128 KiB. A write
 // deadline that passes during a write ends the connection.
 func (c *portConn) Write(p []byte) (int, error) {
 	if err := c.wdl.err(); err != nil {

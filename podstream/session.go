@@ -38,7 +38,7 @@ func newSession(conn *websocket.Conn, o SessionOptions) *Session {
 // ProtocolV4.
 func (s *Session) Protocol() string { return s.conn.Subprotocol() }
 
-// Write sends p to the process's stdin, in messages of at most 32 KiB. It
+// Write sends p to the process's stdin, in messages of at most 128 KiB. It
 // fails with ErrNoStdin when the session has no stdin, io.ErrClosedPipe
 // after CloseStdin, and with the connection's error once the session has
 // ended.
