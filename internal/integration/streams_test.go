@@ -25,6 +25,7 @@ import (
 	"github.com/kubewire/kubewire/internal/testenv"
 	"github.com/kubewire/kubewire/podstream"
 	"github.com/kubewire/kubewire/rest"
+	"github.com/kubewire/kubewire/websocket"
 )
 
 // streamsNS holds the pods the kubelet stand-in runs for these tests.
@@ -444,4 +445,23 @@ func lines(r io.Reader, ch chan<- string) {
 		ch <- sc.Text()
 	}
 	close(ch)
+}
+
+// The API server answers the heartbeat's pings, so a quiet session lives
+// past the read timeout; without pings the read timeout ends it.
+func TestStreamsHeartbeat(t *testing.T) {
+	env, _ := streamsEnv(t)
+	ctx := testContext(t)
+	c := adminClient(t, env)
+	for _, protos := range [][]string{nil, {podstream.ProtocolV4}} {
+		err := podstream.Exec(ctx, c, streamsNS, "sh", []string{"sleep", "3"}, podstream.ExecOptions{
+			Stdout: io.Discard, Protocols: protos,
+			WebSocket: websocket.Options{PingInterval: 200 * time.Millisecond, ReadTimeout: time.Second},
+		})
+		require.NoError(t, err, "%v", protos)
+	}
+	err := podstream.Exec(ctx, c, streamsNS, "sh", []string{"sleep", "3"}, podstream.ExecOptions{
+		Stdout: io.Discard, WebSocket: websocket.Options{PingInterval: -1, ReadTimeout: time.Second},
+	})
+	assert.ErrorIs(t, err, websocket.ErrReadTimeout)
 }
