@@ -239,15 +239,23 @@ func (c *portConn) Close() error {
 	return nil
 }
 
-func (c *portConn) LocalAddr() net.Addr  { return podAddr{c.ns, c.pod, 0} }
+// LocalAddr is "NAMESPACE/POD:0": the connection has no local address.
+func (c *portConn) LocalAddr() net.Addr { return podAddr{c.ns, c.pod, 0} }
+
+// RemoteAddr is "NAMESPACE/POD:PORT".
 func (c *portConn) RemoteAddr() net.Addr { return podAddr{c.ns, c.pod, c.port} }
 
+// SetDeadline sets the read and write deadlines; a write deadline that
+// passes during a write ends the connection.
 func (c *portConn) SetDeadline(t time.Time) error {
 	c.rdl.set(t)
 	c.wdl.set(t)
 	return nil
 }
-func (c *portConn) SetReadDeadline(t time.Time) error  { c.rdl.set(t); return nil }
+// SetReadDeadline sets the read deadline.
+func (c *portConn) SetReadDeadline(t time.Time) error { c.rdl.set(t); return nil }
+
+// SetWriteDeadline sets the write deadline.
 func (c *portConn) SetWriteDeadline(t time.Time) error { c.wdl.set(t); return nil }
 
 // podAddr is the address of a pod port, "namespace/pod:port".
