@@ -252,6 +252,7 @@ func (c *portConn) SetDeadline(t time.Time) error {
 	c.wdl.set(t)
 	return nil
 }
+
 // SetReadDeadline sets the read deadline.
 func (c *portConn) SetReadDeadline(t time.Time) error { c.rdl.set(t); return nil }
 
