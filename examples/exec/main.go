@@ -95,7 +95,7 @@ func run(ctx context.Context, args []string, stdin *os.File, stdout, stderr io.W
 	if err != nil {
 		return fail(stderr, err)
 	}
-	if p := pod.Status.Phase; p == "Succeeded" || p == "Failed" {
+	if p := pod.Status.Phase; p == corev1.PodSucceeded || p == corev1.PodFailed {
 		fmt.Fprintf(stderr, "error: cannot exec into a container in a completed pod; current phase is %s\n", p)
 		return 1
 	}

@@ -100,7 +100,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		ports = append(ports, m)
 	}
-	if pod.Status.Phase != "Running" {
+	if pod.Status.Phase != corev1.PodRunning {
 		return errorf(stderr, "unable to forward port because pod is not running. Current status=%v", pod.Status.Phase)
 	}
 
