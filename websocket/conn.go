@@ -279,6 +279,13 @@ func (c *Conn) handleControl(h frameHeader) error {
 // ends the connection: a protocol or size violation sends the matching
 // close code, the peer's close is echoed.
 func (c *Conn) readFailed(err error) error {
+	// A connection this side already ended (read or write timeout, the
+	// context, Close) reports why, even when the peer's answer to the
+	// teardown (TLS close_notify makes it send its close frame) was read
+	// before the socket closed.
+	if cause := c.closedCause(); cause != nil {
+		return cause
+	}
 	var pe *ProtocolError
 	var tb *MessageTooBigError
 	var ce *CloseError
@@ -303,9 +310,6 @@ func (c *Conn) readFailed(err error) error {
 		c.sendClose(CloseMessageTooBig, "")
 		c.teardown(ErrClosed)
 		return tb
-	}
-	if cause := c.closedCause(); cause != nil {
-		return cause
 	}
 	c.teardown(ErrClosed)
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {

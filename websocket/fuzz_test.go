@@ -218,3 +218,13 @@ func FuzzMask(f *testing.F) {
 		require.Equal(t, (int(pos)+len(data))&3, end)
 	})
 }
+
+// A peer's close frame read after this side ended the connection (its
+// answer to TLS close_notify can arrive before the socket closes) does not
+// hide why it ended.
+func TestTeardownCauseWinsOverLateClose(t *testing.T) {
+	c, _ := scriptConn(serverFrame(true, opClose, []byte{0x03, 0xE8}), 0)
+	c.teardown(ErrReadTimeout)
+	_, _, err := c.ReadMessage()
+	require.ErrorIs(t, err, ErrReadTimeout)
+}

@@ -3,6 +3,7 @@
 package integration
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -32,6 +33,14 @@ func TestProxySubresources(t *testing.T) {
 	echo := node.Bin + " -echo " + node.IP + ":8080," + node.IP + ":8443"
 	uid, err := node.RunPodUID(ctx, ns, "echo", testenv.Container{Name: "web", Command: "exec " + echo})
 	require.NoError(t, err)
+	t.Cleanup(func() {
+		bg := context.Background()
+		_ = node.DeletePod(bg, ns, "echo")
+		for _, p := range []string{"/api/v1/namespaces/" + ns + "/services/echo", "/api/v1/namespaces/" + ns + "/endpoints/echo",
+			"/apis/discovery.k8s.io/v1/namespaces/" + ns + "/endpointslices/echo-1"} {
+			_, _ = env.Do(bg, http.MethodDelete, p, nil, nil)
+		}
+	})
 	svc := map[string]any{"apiVersion": "v1", "kind": "Service",
 		"metadata": map[string]any{"name": "echo", "namespace": ns},
 		"spec": map[string]any{"selector": map[string]string{"app": "echo"}, "ports": []map[string]any{

@@ -147,6 +147,7 @@ func TestExampleExecForbiddenLikeKubectl(t *testing.T) {
 	const ns = "kubewire-streams-rbac"
 	_, node := streamsEnv(t)
 	require.NoError(t, node.RunPod(ctx, ns, "sh", testenv.Container{Name: "c1"}))
+	t.Cleanup(func() { _ = node.DeletePod(context.Background(), ns, "sh") })
 	role := map[string]any{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
 		"metadata": map[string]any{"name": "pod-reader", "namespace": ns},
 		"rules":    []map[string]any{{"apiGroups": []string{""}, "resources": []string{"pods"}, "verbs": []string{"get"}}}}
@@ -154,10 +155,13 @@ func TestExampleExecForbiddenLikeKubectl(t *testing.T) {
 		"metadata": map[string]any{"name": "jane-pod-reader", "namespace": ns},
 		"roleRef":  map[string]any{"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "pod-reader"},
 		"subjects": []map[string]any{{"kind": "User", "name": testenv.JaneUser, "apiGroup": "rbac.authorization.k8s.io"}}}
-	_, err := env.Do(ctx, http.MethodPost, "/apis/rbac.authorization.k8s.io/v1/namespaces/"+ns+"/roles", role, nil)
-	require.NoError(t, err)
-	_, err = env.Do(ctx, http.MethodPost, "/apis/rbac.authorization.k8s.io/v1/namespaces/"+ns+"/rolebindings", binding, nil)
-	require.NoError(t, err)
+	for path, obj := range map[string]any{"roles": role, "rolebindings": binding} {
+		base := "/apis/rbac.authorization.k8s.io/v1/namespaces/" + ns + "/" + path
+		_, err := env.Do(ctx, http.MethodPost, base, obj, nil)
+		require.NoError(t, err)
+		name := obj.(map[string]any)["metadata"].(map[string]any)["name"].(string)
+		t.Cleanup(func() { _, _ = env.Do(context.Background(), http.MethodDelete, base+"/"+name, nil, nil) })
+	}
 	var k, w result
 	require.Eventually(t, func() bool { // RBAC caches take a moment
 		k = run(t, ctx, nil, kubectlPath(t), "exec", "--kubeconfig", kc, "-n", ns, "sh", "--", "true")
@@ -199,6 +203,7 @@ func TestExampleLogsLikeKubectl(t *testing.T) {
 	// -f until the container exits.
 	ctx := testContext(t)
 	require.NoError(t, node.RunPod(ctx, streamsNS, "follow", testenv.Container{Name: "c1", Command: "echo a; sleep 2; echo b; sleep 1; echo c"}))
+	t.Cleanup(func() { _ = node.DeletePod(context.Background(), streamsNS, "follow") })
 	var k, w result
 	var wg sync.WaitGroup
 	wg.Add(2)

@@ -58,7 +58,7 @@ func streamsEnv(t *testing.T) (*testenv.Env, *testenv.Node) {
 		}{
 			{"sh", []testenv.Container{{Name: "c1"}}},
 			{"multi", []testenv.Container{{Name: "a"}, {Name: "b"}, {Name: "w", Waiting: "ContainerCreating"}}},
-			{"logs", []testenv.Container{{Name: "c1", Command: "for i in 1 2 3 4 5; do echo line $i; done; echo to stderr >&2; sleep 3600"}}},
+			{"logs", []testenv.Container{{Name: "c1", Command: "for i in 1 2 3 4 5; do echo line $i; done; sleep 0.5; echo to stderr >&2; sleep 3600"}}},
 			{"attach", []testenv.Container{{Name: "c1", Command: `while read l; do echo "got $l"; done`}}},
 		} {
 			if streamPods.err = node.RunPod(ctx, streamsNS, p.name, p.cs...); streamPods.err != nil {
@@ -227,6 +227,7 @@ func TestStreamsLogs(t *testing.T) {
 	// Follow, with a client timeout far shorter than the stream: it ends
 	// when the container exits.
 	require.NoError(t, node.RunPod(ctx, streamsNS, "ends", testenv.Container{Name: "c1", Command: "echo a; sleep 1; echo b; sleep 1; echo c"}))
+	t.Cleanup(func() { _ = node.DeletePod(context.Background(), streamsNS, "ends") })
 	cfg := loadKubeconfig(t, env.Kubeconfig(testenv.IdentityAdminToken))
 	cfg.Timeout = 300 * time.Millisecond
 	short := newClient(t, cfg)
@@ -460,8 +461,9 @@ func TestStreamsHeartbeat(t *testing.T) {
 		})
 		require.NoError(t, err, "%v", protos)
 	}
+	start := time.Now()
 	err := podstream.Exec(ctx, c, streamsNS, "sh", []string{"sleep", "3"}, podstream.ExecOptions{
 		Stdout: io.Discard, WebSocket: websocket.Options{PingInterval: -1, ReadTimeout: time.Second},
 	})
-	assert.ErrorIs(t, err, websocket.ErrReadTimeout)
+	assert.ErrorIs(t, err, websocket.ErrReadTimeout, "after %v", time.Since(start))
 }
