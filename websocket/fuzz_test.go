@@ -1,5 +1,11 @@
 package websocket
 
+// The fuzz targets run their seeds (f.Add and testdata/fuzz) in every
+// go test; to fuzz, give a short minimization time, since minimizing a
+// large input one byte at a time can take minutes:
+//
+//	go test -run XXX -fuzz FuzzName -fuzztime 60s -fuzzminimizetime 1s ./websocket
+
 import (
 	"bufio"
 	"bytes"
