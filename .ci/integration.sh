@@ -21,5 +21,12 @@ if [ -z "${KUBE_APISERVER_BIN:-}" ]; then
   echo "$KUBE_APISERVER_BIN"
 fi
 
+if [ -z "${KUBELET_STANDIN_BIN:-}" ]; then
+  echo "== kubelet stand-in (cached build)"
+  KUBELET_STANDIN_BIN=$(.ci/build-kubelet.sh | tail -1)
+  export KUBELET_STANDIN_BIN
+  echo "$KUBELET_STANDIN_BIN"
+fi
+
 echo "== integration tests"
 go test -tags integration -count=1 -timeout 30m ./internal/testenv/... ./internal/integration/...

@@ -35,5 +35,10 @@
 //     the kinds whose real strategy does so; PriorityClass gets 1 on
 //     create only. pods/status also writes labels, annotations and
 //     finalizers, as the real pod status strategy keeps metadata.
-//   - Subresources other than status and scale answer 405.
+//   - A pod's exec, attach, portforward and log subresources speak the real
+//     protocols (WebSocket channels, the kubelet's port-forward framing, a
+//     streaming GET) from what a test registers with HandleExec,
+//     HandleAttach, HandlePortForward and ContainerLog; unregistered ones
+//     answer as a real server does for a container that is not running.
+//   - Other subresources besides status and scale answer 405.
 package fake

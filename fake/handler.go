@@ -320,6 +320,12 @@ func negotiate(accept string) (string, error) {
 
 // serve dispatches a parsed resource request.
 func (s *Server) serve(rq *request) error {
+	if rq.ri.Group == "" && rq.ri.Resource == "pods" {
+		switch rq.sub {
+		case "exec", "attach", "portforward", "log":
+			return s.servePodStream(rq)
+		}
+	}
 	if rq.sub != "" && rq.sub != "status" && rq.sub != "scale" {
 		if s.st.get(rq.ri.storageKey(), rq.ns, rq.name) == nil {
 			return errNotFound(rq.ri.Group, rq.ri.Resource, rq.name)

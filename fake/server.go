@@ -34,6 +34,7 @@ type Server struct {
 	closed   bool
 	done     chan struct{}
 	nsWork   sync.WaitGroup
+	streams  podStreams // exec, attach, port-forward and log handlers
 }
 
 // Option configures a Server.
@@ -227,6 +228,7 @@ func (s *Server) Close() {
 	s.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
+	s.streams.closeAll() // hijacked connections outlive Shutdown
 	if err := s.hs.Shutdown(ctx); err != nil {
 		s.hs.Close()
 	}

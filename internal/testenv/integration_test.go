@@ -5,10 +5,12 @@ package testenv
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -79,4 +81,29 @@ func TestSharedServer(t *testing.T) {
 			assert.Contains(t, string(data), env.Server)
 		}
 	})
+}
+
+// The kubelet stand-in serves a pod's logs through the real API server.
+func TestNodeServesLogs(t *testing.T) {
+	env := Shared(t)
+	ctx := context.Background()
+	node, err := env.Node(ctx)
+	require.NoError(t, err)
+	same, err := env.Node(ctx)
+	require.NoError(t, err)
+	assert.Same(t, node, same)
+	require.NoError(t, node.RunPod(ctx, "testenv-node", "hello", Container{Name: "c1", Command: "echo one; echo two >&2; sleep 3600"}))
+
+	var body []byte
+	require.Eventually(t, func() bool {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, env.Server+"/api/v1/namespaces/testenv-node/pods/hello/log", nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+env.AdminToken)
+		resp, err := env.httpClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, _ = io.ReadAll(resp.Body)
+		return resp.StatusCode == http.StatusOK && strings.Count(string(body), "\n") == 2
+	}, 10*time.Second, 100*time.Millisecond, "logs: %s", body)
+	assert.ElementsMatch(t, []string{"one", "two"}, strings.Fields(string(body)))
 }

@@ -90,6 +90,9 @@ type Env struct {
 	kubeconfigs     map[Identity]string
 	stopOnce        sync.Once
 	keepDir         bool
+	nodeMu          sync.Mutex
+	node            *Node // the kubelet stand-in, once Node started it
+	netnsNode       *Node // the one in a network namespace, once NetnsNode started it
 }
 
 // Start starts etcd and kube-apiserver and returns once the server is ready
@@ -340,6 +343,15 @@ func (e *Env) Stop() {
 }
 
 func (e *Env) stopProcesses() {
+	e.nodeMu.Lock()
+	if e.node != nil {
+		e.node.proc.stop(5 * time.Second)
+	}
+	if e.netnsNode != nil {
+		e.netnsNode.proc.stop(5 * time.Second)
+		e.netnsNode.netns.remove()
+	}
+	e.nodeMu.Unlock()
 	e.apiserver.stop(10 * time.Second)
 	e.etcd.stop(10 * time.Second)
 	if e.httpClient != nil {

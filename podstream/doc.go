@@ -1,0 +1,25 @@
+// Package podstream runs commands in pods, attaches to them, forwards
+// ports, follows logs and copies files, through the API server and on top
+// of a rest.Client, so the client's credentials, impersonation and proxy
+// apply. It needs no SPDY: exec, attach and port-forward speak the
+// Kubernetes channel protocol over WebSocket (package websocket).
+//
+// Exec and attach (Exec, Attach, StartExec, StartAttach) offer
+// v5.channel.k8s.io and fall back to v4.channel.k8s.io when the server
+// chooses it. Every message carries a channel byte: 0 stdin, 1 stdout,
+// 2 stderr, 3 the final Status, 4 terminal resize, and in v5 255 to close
+// a channel, which is how stdin reaches end of file. v4 cannot signal the
+// end of stdin: a remote command that reads stdin to its end then waits
+// until the session is closed.
+//
+// The outcome of a command is nil for success, an *ExitError carrying the
+// exit code, or the server's Status as a *StreamError wrapping a
+// *rest.StatusError. A refused upgrade (missing pod, 401, 403, bad
+// container) is the *rest.StatusError any other request gets.
+//
+// Port-forward (DialPort, Dialer, Forwarder) speaks the kubelet's
+// WebSocket protocol, one connection per forwarded TCP connection; data
+// travels on channel 0 and a failure to reach the port arrives as text on
+// channel 1 (a *PortForwardError). Logs (Logs) is a plain streaming GET.
+// CopyToPod and CopyFromPod run tar in the container.
+package podstream
