@@ -1,6 +1,7 @@
 package podstream_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -31,6 +32,10 @@ func exampleServer() (*fake.Server, *rest.Client) {
 		return err
 	})
 	srv.HandlePortForward("default", "web", 8080, func(_ context.Context, conn net.Conn) error {
+		// An HTTP server answers once it has read the request.
+		if _, err := http.ReadRequest(bufio.NewReader(conn)); err != nil {
+			return err
+		}
 		_, err := io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello")
 		return err
 	})

@@ -239,9 +239,9 @@ func TestExecRefused(t *testing.T) {
 
 func TestSessionCloseAndContext(t *testing.T) {
 	srv, c := setup(t)
-	started := make(chan struct{})
+	started := make(chan struct{}, 2) // the handler runs for both sessions
 	srv.HandleExec("ns", "web", "app", func(ctx context.Context, s fake.ExecStreams) error {
-		close(started)
+		started <- struct{}{}
 		<-ctx.Done()
 		return ctx.Err()
 	})
