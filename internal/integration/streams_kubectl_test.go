@@ -82,32 +82,11 @@ func sameAsKubectl(t *testing.T, example string, stdin []byte, kubeconfig, name 
 	return k, w
 }
 
-var exampleBins struct {
-	mu   sync.Mutex
-	dir  string
-	bins map[string]string
-}
-
-// exampleBin builds examples/NAME once per package run.
+// exampleBin builds examples/NAME for the test (go's build cache makes a
+// rebuild quick).
 func exampleBin(t *testing.T, name string) string {
 	t.Helper()
-	exampleBins.mu.Lock()
-	defer exampleBins.mu.Unlock()
-	if p := exampleBins.bins[name]; p != "" {
-		return p
-	}
-	if exampleBins.bins == nil {
-		dir, err := os.MkdirTemp("", "kubewire-examples-")
-		require.NoError(t, err)
-		exampleBins.dir, exampleBins.bins = dir, map[string]string{}
-	}
-	out := filepath.Join(exampleBins.dir, name)
-	cmd := exec.Command("go", "build", "-o", out, "./examples/"+name)
-	cmd.Dir = "../.."
-	b, err := cmd.CombinedOutput()
-	require.NoError(t, err, "go build examples/%s:\n%s", name, b)
-	exampleBins.bins[name] = out
-	return out
+	return goBuild(t, "../..", "./examples/"+name, name)
 }
 
 func TestExampleExecLikeKubectl(t *testing.T) {
