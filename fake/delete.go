@@ -314,7 +314,7 @@ func (s *Server) handleDeleteCollection(rq *request) error {
 // errPrecondition is the real server's Conflict for a failed delete
 // precondition, which names the kind rather than the resource.
 func errPrecondition(ri *resInfo, name, why string) *apiError {
-	return newStatus(http.StatusConflict, metav1.ReasonConflict,
+	return newStatus(http.StatusConflict, metav1.StatusReasonConflict,
 		fmt.Sprintf("Operation cannot be fulfilled on %s %q: %s", qualifiedKind(ri.Group, ri.Kind), name, why),
 		&metav1.StatusDetails{Name: name, Group: ri.Group, Kind: ri.Kind})
 }

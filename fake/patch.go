@@ -34,7 +34,7 @@ func (s *Server) handlePatch(rq *request) error {
 		if rq.ri.CRD == "" {
 			// The built-in routes refuse the content type before the
 			// handler runs, with the router's terse Status.
-			return newStatus(http.StatusUnsupportedMediaType, metav1.ReasonUnsupportedMediaType, "415: Unsupported Media Type", &metav1.StatusDetails{})
+			return newStatus(http.StatusUnsupportedMediaType, metav1.StatusReasonUnsupportedMediaType, "415: Unsupported Media Type", &metav1.StatusDetails{})
 		}
 		return errUnsupportedMedia(rq.ct, accepted)
 	}
@@ -71,7 +71,7 @@ func (s *Server) handlePatch(rq *request) error {
 		if err != nil {
 			// The real server reports a failed JSON patch with a
 			// generic 422 and no detail.
-			return newStatus(http.StatusUnprocessableEntity, metav1.ReasonInvalid,
+			return newStatus(http.StatusUnprocessableEntity, metav1.StatusReasonInvalid,
 				"the server rejected our request due to an error in our request", &metav1.StatusDetails{})
 		}
 	case ctMergePatch:
@@ -189,7 +189,7 @@ func (s *Server) handleApply(rq *request) error {
 		return errInvalidOptions("PatchOptions", fieldError{Type: "FieldValueRequired", Field: "fieldManager", Detail: "is required for apply patch"})
 	}
 	if rq.sub == "scale" {
-		return newStatus(http.StatusMethodNotAllowed, metav1.ReasonMethodNotAllowed, "the fake API server does not implement server-side apply on the scale subresource", nil)
+		return newStatus(http.StatusMethodNotAllowed, metav1.StatusReasonMethodNotAllowed, "the fake API server does not implement server-side apply on the scale subresource", nil)
 	}
 	if err := yamlTranscodeError(rq.body); err != nil {
 		return errBadRequest(fmt.Sprintf("error encoding patch: %v", err))
@@ -378,7 +378,7 @@ func conflictError(rq *request, cs []conflict) error {
 		}
 		msg = fmt.Sprintf("Apply failed with %d conflicts: %s", len(cs), strings.Join(lines, "\n"))
 	}
-	return newStatus(http.StatusConflict, metav1.ReasonConflict, msg, &metav1.StatusDetails{Causes: causes})
+	return newStatus(http.StatusConflict, metav1.StatusReasonConflict, msg, &metav1.StatusDetails{Causes: causes})
 }
 
 // mergeApply merges an applied value into a live one by the field's list

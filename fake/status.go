@@ -36,19 +36,19 @@ func notFound(rq *request) *apiError {
 }
 
 func errNotFound(group, resource, name string) *apiError {
-	return newStatus(http.StatusNotFound, metav1.ReasonNotFound,
+	return newStatus(http.StatusNotFound, metav1.StatusReasonNotFound,
 		fmt.Sprintf("%s %q not found", qualified(group, resource), name),
 		&metav1.StatusDetails{Name: name, Group: group, Kind: resource})
 }
 
 func errAlreadyExists(group, resource, name string) *apiError {
-	return newStatus(http.StatusConflict, metav1.ReasonAlreadyExists,
+	return newStatus(http.StatusConflict, metav1.StatusReasonAlreadyExists,
 		fmt.Sprintf("%s %q already exists", qualified(group, resource), name),
 		&metav1.StatusDetails{Name: name, Group: group, Kind: resource})
 }
 
 func errConflict(group, resource, name, why string) *apiError {
-	return newStatus(http.StatusConflict, metav1.ReasonConflict,
+	return newStatus(http.StatusConflict, metav1.StatusReasonConflict,
 		fmt.Sprintf("Operation cannot be fulfilled on %s %q: %s", qualified(group, resource), name, why),
 		&metav1.StatusDetails{Name: name, Group: group, Kind: resource})
 }
@@ -56,36 +56,36 @@ func errConflict(group, resource, name, why string) *apiError {
 const msgModified = "the object has been modified; please apply your changes to the latest version and try again"
 
 func errBadRequest(msg string) *apiError {
-	return newStatus(http.StatusBadRequest, metav1.ReasonBadRequest, msg, nil)
+	return newStatus(http.StatusBadRequest, metav1.StatusReasonBadRequest, msg, nil)
 }
 
 func errMethodNotAllowed() *apiError {
-	return newStatus(http.StatusMethodNotAllowed, metav1.ReasonMethodNotAllowed,
+	return newStatus(http.StatusMethodNotAllowed, metav1.StatusReasonMethodNotAllowed,
 		"the server does not allow this method on the requested resource", &metav1.StatusDetails{})
 }
 
 func errPathNotFound() *apiError {
-	return newStatus(http.StatusNotFound, metav1.ReasonNotFound,
+	return newStatus(http.StatusNotFound, metav1.StatusReasonNotFound,
 		"the server could not find the requested resource", &metav1.StatusDetails{})
 }
 
 func errExpired(msg string) *apiError {
-	return newStatus(http.StatusGone, metav1.ReasonExpired, msg, nil)
+	return newStatus(http.StatusGone, metav1.StatusReasonExpired, msg, nil)
 }
 
 func errInternal(err error) *apiError {
-	return newStatus(http.StatusInternalServerError, metav1.ReasonInternalError,
+	return newStatus(http.StatusInternalServerError, metav1.StatusReasonInternalError,
 		fmt.Sprintf("Internal error occurred: %v", err),
 		&metav1.StatusDetails{Causes: []metav1.StatusCause{{Message: err.Error()}}})
 }
 
 func errUnsupportedMedia(ct string, accepted string) *apiError {
-	return newStatus(http.StatusUnsupportedMediaType, metav1.ReasonUnsupportedMediaType,
+	return newStatus(http.StatusUnsupportedMediaType, metav1.StatusReasonUnsupportedMediaType,
 		fmt.Sprintf("the body of the request was in an unknown format - accepted media types include: %s", accepted), nil)
 }
 
 func errNotAcceptable() *apiError {
-	return newStatus(http.StatusNotAcceptable, metav1.ReasonNotAcceptable,
+	return newStatus(http.StatusNotAcceptable, metav1.StatusReasonNotAcceptable,
 		"the server was unable to respond with a content type that the client supports", nil)
 }
 
@@ -100,7 +100,7 @@ func errInvalid(group, kind, name string, errs ...fieldError) *apiError {
 	}
 	// The message lists each distinct error once; the causes keep every
 	// report, as the real server's validation may report one twice.
-	return newStatus(http.StatusUnprocessableEntity, metav1.ReasonInvalid,
+	return newStatus(http.StatusUnprocessableEntity, metav1.StatusReasonInvalid,
 		fmt.Sprintf("%s %q is invalid: %v", qualifiedKind(group, kind), name, selector.Aggregate(msgs)),
 		&metav1.StatusDetails{Name: name, Group: group, Kind: kind, Causes: causes})
 }
@@ -119,7 +119,7 @@ func errForbidden(group, resource, name, msg string, causes ...metav1.StatusCaus
 	if name != "" {
 		q += fmt.Sprintf(" %q", name)
 	}
-	return newStatus(http.StatusForbidden, metav1.ReasonForbidden, q+" is forbidden: "+msg,
+	return newStatus(http.StatusForbidden, metav1.StatusReasonForbidden, q+" is forbidden: "+msg,
 		&metav1.StatusDetails{Name: name, Group: group, Kind: resource, Causes: causes})
 }
 

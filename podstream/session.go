@@ -214,7 +214,7 @@ func statusError(st metav1.Status) error {
 			}
 		}
 	}
-	if st.Code == 0 && st.Reason == metav1.ReasonInternalError {
+	if st.Code == 0 && st.Reason == metav1.StatusReasonInternalError {
 		st.Code = 500
 	}
 	return &StreamError{StatusError: &rest.StatusError{Status: st}}

@@ -148,11 +148,11 @@ func TestLoggingWithoutSecrets(t *testing.T) {
 		calls++
 		if calls == 1 {
 			w.Header().Set("Retry-After", "1")
-			writeStatus(t, w, metav1.Status{Code: 429, Reason: metav1.ReasonTooManyRequests, Message: "slow down"})
+			writeStatus(t, w, metav1.Status{Code: 429, Reason: metav1.StatusReasonTooManyRequests, Message: "slow down"})
 			return
 		}
 		w.Header().Add("Warning", `299 - "deprecated"`)
-		writeStatus(t, w, metav1.Status{Code: 403, Reason: metav1.ReasonForbidden, Message: forbiddenMsg})
+		writeStatus(t, w, metav1.Status{Code: 403, Reason: metav1.StatusReasonForbidden, Message: forbiddenMsg})
 	})
 	err := f.client.Get().Version("v1").Namespace("ns").Resource("secrets").Name("db").
 		Header("Authorization", "Bearer "+secret).Header("X-Api-Key", secret).Do(testCtx(t)).Err()

@@ -184,13 +184,13 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // knownReasons are the reasons the Is* helpers trust; for any other reason
 // they decide from the HTTP code.
 var knownReasons = map[metav1.StatusReason]bool{
-	metav1.ReasonUnauthorized: true, metav1.ReasonForbidden: true, metav1.ReasonNotFound: true,
-	metav1.ReasonAlreadyExists: true, metav1.ReasonConflict: true, metav1.ReasonGone: true,
-	metav1.ReasonInvalid: true, metav1.ReasonServerTimeout: true, metav1.ReasonStoreReadError: true,
-	metav1.ReasonTimeout: true, metav1.ReasonTooManyRequests: true, metav1.ReasonBadRequest: true,
-	metav1.ReasonMethodNotAllowed: true, metav1.ReasonNotAcceptable: true,
-	metav1.ReasonRequestEntityTooLarge: true, metav1.ReasonUnsupportedMediaType: true,
-	metav1.ReasonInternalError: true, metav1.ReasonExpired: true, metav1.ReasonServiceUnavailable: true,
+	metav1.StatusReasonUnauthorized: true, metav1.StatusReasonForbidden: true, metav1.StatusReasonNotFound: true,
+	metav1.StatusReasonAlreadyExists: true, metav1.StatusReasonConflict: true, metav1.StatusReasonGone: true,
+	metav1.StatusReasonInvalid: true, metav1.StatusReasonServerTimeout: true, metav1.StatusReasonStoreReadError: true,
+	metav1.StatusReasonTimeout: true, metav1.StatusReasonTooManyRequests: true, metav1.StatusReasonBadRequest: true,
+	metav1.StatusReasonMethodNotAllowed: true, metav1.StatusReasonNotAcceptable: true,
+	metav1.StatusReasonRequestEntityTooLarge: true, metav1.StatusReasonUnsupportedMediaType: true,
+	metav1.StatusReasonInternalError: true, metav1.StatusReasonExpired: true, metav1.StatusReasonServiceUnavailable: true,
 }
 
 func reasonAndCode(err error) (metav1.StatusReason, int, bool) {
@@ -220,34 +220,34 @@ func ReasonForError(err error) metav1.StatusReason {
 
 // IsNotFound reports whether err is a StatusError for a missing object or
 // path: reason NotFound, or a 404 with an unknown reason.
-func IsNotFound(err error) bool { return is(err, metav1.ReasonNotFound, http.StatusNotFound) }
+func IsNotFound(err error) bool { return is(err, metav1.StatusReasonNotFound, http.StatusNotFound) }
 
 // IsAlreadyExists reports whether err is a StatusError with reason
 // AlreadyExists (a create of an existing name).
-func IsAlreadyExists(err error) bool { return is(err, metav1.ReasonAlreadyExists, 0) }
+func IsAlreadyExists(err error) bool { return is(err, metav1.StatusReasonAlreadyExists, 0) }
 
 // IsConflict reports whether err is a StatusError for a write against a stale
 // resourceVersion: reason Conflict, or a 409 with an unknown reason.
-func IsConflict(err error) bool { return is(err, metav1.ReasonConflict, http.StatusConflict) }
+func IsConflict(err error) bool { return is(err, metav1.StatusReasonConflict, http.StatusConflict) }
 
 // IsForbidden reports whether err is a StatusError for a request the
 // authorizer denied: reason Forbidden, or a 403 with an unknown reason.
-func IsForbidden(err error) bool { return is(err, metav1.ReasonForbidden, http.StatusForbidden) }
+func IsForbidden(err error) bool { return is(err, metav1.StatusReasonForbidden, http.StatusForbidden) }
 
 // IsUnauthorized reports whether err is a StatusError for missing or rejected
 // credentials: reason Unauthorized, or a 401 with an unknown reason.
 func IsUnauthorized(err error) bool {
-	return is(err, metav1.ReasonUnauthorized, http.StatusUnauthorized)
+	return is(err, metav1.StatusReasonUnauthorized, http.StatusUnauthorized)
 }
 
 // IsInvalid reports whether err is a StatusError for an object that failed
 // validation (Status.Details.Causes lists the fields): reason Invalid, or a
 // 422 with an unknown reason.
-func IsInvalid(err error) bool { return is(err, metav1.ReasonInvalid, http.StatusUnprocessableEntity) }
+func IsInvalid(err error) bool { return is(err, metav1.StatusReasonInvalid, http.StatusUnprocessableEntity) }
 
 // IsGone reports whether err is a StatusError with reason Gone, or a 410 with
 // an unknown reason.
-func IsGone(err error) bool { return is(err, metav1.ReasonGone, http.StatusGone) }
+func IsGone(err error) bool { return is(err, metav1.StatusReasonGone, http.StatusGone) }
 
 // IsResourceExpired reports whether err is a StatusError for an expired
 // resourceVersion or continue token: reason Expired, or any 410 whose reason
@@ -258,44 +258,44 @@ func IsResourceExpired(err error) bool {
 	if !ok {
 		return false
 	}
-	return r == metav1.ReasonExpired || (c == http.StatusGone && (r == metav1.ReasonGone || !knownReasons[r]))
+	return r == metav1.StatusReasonExpired || (c == http.StatusGone && (r == metav1.StatusReasonGone || !knownReasons[r]))
 }
 
 // IsTooManyRequests reports whether err is a StatusError for a request the
 // server throttled: reason TooManyRequests, or a 429 with an unknown reason.
 func IsTooManyRequests(err error) bool {
-	return is(err, metav1.ReasonTooManyRequests, http.StatusTooManyRequests)
+	return is(err, metav1.StatusReasonTooManyRequests, http.StatusTooManyRequests)
 }
 
 // IsServerTimeout reports whether err is a StatusError with reason
 // ServerTimeout: the server could not finish in time and the request may be
 // retried.
-func IsServerTimeout(err error) bool { return is(err, metav1.ReasonServerTimeout, 0) }
+func IsServerTimeout(err error) bool { return is(err, metav1.StatusReasonServerTimeout, 0) }
 
 // IsTimeout reports whether err is a StatusError with reason Timeout, or a
 // 504 with an unknown reason.
-func IsTimeout(err error) bool { return is(err, metav1.ReasonTimeout, http.StatusGatewayTimeout) }
+func IsTimeout(err error) bool { return is(err, metav1.StatusReasonTimeout, http.StatusGatewayTimeout) }
 
 // IsInternalError reports whether err is a StatusError with reason
 // InternalError, or a 500 with an unknown reason.
 func IsInternalError(err error) bool {
-	return is(err, metav1.ReasonInternalError, http.StatusInternalServerError)
+	return is(err, metav1.StatusReasonInternalError, http.StatusInternalServerError)
 }
 
 // IsBadRequest reports whether err is a StatusError with reason BadRequest,
 // or a 400 with an unknown reason.
-func IsBadRequest(err error) bool { return is(err, metav1.ReasonBadRequest, http.StatusBadRequest) }
+func IsBadRequest(err error) bool { return is(err, metav1.StatusReasonBadRequest, http.StatusBadRequest) }
 
 // IsMethodNotSupported reports whether err is a StatusError with reason
 // MethodNotAllowed, or a 405 with an unknown reason.
 func IsMethodNotSupported(err error) bool {
-	return is(err, metav1.ReasonMethodNotAllowed, http.StatusMethodNotAllowed)
+	return is(err, metav1.StatusReasonMethodNotAllowed, http.StatusMethodNotAllowed)
 }
 
 // IsServiceUnavailable reports whether err is a StatusError with reason
 // ServiceUnavailable, or a 503 with an unknown reason.
 func IsServiceUnavailable(err error) bool {
-	return is(err, metav1.ReasonServiceUnavailable, http.StatusServiceUnavailable)
+	return is(err, metav1.StatusReasonServiceUnavailable, http.StatusServiceUnavailable)
 }
 
 // errorBodyShown is how much of a non-Status error body goes into the
@@ -308,21 +308,21 @@ var codeReasons = map[int]struct {
 	reason metav1.StatusReason
 	msg    string
 }{
-	http.StatusBadRequest:            {metav1.ReasonBadRequest, "the server rejected the request as malformed"},
-	http.StatusUnauthorized:          {metav1.ReasonUnauthorized, "the server requires valid credentials"},
-	http.StatusForbidden:             {metav1.ReasonForbidden, "the server denied access to the requested resource"},
-	http.StatusNotFound:              {metav1.ReasonNotFound, "the server could not find the requested resource"},
-	http.StatusMethodNotAllowed:      {metav1.ReasonMethodNotAllowed, "the server does not allow this method on the requested resource"},
-	http.StatusNotAcceptable:         {metav1.ReasonNotAcceptable, "the server cannot produce a response in an accepted content type"},
-	http.StatusConflict:              {metav1.ReasonConflict, "the server reported a conflict"},
-	http.StatusGone:                  {metav1.ReasonGone, "the requested resource is gone"},
-	http.StatusRequestEntityTooLarge: {metav1.ReasonRequestEntityTooLarge, "the request body is too large"},
-	http.StatusUnsupportedMediaType:  {metav1.ReasonUnsupportedMediaType, "the server does not accept the request's content type"},
-	http.StatusUnprocessableEntity:   {metav1.ReasonInvalid, "the server rejected the request as invalid"},
-	http.StatusTooManyRequests:       {metav1.ReasonTooManyRequests, "the server has received too many requests; try again later"},
-	http.StatusInternalServerError:   {metav1.ReasonInternalError, "an internal error occurred on the server"},
-	http.StatusServiceUnavailable:    {metav1.ReasonServiceUnavailable, "the server is currently unable to handle the request"},
-	http.StatusGatewayTimeout:        {metav1.ReasonTimeout, "the server did not respond in time"},
+	http.StatusBadRequest:            {metav1.StatusReasonBadRequest, "the server rejected the request as malformed"},
+	http.StatusUnauthorized:          {metav1.StatusReasonUnauthorized, "the server requires valid credentials"},
+	http.StatusForbidden:             {metav1.StatusReasonForbidden, "the server denied access to the requested resource"},
+	http.StatusNotFound:              {metav1.StatusReasonNotFound, "the server could not find the requested resource"},
+	http.StatusMethodNotAllowed:      {metav1.StatusReasonMethodNotAllowed, "the server does not allow this method on the requested resource"},
+	http.StatusNotAcceptable:         {metav1.StatusReasonNotAcceptable, "the server cannot produce a response in an accepted content type"},
+	http.StatusConflict:              {metav1.StatusReasonConflict, "the server reported a conflict"},
+	http.StatusGone:                  {metav1.StatusReasonGone, "the requested resource is gone"},
+	http.StatusRequestEntityTooLarge: {metav1.StatusReasonRequestEntityTooLarge, "the request body is too large"},
+	http.StatusUnsupportedMediaType:  {metav1.StatusReasonUnsupportedMediaType, "the server does not accept the request's content type"},
+	http.StatusUnprocessableEntity:   {metav1.StatusReasonInvalid, "the server rejected the request as invalid"},
+	http.StatusTooManyRequests:       {metav1.StatusReasonTooManyRequests, "the server has received too many requests; try again later"},
+	http.StatusInternalServerError:   {metav1.StatusReasonInternalError, "an internal error occurred on the server"},
+	http.StatusServiceUnavailable:    {metav1.StatusReasonServiceUnavailable, "the server is currently unable to handle the request"},
+	http.StatusGatewayTimeout:        {metav1.StatusReasonTimeout, "the server did not respond in time"},
 }
 
 // synthesizeStatus builds the Status for an error response whose body is not

@@ -41,37 +41,37 @@ func TestStatusErrors(t *testing.T) {
 		status metav1.Status
 		want   []string // the helpers that hold
 	}{
-		{"not found", metav1.Status{Code: 404, Reason: metav1.ReasonNotFound, Message: `pods "nope" not found`,
+		{"not found", metav1.Status{Code: 404, Reason: metav1.StatusReasonNotFound, Message: `pods "nope" not found`,
 			Details: &metav1.StatusDetails{Name: "nope", Kind: "pods"}}, []string{"IsNotFound"}},
-		{"forbidden", metav1.Status{Code: 403, Reason: metav1.ReasonForbidden, Message: forbiddenMsg,
+		{"forbidden", metav1.Status{Code: 403, Reason: metav1.StatusReasonForbidden, Message: forbiddenMsg,
 			Details: &metav1.StatusDetails{Kind: "services"}}, []string{"IsForbidden"}},
-		{"conflict", metav1.Status{Code: 409, Reason: metav1.ReasonConflict,
+		{"conflict", metav1.Status{Code: 409, Reason: metav1.StatusReasonConflict,
 			Message: `Operation cannot be fulfilled on configmaps "cm": the object has been modified; please apply your changes to the latest version and try again`},
 			[]string{"IsConflict"}},
-		{"already exists", metav1.Status{Code: 409, Reason: metav1.ReasonAlreadyExists, Message: `configmaps "cm" already exists`},
+		{"already exists", metav1.Status{Code: 409, Reason: metav1.StatusReasonAlreadyExists, Message: `configmaps "cm" already exists`},
 			[]string{"IsAlreadyExists"}},
-		{"invalid", metav1.Status{Code: 422, Reason: metav1.ReasonInvalid,
+		{"invalid", metav1.Status{Code: 422, Reason: metav1.StatusReasonInvalid,
 			Message: `ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters`,
 			Details: &metav1.StatusDetails{Name: "Bad_Name", Kind: "ConfigMap", Causes: []metav1.StatusCause{
 				{Type: "FieldValueInvalid", Message: `Invalid value: "Bad_Name"`, Field: "metadata.name"}}}},
 			[]string{"IsInvalid"}},
-		{"expired continue", metav1.Status{Code: 410, Reason: metav1.ReasonExpired, Message: "The provided continue parameter is too old to display a consistent list result."},
+		{"expired continue", metav1.Status{Code: 410, Reason: metav1.StatusReasonExpired, Message: "The provided continue parameter is too old to display a consistent list result."},
 			[]string{"IsResourceExpired"}},
-		{"gone", metav1.Status{Code: 410, Reason: metav1.ReasonGone, Message: "too old resource version: 1 (2)"},
+		{"gone", metav1.Status{Code: 410, Reason: metav1.StatusReasonGone, Message: "too old resource version: 1 (2)"},
 			[]string{"IsGone", "IsResourceExpired"}},
-		{"unauthorized", metav1.Status{Code: 401, Reason: metav1.ReasonUnauthorized, Message: "Unauthorized"}, []string{"IsUnauthorized"}},
-		{"bad request", metav1.Status{Code: 400, Reason: metav1.ReasonBadRequest, Message: "bad"}, []string{"IsBadRequest"}},
-		{"method not allowed", metav1.Status{Code: 405, Reason: metav1.ReasonMethodNotAllowed, Message: "no"}, []string{"IsMethodNotSupported"}},
-		{"service unavailable", metav1.Status{Code: 503, Reason: metav1.ReasonServiceUnavailable, Message: "down"}, []string{"IsServiceUnavailable"}},
-		{"internal error", metav1.Status{Code: 500, Reason: metav1.ReasonInternalError, Message: "boom"}, []string{"IsInternalError"}},
-		{"server timeout", metav1.Status{Code: 500, Reason: metav1.ReasonServerTimeout, Message: "slow",
+		{"unauthorized", metav1.Status{Code: 401, Reason: metav1.StatusReasonUnauthorized, Message: "Unauthorized"}, []string{"IsUnauthorized"}},
+		{"bad request", metav1.Status{Code: 400, Reason: metav1.StatusReasonBadRequest, Message: "bad"}, []string{"IsBadRequest"}},
+		{"method not allowed", metav1.Status{Code: 405, Reason: metav1.StatusReasonMethodNotAllowed, Message: "no"}, []string{"IsMethodNotSupported"}},
+		{"service unavailable", metav1.Status{Code: 503, Reason: metav1.StatusReasonServiceUnavailable, Message: "down"}, []string{"IsServiceUnavailable"}},
+		{"internal error", metav1.Status{Code: 500, Reason: metav1.StatusReasonInternalError, Message: "boom"}, []string{"IsInternalError"}},
+		{"server timeout", metav1.Status{Code: 500, Reason: metav1.StatusReasonServerTimeout, Message: "slow",
 			Details: &metav1.StatusDetails{RetryAfterSeconds: 2}}, []string{"IsServerTimeout"}},
-		{"timeout", metav1.Status{Code: 504, Reason: metav1.ReasonTimeout, Message: "timeout"}, []string{"IsTimeout"}},
-		{"too many requests", metav1.Status{Code: 429, Reason: metav1.ReasonTooManyRequests, Message: "slow down"}, []string{"IsTooManyRequests"}},
+		{"timeout", metav1.Status{Code: 504, Reason: metav1.StatusReasonTimeout, Message: "timeout"}, []string{"IsTimeout"}},
+		{"too many requests", metav1.Status{Code: 429, Reason: metav1.StatusReasonTooManyRequests, Message: "slow down"}, []string{"IsTooManyRequests"}},
 		{"empty reason falls back to code", metav1.Status{Code: 409, Message: "x"}, []string{"IsConflict"}},
 		{"unknown reason falls back to code", metav1.Status{Code: 404, Reason: "SomethingNew", Message: "x"}, []string{"IsNotFound"}},
 		{"unknown reason 410", metav1.Status{Code: 410, Reason: "SomethingNew", Message: "x"}, []string{"IsGone", "IsResourceExpired"}},
-		{"known reason wins over code", metav1.Status{Code: 404, Reason: metav1.ReasonForbidden, Message: "x"}, []string{"IsForbidden"}},
+		{"known reason wins over code", metav1.Status{Code: 404, Reason: metav1.StatusReasonForbidden, Message: "x"}, []string{"IsForbidden"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,11 +106,11 @@ func TestStatusErrorRetryAfter(t *testing.T) {
 	f := setup(t, WithMaxRetries(0))
 	f.handle("GET /api/v1/pods", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "3")
-		writeStatus(t, w, metav1.Status{Code: 429, Reason: metav1.ReasonTooManyRequests, Message: "too many requests, please try again later",
+		writeStatus(t, w, metav1.Status{Code: 429, Reason: metav1.StatusReasonTooManyRequests, Message: "too many requests, please try again later",
 			Details: &metav1.StatusDetails{RetryAfterSeconds: 3}})
 	})
 	f.handle("GET /api/v1/nodes", func(w http.ResponseWriter, r *http.Request) {
-		writeStatus(t, w, metav1.Status{Code: 500, Reason: metav1.ReasonServerTimeout, Message: "slow",
+		writeStatus(t, w, metav1.Status{Code: 500, Reason: metav1.StatusReasonServerTimeout, Message: "slow",
 			Details: &metav1.StatusDetails{RetryAfterSeconds: 7}})
 	})
 	err := f.client.Get().Version("v1").Resource("pods").Do(testCtx(t)).Err()
@@ -189,7 +189,7 @@ func TestHelpersOnOtherErrors(t *testing.T) {
 	}
 	assert.Empty(t, ReasonForError(io.EOF))
 	assert.Equal(t, "the server responded with status 500 (InternalError)",
-		(&StatusError{Status: metav1.Status{Code: 500, Reason: metav1.ReasonInternalError}}).Error())
+		(&StatusError{Status: metav1.Status{Code: 500, Reason: metav1.StatusReasonInternalError}}).Error())
 }
 
 func TestPrintable(t *testing.T) {

@@ -130,7 +130,7 @@ type objectMeta struct {
 }
 
 func statusNotFound(resource, name string) metav1.Status {
-	return metav1.Status{Code: http.StatusNotFound, Reason: metav1.ReasonNotFound,
+	return metav1.Status{Code: http.StatusNotFound, Reason: metav1.StatusReasonNotFound,
 		Message: resource + ` "` + name + `" not found`,
 		Details: &metav1.StatusDetails{Name: name, Kind: resource}}
 }

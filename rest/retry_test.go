@@ -36,13 +36,13 @@ func tooManyRequests(t *testing.T, retryAfter string) http.HandlerFunc {
 		if retryAfter != "" {
 			w.Header().Set("Retry-After", retryAfter)
 		}
-		writeStatus(t, w, metav1.Status{Code: 429, Reason: metav1.ReasonTooManyRequests, Message: "too many requests, please try again later"})
+		writeStatus(t, w, metav1.Status{Code: 429, Reason: metav1.StatusReasonTooManyRequests, Message: "too many requests, please try again later"})
 	}
 }
 
 func internalError(t *testing.T, msg string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		writeStatus(t, w, metav1.Status{Code: 500, Reason: metav1.ReasonInternalError, Message: msg})
+		writeStatus(t, w, metav1.Status{Code: 500, Reason: metav1.StatusReasonInternalError, Message: msg})
 	}
 }
 
@@ -114,7 +114,7 @@ func TestRetryExhaustedReturnsLastError(t *testing.T) {
 	f.handle("GET /api/v1/pods", func(w http.ResponseWriter, r *http.Request) {
 		i := n.Add(1)
 		w.Header().Set("Retry-After", "1")
-		writeStatus(t, w, metav1.Status{Code: 503, Reason: metav1.ReasonServiceUnavailable, Message: "attempt " + string('0'+rune(i))})
+		writeStatus(t, w, metav1.Status{Code: 503, Reason: metav1.StatusReasonServiceUnavailable, Message: "attempt " + string('0'+rune(i))})
 	})
 	err := f.client.Get().Version("v1").Resource("pods").Do(testCtx(t)).Err()
 	assert.True(t, IsServiceUnavailable(err))
@@ -186,7 +186,7 @@ func TestRetryReplaysBodyIdentically(t *testing.T) {
 	}
 	unavailable := func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "1")
-		writeStatus(t, w, metav1.Status{Code: 503, Reason: metav1.ReasonServiceUnavailable, Message: "not ready"})
+		writeStatus(t, w, metav1.Status{Code: 503, Reason: metav1.StatusReasonServiceUnavailable, Message: "not ready"})
 	}
 	f.handle("PATCH /apis/apps/v1/namespaces/ns/deployments/web", record(failThen(1, &n, tooManyRequests(t, "1"), okJSON(t))))
 	var n2 atomic.Int32

@@ -104,7 +104,7 @@ func TestWebSocketRefusedUpgrade(t *testing.T) {
 		writeStatus(t, w, statusNotFound("pods", "gone"))
 	})
 	f.handle("GET /api/v1/namespaces/ns/pods/p/exec", func(w http.ResponseWriter, r *http.Request) {
-		writeStatus(t, w, metav1.Status{Code: http.StatusForbidden, Reason: metav1.ReasonForbidden,
+		writeStatus(t, w, metav1.Status{Code: http.StatusForbidden, Reason: metav1.StatusReasonForbidden,
 			Message: `pods "p" is forbidden: User "jane" cannot get resource "pods/exec"`})
 	})
 	f.handle("GET /api/v1/namespaces/ns/pods/p/attach", func(w http.ResponseWriter, r *http.Request) {

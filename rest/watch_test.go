@@ -230,7 +230,7 @@ func TestWatchClose(t *testing.T) {
 func TestWatchStartErrors(t *testing.T) {
 	f := setup(t, WithMaxRetries(0))
 	f.handle("GET /api/v1/namespaces/ns/pods", func(w http.ResponseWriter, r *http.Request) {
-		writeStatus(t, w, metav1.Status{Code: 410, Reason: metav1.ReasonExpired, Message: "too old resource version: 5 (900)"})
+		writeStatus(t, w, metav1.Status{Code: 410, Reason: metav1.StatusReasonExpired, Message: "too old resource version: 5 (900)"})
 	})
 	f.handle("GET /api/v1/namespaces/ns/services", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
