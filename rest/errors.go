@@ -243,7 +243,9 @@ func IsUnauthorized(err error) bool {
 // IsInvalid reports whether err is a StatusError for an object that failed
 // validation (Status.Details.Causes lists the fields): reason Invalid, or a
 // 422 with an unknown reason.
-func IsInvalid(err error) bool { return is(err, metav1.StatusReasonInvalid, http.StatusUnprocessableEntity) }
+func IsInvalid(err error) bool {
+	return is(err, metav1.StatusReasonInvalid, http.StatusUnprocessableEntity)
+}
 
 // IsGone reports whether err is a StatusError with reason Gone, or a 410 with
 // an unknown reason.
@@ -284,7 +286,9 @@ func IsInternalError(err error) bool {
 
 // IsBadRequest reports whether err is a StatusError with reason BadRequest,
 // or a 400 with an unknown reason.
-func IsBadRequest(err error) bool { return is(err, metav1.StatusReasonBadRequest, http.StatusBadRequest) }
+func IsBadRequest(err error) bool {
+	return is(err, metav1.StatusReasonBadRequest, http.StatusBadRequest)
+}
 
 // IsMethodNotSupported reports whether err is a StatusError with reason
 // MethodNotAllowed, or a 405 with an unknown reason.
