@@ -11,12 +11,9 @@ import (
 )
 
 // Interface is what a Client does for one kind: T is the object type
-// (Pod), L its list type (PodList). The generated group/version clients
-// return it (typed.For[corev1.Pod, corev1.PodList](c, ns)); *Client implements it.
-//
-// It is an interface so that a package that uses a group/version client
-// does not compile the generic client's methods for every kind of the
-// group/version: those are compiled once, in the generated package.
+// (Pod), L its list type (PodList). *Client implements it; code that takes
+// an Interface (controller.FromTyped, leader election) can be given a fake
+// or a wrapper instead.
 type Interface[T, L any] interface {
 	// Resource returns the descriptor of the kind the client serves.
 	Resource() *metav1.Resource
