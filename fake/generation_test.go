@@ -74,3 +74,21 @@ func TestTemplateMetadata(t *testing.T) {
 	assert.NotContains(t, r.raw, "creationTimestamp\":null")
 	assert.NotContains(t, r.str("metadata", "managedFields"), "f:creationTimestamp", "an update records only what the stored object holds")
 }
+
+// A CRD updated without a change keeps its conditions' transition times, so
+// the update is a no-op (its resourceVersion stays) however much later it
+// comes.
+func TestCRDStatusKeepsTransitionTimes(t *testing.T) {
+	old := obj{"status": obj{"conditions": []any{
+		obj{"type": "NamesAccepted", "status": "True", "lastTransitionTime": "2020-01-01T00:00:00Z"},
+		obj{"type": "Established", "status": "True", "lastTransitionTime": "2020-01-01T00:00:01Z"},
+	}}}
+	o := obj{"spec": obj{"names": obj{"kind": "Widget"}}}
+	setCRDStatus(o, old)
+	conds := asList(nested(o, "status", "conditions"))
+	require.Len(t, conds, 2)
+	assert.Equal(t, "2020-01-01T00:00:00Z", conds[0].(obj)["lastTransitionTime"])
+	assert.Equal(t, "2020-01-01T00:00:01Z", conds[1].(obj)["lastTransitionTime"])
+	setCRDStatus(o, nil)
+	assert.Equal(t, now()[:10], asList(nested(o, "status", "conditions"))[0].(obj)["lastTransitionTime"].(string)[:10])
+}

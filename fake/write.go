@@ -245,7 +245,7 @@ func (s *Server) create(rq *request, o obj) (obj, int, error) {
 			return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, name, errs...)
 		}
 		if !rq.dryRun {
-			setCRDStatus(o)
+			setCRDStatus(o, nil)
 			s.reg.setCRD(name, infos)
 		}
 	}
@@ -323,8 +323,21 @@ func qosClass(o obj) string {
 	return "Burstable"
 }
 
-func setCRDStatus(o obj) {
+// setCRDStatus sets the status the apiextensions controllers would give o;
+// a condition that keeps its status keeps old's lastTransitionTime, so an
+// update that changes nothing leaves the object unchanged.
+func setCRDStatus(o, old obj) {
 	t := now()
+	since := func(typ string) any {
+		for _, c := range asList(nested(old, "status", "conditions")) {
+			if cm, ok := c.(map[string]any); ok && cm["type"] == typ && cm["status"] == "True" {
+				if lt, ok := cm["lastTransitionTime"]; ok {
+					return lt
+				}
+			}
+		}
+		return t
+	}
 	names := nestedMap(o, "spec", "names")
 	accepted := copyObj(names)
 	if accepted == nil {
@@ -345,8 +358,8 @@ func setCRDStatus(o obj) {
 	o["status"] = obj{
 		"acceptedNames": accepted,
 		"conditions": []any{
-			obj{"type": "NamesAccepted", "status": "True", "lastTransitionTime": t, "reason": "NoConflicts", "message": "no conflicts found"},
-			obj{"type": "Established", "status": "True", "lastTransitionTime": t, "reason": "InitialNamesAccepted", "message": "the initial names have been accepted"},
+			obj{"type": "NamesAccepted", "status": "True", "lastTransitionTime": since("NamesAccepted"), "reason": "NoConflicts", "message": "no conflicts found"},
+			obj{"type": "Established", "status": "True", "lastTransitionTime": since("Established"), "reason": "InitialNamesAccepted", "message": "the initial names have been accepted"},
 		},
 		"storedVersions": stored,
 	}
@@ -453,7 +466,7 @@ func (s *Server) update(rq *request, o obj, op string) (obj, int, error) {
 			return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, rq.name, errs...)
 		}
 		if !rq.dryRun {
-			setCRDStatus(o)
+			setCRDStatus(o, old)
 			s.reg.setCRD(rq.name, infos)
 		}
 	}
