@@ -46,27 +46,39 @@ type Callbacks struct {
 	OnNewLeader func(identity string)
 }
 
-// Config configures an election.
-type Config struct {
-	// Leases is the lease client, bound to the lease's namespace.
-	Leases typed.Interface[coordinationv1.Lease, coordinationv1.LeaseList]
-	// Name is the lease's name; Identity this candidate's unique name (for
-	// example the pod name).
-	Name, Identity string
-	// LeaseDuration is how long others wait, after they last saw the lease
-	// change, before taking it over. RenewDeadline is how long the leader
-	// keeps trying to renew before it gives up. RetryPeriod is the pause
-	// between attempts. They must satisfy LeaseDuration > RenewDeadline >
-	// RetryPeriod*JitterFactor > 0. Typical values: 15s, 10s, 2s.
+// config is an election's settings.
+type config struct {
+	Leases                                    typed.Interface[coordinationv1.Lease, coordinationv1.LeaseList]
+	Name, Identity                            string
 	LeaseDuration, RenewDeadline, RetryPeriod time.Duration
-	// ReleaseOnCancel gives the lease up when Run's context ends, so
-	// another candidate takes over at once instead of after LeaseDuration.
-	// Only set it when OnStartedLeading's work has stopped once it returns.
-	ReleaseOnCancel bool
-	Callbacks       Callbacks
-	// Logger receives failed attempts at Debug; nil discards them.
-	Logger *slog.Logger
+	ReleaseOnCancel                           bool
+	Callbacks                                 Callbacks
+	Logger                                    *slog.Logger
 }
+
+// Option configures an election built by New.
+type Option func(*config)
+
+// WithTimings sets how long others wait, after they last saw the lease
+// change, before taking it over (leaseDuration); how long the leader keeps
+// trying to renew before it gives up (renewDeadline); and the pause between
+// attempts (retryPeriod). New checks leaseDuration > renewDeadline >
+// retryPeriod*JitterFactor > 0. Without it they are 15s, 10s and 2s.
+func WithTimings(leaseDuration, renewDeadline, retryPeriod time.Duration) Option {
+	return func(c *config) {
+		c.LeaseDuration, c.RenewDeadline, c.RetryPeriod = leaseDuration, renewDeadline, retryPeriod
+	}
+}
+
+// WithReleaseOnCancel gives the lease up when Run's context ends, so
+// another candidate takes over at once instead of after the lease
+// duration. Only use it when OnStartedLeading's work has stopped once it
+// returns.
+func WithReleaseOnCancel() Option { return func(c *config) { c.ReleaseOnCancel = true } }
+
+// WithLogger sets the logger that receives failed attempts at Debug;
+// without it they are discarded.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.Logger = l } }
 
 // ErrLeaseLost is returned by Run when the leader could not renew the lease
 // within RenewDeadline.
@@ -75,7 +87,7 @@ var ErrLeaseLost = errors.New("leaderelection: lease lost")
 // Elector runs one candidate's election. Its methods are safe for
 // concurrent use.
 type Elector struct {
-	cfg Config
+	cfg config
 	log *slog.Logger
 
 	mu       sync.Mutex
@@ -87,9 +99,16 @@ type Elector struct {
 	leading  bool
 }
 
-// New validates cfg and returns an elector. The error is a
-// *rest.ConfigError naming the Config field at fault.
-func New(cfg Config) (*Elector, error) {
+// New returns an elector for the lease name in leases' namespace, on
+// behalf of the candidate identity (unique among candidates, for example
+// the pod name). The error is a *rest.ConfigError naming the argument or
+// setting at fault.
+func New(leases typed.Interface[coordinationv1.Lease, coordinationv1.LeaseList], name, identity string, cb Callbacks, opts ...Option) (*Elector, error) {
+	cfg := config{Leases: leases, Name: name, Identity: identity, Callbacks: cb,
+		LeaseDuration: 15 * time.Second, RenewDeadline: 10 * time.Second, RetryPeriod: 2 * time.Second}
+	for _, o := range opts {
+		o(&cfg)
+	}
 	switch {
 	case cfg.Leases == nil:
 		return nil, &rest.ConfigError{Field: "Leases", Reason: "a lease client is required"}

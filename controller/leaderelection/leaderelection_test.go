@@ -41,11 +41,12 @@ type candidate struct {
 func start(t *testing.T, c typed.Interface[coordinationv1.Lease, coordinationv1.LeaseList], id string, release bool, leading *atomic.Int32) *candidate {
 	t.Helper()
 	cd := &candidate{id: id, started: make(chan struct{}), stopped: make(chan struct{}), done: make(chan error, 1)}
-	el, err := leaderelection.New(leaderelection.Config{
-		Leases: c, Name: "lock", Identity: id,
-		LeaseDuration: time.Second, RenewDeadline: 600 * time.Millisecond, RetryPeriod: 50 * time.Millisecond,
-		ReleaseOnCancel: release,
-		Callbacks: leaderelection.Callbacks{
+	opts := []leaderelection.Option{leaderelection.WithTimings(time.Second, 600*time.Millisecond, 50*time.Millisecond)}
+	if release {
+		opts = append(opts, leaderelection.WithReleaseOnCancel())
+	}
+	el, err := leaderelection.New(c, "lock", id,
+		leaderelection.Callbacks{
 			OnStartedLeading: func(ctx context.Context) {
 				if n := leading.Add(1); n != 1 {
 					t.Errorf("%s: %d leaders at once", id, n)
@@ -60,8 +61,7 @@ func start(t *testing.T, c typed.Interface[coordinationv1.Lease, coordinationv1.
 				cd.leaders = append(cd.leaders, l)
 				cd.mu.Unlock()
 			},
-		},
-	})
+		}, opts...)
 	require.NoError(t, err)
 	cd.el = el
 	ctx, cancel := context.WithCancel(context.Background())
@@ -153,28 +153,31 @@ func TestLeaderGivesUpWhenRenewalFails(t *testing.T) {
 
 func TestConfigValidation(t *testing.T) {
 	_, c := leases(t)
-	ok := leaderelection.Config{Leases: c, Name: "n", Identity: "i", LeaseDuration: 15 * time.Second, RenewDeadline: 10 * time.Second, RetryPeriod: 2 * time.Second,
-		Callbacks: leaderelection.Callbacks{OnStartedLeading: func(context.Context) {}}}
-	_, err := leaderelection.New(ok)
-	require.NoError(t, err)
-	for field, mut := range map[string]func(*leaderelection.Config){
-		"Leases":                     func(c *leaderelection.Config) { c.Leases = nil },
-		"Name":                       func(c *leaderelection.Config) { c.Name = "" },
-		"Identity":                   func(c *leaderelection.Config) { c.Identity = "" },
-		"LeaseDuration":              func(c *leaderelection.Config) { c.LeaseDuration = c.RenewDeadline },
-		"RenewDeadline":              func(c *leaderelection.Config) { c.RenewDeadline = 2400 * time.Millisecond },
-		"RetryPeriod":                func(c *leaderelection.Config) { c.RetryPeriod = 0 },
-		"Callbacks.OnStartedLeading": func(c *leaderelection.Config) { c.Callbacks.OnStartedLeading = nil },
+	cb := leaderelection.Callbacks{OnStartedLeading: func(context.Context) {}}
+	_, err := leaderelection.New(c, "n", "i", cb)
+	require.NoError(t, err, "the default timings are valid")
+	for field, call := range map[string]func() error{
+		"Leases":   func() error { _, err := leaderelection.New(nil, "n", "i", cb); return err },
+		"Name":     func() error { _, err := leaderelection.New(c, "", "i", cb); return err },
+		"Identity": func() error { _, err := leaderelection.New(c, "n", "", cb); return err },
+		"LeaseDuration": func() error {
+			_, err := leaderelection.New(c, "n", "i", cb, leaderelection.WithTimings(10*time.Second, 10*time.Second, 2*time.Second))
+			return err
+		},
+		"RenewDeadline": func() error {
+			_, err := leaderelection.New(c, "n", "i", cb, leaderelection.WithTimings(15*time.Second, 2400*time.Millisecond, 2*time.Second))
+			return err
+		},
+		"RetryPeriod": func() error {
+			_, err := leaderelection.New(c, "n", "i", cb, leaderelection.WithTimings(15*time.Second, 10*time.Second, 0))
+			return err
+		},
+		"Callbacks.OnStartedLeading": func() error { _, err := leaderelection.New(c, "n", "i", leaderelection.Callbacks{}); return err },
 	} {
-		cfg := ok
-		mut(&cfg)
-		_, err := leaderelection.New(cfg)
 		var ce *rest.ConfigError
-		require.ErrorAs(t, err, &ce, field)
+		require.ErrorAs(t, call(), &ce, field)
 		assert.Equal(t, field, ce.Field)
 	}
-	cfg := ok
-	cfg.Leases = c.InNamespace("")
-	_, err = leaderelection.New(cfg)
+	_, err = leaderelection.New(c.InNamespace(""), "n", "i", cb)
 	assert.Error(t, err)
 }

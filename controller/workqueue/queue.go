@@ -27,20 +27,49 @@ import (
 	"time"
 )
 
-// Options configure a queue. The zero value means the defaults given per
-// field.
-type Options struct {
-	// BaseDelay is the first retry delay of a key; each further retry
-	// doubles it, up to MaxDelay. Zero means 5ms and 1000s.
-	BaseDelay, MaxDelay time.Duration
-	// QPS and Burst size the token bucket every retry also waits for, so
-	// that many failing keys do not hammer the server. Zero means 10 and
-	// 100; a negative QPS turns the bucket off.
-	QPS   float64
-	Burst int
-	// Metrics receives the queue's measurements; nil functions are skipped.
-	Metrics Metrics
+// settings are a queue's tunables, set by Options.
+type settings struct {
+	baseDelay, maxDelay time.Duration
+	qps                 float64
+	burst               int
+	metrics             Metrics
 }
+
+// Option configures a queue built by New.
+type Option func(*settings)
+
+// WithBackoff sets the first retry delay of a key (each further retry
+// doubles it) and the longest. Without it, or for values that are not
+// positive, they are 5ms and 1000s.
+func WithBackoff(base, max time.Duration) Option {
+	return func(s *settings) {
+		if base > 0 {
+			s.baseDelay = base
+		}
+		if max > 0 {
+			s.maxDelay = max
+		}
+	}
+}
+
+// WithRateLimit sizes the token bucket every retry also waits for, so that
+// many failing keys do not hammer the server. Without it the bucket holds
+// 100 tokens refilled at 10 per second; a negative qps turns it off, a
+// burst that is not positive keeps 100.
+func WithRateLimit(qps float64, burst int) Option {
+	return func(s *settings) {
+		if qps != 0 {
+			s.qps = qps
+		}
+		if burst > 0 {
+			s.burst = burst
+		}
+	}
+}
+
+// WithMetrics sets the hooks that receive the queue's measurements; nil
+// functions are skipped.
+func WithMetrics(m Metrics) Option { return func(s *settings) { s.metrics = m } }
 
 // Metrics are hooks the queue calls with its measurements, under no lock
 // of the queue's but synchronously: they must be fast and safe for
@@ -63,7 +92,7 @@ type Metrics struct {
 // Queue is a deduplicating, delaying, rate-limited work queue of keys. It
 // is safe for concurrent use. Create it with New.
 type Queue[K comparable] struct {
-	opts Options
+	opts settings
 
 	mu         sync.Mutex
 	queue      []K // waiting for a worker, in order
@@ -81,28 +110,20 @@ type Queue[K comparable] struct {
 }
 
 // New returns an empty queue.
-func New[K comparable](opts Options) *Queue[K] {
-	if opts.BaseDelay <= 0 {
-		opts.BaseDelay = 5 * time.Millisecond
-	}
-	if opts.MaxDelay <= 0 {
-		opts.MaxDelay = 1000 * time.Second
-	}
-	if opts.QPS == 0 {
-		opts.QPS = 10
-	}
-	if opts.Burst <= 0 {
-		opts.Burst = 100
+func New[K comparable](opts ...Option) *Queue[K] {
+	o := settings{baseDelay: 5 * time.Millisecond, maxDelay: 1000 * time.Second, qps: 10, burst: 100}
+	for _, opt := range opts {
+		opt(&o)
 	}
 	return &Queue[K]{
-		opts:       opts,
+		opts:       o,
 		dirty:      map[K]time.Time{},
 		processing: map[K]time.Time{},
 		failures:   map[K]int{},
 		delayedAt:  map[K]*delayed[K]{},
 		wake:       make(chan struct{}),
 		drained:    make(chan struct{}),
-		bucket:     bucket{qps: opts.QPS, burst: float64(opts.Burst), tokens: float64(opts.Burst)},
+		bucket:     bucket{qps: o.qps, burst: float64(o.burst), tokens: float64(o.burst)},
 	}
 }
 
@@ -133,11 +154,11 @@ func (q *Queue[K]) addLocked(key K) (depth int, added bool) {
 }
 
 func (q *Queue[K]) report(depth int, added bool) {
-	if added && q.opts.Metrics.Add != nil {
-		q.opts.Metrics.Add()
+	if added && q.opts.metrics.Add != nil {
+		q.opts.metrics.Add()
 	}
-	if depth >= 0 && q.opts.Metrics.Depth != nil {
-		q.opts.Metrics.Depth(depth)
+	if depth >= 0 && q.opts.metrics.Depth != nil {
+		q.opts.metrics.Depth(depth)
 	}
 }
 
@@ -163,11 +184,11 @@ func (q *Queue[K]) Get(ctx context.Context) (key K, ok bool) {
 			q.processing[key] = now
 			depth := len(q.queue)
 			q.mu.Unlock()
-			if q.opts.Metrics.Latency != nil {
-				q.opts.Metrics.Latency(now.Sub(added))
+			if q.opts.metrics.Latency != nil {
+				q.opts.metrics.Latency(now.Sub(added))
 			}
-			if q.opts.Metrics.Depth != nil {
-				q.opts.Metrics.Depth(depth)
+			if q.opts.metrics.Depth != nil {
+				q.opts.metrics.Depth(depth)
 			}
 			return key, true
 		}
@@ -203,8 +224,8 @@ func (q *Queue[K]) Done(key K) {
 	}
 	q.checkDrainedLocked()
 	q.mu.Unlock()
-	if q.opts.Metrics.WorkDuration != nil {
-		q.opts.Metrics.WorkDuration(time.Since(started))
+	if q.opts.metrics.WorkDuration != nil {
+		q.opts.metrics.WorkDuration(time.Since(started))
 	}
 	q.report(depth, false)
 }
@@ -283,17 +304,17 @@ func (q *Queue[K]) AddRateLimited(key K) {
 	q.mu.Lock()
 	n := q.failures[key]
 	q.failures[key] = n + 1
-	d := q.opts.BaseDelay
-	for i := 0; i < n && d < q.opts.MaxDelay; i++ {
+	d := q.opts.baseDelay
+	for i := 0; i < n && d < q.opts.maxDelay; i++ {
 		d *= 2
 	}
-	d = min(d, q.opts.MaxDelay)
-	if q.opts.QPS > 0 {
+	d = min(d, q.opts.maxDelay)
+	if q.opts.qps > 0 {
 		d = max(d, q.bucket.reserve(time.Now()))
 	}
 	q.mu.Unlock()
-	if q.opts.Metrics.Retry != nil {
-		q.opts.Metrics.Retry()
+	if q.opts.metrics.Retry != nil {
+		q.opts.metrics.Retry()
 	}
 	q.AddAfter(key, d)
 }

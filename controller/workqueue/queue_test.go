@@ -21,7 +21,7 @@ func ctxT(t *testing.T) context.Context {
 
 func TestDeduplicates(t *testing.T) {
 	ctx := ctxT(t)
-	q := workqueue.New[string](workqueue.Options{})
+	q := workqueue.New[string]()
 	q.Add("a")
 	q.Add("b")
 	q.Add("a")
@@ -45,7 +45,7 @@ func TestDeduplicates(t *testing.T) {
 }
 
 func TestGetHonoursContext(t *testing.T) {
-	q := workqueue.New[int](workqueue.Options{})
+	q := workqueue.New[int]()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, ok := q.Get(ctx)
@@ -54,7 +54,7 @@ func TestGetHonoursContext(t *testing.T) {
 
 func TestAddAfter(t *testing.T) {
 	ctx := ctxT(t)
-	q := workqueue.New[string](workqueue.Options{})
+	q := workqueue.New[string]()
 	start := time.Now()
 	q.AddAfter("late", time.Hour)
 	q.AddAfter("late", 20*time.Millisecond) // moved earlier
@@ -70,8 +70,8 @@ func TestAddAfter(t *testing.T) {
 func TestAddRateLimitedBacksOff(t *testing.T) {
 	ctx := ctxT(t)
 	var retries atomic.Int32
-	q := workqueue.New[string](workqueue.Options{BaseDelay: time.Millisecond, MaxDelay: 8 * time.Millisecond, QPS: -1,
-		Metrics: workqueue.Metrics{Retry: func() { retries.Add(1) }}})
+	q := workqueue.New[string](workqueue.WithBackoff(time.Millisecond, 8*time.Millisecond), workqueue.WithRateLimit(-1, 0),
+		workqueue.WithMetrics(workqueue.Metrics{Retry: func() { retries.Add(1) }}))
 	var waits []time.Duration
 	for range 6 {
 		start := time.Now()
@@ -91,7 +91,7 @@ func TestAddRateLimitedBacksOff(t *testing.T) {
 
 func TestTokenBucketLimitsRetries(t *testing.T) {
 	ctx := ctxT(t)
-	q := workqueue.New[int](workqueue.Options{BaseDelay: time.Nanosecond, QPS: 100, Burst: 2})
+	q := workqueue.New[int](workqueue.WithBackoff(time.Nanosecond, 0), workqueue.WithRateLimit(100, 2))
 	start := time.Now()
 	for i := range 5 {
 		q.AddRateLimited(i)
@@ -106,7 +106,7 @@ func TestTokenBucketLimitsRetries(t *testing.T) {
 
 func TestShutDown(t *testing.T) {
 	ctx := ctxT(t)
-	q := workqueue.New[string](workqueue.Options{})
+	q := workqueue.New[string]()
 	q.Add("a")
 	q.AddAfter("b", time.Hour)
 	got := make(chan bool)
@@ -126,7 +126,7 @@ func TestShutDown(t *testing.T) {
 
 func TestShutDownWithDrainWaitsForInFlight(t *testing.T) {
 	ctx := ctxT(t)
-	q := workqueue.New[string](workqueue.Options{})
+	q := workqueue.New[string]()
 	q.Add("a")
 	q.Add("b")
 	k, _ := q.Get(ctx) // a, in flight
@@ -147,7 +147,7 @@ func TestShutDownWithDrainWaitsForInFlight(t *testing.T) {
 	_, ok = q.Get(ctx)
 	assert.False(t, ok)
 
-	q2 := workqueue.New[string](workqueue.Options{})
+	q2 := workqueue.New[string]()
 	q2.Add("x")
 	q2.Get(ctx)
 	short, cancel := context.WithTimeout(ctx, 5*time.Millisecond)
@@ -161,12 +161,12 @@ func TestMetrics(t *testing.T) {
 	var depths []int
 	var adds int
 	var lat, work []time.Duration
-	q := workqueue.New[string](workqueue.Options{Metrics: workqueue.Metrics{
+	q := workqueue.New[string](workqueue.WithMetrics(workqueue.Metrics{
 		Depth:        func(n int) { mu.Lock(); depths = append(depths, n); mu.Unlock() },
 		Add:          func() { mu.Lock(); adds++; mu.Unlock() },
 		Latency:      func(d time.Duration) { mu.Lock(); lat = append(lat, d); mu.Unlock() },
 		WorkDuration: func(d time.Duration) { mu.Lock(); work = append(work, d); mu.Unlock() },
-	}})
+	}))
 	q.Add("a")
 	q.Add("a")
 	q.Add("b")
@@ -182,7 +182,7 @@ func TestMetrics(t *testing.T) {
 
 func TestConcurrentWorkers(t *testing.T) {
 	ctx := ctxT(t)
-	q := workqueue.New[int](workqueue.Options{})
+	q := workqueue.New[int]()
 	var mu sync.Mutex
 	active := map[int]bool{}
 	var wg sync.WaitGroup

@@ -119,7 +119,7 @@ func run(ctx context.Context, cfg *config.Config, o options, log *slog.Logger) e
 	}
 	// One queue for the process: keys that arrive while this replica does
 	// not lead wait in it for the next term.
-	q := workqueue.New[string](workqueue.Options{})
+	q := workqueue.New[string]()
 	defer q.ShutDown()
 	nsInf.AddHandler(controller.Handler[corev1.Namespace]{
 		OnAdd:    func(ns *corev1.Namespace, _ bool) { q.Add(ns.Name) },
@@ -140,11 +140,8 @@ func run(ctx context.Context, cfg *config.Config, o options, log *slog.Logger) e
 	r := &reconciler{cms: rc, ns: nsInf.Lister(), cm: cmInf, log: log}
 	leases := typed.For[coordinationv1.Lease, coordinationv1.LeaseList](rc, o.LeaseNamespace)
 	for {
-		el, err := leaderelection.New(leaderelection.Config{
-			Leases: leases, Name: o.LeaseName, Identity: o.Identity,
-			LeaseDuration: o.LeaseDuration, RenewDeadline: o.RenewDeadline, RetryPeriod: o.RetryPeriod,
-			ReleaseOnCancel: true, Logger: log,
-			Callbacks: leaderelection.Callbacks{
+		el, err := leaderelection.New(leases, o.LeaseName, o.Identity,
+			leaderelection.Callbacks{
 				OnStartedLeading: func(ctx context.Context) {
 					log.Info("leading", "identity", o.Identity)
 					if err := f.WaitForSync(ctx); err != nil {
@@ -166,7 +163,8 @@ func run(ctx context.Context, cfg *config.Config, o options, log *slog.Logger) e
 				OnStoppedLeading: func() { log.Info("stopped leading", "identity", o.Identity) },
 				OnNewLeader:      func(id string) { log.Info("leader", "identity", id) },
 			},
-		})
+			leaderelection.WithTimings(o.LeaseDuration, o.RenewDeadline, o.RetryPeriod),
+			leaderelection.WithReleaseOnCancel(), leaderelection.WithLogger(log))
 		if err != nil {
 			return err
 		}
