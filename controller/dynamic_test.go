@@ -68,16 +68,11 @@ func TestInformerDynamicCustomResources(t *testing.T) {
 	_, err = gadgets.CreateObject(ctx, mk("a", "red", 1), metav1.CreateOptions{})
 	require.NoError(t, err)
 
-	inf, err := controller.NewInformer(controller.FromTyped(gadgets.InNamespace("").Client), controller.Options[dynamic.Object]{
-		Backoff:       fastBackoff,
-		LabelSelector: "team=red",
-		Indexers: map[string]controller.IndexFunc[dynamic.Object]{
-			"size": func(o *dynamic.Object) []string {
-				n, _, _ := o.NestedInt64("spec", "size")
-				return []string{fmt.Sprint(n)}
-			},
-		},
-	})
+	inf, err := controller.NewInformer(controller.FromTyped(gadgets.InNamespace("").Client), controller.WithBackoff(fastBackoff), controller.WithLabelSelector("team=red"),
+		controller.WithIndexer("size", func(o *dynamic.Object) []string {
+			n, _, _ := o.NestedInt64("spec", "size")
+			return []string{fmt.Sprint(n)}
+		}))
 	require.NoError(t, err)
 	var mu sync.Mutex
 	var events []string

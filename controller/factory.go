@@ -51,13 +51,13 @@ func (e *TypeMismatchError) Error() string {
 // Shared returns the factory's informer for the source id (any string
 // naming what lw lists, e.g. "apps/v1/deployments ns=web"), the selectors
 // of opts and the type T, creating it from lw and opts on the first call.
-// Later calls for the same informer share it and ignore their lw and the
-// rest of their opts (transform, resync, indexers: add indexes with
-// AddIndex). An informer created after Start starts at once. The error is a
+// Later calls for the same informer share it and ignore their lw and their
+// other options (transform, resync, indexers: add indexes with AddIndex). An informer created after Start starts at once. The error is a
 // *TypeMismatchError when id and the selectors were first used with
 // another type, or an error of NewInformer.
-func Shared[T any](f *Factory, id string, lw ListerWatcher[T], opts Options[T]) (*Informer[T], error) {
-	key := id + "\x00" + opts.LabelSelector + "\x00" + opts.FieldSelector
+func Shared[T any](f *Factory, id string, lw ListerWatcher[T], opts ...Option) (*Informer[T], error) {
+	s := collect(opts)
+	key := id + "\x00" + s.labelSelector + "\x00" + s.fieldSelector
 	want := reflect.TypeFor[T]()
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -67,7 +67,7 @@ func Shared[T any](f *Factory, id string, lw ListerWatcher[T], opts Options[T]) 
 		}
 		return e.inf.(*Informer[T]), nil
 	}
-	inf, err := NewInformer(lw, opts)
+	inf, err := newInformer(lw, s)
 	if err != nil {
 		return nil, err
 	}
@@ -80,10 +80,10 @@ func Shared[T any](f *Factory, id string, lw ListerWatcher[T], opts Options[T]) 
 
 // SharedTyped is Shared for a typed client: the informer is shared by
 // every call with the same kind, namespace, selectors and T.
-func SharedTyped[T, L any](f *Factory, c typed.Interface[T, L], opts Options[T]) (*Informer[T], error) {
+func SharedTyped[T, L any](f *Factory, c typed.Interface[T, L], opts ...Option) (*Informer[T], error) {
 	r := c.Resource()
 	id := fmt.Sprintf("%s/%s ns=%s", r.GroupVersion(), r.Resource, c.Namespace())
-	return Shared(f, id, FromTyped(c), opts)
+	return Shared(f, id, FromTyped(c), opts...)
 }
 
 func (f *Factory) startLocked(inf runnable) {

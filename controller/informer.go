@@ -40,42 +40,6 @@ type Backoff struct {
 	Jitter       float64
 }
 
-// Options configure an informer. The zero value watches every object of
-// the source with the defaults documented per field.
-type Options[T any] struct {
-	// LabelSelector and FieldSelector narrow what is listed and watched, in
-	// the API's syntax; "" selects everything.
-	LabelSelector, FieldSelector string
-	// Resync, when positive, redelivers every cached object to the update
-	// handlers (old and new the same object) at this period, so that
-	// controllers re-check state. Zero means never.
-	Resync time.Duration
-	// Transform, when set, is applied to every object before it is stored
-	// and handed to handlers, e.g. to drop managedFields. The object is the
-	// informer's own at that point and may be modified in place; it must
-	// keep its name, namespace and resourceVersion. Raw JSON values
-	// (metav1.RawJSON, such as managedFields' fieldsV1) of typed objects
-	// and resource lists (map[string]metav1.Quantity, such as container
-	// limits and requests) may be shared with other cached objects:
-	// replace them, never write into their bytes or entries.
-	Transform func(obj *T)
-	// Indexers are indexes to maintain besides IndexNamespace.
-	Indexers map[string]IndexFunc[T]
-	// Streaming chooses LIST or streaming lists; zero is StreamingOff.
-	Streaming StreamingMode
-	// Backoff paces retries after failures.
-	Backoff Backoff
-	// PageSize is the LIST page size; 0 means 500.
-	PageSize int64
-	// WatchTimeout bounds each watch on the server side, after which the
-	// informer resumes it; 0 means a random duration between 5 and 10
-	// minutes, so that many clients do not reconnect at once.
-	WatchTimeout time.Duration
-	// Logger receives the informer's retries at Debug and failures at
-	// Warn; nil discards them.
-	Logger *slog.Logger
-}
-
 // Handler receives an informer's notifications for one registration, one
 // at a time and in the order of the cache's changes, on a goroutine of its
 // own: a slow handler delays only itself (its notifications queue up in
@@ -100,7 +64,7 @@ type Handler[T any] struct {
 // it with NewInformer, add handlers, then call Run once.
 type Informer[T any] struct {
 	lw    ListerWatcher[T]
-	opts  Options[T]
+	opts  options[T]
 	store *store[T]
 	log   *slog.Logger
 
@@ -120,9 +84,18 @@ type Informer[T any] struct {
 
 // NewInformer returns an informer of the objects lw serves. The error is a
 // *NotAnObjectError when *T does not implement Object, a *rest.ConfigError
-// for a nil lw or a nil IndexFunc, or a selector's syntax error.
-func NewInformer[T any](lw ListerWatcher[T], opts Options[T]) (*Informer[T], error) {
+// for a nil lw, a nil IndexFunc or a transform or index of another type,
+// or a selector's syntax error.
+func NewInformer[T any](lw ListerWatcher[T], opts ...Option) (*Informer[T], error) {
+	return newInformer(lw, collect(opts))
+}
+
+func newInformer[T any](lw ListerWatcher[T], s settings) (*Informer[T], error) {
 	if err := checkObject[T](); err != nil {
+		return nil, err
+	}
+	opts, err := typedOptions[T](s)
+	if err != nil {
 		return nil, err
 	}
 	if lw == nil {
@@ -132,8 +105,8 @@ func NewInformer[T any](lw ListerWatcher[T], opts Options[T]) (*Informer[T], err
 		return nil, err
 	}
 	i := &Informer[T]{lw: lw, opts: opts, store: newStore[T](), synced: make(chan struct{}), rvChanged: make(chan struct{})}
-	for name, fn := range opts.Indexers {
-		if err := i.store.addIndex(name, fn); err != nil {
+	for _, ix := range opts.Indexers {
+		if err := i.store.addIndex(ix.name, ix.fn); err != nil {
 			return nil, err
 		}
 	}

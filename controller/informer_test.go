@@ -40,13 +40,9 @@ func TestInformerListWatchAndLister(t *testing.T) {
 	_, err = typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.core, "kube-system").Create(ctx, cm("kube-system", "b", map[string]string{"app": "db"}, nil), metav1.CreateOptions{})
 	require.NoError(t, err)
 
-	inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")), controller.Options[corev1.ConfigMap]{
-		Backoff: fastBackoff,
-		Indexers: map[string]controller.IndexFunc[corev1.ConfigMap]{
-			"app": func(c *corev1.ConfigMap) []string { return []string{c.Labels["app"]} },
-		},
-		Transform: func(c *corev1.ConfigMap) { c.ManagedFields = nil },
-	})
+	inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")), controller.WithBackoff(fastBackoff),
+		controller.WithIndexer("app", func(c *corev1.ConfigMap) []string { return []string{c.Labels["app"]} }),
+		controller.WithTransform(func(c *corev1.ConfigMap) { c.ManagedFields = nil }))
 	require.NoError(t, err)
 	rec := newRecorder(t)
 	reg := inf.AddHandler(rec.handler())
@@ -114,7 +110,7 @@ func TestInformerListWatchAndLister(t *testing.T) {
 func TestInformerResumeAndRelist(t *testing.T) {
 	e := newEnv(t)
 	ctx := ctxT(t)
-	inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "default")), controller.Options[corev1.ConfigMap]{Backoff: fastBackoff})
+	inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "default")), controller.WithBackoff(fastBackoff))
 	require.NoError(t, err)
 	run(t, inf)
 	cms := typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.core, "default")
@@ -168,7 +164,7 @@ func TestInformerStreamingList(t *testing.T) {
 			_, err := typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.core, "default").Create(ctx, cm("default", "x", nil, nil), metav1.CreateOptions{})
 			require.NoError(t, err)
 			e.srv.ResetRequests()
-			inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")), controller.Options[corev1.ConfigMap]{Backoff: fastBackoff, Streaming: mode})
+			inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")), controller.WithBackoff(fastBackoff), controller.WithStreaming(mode))
 			require.NoError(t, err)
 			run(t, inf)
 			assert.Equal(t, 1, inf.Lister().Len())
@@ -192,7 +188,7 @@ func TestInformerStreamingFallsBackToList(t *testing.T) {
 	e := newEnv(t)
 	e.chaos.setRejectStreaming(true)
 	e.srv.ResetRequests()
-	inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")), controller.Options[corev1.ConfigMap]{Backoff: fastBackoff, Streaming: controller.StreamingAuto})
+	inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")), controller.WithBackoff(fastBackoff), controller.WithStreaming(controller.StreamingAuto))
 	require.NoError(t, err)
 	run(t, inf)
 	var verbs []string
@@ -211,20 +207,29 @@ func TestInformerSelectorsAndErrors(t *testing.T) {
 	require.NoError(t, err)
 	_, err = cms.Create(ctx, cm("default", "out", map[string]string{"team": "b"}, nil), metav1.CreateOptions{})
 	require.NoError(t, err)
-	inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")), controller.Options[corev1.ConfigMap]{
-		Backoff: fastBackoff, LabelSelector: "team=a", FieldSelector: "metadata.namespace=default"})
+	inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")),
+		controller.WithBackoff(fastBackoff), controller.WithLabelSelector("team=a"), controller.WithFieldSelector("metadata.namespace=default"))
 	require.NoError(t, err)
 	run(t, inf)
 	assert.Equal(t, []string{"default/in"}, inf.Lister().Keys())
 
-	_, err = controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")), controller.Options[corev1.ConfigMap]{LabelSelector: "a in ("})
+	_, err = controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")), controller.WithLabelSelector("a in ("))
 	assert.Error(t, err)
 	type notAnObject struct{ Name string }
-	_, err = controller.NewInformer[notAnObject](nil, controller.Options[notAnObject]{})
+	_, err = controller.NewInformer[notAnObject](nil)
 	var nao *controller.NotAnObjectError
 	assert.ErrorAs(t, err, &nao)
-	_, err = controller.NewInformer[corev1.ConfigMap](nil, controller.Options[corev1.ConfigMap]{})
+	_, err = controller.NewInformer[corev1.ConfigMap](nil)
 	assert.Error(t, err)
+	_, err = controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")),
+		controller.WithTransform(func(*corev1.Secret) {}))
+	var ce *rest.ConfigError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, "WithTransform", ce.Field)
+	_, err = controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")),
+		controller.WithIndexer("x", func(*corev1.Secret) []string { return nil }))
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, "WithIndexer", ce.Field)
 	err = inf.AddIndex(controller.IndexNamespace, func(*corev1.ConfigMap) []string { return nil })
 	assert.IsType(t, &controller.IndexExistsError{}, err)
 }
@@ -234,7 +239,7 @@ func TestInformerResync(t *testing.T) {
 	ctx := ctxT(t)
 	_, err := typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.core, "default").Create(ctx, cm("default", "x", nil, nil), metav1.CreateOptions{})
 	require.NoError(t, err)
-	inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")), controller.Options[corev1.ConfigMap]{Backoff: fastBackoff, Resync: 5 * time.Millisecond})
+	inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")), controller.WithBackoff(fastBackoff), controller.WithResync(5*time.Millisecond))
 	require.NoError(t, err)
 	resynced := make(chan struct{}, 1)
 	inf.AddHandler(controller.Handler[corev1.ConfigMap]{OnUpdate: func(old, obj *corev1.ConfigMap) {
@@ -266,8 +271,8 @@ func TestInformerConvergesUnderFaults(t *testing.T) {
 func convergeUnderFaults(t *testing.T, mode controller.StreamingMode) {
 	e := newEnv(t, fake.WithHistory(40))
 	ctx := ctxT(t)
-	inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")), controller.Options[corev1.ConfigMap]{
-		Backoff: fastBackoff, Streaming: mode, PageSize: 7})
+	inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")),
+		controller.WithBackoff(fastBackoff), controller.WithStreaming(mode), controller.WithPageSize(7))
 	require.NoError(t, err)
 	recs := []*recorder{newRecorder(t), newRecorder(t)}
 	inf.AddHandler(recs[0].handler())
@@ -411,7 +416,7 @@ func TestInformerSlimType(t *testing.T) {
 func cachedConfigMap[T any](t *testing.T, rc *rest.Client, namespace, name string) *T {
 	t.Helper()
 	c := typed.New[T, struct{}](rc, &corev1.ConfigMapResource, "")
-	inf, err := controller.NewInformer(controller.FromTyped(c), controller.Options[T]{Backoff: fastBackoff})
+	inf, err := controller.NewInformer(controller.FromTyped(c), controller.WithBackoff(fastBackoff))
 	require.NoError(t, err)
 	run(t, inf)
 	got, ok := inf.Lister().Get(namespace, name)

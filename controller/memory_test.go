@@ -67,7 +67,10 @@ func cacheHeap[T any](tb testing.TB, n int, mk func(rc *rest.Client) typed.Inter
 	rc := podServer(tb, list)
 	c := mk(rc)
 	before := heapAlloc()
-	inf, err := controller.NewInformer(controller.FromTyped(c), controller.Options[T]{Transform: transform, PageSize: int64(n)})
+	inf, err := controller.NewInformer(controller.FromTyped(c), controller.WithPageSize(int64(n)))
+	if transform != nil {
+		inf, err = controller.NewInformer(controller.FromTyped(c), controller.WithTransform(transform), controller.WithPageSize(int64(n)))
+	}
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -56,34 +56,55 @@ func (r ApplyResult) Name() string {
 	return k + "/" + r.Object.GetName()
 }
 
-// Applier applies sets of manifests with server-side apply.
+// Applier applies sets of manifests with server-side apply. It is safe
+// for concurrent use and does not change after NewApplier.
 type Applier struct {
-	rc *rest.Client
-	dc *discovery.Client
-	// FieldManager names the applier in managedFields; it is required.
-	FieldManager string
-	// Force takes ownership of fields other managers own.
-	Force bool
-	// Namespace is used for namespaced objects without one; "" means
-	// "default".
-	Namespace string
-	// FieldValidation is what the server does with unknown or duplicate
-	// fields: metav1.FieldValidationStrict (fail the object),
-	// FieldValidationWarn or FieldValidationIgnore; "" means Strict, as
-	// kubectl apply --server-side sends.
-	FieldValidation string
-	// StopOnError stops at the first object that fails to apply; false (the
-	// default, as kubectl) applies the rest and reports every failure.
-	StopOnError bool
-	// PollInterval is how often Apply checks that a CRD is established and
-	// discovered; 0 means 250ms.
-	PollInterval time.Duration
+	rc           *rest.Client
+	dc           *discovery.Client
+	fieldManager string
+	force        bool
+	namespace    string
+	validation   string
+	stopOnError  bool
+	pollInterval time.Duration
 }
 
-// NewApplier returns an Applier that sends through rc and resolves kinds
-// through dc.
-func NewApplier(rc *rest.Client, dc *discovery.Client, fieldManager string) *Applier {
-	return &Applier{rc: rc, dc: dc, FieldManager: fieldManager}
+// ApplierOption configures an Applier built by NewApplier.
+type ApplierOption func(*Applier)
+
+// WithForce takes ownership of fields other managers own (kubectl's
+// --force-conflicts).
+func WithForce() ApplierOption { return func(a *Applier) { a.force = true } }
+
+// WithNamespace sets the namespace of namespaced objects without one;
+// without it they go to "default".
+func WithNamespace(ns string) ApplierOption { return func(a *Applier) { a.namespace = ns } }
+
+// WithFieldValidation sets what the server does with unknown or duplicate
+// fields: metav1.FieldValidationStrict (fail the object, the default, as
+// kubectl apply --server-side sends), FieldValidationWarn or
+// FieldValidationIgnore.
+func WithFieldValidation(v string) ApplierOption { return func(a *Applier) { a.validation = v } }
+
+// WithStopOnError stops at the first object that fails to apply; without
+// it the applier goes on, as kubectl does, and reports every failure.
+func WithStopOnError() ApplierOption { return func(a *Applier) { a.stopOnError = true } }
+
+// WithPollInterval sets how often Apply checks that a CRD is established
+// and discovered; without it, or for d <= 0, 250ms.
+func WithPollInterval(d time.Duration) ApplierOption { return func(a *Applier) { a.pollInterval = d } }
+
+// NewApplier returns an Applier that sends through rc, resolves kinds
+// through dc and names itself fieldManager in managedFields (required:
+// Apply fails without it).
+func NewApplier(rc *rest.Client, dc *discovery.Client, fieldManager string, opts ...ApplierOption) *Applier {
+	a := &Applier{rc: rc, dc: dc, fieldManager: fieldManager}
+	for _, o := range opts {
+		if o != nil {
+			o(a)
+		}
+	}
+	return a
 }
 
 // ApplyError reports one object that failed to apply.
@@ -189,15 +210,15 @@ func (a *Applier) Apply(ctx context.Context, objs []Object) ([]ApplyResult, erro
 // *ApplyErrors holds that one. When ctx ends it stops. An Applier without
 // a FieldManager is a *rest.ConfigError.
 func (a *Applier) ApplyManifests(ctx context.Context, ms []Manifest) ([]ApplyResult, error) {
-	if a.FieldManager == "" {
-		return nil, &rest.ConfigError{Field: "Applier.FieldManager", Reason: "a field manager is required"}
+	if a.fieldManager == "" {
+		return nil, &rest.ConfigError{Field: "NewApplier.fieldManager", Reason: "a field manager is required"}
 	}
 	var results []ApplyResult
 	var errs []*ApplyError
 	// fail records an error and reports whether to stop.
 	fail := func(e *ApplyError) bool {
 		errs = append(errs, e)
-		return a.StopOnError || ctx.Err() != nil
+		return a.stopOnError || ctx.Err() != nil
 	}
 	crdsDone := false
 	stopped := false
@@ -242,7 +263,7 @@ func (a *Applier) applyOne(ctx context.Context, o Object) (ApplyResult, error) {
 	if res.Namespaced {
 		ns = o.GetNamespace()
 		if ns == "" {
-			ns = a.Namespace
+			ns = a.namespace
 		}
 		if ns == "" {
 			ns = "default"
@@ -260,7 +281,7 @@ func (a *Applier) applyOne(ctx context.Context, o Object) (ApplyResult, error) {
 	case !rest.IsNotFound(err):
 		return ApplyResult{}, err
 	}
-	out, err := c.Apply(ctx, o.GetName(), body, metav1.ApplyOptions{FieldManager: a.FieldManager, Force: a.Force, FieldValidation: a.fieldValidation()})
+	out, err := c.Apply(ctx, o.GetName(), body, metav1.ApplyOptions{FieldManager: a.fieldManager, Force: a.force, FieldValidation: a.fieldValidation()})
 	if err != nil {
 		return ApplyResult{}, err
 	}
@@ -276,17 +297,17 @@ func (a *Applier) applyOne(ctx context.Context, o Object) (ApplyResult, error) {
 
 // fieldValidation returns the fieldValidation parameter applies send.
 func (a *Applier) fieldValidation() string {
-	if a.FieldValidation == "" {
+	if a.validation == "" {
 		return metav1.FieldValidationStrict
 	}
-	return a.FieldValidation
+	return a.validation
 }
 
 // waitForCRDs waits for every CRD among results to be Established and its
 // kind to be discovered, passing each failure to fail; it reports whether
 // fail asked to stop.
 func (a *Applier) waitForCRDs(ctx context.Context, results []ApplyResult, ms []Manifest, fail func(*ApplyError) bool) bool {
-	interval := a.PollInterval
+	interval := a.pollInterval
 	if interval <= 0 {
 		interval = 250 * time.Millisecond
 	}

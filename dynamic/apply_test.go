@@ -39,7 +39,7 @@ func TestApplyFieldValidation(t *testing.T) {
 	assert.Equal(t, []string{"Strict"}, applyValidations(srv.Requests()), "Strict by default, as kubectl")
 
 	srv.ResetRequests()
-	a.FieldValidation = metav1.FieldValidationWarn
+	a = NewApplier(rc, dc, "test", WithFieldValidation(metav1.FieldValidationWarn))
 	_, err = a.Apply(ctx, []Object{configMap("a")})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"Warn"}, applyValidations(srv.Requests()))
@@ -90,7 +90,7 @@ metadata:
 	assert.ErrorAs(t, err, &one, "errors.As finds each object's error")
 
 	// StopOnError: nothing after the first failure is sent.
-	a.StopOnError = true
+	a = NewApplier(rc, dc, "test", WithStopOnError())
 	ms[1].Object.SetName("not-sent")
 	res, err = a.ApplyManifests(ctx, ms)
 	assert.Empty(t, res)

@@ -84,12 +84,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 1
 	}
-	a := dynamic.NewApplier(rc, dc, *manager)
-	a.Force = *force
-	a.Namespace = cfg.Namespace
+	aopts := []dynamic.ApplierOption{dynamic.WithNamespace(cfg.Namespace)}
+	if *force {
+		aopts = append(aopts, dynamic.WithForce())
+	}
+	if *stop {
+		aopts = append(aopts, dynamic.WithStopOnError())
+	}
+	a := dynamic.NewApplier(rc, dc, *manager, aopts...)
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	a.StopOnError = *stop
 	results, err := a.ApplyManifests(ctx, manifests)
 	for _, r := range results {
 		fmt.Fprintln(stdout, r)

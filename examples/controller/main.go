@@ -103,17 +103,15 @@ func run(ctx context.Context, cfg *config.Config, o options, log *slog.Logger) e
 	}
 
 	f := controller.NewFactory()
-	nsInf, err := controller.SharedTyped(f, typed.For[corev1.Namespace, corev1.NamespaceList](rc, ""), controller.Options[corev1.Namespace]{
-		LabelSelector: teamLabel,
-		Transform:     func(ns *corev1.Namespace) { ns.ManagedFields = nil },
-	})
+	nsInf, err := controller.SharedTyped(f, typed.For[corev1.Namespace, corev1.NamespaceList](rc, ""),
+		controller.WithLabelSelector(teamLabel),
+		controller.WithTransform(func(ns *corev1.Namespace) { ns.ManagedFields = nil }))
 	if err != nil {
 		return err
 	}
-	cmInf, err := controller.SharedTyped(f, typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, ""), controller.Options[corev1.ConfigMap]{
-		FieldSelector: "metadata.name=" + cmName,
-		Transform:     func(cm *corev1.ConfigMap) { cm.ManagedFields = nil },
-	})
+	cmInf, err := controller.SharedTyped(f, typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, ""),
+		controller.WithFieldSelector("metadata.name="+cmName),
+		controller.WithTransform(func(cm *corev1.ConfigMap) { cm.ManagedFields = nil }))
 	if err != nil {
 		return err
 	}

@@ -76,10 +76,9 @@ func TestInformerConfigMaps(t *testing.T) {
 					return rt.RoundTrip(r.WithContext(ctx))
 				})
 			}))
-			inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, ns)), controller.Options[corev1.ConfigMap]{
-				Streaming: mode, Backoff: controller.Backoff{Initial: 10 * time.Millisecond, Max: 200 * time.Millisecond},
-				Transform: func(c *corev1.ConfigMap) { c.ManagedFields = nil },
-			})
+			inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, ns)),
+				controller.WithStreaming(mode), controller.WithBackoff(controller.Backoff{Initial: 10 * time.Millisecond, Max: 200 * time.Millisecond}),
+				controller.WithTransform(func(c *corev1.ConfigMap) { c.ManagedFields = nil }))
 			require.NoError(t, err)
 			var adds, updates, deletes atomic.Int32
 			inf.AddHandler(controller.Handler[corev1.ConfigMap]{
@@ -154,21 +153,21 @@ func TestLeaderElectionTwoCandidates(t *testing.T) {
 	}
 	mk := func(id string, release bool) *cand {
 		c := &cand{started: make(chan struct{}), stopped: make(chan struct{}), done: make(chan error, 1)}
-		el, err := leaderelection.New(leaderelection.Config{
-			Leases: leases, Name: "lock", Identity: id, ReleaseOnCancel: release,
-			LeaseDuration: leaseDuration, RenewDeadline: 2 * time.Second, RetryPeriod: 500 * time.Millisecond,
-			Callbacks: leaderelection.Callbacks{
-				OnStartedLeading: func(ctx context.Context) {
-					if n := leading.Add(1); n != 1 {
-						t.Errorf("%s: %d leaders at once", id, n)
-					}
-					close(c.started)
-					<-ctx.Done()
-					leading.Add(-1)
-				},
-				OnStoppedLeading: func() { close(c.stopped) },
+		opts := []leaderelection.Option{leaderelection.WithTimings(leaseDuration, 2*time.Second, 500*time.Millisecond)}
+		if release {
+			opts = append(opts, leaderelection.WithReleaseOnCancel())
+		}
+		el, err := leaderelection.New(leases, "lock", id, leaderelection.Callbacks{
+			OnStartedLeading: func(ctx context.Context) {
+				if n := leading.Add(1); n != 1 {
+					t.Errorf("%s: %d leaders at once", id, n)
+				}
+				close(c.started)
+				<-ctx.Done()
+				leading.Add(-1)
 			},
-		})
+			OnStoppedLeading: func() { close(c.stopped) },
+		}, opts...)
 		require.NoError(t, err)
 		rctx, cancel := context.WithCancel(ctx)
 		c.cancel = cancel

@@ -95,11 +95,11 @@ func kubewireInformer(s *server, n int, transform bool) (func(), error) {
 	if err != nil {
 		return nil, err
 	}
-	var opts controller.Options[kwcorev1.Pod]
+	var opts []controller.Option
 	if transform {
-		opts.Transform = func(p *kwcorev1.Pod) { p.ManagedFields = nil }
+		opts = append(opts, controller.WithTransform(func(p *kwcorev1.Pod) { p.ManagedFields = nil }))
 	}
-	inf, err := controller.NewInformer(controller.FromTyped(typed.For[kwcorev1.Pod, kwcorev1.PodList](rc, "")), opts)
+	inf, err := controller.NewInformer(controller.FromTyped(typed.For[kwcorev1.Pod, kwcorev1.PodList](rc, "")), opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func kubewireSlimInformer(s *server, n int) (func(), error) {
 		return nil, err
 	}
 	c := typed.New[slimPod, struct{}](rc, &kwcorev1.PodResource, "")
-	inf, err := controller.NewInformer(controller.FromTyped(c), controller.Options[slimPod]{})
+	inf, err := controller.NewInformer(controller.FromTyped(c))
 	if err != nil {
 		return nil, err
 	}
