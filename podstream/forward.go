@@ -52,20 +52,41 @@ func ParsePortMapping(s string) (PortMapping, error) {
 	return PortMapping{Local: l, Remote: r}, nil
 }
 
-// ForwarderOptions tunes NewForwarder. The zero value listens on localhost
-// (127.0.0.1 and ::1) and reports nothing.
-type ForwarderOptions struct {
-	// Addresses are the local addresses to listen on; "localhost" means
-	// 127.0.0.1 and ::1. Empty means localhost.
-	Addresses []string
-	// OnConnection is called for each accepted local connection (kubectl
-	// prints "Handling connection for PORT").
-	OnConnection func(m PortMapping)
-	// OnError is called when one forwarded connection fails, for example
-	// with the *PortForwardError the kubelet sent; the forwarder goes on.
-	OnError func(m PortMapping, err error)
-	// WebSocket tunes each connection; its Protocols field is ignored.
-	WebSocket websocket.Options
+// forwarderSettings are a Forwarder's settings.
+type forwarderSettings struct {
+	addresses    []string
+	onConnection func(m PortMapping)
+	onError      func(m PortMapping, err error)
+	webSocket    websocket.Options
+}
+
+// ForwarderOption configures a Forwarder built by NewForwarder. Without
+// options it listens on localhost (127.0.0.1 and ::1) and reports nothing.
+type ForwarderOption func(*forwarderSettings)
+
+// WithAddresses sets the local addresses to listen on; "localhost" means
+// 127.0.0.1 and ::1.
+func WithAddresses(addrs ...string) ForwarderOption {
+	return func(s *forwarderSettings) { s.addresses = addrs }
+}
+
+// WithConnectionHandler sets fn to be called for each accepted local
+// connection (kubectl prints "Handling connection for PORT").
+func WithConnectionHandler(fn func(m PortMapping)) ForwarderOption {
+	return func(s *forwarderSettings) { s.onConnection = fn }
+}
+
+// WithErrorHandler sets fn to be called when one forwarded connection
+// fails, for example with the *PortForwardError the kubelet sent; the
+// forwarder goes on.
+func WithErrorHandler(fn func(m PortMapping, err error)) ForwarderOption {
+	return func(s *forwarderSettings) { s.onError = fn }
+}
+
+// WithWebSocket tunes each connection to the pod; its Protocols field is
+// ignored.
+func WithWebSocket(o websocket.Options) ForwarderOption {
+	return func(s *forwarderSettings) { s.webSocket = o }
 }
 
 // Listener is one local address a Forwarder listens on.
@@ -82,23 +103,31 @@ type Listener struct {
 type Forwarder struct {
 	c       *rest.Client
 	ns, pod string
-	o       ForwarderOptions
+	o       forwarderSettings
 	ls      []net.Listener
 	info    []Listener
 }
 
-// NewForwarder listens on the local ports of ports (on each address of
-// o.Addresses) and returns a Forwarder ready to Serve. A port is usable
+// NewForwarder listens on the local ports of ports (on each address, see
+// WithAddresses) and returns a Forwarder ready to Serve. A port is usable
 // when it could be bound on at least one address; NewForwarder fails when
-// one cannot be bound on any, closing what it opened.
-func NewForwarder(c *rest.Client, namespace, pod string, ports []PortMapping, o ForwarderOptions) (*Forwarder, error) {
+// one cannot be bound on any, closing what it opened (the error wraps the
+// *net.OpError of each address). A nil client, no ports or a remote port 0
+// is a *rest.ConfigError.
+func NewForwarder(c *rest.Client, namespace, pod string, ports []PortMapping, opts ...ForwarderOption) (*Forwarder, error) {
 	if c == nil {
-		return nil, errors.New("podstream: nil client")
+		return nil, &rest.ConfigError{Field: "NewForwarder", Reason: "nil client"}
 	}
 	if len(ports) == 0 {
-		return nil, errors.New("podstream: no ports to forward")
+		return nil, &rest.ConfigError{Field: "NewForwarder", Reason: "no ports to forward"}
 	}
-	addrs := o.Addresses
+	var o forwarderSettings
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	addrs := o.addresses
 	if len(addrs) == 0 {
 		addrs = []string{"localhost"}
 	}
@@ -114,7 +143,7 @@ func NewForwarder(c *rest.Client, namespace, pod string, ports []PortMapping, o 
 	for _, m := range ports {
 		if m.Remote == 0 {
 			f.closeListeners()
-			return nil, errors.New("podstream: remote port 0")
+			return nil, &rest.ConfigError{Field: "NewForwarder", Reason: "remote port 0"}
 		}
 		var errs []error
 		bound := 0
@@ -200,10 +229,10 @@ const halfCloseIdle = 5 * time.Second
 // before the connection is closed.
 func (f *Forwarder) forward(ctx context.Context, local net.Conn, m PortMapping) {
 	defer local.Close()
-	if f.o.OnConnection != nil {
-		f.o.OnConnection(m)
+	if f.o.onConnection != nil {
+		f.o.onConnection(m)
 	}
-	remote, err := DialPort(ctx, f.c, f.ns, f.pod, m.Remote, PortForwardOptions{WebSocket: f.o.WebSocket})
+	remote, err := DialPort(ctx, f.c, f.ns, f.pod, m.Remote, PortForwardOptions{WebSocket: f.o.webSocket})
 	if err != nil {
 		f.fail(m, err)
 		return
@@ -262,7 +291,7 @@ func (f *Forwarder) forward(ctx context.Context, local net.Conn, m PortMapping) 
 }
 
 func (f *Forwarder) fail(m PortMapping, err error) {
-	if f.o.OnError != nil && !errors.Is(err, context.Canceled) {
-		f.o.OnError(m, err)
+	if f.o.onError != nil && !errors.Is(err, context.Canceled) {
+		f.o.onError(m, err)
 	}
 }

@@ -101,11 +101,9 @@ func TestForwarder(t *testing.T) {
 	errs := make(chan error, 10)
 	f, err := podstream.NewForwarder(c, "ns", "web",
 		[]podstream.PortMapping{{Local: 0, Remote: 8080}, {Local: 0, Remote: 9}},
-		podstream.ForwarderOptions{
-			Addresses:    []string{"127.0.0.1"},
-			OnConnection: func(m podstream.PortMapping) { conns.Add(1) },
-			OnError:      func(m podstream.PortMapping, err error) { errs <- err },
-		})
+		podstream.WithAddresses("127.0.0.1"),
+		podstream.WithConnectionHandler(func(m podstream.PortMapping) { conns.Add(1) }),
+		podstream.WithErrorHandler(func(m podstream.PortMapping, err error) { errs <- err }))
 	require.NoError(t, err)
 	ls := f.Listeners()
 	require.Len(t, ls, 2)

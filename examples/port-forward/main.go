@@ -108,12 +108,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 	var mu sync.Mutex
 	var failure error
-	f, err := podstream.NewForwarder(c, pod.Namespace, pod.Name, ports, podstream.ForwarderOptions{
-		Addresses: strings.Split(*address, ","),
-		OnConnection: func(m podstream.PortMapping) {
+	f, err := podstream.NewForwarder(c, pod.Namespace, pod.Name, ports,
+		podstream.WithAddresses(strings.Split(*address, ",")...),
+		podstream.WithConnectionHandler(func(m podstream.PortMapping) {
 			fmt.Fprintf(stdout, "Handling connection for %d\n", m.Local)
-		},
-		OnError: func(m podstream.PortMapping, err error) {
+		}),
+		podstream.WithErrorHandler(func(m podstream.PortMapping, err error) {
 			// kubectl logs the error and gives up on the pod.
 			mu.Lock()
 			if failure == nil {
@@ -124,8 +124,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 			mu.Unlock()
 			cancel()
-		},
-	})
+		}))
 	if err != nil {
 		return errorf(stderr, "%v", err)
 	}

@@ -285,7 +285,7 @@ func TestStreamsPortForward(t *testing.T) {
 	// A forwarder: concurrent connections, and per-connection errors.
 	errs := make(chan error, 4)
 	f, err := podstream.NewForwarder(c, streamsNS, "sh", []podstream.PortMapping{{Remote: port}, {Remote: deadPort}},
-		podstream.ForwarderOptions{OnError: func(_ podstream.PortMapping, err error) { errs <- err }})
+		podstream.WithErrorHandler(func(_ podstream.PortMapping, err error) { errs <- err }))
 	require.NoError(t, err)
 	fctx, cancel := context.WithCancel(ctx)
 	served := make(chan error, 1)
