@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"encoding/binary"
 	"fmt"
 	"hash/fnv"
 	"mime"
@@ -28,6 +29,8 @@ func (s *Server) serveNonResource(w http.ResponseWriter, r *http.Request) bool {
 		w.Write([]byte("ok"))
 	case p == "/openapi/v3" || strings.HasPrefix(p, "/openapi/v3/"):
 		s.serveOpenAPIV3(w, r, strings.TrimPrefix(strings.TrimPrefix(p, "/openapi/v3"), "/"))
+	case p == "/openapi/v2":
+		s.serveOpenAPIV2(w, r)
 	case strings.HasPrefix(p, "/openapi/"):
 		writePlainNotFound(w)
 	case len(segs) >= 2 && segs[0] == "apis" && !s.reg.hasGroup(segs[1]):
@@ -289,6 +292,42 @@ func (s *Server) serveOpenAPIV3(w http.ResponseWriter, r *http.Request, gvPath s
 		"openapi": "3.0.0", "info": map[string]any{"title": "Kubernetes (kubewire fake)", "version": s.opts.version},
 		"paths": paths, "components": map[string]any{},
 	})
+}
+
+// serveOpenAPIV2 serves an OpenAPI v2 document with no paths and no
+// definitions, as protobuf (gnostic's openapi_v2.Document) when asked for
+// it, else as JSON. kubectl reads it for kinds missing from /openapi/v3 (a
+// List, a kind no group serves): finding no schema and no fieldValidation
+// support there, it skips client-side validation and lets the kind's
+// mapping fail per object, as it does against a real server.
+func (s *Server) serveOpenAPIV2(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		writeErr(w, errMethodNotAllowed())
+		return
+	}
+	if strings.Contains(r.Header.Get("Accept"), "protobuf") {
+		info := protoString(nil, 1, "Kubernetes")
+		info = protoString(info, 2, s.opts.version)
+		doc := protoString(nil, 1, "2.0")
+		doc = protoBytes(doc, 2, info)
+		doc = protoBytes(doc, 8, nil)
+		w.Header().Set("Content-Type", "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")
+		w.Write(doc)
+		return
+	}
+	s.getOnly(w, r, map[string]any{"swagger": "2.0", "info": map[string]any{"title": "Kubernetes", "version": s.opts.version},
+		"paths": map[string]any{}, "definitions": map[string]any{}})
+}
+
+// protoString appends a length-delimited protobuf field.
+func protoString(b []byte, field int, v string) []byte { return protoBytes(b, field, []byte(v)) }
+
+// protoBytes appends a length-delimited protobuf field (a string, bytes or
+// an embedded message).
+func protoBytes(b []byte, field int, v []byte) []byte {
+	b = binary.AppendUvarint(b, uint64(field)<<3|2)
+	b = binary.AppendUvarint(b, uint64(len(v)))
+	return append(b, v...)
 }
 
 // openAPIHash changes whenever the served resources change (CRDs), so

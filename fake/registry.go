@@ -178,10 +178,12 @@ type registry struct {
 	crds  map[string][]*resInfo
 }
 
-func newRegistry() *registry {
+func newRegistry(versions *enabledVersions) *registry {
 	r := &registry{byGVR: map[string]*resInfo{}, crds: map[string][]*resInfo{}}
 	for _, a := range apischema.Resources() {
-		a := a
+		if !versions.served(a.Group, a.Version) {
+			continue
+		}
 		r.byGVR[a.Group+"/"+a.Version+"/"+a.Resource] = &resInfo{
 			Group: a.Group, Version: a.Version, Resource: a.Resource, Singular: a.Singular, Kind: a.Kind,
 			Namespaced: a.Namespaced, Verbs: a.Verbs, Subresources: a.Subresources,

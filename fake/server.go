@@ -49,6 +49,7 @@ type options struct {
 	seeds        []any
 	version      string
 	noNamespaces bool
+	versions     enabledVersions
 }
 
 // WithTLS serves HTTPS with a certificate signed by a CA generated for the
@@ -136,7 +137,7 @@ func Start(opts ...Option) (*Server, error) {
 			return nil, err
 		}
 	}
-	s := &Server{opts: o, reg: newRegistry(), st: newStore(o.history), started: time.Now(), done: make(chan struct{})}
+	s := &Server{opts: o, reg: newRegistry(&o.versions), st: newStore(o.history), started: time.Now(), done: make(chan struct{})}
 	s.st.onRemove = s.removed
 	if len(o.users) > 0 {
 		s.adminTok = randomToken()
