@@ -10,7 +10,7 @@ import (
 // new beta API is on by default, and no older one is left in 1.37), plus or
 // minus what WithRuntimeConfig asked for.
 type enabledVersions struct {
-	all, beta, alpha *bool          // api/all, api/beta, api/alpha
+	all, beta, alpha *bool           // api/all, api/beta, api/alpha
 	gv               map[string]bool // "group/version" ("v1" for the core group)
 }
 
