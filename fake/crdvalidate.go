@@ -204,9 +204,12 @@ var (
 // formatCheckers are the string formats the fake checks, as kube-openapi's
 // registry does; other formats are not checked.
 var formatCheckers = map[string]func(string) bool{
-	"email":     func(v string) bool { _, err := mail.ParseAddress(v); return err == nil },
-	"hostname":  func(v string) bool { return len(v) <= 255 && reHostname.MatchString(v) },
-	"ipv4":      func(v string) bool { ip := net.ParseIP(v); return ip != nil && ip.To4() != nil && strings.Contains(v, ".") },
+	"email":    func(v string) bool { _, err := mail.ParseAddress(v); return err == nil },
+	"hostname": func(v string) bool { return len(v) <= 255 && reHostname.MatchString(v) },
+	"ipv4": func(v string) bool {
+		ip := net.ParseIP(v)
+		return ip != nil && ip.To4() != nil && strings.Contains(v, ".")
+	},
 	"ipv6":      func(v string) bool { ip := net.ParseIP(v); return ip != nil && strings.Contains(v, ":") },
 	"cidr":      func(v string) bool { _, _, err := net.ParseCIDR(v); return err == nil },
 	"mac":       func(v string) bool { return reMAC.MatchString(v) },
