@@ -22,6 +22,9 @@ type resInfo struct {
 	// Selectable are the extra field selectors a CRD declares
 	// (selectableFields), as JSON paths without the leading dot.
 	Selectable []string
+	// Schema is a custom resource version's structural schema; nil for
+	// built-ins and for a CRD version without one.
+	Schema *crdSchema
 }
 
 // storageKey identifies the objects the resource shares across versions.
@@ -348,6 +351,7 @@ func crdInfos(crd obj) ([]*resInfo, []fieldError) {
 			Namespaced: scope == "Namespaced", CRD: metaString(crd, "name"),
 			Verbs:      []string{"delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"},
 			ShortNames: stringList(names["shortNames"]), Categories: stringList(names["categories"]),
+			Schema:     compileCRDSchema(nested(vm, "schema", "openAPIV3Schema")),
 		}
 		subs := nestedMap(vm, "subresources")
 		if _, ok := subs["status"]; ok {
