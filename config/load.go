@@ -66,11 +66,43 @@ func LoadFile(path string, opts Options) (*Config, error) {
 	}}}
 }
 
+// LoadBytes loads a kubeconfig given as bytes (one read from a Secret, for
+// example) exactly as LoadFile loads a file, applying the overrides in
+// opts; opts.Kubeconfig is ignored and nothing else is read.
+//
+// A kubeconfig file's relative paths (certificate-authority, client-key,
+// tokenFile, an exec command with a slash) resolve against the file's
+// directory, as in kubectl; bytes have no directory, so a relative path
+// there is a Problem rather than a guess at the working directory. Absolute
+// paths and the -data fields work as in a file.
+//
+// Errors are *KubeconfigError; its Problems name the field and line, with
+// File set to "(kubeconfig bytes)".
+func LoadBytes(data []byte, opts Options) (*Config, error) {
+	refs := []fileRef{{path: BytesFile, from: fromBytes, must: true, data: data}}
+	cfg, _, err := loadFiles(refs, "LoadBytes", opts)
+	if cfg != nil || err != nil {
+		return cfg, err
+	}
+	return nil, &KubeconfigError{Problems: []Problem{{
+		File: BytesFile, Field: "current-context",
+		Message: "no context selected: the kubeconfig sets no current-context and no context, cluster or server was given",
+	}}}
+}
+
+// BytesFile is the File of a Problem, and the Path of a SourceFile, for a
+// kubeconfig given as bytes (LoadBytes, ParseKubeconfig).
+const BytesFile = "(kubeconfig bytes)"
+
+// fromBytes is the fileRef.from of a kubeconfig given as bytes.
+const fromBytes = "the bytes given to LoadBytes"
+
 // fileRef is one kubeconfig file to read.
 type fileRef struct {
 	path string
 	from string // "--kubeconfig", "KUBECONFIG entry 1 of 2", "$HOME/.kube/config"
 	must bool   // a missing file is an error, not skipped
+	data []byte // the content, for LoadBytes; nil means read path
 }
 
 // kubeconfigFiles returns the files to read, in precedence order, a
@@ -116,8 +148,11 @@ func loadFiles(refs []fileRef, lookup string, opts Options) (*Config, []error, e
 	var files []*kfile
 	var srcFiles []SourceFile
 	for _, ref := range refs {
-		abs := absPath(ref.path)
-		data, err := os.ReadFile(ref.path)
+		abs, data, err := ref.path, ref.data, error(nil)
+		if ref.from != fromBytes {
+			abs = absPath(ref.path)
+			data, err = os.ReadFile(ref.path)
+		}
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && !ref.must {
 				tried = append(tried, fmt.Errorf("%s: %s does not exist: %w", ref.from, abs, fs.ErrNotExist))

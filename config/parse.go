@@ -19,7 +19,7 @@ const execExtensionName = "client.authentication.k8s.io/exec"
 type kfile struct {
 	path   string // as given, made absolute when possible
 	from   string // why it was read: "--kubeconfig", "KUBECONFIG entry 2 of 3", ...
-	dir    string // relative paths inside resolve against this
+	dir    string // relative paths inside resolve against this; "" for bytes
 	broken bool   // the file could not be parsed at all
 
 	currentContext     string
@@ -100,6 +100,9 @@ type rawContext struct {
 // result is never nil.
 func parseFile(data []byte, path, from string, ps *problems) (kf *kfile) {
 	kf = &kfile{path: path, from: from, dir: filepath.Dir(path)}
+	if from == fromBytes {
+		kf.dir = ""
+	}
 	defer func() {
 		// The YAML library is third-party code: a panic on hostile input
 		// becomes a problem, never a crash.
@@ -117,7 +120,7 @@ func parseFile(data []byte, path, from string, ps *problems) (kf *kfile) {
 	if root == nil {
 		return kf
 	}
-	w := &walker{file: path, ps: ps}
+	w := &walker{file: path, ps: ps, noDir: kf.dir == ""}
 	for _, p := range w.mapping(root, "") {
 		switch p.key {
 		case "apiVersion":
@@ -226,6 +229,9 @@ type walker struct {
 	// small file expand enormously, so the walk stops at maxWork.
 	work     int
 	overflow bool
+	// noDir is set for a kubeconfig given as bytes: there is no directory
+	// to resolve a relative path against, so one is a problem.
+	noDir bool
 }
 
 // maxWork bounds the nodes one file's walk visits.
@@ -490,6 +496,19 @@ func resolvePath(dir, p string) string {
 	return filepath.Join(dir, p)
 }
 
+// path reads a file-path field, resolved against the file's directory. A
+// kubeconfig given as bytes has no directory: a relative path is a problem
+// there (kubectl resolves against the file's directory, and guessing the
+// working directory instead would read a different file than kubectl).
+func (w *walker) path(e entry, v *yaml.Node, field string) string {
+	p := w.str(v, field)
+	if w.noDir && p != "" && !filepath.IsAbs(p) {
+		w.add(deref(v), field, "is a relative path, which a kubeconfig given as bytes cannot have (there is no file to resolve it against); use an absolute path or the -data field")
+		return ""
+	}
+	return resolvePath(e.file.dir, p)
+}
+
 func (w *walker) cluster(e entry, n *yaml.Node) *rawCluster {
 	c := &rawCluster{entry: e}
 	w.fields(&c.entry, n, func(key, field string, v *yaml.Node) {
@@ -497,7 +516,7 @@ func (w *walker) cluster(e entry, n *yaml.Node) *rawCluster {
 		case "server":
 			c.server = w.str(v, field)
 		case "certificate-authority":
-			c.ca = resolvePath(e.file.dir, w.str(v, field))
+			c.ca = w.path(e, v, field)
 		case "certificate-authority-data":
 			c.caData = w.base64Data(v, field)
 		case "insecure-skip-tls-verify":
@@ -520,17 +539,17 @@ func (w *walker) user(e entry, n *yaml.Node) *rawUser {
 	w.fields(&u.entry, n, func(key, field string, v *yaml.Node) {
 		switch key {
 		case "client-certificate":
-			u.certFile = resolvePath(e.file.dir, w.str(v, field))
+			u.certFile = w.path(e, v, field)
 		case "client-certificate-data":
 			u.certData = w.base64Data(v, field)
 		case "client-key":
-			u.keyFile = resolvePath(e.file.dir, w.str(v, field))
+			u.keyFile = w.path(e, v, field)
 		case "client-key-data":
 			u.keyData = Secret(w.base64Data(v, field))
 		case "token":
 			u.token = Secret(w.str(v, field))
 		case "tokenFile":
-			u.tokenFile = resolvePath(e.file.dir, w.str(v, field))
+			u.tokenFile = w.path(e, v, field)
 		case "username":
 			u.username = w.str(v, field)
 		case "password":
@@ -574,6 +593,10 @@ func (w *walker) exec(dir string, n *yaml.Node, field string) *rawExec {
 		case "command":
 			x.Command = w.str(p.val, f)
 			if strings.ContainsAny(x.Command, `/`+string(filepath.Separator)) && !filepath.IsAbs(x.Command) {
+				if w.noDir {
+					w.add(deref(p.val), f, "is a relative path, which a kubeconfig given as bytes cannot have (there is no file to resolve it against); use an absolute path or a bare command name looked up in PATH")
+					continue
+				}
 				x.Command = resolvePath(dir, x.Command)
 				x.commandRel = true
 			}
