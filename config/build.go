@@ -83,8 +83,18 @@ func (b *builder) build() (*Config, bool) {
 		b.src.User.Defined = fmt.Sprintf("%s (%s:%d)", u.field, u.file.path, u.line)
 		b.user(cfg, u, cl)
 	}
+	b.overrides(cfg)
 	// After the user: a missing scheme depends on the client certificate.
 	b.server(cfg, cl)
+	if o.TLSServerName != "" {
+		cfg.TLS.ServerName = o.TLSServerName
+		b.src.Notes = append(b.src.Notes, "--tls-server-name (Options.TLSServerName) set the server name checked")
+	}
+	if o.Timeout > 0 {
+		cfg.Timeout = o.Timeout
+	} else if o.Timeout < 0 {
+		b.ps.add("", 0, "--request-timeout", "must not be negative", nil)
+	}
 
 	// Namespace.
 	switch {
@@ -421,4 +431,63 @@ func redactURL(s string) string {
 		return s
 	}
 	return u.Redacted()
+}
+
+// overrides applies the credential, TLS and impersonation options, with
+// kubectl's rules for what each one replaces.
+func (b *builder) overrides(cfg *Config) {
+	o := b.opts
+	note := func(s string) { b.src.Notes = append(b.src.Notes, s) }
+	checkFile := func(flag, path string) {
+		if _, err := os.Stat(path); err != nil {
+			b.ps.add("", 0, flag, "cannot read the file", err)
+		}
+	}
+	t := &cfg.TLS
+	if o.CertificateAuthority != "" {
+		t.CAFile, t.CAData, t.Insecure = o.CertificateAuthority, nil, false
+		checkFile("--certificate-authority", o.CertificateAuthority)
+		note("--certificate-authority (Options.CertificateAuthority) replaced the cluster's certificate authority")
+	}
+	if o.InsecureSkipTLSVerify {
+		if o.CertificateAuthority != "" {
+			b.ps.add("", 0, "--insecure-skip-tls-verify", "cannot be given together with --certificate-authority", nil)
+		}
+		t.Insecure, t.CAFile, t.CAData = true, "", nil
+		note("--insecure-skip-tls-verify (Options.InsecureSkipTLSVerify): the server's certificate is not checked")
+	}
+	if o.ClientCertificate != "" {
+		t.CertFile, t.CertData = o.ClientCertificate, nil
+		checkFile("--client-certificate", o.ClientCertificate)
+	}
+	if o.ClientKey != "" {
+		t.KeyFile, t.KeyData = o.ClientKey, ""
+		checkFile("--client-key", o.ClientKey)
+	}
+	if o.ClientCertificate != "" || o.ClientKey != "" {
+		if (t.CertFile == "" && len(t.CertData) == 0) || (t.KeyFile == "" && t.KeyData == "") {
+			b.ps.add("", 0, "--client-certificate", "a client certificate needs a key and a key needs a certificate (--client-certificate and --client-key, or the user's)", nil)
+		}
+		note("--client-certificate/--client-key replaced the user's client certificate")
+	}
+	if o.Token != "" {
+		cfg.Auth = Auth{Token: o.Token}
+		b.src.Auth = Setting{Value: "bearer token", Why: "--token (Options.Token) replaces the user's credentials"}
+	}
+	imp := &cfg.Impersonate
+	if o.As != "" {
+		imp.User = o.As
+	}
+	if o.AsUID != "" {
+		imp.UID = o.AsUID
+	}
+	if len(o.AsGroups) > 0 {
+		imp.Groups = append([]string(nil), o.AsGroups...)
+	}
+	if o.As != "" || o.AsUID != "" || len(o.AsGroups) > 0 {
+		if imp.User == "" {
+			b.ps.add("", 0, "--as", "--as-uid and --as-group need --as (or an as in the kubeconfig user)", nil)
+		}
+		note(fmt.Sprintf("impersonating %q (--as, --as-uid, --as-group)", imp.User))
+	}
 }

@@ -23,7 +23,9 @@ import (
 //     file are all present.
 //
 // The Context, Cluster, User, Namespace and Server options then override
-// the kubeconfig's choices. The Config's Source records which file, context
+// the kubeconfig's choices, and the credential, TLS, impersonation and
+// timeout options (Token, CertificateAuthority, As, ...) override the
+// selected cluster and user as kubectl's flags of the same names do. The Config's Source records which file, context
 // and field every setting came from (see Explain).
 //
 // A kubeconfig that was found but is invalid gives a *KubeconfigError that
@@ -44,6 +46,19 @@ func Load(opts Options) (*Config, error) {
 	if opts.Namespace != "" {
 		cfg.Namespace = opts.Namespace
 		cfg.Source.Namespace = Setting{Value: opts.Namespace, Why: "--namespace (Options.Namespace)"}
+	}
+	// The credential, TLS and timeout overrides apply in a pod too.
+	var ps problems
+	b := &builder{opts: opts, ps: &ps, src: cfg.Source}
+	b.overrides(cfg)
+	if opts.TLSServerName != "" {
+		cfg.TLS.ServerName = opts.TLSServerName
+	}
+	if opts.Timeout > 0 {
+		cfg.Timeout = opts.Timeout
+	}
+	if err := ps.err(); err != nil {
+		return nil, err
 	}
 	for _, t := range tried {
 		cfg.Source.Tried = append(cfg.Source.Tried, t.Error())

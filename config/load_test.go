@@ -2,7 +2,6 @@ package config
 
 import (
 	"errors"
-	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -383,16 +382,6 @@ func TestUnknownNamesWithoutKubeconfig(t *testing.T) {
 	assert.Equal(t, "--context", ke.Problems[0].Field)
 	assert.Contains(t, err.Error(), "no kubeconfig file was found")
 	assert.ErrorIs(t, err, fs.ErrNotExist, "the missing home file is kept as a cause")
-}
-
-func TestBindFlags(t *testing.T) {
-	var o Options
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	o.BindFlags(fs)
-	require.NoError(t, fs.Parse([]string{
-		"--kubeconfig", "/k", "--context", "c", "--cluster", "cl", "--user", "u", "--namespace", "n", "--server", "https://s",
-	}))
-	assert.Equal(t, Options{Kubeconfig: "/k", Context: "c", Cluster: "cl", User: "u", Namespace: "n", Server: "https://s"}, o)
 }
 
 func TestRelativePaths(t *testing.T) {

@@ -1,10 +1,10 @@
 package config
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 )
 
 // DefaultInClusterDir is where Kubernetes mounts a pod's service-account
@@ -31,6 +31,36 @@ type Options struct {
 	// the cluster's tls-server-name, which names the replaced server.
 	Server string
 
+	// Token replaces the user's credentials with this bearer token
+	// (kubectl's --token). The client certificate, if any, is kept.
+	Token Secret
+	// As, AsUID and AsGroups replace the user's impersonation settings
+	// (kubectl's --as, --as-uid and --as-group). AsUID and AsGroups need
+	// As, from here or from the kubeconfig user.
+	As       string
+	AsUID    string
+	AsGroups []string
+	// CertificateAuthority replaces the cluster's certificate authority
+	// (file or data) and turns off its insecure-skip-tls-verify, as
+	// kubectl's --certificate-authority does. A relative path is relative
+	// to the working directory.
+	CertificateAuthority string
+	// ClientCertificate and ClientKey replace the user's client certificate
+	// and key files (and any -data fields), as kubectl's
+	// --client-certificate and --client-key do.
+	ClientCertificate string
+	ClientKey         string
+	// InsecureSkipTLSVerify, when true, turns off server certificate
+	// verification and drops the cluster's certificate authority (kubectl's
+	// --insecure-skip-tls-verify). False leaves the kubeconfig's setting.
+	InsecureSkipTLSVerify bool
+	// TLSServerName replaces the name the server certificate is checked
+	// against (kubectl's --tls-server-name).
+	TLSServerName string
+	// Timeout, when positive, is the Config's per-request timeout
+	// (kubectl's --request-timeout). Zero leaves it unset (no timeout).
+	Timeout time.Duration
+
 	// Getenv reads the environment (KUBECONFIG, HOME, KUBERNETES_SERVICE_*,
 	// POD_NAMESPACE). Nil means os.Getenv.
 	Getenv func(string) string
@@ -41,18 +71,6 @@ type Options struct {
 	// InClusterDir is the service-account directory. Empty means
 	// DefaultInClusterDir.
 	InClusterDir string
-}
-
-// BindFlags registers kubectl's connection flags on fs, storing into o:
-// --kubeconfig, --context, --cluster, --user, --namespace and --server.
-// Parse fs before calling Load.
-func (o *Options) BindFlags(fs *flag.FlagSet) {
-	fs.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "path to the kubeconfig file to use (instead of KUBECONFIG or $HOME/.kube/config)")
-	fs.StringVar(&o.Context, "context", o.Context, "the kubeconfig context to use")
-	fs.StringVar(&o.Cluster, "cluster", o.Cluster, "the kubeconfig cluster to use")
-	fs.StringVar(&o.User, "user", o.User, "the kubeconfig user to use")
-	fs.StringVar(&o.Namespace, "namespace", o.Namespace, "the namespace to use")
-	fs.StringVar(&o.Server, "server", o.Server, "the address and port of the Kubernetes API server")
 }
 
 func (o *Options) getenv(key string) string {
