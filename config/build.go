@@ -1,9 +1,11 @@
 package config
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -316,11 +318,16 @@ func (b *builder) user(cfg *Config, u *rawUser, cl *rawCluster) {
 		cfg.Auth.Exec = b.exec(u, cl)
 	}
 	if u.has("auth-provider") {
+		methods, keys = append(methods, "auth-provider"), append(keys, "auth-provider")
 		name := u.authProvider
-		if name == "" {
-			name = "(unnamed)"
+		if name == "oidc" {
+			cfg.Auth.OIDC = b.oidc(u)
+		} else {
+			if name == "" {
+				name = "(unnamed)"
+			}
+			problem("auth-provider", fmt.Sprintf("auth-provider %q is not supported: only oidc is (the other in-tree auth providers were removed from Kubernetes clients); configure an exec credential plugin (user.exec) instead, such as the one your cloud provider ships", name))
 		}
-		problem("auth-provider", fmt.Sprintf("auth-provider %q is not supported: the in-tree auth providers were removed from Kubernetes clients; configure an exec credential plugin (user.exec) instead, such as the one your cloud provider ships", name))
 	}
 	if len(methods) > 1 {
 		problem("", fmt.Sprintf("has more than one authentication method (%s); use only one", strings.Join(methods, ", ")))
@@ -347,6 +354,8 @@ func (b *builder) user(cfg *Config, u *rawUser, cl *rawCluster) {
 		desc = append(desc, fmt.Sprintf("basic auth as %q", u.username))
 	case len(methods) == 1 && methods[0] == "exec":
 		desc = append(desc, fmt.Sprintf("exec plugin %q (%s)", u.exec.Command, u.exec.APIVersion))
+	case len(methods) == 1 && cfg.Auth.OIDC != nil:
+		desc = append(desc, fmt.Sprintf("oidc auth-provider (issuer %s, client %q)", cfg.Auth.OIDC.IssuerURL, cfg.Auth.OIDC.ClientID))
 	}
 	if len(keys) == 1 {
 		auth.Field, auth.Line = u.at(keys[0])
@@ -490,4 +499,71 @@ func (b *builder) overrides(cfg *Config) {
 		}
 		note(fmt.Sprintf("impersonating %q (--as, --as-uid, --as-group)", imp.User))
 	}
+}
+
+// The oidc auth-provider's config keys, as kubectl spells them.
+const (
+	oidcIssuerURL    = "idp-issuer-url"
+	oidcClientID     = "client-id"
+	oidcClientSecret = "client-secret"
+	oidcCA           = "idp-certificate-authority"
+	oidcCAData       = "idp-certificate-authority-data"
+	oidcExtraScopes  = "extra-scopes"
+	oidcIDToken      = "id-token"
+	oidcRefreshToken = "refresh-token"
+)
+
+// oidc builds the oidc auth-provider's configuration, checking what
+// kubectl checks (issuer and client id present) and that the issuer is an
+// https URL. Messages never quote a token.
+func (b *builder) oidc(u *rawUser) *OIDC {
+	c := u.authProviderConfig
+	f, l := u.at("auth-provider")
+	problem := func(key, msg string) { b.ps.add(u.file.path, l, f+".config."+key, msg, nil) }
+	o := &OIDC{
+		IssuerURL:    c[oidcIssuerURL],
+		ClientID:     c[oidcClientID],
+		ClientSecret: Secret(c[oidcClientSecret]),
+		IDToken:      Secret(c[oidcIDToken]),
+		RefreshToken: Secret(c[oidcRefreshToken]),
+	}
+	if o.IssuerURL == "" {
+		problem(oidcIssuerURL, "is required")
+	} else if iu, err := url.Parse(o.IssuerURL); err != nil || iu.Scheme != "https" || iu.Host == "" {
+		problem(oidcIssuerURL, "must be an https URL")
+	}
+	if o.ClientID == "" {
+		problem(oidcClientID, "is required")
+	}
+	if p := c[oidcCA]; p != "" {
+		// Relative to the kubeconfig's directory, like every other path in
+		// it (kubectl leaves this one relative to the working directory).
+		switch {
+		case filepath.IsAbs(p):
+			o.CAFile = p
+		case u.file.dir == "":
+			problem(oidcCA, "is a relative path, which a kubeconfig given as bytes cannot have; use an absolute path or "+oidcCAData)
+		default:
+			o.CAFile = filepath.Join(u.file.dir, p)
+		}
+		if o.CAFile != "" {
+			if _, err := os.Stat(o.CAFile); err != nil {
+				b.ps.add(u.file.path, l, f+".config."+oidcCA, "cannot read the file", err)
+			}
+		}
+	}
+	if d := c[oidcCAData]; d != "" {
+		data, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(d), ""))
+		if err != nil {
+			problem(oidcCAData, "is not valid base64")
+		}
+		o.CAData = data
+	}
+	if s := c[oidcExtraScopes]; s != "" {
+		o.ExtraScopes = strings.Split(s, ",")
+	}
+	if u.file.dir != "" && u.file.from != fromBytes {
+		o.PersistFile, o.PersistUser = u.file.path, u.name
+	}
+	return o
 }

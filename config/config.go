@@ -85,6 +85,44 @@ type Auth struct {
 	// Exec, when set, runs a credential plugin to obtain a token or client
 	// certificate.
 	Exec *Exec
+	// OIDC, when set, sends an OpenID Connect ID token, refreshed with the
+	// refresh token when it expires (kubectl's oidc auth-provider).
+	OIDC *OIDC
+}
+
+// OIDC is the configuration of kubectl's oidc auth-provider
+// (users[].user.auth-provider with name oidc). The client sends IDToken as
+// a bearer token while it is valid (its JWT exp claim more than ten
+// seconds away); otherwise it asks the issuer's token endpoint, found
+// through IssuerURL/.well-known/openid-configuration, for a new one with
+// RefreshToken, once for all concurrent requests, and writes the new
+// id-token and refresh-token back to the kubeconfig as kubectl does.
+type OIDC struct {
+	// IssuerURL is the issuer (idp-issuer-url).
+	IssuerURL string
+	// ClientID and ClientSecret identify the client to the token endpoint
+	// (client-id, client-secret), sent as HTTP basic authentication.
+	ClientID     string
+	ClientSecret Secret
+	// IDToken and RefreshToken are the current tokens (id-token,
+	// refresh-token). Either may be empty: no ID token means refresh first;
+	// no refresh token means the ID token is used until it expires.
+	IDToken      Secret
+	RefreshToken Secret
+	// CAFile and CAData are the PEM certificate authorities trusted for the
+	// issuer (idp-certificate-authority, idp-certificate-authority-data).
+	// Both empty means the system roots.
+	CAFile string
+	CAData []byte
+	// ExtraScopes is extra-scopes, split at commas. Like kubectl, the
+	// refresh request does not send scopes; it is kept for completeness.
+	ExtraScopes []string
+	// PersistFile and PersistUser name the kubeconfig file and user entry
+	// that refreshed tokens are written back to. Loading sets them to the
+	// file that defines the user; empty PersistFile (LoadBytes, a Config
+	// built by hand) keeps refreshed tokens in memory only.
+	PersistFile string
+	PersistUser string
 }
 
 // Exec describes a client-go credential plugin (client.authentication.k8s.io).

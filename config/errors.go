@@ -193,3 +193,25 @@ func (e *ExecError) Error() string {
 
 // Unwrap returns the underlying cause.
 func (e *ExecError) Unwrap() error { return e.Err }
+
+// OIDCError reports that the oidc auth-provider (Auth.OIDC) could not
+// provide an ID token for a request: the ID token is not a JWT, it expired
+// and there is no refresh token, the issuer's discovery document or token
+// endpoint failed, the token response had no id_token, or the refreshed
+// tokens could not be written back to the kubeconfig. It comes back from a
+// request (inside the *url.Error net/http wraps transport failures in). It
+// never holds a token or the client secret.
+type OIDCError struct {
+	// Issuer is the issuer URL (idp-issuer-url).
+	Issuer string
+	// Err is the underlying cause.
+	Err error
+}
+
+// Error returns `oidc auth-provider (issuer URL): cause`.
+func (e *OIDCError) Error() string {
+	return "oidc auth-provider (issuer " + e.Issuer + "): " + e.Err.Error()
+}
+
+// Unwrap returns the underlying cause.
+func (e *OIDCError) Unwrap() error { return e.Err }

@@ -79,6 +79,9 @@ type rawUser struct {
 	password     Secret
 	impersonate  Impersonate
 	authProvider string // the provider's name; set when has("auth-provider")
+	// authProviderConfig is the provider's config map; values may be
+	// credentials (id-token, refresh-token, client-secret).
+	authProviderConfig map[string]string
 	exec         *rawExec
 }
 
@@ -569,8 +572,16 @@ func (w *walker) user(e entry, n *yaml.Node) *rawUser {
 			}
 		case "auth-provider":
 			for _, p := range w.mapping(v, field) {
-				if p.key == "name" {
+				switch p.key {
+				case "name":
 					u.authProvider = w.str(p.val, field+".name")
+				case "config":
+					for _, c := range w.mapping(p.val, field+".config") {
+						if u.authProviderConfig == nil {
+							u.authProviderConfig = map[string]string{}
+						}
+						u.authProviderConfig[c.key] = w.str(c.val, field+".config."+c.key)
+					}
 				}
 			}
 		case "exec":

@@ -14,8 +14,9 @@
 // over the size limit a *ResponseTooLargeError; a request the builder could
 // not assemble a *RequestError; a config field or option New cannot use a
 // *ConfigError. A credential that cannot be obtained for a request is a
-// *config.TokenFileError or *config.ExecError, inside the *url.Error
-// net/http reports transport failures with (errors.As finds it). Context
+// *config.TokenFileError, *config.ExecError or *config.OIDCError, inside
+// the *url.Error net/http reports transport failures with (errors.As finds
+// it). Context
 // errors come back as they are (or wrapped, so errors.Is works). No error
 // and no log line ever contains a request header, so credentials never leak
 // through them.

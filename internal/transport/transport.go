@@ -6,7 +6,7 @@
 //
 // Configuration problems come back from New as *ConfigError. Failures while
 // obtaining credentials for a request come back from RoundTrip as
-// *TokenFileError or *ExecError. No error, log line or fmt verb ever shows a
+// *TokenFileError, *ExecError or *OIDCError. No error, log line or fmt verb ever shows a
 // token, password, private key or exec plugin environment value.
 package transport
 
@@ -138,8 +138,8 @@ func (o Options) withDefaults() (Options, error) {
 // be used. cfg is not retained: later changes to it have no effect.
 //
 // The returned RoundTripper is safe for concurrent use. Its RoundTrip
-// returns a *TokenFileError or *ExecError when credentials cannot be
-// obtained.
+// returns a *TokenFileError, *ExecError or *OIDCError when credentials
+// cannot be obtained.
 func New(cfg *config.Config, opts Options) (http.RoundTripper, error) {
 	if cfg == nil {
 		return nil, &ConfigError{Field: "Config", Err: errString("nil config")}
@@ -167,6 +167,13 @@ func New(cfg *config.Config, opts Options) (http.RoundTripper, error) {
 		}
 	}
 
+	var oa *oidcAuth
+	if cfg.Auth.OIDC != nil {
+		if oa, err = newOIDCAuth(cfg.Auth.OIDC, o.Logger); err != nil {
+			return nil, err
+		}
+	}
+
 	base, err := newHTTPTransport(cfg, material, ea, o)
 	if err != nil {
 		return nil, err
@@ -176,6 +183,8 @@ func New(cfg *config.Config, opts Options) (http.RoundTripper, error) {
 	switch a := &cfg.Auth; {
 	case ea != nil:
 		rt = &execRoundTripper{next: rt, auth: ea}
+	case oa != nil:
+		rt = &oidcRoundTripper{next: rt, auth: oa}
 	case a.TokenFile != "":
 		rt = TokenFile(a.TokenFile, o.Logger)(rt)
 	case a.Token != "":
@@ -208,8 +217,11 @@ func validateAuth(cfg *config.Config) error {
 	if a.Exec != nil {
 		n++
 	}
+	if a.OIDC != nil {
+		n++
+	}
 	if n > 1 {
-		return &ConfigError{Field: "Auth", Err: errString("at most one of bearer token, username/password and exec may be set")}
+		return &ConfigError{Field: "Auth", Err: errString("at most one of bearer token, username/password, exec and OIDC may be set")}
 	}
 	imp := &cfg.Impersonate
 	if imp.User == "" && (imp.UID != "" || len(imp.Groups) > 0 || len(imp.Extra) > 0) {
