@@ -82,7 +82,7 @@ type rawUser struct {
 	// authProviderConfig is the provider's config map; values may be
 	// credentials (id-token, refresh-token, client-secret).
 	authProviderConfig map[string]string
-	exec         *rawExec
+	exec               *rawExec
 }
 
 type rawExec struct {
