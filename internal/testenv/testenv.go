@@ -95,19 +95,38 @@ type Env struct {
 	netnsNode       *Node // the one in a network namespace, once NetnsNode started it
 }
 
+// StartOption changes how Start starts the environment. With none, Start
+// starts the default environment Shared uses.
+type StartOption func(*startOptions)
+
+type startOptions struct {
+	apiserverArgs []string
+}
+
+// WithAPIServerArgs adds flags to kube-apiserver's command line, after the
+// default ones (for example the --oidc-* flags of a test of OIDC
+// authentication). A test that needs them starts an Env of its own.
+func WithAPIServerArgs(args ...string) StartOption {
+	return func(o *startOptions) { o.apiserverArgs = append(o.apiserverArgs, args...) }
+}
+
 // Start starts etcd and kube-apiserver and returns once the server is ready
 // and bootstrapped (see the package doc). A start that fails because a port
 // was taken is retried with new ports. On error nothing is left running;
 // the directory with the logs is kept and named in the error. ctx bounds the
 // whole start; each server also has ReadyTimeout to become ready.
-func Start(ctx context.Context) (*Env, error) {
+func Start(ctx context.Context, opts ...StartOption) (*Env, error) {
+	var so startOptions
+	for _, o := range opts {
+		o(&so)
+	}
 	bins, err := FindBinaries()
 	if err != nil {
 		return nil, err
 	}
 	const attempts = 3
 	for i := 1; ; i++ {
-		env, err := start(ctx, bins)
+		env, err := start(ctx, bins, so)
 		if err == nil {
 			return env, nil
 		}
@@ -117,7 +136,7 @@ func Start(ctx context.Context) (*Env, error) {
 	}
 }
 
-func start(ctx context.Context, bins Binaries) (_ *Env, err error) {
+func start(ctx context.Context, bins Binaries, so startOptions) (_ *Env, err error) {
 	sweepStale()
 	dir, err := os.MkdirTemp("", dirPrefix)
 	if err != nil {
@@ -208,6 +227,7 @@ func start(ctx context.Context, bins Binaries) (_ *Env, err error) {
 		"--allow-privileged=true",
 		"--cert-dir", filepath.Join(dir, "apiserver-certs"),
 	}
+	e.apiserverArgs = append(e.apiserverArgs, so.apiserverArgs...)
 	e.apiserver, err = startProcess("kube-apiserver", bins.APIServer, e.apiserverArgs, e.APIServerLog)
 	if err != nil {
 		return nil, err
