@@ -255,6 +255,7 @@ func (k *Kubeconfig) delete(list, name string) error {
 
 // encode returns the file's YAML.
 func (f *editFile) encode() ([]byte, error) {
+	explicitNulls(f.root)
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
@@ -519,4 +520,19 @@ func (f *editFile) relativizeUser(y yamlUser) yamlUser {
 		}
 	}
 	return y
+}
+
+// explicitNulls spells empty nulls "null": the encoder writes an empty null
+// in a flow collection as '', which would read back as a string.
+// (Alias nodes have no Content, so the walk ends.)
+func explicitNulls(n *yaml.Node) {
+	if n == nil {
+		return
+	}
+	if n.Kind == yaml.ScalarNode && n.Value == "" && n.ShortTag() == "!!null" {
+		n.Value = "null"
+	}
+	for _, c := range n.Content {
+		explicitNulls(c)
+	}
 }

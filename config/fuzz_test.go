@@ -48,3 +48,50 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzEdit feeds arbitrary bytes to ParseKubeconfig and, when they parse,
+// changes every kind of entry: nothing may panic, and what Bytes returns
+// parses again with the changes in it.
+// Run with: go test ./config/ -run '^$' -fuzz FuzzEdit -fuzztime 30s
+func FuzzEdit(f *testing.F) {
+	f.Add([]byte(basic))
+	f.Add([]byte(`{"clusters":[{"name":"k","cluster":{"server":"https:\/\/j","x":1}}]}`))
+	f.Add([]byte("a: &x [*x]\nclusters: &c [{name: k, cluster: {<<: *c}}]\n"))
+	f.Add([]byte("users: [{name: u, user: {auth-provider: {name: oidc, config: {id-token: a}}, exec: {command: c, env: [{name: a, value: b}]}}]}\n"))
+	f.Add([]byte("clusters: [{name: k, cluster: [1]}]\ncontexts: 3\n"))
+	f.Add([]byte(""))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		k, err := ParseKubeconfig(data)
+		if err != nil {
+			if strings.TrimSpace(err.Error()) == "" {
+				t.Fatal("empty error message")
+			}
+			return
+		}
+		errs := []error{
+			k.SetCluster("k", func(c *Cluster) { c.SetServer("https://fuzz") }),
+			k.SetUser("u", func(u *User) {
+				u.SetToken("tok")
+				if u.AuthProvider != nil {
+					u.AuthProvider.Config["id-token"] = "new"
+				}
+			}),
+			k.SetContext("c", func(c *Context) { c.Namespace = "ns" }),
+		}
+		_ = k.UseContext("c")
+		_ = k.DeleteCluster("other")
+		out, err := k.Bytes()
+		if err != nil {
+			return
+		}
+		k2, err := ParseKubeconfig(out)
+		if err != nil {
+			t.Fatalf("the written document does not parse: %v\n%s", err, out)
+		}
+		if errs[0] == nil {
+			if c, ok, err := k2.Cluster("k"); err != nil || !ok || c.Server != "https://fuzz" {
+				t.Fatalf("the change is lost: %v %v %+v\n%s", ok, err, c, out)
+			}
+		}
+	})
+}

@@ -189,7 +189,8 @@ func (e *EntryNotFoundError) Error() string {
 // fields are ignored), for changing. Files that do not exist yet are
 // created by Save when a change goes to them; an explicit
 // Options.Kubeconfig that does not exist is created too, as kubectl does.
-// An invalid file gives a *KubeconfigError.
+// An invalid file gives a *KubeconfigError; no file to use at all (KUBECONFIG
+// unset and no home directory) a *NoConfigError.
 func OpenKubeconfig(opts Options) (*Kubeconfig, error) {
 	refs, _, tried := opts.kubeconfigFiles()
 	if len(refs) == 0 {
