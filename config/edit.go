@@ -523,7 +523,8 @@ func (f *editFile) relativizeUser(y yamlUser) yamlUser {
 }
 
 // explicitNulls spells empty nulls "null": the encoder writes an empty null
-// in a flow collection as ”, which would read back as a string.
+// in a flow collection as an empty quoted string, which reads back as a
+// string.
 // (Alias nodes have no Content, so the walk ends.)
 func explicitNulls(n *yaml.Node) {
 	if n == nil {
