@@ -114,6 +114,27 @@ var kubectlSteps = []kubectlStep{
 	{[]string{"unset", "current-context"}, func(t *testing.T, k *Kubeconfig, dir string) {
 		require.NoError(t, k.UseContext(""))
 	}},
+	{[]string{"set-cluster", "cb", "--certificate-authority=DIR/sub/ca.crt", "--embed-certs=true"}, func(t *testing.T, k *Kubeconfig, dir string) {
+		pem, err := os.ReadFile(filepath.Join(dir, "sub", "ca.crt"))
+		require.NoError(t, err)
+		require.NoError(t, k.SetCluster("cb", func(c *Cluster) { c.SetCertificateAuthorityData(pem) }))
+	}},
+	{[]string{"set-credentials", "ub", "--client-certificate=DIR/u.crt", "--client-key=DIR/u.key", "--embed-certs=true"}, func(t *testing.T, k *Kubeconfig, dir string) {
+		crt, err := os.ReadFile(filepath.Join(dir, "u.crt"))
+		require.NoError(t, err)
+		key, err := os.ReadFile(filepath.Join(dir, "u.key"))
+		require.NoError(t, err)
+		require.NoError(t, k.SetUser("ub", func(u *User) { u.SetClientCertificateData(crt, Secret(key)) }))
+	}},
+	{[]string{"set-credentials", "ex", "--exec-command=./bin/plugin2", "--exec-env=K=V2"}, func(t *testing.T, k *Kubeconfig, dir string) {
+		require.NoError(t, k.SetUser("ex", func(u *User) {
+			// kubectl resets the arguments when the command changes.
+			u.Exec.Command, u.Exec.Args, u.Exec.Env[0].Value = filepath.Join(dir, "bin", "plugin2"), nil, "V2"
+		}))
+	}},
+	{[]string{"set-credentials", "u", "--token="}, func(t *testing.T, k *Kubeconfig, dir string) {
+		require.NoError(t, k.SetUser("u", func(u *User) { u.SetToken("") }))
+	}},
 }
 
 // TestKubeconfigWritesWhatKubectlWrites runs each kubectl config command on
@@ -130,6 +151,10 @@ func TestKubeconfigWritesWhatKubectlWrites(t *testing.T) {
 		require.NoError(t, os.MkdirAll(d, 0o755))
 		require.NoError(t, os.WriteFile(filepath.Join(d, "a"), []byte(cmpFileA), 0o644))
 		require.NoError(t, os.WriteFile(filepath.Join(d, "b"), []byte(cmpFileB), 0o644))
+		require.NoError(t, os.MkdirAll(filepath.Join(d, "sub"), 0o755))
+		for f, content := range map[string]string{"sub/ca.crt": "CA PEM\n", "u.crt": "CERT PEM\n", "u.key": "KEY PEM S3CRET\n"} {
+			require.NoError(t, os.WriteFile(filepath.Join(d, f), []byte(content), 0o600))
+		}
 	}
 	list := func(dir string) string {
 		return strings.Join([]string{filepath.Join(dir, "missing"), filepath.Join(dir, "a"), filepath.Join(dir, "b")}, string(os.PathListSeparator))
