@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -69,9 +70,14 @@ func (o *Options) BindFlags(fs FlagSet) {
 	})
 }
 
+// ErrInvalidTimeout is matched (errors.Is) by the error ParseTimeout
+// returns for a negative or malformed value.
+var ErrInvalidTimeout = errors.New("invalid timeout: must be a non-negative duration such as 30s, or whole seconds")
+
 // ParseTimeout reads a --request-timeout value as kubectl does: a whole
 // number is seconds, anything else a Go duration ("1m30s"); "" and "0" are
-// zero, meaning no timeout. A negative or malformed value is an error.
+// zero, meaning no timeout. A negative or malformed value gives an error
+// wrapping ErrInvalidTimeout.
 func ParseTimeout(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -79,13 +85,13 @@ func ParseTimeout(s string) (time.Duration, error) {
 	}
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		if n < 0 || n > int64(time.Duration(1<<62)/time.Second) {
-			return 0, fmt.Errorf("invalid timeout %q: must be a non-negative duration such as 30s", s)
+			return 0, fmt.Errorf("%w (got %q)", ErrInvalidTimeout, s)
 		}
 		return time.Duration(n) * time.Second, nil
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d < 0 {
-		return 0, fmt.Errorf("invalid timeout %q: must be a non-negative duration such as 30s, or whole seconds", s)
+		return 0, fmt.Errorf("%w (got %q)", ErrInvalidTimeout, s)
 	}
 	return d, nil
 }

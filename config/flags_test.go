@@ -163,7 +163,7 @@ func TestParseTimeout(t *testing.T) {
 	}
 	for _, in := range []string{"-1", "-1s", "soon", "1x"} {
 		_, err := ParseTimeout(in)
-		assert.Error(t, err, in)
+		assert.ErrorIs(t, err, ErrInvalidTimeout, in)
 	}
 }
 
