@@ -226,3 +226,27 @@ users:
 	}
 	assert.ElementsMatch(t, []string{"--certificate-authority", "--insecure-skip-tls-verify"}, fields)
 }
+
+func TestCredentialOverridesInCluster(t *testing.T) {
+	e := newEnv(t)
+	e.inCluster("team")
+	ca := e.write("other-ca.crt", "x")
+	o := e.opts()
+	o.Token = "FLAG-S3CRET"
+	o.CertificateAuthority = ca
+	o.As = "jane"
+	o.Timeout = 5 * time.Second
+	cfg, err := Load(o)
+	require.NoError(t, err)
+	assert.Equal(t, MethodInCluster, cfg.Source.Method)
+	assert.Equal(t, Auth{Token: "FLAG-S3CRET"}, cfg.Auth, "the flag's token replaces the service-account token file")
+	assert.Equal(t, ca, cfg.TLS.CAFile)
+	assert.Equal(t, "jane", cfg.Impersonate.User)
+	assert.Equal(t, 5*time.Second, cfg.Timeout)
+	assert.NotContains(t, Explain(cfg), "S3CRET")
+
+	o = e.opts()
+	o.AsGroups = []string{"g"}
+	_, err = Load(o)
+	assert.Equal(t, "--as", kcErr(t, err).Problems[0].Field)
+}

@@ -3,6 +3,7 @@ package transport
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -228,4 +229,22 @@ func TestOIDCPrintsNoSecret(t *testing.T) {
 		assert.NotContains(t, s, cfg.Auth.OIDC.IDToken.Reveal())
 	}
 	assert.Contains(t, config.Explain(cfg), "oidc auth-provider")
+}
+
+func TestOIDCLogsNoSecret(t *testing.T) {
+	f := newOIDCFixture(t, "expired", "valid")
+	id, refresh := f.fileTokens(t)
+	var logs strings.Builder
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	cfg, err := config.Load(config.Options{Kubeconfig: f.kubeconfig})
+	require.NoError(t, err)
+	rt, err := New(cfg, Options{Logger: logger})
+	require.NoError(t, err)
+	c := &http.Client{Transport: rt}
+	require.NoError(t, f.get(t, c))
+	newID, newRefresh := f.fileTokens(t)
+	require.Contains(t, logs.String(), "refreshed the id-token", "the refresh is logged")
+	for _, s := range []string{id, refresh, newID, newRefresh, f.iss.ClientSecret} {
+		assert.NotContains(t, logs.String(), s)
+	}
 }
