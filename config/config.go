@@ -97,6 +97,12 @@ type Auth struct {
 // through IssuerURL/.well-known/openid-configuration, for a new one with
 // RefreshToken, once for all concurrent requests, and writes the new
 // id-token and refresh-token back to the kubeconfig as kubectl does.
+//
+// Like kubectl, the process keeps one token state per login (server,
+// issuer, client ID and persist target): every client built for the same
+// login shares it, so a single-use refresh token is spent once. A Config
+// whose IDToken is valid for longer than the shared one (after a new
+// login) replaces the shared tokens.
 type OIDC struct {
 	// IssuerURL is the issuer (idp-issuer-url).
 	IssuerURL string

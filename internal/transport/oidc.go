@@ -48,6 +48,54 @@ type oidcAuth struct {
 	tokenEndpoint string // discovered once
 }
 
+// oidcKey identifies one oidc login: transports built for it share one
+// oidcAuth, as kubectl's provider cache does, so that two clients built
+// from the same Config (a rest client and a discovery client, say) do not
+// both spend the same single-use refresh token.
+type oidcKey struct {
+	server, issuer, clientID, persistFile, persistUser string
+}
+
+var (
+	oidcCacheMu sync.Mutex
+	oidcCache   = map[oidcKey]*oidcAuth{}
+)
+
+// sharedOIDCAuth returns the oidcAuth for cfg's login, creating it on
+// first use. An existing one keeps its tokens unless cfg brings an ID
+// token that is valid for longer (a new login).
+func sharedOIDCAuth(cfg *config.Config, logger *slog.Logger) (*oidcAuth, error) {
+	o := cfg.Auth.OIDC
+	key := oidcKey{cfg.Server, o.IssuerURL, o.ClientID, o.PersistFile, o.PersistUser}
+	oidcCacheMu.Lock()
+	defer oidcCacheMu.Unlock()
+	if a, ok := oidcCache[key]; ok {
+		a.adopt(o)
+		return a, nil
+	}
+	a, err := newOIDCAuth(o, logger)
+	if err != nil {
+		return nil, err
+	}
+	oidcCache[key] = a
+	return a, nil
+}
+
+// adopt takes o's tokens when its ID token expires later than the current
+// one.
+func (a *oidcAuth) adopt(o *config.OIDC) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	newExp, ok := jwtExpiry(o.IDToken.Reveal())
+	if !ok {
+		return
+	}
+	if cur, ok := jwtExpiry(a.idToken.reveal()); ok && !newExp.After(cur) {
+		return
+	}
+	a.idToken, a.refreshToken = seal(o.IDToken.Reveal()), seal(o.RefreshToken.Reveal())
+}
+
 func newOIDCAuth(o *config.OIDC, logger *slog.Logger) (*oidcAuth, error) {
 	if o.IssuerURL == "" {
 		return nil, &ConfigError{Field: "Auth.OIDC.IssuerURL", Err: errString("not set")}
@@ -115,25 +163,37 @@ func (a *oidcAuth) token(req *http.Request) (string, error) {
 // valid reports whether a JWT's exp is more than oidcExpiryDelta away. A
 // token that is not a JWT with a numeric exp is an error, as in kubectl.
 func (a *oidcAuth) valid(jwt string) (bool, error) {
+	if len(strings.Split(jwt, ".")) != 3 {
+		return false, errString("the id-token is not a JWT")
+	}
+	exp, ok := jwtExpiry(jwt)
+	if !ok {
+		return false, errString("the id-token has no base64url payload with a numeric exp claim")
+	}
+	return a.now().Add(oidcExpiryDelta).Before(exp), nil
+}
+
+// jwtExpiry returns a JWT's exp claim, without checking its signature.
+func jwtExpiry(jwt string) (time.Time, bool) {
 	parts := strings.Split(jwt, ".")
 	if len(parts) != 3 {
-		return false, errString("the id-token is not a JWT")
+		return time.Time{}, false
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
 	if err != nil {
-		return false, errString("the id-token's payload is not base64url")
+		return time.Time{}, false
 	}
 	var claims struct {
 		Exp *json.Number `json:"exp"`
 	}
 	if err := json.Unmarshal(payload, &claims); err != nil || claims.Exp == nil {
-		return false, errString("the id-token has no numeric exp claim")
+		return time.Time{}, false
 	}
 	exp, err := claims.Exp.Float64()
-	if err != nil {
-		return false, errString("the id-token has no numeric exp claim")
+	if err != nil || exp > 1<<40 || exp < 0 {
+		return time.Time{}, false
 	}
-	return a.now().Add(oidcExpiryDelta).Before(time.Unix(int64(exp), 0)), nil
+	return time.Unix(int64(exp), 0), true
 }
 
 // refresh asks the token endpoint for new tokens, keeps them and writes

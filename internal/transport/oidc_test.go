@@ -248,3 +248,36 @@ func TestOIDCLogsNoSecret(t *testing.T) {
 		assert.NotContains(t, logs.String(), s)
 	}
 }
+
+// Two transports built from one Config share the login, as kubectl's
+// provider cache does: the single-use refresh token is spent once, and
+// both send the refreshed ID token. A Config that brings a newer ID token
+// (a new login) replaces the shared tokens.
+func TestOIDCTransportsShareTheLogin(t *testing.T) {
+	f := newOIDCFixture(t, "expired", "valid")
+	cfg, err := config.Load(config.Options{Kubeconfig: f.kubeconfig})
+	require.NoError(t, err)
+	var clients []*http.Client
+	for range 2 {
+		rt, err := New(cfg, Options{})
+		require.NoError(t, err)
+		clients = append(clients, &http.Client{Transport: rt})
+	}
+	for _, c := range clients {
+		require.NoError(t, f.get(t, c))
+	}
+	assert.Equal(t, 1, f.iss.Refreshes())
+	require.Len(t, f.seen, 2)
+	assert.Equal(t, f.seen[0], f.seen[1])
+
+	relogin := *cfg
+	oidc := *cfg.Auth.OIDC
+	oidc.IDToken = config.Secret(f.iss.IDToken("alice", time.Now().Add(2*time.Hour)))
+	relogin.Auth.OIDC = &oidc
+	rt, err := New(&relogin, Options{})
+	require.NoError(t, err)
+	require.NoError(t, f.get(t, clients[0]))
+	require.NoError(t, f.get(t, &http.Client{Transport: rt}))
+	assert.Equal(t, []string{oidc.IDToken.Reveal(), oidc.IDToken.Reveal()}, f.seen[2:])
+	assert.Equal(t, 1, f.iss.Refreshes())
+}

@@ -169,7 +169,7 @@ func New(cfg *config.Config, opts Options) (http.RoundTripper, error) {
 
 	var oa *oidcAuth
 	if cfg.Auth.OIDC != nil {
-		if oa, err = newOIDCAuth(cfg.Auth.OIDC, o.Logger); err != nil {
+		if oa, err = sharedOIDCAuth(cfg, o.Logger); err != nil {
 			return nil, err
 		}
 	}
