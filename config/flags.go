@@ -46,12 +46,12 @@ func (o *Options) BindFlags(fs FlagSet) {
 		fs.StringVar(&o.Namespace, "namespace", o.Namespace, nsUsage)
 	}
 	fs.StringVar(&o.Server, "server", o.Server, "the address and port of the Kubernetes API server")
-	fs.Func("token", "bearer token for authentication to the API server", func(v string) error {
+	fs.Func("token", "bearer `token` for authentication to the API server", func(v string) error {
 		o.Token = Secret(v)
 		return nil
 	})
 	fs.StringVar(&o.As, "as", o.As, "username to impersonate for the operation")
-	fs.Func("as-group", "group to impersonate for the operation; repeat it for several groups", func(v string) error {
+	fs.Func("as-group", "`group` to impersonate for the operation; repeat it for several groups", func(v string) error {
 		o.AsGroups = append(o.AsGroups, v)
 		return nil
 	})
@@ -61,7 +61,7 @@ func (o *Options) BindFlags(fs FlagSet) {
 	fs.StringVar(&o.ClientKey, "client-key", o.ClientKey, "path to a client key file for TLS")
 	fs.BoolVar(&o.InsecureSkipTLSVerify, "insecure-skip-tls-verify", o.InsecureSkipTLSVerify, "if true, the server's certificate will not be checked for validity (insecure)")
 	fs.StringVar(&o.TLSServerName, "tls-server-name", o.TLSServerName, "server name to use for server certificate validation; if empty, the hostname of the server is used")
-	fs.Func("request-timeout", `time to wait before giving up on a single server request: a duration such as "30s" or "2m", or whole seconds; "0" means no timeout`, func(v string) error {
+	fs.Func("request-timeout", "the `duration` to wait before giving up on a single server request, such as 30s or 2m, or whole seconds; 0 means no timeout", func(v string) error {
 		d, err := ParseTimeout(v)
 		if err == nil {
 			o.Timeout = d

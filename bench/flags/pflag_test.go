@@ -4,6 +4,7 @@
 package flags
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -50,5 +51,14 @@ func TestBindFlagsRealPFlag(t *testing.T) {
 	})
 	if n != 16 {
 		t.Errorf("%d flags registered, want 16", n)
+	}
+	usage := fs.FlagUsages()
+	for _, want := range []string{"--token token", "--as-group group", "--request-timeout duration", "-n, --namespace string"} {
+		if !strings.Contains(usage, want) {
+			t.Errorf("usage lacks %q:\n%s", want, usage)
+		}
+	}
+	if strings.Contains(usage, "S3CRET") || strings.Contains(usage, " func ") {
+		t.Errorf("usage:\n%s", usage)
 	}
 }
