@@ -24,7 +24,7 @@ type request struct {
 	q        url.Values
 	body     []byte
 	ct       string // request media type
-	out      string // response format: "json", "table", "partial"
+	out      string // response format: "json", "table", "partial", "partiallist"
 	log      *Request
 	fault    *Fault
 }
@@ -311,6 +311,9 @@ func negotiate(accept string) (string, error) {
 			}
 		case "PartialObjectMetadata", "PartialObjectMetadataList":
 			if params["g"] == "meta.k8s.io" && (params["v"] == "v1" || params["v"] == "v1beta1") {
+				if params["as"] == "PartialObjectMetadataList" {
+					return "partiallist", nil
+				}
 				return "partial", nil
 			}
 		}

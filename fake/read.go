@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/selector"
 )
 
@@ -33,9 +34,18 @@ func (s *Server) writeObject(rq *request, code int, o obj) {
 		writeJSON(rq.w, code, s.table(rq, []obj{o}, ""))
 	case "partial":
 		writeJSON(rq.w, code, partial(o))
+	case "partiallist":
+		writeErr(rq.w, notAcceptable("you requested PartialObjectMetadataList, but the requested object is not a list"))
 	default:
 		writeJSON(rq.w, code, o)
 	}
+}
+
+// notAcceptable is the 406 the real server answers when the object asked
+// for as PartialObjectMetadata is a list, or the list asked for as
+// PartialObjectMetadataList is one object.
+func notAcceptable(msg string) *apiError {
+	return newStatus(http.StatusNotAcceptable, metav1.StatusReasonNotAcceptable, msg, nil)
 }
 
 func partial(o obj) obj {
@@ -339,6 +349,9 @@ func (s *Server) writeList(rq *request, lm map[string]any, items []obj) {
 		writeJSON(rq.w, http.StatusOK, t)
 		return
 	case "partial":
+		writeErr(rq.w, notAcceptable("you requested PartialObjectMetadata, but the requested object is a list"))
+		return
+	case "partiallist":
 		list := make([]any, len(items))
 		for i, o := range items {
 			list[i] = partial(present(rq.ri, o))
