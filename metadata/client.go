@@ -36,10 +36,10 @@ const (
 // Client reads the objects of one resource as metadata. It is bound to one
 // namespace, or to none, and is safe for concurrent use.
 type Client struct {
-	rc  *rest.Client
-	r   *metav1.Resource
-	ns  string
-	gv  string
+	rc *rest.Client
+	r  *metav1.Resource
+	ns string
+	gv string
 }
 
 // New returns the metadata client of the resource r describes (a
