@@ -26,3 +26,10 @@ func (m *ObjectMeta) GetObjectMeta() *ObjectMeta { return m }
 
 // GetListMeta returns m itself: every list embedding ListMeta has it.
 func (m *ListMeta) GetListMeta() *ListMeta { return m }
+
+// GetAPIVersion returns the object's apiVersion as its TypeMeta holds it
+// ("" when the object was decoded from a list, which leaves it out).
+func (t *TypeMeta) GetAPIVersion() string { return t.APIVersion }
+
+// GetKind returns the object's kind as its TypeMeta holds it.
+func (t *TypeMeta) GetKind() string { return t.Kind }
