@@ -162,7 +162,7 @@ func TestWatch(t *testing.T) {
 
 func TestInformer(t *testing.T) {
 	_, rc, mc, _ := setup(t, 3)
-	inf, err := controller.NewInformer(metadata.ListerWatcher(mc.InNamespace("")), controller.Options[metav1.PartialObjectMetadata]{PageSize: 2})
+	inf, err := controller.NewInformer(metadata.ListerWatcher(mc.InNamespace("")), controller.WithPageSize(2))
 	require.NoError(t, err)
 	updated := make(chan string, 10)
 	inf.AddHandler(controller.Handler[metav1.PartialObjectMetadata]{

@@ -89,7 +89,7 @@ func (w *Watcher) Events() iter.Seq2[Event, error] {
 func (w *Watcher) Close() error { return w.w.Close() }
 
 // ListerWatcher returns the source of an informer of c's resource as
-// metadata: controller.NewInformer(metadata.ListerWatcher(c), opts) caches
+// metadata: controller.NewInformer(metadata.ListerWatcher(c), opts...) caches
 // PartialObjectMetadata objects, each holding only its metadata.
 func ListerWatcher(c *Client) controller.ListerWatcher[metav1.PartialObjectMetadata] {
 	return source{c}
