@@ -237,9 +237,15 @@ func (r *report) runInformers() error {
 			return err
 		}
 	}
-	s := start(&apiServer{podsJSON: in.json}, false)
+	mjs, mpb, err := partialLists(in.k8s)
+	if err != nil {
+		return err
+	}
+	as := &apiServer{podsJSON: in.json}
+	as.meta = &metadataServer{metaJSON: mjs, metaProto: mpb}
+	s := start(as, false)
 	defer s.close()
-	cases := informerCases()
+	cases := append(informerCases(), metadataCases()...)
 	held := make([][]float64, len(cases))
 	n := max(1, (r.rounds+1)/2)
 	for round := range n {

@@ -19,6 +19,8 @@ import (
 type apiServer struct {
 	podsJSON, podsProto []byte
 	events              []byte
+	// meta, when set, answers metadata lists of pods.
+	meta *metadataServer
 }
 
 func (s *apiServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -29,6 +31,10 @@ func (s *apiServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		w.(http.Flusher).Flush()
 		<-r.Context().Done()
+	case r.URL.Path == "/api/v1/pods" && s.meta != nil && strings.Contains(r.Header.Get("Accept"), "as=PartialObjectMetadataList"):
+		ct, body, _ := s.meta.list(r.Header.Get("Accept"))
+		w.Header().Set("Content-Type", ct)
+		w.Write(body)
 	case r.URL.Path == "/api/v1/pods":
 		if strings.Contains(r.Header.Get("Accept"), "protobuf") && s.podsProto != nil {
 			w.Header().Set("Content-Type", "application/vnd.kubernetes.protobuf")
