@@ -196,7 +196,11 @@ type Broadcaster struct {
 	started  bool
 	stopping chan context.Context // Shutdown hands the flush its context
 	done     chan struct{}        // closed when the worker has returned
-	closed   atomic.Bool
+
+	// closing orders enqueues before Shutdown's drain: an event is either
+	// on the queue before the worker drains it, or dropped.
+	closing sync.RWMutex
+	closed  bool
 
 	api atomic.Value // string: the API written to, once decided
 
@@ -254,7 +258,9 @@ func (b *Broadcaster) Start(ctx context.Context) {
 // is done or ctx ends, with ctx's error then. Writes are not retried
 // during Shutdown. It may be called without Start, and more than once.
 func (b *Broadcaster) Shutdown(ctx context.Context) error {
-	b.closed.Store(true)
+	b.closing.Lock()
+	b.closed = true
+	b.closing.Unlock()
 	b.mu.Lock()
 	if !b.started {
 		b.started = true
@@ -296,7 +302,9 @@ func (b *Broadcaster) API() string {
 
 // enqueue puts ev on the queue without blocking.
 func (b *Broadcaster) enqueue(ev *eventsv1.Event) {
-	if b.closed.Load() {
+	b.closing.RLock()
+	defer b.closing.RUnlock()
+	if b.closed {
 		b.dropped.Add(1)
 		return
 	}

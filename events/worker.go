@@ -162,8 +162,10 @@ func (w *worker) sync(ctx context.Context, k key, retrying bool) {
 	w.b.log.Warn("events: write failed, will retry", "event", e.ev.Name, "namespace", e.ev.Namespace, "error", err)
 }
 
+// giveUp forgets k: the next isomorphic event starts afresh.
 func (w *worker) giveUp(k key, e *entry, err error) {
 	delete(w.retries, k)
+	delete(w.cache, k)
 	w.b.failed.Add(1)
 	w.b.log.Error("events: event not written", "event", e.ev.Name, "namespace", e.ev.Namespace, "reason", e.ev.Reason, "error", err)
 }
