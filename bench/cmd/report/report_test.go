@@ -53,9 +53,15 @@ func TestInformers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := start(&apiServer{podsJSON: in.json}, false)
+	mjs, mpb, err := partialLists(in.k8s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := &apiServer{podsJSON: in.json}
+	as.meta = &metadataServer{metaJSON: mjs, metaProto: mpb}
+	s := start(as, false)
 	t.Cleanup(s.close)
-	for _, c := range informerCases() {
+	for _, c := range append(informerCases(), metadataCases()...) {
 		stop, err := c.fill(s, in.n)
 		if err != nil {
 			t.Fatalf("%s: %v", c.label, err)
