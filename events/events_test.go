@@ -302,3 +302,36 @@ func TestOptions(t *testing.T) {
 	_, err := events.NewBroadcaster(nil)
 	assert.ErrorAs(t, err, &ce)
 }
+
+// The heartbeat writes the count of an open series without Shutdown.
+func TestHeartbeatWritesSeries(t *testing.T) {
+	e := newEnv(t)
+	b := start(t, e.rc, events.WithSeries(time.Hour, 50*time.Millisecond))
+	rec := b.NewRecorder("example.com/ctl")
+	for range 4 {
+		rec.Eventf(e.pod, nil, events.Normal, "Synced", "Sync", "")
+	}
+	waitFor(t, "the heartbeat", func() bool {
+		evs := listEvents(t, e.rc, "ns")
+		return len(evs) == 1 && evs[0].Series != nil && evs[0].Series.Count == 4
+	})
+}
+
+// A series whose Event is gone from the server (expired) is created again
+// with its count.
+func TestSeriesOfAnExpiredEvent(t *testing.T) {
+	e := newEnv(t)
+	b := start(t, e.rc)
+	rec := b.NewRecorder("example.com/ctl")
+	rec.Eventf(e.pod, nil, events.Normal, "Synced", "Sync", "")
+	waitFor(t, "the event", func() bool { return b.Stats().Created == 1 })
+	evs := listEvents(t, e.rc, "ns")
+	require.Len(t, evs, 1)
+	require.NoError(t, typed.For[eventsv1.Event, eventsv1.EventList](e.rc, "ns").Delete(context.Background(), evs[0].Name, metav1.DeleteOptions{}))
+	rec.Eventf(e.pod, nil, events.Normal, "Synced", "Sync", "")
+	waitFor(t, "the event again", func() bool { return b.Stats().Created == 2 })
+	evs = listEvents(t, e.rc, "ns")
+	require.Len(t, evs, 1)
+	require.NotNil(t, evs[0].Series)
+	assert.Equal(t, int32(2), evs[0].Series.Count)
+}

@@ -7,7 +7,8 @@
 // owners or finalizers of many objects (secrets, pods, custom resources)
 // lists, watches and caches a fraction of their bytes.
 //
-// Client mirrors typed.Client's reads (Get, List, All, ListItems, Watch);
+// Client mirrors typed.Client's reads (Get, List, All, ListItems, Watch),
+// Patch and Delete;
 // ListerWatcher feeds controller.NewInformer. Objects come back with the
 // resource's kind and apiVersion in their TypeMeta, not meta.k8s.io's.
 package metadata
@@ -19,6 +20,7 @@ import (
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/jsonwire"
 	"github.com/kubewire/kubewire/rest"
+	"github.com/kubewire/kubewire/typed"
 )
 
 // The Accept headers of the server's metadata negotiation. Each ends with
@@ -83,11 +85,8 @@ func (c *Client) request(accept, name string) *rest.Request {
 // rest.Request.Into's, and a *rest.RequestError for an empty name or a
 // namespaced resource on a client bound to all namespaces.
 func (c *Client) Get(ctx context.Context, name string, opts metav1.GetOptions) (*metav1.PartialObjectMetadata, error) {
-	if c.r.Namespaced && c.ns == "" {
-		return nil, &rest.RequestError{Field: "Namespace", Reason: "get " + c.r.Resource + " " + name + ": a namespace is required (the client is bound to all namespaces)"}
-	}
-	if name == "" {
-		return nil, &rest.RequestError{Field: "Name", Reason: "get " + c.r.Resource + ": a resource name is required"}
+	if err := c.checkObject("get", name); err != nil {
+		return nil, err
 	}
 	out := new(metav1.PartialObjectMetadata)
 	if err := c.request(AcceptObject, name).Params(opts.Query()).Into(ctx, ownedObject{out}); err != nil {
@@ -95,6 +94,50 @@ func (c *Client) Get(ctx context.Context, name string, opts metav1.GetOptions) (
 	}
 	c.setKind(out)
 	return out, nil
+}
+
+// checkObject returns the *rest.RequestError of a request for one object
+// without a name, or without a namespace for a namespaced resource.
+func (c *Client) checkObject(op, name string) error {
+	if c.r.Namespaced && c.ns == "" {
+		return &rest.RequestError{Field: "Namespace", Reason: op + " " + c.r.Resource + " " + name + ": a namespace is required (the client is bound to all namespaces)"}
+	}
+	if name == "" {
+		return &rest.RequestError{Field: "Name", Reason: op + " " + c.r.Resource + ": a resource name is required"}
+	}
+	return nil
+}
+
+// Patch applies a patch of type pt to the object called name (or to its
+// subresource) and returns the result's metadata: a controller that
+// caches metadata removes its finalizer or changes a label without
+// reading the object. data is sent as it is. Its errors are Get's.
+func (c *Client) Patch(ctx context.Context, name string, pt rest.PatchType, data []byte, opts metav1.PatchOptions, subresources ...string) (*metav1.PartialObjectMetadata, error) {
+	if err := c.checkObject("patch", name); err != nil {
+		return nil, err
+	}
+	r := c.rc.Patch(pt).Group(c.r.Group).Version(c.r.Version).Resource(c.r.Resource).Namespace(c.ns).Name(name)
+	if len(subresources) > 0 {
+		r = r.SubResource(subresources...)
+	}
+	out := new(metav1.PartialObjectMetadata)
+	err := r.Header("Accept", AcceptObject).Params(opts.Query()).BodyBytes(data, string(pt)).Into(ctx, ownedObject{out})
+	if err != nil {
+		return nil, err
+	}
+	c.setKind(out)
+	return out, nil
+}
+
+// Delete deletes the object called name, as typed.Client.Delete does.
+func (c *Client) Delete(ctx context.Context, name string, opts metav1.DeleteOptions) error {
+	return typed.New[metav1.PartialObjectMetadata, metav1.PartialObjectMetadataList](c.rc, c.r, c.ns).Delete(ctx, name, opts)
+}
+
+// DeleteCollection deletes every object list selects, as
+// typed.Client.DeleteCollection does.
+func (c *Client) DeleteCollection(ctx context.Context, opts metav1.DeleteOptions, list metav1.ListOptions) error {
+	return typed.New[metav1.PartialObjectMetadata, metav1.PartialObjectMetadataList](c.rc, c.r, c.ns).DeleteCollection(ctx, opts, list)
 }
 
 // List returns one page of metadata (all of it when opts.Limit is 0); the

@@ -196,3 +196,45 @@ func TestInformer(t *testing.T) {
 		t.Fatal("no update seen")
 	}
 }
+
+func TestPatchAndDelete(t *testing.T) {
+	_, _, mc, rec := setup(t, 2)
+	ctx := context.Background()
+	o, err := mc.Patch(ctx, "cm-0", rest.MergePatch, []byte(`{"metadata":{"labels":{"i":null,"patched":"yes"},"finalizers":["example.com/f"]}}`), metav1.PatchOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"patched": "yes"}, o.Labels)
+	assert.Equal(t, []string{"example.com/f"}, o.Finalizers)
+	assert.Equal(t, "ConfigMap", o.Kind)
+	all := rec.all()
+	assert.Contains(t, all[len(all)-1], metadata.AcceptObject)
+
+	require.NoError(t, mc.Delete(ctx, "cm-1", metav1.DeleteOptions{}))
+	_, err = mc.Get(ctx, "cm-1", metav1.GetOptions{})
+	assert.True(t, rest.IsNotFound(err), "%v", err)
+	var re *rest.RequestError
+	_, err = mc.Patch(ctx, "", rest.MergePatch, []byte(`{}`), metav1.PatchOptions{})
+	assert.ErrorAs(t, err, &re)
+}
+
+// An expired continue token (410) makes All list again in full and yield
+// only what it has not yielded yet.
+func TestAllRestartsOnExpiredToken(t *testing.T) {
+	srv, _, mc, _ := setup(t, 5)
+	var names []string
+	for o, err := range mc.All(context.Background(), metav1.ListOptions{Limit: 2}) {
+		require.NoError(t, err)
+		names = append(names, o.Name)
+		if len(names) == 1 {
+			srv.Inject(fake.Fault{Verb: "list", Resource: "configmaps", Times: 1, Status: &metav1.Status{
+				Code: http.StatusGone, Reason: metav1.StatusReasonExpired, Message: "The provided continue parameter is too old"}})
+		}
+	}
+	assert.Equal(t, []string{"cm-0", "cm-1", "cm-2", "cm-3", "cm-4"}, names)
+	var lists []string
+	for _, r := range srv.Requests() {
+		if r.Verb == "list" && r.Resource == "configmaps" {
+			lists = append(lists, fmt.Sprintf("%d limit=%s", r.Code, r.Query.Get("limit")))
+		}
+	}
+	assert.Equal(t, []string{"200 limit=2", "410 limit=2", "200 limit="}, lists, "a page, the expired token, the full list")
+}
