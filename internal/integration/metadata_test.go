@@ -145,6 +145,12 @@ func TestMetadataNegotiation(t *testing.T) {
 			assert.Equal(t, tc.pfx+"4", ev.Object.Name)
 			assert.Equal(t, "yes", ev.Object.Labels["touched"])
 
+			// A patch answered as metadata.
+			patched, err := mc.Patch(ctx, tc.pfx+"2", rest.MergePatch, []byte(`{"metadata":{"annotations":{"note":"patched"}}}`), metav1.PatchOptions{})
+			require.NoError(t, err)
+			assert.Equal(t, "patched", patched.Annotations["note"])
+			assert.Equal(t, tc.kind, patched.Kind)
+
 			// An informer of metadata, listing in pages of 2.
 			inf, err := controller.NewInformer(metadata.ListerWatcher(mc), controller.WithPageSize(2), controller.WithLabelSelector("set=meta"))
 			require.NoError(t, err)
