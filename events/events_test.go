@@ -335,3 +335,36 @@ func TestSeriesOfAnExpiredEvent(t *testing.T) {
 	require.NotNil(t, evs[0].Series)
 	assert.Equal(t, int32(2), evs[0].Series.Count)
 }
+
+// The related object is part of the event and of its identity: another
+// related object is another Event.
+func TestRelated(t *testing.T) {
+	e := newEnv(t)
+	b := start(t, e.rc)
+	rec := b.NewRecorder("example.com/scheduler")
+	node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "node-1", UID: "n-1"}}
+	other := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "node-2", UID: "n-2"}}
+	rec.Eventf(e.pod, node, events.Normal, "Scheduled", "Binding", "assigned to %s", "a node")
+	rec.Eventf(e.pod, other, events.Normal, "Scheduled", "Binding", "assigned to %s", "a node")
+	rec.Eventf(e.pod, node, events.Normal, "Scheduled", "Binding", "assigned to %s", "a node")
+	require.NoError(t, b.Shutdown(context.Background()))
+	evs := listEvents(t, e.rc, "ns")
+	require.Len(t, evs, 2)
+	for _, ev := range evs {
+		require.NotNil(t, ev.Related)
+		assert.Equal(t, "Node", ev.Related.Kind)
+		if ev.Related.Name == "node-1" {
+			require.NotNil(t, ev.Series)
+			assert.Equal(t, int32(2), ev.Series.Count)
+		} else {
+			assert.Nil(t, ev.Series)
+		}
+	}
+	// A cluster-scoped object's events go to "default".
+	b2 := start(t, e.rc)
+	b2.NewRecorder("example.com/checker").Eventf(node, nil, events.Normal, "Ready", "Check", "")
+	require.NoError(t, b2.Shutdown(context.Background()))
+	evs = listEvents(t, e.rc, "default")
+	require.Len(t, evs, 1)
+	assert.Equal(t, corev1.ObjectReference{Kind: "Node", APIVersion: "v1", Name: "node-1", UID: "n-1"}, evs[0].Regarding)
+}
