@@ -147,8 +147,9 @@ func WithSeries(window, heartbeat time.Duration) Option {
 	}
 }
 
-// WithLogger receives the writes that failed (Warn) and the events given up
-// (Error); nil, the default, discards them.
+// WithLogger receives every event recorded (Debug, as client-go's
+// StartLogging), the writes that failed (Warn) and the events given up or
+// not recorded (Error); nil, the default, discards them.
 func WithLogger(l *slog.Logger) Option {
 	return func(s *settings) error {
 		s.log = l

@@ -100,6 +100,8 @@ func (w *worker) record(ctx context.Context, ev *eventsv1.Event, retrying bool) 
 		w.b.rateLimited.Add(1)
 		return
 	}
+	w.b.log.Debug("event", "object", ev.Regarding.Namespace+"/"+ev.Regarding.Name, "kind", ev.Regarding.Kind,
+		"type", ev.Type, "reason", ev.Reason, "action", ev.Action, "note", ev.Note)
 	k := keyOf(ev)
 	e, ok := w.cache[k]
 	switch {
