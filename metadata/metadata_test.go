@@ -3,6 +3,7 @@ package metadata_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"sync"
 	"testing"
@@ -237,4 +238,21 @@ func TestAllRestartsOnExpiredToken(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{"200 limit=2", "410 limit=2", "200 limit="}, lists, "a page, the expired token, the full list")
+}
+
+// A watch asked for as a list ends at its first object with nothing
+// written, as the real server's does (it cannot transform one object into
+// a list).
+func TestFakeWatchAsListEnds(t *testing.T) {
+	_, rc, _, _ := setup(t, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	st, err := rc.Get().Version("v1").Namespace("ns").Resource("configmaps").Param("watch", "true").
+		Header("Accept", metadata.AcceptList).Stream(ctx)
+	require.NoError(t, err)
+	defer st.Close()
+	b, err := io.ReadAll(st)
+	require.NoError(t, err)
+	assert.Empty(t, b)
+	assert.NoError(t, ctx.Err(), "the stream ended by itself")
 }

@@ -5,6 +5,7 @@ package integration
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -174,6 +175,14 @@ func TestMetadataNegotiation(t *testing.T) {
 	_, err = rc.Get().Version("v1").Namespace(ns).Resource("configmaps").Name("cm-0").
 		Header("Accept", "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1").Do(ctx).Raw()
 	assert.True(t, statusCodeOf(err) == http.StatusNotAcceptable, "%v", err)
+	// A watch asked for as a list ends at its first object, empty.
+	st, err := rc.Get().Version("v1").Namespace(ns).Resource("configmaps").Param("watch", "true").
+		Header("Accept", metadata.AcceptList).Stream(ctx)
+	require.NoError(t, err)
+	body, err := io.ReadAll(st)
+	st.Close()
+	require.NoError(t, err)
+	assert.Empty(t, body)
 	raw, err := rc.Get().Version("v1").Namespace(ns).Resource("configmaps").Name("cm-0").
 		Header("Accept", metadata.AcceptObject).Do(ctx).Raw()
 	require.NoError(t, err)
