@@ -36,6 +36,9 @@
 //     dropped.
 //   - Shutdown stops recording, writes what is queued and the counts of
 //     open series, and waits for that within its context.
+//
+// Code that records events can take an EventRecorder, which a
+// FakeRecorder satisfies in unit tests.
 package events
 
 import (

@@ -60,3 +60,15 @@ func Example() {
 	// Pod web-0 Warning BackOff restarting container web 3
 	// created 1 folded 2 dropped 0
 }
+
+// Code that takes an EventRecorder is unit-tested with a FakeRecorder.
+func ExampleFakeRecorder() {
+	rec := events.NewFakeRecorder(10)
+	scale := func(r events.EventRecorder, pod *corev1.Pod, n int) {
+		r.Eventf(pod, nil, events.Normal, "Scaled", "Scale", "scaled to %d", n)
+	}
+	scale(rec, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "web-0"}}, 3)
+	fmt.Println(<-rec.Events)
+	// Output:
+	// Normal Scaled scaled to 3
+}
