@@ -351,7 +351,7 @@ func crdInfos(crd obj) ([]*resInfo, []fieldError) {
 			Namespaced: scope == "Namespaced", CRD: metaString(crd, "name"),
 			Verbs:      []string{"delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"},
 			ShortNames: stringList(names["shortNames"]), Categories: stringList(names["categories"]),
-			Schema:     compileCRDSchema(nested(vm, "schema", "openAPIV3Schema")),
+			Schema: compileCRDSchema(nested(vm, "schema", "openAPIV3Schema")),
 		}
 		subs := nestedMap(vm, "subresources")
 		if _, ok := subs["status"]; ok {
