@@ -13,13 +13,17 @@ import (
 
 // deleteOptions are the parts of DeleteOptions the fake honours.
 type deleteOptions struct {
-	Preconditions *struct {
-		UID             *string `json:"uid"`
-		ResourceVersion *string `json:"resourceVersion"`
-	} `json:"preconditions"`
-	PropagationPolicy  *string  `json:"propagationPolicy"`
+	Preconditions      *deletePreconditions `json:"preconditions"`
+	OrphanDependents   *bool                `json:"orphanDependents"`
+	PropagationPolicy  *string              `json:"propagationPolicy"`
 	GracePeriodSeconds *int64   `json:"gracePeriodSeconds"`
 	DryRun             []string `json:"dryRun"`
+}
+
+// deletePreconditions are DeleteOptions.preconditions.
+type deletePreconditions struct {
+	UID             *string `json:"uid"`
+	ResourceVersion *string `json:"resourceVersion"`
 }
 
 // parseDeleteOptions reads DeleteOptions as the real server does: from the
@@ -48,9 +52,19 @@ func parseDeleteOptions(rq *request) (deleteOptions, error) {
 		if p := rq.q.Get("propagationPolicy"); p != "" {
 			d.PropagationPolicy = &p
 		}
+		if o := rq.q.Get("orphanDependents"); o != "" {
+			b, err := strconv.ParseBool(o)
+			if err != nil {
+				return d, errBadRequest(err.Error())
+			}
+			d.OrphanDependents = &b
+		}
 		d.DryRun = rq.q["dryRun"]
 	}
 	var errs []fieldError
+	if d.OrphanDependents != nil && d.PropagationPolicy != nil {
+		errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: "propagationPolicy", Value: *d.PropagationPolicy, Detail: "orphanDependents and deletionPropagation cannot be both set"})
+	}
 	if p := d.PropagationPolicy; p != nil && *p != "Orphan" && *p != "Background" && *p != "Foreground" {
 		errs = append(errs, fieldError{Type: "FieldValueNotSupported", Field: "propagationPolicy", Value: *p, Detail: `supported values: "Foreground", "Background", "Orphan", "nil"`})
 	}
@@ -111,18 +125,9 @@ func (s *Server) deleteOne(rq *request, ns, name string, opts deleteOptions) (ob
 	if key == "/namespaces" {
 		return s.deleteNamespace(rq, cur)
 	}
-	fins := finalizers(cur)
-	if p := opts.PropagationPolicy; p != nil && (*p == "Foreground" || *p == "Orphan") && metaString(cur, "deletionTimestamp") == "" {
-		f := "foregroundDeletion"
-		if *p == "Orphan" {
-			f = "orphan"
-		}
-		if !contains(fins, f) {
-			fins = append(fins, f)
-		}
-	}
+	fins, changed := gcFinalizers(rq.ri, cur, opts)
 	if len(fins) > 0 {
-		if metaString(cur, "deletionTimestamp") != "" && len(fins) == len(finalizers(cur)) {
+		if metaString(cur, "deletionTimestamp") != "" && !changed {
 			return cur, false, nil
 		}
 		n := copyObj(cur)

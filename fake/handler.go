@@ -329,6 +329,9 @@ func (s *Server) serve(rq *request) error {
 			return s.servePodStream(rq)
 		}
 	}
+	if handled, err := s.serveSubresource(rq); handled {
+		return err
+	}
 	if rq.sub != "" && rq.sub != "status" && rq.sub != "scale" {
 		if s.st.get(rq.ri.storageKey(), rq.ns, rq.name) == nil {
 			return errNotFound(rq.ri.Group, rq.ri.Resource, rq.name)

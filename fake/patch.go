@@ -157,32 +157,6 @@ func decodePatch(ct string, body []byte) (any, error) {
 	return patch, nil
 }
 
-// writeScale stores a patched Scale's replicas into its object; s.st.mu
-// must be held.
-func (s *Server) writeScale(rq *request, cur obj, scale obj) error {
-	n := copyObj(cur)
-	spec, _ := n["spec"].(map[string]any)
-	if spec == nil {
-		spec = obj{}
-		n["spec"] = spec
-	}
-	if r, ok := nested(scale, "spec", "replicas").(json.Number); ok {
-		spec["replicas"] = r
-	}
-	if rv := metaString(scale, "resourceVersion"); rv != "" {
-		meta(n)["resourceVersion"] = rv
-	}
-	sub := rq.sub
-	rq.sub = ""
-	out, _, err := s.update(rq, n, "Update")
-	rq.sub = sub
-	if err != nil {
-		return err
-	}
-	writeJSON(rq.w, http.StatusOK, scaleOf(rq.ri, out))
-	return nil
-}
-
 // handleApply serves server-side apply.
 func (s *Server) handleApply(rq *request) error {
 	if rq.q.Get("fieldManager") == "" {

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -445,40 +444,6 @@ func numberOr0(s string) string {
 		return "0"
 	}
 	return s
-}
-
-// scaleOf is the autoscaling/v1 Scale of an object with spec.replicas.
-func scaleOf(ri *resInfo, o obj) obj {
-	md := meta(copyObj(o))
-	sel := ""
-	if ml := nestedMap(o, "spec", "selector", "matchLabels"); ml != nil {
-		keys := make([]string, 0, len(ml))
-		for k := range ml {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for i, k := range keys {
-			if i > 0 {
-				sel += ","
-			}
-			sel += k + "=" + fmt.Sprint(ml[k])
-		}
-	}
-	spec := obj{}
-	if r, ok := nested(o, "spec", "replicas").(json.Number); ok {
-		spec["replicas"] = r
-	}
-	status := obj{"replicas": numberOrZero(nested(o, "status", "replicas"))}
-	if sel != "" {
-		status["selector"] = sel
-	}
-	keep := obj{}
-	for _, k := range []string{"name", "namespace", "uid", "resourceVersion", "creationTimestamp"} {
-		if v, ok := md[k]; ok {
-			keep[k] = v
-		}
-	}
-	return obj{"kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": keep, "spec": spec, "status": status}
 }
 
 func numberOrZero(v any) any {

@@ -262,7 +262,7 @@ func TestPodDeleteGraceful(t *testing.T) {
 }
 
 func TestDeleteMarkBumpsGeneration(t *testing.T) {
-	srv := NewServer(t)
+	srv := NewServer(t, WithoutGarbageCollector()) // the collector would finish the delete
 	deps := "/apis/apps/v1/namespaces/default/deployments"
 	require.Equal(t, 201, call(t, srv, "POST", deps, ctJSON,
 		`{"metadata":{"name":"d"},"spec":{"selector":{"matchLabels":{"a":"b"}},"template":{"metadata":{"labels":{"a":"b"}},"spec":{"containers":[{"name":"c","image":"x"}]}}}}`).code)

@@ -25,6 +25,9 @@ type resInfo struct {
 	// Schema is a custom resource version's structural schema; nil for
 	// built-ins and for a CRD version without one.
 	Schema *crdSchema
+	// Scale are the replicas and selector paths of a CRD version's scale
+	// subresource; nil for built-ins.
+	Scale *scalePaths
 }
 
 // storageKey identifies the objects the resource shares across versions.
@@ -358,6 +361,7 @@ func crdInfos(crd obj) ([]*resInfo, []fieldError) {
 			ri.Subresources = append(ri.Subresources, apischema.Subresource{Name: "status", Group: group, Version: vname, Kind: kind, Verbs: []string{"get", "patch", "update"}})
 		}
 		if _, ok := subs["scale"]; ok {
+			ri.Scale = crdScalePaths(subs)
 			ri.Subresources = append(ri.Subresources, apischema.Subresource{Name: "scale", Group: "autoscaling", Version: "v1", Kind: "Scale", Verbs: []string{"get", "patch", "update"}})
 		}
 		sort.Slice(ri.Subresources, func(i, j int) bool { return ri.Subresources[i].Name < ri.Subresources[j].Name })

@@ -35,6 +35,8 @@ type Server struct {
 	done     chan struct{}
 	nsWork   sync.WaitGroup
 	streams  podStreams // exec, attach, port-forward and log handlers
+	gc       *gcState   // nil WithoutGarbageCollector
+	ctrl     *ctrlState // nil unless WithControllers
 }
 
 // Option configures a Server.
@@ -50,6 +52,9 @@ type options struct {
 	version      string
 	noNamespaces bool
 	versions     enabledVersions
+	noGC         bool
+	controllers  bool
+	podRunTime   time.Duration
 }
 
 // WithTLS serves HTTPS with a certificate signed by a CA generated for the
@@ -173,6 +178,7 @@ func Start(opts ...Option) (*Server, error) {
 		go s.hs.Serve(ln)
 	}
 	s.url = scheme + "://" + ln.Addr().String()
+	s.startControllers()
 	return s, nil
 }
 

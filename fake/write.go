@@ -373,9 +373,6 @@ func (s *Server) handleUpdate(rq *request) error {
 	if err := checkTypeMeta(rq.ri, o); err != nil {
 		return err
 	}
-	if rq.sub == "scale" {
-		return errMethodNotAllowed()
-	}
 	if n := metaString(o, "name"); n != "" && n != rq.name {
 		return errBadRequest(fmt.Sprintf("the name of the object (%s) does not match the name on the URL (%s)", n, rq.name))
 	}
