@@ -16,8 +16,8 @@ type deleteOptions struct {
 	Preconditions      *deletePreconditions `json:"preconditions"`
 	OrphanDependents   *bool                `json:"orphanDependents"`
 	PropagationPolicy  *string              `json:"propagationPolicy"`
-	GracePeriodSeconds *int64   `json:"gracePeriodSeconds"`
-	DryRun             []string `json:"dryRun"`
+	GracePeriodSeconds *int64               `json:"gracePeriodSeconds"`
+	DryRun             []string             `json:"dryRun"`
 }
 
 // deletePreconditions are DeleteOptions.preconditions.
@@ -94,6 +94,12 @@ func (s *Server) handleDelete(rq *request) error {
 	s.st.mu.Unlock()
 	if err != nil {
 		return err
+	}
+	if !deleted && opts.OrphanDependents != nil && !*opts.OrphanDependents {
+		// The deprecated way to ask for cascading: 202 while the object
+		// stays.
+		s.writeObject(rq, http.StatusAccepted, out)
+		return nil
 	}
 	if deleted && !rq.ri.returnsDeletedObject() {
 		writeJSON(rq.w, http.StatusOK, metav1.Status{

@@ -107,9 +107,7 @@ func (s *Server) checkDisruptionBudget(rq *request, pod obj) error {
 	case len(pdbs) == 0:
 		return nil
 	case len(pdbs) > 1:
-		return newStatus(http.StatusInternalServerError, metav1.StatusReasonInternalError,
-			"Internal error occurred: This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.",
-			&metav1.StatusDetails{Causes: []metav1.StatusCause{{Message: "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."}}})
+		return newStatus(http.StatusInternalServerError, "", "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.", nil)
 	}
 	pdb := pdbs[0]
 	st := nestedMap(pdb, "status")
@@ -275,10 +273,6 @@ func bindPod(pod obj, node string, annotations map[string]any) obj {
 		st = obj{}
 		n["status"] = st
 	}
-	c := obj{"type": "PodScheduled", "status": "True", "lastProbeTime": nil}
-	if g, ok := meta(n)["generation"]; ok {
-		c["observedGeneration"] = g
-	}
-	setCondition(st, c)
+	setCondition(st, obj{"type": "PodScheduled", "status": "True", "lastProbeTime": nil})
 	return n
 }

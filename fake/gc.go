@@ -24,14 +24,23 @@ const (
 )
 
 // defaultPropagation is the propagation a delete without one gets, as the
-// kind's real strategy chooses it: batch/v1 Jobs orphan their pods (for
-// compatibility with clients older than server-side cascading); every
-// other kind served by 1.37 deletes its dependents in the background.
+// kind's real strategy chooses it: batch/v1 Jobs and v1
+// ReplicationControllers orphan their pods (for compatibility with clients
+// older than server-side cascading); every other kind served by 1.37
+// deletes its dependents in the background.
 func defaultPropagation(ri *resInfo) string {
-	if ri.CRD == "" && ri.Group == "batch" && ri.Resource == "jobs" {
+	if ri.CRD == "" && orphanByDefault[ri.Group+"/"+ri.Resource] {
 		return "Orphan"
 	}
 	return "Background"
+}
+
+// orphanByDefault are the kinds whose served version orphans dependents
+// when a delete names no propagation (checked against kube-apiserver
+// v1.37.2 by TestFidelityGC).
+var orphanByDefault = map[string]bool{
+	"batch/jobs":              true,
+	"/replicationcontrollers": true,
 }
 
 // gcFinalizers returns the finalizers a delete leaves on cur, as the real

@@ -42,6 +42,10 @@ func applyJSONPatch(doc any, patch any) (any, error) {
 				if err == nil {
 					doc, err = pointerAdd(doc, path, deepCopy(v))
 				}
+			} else {
+				// The real server's JSON patch library (evanphx v4)
+				// replaces a missing member of an object as add does.
+				doc, err = pointerSet(doc, path, deepCopy(v))
 			}
 		case "move", "copy":
 			from, ok := op["from"].(string)

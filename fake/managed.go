@@ -168,7 +168,9 @@ func itemKey(m map[string]any, keys []string) string {
 	return b.String()
 }
 
-// toFieldsV1 builds the nested fieldsV1 form of a field set.
+// toFieldsV1 builds the nested fieldsV1 form of a field set. A node that
+// is a member with no member below it is written {} rather than {".": {}},
+// as the real server writes it (after another manager took its children).
 func (fs fieldSet) toFieldsV1() map[string]any {
 	root := map[string]any{}
 	for p := range fs {
@@ -182,7 +184,18 @@ func (fs fieldSet) toFieldsV1() map[string]any {
 			cur = next
 		}
 	}
+	dropLoneDots(root)
 	return root
+}
+
+func dropLoneDots(m map[string]any) {
+	for _, c := range m {
+		cm, _ := c.(map[string]any)
+		if _, dot := cm["."]; dot && len(cm) == 1 {
+			delete(cm, ".")
+		}
+		dropLoneDots(cm)
+	}
 }
 
 // fromFieldsV1 flattens a fieldsV1 tree (values unknown: nil).

@@ -159,8 +159,10 @@ func (s *Server) writeScale(rq *request, cur obj, scale obj) error {
 		return errInvalid("autoscaling", "Scale", rq.name, errs...)
 	}
 	if uid := metaString(scale, "uid"); uid != "" && uid != metaString(cur, "uid") {
-		return errConflict(rq.ri.Group, rq.ri.Resource+"/scale", rq.name,
-			fmt.Sprintf("Precondition failed: UID in precondition: %v, UID in object meta: %v", uid, metaString(cur, "uid")))
+		// The storage layer reports it, naming the object's etcd key.
+		return errConflict(rq.ri.Group, rq.ri.Resource, rq.name,
+			fmt.Sprintf("StorageError: invalid object, Code: 4, Key: %s, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: %v, UID in object meta: %v",
+				etcdKey(rq.ri, rq.ns, rq.name), uid, metaString(cur, "uid")))
 	}
 	n := copyObj(cur)
 	path := []string{"spec", "replicas"}
@@ -174,7 +176,7 @@ func (s *Server) writeScale(rq *request, cur obj, scale obj) error {
 		meta(n)["resourceVersion"] = rv
 	}
 	if rq.manager != "" && (!hadOld || old != r) {
-		recordScaleManager(n, rq, path)
+		recordScaleManager(n, rq, path, r)
 	}
 	sub, manager := rq.sub, rq.manager
 	rq.sub, rq.manager = "", "" // the object is updated as a whole; its managedFields are set above
@@ -190,8 +192,11 @@ func (s *Server) writeScale(rq *request, cur obj, scale obj) error {
 // recordScaleManager records a write of replicas through the scale
 // subresource in o's managedFields, as the real server does: the writer's
 // Update entry for subresource scale owns the replicas field, which no
-// other manager owns any more.
-func recordScaleManager(o obj, rq *request, path []string) {
+// other manager owns any more. The real server sees the Scale's managed
+// fields as the entries that own replicas; when none does, its field
+// manager does not start tracking on an update, so the write records
+// nothing. Replicas 0, which a Scale omits, is no one's.
+func recordScaleManager(o obj, rq *request, path []string, replicas int64) {
 	p := ""
 	for i, seg := range path {
 		if i > 0 {
@@ -200,19 +205,31 @@ func recordScaleManager(o obj, rq *request, path []string) {
 		p += "f:" + seg
 	}
 	entries := readManaged(o)
+	tracked := false
+	for _, e := range entries {
+		if _, ok := e.set[p]; ok {
+			tracked = true
+		}
+	}
+	if !tracked {
+		return
+	}
 	var mine *managedEntry
 	for _, e := range entries {
 		if e.Manager == rq.manager && e.Operation == "Update" && e.Subresource == "scale" {
 			mine = e
-			continue
 		}
 		delete(e.set, p)
+	}
+	if replicas == 0 {
+		writeManaged(o, entries)
+		return
 	}
 	if mine == nil {
 		mine = &managedEntry{Manager: rq.manager, Operation: "Update", APIVersion: rq.ri.groupVersion(), Subresource: "scale", set: fieldSet{}}
 		entries = append(entries, mine)
 	}
-	mine.Time = now()
+	mine.Time = "" // the real server keeps no time for scale entries
 	mine.set[p] = nil
 	writeManaged(o, entries)
 }
@@ -229,4 +246,19 @@ func setNested(o map[string]any, path []string, v any) {
 		cur = next
 	}
 	cur[path[len(path)-1]] = v
+}
+
+// etcdKey is where kube-apiserver stores an object of a scalable kind.
+func etcdKey(ri *resInfo, ns, name string) string {
+	prefix := "/registry/" + ri.Resource
+	switch {
+	case ri.CRD != "":
+		prefix = "/registry/" + ri.Group + "/" + ri.Resource
+	case ri.Group == "" && ri.Resource == "replicationcontrollers":
+		prefix = "/registry/controllers"
+	}
+	if ns != "" {
+		return prefix + "/" + ns + "/" + name
+	}
+	return prefix + "/" + name
 }

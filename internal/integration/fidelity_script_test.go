@@ -40,6 +40,7 @@ type fidStep struct {
 	CT     string // content type; application/json when a body is given without one
 	Body   string
 	Watch  *fidWatch
+	Retry  bool // repeat while the answer is 404, for at most 15 s
 }
 
 const (

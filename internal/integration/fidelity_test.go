@@ -68,7 +68,10 @@ func TestFidelity(t *testing.T) {
 	realRC, err := rest.New(realCfg, rest.WithMaxRetries(0), rest.WithUserAgent(fidelityUserAgent))
 	require.NoError(t, err)
 
-	srv := fake.NewServer(t)
+	// The harness runs kube-apiserver without kube-controller-manager, so
+	// nothing collects garbage there: the fake is compared without its
+	// collector too (TestFidelityGC checks what the collector adds).
+	srv := fake.NewServer(t, fake.WithoutGarbageCollector())
 	fakeRC, err := rest.New(srv.Config(), rest.WithMaxRetries(0), rest.WithUserAgent(fidelityUserAgent))
 	require.NoError(t, err)
 	nsBody := []byte(`{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"` + ns + `"}}`)
@@ -136,9 +139,15 @@ func randomSuffix(t *testing.T) string {
 // runFidelity runs the script with rc in namespace ns.
 func runFidelity(ctx context.Context, t *testing.T, rc *rest.Client, ns string) []fidResponse {
 	t.Helper()
+	return runScript(ctx, t, rc, ns, fidelityScript)
+}
+
+// runScript runs script with rc in namespace ns.
+func runScript(ctx context.Context, t *testing.T, rc *rest.Client, ns string, script []fidStep) []fidResponse {
+	t.Helper()
 	ids := map[string]int{}
-	out := make([]fidResponse, 0, len(fidelityScript))
-	for i, s := range fidelityScript {
+	out := make([]fidResponse, 0, len(script))
+	for i, s := range script {
 		if _, dup := ids[s.ID]; dup {
 			t.Fatalf("duplicate step id %s", s.ID)
 		}
@@ -173,6 +182,11 @@ func runFidelity(ctx context.Context, t *testing.T, rc *rest.Client, ns string) 
 				req.BodyBytes([]byte(body), ct)
 			}
 			res := req.Do(ctx)
+			for deadline := time.Now().Add(15 * time.Second); s.Retry && res.StatusCode() == http.StatusNotFound && time.Now().Before(deadline); {
+				// A custom resource is served a moment after its CRD.
+				time.Sleep(200 * time.Millisecond)
+				res = req.Do(ctx)
+			}
 			raw, err := res.Raw()
 			resp.Status, resp.Body = res.StatusCode(), raw
 			var se *rest.StatusError
