@@ -21,11 +21,15 @@ func main() {
 	useTLS := flag.Bool("tls", false, "serve HTTPS with a generated CA")
 	out := flag.String("kubeconfig-out", "", "write a kubeconfig for the server to this file")
 	history := flag.Int("history", 10000, "changes kept for watch replay")
+	controllers := flag.Bool("controllers", false, "simulate the controllers and a kubelet: deployments and jobs get running pods")
 	flag.Parse()
 
 	opts := []fake.Option{fake.WithAddress(*addr), fake.WithHistory(*history)}
 	if *useTLS {
 		opts = append(opts, fake.WithTLS())
+	}
+	if *controllers {
+		opts = append(opts, fake.WithControllers())
 	}
 	for _, f := range flag.Args() {
 		b, err := os.ReadFile(f)

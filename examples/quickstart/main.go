@@ -1,7 +1,8 @@
 // Command quickstart is kubewire's first program: it connects to a cluster
 // (or, when none is configured, to a fake API server started in-process),
-// creates a namespace, a deployment and a service, lists pods by label,
-// watches a ConfigMap change, and cleans up.
+// creates a namespace, a deployment and a service, waits for the
+// deployment's pods to be ready and lists them, watches a ConfigMap change,
+// and cleans up.
 //
 //	go run ./examples/quickstart [-kubeconfig FILE] [-context NAME]
 package main
@@ -52,7 +53,9 @@ func connect(out io.Writer, opts config.Options) (cfg *config.Config, stop func(
 	if _, none := errors.AsType[*config.NoConfigError](err); !none {
 		return nil, nil, err // a configuration exists but is broken: say so
 	}
-	srv, err := fake.Start()
+	// With its simulated controllers, the fake makes the deployment's
+	// pods and runs them, as a cluster would.
+	srv, err := fake.Start(fake.WithControllers())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -125,13 +128,43 @@ func run(ctx context.Context, out io.Writer, opts config.Options) error {
 	fmt.Fprintf(out, "Created service %s/%s; proxy URL %s/api/v1/namespaces/%s/services/%s/proxy/\n",
 		svc.Namespace, svc.Name, cfg.Server, svc.Namespace, rest.ServiceProxyName("", svc.Name, "80"))
 
-	pods, err := typed.For[corev1.Pod, corev1.PodList](c, ns.Name).List(ctx, metav1.ListOptions{LabelSelector: "app=hello"})
-	if err != nil {
+	if err := waitForPods(ctx, out, typed.For[corev1.Pod, corev1.PodList](c, ns.Name), int(replicas)); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "There are %d pods labelled app=hello (the deployment controller makes them on a real cluster)\n", len(pods.Items))
 
 	return watchConfigMap(ctx, out, typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, ns.Name))
+}
+
+// waitForPods lists the deployment's pods until want of them are ready, for
+// at most a minute (a real cluster pulls the image first), and prints them.
+func waitForPods(ctx context.Context, out io.Writer, pods typed.Interface[corev1.Pod, corev1.PodList], want int) error {
+	wctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	for {
+		list, err := pods.List(ctx, metav1.ListOptions{LabelSelector: "app=hello"})
+		if err != nil {
+			return err
+		}
+		var ready []string
+		for _, p := range list.Items {
+			for _, c := range p.Status.Conditions {
+				if c.Type == corev1.PodReady && c.Status == corev1.ConditionTrue {
+					ready = append(ready, fmt.Sprintf("%s (%s on %s)", p.Name, p.Status.PodIP, p.Spec.NodeName))
+				}
+			}
+		}
+		if len(ready) >= want || wctx.Err() != nil {
+			fmt.Fprintf(out, "There are %d pods labelled app=hello, %d ready\n", len(list.Items), len(ready))
+			for _, r := range ready {
+				fmt.Fprintf(out, "  %s\n", r)
+			}
+			return nil
+		}
+		select {
+		case <-wctx.Done():
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 }
 
 // watchConfigMap creates a ConfigMap, watches it, changes it, and prints the

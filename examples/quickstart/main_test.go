@@ -30,13 +30,14 @@ func TestQuickstartStartsFakeServerWhenNothingIsConfigured(t *testing.T) {
 	assert.Contains(t, s, "No cluster configured: started kubewire's fake API server")
 	assert.Regexp(t, `Created namespace kubewire-quickstart-\w+`, s)
 	assert.Contains(t, s, "/hello (2 replicas)")
-	assert.Contains(t, s, "There are 0 pods labelled app=hello")
+	assert.Contains(t, s, "There are 2 pods labelled app=hello, 2 ready")
+	assert.Regexp(t, `hello-\w+-\w{5} \(10\.244\.\d+\.\d+ on fake-node\)`, s)
 	assert.Contains(t, s, `Watched MODIFIED configmap/greeting: message="hello, kubewire"`)
 	assert.Regexp(t, `Deleted namespace kubewire-quickstart-\w+`, s)
 }
 
 func TestQuickstartUsesTheConfiguredCluster(t *testing.T) {
-	srv := fake.NewServer(t)
+	srv := fake.NewServer(t, fake.WithControllers())
 	kc := filepath.Join(t.TempDir(), "config")
 	require.NoError(t, os.WriteFile(kc, srv.Kubeconfig(), 0o600))
 	opts := noCluster(t)
