@@ -94,7 +94,7 @@ func TestJobController(t *testing.T) {
 }
 
 func TestJobPodDuration(t *testing.T) {
-	srv := NewServer(t, WithControllers(), WithJobPodDuration(300*time.Millisecond))
+	srv := NewServer(t, WithControllers(), WithJobPodDuration(2*time.Second))
 	require.Equal(t, 201, call(t, srv, "POST", gcJobs, ctJSON, `{"metadata":{"name":"j"},"spec":{"template":{"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"x"}]}}}}`).code)
 	settle(t, srv)
 	j := call(t, srv, "GET", gcJobs+"/j", "", "")
@@ -102,7 +102,7 @@ func TestJobPodDuration(t *testing.T) {
 	assert.Equal(t, "1", j.str("status", "ready"))
 	require.Eventually(t, func() bool {
 		return call(t, srv, "GET", gcJobs+"/j", "", "").str("status", "succeeded") == "1"
-	}, 5*time.Second, 20*time.Millisecond)
+	}, 10*time.Second, 20*time.Millisecond)
 	_, err := Start(WithJobPodDuration(-time.Second))
 	assert.Error(t, err)
 }

@@ -19,10 +19,15 @@
 //   - No defaulting, conversion or schema validation beyond metadata.name;
 //     all versions of a resource share one storage and differ only in
 //     apiVersion.
-//   - No controllers, except that the fake plays the namespace controller
-//     (a deleted namespace is marked Terminating, its content deleted, and
-//     it is removed once empty, synchronously) and the CRD controller
-//     (Established and NamesAccepted are set at once).
+//   - The fake plays the namespace controller (a deleted namespace is
+//     marked Terminating, its content deleted, and it is removed once
+//     empty, synchronously), the CRD controller (Established and
+//     NamesAccepted are set at once) and the garbage collector
+//     (background, foreground and orphan propagation by owner uid, in a
+//     goroutine; Settle waits for it; WithoutGarbageCollector turns it
+//     off). WithControllers adds simulated Deployment, ReplicaSet,
+//     ReplicationController and Job controllers and a kubelet that runs
+//     every pod on "fake-node".
 //   - Strategic merge patch supports merge keys and the $patch,
 //     $retainKeys, $setElementOrder and $deleteFromPrimitiveList
 //     directives; other directives fail with 400.
@@ -40,5 +45,7 @@
 //     streaming GET) from what a test registers with HandleExec,
 //     HandleAttach, HandlePortForward and ContainerLog; unregistered ones
 //     answer as a real server does for a container that is not running.
-//   - Other subresources besides status and scale answer 405.
+//   - Subresources: status; scale (get, update, patch) for the built-in
+//     scalable kinds and custom resources; pods/eviction (honouring
+//     PodDisruptionBudgets), pods/binding and bindings. Others answer 405.
 package fake

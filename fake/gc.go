@@ -177,7 +177,8 @@ func (g *gcState) track(uid string, loc objLoc, o obj) {
 
 // rebuild indexes every stored object afresh; s.st.mu must be held.
 func (g *gcState) rebuild(st *store) {
-	*g = gcState{byUID: map[string]objLoc{}, owners: map[string][]string{}, dependents: map[string]map[string]bool{}, dirty: map[string]bool{}, last: st.rv}
+	g.byUID, g.owners, g.dependents, g.dirty = map[string]objLoc{}, map[string][]string{}, map[string]map[string]bool{}, map[string]bool{}
+	g.last = st.rv
 	for key, objs := range st.data {
 		for _, o := range objs {
 			if uid := metaString(o, "uid"); uid != "" {
