@@ -26,7 +26,8 @@ const controllerManager = "kube-controller-manager"
 // Deployment gets a ReplicaSet per pod template (labelled with its
 // pod-template-hash) scaled to its replicas, a ReplicaSet or
 // ReplicationController gets its pods, a Job runs its pods to
-// completion, and a kubelet binds every pod to the node "fake-node" and
+// completion, a StatefulSet gets its ordinal pods in order, a DaemonSet
+// one pod, and a kubelet binds every pod to the node "fake-node" and
 // moves it to Running and Ready; workload status (replicas, readyReplicas,
 // availableReplicas, updatedReplicas, observedGeneration, conditions)
 // follows. Server.Settle waits for them.
@@ -111,6 +112,12 @@ func (s *Server) reconcile() {
 	}
 	for _, rc := range sortedObjs(s.st.data["/replicationcontrollers"]) {
 		s.reconcileReplicas("/replicationcontrollers", rc)
+	}
+	for _, set := range sortedObjs(s.st.data["apps/statefulsets"]) {
+		s.reconcileStatefulSet(set)
+	}
+	for _, ds := range sortedObjs(s.st.data["apps/daemonsets"]) {
+		s.reconcileDaemonSet(ds)
 	}
 	for _, j := range sortedObjs(s.st.data["batch/jobs"]) {
 		s.reconcileJob(j)

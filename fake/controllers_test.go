@@ -116,3 +116,37 @@ func TestReplicationControllerAndBarePods(t *testing.T) {
 	assert.Equal(t, "2", call(t, srv, "GET", "/api/v1/namespaces/default/replicationcontrollers/rc", "", "").str("status", "readyReplicas"))
 	assert.Equal(t, "Running", call(t, srv, "GET", gcPods+"/bare", "", "").str("status", "phase"))
 }
+
+func TestStatefulSetAndDaemonSetControllers(t *testing.T) {
+	srv := NewServer(t, WithControllers())
+	sets := "/apis/apps/v1/namespaces/default/statefulsets"
+	r := call(t, srv, "POST", sets, ctJSON, `{"metadata":{"name":"db"},"spec":{"serviceName":"db","replicas":3,"selector":{"matchLabels":{"app":"db"}},"template":{"metadata":{"labels":{"app":"db"}},"spec":{"containers":[{"name":"c","image":"x"}]}}}}`)
+	require.Equal(t, 201, r.code, r.raw)
+	settle(t, srv)
+	assert.Equal(t, []string{"db-0", "db-1", "db-2"}, names(call(t, srv, "GET", gcPods+"?labelSelector=app%3Ddb", "", "")))
+	p := call(t, srv, "GET", gcPods+"/db-1", "", "")
+	assert.Equal(t, "db-1", p.str("spec", "hostname"))
+	assert.Equal(t, "db", p.str("spec", "subdomain"))
+	assert.Equal(t, "1", p.str("metadata", "labels", "apps.kubernetes.io/pod-index"))
+	st := call(t, srv, "GET", sets+"/db", "", "")
+	assert.Equal(t, "3", st.str("status", "readyReplicas"))
+	assert.Equal(t, st.str("status", "currentRevision"), p.str("metadata", "labels", "controller-revision-hash"))
+
+	// Scaling down removes the highest ordinals; a new template replaces
+	// every pod.
+	require.Equal(t, 200, call(t, srv, "PATCH", sets+"/db/scale", ctMergeP, `{"spec":{"replicas":2}}`).code)
+	require.Equal(t, 200, call(t, srv, "PATCH", sets+"/db", ctMergeP, `{"spec":{"template":{"spec":{"containers":[{"name":"c","image":"y"}]}}}}`).code)
+	settle(t, srv)
+	assert.Equal(t, []string{"db-0", "db-1"}, names(call(t, srv, "GET", gcPods+"?labelSelector=app%3Ddb", "", "")))
+	st = call(t, srv, "GET", sets+"/db", "", "")
+	assert.Equal(t, "2", st.str("status", "updatedReplicas"))
+	assert.Contains(t, call(t, srv, "GET", gcPods+"/db-0", "", "").str("spec", "containers"), `"image":"y"`)
+
+	dss := "/apis/apps/v1/namespaces/default/daemonsets"
+	require.Equal(t, 201, call(t, srv, "POST", dss, ctJSON, `{"metadata":{"name":"agent"},"spec":{"selector":{"matchLabels":{"app":"agent"}},"template":{"metadata":{"labels":{"app":"agent"}},"spec":{"containers":[{"name":"c","image":"x"}]}}}}`).code)
+	settle(t, srv)
+	pods := call(t, srv, "GET", gcPods+"?labelSelector=app%3Dagent", "", "").items()
+	require.Len(t, pods, 1)
+	assert.Equal(t, fakeNode, resp{body: pods[0]}.str("spec", "nodeName"))
+	assert.Equal(t, "1", call(t, srv, "GET", dss+"/agent", "", "").str("status", "numberReady"))
+}

@@ -26,8 +26,8 @@
 //     (background, foreground and orphan propagation by owner uid, in a
 //     goroutine; Settle waits for it; WithoutGarbageCollector turns it
 //     off). WithControllers adds simulated Deployment, ReplicaSet,
-//     ReplicationController and Job controllers and a kubelet that runs
-//     every pod on "fake-node".
+//     ReplicationController, StatefulSet, DaemonSet and Job controllers
+//     and a kubelet that runs every pod on "fake-node".
 //   - Strategic merge patch supports merge keys and the $patch,
 //     $retainKeys, $setElementOrder and $deleteFromPrimitiveList
 //     directives; other directives fail with 400.
