@@ -137,6 +137,14 @@ var gcScript = []gcStep{
 	gcS("ev-allowed", "POST", pPod+"/run/eviction", "", eviction("run", "")),
 	gcS("ev-gone", "GET", pPod+"/run", "", ""),
 	gcS("ev-pdb-after", "GET", pPDB+"/budget", "", "", "status"),
+	gcS("ev-pdb-healthy", "PATCH", pPDB+"/budget/status", ctMerge, `{"status":{"currentHealthy":1}}`, "status.currentHealthy"),
+	gcS("ev-pod-unready", "POST", pPod, "", pod("unready", `{"app":"ev"}`, ""), "metadata.name"),
+	gcS("ev-pod-unready-running", "PATCH", pPod+"/unready/status", ctMerge, `{"status":{"phase":"Running"}}`, "status.phase"),
+	gcS("ev-unready-allowed", "POST", pPod+"/unready/eviction", "", eviction("unready", "")),
+	gcS("ev-pod-ready", "POST", pPod, "", pod("ready", `{"app":"ev"}`, ""), "metadata.name"),
+	gcS("ev-pod-ready-running", "PATCH", pPod+"/ready/status", ctMerge, `{"status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}}`, "status.phase"),
+	gcS("ev-ready-refused", "POST", pPod+"/ready/eviction", "", eviction("ready", "")),
+	gcS("ev-ready-dry-query", "POST", pPod+"/ready/eviction", "", eviction("ready", "")),
 	gcS("ev-pod-2", "POST", pPod, "", pod("run2", `{"app":"ev"}`, ""), "metadata.name"),
 	gcS("ev-pod-2-running", "PATCH", pPod+"/run2/status", ctMerge, `{"status":{"phase":"Running"}}`, "status.phase"),
 	gcS("ev-pdb-2", "POST", pPDB, "", `{"apiVersion":"policy/v1","kind":"PodDisruptionBudget","metadata":{"name":"budget2"},"spec":{"maxUnavailable":1,"selector":{"matchLabels":{"app":"ev"}}}}`, "metadata.name"),
@@ -186,6 +194,7 @@ var gcScript = []gcStep{
 
 // Queries, set apart to keep the table above readable.
 var gcQueries = map[string]string{
+	"ev-ready-dry-query":       "dryRun=All",
 	"gc-foreground":            "propagationPolicy=Foreground",
 	"gc-to-background":         "propagationPolicy=Background",
 	"gc-orphan-false":          "orphanDependents=false",
