@@ -277,15 +277,18 @@ func (s *Server) collectOne(uid string, loc objLoc, o obj) {
 			if dep == nil {
 				continue
 			}
+			if metaString(dep, "deletionTimestamp") == "" {
+				// The dependent's own owners decide: deleted (in
+				// foreground when it has dependents, so the cascade goes
+				// on down), or, with another live owner, kept without
+				// its reference to this one.
+				s.collectOne(d, dl, dep)
+				if dep = s.st.data[dl.key][objKey(dl.ns, dl.name)]; dep == nil || metaString(dep, "uid") != d {
+					continue
+				}
+			}
 			if blocksOwner(dep, uid) {
 				blocking = true
-			}
-			if metaString(dep, "deletionTimestamp") == "" {
-				policy := "Background"
-				if len(g.dependents[d]) > 0 {
-					policy = "Foreground" // the cascade goes on down in foreground
-				}
-				s.gcDelete(dl, dep, policy)
 			}
 		}
 		if !blocking {

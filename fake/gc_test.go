@@ -204,3 +204,17 @@ func TestGCNamespaceDeletion(t *testing.T) {
 	settle(t, srv)
 	assert.False(t, exists(t, srv, "/api/v1/namespaces/gcns"))
 }
+
+func TestGCForegroundSparesDependentsWithAnotherOwner(t *testing.T) {
+	srv := NewServer(t)
+	a := call(t, srv, "POST", gcCMs, ctJSON, `{"metadata":{"name":"a"}}`)
+	b := call(t, srv, "POST", gcCMs, ctJSON, `{"metadata":{"name":"b"}}`)
+	require.Equal(t, 201, call(t, srv, "POST", gcCMs, ctJSON, `{"metadata":{"name":"shared","ownerReferences":[`+ownerRef(a, true)+`,`+ownerRef(b, true)+`]}}`).code)
+	require.Equal(t, 200, call(t, srv, "DELETE", gcCMs+"/a?propagationPolicy=Foreground", "", "").code)
+	settle(t, srv)
+	assert.False(t, exists(t, srv, gcCMs+"/a"))
+	shared := call(t, srv, "GET", gcCMs+"/shared", "", "")
+	require.Equal(t, 200, shared.code, "a dependent with a live owner stays")
+	assert.NotContains(t, shared.str("metadata", "ownerReferences"), `"name":"a"`)
+	assert.Contains(t, shared.str("metadata", "ownerReferences"), `"name":"b"`)
+}
