@@ -131,7 +131,7 @@ func (s *Server) deleteOne(rq *request, ns, name string, opts deleteOptions) (ob
 	if key == "/namespaces" {
 		return s.deleteNamespace(rq, cur)
 	}
-	fins, changed := gcFinalizers(rq.ri, cur, opts)
+	fins, changed := gcFinalizers(rq.ri, finalizers(cur), opts)
 	if len(fins) > 0 {
 		if metaString(cur, "deletionTimestamp") != "" && !changed {
 			return cur, false, nil

@@ -43,13 +43,12 @@ var orphanByDefault = map[string]bool{
 	"/replicationcontrollers": true,
 }
 
-// gcFinalizers returns the finalizers a delete leaves on cur, as the real
-// generic store computes them: the explicit propagation policy wins, then
-// a GC finalizer the object already carries, then the kind's default; the
-// orphan and foregroundDeletion finalizers are replaced accordingly. It
-// reports whether they differ from cur's.
-func gcFinalizers(ri *resInfo, cur obj, opts deleteOptions) ([]string, bool) {
-	old := finalizers(cur)
+// gcFinalizers returns the finalizers a delete leaves on an object that
+// has old, as the real generic store computes them: the explicit
+// propagation policy wins, then a GC finalizer the object already carries,
+// then the kind's default; the orphan and foregroundDeletion finalizers are
+// replaced accordingly. It reports whether they differ from old.
+func gcFinalizers(ri *resInfo, old []string, opts deleteOptions) ([]string, bool) {
 	orphan, foreground := false, false
 	switch {
 	case opts.OrphanDependents != nil:
