@@ -315,4 +315,3 @@ func (p *labelParser) checked(key string, op Operator, vals []string, toks []lab
 	}
 	return Requirement{key: key, op: op, values: vals}, nil
 }
-

@@ -4,8 +4,6 @@
 // package (label selectors) and the fake server share.
 package selector
 
-
-
 // Operator is the comparison of one field selector term.
 type Operator string
 
@@ -27,4 +25,3 @@ type SyntaxError struct {
 
 // Error returns the message the API server gives for the selector.
 func (e *SyntaxError) Error() string { return e.Msg }
-
