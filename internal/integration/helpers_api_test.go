@@ -4,13 +4,17 @@ package integration
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubewire/kubewire/api/appsv1"
 	"github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/patch"
+	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed"
 )
 
@@ -49,4 +53,69 @@ func TestQuantityCanonicalAsStored(t *testing.T) {
 	require.NoError(t, err)
 	stored := got.Spec.Hard["memory"]
 	assert.Equal(t, "1536Mi", stored.String())
+}
+
+// Patches made by package patch, sent to kube-apiserver, give the changed
+// object: strategic merge patches by the schema's merge keys (containers
+// by name, env by name, ports by containerPort, volumes by name with
+// retainKeys, finalizers with $deleteFromPrimitiveList), merge and JSON
+// patches alike.
+func TestPatchCreatedAppliesOnServer(t *testing.T) {
+	ctx := testContext(t)
+	_, c := typedNamespace(t, "patches")
+	deps := typed.For[appsv1.Deployment, appsv1.DeploymentList](c, "patches")
+	change := func(d *appsv1.Deployment) {
+		d.Spec.Replicas = ptr[int32](3)
+		d.Labels = map[string]string{"app": d.Name, "track": "stable"}
+		d.Finalizers = []string{"example.com/b", "example.com/c"}
+		d.Spec.Strategy = appsv1.DeploymentStrategy{Type: appsv1.RecreateDeploymentStrategyType}
+		ctr := d.Spec.Template.Spec.Containers[0]
+		ctr.Image = "nginx:1.28"
+		ctr.Env = []corev1.EnvVar{{Name: "C", Value: "3"}, {Name: "A", Value: "10"}}
+		ctr.Ports = []corev1.ContainerPort{{ContainerPort: 8080, Protocol: "TCP", Name: "http"}}
+		logger := ctr.DeepCopy()
+		logger.Name, logger.Image, logger.Env, logger.Ports = "logger", "busybox:1", nil, nil
+		d.Spec.Template.Spec.Containers = []corev1.Container{*logger, ctr}
+		d.Spec.Template.Spec.Volumes = []corev1.Volume{
+			{Name: "cache", HostPath: &corev1.HostPathVolumeSource{Path: "/tmp", Type: ptr(corev1.HostPathType(""))}},
+		}
+	}
+	for _, pt := range []rest.PatchType{rest.StrategicMergePatch, rest.MergePatch, rest.JSONPatch} {
+		t.Run(string(pt), func(t *testing.T) {
+			d := webDeployment("p-"+strings.Split(string(pt), "/")[1][:4], 1)
+			d.Finalizers = []string{"example.com/a", "example.com/b"}
+			d.Spec.Template.Spec.Containers[0].Ports = []corev1.ContainerPort{{ContainerPort: 80, Protocol: "TCP"}}
+			d.Spec.Template.Spec.Containers[0].Env = append(d.Spec.Template.Spec.Containers[0].Env, corev1.EnvVar{Name: "B", Value: "2"})
+			d.Spec.Template.Spec.Volumes = []corev1.Volume{
+				{Name: "cache", EmptyDir: &corev1.EmptyDirVolumeSource{}},
+				{Name: "old", EmptyDir: &corev1.EmptyDirVolumeSource{}},
+			}
+			old, err := deps.Create(ctx, d, metav1.CreateOptions{})
+			require.NoError(t, err)
+			t.Cleanup(func() {
+				cur, err := deps.Get(ctx, old.Name, metav1.GetOptions{})
+				if err == nil {
+					cur.Finalizers = nil
+					deps.Update(ctx, cur, metav1.UpdateOptions{})
+				}
+			})
+			want := old.DeepCopy()
+			change(want)
+			var data []byte
+			switch pt {
+			case rest.StrategicMergePatch:
+				data, err = patch.CreateStrategicMergePatch(old, want, nil)
+			case rest.MergePatch:
+				data, err = patch.CreateMergePatch(old, want)
+			default:
+				data, err = patch.CreateJSONPatch(old, want)
+			}
+			require.NoError(t, err)
+			got, err := deps.Patch(ctx, old.Name, pt, data, metav1.PatchOptions{})
+			require.NoError(t, err, "%s", data)
+			assert.Equal(t, want.Spec, got.Spec, "%s", data)
+			assert.Equal(t, want.Labels, got.Labels)
+			assert.Equal(t, want.Finalizers, got.Finalizers)
+		})
+	}
 }
