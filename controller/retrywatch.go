@@ -12,25 +12,6 @@ import (
 	"github.com/kubewire/kubewire/rest"
 )
 
-// RetryWatchOptions configure a RetryWatcher. The zero value watches every
-// object of the source, starting with a list.
-type RetryWatchOptions struct {
-	// LabelSelector and FieldSelector narrow what is watched, in the API's
-	// syntax; "" selects everything.
-	LabelSelector, FieldSelector string
-	// ResourceVersion is where the watch starts. "" or "0" starts with a
-	// list, reported as an ADDED event per object, and watches from the
-	// list's resourceVersion.
-	ResourceVersion string
-	// Backoff paces retries after failures; zero fields mean Backoff's
-	// defaults.
-	Backoff Backoff
-	// WatchTimeout bounds each watch on the server side, after which the
-	// watcher resumes it; 0 means a random duration between 5 and 10
-	// minutes.
-	WatchTimeout time.Duration
-}
-
 // RetryWatcher is a watch that does not end when its connection does, as
 // client-go's watchtools.RetryWatcher: it resumes from the resourceVersion
 // of the last event or bookmark it received, and when the server answers
@@ -45,7 +26,7 @@ type RetryWatchOptions struct {
 // Next and Events are for one goroutine; Close may be called from any.
 type RetryWatcher[T any] struct {
 	lw   ListerWatcher[T]
-	opts RetryWatchOptions
+	opts options[T]
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -64,22 +45,31 @@ type RetryWatcher[T any] struct {
 	err      error
 }
 
-// NewRetryWatcher returns a watcher of the objects lw serves; it lists or
-// watches on the first call to Next. ctx bounds its life. The error is a
-// *NotAnObjectError when *T does not implement Object, a
-// *rest.ConfigError for a nil lw, or a selector's syntax error.
-func NewRetryWatcher[T any](ctx context.Context, lw ListerWatcher[T], opts RetryWatchOptions) (*RetryWatcher[T], error) {
+// NewRetryWatcher returns a watcher of the objects lw serves, from
+// resourceVersion: "" or "0" starts with a list, reported as an ADDED
+// event per object, and watches from the list's resourceVersion. It lists
+// or watches on the first call to Next; ctx bounds its life. Of the
+// informer options it takes WithLabelSelector, WithFieldSelector,
+// WithBackoff, WithWatchTimeout and WithTransform; the others have no
+// effect. The error is a *NotAnObjectError when *T does not implement
+// Object, a *rest.ConfigError for a nil lw or a mistyped option, or a
+// selector's syntax error.
+func NewRetryWatcher[T any](ctx context.Context, lw ListerWatcher[T], resourceVersion string, opts ...Option) (*RetryWatcher[T], error) {
 	if err := checkObject[T](); err != nil {
+		return nil, err
+	}
+	o, err := typedOptions[T](collect(opts))
+	if err != nil {
 		return nil, err
 	}
 	if lw == nil {
 		return nil, &rest.ConfigError{Field: "NewRetryWatcher", Reason: "nil ListerWatcher"}
 	}
-	if _, err := parseSelectors(opts.LabelSelector, opts.FieldSelector); err != nil {
+	if _, err := parseSelectors(o.LabelSelector, o.FieldSelector); err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	w := &RetryWatcher[T]{lw: lw, opts: opts, ctx: ctx, cancel: cancel, b: newBackoff(opts.Backoff), rv: opts.ResourceVersion, seen: map[string]*T{}}
+	w := &RetryWatcher[T]{lw: lw, opts: o, ctx: ctx, cancel: cancel, b: newBackoff(o.Backoff), rv: resourceVersion, seen: map[string]*T{}}
 	w.needList = w.rv == "" || w.rv == "0"
 	return w, nil
 }
@@ -175,6 +165,9 @@ func (w *RetryWatcher[T]) Events() iter.Seq2[Event[T], error] {
 
 // record notes an event's object and resourceVersion.
 func (w *RetryWatcher[T]) record(ev Event[T]) {
+	if w.opts.Transform != nil && ev.Type != rest.EventBookmark {
+		w.opts.Transform(ev.Object)
+	}
 	m := meta(ev.Object)
 	switch ev.Type {
 	case rest.EventAdded, rest.EventModified:
@@ -265,6 +258,9 @@ func (w *RetryWatcher[T]) relisted(items []T, rv string) {
 	fresh := make(map[string]bool, len(items))
 	for i := range items {
 		obj := &items[i]
+		if w.opts.Transform != nil {
+			w.opts.Transform(obj)
+		}
 		m := meta(obj)
 		key := KeyOf(m)
 		fresh[key] = true

@@ -108,7 +108,7 @@ func TestRetryWatcher(t *testing.T) {
 		require.NoError(t, err)
 	}
 	src := &scripted[corev1.ConfigMap]{ListerWatcher: controller.FromTyped(cms)}
-	w, err := controller.NewRetryWatcher(ctx, src, controller.RetryWatchOptions{Backoff: fastBackoff})
+	w, err := controller.NewRetryWatcher(ctx, src, "", controller.WithBackoff(fastBackoff))
 	require.NoError(t, err)
 	defer w.Close()
 
@@ -193,7 +193,7 @@ func TestRetryWatcherStartsAtResourceVersionAndStops(t *testing.T) {
 	require.NoError(t, err)
 
 	src := &scripted[corev1.ConfigMap]{ListerWatcher: controller.FromTyped(cms)}
-	w, err := controller.NewRetryWatcher(ctx, src, controller.RetryWatchOptions{ResourceVersion: first.ResourceVersion, Backoff: fastBackoff})
+	w, err := controller.NewRetryWatcher(ctx, src, first.ResourceVersion, controller.WithBackoff(fastBackoff))
 	require.NoError(t, err)
 	assert.Equal(t, "ADDED b 1", describe(next(t, w)), "only what came after the resourceVersion")
 	assert.Zero(t, src.lists)
@@ -224,7 +224,7 @@ func TestRetryWatcherStartsAtResourceVersionAndStops(t *testing.T) {
 	src.mu.Unlock()
 	tctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 	defer cancel()
-	w2, err := controller.NewRetryWatcher(tctx, src, controller.RetryWatchOptions{Backoff: fastBackoff})
+	w2, err := controller.NewRetryWatcher(tctx, src, "", controller.WithBackoff(fastBackoff))
 	require.NoError(t, err)
 	_, err = w2.Next()
 	assert.True(t, errors.Is(err, context.DeadlineExceeded), "%v", err)
@@ -232,9 +232,9 @@ func TestRetryWatcherStartsAtResourceVersionAndStops(t *testing.T) {
 	assert.Greater(t, src.lists, 2, "retried")
 	src.mu.Unlock()
 
-	_, err = controller.NewRetryWatcher[corev1.ConfigMap](ctx, nil, controller.RetryWatchOptions{})
+	_, err = controller.NewRetryWatcher[corev1.ConfigMap](ctx, nil, "")
 	var ce *rest.ConfigError
 	assert.ErrorAs(t, err, &ce)
-	_, err = controller.NewRetryWatcher(ctx, src, controller.RetryWatchOptions{LabelSelector: "a in b"})
+	_, err = controller.NewRetryWatcher(ctx, src, "", controller.WithLabelSelector("a in b"))
 	assert.Error(t, err)
 }

@@ -14,23 +14,27 @@ type PreconditionFunc[T any] func(Lister[T]) (bool, error)
 // ConditionFunc is checked against each event; true means it is met.
 type ConditionFunc[T any] func(Event[T]) (bool, error)
 
-// UntilWithSync waits for conditions on the objects of lw, as client-go's
-// watchtools.UntilWithSync does: it runs an informer with opts, checks
-// precondition (nil skips it) against the synced cache, then feeds the
-// informer's events to the conditions in turn, each until it is met, and
-// returns the event that met the last one. Every object of the first list
-// comes as an ADDED event, later changes as ADDED, MODIFIED or DELETED
-// (one inferred from a relist carries the last state the cache had);
-// watch failures are retried by the informer, so the wait survives them.
+// UntilWithSync waits for a condition on the objects of lw, as
+// client-go's watchtools.UntilWithSync does: it runs an informer built with
+// opts (WithLabelSelector and WithFieldSelector narrow what it watches),
+// checks precondition (nil skips it) against the synced cache, then feeds
+// the informer's events to cond until it is met, and returns the event
+// that met it. Every object of the first list comes as an ADDED event,
+// later changes as ADDED, MODIFIED or DELETED (one inferred from a relist
+// carries the last state the cache had); watch failures are retried by the
+// informer, so the wait survives them. (client-go's takes several
+// conditions met in turn; here that is one condition that keeps a step.)
 //
-// It returns an empty Event and nil when precondition is met (or there
-// are no conditions), the event and the condition's error when one fails,
-// the last event seen and ctx.Err() when ctx ends (the timeout is the
-// context's), or NewInformer's errors.
-func UntilWithSync[T any](ctx context.Context, lw ListerWatcher[T], opts Options[T], precondition PreconditionFunc[T], conditions ...ConditionFunc[T]) (Event[T], error) {
-	inf, err := NewInformer(lw, opts)
+// It returns an empty Event and nil when precondition is met, the event
+// and cond's error when it fails, the last event seen and ctx.Err() when
+// ctx ends (the timeout is the context's), or NewInformer's errors.
+func UntilWithSync[T any](ctx context.Context, lw ListerWatcher[T], precondition PreconditionFunc[T], cond ConditionFunc[T], opts ...Option) (Event[T], error) {
+	inf, err := NewInformer(lw, opts...)
 	if err != nil {
 		return Event[T]{}, err
+	}
+	if cond == nil {
+		cond = func(Event[T]) (bool, error) { return false, nil }
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	events := make(chan Event[T])
@@ -60,23 +64,15 @@ func UntilWithSync[T any](ctx context.Context, lw ListerWatcher[T], opts Options
 		}
 	}
 	var last Event[T]
-	for _, cond := range conditions {
-		for {
-			select {
-			case <-ctx.Done():
-				return last, ctx.Err()
-			case ev := <-events:
-				last = ev
-				done, err := cond(ev)
-				if err != nil {
-					return ev, err
-				}
-				if !done {
-					continue
-				}
+	for {
+		select {
+		case <-ctx.Done():
+			return last, ctx.Err()
+		case ev := <-events:
+			last = ev
+			if done, err := cond(ev); err != nil || done {
+				return ev, err
 			}
-			break
 		}
 	}
-	return last, nil
 }

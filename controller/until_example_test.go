@@ -25,12 +25,13 @@ func ExampleUntilWithSync() {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	ev, err := controller.UntilWithSync(ctx, controller.FromTyped(cms), controller.Options[corev1.ConfigMap]{FieldSelector: "metadata.name=ready"},
+	ev, err := controller.UntilWithSync(ctx, controller.FromTyped(cms),
 		func(l controller.Lister[corev1.ConfigMap]) (bool, error) { // already there?
 			_, ok := l.Get("default", "ready")
 			return ok, nil
 		},
-		func(ev controller.Event[corev1.ConfigMap]) (bool, error) { return ev.Type == rest.EventAdded, nil })
+		func(ev controller.Event[corev1.ConfigMap]) (bool, error) { return ev.Type == rest.EventAdded, nil },
+		controller.WithFieldSelector("metadata.name=ready"))
 	fmt.Println(ev.Type, ev.Object.Name, err)
 	// Output: ADDED ready <nil>
 }
@@ -42,7 +43,7 @@ func ExampleRetryWatcher() {
 	cms := typed.For[corev1.ConfigMap, corev1.ConfigMapList](c, "default")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	w, _ := controller.NewRetryWatcher(ctx, controller.FromTyped(cms), controller.RetryWatchOptions{})
+	w, _ := controller.NewRetryWatcher(ctx, controller.FromTyped(cms), "")
 	go cms.Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "a"}}, metav1.CreateOptions{})
 	for ev, err := range w.Events() { // ends with Close, when the loop stops
 		if err != nil {

@@ -26,7 +26,7 @@ func TestUntilWithSync(t *testing.T) {
 	_, err = cms.Create(ctx, cm("default", "a", nil, map[string]string{"phase": "pending"}), metav1.CreateOptions{})
 	require.NoError(t, err)
 	lw := controller.FromTyped(cms)
-	opts := controller.Options[corev1.ConfigMap]{FieldSelector: "metadata.name=a", Backoff: fastBackoff}
+	opts := []controller.Option{controller.WithFieldSelector("metadata.name=a"), controller.WithBackoff(fastBackoff)}
 	phaseIs := func(p string) controller.ConditionFunc[corev1.ConfigMap] {
 		return func(ev controller.Event[corev1.ConfigMap]) (bool, error) {
 			return ev.Type != rest.EventDeleted && ev.Object.Data["phase"] == p, nil
@@ -35,17 +35,17 @@ func TestUntilWithSync(t *testing.T) {
 
 	t.Run("precondition met on the synced cache", func(t *testing.T) {
 		calls := 0
-		ev, err := controller.UntilWithSync(ctx, lw, opts, func(l controller.Lister[corev1.ConfigMap]) (bool, error) {
+		ev, err := controller.UntilWithSync(ctx, lw, func(l controller.Lister[corev1.ConfigMap]) (bool, error) {
 			calls++
 			obj, ok := l.Get("default", "a")
 			return ok && obj.Data["phase"] == "pending", nil
-		}, phaseIs("never"))
+		}, phaseIs("never"), opts...)
 		require.NoError(t, err)
 		assert.Nil(t, ev.Object)
 		assert.Equal(t, 1, calls)
 	})
 
-	t.Run("conditions in turn, through events", func(t *testing.T) {
+	t.Run("a condition with a step, through events", func(t *testing.T) {
 		go func() {
 			for _, p := range []string{"running", "done"} {
 				time.Sleep(20 * time.Millisecond)
@@ -60,11 +60,16 @@ func TestUntilWithSync(t *testing.T) {
 			}
 		}()
 		var seen []string
-		record := func(ev controller.Event[corev1.ConfigMap]) (bool, error) {
-			seen = append(seen, string(ev.Type)+":"+ev.Object.Data["phase"])
-			return ev.Object.Data["phase"] == "running", nil
+		running := false
+		cond := func(ev controller.Event[corev1.ConfigMap]) (bool, error) {
+			if !running { // first it runs, then it is done
+				seen = append(seen, string(ev.Type)+":"+ev.Object.Data["phase"])
+				running = ev.Object.Data["phase"] == "running"
+				return false, nil
+			}
+			return ev.Object.Data["phase"] == "done", nil
 		}
-		ev, err := controller.UntilWithSync(ctx, lw, opts, nil, record, phaseIs("done"))
+		ev, err := controller.UntilWithSync(ctx, lw, nil, cond, opts...)
 		require.NoError(t, err)
 		assert.Equal(t, rest.EventModified, ev.Type)
 		assert.Equal(t, "done", ev.Object.Data["phase"])
@@ -76,9 +81,9 @@ func TestUntilWithSync(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 			cms.Delete(ctx, "a", metav1.DeleteOptions{})
 		}()
-		ev, err := controller.UntilWithSync(ctx, lw, opts, nil, func(ev controller.Event[corev1.ConfigMap]) (bool, error) {
+		ev, err := controller.UntilWithSync(ctx, lw, nil, func(ev controller.Event[corev1.ConfigMap]) (bool, error) {
 			return ev.Type == rest.EventDeleted, nil
-		})
+		}, opts...)
 		require.NoError(t, err)
 		assert.Equal(t, "a", ev.Object.Name)
 	})
@@ -86,20 +91,20 @@ func TestUntilWithSync(t *testing.T) {
 	t.Run("the context's timeout", func(t *testing.T) {
 		tctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 		defer cancel()
-		_, err := controller.UntilWithSync(tctx, lw, controller.Options[corev1.ConfigMap]{Backoff: fastBackoff}, nil, phaseIs("never"))
+		_, err := controller.UntilWithSync(tctx, lw, nil, phaseIs("never"), controller.WithBackoff(fastBackoff))
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 	})
 
 	t.Run("errors", func(t *testing.T) {
 		boom := errors.New("boom")
-		_, err := controller.UntilWithSync(ctx, lw, controller.Options[corev1.ConfigMap]{}, func(controller.Lister[corev1.ConfigMap]) (bool, error) { return false, boom })
+		_, err := controller.UntilWithSync(ctx, lw, func(controller.Lister[corev1.ConfigMap]) (bool, error) { return false, boom }, nil)
 		assert.ErrorIs(t, err, boom)
 		_, err = cms.Create(ctx, cm("default", "b", nil, nil), metav1.CreateOptions{})
 		require.NoError(t, err)
-		ev, err := controller.UntilWithSync(ctx, lw, controller.Options[corev1.ConfigMap]{}, nil, func(controller.Event[corev1.ConfigMap]) (bool, error) { return false, boom })
+		ev, err := controller.UntilWithSync(ctx, lw, nil, func(controller.Event[corev1.ConfigMap]) (bool, error) { return false, boom })
 		assert.ErrorIs(t, err, boom)
 		assert.Equal(t, "b", ev.Object.Name)
-		_, err = controller.UntilWithSync(ctx, lw, controller.Options[corev1.ConfigMap]{LabelSelector: "a in b"}, nil)
+		_, err = controller.UntilWithSync(ctx, lw, nil, nil, controller.WithLabelSelector("a in b"))
 		assert.Error(t, err)
 	})
 }
