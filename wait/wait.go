@@ -80,8 +80,9 @@ type ConditionFunc func(ctx context.Context) (done bool, err error)
 
 // Poll calls cond every interval until it returns true or an error, or
 // until ctx ends; immediate calls it once before the first wait. The
-// timeout is the context's (context.WithTimeout). It returns nil when cond
-// returned true, cond's error, or ctx.Err() as it is.
+// timeout is the context's (context.WithTimeout). An interval of zero or
+// less polls without pause. It returns nil when cond returned true, cond's
+// error, or ctx.Err() as it is.
 func Poll(ctx context.Context, interval time.Duration, immediate bool, cond ConditionFunc) error {
 	if immediate {
 		if done, err := cond(ctx); err != nil || done {
