@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/kubewire/kubewire/internal/selector"
+	"github.com/kubewire/kubewire/labels"
 )
 
 type noteKind uint8
@@ -137,13 +138,13 @@ func (r *Registration[T]) deliver(n note[T]) {
 }
 
 // parseSelectors checks the syntax of an informer's selectors.
-func parseSelectors(label, field string) (selector.Labels, error) {
-	ls, err := selector.ParseLabels(label)
+func parseSelectors(label, field string) (labels.Selector, error) {
+	ls, err := labels.Parse(label)
 	if err != nil {
-		return nil, err
+		return ls, err
 	}
 	if _, err := selector.ParseFields(field); err != nil {
-		return nil, err
+		return ls, err
 	}
 	return ls, nil
 }

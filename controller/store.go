@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/kubewire/kubewire/internal/selector"
+	"github.com/kubewire/kubewire/labels"
 	"github.com/kubewire/kubewire/rest"
 )
 
@@ -154,20 +154,27 @@ func (l Lister[T]) GetByKey(key string) (*T, bool) {
 
 // List returns the objects in namespace ("" = every namespace) whose labels
 // match the label selector ("" = all), in the API's selector syntax. The
-// error is a syntax error of the selector.
+// error is a *labels.SyntaxError.
 func (l Lister[T]) List(namespace, labelSelector string) ([]*T, error) {
-	sel, err := selector.ParseLabels(labelSelector)
+	sel, err := labels.Parse(labelSelector)
 	if err != nil {
 		return nil, err
 	}
+	return l.Select(namespace, sel), nil
+}
+
+// Select returns the objects in namespace ("" = every namespace) whose
+// labels sel matches.
+func (l Lister[T]) Select(namespace string, sel labels.Selector) []*T {
 	if l.s == nil {
-		return nil, nil
+		return nil
 	}
 	l.s.mu.RLock()
 	defer l.s.mu.RUnlock()
 	var out []*T
+	all := sel.Empty() && sel.Matches(nil)
 	add := func(obj *T) {
-		if len(sel) == 0 || sel.Matches(meta(obj).GetLabels()) {
+		if all || sel.Matches(meta(obj).GetLabels()) {
 			out = append(out, obj)
 		}
 	}
@@ -176,12 +183,12 @@ func (l Lister[T]) List(namespace, labelSelector string) ([]*T, error) {
 		for _, obj := range l.s.items {
 			add(obj)
 		}
-		return out, nil
+		return out
 	}
 	for key := range l.s.indices[IndexNamespace][namespace] {
 		add(l.s.items[key])
 	}
-	return out, nil
+	return out
 }
 
 // ByIndex returns the objects the index called index files under value.

@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"github.com/kubewire/kubewire/api/metav1"
-	"github.com/kubewire/kubewire/internal/selector"
+	"github.com/kubewire/kubewire/labels"
 )
 
 // serveSubresource serves the subresources with their own write
@@ -97,8 +97,8 @@ func (s *Server) checkDisruptionBudget(rq *request, pod obj) error {
 		if !ok {
 			continue // a budget without a selector selects nothing
 		}
-		sel, err := selector.ParseLabels(formatSelector(nestedMap(ls, "matchLabels"), asList(ls["matchExpressions"])))
-		if err != nil || !sel.MatchesObject(pod) {
+		sel, err := labels.Parse(formatSelector(nestedMap(ls, "matchLabels"), asList(ls["matchExpressions"])))
+		if err != nil || !sel.Matches(objectLabels(pod)) {
 			continue
 		}
 		pdbs = append(pdbs, p)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/selector"
+	"github.com/kubewire/kubewire/labels"
 )
 
 // present returns o as served at the request's version.
@@ -165,25 +166,25 @@ func validateListOptions(q url.Values, watch bool) error {
 }
 
 // selectors parses the label and field selectors of a list or watch.
-func (s *Server) selectors(rq *request) (selector.Labels, selector.Fields, error) {
-	ls, err := selector.ParseLabels(rq.q.Get("labelSelector"))
+func (s *Server) selectors(rq *request) (labels.Selector, selector.Fields, error) {
+	ls, err := labels.Parse(rq.q.Get("labelSelector"))
 	if err != nil {
-		return nil, nil, errBadRequest(err.Error())
+		return ls, nil, errBadRequest(err.Error())
 	}
 	fs, err := selector.ParseFieldsLax(rq.q.Get("fieldSelector"))
 	if err != nil {
-		return nil, nil, errBadRequest(err.Error())
+		return ls, nil, errBadRequest(err.Error())
 	}
 	for _, r := range fs {
 		if err := checkFieldLabel(rq.ri, r.Field); err != nil {
-			return nil, nil, err
+			return ls, nil, err
 		}
 	}
 	return ls, fs, nil
 }
 
-func matches(ri *resInfo, ls selector.Labels, fs selector.Fields, o obj) bool {
-	if !ls.MatchesObject(o) {
+func matches(ri *resInfo, ls labels.Selector, fs selector.Fields, o obj) bool {
+	if !ls.Empty() && !ls.Matches(objectLabels(o)) {
 		return false
 	}
 	return len(fs) == 0 || fs.Matches(func(f string) string { return fieldValue(ri, o, f) })
@@ -318,7 +319,7 @@ func (s *Server) handleList(rq *request) error {
 		if limit > 0 && int64(len(out)) == limit {
 			last := out[len(out)-1]
 			next = encodeContinue(int64(atRV), objKey(metaString(last, "namespace"), metaString(last, "name")))
-			if len(ls) == 0 && len(fs) == 0 {
+			if ls.Empty() && len(fs) == 0 {
 				remaining = int64(len(items) - i)
 			}
 			break
@@ -451,4 +452,17 @@ func numberOrZero(v any) any {
 		return json.Number("0")
 	}
 	return v
+}
+
+// objectLabels returns the metadata.labels of an object decoded from JSON.
+func objectLabels(o obj) labels.Set {
+	md, _ := o["metadata"].(map[string]any)
+	raw, _ := md["labels"].(map[string]any)
+	out := make(labels.Set, len(raw))
+	for k, v := range raw {
+		if s, ok := v.(string); ok {
+			out[k] = s
+		}
+	}
+	return out
 }

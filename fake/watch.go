@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kubewire/kubewire/internal/selector"
+	"github.com/kubewire/kubewire/labels"
 )
 
 func (s *Server) handleWatch(rq *request) error {
@@ -113,7 +114,7 @@ func (s *Server) handleWatch(rq *request) error {
 type watchStream struct {
 	s    *Server
 	rq   *request
-	ls   selector.Labels
+	ls   labels.Selector
 	fs   selector.Fields
 	sent int
 }

@@ -33,3 +33,9 @@ func (t *TypeMeta) GetAPIVersion() string { return t.APIVersion }
 
 // GetKind returns the object's kind as its TypeMeta holds it.
 func (t *TypeMeta) GetKind() string { return t.Kind }
+
+// GetOwnerReferences returns the object's owner references.
+func (m *ObjectMeta) GetOwnerReferences() []OwnerReference { return m.OwnerReferences }
+
+// SetOwnerReferences replaces the object's owner references.
+func (m *ObjectMeta) SetOwnerReferences(refs []OwnerReference) { m.OwnerReferences = refs }

@@ -228,23 +228,7 @@ func (q Quantity) MilliValue() int64 { return q.scaled(1000) }
 
 func (q Quantity) scaled(mul int64) int64 {
 	v := q.rat()
-	v.Mul(v, new(big.Rat).SetInt64(mul))
-	num, den := v.Num(), v.Denom()
-	quo, rem := new(big.Int).QuoRem(num, den, new(big.Int))
-	if rem.Sign() != 0 {
-		if num.Sign() < 0 {
-			quo.Sub(quo, big.NewInt(1))
-		} else {
-			quo.Add(quo, big.NewInt(1))
-		}
-	}
-	if !quo.IsInt64() {
-		if quo.Sign() < 0 {
-			return math.MinInt64
-		}
-		return math.MaxInt64
-	}
-	return quo.Int64()
+	return roundAway(v.Mul(v, new(big.Rat).SetInt64(mul)))
 }
 
 // AsApproximateFloat64 returns q as the nearest float64 (±Inf when it is too
@@ -261,56 +245,12 @@ func (q Quantity) AsApproximateFloat64() float64 {
 
 // NewQuantity returns value in canonical form for format.
 func NewQuantity(value int64, format Format) Quantity {
-	return Quantity{s: canonical(big.NewInt(value), 0, format)}
+	return Quantity{s: canonicalText(new(big.Rat).SetInt64(value), format)}
 }
 
-// NewMilliQuantity returns milli/1000 in canonical form for format; binary
-// format falls back to decimal for values with a fraction.
+// NewMilliQuantity returns milli/1000 in canonical form for format.
 func NewMilliQuantity(milli int64, format Format) Quantity {
-	return Quantity{s: canonical(big.NewInt(milli), -3, format)}
-}
-
-// canonical formats m×10^exp.
-func canonical(m *big.Int, exp int, format Format) string {
-	if m.Sign() == 0 {
-		return "0"
-	}
-	ten := big.NewInt(10)
-	r := new(big.Int)
-	for {
-		q, rem := new(big.Int).QuoRem(m, ten, r)
-		if rem.Sign() != 0 {
-			break
-		}
-		m, exp = q, exp+1
-	}
-	if format == BinarySI && exp >= 0 {
-		v := new(big.Int).Mul(m, new(big.Int).Exp(ten, big.NewInt(int64(exp)), nil))
-		for i := len("KMGTPE"); i >= 1; i-- {
-			unit := new(big.Int).Lsh(big.NewInt(1), uint(10*i))
-			if q, rem := new(big.Int).QuoRem(v, unit, r); rem.Sign() == 0 {
-				return q.String() + "KMGTPE"[i-1:i] + "i"
-			}
-		}
-		return v.String()
-	}
-	// Lower exp to a multiple of 3 (at least -9 for DecimalSI suffixes).
-	for exp%3 != 0 || (format != DecimalExponent && exp < -9) {
-		m = new(big.Int).Mul(m, ten)
-		exp--
-	}
-	if format == DecimalExponent {
-		if exp == 0 {
-			return m.String()
-		}
-		return m.String() + "e" + strconv.Itoa(exp)
-	}
-	for exp > 18 {
-		m = new(big.Int).Mul(m, big.NewInt(1000))
-		exp -= 3
-	}
-	suffix := map[int]string{-9: "n", -6: "u", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 12: "T", 15: "P", 18: "E"}[exp]
-	return m.String() + suffix
+	return Quantity{s: canonicalText(big.NewRat(milli, 1000), format)}
 }
 
 // DecodeWire reads q from a JSON string or number; null reads as zero.

@@ -132,3 +132,10 @@ func FieldAt(group, version, kind, path string) (Field, bool) {
 	}
 	return Field{}, false
 }
+
+// HasKind reports whether group/version/kind is a built-in kind whose
+// schema the patch metadata was generated from.
+func HasKind(group, version, kind string) bool {
+	_, ok := kindRoots[group+"/"+version+"/"+kind]
+	return ok
+}

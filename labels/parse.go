@@ -1,46 +1,17 @@
-// Package selector parses and matches Kubernetes label selectors (the full
-// syntax: =, ==, !=, in, notin, exists, !exists, gt, lt) and field selectors
-// (=, ==, != on dotted paths) against objects decoded from JSON.
-package selector
+package labels
 
 import (
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/kubewire/kubewire/internal/selector"
 )
 
-// Operator is the comparison of one requirement.
-type Operator string
-
-// The operators of label and field selectors.
-const (
-	Equals       Operator = "="
-	DoubleEquals Operator = "=="
-	NotEquals    Operator = "!="
-	In           Operator = "in"
-	NotIn        Operator = "notin"
-	Exists       Operator = "exists"
-	DoesNotExist Operator = "!"
-	GreaterThan  Operator = "gt"
-	LessThan     Operator = "lt"
-)
-
-// Requirement is one term of a label selector: a key, an operator and the
-// values it compares against (none for Exists and DoesNotExist).
-type Requirement struct {
-	Key      string
-	Operator Operator
-	Values   []string
-}
-
-// Labels is a label selector: the conjunction of its requirements. The empty
-// selector matches everything.
-type Labels []Requirement
-
-// SyntaxError reports a selector that does not parse, with the API server's
-// message. Pos is the byte offset in the selector where the problem was
-// found.
+// SyntaxError reports a selector that does not parse, with the message
+// kube-apiserver gives for it. Pos is the byte offset in the selector
+// where the problem was found.
 type SyntaxError struct {
 	Selector string
 	Pos      int
@@ -50,15 +21,24 @@ type SyntaxError struct {
 // Error returns the message the API server gives for the selector.
 func (e *SyntaxError) Error() string { return e.Msg }
 
-// ParseLabels parses a label selector such as
-// "app=web,tier!=db,env in (a,b),!legacy" with the grammar of the API
-// server (apimachinery's labels.Parse): a lexer that splits at whitespace
-// and the symbols = ! ( ) , < >, then a parser that reports the first token
-// it did not expect, and the server's validation of keys and values. The
-// error is a *SyntaxError whose message is the server's.
-func ParseLabels(s string) (Labels, error) {
+// Parse parses a label selector such as "app=web,tier!=db,env in (a,b),!legacy"
+// with the grammar and the checks of the API server (apimachinery's
+// labels.Parse): a lexer that splits at whitespace and the symbols
+// = ! ( ) , < >, a parser that reports the first token it did not expect,
+// and the server's validation of keys and values. The requirements are
+// sorted by key, as apimachinery sorts them. The error is a *SyntaxError
+// whose message is the server's.
+func Parse(s string) (Selector, error) {
+	reqs, err := parseRequirements(s)
+	if err != nil {
+		return Selector{}, err
+	}
+	return Everything().Add(reqs...), nil
+}
+
+func parseRequirements(s string) ([]Requirement, error) {
 	p := &labelParser{s: s, toks: lexLabels(s)}
-	var out Labels
+	var out []Requirement
 	for {
 		t := p.peek(true)
 		switch t.kind {
@@ -203,14 +183,14 @@ func (p *labelParser) requirement() (Requirement, error) {
 		return Requirement{}, p.errAt(t, true, "found '%s', expected: identifier", t.lit)
 	}
 	key := t.lit
-	if msgs := QualifiedNameErrors(key); len(msgs) > 0 {
+	if msgs := selector.QualifiedNameErrors(key); len(msgs) > 0 {
 		return Requirement{}, p.errAt(t, true, "<nil>: Invalid value: %q: %s", key, strings.Join(msgs, "; "))
 	}
 	if op == DoesNotExist {
-		return Requirement{Key: key, Operator: op}, nil
+		return Requirement{key: key, op: op}, nil
 	}
 	if a := p.peek(true); a.kind == ltEnd || a.kind == ltComma {
-		return Requirement{Key: key, Operator: Exists}, nil
+		return Requirement{key: key, op: Exists}, nil
 	}
 	switch o := p.next(false); o.kind {
 	case ltIn, ltNotIn:
@@ -323,7 +303,7 @@ func (p *labelParser) checked(key string, op Operator, vals []string, toks []lab
 		}
 	}
 	for i, v := range vals {
-		if msgs := LabelValueErrors(v); len(msgs) > 0 {
+		if msgs := selector.LabelValueErrors(v); len(msgs) > 0 {
 			errs = append(errs, fmt.Sprintf("values[%d][%s]: Invalid value: %q: %s", i, key, v, strings.Join(msgs, "; ")))
 			if at < 0 {
 				at = i
@@ -331,107 +311,7 @@ func (p *labelParser) checked(key string, op Operator, vals []string, toks []lab
 		}
 	}
 	if len(errs) > 0 {
-		return Requirement{}, p.errAt(toks[at], true, "%s", Aggregate(errs))
+		return Requirement{}, p.errAt(toks[at], true, "%s", selector.Aggregate(errs))
 	}
-	return Requirement{Key: key, Operator: op, Values: vals}, nil
-}
-
-// Matches reports whether labels satisfy every requirement.
-func (l Labels) Matches(labels map[string]string) bool {
-	for _, r := range l {
-		if !r.Matches(labels) {
-			return false
-		}
-	}
-	return true
-}
-
-// MatchesObject reports whether the metadata.labels of an object decoded
-// from JSON satisfy the selector.
-func (l Labels) MatchesObject(obj map[string]any) bool {
-	if len(l) == 0 {
-		return true
-	}
-	return l.Matches(ObjectLabels(obj))
-}
-
-// ObjectLabels returns the metadata.labels of an object decoded from JSON.
-func ObjectLabels(obj map[string]any) map[string]string {
-	md, _ := obj["metadata"].(map[string]any)
-	raw, _ := md["labels"].(map[string]any)
-	out := make(map[string]string, len(raw))
-	for k, v := range raw {
-		if s, ok := v.(string); ok {
-			out[k] = s
-		}
-	}
-	return out
-}
-
-// Matches reports whether labels satisfy the requirement.
-func (r Requirement) Matches(labels map[string]string) bool {
-	v, has := labels[r.Key]
-	switch r.Operator {
-	case Equals, DoubleEquals:
-		return has && v == r.Values[0]
-	case NotEquals:
-		return !has || v != r.Values[0]
-	case In:
-		return has && contains(r.Values, v)
-	case NotIn:
-		return !has || !contains(r.Values, v)
-	case Exists:
-		return has
-	case DoesNotExist:
-		return !has
-	case GreaterThan, LessThan:
-		if !has {
-			return false
-		}
-		a, err1 := strconv.ParseInt(v, 10, 64)
-		b, err2 := strconv.ParseInt(r.Values[0], 10, 64)
-		if err1 != nil || err2 != nil {
-			return false
-		}
-		if r.Operator == GreaterThan {
-			return a > b
-		}
-		return a < b
-	}
-	return false
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// String returns the selector in its canonical text form.
-func (l Labels) String() string {
-	parts := make([]string, len(l))
-	for i, r := range l {
-		parts[i] = r.String()
-	}
-	return strings.Join(parts, ",")
-}
-
-// String returns the requirement in its canonical text form.
-func (r Requirement) String() string {
-	switch r.Operator {
-	case Exists:
-		return r.Key
-	case DoesNotExist:
-		return "!" + r.Key
-	case In, NotIn:
-		return r.Key + " " + string(r.Operator) + " (" + strings.Join(r.Values, ",") + ")"
-	case GreaterThan:
-		return r.Key + ">" + r.Values[0]
-	case LessThan:
-		return r.Key + "<" + r.Values[0]
-	}
-	return r.Key + string(r.Operator) + r.Values[0]
+	return Requirement{key: key, op: op, values: vals}, nil
 }
