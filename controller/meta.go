@@ -51,3 +51,6 @@ func (m *Meta) GetAnnotations() map[string]string { return m.Metadata.Annotation
 
 // GetUID returns the object's UID.
 func (m *Meta) GetUID() string { return m.Metadata.UID }
+
+// GetOwnerReferences returns the object's owner references.
+func (m *Meta) GetOwnerReferences() []metav1.OwnerReference { return m.Metadata.OwnerReferences }
