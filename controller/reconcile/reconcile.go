@@ -95,7 +95,9 @@ type PanicError struct {
 }
 
 // Error returns the error's message (the panic value, not the stack).
-func (e *PanicError) Error() string { return fmt.Sprintf("reconcile: the reconciler panicked: %v", e.Value) }
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("reconcile: the reconciler panicked: %v", e.Value)
+}
 
 // ErrAlreadyRunning is returned by a second Run of a Loop: a Loop runs once.
 var ErrAlreadyRunning = errors.New("reconcile: the loop has already been run")

@@ -398,7 +398,10 @@ func TestHealth(t *testing.T) {
 	assert.Equal(t, "not running\n", body)
 
 	stopA := start(t, a)
-	require.Eventually(t, func() bool { code, body := get(t, "http://"+addrA+"/readyz"); return code == 200 && body == "ok: leader\n" }, 10*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool {
+		code, body := get(t, "http://"+addrA+"/readyz")
+		return code == 200 && body == "ok: leader\n"
+	}, 10*time.Second, 10*time.Millisecond)
 	code, body = get(t, "http://"+addrA+"/healthz")
 	assert.Equal(t, 200, code)
 	assert.Equal(t, "ok\n", body)
@@ -406,7 +409,10 @@ func TestHealth(t *testing.T) {
 
 	b := mk("b", addrB, recB)
 	start(t, b)
-	require.Eventually(t, func() bool { code, body := get(t, "http://"+addrB+"/readyz"); return code == 200 && body == "ok: standby\n" }, 10*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool {
+		code, body := get(t, "http://"+addrB+"/readyz")
+		return code == 200 && body == "ok: standby\n"
+	}, 10*time.Second, 10*time.Millisecond)
 	recB.none(t, 200*time.Millisecond) // a standby does not reconcile
 
 	// The leader goes; the standby takes over and checks every object.
@@ -459,9 +465,11 @@ func TestNewErrors(t *testing.T) {
 	leases := typed.For[coordinationv1.Lease, coordinationv1.LeaseList](e.rc, ns)
 	var nilInf *controller.Informer[corev1.ConfigMap]
 	for name, fn := range map[string]func() (*reconcile.Loop, error){
-		"New":               func() (*reconcile.Loop, error) { return reconcile.New(nilInf, newRecorder()) },
-		"WithWorkers":       func() (*reconcile.Loop, error) { return reconcile.New(cms, newRecorder(), reconcile.WithWorkers(0)) },
-		"WithShutdownGrace": func() (*reconcile.Loop, error) { return reconcile.New(cms, newRecorder(), reconcile.WithShutdownGrace(-1)) },
+		"New":         func() (*reconcile.Loop, error) { return reconcile.New(nilInf, newRecorder()) },
+		"WithWorkers": func() (*reconcile.Loop, error) { return reconcile.New(cms, newRecorder(), reconcile.WithWorkers(0)) },
+		"WithShutdownGrace": func() (*reconcile.Loop, error) {
+			return reconcile.New(cms, newRecorder(), reconcile.WithShutdownGrace(-1))
+		},
 		"Owns": func() (*reconcile.Loop, error) {
 			return reconcile.New(slim, newRecorder(), reconcile.Owns(e.secretInformer(t)))
 		},
