@@ -1,11 +1,11 @@
 // Command controller is a small Kubernetes controller built with kubewire:
 // every namespace labelled team=X gets a ConfigMap team-info with
 // data team: X, kept in place (recreated when deleted, fixed when
-// changed) and removed when the label goes. It uses shared informers on
-// namespaces and ConfigMaps, a work queue and leader election, so that
-// several replicas can run with one active.
+// changed) and removed when the label goes. It is a reconcile loop
+// (controller/reconcile) on shared informers of namespaces and ConfigMaps,
+// with leader election, so that several replicas can run with one active.
 //
-//	go run ./examples/controller [-kubeconfig FILE] [-identity NAME] [-lease-namespace NS]
+//	go run ./examples/controller [-kubeconfig FILE] [-identity NAME] [-lease-namespace NS] [-health-addr ADDR]
 //
 // In a pod it uses the service account; it needs get/list/watch on
 // namespaces, get/list/watch/create/update/delete on configmaps, and
@@ -19,7 +19,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"sync"
 	"syscall"
 	"time"
 
@@ -29,7 +28,7 @@ import (
 	"github.com/kubewire/kubewire/config"
 	"github.com/kubewire/kubewire/controller"
 	"github.com/kubewire/kubewire/controller/leaderelection"
-	"github.com/kubewire/kubewire/controller/workqueue"
+	"github.com/kubewire/kubewire/controller/reconcile"
 	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed"
 )
@@ -50,6 +49,7 @@ type options struct {
 	LeaseDuration  time.Duration
 	RenewDeadline  time.Duration
 	RetryPeriod    time.Duration
+	HealthAddr     string
 }
 
 func main() {
@@ -65,6 +65,7 @@ func main() {
 	fs.DurationVar(&o.LeaseDuration, "lease-duration", 15*time.Second, "how long a lease lasts without renewal")
 	fs.DurationVar(&o.RenewDeadline, "renew-deadline", 10*time.Second, "how long the leader tries to renew before it gives up")
 	fs.DurationVar(&o.RetryPeriod, "retry-period", 2*time.Second, "pause between election attempts")
+	fs.StringVar(&o.HealthAddr, "health-addr", "", "serve /healthz and /readyz on this address (default: not served)")
 	fs.Parse(os.Args[1:])
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 
@@ -115,66 +116,26 @@ func run(ctx context.Context, cfg *config.Config, o options, log *slog.Logger) e
 	if err != nil {
 		return err
 	}
-	// One queue for the process: keys that arrive while this replica does
-	// not lead wait in it for the next term.
-	q := workqueue.New[string]()
-	defer q.ShutDown()
-	nsInf.AddHandler(controller.Handler[corev1.Namespace]{
-		OnAdd:    func(ns *corev1.Namespace, _ bool) { q.Add(ns.Name) },
-		OnUpdate: func(_, ns *corev1.Namespace) { q.Add(ns.Name) },
-		OnDelete: func(ns *corev1.Namespace, _ bool) { q.Add(ns.Name) },
-	})
-	cmInf.AddHandler(controller.Handler[corev1.ConfigMap]{
-		OnAdd:    func(cm *corev1.ConfigMap, _ bool) { q.Add(cm.Namespace) },
-		OnUpdate: func(_, cm *corev1.ConfigMap) { q.Add(cm.Namespace) },
-		OnDelete: func(cm *corev1.ConfigMap, _ bool) { q.Add(cm.Namespace) },
-	})
-
-	// The caches run on every replica, so a new leader starts warm.
-	infCtx, stopInformers := context.WithCancel(ctx)
-	defer func() { stopInformers(); f.Wait() }()
-	f.Start(infCtx)
-
 	r := &reconciler{cms: rc, ns: nsInf.Lister(), cm: cmInf, log: log}
 	leases := typed.For[coordinationv1.Lease, coordinationv1.LeaseList](rc, o.LeaseNamespace)
-	for {
-		el, err := leaderelection.New(leases, o.LeaseName, o.Identity,
-			leaderelection.Callbacks{
-				OnStartedLeading: func(ctx context.Context) {
-					log.Info("leading", "identity", o.Identity)
-					if err := f.WaitForSync(ctx); err != nil {
-						return
-					}
-					// Another replica may have led meanwhile, or this one
-					// lost the lease mid-reconcile: check every team.
-					all, _ := r.ns.List("", "")
-					for _, ns := range all {
-						q.Add(ns.Name)
-					}
-					var wg sync.WaitGroup
-					for range max(1, o.Workers) {
-						wg.Go(func() { r.work(ctx, q) })
-					}
-					<-ctx.Done()
-					wg.Wait() // the workers stop at the term's end; the queue stays
-				},
-				OnStoppedLeading: func() { log.Info("stopped leading", "identity", o.Identity) },
-				OnNewLeader:      func(id string) { log.Info("leader", "identity", id) },
-			},
+	loop, err := reconcile.New(nsInf, r,
+		// A team-info ConfigMap concerns its namespace (the primary
+		// objects are cluster-scoped: no namespace in the request).
+		reconcile.Watches(cmInf, func(cm *corev1.ConfigMap) []reconcile.Request {
+			return []reconcile.Request{{Name: cm.Namespace}}
+		}),
+		reconcile.WithWorkers(max(1, o.Workers)),
+		reconcile.WithLeaderElection(leases, o.LeaseName, o.Identity,
 			leaderelection.WithTimings(o.LeaseDuration, o.RenewDeadline, o.RetryPeriod),
-			leaderelection.WithReleaseOnCancel(), leaderelection.WithLogger(log))
-		if err != nil {
-			return err
-		}
-		err = el.Run(ctx)
-		if ctx.Err() != nil {
-			return nil
-		}
-		if !errors.Is(err, leaderelection.ErrLeaseLost) {
-			return err
-		}
-		log.Warn("lost the lease; campaigning again", "identity", o.Identity)
+			leaderelection.WithReleaseOnCancel(), leaderelection.WithLogger(log)),
+		reconcile.WithHealthAddr(o.HealthAddr),
+		reconcile.WithLogger(log))
+	if err != nil {
+		return err
 	}
+	// The informers run on every replica, so a new leader starts warm;
+	// the workers run on the leader only.
+	return loop.Run(ctx)
 }
 
 type reconciler struct {
@@ -184,27 +145,9 @@ type reconciler struct {
 	log *slog.Logger
 }
 
-func (r *reconciler) work(ctx context.Context, q *workqueue.Queue[string]) {
-	for {
-		ns, ok := q.Get(ctx)
-		if !ok {
-			return
-		}
-		if err := r.reconcile(ctx, ns); err != nil {
-			if ctx.Err() != nil {
-				// The term ended mid-reconcile: the next one picks the
-				// key up at once, without a failure on its record.
-				q.Add(ns)
-				q.Done(ns)
-				return
-			}
-			r.log.Warn("reconcile failed, retrying", "namespace", ns, "error", err)
-			q.AddRateLimited(ns)
-		} else {
-			q.Forget(ns)
-		}
-		q.Done(ns)
-	}
+// Reconcile reconciles the namespace req.Name.
+func (r *reconciler) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
+	return reconcile.Result{}, r.reconcile(ctx, req.Name)
 }
 
 // reconcile makes the team-info ConfigMap of namespace name match its
