@@ -153,7 +153,13 @@ func run(ctx context.Context, cfg *config.Config, o options, log *slog.Logger) e
 		web: webInf, deps: depInf, svcs: svcInf, registry: regInf,
 		events: b.NewRecorder("examples.kubewire.dev/website-operator"),
 	}
-	leases := typed.For[coordinationv1.Lease, coordinationv1.LeaseList](rc, operatorNS)
+	// The election has a client of its own, so that a busy operator
+	// using up its rate limit does not delay the lease's renewals.
+	lrc, err := rest.New(cfg)
+	if err != nil {
+		return err
+	}
+	leases := typed.For[coordinationv1.Lease, coordinationv1.LeaseList](lrc, operatorNS)
 	loop, err := reconcile.New(webInf, r,
 		reconcile.Owns(depInf),
 		reconcile.Owns(svcInf),

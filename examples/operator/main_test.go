@@ -23,7 +23,7 @@ import (
 // through; deleting it runs the finalizer.
 func TestOperatorOnFakeServer(t *testing.T) {
 	srv := fake.NewServer(t)
-	rc, err := rest.New(srv.Config())
+	rc, err := rest.New(srv.Config(), rest.WithRateLimit(-1, 0))
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
