@@ -280,7 +280,9 @@ func Owns[O any](inf *controller.Informer[O]) Option {
 // Watches watches objects of another kind: a change of one (added,
 // updated, deleted) queues the requests fn returns for it (for an update,
 // for the old and the new object). fn reads objects shared with the
-// informer's cache and must not modify them.
+// informer's cache and must not modify them. It runs after the cache
+// changed, so the informer's lister already shows the change (a deleted
+// object is gone from it, while fn gets its last state).
 func Watches[O any](inf *controller.Informer[O], fn func(obj *O) []Request) Option {
 	name := fmt.Sprintf("Watches(*%v)", reflect.TypeFor[O]())
 	return func(s *settings) {

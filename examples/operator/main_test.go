@@ -34,6 +34,7 @@ func TestOperatorOnFakeServer(t *testing.T) {
 		done <- run(rctx, srv.Config(), options{Identity: "test", Workers: 2, LeaseDuration: 5 * time.Second, RenewDeadline: 3 * time.Second, RetryPeriod: 100 * time.Millisecond}, slog.New(slog.DiscardHandler))
 	}()
 	checkOperator(t, ctx, rc, "default", done)
+	checkNameTakenAndRegistry(t, ctx, rc, "default")
 	stop()
 	require.NoError(t, <-done)
 }
@@ -158,4 +159,55 @@ func checkOperator(t *testing.T, ctx context.Context, rc *rest.Client, ns string
 	eventually("the Unregistered Event", func() bool {
 		return eventsOf()["Unregistered removed key "+key+" from ConfigMap kubewire-operator/websites"] == 1
 	})
+}
+
+// A Deployment of the Website's name that is not the operator's is left
+// alone and reported; a registry deleted by hand is recreated with the
+// keys of every Website.
+func checkNameTakenAndRegistry(t *testing.T, ctx context.Context, rc *rest.Client, ns string) {
+	t.Helper()
+	deps := typed.For[appsv1.Deployment, appsv1.DeploymentList](rc, ns)
+	_, err := deps.Create(ctx, &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "shop"}, Spec: appsv1.DeploymentSpec{
+		Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "shop"}},
+		Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "shop"}},
+			Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "theirs"}}}},
+	}}, metav1.CreateOptions{})
+	require.NoError(t, err)
+	websites := typed.For[Website, WebsiteList](rc, ns)
+	w, err := websites.Create(ctx, &Website{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "examples.kubewire.dev/v1", Kind: "Website"},
+		ObjectMeta: metav1.ObjectMeta{Name: "shop"},
+		Spec:       WebsiteSpec{Image: "nginx"},
+	}, metav1.CreateOptions{})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		w, err := websites.Get(ctx, "shop", metav1.GetOptions{})
+		if err != nil {
+			return false
+		}
+		c := metav1.FindStatusCondition(w.Status.Conditions, conditionReconciled)
+		return c != nil && c.Status == metav1.ConditionFalse && c.Reason == "NameTaken" &&
+			c.Message == "Deployment shop exists and is not controlled by this Website"
+	}, 30*time.Second, 20*time.Millisecond, "NameTaken")
+	dep, err := deps.Get(ctx, "shop", metav1.GetOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "theirs", dep.Spec.Template.Spec.Containers[0].Image, "left alone")
+	assert.Empty(t, dep.OwnerReferences)
+	require.Eventually(t, func() bool {
+		list, err := typed.For[eventsv1.Event, eventsv1.EventList](rc, ns).List(ctx, metav1.ListOptions{})
+		require.NoError(t, err)
+		for _, e := range list.Items {
+			if e.Regarding.UID == w.UID && e.Type == "Warning" && e.Reason == "NameTaken" {
+				return true
+			}
+		}
+		return false
+	}, 30*time.Second, 20*time.Millisecond, "a Warning Event")
+
+	registry := typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, operatorNS)
+	require.NoError(t, registry.Delete(ctx, registryName, metav1.DeleteOptions{}))
+	require.Eventually(t, func() bool {
+		cm, err := registry.Get(ctx, registryName, metav1.GetOptions{})
+		return err == nil && cm.Data[ns+".shop"] == w.UID
+	}, 30*time.Second, 20*time.Millisecond, "the registry recreated")
 }

@@ -143,11 +143,17 @@ func (r *reconciler) finalize(ctx context.Context, w *Website) (reconcile.Result
 // namespace has no dots, so the first one separates).
 func registryKey(req reconcile.Request) string { return req.Namespace + "." + req.Name }
 
-// registryRequests maps the registry to the Websites it concerns: the
-// keys whose Website is gone, and the Websites whose key is missing.
-func (r *reconciler) registryRequests(cm *corev1.ConfigMap) []reconcile.Request {
+// registryRequests maps a change of the registry to the Websites it
+// concerns: the keys whose Website is gone, and the Websites whose key is
+// missing. It reads the registry from the cache, which holds the change
+// already: a deleted registry (changed is its last state) has no keys.
+func (r *reconciler) registryRequests(changed *corev1.ConfigMap) []reconcile.Request {
+	var data map[string]string
+	if cm, ok := r.registry.Lister().Get(changed.Namespace, changed.Name); ok {
+		data = cm.Data
+	}
 	var out []reconcile.Request
-	for key := range cm.Data {
+	for key := range data {
 		if ns, name, ok := strings.Cut(key, "."); ok {
 			if _, exists := r.web.Lister().Get(ns, name); !exists {
 				out = append(out, reconcile.Request{Namespace: ns, Name: name})
@@ -157,7 +163,7 @@ func (r *reconciler) registryRequests(cm *corev1.ConfigMap) []reconcile.Request 
 	all, _ := r.web.Lister().List("", "")
 	for _, w := range all {
 		req := reconcile.Request{Namespace: w.Namespace, Name: w.Name}
-		if cm.Data[registryKey(req)] != w.UID {
+		if data[registryKey(req)] != w.UID {
 			out = append(out, req)
 		}
 	}
