@@ -301,16 +301,15 @@ func TestShutdown(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		grace     time.Duration
-		release   time.Duration // when the blocked reconcile returns by itself
-		cancelled bool
+		cancelled bool // the reconcile outlasts the grace period
 	}{
-		{"finishes within grace", 2 * time.Second, 200 * time.Millisecond, false},
-		{"cancelled after grace", 200 * time.Millisecond, 10 * time.Second, true},
+		{"finishes within grace", 5 * time.Second, false},
+		{"cancelled after grace", 300 * time.Millisecond, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
 			ctx := t.Context()
-			started := make(chan struct{})
+			started, release := make(chan struct{}), make(chan struct{})
 			var finished, sawCancel atomic.Bool
 			rec := newRecorder()
 			rec.fn = func(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
@@ -319,7 +318,7 @@ func TestShutdown(t *testing.T) {
 				}
 				close(started)
 				select {
-				case <-time.After(tc.release):
+				case <-release:
 					finished.Store(true)
 				case <-ctx.Done():
 					sawCancel.Store(true)
@@ -336,8 +335,17 @@ func TestShutdown(t *testing.T) {
 			stopped := make(chan error, 1)
 			begin := time.Now()
 			go func() { stopped <- stop() }()
-			require.Eventually(t, func() bool { ok, msg := loop.Ready(); return !ok && msg == "shutting down" }, 5*time.Second, time.Millisecond)
-			loop.Enqueue(reconcile.Request{Namespace: ns, Name: "late"})
+			if !tc.cancelled {
+				require.Eventually(t, func() bool { ok, msg := loop.Ready(); return !ok && msg == "shutting down" }, 5*time.Second, time.Millisecond)
+				loop.Enqueue(reconcile.Request{Namespace: ns, Name: "late"}) // a free worker does not take it
+				time.Sleep(100 * time.Millisecond)
+				select {
+				case <-stopped:
+					t.Fatal("Run returned with a reconcile in progress")
+				default:
+				}
+				close(release)
+			}
 			require.NoError(t, <-stopped)
 			took := time.Since(begin)
 			assert.Equal(t, !tc.cancelled, finished.Load())
@@ -345,10 +353,11 @@ func TestShutdown(t *testing.T) {
 			if tc.cancelled {
 				assert.GreaterOrEqual(t, took, tc.grace)
 				assert.Less(t, took, 5*time.Second)
-			} else {
-				assert.GreaterOrEqual(t, took, 100*time.Millisecond, "Run waited for the reconcile")
 			}
 			rec.none(t, 100*time.Millisecond) // "late" was not taken
+			ok, msg := loop.Ready()
+			assert.False(t, ok)
+			assert.Equal(t, "not running", msg)
 			assert.ErrorIs(t, loop.Run(context.Background()), reconcile.ErrAlreadyRunning)
 		})
 	}
@@ -491,4 +500,84 @@ func TestNewErrors(t *testing.T) {
 	// A slim primary with its descriptor given owns objects.
 	_, err = reconcile.New(slim, newRecorder(), reconcile.Owns(e.secretInformer(t)), reconcile.WithPrimaryResource(corev1.ConfigMapResource))
 	assert.NoError(t, err)
+}
+
+// flakyLeases fails the election's reads and writes while down is set.
+type flakyLeases struct {
+	typed.Interface[coordinationv1.Lease, coordinationv1.LeaseList]
+	down atomic.Bool
+}
+
+var errDown = errors.New("the API server is unreachable (test)")
+
+func (f *flakyLeases) Get(ctx context.Context, name string, opts metav1.GetOptions) (*coordinationv1.Lease, error) {
+	if f.down.Load() {
+		return nil, errDown
+	}
+	return f.Interface.Get(ctx, name, opts)
+}
+
+func (f *flakyLeases) Update(ctx context.Context, l *coordinationv1.Lease, opts metav1.UpdateOptions) (*coordinationv1.Lease, error) {
+	if f.down.Load() {
+		return nil, errDown
+	}
+	return f.Interface.Update(ctx, l, opts)
+}
+
+// A leader that cannot renew its lease stops at once: the reconcile in
+// progress is cancelled, its request kept for the next term without a
+// failure; the replica campaigns again and, leading again, reconciles it.
+func TestLeaseLost(t *testing.T) {
+	e := newEnv(t)
+	leases := &flakyLeases{Interface: typed.For[coordinationv1.Lease, coordinationv1.LeaseList](e.rc, ns)}
+	var calls atomic.Int32
+	cancelled := make(chan time.Time, 1)
+	rec := newRecorder()
+	rec.fn = func(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
+		if calls.Add(1) == 1 {
+			<-ctx.Done()
+			cancelled <- time.Now()
+			return reconcile.Result{}, ctx.Err()
+		}
+		return reconcile.Result{}, nil
+	}
+	var leading sync.Mutex
+	var terms []bool
+	var reconcileErrs atomic.Int32
+	loop, err := reconcile.New(e.cmInformer(t), rec, reconcile.WithShutdownGrace(5*time.Second),
+		reconcile.WithLeaderElection(leases, "lock", "a", leaderelection.WithTimings(time.Second, 600*time.Millisecond, 100*time.Millisecond)),
+		reconcile.WithMetrics(reconcile.Metrics{
+			Leading: func(l bool) { leading.Lock(); terms = append(terms, l); leading.Unlock() },
+			Reconcile: func(_ reconcile.Request, _ time.Duration, _ reconcile.Result, err error) {
+				if err != nil {
+					reconcileErrs.Add(1)
+				}
+			},
+		}))
+	require.NoError(t, err)
+	startReady(t, loop)
+	_, err = e.cms.Create(t.Context(), &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "slow"}}, metav1.CreateOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "slow", rec.next(t).Name)
+
+	down := time.Now()
+	leases.down.Store(true)
+	var at time.Time
+	select {
+	case at = <-cancelled:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the reconcile was not cancelled")
+	}
+	took := at.Sub(down)
+	t.Logf("cancelled %v after the server went away", took)
+	assert.Less(t, took, 2*time.Second, "within the renew deadline and a retry, not after the grace period")
+	require.Eventually(t, func() bool { ok, msg := loop.Ready(); return ok && msg == "ok: standby" }, 5*time.Second, time.Millisecond)
+
+	leases.down.Store(false)
+	assert.Equal(t, "slow", rec.next(t).Name, "reconciled again in the next term")
+	require.Eventually(t, func() bool { return calls.Load() == 2 }, 5*time.Second, time.Millisecond)
+	leading.Lock()
+	assert.Equal(t, []bool{true, false, true}, terms)
+	leading.Unlock()
+	assert.Equal(t, int32(1), reconcileErrs.Load())
 }
