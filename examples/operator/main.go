@@ -11,7 +11,9 @@
 // NAMESPACE.NAME per Website: state in another namespace that no owner
 // reference can clean up, so a finalizer on each Website removes its key
 // before the Website goes away. It runs until interrupted, with leader
-// election, so several replicas can run with one active.
+// election, so several replicas can run with one active; -health-addr
+// serves the loop's /healthz and /readyz and, from its metrics hooks,
+// counters in Prometheus' text format on /metrics.
 //
 //	go run ./examples/operator [-kubeconfig FILE] [-identity NAME] [-health-addr ADDR]
 //
@@ -29,6 +31,8 @@ import (
 	"errors"
 	"flag"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -77,7 +81,7 @@ func main() {
 	conn.BindFlags(fs)
 	fs.StringVar(&o.Identity, "identity", host, "this replica's identity in the leader election")
 	fs.IntVar(&o.Workers, "workers", 2, "concurrent reconciles")
-	fs.StringVar(&o.HealthAddr, "health-addr", "", "serve /healthz and /readyz on this address (default: not served)")
+	fs.StringVar(&o.HealthAddr, "health-addr", "", "serve /healthz, /readyz and /metrics on this address (default: not served)")
 	fs.DurationVar(&o.LeaseDuration, "lease-duration", 15*time.Second, "how long a lease lasts without renewal")
 	fs.DurationVar(&o.RenewDeadline, "renew-deadline", 10*time.Second, "how long the leader tries to renew before it gives up")
 	fs.DurationVar(&o.RetryPeriod, "retry-period", 2*time.Second, "pause between election attempts")
@@ -160,6 +164,7 @@ func run(ctx context.Context, cfg *config.Config, o options, log *slog.Logger) e
 		return err
 	}
 	leases := typed.For[coordinationv1.Lease, coordinationv1.LeaseList](lrc, operatorNS)
+	m := &metrics{}
 	loop, err := reconcile.New(webInf, r,
 		reconcile.Owns(depInf),
 		reconcile.Owns(svcInf),
@@ -170,10 +175,23 @@ func run(ctx context.Context, cfg *config.Config, o options, log *slog.Logger) e
 		reconcile.WithLeaderElection(leases, "website-operator", o.Identity,
 			leaderelection.WithTimings(o.LeaseDuration, o.RenewDeadline, o.RetryPeriod),
 			leaderelection.WithReleaseOnCancel(), leaderelection.WithLogger(log)),
-		reconcile.WithHealthAddr(o.HealthAddr),
+		reconcile.WithMetrics(m.hooks()),
 		reconcile.WithLogger(log))
 	if err != nil {
 		return err
+	}
+	if o.HealthAddr != "" {
+		// The loop's health endpoints beside the metrics, on one server.
+		mux := http.NewServeMux()
+		mux.Handle("/", loop.Handler())
+		mux.Handle("/metrics", m)
+		ln, err := net.Listen("tcp", o.HealthAddr)
+		if err != nil {
+			return err
+		}
+		srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+		go srv.Serve(ln)
+		defer srv.Close()
 	}
 	log.Info("operator running", "identity", o.Identity)
 	return loop.Run(ctx)

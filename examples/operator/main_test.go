@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"testing"
 	"time"
 
@@ -28,13 +31,35 @@ func TestOperatorOnFakeServer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	ln.Close()
 	rctx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() {
-		done <- run(rctx, srv.Config(), options{Identity: "test", Workers: 2, LeaseDuration: 5 * time.Second, RenewDeadline: 3 * time.Second, RetryPeriod: 100 * time.Millisecond}, slog.New(slog.DiscardHandler))
+		done <- run(rctx, srv.Config(), options{Identity: "test", Workers: 2, HealthAddr: addr,
+			LeaseDuration: 5 * time.Second, RenewDeadline: 3 * time.Second, RetryPeriod: 100 * time.Millisecond}, slog.New(slog.DiscardHandler))
 	}()
 	checkOperator(t, ctx, rc, "default", done)
 	checkNameTakenAndRegistry(t, ctx, rc, "default")
+
+	get := func(path string) string {
+		resp, err := http.Get("http://" + addr + path)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		require.Equal(t, 200, resp.StatusCode, path)
+		return string(b)
+	}
+	assert.Equal(t, "ok: leader\n", get("/readyz"))
+	assert.Equal(t, "ok\n", get("/healthz"))
+	m := get("/metrics")
+	assert.Contains(t, m, "website_operator_leader 1\n")
+	assert.Regexp(t, `(?m)^website_operator_queue_depth [0-9]+$`, m)
+	assert.Regexp(t, `(?m)^website_operator_reconciles_total [1-9][0-9]*$`, m)
+	assert.Regexp(t, `(?m)^website_operator_reconcile_errors_total [0-9]+$`, m)
 	stop()
 	require.NoError(t, <-done)
 }

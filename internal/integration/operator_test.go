@@ -216,6 +216,15 @@ func TestExampleOperator(t *testing.T) {
 	eventually("the Unregistered Event", func() bool {
 		return eventsOf()["Unregistered removed key "+key+" from ConfigMap kubewire-operator/websites"] == 1
 	})
+	// The metrics hooks' counters, served beside the health endpoints.
+	resp, err := http.Get("http://" + healthAddr + "/metrics")
+	require.NoError(t, err)
+	metricsText, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Contains(t, string(metricsText), "website_operator_leader 1\n")
+	assert.Regexp(t, `(?m)^website_operator_reconciles_total [1-9][0-9]*$`, string(metricsText))
+
 	// No garbage collector here: what it would delete is left.
 	dep, err = deps.Get(ctx, "blog", metav1.GetOptions{})
 	require.NoError(t, err)
