@@ -33,7 +33,7 @@ type reconciler struct {
 	deps     *controller.Informer[appsv1.Deployment]
 	svcs     *controller.Informer[corev1.Service]
 	registry *controller.Informer[corev1.ConfigMap]
-	events   *events.Recorder
+	events   events.EventRecorder
 	log      *slog.Logger
 }
 
