@@ -225,7 +225,9 @@ func WithPrimaryResource(r metav1.Resource) Option {
 // the replicas, such as the pod's name); opts are the election's
 // (leaderelection.WithTimings, WithReleaseOnCancel). A replica that loses
 // the lease stops its workers, cancelling their reconciles, and campaigns
-// again; requests queued meanwhile wait for its next term.
+// again; requests queued meanwhile wait for its next term. Give leases a
+// rest.Client of its own, so that the controller's requests using up its
+// rate limit do not delay the renewals.
 func WithLeaderElection(leases typed.Interface[coordinationv1.Lease, coordinationv1.LeaseList], name, identity string, opts ...leaderelection.Option) Option {
 	return func(s *settings) { s.election = &election{leases: leases, name: name, identity: identity, opts: opts} }
 }
