@@ -117,7 +117,13 @@ func run(ctx context.Context, cfg *config.Config, o options, log *slog.Logger) e
 		return err
 	}
 	r := &reconciler{cms: rc, ns: nsInf.Lister(), cm: cmInf, log: log}
-	leases := typed.For[coordinationv1.Lease, coordinationv1.LeaseList](rc, o.LeaseNamespace)
+	// The election has a client of its own, so that the reconciles using
+	// up the rate limit do not delay the lease's renewals.
+	lrc, err := rest.New(cfg)
+	if err != nil {
+		return err
+	}
+	leases := typed.For[coordinationv1.Lease, coordinationv1.LeaseList](lrc, o.LeaseNamespace)
 	loop, err := reconcile.New(nsInf, r,
 		// A team-info ConfigMap concerns its namespace (the primary
 		// objects are cluster-scoped: no namespace in the request).
