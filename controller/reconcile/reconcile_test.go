@@ -135,12 +135,16 @@ func TestPrimaryAndOwned(t *testing.T) {
 	require.NoError(t, err)
 	startReady(t, loop)
 
-	_, err = e.cms.Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "site"}}, metav1.CreateOptions{})
+	site, err := e.cms.Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "site"}}, metav1.CreateOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, reconcile.Request{Namespace: ns, Name: "site"}, rec.next(t))
 
-	s, err := e.secrets.Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "owned",
-		OwnerReferences: ownedBy("ConfigMap", "v1", "site", true)}}, metav1.CreateOptions{})
+	// The owner's real uid: the fake's garbage collector deletes objects
+	// whose owners do not exist (the references below with made-up uids
+	// are deleted at once, after their add has been seen).
+	refs := ownedBy("ConfigMap", "v1", "site", true)
+	refs[0].UID = site.UID
+	s, err := e.secrets.Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "owned", OwnerReferences: refs}}, metav1.CreateOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, reconcile.Request{Namespace: ns, Name: "site"}, rec.next(t), "owned object added")
 	s.StringData = map[string]string{"k": "v"}

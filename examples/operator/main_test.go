@@ -181,6 +181,13 @@ func checkOperator(t *testing.T, ctx context.Context, rc *rest.Client, ns string
 	cm, err := registry.Get(ctx, registryName, metav1.GetOptions{})
 	require.NoError(t, err)
 	assert.NotContains(t, cm.Data, key)
+	// The fake runs a garbage collector, as a cluster does (the integration
+	// harness does not): what the Website controlled goes with it.
+	eventually("the Deployment and Service collected", func() bool {
+		_, derr := deps.Get(ctx, "blog", metav1.GetOptions{})
+		_, serr := typed.For[corev1.Service, corev1.ServiceList](rc, ns).Get(ctx, "blog", metav1.GetOptions{})
+		return rest.IsNotFound(derr) && rest.IsNotFound(serr)
+	})
 	eventually("the Unregistered Event", func() bool {
 		return eventsOf()["Unregistered removed key "+key+" from ConfigMap kubewire-operator/websites"] == 1
 	})
