@@ -6,6 +6,7 @@ import (
 
 	"github.com/kubewire/kubewire/internal/selector"
 	"github.com/kubewire/kubewire/labels"
+	"github.com/kubewire/kubewire/rest"
 )
 
 type noteKind uint8
@@ -137,14 +138,17 @@ func (r *Registration[T]) deliver(n note[T]) {
 	}
 }
 
-// parseSelectors checks the syntax of an informer's selectors.
+// parseSelectors checks the syntax of an informer's selectors: a label
+// selector's error is a *labels.SyntaxError, a field selector's a
+// *rest.ConfigError naming WithFieldSelector (internal/selector's type
+// does not leave the package).
 func parseSelectors(label, field string) (labels.Selector, error) {
 	ls, err := labels.Parse(label)
 	if err != nil {
 		return ls, err
 	}
 	if _, err := selector.ParseFields(field); err != nil {
-		return ls, err
+		return ls, &rest.ConfigError{Field: "WithFieldSelector", Reason: err.Error()}
 	}
 	return ls, nil
 }

@@ -84,8 +84,9 @@ type Informer[T any] struct {
 
 // NewInformer returns an informer of the objects lw serves. The error is a
 // *NotAnObjectError when *T does not implement Object, a *rest.ConfigError
-// for a nil lw, a nil IndexFunc or a transform or index of another type,
-// or a selector's syntax error.
+// for a nil lw, a nil IndexFunc, a transform or index of another type or
+// a field selector that does not parse, or a *labels.SyntaxError for a
+// label selector that does not.
 func NewInformer[T any](lw ListerWatcher[T], opts ...Option) (*Informer[T], error) {
 	return newInformer(lw, collect(opts))
 }

@@ -52,8 +52,9 @@ type RetryWatcher[T any] struct {
 // informer options it takes WithLabelSelector, WithFieldSelector,
 // WithBackoff, WithWatchTimeout and WithTransform; the others have no
 // effect. The error is a *NotAnObjectError when *T does not implement
-// Object, a *rest.ConfigError for a nil lw or a mistyped option, or a
-// selector's syntax error.
+// Object, a *rest.ConfigError for a nil lw, a mistyped option or a field
+// selector that does not parse, or a *labels.SyntaxError for a label
+// selector that does not.
 func NewRetryWatcher[T any](ctx context.Context, lw ListerWatcher[T], resourceVersion string, opts ...Option) (*RetryWatcher[T], error) {
 	if err := checkObject[T](); err != nil {
 		return nil, err

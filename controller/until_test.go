@@ -13,6 +13,7 @@ import (
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/controller"
 	"github.com/kubewire/kubewire/fake"
+	"github.com/kubewire/kubewire/labels"
 	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed"
 )
@@ -107,4 +108,22 @@ func TestUntilWithSync(t *testing.T) {
 		_, err = controller.UntilWithSync(ctx, lw, nil, nil, controller.WithLabelSelector("a in b"))
 		assert.Error(t, err)
 	})
+}
+
+// Selector errors are public types: a label selector's *labels.SyntaxError,
+// a field selector's *rest.ConfigError.
+func TestSelectorErrorsArePublic(t *testing.T) {
+	srv := fake.NewServer(t)
+	rc, err := rest.New(srv.Config())
+	require.NoError(t, err)
+	lw := controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, ""))
+	_, err = controller.NewInformer(lw, controller.WithLabelSelector("a in b"))
+	var se *labels.SyntaxError
+	assert.ErrorAs(t, err, &se)
+	_, err = controller.NewInformer(lw, controller.WithFieldSelector("nofield"))
+	var ce *rest.ConfigError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, "WithFieldSelector", ce.Field)
+	_, err = controller.NewRetryWatcher(context.Background(), lw, "", controller.WithFieldSelector("a=b,c"))
+	assert.ErrorAs(t, err, &ce)
 }
