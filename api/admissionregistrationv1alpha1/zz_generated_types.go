@@ -8,6 +8,7 @@ import (
 	"github.com/kubewire/kubewire/api/admissionregistrationv1"
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/jsonwire"
+	"github.com/kubewire/kubewire/internal/protowire"
 )
 
 // ApplyConfiguration defines the desired configuration values of an object.
@@ -256,6 +257,10 @@ type MutatingAdmissionPolicy struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // MutatingAdmissionPolicyBinding binds the MutatingAdmissionPolicy with
@@ -284,6 +289,10 @@ type MutatingAdmissionPolicyBinding struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // MutatingAdmissionPolicyBindingList is a list of
@@ -303,6 +312,10 @@ type MutatingAdmissionPolicyBindingList struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // MutatingAdmissionPolicyBindingSpec is the specification of the
@@ -352,6 +365,10 @@ type MutatingAdmissionPolicyList struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // MutatingAdmissionPolicySpec is the specification of the desired behavior of

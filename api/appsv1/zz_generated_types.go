@@ -8,6 +8,7 @@ import (
 	"github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/jsonwire"
+	"github.com/kubewire/kubewire/internal/protowire"
 )
 
 // ControllerRevision implements an immutable snapshot of state data. Clients
@@ -38,6 +39,10 @@ type ControllerRevision struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // ControllerRevisionList is a resource containing a list of ControllerRevision
@@ -57,6 +62,10 @@ type ControllerRevisionList struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // DaemonSet represents the configuration of a daemon set.
@@ -81,6 +90,10 @@ type DaemonSet struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // DaemonSetCondition describes the state of a DaemonSet at a certain point.
@@ -117,6 +130,10 @@ type DaemonSetList struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // DaemonSetSpec is the specification of a daemon set.
@@ -236,6 +253,10 @@ type Deployment struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // DeploymentCondition describes the state of a deployment at a certain point.
@@ -274,6 +295,10 @@ type DeploymentList struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // DeploymentSpec is the specification of the desired behavior of the
@@ -402,6 +427,10 @@ type ReplicaSet struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // ReplicaSetCondition describes the state of a replica set at a certain point.
@@ -439,6 +468,10 @@ type ReplicaSetList struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // ReplicaSetSpec is the specification of a ReplicaSet.
@@ -613,6 +646,10 @@ type StatefulSet struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // StatefulSetCondition describes the state of a statefulset at a certain
@@ -650,6 +687,10 @@ type StatefulSetList struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // StatefulSetOrdinals describes the policy used for replica ordinal assignment

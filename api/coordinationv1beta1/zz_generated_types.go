@@ -8,6 +8,7 @@ import (
 	"github.com/kubewire/kubewire/api/coordinationv1"
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/jsonwire"
+	"github.com/kubewire/kubewire/internal/protowire"
 )
 
 // LeaseCandidate defines a candidate for a Lease object. Candidates are
@@ -29,6 +30,10 @@ type LeaseCandidate struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // LeaseCandidateList is a list of Lease objects.
@@ -47,6 +52,10 @@ type LeaseCandidateList struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // LeaseCandidateSpec is a specification of a Lease.

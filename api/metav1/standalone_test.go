@@ -22,6 +22,7 @@ func TestTypesStandAlone(t *testing.T) {
 		"github.com/kubewire/kubewire/internal/codec",
 		"github.com/kubewire/kubewire/internal/deepcopy",
 		"github.com/kubewire/kubewire/internal/jsonwire",
+		"github.com/kubewire/kubewire/internal/protowire",
 		"github.com/json-iterator/go",
 		"github.com/modern-go/concurrent",
 		"github.com/modern-go/reflect2",

@@ -4,6 +4,7 @@ package metav1
 
 import (
 	"github.com/kubewire/kubewire/internal/jsonwire"
+	"github.com/kubewire/kubewire/internal/protowire"
 )
 
 // APIGroup contains the name, the supported versions, and the preferred
@@ -39,6 +40,10 @@ type APIGroup struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // APIGroupList is a list of APIGroup, to allow clients to discover the API at
@@ -54,6 +59,10 @@ type APIGroupList struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // APIResource specifies the name of a resource and whether it is namespaced.
@@ -134,6 +143,10 @@ type APIResourceList struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // APIVersions lists the versions that are available, to allow clients to
@@ -162,6 +175,10 @@ type APIVersions struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // Condition contains details for one aspect of the current state of this API
@@ -258,6 +275,10 @@ type DeleteOptions struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // FieldSelectorRequirement is a selector that contains values, a key, and an
@@ -682,6 +703,10 @@ type Status struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // StatusCause provides more information about an api.Status failure, including
@@ -811,4 +836,8 @@ type WatchEvent struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }

@@ -7,6 +7,7 @@ package policyv1
 import (
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/jsonwire"
+	"github.com/kubewire/kubewire/internal/protowire"
 )
 
 // Eviction evicts a pod from its node subject to certain policies and safety
@@ -24,6 +25,10 @@ type Eviction struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // PodDisruptionBudget is an object to define the max disruption that can be
@@ -45,6 +50,10 @@ type PodDisruptionBudget struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // PodDisruptionBudgetList is a collection of PodDisruptionBudgets.
@@ -63,6 +72,10 @@ type PodDisruptionBudgetList struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // PodDisruptionBudgetSpec is a description of a PodDisruptionBudget.

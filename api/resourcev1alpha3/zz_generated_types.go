@@ -7,6 +7,7 @@ package resourcev1alpha3
 import (
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/jsonwire"
+	"github.com/kubewire/kubewire/internal/protowire"
 )
 
 // The device this taint is attached to has the "effect" on any claim which
@@ -65,6 +66,10 @@ type DeviceTaintRule struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // DeviceTaintRuleList is a collection of DeviceTaintRules.
@@ -82,6 +87,10 @@ type DeviceTaintRuleList struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // DeviceTaintRuleSpec specifies the selector and one taint.
@@ -271,6 +280,10 @@ type ResourcePoolStatusRequest struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // ResourcePoolStatusRequestList is a collection of ResourcePoolStatusRequests.
@@ -288,6 +301,10 @@ type ResourcePoolStatusRequestList struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // ResourcePoolStatusRequestSpec defines the filters for the pool status

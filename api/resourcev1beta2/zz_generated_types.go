@@ -8,6 +8,7 @@ import (
 	"github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/jsonwire"
+	"github.com/kubewire/kubewire/internal/protowire"
 )
 
 // AllocatedDeviceStatus contains the status of an allocated device, if the
@@ -556,6 +557,10 @@ type DeviceClass struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // DeviceClassConfiguration is used in DeviceClass.
@@ -579,6 +584,10 @@ type DeviceClassList struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // DeviceClassSpec is used in a [DeviceClass] to define what can be allocated
@@ -1055,6 +1064,10 @@ type DeviceTaintRule struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // DeviceTaintRuleList is a collection of DeviceTaintRules.
@@ -1072,6 +1085,10 @@ type DeviceTaintRuleList struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // DeviceTaintRuleSpec specifies the selector and one taint.
@@ -1446,6 +1463,10 @@ type ResourceClaim struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // ResourceClaimConsumerReference contains enough information to let you locate
@@ -1488,6 +1509,10 @@ type ResourceClaimList struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // ResourceClaimSpec defines what is being requested in a ResourceClaim and how
@@ -1548,6 +1573,10 @@ type ResourceClaimTemplate struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // ResourceClaimTemplateList is a collection of claim templates.
@@ -1565,6 +1594,10 @@ type ResourceClaimTemplateList struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // ResourceClaimTemplateSpec contains the metadata and fields for a
@@ -1662,6 +1695,10 @@ type ResourceSlice struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // ResourceSliceList is a collection of ResourceSlices.
@@ -1679,6 +1716,10 @@ type ResourceSliceList struct {
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
+
+	// protoUnknown holds the fields of the protobuf this object was
+	// decoded from that its types lack, at any depth, to be written back.
+	protoUnknown *protowire.Unknown
 }
 
 // ResourceSliceSpec contains the information published by the driver in one

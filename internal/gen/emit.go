@@ -65,6 +65,8 @@ func (p *pkg) importLine(name string) string {
 		return `"` + modulePath + `/internal/codec"`
 	case metaPkg:
 		return `"` + p.target.meta + `"`
+	case "protowire":
+		return `"` + modulePath + `/internal/protowire"`
 	case "deepcopy":
 		return `"` + modulePath + `/internal/deepcopy"`
 	}
@@ -226,6 +228,11 @@ func emitTypes(p *pkg) []byte {
 			w.p("\n\t// unknown holds the members of the JSON this object was decoded")
 			w.p("\t// from that its types lack, at any depth, to be written back.")
 			w.p("\tunknown *jsonwire.Unknown")
+			if hasProto(t.schema) {
+				w.p("\n\t// protoUnknown holds the fields of the protobuf this object was")
+				w.p("\t// decoded from that its types lack, at any depth, to be written back.")
+				w.p("\tprotoUnknown *protowire.Unknown")
+			}
 		}
 		w.p("}")
 	}

@@ -166,6 +166,13 @@ func generate(specDir, outDir string, tg *target) (map[string][]byte, error) {
 		}
 	}
 	files := map[string][]byte{}
+	if tg.only == nil && tg.prefix == modulePath+"/api" {
+		reg, err := emitRegistry(m, tg)
+		if err != nil {
+			return nil, err
+		}
+		files[registryPath] = reg
+	}
 	for _, name := range sortedKeys(m.pkgs) {
 		p := m.pkgs[name]
 		p.target = tg
@@ -188,6 +195,9 @@ func generate(specDir, outDir string, tg *target) (map[string][]byte, error) {
 		if bytes.Contains(types, []byte("jsonwire.")) {
 			fixed = append(fixed, "jsonwire")
 		}
+		if bytes.Contains(types, []byte("protowire.")) {
+			fixed = append(fixed, "protowire")
+		}
 		out, err := fileWithUses(doc.String(), p, fixed, types)
 		if err != nil {
 			return nil, err
@@ -199,6 +209,17 @@ func generate(specDir, outDir string, tg *target) (map[string][]byte, error) {
 			return nil, err
 		}
 		files[filepath.Join(p.name, "zz_generated_codec.go")] = out
+		proto, err := emitProto(m, p)
+		if err != nil {
+			return nil, err
+		}
+		if len(proto) > 0 {
+			out, err = fileWithUses("", p, []string{"protowire"}, proto)
+			if err != nil {
+				return nil, err
+			}
+			files[filepath.Join(p.name, "zz_generated_proto.go")] = out
+		}
 		out, err = emitCodecTest(p)
 		if err != nil {
 			return nil, err

@@ -1,0 +1,398 @@
+// Package protowire is the engine under kubewire's generated protobuf
+// codecs: varints, tags and length-delimited fields read with bounds
+// checks, fields the Go types do not declare kept and written back, and
+// Kubernetes' framing (the "k8s\x00" envelope around a runtime.Unknown,
+// and watch event frames). It uses no protobuf library: Kubernetes' field
+// numbers are facts the generator reads from internal/gen/protofacts.txt.
+//
+// Decoding copies its input once and decodes from the copy: strings and
+// byte slices of the decoded value point into it, so a decoded object
+// costs one allocation for all its text.
+package protowire
+
+import (
+	"math"
+	"strconv"
+	"unsafe"
+)
+
+// Wire types.
+const (
+	WireVarint  = 0
+	WireFixed64 = 1
+	WireBytes   = 2
+	WireFixed32 = 5
+)
+
+// MaxDepth is how deeply messages may nest before decoding fails.
+const MaxDepth = 100
+
+// Error reports protobuf input that cannot be decoded: truncated,
+// malformed, of the wrong wire type, or nested too deeply. It is
+// metav1.ProtoError to callers.
+type Error struct {
+	// Offset is where in the input the problem was found.
+	Offset int
+	// Field is the field number being read, 0 when none.
+	Field int
+	// Reason says what is wrong.
+	Reason string
+}
+
+func (e *Error) Error() string {
+	s := "protobuf: " + e.Reason + " at offset " + strconv.Itoa(e.Offset)
+	if e.Field != 0 {
+		s += " (field " + strconv.Itoa(e.Field) + ")"
+	}
+	return s
+}
+
+// Decoder reads one message. Generated DecodeProto methods call Next until
+// it returns false and read each field with the method its type needs; a
+// failure is recorded once (Err) and makes every later read return zero.
+type Decoder struct {
+	buf      []byte
+	pos, end int
+	num      int
+	wire     int
+	tagStart int
+	depth    int
+	err      *Error
+	path     []int32 // field number and item index of each message entered
+	unknown  []unknownField
+	words    []uint64
+}
+
+// NewDecoder returns a decoder of the message data, which it copies.
+func NewDecoder(data []byte) *Decoder {
+	buf := make([]byte, len(data))
+	copy(buf, data)
+	return &Decoder{buf: buf, end: len(buf)}
+}
+
+// Err returns the first failure, or nil. A decoder that stopped before
+// the end of its input without failing has failed.
+func (d *Decoder) Err() error {
+	if d.err != nil {
+		return d.err
+	}
+	if d.depth == 0 && d.pos != d.end {
+		d.fail("data after the message")
+		return d.err
+	}
+	return nil
+}
+
+// Failed reports whether decoding has failed.
+func (d *Decoder) Failed() bool { return d.err != nil }
+
+func (d *Decoder) fail(reason string) {
+	if d.err == nil {
+		d.err = &Error{Offset: d.pos, Field: d.num, Reason: reason}
+		d.pos = d.end
+	}
+}
+
+// Num returns the number of the field Next read.
+func (d *Decoder) Num() int { return d.num }
+
+// Next reads the next field's tag of the current message; false at its end
+// or on failure.
+func (d *Decoder) Next() bool {
+	if d.pos >= d.end || d.err != nil {
+		return false
+	}
+	d.tagStart = d.pos
+	var v uint64
+	if c := d.buf[d.pos]; c < 0x80 {
+		v = uint64(c)
+		d.pos++
+	} else {
+		v = d.varint()
+	}
+	d.num, d.wire = int(v>>3), int(v&7)
+	if d.num == 0 || v>>3 > math.MaxInt32 {
+		d.num = 0
+		d.fail("invalid field number")
+		return false
+	}
+	return d.err == nil
+}
+
+// varint reads a varint of at most 10 bytes within the current message.
+func (d *Decoder) varint() uint64 {
+	var v uint64
+	for shift := uint(0); shift < 70; shift += 7 {
+		if d.pos >= d.end {
+			d.fail("truncated varint")
+			return 0
+		}
+		c := d.buf[d.pos]
+		d.pos++
+		if shift == 63 && c > 1 {
+			d.fail("varint overflows 64 bits")
+			return 0
+		}
+		v |= uint64(c&0x7f) << shift
+		if c < 0x80 {
+			return v
+		}
+	}
+	d.fail("varint longer than 10 bytes")
+	return 0
+}
+
+func (d *Decoder) want(wire int) bool {
+	if d.wire != wire {
+		d.fail("wire type " + strconv.Itoa(d.wire) + ", expected " + strconv.Itoa(wire))
+		return false
+	}
+	return true
+}
+
+// Uvarint reads a varint field.
+func (d *Decoder) Uvarint() uint64 {
+	if !d.want(WireVarint) {
+		return 0
+	}
+	if d.pos < d.end && d.buf[d.pos] < 0x80 {
+		d.pos++
+		return uint64(d.buf[d.pos-1])
+	}
+	return d.varint()
+}
+
+// Bool reads a bool field.
+func (d *Decoder) Bool() bool { return d.Uvarint() != 0 }
+
+// Int32 reads an int32 field (a varint, negative numbers sign-extended).
+func (d *Decoder) Int32() int32 { return int32(d.Uvarint()) }
+
+// Int64 reads an int64 field.
+func (d *Decoder) Int64() int64 { return int64(d.Uvarint()) }
+
+// Float64 reads a double field.
+func (d *Decoder) Float64() float64 {
+	if !d.want(WireFixed64) {
+		return 0
+	}
+	if d.end-d.pos < 8 {
+		d.fail("truncated fixed64")
+		return 0
+	}
+	b := d.buf[d.pos : d.pos+8]
+	d.pos += 8
+	return math.Float64frombits(uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56)
+}
+
+// length reads a length prefix and checks it against the current message.
+func (d *Decoder) length() (int, bool) {
+	if !d.want(WireBytes) {
+		return 0, false
+	}
+	var n uint64
+	if d.pos < d.end && d.buf[d.pos] < 0x80 {
+		n = uint64(d.buf[d.pos])
+		d.pos++
+	} else {
+		n = d.varint()
+	}
+	if d.err != nil {
+		return 0, false
+	}
+	if n > uint64(d.end-d.pos) {
+		d.fail("length " + strconv.FormatUint(n, 10) + " past the end of the message")
+		return 0, false
+	}
+	return int(n), true
+}
+
+// String reads a string field. It points into the decoder's copy of the
+// input.
+func (d *Decoder) String() string {
+	n, ok := d.length()
+	if !ok || n == 0 {
+		return ""
+	}
+	s := unsafe.String(&d.buf[d.pos], n)
+	d.pos += n
+	return s
+}
+
+// Bytes reads a bytes field: never nil when read, even when empty.
+func (d *Decoder) Bytes() []byte {
+	n, ok := d.length()
+	if !ok {
+		return nil
+	}
+	b := d.buf[d.pos : d.pos+n : d.pos+n]
+	d.pos += n
+	return b
+}
+
+// word returns a fresh 8-byte word from the decoder's slab.
+func (d *Decoder) word() unsafe.Pointer {
+	if len(d.words) == 0 {
+		d.words = make([]uint64, 32)
+	}
+	p := unsafe.Pointer(&d.words[0])
+	d.words = d.words[1:]
+	return p
+}
+
+// BoolPtr reads a bool field into a new pointer.
+func (d *Decoder) BoolPtr() *bool {
+	p := (*bool)(d.word())
+	*p = d.Bool()
+	return p
+}
+
+// Int32Ptr reads an int32 field into a new pointer.
+func (d *Decoder) Int32Ptr() *int32 {
+	p := (*int32)(d.word())
+	*p = d.Int32()
+	return p
+}
+
+// Int64Ptr reads an int64 field into a new pointer.
+func (d *Decoder) Int64Ptr() *int64 {
+	p := (*int64)(d.word())
+	*p = d.Int64()
+	return p
+}
+
+// Float64Ptr reads a double field into a new pointer.
+func (d *Decoder) Float64Ptr() *float64 {
+	p := (*float64)(d.word())
+	*p = d.Float64()
+	return p
+}
+
+// StringPtr reads a string field into a new pointer.
+func (d *Decoder) StringPtr() *string {
+	s := d.String()
+	return &s
+}
+
+// Enter begins a nested message, the current field, as the item index of
+// a repeated field (-1 for a single field). It returns the end of the
+// enclosing message, for Leave, and false when the field is not a valid
+// message (then Leave must not be called).
+func (d *Decoder) Enter(index int) (int, bool) {
+	n, ok := d.length()
+	if !ok {
+		return 0, false
+	}
+	if d.depth >= MaxDepth {
+		d.fail("messages nested deeper than " + strconv.Itoa(MaxDepth))
+		return 0, false
+	}
+	d.depth++
+	d.path = append(d.path, int32(d.num), int32(index))
+	outer := d.end
+	d.end = d.pos + n
+	return outer, true
+}
+
+// Leave ends the nested message begun by Enter.
+func (d *Decoder) Leave(outer int) {
+	d.depth--
+	d.path = d.path[:len(d.path)-2]
+	if d.err != nil {
+		d.end = outer
+		d.pos = outer
+		return
+	}
+	d.end = outer
+}
+
+// Count returns how many fields numbered num are left in the current
+// message, counting the one just read: decoders size repeated fields with
+// it. Malformed input gives a wrong count, which decoding then reports.
+func (d *Decoder) Count() int {
+	n := 1
+	num := uint64(d.num)
+	p := d.pos
+	// Skip the current field's value first.
+	p = skipValue(d.buf, p, d.end, d.wire)
+	for p >= 0 && p < d.end {
+		tag, q := readVarint(d.buf, p, d.end)
+		if q < 0 {
+			break
+		}
+		if tag>>3 == num {
+			n++
+		}
+		p = skipValue(d.buf, q, d.end, int(tag&7))
+	}
+	return n
+}
+
+// readVarint reads a varint at p, returning it and the offset after it, or
+// -1 when malformed.
+func readVarint(b []byte, p, end int) (uint64, int) {
+	var v uint64
+	for shift := uint(0); shift < 64; shift += 7 {
+		if p >= end {
+			return 0, -1
+		}
+		c := b[p]
+		p++
+		v |= uint64(c&0x7f) << shift
+		if c < 0x80 {
+			return v, p
+		}
+	}
+	return 0, -1
+}
+
+// skipValue returns the offset after a value of the wire type at p, or -1.
+func skipValue(b []byte, p, end, wire int) int {
+	switch wire {
+	case WireVarint:
+		_, p = readVarint(b, p, end)
+		return p
+	case WireFixed64:
+		if end-p < 8 {
+			return -1
+		}
+		return p + 8
+	case WireFixed32:
+		if end-p < 4 {
+			return -1
+		}
+		return p + 4
+	case WireBytes:
+		n, q := readVarint(b, p, end)
+		if q < 0 || n > uint64(end-q) {
+			return -1
+		}
+		return q + int(n)
+	}
+	return -1
+}
+
+// Skip skips the current field's value.
+func (d *Decoder) Skip() {
+	p := skipValue(d.buf, d.pos, d.end, d.wire)
+	if p < 0 {
+		d.fail("malformed or truncated value of wire type " + strconv.Itoa(d.wire))
+		return
+	}
+	d.pos = p
+}
+
+// Unknown skips the current field, which the Go type does not declare,
+// keeping it (tag and value) for TakeUnknown.
+func (d *Decoder) Unknown() {
+	d.Skip()
+	if d.err != nil {
+		return
+	}
+	d.unknown = append(d.unknown, unknownField{path: pathKey(d.path), data: d.buf[d.tagStart:d.pos:d.pos]})
+}
+
+// Fail records a failure of the value just read (a quantity that does not
+// parse), unless one was recorded before.
+func (d *Decoder) Fail(reason string) { d.fail(reason) }
