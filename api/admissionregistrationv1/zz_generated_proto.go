@@ -226,7 +226,7 @@ func (x *MatchResources) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.NamespaceSelector == nil {
-					x.NamespaceSelector = new(metav1.LabelSelector)
+					x.NamespaceSelector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[0], 4)
 				}
 				x.NamespaceSelector.DecodeProto(d)
 				d.Leave(o)
@@ -234,7 +234,7 @@ func (x *MatchResources) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.ObjectSelector == nil {
-					x.ObjectSelector = new(metav1.LabelSelector)
+					x.ObjectSelector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[0], 4)
 				}
 				x.ObjectSelector.DecodeProto(d)
 				d.Leave(o)
@@ -563,7 +563,7 @@ func (x *MutatingAdmissionPolicyBindingSpec) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.ParamRef == nil {
-					x.ParamRef = new(ParamRef)
+					x.ParamRef = protowire.Alloc[ParamRef](d, &protoSlabKeys[1], 4)
 				}
 				x.ParamRef.DecodeProto(d)
 				d.Leave(o)
@@ -571,7 +571,7 @@ func (x *MutatingAdmissionPolicyBindingSpec) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.MatchResources == nil {
-					x.MatchResources = new(MatchResources)
+					x.MatchResources = protowire.Alloc[MatchResources](d, &protoSlabKeys[2], 4)
 				}
 				x.MatchResources.DecodeProto(d)
 				d.Leave(o)
@@ -718,7 +718,7 @@ func (x *MutatingAdmissionPolicySpec) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.ParamKind == nil {
-					x.ParamKind = new(ParamKind)
+					x.ParamKind = protowire.Alloc[ParamKind](d, &protoSlabKeys[3], 4)
 				}
 				x.ParamKind.DecodeProto(d)
 				d.Leave(o)
@@ -726,7 +726,7 @@ func (x *MutatingAdmissionPolicySpec) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.MatchConstraints == nil {
-					x.MatchConstraints = new(MatchResources)
+					x.MatchConstraints = protowire.Alloc[MatchResources](d, &protoSlabKeys[2], 4)
 				}
 				x.MatchConstraints.DecodeProto(d)
 				d.Leave(o)
@@ -887,7 +887,7 @@ func (x *MutatingWebhook) DecodeProto(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.NamespaceSelector == nil {
-					x.NamespaceSelector = new(metav1.LabelSelector)
+					x.NamespaceSelector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[0], 4)
 				}
 				x.NamespaceSelector.DecodeProto(d)
 				d.Leave(o)
@@ -908,7 +908,7 @@ func (x *MutatingWebhook) DecodeProto(d *protowire.Decoder) {
 		case 11:
 			if o, ok := d.Enter(-1); ok {
 				if x.ObjectSelector == nil {
-					x.ObjectSelector = new(metav1.LabelSelector)
+					x.ObjectSelector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[0], 4)
 				}
 				x.ObjectSelector.DecodeProto(d)
 				d.Leave(o)
@@ -1207,7 +1207,7 @@ func (x *Mutation) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.ApplyConfiguration == nil {
-					x.ApplyConfiguration = new(ApplyConfiguration)
+					x.ApplyConfiguration = protowire.Alloc[ApplyConfiguration](d, &protoSlabKeys[4], 4)
 				}
 				x.ApplyConfiguration.DecodeProto(d)
 				d.Leave(o)
@@ -1215,7 +1215,7 @@ func (x *Mutation) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.JSONPatch == nil {
-					x.JSONPatch = new(JSONPatch)
+					x.JSONPatch = protowire.Alloc[JSONPatch](d, &protoSlabKeys[5], 4)
 				}
 				x.JSONPatch.DecodeProto(d)
 				d.Leave(o)
@@ -1498,7 +1498,7 @@ func (x *ParamRef) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.Selector == nil {
-					x.Selector = new(metav1.LabelSelector)
+					x.Selector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[0], 4)
 				}
 				x.Selector.DecodeProto(d)
 				d.Leave(o)
@@ -2028,7 +2028,7 @@ func (x *ValidatingAdmissionPolicyBindingSpec) DecodeProto(d *protowire.Decoder)
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.ParamRef == nil {
-					x.ParamRef = new(ParamRef)
+					x.ParamRef = protowire.Alloc[ParamRef](d, &protoSlabKeys[1], 4)
 				}
 				x.ParamRef.DecodeProto(d)
 				d.Leave(o)
@@ -2036,7 +2036,7 @@ func (x *ValidatingAdmissionPolicyBindingSpec) DecodeProto(d *protowire.Decoder)
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.MatchResources == nil {
-					x.MatchResources = new(MatchResources)
+					x.MatchResources = protowire.Alloc[MatchResources](d, &protoSlabKeys[2], 4)
 				}
 				x.MatchResources.DecodeProto(d)
 				d.Leave(o)
@@ -2194,7 +2194,7 @@ func (x *ValidatingAdmissionPolicySpec) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.ParamKind == nil {
-					x.ParamKind = new(ParamKind)
+					x.ParamKind = protowire.Alloc[ParamKind](d, &protoSlabKeys[3], 4)
 				}
 				x.ParamKind.DecodeProto(d)
 				d.Leave(o)
@@ -2202,7 +2202,7 @@ func (x *ValidatingAdmissionPolicySpec) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.MatchConstraints == nil {
-					x.MatchConstraints = new(MatchResources)
+					x.MatchConstraints = protowire.Alloc[MatchResources](d, &protoSlabKeys[2], 4)
 				}
 				x.MatchConstraints.DecodeProto(d)
 				d.Leave(o)
@@ -2364,7 +2364,7 @@ func (x *ValidatingAdmissionPolicyStatus) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.TypeChecking == nil {
-					x.TypeChecking = new(TypeChecking)
+					x.TypeChecking = protowire.Alloc[TypeChecking](d, &protoSlabKeys[6], 4)
 				}
 				x.TypeChecking.DecodeProto(d)
 				d.Leave(o)
@@ -2461,7 +2461,7 @@ func (x *ValidatingWebhook) DecodeProto(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.NamespaceSelector == nil {
-					x.NamespaceSelector = new(metav1.LabelSelector)
+					x.NamespaceSelector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[0], 4)
 				}
 				x.NamespaceSelector.DecodeProto(d)
 				d.Leave(o)
@@ -2480,7 +2480,7 @@ func (x *ValidatingWebhook) DecodeProto(d *protowire.Decoder) {
 		case 10:
 			if o, ok := d.Enter(-1); ok {
 				if x.ObjectSelector == nil {
-					x.ObjectSelector = new(metav1.LabelSelector)
+					x.ObjectSelector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[0], 4)
 				}
 				x.ObjectSelector.DecodeProto(d)
 				d.Leave(o)
@@ -2871,7 +2871,7 @@ func (x *WebhookClientConfig) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Service == nil {
-					x.Service = new(ServiceReference)
+					x.Service = protowire.Alloc[ServiceReference](d, &protoSlabKeys[7], 4)
 				}
 				x.Service.DecodeProto(d)
 				d.Leave(o)
@@ -2935,3 +2935,6 @@ func (x *WebhookClientConfig) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [8]byte

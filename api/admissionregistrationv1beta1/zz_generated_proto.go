@@ -139,7 +139,7 @@ func (x *MatchResources) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.NamespaceSelector == nil {
-					x.NamespaceSelector = new(metav1.LabelSelector)
+					x.NamespaceSelector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[0], 4)
 				}
 				x.NamespaceSelector.DecodeProto(d)
 				d.Leave(o)
@@ -147,7 +147,7 @@ func (x *MatchResources) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.ObjectSelector == nil {
-					x.ObjectSelector = new(metav1.LabelSelector)
+					x.ObjectSelector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[0], 4)
 				}
 				x.ObjectSelector.DecodeProto(d)
 				d.Leave(o)
@@ -476,7 +476,7 @@ func (x *MutatingAdmissionPolicyBindingSpec) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.ParamRef == nil {
-					x.ParamRef = new(ParamRef)
+					x.ParamRef = protowire.Alloc[ParamRef](d, &protoSlabKeys[1], 4)
 				}
 				x.ParamRef.DecodeProto(d)
 				d.Leave(o)
@@ -484,7 +484,7 @@ func (x *MutatingAdmissionPolicyBindingSpec) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.MatchResources == nil {
-					x.MatchResources = new(MatchResources)
+					x.MatchResources = protowire.Alloc[MatchResources](d, &protoSlabKeys[2], 4)
 				}
 				x.MatchResources.DecodeProto(d)
 				d.Leave(o)
@@ -631,7 +631,7 @@ func (x *MutatingAdmissionPolicySpec) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.ParamKind == nil {
-					x.ParamKind = new(ParamKind)
+					x.ParamKind = protowire.Alloc[ParamKind](d, &protoSlabKeys[3], 4)
 				}
 				x.ParamKind.DecodeProto(d)
 				d.Leave(o)
@@ -639,7 +639,7 @@ func (x *MutatingAdmissionPolicySpec) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.MatchConstraints == nil {
-					x.MatchConstraints = new(MatchResources)
+					x.MatchConstraints = protowire.Alloc[MatchResources](d, &protoSlabKeys[2], 4)
 				}
 				x.MatchConstraints.DecodeProto(d)
 				d.Leave(o)
@@ -784,7 +784,7 @@ func (x *Mutation) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.ApplyConfiguration == nil {
-					x.ApplyConfiguration = new(ApplyConfiguration)
+					x.ApplyConfiguration = protowire.Alloc[ApplyConfiguration](d, &protoSlabKeys[4], 4)
 				}
 				x.ApplyConfiguration.DecodeProto(d)
 				d.Leave(o)
@@ -792,7 +792,7 @@ func (x *Mutation) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.JSONPatch == nil {
-					x.JSONPatch = new(JSONPatch)
+					x.JSONPatch = protowire.Alloc[JSONPatch](d, &protoSlabKeys[5], 4)
 				}
 				x.JSONPatch.DecodeProto(d)
 				d.Leave(o)
@@ -1075,7 +1075,7 @@ func (x *ParamRef) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.Selector == nil {
-					x.Selector = new(metav1.LabelSelector)
+					x.Selector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[0], 4)
 				}
 				x.Selector.DecodeProto(d)
 				d.Leave(o)
@@ -1179,3 +1179,6 @@ func (x *Variable) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [6]byte

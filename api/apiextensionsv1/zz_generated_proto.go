@@ -76,7 +76,7 @@ func (x *CustomResourceConversion) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Webhook == nil {
-					x.Webhook = new(WebhookConversion)
+					x.Webhook = protowire.Alloc[WebhookConversion](d, &protoSlabKeys[0], 4)
 				}
 				x.Webhook.DecodeProto(d)
 				d.Leave(o)
@@ -452,7 +452,7 @@ func (x *CustomResourceDefinitionSpec) DecodeProto(d *protowire.Decoder) {
 		case 9:
 			if o, ok := d.Enter(-1); ok {
 				if x.Conversion == nil {
-					x.Conversion = new(CustomResourceConversion)
+					x.Conversion = protowire.Alloc[CustomResourceConversion](d, &protoSlabKeys[1], 4)
 				}
 				x.Conversion.DecodeProto(d)
 				d.Leave(o)
@@ -627,7 +627,7 @@ func (x *CustomResourceDefinitionVersion) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.Schema == nil {
-					x.Schema = new(CustomResourceValidation)
+					x.Schema = protowire.Alloc[CustomResourceValidation](d, &protoSlabKeys[2], 4)
 				}
 				x.Schema.DecodeProto(d)
 				d.Leave(o)
@@ -635,7 +635,7 @@ func (x *CustomResourceDefinitionVersion) DecodeProto(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.Subresources == nil {
-					x.Subresources = new(CustomResourceSubresources)
+					x.Subresources = protowire.Alloc[CustomResourceSubresources](d, &protoSlabKeys[3], 4)
 				}
 				x.Subresources.DecodeProto(d)
 				d.Leave(o)
@@ -851,7 +851,7 @@ func (x *CustomResourceSubresources) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Status == nil {
-					x.Status = new(CustomResourceSubresourceStatus)
+					x.Status = protowire.Alloc[CustomResourceSubresourceStatus](d, &protoSlabKeys[4], 4)
 				}
 				x.Status.DecodeProto(d)
 				d.Leave(o)
@@ -859,7 +859,7 @@ func (x *CustomResourceSubresources) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Scale == nil {
-					x.Scale = new(CustomResourceSubresourceScale)
+					x.Scale = protowire.Alloc[CustomResourceSubresourceScale](d, &protoSlabKeys[5], 4)
 				}
 				x.Scale.DecodeProto(d)
 				d.Leave(o)
@@ -927,7 +927,7 @@ func (x *CustomResourceValidation) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.OpenAPIV3Schema == nil {
-					x.OpenAPIV3Schema = new(JSONSchemaProps)
+					x.OpenAPIV3Schema = protowire.Alloc[JSONSchemaProps](d, &protoSlabKeys[6], 4)
 				}
 				x.OpenAPIV3Schema.DecodeProto(d)
 				d.Leave(o)
@@ -1086,7 +1086,7 @@ func (x *JSONSchemaProps) DecodeProto(d *protowire.Decoder) {
 		case 24:
 			if o, ok := d.Enter(-1); ok {
 				if x.Items == nil {
-					x.Items = new(JSONSchemaPropsOrArray)
+					x.Items = protowire.Alloc[JSONSchemaPropsOrArray](d, &protoSlabKeys[7], 4)
 				}
 				x.Items.DecodeProto(d)
 				d.Leave(o)
@@ -1121,7 +1121,7 @@ func (x *JSONSchemaProps) DecodeProto(d *protowire.Decoder) {
 		case 28:
 			if o, ok := d.Enter(-1); ok {
 				if x.Not == nil {
-					x.Not = new(JSONSchemaProps)
+					x.Not = protowire.Alloc[JSONSchemaProps](d, &protoSlabKeys[6], 4)
 				}
 				x.Not.DecodeProto(d)
 				d.Leave(o)
@@ -1152,7 +1152,7 @@ func (x *JSONSchemaProps) DecodeProto(d *protowire.Decoder) {
 		case 30:
 			if o, ok := d.Enter(-1); ok {
 				if x.AdditionalProperties == nil {
-					x.AdditionalProperties = new(JSONSchemaPropsOrBool)
+					x.AdditionalProperties = protowire.Alloc[JSONSchemaPropsOrBool](d, &protoSlabKeys[8], 4)
 				}
 				x.AdditionalProperties.DecodeProto(d)
 				d.Leave(o)
@@ -1206,7 +1206,7 @@ func (x *JSONSchemaProps) DecodeProto(d *protowire.Decoder) {
 		case 33:
 			if o, ok := d.Enter(-1); ok {
 				if x.AdditionalItems == nil {
-					x.AdditionalItems = new(JSONSchemaPropsOrBool)
+					x.AdditionalItems = protowire.Alloc[JSONSchemaPropsOrBool](d, &protoSlabKeys[8], 4)
 				}
 				x.AdditionalItems.DecodeProto(d)
 				d.Leave(o)
@@ -1237,7 +1237,7 @@ func (x *JSONSchemaProps) DecodeProto(d *protowire.Decoder) {
 		case 35:
 			if o, ok := d.Enter(-1); ok {
 				if x.ExternalDocs == nil {
-					x.ExternalDocs = new(ExternalDocumentation)
+					x.ExternalDocs = protowire.Alloc[ExternalDocumentation](d, &protoSlabKeys[9], 4)
 				}
 				x.ExternalDocs.DecodeProto(d)
 				d.Leave(o)
@@ -1800,7 +1800,7 @@ func (x *WebhookClientConfig) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Service == nil {
-					x.Service = new(ServiceReference)
+					x.Service = protowire.Alloc[ServiceReference](d, &protoSlabKeys[10], 4)
 				}
 				x.Service.DecodeProto(d)
 				d.Leave(o)
@@ -1872,7 +1872,7 @@ func (x *WebhookConversion) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.ClientConfig == nil {
-					x.ClientConfig = new(WebhookClientConfig)
+					x.ClientConfig = protowire.Alloc[WebhookClientConfig](d, &protoSlabKeys[11], 4)
 				}
 				x.ClientConfig.DecodeProto(d)
 				d.Leave(o)
@@ -1931,3 +1931,6 @@ func (x *WebhookConversion) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [12]byte

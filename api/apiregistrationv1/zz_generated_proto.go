@@ -230,7 +230,7 @@ func (x *APIServiceSpec) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Service == nil {
-					x.Service = new(ServiceReference)
+					x.Service = protowire.Alloc[ServiceReference](d, &protoSlabKeys[0], 4)
 				}
 				x.Service.DecodeProto(d)
 				d.Leave(o)
@@ -415,3 +415,6 @@ func (x *ServiceReference) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [1]byte

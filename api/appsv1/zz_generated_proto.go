@@ -377,7 +377,7 @@ func (x *DaemonSetSpec) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Selector == nil {
-					x.Selector = new(metav1.LabelSelector)
+					x.Selector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[0], 4)
 				}
 				x.Selector.DecodeProto(d)
 				d.Leave(o)
@@ -570,7 +570,7 @@ func (x *DaemonSetUpdateStrategy) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.RollingUpdate == nil {
-					x.RollingUpdate = new(RollingUpdateDaemonSet)
+					x.RollingUpdate = protowire.Alloc[RollingUpdateDaemonSet](d, &protoSlabKeys[1], 4)
 				}
 				x.RollingUpdate.DecodeProto(d)
 				d.Leave(o)
@@ -859,7 +859,7 @@ func (x *DeploymentSpec) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Selector == nil {
-					x.Selector = new(metav1.LabelSelector)
+					x.Selector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[0], 4)
 				}
 				x.Selector.DecodeProto(d)
 				d.Leave(o)
@@ -1070,7 +1070,7 @@ func (x *DeploymentStrategy) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.RollingUpdate == nil {
-					x.RollingUpdate = new(RollingUpdateDeployment)
+					x.RollingUpdate = protowire.Alloc[RollingUpdateDeployment](d, &protoSlabKeys[2], 4)
 				}
 				x.RollingUpdate.DecodeProto(d)
 				d.Leave(o)
@@ -1346,7 +1346,7 @@ func (x *ReplicaSetSpec) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Selector == nil {
-					x.Selector = new(metav1.LabelSelector)
+					x.Selector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[0], 4)
 				}
 				x.Selector.DecodeProto(d)
 				d.Leave(o)
@@ -1510,7 +1510,7 @@ func (x *RollingUpdateDaemonSet) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.MaxUnavailable == nil {
-					x.MaxUnavailable = new(metav1.IntOrString)
+					x.MaxUnavailable = protowire.Alloc[metav1.IntOrString](d, &protoSlabKeys[3], 4)
 				}
 				x.MaxUnavailable.DecodeProto(d)
 				d.Leave(o)
@@ -1518,7 +1518,7 @@ func (x *RollingUpdateDaemonSet) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.MaxSurge == nil {
-					x.MaxSurge = new(metav1.IntOrString)
+					x.MaxSurge = protowire.Alloc[metav1.IntOrString](d, &protoSlabKeys[3], 4)
 				}
 				x.MaxSurge.DecodeProto(d)
 				d.Leave(o)
@@ -1586,7 +1586,7 @@ func (x *RollingUpdateDeployment) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.MaxUnavailable == nil {
-					x.MaxUnavailable = new(metav1.IntOrString)
+					x.MaxUnavailable = protowire.Alloc[metav1.IntOrString](d, &protoSlabKeys[3], 4)
 				}
 				x.MaxUnavailable.DecodeProto(d)
 				d.Leave(o)
@@ -1594,7 +1594,7 @@ func (x *RollingUpdateDeployment) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.MaxSurge == nil {
-					x.MaxSurge = new(metav1.IntOrString)
+					x.MaxSurge = protowire.Alloc[metav1.IntOrString](d, &protoSlabKeys[3], 4)
 				}
 				x.MaxSurge.DecodeProto(d)
 				d.Leave(o)
@@ -1664,7 +1664,7 @@ func (x *RollingUpdateStatefulSetStrategy) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.MaxUnavailable == nil {
-					x.MaxUnavailable = new(metav1.IntOrString)
+					x.MaxUnavailable = protowire.Alloc[metav1.IntOrString](d, &protoSlabKeys[3], 4)
 				}
 				x.MaxUnavailable.DecodeProto(d)
 				d.Leave(o)
@@ -2030,7 +2030,7 @@ func (x *StatefulSetSpec) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Selector == nil {
-					x.Selector = new(metav1.LabelSelector)
+					x.Selector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[0], 4)
 				}
 				x.Selector.DecodeProto(d)
 				d.Leave(o)
@@ -2065,7 +2065,7 @@ func (x *StatefulSetSpec) DecodeProto(d *protowire.Decoder) {
 		case 10:
 			if o, ok := d.Enter(-1); ok {
 				if x.PersistentVolumeClaimRetentionPolicy == nil {
-					x.PersistentVolumeClaimRetentionPolicy = new(StatefulSetPersistentVolumeClaimRetentionPolicy)
+					x.PersistentVolumeClaimRetentionPolicy = protowire.Alloc[StatefulSetPersistentVolumeClaimRetentionPolicy](d, &protoSlabKeys[4], 4)
 				}
 				x.PersistentVolumeClaimRetentionPolicy.DecodeProto(d)
 				d.Leave(o)
@@ -2073,7 +2073,7 @@ func (x *StatefulSetSpec) DecodeProto(d *protowire.Decoder) {
 		case 11:
 			if o, ok := d.Enter(-1); ok {
 				if x.Ordinals == nil {
-					x.Ordinals = new(StatefulSetOrdinals)
+					x.Ordinals = protowire.Alloc[StatefulSetOrdinals](d, &protoSlabKeys[5], 4)
 				}
 				x.Ordinals.DecodeProto(d)
 				d.Leave(o)
@@ -2298,7 +2298,7 @@ func (x *StatefulSetUpdateStrategy) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.RollingUpdate == nil {
-					x.RollingUpdate = new(RollingUpdateStatefulSetStrategy)
+					x.RollingUpdate = protowire.Alloc[RollingUpdateStatefulSetStrategy](d, &protoSlabKeys[6], 4)
 				}
 				x.RollingUpdate.DecodeProto(d)
 				d.Leave(o)
@@ -2348,3 +2348,6 @@ func (x *StatefulSetUpdateStrategy) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [7]byte

@@ -288,7 +288,7 @@ func (x *HorizontalPodAutoscalerStatus) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.LastScaleTime == nil {
-					x.LastScaleTime = new(metav1.Time)
+					x.LastScaleTime = protowire.Alloc[metav1.Time](d, &protoSlabKeys[0], 4)
 				}
 				x.LastScaleTime.DecodeProto(d)
 				d.Leave(o)
@@ -520,3 +520,6 @@ func (x *ScaleStatus) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [1]byte

@@ -362,7 +362,7 @@ func (x *HPAScalingRules) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.Tolerance == nil {
-					x.Tolerance = new(metav1.Quantity)
+					x.Tolerance = protowire.Alloc[metav1.Quantity](d, &protoSlabKeys[0], 4)
 				}
 				x.Tolerance.DecodeProto(d)
 				d.Leave(o)
@@ -522,7 +522,7 @@ func (x *HorizontalPodAutoscalerBehavior) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.ScaleUp == nil {
-					x.ScaleUp = new(HPAScalingRules)
+					x.ScaleUp = protowire.Alloc[HPAScalingRules](d, &protoSlabKeys[1], 4)
 				}
 				x.ScaleUp.DecodeProto(d)
 				d.Leave(o)
@@ -530,7 +530,7 @@ func (x *HorizontalPodAutoscalerBehavior) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.ScaleDown == nil {
-					x.ScaleDown = new(HPAScalingRules)
+					x.ScaleDown = protowire.Alloc[HPAScalingRules](d, &protoSlabKeys[1], 4)
 				}
 				x.ScaleDown.DecodeProto(d)
 				d.Leave(o)
@@ -764,7 +764,7 @@ func (x *HorizontalPodAutoscalerSpec) DecodeProto(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.Behavior == nil {
-					x.Behavior = new(HorizontalPodAutoscalerBehavior)
+					x.Behavior = protowire.Alloc[HorizontalPodAutoscalerBehavior](d, &protoSlabKeys[2], 4)
 				}
 				x.Behavior.DecodeProto(d)
 				d.Leave(o)
@@ -850,7 +850,7 @@ func (x *HorizontalPodAutoscalerStatus) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.LastScaleTime == nil {
-					x.LastScaleTime = new(metav1.Time)
+					x.LastScaleTime = protowire.Alloc[metav1.Time](d, &protoSlabKeys[3], 4)
 				}
 				x.LastScaleTime.DecodeProto(d)
 				d.Leave(o)
@@ -964,7 +964,7 @@ func (x *MetricIdentifier) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Selector == nil {
-					x.Selector = new(metav1.LabelSelector)
+					x.Selector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[4], 4)
 				}
 				x.Selector.DecodeProto(d)
 				d.Leave(o)
@@ -1024,7 +1024,7 @@ func (x *MetricSpec) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Object == nil {
-					x.Object = new(ObjectMetricSource)
+					x.Object = protowire.Alloc[ObjectMetricSource](d, &protoSlabKeys[5], 4)
 				}
 				x.Object.DecodeProto(d)
 				d.Leave(o)
@@ -1032,7 +1032,7 @@ func (x *MetricSpec) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.Pods == nil {
-					x.Pods = new(PodsMetricSource)
+					x.Pods = protowire.Alloc[PodsMetricSource](d, &protoSlabKeys[6], 4)
 				}
 				x.Pods.DecodeProto(d)
 				d.Leave(o)
@@ -1040,7 +1040,7 @@ func (x *MetricSpec) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.Resource == nil {
-					x.Resource = new(ResourceMetricSource)
+					x.Resource = protowire.Alloc[ResourceMetricSource](d, &protoSlabKeys[7], 4)
 				}
 				x.Resource.DecodeProto(d)
 				d.Leave(o)
@@ -1048,7 +1048,7 @@ func (x *MetricSpec) DecodeProto(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.External == nil {
-					x.External = new(ExternalMetricSource)
+					x.External = protowire.Alloc[ExternalMetricSource](d, &protoSlabKeys[8], 4)
 				}
 				x.External.DecodeProto(d)
 				d.Leave(o)
@@ -1056,7 +1056,7 @@ func (x *MetricSpec) DecodeProto(d *protowire.Decoder) {
 		case 7:
 			if o, ok := d.Enter(-1); ok {
 				if x.ContainerResource == nil {
-					x.ContainerResource = new(ContainerResourceMetricSource)
+					x.ContainerResource = protowire.Alloc[ContainerResourceMetricSource](d, &protoSlabKeys[9], 4)
 				}
 				x.ContainerResource.DecodeProto(d)
 				d.Leave(o)
@@ -1164,7 +1164,7 @@ func (x *MetricStatus) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Object == nil {
-					x.Object = new(ObjectMetricStatus)
+					x.Object = protowire.Alloc[ObjectMetricStatus](d, &protoSlabKeys[10], 4)
 				}
 				x.Object.DecodeProto(d)
 				d.Leave(o)
@@ -1172,7 +1172,7 @@ func (x *MetricStatus) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.Pods == nil {
-					x.Pods = new(PodsMetricStatus)
+					x.Pods = protowire.Alloc[PodsMetricStatus](d, &protoSlabKeys[11], 4)
 				}
 				x.Pods.DecodeProto(d)
 				d.Leave(o)
@@ -1180,7 +1180,7 @@ func (x *MetricStatus) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.Resource == nil {
-					x.Resource = new(ResourceMetricStatus)
+					x.Resource = protowire.Alloc[ResourceMetricStatus](d, &protoSlabKeys[12], 4)
 				}
 				x.Resource.DecodeProto(d)
 				d.Leave(o)
@@ -1188,7 +1188,7 @@ func (x *MetricStatus) DecodeProto(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.External == nil {
-					x.External = new(ExternalMetricStatus)
+					x.External = protowire.Alloc[ExternalMetricStatus](d, &protoSlabKeys[13], 4)
 				}
 				x.External.DecodeProto(d)
 				d.Leave(o)
@@ -1196,7 +1196,7 @@ func (x *MetricStatus) DecodeProto(d *protowire.Decoder) {
 		case 7:
 			if o, ok := d.Enter(-1); ok {
 				if x.ContainerResource == nil {
-					x.ContainerResource = new(ContainerResourceMetricStatus)
+					x.ContainerResource = protowire.Alloc[ContainerResourceMetricStatus](d, &protoSlabKeys[14], 4)
 				}
 				x.ContainerResource.DecodeProto(d)
 				d.Leave(o)
@@ -1304,7 +1304,7 @@ func (x *MetricTarget) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Value == nil {
-					x.Value = new(metav1.Quantity)
+					x.Value = protowire.Alloc[metav1.Quantity](d, &protoSlabKeys[0], 4)
 				}
 				x.Value.DecodeProto(d)
 				d.Leave(o)
@@ -1312,7 +1312,7 @@ func (x *MetricTarget) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.AverageValue == nil {
-					x.AverageValue = new(metav1.Quantity)
+					x.AverageValue = protowire.Alloc[metav1.Quantity](d, &protoSlabKeys[0], 4)
 				}
 				x.AverageValue.DecodeProto(d)
 				d.Leave(o)
@@ -1390,7 +1390,7 @@ func (x *MetricValueStatus) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Value == nil {
-					x.Value = new(metav1.Quantity)
+					x.Value = protowire.Alloc[metav1.Quantity](d, &protoSlabKeys[0], 4)
 				}
 				x.Value.DecodeProto(d)
 				d.Leave(o)
@@ -1398,7 +1398,7 @@ func (x *MetricValueStatus) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.AverageValue == nil {
-					x.AverageValue = new(metav1.Quantity)
+					x.AverageValue = protowire.Alloc[metav1.Quantity](d, &protoSlabKeys[0], 4)
 				}
 				x.AverageValue.DecodeProto(d)
 				d.Leave(o)
@@ -1846,3 +1846,6 @@ func (x *ResourceMetricStatus) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [15]byte

@@ -273,7 +273,7 @@ func (x *CronJobStatus) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.LastScheduleTime == nil {
-					x.LastScheduleTime = new(metav1.Time)
+					x.LastScheduleTime = protowire.Alloc[metav1.Time](d, &protoSlabKeys[0], 4)
 				}
 				x.LastScheduleTime.DecodeProto(d)
 				d.Leave(o)
@@ -281,7 +281,7 @@ func (x *CronJobStatus) DecodeProto(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.LastSuccessfulTime == nil {
-					x.LastSuccessfulTime = new(metav1.Time)
+					x.LastSuccessfulTime = protowire.Alloc[metav1.Time](d, &protoSlabKeys[0], 4)
 				}
 				x.LastSuccessfulTime.DecodeProto(d)
 				d.Leave(o)
@@ -590,7 +590,7 @@ func (x *JobSchedulingConfiguration) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.SchedulingPolicy == nil {
-					x.SchedulingPolicy = new(schedulingv1alpha3.WorkloadPodGroupSchedulingPolicy)
+					x.SchedulingPolicy = protowire.Alloc[schedulingv1alpha3.WorkloadPodGroupSchedulingPolicy](d, &protoSlabKeys[1], 4)
 				}
 				x.SchedulingPolicy.DecodeProto(d)
 				d.Leave(o)
@@ -598,7 +598,7 @@ func (x *JobSchedulingConfiguration) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.SchedulingConstraints == nil {
-					x.SchedulingConstraints = new(schedulingv1alpha3.WorkloadPodGroupSchedulingConstraints)
+					x.SchedulingConstraints = protowire.Alloc[schedulingv1alpha3.WorkloadPodGroupSchedulingConstraints](d, &protoSlabKeys[2], 4)
 				}
 				x.SchedulingConstraints.DecodeProto(d)
 				d.Leave(o)
@@ -606,7 +606,7 @@ func (x *JobSchedulingConfiguration) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.DisruptionMode == nil {
-					x.DisruptionMode = new(schedulingv1alpha3.WorkloadPodGroupDisruptionMode)
+					x.DisruptionMode = protowire.Alloc[schedulingv1alpha3.WorkloadPodGroupDisruptionMode](d, &protoSlabKeys[3], 4)
 				}
 				x.DisruptionMode.DecodeProto(d)
 				d.Leave(o)
@@ -713,7 +713,7 @@ func (x *JobSpec) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.Selector == nil {
-					x.Selector = new(metav1.LabelSelector)
+					x.Selector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[4], 4)
 				}
 				x.Selector.DecodeProto(d)
 				d.Leave(o)
@@ -736,7 +736,7 @@ func (x *JobSpec) DecodeProto(d *protowire.Decoder) {
 		case 11:
 			if o, ok := d.Enter(-1); ok {
 				if x.PodFailurePolicy == nil {
-					x.PodFailurePolicy = new(PodFailurePolicy)
+					x.PodFailurePolicy = protowire.Alloc[PodFailurePolicy](d, &protoSlabKeys[5], 4)
 				}
 				x.PodFailurePolicy.DecodeProto(d)
 				d.Leave(o)
@@ -752,7 +752,7 @@ func (x *JobSpec) DecodeProto(d *protowire.Decoder) {
 		case 16:
 			if o, ok := d.Enter(-1); ok {
 				if x.SuccessPolicy == nil {
-					x.SuccessPolicy = new(SuccessPolicy)
+					x.SuccessPolicy = protowire.Alloc[SuccessPolicy](d, &protoSlabKeys[6], 4)
 				}
 				x.SuccessPolicy.DecodeProto(d)
 				d.Leave(o)
@@ -760,7 +760,7 @@ func (x *JobSpec) DecodeProto(d *protowire.Decoder) {
 		case 17:
 			if o, ok := d.Enter(-1); ok {
 				if x.Scheduling == nil {
-					x.Scheduling = new(JobSchedulingConfiguration)
+					x.Scheduling = protowire.Alloc[JobSchedulingConfiguration](d, &protoSlabKeys[7], 4)
 				}
 				x.Scheduling.DecodeProto(d)
 				d.Leave(o)
@@ -941,7 +941,7 @@ func (x *JobStatus) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.StartTime == nil {
-					x.StartTime = new(metav1.Time)
+					x.StartTime = protowire.Alloc[metav1.Time](d, &protoSlabKeys[0], 4)
 				}
 				x.StartTime.DecodeProto(d)
 				d.Leave(o)
@@ -949,7 +949,7 @@ func (x *JobStatus) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.CompletionTime == nil {
-					x.CompletionTime = new(metav1.Time)
+					x.CompletionTime = protowire.Alloc[metav1.Time](d, &protoSlabKeys[0], 4)
 				}
 				x.CompletionTime.DecodeProto(d)
 				d.Leave(o)
@@ -965,7 +965,7 @@ func (x *JobStatus) DecodeProto(d *protowire.Decoder) {
 		case 8:
 			if o, ok := d.Enter(-1); ok {
 				if x.UncountedTerminatedPods == nil {
-					x.UncountedTerminatedPods = new(UncountedTerminatedPods)
+					x.UncountedTerminatedPods = protowire.Alloc[UncountedTerminatedPods](d, &protoSlabKeys[8], 4)
 				}
 				x.UncountedTerminatedPods.DecodeProto(d)
 				d.Leave(o)
@@ -1314,7 +1314,7 @@ func (x *PodFailurePolicyRule) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.OnExitCodes == nil {
-					x.OnExitCodes = new(PodFailurePolicyOnExitCodesRequirement)
+					x.OnExitCodes = protowire.Alloc[PodFailurePolicyOnExitCodesRequirement](d, &protoSlabKeys[9], 4)
 				}
 				x.OnExitCodes.DecodeProto(d)
 				d.Leave(o)
@@ -1552,3 +1552,6 @@ func (x *UncountedTerminatedPods) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [10]byte

@@ -495,7 +495,7 @@ func (x *PodCertificateRequestStatus) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.NotBefore == nil {
-					x.NotBefore = new(metav1.Time)
+					x.NotBefore = protowire.Alloc[metav1.Time](d, &protoSlabKeys[0], 4)
 				}
 				x.NotBefore.DecodeProto(d)
 				d.Leave(o)
@@ -503,7 +503,7 @@ func (x *PodCertificateRequestStatus) DecodeProto(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.BeginRefreshAt == nil {
-					x.BeginRefreshAt = new(metav1.Time)
+					x.BeginRefreshAt = protowire.Alloc[metav1.Time](d, &protoSlabKeys[0], 4)
 				}
 				x.BeginRefreshAt.DecodeProto(d)
 				d.Leave(o)
@@ -511,7 +511,7 @@ func (x *PodCertificateRequestStatus) DecodeProto(d *protowire.Decoder) {
 		case 6:
 			if o, ok := d.Enter(-1); ok {
 				if x.NotAfter == nil {
-					x.NotAfter = new(metav1.Time)
+					x.NotAfter = protowire.Alloc[metav1.Time](d, &protoSlabKeys[0], 4)
 				}
 				x.NotAfter.DecodeProto(d)
 				d.Leave(o)
@@ -597,3 +597,6 @@ func (x *PodCertificateRequestStatus) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [1]byte

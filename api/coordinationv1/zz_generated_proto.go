@@ -156,7 +156,7 @@ func (x *LeaseSpec) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.AcquireTime == nil {
-					x.AcquireTime = new(metav1.MicroTime)
+					x.AcquireTime = protowire.Alloc[metav1.MicroTime](d, &protoSlabKeys[0], 4)
 				}
 				x.AcquireTime.DecodeProto(d)
 				d.Leave(o)
@@ -164,7 +164,7 @@ func (x *LeaseSpec) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.RenewTime == nil {
-					x.RenewTime = new(metav1.MicroTime)
+					x.RenewTime = protowire.Alloc[metav1.MicroTime](d, &protoSlabKeys[0], 4)
 				}
 				x.RenewTime.DecodeProto(d)
 				d.Leave(o)
@@ -260,3 +260,6 @@ func (x *LeaseSpec) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [1]byte

@@ -157,7 +157,7 @@ func (x *LeaseCandidateSpec) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.PingTime == nil {
-					x.PingTime = new(metav1.MicroTime)
+					x.PingTime = protowire.Alloc[metav1.MicroTime](d, &protoSlabKeys[0], 4)
 				}
 				x.PingTime.DecodeProto(d)
 				d.Leave(o)
@@ -165,7 +165,7 @@ func (x *LeaseCandidateSpec) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.RenewTime == nil {
-					x.RenewTime = new(metav1.MicroTime)
+					x.RenewTime = protowire.Alloc[metav1.MicroTime](d, &protoSlabKeys[0], 4)
 				}
 				x.RenewTime.DecodeProto(d)
 				d.Leave(o)
@@ -239,3 +239,6 @@ func (x *LeaseCandidateSpec) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [1]byte

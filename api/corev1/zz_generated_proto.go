@@ -66,7 +66,7 @@ func (x *Affinity) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.NodeAffinity == nil {
-					x.NodeAffinity = new(NodeAffinity)
+					x.NodeAffinity = protowire.Alloc[NodeAffinity](d, &protoSlabKeys[0], 4)
 				}
 				x.NodeAffinity.DecodeProto(d)
 				d.Leave(o)
@@ -74,7 +74,7 @@ func (x *Affinity) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.PodAffinity == nil {
-					x.PodAffinity = new(PodAffinity)
+					x.PodAffinity = protowire.Alloc[PodAffinity](d, &protoSlabKeys[1], 4)
 				}
 				x.PodAffinity.DecodeProto(d)
 				d.Leave(o)
@@ -82,7 +82,7 @@ func (x *Affinity) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.PodAntiAffinity == nil {
-					x.PodAntiAffinity = new(PodAntiAffinity)
+					x.PodAntiAffinity = protowire.Alloc[PodAntiAffinity](d, &protoSlabKeys[2], 4)
 				}
 				x.PodAntiAffinity.DecodeProto(d)
 				d.Leave(o)
@@ -527,7 +527,7 @@ func (x *CSIPersistentVolumeSource) DecodeProto(d *protowire.Decoder) {
 		case 6:
 			if o, ok := d.Enter(-1); ok {
 				if x.ControllerPublishSecretRef == nil {
-					x.ControllerPublishSecretRef = new(SecretReference)
+					x.ControllerPublishSecretRef = protowire.Alloc[SecretReference](d, &protoSlabKeys[3], 4)
 				}
 				x.ControllerPublishSecretRef.DecodeProto(d)
 				d.Leave(o)
@@ -535,7 +535,7 @@ func (x *CSIPersistentVolumeSource) DecodeProto(d *protowire.Decoder) {
 		case 7:
 			if o, ok := d.Enter(-1); ok {
 				if x.NodeStageSecretRef == nil {
-					x.NodeStageSecretRef = new(SecretReference)
+					x.NodeStageSecretRef = protowire.Alloc[SecretReference](d, &protoSlabKeys[3], 4)
 				}
 				x.NodeStageSecretRef.DecodeProto(d)
 				d.Leave(o)
@@ -543,7 +543,7 @@ func (x *CSIPersistentVolumeSource) DecodeProto(d *protowire.Decoder) {
 		case 8:
 			if o, ok := d.Enter(-1); ok {
 				if x.NodePublishSecretRef == nil {
-					x.NodePublishSecretRef = new(SecretReference)
+					x.NodePublishSecretRef = protowire.Alloc[SecretReference](d, &protoSlabKeys[3], 4)
 				}
 				x.NodePublishSecretRef.DecodeProto(d)
 				d.Leave(o)
@@ -551,7 +551,7 @@ func (x *CSIPersistentVolumeSource) DecodeProto(d *protowire.Decoder) {
 		case 9:
 			if o, ok := d.Enter(-1); ok {
 				if x.ControllerExpandSecretRef == nil {
-					x.ControllerExpandSecretRef = new(SecretReference)
+					x.ControllerExpandSecretRef = protowire.Alloc[SecretReference](d, &protoSlabKeys[3], 4)
 				}
 				x.ControllerExpandSecretRef.DecodeProto(d)
 				d.Leave(o)
@@ -559,7 +559,7 @@ func (x *CSIPersistentVolumeSource) DecodeProto(d *protowire.Decoder) {
 		case 10:
 			if o, ok := d.Enter(-1); ok {
 				if x.NodeExpandSecretRef == nil {
-					x.NodeExpandSecretRef = new(SecretReference)
+					x.NodeExpandSecretRef = protowire.Alloc[SecretReference](d, &protoSlabKeys[3], 4)
 				}
 				x.NodeExpandSecretRef.DecodeProto(d)
 				d.Leave(o)
@@ -710,7 +710,7 @@ func (x *CSIVolumeSource) DecodeProto(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.NodePublishSecretRef == nil {
-					x.NodePublishSecretRef = new(LocalObjectReference)
+					x.NodePublishSecretRef = protowire.Alloc[LocalObjectReference](d, &protoSlabKeys[4], 4)
 				}
 				x.NodePublishSecretRef.DecodeProto(d)
 				d.Leave(o)
@@ -862,7 +862,7 @@ func (x *CephFSPersistentVolumeSource) DecodeProto(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.SecretRef == nil {
-					x.SecretRef = new(SecretReference)
+					x.SecretRef = protowire.Alloc[SecretReference](d, &protoSlabKeys[3], 4)
 				}
 				x.SecretRef.DecodeProto(d)
 				d.Leave(o)
@@ -945,7 +945,7 @@ func (x *CephFSVolumeSource) DecodeProto(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.SecretRef == nil {
-					x.SecretRef = new(LocalObjectReference)
+					x.SecretRef = protowire.Alloc[LocalObjectReference](d, &protoSlabKeys[4], 4)
 				}
 				x.SecretRef.DecodeProto(d)
 				d.Leave(o)
@@ -1023,7 +1023,7 @@ func (x *CinderPersistentVolumeSource) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.SecretRef == nil {
-					x.SecretRef = new(SecretReference)
+					x.SecretRef = protowire.Alloc[SecretReference](d, &protoSlabKeys[3], 4)
 				}
 				x.SecretRef.DecodeProto(d)
 				d.Leave(o)
@@ -1091,7 +1091,7 @@ func (x *CinderVolumeSource) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.SecretRef == nil {
-					x.SecretRef = new(LocalObjectReference)
+					x.SecretRef = protowire.Alloc[LocalObjectReference](d, &protoSlabKeys[4], 4)
 				}
 				x.SecretRef.DecodeProto(d)
 				d.Leave(o)
@@ -1201,7 +1201,7 @@ func (x *ClusterTrustBundleProjection) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.LabelSelector == nil {
-					x.LabelSelector = new(metav1.LabelSelector)
+					x.LabelSelector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[5], 4)
 				}
 				x.LabelSelector.DecodeProto(d)
 				d.Leave(o)
@@ -2180,7 +2180,7 @@ func (x *Container) DecodeProto(d *protowire.Decoder) {
 		case 10:
 			if o, ok := d.Enter(-1); ok {
 				if x.LivenessProbe == nil {
-					x.LivenessProbe = new(Probe)
+					x.LivenessProbe = protowire.Alloc[Probe](d, &protoSlabKeys[6], 4)
 				}
 				x.LivenessProbe.DecodeProto(d)
 				d.Leave(o)
@@ -2188,7 +2188,7 @@ func (x *Container) DecodeProto(d *protowire.Decoder) {
 		case 11:
 			if o, ok := d.Enter(-1); ok {
 				if x.ReadinessProbe == nil {
-					x.ReadinessProbe = new(Probe)
+					x.ReadinessProbe = protowire.Alloc[Probe](d, &protoSlabKeys[6], 4)
 				}
 				x.ReadinessProbe.DecodeProto(d)
 				d.Leave(o)
@@ -2196,7 +2196,7 @@ func (x *Container) DecodeProto(d *protowire.Decoder) {
 		case 12:
 			if o, ok := d.Enter(-1); ok {
 				if x.Lifecycle == nil {
-					x.Lifecycle = new(Lifecycle)
+					x.Lifecycle = protowire.Alloc[Lifecycle](d, &protoSlabKeys[7], 4)
 				}
 				x.Lifecycle.DecodeProto(d)
 				d.Leave(o)
@@ -2208,7 +2208,7 @@ func (x *Container) DecodeProto(d *protowire.Decoder) {
 		case 15:
 			if o, ok := d.Enter(-1); ok {
 				if x.SecurityContext == nil {
-					x.SecurityContext = new(SecurityContext)
+					x.SecurityContext = protowire.Alloc[SecurityContext](d, &protoSlabKeys[8], 4)
 				}
 				x.SecurityContext.DecodeProto(d)
 				d.Leave(o)
@@ -2242,7 +2242,7 @@ func (x *Container) DecodeProto(d *protowire.Decoder) {
 		case 22:
 			if o, ok := d.Enter(-1); ok {
 				if x.StartupProbe == nil {
-					x.StartupProbe = new(Probe)
+					x.StartupProbe = protowire.Alloc[Probe](d, &protoSlabKeys[6], 4)
 				}
 				x.StartupProbe.DecodeProto(d)
 				d.Leave(o)
@@ -2695,7 +2695,7 @@ func (x *ContainerRestartRule) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.ExitCodes == nil {
-					x.ExitCodes = new(ContainerRestartRuleOnExitCodes)
+					x.ExitCodes = protowire.Alloc[ContainerRestartRuleOnExitCodes](d, &protoSlabKeys[9], 4)
 				}
 				x.ExitCodes.DecodeProto(d)
 				d.Leave(o)
@@ -2801,7 +2801,7 @@ func (x *ContainerState) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Waiting == nil {
-					x.Waiting = new(ContainerStateWaiting)
+					x.Waiting = protowire.Alloc[ContainerStateWaiting](d, &protoSlabKeys[10], 4)
 				}
 				x.Waiting.DecodeProto(d)
 				d.Leave(o)
@@ -2809,7 +2809,7 @@ func (x *ContainerState) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Running == nil {
-					x.Running = new(ContainerStateRunning)
+					x.Running = protowire.Alloc[ContainerStateRunning](d, &protoSlabKeys[11], 4)
 				}
 				x.Running.DecodeProto(d)
 				d.Leave(o)
@@ -2817,7 +2817,7 @@ func (x *ContainerState) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.Terminated == nil {
-					x.Terminated = new(ContainerStateTerminated)
+					x.Terminated = protowire.Alloc[ContainerStateTerminated](d, &protoSlabKeys[12], 4)
 				}
 				x.Terminated.DecodeProto(d)
 				d.Leave(o)
@@ -3119,7 +3119,7 @@ func (x *ContainerStatus) DecodeProto(d *protowire.Decoder) {
 		case 11:
 			if o, ok := d.Enter(-1); ok {
 				if x.Resources == nil {
-					x.Resources = new(ResourceRequirements)
+					x.Resources = protowire.Alloc[ResourceRequirements](d, &protoSlabKeys[13], 4)
 				}
 				x.Resources.DecodeProto(d)
 				d.Leave(o)
@@ -3136,7 +3136,7 @@ func (x *ContainerStatus) DecodeProto(d *protowire.Decoder) {
 		case 13:
 			if o, ok := d.Enter(-1); ok {
 				if x.User == nil {
-					x.User = new(ContainerUser)
+					x.User = protowire.Alloc[ContainerUser](d, &protoSlabKeys[14], 4)
 				}
 				x.User.DecodeProto(d)
 				d.Leave(o)
@@ -3294,7 +3294,7 @@ func (x *ContainerUser) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Linux == nil {
-					x.Linux = new(LinuxContainerUser)
+					x.Linux = protowire.Alloc[LinuxContainerUser](d, &protoSlabKeys[15], 4)
 				}
 				x.Linux.DecodeProto(d)
 				d.Leave(o)
@@ -3449,7 +3449,7 @@ func (x *DownwardAPIVolumeFile) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.FieldRef == nil {
-					x.FieldRef = new(ObjectFieldSelector)
+					x.FieldRef = protowire.Alloc[ObjectFieldSelector](d, &protoSlabKeys[16], 4)
 				}
 				x.FieldRef.DecodeProto(d)
 				d.Leave(o)
@@ -3457,7 +3457,7 @@ func (x *DownwardAPIVolumeFile) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.ResourceFieldRef == nil {
-					x.ResourceFieldRef = new(ResourceFieldSelector)
+					x.ResourceFieldRef = protowire.Alloc[ResourceFieldSelector](d, &protoSlabKeys[17], 4)
 				}
 				x.ResourceFieldRef.DecodeProto(d)
 				d.Leave(o)
@@ -3618,7 +3618,7 @@ func (x *EmptyDirVolumeSource) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.SizeLimit == nil {
-					x.SizeLimit = new(metav1.Quantity)
+					x.SizeLimit = protowire.Alloc[metav1.Quantity](d, &protoSlabKeys[18], 4)
 				}
 				x.SizeLimit.DecodeProto(d)
 				d.Leave(o)
@@ -3686,7 +3686,7 @@ func (x *EndpointAddress) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.TargetRef == nil {
-					x.TargetRef = new(ObjectReference)
+					x.TargetRef = protowire.Alloc[ObjectReference](d, &protoSlabKeys[19], 4)
 				}
 				x.TargetRef.DecodeProto(d)
 				d.Leave(o)
@@ -4059,7 +4059,7 @@ func (x *EnvFromSource) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.ConfigMapRef == nil {
-					x.ConfigMapRef = new(ConfigMapEnvSource)
+					x.ConfigMapRef = protowire.Alloc[ConfigMapEnvSource](d, &protoSlabKeys[20], 4)
 				}
 				x.ConfigMapRef.DecodeProto(d)
 				d.Leave(o)
@@ -4067,7 +4067,7 @@ func (x *EnvFromSource) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.SecretRef == nil {
-					x.SecretRef = new(SecretEnvSource)
+					x.SecretRef = protowire.Alloc[SecretEnvSource](d, &protoSlabKeys[21], 4)
 				}
 				x.SecretRef.DecodeProto(d)
 				d.Leave(o)
@@ -4141,7 +4141,7 @@ func (x *EnvVar) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.ValueFrom == nil {
-					x.ValueFrom = new(EnvVarSource)
+					x.ValueFrom = protowire.Alloc[EnvVarSource](d, &protoSlabKeys[22], 4)
 				}
 				x.ValueFrom.DecodeProto(d)
 				d.Leave(o)
@@ -4201,7 +4201,7 @@ func (x *EnvVarSource) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.FieldRef == nil {
-					x.FieldRef = new(ObjectFieldSelector)
+					x.FieldRef = protowire.Alloc[ObjectFieldSelector](d, &protoSlabKeys[16], 4)
 				}
 				x.FieldRef.DecodeProto(d)
 				d.Leave(o)
@@ -4209,7 +4209,7 @@ func (x *EnvVarSource) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.ResourceFieldRef == nil {
-					x.ResourceFieldRef = new(ResourceFieldSelector)
+					x.ResourceFieldRef = protowire.Alloc[ResourceFieldSelector](d, &protoSlabKeys[17], 4)
 				}
 				x.ResourceFieldRef.DecodeProto(d)
 				d.Leave(o)
@@ -4217,7 +4217,7 @@ func (x *EnvVarSource) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.ConfigMapKeyRef == nil {
-					x.ConfigMapKeyRef = new(ConfigMapKeySelector)
+					x.ConfigMapKeyRef = protowire.Alloc[ConfigMapKeySelector](d, &protoSlabKeys[23], 4)
 				}
 				x.ConfigMapKeyRef.DecodeProto(d)
 				d.Leave(o)
@@ -4225,7 +4225,7 @@ func (x *EnvVarSource) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.SecretKeyRef == nil {
-					x.SecretKeyRef = new(SecretKeySelector)
+					x.SecretKeyRef = protowire.Alloc[SecretKeySelector](d, &protoSlabKeys[24], 4)
 				}
 				x.SecretKeyRef.DecodeProto(d)
 				d.Leave(o)
@@ -4233,7 +4233,7 @@ func (x *EnvVarSource) DecodeProto(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.FileKeyRef == nil {
-					x.FileKeyRef = new(FileKeySelector)
+					x.FileKeyRef = protowire.Alloc[FileKeySelector](d, &protoSlabKeys[25], 4)
 				}
 				x.FileKeyRef.DecodeProto(d)
 				d.Leave(o)
@@ -4422,7 +4422,7 @@ func (x *EphemeralContainer) decodeProtoG1(d *protowire.Decoder) {
 		case 10:
 			if o, ok := d.Enter(-1); ok {
 				if x.LivenessProbe == nil {
-					x.LivenessProbe = new(Probe)
+					x.LivenessProbe = protowire.Alloc[Probe](d, &protoSlabKeys[6], 4)
 				}
 				x.LivenessProbe.DecodeProto(d)
 				d.Leave(o)
@@ -4430,7 +4430,7 @@ func (x *EphemeralContainer) decodeProtoG1(d *protowire.Decoder) {
 		case 11:
 			if o, ok := d.Enter(-1); ok {
 				if x.ReadinessProbe == nil {
-					x.ReadinessProbe = new(Probe)
+					x.ReadinessProbe = protowire.Alloc[Probe](d, &protoSlabKeys[6], 4)
 				}
 				x.ReadinessProbe.DecodeProto(d)
 				d.Leave(o)
@@ -4438,7 +4438,7 @@ func (x *EphemeralContainer) decodeProtoG1(d *protowire.Decoder) {
 		case 12:
 			if o, ok := d.Enter(-1); ok {
 				if x.Lifecycle == nil {
-					x.Lifecycle = new(Lifecycle)
+					x.Lifecycle = protowire.Alloc[Lifecycle](d, &protoSlabKeys[7], 4)
 				}
 				x.Lifecycle.DecodeProto(d)
 				d.Leave(o)
@@ -4450,7 +4450,7 @@ func (x *EphemeralContainer) decodeProtoG1(d *protowire.Decoder) {
 		case 15:
 			if o, ok := d.Enter(-1); ok {
 				if x.SecurityContext == nil {
-					x.SecurityContext = new(SecurityContext)
+					x.SecurityContext = protowire.Alloc[SecurityContext](d, &protoSlabKeys[8], 4)
 				}
 				x.SecurityContext.DecodeProto(d)
 				d.Leave(o)
@@ -4484,7 +4484,7 @@ func (x *EphemeralContainer) decodeProtoG1(d *protowire.Decoder) {
 		case 22:
 			if o, ok := d.Enter(-1); ok {
 				if x.StartupProbe == nil {
-					x.StartupProbe = new(Probe)
+					x.StartupProbe = protowire.Alloc[Probe](d, &protoSlabKeys[6], 4)
 				}
 				x.StartupProbe.DecodeProto(d)
 				d.Leave(o)
@@ -4736,7 +4736,7 @@ func (x *EphemeralVolumeSource) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.VolumeClaimTemplate == nil {
-					x.VolumeClaimTemplate = new(PersistentVolumeClaimTemplate)
+					x.VolumeClaimTemplate = protowire.Alloc[PersistentVolumeClaimTemplate](d, &protoSlabKeys[26], 4)
 				}
 				x.VolumeClaimTemplate.DecodeProto(d)
 				d.Leave(o)
@@ -4830,7 +4830,7 @@ func (x *Event) DecodeProto(d *protowire.Decoder) {
 		case 11:
 			if o, ok := d.Enter(-1); ok {
 				if x.Series == nil {
-					x.Series = new(EventSeries)
+					x.Series = protowire.Alloc[EventSeries](d, &protoSlabKeys[27], 4)
 				}
 				x.Series.DecodeProto(d)
 				d.Leave(o)
@@ -4840,7 +4840,7 @@ func (x *Event) DecodeProto(d *protowire.Decoder) {
 		case 13:
 			if o, ok := d.Enter(-1); ok {
 				if x.Related == nil {
-					x.Related = new(ObjectReference)
+					x.Related = protowire.Alloc[ObjectReference](d, &protoSlabKeys[19], 4)
 				}
 				x.Related.DecodeProto(d)
 				d.Leave(o)
@@ -5376,7 +5376,7 @@ func (x *FlexPersistentVolumeSource) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.SecretRef == nil {
-					x.SecretRef = new(SecretReference)
+					x.SecretRef = protowire.Alloc[SecretReference](d, &protoSlabKeys[3], 4)
 				}
 				x.SecretRef.DecodeProto(d)
 				d.Leave(o)
@@ -5477,7 +5477,7 @@ func (x *FlexVolumeSource) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.SecretRef == nil {
-					x.SecretRef = new(LocalObjectReference)
+					x.SecretRef = protowire.Alloc[LocalObjectReference](d, &protoSlabKeys[4], 4)
 				}
 				x.SecretRef.DecodeProto(d)
 				d.Leave(o)
@@ -6170,7 +6170,7 @@ func (x *ISCSIPersistentVolumeSource) DecodeProto(d *protowire.Decoder) {
 		case 10:
 			if o, ok := d.Enter(-1); ok {
 				if x.SecretRef == nil {
-					x.SecretRef = new(SecretReference)
+					x.SecretRef = protowire.Alloc[SecretReference](d, &protoSlabKeys[3], 4)
 				}
 				x.SecretRef.DecodeProto(d)
 				d.Leave(o)
@@ -6277,7 +6277,7 @@ func (x *ISCSIVolumeSource) DecodeProto(d *protowire.Decoder) {
 		case 10:
 			if o, ok := d.Enter(-1); ok {
 				if x.SecretRef == nil {
-					x.SecretRef = new(LocalObjectReference)
+					x.SecretRef = protowire.Alloc[LocalObjectReference](d, &protoSlabKeys[4], 4)
 				}
 				x.SecretRef.DecodeProto(d)
 				d.Leave(o)
@@ -6509,7 +6509,7 @@ func (x *Lifecycle) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.PostStart == nil {
-					x.PostStart = new(LifecycleHandler)
+					x.PostStart = protowire.Alloc[LifecycleHandler](d, &protoSlabKeys[28], 4)
 				}
 				x.PostStart.DecodeProto(d)
 				d.Leave(o)
@@ -6517,7 +6517,7 @@ func (x *Lifecycle) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.PreStop == nil {
-					x.PreStop = new(LifecycleHandler)
+					x.PreStop = protowire.Alloc[LifecycleHandler](d, &protoSlabKeys[28], 4)
 				}
 				x.PreStop.DecodeProto(d)
 				d.Leave(o)
@@ -6593,7 +6593,7 @@ func (x *LifecycleHandler) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Exec == nil {
-					x.Exec = new(ExecAction)
+					x.Exec = protowire.Alloc[ExecAction](d, &protoSlabKeys[29], 4)
 				}
 				x.Exec.DecodeProto(d)
 				d.Leave(o)
@@ -6601,7 +6601,7 @@ func (x *LifecycleHandler) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.HTTPGet == nil {
-					x.HTTPGet = new(HTTPGetAction)
+					x.HTTPGet = protowire.Alloc[HTTPGetAction](d, &protoSlabKeys[30], 4)
 				}
 				x.HTTPGet.DecodeProto(d)
 				d.Leave(o)
@@ -6609,7 +6609,7 @@ func (x *LifecycleHandler) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.TCPSocket == nil {
-					x.TCPSocket = new(TCPSocketAction)
+					x.TCPSocket = protowire.Alloc[TCPSocketAction](d, &protoSlabKeys[31], 4)
 				}
 				x.TCPSocket.DecodeProto(d)
 				d.Leave(o)
@@ -6617,7 +6617,7 @@ func (x *LifecycleHandler) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.Sleep == nil {
-					x.Sleep = new(SleepAction)
+					x.Sleep = protowire.Alloc[SleepAction](d, &protoSlabKeys[32], 4)
 				}
 				x.Sleep.DecodeProto(d)
 				d.Leave(o)
@@ -7942,7 +7942,7 @@ func (x *NodeAffinity) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.RequiredDuringSchedulingIgnoredDuringExecution == nil {
-					x.RequiredDuringSchedulingIgnoredDuringExecution = new(NodeSelector)
+					x.RequiredDuringSchedulingIgnoredDuringExecution = protowire.Alloc[NodeSelector](d, &protoSlabKeys[33], 4)
 				}
 				x.RequiredDuringSchedulingIgnoredDuringExecution.DecodeProto(d)
 				d.Leave(o)
@@ -8078,7 +8078,7 @@ func (x *NodeAllocatableOverheadResources) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.PerPod == nil {
-					x.PerPod = new(metav1.Quantity)
+					x.PerPod = protowire.Alloc[metav1.Quantity](d, &protoSlabKeys[18], 4)
 				}
 				x.PerPod.DecodeProto(d)
 				d.Leave(o)
@@ -8086,7 +8086,7 @@ func (x *NodeAllocatableOverheadResources) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.PerContainer == nil {
-					x.PerContainer = new(metav1.Quantity)
+					x.PerContainer = protowire.Alloc[metav1.Quantity](d, &protoSlabKeys[18], 4)
 				}
 				x.PerContainer.DecodeProto(d)
 				d.Leave(o)
@@ -8329,7 +8329,7 @@ func (x *NodeConfigSource) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.ConfigMap == nil {
-					x.ConfigMap = new(ConfigMapNodeConfigSource)
+					x.ConfigMap = protowire.Alloc[ConfigMapNodeConfigSource](d, &protoSlabKeys[34], 4)
 				}
 				x.ConfigMap.DecodeProto(d)
 				d.Leave(o)
@@ -8385,7 +8385,7 @@ func (x *NodeConfigStatus) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Assigned == nil {
-					x.Assigned = new(NodeConfigSource)
+					x.Assigned = protowire.Alloc[NodeConfigSource](d, &protoSlabKeys[35], 4)
 				}
 				x.Assigned.DecodeProto(d)
 				d.Leave(o)
@@ -8393,7 +8393,7 @@ func (x *NodeConfigStatus) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Active == nil {
-					x.Active = new(NodeConfigSource)
+					x.Active = protowire.Alloc[NodeConfigSource](d, &protoSlabKeys[35], 4)
 				}
 				x.Active.DecodeProto(d)
 				d.Leave(o)
@@ -8401,7 +8401,7 @@ func (x *NodeConfigStatus) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.LastKnownGood == nil {
-					x.LastKnownGood = new(NodeConfigSource)
+					x.LastKnownGood = protowire.Alloc[NodeConfigSource](d, &protoSlabKeys[35], 4)
 				}
 				x.LastKnownGood.DecodeProto(d)
 				d.Leave(o)
@@ -8700,7 +8700,7 @@ func (x *NodeRuntimeHandler) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Features == nil {
-					x.Features = new(NodeRuntimeHandlerFeatures)
+					x.Features = protowire.Alloc[NodeRuntimeHandlerFeatures](d, &protoSlabKeys[36], 4)
 				}
 				x.Features.DecodeProto(d)
 				d.Leave(o)
@@ -9017,7 +9017,7 @@ func (x *NodeSpec) DecodeProto(d *protowire.Decoder) {
 		case 6:
 			if o, ok := d.Enter(-1); ok {
 				if x.ConfigSource == nil {
-					x.ConfigSource = new(NodeConfigSource)
+					x.ConfigSource = protowire.Alloc[NodeConfigSource](d, &protoSlabKeys[35], 4)
 				}
 				x.ConfigSource.DecodeProto(d)
 				d.Leave(o)
@@ -9030,7 +9030,7 @@ func (x *NodeSpec) DecodeProto(d *protowire.Decoder) {
 		case 8:
 			if o, ok := d.Enter(-1); ok {
 				if x.PodPreemptionPolicy == nil {
-					x.PodPreemptionPolicy = new(NodePodPreemptionPolicy)
+					x.PodPreemptionPolicy = protowire.Alloc[NodePodPreemptionPolicy](d, &protoSlabKeys[37], 4)
 				}
 				x.PodPreemptionPolicy.DecodeProto(d)
 				d.Leave(o)
@@ -9223,7 +9223,7 @@ func (x *NodeStatus) DecodeProto(d *protowire.Decoder) {
 		case 11:
 			if o, ok := d.Enter(-1); ok {
 				if x.Config == nil {
-					x.Config = new(NodeConfigStatus)
+					x.Config = protowire.Alloc[NodeConfigStatus](d, &protoSlabKeys[38], 4)
 				}
 				x.Config.DecodeProto(d)
 				d.Leave(o)
@@ -9240,7 +9240,7 @@ func (x *NodeStatus) DecodeProto(d *protowire.Decoder) {
 		case 13:
 			if o, ok := d.Enter(-1); ok {
 				if x.Features == nil {
-					x.Features = new(NodeFeatures)
+					x.Features = protowire.Alloc[NodeFeatures](d, &protoSlabKeys[39], 4)
 				}
 				x.Features.DecodeProto(d)
 				d.Leave(o)
@@ -9497,7 +9497,7 @@ func (x *NodeSystemInfo) DecodeProto(d *protowire.Decoder) {
 		case 11:
 			if o, ok := d.Enter(-1); ok {
 				if x.Swap == nil {
-					x.Swap = new(NodeSwapStatus)
+					x.Swap = protowire.Alloc[NodeSwapStatus](d, &protoSlabKeys[40], 4)
 				}
 				x.Swap.DecodeProto(d)
 				d.Leave(o)
@@ -10012,7 +10012,7 @@ func (x *PersistentVolumeClaimSpec) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.Selector == nil {
-					x.Selector = new(metav1.LabelSelector)
+					x.Selector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[5], 4)
 				}
 				x.Selector.DecodeProto(d)
 				d.Leave(o)
@@ -10024,7 +10024,7 @@ func (x *PersistentVolumeClaimSpec) DecodeProto(d *protowire.Decoder) {
 		case 7:
 			if o, ok := d.Enter(-1); ok {
 				if x.DataSource == nil {
-					x.DataSource = new(TypedLocalObjectReference)
+					x.DataSource = protowire.Alloc[TypedLocalObjectReference](d, &protoSlabKeys[41], 4)
 				}
 				x.DataSource.DecodeProto(d)
 				d.Leave(o)
@@ -10032,7 +10032,7 @@ func (x *PersistentVolumeClaimSpec) DecodeProto(d *protowire.Decoder) {
 		case 8:
 			if o, ok := d.Enter(-1); ok {
 				if x.DataSourceRef == nil {
-					x.DataSourceRef = new(TypedObjectReference)
+					x.DataSourceRef = protowire.Alloc[TypedObjectReference](d, &protoSlabKeys[42], 4)
 				}
 				x.DataSourceRef.DecodeProto(d)
 				d.Leave(o)
@@ -10232,7 +10232,7 @@ func (x *PersistentVolumeClaimStatus) DecodeProto(d *protowire.Decoder) {
 		case 9:
 			if o, ok := d.Enter(-1); ok {
 				if x.ModifyVolumeStatus == nil {
-					x.ModifyVolumeStatus = new(ModifyVolumeStatus)
+					x.ModifyVolumeStatus = protowire.Alloc[ModifyVolumeStatus](d, &protoSlabKeys[43], 4)
 				}
 				x.ModifyVolumeStatus.DecodeProto(d)
 				d.Leave(o)
@@ -10240,7 +10240,7 @@ func (x *PersistentVolumeClaimStatus) DecodeProto(d *protowire.Decoder) {
 		case 10:
 			if o, ok := d.Enter(-1); ok {
 				if x.HealthStatus == nil {
-					x.HealthStatus = new(VolumeHealthStatus)
+					x.HealthStatus = protowire.Alloc[VolumeHealthStatus](d, &protoSlabKeys[44], 4)
 				}
 				x.HealthStatus.DecodeProto(d)
 				d.Leave(o)
@@ -10593,7 +10593,7 @@ func (x *PersistentVolumeSpec) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.ClaimRef == nil {
-					x.ClaimRef = new(ObjectReference)
+					x.ClaimRef = protowire.Alloc[ObjectReference](d, &protoSlabKeys[19], 4)
 				}
 				x.ClaimRef.DecodeProto(d)
 				d.Leave(o)
@@ -10612,7 +10612,7 @@ func (x *PersistentVolumeSpec) DecodeProto(d *protowire.Decoder) {
 		case 9:
 			if o, ok := d.Enter(-1); ok {
 				if x.NodeAffinity == nil {
-					x.NodeAffinity = new(VolumeNodeAffinity)
+					x.NodeAffinity = protowire.Alloc[VolumeNodeAffinity](d, &protoSlabKeys[45], 4)
 				}
 				x.NodeAffinity.DecodeProto(d)
 				d.Leave(o)
@@ -10717,7 +10717,7 @@ func (x *PersistentVolumeSpec) decodeProtoG2(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.GcePersistentDisk == nil {
-					x.GcePersistentDisk = new(GCEPersistentDiskVolumeSource)
+					x.GcePersistentDisk = protowire.Alloc[GCEPersistentDiskVolumeSource](d, &protoSlabKeys[46], 4)
 				}
 				x.GcePersistentDisk.DecodeProto(d)
 				d.Leave(o)
@@ -10725,7 +10725,7 @@ func (x *PersistentVolumeSpec) decodeProtoG2(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.AwsElasticBlockStore == nil {
-					x.AwsElasticBlockStore = new(AWSElasticBlockStoreVolumeSource)
+					x.AwsElasticBlockStore = protowire.Alloc[AWSElasticBlockStoreVolumeSource](d, &protoSlabKeys[47], 4)
 				}
 				x.AwsElasticBlockStore.DecodeProto(d)
 				d.Leave(o)
@@ -10733,7 +10733,7 @@ func (x *PersistentVolumeSpec) decodeProtoG2(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.HostPath == nil {
-					x.HostPath = new(HostPathVolumeSource)
+					x.HostPath = protowire.Alloc[HostPathVolumeSource](d, &protoSlabKeys[48], 4)
 				}
 				x.HostPath.DecodeProto(d)
 				d.Leave(o)
@@ -10741,7 +10741,7 @@ func (x *PersistentVolumeSpec) decodeProtoG2(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.Glusterfs == nil {
-					x.Glusterfs = new(GlusterfsPersistentVolumeSource)
+					x.Glusterfs = protowire.Alloc[GlusterfsPersistentVolumeSource](d, &protoSlabKeys[49], 4)
 				}
 				x.Glusterfs.DecodeProto(d)
 				d.Leave(o)
@@ -10749,7 +10749,7 @@ func (x *PersistentVolumeSpec) decodeProtoG2(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.NFS == nil {
-					x.NFS = new(NFSVolumeSource)
+					x.NFS = protowire.Alloc[NFSVolumeSource](d, &protoSlabKeys[50], 4)
 				}
 				x.NFS.DecodeProto(d)
 				d.Leave(o)
@@ -10757,7 +10757,7 @@ func (x *PersistentVolumeSpec) decodeProtoG2(d *protowire.Decoder) {
 		case 6:
 			if o, ok := d.Enter(-1); ok {
 				if x.RBD == nil {
-					x.RBD = new(RBDPersistentVolumeSource)
+					x.RBD = protowire.Alloc[RBDPersistentVolumeSource](d, &protoSlabKeys[51], 4)
 				}
 				x.RBD.DecodeProto(d)
 				d.Leave(o)
@@ -10765,7 +10765,7 @@ func (x *PersistentVolumeSpec) decodeProtoG2(d *protowire.Decoder) {
 		case 7:
 			if o, ok := d.Enter(-1); ok {
 				if x.ISCSI == nil {
-					x.ISCSI = new(ISCSIPersistentVolumeSource)
+					x.ISCSI = protowire.Alloc[ISCSIPersistentVolumeSource](d, &protoSlabKeys[52], 4)
 				}
 				x.ISCSI.DecodeProto(d)
 				d.Leave(o)
@@ -10773,7 +10773,7 @@ func (x *PersistentVolumeSpec) decodeProtoG2(d *protowire.Decoder) {
 		case 8:
 			if o, ok := d.Enter(-1); ok {
 				if x.Cinder == nil {
-					x.Cinder = new(CinderPersistentVolumeSource)
+					x.Cinder = protowire.Alloc[CinderPersistentVolumeSource](d, &protoSlabKeys[53], 4)
 				}
 				x.Cinder.DecodeProto(d)
 				d.Leave(o)
@@ -10781,7 +10781,7 @@ func (x *PersistentVolumeSpec) decodeProtoG2(d *protowire.Decoder) {
 		case 9:
 			if o, ok := d.Enter(-1); ok {
 				if x.Cephfs == nil {
-					x.Cephfs = new(CephFSPersistentVolumeSource)
+					x.Cephfs = protowire.Alloc[CephFSPersistentVolumeSource](d, &protoSlabKeys[54], 4)
 				}
 				x.Cephfs.DecodeProto(d)
 				d.Leave(o)
@@ -10789,7 +10789,7 @@ func (x *PersistentVolumeSpec) decodeProtoG2(d *protowire.Decoder) {
 		case 10:
 			if o, ok := d.Enter(-1); ok {
 				if x.FC == nil {
-					x.FC = new(FCVolumeSource)
+					x.FC = protowire.Alloc[FCVolumeSource](d, &protoSlabKeys[55], 4)
 				}
 				x.FC.DecodeProto(d)
 				d.Leave(o)
@@ -10797,7 +10797,7 @@ func (x *PersistentVolumeSpec) decodeProtoG2(d *protowire.Decoder) {
 		case 11:
 			if o, ok := d.Enter(-1); ok {
 				if x.Flocker == nil {
-					x.Flocker = new(FlockerVolumeSource)
+					x.Flocker = protowire.Alloc[FlockerVolumeSource](d, &protoSlabKeys[56], 4)
 				}
 				x.Flocker.DecodeProto(d)
 				d.Leave(o)
@@ -10805,7 +10805,7 @@ func (x *PersistentVolumeSpec) decodeProtoG2(d *protowire.Decoder) {
 		case 12:
 			if o, ok := d.Enter(-1); ok {
 				if x.FlexVolume == nil {
-					x.FlexVolume = new(FlexPersistentVolumeSource)
+					x.FlexVolume = protowire.Alloc[FlexPersistentVolumeSource](d, &protoSlabKeys[57], 4)
 				}
 				x.FlexVolume.DecodeProto(d)
 				d.Leave(o)
@@ -10813,7 +10813,7 @@ func (x *PersistentVolumeSpec) decodeProtoG2(d *protowire.Decoder) {
 		case 13:
 			if o, ok := d.Enter(-1); ok {
 				if x.AzureFile == nil {
-					x.AzureFile = new(AzureFilePersistentVolumeSource)
+					x.AzureFile = protowire.Alloc[AzureFilePersistentVolumeSource](d, &protoSlabKeys[58], 4)
 				}
 				x.AzureFile.DecodeProto(d)
 				d.Leave(o)
@@ -10821,7 +10821,7 @@ func (x *PersistentVolumeSpec) decodeProtoG2(d *protowire.Decoder) {
 		case 14:
 			if o, ok := d.Enter(-1); ok {
 				if x.VsphereVolume == nil {
-					x.VsphereVolume = new(VsphereVirtualDiskVolumeSource)
+					x.VsphereVolume = protowire.Alloc[VsphereVirtualDiskVolumeSource](d, &protoSlabKeys[59], 4)
 				}
 				x.VsphereVolume.DecodeProto(d)
 				d.Leave(o)
@@ -10829,7 +10829,7 @@ func (x *PersistentVolumeSpec) decodeProtoG2(d *protowire.Decoder) {
 		case 15:
 			if o, ok := d.Enter(-1); ok {
 				if x.Quobyte == nil {
-					x.Quobyte = new(QuobyteVolumeSource)
+					x.Quobyte = protowire.Alloc[QuobyteVolumeSource](d, &protoSlabKeys[60], 4)
 				}
 				x.Quobyte.DecodeProto(d)
 				d.Leave(o)
@@ -10837,7 +10837,7 @@ func (x *PersistentVolumeSpec) decodeProtoG2(d *protowire.Decoder) {
 		case 16:
 			if o, ok := d.Enter(-1); ok {
 				if x.AzureDisk == nil {
-					x.AzureDisk = new(AzureDiskVolumeSource)
+					x.AzureDisk = protowire.Alloc[AzureDiskVolumeSource](d, &protoSlabKeys[61], 4)
 				}
 				x.AzureDisk.DecodeProto(d)
 				d.Leave(o)
@@ -10845,7 +10845,7 @@ func (x *PersistentVolumeSpec) decodeProtoG2(d *protowire.Decoder) {
 		case 17:
 			if o, ok := d.Enter(-1); ok {
 				if x.PhotonPersistentDisk == nil {
-					x.PhotonPersistentDisk = new(PhotonPersistentDiskVolumeSource)
+					x.PhotonPersistentDisk = protowire.Alloc[PhotonPersistentDiskVolumeSource](d, &protoSlabKeys[62], 4)
 				}
 				x.PhotonPersistentDisk.DecodeProto(d)
 				d.Leave(o)
@@ -10853,7 +10853,7 @@ func (x *PersistentVolumeSpec) decodeProtoG2(d *protowire.Decoder) {
 		case 18:
 			if o, ok := d.Enter(-1); ok {
 				if x.PortworxVolume == nil {
-					x.PortworxVolume = new(PortworxVolumeSource)
+					x.PortworxVolume = protowire.Alloc[PortworxVolumeSource](d, &protoSlabKeys[63], 4)
 				}
 				x.PortworxVolume.DecodeProto(d)
 				d.Leave(o)
@@ -10861,7 +10861,7 @@ func (x *PersistentVolumeSpec) decodeProtoG2(d *protowire.Decoder) {
 		case 19:
 			if o, ok := d.Enter(-1); ok {
 				if x.ScaleIO == nil {
-					x.ScaleIO = new(ScaleIOPersistentVolumeSource)
+					x.ScaleIO = protowire.Alloc[ScaleIOPersistentVolumeSource](d, &protoSlabKeys[64], 4)
 				}
 				x.ScaleIO.DecodeProto(d)
 				d.Leave(o)
@@ -10869,7 +10869,7 @@ func (x *PersistentVolumeSpec) decodeProtoG2(d *protowire.Decoder) {
 		case 20:
 			if o, ok := d.Enter(-1); ok {
 				if x.Local == nil {
-					x.Local = new(LocalVolumeSource)
+					x.Local = protowire.Alloc[LocalVolumeSource](d, &protoSlabKeys[65], 4)
 				}
 				x.Local.DecodeProto(d)
 				d.Leave(o)
@@ -10877,7 +10877,7 @@ func (x *PersistentVolumeSpec) decodeProtoG2(d *protowire.Decoder) {
 		case 21:
 			if o, ok := d.Enter(-1); ok {
 				if x.Storageos == nil {
-					x.Storageos = new(StorageOSPersistentVolumeSource)
+					x.Storageos = protowire.Alloc[StorageOSPersistentVolumeSource](d, &protoSlabKeys[66], 4)
 				}
 				x.Storageos.DecodeProto(d)
 				d.Leave(o)
@@ -10885,7 +10885,7 @@ func (x *PersistentVolumeSpec) decodeProtoG2(d *protowire.Decoder) {
 		case 22:
 			if o, ok := d.Enter(-1); ok {
 				if x.CSI == nil {
-					x.CSI = new(CSIPersistentVolumeSource)
+					x.CSI = protowire.Alloc[CSIPersistentVolumeSource](d, &protoSlabKeys[67], 4)
 				}
 				x.CSI.DecodeProto(d)
 				d.Leave(o)
@@ -11199,7 +11199,7 @@ func (x *PersistentVolumeStatus) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.LastPhaseTransitionTime == nil {
-					x.LastPhaseTransitionTime = new(metav1.Time)
+					x.LastPhaseTransitionTime = protowire.Alloc[metav1.Time](d, &protoSlabKeys[68], 4)
 				}
 				x.LastPhaseTransitionTime.DecodeProto(d)
 				d.Leave(o)
@@ -11461,7 +11461,7 @@ func (x *PodAffinityTerm) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.LabelSelector == nil {
-					x.LabelSelector = new(metav1.LabelSelector)
+					x.LabelSelector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[5], 4)
 				}
 				x.LabelSelector.DecodeProto(d)
 				d.Leave(o)
@@ -11476,7 +11476,7 @@ func (x *PodAffinityTerm) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.NamespaceSelector == nil {
-					x.NamespaceSelector = new(metav1.LabelSelector)
+					x.NamespaceSelector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[5], 4)
 				}
 				x.NamespaceSelector.DecodeProto(d)
 				d.Leave(o)
@@ -12408,7 +12408,7 @@ func (x *PodSecurityContext) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.SELinuxOptions == nil {
-					x.SELinuxOptions = new(SELinuxOptions)
+					x.SELinuxOptions = protowire.Alloc[SELinuxOptions](d, &protoSlabKeys[69], 4)
 				}
 				x.SELinuxOptions.DecodeProto(d)
 				d.Leave(o)
@@ -12435,7 +12435,7 @@ func (x *PodSecurityContext) DecodeProto(d *protowire.Decoder) {
 		case 8:
 			if o, ok := d.Enter(-1); ok {
 				if x.WindowsOptions == nil {
-					x.WindowsOptions = new(WindowsSecurityContextOptions)
+					x.WindowsOptions = protowire.Alloc[WindowsSecurityContextOptions](d, &protoSlabKeys[70], 4)
 				}
 				x.WindowsOptions.DecodeProto(d)
 				d.Leave(o)
@@ -12445,7 +12445,7 @@ func (x *PodSecurityContext) DecodeProto(d *protowire.Decoder) {
 		case 10:
 			if o, ok := d.Enter(-1); ok {
 				if x.SeccompProfile == nil {
-					x.SeccompProfile = new(SeccompProfile)
+					x.SeccompProfile = protowire.Alloc[SeccompProfile](d, &protoSlabKeys[71], 4)
 				}
 				x.SeccompProfile.DecodeProto(d)
 				d.Leave(o)
@@ -12453,7 +12453,7 @@ func (x *PodSecurityContext) DecodeProto(d *protowire.Decoder) {
 		case 11:
 			if o, ok := d.Enter(-1); ok {
 				if x.AppArmorProfile == nil {
-					x.AppArmorProfile = new(AppArmorProfile)
+					x.AppArmorProfile = protowire.Alloc[AppArmorProfile](d, &protoSlabKeys[72], 4)
 				}
 				x.AppArmorProfile.DecodeProto(d)
 				d.Leave(o)
@@ -12667,7 +12667,7 @@ func (x *PodSpec) DecodeProto(d *protowire.Decoder) {
 		case 14:
 			if o, ok := d.Enter(-1); ok {
 				if x.SecurityContext == nil {
-					x.SecurityContext = new(PodSecurityContext)
+					x.SecurityContext = protowire.Alloc[PodSecurityContext](d, &protoSlabKeys[73], 4)
 				}
 				x.SecurityContext.DecodeProto(d)
 				d.Leave(o)
@@ -12688,7 +12688,7 @@ func (x *PodSpec) DecodeProto(d *protowire.Decoder) {
 		case 18:
 			if o, ok := d.Enter(-1); ok {
 				if x.Affinity == nil {
-					x.Affinity = new(Affinity)
+					x.Affinity = protowire.Alloc[Affinity](d, &protoSlabKeys[74], 4)
 				}
 				x.Affinity.DecodeProto(d)
 				d.Leave(o)
@@ -12731,7 +12731,7 @@ func (x *PodSpec) DecodeProto(d *protowire.Decoder) {
 		case 26:
 			if o, ok := d.Enter(-1); ok {
 				if x.DNSConfig == nil {
-					x.DNSConfig = new(PodDNSConfig)
+					x.DNSConfig = protowire.Alloc[PodDNSConfig](d, &protoSlabKeys[75], 4)
 				}
 				x.DNSConfig.DecodeProto(d)
 				d.Leave(o)
@@ -12799,7 +12799,7 @@ func (x *PodSpec) DecodeProto(d *protowire.Decoder) {
 		case 36:
 			if o, ok := d.Enter(-1); ok {
 				if x.OS == nil {
-					x.OS = new(PodOS)
+					x.OS = protowire.Alloc[PodOS](d, &protoSlabKeys[76], 4)
 				}
 				x.OS.DecodeProto(d)
 				d.Leave(o)
@@ -12827,7 +12827,7 @@ func (x *PodSpec) DecodeProto(d *protowire.Decoder) {
 		case 40:
 			if o, ok := d.Enter(-1); ok {
 				if x.Resources == nil {
-					x.Resources = new(ResourceRequirements)
+					x.Resources = protowire.Alloc[ResourceRequirements](d, &protoSlabKeys[13], 4)
 				}
 				x.Resources.DecodeProto(d)
 				d.Leave(o)
@@ -12837,7 +12837,7 @@ func (x *PodSpec) DecodeProto(d *protowire.Decoder) {
 		case 43:
 			if o, ok := d.Enter(-1); ok {
 				if x.SchedulingGroup == nil {
-					x.SchedulingGroup = new(PodSchedulingGroup)
+					x.SchedulingGroup = protowire.Alloc[PodSchedulingGroup](d, &protoSlabKeys[77], 4)
 				}
 				x.SchedulingGroup.DecodeProto(d)
 				d.Leave(o)
@@ -13243,7 +13243,7 @@ func (x *PodStatus) DecodeProto(d *protowire.Decoder) {
 		case 7:
 			if o, ok := d.Enter(-1); ok {
 				if x.StartTime == nil {
-					x.StartTime = new(metav1.Time)
+					x.StartTime = protowire.Alloc[metav1.Time](d, &protoSlabKeys[68], 4)
 				}
 				x.StartTime.DecodeProto(d)
 				d.Leave(o)
@@ -13313,7 +13313,7 @@ func (x *PodStatus) DecodeProto(d *protowire.Decoder) {
 		case 18:
 			if o, ok := d.Enter(-1); ok {
 				if x.ExtendedResourceClaimStatus == nil {
-					x.ExtendedResourceClaimStatus = new(PodExtendedResourceClaimStatus)
+					x.ExtendedResourceClaimStatus = protowire.Alloc[PodExtendedResourceClaimStatus](d, &protoSlabKeys[78], 4)
 				}
 				x.ExtendedResourceClaimStatus.DecodeProto(d)
 				d.Leave(o)
@@ -13344,7 +13344,7 @@ func (x *PodStatus) DecodeProto(d *protowire.Decoder) {
 		case 20:
 			if o, ok := d.Enter(-1); ok {
 				if x.Resources == nil {
-					x.Resources = new(ResourceRequirements)
+					x.Resources = protowire.Alloc[ResourceRequirements](d, &protoSlabKeys[13], 4)
 				}
 				x.Resources.DecodeProto(d)
 				d.Leave(o)
@@ -14071,7 +14071,7 @@ func (x *Probe) decodeProtoG1(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Exec == nil {
-					x.Exec = new(ExecAction)
+					x.Exec = protowire.Alloc[ExecAction](d, &protoSlabKeys[29], 4)
 				}
 				x.Exec.DecodeProto(d)
 				d.Leave(o)
@@ -14079,7 +14079,7 @@ func (x *Probe) decodeProtoG1(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.HTTPGet == nil {
-					x.HTTPGet = new(HTTPGetAction)
+					x.HTTPGet = protowire.Alloc[HTTPGetAction](d, &protoSlabKeys[30], 4)
 				}
 				x.HTTPGet.DecodeProto(d)
 				d.Leave(o)
@@ -14087,7 +14087,7 @@ func (x *Probe) decodeProtoG1(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.TCPSocket == nil {
-					x.TCPSocket = new(TCPSocketAction)
+					x.TCPSocket = protowire.Alloc[TCPSocketAction](d, &protoSlabKeys[31], 4)
 				}
 				x.TCPSocket.DecodeProto(d)
 				d.Leave(o)
@@ -14095,7 +14095,7 @@ func (x *Probe) decodeProtoG1(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.GRPC == nil {
-					x.GRPC = new(GRPCAction)
+					x.GRPC = protowire.Alloc[GRPCAction](d, &protoSlabKeys[79], 4)
 				}
 				x.GRPC.DecodeProto(d)
 				d.Leave(o)
@@ -14335,7 +14335,7 @@ func (x *RBDPersistentVolumeSource) DecodeProto(d *protowire.Decoder) {
 		case 7:
 			if o, ok := d.Enter(-1); ok {
 				if x.SecretRef == nil {
-					x.SecretRef = new(SecretReference)
+					x.SecretRef = protowire.Alloc[SecretReference](d, &protoSlabKeys[3], 4)
 				}
 				x.SecretRef.DecodeProto(d)
 				d.Leave(o)
@@ -14426,7 +14426,7 @@ func (x *RBDVolumeSource) DecodeProto(d *protowire.Decoder) {
 		case 7:
 			if o, ok := d.Enter(-1); ok {
 				if x.SecretRef == nil {
-					x.SecretRef = new(LocalObjectReference)
+					x.SecretRef = protowire.Alloc[LocalObjectReference](d, &protoSlabKeys[4], 4)
 				}
 				x.SecretRef.DecodeProto(d)
 				d.Leave(o)
@@ -14744,7 +14744,7 @@ func (x *ReplicationControllerSpec) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.Template == nil {
-					x.Template = new(PodTemplateSpec)
+					x.Template = protowire.Alloc[PodTemplateSpec](d, &protoSlabKeys[80], 4)
 				}
 				x.Template.DecodeProto(d)
 				d.Leave(o)
@@ -15232,7 +15232,7 @@ func (x *ResourceQuotaSpec) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.ScopeSelector == nil {
-					x.ScopeSelector = new(ScopeSelector)
+					x.ScopeSelector = protowire.Alloc[ScopeSelector](d, &protoSlabKeys[81], 4)
 				}
 				x.ScopeSelector.DecodeProto(d)
 				d.Leave(o)
@@ -15671,7 +15671,7 @@ func (x *ScaleIOPersistentVolumeSource) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.SecretRef == nil {
-					x.SecretRef = new(SecretReference)
+					x.SecretRef = protowire.Alloc[SecretReference](d, &protoSlabKeys[3], 4)
 				}
 				x.SecretRef.DecodeProto(d)
 				d.Leave(o)
@@ -15763,7 +15763,7 @@ func (x *ScaleIOVolumeSource) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.SecretRef == nil {
-					x.SecretRef = new(LocalObjectReference)
+					x.SecretRef = protowire.Alloc[LocalObjectReference](d, &protoSlabKeys[4], 4)
 				}
 				x.SecretRef.DecodeProto(d)
 				d.Leave(o)
@@ -16615,7 +16615,7 @@ func (x *SecurityContext) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Capabilities == nil {
-					x.Capabilities = new(Capabilities)
+					x.Capabilities = protowire.Alloc[Capabilities](d, &protoSlabKeys[82], 4)
 				}
 				x.Capabilities.DecodeProto(d)
 				d.Leave(o)
@@ -16625,7 +16625,7 @@ func (x *SecurityContext) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.SELinuxOptions == nil {
-					x.SELinuxOptions = new(SELinuxOptions)
+					x.SELinuxOptions = protowire.Alloc[SELinuxOptions](d, &protoSlabKeys[69], 4)
 				}
 				x.SELinuxOptions.DecodeProto(d)
 				d.Leave(o)
@@ -16645,7 +16645,7 @@ func (x *SecurityContext) DecodeProto(d *protowire.Decoder) {
 		case 10:
 			if o, ok := d.Enter(-1); ok {
 				if x.WindowsOptions == nil {
-					x.WindowsOptions = new(WindowsSecurityContextOptions)
+					x.WindowsOptions = protowire.Alloc[WindowsSecurityContextOptions](d, &protoSlabKeys[70], 4)
 				}
 				x.WindowsOptions.DecodeProto(d)
 				d.Leave(o)
@@ -16653,7 +16653,7 @@ func (x *SecurityContext) DecodeProto(d *protowire.Decoder) {
 		case 11:
 			if o, ok := d.Enter(-1); ok {
 				if x.SeccompProfile == nil {
-					x.SeccompProfile = new(SeccompProfile)
+					x.SeccompProfile = protowire.Alloc[SeccompProfile](d, &protoSlabKeys[71], 4)
 				}
 				x.SeccompProfile.DecodeProto(d)
 				d.Leave(o)
@@ -16661,7 +16661,7 @@ func (x *SecurityContext) DecodeProto(d *protowire.Decoder) {
 		case 12:
 			if o, ok := d.Enter(-1); ok {
 				if x.AppArmorProfile == nil {
-					x.AppArmorProfile = new(AppArmorProfile)
+					x.AppArmorProfile = protowire.Alloc[AppArmorProfile](d, &protoSlabKeys[72], 4)
 				}
 				x.AppArmorProfile.DecodeProto(d)
 				d.Leave(o)
@@ -17323,7 +17323,7 @@ func (x *ServiceSpec) DecodeProto(d *protowire.Decoder) {
 		case 14:
 			if o, ok := d.Enter(-1); ok {
 				if x.SessionAffinityConfig == nil {
-					x.SessionAffinityConfig = new(SessionAffinityConfig)
+					x.SessionAffinityConfig = protowire.Alloc[SessionAffinityConfig](d, &protoSlabKeys[83], 4)
 				}
 				x.SessionAffinityConfig.DecodeProto(d)
 				d.Leave(o)
@@ -17564,7 +17564,7 @@ func (x *SessionAffinityConfig) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.ClientIP == nil {
-					x.ClientIP = new(ClientIPConfig)
+					x.ClientIP = protowire.Alloc[ClientIPConfig](d, &protoSlabKeys[84], 4)
 				}
 				x.ClientIP.DecodeProto(d)
 				d.Leave(o)
@@ -17668,7 +17668,7 @@ func (x *StorageOSPersistentVolumeSource) DecodeProto(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.SecretRef == nil {
-					x.SecretRef = new(ObjectReference)
+					x.SecretRef = protowire.Alloc[ObjectReference](d, &protoSlabKeys[19], 4)
 				}
 				x.SecretRef.DecodeProto(d)
 				d.Leave(o)
@@ -17740,7 +17740,7 @@ func (x *StorageOSVolumeSource) DecodeProto(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.SecretRef == nil {
-					x.SecretRef = new(LocalObjectReference)
+					x.SecretRef = protowire.Alloc[LocalObjectReference](d, &protoSlabKeys[4], 4)
 				}
 				x.SecretRef.DecodeProto(d)
 				d.Leave(o)
@@ -17907,7 +17907,7 @@ func (x *Taint) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.TimeAdded == nil {
-					x.TimeAdded = new(metav1.Time)
+					x.TimeAdded = protowire.Alloc[metav1.Time](d, &protoSlabKeys[68], 4)
 				}
 				x.TimeAdded.DecodeProto(d)
 				d.Leave(o)
@@ -18143,7 +18143,7 @@ func (x *TopologySpreadConstraint) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.LabelSelector == nil {
-					x.LabelSelector = new(metav1.LabelSelector)
+					x.LabelSelector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[5], 4)
 				}
 				x.LabelSelector.DecodeProto(d)
 				d.Leave(o)
@@ -18389,7 +18389,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.HostPath == nil {
-					x.HostPath = new(HostPathVolumeSource)
+					x.HostPath = protowire.Alloc[HostPathVolumeSource](d, &protoSlabKeys[48], 4)
 				}
 				x.HostPath.DecodeProto(d)
 				d.Leave(o)
@@ -18397,7 +18397,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.EmptyDir == nil {
-					x.EmptyDir = new(EmptyDirVolumeSource)
+					x.EmptyDir = protowire.Alloc[EmptyDirVolumeSource](d, &protoSlabKeys[85], 4)
 				}
 				x.EmptyDir.DecodeProto(d)
 				d.Leave(o)
@@ -18405,7 +18405,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.GcePersistentDisk == nil {
-					x.GcePersistentDisk = new(GCEPersistentDiskVolumeSource)
+					x.GcePersistentDisk = protowire.Alloc[GCEPersistentDiskVolumeSource](d, &protoSlabKeys[46], 4)
 				}
 				x.GcePersistentDisk.DecodeProto(d)
 				d.Leave(o)
@@ -18413,7 +18413,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.AwsElasticBlockStore == nil {
-					x.AwsElasticBlockStore = new(AWSElasticBlockStoreVolumeSource)
+					x.AwsElasticBlockStore = protowire.Alloc[AWSElasticBlockStoreVolumeSource](d, &protoSlabKeys[47], 4)
 				}
 				x.AwsElasticBlockStore.DecodeProto(d)
 				d.Leave(o)
@@ -18421,7 +18421,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.GitRepo == nil {
-					x.GitRepo = new(GitRepoVolumeSource)
+					x.GitRepo = protowire.Alloc[GitRepoVolumeSource](d, &protoSlabKeys[86], 4)
 				}
 				x.GitRepo.DecodeProto(d)
 				d.Leave(o)
@@ -18429,7 +18429,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 6:
 			if o, ok := d.Enter(-1); ok {
 				if x.Secret == nil {
-					x.Secret = new(SecretVolumeSource)
+					x.Secret = protowire.Alloc[SecretVolumeSource](d, &protoSlabKeys[87], 4)
 				}
 				x.Secret.DecodeProto(d)
 				d.Leave(o)
@@ -18437,7 +18437,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 7:
 			if o, ok := d.Enter(-1); ok {
 				if x.NFS == nil {
-					x.NFS = new(NFSVolumeSource)
+					x.NFS = protowire.Alloc[NFSVolumeSource](d, &protoSlabKeys[50], 4)
 				}
 				x.NFS.DecodeProto(d)
 				d.Leave(o)
@@ -18445,7 +18445,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 8:
 			if o, ok := d.Enter(-1); ok {
 				if x.ISCSI == nil {
-					x.ISCSI = new(ISCSIVolumeSource)
+					x.ISCSI = protowire.Alloc[ISCSIVolumeSource](d, &protoSlabKeys[88], 4)
 				}
 				x.ISCSI.DecodeProto(d)
 				d.Leave(o)
@@ -18453,7 +18453,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 9:
 			if o, ok := d.Enter(-1); ok {
 				if x.Glusterfs == nil {
-					x.Glusterfs = new(GlusterfsVolumeSource)
+					x.Glusterfs = protowire.Alloc[GlusterfsVolumeSource](d, &protoSlabKeys[89], 4)
 				}
 				x.Glusterfs.DecodeProto(d)
 				d.Leave(o)
@@ -18461,7 +18461,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 10:
 			if o, ok := d.Enter(-1); ok {
 				if x.PersistentVolumeClaim == nil {
-					x.PersistentVolumeClaim = new(PersistentVolumeClaimVolumeSource)
+					x.PersistentVolumeClaim = protowire.Alloc[PersistentVolumeClaimVolumeSource](d, &protoSlabKeys[90], 4)
 				}
 				x.PersistentVolumeClaim.DecodeProto(d)
 				d.Leave(o)
@@ -18469,7 +18469,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 11:
 			if o, ok := d.Enter(-1); ok {
 				if x.RBD == nil {
-					x.RBD = new(RBDVolumeSource)
+					x.RBD = protowire.Alloc[RBDVolumeSource](d, &protoSlabKeys[91], 4)
 				}
 				x.RBD.DecodeProto(d)
 				d.Leave(o)
@@ -18477,7 +18477,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 12:
 			if o, ok := d.Enter(-1); ok {
 				if x.FlexVolume == nil {
-					x.FlexVolume = new(FlexVolumeSource)
+					x.FlexVolume = protowire.Alloc[FlexVolumeSource](d, &protoSlabKeys[92], 4)
 				}
 				x.FlexVolume.DecodeProto(d)
 				d.Leave(o)
@@ -18485,7 +18485,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 13:
 			if o, ok := d.Enter(-1); ok {
 				if x.Cinder == nil {
-					x.Cinder = new(CinderVolumeSource)
+					x.Cinder = protowire.Alloc[CinderVolumeSource](d, &protoSlabKeys[93], 4)
 				}
 				x.Cinder.DecodeProto(d)
 				d.Leave(o)
@@ -18493,7 +18493,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 14:
 			if o, ok := d.Enter(-1); ok {
 				if x.Cephfs == nil {
-					x.Cephfs = new(CephFSVolumeSource)
+					x.Cephfs = protowire.Alloc[CephFSVolumeSource](d, &protoSlabKeys[94], 4)
 				}
 				x.Cephfs.DecodeProto(d)
 				d.Leave(o)
@@ -18501,7 +18501,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 15:
 			if o, ok := d.Enter(-1); ok {
 				if x.Flocker == nil {
-					x.Flocker = new(FlockerVolumeSource)
+					x.Flocker = protowire.Alloc[FlockerVolumeSource](d, &protoSlabKeys[56], 4)
 				}
 				x.Flocker.DecodeProto(d)
 				d.Leave(o)
@@ -18509,7 +18509,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 16:
 			if o, ok := d.Enter(-1); ok {
 				if x.DownwardAPI == nil {
-					x.DownwardAPI = new(DownwardAPIVolumeSource)
+					x.DownwardAPI = protowire.Alloc[DownwardAPIVolumeSource](d, &protoSlabKeys[95], 4)
 				}
 				x.DownwardAPI.DecodeProto(d)
 				d.Leave(o)
@@ -18517,7 +18517,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 17:
 			if o, ok := d.Enter(-1); ok {
 				if x.FC == nil {
-					x.FC = new(FCVolumeSource)
+					x.FC = protowire.Alloc[FCVolumeSource](d, &protoSlabKeys[55], 4)
 				}
 				x.FC.DecodeProto(d)
 				d.Leave(o)
@@ -18525,7 +18525,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 18:
 			if o, ok := d.Enter(-1); ok {
 				if x.AzureFile == nil {
-					x.AzureFile = new(AzureFileVolumeSource)
+					x.AzureFile = protowire.Alloc[AzureFileVolumeSource](d, &protoSlabKeys[96], 4)
 				}
 				x.AzureFile.DecodeProto(d)
 				d.Leave(o)
@@ -18533,7 +18533,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 19:
 			if o, ok := d.Enter(-1); ok {
 				if x.ConfigMap == nil {
-					x.ConfigMap = new(ConfigMapVolumeSource)
+					x.ConfigMap = protowire.Alloc[ConfigMapVolumeSource](d, &protoSlabKeys[97], 4)
 				}
 				x.ConfigMap.DecodeProto(d)
 				d.Leave(o)
@@ -18541,7 +18541,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 20:
 			if o, ok := d.Enter(-1); ok {
 				if x.VsphereVolume == nil {
-					x.VsphereVolume = new(VsphereVirtualDiskVolumeSource)
+					x.VsphereVolume = protowire.Alloc[VsphereVirtualDiskVolumeSource](d, &protoSlabKeys[59], 4)
 				}
 				x.VsphereVolume.DecodeProto(d)
 				d.Leave(o)
@@ -18549,7 +18549,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 21:
 			if o, ok := d.Enter(-1); ok {
 				if x.Quobyte == nil {
-					x.Quobyte = new(QuobyteVolumeSource)
+					x.Quobyte = protowire.Alloc[QuobyteVolumeSource](d, &protoSlabKeys[60], 4)
 				}
 				x.Quobyte.DecodeProto(d)
 				d.Leave(o)
@@ -18557,7 +18557,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 22:
 			if o, ok := d.Enter(-1); ok {
 				if x.AzureDisk == nil {
-					x.AzureDisk = new(AzureDiskVolumeSource)
+					x.AzureDisk = protowire.Alloc[AzureDiskVolumeSource](d, &protoSlabKeys[61], 4)
 				}
 				x.AzureDisk.DecodeProto(d)
 				d.Leave(o)
@@ -18565,7 +18565,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 23:
 			if o, ok := d.Enter(-1); ok {
 				if x.PhotonPersistentDisk == nil {
-					x.PhotonPersistentDisk = new(PhotonPersistentDiskVolumeSource)
+					x.PhotonPersistentDisk = protowire.Alloc[PhotonPersistentDiskVolumeSource](d, &protoSlabKeys[62], 4)
 				}
 				x.PhotonPersistentDisk.DecodeProto(d)
 				d.Leave(o)
@@ -18573,7 +18573,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 24:
 			if o, ok := d.Enter(-1); ok {
 				if x.PortworxVolume == nil {
-					x.PortworxVolume = new(PortworxVolumeSource)
+					x.PortworxVolume = protowire.Alloc[PortworxVolumeSource](d, &protoSlabKeys[63], 4)
 				}
 				x.PortworxVolume.DecodeProto(d)
 				d.Leave(o)
@@ -18581,7 +18581,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 25:
 			if o, ok := d.Enter(-1); ok {
 				if x.ScaleIO == nil {
-					x.ScaleIO = new(ScaleIOVolumeSource)
+					x.ScaleIO = protowire.Alloc[ScaleIOVolumeSource](d, &protoSlabKeys[98], 4)
 				}
 				x.ScaleIO.DecodeProto(d)
 				d.Leave(o)
@@ -18589,7 +18589,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 26:
 			if o, ok := d.Enter(-1); ok {
 				if x.Projected == nil {
-					x.Projected = new(ProjectedVolumeSource)
+					x.Projected = protowire.Alloc[ProjectedVolumeSource](d, &protoSlabKeys[99], 4)
 				}
 				x.Projected.DecodeProto(d)
 				d.Leave(o)
@@ -18597,7 +18597,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 27:
 			if o, ok := d.Enter(-1); ok {
 				if x.Storageos == nil {
-					x.Storageos = new(StorageOSVolumeSource)
+					x.Storageos = protowire.Alloc[StorageOSVolumeSource](d, &protoSlabKeys[100], 4)
 				}
 				x.Storageos.DecodeProto(d)
 				d.Leave(o)
@@ -18605,7 +18605,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 28:
 			if o, ok := d.Enter(-1); ok {
 				if x.CSI == nil {
-					x.CSI = new(CSIVolumeSource)
+					x.CSI = protowire.Alloc[CSIVolumeSource](d, &protoSlabKeys[101], 4)
 				}
 				x.CSI.DecodeProto(d)
 				d.Leave(o)
@@ -18613,7 +18613,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 29:
 			if o, ok := d.Enter(-1); ok {
 				if x.Ephemeral == nil {
-					x.Ephemeral = new(EphemeralVolumeSource)
+					x.Ephemeral = protowire.Alloc[EphemeralVolumeSource](d, &protoSlabKeys[102], 4)
 				}
 				x.Ephemeral.DecodeProto(d)
 				d.Leave(o)
@@ -18621,7 +18621,7 @@ func (x *Volume) decodeProtoG2(d *protowire.Decoder) {
 		case 30:
 			if o, ok := d.Enter(-1); ok {
 				if x.Image == nil {
-					x.Image = new(ImageVolumeSource)
+					x.Image = protowire.Alloc[ImageVolumeSource](d, &protoSlabKeys[103], 4)
 				}
 				x.Image.DecodeProto(d)
 				d.Leave(o)
@@ -19278,7 +19278,7 @@ func (x *VolumeMountStatus) DecodeProto(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.VolumeStatus == nil {
-					x.VolumeStatus = new(VolumeStatus)
+					x.VolumeStatus = protowire.Alloc[VolumeStatus](d, &protoSlabKeys[104], 4)
 				}
 				x.VolumeStatus.DecodeProto(d)
 				d.Leave(o)
@@ -19346,7 +19346,7 @@ func (x *VolumeNodeAffinity) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Required == nil {
-					x.Required = new(NodeSelector)
+					x.Required = protowire.Alloc[NodeSelector](d, &protoSlabKeys[33], 4)
 				}
 				x.Required.DecodeProto(d)
 				d.Leave(o)
@@ -19402,7 +19402,7 @@ func (x *VolumeProjection) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Secret == nil {
-					x.Secret = new(SecretProjection)
+					x.Secret = protowire.Alloc[SecretProjection](d, &protoSlabKeys[105], 4)
 				}
 				x.Secret.DecodeProto(d)
 				d.Leave(o)
@@ -19410,7 +19410,7 @@ func (x *VolumeProjection) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.DownwardAPI == nil {
-					x.DownwardAPI = new(DownwardAPIProjection)
+					x.DownwardAPI = protowire.Alloc[DownwardAPIProjection](d, &protoSlabKeys[106], 4)
 				}
 				x.DownwardAPI.DecodeProto(d)
 				d.Leave(o)
@@ -19418,7 +19418,7 @@ func (x *VolumeProjection) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.ConfigMap == nil {
-					x.ConfigMap = new(ConfigMapProjection)
+					x.ConfigMap = protowire.Alloc[ConfigMapProjection](d, &protoSlabKeys[107], 4)
 				}
 				x.ConfigMap.DecodeProto(d)
 				d.Leave(o)
@@ -19426,7 +19426,7 @@ func (x *VolumeProjection) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.ServiceAccountToken == nil {
-					x.ServiceAccountToken = new(ServiceAccountTokenProjection)
+					x.ServiceAccountToken = protowire.Alloc[ServiceAccountTokenProjection](d, &protoSlabKeys[108], 4)
 				}
 				x.ServiceAccountToken.DecodeProto(d)
 				d.Leave(o)
@@ -19434,7 +19434,7 @@ func (x *VolumeProjection) DecodeProto(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.ClusterTrustBundle == nil {
-					x.ClusterTrustBundle = new(ClusterTrustBundleProjection)
+					x.ClusterTrustBundle = protowire.Alloc[ClusterTrustBundleProjection](d, &protoSlabKeys[109], 4)
 				}
 				x.ClusterTrustBundle.DecodeProto(d)
 				d.Leave(o)
@@ -19442,7 +19442,7 @@ func (x *VolumeProjection) DecodeProto(d *protowire.Decoder) {
 		case 6:
 			if o, ok := d.Enter(-1); ok {
 				if x.PodCertificate == nil {
-					x.PodCertificate = new(PodCertificateProjection)
+					x.PodCertificate = protowire.Alloc[PodCertificateProjection](d, &protoSlabKeys[110], 4)
 				}
 				x.PodCertificate.DecodeProto(d)
 				d.Leave(o)
@@ -19670,7 +19670,7 @@ func (x *VolumeStatus) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Image == nil {
-					x.Image = new(ImageVolumeStatus)
+					x.Image = protowire.Alloc[ImageVolumeStatus](d, &protoSlabKeys[111], 4)
 				}
 				x.Image.DecodeProto(d)
 				d.Leave(o)
@@ -19891,3 +19891,6 @@ func (x *WindowsSecurityContextOptions) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [112]byte

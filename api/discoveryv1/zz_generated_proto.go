@@ -27,7 +27,7 @@ func (x *Endpoint) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.TargetRef == nil {
-					x.TargetRef = new(corev1.ObjectReference)
+					x.TargetRef = protowire.Alloc[corev1.ObjectReference](d, &protoSlabKeys[0], 4)
 				}
 				x.TargetRef.DecodeProto(d)
 				d.Leave(o)
@@ -59,7 +59,7 @@ func (x *Endpoint) DecodeProto(d *protowire.Decoder) {
 		case 8:
 			if o, ok := d.Enter(-1); ok {
 				if x.Hints == nil {
-					x.Hints = new(EndpointHints)
+					x.Hints = protowire.Alloc[EndpointHints](d, &protoSlabKeys[1], 4)
 				}
 				x.Hints.DecodeProto(d)
 				d.Leave(o)
@@ -621,3 +621,6 @@ func (x *ForZone) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [2]byte

@@ -25,7 +25,7 @@ func (x *Event) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.Series == nil {
-					x.Series = new(EventSeries)
+					x.Series = protowire.Alloc[EventSeries](d, &protoSlabKeys[0], 4)
 				}
 				x.Series.DecodeProto(d)
 				d.Leave(o)
@@ -46,7 +46,7 @@ func (x *Event) DecodeProto(d *protowire.Decoder) {
 		case 9:
 			if o, ok := d.Enter(-1); ok {
 				if x.Related == nil {
-					x.Related = new(corev1.ObjectReference)
+					x.Related = protowire.Alloc[corev1.ObjectReference](d, &protoSlabKeys[1], 4)
 				}
 				x.Related.DecodeProto(d)
 				d.Leave(o)
@@ -318,3 +318,6 @@ func (x *EventSeries) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [2]byte

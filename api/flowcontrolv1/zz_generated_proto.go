@@ -329,7 +329,7 @@ func (x *FlowSchemaSpec) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.DistinguisherMethod == nil {
-					x.DistinguisherMethod = new(FlowDistinguisherMethod)
+					x.DistinguisherMethod = protowire.Alloc[FlowDistinguisherMethod](d, &protoSlabKeys[0], 4)
 				}
 				x.DistinguisherMethod.DecodeProto(d)
 				d.Leave(o)
@@ -515,7 +515,7 @@ func (x *LimitResponse) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Queuing == nil {
-					x.Queuing = new(QueuingConfiguration)
+					x.Queuing = protowire.Alloc[QueuingConfiguration](d, &protoSlabKeys[1], 4)
 				}
 				x.Queuing.DecodeProto(d)
 				d.Leave(o)
@@ -1071,7 +1071,7 @@ func (x *PriorityLevelConfigurationSpec) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Limited == nil {
-					x.Limited = new(LimitedPriorityLevelConfiguration)
+					x.Limited = protowire.Alloc[LimitedPriorityLevelConfiguration](d, &protoSlabKeys[2], 4)
 				}
 				x.Limited.DecodeProto(d)
 				d.Leave(o)
@@ -1079,7 +1079,7 @@ func (x *PriorityLevelConfigurationSpec) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.Exempt == nil {
-					x.Exempt = new(ExemptPriorityLevelConfiguration)
+					x.Exempt = protowire.Alloc[ExemptPriorityLevelConfiguration](d, &protoSlabKeys[3], 4)
 				}
 				x.Exempt.DecodeProto(d)
 				d.Leave(o)
@@ -1384,7 +1384,7 @@ func (x *Subject) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.User == nil {
-					x.User = new(UserSubject)
+					x.User = protowire.Alloc[UserSubject](d, &protoSlabKeys[4], 4)
 				}
 				x.User.DecodeProto(d)
 				d.Leave(o)
@@ -1392,7 +1392,7 @@ func (x *Subject) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.Group == nil {
-					x.Group = new(GroupSubject)
+					x.Group = protowire.Alloc[GroupSubject](d, &protoSlabKeys[5], 4)
 				}
 				x.Group.DecodeProto(d)
 				d.Leave(o)
@@ -1400,7 +1400,7 @@ func (x *Subject) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.ServiceAccount == nil {
-					x.ServiceAccount = new(ServiceAccountSubject)
+					x.ServiceAccount = protowire.Alloc[ServiceAccountSubject](d, &protoSlabKeys[6], 4)
 				}
 				x.ServiceAccount.DecodeProto(d)
 				d.Leave(o)
@@ -1514,3 +1514,6 @@ func (x *UserSubject) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [7]byte

@@ -528,7 +528,7 @@ func (x *EvictionRequestTarget) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Pod == nil {
-					x.Pod = new(EvictionRequestPodReference)
+					x.Pod = protowire.Alloc[EvictionRequestPodReference](d, &protoSlabKeys[0], 4)
 				}
 				x.Pod.DecodeProto(d)
 				d.Leave(o)
@@ -761,7 +761,7 @@ func (x *EvictionTarget) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Pod == nil {
-					x.Pod = new(EvictionPodReference)
+					x.Pod = protowire.Alloc[EvictionPodReference](d, &protoSlabKeys[1], 4)
 				}
 				x.Pod.DecodeProto(d)
 				d.Leave(o)
@@ -863,7 +863,7 @@ func (x *ResponderStatus) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.StartTime == nil {
-					x.StartTime = new(metav1.Time)
+					x.StartTime = protowire.Alloc[metav1.Time](d, &protoSlabKeys[2], 4)
 				}
 				x.StartTime.DecodeProto(d)
 				d.Leave(o)
@@ -871,7 +871,7 @@ func (x *ResponderStatus) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.HeartbeatTime == nil {
-					x.HeartbeatTime = new(metav1.Time)
+					x.HeartbeatTime = protowire.Alloc[metav1.Time](d, &protoSlabKeys[2], 4)
 				}
 				x.HeartbeatTime.DecodeProto(d)
 				d.Leave(o)
@@ -879,7 +879,7 @@ func (x *ResponderStatus) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.ExpectedCompletionTime == nil {
-					x.ExpectedCompletionTime = new(metav1.Time)
+					x.ExpectedCompletionTime = protowire.Alloc[metav1.Time](d, &protoSlabKeys[2], 4)
 				}
 				x.ExpectedCompletionTime.DecodeProto(d)
 				d.Leave(o)
@@ -887,7 +887,7 @@ func (x *ResponderStatus) DecodeProto(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.CompletionTime == nil {
-					x.CompletionTime = new(metav1.Time)
+					x.CompletionTime = protowire.Alloc[metav1.Time](d, &protoSlabKeys[2], 4)
 				}
 				x.CompletionTime.DecodeProto(d)
 				d.Leave(o)
@@ -1033,3 +1033,6 @@ func (x *TargetResponder) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [3]byte

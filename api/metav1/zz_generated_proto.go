@@ -953,7 +953,7 @@ func (x *ManagedFieldsEntry) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.Time == nil {
-					x.Time = new(Time)
+					x.Time = protowire.Alloc[Time](d, &protoSlabKeys[0], 4)
 				}
 				x.Time.DecodeProto(d)
 				d.Leave(o)
@@ -1059,7 +1059,7 @@ func (x *ObjectMeta) decodeProto(d *protowire.Decoder) {
 		case 9:
 			if o, ok := d.Enter(-1); ok {
 				if x.DeletionTimestamp == nil {
-					x.DeletionTimestamp = new(Time)
+					x.DeletionTimestamp = protowire.Alloc[Time](d, &protoSlabKeys[0], 4)
 				}
 				x.DeletionTimestamp.DecodeProto(d)
 				d.Leave(o)
@@ -1725,3 +1725,6 @@ func (x *WatchEvent) UnmarshalProto(data []byte) error {
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [1]byte

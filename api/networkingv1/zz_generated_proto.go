@@ -271,7 +271,7 @@ func (x *IPAddressSpec) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.ParentRef == nil {
-					x.ParentRef = new(ParentReference)
+					x.ParentRef = protowire.Alloc[ParentReference](d, &protoSlabKeys[0], 4)
 				}
 				x.ParentRef.DecodeProto(d)
 				d.Leave(o)
@@ -456,7 +456,7 @@ func (x *IngressBackend) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.Resource == nil {
-					x.Resource = new(corev1.TypedLocalObjectReference)
+					x.Resource = protowire.Alloc[corev1.TypedLocalObjectReference](d, &protoSlabKeys[1], 4)
 				}
 				x.Resource.DecodeProto(d)
 				d.Leave(o)
@@ -464,7 +464,7 @@ func (x *IngressBackend) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.Service == nil {
-					x.Service = new(IngressServiceBackend)
+					x.Service = protowire.Alloc[IngressServiceBackend](d, &protoSlabKeys[2], 4)
 				}
 				x.Service.DecodeProto(d)
 				d.Leave(o)
@@ -740,7 +740,7 @@ func (x *IngressClassSpec) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Parameters == nil {
-					x.Parameters = new(IngressClassParametersReference)
+					x.Parameters = protowire.Alloc[IngressClassParametersReference](d, &protoSlabKeys[3], 4)
 				}
 				x.Parameters.DecodeProto(d)
 				d.Leave(o)
@@ -1082,7 +1082,7 @@ func (x *IngressRule) decodeProtoG2(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.HTTP == nil {
-					x.HTTP = new(HTTPIngressRuleValue)
+					x.HTTP = protowire.Alloc[HTTPIngressRuleValue](d, &protoSlabKeys[4], 4)
 				}
 				x.HTTP.DecodeProto(d)
 				d.Leave(o)
@@ -1191,7 +1191,7 @@ func (x *IngressSpec) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.DefaultBackend == nil {
-					x.DefaultBackend = new(IngressBackend)
+					x.DefaultBackend = protowire.Alloc[IngressBackend](d, &protoSlabKeys[5], 4)
 				}
 				x.DefaultBackend.DecodeProto(d)
 				d.Leave(o)
@@ -1691,7 +1691,7 @@ func (x *NetworkPolicyPeer) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.PodSelector == nil {
-					x.PodSelector = new(metav1.LabelSelector)
+					x.PodSelector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[6], 4)
 				}
 				x.PodSelector.DecodeProto(d)
 				d.Leave(o)
@@ -1699,7 +1699,7 @@ func (x *NetworkPolicyPeer) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.NamespaceSelector == nil {
-					x.NamespaceSelector = new(metav1.LabelSelector)
+					x.NamespaceSelector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[6], 4)
 				}
 				x.NamespaceSelector.DecodeProto(d)
 				d.Leave(o)
@@ -1707,7 +1707,7 @@ func (x *NetworkPolicyPeer) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.IPBlock == nil {
-					x.IPBlock = new(IPBlock)
+					x.IPBlock = protowire.Alloc[IPBlock](d, &protoSlabKeys[7], 4)
 				}
 				x.IPBlock.DecodeProto(d)
 				d.Leave(o)
@@ -1789,7 +1789,7 @@ func (x *NetworkPolicyPort) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Port == nil {
-					x.Port = new(metav1.IntOrString)
+					x.Port = protowire.Alloc[metav1.IntOrString](d, &protoSlabKeys[8], 4)
 				}
 				x.Port.DecodeProto(d)
 				d.Leave(o)
@@ -2304,3 +2304,6 @@ func (x *ServiceCIDRStatus) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [9]byte

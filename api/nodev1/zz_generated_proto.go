@@ -96,7 +96,7 @@ func (x *RuntimeClass) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.Overhead == nil {
-					x.Overhead = new(Overhead)
+					x.Overhead = protowire.Alloc[Overhead](d, &protoSlabKeys[0], 4)
 				}
 				x.Overhead.DecodeProto(d)
 				d.Leave(o)
@@ -104,7 +104,7 @@ func (x *RuntimeClass) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.Scheduling == nil {
-					x.Scheduling = new(Scheduling)
+					x.Scheduling = protowire.Alloc[Scheduling](d, &protoSlabKeys[1], 4)
 				}
 				x.Scheduling.DecodeProto(d)
 				d.Leave(o)
@@ -340,3 +340,6 @@ func (x *Scheduling) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [2]byte

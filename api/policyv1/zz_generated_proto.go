@@ -241,7 +241,7 @@ func (x *PodDisruptionBudgetSpec) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.MinAvailable == nil {
-					x.MinAvailable = new(metav1.IntOrString)
+					x.MinAvailable = protowire.Alloc[metav1.IntOrString](d, &protoSlabKeys[0], 4)
 				}
 				x.MinAvailable.DecodeProto(d)
 				d.Leave(o)
@@ -249,7 +249,7 @@ func (x *PodDisruptionBudgetSpec) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Selector == nil {
-					x.Selector = new(metav1.LabelSelector)
+					x.Selector = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[1], 4)
 				}
 				x.Selector.DecodeProto(d)
 				d.Leave(o)
@@ -257,7 +257,7 @@ func (x *PodDisruptionBudgetSpec) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.MaxUnavailable == nil {
-					x.MaxUnavailable = new(metav1.IntOrString)
+					x.MaxUnavailable = protowire.Alloc[metav1.IntOrString](d, &protoSlabKeys[0], 4)
 				}
 				x.MaxUnavailable.DecodeProto(d)
 				d.Leave(o)
@@ -452,3 +452,6 @@ func (x *PodDisruptionBudgetStatus) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [2]byte

@@ -85,7 +85,7 @@ func (x *ClusterRole) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.AggregationRule == nil {
-					x.AggregationRule = new(AggregationRule)
+					x.AggregationRule = protowire.Alloc[AggregationRule](d, &protoSlabKeys[0], 4)
 				}
 				x.AggregationRule.DecodeProto(d)
 				d.Leave(o)
@@ -888,3 +888,6 @@ func (x *Subject) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [1]byte

@@ -20,7 +20,7 @@ func (x *DeviceTaint) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.TimeAdded == nil {
-					x.TimeAdded = new(metav1.Time)
+					x.TimeAdded = protowire.Alloc[metav1.Time](d, &protoSlabKeys[0], 4)
 				}
 				x.TimeAdded.DecodeProto(d)
 				d.Leave(o)
@@ -235,7 +235,7 @@ func (x *DeviceTaintRuleSpec) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.DeviceSelector == nil {
-					x.DeviceSelector = new(DeviceTaintSelector)
+					x.DeviceSelector = protowire.Alloc[DeviceTaintSelector](d, &protoSlabKeys[1], 4)
 				}
 				x.DeviceSelector.DecodeProto(d)
 				d.Leave(o)
@@ -510,7 +510,7 @@ func (x *PoolStatus) DecodeProto(d *protowire.Decoder) {
 		case 13:
 			if o, ok := d.Enter(-1); ok {
 				if x.ShareableSummary == nil {
-					x.ShareableSummary = new(ShareableSummaryStatus)
+					x.ShareableSummary = protowire.Alloc[ShareableSummaryStatus](d, &protoSlabKeys[2], 4)
 				}
 				x.ShareableSummary.DecodeProto(d)
 				d.Leave(o)
@@ -636,7 +636,7 @@ func (x *ResourcePoolStatusRequest) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.Status == nil {
-					x.Status = new(ResourcePoolStatusRequestStatus)
+					x.Status = protowire.Alloc[ResourcePoolStatusRequestStatus](d, &protoSlabKeys[3], 4)
 				}
 				x.Status.DecodeProto(d)
 				d.Leave(o)
@@ -1094,3 +1094,6 @@ func (x *ShareableSummaryStatus) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [4]byte

@@ -35,7 +35,7 @@ func (x *AllocatedDeviceStatus) DecodeProto(d *protowire.Decoder) {
 		case 6:
 			if o, ok := d.Enter(-1); ok {
 				if x.NetworkData == nil {
-					x.NetworkData = new(NetworkDeviceData)
+					x.NetworkData = protowire.Alloc[NetworkDeviceData](d, &protoSlabKeys[0], 4)
 				}
 				x.NetworkData.DecodeProto(d)
 				d.Leave(o)
@@ -134,7 +134,7 @@ func (x *AllocationResult) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.NodeSelector == nil {
-					x.NodeSelector = new(corev1.NodeSelector)
+					x.NodeSelector = protowire.Alloc[corev1.NodeSelector](d, &protoSlabKeys[1], 4)
 				}
 				x.NodeSelector.DecodeProto(d)
 				d.Leave(o)
@@ -142,7 +142,7 @@ func (x *AllocationResult) DecodeProto(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.AllocationTimestamp == nil {
-					x.AllocationTimestamp = new(metav1.Time)
+					x.AllocationTimestamp = protowire.Alloc[metav1.Time](d, &protoSlabKeys[2], 4)
 				}
 				x.AllocationTimestamp.DecodeProto(d)
 				d.Leave(o)
@@ -258,7 +258,7 @@ func (x *CapacityRequestPolicy) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Default == nil {
-					x.Default = new(metav1.Quantity)
+					x.Default = protowire.Alloc[metav1.Quantity](d, &protoSlabKeys[3], 4)
 				}
 				x.Default.DecodeProto(d)
 				d.Leave(o)
@@ -275,7 +275,7 @@ func (x *CapacityRequestPolicy) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.ValidRange == nil {
-					x.ValidRange = new(CapacityRequestPolicyRange)
+					x.ValidRange = protowire.Alloc[CapacityRequestPolicyRange](d, &protoSlabKeys[4], 4)
 				}
 				x.ValidRange.DecodeProto(d)
 				d.Leave(o)
@@ -360,7 +360,7 @@ func (x *CapacityRequestPolicyRange) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Max == nil {
-					x.Max = new(metav1.Quantity)
+					x.Max = protowire.Alloc[metav1.Quantity](d, &protoSlabKeys[3], 4)
 				}
 				x.Max.DecodeProto(d)
 				d.Leave(o)
@@ -368,7 +368,7 @@ func (x *CapacityRequestPolicyRange) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.Step == nil {
-					x.Step = new(metav1.Quantity)
+					x.Step = protowire.Alloc[metav1.Quantity](d, &protoSlabKeys[3], 4)
 				}
 				x.Step.DecodeProto(d)
 				d.Leave(o)
@@ -708,7 +708,7 @@ func (x *Device) DecodeProto(d *protowire.Decoder) {
 		case 6:
 			if o, ok := d.Enter(-1); ok {
 				if x.NodeSelector == nil {
-					x.NodeSelector = new(corev1.NodeSelector)
+					x.NodeSelector = protowire.Alloc[corev1.NodeSelector](d, &protoSlabKeys[1], 4)
 				}
 				x.NodeSelector.DecodeProto(d)
 				d.Leave(o)
@@ -967,7 +967,7 @@ func (x *DeviceAllocationConfiguration) decodeProtoG3(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Opaque == nil {
-					x.Opaque = new(OpaqueDeviceConfiguration)
+					x.Opaque = protowire.Alloc[OpaqueDeviceConfiguration](d, &protoSlabKeys[5], 4)
 				}
 				x.Opaque.DecodeProto(d)
 				d.Leave(o)
@@ -1210,7 +1210,7 @@ func (x *DeviceCapacity) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.RequestPolicy == nil {
-					x.RequestPolicy = new(CapacityRequestPolicy)
+					x.RequestPolicy = protowire.Alloc[CapacityRequestPolicy](d, &protoSlabKeys[6], 4)
 				}
 				x.RequestPolicy.DecodeProto(d)
 				d.Leave(o)
@@ -1417,7 +1417,7 @@ func (x *DeviceClaimConfiguration) decodeProtoG2(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Opaque == nil {
-					x.Opaque = new(OpaqueDeviceConfiguration)
+					x.Opaque = protowire.Alloc[OpaqueDeviceConfiguration](d, &protoSlabKeys[5], 4)
 				}
 				x.Opaque.DecodeProto(d)
 				d.Leave(o)
@@ -1571,7 +1571,7 @@ func (x *DeviceClassConfiguration) decodeProtoG1(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Opaque == nil {
-					x.Opaque = new(OpaqueDeviceConfiguration)
+					x.Opaque = protowire.Alloc[OpaqueDeviceConfiguration](d, &protoSlabKeys[5], 4)
 				}
 				x.Opaque.DecodeProto(d)
 				d.Leave(o)
@@ -1984,7 +1984,7 @@ func (x *DeviceRequest) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Exactly == nil {
-					x.Exactly = new(ExactDeviceRequest)
+					x.Exactly = protowire.Alloc[ExactDeviceRequest](d, &protoSlabKeys[7], 4)
 				}
 				x.Exactly.DecodeProto(d)
 				d.Leave(o)
@@ -2223,7 +2223,7 @@ func (x *DeviceSelector) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.CEL == nil {
-					x.CEL = new(CELDeviceSelector)
+					x.CEL = protowire.Alloc[CELDeviceSelector](d, &protoSlabKeys[8], 4)
 				}
 				x.CEL.DecodeProto(d)
 				d.Leave(o)
@@ -2305,7 +2305,7 @@ func (x *DeviceSubRequest) DecodeProto(d *protowire.Decoder) {
 		case 7:
 			if o, ok := d.Enter(-1); ok {
 				if x.Capacity == nil {
-					x.Capacity = new(CapacityRequirements)
+					x.Capacity = protowire.Alloc[CapacityRequirements](d, &protoSlabKeys[9], 4)
 				}
 				x.Capacity.DecodeProto(d)
 				d.Leave(o)
@@ -2420,7 +2420,7 @@ func (x *DeviceTaint) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.TimeAdded == nil {
-					x.TimeAdded = new(metav1.Time)
+					x.TimeAdded = protowire.Alloc[metav1.Time](d, &protoSlabKeys[2], 4)
 				}
 				x.TimeAdded.DecodeProto(d)
 				d.Leave(o)
@@ -2635,7 +2635,7 @@ func (x *DeviceTaintRuleSpec) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.DeviceSelector == nil {
-					x.DeviceSelector = new(DeviceTaintSelector)
+					x.DeviceSelector = protowire.Alloc[DeviceTaintSelector](d, &protoSlabKeys[10], 4)
 				}
 				x.DeviceSelector.DecodeProto(d)
 				d.Leave(o)
@@ -2907,7 +2907,7 @@ func (x *ExactDeviceRequest) DecodeProto(d *protowire.Decoder) {
 		case 7:
 			if o, ok := d.Enter(-1); ok {
 				if x.Capacity == nil {
-					x.Capacity = new(CapacityRequirements)
+					x.Capacity = protowire.Alloc[CapacityRequirements](d, &protoSlabKeys[9], 4)
 				}
 				x.Capacity.DecodeProto(d)
 				d.Leave(o)
@@ -3077,7 +3077,7 @@ func (x *NodeAllocatableMapping) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.CapacityMultiplier == nil {
-					x.CapacityMultiplier = new(metav1.Quantity)
+					x.CapacityMultiplier = protowire.Alloc[metav1.Quantity](d, &protoSlabKeys[3], 4)
 				}
 				x.CapacityMultiplier.DecodeProto(d)
 				d.Leave(o)
@@ -3085,7 +3085,7 @@ func (x *NodeAllocatableMapping) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.DeviceMultiplier == nil {
-					x.DeviceMultiplier = new(metav1.Quantity)
+					x.DeviceMultiplier = protowire.Alloc[metav1.Quantity](d, &protoSlabKeys[3], 4)
 				}
 				x.DeviceMultiplier.DecodeProto(d)
 				d.Leave(o)
@@ -3159,7 +3159,7 @@ func (x *NodeAllocatableOverhead) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.PerPod == nil {
-					x.PerPod = new(metav1.Quantity)
+					x.PerPod = protowire.Alloc[metav1.Quantity](d, &protoSlabKeys[3], 4)
 				}
 				x.PerPod.DecodeProto(d)
 				d.Leave(o)
@@ -3167,7 +3167,7 @@ func (x *NodeAllocatableOverhead) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.PerContainer == nil {
-					x.PerContainer = new(metav1.Quantity)
+					x.PerContainer = protowire.Alloc[metav1.Quantity](d, &protoSlabKeys[3], 4)
 				}
 				x.PerContainer.DecodeProto(d)
 				d.Leave(o)
@@ -3235,7 +3235,7 @@ func (x *NodeAllocatableResource) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.Mapping == nil {
-					x.Mapping = new(NodeAllocatableMapping)
+					x.Mapping = protowire.Alloc[NodeAllocatableMapping](d, &protoSlabKeys[11], 4)
 				}
 				x.Mapping.DecodeProto(d)
 				d.Leave(o)
@@ -3243,7 +3243,7 @@ func (x *NodeAllocatableResource) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.Overhead == nil {
-					x.Overhead = new(NodeAllocatableOverhead)
+					x.Overhead = protowire.Alloc[NodeAllocatableOverhead](d, &protoSlabKeys[12], 4)
 				}
 				x.Overhead.DecodeProto(d)
 				d.Leave(o)
@@ -3616,7 +3616,7 @@ func (x *ResourceClaimStatus) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Allocation == nil {
-					x.Allocation = new(AllocationResult)
+					x.Allocation = protowire.Alloc[AllocationResult](d, &protoSlabKeys[13], 4)
 				}
 				x.Allocation.DecodeProto(d)
 				d.Leave(o)
@@ -4113,7 +4113,7 @@ func (x *ResourceSliceSpec) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.NodeSelector == nil {
-					x.NodeSelector = new(corev1.NodeSelector)
+					x.NodeSelector = protowire.Alloc[corev1.NodeSelector](d, &protoSlabKeys[1], 4)
 				}
 				x.NodeSelector.DecodeProto(d)
 				d.Leave(o)
@@ -4254,3 +4254,6 @@ func (x *ResourceSliceSpec) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [14]byte

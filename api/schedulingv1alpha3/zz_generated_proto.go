@@ -158,7 +158,7 @@ func (x *CompositeDisruptionMode) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Single == nil {
-					x.Single = new(SingleCompositeDisruptionMode)
+					x.Single = protowire.Alloc[SingleCompositeDisruptionMode](d, &protoSlabKeys[0], 4)
 				}
 				x.Single.DecodeProto(d)
 				d.Leave(o)
@@ -166,7 +166,7 @@ func (x *CompositeDisruptionMode) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.All == nil {
-					x.All = new(AllCompositeDisruptionMode)
+					x.All = protowire.Alloc[AllCompositeDisruptionMode](d, &protoSlabKeys[1], 4)
 				}
 				x.All.DecodeProto(d)
 				d.Leave(o)
@@ -486,7 +486,7 @@ func (x *CompositePodGroupSchedulingPolicy) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Basic == nil {
-					x.Basic = new(CompositeBasicSchedulingPolicy)
+					x.Basic = protowire.Alloc[CompositeBasicSchedulingPolicy](d, &protoSlabKeys[2], 4)
 				}
 				x.Basic.DecodeProto(d)
 				d.Leave(o)
@@ -494,7 +494,7 @@ func (x *CompositePodGroupSchedulingPolicy) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Gang == nil {
-					x.Gang = new(CompositeGangSchedulingPolicy)
+					x.Gang = protowire.Alloc[CompositeGangSchedulingPolicy](d, &protoSlabKeys[3], 4)
 				}
 				x.Gang.DecodeProto(d)
 				d.Leave(o)
@@ -566,7 +566,7 @@ func (x *CompositePodGroupSpec) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.WorkloadRef == nil {
-					x.WorkloadRef = new(WorkloadReference)
+					x.WorkloadRef = protowire.Alloc[WorkloadReference](d, &protoSlabKeys[4], 4)
 				}
 				x.WorkloadRef.DecodeProto(d)
 				d.Leave(o)
@@ -579,7 +579,7 @@ func (x *CompositePodGroupSpec) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.SchedulingConstraints == nil {
-					x.SchedulingConstraints = new(CompositePodGroupSchedulingConstraints)
+					x.SchedulingConstraints = protowire.Alloc[CompositePodGroupSchedulingConstraints](d, &protoSlabKeys[5], 4)
 				}
 				x.SchedulingConstraints.DecodeProto(d)
 				d.Leave(o)
@@ -762,7 +762,7 @@ func (x *CompositePodGroupTemplate) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.SchedulingConstraints == nil {
-					x.SchedulingConstraints = new(CompositePodGroupSchedulingConstraints)
+					x.SchedulingConstraints = protowire.Alloc[CompositePodGroupSchedulingConstraints](d, &protoSlabKeys[5], 4)
 				}
 				x.SchedulingConstraints.DecodeProto(d)
 				d.Leave(o)
@@ -770,7 +770,7 @@ func (x *CompositePodGroupTemplate) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.DisruptionMode == nil {
-					x.DisruptionMode = new(CompositeDisruptionMode)
+					x.DisruptionMode = protowire.Alloc[CompositeDisruptionMode](d, &protoSlabKeys[6], 4)
 				}
 				x.DisruptionMode.DecodeProto(d)
 				d.Leave(o)
@@ -910,7 +910,7 @@ func (x *DisruptionMode) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Single == nil {
-					x.Single = new(SingleDisruptionMode)
+					x.Single = protowire.Alloc[SingleDisruptionMode](d, &protoSlabKeys[7], 4)
 				}
 				x.Single.DecodeProto(d)
 				d.Leave(o)
@@ -918,7 +918,7 @@ func (x *DisruptionMode) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.All == nil {
-					x.All = new(AllDisruptionMode)
+					x.All = protowire.Alloc[AllDisruptionMode](d, &protoSlabKeys[8], 4)
 				}
 				x.All.DecodeProto(d)
 				d.Leave(o)
@@ -1338,7 +1338,7 @@ func (x *PodGroupSchedulingPolicy) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Basic == nil {
-					x.Basic = new(BasicSchedulingPolicy)
+					x.Basic = protowire.Alloc[BasicSchedulingPolicy](d, &protoSlabKeys[9], 4)
 				}
 				x.Basic.DecodeProto(d)
 				d.Leave(o)
@@ -1346,7 +1346,7 @@ func (x *PodGroupSchedulingPolicy) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Gang == nil {
-					x.Gang = new(GangSchedulingPolicy)
+					x.Gang = protowire.Alloc[GangSchedulingPolicy](d, &protoSlabKeys[10], 4)
 				}
 				x.Gang.DecodeProto(d)
 				d.Leave(o)
@@ -1416,7 +1416,7 @@ func (x *PodGroupSpec) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.WorkloadRef == nil {
-					x.WorkloadRef = new(WorkloadReference)
+					x.WorkloadRef = protowire.Alloc[WorkloadReference](d, &protoSlabKeys[4], 4)
 				}
 				x.WorkloadRef.DecodeProto(d)
 				d.Leave(o)
@@ -1429,7 +1429,7 @@ func (x *PodGroupSpec) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.SchedulingConstraints == nil {
-					x.SchedulingConstraints = new(PodGroupSchedulingConstraints)
+					x.SchedulingConstraints = protowire.Alloc[PodGroupSchedulingConstraints](d, &protoSlabKeys[11], 4)
 				}
 				x.SchedulingConstraints.DecodeProto(d)
 				d.Leave(o)
@@ -1654,7 +1654,7 @@ func (x *PodGroupTemplate) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.SchedulingConstraints == nil {
-					x.SchedulingConstraints = new(PodGroupSchedulingConstraints)
+					x.SchedulingConstraints = protowire.Alloc[PodGroupSchedulingConstraints](d, &protoSlabKeys[11], 4)
 				}
 				x.SchedulingConstraints.DecodeProto(d)
 				d.Leave(o)
@@ -1671,7 +1671,7 @@ func (x *PodGroupTemplate) DecodeProto(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.DisruptionMode == nil {
-					x.DisruptionMode = new(DisruptionMode)
+					x.DisruptionMode = protowire.Alloc[DisruptionMode](d, &protoSlabKeys[12], 4)
 				}
 				x.DisruptionMode.DecodeProto(d)
 				d.Leave(o)
@@ -2155,7 +2155,7 @@ func (x *WorkloadPodGroupDisruptionMode) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Single == nil {
-					x.Single = new(WorkloadPodGroupSingleDisruptionMode)
+					x.Single = protowire.Alloc[WorkloadPodGroupSingleDisruptionMode](d, &protoSlabKeys[13], 4)
 				}
 				x.Single.DecodeProto(d)
 				d.Leave(o)
@@ -2163,7 +2163,7 @@ func (x *WorkloadPodGroupDisruptionMode) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.All == nil {
-					x.All = new(WorkloadPodGroupAllDisruptionMode)
+					x.All = protowire.Alloc[WorkloadPodGroupAllDisruptionMode](d, &protoSlabKeys[14], 4)
 				}
 				x.All.DecodeProto(d)
 				d.Leave(o)
@@ -2392,7 +2392,7 @@ func (x *WorkloadPodGroupSchedulingPolicy) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Basic == nil {
-					x.Basic = new(WorkloadPodGroupBasicSchedulingPolicy)
+					x.Basic = protowire.Alloc[WorkloadPodGroupBasicSchedulingPolicy](d, &protoSlabKeys[15], 4)
 				}
 				x.Basic.DecodeProto(d)
 				d.Leave(o)
@@ -2400,7 +2400,7 @@ func (x *WorkloadPodGroupSchedulingPolicy) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Gang == nil {
-					x.Gang = new(WorkloadPodGroupGangSchedulingPolicy)
+					x.Gang = protowire.Alloc[WorkloadPodGroupGangSchedulingPolicy](d, &protoSlabKeys[16], 4)
 				}
 				x.Gang.DecodeProto(d)
 				d.Leave(o)
@@ -2550,7 +2550,7 @@ func (x *WorkloadSpec) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.ControllerRef == nil {
-					x.ControllerRef = new(TypedLocalObjectReference)
+					x.ControllerRef = protowire.Alloc[TypedLocalObjectReference](d, &protoSlabKeys[17], 4)
 				}
 				x.ControllerRef.DecodeProto(d)
 				d.Leave(o)
@@ -2640,3 +2640,6 @@ func (x *WorkloadSpec) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [18]byte

@@ -158,7 +158,7 @@ func (x *CompositeDisruptionMode) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Single == nil {
-					x.Single = new(SingleCompositeDisruptionMode)
+					x.Single = protowire.Alloc[SingleCompositeDisruptionMode](d, &protoSlabKeys[0], 4)
 				}
 				x.Single.DecodeProto(d)
 				d.Leave(o)
@@ -166,7 +166,7 @@ func (x *CompositeDisruptionMode) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.All == nil {
-					x.All = new(AllCompositeDisruptionMode)
+					x.All = protowire.Alloc[AllCompositeDisruptionMode](d, &protoSlabKeys[1], 4)
 				}
 				x.All.DecodeProto(d)
 				d.Leave(o)
@@ -333,7 +333,7 @@ func (x *CompositePodGroupSchedulingPolicy) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Basic == nil {
-					x.Basic = new(CompositeBasicSchedulingPolicy)
+					x.Basic = protowire.Alloc[CompositeBasicSchedulingPolicy](d, &protoSlabKeys[2], 4)
 				}
 				x.Basic.DecodeProto(d)
 				d.Leave(o)
@@ -341,7 +341,7 @@ func (x *CompositePodGroupSchedulingPolicy) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Gang == nil {
-					x.Gang = new(CompositeGangSchedulingPolicy)
+					x.Gang = protowire.Alloc[CompositeGangSchedulingPolicy](d, &protoSlabKeys[3], 4)
 				}
 				x.Gang.DecodeProto(d)
 				d.Leave(o)
@@ -418,7 +418,7 @@ func (x *CompositePodGroupTemplate) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.SchedulingConstraints == nil {
-					x.SchedulingConstraints = new(CompositePodGroupSchedulingConstraints)
+					x.SchedulingConstraints = protowire.Alloc[CompositePodGroupSchedulingConstraints](d, &protoSlabKeys[4], 4)
 				}
 				x.SchedulingConstraints.DecodeProto(d)
 				d.Leave(o)
@@ -426,7 +426,7 @@ func (x *CompositePodGroupTemplate) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.DisruptionMode == nil {
-					x.DisruptionMode = new(CompositeDisruptionMode)
+					x.DisruptionMode = protowire.Alloc[CompositeDisruptionMode](d, &protoSlabKeys[5], 4)
 				}
 				x.DisruptionMode.DecodeProto(d)
 				d.Leave(o)
@@ -566,7 +566,7 @@ func (x *DisruptionMode) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Single == nil {
-					x.Single = new(SingleDisruptionMode)
+					x.Single = protowire.Alloc[SingleDisruptionMode](d, &protoSlabKeys[6], 4)
 				}
 				x.Single.DecodeProto(d)
 				d.Leave(o)
@@ -574,7 +574,7 @@ func (x *DisruptionMode) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.All == nil {
-					x.All = new(AllDisruptionMode)
+					x.All = protowire.Alloc[AllDisruptionMode](d, &protoSlabKeys[7], 4)
 				}
 				x.All.DecodeProto(d)
 				d.Leave(o)
@@ -994,7 +994,7 @@ func (x *PodGroupSchedulingPolicy) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.Basic == nil {
-					x.Basic = new(BasicSchedulingPolicy)
+					x.Basic = protowire.Alloc[BasicSchedulingPolicy](d, &protoSlabKeys[8], 4)
 				}
 				x.Basic.DecodeProto(d)
 				d.Leave(o)
@@ -1002,7 +1002,7 @@ func (x *PodGroupSchedulingPolicy) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.Gang == nil {
-					x.Gang = new(GangSchedulingPolicy)
+					x.Gang = protowire.Alloc[GangSchedulingPolicy](d, &protoSlabKeys[9], 4)
 				}
 				x.Gang.DecodeProto(d)
 				d.Leave(o)
@@ -1072,7 +1072,7 @@ func (x *PodGroupSpec) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.WorkloadRef == nil {
-					x.WorkloadRef = new(WorkloadReference)
+					x.WorkloadRef = protowire.Alloc[WorkloadReference](d, &protoSlabKeys[10], 4)
 				}
 				x.WorkloadRef.DecodeProto(d)
 				d.Leave(o)
@@ -1085,7 +1085,7 @@ func (x *PodGroupSpec) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.SchedulingConstraints == nil {
-					x.SchedulingConstraints = new(PodGroupSchedulingConstraints)
+					x.SchedulingConstraints = protowire.Alloc[PodGroupSchedulingConstraints](d, &protoSlabKeys[11], 4)
 				}
 				x.SchedulingConstraints.DecodeProto(d)
 				d.Leave(o)
@@ -1310,7 +1310,7 @@ func (x *PodGroupTemplate) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.SchedulingConstraints == nil {
-					x.SchedulingConstraints = new(PodGroupSchedulingConstraints)
+					x.SchedulingConstraints = protowire.Alloc[PodGroupSchedulingConstraints](d, &protoSlabKeys[11], 4)
 				}
 				x.SchedulingConstraints.DecodeProto(d)
 				d.Leave(o)
@@ -1327,7 +1327,7 @@ func (x *PodGroupTemplate) DecodeProto(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.DisruptionMode == nil {
-					x.DisruptionMode = new(DisruptionMode)
+					x.DisruptionMode = protowire.Alloc[DisruptionMode](d, &protoSlabKeys[12], 4)
 				}
 				x.DisruptionMode.DecodeProto(d)
 				d.Leave(o)
@@ -1779,7 +1779,7 @@ func (x *WorkloadSpec) DecodeProto(d *protowire.Decoder) {
 		case 1:
 			if o, ok := d.Enter(-1); ok {
 				if x.ControllerRef == nil {
-					x.ControllerRef = new(TypedLocalObjectReference)
+					x.ControllerRef = protowire.Alloc[TypedLocalObjectReference](d, &protoSlabKeys[13], 4)
 				}
 				x.ControllerRef.DecodeProto(d)
 				d.Leave(o)
@@ -1869,3 +1869,6 @@ func (x *WorkloadSpec) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [14]byte

@@ -380,7 +380,7 @@ func (x *CSINodeDriver) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.Allocatable == nil {
-					x.Allocatable = new(VolumeNodeResources)
+					x.Allocatable = protowire.Alloc[VolumeNodeResources](d, &protoSlabKeys[0], 4)
 				}
 				x.Allocatable.DecodeProto(d)
 				d.Leave(o)
@@ -638,7 +638,7 @@ func (x *CSIStorageCapacity) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.NodeTopology == nil {
-					x.NodeTopology = new(metav1.LabelSelector)
+					x.NodeTopology = protowire.Alloc[metav1.LabelSelector](d, &protoSlabKeys[1], 4)
 				}
 				x.NodeTopology.DecodeProto(d)
 				d.Leave(o)
@@ -648,7 +648,7 @@ func (x *CSIStorageCapacity) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.Capacity == nil {
-					x.Capacity = new(metav1.Quantity)
+					x.Capacity = protowire.Alloc[metav1.Quantity](d, &protoSlabKeys[2], 4)
 				}
 				x.Capacity.DecodeProto(d)
 				d.Leave(o)
@@ -656,7 +656,7 @@ func (x *CSIStorageCapacity) DecodeProto(d *protowire.Decoder) {
 		case 5:
 			if o, ok := d.Enter(-1); ok {
 				if x.MaximumVolumeSize == nil {
-					x.MaximumVolumeSize = new(metav1.Quantity)
+					x.MaximumVolumeSize = protowire.Alloc[metav1.Quantity](d, &protoSlabKeys[2], 4)
 				}
 				x.MaximumVolumeSize.DecodeProto(d)
 				d.Leave(o)
@@ -1385,7 +1385,7 @@ func (x *VolumeAttachmentSource) DecodeProto(d *protowire.Decoder) {
 		case 2:
 			if o, ok := d.Enter(-1); ok {
 				if x.InlineVolumeSpec == nil {
-					x.InlineVolumeSpec = new(corev1.PersistentVolumeSpec)
+					x.InlineVolumeSpec = protowire.Alloc[corev1.PersistentVolumeSpec](d, &protoSlabKeys[3], 4)
 				}
 				x.InlineVolumeSpec.DecodeProto(d)
 				d.Leave(o)
@@ -1526,7 +1526,7 @@ func (x *VolumeAttachmentStatus) DecodeProto(d *protowire.Decoder) {
 		case 3:
 			if o, ok := d.Enter(-1); ok {
 				if x.AttachError == nil {
-					x.AttachError = new(VolumeError)
+					x.AttachError = protowire.Alloc[VolumeError](d, &protoSlabKeys[4], 4)
 				}
 				x.AttachError.DecodeProto(d)
 				d.Leave(o)
@@ -1534,7 +1534,7 @@ func (x *VolumeAttachmentStatus) DecodeProto(d *protowire.Decoder) {
 		case 4:
 			if o, ok := d.Enter(-1); ok {
 				if x.DetachError == nil {
-					x.DetachError = new(VolumeError)
+					x.DetachError = protowire.Alloc[VolumeError](d, &protoSlabKeys[4], 4)
 				}
 				x.DetachError.DecodeProto(d)
 				d.Leave(o)
@@ -1880,3 +1880,6 @@ func (x *VolumeNodeResources) UnmarshalProto(data []byte) error {
 	x.DecodeProto(d)
 	return d.Err()
 }
+
+// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.
+var protoSlabKeys [5]byte

@@ -26,7 +26,10 @@ import (
 
 // protoGen writes the protobuf codecs of one package.
 type protoGen struct {
-	w    writer
+	// slabs are the struct types allocated with protowire.Alloc, by Go
+	// type, each with the index of its key in protoSlabKeys.
+	slabs map[string]int
+	w     writer
 	p    *pkg
 	all  *model
 	errs []string
@@ -84,13 +87,17 @@ var protoSchemas = func() map[string]bool {
 // emitProto writes the protobuf codecs of p's struct types; it returns an
 // error naming every field it cannot encode.
 func emitProto(m *model, p *pkg) ([]byte, error) {
-	g := &protoGen{p: p, all: m}
+	g := &protoGen{p: p, all: m, slabs: map[string]int{}}
 	for _, name := range sortedKeys(p.types) {
 		t := p.types[name]
 		if t.alias != nil || t.name == "TypeMeta" || !hasProto(t.schema) {
 			continue
 		}
 		g.typ(t)
+	}
+	if len(g.slabs) > 0 {
+		g.w.p("\n// protoSlabKeys stand for the types decoders allocate in chunks with protowire.Alloc.")
+		g.w.p("var protoSlabKeys [%d]byte", len(g.slabs))
 	}
 	if len(g.errs) > 0 {
 		sort.Strings(g.errs)
@@ -523,7 +530,21 @@ func (g *protoGen) decMsg(target string, t *gtype, index string) {
 	w := &g.w
 	w.p("if o, ok := d.Enter(%s); ok {", index)
 	if t.ptr {
-		w.p("if %s == nil { %s = new(%s) }", target, target, goType(t.deref()))
+		elem := goType(t.deref())
+		q := t.pkg + "." + t.name
+		if t.pkg == "" {
+			q = g.p.name + "." + t.name
+		}
+		if g.all.repeated[q] {
+			idx, ok := g.slabs[elem]
+			if !ok {
+				idx = len(g.slabs)
+				g.slabs[elem] = idx
+			}
+			w.p("if %s == nil { %s = protowire.Alloc[%s](d, &protoSlabKeys[%d], 4) }", target, target, elem, idx)
+		} else {
+			w.p("if %s == nil { %s = new(%s) }", target, target, elem)
+		}
 	}
 	w.p("%s", g.call("DecodeProto", "d", target, t, t.ptr))
 	w.p("d.Leave(o)")
@@ -718,4 +739,26 @@ func (g *protoGen) wrap(v string, t *gtype, num int, size bool) {
 	w.p("b = append(b, %s)", tagBytes(num, 2))
 	w.p("b = protowire.AppendVarint(b, uint64(protowire.SizeStrings(%s)))", v)
 	w.p("for _, s := range %s { b = protowire.AppendString(b, 0xa, string(s)) }", v)
+}
+
+// emitProtoTest writes the test that runs fixtures.CheckProto on every
+// type of p with protobuf methods.
+func emitProtoTest(p *pkg) ([]byte, error) {
+	var w writer
+	w.p("\nfunc TestGeneratedProto(t *testing.T) {")
+	w.p("fixtures.CheckProto(t,")
+	n := 0
+	for _, name := range sortedKeys(p.types) {
+		t := p.types[name]
+		if t.alias == nil && t.name != "TypeMeta" && !hidden(p.name, name) && hasProto(t.schema) {
+			w.p("&%s.%s{},", p.name, name)
+			n++
+		}
+	}
+	w.p(")")
+	w.p("}")
+	if n == 0 {
+		return nil, nil
+	}
+	return file(p.name+"_test", []string{`"testing"`, `"` + modulePath + `/internal/fixtures"`, p.importLine(p.name)}, w.Bytes())
 }

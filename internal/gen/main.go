@@ -219,6 +219,12 @@ func generate(specDir, outDir string, tg *target) (map[string][]byte, error) {
 				return nil, err
 			}
 			files[filepath.Join(p.name, "zz_generated_proto.go")] = out
+			if out, err = emitProtoTest(p); err != nil {
+				return nil, err
+			}
+			if out != nil {
+				files[filepath.Join(p.name, "zz_generated_proto_test.go")] = out
+			}
 		}
 		out, err = emitCodecTest(p)
 		if err != nil {

@@ -61,6 +61,8 @@ type Decoder struct {
 	path     []int32 // field number and item index of each message entered
 	unknown  []unknownField
 	words    []uint64
+	strs     []string
+	slabs    []slab
 }
 
 // NewDecoder returns a decoder of the message data, which it copies.
@@ -271,8 +273,13 @@ func (d *Decoder) Float64Ptr() *float64 {
 
 // StringPtr reads a string field into a new pointer.
 func (d *Decoder) StringPtr() *string {
-	s := d.String()
-	return &s
+	if len(d.strs) == 0 {
+		d.strs = make([]string, 16)
+	}
+	p := &d.strs[0]
+	d.strs = d.strs[1:]
+	*p = d.String()
+	return p
 }
 
 // Enter begins a nested message, the current field, as the item index of
