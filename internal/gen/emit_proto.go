@@ -30,9 +30,9 @@ type protoGen struct {
 	// type, each with the index of its key in protoSlabKeys.
 	slabs map[string]int
 	w     writer
-	p    *pkg
-	all  *model
-	errs []string
+	p     *pkg
+	all   *model
+	errs  []string
 }
 
 // protoNode is one message of a type's protobuf layout: the type itself,
