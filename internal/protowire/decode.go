@@ -403,3 +403,13 @@ func (d *Decoder) Unknown() {
 // Fail records a failure of the value just read (a quantity that does not
 // parse), unless one was recorded before.
 func (d *Decoder) Fail(reason string) { d.fail(reason) }
+
+// RawField skips the current field and returns it whole, tag included:
+// for tests and tools that copy fields they do not interpret.
+func (d *Decoder) RawField() []byte {
+	d.Skip()
+	if d.err != nil {
+		return nil
+	}
+	return d.buf[d.tagStart:d.pos:d.pos]
+}
