@@ -110,15 +110,21 @@ type WatchEvent struct {
 }
 
 // DecodeWatchEvent reads a watch event from one frame of a protobuf watch
-// stream (without its length prefix): the envelope of a metav1.WatchEvent
-// whose object is the envelope of the object. Object points into frame.
+// stream (without its length prefix): a metav1.WatchEvent message, not
+// enveloped (the API server writes it bare), whose object is the envelope
+// of the object. A frame in an envelope is read too. Object points into
+// frame.
 func DecodeWatchEvent(frame []byte) (WatchEvent, error) {
 	var ev WatchEvent
-	env, err := Unwrap(frame)
-	if err != nil {
-		return ev, err
+	msg := frame
+	if bytes.HasPrefix(frame, []byte(Magic)) {
+		env, err := Unwrap(frame)
+		if err != nil {
+			return ev, err
+		}
+		msg = env.Raw
 	}
-	d := Decoder{buf: env.Raw, end: len(env.Raw)}
+	d := Decoder{buf: msg, end: len(msg)}
 	for d.Next() {
 		switch d.num {
 		case 1:
@@ -144,22 +150,17 @@ func DecodeWatchEvent(frame []byte) (WatchEvent, error) {
 	return ev, nil
 }
 
-// AppendWatchFrame appends one frame of a protobuf watch stream to b: the
-// 4-byte big-endian length, then the envelope (apiVersion v1, kind
-// WatchEvent) of the event whose object is the enveloped body object.
+// AppendWatchFrame appends one frame of a protobuf watch stream to b, as
+// the API server writes it: the 4-byte big-endian length, then the
+// metav1.WatchEvent message (type 1, object 2 holding raw 1), not
+// enveloped, whose object is the enveloped body object.
 func AppendWatchFrame(b []byte, eventType string, object []byte) []byte {
-	inner := 1 + SizeBytes(len(eventType)) + 1 + SizeBytes(1+SizeBytes(len(object)))
 	start := len(b)
 	b = append(b, 0, 0, 0, 0)
-	b = append(b, Magic...)
-	b = appendTypeMeta(b, "v1", "WatchEvent")
-	b = AppendVarint(b, Tag(2, WireBytes))
-	b = AppendVarint(b, uint64(inner))
 	b = AppendString(b, Tag(1, WireBytes), eventType)
 	b = AppendVarint(b, Tag(2, WireBytes))
 	b = AppendVarint(b, uint64(1+SizeBytes(len(object))))
 	b = AppendBytes(b, Tag(1, WireBytes), object)
-	b = append(b, 0x1a, 0, 0x22, 0)
 	binary.BigEndian.PutUint32(b[start:], uint32(len(b)-start-4))
 	return b
 }
