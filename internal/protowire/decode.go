@@ -67,9 +67,8 @@ type Decoder struct {
 
 // NewDecoder returns a decoder of the message data, which it copies.
 func NewDecoder(data []byte) *Decoder {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	return &Decoder{buf: buf, end: len(buf)}
+	buf := append([]byte(nil), data...) // not cleared before the copy, as make would
+	return &Decoder{buf: buf, end: len(data)}
 }
 
 // Err returns the first failure, or nil. A decoder that stopped before
@@ -314,24 +313,29 @@ func (d *Decoder) Leave(outer int) {
 	d.end = outer
 }
 
-// Count returns how many fields numbered num are left in the current
-// message, counting the one just read: decoders size repeated fields with
-// it. Malformed input gives a wrong count, which decoding then reports.
+// Count returns how many fields with the current field's number follow
+// one another from here, counting the one just read: decoders size
+// repeated fields with it. Kubernetes writes a repeated field's items
+// together, so the scan stops at the first other field; items further on
+// are appended, and malformed input gives a wrong count, which decoding
+// then reports.
 func (d *Decoder) Count() int {
 	n := 1
-	num := uint64(d.num)
-	p := d.pos
-	// Skip the current field's value first.
-	p = skipValue(d.buf, p, d.end, d.wire)
+	tag := uint64(d.num)<<3 | uint64(d.wire)
+	p := skipValue(d.buf, d.pos, d.end, d.wire)
 	for p >= 0 && p < d.end {
-		tag, q := readVarint(d.buf, p, d.end)
-		if q < 0 {
+		var t uint64
+		var q int
+		if c := d.buf[p]; c < 0x80 {
+			t, q = uint64(c), p+1
+		} else if t, q = readVarint(d.buf, p, d.end); q < 0 {
 			break
 		}
-		if tag>>3 == num {
-			n++
+		if t != tag {
+			break
 		}
-		p = skipValue(d.buf, q, d.end, int(tag&7))
+		n++
+		p = skipValue(d.buf, q, d.end, d.wire)
 	}
 	return n
 }
