@@ -14,7 +14,6 @@ import (
 	"github.com/kubewire/kubewire/api/corev1"
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/config"
-	"github.com/kubewire/kubewire/internal/codec"
 	"github.com/kubewire/kubewire/internal/fixtures"
 	"github.com/kubewire/kubewire/rest"
 )
@@ -118,7 +117,7 @@ func BenchmarkDecodePodList(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var l List
-			if err := codec.Decode(bytes.NewReader(data), &l); err != nil {
+			if err := decodeIter(data, &l); err != nil {
 				b.Fatal(err)
 			}
 			if len(l.Items) != 1000 {
@@ -131,7 +130,7 @@ func BenchmarkDecodePodList(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var l List
-			if err := l.DecodeOwnedJSON(bytes.Clone(data)); err != nil {
+			if err := decodeOwned(&l, bytes.Clone(data)); err != nil {
 				b.Fatal(err)
 			}
 			if len(l.Items) != 1000 {
@@ -167,7 +166,7 @@ func BenchmarkDecodePodList(b *testing.B) {
 func TestDecodeMatchesBaseline(t *testing.T) {
 	data := podListJSON(20)
 	var l List
-	if err := codec.Decode(bytes.NewReader(data), &l); err != nil {
+	if err := decodeIter(data, &l); err != nil {
 		t.Fatal(err)
 	}
 	header, items, err := clientGoStyleDecode(data)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/codec"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // byteDecoder reads JSON from a byte slice into the shapes of this package
@@ -494,11 +495,22 @@ func (d *byteDecoder) decodeObject(data []byte) (Object, error) {
 	return o, nil
 }
 
-// DecodeOwnedJSON decodes data, one JSON object (null leaves o nil), like
-// DecodeJSON, faster. It implements codec.OwnedDecoder, so the rest and
-// typed clients hand it whole response bodies; o keeps no reference to
-// data.
-func (o *Object) DecodeOwnedJSON(data []byte) error {
+// DecodeWire decodes one JSON object (null leaves o nil), like DecodeJSON,
+// faster: it is the JSON capability through which codec.DecodeBody, and so
+// the rest, typed and dynamic clients, decode Objects. o keeps nothing of
+// the input, owned or not.
+func (o *Object) DecodeWire(r *jsonwire.Reader) {
+	data := r.Whole()
+	if data == nil {
+		if data = r.Value(); r.Failed() {
+			return
+		}
+	}
+	r.FailWith(o.decodeBytes(data))
+}
+
+// decodeBytes decodes data, one JSON object, into o.
+func (o *Object) decodeBytes(data []byte) error {
 	d := objectDecoders.Get().(*byteDecoder)
 	d.single = len(data) < 4<<10
 	obj, err := d.decodeObject(data)
@@ -518,18 +530,20 @@ func (o *Object) DecodeOwnedJSON(data []byte) error {
 // (watch events, Get responses).
 var objectDecoders = sync.Pool{New: func() any { return new(byteDecoder) }}
 
-// TransientJSON reports true: o keeps nothing of what DecodeOwnedJSON
-// decodes (codec.Transient).
-func (o *Object) TransientJSON() bool { return true }
+// DecodeWire decodes a list like DecodeJSON, its items in parallel when
+// it is large: the JSON capability through which codec.DecodeBody decodes
+// Lists. l keeps nothing of the input, owned or not.
+func (l *List) DecodeWire(r *jsonwire.Reader) {
+	data := r.Whole()
+	if data == nil {
+		if data = r.Value(); r.Failed() {
+			return
+		}
+	}
+	r.FailWith(l.decodeBytes(data))
+}
 
-// TransientJSON reports true: l keeps nothing of what DecodeOwnedJSON
-// decodes (codec.Transient).
-func (l *List) TransientJSON() bool { return true }
-
-// DecodeOwnedJSON decodes a list like DecodeJSON, its items in parallel
-// when it is large. It implements codec.OwnedDecoder; l keeps no reference
-// to data.
-func (l *List) DecodeOwnedJSON(data []byte) error {
+func (l *List) decodeBytes(data []byte) error {
 	newDecode := func() func([]byte, *Object) error {
 		d := new(byteDecoder)
 		return func(b []byte, o *Object) error {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"testing/iotest"
 
+	jsoniter "github.com/json-iterator/go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -30,9 +31,9 @@ func TestByteDecoderMatchesIterator(t *testing.T) {
 	}
 	for _, in := range inputs {
 		var want Object
-		require.NoError(t, codec.Decode(bytes.NewReader([]byte(in)), &want), in)
+		require.NoError(t, decodeIter([]byte(in), &want), in)
 		var got Object
-		require.NoError(t, got.DecodeOwnedJSON([]byte(in)), in)
+		require.NoError(t, decodeOwned(&got, []byte(in)), in)
 		assert.Equal(t, want, got, in)
 	}
 }
@@ -44,18 +45,18 @@ func TestByteDecoderErrors(t *testing.T) {
 		`{"a":1x}`, `{a:1}`, `{"a":[1 2]}`, `{"a":1 "b":2}`,
 	} {
 		var o Object
-		err := o.DecodeOwnedJSON([]byte(in))
+		err := decodeOwned(&o, []byte(in))
 		var se *metav1.SyntaxError
 		assert.ErrorAs(t, err, &se, "%q", in)
 	}
 	deep := bytes.Repeat([]byte(`{"a":`), maxDepth+1)
 	var o Object
-	assert.ErrorContains(t, o.DecodeOwnedJSON(deep), "nested too deeply")
+	assert.ErrorContains(t, decodeOwned(&o, deep), "nested too deeply")
 }
 
 func TestByteDecoderBoxedValues(t *testing.T) {
 	var o Object
-	require.NoError(t, o.DecodeOwnedJSON([]byte(`{"s":"x","n":1000,"m":-5,"f":0.5}`)))
+	require.NoError(t, decodeOwned(&o, []byte(`{"s":"x","n":1000,"m":-5,"f":0.5}`)))
 	assert.Equal(t, "x", o["s"])
 	assert.Equal(t, int64(1000), o["n"])
 	assert.Equal(t, int64(-5), o["m"])
@@ -80,9 +81,9 @@ func TestListDecodeOwnedMatchesIterator(t *testing.T) {
 	for _, n := range []int{0, 1, 20, 400} {
 		data := podListJSON(n)
 		var want List
-		require.NoError(t, codec.Decode(bytes.NewReader(data), &want))
+		require.NoError(t, decodeIter(data, &want))
 		var got List
-		require.NoError(t, got.DecodeOwnedJSON(bytes.Clone(data)))
+		require.NoError(t, decodeOwned(&got, bytes.Clone(data)))
 		assert.Equal(t, want.Header, got.Header, n)
 		require.Len(t, got.Items, n)
 		for i := range want.Items {
@@ -90,11 +91,11 @@ func TestListDecodeOwnedMatchesIterator(t *testing.T) {
 		}
 	}
 	var l List
-	require.NoError(t, l.DecodeOwnedJSON([]byte(`{"kind":"PodList","apiVersion":"v1","items":null}`)))
+	require.NoError(t, decodeOwned(&l, []byte(`{"kind":"PodList","apiVersion":"v1","items":null}`)))
 	assert.Nil(t, l.Items)
-	assert.Error(t, l.DecodeOwnedJSON([]byte(`{"items":{}}`)))
-	assert.Error(t, l.DecodeOwnedJSON([]byte(`{"items":[1]}`)))
-	assert.Error(t, l.DecodeOwnedJSON(append(podListJSON(400), 'x')))
+	assert.Error(t, decodeOwned(&l, []byte(`{"items":{}}`)))
+	assert.Error(t, decodeOwned(&l, []byte(`{"items":[1]}`)))
+	assert.Error(t, decodeOwned(&l, append(podListJSON(400), 'x')))
 }
 
 // Streaming through a window gives the same list, whatever the reads.
@@ -102,7 +103,7 @@ func TestListDecodeFromReaderMatchesIterator(t *testing.T) {
 	for _, n := range []int{0, 1, 30, 200} {
 		data := podListJSON(n)
 		var want List
-		require.NoError(t, codec.Decode(bytes.NewReader(data), &want))
+		require.NoError(t, decodeIter(data, &want))
 		for name, r := range map[string]io.Reader{
 			"whole": bytes.NewReader(data), "one byte": iotest.OneByteReader(bytes.NewReader(data)),
 			"halves": iotest.HalfReader(bytes.NewReader(data)),
@@ -129,4 +130,21 @@ func TestListDecodeFromReaderMatchesIterator(t *testing.T) {
 	assert.Nil(t, nl.Items)
 	r := iotest.ErrReader(errors.New("boom"))
 	assert.ErrorContains(t, nl.DecodeJSONFrom(r), "boom")
+}
+
+// decodeIter decodes data with v's iterator decoder (DecodeJSON), the
+// reference the byte decoders are compared with.
+func decodeIter(data []byte, v interface{ DecodeJSON(*jsoniter.Iterator) }) error {
+	it := codec.API.BorrowIterator(data)
+	defer codec.API.ReturnIterator(it)
+	v.DecodeJSON(it)
+	if it.Error != nil && it.Error != io.EOF {
+		return it.Error
+	}
+	return nil
+}
+
+// decodeOwned decodes data through the one decode path, handing it over.
+func decodeOwned(v codec.JSONDecoder, data []byte) error {
+	return codec.DecodeBody(data, "", v, codec.Owned)
 }

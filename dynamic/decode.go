@@ -171,10 +171,9 @@ func checkNumber(s string) (integral, ok bool) {
 	return integral, i == len(s)
 }
 
-// DecodeJSON reads one JSON object into o (null leaves o nil). Numbers
-// become int64 when integral and in range, float64 otherwise. It
-// implements codec.Decoder, so rest and the typed client decode Objects
-// straight from the response stream.
+// DecodeJSON reads one JSON object into o from a json-iterator Iterator
+// (null leaves o nil). Numbers become int64 when integral and in range,
+// float64 otherwise. kubewire's clients decode through DecodeWire.
 func (o *Object) DecodeJSON(it *jsoniter.Iterator) {
 	switch it.WhatIsNext() {
 	case jsoniter.NilValue:
@@ -189,16 +188,10 @@ func (o *Object) DecodeJSON(it *jsoniter.Iterator) {
 	}
 }
 
-// UnmarshalJSON decodes like DecodeJSON, for encoding/json users.
+// UnmarshalJSON decodes like DecodeWire, for encoding/json users.
 func (o *Object) UnmarshalJSON(b []byte) error {
-	return codec.Unmarshal(b, (*decodeTarget)(o))
+	return codec.DecodeBody(b, "", o, codec.Detached)
 }
-
-// decodeTarget is an Object without UnmarshalJSON, so codec.Unmarshal
-// takes the DecodeJSON path and does not recurse.
-type decodeTarget Object
-
-func (t *decodeTarget) DecodeJSON(it *jsoniter.Iterator) { (*Object)(t).DecodeJSON(it) }
 
 // DecodeJSON reads a list object: items into Items, every other field into
 // Header. Items without apiVersion and kind (the API server omits them in
@@ -260,14 +253,10 @@ func (l *List) fillItemKinds() {
 	}
 }
 
-// UnmarshalJSON decodes like DecodeJSON, for encoding/json users.
+// UnmarshalJSON decodes like DecodeWire, for encoding/json users.
 func (l *List) UnmarshalJSON(b []byte) error {
-	return codec.Unmarshal(b, (*listTarget)(l))
+	return codec.DecodeBody(b, "", l, codec.Detached)
 }
-
-type listTarget List
-
-func (t *listTarget) DecodeJSON(it *jsoniter.Iterator) { (*List)(t).DecodeJSON(it) }
 
 // MarshalJSON encodes the list: Header's fields and items.
 func (l List) MarshalJSON() ([]byte, error) {

@@ -22,10 +22,10 @@ var decoders = []struct {
 	}, Decode},
 	{"owned bytes", func(b []byte) (*List, error) {
 		var l List
-		return &l, l.DecodeOwnedJSON(bytes.Clone(b))
+		return &l, decodeOwned(&l, bytes.Clone(b))
 	}, func(b []byte) (Object, error) {
 		var o Object
-		return o, o.DecodeOwnedJSON(bytes.Clone(b))
+		return o, decodeOwned(&o, bytes.Clone(b))
 	}},
 	{"stream", func(b []byte) (*List, error) {
 		var l List

@@ -93,8 +93,9 @@ func (w *window) value() []byte {
 }
 
 // DecodeJSONFrom decodes a list from r like DecodeJSON, faster and holding
-// one item's bytes at a time. It implements codec.StreamDecoder, through
-// which the rest and typed clients decode lists.
+// one item's bytes at a time, for a caller that has a reader rather than a
+// body (kubewire's clients read whole bodies and decode through
+// DecodeWire).
 func (l *List) DecodeJSONFrom(r io.Reader) error {
 	wb := windowPool.Get().(*[]byte)
 	w := &window{r: r, buf: (*wb)[:0]}

@@ -34,7 +34,7 @@ func TestHostileBodiesAreDecodeErrors(t *testing.T) {
 		"generated": func() any { return new(metav1.Status) },
 		"raw":       func() any { return new(metav1.RawJSON) },
 		"reflect":   func() any { return new(map[string]any) },
-		"stream":    func() any { return new(midStream) },
+		"whole":     func() any { return new(midWire) },
 	}
 	ctx := testCtx(t)
 	for name, b := range bodies {

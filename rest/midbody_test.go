@@ -2,6 +2,7 @@ package rest
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kubewire/kubewire/internal/codec"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 // fullBody is the answer the cut-off responses promise.
@@ -39,16 +43,13 @@ func okFull(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, fullBody)
 }
 
-// midStream decodes from the connection (codec.StreamDecoder).
-type midStream struct{ object }
+// midWire decodes through the JSON capability, taking the whole body.
+type midWire struct{ object }
 
-func (s *midStream) DecodeJSONFrom(r io.Reader) error { return decodeStream(r, &s.object) }
-
-// midOwned decodes from a whole body (codec.OwnedDecoder).
-type midOwned struct{ object }
-
-func (o *midOwned) DecodeOwnedJSON(b []byte) error {
-	return decodeStream(strings.NewReader(string(b)), &o.object)
+func (o *midWire) DecodeWire(r *jsonwire.Reader) {
+	if err := json.Unmarshal(r.Whole(), &o.object); err != nil {
+		r.FailWith(err)
+	}
 }
 
 // Failed before the change: every read below failed with "decoding
@@ -75,13 +76,13 @@ func TestGetRetriedOnConnectionLostMidBody(t *testing.T) {
 	assert.Equal(t, "cm", plain.Metadata.Name)
 	assert.Len(t, plain.Data["k"], 4096)
 
-	var st midStream
-	require.NoError(t, get().Into(ctx, &st), "Into, stream decoder")
-	assert.Len(t, st.Data["k"], 4096)
-
-	var ot midOwned
-	require.NoError(t, get().Into(ctx, &ot), "Into, owned decoder")
+	var ot midWire
+	require.NoError(t, get().Into(ctx, &ot), "Into, whole-body decoder")
 	assert.Len(t, ot.Data["k"], 4096)
+
+	var dt midWire
+	require.NoError(t, get().Into(ctx, codec.Target{V: &dt, Own: codec.Detached}), "Into, detached")
+	assert.Len(t, dt.Data["k"], 4096)
 
 	assert.Equal(t, int32(8), n.Load(), "two attempts per read")
 	assert.Len(t, f.recordedWaits(), 4, "each retry waits a backoff")

@@ -7,15 +7,12 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"time"
-
-	jsoniter "github.com/json-iterator/go"
 
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/codec"
@@ -42,22 +39,27 @@ func (r Result) Raw() ([]byte, error) { return r.body, r.err }
 // transport's or context's error.
 func (r Result) Err() error { return r.err }
 
-// Into decodes the JSON body into v (through its generated decoder when it
-// has one). It returns the request's error if there was one, a
-// *DecodeError when the content type is not JSON or the body is not valid
-// JSON for v.
+// Into decodes the body into v through kubewire's one decode path
+// (v's generated decoder when it has one, else reflection); v keeps a copy
+// of what it needs, so the body stays the Result's. It returns the
+// request's error if there was one, a *DecodeError when the content type
+// is not one kubewire decodes or the body is not valid for v.
 func (r Result) Into(v any) error {
 	if r.err != nil {
 		return r.err
 	}
+	v, own := codec.Unwrap(v)
 	if err := checkTarget(v); err != nil {
 		return err
 	}
 	ct := r.header.Get("Content-Type")
-	if !isJSON(ct) {
+	if _, ok := codec.FormatOf(ct); !ok {
 		return &DecodeError{Method: r.method, URL: r.url, ContentType: ct}
 	}
-	if err := codec.Unmarshal(r.body, v); err != nil {
+	if own == codec.Owned {
+		own = codec.Borrowed // the body stays the Result's
+	}
+	if err := codec.DecodeBody(r.body, ct, v, own); err != nil {
 		return &DecodeError{Method: r.method, URL: r.url, Err: cleanJSONError(err)}
 	}
 	return nil
@@ -132,16 +134,17 @@ func (r *Request) read(ctx context.Context, resp *http.Response) (res Result, re
 	return res, readErr
 }
 
-// Into sends the request like Do and decodes the JSON response straight
-// from the connection into v (64 KiB reads, the generated decoder when v
-// has one), or, when v decodes from an owned buffer
-// (DecodeOwnedJSON([]byte) error), reads the whole body into a new buffer
-// and hands it to v, which may keep pointers into it. Errors are those of
-// Do and Result.Into.
+// Into sends the request like Do, reads the whole response body and
+// decodes it into v through kubewire's one decode path (codec.DecodeBody:
+// the format from the Content-Type, then v's generated decoder when it has
+// one, else reflection). The body is read into a new buffer that v may
+// keep pointers into. Errors are those of Do and Result.Into.
 func (r *Request) Into(ctx context.Context, v any) error {
 	if err := r.usable(ctx, "Into"); err != nil {
 		return err
 	}
+	target := v
+	v, _ = codec.Unwrap(v)
 	if err := checkTarget(v); err != nil {
 		return err
 	}
@@ -153,7 +156,7 @@ func (r *Request) Into(ctx context.Context, v any) error {
 		if err != nil {
 			return err
 		}
-		err, readErr := r.decodeInto(ctx, resp, v)
+		err, readErr := r.decodeInto(ctx, resp, target)
 		if r.retryBody(ctx, &a, resp, readErr) {
 			clearTarget(v) // the cut attempt may have filled part of it
 			continue
@@ -169,9 +172,10 @@ func clearTarget(v any) {
 	}
 }
 
-// decodeInto decodes resp's body into v and closes it. readErr is the
-// connection's error when a 2xx body broke off.
-func (r *Request) decodeInto(ctx context.Context, resp *http.Response, v any) (err, readErr error) {
+// decodeInto decodes resp's body into target (a value, or a codec.Target
+// naming its Ownership) and closes it. readErr is the connection's error
+// when a 2xx body broke off.
+func (r *Request) decodeInto(ctx context.Context, resp *http.Response, target any) (err, readErr error) {
 	defer resp.Body.Close()
 	r.c.handleWarnings(ctx, resp)
 	if !success(resp.StatusCode) {
@@ -180,56 +184,28 @@ func (r *Request) decodeInto(ctx context.Context, resp *http.Response, v any) (e
 	}
 	method, u := resp.Request.Method, resp.Request.URL.Redacted()
 	ct := resp.Header.Get("Content-Type")
-	if !isJSON(ct) {
+	if _, ok := codec.FormatOf(ct); !ok {
 		return &DecodeError{Method: method, URL: u, ContentType: ct}, nil
 	}
-	if sd, ok := v.(codec.StreamDecoder); ok {
-		cr := &capReader{r: decompressed(resp, resp.Body), left: r.c.maxBytes + 1}
-		err := sd.DecodeJSONFrom(cr)
-		if rerr := readError(cr, nil, method, u, r.c.maxBytes); rerr != nil {
-			return rerr, nil
-		}
-		if cr.err != nil {
-			return &DecodeError{Method: method, URL: u, Err: cr.err}, cr.err
-		}
-		if err != nil {
-			return &DecodeError{Method: method, URL: u, Err: cleanJSONError(err)}, nil
-		}
-		return nil, nil
+	v, own := codec.Unwrap(target)
+	var body []byte
+	if own == codec.Detached {
+		// The value keeps nothing of the body: read it into a reused buffer.
+		buf := bodyPool.Get().(*[]byte)
+		defer bodyPool.Put(buf)
+		*buf, err = r.c.readInto(resp, r.c.maxBytes, (*buf)[:0])
+		body = *buf
+	} else {
+		body, err = r.c.readCapped(resp, r.c.maxBytes)
+		own = codec.Owned // the body was read for v alone
 	}
-	if od, ok := v.(codec.OwnedDecoder); ok {
-		// The decoder takes the whole body, read into a buffer of its own,
-		// or into a reused one when it keeps nothing of it.
-		var body []byte
-		var err error
-		if t, ok := v.(codec.Transient); ok && t.TransientJSON() {
-			buf := bodyPool.Get().(*[]byte)
-			defer bodyPool.Put(buf)
-			*buf, err = r.c.readInto(resp, r.c.maxBytes, (*buf)[:0])
-			body = *buf
-		} else {
-			body, err = r.c.readCapped(resp, r.c.maxBytes)
+	if err != nil {
+		if de, ok := err.(*DecodeError); ok {
+			return err, de.Err
 		}
-		if err != nil {
-			if de, ok := err.(*DecodeError); ok {
-				return err, de.Err
-			}
-			return err, nil
-		}
-		if err := od.DecodeOwnedJSON(body); err != nil {
-			return &DecodeError{Method: method, URL: u, Err: cleanJSONError(err)}, nil
-		}
-		return nil, nil
+		return err, nil
 	}
-	body := decompressed(resp, resp.Body)
-	cr := &capReader{r: body, left: r.c.maxBytes + 1}
-	err = decodeStream(cr, v)
-	switch {
-	case cr.exceeded:
-		return &ResponseTooLargeError{Method: method, URL: u, Limit: r.c.maxBytes}, nil
-	case cr.err != nil:
-		return &DecodeError{Method: method, URL: u, Err: cr.err}, cr.err
-	case err != nil:
+	if err := codec.DecodeBody(body, ct, v, own); err != nil {
 		return &DecodeError{Method: method, URL: u, Err: cleanJSONError(err)}, nil
 	}
 	return nil, nil
@@ -310,14 +286,8 @@ func success(code int) bool { return code >= 200 && code < 300 }
 // isJSON accepts application/json, any +json type, and a missing content
 // type.
 func isJSON(ct string) bool {
-	if ct == "" {
-		return true
-	}
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		return false
-	}
-	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+	f, ok := codec.FormatOf(ct)
+	return ok && f == codec.JSON
 }
 
 // handleWarnings passes the response's warnings to the handler, or logs
@@ -389,8 +359,8 @@ func readError(cr *capReader, err error, method, u string, limit int64) error {
 	return nil
 }
 
-// bodyPool holds the buffers readInto reads bodies into for transient
-// decoders (see codec.Transient).
+// bodyPool holds the buffers readInto reads bodies into for values decoded
+// detached (codec.Detached), which keep nothing of them.
 var bodyPool = sync.Pool{New: func() any { return new([]byte) }}
 
 // readInto is readCapped reading into buf, which it grows as needed, and
@@ -514,28 +484,6 @@ func (c *capReader) Read(p []byte) (int, error) {
 		c.err = err
 	}
 	return n, err
-}
-
-// decodeStream decodes one JSON value from rd into v with a 64 KiB buffer,
-// and reads rd to its end, which must hold only white space (so the
-// connection is reused).
-func decodeStream(rd io.Reader, v any) error {
-	it := jsoniter.Parse(codec.API, rd, codec.ReadBufferSize)
-	if d, ok := v.(codec.Decoder); ok {
-		d.DecodeJSON(it)
-	} else {
-		it.ReadVal(v)
-	}
-	if it.Error != nil && it.Error != io.EOF {
-		return it.Error
-	}
-	if it.Error == nil && it.WhatIsNext() != jsoniter.InvalidValue {
-		return errors.New("there are bytes left after the JSON value")
-	}
-	if it.Error != nil && it.Error != io.EOF {
-		return it.Error
-	}
-	return nil
 }
 
 // cleanJSONError drops json-iterator's quote of the surrounding input, which

@@ -16,6 +16,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kubewire/kubewire/internal/codec"
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
 func TestDoAndInto(t *testing.T) {
@@ -359,41 +362,25 @@ func TestStreamEndsWithContext(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 }
 
-// Targets that take the whole body (codec.OwnedDecoder, codec.Transient)
-// or the reader (codec.StreamDecoder) get the decompressed body, under the
-// same cap and with the same errors as the iterator path.
-type ownedTarget struct{ got []byte }
+// Targets that take the whole body through the JSON capability, owned or
+// detached, get the decompressed body, under the same cap and with the
+// same errors as reflection.
+type wholeTarget struct {
+	got   []byte
+	owned bool
+}
 
-func (o *ownedTarget) DecodeOwnedJSON(b []byte) error {
+func (o *wholeTarget) DecodeWire(r *jsonwire.Reader) {
+	b := r.Whole()
 	if !json.Valid(b) {
-		return errors.New("invalid JSON")
+		r.FailWith(errors.New("invalid JSON"))
+		return
+	}
+	o.owned = r.Owned()
+	if !o.owned {
+		b = bytes.Clone(b)
 	}
 	o.got = b
-	return nil
-}
-
-type transientTarget struct{ ownedTarget }
-
-func (t *transientTarget) DecodeOwnedJSON(b []byte) error {
-	err := t.ownedTarget.DecodeOwnedJSON(b)
-	t.got = bytes.Clone(t.got)
-	return err
-}
-
-func (*transientTarget) TransientJSON() bool { return true }
-
-type streamTarget struct{ got []byte }
-
-func (s *streamTarget) DecodeJSONFrom(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	if !json.Valid(b) {
-		return errors.New("invalid JSON")
-	}
-	s.got = b
-	return nil
 }
 
 func TestIntoWholeBodyTargets(t *testing.T) {
@@ -415,9 +402,11 @@ func TestIntoWholeBodyTargets(t *testing.T) {
 	f.handle("GET /api/v1/secrets", serve([]byte(`{"kind":"List"}`), ""))
 	ctx := testCtx(t)
 	targets := map[string]func() (any, func() []byte){
-		"owned":     func() (any, func() []byte) { o := &ownedTarget{}; return o, func() []byte { return o.got } },
-		"transient": func() (any, func() []byte) { o := &transientTarget{}; return o, func() []byte { return o.got } },
-		"stream":    func() (any, func() []byte) { o := &streamTarget{}; return o, func() []byte { return o.got } },
+		"owned": func() (any, func() []byte) { o := &wholeTarget{}; return o, func() []byte { return o.got } },
+		"detached": func() (any, func() []byte) {
+			o := &wholeTarget{}
+			return codec.Target{V: o, Own: codec.Detached}, func() []byte { return o.got }
+		},
 	}
 	for name, mk := range targets {
 		v, got := mk()

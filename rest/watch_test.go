@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/codec"
 )
 
 // watchHandler writes frames one by one, flushing each, then holds the
@@ -66,7 +67,7 @@ func TestWatchEvents(t *testing.T) {
 	var obj struct {
 		Metadata struct{ Annotations map[string]string } `json:"metadata"`
 	}
-	require.NoError(t, decodeStream(strings.NewReader(string(ev.Object)), &obj))
+	require.NoError(t, codec.Unmarshal(ev.Object, &obj))
 	assert.Equal(t, `}{"][`, obj.Metadata.Annotations["x"], "braces inside strings do not end the frame")
 
 	ev, err = w.Next()

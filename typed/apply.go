@@ -51,7 +51,7 @@ func (c *Client[T, L]) apply(ctx context.Context, name string, config any, opts 
 	}
 	out := new(T)
 	err = c.request(c.rc.Patch(rest.ApplyPatch), name, sub...).Params(opts.Query()).
-		BodyBytes(body, string(rest.ApplyPatch)).Into(ctx, objectTarget(out))
+		BodyBytes(body, string(rest.ApplyPatch)).Into(ctx, objectTarget[T](out))
 	if err != nil {
 		return nil, err
 	}

@@ -97,7 +97,7 @@ func (c *Client[T, L]) Get(ctx context.Context, name string, opts metav1.GetOpti
 		return nil, err
 	}
 	out := new(T)
-	err := c.request(c.rc.Get(), name).Params(opts.Query()).Into(ctx, objectTarget(out))
+	err := c.request(c.rc.Get(), name).Params(opts.Query()).Into(ctx, objectTarget[T](out))
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +181,7 @@ func (c *Client[T, L]) update(ctx context.Context, obj *T, opts metav1.UpdateOpt
 	}
 	out := new(T)
 	err = c.request(c.rc.Put(), name, sub...).Params(opts.Query()).
-		BodyBytes(body, "application/json").Into(ctx, objectTarget(out))
+		BodyBytes(body, "application/json").Into(ctx, objectTarget[T](out))
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +196,7 @@ func (c *Client[T, L]) Patch(ctx context.Context, name string, pt rest.PatchType
 	}
 	out := new(T)
 	err := c.request(c.rc.Patch(pt), name, subresources...).Params(opts.Query()).
-		BodyBytes(data, string(pt)).Into(ctx, objectTarget(out))
+		BodyBytes(data, string(pt)).Into(ctx, objectTarget[T](out))
 	if err != nil {
 		return nil, err
 	}
@@ -250,7 +250,7 @@ func (c *Client[T, L]) write(ctx context.Context, base *rest.Request, name strin
 		return nil, encodeError(c.r.Kind, err)
 	}
 	out := new(T)
-	err = c.request(base, name).Params(q).BodyBytes(body, "application/json").Into(ctx, objectTarget(out))
+	err = c.request(base, name).Params(q).BodyBytes(body, "application/json").Into(ctx, objectTarget[T](out))
 	if err != nil {
 		return nil, err
 	}

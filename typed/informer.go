@@ -2,11 +2,9 @@ package typed
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/codec"
-	"github.com/kubewire/kubewire/internal/jsonwire"
 	"github.com/kubewire/kubewire/rest"
 )
 
@@ -53,28 +51,12 @@ func (c *Client[T, L]) ListItems(ctx context.Context, opts metav1.ListOptions) (
 	return items, meta, nil
 }
 
-// wireDecoder is the generated decoder of a kind.
-type wireDecoder interface {
-	DecodeWire(r *jsonwire.Reader)
-}
-
 // decodeDetached decodes data into v so that v shares no memory with
-// data: generated kinds through their decoder over a borrowed buffer
-// (jsonwire.Reader.Reset: strings and raw values are copies, shared with
+// data (codec.Detached): strings and raw values are copies, shared with
 // other detached objects holding the same bytes, resource lists are shared
-// likewise, and no slab space is kept), other types through the reflective decoder, which copies too.
+// likewise, and no slab space is kept.
 func decodeDetached(data []byte, v any) error {
-	d, ok := v.(wireDecoder)
-	if !ok {
-		return codec.Unmarshal(data, v)
-	}
-	var r jsonwire.Reader
-	r.Reset(data)
-	d.DecodeWire(&r)
-	if err := r.Finish(fmt.Sprintf("%T", v)); err != nil {
-		return err
-	}
-	return nil
+	return codec.DecodeBody(data, "", v, codec.Detached)
 }
 
 // NextDetached is Next with the object decoded detached (see ListItems):

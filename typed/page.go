@@ -43,7 +43,12 @@ func (c *Client[T, L]) eachPage(ctx context.Context, opts metav1.ListOptions, p 
 	restarted := false
 	for {
 		p.ListMeta, p.Items, p.keys = metav1.ListMeta{}, nil, nil
-		err := c.request(c.rc.Get(), "").Params(opts.Query()).Into(ctx, &p)
+		own := ownership[T]()
+		if p.detached {
+			// Nothing of the body is kept: it is read into a reused buffer.
+			own = codec.Detached
+		}
+		err := c.request(c.rc.Get(), "").Params(opts.Query()).Into(ctx, codec.Target{V: &p, Own: own})
 		if err != nil && opts.Continue != "" && !restarted && rest.IsResourceExpired(err) {
 			// The token outlived the server's compaction window: list
 			// again in one consistent read.
@@ -63,93 +68,36 @@ func (c *Client[T, L]) eachPage(ctx context.Context, opts metav1.ListOptions, p 
 	}
 }
 
-// DecodeJSON reads a list object, keeping metadata and items only.
-func (p *page[T]) DecodeJSON(it *jsoniter.Iterator) {
-	for field := it.ReadObject(); field != ""; field = it.ReadObject() {
-		switch field {
-		case "metadata":
-			it.ReadVal(&p.ListMeta)
-		case "items":
-			p.decodeItems(it)
-		default:
-			it.Skip()
-		}
-		if it.Error != nil {
-			return
-		}
-	}
-}
-
-func (p *page[T]) decodeItems(it *jsoniter.Iterator) {
+// DecodeWire decodes a page from the whole response body (codec's JSON
+// capability): its items in parallel when it is large, each through its
+// generated decoder, with strings pointing into the body when the reader
+// owns it and copied (detached) otherwise. Other item types, and a page
+// whose keys must be read from the JSON, are decoded sequentially.
+func (p *page[T]) DecodeWire(r *jsonwire.Reader) {
 	var zero T
 	_, hasKey := any(&zero).(keyed)
-	// Items are read from their own bytes when they must not share the
-	// response's memory, or when their key can only be read from the JSON.
-	viaBytes := p.detached || (p.wantKeys && !hasKey)
-	for it.ReadArray() {
-		p.Items = append(p.Items, zero)
-		item := &p.Items[len(p.Items)-1]
-		if !viaBytes {
-			decodeInto(it, item)
-			if it.Error != nil {
-				return
-			}
-		} else {
-			raw := it.SkipAndReturnBytes()
-			if it.Error != nil {
-				return
-			}
-			var err error
-			if p.detached {
-				err = decodeDetached(raw, item)
-			} else {
-				err = codec.Unmarshal(raw, item)
-			}
-			if err != nil {
-				it.ReportError("decode list item", err.Error())
-				return
-			}
-			if p.wantKeys && !hasKey {
-				ns, name := metadataKey(raw)
-				p.keys = append(p.keys, ns+"/"+name)
-				continue
-			}
-		}
-		if p.wantKeys {
-			k := any(item).(keyed)
-			p.keys = append(p.keys, k.GetNamespace()+"/"+k.GetName())
-		}
-	}
-}
-
-// decodeInto reads one value into v, through its generated decoder when it
-// has one.
-func decodeInto(it *jsoniter.Iterator, v any) {
-	if d, ok := v.(codec.Decoder); ok {
-		d.DecodeJSON(it)
+	newDecode := itemDecoder[T](r.Owned())
+	if newDecode == nil || (p.wantKeys && !hasKey) {
+		p.decodeSeq(r)
 		return
 	}
-	it.ReadVal(v)
-}
-
-// DecodeOwnedJSON decodes a page from the whole response body: its items
-// in parallel when it is large, each through its generated decoder, with
-// strings pointing into data unless the page is detached (data is then not
-// kept). Other item types, and a page whose keys must be read from the
-// JSON, take the iterator path.
-func (p *page[T]) DecodeOwnedJSON(data []byte) error {
-	var zero T
-	_, hasKey := any(&zero).(keyed)
-	newDecode := itemDecoder[T](!p.detached)
-	if newDecode == nil || (p.wantKeys && !hasKey) {
-		return codec.Unmarshal(data, (*pageStream[T])(p))
+	data := r.Whole()
+	if data == nil {
+		p.decodeSeq(r)
+		return
 	}
 	items, rest, ok := codec.DecodeListItems(data, newDecode)
+	sub := subReader(r, data)
 	if !ok {
-		return codec.Unmarshal(data, (*pageStream[T])(p))
+		p.decodeSeq(sub)
+		r.FailWith(sub.Finish(""))
+		return
 	}
-	if err := codec.Unmarshal(rest, (*pageStream[T])(p)); err != nil {
-		return err
+	sub = subReader(r, rest)
+	p.decodeSeq(sub)
+	if err := sub.Finish(""); err != nil {
+		r.FailWith(err)
+		return
 	}
 	p.Items = items
 	if p.wantKeys {
@@ -159,73 +107,151 @@ func (p *page[T]) DecodeOwnedJSON(data []byte) error {
 			p.keys[i] = k.GetNamespace() + "/" + k.GetName()
 		}
 	}
-	return nil
 }
 
-// TransientJSON reports whether p keeps nothing of the body it decodes: a
-// detached page copies what it keeps (codec.Transient).
-func (p *page[T]) TransientJSON() bool { return p.detached }
+// subReader returns a reader of data, owned when r's input is.
+func subReader(r *jsonwire.Reader, data []byte) *jsonwire.Reader {
+	sub := new(jsonwire.Reader)
+	if r.Owned() {
+		sub.ResetOwned(data)
+	} else {
+		sub.Reset(data)
+	}
+	return sub
+}
 
-// pageStream is a page without DecodeOwnedJSON, decoded through the
-// iterator.
-type pageStream[T any] page[T]
-
-func (p *pageStream[T]) DecodeJSON(it *jsoniter.Iterator) { (*page[T])(p).DecodeJSON(it) }
-
-// itemDecoder returns a source of item decoders for DecodeListItems, or
-// nil when T has neither a generated decoder nor an owned-buffer one (the
-// latter serves only when owned is set). An owned item's strings point
-// into the response; a detached one's are copies.
-func itemDecoder[T any](owned bool) func() func(item []byte, v *T) error {
-	var zero T
-	switch any(&zero).(type) {
-	case wireDecoder:
-		return func() func([]byte, *T) error {
-			r := new(jsonwire.Reader)
-			return func(b []byte, v *T) error {
-				if owned {
-					r.ResetOwned(b)
-				} else {
-					r.Reset(b)
-				}
-				any(v).(wireDecoder).DecodeWire(r)
-				return r.Finish("")
-			}
-		}
-	case codec.OwnedDecoder:
-		if !owned {
-			return nil
-		}
-		return func() func([]byte, *T) error {
-			return func(b []byte, v *T) error { return any(v).(codec.OwnedDecoder).DecodeOwnedJSON(b) }
+// decodeSeq reads a list object from r, keeping metadata and items only.
+func (p *page[T]) decodeSeq(r *jsonwire.Reader) {
+	if !r.BeginObject() {
+		return
+	}
+	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
+		switch string(key) {
+		case "metadata":
+			metav1.ListMetaDecodeWire(r, &p.ListMeta)
+		case "items":
+			p.decodeItems(r)
+		default:
+			r.Skip()
 		}
 	}
-	return nil
+}
+
+func (p *page[T]) decodeItems(r *jsonwire.Reader) {
+	var zero T
+	_, hasKey := any(&zero).(keyed)
+	_, generated := any(&zero).(codec.JSONDecoder)
+	if !r.BeginArray() {
+		return
+	}
+	for r.NextElem() {
+		p.Items = append(p.Items, zero)
+		item := &p.Items[len(p.Items)-1]
+		if generated && !(p.wantKeys && !hasKey) {
+			any(item).(codec.JSONDecoder).DecodeWire(r)
+		} else {
+			// Read from the item's own bytes: a type without a generated
+			// decoder, or a key that can only be read from the JSON.
+			raw := r.Value()
+			if r.Failed() {
+				return
+			}
+			var err error
+			if generated {
+				sub := subReader(r, raw)
+				any(item).(codec.JSONDecoder).DecodeWire(sub)
+				err = sub.Finish("")
+			} else {
+				err = codec.API.Unmarshal(raw, item)
+			}
+			if err != nil {
+				r.FailWith(err)
+				return
+			}
+			if p.wantKeys && !hasKey {
+				ns, name := metadataKey(raw)
+				p.keys = append(p.keys, ns+"/"+name)
+				continue
+			}
+		}
+		if r.Failed() {
+			return
+		}
+		if p.wantKeys {
+			k := any(item).(keyed)
+			p.keys = append(p.keys, k.GetNamespace()+"/"+k.GetName())
+		}
+	}
+}
+
+// itemDecoder returns a source of item decoders for DecodeListItems, or
+// nil when T has no generated decoder. An owned item's strings point into
+// the response; a detached one's are copies.
+func itemDecoder[T any](owned bool) func() func(item []byte, v *T) error {
+	var zero T
+	if _, ok := any(&zero).(codec.JSONDecoder); !ok {
+		return nil
+	}
+	return func() func([]byte, *T) error {
+		r := new(jsonwire.Reader)
+		return func(b []byte, v *T) error {
+			if owned {
+				r.ResetOwned(b)
+			} else {
+				r.Reset(b)
+			}
+			any(v).(codec.JSONDecoder).DecodeWire(r)
+			return r.Finish("")
+		}
+	}
 }
 
 // ownedList is List's decode target for a generated list type L whose
-// Items are []T: the whole body decoded in place (strings point into it),
-// its items in parallel when it is large.
+// Items are []T: decoded like L, its items in parallel when the body is
+// large.
 type ownedList[T, L any] struct {
 	out   *L
 	items int // index of L's Items field
 }
 
-// listTarget returns what List decodes the response into: out itself when
-// it decodes from an owned buffer or has no generated decoder, else an
-// ownedList.
+// generatedKind reports whether T is a generated kind: it has a generated
+// decoder and a descriptor.
+func generatedKind[T any]() bool {
+	var zero T
+	_, dec := any(&zero).(codec.JSONDecoder)
+	_, kind := any(&zero).(interface{ APIResource() *metav1.Resource })
+	return dec && kind
+}
+
+// ownership is how responses of kind T are decoded: a generated kind's
+// strings point into its own body (codec.Owned); any other type (a
+// dynamic object, a struct decoded by reflection) copies what it keeps
+// anyway, so its body is read into a reused buffer (codec.Detached).
+func ownership[T any]() codec.Ownership {
+	if generatedKind[T]() {
+		return codec.Owned
+	}
+	return codec.Detached
+}
+
+// objectTarget returns what a call that returns one T decodes into.
+func objectTarget[T any](out *T) any {
+	return codec.Target{V: out, Own: ownership[T]()}
+}
+
+// listTarget returns what List decodes the response into: an ownedList
+// when T is a generated kind and L a generated list with Items of []T,
+// else out itself (a dynamic List decodes its items in parallel on its
+// own).
 func listTarget[T, L any](out *L) any {
-	if _, ok := any(out).(codec.OwnedDecoder); ok {
+	if _, ok := any(out).(codec.JSONDecoder); !ok || !generatedKind[T]() {
+		return codec.Target{V: out, Own: ownership[T]()}
+	}
+	f, ok := reflect.TypeFor[L]().FieldByName("Items")
+	if !ok || len(f.Index) != 1 || f.Type != reflect.TypeFor[[]T]() {
 		return out
 	}
-	if _, ok := any(out).(wireDecoder); !ok {
-		return out
-	}
-	items := -1
-	if f, ok := reflect.TypeFor[L]().FieldByName("Items"); ok && len(f.Index) == 1 && f.Type == reflect.TypeFor[[]T]() {
-		items = f.Index[0]
-	}
-	return ownedList[T, L]{out: out, items: items}
+	return ownedList[T, L]{out: out, items: f.Index[0]}
 }
 
 // DecodeList decodes data, a list object such as a List response body,
@@ -235,55 +261,42 @@ func listTarget[T, L any](out *L) any {
 // reflection. data is kept: the decoded strings point into it, so the
 // caller must not change it afterwards.
 func DecodeList[T, L any](data []byte, out *L) error {
-	if od, ok := listTarget[T](out).(codec.OwnedDecoder); ok {
-		return od.DecodeOwnedJSON(data)
-	}
-	return codec.Unmarshal(data, out)
+	v, _ := codec.Unwrap(listTarget[T](out))
+	return codec.DecodeBody(data, "", v, codec.Owned)
 }
 
-func (o ownedList[T, L]) DecodeOwnedJSON(data []byte) error {
-	if o.items >= 0 && len(data) >= codec.ParallelMin {
-		if items, rest, ok := codec.DecodeListItems(data, itemDecoder[T](true)); ok {
-			if err := decodeOwned(rest, o.out); err == nil {
-				reflect.ValueOf(o.out).Elem().Field(o.items).Set(reflect.ValueOf(items))
-				return nil
-			}
-			var zero L
-			*o.out = zero
-		}
+// DecodeWire decodes the list (codec's JSON capability); errors name L.
+func (o ownedList[T, L]) DecodeWire(r *jsonwire.Reader) {
+	o.decode(r)
+	if se, ok := r.Err().(*jsonwire.SyntaxError); ok {
+		se.Type = reflect.TypeFor[L]().String()
 	}
-	return decodeOwned(data, o.out)
 }
 
-// ownedObject is the decode target of the calls that return one object of
-// a generated kind: the whole body decoded in place.
-type ownedObject[T any] struct{ out *T }
-
-// objectTarget returns what a call decodes one object into.
-func objectTarget[T any](out *T) any {
-	if _, ok := any(out).(wireDecoder); ok {
-		if _, ok := any(out).(codec.OwnedDecoder); !ok {
-			return ownedObject[T]{out}
-		}
+func (o ownedList[T, L]) decode(r *jsonwire.Reader) {
+	dec := any(o.out).(codec.JSONDecoder)
+	if r.Left() < codec.ParallelMin {
+		dec.DecodeWire(r)
+		return
 	}
-	return out
-}
-
-func (o ownedObject[T]) DecodeOwnedJSON(data []byte) error { return decodeOwned(data, o.out) }
-
-// decodeOwned decodes data, which v may point into, with v's generated
-// decoder.
-func decodeOwned[V any](data []byte, v *V) error {
-	var r jsonwire.Reader
-	r.ResetOwned(data)
-	any(v).(wireDecoder).DecodeWire(&r)
-	if err := r.Finish(""); err != nil {
-		if se, ok := err.(*jsonwire.SyntaxError); ok {
-			se.Type = reflect.TypeFor[V]().String()
-		}
-		return err
+	data := r.Whole()
+	if data == nil {
+		dec.DecodeWire(r)
+		return
 	}
-	return nil
+	if items, rest, ok := codec.DecodeListItems(data, itemDecoder[T](r.Owned())); ok {
+		sub := subReader(r, rest)
+		dec.DecodeWire(sub)
+		if sub.Finish("") == nil {
+			reflect.ValueOf(o.out).Elem().Field(o.items).Set(reflect.ValueOf(items))
+			return
+		}
+		var zero L
+		*o.out = zero
+	}
+	sub := subReader(r, data)
+	dec.DecodeWire(sub)
+	r.FailWith(sub.Finish(""))
 }
 
 // metadataKey reads metadata.namespace and metadata.name of the JSON object

@@ -52,7 +52,7 @@ func (w *Watcher[T]) Next() (Event[T], error) {
 		return Event[T]{Type: ev.Type}, err
 	}
 	obj := new(T)
-	if err := codec.Unmarshal(ev.Object, obj); err != nil {
+	if err := codec.DecodeBody(ev.Object, "", obj, codec.Owned); err != nil {
 		return Event[T]{Type: ev.Type}, &rest.DecodeError{Err: errors.New("watch " + string(ev.Type) + " event: the object does not decode as the client's kind")}
 	}
 	return Event[T]{Type: ev.Type, Object: obj}, nil

@@ -1,109 +1,191 @@
-// Package codec is kubewire's JSON layer: json-iterator, with a fast path for
-// types that carry generated, reflection-free decoders and encoders.
+// Package codec is kubewire's one way from a body to a Go value: DecodeBody
+// chooses the wire format from the content type and, for that format, the
+// value's capability (one interface per format) or reflection. Encoding
+// goes through Marshal.
 package codec
 
 import (
 	"bytes"
 	"io"
+	"mime"
+	"reflect"
+	"strings"
 	"sync"
 
 	jsoniter "github.com/json-iterator/go"
+
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
-// Decoder is implemented by types with a generated decoder. DecodeJSON reads
-// one JSON value from it into the receiver, skipping unknown fields, and
-// reports failures through it.ReportError.
-type Decoder interface {
-	DecodeJSON(it *jsoniter.Iterator)
+// JSONDecoder is the JSON capability: a value that reads itself from a
+// jsonwire.Reader. Every generated type has it; so do the decode targets
+// that read a whole body themselves (typed's list pages, dynamic objects),
+// which take it with Reader.Value and learn from Reader.Owned whether they
+// may keep it.
+type JSONDecoder interface {
+	DecodeWire(r *jsonwire.Reader)
 }
 
-// OwnedDecoder is implemented by types that decode from a whole JSON body
-// they take ownership of: data is never read or written by anyone else
-// afterwards, so decoded strings may point into it instead of being copied
-// and the value can be decoded in parallel parts. The rest client reads the
-// whole response into a fresh buffer for them instead of decoding from the
-// connection.
-type OwnedDecoder interface {
-	DecodeOwnedJSON(data []byte) error
-}
-
-// StreamDecoder is implemented by types that decode a whole JSON body from
-// a reader themselves, keeping nothing of it: the rest client hands them
-// the response body, decompressed and size-limited, instead of an
-// iterator.
-type StreamDecoder interface {
-	DecodeJSONFrom(r io.Reader) error
-}
-
-// Transient is implemented by OwnedDecoders that may keep no reference to
-// the data they decode once DecodeOwnedJSON returns: when TransientJSON
-// reports true, the rest client reads the body into a buffer it reuses.
-type Transient interface {
-	TransientJSON() bool
-}
-
-// Encoder is implemented by types with a generated encoder. EncodeJSON writes
-// the receiver as one JSON value.
+// Encoder is implemented by types with a generated encoder. EncodeJSON
+// writes the receiver as one JSON value.
 type Encoder interface {
 	EncodeJSON(s *jsoniter.Stream)
 }
 
-// API is the json-iterator configuration used everywhere: compatible with
-// encoding/json (struct tags, omitempty and omitzero, sorted map keys).
-var API = newAPI()
+// Ownership says what a decoded value may keep of the body it came from.
+type Ownership uint8
 
-// ReadBufferSize is the buffer used when decoding from a reader. json-iterator's
-// default 512-byte reads cost several times the CPU on large bodies.
+const (
+	// Owned hands the body to the value: decoded strings may point into
+	// it, so the caller must never change it afterwards.
+	Owned Ownership = iota
+	// Borrowed leaves the body with the caller: the value is decoded from
+	// a copy it then owns (one copy, as fast as Owned).
+	Borrowed
+	// Detached leaves the body with the caller and the value shares no
+	// memory with it and holds no more than it needs: strings are copies,
+	// short ones and raw values shared with other detached values, for
+	// values kept for long (an informer's cache). The caller may reuse
+	// the body's buffer as soon as DecodeBody returns.
+	Detached
+)
+
+// Target is a decode target with its Ownership, for calls that take the
+// target alone (rest.Request.Into): a plain target is decoded Owned.
+type Target struct {
+	V   any
+	Own Ownership
+}
+
+// Unwrap returns the target inside v and its Ownership: Owned for a v that
+// is not a Target.
+func Unwrap(v any) (any, Ownership) {
+	if t, ok := v.(Target); ok {
+		return t.V, t.Own
+	}
+	return v, Owned
+}
+
+// Format is a wire format.
+type Format uint8
+
+// The wire formats.
+const (
+	JSON Format = iota + 1
+)
+
+// FormatOf returns the wire format a Content-Type names: JSON for
+// application/json, any +json type and an empty content type; false for
+// anything else.
+func FormatOf(contentType string) (Format, bool) {
+	if contentType == "" {
+		return JSON, true
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return 0, false
+	}
+	if mt == "application/json" || strings.HasSuffix(mt, "+json") {
+		return JSON, true
+	}
+	return 0, false
+}
+
+// ContentTypeError is DecodeBody's error for a content type it cannot
+// decode.
+type ContentTypeError struct{ ContentType string }
+
+func (e *ContentTypeError) Error() string {
+	return "codec: cannot decode content type " + e.ContentType
+}
+
+// DecodeBody decodes body, one value in the format contentType names, into
+// v (a non-nil pointer). It is the one entry point from a body to a Go
+// value: JSON goes through v's JSONDecoder when it has one, else through
+// json-iterator's reflection (which copies what it keeps, whatever own
+// says). own says what v may keep of body. Anything but white space after
+// the value is an error. A content type FormatOf refuses is a
+// *ContentTypeError; malformed input a *jsonwire.SyntaxError (or
+// json-iterator's error, for reflection).
+func DecodeBody(body []byte, contentType string, v any, own Ownership) error {
+	format, ok := FormatOf(contentType)
+	if !ok {
+		return &ContentTypeError{ContentType: contentType}
+	}
+	switch format {
+	default: // JSON
+		d, ok := v.(JSONDecoder)
+		if !ok {
+			return jsonwire.API.Unmarshal(body, v)
+		}
+		r := readers.Get().(*jsonwire.Reader)
+		defer func() {
+			r.Reset(nil) // keep no reference to body or decoded values
+			readers.Put(r)
+		}()
+		switch own {
+		case Owned:
+			r.ResetOwned(body)
+		case Borrowed:
+			r.ResetOwned(bytes.Clone(body))
+		default:
+			r.Reset(body)
+		}
+		d.DecodeWire(r)
+		if err := r.Finish(""); err != nil {
+			if se, ok := err.(*jsonwire.SyntaxError); ok && se.Type == "" {
+				se.Type = typeName(v)
+			}
+			return err
+		}
+		return nil
+	}
+}
+
+// readers are the Readers DecodeBody decodes with: a Reader is large
+// enough that one per decode would cost an allocation of its own.
+var readers = sync.Pool{New: func() any { return new(jsonwire.Reader) }}
+
+// typeName names v's type for errors: the pointed-to type.
+func typeName(v any) string {
+	t := reflect.TypeOf(v)
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.String()
+}
+
+// API is the json-iterator configuration used everywhere (see
+// jsonwire.API).
+var API = jsonwire.API
+
+// ReadBufferSize is the buffer used when reading a stream of values (watch
+// events). json-iterator's default 512-byte reads cost several times the
+// CPU on large bodies.
 const ReadBufferSize = 64 << 10
 
-// Unmarshal decodes data into v: through its whole-body decoder when v keeps
-// nothing of data (OwnedDecoder and Transient: dynamic objects), else
-// through its generated decoder when it has one, else by reflection.
+// SpillSize is the size from which a stream buffer is moved to its chunk
+// list while encoding (see jsonwire.Spill).
+const SpillSize = jsonwire.SpillSize
+
+// Unmarshal decodes the JSON data into v through DecodeBody, leaving data
+// with the caller (Borrowed).
 func Unmarshal(data []byte, v any) error {
-	if d, ok := v.(OwnedDecoder); ok {
-		if t, ok := v.(Transient); ok && t.TransientJSON() {
-			return d.DecodeOwnedJSON(data)
-		}
-	}
-	if d, ok := v.(Decoder); ok {
-		it := API.BorrowIterator(data)
-		defer API.ReturnIterator(it)
-		d.DecodeJSON(it)
-		return endOfInput(it)
-	}
-	return API.Unmarshal(data, v)
+	return DecodeBody(data, "", v, Borrowed)
 }
 
-// endOfInput returns the iterator's error, or an error when anything but
-// white space follows the value, as encoding/json does.
-func endOfInput(it *jsoniter.Iterator) error {
-	if err := iterError(it); err != nil {
+// Decode reads r to its end and decodes the JSON value it holds into v
+// through DecodeBody.
+func Decode(r io.Reader, v any) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
 		return err
 	}
-	if it.WhatIsNext() != jsoniter.InvalidValue {
-		it.ReportError("Unmarshal", "there are bytes left after the JSON value")
-	}
-	return iterError(it)
+	return DecodeBody(data, "", v, Owned)
 }
 
-// Decode decodes one JSON value from r into v, through v's generated decoder
-// when it has one.
-func Decode(r io.Reader, v any) error {
-	if d, ok := v.(Decoder); ok {
-		it := jsoniter.Parse(API, r, ReadBufferSize)
-		d.DecodeJSON(it)
-		return iterError(it)
-	}
-	it := jsoniter.Parse(API, r, ReadBufferSize)
-	it.ReadVal(v)
-	return iterError(it)
-}
-
-// Marshal encodes v, through v's generated encoder when it has one. A large
-// value is encoded into a list of chunks, which the generated encoder
-// fills one after the other (see Spill), and copied once into the result:
-// the cost stays linear in the size of the output, without the repeated
-// copying and zeroing of a growing buffer.
+// Marshal encodes v, through v's generated encoder when it has one, in
+// chunks joined once (see jsonwire.MarshalStream).
 func Marshal(v any) ([]byte, error) {
 	e, ok := v.(Encoder)
 	if !ok {
@@ -111,81 +193,11 @@ func Marshal(v any) ([]byte, error) {
 	}
 	s := API.BorrowStream(nil)
 	defer API.ReturnStream(s)
-	return MarshalStream(s, e.EncodeJSON)
+	return jsonwire.MarshalStream(s, e.EncodeJSON)
 }
 
 // MarshalStream runs encode on s, a stream without a writer, chunked as
 // Marshal does, and returns a copy of what it wrote, or s.Error.
 func MarshalStream(s *jsoniter.Stream, encode func(*jsoniter.Stream)) ([]byte, error) {
-	var c chunks
-	s.Attachment = &c
-	encode(s)
-	s.Attachment = nil
-	if len(c.full) == 0 {
-		if s.Error != nil {
-			return nil, s.Error
-		}
-		return bytes.Clone(s.Buffer()), nil // bytes.Clone does not zero
-	}
-	c.full = append(c.full, s.Buffer())
-	var out []byte
-	if s.Error == nil {
-		out = bytes.Join(c.full, nil) // nor does bytes.Join
-	}
-	// The stream keeps its first buffer; the chunks go back to the pool.
-	s.SetBuffer(c.full[0][:0])
-	for _, p := range c.pooled {
-		*p = (*p)[:0]
-		chunkPool.Put(p)
-	}
-	if s.Error != nil {
-		return nil, s.Error
-	}
-	return out, nil
-}
-
-// SpillSize is the size of the stream buffer from which Spill moves it to
-// its chunk list.
-const SpillSize = 32 << 10
-
-const chunkCap = SpillSize + 8<<10
-
-var chunkPool = sync.Pool{New: func() any { b := make([]byte, 0, chunkCap); return &b }}
-
-// chunks are the buffers a stream of Marshal has filled, and those of them
-// that came from the pool.
-type chunks struct {
-	full   [][]byte
-	pooled []*[]byte
-}
-
-// Spill ends s's current buffer once SpillSize bytes are written to it:
-// on a stream of Marshal the buffer joins the output's chunks and s
-// continues in a new one; a stream with a writer is flushed to it, so
-// encoding writes through in pieces of about SpillSize bytes; on a stream
-// without either it does nothing. Generated encoders call it (through
-// jsonwire) between values.
-func Spill(s *jsoniter.Stream) {
-	if len(s.Buffer()) >= SpillSize {
-		spill(s)
-	}
-}
-
-func spill(s *jsoniter.Stream) {
-	c, ok := s.Attachment.(*chunks)
-	if !ok {
-		s.Flush() // a no-op without a writer
-		return
-	}
-	c.full = append(c.full, s.Buffer())
-	p := chunkPool.Get().(*[]byte)
-	c.pooled = append(c.pooled, p)
-	s.SetBuffer((*p)[:0])
-}
-
-func iterError(it *jsoniter.Iterator) error {
-	if it.Error != nil && it.Error != io.EOF {
-		return it.Error
-	}
-	return nil
+	return jsonwire.MarshalStream(s, encode)
 }

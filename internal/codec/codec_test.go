@@ -3,34 +3,53 @@ package codec
 import (
 	"testing"
 
-	jsoniter "github.com/json-iterator/go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kubewire/kubewire/internal/jsonwire"
 )
 
-// target has every kind of decoder and records which one Unmarshal used.
+// target records what DecodeBody handed it.
 type target struct {
-	transient bool
-	used      string
+	owned bool
+	data  []byte
 }
 
-func (x *target) DecodeOwnedJSON(data []byte) error { x.used = "owned:" + string(data); return nil }
-func (x *target) TransientJSON() bool               { return x.transient }
-func (x *target) DecodeJSON(it *jsoniter.Iterator)  { it.Skip(); x.used = "iterator" }
+func (x *target) DecodeWire(r *jsonwire.Reader) { x.owned, x.data = r.Owned(), r.Value() }
 
-// Unmarshal hands the caller's bytes to a whole-body decoder only when that
-// decoder keeps nothing of them; otherwise the generated decoder reads them.
-func TestUnmarshalChoosesDecoder(t *testing.T) {
-	x := &target{transient: true}
-	require.NoError(t, Unmarshal([]byte(`{"a":1}`), x))
-	assert.Equal(t, `owned:{"a":1}`, x.used)
-
-	x = &target{}
-	require.NoError(t, Unmarshal([]byte(`{"a":1}`), x))
-	assert.Equal(t, "iterator", x.used, "a decoder that keeps its input must not alias the caller's bytes")
+// DecodeBody hands the capability the body itself only when it is Owned;
+// Borrowed gives it a copy it owns, Detached the caller's bytes marked
+// as not owned.
+func TestDecodeBodyOwnership(t *testing.T) {
+	body := []byte(`{"a":1}`)
+	for own, want := range map[Ownership]struct{ owned, same bool }{
+		Owned: {true, true}, Borrowed: {true, false}, Detached: {false, true},
+	} {
+		var x target
+		require.NoError(t, DecodeBody(body, "application/json", &x, own))
+		assert.Equal(t, `{"a":1}`, string(x.data))
+		assert.Equal(t, want.owned, x.owned, own)
+		assert.Equal(t, want.same, &x.data[0] == &body[0], own)
+	}
 
 	var plain struct{ A int }
 	require.NoError(t, Unmarshal([]byte(`{"A":2}`), &plain))
 	assert.Equal(t, 2, plain.A)
 	assert.Error(t, Unmarshal([]byte(`{"A":`), &plain))
+
+	var ce *ContentTypeError
+	require.ErrorAs(t, DecodeBody(body, "text/html", &plain, Owned), &ce)
+	assert.Equal(t, "text/html", ce.ContentType)
+	require.NoError(t, DecodeBody(body, "application/merge-patch+json", &x0, Owned))
+	assert.Error(t, DecodeBody([]byte(`{"a":1} x`), "", &target{}, Owned), "bytes after the value")
+}
+
+var x0 target
+
+func TestFormatOf(t *testing.T) {
+	for ct, want := range map[string]bool{"": true, "application/json": true, "application/json; charset=utf-8": true,
+		"application/apply-patch+yaml": false, "text/plain": false, "application/vnd.kubernetes.protobuf": false, ";;": false} {
+		_, ok := FormatOf(ct)
+		assert.Equal(t, want, ok, ct)
+	}
 }

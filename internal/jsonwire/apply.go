@@ -5,8 +5,6 @@ import (
 	"reflect"
 
 	jsoniter "github.com/json-iterator/go"
-
-	"github.com/kubewire/kubewire/internal/codec"
 )
 
 // Apply is the state of an apply encoding, the body of a server-side apply:
@@ -58,7 +56,7 @@ func (a *Apply) found(p any) bool {
 // Field writes key as Key does and returns the position where it begins,
 // for Kept.
 func Field(s *jsoniter.Stream, more *bool, key string) int {
-	codec.Spill(s)
+	Spill(s)
 	at := len(s.Buffer())
 	Key(s, more, key)
 	return at
@@ -99,8 +97,8 @@ func MarshalApply(e Encoder, explicit []any) (body []byte, missed []int, err err
 			}
 		}
 	}
-	s := codec.API.BorrowStream(nil)
-	defer codec.API.ReturnStream(s)
+	s := API.BorrowStream(nil)
+	defer API.ReturnStream(s)
 	s.Attachment = a
 	e.EncodeJSON(s)
 	s.Attachment = nil

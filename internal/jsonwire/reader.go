@@ -114,7 +114,7 @@ func (r *Reader) Report(it *jsoniter.Iterator, typ string) {
 }
 
 // Finish checks that only whitespace follows the value and returns r's
-// error, naming typ.
+// error, naming typ (when typ is not empty).
 func (r *Reader) Finish(typ string) error {
 	if r.err == nil {
 		r.skipWS()
@@ -123,7 +123,9 @@ func (r *Reader) Finish(typ string) error {
 		}
 	}
 	if r.err != nil {
-		r.err.Type = typ
+		if typ != "" {
+			r.err.Type = typ
+		}
 		return r.err
 	}
 	return nil
@@ -824,4 +826,60 @@ func (r *Reader) skipString() {
 	}
 	r.pos = len(buf)
 	r.fail("unexpected end of input in string")
+}
+
+// Owned reports whether r owns its input (ResetOwned): a value may then
+// keep slices of what Value and Whole return; otherwise it must copy what
+// it keeps.
+func (r *Reader) Owned() bool { return r.owned }
+
+// Value reads any value, checking its syntax, and returns its bytes: a
+// slice of the input, owned or not (see Owned). null reads as "null".
+func (r *Reader) Value() []byte {
+	r.skipWS()
+	start := r.pos
+	r.Skip()
+	if r.err != nil {
+		return nil
+	}
+	return r.buf[start:r.pos:r.pos]
+}
+
+// Whole returns the whole input, from its first value to its end, and
+// consumes it, when r is at its start (nothing but white space read yet);
+// else nil. It serves decoders that read a whole body themselves (a list
+// decoded in parallel, a dynamic object): they must decode exactly one
+// value from it and fail on anything but white space after it. The bytes
+// are the input's (see Owned).
+func (r *Reader) Whole() []byte {
+	if r.err != nil || r.depth != 0 || r.arrays != 0 {
+		return nil
+	}
+	for _, c := range r.buf[:r.pos] {
+		if c != ' ' && c != '\n' && c != '\r' && c != '\t' {
+			return nil
+		}
+	}
+	r.skipWS()
+	b := r.buf[r.pos:len(r.buf):len(r.buf)]
+	r.pos = len(r.buf)
+	return b
+}
+
+// Left returns the number of input bytes not read yet.
+func (r *Reader) Left() int { return len(r.buf) - r.pos }
+
+// FailWith records err, the error of a decoder that read a value itself,
+// unless one is recorded already: a *SyntaxError as it is, any other
+// error as FailErr does.
+func (r *Reader) FailWith(err error) {
+	if r.err != nil || err == nil {
+		return
+	}
+	if se, ok := err.(*SyntaxError); ok {
+		r.err = se
+		r.pos = len(r.buf)
+		return
+	}
+	r.FailErr(err)
 }

@@ -185,7 +185,6 @@ func TestRawAndOwnership(t *testing.T) {
 }
 
 func TestCapture(t *testing.T) {
-	require.True(t, fields.ok, "the json-iterator fast path is active")
 	cfg := jsoniter.ConfigCompatibleWithStandardLibrary
 	in := `[{"a":"x}]\"y"}, "s\"]", 12, true, null, {"b":[{}]}]`
 	want := []string{`{"a":"x}]\"y"}`, `"s\"]"`, `12`, `true`, `null`, `{"b":[{}]}`}
@@ -316,21 +315,4 @@ func TestCaptureCounts(t *testing.T) {
 	want := []int{4, 0, 3, 2, 3, 2, 0, 2}
 	assert.Equal(t, want, walk(&slow))
 	assert.Equal(t, want, walk(&fast))
-}
-
-func TestItemsHint(t *testing.T) {
-	data := []byte(`[` + strings.Repeat(`{"a":"`+strings.Repeat("x", 600)+`"},`, 9) + `{}]`)
-	it := jsoniter.ParseBytes(jsoniter.ConfigDefault, data)
-	require.True(t, it.ReadArray())
-	start := Head(it)
-	it.Skip()
-	n := Head(it) - start
-	assert.Equal(t, 608, n)
-	assert.Equal(t, len(data)-1-n, Remaining(it))
-	hint := ItemsHint(it, n)
-	assert.True(t, hint >= 10 && hint <= 12, "hint %d", hint)
-	assert.Equal(t, 2+Remaining(it)/512+Remaining(it)/(8*512), ItemsHint(it, 2), "small items count as 512 bytes")
-	stream := jsoniter.Parse(jsoniter.ConfigDefault, bytes.NewReader(data), 64)
-	assert.Equal(t, -1, Remaining(stream))
-	assert.Equal(t, 0, ItemsHint(stream, 100))
 }

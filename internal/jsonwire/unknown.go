@@ -10,8 +10,6 @@ import (
 	"unsafe"
 
 	jsoniter "github.com/json-iterator/go"
-
-	"github.com/kubewire/kubewire/internal/codec"
 )
 
 // Unknown members. A server newer than the Go types sends fields the types
@@ -395,7 +393,7 @@ var (
 // writes them, and a struct held by value that it leaves out for writing
 // nothing is written when members were read into it.
 func EncodeUnknown(s *jsoniter.Stream, u *Unknown, root any, known func(*jsoniter.Stream)) {
-	tmp := codec.API.BorrowStream(nil)
+	tmp := API.BorrowStream(nil)
 	var b []byte
 	var err error
 	if a := Applying(s); a != nil {
@@ -404,9 +402,9 @@ func EncodeUnknown(s *jsoniter.Stream, u *Unknown, root any, known func(*jsonite
 		tmp.Attachment = nil
 		b, err = bytes.Clone(tmp.Buffer()), tmp.Error
 	} else {
-		b, err = codec.MarshalStream(tmp, known)
+		b, err = MarshalStream(tmp, known)
 	}
-	codec.API.ReturnStream(tmp)
+	API.ReturnStream(tmp)
 	if err != nil {
 		if s.Error == nil {
 			s.Error = err
@@ -422,7 +420,7 @@ func EncodeUnknown(s *jsoniter.Stream, u *Unknown, root any, known func(*jsonite
 		return
 	}
 	s.SetBuffer(append(append(s.Buffer(), sp.out...), b[sp.last:]...))
-	codec.Spill(s)
+	Spill(s)
 }
 
 // splicer copies encoded JSON, inserting the unknown members.
@@ -589,8 +587,8 @@ func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // appendQuoted appends s as a JSON string, escaped as encoding/json does.
 func appendQuoted(b []byte, s string) []byte {
-	st := codec.API.BorrowStream(nil)
-	defer codec.API.ReturnStream(st)
+	st := API.BorrowStream(nil)
+	defer API.ReturnStream(st)
 	st.SetBuffer(b)
 	st.WriteStringWithHTMLEscaped(s)
 	return st.Buffer()

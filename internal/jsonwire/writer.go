@@ -7,8 +7,6 @@ import (
 	"strconv"
 
 	jsoniter "github.com/json-iterator/go"
-
-	"github.com/kubewire/kubewire/internal/codec"
 )
 
 // Encoder is a value with a generated encoder.
@@ -17,18 +15,18 @@ type Encoder interface {
 }
 
 // Marshal encodes e into a new slice, for MarshalJSON methods: chunked
-// like codec.Marshal, so a large value costs time linear in its size.
+// like MarshalStream, so a large value costs time linear in its size.
 func Marshal(e Encoder) ([]byte, error) {
-	s := codec.API.BorrowStream(nil)
-	defer codec.API.ReturnStream(s)
-	return codec.MarshalStream(s, e.EncodeJSON)
+	s := API.BorrowStream(nil)
+	defer API.ReturnStream(s)
+	return MarshalStream(s, e.EncodeJSON)
 }
 
 // Key writes an object key. key is the quoted key with a leading comma and a
 // trailing colon (`,"name":`); the comma is written only when more is set,
 // and more is set afterwards.
 func Key(s *jsoniter.Stream, more *bool, key string) {
-	codec.Spill(s)
+	Spill(s)
 	if *more {
 		s.WriteRaw(key)
 		return
@@ -40,7 +38,7 @@ func Key(s *jsoniter.Stream, more *bool, key string) {
 // String writes v quoted, escaped as encoding/json does (HTML characters,
 // U+2028, U+2029, invalid UTF-8).
 func String(s *jsoniter.Stream, v string) {
-	codec.Spill(s)
+	Spill(s)
 	s.WriteStringWithHTMLEscaped(v)
 }
 

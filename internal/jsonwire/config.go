@@ -1,4 +1,4 @@
-package codec
+package jsonwire
 
 import (
 	"reflect"
@@ -7,6 +7,10 @@ import (
 
 	jsoniter "github.com/json-iterator/go"
 )
+
+// API is the json-iterator configuration used everywhere: compatible with
+// encoding/json (struct tags, omitempty and omitzero, sorted map keys).
+var API = newAPI()
 
 // newAPI returns the configuration of ConfigCompatibleWithStandardLibrary
 // (escaped HTML, sorted map keys, validated raw messages), as a value of
