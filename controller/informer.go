@@ -80,6 +80,10 @@ type Informer[T any] struct {
 	rvWaiters   int
 	rvChanged   chan struct{}
 	noStreaming bool // the server rejected streaming lists
+	// listConsistent is set when a list at a resourceVersion failed
+	// because the server no longer (or not yet) has it: lists are then
+	// consistent reads until one succeeds.
+	listConsistent bool
 }
 
 // NewInformer returns an informer of the objects lw serves. The error is a
@@ -464,11 +468,7 @@ func (i *Informer[T]) fill(ctx context.Context) (WatchStream[T], error) {
 		i.noStreaming = true
 		i.mu.Unlock()
 	}
-	opts := metav1.ListOptions{LabelSelector: i.opts.LabelSelector, FieldSelector: i.opts.FieldSelector, Limit: i.opts.PageSize}
-	if opts.Limit <= 0 {
-		opts.Limit = 500
-	}
-	items, rv, err := i.lw.List(ctx, opts)
+	items, rv, err := i.list(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -485,6 +485,65 @@ func (i *Informer[T]) fill(ctx context.Context) (WatchStream[T], error) {
 	}
 	i.replace(fresh, rv)
 	return nil, nil
+}
+
+// list lists as client-go's reflector does. The first list asks for
+// resourceVersion "0", which the server answers from its watch cache
+// without reading etcd; a relist (after a watch expired) asks for a
+// version not older than the last one the cache saw, also served from the
+// cache when it has caught up. When the server has no such version any
+// more (410 Gone, or a version it has not reached), the list is sent again
+// at once as a consistent read (resourceVersion ""), and the informer
+// keeps listing that way until a list succeeds.
+func (i *Informer[T]) list(ctx context.Context) ([]T, string, error) {
+	opts := metav1.ListOptions{LabelSelector: i.opts.LabelSelector, FieldSelector: i.opts.FieldSelector, Limit: i.opts.PageSize}
+	if opts.Limit <= 0 {
+		opts.Limit = 500
+	}
+	i.mu.Lock()
+	last, consistent := i.rv, i.listConsistent
+	i.mu.Unlock()
+	switch {
+	case consistent:
+	case last == "":
+		opts.ResourceVersion = "0"
+	default:
+		opts.ResourceVersion, opts.ResourceVersionMatch = last, metav1.ResourceVersionMatchNotOlderThan
+	}
+	items, rv, err := i.lw.List(ctx, opts)
+	if err != nil && opts.ResourceVersion != "" && versionUnavailable(err) {
+		i.log.Debug("informer: list at a resourceVersion failed, listing consistently", "resourceVersion", opts.ResourceVersion, "error", err)
+		i.mu.Lock()
+		i.listConsistent = true
+		i.mu.Unlock()
+		opts.ResourceVersion, opts.ResourceVersionMatch = "", ""
+		items, rv, err = i.lw.List(ctx, opts)
+	}
+	if err == nil {
+		i.mu.Lock()
+		i.listConsistent = false
+		i.mu.Unlock()
+	}
+	return items, rv, err
+}
+
+// versionUnavailable reports whether err says the server cannot list at
+// the requested resourceVersion: it is older than the server keeps (410)
+// or newer than it has seen (a timeout with cause
+// ResourceVersionTooLarge).
+func versionUnavailable(err error) bool {
+	if rest.IsResourceExpired(err) || rest.IsGone(err) {
+		return true
+	}
+	var se *rest.StatusError
+	if errors.As(err, &se) && se.Status.Details != nil {
+		for _, c := range se.Status.Details.Causes {
+			if c.Type == "ResourceVersionTooLarge" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // rejected reports whether err is the server refusing a streaming list
