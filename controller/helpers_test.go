@@ -40,7 +40,10 @@ func newEnv(t *testing.T, opts ...fake.Option) *env {
 	rc, err := rest.New(srv.Config(), rest.WithRateLimit(-1, 0))
 	require.NoError(t, err)
 	ch := &chaos{bodies: map[*chaosBody]struct{}{}}
-	wrc, err := rest.New(srv.Config(), rest.WithRateLimit(-1, 0), rest.WithMaxRetries(0),
+	// The chaos wrapper writes JSON frames into the watches it disturbs,
+	// so the informer's client speaks JSON (proto_test.go runs an
+	// informer over protobuf).
+	wrc, err := rest.New(srv.Config(), rest.WithRateLimit(-1, 0), rest.WithMaxRetries(0), rest.WithJSON(),
 		rest.WithWrapper(func(rt http.RoundTripper) http.RoundTripper { ch.base = rt; return ch }))
 	require.NoError(t, err)
 	return &env{srv: srv, core: rc, watch: wrc, chaos: ch}

@@ -24,7 +24,7 @@ type request struct {
 	q        url.Values
 	body     []byte
 	ct       string // request media type
-	out      string // response format: "json", "table", "partial", "partiallist"
+	out      string // response format: "json", "protobuf", "table", "partial", "partiallist"
 	log      *Request
 	fault    *Fault
 }
@@ -32,9 +32,10 @@ type request struct {
 // statusWriter records the response status for the request log.
 type statusWriter struct {
 	http.ResponseWriter
-	log  *Request
-	s    *Server
-	code int
+	log   *Request
+	s     *Server
+	code  int
+	proto bool // the response is negotiated to protobuf (see writeProto)
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -111,6 +112,11 @@ func (s *Server) ServeHTTP(hw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rq.w, rq.body, rq.log = w, body, entry
+	w.proto = rq.out == "protobuf"
+	if err := protoRequest(rq); err != nil {
+		writeErr(w, err)
+		return
+	}
 	s.mu.Lock()
 	entry.Verb, entry.Group, entry.Version, entry.Resource = rq.verb, rq.ri.Group, rq.ri.Version, rq.ri.Resource
 	entry.Subresource, entry.Namespace, entry.Name = rq.sub, rq.ns, rq.name
@@ -244,7 +250,7 @@ func (s *Server) parse(r *http.Request, u *user) (*request, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		rq.ct, _, _ = mime.ParseMediaType(ct)
 	}
-	out, err := negotiate(r.Header.Get("Accept"))
+	out, err := negotiateFor(r.Header.Get("Accept"), rq.ri)
 	if err != nil {
 		return nil, err
 	}
@@ -384,6 +390,9 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 }
 
 func writeJSONType(w http.ResponseWriter, code int, ct string, v any) {
+	if ct == "application/json" && writeProto(w, code, v) {
+		return
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		code = http.StatusInternalServerError

@@ -113,7 +113,10 @@ func checkFuture(t *testing.T, what string, data []byte) {
 func newFutureServer(t *testing.T, names ...string) (*rest.Client, typed.Interface[corev1.Pod, corev1.PodList]) {
 	t.Helper()
 	srv := fake.NewServer(t)
-	rc, err := rest.New(srv.Config(), rest.WithRateLimit(-1, 0))
+	// The members the types lack are JSON members here (the fake keeps
+	// JSON, and its protobuf is converted through the types): the JSON
+	// path is what keeps them.
+	rc, err := rest.New(srv.Config(), rest.WithRateLimit(-1, 0), rest.WithJSON())
 	require.NoError(t, err)
 	ctx := context.Background()
 	for _, name := range names {

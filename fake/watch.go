@@ -57,7 +57,11 @@ func (s *Server) handleWatch(rq *request) error {
 	}
 	s.st.mu.Unlock()
 
-	rq.w.Header().Set("Content-Type", "application/json")
+	if rq.out == "protobuf" {
+		rq.w.Header().Set("Content-Type", protoWatchType)
+	} else {
+		rq.w.Header().Set("Content-Type", "application/json")
+	}
 	rq.w.Header().Set("Cache-Control", "no-cache, private")
 	rq.w.WriteHeader(http.StatusOK)
 	w.flush()
@@ -156,11 +160,20 @@ func (w *watchStream) flush() {
 }
 
 func (w *watchStream) write(ev map[string]any) bool {
-	b, err := json.Marshal(ev)
-	if err != nil {
-		return false
+	var b []byte
+	if w.rq.out == "protobuf" {
+		var ok bool
+		if b, ok = protoFrame(ev); !ok {
+			return false
+		}
+	} else {
+		var err error
+		if b, err = json.Marshal(ev); err != nil {
+			return false
+		}
+		b = append(b, '\n')
 	}
-	if _, err := w.rq.w.Write(append(b, '\n')); err != nil {
+	if _, err := w.rq.w.Write(b); err != nil {
 		return false
 	}
 	w.flush()

@@ -66,6 +66,7 @@ type Client struct {
 	idle       time.Duration
 	userAgent  string
 	timeout    time.Duration
+	jsonOnly   bool
 	// wait sleeps between attempts; tests replace it.
 	wait func(ctx context.Context, d time.Duration) error
 }
@@ -85,6 +86,7 @@ type settings struct {
 	onWarning  func(Warning)
 	idle       time.Duration
 	userAgent  string
+	jsonOnly   bool
 }
 
 // WithTransport replaces the round tripper New would build from the config
@@ -214,6 +216,22 @@ func WithUserAgent(ua string) Option {
 	}
 }
 
+// WithJSON makes every request of the client speak JSON: the typed client
+// then asks for and sends JSON for built-in kinds too, instead of
+// Kubernetes' protobuf encoding (application/vnd.kubernetes.protobuf),
+// which it uses by default for them (custom resources, the dynamic client
+// and patches always use JSON). For servers or proxies that do not handle
+// protobuf, and to read the wire in a debugging proxy.
+func WithJSON() Option {
+	return func(s *settings) error {
+		s.jsonOnly = true
+		return nil
+	}
+}
+
+// JSONOnly reports whether the client was made WithJSON.
+func (c *Client) JSONOnly() bool { return c.jsonOnly }
+
 // New returns a Client for the API server cfg names. cfg.Server must be an
 // http or https URL with a host (a bare "host:port" means https), without
 // user info, query or fragment; its path, if any, prefixes every request.
@@ -274,6 +292,7 @@ func New(cfg *config.Config, opts ...Option) (*Client, error) {
 		onWarning:  s.onWarning,
 		idle:       s.idle,
 		userAgent:  s.userAgent,
+		jsonOnly:   s.jsonOnly,
 		timeout:    cfg.Timeout,
 		wait:       sleepCtx,
 	}

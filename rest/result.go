@@ -511,8 +511,10 @@ func cleanJSONError(err error) error {
 // Status when it is one, else one synthesized from the code.
 func newStatusError(resp *http.Response, body []byte) *StatusError {
 	var st metav1.Status
-	ok := isJSON(resp.Header.Get("Content-Type")) && len(body) > 0 &&
-		codec.Unmarshal(body, &st) == nil && (st.Kind == "Status" || st.Status == metav1.StatusFailure)
+	// The Status comes in the format the server answered in, JSON or
+	// protobuf.
+	ok := len(body) > 0 && codec.DecodeBody(body, resp.Header.Get("Content-Type"), &st, codec.Borrowed) == nil &&
+		(st.Kind == "Status" || st.Status == metav1.StatusFailure)
 	if !ok {
 		st = synthesizeStatus(resp.StatusCode, body)
 	}

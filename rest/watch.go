@@ -2,7 +2,9 @@ package rest
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/codec"
+	"github.com/kubewire/kubewire/internal/protowire"
 )
 
 // EventType is the type of a watch event.
@@ -35,8 +38,13 @@ const (
 // Event is one watch event.
 type Event struct {
 	Type EventType
-	// Object is the event's object as raw JSON, owned by the caller.
+	// Object is the event's object, owned by the caller: JSON, or, when
+	// ContentType is Kubernetes' protobuf, the object's protobuf body
+	// (envelope included).
 	Object []byte
+	// ContentType is the media type of Object: "application/json" or
+	// "application/vnd.kubernetes.protobuf".
+	ContentType string
 }
 
 // Err returns the *StatusError an ERROR event carries (IsResourceExpired
@@ -47,7 +55,7 @@ func (e Event) Err() error {
 		return nil
 	}
 	var st metav1.Status
-	if err := codec.Unmarshal(e.Object, &st); err != nil {
+	if err := codec.DecodeBody(e.Object, e.ContentType, &st, codec.Borrowed); err != nil {
 		return &DecodeError{Err: cleanJSONError(err)}
 	}
 	se := &StatusError{Status: st}
@@ -110,7 +118,9 @@ func (r *Request) Watch(ctx context.Context) (*Watcher, error) {
 		body, _ := r.c.readCapped(resp, min(r.c.maxBytes, errorBodyLimit))
 		return fail(newStatusError(resp, body))
 	}
-	if ct := resp.Header.Get("Content-Type"); !isJSON(ct) {
+	ct := resp.Header.Get("Content-Type")
+	format, ok := codec.FormatOf(ct)
+	if !ok {
 		return fail(&DecodeError{Method: method, URL: u, ContentType: ct})
 	}
 	w := &Watcher{ctx: ctx, cancel: cancel, body: resp.Body, idle: r.c.idle}
@@ -123,7 +133,8 @@ func (r *Request) Watch(ctx context.Context) (*Watcher, error) {
 			w.shutdown()
 		})
 	}
-	w.frames = frameReader{br: bufio.NewReaderSize(decompressed(resp, src), codec.ReadBufferSize), max: r.c.maxBytes}
+	w.frames = frameReader{br: bufio.NewReaderSize(decompressed(resp, src), codec.ReadBufferSize), max: r.c.maxBytes,
+		proto: format == codec.Protobuf}
 	return w, nil
 }
 
@@ -145,11 +156,16 @@ func (w *Watcher) Next() (Event, error) {
 	if w.frames.br == nil { // not made by Watch
 		return Event{}, ErrWatcherClosed
 	}
-	frame, err := w.frames.next()
-	if err != nil {
-		return Event{}, w.end(err)
+	var ev Event
+	var err error
+	if w.frames.proto {
+		ev, err = w.frames.nextProto()
+	} else {
+		var frame []byte
+		if frame, err = w.frames.next(); err == nil {
+			ev, err = decodeEvent(frame)
+		}
 	}
-	ev, err := decodeEvent(frame)
 	if err != nil {
 		return Event{}, w.end(err)
 	}
@@ -241,9 +257,51 @@ func (r *idleReader) Read(p []byte) (int, error) {
 // frameReader splits the stream into top-level JSON objects, one per event,
 // each at most max bytes.
 type frameReader struct {
-	br  *bufio.Reader
-	max int64
-	buf []byte
+	br    *bufio.Reader
+	max   int64
+	buf   []byte
+	proto bool // length-prefixed protobuf frames
+}
+
+// nextProto reads one frame of a protobuf watch stream: a 4-byte length,
+// then the envelope of a WatchEvent whose object is itself an enveloped
+// body, copied out for the caller.
+func (f *frameReader) nextProto() (Event, error) {
+	var hdr [4]byte
+	if _, err := io.ReadFull(f.br, hdr[:]); err != nil {
+		if err == io.ErrUnexpectedEOF {
+			return Event{}, &DecodeError{Err: err}
+		}
+		return Event{}, err
+	}
+	n := int64(binary.BigEndian.Uint32(hdr[:]))
+	if n > f.max {
+		return Event{}, &EventTooLargeError{Limit: f.max}
+	}
+	if int64(cap(f.buf)) < n {
+		f.buf = make([]byte, n)
+	}
+	f.buf = f.buf[:n]
+	if _, err := io.ReadFull(f.br, f.buf); err != nil {
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return Event{}, &DecodeError{Err: io.ErrUnexpectedEOF}
+		}
+		return Event{}, err
+	}
+	pe, err := protowire.DecodeWatchEvent(f.buf)
+	if err != nil {
+		return Event{}, &DecodeError{Err: fmt.Errorf("watch event: %w", err)}
+	}
+	ev := Event{Type: EventType(pe.Type), Object: bytes.Clone(pe.Object), ContentType: codec.ProtobufContentType}
+	switch ev.Type {
+	case EventAdded, EventModified, EventDeleted, EventBookmark, EventError:
+	default:
+		return Event{}, &DecodeError{Err: fmt.Errorf("watch event has unknown type %q", ev.Type)}
+	}
+	if len(ev.Object) == 0 {
+		return Event{}, &DecodeError{Err: fmt.Errorf("watch %s event has no object", ev.Type)}
+	}
+	return ev, nil
 }
 
 func (f *frameReader) next() ([]byte, error) {
@@ -304,7 +362,7 @@ func (f *frameReader) next() ([]byte, error) {
 func decodeEvent(frame []byte) (Event, error) {
 	it := codec.API.BorrowIterator(frame)
 	defer codec.API.ReturnIterator(it)
-	var ev Event
+	ev := Event{ContentType: "application/json"}
 	it.ReadObjectCB(func(it *jsoniter.Iterator, field string) bool {
 		switch field {
 		case "type":

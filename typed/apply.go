@@ -50,7 +50,7 @@ func (c *Client[T, L]) apply(ctx context.Context, name string, config any, opts 
 		return nil, err
 	}
 	out := new(T)
-	err = c.request(c.rc.Patch(rest.ApplyPatch), name, sub...).Params(opts.Query()).
+	err = c.negotiated(c.request(c.rc.Patch(rest.ApplyPatch), name, sub...)).Params(opts.Query()).
 		BodyBytes(body, string(rest.ApplyPatch)).Into(ctx, objectTarget[T](out))
 	if err != nil {
 		return nil, err

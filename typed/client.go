@@ -6,7 +6,6 @@ import (
 	"net/url"
 
 	"github.com/kubewire/kubewire/api/metav1"
-	"github.com/kubewire/kubewire/internal/codec"
 	"github.com/kubewire/kubewire/rest"
 )
 
@@ -97,7 +96,7 @@ func (c *Client[T, L]) Get(ctx context.Context, name string, opts metav1.GetOpti
 		return nil, err
 	}
 	out := new(T)
-	err := c.request(c.rc.Get(), name).Params(opts.Query()).Into(ctx, objectTarget[T](out))
+	err := c.negotiated(c.request(c.rc.Get(), name)).Params(opts.Query()).Into(ctx, objectTarget[T](out))
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +110,7 @@ func (c *Client[T, L]) Get(ctx context.Context, name string, opts metav1.GetOpti
 // that share nothing.
 func (c *Client[T, L]) List(ctx context.Context, opts metav1.ListOptions) (*L, error) {
 	out := new(L)
-	if err := c.request(c.rc.Get(), "").Params(opts.Query()).Into(ctx, listTarget[T](out)); err != nil {
+	if err := c.negotiated(c.request(c.rc.Get(), "")).Params(opts.Query()).Into(ctx, listTarget[T](out)); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -166,9 +165,9 @@ func (c *Client[T, L]) UpdateStatus(ctx context.Context, obj *T, opts metav1.Upd
 }
 
 func (c *Client[T, L]) update(ctx context.Context, obj *T, opts metav1.UpdateOptions, sub []string) (*T, error) {
-	body, err := codec.Marshal(obj)
+	body, ct, err := c.encodeBody(obj)
 	if err != nil {
-		return nil, encodeError(c.r.Kind, err)
+		return nil, err
 	}
 	var name string
 	if k, ok := any(obj).(keyed); ok {
@@ -180,8 +179,8 @@ func (c *Client[T, L]) update(ctx context.Context, obj *T, opts metav1.UpdateOpt
 		return nil, err
 	}
 	out := new(T)
-	err = c.request(c.rc.Put(), name, sub...).Params(opts.Query()).
-		BodyBytes(body, "application/json").Into(ctx, objectTarget[T](out))
+	err = c.negotiated(c.request(c.rc.Put(), name, sub...)).Params(opts.Query()).
+		BodyBytes(body, ct).Into(ctx, objectTarget[T](out))
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +194,7 @@ func (c *Client[T, L]) Patch(ctx context.Context, name string, pt rest.PatchType
 		return nil, err
 	}
 	out := new(T)
-	err := c.request(c.rc.Patch(pt), name, subresources...).Params(opts.Query()).
+	err := c.negotiated(c.request(c.rc.Patch(pt), name, subresources...)).Params(opts.Query()).
 		BodyBytes(data, string(pt)).Into(ctx, objectTarget[T](out))
 	if err != nil {
 		return nil, err
@@ -245,12 +244,12 @@ func (c *Client[T, L]) Request(base *rest.Request, name string) *rest.Request {
 }
 
 func (c *Client[T, L]) write(ctx context.Context, base *rest.Request, name string, obj *T, q url.Values) (*T, error) {
-	body, err := codec.Marshal(obj)
+	body, ct, err := c.encodeBody(obj)
 	if err != nil {
-		return nil, encodeError(c.r.Kind, err)
+		return nil, err
 	}
 	out := new(T)
-	err = c.request(base, name).Params(q).BodyBytes(body, "application/json").Into(ctx, objectTarget[T](out))
+	err = c.negotiated(c.request(base, name)).Params(q).BodyBytes(body, ct).Into(ctx, objectTarget[T](out))
 	if err != nil {
 		return nil, err
 	}

@@ -63,7 +63,9 @@ func setupRC(t *testing.T, routes map[string]http.HandlerFunc) (*rest.Client, *[
 		h(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	rc, err := rest.New(&config.Config{Server: srv.URL}, rest.WithRateLimit(-1, 0), rest.WithMaxRetries(0))
+	// These routes speak JSON, as a server that does not know protobuf
+	// (proto_test.go covers protobuf against the fake server).
+	rc, err := rest.New(&config.Config{Server: srv.URL}, rest.WithRateLimit(-1, 0), rest.WithMaxRetries(0), rest.WithJSON())
 	require.NoError(t, err)
 	return rc, calls
 }

@@ -55,8 +55,8 @@ func (c *Client[T, L]) ListItems(ctx context.Context, opts metav1.ListOptions) (
 // data (codec.Detached): strings and raw values are copies, shared with
 // other detached objects holding the same bytes, resource lists are shared
 // likewise, and no slab space is kept.
-func decodeDetached(data []byte, v any) error {
-	return codec.DecodeBody(data, "", v, codec.Detached)
+func decodeDetached(data []byte, contentType string, v any) error {
+	return codec.DecodeBody(data, contentType, v, codec.Detached)
 }
 
 // NextDetached is Next with the object decoded detached (see ListItems):
@@ -67,7 +67,7 @@ func (w *Watcher[T]) NextDetached() (Event[T], error) {
 		return Event[T]{}, err
 	}
 	obj := new(T)
-	if err := decodeDetached(ev.Object, obj); err != nil {
+	if err := decodeDetached(ev.Object, ev.ContentType, obj); err != nil {
 		return Event[T]{}, &rest.DecodeError{Err: err}
 	}
 	return Event[T]{Type: ev.Type, Object: obj}, nil

@@ -48,7 +48,7 @@ func (c *Client[T, L]) eachPage(ctx context.Context, opts metav1.ListOptions, p 
 			// Nothing of the body is kept: it is read into a reused buffer.
 			own = codec.Detached
 		}
-		err := c.request(c.rc.Get(), "").Params(opts.Query()).Into(ctx, codec.Target{V: &p, Own: own})
+		err := c.negotiated(c.request(c.rc.Get(), "")).Params(opts.Query()).Into(ctx, codec.Target{V: &p, Own: own})
 		if err != nil && opts.Continue != "" && !restarted && rest.IsResourceExpired(err) {
 			// The token outlived the server's compaction window: list
 			// again in one consistent read.

@@ -29,7 +29,7 @@ type Watcher[T any] struct {
 // ("" = from now, after a synthetic ADDED for each existing object). Its
 // errors are rest.Request.Watch's.
 func (c *Client[T, L]) Watch(ctx context.Context, opts metav1.ListOptions) (*Watcher[T], error) {
-	w, err := c.request(c.rc.Get(), "").Params(opts.Query()).Watch(ctx)
+	w, err := c.negotiated(c.request(c.rc.Get(), "")).Params(opts.Query()).Watch(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +52,7 @@ func (w *Watcher[T]) Next() (Event[T], error) {
 		return Event[T]{Type: ev.Type}, err
 	}
 	obj := new(T)
-	if err := codec.DecodeBody(ev.Object, "", obj, codec.Owned); err != nil {
+	if err := codec.DecodeBody(ev.Object, ev.ContentType, obj, codec.Owned); err != nil {
 		return Event[T]{Type: ev.Type}, &rest.DecodeError{Err: errors.New("watch " + string(ev.Type) + " event: the object does not decode as the client's kind")}
 	}
 	return Event[T]{Type: ev.Type, Object: obj}, nil

@@ -15,6 +15,7 @@ import (
 	jsoniter "github.com/json-iterator/go"
 
 	"github.com/kubewire/kubewire/internal/jsonwire"
+	"github.com/kubewire/kubewire/internal/protowire"
 )
 
 // JSONDecoder is the JSON capability: a value that reads itself from a
@@ -24,6 +25,19 @@ import (
 // may keep it.
 type JSONDecoder interface {
 	DecodeWire(r *jsonwire.Reader)
+}
+
+// ProtoDecoder is the protobuf capability: a value that reads itself from
+// its protobuf message (the body without its envelope). Every generated
+// kind and list has it; it copies what it keeps.
+type ProtoDecoder interface {
+	UnmarshalProto(data []byte) error
+}
+
+// ProtoEncoder is what a value needs to be sent as a protobuf body.
+type ProtoEncoder interface {
+	AppendProto(b []byte) []byte
+	ProtoSize() int
 }
 
 // Encoder is implemented by types with a generated encoder. EncodeJSON
@@ -72,11 +86,19 @@ type Format uint8
 // The wire formats.
 const (
 	JSON Format = iota + 1
+	// Protobuf is Kubernetes' protobuf encoding (ProtobufContentType):
+	// the magic "k8s\x00", then a runtime.Unknown envelope holding the
+	// object's apiVersion, kind and message.
+	Protobuf
 )
 
+// ProtobufContentType is the media type of Kubernetes' protobuf encoding.
+const ProtobufContentType = protowire.ContentType
+
 // FormatOf returns the wire format a Content-Type names: JSON for
-// application/json, any +json type and an empty content type; false for
-// anything else.
+// application/json, any +json type and an empty content type, Protobuf for
+// application/vnd.kubernetes.protobuf (with any parameters, such as a
+// watch's stream=watch); false for anything else.
 func FormatOf(contentType string) (Format, bool) {
 	if contentType == "" {
 		return JSON, true
@@ -85,8 +107,11 @@ func FormatOf(contentType string) (Format, bool) {
 	if err != nil {
 		return 0, false
 	}
-	if mt == "application/json" || strings.HasSuffix(mt, "+json") {
+	switch {
+	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
 		return JSON, true
+	case mt == protowire.ContentType:
+		return Protobuf, true
 	}
 	return 0, false
 }
@@ -103,16 +128,34 @@ func (e *ContentTypeError) Error() string {
 // v (a non-nil pointer). It is the one entry point from a body to a Go
 // value: JSON goes through v's JSONDecoder when it has one, else through
 // json-iterator's reflection (which copies what it keeps, whatever own
-// says). own says what v may keep of body. Anything but white space after
-// the value is an error. A content type FormatOf refuses is a
-// *ContentTypeError; malformed input a *jsonwire.SyntaxError (or
-// json-iterator's error, for reflection).
+// says); protobuf through v's ProtoDecoder, after the envelope, whose
+// apiVersion and kind are set in v's TypeMeta (protobuf messages do not
+// carry them) when v has one. own says what v may keep of body. Anything
+// but white space after a JSON value is an error. A content type FormatOf
+// refuses, or protobuf for a v without ProtoDecoder, is a
+// *ContentTypeError; malformed input a *jsonwire.SyntaxError, a
+// *protowire.Error (metav1.ProtoError), or json-iterator's error, for
+// reflection.
 func DecodeBody(body []byte, contentType string, v any, own Ownership) error {
 	format, ok := FormatOf(contentType)
 	if !ok {
 		return &ContentTypeError{ContentType: contentType}
 	}
 	switch format {
+	case Protobuf:
+		d, ok := v.(ProtoDecoder)
+		if !ok {
+			return &ContentTypeError{ContentType: contentType}
+		}
+		env, err := protowire.Unwrap(body)
+		if err != nil {
+			return err
+		}
+		if err := d.UnmarshalProto(env.Raw); err != nil {
+			return err
+		}
+		SetTypeMeta(v, env.APIVersion, env.Kind)
+		return nil
 	default: // JSON
 		d, ok := v.(JSONDecoder)
 		if !ok {
@@ -145,6 +188,40 @@ func DecodeBody(body []byte, contentType string, v any, own Ownership) error {
 // readers are the Readers DecodeBody decodes with: a Reader is large
 // enough that one per decode would cost an allocation of its own.
 var readers = sync.Pool{New: func() any { return new(jsonwire.Reader) }}
+
+// typeMetaFields caches, per type, the indexes of the APIVersion and Kind
+// string fields (promoted from an embedded TypeMeta), or nil.
+var typeMetaFields sync.Map // reflect.Type -> [][]int
+
+// SetTypeMeta sets v's APIVersion and Kind, when v points to a struct that
+// has both (through its embedded TypeMeta).
+func SetTypeMeta(v any, apiVersion, kind string) {
+	if apiVersion == "" && kind == "" {
+		return
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
+		return
+	}
+	t := rv.Elem().Type()
+	idx, ok := typeMetaFields.Load(t)
+	if !ok {
+		var found [][]int
+		a, okA := t.FieldByName("APIVersion")
+		k, okK := t.FieldByName("Kind")
+		if okA && okK && a.Type.Kind() == reflect.String && k.Type.Kind() == reflect.String {
+			found = [][]int{a.Index, k.Index}
+		}
+		idx, _ = typeMetaFields.LoadOrStore(t, found)
+	}
+	f := idx.([][]int)
+	if f == nil {
+		return
+	}
+	e := rv.Elem()
+	e.FieldByIndex(f[0]).SetString(apiVersion)
+	e.FieldByIndex(f[1]).SetString(kind)
+}
 
 // typeName names v's type for errors: the pointed-to type.
 func typeName(v any) string {

@@ -1,0 +1,135 @@
+package fake
+
+import (
+	"encoding/json"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/kubewire/kubewire/internal/apiregistry"
+	"github.com/kubewire/kubewire/internal/codec"
+	"github.com/kubewire/kubewire/internal/protowire"
+)
+
+// Protobuf, as the real server speaks it: built-in kinds are accepted and
+// answered in Kubernetes' protobuf encoding (application/vnd.kubernetes.
+// protobuf) when the client asks; the server keeps JSON maps, so bodies are
+// converted through the kinds' Go types (internal/apiregistry): protobuf
+// <-> typed value <-> JSON. Custom resources have no protobuf encoding.
+
+const (
+	protoType      = protowire.ContentType
+	protoWatchType = protowire.WatchContentType
+)
+
+// protoKind reports whether ri's objects have a protobuf encoding.
+func protoKind(ri *resInfo) bool {
+	if ri == nil || ri.CRD != "" {
+		return false
+	}
+	_, ok := apiregistry.New(apiregistry.GVK{Group: ri.Group, Version: ri.Version, Kind: ri.Kind})
+	return ok
+}
+
+// negotiateFor picks the response format from the Accept header as the
+// real server does: the first media type it can serve, in the client's
+// order; protobuf only for kinds that have it. Nothing acceptable is a
+// 406.
+func negotiateFor(accept string, ri *resInfo) (string, error) {
+	if !strings.Contains(accept, protoType) {
+		return negotiate(accept)
+	}
+	for _, part := range strings.Split(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		if mt == protoType {
+			if params["as"] == "" && protoKind(ri) {
+				return "protobuf", nil
+			}
+			continue
+		}
+		if out, err := negotiate(part); err == nil {
+			return out, nil
+		}
+	}
+	return "", errNotAcceptable()
+}
+
+// protoRequest turns a protobuf request body into JSON for the handlers.
+// Patches take JSON only (415), as do custom resources.
+func protoRequest(rq *request) error {
+	if rq.ct != protoType {
+		return nil
+	}
+	if rq.verb == "patch" {
+		return nil // the patch handler refuses it with the router's 415
+	}
+	if !protoKind(rq.ri) {
+		return errUnsupportedMedia(rq.ct, "application/json, application/yaml")
+	}
+	if len(rq.body) == 0 {
+		return nil
+	}
+	v, _, err := apiregistry.Decode(rq.body)
+	if err != nil {
+		return errBadRequest("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf: " + err.Error())
+	}
+	b, err := codec.Marshal(v)
+	if err != nil {
+		return errInternal(err)
+	}
+	rq.body, rq.ct = b, "application/json"
+	return nil
+}
+
+// toProto returns the protobuf body of v, a JSON-encodable value whose
+// kind has a protobuf encoding, or false.
+func toProto(v any) ([]byte, bool) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, false
+	}
+	var tm struct{ APIVersion, Kind string }
+	if json.Unmarshal(b, &tm) != nil || tm.Kind == "" {
+		return nil, false
+	}
+	group, version, ok := strings.Cut(tm.APIVersion, "/")
+	if !ok {
+		group, version = "", tm.APIVersion
+	}
+	o, ok := apiregistry.New(apiregistry.GVK{Group: group, Version: version, Kind: tm.Kind})
+	if !ok || o.UnmarshalJSON(b) != nil {
+		return nil, false
+	}
+	return apiregistry.Encode(nil, tm.APIVersion, tm.Kind, o), true
+}
+
+// writeProto writes v in protobuf when the response was negotiated so and
+// v's kind has an encoding, and reports whether it did.
+func writeProto(w http.ResponseWriter, code int, v any) bool {
+	sw, ok := w.(*statusWriter)
+	if !ok || !sw.proto {
+		return false
+	}
+	b, ok := toProto(v)
+	if !ok {
+		return false
+	}
+	w.Header().Set("Content-Type", protoType)
+	w.Header().Set("Cache-Control", "no-cache, private")
+	w.WriteHeader(code)
+	w.Write(b)
+	return true
+}
+
+// protoFrame returns a protobuf watch frame for ev ({"type", "object"}).
+func protoFrame(ev map[string]any) ([]byte, bool) {
+	typ, _ := ev["type"].(string)
+	body, ok := toProto(ev["object"])
+	if !ok {
+		return nil, false
+	}
+	return protowire.AppendWatchFrame(nil, typ, body), true
+}
