@@ -76,3 +76,48 @@ spec: {containers: [{name: c, image: nginx}]}
 	assert.Contains(t, run("", "delete", "ns", "demo"), `namespace "demo" deleted`)
 	assert.NotContains(t, run("", "get", "ns"), "demo")
 }
+
+// TestKubectlImperative drives kubectl's imperative commands, which send
+// protobuf bodies and ask for protobuf answers, against the fake server.
+func TestKubectlImperative(t *testing.T) {
+	kubectl, err := exec.LookPath("kubectl")
+	if err != nil {
+		t.Skip("kubectl not installed")
+	}
+	srv := NewServer(t, WithTLS())
+	dir := t.TempDir()
+	kc := filepath.Join(dir, "kubeconfig")
+	require.NoError(t, os.WriteFile(kc, srv.Kubeconfig(), 0o600))
+	run := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(kubectl, append([]string{"--kubeconfig", kc}, args...)...)
+		cmd.Env = append(os.Environ(), "HOME="+dir)
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "kubectl %v: %s", args, out)
+		return string(out)
+	}
+	assert.Contains(t, run("create", "namespace", "demo"), "namespace/demo created")
+	assert.Contains(t, run("create", "configmap", "cfg", "-n", "demo", "--from-literal=a=1"), "configmap/cfg created")
+	assert.Contains(t, run("create", "secret", "generic", "pw", "-n", "demo", "--from-literal=p=s3cret"), "secret/pw created")
+	assert.Contains(t, run("create", "deployment", "web", "-n", "demo", "--image=nginx:1", "--replicas=1"), "deployment.apps/web created")
+	assert.Contains(t, run("create", "service", "clusterip", "web", "-n", "demo", "--tcp=80:8080"), "service/web created")
+	assert.Contains(t, run("scale", "deployment", "web", "-n", "demo", "--replicas=3"), "deployment.apps/web scaled")
+	assert.Contains(t, run("label", "deployment", "web", "-n", "demo", "tier=front"), "deployment.apps/web labeled")
+	assert.Contains(t, run("annotate", "configmap", "cfg", "-n", "demo", "note=x"), "configmap/cfg annotated")
+	assert.Contains(t, run("set", "image", "deployment/web", "-n", "demo", "nginx=nginx:2"), "deployment.apps/web image updated")
+
+	out := run("get", "deployment", "web", "-n", "demo", "-o", "jsonpath={.spec.replicas} {.metadata.labels.tier} {.spec.template.spec.containers[0].image}")
+	assert.Equal(t, "3 front nginx:2", out)
+	assert.Equal(t, "1 x", run("get", "configmap", "cfg", "-n", "demo", "-o", "jsonpath={.data.a} {.metadata.annotations.note}"))
+	assert.Equal(t, "czNjcmV0", run("get", "secret", "pw", "-n", "demo", "-o", "jsonpath={.data.p}"))
+	assert.Equal(t, "80 8080", run("get", "service", "web", "-n", "demo", "-o", "jsonpath={.spec.ports[0].port} {.spec.ports[0].targetPort}"))
+
+	var protoBodies int
+	for _, r := range srv.Requests() {
+		if r.ContentType == "application/vnd.kubernetes.protobuf" {
+			protoBodies++
+			assert.Less(t, r.Code, 300, "%s %s", r.Method, r.Path)
+		}
+	}
+	assert.Positive(t, protoBodies, "kubectl sent protobuf bodies")
+}
