@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"mime"
 	"net/http"
@@ -131,5 +132,13 @@ func protoFrame(ev map[string]any) ([]byte, bool) {
 	if !ok {
 		return nil, false
 	}
-	return protowire.AppendWatchFrame(nil, typ, body), true
+	// As the real server writes it: a 4-byte big-endian length, then a
+	// metav1.WatchEvent message without envelope (type, field 1; object,
+	// field 2, a RawExtension whose raw bytes, field 1, are the object's
+	// enveloped body).
+	raw := protowire.AppendBytes(nil, protowire.Tag(1, protowire.WireBytes), body)
+	msg := protowire.AppendString(nil, protowire.Tag(1, protowire.WireBytes), typ)
+	msg = protowire.AppendBytes(msg, protowire.Tag(2, protowire.WireBytes), raw)
+	frame := binary.BigEndian.AppendUint32(make([]byte, 0, 4+len(msg)), uint32(len(msg)))
+	return append(frame, msg...), true
 }

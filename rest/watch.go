@@ -263,6 +263,68 @@ type frameReader struct {
 	proto bool // length-prefixed protobuf frames
 }
 
+// protoWatchEvent reads a frame of a protobuf watch stream: a
+// metav1.WatchEvent message as the API server writes it, without envelope
+// (type, field 1; object, field 2, a RawExtension whose raw bytes, field
+// 1, are the object's enveloped body). A frame in an envelope is read too.
+func protoWatchEvent(frame []byte) (typ string, object []byte, err error) {
+	if bytes.HasPrefix(frame, []byte(protowire.Magic)) {
+		pe, err := protowire.DecodeWatchEvent(frame)
+		return pe.Type, pe.Object, err
+	}
+	bad := &protowire.Error{Reason: "malformed watch event"}
+	ok := protoBytesFields(frame, func(num int, b []byte) bool {
+		switch num {
+		case 1:
+			typ = string(b)
+		case 2:
+			return protoBytesFields(b, func(num int, b []byte) bool {
+				if num == 1 {
+					object = b
+				}
+				return true
+			})
+		}
+		return true
+	})
+	if !ok {
+		return "", nil, bad
+	}
+	return typ, object, nil
+}
+
+// protoBytesFields calls fn with each length-delimited field of the
+// protobuf message data; varint fields are skipped, any other wire type
+// or a truncated field makes it return false.
+func protoBytesFields(data []byte, fn func(num int, b []byte) bool) bool {
+	for len(data) > 0 {
+		tag, n := binary.Uvarint(data)
+		if n <= 0 {
+			return false
+		}
+		data = data[n:]
+		switch tag & 7 {
+		case protowire.WireVarint:
+			if _, n = binary.Uvarint(data); n <= 0 {
+				return false
+			}
+			data = data[n:]
+		case protowire.WireBytes:
+			l, n := binary.Uvarint(data)
+			if n <= 0 || l > uint64(len(data)-n) {
+				return false
+			}
+			if !fn(int(tag>>3), data[n:n+int(l):n+int(l)]) {
+				return false
+			}
+			data = data[n+int(l):]
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // nextProto reads one frame of a protobuf watch stream: a 4-byte length,
 // then the envelope of a WatchEvent whose object is itself an enveloped
 // body, copied out for the caller.
@@ -288,11 +350,11 @@ func (f *frameReader) nextProto() (Event, error) {
 		}
 		return Event{}, err
 	}
-	pe, err := protowire.DecodeWatchEvent(f.buf)
+	typ, object, err := protoWatchEvent(f.buf)
 	if err != nil {
 		return Event{}, &DecodeError{Err: fmt.Errorf("watch event: %w", err)}
 	}
-	ev := Event{Type: EventType(pe.Type), Object: bytes.Clone(pe.Object), ContentType: codec.ProtobufContentType}
+	ev := Event{Type: EventType(typ), Object: bytes.Clone(object), ContentType: codec.ProtobufContentType}
 	switch ev.Type {
 	case EventAdded, EventModified, EventDeleted, EventBookmark, EventError:
 	default:
