@@ -43,7 +43,7 @@ func TestInformerListResourceVersions(t *testing.T) {
 	}
 	e.srv.ResetRequests()
 	inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](e.watch, "")),
-		controller.Options[corev1.ConfigMap]{Backoff: fastBackoff})
+		controller.WithBackoff(fastBackoff))
 	require.NoError(t, err)
 	run(t, inf)
 	assert.Equal(t, [][2]string{{"0", ""}}, listQueries(e), "the first list is served from the watch cache")

@@ -40,10 +40,10 @@ func TestInformerOverProtobuf(t *testing.T) {
 	_, err = cms.Create(ctx, cm("default", "a", map[string]string{"x": "1"}, nil), metav1.CreateOptions{})
 	require.NoError(t, err)
 
-	inf, err := controller.NewInformer(controller.FromTyped(cms), controller.Options[corev1.ConfigMap]{Backoff: fastBackoff})
+	inf, err := controller.NewInformer(controller.FromTyped(cms), controller.WithBackoff(fastBackoff))
 	require.NoError(t, err)
 	slim, err := controller.NewInformer(controller.FromTyped(typed.New[slimPod, struct{}](rc, &corev1.ConfigMapResource, "default")),
-		controller.Options[slimPod]{Backoff: fastBackoff})
+		controller.WithBackoff(fastBackoff))
 	require.NoError(t, err)
 	run(t, inf)
 	run(t, slim)

@@ -47,9 +47,11 @@ func TestDecodeBodyOwnership(t *testing.T) {
 var x0 target
 
 func TestFormatOf(t *testing.T) {
-	for ct, want := range map[string]bool{"": true, "application/json": true, "application/json; charset=utf-8": true,
-		"application/apply-patch+yaml": false, "text/plain": false, "application/vnd.kubernetes.protobuf": false, ";;": false} {
-		_, ok := FormatOf(ct)
-		assert.Equal(t, want, ok, ct)
+	for ct, want := range map[string]Format{"": JSON, "application/json": JSON, "application/json; charset=utf-8": JSON,
+		"application/apply-patch+yaml": 0, "text/plain": 0, ";;": 0,
+		"application/vnd.kubernetes.protobuf": Protobuf, "application/vnd.kubernetes.protobuf;stream=watch": Protobuf} {
+		f, ok := FormatOf(ct)
+		assert.Equal(t, want, f, ct)
+		assert.Equal(t, want != 0, ok, ct)
 	}
 }

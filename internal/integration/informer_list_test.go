@@ -73,7 +73,7 @@ func TestInformerInitialListRealServer(t *testing.T) {
 	for _, mode := range []controller.StreamingMode{controller.StreamingOff, controller.StreamingAuto} {
 		rc, sent := recordingClient(t, env)
 		inf, err := controller.NewInformer(controller.FromTyped(typed.For[corev1.ConfigMap, corev1.ConfigMapList](rc, ns)),
-			controller.Options[corev1.ConfigMap]{Streaming: mode})
+			controller.WithStreaming(mode))
 		require.NoError(t, err)
 		rctx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})
