@@ -1,0 +1,217 @@
+// Package realserver measures kubewire beside client-go v0.37.2 against
+// the real kube-apiserver v1.37.2 (internal/testenv), both with their
+// default settings (protobuf for built-in kinds). It runs when
+// KUBEWIRE_REAL_PODS is set to the number of pods to seed:
+//
+//	KUBE_APISERVER_BIN=~/.cache/kubewire/kube-apiserver-v1.37.2 KUBEWIRE_REAL_PODS=5000 \
+//	  go test -run TestRealServer -v -timeout 30m ./realserver/
+package realserver
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/clientcmd"
+
+	kwcorev1 "github.com/kubewire/kubewire/api/corev1"
+	kwmetav1 "github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/bench/fixture"
+	"github.com/kubewire/kubewire/config"
+	"github.com/kubewire/kubewire/controller"
+	"github.com/kubewire/kubewire/internal/testenv"
+	kwrest "github.com/kubewire/kubewire/rest"
+	"github.com/kubewire/kubewire/typed"
+)
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func median(d []time.Duration) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func TestRealServer(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("KUBEWIRE_REAL_PODS"))
+	if n <= 0 {
+		t.Skip("set KUBEWIRE_REAL_PODS (and KUBE_APISERVER_BIN) to measure")
+	}
+	ctx := context.Background()
+	env, err := testenv.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Stop()
+	kc, err := os.ReadFile(env.Kubeconfig(testenv.IdentityAdminToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cgCfg, err := clientcmd.RESTConfigFromKubeConfig(kc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cgCfg.QPS, cgCfg.Burst = -1, 0
+	cs, err := kubernetes.NewForConfig(cgCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kwCfg, err := config.LoadFile(env.Kubeconfig(testenv.IdentityAdminToken), config.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := kwrest.New(kwCfg, kwrest.WithRateLimit(-1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The service accounts the pods name (no controller manager creates
+	// "default" here).
+	sas := map[string]bool{"default": true}
+	for i := range n {
+		if sa := fixture.Pod(i).Spec.ServiceAccountName; sa != "" {
+			sas[sa] = true
+		}
+	}
+	for sa := range sas {
+		if _, err := cs.CoreV1().ServiceAccounts("default").Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: sa}}, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+			t.Fatal(err)
+		}
+	}
+	// Seed n realistic pods with status, 8 writers at a time.
+	start := time.Now()
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for w := range 8 {
+		wg.Go(func() {
+			for i := w; i < n; i += 8 {
+				p := fixture.Pod(i)
+				p.Namespace, p.ResourceVersion, p.UID, p.ManagedFields = "default", "", "", nil
+				st := p.Status
+				c, err := cs.CoreV1().Pods("default").Create(ctx, &p, metav1.CreateOptions{})
+				if err != nil {
+					errs <- err
+					return
+				}
+				c.Status = st
+				if _, err := cs.CoreV1().Pods("default").UpdateStatus(ctx, c, metav1.UpdateOptions{}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	t.Logf("seeded %d pods in %v", n, time.Since(start))
+
+	const rounds = 5
+	var cgWall, kwWall, cgCPU, kwCPU []time.Duration
+	kwPods := typed.For[kwcorev1.Pod, kwcorev1.PodList](rc, "")
+	for range rounds {
+		runtime.GC()
+		w, c := time.Now(), cpuTime()
+		l, err := cs.CoreV1().Pods("").List(ctx, metav1.ListOptions{})
+		if err != nil || len(l.Items) != n {
+			t.Fatalf("client-go list: %v", err)
+		}
+		cgWall, cgCPU = append(cgWall, time.Since(w)), append(cgCPU, cpuTime()-c)
+		runtime.GC()
+		w, c = time.Now(), cpuTime()
+		kl, err := kwPods.List(ctx, kwmetav1.ListOptions{})
+		if err != nil || len(kl.Items) != n {
+			t.Fatalf("kubewire list: %v", err)
+		}
+		kwWall, kwCPU = append(kwWall, time.Since(w)), append(kwCPU, cpuTime()-c)
+	}
+	t.Logf("typed List of %d pods, medians of %d alternating rounds: client-go wall %v cpu %v; kubewire wall %v (%.2fx) cpu %v (%.2fx)",
+		n, rounds, median(cgWall), median(cgCPU), median(kwWall), float64(median(kwWall))/float64(median(cgWall)),
+		median(kwCPU), float64(median(kwCPU))/float64(median(cgCPU)))
+
+	// Informer initial sync: wall time and heap held per pod.
+	heap := func() uint64 {
+		runtime.GC()
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	jrc, err := kwrest.New(kwCfg, kwrest.WithRateLimit(-1, 0), kwrest.WithJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	kwInformer := func(rc *kwrest.Client) (time.Duration, float64) {
+		before := heap()
+		w := time.Now()
+		kinf, err := controller.NewInformer(controller.FromTyped(typed.For[kwcorev1.Pod, kwcorev1.PodList](rc, "")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ictx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { kinf.Run(ictx); close(done) }()
+		if err := kinf.WaitForSync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		took := time.Since(w)
+		per := float64(heap()-before) / float64(n)
+		if kinf.Lister().Len() != n {
+			t.Fatalf("kubewire informer has %d pods", kinf.Lister().Len())
+		}
+		cancel()
+		<-done
+		runtime.KeepAlive(kinf)
+		return took, per
+	}
+	var cgSync, kwSync, kjSync []time.Duration
+	var cgHeap, kwHeap, kjHeap []float64
+	for range 3 {
+		before := heap()
+		w := time.Now()
+		stop := make(chan struct{})
+		f := informers.NewSharedInformerFactory(cs, 0)
+		inf := f.Core().V1().Pods().Informer()
+		f.Start(stop)
+		if !cache.WaitForCacheSync(stop, inf.HasSynced) {
+			t.Fatal("client-go informer did not sync")
+		}
+		cgSync = append(cgSync, time.Since(w))
+		cgHeap = append(cgHeap, float64(heap()-before)/float64(n))
+		close(stop)
+		f.Shutdown()
+		runtime.KeepAlive(inf)
+
+		d, h := kwInformer(rc)
+		kwSync, kwHeap = append(kwSync, d), append(kwHeap, h)
+		d, h = kwInformer(jrc)
+		kjSync, kjHeap = append(kjSync, d), append(kjHeap, h)
+	}
+	slices.Sort(cgHeap)
+	slices.Sort(kwHeap)
+	slices.Sort(kjHeap)
+	t.Logf("kubewire informer over JSON (rest.WithJSON): %v (%.2fx), %.0f B/pod (%.2fx)",
+		median(kjSync), float64(median(kjSync))/float64(median(cgSync)), kjHeap[1], kjHeap[1]/cgHeap[1])
+	t.Logf("informer initial sync of %d pods, medians of 3 alternating rounds: client-go %v, %.0f B/pod; kubewire %v (%.2fx), %.0f B/pod (%.2fx)",
+		n, median(cgSync), cgHeap[1], median(kwSync), float64(median(kwSync))/float64(median(cgSync)), kwHeap[1], kwHeap[1]/cgHeap[1])
+	fmt.Fprintln(os.Stderr, "done")
+}
