@@ -96,4 +96,3 @@ func isNotFound(err error) bool {
 	se, ok := err.(statusErr)
 	return ok && se.Status().Reason == metav1.StatusReasonNotFound
 }
-
