@@ -18,7 +18,7 @@ import (
 	"iter"
 
 	"github.com/kubewire/kubewire/api/metav1"
-	"github.com/kubewire/kubewire/internal/jsonwire"
+	"github.com/kubewire/kubewire/internal/codec"
 	"github.com/kubewire/kubewire/rest"
 	"github.com/kubewire/kubewire/typed"
 )
@@ -89,7 +89,7 @@ func (c *Client) Get(ctx context.Context, name string, opts metav1.GetOptions) (
 		return nil, err
 	}
 	out := new(metav1.PartialObjectMetadata)
-	if err := c.request(AcceptObject, name).Params(opts.Query()).Into(ctx, ownedObject{out}); err != nil {
+	if err := c.request(AcceptObject, name).Params(opts.Query()).Into(ctx, out); err != nil {
 		return nil, err
 	}
 	c.setKind(out)
@@ -121,7 +121,7 @@ func (c *Client) Patch(ctx context.Context, name string, pt rest.PatchType, data
 		r = r.SubResource(subresources...)
 	}
 	out := new(metav1.PartialObjectMetadata)
-	err := r.Header("Accept", AcceptObject).Params(opts.Query()).BodyBytes(data, string(pt)).Into(ctx, ownedObject{out})
+	err := r.Header("Accept", AcceptObject).Params(opts.Query()).BodyBytes(data, string(pt)).Into(ctx, out)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +145,7 @@ func (c *Client) DeleteCollection(ctx context.Context, opts metav1.DeleteOptions
 // into the response body; ListItems decodes items that share nothing.
 func (c *Client) List(ctx context.Context, opts metav1.ListOptions) (*metav1.PartialObjectMetadataList, error) {
 	out := new(metav1.PartialObjectMetadataList)
-	if err := c.request(AcceptList, "").Params(opts.Query()).Into(ctx, &ownedList{out: out}); err != nil {
+	if err := c.request(AcceptList, "").Params(opts.Query()).Into(ctx, out); err != nil {
 		return nil, err
 	}
 	for i := range out.Items {
@@ -223,7 +223,7 @@ func (c *Client) eachPage(ctx context.Context, opts metav1.ListOptions, detached
 	restarted := false
 	for {
 		p := new(metav1.PartialObjectMetadataList)
-		err := c.request(AcceptList, "").Params(opts.Query()).Into(ctx, &ownedList{out: p, detached: detached})
+		err := c.request(AcceptList, "").Params(opts.Query()).Into(ctx, listTarget(p, detached))
 		if err != nil && opts.Continue != "" && !restarted && rest.IsResourceExpired(err) {
 			restarted = true
 			opts.Continue, opts.Limit, opts.ResourceVersion, opts.ResourceVersionMatch = "", 0, "", ""
@@ -248,32 +248,12 @@ func (c *Client) setKind(o *metav1.PartialObjectMetadata) {
 	o.Kind, o.APIVersion = c.r.Kind, c.gv
 }
 
-// ownedList decodes a list body: in place (strings pointing into the
-// body) or detached (copies, the body not kept).
-type ownedList struct {
-	out      *metav1.PartialObjectMetadataList
-	detached bool
-}
-
-func (o *ownedList) DecodeOwnedJSON(data []byte) error {
-	var r jsonwire.Reader
-	if o.detached {
-		r.Reset(data)
-	} else {
-		r.ResetOwned(data)
+// listTarget is what a list body is decoded into (codec.DecodeBody):
+// in place (strings pointing into the body) or detached (copies, the body
+// read into a reused buffer and not kept).
+func listTarget(out *metav1.PartialObjectMetadataList, detached bool) any {
+	if detached {
+		return codec.Target{V: out, Own: codec.Detached}
 	}
-	o.out.DecodeWire(&r)
-	return r.Finish("metav1.PartialObjectMetadataList")
-}
-
-func (o *ownedList) TransientJSON() bool { return o.detached }
-
-// ownedObject decodes one object's body in place.
-type ownedObject struct{ out *metav1.PartialObjectMetadata }
-
-func (o ownedObject) DecodeOwnedJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.ResetOwned(data)
-	o.out.DecodeWire(&r)
-	return r.Finish("metav1.PartialObjectMetadata")
+	return out
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/controller"
-	"github.com/kubewire/kubewire/internal/jsonwire"
+	"github.com/kubewire/kubewire/internal/codec"
 	"github.com/kubewire/kubewire/rest"
 )
 
@@ -53,10 +53,7 @@ func (w *Watcher) Next() (Event, error) {
 		return Event{Type: ev.Type}, err
 	}
 	obj := new(metav1.PartialObjectMetadata)
-	var r jsonwire.Reader
-	r.Reset(ev.Object)
-	obj.DecodeWire(&r)
-	if err := r.Finish("metav1.PartialObjectMetadata"); err != nil {
+	if err := codec.DecodeBody(ev.Object, ev.ContentType, obj, codec.Detached); err != nil {
 		return Event{Type: ev.Type}, &rest.DecodeError{Err: err}
 	}
 	if ev.Type != rest.EventBookmark {

@@ -211,7 +211,7 @@ func unstructuredContenders(in *inputs) []contender {
 			}
 			return checkLen("decode", len(l.Items), in.n)
 		}},
-		{label: "kubewire dynamic (List.DecodeJSONFrom, the dynamic client's path)", kubewire: true, run: func() error {
+		{label: "kubewire dynamic (List.DecodeJSONFrom, from a reader)", kubewire: true, run: func() error {
 			l, err := kubewireDynamicStream(in.json)
 			if err != nil {
 				return err

@@ -40,7 +40,7 @@ func (r *report) markdown() string {
 	}
 
 	p("## 2. Unstructured decode\n\n")
-	p("client-go: `runtime.Decode(unstructured.UnstructuredJSONScheme, body)`, what its dynamic client does with a list; kubewire: `dynamic.List.DecodeJSONFrom`, what its dynamic client does with a response body, and `dynamic.List.DecodeJSON` on an iterator.\n\n")
+	p("client-go: `runtime.Decode(unstructured.UnstructuredJSONScheme, body)`, what its dynamic client does with a list; kubewire: `dynamic.List.DecodeJSONFrom` (from a reader; the dynamic client reads the whole body and decodes it through `codec.DecodeBody`, `List.DecodeWire`), and `dynamic.List.DecodeJSON` on an iterator.\n\n")
 	for _, n := range r.sizes {
 		in := r.inputs[n]
 		p("### %d pods\n\n", n)
