@@ -203,9 +203,11 @@ func (s *Server) ctrlCreate(key, ns string, o obj) obj {
 	if ri.tracksGeneration() {
 		md["generation"] = json.Number("1")
 	}
-	pruneEmpty(ri, o)
-	prepareCreate(ri, o)
-	setManagedFields(o, &request{ri: ri, manager: controllerManager}, nil, "Update")
+	rq := &request{verb: "create", ri: ri, ns: ns, manager: controllerManager}
+	if !s.controllerCreateStages(rq, o) {
+		return nil
+	}
+	setManagedFields(o, nil, rq, nil, "Update")
 	return s.st.commit(key, ns, name, o)
 }
 
@@ -220,7 +222,7 @@ func (s *Server) ctrlUpdate(key string, cur, n obj, sub string) obj {
 		g, _ := numberInt(meta(cur)["generation"])
 		meta(n)["generation"] = num(g + 1)
 	}
-	setManagedFields(n, &request{ri: ri, manager: controllerManager, sub: sub}, cur, "Update")
+	setManagedFields(n, nil, &request{ri: ri, manager: controllerManager, sub: sub}, cur, "Update")
 	return s.st.commit(key, metaString(cur, "namespace"), metaString(cur, "name"), n)
 }
 

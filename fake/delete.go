@@ -131,7 +131,7 @@ func (s *Server) deleteOne(rq *request, ns, name string, opts deleteOptions) (ob
 	if key == "/namespaces" {
 		return s.deleteNamespace(rq, cur)
 	}
-	fins, changed := gcFinalizers(rq.ri, finalizers(cur), opts)
+	fins, changed := gcFinalizers(rq.ri, withoutProtection(key, finalizers(cur)), opts)
 	if len(fins) > 0 {
 		if metaString(cur, "deletionTimestamp") != "" && !changed {
 			return cur, false, nil
@@ -226,6 +226,7 @@ func (s *Server) deleteNamespace(rq *request, cur obj) (obj, bool, error) {
 	}
 	n := copyObj(cur)
 	markDeleting(n, 0)
+	delete(meta(n), "deletionGracePeriodSeconds") // namespaces get none
 	n["status"] = obj{"phase": "Terminating"}
 	if rq.dryRun {
 		return n, false, nil
@@ -244,7 +245,7 @@ func (s *Server) finalizeNamespace(ns string) {
 			if o == nil {
 				continue
 			}
-			if len(finalizers(o)) == 0 {
+			if len(withoutProtection(key, finalizers(o))) == 0 {
 				s.st.commit(key, ns, name, nil)
 			} else if metaString(o, "deletionTimestamp") == "" {
 				n := copyObj(o)
@@ -328,4 +329,20 @@ func errPrecondition(ri *resInfo, name, why string) *apiError {
 	return newStatus(http.StatusConflict, metav1.StatusReasonConflict,
 		fmt.Sprintf("Operation cannot be fulfilled on %s %q: %s", qualifiedKind(ri.Group, ri.Kind), name, why),
 		&metav1.StatusDetails{Name: name, Group: ri.Group, Kind: ri.Kind})
+}
+
+// withoutProtection drops the storage-protection finalizers of a claim or
+// volume from fins: the fake plays their controllers, which remove them
+// from a volume no pod uses, so deleting one does not hang.
+func withoutProtection(key string, fins []string) []string {
+	if key != "/persistentvolumeclaims" && key != "/persistentvolumes" {
+		return fins
+	}
+	var out []string
+	for _, f := range fins {
+		if f != "kubernetes.io/pvc-protection" && f != "kubernetes.io/pv-protection" {
+			out = append(out, f)
+		}
+	}
+	return out
 }

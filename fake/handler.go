@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -27,6 +28,8 @@ type request struct {
 	out      string // response format: "json", "protobuf", "table", "partial", "partiallist"
 	log      *Request
 	fault    *Fault
+	// warnings are sent as Warning headers with the answer.
+	warnings []string
 }
 
 // statusWriter records the response status for the request log.
@@ -327,8 +330,18 @@ func negotiate(accept string) (string, error) {
 	return "", errNotAcceptable()
 }
 
+// deprecatedAPIs are the warnings kube-apiserver 1.37 sends with every
+// request to a deprecated built-in resource, by group/version/resource.
+var deprecatedAPIs = map[string]string{
+	"v1/endpoints":         "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice",
+	"v1/componentstatuses": "v1 ComponentStatus is deprecated in v1.19+",
+}
+
 // serve dispatches a parsed resource request.
 func (s *Server) serve(rq *request) error {
+	if w := deprecatedAPIs[rq.ri.groupVersion()+"/"+rq.ri.Resource]; w != "" && rq.ri.CRD == "" {
+		rq.w.Header().Add("Warning", "299 - "+strconv.Quote(w))
+	}
 	if rq.ri.Group == "" && rq.ri.Resource == "pods" {
 		switch rq.sub {
 		case "exec", "attach", "portforward", "log":

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -43,6 +44,14 @@ func call(t *testing.T, srv *Server, method, path, ct, body string, hdr ...strin
 func (r resp) str(path ...string) string {
 	var cur any = r.body
 	for _, p := range path {
+		if l, ok := cur.([]any); ok {
+			i, err := strconv.Atoi(p)
+			if err != nil || i >= len(l) {
+				return ""
+			}
+			cur = l[i]
+			continue
+		}
 		m, _ := cur.(map[string]any)
 		cur = m[p]
 	}

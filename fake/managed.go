@@ -44,7 +44,7 @@ func updateFieldsOf(ri *resInfo, o obj, sub string) fieldSet {
 
 func fieldsOfMode(ri *resInfo, o obj, sub string, dots bool) fieldSet {
 	fs := fieldSet{}
-	w := fieldWalker{fs: fs, dots: dots}
+	w := fieldWalker{fs: fs, dots: dots, zero: true}
 	t := rootType(ri)
 	for k, v := range o {
 		switch {
@@ -74,6 +74,9 @@ func fieldsOfMode(ri *resInfo, o obj, sub string, dots bool) fieldSet {
 type fieldWalker struct {
 	fs   fieldSet
 	dots bool
+	// zero is true while the walk is in what the kind's zero value
+	// already holds: the root and the structs held by value under it.
+	zero bool
 }
 
 func (w fieldWalker) walk(path string, v any, f apischema.Field) {
@@ -83,28 +86,39 @@ func (w fieldWalker) walk(path string, v any, f apischema.Field) {
 	case map[string]any:
 		// x-kubernetes-map-type: atomic (LabelSelector, a Service's
 		// selector, ...) makes the whole object one member.
+		if len(x) == 0 && f.Value && !f.Map && w.zero {
+			// A struct held by value that the kind's zero value
+			// already has, left empty, changes nothing: no member.
+			return
+		}
 		if f.Atomic() || len(x) == 0 {
 			fs[path] = v
 			return
 		}
 		// A map, or a struct the Go types hold by pointer, is itself a
 		// member of a non-apply write that adds it; a struct held by
-		// value always exists, so it never is.
-		if w.dots && (f.Map || !f.Value) {
+		// value is too, unless the kind's zero value already has it.
+		if w.dots && (f.Map || !f.Value || !w.zero) {
 			fs[path+sep+"."] = nil
 		}
+		cw := w
+		cw.zero = w.zero && f.Value && !f.Map
 		for k, cv := range x {
 			cf, _ := child.Field(k)
 			if f.Map {
 				cf = apischema.Field{Type: f.Type}
 			}
-			w.walk(path+sep+"f:"+k, cv, cf)
+			cw.walk(path+sep+"f:"+k, cv, cf)
 		}
 	case []any:
-		// A list the client adds is itself a member too, except
-		// containers, which the real types always serialise.
-		if w.dots && len(x) > 0 && !strings.HasSuffix(path, sep+"f:containers") {
-			fs[path+sep+"."] = nil
+		// A keyed list or a set the client adds is itself a member
+		// too, except containers where the kind's zero value has them
+		// (the real types always serialise them); an atomic list is
+		// one member.
+		dot := func() {
+			if w.dots && len(x) > 0 && (!w.zero || !strings.HasSuffix(path, sep+"f:containers")) {
+				fs[path+sep+"."] = nil
+			}
 		}
 		keys := f.ListMapKeys
 		if len(keys) == 0 && f.PatchMergeKey != "" && f.HasStrategy("merge") {
@@ -112,24 +126,28 @@ func (w fieldWalker) walk(path string, v any, f apischema.Field) {
 		}
 		switch {
 		case f.ListType == "map" || len(keys) > 0 && f.ListType != "atomic":
+			dot()
 			for _, it := range x {
 				m, ok := it.(map[string]any)
 				if !ok {
 					fs[path] = v
 					return
 				}
-				item := path + sep + itemKey(m, keys)
+				item := path + sep + itemKey(m, keys, f.Item)
 				if f.ItemAtomic() {
 					fs[item] = it
 					continue
 				}
 				fs[item+sep+"."] = nil
+				cw := w
+				cw.zero = false
 				for k, cv := range m {
 					cf, _ := child.Field(k)
-					w.walk(item+sep+"f:"+k, cv, cf)
+					cw.walk(item+sep+"f:"+k, cv, cf)
 				}
 			}
 		case f.ListType == "set" || f.HasStrategy("merge") && f.ListType != "atomic":
+			dot()
 			for _, it := range x {
 				b, _ := json.Marshal(it)
 				fs[path+sep+"v:"+string(b)] = it
@@ -143,7 +161,7 @@ func (w fieldWalker) walk(path string, v any, f apischema.Field) {
 }
 
 // itemKey is the "k:" member naming a list item by its map keys.
-func itemKey(m map[string]any, keys []string) string {
+func itemKey(m map[string]any, keys []string, typ string) string {
 	ks := append([]string(nil), keys...)
 	sort.Strings(ks)
 	var b strings.Builder
@@ -152,7 +170,17 @@ func itemKey(m map[string]any, keys []string) string {
 	for _, k := range ks {
 		v, ok := m[k]
 		if !ok {
-			continue
+			// A key field left out has its schema default, as
+			// server-side apply keys items (a port's protocol TCP).
+			f, _ := apischema.ShapeNamed(typ).Field(k)
+			if f.Default == "" {
+				continue
+			}
+			var dv any
+			if json.Unmarshal([]byte(f.Default), &dv) != nil {
+				continue
+			}
+			v = normalizeNumbers(dv)
 		}
 		if n > 0 {
 			b.WriteByte(',')
@@ -294,9 +322,13 @@ func writeManaged(o obj, entries []*managedEntry) {
 	meta(o)["managedFields"] = list
 }
 
-// setManagedFields records a non-apply write by rq.manager: it owns the
-// fields it changed; fields it removed are no one's.
-func setManagedFields(o obj, rq *request, old obj, op string) {
+// setManagedFields records a non-apply write by rq.manager into o: it owns
+// the fields it changed in view (the object as it wrote it, see
+// managedView; nil means o); fields it removed are no one's.
+func setManagedFields(o, view obj, rq *request, old obj, op string) {
+	if view == nil {
+		view = o
+	}
 	if _, ok := meta(o)["managedFields"]; ok && old != nil && !equalJSON(meta(o)["managedFields"], meta(old)["managedFields"]) {
 		return // the client wrote managedFields itself
 	}
@@ -306,7 +338,7 @@ func setManagedFields(o obj, rq *request, old obj, op string) {
 		entries = readManaged(old)
 		before = updateFieldsOf(rq.ri, old, rq.sub)
 	}
-	after := updateFieldsOf(rq.ri, o, rq.sub)
+	after := updateFieldsOf(rq.ri, view, rq.sub)
 	changed := fieldSet{}
 	for p, v := range after {
 		if bv, ok := before[p]; !ok || !equalJSON(bv, v) {

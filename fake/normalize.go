@@ -172,19 +172,13 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
-// decodeSecret does what the real server's decoding of a v1 Secret does:
-// data values must be base64, and stringData is merged into data.
+// decodeSecret does what the real server's conversion of a v1 Secret does:
+// stringData is merged into data (typedDecode has checked data is base64).
 func decodeSecret(ri *resInfo, o obj) error {
-	if ri.Group != "" || ri.Resource != "secrets" {
+	if ri.CRD != "" || ri.Group != "" || ri.Resource != "secrets" {
 		return nil
 	}
 	data, _ := o["data"].(map[string]any)
-	for _, k := range sortedKeys(data) {
-		s, _ := data[k].(string)
-		if _, err := base64.StdEncoding.DecodeString(s); err != nil {
-			return errBadRequest(fmt.Sprintf("Secret in version \"v1\" cannot be handled as a Secret: %v", err))
-		}
-	}
 	sd, _ := o["stringData"].(map[string]any)
 	if len(sd) > 0 && data == nil {
 		data = map[string]any{}
@@ -245,31 +239,16 @@ func updateErrors(ri *resInfo, o, old obj) []fieldError {
 	return errs
 }
 
-// validateUpdate holds the kind-specific update rules of the real
-// validation the fake keeps: the data of an immutable Secret or ConfigMap,
-// the value of a PriorityClass.
+// validateUpdate runs the kind's own update rules: its strategy's validate
+// on the new object, then validateUpdate against the old.
 func validateUpdate(ri *resInfo, o, old obj) []fieldError {
+	st := strategyFor(ri)
 	var errs []fieldError
-	if ri.Group == "" && (ri.Resource == "secrets" || ri.Resource == "configmaps") && old["immutable"] == true {
-		for _, k := range []string{"data", "binaryData"} {
-			if !equalJSON(old[k], o[k]) {
-				errs = append(errs, fieldError{Type: "FieldValueForbidden", Field: k, Detail: "field is immutable when `immutable` is set"})
-			}
-		}
+	if st.validate != nil {
+		errs = append(errs, st.validate(o)...)
 	}
-	if ri.Group == "scheduling.k8s.io" && ri.Resource == "priorityclasses" && !equalJSON(old["value"], o["value"]) {
-		errs = append(errs, fieldError{Type: "FieldValueForbidden", Field: "value", Detail: "may not be changed in an update."})
+	if st.validateUpdate != nil {
+		errs = append(errs, st.validateUpdate(o, old)...)
 	}
 	return errs
-}
-
-// validateSpec holds the few spec rules of the real validation the fake
-// keeps: a pod needs a container.
-func validateSpec(ri *resInfo, o obj) []fieldError {
-	if ri.Group == "" && ri.Resource == "pods" {
-		if cs, _ := nested(o, "spec", "containers").([]any); len(cs) == 0 {
-			return []fieldError{{Type: "FieldValueRequired", Field: "spec.containers"}}
-		}
-	}
-	return nil
 }

@@ -103,6 +103,10 @@ func (s *Server) handlePatch(rq *request) error {
 	if err := checkTypeMeta(rq.ri, po); err != nil {
 		return err
 	}
+	// The patched object is decoded as a body is (see pipeline.go).
+	if err := s.decodeTyped(rq, po, nil, nil); err != nil {
+		return err
+	}
 	out, code, err := s.update(rq, po, "Update")
 	if err != nil {
 		return err
@@ -183,6 +187,9 @@ func (s *Server) handleApply(rq *request) error {
 	}
 	if n := metaString(cfg, "name"); n != "" && n != rq.name {
 		return errBadRequest(fmt.Sprintf("the name of the object (%s) does not match the name on the URL (%s)", n, rq.name))
+	}
+	if _, err := s.typedDecode(rq.ri, cfg); err != nil {
+		return errBadRequest(fmt.Sprintf("%s in version %q cannot be handled as a %s: %v", rq.ri.Kind, rq.ri.Version, rq.ri.Kind, err))
 	}
 	force := boolParam(rq.q.Get("force"))
 	s.st.mu.Lock()
@@ -388,10 +395,10 @@ func mergeApply(live, applied any, f apischema.Field) any {
 				if !ok {
 					return deepCopy(a)
 				}
-				k := itemKey(am, keys)
+				k := itemKey(am, keys, f.Item)
 				found := false
 				for i, x := range l {
-					if xm, ok := x.(map[string]any); ok && itemKey(xm, keys) == k {
+					if xm, ok := x.(map[string]any); ok && itemKey(xm, keys, f.Item) == k {
 						l[i] = mergeApply(xm, am, apischema.Field{Type: f.Type})
 						found = true
 						break

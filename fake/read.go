@@ -29,6 +29,9 @@ func present(ri *resInfo, o obj) obj {
 // writeObject answers with one object in the negotiated format.
 func (s *Server) writeObject(rq *request, code int, o obj) {
 	o = present(rq.ri, o)
+	for _, w := range rq.warnings {
+		rq.w.Header().Add("Warning", "299 - "+strconv.Quote(w))
+	}
 	switch rq.out {
 	case "table":
 		writeJSON(rq.w, code, s.table(rq, []obj{o}, ""))

@@ -234,6 +234,10 @@ func (s *Server) seedOne(o obj) error {
 		}
 	}
 	rq := &request{verb: "create", ri: ri, ns: ns, manager: "fake-seed"}
-	_, _, err := s.create(rq, copyObj(o))
+	o = copyObj(o)
+	if _, err := s.typedDecode(ri, o); err != nil {
+		return fmt.Errorf("%s %s: %w", apiVersion, kind, err)
+	}
+	_, _, err := s.create(rq, o)
 	return err
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"testing"
 	"time"
@@ -55,6 +56,8 @@ type options struct {
 	noGC         bool
 	controllers  bool
 	podRunTime   time.Duration
+	serviceCIDR  netip.Prefix
+	keepUnknown  bool
 }
 
 // WithTLS serves HTTPS with a certificate signed by a CA generated for the
@@ -119,6 +122,32 @@ func WithoutDefaultNamespaces() Option {
 	return func(o *options) error { o.noNamespaces = true; return nil }
 }
 
+// WithServiceCIDR sets the range services' cluster IPs are allocated from,
+// as kube-apiserver's --service-cluster-ip-range does ("10.0.0.0/24"). The
+// default is kube-apiserver's, 10.96.0.0/12. A range must leave at least
+// one address for services.
+func WithServiceCIDR(cidr string) Option {
+	return func(o *options) error {
+		p, err := netip.ParsePrefix(cidr)
+		if err != nil {
+			return fmt.Errorf("fake: WithServiceCIDR: %w", err)
+		}
+		if p.Addr().BitLen()-p.Bits() < 2 {
+			return fmt.Errorf("fake: WithServiceCIDR: %s is too small", cidr)
+		}
+		o.serviceCIDR = p.Masked()
+		return nil
+	}
+}
+
+// WithUnknownFields keeps the fields of built-in kinds that Kubernetes
+// 1.37's types do not declare, as a server newer than the client's types
+// would, for tests of code that must not lose them. By default they are
+// dropped (and reported per fieldValidation) as kube-apiserver v1.37.2 does.
+func WithUnknownFields() Option {
+	return func(o *options) error { o.keepUnknown = true; return nil }
+}
+
 // NewServer starts a Server for a test and stops it in t.Cleanup. It fails
 // the test when the server cannot start.
 func NewServer(t testing.TB, opts ...Option) *Server {
@@ -133,7 +162,8 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 
 // Start starts a Server; the caller must Close it.
 func Start(opts ...Option) (*Server, error) {
-	o := options{addr: "127.0.0.1:0", history: 10000, bookmark: time.Second, version: "v1.37.2"}
+	o := options{addr: "127.0.0.1:0", history: 10000, bookmark: time.Second, version: "v1.37.2",
+		serviceCIDR: netip.MustParsePrefix("10.96.0.0/12")}
 	for _, opt := range opts {
 		if opt == nil {
 			return nil, errors.New("fake: nil Option")

@@ -112,7 +112,7 @@ func checkFuture(t *testing.T, what string, data []byte) {
 
 func newFutureServer(t *testing.T, names ...string) (*rest.Client, typed.Interface[corev1.Pod, corev1.PodList]) {
 	t.Helper()
-	srv := fake.NewServer(t)
+	srv := fake.NewServer(t, fake.WithUnknownFields())
 	// The members the types lack are JSON members here (the fake keeps
 	// JSON, and its protobuf is converted through the types): the JSON
 	// path is what keeps them.

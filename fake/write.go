@@ -45,6 +45,16 @@ func (s *Server) decodeBody(rq *request) (obj, error) {
 	if err := s.checkBodyKind(rq.ri, o); err != nil {
 		return nil, err
 	}
+	dups, order := scanFields(body)
+	if len(dups) > 0 {
+		// Go's decoder merges an object given twice into the first.
+		if m, err := decodeMerged(body); err == nil {
+			o = m
+		}
+	}
+	if err := s.decodeTyped(rq, o, dups, order); err != nil {
+		return nil, err
+	}
 	return o, nil
 }
 
@@ -179,8 +189,8 @@ func (s *Server) checkNamespace(rq *request, name string) error {
 	return nil
 }
 
-// create stores a new object; it is shared by POST, apply-create and
-// seeding.
+// create runs the write pipeline (see pipeline.go) for a new object; it is
+// shared by POST, apply-create and seeding. o has been decoded.
 func (s *Server) create(rq *request, o obj) (obj, int, error) {
 	if err := checkTypeMeta(rq.ri, o); err != nil {
 		return nil, 0, err
@@ -201,32 +211,25 @@ func (s *Server) create(rq *request, o obj) (obj, int, error) {
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
 	name := metaString(o, "name")
-	if err := s.checkNamespace(rq, name); err != nil {
+	st := strategyFor(rq.ri)
+
+	// Default.
+	pruneEmpty(rq.ri, o)
+	applyDefaults(rq.ri, o)
+	view := managedView(rq, o)
+
+	// Admission.
+	if err := s.admit(rq, o, nil, name); err != nil {
 		return nil, 0, err
 	}
 	if gn := metaString(o, "generateName"); name == "" && gn != "" {
 		name = generateName(gn)
-		md["name"] = name
+		meta(o)["name"] = name
 	}
-	pruneEmpty(rq.ri, o)
-	var errs []fieldError
-	if name == "" {
-		errs = append(errs, fieldError{Type: "FieldValueRequired", Field: "metadata.name", Detail: "name or generateName is required"})
-	} else {
-		errs = validateName(rq.ri, name)
-	}
-	errs = append(errs, validateMeta(o)...)
-	errs = append(errs, validateSpec(rq.ri, o)...)
-	if errs != nil {
-		return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, name, errs...)
-	}
-	if metaString(o, "resourceVersion") != "" {
-		// The real server's storage layer refuses it with a bare 500.
-		return nil, 0, newStatus(http.StatusInternalServerError, "", "resourceVersion should not be set on objects to be created", nil)
-	}
-	if s.st.data[rq.ri.storageKey()][objKey(rq.ns, name)] != nil {
-		return nil, 0, errAlreadyExists(rq.ri.Group, rq.ri.Resource, name)
-	}
+
+	// Prepare.
+	md = meta(o)
+	rv := metaString(o, "resourceVersion")
 	md["uid"] = newUID()
 	md["creationTimestamp"] = now()
 	for _, k := range []string{"deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "generation"} {
@@ -238,7 +241,32 @@ func (s *Server) create(rq *request, o obj) (obj, int, error) {
 	if rq.ri.tracksGeneration() {
 		md["generation"] = json.Number("1")
 	}
-	prepareCreate(rq.ri, o)
+	resetStatus(rq.ri, o)
+	dropDisabled(rq.ri, o, nil)
+	if st.prepareCreate != nil {
+		st.prepareCreate(s, rq, o)
+	}
+
+	// Validate.
+	if errs := validateCreate(rq.ri, o, name); errs != nil {
+		return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, name, errs...)
+	}
+	kindWarnings(rq, o, nil)
+	if rv != "" {
+		// The real server's storage layer refuses it with a bare 500.
+		return nil, 0, newStatus(http.StatusInternalServerError, "", "resourceVersion should not be set on objects to be created", nil)
+	}
+	if s.st.data[rq.ri.storageKey()][objKey(rq.ns, name)] != nil {
+		return nil, 0, errAlreadyExists(rq.ri.Group, rq.ri.Resource, name)
+	}
+
+	// Canonicalise.
+	canonicalize(rq.ri, o)
+	if st.allocate != nil {
+		if err := st.allocate(s, rq, o); err != nil {
+			return nil, 0, err
+		}
+	}
 	if isCRD(rq.ri) {
 		infos, errs := crdInfos(o)
 		if errs != nil {
@@ -250,42 +278,46 @@ func (s *Server) create(rq *request, o obj) (obj, int, error) {
 		}
 	}
 	if rq.manager != "" && rq.verb != "patch" {
-		setManagedFields(o, rq, nil, "Update")
+		setManagedFields(o, view, rq, nil, "Update")
 	}
+
+	// Store and notify.
 	if rq.dryRun {
 		return o, http.StatusCreated, nil
 	}
-	return s.st.commit(rq.ri.storageKey(), rq.ns, name, o), http.StatusCreated, nil
+	out := s.st.commit(rq.ri.storageKey(), rq.ns, name, o)
+	if st.created != nil {
+		st.created(s, rq, out)
+	}
+	return out, http.StatusCreated, nil
+}
+
+// managedView is the object as the field manager sees it: decoded and
+// defaulted, before admission and the strategy change it (the real server
+// records managedFields at that point, so fields admission adds, such as a
+// pod's token volume, belong to no manager), canonicalised as it will be
+// stored.
+func managedView(rq *request, o obj) obj {
+	if rq.manager == "" {
+		return nil
+	}
+	v := copyObj(o)
+	if rq.ri.hasStatus() && rq.sub == "" {
+		delete(v, "status")
+	}
+	canonicalize(rq.ri, v)
+	return v
 }
 
 func isCRD(ri *resInfo) bool {
 	return ri.Group == "apiextensions.k8s.io" && ri.Resource == "customresourcedefinitions"
 }
 
-// prepareCreate resets status as the kind's real create strategy does.
-func prepareCreate(ri *resInfo, o obj) {
-	switch ri.storageKey() {
-	case "/namespaces":
-		o["status"] = obj{"phase": "Active"}
-		spec, _ := o["spec"].(map[string]any)
-		if spec == nil {
-			spec = obj{}
-			o["spec"] = spec
-		}
-		if _, ok := spec["finalizers"]; !ok {
-			spec["finalizers"] = []any{"kubernetes"}
-		}
-		return
-	case "/pods":
-		o["status"] = obj{"phase": "Pending", "qosClass": qosClass(o)}
-		return
-	case "/services":
-		o["status"] = obj{"loadBalancer": obj{}}
-		return
-	}
+// resetStatus resets status on create as the real strategies do: to its
+// zero value, which the built-in kinds serialise as {} (custom resources
+// have none). A kind's prepareCreate may set more.
+func resetStatus(ri *resInfo, o obj) {
 	if ri.hasStatus() {
-		// The real strategies reset status to its zero value, which
-		// the built-in kinds serialise as {}.
 		o["status"] = obj{}
 		if ri.CRD != "" {
 			delete(o, "status")
@@ -457,6 +489,37 @@ func (s *Server) update(rq *request, o obj, op string) (obj, int, error) {
 			delete(o, "status")
 		}
 	}
+	st := strategyFor(rq.ri)
+	if err := decodeSecret(rq.ri, o); err != nil {
+		return nil, 0, err
+	}
+
+	// Default.
+	pruneEmpty(rq.ri, o)
+	applyDefaults(rq.ri, o)
+	view := managedView(rq, o)
+
+	// Admission.
+	if err := s.admit(rq, o, old, rq.name); err != nil {
+		return nil, 0, err
+	}
+
+	// Prepare (the rest of it: the generation is bumped below).
+	if rq.sub == "" {
+		dropDisabled(rq.ri, o, old)
+		if st.prepareUpdate != nil {
+			st.prepareUpdate(o, old)
+		}
+	}
+
+	// Validate.
+	if errs := updateErrors(rq.ri, o, old); errs != nil {
+		return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, rq.name, errs...)
+	}
+	kindWarnings(rq, o, old)
+
+	// Canonicalise.
+	canonicalize(rq.ri, o)
 	if isCRD(rq.ri) && rq.sub == "" {
 		infos, errs := crdInfos(o)
 		if errs != nil {
@@ -467,25 +530,22 @@ func (s *Server) update(rq *request, o obj, op string) (obj, int, error) {
 			s.reg.setCRD(rq.name, infos)
 		}
 	}
-	if err := decodeSecret(rq.ri, o); err != nil {
-		return nil, 0, err
-	}
-	pruneEmpty(rq.ri, o)
-	if errs := updateErrors(rq.ri, o, old); errs != nil {
-		return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, rq.name, errs...)
-	}
+	// The generation (part of the real PrepareForUpdate) is bumped by
+	// comparing the defaulted objects, as the real server compares them.
 	labelsChanged := rq.ri.bumpsGenerationOnLabels() && !equalJSON(oldMD["labels"], md["labels"])
 	if rq.ri.bumpsGeneration() && (specChanged(old, o) || labelsChanged) {
 		g, _ := numberInt(oldMD["generation"])
 		md["generation"] = json.Number(fmt.Sprint(g + 1))
 	}
 	if rq.manager != "" && op == "Update" {
-		setManagedFields(o, rq, old, "Update")
+		setManagedFields(o, view, rq, old, "Update")
 	}
 	md["resourceVersion"] = oldMD["resourceVersion"]
 	if equalJSON(old, o) {
 		return old, http.StatusOK, nil
 	}
+
+	// Store and notify.
 	if rq.dryRun {
 		return o, http.StatusOK, nil
 	}

@@ -44,6 +44,9 @@ type Field struct {
 	// OpenAPI "default": {}), which the real server always serialises; an
 	// object field without it is a pointer (optional) or a map.
 	Value bool
+	// Item names the schema of a keyed list's items (list map keys or a
+	// patch merge key), whose key fields may have defaults (see Shape).
+	Item string
 }
 
 // Atomic reports whether an object value of the field (or, for a list or

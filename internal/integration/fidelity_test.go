@@ -47,6 +47,8 @@ type fidResponse struct {
 	Status int             `json:"status"`
 	Body   json.RawMessage `json:"body,omitempty"`
 	Error  string          `json:"error,omitempty"`
+	// Warnings are the Warning headers' texts, in order.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // TestFidelity runs fidelityScript against kube-apiserver and against the
@@ -70,8 +72,9 @@ func TestFidelity(t *testing.T) {
 
 	// The harness runs kube-apiserver without kube-controller-manager, so
 	// nothing collects garbage there: the fake is compared without its
-	// collector too (TestFidelityGC checks what the collector adds).
-	srv := fake.NewServer(t, fake.WithoutGarbageCollector())
+	// collector too (TestFidelityGC checks what the collector adds). It
+	// allocates service IPs from 10.0.0.0/24.
+	srv := fake.NewServer(t, fake.WithoutGarbageCollector(), fake.WithServiceCIDR("10.0.0.0/24"))
 	fakeRC, err := rest.New(srv.Config(), rest.WithMaxRetries(0), rest.WithUserAgent(fidelityUserAgent))
 	require.NoError(t, err)
 	nsBody := []byte(`{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"` + ns + `"}}`)
@@ -189,6 +192,9 @@ func runScript(ctx context.Context, t *testing.T, rc *rest.Client, ns string, sc
 			}
 			raw, err := res.Raw()
 			resp.Status, resp.Body = res.StatusCode(), raw
+			for _, w := range res.Warnings() {
+				resp.Warnings = append(resp.Warnings, w.Text)
+			}
 			var se *rest.StatusError
 			if err != nil && !errors.As(err, &se) {
 				resp.Error = err.Error()

@@ -20,8 +20,9 @@ import (
 func main() {
 	spec := flag.String("spec", "../../../shared/openapi/v1.37.2/v3", "directory of the OpenAPI v3 spec files (*_openapi.json)")
 	out := flag.String("out", "zz_generated.go", "output file; - for stdout")
+	facts := flag.String("facts", "../gen/apifacts.txt", "internal/gen's record of how k8s.io/api holds scalar fields (pointer or value, omitempty)")
 	flag.Parse()
-	src, err := Generate(*spec)
+	src, err := Generate(*spec, *facts)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -58,6 +59,8 @@ type schema struct {
 	ListMapKeys          []string           `json:"x-kubernetes-list-map-keys"`
 	MapType              string             `json:"x-kubernetes-map-type"`
 	Default              json.RawMessage    `json:"default"`
+	Format               string             `json:"format"`
+	OneOf                []*schema          `json:"oneOf"`
 	GVKs                 []gvk              `json:"x-kubernetes-group-version-kind"`
 }
 
@@ -87,10 +90,15 @@ type field struct {
 	ListMapKeys                            []string
 	MapType                                string
 	Value                                  bool
+	Item                                   string
 }
 
 // Generate reads the spec directory and returns the formatted Go source.
-func Generate(dir string) ([]byte, error) {
+func Generate(dir, factsFile string) ([]byte, error) {
+	facts, err := readFacts(factsFile)
+	if err != nil {
+		return nil, err
+	}
 	files, err := filepath.Glob(filepath.Join(dir, "*_openapi.json"))
 	if err != nil {
 		return nil, err
@@ -165,7 +173,12 @@ func Generate(dir string) ([]byte, error) {
 			typeMaps[n] = s.MapType
 		}
 	}
-	return render(list, types, typeMaps, roots)
+	src, err := render(list, types, typeMaps, roots)
+	if err != nil {
+		return nil, err
+	}
+	all, sroots := shapes(schemas, byGVK, facts)
+	return renderShapes(src, all, sroots)
 }
 
 // addPath records what one operation on one path says about its resource.
@@ -283,6 +296,9 @@ func patchTypes(schemas map[string]*schema, roots map[string]string) map[string]
 			switch {
 			case p.Type == "array":
 				f.List, child = true, refName(p.Items)
+				if len(p.ListMapKeys) > 0 || p.PatchMergeKey != "" {
+					f.Item = child
+				}
 			case p.Type == "object" && len(p.AdditionalProperties) > 0:
 				var ap schema
 				if json.Unmarshal(p.AdditionalProperties, &ap) == nil {
@@ -330,7 +346,7 @@ func patchTypes(schemas map[string]*schema, roots map[string]string) map[string]
 			if !keep[f.Type] {
 				f.Type = ""
 			}
-			if hasMeta(f) || f.Type != "" || f.Value {
+			if hasMeta(f) || f.Type != "" || f.Value || f.Item != "" {
 				fs[name] = f
 			}
 		}
@@ -407,6 +423,9 @@ func render(list []*resource, types map[string]map[string]field, typeMaps, roots
 			}
 			if f.Value {
 				parts = append(parts, "Value: true")
+			}
+			if f.Item != "" {
+				parts = append(parts, fmt.Sprintf("Item: %q", f.Item))
 			}
 			b.WriteString(strings.Join(parts, ", "))
 			b.WriteString("},\n")

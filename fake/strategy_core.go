@@ -1,0 +1,184 @@
+package fake
+
+import "fmt"
+
+// Namespaces, secrets, config maps, persistent volumes and claims, priority
+// classes, network policies, RBAC bindings, endpoints: their defaulting
+// functions (Kubernetes 1.37, pkg/apis/*/v1/defaults.go), the status a
+// create starts with, the storage-protection finalizers the
+// StorageObjectInUseProtection admission adds, and their update rules.
+
+func init() {
+	register(&strategy{
+		prepareCreate: func(_ *Server, _ *request, o obj) {
+			o["status"] = obj{"phase": "Active"}
+			spec := child(o, "spec")
+			if _, ok := spec["finalizers"]; !ok {
+				spec["finalizers"] = []any{"kubernetes"}
+			}
+		},
+		defaults: func(o obj) {
+			// SetDefaults_Namespace: the name as a label.
+			if n := metaString(o, "name"); n != "" {
+				child(meta(o), "labels")["kubernetes.io/metadata.name"] = n
+			}
+		},
+		created: func(s *Server, rq *request, o obj) {
+			// The service account controller gives every namespace
+			// its "default" account.
+			ns := metaString(o, "name")
+			if s.st.data["/serviceaccounts"][objKey(ns, "default")] == nil {
+				s.st.commit("/serviceaccounts", ns, "default", obj{
+					"apiVersion": "v1", "kind": "ServiceAccount",
+					"metadata": map[string]any{"name": "default", "namespace": ns, "uid": newUID(), "creationTimestamp": now()},
+				})
+			}
+		},
+	}, "/namespaces")
+
+	register(&strategy{
+		defaults:       func(o obj) { setDefault(o, "type", "Opaque") },
+		validateUpdate: immutableData,
+	}, "/secrets")
+	register(&strategy{validateUpdate: immutableData}, "/configmaps")
+
+	register(&strategy{
+		admit: func(_ *Server, _ *request, o, old obj) error {
+			if old == nil {
+				addFinalizer(o, "kubernetes.io/pvc-protection")
+			}
+			return nil
+		},
+		prepareCreate: func(_ *Server, _ *request, o obj) { o["status"] = obj{"phase": "Pending"} },
+	}, "/persistentvolumeclaims")
+	defaultType("io.k8s.api.core.v1.PersistentVolumeClaimSpec", func(m map[string]any) { setDefault(m, "volumeMode", "Filesystem") })
+
+	register(&strategy{
+		admit: func(_ *Server, _ *request, o, old obj) error {
+			if old == nil {
+				addFinalizer(o, "kubernetes.io/pv-protection")
+			}
+			return nil
+		},
+		prepareCreate: func(_ *Server, _ *request, o obj) {
+			o["status"] = obj{"phase": "Pending", "lastPhaseTransitionTime": now()}
+		},
+		defaults: func(o obj) {
+			spec := child(o, "spec")
+			setDefault(spec, "persistentVolumeReclaimPolicy", "Retain")
+			setDefault(spec, "volumeMode", "Filesystem")
+		},
+	}, "/persistentvolumes")
+
+	register(&strategy{
+		defaults: func(o obj) { setDefault(o, "preemptionPolicy", "PreemptLowerPriority") },
+		validateUpdate: func(o, old obj) []fieldError {
+			if !equalJSON(old["value"], o["value"]) {
+				return []fieldError{{Type: "FieldValueForbidden", Field: "value", Detail: "may not be changed in an update."}}
+			}
+			return nil
+		},
+	}, "scheduling.k8s.io/priorityclasses")
+
+	defaultType("io.k8s.api.core.v1.LimitRangeItem", func(m map[string]any) {
+		// SetDefaults_LimitRangeItem: a container's default limit is
+		// its max, its default request the default limit, else its min.
+		if str(m, "type") != "Container" {
+			return
+		}
+		def, req := child(m, "default"), child(m, "defaultRequest")
+		for k, v := range nestedMap(m, "max") {
+			if _, ok := def[k]; !ok {
+				def[k] = v
+			}
+		}
+		for k, v := range def {
+			if _, ok := req[k]; !ok {
+				req[k] = v
+			}
+		}
+		for k, v := range nestedMap(m, "min") {
+			if _, ok := req[k]; !ok {
+				req[k] = v
+			}
+		}
+	})
+	register(&strategy{warnings: quotaWarnings}, "/resourcequotas")
+	defaultType("io.k8s.api.core.v1.EndpointPort", func(m map[string]any) { setDefault(m, "protocol", "TCP") })
+	defaultType("io.k8s.api.networking.v1.NetworkPolicyPort", func(m map[string]any) { setDefault(m, "protocol", "TCP") })
+	register(&strategy{
+		defaults: func(o obj) {
+			spec := child(o, "spec")
+			if len(asList(spec["policyTypes"])) == 0 {
+				types := []any{"Ingress"}
+				if len(asList(spec["egress"])) > 0 {
+					types = append(types, "Egress")
+				}
+				spec["policyTypes"] = types
+			}
+		},
+	}, "networking.k8s.io/networkpolicies")
+
+	bindingDefaults := func(o obj) {
+		setDefault(child(o, "roleRef"), "apiGroup", "rbac.authorization.k8s.io")
+	}
+	register(&strategy{defaults: bindingDefaults}, "rbac.authorization.k8s.io/rolebindings", "rbac.authorization.k8s.io/clusterrolebindings")
+	defaultType("io.k8s.api.rbac.v1.Subject", func(m map[string]any) {
+		if str(m, "apiGroup") == "" {
+			switch str(m, "kind") {
+			case "User", "Group":
+				m["apiGroup"] = "rbac.authorization.k8s.io"
+			}
+		}
+	})
+}
+
+// immutableData is the update rule of an immutable Secret or ConfigMap.
+func immutableData(o, old obj) []fieldError {
+	if old["immutable"] != true {
+		return nil
+	}
+	var errs []fieldError
+	for _, k := range []string{"data", "binaryData"} {
+		if !equalJSON(old[k], o[k]) {
+			errs = append(errs, fieldError{Type: "FieldValueForbidden", Field: k, Detail: "field is immutable when `immutable` is set"})
+		}
+	}
+	return errs
+}
+
+// addFinalizer appends f to the object's finalizers unless it is there.
+func addFinalizer(o obj, f string) {
+	for _, x := range finalizers(o) {
+		if x == f {
+			return
+		}
+	}
+	meta(o)["finalizers"] = append(asList(meta(o)["finalizers"]), f)
+}
+
+// quotaWarnings is the ResourceQuota strategy's warning about a request
+// quota above its limit quota.
+func quotaWarnings(o obj) []string {
+	hard := nestedMap(o, "spec", "hard")
+	var out []string
+	for _, res := range []string{"cpu", "memory", "ephemeral-storage"} {
+		reqName := "requests." + res
+		rv, ok := hard[reqName]
+		if !ok && (res == "cpu" || res == "memory") {
+			if rv, ok = hard[res]; ok {
+				reqName = res
+			}
+		}
+		lv, lok := hard["limits."+res]
+		if !ok || !lok {
+			continue
+		}
+		rq, err1 := parseQuantityValue(rv)
+		lq, err2 := parseQuantityValue(lv)
+		if err1 == nil && err2 == nil && rq.Cmp(lq) > 0 {
+			out = append(out, fmt.Sprintf("ResourceQuota %s (%s) should be less than %s (%s)", reqName, canonicalQuantity(rq), "limits."+res, canonicalQuantity(lq)))
+		}
+	}
+	return out
+}
