@@ -13,10 +13,7 @@ func init() { fidelityScript = append(fidelityScript, fidelityDefaultsScript...)
 const (
 	pSts    = "/apis/apps/v1/namespaces/{ns}/statefulsets"
 	pDS     = "/apis/apps/v1/namespaces/{ns}/daemonsets"
-	pRS     = "/apis/apps/v1/namespaces/{ns}/replicasets"
-	pJob    = "/apis/batch/v1/namespaces/{ns}/jobs"
 	pCJ     = "/apis/batch/v1/namespaces/{ns}/cronjobs"
-	pRC     = "/api/v1/namespaces/{ns}/replicationcontrollers"
 	pPT     = "/api/v1/namespaces/{ns}/podtemplates"
 	pPVC    = "/api/v1/namespaces/{ns}/persistentvolumeclaims"
 	pPV     = "/api/v1/persistentvolumes"
@@ -35,9 +32,9 @@ func podWith(name, spec string) string {
 	return `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"` + name + `"},"spec":` + spec + `}`
 }
 
-// workload is an apps/v1 object of kind with the given spec members before
+// fidWorkload is an apps/v1 object of kind with the given spec members before
 // a selector and template for app=w.
-func workload(kind, name, extra string) string {
+func fidWorkload(kind, name, extra string) string {
 	return `{"apiVersion":"apps/v1","kind":"` + kind + `","metadata":{"name":"` + name + `"},"spec":{` + extra +
 		`"selector":{"matchLabels":{"app":"w"}},"template":` + tmplApp + `}}`
 }
@@ -73,12 +70,12 @@ var fidelityDefaultsScript = []fidStep{
 	{ID: "fg-deploy-stop-signal", Method: "POST", Path: pDeploy, Body: `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"fg3"},"spec":{"selector":{"matchLabels":{"app":"w"}},"template":{"metadata":{"labels":{"app":"w"}},"spec":{"containers":[{"name":"c","image":"nginx","lifecycle":{"stopSignal":"SIGUSR1"}}]}}}}`},
 
 	// Workloads and their pod templates.
-	{ID: "def-deploy", Method: "POST", Path: pDeploy, Body: workload("Deployment", "dd1", "")},
-	{ID: "def-deploy-recreate", Method: "POST", Path: pDeploy, Body: workload("Deployment", "dd2", `"strategy":{"type":"Recreate"},"replicas":3,`)},
-	{ID: "def-sts", Method: "POST", Path: pSts, Body: workload("StatefulSet", "ds1", `"serviceName":"w",`)},
-	{ID: "def-ds", Method: "POST", Path: pDS, Body: workload("DaemonSet", "dds1", "")},
+	{ID: "def-deploy", Method: "POST", Path: pDeploy, Body: fidWorkload("Deployment", "dd1", "")},
+	{ID: "def-deploy-recreate", Method: "POST", Path: pDeploy, Body: fidWorkload("Deployment", "dd2", `"strategy":{"type":"Recreate"},"replicas":3,`)},
+	{ID: "def-sts", Method: "POST", Path: pSts, Body: fidWorkload("StatefulSet", "ds1", `"serviceName":"w",`)},
+	{ID: "def-ds", Method: "POST", Path: pDS, Body: fidWorkload("DaemonSet", "dds1", "")},
 	{ID: "def-ds-template-change", Method: "PATCH", Path: pDS + "/dds1", CT: ctSMP, Body: `{"spec":{"template":{"spec":{"containers":[{"name":"c","image":"nginx:1.28"}]}}}}`},
-	{ID: "def-rs", Method: "POST", Path: pRS, Body: workload("ReplicaSet", "drs1", "")},
+	{ID: "def-rs", Method: "POST", Path: pRS, Body: fidWorkload("ReplicaSet", "drs1", "")},
 	{ID: "def-job", Method: "POST", Path: pJob, Body: `{"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"dj1"},"spec":{"template":{"metadata":{"labels":{"app":"j"}},"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"busybox"}]}}}}`},
 	{ID: "def-cronjob", Method: "POST", Path: pCJ, Body: `{"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"dcj1"},"spec":{"schedule":"*/5 * * * *","jobTemplate":{"spec":{"template":{"spec":{"restartPolicy":"OnFailure","containers":[{"name":"c","image":"busybox"}]}}}}}}`},
 	{ID: "def-rc", Method: "POST", Path: pRC, Body: `{"apiVersion":"v1","kind":"ReplicationController","metadata":{"name":"drc1"},"spec":{"template":` + tmplApp + `}}`},
@@ -137,7 +134,7 @@ var fidelityDefaultsScript = []fidStep{
 	{ID: "inv-deploy-restart-never", Method: "POST", Path: pDeploy, Body: `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"id4"},"spec":{"selector":{"matchLabels":{"app":"w"}},"template":{"metadata":{"labels":{"app":"w"}},"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"nginx"}]}}}}`},
 	{ID: "inv-deploy-selector-immutable", Method: "PATCH", Path: pDeploy + "/dd1", CT: ctMerge, Body: `{"spec":{"selector":{"matchLabels":{"app":"w","v":"2"}},"template":{"metadata":{"labels":{"app":"w","v":"2"}}}}}`},
 	{ID: "inv-rs-selector-immutable", Method: "PATCH", Path: pRS + "/drs1", CT: ctMerge, Body: `{"spec":{"selector":{"matchLabels":{"app":"w","v":"2"}},"template":{"metadata":{"labels":{"app":"w","v":"2"}}}}}`},
-	{ID: "inv-deploy-progress", Method: "POST", Path: pDeploy, Body: workload("Deployment", "id5", `"minReadySeconds":700,`)},
+	{ID: "inv-deploy-progress", Method: "POST", Path: pDeploy, Body: fidWorkload("Deployment", "id5", `"minReadySeconds":700,`)},
 	{ID: "inv-job-restart-always", Method: "POST", Path: pJob, Body: `{"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"ij1"},"spec":{"template":{"spec":{"containers":[{"name":"c","image":"busybox"}]}}}}`},
 	{ID: "inv-svc-clusterip-immutable", Method: "PATCH", Path: pSvc + "/ds1", CT: ctMerge, Body: `{"spec":{"clusterIP":"10.0.0.250"}}`},
 	{ID: "inv-cronjob-no-schedule", Method: "POST", Path: pCJ, Body: `{"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"icj"},"spec":{"jobTemplate":{"spec":{"template":{"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"busybox"}]}}}}}}`},
