@@ -95,6 +95,11 @@ func (s *Server) handleDelete(rq *request) error {
 	if err != nil {
 		return err
 	}
+	if rq.ri.CRD == "" && rq.ri.storageKey() == "batch/jobs" && opts.PropagationPolicy == nil && opts.OrphanDependents == nil {
+		// The Job strategy warns that a delete with no policy keeps
+		// the pods.
+		rq.w.Header().Add("Warning", "299 - "+strconv.Quote("child pods are preserved by default when jobs are deleted; set propagationPolicy=Background to remove them or set propagationPolicy=Orphan to suppress this warning"))
+	}
 	if !deleted && opts.OrphanDependents != nil && !*opts.OrphanDependents {
 		// The deprecated way to ask for cascading: 202 while the object
 		// stays.
