@@ -22,6 +22,39 @@ const celNotChecked = "some validation rules were not checked because the object
 // not evaluate.
 const CELWarning = "kubewire fake server: x-kubernetes-validations (CEL) rules were not evaluated"
 
+// crErrors is the schema validation of a custom resource's write; when the
+// schema's CEL rules would have run, the answer carries CELWarning.
+func crErrors(rq *request, o obj) []fieldError {
+	if rq.ri.CRD == "" || rq.ri.Schema == nil {
+		return nil
+	}
+	if rq.sub == "status" {
+		return statusErrors(o, rq.ri.Schema)
+	}
+	errs, celSkipped := validateCR(o, rq.ri.Schema)
+	if celSkipped {
+		rq.warnings = append(rq.warnings, CELWarning)
+	}
+	return errs
+}
+
+// statusErrors validates the status of a status subresource write, as the
+// real server does: against the status schema alone, so the messages name
+// fields relative to it ("ready in body") and the causes from the root
+// ("status.ready").
+func statusErrors(o obj, s *crdSchema) []fieldError {
+	ss := s.Properties["status"]
+	st, ok := o["status"]
+	if ss == nil || !ok {
+		return nil
+	}
+	errs := validateNode("status", st, ss)
+	for i := range errs {
+		errs[i].Detail = strings.Replace(errs[i].Detail, "status.", "", 1)
+	}
+	return errs
+}
+
 // validateCR validates a pruned and defaulted custom resource against its
 // schema as apiextensions-apiserver does: the OpenAPI checks, then the
 // embedded resources' apiVersion and kind, then list-type invariants. The

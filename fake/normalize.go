@@ -30,6 +30,11 @@ func pruneEmpty(ri *resInfo, o obj) {
 			}
 		}
 	}
+	if ri.CRD != "" {
+		// A custom resource keeps the nulls its schema allows (the
+		// others are gone after defaultCR).
+		return
+	}
 	t := rootType(ri)
 	for k, v := range o {
 		if k == "metadata" {

@@ -330,6 +330,11 @@ func (s *Server) handleList(rq *request) error {
 		out = append(out, o)
 	}
 	lm := map[string]any{"resourceVersion": rvString(atRV)}
+	if rq.ri.CRD != "" {
+		// Custom resource lists are unstructured: the empty continue
+		// token is written.
+		lm["continue"] = next
+	}
 	if next != "" {
 		lm["continue"] = next
 		if remaining > 0 {

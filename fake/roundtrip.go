@@ -28,6 +28,13 @@ func kindShape(ri *resInfo) *apischema.Shape {
 // must parse (the error is the decoder's message). Custom resources pass
 // unchanged; WithUnknownFields keeps what the types lack.
 func (s *Server) typedDecode(ri *resInfo, o obj) (unknown []string, err error) {
+	if ri.CRD != "" {
+		// A custom resource is pruned to its schema and defaulted from
+		// it, as apiextensions-apiserver decodes it.
+		unknown = pruneCR(o, ri.Schema)
+		defaultCR(o, ri.Schema)
+		return unknown, nil
+	}
 	sh := kindShape(ri)
 	if sh == nil {
 		return nil, nil

@@ -248,7 +248,7 @@ func (s *Server) create(rq *request, o obj) (obj, int, error) {
 	}
 
 	// Validate.
-	if errs := validateCreate(rq.ri, o, name); errs != nil {
+	if errs := append(validateCreate(rq.ri, o, name), crErrors(rq, o)...); errs != nil {
 		return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, name, errs...)
 	}
 	kindWarnings(rq, o, nil)
@@ -513,7 +513,7 @@ func (s *Server) update(rq *request, o obj, op string) (obj, int, error) {
 	}
 
 	// Validate.
-	if errs := updateErrors(rq.ri, o, old); errs != nil {
+	if errs := append(updateErrors(rq.ri, o, old), crErrors(rq, o)...); errs != nil {
 		return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, rq.name, errs...)
 	}
 	kindWarnings(rq, o, old)
