@@ -331,7 +331,7 @@ type NotFoundError struct {
 func (e *NotFoundError) Error() string {
 	var b strings.Builder
 	if e.APIVersion != "" || e.ServedIn != nil {
-		fmt.Fprintf(&b, "no kind %q is served in version %q", e.Name, e.APIVersion)
+		fmt.Fprintf(&b, "no matches for kind %q in version %q", e.Name, e.APIVersion)
 		if len(e.ServedIn) > 0 {
 			fmt.Fprintf(&b, " (it is served in %s)", strings.Join(e.ServedIn, ", "))
 		}

@@ -117,7 +117,7 @@ func TestResourceForKind(t *testing.T) {
 	var nf *NotFoundError
 	require.ErrorAs(t, err, &nf)
 	assert.Equal(t, "Deployment", nf.Suggestions[0])
-	assert.Contains(t, err.Error(), `no kind "Deploymnt" is served in version "apps/v1"; did you mean "Deployment"`)
+	assert.Contains(t, err.Error(), `no matches for kind "Deploymnt" in version "apps/v1"; did you mean "Deployment"`)
 
 	_, err = m.ResourceForKind("apps/v1beta1", "Deployment")
 	require.ErrorAs(t, err, &nf)

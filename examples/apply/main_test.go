@@ -38,7 +38,7 @@ func TestApplyReportsAFailureAndAppliesTheRest(t *testing.T) {
 	code := run(context.Background(), []string{"-kubeconfig", kc, "-f", file}, &stdout, &stderr)
 	assert.Equal(t, 1, code)
 	assert.Equal(t, "configmap/after serverside-applied\n", stdout.String())
-	assert.Equal(t, `error: applying ResourceClaim/claim from "`+file+`": no kind "ResourceClaim" is served in version "resource.example.com/v1"; did you mean "ResourceClaim" or "ResourceSlice"?`+"\n", stderr.String())
+	assert.Equal(t, `error: applying ResourceClaim/claim from "`+file+`": no matches for kind "ResourceClaim" in version "resource.example.com/v1"; did you mean "ResourceClaim" or "ResourceSlice"?`+"\n", stderr.String())
 
 	stdout.Reset()
 	stderr.Reset()
