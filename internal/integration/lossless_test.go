@@ -252,7 +252,7 @@ func TestLossless(t *testing.T) {
 	env := testenv.Shared(t)
 	ctx := testContext(t)
 	rec := &bodyRecorder{}
-	rc := newClient(t, loadKubeconfig(t, env.Kubeconfig(testenv.IdentityAdminToken)), rest.WithWrapper(rec.wrap))
+	rc := newClient(t, loadKubeconfig(t, env.Kubeconfig(testenv.IdentityAdminToken)), rest.WithWrapper(rec.wrap), rest.WithJSON())
 	const ns = "kubewire-lossless"
 	require.NoError(t, env.CreateNamespace(ctx, ns))
 
