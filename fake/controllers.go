@@ -345,7 +345,7 @@ func (s *Server) reconcileDeployment(d obj) {
 		}
 	}
 	if old := nestedMap(d, "status"); old != nil {
-		st["conditions"] = old["conditions"]
+		st["conditions"] = deepCopy(old["conditions"])
 	}
 	if available >= replicas {
 		setCondition(st, obj{"type": "Available", "status": "True", "reason": "MinimumReplicasAvailable", "message": "Deployment has minimum availability."})

@@ -484,7 +484,9 @@ func (s *Server) update(rq *request, o obj, op string) (obj, int, error) {
 		md = meta(o)
 	} else if rq.ri.hasStatus() {
 		if st, ok := old["status"]; ok {
-			o["status"] = st
+			// A copy: the stages below rewrite it, and old is the stored
+			// object concurrent reads encode.
+			o["status"] = deepCopy(st)
 		} else {
 			delete(o, "status")
 		}
