@@ -34,7 +34,8 @@ type crdSchema struct {
 	ListMapKeys                                    []string
 	AnyOf, AllOf, OneOf                            []*crdSchema
 	Not                                            *crdSchema
-	Rules                                          int // x-kubernetes-validations rules on this node
+	Rules                                          int  // x-kubernetes-validations rules on this node
+	AnyRules                                       bool // this node or one below it has rules
 }
 
 // compileCRDSchema compiles an openAPIV3Schema; nil means none was given
@@ -97,6 +98,10 @@ func compileCRDSchema(v any) *crdSchema {
 	}
 	s.Not = compileCRDSchema(m["not"])
 	s.Rules = len(asList(m["x-kubernetes-validations"]))
+	s.AnyRules = s.Rules > 0 || s.Additional != nil && s.Additional.AnyRules || s.Items != nil && s.Items.AnyRules
+	for _, p := range s.Properties {
+		s.AnyRules = s.AnyRules || p.AnyRules
+	}
 	return s
 }
 
@@ -129,22 +134,6 @@ func toFloat(v any) (float64, bool) {
 		return float64(n), true
 	}
 	return 0, false
-}
-
-// hasRules reports whether any node of s carries x-kubernetes-validations.
-func (s *crdSchema) hasRules() bool {
-	if s == nil {
-		return false
-	}
-	if s.Rules > 0 {
-		return true
-	}
-	for _, p := range s.Properties {
-		if p.hasRules() {
-			return true
-		}
-	}
-	return s.Additional.hasRules() || s.Items.hasRules()
 }
 
 // objectMetaFields are the fields of metav1.ObjectMeta: what an embedded

@@ -64,22 +64,11 @@ func validateCR(o map[string]any, s *crdSchema) (errs []fieldError, celSkipped b
 	if s == nil {
 		return nil, false
 	}
-	for _, k := range sortedKeys(o) {
-		if k == "apiVersion" || k == "kind" || k == "metadata" {
-			continue
-		}
-		if ps, ok := s.Properties[k]; ok {
-			errs = append(errs, validateNode(k, o[k], ps)...)
-		}
-	}
-	for _, k := range s.Required {
-		if _, ok := o[k]; !ok && k != "apiVersion" && k != "kind" && k != "metadata" {
-			errs = append(errs, fieldError{Type: "FieldValueRequired", Field: k})
-		}
-	}
-	errs = append(errs, embeddedErrors(o, s, "")...)
-	errs = append(errs, listTypeErrors(o, s, "")...)
-	if !s.hasRules() {
+	errs = append(errs, objectErrors("", o, s)...)
+	var w structuralWalk
+	w.walk(o, s, "")
+	errs = append(append(errs, w.embedded...), w.listType...)
+	if !s.AnyRules {
 		return errs, false
 	}
 	for _, e := range errs {
@@ -357,49 +346,67 @@ func enumErrors(path string, v any, s *crdSchema) []fieldError {
 	return []fieldError{{Type: "FieldValueNotSupported", Field: path, Value: v, Detail: "supported values: " + strings.Join(vals, ", ")}}
 }
 
+// objectErrors checks an object's property count, required members and
+// members; at the root (path "") apiVersion, kind and metadata are the
+// server's, and the counts and additionalProperties are not checked.
 func objectErrors(path string, m map[string]any, s *crdSchema) []fieldError {
 	var errs []fieldError
+	root := path == ""
 	n := int64(len(m))
-	if s.MinProperties != nil && n < *s.MinProperties {
+	if !root && s.MinProperties != nil && n < *s.MinProperties {
 		errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: path, Value: n, Detail: fmt.Sprintf("%s in body should have at least %d properties", path, *s.MinProperties)})
 	}
-	if s.MaxProperties != nil && n > *s.MaxProperties {
+	if !root && s.MaxProperties != nil && n > *s.MaxProperties {
 		errs = append(errs, fieldError{Type: "FieldValueTooMany", Field: path, Value: n, Detail: fmt.Sprintf("must have at most %d items", *s.MaxProperties)})
 	}
-	for _, k := range s.Required {
-		if _, ok := m[k]; !ok {
-			errs = append(errs, fieldError{Type: "FieldValueRequired", Field: path + "." + k})
-		}
-	}
+	var members []fieldError
 	for _, k := range sortedKeys(m) {
+		if root && serverMember(k) {
+			continue
+		}
 		if ps, ok := s.Properties[k]; ok {
-			errs = append(errs, validateNode(path+"."+k, m[k], ps)...)
-		} else if s.Additional != nil {
-			errs = append(errs, validateNode(path+"."+k, m[k], s.Additional)...)
+			members = append(members, validateNode(joinPath(path, k), m[k], ps)...)
+		} else if s.Additional != nil && !root {
+			members = append(members, validateNode(joinPath(path, k), m[k], s.Additional)...)
 		}
 	}
-	return errs
+	var required []fieldError
+	for _, k := range s.Required {
+		if _, ok := m[k]; !ok && !(root && serverMember(k)) {
+			required = append(required, fieldError{Type: "FieldValueRequired", Field: joinPath(path, k)})
+		}
+	}
+	if root {
+		// At the root the members are checked before the required list.
+		return append(append(errs, members...), required...)
+	}
+	return append(append(errs, required...), members...)
 }
 
-// embeddedErrors reports embedded resources (x-kubernetes-embedded-resource)
-// without apiVersion or kind.
-func embeddedErrors(v any, s *crdSchema, path string) []fieldError {
+// serverMember reports whether a custom resource's top-level member is one
+// the server checks itself rather than through the schema.
+func serverMember(k string) bool {
+	return k == "apiVersion" || k == "kind" || k == "metadata"
+}
+
+// structuralWalk collects, in one walk of a custom resource, the errors
+// apiextensions-apiserver reports after the OpenAPI checks: embedded
+// resources without apiVersion or kind, then duplicates in
+// x-kubernetes-list-type set and map lists.
+type structuralWalk struct {
+	embedded, listType []fieldError
+}
+
+func (w *structuralWalk) walk(v any, s *crdSchema, path string) {
 	if s == nil {
-		return nil
-	}
-	var errs []fieldError
-	join := func(k string) string {
-		if path == "" {
-			return k
-		}
-		return path + "." + k
+		return
 	}
 	switch t := v.(type) {
 	case map[string]any:
 		if s.EmbeddedResource && path != "" {
 			for _, k := range []string{"apiVersion", "kind"} {
 				if str, _ := t[k].(string); str == "" {
-					errs = append(errs, fieldError{Type: "FieldValueRequired", Field: join(k)})
+					w.embedded = append(w.embedded, fieldError{Type: "FieldValueRequired", Field: joinPath(path, k)})
 				}
 			}
 		}
@@ -408,77 +415,50 @@ func embeddedErrors(v any, s *crdSchema, path string) []fieldError {
 				continue
 			}
 			if ps, ok := s.Properties[k]; ok {
-				errs = append(errs, embeddedErrors(t[k], ps, join(k))...)
+				w.walk(t[k], ps, joinPath(path, k))
 			} else if s.Additional != nil {
-				errs = append(errs, embeddedErrors(t[k], s.Additional, join(k))...)
+				w.walk(t[k], s.Additional, joinPath(path, k))
 			}
 		}
 	case []any:
+		w.listType = append(w.listType, duplicateErrors(t, s, path)...)
 		for i, item := range t {
-			errs = append(errs, embeddedErrors(item, s.Items, fmt.Sprintf("%s[%d]", path, i))...)
+			w.walk(item, s.Items, fmt.Sprintf("%s[%d]", path, i))
 		}
 	}
-	return errs
 }
 
-// listTypeErrors reports duplicates in x-kubernetes-list-type set and map
-// lists.
-func listTypeErrors(v any, s *crdSchema, path string) []fieldError {
-	if s == nil {
-		return nil
-	}
+// duplicateErrors reports the duplicate items of a set or map list.
+func duplicateErrors(t []any, s *crdSchema, path string) []fieldError {
 	var errs []fieldError
-	join := func(k string) string {
-		if path == "" {
-			return k
+	switch s.ListType {
+	case "set":
+		for i := range t {
+			for j := range i {
+				if equalJSON(t[i], t[j]) {
+					errs = append(errs, fieldError{Type: "FieldValueDuplicate", Field: fmt.Sprintf("%s[%d]", path, i), Value: t[i]})
+					break
+				}
+			}
 		}
-		return path + "." + k
-	}
-	switch t := v.(type) {
-	case map[string]any:
-		for _, k := range sortedKeys(t) {
-			if path == "" && k == "metadata" {
+	case "map":
+		seen := map[string]bool{}
+		for i, item := range t {
+			m, ok := item.(map[string]any)
+			if !ok {
 				continue
 			}
-			if ps, ok := s.Properties[k]; ok {
-				errs = append(errs, listTypeErrors(t[k], ps, join(k))...)
-			} else if s.Additional != nil {
-				errs = append(errs, listTypeErrors(t[k], s.Additional, join(k))...)
-			}
-		}
-	case []any:
-		switch s.ListType {
-		case "set":
-			for i := range t {
-				for j := range i {
-					if equalJSON(t[i], t[j]) {
-						errs = append(errs, fieldError{Type: "FieldValueDuplicate", Field: fmt.Sprintf("%s[%d]", path, i), Value: t[i]})
-						break
-					}
+			key := map[string]any{}
+			for _, k := range s.ListMapKeys {
+				if kv, ok := m[k]; ok {
+					key[k] = kv
 				}
 			}
-		case "map":
-			seen := map[string]bool{}
-			for i, item := range t {
-				m, ok := item.(map[string]any)
-				if !ok {
-					continue
-				}
-				key := map[string]any{}
-				for _, k := range s.ListMapKeys {
-					if kv, ok := m[k]; ok {
-						key[k] = kv
-					}
-				}
-				b, _ := json.Marshal(key)
-				if seen[string(b)] {
-					errs = append(errs, fieldError{Type: "FieldValueDuplicate", Field: fmt.Sprintf("%s[%d]", path, i), Value: key})
-				}
-				seen[string(b)] = true
+			b, _ := json.Marshal(key)
+			if seen[string(b)] {
+				errs = append(errs, fieldError{Type: "FieldValueDuplicate", Field: fmt.Sprintf("%s[%d]", path, i), Value: key})
 			}
-		}
-		for i, item := range t {
-			errs = append(errs, listTypeErrors(item, s.Items, fmt.Sprintf("%s[%d]", path, i))...)
+			seen[string(b)] = true
 		}
 	}
 	return errs

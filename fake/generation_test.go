@@ -2,6 +2,7 @@ package fake
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -89,6 +90,10 @@ func TestCRDStatusKeepsTransitionTimes(t *testing.T) {
 	require.Len(t, conds, 2)
 	assert.Equal(t, "2020-01-01T00:00:00Z", conds[0].(obj)["lastTransitionTime"])
 	assert.Equal(t, "2020-01-01T00:00:01Z", conds[1].(obj)["lastTransitionTime"])
+	before := time.Now().Truncate(time.Second)
 	setCRDStatus(o, nil)
-	assert.Equal(t, now()[:10], asList(nested(o, "status", "conditions"))[0].(obj)["lastTransitionTime"].(string)[:10])
+	got, err := time.Parse(time.RFC3339, asList(nested(o, "status", "conditions"))[0].(obj)["lastTransitionTime"].(string))
+	require.NoError(t, err)
+	assert.False(t, got.Before(before), "a new CRD's conditions are stamped now: %v, before %v", got, before)
+	assert.False(t, got.After(time.Now()), "a new CRD's conditions are stamped now: %v", got)
 }
