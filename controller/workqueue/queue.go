@@ -76,7 +76,9 @@ func WithMetrics(m Metrics) Option { return func(s *settings) { s.metrics = m } 
 // concurrent use.
 type Metrics struct {
 	// Depth is called with the number of keys waiting for a worker,
-	// whenever it changes.
+	// whenever it changes; calls are serialised, and a depth overtaken by
+	// a newer one before its call is not reported, so the last call holds
+	// the current depth.
 	Depth func(n int)
 	// Add is called for each key entering the queue (not for a key already
 	// waiting).
@@ -107,6 +109,39 @@ type Queue[K comparable] struct {
 	draining   bool
 	drained    chan struct{}
 	bucket     bucket
+	depthSeq   uint64 // counts depth changes, under mu
+
+	metricsMu   sync.Mutex // serialises the Depth hook
+	reportedSeq uint64     // the newest depth passed to it, under metricsMu
+}
+
+// depthReport is the queue's depth at one change, numbered so that a
+// report overtaken by a later one is dropped; seq 0 reports nothing.
+type depthReport struct {
+	seq uint64
+	n   int
+}
+
+// depthLocked numbers the queue's current depth for reportDepth.
+func (q *Queue[K]) depthLocked() depthReport {
+	q.depthSeq++
+	return depthReport{seq: q.depthSeq, n: len(q.queue)}
+}
+
+// reportDepth passes d to the Depth hook unless a later depth has been
+// passed already: hooks run outside the queue's lock, so two goroutines'
+// reports can arrive in either order, and the hook must end on the newest.
+func (q *Queue[K]) reportDepth(d depthReport) {
+	if d.seq == 0 || q.opts.metrics.Depth == nil {
+		return
+	}
+	q.metricsMu.Lock()
+	defer q.metricsMu.Unlock()
+	if d.seq <= q.reportedSeq {
+		return
+	}
+	q.reportedSeq = d.seq
+	q.opts.metrics.Depth(d.n)
 }
 
 // New returns an empty queue.
@@ -137,29 +172,27 @@ func (q *Queue[K]) Add(key K) {
 	q.report(depth, added)
 }
 
-func (q *Queue[K]) addLocked(key K) (depth int, added bool) {
+func (q *Queue[K]) addLocked(key K) (depth depthReport, added bool) {
 	if q.shutdown {
-		return -1, false
+		return depthReport{}, false
 	}
 	if _, ok := q.dirty[key]; ok {
-		return -1, false
+		return depthReport{}, false
 	}
 	q.dirty[key] = time.Now()
 	if _, busy := q.processing[key]; busy {
-		return -1, true
+		return depthReport{}, true
 	}
 	q.queue = append(q.queue, key)
 	q.wakeLocked()
-	return len(q.queue), true
+	return q.depthLocked(), true
 }
 
-func (q *Queue[K]) report(depth int, added bool) {
+func (q *Queue[K]) report(depth depthReport, added bool) {
 	if added && q.opts.metrics.Add != nil {
 		q.opts.metrics.Add()
 	}
-	if depth >= 0 && q.opts.metrics.Depth != nil {
-		q.opts.metrics.Depth(depth)
-	}
+	q.reportDepth(depth)
 }
 
 func (q *Queue[K]) wakeLocked() {
@@ -182,14 +215,12 @@ func (q *Queue[K]) Get(ctx context.Context) (key K, ok bool) {
 			added := q.dirty[key]
 			delete(q.dirty, key)
 			q.processing[key] = now
-			depth := len(q.queue)
+			depth := q.depthLocked()
 			q.mu.Unlock()
 			if q.opts.metrics.Latency != nil {
 				q.opts.metrics.Latency(now.Sub(added))
 			}
-			if q.opts.metrics.Depth != nil {
-				q.opts.metrics.Depth(depth)
-			}
+			q.reportDepth(depth)
 			return key, true
 		}
 		if q.shutdown {
@@ -216,10 +247,10 @@ func (q *Queue[K]) Done(key K) {
 		return
 	}
 	delete(q.processing, key)
-	depth := -1
+	var depth depthReport
 	if _, again := q.dirty[key]; again {
 		q.queue = append(q.queue, key)
-		depth = len(q.queue)
+		depth = q.depthLocked()
 		q.wakeLocked()
 	}
 	q.checkDrainedLocked()
@@ -273,14 +304,14 @@ func (q *Queue[K]) armLocked() {
 func (q *Queue[K]) fire() {
 	q.mu.Lock()
 	now := time.Now()
-	var depth int
+	var depth depthReport
 	added := 0
 	for len(q.delayed) > 0 && !q.delayed[0].at.After(now) {
 		e := heap.Pop(&q.delayed).(*delayed[K])
 		delete(q.delayedAt, e.key)
 		if d, ok := q.addLocked(e.key); ok {
 			added++
-			if d >= 0 {
+			if d.seq != 0 {
 				depth = d
 			}
 		}
@@ -290,7 +321,7 @@ func (q *Queue[K]) fire() {
 	}
 	q.mu.Unlock()
 	for range added {
-		q.report(-1, true)
+		q.report(depthReport{}, true)
 	}
 	if added > 0 {
 		q.report(depth, false)

@@ -180,6 +180,43 @@ func TestMetrics(t *testing.T) {
 	assert.Len(t, work, 1)
 }
 
+// Many goroutines adding and taking keys at once: the Depth hook's calls
+// never overlap and the last one reports the depth the queue has.
+func TestDepthEndsOnCurrentDepth(t *testing.T) {
+	ctx := ctxT(t)
+	for round := range 20 {
+		var inHook atomic.Int32
+		var overlapped atomic.Bool
+		var last atomic.Int64
+		q := workqueue.New[int](workqueue.WithMetrics(workqueue.Metrics{Depth: func(n int) {
+			if inHook.Add(1) > 1 {
+				overlapped.Store(true)
+			}
+			last.Store(int64(n))
+			time.Sleep(time.Microsecond)
+			inHook.Add(-1)
+		}}))
+		var wg sync.WaitGroup
+		for g := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range 50 {
+					q.Add(g*1000 + i)
+					if i%3 == 0 {
+						if k, ok := q.Get(ctx); ok {
+							q.Done(k)
+						}
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		require.False(t, overlapped.Load(), "round %d: Depth calls overlapped", round)
+		require.EqualValues(t, q.Len(), last.Load(), "round %d: the last Depth call is not the queue's depth", round)
+	}
+}
+
 func TestConcurrentWorkers(t *testing.T) {
 	ctx := ctxT(t)
 	q := workqueue.New[int]()
