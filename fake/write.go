@@ -42,7 +42,7 @@ func (s *Server) decodeBody(rq *request) (obj, error) {
 	if o, err = decodeObjectBody(rq.ri.Kind, body); err != nil {
 		return nil, err
 	}
-	if err := s.checkBodyKind(rq.ri, o); err != nil {
+	if err := s.checkBodyKind(rq.ri, o, body); err != nil {
 		return nil, err
 	}
 	dups, order := scanFields(body)
@@ -102,9 +102,16 @@ func summarizeBody(b []byte) string {
 // checkBodyKind checks the apiVersion and kind of a create or update body
 // against the endpoint, with the real server's messages for built-in kinds:
 // another kind it knows fails conversion, one it does not know is not
-// registered. Missing parts default to the endpoint's.
-func (s *Server) checkBodyKind(ri *resInfo, o obj) error {
+// registered. Missing parts default to the endpoint's, except for a custom
+// resource, whose decoder needs both (body is quoted when kind is missing).
+func (s *Server) checkBodyKind(ri *resInfo, o obj, body []byte) error {
 	if ri.CRD != "" {
+		if k, _ := o["kind"].(string); k == "" {
+			return errBadRequest(fmt.Sprintf("the object provided is unrecognized (must be of type %s): Object 'Kind' is missing in '%s' (%s)", ri.Kind, body, summarizeBody(body)))
+		}
+		if av, _ := o["apiVersion"].(string); av == "" {
+			return errBadRequest(fmt.Sprintf("the API version in the data () does not match the expected API version (%s)", ri.groupVersion()))
+		}
 		return checkTypeMeta(ri, o)
 	}
 	av, _ := o["apiVersion"].(string)

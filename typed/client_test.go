@@ -252,7 +252,10 @@ func TestCreateUpdatePatchApplyBodies(t *testing.T) {
 	require.NoError(t, err)
 	var sent corev1.ConfigMap
 	require.NoError(t, json.Unmarshal([]byte((*calls)[1].Body), &sent))
-	assert.Equal(t, *cm, sent, "the whole object is sent")
+	want := *cm
+	want.TypeMeta = metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"}
+	assert.Equal(t, want, sent, "the whole object is sent, apiVersion and kind from the descriptor")
+	assert.Equal(t, metav1.TypeMeta{}, cm.TypeMeta, "the caller's object is left as it was")
 
 	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "p"}}
 	_, err = typed.For[corev1.Pod, corev1.PodList](c, "ns1").UpdateStatus(ctx, pod, metav1.UpdateOptions{})

@@ -40,10 +40,19 @@ func (c *Client[T, L]) negotiated(r *rest.Request) *rest.Request {
 }
 
 // encodeBody returns obj as the body of a create or update: protobuf when
-// the client speaks it, else JSON.
+// the client speaks it, else JSON, with apiVersion and kind from the kind's
+// descriptor when obj has neither.
 func (c *Client[T, L]) encodeBody(obj *T) ([]byte, string, error) {
 	if c.speaksProto() {
 		return protowire.Wrap(nil, c.r.GroupVersion(), c.r.Kind, any(obj).(protowire.Message)), codec.ProtobufContentType, nil
+	}
+	if av, k, ok := codec.TypeMetaOf(obj); ok && av == "" && k == "" {
+		// The server needs them in a JSON body of a custom resource: take
+		// them from the descriptor, on a copy (the caller's object is
+		// left as it is).
+		cp := *obj
+		codec.SetTypeMeta(&cp, c.r.GroupVersion(), c.r.Kind)
+		obj = &cp
 	}
 	body, err := codec.Marshal(obj)
 	if err != nil {

@@ -199,9 +199,28 @@ func SetTypeMeta(v any, apiVersion, kind string) {
 	if apiVersion == "" && kind == "" {
 		return
 	}
+	if e, f := typeMetaOf(v); f != nil {
+		e.FieldByIndex(f[0]).SetString(apiVersion)
+		e.FieldByIndex(f[1]).SetString(kind)
+	}
+}
+
+// TypeMetaOf returns v's APIVersion and Kind; ok is false when v does not
+// point to a struct that has both.
+func TypeMetaOf(v any) (apiVersion, kind string, ok bool) {
+	e, f := typeMetaOf(v)
+	if f == nil {
+		return "", "", false
+	}
+	return e.FieldByIndex(f[0]).String(), e.FieldByIndex(f[1]).String(), true
+}
+
+// typeMetaOf returns the struct v points to and the indexes of its
+// APIVersion and Kind fields, or nil indexes.
+func typeMetaOf(v any) (reflect.Value, [][]int) {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
-		return
+		return reflect.Value{}, nil
 	}
 	t := rv.Elem().Type()
 	idx, ok := typeMetaFields.Load(t)
@@ -214,13 +233,7 @@ func SetTypeMeta(v any, apiVersion, kind string) {
 		}
 		idx, _ = typeMetaFields.LoadOrStore(t, found)
 	}
-	f := idx.([][]int)
-	if f == nil {
-		return
-	}
-	e := rv.Elem()
-	e.FieldByIndex(f[0]).SetString(apiVersion)
-	e.FieldByIndex(f[1]).SetString(kind)
+	return rv.Elem(), idx.([][]int)
 }
 
 // typeName names v's type for errors: the pointed-to type.
