@@ -69,6 +69,10 @@ func ExampleFakeRecorder() {
 	}
 	scale(rec, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "web-0"}}, 3)
 	fmt.Println(<-rec.Events)
+	rec.IncludeObject = true
+	scale(rec, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "web-0"}}, 4)
+	fmt.Println(<-rec.Events)
 	// Output:
 	// Normal Scaled scaled to 3
+	// Normal Scaled scaled to 4 involvedObject{kind=Pod,apiVersion=v1}
 }

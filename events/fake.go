@@ -18,11 +18,17 @@ var (
 
 // FakeRecorder records events as strings on a channel instead of writing
 // them, as client-go's events.FakeRecorder does: "TYPE REASON NOTE", the
-// note formatted with its arguments as Recorder.Eventf formats it. With a nil Events channel it records
-// nothing. A send waits while the channel is full, so size it for the
-// events a test expects.
+// note formatted with its arguments as Recorder.Eventf formats it. With a
+// nil Events channel it records nothing. A send waits while the channel is
+// full, so size it for the events a test expects.
 type FakeRecorder struct {
+	// Events receives one string per event.
 	Events chan string
+	// IncludeObject appends the regarding object's kind and apiVersion,
+	// as " involvedObject{kind=Pod,apiVersion=v1}" (client-go's
+	// record.FakeRecorder format), taken as Reference takes them; both are
+	// empty for a value Reference cannot read.
+	IncludeObject bool
 }
 
 // NewFakeRecorder returns a FakeRecorder whose channel holds buffer
@@ -39,7 +45,12 @@ func (f *FakeRecorder) Eventf(regarding, related any, eventtype, reason, action,
 	if len(args) > 0 {
 		note = fmt.Sprintf(note, args...)
 	}
-	f.Events <- eventtype + " " + reason + " " + note
+	e := eventtype + " " + reason + " " + note
+	if f.IncludeObject {
+		ref, _ := Reference(regarding)
+		e += fmt.Sprintf(" involvedObject{kind=%s,apiVersion=%s}", ref.Kind, ref.APIVersion)
+	}
+	f.Events <- e
 }
 
 // AnnotatedEventf is Eventf; the annotations are not recorded.
