@@ -145,6 +145,18 @@ func (s *Server) portHandler(ns, pod string, port uint16) PortHandler {
 // servePodStream answers the exec, attach, portforward and log
 // subresources of a pod.
 func (s *Server) servePodStream(rq *request) error {
+	if rq.sub != "log" {
+		if rq.verb != "get" && rq.verb != "create" {
+			return errMethodNotAllowed()
+		}
+		// kube-apiserver 1.35 and later also require create on a
+		// WebSocket upgrade, whose GET was authorized as get; that
+		// refusal carries no reason and comes before the pod is looked
+		// up.
+		if rq.user != nil && rq.verb == "get" && !rq.user.allowed("create", "", "pods/"+rq.sub, rq.ns) {
+			return errForbidden(rq.ri.Group, rq.ri.Resource, rq.name, "")
+		}
+	}
 	pod := s.st.get(rq.ri.storageKey(), rq.ns, rq.name)
 	if pod == nil {
 		return errNotFound(rq.ri.Group, rq.ri.Resource, rq.name)
@@ -154,15 +166,6 @@ func (s *Server) servePodStream(rq *request) error {
 			return errMethodNotAllowed()
 		}
 		return s.serveLog(rq, pod)
-	}
-	if rq.verb != "get" && rq.verb != "create" {
-		return errMethodNotAllowed()
-	}
-	// kube-apiserver 1.35 and later also require create on a WebSocket
-	// upgrade, whose GET was authorized as get; that refusal carries no
-	// reason.
-	if rq.user != nil && rq.verb == "get" && !rq.user.allowed("create", "", "pods/"+rq.sub, rq.ns) {
-		return errForbidden(rq.ri.Group, rq.ri.Resource, rq.name, "")
 	}
 	if !isUpgrade(rq.r) {
 		return errBadRequest("Upgrade request required")

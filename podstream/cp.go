@@ -30,6 +30,12 @@ type CopyOptions struct {
 	// Stderr receives the remote tar's standard error. Nil keeps its last
 	// KiB for the error of a failed copy.
 	Stderr io.Writer
+	// SkippedSymlink, when set, makes CopyFromPod skip symbolic links, as
+	// kubectl cp does: nothing is written for them, and SkippedSymlink is
+	// called with each one's local path (dest joined with its path below
+	// the copied one) and target. Nil recreates links that stay inside
+	// the destination and refuses the others.
+	SkippedSymlink func(localPath, target string)
 }
 
 // CopyToPod copies the local file or directory tree src into the pod, as
@@ -91,7 +97,8 @@ func CopyToPod(ctx context.Context, c *rest.Client, namespace, pod, src, dest st
 // CopyFromPod copies the file or directory tree src in the pod to the
 // local path dest, as kubectl cp does: dest becomes the copy of src. File
 // and directory modes are kept; symbolic links whose targets stay inside
-// dest are recreated, others refused. Entries with absolute names, ".."
+// dest are recreated, others refused (or all skipped, see
+// CopyOptions.SkippedSymlink). Entries with absolute names, ".."
 // elements or names outside src are refused with *UnsafePathError: the
 // pod is not trusted. The container needs tar.
 func CopyFromPod(ctx context.Context, c *rest.Client, namespace, pod, src, dest string, o CopyOptions) error {
@@ -102,7 +109,7 @@ func CopyFromPod(ctx context.Context, c *rest.Client, namespace, pod, src, dest 
 	pr, pw := io.Pipe()
 	extracted := make(chan error, 1)
 	go func() {
-		err := extractTar(pr, prefix, dest)
+		err := extractTar(pr, prefix, dest, o.SkippedSymlink)
 		if err == nil {
 			_, _ = io.Copy(io.Discard, pr) // the archive's padding
 		}

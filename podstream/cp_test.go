@@ -176,3 +176,47 @@ func TestCopyFromPodRefusesUnsafeEntries(t *testing.T) {
 		})
 	}
 }
+
+// With SkippedSymlink, links are skipped and reported, as kubectl cp does,
+// escaping ones included (nothing is written for them).
+func TestCopyFromPodSkipsSymlinks(t *testing.T) {
+	var archive bytes.Buffer
+	tw := tar.NewWriter(&archive)
+	for _, h := range []tar.Header{
+		{Name: "data/", Typeflag: tar.TypeDir, Mode: 0o755},
+		{Name: "data/f", Typeflag: tar.TypeReg, Mode: 0o644, Size: 2},
+		{Name: "data/in", Typeflag: tar.TypeSymlink, Linkname: "f"},
+		{Name: "data/sub/out", Typeflag: tar.TypeSymlink, Linkname: "../../../etc/passwd"},
+		{Name: "data/abs", Typeflag: tar.TypeSymlink, Linkname: "/etc"},
+	} {
+		require.NoError(t, tw.WriteHeader(&h))
+		if h.Size > 0 {
+			_, err := tw.Write([]byte("hi"))
+			require.NoError(t, err)
+		}
+	}
+	require.NoError(t, tw.Close())
+	srv, c := setup(t)
+	srv.HandleExec("ns", "web", "app", func(_ context.Context, s fake.ExecStreams) error {
+		_, err := s.Stdout.Write(archive.Bytes())
+		return err
+	})
+	dest := filepath.Join(t.TempDir(), "dest")
+	var skipped []string
+	err := podstream.CopyFromPod(ctx(t), c, "ns", "web", "/data", dest, podstream.CopyOptions{
+		SkippedSymlink: func(local, target string) { skipped = append(skipped, local+" -> "+target) },
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		filepath.Join(dest, "in") + " -> f",
+		filepath.Join(dest, "sub", "out") + " -> ../../../etc/passwd",
+		filepath.Join(dest, "abs") + " -> /etc",
+	}, skipped)
+	b, err := os.ReadFile(filepath.Join(dest, "f"))
+	require.NoError(t, err)
+	assert.Equal(t, "hi", string(b))
+	for _, name := range []string{"in", "sub/out", "abs"} {
+		_, err := os.Lstat(filepath.Join(dest, name))
+		assert.ErrorIs(t, err, fs.ErrNotExist, name)
+	}
+}

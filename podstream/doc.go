@@ -17,6 +17,22 @@
 // *rest.StatusError. A refused upgrade (missing pod, 401, 403, bad
 // container) is the *rest.StatusError any other request gets.
 //
+// # Forbidden refusals
+//
+// A WebSocket handshake is a GET, authorized as verb get on pods/exec,
+// pods/attach or pods/portforward; kube-apiserver 1.35 and later also
+// require create (feature gate AuthorizePodWebsocketUpgradeCreatePermission)
+// and refuse a user who lacks it with a Forbidden that gives no reason.
+// kubectl falls back to SPDY after a refused upgrade, a POST authorized as
+// create, and reports that refusal. So that the same user gets the same
+// message, a Forbidden upgrade is followed by a plain POST to the same
+// URL, which the server answers before reaching the node (nothing runs):
+// when it too is Forbidden, its error (`User "u" cannot create resource
+// "pods/exec" ...`) is returned, otherwise the upgrade's own. A user
+// allowed create but not get can exec with kubectl (over SPDY) but not
+// with this package, which has no SPDY: the error is the server's `cannot
+// get resource "pods/exec"`.
+//
 // Port-forward (DialPort, Dialer, Forwarder) speaks the kubelet's
 // WebSocket protocol, one connection per forwarded TCP connection; data
 // travels on channel 0 and a failure to reach the port arrives as text on

@@ -99,7 +99,9 @@ type ExecOptions struct {
 // *ExitError with its exit code, a failure the server reported after
 // accepting the session as a *StreamError (a command that is not found),
 // a refused upgrade as a *rest.StatusError (both match errors.As with
-// *rest.StatusError), or the connection's or ctx's error.
+// *rest.StatusError; a Forbidden refusal is reported as kubectl reports it,
+// see Forbidden refusals in the package documentation), or the
+// connection's or ctx's error.
 func Exec(ctx context.Context, c *rest.Client, namespace, pod string, command []string, o ExecOptions) error {
 	if len(command) == 0 {
 		return errors.New("podstream: Exec needs a command")
@@ -188,7 +190,8 @@ type SessionOptions struct {
 
 // StartExec starts command in a container of pod namespace/name and
 // returns the running session once the server has accepted it. A refused
-// upgrade is a *rest.StatusError. ctx bounds the whole session.
+// upgrade is a *rest.StatusError (a Forbidden one as in Exec). ctx bounds
+// the whole session.
 func StartExec(ctx context.Context, c *rest.Client, namespace, pod string, command []string, o SessionOptions) (*Session, error) {
 	if len(command) == 0 {
 		return nil, errors.New("podstream: StartExec needs a command")
@@ -214,31 +217,34 @@ func start(ctx context.Context, c *rest.Client, namespace, pod, sub string, comm
 		// still reports its exit status.
 		o.Stdout = io.Discard
 	}
-	r := c.Get().Version("v1").Namespace(namespace).Resource("pods").Name(pod).SubResource(sub)
-	for _, arg := range command {
-		r.Param("command", arg)
-	}
-	if o.Container != "" {
-		r.Param("container", o.Container)
-	}
-	if o.Stdin {
-		r.Param("stdin", "true")
-	}
-	if o.Stdout != nil {
-		r.Param("stdout", "true")
-	}
-	if o.Stderr != nil {
-		r.Param("stderr", "true")
-	}
-	if o.TTY {
-		r.Param("tty", "true")
+	build := func(r *rest.Request) *rest.Request {
+		r.Version("v1").Namespace(namespace).Resource("pods").Name(pod).SubResource(sub)
+		for _, arg := range command {
+			r.Param("command", arg)
+		}
+		if o.Container != "" {
+			r.Param("container", o.Container)
+		}
+		if o.Stdin {
+			r.Param("stdin", "true")
+		}
+		if o.Stdout != nil {
+			r.Param("stdout", "true")
+		}
+		if o.Stderr != nil {
+			r.Param("stderr", "true")
+		}
+		if o.TTY {
+			r.Param("tty", "true")
+		}
+		return r
 	}
 	wo := o.WebSocket
 	wo.Protocols = o.Protocols
 	if len(wo.Protocols) == 0 {
 		wo.Protocols = DefaultProtocols
 	}
-	conn, err := r.WebSocket(ctx, wo)
+	conn, err := upgrade(ctx, c, build, wo)
 	if err != nil {
 		return nil, err
 	}

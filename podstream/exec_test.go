@@ -229,12 +229,52 @@ func TestExecRefused(t *testing.T) {
 		assert.True(t, tc.check(err), "%s/%s: %v", tc.pod, tc.container, err)
 		assert.EqualError(t, err, tc.msg)
 	}
-	srv := fake.NewServer(t, fake.WithObjects(pods), fake.WithUser("jane", "jane-token", fake.Rule{Verbs: []string{"get"}}))
-	jc, err := rest.New(srv.ConfigFor("jane"))
-	require.NoError(t, err)
-	err = podstream.Exec(ctx(t), jc, "ns", "web", []string{"true"}, podstream.ExecOptions{})
-	assert.True(t, rest.IsForbidden(err), err)
-	assert.Equal(t, `pods "web" is forbidden: `, err.Error(), "get allowed, create not: the real server gives no reason")
+}
+
+// A refused upgrade reads as kubectl reports it: kubectl falls back to
+// SPDY, a POST authorized as create, and reports that refusal.
+func TestExecForbiddenLikeKubectl(t *testing.T) {
+	readPods := fake.Rule{Verbs: []string{"get"}, Resources: []string{"pods"}}
+	srv := fake.NewServer(t, fake.WithObjects(pods),
+		fake.WithUser("getter", "t1", readPods, fake.Rule{Verbs: []string{"get"}, Resources: []string{"pods/exec", "pods/portforward"}}),
+		fake.WithUser("creator", "t2", readPods, fake.Rule{Verbs: []string{"create"}, Resources: []string{"pods/exec", "pods/portforward"}}),
+		fake.WithUser("reader", "t3", readPods),
+		fake.WithUser("both", "t4", readPods, fake.Rule{Verbs: []string{"get", "create"}, Resources: []string{"pods/exec", "pods/portforward"}}))
+	srv.HandleExec("ns", "web", "app", sh)
+	client := func(user string) *rest.Client {
+		c, err := rest.New(srv.ConfigFor(user))
+		require.NoError(t, err)
+		return c
+	}
+	msg := func(user, verb, sub string) string {
+		return `pods "web" is forbidden: User "` + user + `" cannot ` + verb + ` resource "pods/` + sub + `" in API group "" in the namespace "ns"`
+	}
+	for _, tc := range []struct{ user, exec, portforward string }{
+		// get allowed, create not: the upgrade's refusal gives no
+		// reason; the POST's names create.
+		{"getter", msg("getter", "create", "exec"), msg("getter", "create", "portforward")},
+		// Neither: the POST's refusal, as kubectl's SPDY fallback.
+		{"reader", msg("reader", "create", "exec"), msg("reader", "create", "portforward")},
+		// create allowed, get not: kubectl succeeds over SPDY; without
+		// SPDY the upgrade's refusal is all there is.
+		{"creator", msg("creator", "get", "exec"), msg("creator", "get", "portforward")},
+		{"both", "", ""},
+	} {
+		c := client(tc.user)
+		var out bytes.Buffer
+		err := podstream.Exec(ctx(t), c, "ns", "web", []string{"out hi"}, podstream.ExecOptions{Stdout: &out})
+		_, perr := podstream.DialPort(ctx(t), c, "ns", "web", 8080)
+		if tc.exec == "" {
+			assert.NoError(t, err, tc.user)
+			assert.Equal(t, "hi\n", out.String())
+			assert.NoError(t, perr, tc.user)
+			continue
+		}
+		assert.True(t, rest.IsForbidden(err), "%s: %v", tc.user, err)
+		assert.EqualError(t, err, tc.exec, tc.user)
+		assert.True(t, rest.IsForbidden(perr), "%s: %v", tc.user, perr)
+		assert.EqualError(t, perr, tc.portforward, tc.user)
+	}
 }
 
 func TestSessionCloseAndContext(t *testing.T) {

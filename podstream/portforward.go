@@ -43,7 +43,7 @@ type PortForwardOptions struct {
 // DialPort opens a TCP connection to port of pod namespace/name through the
 // API server's portforward subresource, one WebSocket per connection. The
 // connection cannot be half-closed: Close ends both directions. A refused
-// upgrade is a *rest.StatusError; a failure to reach the port in the pod
+// upgrade is a *rest.StatusError (a Forbidden one as in Exec); a failure to reach the port in the pod
 // arrives later, as a *PortForwardError from Read and Write. ctx bounds
 // the dial and the connection's life.
 func DialPort(ctx context.Context, c *rest.Client, namespace, pod string, port uint16, o ...PortForwardOptions) (net.Conn, error) {
@@ -58,8 +58,10 @@ func DialPort(ctx context.Context, c *rest.Client, namespace, pod string, port u
 		wo = o[0].WebSocket
 	}
 	wo.Protocols = []string{PortForwardProtocol}
-	conn, err := c.Get().Version("v1").Namespace(namespace).Resource("pods").Name(pod).SubResource("portforward").
-		Param("ports", strconv.Itoa(int(port))).WebSocket(ctx, wo)
+	conn, err := upgrade(ctx, c, func(r *rest.Request) *rest.Request {
+		return r.Version("v1").Namespace(namespace).Resource("pods").Name(pod).SubResource("portforward").
+			Param("ports", strconv.Itoa(int(port)))
+	}, wo)
 	if err != nil {
 		return nil, err
 	}

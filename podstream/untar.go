@@ -98,8 +98,10 @@ func linkStaysInside(rel, target string) bool {
 // directories and links are created with their modes (permission bits);
 // other entry types are skipped. Every write goes through an os.Root at
 // dest's parent, so no path, even through a link, can leave it; names and
-// link targets that would are refused with *UnsafePathError.
-func extractTar(r io.Reader, prefix, dest string) error {
+// link targets that would are refused with *UnsafePathError. A non-nil
+// skipLink makes symbolic links skipped instead: it gets each one's local
+// path and target.
+func extractTar(r io.Reader, prefix, dest string, skipLink func(local, target string)) error {
 	dest = filepath.Clean(dest)
 	parent, base := filepath.Dir(dest), filepath.Base(dest)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -155,6 +157,14 @@ func extractTar(r io.Reader, prefix, dest string) error {
 				return err
 			}
 		case tar.TypeSymlink:
+			if skipLink != nil {
+				// kubectl creates the link's directory all the same.
+				if err := mkParent(root, name); err != nil {
+					return err
+				}
+				skipLink(filepath.Join(dest, filepath.FromSlash(rel)), h.Linkname)
+				continue
+			}
 			if !linkStaysInside(rel, h.Linkname) {
 				return &UnsafePathError{Name: h.Name, Target: h.Linkname, Reason: "symbolic link leaves the destination"}
 			}

@@ -75,7 +75,7 @@ func TestExtractThroughLink(t *testing.T) {
 		tar.Header{Name: "p/sub/", Typeflag: tar.TypeDir, Mode: 0o700},
 		tar.Header{Name: "p/ok/f", Typeflag: tar.TypeReg, Mode: 0o640},
 	)
-	require.NoError(t, extractTar(bytes.NewReader(data), "p", filepath.Join(sandbox, "dest")))
+	require.NoError(t, extractTar(bytes.NewReader(data), "p", filepath.Join(sandbox, "dest"), nil))
 	b, err := os.ReadFile(filepath.Join(sandbox, "dest", "sub", "f"))
 	require.NoError(t, err, "written through the inside link")
 	assert.Equal(t, "p/ok/f", string(b))
@@ -97,7 +97,7 @@ func FuzzExtractTar(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sandbox := t.TempDir()
 		dest := filepath.Join(sandbox, "dest")
-		_ = extractTar(bytes.NewReader(data), "p", dest)
+		_ = extractTar(bytes.NewReader(data), "p", dest, nil)
 		_ = filepath.WalkDir(sandbox, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return nil
