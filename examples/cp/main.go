@@ -11,13 +11,20 @@
 //
 // Like kubectl cp it runs tar in the container: copying into a pod, the
 // source lands at PATH, or inside PATH when that is a directory; copying
-// out, the local destination becomes the copy of PATH. Unlike kubectl cp
-// it keeps file modes on the way out, recreates symbolic links that stay
-// inside the destination, refuses entries that would leave it, works with
-// servers that only speak v4.channel.k8s.io, and exits with 1 when the
-// remote tar fails. As kubectl does, it prints the remote tar's messages
-// of a copy out of the pod (such as "Removing leading `/' from member
-// names") on stdout. Errors print kubectl's messages and exit with 1.
+// out, the local destination becomes the copy of PATH, and symbolic links
+// are skipped with kubectl's warnings on stderr. As kubectl does, it
+// prints the remote tar's messages of a copy out of the pod (such as
+// "Removing leading `/' from member names") on stdout. When the remote
+// tar fails, a copy into the pod prints "command terminated with exit code
+// N" and exits with N, as kubectl does; a copy out of the pod exits with
+// 0 once the archive has been extracted, as kubectl 1.32 does (it stops
+// reading at the archive's end, which GNU tar writes even for a missing
+// path, and exits before the exit status arrives); the tar's messages are
+// on stdout. Unlike kubectl cp it keeps file modes on the way out,
+// refuses archive entries that would leave the destination (kubectl skips
+// them with a warning), and works with servers that only speak
+// v4.channel.k8s.io. Other errors print kubectl's messages and exit with
+// 1.
 package main
 
 import (
@@ -129,12 +136,36 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	co := podstream.CopyOptions{Container: *container}
 	if src.pod != "" {
 		co.Stderr = stdout // kubectl prints the remote tar's stderr there
-		err = podstream.CopyFromPod(ctx, c, nsOr(src.namespace, cfg.Namespace), src.pod, src.path, dst.path, co)
+		ns := nsOr(src.namespace, cfg.Namespace)
+		first := true
+		co.SkippedSymlink = func(local, target string) {
+			if first {
+				// kubectl's advice names kubectl.
+				fmt.Fprintf(stderr, "warning: skipping symlink: %q -> %q (consider using \"kubectl exec -n %q %q -- tar cf - %q | tar xf -\")\n",
+					local, target, ns, src.pod, src.path)
+				first = false
+				return
+			}
+			fmt.Fprintf(stderr, "warning: skipping symlink: %q -> %q\n", local, target)
+		}
+		err = podstream.CopyFromPod(ctx, c, ns, src.pod, src.path, dst.path, co)
 	} else {
 		co.Stderr = stderr
 		err = podstream.CopyToPod(ctx, c, nsOr(dst.namespace, cfg.Namespace), dst.pod, src.path, dst.path, co)
 	}
 	if err != nil {
+		var exit *podstream.ExitError
+		switch {
+		case errors.As(err, &exit) && src.pod != "":
+			// The remote tar failed after the archive was extracted
+			// (GNU tar ends its archive even when a path is missing).
+			// kubectl 1.32 stops at the archive's end and exits 0
+			// before the exit status arrives; so does this program.
+			return 0
+		case errors.As(err, &exit):
+			fmt.Fprintln(stderr, exit.Error()) // kubectl's words, without "error: "
+			return exit.Code
+		}
 		var se *rest.StatusError
 		var stream *podstream.StreamError
 		if errors.As(err, &se) && !errors.As(err, &stream) {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -148,10 +149,10 @@ func TestExampleExecForbiddenLikeKubectl(t *testing.T) {
 		return strings.Contains(k.stderr, "pods/exec") && strings.Contains(w.stderr, "pods/exec")
 	}, 10*time.Second, 200*time.Millisecond)
 	// kubectl 1.32 falls back to SPDY (a POST, authorized as create) after
-	// the refused WebSocket GET; the example reports the GET's refusal.
-	forbidden := regexp.MustCompile(`^Error from server \(Forbidden\): pods "sh" is forbidden: User "jane" cannot (get|create) resource "pods/exec" in API group "" in the namespace "` + ns + `"\n$`)
-	assert.Regexp(t, forbidden, withoutKlog(k.stderr))
-	assert.Regexp(t, forbidden, w.stderr)
+	// the refused WebSocket GET; the example asks the same question.
+	forbidden := `Error from server (Forbidden): pods "sh" is forbidden: User "jane" cannot create resource "pods/exec" in API group "" in the namespace "` + ns + `"` + "\n"
+	assert.Equal(t, forbidden, withoutKlog(k.stderr))
+	assert.Equal(t, forbidden, w.stderr)
 	assert.Equal(t, 1, k.code)
 	assert.Equal(t, 1, w.code)
 }
@@ -210,35 +211,41 @@ func TestExampleCopyLikeKubectl(t *testing.T) {
 	src := filepath.Join(dir, "src")
 	bigTree(t, src)
 	want := treeSum(t, src)
-	// Each program copies to its own destination; their outputs must agree.
-	both := func(kargs, wargs []string) result {
+	// Each program copies to its own destination (kdest, wdest); their
+	// outputs, with the destinations' names replaced, must agree.
+	both := func(kargs, wargs []string, kdest, wdest string) result {
 		k := run(t, ctx, nil, kubectlPath(t), append([]string{"cp", "--kubeconfig", kc}, kargs...)...)
 		w := run(t, ctx, nil, bin, append([]string{"--kubeconfig", kc}, wargs...)...)
 		what := "cp " + strings.Join(wargs, " ")
 		assert.Equal(t, k.code, w.code, "%s: exit status; kubectl %q, example %q", what, k.stderr, w.stderr)
 		assert.Equal(t, k.stdout, w.stdout, "%s: stdout", what)
-		// kubectl skips symbolic links with a warning; the example
-		// recreates those that stay inside the destination.
-		kerr := regexp.MustCompile(`(?m)^warning: skipping symlink: .*\n`).ReplaceAllString(withoutKlog(k.stderr), "")
-		assert.Equal(t, kerr, withoutKlog(w.stderr), "%s: stderr", what)
+		kerr := strings.ReplaceAll(withoutKlog(k.stderr), kdest, "DEST")
+		werr := strings.ReplaceAll(withoutKlog(w.stderr), wdest, "DEST")
+		assert.Equal(t, kerr, werr, "%s: stderr", what)
 		return w
 	}
 
 	// Into the pod (whose containers see this machine's file system).
-	r := both([]string{src, streamsNS + "/sh:" + dir + "/k-in"}, []string{src, streamsNS + "/sh:" + dir + "/w-in"})
+	r := both([]string{src, streamsNS + "/sh:" + dir + "/k-in"}, []string{src, streamsNS + "/sh:" + dir + "/w-in"}, "", "")
 	assert.Equal(t, result{}, r)
 	assert.Equal(t, want, treeSum(t, dir+"/w-in"), "the example keeps every mode and link")
 	assert.Equal(t, contents(want), contents(treeSum(t, dir+"/k-in")), "kubectl: same contents")
 	// Into an existing directory.
-	both([]string{src, streamsNS + "/sh:" + dir + "/k-in"}, []string{src, streamsNS + "/sh:" + dir + "/w-in"})
+	both([]string{src, streamsNS + "/sh:" + dir + "/k-in"}, []string{src, streamsNS + "/sh:" + dir + "/w-in"}, "", "")
 	assert.Equal(t, want, treeSum(t, dir+"/w-in/src"))
 
-	// Out of the pod.
-	r = both([]string{streamsNS + "/sh:" + dir + "/w-in", dir + "/k-out"}, []string{streamsNS + "/sh:" + dir + "/w-in", dir + "/w-out"})
+	// Out of the pod: both skip the link, with kubectl's warning.
+	r = both([]string{streamsNS + "/sh:" + dir + "/w-in", dir + "/k-out"}, []string{streamsNS + "/sh:" + dir + "/w-in", dir + "/w-out"},
+		dir+"/k-out", dir+"/w-out")
 	assert.Equal(t, "tar: Removing leading `/' from member names\n", r.stdout)
+	// The first link (in the archive's order) gets the long form.
+	assert.Regexp(t, fmt.Sprintf(`^warning: skipping symlink: "%s/w-out/(src/)?link" -> "run.sh" \(consider using "kubectl exec -n "%s" "sh" -- tar cf - "%s/w-in" \| tar xf -"\)\n`+
+		`warning: skipping symlink: "%s/w-out/(src/)?link" -> "run.sh"\n$`, dir, streamsNS, dir, dir), r.stderr)
 	require.NoError(t, os.RemoveAll(dir+"/w-out/src"))
 	require.NoError(t, os.RemoveAll(dir+"/k-out/src"))
-	assert.Equal(t, want, treeSum(t, dir+"/w-out"), "the example keeps every mode and link")
+	noLink := maps.Clone(want)
+	delete(noLink, "link")
+	assert.Equal(t, noLink, treeSum(t, dir+"/w-out"), "the example keeps every mode, and skips the link")
 	assert.Equal(t, contents(want), contents(treeSum(t, dir+"/k-out")), "kubectl: same contents")
 
 	for _, args := range [][]string{
@@ -249,6 +256,26 @@ func TestExampleCopyLikeKubectl(t *testing.T) {
 	} {
 		sameAsKubectl(t, bin, nil, kc, "cp", args...)
 	}
+	// The remote tar fails copying into the pod: its messages on stderr,
+	// then kubectl's line, and its exit code becomes the program's.
+	k, _ := sameAsKubectl(t, bin, nil, kc, "cp", src+"/run.sh", streamsNS+"/sh:"+dir+"/no/such/dir/run.sh")
+	assert.Equal(t, 2, k.code, "GNU tar's exit code")
+	assert.Equal(t, "tar: "+dir+"/no/such/dir: Cannot open: No such file or directory\ntar: Error is not recoverable: exiting now\n"+
+		"command terminated with exit code 2\n", withoutKlog(k.stderr))
+	// It fails copying out of the pod, after writing its (empty) archive:
+	// kubectl stops at the archive's end and exits 0 before the exit
+	// status arrives, so the remote tar's messages on its stdout may be
+	// cut short; the example waits for them all.
+	args := []string{"--kubeconfig", kc, streamsNS + "/sh:" + dir + "/missing", dir + "/from-missing"}
+	k = run(t, ctx, nil, kubectlPath(t), append([]string{"cp"}, args...)...)
+	w := run(t, ctx, nil, bin, args...)
+	tarSays := "tar: Removing leading `/' from member names\ntar: " + dir + "/missing: Cannot stat: No such file or directory\n" +
+		"tar: Exiting with failure status due to previous errors\n"
+	assert.Equal(t, result{stdout: tarSays}, w)
+	assert.Equal(t, 0, k.code)
+	assert.Equal(t, "", withoutKlog(k.stderr))
+	assert.True(t, strings.HasPrefix(tarSays, k.stdout), "kubectl's stdout %q", k.stdout)
+	assert.NoFileExists(t, dir+"/from-missing")
 }
 
 // contents keeps the regular files' checksums of a treeSum (kubectl cp
