@@ -161,3 +161,40 @@ func TestParsePortMapping(t *testing.T) {
 		assert.Error(t, err, bad)
 	}
 }
+
+// A local client that closes its write side still gets the whole answer:
+// the pod-to-client direction keeps flowing. (The pod side cannot be told
+// of the half-close: the kubelet's WebSocket protocol has no way to end
+// one direction.)
+func TestForwarderHalfClose(t *testing.T) {
+	srv, c := setup(t)
+	srv.HandlePortForward("ns", "web", 7100, func(_ context.Context, conn net.Conn) error {
+		line, err := bufio.NewReader(conn).ReadString('\n')
+		if err != nil {
+			return err
+		}
+		for _, part := range []string{"got ", line, "and more\n"} {
+			time.Sleep(100 * time.Millisecond)
+			if _, err := io.WriteString(conn, part); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	f, err := podstream.NewForwarder(c, "ns", "web", []podstream.PortMapping{{Remote: 7100}}, podstream.WithAddresses("127.0.0.1"))
+	require.NoError(t, err)
+	cx, cancel := context.WithCancel(ctx(t))
+	served := make(chan error, 1)
+	go func() { served <- f.Serve(cx) }()
+	conn, err := net.Dial("tcp", f.Listeners()[0].Address)
+	require.NoError(t, err)
+	_, err = io.WriteString(conn, "request\n")
+	require.NoError(t, err)
+	require.NoError(t, conn.(*net.TCPConn).CloseWrite())
+	b, err := io.ReadAll(conn)
+	require.NoError(t, err)
+	assert.Equal(t, "got request\nand more\n", string(b))
+	conn.Close()
+	cancel()
+	require.NoError(t, <-served)
+}
