@@ -36,6 +36,9 @@
 // Port-forward (DialPort, Dialer, Forwarder) speaks the kubelet's
 // WebSocket protocol, one connection per forwarded TCP connection; data
 // travels on channel 0 and a failure to reach the port arrives as text on
-// channel 1 (a *PortForwardError). Logs (Logs) is a plain streaming GET.
+// channel 1 (a *PortForwardError). That protocol has no way to end one
+// direction (the node refuses v5.channel.k8s.io for port-forward), so a
+// forwarded connection cannot be half-closed. Logs (Logs) is a plain
+// streaming GET.
 // CopyToPod and CopyFromPod run tar in the container.
 package podstream

@@ -99,7 +99,11 @@ type Listener struct {
 
 // Forwarder forwards local ports to ports of one pod, as kubectl
 // port-forward does: every accepted connection gets its own connection to
-// the pod port (DialPort).
+// the pod port (DialPort). When a local client closes its write side, the
+// pod's answer keeps flowing to it, but the pod is not told (kubectl,
+// over SPDY, is able to): the connection is closed once the pod has sent
+// nothing for 5 seconds, so a pod server that waits for the end of its
+// input before answering gets no chance to.
 type Forwarder struct {
 	c       *rest.Client
 	ns, pod string
