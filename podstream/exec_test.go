@@ -264,17 +264,22 @@ func TestExecForbiddenLikeKubectl(t *testing.T) {
 		var out bytes.Buffer
 		err := podstream.Exec(ctx(t), c, "ns", "web", []string{"out hi"}, podstream.ExecOptions{Stdout: &out})
 		_, perr := podstream.DialPort(ctx(t), c, "ns", "web", 8080)
+		cerr := podstream.CheckPortForward(ctx(t), c, "ns", "web", 8080, 9090)
 		if tc.exec == "" {
 			assert.NoError(t, err, tc.user)
 			assert.Equal(t, "hi\n", out.String())
 			assert.NoError(t, perr, tc.user)
+			assert.NoError(t, cerr, tc.user)
 			continue
 		}
+		assert.EqualError(t, cerr, tc.portforward, tc.user)
 		assert.True(t, rest.IsForbidden(err), "%s: %v", tc.user, err)
 		assert.EqualError(t, err, tc.exec, tc.user)
 		assert.True(t, rest.IsForbidden(perr), "%s: %v", tc.user, perr)
 		assert.EqualError(t, perr, tc.portforward, tc.user)
 	}
+	err := podstream.CheckPortForward(ctx(t), client("both"), "ns", "gone", 80)
+	assert.True(t, rest.IsNotFound(err), err)
 }
 
 func TestSessionCloseAndContext(t *testing.T) {

@@ -12,9 +12,12 @@
 // --address says otherwise, prints "Forwarding from ADDRESS -> PORT" for
 // each listener and "Handling connection for PORT" for each connection,
 // and runs until interrupted. As kubectl does, the pod must be Running,
-// and when one forwarded connection fails (nothing listens on the pod
-// port) it prints the error and "error: lost connection to pod" and exits
-// with 1.
+// a refusal (RBAC) is reported before it listens, as "error: error
+// upgrading connection: ...", and when one forwarded connection fails
+// (nothing listens on the pod port) it prints the error and "error: lost
+// connection to pod" and exits with 1. A user allowed create but not get
+// on pods/portforward can forward with kubectl (SPDY) but not with this
+// program (no SPDY).
 package main
 
 import (
@@ -102,6 +105,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if pod.Status.Phase != corev1.PodRunning {
 		return errorf(stderr, "unable to forward port because pod is not running. Current status=%v", pod.Status.Phase)
+	}
+
+	// kubectl upgrades its one connection before it listens; the
+	// forwarder dials per connection, so ask the server first.
+	remotes := make([]uint16, len(ports))
+	for i, m := range ports {
+		remotes[i] = m.Remote
+	}
+	if err := podstream.CheckPortForward(ctx, c, pod.Namespace, pod.Name, remotes...); err != nil {
+		return errorf(stderr, "error upgrading connection: %v", err)
 	}
 
 	ctx, cancel := context.WithCancel(ctx)

@@ -112,13 +112,16 @@ func TestStreamsUpgradeVerbs(t *testing.T) {
 		if perr == nil {
 			_ = conn.Close()
 		}
+		cerr := podstream.CheckPortForward(ctx, c, rbacNS, "sh", 80)
 		if tc.verb == "" {
 			assert.NoError(t, err)
 			assert.Equal(t, "hi\n", out.String())
 			assert.NoError(t, aerr)
 			assert.NoError(t, perr)
+			assert.NoError(t, cerr)
 			continue
 		}
+		assert.EqualError(t, cerr, forbiddenMsg(tc.user, tc.verb, "portforward"), tc.user)
 		for sub, err := range map[string]error{"exec": err, "attach": aerr, "portforward": perr} {
 			assert.True(t, rest.IsForbidden(err), "%s %s: %v", tc.user, sub, err)
 			assert.EqualError(t, err, forbiddenMsg(tc.user, tc.verb, sub), "%s %s", tc.user, sub)
@@ -149,4 +152,25 @@ func TestExampleExecVerbsLikeKubectl(t *testing.T) {
 	w := run(t, ctx, nil, bin, args...)
 	assert.Equal(t, result{stdout: "hi\n"}, result{k.stdout, withoutKlog(k.stderr), k.code})
 	assert.Equal(t, result{stderr: "Error from server (Forbidden): " + forbiddenMsg("creator", "get", "exec") + "\n", code: 1}, w)
+}
+
+// examples/port-forward against kubectl 1.32: a refusal is reported before
+// listening, in kubectl's words.
+func TestExamplePortForwardVerbsLikeKubectl(t *testing.T) {
+	env := rbacEnv(t)
+	kc := env.Kubeconfig(testenv.IdentityAdminToken)
+	bin := exampleBin(t, "port-forward")
+	for _, user := range []string{"getter", "reader"} {
+		k, _ := sameAsKubectl(t, bin, nil, kc, "port-forward", "--as", user, "-n", rbacNS, "sh", "0:80")
+		assert.Equal(t, result{stderr: "error: error upgrading connection: " + forbiddenMsg(user, "create", "portforward") + "\n", code: 1},
+			result{k.stdout, withoutKlog(k.stderr), k.code})
+	}
+	// create without get: kubectl forwards over SPDY; the example cannot.
+	ctx, cancel := context.WithTimeout(testContext(t), 5*time.Second)
+	defer cancel()
+	args := []string{"--kubeconfig", kc, "--as", "creator", "-n", rbacNS, "sh", "0:80"}
+	w := run(t, ctx, nil, bin, args...)
+	assert.Equal(t, result{stderr: "error: error upgrading connection: " + forbiddenMsg("creator", "get", "portforward") + "\n", code: 1}, w)
+	k := run(t, ctx, nil, kubectlPath(t), append([]string{"port-forward"}, args...)...)
+	assert.Contains(t, k.stdout, "Forwarding from 127.0.0.1:", "kubectl forwards until the test stops it")
 }
