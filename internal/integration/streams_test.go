@@ -393,9 +393,12 @@ func TestStreamsForbidden(t *testing.T) {
 	jane := clientFor(t, env, testenv.IdentityJane)
 	err := podstream.Exec(ctx, jane, streamsNS, "sh", []string{"true"}, podstream.ExecOptions{})
 	assert.True(t, rest.IsForbidden(err), err)
-	assert.Equal(t, `pods "sh" is forbidden: User "jane" cannot get resource "pods/exec" in API group "" in the namespace "kubewire-streams"`, err.Error())
+	// The upgrade (a GET) is refused as get; the plain POST that follows,
+	// as create, which is what kubectl reports after its SPDY fallback.
+	assert.Equal(t, `pods "sh" is forbidden: User "jane" cannot create resource "pods/exec" in API group "" in the namespace "kubewire-streams"`, err.Error())
 	_, err = podstream.DialPort(ctx, jane, streamsNS, "sh", 80)
 	assert.True(t, rest.IsForbidden(err), err)
+	assert.Equal(t, `pods "sh" is forbidden: User "jane" cannot create resource "pods/portforward" in API group "" in the namespace "kubewire-streams"`, err.Error())
 	_, err = podstream.Logs(ctx, jane, streamsNS, "logs", podstream.LogOptions{})
 	assert.True(t, rest.IsForbidden(err), err)
 }
