@@ -45,10 +45,10 @@ type CopyOptions struct {
 // failure (an *ExitError wrapped with its stderr), or the errors of Exec.
 func CopyToPod(ctx context.Context, c *rest.Client, namespace, pod, src, dest string, o CopyOptions) error {
 	if _, err := os.Lstat(src); err != nil {
-		return fmt.Errorf("%s doesn't exist in local filesystem", src)
+		return &LocalPathError{Path: src, Err: err}
 	}
 	if dest == "" {
-		return errors.New("podstream: empty destination path")
+		return &rest.RequestError{Field: "dest", Reason: "empty path"}
 	}
 	// Is dest a directory? The same exec learns the protocol the server
 	// speaks.
@@ -103,7 +103,7 @@ func CopyToPod(ctx context.Context, c *rest.Client, namespace, pod, src, dest st
 // pod is not trusted. The container needs tar.
 func CopyFromPod(ctx context.Context, c *rest.Client, namespace, pod, src, dest string, o CopyOptions) error {
 	if src == "" || dest == "" {
-		return errors.New("podstream: empty source or destination path")
+		return &rest.RequestError{Field: "src and dest", Reason: "empty path"}
 	}
 	prefix := stripPathShortcuts(path.Clean(src))
 	pr, pw := io.Pipe()
@@ -188,7 +188,7 @@ func writeTree(w io.Writer, src, destBase string, zeros bool) (int64, error) {
 		defer f.Close()
 		n, err := io.Copy(tw, f)
 		if err == nil && n != h.Size {
-			err = fmt.Errorf("podstream: %s changed size during the copy", p)
+			err = &LocalPathError{Path: p, Changed: true}
 		}
 		return err
 	})

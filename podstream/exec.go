@@ -3,7 +3,6 @@ package podstream
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"strconv"
 
@@ -104,7 +103,7 @@ type ExecOptions struct {
 // connection's or ctx's error.
 func Exec(ctx context.Context, c *rest.Client, namespace, pod string, command []string, o ExecOptions) error {
 	if len(command) == 0 {
-		return errors.New("podstream: Exec needs a command")
+		return &rest.RequestError{Field: "command", Reason: "Exec needs a command"}
 	}
 	return run(ctx, c, namespace, pod, "exec", command, o)
 }
@@ -194,7 +193,7 @@ type SessionOptions struct {
 // the whole session.
 func StartExec(ctx context.Context, c *rest.Client, namespace, pod string, command []string, o SessionOptions) (*Session, error) {
 	if len(command) == 0 {
-		return nil, errors.New("podstream: StartExec needs a command")
+		return nil, &rest.RequestError{Field: "command", Reason: "StartExec needs a command"}
 	}
 	return start(ctx, c, namespace, pod, "exec", command, o)
 }
@@ -207,7 +206,7 @@ func StartAttach(ctx context.Context, c *rest.Client, namespace, pod string, o S
 
 func start(ctx context.Context, c *rest.Client, namespace, pod, sub string, command []string, o SessionOptions) (*Session, error) {
 	if c == nil {
-		return nil, errors.New("podstream: nil client")
+		return nil, errNilClient
 	}
 	if o.TTY {
 		o.Stderr = nil
@@ -252,7 +251,7 @@ func start(ctx context.Context, c *rest.Client, namespace, pod, sub string, comm
 	case ProtocolV5, ProtocolV4:
 	default:
 		_ = conn.Close()
-		return nil, fmt.Errorf("podstream: the server chose subprotocol %q; only %s and %s are spoken", conn.Subprotocol(), ProtocolV5, ProtocolV4)
+		return nil, &ProtocolError{Chosen: conn.Subprotocol()}
 	}
 	s := newSession(conn, o)
 	go s.readLoop()

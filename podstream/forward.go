@@ -37,7 +37,7 @@ func ParsePortMapping(s string) (PortMapping, error) {
 		}
 		n, err := strconv.ParseUint(v, 10, 16)
 		if err != nil || (n == 0 && !zeroOK) {
-			return 0, fmt.Errorf("podstream: %q is not a valid port in %q", v, s)
+			return 0, &rest.RequestError{Field: "port mapping", Value: s, Reason: fmt.Sprintf("%q is not a valid port", v)}
 		}
 		return uint16(n), nil
 	}

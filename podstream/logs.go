@@ -2,7 +2,6 @@ package podstream
 
 import (
 	"context"
-	"errors"
 	"io"
 	"strconv"
 	"time"
@@ -60,7 +59,7 @@ func Logs(ctx context.Context, c *rest.Client, namespace, pod string, o LogOptio
 // logRequest builds the GET of the log subresource.
 func logRequest(c *rest.Client, namespace, pod string, o LogOptions) (*rest.Request, error) {
 	if c == nil {
-		return nil, errors.New("podstream: nil client")
+		return nil, errNilClient
 	}
 	r := c.Get().Version("v1").Namespace(namespace).Resource("pods").Name(pod).SubResource("log")
 	if o.Container != "" {

@@ -3,8 +3,6 @@ package podstream
 import (
 	"context"
 	"encoding/binary"
-	"errors"
-	"fmt"
 	"io"
 	"net"
 	"os"
@@ -48,10 +46,10 @@ type PortForwardOptions struct {
 // the dial and the connection's life.
 func DialPort(ctx context.Context, c *rest.Client, namespace, pod string, port uint16, o ...PortForwardOptions) (net.Conn, error) {
 	if c == nil {
-		return nil, errors.New("podstream: nil client")
+		return nil, errNilClient
 	}
 	if port == 0 {
-		return nil, errors.New("podstream: port 0")
+		return nil, &rest.RequestError{Field: "port", Value: "0", Reason: "not a port"}
 	}
 	var wo websocket.Options
 	if len(o) > 0 {
@@ -83,15 +81,15 @@ func Dialer(c *rest.Client, namespace, pod string, o ...PortForwardOptions) func
 		switch network {
 		case "tcp", "tcp4", "tcp6":
 		default:
-			return nil, fmt.Errorf("podstream: network %q is not tcp", network)
+			return nil, &rest.RequestError{Field: "network", Value: network, Reason: "not tcp"}
 		}
 		_, p, err := net.SplitHostPort(addr)
 		if err != nil {
-			return nil, fmt.Errorf("podstream: %w", err)
+			return nil, &rest.RequestError{Field: "address", Value: addr, Reason: "not host:port", Err: err}
 		}
 		port, err := strconv.ParseUint(p, 10, 16)
 		if err != nil || port == 0 {
-			return nil, fmt.Errorf("podstream: %q is not a port number", p)
+			return nil, &rest.RequestError{Field: "address", Value: addr, Reason: "not a port number"}
 		}
 		// The connection outlives the dial: only the dial is bound to ctx.
 		conn, err := DialPort(context.WithoutCancel(ctx), c, namespace, pod, uint16(port), o...)

@@ -1,7 +1,6 @@
 package podstream
 
 import (
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -195,7 +194,7 @@ func outcome(status []byte, connErr error) error {
 	}
 	var st metav1.Status
 	if err := codec.Unmarshal(status, &st); err != nil {
-		return fmt.Errorf("podstream: the status the server sent is not a Status: %w", err)
+		return &rest.DecodeError{Err: err}
 	}
 	return statusError(st)
 }

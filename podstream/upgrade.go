@@ -48,10 +48,10 @@ func upgrade(ctx context.Context, c *rest.Client, build func(*rest.Request) *res
 // fail early calls this first.
 func CheckPortForward(ctx context.Context, c *rest.Client, namespace, pod string, ports ...uint16) error {
 	if c == nil {
-		return errors.New("podstream: nil client")
+		return errNilClient
 	}
 	if len(ports) == 0 {
-		return errors.New("podstream: no ports")
+		return &rest.RequestError{Field: "ports", Reason: "none given"}
 	}
 	build := func(r *rest.Request) *rest.Request {
 		r.Version("v1").Namespace(namespace).Resource("pods").Name(pod).SubResource("portforward")
