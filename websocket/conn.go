@@ -77,10 +77,10 @@ type Options struct {
 // withDefaults validates o and fills in the defaults.
 func (o Options) withDefaults() (Options, error) {
 	if o.MaxMessageSize < 0 {
-		return o, fmt.Errorf("websocket: negative MaxMessageSize %d", o.MaxMessageSize)
+		return o, &ArgumentError{Arg: "Options.MaxMessageSize", Reason: fmt.Sprintf("negative (%d)", o.MaxMessageSize)}
 	}
 	if o.WriteTimeout < 0 {
-		return o, fmt.Errorf("websocket: negative WriteTimeout %v", o.WriteTimeout)
+		return o, &ArgumentError{Arg: "Options.WriteTimeout", Reason: fmt.Sprintf("negative (%v)", o.WriteTimeout)}
 	}
 	if o.MaxMessageSize == 0 {
 		o.MaxMessageSize = DefaultMaxMessageSize
@@ -327,11 +327,12 @@ func (c *Conn) touch() {
 
 // WriteMessage sends one message of type t whose payload is the
 // concatenation of parts (so a channel byte and its data need no copy).
-// It returns ErrClosed after Close, ErrWriteTimeout, or the connection's
-// I/O error; after an error every later write fails too.
+// It returns ErrClosed after Close, ErrWriteTimeout, the connection's I/O
+// error (after which every later write fails too), or *ArgumentError for a
+// type other than Text or Binary.
 func (c *Conn) WriteMessage(t MessageType, parts ...[]byte) error {
 	if t != Text && t != Binary {
-		return fmt.Errorf("websocket: message type %d is not Text or Binary", t)
+		return &ArgumentError{Arg: "message type", Reason: fmt.Sprintf("%d is not Text or Binary", t)}
 	}
 	n := 0
 	for _, p := range parts {
@@ -469,16 +470,16 @@ func (c *Conn) Close() error { return c.CloseWithCode(CloseNormal, "") }
 // bytes of UTF-8), waits up to a few seconds for the peer's close frame
 // (reading and dropping data meanwhile when no other goroutine reads), and
 // closes the connection. Later reads and writes return ErrClosed. It
-// returns an error only for a code or reason that may not be sent; the
-// connection is closed anyway.
+// returns an error only for a code or reason that may not be sent (an
+// *ArgumentError); the connection is closed anyway.
 func (c *Conn) CloseWithCode(code int, reason string) error {
 	var err error
 	if !validCloseCode(code) {
-		err = fmt.Errorf("websocket: close code %d may not be sent", code)
+		err = &ArgumentError{Arg: "close code", Reason: fmt.Sprintf("%d may not be sent", code)}
 		code = CloseNormal
 	}
 	if len(reason) > maxControlPayload-2 || !utf8.ValidString(reason) {
-		err = errors.New("websocket: close reason longer than 123 bytes or not UTF-8")
+		err = &ArgumentError{Arg: "close reason", Reason: "longer than 123 bytes or not UTF-8"}
 		reason = ""
 	}
 	c.sendClose(code, reason)

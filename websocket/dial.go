@@ -18,7 +18,6 @@ import (
 	"crypto/rand"
 	"crypto/sha1"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -45,11 +44,11 @@ const maxHandshakeBody = 1 << 20
 //
 // Errors: *HandshakeError for any answer but a valid 101 (with the
 // server's status, headers and body), the round tripper's error as it is
-// (a credential plugin's, a TLS or dial error), or an error for bad
-// options. Nothing is retried.
+// (a credential plugin's, a TLS or dial error), or *ArgumentError for bad
+// options or a request it cannot dial. Nothing is retried.
 func Dial(ctx context.Context, rt http.RoundTripper, req *http.Request, opts Options) (*Conn, error) {
 	if req == nil || req.URL == nil {
-		return nil, errors.New("websocket: nil request or URL")
+		return nil, &ArgumentError{Arg: "request", Reason: "nil request or URL"}
 	}
 	o, err := opts.withDefaults()
 	if err != nil {
@@ -57,7 +56,7 @@ func Dial(ctx context.Context, rt http.RoundTripper, req *http.Request, opts Opt
 	}
 	for _, p := range o.Protocols {
 		if p == "" || strings.ContainsAny(p, ", \t\r\n") {
-			return nil, fmt.Errorf("websocket: subprotocol %q is not a token", p)
+			return nil, &ArgumentError{Arg: "Options.Protocols", Reason: fmt.Sprintf("subprotocol %q is not a token", p)}
 		}
 	}
 	if rt == nil {
@@ -72,7 +71,7 @@ func Dial(ctx context.Context, rt http.RoundTripper, req *http.Request, opts Opt
 		u.Scheme = "https"
 	case "http", "https":
 	default:
-		return nil, fmt.Errorf("websocket: URL scheme %q is not ws, wss, http or https", u.Scheme)
+		return nil, &ArgumentError{Arg: "request URL", Reason: fmt.Sprintf("scheme %q is not ws, wss, http or https", u.Scheme)}
 	}
 	r.URL = &u
 	r.Method = http.MethodGet

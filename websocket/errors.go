@@ -45,6 +45,20 @@ var ErrReadTimeout = errors.New("websocket: no frame from the peer within the re
 // written within Options.WriteTimeout; the connection is then closed.
 var ErrWriteTimeout = errors.New("websocket: write did not complete within the write timeout")
 
+// ArgumentError is a call refused for an argument that cannot be right:
+// options out of range, a nil request, a subprotocol that is not a token, a
+// URL scheme Dial does not speak, a message type or close code or reason
+// that may not be sent.
+type ArgumentError struct {
+	// Arg names the argument or option.
+	Arg string
+	// Reason says what is wrong with it.
+	Reason string
+}
+
+// Error names the argument and what is wrong with it.
+func (e *ArgumentError) Error() string { return "websocket: " + e.Arg + ": " + e.Reason }
+
 // HandshakeError is a failed opening handshake. When the server answered
 // with something other than 101 Switching Protocols, StatusCode, Header and
 // Body (at most 1 MiB) hold its response, so a caller can decode the error
