@@ -59,6 +59,8 @@ func badValue(v any) string {
 		return fmt.Sprintf("%v", t)
 	case string:
 		return fmt.Sprintf("%q", t)
+	case rawJSON:
+		return string(t)
 	}
 	if b, err := json.Marshal(v); err == nil {
 		return string(b)

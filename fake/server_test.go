@@ -180,7 +180,7 @@ func TestContinueExpired(t *testing.T) {
 // images is "name=image ..." of the containers of the pod r answered.
 func images(r resp) string {
 	var cs []struct{ Name, Image string }
-	_ = json.Unmarshal([]byte(r.str("spec", "containers")), &cs)
+	_ = json.Unmarshal([]byte(r.str("template", "spec", "containers")), &cs)
 	var out []string
 	for _, c := range cs {
 		out = append(out, c.Name+"="+c.Image)
@@ -190,15 +190,16 @@ func images(r resp) string {
 
 func TestPatchTypes(t *testing.T) {
 	srv := NewServer(t)
-	pod := `{"metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":"x"},{"name":"b","image":"y"}]}}`
-	require.Equal(t, 201, call(t, srv, "POST", "/api/v1/namespaces/default/pods", ctJSON, pod).code)
-	path := "/api/v1/namespaces/default/pods/p"
+	// A pod template: a pod's update may not add or remove containers.
+	pt := `{"metadata":{"name":"p"},"template":{"spec":{"containers":[{"name":"a","image":"x"},{"name":"b","image":"y"}]}}}`
+	require.Equal(t, 201, call(t, srv, "POST", "/api/v1/namespaces/default/podtemplates", ctJSON, pt).code)
+	path := "/api/v1/namespaces/default/podtemplates/p"
 
-	r := call(t, srv, "PATCH", path, ctSMP, `{"spec":{"containers":[{"name":"b","image":"z"},{"name":"c","image":"w"}]}}`)
+	r := call(t, srv, "PATCH", path, ctSMP, `{"template":{"spec":{"containers":[{"name":"b","image":"z"},{"name":"c","image":"w"}]}}}`)
 	require.Equal(t, 200, r.code, r.raw)
 	assert.Equal(t, "a=x b=z c=w", images(r))
 
-	r = call(t, srv, "PATCH", path, ctSMP, `{"spec":{"containers":[{"name":"a","$patch":"delete"}]}}`)
+	r = call(t, srv, "PATCH", path, ctSMP, `{"template":{"spec":{"containers":[{"name":"a","$patch":"delete"}]}}}`)
 	assert.Equal(t, "b=z c=w", images(r))
 
 	// An unknown "$" key is no directive: merged as a field, which the
@@ -207,7 +208,7 @@ func TestPatchTypes(t *testing.T) {
 	assert.Equal(t, 200, r.code)
 	assert.Empty(t, r.str("metadata", "$bogus"))
 
-	r = call(t, srv, "PATCH", path, ctSMP, `{"spec":{"$patch":"bogus"}}`)
+	r = call(t, srv, "PATCH", path, ctSMP, `{"template":{"$patch":"bogus"}}`)
 	assert.Equal(t, 500, r.code)
 	assert.Equal(t, "unknown patch type: bogus in map: map[$patch:bogus]", r.str("message"))
 
@@ -215,7 +216,7 @@ func TestPatchTypes(t *testing.T) {
 	r = call(t, srv, "PATCH", path, ctMergePatch, `{"metadata":{"labels":{"a":null}}}`)
 	assert.Equal(t, `{"b":"2"}`, r.str("metadata", "labels"))
 
-	r = call(t, srv, "PATCH", path, ctJSONPatch, `[{"op":"add","path":"/metadata/labels/c","value":"3"},{"op":"remove","path":"/spec/containers/0"}]`)
+	r = call(t, srv, "PATCH", path, ctJSONPatch, `[{"op":"add","path":"/metadata/labels/c","value":"3"},{"op":"remove","path":"/template/spec/containers/0"}]`)
 	require.Equal(t, 200, r.code, r.raw)
 	assert.Equal(t, `{"b":"2","c":"3"}`, r.str("metadata", "labels"))
 	assert.Equal(t, "c=w", images(r))

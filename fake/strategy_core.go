@@ -43,13 +43,16 @@ func init() {
 	register(&strategy{validateUpdate: immutableData}, "/configmaps")
 
 	register(&strategy{
-		admit: func(_ *Server, _ *request, o, old obj) error {
+		admit: func(s *Server, _ *request, o, old obj) error {
 			if old == nil {
+				s.defaultStorageClass(o)
 				addFinalizer(o, "kubernetes.io/pvc-protection")
 			}
 			return nil
 		},
-		prepareCreate: func(_ *Server, _ *request, o obj) { o["status"] = obj{"phase": "Pending"} },
+		prepareCreate:  func(_ *Server, _ *request, o obj) { o["status"] = obj{"phase": "Pending"} },
+		validate:       validateClaim,
+		validateUpdate: validateClaimUpdate,
 	}, "/persistentvolumeclaims")
 	defaultType("io.k8s.api.core.v1.PersistentVolumeClaimSpec", func(m map[string]any) { setDefault(m, "volumeMode", "Filesystem") })
 
@@ -181,4 +184,28 @@ func quotaWarnings(o obj) []string {
 		}
 	}
 	return out
+}
+
+// defaultStorageClass is the DefaultStorageClass admission: a claim that
+// names no class (the field absent, not "") gets the default class, the
+// newest of those annotated as default (by creation time, then name).
+func (s *Server) defaultStorageClass(o obj) {
+	spec := child(o, "spec")
+	if _, ok := spec["storageClassName"]; ok {
+		return
+	}
+	var best obj
+	for _, sc := range s.st.data["storage.k8s.io/storageclasses"] {
+		ann := nestedMap(sc, "metadata", "annotations")
+		if str(ann, "storageclass.kubernetes.io/is-default-class") != "true" && str(ann, "storageclass.beta.kubernetes.io/is-default-class") != "true" {
+			continue
+		}
+		if best == nil || metaString(sc, "creationTimestamp") > metaString(best, "creationTimestamp") ||
+			(metaString(sc, "creationTimestamp") == metaString(best, "creationTimestamp") && metaString(sc, "name") < metaString(best, "name")) {
+			best = sc
+		}
+	}
+	if best != nil {
+		spec["storageClassName"] = metaString(best, "name")
+	}
 }

@@ -20,8 +20,9 @@ func init() {
 		validate: func(o obj) []fieldError {
 			return validatePodSpec(nestedMap(o, "spec"), "spec", false)
 		},
-		warnings: func(o obj) []string { return podSpecWarnings(nestedMap(o, "spec"), "spec") },
-		podSpec:  []string{"spec"},
+		validateUpdate: validatePodUpdate,
+		warnings:       func(o obj) []string { return podSpecWarnings(nestedMap(o, "spec"), "spec") },
+		podSpec:        []string{"spec"},
 	}, "/pods")
 	defaultType("io.k8s.api.core.v1.PodSpec", defaultPodSpec)
 	defaultType("io.k8s.api.core.v1.Container", defaultContainer)
@@ -335,7 +336,7 @@ func (s *Server) admitPriority(rq *request, spec map[string]any, name string) er
 // termination message policies), restart and DNS policies. template is true
 // for a workload's pod template.
 func validatePodSpec(spec map[string]any, path string, template bool) []fieldError {
-	var errs []fieldError
+	errs, vols := validateVolumes(asList(spec["volumes"]), path+".volumes")
 	cs := asList(spec["containers"])
 	if len(cs) == 0 {
 		errs = append(errs, fieldError{Type: "FieldValueRequired", Field: path + ".containers"})
@@ -344,7 +345,8 @@ func validatePodSpec(spec map[string]any, path string, template bool) []fieldErr
 	for i, c := range cs {
 		cm, _ := c.(map[string]any)
 		p := fmt.Sprintf("%s.containers[%d]", path, i)
-		errs = append(errs, validateContainer(cm, p)...)
+		errs = append(errs, validateContainer(cm, p, vols)...)
+		errs = append(errs, validateContainerProbes(cm, p, false)...)
 		n := str(cm, "name")
 		if names[n] {
 			errs = append(errs, fieldError{Type: "FieldValueDuplicate", Field: p + ".name", Value: n})
@@ -354,7 +356,8 @@ func validatePodSpec(spec map[string]any, path string, template bool) []fieldErr
 	for i, c := range asList(spec["initContainers"]) {
 		cm, _ := c.(map[string]any)
 		p := fmt.Sprintf("%s.initContainers[%d]", path, i)
-		errs = append(errs, validateContainer(cm, p)...)
+		errs = append(errs, validateContainer(cm, p, vols)...)
+		errs = append(errs, validateContainerProbes(cm, p, true)...)
 		n := str(cm, "name")
 		if names[n] {
 			errs = append(errs, fieldError{Type: "FieldValueDuplicate", Field: p + ".name", Value: n})
@@ -375,6 +378,9 @@ func validatePodSpec(spec map[string]any, path string, template bool) []fieldErr
 	default:
 		errs = append(errs, fieldError{Type: "FieldValueNotSupported", Field: path + ".dnsPolicy", Value: dp, Detail: `supported values: "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"`})
 	}
+	errs = append(errs, validatePodSecurity(spec, path)...)
+	errs = append(errs, validateScheduling(spec, path)...)
+	errs = append(errs, validateHostNetworkPorts(spec, path)...)
 	return errs
 }
 
@@ -385,7 +391,7 @@ var (
 
 // validateContainer is validateContainerCommon's checks the fake does, in
 // its order.
-func validateContainer(c map[string]any, p string) []fieldError {
+func validateContainer(c map[string]any, p string, vols map[string]bool) []fieldError {
 	var errs []fieldError
 	if n := str(c, "name"); n == "" {
 		errs = append(errs, fieldError{Type: "FieldValueRequired", Field: p + ".name"})
@@ -405,6 +411,8 @@ func validateContainer(c map[string]any, p string) []fieldError {
 		errs = append(errs, fieldError{Type: "FieldValueNotSupported", Field: p + ".terminationMessagePolicy", Value: tp, Detail: `supported values: "File", "FallbackToLogsOnError"`})
 	}
 	errs = append(errs, validateContainerPorts(asList(c["ports"]), p+".ports")...)
+	errs = append(errs, validateEnv(c, p)...)
+	errs = append(errs, validateMounts(asList(c["volumeMounts"]), vols, p+".volumeMounts")...)
 	switch pp := str(c, "imagePullPolicy"); pp {
 	case "Always", "IfNotPresent", "Never":
 	case "":
@@ -412,7 +420,9 @@ func validateContainer(c map[string]any, p string) []fieldError {
 	default:
 		errs = append(errs, fieldError{Type: "FieldValueNotSupported", Field: p + ".imagePullPolicy", Value: pp, Detail: `supported values: "Always", "IfNotPresent", "Never"`})
 	}
+	errs = append(errs, validateResourceNames(c, p)...)
 	errs = append(errs, validateResources(nestedMap(c, "resources"), p+".resources")...)
+	errs = append(errs, validateContainerSecurity(c, p)...)
 	return errs
 }
 

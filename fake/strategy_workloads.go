@@ -137,7 +137,7 @@ func init() {
 		validate: func(o obj) []fieldError {
 			return validateJobTemplate(nestedMap(o, "spec"), "spec")
 		},
-		validateUpdate: immutableSelector,
+		validateUpdate: validateJobUpdate,
 		warnings:       templateWarnings,
 		podSpec:        []string{"spec", "template", "spec"},
 	}, "batch/jobs")
@@ -256,7 +256,7 @@ func generateJobSelector(o obj) {
 // validateJobTemplate checks a job spec's selector against its template
 // and the template's pod spec and restart policy.
 func validateJobTemplate(spec map[string]any, path string) []fieldError {
-	var errs []fieldError
+	errs := validateJobFields(spec, path)
 	if sel, ok := spec["selector"].(map[string]any); ok {
 		if !selectorMatches(sel, nestedMap(spec, "template", "metadata", "labels")) {
 			errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: path + ".template.metadata.labels", Value: labelsValue(spec), Detail: "`selector` does not match template `labels`"})
