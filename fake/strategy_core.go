@@ -106,10 +106,11 @@ func init() {
 			}
 		}
 	})
-	register(&strategy{warnings: quotaWarnings}, "/resourcequotas")
+	register(&strategy{warnings: quotaWarnings, validate: validateQuota}, "/resourcequotas")
 	defaultType("io.k8s.api.core.v1.EndpointPort", func(m map[string]any) { setDefault(m, "protocol", "TCP") })
 	defaultType("io.k8s.api.networking.v1.NetworkPolicyPort", func(m map[string]any) { setDefault(m, "protocol", "TCP") })
 	register(&strategy{
+		validate: validateNetworkPolicy,
 		defaults: func(o obj) {
 			spec := child(o, "spec")
 			if len(asList(spec["policyTypes"])) == 0 {
@@ -125,7 +126,16 @@ func init() {
 	bindingDefaults := func(o obj) {
 		setDefault(child(o, "roleRef"), "apiGroup", "rbac.authorization.k8s.io")
 	}
-	register(&strategy{defaults: bindingDefaults}, "rbac.authorization.k8s.io/rolebindings", "rbac.authorization.k8s.io/clusterrolebindings")
+	register(&strategy{
+		defaults:       bindingDefaults,
+		validate:       func(o obj) []fieldError { return validateBinding(o, true) },
+		validateUpdate: immutableRoleRef,
+	}, "rbac.authorization.k8s.io/rolebindings")
+	register(&strategy{
+		defaults:       bindingDefaults,
+		validate:       func(o obj) []fieldError { return validateBinding(o, false) },
+		validateUpdate: immutableRoleRef,
+	}, "rbac.authorization.k8s.io/clusterrolebindings")
 	defaultType("io.k8s.api.rbac.v1.Subject", func(m map[string]any) {
 		if str(m, "apiGroup") == "" {
 			switch str(m, "kind") {

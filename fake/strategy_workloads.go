@@ -156,6 +156,7 @@ func init() {
 			if str(spec, "schedule") == "" {
 				errs = append(errs, fieldError{Type: "FieldValueRequired", Field: "spec.schedule"})
 			}
+			errs = append(errs, validateCronJobFields(o)...)
 			return append(errs, validateJobTemplate(nestedMap(spec, "jobTemplate", "spec"), "spec.jobTemplate.spec")...)
 		},
 		podSpec: []string{"spec", "jobTemplate", "spec", "template", "spec"},
