@@ -65,10 +65,102 @@ func fieldsOfMode(ri *resInfo, o obj, sub string, dots bool) fieldSet {
 			}
 			continue
 		}
+		if ri.CRD != "" && ri.Schema != nil {
+			w.walkCR("f:"+k, v, ri.Schema.Properties[k])
+			continue
+		}
 		f, _ := t.Field(k)
 		w.walk("f:"+k, v, f)
 	}
 	return fs
+}
+
+// walkCR is walk for a custom resource, whose lists are described by its
+// CRD's schema (s, nil where the schema says nothing): a set's items are
+// "v:" members and a map list's "k:" members, as the real field manager
+// records them; other lists are atomic, objects granular.
+func (w fieldWalker) walkCR(path string, v any, s *crdSchema) {
+	fs := w.fs
+	switch x := v.(type) {
+	case map[string]any:
+		if len(x) == 0 {
+			fs[path] = v
+			return
+		}
+		if w.dots {
+			fs[path+sep+"."] = nil
+		}
+		for k, cv := range x {
+			var cs *crdSchema
+			if s != nil {
+				if cs = s.Properties[k]; cs == nil {
+					cs = s.Additional
+				}
+			}
+			w.walkCR(path+sep+"f:"+k, cv, cs)
+		}
+	case []any:
+		lt := ""
+		if s != nil {
+			lt = s.ListType
+		}
+		if lt != "set" && lt != "map" || len(x) == 0 {
+			fs[path] = v
+			return
+		}
+		if w.dots {
+			fs[path+sep+"."] = nil
+		}
+		for _, it := range x {
+			if lt == "set" {
+				b, _ := json.Marshal(it)
+				fs[path+sep+"v:"+string(b)] = it
+				continue
+			}
+			m, ok := it.(map[string]any)
+			if !ok {
+				fs[path] = v
+				return
+			}
+			item := path + sep + crItemKey(m, s.ListMapKeys)
+			fs[item+sep+"."] = nil
+			for k, cv := range m {
+				var cs *crdSchema
+				if s.Items != nil {
+					cs = s.Items.Properties[k]
+				}
+				w.walkCR(item+sep+"f:"+k, cv, cs)
+			}
+		}
+	default:
+		fs[path] = v
+	}
+}
+
+// crItemKey is the "k:" member naming a custom resource's map-list item.
+func crItemKey(m map[string]any, keys []string) string {
+	ks := append([]string(nil), keys...)
+	sort.Strings(ks)
+	var b strings.Builder
+	b.WriteString("k:{")
+	n := 0
+	for _, k := range ks {
+		v, ok := m[k]
+		if !ok {
+			continue
+		}
+		if n > 0 {
+			b.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		vb, _ := json.Marshal(v)
+		b.Write(kb)
+		b.WriteByte(':')
+		b.Write(vb)
+		n++
+	}
+	b.WriteByte('}')
+	return b.String()
 }
 
 type fieldWalker struct {
