@@ -188,8 +188,16 @@ func (s *Server) handleApply(rq *request) error {
 	if n := metaString(cfg, "name"); n != "" && n != rq.name {
 		return errBadRequest(fmt.Sprintf("the name of the object (%s) does not match the name on the URL (%s)", n, rq.name))
 	}
+	// A custom resource's applied configuration is pruned to its schema;
+	// the manager owns what it applied, not the schema's defaults.
+	owned := copyObj(cfg)
 	if _, err := s.typedDecode(rq.ri, cfg); err != nil {
 		return errBadRequest(fmt.Sprintf("%s in version %q cannot be handled as a %s: %v", rq.ri.Kind, rq.ri.Version, rq.ri.Kind, err))
+	}
+	if rq.ri.CRD != "" && rq.ri.Schema != nil {
+		pruneCR(owned, rq.ri.Schema)
+	} else {
+		owned = cfg
 	}
 	force := boolParam(rq.q.Get("force"))
 	s.st.mu.Lock()
@@ -201,7 +209,7 @@ func (s *Server) handleApply(rq *request) error {
 		}
 		o := copyObj(cfg)
 		setMeta(o, "name", rq.name)
-		entry := &managedEntry{Manager: rq.manager, Operation: "Apply", APIVersion: rq.ri.groupVersion(), Time: now(), set: fieldsOf(rq.ri, cfg, "")}
+		entry := &managedEntry{Manager: rq.manager, Operation: "Apply", APIVersion: rq.ri.groupVersion(), Time: now(), set: fieldsOf(rq.ri, owned, "")}
 		writeManaged(o, []*managedEntry{entry})
 		out, code, err := s.create(rq, o)
 		if err != nil {
@@ -213,7 +221,7 @@ func (s *Server) handleApply(rq *request) error {
 	defer s.st.mu.Unlock()
 	live := copyObj(present(rq.ri, cur))
 	entries := readManaged(live)
-	applied := fieldsOf(rq.ri, cfg, rq.sub)
+	applied := fieldsOf(rq.ri, owned, rq.sub)
 	liveFields := fieldsOf(rq.ri, live, rq.sub)
 
 	// Conflicts: fields another manager owns whose value would change.
@@ -289,6 +297,10 @@ func (s *Server) handleApply(rq *request) error {
 				f, _ := apischema.TypeNamed("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta").Field(mk)
 				lmd[mk] = mergeApply(lmd[mk], mv, f)
 			}
+			continue
+		}
+		if rq.ri.CRD != "" && rq.ri.Schema != nil {
+			live[k] = mergeApplyCR(live[k], owned[k], rq.ri.Schema.Properties[k])
 			continue
 		}
 		f, _ := t.Field(k)
@@ -504,4 +516,56 @@ func removeItem(l []any, seg string) []any {
 		out = append(out, x)
 	}
 	return out
+}
+
+// mergeApplyCR merges an applied value of a custom resource into the live
+// one as server-side apply does, by its CRD's schema (s, nil where the
+// schema says nothing): objects member by member, a set by its items and
+// a map list by its keys (live items first, new ones after), other lists
+// replaced.
+func mergeApplyCR(live, applied any, s *crdSchema) any {
+	switch a := applied.(type) {
+	case map[string]any:
+		l, ok := live.(map[string]any)
+		if !ok {
+			return deepCopy(a)
+		}
+		for k, v := range a {
+			var cs *crdSchema
+			if s != nil {
+				if cs = s.Properties[k]; cs == nil {
+					cs = s.Additional
+				}
+			}
+			l[k] = mergeApplyCR(l[k], v, cs)
+		}
+		return l
+	case []any:
+		l, ok := live.([]any)
+		if !ok || s == nil || s.ListType != "set" && s.ListType != "map" {
+			return deepCopy(a)
+		}
+		out := append([]any(nil), l...)
+		for _, it := range a {
+			found := false
+			for i, x := range out {
+				if s.ListType == "set" && equalJSON(x, it) {
+					found = true
+					break
+				}
+				xm, xok := x.(map[string]any)
+				am, aok := it.(map[string]any)
+				if s.ListType == "map" && xok && aok && crItemKey(xm, s.ListMapKeys) == crItemKey(am, s.ListMapKeys) {
+					out[i] = mergeApplyCR(xm, am, s.Items)
+					found = true
+					break
+				}
+			}
+			if !found {
+				out = append(out, deepCopy(it))
+			}
+		}
+		return out
+	}
+	return deepCopy(applied)
 }
