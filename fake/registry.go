@@ -171,7 +171,8 @@ func (r *resInfo) returnsDeletedObject() bool {
 		return true
 	}
 	switch r.Group + "/" + r.Resource {
-	case "/pods", "/namespaces", "/services", "apiextensions.k8s.io/customresourcedefinitions":
+	case "/pods", "/namespaces", "/services", "apiextensions.k8s.io/customresourcedefinitions",
+		"storage.k8s.io/storageclasses", "storage.k8s.io/csidrivers":
 		return true
 	}
 	return false
