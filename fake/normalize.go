@@ -249,7 +249,7 @@ func updateErrors(ri *resInfo, o, old obj) []fieldError {
 func validateUpdate(ri *resInfo, o, old obj) []fieldError {
 	st := strategyFor(ri)
 	var errs []fieldError
-	if st.validate != nil {
+	if st.validate != nil && !st.updateValidatesAll {
 		errs = append(errs, st.validate(o)...)
 	}
 	if st.validateUpdate != nil {

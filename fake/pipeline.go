@@ -59,11 +59,19 @@ type strategy struct {
 	// the old; both after the metadata checks.
 	validate       func(o obj) []fieldError
 	validateUpdate func(o, old obj) []fieldError
+	// updateValidatesAll: on update only validateUpdate runs (the kind's
+	// update validation checks the new object itself, or not at all
+	// when an immutable field changed).
+	updateValidatesAll bool
 	// warnings are the kind's warnings about a valid object (a fractional
 	// byte quantity); on update only those the old object did not have.
 	warnings func(o obj) []string
 	// canonicalize runs after the typed round trip (typedEncode).
 	canonicalize func(o obj)
+	// nullLists are top-level lists the kind's Go type writes always
+	// (no omitempty): stored as null when absent, not seen by the field
+	// manager.
+	nullLists []string
 	// allocate assigns what the kind's storage assigns on create (a
 	// service's cluster IP); it may fail.
 	allocate func(s *Server, rq *request, o obj) error
@@ -207,6 +215,20 @@ func canonicalize(ri *resInfo, o obj) {
 	}
 }
 
+// canonicalizeStored is canonicalize for the object to be stored: it adds
+// the null lists the kind's typed encoding writes, which the field
+// manager does not see.
+func canonicalizeStored(ri *resInfo, o obj) {
+	canonicalize(ri, o)
+	if st := strategyFor(ri); st.nullLists != nil {
+		for _, k := range st.nullLists {
+			if _, ok := o[k]; !ok {
+				o[k] = nil
+			}
+		}
+	}
+}
+
 // kindWarnings adds the kind's warnings about o to the answer; on update
 // (old not nil) only those old did not have, as the real strategies do.
 func kindWarnings(rq *request, o, old obj) {
@@ -262,7 +284,7 @@ func (s *Server) controllerCreateStages(rq *request, o obj) bool {
 	if st.prepareCreate != nil {
 		st.prepareCreate(s, rq, o)
 	}
-	canonicalize(rq.ri, o)
+	canonicalizeStored(rq.ri, o)
 	if st.allocate != nil && st.allocate(s, rq, o) != nil {
 		return false
 	}

@@ -70,13 +70,8 @@ func init() {
 	register(&strategy{validate: validatePDB}, "policy/poddisruptionbudgets")
 	register(&strategy{validate: func(o obj) []fieldError { return validateRules(asList(o["rules"]), true) }}, "rbac.authorization.k8s.io/roles")
 	register(&strategy{
-		canonicalize: func(o obj) {
-			// rules is written always (a list without omitempty).
-			if _, ok := o["rules"]; !ok {
-				o["rules"] = nil
-			}
-		},
-		validate: func(o obj) []fieldError { return validateRules(asList(o["rules"]), false) },
+		nullLists: []string{"rules"},
+		validate:      func(o obj) []fieldError { return validateRules(asList(o["rules"]), false) },
 	}, "rbac.authorization.k8s.io/clusterroles")
 	register(&strategy{validate: validateLimitRange}, "/limitranges")
 	register(&strategy{validate: validateLease}, "coordination.k8s.io/leases")
@@ -122,10 +117,12 @@ func init() {
 		validate: validateEndpointSlice,
 		validateUpdate: func(o, old obj) []fieldError {
 			if !equalJSON(o["addressType"], old["addressType"]) {
+				// The addresses are not checked against the new type.
 				return []fieldError{{Type: "FieldValueInvalid", Field: "addressType", Value: nil, Detail: "field is immutable"}}
 			}
-			return nil
+			return validateEndpointSlice(o)
 		},
+		updateValidatesAll: true,
 	}, "discovery.k8s.io/endpointslices")
 	defaultType("io.k8s.api.discovery.v1.EndpointPort", func(m map[string]any) {
 		setDefault(m, "name", "")

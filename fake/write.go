@@ -268,7 +268,7 @@ func (s *Server) create(rq *request, o obj) (obj, int, error) {
 	}
 
 	// Canonicalise.
-	canonicalize(rq.ri, o)
+	canonicalizeStored(rq.ri, o)
 	if st.allocate != nil {
 		if err := st.allocate(s, rq, o); err != nil {
 			return nil, 0, err
@@ -528,7 +528,7 @@ func (s *Server) update(rq *request, o obj, op string) (obj, int, error) {
 	kindWarnings(rq, o, old)
 
 	// Canonicalise.
-	canonicalize(rq.ri, o)
+	canonicalizeStored(rq.ri, o)
 	if isCRD(rq.ri) && rq.sub == "" {
 		infos, errs := crdInfos(o)
 		if errs != nil {
