@@ -273,6 +273,23 @@ func (s *Server) handleApply(rq *request) error {
 			drop = append(drop, p)
 		}
 		sort.Sort(sort.Reverse(sort.StringSlice(drop)))
+		// A keyed item that goes is removed whole: its fields first
+		// would leave it without its key.
+		var items []string
+		for _, p := range drop {
+			segs := strings.Split(p, sep)
+			if n := len(segs); n >= 2 && segs[n-1] == "." && strings.HasPrefix(segs[n-2], "k:") {
+				items = append(items, strings.TrimSuffix(p, "."))
+			}
+		}
+		drop = slices.DeleteFunc(drop, func(p string) bool {
+			for _, it := range items {
+				if strings.HasPrefix(p, it) && p != it+"." {
+					return true
+				}
+			}
+			return false
+		})
 		for _, p := range drop {
 			removeAtPath(live, strings.Split(p, sep), t)
 		}
