@@ -22,6 +22,12 @@ var fidRVInMessage = regexp.MustCompile(`(ResourceVersion in (?:the precondition
 // fill in (defaulting, service-account admission) is compared as it is.
 var fidDefaulted = map[string][]string{}
 
+// fidStructDiff matches the unified diff a pod or claim update error
+// appends to its message (after "\n@@ "): kube-apiserver's is of its
+// internal Go types (Go field names and order), which the fake does not
+// have; the message's first line is still compared.
+var fidStructDiff = regexp.MustCompile(`\\n@@ -(?:[^"\\]|\\.)*`)
+
 // fidTokenVolume matches the service-account token volume's name, whose
 // suffix is random.
 var fidTokenVolume = regexp.MustCompile(`kube-api-access-[a-z0-9]{5}`)
@@ -117,6 +123,7 @@ func (n *fidNormaliser) step(r fidResponse) string {
 	}
 	text := fidRVInMessage.ReplaceAllString(n.repl.Replace(string(r.Body)), "${1}(<rv>)")
 	text = fidTokenVolume.ReplaceAllString(text, "kube-api-access-XXXXX")
+	text = fidStructDiff.ReplaceAllString(text, `\n<diff>`)
 	var v any
 	if err := json.Unmarshal([]byte(text), &v); err != nil {
 		sb.WriteString(text)
