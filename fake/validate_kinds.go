@@ -71,7 +71,7 @@ func init() {
 	register(&strategy{validate: func(o obj) []fieldError { return validateRules(asList(o["rules"]), true) }}, "rbac.authorization.k8s.io/roles")
 	register(&strategy{
 		nullLists: []string{"rules"},
-		validate:      func(o obj) []fieldError { return validateRules(asList(o["rules"]), false) },
+		validate:  func(o obj) []fieldError { return validateRules(asList(o["rules"]), false) },
 	}, "rbac.authorization.k8s.io/clusterroles")
 	register(&strategy{validate: validateLimitRange}, "/limitranges")
 	register(&strategy{validate: validateLease}, "coordination.k8s.io/leases")
