@@ -136,7 +136,9 @@ var fidelityDefaultsScript = []fidStep{
 	{ID: "inv-rs-selector-immutable", Method: "PATCH", Path: pRS + "/drs1", CT: ctMerge, Body: `{"spec":{"selector":{"matchLabels":{"app":"w","v":"2"}},"template":{"metadata":{"labels":{"app":"w","v":"2"}}}}}`},
 	{ID: "inv-deploy-progress", Method: "POST", Path: pDeploy, Body: fidWorkload("Deployment", "id5", `"minReadySeconds":700,`)},
 	{ID: "inv-job-restart-always", Method: "POST", Path: pJob, Body: `{"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"ij1"},"spec":{"template":{"spec":{"containers":[{"name":"c","image":"busybox"}]}}}}`},
-	{ID: "inv-svc-clusterip-immutable", Method: "PATCH", Path: pSvc + "/ds1", CT: ctMerge, Body: `{"spec":{"clusterIP":"10.0.0.250"}}`},
+	// 10.0.0.0, the range's network address, is never allocated (another
+	// address could be ds1's own, making the patch a no-op).
+	{ID: "inv-svc-clusterip-immutable", Method: "PATCH", Path: pSvc + "/ds1", CT: ctMerge, Body: `{"spec":{"clusterIP":"10.0.0.0"}}`},
 	{ID: "inv-cronjob-no-schedule", Method: "POST", Path: pCJ, Body: `{"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"icj"},"spec":{"jobTemplate":{"spec":{"template":{"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"busybox"}]}}}}}}`},
 
 	// fieldValidation: Strict refuses unknown and duplicate fields, Warn
