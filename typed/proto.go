@@ -1,7 +1,6 @@
 package typed
 
 import (
-	"encoding/binary"
 	"reflect"
 	"runtime"
 	"sync"
@@ -61,82 +60,42 @@ func (c *Client[T, L]) encodeBody(obj *T) ([]byte, string, error) {
 	return body, "application/json", nil
 }
 
-// listFields calls fn with each field of the protobuf message data that is
-// length-delimited (a message, string or bytes), and its number; other
-// fields are skipped. It returns false on malformed input.
-func listFields(data []byte, fn func(num int, b []byte) bool) bool {
-	for len(data) > 0 {
-		tag, n := binary.Uvarint(data)
-		if n <= 0 {
-			return false
-		}
-		data = data[n:]
-		switch tag & 7 {
-		case protowire.WireBytes:
-			l, n := binary.Uvarint(data)
-			if n <= 0 || l > uint64(len(data)-n) {
-				return false
-			}
-			b := data[n : n+int(l) : n+int(l)]
-			data = data[n+int(l):]
-			if !fn(int(tag>>3), b) {
-				return false
-			}
-		case protowire.WireVarint:
-			_, n := binary.Uvarint(data)
-			if n <= 0 {
-				return false
-			}
-			data = data[n:]
-		case 1: // fixed64
-			if len(data) < 8 {
-				return false
-			}
-			data = data[8:]
-		case 5: // fixed32
-			if len(data) < 4 {
-				return false
-			}
-			data = data[4:]
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// UnmarshalProto decodes a page from a list's protobuf message (codec's
-// protobuf capability): the metadata (field 1) and each item (field 2)
-// through T's UnmarshalProto, which copies the item's bytes, so that an
-// item kept in a cache holds its own message and nothing of the list's.
-// Large lists are decoded in parallel.
-func (p *page[T]) UnmarshalProto(data []byte) error {
-	var meta []byte
-	var raw [][]byte
-	if !listFields(data, func(num int, b []byte) bool {
-		switch num {
-		case 1:
-			meta = b
-		case 2:
-			raw = append(raw, b)
-		}
-		return true
-	}) {
-		return &protowire.Error{Reason: "malformed list message"}
-	}
-	if meta != nil {
-		d := protowire.NewDecoder(meta)
-		metav1.ListMetaDecodeProto(d, &p.ListMeta)
-		if err := d.Err(); err != nil {
-			return err
-		}
-	}
+// UnmarshalProtoFrom decodes a page from a list's protobuf message
+// (codec's protobuf capability): the metadata (field 1), then each item
+// (field 2) through T's UnmarshalProtoFrom with a decoder of its part of
+// the message, which decodes as d does: items of a page decoded in place
+// point into the body, detached items (an informer's) share nothing with
+// it. Large lists are decoded in parallel.
+func (p *page[T]) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	var zero T
 	if _, ok := any(&zero).(codec.ProtoDecoder); !ok {
 		return &codec.ContentTypeError{ContentType: codec.ProtobufContentType}
 	}
+	var raw [][]byte
+	size := 0
+	for d.Next() {
+		switch d.Num() {
+		case 1:
+			if o, ok := d.Enter(-1); ok {
+				metav1.ListMetaDecodeProto(d, &p.ListMeta)
+				d.Leave(o)
+			}
+		case 2:
+			if raw == nil {
+				raw = make([][]byte, 0, d.Count())
+			}
+			b := d.Message()
+			raw = append(raw, b)
+			size += len(b)
+		default:
+			d.Skip()
+		}
+	}
+	if err := d.Err(); err != nil {
+		return err
+	}
 	p.Items = make([]T, len(raw))
-	if err := decodeItemsProto(p.Items, raw, len(data)); err != nil {
+	if err := decodeItemsProto(d, p.Items, raw, size); err != nil {
 		p.Items = nil
 		return err
 	}
@@ -150,13 +109,16 @@ func (p *page[T]) UnmarshalProto(data []byte) error {
 	return nil
 }
 
-// decodeItemsProto decodes raw[i] into items[i], on several goroutines
-// when the list (size bytes) is large.
-func decodeItemsProto[T any](items []T, raw [][]byte, size int) error {
+// decodeItemsProto decodes raw[i], parts of d's input, into items[i], on
+// several goroutines when the list (size bytes of items) is large.
+func decodeItemsProto[T any](d *protowire.Decoder, items []T, raw [][]byte, size int) error {
+	one := func(i int) error {
+		return any(&items[i]).(codec.ProtoDecoder).UnmarshalProtoFrom(d.Part(raw[i]))
+	}
 	workers := max(1, min(runtime.GOMAXPROCS(0), size/(512<<10), 16))
 	if workers == 1 || size < codec.ParallelMin {
 		for i := range raw {
-			if err := any(&items[i]).(codec.ProtoDecoder).UnmarshalProto(raw[i]); err != nil {
+			if err := one(i); err != nil {
 				return err
 			}
 		}
@@ -168,7 +130,7 @@ func decodeItemsProto[T any](items []T, raw [][]byte, size int) error {
 	for w := range workers {
 		wg.Go(func() {
 			for i := w * per; i < min(len(raw), (w+1)*per); i++ {
-				if err := any(&items[i]).(codec.ProtoDecoder).UnmarshalProto(raw[i]); err != nil {
+				if err := one(i); err != nil {
 					errs[w] = err
 					return
 				}
@@ -184,12 +146,12 @@ func decodeItemsProto[T any](items []T, raw [][]byte, size int) error {
 	return nil
 }
 
-// UnmarshalProto decodes the list from its protobuf message (codec's
+// UnmarshalProtoFrom decodes the list from its protobuf message (codec's
 // protobuf capability): its items in parallel when it is large, and its
 // TypeMeta from the kind's descriptor, as the server's JSON has it.
-func (o ownedList[T, L]) UnmarshalProto(data []byte) error {
+func (o ownedList[T, L]) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	var p page[T]
-	if err := p.UnmarshalProto(data); err != nil {
+	if err := p.UnmarshalProtoFrom(d); err != nil {
 		return err
 	}
 	out := reflect.ValueOf(o.out).Elem()

@@ -80,8 +80,14 @@ func (x *CronJob) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *CronJob) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *CronJob) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = CronJob{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -149,8 +155,14 @@ func (x *CronJobList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *CronJobList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *CronJobList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = CronJobList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -425,8 +437,14 @@ func (x *Job) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *Job) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *Job) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = Job{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -572,8 +590,14 @@ func (x *JobList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *JobList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *JobList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = JobList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)

@@ -21,6 +21,7 @@ func TestTypesStandAlone(t *testing.T) {
 		"github.com/kubewire/kubewire/api/",
 		"github.com/kubewire/kubewire/internal/codec",
 		"github.com/kubewire/kubewire/internal/deepcopy",
+		"github.com/kubewire/kubewire/internal/intern",
 		"github.com/kubewire/kubewire/internal/jsonwire",
 		"github.com/kubewire/kubewire/internal/protowire",
 		"github.com/json-iterator/go",

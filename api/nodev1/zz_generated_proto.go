@@ -39,6 +39,7 @@ func (x *Overhead) DecodeProto(d *protowire.Decoder) {
 			d.Unknown()
 		}
 	}
+	x.PodFixed = protowire.ShareQuantities(d, x.PodFixed)
 }
 
 // SizeProto returns the size of x's message.
@@ -171,8 +172,14 @@ func (x *RuntimeClass) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *RuntimeClass) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *RuntimeClass) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = RuntimeClass{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -240,8 +247,14 @@ func (x *RuntimeClassList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *RuntimeClassList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *RuntimeClassList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = RuntimeClassList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)

@@ -146,8 +146,14 @@ func (x *DeviceTaintRule) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *DeviceTaintRule) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *DeviceTaintRule) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = DeviceTaintRule{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -217,8 +223,14 @@ func (x *DeviceTaintRuleList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *DeviceTaintRuleList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *DeviceTaintRuleList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = DeviceTaintRuleList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -699,8 +711,14 @@ func (x *ResourcePoolStatusRequest) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ResourcePoolStatusRequest) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ResourcePoolStatusRequest) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ResourcePoolStatusRequest{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -770,8 +788,14 @@ func (x *ResourcePoolStatusRequestList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ResourcePoolStatusRequestList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ResourcePoolStatusRequestList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ResourcePoolStatusRequestList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)

@@ -738,6 +738,7 @@ func (x *CapacityRequirements) DecodeProto(d *protowire.Decoder) {
 			d.Unknown()
 		}
 	}
+	x.Requests = protowire.ShareQuantities(d, x.Requests)
 }
 
 // SizeProto returns the size of x's message.
@@ -1580,8 +1581,14 @@ func (x *DeviceClass) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *DeviceClass) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *DeviceClass) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = DeviceClass{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -1738,8 +1745,14 @@ func (x *DeviceClassList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *DeviceClassList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *DeviceClassList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = DeviceClassList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -2262,6 +2275,7 @@ func (x *DeviceRequestAllocationResult) DecodeProto(d *protowire.Decoder) {
 			d.Unknown()
 		}
 	}
+	x.ConsumedCapacity = protowire.ShareQuantities(d, x.ConsumedCapacity)
 }
 
 // SizeProto returns the size of x's message.
@@ -3089,8 +3103,14 @@ func (x *ResourceClaim) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ResourceClaim) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ResourceClaim) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ResourceClaim{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -3210,8 +3230,14 @@ func (x *ResourceClaimList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ResourceClaimList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ResourceClaimList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ResourceClaimList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -3428,8 +3454,14 @@ func (x *ResourceClaimTemplate) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ResourceClaimTemplate) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ResourceClaimTemplate) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ResourceClaimTemplate{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -3499,8 +3531,14 @@ func (x *ResourceClaimTemplateList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ResourceClaimTemplateList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ResourceClaimTemplateList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ResourceClaimTemplateList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -3678,8 +3716,14 @@ func (x *ResourceSlice) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ResourceSlice) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ResourceSlice) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ResourceSlice{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -3747,8 +3791,14 @@ func (x *ResourceSliceList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ResourceSliceList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ResourceSliceList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ResourceSliceList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"sync"
@@ -124,6 +125,9 @@ func TestRealServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("seeded %d pods in %v", n, time.Since(start))
+	if dir := os.Getenv("KUBEWIRE_REAL_DUMP"); dir != "" {
+		dumpLists(t, cs, dir)
+	}
 
 	const rounds = 5
 	var cgWall, kwWall, cgCPU, kwCPU []time.Duration
@@ -149,61 +153,19 @@ func TestRealServer(t *testing.T) {
 		median(kwCPU), float64(median(kwCPU))/float64(median(cgCPU)))
 
 	// Informer initial sync: wall time and heap held per pod.
-	heap := func() uint64 {
-		runtime.GC()
-		runtime.GC()
-		var m runtime.MemStats
-		runtime.ReadMemStats(&m)
-		return m.HeapAlloc
-	}
 	jrc, err := kwrest.New(kwCfg, kwrest.WithRateLimit(-1, 0), kwrest.WithJSON())
 	if err != nil {
 		t.Fatal(err)
 	}
-	kwInformer := func(rc *kwrest.Client) (time.Duration, float64) {
-		before := heap()
-		w := time.Now()
-		kinf, err := controller.NewInformer(controller.FromTyped(typed.For[kwcorev1.Pod, kwcorev1.PodList](rc, "")))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ictx, cancel := context.WithCancel(ctx)
-		done := make(chan struct{})
-		go func() { kinf.Run(ictx); close(done) }()
-		if err := kinf.WaitForSync(ctx); err != nil {
-			t.Fatal(err)
-		}
-		took := time.Since(w)
-		per := float64(heap()-before) / float64(n)
-		if kinf.Lister().Len() != n {
-			t.Fatalf("kubewire informer has %d pods", kinf.Lister().Len())
-		}
-		cancel()
-		<-done
-		runtime.KeepAlive(kinf)
-		return took, per
-	}
 	var cgSync, kwSync, kjSync []time.Duration
 	var cgHeap, kwHeap, kjHeap []float64
 	for range 3 {
-		before := heap()
-		w := time.Now()
-		stop := make(chan struct{})
-		f := informers.NewSharedInformerFactory(cs, 0)
-		inf := f.Core().V1().Pods().Informer()
-		f.Start(stop)
-		if !cache.WaitForCacheSync(stop, inf.HasSynced) {
-			t.Fatal("client-go informer did not sync")
-		}
-		cgSync = append(cgSync, time.Since(w))
-		cgHeap = append(cgHeap, float64(heap()-before)/float64(n))
-		close(stop)
-		f.Shutdown()
-		runtime.KeepAlive(inf)
+		d, h := clientgoInformer(t, cs, n)
+		cgSync, cgHeap = append(cgSync, d), append(cgHeap, h)
 
-		d, h := kwInformer(rc)
+		d, h = kubewireInformer(t, rc, n)
 		kwSync, kwHeap = append(kwSync, d), append(kwHeap, h)
-		d, h = kwInformer(jrc)
+		d, h = kubewireInformer(t, jrc, n)
 		kjSync, kjHeap = append(kjSync, d), append(kjHeap, h)
 	}
 	slices.Sort(cgHeap)
@@ -214,4 +176,69 @@ func TestRealServer(t *testing.T) {
 	t.Logf("informer initial sync of %d pods, medians of 3 alternating rounds: client-go %v, %.0f B/pod; kubewire %v (%.2fx), %.0f B/pod (%.2fx)",
 		n, median(cgSync), cgHeap[1], median(kwSync), float64(median(kwSync))/float64(median(cgSync)), kwHeap[1], kwHeap[1]/cgHeap[1])
 	fmt.Fprintln(os.Stderr, "done")
+}
+
+// heap returns the live heap after two collections.
+func heap() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// clientgoInformer syncs a client-go pod informer of n pods and returns
+// how long it took and the heap it holds per pod.
+func clientgoInformer(t *testing.T, cs kubernetes.Interface, n int) (time.Duration, float64) {
+	before := heap()
+	w := time.Now()
+	stop := make(chan struct{})
+	f := informers.NewSharedInformerFactory(cs, 0)
+	inf := f.Core().V1().Pods().Informer()
+	f.Start(stop)
+	if !cache.WaitForCacheSync(stop, inf.HasSynced) {
+		t.Fatal("client-go informer did not sync")
+	}
+	took := time.Since(w)
+	per := float64(heap()-before) / float64(n)
+	if len(inf.GetStore().ListKeys()) != n {
+		t.Fatalf("client-go informer has %d pods", len(inf.GetStore().ListKeys()))
+	}
+	close(stop)
+	f.Shutdown()
+	runtime.KeepAlive(inf)
+	return took, per
+}
+
+// kubewireInformer syncs a kubewire pod informer of n pods and returns
+// how long it took and the heap it holds per pod.
+func kubewireInformer(t *testing.T, rc *kwrest.Client, n int) (time.Duration, float64) {
+	ctx := context.Background()
+	before := heap()
+	w := time.Now()
+	kinf, err := controller.NewInformer(controller.FromTyped(typed.For[kwcorev1.Pod, kwcorev1.PodList](rc, "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ictx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { kinf.Run(ictx); close(done) }()
+	if err := kinf.WaitForSync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(w)
+	per := float64(heap()-before) / float64(n)
+	if f := os.Getenv("KUBEWIRE_HEAPPROFILE"); f != "" {
+		if out, err := os.Create(fmt.Sprintf("%s.json=%v", f, rc.JSONOnly())); err == nil {
+			pprof.WriteHeapProfile(out)
+			out.Close()
+		}
+	}
+	if kinf.Lister().Len() != n {
+		t.Fatalf("kubewire informer has %d pods", kinf.Lister().Len())
+	}
+	cancel()
+	<-done
+	runtime.KeepAlive(kinf)
+	return took, per
 }

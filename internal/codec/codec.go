@@ -27,11 +27,12 @@ type JSONDecoder interface {
 	DecodeWire(r *jsonwire.Reader)
 }
 
-// ProtoDecoder is the protobuf capability: a value that reads itself from
-// its protobuf message (the body without its envelope). Every generated
-// kind and list has it; it copies what it keeps.
+// ProtoDecoder is the protobuf capability: a value that reads itself, whole,
+// from the decoder of its protobuf message (the body without its
+// envelope), keeping what the decoder's ownership allows. Every generated
+// kind and list has it, and so do typed's list pages.
 type ProtoDecoder interface {
-	UnmarshalProto(data []byte) error
+	UnmarshalProtoFrom(d *protowire.Decoder) error
 }
 
 // ProtoEncoder is what a value needs to be sent as a protobuf body.
@@ -151,7 +152,16 @@ func DecodeBody(body []byte, contentType string, v any, own Ownership) error {
 		if err != nil {
 			return err
 		}
-		if err := d.UnmarshalProto(env.Raw); err != nil {
+		var pd *protowire.Decoder
+		switch own {
+		case Owned:
+			pd = protowire.NewDecoderOwned(env.Raw)
+		case Borrowed:
+			pd = protowire.NewDecoder(env.Raw)
+		default:
+			pd = protowire.NewDecoderDetached(env.Raw)
+		}
+		if err := d.UnmarshalProtoFrom(pd); err != nil {
 			return err
 		}
 		SetTypeMeta(v, env.APIVersion, env.Kind)

@@ -13,6 +13,8 @@ import (
 //	SizeProto(e *protowire.Encoder) int              the encoded size
 //	EncodeProto(e *protowire.Encoder, b []byte) []byte
 //	UnmarshalProto(data []byte) error                one message, no envelope
+//	UnmarshalProtoFrom(d *protowire.Decoder) error   the same, for kinds and lists,
+//	                                                 with d's ownership (codec's capability)
 //	ProtoSize() int, AppendProto(b []byte) []byte    what callers use
 //
 // (object and list metadata have package functions instead, as for JSON:
@@ -263,21 +265,36 @@ func (g *protoGen) typ(t *typ) {
 	w.p("func (x *%s) ProtoSize() int { return x.SizeProto(%s) }", t.name, enc)
 	w.p("\n// AppendProto appends x's protobuf message, as Kubernetes encodes it, to b.")
 	w.p("func (x *%s) AppendProto(b []byte) []byte { return x.EncodeProto(%s, b) }", t.name, enc)
+	if !root {
+		w.p("\n// UnmarshalProto sets x to the protobuf message data (without the")
+		w.p("// envelope); malformed data is a *metav1.ProtoError. Strings and bytes of")
+		w.p("// x share one copy of data.")
+		w.p("func (x *%s) UnmarshalProto(data []byte) error {", t.name)
+		w.p("*x = %s{}", t.name)
+		w.p("d := protowire.NewDecoder(data)")
+		w.p("x.DecodeProto(d)")
+		w.p("return d.Err()")
+		w.p("}")
+		return
+	}
 	w.p("\n// UnmarshalProto sets x to the protobuf message data (without the")
 	w.p("// envelope); malformed data is a *metav1.ProtoError. Strings and bytes of")
 	w.p("// x share one copy of data.")
 	w.p("func (x *%s) UnmarshalProto(data []byte) error {", t.name)
+	w.p("return x.UnmarshalProtoFrom(protowire.NewDecoder(data))")
+	w.p("}")
+	w.p("\n// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's")
+	w.p("// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);")
+	w.p("// malformed data is a *metav1.ProtoError.")
+	w.p("func (x *%s) UnmarshalProtoFrom(d *protowire.Decoder) error {", t.name)
 	w.p("*x = %s{}", t.name)
-	w.p("d := protowire.NewDecoder(data)")
 	w.p("x.DecodeProto(d)")
-	if root {
-		if items := listItems(t); items != nil {
-			w.p("u := d.TakeUnknown()")
-			w.p("x.protoUnknown = u.Without(%d)", protoFacts[t.schema+".items"].path[0])
-			w.p("for i := range x.Items { x.Items[i].protoUnknown = u.Item(%d, i) }", protoFacts[t.schema+".items"].path[0])
-		} else {
-			w.p("x.protoUnknown = d.TakeUnknown()")
-		}
+	if items := listItems(t); items != nil {
+		w.p("u := d.TakeUnknown()")
+		w.p("x.protoUnknown = u.Without(%d)", protoFacts[t.schema+".items"].path[0])
+		w.p("for i := range x.Items { x.Items[i].protoUnknown = u.Item(%d, i) }", protoFacts[t.schema+".items"].path[0])
+	} else {
+		w.p("x.protoUnknown = d.TakeUnknown()")
 	}
 	w.p("return d.Err()")
 	w.p("}")
@@ -355,6 +372,12 @@ func (n *protoNode) emit(g *protoGen, t *typ) {
 	w.p("d.Unknown()")
 	w.p("}")
 	w.p("}")
+	for _, num := range n.numbers() {
+		if f := n.fields[num]; f != nil && f.desc.kind == "map" && f.f.typ.kind == kMap && g.isQuantity(f.f.typ.elem) {
+			// Resource lists repeat across the objects of a cache.
+			w.p("x.%s = protowire.ShareQuantities(d, x.%s)", f.f.goName, f.f.goName)
+		}
+	}
 	w.p("}")
 
 	w.p("\n// %s returns the size of x's message.", size)
@@ -761,4 +784,11 @@ func emitProtoTest(p *pkg) ([]byte, error) {
 		return nil, nil
 	}
 	return file(p.name+"_test", []string{`"testing"`, `"` + modulePath + `/internal/fixtures"`, p.importLine(p.name)}, w.Bytes())
+}
+
+func (g *protoGen) isQuantity(t *gtype) bool {
+	if t.kind != kStruct || t.ptr || t.name != "Quantity" {
+		return false
+	}
+	return t.pkg == metaPkg || t.pkg == "" && g.p.name == metaPkg
 }

@@ -1,11 +1,11 @@
 package jsonwire
 
 import (
-	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"unsafe"
+
+	internpkg "github.com/kubewire/kubewire/internal/intern"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -28,7 +28,7 @@ func decodeStrings(t *testing.T, data []byte) []string {
 // A detached Reader copies strings, and shares the copies of short ones
 // between values; long strings are copied every time.
 func TestDetachedStringsAreSharedCopies(t *testing.T) {
-	long := strings.Repeat("x", maxIntern+1)
+	long := strings.Repeat("x", internpkg.MaxIntern+1)
 	medium := "registry.example.com/team/app@sha256:" + strings.Repeat("0123456789abcdef", 4)
 	in := []byte(`["kube-system","` + long + `","a\"b","` + medium + `"]`)
 	a := decodeStrings(t, in)
@@ -39,7 +39,7 @@ func TestDetachedStringsAreSharedCopies(t *testing.T) {
 	assert.Same(t, unsafe.StringData(a[0]), unsafe.StringData(b[0]), "short strings are shared")
 	assert.Same(t, unsafe.StringData(a[2]), unsafe.StringData(b[2]), "unescaped strings too")
 	assert.Same(t, unsafe.StringData(a[3]), unsafe.StringData(b[3]), "strings longer than maxShort too")
-	assert.NotSame(t, unsafe.StringData(a[1]), unsafe.StringData(b[1]), "strings longer than maxIntern are copied")
+	assert.NotSame(t, unsafe.StringData(a[1]), unsafe.StringData(b[1]), "strings longer than internpkg.MaxIntern are copied")
 
 	var keys []string
 	for range 2 {
@@ -53,53 +53,10 @@ func TestDetachedStringsAreSharedCopies(t *testing.T) {
 	assert.Same(t, unsafe.StringData(keys[0]), unsafe.StringData(keys[1]), "map keys too")
 }
 
-// Many distinct strings of one length, more than the table's slots, all
-// come back right; strings that keep coming back stay shared.
-func TestInternCollisions(t *testing.T) {
-	hot := intern([]byte("hot-value"))
-	for i := range 20 * shortSlots {
-		s := fmt.Sprintf("v-%07d", i) // as long as "hot-value"
-		require.Equal(t, s, intern([]byte(s)))
-		if i%8 == 0 {
-			require.Equal(t, "hot-value", intern([]byte("hot-value")))
-		}
-	}
-	assert.Same(t, unsafe.StringData(hot), unsafe.StringData(intern([]byte("hot-value"))))
-
-	pad := strings.Repeat("-", maxShort)
-	for i := range 4 * longSlots {
-		s := fmt.Sprintf("%s%07d", pad, i)
-		require.Equal(t, s, intern([]byte(s)))
-	}
-}
-
-func TestInternConcurrent(t *testing.T) {
-	var wg sync.WaitGroup
-	for g := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range 2000 {
-				s := fmt.Sprintf("s%d", (i*7+g)%300)
-				if got := intern([]byte(s)); got != s {
-					t.Errorf("intern(%q) = %q", s, got)
-					return
-				}
-				raw := fmt.Sprintf(`{"f:%d":{}}`, (i*5+g)%300)
-				if got := shareRaw([]byte(raw)); string(got) != raw {
-					t.Errorf("shareRaw(%q) = %q", raw, got)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-}
-
 // A detached Reader shares raw values too, with no spare capacity, so that
 // appending to one never writes into another.
 func TestDetachedRawIsShared(t *testing.T) {
-	in := []byte(`[{"f:metadata":{"f:labels":{}}},{"f:metadata":{"f:labels":{}}},` + `"` + strings.Repeat("y", maxShareRaw) + `"]`)
+	in := []byte(`[{"f:metadata":{"f:labels":{}}},{"f:metadata":{"f:labels":{}}},` + `"` + strings.Repeat("y", internpkg.MaxShareRaw) + `"]`)
 	var r Reader
 	r.Reset(in)
 	var raws [][]byte
@@ -115,7 +72,7 @@ func TestDetachedRawIsShared(t *testing.T) {
 	grown := append(raws[0], '!')
 	assert.NotSame(t, &raws[0][0], &grown[0])
 	assert.Equal(t, `{"f:metadata":{"f:labels":{}}}`, string(raws[1]))
-	assert.Len(t, raws[2], maxShareRaw+2)
+	assert.Len(t, raws[2], internpkg.MaxShareRaw+2)
 }
 
 // A detached Reader allocates optional scalars one by one, each its own.

@@ -5,15 +5,20 @@
 // and watch event frames). It uses no protobuf library: Kubernetes' field
 // numbers are facts the generator reads from internal/gen/protofacts.txt.
 //
-// Decoding copies its input once and decodes from the copy: strings and
-// byte slices of the decoded value point into it, so a decoded object
-// costs one allocation for all its text.
+// Decoding copies its input once and decodes from the copy (or from the
+// input itself, when the caller hands it over): strings and byte slices of
+// the decoded value point into it, so a decoded object costs one
+// allocation for all its text. A detached decoder instead copies out what
+// the value keeps, sharing the copies of short strings and raw values
+// with other detached values (package intern), for values kept for long.
 package protowire
 
 import (
 	"math"
 	"strconv"
 	"unsafe"
+
+	"github.com/kubewire/kubewire/internal/intern"
 )
 
 // Wire types.
@@ -63,12 +68,54 @@ type Decoder struct {
 	words    []uint64
 	strs     []string
 	slabs    []slab
+	// detached marks a decoder that borrows buf for the decode only (see
+	// NewDecoderDetached).
+	detached bool
 }
 
-// NewDecoder returns a decoder of the message data, which it copies.
+// NewDecoder returns a decoder of the message data, which it copies:
+// strings and bytes of the decoded value point into the copy.
 func NewDecoder(data []byte) *Decoder {
 	buf := append([]byte(nil), data...) // not cleared before the copy, as make would
 	return &Decoder{buf: buf, end: len(data)}
+}
+
+// NewDecoderOwned returns a decoder of the message data, which it keeps:
+// strings and bytes of the decoded value point into data, so the caller
+// must never change data afterwards.
+func NewDecoderOwned(data []byte) *Decoder {
+	return &Decoder{buf: data, end: len(data)}
+}
+
+// NewDecoderDetached returns a decoder of the message data, which it
+// borrows for the decode only: the decoded value shares no memory with
+// data and holds no more than it needs, for values kept for long (an
+// informer's cache). Strings and bytes are copies, those of short strings
+// and raw values shared with other detached values holding the same bytes
+// (see package intern); optional scalars and structs are allocated one by
+// one, so that no unused chunk stays alive with the value.
+func NewDecoderDetached(data []byte) *Decoder {
+	return &Decoder{buf: data, end: len(data), detached: true}
+}
+
+// Part returns a decoder of part, the bytes of a message within d's input
+// (from Message), that decodes as d does: from d's copy, in place, or
+// detached. A list decodes its items with parts, each on its own (or in
+// parallel).
+func (d *Decoder) Part(part []byte) *Decoder {
+	return &Decoder{buf: part, end: len(part), detached: d.detached}
+}
+
+// Message reads a length-delimited field (a nested message) without
+// decoding it and returns its bytes, a slice of d's input, for Part.
+func (d *Decoder) Message() []byte {
+	n, ok := d.length()
+	if !ok {
+		return nil
+	}
+	b := d.buf[d.pos : d.pos+n : d.pos+n]
+	d.pos += n
+	return b
 }
 
 // Err returns the first failure, or nil. A decoder that stopped before
@@ -209,31 +256,50 @@ func (d *Decoder) length() (int, bool) {
 	return int(n), true
 }
 
-// String reads a string field. It points into the decoder's copy of the
-// input.
+// String reads a string field. It points into the decoder's input (or
+// its copy), or is a copy when the decoder is detached.
 func (d *Decoder) String() string {
 	n, ok := d.length()
 	if !ok || n == 0 {
 		return ""
 	}
-	s := unsafe.String(&d.buf[d.pos], n)
+	var s string
+	if d.detached {
+		s = intern.String(d.buf[d.pos : d.pos+n])
+	} else {
+		s = unsafe.String(&d.buf[d.pos], n)
+	}
 	d.pos += n
 	return s
 }
 
-// Bytes reads a bytes field: never nil when read, even when empty.
+// Bytes reads a bytes field: never nil when read, even when empty. It
+// points into the decoder's input (or its copy), or is a copy that must
+// not be written in place when the decoder is detached.
 func (d *Decoder) Bytes() []byte {
 	n, ok := d.length()
 	if !ok {
 		return nil
 	}
-	b := d.buf[d.pos : d.pos+n : d.pos+n]
+	var b []byte
+	switch {
+	case !d.detached:
+		b = d.buf[d.pos : d.pos+n : d.pos+n]
+	case n == 0:
+		b = []byte{}
+	default:
+		b = intern.Bytes(d.buf[d.pos : d.pos+n])
+	}
 	d.pos += n
 	return b
 }
 
-// word returns a fresh 8-byte word from the decoder's slab.
+// word returns a fresh 8-byte word from the decoder's slab, or allocated
+// on its own when the decoder is detached.
 func (d *Decoder) word() unsafe.Pointer {
+	if d.detached {
+		return unsafe.Pointer(new(uint64))
+	}
 	if len(d.words) == 0 {
 		d.words = make([]uint64, 32)
 	}
@@ -272,6 +338,11 @@ func (d *Decoder) Float64Ptr() *float64 {
 
 // StringPtr reads a string field into a new pointer.
 func (d *Decoder) StringPtr() *string {
+	if d.detached {
+		p := new(string)
+		*p = d.String()
+		return p
+	}
 	if len(d.strs) == 0 {
 		d.strs = make([]string, 16)
 	}
