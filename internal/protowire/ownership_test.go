@@ -18,7 +18,7 @@ func ownershipMsg() []byte {
 }
 
 type ownershipOut struct {
-	s, nested string
+	s, nested  string
 	raw, empty []byte
 	n          *int64
 }
