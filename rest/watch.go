@@ -272,11 +272,22 @@ func protoWatchEvent(frame []byte) (typ string, object []byte, err error) {
 		pe, err := protowire.DecodeWatchEvent(frame)
 		return pe.Type, pe.Object, err
 	}
-	bad := &protowire.Error{Reason: "malformed watch event"}
 	ok := protoBytesFields(frame, func(num int, b []byte) bool {
 		switch num {
 		case 1:
-			typ = string(b)
+			// The known types take no allocation.
+			switch string(b) {
+			case string(EventAdded):
+				typ = string(EventAdded)
+			case string(EventModified):
+				typ = string(EventModified)
+			case string(EventDeleted):
+				typ = string(EventDeleted)
+			case string(EventBookmark):
+				typ = string(EventBookmark)
+			default:
+				typ = string(b)
+			}
 		case 2:
 			return protoBytesFields(b, func(num int, b []byte) bool {
 				if num == 1 {
@@ -288,7 +299,7 @@ func protoWatchEvent(frame []byte) (typ string, object []byte, err error) {
 		return true
 	})
 	if !ok {
-		return "", nil, bad
+		return "", nil, &protowire.Error{Reason: "malformed watch event"}
 	}
 	return typ, object, nil
 }

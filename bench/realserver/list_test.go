@@ -160,12 +160,12 @@ func TestRealServer(t *testing.T) {
 	var cgSync, kwSync, kjSync []time.Duration
 	var cgHeap, kwHeap, kjHeap []float64
 	for range 3 {
-		d, h := clientgoInformer(t, cs, n)
+		d, h := clientgoInformer(t, cs, n, false)
 		cgSync, cgHeap = append(cgSync, d), append(cgHeap, h)
 
-		d, h = kubewireInformer(t, rc, n)
+		d, h = kubewireInformer(t, rc, n, false)
 		kwSync, kwHeap = append(kwSync, d), append(kwHeap, h)
-		d, h = kubewireInformer(t, jrc, n)
+		d, h = kubewireInformer(t, jrc, n, false)
 		kjSync, kjHeap = append(kjSync, d), append(kjHeap, h)
 	}
 	slices.Sort(cgHeap)
@@ -189,12 +189,23 @@ func heap() uint64 {
 
 // clientgoInformer syncs a client-go pod informer of n pods and returns
 // how long it took and the heap it holds per pod.
-func clientgoInformer(t *testing.T, cs kubernetes.Interface, n int) (time.Duration, float64) {
+// With dropManagedFields, a transform drops each pod's managedFields.
+func clientgoInformer(t *testing.T, cs kubernetes.Interface, n int, dropManagedFields bool) (time.Duration, float64) {
 	before := heap()
 	w := time.Now()
 	stop := make(chan struct{})
 	f := informers.NewSharedInformerFactory(cs, 0)
 	inf := f.Core().V1().Pods().Informer()
+	if dropManagedFields {
+		if err := inf.SetTransform(func(o any) (any, error) {
+			if p, ok := o.(*corev1.Pod); ok {
+				p.ManagedFields = nil
+			}
+			return o, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	f.Start(stop)
 	if !cache.WaitForCacheSync(stop, inf.HasSynced) {
 		t.Fatal("client-go informer did not sync")
@@ -212,11 +223,16 @@ func clientgoInformer(t *testing.T, cs kubernetes.Interface, n int) (time.Durati
 
 // kubewireInformer syncs a kubewire pod informer of n pods and returns
 // how long it took and the heap it holds per pod.
-func kubewireInformer(t *testing.T, rc *kwrest.Client, n int) (time.Duration, float64) {
+// With dropManagedFields, a transform drops each pod's managedFields.
+func kubewireInformer(t *testing.T, rc *kwrest.Client, n int, dropManagedFields bool) (time.Duration, float64) {
 	ctx := context.Background()
 	before := heap()
 	w := time.Now()
-	kinf, err := controller.NewInformer(controller.FromTyped(typed.For[kwcorev1.Pod, kwcorev1.PodList](rc, "")))
+	var opts []controller.Option
+	if dropManagedFields {
+		opts = append(opts, controller.WithTransform(func(p *kwcorev1.Pod) { p.ManagedFields = nil }))
+	}
+	kinf, err := controller.NewInformer(controller.FromTyped(typed.For[kwcorev1.Pod, kwcorev1.PodList](rc, "")), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -101,8 +101,12 @@ const ProtobufContentType = protowire.ContentType
 // application/vnd.kubernetes.protobuf (with any parameters, such as a
 // watch's stream=watch); false for anything else.
 func FormatOf(contentType string) (Format, bool) {
-	if contentType == "" {
+	switch contentType {
+	case "", "application/json":
 		return JSON, true
+	case protowire.ContentType:
+		// Each event of a protobuf watch names it: no parsing.
+		return Protobuf, true
 	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	if err != nil {
@@ -155,7 +159,12 @@ func DecodeBody(body []byte, contentType string, v any, own Ownership) error {
 		var pd *protowire.Decoder
 		switch own {
 		case Owned:
-			pd = protowire.NewDecoderOwned(env.Raw)
+			pd = protoDecoders.Get().(*protowire.Decoder)
+			pd.ResetOwned(env.Raw)
+			defer func() {
+				pd.Release()
+				protoDecoders.Put(pd)
+			}()
 		case Borrowed:
 			pd = protowire.NewDecoder(env.Raw)
 		default:
@@ -194,6 +203,11 @@ func DecodeBody(body []byte, contentType string, v any, own Ownership) error {
 		return nil
 	}
 }
+
+// protoDecoders are the protobuf decoders DecodeBody decodes in place
+// with: one per decode would cost an allocation as large as a small
+// object (a watch event's).
+var protoDecoders = sync.Pool{New: func() any { return new(protowire.Decoder) }}
 
 // readers are the Readers DecodeBody decodes with: a Reader is large
 // enough that one per decode would cost an allocation of its own.

@@ -64,6 +64,7 @@ type Decoder struct {
 	depth    int
 	err      *Error
 	path     []int32 // field number and item index of each message entered
+	pathBuf  [16]int32
 	unknown  []unknownField
 	words    []uint64
 	strs     []string
@@ -77,14 +78,18 @@ type Decoder struct {
 // strings and bytes of the decoded value point into the copy.
 func NewDecoder(data []byte) *Decoder {
 	buf := append([]byte(nil), data...) // not cleared before the copy, as make would
-	return &Decoder{buf: buf, end: len(data)}
+	p := &Decoder{buf: buf, end: len(data)}
+	p.path = p.pathBuf[:0] // no allocation for the first levels
+	return p
 }
 
 // NewDecoderOwned returns a decoder of the message data, which it keeps:
 // strings and bytes of the decoded value point into data, so the caller
 // must never change data afterwards.
 func NewDecoderOwned(data []byte) *Decoder {
-	return &Decoder{buf: data, end: len(data)}
+	p := &Decoder{buf: data, end: len(data)}
+	p.path = p.pathBuf[:0] // no allocation for the first levels
+	return p
 }
 
 // NewDecoderDetached returns a decoder of the message data, which it
@@ -95,7 +100,29 @@ func NewDecoderOwned(data []byte) *Decoder {
 // (see package intern); optional scalars and structs are allocated one by
 // one, so that no unused chunk stays alive with the value.
 func NewDecoderDetached(data []byte) *Decoder {
-	return &Decoder{buf: data, end: len(data), detached: true}
+	p := &Decoder{buf: data, end: len(data), detached: true}
+	p.path = p.pathBuf[:0] // no allocation for the first levels
+	return p
+}
+
+// ResetOwned makes d, a decoder no longer in use (or new), a decoder of
+// data as NewDecoderOwned returns, without allocating: for callers that
+// pool decoders. Values decoded before may keep using the chunks d had
+// allocated from; d forgets them.
+func (d *Decoder) ResetOwned(data []byte) {
+	unknown := d.unknown[:0]
+	*d = Decoder{buf: data, end: len(data), unknown: unknown}
+	d.path = d.pathBuf[:0]
+}
+
+// Release makes d forget its input and what it allocated, so that a pooled
+// decoder keeps nothing alive.
+func (d *Decoder) Release() {
+	for i := range d.unknown {
+		d.unknown[i] = unknownField{}
+	}
+	unknown := d.unknown[:0]
+	*d = Decoder{unknown: unknown}
 }
 
 // Part returns a decoder of part, the bytes of a message within d's input
@@ -103,7 +130,9 @@ func NewDecoderDetached(data []byte) *Decoder {
 // detached. A list decodes its items with parts, each on its own (or in
 // parallel).
 func (d *Decoder) Part(part []byte) *Decoder {
-	return &Decoder{buf: part, end: len(part), detached: d.detached}
+	p := &Decoder{buf: part, end: len(part), detached: d.detached}
+	p.path = p.pathBuf[:0] // no allocation for the first levels
+	return p
 }
 
 // Message reads a length-delimited field (a nested message) without

@@ -3,6 +3,7 @@ package protowire
 import (
 	"bytes"
 	"encoding/binary"
+	"github.com/kubewire/kubewire/internal/intern"
 	"io"
 )
 
@@ -39,18 +40,21 @@ func Unwrap(body []byte) (Envelope, error) {
 	for d.Next() {
 		switch d.num {
 		case 1:
-			if outer, ok := d.Enter(-1); ok {
-				for d.Next() {
-					switch d.num {
-					case 1:
-						env.APIVersion = string(d.Bytes())
-					case 2:
-						env.Kind = string(d.Bytes())
-					default:
-						d.Skip()
-					}
+			tm := d.Message()
+			t := Decoder{buf: tm, end: len(tm)}
+			for t.Next() {
+				switch t.num {
+				case 1:
+					env.APIVersion = shortString(t.Bytes())
+				case 2:
+					env.Kind = shortString(t.Bytes())
+				default:
+					t.Skip()
 				}
-				d.Leave(outer)
+			}
+			if t.err != nil {
+				t.err.Offset += d.pos - len(tm)
+				return Envelope{}, t.err
 			}
 		case 2:
 			env.Raw = d.Bytes()
@@ -66,6 +70,15 @@ func Unwrap(body []byte) (Envelope, error) {
 		return Envelope{}, err
 	}
 	return env, nil
+}
+
+// shortString returns b as a string, shared with other calls for the same
+// bytes when short (apiVersion and kind repeat in every body of a stream).
+func shortString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return intern.String(b)
 }
 
 // Message is what a generated type provides to be wrapped.

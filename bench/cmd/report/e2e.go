@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	kwcorev1 "github.com/kubewire/kubewire/api/corev1"
 	kwmetav1 "github.com/kubewire/kubewire/api/metav1"
@@ -197,4 +198,22 @@ func watchContenders(s *server, n int) ([]contender, error) {
 			}
 		}},
 	}, nil
+}
+
+// watchProtoContenders are workload 4's typed watches of n ConfigMap events
+// from s, which serves them in protobuf: client-go's clientset and
+// kubewire's typed client both ask for protobuf by default.
+func watchProtoContenders(s *server, n int) ([]contender, error) {
+	wc, err := watchContenders(s, n)
+	if err != nil {
+		return nil, err
+	}
+	var out []contender
+	for _, c := range wc {
+		if strings.HasSuffix(c.label, " typed") {
+			c.label += " (protobuf)"
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/kubewire/kubewire/config"
@@ -15,10 +16,16 @@ import (
 
 // apiServer serves the benchmark's canned responses: the pod list (JSON,
 // or protobuf when the client asks for it), a watch of pods that stays open
-// without events until the client leaves, and the ConfigMap event stream.
+// without events until the client leaves, and the ConfigMap event stream
+// (in protobuf too, when eventsProto is set and the client asks for it).
 type apiServer struct {
 	podsJSON, podsProto []byte
 	events              []byte
+	// eventsProto, when set, is the event stream in protobuf, served to
+	// clients that ask for protobuf.
+	eventsProto []byte
+	// protoWatches counts the watches answered in protobuf.
+	protoWatches atomic.Int64
 	// meta, when set, answers metadata lists of pods.
 	meta *metadataServer
 }
@@ -43,6 +50,10 @@ func (s *apiServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(s.podsJSON)
+	case r.URL.Path == "/api/v1/configmaps" && watch && s.eventsProto != nil && strings.Contains(r.Header.Get("Accept"), "protobuf"):
+		s.protoWatches.Add(1)
+		w.Header().Set("Content-Type", "application/vnd.kubernetes.protobuf;stream=watch")
+		w.Write(s.eventsProto)
 	case r.URL.Path == "/api/v1/configmaps" && watch:
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(s.events)
