@@ -5,6 +5,11 @@
 //
 //	KUBE_APISERVER_BIN=~/.cache/kubewire/kube-apiserver-v1.37.2 KUBEWIRE_REAL_PODS=5000 \
 //	  go test -run TestRealServer -v -timeout 30m ./realserver/
+//
+// KUBEWIRE_REAL_DUMP=dir also writes the server's pod list (protobuf and
+// JSON) to dir, for TestDumped; KUBEWIRE_REAL_CPUPROFILE=prefix writes a
+// CPU profile of five more Lists per client to prefix.client-go and
+// prefix.kubewire.
 package realserver
 
 import (
@@ -151,6 +156,32 @@ func TestRealServer(t *testing.T) {
 	t.Logf("typed List of %d pods, medians of %d alternating rounds: client-go wall %v cpu %v; kubewire wall %v (%.2fx) cpu %v (%.2fx)",
 		n, rounds, median(cgWall), median(cgCPU), median(kwWall), float64(median(kwWall))/float64(median(cgWall)),
 		median(kwCPU), float64(median(kwCPU))/float64(median(cgCPU)))
+
+	if prefix := os.Getenv("KUBEWIRE_REAL_CPUPROFILE"); prefix != "" {
+		// Five more lists by each client, each client's in its own profile.
+		for _, c := range []struct {
+			name string
+			list func() error
+		}{
+			{"client-go", func() error { _, err := cs.CoreV1().Pods("").List(ctx, metav1.ListOptions{}); return err }},
+			{"kubewire", func() error { _, err := kwPods.List(ctx, kwmetav1.ListOptions{}); return err }},
+		} {
+			f, err := os.Create(prefix + "." + c.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				t.Fatal(err)
+			}
+			for range 5 {
+				if err := c.list(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			pprof.StopCPUProfile()
+			f.Close()
+		}
+	}
 
 	// Informer initial sync: wall time and heap held per pod.
 	jrc, err := kwrest.New(kwCfg, kwrest.WithRateLimit(-1, 0), kwrest.WithJSON())
