@@ -71,12 +71,20 @@ func TestPoll(t *testing.T) {
 		assert.ErrorIs(t, err, boom)
 	})
 	t.Run("timeout is the context's", func(t *testing.T) {
-		tctx, cancel := context.WithTimeout(ctx, 30*time.Millisecond)
+		// The third call outlasts the deadline: Poll polled more than
+		// once, then returns the context's error, however slow the machine.
+		tctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 		defer cancel()
 		calls := 0
-		err := Poll(tctx, 5*time.Millisecond, false, func(context.Context) (bool, error) { calls++; return false, nil })
+		err := Poll(tctx, time.Millisecond, false, func(c context.Context) (bool, error) {
+			calls++
+			if calls == 3 {
+				<-c.Done()
+			}
+			return false, nil
+		})
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
-		assert.Greater(t, calls, 1)
+		assert.Equal(t, 3, calls)
 	})
 	t.Run("cancelled before start", func(t *testing.T) {
 		cctx, cancel := context.WithCancel(ctx)

@@ -72,8 +72,14 @@ func (x *ControllerRevision) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ControllerRevision) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ControllerRevision) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ControllerRevision{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -143,8 +149,14 @@ func (x *ControllerRevisionList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ControllerRevisionList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ControllerRevisionList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ControllerRevisionList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -225,8 +237,14 @@ func (x *DaemonSet) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *DaemonSet) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *DaemonSet) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = DaemonSet{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -359,8 +377,14 @@ func (x *DaemonSetList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *DaemonSetList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *DaemonSetList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = DaemonSetList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -692,8 +716,14 @@ func (x *Deployment) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *Deployment) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *Deployment) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = Deployment{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -839,8 +869,14 @@ func (x *DeploymentList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *DeploymentList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *DeploymentList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = DeploymentList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -1184,8 +1220,14 @@ func (x *ReplicaSet) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ReplicaSet) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ReplicaSet) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ReplicaSet{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -1318,8 +1360,14 @@ func (x *ReplicaSetList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ReplicaSetList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ReplicaSetList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ReplicaSetList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -1774,8 +1822,14 @@ func (x *StatefulSet) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *StatefulSet) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *StatefulSet) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = StatefulSet{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -1908,8 +1962,14 @@ func (x *StatefulSetList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *StatefulSetList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *StatefulSetList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = StatefulSetList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)

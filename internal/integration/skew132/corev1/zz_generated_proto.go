@@ -485,8 +485,14 @@ func (x *Binding) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *Binding) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *Binding) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = Binding{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -1392,8 +1398,14 @@ func (x *ComponentStatus) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ComponentStatus) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ComponentStatus) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ComponentStatus{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -1463,8 +1475,14 @@ func (x *ComponentStatusList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ComponentStatusList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ComponentStatusList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ComponentStatusList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -1595,8 +1613,14 @@ func (x *ConfigMap) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ConfigMap) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ConfigMap) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ConfigMap{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -1830,8 +1854,14 @@ func (x *ConfigMapList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ConfigMapList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ConfigMapList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ConfigMapList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -2961,6 +2991,7 @@ func (x *ContainerStatus) DecodeProto(d *protowire.Decoder) {
 			d.Unknown()
 		}
 	}
+	x.AllocatedResources = protowire.ShareQuantities(d, x.AllocatedResources)
 }
 
 // SizeProto returns the size of x's message.
@@ -3745,8 +3776,14 @@ func (x *Endpoints) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *Endpoints) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *Endpoints) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = Endpoints{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -3814,8 +3851,14 @@ func (x *EndpointsList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *EndpointsList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *EndpointsList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = EndpointsList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -4697,8 +4740,14 @@ func (x *Event) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *Event) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *Event) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = Event{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -4766,8 +4815,14 @@ func (x *EventList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *EventList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *EventList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = EventList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -6318,8 +6373,14 @@ func (x *LimitRange) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *LimitRange) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *LimitRange) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = LimitRange{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -6450,6 +6511,11 @@ func (x *LimitRangeItem) DecodeProto(d *protowire.Decoder) {
 			d.Unknown()
 		}
 	}
+	x.Max = protowire.ShareQuantities(d, x.Max)
+	x.Min = protowire.ShareQuantities(d, x.Min)
+	x.Default = protowire.ShareQuantities(d, x.Default)
+	x.DefaultRequest = protowire.ShareQuantities(d, x.DefaultRequest)
+	x.MaxLimitRequestRatio = protowire.ShareQuantities(d, x.MaxLimitRequestRatio)
 }
 
 // SizeProto returns the size of x's message.
@@ -6617,8 +6683,14 @@ func (x *LimitRangeList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *LimitRangeList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *LimitRangeList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = LimitRangeList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -7118,8 +7190,14 @@ func (x *Namespace) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *Namespace) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *Namespace) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = Namespace{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -7252,8 +7330,14 @@ func (x *NamespaceList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *NamespaceList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *NamespaceList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = NamespaceList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -7442,8 +7526,14 @@ func (x *Node) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *Node) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *Node) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = Node{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -7959,8 +8049,14 @@ func (x *NodeList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *NodeList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *NodeList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = NodeList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -8508,6 +8604,8 @@ func (x *NodeStatus) DecodeProto(d *protowire.Decoder) {
 			d.Unknown()
 		}
 	}
+	x.Capacity = protowire.ShareQuantities(d, x.Capacity)
+	x.Allocatable = protowire.ShareQuantities(d, x.Allocatable)
 }
 
 // SizeProto returns the size of x's message.
@@ -8929,8 +9027,14 @@ func (x *PersistentVolume) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *PersistentVolume) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *PersistentVolume) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = PersistentVolume{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -9009,8 +9113,14 @@ func (x *PersistentVolumeClaim) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *PersistentVolumeClaim) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *PersistentVolumeClaim) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = PersistentVolumeClaim{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -9158,8 +9268,14 @@ func (x *PersistentVolumeClaimList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *PersistentVolumeClaimList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *PersistentVolumeClaimList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = PersistentVolumeClaimList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -9417,6 +9533,8 @@ func (x *PersistentVolumeClaimStatus) DecodeProto(d *protowire.Decoder) {
 			d.Unknown()
 		}
 	}
+	x.Capacity = protowire.ShareQuantities(d, x.Capacity)
+	x.AllocatedResources = protowire.ShareQuantities(d, x.AllocatedResources)
 }
 
 // SizeProto returns the size of x's message.
@@ -9698,8 +9816,14 @@ func (x *PersistentVolumeList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *PersistentVolumeList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *PersistentVolumeList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = PersistentVolumeList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -9779,6 +9903,7 @@ func (x *PersistentVolumeSpec) DecodeProto(d *protowire.Decoder) {
 			d.Unknown()
 		}
 	}
+	x.Capacity = protowire.ShareQuantities(d, x.Capacity)
 }
 
 // SizeProto returns the size of x's message.
@@ -10525,8 +10650,14 @@ func (x *Pod) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *Pod) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *Pod) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = Pod{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -11108,8 +11239,14 @@ func (x *PodList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *PodList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *PodList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = PodList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -11778,6 +11915,7 @@ func (x *PodSpec) DecodeProto(d *protowire.Decoder) {
 			d.Unknown()
 		}
 	}
+	x.Overhead = protowire.ShareQuantities(d, x.Overhead)
 }
 
 // SizeProto returns the size of x's message.
@@ -12403,8 +12541,14 @@ func (x *PodTemplate) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *PodTemplate) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *PodTemplate) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = PodTemplate{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -12472,8 +12616,14 @@ func (x *PodTemplateList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *PodTemplateList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *PodTemplateList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = PodTemplateList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -13255,8 +13405,14 @@ func (x *ReplicationController) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ReplicationController) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ReplicationController) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ReplicationController{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -13391,8 +13547,14 @@ func (x *ReplicationControllerList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ReplicationControllerList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ReplicationControllerList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ReplicationControllerList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -13796,8 +13958,14 @@ func (x *ResourceQuota) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ResourceQuota) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ResourceQuota) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ResourceQuota{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -13865,8 +14033,14 @@ func (x *ResourceQuotaList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ResourceQuotaList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ResourceQuotaList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ResourceQuotaList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -13920,6 +14094,7 @@ func (x *ResourceQuotaSpec) DecodeProto(d *protowire.Decoder) {
 			d.Unknown()
 		}
 	}
+	x.Hard = protowire.ShareQuantities(d, x.Hard)
 }
 
 // SizeProto returns the size of x's message.
@@ -14035,6 +14210,8 @@ func (x *ResourceQuotaStatus) DecodeProto(d *protowire.Decoder) {
 			d.Unknown()
 		}
 	}
+	x.Hard = protowire.ShareQuantities(d, x.Hard)
+	x.Used = protowire.ShareQuantities(d, x.Used)
 }
 
 // SizeProto returns the size of x's message.
@@ -14156,6 +14333,8 @@ func (x *ResourceRequirements) DecodeProto(d *protowire.Decoder) {
 			d.Unknown()
 		}
 	}
+	x.Limits = protowire.ShareQuantities(d, x.Limits)
+	x.Requests = protowire.ShareQuantities(d, x.Requests)
 }
 
 // SizeProto returns the size of x's message.
@@ -14810,8 +14989,14 @@ func (x *Secret) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *Secret) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *Secret) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = Secret{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -15045,8 +15230,14 @@ func (x *SecretList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *SecretList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *SecretList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = SecretList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -15542,8 +15733,14 @@ func (x *Service) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *Service) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *Service) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = Service{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -15644,8 +15841,14 @@ func (x *ServiceAccount) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ServiceAccount) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ServiceAccount) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ServiceAccount{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	x.protoUnknown = d.TakeUnknown()
 	return d.Err()
@@ -15715,8 +15918,14 @@ func (x *ServiceAccountList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ServiceAccountList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ServiceAccountList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ServiceAccountList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -15840,8 +16049,14 @@ func (x *ServiceList) AppendProto(b []byte) []byte {
 // envelope); malformed data is a *metav1.ProtoError. Strings and bytes of
 // x share one copy of data.
 func (x *ServiceList) UnmarshalProto(data []byte) error {
+	return x.UnmarshalProtoFrom(protowire.NewDecoder(data))
+}
+
+// UnmarshalProtoFrom sets x to the message d reads, whole, keeping what d's
+// ownership allows (see protowire.NewDecoderOwned, NewDecoderDetached);
+// malformed data is a *metav1.ProtoError.
+func (x *ServiceList) UnmarshalProtoFrom(d *protowire.Decoder) error {
 	*x = ServiceList{}
-	d := protowire.NewDecoder(data)
 	x.DecodeProto(d)
 	u := d.TakeUnknown()
 	x.protoUnknown = u.Without(2)
@@ -18099,6 +18314,8 @@ func (x *VolumeResourceRequirements) DecodeProto(d *protowire.Decoder) {
 			d.Unknown()
 		}
 	}
+	x.Limits = protowire.ShareQuantities(d, x.Limits)
+	x.Requests = protowire.ShareQuantities(d, x.Requests)
 }
 
 // SizeProto returns the size of x's message.
