@@ -1,8 +1,9 @@
 // Package metadata reads objects of any resource as their metadata only
 // (metav1.PartialObjectMetadata): the API server strips each object to
 // kind, apiVersion and metadata before sending it, when asked with
-// `Accept: application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1`
-// for lists and `as=PartialObjectMetadata` for gets and watches. It is
+// `Accept: application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1`
+// (then the same in JSON) for lists and `as=PartialObjectMetadata` for gets
+// and watches; a client made with rest.WithJSON asks for JSON only. It is
 // client-go's metadata client: a controller that needs only names, labels,
 // owners or finalizers of many objects (secrets, pods, custom resources)
 // lists, watches and caches a fraction of their bytes.
@@ -34,6 +35,14 @@ const (
 	// AcceptList asks for a list as meta.k8s.io/v1 PartialObjectMetadataList.
 	AcceptList = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
 )
+
+// protobufFirst are the Accept headers of a client that speaks protobuf
+// (any not made with rest.WithJSON): the protobuf form first, as client-go's
+// metadata client asks; custom resources are answered in it too.
+var protobufFirst = map[string]string{
+	AcceptObject: "application/vnd.kubernetes.protobuf;as=PartialObjectMetadata;g=meta.k8s.io;v=v1," + AcceptObject,
+	AcceptList:   "application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1," + AcceptList,
+}
 
 // Client reads the objects of one resource as metadata. It is bound to one
 // namespace, or to none, and is safe for concurrent use.
@@ -71,6 +80,9 @@ func (c *Client) Namespace() string { return c.ns }
 func (c *Client) InNamespace(ns string) *Client { return New(c.rc, c.r, ns) }
 
 func (c *Client) request(accept, name string) *rest.Request {
+	if p, ok := protobufFirst[accept]; ok && !c.rc.JSONOnly() {
+		accept = p
+	}
 	r := c.rc.Get().Group(c.r.Group).Version(c.r.Version).Resource(c.r.Resource).Header("Accept", accept)
 	if c.ns != "" {
 		r = r.Namespace(c.ns)

@@ -18,6 +18,7 @@ import (
 	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/controller"
 	"github.com/kubewire/kubewire/dynamic"
+	"github.com/kubewire/kubewire/internal/codec"
 	"github.com/kubewire/kubewire/internal/testenv"
 	"github.com/kubewire/kubewire/metadata"
 	"github.com/kubewire/kubewire/rest"
@@ -188,6 +189,26 @@ func TestMetadataNegotiation(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(raw), `"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1"`)
 	assert.NotContains(t, string(raw), strings.Repeat("x", 100), "the data is not sent")
+
+	// The metadata client asks for protobuf first, as client-go's does: the
+	// server answers built-in kinds and custom resources alike in it, and
+	// the answer decodes to what the JSON one does.
+	for _, res := range []struct{ group, version, resource string }{{"", "v1", "configmaps"}, {"itest.kubewire.io", "v1", "metawidgets"}} {
+		ask := func(accept string) rest.Result {
+			return rc.Get().Group(res.group).Version(res.version).Namespace(ns).Resource(res.resource).Param("labelSelector", "set=meta").
+				Header("Accept", accept).Do(ctx)
+		}
+		pb := ask("application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1," + metadata.AcceptList)
+		require.NoError(t, pb.Err())
+		ct := pb.Header().Get("Content-Type")
+		require.Equal(t, "application/vnd.kubernetes.protobuf", ct, res.resource)
+		body, _ := pb.Raw()
+		var fromProto, fromJSON metav1.PartialObjectMetadataList
+		require.NoError(t, codec.DecodeBody(body, ct, &fromProto, codec.Detached))
+		require.NoError(t, ask(metadata.AcceptList).Into(&fromJSON))
+		require.Len(t, fromProto.Items, 5, res.resource)
+		assert.Equal(t, fromJSON, fromProto, res.resource)
+	}
 }
 
 func statusCodeOf(err error) int {
