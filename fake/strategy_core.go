@@ -51,6 +51,7 @@ func init() {
 			return nil
 		},
 		prepareCreate:  func(_ *Server, _ *request, o obj) { o["status"] = obj{"phase": "Pending"} },
+		warnings:       storageClassAnnotationWarning,
 		validate:       validateClaim,
 		validateUpdate: validateClaimUpdate,
 	}, "/persistentvolumeclaims")
@@ -71,7 +72,17 @@ func init() {
 			setDefault(spec, "persistentVolumeReclaimPolicy", "Retain")
 			setDefault(spec, "volumeMode", "Filesystem")
 		},
+		warnings: storageClassAnnotationWarning,
 	}, "/persistentvolumes")
+	register(&strategy{
+		warnings: func(o obj) []string {
+			const key = "kubernetes.io/ingress.class"
+			if _, ok := nestedMap(o, "metadata", "annotations")[key]; ok {
+				return []string{fmt.Sprintf("annotation %q is deprecated, please use 'spec.ingressClassName' instead", key)}
+			}
+			return nil
+		},
+	}, "networking.k8s.io/ingresses")
 
 	register(&strategy{
 		defaults: func(o obj) { setDefault(o, "preemptionPolicy", "PreemptLowerPriority") },
@@ -144,6 +155,16 @@ func init() {
 			}
 		}
 	})
+}
+
+// storageClassAnnotationWarning is the warning of a claim or volume that
+// names its class with the beta annotation.
+func storageClassAnnotationWarning(o obj) []string {
+	const key = "volume.beta.kubernetes.io/storage-class"
+	if _, ok := nestedMap(o, "metadata", "annotations")[key]; ok {
+		return []string{"metadata.annotations[" + key + `]: deprecated since v1.8; use "storageClassName" attribute instead`}
+	}
+	return nil
 }
 
 // immutableData is the update rule of an immutable Secret or ConfigMap.

@@ -528,10 +528,39 @@ func validateResources(r map[string]any, p string) []fieldError {
 	return errs
 }
 
+// deprecatedVolumes are the volume sources GetWarningsForPod warns about,
+// in its order, with what it says of each.
+var deprecatedVolumes = []struct{ source, message string }{
+	{"photonPersistentDisk", "deprecated in v1.11, non-functional in v1.16+"},
+	{"gitRepo", "deprecated in v1.11"},
+	{"scaleIO", "deprecated in v1.16, non-functional in v1.22+"},
+	{"flocker", "deprecated in v1.22, non-functional in v1.25+"},
+	{"storageos", "deprecated in v1.22, non-functional in v1.25+"},
+	{"quobyte", "deprecated in v1.22, non-functional in v1.25+"},
+	{"glusterfs", "deprecated in v1.25, non-functional in v1.26+"},
+	{"cephfs", "deprecated in v1.28, non-functional in v1.31+"},
+	{"rbd", "deprecated in v1.28, non-functional in v1.31+"},
+}
+
 // podSpecWarnings are the pod warnings the fake gives (GetWarningsForPod):
-// memory and ephemeral storage quantities that are not whole bytes.
+// deprecated volume sources, and memory and ephemeral storage quantities
+// that are not whole bytes.
 func podSpecWarnings(spec map[string]any, path string) []string {
 	var out []string
+	for i, v := range asList(spec["volumes"]) {
+		vm, _ := v.(map[string]any)
+		for _, d := range deprecatedVolumes {
+			if vm[d.source] != nil {
+				// The real warning names the storageos source by its
+				// Go field, storageOS.
+				name := d.source
+				if name == "storageos" {
+					name = "storageOS"
+				}
+				out = append(out, fmt.Sprintf("%s.volumes[%d].%s: %s", path, i, name, d.message))
+			}
+		}
+	}
 	for _, list := range []string{"containers", "initContainers"} {
 		for i, c := range asList(spec[list]) {
 			cm, _ := c.(map[string]any)
