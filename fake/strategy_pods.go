@@ -381,6 +381,11 @@ func validatePodSpec(spec map[string]any, path string, template bool) []fieldErr
 	errs = append(errs, validatePodSecurity(spec, path)...)
 	errs = append(errs, validateScheduling(spec, path)...)
 	errs = append(errs, validateHostNetworkPorts(spec, path)...)
+	if sa := str(spec, "serviceAccountName"); sa != "" {
+		for _, m := range dns1123SubdomainErrors(sa) {
+			errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: path + ".serviceAccountName", Value: sa, Detail: m})
+		}
+	}
 	return errs
 }
 

@@ -19,6 +19,15 @@ func init() {
 		prepareCreate: func(_ *Server, _ *request, o obj) { o["status"] = obj{"loadBalancer": obj{}} },
 		prepareUpdate: func(o, old obj) { carryServiceAllocations(child(o, "spec"), nestedMap(old, "spec")) },
 		defaults:      defaultService,
+		validate: func(o obj) []fieldError {
+			// Every service but a headless or an ExternalName one
+			// needs a port.
+			spec := nestedMap(o, "spec")
+			if len(asList(spec["ports"])) == 0 && str(spec, "clusterIP") != "None" && str(spec, "type") != "ExternalName" {
+				return []fieldError{{Type: "FieldValueRequired", Field: "spec.ports"}}
+			}
+			return nil
+		},
 		validateUpdate: func(o, old obj) []fieldError {
 			spec, oldSpec := nestedMap(o, "spec"), nestedMap(old, "spec")
 			oldIPs, ips := asList(oldSpec["clusterIPs"]), asList(spec["clusterIPs"])
