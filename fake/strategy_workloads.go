@@ -76,6 +76,15 @@ func init() {
 			setDefault(rp, "whenScaled", "Retain")
 			setDefault(spec, "replicas", num(1))
 			setDefault(spec, "revisionHistoryLimit", num(10))
+			// Each claim template is defaulted as a claim (phase
+			// Pending) and stored with its type.
+			for _, c := range asList(spec["volumeClaimTemplates"]) {
+				if cm, ok := c.(map[string]any); ok {
+					setDefault(cm, "apiVersion", "v1")
+					setDefault(cm, "kind", "PersistentVolumeClaim")
+					setDefault(child(cm, "status"), "phase", "Pending")
+				}
+			}
 		},
 		validate: func(o obj) []fieldError {
 			return validateSelectorAndTemplate(nestedMap(o, "spec"), "statefulset", []string{"Always"})
