@@ -188,11 +188,14 @@ func (s *Server) handleApply(rq *request) error {
 	if n := metaString(cfg, "name"); n != "" && n != rq.name {
 		return errBadRequest(fmt.Sprintf("the name of the object (%s) does not match the name on the URL (%s)", n, rq.name))
 	}
+	if err := applySchemaError(rq, cfg, s.opts.keepUnknown); err != nil {
+		return err
+	}
 	// A custom resource's applied configuration is pruned to its schema;
 	// the manager owns what it applied, not the schema's defaults.
 	owned := copyObj(cfg)
 	if _, err := s.typedDecode(rq.ri, cfg); err != nil {
-		return errBadRequest(fmt.Sprintf("%s in version %q cannot be handled as a %s: %v", rq.ri.Kind, rq.ri.Version, rq.ri.Kind, err))
+		return applyConvertError(rq, err)
 	}
 	if rq.ri.CRD != "" && rq.ri.Schema != nil {
 		pruneCR(owned, rq.ri.Schema)
