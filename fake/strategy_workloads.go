@@ -2,6 +2,7 @@ package fake
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 	"strconv"
 
@@ -146,6 +147,13 @@ func init() {
 		validate: func(o obj) []fieldError {
 			return validateJobTemplate(nestedMap(o, "spec"), "spec")
 		},
+		canonicalize: func(o obj) {
+			// What is stored holds no map twice (an update's Job
+			// without labels shares its template's until here).
+			if l := nestedMap(o, "spec", "template", "metadata", "labels"); sameMap(nestedMap(o, "metadata", "labels"), l) {
+				meta(o)["labels"] = deepCopy(l)
+			}
+		},
 		validateUpdate: validateJobUpdate,
 		warnings:       templateWarnings,
 		podSpec:        []string{"spec", "template", "spec"},
@@ -226,11 +234,18 @@ func defaultJobSpec(spec map[string]any) {
 }
 
 // copyTemplateLabels is SetDefaults_Job's: a Job without labels takes its
-// template's.
+// template's labels map itself (not a copy), so that the labels the
+// strategy adds to the template on create show on the Job too
+// (generateJobSelector, which then gives the Job a copy of its own).
 func copyTemplateLabels(o obj) {
 	if labels := nestedMap(o, "spec", "template", "metadata", "labels"); labels != nil && len(nestedMap(o, "metadata", "labels")) == 0 {
-		meta(o)["labels"] = deepCopy(labels)
+		meta(o)["labels"] = labels
 	}
+}
+
+// sameMap reports whether a and b are one map.
+func sameMap(a, b map[string]any) bool {
+	return a != nil && b != nil && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 // generateJobSelector is the Job strategy's: the template is labelled with
@@ -239,13 +254,11 @@ func generateJobSelector(o obj) {
 	spec := child(o, "spec")
 	labels := child(child(child(spec, "template"), "metadata"), "labels")
 	// SetDefaults_Job gave a Job without labels its template's map
-	// itself, so the labels added here show on the Job too.
-	shared := equalJSON(nestedMap(o, "metadata", "labels"), labels)
-	defer func() {
-		if shared {
-			meta(o)["labels"] = deepCopy(labels)
-		}
-	}()
+	// itself, so the labels added here show on the Job too; a Job that
+	// has labels of its own keeps them as they are.
+	if sameMap(nestedMap(o, "metadata", "labels"), labels) {
+		defer func() { meta(o)["labels"] = deepCopy(labels) }()
+	}
 	name, uid := metaString(o, "name"), metaString(o, "uid")
 	for _, k := range []string{"job-name", "batch.kubernetes.io/job-name"} {
 		if _, ok := labels[k]; !ok {
