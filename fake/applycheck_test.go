@@ -31,3 +31,14 @@ func TestApplyChecksSchema(t *testing.T) {
 	assert.Equal(t, 500, r.code)
 	assert.Equal(t, `failed to convert new object (default/s; /v1, Kind=Secret) to proper version: unable to convert unstructured object to /v1, Kind=Secret: error decoding from json: illegal base64 data at input byte 0`, r.str("message"))
 }
+
+// An applied configuration naming a uid does not create the object.
+func TestApplyWithUIDOfMissingObject(t *testing.T) {
+	srv := NewServer(t)
+	r := call(t, srv, "PATCH", "/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/h?fieldManager=m", ctApply,
+		`{"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{"name":"h","uid":"5facf481-5435-4a2d-890b-e684c45a2e9f","resourceVersion":"12"},`+
+			`"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"d"},"maxReplicas":3}}`)
+	assert.Equal(t, 409, r.code, r.raw)
+	assert.Equal(t, "Conflict", r.str("reason"))
+	assert.Equal(t, `Operation cannot be fulfilled on horizontalpodautoscalers.autoscaling "h": uid mismatch: the provided object specified uid 5facf481-5435-4a2d-890b-e684c45a2e9f, and no existing object was found`, r.str("message"))
+}

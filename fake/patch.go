@@ -210,6 +210,11 @@ func (s *Server) handleApply(rq *request) error {
 		if rq.sub != "" {
 			return errNotFound(rq.ri.Group, rq.ri.Resource, rq.name)
 		}
+		if uid := metaString(cfg, "uid"); uid != "" {
+			// The uid an applied configuration names is a
+			// precondition, and no object has it.
+			return errConflict(rq.ri.Group, rq.ri.Resource, rq.name, fmt.Sprintf("uid mismatch: the provided object specified uid %s, and no existing object was found", uid))
+		}
 		o := copyObj(cfg)
 		setMeta(o, "name", rq.name)
 		entry := &managedEntry{Manager: rq.manager, Operation: "Apply", APIVersion: rq.ri.groupVersion(), Time: now(), set: fieldsOf(rq.ri, owned, "")}
