@@ -22,6 +22,7 @@ func init() {
 	register(&strategy{
 		defaults: func(o obj) {
 			spec := child(o, "spec")
+			templateHeldByValue(spec)
 			setDefault(spec, "replicas", num(1))
 			strategy := child(spec, "strategy")
 			setDefault(strategy, "type", "RollingUpdate")
@@ -49,7 +50,11 @@ func init() {
 	}, "apps/deployments")
 
 	register(&strategy{
-		defaults: func(o obj) { setDefault(child(o, "spec"), "replicas", num(1)) },
+		defaults: func(o obj) {
+			spec := child(o, "spec")
+			templateHeldByValue(spec)
+			setDefault(spec, "replicas", num(1))
+		},
 		validate: func(o obj) []fieldError {
 			return validateSelectorAndTemplate(nestedMap(o, "spec"), "deployment", []string{"Always"})
 		},
@@ -61,6 +66,7 @@ func init() {
 	register(&strategy{
 		defaults: func(o obj) {
 			spec := child(o, "spec")
+			templateHeldByValue(spec)
 			setDefault(spec, "podManagementPolicy", "OrderedReady")
 			us := child(spec, "updateStrategy")
 			if str(us, "type") == "" {
@@ -141,6 +147,7 @@ func init() {
 			}
 		},
 		defaults: func(o obj) {
+			templateHeldByValue(child(o, "spec"))
 			copyTemplateLabels(o)
 			defaultJobSpec(child(o, "spec"))
 		},
@@ -193,7 +200,8 @@ func init() {
 				}
 			}
 		},
-		podSpec: []string{"spec", "template", "spec"},
+		validate: validateReplicationController,
+		podSpec:  []string{"spec", "template", "spec"},
 	}, "/replicationcontrollers")
 
 	register(&strategy{
@@ -324,6 +332,42 @@ func validateSelectorAndTemplate(spec map[string]any, kindWord string, restart [
 	}
 	if !ok {
 		errs = append(errs, fieldError{Type: "FieldValueNotSupported", Field: "spec.template.spec.restartPolicy", Value: rp, Detail: fmt.Sprintf("supported values: %q", restart[0])})
+	}
+	return errs
+}
+
+// templateHeldByValue gives spec the pod template the Go types hold by
+// value (a Deployment's, a Job's, ...), so that the pod spec's defaults
+// apply even to a template the client left out, as in the real server.
+func templateHeldByValue(spec map[string]any) {
+	child(child(spec, "template"), "spec")
+}
+
+// validateReplicationController is ValidateReplicationControllerSpec's
+// checks of the selector and the template (a pointer in the Go types: an
+// RC may lack one), in its order.
+func validateReplicationController(o obj) []fieldError {
+	var errs []fieldError
+	spec := nestedMap(o, "spec")
+	sel := nestedMap(spec, "selector")
+	if len(sel) == 0 {
+		errs = append(errs, fieldError{Type: "FieldValueRequired", Field: "spec.selector"})
+	}
+	tmpl, ok := spec["template"].(map[string]any)
+	if !ok {
+		return append(errs, fieldError{Type: "FieldValueRequired", Field: "spec.template"})
+	}
+	labels := nestedMap(tmpl, "metadata", "labels")
+	for k, v := range sel {
+		if lv, ok := labels[k]; !ok || !equalJSON(lv, v) {
+			errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: "spec.template.metadata.labels", Value: labelsValue(spec), Detail: "selector does not match template labels"})
+			break
+		}
+	}
+	tspec := nestedMap(tmpl, "spec")
+	errs = append(errs, validatePodSpec(tspec, "spec.template.spec", true)...)
+	if rp := str(tspec, "restartPolicy"); rp != "Always" {
+		errs = append(errs, fieldError{Type: "FieldValueNotSupported", Field: "spec.template.spec.restartPolicy", Value: rp, Detail: `supported values: "Always"`})
 	}
 	return errs
 }
