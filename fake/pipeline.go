@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -89,11 +90,34 @@ type strategy struct {
 // without one gets only the generic stages.
 var strategies = map[string]*strategy{}
 
+// strategyClashes lists "KEY: FIELD" for each rule two registrations of a
+// kind both set (TestStrategiesDoNotClash reports them): one would
+// silently replace the other.
+var strategyClashes []string
+
 // register adds a kind's strategy at init; each strategy file registers its
-// kinds.
+// kinds. Registrations of one kind in several files are merged, each rule
+// coming from the one registration that sets it.
 func register(st *strategy, keys ...string) {
 	for _, k := range keys {
-		strategies[k] = st
+		old := strategies[k]
+		if old == nil {
+			strategies[k] = st
+			continue
+		}
+		merged := *old
+		mv, nv := reflect.ValueOf(&merged).Elem(), reflect.ValueOf(st).Elem()
+		for i := range mv.NumField() {
+			if nv.Field(i).IsZero() {
+				continue
+			}
+			if !mv.Field(i).IsZero() {
+				strategyClashes = append(strategyClashes, k+": "+mv.Type().Field(i).Name)
+				continue
+			}
+			mv.Field(i).Set(nv.Field(i))
+		}
+		strategies[k] = &merged
 	}
 }
 

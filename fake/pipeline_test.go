@@ -239,3 +239,9 @@ func TestUpdateLeavesStoredObjectToReaders(t *testing.T) {
 	close(done)
 	require.NoError(t, <-readErr)
 }
+
+// Each rule of a kind comes from one registration: two files that both
+// set one would leave the kind with whichever registered first.
+func TestStrategiesDoNotClash(t *testing.T) {
+	assert.Empty(t, strategyClashes)
+}
