@@ -23,4 +23,14 @@ func TestJobLabels(t *testing.T) {
 	require.Equal(t, 201, r.code, r.raw)
 	assert.Equal(t, "none", r.str("metadata", "labels", "job-name"))
 	assert.Equal(t, r.str("metadata", "uid"), r.str("metadata", "labels", "batch.kubernetes.io/controller-uid"))
+
+	// Neither the Job nor its template has labels: the Job shows the
+	// generated ones, also when applied.
+	r = call(t, srv, "PATCH", jobs+"/bare?fieldManager=m", ctApply, `{"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"bare"},"spec":{"template":{"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"busybox"}]}}}}`)
+	require.Equal(t, 201, r.code, r.raw)
+	assert.Equal(t, "bare", r.str("metadata", "labels", "job-name"))
+	r = call(t, srv, "PATCH", jobs+"/tl?fieldManager=m", ctApply, `{"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"tl"},"spec":{`+tmpl+`}}`)
+	require.Equal(t, 201, r.code, r.raw)
+	assert.Equal(t, "tl", r.str("metadata", "labels", "job-name"))
+	assert.Equal(t, "a", r.str("metadata", "labels", "app"))
 }

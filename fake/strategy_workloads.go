@@ -260,11 +260,13 @@ func sameMap(a, b map[string]any) bool {
 // the job's name and uid, and the selector selects the uid.
 func generateJobSelector(o obj) {
 	spec := child(o, "spec")
-	labels := child(child(child(spec, "template"), "metadata"), "labels")
 	// SetDefaults_Job gave a Job without labels its template's map
-	// itself, so the labels added here show on the Job too; a Job that
-	// has labels of its own keeps them as they are.
-	if sameMap(nestedMap(o, "metadata", "labels"), labels) {
+	// itself, so the labels added here show on the Job too (also when
+	// neither had labels, as kube-apiserver 1.37 answers); a Job that has
+	// labels of its own keeps them as they are.
+	jl, tl := nestedMap(o, "metadata", "labels"), nestedMap(spec, "template", "metadata", "labels")
+	labels := child(child(child(spec, "template"), "metadata"), "labels")
+	if sameMap(jl, tl) || len(jl) == 0 && len(tl) == 0 {
 		defer func() { meta(o)["labels"] = deepCopy(labels) }()
 	}
 	name, uid := metaString(o, "name"), metaString(o, "uid")
