@@ -201,6 +201,7 @@ func init() {
 			}
 		},
 		validate: validateReplicationController,
+		warnings: templateWarnings,
 		podSpec:  []string{"spec", "template", "spec"},
 	}, "/replicationcontrollers")
 

@@ -47,3 +47,11 @@ func TestDeprecationWarnings(t *testing.T) {
 		warningsOf(t, srv, "/apis/networking.k8s.io/v1/namespaces/default/ingresses",
 			`{"metadata":{"name":"i","annotations":{"kubernetes.io/ingress.class":"nginx"}},"spec":{"defaultBackend":{"service":{"name":"s","port":{"number":80}}}}}`))
 }
+
+func TestReplicationControllerTemplateWarnings(t *testing.T) {
+	srv := NewServer(t)
+	assert.Equal(t, []string{"spec.template.spec.volumes[0].flocker: deprecated in v1.22, non-functional in v1.25+"},
+		warningsOf(t, srv, "/api/v1/namespaces/default/replicationcontrollers",
+			`{"metadata":{"name":"rc"},"spec":{"template":{"metadata":{"labels":{"a":"b"}},`+
+				`"spec":{"containers":[{"name":"c","image":"nginx"}],"volumes":[{"name":"a","flocker":{"datasetName":"d"}}]}}}}`))
+}
