@@ -80,10 +80,15 @@ func (c *applyChecker) object(m map[string]any, sh *apischema.Shape, t *apischem
 	for _, k := range keys {
 		f, ok := sh.Field(k)
 		if !ok {
-			if !c.keepUnknown {
-				c.errorf(path+"."+k, "field not declared in schema")
+			if c.keepUnknown {
+				continue
 			}
-			continue
+			// The real conversion stops at an object's first
+			// unknown field; it walks the object in Go's random
+			// map order, so which one it names varies when there
+			// are several (the fake names the first in order).
+			c.errorf(path+"."+k, "field not declared in schema")
+			return
 		}
 		var pf apischema.Field
 		if t != nil {

@@ -13,7 +13,7 @@ func TestApplyChecksSchema(t *testing.T) {
 	const pods = "/api/v1/namespaces/default/pods"
 	for _, c := range []struct{ name, body, msg string }{
 		{"unknown", `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"nginx"}],` +
-			`"volumes":[{"name":"v","rbd":{"monitors":["m"],"image":"i","imagefeatures":"x"}}]}}`,
+			`"volumes":[{"name":"v","rbd":{"monitors":["m"],"image":"i","imagefeatures":"x","imageformat":"2"}}]}}`,
 			`failed to create typed patch object (default/p; /v1, Kind=Pod): .spec.volumes[name="v"].rbd.imagefeatures: field not declared in schema`},
 		{"type", `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"nginx","ports":[{"containerPort":"PORT","protocol":"SCTP"}]}]}}`,
 			`failed to create typed patch object (default/p; /v1, Kind=Pod): .spec.containers[name="c"].ports[containerPort="PORT",protocol="SCTP"].containerPort: expected numeric (int or float), got string`},
