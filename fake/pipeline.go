@@ -105,20 +105,33 @@ func register(st *strategy, keys ...string) {
 			strategies[k] = st
 			continue
 		}
-		merged := *old
-		mv, nv := reflect.ValueOf(&merged).Elem(), reflect.ValueOf(st).Elem()
-		for i := range mv.NumField() {
-			if nv.Field(i).IsZero() {
-				continue
-			}
-			if !mv.Field(i).IsZero() {
-				strategyClashes = append(strategyClashes, k+": "+mv.Type().Field(i).Name)
-				continue
-			}
-			mv.Field(i).Set(nv.Field(i))
-		}
-		strategies[k] = &merged
+		m := *old
+		mergeRule(k, "admit", &m.admit, st.admit)
+		mergeRule(k, "prepareCreate", &m.prepareCreate, st.prepareCreate)
+		mergeRule(k, "prepareUpdate", &m.prepareUpdate, st.prepareUpdate)
+		mergeRule(k, "defaults", &m.defaults, st.defaults)
+		mergeRule(k, "validate", &m.validate, st.validate)
+		mergeRule(k, "validateUpdate", &m.validateUpdate, st.validateUpdate)
+		mergeRule(k, "warnings", &m.warnings, st.warnings)
+		mergeRule(k, "canonicalize", &m.canonicalize, st.canonicalize)
+		mergeRule(k, "allocate", &m.allocate, st.allocate)
+		mergeRule(k, "podSpec", &m.podSpec, st.podSpec)
+		mergeRule(k, "created", &m.created, st.created)
+		strategies[k] = &m
 	}
+}
+
+// mergeRule sets *dst to src when src is set, recording a clash when *dst
+// is set too (the first registration's rule is kept).
+func mergeRule[T any](key, name string, dst *T, src T) {
+	if reflect.ValueOf(&src).Elem().IsZero() {
+		return
+	}
+	if !reflect.ValueOf(dst).Elem().IsZero() {
+		strategyClashes = append(strategyClashes, key+": "+name)
+		return
+	}
+	*dst = src
 }
 
 // noStrategy is the strategy of kinds without rules of their own.

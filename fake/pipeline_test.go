@@ -245,3 +245,15 @@ func TestUpdateLeavesStoredObjectToReaders(t *testing.T) {
 func TestStrategiesDoNotClash(t *testing.T) {
 	assert.Empty(t, strategyClashes)
 }
+
+// Two registrations of one kind merge; a rule both set is a clash.
+func TestRegisterMerges(t *testing.T) {
+	savedClashes := strategyClashes
+	defer func() { delete(strategies, "test/merge"); strategyClashes = savedClashes }()
+	register(&strategy{defaults: func(obj) {}}, "test/merge")
+	register(&strategy{warnings: func(obj) []string { return []string{"w"} }, defaults: func(obj) {}}, "test/merge")
+	st := strategies["test/merge"]
+	assert.NotNil(t, st.defaults)
+	assert.Equal(t, []string{"w"}, st.warnings(nil))
+	assert.Equal(t, []string{"test/merge: defaults"}, strategyClashes[len(savedClashes):])
+}
