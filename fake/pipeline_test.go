@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/netip"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -256,4 +257,7 @@ func TestRegisterMerges(t *testing.T) {
 	assert.NotNil(t, st.defaults)
 	assert.Equal(t, []string{"w"}, st.warnings(nil))
 	assert.Equal(t, []string{"test/merge: defaults"}, strategyClashes[len(savedClashes):])
+	// register merges the strategy's fields one by one: a new field
+	// needs its line there.
+	assert.Equal(t, 11, reflect.TypeOf(strategy{}).NumField(), "register does not merge every field of strategy")
 }
