@@ -117,6 +117,8 @@ func register(st *strategy, keys ...string) {
 		mergeRule(k, "allocate", &m.allocate, st.allocate)
 		mergeRule(k, "podSpec", &m.podSpec, st.podSpec)
 		mergeRule(k, "created", &m.created, st.created)
+		mergeRule(k, "updateValidatesAll", &m.updateValidatesAll, st.updateValidatesAll)
+		mergeRule(k, "nullLists", &m.nullLists, st.nullLists)
 		strategies[k] = &m
 	}
 }

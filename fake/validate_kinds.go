@@ -30,22 +30,9 @@ func init() {
 		},
 		validate: validateHPA,
 	}, "autoscaling/horizontalpodautoscalers")
+	// Its defaults and immutable fields: fake/strategy_storage.go.
 	register(&strategy{
-		defaults: func(o obj) {
-			setDefault(o, "reclaimPolicy", "Delete")
-			setDefault(o, "volumeBindingMode", "Immediate")
-		},
 		validate: validateStorageClass,
-		validateUpdate: func(o, old obj) []fieldError {
-			var errs []fieldError
-			if !equalJSON(o["parameters"], old["parameters"]) {
-				errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: "parameters", Value: nil, Detail: "field is immutable"})
-			}
-			if !equalJSON(o["provisioner"], old["provisioner"]) {
-				errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: "provisioner", Value: nil, Detail: "field is immutable"})
-			}
-			return errs
-		},
 	}, "storage.k8s.io/storageclasses")
 	register(&strategy{
 		defaults: func(o obj) {
@@ -149,8 +136,9 @@ func defaultHPA(o obj) {
 			obj{"type": "Percent", "value": num(100), "periodSeconds": num(15)},
 		}
 	}
+	// GenerateHPAScaleDownRules leaves the scale-down window unset (the
+	// controller uses 300 s when it is).
 	down := child(b, "scaleDown")
-	setDefault(down, "stabilizationWindowSeconds", num(300))
 	setDefault(down, "selectPolicy", "Max")
 	if _, ok := down["policies"]; !ok {
 		down["policies"] = []any{obj{"type": "Percent", "value": num(100), "periodSeconds": num(15)}}

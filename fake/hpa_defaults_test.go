@@ -20,6 +20,11 @@ func TestHPADefaults(t *testing.T) {
 	assert.Equal(t, `{"policies":[{"periodSeconds":15,"type":"Percent","value":100}],"selectPolicy":"Max","stabilizationWindowSeconds":30}`, r.str("spec", "behavior", "scaleDown"))
 	assert.Contains(t, r.raw, `"status":{"currentMetrics":null,"desiredReplicas":0}`)
 
+	// The scale-down window has no default.
+	r = call(t, srv, "POST", path, ctJSON, `{"metadata":{"name":"w"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"d"},"maxReplicas":3,"behavior":{"scaleUp":{}}}}`)
+	require.Equal(t, 201, r.code, r.raw)
+	assert.Equal(t, `{"policies":[{"periodSeconds":15,"type":"Percent","value":100}],"selectPolicy":"Max"}`, r.str("spec", "behavior", "scaleDown"))
+
 	// Without a behavior none is added.
 	r = call(t, srv, "POST", path, ctJSON, `{"metadata":{"name":"g"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"d"},"maxReplicas":3}}`)
 	require.Equal(t, 201, r.code, r.raw)
