@@ -94,7 +94,7 @@ func init() {
 			}
 		},
 		validate: func(o obj) []fieldError {
-			return validateSelectorAndTemplate(nestedMap(o, "spec"), "statefulset", []string{"Always"})
+			return validateSelectorAndTemplate(claimsAsVolumes(nestedMap(o, "spec")), "statefulset", []string{"Always"})
 		},
 		validateUpdate: immutableSelector,
 		warnings:       templateWarnings,
@@ -250,6 +250,32 @@ func copyTemplateLabels(o obj) {
 	if labels := nestedMap(o, "spec", "template", "metadata", "labels"); labels != nil && len(nestedMap(o, "metadata", "labels")) == 0 {
 		meta(o)["labels"] = labels
 	}
+}
+
+// claimsAsVolumes is a StatefulSet's spec for validation: its template's
+// containers may mount the claim templates by name, so each is a volume of
+// the template (on a copy; a name already a volume is left alone).
+func claimsAsVolumes(spec map[string]any) map[string]any {
+	claims := asList(spec["volumeClaimTemplates"])
+	if len(claims) == 0 {
+		return spec
+	}
+	spec = deepCopy(spec).(map[string]any)
+	tspec := child(child(spec, "template"), "spec")
+	vols := asList(tspec["volumes"])
+	have := map[string]bool{}
+	for _, v := range vols {
+		vm, _ := v.(map[string]any)
+		have[str(vm, "name")] = true
+	}
+	for _, c := range claims {
+		cm, _ := c.(map[string]any)
+		if n := metaString(cm, "name"); n != "" && !have[n] {
+			vols = append(vols, map[string]any{"name": n, "persistentVolumeClaim": map[string]any{"claimName": n}})
+		}
+	}
+	tspec["volumes"] = vols
+	return spec
 }
 
 // sameMap reports whether a and b are one map.
