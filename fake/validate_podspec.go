@@ -167,21 +167,7 @@ func validateMounts(mounts []any, vols map[string]bool, p string) []fieldError {
 		}
 		paths[mp] = true
 		if sp := str(mm, "subPath"); sp != "" {
-			errs = append(errs, validateSubPath(sp, ip+".subPath")...)
-		}
-	}
-	return errs
-}
-
-func validateSubPath(v, p string) []fieldError {
-	var errs []fieldError
-	if path.IsAbs(v) {
-		errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: p, Value: v, Detail: "must be a relative path"})
-	}
-	for _, part := range strings.Split(v, "/") {
-		if part == ".." {
-			errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: p, Value: v, Detail: "must not contain '..'"})
-			break
+			errs = append(errs, validateLocalPath(sp, ip+".subPath")...)
 		}
 	}
 	return errs
