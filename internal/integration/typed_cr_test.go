@@ -3,7 +3,6 @@
 package integration
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -77,7 +76,8 @@ func TestTypedCustomResourceWithoutTypeMeta(t *testing.T) {
 	crds := dynamic.New(rc, crdRes.Typed(), "")
 	_, err = crds.ApplyObject(ctx, objs[0], metav1.ApplyOptions{FieldManager: "itest"})
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = crds.Delete(context.Background(), "gadgets.itest.kubewire.io", metav1.DeleteOptions{}) })
+	// The CRD stays: TestCustomResourceBodyWithoutTypeMeta applies it too,
+	// and one being deleted would not be served.
 	ns := "kw-typed-cr"
 	require.NoError(t, testenv.Shared(t).CreateNamespace(ctx, ns))
 
@@ -129,17 +129,19 @@ func TestCustomResourceBodyWithoutTypeMeta(t *testing.T) {
 	} {
 		var realCode int
 		var realMsg string
+		// The custom resource is served shortly after the CRD is created
+		// (a plain-text 404 until then).
 		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
 			realCode, err = env.Do(ctx, "POST", path, json.RawMessage(body), nil)
-			var ae *testenv.APIError
-			if errors.As(err, &ae) {
-				var st metav1.Status
-				require.NoError(t, json.Unmarshal(ae.Body, &st))
-				realMsg = st.Message
-			}
 			if realCode != 404 || time.Now().After(deadline) {
 				break
 			}
+		}
+		var ae *testenv.APIError
+		if errors.As(err, &ae) {
+			var st metav1.Status
+			require.NoError(t, json.Unmarshal(ae.Body, &st), "%s", ae.Body)
+			realMsg = st.Message
 		}
 		res, err := http.Post(srv.URL()+path, "application/json", strings.NewReader(body))
 		require.NoError(t, err)
