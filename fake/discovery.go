@@ -1,6 +1,8 @@
 package fake
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
@@ -8,6 +10,8 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+
+	"github.com/kubewire/kubewire/internal/apischema"
 )
 
 // serveNonResource serves discovery, /version and the health checks, and
@@ -129,6 +133,9 @@ func (s *Server) resourceList(group, version string) map[string]any {
 		if len(ri.Categories) > 0 {
 			m["categories"] = ri.Categories
 		}
+		if h := storageVersionHash(ri); h != "" {
+			m["storageVersionHash"] = h
+		}
 		res = append(res, m)
 		for _, sub := range ri.Subresources {
 			sm := map[string]any{"name": ri.Resource + "/" + sub.Name, "singularName": "", "namespaced": ri.Namespaced,
@@ -147,6 +154,46 @@ func (s *Server) resourceList(group, version string) map[string]any {
 		out["apiVersion"] = "v1"
 	}
 	return out
+}
+
+// storageVersionHash is what discovery says of the version a resource is
+// stored in: the first 8 bytes of the SHA-256 of its storage
+// "group/version/Kind", in base64; empty for resources without storage
+// (bindings, reviews, component statuses: not watchable).
+func storageVersionHash(ri *resInfo) string {
+	if !ri.hasVerb("watch") {
+		return ""
+	}
+	gvk := ""
+	switch {
+	case ri.CRD != "":
+		gvk = ri.Group + "/" + ri.Storage + "/" + ri.Kind
+	case storageVersions[ri.storageKey()] != "":
+		gvk = storageVersions[ri.storageKey()] + "/" + ri.Kind
+	default:
+		// The newest version of the resource Kubernetes has.
+		v := ri.Version
+		for _, r := range apischema.Resources() {
+			if r.Group == ri.Group && r.Resource == ri.Resource && apischema.CompareVersions(r.Version, v) > 0 {
+				v = r.Version
+			}
+		}
+		gvk = ri.Group + "/" + v + "/" + ri.Kind
+	}
+	sum := sha256.Sum256([]byte(gvk))
+	return base64.StdEncoding.EncodeToString(sum[:8])
+}
+
+// storageVersions are the built-in resources kube-apiserver v1.37.2
+// stores in another group or in an older version than their newest one
+// (a version new in a release is stored from the next).
+var storageVersions = map[string]string{
+	"events.k8s.io/events":                             "/v1",
+	"certificates.k8s.io/clustertrustbundles":          "certificates.k8s.io/v1beta1",
+	"certificates.k8s.io/podcertificaterequests":       "certificates.k8s.io/v1beta1",
+	"apiextensions.k8s.io/customresourcedefinitions":   "apiextensions.k8s.io/v1beta1",
+	"resource.k8s.io/devicetaintrules":                 "resource.k8s.io/v1beta2",
+	"storagemigration.k8s.io/storageversionmigrations": "storagemigration.k8s.io/v1beta1",
 }
 
 // aggregatedVersion returns the apidiscovery.k8s.io version the Accept
@@ -223,8 +270,14 @@ func aggregatedResource(ri *resInfo) map[string]any {
 	}
 	var subs []any
 	for _, sub := range ri.Subresources {
+		g, v := sub.Group, sub.Version
+		if ri.CRD == "" && g == ri.Group && v == ri.Version {
+			// Built-in subresources answering in the resource's own group
+			// version leave it out, as legacy discovery does.
+			g, v = "", ""
+		}
 		subs = append(subs, map[string]any{"subresource": sub.Name,
-			"responseKind": map[string]any{"group": sub.Group, "version": sub.Version, "kind": sub.Kind}, "verbs": sub.Verbs})
+			"responseKind": map[string]any{"group": g, "version": v, "kind": sub.Kind}, "verbs": sub.Verbs})
 	}
 	if subs != nil {
 		m["subresources"] = subs

@@ -1,7 +1,6 @@
 package fake
 
 import (
-	"encoding/json"
 	"io"
 	"mime"
 	"net/http"
@@ -39,6 +38,8 @@ type statusWriter struct {
 	s     *Server
 	code  int
 	proto bool // the response is negotiated to protobuf (see writeProto)
+	// pretty: JSON answers are indented (see wantsPretty).
+	pretty bool
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -87,7 +88,7 @@ func (s *Server) ServeHTTP(hw http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests = append(s.requests, entry)
 	s.mu.Unlock()
-	w := &statusWriter{ResponseWriter: hw, log: entry, s: s}
+	w := &statusWriter{ResponseWriter: hw, log: entry, s: s, pretty: wantsPretty(r)}
 	if len(body) > maxBody {
 		writeErr(w, newStatus(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", "Request entity too large: limit is 3145728", nil))
 		return
@@ -406,13 +407,13 @@ func writeJSONType(w http.ResponseWriter, code int, ct string, v any) {
 	if ct == "application/json" && writeProto(w, code, v) {
 		return
 	}
-	b, err := json.Marshal(v)
+	b, err := encodeJSON(v)
 	if err != nil {
 		code = http.StatusInternalServerError
-		b, _ = json.Marshal(errInternal(err).s)
+		b, _ = encodeJSON(errInternal(err).s)
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Cache-Control", "no-cache, private")
 	w.WriteHeader(code)
-	w.Write(b)
+	writeBody(w, b)
 }

@@ -18,7 +18,7 @@ func TestHPADefaults(t *testing.T) {
 	assert.Equal(t, `[{"resource":{"name":"cpu","target":{"averageUtilization":80,"type":"Utilization"}},"type":"Resource"}]`, r.str("spec", "metrics"))
 	assert.Equal(t, `{"policies":[{"periodSeconds":15,"type":"Pods","value":4},{"periodSeconds":15,"type":"Percent","value":100}],"selectPolicy":"Max","stabilizationWindowSeconds":0}`, r.str("spec", "behavior", "scaleUp"))
 	assert.Equal(t, `{"policies":[{"periodSeconds":15,"type":"Percent","value":100}],"selectPolicy":"Max","stabilizationWindowSeconds":30}`, r.str("spec", "behavior", "scaleDown"))
-	assert.Contains(t, r.raw, `"status":{"currentMetrics":null,"desiredReplicas":0}`)
+	assert.Contains(t, r.raw, `"status":{"desiredReplicas":0,"currentMetrics":null}`)
 
 	// The scale-down window has no default.
 	r = call(t, srv, "POST", path, ctJSON, `{"metadata":{"name":"w"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"d"},"maxReplicas":3,"behavior":{"scaleUp":{}}}}`)

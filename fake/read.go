@@ -207,6 +207,24 @@ func encodeContinue(rv int64, lastKey string) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// tokenKey is a store key as the real server's continue token holds it:
+// relative to the listed resource's prefix in storage (the name alone in
+// a namespace's list or for a cluster-scoped kind, namespace/name across
+// namespaces). storeKey is its inverse.
+func tokenKey(rq *request, key string) string {
+	if rq.ns != "" || !rq.ri.Namespaced {
+		return key[strings.IndexByte(key, '/')+1:]
+	}
+	return key
+}
+
+func storeKey(rq *request, tok string) string {
+	if rq.ns != "" || !rq.ri.Namespaced {
+		return objKey(rq.ns, tok)
+	}
+	return tok
+}
+
 // decodeContinue decodes a continue token with the checks and messages of
 // the real storage layer.
 func decodeContinue(tok string) (continueToken, error) {
@@ -278,7 +296,7 @@ func (s *Server) handleList(rq *request) error {
 	start := ""
 	var snapRV uint64
 	if cont != "" {
-		start = strings.TrimSuffix(tok.Start, "\x00")
+		start = storeKey(rq, strings.TrimSuffix(tok.Start, "\x00"))
 		if tok.RV > 0 {
 			snapRV = uint64(tok.RV)
 		}
@@ -299,7 +317,7 @@ func (s *Server) handleList(rq *request) error {
 			return err
 		}
 		e := errExpired(msgContinueExpired)
-		e.s.ListMeta.Continue = encodeContinue(-1, start)
+		e.s.ListMeta.Continue = encodeContinue(-1, tokenKey(rq, start))
 		_ = items
 		_ = atRV
 		return e
@@ -321,7 +339,7 @@ func (s *Server) handleList(rq *request) error {
 		}
 		if limit > 0 && int64(len(out)) == limit {
 			last := out[len(out)-1]
-			next = encodeContinue(int64(atRV), objKey(metaString(last, "namespace"), metaString(last, "name")))
+			next = encodeContinue(int64(atRV), tokenKey(rq, objKey(metaString(last, "namespace"), metaString(last, "name"))))
 			if ls.Empty() && len(fs) == 0 {
 				remaining = int64(len(items) - i)
 			}

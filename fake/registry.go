@@ -28,6 +28,8 @@ type resInfo struct {
 	// Scale are the replicas and selector paths of a CRD version's scale
 	// subresource; nil for built-ins.
 	Scale *scalePaths
+	// Storage is a CRD's storage version; empty for built-ins.
+	Storage string
 }
 
 // storageKey identifies the objects the resource shares across versions.
@@ -248,10 +250,11 @@ func (r *registry) all() []*resInfo {
 }
 
 // groups returns every group with its versions, preferred first, in the
-// order discovery lists them (core first, then the built-in groups, then
-// CRD groups by name).
+// order discovery lists them: core first, then the built-in groups by
+// their priority in kube-apiserver's aggregator, then CRD groups by name.
 func (r *registry) groups() []groupVersions {
 	seen := map[string]map[string]bool{}
+	crd := map[string]bool{}
 	var order []string
 	for _, ri := range r.all() {
 		if seen[ri.Group] == nil {
@@ -259,7 +262,15 @@ func (r *registry) groups() []groupVersions {
 			order = append(order, ri.Group)
 		}
 		seen[ri.Group][ri.Version] = true
+		crd[ri.Group] = ri.CRD != ""
 	}
+	sort.SliceStable(order, func(i, j int) bool {
+		pi, pj := groupPriority(order[i], crd[order[i]]), groupPriority(order[j], crd[order[j]])
+		if pi != pj {
+			return pi > pj
+		}
+		return order[i] < order[j]
+	})
 	out := make([]groupVersions, 0, len(order))
 	for _, g := range order {
 		var vs []string
@@ -270,6 +281,48 @@ func (r *registry) groups() []groupVersions {
 		out = append(out, groupVersions{g, vs})
 	}
 	return out
+}
+
+// groupPriority is a group's place in discovery, highest first: the
+// groupPriorityMinimum kube-apiserver v1.37.2's aggregator gives the
+// built-in groups (its own apiregistration.k8s.io comes right after
+// core); custom resource groups get 1000 as their APIServices do, and a
+// built-in group the table lacks 15000.
+func groupPriority(group string, crd bool) int {
+	if crd {
+		return 1000
+	}
+	if p, ok := groupPriorities[group]; ok {
+		return p
+	}
+	return 15000
+}
+
+var groupPriorities = map[string]int{
+	"":                             18000,
+	"apiregistration.k8s.io":       17900,
+	"apps":                         17800,
+	"events.k8s.io":                17750,
+	"authentication.k8s.io":        17700,
+	"authorization.k8s.io":         17600,
+	"autoscaling":                  17500,
+	"batch":                        17400,
+	"certificates.k8s.io":          17300,
+	"networking.k8s.io":            17200,
+	"policy":                       17100,
+	"rbac.authorization.k8s.io":    17000,
+	"storage.k8s.io":               16800,
+	"admissionregistration.k8s.io": 16700,
+	"apiextensions.k8s.io":         16700,
+	"scheduling.k8s.io":            16600,
+	"coordination.k8s.io":          16500,
+	"node.k8s.io":                  16300,
+	"discovery.k8s.io":             16200,
+	"resource.k8s.io":              16200,
+	"flowcontrol.apiserver.k8s.io": 16100,
+	"internal.apiserver.k8s.io":    16000,
+	"storagemigration.k8s.io":      15800,
+	"lifecycle.k8s.io":             15700,
 }
 
 // hasGroup reports whether any version of group is served.
@@ -343,6 +396,12 @@ func crdInfos(crd obj) ([]*resInfo, []fieldError) {
 	if singular == "" {
 		singular = strings.ToLower(kind)
 	}
+	storage := ""
+	for _, v := range versions {
+		if vm, _ := v.(map[string]any); vm["storage"] == true {
+			storage, _ = vm["name"].(string)
+		}
+	}
 	var out []*resInfo
 	for _, v := range versions {
 		vm, _ := v.(map[string]any)
@@ -352,7 +411,7 @@ func crdInfos(crd obj) ([]*resInfo, []fieldError) {
 		}
 		ri := &resInfo{
 			Group: group, Version: vname, Resource: plural, Singular: singular, Kind: kind,
-			Namespaced: scope == "Namespaced", CRD: metaString(crd, "name"),
+			Namespaced: scope == "Namespaced", CRD: metaString(crd, "name"), Storage: storage,
 			Verbs:      []string{"delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"},
 			ShortNames: stringList(names["shortNames"]), Categories: stringList(names["categories"]),
 			Schema: compileCRDSchema(nested(vm, "schema", "openAPIV3Schema")),

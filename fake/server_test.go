@@ -364,7 +364,7 @@ func TestDiscoveryAndCRD(t *testing.T) {
 
 	assert.Equal(t, 404, call(t, srv, "GET", "/apis/example.com/v1", "", "").code)
 	crd := createCRD(t, srv)
-	assert.Contains(t, crd.raw, `"status":"True","type":"Established"`)
+	assert.Contains(t, crd.raw, `"type":"Established","status":"True"`)
 	r = call(t, srv, "GET", "/apis/example.com/v1", "", "")
 	assert.Contains(t, r.raw, `"name":"widgets"`)
 	assert.Contains(t, r.raw, `"name":"widgets/status"`)

@@ -1,7 +1,6 @@
 package fake
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -168,10 +167,9 @@ func (w *watchStream) write(ev map[string]any) bool {
 		}
 	} else {
 		var err error
-		if b, err = json.Marshal(ev); err != nil {
+		if b, err = encodeEvent(ev); err != nil {
 			return false
 		}
-		b = append(b, '\n')
 	}
 	if _, err := w.rq.w.Write(b); err != nil {
 		return false

@@ -23,6 +23,9 @@ const (
 type Shape struct {
 	// Name is the OpenAPI schema name.
 	Name string
+	// Order is the JSON field names in the order the server writes them
+	// (its Go type's field order).
+	Order []string
 	// Fields maps each JSON field name to its shape.
 	Fields map[string]ShapeField
 }

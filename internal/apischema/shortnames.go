@@ -3,6 +3,7 @@ package apischema
 // shortNames are kubectl's well-known short names, keyed by "GROUP/resource".
 // OpenAPI does not carry them; they come from each resource's REST storage.
 var shortNames = map[string][]string{
+	"/componentstatuses":      {"cs"},
 	"/configmaps":             {"cm"},
 	"/endpoints":              {"ep"},
 	"/events":                 {"ev"},
@@ -26,15 +27,25 @@ var shortNames = map[string][]string{
 	"certificates.k8s.io/certificatesigningrequests": {"csr"},
 	"events.k8s.io/events":                           {"ev"},
 	"networking.k8s.io/ingresses":                    {"ing"},
+	"networking.k8s.io/ipaddresses":                  {"ip"},
 	"networking.k8s.io/networkpolicies":              {"netpol"},
 	"policy/poddisruptionbudgets":                    {"pdb"},
 	"scheduling.k8s.io/priorityclasses":              {"pc"},
 	"storage.k8s.io/storageclasses":                  {"sc"},
+	"storage.k8s.io/volumeattributesclasses":         {"vac"},
 }
 
 // categories are the categories built-in resources belong to, keyed by
 // "GROUP/resource". kubectl expands "all" to these.
 var categories = map[string][]string{
+	"apiextensions.k8s.io/customresourcedefinitions":                 {"api-extensions"},
+	"apiregistration.k8s.io/apiservices":                             {"api-extensions"},
+	"admissionregistration.k8s.io/mutatingadmissionpolicies":         {"api-extensions"},
+	"admissionregistration.k8s.io/mutatingadmissionpolicybindings":   {"api-extensions"},
+	"admissionregistration.k8s.io/mutatingwebhookconfigurations":     {"api-extensions"},
+	"admissionregistration.k8s.io/validatingadmissionpolicies":       {"api-extensions"},
+	"admissionregistration.k8s.io/validatingadmissionpolicybindings": {"api-extensions"},
+	"admissionregistration.k8s.io/validatingwebhookconfigurations":   {"api-extensions"},
 	"/pods":                                {"all"},
 	"/replicationcontrollers":              {"all"},
 	"/services":                            {"all"},

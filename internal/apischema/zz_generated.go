@@ -2244,61 +2244,61 @@ var shapeRoots = map[string]string{
 }
 
 var shapes = map[string]Shape{
-	"io.k8s.api.admissionregistration.v1.ApplyConfiguration": {Name: "io.k8s.api.admissionregistration.v1.ApplyConfiguration", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.ApplyConfiguration": {Name: "io.k8s.api.admissionregistration.v1.ApplyConfiguration", Order: []string{"expression"}, Fields: map[string]ShapeField{
 		"expression": {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.admissionregistration.v1.AuditAnnotation": {Name: "io.k8s.api.admissionregistration.v1.AuditAnnotation", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.AuditAnnotation": {Name: "io.k8s.api.admissionregistration.v1.AuditAnnotation", Order: []string{"key", "valueExpression"}, Fields: map[string]ShapeField{
 		"key":             {Kind: KindString, Always: true},
 		"valueExpression": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.admissionregistration.v1.ExpressionWarning": {Name: "io.k8s.api.admissionregistration.v1.ExpressionWarning", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.ExpressionWarning": {Name: "io.k8s.api.admissionregistration.v1.ExpressionWarning", Order: []string{"fieldRef", "warning"}, Fields: map[string]ShapeField{
 		"fieldRef": {Kind: KindString, Always: true},
 		"warning":  {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.admissionregistration.v1.JSONPatch": {Name: "io.k8s.api.admissionregistration.v1.JSONPatch", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.JSONPatch": {Name: "io.k8s.api.admissionregistration.v1.JSONPatch", Order: []string{"expression"}, Fields: map[string]ShapeField{
 		"expression": {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.admissionregistration.v1.MatchCondition": {Name: "io.k8s.api.admissionregistration.v1.MatchCondition", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.MatchCondition": {Name: "io.k8s.api.admissionregistration.v1.MatchCondition", Order: []string{"name", "expression"}, Fields: map[string]ShapeField{
 		"expression": {Kind: KindString, Always: true},
 		"name":       {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.admissionregistration.v1.MatchResources": {Name: "io.k8s.api.admissionregistration.v1.MatchResources", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.MatchResources": {Name: "io.k8s.api.admissionregistration.v1.MatchResources", Order: []string{"namespaceSelector", "objectSelector", "resourceRules", "excludeResourceRules", "matchPolicy"}, Fields: map[string]ShapeField{
 		"excludeResourceRules": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1.NamedRuleWithOperations"},
 		"matchPolicy":          {Kind: KindString},
 		"namespaceSelector":    {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"objectSelector":       {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"resourceRules":        {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1.NamedRuleWithOperations"},
 	}},
-	"io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicy": {Name: "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicy": {Name: "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicy", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicySpec", Struct: true},
 	}},
-	"io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBinding": {Name: "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBinding", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBinding": {Name: "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBinding", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingSpec", Struct: true},
 	}},
-	"io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingList": {Name: "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingList", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingList": {Name: "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBinding"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingSpec": {Name: "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingSpec": {Name: "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyBindingSpec", Order: []string{"policyName", "paramRef", "matchResources"}, Fields: map[string]ShapeField{
 		"matchResources": {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1.MatchResources"},
 		"paramRef":       {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1.ParamRef"},
 		"policyName":     {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyList": {Name: "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyList", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyList": {Name: "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicyList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicy"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicySpec": {Name: "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicySpec", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicySpec": {Name: "io.k8s.api.admissionregistration.v1.MutatingAdmissionPolicySpec", Order: []string{"paramKind", "matchConstraints", "variables", "mutations", "failurePolicy", "matchConditions", "reinvocationPolicy"}, Fields: map[string]ShapeField{
 		"failurePolicy":      {Kind: KindString},
 		"matchConditions":    {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1.MatchCondition"},
 		"matchConstraints":   {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1.MatchResources"},
@@ -2307,7 +2307,7 @@ var shapes = map[string]Shape{
 		"reinvocationPolicy": {Kind: KindString, OmitZero: true},
 		"variables":          {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1.Variable"},
 	}},
-	"io.k8s.api.admissionregistration.v1.MutatingWebhook": {Name: "io.k8s.api.admissionregistration.v1.MutatingWebhook", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.MutatingWebhook": {Name: "io.k8s.api.admissionregistration.v1.MutatingWebhook", Order: []string{"name", "clientConfig", "rules", "failurePolicy", "matchPolicy", "namespaceSelector", "objectSelector", "sideEffects", "timeoutSeconds", "admissionReviewVersions", "reinvocationPolicy", "matchConditions"}, Fields: map[string]ShapeField{
 		"admissionReviewVersions": {Kind: KindArray, Elem: KindString},
 		"clientConfig":            {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1.WebhookClientConfig", Struct: true},
 		"failurePolicy":           {Kind: KindString},
@@ -2321,24 +2321,24 @@ var shapes = map[string]Shape{
 		"sideEffects":             {Kind: KindString, Null: true},
 		"timeoutSeconds":          {Kind: KindInteger},
 	}},
-	"io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration": {Name: "io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration": {Name: "io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration", Order: []string{"kind", "apiVersion", "metadata", "webhooks"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"webhooks":   {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1.MutatingWebhook"},
 	}},
-	"io.k8s.api.admissionregistration.v1.MutatingWebhookConfigurationList": {Name: "io.k8s.api.admissionregistration.v1.MutatingWebhookConfigurationList", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.MutatingWebhookConfigurationList": {Name: "io.k8s.api.admissionregistration.v1.MutatingWebhookConfigurationList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.admissionregistration.v1.Mutation": {Name: "io.k8s.api.admissionregistration.v1.Mutation", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.Mutation": {Name: "io.k8s.api.admissionregistration.v1.Mutation", Order: []string{"patchType", "applyConfiguration", "jsonPatch"}, Fields: map[string]ShapeField{
 		"applyConfiguration": {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1.ApplyConfiguration"},
 		"jsonPatch":          {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1.JSONPatch"},
 		"patchType":          {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.admissionregistration.v1.NamedRuleWithOperations": {Name: "io.k8s.api.admissionregistration.v1.NamedRuleWithOperations", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.NamedRuleWithOperations": {Name: "io.k8s.api.admissionregistration.v1.NamedRuleWithOperations", Order: []string{"resourceNames", "operations", "apiGroups", "apiVersions", "resources", "scope"}, Fields: map[string]ShapeField{
 		"apiGroups":     {Kind: KindArray, Elem: KindString},
 		"apiVersions":   {Kind: KindArray, Elem: KindString},
 		"operations":    {Kind: KindArray, Elem: KindString},
@@ -2346,64 +2346,64 @@ var shapes = map[string]Shape{
 		"resources":     {Kind: KindArray, Elem: KindString},
 		"scope":         {Kind: KindString},
 	}},
-	"io.k8s.api.admissionregistration.v1.ParamKind": {Name: "io.k8s.api.admissionregistration.v1.ParamKind", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.ParamKind": {Name: "io.k8s.api.admissionregistration.v1.ParamKind", Order: []string{"apiVersion", "kind"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.admissionregistration.v1.ParamRef": {Name: "io.k8s.api.admissionregistration.v1.ParamRef", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.ParamRef": {Name: "io.k8s.api.admissionregistration.v1.ParamRef", Order: []string{"name", "namespace", "selector", "parameterNotFoundAction"}, Fields: map[string]ShapeField{
 		"name":                    {Kind: KindString, OmitZero: true},
 		"namespace":               {Kind: KindString, OmitZero: true},
 		"parameterNotFoundAction": {Kind: KindString},
 		"selector":                {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 	}},
-	"io.k8s.api.admissionregistration.v1.RuleWithOperations": {Name: "io.k8s.api.admissionregistration.v1.RuleWithOperations", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.RuleWithOperations": {Name: "io.k8s.api.admissionregistration.v1.RuleWithOperations", Order: []string{"operations", "apiGroups", "apiVersions", "resources", "scope"}, Fields: map[string]ShapeField{
 		"apiGroups":   {Kind: KindArray, Elem: KindString},
 		"apiVersions": {Kind: KindArray, Elem: KindString},
 		"operations":  {Kind: KindArray, Elem: KindString},
 		"resources":   {Kind: KindArray, Elem: KindString},
 		"scope":       {Kind: KindString},
 	}},
-	"io.k8s.api.admissionregistration.v1.ServiceReference": {Name: "io.k8s.api.admissionregistration.v1.ServiceReference", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.ServiceReference": {Name: "io.k8s.api.admissionregistration.v1.ServiceReference", Order: []string{"namespace", "name", "path", "port"}, Fields: map[string]ShapeField{
 		"name":      {Kind: KindString, Always: true},
 		"namespace": {Kind: KindString, Always: true},
 		"path":      {Kind: KindString},
 		"port":      {Kind: KindInteger},
 	}},
-	"io.k8s.api.admissionregistration.v1.TypeChecking": {Name: "io.k8s.api.admissionregistration.v1.TypeChecking", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.TypeChecking": {Name: "io.k8s.api.admissionregistration.v1.TypeChecking", Order: []string{"expressionWarnings"}, Fields: map[string]ShapeField{
 		"expressionWarnings": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1.ExpressionWarning"},
 	}},
-	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy": {Name: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy": {Name: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyStatus", Struct: true},
 	}},
-	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding": {Name: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding": {Name: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec", Struct: true},
 	}},
-	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingList": {Name: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingList", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingList": {Name: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec": {Name: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec": {Name: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec", Order: []string{"policyName", "paramRef", "matchResources", "validationActions"}, Fields: map[string]ShapeField{
 		"matchResources":    {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1.MatchResources"},
 		"paramRef":          {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1.ParamRef"},
 		"policyName":        {Kind: KindString, OmitZero: true},
 		"validationActions": {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyList": {Name: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyList", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyList": {Name: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec": {Name: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec": {Name: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec", Order: []string{"paramKind", "matchConstraints", "validations", "failurePolicy", "auditAnnotations", "matchConditions", "variables"}, Fields: map[string]ShapeField{
 		"auditAnnotations": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1.AuditAnnotation"},
 		"failurePolicy":    {Kind: KindString},
 		"matchConditions":  {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1.MatchCondition"},
@@ -2412,12 +2412,12 @@ var shapes = map[string]Shape{
 		"validations":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1.Validation"},
 		"variables":        {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1.Variable"},
 	}},
-	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyStatus": {Name: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyStatus": {Name: "io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyStatus", Order: []string{"observedGeneration", "typeChecking", "conditions"}, Fields: map[string]ShapeField{
 		"conditions":         {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.Condition"},
 		"observedGeneration": {Kind: KindInteger, OmitZero: true},
 		"typeChecking":       {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1.TypeChecking"},
 	}},
-	"io.k8s.api.admissionregistration.v1.ValidatingWebhook": {Name: "io.k8s.api.admissionregistration.v1.ValidatingWebhook", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.ValidatingWebhook": {Name: "io.k8s.api.admissionregistration.v1.ValidatingWebhook", Order: []string{"name", "clientConfig", "rules", "failurePolicy", "matchPolicy", "namespaceSelector", "objectSelector", "sideEffects", "timeoutSeconds", "admissionReviewVersions", "matchConditions"}, Fields: map[string]ShapeField{
 		"admissionReviewVersions": {Kind: KindArray, Elem: KindString},
 		"clientConfig":            {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1.WebhookClientConfig", Struct: true},
 		"failurePolicy":           {Kind: KindString},
@@ -2430,80 +2430,80 @@ var shapes = map[string]Shape{
 		"sideEffects":             {Kind: KindString, Null: true},
 		"timeoutSeconds":          {Kind: KindInteger},
 	}},
-	"io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration": {Name: "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration": {Name: "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration", Order: []string{"kind", "apiVersion", "metadata", "webhooks"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"webhooks":   {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1.ValidatingWebhook"},
 	}},
-	"io.k8s.api.admissionregistration.v1.ValidatingWebhookConfigurationList": {Name: "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfigurationList", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.ValidatingWebhookConfigurationList": {Name: "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfigurationList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.admissionregistration.v1.Validation": {Name: "io.k8s.api.admissionregistration.v1.Validation", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.Validation": {Name: "io.k8s.api.admissionregistration.v1.Validation", Order: []string{"expression", "message", "reason", "messageExpression"}, Fields: map[string]ShapeField{
 		"expression":        {Kind: KindString, Always: true},
 		"message":           {Kind: KindString, OmitZero: true},
 		"messageExpression": {Kind: KindString, OmitZero: true},
 		"reason":            {Kind: KindString},
 	}},
-	"io.k8s.api.admissionregistration.v1.Variable": {Name: "io.k8s.api.admissionregistration.v1.Variable", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.Variable": {Name: "io.k8s.api.admissionregistration.v1.Variable", Order: []string{"name", "expression"}, Fields: map[string]ShapeField{
 		"expression": {Kind: KindString, Always: true},
 		"name":       {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.admissionregistration.v1.WebhookClientConfig": {Name: "io.k8s.api.admissionregistration.v1.WebhookClientConfig", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1.WebhookClientConfig": {Name: "io.k8s.api.admissionregistration.v1.WebhookClientConfig", Order: []string{"url", "service", "caBundle"}, Fields: map[string]ShapeField{
 		"caBundle": {Kind: KindBytes},
 		"service":  {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1.ServiceReference"},
 		"url":      {Kind: KindString},
 	}},
-	"io.k8s.api.admissionregistration.v1alpha1.ApplyConfiguration": {Name: "io.k8s.api.admissionregistration.v1alpha1.ApplyConfiguration", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1alpha1.ApplyConfiguration": {Name: "io.k8s.api.admissionregistration.v1alpha1.ApplyConfiguration", Order: []string{"expression"}, Fields: map[string]ShapeField{
 		"expression": {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.admissionregistration.v1alpha1.JSONPatch": {Name: "io.k8s.api.admissionregistration.v1alpha1.JSONPatch", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1alpha1.JSONPatch": {Name: "io.k8s.api.admissionregistration.v1alpha1.JSONPatch", Order: []string{"expression"}, Fields: map[string]ShapeField{
 		"expression": {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.admissionregistration.v1alpha1.MatchCondition": {Name: "io.k8s.api.admissionregistration.v1alpha1.MatchCondition", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1alpha1.MatchCondition": {Name: "io.k8s.api.admissionregistration.v1alpha1.MatchCondition", Order: []string{"name", "expression"}, Fields: map[string]ShapeField{
 		"expression": {Kind: KindString, Always: true},
 		"name":       {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.admissionregistration.v1alpha1.MatchResources": {Name: "io.k8s.api.admissionregistration.v1alpha1.MatchResources", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1alpha1.MatchResources": {Name: "io.k8s.api.admissionregistration.v1alpha1.MatchResources", Order: []string{"namespaceSelector", "objectSelector", "resourceRules", "excludeResourceRules", "matchPolicy"}, Fields: map[string]ShapeField{
 		"excludeResourceRules": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1alpha1.NamedRuleWithOperations"},
 		"matchPolicy":          {Kind: KindString},
 		"namespaceSelector":    {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"objectSelector":       {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"resourceRules":        {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1alpha1.NamedRuleWithOperations"},
 	}},
-	"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy": {Name: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy": {Name: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicySpec", Struct: true},
 	}},
-	"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding": {Name: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding": {Name: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingSpec", Struct: true},
 	}},
-	"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingList": {Name: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingList", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingList": {Name: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingSpec": {Name: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingSpec": {Name: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingSpec", Order: []string{"policyName", "paramRef", "matchResources"}, Fields: map[string]ShapeField{
 		"matchResources": {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1alpha1.MatchResources"},
 		"paramRef":       {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1alpha1.ParamRef"},
 		"policyName":     {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyList": {Name: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyList", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyList": {Name: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicySpec": {Name: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicySpec", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicySpec": {Name: "io.k8s.api.admissionregistration.v1alpha1.MutatingAdmissionPolicySpec", Order: []string{"paramKind", "matchConstraints", "variables", "mutations", "failurePolicy", "matchConditions", "reinvocationPolicy"}, Fields: map[string]ShapeField{
 		"failurePolicy":      {Kind: KindString},
 		"matchConditions":    {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1alpha1.MatchCondition"},
 		"matchConstraints":   {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1alpha1.MatchResources"},
@@ -2512,12 +2512,12 @@ var shapes = map[string]Shape{
 		"reinvocationPolicy": {Kind: KindString, OmitZero: true},
 		"variables":          {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1alpha1.Variable"},
 	}},
-	"io.k8s.api.admissionregistration.v1alpha1.Mutation": {Name: "io.k8s.api.admissionregistration.v1alpha1.Mutation", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1alpha1.Mutation": {Name: "io.k8s.api.admissionregistration.v1alpha1.Mutation", Order: []string{"patchType", "applyConfiguration", "jsonPatch"}, Fields: map[string]ShapeField{
 		"applyConfiguration": {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1alpha1.ApplyConfiguration"},
 		"jsonPatch":          {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1alpha1.JSONPatch"},
 		"patchType":          {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.admissionregistration.v1alpha1.NamedRuleWithOperations": {Name: "io.k8s.api.admissionregistration.v1alpha1.NamedRuleWithOperations", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1alpha1.NamedRuleWithOperations": {Name: "io.k8s.api.admissionregistration.v1alpha1.NamedRuleWithOperations", Order: []string{"resourceNames", "operations", "apiGroups", "apiVersions", "resources", "scope"}, Fields: map[string]ShapeField{
 		"apiGroups":     {Kind: KindArray, Elem: KindString},
 		"apiVersions":   {Kind: KindArray, Elem: KindString},
 		"operations":    {Kind: KindArray, Elem: KindString},
@@ -2525,67 +2525,67 @@ var shapes = map[string]Shape{
 		"resources":     {Kind: KindArray, Elem: KindString},
 		"scope":         {Kind: KindString},
 	}},
-	"io.k8s.api.admissionregistration.v1alpha1.ParamKind": {Name: "io.k8s.api.admissionregistration.v1alpha1.ParamKind", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1alpha1.ParamKind": {Name: "io.k8s.api.admissionregistration.v1alpha1.ParamKind", Order: []string{"apiVersion", "kind"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.admissionregistration.v1alpha1.ParamRef": {Name: "io.k8s.api.admissionregistration.v1alpha1.ParamRef", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1alpha1.ParamRef": {Name: "io.k8s.api.admissionregistration.v1alpha1.ParamRef", Order: []string{"name", "namespace", "selector", "parameterNotFoundAction"}, Fields: map[string]ShapeField{
 		"name":                    {Kind: KindString, OmitZero: true},
 		"namespace":               {Kind: KindString, OmitZero: true},
 		"parameterNotFoundAction": {Kind: KindString},
 		"selector":                {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 	}},
-	"io.k8s.api.admissionregistration.v1alpha1.Variable": {Name: "io.k8s.api.admissionregistration.v1alpha1.Variable", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1alpha1.Variable": {Name: "io.k8s.api.admissionregistration.v1alpha1.Variable", Order: []string{"name", "expression"}, Fields: map[string]ShapeField{
 		"expression": {Kind: KindString, Always: true},
 		"name":       {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.ApplyConfiguration": {Name: "io.k8s.api.admissionregistration.v1beta1.ApplyConfiguration", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1beta1.ApplyConfiguration": {Name: "io.k8s.api.admissionregistration.v1beta1.ApplyConfiguration", Order: []string{"expression"}, Fields: map[string]ShapeField{
 		"expression": {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.JSONPatch": {Name: "io.k8s.api.admissionregistration.v1beta1.JSONPatch", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1beta1.JSONPatch": {Name: "io.k8s.api.admissionregistration.v1beta1.JSONPatch", Order: []string{"expression"}, Fields: map[string]ShapeField{
 		"expression": {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.MatchCondition": {Name: "io.k8s.api.admissionregistration.v1beta1.MatchCondition", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1beta1.MatchCondition": {Name: "io.k8s.api.admissionregistration.v1beta1.MatchCondition", Order: []string{"name", "expression"}, Fields: map[string]ShapeField{
 		"expression": {Kind: KindString, Always: true},
 		"name":       {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.MatchResources": {Name: "io.k8s.api.admissionregistration.v1beta1.MatchResources", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1beta1.MatchResources": {Name: "io.k8s.api.admissionregistration.v1beta1.MatchResources", Order: []string{"namespaceSelector", "objectSelector", "resourceRules", "excludeResourceRules", "matchPolicy"}, Fields: map[string]ShapeField{
 		"excludeResourceRules": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1beta1.NamedRuleWithOperations"},
 		"matchPolicy":          {Kind: KindString},
 		"namespaceSelector":    {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"objectSelector":       {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"resourceRules":        {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1beta1.NamedRuleWithOperations"},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicy": {Name: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicy": {Name: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicy", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicySpec", Struct: true},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBinding": {Name: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBinding", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBinding": {Name: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBinding", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingSpec", Struct: true},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingList": {Name: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingList", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingList": {Name: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBinding"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingSpec": {Name: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingSpec": {Name: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingSpec", Order: []string{"policyName", "paramRef", "matchResources"}, Fields: map[string]ShapeField{
 		"matchResources": {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1beta1.MatchResources"},
 		"paramRef":       {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1beta1.ParamRef"},
 		"policyName":     {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyList": {Name: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyList", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyList": {Name: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicyList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicy"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicySpec": {Name: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicySpec", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicySpec": {Name: "io.k8s.api.admissionregistration.v1beta1.MutatingAdmissionPolicySpec", Order: []string{"paramKind", "matchConstraints", "variables", "mutations", "failurePolicy", "matchConditions", "reinvocationPolicy"}, Fields: map[string]ShapeField{
 		"failurePolicy":      {Kind: KindString},
 		"matchConditions":    {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1beta1.MatchCondition"},
 		"matchConstraints":   {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1beta1.MatchResources"},
@@ -2594,12 +2594,12 @@ var shapes = map[string]Shape{
 		"reinvocationPolicy": {Kind: KindString, OmitZero: true},
 		"variables":          {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.admissionregistration.v1beta1.Variable"},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.Mutation": {Name: "io.k8s.api.admissionregistration.v1beta1.Mutation", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1beta1.Mutation": {Name: "io.k8s.api.admissionregistration.v1beta1.Mutation", Order: []string{"patchType", "applyConfiguration", "jsonPatch"}, Fields: map[string]ShapeField{
 		"applyConfiguration": {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1beta1.ApplyConfiguration"},
 		"jsonPatch":          {Kind: KindObject, Type: "io.k8s.api.admissionregistration.v1beta1.JSONPatch"},
 		"patchType":          {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.NamedRuleWithOperations": {Name: "io.k8s.api.admissionregistration.v1beta1.NamedRuleWithOperations", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1beta1.NamedRuleWithOperations": {Name: "io.k8s.api.admissionregistration.v1beta1.NamedRuleWithOperations", Order: []string{"resourceNames", "operations", "apiGroups", "apiVersions", "resources", "scope"}, Fields: map[string]ShapeField{
 		"apiGroups":     {Kind: KindArray, Elem: KindString},
 		"apiVersions":   {Kind: KindArray, Elem: KindString},
 		"operations":    {Kind: KindArray, Elem: KindString},
@@ -2607,34 +2607,34 @@ var shapes = map[string]Shape{
 		"resources":     {Kind: KindArray, Elem: KindString},
 		"scope":         {Kind: KindString},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.ParamKind": {Name: "io.k8s.api.admissionregistration.v1beta1.ParamKind", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1beta1.ParamKind": {Name: "io.k8s.api.admissionregistration.v1beta1.ParamKind", Order: []string{"apiVersion", "kind"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.ParamRef": {Name: "io.k8s.api.admissionregistration.v1beta1.ParamRef", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1beta1.ParamRef": {Name: "io.k8s.api.admissionregistration.v1beta1.ParamRef", Order: []string{"name", "namespace", "selector", "parameterNotFoundAction"}, Fields: map[string]ShapeField{
 		"name":                    {Kind: KindString, OmitZero: true},
 		"namespace":               {Kind: KindString, OmitZero: true},
 		"parameterNotFoundAction": {Kind: KindString},
 		"selector":                {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 	}},
-	"io.k8s.api.admissionregistration.v1beta1.Variable": {Name: "io.k8s.api.admissionregistration.v1beta1.Variable", Fields: map[string]ShapeField{
+	"io.k8s.api.admissionregistration.v1beta1.Variable": {Name: "io.k8s.api.admissionregistration.v1beta1.Variable", Order: []string{"name", "expression"}, Fields: map[string]ShapeField{
 		"expression": {Kind: KindString, Always: true},
 		"name":       {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.apiserverinternal.v1alpha1.ServerStorageVersion": {Name: "io.k8s.api.apiserverinternal.v1alpha1.ServerStorageVersion", Fields: map[string]ShapeField{
+	"io.k8s.api.apiserverinternal.v1alpha1.ServerStorageVersion": {Name: "io.k8s.api.apiserverinternal.v1alpha1.ServerStorageVersion", Order: []string{"apiServerID", "encodingVersion", "decodableVersions", "servedVersions"}, Fields: map[string]ShapeField{
 		"apiServerID":       {Kind: KindString, OmitZero: true},
 		"decodableVersions": {Kind: KindArray, Elem: KindString},
 		"encodingVersion":   {Kind: KindString, OmitZero: true},
 		"servedVersions":    {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.apiserverinternal.v1alpha1.StorageVersion": {Name: "io.k8s.api.apiserverinternal.v1alpha1.StorageVersion", Fields: map[string]ShapeField{
+	"io.k8s.api.apiserverinternal.v1alpha1.StorageVersion": {Name: "io.k8s.api.apiserverinternal.v1alpha1.StorageVersion", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindAny},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.apiserverinternal.v1alpha1.StorageVersionStatus", Struct: true},
 	}},
-	"io.k8s.api.apiserverinternal.v1alpha1.StorageVersionCondition": {Name: "io.k8s.api.apiserverinternal.v1alpha1.StorageVersionCondition", Fields: map[string]ShapeField{
+	"io.k8s.api.apiserverinternal.v1alpha1.StorageVersionCondition": {Name: "io.k8s.api.apiserverinternal.v1alpha1.StorageVersionCondition", Order: []string{"type", "status", "observedGeneration", "lastTransitionTime", "reason", "message"}, Fields: map[string]ShapeField{
 		"lastTransitionTime": {Kind: KindString},
 		"message":            {Kind: KindString, OmitZero: true},
 		"observedGeneration": {Kind: KindInteger, OmitZero: true},
@@ -2642,58 +2642,58 @@ var shapes = map[string]Shape{
 		"status":             {Kind: KindString, Always: true},
 		"type":               {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.apiserverinternal.v1alpha1.StorageVersionList": {Name: "io.k8s.api.apiserverinternal.v1alpha1.StorageVersionList", Fields: map[string]ShapeField{
+	"io.k8s.api.apiserverinternal.v1alpha1.StorageVersionList": {Name: "io.k8s.api.apiserverinternal.v1alpha1.StorageVersionList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.apiserverinternal.v1alpha1.StorageVersion"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.apiserverinternal.v1alpha1.StorageVersionStatus": {Name: "io.k8s.api.apiserverinternal.v1alpha1.StorageVersionStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.apiserverinternal.v1alpha1.StorageVersionStatus": {Name: "io.k8s.api.apiserverinternal.v1alpha1.StorageVersionStatus", Order: []string{"storageVersions", "commonEncodingVersion", "conditions"}, Fields: map[string]ShapeField{
 		"commonEncodingVersion": {Kind: KindString},
 		"conditions":            {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.apiserverinternal.v1alpha1.StorageVersionCondition"},
 		"storageVersions":       {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.apiserverinternal.v1alpha1.ServerStorageVersion"},
 	}},
-	"io.k8s.api.apps.v1.ControllerRevision": {Name: "io.k8s.api.apps.v1.ControllerRevision", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.ControllerRevision": {Name: "io.k8s.api.apps.v1.ControllerRevision", Order: []string{"kind", "apiVersion", "metadata", "data", "revision"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"data":       {Kind: KindAny},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"revision":   {Kind: KindInteger, Always: true},
 	}},
-	"io.k8s.api.apps.v1.ControllerRevisionList": {Name: "io.k8s.api.apps.v1.ControllerRevisionList", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.ControllerRevisionList": {Name: "io.k8s.api.apps.v1.ControllerRevisionList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.apps.v1.ControllerRevision"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.apps.v1.DaemonSet": {Name: "io.k8s.api.apps.v1.DaemonSet", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.DaemonSet": {Name: "io.k8s.api.apps.v1.DaemonSet", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.apps.v1.DaemonSetSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.apps.v1.DaemonSetStatus", Struct: true},
 	}},
-	"io.k8s.api.apps.v1.DaemonSetCondition": {Name: "io.k8s.api.apps.v1.DaemonSetCondition", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.DaemonSetCondition": {Name: "io.k8s.api.apps.v1.DaemonSetCondition", Order: []string{"type", "status", "lastTransitionTime", "reason", "message"}, Fields: map[string]ShapeField{
 		"lastTransitionTime": {Kind: KindString},
 		"message":            {Kind: KindString, OmitZero: true},
 		"reason":             {Kind: KindString, OmitZero: true},
 		"status":             {Kind: KindString, Always: true},
 		"type":               {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.apps.v1.DaemonSetList": {Name: "io.k8s.api.apps.v1.DaemonSetList", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.DaemonSetList": {Name: "io.k8s.api.apps.v1.DaemonSetList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.apps.v1.DaemonSet"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.apps.v1.DaemonSetSpec": {Name: "io.k8s.api.apps.v1.DaemonSetSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.DaemonSetSpec": {Name: "io.k8s.api.apps.v1.DaemonSetSpec", Order: []string{"selector", "template", "updateStrategy", "minReadySeconds", "revisionHistoryLimit"}, Fields: map[string]ShapeField{
 		"minReadySeconds":      {Kind: KindInteger, OmitZero: true},
 		"revisionHistoryLimit": {Kind: KindInteger},
 		"selector":             {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"template":             {Kind: KindObject, Type: "io.k8s.api.core.v1.PodTemplateSpec", Struct: true},
 		"updateStrategy":       {Kind: KindObject, Type: "io.k8s.api.apps.v1.DaemonSetUpdateStrategy", Struct: true},
 	}},
-	"io.k8s.api.apps.v1.DaemonSetStatus": {Name: "io.k8s.api.apps.v1.DaemonSetStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.DaemonSetStatus": {Name: "io.k8s.api.apps.v1.DaemonSetStatus", Order: []string{"currentNumberScheduled", "numberMisscheduled", "desiredNumberScheduled", "numberReady", "observedGeneration", "updatedNumberScheduled", "numberAvailable", "numberUnavailable", "collisionCount", "conditions"}, Fields: map[string]ShapeField{
 		"collisionCount":         {Kind: KindInteger},
 		"conditions":             {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.apps.v1.DaemonSetCondition"},
 		"currentNumberScheduled": {Kind: KindInteger, Always: true},
@@ -2705,18 +2705,18 @@ var shapes = map[string]Shape{
 		"observedGeneration":     {Kind: KindInteger, OmitZero: true},
 		"updatedNumberScheduled": {Kind: KindInteger, OmitZero: true},
 	}},
-	"io.k8s.api.apps.v1.DaemonSetUpdateStrategy": {Name: "io.k8s.api.apps.v1.DaemonSetUpdateStrategy", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.DaemonSetUpdateStrategy": {Name: "io.k8s.api.apps.v1.DaemonSetUpdateStrategy", Order: []string{"type", "rollingUpdate"}, Fields: map[string]ShapeField{
 		"rollingUpdate": {Kind: KindObject, Type: "io.k8s.api.apps.v1.RollingUpdateDaemonSet"},
 		"type":          {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.apps.v1.Deployment": {Name: "io.k8s.api.apps.v1.Deployment", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.Deployment": {Name: "io.k8s.api.apps.v1.Deployment", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.apps.v1.DeploymentSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.apps.v1.DeploymentStatus", Struct: true},
 	}},
-	"io.k8s.api.apps.v1.DeploymentCondition": {Name: "io.k8s.api.apps.v1.DeploymentCondition", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.DeploymentCondition": {Name: "io.k8s.api.apps.v1.DeploymentCondition", Order: []string{"type", "status", "lastUpdateTime", "lastTransitionTime", "reason", "message"}, Fields: map[string]ShapeField{
 		"lastTransitionTime": {Kind: KindString},
 		"lastUpdateTime":     {Kind: KindString},
 		"message":            {Kind: KindString, OmitZero: true},
@@ -2724,13 +2724,13 @@ var shapes = map[string]Shape{
 		"status":             {Kind: KindString, Always: true},
 		"type":               {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.apps.v1.DeploymentList": {Name: "io.k8s.api.apps.v1.DeploymentList", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.DeploymentList": {Name: "io.k8s.api.apps.v1.DeploymentList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.apps.v1.Deployment"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.apps.v1.DeploymentSpec": {Name: "io.k8s.api.apps.v1.DeploymentSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.DeploymentSpec": {Name: "io.k8s.api.apps.v1.DeploymentSpec", Order: []string{"replicas", "selector", "template", "strategy", "minReadySeconds", "revisionHistoryLimit", "paused", "progressDeadlineSeconds"}, Fields: map[string]ShapeField{
 		"minReadySeconds":         {Kind: KindInteger, OmitZero: true},
 		"paused":                  {Kind: KindBoolean, OmitZero: true},
 		"progressDeadlineSeconds": {Kind: KindInteger},
@@ -2740,7 +2740,7 @@ var shapes = map[string]Shape{
 		"strategy":                {Kind: KindObject, Type: "io.k8s.api.apps.v1.DeploymentStrategy", Struct: true},
 		"template":                {Kind: KindObject, Type: "io.k8s.api.core.v1.PodTemplateSpec", Struct: true},
 	}},
-	"io.k8s.api.apps.v1.DeploymentStatus": {Name: "io.k8s.api.apps.v1.DeploymentStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.DeploymentStatus": {Name: "io.k8s.api.apps.v1.DeploymentStatus", Order: []string{"observedGeneration", "replicas", "updatedReplicas", "readyReplicas", "availableReplicas", "unavailableReplicas", "terminatingReplicas", "conditions", "collisionCount"}, Fields: map[string]ShapeField{
 		"availableReplicas":   {Kind: KindInteger, OmitZero: true},
 		"collisionCount":      {Kind: KindInteger},
 		"conditions":          {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.apps.v1.DeploymentCondition"},
@@ -2751,37 +2751,37 @@ var shapes = map[string]Shape{
 		"unavailableReplicas": {Kind: KindInteger, OmitZero: true},
 		"updatedReplicas":     {Kind: KindInteger, OmitZero: true},
 	}},
-	"io.k8s.api.apps.v1.DeploymentStrategy": {Name: "io.k8s.api.apps.v1.DeploymentStrategy", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.DeploymentStrategy": {Name: "io.k8s.api.apps.v1.DeploymentStrategy", Order: []string{"type", "rollingUpdate"}, Fields: map[string]ShapeField{
 		"rollingUpdate": {Kind: KindObject, Type: "io.k8s.api.apps.v1.RollingUpdateDeployment"},
 		"type":          {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.apps.v1.ReplicaSet": {Name: "io.k8s.api.apps.v1.ReplicaSet", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.ReplicaSet": {Name: "io.k8s.api.apps.v1.ReplicaSet", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.apps.v1.ReplicaSetSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.apps.v1.ReplicaSetStatus", Struct: true},
 	}},
-	"io.k8s.api.apps.v1.ReplicaSetCondition": {Name: "io.k8s.api.apps.v1.ReplicaSetCondition", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.ReplicaSetCondition": {Name: "io.k8s.api.apps.v1.ReplicaSetCondition", Order: []string{"type", "status", "lastTransitionTime", "reason", "message"}, Fields: map[string]ShapeField{
 		"lastTransitionTime": {Kind: KindString},
 		"message":            {Kind: KindString, OmitZero: true},
 		"reason":             {Kind: KindString, OmitZero: true},
 		"status":             {Kind: KindString, Always: true},
 		"type":               {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.apps.v1.ReplicaSetList": {Name: "io.k8s.api.apps.v1.ReplicaSetList", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.ReplicaSetList": {Name: "io.k8s.api.apps.v1.ReplicaSetList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.apps.v1.ReplicaSet"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.apps.v1.ReplicaSetSpec": {Name: "io.k8s.api.apps.v1.ReplicaSetSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.ReplicaSetSpec": {Name: "io.k8s.api.apps.v1.ReplicaSetSpec", Order: []string{"replicas", "minReadySeconds", "selector", "template"}, Fields: map[string]ShapeField{
 		"minReadySeconds": {Kind: KindInteger, OmitZero: true},
 		"replicas":        {Kind: KindInteger},
 		"selector":        {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"template":        {Kind: KindObject, Type: "io.k8s.api.core.v1.PodTemplateSpec", Struct: true},
 	}},
-	"io.k8s.api.apps.v1.ReplicaSetStatus": {Name: "io.k8s.api.apps.v1.ReplicaSetStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.ReplicaSetStatus": {Name: "io.k8s.api.apps.v1.ReplicaSetStatus", Order: []string{"replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas", "terminatingReplicas", "observedGeneration", "conditions"}, Fields: map[string]ShapeField{
 		"availableReplicas":    {Kind: KindInteger, OmitZero: true},
 		"conditions":           {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.apps.v1.ReplicaSetCondition"},
 		"fullyLabeledReplicas": {Kind: KindInteger, OmitZero: true},
@@ -2790,46 +2790,46 @@ var shapes = map[string]Shape{
 		"replicas":             {Kind: KindInteger, Always: true},
 		"terminatingReplicas":  {Kind: KindInteger},
 	}},
-	"io.k8s.api.apps.v1.RollingUpdateDaemonSet": {Name: "io.k8s.api.apps.v1.RollingUpdateDaemonSet", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.RollingUpdateDaemonSet": {Name: "io.k8s.api.apps.v1.RollingUpdateDaemonSet", Order: []string{"maxUnavailable", "maxSurge"}, Fields: map[string]ShapeField{
 		"maxSurge":       {Kind: KindIntOrString},
 		"maxUnavailable": {Kind: KindIntOrString},
 	}},
-	"io.k8s.api.apps.v1.RollingUpdateDeployment": {Name: "io.k8s.api.apps.v1.RollingUpdateDeployment", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.RollingUpdateDeployment": {Name: "io.k8s.api.apps.v1.RollingUpdateDeployment", Order: []string{"maxUnavailable", "maxSurge"}, Fields: map[string]ShapeField{
 		"maxSurge":       {Kind: KindIntOrString},
 		"maxUnavailable": {Kind: KindIntOrString},
 	}},
-	"io.k8s.api.apps.v1.RollingUpdateStatefulSetStrategy": {Name: "io.k8s.api.apps.v1.RollingUpdateStatefulSetStrategy", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.RollingUpdateStatefulSetStrategy": {Name: "io.k8s.api.apps.v1.RollingUpdateStatefulSetStrategy", Order: []string{"partition", "maxUnavailable"}, Fields: map[string]ShapeField{
 		"maxUnavailable": {Kind: KindIntOrString},
 		"partition":      {Kind: KindInteger},
 	}},
-	"io.k8s.api.apps.v1.StatefulSet": {Name: "io.k8s.api.apps.v1.StatefulSet", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.StatefulSet": {Name: "io.k8s.api.apps.v1.StatefulSet", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.apps.v1.StatefulSetSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.apps.v1.StatefulSetStatus", Struct: true},
 	}},
-	"io.k8s.api.apps.v1.StatefulSetCondition": {Name: "io.k8s.api.apps.v1.StatefulSetCondition", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.StatefulSetCondition": {Name: "io.k8s.api.apps.v1.StatefulSetCondition", Order: []string{"type", "status", "lastTransitionTime", "reason", "message"}, Fields: map[string]ShapeField{
 		"lastTransitionTime": {Kind: KindString},
 		"message":            {Kind: KindString, OmitZero: true},
 		"reason":             {Kind: KindString, OmitZero: true},
 		"status":             {Kind: KindString, Always: true},
 		"type":               {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.apps.v1.StatefulSetList": {Name: "io.k8s.api.apps.v1.StatefulSetList", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.StatefulSetList": {Name: "io.k8s.api.apps.v1.StatefulSetList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.apps.v1.StatefulSet"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.apps.v1.StatefulSetOrdinals": {Name: "io.k8s.api.apps.v1.StatefulSetOrdinals", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.StatefulSetOrdinals": {Name: "io.k8s.api.apps.v1.StatefulSetOrdinals", Order: []string{"start"}, Fields: map[string]ShapeField{
 		"start": {Kind: KindInteger, Always: true},
 	}},
-	"io.k8s.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy": {Name: "io.k8s.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy": {Name: "io.k8s.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy", Order: []string{"whenDeleted", "whenScaled"}, Fields: map[string]ShapeField{
 		"whenDeleted": {Kind: KindString, OmitZero: true},
 		"whenScaled":  {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.apps.v1.StatefulSetSpec": {Name: "io.k8s.api.apps.v1.StatefulSetSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.StatefulSetSpec": {Name: "io.k8s.api.apps.v1.StatefulSetSpec", Order: []string{"replicas", "selector", "template", "volumeClaimTemplates", "serviceName", "podManagementPolicy", "updateStrategy", "revisionHistoryLimit", "minReadySeconds", "persistentVolumeClaimRetentionPolicy", "ordinals"}, Fields: map[string]ShapeField{
 		"minReadySeconds":                      {Kind: KindInteger, OmitZero: true},
 		"ordinals":                             {Kind: KindObject, Type: "io.k8s.api.apps.v1.StatefulSetOrdinals"},
 		"persistentVolumeClaimRetentionPolicy": {Kind: KindObject, Type: "io.k8s.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy"},
@@ -2842,7 +2842,7 @@ var shapes = map[string]Shape{
 		"updateStrategy":                       {Kind: KindObject, Type: "io.k8s.api.apps.v1.StatefulSetUpdateStrategy", Struct: true},
 		"volumeClaimTemplates":                 {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.PersistentVolumeClaim"},
 	}},
-	"io.k8s.api.apps.v1.StatefulSetStatus": {Name: "io.k8s.api.apps.v1.StatefulSetStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.StatefulSetStatus": {Name: "io.k8s.api.apps.v1.StatefulSetStatus", Order: []string{"observedGeneration", "replicas", "readyReplicas", "currentReplicas", "updatedReplicas", "currentRevision", "updateRevision", "collisionCount", "conditions", "availableReplicas"}, Fields: map[string]ShapeField{
 		"availableReplicas":  {Kind: KindInteger, Always: true},
 		"collisionCount":     {Kind: KindInteger},
 		"conditions":         {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.apps.v1.StatefulSetCondition"},
@@ -2854,89 +2854,89 @@ var shapes = map[string]Shape{
 		"updateRevision":     {Kind: KindString, OmitZero: true},
 		"updatedReplicas":    {Kind: KindInteger, OmitZero: true},
 	}},
-	"io.k8s.api.apps.v1.StatefulSetUpdateStrategy": {Name: "io.k8s.api.apps.v1.StatefulSetUpdateStrategy", Fields: map[string]ShapeField{
+	"io.k8s.api.apps.v1.StatefulSetUpdateStrategy": {Name: "io.k8s.api.apps.v1.StatefulSetUpdateStrategy", Order: []string{"type", "rollingUpdate"}, Fields: map[string]ShapeField{
 		"rollingUpdate": {Kind: KindObject, Type: "io.k8s.api.apps.v1.RollingUpdateStatefulSetStrategy"},
 		"type":          {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.authentication.v1.BoundObjectReference": {Name: "io.k8s.api.authentication.v1.BoundObjectReference", Fields: map[string]ShapeField{
+	"io.k8s.api.authentication.v1.BoundObjectReference": {Name: "io.k8s.api.authentication.v1.BoundObjectReference", Order: []string{"kind", "apiVersion", "name", "uid"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"name":       {Kind: KindString, OmitZero: true},
 		"uid":        {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.authentication.v1.SelfSubjectReview": {Name: "io.k8s.api.authentication.v1.SelfSubjectReview", Fields: map[string]ShapeField{
+	"io.k8s.api.authentication.v1.SelfSubjectReview": {Name: "io.k8s.api.authentication.v1.SelfSubjectReview", Order: []string{"kind", "apiVersion", "metadata", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.authentication.v1.SelfSubjectReviewStatus", Struct: true},
 	}},
-	"io.k8s.api.authentication.v1.SelfSubjectReviewStatus": {Name: "io.k8s.api.authentication.v1.SelfSubjectReviewStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.authentication.v1.SelfSubjectReviewStatus": {Name: "io.k8s.api.authentication.v1.SelfSubjectReviewStatus", Order: []string{"userInfo"}, Fields: map[string]ShapeField{
 		"userInfo": {Kind: KindObject, Type: "io.k8s.api.authentication.v1.UserInfo", Struct: true},
 	}},
-	"io.k8s.api.authentication.v1.TokenRequest": {Name: "io.k8s.api.authentication.v1.TokenRequest", Fields: map[string]ShapeField{
+	"io.k8s.api.authentication.v1.TokenRequest": {Name: "io.k8s.api.authentication.v1.TokenRequest", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.authentication.v1.TokenRequestSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.authentication.v1.TokenRequestStatus", Struct: true},
 	}},
-	"io.k8s.api.authentication.v1.TokenRequestSpec": {Name: "io.k8s.api.authentication.v1.TokenRequestSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.authentication.v1.TokenRequestSpec": {Name: "io.k8s.api.authentication.v1.TokenRequestSpec", Order: []string{"audiences", "expirationSeconds", "boundObjectRef", "attestations"}, Fields: map[string]ShapeField{
 		"attestations":      {Kind: KindMap, Elem: KindArray},
 		"audiences":         {Kind: KindArray, Elem: KindString},
 		"boundObjectRef":    {Kind: KindObject, Type: "io.k8s.api.authentication.v1.BoundObjectReference"},
 		"expirationSeconds": {Kind: KindInteger, Null: true},
 	}},
-	"io.k8s.api.authentication.v1.TokenRequestStatus": {Name: "io.k8s.api.authentication.v1.TokenRequestStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.authentication.v1.TokenRequestStatus": {Name: "io.k8s.api.authentication.v1.TokenRequestStatus", Order: []string{"token", "expirationTimestamp"}, Fields: map[string]ShapeField{
 		"expirationTimestamp": {Kind: KindString},
 		"token":               {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.authentication.v1.TokenReview": {Name: "io.k8s.api.authentication.v1.TokenReview", Fields: map[string]ShapeField{
+	"io.k8s.api.authentication.v1.TokenReview": {Name: "io.k8s.api.authentication.v1.TokenReview", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.authentication.v1.TokenReviewSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.authentication.v1.TokenReviewStatus", Struct: true},
 	}},
-	"io.k8s.api.authentication.v1.TokenReviewSpec": {Name: "io.k8s.api.authentication.v1.TokenReviewSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.authentication.v1.TokenReviewSpec": {Name: "io.k8s.api.authentication.v1.TokenReviewSpec", Order: []string{"token", "audiences"}, Fields: map[string]ShapeField{
 		"audiences": {Kind: KindArray, Elem: KindString},
 		"token":     {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.authentication.v1.TokenReviewStatus": {Name: "io.k8s.api.authentication.v1.TokenReviewStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.authentication.v1.TokenReviewStatus": {Name: "io.k8s.api.authentication.v1.TokenReviewStatus", Order: []string{"authenticated", "user", "audiences", "error"}, Fields: map[string]ShapeField{
 		"audiences":     {Kind: KindArray, Elem: KindString},
 		"authenticated": {Kind: KindBoolean, OmitZero: true},
 		"error":         {Kind: KindString, OmitZero: true},
 		"user":          {Kind: KindObject, Type: "io.k8s.api.authentication.v1.UserInfo", Struct: true},
 	}},
-	"io.k8s.api.authentication.v1.UserInfo": {Name: "io.k8s.api.authentication.v1.UserInfo", Fields: map[string]ShapeField{
+	"io.k8s.api.authentication.v1.UserInfo": {Name: "io.k8s.api.authentication.v1.UserInfo", Order: []string{"username", "uid", "groups", "extra"}, Fields: map[string]ShapeField{
 		"extra":    {Kind: KindMap, Elem: KindArray},
 		"groups":   {Kind: KindArray, Elem: KindString},
 		"uid":      {Kind: KindString, OmitZero: true},
 		"username": {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.authorization.v1.FieldSelectorAttributes": {Name: "io.k8s.api.authorization.v1.FieldSelectorAttributes", Fields: map[string]ShapeField{
+	"io.k8s.api.authorization.v1.FieldSelectorAttributes": {Name: "io.k8s.api.authorization.v1.FieldSelectorAttributes", Order: []string{"rawSelector", "requirements"}, Fields: map[string]ShapeField{
 		"rawSelector":  {Kind: KindString, OmitZero: true},
 		"requirements": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement"},
 	}},
-	"io.k8s.api.authorization.v1.LabelSelectorAttributes": {Name: "io.k8s.api.authorization.v1.LabelSelectorAttributes", Fields: map[string]ShapeField{
+	"io.k8s.api.authorization.v1.LabelSelectorAttributes": {Name: "io.k8s.api.authorization.v1.LabelSelectorAttributes", Order: []string{"rawSelector", "requirements"}, Fields: map[string]ShapeField{
 		"rawSelector":  {Kind: KindString, OmitZero: true},
 		"requirements": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement"},
 	}},
-	"io.k8s.api.authorization.v1.LocalSubjectAccessReview": {Name: "io.k8s.api.authorization.v1.LocalSubjectAccessReview", Fields: map[string]ShapeField{
+	"io.k8s.api.authorization.v1.LocalSubjectAccessReview": {Name: "io.k8s.api.authorization.v1.LocalSubjectAccessReview", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.authorization.v1.SubjectAccessReviewSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.authorization.v1.SubjectAccessReviewStatus", Struct: true},
 	}},
-	"io.k8s.api.authorization.v1.NonResourceAttributes": {Name: "io.k8s.api.authorization.v1.NonResourceAttributes", Fields: map[string]ShapeField{
+	"io.k8s.api.authorization.v1.NonResourceAttributes": {Name: "io.k8s.api.authorization.v1.NonResourceAttributes", Order: []string{"path", "verb"}, Fields: map[string]ShapeField{
 		"path": {Kind: KindString, OmitZero: true},
 		"verb": {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.authorization.v1.NonResourceRule": {Name: "io.k8s.api.authorization.v1.NonResourceRule", Fields: map[string]ShapeField{
+	"io.k8s.api.authorization.v1.NonResourceRule": {Name: "io.k8s.api.authorization.v1.NonResourceRule", Order: []string{"verbs", "nonResourceURLs"}, Fields: map[string]ShapeField{
 		"nonResourceURLs": {Kind: KindArray, Elem: KindString},
 		"verbs":           {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.authorization.v1.ResourceAttributes": {Name: "io.k8s.api.authorization.v1.ResourceAttributes", Fields: map[string]ShapeField{
+	"io.k8s.api.authorization.v1.ResourceAttributes": {Name: "io.k8s.api.authorization.v1.ResourceAttributes", Order: []string{"namespace", "verb", "group", "version", "resource", "subresource", "name", "fieldSelector", "labelSelector"}, Fields: map[string]ShapeField{
 		"fieldSelector": {Kind: KindObject, Type: "io.k8s.api.authorization.v1.FieldSelectorAttributes"},
 		"group":         {Kind: KindString, OmitZero: true},
 		"labelSelector": {Kind: KindObject, Type: "io.k8s.api.authorization.v1.LabelSelectorAttributes"},
@@ -2947,41 +2947,41 @@ var shapes = map[string]Shape{
 		"verb":          {Kind: KindString, OmitZero: true},
 		"version":       {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.authorization.v1.ResourceRule": {Name: "io.k8s.api.authorization.v1.ResourceRule", Fields: map[string]ShapeField{
+	"io.k8s.api.authorization.v1.ResourceRule": {Name: "io.k8s.api.authorization.v1.ResourceRule", Order: []string{"verbs", "apiGroups", "resources", "resourceNames"}, Fields: map[string]ShapeField{
 		"apiGroups":     {Kind: KindArray, Elem: KindString},
 		"resourceNames": {Kind: KindArray, Elem: KindString},
 		"resources":     {Kind: KindArray, Elem: KindString},
 		"verbs":         {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.authorization.v1.SelfSubjectAccessReview": {Name: "io.k8s.api.authorization.v1.SelfSubjectAccessReview", Fields: map[string]ShapeField{
+	"io.k8s.api.authorization.v1.SelfSubjectAccessReview": {Name: "io.k8s.api.authorization.v1.SelfSubjectAccessReview", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.authorization.v1.SelfSubjectAccessReviewSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.authorization.v1.SubjectAccessReviewStatus", Struct: true},
 	}},
-	"io.k8s.api.authorization.v1.SelfSubjectAccessReviewSpec": {Name: "io.k8s.api.authorization.v1.SelfSubjectAccessReviewSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.authorization.v1.SelfSubjectAccessReviewSpec": {Name: "io.k8s.api.authorization.v1.SelfSubjectAccessReviewSpec", Order: []string{"resourceAttributes", "nonResourceAttributes"}, Fields: map[string]ShapeField{
 		"nonResourceAttributes": {Kind: KindObject, Type: "io.k8s.api.authorization.v1.NonResourceAttributes"},
 		"resourceAttributes":    {Kind: KindObject, Type: "io.k8s.api.authorization.v1.ResourceAttributes"},
 	}},
-	"io.k8s.api.authorization.v1.SelfSubjectRulesReview": {Name: "io.k8s.api.authorization.v1.SelfSubjectRulesReview", Fields: map[string]ShapeField{
+	"io.k8s.api.authorization.v1.SelfSubjectRulesReview": {Name: "io.k8s.api.authorization.v1.SelfSubjectRulesReview", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.authorization.v1.SelfSubjectRulesReviewSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.authorization.v1.SubjectRulesReviewStatus", Struct: true},
 	}},
-	"io.k8s.api.authorization.v1.SelfSubjectRulesReviewSpec": {Name: "io.k8s.api.authorization.v1.SelfSubjectRulesReviewSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.authorization.v1.SelfSubjectRulesReviewSpec": {Name: "io.k8s.api.authorization.v1.SelfSubjectRulesReviewSpec", Order: []string{"namespace"}, Fields: map[string]ShapeField{
 		"namespace": {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.authorization.v1.SubjectAccessReview": {Name: "io.k8s.api.authorization.v1.SubjectAccessReview", Fields: map[string]ShapeField{
+	"io.k8s.api.authorization.v1.SubjectAccessReview": {Name: "io.k8s.api.authorization.v1.SubjectAccessReview", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.authorization.v1.SubjectAccessReviewSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.authorization.v1.SubjectAccessReviewStatus", Struct: true},
 	}},
-	"io.k8s.api.authorization.v1.SubjectAccessReviewSpec": {Name: "io.k8s.api.authorization.v1.SubjectAccessReviewSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.authorization.v1.SubjectAccessReviewSpec": {Name: "io.k8s.api.authorization.v1.SubjectAccessReviewSpec", Order: []string{"resourceAttributes", "nonResourceAttributes", "user", "groups", "extra", "uid"}, Fields: map[string]ShapeField{
 		"extra":                 {Kind: KindMap, Elem: KindArray},
 		"groups":                {Kind: KindArray, Elem: KindString},
 		"nonResourceAttributes": {Kind: KindObject, Type: "io.k8s.api.authorization.v1.NonResourceAttributes"},
@@ -2989,109 +2989,109 @@ var shapes = map[string]Shape{
 		"uid":                   {Kind: KindString, OmitZero: true},
 		"user":                  {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.authorization.v1.SubjectAccessReviewStatus": {Name: "io.k8s.api.authorization.v1.SubjectAccessReviewStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.authorization.v1.SubjectAccessReviewStatus": {Name: "io.k8s.api.authorization.v1.SubjectAccessReviewStatus", Order: []string{"allowed", "denied", "reason", "evaluationError"}, Fields: map[string]ShapeField{
 		"allowed":         {Kind: KindBoolean, Always: true},
 		"denied":          {Kind: KindBoolean, OmitZero: true},
 		"evaluationError": {Kind: KindString, OmitZero: true},
 		"reason":          {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.authorization.v1.SubjectRulesReviewStatus": {Name: "io.k8s.api.authorization.v1.SubjectRulesReviewStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.authorization.v1.SubjectRulesReviewStatus": {Name: "io.k8s.api.authorization.v1.SubjectRulesReviewStatus", Order: []string{"resourceRules", "nonResourceRules", "incomplete", "evaluationError"}, Fields: map[string]ShapeField{
 		"evaluationError":  {Kind: KindString, OmitZero: true},
 		"incomplete":       {Kind: KindBoolean, Always: true},
 		"nonResourceRules": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.authorization.v1.NonResourceRule"},
 		"resourceRules":    {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.authorization.v1.ResourceRule"},
 	}},
-	"io.k8s.api.autoscaling.v1.CrossVersionObjectReference": {Name: "io.k8s.api.autoscaling.v1.CrossVersionObjectReference", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v1.CrossVersionObjectReference": {Name: "io.k8s.api.autoscaling.v1.CrossVersionObjectReference", Order: []string{"kind", "name", "apiVersion"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, Always: true},
 		"name":       {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler": {Name: "io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler": {Name: "io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerStatus", Struct: true},
 	}},
-	"io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerList": {Name: "io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerList", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerList": {Name: "io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec": {Name: "io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec": {Name: "io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec", Order: []string{"scaleTargetRef", "minReplicas", "maxReplicas", "targetCPUUtilizationPercentage"}, Fields: map[string]ShapeField{
 		"maxReplicas":                    {Kind: KindInteger, Always: true},
 		"minReplicas":                    {Kind: KindInteger},
 		"scaleTargetRef":                 {Kind: KindObject, Type: "io.k8s.api.autoscaling.v1.CrossVersionObjectReference", Struct: true},
 		"targetCPUUtilizationPercentage": {Kind: KindInteger},
 	}},
-	"io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerStatus": {Name: "io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerStatus": {Name: "io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerStatus", Order: []string{"observedGeneration", "lastScaleTime", "currentReplicas", "desiredReplicas", "currentCPUUtilizationPercentage"}, Fields: map[string]ShapeField{
 		"currentCPUUtilizationPercentage": {Kind: KindInteger},
 		"currentReplicas":                 {Kind: KindInteger, Always: true},
 		"desiredReplicas":                 {Kind: KindInteger, Always: true},
 		"lastScaleTime":                   {Kind: KindString},
 		"observedGeneration":              {Kind: KindInteger},
 	}},
-	"io.k8s.api.autoscaling.v1.Scale": {Name: "io.k8s.api.autoscaling.v1.Scale", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v1.Scale": {Name: "io.k8s.api.autoscaling.v1.Scale", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.autoscaling.v1.ScaleSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.autoscaling.v1.ScaleStatus", Struct: true},
 	}},
-	"io.k8s.api.autoscaling.v1.ScaleSpec": {Name: "io.k8s.api.autoscaling.v1.ScaleSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v1.ScaleSpec": {Name: "io.k8s.api.autoscaling.v1.ScaleSpec", Order: []string{"replicas"}, Fields: map[string]ShapeField{
 		"replicas": {Kind: KindInteger, OmitZero: true},
 	}},
-	"io.k8s.api.autoscaling.v1.ScaleStatus": {Name: "io.k8s.api.autoscaling.v1.ScaleStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v1.ScaleStatus": {Name: "io.k8s.api.autoscaling.v1.ScaleStatus", Order: []string{"replicas", "selector"}, Fields: map[string]ShapeField{
 		"replicas": {Kind: KindInteger, Always: true},
 		"selector": {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.autoscaling.v2.ContainerResourceMetricSource": {Name: "io.k8s.api.autoscaling.v2.ContainerResourceMetricSource", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.ContainerResourceMetricSource": {Name: "io.k8s.api.autoscaling.v2.ContainerResourceMetricSource", Order: []string{"name", "target", "container"}, Fields: map[string]ShapeField{
 		"container": {Kind: KindString, Always: true},
 		"name":      {Kind: KindString, Always: true},
 		"target":    {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.MetricTarget", Struct: true},
 	}},
-	"io.k8s.api.autoscaling.v2.ContainerResourceMetricStatus": {Name: "io.k8s.api.autoscaling.v2.ContainerResourceMetricStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.ContainerResourceMetricStatus": {Name: "io.k8s.api.autoscaling.v2.ContainerResourceMetricStatus", Order: []string{"name", "current", "container"}, Fields: map[string]ShapeField{
 		"container": {Kind: KindString, Always: true},
 		"current":   {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.MetricValueStatus", Struct: true},
 		"name":      {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.autoscaling.v2.CrossVersionObjectReference": {Name: "io.k8s.api.autoscaling.v2.CrossVersionObjectReference", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.CrossVersionObjectReference": {Name: "io.k8s.api.autoscaling.v2.CrossVersionObjectReference", Order: []string{"kind", "name", "apiVersion"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, Always: true},
 		"name":       {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.autoscaling.v2.ExternalMetricSource": {Name: "io.k8s.api.autoscaling.v2.ExternalMetricSource", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.ExternalMetricSource": {Name: "io.k8s.api.autoscaling.v2.ExternalMetricSource", Order: []string{"metric", "target"}, Fields: map[string]ShapeField{
 		"metric": {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.MetricIdentifier", Struct: true},
 		"target": {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.MetricTarget", Struct: true},
 	}},
-	"io.k8s.api.autoscaling.v2.ExternalMetricStatus": {Name: "io.k8s.api.autoscaling.v2.ExternalMetricStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.ExternalMetricStatus": {Name: "io.k8s.api.autoscaling.v2.ExternalMetricStatus", Order: []string{"metric", "current"}, Fields: map[string]ShapeField{
 		"current": {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.MetricValueStatus", Struct: true},
 		"metric":  {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.MetricIdentifier", Struct: true},
 	}},
-	"io.k8s.api.autoscaling.v2.HPAScalingPolicy": {Name: "io.k8s.api.autoscaling.v2.HPAScalingPolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.HPAScalingPolicy": {Name: "io.k8s.api.autoscaling.v2.HPAScalingPolicy", Order: []string{"type", "value", "periodSeconds"}, Fields: map[string]ShapeField{
 		"periodSeconds": {Kind: KindInteger, Always: true},
 		"type":          {Kind: KindString, Always: true},
 		"value":         {Kind: KindInteger, Always: true},
 	}},
-	"io.k8s.api.autoscaling.v2.HPAScalingRules": {Name: "io.k8s.api.autoscaling.v2.HPAScalingRules", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.HPAScalingRules": {Name: "io.k8s.api.autoscaling.v2.HPAScalingRules", Order: []string{"stabilizationWindowSeconds", "selectPolicy", "policies", "tolerance"}, Fields: map[string]ShapeField{
 		"policies":                   {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.autoscaling.v2.HPAScalingPolicy"},
 		"selectPolicy":               {Kind: KindString},
 		"stabilizationWindowSeconds": {Kind: KindInteger},
 		"tolerance":                  {Kind: KindQuantity},
 	}},
-	"io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler": {Name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler": {Name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus", Struct: true},
 	}},
-	"io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior": {Name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior": {Name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior", Order: []string{"scaleUp", "scaleDown"}, Fields: map[string]ShapeField{
 		"scaleDown": {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.HPAScalingRules"},
 		"scaleUp":   {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.HPAScalingRules"},
 	}},
-	"io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerCondition": {Name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerCondition", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerCondition": {Name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerCondition", Order: []string{"type", "status", "lastTransitionTime", "reason", "message", "observedGeneration"}, Fields: map[string]ShapeField{
 		"lastTransitionTime": {Kind: KindString},
 		"message":            {Kind: KindString, OmitZero: true},
 		"observedGeneration": {Kind: KindInteger},
@@ -3099,20 +3099,20 @@ var shapes = map[string]Shape{
 		"status":             {Kind: KindString, Always: true},
 		"type":               {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerList": {Name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerList", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerList": {Name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec": {Name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec": {Name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec", Order: []string{"scaleTargetRef", "minReplicas", "maxReplicas", "metrics", "behavior"}, Fields: map[string]ShapeField{
 		"behavior":       {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior"},
 		"maxReplicas":    {Kind: KindInteger, Always: true},
 		"metrics":        {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.autoscaling.v2.MetricSpec"},
 		"minReplicas":    {Kind: KindInteger},
 		"scaleTargetRef": {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.CrossVersionObjectReference", Struct: true},
 	}},
-	"io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus": {Name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus": {Name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus", Order: []string{"observedGeneration", "lastScaleTime", "currentReplicas", "desiredReplicas", "currentMetrics", "conditions"}, Fields: map[string]ShapeField{
 		"conditions":         {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerCondition"},
 		"currentMetrics":     {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.autoscaling.v2.MetricStatus"},
 		"currentReplicas":    {Kind: KindInteger, OmitZero: true},
@@ -3120,11 +3120,11 @@ var shapes = map[string]Shape{
 		"lastScaleTime":      {Kind: KindString},
 		"observedGeneration": {Kind: KindInteger},
 	}},
-	"io.k8s.api.autoscaling.v2.MetricIdentifier": {Name: "io.k8s.api.autoscaling.v2.MetricIdentifier", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.MetricIdentifier": {Name: "io.k8s.api.autoscaling.v2.MetricIdentifier", Order: []string{"name", "selector"}, Fields: map[string]ShapeField{
 		"name":     {Kind: KindString, Always: true},
 		"selector": {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 	}},
-	"io.k8s.api.autoscaling.v2.MetricSpec": {Name: "io.k8s.api.autoscaling.v2.MetricSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.MetricSpec": {Name: "io.k8s.api.autoscaling.v2.MetricSpec", Order: []string{"type", "object", "pods", "resource", "containerResource", "external"}, Fields: map[string]ShapeField{
 		"containerResource": {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.ContainerResourceMetricSource"},
 		"external":          {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.ExternalMetricSource"},
 		"object":            {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.ObjectMetricSource"},
@@ -3132,7 +3132,7 @@ var shapes = map[string]Shape{
 		"resource":          {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.ResourceMetricSource"},
 		"type":              {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.autoscaling.v2.MetricStatus": {Name: "io.k8s.api.autoscaling.v2.MetricStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.MetricStatus": {Name: "io.k8s.api.autoscaling.v2.MetricStatus", Order: []string{"type", "object", "pods", "resource", "containerResource", "external"}, Fields: map[string]ShapeField{
 		"containerResource": {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.ContainerResourceMetricStatus"},
 		"external":          {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.ExternalMetricStatus"},
 		"object":            {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.ObjectMetricStatus"},
@@ -3140,57 +3140,57 @@ var shapes = map[string]Shape{
 		"resource":          {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.ResourceMetricStatus"},
 		"type":              {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.autoscaling.v2.MetricTarget": {Name: "io.k8s.api.autoscaling.v2.MetricTarget", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.MetricTarget": {Name: "io.k8s.api.autoscaling.v2.MetricTarget", Order: []string{"type", "value", "averageValue", "averageUtilization"}, Fields: map[string]ShapeField{
 		"averageUtilization": {Kind: KindInteger},
 		"averageValue":       {Kind: KindQuantity},
 		"type":               {Kind: KindString, Always: true},
 		"value":              {Kind: KindQuantity},
 	}},
-	"io.k8s.api.autoscaling.v2.MetricValueStatus": {Name: "io.k8s.api.autoscaling.v2.MetricValueStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.MetricValueStatus": {Name: "io.k8s.api.autoscaling.v2.MetricValueStatus", Order: []string{"value", "averageValue", "averageUtilization"}, Fields: map[string]ShapeField{
 		"averageUtilization": {Kind: KindInteger},
 		"averageValue":       {Kind: KindQuantity},
 		"value":              {Kind: KindQuantity},
 	}},
-	"io.k8s.api.autoscaling.v2.ObjectMetricSource": {Name: "io.k8s.api.autoscaling.v2.ObjectMetricSource", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.ObjectMetricSource": {Name: "io.k8s.api.autoscaling.v2.ObjectMetricSource", Order: []string{"describedObject", "target", "metric"}, Fields: map[string]ShapeField{
 		"describedObject": {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.CrossVersionObjectReference", Struct: true},
 		"metric":          {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.MetricIdentifier", Struct: true},
 		"target":          {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.MetricTarget", Struct: true},
 	}},
-	"io.k8s.api.autoscaling.v2.ObjectMetricStatus": {Name: "io.k8s.api.autoscaling.v2.ObjectMetricStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.ObjectMetricStatus": {Name: "io.k8s.api.autoscaling.v2.ObjectMetricStatus", Order: []string{"metric", "current", "describedObject"}, Fields: map[string]ShapeField{
 		"current":         {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.MetricValueStatus", Struct: true},
 		"describedObject": {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.CrossVersionObjectReference", Struct: true},
 		"metric":          {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.MetricIdentifier", Struct: true},
 	}},
-	"io.k8s.api.autoscaling.v2.PodsMetricSource": {Name: "io.k8s.api.autoscaling.v2.PodsMetricSource", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.PodsMetricSource": {Name: "io.k8s.api.autoscaling.v2.PodsMetricSource", Order: []string{"metric", "target"}, Fields: map[string]ShapeField{
 		"metric": {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.MetricIdentifier", Struct: true},
 		"target": {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.MetricTarget", Struct: true},
 	}},
-	"io.k8s.api.autoscaling.v2.PodsMetricStatus": {Name: "io.k8s.api.autoscaling.v2.PodsMetricStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.PodsMetricStatus": {Name: "io.k8s.api.autoscaling.v2.PodsMetricStatus", Order: []string{"metric", "current"}, Fields: map[string]ShapeField{
 		"current": {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.MetricValueStatus", Struct: true},
 		"metric":  {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.MetricIdentifier", Struct: true},
 	}},
-	"io.k8s.api.autoscaling.v2.ResourceMetricSource": {Name: "io.k8s.api.autoscaling.v2.ResourceMetricSource", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.ResourceMetricSource": {Name: "io.k8s.api.autoscaling.v2.ResourceMetricSource", Order: []string{"name", "target"}, Fields: map[string]ShapeField{
 		"name":   {Kind: KindString, Always: true},
 		"target": {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.MetricTarget", Struct: true},
 	}},
-	"io.k8s.api.autoscaling.v2.ResourceMetricStatus": {Name: "io.k8s.api.autoscaling.v2.ResourceMetricStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.autoscaling.v2.ResourceMetricStatus": {Name: "io.k8s.api.autoscaling.v2.ResourceMetricStatus", Order: []string{"name", "current"}, Fields: map[string]ShapeField{
 		"current": {Kind: KindObject, Type: "io.k8s.api.autoscaling.v2.MetricValueStatus", Struct: true},
 		"name":    {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.batch.v1.CronJob": {Name: "io.k8s.api.batch.v1.CronJob", Fields: map[string]ShapeField{
+	"io.k8s.api.batch.v1.CronJob": {Name: "io.k8s.api.batch.v1.CronJob", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.batch.v1.CronJobSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.batch.v1.CronJobStatus", Struct: true},
 	}},
-	"io.k8s.api.batch.v1.CronJobList": {Name: "io.k8s.api.batch.v1.CronJobList", Fields: map[string]ShapeField{
+	"io.k8s.api.batch.v1.CronJobList": {Name: "io.k8s.api.batch.v1.CronJobList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.batch.v1.CronJob"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.batch.v1.CronJobSpec": {Name: "io.k8s.api.batch.v1.CronJobSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.batch.v1.CronJobSpec": {Name: "io.k8s.api.batch.v1.CronJobSpec", Order: []string{"schedule", "timeZone", "startingDeadlineSeconds", "concurrencyPolicy", "suspend", "jobTemplate", "successfulJobsHistoryLimit", "failedJobsHistoryLimit"}, Fields: map[string]ShapeField{
 		"concurrencyPolicy":          {Kind: KindString, OmitZero: true},
 		"failedJobsHistoryLimit":     {Kind: KindInteger},
 		"jobTemplate":                {Kind: KindObject, Type: "io.k8s.api.batch.v1.JobTemplateSpec", Struct: true},
@@ -3200,19 +3200,19 @@ var shapes = map[string]Shape{
 		"suspend":                    {Kind: KindBoolean},
 		"timeZone":                   {Kind: KindString},
 	}},
-	"io.k8s.api.batch.v1.CronJobStatus": {Name: "io.k8s.api.batch.v1.CronJobStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.batch.v1.CronJobStatus": {Name: "io.k8s.api.batch.v1.CronJobStatus", Order: []string{"active", "lastScheduleTime", "lastSuccessfulTime"}, Fields: map[string]ShapeField{
 		"active":             {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.ObjectReference"},
 		"lastScheduleTime":   {Kind: KindString},
 		"lastSuccessfulTime": {Kind: KindString},
 	}},
-	"io.k8s.api.batch.v1.Job": {Name: "io.k8s.api.batch.v1.Job", Fields: map[string]ShapeField{
+	"io.k8s.api.batch.v1.Job": {Name: "io.k8s.api.batch.v1.Job", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.batch.v1.JobSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.batch.v1.JobStatus", Struct: true},
 	}},
-	"io.k8s.api.batch.v1.JobCondition": {Name: "io.k8s.api.batch.v1.JobCondition", Fields: map[string]ShapeField{
+	"io.k8s.api.batch.v1.JobCondition": {Name: "io.k8s.api.batch.v1.JobCondition", Order: []string{"type", "status", "lastProbeTime", "lastTransitionTime", "reason", "message"}, Fields: map[string]ShapeField{
 		"lastProbeTime":      {Kind: KindString},
 		"lastTransitionTime": {Kind: KindString},
 		"message":            {Kind: KindString, OmitZero: true},
@@ -3220,19 +3220,19 @@ var shapes = map[string]Shape{
 		"status":             {Kind: KindString, Always: true},
 		"type":               {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.batch.v1.JobList": {Name: "io.k8s.api.batch.v1.JobList", Fields: map[string]ShapeField{
+	"io.k8s.api.batch.v1.JobList": {Name: "io.k8s.api.batch.v1.JobList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.batch.v1.Job"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.batch.v1.JobSchedulingConfiguration": {Name: "io.k8s.api.batch.v1.JobSchedulingConfiguration", Fields: map[string]ShapeField{
+	"io.k8s.api.batch.v1.JobSchedulingConfiguration": {Name: "io.k8s.api.batch.v1.JobSchedulingConfiguration", Order: []string{"schedulingPolicy", "schedulingConstraints", "disruptionMode", "resourceClaims"}, Fields: map[string]ShapeField{
 		"disruptionMode":        {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupDisruptionMode"},
 		"resourceClaims":        {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupResourceClaim"},
 		"schedulingConstraints": {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingConstraints"},
 		"schedulingPolicy":      {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingPolicy"},
 	}},
-	"io.k8s.api.batch.v1.JobSpec": {Name: "io.k8s.api.batch.v1.JobSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.batch.v1.JobSpec": {Name: "io.k8s.api.batch.v1.JobSpec", Order: []string{"parallelism", "completions", "activeDeadlineSeconds", "podFailurePolicy", "successPolicy", "backoffLimit", "backoffLimitPerIndex", "maxFailedIndexes", "selector", "manualSelector", "template", "ttlSecondsAfterFinished", "completionMode", "suspend", "podReplacementPolicy", "managedBy", "scheduling"}, Fields: map[string]ShapeField{
 		"activeDeadlineSeconds":   {Kind: KindInteger},
 		"backoffLimit":            {Kind: KindInteger},
 		"backoffLimitPerIndex":    {Kind: KindInteger},
@@ -3251,7 +3251,7 @@ var shapes = map[string]Shape{
 		"template":                {Kind: KindObject, Type: "io.k8s.api.core.v1.PodTemplateSpec", Struct: true},
 		"ttlSecondsAfterFinished": {Kind: KindInteger},
 	}},
-	"io.k8s.api.batch.v1.JobStatus": {Name: "io.k8s.api.batch.v1.JobStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.batch.v1.JobStatus": {Name: "io.k8s.api.batch.v1.JobStatus", Order: []string{"conditions", "startTime", "completionTime", "active", "succeeded", "failed", "terminating", "completedIndexes", "failedIndexes", "uncountedTerminatedPods", "ready"}, Fields: map[string]ShapeField{
 		"active":                  {Kind: KindInteger, OmitZero: true},
 		"completedIndexes":        {Kind: KindString, OmitZero: true},
 		"completionTime":          {Kind: KindString},
@@ -3264,46 +3264,46 @@ var shapes = map[string]Shape{
 		"terminating":             {Kind: KindInteger},
 		"uncountedTerminatedPods": {Kind: KindObject, Type: "io.k8s.api.batch.v1.UncountedTerminatedPods"},
 	}},
-	"io.k8s.api.batch.v1.JobTemplateSpec": {Name: "io.k8s.api.batch.v1.JobTemplateSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.batch.v1.JobTemplateSpec": {Name: "io.k8s.api.batch.v1.JobTemplateSpec", Order: []string{"metadata", "spec"}, Fields: map[string]ShapeField{
 		"metadata": {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":     {Kind: KindObject, Type: "io.k8s.api.batch.v1.JobSpec", Struct: true},
 	}},
-	"io.k8s.api.batch.v1.PodFailurePolicy": {Name: "io.k8s.api.batch.v1.PodFailurePolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.batch.v1.PodFailurePolicy": {Name: "io.k8s.api.batch.v1.PodFailurePolicy", Order: []string{"rules"}, Fields: map[string]ShapeField{
 		"rules": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.batch.v1.PodFailurePolicyRule"},
 	}},
-	"io.k8s.api.batch.v1.PodFailurePolicyOnExitCodesRequirement": {Name: "io.k8s.api.batch.v1.PodFailurePolicyOnExitCodesRequirement", Fields: map[string]ShapeField{
+	"io.k8s.api.batch.v1.PodFailurePolicyOnExitCodesRequirement": {Name: "io.k8s.api.batch.v1.PodFailurePolicyOnExitCodesRequirement", Order: []string{"containerName", "operator", "values"}, Fields: map[string]ShapeField{
 		"containerName": {Kind: KindString},
 		"operator":      {Kind: KindString, Always: true},
 		"values":        {Kind: KindArray, Elem: KindInteger},
 	}},
-	"io.k8s.api.batch.v1.PodFailurePolicyOnPodConditionsPattern": {Name: "io.k8s.api.batch.v1.PodFailurePolicyOnPodConditionsPattern", Fields: map[string]ShapeField{
+	"io.k8s.api.batch.v1.PodFailurePolicyOnPodConditionsPattern": {Name: "io.k8s.api.batch.v1.PodFailurePolicyOnPodConditionsPattern", Order: []string{"type", "status"}, Fields: map[string]ShapeField{
 		"status": {Kind: KindString, Always: true},
 		"type":   {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.batch.v1.PodFailurePolicyRule": {Name: "io.k8s.api.batch.v1.PodFailurePolicyRule", Fields: map[string]ShapeField{
+	"io.k8s.api.batch.v1.PodFailurePolicyRule": {Name: "io.k8s.api.batch.v1.PodFailurePolicyRule", Order: []string{"action", "onExitCodes", "onPodConditions"}, Fields: map[string]ShapeField{
 		"action":          {Kind: KindString, Always: true},
 		"onExitCodes":     {Kind: KindObject, Type: "io.k8s.api.batch.v1.PodFailurePolicyOnExitCodesRequirement"},
 		"onPodConditions": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.batch.v1.PodFailurePolicyOnPodConditionsPattern"},
 	}},
-	"io.k8s.api.batch.v1.SuccessPolicy": {Name: "io.k8s.api.batch.v1.SuccessPolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.batch.v1.SuccessPolicy": {Name: "io.k8s.api.batch.v1.SuccessPolicy", Order: []string{"rules"}, Fields: map[string]ShapeField{
 		"rules": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.batch.v1.SuccessPolicyRule"},
 	}},
-	"io.k8s.api.batch.v1.SuccessPolicyRule": {Name: "io.k8s.api.batch.v1.SuccessPolicyRule", Fields: map[string]ShapeField{
+	"io.k8s.api.batch.v1.SuccessPolicyRule": {Name: "io.k8s.api.batch.v1.SuccessPolicyRule", Order: []string{"succeededIndexes", "succeededCount"}, Fields: map[string]ShapeField{
 		"succeededCount":   {Kind: KindInteger},
 		"succeededIndexes": {Kind: KindString},
 	}},
-	"io.k8s.api.batch.v1.UncountedTerminatedPods": {Name: "io.k8s.api.batch.v1.UncountedTerminatedPods", Fields: map[string]ShapeField{
+	"io.k8s.api.batch.v1.UncountedTerminatedPods": {Name: "io.k8s.api.batch.v1.UncountedTerminatedPods", Order: []string{"succeeded", "failed"}, Fields: map[string]ShapeField{
 		"failed":    {Kind: KindArray, Elem: KindString},
 		"succeeded": {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.certificates.v1.CertificateSigningRequest": {Name: "io.k8s.api.certificates.v1.CertificateSigningRequest", Fields: map[string]ShapeField{
+	"io.k8s.api.certificates.v1.CertificateSigningRequest": {Name: "io.k8s.api.certificates.v1.CertificateSigningRequest", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.certificates.v1.CertificateSigningRequestSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.certificates.v1.CertificateSigningRequestStatus", Struct: true},
 	}},
-	"io.k8s.api.certificates.v1.CertificateSigningRequestCondition": {Name: "io.k8s.api.certificates.v1.CertificateSigningRequestCondition", Fields: map[string]ShapeField{
+	"io.k8s.api.certificates.v1.CertificateSigningRequestCondition": {Name: "io.k8s.api.certificates.v1.CertificateSigningRequestCondition", Order: []string{"type", "status", "reason", "message", "lastUpdateTime", "lastTransitionTime"}, Fields: map[string]ShapeField{
 		"lastTransitionTime": {Kind: KindString},
 		"lastUpdateTime":     {Kind: KindString},
 		"message":            {Kind: KindString, OmitZero: true},
@@ -3311,13 +3311,13 @@ var shapes = map[string]Shape{
 		"status":             {Kind: KindString, Always: true},
 		"type":               {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.certificates.v1.CertificateSigningRequestList": {Name: "io.k8s.api.certificates.v1.CertificateSigningRequestList", Fields: map[string]ShapeField{
+	"io.k8s.api.certificates.v1.CertificateSigningRequestList": {Name: "io.k8s.api.certificates.v1.CertificateSigningRequestList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.certificates.v1.CertificateSigningRequest"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.certificates.v1.CertificateSigningRequestSpec": {Name: "io.k8s.api.certificates.v1.CertificateSigningRequestSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.certificates.v1.CertificateSigningRequestSpec": {Name: "io.k8s.api.certificates.v1.CertificateSigningRequestSpec", Order: []string{"request", "signerName", "expirationSeconds", "usages", "username", "uid", "groups", "extra"}, Fields: map[string]ShapeField{
 		"expirationSeconds": {Kind: KindInteger},
 		"extra":             {Kind: KindMap, Elem: KindArray},
 		"groups":            {Kind: KindArray, Elem: KindString},
@@ -3327,40 +3327,40 @@ var shapes = map[string]Shape{
 		"usages":            {Kind: KindArray, Elem: KindString},
 		"username":          {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.certificates.v1.CertificateSigningRequestStatus": {Name: "io.k8s.api.certificates.v1.CertificateSigningRequestStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.certificates.v1.CertificateSigningRequestStatus": {Name: "io.k8s.api.certificates.v1.CertificateSigningRequestStatus", Order: []string{"conditions", "certificate"}, Fields: map[string]ShapeField{
 		"certificate": {Kind: KindBytes},
 		"conditions":  {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.certificates.v1.CertificateSigningRequestCondition"},
 	}},
-	"io.k8s.api.certificates.v1.ClusterTrustBundle": {Name: "io.k8s.api.certificates.v1.ClusterTrustBundle", Fields: map[string]ShapeField{
+	"io.k8s.api.certificates.v1.ClusterTrustBundle": {Name: "io.k8s.api.certificates.v1.ClusterTrustBundle", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.certificates.v1.ClusterTrustBundleSpec", Struct: true},
 	}},
-	"io.k8s.api.certificates.v1.ClusterTrustBundleList": {Name: "io.k8s.api.certificates.v1.ClusterTrustBundleList", Fields: map[string]ShapeField{
+	"io.k8s.api.certificates.v1.ClusterTrustBundleList": {Name: "io.k8s.api.certificates.v1.ClusterTrustBundleList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.certificates.v1.ClusterTrustBundle"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.certificates.v1.ClusterTrustBundleSpec": {Name: "io.k8s.api.certificates.v1.ClusterTrustBundleSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.certificates.v1.ClusterTrustBundleSpec": {Name: "io.k8s.api.certificates.v1.ClusterTrustBundleSpec", Order: []string{"signerName", "trustBundle"}, Fields: map[string]ShapeField{
 		"signerName":  {Kind: KindString, OmitZero: true},
 		"trustBundle": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.certificates.v1.PodCertificateRequest": {Name: "io.k8s.api.certificates.v1.PodCertificateRequest", Fields: map[string]ShapeField{
+	"io.k8s.api.certificates.v1.PodCertificateRequest": {Name: "io.k8s.api.certificates.v1.PodCertificateRequest", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.certificates.v1.PodCertificateRequestSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.certificates.v1.PodCertificateRequestStatus", Struct: true},
 	}},
-	"io.k8s.api.certificates.v1.PodCertificateRequestList": {Name: "io.k8s.api.certificates.v1.PodCertificateRequestList", Fields: map[string]ShapeField{
+	"io.k8s.api.certificates.v1.PodCertificateRequestList": {Name: "io.k8s.api.certificates.v1.PodCertificateRequestList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.certificates.v1.PodCertificateRequest"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.certificates.v1.PodCertificateRequestSpec": {Name: "io.k8s.api.certificates.v1.PodCertificateRequestSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.certificates.v1.PodCertificateRequestSpec": {Name: "io.k8s.api.certificates.v1.PodCertificateRequestSpec", Order: []string{"signerName", "podName", "podUID", "serviceAccountName", "serviceAccountUID", "nodeName", "nodeUID", "maxExpirationSeconds", "stubPKCS10Request", "unverifiedUserAnnotations"}, Fields: map[string]ShapeField{
 		"maxExpirationSeconds":      {Kind: KindInteger, Default: "86400"},
 		"nodeName":                  {Kind: KindString, Always: true},
 		"nodeUID":                   {Kind: KindString, Always: true},
@@ -3372,43 +3372,43 @@ var shapes = map[string]Shape{
 		"stubPKCS10Request":         {Kind: KindBytes},
 		"unverifiedUserAnnotations": {Kind: KindMap, Elem: KindString},
 	}},
-	"io.k8s.api.certificates.v1.PodCertificateRequestStatus": {Name: "io.k8s.api.certificates.v1.PodCertificateRequestStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.certificates.v1.PodCertificateRequestStatus": {Name: "io.k8s.api.certificates.v1.PodCertificateRequestStatus", Order: []string{"conditions", "certificateChain", "notBefore", "beginRefreshAt", "notAfter"}, Fields: map[string]ShapeField{
 		"beginRefreshAt":   {Kind: KindString},
 		"certificateChain": {Kind: KindString, OmitZero: true},
 		"conditions":       {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.Condition"},
 		"notAfter":         {Kind: KindString},
 		"notBefore":        {Kind: KindString},
 	}},
-	"io.k8s.api.certificates.v1beta1.ClusterTrustBundle": {Name: "io.k8s.api.certificates.v1beta1.ClusterTrustBundle", Fields: map[string]ShapeField{
+	"io.k8s.api.certificates.v1beta1.ClusterTrustBundle": {Name: "io.k8s.api.certificates.v1beta1.ClusterTrustBundle", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.certificates.v1beta1.ClusterTrustBundleSpec", Struct: true},
 	}},
-	"io.k8s.api.certificates.v1beta1.ClusterTrustBundleList": {Name: "io.k8s.api.certificates.v1beta1.ClusterTrustBundleList", Fields: map[string]ShapeField{
+	"io.k8s.api.certificates.v1beta1.ClusterTrustBundleList": {Name: "io.k8s.api.certificates.v1beta1.ClusterTrustBundleList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.certificates.v1beta1.ClusterTrustBundle"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.certificates.v1beta1.ClusterTrustBundleSpec": {Name: "io.k8s.api.certificates.v1beta1.ClusterTrustBundleSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.certificates.v1beta1.ClusterTrustBundleSpec": {Name: "io.k8s.api.certificates.v1beta1.ClusterTrustBundleSpec", Order: []string{"signerName", "trustBundle"}, Fields: map[string]ShapeField{
 		"signerName":  {Kind: KindString, OmitZero: true},
 		"trustBundle": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.certificates.v1beta1.PodCertificateRequest": {Name: "io.k8s.api.certificates.v1beta1.PodCertificateRequest", Fields: map[string]ShapeField{
+	"io.k8s.api.certificates.v1beta1.PodCertificateRequest": {Name: "io.k8s.api.certificates.v1beta1.PodCertificateRequest", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.certificates.v1beta1.PodCertificateRequestSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.certificates.v1beta1.PodCertificateRequestStatus", Struct: true},
 	}},
-	"io.k8s.api.certificates.v1beta1.PodCertificateRequestList": {Name: "io.k8s.api.certificates.v1beta1.PodCertificateRequestList", Fields: map[string]ShapeField{
+	"io.k8s.api.certificates.v1beta1.PodCertificateRequestList": {Name: "io.k8s.api.certificates.v1beta1.PodCertificateRequestList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.certificates.v1beta1.PodCertificateRequest"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.certificates.v1beta1.PodCertificateRequestSpec": {Name: "io.k8s.api.certificates.v1beta1.PodCertificateRequestSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.certificates.v1beta1.PodCertificateRequestSpec": {Name: "io.k8s.api.certificates.v1beta1.PodCertificateRequestSpec", Order: []string{"signerName", "podName", "podUID", "serviceAccountName", "serviceAccountUID", "nodeName", "nodeUID", "maxExpirationSeconds", "pkixPublicKey", "proofOfPossession", "stubPKCS10Request", "unverifiedUserAnnotations"}, Fields: map[string]ShapeField{
 		"maxExpirationSeconds":      {Kind: KindInteger, Default: "86400"},
 		"nodeName":                  {Kind: KindString, Always: true},
 		"nodeUID":                   {Kind: KindString, Always: true},
@@ -3422,26 +3422,26 @@ var shapes = map[string]Shape{
 		"stubPKCS10Request":         {Kind: KindBytes},
 		"unverifiedUserAnnotations": {Kind: KindMap, Elem: KindString},
 	}},
-	"io.k8s.api.certificates.v1beta1.PodCertificateRequestStatus": {Name: "io.k8s.api.certificates.v1beta1.PodCertificateRequestStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.certificates.v1beta1.PodCertificateRequestStatus": {Name: "io.k8s.api.certificates.v1beta1.PodCertificateRequestStatus", Order: []string{"conditions", "certificateChain", "notBefore", "beginRefreshAt", "notAfter"}, Fields: map[string]ShapeField{
 		"beginRefreshAt":   {Kind: KindString},
 		"certificateChain": {Kind: KindString, OmitZero: true},
 		"conditions":       {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.Condition"},
 		"notAfter":         {Kind: KindString},
 		"notBefore":        {Kind: KindString},
 	}},
-	"io.k8s.api.coordination.v1.Lease": {Name: "io.k8s.api.coordination.v1.Lease", Fields: map[string]ShapeField{
+	"io.k8s.api.coordination.v1.Lease": {Name: "io.k8s.api.coordination.v1.Lease", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.coordination.v1.LeaseSpec", Struct: true},
 	}},
-	"io.k8s.api.coordination.v1.LeaseList": {Name: "io.k8s.api.coordination.v1.LeaseList", Fields: map[string]ShapeField{
+	"io.k8s.api.coordination.v1.LeaseList": {Name: "io.k8s.api.coordination.v1.LeaseList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.coordination.v1.Lease"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.coordination.v1.LeaseSpec": {Name: "io.k8s.api.coordination.v1.LeaseSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.coordination.v1.LeaseSpec": {Name: "io.k8s.api.coordination.v1.LeaseSpec", Order: []string{"holderIdentity", "leaseDurationSeconds", "acquireTime", "renewTime", "leaseTransitions", "strategy", "preferredHolder"}, Fields: map[string]ShapeField{
 		"acquireTime":          {Kind: KindString},
 		"holderIdentity":       {Kind: KindString},
 		"leaseDurationSeconds": {Kind: KindInteger},
@@ -3450,19 +3450,19 @@ var shapes = map[string]Shape{
 		"renewTime":            {Kind: KindString},
 		"strategy":             {Kind: KindString},
 	}},
-	"io.k8s.api.coordination.v1alpha2.LeaseCandidate": {Name: "io.k8s.api.coordination.v1alpha2.LeaseCandidate", Fields: map[string]ShapeField{
+	"io.k8s.api.coordination.v1alpha2.LeaseCandidate": {Name: "io.k8s.api.coordination.v1alpha2.LeaseCandidate", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.coordination.v1alpha2.LeaseCandidateSpec", Struct: true},
 	}},
-	"io.k8s.api.coordination.v1alpha2.LeaseCandidateList": {Name: "io.k8s.api.coordination.v1alpha2.LeaseCandidateList", Fields: map[string]ShapeField{
+	"io.k8s.api.coordination.v1alpha2.LeaseCandidateList": {Name: "io.k8s.api.coordination.v1alpha2.LeaseCandidateList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.coordination.v1alpha2.LeaseCandidate"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.coordination.v1alpha2.LeaseCandidateSpec": {Name: "io.k8s.api.coordination.v1alpha2.LeaseCandidateSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.coordination.v1alpha2.LeaseCandidateSpec": {Name: "io.k8s.api.coordination.v1alpha2.LeaseCandidateSpec", Order: []string{"leaseName", "pingTime", "renewTime", "binaryVersion", "emulationVersion", "strategy"}, Fields: map[string]ShapeField{
 		"binaryVersion":    {Kind: KindString, Always: true},
 		"emulationVersion": {Kind: KindString, OmitZero: true},
 		"leaseName":        {Kind: KindString, Always: true},
@@ -3470,19 +3470,19 @@ var shapes = map[string]Shape{
 		"renewTime":        {Kind: KindString},
 		"strategy":         {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.coordination.v1beta1.LeaseCandidate": {Name: "io.k8s.api.coordination.v1beta1.LeaseCandidate", Fields: map[string]ShapeField{
+	"io.k8s.api.coordination.v1beta1.LeaseCandidate": {Name: "io.k8s.api.coordination.v1beta1.LeaseCandidate", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.coordination.v1beta1.LeaseCandidateSpec", Struct: true},
 	}},
-	"io.k8s.api.coordination.v1beta1.LeaseCandidateList": {Name: "io.k8s.api.coordination.v1beta1.LeaseCandidateList", Fields: map[string]ShapeField{
+	"io.k8s.api.coordination.v1beta1.LeaseCandidateList": {Name: "io.k8s.api.coordination.v1beta1.LeaseCandidateList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.coordination.v1beta1.LeaseCandidate"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.coordination.v1beta1.LeaseCandidateSpec": {Name: "io.k8s.api.coordination.v1beta1.LeaseCandidateSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.coordination.v1beta1.LeaseCandidateSpec": {Name: "io.k8s.api.coordination.v1beta1.LeaseCandidateSpec", Order: []string{"leaseName", "pingTime", "renewTime", "binaryVersion", "emulationVersion", "strategy"}, Fields: map[string]ShapeField{
 		"binaryVersion":    {Kind: KindString, Always: true},
 		"emulationVersion": {Kind: KindString, OmitZero: true},
 		"leaseName":        {Kind: KindString, Always: true},
@@ -3490,26 +3490,26 @@ var shapes = map[string]Shape{
 		"renewTime":        {Kind: KindString},
 		"strategy":         {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.AWSElasticBlockStoreVolumeSource": {Name: "io.k8s.api.core.v1.AWSElasticBlockStoreVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.AWSElasticBlockStoreVolumeSource": {Name: "io.k8s.api.core.v1.AWSElasticBlockStoreVolumeSource", Order: []string{"volumeID", "fsType", "partition", "readOnly"}, Fields: map[string]ShapeField{
 		"fsType":    {Kind: KindString, OmitZero: true},
 		"partition": {Kind: KindInteger, OmitZero: true},
 		"readOnly":  {Kind: KindBoolean, OmitZero: true},
 		"volumeID":  {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.Affinity": {Name: "io.k8s.api.core.v1.Affinity", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.Affinity": {Name: "io.k8s.api.core.v1.Affinity", Order: []string{"nodeAffinity", "podAffinity", "podAntiAffinity"}, Fields: map[string]ShapeField{
 		"nodeAffinity":    {Kind: KindObject, Type: "io.k8s.api.core.v1.NodeAffinity"},
 		"podAffinity":     {Kind: KindObject, Type: "io.k8s.api.core.v1.PodAffinity"},
 		"podAntiAffinity": {Kind: KindObject, Type: "io.k8s.api.core.v1.PodAntiAffinity"},
 	}},
-	"io.k8s.api.core.v1.AppArmorProfile": {Name: "io.k8s.api.core.v1.AppArmorProfile", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.AppArmorProfile": {Name: "io.k8s.api.core.v1.AppArmorProfile", Order: []string{"type", "localhostProfile"}, Fields: map[string]ShapeField{
 		"localhostProfile": {Kind: KindString},
 		"type":             {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.AttachedVolume": {Name: "io.k8s.api.core.v1.AttachedVolume", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.AttachedVolume": {Name: "io.k8s.api.core.v1.AttachedVolume", Order: []string{"name", "devicePath"}, Fields: map[string]ShapeField{
 		"devicePath": {Kind: KindString, Always: true},
 		"name":       {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.AzureDiskVolumeSource": {Name: "io.k8s.api.core.v1.AzureDiskVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.AzureDiskVolumeSource": {Name: "io.k8s.api.core.v1.AzureDiskVolumeSource", Order: []string{"diskName", "diskURI", "cachingMode", "fsType", "readOnly", "kind"}, Fields: map[string]ShapeField{
 		"cachingMode": {Kind: KindString, Default: "\"ReadWrite\""},
 		"diskName":    {Kind: KindString, Always: true},
 		"diskURI":     {Kind: KindString, Always: true},
@@ -3517,24 +3517,24 @@ var shapes = map[string]Shape{
 		"kind":        {Kind: KindString, Default: "\"Shared\""},
 		"readOnly":    {Kind: KindBoolean, Default: "false"},
 	}},
-	"io.k8s.api.core.v1.AzureFilePersistentVolumeSource": {Name: "io.k8s.api.core.v1.AzureFilePersistentVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.AzureFilePersistentVolumeSource": {Name: "io.k8s.api.core.v1.AzureFilePersistentVolumeSource", Order: []string{"secretName", "shareName", "readOnly", "secretNamespace"}, Fields: map[string]ShapeField{
 		"readOnly":        {Kind: KindBoolean, OmitZero: true},
 		"secretName":      {Kind: KindString, Always: true},
 		"secretNamespace": {Kind: KindString, Null: true},
 		"shareName":       {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.AzureFileVolumeSource": {Name: "io.k8s.api.core.v1.AzureFileVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.AzureFileVolumeSource": {Name: "io.k8s.api.core.v1.AzureFileVolumeSource", Order: []string{"secretName", "shareName", "readOnly"}, Fields: map[string]ShapeField{
 		"readOnly":   {Kind: KindBoolean, OmitZero: true},
 		"secretName": {Kind: KindString, Always: true},
 		"shareName":  {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.Binding": {Name: "io.k8s.api.core.v1.Binding", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.Binding": {Name: "io.k8s.api.core.v1.Binding", Order: []string{"kind", "apiVersion", "metadata", "target"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"target":     {Kind: KindObject, Type: "io.k8s.api.core.v1.ObjectReference", Struct: true},
 	}},
-	"io.k8s.api.core.v1.CSIPersistentVolumeSource": {Name: "io.k8s.api.core.v1.CSIPersistentVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.CSIPersistentVolumeSource": {Name: "io.k8s.api.core.v1.CSIPersistentVolumeSource", Order: []string{"driver", "volumeHandle", "readOnly", "fsType", "volumeAttributes", "controllerPublishSecretRef", "nodeStageSecretRef", "nodePublishSecretRef", "controllerExpandSecretRef", "nodeExpandSecretRef"}, Fields: map[string]ShapeField{
 		"controllerExpandSecretRef":  {Kind: KindObject, Type: "io.k8s.api.core.v1.SecretReference"},
 		"controllerPublishSecretRef": {Kind: KindObject, Type: "io.k8s.api.core.v1.SecretReference"},
 		"driver":                     {Kind: KindString, Always: true},
@@ -3546,18 +3546,18 @@ var shapes = map[string]Shape{
 		"volumeAttributes":           {Kind: KindMap, Elem: KindString},
 		"volumeHandle":               {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.CSIVolumeSource": {Name: "io.k8s.api.core.v1.CSIVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.CSIVolumeSource": {Name: "io.k8s.api.core.v1.CSIVolumeSource", Order: []string{"driver", "readOnly", "fsType", "volumeAttributes", "nodePublishSecretRef"}, Fields: map[string]ShapeField{
 		"driver":               {Kind: KindString, Always: true},
 		"fsType":               {Kind: KindString},
 		"nodePublishSecretRef": {Kind: KindObject, Type: "io.k8s.api.core.v1.LocalObjectReference"},
 		"readOnly":             {Kind: KindBoolean},
 		"volumeAttributes":     {Kind: KindMap, Elem: KindString},
 	}},
-	"io.k8s.api.core.v1.Capabilities": {Name: "io.k8s.api.core.v1.Capabilities", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.Capabilities": {Name: "io.k8s.api.core.v1.Capabilities", Order: []string{"add", "drop"}, Fields: map[string]ShapeField{
 		"add":  {Kind: KindArray, Elem: KindString},
 		"drop": {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.core.v1.CephFSPersistentVolumeSource": {Name: "io.k8s.api.core.v1.CephFSPersistentVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.CephFSPersistentVolumeSource": {Name: "io.k8s.api.core.v1.CephFSPersistentVolumeSource", Order: []string{"monitors", "path", "user", "secretFile", "secretRef", "readOnly"}, Fields: map[string]ShapeField{
 		"monitors":   {Kind: KindArray, Elem: KindString},
 		"path":       {Kind: KindString, OmitZero: true},
 		"readOnly":   {Kind: KindBoolean, OmitZero: true},
@@ -3565,7 +3565,7 @@ var shapes = map[string]Shape{
 		"secretRef":  {Kind: KindObject, Type: "io.k8s.api.core.v1.SecretReference"},
 		"user":       {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.CephFSVolumeSource": {Name: "io.k8s.api.core.v1.CephFSVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.CephFSVolumeSource": {Name: "io.k8s.api.core.v1.CephFSVolumeSource", Order: []string{"monitors", "path", "user", "secretFile", "secretRef", "readOnly"}, Fields: map[string]ShapeField{
 		"monitors":   {Kind: KindArray, Elem: KindString},
 		"path":       {Kind: KindString, OmitZero: true},
 		"readOnly":   {Kind: KindBoolean, OmitZero: true},
@@ -3573,22 +3573,22 @@ var shapes = map[string]Shape{
 		"secretRef":  {Kind: KindObject, Type: "io.k8s.api.core.v1.LocalObjectReference"},
 		"user":       {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.CinderPersistentVolumeSource": {Name: "io.k8s.api.core.v1.CinderPersistentVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.CinderPersistentVolumeSource": {Name: "io.k8s.api.core.v1.CinderPersistentVolumeSource", Order: []string{"volumeID", "fsType", "readOnly", "secretRef"}, Fields: map[string]ShapeField{
 		"fsType":    {Kind: KindString, OmitZero: true},
 		"readOnly":  {Kind: KindBoolean, OmitZero: true},
 		"secretRef": {Kind: KindObject, Type: "io.k8s.api.core.v1.SecretReference"},
 		"volumeID":  {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.CinderVolumeSource": {Name: "io.k8s.api.core.v1.CinderVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.CinderVolumeSource": {Name: "io.k8s.api.core.v1.CinderVolumeSource", Order: []string{"volumeID", "fsType", "readOnly", "secretRef"}, Fields: map[string]ShapeField{
 		"fsType":    {Kind: KindString, OmitZero: true},
 		"readOnly":  {Kind: KindBoolean, OmitZero: true},
 		"secretRef": {Kind: KindObject, Type: "io.k8s.api.core.v1.LocalObjectReference"},
 		"volumeID":  {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.ClientIPConfig": {Name: "io.k8s.api.core.v1.ClientIPConfig", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ClientIPConfig": {Name: "io.k8s.api.core.v1.ClientIPConfig", Order: []string{"timeoutSeconds"}, Fields: map[string]ShapeField{
 		"timeoutSeconds": {Kind: KindInteger},
 	}},
-	"io.k8s.api.core.v1.ClusterTrustBundleProjection": {Name: "io.k8s.api.core.v1.ClusterTrustBundleProjection", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ClusterTrustBundleProjection": {Name: "io.k8s.api.core.v1.ClusterTrustBundleProjection", Order: []string{"name", "signerName", "labelSelector", "optional", "path", "user"}, Fields: map[string]ShapeField{
 		"labelSelector": {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"name":          {Kind: KindString},
 		"optional":      {Kind: KindBoolean},
@@ -3596,25 +3596,25 @@ var shapes = map[string]Shape{
 		"signerName":    {Kind: KindString},
 		"user":          {Kind: KindInteger},
 	}},
-	"io.k8s.api.core.v1.ComponentCondition": {Name: "io.k8s.api.core.v1.ComponentCondition", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ComponentCondition": {Name: "io.k8s.api.core.v1.ComponentCondition", Order: []string{"type", "status", "message", "error"}, Fields: map[string]ShapeField{
 		"error":   {Kind: KindString, OmitZero: true},
 		"message": {Kind: KindString, OmitZero: true},
 		"status":  {Kind: KindString, Always: true},
 		"type":    {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.ComponentStatus": {Name: "io.k8s.api.core.v1.ComponentStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ComponentStatus": {Name: "io.k8s.api.core.v1.ComponentStatus", Order: []string{"kind", "apiVersion", "metadata", "conditions"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"conditions": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.ComponentCondition"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 	}},
-	"io.k8s.api.core.v1.ComponentStatusList": {Name: "io.k8s.api.core.v1.ComponentStatusList", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ComponentStatusList": {Name: "io.k8s.api.core.v1.ComponentStatusList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.ComponentStatus"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.core.v1.ConfigMap": {Name: "io.k8s.api.core.v1.ConfigMap", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ConfigMap": {Name: "io.k8s.api.core.v1.ConfigMap", Order: []string{"kind", "apiVersion", "metadata", "immutable", "data", "binaryData"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"binaryData": {Kind: KindMap, Elem: KindBytes},
 		"data":       {Kind: KindMap, Elem: KindString},
@@ -3622,41 +3622,41 @@ var shapes = map[string]Shape{
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 	}},
-	"io.k8s.api.core.v1.ConfigMapEnvSource": {Name: "io.k8s.api.core.v1.ConfigMapEnvSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ConfigMapEnvSource": {Name: "io.k8s.api.core.v1.ConfigMapEnvSource", Order: []string{"name", "optional"}, Fields: map[string]ShapeField{
 		"name":     {Kind: KindString, OmitZero: true},
 		"optional": {Kind: KindBoolean},
 	}},
-	"io.k8s.api.core.v1.ConfigMapKeySelector": {Name: "io.k8s.api.core.v1.ConfigMapKeySelector", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ConfigMapKeySelector": {Name: "io.k8s.api.core.v1.ConfigMapKeySelector", Order: []string{"name", "key", "optional"}, Fields: map[string]ShapeField{
 		"key":      {Kind: KindString, Always: true},
 		"name":     {Kind: KindString, OmitZero: true},
 		"optional": {Kind: KindBoolean},
 	}},
-	"io.k8s.api.core.v1.ConfigMapList": {Name: "io.k8s.api.core.v1.ConfigMapList", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ConfigMapList": {Name: "io.k8s.api.core.v1.ConfigMapList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.ConfigMap"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.core.v1.ConfigMapNodeConfigSource": {Name: "io.k8s.api.core.v1.ConfigMapNodeConfigSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ConfigMapNodeConfigSource": {Name: "io.k8s.api.core.v1.ConfigMapNodeConfigSource", Order: []string{"namespace", "name", "uid", "resourceVersion", "kubeletConfigKey"}, Fields: map[string]ShapeField{
 		"kubeletConfigKey": {Kind: KindString, Always: true},
 		"name":             {Kind: KindString, Always: true},
 		"namespace":        {Kind: KindString, Always: true},
 		"resourceVersion":  {Kind: KindString, OmitZero: true},
 		"uid":              {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.ConfigMapProjection": {Name: "io.k8s.api.core.v1.ConfigMapProjection", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ConfigMapProjection": {Name: "io.k8s.api.core.v1.ConfigMapProjection", Order: []string{"name", "items", "optional"}, Fields: map[string]ShapeField{
 		"items":    {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.KeyToPath"},
 		"name":     {Kind: KindString, OmitZero: true},
 		"optional": {Kind: KindBoolean},
 	}},
-	"io.k8s.api.core.v1.ConfigMapVolumeSource": {Name: "io.k8s.api.core.v1.ConfigMapVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ConfigMapVolumeSource": {Name: "io.k8s.api.core.v1.ConfigMapVolumeSource", Order: []string{"name", "items", "defaultMode", "optional", "defaultUser"}, Fields: map[string]ShapeField{
 		"defaultMode": {Kind: KindInteger},
 		"defaultUser": {Kind: KindInteger},
 		"items":       {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.KeyToPath"},
 		"name":        {Kind: KindString, OmitZero: true},
 		"optional":    {Kind: KindBoolean},
 	}},
-	"io.k8s.api.core.v1.Container": {Name: "io.k8s.api.core.v1.Container", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.Container": {Name: "io.k8s.api.core.v1.Container", Order: []string{"name", "image", "command", "args", "workingDir", "ports", "envFrom", "env", "resources", "resizePolicy", "restartPolicy", "restartPolicyRules", "volumeMounts", "volumeDevices", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "terminationMessagePath", "terminationMessagePolicy", "imagePullPolicy", "securityContext", "stdin", "stdinOnce", "tty"}, Fields: map[string]ShapeField{
 		"args":                     {Kind: KindArray, Elem: KindString},
 		"command":                  {Kind: KindArray, Elem: KindString},
 		"env":                      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.EnvVar"},
@@ -3683,43 +3683,43 @@ var shapes = map[string]Shape{
 		"volumeMounts":             {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.VolumeMount"},
 		"workingDir":               {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.ContainerExtendedResourceRequest": {Name: "io.k8s.api.core.v1.ContainerExtendedResourceRequest", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ContainerExtendedResourceRequest": {Name: "io.k8s.api.core.v1.ContainerExtendedResourceRequest", Order: []string{"containerName", "resourceName", "requestName"}, Fields: map[string]ShapeField{
 		"containerName": {Kind: KindString, Always: true},
 		"requestName":   {Kind: KindString, Always: true},
 		"resourceName":  {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.ContainerImage": {Name: "io.k8s.api.core.v1.ContainerImage", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ContainerImage": {Name: "io.k8s.api.core.v1.ContainerImage", Order: []string{"names", "sizeBytes"}, Fields: map[string]ShapeField{
 		"names":     {Kind: KindArray, Elem: KindString},
 		"sizeBytes": {Kind: KindInteger, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.ContainerPort": {Name: "io.k8s.api.core.v1.ContainerPort", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ContainerPort": {Name: "io.k8s.api.core.v1.ContainerPort", Order: []string{"name", "hostPort", "containerPort", "protocol", "hostIP"}, Fields: map[string]ShapeField{
 		"containerPort": {Kind: KindInteger, Always: true},
 		"hostIP":        {Kind: KindString, OmitZero: true},
 		"hostPort":      {Kind: KindInteger, OmitZero: true},
 		"name":          {Kind: KindString, OmitZero: true},
 		"protocol":      {Kind: KindString, Default: "\"TCP\"", OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.ContainerResizePolicy": {Name: "io.k8s.api.core.v1.ContainerResizePolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ContainerResizePolicy": {Name: "io.k8s.api.core.v1.ContainerResizePolicy", Order: []string{"resourceName", "restartPolicy"}, Fields: map[string]ShapeField{
 		"resourceName":  {Kind: KindString, Always: true},
 		"restartPolicy": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.ContainerRestartRule": {Name: "io.k8s.api.core.v1.ContainerRestartRule", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ContainerRestartRule": {Name: "io.k8s.api.core.v1.ContainerRestartRule", Order: []string{"action", "exitCodes"}, Fields: map[string]ShapeField{
 		"action":    {Kind: KindString, OmitZero: true},
 		"exitCodes": {Kind: KindObject, Type: "io.k8s.api.core.v1.ContainerRestartRuleOnExitCodes"},
 	}},
-	"io.k8s.api.core.v1.ContainerRestartRuleOnExitCodes": {Name: "io.k8s.api.core.v1.ContainerRestartRuleOnExitCodes", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ContainerRestartRuleOnExitCodes": {Name: "io.k8s.api.core.v1.ContainerRestartRuleOnExitCodes", Order: []string{"operator", "values"}, Fields: map[string]ShapeField{
 		"operator": {Kind: KindString, OmitZero: true},
 		"values":   {Kind: KindArray, Elem: KindInteger},
 	}},
-	"io.k8s.api.core.v1.ContainerState": {Name: "io.k8s.api.core.v1.ContainerState", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ContainerState": {Name: "io.k8s.api.core.v1.ContainerState", Order: []string{"waiting", "running", "terminated"}, Fields: map[string]ShapeField{
 		"running":    {Kind: KindObject, Type: "io.k8s.api.core.v1.ContainerStateRunning"},
 		"terminated": {Kind: KindObject, Type: "io.k8s.api.core.v1.ContainerStateTerminated"},
 		"waiting":    {Kind: KindObject, Type: "io.k8s.api.core.v1.ContainerStateWaiting"},
 	}},
-	"io.k8s.api.core.v1.ContainerStateRunning": {Name: "io.k8s.api.core.v1.ContainerStateRunning", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ContainerStateRunning": {Name: "io.k8s.api.core.v1.ContainerStateRunning", Order: []string{"startedAt"}, Fields: map[string]ShapeField{
 		"startedAt": {Kind: KindString},
 	}},
-	"io.k8s.api.core.v1.ContainerStateTerminated": {Name: "io.k8s.api.core.v1.ContainerStateTerminated", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ContainerStateTerminated": {Name: "io.k8s.api.core.v1.ContainerStateTerminated", Order: []string{"exitCode", "signal", "reason", "message", "startedAt", "finishedAt", "containerID"}, Fields: map[string]ShapeField{
 		"containerID": {Kind: KindString, OmitZero: true},
 		"exitCode":    {Kind: KindInteger, Always: true},
 		"finishedAt":  {Kind: KindString},
@@ -3728,11 +3728,11 @@ var shapes = map[string]Shape{
 		"signal":      {Kind: KindInteger, OmitZero: true},
 		"startedAt":   {Kind: KindString},
 	}},
-	"io.k8s.api.core.v1.ContainerStateWaiting": {Name: "io.k8s.api.core.v1.ContainerStateWaiting", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ContainerStateWaiting": {Name: "io.k8s.api.core.v1.ContainerStateWaiting", Order: []string{"reason", "message"}, Fields: map[string]ShapeField{
 		"message": {Kind: KindString, OmitZero: true},
 		"reason":  {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.ContainerStatus": {Name: "io.k8s.api.core.v1.ContainerStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ContainerStatus": {Name: "io.k8s.api.core.v1.ContainerStatus", Order: []string{"name", "state", "lastState", "ready", "restartCount", "image", "imageID", "containerID", "started", "allocatedResources", "resources", "volumeMounts", "user", "allocatedResourcesStatus", "stopSignal"}, Fields: map[string]ShapeField{
 		"allocatedResources":       {Kind: KindMap, Elem: KindQuantity},
 		"allocatedResourcesStatus": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.ResourceStatus"},
 		"containerID":              {Kind: KindString, OmitZero: true},
@@ -3749,79 +3749,79 @@ var shapes = map[string]Shape{
 		"user":                     {Kind: KindObject, Type: "io.k8s.api.core.v1.ContainerUser"},
 		"volumeMounts":             {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.VolumeMountStatus"},
 	}},
-	"io.k8s.api.core.v1.ContainerUser": {Name: "io.k8s.api.core.v1.ContainerUser", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ContainerUser": {Name: "io.k8s.api.core.v1.ContainerUser", Order: []string{"linux"}, Fields: map[string]ShapeField{
 		"linux": {Kind: KindObject, Type: "io.k8s.api.core.v1.LinuxContainerUser"},
 	}},
-	"io.k8s.api.core.v1.DaemonEndpoint": {Name: "io.k8s.api.core.v1.DaemonEndpoint", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.DaemonEndpoint": {Name: "io.k8s.api.core.v1.DaemonEndpoint", Order: []string{"Port"}, Fields: map[string]ShapeField{
 		"Port": {Kind: KindInteger, Always: true},
 	}},
-	"io.k8s.api.core.v1.DownwardAPIProjection": {Name: "io.k8s.api.core.v1.DownwardAPIProjection", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.DownwardAPIProjection": {Name: "io.k8s.api.core.v1.DownwardAPIProjection", Order: []string{"items"}, Fields: map[string]ShapeField{
 		"items": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.DownwardAPIVolumeFile"},
 	}},
-	"io.k8s.api.core.v1.DownwardAPIVolumeFile": {Name: "io.k8s.api.core.v1.DownwardAPIVolumeFile", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.DownwardAPIVolumeFile": {Name: "io.k8s.api.core.v1.DownwardAPIVolumeFile", Order: []string{"path", "fieldRef", "resourceFieldRef", "mode", "user"}, Fields: map[string]ShapeField{
 		"fieldRef":         {Kind: KindObject, Type: "io.k8s.api.core.v1.ObjectFieldSelector"},
 		"mode":             {Kind: KindInteger},
 		"path":             {Kind: KindString, Always: true},
 		"resourceFieldRef": {Kind: KindObject, Type: "io.k8s.api.core.v1.ResourceFieldSelector"},
 		"user":             {Kind: KindInteger},
 	}},
-	"io.k8s.api.core.v1.DownwardAPIVolumeSource": {Name: "io.k8s.api.core.v1.DownwardAPIVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.DownwardAPIVolumeSource": {Name: "io.k8s.api.core.v1.DownwardAPIVolumeSource", Order: []string{"items", "defaultMode", "defaultUser"}, Fields: map[string]ShapeField{
 		"defaultMode": {Kind: KindInteger},
 		"defaultUser": {Kind: KindInteger},
 		"items":       {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.DownwardAPIVolumeFile"},
 	}},
-	"io.k8s.api.core.v1.EmptyDirVolumeSource": {Name: "io.k8s.api.core.v1.EmptyDirVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.EmptyDirVolumeSource": {Name: "io.k8s.api.core.v1.EmptyDirVolumeSource", Order: []string{"medium", "sizeLimit", "mode"}, Fields: map[string]ShapeField{
 		"medium":    {Kind: KindString, OmitZero: true},
 		"mode":      {Kind: KindInteger},
 		"sizeLimit": {Kind: KindQuantity},
 	}},
-	"io.k8s.api.core.v1.EndpointAddress": {Name: "io.k8s.api.core.v1.EndpointAddress", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.EndpointAddress": {Name: "io.k8s.api.core.v1.EndpointAddress", Order: []string{"ip", "hostname", "nodeName", "targetRef"}, Fields: map[string]ShapeField{
 		"hostname":  {Kind: KindString, OmitZero: true},
 		"ip":        {Kind: KindString, Always: true},
 		"nodeName":  {Kind: KindString},
 		"targetRef": {Kind: KindObject, Type: "io.k8s.api.core.v1.ObjectReference"},
 	}},
-	"io.k8s.api.core.v1.EndpointPort": {Name: "io.k8s.api.core.v1.EndpointPort", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.EndpointPort": {Name: "io.k8s.api.core.v1.EndpointPort", Order: []string{"name", "port", "protocol", "appProtocol"}, Fields: map[string]ShapeField{
 		"appProtocol": {Kind: KindString},
 		"name":        {Kind: KindString, OmitZero: true},
 		"port":        {Kind: KindInteger, Always: true},
 		"protocol":    {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.EndpointSubset": {Name: "io.k8s.api.core.v1.EndpointSubset", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.EndpointSubset": {Name: "io.k8s.api.core.v1.EndpointSubset", Order: []string{"addresses", "notReadyAddresses", "ports"}, Fields: map[string]ShapeField{
 		"addresses":         {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.EndpointAddress"},
 		"notReadyAddresses": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.EndpointAddress"},
 		"ports":             {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.EndpointPort"},
 	}},
-	"io.k8s.api.core.v1.Endpoints": {Name: "io.k8s.api.core.v1.Endpoints", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.Endpoints": {Name: "io.k8s.api.core.v1.Endpoints", Order: []string{"kind", "apiVersion", "metadata", "subsets"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"subsets":    {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.EndpointSubset"},
 	}},
-	"io.k8s.api.core.v1.EndpointsList": {Name: "io.k8s.api.core.v1.EndpointsList", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.EndpointsList": {Name: "io.k8s.api.core.v1.EndpointsList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.Endpoints"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.core.v1.EnvFromSource": {Name: "io.k8s.api.core.v1.EnvFromSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.EnvFromSource": {Name: "io.k8s.api.core.v1.EnvFromSource", Order: []string{"prefix", "configMapRef", "secretRef"}, Fields: map[string]ShapeField{
 		"configMapRef": {Kind: KindObject, Type: "io.k8s.api.core.v1.ConfigMapEnvSource"},
 		"prefix":       {Kind: KindString, OmitZero: true},
 		"secretRef":    {Kind: KindObject, Type: "io.k8s.api.core.v1.SecretEnvSource"},
 	}},
-	"io.k8s.api.core.v1.EnvVar": {Name: "io.k8s.api.core.v1.EnvVar", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.EnvVar": {Name: "io.k8s.api.core.v1.EnvVar", Order: []string{"name", "value", "valueFrom"}, Fields: map[string]ShapeField{
 		"name":      {Kind: KindString, Always: true},
 		"value":     {Kind: KindString, OmitZero: true},
 		"valueFrom": {Kind: KindObject, Type: "io.k8s.api.core.v1.EnvVarSource"},
 	}},
-	"io.k8s.api.core.v1.EnvVarSource": {Name: "io.k8s.api.core.v1.EnvVarSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.EnvVarSource": {Name: "io.k8s.api.core.v1.EnvVarSource", Order: []string{"fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef", "fileKeyRef"}, Fields: map[string]ShapeField{
 		"configMapKeyRef":  {Kind: KindObject, Type: "io.k8s.api.core.v1.ConfigMapKeySelector"},
 		"fieldRef":         {Kind: KindObject, Type: "io.k8s.api.core.v1.ObjectFieldSelector"},
 		"fileKeyRef":       {Kind: KindObject, Type: "io.k8s.api.core.v1.FileKeySelector"},
 		"resourceFieldRef": {Kind: KindObject, Type: "io.k8s.api.core.v1.ResourceFieldSelector"},
 		"secretKeyRef":     {Kind: KindObject, Type: "io.k8s.api.core.v1.SecretKeySelector"},
 	}},
-	"io.k8s.api.core.v1.EphemeralContainer": {Name: "io.k8s.api.core.v1.EphemeralContainer", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.EphemeralContainer": {Name: "io.k8s.api.core.v1.EphemeralContainer", Order: []string{"name", "image", "command", "args", "workingDir", "ports", "envFrom", "env", "resources", "resizePolicy", "restartPolicy", "restartPolicyRules", "volumeMounts", "volumeDevices", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "terminationMessagePath", "terminationMessagePolicy", "imagePullPolicy", "securityContext", "stdin", "stdinOnce", "tty", "targetContainerName"}, Fields: map[string]ShapeField{
 		"args":                     {Kind: KindArray, Elem: KindString},
 		"command":                  {Kind: KindArray, Elem: KindString},
 		"env":                      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.EnvVar"},
@@ -3849,10 +3849,10 @@ var shapes = map[string]Shape{
 		"volumeMounts":             {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.VolumeMount"},
 		"workingDir":               {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.EphemeralVolumeSource": {Name: "io.k8s.api.core.v1.EphemeralVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.EphemeralVolumeSource": {Name: "io.k8s.api.core.v1.EphemeralVolumeSource", Order: []string{"volumeClaimTemplate"}, Fields: map[string]ShapeField{
 		"volumeClaimTemplate": {Kind: KindObject, Type: "io.k8s.api.core.v1.PersistentVolumeClaimTemplate"},
 	}},
-	"io.k8s.api.core.v1.Event": {Name: "io.k8s.api.core.v1.Event", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.Event": {Name: "io.k8s.api.core.v1.Event", Order: []string{"kind", "apiVersion", "metadata", "involvedObject", "reason", "message", "source", "firstTimestamp", "lastTimestamp", "count", "type", "eventTime", "series", "action", "related", "reportingComponent", "reportingInstance"}, Fields: map[string]ShapeField{
 		"action":             {Kind: KindString, OmitZero: true},
 		"apiVersion":         {Kind: KindString, OmitZero: true},
 		"count":              {Kind: KindInteger, OmitZero: true},
@@ -3871,86 +3871,86 @@ var shapes = map[string]Shape{
 		"source":             {Kind: KindObject, Type: "io.k8s.api.core.v1.EventSource", Struct: true},
 		"type":               {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.EventList": {Name: "io.k8s.api.core.v1.EventList", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.EventList": {Name: "io.k8s.api.core.v1.EventList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.Event"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.core.v1.EventSeries": {Name: "io.k8s.api.core.v1.EventSeries", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.EventSeries": {Name: "io.k8s.api.core.v1.EventSeries", Order: []string{"count", "lastObservedTime"}, Fields: map[string]ShapeField{
 		"count":            {Kind: KindInteger, OmitZero: true},
 		"lastObservedTime": {Kind: KindString},
 	}},
-	"io.k8s.api.core.v1.EventSource": {Name: "io.k8s.api.core.v1.EventSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.EventSource": {Name: "io.k8s.api.core.v1.EventSource", Order: []string{"component", "host"}, Fields: map[string]ShapeField{
 		"component": {Kind: KindString, OmitZero: true},
 		"host":      {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.EvictionResponder": {Name: "io.k8s.api.core.v1.EvictionResponder", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.EvictionResponder": {Name: "io.k8s.api.core.v1.EvictionResponder", Order: []string{"name", "priority"}, Fields: map[string]ShapeField{
 		"name":     {Kind: KindString, Always: true},
 		"priority": {Kind: KindInteger, Null: true},
 	}},
-	"io.k8s.api.core.v1.ExecAction": {Name: "io.k8s.api.core.v1.ExecAction", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ExecAction": {Name: "io.k8s.api.core.v1.ExecAction", Order: []string{"command"}, Fields: map[string]ShapeField{
 		"command": {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.core.v1.FCVolumeSource": {Name: "io.k8s.api.core.v1.FCVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.FCVolumeSource": {Name: "io.k8s.api.core.v1.FCVolumeSource", Order: []string{"targetWWNs", "lun", "fsType", "readOnly", "wwids"}, Fields: map[string]ShapeField{
 		"fsType":     {Kind: KindString, OmitZero: true},
 		"lun":        {Kind: KindInteger},
 		"readOnly":   {Kind: KindBoolean, OmitZero: true},
 		"targetWWNs": {Kind: KindArray, Elem: KindString},
 		"wwids":      {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.core.v1.FileKeySelector": {Name: "io.k8s.api.core.v1.FileKeySelector", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.FileKeySelector": {Name: "io.k8s.api.core.v1.FileKeySelector", Order: []string{"volumeName", "path", "key", "optional"}, Fields: map[string]ShapeField{
 		"key":        {Kind: KindString, Always: true},
 		"optional":   {Kind: KindBoolean, Default: "false"},
 		"path":       {Kind: KindString, Always: true},
 		"volumeName": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.FlexPersistentVolumeSource": {Name: "io.k8s.api.core.v1.FlexPersistentVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.FlexPersistentVolumeSource": {Name: "io.k8s.api.core.v1.FlexPersistentVolumeSource", Order: []string{"driver", "fsType", "secretRef", "readOnly", "options"}, Fields: map[string]ShapeField{
 		"driver":    {Kind: KindString, Always: true},
 		"fsType":    {Kind: KindString, OmitZero: true},
 		"options":   {Kind: KindMap, Elem: KindString},
 		"readOnly":  {Kind: KindBoolean, OmitZero: true},
 		"secretRef": {Kind: KindObject, Type: "io.k8s.api.core.v1.SecretReference"},
 	}},
-	"io.k8s.api.core.v1.FlexVolumeSource": {Name: "io.k8s.api.core.v1.FlexVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.FlexVolumeSource": {Name: "io.k8s.api.core.v1.FlexVolumeSource", Order: []string{"driver", "fsType", "secretRef", "readOnly", "options"}, Fields: map[string]ShapeField{
 		"driver":    {Kind: KindString, Always: true},
 		"fsType":    {Kind: KindString, OmitZero: true},
 		"options":   {Kind: KindMap, Elem: KindString},
 		"readOnly":  {Kind: KindBoolean, OmitZero: true},
 		"secretRef": {Kind: KindObject, Type: "io.k8s.api.core.v1.LocalObjectReference"},
 	}},
-	"io.k8s.api.core.v1.FlockerVolumeSource": {Name: "io.k8s.api.core.v1.FlockerVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.FlockerVolumeSource": {Name: "io.k8s.api.core.v1.FlockerVolumeSource", Order: []string{"datasetName", "datasetUUID"}, Fields: map[string]ShapeField{
 		"datasetName": {Kind: KindString, OmitZero: true},
 		"datasetUUID": {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.GCEPersistentDiskVolumeSource": {Name: "io.k8s.api.core.v1.GCEPersistentDiskVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.GCEPersistentDiskVolumeSource": {Name: "io.k8s.api.core.v1.GCEPersistentDiskVolumeSource", Order: []string{"pdName", "fsType", "partition", "readOnly"}, Fields: map[string]ShapeField{
 		"fsType":    {Kind: KindString, OmitZero: true},
 		"partition": {Kind: KindInteger, OmitZero: true},
 		"pdName":    {Kind: KindString, Always: true},
 		"readOnly":  {Kind: KindBoolean, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.GRPCAction": {Name: "io.k8s.api.core.v1.GRPCAction", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.GRPCAction": {Name: "io.k8s.api.core.v1.GRPCAction", Order: []string{"port", "service", "mode"}, Fields: map[string]ShapeField{
 		"mode":    {Kind: KindString},
 		"port":    {Kind: KindInteger, Always: true},
 		"service": {Kind: KindString, Default: "\"\"", Null: true},
 	}},
-	"io.k8s.api.core.v1.GitRepoVolumeSource": {Name: "io.k8s.api.core.v1.GitRepoVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.GitRepoVolumeSource": {Name: "io.k8s.api.core.v1.GitRepoVolumeSource", Order: []string{"repository", "revision", "directory"}, Fields: map[string]ShapeField{
 		"directory":  {Kind: KindString, OmitZero: true},
 		"repository": {Kind: KindString, Always: true},
 		"revision":   {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.GlusterfsPersistentVolumeSource": {Name: "io.k8s.api.core.v1.GlusterfsPersistentVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.GlusterfsPersistentVolumeSource": {Name: "io.k8s.api.core.v1.GlusterfsPersistentVolumeSource", Order: []string{"endpoints", "path", "readOnly", "endpointsNamespace"}, Fields: map[string]ShapeField{
 		"endpoints":          {Kind: KindString, Always: true},
 		"endpointsNamespace": {Kind: KindString},
 		"path":               {Kind: KindString, Always: true},
 		"readOnly":           {Kind: KindBoolean, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.GlusterfsVolumeSource": {Name: "io.k8s.api.core.v1.GlusterfsVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.GlusterfsVolumeSource": {Name: "io.k8s.api.core.v1.GlusterfsVolumeSource", Order: []string{"endpoints", "path", "readOnly"}, Fields: map[string]ShapeField{
 		"endpoints": {Kind: KindString, Always: true},
 		"path":      {Kind: KindString, Always: true},
 		"readOnly":  {Kind: KindBoolean, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.HTTPGetAction": {Name: "io.k8s.api.core.v1.HTTPGetAction", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.HTTPGetAction": {Name: "io.k8s.api.core.v1.HTTPGetAction", Order: []string{"path", "port", "host", "scheme", "httpHeaders", "protocol"}, Fields: map[string]ShapeField{
 		"host":        {Kind: KindString, OmitZero: true},
 		"httpHeaders": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.HTTPHeader"},
 		"path":        {Kind: KindString, OmitZero: true},
@@ -3958,22 +3958,22 @@ var shapes = map[string]Shape{
 		"protocol":    {Kind: KindString},
 		"scheme":      {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.HTTPHeader": {Name: "io.k8s.api.core.v1.HTTPHeader", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.HTTPHeader": {Name: "io.k8s.api.core.v1.HTTPHeader", Order: []string{"name", "value"}, Fields: map[string]ShapeField{
 		"name":  {Kind: KindString, Always: true},
 		"value": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.HostAlias": {Name: "io.k8s.api.core.v1.HostAlias", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.HostAlias": {Name: "io.k8s.api.core.v1.HostAlias", Order: []string{"ip", "hostnames"}, Fields: map[string]ShapeField{
 		"hostnames": {Kind: KindArray, Elem: KindString},
 		"ip":        {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.HostIP": {Name: "io.k8s.api.core.v1.HostIP", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.HostIP": {Name: "io.k8s.api.core.v1.HostIP", Order: []string{"ip"}, Fields: map[string]ShapeField{
 		"ip": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.HostPathVolumeSource": {Name: "io.k8s.api.core.v1.HostPathVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.HostPathVolumeSource": {Name: "io.k8s.api.core.v1.HostPathVolumeSource", Order: []string{"path", "type"}, Fields: map[string]ShapeField{
 		"path": {Kind: KindString, Always: true},
 		"type": {Kind: KindString},
 	}},
-	"io.k8s.api.core.v1.ISCSIPersistentVolumeSource": {Name: "io.k8s.api.core.v1.ISCSIPersistentVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ISCSIPersistentVolumeSource": {Name: "io.k8s.api.core.v1.ISCSIPersistentVolumeSource", Order: []string{"targetPortal", "iqn", "lun", "iscsiInterface", "fsType", "readOnly", "portals", "chapAuthDiscovery", "chapAuthSession", "secretRef", "initiatorName"}, Fields: map[string]ShapeField{
 		"chapAuthDiscovery": {Kind: KindBoolean, OmitZero: true},
 		"chapAuthSession":   {Kind: KindBoolean, OmitZero: true},
 		"fsType":            {Kind: KindString, OmitZero: true},
@@ -3986,7 +3986,7 @@ var shapes = map[string]Shape{
 		"secretRef":         {Kind: KindObject, Type: "io.k8s.api.core.v1.SecretReference"},
 		"targetPortal":      {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.ISCSIVolumeSource": {Name: "io.k8s.api.core.v1.ISCSIVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ISCSIVolumeSource": {Name: "io.k8s.api.core.v1.ISCSIVolumeSource", Order: []string{"targetPortal", "iqn", "lun", "iscsiInterface", "fsType", "readOnly", "portals", "chapAuthDiscovery", "chapAuthSession", "secretRef", "initiatorName"}, Fields: map[string]ShapeField{
 		"chapAuthDiscovery": {Kind: KindBoolean, OmitZero: true},
 		"chapAuthSession":   {Kind: KindBoolean, OmitZero: true},
 		"fsType":            {Kind: KindString, OmitZero: true},
@@ -3999,37 +3999,37 @@ var shapes = map[string]Shape{
 		"secretRef":         {Kind: KindObject, Type: "io.k8s.api.core.v1.LocalObjectReference"},
 		"targetPortal":      {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.ImageVolumeSource": {Name: "io.k8s.api.core.v1.ImageVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ImageVolumeSource": {Name: "io.k8s.api.core.v1.ImageVolumeSource", Order: []string{"reference", "pullPolicy"}, Fields: map[string]ShapeField{
 		"pullPolicy": {Kind: KindString, OmitZero: true},
 		"reference":  {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.ImageVolumeStatus": {Name: "io.k8s.api.core.v1.ImageVolumeStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ImageVolumeStatus": {Name: "io.k8s.api.core.v1.ImageVolumeStatus", Order: []string{"imageRef"}, Fields: map[string]ShapeField{
 		"imageRef": {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.KeyToPath": {Name: "io.k8s.api.core.v1.KeyToPath", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.KeyToPath": {Name: "io.k8s.api.core.v1.KeyToPath", Order: []string{"key", "path", "mode", "user"}, Fields: map[string]ShapeField{
 		"key":  {Kind: KindString, Always: true},
 		"mode": {Kind: KindInteger},
 		"path": {Kind: KindString, Always: true},
 		"user": {Kind: KindInteger},
 	}},
-	"io.k8s.api.core.v1.Lifecycle": {Name: "io.k8s.api.core.v1.Lifecycle", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.Lifecycle": {Name: "io.k8s.api.core.v1.Lifecycle", Order: []string{"postStart", "preStop", "stopSignal"}, Fields: map[string]ShapeField{
 		"postStart":  {Kind: KindObject, Type: "io.k8s.api.core.v1.LifecycleHandler"},
 		"preStop":    {Kind: KindObject, Type: "io.k8s.api.core.v1.LifecycleHandler"},
 		"stopSignal": {Kind: KindString},
 	}},
-	"io.k8s.api.core.v1.LifecycleHandler": {Name: "io.k8s.api.core.v1.LifecycleHandler", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.LifecycleHandler": {Name: "io.k8s.api.core.v1.LifecycleHandler", Order: []string{"exec", "httpGet", "tcpSocket", "sleep"}, Fields: map[string]ShapeField{
 		"exec":      {Kind: KindObject, Type: "io.k8s.api.core.v1.ExecAction"},
 		"httpGet":   {Kind: KindObject, Type: "io.k8s.api.core.v1.HTTPGetAction"},
 		"sleep":     {Kind: KindObject, Type: "io.k8s.api.core.v1.SleepAction"},
 		"tcpSocket": {Kind: KindObject, Type: "io.k8s.api.core.v1.TCPSocketAction"},
 	}},
-	"io.k8s.api.core.v1.LimitRange": {Name: "io.k8s.api.core.v1.LimitRange", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.LimitRange": {Name: "io.k8s.api.core.v1.LimitRange", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.core.v1.LimitRangeSpec", Struct: true},
 	}},
-	"io.k8s.api.core.v1.LimitRangeItem": {Name: "io.k8s.api.core.v1.LimitRangeItem", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.LimitRangeItem": {Name: "io.k8s.api.core.v1.LimitRangeItem", Order: []string{"type", "max", "min", "default", "defaultRequest", "maxLimitRequestRatio"}, Fields: map[string]ShapeField{
 		"default":              {Kind: KindMap, Elem: KindQuantity},
 		"defaultRequest":       {Kind: KindMap, Elem: KindQuantity},
 		"max":                  {Kind: KindMap, Elem: KindQuantity},
@@ -4037,103 +4037,103 @@ var shapes = map[string]Shape{
 		"min":                  {Kind: KindMap, Elem: KindQuantity},
 		"type":                 {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.LimitRangeList": {Name: "io.k8s.api.core.v1.LimitRangeList", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.LimitRangeList": {Name: "io.k8s.api.core.v1.LimitRangeList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.LimitRange"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.core.v1.LimitRangeSpec": {Name: "io.k8s.api.core.v1.LimitRangeSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.LimitRangeSpec": {Name: "io.k8s.api.core.v1.LimitRangeSpec", Order: []string{"limits"}, Fields: map[string]ShapeField{
 		"limits": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.LimitRangeItem"},
 	}},
-	"io.k8s.api.core.v1.LinuxContainerUser": {Name: "io.k8s.api.core.v1.LinuxContainerUser", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.LinuxContainerUser": {Name: "io.k8s.api.core.v1.LinuxContainerUser", Order: []string{"uid", "gid", "supplementalGroups"}, Fields: map[string]ShapeField{
 		"gid":                {Kind: KindInteger, Always: true},
 		"supplementalGroups": {Kind: KindArray, Elem: KindInteger},
 		"uid":                {Kind: KindInteger, Always: true},
 	}},
-	"io.k8s.api.core.v1.LoadBalancerIngress": {Name: "io.k8s.api.core.v1.LoadBalancerIngress", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.LoadBalancerIngress": {Name: "io.k8s.api.core.v1.LoadBalancerIngress", Order: []string{"ip", "hostname", "ipMode", "ports"}, Fields: map[string]ShapeField{
 		"hostname": {Kind: KindString, OmitZero: true},
 		"ip":       {Kind: KindString, OmitZero: true},
 		"ipMode":   {Kind: KindString},
 		"ports":    {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.PortStatus"},
 	}},
-	"io.k8s.api.core.v1.LoadBalancerStatus": {Name: "io.k8s.api.core.v1.LoadBalancerStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.LoadBalancerStatus": {Name: "io.k8s.api.core.v1.LoadBalancerStatus", Order: []string{"ingress"}, Fields: map[string]ShapeField{
 		"ingress": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.LoadBalancerIngress"},
 	}},
-	"io.k8s.api.core.v1.LocalObjectReference": {Name: "io.k8s.api.core.v1.LocalObjectReference", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.LocalObjectReference": {Name: "io.k8s.api.core.v1.LocalObjectReference", Order: []string{"name"}, Fields: map[string]ShapeField{
 		"name": {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.LocalVolumeSource": {Name: "io.k8s.api.core.v1.LocalVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.LocalVolumeSource": {Name: "io.k8s.api.core.v1.LocalVolumeSource", Order: []string{"path", "fsType"}, Fields: map[string]ShapeField{
 		"fsType": {Kind: KindString},
 		"path":   {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.ModifyVolumeStatus": {Name: "io.k8s.api.core.v1.ModifyVolumeStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ModifyVolumeStatus": {Name: "io.k8s.api.core.v1.ModifyVolumeStatus", Order: []string{"targetVolumeAttributesClassName", "status"}, Fields: map[string]ShapeField{
 		"status":                          {Kind: KindString, Always: true},
 		"targetVolumeAttributesClassName": {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.NFSVolumeSource": {Name: "io.k8s.api.core.v1.NFSVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NFSVolumeSource": {Name: "io.k8s.api.core.v1.NFSVolumeSource", Order: []string{"server", "path", "readOnly"}, Fields: map[string]ShapeField{
 		"path":     {Kind: KindString, Always: true},
 		"readOnly": {Kind: KindBoolean, OmitZero: true},
 		"server":   {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.Namespace": {Name: "io.k8s.api.core.v1.Namespace", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.Namespace": {Name: "io.k8s.api.core.v1.Namespace", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.core.v1.NamespaceSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.core.v1.NamespaceStatus", Struct: true},
 	}},
-	"io.k8s.api.core.v1.NamespaceCondition": {Name: "io.k8s.api.core.v1.NamespaceCondition", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NamespaceCondition": {Name: "io.k8s.api.core.v1.NamespaceCondition", Order: []string{"type", "status", "lastTransitionTime", "reason", "message"}, Fields: map[string]ShapeField{
 		"lastTransitionTime": {Kind: KindString},
 		"message":            {Kind: KindString, OmitZero: true},
 		"reason":             {Kind: KindString, OmitZero: true},
 		"status":             {Kind: KindString, Always: true},
 		"type":               {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.NamespaceList": {Name: "io.k8s.api.core.v1.NamespaceList", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NamespaceList": {Name: "io.k8s.api.core.v1.NamespaceList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.Namespace"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.core.v1.NamespaceSpec": {Name: "io.k8s.api.core.v1.NamespaceSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NamespaceSpec": {Name: "io.k8s.api.core.v1.NamespaceSpec", Order: []string{"finalizers"}, Fields: map[string]ShapeField{
 		"finalizers": {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.core.v1.NamespaceStatus": {Name: "io.k8s.api.core.v1.NamespaceStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NamespaceStatus": {Name: "io.k8s.api.core.v1.NamespaceStatus", Order: []string{"phase", "conditions"}, Fields: map[string]ShapeField{
 		"conditions": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.NamespaceCondition"},
 		"phase":      {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.Node": {Name: "io.k8s.api.core.v1.Node", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.Node": {Name: "io.k8s.api.core.v1.Node", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.core.v1.NodeSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.core.v1.NodeStatus", Struct: true},
 	}},
-	"io.k8s.api.core.v1.NodeAddress": {Name: "io.k8s.api.core.v1.NodeAddress", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NodeAddress": {Name: "io.k8s.api.core.v1.NodeAddress", Order: []string{"type", "address"}, Fields: map[string]ShapeField{
 		"address": {Kind: KindString, Always: true},
 		"type":    {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.NodeAffinity": {Name: "io.k8s.api.core.v1.NodeAffinity", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NodeAffinity": {Name: "io.k8s.api.core.v1.NodeAffinity", Order: []string{"requiredDuringSchedulingIgnoredDuringExecution", "preferredDuringSchedulingIgnoredDuringExecution"}, Fields: map[string]ShapeField{
 		"preferredDuringSchedulingIgnoredDuringExecution": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.PreferredSchedulingTerm"},
 		"requiredDuringSchedulingIgnoredDuringExecution":  {Kind: KindObject, Type: "io.k8s.api.core.v1.NodeSelector"},
 	}},
-	"io.k8s.api.core.v1.NodeAllocatableMappedResources": {Name: "io.k8s.api.core.v1.NodeAllocatableMappedResources", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NodeAllocatableMappedResources": {Name: "io.k8s.api.core.v1.NodeAllocatableMappedResources", Order: []string{"name", "quantity"}, Fields: map[string]ShapeField{
 		"name":     {Kind: KindString, Always: true},
 		"quantity": {Kind: KindQuantity},
 	}},
-	"io.k8s.api.core.v1.NodeAllocatableOverheadResources": {Name: "io.k8s.api.core.v1.NodeAllocatableOverheadResources", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NodeAllocatableOverheadResources": {Name: "io.k8s.api.core.v1.NodeAllocatableOverheadResources", Order: []string{"name", "perPod", "perContainer"}, Fields: map[string]ShapeField{
 		"name":         {Kind: KindString, Always: true},
 		"perContainer": {Kind: KindQuantity},
 		"perPod":       {Kind: KindQuantity},
 	}},
-	"io.k8s.api.core.v1.NodeAllocatableResourceClaimStatus": {Name: "io.k8s.api.core.v1.NodeAllocatableResourceClaimStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NodeAllocatableResourceClaimStatus": {Name: "io.k8s.api.core.v1.NodeAllocatableResourceClaimStatus", Order: []string{"resourceClaimName", "containers", "mapping", "overhead"}, Fields: map[string]ShapeField{
 		"containers":        {Kind: KindArray, Elem: KindString},
 		"mapping":           {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.NodeAllocatableMappedResources"},
 		"overhead":          {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.NodeAllocatableOverheadResources"},
 		"resourceClaimName": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.NodeCondition": {Name: "io.k8s.api.core.v1.NodeCondition", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NodeCondition": {Name: "io.k8s.api.core.v1.NodeCondition", Order: []string{"type", "status", "lastHeartbeatTime", "lastTransitionTime", "reason", "message"}, Fields: map[string]ShapeField{
 		"lastHeartbeatTime":  {Kind: KindString},
 		"lastTransitionTime": {Kind: KindString},
 		"message":            {Kind: KindString, OmitZero: true},
@@ -4141,51 +4141,51 @@ var shapes = map[string]Shape{
 		"status":             {Kind: KindString, Always: true},
 		"type":               {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.NodeConfigSource": {Name: "io.k8s.api.core.v1.NodeConfigSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NodeConfigSource": {Name: "io.k8s.api.core.v1.NodeConfigSource", Order: []string{"configMap"}, Fields: map[string]ShapeField{
 		"configMap": {Kind: KindObject, Type: "io.k8s.api.core.v1.ConfigMapNodeConfigSource"},
 	}},
-	"io.k8s.api.core.v1.NodeConfigStatus": {Name: "io.k8s.api.core.v1.NodeConfigStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NodeConfigStatus": {Name: "io.k8s.api.core.v1.NodeConfigStatus", Order: []string{"assigned", "active", "lastKnownGood", "error"}, Fields: map[string]ShapeField{
 		"active":        {Kind: KindObject, Type: "io.k8s.api.core.v1.NodeConfigSource"},
 		"assigned":      {Kind: KindObject, Type: "io.k8s.api.core.v1.NodeConfigSource"},
 		"error":         {Kind: KindString, OmitZero: true},
 		"lastKnownGood": {Kind: KindObject, Type: "io.k8s.api.core.v1.NodeConfigSource"},
 	}},
-	"io.k8s.api.core.v1.NodeDaemonEndpoints": {Name: "io.k8s.api.core.v1.NodeDaemonEndpoints", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NodeDaemonEndpoints": {Name: "io.k8s.api.core.v1.NodeDaemonEndpoints", Order: []string{"kubeletEndpoint"}, Fields: map[string]ShapeField{
 		"kubeletEndpoint": {Kind: KindObject, Type: "io.k8s.api.core.v1.DaemonEndpoint", Struct: true},
 	}},
-	"io.k8s.api.core.v1.NodeFeatures": {Name: "io.k8s.api.core.v1.NodeFeatures", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NodeFeatures": {Name: "io.k8s.api.core.v1.NodeFeatures", Order: []string{"supplementalGroupsPolicy"}, Fields: map[string]ShapeField{
 		"supplementalGroupsPolicy": {Kind: KindBoolean},
 	}},
-	"io.k8s.api.core.v1.NodeList": {Name: "io.k8s.api.core.v1.NodeList", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NodeList": {Name: "io.k8s.api.core.v1.NodeList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.Node"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.core.v1.NodePodPreemptionPolicy": {Name: "io.k8s.api.core.v1.NodePodPreemptionPolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NodePodPreemptionPolicy": {Name: "io.k8s.api.core.v1.NodePodPreemptionPolicy", Order: []string{"disableResizePreemption"}, Fields: map[string]ShapeField{
 		"disableResizePreemption": {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.core.v1.NodeRuntimeHandler": {Name: "io.k8s.api.core.v1.NodeRuntimeHandler", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NodeRuntimeHandler": {Name: "io.k8s.api.core.v1.NodeRuntimeHandler", Order: []string{"name", "features"}, Fields: map[string]ShapeField{
 		"features": {Kind: KindObject, Type: "io.k8s.api.core.v1.NodeRuntimeHandlerFeatures"},
 		"name":     {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.NodeRuntimeHandlerFeatures": {Name: "io.k8s.api.core.v1.NodeRuntimeHandlerFeatures", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NodeRuntimeHandlerFeatures": {Name: "io.k8s.api.core.v1.NodeRuntimeHandlerFeatures", Order: []string{"recursiveReadOnlyMounts", "userNamespaces"}, Fields: map[string]ShapeField{
 		"recursiveReadOnlyMounts": {Kind: KindBoolean},
 		"userNamespaces":          {Kind: KindBoolean},
 	}},
-	"io.k8s.api.core.v1.NodeSelector": {Name: "io.k8s.api.core.v1.NodeSelector", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NodeSelector": {Name: "io.k8s.api.core.v1.NodeSelector", Order: []string{"nodeSelectorTerms"}, Fields: map[string]ShapeField{
 		"nodeSelectorTerms": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.NodeSelectorTerm"},
 	}},
-	"io.k8s.api.core.v1.NodeSelectorRequirement": {Name: "io.k8s.api.core.v1.NodeSelectorRequirement", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NodeSelectorRequirement": {Name: "io.k8s.api.core.v1.NodeSelectorRequirement", Order: []string{"key", "operator", "values"}, Fields: map[string]ShapeField{
 		"key":      {Kind: KindString, Always: true},
 		"operator": {Kind: KindString, Always: true},
 		"values":   {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.core.v1.NodeSelectorTerm": {Name: "io.k8s.api.core.v1.NodeSelectorTerm", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NodeSelectorTerm": {Name: "io.k8s.api.core.v1.NodeSelectorTerm", Order: []string{"matchExpressions", "matchFields"}, Fields: map[string]ShapeField{
 		"matchExpressions": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.NodeSelectorRequirement"},
 		"matchFields":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.NodeSelectorRequirement"},
 	}},
-	"io.k8s.api.core.v1.NodeSpec": {Name: "io.k8s.api.core.v1.NodeSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NodeSpec": {Name: "io.k8s.api.core.v1.NodeSpec", Order: []string{"podCIDR", "podCIDRs", "providerID", "unschedulable", "taints", "configSource", "externalID", "podPreemptionPolicy"}, Fields: map[string]ShapeField{
 		"configSource":        {Kind: KindObject, Type: "io.k8s.api.core.v1.NodeConfigSource"},
 		"externalID":          {Kind: KindString, OmitZero: true},
 		"podCIDR":             {Kind: KindString, OmitZero: true},
@@ -4195,7 +4195,7 @@ var shapes = map[string]Shape{
 		"taints":              {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.Taint"},
 		"unschedulable":       {Kind: KindBoolean, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.NodeStatus": {Name: "io.k8s.api.core.v1.NodeStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NodeStatus": {Name: "io.k8s.api.core.v1.NodeStatus", Order: []string{"capacity", "allocatable", "phase", "conditions", "addresses", "daemonEndpoints", "nodeInfo", "images", "volumesInUse", "volumesAttached", "config", "runtimeHandlers", "features", "declaredFeatures"}, Fields: map[string]ShapeField{
 		"addresses":        {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.NodeAddress"},
 		"allocatable":      {Kind: KindMap, Elem: KindQuantity},
 		"capacity":         {Kind: KindMap, Elem: KindQuantity},
@@ -4211,10 +4211,10 @@ var shapes = map[string]Shape{
 		"volumesAttached":  {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.AttachedVolume"},
 		"volumesInUse":     {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.core.v1.NodeSwapStatus": {Name: "io.k8s.api.core.v1.NodeSwapStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NodeSwapStatus": {Name: "io.k8s.api.core.v1.NodeSwapStatus", Order: []string{"capacity"}, Fields: map[string]ShapeField{
 		"capacity": {Kind: KindInteger},
 	}},
-	"io.k8s.api.core.v1.NodeSystemInfo": {Name: "io.k8s.api.core.v1.NodeSystemInfo", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.NodeSystemInfo": {Name: "io.k8s.api.core.v1.NodeSystemInfo", Order: []string{"machineID", "systemUUID", "bootID", "kernelVersion", "osImage", "containerRuntimeVersion", "kubeletVersion", "kubeProxyVersion", "operatingSystem", "architecture", "swap", "runningInUserNamespace"}, Fields: map[string]ShapeField{
 		"architecture":            {Kind: KindString, Always: true},
 		"bootID":                  {Kind: KindString, Always: true},
 		"containerRuntimeVersion": {Kind: KindString, Always: true},
@@ -4228,11 +4228,11 @@ var shapes = map[string]Shape{
 		"swap":                    {Kind: KindObject, Type: "io.k8s.api.core.v1.NodeSwapStatus"},
 		"systemUUID":              {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.ObjectFieldSelector": {Name: "io.k8s.api.core.v1.ObjectFieldSelector", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ObjectFieldSelector": {Name: "io.k8s.api.core.v1.ObjectFieldSelector", Order: []string{"apiVersion", "fieldPath"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"fieldPath":  {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.ObjectReference": {Name: "io.k8s.api.core.v1.ObjectReference", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ObjectReference": {Name: "io.k8s.api.core.v1.ObjectReference", Order: []string{"kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"}, Fields: map[string]ShapeField{
 		"apiVersion":      {Kind: KindString, OmitZero: true},
 		"fieldPath":       {Kind: KindString, OmitZero: true},
 		"kind":            {Kind: KindString, OmitZero: true},
@@ -4241,21 +4241,21 @@ var shapes = map[string]Shape{
 		"resourceVersion": {Kind: KindString, OmitZero: true},
 		"uid":             {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.PersistentVolume": {Name: "io.k8s.api.core.v1.PersistentVolume", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PersistentVolume": {Name: "io.k8s.api.core.v1.PersistentVolume", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.core.v1.PersistentVolumeSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.core.v1.PersistentVolumeStatus", Struct: true},
 	}},
-	"io.k8s.api.core.v1.PersistentVolumeClaim": {Name: "io.k8s.api.core.v1.PersistentVolumeClaim", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PersistentVolumeClaim": {Name: "io.k8s.api.core.v1.PersistentVolumeClaim", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.core.v1.PersistentVolumeClaimSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.core.v1.PersistentVolumeClaimStatus", Struct: true},
 	}},
-	"io.k8s.api.core.v1.PersistentVolumeClaimCondition": {Name: "io.k8s.api.core.v1.PersistentVolumeClaimCondition", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PersistentVolumeClaimCondition": {Name: "io.k8s.api.core.v1.PersistentVolumeClaimCondition", Order: []string{"type", "status", "lastProbeTime", "lastTransitionTime", "reason", "message"}, Fields: map[string]ShapeField{
 		"lastProbeTime":      {Kind: KindString},
 		"lastTransitionTime": {Kind: KindString},
 		"message":            {Kind: KindString, OmitZero: true},
@@ -4263,13 +4263,13 @@ var shapes = map[string]Shape{
 		"status":             {Kind: KindString, Always: true},
 		"type":               {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.PersistentVolumeClaimList": {Name: "io.k8s.api.core.v1.PersistentVolumeClaimList", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PersistentVolumeClaimList": {Name: "io.k8s.api.core.v1.PersistentVolumeClaimList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.PersistentVolumeClaim"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.core.v1.PersistentVolumeClaimSpec": {Name: "io.k8s.api.core.v1.PersistentVolumeClaimSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PersistentVolumeClaimSpec": {Name: "io.k8s.api.core.v1.PersistentVolumeClaimSpec", Order: []string{"accessModes", "selector", "resources", "volumeName", "storageClassName", "volumeMode", "dataSource", "dataSourceRef", "volumeAttributesClassName"}, Fields: map[string]ShapeField{
 		"accessModes":               {Kind: KindArray, Elem: KindString},
 		"dataSource":                {Kind: KindObject, Type: "io.k8s.api.core.v1.TypedLocalObjectReference"},
 		"dataSourceRef":             {Kind: KindObject, Type: "io.k8s.api.core.v1.TypedObjectReference"},
@@ -4280,7 +4280,7 @@ var shapes = map[string]Shape{
 		"volumeMode":                {Kind: KindString},
 		"volumeName":                {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.PersistentVolumeClaimStatus": {Name: "io.k8s.api.core.v1.PersistentVolumeClaimStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PersistentVolumeClaimStatus": {Name: "io.k8s.api.core.v1.PersistentVolumeClaimStatus", Order: []string{"phase", "accessModes", "capacity", "conditions", "allocatedResources", "allocatedResourceStatuses", "currentVolumeAttributesClassName", "modifyVolumeStatus", "healthStatus"}, Fields: map[string]ShapeField{
 		"accessModes":                      {Kind: KindArray, Elem: KindString},
 		"allocatedResourceStatuses":        {Kind: KindMap, Elem: KindString},
 		"allocatedResources":               {Kind: KindMap, Elem: KindQuantity},
@@ -4291,21 +4291,21 @@ var shapes = map[string]Shape{
 		"modifyVolumeStatus":               {Kind: KindObject, Type: "io.k8s.api.core.v1.ModifyVolumeStatus"},
 		"phase":                            {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.PersistentVolumeClaimTemplate": {Name: "io.k8s.api.core.v1.PersistentVolumeClaimTemplate", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PersistentVolumeClaimTemplate": {Name: "io.k8s.api.core.v1.PersistentVolumeClaimTemplate", Order: []string{"metadata", "spec"}, Fields: map[string]ShapeField{
 		"metadata": {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":     {Kind: KindObject, Type: "io.k8s.api.core.v1.PersistentVolumeClaimSpec", Struct: true},
 	}},
-	"io.k8s.api.core.v1.PersistentVolumeClaimVolumeSource": {Name: "io.k8s.api.core.v1.PersistentVolumeClaimVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PersistentVolumeClaimVolumeSource": {Name: "io.k8s.api.core.v1.PersistentVolumeClaimVolumeSource", Order: []string{"claimName", "readOnly"}, Fields: map[string]ShapeField{
 		"claimName": {Kind: KindString, Always: true},
 		"readOnly":  {Kind: KindBoolean, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.PersistentVolumeList": {Name: "io.k8s.api.core.v1.PersistentVolumeList", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PersistentVolumeList": {Name: "io.k8s.api.core.v1.PersistentVolumeList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.PersistentVolume"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.core.v1.PersistentVolumeSpec": {Name: "io.k8s.api.core.v1.PersistentVolumeSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PersistentVolumeSpec": {Name: "io.k8s.api.core.v1.PersistentVolumeSpec", Order: []string{"capacity", "gcePersistentDisk", "awsElasticBlockStore", "hostPath", "glusterfs", "nfs", "rbd", "iscsi", "cinder", "cephfs", "fc", "flocker", "flexVolume", "azureFile", "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk", "portworxVolume", "scaleIO", "local", "storageos", "csi", "accessModes", "claimRef", "persistentVolumeReclaimPolicy", "storageClassName", "mountOptions", "volumeMode", "nodeAffinity", "volumeAttributesClassName"}, Fields: map[string]ShapeField{
 		"accessModes":                   {Kind: KindArray, Elem: KindString},
 		"awsElasticBlockStore":          {Kind: KindObject, Type: "io.k8s.api.core.v1.AWSElasticBlockStoreVolumeSource"},
 		"azureDisk":                     {Kind: KindObject, Type: "io.k8s.api.core.v1.AzureDiskVolumeSource"},
@@ -4338,28 +4338,28 @@ var shapes = map[string]Shape{
 		"volumeMode":                    {Kind: KindString},
 		"vsphereVolume":                 {Kind: KindObject, Type: "io.k8s.api.core.v1.VsphereVirtualDiskVolumeSource"},
 	}},
-	"io.k8s.api.core.v1.PersistentVolumeStatus": {Name: "io.k8s.api.core.v1.PersistentVolumeStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PersistentVolumeStatus": {Name: "io.k8s.api.core.v1.PersistentVolumeStatus", Order: []string{"phase", "message", "reason", "lastPhaseTransitionTime"}, Fields: map[string]ShapeField{
 		"lastPhaseTransitionTime": {Kind: KindString},
 		"message":                 {Kind: KindString, OmitZero: true},
 		"phase":                   {Kind: KindString, OmitZero: true},
 		"reason":                  {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.PhotonPersistentDiskVolumeSource": {Name: "io.k8s.api.core.v1.PhotonPersistentDiskVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PhotonPersistentDiskVolumeSource": {Name: "io.k8s.api.core.v1.PhotonPersistentDiskVolumeSource", Order: []string{"pdID", "fsType"}, Fields: map[string]ShapeField{
 		"fsType": {Kind: KindString, OmitZero: true},
 		"pdID":   {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.Pod": {Name: "io.k8s.api.core.v1.Pod", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.Pod": {Name: "io.k8s.api.core.v1.Pod", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.core.v1.PodSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.core.v1.PodStatus", Struct: true},
 	}},
-	"io.k8s.api.core.v1.PodAffinity": {Name: "io.k8s.api.core.v1.PodAffinity", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodAffinity": {Name: "io.k8s.api.core.v1.PodAffinity", Order: []string{"requiredDuringSchedulingIgnoredDuringExecution", "preferredDuringSchedulingIgnoredDuringExecution"}, Fields: map[string]ShapeField{
 		"preferredDuringSchedulingIgnoredDuringExecution": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.WeightedPodAffinityTerm"},
 		"requiredDuringSchedulingIgnoredDuringExecution":  {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.PodAffinityTerm"},
 	}},
-	"io.k8s.api.core.v1.PodAffinityTerm": {Name: "io.k8s.api.core.v1.PodAffinityTerm", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodAffinityTerm": {Name: "io.k8s.api.core.v1.PodAffinityTerm", Order: []string{"labelSelector", "namespaces", "topologyKey", "namespaceSelector", "matchLabelKeys", "mismatchLabelKeys"}, Fields: map[string]ShapeField{
 		"labelSelector":     {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"matchLabelKeys":    {Kind: KindArray, Elem: KindString},
 		"mismatchLabelKeys": {Kind: KindArray, Elem: KindString},
@@ -4367,11 +4367,11 @@ var shapes = map[string]Shape{
 		"namespaces":        {Kind: KindArray, Elem: KindString},
 		"topologyKey":       {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.PodAntiAffinity": {Name: "io.k8s.api.core.v1.PodAntiAffinity", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodAntiAffinity": {Name: "io.k8s.api.core.v1.PodAntiAffinity", Order: []string{"requiredDuringSchedulingIgnoredDuringExecution", "preferredDuringSchedulingIgnoredDuringExecution"}, Fields: map[string]ShapeField{
 		"preferredDuringSchedulingIgnoredDuringExecution": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.WeightedPodAffinityTerm"},
 		"requiredDuringSchedulingIgnoredDuringExecution":  {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.PodAffinityTerm"},
 	}},
-	"io.k8s.api.core.v1.PodCertificateProjection": {Name: "io.k8s.api.core.v1.PodCertificateProjection", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodCertificateProjection": {Name: "io.k8s.api.core.v1.PodCertificateProjection", Order: []string{"signerName", "keyType", "maxExpirationSeconds", "credentialBundlePath", "keyPath", "certificateChainPath", "userAnnotations", "user"}, Fields: map[string]ShapeField{
 		"certificateChainPath": {Kind: KindString, OmitZero: true},
 		"credentialBundlePath": {Kind: KindString, OmitZero: true},
 		"keyPath":              {Kind: KindString, OmitZero: true},
@@ -4381,7 +4381,7 @@ var shapes = map[string]Shape{
 		"user":                 {Kind: KindInteger},
 		"userAnnotations":      {Kind: KindMap, Elem: KindString},
 	}},
-	"io.k8s.api.core.v1.PodCondition": {Name: "io.k8s.api.core.v1.PodCondition", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodCondition": {Name: "io.k8s.api.core.v1.PodCondition", Order: []string{"type", "observedGeneration", "status", "lastProbeTime", "lastTransitionTime", "reason", "message"}, Fields: map[string]ShapeField{
 		"lastProbeTime":      {Kind: KindString},
 		"lastTransitionTime": {Kind: KindString},
 		"message":            {Kind: KindString, OmitZero: true},
@@ -4390,50 +4390,50 @@ var shapes = map[string]Shape{
 		"status":             {Kind: KindString, Always: true},
 		"type":               {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.PodDNSConfig": {Name: "io.k8s.api.core.v1.PodDNSConfig", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodDNSConfig": {Name: "io.k8s.api.core.v1.PodDNSConfig", Order: []string{"nameservers", "searches", "options"}, Fields: map[string]ShapeField{
 		"nameservers": {Kind: KindArray, Elem: KindString},
 		"options":     {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.PodDNSConfigOption"},
 		"searches":    {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.core.v1.PodDNSConfigOption": {Name: "io.k8s.api.core.v1.PodDNSConfigOption", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodDNSConfigOption": {Name: "io.k8s.api.core.v1.PodDNSConfigOption", Order: []string{"name", "value"}, Fields: map[string]ShapeField{
 		"name":  {Kind: KindString, OmitZero: true},
 		"value": {Kind: KindString},
 	}},
-	"io.k8s.api.core.v1.PodExtendedResourceClaimStatus": {Name: "io.k8s.api.core.v1.PodExtendedResourceClaimStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodExtendedResourceClaimStatus": {Name: "io.k8s.api.core.v1.PodExtendedResourceClaimStatus", Order: []string{"requestMappings", "resourceClaimName"}, Fields: map[string]ShapeField{
 		"requestMappings":   {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.ContainerExtendedResourceRequest"},
 		"resourceClaimName": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.PodIP": {Name: "io.k8s.api.core.v1.PodIP", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodIP": {Name: "io.k8s.api.core.v1.PodIP", Order: []string{"ip"}, Fields: map[string]ShapeField{
 		"ip": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.PodList": {Name: "io.k8s.api.core.v1.PodList", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodList": {Name: "io.k8s.api.core.v1.PodList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.Pod"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.core.v1.PodOS": {Name: "io.k8s.api.core.v1.PodOS", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodOS": {Name: "io.k8s.api.core.v1.PodOS", Order: []string{"name"}, Fields: map[string]ShapeField{
 		"name": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.PodReadinessGate": {Name: "io.k8s.api.core.v1.PodReadinessGate", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodReadinessGate": {Name: "io.k8s.api.core.v1.PodReadinessGate", Order: []string{"conditionType"}, Fields: map[string]ShapeField{
 		"conditionType": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.PodResourceClaim": {Name: "io.k8s.api.core.v1.PodResourceClaim", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodResourceClaim": {Name: "io.k8s.api.core.v1.PodResourceClaim", Order: []string{"name", "resourceClaimName", "resourceClaimTemplateName"}, Fields: map[string]ShapeField{
 		"name":                      {Kind: KindString, Always: true},
 		"resourceClaimName":         {Kind: KindString},
 		"resourceClaimTemplateName": {Kind: KindString},
 	}},
-	"io.k8s.api.core.v1.PodResourceClaimStatus": {Name: "io.k8s.api.core.v1.PodResourceClaimStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodResourceClaimStatus": {Name: "io.k8s.api.core.v1.PodResourceClaimStatus", Order: []string{"name", "resourceClaimName"}, Fields: map[string]ShapeField{
 		"name":              {Kind: KindString, Always: true},
 		"resourceClaimName": {Kind: KindString},
 	}},
-	"io.k8s.api.core.v1.PodSchedulingGate": {Name: "io.k8s.api.core.v1.PodSchedulingGate", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodSchedulingGate": {Name: "io.k8s.api.core.v1.PodSchedulingGate", Order: []string{"name"}, Fields: map[string]ShapeField{
 		"name": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.PodSchedulingGroup": {Name: "io.k8s.api.core.v1.PodSchedulingGroup", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodSchedulingGroup": {Name: "io.k8s.api.core.v1.PodSchedulingGroup", Order: []string{"podGroupName"}, Fields: map[string]ShapeField{
 		"podGroupName": {Kind: KindString},
 	}},
-	"io.k8s.api.core.v1.PodSecurityContext": {Name: "io.k8s.api.core.v1.PodSecurityContext", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodSecurityContext": {Name: "io.k8s.api.core.v1.PodSecurityContext", Order: []string{"seLinuxOptions", "windowsOptions", "runAsUser", "runAsGroup", "runAsNonRoot", "supplementalGroups", "supplementalGroupsPolicy", "fsGroup", "sysctls", "fsGroupChangePolicy", "seccompProfile", "appArmorProfile", "seLinuxChangePolicy"}, Fields: map[string]ShapeField{
 		"appArmorProfile":          {Kind: KindObject, Type: "io.k8s.api.core.v1.AppArmorProfile"},
 		"fsGroup":                  {Kind: KindInteger},
 		"fsGroupChangePolicy":      {Kind: KindString},
@@ -4448,7 +4448,7 @@ var shapes = map[string]Shape{
 		"sysctls":                  {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.Sysctl"},
 		"windowsOptions":           {Kind: KindObject, Type: "io.k8s.api.core.v1.WindowsSecurityContextOptions"},
 	}},
-	"io.k8s.api.core.v1.PodSpec": {Name: "io.k8s.api.core.v1.PodSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodSpec": {Name: "io.k8s.api.core.v1.PodSpec", Order: []string{"volumes", "initContainers", "containers", "ephemeralContainers", "restartPolicy", "terminationGracePeriodSeconds", "activeDeadlineSeconds", "dnsPolicy", "nodeSelector", "serviceAccountName", "serviceAccount", "automountServiceAccountToken", "nodeName", "hostNetwork", "hostPID", "hostIPC", "shareProcessNamespace", "securityContext", "imagePullSecrets", "hostname", "subdomain", "affinity", "schedulerName", "tolerations", "hostAliases", "priorityClassName", "priority", "dnsConfig", "readinessGates", "runtimeClassName", "enableServiceLinks", "preemptionPolicy", "overhead", "topologySpreadConstraints", "setHostnameAsFQDN", "os", "hostUsers", "schedulingGates", "resourceClaims", "resources", "hostnameOverride", "schedulingGroup", "evictionResponders"}, Fields: map[string]ShapeField{
 		"activeDeadlineSeconds":         {Kind: KindInteger},
 		"affinity":                      {Kind: KindObject, Type: "io.k8s.api.core.v1.Affinity"},
 		"automountServiceAccountToken":  {Kind: KindBoolean},
@@ -4493,7 +4493,7 @@ var shapes = map[string]Shape{
 		"topologySpreadConstraints":     {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.TopologySpreadConstraint"},
 		"volumes":                       {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.Volume"},
 	}},
-	"io.k8s.api.core.v1.PodStatus": {Name: "io.k8s.api.core.v1.PodStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodStatus": {Name: "io.k8s.api.core.v1.PodStatus", Order: []string{"observedGeneration", "phase", "conditions", "message", "reason", "nominatedNodeName", "hostIP", "hostIPs", "podIP", "podIPs", "startTime", "initContainerStatuses", "containerStatuses", "qosClass", "ephemeralContainerStatuses", "resize", "resourceClaimStatuses", "extendedResourceClaimStatus", "allocatedResources", "resources", "nodeAllocatableResourceClaimStatuses", "volumeHealth"}, Fields: map[string]ShapeField{
 		"allocatedResources":                   {Kind: KindMap, Elem: KindQuantity},
 		"conditions":                           {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.PodCondition"},
 		"containerStatuses":                    {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.ContainerStatus"},
@@ -4517,42 +4517,42 @@ var shapes = map[string]Shape{
 		"startTime":                            {Kind: KindString},
 		"volumeHealth":                         {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.PodVolumeHealth"},
 	}},
-	"io.k8s.api.core.v1.PodTemplate": {Name: "io.k8s.api.core.v1.PodTemplate", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodTemplate": {Name: "io.k8s.api.core.v1.PodTemplate", Order: []string{"kind", "apiVersion", "metadata", "template"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"template":   {Kind: KindObject, Type: "io.k8s.api.core.v1.PodTemplateSpec", Struct: true},
 	}},
-	"io.k8s.api.core.v1.PodTemplateList": {Name: "io.k8s.api.core.v1.PodTemplateList", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodTemplateList": {Name: "io.k8s.api.core.v1.PodTemplateList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.PodTemplate"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.core.v1.PodTemplateSpec": {Name: "io.k8s.api.core.v1.PodTemplateSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodTemplateSpec": {Name: "io.k8s.api.core.v1.PodTemplateSpec", Order: []string{"metadata", "spec"}, Fields: map[string]ShapeField{
 		"metadata": {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":     {Kind: KindObject, Type: "io.k8s.api.core.v1.PodSpec", Struct: true},
 	}},
-	"io.k8s.api.core.v1.PodVolumeHealth": {Name: "io.k8s.api.core.v1.PodVolumeHealth", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PodVolumeHealth": {Name: "io.k8s.api.core.v1.PodVolumeHealth", Order: []string{"name", "healthConditions", "lastTransitionTime"}, Fields: map[string]ShapeField{
 		"healthConditions":   {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.VolumeHealthCondition"},
 		"lastTransitionTime": {Kind: KindString},
 		"name":               {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.PortStatus": {Name: "io.k8s.api.core.v1.PortStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PortStatus": {Name: "io.k8s.api.core.v1.PortStatus", Order: []string{"port", "protocol", "error"}, Fields: map[string]ShapeField{
 		"error":    {Kind: KindString},
 		"port":     {Kind: KindInteger, Always: true},
 		"protocol": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.PortworxVolumeSource": {Name: "io.k8s.api.core.v1.PortworxVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PortworxVolumeSource": {Name: "io.k8s.api.core.v1.PortworxVolumeSource", Order: []string{"volumeID", "fsType", "readOnly"}, Fields: map[string]ShapeField{
 		"fsType":   {Kind: KindString, OmitZero: true},
 		"readOnly": {Kind: KindBoolean, OmitZero: true},
 		"volumeID": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.PreferredSchedulingTerm": {Name: "io.k8s.api.core.v1.PreferredSchedulingTerm", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.PreferredSchedulingTerm": {Name: "io.k8s.api.core.v1.PreferredSchedulingTerm", Order: []string{"weight", "preference"}, Fields: map[string]ShapeField{
 		"preference": {Kind: KindObject, Type: "io.k8s.api.core.v1.NodeSelectorTerm", Struct: true},
 		"weight":     {Kind: KindInteger, Always: true},
 	}},
-	"io.k8s.api.core.v1.Probe": {Name: "io.k8s.api.core.v1.Probe", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.Probe": {Name: "io.k8s.api.core.v1.Probe", Order: []string{"exec", "httpGet", "tcpSocket", "grpc", "initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold", "terminationGracePeriodSeconds"}, Fields: map[string]ShapeField{
 		"exec":                          {Kind: KindObject, Type: "io.k8s.api.core.v1.ExecAction"},
 		"failureThreshold":              {Kind: KindInteger, OmitZero: true},
 		"grpc":                          {Kind: KindObject, Type: "io.k8s.api.core.v1.GRPCAction"},
@@ -4564,12 +4564,12 @@ var shapes = map[string]Shape{
 		"terminationGracePeriodSeconds": {Kind: KindInteger},
 		"timeoutSeconds":                {Kind: KindInteger, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.ProjectedVolumeSource": {Name: "io.k8s.api.core.v1.ProjectedVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ProjectedVolumeSource": {Name: "io.k8s.api.core.v1.ProjectedVolumeSource", Order: []string{"sources", "defaultMode", "defaultUser"}, Fields: map[string]ShapeField{
 		"defaultMode": {Kind: KindInteger},
 		"defaultUser": {Kind: KindInteger},
 		"sources":     {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.VolumeProjection"},
 	}},
-	"io.k8s.api.core.v1.QuobyteVolumeSource": {Name: "io.k8s.api.core.v1.QuobyteVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.QuobyteVolumeSource": {Name: "io.k8s.api.core.v1.QuobyteVolumeSource", Order: []string{"registry", "volume", "readOnly", "user", "group", "tenant"}, Fields: map[string]ShapeField{
 		"group":    {Kind: KindString, OmitZero: true},
 		"readOnly": {Kind: KindBoolean, OmitZero: true},
 		"registry": {Kind: KindString, Always: true},
@@ -4577,7 +4577,7 @@ var shapes = map[string]Shape{
 		"user":     {Kind: KindString, OmitZero: true},
 		"volume":   {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.RBDPersistentVolumeSource": {Name: "io.k8s.api.core.v1.RBDPersistentVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.RBDPersistentVolumeSource": {Name: "io.k8s.api.core.v1.RBDPersistentVolumeSource", Order: []string{"monitors", "image", "fsType", "pool", "user", "keyring", "secretRef", "readOnly"}, Fields: map[string]ShapeField{
 		"fsType":    {Kind: KindString, OmitZero: true},
 		"image":     {Kind: KindString, Always: true},
 		"keyring":   {Kind: KindString, Default: "\"/etc/ceph/keyring\"", OmitZero: true},
@@ -4587,7 +4587,7 @@ var shapes = map[string]Shape{
 		"secretRef": {Kind: KindObject, Type: "io.k8s.api.core.v1.SecretReference"},
 		"user":      {Kind: KindString, Default: "\"admin\"", OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.RBDVolumeSource": {Name: "io.k8s.api.core.v1.RBDVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.RBDVolumeSource": {Name: "io.k8s.api.core.v1.RBDVolumeSource", Order: []string{"monitors", "image", "fsType", "pool", "user", "keyring", "secretRef", "readOnly"}, Fields: map[string]ShapeField{
 		"fsType":    {Kind: KindString, OmitZero: true},
 		"image":     {Kind: KindString, Always: true},
 		"keyring":   {Kind: KindString, Default: "\"/etc/ceph/keyring\"", OmitZero: true},
@@ -4597,33 +4597,33 @@ var shapes = map[string]Shape{
 		"secretRef": {Kind: KindObject, Type: "io.k8s.api.core.v1.LocalObjectReference"},
 		"user":      {Kind: KindString, Default: "\"admin\"", OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.ReplicationController": {Name: "io.k8s.api.core.v1.ReplicationController", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ReplicationController": {Name: "io.k8s.api.core.v1.ReplicationController", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.core.v1.ReplicationControllerSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.core.v1.ReplicationControllerStatus", Struct: true},
 	}},
-	"io.k8s.api.core.v1.ReplicationControllerCondition": {Name: "io.k8s.api.core.v1.ReplicationControllerCondition", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ReplicationControllerCondition": {Name: "io.k8s.api.core.v1.ReplicationControllerCondition", Order: []string{"type", "status", "lastTransitionTime", "reason", "message"}, Fields: map[string]ShapeField{
 		"lastTransitionTime": {Kind: KindString},
 		"message":            {Kind: KindString, OmitZero: true},
 		"reason":             {Kind: KindString, OmitZero: true},
 		"status":             {Kind: KindString, Always: true},
 		"type":               {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.ReplicationControllerList": {Name: "io.k8s.api.core.v1.ReplicationControllerList", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ReplicationControllerList": {Name: "io.k8s.api.core.v1.ReplicationControllerList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.ReplicationController"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.core.v1.ReplicationControllerSpec": {Name: "io.k8s.api.core.v1.ReplicationControllerSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ReplicationControllerSpec": {Name: "io.k8s.api.core.v1.ReplicationControllerSpec", Order: []string{"replicas", "minReadySeconds", "selector", "template"}, Fields: map[string]ShapeField{
 		"minReadySeconds": {Kind: KindInteger, OmitZero: true},
 		"replicas":        {Kind: KindInteger, Default: "1"},
 		"selector":        {Kind: KindMap, Elem: KindString},
 		"template":        {Kind: KindObject, Type: "io.k8s.api.core.v1.PodTemplateSpec"},
 	}},
-	"io.k8s.api.core.v1.ReplicationControllerStatus": {Name: "io.k8s.api.core.v1.ReplicationControllerStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ReplicationControllerStatus": {Name: "io.k8s.api.core.v1.ReplicationControllerStatus", Order: []string{"replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas", "observedGeneration", "conditions"}, Fields: map[string]ShapeField{
 		"availableReplicas":    {Kind: KindInteger, OmitZero: true},
 		"conditions":           {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.ReplicationControllerCondition"},
 		"fullyLabeledReplicas": {Kind: KindInteger, OmitZero: true},
@@ -4631,58 +4631,58 @@ var shapes = map[string]Shape{
 		"readyReplicas":        {Kind: KindInteger, OmitZero: true},
 		"replicas":             {Kind: KindInteger, Always: true},
 	}},
-	"io.k8s.api.core.v1.ResourceClaim": {Name: "io.k8s.api.core.v1.ResourceClaim", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ResourceClaim": {Name: "io.k8s.api.core.v1.ResourceClaim", Order: []string{"name", "request"}, Fields: map[string]ShapeField{
 		"name":    {Kind: KindString, Always: true},
 		"request": {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.ResourceFieldSelector": {Name: "io.k8s.api.core.v1.ResourceFieldSelector", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ResourceFieldSelector": {Name: "io.k8s.api.core.v1.ResourceFieldSelector", Order: []string{"containerName", "resource", "divisor"}, Fields: map[string]ShapeField{
 		"containerName": {Kind: KindString, OmitZero: true},
 		"divisor":       {Kind: KindQuantity},
 		"resource":      {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.ResourceHealth": {Name: "io.k8s.api.core.v1.ResourceHealth", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ResourceHealth": {Name: "io.k8s.api.core.v1.ResourceHealth", Order: []string{"resourceID", "health", "message"}, Fields: map[string]ShapeField{
 		"health":     {Kind: KindString, OmitZero: true},
 		"message":    {Kind: KindString},
 		"resourceID": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.ResourceQuota": {Name: "io.k8s.api.core.v1.ResourceQuota", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ResourceQuota": {Name: "io.k8s.api.core.v1.ResourceQuota", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.core.v1.ResourceQuotaSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.core.v1.ResourceQuotaStatus", Struct: true},
 	}},
-	"io.k8s.api.core.v1.ResourceQuotaList": {Name: "io.k8s.api.core.v1.ResourceQuotaList", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ResourceQuotaList": {Name: "io.k8s.api.core.v1.ResourceQuotaList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.ResourceQuota"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.core.v1.ResourceQuotaSpec": {Name: "io.k8s.api.core.v1.ResourceQuotaSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ResourceQuotaSpec": {Name: "io.k8s.api.core.v1.ResourceQuotaSpec", Order: []string{"hard", "scopes", "scopeSelector"}, Fields: map[string]ShapeField{
 		"hard":          {Kind: KindMap, Elem: KindQuantity},
 		"scopeSelector": {Kind: KindObject, Type: "io.k8s.api.core.v1.ScopeSelector"},
 		"scopes":        {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.core.v1.ResourceQuotaStatus": {Name: "io.k8s.api.core.v1.ResourceQuotaStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ResourceQuotaStatus": {Name: "io.k8s.api.core.v1.ResourceQuotaStatus", Order: []string{"hard", "used"}, Fields: map[string]ShapeField{
 		"hard": {Kind: KindMap, Elem: KindQuantity},
 		"used": {Kind: KindMap, Elem: KindQuantity},
 	}},
-	"io.k8s.api.core.v1.ResourceRequirements": {Name: "io.k8s.api.core.v1.ResourceRequirements", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ResourceRequirements": {Name: "io.k8s.api.core.v1.ResourceRequirements", Order: []string{"limits", "requests", "claims"}, Fields: map[string]ShapeField{
 		"claims":   {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.ResourceClaim"},
 		"limits":   {Kind: KindMap, Elem: KindQuantity},
 		"requests": {Kind: KindMap, Elem: KindQuantity},
 	}},
-	"io.k8s.api.core.v1.ResourceStatus": {Name: "io.k8s.api.core.v1.ResourceStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ResourceStatus": {Name: "io.k8s.api.core.v1.ResourceStatus", Order: []string{"name", "resources"}, Fields: map[string]ShapeField{
 		"name":      {Kind: KindString, Always: true},
 		"resources": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.ResourceHealth"},
 	}},
-	"io.k8s.api.core.v1.SELinuxOptions": {Name: "io.k8s.api.core.v1.SELinuxOptions", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.SELinuxOptions": {Name: "io.k8s.api.core.v1.SELinuxOptions", Order: []string{"user", "role", "type", "level"}, Fields: map[string]ShapeField{
 		"level": {Kind: KindString, OmitZero: true},
 		"role":  {Kind: KindString, OmitZero: true},
 		"type":  {Kind: KindString, OmitZero: true},
 		"user":  {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.ScaleIOPersistentVolumeSource": {Name: "io.k8s.api.core.v1.ScaleIOPersistentVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ScaleIOPersistentVolumeSource": {Name: "io.k8s.api.core.v1.ScaleIOPersistentVolumeSource", Order: []string{"gateway", "system", "secretRef", "sslEnabled", "protectionDomain", "storagePool", "storageMode", "volumeName", "fsType", "readOnly"}, Fields: map[string]ShapeField{
 		"fsType":           {Kind: KindString, Default: "\"xfs\"", OmitZero: true},
 		"gateway":          {Kind: KindString, Always: true},
 		"protectionDomain": {Kind: KindString, OmitZero: true},
@@ -4694,7 +4694,7 @@ var shapes = map[string]Shape{
 		"system":           {Kind: KindString, Always: true},
 		"volumeName":       {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.ScaleIOVolumeSource": {Name: "io.k8s.api.core.v1.ScaleIOVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ScaleIOVolumeSource": {Name: "io.k8s.api.core.v1.ScaleIOVolumeSource", Order: []string{"gateway", "system", "secretRef", "sslEnabled", "protectionDomain", "storagePool", "storageMode", "volumeName", "fsType", "readOnly"}, Fields: map[string]ShapeField{
 		"fsType":           {Kind: KindString, Default: "\"xfs\"", OmitZero: true},
 		"gateway":          {Kind: KindString, Always: true},
 		"protectionDomain": {Kind: KindString, OmitZero: true},
@@ -4706,19 +4706,19 @@ var shapes = map[string]Shape{
 		"system":           {Kind: KindString, Always: true},
 		"volumeName":       {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.ScopeSelector": {Name: "io.k8s.api.core.v1.ScopeSelector", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ScopeSelector": {Name: "io.k8s.api.core.v1.ScopeSelector", Order: []string{"matchExpressions"}, Fields: map[string]ShapeField{
 		"matchExpressions": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.ScopedResourceSelectorRequirement"},
 	}},
-	"io.k8s.api.core.v1.ScopedResourceSelectorRequirement": {Name: "io.k8s.api.core.v1.ScopedResourceSelectorRequirement", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ScopedResourceSelectorRequirement": {Name: "io.k8s.api.core.v1.ScopedResourceSelectorRequirement", Order: []string{"scopeName", "operator", "values"}, Fields: map[string]ShapeField{
 		"operator":  {Kind: KindString, Always: true},
 		"scopeName": {Kind: KindString, Always: true},
 		"values":    {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.core.v1.SeccompProfile": {Name: "io.k8s.api.core.v1.SeccompProfile", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.SeccompProfile": {Name: "io.k8s.api.core.v1.SeccompProfile", Order: []string{"type", "localhostProfile"}, Fields: map[string]ShapeField{
 		"localhostProfile": {Kind: KindString},
 		"type":             {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.Secret": {Name: "io.k8s.api.core.v1.Secret", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.Secret": {Name: "io.k8s.api.core.v1.Secret", Order: []string{"kind", "apiVersion", "metadata", "immutable", "data", "stringData", "type"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"data":       {Kind: KindMap, Elem: KindBytes},
 		"immutable":  {Kind: KindBoolean},
@@ -4727,38 +4727,38 @@ var shapes = map[string]Shape{
 		"stringData": {Kind: KindMap, Elem: KindString},
 		"type":       {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.SecretEnvSource": {Name: "io.k8s.api.core.v1.SecretEnvSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.SecretEnvSource": {Name: "io.k8s.api.core.v1.SecretEnvSource", Order: []string{"name", "optional"}, Fields: map[string]ShapeField{
 		"name":     {Kind: KindString, OmitZero: true},
 		"optional": {Kind: KindBoolean},
 	}},
-	"io.k8s.api.core.v1.SecretKeySelector": {Name: "io.k8s.api.core.v1.SecretKeySelector", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.SecretKeySelector": {Name: "io.k8s.api.core.v1.SecretKeySelector", Order: []string{"name", "key", "optional"}, Fields: map[string]ShapeField{
 		"key":      {Kind: KindString, Always: true},
 		"name":     {Kind: KindString, OmitZero: true},
 		"optional": {Kind: KindBoolean},
 	}},
-	"io.k8s.api.core.v1.SecretList": {Name: "io.k8s.api.core.v1.SecretList", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.SecretList": {Name: "io.k8s.api.core.v1.SecretList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.Secret"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.core.v1.SecretProjection": {Name: "io.k8s.api.core.v1.SecretProjection", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.SecretProjection": {Name: "io.k8s.api.core.v1.SecretProjection", Order: []string{"name", "items", "optional"}, Fields: map[string]ShapeField{
 		"items":    {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.KeyToPath"},
 		"name":     {Kind: KindString, OmitZero: true},
 		"optional": {Kind: KindBoolean},
 	}},
-	"io.k8s.api.core.v1.SecretReference": {Name: "io.k8s.api.core.v1.SecretReference", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.SecretReference": {Name: "io.k8s.api.core.v1.SecretReference", Order: []string{"name", "namespace"}, Fields: map[string]ShapeField{
 		"name":      {Kind: KindString, OmitZero: true},
 		"namespace": {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.SecretVolumeSource": {Name: "io.k8s.api.core.v1.SecretVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.SecretVolumeSource": {Name: "io.k8s.api.core.v1.SecretVolumeSource", Order: []string{"secretName", "items", "defaultMode", "optional", "defaultUser"}, Fields: map[string]ShapeField{
 		"defaultMode": {Kind: KindInteger},
 		"defaultUser": {Kind: KindInteger},
 		"items":       {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.KeyToPath"},
 		"optional":    {Kind: KindBoolean},
 		"secretName":  {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.SecurityContext": {Name: "io.k8s.api.core.v1.SecurityContext", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.SecurityContext": {Name: "io.k8s.api.core.v1.SecurityContext", Order: []string{"capabilities", "privileged", "seLinuxOptions", "windowsOptions", "runAsUser", "runAsGroup", "runAsNonRoot", "readOnlyRootFilesystem", "allowPrivilegeEscalation", "procMount", "seccompProfile", "appArmorProfile"}, Fields: map[string]ShapeField{
 		"allowPrivilegeEscalation": {Kind: KindBoolean},
 		"appArmorProfile":          {Kind: KindObject, Type: "io.k8s.api.core.v1.AppArmorProfile"},
 		"capabilities":             {Kind: KindObject, Type: "io.k8s.api.core.v1.Capabilities"},
@@ -4772,14 +4772,14 @@ var shapes = map[string]Shape{
 		"seccompProfile":           {Kind: KindObject, Type: "io.k8s.api.core.v1.SeccompProfile"},
 		"windowsOptions":           {Kind: KindObject, Type: "io.k8s.api.core.v1.WindowsSecurityContextOptions"},
 	}},
-	"io.k8s.api.core.v1.Service": {Name: "io.k8s.api.core.v1.Service", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.Service": {Name: "io.k8s.api.core.v1.Service", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.core.v1.ServiceSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.core.v1.ServiceStatus", Struct: true},
 	}},
-	"io.k8s.api.core.v1.ServiceAccount": {Name: "io.k8s.api.core.v1.ServiceAccount", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ServiceAccount": {Name: "io.k8s.api.core.v1.ServiceAccount", Order: []string{"kind", "apiVersion", "metadata", "secrets", "imagePullSecrets", "automountServiceAccountToken"}, Fields: map[string]ShapeField{
 		"apiVersion":                   {Kind: KindString, OmitZero: true},
 		"automountServiceAccountToken": {Kind: KindBoolean},
 		"imagePullSecrets":             {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.LocalObjectReference"},
@@ -4787,25 +4787,25 @@ var shapes = map[string]Shape{
 		"metadata":                     {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"secrets":                      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.ObjectReference"},
 	}},
-	"io.k8s.api.core.v1.ServiceAccountList": {Name: "io.k8s.api.core.v1.ServiceAccountList", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ServiceAccountList": {Name: "io.k8s.api.core.v1.ServiceAccountList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.ServiceAccount"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.core.v1.ServiceAccountTokenProjection": {Name: "io.k8s.api.core.v1.ServiceAccountTokenProjection", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ServiceAccountTokenProjection": {Name: "io.k8s.api.core.v1.ServiceAccountTokenProjection", Order: []string{"audience", "expirationSeconds", "path", "user"}, Fields: map[string]ShapeField{
 		"audience":          {Kind: KindString, OmitZero: true},
 		"expirationSeconds": {Kind: KindInteger},
 		"path":              {Kind: KindString, Always: true},
 		"user":              {Kind: KindInteger},
 	}},
-	"io.k8s.api.core.v1.ServiceList": {Name: "io.k8s.api.core.v1.ServiceList", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ServiceList": {Name: "io.k8s.api.core.v1.ServiceList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.Service"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.core.v1.ServicePort": {Name: "io.k8s.api.core.v1.ServicePort", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ServicePort": {Name: "io.k8s.api.core.v1.ServicePort", Order: []string{"name", "protocol", "appProtocol", "port", "targetPort", "nodePort"}, Fields: map[string]ShapeField{
 		"appProtocol": {Kind: KindString},
 		"name":        {Kind: KindString, OmitZero: true},
 		"nodePort":    {Kind: KindInteger, OmitZero: true},
@@ -4813,7 +4813,7 @@ var shapes = map[string]Shape{
 		"protocol":    {Kind: KindString, Default: "\"TCP\"", OmitZero: true},
 		"targetPort":  {Kind: KindIntOrString},
 	}},
-	"io.k8s.api.core.v1.ServiceSpec": {Name: "io.k8s.api.core.v1.ServiceSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ServiceSpec": {Name: "io.k8s.api.core.v1.ServiceSpec", Order: []string{"ports", "selector", "clusterIP", "clusterIPs", "type", "externalIPs", "sessionAffinity", "loadBalancerIP", "loadBalancerSourceRanges", "externalName", "externalTrafficPolicy", "healthCheckNodePort", "publishNotReadyAddresses", "sessionAffinityConfig", "ipFamilies", "ipFamilyPolicy", "allocateLoadBalancerNodePorts", "loadBalancerClass", "internalTrafficPolicy", "trafficDistribution"}, Fields: map[string]ShapeField{
 		"allocateLoadBalancerNodePorts": {Kind: KindBoolean},
 		"clusterIP":                     {Kind: KindString, OmitZero: true},
 		"clusterIPs":                    {Kind: KindArray, Elem: KindString},
@@ -4835,59 +4835,59 @@ var shapes = map[string]Shape{
 		"trafficDistribution":           {Kind: KindString},
 		"type":                          {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.ServiceStatus": {Name: "io.k8s.api.core.v1.ServiceStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.ServiceStatus": {Name: "io.k8s.api.core.v1.ServiceStatus", Order: []string{"loadBalancer", "conditions"}, Fields: map[string]ShapeField{
 		"conditions":   {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.Condition"},
 		"loadBalancer": {Kind: KindObject, Type: "io.k8s.api.core.v1.LoadBalancerStatus", Struct: true},
 	}},
-	"io.k8s.api.core.v1.SessionAffinityConfig": {Name: "io.k8s.api.core.v1.SessionAffinityConfig", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.SessionAffinityConfig": {Name: "io.k8s.api.core.v1.SessionAffinityConfig", Order: []string{"clientIP"}, Fields: map[string]ShapeField{
 		"clientIP": {Kind: KindObject, Type: "io.k8s.api.core.v1.ClientIPConfig"},
 	}},
-	"io.k8s.api.core.v1.SleepAction": {Name: "io.k8s.api.core.v1.SleepAction", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.SleepAction": {Name: "io.k8s.api.core.v1.SleepAction", Order: []string{"seconds"}, Fields: map[string]ShapeField{
 		"seconds": {Kind: KindInteger, Always: true},
 	}},
-	"io.k8s.api.core.v1.StorageOSPersistentVolumeSource": {Name: "io.k8s.api.core.v1.StorageOSPersistentVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.StorageOSPersistentVolumeSource": {Name: "io.k8s.api.core.v1.StorageOSPersistentVolumeSource", Order: []string{"volumeName", "volumeNamespace", "fsType", "readOnly", "secretRef"}, Fields: map[string]ShapeField{
 		"fsType":          {Kind: KindString, OmitZero: true},
 		"readOnly":        {Kind: KindBoolean, OmitZero: true},
 		"secretRef":       {Kind: KindObject, Type: "io.k8s.api.core.v1.ObjectReference"},
 		"volumeName":      {Kind: KindString, OmitZero: true},
 		"volumeNamespace": {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.StorageOSVolumeSource": {Name: "io.k8s.api.core.v1.StorageOSVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.StorageOSVolumeSource": {Name: "io.k8s.api.core.v1.StorageOSVolumeSource", Order: []string{"volumeName", "volumeNamespace", "fsType", "readOnly", "secretRef"}, Fields: map[string]ShapeField{
 		"fsType":          {Kind: KindString, OmitZero: true},
 		"readOnly":        {Kind: KindBoolean, OmitZero: true},
 		"secretRef":       {Kind: KindObject, Type: "io.k8s.api.core.v1.LocalObjectReference"},
 		"volumeName":      {Kind: KindString, OmitZero: true},
 		"volumeNamespace": {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.Sysctl": {Name: "io.k8s.api.core.v1.Sysctl", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.Sysctl": {Name: "io.k8s.api.core.v1.Sysctl", Order: []string{"name", "value"}, Fields: map[string]ShapeField{
 		"name":  {Kind: KindString, Always: true},
 		"value": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.TCPSocketAction": {Name: "io.k8s.api.core.v1.TCPSocketAction", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.TCPSocketAction": {Name: "io.k8s.api.core.v1.TCPSocketAction", Order: []string{"port", "host"}, Fields: map[string]ShapeField{
 		"host": {Kind: KindString, OmitZero: true},
 		"port": {Kind: KindIntOrString},
 	}},
-	"io.k8s.api.core.v1.Taint": {Name: "io.k8s.api.core.v1.Taint", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.Taint": {Name: "io.k8s.api.core.v1.Taint", Order: []string{"key", "value", "effect", "timeAdded"}, Fields: map[string]ShapeField{
 		"effect":    {Kind: KindString, Always: true},
 		"key":       {Kind: KindString, Always: true},
 		"timeAdded": {Kind: KindString},
 		"value":     {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.Toleration": {Name: "io.k8s.api.core.v1.Toleration", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.Toleration": {Name: "io.k8s.api.core.v1.Toleration", Order: []string{"key", "operator", "value", "effect", "tolerationSeconds"}, Fields: map[string]ShapeField{
 		"effect":            {Kind: KindString, OmitZero: true},
 		"key":               {Kind: KindString, OmitZero: true},
 		"operator":          {Kind: KindString, OmitZero: true},
 		"tolerationSeconds": {Kind: KindInteger},
 		"value":             {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.TopologySelectorLabelRequirement": {Name: "io.k8s.api.core.v1.TopologySelectorLabelRequirement", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.TopologySelectorLabelRequirement": {Name: "io.k8s.api.core.v1.TopologySelectorLabelRequirement", Order: []string{"key", "values"}, Fields: map[string]ShapeField{
 		"key":    {Kind: KindString, Always: true},
 		"values": {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.core.v1.TopologySelectorTerm": {Name: "io.k8s.api.core.v1.TopologySelectorTerm", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.TopologySelectorTerm": {Name: "io.k8s.api.core.v1.TopologySelectorTerm", Order: []string{"matchLabelExpressions"}, Fields: map[string]ShapeField{
 		"matchLabelExpressions": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.TopologySelectorLabelRequirement"},
 	}},
-	"io.k8s.api.core.v1.TopologySpreadConstraint": {Name: "io.k8s.api.core.v1.TopologySpreadConstraint", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.TopologySpreadConstraint": {Name: "io.k8s.api.core.v1.TopologySpreadConstraint", Order: []string{"maxSkew", "topologyKey", "whenUnsatisfiable", "labelSelector", "minDomains", "nodeAffinityPolicy", "nodeTaintsPolicy", "matchLabelKeys"}, Fields: map[string]ShapeField{
 		"labelSelector":      {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"matchLabelKeys":     {Kind: KindArray, Elem: KindString},
 		"maxSkew":            {Kind: KindInteger, Always: true},
@@ -4897,18 +4897,18 @@ var shapes = map[string]Shape{
 		"topologyKey":        {Kind: KindString, Always: true},
 		"whenUnsatisfiable":  {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.TypedLocalObjectReference": {Name: "io.k8s.api.core.v1.TypedLocalObjectReference", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.TypedLocalObjectReference": {Name: "io.k8s.api.core.v1.TypedLocalObjectReference", Order: []string{"apiGroup", "kind", "name"}, Fields: map[string]ShapeField{
 		"apiGroup": {Kind: KindString, Null: true},
 		"kind":     {Kind: KindString, Always: true},
 		"name":     {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.TypedObjectReference": {Name: "io.k8s.api.core.v1.TypedObjectReference", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.TypedObjectReference": {Name: "io.k8s.api.core.v1.TypedObjectReference", Order: []string{"apiGroup", "kind", "name", "namespace"}, Fields: map[string]ShapeField{
 		"apiGroup":  {Kind: KindString, Null: true},
 		"kind":      {Kind: KindString, Always: true},
 		"name":      {Kind: KindString, Always: true},
 		"namespace": {Kind: KindString},
 	}},
-	"io.k8s.api.core.v1.Volume": {Name: "io.k8s.api.core.v1.Volume", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.Volume": {Name: "io.k8s.api.core.v1.Volume", Order: []string{"name", "hostPath", "emptyDir", "gcePersistentDisk", "awsElasticBlockStore", "gitRepo", "secret", "nfs", "iscsi", "glusterfs", "persistentVolumeClaim", "rbd", "flexVolume", "cinder", "cephfs", "flocker", "downwardAPI", "fc", "azureFile", "configMap", "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk", "projected", "portworxVolume", "scaleIO", "storageos", "csi", "ephemeral", "image"}, Fields: map[string]ShapeField{
 		"awsElasticBlockStore":  {Kind: KindObject, Type: "io.k8s.api.core.v1.AWSElasticBlockStoreVolumeSource"},
 		"azureDisk":             {Kind: KindObject, Type: "io.k8s.api.core.v1.AzureDiskVolumeSource"},
 		"azureFile":             {Kind: KindObject, Type: "io.k8s.api.core.v1.AzureFileVolumeSource"},
@@ -4941,20 +4941,20 @@ var shapes = map[string]Shape{
 		"storageos":             {Kind: KindObject, Type: "io.k8s.api.core.v1.StorageOSVolumeSource"},
 		"vsphereVolume":         {Kind: KindObject, Type: "io.k8s.api.core.v1.VsphereVirtualDiskVolumeSource"},
 	}},
-	"io.k8s.api.core.v1.VolumeDevice": {Name: "io.k8s.api.core.v1.VolumeDevice", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.VolumeDevice": {Name: "io.k8s.api.core.v1.VolumeDevice", Order: []string{"name", "devicePath"}, Fields: map[string]ShapeField{
 		"devicePath": {Kind: KindString, Always: true},
 		"name":       {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.VolumeHealthCondition": {Name: "io.k8s.api.core.v1.VolumeHealthCondition", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.VolumeHealthCondition": {Name: "io.k8s.api.core.v1.VolumeHealthCondition", Order: []string{"status", "reason", "message"}, Fields: map[string]ShapeField{
 		"message": {Kind: KindString, OmitZero: true},
 		"reason":  {Kind: KindString, Always: true},
 		"status":  {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.VolumeHealthStatus": {Name: "io.k8s.api.core.v1.VolumeHealthStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.VolumeHealthStatus": {Name: "io.k8s.api.core.v1.VolumeHealthStatus", Order: []string{"healthConditions", "lastTransitionTime"}, Fields: map[string]ShapeField{
 		"healthConditions":   {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.VolumeHealthCondition"},
 		"lastTransitionTime": {Kind: KindString},
 	}},
-	"io.k8s.api.core.v1.VolumeMount": {Name: "io.k8s.api.core.v1.VolumeMount", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.VolumeMount": {Name: "io.k8s.api.core.v1.VolumeMount", Order: []string{"name", "readOnly", "recursiveReadOnly", "mountPath", "subPath", "mountPropagation", "subPathExpr", "bindMountOptions"}, Fields: map[string]ShapeField{
 		"bindMountOptions":  {Kind: KindArray, Elem: KindString},
 		"mountPath":         {Kind: KindString, Always: true},
 		"mountPropagation":  {Kind: KindString},
@@ -4964,17 +4964,17 @@ var shapes = map[string]Shape{
 		"subPath":           {Kind: KindString, OmitZero: true},
 		"subPathExpr":       {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.core.v1.VolumeMountStatus": {Name: "io.k8s.api.core.v1.VolumeMountStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.VolumeMountStatus": {Name: "io.k8s.api.core.v1.VolumeMountStatus", Order: []string{"name", "mountPath", "readOnly", "recursiveReadOnly", "volumeStatus"}, Fields: map[string]ShapeField{
 		"mountPath":         {Kind: KindString, Always: true},
 		"name":              {Kind: KindString, Always: true},
 		"readOnly":          {Kind: KindBoolean, OmitZero: true},
 		"recursiveReadOnly": {Kind: KindString},
 		"volumeStatus":      {Kind: KindObject, Type: "io.k8s.api.core.v1.VolumeStatus"},
 	}},
-	"io.k8s.api.core.v1.VolumeNodeAffinity": {Name: "io.k8s.api.core.v1.VolumeNodeAffinity", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.VolumeNodeAffinity": {Name: "io.k8s.api.core.v1.VolumeNodeAffinity", Order: []string{"required"}, Fields: map[string]ShapeField{
 		"required": {Kind: KindObject, Type: "io.k8s.api.core.v1.NodeSelector"},
 	}},
-	"io.k8s.api.core.v1.VolumeProjection": {Name: "io.k8s.api.core.v1.VolumeProjection", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.VolumeProjection": {Name: "io.k8s.api.core.v1.VolumeProjection", Order: []string{"secret", "downwardAPI", "configMap", "serviceAccountToken", "clusterTrustBundle", "podCertificate"}, Fields: map[string]ShapeField{
 		"clusterTrustBundle":  {Kind: KindObject, Type: "io.k8s.api.core.v1.ClusterTrustBundleProjection"},
 		"configMap":           {Kind: KindObject, Type: "io.k8s.api.core.v1.ConfigMapProjection"},
 		"downwardAPI":         {Kind: KindObject, Type: "io.k8s.api.core.v1.DownwardAPIProjection"},
@@ -4982,30 +4982,30 @@ var shapes = map[string]Shape{
 		"secret":              {Kind: KindObject, Type: "io.k8s.api.core.v1.SecretProjection"},
 		"serviceAccountToken": {Kind: KindObject, Type: "io.k8s.api.core.v1.ServiceAccountTokenProjection"},
 	}},
-	"io.k8s.api.core.v1.VolumeResourceRequirements": {Name: "io.k8s.api.core.v1.VolumeResourceRequirements", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.VolumeResourceRequirements": {Name: "io.k8s.api.core.v1.VolumeResourceRequirements", Order: []string{"limits", "requests"}, Fields: map[string]ShapeField{
 		"limits":   {Kind: KindMap, Elem: KindQuantity},
 		"requests": {Kind: KindMap, Elem: KindQuantity},
 	}},
-	"io.k8s.api.core.v1.VolumeStatus": {Name: "io.k8s.api.core.v1.VolumeStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.VolumeStatus": {Name: "io.k8s.api.core.v1.VolumeStatus", Order: []string{"image"}, Fields: map[string]ShapeField{
 		"image": {Kind: KindObject, Type: "io.k8s.api.core.v1.ImageVolumeStatus"},
 	}},
-	"io.k8s.api.core.v1.VsphereVirtualDiskVolumeSource": {Name: "io.k8s.api.core.v1.VsphereVirtualDiskVolumeSource", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.VsphereVirtualDiskVolumeSource": {Name: "io.k8s.api.core.v1.VsphereVirtualDiskVolumeSource", Order: []string{"volumePath", "fsType", "storagePolicyName", "storagePolicyID"}, Fields: map[string]ShapeField{
 		"fsType":            {Kind: KindString, OmitZero: true},
 		"storagePolicyID":   {Kind: KindString, OmitZero: true},
 		"storagePolicyName": {Kind: KindString, OmitZero: true},
 		"volumePath":        {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.core.v1.WeightedPodAffinityTerm": {Name: "io.k8s.api.core.v1.WeightedPodAffinityTerm", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.WeightedPodAffinityTerm": {Name: "io.k8s.api.core.v1.WeightedPodAffinityTerm", Order: []string{"weight", "podAffinityTerm"}, Fields: map[string]ShapeField{
 		"podAffinityTerm": {Kind: KindObject, Type: "io.k8s.api.core.v1.PodAffinityTerm", Struct: true},
 		"weight":          {Kind: KindInteger, Always: true},
 	}},
-	"io.k8s.api.core.v1.WindowsSecurityContextOptions": {Name: "io.k8s.api.core.v1.WindowsSecurityContextOptions", Fields: map[string]ShapeField{
+	"io.k8s.api.core.v1.WindowsSecurityContextOptions": {Name: "io.k8s.api.core.v1.WindowsSecurityContextOptions", Order: []string{"gmsaCredentialSpecName", "gmsaCredentialSpec", "runAsUserName", "hostProcess"}, Fields: map[string]ShapeField{
 		"gmsaCredentialSpec":     {Kind: KindString},
 		"gmsaCredentialSpecName": {Kind: KindString},
 		"hostProcess":            {Kind: KindBoolean},
 		"runAsUserName":          {Kind: KindString},
 	}},
-	"io.k8s.api.discovery.v1.Endpoint": {Name: "io.k8s.api.discovery.v1.Endpoint", Fields: map[string]ShapeField{
+	"io.k8s.api.discovery.v1.Endpoint": {Name: "io.k8s.api.discovery.v1.Endpoint", Order: []string{"addresses", "conditions", "hostname", "targetRef", "deprecatedTopology", "nodeName", "zone", "hints"}, Fields: map[string]ShapeField{
 		"addresses":          {Kind: KindArray, Elem: KindString},
 		"conditions":         {Kind: KindObject, Type: "io.k8s.api.discovery.v1.EndpointConditions", Struct: true},
 		"deprecatedTopology": {Kind: KindMap, Elem: KindString},
@@ -5015,22 +5015,22 @@ var shapes = map[string]Shape{
 		"targetRef":          {Kind: KindObject, Type: "io.k8s.api.core.v1.ObjectReference"},
 		"zone":               {Kind: KindString},
 	}},
-	"io.k8s.api.discovery.v1.EndpointConditions": {Name: "io.k8s.api.discovery.v1.EndpointConditions", Fields: map[string]ShapeField{
+	"io.k8s.api.discovery.v1.EndpointConditions": {Name: "io.k8s.api.discovery.v1.EndpointConditions", Order: []string{"ready", "serving", "terminating"}, Fields: map[string]ShapeField{
 		"ready":       {Kind: KindBoolean},
 		"serving":     {Kind: KindBoolean},
 		"terminating": {Kind: KindBoolean},
 	}},
-	"io.k8s.api.discovery.v1.EndpointHints": {Name: "io.k8s.api.discovery.v1.EndpointHints", Fields: map[string]ShapeField{
+	"io.k8s.api.discovery.v1.EndpointHints": {Name: "io.k8s.api.discovery.v1.EndpointHints", Order: []string{"forZones", "forNodes"}, Fields: map[string]ShapeField{
 		"forNodes": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.discovery.v1.ForNode"},
 		"forZones": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.discovery.v1.ForZone"},
 	}},
-	"io.k8s.api.discovery.v1.EndpointPort": {Name: "io.k8s.api.discovery.v1.EndpointPort", Fields: map[string]ShapeField{
+	"io.k8s.api.discovery.v1.EndpointPort": {Name: "io.k8s.api.discovery.v1.EndpointPort", Order: []string{"name", "protocol", "port", "appProtocol"}, Fields: map[string]ShapeField{
 		"appProtocol": {Kind: KindString},
 		"name":        {Kind: KindString},
 		"port":        {Kind: KindInteger},
 		"protocol":    {Kind: KindString},
 	}},
-	"io.k8s.api.discovery.v1.EndpointSlice": {Name: "io.k8s.api.discovery.v1.EndpointSlice", Fields: map[string]ShapeField{
+	"io.k8s.api.discovery.v1.EndpointSlice": {Name: "io.k8s.api.discovery.v1.EndpointSlice", Order: []string{"kind", "apiVersion", "metadata", "addressType", "endpoints", "ports"}, Fields: map[string]ShapeField{
 		"addressType": {Kind: KindString, Always: true},
 		"apiVersion":  {Kind: KindString, OmitZero: true},
 		"endpoints":   {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.discovery.v1.Endpoint"},
@@ -5038,19 +5038,19 @@ var shapes = map[string]Shape{
 		"metadata":    {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"ports":       {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.discovery.v1.EndpointPort"},
 	}},
-	"io.k8s.api.discovery.v1.EndpointSliceList": {Name: "io.k8s.api.discovery.v1.EndpointSliceList", Fields: map[string]ShapeField{
+	"io.k8s.api.discovery.v1.EndpointSliceList": {Name: "io.k8s.api.discovery.v1.EndpointSliceList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.discovery.v1.EndpointSlice"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.discovery.v1.ForNode": {Name: "io.k8s.api.discovery.v1.ForNode", Fields: map[string]ShapeField{
+	"io.k8s.api.discovery.v1.ForNode": {Name: "io.k8s.api.discovery.v1.ForNode", Order: []string{"name"}, Fields: map[string]ShapeField{
 		"name": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.discovery.v1.ForZone": {Name: "io.k8s.api.discovery.v1.ForZone", Fields: map[string]ShapeField{
+	"io.k8s.api.discovery.v1.ForZone": {Name: "io.k8s.api.discovery.v1.ForZone", Order: []string{"name"}, Fields: map[string]ShapeField{
 		"name": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.events.v1.Event": {Name: "io.k8s.api.events.v1.Event", Fields: map[string]ShapeField{
+	"io.k8s.api.events.v1.Event": {Name: "io.k8s.api.events.v1.Event", Order: []string{"kind", "apiVersion", "metadata", "eventTime", "series", "reportingController", "reportingInstance", "action", "reason", "regarding", "related", "note", "type", "deprecatedSource", "deprecatedFirstTimestamp", "deprecatedLastTimestamp", "deprecatedCount"}, Fields: map[string]ShapeField{
 		"action":                   {Kind: KindString, OmitZero: true},
 		"apiVersion":               {Kind: KindString, OmitZero: true},
 		"deprecatedCount":          {Kind: KindInteger, OmitZero: true},
@@ -5069,194 +5069,194 @@ var shapes = map[string]Shape{
 		"series":                   {Kind: KindObject, Type: "io.k8s.api.events.v1.EventSeries"},
 		"type":                     {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.events.v1.EventList": {Name: "io.k8s.api.events.v1.EventList", Fields: map[string]ShapeField{
+	"io.k8s.api.events.v1.EventList": {Name: "io.k8s.api.events.v1.EventList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.events.v1.Event"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.events.v1.EventSeries": {Name: "io.k8s.api.events.v1.EventSeries", Fields: map[string]ShapeField{
+	"io.k8s.api.events.v1.EventSeries": {Name: "io.k8s.api.events.v1.EventSeries", Order: []string{"count", "lastObservedTime"}, Fields: map[string]ShapeField{
 		"count":            {Kind: KindInteger, Always: true},
 		"lastObservedTime": {Kind: KindString},
 	}},
-	"io.k8s.api.flowcontrol.v1.ExemptPriorityLevelConfiguration": {Name: "io.k8s.api.flowcontrol.v1.ExemptPriorityLevelConfiguration", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.ExemptPriorityLevelConfiguration": {Name: "io.k8s.api.flowcontrol.v1.ExemptPriorityLevelConfiguration", Order: []string{"nominalConcurrencyShares", "lendablePercent"}, Fields: map[string]ShapeField{
 		"lendablePercent":          {Kind: KindInteger},
 		"nominalConcurrencyShares": {Kind: KindInteger},
 	}},
-	"io.k8s.api.flowcontrol.v1.FlowDistinguisherMethod": {Name: "io.k8s.api.flowcontrol.v1.FlowDistinguisherMethod", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.FlowDistinguisherMethod": {Name: "io.k8s.api.flowcontrol.v1.FlowDistinguisherMethod", Order: []string{"type"}, Fields: map[string]ShapeField{
 		"type": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.flowcontrol.v1.FlowSchema": {Name: "io.k8s.api.flowcontrol.v1.FlowSchema", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.FlowSchema": {Name: "io.k8s.api.flowcontrol.v1.FlowSchema", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.flowcontrol.v1.FlowSchemaSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.flowcontrol.v1.FlowSchemaStatus", Struct: true},
 	}},
-	"io.k8s.api.flowcontrol.v1.FlowSchemaCondition": {Name: "io.k8s.api.flowcontrol.v1.FlowSchemaCondition", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.FlowSchemaCondition": {Name: "io.k8s.api.flowcontrol.v1.FlowSchemaCondition", Order: []string{"type", "status", "lastTransitionTime", "reason", "message"}, Fields: map[string]ShapeField{
 		"lastTransitionTime": {Kind: KindString},
 		"message":            {Kind: KindString, OmitZero: true},
 		"reason":             {Kind: KindString, OmitZero: true},
 		"status":             {Kind: KindString, OmitZero: true},
 		"type":               {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.flowcontrol.v1.FlowSchemaList": {Name: "io.k8s.api.flowcontrol.v1.FlowSchemaList", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.FlowSchemaList": {Name: "io.k8s.api.flowcontrol.v1.FlowSchemaList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.flowcontrol.v1.FlowSchema"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.flowcontrol.v1.FlowSchemaSpec": {Name: "io.k8s.api.flowcontrol.v1.FlowSchemaSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.FlowSchemaSpec": {Name: "io.k8s.api.flowcontrol.v1.FlowSchemaSpec", Order: []string{"priorityLevelConfiguration", "matchingPrecedence", "distinguisherMethod", "rules"}, Fields: map[string]ShapeField{
 		"distinguisherMethod":        {Kind: KindObject, Type: "io.k8s.api.flowcontrol.v1.FlowDistinguisherMethod"},
 		"matchingPrecedence":         {Kind: KindInteger, Always: true},
 		"priorityLevelConfiguration": {Kind: KindObject, Type: "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationReference", Struct: true},
 		"rules":                      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.flowcontrol.v1.PolicyRulesWithSubjects"},
 	}},
-	"io.k8s.api.flowcontrol.v1.FlowSchemaStatus": {Name: "io.k8s.api.flowcontrol.v1.FlowSchemaStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.FlowSchemaStatus": {Name: "io.k8s.api.flowcontrol.v1.FlowSchemaStatus", Order: []string{"conditions"}, Fields: map[string]ShapeField{
 		"conditions": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.flowcontrol.v1.FlowSchemaCondition"},
 	}},
-	"io.k8s.api.flowcontrol.v1.GroupSubject": {Name: "io.k8s.api.flowcontrol.v1.GroupSubject", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.GroupSubject": {Name: "io.k8s.api.flowcontrol.v1.GroupSubject", Order: []string{"name"}, Fields: map[string]ShapeField{
 		"name": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.flowcontrol.v1.LimitResponse": {Name: "io.k8s.api.flowcontrol.v1.LimitResponse", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.LimitResponse": {Name: "io.k8s.api.flowcontrol.v1.LimitResponse", Order: []string{"type", "queuing"}, Fields: map[string]ShapeField{
 		"queuing": {Kind: KindObject, Type: "io.k8s.api.flowcontrol.v1.QueuingConfiguration"},
 		"type":    {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.flowcontrol.v1.LimitedPriorityLevelConfiguration": {Name: "io.k8s.api.flowcontrol.v1.LimitedPriorityLevelConfiguration", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.LimitedPriorityLevelConfiguration": {Name: "io.k8s.api.flowcontrol.v1.LimitedPriorityLevelConfiguration", Order: []string{"nominalConcurrencyShares", "limitResponse", "lendablePercent", "borrowingLimitPercent"}, Fields: map[string]ShapeField{
 		"borrowingLimitPercent":    {Kind: KindInteger},
 		"lendablePercent":          {Kind: KindInteger},
 		"limitResponse":            {Kind: KindObject, Type: "io.k8s.api.flowcontrol.v1.LimitResponse", Struct: true},
 		"nominalConcurrencyShares": {Kind: KindInteger, Null: true},
 	}},
-	"io.k8s.api.flowcontrol.v1.NonResourcePolicyRule": {Name: "io.k8s.api.flowcontrol.v1.NonResourcePolicyRule", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.NonResourcePolicyRule": {Name: "io.k8s.api.flowcontrol.v1.NonResourcePolicyRule", Order: []string{"verbs", "nonResourceURLs"}, Fields: map[string]ShapeField{
 		"nonResourceURLs": {Kind: KindArray, Elem: KindString},
 		"verbs":           {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.flowcontrol.v1.PolicyRulesWithSubjects": {Name: "io.k8s.api.flowcontrol.v1.PolicyRulesWithSubjects", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.PolicyRulesWithSubjects": {Name: "io.k8s.api.flowcontrol.v1.PolicyRulesWithSubjects", Order: []string{"subjects", "resourceRules", "nonResourceRules"}, Fields: map[string]ShapeField{
 		"nonResourceRules": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.flowcontrol.v1.NonResourcePolicyRule"},
 		"resourceRules":    {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.flowcontrol.v1.ResourcePolicyRule"},
 		"subjects":         {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.flowcontrol.v1.Subject"},
 	}},
-	"io.k8s.api.flowcontrol.v1.PriorityLevelConfiguration": {Name: "io.k8s.api.flowcontrol.v1.PriorityLevelConfiguration", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.PriorityLevelConfiguration": {Name: "io.k8s.api.flowcontrol.v1.PriorityLevelConfiguration", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationStatus", Struct: true},
 	}},
-	"io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationCondition": {Name: "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationCondition", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationCondition": {Name: "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationCondition", Order: []string{"type", "status", "lastTransitionTime", "reason", "message"}, Fields: map[string]ShapeField{
 		"lastTransitionTime": {Kind: KindString},
 		"message":            {Kind: KindString, OmitZero: true},
 		"reason":             {Kind: KindString, OmitZero: true},
 		"status":             {Kind: KindString, OmitZero: true},
 		"type":               {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationList": {Name: "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationList", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationList": {Name: "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.flowcontrol.v1.PriorityLevelConfiguration"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationReference": {Name: "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationReference", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationReference": {Name: "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationReference", Order: []string{"name"}, Fields: map[string]ShapeField{
 		"name": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationSpec": {Name: "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationSpec": {Name: "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationSpec", Order: []string{"type", "limited", "exempt"}, Fields: map[string]ShapeField{
 		"exempt":  {Kind: KindObject, Type: "io.k8s.api.flowcontrol.v1.ExemptPriorityLevelConfiguration"},
 		"limited": {Kind: KindObject, Type: "io.k8s.api.flowcontrol.v1.LimitedPriorityLevelConfiguration"},
 		"type":    {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationStatus": {Name: "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationStatus": {Name: "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationStatus", Order: []string{"conditions"}, Fields: map[string]ShapeField{
 		"conditions": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationCondition"},
 	}},
-	"io.k8s.api.flowcontrol.v1.QueuingConfiguration": {Name: "io.k8s.api.flowcontrol.v1.QueuingConfiguration", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.QueuingConfiguration": {Name: "io.k8s.api.flowcontrol.v1.QueuingConfiguration", Order: []string{"queues", "handSize", "queueLengthLimit"}, Fields: map[string]ShapeField{
 		"handSize":         {Kind: KindInteger, Always: true},
 		"queueLengthLimit": {Kind: KindInteger, Always: true},
 		"queues":           {Kind: KindInteger, Always: true},
 	}},
-	"io.k8s.api.flowcontrol.v1.ResourcePolicyRule": {Name: "io.k8s.api.flowcontrol.v1.ResourcePolicyRule", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.ResourcePolicyRule": {Name: "io.k8s.api.flowcontrol.v1.ResourcePolicyRule", Order: []string{"verbs", "apiGroups", "resources", "clusterScope", "namespaces"}, Fields: map[string]ShapeField{
 		"apiGroups":    {Kind: KindArray, Elem: KindString},
 		"clusterScope": {Kind: KindBoolean, OmitZero: true},
 		"namespaces":   {Kind: KindArray, Elem: KindString},
 		"resources":    {Kind: KindArray, Elem: KindString},
 		"verbs":        {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.flowcontrol.v1.ServiceAccountSubject": {Name: "io.k8s.api.flowcontrol.v1.ServiceAccountSubject", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.ServiceAccountSubject": {Name: "io.k8s.api.flowcontrol.v1.ServiceAccountSubject", Order: []string{"namespace", "name"}, Fields: map[string]ShapeField{
 		"name":      {Kind: KindString, Always: true},
 		"namespace": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.flowcontrol.v1.Subject": {Name: "io.k8s.api.flowcontrol.v1.Subject", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.Subject": {Name: "io.k8s.api.flowcontrol.v1.Subject", Order: []string{"kind", "user", "group", "serviceAccount"}, Fields: map[string]ShapeField{
 		"group":          {Kind: KindObject, Type: "io.k8s.api.flowcontrol.v1.GroupSubject"},
 		"kind":           {Kind: KindString, Always: true},
 		"serviceAccount": {Kind: KindObject, Type: "io.k8s.api.flowcontrol.v1.ServiceAccountSubject"},
 		"user":           {Kind: KindObject, Type: "io.k8s.api.flowcontrol.v1.UserSubject"},
 	}},
-	"io.k8s.api.flowcontrol.v1.UserSubject": {Name: "io.k8s.api.flowcontrol.v1.UserSubject", Fields: map[string]ShapeField{
+	"io.k8s.api.flowcontrol.v1.UserSubject": {Name: "io.k8s.api.flowcontrol.v1.UserSubject", Order: []string{"name"}, Fields: map[string]ShapeField{
 		"name": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.lifecycle.v1alpha1.Eviction": {Name: "io.k8s.api.lifecycle.v1alpha1.Eviction", Fields: map[string]ShapeField{
+	"io.k8s.api.lifecycle.v1alpha1.Eviction": {Name: "io.k8s.api.lifecycle.v1alpha1.Eviction", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.lifecycle.v1alpha1.EvictionSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.lifecycle.v1alpha1.EvictionStatus", Struct: true},
 	}},
-	"io.k8s.api.lifecycle.v1alpha1.EvictionList": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionList", Fields: map[string]ShapeField{
+	"io.k8s.api.lifecycle.v1alpha1.EvictionList": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.lifecycle.v1alpha1.Eviction"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.lifecycle.v1alpha1.EvictionPodReference": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionPodReference", Fields: map[string]ShapeField{
+	"io.k8s.api.lifecycle.v1alpha1.EvictionPodReference": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionPodReference", Order: []string{"name", "uid"}, Fields: map[string]ShapeField{
 		"name": {Kind: KindString, Always: true},
 		"uid":  {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.lifecycle.v1alpha1.EvictionRequest": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionRequest", Fields: map[string]ShapeField{
+	"io.k8s.api.lifecycle.v1alpha1.EvictionRequest": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionRequest", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.lifecycle.v1alpha1.EvictionRequestSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.lifecycle.v1alpha1.EvictionRequestStatus", Struct: true},
 	}},
-	"io.k8s.api.lifecycle.v1alpha1.EvictionRequestList": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionRequestList", Fields: map[string]ShapeField{
+	"io.k8s.api.lifecycle.v1alpha1.EvictionRequestList": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionRequestList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.lifecycle.v1alpha1.EvictionRequest"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.lifecycle.v1alpha1.EvictionRequestPodReference": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionRequestPodReference", Fields: map[string]ShapeField{
+	"io.k8s.api.lifecycle.v1alpha1.EvictionRequestPodReference": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionRequestPodReference", Order: []string{"name", "uid"}, Fields: map[string]ShapeField{
 		"name": {Kind: KindString, Always: true},
 		"uid":  {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.lifecycle.v1alpha1.EvictionRequestSpec": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionRequestSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.lifecycle.v1alpha1.EvictionRequestSpec": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionRequestSpec", Order: []string{"target", "requester", "intent"}, Fields: map[string]ShapeField{
 		"intent":    {Kind: KindString, Always: true},
 		"requester": {Kind: KindString, Always: true},
 		"target":    {Kind: KindObject, Type: "io.k8s.api.lifecycle.v1alpha1.EvictionRequestTarget", Struct: true},
 	}},
-	"io.k8s.api.lifecycle.v1alpha1.EvictionRequestStatus": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionRequestStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.lifecycle.v1alpha1.EvictionRequestStatus": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionRequestStatus", Order: []string{"conditions", "observedGeneration"}, Fields: map[string]ShapeField{
 		"conditions":         {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.Condition"},
 		"observedGeneration": {Kind: KindInteger},
 	}},
-	"io.k8s.api.lifecycle.v1alpha1.EvictionRequestTarget": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionRequestTarget", Fields: map[string]ShapeField{
+	"io.k8s.api.lifecycle.v1alpha1.EvictionRequestTarget": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionRequestTarget", Order: []string{"pod"}, Fields: map[string]ShapeField{
 		"pod": {Kind: KindObject, Type: "io.k8s.api.lifecycle.v1alpha1.EvictionRequestPodReference"},
 	}},
-	"io.k8s.api.lifecycle.v1alpha1.EvictionSpec": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.lifecycle.v1alpha1.EvictionSpec": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionSpec", Order: []string{"target"}, Fields: map[string]ShapeField{
 		"target": {Kind: KindObject, Type: "io.k8s.api.lifecycle.v1alpha1.EvictionTarget", Struct: true},
 	}},
-	"io.k8s.api.lifecycle.v1alpha1.EvictionStatus": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.lifecycle.v1alpha1.EvictionStatus": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionStatus", Order: []string{"conditions", "observedGeneration", "requesters", "targetResponders", "responders"}, Fields: map[string]ShapeField{
 		"conditions":         {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.Condition"},
 		"observedGeneration": {Kind: KindInteger},
 		"requesters":         {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.lifecycle.v1alpha1.Requester"},
 		"responders":         {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.lifecycle.v1alpha1.ResponderStatus"},
 		"targetResponders":   {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.lifecycle.v1alpha1.TargetResponder"},
 	}},
-	"io.k8s.api.lifecycle.v1alpha1.EvictionTarget": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionTarget", Fields: map[string]ShapeField{
+	"io.k8s.api.lifecycle.v1alpha1.EvictionTarget": {Name: "io.k8s.api.lifecycle.v1alpha1.EvictionTarget", Order: []string{"pod"}, Fields: map[string]ShapeField{
 		"pod": {Kind: KindObject, Type: "io.k8s.api.lifecycle.v1alpha1.EvictionPodReference"},
 	}},
-	"io.k8s.api.lifecycle.v1alpha1.Requester": {Name: "io.k8s.api.lifecycle.v1alpha1.Requester", Fields: map[string]ShapeField{
+	"io.k8s.api.lifecycle.v1alpha1.Requester": {Name: "io.k8s.api.lifecycle.v1alpha1.Requester", Order: []string{"name", "intent"}, Fields: map[string]ShapeField{
 		"intent": {Kind: KindString, Always: true},
 		"name":   {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.lifecycle.v1alpha1.ResponderStatus": {Name: "io.k8s.api.lifecycle.v1alpha1.ResponderStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.lifecycle.v1alpha1.ResponderStatus": {Name: "io.k8s.api.lifecycle.v1alpha1.ResponderStatus", Order: []string{"name", "startTime", "heartbeatTime", "expectedCompletionTime", "completionTime", "message"}, Fields: map[string]ShapeField{
 		"completionTime":         {Kind: KindString},
 		"expectedCompletionTime": {Kind: KindString},
 		"heartbeatTime":          {Kind: KindString},
@@ -5264,181 +5264,181 @@ var shapes = map[string]Shape{
 		"name":                   {Kind: KindString, Always: true},
 		"startTime":              {Kind: KindString},
 	}},
-	"io.k8s.api.lifecycle.v1alpha1.TargetResponder": {Name: "io.k8s.api.lifecycle.v1alpha1.TargetResponder", Fields: map[string]ShapeField{
+	"io.k8s.api.lifecycle.v1alpha1.TargetResponder": {Name: "io.k8s.api.lifecycle.v1alpha1.TargetResponder", Order: []string{"name", "priority", "state"}, Fields: map[string]ShapeField{
 		"name":     {Kind: KindString, Always: true},
 		"priority": {Kind: KindInteger, Null: true},
 		"state":    {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.networking.v1.HTTPIngressPath": {Name: "io.k8s.api.networking.v1.HTTPIngressPath", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.HTTPIngressPath": {Name: "io.k8s.api.networking.v1.HTTPIngressPath", Order: []string{"path", "pathType", "backend"}, Fields: map[string]ShapeField{
 		"backend":  {Kind: KindObject, Type: "io.k8s.api.networking.v1.IngressBackend", Struct: true},
 		"path":     {Kind: KindString, OmitZero: true},
 		"pathType": {Kind: KindString, Null: true},
 	}},
-	"io.k8s.api.networking.v1.HTTPIngressRuleValue": {Name: "io.k8s.api.networking.v1.HTTPIngressRuleValue", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.HTTPIngressRuleValue": {Name: "io.k8s.api.networking.v1.HTTPIngressRuleValue", Order: []string{"paths"}, Fields: map[string]ShapeField{
 		"paths": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.networking.v1.HTTPIngressPath"},
 	}},
-	"io.k8s.api.networking.v1.IPAddress": {Name: "io.k8s.api.networking.v1.IPAddress", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.IPAddress": {Name: "io.k8s.api.networking.v1.IPAddress", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.networking.v1.IPAddressSpec", Struct: true},
 	}},
-	"io.k8s.api.networking.v1.IPAddressList": {Name: "io.k8s.api.networking.v1.IPAddressList", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.IPAddressList": {Name: "io.k8s.api.networking.v1.IPAddressList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.networking.v1.IPAddress"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.networking.v1.IPAddressSpec": {Name: "io.k8s.api.networking.v1.IPAddressSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.IPAddressSpec": {Name: "io.k8s.api.networking.v1.IPAddressSpec", Order: []string{"parentRef"}, Fields: map[string]ShapeField{
 		"parentRef": {Kind: KindObject, Type: "io.k8s.api.networking.v1.ParentReference"},
 	}},
-	"io.k8s.api.networking.v1.IPBlock": {Name: "io.k8s.api.networking.v1.IPBlock", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.IPBlock": {Name: "io.k8s.api.networking.v1.IPBlock", Order: []string{"cidr", "except"}, Fields: map[string]ShapeField{
 		"cidr":   {Kind: KindString, Always: true},
 		"except": {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.networking.v1.Ingress": {Name: "io.k8s.api.networking.v1.Ingress", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.Ingress": {Name: "io.k8s.api.networking.v1.Ingress", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.networking.v1.IngressSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.networking.v1.IngressStatus", Struct: true},
 	}},
-	"io.k8s.api.networking.v1.IngressBackend": {Name: "io.k8s.api.networking.v1.IngressBackend", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.IngressBackend": {Name: "io.k8s.api.networking.v1.IngressBackend", Order: []string{"service", "resource"}, Fields: map[string]ShapeField{
 		"resource": {Kind: KindObject, Type: "io.k8s.api.core.v1.TypedLocalObjectReference"},
 		"service":  {Kind: KindObject, Type: "io.k8s.api.networking.v1.IngressServiceBackend"},
 	}},
-	"io.k8s.api.networking.v1.IngressClass": {Name: "io.k8s.api.networking.v1.IngressClass", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.IngressClass": {Name: "io.k8s.api.networking.v1.IngressClass", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.networking.v1.IngressClassSpec", Struct: true},
 	}},
-	"io.k8s.api.networking.v1.IngressClassList": {Name: "io.k8s.api.networking.v1.IngressClassList", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.IngressClassList": {Name: "io.k8s.api.networking.v1.IngressClassList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.networking.v1.IngressClass"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.networking.v1.IngressClassParametersReference": {Name: "io.k8s.api.networking.v1.IngressClassParametersReference", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.IngressClassParametersReference": {Name: "io.k8s.api.networking.v1.IngressClassParametersReference", Order: []string{"apiGroup", "kind", "name", "scope", "namespace"}, Fields: map[string]ShapeField{
 		"apiGroup":  {Kind: KindString},
 		"kind":      {Kind: KindString, Always: true},
 		"name":      {Kind: KindString, Always: true},
 		"namespace": {Kind: KindString},
 		"scope":     {Kind: KindString, Null: true},
 	}},
-	"io.k8s.api.networking.v1.IngressClassSpec": {Name: "io.k8s.api.networking.v1.IngressClassSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.IngressClassSpec": {Name: "io.k8s.api.networking.v1.IngressClassSpec", Order: []string{"controller", "parameters"}, Fields: map[string]ShapeField{
 		"controller": {Kind: KindString, OmitZero: true},
 		"parameters": {Kind: KindObject, Type: "io.k8s.api.networking.v1.IngressClassParametersReference"},
 	}},
-	"io.k8s.api.networking.v1.IngressList": {Name: "io.k8s.api.networking.v1.IngressList", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.IngressList": {Name: "io.k8s.api.networking.v1.IngressList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.networking.v1.Ingress"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.networking.v1.IngressLoadBalancerIngress": {Name: "io.k8s.api.networking.v1.IngressLoadBalancerIngress", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.IngressLoadBalancerIngress": {Name: "io.k8s.api.networking.v1.IngressLoadBalancerIngress", Order: []string{"ip", "hostname", "ports"}, Fields: map[string]ShapeField{
 		"hostname": {Kind: KindString, OmitZero: true},
 		"ip":       {Kind: KindString, OmitZero: true},
 		"ports":    {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.networking.v1.IngressPortStatus"},
 	}},
-	"io.k8s.api.networking.v1.IngressLoadBalancerStatus": {Name: "io.k8s.api.networking.v1.IngressLoadBalancerStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.IngressLoadBalancerStatus": {Name: "io.k8s.api.networking.v1.IngressLoadBalancerStatus", Order: []string{"ingress"}, Fields: map[string]ShapeField{
 		"ingress": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.networking.v1.IngressLoadBalancerIngress"},
 	}},
-	"io.k8s.api.networking.v1.IngressPortStatus": {Name: "io.k8s.api.networking.v1.IngressPortStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.IngressPortStatus": {Name: "io.k8s.api.networking.v1.IngressPortStatus", Order: []string{"port", "protocol", "error"}, Fields: map[string]ShapeField{
 		"error":    {Kind: KindString},
 		"port":     {Kind: KindInteger, Always: true},
 		"protocol": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.networking.v1.IngressRule": {Name: "io.k8s.api.networking.v1.IngressRule", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.IngressRule": {Name: "io.k8s.api.networking.v1.IngressRule", Order: []string{"host", "http"}, Fields: map[string]ShapeField{
 		"host": {Kind: KindString, OmitZero: true},
 		"http": {Kind: KindObject, Type: "io.k8s.api.networking.v1.HTTPIngressRuleValue"},
 	}},
-	"io.k8s.api.networking.v1.IngressServiceBackend": {Name: "io.k8s.api.networking.v1.IngressServiceBackend", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.IngressServiceBackend": {Name: "io.k8s.api.networking.v1.IngressServiceBackend", Order: []string{"name", "port"}, Fields: map[string]ShapeField{
 		"name": {Kind: KindString, Always: true},
 		"port": {Kind: KindObject, Type: "io.k8s.api.networking.v1.ServiceBackendPort", Struct: true},
 	}},
-	"io.k8s.api.networking.v1.IngressSpec": {Name: "io.k8s.api.networking.v1.IngressSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.IngressSpec": {Name: "io.k8s.api.networking.v1.IngressSpec", Order: []string{"ingressClassName", "defaultBackend", "tls", "rules"}, Fields: map[string]ShapeField{
 		"defaultBackend":   {Kind: KindObject, Type: "io.k8s.api.networking.v1.IngressBackend"},
 		"ingressClassName": {Kind: KindString},
 		"rules":            {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.networking.v1.IngressRule"},
 		"tls":              {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.networking.v1.IngressTLS"},
 	}},
-	"io.k8s.api.networking.v1.IngressStatus": {Name: "io.k8s.api.networking.v1.IngressStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.IngressStatus": {Name: "io.k8s.api.networking.v1.IngressStatus", Order: []string{"loadBalancer"}, Fields: map[string]ShapeField{
 		"loadBalancer": {Kind: KindObject, Type: "io.k8s.api.networking.v1.IngressLoadBalancerStatus", Struct: true},
 	}},
-	"io.k8s.api.networking.v1.IngressTLS": {Name: "io.k8s.api.networking.v1.IngressTLS", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.IngressTLS": {Name: "io.k8s.api.networking.v1.IngressTLS", Order: []string{"hosts", "secretName"}, Fields: map[string]ShapeField{
 		"hosts":      {Kind: KindArray, Elem: KindString},
 		"secretName": {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.networking.v1.NetworkPolicy": {Name: "io.k8s.api.networking.v1.NetworkPolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.NetworkPolicy": {Name: "io.k8s.api.networking.v1.NetworkPolicy", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.networking.v1.NetworkPolicySpec", Struct: true},
 	}},
-	"io.k8s.api.networking.v1.NetworkPolicyEgressRule": {Name: "io.k8s.api.networking.v1.NetworkPolicyEgressRule", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.NetworkPolicyEgressRule": {Name: "io.k8s.api.networking.v1.NetworkPolicyEgressRule", Order: []string{"ports", "to"}, Fields: map[string]ShapeField{
 		"ports": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.networking.v1.NetworkPolicyPort"},
 		"to":    {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.networking.v1.NetworkPolicyPeer"},
 	}},
-	"io.k8s.api.networking.v1.NetworkPolicyIngressRule": {Name: "io.k8s.api.networking.v1.NetworkPolicyIngressRule", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.NetworkPolicyIngressRule": {Name: "io.k8s.api.networking.v1.NetworkPolicyIngressRule", Order: []string{"ports", "from"}, Fields: map[string]ShapeField{
 		"from":  {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.networking.v1.NetworkPolicyPeer"},
 		"ports": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.networking.v1.NetworkPolicyPort"},
 	}},
-	"io.k8s.api.networking.v1.NetworkPolicyList": {Name: "io.k8s.api.networking.v1.NetworkPolicyList", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.NetworkPolicyList": {Name: "io.k8s.api.networking.v1.NetworkPolicyList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.networking.v1.NetworkPolicy"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.networking.v1.NetworkPolicyPeer": {Name: "io.k8s.api.networking.v1.NetworkPolicyPeer", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.NetworkPolicyPeer": {Name: "io.k8s.api.networking.v1.NetworkPolicyPeer", Order: []string{"podSelector", "namespaceSelector", "ipBlock"}, Fields: map[string]ShapeField{
 		"ipBlock":           {Kind: KindObject, Type: "io.k8s.api.networking.v1.IPBlock"},
 		"namespaceSelector": {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"podSelector":       {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 	}},
-	"io.k8s.api.networking.v1.NetworkPolicyPort": {Name: "io.k8s.api.networking.v1.NetworkPolicyPort", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.NetworkPolicyPort": {Name: "io.k8s.api.networking.v1.NetworkPolicyPort", Order: []string{"protocol", "port", "endPort"}, Fields: map[string]ShapeField{
 		"endPort":  {Kind: KindInteger},
 		"port":     {Kind: KindIntOrString},
 		"protocol": {Kind: KindString},
 	}},
-	"io.k8s.api.networking.v1.NetworkPolicySpec": {Name: "io.k8s.api.networking.v1.NetworkPolicySpec", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.NetworkPolicySpec": {Name: "io.k8s.api.networking.v1.NetworkPolicySpec", Order: []string{"podSelector", "ingress", "egress", "policyTypes"}, Fields: map[string]ShapeField{
 		"egress":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.networking.v1.NetworkPolicyEgressRule"},
 		"ingress":     {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.networking.v1.NetworkPolicyIngressRule"},
 		"podSelector": {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector", Struct: true},
 		"policyTypes": {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.networking.v1.ParentReference": {Name: "io.k8s.api.networking.v1.ParentReference", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.ParentReference": {Name: "io.k8s.api.networking.v1.ParentReference", Order: []string{"group", "resource", "namespace", "name"}, Fields: map[string]ShapeField{
 		"group":     {Kind: KindString, OmitZero: true},
 		"name":      {Kind: KindString, OmitZero: true},
 		"namespace": {Kind: KindString, OmitZero: true},
 		"resource":  {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.networking.v1.ServiceBackendPort": {Name: "io.k8s.api.networking.v1.ServiceBackendPort", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.ServiceBackendPort": {Name: "io.k8s.api.networking.v1.ServiceBackendPort", Order: []string{"name", "number"}, Fields: map[string]ShapeField{
 		"name":   {Kind: KindString, OmitZero: true},
 		"number": {Kind: KindInteger, OmitZero: true},
 	}},
-	"io.k8s.api.networking.v1.ServiceCIDR": {Name: "io.k8s.api.networking.v1.ServiceCIDR", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.ServiceCIDR": {Name: "io.k8s.api.networking.v1.ServiceCIDR", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.networking.v1.ServiceCIDRSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.networking.v1.ServiceCIDRStatus", Struct: true},
 	}},
-	"io.k8s.api.networking.v1.ServiceCIDRList": {Name: "io.k8s.api.networking.v1.ServiceCIDRList", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.ServiceCIDRList": {Name: "io.k8s.api.networking.v1.ServiceCIDRList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.networking.v1.ServiceCIDR"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.networking.v1.ServiceCIDRSpec": {Name: "io.k8s.api.networking.v1.ServiceCIDRSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.ServiceCIDRSpec": {Name: "io.k8s.api.networking.v1.ServiceCIDRSpec", Order: []string{"cidrs"}, Fields: map[string]ShapeField{
 		"cidrs": {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.networking.v1.ServiceCIDRStatus": {Name: "io.k8s.api.networking.v1.ServiceCIDRStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.networking.v1.ServiceCIDRStatus": {Name: "io.k8s.api.networking.v1.ServiceCIDRStatus", Order: []string{"conditions"}, Fields: map[string]ShapeField{
 		"conditions": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.Condition"},
 	}},
-	"io.k8s.api.node.v1.Overhead": {Name: "io.k8s.api.node.v1.Overhead", Fields: map[string]ShapeField{
+	"io.k8s.api.node.v1.Overhead": {Name: "io.k8s.api.node.v1.Overhead", Order: []string{"podFixed"}, Fields: map[string]ShapeField{
 		"podFixed": {Kind: KindMap, Elem: KindQuantity},
 	}},
-	"io.k8s.api.node.v1.RuntimeClass": {Name: "io.k8s.api.node.v1.RuntimeClass", Fields: map[string]ShapeField{
+	"io.k8s.api.node.v1.RuntimeClass": {Name: "io.k8s.api.node.v1.RuntimeClass", Order: []string{"kind", "apiVersion", "metadata", "handler", "overhead", "scheduling"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"handler":    {Kind: KindString, Always: true},
 		"kind":       {Kind: KindString, OmitZero: true},
@@ -5446,42 +5446,42 @@ var shapes = map[string]Shape{
 		"overhead":   {Kind: KindObject, Type: "io.k8s.api.node.v1.Overhead"},
 		"scheduling": {Kind: KindObject, Type: "io.k8s.api.node.v1.Scheduling"},
 	}},
-	"io.k8s.api.node.v1.RuntimeClassList": {Name: "io.k8s.api.node.v1.RuntimeClassList", Fields: map[string]ShapeField{
+	"io.k8s.api.node.v1.RuntimeClassList": {Name: "io.k8s.api.node.v1.RuntimeClassList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.node.v1.RuntimeClass"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.node.v1.Scheduling": {Name: "io.k8s.api.node.v1.Scheduling", Fields: map[string]ShapeField{
+	"io.k8s.api.node.v1.Scheduling": {Name: "io.k8s.api.node.v1.Scheduling", Order: []string{"nodeSelector", "tolerations"}, Fields: map[string]ShapeField{
 		"nodeSelector": {Kind: KindMap, Elem: KindString},
 		"tolerations":  {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.Toleration"},
 	}},
-	"io.k8s.api.policy.v1.Eviction": {Name: "io.k8s.api.policy.v1.Eviction", Fields: map[string]ShapeField{
+	"io.k8s.api.policy.v1.Eviction": {Name: "io.k8s.api.policy.v1.Eviction", Order: []string{"kind", "apiVersion", "metadata", "deleteOptions"}, Fields: map[string]ShapeField{
 		"apiVersion":    {Kind: KindString, OmitZero: true},
 		"deleteOptions": {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions"},
 		"kind":          {Kind: KindString, OmitZero: true},
 		"metadata":      {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 	}},
-	"io.k8s.api.policy.v1.PodDisruptionBudget": {Name: "io.k8s.api.policy.v1.PodDisruptionBudget", Fields: map[string]ShapeField{
+	"io.k8s.api.policy.v1.PodDisruptionBudget": {Name: "io.k8s.api.policy.v1.PodDisruptionBudget", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.policy.v1.PodDisruptionBudgetSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.policy.v1.PodDisruptionBudgetStatus", Struct: true},
 	}},
-	"io.k8s.api.policy.v1.PodDisruptionBudgetList": {Name: "io.k8s.api.policy.v1.PodDisruptionBudgetList", Fields: map[string]ShapeField{
+	"io.k8s.api.policy.v1.PodDisruptionBudgetList": {Name: "io.k8s.api.policy.v1.PodDisruptionBudgetList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.policy.v1.PodDisruptionBudget"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.policy.v1.PodDisruptionBudgetSpec": {Name: "io.k8s.api.policy.v1.PodDisruptionBudgetSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.policy.v1.PodDisruptionBudgetSpec": {Name: "io.k8s.api.policy.v1.PodDisruptionBudgetSpec", Order: []string{"minAvailable", "selector", "maxUnavailable", "unhealthyPodEvictionPolicy"}, Fields: map[string]ShapeField{
 		"maxUnavailable":             {Kind: KindIntOrString},
 		"minAvailable":               {Kind: KindIntOrString},
 		"selector":                   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"unhealthyPodEvictionPolicy": {Kind: KindString},
 	}},
-	"io.k8s.api.policy.v1.PodDisruptionBudgetStatus": {Name: "io.k8s.api.policy.v1.PodDisruptionBudgetStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.policy.v1.PodDisruptionBudgetStatus": {Name: "io.k8s.api.policy.v1.PodDisruptionBudgetStatus", Order: []string{"observedGeneration", "disruptedPods", "disruptionsAllowed", "currentHealthy", "desiredHealthy", "expectedPods", "conditions"}, Fields: map[string]ShapeField{
 		"conditions":         {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.Condition"},
 		"currentHealthy":     {Kind: KindInteger, Always: true},
 		"desiredHealthy":     {Kind: KindInteger, Always: true},
@@ -5490,79 +5490,79 @@ var shapes = map[string]Shape{
 		"expectedPods":       {Kind: KindInteger, Always: true},
 		"observedGeneration": {Kind: KindInteger, OmitZero: true},
 	}},
-	"io.k8s.api.rbac.v1.AggregationRule": {Name: "io.k8s.api.rbac.v1.AggregationRule", Fields: map[string]ShapeField{
+	"io.k8s.api.rbac.v1.AggregationRule": {Name: "io.k8s.api.rbac.v1.AggregationRule", Order: []string{"clusterRoleSelectors"}, Fields: map[string]ShapeField{
 		"clusterRoleSelectors": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 	}},
-	"io.k8s.api.rbac.v1.ClusterRole": {Name: "io.k8s.api.rbac.v1.ClusterRole", Fields: map[string]ShapeField{
+	"io.k8s.api.rbac.v1.ClusterRole": {Name: "io.k8s.api.rbac.v1.ClusterRole", Order: []string{"kind", "apiVersion", "metadata", "rules", "aggregationRule"}, Fields: map[string]ShapeField{
 		"aggregationRule": {Kind: KindObject, Type: "io.k8s.api.rbac.v1.AggregationRule"},
 		"apiVersion":      {Kind: KindString, OmitZero: true},
 		"kind":            {Kind: KindString, OmitZero: true},
 		"metadata":        {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"rules":           {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.rbac.v1.PolicyRule"},
 	}},
-	"io.k8s.api.rbac.v1.ClusterRoleBinding": {Name: "io.k8s.api.rbac.v1.ClusterRoleBinding", Fields: map[string]ShapeField{
+	"io.k8s.api.rbac.v1.ClusterRoleBinding": {Name: "io.k8s.api.rbac.v1.ClusterRoleBinding", Order: []string{"kind", "apiVersion", "metadata", "subjects", "roleRef"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"roleRef":    {Kind: KindObject, Type: "io.k8s.api.rbac.v1.RoleRef", Struct: true},
 		"subjects":   {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.rbac.v1.Subject"},
 	}},
-	"io.k8s.api.rbac.v1.ClusterRoleBindingList": {Name: "io.k8s.api.rbac.v1.ClusterRoleBindingList", Fields: map[string]ShapeField{
+	"io.k8s.api.rbac.v1.ClusterRoleBindingList": {Name: "io.k8s.api.rbac.v1.ClusterRoleBindingList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.rbac.v1.ClusterRoleBinding"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.rbac.v1.ClusterRoleList": {Name: "io.k8s.api.rbac.v1.ClusterRoleList", Fields: map[string]ShapeField{
+	"io.k8s.api.rbac.v1.ClusterRoleList": {Name: "io.k8s.api.rbac.v1.ClusterRoleList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.rbac.v1.ClusterRole"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.rbac.v1.PolicyRule": {Name: "io.k8s.api.rbac.v1.PolicyRule", Fields: map[string]ShapeField{
+	"io.k8s.api.rbac.v1.PolicyRule": {Name: "io.k8s.api.rbac.v1.PolicyRule", Order: []string{"verbs", "apiGroups", "resources", "resourceNames", "nonResourceURLs"}, Fields: map[string]ShapeField{
 		"apiGroups":       {Kind: KindArray, Elem: KindString},
 		"nonResourceURLs": {Kind: KindArray, Elem: KindString},
 		"resourceNames":   {Kind: KindArray, Elem: KindString},
 		"resources":       {Kind: KindArray, Elem: KindString},
 		"verbs":           {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.rbac.v1.Role": {Name: "io.k8s.api.rbac.v1.Role", Fields: map[string]ShapeField{
+	"io.k8s.api.rbac.v1.Role": {Name: "io.k8s.api.rbac.v1.Role", Order: []string{"kind", "apiVersion", "metadata", "rules"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"rules":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.rbac.v1.PolicyRule"},
 	}},
-	"io.k8s.api.rbac.v1.RoleBinding": {Name: "io.k8s.api.rbac.v1.RoleBinding", Fields: map[string]ShapeField{
+	"io.k8s.api.rbac.v1.RoleBinding": {Name: "io.k8s.api.rbac.v1.RoleBinding", Order: []string{"kind", "apiVersion", "metadata", "subjects", "roleRef"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"roleRef":    {Kind: KindObject, Type: "io.k8s.api.rbac.v1.RoleRef", Struct: true},
 		"subjects":   {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.rbac.v1.Subject"},
 	}},
-	"io.k8s.api.rbac.v1.RoleBindingList": {Name: "io.k8s.api.rbac.v1.RoleBindingList", Fields: map[string]ShapeField{
+	"io.k8s.api.rbac.v1.RoleBindingList": {Name: "io.k8s.api.rbac.v1.RoleBindingList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.rbac.v1.RoleBinding"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.rbac.v1.RoleList": {Name: "io.k8s.api.rbac.v1.RoleList", Fields: map[string]ShapeField{
+	"io.k8s.api.rbac.v1.RoleList": {Name: "io.k8s.api.rbac.v1.RoleList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.rbac.v1.Role"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.rbac.v1.RoleRef": {Name: "io.k8s.api.rbac.v1.RoleRef", Fields: map[string]ShapeField{
+	"io.k8s.api.rbac.v1.RoleRef": {Name: "io.k8s.api.rbac.v1.RoleRef", Order: []string{"apiGroup", "kind", "name"}, Fields: map[string]ShapeField{
 		"apiGroup": {Kind: KindString, Always: true},
 		"kind":     {Kind: KindString, Always: true},
 		"name":     {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.rbac.v1.Subject": {Name: "io.k8s.api.rbac.v1.Subject", Fields: map[string]ShapeField{
+	"io.k8s.api.rbac.v1.Subject": {Name: "io.k8s.api.rbac.v1.Subject", Order: []string{"kind", "apiGroup", "name", "namespace"}, Fields: map[string]ShapeField{
 		"apiGroup":  {Kind: KindString, OmitZero: true},
 		"kind":      {Kind: KindString, Always: true},
 		"name":      {Kind: KindString, Always: true},
 		"namespace": {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.resource.v1.AllocatedDeviceStatus": {Name: "io.k8s.api.resource.v1.AllocatedDeviceStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.AllocatedDeviceStatus": {Name: "io.k8s.api.resource.v1.AllocatedDeviceStatus", Order: []string{"driver", "pool", "device", "shareID", "conditions", "data", "networkData"}, Fields: map[string]ShapeField{
 		"conditions":  {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.Condition"},
 		"data":        {Kind: KindAny},
 		"device":      {Kind: KindString, Always: true},
@@ -5571,35 +5571,35 @@ var shapes = map[string]Shape{
 		"pool":        {Kind: KindString, Always: true},
 		"shareID":     {Kind: KindString},
 	}},
-	"io.k8s.api.resource.v1.AllocationResult": {Name: "io.k8s.api.resource.v1.AllocationResult", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.AllocationResult": {Name: "io.k8s.api.resource.v1.AllocationResult", Order: []string{"devices", "nodeSelector", "allocationTimestamp"}, Fields: map[string]ShapeField{
 		"allocationTimestamp": {Kind: KindString},
 		"devices":             {Kind: KindObject, Type: "io.k8s.api.resource.v1.DeviceAllocationResult", Struct: true},
 		"nodeSelector":        {Kind: KindObject, Type: "io.k8s.api.core.v1.NodeSelector"},
 	}},
-	"io.k8s.api.resource.v1.CELDeviceSelector": {Name: "io.k8s.api.resource.v1.CELDeviceSelector", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.CELDeviceSelector": {Name: "io.k8s.api.resource.v1.CELDeviceSelector", Order: []string{"expression"}, Fields: map[string]ShapeField{
 		"expression": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.resource.v1.CapacityRequestPolicy": {Name: "io.k8s.api.resource.v1.CapacityRequestPolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.CapacityRequestPolicy": {Name: "io.k8s.api.resource.v1.CapacityRequestPolicy", Order: []string{"default", "validValues", "validRange"}, Fields: map[string]ShapeField{
 		"default":     {Kind: KindQuantity},
 		"validRange":  {Kind: KindObject, Type: "io.k8s.api.resource.v1.CapacityRequestPolicyRange"},
 		"validValues": {Kind: KindArray, Elem: KindQuantity},
 	}},
-	"io.k8s.api.resource.v1.CapacityRequestPolicyRange": {Name: "io.k8s.api.resource.v1.CapacityRequestPolicyRange", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.CapacityRequestPolicyRange": {Name: "io.k8s.api.resource.v1.CapacityRequestPolicyRange", Order: []string{"min", "max", "step"}, Fields: map[string]ShapeField{
 		"max":  {Kind: KindQuantity},
 		"min":  {Kind: KindQuantity},
 		"step": {Kind: KindQuantity},
 	}},
-	"io.k8s.api.resource.v1.CapacityRequirements": {Name: "io.k8s.api.resource.v1.CapacityRequirements", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.CapacityRequirements": {Name: "io.k8s.api.resource.v1.CapacityRequirements", Order: []string{"requests"}, Fields: map[string]ShapeField{
 		"requests": {Kind: KindMap, Elem: KindQuantity},
 	}},
-	"io.k8s.api.resource.v1.Counter": {Name: "io.k8s.api.resource.v1.Counter", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.Counter": {Name: "io.k8s.api.resource.v1.Counter", Order: []string{"value"}, Fields: map[string]ShapeField{
 		"value": {Kind: KindQuantity},
 	}},
-	"io.k8s.api.resource.v1.CounterSet": {Name: "io.k8s.api.resource.v1.CounterSet", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.CounterSet": {Name: "io.k8s.api.resource.v1.CounterSet", Order: []string{"name", "counters"}, Fields: map[string]ShapeField{
 		"counters": {Kind: KindMap, Elem: KindObject, Type: "io.k8s.api.resource.v1.Counter"},
 		"name":     {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.resource.v1.Device": {Name: "io.k8s.api.resource.v1.Device", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.Device": {Name: "io.k8s.api.resource.v1.Device", Order: []string{"name", "attributes", "capacity", "consumesCounters", "nodeName", "nodeSelector", "allNodes", "taints", "bindsToNode", "bindingConditions", "bindingFailureConditions", "allowMultipleAllocations", "nodeAllocatableResources"}, Fields: map[string]ShapeField{
 		"allNodes":                 {Kind: KindBoolean},
 		"allowMultipleAllocations": {Kind: KindBoolean},
 		"attributes":               {Kind: KindMap, Elem: KindObject, Type: "io.k8s.api.resource.v1.DeviceAttribute"},
@@ -5614,16 +5614,16 @@ var shapes = map[string]Shape{
 		"nodeSelector":             {Kind: KindObject, Type: "io.k8s.api.core.v1.NodeSelector"},
 		"taints":                   {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.DeviceTaint"},
 	}},
-	"io.k8s.api.resource.v1.DeviceAllocationConfiguration": {Name: "io.k8s.api.resource.v1.DeviceAllocationConfiguration", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceAllocationConfiguration": {Name: "io.k8s.api.resource.v1.DeviceAllocationConfiguration", Order: []string{"source", "requests", "opaque"}, Fields: map[string]ShapeField{
 		"opaque":   {Kind: KindObject, Type: "io.k8s.api.resource.v1.OpaqueDeviceConfiguration"},
 		"requests": {Kind: KindArray, Elem: KindString},
 		"source":   {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.resource.v1.DeviceAllocationResult": {Name: "io.k8s.api.resource.v1.DeviceAllocationResult", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceAllocationResult": {Name: "io.k8s.api.resource.v1.DeviceAllocationResult", Order: []string{"results", "config"}, Fields: map[string]ShapeField{
 		"config":  {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.DeviceAllocationConfiguration"},
 		"results": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.DeviceRequestAllocationResult"},
 	}},
-	"io.k8s.api.resource.v1.DeviceAttribute": {Name: "io.k8s.api.resource.v1.DeviceAttribute", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceAttribute": {Name: "io.k8s.api.resource.v1.DeviceAttribute", Order: []string{"int", "bool", "string", "version", "ints", "bools", "strings", "versions"}, Fields: map[string]ShapeField{
 		"bool":     {Kind: KindBoolean},
 		"bools":    {Kind: KindArray, Elem: KindBoolean},
 		"int":      {Kind: KindInteger},
@@ -5633,59 +5633,59 @@ var shapes = map[string]Shape{
 		"version":  {Kind: KindString},
 		"versions": {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.resource.v1.DeviceCapacity": {Name: "io.k8s.api.resource.v1.DeviceCapacity", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceCapacity": {Name: "io.k8s.api.resource.v1.DeviceCapacity", Order: []string{"value", "requestPolicy"}, Fields: map[string]ShapeField{
 		"requestPolicy": {Kind: KindObject, Type: "io.k8s.api.resource.v1.CapacityRequestPolicy"},
 		"value":         {Kind: KindQuantity},
 	}},
-	"io.k8s.api.resource.v1.DeviceClaim": {Name: "io.k8s.api.resource.v1.DeviceClaim", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceClaim": {Name: "io.k8s.api.resource.v1.DeviceClaim", Order: []string{"requests", "constraints", "config"}, Fields: map[string]ShapeField{
 		"config":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.DeviceClaimConfiguration"},
 		"constraints": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.DeviceConstraint"},
 		"requests":    {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.DeviceRequest"},
 	}},
-	"io.k8s.api.resource.v1.DeviceClaimConfiguration": {Name: "io.k8s.api.resource.v1.DeviceClaimConfiguration", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceClaimConfiguration": {Name: "io.k8s.api.resource.v1.DeviceClaimConfiguration", Order: []string{"requests", "opaque"}, Fields: map[string]ShapeField{
 		"opaque":   {Kind: KindObject, Type: "io.k8s.api.resource.v1.OpaqueDeviceConfiguration"},
 		"requests": {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.resource.v1.DeviceClass": {Name: "io.k8s.api.resource.v1.DeviceClass", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceClass": {Name: "io.k8s.api.resource.v1.DeviceClass", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.resource.v1.DeviceClassSpec", Struct: true},
 	}},
-	"io.k8s.api.resource.v1.DeviceClassConfiguration": {Name: "io.k8s.api.resource.v1.DeviceClassConfiguration", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceClassConfiguration": {Name: "io.k8s.api.resource.v1.DeviceClassConfiguration", Order: []string{"opaque"}, Fields: map[string]ShapeField{
 		"opaque": {Kind: KindObject, Type: "io.k8s.api.resource.v1.OpaqueDeviceConfiguration"},
 	}},
-	"io.k8s.api.resource.v1.DeviceClassList": {Name: "io.k8s.api.resource.v1.DeviceClassList", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceClassList": {Name: "io.k8s.api.resource.v1.DeviceClassList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.DeviceClass"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.resource.v1.DeviceClassSpec": {Name: "io.k8s.api.resource.v1.DeviceClassSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceClassSpec": {Name: "io.k8s.api.resource.v1.DeviceClassSpec", Order: []string{"selectors", "config", "extendedResourceName"}, Fields: map[string]ShapeField{
 		"config":               {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.DeviceClassConfiguration"},
 		"extendedResourceName": {Kind: KindString},
 		"selectors":            {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.DeviceSelector"},
 	}},
-	"io.k8s.api.resource.v1.DeviceConstraint": {Name: "io.k8s.api.resource.v1.DeviceConstraint", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceConstraint": {Name: "io.k8s.api.resource.v1.DeviceConstraint", Order: []string{"requests", "matchAttribute", "distinctAttribute"}, Fields: map[string]ShapeField{
 		"distinctAttribute": {Kind: KindString},
 		"matchAttribute":    {Kind: KindString},
 		"requests":          {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.resource.v1.DeviceCounterConsumption": {Name: "io.k8s.api.resource.v1.DeviceCounterConsumption", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceCounterConsumption": {Name: "io.k8s.api.resource.v1.DeviceCounterConsumption", Order: []string{"counterSet", "counters", "compatibilityGroups"}, Fields: map[string]ShapeField{
 		"compatibilityGroups": {Kind: KindArray, Elem: KindString},
 		"counterSet":          {Kind: KindString, Always: true},
 		"counters":            {Kind: KindMap, Elem: KindObject, Type: "io.k8s.api.resource.v1.Counter"},
 	}},
-	"io.k8s.api.resource.v1.DeviceDerivedAttribute": {Name: "io.k8s.api.resource.v1.DeviceDerivedAttribute", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceDerivedAttribute": {Name: "io.k8s.api.resource.v1.DeviceDerivedAttribute", Order: []string{"name", "expression"}, Fields: map[string]ShapeField{
 		"expression": {Kind: KindString, Always: true},
 		"name":       {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.resource.v1.DeviceRequest": {Name: "io.k8s.api.resource.v1.DeviceRequest", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceRequest": {Name: "io.k8s.api.resource.v1.DeviceRequest", Order: []string{"name", "exactly", "firstAvailable"}, Fields: map[string]ShapeField{
 		"exactly":        {Kind: KindObject, Type: "io.k8s.api.resource.v1.ExactDeviceRequest"},
 		"firstAvailable": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.DeviceSubRequest"},
 		"name":           {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.resource.v1.DeviceRequestAllocationResult": {Name: "io.k8s.api.resource.v1.DeviceRequestAllocationResult", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceRequestAllocationResult": {Name: "io.k8s.api.resource.v1.DeviceRequestAllocationResult", Order: []string{"request", "driver", "pool", "device", "adminAccess", "tolerations", "bindingConditions", "bindingFailureConditions", "shareID", "consumedCapacity", "skipNodeOperations"}, Fields: map[string]ShapeField{
 		"adminAccess":              {Kind: KindBoolean},
 		"bindingConditions":        {Kind: KindArray, Elem: KindString},
 		"bindingFailureConditions": {Kind: KindArray, Elem: KindString},
@@ -5698,10 +5698,10 @@ var shapes = map[string]Shape{
 		"skipNodeOperations":       {Kind: KindArray, Elem: KindString},
 		"tolerations":              {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.DeviceToleration"},
 	}},
-	"io.k8s.api.resource.v1.DeviceSelector": {Name: "io.k8s.api.resource.v1.DeviceSelector", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceSelector": {Name: "io.k8s.api.resource.v1.DeviceSelector", Order: []string{"cel"}, Fields: map[string]ShapeField{
 		"cel": {Kind: KindObject, Type: "io.k8s.api.resource.v1.CELDeviceSelector"},
 	}},
-	"io.k8s.api.resource.v1.DeviceSubRequest": {Name: "io.k8s.api.resource.v1.DeviceSubRequest", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceSubRequest": {Name: "io.k8s.api.resource.v1.DeviceSubRequest", Order: []string{"name", "deviceClassName", "selectors", "allocationMode", "count", "tolerations", "capacity", "derivedAttributes"}, Fields: map[string]ShapeField{
 		"allocationMode":    {Kind: KindString, OmitZero: true},
 		"capacity":          {Kind: KindObject, Type: "io.k8s.api.resource.v1.CapacityRequirements"},
 		"count":             {Kind: KindInteger, OmitZero: true},
@@ -5711,45 +5711,45 @@ var shapes = map[string]Shape{
 		"selectors":         {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.DeviceSelector"},
 		"tolerations":       {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.DeviceToleration"},
 	}},
-	"io.k8s.api.resource.v1.DeviceTaint": {Name: "io.k8s.api.resource.v1.DeviceTaint", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceTaint": {Name: "io.k8s.api.resource.v1.DeviceTaint", Order: []string{"key", "value", "effect", "timeAdded"}, Fields: map[string]ShapeField{
 		"effect":    {Kind: KindString, Always: true},
 		"key":       {Kind: KindString, Always: true},
 		"timeAdded": {Kind: KindString},
 		"value":     {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.resource.v1.DeviceTaintRule": {Name: "io.k8s.api.resource.v1.DeviceTaintRule", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceTaintRule": {Name: "io.k8s.api.resource.v1.DeviceTaintRule", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.resource.v1.DeviceTaintRuleSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.resource.v1.DeviceTaintRuleStatus", Struct: true},
 	}},
-	"io.k8s.api.resource.v1.DeviceTaintRuleList": {Name: "io.k8s.api.resource.v1.DeviceTaintRuleList", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceTaintRuleList": {Name: "io.k8s.api.resource.v1.DeviceTaintRuleList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.DeviceTaintRule"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.resource.v1.DeviceTaintRuleSpec": {Name: "io.k8s.api.resource.v1.DeviceTaintRuleSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceTaintRuleSpec": {Name: "io.k8s.api.resource.v1.DeviceTaintRuleSpec", Order: []string{"deviceSelector", "taint"}, Fields: map[string]ShapeField{
 		"deviceSelector": {Kind: KindObject, Type: "io.k8s.api.resource.v1.DeviceTaintSelector"},
 		"taint":          {Kind: KindObject, Type: "io.k8s.api.resource.v1.DeviceTaint", Struct: true},
 	}},
-	"io.k8s.api.resource.v1.DeviceTaintRuleStatus": {Name: "io.k8s.api.resource.v1.DeviceTaintRuleStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceTaintRuleStatus": {Name: "io.k8s.api.resource.v1.DeviceTaintRuleStatus", Order: []string{"conditions"}, Fields: map[string]ShapeField{
 		"conditions": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.Condition"},
 	}},
-	"io.k8s.api.resource.v1.DeviceTaintSelector": {Name: "io.k8s.api.resource.v1.DeviceTaintSelector", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceTaintSelector": {Name: "io.k8s.api.resource.v1.DeviceTaintSelector", Order: []string{"driver", "pool", "device"}, Fields: map[string]ShapeField{
 		"device": {Kind: KindString},
 		"driver": {Kind: KindString},
 		"pool":   {Kind: KindString},
 	}},
-	"io.k8s.api.resource.v1.DeviceToleration": {Name: "io.k8s.api.resource.v1.DeviceToleration", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.DeviceToleration": {Name: "io.k8s.api.resource.v1.DeviceToleration", Order: []string{"key", "operator", "value", "effect", "tolerationSeconds"}, Fields: map[string]ShapeField{
 		"effect":            {Kind: KindString, OmitZero: true},
 		"key":               {Kind: KindString, OmitZero: true},
 		"operator":          {Kind: KindString, Default: "\"Equal\"", OmitZero: true},
 		"tolerationSeconds": {Kind: KindInteger},
 		"value":             {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.resource.v1.ExactDeviceRequest": {Name: "io.k8s.api.resource.v1.ExactDeviceRequest", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.ExactDeviceRequest": {Name: "io.k8s.api.resource.v1.ExactDeviceRequest", Order: []string{"deviceClassName", "selectors", "allocationMode", "count", "adminAccess", "tolerations", "capacity", "derivedAttributes"}, Fields: map[string]ShapeField{
 		"adminAccess":       {Kind: KindBoolean},
 		"allocationMode":    {Kind: KindString, OmitZero: true},
 		"capacity":          {Kind: KindObject, Type: "io.k8s.api.resource.v1.CapacityRequirements"},
@@ -5759,89 +5759,89 @@ var shapes = map[string]Shape{
 		"selectors":         {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.DeviceSelector"},
 		"tolerations":       {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.DeviceToleration"},
 	}},
-	"io.k8s.api.resource.v1.NetworkDeviceData": {Name: "io.k8s.api.resource.v1.NetworkDeviceData", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.NetworkDeviceData": {Name: "io.k8s.api.resource.v1.NetworkDeviceData", Order: []string{"interfaceName", "ips", "hardwareAddress"}, Fields: map[string]ShapeField{
 		"hardwareAddress": {Kind: KindString, OmitZero: true},
 		"interfaceName":   {Kind: KindString, OmitZero: true},
 		"ips":             {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.resource.v1.NodeAllocatableMapping": {Name: "io.k8s.api.resource.v1.NodeAllocatableMapping", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.NodeAllocatableMapping": {Name: "io.k8s.api.resource.v1.NodeAllocatableMapping", Order: []string{"capacityKey", "capacityMultiplier", "deviceMultiplier"}, Fields: map[string]ShapeField{
 		"capacityKey":        {Kind: KindString},
 		"capacityMultiplier": {Kind: KindQuantity},
 		"deviceMultiplier":   {Kind: KindQuantity},
 	}},
-	"io.k8s.api.resource.v1.NodeAllocatableOverhead": {Name: "io.k8s.api.resource.v1.NodeAllocatableOverhead", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.NodeAllocatableOverhead": {Name: "io.k8s.api.resource.v1.NodeAllocatableOverhead", Order: []string{"perPod", "perContainer"}, Fields: map[string]ShapeField{
 		"perContainer": {Kind: KindQuantity},
 		"perPod":       {Kind: KindQuantity},
 	}},
-	"io.k8s.api.resource.v1.NodeAllocatableResource": {Name: "io.k8s.api.resource.v1.NodeAllocatableResource", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.NodeAllocatableResource": {Name: "io.k8s.api.resource.v1.NodeAllocatableResource", Order: []string{"mapping", "overhead"}, Fields: map[string]ShapeField{
 		"mapping":  {Kind: KindObject, Type: "io.k8s.api.resource.v1.NodeAllocatableMapping"},
 		"overhead": {Kind: KindObject, Type: "io.k8s.api.resource.v1.NodeAllocatableOverhead"},
 	}},
-	"io.k8s.api.resource.v1.OpaqueDeviceConfiguration": {Name: "io.k8s.api.resource.v1.OpaqueDeviceConfiguration", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.OpaqueDeviceConfiguration": {Name: "io.k8s.api.resource.v1.OpaqueDeviceConfiguration", Order: []string{"driver", "parameters"}, Fields: map[string]ShapeField{
 		"driver":     {Kind: KindString, Always: true},
 		"parameters": {Kind: KindAny},
 	}},
-	"io.k8s.api.resource.v1.ResourceClaim": {Name: "io.k8s.api.resource.v1.ResourceClaim", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.ResourceClaim": {Name: "io.k8s.api.resource.v1.ResourceClaim", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.resource.v1.ResourceClaimSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.resource.v1.ResourceClaimStatus", Struct: true},
 	}},
-	"io.k8s.api.resource.v1.ResourceClaimConsumerReference": {Name: "io.k8s.api.resource.v1.ResourceClaimConsumerReference", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.ResourceClaimConsumerReference": {Name: "io.k8s.api.resource.v1.ResourceClaimConsumerReference", Order: []string{"apiGroup", "resource", "name", "uid"}, Fields: map[string]ShapeField{
 		"apiGroup": {Kind: KindString, OmitZero: true},
 		"name":     {Kind: KindString, Always: true},
 		"resource": {Kind: KindString, Always: true},
 		"uid":      {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.resource.v1.ResourceClaimList": {Name: "io.k8s.api.resource.v1.ResourceClaimList", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.ResourceClaimList": {Name: "io.k8s.api.resource.v1.ResourceClaimList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.ResourceClaim"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.resource.v1.ResourceClaimSpec": {Name: "io.k8s.api.resource.v1.ResourceClaimSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.ResourceClaimSpec": {Name: "io.k8s.api.resource.v1.ResourceClaimSpec", Order: []string{"devices"}, Fields: map[string]ShapeField{
 		"devices": {Kind: KindObject, Type: "io.k8s.api.resource.v1.DeviceClaim", Struct: true},
 	}},
-	"io.k8s.api.resource.v1.ResourceClaimStatus": {Name: "io.k8s.api.resource.v1.ResourceClaimStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.ResourceClaimStatus": {Name: "io.k8s.api.resource.v1.ResourceClaimStatus", Order: []string{"allocation", "reservedFor", "devices"}, Fields: map[string]ShapeField{
 		"allocation":  {Kind: KindObject, Type: "io.k8s.api.resource.v1.AllocationResult"},
 		"devices":     {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.AllocatedDeviceStatus"},
 		"reservedFor": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.ResourceClaimConsumerReference"},
 	}},
-	"io.k8s.api.resource.v1.ResourceClaimTemplate": {Name: "io.k8s.api.resource.v1.ResourceClaimTemplate", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.ResourceClaimTemplate": {Name: "io.k8s.api.resource.v1.ResourceClaimTemplate", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.resource.v1.ResourceClaimTemplateSpec", Struct: true},
 	}},
-	"io.k8s.api.resource.v1.ResourceClaimTemplateList": {Name: "io.k8s.api.resource.v1.ResourceClaimTemplateList", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.ResourceClaimTemplateList": {Name: "io.k8s.api.resource.v1.ResourceClaimTemplateList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.ResourceClaimTemplate"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.resource.v1.ResourceClaimTemplateSpec": {Name: "io.k8s.api.resource.v1.ResourceClaimTemplateSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.ResourceClaimTemplateSpec": {Name: "io.k8s.api.resource.v1.ResourceClaimTemplateSpec", Order: []string{"metadata", "spec"}, Fields: map[string]ShapeField{
 		"metadata": {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":     {Kind: KindObject, Type: "io.k8s.api.resource.v1.ResourceClaimSpec", Struct: true},
 	}},
-	"io.k8s.api.resource.v1.ResourcePool": {Name: "io.k8s.api.resource.v1.ResourcePool", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.ResourcePool": {Name: "io.k8s.api.resource.v1.ResourcePool", Order: []string{"name", "generation", "resourceSliceCount"}, Fields: map[string]ShapeField{
 		"generation":         {Kind: KindInteger, Always: true},
 		"name":               {Kind: KindString, Always: true},
 		"resourceSliceCount": {Kind: KindInteger, Always: true},
 	}},
-	"io.k8s.api.resource.v1.ResourceSlice": {Name: "io.k8s.api.resource.v1.ResourceSlice", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.ResourceSlice": {Name: "io.k8s.api.resource.v1.ResourceSlice", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.resource.v1.ResourceSliceSpec", Struct: true},
 	}},
-	"io.k8s.api.resource.v1.ResourceSliceList": {Name: "io.k8s.api.resource.v1.ResourceSliceList", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.ResourceSliceList": {Name: "io.k8s.api.resource.v1.ResourceSliceList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.ResourceSlice"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.resource.v1.ResourceSliceSpec": {Name: "io.k8s.api.resource.v1.ResourceSliceSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1.ResourceSliceSpec": {Name: "io.k8s.api.resource.v1.ResourceSliceSpec", Order: []string{"driver", "pool", "nodeName", "nodeSelector", "allNodes", "devices", "perDeviceNodeSelection", "sharedCounters", "partitionTypeAttribute", "skipNodeOperations"}, Fields: map[string]ShapeField{
 		"allNodes":               {Kind: KindBoolean},
 		"devices":                {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.Device"},
 		"driver":                 {Kind: KindString, Always: true},
@@ -5853,44 +5853,44 @@ var shapes = map[string]Shape{
 		"sharedCounters":         {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1.CounterSet"},
 		"skipNodeOperations":     {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.resource.v1alpha3.DeviceTaint": {Name: "io.k8s.api.resource.v1alpha3.DeviceTaint", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1alpha3.DeviceTaint": {Name: "io.k8s.api.resource.v1alpha3.DeviceTaint", Order: []string{"key", "value", "effect", "timeAdded"}, Fields: map[string]ShapeField{
 		"effect":    {Kind: KindString, Always: true},
 		"key":       {Kind: KindString, Always: true},
 		"timeAdded": {Kind: KindString},
 		"value":     {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.resource.v1alpha3.DeviceTaintRule": {Name: "io.k8s.api.resource.v1alpha3.DeviceTaintRule", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1alpha3.DeviceTaintRule": {Name: "io.k8s.api.resource.v1alpha3.DeviceTaintRule", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.resource.v1alpha3.DeviceTaintRuleSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.resource.v1alpha3.DeviceTaintRuleStatus", Struct: true},
 	}},
-	"io.k8s.api.resource.v1alpha3.DeviceTaintRuleList": {Name: "io.k8s.api.resource.v1alpha3.DeviceTaintRuleList", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1alpha3.DeviceTaintRuleList": {Name: "io.k8s.api.resource.v1alpha3.DeviceTaintRuleList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1alpha3.DeviceTaintRule"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.resource.v1alpha3.DeviceTaintRuleSpec": {Name: "io.k8s.api.resource.v1alpha3.DeviceTaintRuleSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1alpha3.DeviceTaintRuleSpec": {Name: "io.k8s.api.resource.v1alpha3.DeviceTaintRuleSpec", Order: []string{"deviceSelector", "taint"}, Fields: map[string]ShapeField{
 		"deviceSelector": {Kind: KindObject, Type: "io.k8s.api.resource.v1alpha3.DeviceTaintSelector"},
 		"taint":          {Kind: KindObject, Type: "io.k8s.api.resource.v1alpha3.DeviceTaint", Struct: true},
 	}},
-	"io.k8s.api.resource.v1alpha3.DeviceTaintRuleStatus": {Name: "io.k8s.api.resource.v1alpha3.DeviceTaintRuleStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1alpha3.DeviceTaintRuleStatus": {Name: "io.k8s.api.resource.v1alpha3.DeviceTaintRuleStatus", Order: []string{"conditions"}, Fields: map[string]ShapeField{
 		"conditions": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.Condition"},
 	}},
-	"io.k8s.api.resource.v1alpha3.DeviceTaintSelector": {Name: "io.k8s.api.resource.v1alpha3.DeviceTaintSelector", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1alpha3.DeviceTaintSelector": {Name: "io.k8s.api.resource.v1alpha3.DeviceTaintSelector", Order: []string{"driver", "pool", "device"}, Fields: map[string]ShapeField{
 		"device": {Kind: KindString},
 		"driver": {Kind: KindString},
 		"pool":   {Kind: KindString},
 	}},
-	"io.k8s.api.resource.v1alpha3.PartitionTypeStatus": {Name: "io.k8s.api.resource.v1alpha3.PartitionTypeStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1alpha3.PartitionTypeStatus": {Name: "io.k8s.api.resource.v1alpha3.PartitionTypeStatus", Order: []string{"attribute", "type", "total", "allocatable"}, Fields: map[string]ShapeField{
 		"allocatable": {Kind: KindInteger},
 		"attribute":   {Kind: KindString, OmitZero: true},
 		"total":       {Kind: KindInteger},
 		"type":        {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.resource.v1alpha3.PoolStatus": {Name: "io.k8s.api.resource.v1alpha3.PoolStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1alpha3.PoolStatus": {Name: "io.k8s.api.resource.v1alpha3.PoolStatus", Order: []string{"driver", "poolName", "generation", "resourceSliceCount", "totalDevices", "allocatedDevices", "availableDevices", "unavailableDevices", "nodeName", "validationError", "partitionSummary", "shareableSummary"}, Fields: map[string]ShapeField{
 		"allocatedDevices":   {Kind: KindInteger},
 		"availableDevices":   {Kind: KindInteger},
 		"driver":             {Kind: KindString, OmitZero: true},
@@ -5904,42 +5904,42 @@ var shapes = map[string]Shape{
 		"unavailableDevices": {Kind: KindInteger},
 		"validationError":    {Kind: KindString},
 	}},
-	"io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequest": {Name: "io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequest", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequest": {Name: "io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequest", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestStatus"},
 	}},
-	"io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestList": {Name: "io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestList", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestList": {Name: "io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequest"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestSpec": {Name: "io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestSpec": {Name: "io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestSpec", Order: []string{"driver", "poolName", "limit", "defaultPartitionTypeAttribute"}, Fields: map[string]ShapeField{
 		"defaultPartitionTypeAttribute": {Kind: KindString},
 		"driver":                        {Kind: KindString, Always: true},
 		"limit":                         {Kind: KindInteger, Default: "100"},
 		"poolName":                      {Kind: KindString},
 	}},
-	"io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestStatus": {Name: "io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestStatus": {Name: "io.k8s.api.resource.v1alpha3.ResourcePoolStatusRequestStatus", Order: []string{"poolCount", "pools", "conditions"}, Fields: map[string]ShapeField{
 		"conditions": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.Condition"},
 		"poolCount":  {Kind: KindInteger},
 		"pools":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1alpha3.PoolStatus"},
 	}},
-	"io.k8s.api.resource.v1alpha3.ShareableCapacityStatus": {Name: "io.k8s.api.resource.v1alpha3.ShareableCapacityStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1alpha3.ShareableCapacityStatus": {Name: "io.k8s.api.resource.v1alpha3.ShareableCapacityStatus", Order: []string{"name", "total", "consumed", "available"}, Fields: map[string]ShapeField{
 		"available": {Kind: KindQuantity},
 		"consumed":  {Kind: KindQuantity},
 		"name":      {Kind: KindString, OmitZero: true},
 		"total":     {Kind: KindQuantity},
 	}},
-	"io.k8s.api.resource.v1alpha3.ShareableSummaryStatus": {Name: "io.k8s.api.resource.v1alpha3.ShareableSummaryStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1alpha3.ShareableSummaryStatus": {Name: "io.k8s.api.resource.v1alpha3.ShareableSummaryStatus", Order: []string{"fullyAvailableDevices", "partiallyAvailableDevices", "capacity"}, Fields: map[string]ShapeField{
 		"capacity":                  {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1alpha3.ShareableCapacityStatus"},
 		"fullyAvailableDevices":     {Kind: KindInteger},
 		"partiallyAvailableDevices": {Kind: KindInteger},
 	}},
-	"io.k8s.api.resource.v1beta1.AllocatedDeviceStatus": {Name: "io.k8s.api.resource.v1beta1.AllocatedDeviceStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.AllocatedDeviceStatus": {Name: "io.k8s.api.resource.v1beta1.AllocatedDeviceStatus", Order: []string{"driver", "pool", "device", "shareID", "conditions", "data", "networkData"}, Fields: map[string]ShapeField{
 		"conditions":  {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.Condition"},
 		"data":        {Kind: KindAny},
 		"device":      {Kind: KindString, Always: true},
@@ -5948,12 +5948,12 @@ var shapes = map[string]Shape{
 		"pool":        {Kind: KindString, Always: true},
 		"shareID":     {Kind: KindString},
 	}},
-	"io.k8s.api.resource.v1beta1.AllocationResult": {Name: "io.k8s.api.resource.v1beta1.AllocationResult", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.AllocationResult": {Name: "io.k8s.api.resource.v1beta1.AllocationResult", Order: []string{"devices", "nodeSelector", "allocationTimestamp"}, Fields: map[string]ShapeField{
 		"allocationTimestamp": {Kind: KindString},
 		"devices":             {Kind: KindObject, Type: "io.k8s.api.resource.v1beta1.DeviceAllocationResult", Struct: true},
 		"nodeSelector":        {Kind: KindObject, Type: "io.k8s.api.core.v1.NodeSelector"},
 	}},
-	"io.k8s.api.resource.v1beta1.BasicDevice": {Name: "io.k8s.api.resource.v1beta1.BasicDevice", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.BasicDevice": {Name: "io.k8s.api.resource.v1beta1.BasicDevice", Order: []string{"attributes", "capacity", "consumesCounters", "nodeName", "nodeSelector", "allNodes", "taints", "bindsToNode", "bindingConditions", "bindingFailureConditions", "allowMultipleAllocations", "nodeAllocatableResources"}, Fields: map[string]ShapeField{
 		"allNodes":                 {Kind: KindBoolean},
 		"allowMultipleAllocations": {Kind: KindBoolean},
 		"attributes":               {Kind: KindMap, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.DeviceAttribute"},
@@ -5967,43 +5967,43 @@ var shapes = map[string]Shape{
 		"nodeSelector":             {Kind: KindObject, Type: "io.k8s.api.core.v1.NodeSelector"},
 		"taints":                   {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.DeviceTaint"},
 	}},
-	"io.k8s.api.resource.v1beta1.CELDeviceSelector": {Name: "io.k8s.api.resource.v1beta1.CELDeviceSelector", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.CELDeviceSelector": {Name: "io.k8s.api.resource.v1beta1.CELDeviceSelector", Order: []string{"expression"}, Fields: map[string]ShapeField{
 		"expression": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.resource.v1beta1.CapacityRequestPolicy": {Name: "io.k8s.api.resource.v1beta1.CapacityRequestPolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.CapacityRequestPolicy": {Name: "io.k8s.api.resource.v1beta1.CapacityRequestPolicy", Order: []string{"default", "validValues", "validRange"}, Fields: map[string]ShapeField{
 		"default":     {Kind: KindQuantity},
 		"validRange":  {Kind: KindObject, Type: "io.k8s.api.resource.v1beta1.CapacityRequestPolicyRange"},
 		"validValues": {Kind: KindArray, Elem: KindQuantity},
 	}},
-	"io.k8s.api.resource.v1beta1.CapacityRequestPolicyRange": {Name: "io.k8s.api.resource.v1beta1.CapacityRequestPolicyRange", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.CapacityRequestPolicyRange": {Name: "io.k8s.api.resource.v1beta1.CapacityRequestPolicyRange", Order: []string{"min", "max", "step"}, Fields: map[string]ShapeField{
 		"max":  {Kind: KindQuantity},
 		"min":  {Kind: KindQuantity},
 		"step": {Kind: KindQuantity},
 	}},
-	"io.k8s.api.resource.v1beta1.CapacityRequirements": {Name: "io.k8s.api.resource.v1beta1.CapacityRequirements", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.CapacityRequirements": {Name: "io.k8s.api.resource.v1beta1.CapacityRequirements", Order: []string{"requests"}, Fields: map[string]ShapeField{
 		"requests": {Kind: KindMap, Elem: KindQuantity},
 	}},
-	"io.k8s.api.resource.v1beta1.Counter": {Name: "io.k8s.api.resource.v1beta1.Counter", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.Counter": {Name: "io.k8s.api.resource.v1beta1.Counter", Order: []string{"value"}, Fields: map[string]ShapeField{
 		"value": {Kind: KindQuantity},
 	}},
-	"io.k8s.api.resource.v1beta1.CounterSet": {Name: "io.k8s.api.resource.v1beta1.CounterSet", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.CounterSet": {Name: "io.k8s.api.resource.v1beta1.CounterSet", Order: []string{"name", "counters"}, Fields: map[string]ShapeField{
 		"counters": {Kind: KindMap, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.Counter"},
 		"name":     {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.resource.v1beta1.Device": {Name: "io.k8s.api.resource.v1beta1.Device", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.Device": {Name: "io.k8s.api.resource.v1beta1.Device", Order: []string{"name", "basic"}, Fields: map[string]ShapeField{
 		"basic": {Kind: KindObject, Type: "io.k8s.api.resource.v1beta1.BasicDevice"},
 		"name":  {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceAllocationConfiguration": {Name: "io.k8s.api.resource.v1beta1.DeviceAllocationConfiguration", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.DeviceAllocationConfiguration": {Name: "io.k8s.api.resource.v1beta1.DeviceAllocationConfiguration", Order: []string{"source", "requests", "opaque"}, Fields: map[string]ShapeField{
 		"opaque":   {Kind: KindObject, Type: "io.k8s.api.resource.v1beta1.OpaqueDeviceConfiguration"},
 		"requests": {Kind: KindArray, Elem: KindString},
 		"source":   {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceAllocationResult": {Name: "io.k8s.api.resource.v1beta1.DeviceAllocationResult", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.DeviceAllocationResult": {Name: "io.k8s.api.resource.v1beta1.DeviceAllocationResult", Order: []string{"results", "config"}, Fields: map[string]ShapeField{
 		"config":  {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.DeviceAllocationConfiguration"},
 		"results": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.DeviceRequestAllocationResult"},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceAttribute": {Name: "io.k8s.api.resource.v1beta1.DeviceAttribute", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.DeviceAttribute": {Name: "io.k8s.api.resource.v1beta1.DeviceAttribute", Order: []string{"int", "bool", "string", "version", "ints", "bools", "strings", "versions"}, Fields: map[string]ShapeField{
 		"bool":     {Kind: KindBoolean},
 		"bools":    {Kind: KindArray, Elem: KindBoolean},
 		"int":      {Kind: KindInteger},
@@ -6013,54 +6013,54 @@ var shapes = map[string]Shape{
 		"version":  {Kind: KindString},
 		"versions": {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceCapacity": {Name: "io.k8s.api.resource.v1beta1.DeviceCapacity", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.DeviceCapacity": {Name: "io.k8s.api.resource.v1beta1.DeviceCapacity", Order: []string{"value", "requestPolicy"}, Fields: map[string]ShapeField{
 		"requestPolicy": {Kind: KindObject, Type: "io.k8s.api.resource.v1beta1.CapacityRequestPolicy"},
 		"value":         {Kind: KindQuantity},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceClaim": {Name: "io.k8s.api.resource.v1beta1.DeviceClaim", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.DeviceClaim": {Name: "io.k8s.api.resource.v1beta1.DeviceClaim", Order: []string{"requests", "constraints", "config"}, Fields: map[string]ShapeField{
 		"config":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.DeviceClaimConfiguration"},
 		"constraints": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.DeviceConstraint"},
 		"requests":    {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.DeviceRequest"},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceClaimConfiguration": {Name: "io.k8s.api.resource.v1beta1.DeviceClaimConfiguration", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.DeviceClaimConfiguration": {Name: "io.k8s.api.resource.v1beta1.DeviceClaimConfiguration", Order: []string{"requests", "opaque"}, Fields: map[string]ShapeField{
 		"opaque":   {Kind: KindObject, Type: "io.k8s.api.resource.v1beta1.OpaqueDeviceConfiguration"},
 		"requests": {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceClass": {Name: "io.k8s.api.resource.v1beta1.DeviceClass", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.DeviceClass": {Name: "io.k8s.api.resource.v1beta1.DeviceClass", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.resource.v1beta1.DeviceClassSpec", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceClassConfiguration": {Name: "io.k8s.api.resource.v1beta1.DeviceClassConfiguration", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.DeviceClassConfiguration": {Name: "io.k8s.api.resource.v1beta1.DeviceClassConfiguration", Order: []string{"opaque"}, Fields: map[string]ShapeField{
 		"opaque": {Kind: KindObject, Type: "io.k8s.api.resource.v1beta1.OpaqueDeviceConfiguration"},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceClassList": {Name: "io.k8s.api.resource.v1beta1.DeviceClassList", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.DeviceClassList": {Name: "io.k8s.api.resource.v1beta1.DeviceClassList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.DeviceClass"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceClassSpec": {Name: "io.k8s.api.resource.v1beta1.DeviceClassSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.DeviceClassSpec": {Name: "io.k8s.api.resource.v1beta1.DeviceClassSpec", Order: []string{"selectors", "config", "extendedResourceName"}, Fields: map[string]ShapeField{
 		"config":               {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.DeviceClassConfiguration"},
 		"extendedResourceName": {Kind: KindString},
 		"selectors":            {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.DeviceSelector"},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceConstraint": {Name: "io.k8s.api.resource.v1beta1.DeviceConstraint", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.DeviceConstraint": {Name: "io.k8s.api.resource.v1beta1.DeviceConstraint", Order: []string{"requests", "matchAttribute", "distinctAttribute"}, Fields: map[string]ShapeField{
 		"distinctAttribute": {Kind: KindString},
 		"matchAttribute":    {Kind: KindString},
 		"requests":          {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceCounterConsumption": {Name: "io.k8s.api.resource.v1beta1.DeviceCounterConsumption", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.DeviceCounterConsumption": {Name: "io.k8s.api.resource.v1beta1.DeviceCounterConsumption", Order: []string{"counterSet", "counters", "compatibilityGroups"}, Fields: map[string]ShapeField{
 		"compatibilityGroups": {Kind: KindArray, Elem: KindString},
 		"counterSet":          {Kind: KindString, Always: true},
 		"counters":            {Kind: KindMap, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.Counter"},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceDerivedAttribute": {Name: "io.k8s.api.resource.v1beta1.DeviceDerivedAttribute", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.DeviceDerivedAttribute": {Name: "io.k8s.api.resource.v1beta1.DeviceDerivedAttribute", Order: []string{"name", "expression"}, Fields: map[string]ShapeField{
 		"expression": {Kind: KindString, Always: true},
 		"name":       {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceRequest": {Name: "io.k8s.api.resource.v1beta1.DeviceRequest", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.DeviceRequest": {Name: "io.k8s.api.resource.v1beta1.DeviceRequest", Order: []string{"name", "deviceClassName", "selectors", "allocationMode", "count", "adminAccess", "firstAvailable", "tolerations", "capacity", "derivedAttributes"}, Fields: map[string]ShapeField{
 		"adminAccess":       {Kind: KindBoolean},
 		"allocationMode":    {Kind: KindString, OmitZero: true},
 		"capacity":          {Kind: KindObject, Type: "io.k8s.api.resource.v1beta1.CapacityRequirements"},
@@ -6072,7 +6072,7 @@ var shapes = map[string]Shape{
 		"selectors":         {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.DeviceSelector"},
 		"tolerations":       {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.DeviceToleration"},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceRequestAllocationResult": {Name: "io.k8s.api.resource.v1beta1.DeviceRequestAllocationResult", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.DeviceRequestAllocationResult": {Name: "io.k8s.api.resource.v1beta1.DeviceRequestAllocationResult", Order: []string{"request", "driver", "pool", "device", "adminAccess", "tolerations", "bindingConditions", "bindingFailureConditions", "shareID", "consumedCapacity", "skipNodeOperations"}, Fields: map[string]ShapeField{
 		"adminAccess":              {Kind: KindBoolean},
 		"bindingConditions":        {Kind: KindArray, Elem: KindString},
 		"bindingFailureConditions": {Kind: KindArray, Elem: KindString},
@@ -6085,10 +6085,10 @@ var shapes = map[string]Shape{
 		"skipNodeOperations":       {Kind: KindArray, Elem: KindString},
 		"tolerations":              {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.DeviceToleration"},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceSelector": {Name: "io.k8s.api.resource.v1beta1.DeviceSelector", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.DeviceSelector": {Name: "io.k8s.api.resource.v1beta1.DeviceSelector", Order: []string{"cel"}, Fields: map[string]ShapeField{
 		"cel": {Kind: KindObject, Type: "io.k8s.api.resource.v1beta1.CELDeviceSelector"},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceSubRequest": {Name: "io.k8s.api.resource.v1beta1.DeviceSubRequest", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.DeviceSubRequest": {Name: "io.k8s.api.resource.v1beta1.DeviceSubRequest", Order: []string{"name", "deviceClassName", "selectors", "allocationMode", "count", "tolerations", "capacity", "derivedAttributes"}, Fields: map[string]ShapeField{
 		"allocationMode":    {Kind: KindString, OmitZero: true},
 		"capacity":          {Kind: KindObject, Type: "io.k8s.api.resource.v1beta1.CapacityRequirements"},
 		"count":             {Kind: KindInteger, OmitZero: true},
@@ -6098,102 +6098,102 @@ var shapes = map[string]Shape{
 		"selectors":         {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.DeviceSelector"},
 		"tolerations":       {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.DeviceToleration"},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceTaint": {Name: "io.k8s.api.resource.v1beta1.DeviceTaint", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.DeviceTaint": {Name: "io.k8s.api.resource.v1beta1.DeviceTaint", Order: []string{"key", "value", "effect", "timeAdded"}, Fields: map[string]ShapeField{
 		"effect":    {Kind: KindString, Always: true},
 		"key":       {Kind: KindString, Always: true},
 		"timeAdded": {Kind: KindString},
 		"value":     {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.resource.v1beta1.DeviceToleration": {Name: "io.k8s.api.resource.v1beta1.DeviceToleration", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.DeviceToleration": {Name: "io.k8s.api.resource.v1beta1.DeviceToleration", Order: []string{"key", "operator", "value", "effect", "tolerationSeconds"}, Fields: map[string]ShapeField{
 		"effect":            {Kind: KindString, OmitZero: true},
 		"key":               {Kind: KindString, OmitZero: true},
 		"operator":          {Kind: KindString, Default: "\"Equal\"", OmitZero: true},
 		"tolerationSeconds": {Kind: KindInteger},
 		"value":             {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.resource.v1beta1.NetworkDeviceData": {Name: "io.k8s.api.resource.v1beta1.NetworkDeviceData", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.NetworkDeviceData": {Name: "io.k8s.api.resource.v1beta1.NetworkDeviceData", Order: []string{"interfaceName", "ips", "hardwareAddress"}, Fields: map[string]ShapeField{
 		"hardwareAddress": {Kind: KindString, OmitZero: true},
 		"interfaceName":   {Kind: KindString, OmitZero: true},
 		"ips":             {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.resource.v1beta1.NodeAllocatableMapping": {Name: "io.k8s.api.resource.v1beta1.NodeAllocatableMapping", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.NodeAllocatableMapping": {Name: "io.k8s.api.resource.v1beta1.NodeAllocatableMapping", Order: []string{"capacityKey", "capacityMultiplier", "deviceMultiplier"}, Fields: map[string]ShapeField{
 		"capacityKey":        {Kind: KindString},
 		"capacityMultiplier": {Kind: KindQuantity},
 		"deviceMultiplier":   {Kind: KindQuantity},
 	}},
-	"io.k8s.api.resource.v1beta1.NodeAllocatableOverhead": {Name: "io.k8s.api.resource.v1beta1.NodeAllocatableOverhead", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.NodeAllocatableOverhead": {Name: "io.k8s.api.resource.v1beta1.NodeAllocatableOverhead", Order: []string{"perPod", "perContainer"}, Fields: map[string]ShapeField{
 		"perContainer": {Kind: KindQuantity},
 		"perPod":       {Kind: KindQuantity},
 	}},
-	"io.k8s.api.resource.v1beta1.NodeAllocatableResource": {Name: "io.k8s.api.resource.v1beta1.NodeAllocatableResource", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.NodeAllocatableResource": {Name: "io.k8s.api.resource.v1beta1.NodeAllocatableResource", Order: []string{"mapping", "overhead"}, Fields: map[string]ShapeField{
 		"mapping":  {Kind: KindObject, Type: "io.k8s.api.resource.v1beta1.NodeAllocatableMapping"},
 		"overhead": {Kind: KindObject, Type: "io.k8s.api.resource.v1beta1.NodeAllocatableOverhead"},
 	}},
-	"io.k8s.api.resource.v1beta1.OpaqueDeviceConfiguration": {Name: "io.k8s.api.resource.v1beta1.OpaqueDeviceConfiguration", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.OpaqueDeviceConfiguration": {Name: "io.k8s.api.resource.v1beta1.OpaqueDeviceConfiguration", Order: []string{"driver", "parameters"}, Fields: map[string]ShapeField{
 		"driver":     {Kind: KindString, Always: true},
 		"parameters": {Kind: KindAny},
 	}},
-	"io.k8s.api.resource.v1beta1.ResourceClaim": {Name: "io.k8s.api.resource.v1beta1.ResourceClaim", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.ResourceClaim": {Name: "io.k8s.api.resource.v1beta1.ResourceClaim", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.resource.v1beta1.ResourceClaimSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.resource.v1beta1.ResourceClaimStatus", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta1.ResourceClaimConsumerReference": {Name: "io.k8s.api.resource.v1beta1.ResourceClaimConsumerReference", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.ResourceClaimConsumerReference": {Name: "io.k8s.api.resource.v1beta1.ResourceClaimConsumerReference", Order: []string{"apiGroup", "resource", "name", "uid"}, Fields: map[string]ShapeField{
 		"apiGroup": {Kind: KindString, OmitZero: true},
 		"name":     {Kind: KindString, Always: true},
 		"resource": {Kind: KindString, Always: true},
 		"uid":      {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.resource.v1beta1.ResourceClaimList": {Name: "io.k8s.api.resource.v1beta1.ResourceClaimList", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.ResourceClaimList": {Name: "io.k8s.api.resource.v1beta1.ResourceClaimList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.ResourceClaim"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta1.ResourceClaimSpec": {Name: "io.k8s.api.resource.v1beta1.ResourceClaimSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.ResourceClaimSpec": {Name: "io.k8s.api.resource.v1beta1.ResourceClaimSpec", Order: []string{"devices"}, Fields: map[string]ShapeField{
 		"devices": {Kind: KindObject, Type: "io.k8s.api.resource.v1beta1.DeviceClaim", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta1.ResourceClaimStatus": {Name: "io.k8s.api.resource.v1beta1.ResourceClaimStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.ResourceClaimStatus": {Name: "io.k8s.api.resource.v1beta1.ResourceClaimStatus", Order: []string{"allocation", "reservedFor", "devices"}, Fields: map[string]ShapeField{
 		"allocation":  {Kind: KindObject, Type: "io.k8s.api.resource.v1beta1.AllocationResult"},
 		"devices":     {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.AllocatedDeviceStatus"},
 		"reservedFor": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.ResourceClaimConsumerReference"},
 	}},
-	"io.k8s.api.resource.v1beta1.ResourceClaimTemplate": {Name: "io.k8s.api.resource.v1beta1.ResourceClaimTemplate", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.ResourceClaimTemplate": {Name: "io.k8s.api.resource.v1beta1.ResourceClaimTemplate", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.resource.v1beta1.ResourceClaimTemplateSpec", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta1.ResourceClaimTemplateList": {Name: "io.k8s.api.resource.v1beta1.ResourceClaimTemplateList", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.ResourceClaimTemplateList": {Name: "io.k8s.api.resource.v1beta1.ResourceClaimTemplateList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.ResourceClaimTemplate"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta1.ResourceClaimTemplateSpec": {Name: "io.k8s.api.resource.v1beta1.ResourceClaimTemplateSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.ResourceClaimTemplateSpec": {Name: "io.k8s.api.resource.v1beta1.ResourceClaimTemplateSpec", Order: []string{"metadata", "spec"}, Fields: map[string]ShapeField{
 		"metadata": {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":     {Kind: KindObject, Type: "io.k8s.api.resource.v1beta1.ResourceClaimSpec", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta1.ResourcePool": {Name: "io.k8s.api.resource.v1beta1.ResourcePool", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.ResourcePool": {Name: "io.k8s.api.resource.v1beta1.ResourcePool", Order: []string{"name", "generation", "resourceSliceCount"}, Fields: map[string]ShapeField{
 		"generation":         {Kind: KindInteger, Always: true},
 		"name":               {Kind: KindString, Always: true},
 		"resourceSliceCount": {Kind: KindInteger, Always: true},
 	}},
-	"io.k8s.api.resource.v1beta1.ResourceSlice": {Name: "io.k8s.api.resource.v1beta1.ResourceSlice", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.ResourceSlice": {Name: "io.k8s.api.resource.v1beta1.ResourceSlice", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.resource.v1beta1.ResourceSliceSpec", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta1.ResourceSliceList": {Name: "io.k8s.api.resource.v1beta1.ResourceSliceList", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.ResourceSliceList": {Name: "io.k8s.api.resource.v1beta1.ResourceSliceList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.ResourceSlice"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta1.ResourceSliceSpec": {Name: "io.k8s.api.resource.v1beta1.ResourceSliceSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta1.ResourceSliceSpec": {Name: "io.k8s.api.resource.v1beta1.ResourceSliceSpec", Order: []string{"driver", "pool", "nodeName", "nodeSelector", "allNodes", "devices", "perDeviceNodeSelection", "sharedCounters", "partitionTypeAttribute", "skipNodeOperations"}, Fields: map[string]ShapeField{
 		"allNodes":               {Kind: KindBoolean, OmitZero: true},
 		"devices":                {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.Device"},
 		"driver":                 {Kind: KindString, Always: true},
@@ -6205,7 +6205,7 @@ var shapes = map[string]Shape{
 		"sharedCounters":         {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta1.CounterSet"},
 		"skipNodeOperations":     {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.resource.v1beta2.AllocatedDeviceStatus": {Name: "io.k8s.api.resource.v1beta2.AllocatedDeviceStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.AllocatedDeviceStatus": {Name: "io.k8s.api.resource.v1beta2.AllocatedDeviceStatus", Order: []string{"driver", "pool", "device", "shareID", "conditions", "data", "networkData"}, Fields: map[string]ShapeField{
 		"conditions":  {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.Condition"},
 		"data":        {Kind: KindAny},
 		"device":      {Kind: KindString, Always: true},
@@ -6214,35 +6214,35 @@ var shapes = map[string]Shape{
 		"pool":        {Kind: KindString, Always: true},
 		"shareID":     {Kind: KindString},
 	}},
-	"io.k8s.api.resource.v1beta2.AllocationResult": {Name: "io.k8s.api.resource.v1beta2.AllocationResult", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.AllocationResult": {Name: "io.k8s.api.resource.v1beta2.AllocationResult", Order: []string{"devices", "nodeSelector", "allocationTimestamp"}, Fields: map[string]ShapeField{
 		"allocationTimestamp": {Kind: KindString},
 		"devices":             {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceAllocationResult", Struct: true},
 		"nodeSelector":        {Kind: KindObject, Type: "io.k8s.api.core.v1.NodeSelector"},
 	}},
-	"io.k8s.api.resource.v1beta2.CELDeviceSelector": {Name: "io.k8s.api.resource.v1beta2.CELDeviceSelector", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.CELDeviceSelector": {Name: "io.k8s.api.resource.v1beta2.CELDeviceSelector", Order: []string{"expression"}, Fields: map[string]ShapeField{
 		"expression": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.resource.v1beta2.CapacityRequestPolicy": {Name: "io.k8s.api.resource.v1beta2.CapacityRequestPolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.CapacityRequestPolicy": {Name: "io.k8s.api.resource.v1beta2.CapacityRequestPolicy", Order: []string{"default", "validValues", "validRange"}, Fields: map[string]ShapeField{
 		"default":     {Kind: KindQuantity},
 		"validRange":  {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.CapacityRequestPolicyRange"},
 		"validValues": {Kind: KindArray, Elem: KindQuantity},
 	}},
-	"io.k8s.api.resource.v1beta2.CapacityRequestPolicyRange": {Name: "io.k8s.api.resource.v1beta2.CapacityRequestPolicyRange", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.CapacityRequestPolicyRange": {Name: "io.k8s.api.resource.v1beta2.CapacityRequestPolicyRange", Order: []string{"min", "max", "step"}, Fields: map[string]ShapeField{
 		"max":  {Kind: KindQuantity},
 		"min":  {Kind: KindQuantity},
 		"step": {Kind: KindQuantity},
 	}},
-	"io.k8s.api.resource.v1beta2.CapacityRequirements": {Name: "io.k8s.api.resource.v1beta2.CapacityRequirements", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.CapacityRequirements": {Name: "io.k8s.api.resource.v1beta2.CapacityRequirements", Order: []string{"requests"}, Fields: map[string]ShapeField{
 		"requests": {Kind: KindMap, Elem: KindQuantity},
 	}},
-	"io.k8s.api.resource.v1beta2.Counter": {Name: "io.k8s.api.resource.v1beta2.Counter", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.Counter": {Name: "io.k8s.api.resource.v1beta2.Counter", Order: []string{"value"}, Fields: map[string]ShapeField{
 		"value": {Kind: KindQuantity},
 	}},
-	"io.k8s.api.resource.v1beta2.CounterSet": {Name: "io.k8s.api.resource.v1beta2.CounterSet", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.CounterSet": {Name: "io.k8s.api.resource.v1beta2.CounterSet", Order: []string{"name", "counters"}, Fields: map[string]ShapeField{
 		"counters": {Kind: KindMap, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.Counter"},
 		"name":     {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.resource.v1beta2.Device": {Name: "io.k8s.api.resource.v1beta2.Device", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.Device": {Name: "io.k8s.api.resource.v1beta2.Device", Order: []string{"name", "attributes", "capacity", "consumesCounters", "nodeName", "nodeSelector", "allNodes", "taints", "bindsToNode", "bindingConditions", "bindingFailureConditions", "allowMultipleAllocations", "nodeAllocatableResources"}, Fields: map[string]ShapeField{
 		"allNodes":                 {Kind: KindBoolean},
 		"allowMultipleAllocations": {Kind: KindBoolean},
 		"attributes":               {Kind: KindMap, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceAttribute"},
@@ -6257,16 +6257,16 @@ var shapes = map[string]Shape{
 		"nodeSelector":             {Kind: KindObject, Type: "io.k8s.api.core.v1.NodeSelector"},
 		"taints":                   {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceTaint"},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceAllocationConfiguration": {Name: "io.k8s.api.resource.v1beta2.DeviceAllocationConfiguration", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceAllocationConfiguration": {Name: "io.k8s.api.resource.v1beta2.DeviceAllocationConfiguration", Order: []string{"source", "requests", "opaque"}, Fields: map[string]ShapeField{
 		"opaque":   {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.OpaqueDeviceConfiguration"},
 		"requests": {Kind: KindArray, Elem: KindString},
 		"source":   {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceAllocationResult": {Name: "io.k8s.api.resource.v1beta2.DeviceAllocationResult", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceAllocationResult": {Name: "io.k8s.api.resource.v1beta2.DeviceAllocationResult", Order: []string{"results", "config"}, Fields: map[string]ShapeField{
 		"config":  {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceAllocationConfiguration"},
 		"results": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceRequestAllocationResult"},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceAttribute": {Name: "io.k8s.api.resource.v1beta2.DeviceAttribute", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceAttribute": {Name: "io.k8s.api.resource.v1beta2.DeviceAttribute", Order: []string{"int", "bool", "string", "version", "ints", "bools", "strings", "versions"}, Fields: map[string]ShapeField{
 		"bool":     {Kind: KindBoolean},
 		"bools":    {Kind: KindArray, Elem: KindBoolean},
 		"int":      {Kind: KindInteger},
@@ -6276,59 +6276,59 @@ var shapes = map[string]Shape{
 		"version":  {Kind: KindString},
 		"versions": {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceCapacity": {Name: "io.k8s.api.resource.v1beta2.DeviceCapacity", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceCapacity": {Name: "io.k8s.api.resource.v1beta2.DeviceCapacity", Order: []string{"value", "requestPolicy"}, Fields: map[string]ShapeField{
 		"requestPolicy": {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.CapacityRequestPolicy"},
 		"value":         {Kind: KindQuantity},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceClaim": {Name: "io.k8s.api.resource.v1beta2.DeviceClaim", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceClaim": {Name: "io.k8s.api.resource.v1beta2.DeviceClaim", Order: []string{"requests", "constraints", "config"}, Fields: map[string]ShapeField{
 		"config":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceClaimConfiguration"},
 		"constraints": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceConstraint"},
 		"requests":    {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceRequest"},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceClaimConfiguration": {Name: "io.k8s.api.resource.v1beta2.DeviceClaimConfiguration", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceClaimConfiguration": {Name: "io.k8s.api.resource.v1beta2.DeviceClaimConfiguration", Order: []string{"requests", "opaque"}, Fields: map[string]ShapeField{
 		"opaque":   {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.OpaqueDeviceConfiguration"},
 		"requests": {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceClass": {Name: "io.k8s.api.resource.v1beta2.DeviceClass", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceClass": {Name: "io.k8s.api.resource.v1beta2.DeviceClass", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceClassSpec", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceClassConfiguration": {Name: "io.k8s.api.resource.v1beta2.DeviceClassConfiguration", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceClassConfiguration": {Name: "io.k8s.api.resource.v1beta2.DeviceClassConfiguration", Order: []string{"opaque"}, Fields: map[string]ShapeField{
 		"opaque": {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.OpaqueDeviceConfiguration"},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceClassList": {Name: "io.k8s.api.resource.v1beta2.DeviceClassList", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceClassList": {Name: "io.k8s.api.resource.v1beta2.DeviceClassList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceClass"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceClassSpec": {Name: "io.k8s.api.resource.v1beta2.DeviceClassSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceClassSpec": {Name: "io.k8s.api.resource.v1beta2.DeviceClassSpec", Order: []string{"selectors", "config", "extendedResourceName"}, Fields: map[string]ShapeField{
 		"config":               {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceClassConfiguration"},
 		"extendedResourceName": {Kind: KindString},
 		"selectors":            {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceSelector"},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceConstraint": {Name: "io.k8s.api.resource.v1beta2.DeviceConstraint", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceConstraint": {Name: "io.k8s.api.resource.v1beta2.DeviceConstraint", Order: []string{"requests", "matchAttribute", "distinctAttribute"}, Fields: map[string]ShapeField{
 		"distinctAttribute": {Kind: KindString},
 		"matchAttribute":    {Kind: KindString},
 		"requests":          {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceCounterConsumption": {Name: "io.k8s.api.resource.v1beta2.DeviceCounterConsumption", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceCounterConsumption": {Name: "io.k8s.api.resource.v1beta2.DeviceCounterConsumption", Order: []string{"counterSet", "counters", "compatibilityGroups"}, Fields: map[string]ShapeField{
 		"compatibilityGroups": {Kind: KindArray, Elem: KindString},
 		"counterSet":          {Kind: KindString, Always: true},
 		"counters":            {Kind: KindMap, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.Counter"},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceDerivedAttribute": {Name: "io.k8s.api.resource.v1beta2.DeviceDerivedAttribute", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceDerivedAttribute": {Name: "io.k8s.api.resource.v1beta2.DeviceDerivedAttribute", Order: []string{"name", "expression"}, Fields: map[string]ShapeField{
 		"expression": {Kind: KindString, Always: true},
 		"name":       {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceRequest": {Name: "io.k8s.api.resource.v1beta2.DeviceRequest", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceRequest": {Name: "io.k8s.api.resource.v1beta2.DeviceRequest", Order: []string{"name", "exactly", "firstAvailable"}, Fields: map[string]ShapeField{
 		"exactly":        {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.ExactDeviceRequest"},
 		"firstAvailable": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceSubRequest"},
 		"name":           {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceRequestAllocationResult": {Name: "io.k8s.api.resource.v1beta2.DeviceRequestAllocationResult", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceRequestAllocationResult": {Name: "io.k8s.api.resource.v1beta2.DeviceRequestAllocationResult", Order: []string{"request", "driver", "pool", "device", "adminAccess", "tolerations", "bindingConditions", "bindingFailureConditions", "shareID", "consumedCapacity", "skipNodeOperations"}, Fields: map[string]ShapeField{
 		"adminAccess":              {Kind: KindBoolean},
 		"bindingConditions":        {Kind: KindArray, Elem: KindString},
 		"bindingFailureConditions": {Kind: KindArray, Elem: KindString},
@@ -6341,10 +6341,10 @@ var shapes = map[string]Shape{
 		"skipNodeOperations":       {Kind: KindArray, Elem: KindString},
 		"tolerations":              {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceToleration"},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceSelector": {Name: "io.k8s.api.resource.v1beta2.DeviceSelector", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceSelector": {Name: "io.k8s.api.resource.v1beta2.DeviceSelector", Order: []string{"cel"}, Fields: map[string]ShapeField{
 		"cel": {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.CELDeviceSelector"},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceSubRequest": {Name: "io.k8s.api.resource.v1beta2.DeviceSubRequest", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceSubRequest": {Name: "io.k8s.api.resource.v1beta2.DeviceSubRequest", Order: []string{"name", "deviceClassName", "selectors", "allocationMode", "count", "tolerations", "capacity", "derivedAttributes"}, Fields: map[string]ShapeField{
 		"allocationMode":    {Kind: KindString, OmitZero: true},
 		"capacity":          {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.CapacityRequirements"},
 		"count":             {Kind: KindInteger, OmitZero: true},
@@ -6354,45 +6354,45 @@ var shapes = map[string]Shape{
 		"selectors":         {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceSelector"},
 		"tolerations":       {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceToleration"},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceTaint": {Name: "io.k8s.api.resource.v1beta2.DeviceTaint", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceTaint": {Name: "io.k8s.api.resource.v1beta2.DeviceTaint", Order: []string{"key", "value", "effect", "timeAdded"}, Fields: map[string]ShapeField{
 		"effect":    {Kind: KindString, Always: true},
 		"key":       {Kind: KindString, Always: true},
 		"timeAdded": {Kind: KindString},
 		"value":     {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceTaintRule": {Name: "io.k8s.api.resource.v1beta2.DeviceTaintRule", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceTaintRule": {Name: "io.k8s.api.resource.v1beta2.DeviceTaintRule", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceTaintRuleSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceTaintRuleStatus", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceTaintRuleList": {Name: "io.k8s.api.resource.v1beta2.DeviceTaintRuleList", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceTaintRuleList": {Name: "io.k8s.api.resource.v1beta2.DeviceTaintRuleList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceTaintRule"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceTaintRuleSpec": {Name: "io.k8s.api.resource.v1beta2.DeviceTaintRuleSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceTaintRuleSpec": {Name: "io.k8s.api.resource.v1beta2.DeviceTaintRuleSpec", Order: []string{"deviceSelector", "taint"}, Fields: map[string]ShapeField{
 		"deviceSelector": {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceTaintSelector"},
 		"taint":          {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceTaint", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceTaintRuleStatus": {Name: "io.k8s.api.resource.v1beta2.DeviceTaintRuleStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceTaintRuleStatus": {Name: "io.k8s.api.resource.v1beta2.DeviceTaintRuleStatus", Order: []string{"conditions"}, Fields: map[string]ShapeField{
 		"conditions": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.Condition"},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceTaintSelector": {Name: "io.k8s.api.resource.v1beta2.DeviceTaintSelector", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceTaintSelector": {Name: "io.k8s.api.resource.v1beta2.DeviceTaintSelector", Order: []string{"driver", "pool", "device"}, Fields: map[string]ShapeField{
 		"device": {Kind: KindString},
 		"driver": {Kind: KindString},
 		"pool":   {Kind: KindString},
 	}},
-	"io.k8s.api.resource.v1beta2.DeviceToleration": {Name: "io.k8s.api.resource.v1beta2.DeviceToleration", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.DeviceToleration": {Name: "io.k8s.api.resource.v1beta2.DeviceToleration", Order: []string{"key", "operator", "value", "effect", "tolerationSeconds"}, Fields: map[string]ShapeField{
 		"effect":            {Kind: KindString, OmitZero: true},
 		"key":               {Kind: KindString, OmitZero: true},
 		"operator":          {Kind: KindString, Default: "\"Equal\"", OmitZero: true},
 		"tolerationSeconds": {Kind: KindInteger},
 		"value":             {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.resource.v1beta2.ExactDeviceRequest": {Name: "io.k8s.api.resource.v1beta2.ExactDeviceRequest", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.ExactDeviceRequest": {Name: "io.k8s.api.resource.v1beta2.ExactDeviceRequest", Order: []string{"deviceClassName", "selectors", "allocationMode", "count", "adminAccess", "tolerations", "capacity", "derivedAttributes"}, Fields: map[string]ShapeField{
 		"adminAccess":       {Kind: KindBoolean},
 		"allocationMode":    {Kind: KindString, OmitZero: true},
 		"capacity":          {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.CapacityRequirements"},
@@ -6402,89 +6402,89 @@ var shapes = map[string]Shape{
 		"selectors":         {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceSelector"},
 		"tolerations":       {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceToleration"},
 	}},
-	"io.k8s.api.resource.v1beta2.NetworkDeviceData": {Name: "io.k8s.api.resource.v1beta2.NetworkDeviceData", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.NetworkDeviceData": {Name: "io.k8s.api.resource.v1beta2.NetworkDeviceData", Order: []string{"interfaceName", "ips", "hardwareAddress"}, Fields: map[string]ShapeField{
 		"hardwareAddress": {Kind: KindString, OmitZero: true},
 		"interfaceName":   {Kind: KindString, OmitZero: true},
 		"ips":             {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.resource.v1beta2.NodeAllocatableMapping": {Name: "io.k8s.api.resource.v1beta2.NodeAllocatableMapping", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.NodeAllocatableMapping": {Name: "io.k8s.api.resource.v1beta2.NodeAllocatableMapping", Order: []string{"capacityKey", "capacityMultiplier", "deviceMultiplier"}, Fields: map[string]ShapeField{
 		"capacityKey":        {Kind: KindString},
 		"capacityMultiplier": {Kind: KindQuantity},
 		"deviceMultiplier":   {Kind: KindQuantity},
 	}},
-	"io.k8s.api.resource.v1beta2.NodeAllocatableOverhead": {Name: "io.k8s.api.resource.v1beta2.NodeAllocatableOverhead", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.NodeAllocatableOverhead": {Name: "io.k8s.api.resource.v1beta2.NodeAllocatableOverhead", Order: []string{"perPod", "perContainer"}, Fields: map[string]ShapeField{
 		"perContainer": {Kind: KindQuantity},
 		"perPod":       {Kind: KindQuantity},
 	}},
-	"io.k8s.api.resource.v1beta2.NodeAllocatableResource": {Name: "io.k8s.api.resource.v1beta2.NodeAllocatableResource", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.NodeAllocatableResource": {Name: "io.k8s.api.resource.v1beta2.NodeAllocatableResource", Order: []string{"mapping", "overhead"}, Fields: map[string]ShapeField{
 		"mapping":  {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.NodeAllocatableMapping"},
 		"overhead": {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.NodeAllocatableOverhead"},
 	}},
-	"io.k8s.api.resource.v1beta2.OpaqueDeviceConfiguration": {Name: "io.k8s.api.resource.v1beta2.OpaqueDeviceConfiguration", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.OpaqueDeviceConfiguration": {Name: "io.k8s.api.resource.v1beta2.OpaqueDeviceConfiguration", Order: []string{"driver", "parameters"}, Fields: map[string]ShapeField{
 		"driver":     {Kind: KindString, Always: true},
 		"parameters": {Kind: KindAny},
 	}},
-	"io.k8s.api.resource.v1beta2.ResourceClaim": {Name: "io.k8s.api.resource.v1beta2.ResourceClaim", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.ResourceClaim": {Name: "io.k8s.api.resource.v1beta2.ResourceClaim", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.ResourceClaimSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.ResourceClaimStatus", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta2.ResourceClaimConsumerReference": {Name: "io.k8s.api.resource.v1beta2.ResourceClaimConsumerReference", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.ResourceClaimConsumerReference": {Name: "io.k8s.api.resource.v1beta2.ResourceClaimConsumerReference", Order: []string{"apiGroup", "resource", "name", "uid"}, Fields: map[string]ShapeField{
 		"apiGroup": {Kind: KindString, OmitZero: true},
 		"name":     {Kind: KindString, Always: true},
 		"resource": {Kind: KindString, Always: true},
 		"uid":      {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.resource.v1beta2.ResourceClaimList": {Name: "io.k8s.api.resource.v1beta2.ResourceClaimList", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.ResourceClaimList": {Name: "io.k8s.api.resource.v1beta2.ResourceClaimList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.ResourceClaim"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta2.ResourceClaimSpec": {Name: "io.k8s.api.resource.v1beta2.ResourceClaimSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.ResourceClaimSpec": {Name: "io.k8s.api.resource.v1beta2.ResourceClaimSpec", Order: []string{"devices"}, Fields: map[string]ShapeField{
 		"devices": {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.DeviceClaim", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta2.ResourceClaimStatus": {Name: "io.k8s.api.resource.v1beta2.ResourceClaimStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.ResourceClaimStatus": {Name: "io.k8s.api.resource.v1beta2.ResourceClaimStatus", Order: []string{"allocation", "reservedFor", "devices"}, Fields: map[string]ShapeField{
 		"allocation":  {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.AllocationResult"},
 		"devices":     {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.AllocatedDeviceStatus"},
 		"reservedFor": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.ResourceClaimConsumerReference"},
 	}},
-	"io.k8s.api.resource.v1beta2.ResourceClaimTemplate": {Name: "io.k8s.api.resource.v1beta2.ResourceClaimTemplate", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.ResourceClaimTemplate": {Name: "io.k8s.api.resource.v1beta2.ResourceClaimTemplate", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.ResourceClaimTemplateSpec", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta2.ResourceClaimTemplateList": {Name: "io.k8s.api.resource.v1beta2.ResourceClaimTemplateList", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.ResourceClaimTemplateList": {Name: "io.k8s.api.resource.v1beta2.ResourceClaimTemplateList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.ResourceClaimTemplate"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta2.ResourceClaimTemplateSpec": {Name: "io.k8s.api.resource.v1beta2.ResourceClaimTemplateSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.ResourceClaimTemplateSpec": {Name: "io.k8s.api.resource.v1beta2.ResourceClaimTemplateSpec", Order: []string{"metadata", "spec"}, Fields: map[string]ShapeField{
 		"metadata": {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":     {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.ResourceClaimSpec", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta2.ResourcePool": {Name: "io.k8s.api.resource.v1beta2.ResourcePool", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.ResourcePool": {Name: "io.k8s.api.resource.v1beta2.ResourcePool", Order: []string{"name", "generation", "resourceSliceCount"}, Fields: map[string]ShapeField{
 		"generation":         {Kind: KindInteger, Always: true},
 		"name":               {Kind: KindString, Always: true},
 		"resourceSliceCount": {Kind: KindInteger, Always: true},
 	}},
-	"io.k8s.api.resource.v1beta2.ResourceSlice": {Name: "io.k8s.api.resource.v1beta2.ResourceSlice", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.ResourceSlice": {Name: "io.k8s.api.resource.v1beta2.ResourceSlice", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.resource.v1beta2.ResourceSliceSpec", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta2.ResourceSliceList": {Name: "io.k8s.api.resource.v1beta2.ResourceSliceList", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.ResourceSliceList": {Name: "io.k8s.api.resource.v1beta2.ResourceSliceList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.ResourceSlice"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.resource.v1beta2.ResourceSliceSpec": {Name: "io.k8s.api.resource.v1beta2.ResourceSliceSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.resource.v1beta2.ResourceSliceSpec": {Name: "io.k8s.api.resource.v1beta2.ResourceSliceSpec", Order: []string{"driver", "pool", "nodeName", "nodeSelector", "allNodes", "devices", "perDeviceNodeSelection", "sharedCounters", "partitionTypeAttribute", "skipNodeOperations"}, Fields: map[string]ShapeField{
 		"allNodes":               {Kind: KindBoolean},
 		"devices":                {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.Device"},
 		"driver":                 {Kind: KindString, Always: true},
@@ -6496,7 +6496,7 @@ var shapes = map[string]Shape{
 		"sharedCounters":         {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.resource.v1beta2.CounterSet"},
 		"skipNodeOperations":     {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.scheduling.v1.PriorityClass": {Name: "io.k8s.api.scheduling.v1.PriorityClass", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1.PriorityClass": {Name: "io.k8s.api.scheduling.v1.PriorityClass", Order: []string{"kind", "apiVersion", "metadata", "value", "globalDefault", "description", "preemptionPolicy"}, Fields: map[string]ShapeField{
 		"apiVersion":       {Kind: KindString, OmitZero: true},
 		"description":      {Kind: KindString, OmitZero: true},
 		"globalDefault":    {Kind: KindBoolean, OmitZero: true},
@@ -6505,40 +6505,40 @@ var shapes = map[string]Shape{
 		"preemptionPolicy": {Kind: KindString},
 		"value":            {Kind: KindInteger, Always: true},
 	}},
-	"io.k8s.api.scheduling.v1.PriorityClassList": {Name: "io.k8s.api.scheduling.v1.PriorityClassList", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1.PriorityClassList": {Name: "io.k8s.api.scheduling.v1.PriorityClassList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.scheduling.v1.PriorityClass"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.CompositeDisruptionMode": {Name: "io.k8s.api.scheduling.v1alpha3.CompositeDisruptionMode", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.CompositeDisruptionMode": {Name: "io.k8s.api.scheduling.v1alpha3.CompositeDisruptionMode", Order: []string{"single", "all"}, Fields: map[string]ShapeField{
 		"all":    {Kind: KindAny},
 		"single": {Kind: KindAny},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.CompositeGangSchedulingPolicy": {Name: "io.k8s.api.scheduling.v1alpha3.CompositeGangSchedulingPolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.CompositeGangSchedulingPolicy": {Name: "io.k8s.api.scheduling.v1alpha3.CompositeGangSchedulingPolicy", Order: []string{"minGroupCount"}, Fields: map[string]ShapeField{
 		"minGroupCount": {Kind: KindInteger, Always: true},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.CompositePodGroup": {Name: "io.k8s.api.scheduling.v1alpha3.CompositePodGroup", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.CompositePodGroup": {Name: "io.k8s.api.scheduling.v1alpha3.CompositePodGroup", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupStatus", Struct: true},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.CompositePodGroupList": {Name: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupList", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.CompositePodGroupList": {Name: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.CompositePodGroup"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.CompositePodGroupSchedulingConstraints": {Name: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupSchedulingConstraints", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.CompositePodGroupSchedulingConstraints": {Name: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupSchedulingConstraints", Order: []string{"topology"}, Fields: map[string]ShapeField{
 		"topology": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.TopologyConstraint"},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.CompositePodGroupSchedulingPolicy": {Name: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupSchedulingPolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.CompositePodGroupSchedulingPolicy": {Name: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupSchedulingPolicy", Order: []string{"basic", "gang"}, Fields: map[string]ShapeField{
 		"basic": {Kind: KindAny},
 		"gang":  {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.CompositeGangSchedulingPolicy"},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.CompositePodGroupSpec": {Name: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.CompositePodGroupSpec": {Name: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupSpec", Order: []string{"parentCompositePodGroupName", "workloadRef", "schedulingPolicy", "schedulingConstraints", "disruptionMode", "priorityClassName", "priority", "preemptionPolicy"}, Fields: map[string]ShapeField{
 		"disruptionMode":              {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.CompositeDisruptionMode", Default: "{\"single\":{}}"},
 		"parentCompositePodGroupName": {Kind: KindString},
 		"preemptionPolicy":            {Kind: KindString},
@@ -6548,10 +6548,10 @@ var shapes = map[string]Shape{
 		"schedulingPolicy":            {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupSchedulingPolicy", Struct: true},
 		"workloadRef":                 {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.WorkloadReference"},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.CompositePodGroupStatus": {Name: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.CompositePodGroupStatus": {Name: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupStatus", Order: []string{"conditions"}, Fields: map[string]ShapeField{
 		"conditions": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.Condition"},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.CompositePodGroupTemplate": {Name: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupTemplate", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.CompositePodGroupTemplate": {Name: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupTemplate", Order: []string{"name", "schedulingPolicy", "schedulingConstraints", "disruptionMode", "priorityClassName", "priority", "preemptionPolicy", "podGroupTemplates", "compositePodGroupTemplates"}, Fields: map[string]ShapeField{
 		"compositePodGroupTemplates": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupTemplate"},
 		"disruptionMode":             {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.CompositeDisruptionMode"},
 		"name":                       {Kind: KindString, Always: true},
@@ -6562,43 +6562,43 @@ var shapes = map[string]Shape{
 		"schedulingConstraints":      {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupSchedulingConstraints"},
 		"schedulingPolicy":           {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupSchedulingPolicy", Struct: true},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.DisruptionMode": {Name: "io.k8s.api.scheduling.v1alpha3.DisruptionMode", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.DisruptionMode": {Name: "io.k8s.api.scheduling.v1alpha3.DisruptionMode", Order: []string{"single", "all"}, Fields: map[string]ShapeField{
 		"all":    {Kind: KindAny},
 		"single": {Kind: KindAny},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.GangSchedulingPolicy": {Name: "io.k8s.api.scheduling.v1alpha3.GangSchedulingPolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.GangSchedulingPolicy": {Name: "io.k8s.api.scheduling.v1alpha3.GangSchedulingPolicy", Order: []string{"minCount"}, Fields: map[string]ShapeField{
 		"minCount": {Kind: KindInteger, Always: true},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.PodGroup": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroup", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.PodGroup": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroup", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.PodGroupSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.PodGroupStatus", Struct: true},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.PodGroupList": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroupList", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.PodGroupList": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroupList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.PodGroup"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.PodGroupResourceClaim": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroupResourceClaim", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.PodGroupResourceClaim": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroupResourceClaim", Order: []string{"name", "resourceClaimName", "resourceClaimTemplateName"}, Fields: map[string]ShapeField{
 		"name":                      {Kind: KindString, Always: true},
 		"resourceClaimName":         {Kind: KindString},
 		"resourceClaimTemplateName": {Kind: KindString},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.PodGroupResourceClaimStatus": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroupResourceClaimStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.PodGroupResourceClaimStatus": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroupResourceClaimStatus", Order: []string{"name", "resourceClaimName"}, Fields: map[string]ShapeField{
 		"name":              {Kind: KindString, Always: true},
 		"resourceClaimName": {Kind: KindString},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.PodGroupSchedulingConstraints": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroupSchedulingConstraints", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.PodGroupSchedulingConstraints": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroupSchedulingConstraints", Order: []string{"topology"}, Fields: map[string]ShapeField{
 		"topology": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.TopologyConstraint"},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.PodGroupSchedulingPolicy": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroupSchedulingPolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.PodGroupSchedulingPolicy": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroupSchedulingPolicy", Order: []string{"basic", "gang"}, Fields: map[string]ShapeField{
 		"basic": {Kind: KindAny},
 		"gang":  {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.GangSchedulingPolicy"},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.PodGroupSpec": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroupSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.PodGroupSpec": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroupSpec", Order: []string{"parentCompositePodGroupName", "workloadRef", "schedulingPolicy", "schedulingConstraints", "resourceClaims", "disruptionMode", "priorityClassName", "priority", "preemptionPolicy"}, Fields: map[string]ShapeField{
 		"disruptionMode":              {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.DisruptionMode", Default: "{\"single\":{}}"},
 		"parentCompositePodGroupName": {Kind: KindString},
 		"preemptionPolicy":            {Kind: KindString},
@@ -6609,11 +6609,11 @@ var shapes = map[string]Shape{
 		"schedulingPolicy":            {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.PodGroupSchedulingPolicy", Struct: true},
 		"workloadRef":                 {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.WorkloadReference"},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.PodGroupStatus": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroupStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.PodGroupStatus": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroupStatus", Order: []string{"conditions", "resourceClaimStatuses"}, Fields: map[string]ShapeField{
 		"conditions":            {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.Condition"},
 		"resourceClaimStatuses": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.PodGroupResourceClaimStatus"},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.PodGroupTemplate": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroupTemplate", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.PodGroupTemplate": {Name: "io.k8s.api.scheduling.v1alpha3.PodGroupTemplate", Order: []string{"name", "schedulingPolicy", "schedulingConstraints", "resourceClaims", "disruptionMode", "priorityClassName", "priority", "preemptionPolicy"}, Fields: map[string]ShapeField{
 		"disruptionMode":        {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.DisruptionMode"},
 		"name":                  {Kind: KindString, Always: true},
 		"preemptionPolicy":      {Kind: KindString},
@@ -6623,69 +6623,69 @@ var shapes = map[string]Shape{
 		"schedulingConstraints": {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.PodGroupSchedulingConstraints"},
 		"schedulingPolicy":      {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.PodGroupSchedulingPolicy", Struct: true},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.TopologyConstraint": {Name: "io.k8s.api.scheduling.v1alpha3.TopologyConstraint", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.TopologyConstraint": {Name: "io.k8s.api.scheduling.v1alpha3.TopologyConstraint", Order: []string{"key"}, Fields: map[string]ShapeField{
 		"key": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.TypedLocalObjectReference": {Name: "io.k8s.api.scheduling.v1alpha3.TypedLocalObjectReference", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.TypedLocalObjectReference": {Name: "io.k8s.api.scheduling.v1alpha3.TypedLocalObjectReference", Order: []string{"apiGroup", "kind", "name"}, Fields: map[string]ShapeField{
 		"apiGroup": {Kind: KindString, OmitZero: true},
 		"kind":     {Kind: KindString, Always: true},
 		"name":     {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.Workload": {Name: "io.k8s.api.scheduling.v1alpha3.Workload", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.Workload": {Name: "io.k8s.api.scheduling.v1alpha3.Workload", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.WorkloadSpec", Struct: true},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.WorkloadList": {Name: "io.k8s.api.scheduling.v1alpha3.WorkloadList", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.WorkloadList": {Name: "io.k8s.api.scheduling.v1alpha3.WorkloadList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.Workload"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupDisruptionMode": {Name: "io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupDisruptionMode", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupDisruptionMode": {Name: "io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupDisruptionMode", Order: []string{"single", "all"}, Fields: map[string]ShapeField{
 		"all":    {Kind: KindAny},
 		"single": {Kind: KindAny},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupGangSchedulingPolicy": {Name: "io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupGangSchedulingPolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupGangSchedulingPolicy": {Name: "io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupGangSchedulingPolicy", Order: []string{"minCount"}, Fields: map[string]ShapeField{
 		"minCount": {Kind: KindInteger},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupResourceClaim": {Name: "io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupResourceClaim", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupResourceClaim": {Name: "io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupResourceClaim", Order: []string{"name", "resourceClaimName", "resourceClaimTemplateName"}, Fields: map[string]ShapeField{
 		"name":                      {Kind: KindString, Always: true},
 		"resourceClaimName":         {Kind: KindString},
 		"resourceClaimTemplateName": {Kind: KindString},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingConstraints": {Name: "io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingConstraints", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingConstraints": {Name: "io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingConstraints", Order: []string{"topology"}, Fields: map[string]ShapeField{
 		"topology": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.TopologyConstraint"},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingPolicy": {Name: "io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingPolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingPolicy": {Name: "io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingPolicy", Order: []string{"basic", "gang"}, Fields: map[string]ShapeField{
 		"basic": {Kind: KindAny},
 		"gang":  {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupGangSchedulingPolicy"},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.WorkloadReference": {Name: "io.k8s.api.scheduling.v1alpha3.WorkloadReference", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.WorkloadReference": {Name: "io.k8s.api.scheduling.v1alpha3.WorkloadReference", Order: []string{"workloadName", "templateName"}, Fields: map[string]ShapeField{
 		"templateName": {Kind: KindString, Always: true},
 		"workloadName": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.scheduling.v1alpha3.WorkloadSpec": {Name: "io.k8s.api.scheduling.v1alpha3.WorkloadSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1alpha3.WorkloadSpec": {Name: "io.k8s.api.scheduling.v1alpha3.WorkloadSpec", Order: []string{"controllerRef", "podGroupTemplates", "compositePodGroupTemplates"}, Fields: map[string]ShapeField{
 		"compositePodGroupTemplates": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.CompositePodGroupTemplate"},
 		"controllerRef":              {Kind: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.TypedLocalObjectReference"},
 		"podGroupTemplates":          {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.scheduling.v1alpha3.PodGroupTemplate"},
 	}},
-	"io.k8s.api.scheduling.v1beta1.CompositeDisruptionMode": {Name: "io.k8s.api.scheduling.v1beta1.CompositeDisruptionMode", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1beta1.CompositeDisruptionMode": {Name: "io.k8s.api.scheduling.v1beta1.CompositeDisruptionMode", Order: []string{"single", "all"}, Fields: map[string]ShapeField{
 		"all":    {Kind: KindAny},
 		"single": {Kind: KindAny},
 	}},
-	"io.k8s.api.scheduling.v1beta1.CompositeGangSchedulingPolicy": {Name: "io.k8s.api.scheduling.v1beta1.CompositeGangSchedulingPolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1beta1.CompositeGangSchedulingPolicy": {Name: "io.k8s.api.scheduling.v1beta1.CompositeGangSchedulingPolicy", Order: []string{"minGroupCount"}, Fields: map[string]ShapeField{
 		"minGroupCount": {Kind: KindInteger, Always: true},
 	}},
-	"io.k8s.api.scheduling.v1beta1.CompositePodGroupSchedulingConstraints": {Name: "io.k8s.api.scheduling.v1beta1.CompositePodGroupSchedulingConstraints", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1beta1.CompositePodGroupSchedulingConstraints": {Name: "io.k8s.api.scheduling.v1beta1.CompositePodGroupSchedulingConstraints", Order: []string{"topology"}, Fields: map[string]ShapeField{
 		"topology": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.scheduling.v1beta1.TopologyConstraint"},
 	}},
-	"io.k8s.api.scheduling.v1beta1.CompositePodGroupSchedulingPolicy": {Name: "io.k8s.api.scheduling.v1beta1.CompositePodGroupSchedulingPolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1beta1.CompositePodGroupSchedulingPolicy": {Name: "io.k8s.api.scheduling.v1beta1.CompositePodGroupSchedulingPolicy", Order: []string{"basic", "gang"}, Fields: map[string]ShapeField{
 		"basic": {Kind: KindAny},
 		"gang":  {Kind: KindObject, Type: "io.k8s.api.scheduling.v1beta1.CompositeGangSchedulingPolicy"},
 	}},
-	"io.k8s.api.scheduling.v1beta1.CompositePodGroupTemplate": {Name: "io.k8s.api.scheduling.v1beta1.CompositePodGroupTemplate", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1beta1.CompositePodGroupTemplate": {Name: "io.k8s.api.scheduling.v1beta1.CompositePodGroupTemplate", Order: []string{"name", "schedulingPolicy", "schedulingConstraints", "disruptionMode", "priorityClassName", "priority", "preemptionPolicy", "podGroupTemplates", "compositePodGroupTemplates"}, Fields: map[string]ShapeField{
 		"compositePodGroupTemplates": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.scheduling.v1beta1.CompositePodGroupTemplate"},
 		"disruptionMode":             {Kind: KindObject, Type: "io.k8s.api.scheduling.v1beta1.CompositeDisruptionMode"},
 		"name":                       {Kind: KindString, Always: true},
@@ -6696,43 +6696,43 @@ var shapes = map[string]Shape{
 		"schedulingConstraints":      {Kind: KindObject, Type: "io.k8s.api.scheduling.v1beta1.CompositePodGroupSchedulingConstraints"},
 		"schedulingPolicy":           {Kind: KindObject, Type: "io.k8s.api.scheduling.v1beta1.CompositePodGroupSchedulingPolicy", Struct: true},
 	}},
-	"io.k8s.api.scheduling.v1beta1.DisruptionMode": {Name: "io.k8s.api.scheduling.v1beta1.DisruptionMode", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1beta1.DisruptionMode": {Name: "io.k8s.api.scheduling.v1beta1.DisruptionMode", Order: []string{"single", "all"}, Fields: map[string]ShapeField{
 		"all":    {Kind: KindAny},
 		"single": {Kind: KindAny},
 	}},
-	"io.k8s.api.scheduling.v1beta1.GangSchedulingPolicy": {Name: "io.k8s.api.scheduling.v1beta1.GangSchedulingPolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1beta1.GangSchedulingPolicy": {Name: "io.k8s.api.scheduling.v1beta1.GangSchedulingPolicy", Order: []string{"minCount"}, Fields: map[string]ShapeField{
 		"minCount": {Kind: KindInteger, Always: true},
 	}},
-	"io.k8s.api.scheduling.v1beta1.PodGroup": {Name: "io.k8s.api.scheduling.v1beta1.PodGroup", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1beta1.PodGroup": {Name: "io.k8s.api.scheduling.v1beta1.PodGroup", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.scheduling.v1beta1.PodGroupSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.scheduling.v1beta1.PodGroupStatus", Struct: true},
 	}},
-	"io.k8s.api.scheduling.v1beta1.PodGroupList": {Name: "io.k8s.api.scheduling.v1beta1.PodGroupList", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1beta1.PodGroupList": {Name: "io.k8s.api.scheduling.v1beta1.PodGroupList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.scheduling.v1beta1.PodGroup"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.scheduling.v1beta1.PodGroupResourceClaim": {Name: "io.k8s.api.scheduling.v1beta1.PodGroupResourceClaim", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1beta1.PodGroupResourceClaim": {Name: "io.k8s.api.scheduling.v1beta1.PodGroupResourceClaim", Order: []string{"name", "resourceClaimName", "resourceClaimTemplateName"}, Fields: map[string]ShapeField{
 		"name":                      {Kind: KindString, Always: true},
 		"resourceClaimName":         {Kind: KindString},
 		"resourceClaimTemplateName": {Kind: KindString},
 	}},
-	"io.k8s.api.scheduling.v1beta1.PodGroupResourceClaimStatus": {Name: "io.k8s.api.scheduling.v1beta1.PodGroupResourceClaimStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1beta1.PodGroupResourceClaimStatus": {Name: "io.k8s.api.scheduling.v1beta1.PodGroupResourceClaimStatus", Order: []string{"name", "resourceClaimName"}, Fields: map[string]ShapeField{
 		"name":              {Kind: KindString, Always: true},
 		"resourceClaimName": {Kind: KindString},
 	}},
-	"io.k8s.api.scheduling.v1beta1.PodGroupSchedulingConstraints": {Name: "io.k8s.api.scheduling.v1beta1.PodGroupSchedulingConstraints", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1beta1.PodGroupSchedulingConstraints": {Name: "io.k8s.api.scheduling.v1beta1.PodGroupSchedulingConstraints", Order: []string{"topology"}, Fields: map[string]ShapeField{
 		"topology": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.scheduling.v1beta1.TopologyConstraint"},
 	}},
-	"io.k8s.api.scheduling.v1beta1.PodGroupSchedulingPolicy": {Name: "io.k8s.api.scheduling.v1beta1.PodGroupSchedulingPolicy", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1beta1.PodGroupSchedulingPolicy": {Name: "io.k8s.api.scheduling.v1beta1.PodGroupSchedulingPolicy", Order: []string{"basic", "gang"}, Fields: map[string]ShapeField{
 		"basic": {Kind: KindAny},
 		"gang":  {Kind: KindObject, Type: "io.k8s.api.scheduling.v1beta1.GangSchedulingPolicy"},
 	}},
-	"io.k8s.api.scheduling.v1beta1.PodGroupSpec": {Name: "io.k8s.api.scheduling.v1beta1.PodGroupSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1beta1.PodGroupSpec": {Name: "io.k8s.api.scheduling.v1beta1.PodGroupSpec", Order: []string{"parentCompositePodGroupName", "workloadRef", "schedulingPolicy", "schedulingConstraints", "resourceClaims", "disruptionMode", "priorityClassName", "priority", "preemptionPolicy"}, Fields: map[string]ShapeField{
 		"disruptionMode":              {Kind: KindObject, Type: "io.k8s.api.scheduling.v1beta1.DisruptionMode", Default: "{\"single\":{}}"},
 		"parentCompositePodGroupName": {Kind: KindString},
 		"preemptionPolicy":            {Kind: KindString},
@@ -6743,11 +6743,11 @@ var shapes = map[string]Shape{
 		"schedulingPolicy":            {Kind: KindObject, Type: "io.k8s.api.scheduling.v1beta1.PodGroupSchedulingPolicy", Struct: true},
 		"workloadRef":                 {Kind: KindObject, Type: "io.k8s.api.scheduling.v1beta1.WorkloadReference"},
 	}},
-	"io.k8s.api.scheduling.v1beta1.PodGroupStatus": {Name: "io.k8s.api.scheduling.v1beta1.PodGroupStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1beta1.PodGroupStatus": {Name: "io.k8s.api.scheduling.v1beta1.PodGroupStatus", Order: []string{"conditions", "resourceClaimStatuses"}, Fields: map[string]ShapeField{
 		"conditions":            {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.Condition"},
 		"resourceClaimStatuses": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.scheduling.v1beta1.PodGroupResourceClaimStatus"},
 	}},
-	"io.k8s.api.scheduling.v1beta1.PodGroupTemplate": {Name: "io.k8s.api.scheduling.v1beta1.PodGroupTemplate", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1beta1.PodGroupTemplate": {Name: "io.k8s.api.scheduling.v1beta1.PodGroupTemplate", Order: []string{"name", "schedulingPolicy", "schedulingConstraints", "resourceClaims", "disruptionMode", "priorityClassName", "priority", "preemptionPolicy"}, Fields: map[string]ShapeField{
 		"disruptionMode":        {Kind: KindObject, Type: "io.k8s.api.scheduling.v1beta1.DisruptionMode"},
 		"name":                  {Kind: KindString, Always: true},
 		"preemptionPolicy":      {Kind: KindString},
@@ -6757,48 +6757,48 @@ var shapes = map[string]Shape{
 		"schedulingConstraints": {Kind: KindObject, Type: "io.k8s.api.scheduling.v1beta1.PodGroupSchedulingConstraints"},
 		"schedulingPolicy":      {Kind: KindObject, Type: "io.k8s.api.scheduling.v1beta1.PodGroupSchedulingPolicy", Struct: true},
 	}},
-	"io.k8s.api.scheduling.v1beta1.TopologyConstraint": {Name: "io.k8s.api.scheduling.v1beta1.TopologyConstraint", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1beta1.TopologyConstraint": {Name: "io.k8s.api.scheduling.v1beta1.TopologyConstraint", Order: []string{"key"}, Fields: map[string]ShapeField{
 		"key": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.scheduling.v1beta1.TypedLocalObjectReference": {Name: "io.k8s.api.scheduling.v1beta1.TypedLocalObjectReference", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1beta1.TypedLocalObjectReference": {Name: "io.k8s.api.scheduling.v1beta1.TypedLocalObjectReference", Order: []string{"apiGroup", "kind", "name"}, Fields: map[string]ShapeField{
 		"apiGroup": {Kind: KindString, OmitZero: true},
 		"kind":     {Kind: KindString, Always: true},
 		"name":     {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.scheduling.v1beta1.Workload": {Name: "io.k8s.api.scheduling.v1beta1.Workload", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1beta1.Workload": {Name: "io.k8s.api.scheduling.v1beta1.Workload", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.scheduling.v1beta1.WorkloadSpec", Struct: true},
 	}},
-	"io.k8s.api.scheduling.v1beta1.WorkloadList": {Name: "io.k8s.api.scheduling.v1beta1.WorkloadList", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1beta1.WorkloadList": {Name: "io.k8s.api.scheduling.v1beta1.WorkloadList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.scheduling.v1beta1.Workload"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.scheduling.v1beta1.WorkloadReference": {Name: "io.k8s.api.scheduling.v1beta1.WorkloadReference", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1beta1.WorkloadReference": {Name: "io.k8s.api.scheduling.v1beta1.WorkloadReference", Order: []string{"workloadName", "templateName"}, Fields: map[string]ShapeField{
 		"templateName": {Kind: KindString, Always: true},
 		"workloadName": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.scheduling.v1beta1.WorkloadSpec": {Name: "io.k8s.api.scheduling.v1beta1.WorkloadSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.scheduling.v1beta1.WorkloadSpec": {Name: "io.k8s.api.scheduling.v1beta1.WorkloadSpec", Order: []string{"controllerRef", "podGroupTemplates", "compositePodGroupTemplates"}, Fields: map[string]ShapeField{
 		"compositePodGroupTemplates": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.scheduling.v1beta1.CompositePodGroupTemplate"},
 		"controllerRef":              {Kind: KindObject, Type: "io.k8s.api.scheduling.v1beta1.TypedLocalObjectReference"},
 		"podGroupTemplates":          {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.scheduling.v1beta1.PodGroupTemplate"},
 	}},
-	"io.k8s.api.storage.v1.CSIDriver": {Name: "io.k8s.api.storage.v1.CSIDriver", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.CSIDriver": {Name: "io.k8s.api.storage.v1.CSIDriver", Order: []string{"kind", "apiVersion", "metadata", "spec"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.storage.v1.CSIDriverSpec", Struct: true},
 	}},
-	"io.k8s.api.storage.v1.CSIDriverList": {Name: "io.k8s.api.storage.v1.CSIDriverList", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.CSIDriverList": {Name: "io.k8s.api.storage.v1.CSIDriverList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.storage.v1.CSIDriver"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.storage.v1.CSIDriverSpec": {Name: "io.k8s.api.storage.v1.CSIDriverSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.CSIDriverSpec": {Name: "io.k8s.api.storage.v1.CSIDriverSpec", Order: []string{"attachRequired", "podInfoOnMount", "volumeLifecycleModes", "storageCapacity", "fsGroupPolicy", "tokenRequests", "requiresRepublish", "seLinuxMount", "nodeAllocatableUpdatePeriodSeconds", "serviceAccountTokenInSecrets", "preventPodSchedulingIfMissing"}, Fields: map[string]ShapeField{
 		"attachRequired":                     {Kind: KindBoolean},
 		"fsGroupPolicy":                      {Kind: KindString},
 		"nodeAllocatableUpdatePeriodSeconds": {Kind: KindInteger},
@@ -6811,32 +6811,32 @@ var shapes = map[string]Shape{
 		"tokenRequests":                      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.storage.v1.TokenRequest"},
 		"volumeLifecycleModes":               {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.storage.v1.CSINode": {Name: "io.k8s.api.storage.v1.CSINode", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.CSINode": {Name: "io.k8s.api.storage.v1.CSINode", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.storage.v1.CSINodeSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.storage.v1.CSINodeStatus", Struct: true},
 	}},
-	"io.k8s.api.storage.v1.CSINodeDriver": {Name: "io.k8s.api.storage.v1.CSINodeDriver", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.CSINodeDriver": {Name: "io.k8s.api.storage.v1.CSINodeDriver", Order: []string{"name", "nodeID", "topologyKeys", "allocatable"}, Fields: map[string]ShapeField{
 		"allocatable":  {Kind: KindObject, Type: "io.k8s.api.storage.v1.VolumeNodeResources"},
 		"name":         {Kind: KindString, Always: true},
 		"nodeID":       {Kind: KindString, Always: true},
 		"topologyKeys": {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.api.storage.v1.CSINodeList": {Name: "io.k8s.api.storage.v1.CSINodeList", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.CSINodeList": {Name: "io.k8s.api.storage.v1.CSINodeList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.storage.v1.CSINode"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.storage.v1.CSINodeSpec": {Name: "io.k8s.api.storage.v1.CSINodeSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.CSINodeSpec": {Name: "io.k8s.api.storage.v1.CSINodeSpec", Order: []string{"drivers"}, Fields: map[string]ShapeField{
 		"drivers": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.storage.v1.CSINodeDriver"},
 	}},
-	"io.k8s.api.storage.v1.CSINodeStatus": {Name: "io.k8s.api.storage.v1.CSINodeStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.CSINodeStatus": {Name: "io.k8s.api.storage.v1.CSINodeStatus", Order: []string{"storageHealth"}, Fields: map[string]ShapeField{
 		"storageHealth": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.storage.v1.StorageHealth"},
 	}},
-	"io.k8s.api.storage.v1.CSIStorageCapacity": {Name: "io.k8s.api.storage.v1.CSIStorageCapacity", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.CSIStorageCapacity": {Name: "io.k8s.api.storage.v1.CSIStorageCapacity", Order: []string{"kind", "apiVersion", "metadata", "nodeTopology", "storageClassName", "capacity", "maximumVolumeSize"}, Fields: map[string]ShapeField{
 		"apiVersion":        {Kind: KindString, OmitZero: true},
 		"capacity":          {Kind: KindQuantity},
 		"kind":              {Kind: KindString, OmitZero: true},
@@ -6845,13 +6845,13 @@ var shapes = map[string]Shape{
 		"nodeTopology":      {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"},
 		"storageClassName":  {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.storage.v1.CSIStorageCapacityList": {Name: "io.k8s.api.storage.v1.CSIStorageCapacityList", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.CSIStorageCapacityList": {Name: "io.k8s.api.storage.v1.CSIStorageCapacityList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.storage.v1.CSIStorageCapacity"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.storage.v1.StorageClass": {Name: "io.k8s.api.storage.v1.StorageClass", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.StorageClass": {Name: "io.k8s.api.storage.v1.StorageClass", Order: []string{"kind", "apiVersion", "metadata", "provisioner", "parameters", "reclaimPolicy", "mountOptions", "allowVolumeExpansion", "volumeBindingMode", "allowedTopologies"}, Fields: map[string]ShapeField{
 		"allowVolumeExpansion": {Kind: KindBoolean},
 		"allowedTopologies":    {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.core.v1.TopologySelectorTerm"},
 		"apiVersion":           {Kind: KindString, OmitZero: true},
@@ -6863,17 +6863,17 @@ var shapes = map[string]Shape{
 		"reclaimPolicy":        {Kind: KindString},
 		"volumeBindingMode":    {Kind: KindString},
 	}},
-	"io.k8s.api.storage.v1.StorageClassList": {Name: "io.k8s.api.storage.v1.StorageClassList", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.StorageClassList": {Name: "io.k8s.api.storage.v1.StorageClassList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.storage.v1.StorageClass"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.storage.v1.StorageHealth": {Name: "io.k8s.api.storage.v1.StorageHealth", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.StorageHealth": {Name: "io.k8s.api.storage.v1.StorageHealth", Order: []string{"name", "healthConditions"}, Fields: map[string]ShapeField{
 		"healthConditions": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.storage.v1.StorageHealthCondition"},
 		"name":             {Kind: KindString, Always: true},
 	}},
-	"io.k8s.api.storage.v1.StorageHealthCondition": {Name: "io.k8s.api.storage.v1.StorageHealthCondition", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.StorageHealthCondition": {Name: "io.k8s.api.storage.v1.StorageHealthCondition", Order: []string{"status", "reason", "message", "accessMode", "volumeMode", "lastTransitionTime"}, Fields: map[string]ShapeField{
 		"accessMode":         {Kind: KindString},
 		"lastTransitionTime": {Kind: KindString},
 		"message":            {Kind: KindString, OmitZero: true},
@@ -6881,100 +6881,100 @@ var shapes = map[string]Shape{
 		"status":             {Kind: KindString, Always: true},
 		"volumeMode":         {Kind: KindString},
 	}},
-	"io.k8s.api.storage.v1.TokenRequest": {Name: "io.k8s.api.storage.v1.TokenRequest", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.TokenRequest": {Name: "io.k8s.api.storage.v1.TokenRequest", Order: []string{"audience", "expirationSeconds"}, Fields: map[string]ShapeField{
 		"audience":          {Kind: KindString, Always: true},
 		"expirationSeconds": {Kind: KindInteger},
 	}},
-	"io.k8s.api.storage.v1.VolumeAttachment": {Name: "io.k8s.api.storage.v1.VolumeAttachment", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.VolumeAttachment": {Name: "io.k8s.api.storage.v1.VolumeAttachment", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.storage.v1.VolumeAttachmentSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.storage.v1.VolumeAttachmentStatus", Struct: true},
 	}},
-	"io.k8s.api.storage.v1.VolumeAttachmentList": {Name: "io.k8s.api.storage.v1.VolumeAttachmentList", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.VolumeAttachmentList": {Name: "io.k8s.api.storage.v1.VolumeAttachmentList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.storage.v1.VolumeAttachment"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.storage.v1.VolumeAttachmentSource": {Name: "io.k8s.api.storage.v1.VolumeAttachmentSource", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.VolumeAttachmentSource": {Name: "io.k8s.api.storage.v1.VolumeAttachmentSource", Order: []string{"persistentVolumeName", "inlineVolumeSpec"}, Fields: map[string]ShapeField{
 		"inlineVolumeSpec":     {Kind: KindObject, Type: "io.k8s.api.core.v1.PersistentVolumeSpec"},
 		"persistentVolumeName": {Kind: KindString},
 	}},
-	"io.k8s.api.storage.v1.VolumeAttachmentSpec": {Name: "io.k8s.api.storage.v1.VolumeAttachmentSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.VolumeAttachmentSpec": {Name: "io.k8s.api.storage.v1.VolumeAttachmentSpec", Order: []string{"attacher", "source", "nodeName"}, Fields: map[string]ShapeField{
 		"attacher": {Kind: KindString, Always: true},
 		"nodeName": {Kind: KindString, Always: true},
 		"source":   {Kind: KindObject, Type: "io.k8s.api.storage.v1.VolumeAttachmentSource", Struct: true},
 	}},
-	"io.k8s.api.storage.v1.VolumeAttachmentStatus": {Name: "io.k8s.api.storage.v1.VolumeAttachmentStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.VolumeAttachmentStatus": {Name: "io.k8s.api.storage.v1.VolumeAttachmentStatus", Order: []string{"attached", "attachmentMetadata", "attachError", "detachError"}, Fields: map[string]ShapeField{
 		"attachError":        {Kind: KindObject, Type: "io.k8s.api.storage.v1.VolumeError"},
 		"attached":           {Kind: KindBoolean, Always: true},
 		"attachmentMetadata": {Kind: KindMap, Elem: KindString},
 		"detachError":        {Kind: KindObject, Type: "io.k8s.api.storage.v1.VolumeError"},
 	}},
-	"io.k8s.api.storage.v1.VolumeAttributesClass": {Name: "io.k8s.api.storage.v1.VolumeAttributesClass", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.VolumeAttributesClass": {Name: "io.k8s.api.storage.v1.VolumeAttributesClass", Order: []string{"kind", "apiVersion", "metadata", "driverName", "parameters"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"driverName": {Kind: KindString, Always: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"parameters": {Kind: KindMap, Elem: KindString},
 	}},
-	"io.k8s.api.storage.v1.VolumeAttributesClassList": {Name: "io.k8s.api.storage.v1.VolumeAttributesClassList", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.VolumeAttributesClassList": {Name: "io.k8s.api.storage.v1.VolumeAttributesClassList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.storage.v1.VolumeAttributesClass"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.storage.v1.VolumeError": {Name: "io.k8s.api.storage.v1.VolumeError", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.VolumeError": {Name: "io.k8s.api.storage.v1.VolumeError", Order: []string{"time", "message", "errorCode"}, Fields: map[string]ShapeField{
 		"errorCode": {Kind: KindInteger},
 		"message":   {Kind: KindString, OmitZero: true},
 		"time":      {Kind: KindString},
 	}},
-	"io.k8s.api.storage.v1.VolumeNodeResources": {Name: "io.k8s.api.storage.v1.VolumeNodeResources", Fields: map[string]ShapeField{
+	"io.k8s.api.storage.v1.VolumeNodeResources": {Name: "io.k8s.api.storage.v1.VolumeNodeResources", Order: []string{"count"}, Fields: map[string]ShapeField{
 		"count": {Kind: KindInteger},
 	}},
-	"io.k8s.api.storagemigration.v1.StorageVersionMigration": {Name: "io.k8s.api.storagemigration.v1.StorageVersionMigration", Fields: map[string]ShapeField{
+	"io.k8s.api.storagemigration.v1.StorageVersionMigration": {Name: "io.k8s.api.storagemigration.v1.StorageVersionMigration", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.storagemigration.v1.StorageVersionMigrationSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.storagemigration.v1.StorageVersionMigrationStatus", Struct: true},
 	}},
-	"io.k8s.api.storagemigration.v1.StorageVersionMigrationList": {Name: "io.k8s.api.storagemigration.v1.StorageVersionMigrationList", Fields: map[string]ShapeField{
+	"io.k8s.api.storagemigration.v1.StorageVersionMigrationList": {Name: "io.k8s.api.storagemigration.v1.StorageVersionMigrationList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.storagemigration.v1.StorageVersionMigration"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.storagemigration.v1.StorageVersionMigrationSpec": {Name: "io.k8s.api.storagemigration.v1.StorageVersionMigrationSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.storagemigration.v1.StorageVersionMigrationSpec": {Name: "io.k8s.api.storagemigration.v1.StorageVersionMigrationSpec", Order: []string{"resource"}, Fields: map[string]ShapeField{
 		"resource": {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.GroupResource", Struct: true},
 	}},
-	"io.k8s.api.storagemigration.v1.StorageVersionMigrationStatus": {Name: "io.k8s.api.storagemigration.v1.StorageVersionMigrationStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.storagemigration.v1.StorageVersionMigrationStatus": {Name: "io.k8s.api.storagemigration.v1.StorageVersionMigrationStatus", Order: []string{"conditions", "resourceVersion"}, Fields: map[string]ShapeField{
 		"conditions":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.Condition"},
 		"resourceVersion": {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.api.storagemigration.v1beta1.StorageVersionMigration": {Name: "io.k8s.api.storagemigration.v1beta1.StorageVersionMigration", Fields: map[string]ShapeField{
+	"io.k8s.api.storagemigration.v1beta1.StorageVersionMigration": {Name: "io.k8s.api.storagemigration.v1beta1.StorageVersionMigration", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationStatus", Struct: true},
 	}},
-	"io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationList": {Name: "io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationList", Fields: map[string]ShapeField{
+	"io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationList": {Name: "io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.api.storagemigration.v1beta1.StorageVersionMigration"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationSpec": {Name: "io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationSpec", Fields: map[string]ShapeField{
+	"io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationSpec": {Name: "io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationSpec", Order: []string{"resource"}, Fields: map[string]ShapeField{
 		"resource": {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.GroupResource", Struct: true},
 	}},
-	"io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationStatus": {Name: "io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationStatus", Fields: map[string]ShapeField{
+	"io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationStatus": {Name: "io.k8s.api.storagemigration.v1beta1.StorageVersionMigrationStatus", Order: []string{"conditions", "resourceVersion"}, Fields: map[string]ShapeField{
 		"conditions":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.Condition"},
 		"resourceVersion": {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition", Fields: map[string]ShapeField{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition", Order: []string{"name", "type", "format", "description", "priority", "jsonPath"}, Fields: map[string]ShapeField{
 		"description": {Kind: KindString, OmitZero: true},
 		"format":      {Kind: KindString, OmitZero: true},
 		"jsonPath":    {Kind: KindString, Always: true},
@@ -6982,18 +6982,18 @@ var shapes = map[string]Shape{
 		"priority":    {Kind: KindInteger, OmitZero: true},
 		"type":        {Kind: KindString, Always: true},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion", Fields: map[string]ShapeField{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion", Order: []string{"strategy", "webhook"}, Fields: map[string]ShapeField{
 		"strategy": {Kind: KindString, Always: true},
 		"webhook":  {Kind: KindObject, Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookConversion"},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition", Fields: map[string]ShapeField{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus", Struct: true},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionCondition": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionCondition", Fields: map[string]ShapeField{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionCondition": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionCondition", Order: []string{"type", "status", "lastTransitionTime", "reason", "message", "observedGeneration"}, Fields: map[string]ShapeField{
 		"lastTransitionTime": {Kind: KindString},
 		"message":            {Kind: KindString, OmitZero: true},
 		"observedGeneration": {Kind: KindInteger, OmitZero: true},
@@ -7001,13 +7001,13 @@ var shapes = map[string]Shape{
 		"status":             {Kind: KindString, Always: true},
 		"type":               {Kind: KindString, Always: true},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList", Fields: map[string]ShapeField{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames", Fields: map[string]ShapeField{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames", Order: []string{"plural", "singular", "shortNames", "kind", "listKind", "categories"}, Fields: map[string]ShapeField{
 		"categories": {Kind: KindArray, Elem: KindString},
 		"kind":       {Kind: KindString, Always: true},
 		"listKind":   {Kind: KindString, OmitZero: true},
@@ -7015,7 +7015,7 @@ var shapes = map[string]Shape{
 		"shortNames": {Kind: KindArray, Elem: KindString},
 		"singular":   {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec", Fields: map[string]ShapeField{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec", Order: []string{"group", "names", "scope", "versions", "conversion", "preserveUnknownFields"}, Fields: map[string]ShapeField{
 		"conversion":            {Kind: KindObject, Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion"},
 		"group":                 {Kind: KindString, Always: true},
 		"names":                 {Kind: KindObject, Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames", Struct: true},
@@ -7023,13 +7023,13 @@ var shapes = map[string]Shape{
 		"scope":                 {Kind: KindString, Always: true},
 		"versions":              {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion"},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus", Fields: map[string]ShapeField{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus", Order: []string{"conditions", "acceptedNames", "storedVersions", "observedGeneration"}, Fields: map[string]ShapeField{
 		"acceptedNames":      {Kind: KindObject, Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames", Struct: true},
 		"conditions":         {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionCondition"},
 		"observedGeneration": {Kind: KindInteger, OmitZero: true},
 		"storedVersions":     {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion", Fields: map[string]ShapeField{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion", Order: []string{"name", "served", "storage", "deprecated", "deprecationWarning", "schema", "subresources", "additionalPrinterColumns", "selectableFields"}, Fields: map[string]ShapeField{
 		"additionalPrinterColumns": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition"},
 		"deprecated":               {Kind: KindBoolean, OmitZero: true},
 		"deprecationWarning":       {Kind: KindString},
@@ -7040,37 +7040,37 @@ var shapes = map[string]Shape{
 		"storage":                  {Kind: KindBoolean, Always: true},
 		"subresources":             {Kind: KindObject, Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresources"},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceScale": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceScale", Fields: map[string]ShapeField{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceScale": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceScale", Order: []string{"specReplicasPath", "statusReplicasPath", "labelSelectorPath"}, Fields: map[string]ShapeField{
 		"labelSelectorPath":  {Kind: KindString},
 		"specReplicasPath":   {Kind: KindString, Always: true},
 		"statusReplicasPath": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresources": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresources", Fields: map[string]ShapeField{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresources": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresources", Order: []string{"status", "scale"}, Fields: map[string]ShapeField{
 		"scale":  {Kind: KindObject, Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceScale"},
 		"status": {Kind: KindAny},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceValidation": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceValidation", Fields: map[string]ShapeField{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceValidation": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceValidation", Order: []string{"openAPIV3Schema"}, Fields: map[string]ShapeField{
 		"openAPIV3Schema": {Kind: KindAny},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.SelectableField": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.SelectableField", Fields: map[string]ShapeField{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.SelectableField": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.SelectableField", Order: []string{"jsonPath"}, Fields: map[string]ShapeField{
 		"jsonPath": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ServiceReference": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ServiceReference", Fields: map[string]ShapeField{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ServiceReference": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ServiceReference", Order: []string{"namespace", "name", "path", "port"}, Fields: map[string]ShapeField{
 		"name":      {Kind: KindString, Always: true},
 		"namespace": {Kind: KindString, Always: true},
 		"path":      {Kind: KindString},
 		"port":      {Kind: KindInteger},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookClientConfig": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookClientConfig", Fields: map[string]ShapeField{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookClientConfig": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookClientConfig", Order: []string{"url", "service", "caBundle"}, Fields: map[string]ShapeField{
 		"caBundle": {Kind: KindBytes},
 		"service":  {Kind: KindObject, Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ServiceReference"},
 		"url":      {Kind: KindString},
 	}},
-	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookConversion": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookConversion", Fields: map[string]ShapeField{
+	"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookConversion": {Name: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookConversion", Order: []string{"clientConfig", "conversionReviewVersions"}, Fields: map[string]ShapeField{
 		"clientConfig":             {Kind: KindObject, Type: "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.WebhookClientConfig"},
 		"conversionReviewVersions": {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.APIGroup": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.APIGroup", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.APIGroup": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.APIGroup", Order: []string{"kind", "apiVersion", "name", "versions", "preferredVersion", "serverAddressByClientCIDRs"}, Fields: map[string]ShapeField{
 		"apiVersion":                 {Kind: KindString, OmitZero: true},
 		"kind":                       {Kind: KindString, OmitZero: true},
 		"name":                       {Kind: KindString, Always: true},
@@ -7078,12 +7078,12 @@ var shapes = map[string]Shape{
 		"serverAddressByClientCIDRs": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ServerAddressByClientCIDR"},
 		"versions":                   {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.GroupVersionForDiscovery"},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.APIGroupList": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.APIGroupList", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.APIGroupList": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.APIGroupList", Order: []string{"kind", "apiVersion", "groups"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"groups":     {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.APIGroup"},
 		"kind":       {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.APIResource": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.APIResource", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.APIResource": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.APIResource", Order: []string{"name", "singularName", "namespaced", "group", "version", "kind", "verbs", "shortNames", "categories", "storageVersionHash"}, Fields: map[string]ShapeField{
 		"categories":         {Kind: KindArray, Elem: KindString},
 		"group":              {Kind: KindString, OmitZero: true},
 		"kind":               {Kind: KindString, Always: true},
@@ -7095,19 +7095,19 @@ var shapes = map[string]Shape{
 		"verbs":              {Kind: KindArray, Elem: KindString},
 		"version":            {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.APIResourceList": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.APIResourceList", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.APIResourceList": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.APIResourceList", Order: []string{"kind", "apiVersion", "groupVersion", "resources"}, Fields: map[string]ShapeField{
 		"apiVersion":   {Kind: KindString, OmitZero: true},
 		"groupVersion": {Kind: KindString, Always: true},
 		"kind":         {Kind: KindString, OmitZero: true},
 		"resources":    {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.APIResource"},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.APIVersions": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.APIVersions", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.APIVersions": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.APIVersions", Order: []string{"kind", "apiVersion", "versions", "serverAddressByClientCIDRs"}, Fields: map[string]ShapeField{
 		"apiVersion":                 {Kind: KindString, OmitZero: true},
 		"kind":                       {Kind: KindString, OmitZero: true},
 		"serverAddressByClientCIDRs": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ServerAddressByClientCIDR"},
 		"versions":                   {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.Condition": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.Condition", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.Condition": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.Condition", Order: []string{"type", "status", "observedGeneration", "lastTransitionTime", "reason", "message"}, Fields: map[string]ShapeField{
 		"lastTransitionTime": {Kind: KindString},
 		"message":            {Kind: KindString, Always: true},
 		"observedGeneration": {Kind: KindInteger, OmitZero: true},
@@ -7115,7 +7115,7 @@ var shapes = map[string]Shape{
 		"status":             {Kind: KindString, Always: true},
 		"type":               {Kind: KindString, Always: true},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions", Order: []string{"kind", "apiVersion", "gracePeriodSeconds", "preconditions", "orphanDependents", "propagationPolicy", "dryRun", "ignoreStoreReadErrorWithClusterBreakingPotential"}, Fields: map[string]ShapeField{
 		"apiVersion":         {Kind: KindString, OmitZero: true},
 		"dryRun":             {Kind: KindArray, Elem: KindString},
 		"gracePeriodSeconds": {Kind: KindInteger},
@@ -7125,36 +7125,36 @@ var shapes = map[string]Shape{
 		"preconditions":     {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.Preconditions"},
 		"propagationPolicy": {Kind: KindString},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement", Order: []string{"key", "operator", "values"}, Fields: map[string]ShapeField{
 		"key":      {Kind: KindString, Always: true},
 		"operator": {Kind: KindString, Always: true},
 		"values":   {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.GroupResource": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.GroupResource", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.GroupResource": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.GroupResource", Order: []string{"group", "resource"}, Fields: map[string]ShapeField{
 		"group":    {Kind: KindString, Always: true},
 		"resource": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.GroupVersionForDiscovery": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.GroupVersionForDiscovery", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.GroupVersionForDiscovery": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.GroupVersionForDiscovery", Order: []string{"groupVersion", "version"}, Fields: map[string]ShapeField{
 		"groupVersion": {Kind: KindString, Always: true},
 		"version":      {Kind: KindString, Always: true},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector", Order: []string{"matchLabels", "matchExpressions"}, Fields: map[string]ShapeField{
 		"matchExpressions": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement"},
 		"matchLabels":      {Kind: KindMap, Elem: KindString},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement", Order: []string{"key", "operator", "values"}, Fields: map[string]ShapeField{
 		"key":      {Kind: KindString, Always: true},
 		"operator": {Kind: KindString, Always: true},
 		"values":   {Kind: KindArray, Elem: KindString},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Order: []string{"selfLink", "resourceVersion", "continue", "remainingItemCount", "shardInfo"}, Fields: map[string]ShapeField{
 		"continue":           {Kind: KindString, OmitZero: true},
 		"remainingItemCount": {Kind: KindInteger},
 		"resourceVersion":    {Kind: KindString, OmitZero: true},
 		"selfLink":           {Kind: KindString, OmitZero: true},
 		"shardInfo":          {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ShardInfo"},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry", Order: []string{"manager", "operation", "apiVersion", "time", "fieldsType", "fieldsV1", "subresource"}, Fields: map[string]ShapeField{
 		"apiVersion":  {Kind: KindString, OmitZero: true},
 		"fieldsType":  {Kind: KindString, OmitZero: true},
 		"fieldsV1":    {Kind: KindAny},
@@ -7163,7 +7163,7 @@ var shapes = map[string]Shape{
 		"subresource": {Kind: KindString, OmitZero: true},
 		"time":        {Kind: KindString},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Order: []string{"name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers", "managedFields"}, Fields: map[string]ShapeField{
 		"annotations":                {Kind: KindMap, Elem: KindString},
 		"creationTimestamp":          {Kind: KindString},
 		"deletionGracePeriodSeconds": {Kind: KindInteger},
@@ -7180,7 +7180,7 @@ var shapes = map[string]Shape{
 		"selfLink":                   {Kind: KindString, OmitZero: true},
 		"uid":                        {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference", Order: []string{"apiVersion", "kind", "name", "uid", "controller", "blockOwnerDeletion"}, Fields: map[string]ShapeField{
 		"apiVersion":         {Kind: KindString, Always: true},
 		"blockOwnerDeletion": {Kind: KindBoolean},
 		"controller":         {Kind: KindBoolean},
@@ -7188,18 +7188,18 @@ var shapes = map[string]Shape{
 		"name":               {Kind: KindString, Always: true},
 		"uid":                {Kind: KindString, Always: true},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.Preconditions": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.Preconditions", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.Preconditions": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.Preconditions", Order: []string{"uid", "resourceVersion"}, Fields: map[string]ShapeField{
 		"resourceVersion": {Kind: KindString},
 		"uid":             {Kind: KindString},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.ServerAddressByClientCIDR": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.ServerAddressByClientCIDR", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.ServerAddressByClientCIDR": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.ServerAddressByClientCIDR", Order: []string{"clientCIDR", "serverAddress"}, Fields: map[string]ShapeField{
 		"clientCIDR":    {Kind: KindString, Always: true},
 		"serverAddress": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.ShardInfo": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.ShardInfo", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.ShardInfo": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.ShardInfo", Order: []string{"selector"}, Fields: map[string]ShapeField{
 		"selector": {Kind: KindString, Always: true},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.Status": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.Status", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.Status": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.Status", Order: []string{"kind", "apiVersion", "metadata", "status", "message", "reason", "details", "code"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"code":       {Kind: KindInteger, OmitZero: true},
 		"details":    {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.StatusDetails"},
@@ -7209,12 +7209,12 @@ var shapes = map[string]Shape{
 		"reason":     {Kind: KindString, OmitZero: true},
 		"status":     {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.StatusCause": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.StatusCause", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.StatusCause": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.StatusCause", Order: []string{"reason", "message", "field"}, Fields: map[string]ShapeField{
 		"field":   {Kind: KindString, OmitZero: true},
 		"message": {Kind: KindString, OmitZero: true},
 		"reason":  {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.StatusDetails": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.StatusDetails", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.StatusDetails": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.StatusDetails", Order: []string{"name", "group", "kind", "uid", "causes", "retryAfterSeconds"}, Fields: map[string]ShapeField{
 		"causes":            {Kind: KindArray, Elem: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.StatusCause"},
 		"group":             {Kind: KindString, OmitZero: true},
 		"kind":              {Kind: KindString, OmitZero: true},
@@ -7222,31 +7222,31 @@ var shapes = map[string]Shape{
 		"retryAfterSeconds": {Kind: KindInteger, OmitZero: true},
 		"uid":               {Kind: KindString, OmitZero: true},
 	}},
-	"io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent", Fields: map[string]ShapeField{
+	"io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent": {Name: "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent", Order: []string{"type", "object"}, Fields: map[string]ShapeField{
 		"object": {Kind: KindAny},
 		"type":   {Kind: KindString, Always: true},
 	}},
-	"io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService": {Name: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService", Fields: map[string]ShapeField{
+	"io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService": {Name: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService", Order: []string{"kind", "apiVersion", "metadata", "spec", "status"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", Struct: true},
 		"spec":       {Kind: KindObject, Type: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceSpec", Struct: true},
 		"status":     {Kind: KindObject, Type: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceStatus", Struct: true},
 	}},
-	"io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceCondition": {Name: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceCondition", Fields: map[string]ShapeField{
+	"io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceCondition": {Name: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceCondition", Order: []string{"type", "status", "lastTransitionTime", "reason", "message"}, Fields: map[string]ShapeField{
 		"lastTransitionTime": {Kind: KindString},
 		"message":            {Kind: KindString, OmitZero: true},
 		"reason":             {Kind: KindString, OmitZero: true},
 		"status":             {Kind: KindString, Always: true},
 		"type":               {Kind: KindString, Always: true},
 	}},
-	"io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceList": {Name: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceList", Fields: map[string]ShapeField{
+	"io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceList": {Name: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceList", Order: []string{"kind", "apiVersion", "metadata", "items"}, Fields: map[string]ShapeField{
 		"apiVersion": {Kind: KindString, OmitZero: true},
 		"items":      {Kind: KindArray, Elem: KindObject, Type: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService"},
 		"kind":       {Kind: KindString, OmitZero: true},
 		"metadata":   {Kind: KindObject, Type: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", Struct: true},
 	}},
-	"io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceSpec": {Name: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceSpec", Fields: map[string]ShapeField{
+	"io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceSpec": {Name: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceSpec", Order: []string{"service", "group", "version", "insecureSkipTLSVerify", "caBundle", "groupPriorityMinimum", "versionPriority"}, Fields: map[string]ShapeField{
 		"caBundle":              {Kind: KindBytes},
 		"group":                 {Kind: KindString, OmitZero: true},
 		"groupPriorityMinimum":  {Kind: KindInteger, Always: true},
@@ -7255,10 +7255,10 @@ var shapes = map[string]Shape{
 		"version":               {Kind: KindString, OmitZero: true},
 		"versionPriority":       {Kind: KindInteger, Always: true},
 	}},
-	"io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceStatus": {Name: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceStatus", Fields: map[string]ShapeField{
+	"io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceStatus": {Name: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceStatus", Order: []string{"conditions"}, Fields: map[string]ShapeField{
 		"conditions": {Kind: KindArray, Elem: KindObject, Type: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceCondition"},
 	}},
-	"io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.ServiceReference": {Name: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.ServiceReference", Fields: map[string]ShapeField{
+	"io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.ServiceReference": {Name: "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.ServiceReference", Order: []string{"namespace", "name", "port"}, Fields: map[string]ShapeField{
 		"name":      {Kind: KindString, OmitZero: true},
 		"namespace": {Kind: KindString, OmitZero: true},
 		"port":      {Kind: KindInteger},

@@ -28,7 +28,7 @@ func parseFacts(text string) map[string]scalarFact {
 	facts := map[string]scalarFact{}
 	for _, line := range strings.Split(text, "\n") {
 		f := strings.Fields(line)
-		if len(f) != 3 || strings.HasPrefix(line, "#") {
+		if len(f) != 3 || f[1] == "order" || strings.HasPrefix(line, "#") {
 			continue
 		}
 		facts[f[0]] = scalarFact{pointer: f[1] == "pointer", omitempty: f[2] == "omitempty"}

@@ -124,9 +124,7 @@ var kubectlScript = []kubectlStep{
 // kubectlKnownDifferences lists steps whose output differs between the
 // fake and kube-apiserver, with the reason; the test asserts each still
 // differs.
-var kubectlKnownDifferences = map[string]string{
-	"get-raw": "the fake writes an object's JSON members in sorted order, kube-apiserver in its Go type's field order (kind, apiVersion, metadata, ...) with a final newline; kubectl's parsed outputs do not see the difference",
-}
+var kubectlKnownDifferences = map[string]string{}
 
 var (
 	kubectlAge  = regexp.MustCompile(`\b(\d+(\.\d+)?(ms|s|m|h|d))+\b`)

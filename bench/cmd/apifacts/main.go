@@ -11,7 +11,11 @@
 //	SCHEMA.FIELD pointer|value omitempty|always
 //
 // where SCHEMA is the OpenAPI schema name of the type
-// ("io.k8s.api.core.v1.Container") and FIELD its JSON name.
+// ("io.k8s.api.core.v1.Container") and FIELD its JSON name, and one line
+// per struct type giving the order of its JSON fields, which is the order
+// the API server writes them in:
+//
+//	SCHEMA order FIELD...
 //
 //	go run ./cmd/apifacts > ../internal/gen/apifacts.txt
 package main
@@ -24,6 +28,7 @@ import (
 	"sort"
 	"strings"
 
+	apidiscoveryv2 "k8s.io/api/apidiscovery/v2"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/scheme"
@@ -40,13 +45,19 @@ func main() {
 		reflect.TypeFor[metav1.APIResourceList](),
 		reflect.TypeFor[metav1.APIGroupList](),
 		reflect.TypeFor[metav1.DeleteOptions](),
+		reflect.TypeFor[metav1.PartialObjectMetadataList](),
+		reflect.TypeFor[metav1.Table](),
+		reflect.TypeFor[apidiscoveryv2.APIGroupDiscoveryList](),
 	}
 	for _, t := range scheme.Scheme.AllKnownTypes() {
 		roots = append(roots, t)
 	}
-	w := &walker{seen: map[reflect.Type]bool{}, lines: map[string]string{}}
+	w := &walker{seen: map[reflect.Type]bool{}, lines: map[string]string{}, order: map[string][]string{}}
 	for _, t := range roots {
 		w.walk(t)
+	}
+	for schema, names := range w.order {
+		w.lines[schema+" order"] = strings.Join(names, " ")
 	}
 	keys := make([]string, 0, len(w.lines))
 	for k := range w.lines {
@@ -62,6 +73,9 @@ func main() {
 type walker struct {
 	seen  map[reflect.Type]bool
 	lines map[string]string
+	// order holds each schema's JSON field names in Go field order, the
+	// fields of inlined embedded structs in their place.
+	order map[string][]string
 }
 
 func (w *walker) walk(t reflect.Type) {
@@ -99,6 +113,7 @@ func (w *walker) fields(t reflect.Type, schema string) {
 		if name == "" {
 			name = f.Name
 		}
+		w.order[schema] = append(w.order[schema], name)
 		ft, ptr := f.Type, false
 		if ft.Kind() == reflect.Pointer {
 			ft, ptr = ft.Elem(), true

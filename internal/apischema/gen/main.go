@@ -178,7 +178,7 @@ func Generate(dir, factsFile string) ([]byte, error) {
 		return nil, err
 	}
 	all, sroots := shapes(schemas, byGVK, facts)
-	return renderShapes(src, all, sroots)
+	return renderShapes(src, all, sroots, facts)
 }
 
 // addPath records what one operation on one path says about its resource.

@@ -12,10 +12,15 @@ import (
 
 // fact is how k8s.io/api holds one scalar field (internal/gen/apifacts.txt):
 // by pointer or by value, with omitempty or always written.
-type fact struct{ pointer, omitempty bool }
+type fact struct {
+	pointer, omitempty bool
+	// order is a schema's JSON field names in its Go type's order.
+	order []string
+}
 
 // readFacts reads internal/gen/apifacts.txt: "SCHEMA.FIELD pointer|value
-// omitempty|always" per line.
+// omitempty|always" per scalar field and "SCHEMA order FIELD..." per
+// schema.
 func readFacts(path string) (map[string]fact, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -24,14 +29,41 @@ func readFacts(path string) (map[string]fact, error) {
 	defer f.Close()
 	out := map[string]fact{}
 	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
 		parts := strings.Fields(sc.Text())
-		if len(parts) != 3 || strings.HasPrefix(parts[0], "#") {
+		if len(parts) < 2 || strings.HasPrefix(parts[0], "#") {
 			continue
 		}
-		out[parts[0]] = fact{pointer: parts[1] == "pointer", omitempty: parts[2] == "omitempty"}
+		if parts[1] == "order" {
+			out[parts[0]] = fact{order: parts[2:]}
+			continue
+		}
+		if len(parts) == 3 {
+			out[parts[0]] = fact{pointer: parts[1] == "pointer", omitempty: parts[2] == "omitempty"}
+		}
 	}
 	return out, sc.Err()
+}
+
+// fieldOrder is the order the server writes the fields of schema n in:
+// its Go type's field order as facts record it, then any field the facts
+// do not name, by name.
+func fieldOrder(n string, fields map[string]shapeField, facts map[string]fact) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, name := range facts[n].order {
+		if _, ok := fields[name]; ok && !seen[name] {
+			out = append(out, name)
+			seen[name] = true
+		}
+	}
+	for _, name := range sortedKeys(fields) {
+		if !seen[name] {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // shapeField is one property of an object schema as the fake needs it to
@@ -163,7 +195,7 @@ func shapes(schemas map[string]*schema, byGVK map[gvk]string, facts map[string]f
 }
 
 // renderShapes appends the shape tables to the generated source.
-func renderShapes(src []byte, all map[string]map[string]shapeField, roots map[string]string) ([]byte, error) {
+func renderShapes(src []byte, all map[string]map[string]shapeField, roots map[string]string, facts map[string]fact) ([]byte, error) {
 	var b bytes.Buffer
 	b.Write(src)
 	b.WriteString("\nvar shapeRoots = map[string]string{\n")
@@ -172,8 +204,8 @@ func renderShapes(src []byte, all map[string]map[string]shapeField, roots map[st
 	}
 	b.WriteString("}\n\nvar shapes = map[string]Shape{\n")
 	for _, n := range sortedKeys(all) {
-		fmt.Fprintf(&b, "%q: {Name: %q, Fields: map[string]ShapeField{\n", n, n)
 		fs := all[n]
+		fmt.Fprintf(&b, "%q: {Name: %q, Order: %#v, Fields: map[string]ShapeField{\n", n, n, fieldOrder(n, fs, facts))
 		for _, fn := range sortedKeys(fs) {
 			f := fs[fn]
 			parts := []string{"Kind: " + kindConst(f.Kind)}
