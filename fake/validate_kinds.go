@@ -396,19 +396,31 @@ func validateIPBlock(ib map[string]any, p string) []fieldError {
 
 // validateLabelSelector is ValidateLabelSelector's operator checks.
 func validateLabelSelector(sel map[string]any, p string) []fieldError {
+	return validateMatchExpressions(asList(sel["matchExpressions"]), p, false)
+}
+
+// validateMatchExpressions checks the requirements of a label selector or,
+// with node, of a node selector term (which allows Gt and Lt too): the
+// operator, the number of values it takes, and the key. p is the path of
+// the selector or term.
+func validateMatchExpressions(exprs []any, p string, node bool) []fieldError {
 	var errs []fieldError
-	for i, r := range asList(sel["matchExpressions"]) {
+	for i, r := range exprs {
 		rm, _ := r.(map[string]any)
 		ip := fmt.Sprintf("%s.matchExpressions[%d]", p, i)
 		vals := asList(rm["values"])
-		switch op := str(rm, "operator"); op {
-		case "In", "NotIn":
+		switch op := str(rm, "operator"); {
+		case op == "In" || op == "NotIn":
 			if len(vals) == 0 {
 				errs = append(errs, fieldError{Type: "FieldValueRequired", Field: ip + ".values", Detail: "must be specified when `operator` is 'In' or 'NotIn'"})
 			}
-		case "Exists", "DoesNotExist":
+		case op == "Exists" || op == "DoesNotExist":
 			if len(vals) > 0 {
 				errs = append(errs, fieldError{Type: "FieldValueForbidden", Field: ip + ".values", Detail: "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"})
+			}
+		case node && (op == "Gt" || op == "Lt"):
+			if len(vals) != 1 {
+				errs = append(errs, fieldError{Type: "FieldValueRequired", Field: ip + ".values", Detail: "must be specified single value when `operator` is 'Lt' or 'Gt'"})
 			}
 		default:
 			errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: ip + ".operator", Value: op, Detail: "not a valid selector operator"})
