@@ -91,15 +91,15 @@ var flowSchemaStrategy = &strategy{
 	validate: validateFlowSchema,
 }
 
-// validatingWebhooksStrategy is the ValidatingWebhookConfiguration's strategy.
+// validatingWebhooksStrategy is the ValidatingWebhookConfiguration's
+// strategy; its webhooks' defaults are their types' (typeDefaults).
 var validatingWebhooksStrategy = &strategy{
-	defaults: func(o obj) { defaultWebhooks(o, false) },
 	validate: validateWebhooks,
 }
 
-// mutatingWebhooksStrategy is the MutatingWebhookConfiguration's strategy.
+// mutatingWebhooksStrategy is the MutatingWebhookConfiguration's strategy;
+// its webhooks' defaults are their types' (typeDefaults).
 var mutatingWebhooksStrategy = &strategy{
-	defaults: func(o obj) { defaultWebhooks(o, true) },
 	validate: validateWebhooks,
 }
 
