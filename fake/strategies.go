@@ -83,12 +83,12 @@ var typeDefaults = map[string]func(m map[string]any){
 
 	// strategy_core.go
 	"io.k8s.api.core.v1.PersistentVolumeClaimSpec": defaultClaimSpec,
-	"io.k8s.api.core.v1.LimitRangeItem":            defaultLimitRangeItem,
 	"io.k8s.api.core.v1.EndpointPort":              defaultPortProtocol,
 	"io.k8s.api.networking.v1.NetworkPolicyPort":   defaultPortProtocol,
 	"io.k8s.api.rbac.v1.Subject":                   defaultSubject,
 
 	// validate_kinds.go
+	"io.k8s.api.core.v1.LimitRangeItem":    defaultLimitRangeItem,
 	"io.k8s.api.discovery.v1.EndpointPort": defaultSlicePort,
 
 	// strategy_admission.go

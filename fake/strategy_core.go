@@ -3,8 +3,8 @@ package fake
 import "fmt"
 
 // Namespaces, secrets, config maps, persistent volumes and claims, priority
-// classes, network policies, RBAC bindings, endpoints: their defaulting
-// functions (Kubernetes 1.37, pkg/apis/*/v1/defaults.go), the status a
+// classes, network policies, RBAC bindings, resource quotas, endpoints'
+// ports: their defaulting functions (Kubernetes 1.37, pkg/apis/*/v1/defaults.go), the status a
 // create starts with, the storage-protection finalizers the
 // StorageObjectInUseProtection admission adds, and their update rules.
 
@@ -142,31 +142,6 @@ func defaultSubject(m map[string]any) {
 // defaultClaimSpec is SetDefaults_PersistentVolumeClaimSpec: the
 // Filesystem volume mode.
 func defaultClaimSpec(m map[string]any) { setDefault(m, "volumeMode", "Filesystem") }
-
-// defaultLimitRangeItem is SetDefaults_LimitRangeItem: a container's
-// default limit is its max, its default request the default limit, else its
-// min.
-func defaultLimitRangeItem(m map[string]any) {
-	if str(m, "type") != "Container" {
-		return
-	}
-	def, req := child(m, "default"), child(m, "defaultRequest")
-	for k, v := range nestedMap(m, "max") {
-		if _, ok := def[k]; !ok {
-			def[k] = v
-		}
-	}
-	for k, v := range def {
-		if _, ok := req[k]; !ok {
-			req[k] = v
-		}
-	}
-	for k, v := range nestedMap(m, "min") {
-		if _, ok := req[k]; !ok {
-			req[k] = v
-		}
-	}
-}
 
 // defaultPortProtocol is the TCP protocol of an Endpoints port and a
 // NetworkPolicy port (SetDefaults_EndpointPort,

@@ -76,6 +76,31 @@ var clusterRoleStrategy = &strategy{
 // limitRangeStrategy is the LimitRange's strategy.
 var limitRangeStrategy = &strategy{validate: validateLimitRange}
 
+// defaultLimitRangeItem is SetDefaults_LimitRangeItem: a container's
+// default limit is its max, its default request the default limit, else its
+// min.
+func defaultLimitRangeItem(m map[string]any) {
+	if str(m, "type") != "Container" {
+		return
+	}
+	def, req := child(m, "default"), child(m, "defaultRequest")
+	for k, v := range nestedMap(m, "max") {
+		if _, ok := def[k]; !ok {
+			def[k] = v
+		}
+	}
+	for k, v := range def {
+		if _, ok := req[k]; !ok {
+			req[k] = v
+		}
+	}
+	for k, v := range nestedMap(m, "min") {
+		if _, ok := req[k]; !ok {
+			req[k] = v
+		}
+	}
+}
+
 // leaseStrategy is the Lease's strategy.
 var leaseStrategy = &strategy{validate: validateLease}
 
