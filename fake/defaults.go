@@ -6,15 +6,6 @@ import (
 	"github.com/kubewire/kubewire/internal/apischema"
 )
 
-// typeDefaults are the defaulting functions of nested types, by OpenAPI
-// schema name ("io.k8s.api.core.v1.Container"): the real server runs them
-// on every value of the type anywhere in an object, after the kind's own.
-// Strategy files register the types they own.
-var typeDefaults = map[string]func(m map[string]any){}
-
-// defaultType registers the defaulting function of a nested type.
-func defaultType(schema string, fn func(m map[string]any)) { typeDefaults[schema] = fn }
-
 // defaultNested runs typeDefaults over every object of a built-in kind, in
 // the order the real generated defaulters do: an object's own function,
 // then its fields'.

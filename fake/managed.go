@@ -122,7 +122,7 @@ func (w fieldWalker) walkCR(path string, v any, s *crdSchema) {
 				fs[path] = v
 				return
 			}
-			item := path + sep + crItemKey(m, s.ListMapKeys)
+			item := path + sep + itemKey(m, s.ListMapKeys, "")
 			fs[item+sep+"."] = nil
 			for k, cv := range m {
 				var cs *crdSchema
@@ -135,32 +135,6 @@ func (w fieldWalker) walkCR(path string, v any, s *crdSchema) {
 	default:
 		fs[path] = v
 	}
-}
-
-// crItemKey is the "k:" member naming a custom resource's map-list item.
-func crItemKey(m map[string]any, keys []string) string {
-	ks := append([]string(nil), keys...)
-	sort.Strings(ks)
-	var b strings.Builder
-	b.WriteString("k:{")
-	n := 0
-	for _, k := range ks {
-		v, ok := m[k]
-		if !ok {
-			continue
-		}
-		if n > 0 {
-			b.WriteByte(',')
-		}
-		kb, _ := json.Marshal(k)
-		vb, _ := json.Marshal(v)
-		b.Write(kb)
-		b.WriteByte(':')
-		b.Write(vb)
-		n++
-	}
-	b.WriteByte('}')
-	return b.String()
 }
 
 type fieldWalker struct {
@@ -252,7 +226,10 @@ func (w fieldWalker) walk(path string, v any, f apischema.Field) {
 	}
 }
 
-// itemKey is the "k:" member naming a list item by its map keys.
+// itemKey is the "k:" member naming a list item by its map keys. A key
+// the item leaves out has the schema default of its field in typ, the
+// item's type (a built-in's; "" for a custom resource's item, whose left
+// out keys are skipped).
 func itemKey(m map[string]any, keys []string, typ string) string {
 	ks := append([]string(nil), keys...)
 	sort.Strings(ks)
@@ -264,6 +241,9 @@ func itemKey(m map[string]any, keys []string, typ string) string {
 		if !ok {
 			// A key field left out has its schema default, as
 			// server-side apply keys items (a port's protocol TCP).
+			if typ == "" {
+				continue
+			}
 			f, _ := apischema.ShapeNamed(typ).Field(k)
 			if f.Default == "" {
 				continue

@@ -580,7 +580,7 @@ func mergeApplyCR(live, applied any, s *crdSchema) any {
 				}
 				xm, xok := x.(map[string]any)
 				am, aok := it.(map[string]any)
-				if s.ListType == "map" && xok && aok && crItemKey(xm, s.ListMapKeys) == crItemKey(am, s.ListMapKeys) {
+				if s.ListType == "map" && xok && aok && itemKey(xm, s.ListMapKeys, "") == itemKey(am, s.ListMapKeys, "") {
 					out[i] = mergeApplyCR(xm, am, s.Items)
 					found = true
 					break

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"reflect"
 	"sort"
 	"strings"
 
@@ -36,13 +35,11 @@ import (
 //  7. store and notify watchers (store.commit), then the kind's created
 //     (what a controller does at once).
 //
-// A kind's rules live in its strategy: strategy_pods.go (pods, and the pod
-// spec rules every pod template shares), strategy_workloads.go (apps and
-// batch kinds, replication controllers, pod templates),
-// strategy_services.go (services and cluster IP allocation),
-// strategy_core.go (namespaces, secrets, config maps, persistent volumes
-// and claims, priority classes, network policies, RBAC bindings,
-// endpoints). Kinds without a strategy get the generic stages only.
+// A kind's rules live in its strategy, one value per kind defined in the
+// kind's file and listed by storage key in the table strategies
+// (strategies.go); the defaulting functions of nested types are listed
+// there too (typeDefaults). Kinds without a strategy get the generic stages
+// only.
 
 // strategy is one kind's rules. Every function is optional.
 type strategy struct {
@@ -84,56 +81,6 @@ type strategy struct {
 	// a controller would do at once (a namespace's default service
 	// account).
 	created func(s *Server, rq *request, o obj)
-}
-
-// strategies holds the built-in kinds' strategies by storage key; a kind
-// without one gets only the generic stages.
-var strategies = map[string]*strategy{}
-
-// strategyClashes lists "KEY: FIELD" for each rule two registrations of a
-// kind both set (TestStrategiesDoNotClash reports them): one would
-// silently replace the other.
-var strategyClashes []string
-
-// register adds a kind's strategy at init; each strategy file registers its
-// kinds. Registrations of one kind in several files are merged, each rule
-// coming from the one registration that sets it.
-func register(st *strategy, keys ...string) {
-	for _, k := range keys {
-		old := strategies[k]
-		if old == nil {
-			strategies[k] = st
-			continue
-		}
-		m := *old
-		mergeRule(k, "admit", &m.admit, st.admit)
-		mergeRule(k, "prepareCreate", &m.prepareCreate, st.prepareCreate)
-		mergeRule(k, "prepareUpdate", &m.prepareUpdate, st.prepareUpdate)
-		mergeRule(k, "defaults", &m.defaults, st.defaults)
-		mergeRule(k, "validate", &m.validate, st.validate)
-		mergeRule(k, "validateUpdate", &m.validateUpdate, st.validateUpdate)
-		mergeRule(k, "warnings", &m.warnings, st.warnings)
-		mergeRule(k, "canonicalize", &m.canonicalize, st.canonicalize)
-		mergeRule(k, "allocate", &m.allocate, st.allocate)
-		mergeRule(k, "podSpec", &m.podSpec, st.podSpec)
-		mergeRule(k, "created", &m.created, st.created)
-		mergeRule(k, "updateValidatesAll", &m.updateValidatesAll, st.updateValidatesAll)
-		mergeRule(k, "nullLists", &m.nullLists, st.nullLists)
-		strategies[k] = &m
-	}
-}
-
-// mergeRule sets *dst to src when src is set, recording a clash when *dst
-// is set too (the first registration's rule is kept).
-func mergeRule[T any](key, name string, dst *T, src T) {
-	if reflect.ValueOf(&src).Elem().IsZero() {
-		return
-	}
-	if !reflect.ValueOf(dst).Elem().IsZero() {
-		strategyClashes = append(strategyClashes, key+": "+name)
-		return
-	}
-	*dst = src
 }
 
 // noStrategy is the strategy of kinds without rules of their own.

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/netip"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kubewire/kubewire/api/metav1"
+	"github.com/kubewire/kubewire/internal/apischema"
 )
 
 func TestCanonicalQuantity(t *testing.T) {
@@ -241,23 +241,24 @@ func TestUpdateLeavesStoredObjectToReaders(t *testing.T) {
 	require.NoError(t, <-readErr)
 }
 
-// Each rule of a kind comes from one registration: two files that both
-// set one would leave the kind with whichever registered first.
-func TestStrategiesDoNotClash(t *testing.T) {
-	assert.Empty(t, strategyClashes)
+// Every key of the strategy table names a resource a default server
+// serves, so a misspelt key cannot leave a kind without its rules.
+func TestStrategiesNameServedResources(t *testing.T) {
+	served := map[string]bool{}
+	for _, ri := range newRegistry(&enabledVersions{}).all() {
+		served[ri.storageKey()] = true
+	}
+	for key, st := range strategies {
+		assert.True(t, served[key], "strategies[%q] names no resource the server serves", key)
+		assert.NotNil(t, st, "strategies[%q]", key)
+	}
 }
 
-// Two registrations of one kind merge; a rule both set is a clash.
-func TestRegisterMerges(t *testing.T) {
-	savedClashes := strategyClashes
-	defer func() { delete(strategies, "test/merge"); strategyClashes = savedClashes }()
-	register(&strategy{defaults: func(obj) {}}, "test/merge")
-	register(&strategy{warnings: func(obj) []string { return []string{"w"} }, defaults: func(obj) {}}, "test/merge")
-	st := strategies["test/merge"]
-	assert.NotNil(t, st.defaults)
-	assert.Equal(t, []string{"w"}, st.warnings(nil))
-	assert.Equal(t, []string{"test/merge: defaults"}, strategyClashes[len(savedClashes):])
-	// register merges the strategy's fields one by one: a new field
-	// needs its line there.
-	assert.Equal(t, 13, reflect.TypeOf(strategy{}).NumField(), "register does not merge every field of strategy")
+// Every key of the nested-type defaults names a schema type of
+// internal/apischema, whose values defaultNested reaches.
+func TestTypeDefaultsNameSchemaTypes(t *testing.T) {
+	for name, fn := range typeDefaults {
+		assert.NotNil(t, apischema.ShapeNamed(name), "typeDefaults[%q] names no schema type", name)
+		assert.NotNil(t, fn, "typeDefaults[%q]", name)
+	}
 }

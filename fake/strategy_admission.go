@@ -3,47 +3,52 @@ package fake
 // Webhook configurations, admission policies and APIServices: the
 // defaulting functions of their nested types (Kubernetes 1.37,
 // pkg/apis/admissionregistration/v1/defaults.go and kube-aggregator's
-// apiregistration/v1 defaults).
+// apiregistration/v1 defaults), listed in typeDefaults (strategies.go).
 
-func init() {
-	const ar = "io.k8s.api.admissionregistration.v1."
-	webhook := func(m map[string]any) {
-		setDefault(m, "failurePolicy", "Fail")
-		setDefault(m, "matchPolicy", "Equivalent")
-		if m["namespaceSelector"] == nil {
-			m["namespaceSelector"] = map[string]any{}
-		}
-		if m["objectSelector"] == nil {
-			m["objectSelector"] = map[string]any{}
-		}
-		if m["timeoutSeconds"] == nil {
-			m["timeoutSeconds"] = num(10)
-		}
+// defaultValidatingWebhook is SetDefaults_ValidatingWebhook: Fail,
+// Equivalent, empty selectors matching everything, 10 seconds.
+func defaultValidatingWebhook(m map[string]any) {
+	setDefault(m, "failurePolicy", "Fail")
+	setDefault(m, "matchPolicy", "Equivalent")
+	if m["namespaceSelector"] == nil {
+		m["namespaceSelector"] = map[string]any{}
 	}
-	defaultType(ar+"ValidatingWebhook", webhook)
-	defaultType(ar+"MutatingWebhook", func(m map[string]any) {
-		webhook(m)
-		setDefault(m, "reinvocationPolicy", "Never")
-	})
-	rule := func(m map[string]any) { setDefault(m, "scope", "*") }
-	defaultType(ar+"RuleWithOperations", rule)
-	defaultType(ar+"NamedRuleWithOperations", rule)
-	port := func(m map[string]any) {
-		if m["port"] == nil {
-			m["port"] = num(443)
-		}
+	if m["objectSelector"] == nil {
+		m["objectSelector"] = map[string]any{}
 	}
-	defaultType(ar+"ServiceReference", port)
-	defaultType("io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.ServiceReference", port)
-	defaultType(ar+"MatchResources", func(m map[string]any) {
-		setDefault(m, "matchPolicy", "Equivalent")
-		if m["namespaceSelector"] == nil {
-			m["namespaceSelector"] = map[string]any{}
-		}
-		if m["objectSelector"] == nil {
-			m["objectSelector"] = map[string]any{}
-		}
-	})
-	policy := func(m map[string]any) { setDefault(m, "failurePolicy", "Fail") }
-	defaultType(ar+"ValidatingAdmissionPolicySpec", policy)
+	if m["timeoutSeconds"] == nil {
+		m["timeoutSeconds"] = num(10)
+	}
 }
+
+// defaultMutatingWebhook is SetDefaults_MutatingWebhook: a validating
+// webhook's defaults and reinvocation Never.
+func defaultMutatingWebhook(m map[string]any) {
+	defaultValidatingWebhook(m)
+	setDefault(m, "reinvocationPolicy", "Never")
+}
+
+// defaultRuleScope is SetDefaults_Rule: the scope "*".
+func defaultRuleScope(m map[string]any) { setDefault(m, "scope", "*") }
+
+// defaultServicePort is SetDefaults_ServiceReference: port 443.
+func defaultServicePort(m map[string]any) {
+	if m["port"] == nil {
+		m["port"] = num(443)
+	}
+}
+
+// defaultMatchResources is SetDefaults_MatchResources: Equivalent and
+// empty selectors.
+func defaultMatchResources(m map[string]any) {
+	setDefault(m, "matchPolicy", "Equivalent")
+	if m["namespaceSelector"] == nil {
+		m["namespaceSelector"] = map[string]any{}
+	}
+	if m["objectSelector"] == nil {
+		m["objectSelector"] = map[string]any{}
+	}
+}
+
+// defaultPolicySpec is SetDefaults_ValidatingAdmissionPolicySpec: Fail.
+func defaultPolicySpec(m map[string]any) { setDefault(m, "failurePolicy", "Fail") }

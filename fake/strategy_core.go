@@ -3,159 +3,150 @@ package fake
 import "fmt"
 
 // Namespaces, secrets, config maps, persistent volumes and claims, priority
-// classes, network policies, RBAC bindings, endpoints: their defaulting
-// functions (Kubernetes 1.37, pkg/apis/*/v1/defaults.go), the status a
+// classes, network policies, RBAC bindings, resource quotas, endpoints'
+// ports: their defaulting functions (Kubernetes 1.37, pkg/apis/*/v1/defaults.go), the status a
 // create starts with, the storage-protection finalizers the
 // StorageObjectInUseProtection admission adds, and their update rules.
 
-func init() {
-	register(&strategy{
-		prepareCreate: func(_ *Server, _ *request, o obj) {
-			o["status"] = obj{"phase": "Active"}
-			spec := child(o, "spec")
-			if _, ok := spec["finalizers"]; !ok {
-				spec["finalizers"] = []any{"kubernetes"}
-			}
-		},
-		defaults: func(o obj) {
-			// SetDefaults_Namespace: the name as a label.
-			if n := metaString(o, "name"); n != "" {
-				child(meta(o), "labels")["kubernetes.io/metadata.name"] = n
-			}
-		},
-		created: func(s *Server, rq *request, o obj) {
-			// The service account controller gives every namespace
-			// its "default" account.
-			ns := metaString(o, "name")
-			if s.st.data["/serviceaccounts"][objKey(ns, "default")] == nil {
-				s.st.commit("/serviceaccounts", ns, "default", obj{
-					"apiVersion": "v1", "kind": "ServiceAccount",
-					"metadata": map[string]any{"name": "default", "namespace": ns, "uid": newUID(), "creationTimestamp": now()},
-				})
-			}
-		},
-	}, "/namespaces")
-
-	register(&strategy{
-		defaults:       func(o obj) { setDefault(o, "type", "Opaque") },
-		validateUpdate: immutableData,
-	}, "/secrets")
-	register(&strategy{validateUpdate: immutableData}, "/configmaps")
-
-	register(&strategy{
-		admit: func(s *Server, _ *request, o, old obj) error {
-			if old == nil {
-				s.defaultStorageClass(o)
-				addFinalizer(o, "kubernetes.io/pvc-protection")
-			}
-			return nil
-		},
-		prepareCreate:  func(_ *Server, _ *request, o obj) { o["status"] = obj{"phase": "Pending"} },
-		warnings:       storageClassAnnotationWarning,
-		validate:       validateClaim,
-		validateUpdate: validateClaimUpdate,
-	}, "/persistentvolumeclaims")
-	defaultType("io.k8s.api.core.v1.PersistentVolumeClaimSpec", func(m map[string]any) { setDefault(m, "volumeMode", "Filesystem") })
-
-	register(&strategy{
-		admit: func(_ *Server, _ *request, o, old obj) error {
-			if old == nil {
-				addFinalizer(o, "kubernetes.io/pv-protection")
-			}
-			return nil
-		},
-		prepareCreate: func(_ *Server, _ *request, o obj) {
-			o["status"] = obj{"phase": "Pending", "lastPhaseTransitionTime": now()}
-		},
-		defaults: func(o obj) {
-			spec := child(o, "spec")
-			setDefault(spec, "persistentVolumeReclaimPolicy", "Retain")
-			setDefault(spec, "volumeMode", "Filesystem")
-		},
-		warnings: storageClassAnnotationWarning,
-	}, "/persistentvolumes")
-	register(&strategy{
-		warnings: func(o obj) []string {
-			const key = "kubernetes.io/ingress.class"
-			if _, ok := nestedMap(o, "metadata", "annotations")[key]; ok {
-				return []string{fmt.Sprintf("annotation %q is deprecated, please use 'spec.ingressClassName' instead", key)}
-			}
-			return nil
-		},
-	}, "networking.k8s.io/ingresses")
-
-	register(&strategy{
-		defaults: func(o obj) { setDefault(o, "preemptionPolicy", "PreemptLowerPriority") },
-		validateUpdate: func(o, old obj) []fieldError {
-			if !equalJSON(old["value"], o["value"]) {
-				return []fieldError{{Type: "FieldValueForbidden", Field: "value", Detail: "may not be changed in an update."}}
-			}
-			return nil
-		},
-	}, "scheduling.k8s.io/priorityclasses")
-
-	defaultType("io.k8s.api.core.v1.LimitRangeItem", func(m map[string]any) {
-		// SetDefaults_LimitRangeItem: a container's default limit is
-		// its max, its default request the default limit, else its min.
-		if str(m, "type") != "Container" {
-			return
+// namespaceStrategy is the Namespace's strategy.
+var namespaceStrategy = &strategy{
+	prepareCreate: func(_ *Server, _ *request, o obj) {
+		o["status"] = obj{"phase": "Active"}
+		spec := child(o, "spec")
+		if _, ok := spec["finalizers"]; !ok {
+			spec["finalizers"] = []any{"kubernetes"}
 		}
-		def, req := child(m, "default"), child(m, "defaultRequest")
-		for k, v := range nestedMap(m, "max") {
-			if _, ok := def[k]; !ok {
-				def[k] = v
-			}
+	},
+	defaults: func(o obj) {
+		// SetDefaults_Namespace: the name as a label.
+		if n := metaString(o, "name"); n != "" {
+			child(meta(o), "labels")["kubernetes.io/metadata.name"] = n
 		}
-		for k, v := range def {
-			if _, ok := req[k]; !ok {
-				req[k] = v
-			}
+	},
+	created: func(s *Server, rq *request, o obj) {
+		// The service account controller gives every namespace
+		// its "default" account.
+		ns := metaString(o, "name")
+		if s.st.data["/serviceaccounts"][objKey(ns, "default")] == nil {
+			s.st.commit("/serviceaccounts", ns, "default", obj{
+				"apiVersion": "v1", "kind": "ServiceAccount",
+				"metadata": map[string]any{"name": "default", "namespace": ns, "uid": newUID(), "creationTimestamp": now()},
+			})
 		}
-		for k, v := range nestedMap(m, "min") {
-			if _, ok := req[k]; !ok {
-				req[k] = v
-			}
-		}
-	})
-	register(&strategy{warnings: quotaWarnings, validate: validateQuota}, "/resourcequotas")
-	defaultType("io.k8s.api.core.v1.EndpointPort", func(m map[string]any) { setDefault(m, "protocol", "TCP") })
-	defaultType("io.k8s.api.networking.v1.NetworkPolicyPort", func(m map[string]any) { setDefault(m, "protocol", "TCP") })
-	register(&strategy{
-		validate: validateNetworkPolicy,
-		defaults: func(o obj) {
-			spec := child(o, "spec")
-			if len(asList(spec["policyTypes"])) == 0 {
-				types := []any{"Ingress"}
-				if len(asList(spec["egress"])) > 0 {
-					types = append(types, "Egress")
-				}
-				spec["policyTypes"] = types
-			}
-		},
-	}, "networking.k8s.io/networkpolicies")
-
-	bindingDefaults := func(o obj) {
-		setDefault(child(o, "roleRef"), "apiGroup", "rbac.authorization.k8s.io")
-	}
-	register(&strategy{
-		defaults:       bindingDefaults,
-		validate:       func(o obj) []fieldError { return validateBinding(o, true) },
-		validateUpdate: immutableRoleRef,
-	}, "rbac.authorization.k8s.io/rolebindings")
-	register(&strategy{
-		defaults:       bindingDefaults,
-		validate:       func(o obj) []fieldError { return validateBinding(o, false) },
-		validateUpdate: immutableRoleRef,
-	}, "rbac.authorization.k8s.io/clusterrolebindings")
-	defaultType("io.k8s.api.rbac.v1.Subject", func(m map[string]any) {
-		if str(m, "apiGroup") == "" {
-			switch str(m, "kind") {
-			case "User", "Group":
-				m["apiGroup"] = "rbac.authorization.k8s.io"
-			}
-		}
-	})
+	},
 }
+
+// secretStrategy is the Secret's strategy.
+var secretStrategy = &strategy{
+	defaults:       func(o obj) { setDefault(o, "type", "Opaque") },
+	validateUpdate: immutableData,
+}
+
+// configMapStrategy is the ConfigMap's strategy.
+var configMapStrategy = &strategy{validateUpdate: immutableData}
+
+// claimStrategy is the PersistentVolumeClaim's strategy.
+var claimStrategy = &strategy{
+	admit: func(s *Server, _ *request, o, old obj) error {
+		if old == nil {
+			s.defaultStorageClass(o)
+			addFinalizer(o, "kubernetes.io/pvc-protection")
+		}
+		return nil
+	},
+	prepareCreate:  func(_ *Server, _ *request, o obj) { o["status"] = obj{"phase": "Pending"} },
+	warnings:       storageClassAnnotationWarning,
+	validate:       validateClaim,
+	validateUpdate: validateClaimUpdate,
+}
+
+// volumeStrategy is the PersistentVolume's strategy.
+var volumeStrategy = &strategy{
+	admit: func(_ *Server, _ *request, o, old obj) error {
+		if old == nil {
+			addFinalizer(o, "kubernetes.io/pv-protection")
+		}
+		return nil
+	},
+	prepareCreate: func(_ *Server, _ *request, o obj) {
+		o["status"] = obj{"phase": "Pending", "lastPhaseTransitionTime": now()}
+	},
+	defaults: func(o obj) {
+		spec := child(o, "spec")
+		setDefault(spec, "persistentVolumeReclaimPolicy", "Retain")
+		setDefault(spec, "volumeMode", "Filesystem")
+	},
+	warnings: storageClassAnnotationWarning,
+}
+
+// priorityClassStrategy is the PriorityClass's strategy.
+var priorityClassStrategy = &strategy{
+	defaults: func(o obj) { setDefault(o, "preemptionPolicy", "PreemptLowerPriority") },
+	validateUpdate: func(o, old obj) []fieldError {
+		if !equalJSON(old["value"], o["value"]) {
+			return []fieldError{{Type: "FieldValueForbidden", Field: "value", Detail: "may not be changed in an update."}}
+		}
+		return nil
+	},
+}
+
+// quotaStrategy is the ResourceQuota's strategy.
+var quotaStrategy = &strategy{warnings: quotaWarnings, validate: validateQuota}
+
+// networkPolicyStrategy is the NetworkPolicy's strategy.
+var networkPolicyStrategy = &strategy{
+	validate: validateNetworkPolicy,
+	defaults: func(o obj) {
+		spec := child(o, "spec")
+		if len(asList(spec["policyTypes"])) == 0 {
+			types := []any{"Ingress"}
+			if len(asList(spec["egress"])) > 0 {
+				types = append(types, "Egress")
+			}
+			spec["policyTypes"] = types
+		}
+	},
+}
+
+// roleBindingStrategy is the RoleBinding's strategy.
+var roleBindingStrategy = &strategy{
+	defaults:       bindingDefaults,
+	validate:       func(o obj) []fieldError { return validateBinding(o, true) },
+	validateUpdate: immutableRoleRef,
+}
+
+// clusterRoleBindingStrategy is the ClusterRoleBinding's strategy.
+var clusterRoleBindingStrategy = &strategy{
+	defaults:       bindingDefaults,
+	validate:       func(o obj) []fieldError { return validateBinding(o, false) },
+	validateUpdate: immutableRoleRef,
+}
+
+// bindingDefaults is SetDefaults_RoleBinding and
+// SetDefaults_ClusterRoleBinding: the role reference's API group.
+func bindingDefaults(o obj) {
+	setDefault(child(o, "roleRef"), "apiGroup", "rbac.authorization.k8s.io")
+}
+
+// defaultSubject is SetDefaults_Subject: the RBAC API group for users and
+// groups.
+func defaultSubject(m map[string]any) {
+	if str(m, "apiGroup") == "" {
+		switch str(m, "kind") {
+		case "User", "Group":
+			m["apiGroup"] = "rbac.authorization.k8s.io"
+		}
+	}
+}
+
+// defaultClaimSpec is SetDefaults_PersistentVolumeClaimSpec: the
+// Filesystem volume mode.
+func defaultClaimSpec(m map[string]any) { setDefault(m, "volumeMode", "Filesystem") }
+
+// defaultPortProtocol is the TCP protocol of an Endpoints port and a
+// NetworkPolicy port (SetDefaults_EndpointPort,
+// SetDefaults_NetworkPolicyPort).
+func defaultPortProtocol(m map[string]any) { setDefault(m, "protocol", "TCP") }
 
 // storageClassAnnotationWarning is the warning of a claim or volume that
 // names its class with the beta annotation.

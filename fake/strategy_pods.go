@@ -12,43 +12,49 @@ import (
 // validation users meet most. The pod spec rules are shared by every kind
 // with a pod template (strategy_workloads.go).
 
-func init() {
-	register(&strategy{
-		admit:         admitPod,
-		prepareCreate: func(_ *Server, _ *request, o obj) { o["status"] = obj{"phase": "Pending", "qosClass": qosClass(o)} },
-		defaults:      defaultPod,
-		validate: func(o obj) []fieldError {
-			return validatePodSpec(nestedMap(o, "spec"), "spec", false)
-		},
-		validateUpdate: validatePodUpdate,
-		warnings:       func(o obj) []string { return podSpecWarnings(nestedMap(o, "spec"), "spec") },
-		podSpec:        []string{"spec"},
-	}, "/pods")
-	defaultType("io.k8s.api.core.v1.PodSpec", defaultPodSpec)
-	defaultType("io.k8s.api.core.v1.Container", defaultContainer)
-	defaultType("io.k8s.api.core.v1.EphemeralContainer", defaultContainer)
-	defaultType("io.k8s.api.core.v1.Probe", func(m map[string]any) {
-		for k, v := range map[string]int64{"timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1, "failureThreshold": 3} {
-			if n, _ := numberInt(m[k]); n == 0 {
-				m[k] = num(v)
-			}
+// podStrategy is the Pod's strategy.
+var podStrategy = &strategy{
+	admit:         admitPod,
+	prepareCreate: func(_ *Server, _ *request, o obj) { o["status"] = obj{"phase": "Pending", "qosClass": qosClass(o)} },
+	defaults:      defaultPod,
+	validate: func(o obj) []fieldError {
+		return validatePodSpec(nestedMap(o, "spec"), "spec", false)
+	},
+	validateUpdate: validatePodUpdate,
+	warnings:       func(o obj) []string { return podSpecWarnings(nestedMap(o, "spec"), "spec") },
+	podSpec:        []string{"spec"},
+}
+
+// defaultProbe is SetDefaults_Probe.
+func defaultProbe(m map[string]any) {
+	for k, v := range map[string]int64{"timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1, "failureThreshold": 3} {
+		if n, _ := numberInt(m[k]); n == 0 {
+			m[k] = num(v)
 		}
-	})
-	defaultType("io.k8s.api.core.v1.HTTPGetAction", func(m map[string]any) {
-		setDefault(m, "path", "/")
-		setDefault(m, "scheme", "HTTP")
-	})
-	defaultType("io.k8s.api.core.v1.Volume", defaultVolume)
-	for _, t := range []string{"SecretVolumeSource", "ConfigMapVolumeSource", "DownwardAPIVolumeSource", "ProjectedVolumeSource"} {
-		defaultType("io.k8s.api.core.v1."+t, func(m map[string]any) { setDefault(m, "defaultMode", num(0o644)) })
 	}
-	defaultType("io.k8s.api.core.v1.ServiceAccountTokenProjection", func(m map[string]any) { setDefault(m, "expirationSeconds", num(3600)) })
-	defaultType("io.k8s.api.core.v1.ObjectFieldSelector", func(m map[string]any) { setDefault(m, "apiVersion", "v1") })
-	defaultType("io.k8s.api.core.v1.HostPathVolumeSource", func(m map[string]any) {
-		if _, ok := m["type"]; !ok {
-			m["type"] = ""
-		}
-	})
+}
+
+// defaultHTTPGetAction is SetDefaults_HTTPGetAction.
+func defaultHTTPGetAction(m map[string]any) {
+	setDefault(m, "path", "/")
+	setDefault(m, "scheme", "HTTP")
+}
+
+// defaultFileMode is the defaultMode of secret, config map, downward API
+// and projected volume sources.
+func defaultFileMode(m map[string]any) { setDefault(m, "defaultMode", num(0o644)) }
+
+// defaultTokenProjection is SetDefaults_ServiceAccountTokenProjection.
+func defaultTokenProjection(m map[string]any) { setDefault(m, "expirationSeconds", num(3600)) }
+
+// defaultObjectFieldSelector is SetDefaults_ObjectFieldSelector.
+func defaultObjectFieldSelector(m map[string]any) { setDefault(m, "apiVersion", "v1") }
+
+// defaultHostPath is SetDefaults_HostPathVolumeSource: the type "".
+func defaultHostPath(m map[string]any) {
+	if _, ok := m["type"]; !ok {
+		m["type"] = ""
+	}
 }
 
 // defaultPod is SetDefaults_Pod: a negative grace period becomes 1,

@@ -14,38 +14,37 @@ import (
 // and family policy, node ports from 30000-32767; on update the allocated
 // values carried over and a changed cluster IP refused.
 
-func init() {
-	register(&strategy{
-		prepareCreate: func(_ *Server, _ *request, o obj) { o["status"] = obj{"loadBalancer": obj{}} },
-		prepareUpdate: func(o, old obj) { carryServiceAllocations(child(o, "spec"), nestedMap(old, "spec")) },
-		defaults:      defaultService,
-		validate: func(o obj) []fieldError {
-			// Every service but a headless or an ExternalName one
-			// needs a port.
-			spec := nestedMap(o, "spec")
-			if len(asList(spec["ports"])) == 0 && str(spec, "clusterIP") != "None" && str(spec, "type") != "ExternalName" {
-				return []fieldError{{Type: "FieldValueRequired", Field: "spec.ports"}}
-			}
+// serviceStrategy is the Service's strategy.
+var serviceStrategy = &strategy{
+	prepareCreate: func(_ *Server, _ *request, o obj) { o["status"] = obj{"loadBalancer": obj{}} },
+	prepareUpdate: func(o, old obj) { carryServiceAllocations(child(o, "spec"), nestedMap(old, "spec")) },
+	defaults:      defaultService,
+	validate: func(o obj) []fieldError {
+		// Every service but a headless or an ExternalName one
+		// needs a port.
+		spec := nestedMap(o, "spec")
+		if len(asList(spec["ports"])) == 0 && str(spec, "clusterIP") != "None" && str(spec, "type") != "ExternalName" {
+			return []fieldError{{Type: "FieldValueRequired", Field: "spec.ports"}}
+		}
+		return nil
+	},
+	validateUpdate: func(o, old obj) []fieldError {
+		spec, oldSpec := nestedMap(o, "spec"), nestedMap(old, "spec")
+		oldIPs, ips := asList(oldSpec["clusterIPs"]), asList(spec["clusterIPs"])
+		if str(oldSpec, "clusterIP") == "None" && str(spec, "clusterIP") == "None" {
 			return nil
-		},
-		validateUpdate: func(o, old obj) []fieldError {
-			spec, oldSpec := nestedMap(o, "spec"), nestedMap(old, "spec")
-			oldIPs, ips := asList(oldSpec["clusterIPs"]), asList(spec["clusterIPs"])
-			if str(oldSpec, "clusterIP") == "None" && str(spec, "clusterIP") == "None" {
-				return nil
-			}
-			var errs []fieldError
-			if len(oldIPs) == len(ips) {
-				for i := range oldIPs {
-					if !equalJSON(oldIPs[i], ips[i]) {
-						errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: fmt.Sprintf("spec.clusterIPs[%d]", i), Value: ips, Detail: "may not change once set"})
-					}
+		}
+		var errs []fieldError
+		if len(oldIPs) == len(ips) {
+			for i := range oldIPs {
+				if !equalJSON(oldIPs[i], ips[i]) {
+					errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: fmt.Sprintf("spec.clusterIPs[%d]", i), Value: ips, Detail: "may not change once set"})
 				}
 			}
-			return errs
-		},
-		allocate: func(s *Server, _ *request, o obj) error { return s.allocateService(child(o, "spec")) },
-	}, "/services")
+		}
+		return errs
+	},
+	allocate: func(s *Server, _ *request, o obj) error { return s.allocateService(child(o, "spec")) },
 }
 
 // defaultService is SetDefaults_Service.

@@ -18,201 +18,210 @@ import (
 // (validatePodSpec), the restart policies a controller accepts, immutable
 // selectors.
 
-func init() {
-	register(&strategy{
-		defaults: func(o obj) {
-			spec := child(o, "spec")
-			templateHeldByValue(spec)
-			setDefault(spec, "replicas", num(1))
-			strategy := child(spec, "strategy")
-			setDefault(strategy, "type", "RollingUpdate")
-			if str(strategy, "type") == "RollingUpdate" {
-				ru := child(strategy, "rollingUpdate")
-				setDefault(ru, "maxUnavailable", "25%")
-				setDefault(ru, "maxSurge", "25%")
+// deploymentStrategy is the Deployment's strategy.
+var deploymentStrategy = &strategy{
+	defaults: func(o obj) {
+		spec := child(o, "spec")
+		templateHeldByValue(spec)
+		setDefault(spec, "replicas", num(1))
+		strategy := child(spec, "strategy")
+		setDefault(strategy, "type", "RollingUpdate")
+		if str(strategy, "type") == "RollingUpdate" {
+			ru := child(strategy, "rollingUpdate")
+			setDefault(ru, "maxUnavailable", "25%")
+			setDefault(ru, "maxSurge", "25%")
+		}
+		setDefault(spec, "revisionHistoryLimit", num(10))
+		setDefault(spec, "progressDeadlineSeconds", num(600))
+	},
+	validate: func(o obj) []fieldError {
+		spec := nestedMap(o, "spec")
+		errs := validateSelectorAndTemplate(spec, "deployment", []string{"Always"})
+		if pd, ok := numberInt(spec["progressDeadlineSeconds"]); ok {
+			if mr, _ := numberInt(spec["minReadySeconds"]); pd <= mr {
+				errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: "spec.progressDeadlineSeconds", Value: pd, Detail: "must be greater than minReadySeconds"})
 			}
-			setDefault(spec, "revisionHistoryLimit", num(10))
-			setDefault(spec, "progressDeadlineSeconds", num(600))
-		},
-		validate: func(o obj) []fieldError {
-			spec := nestedMap(o, "spec")
-			errs := validateSelectorAndTemplate(spec, "deployment", []string{"Always"})
-			if pd, ok := numberInt(spec["progressDeadlineSeconds"]); ok {
-				if mr, _ := numberInt(spec["minReadySeconds"]); pd <= mr {
-					errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: "spec.progressDeadlineSeconds", Value: pd, Detail: "must be greater than minReadySeconds"})
-				}
-			}
-			return errs
-		},
-		validateUpdate: immutableSelector,
-		warnings:       templateWarnings,
-		podSpec:        []string{"spec", "template", "spec"},
-	}, "apps/deployments")
-
-	register(&strategy{
-		defaults: func(o obj) {
-			spec := child(o, "spec")
-			templateHeldByValue(spec)
-			setDefault(spec, "replicas", num(1))
-		},
-		validate: func(o obj) []fieldError {
-			return validateSelectorAndTemplate(nestedMap(o, "spec"), "deployment", []string{"Always"})
-		},
-		validateUpdate: immutableSelector,
-		warnings:       templateWarnings,
-		podSpec:        []string{"spec", "template", "spec"},
-	}, "apps/replicasets")
-
-	register(&strategy{
-		defaults: func(o obj) {
-			spec := child(o, "spec")
-			templateHeldByValue(spec)
-			setDefault(spec, "podManagementPolicy", "OrderedReady")
-			us := child(spec, "updateStrategy")
-			if str(us, "type") == "" {
-				us["type"] = "RollingUpdate"
-				child(us, "rollingUpdate")
-			}
-			if ru, ok := us["rollingUpdate"].(map[string]any); ok && str(us, "type") == "RollingUpdate" {
-				setDefault(ru, "partition", num(0))
-				// MaxUnavailableStatefulSet is on by default in 1.37.
-				setDefault(ru, "maxUnavailable", num(1))
-			}
-			rp := child(spec, "persistentVolumeClaimRetentionPolicy")
-			setDefault(rp, "whenDeleted", "Retain")
-			setDefault(rp, "whenScaled", "Retain")
-			setDefault(spec, "replicas", num(1))
-			setDefault(spec, "revisionHistoryLimit", num(10))
-			// Each claim template is defaulted as a claim (phase
-			// Pending) and stored with its type.
-			for _, c := range asList(spec["volumeClaimTemplates"]) {
-				if cm, ok := c.(map[string]any); ok {
-					setDefault(cm, "apiVersion", "v1")
-					setDefault(cm, "kind", "PersistentVolumeClaim")
-					setDefault(child(cm, "status"), "phase", "Pending")
-				}
-			}
-		},
-		validate: func(o obj) []fieldError {
-			return validateSelectorAndTemplate(claimsAsVolumes(nestedMap(o, "spec")), "statefulset", []string{"Always"})
-		},
-		validateUpdate: immutableSelector,
-		warnings:       templateWarnings,
-		podSpec:        []string{"spec", "template", "spec"},
-	}, "apps/statefulsets")
-
-	register(&strategy{
-		prepareCreate: func(_ *Server, _ *request, o obj) {
-			ann := child(meta(o), "annotations")
-			if g, _ := strconv.ParseInt(str(ann, templateGenerationKey), 10, 64); g < 1 {
-				ann[templateGenerationKey] = "1"
-			}
-		},
-		prepareUpdate: func(o, old obj) {
-			g, _ := strconv.ParseInt(str(nestedMap(old, "metadata", "annotations"), templateGenerationKey), 10, 64)
-			if !equalJSON(nested(o, "spec", "template"), nested(old, "spec", "template")) {
-				g++
-			}
-			child(meta(o), "annotations")[templateGenerationKey] = strconv.FormatInt(max(g, 1), 10)
-		},
-		defaults: func(o obj) {
-			// The template generation, which conversion writes as
-			// an annotation, is part of what the client wrote.
-			ann := child(meta(o), "annotations")
-			if _, ok := ann[templateGenerationKey]; !ok {
-				ann[templateGenerationKey] = "0"
-			}
-			spec := child(o, "spec")
-			us := child(spec, "updateStrategy")
-			setDefault(us, "type", "RollingUpdate")
-			if str(us, "type") == "RollingUpdate" {
-				ru := child(us, "rollingUpdate")
-				setDefault(ru, "maxUnavailable", num(1))
-				setDefault(ru, "maxSurge", num(0))
-			}
-			setDefault(spec, "revisionHistoryLimit", num(10))
-		},
-		validate: func(o obj) []fieldError {
-			return validateSelectorAndTemplate(nestedMap(o, "spec"), "daemonset", []string{"Always"})
-		},
-		validateUpdate: immutableSelector,
-		warnings:       templateWarnings,
-		podSpec:        []string{"spec", "template", "spec"},
-	}, "apps/daemonsets")
-
-	register(&strategy{
-		prepareCreate: func(_ *Server, _ *request, o obj) {
-			if nested(o, "spec", "manualSelector") != true {
-				generateJobSelector(o)
-			}
-		},
-		defaults: func(o obj) {
-			templateHeldByValue(child(o, "spec"))
-			copyTemplateLabels(o)
-			defaultJobSpec(child(o, "spec"))
-		},
-		validate: func(o obj) []fieldError {
-			return validateJobTemplate(nestedMap(o, "spec"), "spec")
-		},
-		canonicalize: func(o obj) {
-			// What is stored holds no map twice (an update's Job
-			// without labels shares its template's until here).
-			if l := nestedMap(o, "spec", "template", "metadata", "labels"); sameMap(nestedMap(o, "metadata", "labels"), l) {
-				meta(o)["labels"] = deepCopy(l)
-			}
-		},
-		validateUpdate: validateJobUpdate,
-		warnings:       templateWarnings,
-		podSpec:        []string{"spec", "template", "spec"},
-	}, "batch/jobs")
-
-	register(&strategy{
-		defaults: func(o obj) {
-			spec := child(o, "spec")
-			setDefault(spec, "concurrencyPolicy", "Allow")
-			setDefault(spec, "suspend", false)
-			setDefault(spec, "successfulJobsHistoryLimit", num(3))
-			setDefault(spec, "failedJobsHistoryLimit", num(1))
-		},
-		validate: func(o obj) []fieldError {
-			spec := nestedMap(o, "spec")
-			var errs []fieldError
-			if str(spec, "schedule") == "" {
-				errs = append(errs, fieldError{Type: "FieldValueRequired", Field: "spec.schedule"})
-			}
-			errs = append(errs, validateCronJobFields(o)...)
-			return append(errs, validateJobTemplate(nestedMap(spec, "jobTemplate", "spec"), "spec.jobTemplate.spec")...)
-		},
-		podSpec: []string{"spec", "jobTemplate", "spec", "template", "spec"},
-	}, "batch/cronjobs")
-
-	register(&strategy{
-		defaults: func(o obj) {
-			// SetDefaults_ReplicationController: selector and labels
-			// from the template's labels.
-			spec := child(o, "spec")
-			if labels := nestedMap(spec, "template", "metadata", "labels"); labels != nil {
-				if len(nestedMap(spec, "selector")) == 0 {
-					spec["selector"] = deepCopy(labels)
-				}
-				if len(nestedMap(o, "metadata", "labels")) == 0 {
-					meta(o)["labels"] = deepCopy(labels)
-				}
-			}
-		},
-		validate: validateReplicationController,
-		warnings: templateWarnings,
-		podSpec:  []string{"spec", "template", "spec"},
-	}, "/replicationcontrollers")
-
-	register(&strategy{
-		validate: func(o obj) []fieldError {
-			return validatePodSpec(nestedMap(o, "template", "spec"), "template.spec", true)
-		},
-		podSpec: []string{"template", "spec"},
-	}, "/podtemplates")
-	defaultType("io.k8s.api.batch.v1.PodFailurePolicyOnPodConditionsPattern", func(m map[string]any) { setDefault(m, "status", "True") })
+		}
+		return errs
+	},
+	validateUpdate: immutableSelector,
+	warnings:       templateWarnings,
+	podSpec:        []string{"spec", "template", "spec"},
 }
+
+// replicaSetStrategy is the ReplicaSet's strategy.
+var replicaSetStrategy = &strategy{
+	defaults: func(o obj) {
+		spec := child(o, "spec")
+		templateHeldByValue(spec)
+		setDefault(spec, "replicas", num(1))
+	},
+	validate: func(o obj) []fieldError {
+		return validateSelectorAndTemplate(nestedMap(o, "spec"), "deployment", []string{"Always"})
+	},
+	validateUpdate: immutableSelector,
+	warnings:       templateWarnings,
+	podSpec:        []string{"spec", "template", "spec"},
+}
+
+// statefulSetStrategy is the StatefulSet's strategy.
+var statefulSetStrategy = &strategy{
+	defaults: func(o obj) {
+		spec := child(o, "spec")
+		templateHeldByValue(spec)
+		setDefault(spec, "podManagementPolicy", "OrderedReady")
+		us := child(spec, "updateStrategy")
+		if str(us, "type") == "" {
+			us["type"] = "RollingUpdate"
+			child(us, "rollingUpdate")
+		}
+		if ru, ok := us["rollingUpdate"].(map[string]any); ok && str(us, "type") == "RollingUpdate" {
+			setDefault(ru, "partition", num(0))
+			// MaxUnavailableStatefulSet is on by default in 1.37.
+			setDefault(ru, "maxUnavailable", num(1))
+		}
+		rp := child(spec, "persistentVolumeClaimRetentionPolicy")
+		setDefault(rp, "whenDeleted", "Retain")
+		setDefault(rp, "whenScaled", "Retain")
+		setDefault(spec, "replicas", num(1))
+		setDefault(spec, "revisionHistoryLimit", num(10))
+		// Each claim template is defaulted as a claim (phase
+		// Pending) and stored with its type.
+		for _, c := range asList(spec["volumeClaimTemplates"]) {
+			if cm, ok := c.(map[string]any); ok {
+				setDefault(cm, "apiVersion", "v1")
+				setDefault(cm, "kind", "PersistentVolumeClaim")
+				setDefault(child(cm, "status"), "phase", "Pending")
+			}
+		}
+	},
+	validate: func(o obj) []fieldError {
+		return validateSelectorAndTemplate(claimsAsVolumes(nestedMap(o, "spec")), "statefulset", []string{"Always"})
+	},
+	validateUpdate: immutableSelector,
+	warnings:       templateWarnings,
+	podSpec:        []string{"spec", "template", "spec"},
+}
+
+// daemonSetStrategy is the DaemonSet's strategy.
+var daemonSetStrategy = &strategy{
+	prepareCreate: func(_ *Server, _ *request, o obj) {
+		ann := child(meta(o), "annotations")
+		if g, _ := strconv.ParseInt(str(ann, templateGenerationKey), 10, 64); g < 1 {
+			ann[templateGenerationKey] = "1"
+		}
+	},
+	prepareUpdate: func(o, old obj) {
+		g, _ := strconv.ParseInt(str(nestedMap(old, "metadata", "annotations"), templateGenerationKey), 10, 64)
+		if !equalJSON(nested(o, "spec", "template"), nested(old, "spec", "template")) {
+			g++
+		}
+		child(meta(o), "annotations")[templateGenerationKey] = strconv.FormatInt(max(g, 1), 10)
+	},
+	defaults: func(o obj) {
+		// The template generation, which conversion writes as
+		// an annotation, is part of what the client wrote.
+		ann := child(meta(o), "annotations")
+		if _, ok := ann[templateGenerationKey]; !ok {
+			ann[templateGenerationKey] = "0"
+		}
+		spec := child(o, "spec")
+		us := child(spec, "updateStrategy")
+		setDefault(us, "type", "RollingUpdate")
+		if str(us, "type") == "RollingUpdate" {
+			ru := child(us, "rollingUpdate")
+			setDefault(ru, "maxUnavailable", num(1))
+			setDefault(ru, "maxSurge", num(0))
+		}
+		setDefault(spec, "revisionHistoryLimit", num(10))
+	},
+	validate: func(o obj) []fieldError {
+		return validateSelectorAndTemplate(nestedMap(o, "spec"), "daemonset", []string{"Always"})
+	},
+	validateUpdate: immutableSelector,
+	warnings:       templateWarnings,
+	podSpec:        []string{"spec", "template", "spec"},
+}
+
+// jobStrategy is the Job's strategy.
+var jobStrategy = &strategy{
+	prepareCreate: func(_ *Server, _ *request, o obj) {
+		if nested(o, "spec", "manualSelector") != true {
+			generateJobSelector(o)
+		}
+	},
+	defaults: func(o obj) {
+		templateHeldByValue(child(o, "spec"))
+		copyTemplateLabels(o)
+		defaultJobSpec(child(o, "spec"))
+	},
+	validate: func(o obj) []fieldError {
+		return validateJobTemplate(nestedMap(o, "spec"), "spec")
+	},
+	canonicalize: func(o obj) {
+		// What is stored holds no map twice (an update's Job
+		// without labels shares its template's until here).
+		if l := nestedMap(o, "spec", "template", "metadata", "labels"); sameMap(nestedMap(o, "metadata", "labels"), l) {
+			meta(o)["labels"] = deepCopy(l)
+		}
+	},
+	validateUpdate: validateJobUpdate,
+	warnings:       templateWarnings,
+	podSpec:        []string{"spec", "template", "spec"},
+}
+
+// cronJobStrategy is the CronJob's strategy.
+var cronJobStrategy = &strategy{
+	defaults: func(o obj) {
+		spec := child(o, "spec")
+		setDefault(spec, "concurrencyPolicy", "Allow")
+		setDefault(spec, "suspend", false)
+		setDefault(spec, "successfulJobsHistoryLimit", num(3))
+		setDefault(spec, "failedJobsHistoryLimit", num(1))
+	},
+	validate: func(o obj) []fieldError {
+		spec := nestedMap(o, "spec")
+		var errs []fieldError
+		if str(spec, "schedule") == "" {
+			errs = append(errs, fieldError{Type: "FieldValueRequired", Field: "spec.schedule"})
+		}
+		errs = append(errs, validateCronJobFields(o)...)
+		return append(errs, validateJobTemplate(nestedMap(spec, "jobTemplate", "spec"), "spec.jobTemplate.spec")...)
+	},
+	podSpec: []string{"spec", "jobTemplate", "spec", "template", "spec"},
+}
+
+// replicationControllerStrategy is the ReplicationController's strategy.
+var replicationControllerStrategy = &strategy{
+	defaults: func(o obj) {
+		// SetDefaults_ReplicationController: selector and labels
+		// from the template's labels.
+		spec := child(o, "spec")
+		if labels := nestedMap(spec, "template", "metadata", "labels"); labels != nil {
+			if len(nestedMap(spec, "selector")) == 0 {
+				spec["selector"] = deepCopy(labels)
+			}
+			if len(nestedMap(o, "metadata", "labels")) == 0 {
+				meta(o)["labels"] = deepCopy(labels)
+			}
+		}
+	},
+	validate: validateReplicationController,
+	warnings: templateWarnings,
+	podSpec:  []string{"spec", "template", "spec"},
+}
+
+// podTemplateStrategy is the PodTemplate's strategy.
+var podTemplateStrategy = &strategy{
+	validate: func(o obj) []fieldError {
+		return validatePodSpec(nestedMap(o, "template", "spec"), "template.spec", true)
+	},
+	podSpec: []string{"template", "spec"},
+}
+
+// defaultPodConditionsPattern is
+// SetDefaults_PodFailurePolicyOnPodConditionsPattern: the status True.
+func defaultPodConditionsPattern(m map[string]any) { setDefault(m, "status", "True") }
 
 const templateGenerationKey = "deprecated.daemonset.template.generation"
 

@@ -325,29 +325,6 @@ func validateFlowSchema(o obj) []fieldError {
 	return errs
 }
 
-// defaultWebhooks is the admissionregistration v1 defaulting of webhooks.
-func defaultWebhooks(o obj, mutating bool) {
-	for _, w := range asList(o["webhooks"]) {
-		wm, _ := w.(map[string]any)
-		if wm == nil {
-			continue
-		}
-		setDefault(wm, "failurePolicy", "Fail")
-		setDefault(wm, "matchPolicy", "Equivalent")
-		setDefault(wm, "namespaceSelector", obj{})
-		setDefault(wm, "objectSelector", obj{})
-		setDefault(wm, "timeoutSeconds", num(10))
-		if mutating {
-			setDefault(wm, "reinvocationPolicy", "Never")
-		}
-		for _, r := range asList(wm["rules"]) {
-			if rm, ok := r.(map[string]any); ok {
-				setDefault(rm, "scope", "*")
-			}
-		}
-	}
-}
-
 func validateWebhooks(o obj) []fieldError {
 	var errs []fieldError
 	for i, w := range asList(o["webhooks"]) {

@@ -16,104 +16,164 @@ import (
 // real messages and field paths; what is not checked is listed in
 // docs/fake.md.
 
-func init() {
-	register(&strategy{
-		prepareCreate: func(_ *Server, _ *request, o obj) { o["status"] = obj{} },
-		defaults:      defaultHPA,
-		canonicalize: func(o obj) {
-			// currentMetrics is written always (a list without
-			// omitempty).
-			st := child(o, "status")
-			if _, ok := st["currentMetrics"]; !ok {
-				st["currentMetrics"] = nil
-			}
-		},
-		validate: validateHPA,
-	}, "autoscaling/horizontalpodautoscalers")
-	// Its defaults and immutable fields: fake/strategy_storage.go.
-	register(&strategy{
-		validate: validateStorageClass,
-	}, "storage.k8s.io/storageclasses")
-	register(&strategy{
-		defaults: func(o obj) {
-			if p, ok := nested(o, "spec", "parameters").(map[string]any); ok {
-				setDefault(p, "scope", "Cluster")
-			}
-		},
-		validate: validateIngressClass,
-		validateUpdate: func(o, old obj) []fieldError {
-			c := nested(o, "spec", "controller")
-			if !equalJSON(c, nested(old, "spec", "controller")) {
-				return []fieldError{{Type: "FieldValueInvalid", Field: "spec.controller", Value: c, Detail: "field is immutable"}}
-			}
-			return nil
-		},
-	}, "networking.k8s.io/ingressclasses")
-	register(&strategy{
-		prepareCreate: func(_ *Server, _ *request, o obj) { o["status"] = obj{"loadBalancer": obj{}} },
-		validate:      validateIngress,
-	}, "networking.k8s.io/ingresses")
-	register(&strategy{validate: validatePDB}, "policy/poddisruptionbudgets")
-	register(&strategy{validate: func(o obj) []fieldError { return validateRules(asList(o["rules"]), true) }}, "rbac.authorization.k8s.io/roles")
-	register(&strategy{
-		nullLists: []string{"rules"},
-		validate:  func(o obj) []fieldError { return validateRules(asList(o["rules"]), false) },
-	}, "rbac.authorization.k8s.io/clusterroles")
-	register(&strategy{validate: validateLimitRange}, "/limitranges")
-	register(&strategy{validate: validateLease}, "coordination.k8s.io/leases")
-	register(&strategy{
-		defaults: defaultPLC,
-		validate: validatePLC,
-	}, "flowcontrol.apiserver.k8s.io/prioritylevelconfigurations")
-	register(&strategy{
-		defaults: func(o obj) { setDefault(child(o, "spec"), "matchingPrecedence", num(1000)) },
-		validate: validateFlowSchema,
-	}, "flowcontrol.apiserver.k8s.io/flowschemas")
-	register(&strategy{
-		defaults: func(o obj) { defaultWebhooks(o, false) },
-		validate: validateWebhooks,
-	}, "admissionregistration.k8s.io/validatingwebhookconfigurations")
-	register(&strategy{
-		defaults: func(o obj) { defaultWebhooks(o, true) },
-		validate: validateWebhooks,
-	}, "admissionregistration.k8s.io/mutatingwebhookconfigurations")
-	register(&strategy{validate: validateVAP}, "admissionregistration.k8s.io/validatingadmissionpolicies")
-	register(&strategy{
-		defaults:       defaultCSIDriver,
-		validate:       validateCSIDriver,
-		validateUpdate: validateCSIDriverUpdate,
-	}, "storage.k8s.io/csidrivers")
-	register(&strategy{
-		validate: func(o obj) []fieldError {
-			var errs []fieldError
-			h := str(o, "handler")
-			for _, m := range dns1123LabelMessages(h) {
-				errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: "handler", Value: h, Detail: m})
-			}
-			return errs
-		},
-		validateUpdate: func(o, old obj) []fieldError {
-			if !equalJSON(o["handler"], old["handler"]) {
-				return []fieldError{{Type: "FieldValueInvalid", Field: "handler", Value: nil, Detail: "field is immutable"}}
-			}
-			return nil
-		},
-	}, "node.k8s.io/runtimeclasses")
-	register(&strategy{
-		validate: validateEndpointSlice,
-		validateUpdate: func(o, old obj) []fieldError {
-			if !equalJSON(o["addressType"], old["addressType"]) {
-				// The addresses are not checked against the new type.
-				return []fieldError{{Type: "FieldValueInvalid", Field: "addressType", Value: nil, Detail: "field is immutable"}}
-			}
-			return validateEndpointSlice(o)
-		},
-		updateValidatesAll: true,
-	}, "discovery.k8s.io/endpointslices")
-	defaultType("io.k8s.api.discovery.v1.EndpointPort", func(m map[string]any) {
-		setDefault(m, "name", "")
-		setDefault(m, "protocol", "TCP")
-	})
+// hpaStrategy is the HorizontalPodAutoscaler's strategy.
+var hpaStrategy = &strategy{
+	prepareCreate: func(_ *Server, _ *request, o obj) { o["status"] = obj{} },
+	defaults:      defaultHPA,
+	canonicalize: func(o obj) {
+		// currentMetrics is written always (a list without
+		// omitempty).
+		st := child(o, "status")
+		if _, ok := st["currentMetrics"]; !ok {
+			st["currentMetrics"] = nil
+		}
+	},
+	validate: validateHPA,
+}
+
+// ingressClassStrategy is the IngressClass's strategy.
+var ingressClassStrategy = &strategy{
+	defaults: func(o obj) {
+		if p, ok := nested(o, "spec", "parameters").(map[string]any); ok {
+			setDefault(p, "scope", "Cluster")
+		}
+	},
+	validate: validateIngressClass,
+	validateUpdate: func(o, old obj) []fieldError {
+		c := nested(o, "spec", "controller")
+		if !equalJSON(c, nested(old, "spec", "controller")) {
+			return []fieldError{{Type: "FieldValueInvalid", Field: "spec.controller", Value: c, Detail: "field is immutable"}}
+		}
+		return nil
+	},
+}
+
+// ingressStrategy is the Ingress's strategy.
+var ingressStrategy = &strategy{
+	prepareCreate: func(_ *Server, _ *request, o obj) { o["status"] = obj{"loadBalancer": obj{}} },
+	validate:      validateIngress,
+	warnings: func(o obj) []string {
+		const key = "kubernetes.io/ingress.class"
+		if _, ok := nestedMap(o, "metadata", "annotations")[key]; ok {
+			return []string{fmt.Sprintf("annotation %q is deprecated, please use 'spec.ingressClassName' instead", key)}
+		}
+		return nil
+	},
+}
+
+// pdbStrategy is the PodDisruptionBudget's strategy.
+var pdbStrategy = &strategy{validate: validatePDB}
+
+// roleStrategy is the Role's strategy.
+var roleStrategy = &strategy{validate: func(o obj) []fieldError { return validateRules(asList(o["rules"]), true) }}
+
+// clusterRoleStrategy is the ClusterRole's strategy.
+var clusterRoleStrategy = &strategy{
+	nullLists: []string{"rules"},
+	validate:  func(o obj) []fieldError { return validateRules(asList(o["rules"]), false) },
+}
+
+// limitRangeStrategy is the LimitRange's strategy.
+var limitRangeStrategy = &strategy{validate: validateLimitRange}
+
+// defaultLimitRangeItem is SetDefaults_LimitRangeItem: a container's
+// default limit is its max, its default request the default limit, else its
+// min.
+func defaultLimitRangeItem(m map[string]any) {
+	if str(m, "type") != "Container" {
+		return
+	}
+	def, req := child(m, "default"), child(m, "defaultRequest")
+	for k, v := range nestedMap(m, "max") {
+		if _, ok := def[k]; !ok {
+			def[k] = v
+		}
+	}
+	for k, v := range def {
+		if _, ok := req[k]; !ok {
+			req[k] = v
+		}
+	}
+	for k, v := range nestedMap(m, "min") {
+		if _, ok := req[k]; !ok {
+			req[k] = v
+		}
+	}
+}
+
+// leaseStrategy is the Lease's strategy.
+var leaseStrategy = &strategy{validate: validateLease}
+
+// priorityLevelStrategy is the PriorityLevelConfiguration's strategy.
+var priorityLevelStrategy = &strategy{
+	defaults: defaultPLC,
+	validate: validatePLC,
+}
+
+// flowSchemaStrategy is the FlowSchema's strategy.
+var flowSchemaStrategy = &strategy{
+	defaults: func(o obj) { setDefault(child(o, "spec"), "matchingPrecedence", num(1000)) },
+	validate: validateFlowSchema,
+}
+
+// validatingWebhooksStrategy is the ValidatingWebhookConfiguration's
+// strategy; its webhooks' defaults are their types' (typeDefaults).
+var validatingWebhooksStrategy = &strategy{
+	validate: validateWebhooks,
+}
+
+// mutatingWebhooksStrategy is the MutatingWebhookConfiguration's strategy;
+// its webhooks' defaults are their types' (typeDefaults).
+var mutatingWebhooksStrategy = &strategy{
+	validate: validateWebhooks,
+}
+
+// admissionPolicyStrategy is the ValidatingAdmissionPolicy's strategy.
+var admissionPolicyStrategy = &strategy{validate: validateVAP}
+
+// csiDriverStrategy is the CSIDriver's strategy.
+var csiDriverStrategy = &strategy{
+	defaults:       defaultCSIDriver,
+	validate:       validateCSIDriver,
+	validateUpdate: validateCSIDriverUpdate,
+}
+
+// runtimeClassStrategy is the RuntimeClass's strategy.
+var runtimeClassStrategy = &strategy{
+	validate: func(o obj) []fieldError {
+		var errs []fieldError
+		h := str(o, "handler")
+		for _, m := range dns1123LabelMessages(h) {
+			errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: "handler", Value: h, Detail: m})
+		}
+		return errs
+	},
+	validateUpdate: func(o, old obj) []fieldError {
+		if !equalJSON(o["handler"], old["handler"]) {
+			return []fieldError{{Type: "FieldValueInvalid", Field: "handler", Value: nil, Detail: "field is immutable"}}
+		}
+		return nil
+	},
+}
+
+// endpointSliceStrategy is the EndpointSlice's strategy.
+var endpointSliceStrategy = &strategy{
+	validate: validateEndpointSlice,
+	validateUpdate: func(o, old obj) []fieldError {
+		if !equalJSON(o["addressType"], old["addressType"]) {
+			// The addresses are not checked against the new type.
+			return []fieldError{{Type: "FieldValueInvalid", Field: "addressType", Value: nil, Detail: "field is immutable"}}
+		}
+		return validateEndpointSlice(o)
+	},
+	updateValidatesAll: true,
+}
+
+// defaultSlicePort is SetDefaults_EndpointPort (discovery/v1): the name ""
+// and TCP.
+func defaultSlicePort(m map[string]any) {
+	setDefault(m, "name", "")
+	setDefault(m, "protocol", "TCP")
 }
 
 // defaultHPA is SetDefaults_HorizontalPodAutoscaler (autoscaling/v2).
@@ -201,20 +261,6 @@ func validateHPA(o obj) []fieldError {
 				errs = append(errs, fieldError{Type: "FieldValueRequired", Field: p + ".resource.target.averageValue", Detail: "must set either a target raw value or a target utilization"})
 			}
 		}
-	}
-	return errs
-}
-
-func validateStorageClass(o obj) []fieldError {
-	var errs []fieldError
-	if str(o, "provisioner") == "" {
-		errs = append(errs, fieldError{Type: "FieldValueRequired", Field: "provisioner"})
-	}
-	if r := str(o, "reclaimPolicy"); r != "Delete" && r != "Retain" {
-		errs = append(errs, notSupported("reclaimPolicy", r, []string{"Delete", "Retain"}))
-	}
-	if m := str(o, "volumeBindingMode"); m != "Immediate" && m != "WaitForFirstConsumer" {
-		errs = append(errs, notSupported("volumeBindingMode", m, []string{"Immediate", "WaitForFirstConsumer"}))
 	}
 	return errs
 }
@@ -375,19 +421,31 @@ func validateIPBlock(ib map[string]any, p string) []fieldError {
 
 // validateLabelSelector is ValidateLabelSelector's operator checks.
 func validateLabelSelector(sel map[string]any, p string) []fieldError {
+	return validateMatchExpressions(asList(sel["matchExpressions"]), p, false)
+}
+
+// validateMatchExpressions checks the requirements of a label selector or,
+// with node, of a node selector term (which allows Gt and Lt too): the
+// operator, the number of values it takes, and the key. p is the path of
+// the selector or term.
+func validateMatchExpressions(exprs []any, p string, node bool) []fieldError {
 	var errs []fieldError
-	for i, r := range asList(sel["matchExpressions"]) {
+	for i, r := range exprs {
 		rm, _ := r.(map[string]any)
 		ip := fmt.Sprintf("%s.matchExpressions[%d]", p, i)
 		vals := asList(rm["values"])
-		switch op := str(rm, "operator"); op {
-		case "In", "NotIn":
+		switch op := str(rm, "operator"); {
+		case op == "In" || op == "NotIn":
 			if len(vals) == 0 {
 				errs = append(errs, fieldError{Type: "FieldValueRequired", Field: ip + ".values", Detail: "must be specified when `operator` is 'In' or 'NotIn'"})
 			}
-		case "Exists", "DoesNotExist":
+		case op == "Exists" || op == "DoesNotExist":
 			if len(vals) > 0 {
 				errs = append(errs, fieldError{Type: "FieldValueForbidden", Field: ip + ".values", Detail: "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"})
+			}
+		case node && (op == "Gt" || op == "Lt"):
+			if len(vals) != 1 {
+				errs = append(errs, fieldError{Type: "FieldValueRequired", Field: ip + ".values", Detail: "must be specified single value when `operator` is 'Lt' or 'Gt'"})
 			}
 		default:
 			errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: ip + ".operator", Value: op, Detail: "not a valid selector operator"})

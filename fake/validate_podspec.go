@@ -627,31 +627,9 @@ func validateAffinity(a map[string]any, p string) []fieldError {
 	return errs
 }
 
+// validateNodeSelectorTerm checks a node selector term's requirements.
 func validateNodeSelectorTerm(t map[string]any, p string) []fieldError {
-	var errs []fieldError
-	for i, r := range asList(t["matchExpressions"]) {
-		rm, _ := r.(map[string]any)
-		ip := fmt.Sprintf("%s.matchExpressions[%d]", p, i)
-		vals := asList(rm["values"])
-		switch op := str(rm, "operator"); op {
-		case "In", "NotIn":
-			if len(vals) == 0 {
-				errs = append(errs, fieldError{Type: "FieldValueRequired", Field: ip + ".values", Detail: "must be specified when `operator` is 'In' or 'NotIn'"})
-			}
-		case "Exists", "DoesNotExist":
-			if len(vals) > 0 {
-				errs = append(errs, fieldError{Type: "FieldValueForbidden", Field: ip + ".values", Detail: "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"})
-			}
-		case "Gt", "Lt":
-			if len(vals) != 1 {
-				errs = append(errs, fieldError{Type: "FieldValueRequired", Field: ip + ".values", Detail: "must be specified single value when `operator` is 'Lt' or 'Gt'"})
-			}
-		default:
-			errs = append(errs, fieldError{Type: "FieldValueInvalid", Field: ip + ".operator", Value: op, Detail: "not a valid selector operator"})
-		}
-		errs = append(errs, validateQualifiedName(ip+".key", str(rm, "key"))...)
-	}
-	return errs
+	return validateMatchExpressions(asList(t["matchExpressions"]), p, true)
 }
 
 func validatePodAffinityTerm(t map[string]any, p string) []fieldError {
