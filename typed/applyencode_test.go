@@ -51,9 +51,9 @@ func applyJSON(t *testing.T, e jsonwire.Encoder, explicit ...any) string {
 func TestApplyEncodingPartlyFilledDeployment(t *testing.T) {
 	d := webDeployment()
 	assert.Equal(t, `{"kind":"Deployment","apiVersion":"apps/v1",`+
-		`"metadata":{"labels":{"app":"web"},"name":"web","namespace":"ns1"},`+
+		`"metadata":{"name":"web","namespace":"ns1","labels":{"app":"web"}},`+
 		`"spec":{"replicas":3,"selector":{"matchLabels":{"app":"web"}},`+
-		`"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"image":"nginx:1.27","name":"nginx"}]}}}}`,
+		`"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"nginx","image":"nginx:1.27"}]}}}}`,
 		applyJSON(t, d))
 
 	normal, err := codec.Marshal(d)
@@ -71,9 +71,9 @@ func TestApplyEncodingExplicitZero(t *testing.T) {
 	d.Spec.Template.Spec.Containers[0].Ports = []corev1.ContainerPort{{ContainerPort: 80}}
 	got := applyJSON(t, d, &d.Spec.Paused, &d.Spec.MinReadySeconds, &d.Spec.Strategy,
 		&d.Spec.Template.Spec.Containers[0].Ports[0].HostPort, &d.Spec.Template.Spec.Containers[0].Ports[0].Name)
-	assert.Contains(t, got, `"spec":{"minReadySeconds":0,"paused":false,"replicas":3,`)
+	assert.Contains(t, got, `"strategy":{},"minReadySeconds":0,"paused":false}`)
 	assert.Contains(t, got, `"strategy":{}`)
-	assert.Contains(t, got, `"ports":[{"containerPort":80,"hostPort":0,"name":""}]`)
+	assert.Contains(t, got, `"ports":[{"name":"","hostPort":0,"containerPort":80}]`)
 	assert.NotContains(t, got, `"status"`)
 
 	// An explicit field that is set is found too.
@@ -93,9 +93,9 @@ func TestApplyEncodingSetPointersAndEmptyLists(t *testing.T) {
 			SecurityContext: &corev1.PodSecurityContext{RunAsNonRoot: ptr(false)},
 		},
 	}
-	assert.Equal(t, `{"kind":"Pod","apiVersion":"v1","metadata":{"annotations":{},"name":"p"},`+
-		`"spec":{"containers":[{"args":[],"name":"c","securityContext":{}}],"securityContext":{"runAsNonRoot":false},`+
-		`"volumes":[{"emptyDir":{},"name":"scratch"}]}}`, applyJSON(t, p))
+	assert.Equal(t, `{"kind":"Pod","apiVersion":"v1","metadata":{"name":"p","annotations":{}},`+
+		`"spec":{"volumes":[{"name":"scratch","emptyDir":{}}],"containers":[{"name":"c","args":[],"securityContext":{}}],`+
+		`"securityContext":{"runAsNonRoot":false}}}`, applyJSON(t, p))
 }
 
 // Scalars held in structs (IntOrString, Quantity, Time) are left out when
@@ -109,7 +109,7 @@ func TestApplyEncodingScalarStructs(t *testing.T) {
 	assert.Equal(t, `{"kind":"Service","apiVersion":"v1","metadata":{"name":"s"},"spec":{"ports":[{"port":80},{"port":81,"targetPort":"http"}]}}`,
 		applyJSON(t, svc))
 	assert.Contains(t, applyJSON(t, svc, &svc.Spec.Ports[0].TargetPort), `{"port":80,"targetPort":0}`)
-	assert.Contains(t, applyJSON(t, svc, &svc.CreationTimestamp), `"metadata":{"creationTimestamp":null,"name":"s"}`)
+	assert.Contains(t, applyJSON(t, svc, &svc.CreationTimestamp), `"metadata":{"name":"s","creationTimestamp":null}`)
 }
 
 // An apply body larger than the chunk size of the normal encoding is

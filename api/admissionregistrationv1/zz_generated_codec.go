@@ -140,10 +140,10 @@ func (x *MatchCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "expression":
-			x.Expression = r.String()
 		case "name":
 			x.Name = r.String()
+		case "expression":
+			x.Expression = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -155,14 +155,14 @@ func (x *MatchCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Expression) || x.Expression != "" {
-		s.WriteRaw("\"expression\":")
-		more = true
-		jsonwire.String(s, x.Expression)
-	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Expression) || x.Expression != "" {
+		jsonwire.Key(s, &more, ",\"expression\":")
+		jsonwire.String(s, x.Expression)
 	}
 	s.WriteRaw("}")
 }
@@ -175,19 +175,6 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "excludeResourceRules":
-			if r.BeginArray() {
-				sl0 := make([]NamedRuleWithOperations, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, NamedRuleWithOperations{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.ExcludeResourceRules = sl0
-			} else {
-				x.ExcludeResourceRules = nil
-			}
-		case "matchPolicy":
-			x.MatchPolicy = (*MatchPolicyType)(r.StringPtr())
 		case "namespaceSelector":
 			if r.Null() {
 				x.NamespaceSelector = nil
@@ -217,6 +204,19 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.ResourceRules = nil
 			}
+		case "excludeResourceRules":
+			if r.BeginArray() {
+				sl0 := make([]NamedRuleWithOperations, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, NamedRuleWithOperations{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.ExcludeResourceRules = sl0
+			} else {
+				x.ExcludeResourceRules = nil
+			}
+		case "matchPolicy":
+			x.MatchPolicy = (*MatchPolicyType)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -228,28 +228,9 @@ func (x *MatchResources) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.ExcludeResourceRules) != 0 || ap != nil && x.ExcludeResourceRules != nil {
-		s.WriteRaw("\"excludeResourceRules\":")
-		more = true
-		if x.ExcludeResourceRules == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.ExcludeResourceRules {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.ExcludeResourceRules[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if x.MatchPolicy != nil {
-		jsonwire.Key(s, &more, ",\"matchPolicy\":")
-		jsonwire.String(s, string(*x.MatchPolicy))
-	}
 	if x.NamespaceSelector != nil {
-		jsonwire.Key(s, &more, ",\"namespaceSelector\":")
+		s.WriteRaw("\"namespaceSelector\":")
+		more = true
 		x.NamespaceSelector.EncodeJSON(s)
 	}
 	if x.ObjectSelector != nil {
@@ -270,6 +251,25 @@ func (x *MatchResources) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
+	}
+	if len(x.ExcludeResourceRules) != 0 || ap != nil && x.ExcludeResourceRules != nil {
+		jsonwire.Key(s, &more, ",\"excludeResourceRules\":")
+		if x.ExcludeResourceRules == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ExcludeResourceRules {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.ExcludeResourceRules[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.MatchPolicy != nil {
+		jsonwire.Key(s, &more, ",\"matchPolicy\":")
+		jsonwire.String(s, string(*x.MatchPolicy))
 	}
 	s.WriteRaw("}")
 }
@@ -591,26 +591,26 @@ func (x *MutatingAdmissionPolicyBindingSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "matchResources":
-			if r.Null() {
-				x.MatchResources = nil
-			} else {
-				if x.MatchResources == nil {
-					x.MatchResources = jsonwire.Alloc[MatchResources](r, &slabKeys[1], 4)
-				}
-				x.MatchResources.DecodeWire(r)
-			}
+		case "policyName":
+			x.PolicyName = r.String()
 		case "paramRef":
 			if r.Null() {
 				x.ParamRef = nil
 			} else {
 				if x.ParamRef == nil {
-					x.ParamRef = jsonwire.Alloc[ParamRef](r, &slabKeys[2], 4)
+					x.ParamRef = jsonwire.Alloc[ParamRef](r, &slabKeys[1], 4)
 				}
 				x.ParamRef.DecodeWire(r)
 			}
-		case "policyName":
-			x.PolicyName = r.String()
+		case "matchResources":
+			if r.Null() {
+				x.MatchResources = nil
+			} else {
+				if x.MatchResources == nil {
+					x.MatchResources = jsonwire.Alloc[MatchResources](r, &slabKeys[2], 4)
+				}
+				x.MatchResources.DecodeWire(r)
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -622,18 +622,18 @@ func (x *MutatingAdmissionPolicyBindingSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.MatchResources != nil {
-		s.WriteRaw("\"matchResources\":")
+	if ap.Explicit(&x.PolicyName) || x.PolicyName != "" {
+		s.WriteRaw("\"policyName\":")
 		more = true
-		x.MatchResources.EncodeJSON(s)
+		jsonwire.String(s, x.PolicyName)
 	}
 	if x.ParamRef != nil {
 		jsonwire.Key(s, &more, ",\"paramRef\":")
 		x.ParamRef.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.PolicyName) || x.PolicyName != "" {
-		jsonwire.Key(s, &more, ",\"policyName\":")
-		jsonwire.String(s, x.PolicyName)
+	if x.MatchResources != nil {
+		jsonwire.Key(s, &more, ",\"matchResources\":")
+		x.MatchResources.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -787,6 +787,46 @@ func (x *MutatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "paramKind":
+			if r.Null() {
+				x.ParamKind = nil
+			} else {
+				if x.ParamKind == nil {
+					x.ParamKind = jsonwire.Alloc[ParamKind](r, &slabKeys[3], 4)
+				}
+				x.ParamKind.DecodeWire(r)
+			}
+		case "matchConstraints":
+			if r.Null() {
+				x.MatchConstraints = nil
+			} else {
+				if x.MatchConstraints == nil {
+					x.MatchConstraints = jsonwire.Alloc[MatchResources](r, &slabKeys[2], 4)
+				}
+				x.MatchConstraints.DecodeWire(r)
+			}
+		case "variables":
+			if r.BeginArray() {
+				sl0 := make([]Variable, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, Variable{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Variables = sl0
+			} else {
+				x.Variables = nil
+			}
+		case "mutations":
+			if r.BeginArray() {
+				sl0 := make([]Mutation, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, Mutation{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Mutations = sl0
+			} else {
+				x.Mutations = nil
+			}
 		case "failurePolicy":
 			x.FailurePolicy = (*FailurePolicyType)(r.StringPtr())
 		case "matchConditions":
@@ -800,48 +840,8 @@ func (x *MutatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.MatchConditions = nil
 			}
-		case "matchConstraints":
-			if r.Null() {
-				x.MatchConstraints = nil
-			} else {
-				if x.MatchConstraints == nil {
-					x.MatchConstraints = jsonwire.Alloc[MatchResources](r, &slabKeys[1], 4)
-				}
-				x.MatchConstraints.DecodeWire(r)
-			}
-		case "mutations":
-			if r.BeginArray() {
-				sl0 := make([]Mutation, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, Mutation{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Mutations = sl0
-			} else {
-				x.Mutations = nil
-			}
-		case "paramKind":
-			if r.Null() {
-				x.ParamKind = nil
-			} else {
-				if x.ParamKind == nil {
-					x.ParamKind = jsonwire.Alloc[ParamKind](r, &slabKeys[3], 4)
-				}
-				x.ParamKind.DecodeWire(r)
-			}
 		case "reinvocationPolicy":
 			x.ReinvocationPolicy = ReinvocationPolicyType(r.String())
-		case "variables":
-			if r.BeginArray() {
-				sl0 := make([]Variable, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, Variable{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Variables = sl0
-			} else {
-				x.Variables = nil
-			}
 		default:
 			r.SkipUnknown()
 		}
@@ -853,52 +853,14 @@ func (x *MutatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.FailurePolicy != nil {
-		s.WriteRaw("\"failurePolicy\":")
+	if x.ParamKind != nil {
+		s.WriteRaw("\"paramKind\":")
 		more = true
-		jsonwire.String(s, string(*x.FailurePolicy))
-	}
-	if len(x.MatchConditions) != 0 || ap != nil && x.MatchConditions != nil {
-		jsonwire.Key(s, &more, ",\"matchConditions\":")
-		if x.MatchConditions == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.MatchConditions {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.MatchConditions[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
+		x.ParamKind.EncodeJSON(s)
 	}
 	if x.MatchConstraints != nil {
 		jsonwire.Key(s, &more, ",\"matchConstraints\":")
 		x.MatchConstraints.EncodeJSON(s)
-	}
-	if len(x.Mutations) != 0 || ap != nil && x.Mutations != nil {
-		jsonwire.Key(s, &more, ",\"mutations\":")
-		if x.Mutations == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Mutations {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Mutations[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if x.ParamKind != nil {
-		jsonwire.Key(s, &more, ",\"paramKind\":")
-		x.ParamKind.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.ReinvocationPolicy) || x.ReinvocationPolicy != "" {
-		jsonwire.Key(s, &more, ",\"reinvocationPolicy\":")
-		jsonwire.String(s, string(x.ReinvocationPolicy))
 	}
 	if len(x.Variables) != 0 || ap != nil && x.Variables != nil {
 		jsonwire.Key(s, &more, ",\"variables\":")
@@ -915,105 +877,20 @@ func (x *MutatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	s.WriteRaw("}")
-}
-
-// DecodeWire reads x from r. It is the entry point generated decoders use
-// across packages; use DecodeJSON or UnmarshalJSON.
-func (x *MutatingWebhook) DecodeWire(r *jsonwire.Reader) {
-	if !r.BeginObject() {
-		return
-	}
-	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
-		switch string(key) {
-		case "admissionReviewVersions":
-			x.AdmissionReviewVersions = r.Strings()
-		case "clientConfig":
-			x.ClientConfig.DecodeWire(r)
-		case "failurePolicy":
-			x.FailurePolicy = (*FailurePolicyType)(r.StringPtr())
-		case "matchConditions":
-			if r.BeginArray() {
-				sl0 := make([]MatchCondition, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, MatchCondition{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.MatchConditions = sl0
-			} else {
-				x.MatchConditions = nil
-			}
-		case "matchPolicy":
-			x.MatchPolicy = (*MatchPolicyType)(r.StringPtr())
-		case "name":
-			x.Name = r.String()
-		case "namespaceSelector":
-			if r.Null() {
-				x.NamespaceSelector = nil
-			} else {
-				if x.NamespaceSelector == nil {
-					x.NamespaceSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[0], 4)
-				}
-				x.NamespaceSelector.DecodeWire(r)
-			}
-		case "objectSelector":
-			if r.Null() {
-				x.ObjectSelector = nil
-			} else {
-				if x.ObjectSelector == nil {
-					x.ObjectSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[0], 4)
-				}
-				x.ObjectSelector.DecodeWire(r)
-			}
-		case "reinvocationPolicy":
-			x.ReinvocationPolicy = (*ReinvocationPolicyType)(r.StringPtr())
-		case "rules":
-			if r.BeginArray() {
-				sl0 := make([]RuleWithOperations, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, RuleWithOperations{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Rules = sl0
-			} else {
-				x.Rules = nil
-			}
-		case "sideEffects":
-			x.SideEffects = (*SideEffectClass)(r.StringPtr())
-		case "timeoutSeconds":
-			x.TimeoutSeconds = r.Int32Ptr()
-		default:
-			r.SkipUnknown()
-		}
-	}
-}
-
-// EncodeJSON writes x as encoding/json would, without reflection.
-func (x *MutatingWebhook) EncodeJSON(s *jsoniter.Stream) {
-	s.WriteRaw("{")
-	ap := jsonwire.Applying(s)
-	var at int
-	more := false
-	if ap == nil || x.AdmissionReviewVersions != nil {
-		s.WriteRaw("\"admissionReviewVersions\":")
-		more = true
-		if x.AdmissionReviewVersions == nil {
+	if len(x.Mutations) != 0 || ap != nil && x.Mutations != nil {
+		jsonwire.Key(s, &more, ",\"mutations\":")
+		if x.Mutations == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("[")
-			for i0 := range x.AdmissionReviewVersions {
+			for i0 := range x.Mutations {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.AdmissionReviewVersions[i0])
+				x.Mutations[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
-	}
-	at = jsonwire.Field(s, &more, ",\"clientConfig\":")
-	x.ClientConfig.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.ClientConfig)
 	}
 	if x.FailurePolicy != nil {
 		jsonwire.Key(s, &more, ",\"failurePolicy\":")
@@ -1034,25 +911,98 @@ func (x *MutatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.MatchPolicy != nil {
-		jsonwire.Key(s, &more, ",\"matchPolicy\":")
-		jsonwire.String(s, string(*x.MatchPolicy))
+	if ap.Explicit(&x.ReinvocationPolicy) || x.ReinvocationPolicy != "" {
+		jsonwire.Key(s, &more, ",\"reinvocationPolicy\":")
+		jsonwire.String(s, string(x.ReinvocationPolicy))
 	}
+	s.WriteRaw("}")
+}
+
+// DecodeWire reads x from r. It is the entry point generated decoders use
+// across packages; use DecodeJSON or UnmarshalJSON.
+func (x *MutatingWebhook) DecodeWire(r *jsonwire.Reader) {
+	if !r.BeginObject() {
+		return
+	}
+	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
+		switch string(key) {
+		case "name":
+			x.Name = r.String()
+		case "clientConfig":
+			x.ClientConfig.DecodeWire(r)
+		case "rules":
+			if r.BeginArray() {
+				sl0 := make([]RuleWithOperations, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, RuleWithOperations{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Rules = sl0
+			} else {
+				x.Rules = nil
+			}
+		case "failurePolicy":
+			x.FailurePolicy = (*FailurePolicyType)(r.StringPtr())
+		case "matchPolicy":
+			x.MatchPolicy = (*MatchPolicyType)(r.StringPtr())
+		case "namespaceSelector":
+			if r.Null() {
+				x.NamespaceSelector = nil
+			} else {
+				if x.NamespaceSelector == nil {
+					x.NamespaceSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[0], 4)
+				}
+				x.NamespaceSelector.DecodeWire(r)
+			}
+		case "objectSelector":
+			if r.Null() {
+				x.ObjectSelector = nil
+			} else {
+				if x.ObjectSelector == nil {
+					x.ObjectSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[0], 4)
+				}
+				x.ObjectSelector.DecodeWire(r)
+			}
+		case "sideEffects":
+			x.SideEffects = (*SideEffectClass)(r.StringPtr())
+		case "timeoutSeconds":
+			x.TimeoutSeconds = r.Int32Ptr()
+		case "admissionReviewVersions":
+			x.AdmissionReviewVersions = r.Strings()
+		case "reinvocationPolicy":
+			x.ReinvocationPolicy = (*ReinvocationPolicyType)(r.StringPtr())
+		case "matchConditions":
+			if r.BeginArray() {
+				sl0 := make([]MatchCondition, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, MatchCondition{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.MatchConditions = sl0
+			} else {
+				x.MatchConditions = nil
+			}
+		default:
+			r.SkipUnknown()
+		}
+	}
+}
+
+// EncodeJSON writes x as encoding/json would, without reflection.
+func (x *MutatingWebhook) EncodeJSON(s *jsoniter.Stream) {
+	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	var at int
+	more := false
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
 	}
-	if x.NamespaceSelector != nil {
-		jsonwire.Key(s, &more, ",\"namespaceSelector\":")
-		x.NamespaceSelector.EncodeJSON(s)
-	}
-	if x.ObjectSelector != nil {
-		jsonwire.Key(s, &more, ",\"objectSelector\":")
-		x.ObjectSelector.EncodeJSON(s)
-	}
-	if x.ReinvocationPolicy != nil {
-		jsonwire.Key(s, &more, ",\"reinvocationPolicy\":")
-		jsonwire.String(s, string(*x.ReinvocationPolicy))
+	at = jsonwire.Field(s, &more, ",\"clientConfig\":")
+	x.ClientConfig.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ClientConfig)
 	}
 	if len(x.Rules) != 0 || ap != nil && x.Rules != nil {
 		jsonwire.Key(s, &more, ",\"rules\":")
@@ -1069,6 +1019,22 @@ func (x *MutatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if x.FailurePolicy != nil {
+		jsonwire.Key(s, &more, ",\"failurePolicy\":")
+		jsonwire.String(s, string(*x.FailurePolicy))
+	}
+	if x.MatchPolicy != nil {
+		jsonwire.Key(s, &more, ",\"matchPolicy\":")
+		jsonwire.String(s, string(*x.MatchPolicy))
+	}
+	if x.NamespaceSelector != nil {
+		jsonwire.Key(s, &more, ",\"namespaceSelector\":")
+		x.NamespaceSelector.EncodeJSON(s)
+	}
+	if x.ObjectSelector != nil {
+		jsonwire.Key(s, &more, ",\"objectSelector\":")
+		x.ObjectSelector.EncodeJSON(s)
+	}
 	if ap == nil || x.SideEffects != nil {
 		jsonwire.Key(s, &more, ",\"sideEffects\":")
 		if x.SideEffects == nil {
@@ -1080,6 +1046,40 @@ func (x *MutatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 	if x.TimeoutSeconds != nil {
 		jsonwire.Key(s, &more, ",\"timeoutSeconds\":")
 		s.WriteInt32(*x.TimeoutSeconds)
+	}
+	if ap == nil || x.AdmissionReviewVersions != nil {
+		jsonwire.Key(s, &more, ",\"admissionReviewVersions\":")
+		if x.AdmissionReviewVersions == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.AdmissionReviewVersions {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.AdmissionReviewVersions[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.ReinvocationPolicy != nil {
+		jsonwire.Key(s, &more, ",\"reinvocationPolicy\":")
+		jsonwire.String(s, string(*x.ReinvocationPolicy))
+	}
+	if len(x.MatchConditions) != 0 || ap != nil && x.MatchConditions != nil {
+		jsonwire.Key(s, &more, ",\"matchConditions\":")
+		if x.MatchConditions == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.MatchConditions {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.MatchConditions[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
 	}
 	s.WriteRaw("}")
 }
@@ -1336,6 +1336,8 @@ func (x *Mutation) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "patchType":
+			x.PatchType = PatchType(r.String())
 		case "applyConfiguration":
 			if r.Null() {
 				x.ApplyConfiguration = nil
@@ -1354,8 +1356,6 @@ func (x *Mutation) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.JSONPatch.DecodeWire(r)
 			}
-		case "patchType":
-			x.PatchType = PatchType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -1367,18 +1367,18 @@ func (x *Mutation) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.ApplyConfiguration != nil {
-		s.WriteRaw("\"applyConfiguration\":")
+	if ap == nil || ap.Explicit(&x.PatchType) || x.PatchType != "" {
+		s.WriteRaw("\"patchType\":")
 		more = true
+		jsonwire.String(s, string(x.PatchType))
+	}
+	if x.ApplyConfiguration != nil {
+		jsonwire.Key(s, &more, ",\"applyConfiguration\":")
 		x.ApplyConfiguration.EncodeJSON(s)
 	}
 	if x.JSONPatch != nil {
 		jsonwire.Key(s, &more, ",\"jsonPatch\":")
 		x.JSONPatch.EncodeJSON(s)
-	}
-	if ap == nil || ap.Explicit(&x.PatchType) || x.PatchType != "" {
-		jsonwire.Key(s, &more, ",\"patchType\":")
-		jsonwire.String(s, string(x.PatchType))
 	}
 	s.WriteRaw("}")
 }
@@ -1391,14 +1391,14 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "resourceNames":
+			x.ResourceNames = r.Strings()
+		case "operations":
+			x.Operations = jsonwire.StringsOf[OperationType](r)
 		case "apiGroups":
 			x.APIGroups = r.Strings()
 		case "apiVersions":
 			x.APIVersions = r.Strings()
-		case "operations":
-			x.Operations = jsonwire.StringsOf[OperationType](r)
-		case "resourceNames":
-			x.ResourceNames = r.Strings()
 		case "resources":
 			x.Resources = r.Strings()
 		case "scope":
@@ -1414,9 +1414,39 @@ func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.APIGroups) != 0 || ap != nil && x.APIGroups != nil {
-		s.WriteRaw("\"apiGroups\":")
+	if len(x.ResourceNames) != 0 || ap != nil && x.ResourceNames != nil {
+		s.WriteRaw("\"resourceNames\":")
 		more = true
+		if x.ResourceNames == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ResourceNames {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.ResourceNames[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.Operations) != 0 || ap != nil && x.Operations != nil {
+		jsonwire.Key(s, &more, ",\"operations\":")
+		if x.Operations == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Operations {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, string(x.Operations[i0]))
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.APIGroups) != 0 || ap != nil && x.APIGroups != nil {
+		jsonwire.Key(s, &more, ",\"apiGroups\":")
 		if x.APIGroups == nil {
 			s.WriteNil()
 		} else {
@@ -1441,36 +1471,6 @@ func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				jsonwire.String(s, x.APIVersions[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if len(x.Operations) != 0 || ap != nil && x.Operations != nil {
-		jsonwire.Key(s, &more, ",\"operations\":")
-		if x.Operations == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Operations {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, string(x.Operations[i0]))
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if len(x.ResourceNames) != 0 || ap != nil && x.ResourceNames != nil {
-		jsonwire.Key(s, &more, ",\"resourceNames\":")
-		if x.ResourceNames == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.ResourceNames {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.ResourceNames[i0])
 			}
 			s.WriteRaw("]")
 		}
@@ -1544,8 +1544,6 @@ func (x *ParamRef) DecodeWire(r *jsonwire.Reader) {
 			x.Name = r.String()
 		case "namespace":
 			x.Namespace = r.String()
-		case "parameterNotFoundAction":
-			x.ParameterNotFoundAction = (*ParameterNotFoundActionType)(r.StringPtr())
 		case "selector":
 			if r.Null() {
 				x.Selector = nil
@@ -1555,6 +1553,8 @@ func (x *ParamRef) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Selector.DecodeWire(r)
 			}
+		case "parameterNotFoundAction":
+			x.ParameterNotFoundAction = (*ParameterNotFoundActionType)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -1575,13 +1575,13 @@ func (x *ParamRef) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, x.Namespace)
 	}
-	if x.ParameterNotFoundAction != nil {
-		jsonwire.Key(s, &more, ",\"parameterNotFoundAction\":")
-		jsonwire.String(s, string(*x.ParameterNotFoundAction))
-	}
 	if x.Selector != nil {
 		jsonwire.Key(s, &more, ",\"selector\":")
 		x.Selector.EncodeJSON(s)
+	}
+	if x.ParameterNotFoundAction != nil {
+		jsonwire.Key(s, &more, ",\"parameterNotFoundAction\":")
+		jsonwire.String(s, string(*x.ParameterNotFoundAction))
 	}
 	s.WriteRaw("}")
 }
@@ -1594,12 +1594,12 @@ func (x *RuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "operations":
+			x.Operations = jsonwire.StringsOf[OperationType](r)
 		case "apiGroups":
 			x.APIGroups = r.Strings()
 		case "apiVersions":
 			x.APIVersions = r.Strings()
-		case "operations":
-			x.Operations = jsonwire.StringsOf[OperationType](r)
 		case "resources":
 			x.Resources = r.Strings()
 		case "scope":
@@ -1615,9 +1615,24 @@ func (x *RuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.APIGroups) != 0 || ap != nil && x.APIGroups != nil {
-		s.WriteRaw("\"apiGroups\":")
+	if len(x.Operations) != 0 || ap != nil && x.Operations != nil {
+		s.WriteRaw("\"operations\":")
 		more = true
+		if x.Operations == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Operations {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, string(x.Operations[i0]))
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.APIGroups) != 0 || ap != nil && x.APIGroups != nil {
+		jsonwire.Key(s, &more, ",\"apiGroups\":")
 		if x.APIGroups == nil {
 			s.WriteNil()
 		} else {
@@ -1642,21 +1657,6 @@ func (x *RuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				jsonwire.String(s, x.APIVersions[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if len(x.Operations) != 0 || ap != nil && x.Operations != nil {
-		jsonwire.Key(s, &more, ",\"operations\":")
-		if x.Operations == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Operations {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, string(x.Operations[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -1691,10 +1691,10 @@ func (x *ServiceReference) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "name":
-			x.Name = r.String()
 		case "namespace":
 			x.Namespace = r.String()
+		case "name":
+			x.Name = r.String()
 		case "path":
 			x.Path = r.StringPtr()
 		case "port":
@@ -1710,14 +1710,14 @@ func (x *ServiceReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		s.WriteRaw("\"name\":")
-		more = true
-		jsonwire.String(s, x.Name)
-	}
 	if ap == nil || ap.Explicit(&x.Namespace) || x.Namespace != "" {
-		jsonwire.Key(s, &more, ",\"namespace\":")
+		s.WriteRaw("\"namespace\":")
+		more = true
 		jsonwire.String(s, x.Namespace)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
 	}
 	if x.Path != nil {
 		jsonwire.Key(s, &more, ",\"path\":")
@@ -2101,26 +2101,26 @@ func (x *ValidatingAdmissionPolicyBindingSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "matchResources":
-			if r.Null() {
-				x.MatchResources = nil
-			} else {
-				if x.MatchResources == nil {
-					x.MatchResources = jsonwire.Alloc[MatchResources](r, &slabKeys[1], 4)
-				}
-				x.MatchResources.DecodeWire(r)
-			}
+		case "policyName":
+			x.PolicyName = r.String()
 		case "paramRef":
 			if r.Null() {
 				x.ParamRef = nil
 			} else {
 				if x.ParamRef == nil {
-					x.ParamRef = jsonwire.Alloc[ParamRef](r, &slabKeys[2], 4)
+					x.ParamRef = jsonwire.Alloc[ParamRef](r, &slabKeys[1], 4)
 				}
 				x.ParamRef.DecodeWire(r)
 			}
-		case "policyName":
-			x.PolicyName = r.String()
+		case "matchResources":
+			if r.Null() {
+				x.MatchResources = nil
+			} else {
+				if x.MatchResources == nil {
+					x.MatchResources = jsonwire.Alloc[MatchResources](r, &slabKeys[2], 4)
+				}
+				x.MatchResources.DecodeWire(r)
+			}
 		case "validationActions":
 			x.ValidationActions = jsonwire.StringsOf[ValidationAction](r)
 		default:
@@ -2134,18 +2134,18 @@ func (x *ValidatingAdmissionPolicyBindingSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.MatchResources != nil {
-		s.WriteRaw("\"matchResources\":")
+	if ap.Explicit(&x.PolicyName) || x.PolicyName != "" {
+		s.WriteRaw("\"policyName\":")
 		more = true
-		x.MatchResources.EncodeJSON(s)
+		jsonwire.String(s, x.PolicyName)
 	}
 	if x.ParamRef != nil {
 		jsonwire.Key(s, &more, ",\"paramRef\":")
 		x.ParamRef.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.PolicyName) || x.PolicyName != "" {
-		jsonwire.Key(s, &more, ",\"policyName\":")
-		jsonwire.String(s, x.PolicyName)
+	if x.MatchResources != nil {
+		jsonwire.Key(s, &more, ",\"matchResources\":")
+		x.MatchResources.EncodeJSON(s)
 	}
 	if ap == nil || x.ValidationActions != nil {
 		jsonwire.Key(s, &more, ",\"validationActions\":")
@@ -2314,39 +2314,6 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "auditAnnotations":
-			if r.BeginArray() {
-				sl0 := make([]AuditAnnotation, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, AuditAnnotation{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.AuditAnnotations = sl0
-			} else {
-				x.AuditAnnotations = nil
-			}
-		case "failurePolicy":
-			x.FailurePolicy = (*FailurePolicyType)(r.StringPtr())
-		case "matchConditions":
-			if r.BeginArray() {
-				sl0 := make([]MatchCondition, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, MatchCondition{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.MatchConditions = sl0
-			} else {
-				x.MatchConditions = nil
-			}
-		case "matchConstraints":
-			if r.Null() {
-				x.MatchConstraints = nil
-			} else {
-				if x.MatchConstraints == nil {
-					x.MatchConstraints = jsonwire.Alloc[MatchResources](r, &slabKeys[1], 4)
-				}
-				x.MatchConstraints.DecodeWire(r)
-			}
 		case "paramKind":
 			if r.Null() {
 				x.ParamKind = nil
@@ -2355,6 +2322,15 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 					x.ParamKind = jsonwire.Alloc[ParamKind](r, &slabKeys[3], 4)
 				}
 				x.ParamKind.DecodeWire(r)
+			}
+		case "matchConstraints":
+			if r.Null() {
+				x.MatchConstraints = nil
+			} else {
+				if x.MatchConstraints == nil {
+					x.MatchConstraints = jsonwire.Alloc[MatchResources](r, &slabKeys[2], 4)
+				}
+				x.MatchConstraints.DecodeWire(r)
 			}
 		case "validations":
 			if r.BeginArray() {
@@ -2366,6 +2342,30 @@ func (x *ValidatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 				x.Validations = sl0
 			} else {
 				x.Validations = nil
+			}
+		case "failurePolicy":
+			x.FailurePolicy = (*FailurePolicyType)(r.StringPtr())
+		case "auditAnnotations":
+			if r.BeginArray() {
+				sl0 := make([]AuditAnnotation, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, AuditAnnotation{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.AuditAnnotations = sl0
+			} else {
+				x.AuditAnnotations = nil
+			}
+		case "matchConditions":
+			if r.BeginArray() {
+				sl0 := make([]MatchCondition, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, MatchCondition{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.MatchConditions = sl0
+			} else {
+				x.MatchConditions = nil
 			}
 		case "variables":
 			if r.BeginArray() {
@@ -2389,9 +2389,36 @@ func (x *ValidatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.AuditAnnotations) != 0 || ap != nil && x.AuditAnnotations != nil {
-		s.WriteRaw("\"auditAnnotations\":")
+	if x.ParamKind != nil {
+		s.WriteRaw("\"paramKind\":")
 		more = true
+		x.ParamKind.EncodeJSON(s)
+	}
+	if x.MatchConstraints != nil {
+		jsonwire.Key(s, &more, ",\"matchConstraints\":")
+		x.MatchConstraints.EncodeJSON(s)
+	}
+	if len(x.Validations) != 0 || ap != nil && x.Validations != nil {
+		jsonwire.Key(s, &more, ",\"validations\":")
+		if x.Validations == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Validations {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Validations[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.FailurePolicy != nil {
+		jsonwire.Key(s, &more, ",\"failurePolicy\":")
+		jsonwire.String(s, string(*x.FailurePolicy))
+	}
+	if len(x.AuditAnnotations) != 0 || ap != nil && x.AuditAnnotations != nil {
+		jsonwire.Key(s, &more, ",\"auditAnnotations\":")
 		if x.AuditAnnotations == nil {
 			s.WriteNil()
 		} else {
@@ -2405,10 +2432,6 @@ func (x *ValidatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.FailurePolicy != nil {
-		jsonwire.Key(s, &more, ",\"failurePolicy\":")
-		jsonwire.String(s, string(*x.FailurePolicy))
-	}
 	if len(x.MatchConditions) != 0 || ap != nil && x.MatchConditions != nil {
 		jsonwire.Key(s, &more, ",\"matchConditions\":")
 		if x.MatchConditions == nil {
@@ -2420,29 +2443,6 @@ func (x *ValidatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				x.MatchConditions[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if x.MatchConstraints != nil {
-		jsonwire.Key(s, &more, ",\"matchConstraints\":")
-		x.MatchConstraints.EncodeJSON(s)
-	}
-	if x.ParamKind != nil {
-		jsonwire.Key(s, &more, ",\"paramKind\":")
-		x.ParamKind.EncodeJSON(s)
-	}
-	if len(x.Validations) != 0 || ap != nil && x.Validations != nil {
-		jsonwire.Key(s, &more, ",\"validations\":")
-		if x.Validations == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Validations {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Validations[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -2473,17 +2473,6 @@ func (x *ValidatingAdmissionPolicyStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "conditions":
-			if r.BeginArray() {
-				sl0 := make([]metav1.Condition, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, metav1.Condition{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Conditions = sl0
-			} else {
-				x.Conditions = nil
-			}
 		case "observedGeneration":
 			x.ObservedGeneration = r.Int64()
 		case "typeChecking":
@@ -2494,6 +2483,17 @@ func (x *ValidatingAdmissionPolicyStatus) DecodeWire(r *jsonwire.Reader) {
 					x.TypeChecking = jsonwire.Alloc[TypeChecking](r, &slabKeys[6], 4)
 				}
 				x.TypeChecking.DecodeWire(r)
+			}
+		case "conditions":
+			if r.BeginArray() {
+				sl0 := make([]metav1.Condition, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, metav1.Condition{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Conditions = sl0
+			} else {
+				x.Conditions = nil
 			}
 		default:
 			r.SkipUnknown()
@@ -2506,9 +2506,17 @@ func (x *ValidatingAdmissionPolicyStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
-		s.WriteRaw("\"conditions\":")
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
+		s.WriteRaw("\"observedGeneration\":")
 		more = true
+		s.WriteInt64(x.ObservedGeneration)
+	}
+	if x.TypeChecking != nil {
+		jsonwire.Key(s, &more, ",\"typeChecking\":")
+		x.TypeChecking.EncodeJSON(s)
+	}
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
+		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
 		} else {
@@ -2522,14 +2530,6 @@ func (x *ValidatingAdmissionPolicyStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
-		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(x.ObservedGeneration)
-	}
-	if x.TypeChecking != nil {
-		jsonwire.Key(s, &more, ",\"typeChecking\":")
-		x.TypeChecking.EncodeJSON(s)
-	}
 	s.WriteRaw("}")
 }
 
@@ -2541,27 +2541,25 @@ func (x *ValidatingWebhook) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "admissionReviewVersions":
-			x.AdmissionReviewVersions = r.Strings()
-		case "clientConfig":
-			x.ClientConfig.DecodeWire(r)
-		case "failurePolicy":
-			x.FailurePolicy = (*FailurePolicyType)(r.StringPtr())
-		case "matchConditions":
-			if r.BeginArray() {
-				sl0 := make([]MatchCondition, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, MatchCondition{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.MatchConditions = sl0
-			} else {
-				x.MatchConditions = nil
-			}
-		case "matchPolicy":
-			x.MatchPolicy = (*MatchPolicyType)(r.StringPtr())
 		case "name":
 			x.Name = r.String()
+		case "clientConfig":
+			x.ClientConfig.DecodeWire(r)
+		case "rules":
+			if r.BeginArray() {
+				sl0 := make([]RuleWithOperations, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, RuleWithOperations{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Rules = sl0
+			} else {
+				x.Rules = nil
+			}
+		case "failurePolicy":
+			x.FailurePolicy = (*FailurePolicyType)(r.StringPtr())
+		case "matchPolicy":
+			x.MatchPolicy = (*MatchPolicyType)(r.StringPtr())
 		case "namespaceSelector":
 			if r.Null() {
 				x.NamespaceSelector = nil
@@ -2580,21 +2578,23 @@ func (x *ValidatingWebhook) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.ObjectSelector.DecodeWire(r)
 			}
-		case "rules":
-			if r.BeginArray() {
-				sl0 := make([]RuleWithOperations, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, RuleWithOperations{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Rules = sl0
-			} else {
-				x.Rules = nil
-			}
 		case "sideEffects":
 			x.SideEffects = (*SideEffectClass)(r.StringPtr())
 		case "timeoutSeconds":
 			x.TimeoutSeconds = r.Int32Ptr()
+		case "admissionReviewVersions":
+			x.AdmissionReviewVersions = r.Strings()
+		case "matchConditions":
+			if r.BeginArray() {
+				sl0 := make([]MatchCondition, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, MatchCondition{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.MatchConditions = sl0
+			} else {
+				x.MatchConditions = nil
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -2607,61 +2607,15 @@ func (x *ValidatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if ap == nil || x.AdmissionReviewVersions != nil {
-		s.WriteRaw("\"admissionReviewVersions\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
-		if x.AdmissionReviewVersions == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.AdmissionReviewVersions {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.AdmissionReviewVersions[i0])
-			}
-			s.WriteRaw("]")
-		}
+		jsonwire.String(s, x.Name)
 	}
 	at = jsonwire.Field(s, &more, ",\"clientConfig\":")
 	x.ClientConfig.EncodeJSON(s)
 	if ap != nil {
 		more = ap.Kept(s, at, &x.ClientConfig)
-	}
-	if x.FailurePolicy != nil {
-		jsonwire.Key(s, &more, ",\"failurePolicy\":")
-		jsonwire.String(s, string(*x.FailurePolicy))
-	}
-	if len(x.MatchConditions) != 0 || ap != nil && x.MatchConditions != nil {
-		jsonwire.Key(s, &more, ",\"matchConditions\":")
-		if x.MatchConditions == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.MatchConditions {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.MatchConditions[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if x.MatchPolicy != nil {
-		jsonwire.Key(s, &more, ",\"matchPolicy\":")
-		jsonwire.String(s, string(*x.MatchPolicy))
-	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
-	}
-	if x.NamespaceSelector != nil {
-		jsonwire.Key(s, &more, ",\"namespaceSelector\":")
-		x.NamespaceSelector.EncodeJSON(s)
-	}
-	if x.ObjectSelector != nil {
-		jsonwire.Key(s, &more, ",\"objectSelector\":")
-		x.ObjectSelector.EncodeJSON(s)
 	}
 	if len(x.Rules) != 0 || ap != nil && x.Rules != nil {
 		jsonwire.Key(s, &more, ",\"rules\":")
@@ -2678,6 +2632,22 @@ func (x *ValidatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if x.FailurePolicy != nil {
+		jsonwire.Key(s, &more, ",\"failurePolicy\":")
+		jsonwire.String(s, string(*x.FailurePolicy))
+	}
+	if x.MatchPolicy != nil {
+		jsonwire.Key(s, &more, ",\"matchPolicy\":")
+		jsonwire.String(s, string(*x.MatchPolicy))
+	}
+	if x.NamespaceSelector != nil {
+		jsonwire.Key(s, &more, ",\"namespaceSelector\":")
+		x.NamespaceSelector.EncodeJSON(s)
+	}
+	if x.ObjectSelector != nil {
+		jsonwire.Key(s, &more, ",\"objectSelector\":")
+		x.ObjectSelector.EncodeJSON(s)
+	}
 	if ap == nil || x.SideEffects != nil {
 		jsonwire.Key(s, &more, ",\"sideEffects\":")
 		if x.SideEffects == nil {
@@ -2689,6 +2659,36 @@ func (x *ValidatingWebhook) EncodeJSON(s *jsoniter.Stream) {
 	if x.TimeoutSeconds != nil {
 		jsonwire.Key(s, &more, ",\"timeoutSeconds\":")
 		s.WriteInt32(*x.TimeoutSeconds)
+	}
+	if ap == nil || x.AdmissionReviewVersions != nil {
+		jsonwire.Key(s, &more, ",\"admissionReviewVersions\":")
+		if x.AdmissionReviewVersions == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.AdmissionReviewVersions {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.AdmissionReviewVersions[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.MatchConditions) != 0 || ap != nil && x.MatchConditions != nil {
+		jsonwire.Key(s, &more, ",\"matchConditions\":")
+		if x.MatchConditions == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.MatchConditions {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.MatchConditions[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
 	}
 	s.WriteRaw("}")
 }
@@ -2949,10 +2949,10 @@ func (x *Validation) DecodeWire(r *jsonwire.Reader) {
 			x.Expression = r.String()
 		case "message":
 			x.Message = r.String()
-		case "messageExpression":
-			x.MessageExpression = r.String()
 		case "reason":
 			x.Reason = (*metav1.StatusReason)(r.StringPtr())
+		case "messageExpression":
+			x.MessageExpression = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -2973,13 +2973,13 @@ func (x *Validation) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if ap.Explicit(&x.MessageExpression) || x.MessageExpression != "" {
-		jsonwire.Key(s, &more, ",\"messageExpression\":")
-		jsonwire.String(s, x.MessageExpression)
-	}
 	if x.Reason != nil {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, string(*x.Reason))
+	}
+	if ap.Explicit(&x.MessageExpression) || x.MessageExpression != "" {
+		jsonwire.Key(s, &more, ",\"messageExpression\":")
+		jsonwire.String(s, x.MessageExpression)
 	}
 	s.WriteRaw("}")
 }
@@ -2992,10 +2992,10 @@ func (x *Variable) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "expression":
-			x.Expression = r.String()
 		case "name":
 			x.Name = r.String()
+		case "expression":
+			x.Expression = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -3007,14 +3007,14 @@ func (x *Variable) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Expression) || x.Expression != "" {
-		s.WriteRaw("\"expression\":")
-		more = true
-		jsonwire.String(s, x.Expression)
-	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Expression) || x.Expression != "" {
+		jsonwire.Key(s, &more, ",\"expression\":")
+		jsonwire.String(s, x.Expression)
 	}
 	s.WriteRaw("}")
 }
@@ -3027,8 +3027,8 @@ func (x *WebhookClientConfig) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "caBundle":
-			x.CABundle = r.Bytes()
+		case "url":
+			x.URL = r.StringPtr()
 		case "service":
 			if r.Null() {
 				x.Service = nil
@@ -3038,8 +3038,8 @@ func (x *WebhookClientConfig) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Service.DecodeWire(r)
 			}
-		case "url":
-			x.URL = r.StringPtr()
+		case "caBundle":
+			x.CABundle = r.Bytes()
 		default:
 			r.SkipUnknown()
 		}
@@ -3051,18 +3051,18 @@ func (x *WebhookClientConfig) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.CABundle) != 0 || ap != nil && x.CABundle != nil {
-		s.WriteRaw("\"caBundle\":")
+	if x.URL != nil {
+		s.WriteRaw("\"url\":")
 		more = true
-		jsonwire.Bytes(s, x.CABundle)
+		jsonwire.String(s, *x.URL)
 	}
 	if x.Service != nil {
 		jsonwire.Key(s, &more, ",\"service\":")
 		x.Service.EncodeJSON(s)
 	}
-	if x.URL != nil {
-		jsonwire.Key(s, &more, ",\"url\":")
-		jsonwire.String(s, *x.URL)
+	if len(x.CABundle) != 0 || ap != nil && x.CABundle != nil {
+		jsonwire.Key(s, &more, ",\"caBundle\":")
+		jsonwire.Bytes(s, x.CABundle)
 	}
 	s.WriteRaw("}")
 }

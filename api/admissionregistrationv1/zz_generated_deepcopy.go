@@ -74,11 +74,11 @@ func (in *MatchCondition) DeepCopy() *MatchCondition {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *MatchResources) DeepCopyInto(out *MatchResources) {
 	*out = *in
-	out.ExcludeResourceRules = deepcopy.Structs(in.ExcludeResourceRules)
-	out.MatchPolicy = deepcopy.Ptr(in.MatchPolicy)
 	out.NamespaceSelector = in.NamespaceSelector.DeepCopy()
 	out.ObjectSelector = in.ObjectSelector.DeepCopy()
 	out.ResourceRules = deepcopy.Structs(in.ResourceRules)
+	out.ExcludeResourceRules = deepcopy.Structs(in.ExcludeResourceRules)
+	out.MatchPolicy = deepcopy.Ptr(in.MatchPolicy)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -145,8 +145,8 @@ func (in *MutatingAdmissionPolicyBindingList) DeepCopy() *MutatingAdmissionPolic
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *MutatingAdmissionPolicyBindingSpec) DeepCopyInto(out *MutatingAdmissionPolicyBindingSpec) {
 	*out = *in
-	out.MatchResources = in.MatchResources.DeepCopy()
 	out.ParamRef = in.ParamRef.DeepCopy()
+	out.MatchResources = in.MatchResources.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -179,12 +179,12 @@ func (in *MutatingAdmissionPolicyList) DeepCopy() *MutatingAdmissionPolicyList {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *MutatingAdmissionPolicySpec) DeepCopyInto(out *MutatingAdmissionPolicySpec) {
 	*out = *in
+	out.ParamKind = deepcopy.Ptr(in.ParamKind)
+	out.MatchConstraints = in.MatchConstraints.DeepCopy()
+	out.Variables = deepcopy.Slice(in.Variables)
+	out.Mutations = deepcopy.Structs(in.Mutations)
 	out.FailurePolicy = deepcopy.Ptr(in.FailurePolicy)
 	out.MatchConditions = deepcopy.Slice(in.MatchConditions)
-	out.MatchConstraints = in.MatchConstraints.DeepCopy()
-	out.Mutations = deepcopy.Structs(in.Mutations)
-	out.ParamKind = deepcopy.Ptr(in.ParamKind)
-	out.Variables = deepcopy.Slice(in.Variables)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -200,17 +200,17 @@ func (in *MutatingAdmissionPolicySpec) DeepCopy() *MutatingAdmissionPolicySpec {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *MutatingWebhook) DeepCopyInto(out *MutatingWebhook) {
 	*out = *in
-	out.AdmissionReviewVersions = deepcopy.Slice(in.AdmissionReviewVersions)
 	in.ClientConfig.DeepCopyInto(&out.ClientConfig)
+	out.Rules = deepcopy.Structs(in.Rules)
 	out.FailurePolicy = deepcopy.Ptr(in.FailurePolicy)
-	out.MatchConditions = deepcopy.Slice(in.MatchConditions)
 	out.MatchPolicy = deepcopy.Ptr(in.MatchPolicy)
 	out.NamespaceSelector = in.NamespaceSelector.DeepCopy()
 	out.ObjectSelector = in.ObjectSelector.DeepCopy()
-	out.ReinvocationPolicy = deepcopy.Ptr(in.ReinvocationPolicy)
-	out.Rules = deepcopy.Structs(in.Rules)
 	out.SideEffects = deepcopy.Ptr(in.SideEffects)
 	out.TimeoutSeconds = deepcopy.Ptr(in.TimeoutSeconds)
+	out.AdmissionReviewVersions = deepcopy.Slice(in.AdmissionReviewVersions)
+	out.ReinvocationPolicy = deepcopy.Ptr(in.ReinvocationPolicy)
+	out.MatchConditions = deepcopy.Slice(in.MatchConditions)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -277,10 +277,10 @@ func (in *Mutation) DeepCopy() *Mutation {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NamedRuleWithOperations) DeepCopyInto(out *NamedRuleWithOperations) {
 	*out = *in
+	out.ResourceNames = deepcopy.Slice(in.ResourceNames)
+	out.Operations = deepcopy.Slice(in.Operations)
 	out.APIGroups = deepcopy.Slice(in.APIGroups)
 	out.APIVersions = deepcopy.Slice(in.APIVersions)
-	out.Operations = deepcopy.Slice(in.Operations)
-	out.ResourceNames = deepcopy.Slice(in.ResourceNames)
 	out.Resources = deepcopy.Slice(in.Resources)
 	out.Scope = deepcopy.Ptr(in.Scope)
 }
@@ -311,8 +311,8 @@ func (in *ParamKind) DeepCopy() *ParamKind {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ParamRef) DeepCopyInto(out *ParamRef) {
 	*out = *in
-	out.ParameterNotFoundAction = deepcopy.Ptr(in.ParameterNotFoundAction)
 	out.Selector = in.Selector.DeepCopy()
+	out.ParameterNotFoundAction = deepcopy.Ptr(in.ParameterNotFoundAction)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -328,9 +328,9 @@ func (in *ParamRef) DeepCopy() *ParamRef {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *RuleWithOperations) DeepCopyInto(out *RuleWithOperations) {
 	*out = *in
+	out.Operations = deepcopy.Slice(in.Operations)
 	out.APIGroups = deepcopy.Slice(in.APIGroups)
 	out.APIVersions = deepcopy.Slice(in.APIVersions)
-	out.Operations = deepcopy.Slice(in.Operations)
 	out.Resources = deepcopy.Slice(in.Resources)
 	out.Scope = deepcopy.Ptr(in.Scope)
 }
@@ -433,8 +433,8 @@ func (in *ValidatingAdmissionPolicyBindingList) DeepCopy() *ValidatingAdmissionP
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ValidatingAdmissionPolicyBindingSpec) DeepCopyInto(out *ValidatingAdmissionPolicyBindingSpec) {
 	*out = *in
-	out.MatchResources = in.MatchResources.DeepCopy()
 	out.ParamRef = in.ParamRef.DeepCopy()
+	out.MatchResources = in.MatchResources.DeepCopy()
 	out.ValidationActions = deepcopy.Slice(in.ValidationActions)
 }
 
@@ -468,12 +468,12 @@ func (in *ValidatingAdmissionPolicyList) DeepCopy() *ValidatingAdmissionPolicyLi
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ValidatingAdmissionPolicySpec) DeepCopyInto(out *ValidatingAdmissionPolicySpec) {
 	*out = *in
-	out.AuditAnnotations = deepcopy.Slice(in.AuditAnnotations)
-	out.FailurePolicy = deepcopy.Ptr(in.FailurePolicy)
-	out.MatchConditions = deepcopy.Slice(in.MatchConditions)
-	out.MatchConstraints = in.MatchConstraints.DeepCopy()
 	out.ParamKind = deepcopy.Ptr(in.ParamKind)
+	out.MatchConstraints = in.MatchConstraints.DeepCopy()
 	out.Validations = deepcopy.Structs(in.Validations)
+	out.FailurePolicy = deepcopy.Ptr(in.FailurePolicy)
+	out.AuditAnnotations = deepcopy.Slice(in.AuditAnnotations)
+	out.MatchConditions = deepcopy.Slice(in.MatchConditions)
 	out.Variables = deepcopy.Slice(in.Variables)
 }
 
@@ -490,8 +490,8 @@ func (in *ValidatingAdmissionPolicySpec) DeepCopy() *ValidatingAdmissionPolicySp
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ValidatingAdmissionPolicyStatus) DeepCopyInto(out *ValidatingAdmissionPolicyStatus) {
 	*out = *in
-	out.Conditions = deepcopy.Slice(in.Conditions)
 	out.TypeChecking = in.TypeChecking.DeepCopy()
+	out.Conditions = deepcopy.Slice(in.Conditions)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -507,16 +507,16 @@ func (in *ValidatingAdmissionPolicyStatus) DeepCopy() *ValidatingAdmissionPolicy
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ValidatingWebhook) DeepCopyInto(out *ValidatingWebhook) {
 	*out = *in
-	out.AdmissionReviewVersions = deepcopy.Slice(in.AdmissionReviewVersions)
 	in.ClientConfig.DeepCopyInto(&out.ClientConfig)
+	out.Rules = deepcopy.Structs(in.Rules)
 	out.FailurePolicy = deepcopy.Ptr(in.FailurePolicy)
-	out.MatchConditions = deepcopy.Slice(in.MatchConditions)
 	out.MatchPolicy = deepcopy.Ptr(in.MatchPolicy)
 	out.NamespaceSelector = in.NamespaceSelector.DeepCopy()
 	out.ObjectSelector = in.ObjectSelector.DeepCopy()
-	out.Rules = deepcopy.Structs(in.Rules)
 	out.SideEffects = deepcopy.Ptr(in.SideEffects)
 	out.TimeoutSeconds = deepcopy.Ptr(in.TimeoutSeconds)
+	out.AdmissionReviewVersions = deepcopy.Slice(in.AdmissionReviewVersions)
+	out.MatchConditions = deepcopy.Slice(in.MatchConditions)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -595,9 +595,9 @@ func (in *Variable) DeepCopy() *Variable {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *WebhookClientConfig) DeepCopyInto(out *WebhookClientConfig) {
 	*out = *in
-	out.CABundle = deepcopy.Slice(in.CABundle)
-	out.Service = in.Service.DeepCopy()
 	out.URL = deepcopy.Ptr(in.URL)
+	out.Service = in.Service.DeepCopy()
+	out.CABundle = deepcopy.Slice(in.CABundle)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

@@ -183,6 +183,20 @@ type JSONPatch struct {
 // MatchCondition represents a condition which must by fulfilled for a request
 // to be sent to a webhook.
 type MatchCondition struct {
+	// name is an identifier for this match condition, used for strategic merging
+	// of MatchConditions, as well as providing an identifier for logging purposes.
+	// A good name should be descriptive of the associated expression. Name must be
+	// a qualified name consisting of alphanumeric characters, '-', '_' or '.', and
+	// must start and end with an alphanumeric character (e.g. 'MyName', or
+	// 'my.name', or '123-abc', regex used for validation is
+	// '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain
+	// prefix and '/' (e.g. 'example.com/MyName')
+	//
+	// Required.
+	//
+	// Required.
+	Name string `json:"name"`
+
 	// expression represents the expression which will be evaluated by CEL. Must
 	// evaluate to bool. CEL expressions have access to the contents of the
 	// AdmissionRequest and Authorizer, organized into CEL variables:
@@ -203,42 +217,12 @@ type MatchCondition struct {
 	//
 	// Required.
 	Expression string `json:"expression"`
-
-	// name is an identifier for this match condition, used for strategic merging
-	// of MatchConditions, as well as providing an identifier for logging purposes.
-	// A good name should be descriptive of the associated expression. Name must be
-	// a qualified name consisting of alphanumeric characters, '-', '_' or '.', and
-	// must start and end with an alphanumeric character (e.g. 'MyName', or
-	// 'my.name', or '123-abc', regex used for validation is
-	// '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain
-	// prefix and '/' (e.g. 'example.com/MyName')
-	//
-	// Required.
-	//
-	// Required.
-	Name string `json:"name"`
 }
 
 // MatchResources decides whether to run the admission control policy on an
 // object based on whether it meets the match criteria. The exclude rules take
 // precedence over include rules (if a resource matches both, it is excluded)
 type MatchResources struct {
-	// excludeResourceRules describes what operations on what
-	// resources/subresources the ValidatingAdmissionPolicy should not care about.
-	// The exclude rules take precedence over include rules (if a resource matches
-	// both, it is excluded)
-	ExcludeResourceRules []NamedRuleWithOperations `json:"excludeResourceRules,omitempty"`
-
-	// matchPolicy defines how the "MatchResources" list is used to match incoming
-	// requests. Allowed values are "Exact" or "Equivalent".
-	//
-	// - Exact: match a request only if it exactly matches a specified rule. For example, if deployments can be modified via apps/v1, apps/v1beta1, and extensions/v1beta1, but "rules" only included `apiGroups:["apps"], apiVersions:["v1"], resources: ["deployments"]`, a request to apps/v1beta1 or extensions/v1beta1 would not be sent to the ValidatingAdmissionPolicy.
-	//
-	// - Equivalent: match a request if modifies a resource listed in rules, even via another API group or version. For example, if deployments can be modified via apps/v1, apps/v1beta1, and extensions/v1beta1, and "rules" only included `apiGroups:["apps"], apiVersions:["v1"], resources: ["deployments"]`, a request to apps/v1beta1 or extensions/v1beta1 would be converted to apps/v1 and sent to the ValidatingAdmissionPolicy.
-	//
-	// Defaults to "Equivalent"
-	MatchPolicy *MatchPolicyType `json:"matchPolicy,omitempty"`
-
 	// namespaceSelector decides whether to run the admission control policy on an
 	// object based on whether the namespace for that object matches the selector.
 	// If the object itself is a namespace, the matching is performed on
@@ -297,6 +281,22 @@ type MatchResources struct {
 	// ValidatingAdmissionPolicy matches. The policy cares about an operation if it
 	// matches _any_ Rule.
 	ResourceRules []NamedRuleWithOperations `json:"resourceRules,omitempty"`
+
+	// excludeResourceRules describes what operations on what
+	// resources/subresources the ValidatingAdmissionPolicy should not care about.
+	// The exclude rules take precedence over include rules (if a resource matches
+	// both, it is excluded)
+	ExcludeResourceRules []NamedRuleWithOperations `json:"excludeResourceRules,omitempty"`
+
+	// matchPolicy defines how the "MatchResources" list is used to match incoming
+	// requests. Allowed values are "Exact" or "Equivalent".
+	//
+	// - Exact: match a request only if it exactly matches a specified rule. For example, if deployments can be modified via apps/v1, apps/v1beta1, and extensions/v1beta1, but "rules" only included `apiGroups:["apps"], apiVersions:["v1"], resources: ["deployments"]`, a request to apps/v1beta1 or extensions/v1beta1 would not be sent to the ValidatingAdmissionPolicy.
+	//
+	// - Equivalent: match a request if modifies a resource listed in rules, even via another API group or version. For example, if deployments can be modified via apps/v1, apps/v1beta1, and extensions/v1beta1, and "rules" only included `apiGroups:["apps"], apiVersions:["v1"], resources: ["deployments"]`, a request to apps/v1beta1 or extensions/v1beta1 would be converted to apps/v1 and sent to the ValidatingAdmissionPolicy.
+	//
+	// Defaults to "Equivalent"
+	MatchPolicy *MatchPolicyType `json:"matchPolicy,omitempty"`
 }
 
 // MutatingAdmissionPolicy describes the definition of an admission mutation
@@ -378,6 +378,20 @@ type MutatingAdmissionPolicyBindingList struct {
 // MutatingAdmissionPolicyBindingSpec defines the specification of the
 // MutatingAdmissionPolicyBinding.
 type MutatingAdmissionPolicyBindingSpec struct {
+	// policyName references a MutatingAdmissionPolicy name which the
+	// MutatingAdmissionPolicyBinding binds to. If the referenced resource does not
+	// exist, this binding is considered invalid and will be ignored Required.
+	PolicyName string `json:"policyName,omitempty"`
+
+	// paramRef specifies the parameter resource used to configure the admission
+	// control policy. It should point to a resource of the type specified in
+	// spec.ParamKind of the bound MutatingAdmissionPolicy. If the policy specifies
+	// a ParamKind and the resource referred to by ParamRef does not exist, this
+	// binding is considered mis-configured and the FailurePolicy of the
+	// MutatingAdmissionPolicy applied. If the policy does not specify a ParamKind
+	// then this field is ignored, and the rules are evaluated without a param.
+	ParamRef *ParamRef `json:"paramRef,omitempty"`
+
 	// matchResources limits what resources match this binding and may be mutated
 	// by it. Note that if matchResources matches a resource, the resource must
 	// also match a policy's matchConstraints and matchConditions before the
@@ -390,20 +404,6 @@ type MutatingAdmissionPolicyBindingSpec struct {
 	// CONNECT operations are allowed. The DELETE operation may not be matched. '*'
 	// matches CREATE, UPDATE and CONNECT.
 	MatchResources *MatchResources `json:"matchResources,omitempty"`
-
-	// paramRef specifies the parameter resource used to configure the admission
-	// control policy. It should point to a resource of the type specified in
-	// spec.ParamKind of the bound MutatingAdmissionPolicy. If the policy specifies
-	// a ParamKind and the resource referred to by ParamRef does not exist, this
-	// binding is considered mis-configured and the FailurePolicy of the
-	// MutatingAdmissionPolicy applied. If the policy does not specify a ParamKind
-	// then this field is ignored, and the rules are evaluated without a param.
-	ParamRef *ParamRef `json:"paramRef,omitempty"`
-
-	// policyName references a MutatingAdmissionPolicy name which the
-	// MutatingAdmissionPolicyBinding binds to. If the referenced resource does not
-	// exist, this binding is considered invalid and will be ignored Required.
-	PolicyName string `json:"policyName,omitempty"`
 }
 
 // MutatingAdmissionPolicyList is a list of MutatingAdmissionPolicy.
@@ -431,6 +431,42 @@ type MutatingAdmissionPolicyList struct {
 // MutatingAdmissionPolicySpec defines the desired behavior of the admission
 // policy.
 type MutatingAdmissionPolicySpec struct {
+	// paramKind specifies the kind of resources used to parameterize this policy.
+	// If absent, there are no parameters for this policy and the param CEL
+	// variable will not be provided to validation expressions. If paramKind refers
+	// to a non-existent kind, this policy definition is mis-configured and the
+	// FailurePolicy is applied. If paramKind is specified but paramRef is unset in
+	// MutatingAdmissionPolicyBinding, the params variable will be null.
+	ParamKind *ParamKind `json:"paramKind,omitempty"`
+
+	// matchConstraints specifies what resources this policy is designed to
+	// validate. The MutatingAdmissionPolicy cares about a request if it matches
+	// _all_ Constraints. However, in order to prevent clusters from being put into
+	// an unstable state that cannot be recovered from via the API
+	// MutatingAdmissionPolicy cannot match MutatingAdmissionPolicy and
+	// MutatingAdmissionPolicyBinding. The CREATE, UPDATE and CONNECT operations
+	// are allowed. The DELETE operation may not be matched. '*' matches CREATE,
+	// UPDATE and CONNECT. Required.
+	MatchConstraints *MatchResources `json:"matchConstraints,omitempty"`
+
+	// variables contain definitions of variables that can be used in composition
+	// of other expressions. Each variable is defined as a named CEL expression.
+	// The variables defined here will be available under `variables` in other
+	// expressions of the policy except matchConditions because matchConditions are
+	// evaluated before the rest of the policy.
+	//
+	// The expression of a variable can refer to other variables defined earlier in
+	// the list but not those after. Thus, variables must be sorted by the order of
+	// first appearance and acyclic.
+	Variables []Variable `json:"variables,omitempty"`
+
+	// mutations contain operations to perform on matching objects. mutations may
+	// not be empty; a minimum of one mutation is required. mutations are evaluated
+	// in order, and are reinvoked according to the reinvocationPolicy. The
+	// mutations of a policy are invoked for each binding of this policy and
+	// reinvocation of mutations occurs on a per binding basis.
+	Mutations []Mutation `json:"mutations,omitempty"`
+
 	// failurePolicy defines how to handle failures for the admission policy.
 	// Failures can occur from CEL expression parse errors, type check errors,
 	// runtime errors and invalid or mis-configured policy definitions or bindings.
@@ -460,31 +496,6 @@ type MutatingAdmissionPolicySpec struct {
 	//      - If failurePolicy=Ignore, the policy is skipped
 	MatchConditions []MatchCondition `json:"matchConditions,omitempty" listKeys:"name"`
 
-	// matchConstraints specifies what resources this policy is designed to
-	// validate. The MutatingAdmissionPolicy cares about a request if it matches
-	// _all_ Constraints. However, in order to prevent clusters from being put into
-	// an unstable state that cannot be recovered from via the API
-	// MutatingAdmissionPolicy cannot match MutatingAdmissionPolicy and
-	// MutatingAdmissionPolicyBinding. The CREATE, UPDATE and CONNECT operations
-	// are allowed. The DELETE operation may not be matched. '*' matches CREATE,
-	// UPDATE and CONNECT. Required.
-	MatchConstraints *MatchResources `json:"matchConstraints,omitempty"`
-
-	// mutations contain operations to perform on matching objects. mutations may
-	// not be empty; a minimum of one mutation is required. mutations are evaluated
-	// in order, and are reinvoked according to the reinvocationPolicy. The
-	// mutations of a policy are invoked for each binding of this policy and
-	// reinvocation of mutations occurs on a per binding basis.
-	Mutations []Mutation `json:"mutations,omitempty"`
-
-	// paramKind specifies the kind of resources used to parameterize this policy.
-	// If absent, there are no parameters for this policy and the param CEL
-	// variable will not be provided to validation expressions. If paramKind refers
-	// to a non-existent kind, this policy definition is mis-configured and the
-	// FailurePolicy is applied. If paramKind is specified but paramRef is unset in
-	// MutatingAdmissionPolicyBinding, the params variable will be null.
-	ParamKind *ParamKind `json:"paramKind,omitempty"`
-
 	// reinvocationPolicy indicates whether mutations may be called multiple times
 	// per MutatingAdmissionPolicyBinding as part of a single admission evaluation.
 	// Allowed values are "Never" and "IfNeeded".
@@ -498,55 +509,36 @@ type MutatingAdmissionPolicySpec struct {
 	// admission policies. Mutations are only reinvoked when mutations change the
 	// object after this mutation is invoked. Required.
 	ReinvocationPolicy ReinvocationPolicyType `json:"reinvocationPolicy,omitempty"`
-
-	// variables contain definitions of variables that can be used in composition
-	// of other expressions. Each variable is defined as a named CEL expression.
-	// The variables defined here will be available under `variables` in other
-	// expressions of the policy except matchConditions because matchConditions are
-	// evaluated before the rest of the policy.
-	//
-	// The expression of a variable can refer to other variables defined earlier in
-	// the list but not those after. Thus, variables must be sorted by the order of
-	// first appearance and acyclic.
-	Variables []Variable `json:"variables,omitempty"`
 }
 
 // MutatingWebhook describes an admission webhook and the resources and
 // operations it applies to.
 type MutatingWebhook struct {
-	// admissionReviewVersions is an ordered list of preferred `AdmissionReview`
-	// versions the Webhook expects. API server will try to use first version in
-	// the list which it supports. If none of the versions specified in this list
-	// supported by API server, validation will fail for this object. If a
-	// persisted webhook configuration specifies allowed versions and does not
-	// include any versions known to the API Server, calls to the webhook will fail
-	// and be subject to the failure policy.
+	// name is the name of the admission webhook. Name should be fully qualified,
+	// e.g., imagepolicy.kubernetes.io, where "imagepolicy" is the name of the
+	// webhook, and kubernetes.io is the name of the organization. Required.
 	//
 	// Required.
-	AdmissionReviewVersions []string `json:"admissionReviewVersions"`
+	Name string `json:"name"`
 
 	// clientConfig defines how to communicate with the hook. Required
 	//
 	// Required.
 	ClientConfig WebhookClientConfig `json:"clientConfig"`
 
+	// rules describes what operations on what resources/subresources the webhook
+	// cares about. The webhook cares about an operation if it matches _any_ Rule.
+	// However, in order to prevent ValidatingAdmissionWebhooks and
+	// MutatingAdmissionWebhooks from putting the cluster in a state which cannot
+	// be recovered from without completely disabling the plugin,
+	// ValidatingAdmissionWebhooks and MutatingAdmissionWebhooks are never called
+	// on admission requests for ValidatingWebhookConfiguration and
+	// MutatingWebhookConfiguration objects.
+	Rules []RuleWithOperations `json:"rules,omitempty"`
+
 	// failurePolicy defines how unrecognized errors from the admission endpoint
 	// are handled - allowed values are Ignore or Fail. Defaults to Fail.
 	FailurePolicy *FailurePolicyType `json:"failurePolicy,omitempty"`
-
-	// matchConditions is a list of conditions that must be met for a request to be
-	// sent to this webhook. Match conditions filter requests that have already
-	// been matched by the rules, namespaceSelector, and objectSelector. An empty
-	// list of matchConditions matches all requests. There are a maximum of 64
-	// match conditions allowed.
-	//
-	// The exact matching logic is (in order):
-	//   1. If ANY matchCondition evaluates to FALSE, the webhook is skipped.
-	//   2. If ALL matchConditions evaluate to TRUE, the webhook is called.
-	//   3. If any matchCondition evaluates to an error (but none are FALSE):
-	//      - If failurePolicy=Fail, reject the request
-	//      - If failurePolicy=Ignore, the error is ignored and the webhook is skipped
-	MatchConditions []MatchCondition `json:"matchConditions,omitempty" listKeys:"name"`
 
 	// matchPolicy defines how the "rules" list is used to match incoming requests.
 	// Allowed values are "Exact" or "Equivalent".
@@ -557,13 +549,6 @@ type MutatingWebhook struct {
 	//
 	// Defaults to "Equivalent"
 	MatchPolicy *MatchPolicyType `json:"matchPolicy,omitempty"`
-
-	// name is the name of the admission webhook. Name should be fully qualified,
-	// e.g., imagepolicy.kubernetes.io, where "imagepolicy" is the name of the
-	// webhook, and kubernetes.io is the name of the organization. Required.
-	//
-	// Required.
-	Name string `json:"name"`
 
 	// namespaceSelector decides whether to run the webhook on an object based on
 	// whether the namespace for that object matches the selector. If the object
@@ -619,6 +604,34 @@ type MutatingWebhook struct {
 	// Default to the empty LabelSelector, which matches everything.
 	ObjectSelector *metav1.LabelSelector `json:"objectSelector,omitempty"`
 
+	// sideEffects states whether this webhook has side effects. Acceptable values
+	// are: None, NoneOnDryRun (webhooks created via v1beta1 may also specify Some
+	// or Unknown). Webhooks with side effects MUST implement a reconciliation
+	// system, since a request may be rejected by a future step in the admission
+	// chain and the side effects therefore need to be undone. Requests with the
+	// dryRun attribute will be auto-rejected if they match a webhook with
+	// sideEffects == Unknown or Some.
+	//
+	// Required.
+	SideEffects *SideEffectClass `json:"sideEffects"`
+
+	// timeoutSeconds specifies the timeout for this webhook. After the timeout
+	// passes, the webhook call will be ignored or the API call will fail based on
+	// the failure policy. The timeout value must be between 1 and 30 seconds.
+	// Default to 10 seconds.
+	TimeoutSeconds *int32 `json:"timeoutSeconds,omitempty"`
+
+	// admissionReviewVersions is an ordered list of preferred `AdmissionReview`
+	// versions the Webhook expects. API server will try to use first version in
+	// the list which it supports. If none of the versions specified in this list
+	// supported by API server, validation will fail for this object. If a
+	// persisted webhook configuration specifies allowed versions and does not
+	// include any versions known to the API Server, calls to the webhook will fail
+	// and be subject to the failure policy.
+	//
+	// Required.
+	AdmissionReviewVersions []string `json:"admissionReviewVersions"`
+
 	// reinvocationPolicy indicates whether this webhook should be called multiple
 	// times as part of a single admission evaluation. Allowed values are "Never"
 	// and "IfNeeded".
@@ -640,32 +653,19 @@ type MutatingWebhook struct {
 	// Defaults to "Never".
 	ReinvocationPolicy *ReinvocationPolicyType `json:"reinvocationPolicy,omitempty"`
 
-	// rules describes what operations on what resources/subresources the webhook
-	// cares about. The webhook cares about an operation if it matches _any_ Rule.
-	// However, in order to prevent ValidatingAdmissionWebhooks and
-	// MutatingAdmissionWebhooks from putting the cluster in a state which cannot
-	// be recovered from without completely disabling the plugin,
-	// ValidatingAdmissionWebhooks and MutatingAdmissionWebhooks are never called
-	// on admission requests for ValidatingWebhookConfiguration and
-	// MutatingWebhookConfiguration objects.
-	Rules []RuleWithOperations `json:"rules,omitempty"`
-
-	// sideEffects states whether this webhook has side effects. Acceptable values
-	// are: None, NoneOnDryRun (webhooks created via v1beta1 may also specify Some
-	// or Unknown). Webhooks with side effects MUST implement a reconciliation
-	// system, since a request may be rejected by a future step in the admission
-	// chain and the side effects therefore need to be undone. Requests with the
-	// dryRun attribute will be auto-rejected if they match a webhook with
-	// sideEffects == Unknown or Some.
+	// matchConditions is a list of conditions that must be met for a request to be
+	// sent to this webhook. Match conditions filter requests that have already
+	// been matched by the rules, namespaceSelector, and objectSelector. An empty
+	// list of matchConditions matches all requests. There are a maximum of 64
+	// match conditions allowed.
 	//
-	// Required.
-	SideEffects *SideEffectClass `json:"sideEffects"`
-
-	// timeoutSeconds specifies the timeout for this webhook. After the timeout
-	// passes, the webhook call will be ignored or the API call will fail based on
-	// the failure policy. The timeout value must be between 1 and 30 seconds.
-	// Default to 10 seconds.
-	TimeoutSeconds *int32 `json:"timeoutSeconds,omitempty"`
+	// The exact matching logic is (in order):
+	//   1. If ANY matchCondition evaluates to FALSE, the webhook is skipped.
+	//   2. If ALL matchConditions evaluate to TRUE, the webhook is called.
+	//   3. If any matchCondition evaluates to an error (but none are FALSE):
+	//      - If failurePolicy=Fail, reject the request
+	//      - If failurePolicy=Ignore, the error is ignored and the webhook is skipped
+	MatchConditions []MatchCondition `json:"matchConditions,omitempty" listKeys:"name"`
 }
 
 // MutatingWebhookConfiguration describes the configuration of and admission
@@ -713,6 +713,12 @@ type MutatingWebhookConfigurationList struct {
 
 // Mutation specifies the CEL expression which is used to apply the Mutation.
 type Mutation struct {
+	// patchType indicates the patch strategy used. Allowed values are
+	// "ApplyConfiguration" and "JSONPatch". Required.
+	//
+	// Required.
+	PatchType PatchType `json:"patchType"`
+
 	// applyConfiguration defines the desired configuration values of an object.
 	// The configuration is applied to the admission object using [structured merge
 	// diff](https://github.com/kubernetes-sigs/structured-merge-diff). A CEL
@@ -723,24 +729,14 @@ type Mutation struct {
 	// perform a mutation to the object. A CEL expression is used to create the
 	// JSON patch.
 	JSONPatch *JSONPatch `json:"jsonPatch,omitempty"`
-
-	// patchType indicates the patch strategy used. Allowed values are
-	// "ApplyConfiguration" and "JSONPatch". Required.
-	//
-	// Required.
-	PatchType PatchType `json:"patchType"`
 }
 
 // NamedRuleWithOperations is a tuple of Operations and Resources with
 // ResourceNames.
 type NamedRuleWithOperations struct {
-	// apiGroups is the API groups the resources belong to. '*' is all groups. If
-	// '*' is present, the length of the slice must be one. Required.
-	APIGroups []string `json:"apiGroups,omitempty"`
-
-	// apiVersions is the API versions the resources belong to. '*' is all
-	// versions. If '*' is present, the length of the slice must be one. Required.
-	APIVersions []string `json:"apiVersions,omitempty"`
+	// resourceNames is an optional white list of names that the rule applies to.
+	// An empty set means that everything is allowed.
+	ResourceNames []string `json:"resourceNames,omitempty"`
 
 	// operations is the operations the admission hook cares about - CREATE,
 	// UPDATE, DELETE, CONNECT or * for all of those operations and any future
@@ -748,9 +744,13 @@ type NamedRuleWithOperations struct {
 	// slice must be one. Required.
 	Operations []OperationType `json:"operations,omitempty"`
 
-	// resourceNames is an optional white list of names that the rule applies to.
-	// An empty set means that everything is allowed.
-	ResourceNames []string `json:"resourceNames,omitempty"`
+	// apiGroups is the API groups the resources belong to. '*' is all groups. If
+	// '*' is present, the length of the slice must be one. Required.
+	APIGroups []string `json:"apiGroups,omitempty"`
+
+	// apiVersions is the API versions the resources belong to. '*' is all
+	// versions. If '*' is present, the length of the slice must be one. Required.
+	APIVersions []string `json:"apiVersions,omitempty"`
 
 	// resources is a list of resources this rule applies to.
 	//
@@ -810,6 +810,16 @@ type ParamRef struct {
 	// - If `paramKind` is namespace-scoped, the namespace of the object being evaluated for admission will be used when this field is left unset. Take care that if this is left empty the binding must not match any cluster-scoped resources, which will result in an error.
 	Namespace string `json:"namespace,omitempty"`
 
+	// selector can be used to match multiple param objects based on their labels.
+	// Supply selector: {} to match all resources of the ParamKind.
+	//
+	// If multiple params are found, they are all evaluated with the policy
+	// expressions and the results are ANDed together.
+	//
+	// One of `name` or `selector` must be set, but `name` and `selector` are
+	// mutually exclusive properties. If one is set, the other must be unset.
+	Selector *metav1.LabelSelector `json:"selector,omitempty"`
+
 	// parameterNotFoundAction controls the behavior of the binding when the
 	// resource exists, and name or selector is valid, but there are no parameters
 	// matched by the binding. If the value is set to `Allow`, then no matched
@@ -821,21 +831,17 @@ type ParamRef struct {
 	//
 	// Required
 	ParameterNotFoundAction *ParameterNotFoundActionType `json:"parameterNotFoundAction,omitempty"`
-
-	// selector can be used to match multiple param objects based on their labels.
-	// Supply selector: {} to match all resources of the ParamKind.
-	//
-	// If multiple params are found, they are all evaluated with the policy
-	// expressions and the results are ANDed together.
-	//
-	// One of `name` or `selector` must be set, but `name` and `selector` are
-	// mutually exclusive properties. If one is set, the other must be unset.
-	Selector *metav1.LabelSelector `json:"selector,omitempty"`
 }
 
 // RuleWithOperations is a tuple of Operations and Resources. It is recommended
 // to make sure that all the tuple expansions are valid.
 type RuleWithOperations struct {
+	// operations is the operations the admission hook cares about - CREATE,
+	// UPDATE, DELETE, CONNECT or * for all of those operations and any future
+	// admission operations that are added. If '*' is present, the length of the
+	// slice must be one. Required.
+	Operations []OperationType `json:"operations,omitempty"`
+
 	// apiGroups is the API groups the resources belong to. '*' is all groups. If
 	// '*' is present, the length of the slice must be one. Required.
 	APIGroups []string `json:"apiGroups,omitempty"`
@@ -843,12 +849,6 @@ type RuleWithOperations struct {
 	// apiVersions is the API versions the resources belong to. '*' is all
 	// versions. If '*' is present, the length of the slice must be one. Required.
 	APIVersions []string `json:"apiVersions,omitempty"`
-
-	// operations is the operations the admission hook cares about - CREATE,
-	// UPDATE, DELETE, CONNECT or * for all of those operations and any future
-	// admission operations that are added. If '*' is present, the length of the
-	// slice must be one. Required.
-	Operations []OperationType `json:"operations,omitempty"`
 
 	// resources is a list of resources this rule applies to.
 	//
@@ -875,15 +875,15 @@ type RuleWithOperations struct {
 
 // ServiceReference holds a reference to Service.legacy.k8s.io
 type ServiceReference struct {
-	// name is the name of the service. Required
-	//
-	// Required.
-	Name string `json:"name"`
-
 	// namespace is the namespace of the service. Required
 	//
 	// Required.
 	Namespace string `json:"namespace"`
+
+	// name is the name of the service. Required
+	//
+	// Required.
+	Name string `json:"name"`
 
 	// path is an optional URL path which will be sent in any request to this
 	// service.
@@ -988,16 +988,12 @@ type ValidatingAdmissionPolicyBindingList struct {
 // ValidatingAdmissionPolicyBindingSpec is the specification of the
 // ValidatingAdmissionPolicyBinding.
 type ValidatingAdmissionPolicyBindingSpec struct {
-	// matchResources declares what resources match this binding and will be
-	// validated by it. Note that this is intersected with the policy's
-	// matchConstraints, so only requests that are matched by the policy can be
-	// selected by this. If this is unset, all resources matched by the policy are
-	// validated by this binding When resourceRules is unset, it does not constrain
-	// resource matching. If a resource is matched by the other fields of this
-	// object, it will be validated. Note that this is differs from
-	// ValidatingAdmissionPolicy matchConstraints, where resourceRules are
-	// required.
-	MatchResources *MatchResources `json:"matchResources,omitempty"`
+	// policyName references a ValidatingAdmissionPolicy name which the
+	// ValidatingAdmissionPolicyBinding binds to. If the referenced resource does
+	// not exist, this binding is considered invalid and will be ignored Required.
+	//
+	// Required.
+	PolicyName string `json:"policyName,omitempty"`
 
 	// paramRef specifies the parameter resource used to configure the admission
 	// control policy. It should point to a resource of the type specified in
@@ -1009,12 +1005,16 @@ type ValidatingAdmissionPolicyBindingSpec struct {
 	// param.
 	ParamRef *ParamRef `json:"paramRef,omitempty"`
 
-	// policyName references a ValidatingAdmissionPolicy name which the
-	// ValidatingAdmissionPolicyBinding binds to. If the referenced resource does
-	// not exist, this binding is considered invalid and will be ignored Required.
-	//
-	// Required.
-	PolicyName string `json:"policyName,omitempty"`
+	// matchResources declares what resources match this binding and will be
+	// validated by it. Note that this is intersected with the policy's
+	// matchConstraints, so only requests that are matched by the policy can be
+	// selected by this. If this is unset, all resources matched by the policy are
+	// validated by this binding When resourceRules is unset, it does not constrain
+	// resource matching. If a resource is matched by the other fields of this
+	// object, it will be validated. Note that this is differs from
+	// ValidatingAdmissionPolicy matchConstraints, where resourceRules are
+	// required.
+	MatchResources *MatchResources `json:"matchResources,omitempty"`
 
 	// validationActions declares how Validations of the referenced
 	// ValidatingAdmissionPolicy are enforced. If a validation evaluates to false
@@ -1089,11 +1089,26 @@ type ValidatingAdmissionPolicyList struct {
 // ValidatingAdmissionPolicySpec is the specification of the desired behavior
 // of the AdmissionPolicy.
 type ValidatingAdmissionPolicySpec struct {
-	// auditAnnotations contains CEL expressions which are used to produce audit
-	// annotations for the audit event of the API request. validations and
-	// auditAnnotations may not both be empty; a least one of validations or
-	// auditAnnotations is required.
-	AuditAnnotations []AuditAnnotation `json:"auditAnnotations,omitempty"`
+	// paramKind specifies the kind of resources used to parameterize this policy.
+	// If absent, there are no parameters for this policy and the param CEL
+	// variable will not be provided to validation expressions. If ParamKind refers
+	// to a non-existent kind, this policy definition is mis-configured and the
+	// FailurePolicy is applied. If paramKind is specified but paramRef is unset in
+	// ValidatingAdmissionPolicyBinding, the params variable will be null.
+	ParamKind *ParamKind `json:"paramKind,omitempty"`
+
+	// matchConstraints specifies what resources this policy is designed to
+	// validate. The AdmissionPolicy cares about a request if it matches _all_
+	// Constraints. However, in order to prevent clusters from being put into an
+	// unstable state that cannot be recovered from via the API
+	// ValidatingAdmissionPolicy cannot match ValidatingAdmissionPolicy and
+	// ValidatingAdmissionPolicyBinding. Required.
+	MatchConstraints *MatchResources `json:"matchConstraints,omitempty"`
+
+	// validations contain CEL expressions which is used to apply the validation.
+	// Validations and AuditAnnotations may not both be empty; a minimum of one
+	// Validations or AuditAnnotations is required.
+	Validations []Validation `json:"validations,omitempty"`
 
 	// failurePolicy defines how to handle failures for the admission policy.
 	// Failures can occur from CEL expression parse errors, type check errors,
@@ -1110,6 +1125,12 @@ type ValidatingAdmissionPolicySpec struct {
 	//
 	// Allowed values are Ignore or Fail. Defaults to Fail.
 	FailurePolicy *FailurePolicyType `json:"failurePolicy,omitempty"`
+
+	// auditAnnotations contains CEL expressions which are used to produce audit
+	// annotations for the audit event of the API request. validations and
+	// auditAnnotations may not both be empty; a least one of validations or
+	// auditAnnotations is required.
+	AuditAnnotations []AuditAnnotation `json:"auditAnnotations,omitempty"`
 
 	// matchConditions is a list of conditions that must be met for a request to be
 	// validated. Match conditions filter requests that have already been matched
@@ -1128,27 +1149,6 @@ type ValidatingAdmissionPolicySpec struct {
 	//      - If failurePolicy=Ignore, the policy is skipped
 	MatchConditions []MatchCondition `json:"matchConditions,omitempty" listKeys:"name"`
 
-	// matchConstraints specifies what resources this policy is designed to
-	// validate. The AdmissionPolicy cares about a request if it matches _all_
-	// Constraints. However, in order to prevent clusters from being put into an
-	// unstable state that cannot be recovered from via the API
-	// ValidatingAdmissionPolicy cannot match ValidatingAdmissionPolicy and
-	// ValidatingAdmissionPolicyBinding. Required.
-	MatchConstraints *MatchResources `json:"matchConstraints,omitempty"`
-
-	// paramKind specifies the kind of resources used to parameterize this policy.
-	// If absent, there are no parameters for this policy and the param CEL
-	// variable will not be provided to validation expressions. If ParamKind refers
-	// to a non-existent kind, this policy definition is mis-configured and the
-	// FailurePolicy is applied. If paramKind is specified but paramRef is unset in
-	// ValidatingAdmissionPolicyBinding, the params variable will be null.
-	ParamKind *ParamKind `json:"paramKind,omitempty"`
-
-	// validations contain CEL expressions which is used to apply the validation.
-	// Validations and AuditAnnotations may not both be empty; a minimum of one
-	// Validations or AuditAnnotations is required.
-	Validations []Validation `json:"validations,omitempty"`
-
 	// variables contain definitions of variables that can be used in composition
 	// of other expressions. Each variable is defined as a named CEL expression.
 	// The variables defined here will be available under `variables` in other
@@ -1164,54 +1164,46 @@ type ValidatingAdmissionPolicySpec struct {
 // ValidatingAdmissionPolicyStatus represents the status of an admission
 // validation policy.
 type ValidatingAdmissionPolicyStatus struct {
-	// conditions represent the latest available observations of a policy's current
-	// state.
-	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
-
 	// observedGeneration is the generation observed by the controller.
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// typeChecking contains the results of type checking for each expression.
 	// Presence of this field indicates the completion of the type checking.
 	TypeChecking *TypeChecking `json:"typeChecking,omitempty"`
+
+	// conditions represent the latest available observations of a policy's current
+	// state.
+	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
 }
 
 // ValidatingWebhook describes an admission webhook and the resources and
 // operations it applies to.
 type ValidatingWebhook struct {
-	// admissionReviewVersions is an ordered list of preferred `AdmissionReview`
-	// versions the Webhook expects. API server will try to use first version in
-	// the list which it supports. If none of the versions specified in this list
-	// supported by API server, validation will fail for this object. If a
-	// persisted webhook configuration specifies allowed versions and does not
-	// include any versions known to the API Server, calls to the webhook will fail
-	// and be subject to the failure policy.
+	// name is the name of the admission webhook. Name should be fully qualified,
+	// e.g., imagepolicy.kubernetes.io, where "imagepolicy" is the name of the
+	// webhook, and kubernetes.io is the name of the organization. Required.
 	//
 	// Required.
-	AdmissionReviewVersions []string `json:"admissionReviewVersions"`
+	Name string `json:"name"`
 
 	// clientConfig defines how to communicate with the hook. Required
 	//
 	// Required.
 	ClientConfig WebhookClientConfig `json:"clientConfig"`
 
+	// rules describes what operations on what resources/subresources the webhook
+	// cares about. The webhook cares about an operation if it matches _any_ Rule.
+	// However, in order to prevent ValidatingAdmissionWebhooks and
+	// MutatingAdmissionWebhooks from putting the cluster in a state which cannot
+	// be recovered from without completely disabling the plugin,
+	// ValidatingAdmissionWebhooks and MutatingAdmissionWebhooks are never called
+	// on admission requests for ValidatingWebhookConfiguration and
+	// MutatingWebhookConfiguration objects.
+	Rules []RuleWithOperations `json:"rules,omitempty"`
+
 	// failurePolicy defines how unrecognized errors from the admission endpoint
 	// are handled - allowed values are Ignore or Fail. Defaults to Fail.
 	FailurePolicy *FailurePolicyType `json:"failurePolicy,omitempty"`
-
-	// matchConditions is a list of conditions that must be met for a request to be
-	// sent to this webhook. Match conditions filter requests that have already
-	// been matched by the rules, namespaceSelector, and objectSelector. An empty
-	// list of matchConditions matches all requests. There are a maximum of 64
-	// match conditions allowed.
-	//
-	// The exact matching logic is (in order):
-	//   1. If ANY matchCondition evaluates to FALSE, the webhook is skipped.
-	//   2. If ALL matchConditions evaluate to TRUE, the webhook is called.
-	//   3. If any matchCondition evaluates to an error (but none are FALSE):
-	//      - If failurePolicy=Fail, reject the request
-	//      - If failurePolicy=Ignore, the error is ignored and the webhook is skipped
-	MatchConditions []MatchCondition `json:"matchConditions,omitempty" listKeys:"name"`
 
 	// matchPolicy defines how the "rules" list is used to match incoming requests.
 	// Allowed values are "Exact" or "Equivalent".
@@ -1222,13 +1214,6 @@ type ValidatingWebhook struct {
 	//
 	// Defaults to "Equivalent"
 	MatchPolicy *MatchPolicyType `json:"matchPolicy,omitempty"`
-
-	// name is the name of the admission webhook. Name should be fully qualified,
-	// e.g., imagepolicy.kubernetes.io, where "imagepolicy" is the name of the
-	// webhook, and kubernetes.io is the name of the organization. Required.
-	//
-	// Required.
-	Name string `json:"name"`
 
 	// namespaceSelector decides whether to run the webhook on an object based on
 	// whether the namespace for that object matches the selector. If the object
@@ -1283,16 +1268,6 @@ type ValidatingWebhook struct {
 	// Default to the empty LabelSelector, which matches everything.
 	ObjectSelector *metav1.LabelSelector `json:"objectSelector,omitempty"`
 
-	// rules describes what operations on what resources/subresources the webhook
-	// cares about. The webhook cares about an operation if it matches _any_ Rule.
-	// However, in order to prevent ValidatingAdmissionWebhooks and
-	// MutatingAdmissionWebhooks from putting the cluster in a state which cannot
-	// be recovered from without completely disabling the plugin,
-	// ValidatingAdmissionWebhooks and MutatingAdmissionWebhooks are never called
-	// on admission requests for ValidatingWebhookConfiguration and
-	// MutatingWebhookConfiguration objects.
-	Rules []RuleWithOperations `json:"rules,omitempty"`
-
 	// sideEffects states whether this webhook has side effects. Acceptable values
 	// are: None, NoneOnDryRun (webhooks created via v1beta1 may also specify Some
 	// or Unknown). Webhooks with side effects MUST implement a reconciliation
@@ -1309,6 +1284,31 @@ type ValidatingWebhook struct {
 	// the failure policy. The timeout value must be between 1 and 30 seconds.
 	// Default to 10 seconds.
 	TimeoutSeconds *int32 `json:"timeoutSeconds,omitempty"`
+
+	// admissionReviewVersions is an ordered list of preferred `AdmissionReview`
+	// versions the Webhook expects. API server will try to use first version in
+	// the list which it supports. If none of the versions specified in this list
+	// supported by API server, validation will fail for this object. If a
+	// persisted webhook configuration specifies allowed versions and does not
+	// include any versions known to the API Server, calls to the webhook will fail
+	// and be subject to the failure policy.
+	//
+	// Required.
+	AdmissionReviewVersions []string `json:"admissionReviewVersions"`
+
+	// matchConditions is a list of conditions that must be met for a request to be
+	// sent to this webhook. Match conditions filter requests that have already
+	// been matched by the rules, namespaceSelector, and objectSelector. An empty
+	// list of matchConditions matches all requests. There are a maximum of 64
+	// match conditions allowed.
+	//
+	// The exact matching logic is (in order):
+	//   1. If ANY matchCondition evaluates to FALSE, the webhook is skipped.
+	//   2. If ALL matchConditions evaluate to TRUE, the webhook is called.
+	//   3. If any matchCondition evaluates to an error (but none are FALSE):
+	//      - If failurePolicy=Fail, reject the request
+	//      - If failurePolicy=Ignore, the error is ignored and the webhook is skipped
+	MatchConditions []MatchCondition `json:"matchConditions,omitempty" listKeys:"name"`
 }
 
 // ValidatingWebhookConfiguration describes the configuration of and admission
@@ -1408,6 +1408,14 @@ type Validation struct {
 	// If unset, the message is "failed Expression: {Expression}".
 	Message string `json:"message,omitempty"`
 
+	// reason represents a machine-readable description of why this validation
+	// failed. If this is the first validation in the list to fail, this reason, as
+	// well as the corresponding HTTP response code, are used in the HTTP response
+	// to the client. The currently supported reasons are: "Unauthorized",
+	// "Forbidden", "Invalid", "RequestEntityTooLarge". If not set,
+	// StatusReasonInvalid is used in the response to the client.
+	Reason *metav1.StatusReason `json:"reason,omitempty"`
+
 	// messageExpression declares a CEL expression that evaluates to the validation
 	// failure message that is returned when this rule fails. Since
 	// messageExpression is used as a failure message, it must evaluate to a
@@ -1424,26 +1432,11 @@ type Validation struct {
 	// except for 'authorizer' and 'authorizer.requestResource'. Example: "object.x
 	// must be less than max ("+string(params.max)+")"
 	MessageExpression string `json:"messageExpression,omitempty"`
-
-	// reason represents a machine-readable description of why this validation
-	// failed. If this is the first validation in the list to fail, this reason, as
-	// well as the corresponding HTTP response code, are used in the HTTP response
-	// to the client. The currently supported reasons are: "Unauthorized",
-	// "Forbidden", "Invalid", "RequestEntityTooLarge". If not set,
-	// StatusReasonInvalid is used in the response to the client.
-	Reason *metav1.StatusReason `json:"reason,omitempty"`
 }
 
 // Variable is the definition of a variable that is used for composition. A
 // variable is defined as a named expression.
 type Variable struct {
-	// expression is the expression that will be evaluated as the value of the
-	// variable. The CEL expression has access to the same identifiers as the CEL
-	// expressions in Validation.
-	//
-	// Required.
-	Expression string `json:"expression"`
-
 	// name is the name of the variable. The name must be a valid CEL identifier
 	// and unique among all variables. The variable can be accessed in other
 	// expressions through `variables` For example, if name is "foo", the variable
@@ -1451,22 +1444,18 @@ type Variable struct {
 	//
 	// Required.
 	Name string `json:"name"`
+
+	// expression is the expression that will be evaluated as the value of the
+	// variable. The CEL expression has access to the same identifiers as the CEL
+	// expressions in Validation.
+	//
+	// Required.
+	Expression string `json:"expression"`
 }
 
 // WebhookClientConfig contains the information to make a TLS connection with
 // the webhook
 type WebhookClientConfig struct {
-	// caBundle is a PEM encoded CA bundle which will be used to validate the
-	// webhook's server certificate. If unspecified, system trust roots on the
-	// apiserver are used.
-	CABundle []byte `json:"caBundle,omitempty"`
-
-	// service is a reference to the service for this webhook. Either `service` or
-	// `url` must be specified.
-	//
-	// If the webhook is running within the cluster, then you should use `service`.
-	Service *ServiceReference `json:"service,omitempty"`
-
 	// url gives the location of the webhook, in standard URL form
 	// (`scheme://host:port/path`). Exactly one of `url` or `service` must be
 	// specified.
@@ -1490,4 +1479,15 @@ type WebhookClientConfig struct {
 	// Attempting to use a user or basic auth e.g. "user:password@" is not allowed.
 	// Fragments ("#...") and query parameters ("?...") are not allowed, either.
 	URL *string `json:"url,omitempty"`
+
+	// service is a reference to the service for this webhook. Either `service` or
+	// `url` must be specified.
+	//
+	// If the webhook is running within the cluster, then you should use `service`.
+	Service *ServiceReference `json:"service,omitempty"`
+
+	// caBundle is a PEM encoded CA bundle which will be used to validate the
+	// webhook's server certificate. If unspecified, system trust roots on the
+	// apiserver are used.
+	CABundle []byte `json:"caBundle,omitempty"`
 }

@@ -125,6 +125,20 @@ type JSONPatch struct {
 // io.k8s.api.admissionregistration.v1alpha1.MatchCondition (the spec has no
 // description of it).
 type MatchCondition struct {
+	// name is an identifier for this match condition, used for strategic merging
+	// of MatchConditions, as well as providing an identifier for logging purposes.
+	// A good name should be descriptive of the associated expression. Name must be
+	// a qualified name consisting of alphanumeric characters, '-', '_' or '.', and
+	// must start and end with an alphanumeric character (e.g. 'MyName', or
+	// 'my.name', or '123-abc', regex used for validation is
+	// '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain
+	// prefix and '/' (e.g. 'example.com/MyName')
+	//
+	// Required.
+	//
+	// Required.
+	Name string `json:"name"`
+
 	// expression represents the expression which will be evaluated by CEL. Must
 	// evaluate to bool. CEL expressions have access to the contents of the
 	// AdmissionRequest and Authorizer, organized into CEL variables:
@@ -145,42 +159,12 @@ type MatchCondition struct {
 	//
 	// Required.
 	Expression string `json:"expression"`
-
-	// name is an identifier for this match condition, used for strategic merging
-	// of MatchConditions, as well as providing an identifier for logging purposes.
-	// A good name should be descriptive of the associated expression. Name must be
-	// a qualified name consisting of alphanumeric characters, '-', '_' or '.', and
-	// must start and end with an alphanumeric character (e.g. 'MyName', or
-	// 'my.name', or '123-abc', regex used for validation is
-	// '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain
-	// prefix and '/' (e.g. 'example.com/MyName')
-	//
-	// Required.
-	//
-	// Required.
-	Name string `json:"name"`
 }
 
 // MatchResources decides whether to run the admission control policy on an
 // object based on whether it meets the match criteria. The exclude rules take
 // precedence over include rules (if a resource matches both, it is excluded)
 type MatchResources struct {
-	// excludeResourceRules describes what operations on what
-	// resources/subresources the policy should not care about. The exclude rules
-	// take precedence over include rules (if a resource matches both, it is
-	// excluded)
-	ExcludeResourceRules []NamedRuleWithOperations `json:"excludeResourceRules,omitempty"`
-
-	// matchPolicy defines how the "MatchResources" list is used to match incoming
-	// requests. Allowed values are "Exact" or "Equivalent".
-	//
-	// - Exact: match a request only if it exactly matches a specified rule. For example, if deployments can be modified via apps/v1, apps/v1beta1, and extensions/v1beta1, but "rules" only included `apiGroups:["apps"], apiVersions:["v1"], resources: ["deployments"]`, the admission policy does not consider requests to apps/v1beta1 or extensions/v1beta1 API groups.
-	//
-	// - Equivalent: match a request if modifies a resource listed in rules, even via another API group or version. For example, if deployments can be modified via apps/v1, apps/v1beta1, and extensions/v1beta1, and "rules" only included `apiGroups:["apps"], apiVersions:["v1"], resources: ["deployments"]`, the admission policy **does** consider requests made to apps/v1beta1 or extensions/v1beta1 API groups. The API server translates the request to a matched resource API if necessary.
-	//
-	// Defaults to "Equivalent"
-	MatchPolicy *MatchPolicyType `json:"matchPolicy,omitempty"`
-
 	// namespaceSelector decides whether to run the admission control policy on an
 	// object based on whether the namespace for that object matches the selector.
 	// If the object itself is a namespace, the matching is performed on
@@ -240,6 +224,22 @@ type MatchResources struct {
 	// admission policy matches. The policy cares about an operation if it matches
 	// _any_ Rule.
 	ResourceRules []NamedRuleWithOperations `json:"resourceRules,omitempty"`
+
+	// excludeResourceRules describes what operations on what
+	// resources/subresources the policy should not care about. The exclude rules
+	// take precedence over include rules (if a resource matches both, it is
+	// excluded)
+	ExcludeResourceRules []NamedRuleWithOperations `json:"excludeResourceRules,omitempty"`
+
+	// matchPolicy defines how the "MatchResources" list is used to match incoming
+	// requests. Allowed values are "Exact" or "Equivalent".
+	//
+	// - Exact: match a request only if it exactly matches a specified rule. For example, if deployments can be modified via apps/v1, apps/v1beta1, and extensions/v1beta1, but "rules" only included `apiGroups:["apps"], apiVersions:["v1"], resources: ["deployments"]`, the admission policy does not consider requests to apps/v1beta1 or extensions/v1beta1 API groups.
+	//
+	// - Equivalent: match a request if modifies a resource listed in rules, even via another API group or version. For example, if deployments can be modified via apps/v1, apps/v1beta1, and extensions/v1beta1, and "rules" only included `apiGroups:["apps"], apiVersions:["v1"], resources: ["deployments"]`, the admission policy **does** consider requests made to apps/v1beta1 or extensions/v1beta1 API groups. The API server translates the request to a matched resource API if necessary.
+	//
+	// Defaults to "Equivalent"
+	MatchPolicy *MatchPolicyType `json:"matchPolicy,omitempty"`
 }
 
 // MutatingAdmissionPolicy describes the definition of an admission mutation
@@ -321,6 +321,20 @@ type MutatingAdmissionPolicyBindingList struct {
 // MutatingAdmissionPolicyBindingSpec is the specification of the
 // MutatingAdmissionPolicyBinding.
 type MutatingAdmissionPolicyBindingSpec struct {
+	// policyName references a MutatingAdmissionPolicy name which the
+	// MutatingAdmissionPolicyBinding binds to. If the referenced resource does not
+	// exist, this binding is considered invalid and will be ignored Required.
+	PolicyName string `json:"policyName,omitempty"`
+
+	// paramRef specifies the parameter resource used to configure the admission
+	// control policy. It should point to a resource of the type specified in
+	// spec.ParamKind of the bound MutatingAdmissionPolicy. If the policy specifies
+	// a ParamKind and the resource referred to by ParamRef does not exist, this
+	// binding is considered mis-configured and the FailurePolicy of the
+	// MutatingAdmissionPolicy applied. If the policy does not specify a ParamKind
+	// then this field is ignored, and the rules are evaluated without a param.
+	ParamRef *ParamRef `json:"paramRef,omitempty"`
+
 	// matchResources limits what resources match this binding and may be mutated
 	// by it. Note that if matchResources matches a resource, the resource must
 	// also match a policy's matchConstraints and matchConditions before the
@@ -333,20 +347,6 @@ type MutatingAdmissionPolicyBindingSpec struct {
 	// CONNECT operations are allowed. The DELETE operation may not be matched. '*'
 	// matches CREATE, UPDATE and CONNECT.
 	MatchResources *MatchResources `json:"matchResources,omitempty"`
-
-	// paramRef specifies the parameter resource used to configure the admission
-	// control policy. It should point to a resource of the type specified in
-	// spec.ParamKind of the bound MutatingAdmissionPolicy. If the policy specifies
-	// a ParamKind and the resource referred to by ParamRef does not exist, this
-	// binding is considered mis-configured and the FailurePolicy of the
-	// MutatingAdmissionPolicy applied. If the policy does not specify a ParamKind
-	// then this field is ignored, and the rules are evaluated without a param.
-	ParamRef *ParamRef `json:"paramRef,omitempty"`
-
-	// policyName references a MutatingAdmissionPolicy name which the
-	// MutatingAdmissionPolicyBinding binds to. If the referenced resource does not
-	// exist, this binding is considered invalid and will be ignored Required.
-	PolicyName string `json:"policyName,omitempty"`
 }
 
 // MutatingAdmissionPolicyList is a list of MutatingAdmissionPolicy.
@@ -374,6 +374,42 @@ type MutatingAdmissionPolicyList struct {
 // MutatingAdmissionPolicySpec is the specification of the desired behavior of
 // the admission policy.
 type MutatingAdmissionPolicySpec struct {
+	// paramKind specifies the kind of resources used to parameterize this policy.
+	// If absent, there are no parameters for this policy and the param CEL
+	// variable will not be provided to validation expressions. If paramKind refers
+	// to a non-existent kind, this policy definition is mis-configured and the
+	// FailurePolicy is applied. If paramKind is specified but paramRef is unset in
+	// MutatingAdmissionPolicyBinding, the params variable will be null.
+	ParamKind *ParamKind `json:"paramKind,omitempty"`
+
+	// matchConstraints specifies what resources this policy is designed to
+	// validate. The MutatingAdmissionPolicy cares about a request if it matches
+	// _all_ Constraints. However, in order to prevent clusters from being put into
+	// an unstable state that cannot be recovered from via the API
+	// MutatingAdmissionPolicy cannot match MutatingAdmissionPolicy and
+	// MutatingAdmissionPolicyBinding. The CREATE, UPDATE and CONNECT operations
+	// are allowed. The DELETE operation may not be matched. '*' matches CREATE,
+	// UPDATE and CONNECT. Required.
+	MatchConstraints *MatchResources `json:"matchConstraints,omitempty"`
+
+	// variables contain definitions of variables that can be used in composition
+	// of other expressions. Each variable is defined as a named CEL expression.
+	// The variables defined here will be available under `variables` in other
+	// expressions of the policy except matchConditions because matchConditions are
+	// evaluated before the rest of the policy.
+	//
+	// The expression of a variable can refer to other variables defined earlier in
+	// the list but not those after. Thus, variables must be sorted by the order of
+	// first appearance and acyclic.
+	Variables []Variable `json:"variables,omitempty"`
+
+	// mutations contain operations to perform on matching objects. mutations may
+	// not be empty; a minimum of one mutation is required. mutations are evaluated
+	// in order, and are reinvoked according to the reinvocationPolicy. The
+	// mutations of a policy are invoked for each binding of this policy and
+	// reinvocation of mutations occurs on a per binding basis.
+	Mutations []Mutation `json:"mutations,omitempty"`
+
 	// failurePolicy defines how to handle failures for the admission policy.
 	// Failures can occur from CEL expression parse errors, type check errors,
 	// runtime errors and invalid or mis-configured policy definitions or bindings.
@@ -403,31 +439,6 @@ type MutatingAdmissionPolicySpec struct {
 	//      - If failurePolicy=Ignore, the policy is skipped
 	MatchConditions []MatchCondition `json:"matchConditions,omitempty" listKeys:"name"`
 
-	// matchConstraints specifies what resources this policy is designed to
-	// validate. The MutatingAdmissionPolicy cares about a request if it matches
-	// _all_ Constraints. However, in order to prevent clusters from being put into
-	// an unstable state that cannot be recovered from via the API
-	// MutatingAdmissionPolicy cannot match MutatingAdmissionPolicy and
-	// MutatingAdmissionPolicyBinding. The CREATE, UPDATE and CONNECT operations
-	// are allowed. The DELETE operation may not be matched. '*' matches CREATE,
-	// UPDATE and CONNECT. Required.
-	MatchConstraints *MatchResources `json:"matchConstraints,omitempty"`
-
-	// mutations contain operations to perform on matching objects. mutations may
-	// not be empty; a minimum of one mutation is required. mutations are evaluated
-	// in order, and are reinvoked according to the reinvocationPolicy. The
-	// mutations of a policy are invoked for each binding of this policy and
-	// reinvocation of mutations occurs on a per binding basis.
-	Mutations []Mutation `json:"mutations,omitempty"`
-
-	// paramKind specifies the kind of resources used to parameterize this policy.
-	// If absent, there are no parameters for this policy and the param CEL
-	// variable will not be provided to validation expressions. If paramKind refers
-	// to a non-existent kind, this policy definition is mis-configured and the
-	// FailurePolicy is applied. If paramKind is specified but paramRef is unset in
-	// MutatingAdmissionPolicyBinding, the params variable will be null.
-	ParamKind *ParamKind `json:"paramKind,omitempty"`
-
 	// reinvocationPolicy indicates whether mutations may be called multiple times
 	// per MutatingAdmissionPolicyBinding as part of a single admission evaluation.
 	// Allowed values are "Never" and "IfNeeded".
@@ -441,21 +452,16 @@ type MutatingAdmissionPolicySpec struct {
 	// admission policies. Mutations are only reinvoked when mutations change the
 	// object after this mutation is invoked. Required.
 	ReinvocationPolicy string `json:"reinvocationPolicy,omitempty"`
-
-	// variables contain definitions of variables that can be used in composition
-	// of other expressions. Each variable is defined as a named CEL expression.
-	// The variables defined here will be available under `variables` in other
-	// expressions of the policy except matchConditions because matchConditions are
-	// evaluated before the rest of the policy.
-	//
-	// The expression of a variable can refer to other variables defined earlier in
-	// the list but not those after. Thus, variables must be sorted by the order of
-	// first appearance and acyclic.
-	Variables []Variable `json:"variables,omitempty"`
 }
 
 // Mutation specifies the CEL expression which is used to apply the Mutation.
 type Mutation struct {
+	// patchType indicates the patch strategy used. Allowed values are
+	// "ApplyConfiguration" and "JSONPatch". Required.
+	//
+	// Required.
+	PatchType PatchType `json:"patchType"`
+
 	// applyConfiguration defines the desired configuration values of an object.
 	// The configuration is applied to the admission object using [structured merge
 	// diff](https://github.com/kubernetes-sigs/structured-merge-diff). A CEL
@@ -466,24 +472,14 @@ type Mutation struct {
 	// perform a mutation to the object. A CEL expression is used to create the
 	// JSON patch.
 	JSONPatch *JSONPatch `json:"jsonPatch,omitempty"`
-
-	// patchType indicates the patch strategy used. Allowed values are
-	// "ApplyConfiguration" and "JSONPatch". Required.
-	//
-	// Required.
-	PatchType PatchType `json:"patchType"`
 }
 
 // NamedRuleWithOperations is a tuple of Operations and Resources with
 // ResourceNames.
 type NamedRuleWithOperations struct {
-	// apiGroups is the API groups the resources belong to. '*' is all groups. If
-	// '*' is present, the length of the slice must be one. Required.
-	APIGroups []string `json:"apiGroups,omitempty"`
-
-	// apiVersions is the API versions the resources belong to. '*' is all
-	// versions. If '*' is present, the length of the slice must be one. Required.
-	APIVersions []string `json:"apiVersions,omitempty"`
+	// resourceNames is an optional white list of names that the rule applies to.
+	// An empty set means that everything is allowed.
+	ResourceNames []string `json:"resourceNames,omitempty"`
 
 	// operations is the operations the admission hook cares about - CREATE,
 	// UPDATE, DELETE, CONNECT or * for all of those operations and any future
@@ -491,9 +487,13 @@ type NamedRuleWithOperations struct {
 	// slice must be one. Required.
 	Operations []admissionregistrationv1.OperationType `json:"operations,omitempty"`
 
-	// resourceNames is an optional white list of names that the rule applies to.
-	// An empty set means that everything is allowed.
-	ResourceNames []string `json:"resourceNames,omitempty"`
+	// apiGroups is the API groups the resources belong to. '*' is all groups. If
+	// '*' is present, the length of the slice must be one. Required.
+	APIGroups []string `json:"apiGroups,omitempty"`
+
+	// apiVersions is the API versions the resources belong to. '*' is all
+	// versions. If '*' is present, the length of the slice must be one. Required.
+	APIVersions []string `json:"apiVersions,omitempty"`
 
 	// resources is a list of resources this rule applies to.
 	//
@@ -549,16 +549,6 @@ type ParamRef struct {
 	// - If `paramKind` is namespace-scoped, the namespace of the object being evaluated for admission will be used when this field is left unset. Take care that if this is left empty the binding must not match any cluster-scoped resources, which will result in an error.
 	Namespace string `json:"namespace,omitempty"`
 
-	// parameterNotFoundAction controls the behavior of the binding when the
-	// resource exists, and name or selector is valid, but there are no parameters
-	// matched by the binding. If the value is set to `Allow`, then no matched
-	// parameters will be treated as successful validation by the binding. If set
-	// to `Deny`, then no matched parameters will be subject to the `failurePolicy`
-	// of the policy.
-	//
-	// Allowed values are `Allow` or `Deny` Default to `Deny`
-	ParameterNotFoundAction *ParameterNotFoundActionType `json:"parameterNotFoundAction,omitempty"`
-
 	// selector can be used to match multiple param objects based on their labels.
 	// Supply selector: {} to match all resources of the ParamKind.
 	//
@@ -568,17 +558,20 @@ type ParamRef struct {
 	// One of `name` or `selector` must be set, but `name` and `selector` are
 	// mutually exclusive properties. If one is set, the other must be unset.
 	Selector *metav1.LabelSelector `json:"selector,omitempty"`
+
+	// parameterNotFoundAction controls the behavior of the binding when the
+	// resource exists, and name or selector is valid, but there are no parameters
+	// matched by the binding. If the value is set to `Allow`, then no matched
+	// parameters will be treated as successful validation by the binding. If set
+	// to `Deny`, then no matched parameters will be subject to the `failurePolicy`
+	// of the policy.
+	//
+	// Allowed values are `Allow` or `Deny` Default to `Deny`
+	ParameterNotFoundAction *ParameterNotFoundActionType `json:"parameterNotFoundAction,omitempty"`
 }
 
 // Variable is the definition of a variable that is used for composition.
 type Variable struct {
-	// expression is the expression that will be evaluated as the value of the
-	// variable. The CEL expression has access to the same identifiers as the CEL
-	// expressions in Validation.
-	//
-	// Required.
-	Expression string `json:"expression"`
-
 	// name is the name of the variable. The name must be a valid CEL identifier
 	// and unique among all variables. The variable can be accessed in other
 	// expressions through `variables` For example, if name is "foo", the variable
@@ -586,4 +579,11 @@ type Variable struct {
 	//
 	// Required.
 	Name string `json:"name"`
+
+	// expression is the expression that will be evaluated as the value of the
+	// variable. The CEL expression has access to the same identifiers as the CEL
+	// expressions in Validation.
+	//
+	// Required.
+	Expression string `json:"expression"`
 }

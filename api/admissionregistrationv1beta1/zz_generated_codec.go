@@ -71,10 +71,10 @@ func (x *MatchCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "expression":
-			x.Expression = r.String()
 		case "name":
 			x.Name = r.String()
+		case "expression":
+			x.Expression = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -86,14 +86,14 @@ func (x *MatchCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Expression) || x.Expression != "" {
-		s.WriteRaw("\"expression\":")
-		more = true
-		jsonwire.String(s, x.Expression)
-	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Expression) || x.Expression != "" {
+		jsonwire.Key(s, &more, ",\"expression\":")
+		jsonwire.String(s, x.Expression)
 	}
 	s.WriteRaw("}")
 }
@@ -106,19 +106,6 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "excludeResourceRules":
-			if r.BeginArray() {
-				sl0 := make([]NamedRuleWithOperations, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, NamedRuleWithOperations{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.ExcludeResourceRules = sl0
-			} else {
-				x.ExcludeResourceRules = nil
-			}
-		case "matchPolicy":
-			x.MatchPolicy = (*MatchPolicyType)(r.StringPtr())
 		case "namespaceSelector":
 			if r.Null() {
 				x.NamespaceSelector = nil
@@ -148,6 +135,19 @@ func (x *MatchResources) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.ResourceRules = nil
 			}
+		case "excludeResourceRules":
+			if r.BeginArray() {
+				sl0 := make([]NamedRuleWithOperations, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, NamedRuleWithOperations{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.ExcludeResourceRules = sl0
+			} else {
+				x.ExcludeResourceRules = nil
+			}
+		case "matchPolicy":
+			x.MatchPolicy = (*MatchPolicyType)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -159,28 +159,9 @@ func (x *MatchResources) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.ExcludeResourceRules) != 0 || ap != nil && x.ExcludeResourceRules != nil {
-		s.WriteRaw("\"excludeResourceRules\":")
-		more = true
-		if x.ExcludeResourceRules == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.ExcludeResourceRules {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.ExcludeResourceRules[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if x.MatchPolicy != nil {
-		jsonwire.Key(s, &more, ",\"matchPolicy\":")
-		jsonwire.String(s, string(*x.MatchPolicy))
-	}
 	if x.NamespaceSelector != nil {
-		jsonwire.Key(s, &more, ",\"namespaceSelector\":")
+		s.WriteRaw("\"namespaceSelector\":")
+		more = true
 		x.NamespaceSelector.EncodeJSON(s)
 	}
 	if x.ObjectSelector != nil {
@@ -201,6 +182,25 @@ func (x *MatchResources) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
+	}
+	if len(x.ExcludeResourceRules) != 0 || ap != nil && x.ExcludeResourceRules != nil {
+		jsonwire.Key(s, &more, ",\"excludeResourceRules\":")
+		if x.ExcludeResourceRules == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ExcludeResourceRules {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.ExcludeResourceRules[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.MatchPolicy != nil {
+		jsonwire.Key(s, &more, ",\"matchPolicy\":")
+		jsonwire.String(s, string(*x.MatchPolicy))
 	}
 	s.WriteRaw("}")
 }
@@ -522,26 +522,26 @@ func (x *MutatingAdmissionPolicyBindingSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "matchResources":
-			if r.Null() {
-				x.MatchResources = nil
-			} else {
-				if x.MatchResources == nil {
-					x.MatchResources = jsonwire.Alloc[MatchResources](r, &slabKeys[1], 4)
-				}
-				x.MatchResources.DecodeWire(r)
-			}
+		case "policyName":
+			x.PolicyName = r.String()
 		case "paramRef":
 			if r.Null() {
 				x.ParamRef = nil
 			} else {
 				if x.ParamRef == nil {
-					x.ParamRef = jsonwire.Alloc[ParamRef](r, &slabKeys[2], 4)
+					x.ParamRef = jsonwire.Alloc[ParamRef](r, &slabKeys[1], 4)
 				}
 				x.ParamRef.DecodeWire(r)
 			}
-		case "policyName":
-			x.PolicyName = r.String()
+		case "matchResources":
+			if r.Null() {
+				x.MatchResources = nil
+			} else {
+				if x.MatchResources == nil {
+					x.MatchResources = jsonwire.Alloc[MatchResources](r, &slabKeys[2], 4)
+				}
+				x.MatchResources.DecodeWire(r)
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -553,18 +553,18 @@ func (x *MutatingAdmissionPolicyBindingSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.MatchResources != nil {
-		s.WriteRaw("\"matchResources\":")
+	if ap.Explicit(&x.PolicyName) || x.PolicyName != "" {
+		s.WriteRaw("\"policyName\":")
 		more = true
-		x.MatchResources.EncodeJSON(s)
+		jsonwire.String(s, x.PolicyName)
 	}
 	if x.ParamRef != nil {
 		jsonwire.Key(s, &more, ",\"paramRef\":")
 		x.ParamRef.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.PolicyName) || x.PolicyName != "" {
-		jsonwire.Key(s, &more, ",\"policyName\":")
-		jsonwire.String(s, x.PolicyName)
+	if x.MatchResources != nil {
+		jsonwire.Key(s, &more, ",\"matchResources\":")
+		x.MatchResources.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -718,6 +718,46 @@ func (x *MutatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "paramKind":
+			if r.Null() {
+				x.ParamKind = nil
+			} else {
+				if x.ParamKind == nil {
+					x.ParamKind = jsonwire.Alloc[ParamKind](r, &slabKeys[3], 4)
+				}
+				x.ParamKind.DecodeWire(r)
+			}
+		case "matchConstraints":
+			if r.Null() {
+				x.MatchConstraints = nil
+			} else {
+				if x.MatchConstraints == nil {
+					x.MatchConstraints = jsonwire.Alloc[MatchResources](r, &slabKeys[2], 4)
+				}
+				x.MatchConstraints.DecodeWire(r)
+			}
+		case "variables":
+			if r.BeginArray() {
+				sl0 := make([]Variable, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, Variable{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Variables = sl0
+			} else {
+				x.Variables = nil
+			}
+		case "mutations":
+			if r.BeginArray() {
+				sl0 := make([]Mutation, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, Mutation{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Mutations = sl0
+			} else {
+				x.Mutations = nil
+			}
 		case "failurePolicy":
 			x.FailurePolicy = (*FailurePolicyType)(r.StringPtr())
 		case "matchConditions":
@@ -731,48 +771,8 @@ func (x *MutatingAdmissionPolicySpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.MatchConditions = nil
 			}
-		case "matchConstraints":
-			if r.Null() {
-				x.MatchConstraints = nil
-			} else {
-				if x.MatchConstraints == nil {
-					x.MatchConstraints = jsonwire.Alloc[MatchResources](r, &slabKeys[1], 4)
-				}
-				x.MatchConstraints.DecodeWire(r)
-			}
-		case "mutations":
-			if r.BeginArray() {
-				sl0 := make([]Mutation, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, Mutation{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Mutations = sl0
-			} else {
-				x.Mutations = nil
-			}
-		case "paramKind":
-			if r.Null() {
-				x.ParamKind = nil
-			} else {
-				if x.ParamKind == nil {
-					x.ParamKind = jsonwire.Alloc[ParamKind](r, &slabKeys[3], 4)
-				}
-				x.ParamKind.DecodeWire(r)
-			}
 		case "reinvocationPolicy":
 			x.ReinvocationPolicy = r.String()
-		case "variables":
-			if r.BeginArray() {
-				sl0 := make([]Variable, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, Variable{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Variables = sl0
-			} else {
-				x.Variables = nil
-			}
 		default:
 			r.SkipUnknown()
 		}
@@ -784,9 +784,47 @@ func (x *MutatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.FailurePolicy != nil {
-		s.WriteRaw("\"failurePolicy\":")
+	if x.ParamKind != nil {
+		s.WriteRaw("\"paramKind\":")
 		more = true
+		x.ParamKind.EncodeJSON(s)
+	}
+	if x.MatchConstraints != nil {
+		jsonwire.Key(s, &more, ",\"matchConstraints\":")
+		x.MatchConstraints.EncodeJSON(s)
+	}
+	if len(x.Variables) != 0 || ap != nil && x.Variables != nil {
+		jsonwire.Key(s, &more, ",\"variables\":")
+		if x.Variables == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Variables {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Variables[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.Mutations) != 0 || ap != nil && x.Mutations != nil {
+		jsonwire.Key(s, &more, ",\"mutations\":")
+		if x.Mutations == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Mutations {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Mutations[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.FailurePolicy != nil {
+		jsonwire.Key(s, &more, ",\"failurePolicy\":")
 		jsonwire.String(s, string(*x.FailurePolicy))
 	}
 	if len(x.MatchConditions) != 0 || ap != nil && x.MatchConditions != nil {
@@ -804,47 +842,9 @@ func (x *MutatingAdmissionPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.MatchConstraints != nil {
-		jsonwire.Key(s, &more, ",\"matchConstraints\":")
-		x.MatchConstraints.EncodeJSON(s)
-	}
-	if len(x.Mutations) != 0 || ap != nil && x.Mutations != nil {
-		jsonwire.Key(s, &more, ",\"mutations\":")
-		if x.Mutations == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Mutations {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Mutations[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if x.ParamKind != nil {
-		jsonwire.Key(s, &more, ",\"paramKind\":")
-		x.ParamKind.EncodeJSON(s)
-	}
 	if ap.Explicit(&x.ReinvocationPolicy) || x.ReinvocationPolicy != "" {
 		jsonwire.Key(s, &more, ",\"reinvocationPolicy\":")
 		jsonwire.String(s, x.ReinvocationPolicy)
-	}
-	if len(x.Variables) != 0 || ap != nil && x.Variables != nil {
-		jsonwire.Key(s, &more, ",\"variables\":")
-		if x.Variables == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Variables {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Variables[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
 	}
 	s.WriteRaw("}")
 }
@@ -857,6 +857,8 @@ func (x *Mutation) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "patchType":
+			x.PatchType = PatchType(r.String())
 		case "applyConfiguration":
 			if r.Null() {
 				x.ApplyConfiguration = nil
@@ -875,8 +877,6 @@ func (x *Mutation) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.JSONPatch.DecodeWire(r)
 			}
-		case "patchType":
-			x.PatchType = PatchType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -888,18 +888,18 @@ func (x *Mutation) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.ApplyConfiguration != nil {
-		s.WriteRaw("\"applyConfiguration\":")
+	if ap == nil || ap.Explicit(&x.PatchType) || x.PatchType != "" {
+		s.WriteRaw("\"patchType\":")
 		more = true
+		jsonwire.String(s, string(x.PatchType))
+	}
+	if x.ApplyConfiguration != nil {
+		jsonwire.Key(s, &more, ",\"applyConfiguration\":")
 		x.ApplyConfiguration.EncodeJSON(s)
 	}
 	if x.JSONPatch != nil {
 		jsonwire.Key(s, &more, ",\"jsonPatch\":")
 		x.JSONPatch.EncodeJSON(s)
-	}
-	if ap == nil || ap.Explicit(&x.PatchType) || x.PatchType != "" {
-		jsonwire.Key(s, &more, ",\"patchType\":")
-		jsonwire.String(s, string(x.PatchType))
 	}
 	s.WriteRaw("}")
 }
@@ -912,14 +912,14 @@ func (x *NamedRuleWithOperations) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "resourceNames":
+			x.ResourceNames = r.Strings()
+		case "operations":
+			x.Operations = jsonwire.StringsOf[admissionregistrationv1.OperationType](r)
 		case "apiGroups":
 			x.APIGroups = r.Strings()
 		case "apiVersions":
 			x.APIVersions = r.Strings()
-		case "operations":
-			x.Operations = jsonwire.StringsOf[admissionregistrationv1.OperationType](r)
-		case "resourceNames":
-			x.ResourceNames = r.Strings()
 		case "resources":
 			x.Resources = r.Strings()
 		case "scope":
@@ -935,9 +935,39 @@ func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.APIGroups) != 0 || ap != nil && x.APIGroups != nil {
-		s.WriteRaw("\"apiGroups\":")
+	if len(x.ResourceNames) != 0 || ap != nil && x.ResourceNames != nil {
+		s.WriteRaw("\"resourceNames\":")
 		more = true
+		if x.ResourceNames == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ResourceNames {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.ResourceNames[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.Operations) != 0 || ap != nil && x.Operations != nil {
+		jsonwire.Key(s, &more, ",\"operations\":")
+		if x.Operations == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Operations {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, string(x.Operations[i0]))
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.APIGroups) != 0 || ap != nil && x.APIGroups != nil {
+		jsonwire.Key(s, &more, ",\"apiGroups\":")
 		if x.APIGroups == nil {
 			s.WriteNil()
 		} else {
@@ -962,36 +992,6 @@ func (x *NamedRuleWithOperations) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				jsonwire.String(s, x.APIVersions[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if len(x.Operations) != 0 || ap != nil && x.Operations != nil {
-		jsonwire.Key(s, &more, ",\"operations\":")
-		if x.Operations == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Operations {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, string(x.Operations[i0]))
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if len(x.ResourceNames) != 0 || ap != nil && x.ResourceNames != nil {
-		jsonwire.Key(s, &more, ",\"resourceNames\":")
-		if x.ResourceNames == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.ResourceNames {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.ResourceNames[i0])
 			}
 			s.WriteRaw("]")
 		}
@@ -1065,8 +1065,6 @@ func (x *ParamRef) DecodeWire(r *jsonwire.Reader) {
 			x.Name = r.String()
 		case "namespace":
 			x.Namespace = r.String()
-		case "parameterNotFoundAction":
-			x.ParameterNotFoundAction = (*ParameterNotFoundActionType)(r.StringPtr())
 		case "selector":
 			if r.Null() {
 				x.Selector = nil
@@ -1076,6 +1074,8 @@ func (x *ParamRef) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Selector.DecodeWire(r)
 			}
+		case "parameterNotFoundAction":
+			x.ParameterNotFoundAction = (*ParameterNotFoundActionType)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -1096,13 +1096,13 @@ func (x *ParamRef) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, x.Namespace)
 	}
-	if x.ParameterNotFoundAction != nil {
-		jsonwire.Key(s, &more, ",\"parameterNotFoundAction\":")
-		jsonwire.String(s, string(*x.ParameterNotFoundAction))
-	}
 	if x.Selector != nil {
 		jsonwire.Key(s, &more, ",\"selector\":")
 		x.Selector.EncodeJSON(s)
+	}
+	if x.ParameterNotFoundAction != nil {
+		jsonwire.Key(s, &more, ",\"parameterNotFoundAction\":")
+		jsonwire.String(s, string(*x.ParameterNotFoundAction))
 	}
 	s.WriteRaw("}")
 }
@@ -1115,10 +1115,10 @@ func (x *Variable) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "expression":
-			x.Expression = r.String()
 		case "name":
 			x.Name = r.String()
+		case "expression":
+			x.Expression = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -1130,14 +1130,14 @@ func (x *Variable) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Expression) || x.Expression != "" {
-		s.WriteRaw("\"expression\":")
-		more = true
-		jsonwire.String(s, x.Expression)
-	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Expression) || x.Expression != "" {
+		jsonwire.Key(s, &more, ",\"expression\":")
+		jsonwire.String(s, x.Expression)
 	}
 	s.WriteRaw("}")
 }

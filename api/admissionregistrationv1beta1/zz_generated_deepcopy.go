@@ -48,11 +48,11 @@ func (in *MatchCondition) DeepCopy() *MatchCondition {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *MatchResources) DeepCopyInto(out *MatchResources) {
 	*out = *in
-	out.ExcludeResourceRules = deepcopy.Structs(in.ExcludeResourceRules)
-	out.MatchPolicy = deepcopy.Ptr(in.MatchPolicy)
 	out.NamespaceSelector = in.NamespaceSelector.DeepCopy()
 	out.ObjectSelector = in.ObjectSelector.DeepCopy()
 	out.ResourceRules = deepcopy.Structs(in.ResourceRules)
+	out.ExcludeResourceRules = deepcopy.Structs(in.ExcludeResourceRules)
+	out.MatchPolicy = deepcopy.Ptr(in.MatchPolicy)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -119,8 +119,8 @@ func (in *MutatingAdmissionPolicyBindingList) DeepCopy() *MutatingAdmissionPolic
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *MutatingAdmissionPolicyBindingSpec) DeepCopyInto(out *MutatingAdmissionPolicyBindingSpec) {
 	*out = *in
-	out.MatchResources = in.MatchResources.DeepCopy()
 	out.ParamRef = in.ParamRef.DeepCopy()
+	out.MatchResources = in.MatchResources.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -153,12 +153,12 @@ func (in *MutatingAdmissionPolicyList) DeepCopy() *MutatingAdmissionPolicyList {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *MutatingAdmissionPolicySpec) DeepCopyInto(out *MutatingAdmissionPolicySpec) {
 	*out = *in
+	out.ParamKind = deepcopy.Ptr(in.ParamKind)
+	out.MatchConstraints = in.MatchConstraints.DeepCopy()
+	out.Variables = deepcopy.Slice(in.Variables)
+	out.Mutations = deepcopy.Structs(in.Mutations)
 	out.FailurePolicy = deepcopy.Ptr(in.FailurePolicy)
 	out.MatchConditions = deepcopy.Slice(in.MatchConditions)
-	out.MatchConstraints = in.MatchConstraints.DeepCopy()
-	out.Mutations = deepcopy.Structs(in.Mutations)
-	out.ParamKind = deepcopy.Ptr(in.ParamKind)
-	out.Variables = deepcopy.Slice(in.Variables)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -191,10 +191,10 @@ func (in *Mutation) DeepCopy() *Mutation {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NamedRuleWithOperations) DeepCopyInto(out *NamedRuleWithOperations) {
 	*out = *in
+	out.ResourceNames = deepcopy.Slice(in.ResourceNames)
+	out.Operations = deepcopy.Slice(in.Operations)
 	out.APIGroups = deepcopy.Slice(in.APIGroups)
 	out.APIVersions = deepcopy.Slice(in.APIVersions)
-	out.Operations = deepcopy.Slice(in.Operations)
-	out.ResourceNames = deepcopy.Slice(in.ResourceNames)
 	out.Resources = deepcopy.Slice(in.Resources)
 	out.Scope = deepcopy.Ptr(in.Scope)
 }
@@ -225,8 +225,8 @@ func (in *ParamKind) DeepCopy() *ParamKind {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ParamRef) DeepCopyInto(out *ParamRef) {
 	*out = *in
-	out.ParameterNotFoundAction = deepcopy.Ptr(in.ParameterNotFoundAction)
 	out.Selector = in.Selector.DeepCopy()
+	out.ParameterNotFoundAction = deepcopy.Ptr(in.ParameterNotFoundAction)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

@@ -16,18 +16,18 @@ func (x *CustomResourceColumnDefinition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "description":
-			x.Description = r.String()
-		case "format":
-			x.Format = r.String()
-		case "jsonPath":
-			x.JSONPath = r.String()
 		case "name":
 			x.Name = r.String()
-		case "priority":
-			x.Priority = r.Int32()
 		case "type":
 			x.Type = r.String()
+		case "format":
+			x.Format = r.String()
+		case "description":
+			x.Description = r.String()
+		case "priority":
+			x.Priority = r.Int32()
+		case "jsonPath":
+			x.JSONPath = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -39,30 +39,30 @@ func (x *CustomResourceColumnDefinition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Description) || x.Description != "" {
-		s.WriteRaw("\"description\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
-		jsonwire.String(s, x.Description)
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
 	}
 	if ap.Explicit(&x.Format) || x.Format != "" {
 		jsonwire.Key(s, &more, ",\"format\":")
 		jsonwire.String(s, x.Format)
 	}
-	if ap == nil || ap.Explicit(&x.JSONPath) || x.JSONPath != "" {
-		jsonwire.Key(s, &more, ",\"jsonPath\":")
-		jsonwire.String(s, x.JSONPath)
-	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
+	if ap.Explicit(&x.Description) || x.Description != "" {
+		jsonwire.Key(s, &more, ",\"description\":")
+		jsonwire.String(s, x.Description)
 	}
 	if ap.Explicit(&x.Priority) || x.Priority != 0 {
 		jsonwire.Key(s, &more, ",\"priority\":")
 		s.WriteInt32(x.Priority)
 	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+	if ap == nil || ap.Explicit(&x.JSONPath) || x.JSONPath != "" {
+		jsonwire.Key(s, &more, ",\"jsonPath\":")
+		jsonwire.String(s, x.JSONPath)
 	}
 	s.WriteRaw("}")
 }
@@ -208,18 +208,18 @@ func (x *CustomResourceDefinitionCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "type":
+			x.Type = CustomResourceDefinitionConditionType(r.String())
+		case "status":
+			x.Status = ConditionStatus(r.String())
 		case "lastTransitionTime":
 			x.LastTransitionTime.DecodeWire(r)
+		case "reason":
+			x.Reason = r.String()
 		case "message":
 			x.Message = r.String()
 		case "observedGeneration":
 			x.ObservedGeneration = r.Int64()
-		case "reason":
-			x.Reason = r.String()
-		case "status":
-			x.Status = ConditionStatus(r.String())
-		case "type":
-			x.Type = CustomResourceDefinitionConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -231,10 +231,22 @@ func (x *CustomResourceDefinitionCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
-		s.WriteRaw("\"lastTransitionTime\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
+		jsonwire.String(s, string(x.Type))
+	}
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, string(x.Status))
+	}
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
 		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
 	}
 	if ap.Explicit(&x.Message) || x.Message != "" {
 		jsonwire.Key(s, &more, ",\"message\":")
@@ -243,18 +255,6 @@ func (x *CustomResourceDefinitionCondition) EncodeJSON(s *jsoniter.Stream) {
 	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
 		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(x.ObservedGeneration)
-	}
-	if ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
-	}
-	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
-		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, string(x.Status))
-	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -408,18 +408,18 @@ func (x *CustomResourceDefinitionNames) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "categories":
-			x.Categories = r.Strings()
+		case "plural":
+			x.Plural = r.String()
+		case "singular":
+			x.Singular = r.String()
+		case "shortNames":
+			x.ShortNames = r.Strings()
 		case "kind":
 			x.Kind = r.String()
 		case "listKind":
 			x.ListKind = r.String()
-		case "plural":
-			x.Plural = r.String()
-		case "shortNames":
-			x.ShortNames = r.Strings()
-		case "singular":
-			x.Singular = r.String()
+		case "categories":
+			x.Categories = r.Strings()
 		default:
 			r.SkipUnknown()
 		}
@@ -431,33 +431,14 @@ func (x *CustomResourceDefinitionNames) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Categories) != 0 || ap != nil && x.Categories != nil {
-		s.WriteRaw("\"categories\":")
-		more = true
-		if x.Categories == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Categories {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.Categories[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
-		jsonwire.Key(s, &more, ",\"kind\":")
-		jsonwire.String(s, x.Kind)
-	}
-	if ap.Explicit(&x.ListKind) || x.ListKind != "" {
-		jsonwire.Key(s, &more, ",\"listKind\":")
-		jsonwire.String(s, x.ListKind)
-	}
 	if ap == nil || ap.Explicit(&x.Plural) || x.Plural != "" {
-		jsonwire.Key(s, &more, ",\"plural\":")
+		s.WriteRaw("\"plural\":")
+		more = true
 		jsonwire.String(s, x.Plural)
+	}
+	if ap.Explicit(&x.Singular) || x.Singular != "" {
+		jsonwire.Key(s, &more, ",\"singular\":")
+		jsonwire.String(s, x.Singular)
 	}
 	if len(x.ShortNames) != 0 || ap != nil && x.ShortNames != nil {
 		jsonwire.Key(s, &more, ",\"shortNames\":")
@@ -474,9 +455,28 @@ func (x *CustomResourceDefinitionNames) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.Singular) || x.Singular != "" {
-		jsonwire.Key(s, &more, ",\"singular\":")
-		jsonwire.String(s, x.Singular)
+	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
+		jsonwire.Key(s, &more, ",\"kind\":")
+		jsonwire.String(s, x.Kind)
+	}
+	if ap.Explicit(&x.ListKind) || x.ListKind != "" {
+		jsonwire.Key(s, &more, ",\"listKind\":")
+		jsonwire.String(s, x.ListKind)
+	}
+	if len(x.Categories) != 0 || ap != nil && x.Categories != nil {
+		jsonwire.Key(s, &more, ",\"categories\":")
+		if x.Categories == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Categories {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Categories[i0])
+			}
+			s.WriteRaw("]")
+		}
 	}
 	s.WriteRaw("}")
 }
@@ -489,21 +489,10 @@ func (x *CustomResourceDefinitionSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "conversion":
-			if r.Null() {
-				x.Conversion = nil
-			} else {
-				if x.Conversion == nil {
-					x.Conversion = jsonwire.Alloc[CustomResourceConversion](r, &slabKeys[1], 4)
-				}
-				x.Conversion.DecodeWire(r)
-			}
 		case "group":
 			x.Group = r.String()
 		case "names":
 			x.Names.DecodeWire(r)
-		case "preserveUnknownFields":
-			x.PreserveUnknownFields = r.Bool()
 		case "scope":
 			x.Scope = ResourceScope(r.String())
 		case "versions":
@@ -517,6 +506,17 @@ func (x *CustomResourceDefinitionSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Versions = nil
 			}
+		case "conversion":
+			if r.Null() {
+				x.Conversion = nil
+			} else {
+				if x.Conversion == nil {
+					x.Conversion = jsonwire.Alloc[CustomResourceConversion](r, &slabKeys[1], 4)
+				}
+				x.Conversion.DecodeWire(r)
+			}
+		case "preserveUnknownFields":
+			x.PreserveUnknownFields = r.Bool()
 		default:
 			r.SkipUnknown()
 		}
@@ -529,23 +529,15 @@ func (x *CustomResourceDefinitionSpec) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if x.Conversion != nil {
-		s.WriteRaw("\"conversion\":")
-		more = true
-		x.Conversion.EncodeJSON(s)
-	}
 	if ap == nil || ap.Explicit(&x.Group) || x.Group != "" {
-		jsonwire.Key(s, &more, ",\"group\":")
+		s.WriteRaw("\"group\":")
+		more = true
 		jsonwire.String(s, x.Group)
 	}
 	at = jsonwire.Field(s, &more, ",\"names\":")
 	x.Names.EncodeJSON(s)
 	if ap != nil {
 		more = ap.Kept(s, at, &x.Names)
-	}
-	if ap.Explicit(&x.PreserveUnknownFields) || x.PreserveUnknownFields {
-		jsonwire.Key(s, &more, ",\"preserveUnknownFields\":")
-		s.WriteBool(x.PreserveUnknownFields)
 	}
 	if ap == nil || ap.Explicit(&x.Scope) || x.Scope != "" {
 		jsonwire.Key(s, &more, ",\"scope\":")
@@ -566,6 +558,14 @@ func (x *CustomResourceDefinitionSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if x.Conversion != nil {
+		jsonwire.Key(s, &more, ",\"conversion\":")
+		x.Conversion.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.PreserveUnknownFields) || x.PreserveUnknownFields {
+		jsonwire.Key(s, &more, ",\"preserveUnknownFields\":")
+		s.WriteBool(x.PreserveUnknownFields)
+	}
 	s.WriteRaw("}")
 }
 
@@ -577,8 +577,6 @@ func (x *CustomResourceDefinitionStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "acceptedNames":
-			x.AcceptedNames.DecodeWire(r)
 		case "conditions":
 			if r.BeginArray() {
 				sl0 := make([]CustomResourceDefinitionCondition, 0, r.Count())
@@ -590,10 +588,12 @@ func (x *CustomResourceDefinitionStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Conditions = nil
 			}
-		case "observedGeneration":
-			x.ObservedGeneration = r.Int64()
+		case "acceptedNames":
+			x.AcceptedNames.DecodeWire(r)
 		case "storedVersions":
 			x.StoredVersions = r.Strings()
+		case "observedGeneration":
+			x.ObservedGeneration = r.Int64()
 		default:
 			r.SkipUnknown()
 		}
@@ -606,13 +606,9 @@ func (x *CustomResourceDefinitionStatus) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	at = jsonwire.Field(s, &more, ",\"acceptedNames\":")
-	x.AcceptedNames.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.AcceptedNames)
-	}
 	if ap == nil || x.Conditions != nil {
-		jsonwire.Key(s, &more, ",\"conditions\":")
+		s.WriteRaw("\"conditions\":")
+		more = true
 		if x.Conditions == nil {
 			s.WriteNil()
 		} else {
@@ -626,9 +622,10 @@ func (x *CustomResourceDefinitionStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
-		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(x.ObservedGeneration)
+	at = jsonwire.Field(s, &more, ",\"acceptedNames\":")
+	x.AcceptedNames.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.AcceptedNames)
 	}
 	if ap == nil || x.StoredVersions != nil {
 		jsonwire.Key(s, &more, ",\"storedVersions\":")
@@ -645,6 +642,10 @@ func (x *CustomResourceDefinitionStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
+		jsonwire.Key(s, &more, ",\"observedGeneration\":")
+		s.WriteInt64(x.ObservedGeneration)
+	}
 	s.WriteRaw("}")
 }
 
@@ -656,6 +657,34 @@ func (x *CustomResourceDefinitionVersion) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "name":
+			x.Name = r.String()
+		case "served":
+			x.Served = r.Bool()
+		case "storage":
+			x.Storage = r.Bool()
+		case "deprecated":
+			x.Deprecated = r.Bool()
+		case "deprecationWarning":
+			x.DeprecationWarning = r.StringPtr()
+		case "schema":
+			if r.Null() {
+				x.Schema = nil
+			} else {
+				if x.Schema == nil {
+					x.Schema = jsonwire.Alloc[CustomResourceValidation](r, &slabKeys[2], 4)
+				}
+				x.Schema.DecodeWire(r)
+			}
+		case "subresources":
+			if r.Null() {
+				x.Subresources = nil
+			} else {
+				if x.Subresources == nil {
+					x.Subresources = jsonwire.Alloc[CustomResourceSubresources](r, &slabKeys[3], 4)
+				}
+				x.Subresources.DecodeWire(r)
+			}
 		case "additionalPrinterColumns":
 			if r.BeginArray() {
 				sl0 := make([]CustomResourceColumnDefinition, 0, r.Count())
@@ -666,21 +695,6 @@ func (x *CustomResourceDefinitionVersion) DecodeWire(r *jsonwire.Reader) {
 				x.AdditionalPrinterColumns = sl0
 			} else {
 				x.AdditionalPrinterColumns = nil
-			}
-		case "deprecated":
-			x.Deprecated = r.Bool()
-		case "deprecationWarning":
-			x.DeprecationWarning = r.StringPtr()
-		case "name":
-			x.Name = r.String()
-		case "schema":
-			if r.Null() {
-				x.Schema = nil
-			} else {
-				if x.Schema == nil {
-					x.Schema = jsonwire.Alloc[CustomResourceValidation](r, &slabKeys[2], 4)
-				}
-				x.Schema.DecodeWire(r)
 			}
 		case "selectableFields":
 			if r.BeginArray() {
@@ -693,19 +707,6 @@ func (x *CustomResourceDefinitionVersion) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.SelectableFields = nil
 			}
-		case "served":
-			x.Served = r.Bool()
-		case "storage":
-			x.Storage = r.Bool()
-		case "subresources":
-			if r.Null() {
-				x.Subresources = nil
-			} else {
-				if x.Subresources == nil {
-					x.Subresources = jsonwire.Alloc[CustomResourceSubresources](r, &slabKeys[3], 4)
-				}
-				x.Subresources.DecodeWire(r)
-			}
 		default:
 			r.SkipUnknown()
 		}
@@ -717,9 +718,37 @@ func (x *CustomResourceDefinitionVersion) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.AdditionalPrinterColumns) != 0 || ap != nil && x.AdditionalPrinterColumns != nil {
-		s.WriteRaw("\"additionalPrinterColumns\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Served) || x.Served {
+		jsonwire.Key(s, &more, ",\"served\":")
+		s.WriteBool(x.Served)
+	}
+	if ap == nil || ap.Explicit(&x.Storage) || x.Storage {
+		jsonwire.Key(s, &more, ",\"storage\":")
+		s.WriteBool(x.Storage)
+	}
+	if ap.Explicit(&x.Deprecated) || x.Deprecated {
+		jsonwire.Key(s, &more, ",\"deprecated\":")
+		s.WriteBool(x.Deprecated)
+	}
+	if x.DeprecationWarning != nil {
+		jsonwire.Key(s, &more, ",\"deprecationWarning\":")
+		jsonwire.String(s, *x.DeprecationWarning)
+	}
+	if x.Schema != nil {
+		jsonwire.Key(s, &more, ",\"schema\":")
+		x.Schema.EncodeJSON(s)
+	}
+	if x.Subresources != nil {
+		jsonwire.Key(s, &more, ",\"subresources\":")
+		x.Subresources.EncodeJSON(s)
+	}
+	if len(x.AdditionalPrinterColumns) != 0 || ap != nil && x.AdditionalPrinterColumns != nil {
+		jsonwire.Key(s, &more, ",\"additionalPrinterColumns\":")
 		if x.AdditionalPrinterColumns == nil {
 			s.WriteNil()
 		} else {
@@ -732,22 +761,6 @@ func (x *CustomResourceDefinitionVersion) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	if ap.Explicit(&x.Deprecated) || x.Deprecated {
-		jsonwire.Key(s, &more, ",\"deprecated\":")
-		s.WriteBool(x.Deprecated)
-	}
-	if x.DeprecationWarning != nil {
-		jsonwire.Key(s, &more, ",\"deprecationWarning\":")
-		jsonwire.String(s, *x.DeprecationWarning)
-	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
-	}
-	if x.Schema != nil {
-		jsonwire.Key(s, &more, ",\"schema\":")
-		x.Schema.EncodeJSON(s)
 	}
 	if len(x.SelectableFields) != 0 || ap != nil && x.SelectableFields != nil {
 		jsonwire.Key(s, &more, ",\"selectableFields\":")
@@ -764,18 +777,6 @@ func (x *CustomResourceDefinitionVersion) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap == nil || ap.Explicit(&x.Served) || x.Served {
-		jsonwire.Key(s, &more, ",\"served\":")
-		s.WriteBool(x.Served)
-	}
-	if ap == nil || ap.Explicit(&x.Storage) || x.Storage {
-		jsonwire.Key(s, &more, ",\"storage\":")
-		s.WriteBool(x.Storage)
-	}
-	if x.Subresources != nil {
-		jsonwire.Key(s, &more, ",\"subresources\":")
-		x.Subresources.EncodeJSON(s)
-	}
 	s.WriteRaw("}")
 }
 
@@ -787,12 +788,12 @@ func (x *CustomResourceSubresourceScale) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "labelSelectorPath":
-			x.LabelSelectorPath = r.StringPtr()
 		case "specReplicasPath":
 			x.SpecReplicasPath = r.String()
 		case "statusReplicasPath":
 			x.StatusReplicasPath = r.String()
+		case "labelSelectorPath":
+			x.LabelSelectorPath = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -804,18 +805,18 @@ func (x *CustomResourceSubresourceScale) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.LabelSelectorPath != nil {
-		s.WriteRaw("\"labelSelectorPath\":")
-		more = true
-		jsonwire.String(s, *x.LabelSelectorPath)
-	}
 	if ap == nil || ap.Explicit(&x.SpecReplicasPath) || x.SpecReplicasPath != "" {
-		jsonwire.Key(s, &more, ",\"specReplicasPath\":")
+		s.WriteRaw("\"specReplicasPath\":")
+		more = true
 		jsonwire.String(s, x.SpecReplicasPath)
 	}
 	if ap == nil || ap.Explicit(&x.StatusReplicasPath) || x.StatusReplicasPath != "" {
 		jsonwire.Key(s, &more, ",\"statusReplicasPath\":")
 		jsonwire.String(s, x.StatusReplicasPath)
+	}
+	if x.LabelSelectorPath != nil {
+		jsonwire.Key(s, &more, ",\"labelSelectorPath\":")
+		jsonwire.String(s, *x.LabelSelectorPath)
 	}
 	s.WriteRaw("}")
 }
@@ -844,23 +845,23 @@ func (x *CustomResourceSubresources) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "scale":
-			if r.Null() {
-				x.Scale = nil
-			} else {
-				if x.Scale == nil {
-					x.Scale = jsonwire.Alloc[CustomResourceSubresourceScale](r, &slabKeys[4], 4)
-				}
-				x.Scale.DecodeWire(r)
-			}
 		case "status":
 			if r.Null() {
 				x.Status = nil
 			} else {
 				if x.Status == nil {
-					x.Status = jsonwire.Alloc[CustomResourceSubresourceStatus](r, &slabKeys[5], 4)
+					x.Status = jsonwire.Alloc[CustomResourceSubresourceStatus](r, &slabKeys[4], 4)
 				}
 				x.Status.DecodeWire(r)
+			}
+		case "scale":
+			if r.Null() {
+				x.Scale = nil
+			} else {
+				if x.Scale == nil {
+					x.Scale = jsonwire.Alloc[CustomResourceSubresourceScale](r, &slabKeys[5], 4)
+				}
+				x.Scale.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -872,14 +873,14 @@ func (x *CustomResourceSubresources) DecodeWire(r *jsonwire.Reader) {
 func (x *CustomResourceSubresources) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.Scale != nil {
-		s.WriteRaw("\"scale\":")
-		more = true
-		x.Scale.EncodeJSON(s)
-	}
 	if x.Status != nil {
-		jsonwire.Key(s, &more, ",\"status\":")
+		s.WriteRaw("\"status\":")
+		more = true
 		x.Status.EncodeJSON(s)
+	}
+	if x.Scale != nil {
+		jsonwire.Key(s, &more, ",\"scale\":")
+		x.Scale.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -960,27 +961,69 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "$ref":
-			x.Ref = r.StringPtr()
+		case "id":
+			x.ID = r.String()
 		case "$schema":
 			x.Schema = JSONSchemaURL(r.String())
-		case "additionalItems":
-			if r.Null() {
-				x.AdditionalItems = nil
-			} else {
-				if x.AdditionalItems == nil {
-					x.AdditionalItems = jsonwire.Alloc[JSONSchemaPropsOrBool](r, &slabKeys[7], 4)
+		case "$ref":
+			x.Ref = r.StringPtr()
+		case "description":
+			x.Description = r.String()
+		case "type":
+			x.Type = r.String()
+		case "format":
+			x.Format = r.String()
+		case "title":
+			x.Title = r.String()
+		case "default":
+			x.Default.DecodeWire(r)
+		case "maximum":
+			x.Maximum = r.Float64Ptr()
+		case "exclusiveMaximum":
+			x.ExclusiveMaximum = r.Bool()
+		case "minimum":
+			x.Minimum = r.Float64Ptr()
+		case "exclusiveMinimum":
+			x.ExclusiveMinimum = r.Bool()
+		case "maxLength":
+			x.MaxLength = r.Int64Ptr()
+		case "minLength":
+			x.MinLength = r.Int64Ptr()
+		case "pattern":
+			x.Pattern = r.String()
+		case "maxItems":
+			x.MaxItems = r.Int64Ptr()
+		case "minItems":
+			x.MinItems = r.Int64Ptr()
+		case "uniqueItems":
+			x.UniqueItems = r.Bool()
+		case "multipleOf":
+			x.MultipleOf = r.Float64Ptr()
+		case "enum":
+			if r.BeginArray() {
+				sl0 := make([]JSON, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, nil)
+					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.AdditionalItems.DecodeWire(r)
+				x.Enum = sl0
+			} else {
+				x.Enum = nil
 			}
-		case "additionalProperties":
+		case "maxProperties":
+			x.MaxProperties = r.Int64Ptr()
+		case "minProperties":
+			x.MinProperties = r.Int64Ptr()
+		case "required":
+			x.Required = r.Strings()
+		case "items":
 			if r.Null() {
-				x.AdditionalProperties = nil
+				x.Items = nil
 			} else {
-				if x.AdditionalProperties == nil {
-					x.AdditionalProperties = jsonwire.Alloc[JSONSchemaPropsOrBool](r, &slabKeys[7], 4)
+				if x.Items == nil {
+					x.Items = jsonwire.Alloc[JSONSchemaPropsOrArray](r, &slabKeys[7], 4)
 				}
-				x.AdditionalProperties.DecodeWire(r)
+				x.Items.DecodeWire(r)
 			}
 		case "allOf":
 			if r.BeginArray() {
@@ -993,113 +1036,6 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.AllOf = nil
 			}
-		case "anyOf":
-			if r.BeginArray() {
-				sl0 := make([]JSONSchemaProps, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, JSONSchemaProps{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.AnyOf = sl0
-			} else {
-				x.AnyOf = nil
-			}
-		case "default":
-			x.Default.DecodeWire(r)
-		case "definitions":
-			if r.BeginObject() {
-				m0 := make(map[string]JSONSchemaProps)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 JSONSchemaProps
-					v0.DecodeWire(r)
-					m0[k0] = v0
-				}
-				x.Definitions = m0
-			} else {
-				x.Definitions = nil
-			}
-		case "dependencies":
-			if r.BeginObject() {
-				m0 := make(map[string]JSONSchemaPropsOrStringArray)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 JSONSchemaPropsOrStringArray
-					v0.DecodeWire(r)
-					m0[k0] = v0
-				}
-				x.Dependencies = m0
-			} else {
-				x.Dependencies = nil
-			}
-		case "description":
-			x.Description = r.String()
-		case "enum":
-			if r.BeginArray() {
-				sl0 := make([]JSON, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, nil)
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Enum = sl0
-			} else {
-				x.Enum = nil
-			}
-		case "example":
-			x.Example.DecodeWire(r)
-		case "exclusiveMaximum":
-			x.ExclusiveMaximum = r.Bool()
-		case "exclusiveMinimum":
-			x.ExclusiveMinimum = r.Bool()
-		case "externalDocs":
-			if r.Null() {
-				x.ExternalDocs = nil
-			} else {
-				if x.ExternalDocs == nil {
-					x.ExternalDocs = jsonwire.Alloc[ExternalDocumentation](r, &slabKeys[8], 4)
-				}
-				x.ExternalDocs.DecodeWire(r)
-			}
-		case "format":
-			x.Format = r.String()
-		case "id":
-			x.ID = r.String()
-		case "items":
-			if r.Null() {
-				x.Items = nil
-			} else {
-				if x.Items == nil {
-					x.Items = jsonwire.Alloc[JSONSchemaPropsOrArray](r, &slabKeys[9], 4)
-				}
-				x.Items.DecodeWire(r)
-			}
-		case "maxItems":
-			x.MaxItems = r.Int64Ptr()
-		case "maxLength":
-			x.MaxLength = r.Int64Ptr()
-		case "maxProperties":
-			x.MaxProperties = r.Int64Ptr()
-		case "maximum":
-			x.Maximum = r.Float64Ptr()
-		case "minItems":
-			x.MinItems = r.Int64Ptr()
-		case "minLength":
-			x.MinLength = r.Int64Ptr()
-		case "minProperties":
-			x.MinProperties = r.Int64Ptr()
-		case "minimum":
-			x.Minimum = r.Float64Ptr()
-		case "multipleOf":
-			x.MultipleOf = r.Float64Ptr()
-		case "not":
-			if r.Null() {
-				x.Not = nil
-			} else {
-				if x.Not == nil {
-					x.Not = jsonwire.Alloc[JSONSchemaProps](r, &slabKeys[6], 4)
-				}
-				x.Not.DecodeWire(r)
-			}
-		case "nullable":
-			x.Nullable = r.Bool()
 		case "oneOf":
 			if r.BeginArray() {
 				sl0 := make([]JSONSchemaProps, 0, r.Count())
@@ -1111,19 +1047,25 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.OneOf = nil
 			}
-		case "pattern":
-			x.Pattern = r.String()
-		case "patternProperties":
-			if r.BeginObject() {
-				m0 := make(map[string]JSONSchemaProps)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 JSONSchemaProps
-					v0.DecodeWire(r)
-					m0[k0] = v0
+		case "anyOf":
+			if r.BeginArray() {
+				sl0 := make([]JSONSchemaProps, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, JSONSchemaProps{})
+					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.PatternProperties = m0
+				x.AnyOf = sl0
 			} else {
-				x.PatternProperties = nil
+				x.AnyOf = nil
+			}
+		case "not":
+			if r.Null() {
+				x.Not = nil
+			} else {
+				if x.Not == nil {
+					x.Not = jsonwire.Alloc[JSONSchemaProps](r, &slabKeys[6], 4)
+				}
+				x.Not.DecodeWire(r)
 			}
 		case "properties":
 			if r.BeginObject() {
@@ -1137,14 +1079,75 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Properties = nil
 			}
-		case "required":
-			x.Required = r.Strings()
-		case "title":
-			x.Title = r.String()
-		case "type":
-			x.Type = r.String()
-		case "uniqueItems":
-			x.UniqueItems = r.Bool()
+		case "additionalProperties":
+			if r.Null() {
+				x.AdditionalProperties = nil
+			} else {
+				if x.AdditionalProperties == nil {
+					x.AdditionalProperties = jsonwire.Alloc[JSONSchemaPropsOrBool](r, &slabKeys[8], 4)
+				}
+				x.AdditionalProperties.DecodeWire(r)
+			}
+		case "patternProperties":
+			if r.BeginObject() {
+				m0 := make(map[string]JSONSchemaProps)
+				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
+					var v0 JSONSchemaProps
+					v0.DecodeWire(r)
+					m0[k0] = v0
+				}
+				x.PatternProperties = m0
+			} else {
+				x.PatternProperties = nil
+			}
+		case "dependencies":
+			if r.BeginObject() {
+				m0 := make(map[string]JSONSchemaPropsOrStringArray)
+				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
+					var v0 JSONSchemaPropsOrStringArray
+					v0.DecodeWire(r)
+					m0[k0] = v0
+				}
+				x.Dependencies = m0
+			} else {
+				x.Dependencies = nil
+			}
+		case "additionalItems":
+			if r.Null() {
+				x.AdditionalItems = nil
+			} else {
+				if x.AdditionalItems == nil {
+					x.AdditionalItems = jsonwire.Alloc[JSONSchemaPropsOrBool](r, &slabKeys[8], 4)
+				}
+				x.AdditionalItems.DecodeWire(r)
+			}
+		case "definitions":
+			if r.BeginObject() {
+				m0 := make(map[string]JSONSchemaProps)
+				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
+					var v0 JSONSchemaProps
+					v0.DecodeWire(r)
+					m0[k0] = v0
+				}
+				x.Definitions = m0
+			} else {
+				x.Definitions = nil
+			}
+		case "externalDocs":
+			if r.Null() {
+				x.ExternalDocs = nil
+			} else {
+				if x.ExternalDocs == nil {
+					x.ExternalDocs = jsonwire.Alloc[ExternalDocumentation](r, &slabKeys[9], 4)
+				}
+				x.ExternalDocs.DecodeWire(r)
+			}
+		case "example":
+			x.Example.DecodeWire(r)
+		case "nullable":
+			x.Nullable = r.Bool()
+		case "x-kubernetes-preserve-unknown-fields":
+			x.XPreserveUnknownFields = r.BoolPtr()
 		case "x-kubernetes-embedded-resource":
 			x.XEmbeddedResource = r.Bool()
 		case "x-kubernetes-int-or-string":
@@ -1155,8 +1158,6 @@ func (x *JSONSchemaProps) DecodeWire(r *jsonwire.Reader) {
 			x.XListType = r.StringPtr()
 		case "x-kubernetes-map-type":
 			x.XMapType = r.StringPtr()
-		case "x-kubernetes-preserve-unknown-fields":
-			x.XPreserveUnknownFields = r.BoolPtr()
 		case "x-kubernetes-validations":
 			if r.BeginArray() {
 				sl0 := make([]ValidationRule, 0, r.Count())
@@ -1179,22 +1180,124 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.Ref != nil {
-		s.WriteRaw("\"$ref\":")
+	if ap.Explicit(&x.ID) || x.ID != "" {
+		s.WriteRaw("\"id\":")
 		more = true
-		jsonwire.String(s, *x.Ref)
+		jsonwire.String(s, x.ID)
 	}
 	if ap.Explicit(&x.Schema) || x.Schema != "" {
 		jsonwire.Key(s, &more, ",\"$schema\":")
 		jsonwire.String(s, string(x.Schema))
 	}
-	if x.AdditionalItems != nil {
-		jsonwire.Key(s, &more, ",\"additionalItems\":")
-		x.AdditionalItems.EncodeJSON(s)
+	if x.Ref != nil {
+		jsonwire.Key(s, &more, ",\"$ref\":")
+		jsonwire.String(s, *x.Ref)
 	}
-	if x.AdditionalProperties != nil {
-		jsonwire.Key(s, &more, ",\"additionalProperties\":")
-		x.AdditionalProperties.EncodeJSON(s)
+	if ap.Explicit(&x.Description) || x.Description != "" {
+		jsonwire.Key(s, &more, ",\"description\":")
+		jsonwire.String(s, x.Description)
+	}
+	if ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
+	if ap.Explicit(&x.Format) || x.Format != "" {
+		jsonwire.Key(s, &more, ",\"format\":")
+		jsonwire.String(s, x.Format)
+	}
+	if ap.Explicit(&x.Title) || x.Title != "" {
+		jsonwire.Key(s, &more, ",\"title\":")
+		jsonwire.String(s, x.Title)
+	}
+	if len(x.Default) != 0 {
+		jsonwire.Key(s, &more, ",\"default\":")
+		x.Default.EncodeJSON(s)
+	}
+	if x.Maximum != nil {
+		jsonwire.Key(s, &more, ",\"maximum\":")
+		jsonwire.Float64(s, *x.Maximum)
+	}
+	if ap.Explicit(&x.ExclusiveMaximum) || x.ExclusiveMaximum {
+		jsonwire.Key(s, &more, ",\"exclusiveMaximum\":")
+		s.WriteBool(x.ExclusiveMaximum)
+	}
+	if x.Minimum != nil {
+		jsonwire.Key(s, &more, ",\"minimum\":")
+		jsonwire.Float64(s, *x.Minimum)
+	}
+	if ap.Explicit(&x.ExclusiveMinimum) || x.ExclusiveMinimum {
+		jsonwire.Key(s, &more, ",\"exclusiveMinimum\":")
+		s.WriteBool(x.ExclusiveMinimum)
+	}
+	if x.MaxLength != nil {
+		jsonwire.Key(s, &more, ",\"maxLength\":")
+		s.WriteInt64(*x.MaxLength)
+	}
+	if x.MinLength != nil {
+		jsonwire.Key(s, &more, ",\"minLength\":")
+		s.WriteInt64(*x.MinLength)
+	}
+	if ap.Explicit(&x.Pattern) || x.Pattern != "" {
+		jsonwire.Key(s, &more, ",\"pattern\":")
+		jsonwire.String(s, x.Pattern)
+	}
+	if x.MaxItems != nil {
+		jsonwire.Key(s, &more, ",\"maxItems\":")
+		s.WriteInt64(*x.MaxItems)
+	}
+	if x.MinItems != nil {
+		jsonwire.Key(s, &more, ",\"minItems\":")
+		s.WriteInt64(*x.MinItems)
+	}
+	if ap.Explicit(&x.UniqueItems) || x.UniqueItems {
+		jsonwire.Key(s, &more, ",\"uniqueItems\":")
+		s.WriteBool(x.UniqueItems)
+	}
+	if x.MultipleOf != nil {
+		jsonwire.Key(s, &more, ",\"multipleOf\":")
+		jsonwire.Float64(s, *x.MultipleOf)
+	}
+	if len(x.Enum) != 0 || ap != nil && x.Enum != nil {
+		jsonwire.Key(s, &more, ",\"enum\":")
+		if x.Enum == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Enum {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Enum[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.MaxProperties != nil {
+		jsonwire.Key(s, &more, ",\"maxProperties\":")
+		s.WriteInt64(*x.MaxProperties)
+	}
+	if x.MinProperties != nil {
+		jsonwire.Key(s, &more, ",\"minProperties\":")
+		s.WriteInt64(*x.MinProperties)
+	}
+	if len(x.Required) != 0 || ap != nil && x.Required != nil {
+		jsonwire.Key(s, &more, ",\"required\":")
+		if x.Required == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Required {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Required[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		x.Items.EncodeJSON(s)
 	}
 	if len(x.AllOf) != 0 || ap != nil && x.AllOf != nil {
 		jsonwire.Key(s, &more, ",\"allOf\":")
@@ -1207,6 +1310,21 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				x.AllOf[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.OneOf) != 0 || ap != nil && x.OneOf != nil {
+		jsonwire.Key(s, &more, ",\"oneOf\":")
+		if x.OneOf == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.OneOf {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.OneOf[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -1226,24 +1344,47 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Default) != 0 {
-		jsonwire.Key(s, &more, ",\"default\":")
-		x.Default.EncodeJSON(s)
+	if x.Not != nil {
+		jsonwire.Key(s, &more, ",\"not\":")
+		x.Not.EncodeJSON(s)
 	}
-	if len(x.Definitions) != 0 || ap != nil && x.Definitions != nil {
-		jsonwire.Key(s, &more, ",\"definitions\":")
-		if x.Definitions == nil {
+	if len(x.Properties) != 0 || ap != nil && x.Properties != nil {
+		jsonwire.Key(s, &more, ",\"properties\":")
+		if x.Properties == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("{")
 			var keys0 [8]string
-			for i0, k0 := range jsonwire.SortedKeys(x.Definitions, keys0[:0]) {
+			for i0, k0 := range jsonwire.SortedKeys(x.Properties, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
 				jsonwire.String(s, k0)
 				s.WriteRaw(":")
-				v0 := x.Definitions[k0]
+				v0 := x.Properties[k0]
+				v0.EncodeJSON(s)
+			}
+			s.WriteRaw("}")
+		}
+	}
+	if x.AdditionalProperties != nil {
+		jsonwire.Key(s, &more, ",\"additionalProperties\":")
+		x.AdditionalProperties.EncodeJSON(s)
+	}
+	if len(x.PatternProperties) != 0 || ap != nil && x.PatternProperties != nil {
+		jsonwire.Key(s, &more, ",\"patternProperties\":")
+		if x.PatternProperties == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("{")
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.PatternProperties, keys0[:0]) {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, k0)
+				s.WriteRaw(":")
+				v0 := x.PatternProperties[k0]
 				v0.EncodeJSON(s)
 			}
 			s.WriteRaw("}")
@@ -1268,180 +1409,44 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if ap.Explicit(&x.Description) || x.Description != "" {
-		jsonwire.Key(s, &more, ",\"description\":")
-		jsonwire.String(s, x.Description)
+	if x.AdditionalItems != nil {
+		jsonwire.Key(s, &more, ",\"additionalItems\":")
+		x.AdditionalItems.EncodeJSON(s)
 	}
-	if len(x.Enum) != 0 || ap != nil && x.Enum != nil {
-		jsonwire.Key(s, &more, ",\"enum\":")
-		if x.Enum == nil {
+	if len(x.Definitions) != 0 || ap != nil && x.Definitions != nil {
+		jsonwire.Key(s, &more, ",\"definitions\":")
+		if x.Definitions == nil {
 			s.WriteNil()
 		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Enum {
+			s.WriteRaw("{")
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Definitions, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				x.Enum[i0].EncodeJSON(s)
+				jsonwire.String(s, k0)
+				s.WriteRaw(":")
+				v0 := x.Definitions[k0]
+				v0.EncodeJSON(s)
 			}
-			s.WriteRaw("]")
+			s.WriteRaw("}")
 		}
-	}
-	if len(x.Example) != 0 {
-		jsonwire.Key(s, &more, ",\"example\":")
-		x.Example.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.ExclusiveMaximum) || x.ExclusiveMaximum {
-		jsonwire.Key(s, &more, ",\"exclusiveMaximum\":")
-		s.WriteBool(x.ExclusiveMaximum)
-	}
-	if ap.Explicit(&x.ExclusiveMinimum) || x.ExclusiveMinimum {
-		jsonwire.Key(s, &more, ",\"exclusiveMinimum\":")
-		s.WriteBool(x.ExclusiveMinimum)
 	}
 	if x.ExternalDocs != nil {
 		jsonwire.Key(s, &more, ",\"externalDocs\":")
 		x.ExternalDocs.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.Format) || x.Format != "" {
-		jsonwire.Key(s, &more, ",\"format\":")
-		jsonwire.String(s, x.Format)
-	}
-	if ap.Explicit(&x.ID) || x.ID != "" {
-		jsonwire.Key(s, &more, ",\"id\":")
-		jsonwire.String(s, x.ID)
-	}
-	if x.Items != nil {
-		jsonwire.Key(s, &more, ",\"items\":")
-		x.Items.EncodeJSON(s)
-	}
-	if x.MaxItems != nil {
-		jsonwire.Key(s, &more, ",\"maxItems\":")
-		s.WriteInt64(*x.MaxItems)
-	}
-	if x.MaxLength != nil {
-		jsonwire.Key(s, &more, ",\"maxLength\":")
-		s.WriteInt64(*x.MaxLength)
-	}
-	if x.MaxProperties != nil {
-		jsonwire.Key(s, &more, ",\"maxProperties\":")
-		s.WriteInt64(*x.MaxProperties)
-	}
-	if x.Maximum != nil {
-		jsonwire.Key(s, &more, ",\"maximum\":")
-		jsonwire.Float64(s, *x.Maximum)
-	}
-	if x.MinItems != nil {
-		jsonwire.Key(s, &more, ",\"minItems\":")
-		s.WriteInt64(*x.MinItems)
-	}
-	if x.MinLength != nil {
-		jsonwire.Key(s, &more, ",\"minLength\":")
-		s.WriteInt64(*x.MinLength)
-	}
-	if x.MinProperties != nil {
-		jsonwire.Key(s, &more, ",\"minProperties\":")
-		s.WriteInt64(*x.MinProperties)
-	}
-	if x.Minimum != nil {
-		jsonwire.Key(s, &more, ",\"minimum\":")
-		jsonwire.Float64(s, *x.Minimum)
-	}
-	if x.MultipleOf != nil {
-		jsonwire.Key(s, &more, ",\"multipleOf\":")
-		jsonwire.Float64(s, *x.MultipleOf)
-	}
-	if x.Not != nil {
-		jsonwire.Key(s, &more, ",\"not\":")
-		x.Not.EncodeJSON(s)
+	if len(x.Example) != 0 {
+		jsonwire.Key(s, &more, ",\"example\":")
+		x.Example.EncodeJSON(s)
 	}
 	if ap.Explicit(&x.Nullable) || x.Nullable {
 		jsonwire.Key(s, &more, ",\"nullable\":")
 		s.WriteBool(x.Nullable)
 	}
-	if len(x.OneOf) != 0 || ap != nil && x.OneOf != nil {
-		jsonwire.Key(s, &more, ",\"oneOf\":")
-		if x.OneOf == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.OneOf {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.OneOf[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap.Explicit(&x.Pattern) || x.Pattern != "" {
-		jsonwire.Key(s, &more, ",\"pattern\":")
-		jsonwire.String(s, x.Pattern)
-	}
-	if len(x.PatternProperties) != 0 || ap != nil && x.PatternProperties != nil {
-		jsonwire.Key(s, &more, ",\"patternProperties\":")
-		if x.PatternProperties == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("{")
-			var keys0 [8]string
-			for i0, k0 := range jsonwire.SortedKeys(x.PatternProperties, keys0[:0]) {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, k0)
-				s.WriteRaw(":")
-				v0 := x.PatternProperties[k0]
-				v0.EncodeJSON(s)
-			}
-			s.WriteRaw("}")
-		}
-	}
-	if len(x.Properties) != 0 || ap != nil && x.Properties != nil {
-		jsonwire.Key(s, &more, ",\"properties\":")
-		if x.Properties == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("{")
-			var keys0 [8]string
-			for i0, k0 := range jsonwire.SortedKeys(x.Properties, keys0[:0]) {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, k0)
-				s.WriteRaw(":")
-				v0 := x.Properties[k0]
-				v0.EncodeJSON(s)
-			}
-			s.WriteRaw("}")
-		}
-	}
-	if len(x.Required) != 0 || ap != nil && x.Required != nil {
-		jsonwire.Key(s, &more, ",\"required\":")
-		if x.Required == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Required {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.Required[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap.Explicit(&x.Title) || x.Title != "" {
-		jsonwire.Key(s, &more, ",\"title\":")
-		jsonwire.String(s, x.Title)
-	}
-	if ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
-	}
-	if ap.Explicit(&x.UniqueItems) || x.UniqueItems {
-		jsonwire.Key(s, &more, ",\"uniqueItems\":")
-		s.WriteBool(x.UniqueItems)
+	if x.XPreserveUnknownFields != nil {
+		jsonwire.Key(s, &more, ",\"x-kubernetes-preserve-unknown-fields\":")
+		s.WriteBool(*x.XPreserveUnknownFields)
 	}
 	if ap.Explicit(&x.XEmbeddedResource) || x.XEmbeddedResource {
 		jsonwire.Key(s, &more, ",\"x-kubernetes-embedded-resource\":")
@@ -1473,10 +1478,6 @@ func (x *JSONSchemaProps) EncodeJSON(s *jsoniter.Stream) {
 	if x.XMapType != nil {
 		jsonwire.Key(s, &more, ",\"x-kubernetes-map-type\":")
 		jsonwire.String(s, *x.XMapType)
-	}
-	if x.XPreserveUnknownFields != nil {
-		jsonwire.Key(s, &more, ",\"x-kubernetes-preserve-unknown-fields\":")
-		s.WriteBool(*x.XPreserveUnknownFields)
 	}
 	if len(x.XValidations) != 0 || ap != nil && x.XValidations != nil {
 		jsonwire.Key(s, &more, ",\"x-kubernetes-validations\":")
@@ -1531,10 +1532,10 @@ func (x *ServiceReference) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "name":
-			x.Name = r.String()
 		case "namespace":
 			x.Namespace = r.String()
+		case "name":
+			x.Name = r.String()
 		case "path":
 			x.Path = r.StringPtr()
 		case "port":
@@ -1550,14 +1551,14 @@ func (x *ServiceReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		s.WriteRaw("\"name\":")
-		more = true
-		jsonwire.String(s, x.Name)
-	}
 	if ap == nil || ap.Explicit(&x.Namespace) || x.Namespace != "" {
-		jsonwire.Key(s, &more, ",\"namespace\":")
+		s.WriteRaw("\"namespace\":")
+		more = true
 		jsonwire.String(s, x.Namespace)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
 	}
 	if x.Path != nil {
 		jsonwire.Key(s, &more, ",\"path\":")
@@ -1578,18 +1579,18 @@ func (x *ValidationRule) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "fieldPath":
-			x.FieldPath = r.String()
+		case "rule":
+			x.Rule = r.String()
 		case "message":
 			x.Message = r.String()
 		case "messageExpression":
 			x.MessageExpression = r.String()
-		case "optionalOldSelf":
-			x.OptionalOldSelf = r.BoolPtr()
 		case "reason":
 			x.Reason = (*FieldValueErrorReason)(r.StringPtr())
-		case "rule":
-			x.Rule = r.String()
+		case "fieldPath":
+			x.FieldPath = r.String()
+		case "optionalOldSelf":
+			x.OptionalOldSelf = r.BoolPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -1601,10 +1602,10 @@ func (x *ValidationRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FieldPath) || x.FieldPath != "" {
-		s.WriteRaw("\"fieldPath\":")
+	if ap == nil || ap.Explicit(&x.Rule) || x.Rule != "" {
+		s.WriteRaw("\"rule\":")
 		more = true
-		jsonwire.String(s, x.FieldPath)
+		jsonwire.String(s, x.Rule)
 	}
 	if ap.Explicit(&x.Message) || x.Message != "" {
 		jsonwire.Key(s, &more, ",\"message\":")
@@ -1614,17 +1615,17 @@ func (x *ValidationRule) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"messageExpression\":")
 		jsonwire.String(s, x.MessageExpression)
 	}
-	if x.OptionalOldSelf != nil {
-		jsonwire.Key(s, &more, ",\"optionalOldSelf\":")
-		s.WriteBool(*x.OptionalOldSelf)
-	}
 	if x.Reason != nil {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, string(*x.Reason))
 	}
-	if ap == nil || ap.Explicit(&x.Rule) || x.Rule != "" {
-		jsonwire.Key(s, &more, ",\"rule\":")
-		jsonwire.String(s, x.Rule)
+	if ap.Explicit(&x.FieldPath) || x.FieldPath != "" {
+		jsonwire.Key(s, &more, ",\"fieldPath\":")
+		jsonwire.String(s, x.FieldPath)
+	}
+	if x.OptionalOldSelf != nil {
+		jsonwire.Key(s, &more, ",\"optionalOldSelf\":")
+		s.WriteBool(*x.OptionalOldSelf)
 	}
 	s.WriteRaw("}")
 }
@@ -1637,8 +1638,8 @@ func (x *WebhookClientConfig) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "caBundle":
-			x.CABundle = r.Bytes()
+		case "url":
+			x.URL = r.StringPtr()
 		case "service":
 			if r.Null() {
 				x.Service = nil
@@ -1648,8 +1649,8 @@ func (x *WebhookClientConfig) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Service.DecodeWire(r)
 			}
-		case "url":
-			x.URL = r.StringPtr()
+		case "caBundle":
+			x.CABundle = r.Bytes()
 		default:
 			r.SkipUnknown()
 		}
@@ -1661,18 +1662,18 @@ func (x *WebhookClientConfig) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.CABundle) != 0 || ap != nil && x.CABundle != nil {
-		s.WriteRaw("\"caBundle\":")
+	if x.URL != nil {
+		s.WriteRaw("\"url\":")
 		more = true
-		jsonwire.Bytes(s, x.CABundle)
+		jsonwire.String(s, *x.URL)
 	}
 	if x.Service != nil {
 		jsonwire.Key(s, &more, ",\"service\":")
 		x.Service.EncodeJSON(s)
 	}
-	if x.URL != nil {
-		jsonwire.Key(s, &more, ",\"url\":")
-		jsonwire.String(s, *x.URL)
+	if len(x.CABundle) != 0 || ap != nil && x.CABundle != nil {
+		jsonwire.Key(s, &more, ",\"caBundle\":")
+		jsonwire.Bytes(s, x.CABundle)
 	}
 	s.WriteRaw("}")
 }

@@ -90,8 +90,8 @@ func (in *CustomResourceDefinitionList) DeepCopy() *CustomResourceDefinitionList
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CustomResourceDefinitionNames) DeepCopyInto(out *CustomResourceDefinitionNames) {
 	*out = *in
-	out.Categories = deepcopy.Slice(in.Categories)
 	out.ShortNames = deepcopy.Slice(in.ShortNames)
+	out.Categories = deepcopy.Slice(in.Categories)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -107,9 +107,9 @@ func (in *CustomResourceDefinitionNames) DeepCopy() *CustomResourceDefinitionNam
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CustomResourceDefinitionSpec) DeepCopyInto(out *CustomResourceDefinitionSpec) {
 	*out = *in
-	out.Conversion = in.Conversion.DeepCopy()
 	in.Names.DeepCopyInto(&out.Names)
 	out.Versions = deepcopy.Structs(in.Versions)
+	out.Conversion = in.Conversion.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -125,8 +125,8 @@ func (in *CustomResourceDefinitionSpec) DeepCopy() *CustomResourceDefinitionSpec
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CustomResourceDefinitionStatus) DeepCopyInto(out *CustomResourceDefinitionStatus) {
 	*out = *in
-	in.AcceptedNames.DeepCopyInto(&out.AcceptedNames)
 	out.Conditions = deepcopy.Slice(in.Conditions)
+	in.AcceptedNames.DeepCopyInto(&out.AcceptedNames)
 	out.StoredVersions = deepcopy.Slice(in.StoredVersions)
 }
 
@@ -143,11 +143,11 @@ func (in *CustomResourceDefinitionStatus) DeepCopy() *CustomResourceDefinitionSt
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CustomResourceDefinitionVersion) DeepCopyInto(out *CustomResourceDefinitionVersion) {
 	*out = *in
-	out.AdditionalPrinterColumns = deepcopy.Slice(in.AdditionalPrinterColumns)
 	out.DeprecationWarning = deepcopy.Ptr(in.DeprecationWarning)
 	out.Schema = in.Schema.DeepCopy()
-	out.SelectableFields = deepcopy.Slice(in.SelectableFields)
 	out.Subresources = in.Subresources.DeepCopy()
+	out.AdditionalPrinterColumns = deepcopy.Slice(in.AdditionalPrinterColumns)
+	out.SelectableFields = deepcopy.Slice(in.SelectableFields)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -194,8 +194,8 @@ func (in *CustomResourceSubresourceStatus) DeepCopy() *CustomResourceSubresource
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CustomResourceSubresources) DeepCopyInto(out *CustomResourceSubresources) {
 	*out = *in
-	out.Scale = in.Scale.DeepCopy()
 	out.Status = deepcopy.Ptr(in.Status)
+	out.Scale = in.Scale.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -241,35 +241,35 @@ func (in *ExternalDocumentation) DeepCopy() *ExternalDocumentation {
 func (in *JSONSchemaProps) DeepCopyInto(out *JSONSchemaProps) {
 	*out = *in
 	out.Ref = deepcopy.Ptr(in.Ref)
-	out.AdditionalItems = in.AdditionalItems.DeepCopy()
-	out.AdditionalProperties = in.AdditionalProperties.DeepCopy()
-	out.AllOf = deepcopy.Structs(in.AllOf)
-	out.AnyOf = deepcopy.Structs(in.AnyOf)
 	out.Default = deepcopy.Slice(in.Default)
-	out.Definitions = deepcopy.StructMap(in.Definitions)
-	out.Dependencies = deepcopy.StructMap(in.Dependencies)
-	out.Enum = deepcopy.Each(in.Enum, deepcopy.Slice[JSON])
-	out.Example = deepcopy.Slice(in.Example)
-	out.ExternalDocs = deepcopy.Ptr(in.ExternalDocs)
-	out.Items = in.Items.DeepCopy()
-	out.MaxItems = deepcopy.Ptr(in.MaxItems)
-	out.MaxLength = deepcopy.Ptr(in.MaxLength)
-	out.MaxProperties = deepcopy.Ptr(in.MaxProperties)
 	out.Maximum = deepcopy.Ptr(in.Maximum)
-	out.MinItems = deepcopy.Ptr(in.MinItems)
-	out.MinLength = deepcopy.Ptr(in.MinLength)
-	out.MinProperties = deepcopy.Ptr(in.MinProperties)
 	out.Minimum = deepcopy.Ptr(in.Minimum)
+	out.MaxLength = deepcopy.Ptr(in.MaxLength)
+	out.MinLength = deepcopy.Ptr(in.MinLength)
+	out.MaxItems = deepcopy.Ptr(in.MaxItems)
+	out.MinItems = deepcopy.Ptr(in.MinItems)
 	out.MultipleOf = deepcopy.Ptr(in.MultipleOf)
-	out.Not = in.Not.DeepCopy()
-	out.OneOf = deepcopy.Structs(in.OneOf)
-	out.PatternProperties = deepcopy.StructMap(in.PatternProperties)
-	out.Properties = deepcopy.StructMap(in.Properties)
+	out.Enum = deepcopy.Each(in.Enum, deepcopy.Slice[JSON])
+	out.MaxProperties = deepcopy.Ptr(in.MaxProperties)
+	out.MinProperties = deepcopy.Ptr(in.MinProperties)
 	out.Required = deepcopy.Slice(in.Required)
+	out.Items = in.Items.DeepCopy()
+	out.AllOf = deepcopy.Structs(in.AllOf)
+	out.OneOf = deepcopy.Structs(in.OneOf)
+	out.AnyOf = deepcopy.Structs(in.AnyOf)
+	out.Not = in.Not.DeepCopy()
+	out.Properties = deepcopy.StructMap(in.Properties)
+	out.AdditionalProperties = in.AdditionalProperties.DeepCopy()
+	out.PatternProperties = deepcopy.StructMap(in.PatternProperties)
+	out.Dependencies = deepcopy.StructMap(in.Dependencies)
+	out.AdditionalItems = in.AdditionalItems.DeepCopy()
+	out.Definitions = deepcopy.StructMap(in.Definitions)
+	out.ExternalDocs = deepcopy.Ptr(in.ExternalDocs)
+	out.Example = deepcopy.Slice(in.Example)
+	out.XPreserveUnknownFields = deepcopy.Ptr(in.XPreserveUnknownFields)
 	out.XListMapKeys = deepcopy.Slice(in.XListMapKeys)
 	out.XListType = deepcopy.Ptr(in.XListType)
 	out.XMapType = deepcopy.Ptr(in.XMapType)
-	out.XPreserveUnknownFields = deepcopy.Ptr(in.XPreserveUnknownFields)
 	out.XValidations = deepcopy.Structs(in.XValidations)
 }
 
@@ -316,8 +316,8 @@ func (in *ServiceReference) DeepCopy() *ServiceReference {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ValidationRule) DeepCopyInto(out *ValidationRule) {
 	*out = *in
-	out.OptionalOldSelf = deepcopy.Ptr(in.OptionalOldSelf)
 	out.Reason = deepcopy.Ptr(in.Reason)
+	out.OptionalOldSelf = deepcopy.Ptr(in.OptionalOldSelf)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -333,9 +333,9 @@ func (in *ValidationRule) DeepCopy() *ValidationRule {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *WebhookClientConfig) DeepCopyInto(out *WebhookClientConfig) {
 	*out = *in
-	out.CABundle = deepcopy.Slice(in.CABundle)
-	out.Service = in.Service.DeepCopy()
 	out.URL = deepcopy.Ptr(in.URL)
+	out.Service = in.Service.DeepCopy()
+	out.CABundle = deepcopy.Slice(in.CABundle)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

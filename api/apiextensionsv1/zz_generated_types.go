@@ -12,8 +12,17 @@ import (
 
 // CustomResourceColumnDefinition specifies a column for server side printing.
 type CustomResourceColumnDefinition struct {
-	// description is a human readable description of this column.
-	Description string `json:"description,omitempty"`
+	// name is a human readable name for the column.
+	//
+	// Required.
+	Name string `json:"name"`
+
+	// type is an OpenAPI type definition for this column. See
+	// https://github.com/OAI/OpenAPI-Specification/blob/master/versions/2.0.md#data-types
+	// for details.
+	//
+	// Required.
+	Type string `json:"type"`
 
 	// format is an optional OpenAPI type definition for this column. The 'name'
 	// format is applied to the primary identifier column to assist in clients
@@ -22,16 +31,8 @@ type CustomResourceColumnDefinition struct {
 	// for details.
 	Format string `json:"format,omitempty"`
 
-	// jsonPath is a simple JSON path (i.e. with array notation) which is evaluated
-	// against each custom resource to produce the value for this column.
-	//
-	// Required.
-	JSONPath string `json:"jsonPath"`
-
-	// name is a human readable name for the column.
-	//
-	// Required.
-	Name string `json:"name"`
+	// description is a human readable description of this column.
+	Description string `json:"description,omitempty"`
 
 	// priority is an integer defining the relative importance of this column
 	// compared to others. Lower numbers are considered higher priority. Columns
@@ -39,12 +40,11 @@ type CustomResourceColumnDefinition struct {
 	// greater than 0.
 	Priority int32 `json:"priority,omitempty"`
 
-	// type is an OpenAPI type definition for this column. See
-	// https://github.com/OAI/OpenAPI-Specification/blob/master/versions/2.0.md#data-types
-	// for details.
+	// jsonPath is a simple JSON path (i.e. with array notation) which is evaluated
+	// against each custom resource to produce the value for this column.
 	//
 	// Required.
-	Type string `json:"type"`
+	JSONPath string `json:"jsonPath"`
 }
 
 // CustomResourceConversion describes how to convert different versions of a
@@ -94,9 +94,24 @@ type CustomResourceDefinition struct {
 // CustomResourceDefinitionCondition contains details for the current condition
 // of this pod.
 type CustomResourceDefinitionCondition struct {
+	// type is the type of the condition. Types include Established, NamesAccepted
+	// and Terminating.
+	//
+	// Required.
+	Type CustomResourceDefinitionConditionType `json:"type"`
+
+	// status is the status of the condition. Can be True, False, Unknown.
+	//
+	// Required.
+	Status ConditionStatus `json:"status"`
+
 	// lastTransitionTime last time the condition transitioned from one status to
 	// another.
 	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
+
+	// reason is a unique, one-word, CamelCase reason for the condition's last
+	// transition.
+	Reason string `json:"reason,omitempty"`
 
 	// message is a human-readable message indicating details about last
 	// transition.
@@ -107,21 +122,6 @@ type CustomResourceDefinitionCondition struct {
 	// but the .status.conditions[x].observedGeneration is 9, the condition is out
 	// of date with respect to the current state of the instance.
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-
-	// reason is a unique, one-word, CamelCase reason for the condition's last
-	// transition.
-	Reason string `json:"reason,omitempty"`
-
-	// status is the status of the condition. Can be True, False, Unknown.
-	//
-	// Required.
-	Status ConditionStatus `json:"status"`
-
-	// type is the type of the condition. Types include Established, NamesAccepted
-	// and Terminating.
-	//
-	// Required.
-	Type CustomResourceDefinitionConditionType `json:"type"`
 }
 
 // CustomResourceDefinitionList is a list of CustomResourceDefinition objects.
@@ -149,10 +149,22 @@ type CustomResourceDefinitionList struct {
 // CustomResourceDefinitionNames indicates the names to serve this
 // CustomResourceDefinition
 type CustomResourceDefinitionNames struct {
-	// categories is a list of grouped resources this custom resource belongs to
-	// (e.g. 'all'). This is published in API discovery documents, and used by
-	// clients to support invocations like `kubectl get all`.
-	Categories []string `json:"categories,omitempty"`
+	// plural is the plural name of the resource to serve. The custom resources are
+	// served under `/apis/<group>/<version>/.../<plural>`. Must match the name of
+	// the CustomResourceDefinition (in the form `<names.plural>.<group>`). Must be
+	// all lowercase.
+	//
+	// Required.
+	Plural string `json:"plural"`
+
+	// singular is the singular name of the resource. It must be all lowercase.
+	// Defaults to lowercased `kind`.
+	Singular string `json:"singular,omitempty"`
+
+	// shortNames are short names for the resource, exposed in API discovery
+	// documents, and used by clients to support invocations like `kubectl get
+	// <shortname>`. It must be all lowercase.
+	ShortNames []string `json:"shortNames,omitempty"`
 
 	// kind is the serialized kind of the resource. It is normally CamelCase and
 	// singular. Custom resource instances will use this value as the `kind`
@@ -165,30 +177,15 @@ type CustomResourceDefinitionNames struct {
 	// "`kind`List".
 	ListKind string `json:"listKind,omitempty"`
 
-	// plural is the plural name of the resource to serve. The custom resources are
-	// served under `/apis/<group>/<version>/.../<plural>`. Must match the name of
-	// the CustomResourceDefinition (in the form `<names.plural>.<group>`). Must be
-	// all lowercase.
-	//
-	// Required.
-	Plural string `json:"plural"`
-
-	// shortNames are short names for the resource, exposed in API discovery
-	// documents, and used by clients to support invocations like `kubectl get
-	// <shortname>`. It must be all lowercase.
-	ShortNames []string `json:"shortNames,omitempty"`
-
-	// singular is the singular name of the resource. It must be all lowercase.
-	// Defaults to lowercased `kind`.
-	Singular string `json:"singular,omitempty"`
+	// categories is a list of grouped resources this custom resource belongs to
+	// (e.g. 'all'). This is published in API discovery documents, and used by
+	// clients to support invocations like `kubectl get all`.
+	Categories []string `json:"categories,omitempty"`
 }
 
 // CustomResourceDefinitionSpec describes how a user wants their resource to
 // appear
 type CustomResourceDefinitionSpec struct {
-	// conversion defines conversion settings for the CRD.
-	Conversion *CustomResourceConversion `json:"conversion,omitempty"`
-
 	// group is the API group of the defined custom resource. The custom resources
 	// are served under `/apis/<group>/...`. Must match the name of the
 	// CustomResourceDefinition (in the form `<names.plural>.<group>`).
@@ -200,16 +197,6 @@ type CustomResourceDefinitionSpec struct {
 	//
 	// Required.
 	Names CustomResourceDefinitionNames `json:"names"`
-
-	// preserveUnknownFields indicates that object fields which are not specified
-	// in the OpenAPI schema should be preserved when persisting to storage.
-	// apiVersion, kind, metadata and known fields inside metadata are always
-	// preserved. This field is deprecated in favor of setting
-	// `x-preserve-unknown-fields` to true in
-	// `spec.versions[*].schema.openAPIV3Schema`. See
-	// https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#field-pruning
-	// for details.
-	PreserveUnknownFields bool `json:"preserveUnknownFields,omitempty"`
 
 	// scope indicates whether the defined custom resource is cluster- or
 	// namespace-scoped. Allowed values are `Cluster` and `Namespaced`.
@@ -231,21 +218,31 @@ type CustomResourceDefinitionSpec struct {
 	//
 	// Required.
 	Versions []CustomResourceDefinitionVersion `json:"versions"`
+
+	// conversion defines conversion settings for the CRD.
+	Conversion *CustomResourceConversion `json:"conversion,omitempty"`
+
+	// preserveUnknownFields indicates that object fields which are not specified
+	// in the OpenAPI schema should be preserved when persisting to storage.
+	// apiVersion, kind, metadata and known fields inside metadata are always
+	// preserved. This field is deprecated in favor of setting
+	// `x-preserve-unknown-fields` to true in
+	// `spec.versions[*].schema.openAPIV3Schema`. See
+	// https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#field-pruning
+	// for details.
+	PreserveUnknownFields bool `json:"preserveUnknownFields,omitempty"`
 }
 
 // CustomResourceDefinitionStatus indicates the state of the
 // CustomResourceDefinition
 type CustomResourceDefinitionStatus struct {
-	// acceptedNames are the names that are actually being used to serve discovery.
-	// They may be different than the names in spec.
-	AcceptedNames CustomResourceDefinitionNames `json:"acceptedNames"`
-
 	// conditions indicate state for particular aspects of a
 	// CustomResourceDefinition
 	Conditions []CustomResourceDefinitionCondition `json:"conditions" listKeys:"type"`
 
-	// The generation observed by the CRD controller.
-	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+	// acceptedNames are the names that are actually being used to serve discovery.
+	// They may be different than the names in spec.
+	AcceptedNames CustomResourceDefinitionNames `json:"acceptedNames"`
 
 	// storedVersions lists all versions of CustomResources that were ever
 	// persisted. Tracking these versions allows a migration path for stored
@@ -254,43 +251,19 @@ type CustomResourceDefinitionStatus struct {
 	// storage), and then remove the rest of the versions from this list. Versions
 	// may not be removed from `spec.versions` while they exist in this list.
 	StoredVersions []string `json:"storedVersions"`
+
+	// The generation observed by the CRD controller.
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 }
 
 // CustomResourceDefinitionVersion describes a version for CRD.
 type CustomResourceDefinitionVersion struct {
-	// additionalPrinterColumns specifies additional columns returned in Table
-	// output. See
-	// https://kubernetes.io/docs/reference/using-api/api-concepts/#receiving-resources-as-tables
-	// for details. If no columns are specified, a single column displaying the age
-	// of the custom resource is used.
-	AdditionalPrinterColumns []CustomResourceColumnDefinition `json:"additionalPrinterColumns,omitempty"`
-
-	// deprecated indicates this version of the custom resource API is deprecated.
-	// When set to true, API requests to this version receive a warning header in
-	// the server response. Defaults to false.
-	Deprecated bool `json:"deprecated,omitempty"`
-
-	// deprecationWarning overrides the default warning returned to API clients.
-	// May only be set when `deprecated` is true. The default warning indicates
-	// this version is deprecated and recommends use of the newest served version
-	// of equal or greater stability, if one exists.
-	DeprecationWarning *string `json:"deprecationWarning,omitempty"`
-
 	// name is the version name, e.g. “v1”, “v2beta1”, etc. The custom
 	// resources are served under this version at `/apis/<group>/<version>/...` if
 	// `served` is true.
 	//
 	// Required.
 	Name string `json:"name"`
-
-	// schema describes the schema used for validation, pruning, and defaulting of
-	// this version of the custom resource.
-	Schema *CustomResourceValidation `json:"schema,omitempty"`
-
-	// selectableFields specifies paths to fields that may be used as field
-	// selectors. A maximum of 8 selectable fields are allowed. See
-	// https://kubernetes.io/docs/concepts/overview/working-with-objects/field-selectors
-	SelectableFields []SelectableField `json:"selectableFields,omitempty"`
 
 	// served is a flag enabling/disabling this version from being served via REST
 	// APIs
@@ -304,26 +277,41 @@ type CustomResourceDefinitionVersion struct {
 	// Required.
 	Storage bool `json:"storage"`
 
+	// deprecated indicates this version of the custom resource API is deprecated.
+	// When set to true, API requests to this version receive a warning header in
+	// the server response. Defaults to false.
+	Deprecated bool `json:"deprecated,omitempty"`
+
+	// deprecationWarning overrides the default warning returned to API clients.
+	// May only be set when `deprecated` is true. The default warning indicates
+	// this version is deprecated and recommends use of the newest served version
+	// of equal or greater stability, if one exists.
+	DeprecationWarning *string `json:"deprecationWarning,omitempty"`
+
+	// schema describes the schema used for validation, pruning, and defaulting of
+	// this version of the custom resource.
+	Schema *CustomResourceValidation `json:"schema,omitempty"`
+
 	// subresources specify what subresources this version of the defined custom
 	// resource have.
 	Subresources *CustomResourceSubresources `json:"subresources,omitempty"`
+
+	// additionalPrinterColumns specifies additional columns returned in Table
+	// output. See
+	// https://kubernetes.io/docs/reference/using-api/api-concepts/#receiving-resources-as-tables
+	// for details. If no columns are specified, a single column displaying the age
+	// of the custom resource is used.
+	AdditionalPrinterColumns []CustomResourceColumnDefinition `json:"additionalPrinterColumns,omitempty"`
+
+	// selectableFields specifies paths to fields that may be used as field
+	// selectors. A maximum of 8 selectable fields are allowed. See
+	// https://kubernetes.io/docs/concepts/overview/working-with-objects/field-selectors
+	SelectableFields []SelectableField `json:"selectableFields,omitempty"`
 }
 
 // CustomResourceSubresourceScale defines how to serve the scale subresource
 // for CustomResources.
 type CustomResourceSubresourceScale struct {
-	// labelSelectorPath defines the JSON path inside of a custom resource that
-	// corresponds to Scale `status.selector`. Only JSON paths without the array
-	// notation are allowed. Must be a JSON Path under `.status` or `.spec`. Must
-	// be set to work with HorizontalPodAutoscaler. The field pointed by this JSON
-	// path must be a string field (not a complex selector struct) which contains a
-	// serialized label selector in string form. More info:
-	// https://kubernetes.io/docs/tasks/access-kubernetes-api/custom-resources/custom-resource-definitions#scale-subresource
-	// If there is no value under the given path in the custom resource, the
-	// `status.selector` value in the `/scale` subresource will default to the
-	// empty string.
-	LabelSelectorPath *string `json:"labelSelectorPath,omitempty"`
-
 	// specReplicasPath defines the JSON path inside of a custom resource that
 	// corresponds to Scale `spec.replicas`. Only JSON paths without the array
 	// notation are allowed. Must be a JSON Path under `.spec`. If there is no
@@ -341,6 +329,18 @@ type CustomResourceSubresourceScale struct {
 	//
 	// Required.
 	StatusReplicasPath string `json:"statusReplicasPath"`
+
+	// labelSelectorPath defines the JSON path inside of a custom resource that
+	// corresponds to Scale `status.selector`. Only JSON paths without the array
+	// notation are allowed. Must be a JSON Path under `.status` or `.spec`. Must
+	// be set to work with HorizontalPodAutoscaler. The field pointed by this JSON
+	// path must be a string field (not a complex selector struct) which contains a
+	// serialized label selector in string form. More info:
+	// https://kubernetes.io/docs/tasks/access-kubernetes-api/custom-resources/custom-resource-definitions#scale-subresource
+	// If there is no value under the given path in the custom resource, the
+	// `status.selector` value in the `/scale` subresource will default to the
+	// empty string.
+	LabelSelectorPath *string `json:"labelSelectorPath,omitempty"`
 }
 
 // CustomResourceSubresourceStatus defines how to serve the status subresource
@@ -356,16 +356,16 @@ type CustomResourceSubresourceStatus struct {
 // CustomResourceSubresources defines the status and scale subresources for
 // CustomResources.
 type CustomResourceSubresources struct {
-	// scale indicates the custom resource should serve a `/scale` subresource that
-	// returns an `autoscaling/v1` Scale object.
-	Scale *CustomResourceSubresourceScale `json:"scale,omitempty"`
-
 	// status indicates the custom resource should serve a `/status` subresource.
 	// When enabled: 1. requests to the custom resource primary endpoint ignore
 	// changes to the `status` stanza of the object. 2. requests to the custom
 	// resource `/status` subresource ignore changes to anything other than the
 	// `status` stanza of the object.
 	Status *CustomResourceSubresourceStatus `json:"status,omitempty"`
+
+	// scale indicates the custom resource should serve a `/scale` subresource that
+	// returns an `autoscaling/v1` Scale object.
+	Scale *CustomResourceSubresourceScale `json:"scale,omitempty"`
 }
 
 // CustomResourceValidation is a list of validation methods for
@@ -389,52 +389,59 @@ type JSON = metav1.RawJSON
 // JSONSchemaProps is a JSON-Schema following Specification Draft 4
 // (http://json-schema.org/).
 type JSONSchemaProps struct {
-	Ref                  *string                `json:"$ref,omitempty"`
-	Schema               JSONSchemaURL          `json:"$schema,omitempty"`
-	AdditionalItems      *JSONSchemaPropsOrBool `json:"additionalItems,omitempty"`
-	AdditionalProperties *JSONSchemaPropsOrBool `json:"additionalProperties,omitempty"`
-	AllOf                []JSONSchemaProps      `json:"allOf,omitempty"`
-	AnyOf                []JSONSchemaProps      `json:"anyOf,omitempty"`
-
-	// default is a default value for undefined object fields. Defaulting is a beta
-	// feature under the CustomResourceDefaulting feature gate. Defaulting requires
-	// spec.preserveUnknownFields to be false.
-	Default          JSON                                    `json:"default,omitempty"`
-	Definitions      map[string]JSONSchemaProps              `json:"definitions,omitempty"`
-	Dependencies     map[string]JSONSchemaPropsOrStringArray `json:"dependencies,omitempty"`
-	Description      string                                  `json:"description,omitempty"`
-	Enum             []JSON                                  `json:"enum,omitempty"`
-	Example          JSON                                    `json:"example,omitempty"`
-	ExclusiveMaximum bool                                    `json:"exclusiveMaximum,omitempty"`
-	ExclusiveMinimum bool                                    `json:"exclusiveMinimum,omitempty"`
-	ExternalDocs     *ExternalDocumentation                  `json:"externalDocs,omitempty"`
+	ID          string        `json:"id,omitempty"`
+	Schema      JSONSchemaURL `json:"$schema,omitempty"`
+	Ref         *string       `json:"$ref,omitempty"`
+	Description string        `json:"description,omitempty"`
+	Type        string        `json:"type,omitempty"`
 
 	// format is an OpenAPI v3 format string. Unknown formats are ignored. The
 	// following formats are validated:
 	//
 	// - bsonobjectid: a bson object ID, i.e. a 24 characters hex string - uri: an URI as parsed by Golang net/url.ParseRequestURI - email: an email address as parsed by Golang net/mail.ParseAddress - hostname: a valid representation for an Internet host name, as defined by RFC 1034, section 3.1 [RFC1034]. - ipv4: an IPv4 IP as parsed by Golang net.ParseIP - ipv6: an IPv6 IP as parsed by Golang net.ParseIP - cidr: a CIDR as parsed by Golang net.ParseCIDR - mac: a MAC address as parsed by Golang net.ParseMAC - uuid: an UUID that allows uppercase defined by the regex (?i)^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$ - uuid3: an UUID3 that allows uppercase defined by the regex (?i)^[0-9a-f]{8}-?[0-9a-f]{4}-?3[0-9a-f]{3}-?[0-9a-f]{4}-?[0-9a-f]{12}$ - uuid4: an UUID4 that allows uppercase defined by the regex (?i)^[0-9a-f]{8}-?[0-9a-f]{4}-?4[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$ - uuid5: an UUID5 that allows uppercase defined by the regex (?i)^[0-9a-f]{8}-?[0-9a-f]{4}-?5[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$ - isbn: an ISBN10 or ISBN13 number string like "0321751043" or "978-0321751041" - isbn10: an ISBN10 number string like "0321751043" - isbn13: an ISBN13 number string like "978-0321751041" - creditcard: a credit card number defined by the regex ^(?:4[0-9]{12}(?:[0-9]{3})?|5[1-5][0-9]{14}|6(?:011|5[0-9][0-9])[0-9]{12}|3[47][0-9]{13}|3(?:0[0-5]|[68][0-9])[0-9]{11}|(?:2131|1800|35\\d{3})\\d{11})$ with any non digit characters mixed in - ssn: a U.S. social security number following the regex ^\\d{3}[- ]?\\d{2}[- ]?\\d{4}$ - hexcolor: an hexadecimal color code like "#FFFFFF: following the regex ^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$ - rgbcolor: an RGB color code like rgb like "rgb(255,255,2559" - byte: base64 encoded binary data - password: any kind of string - date: a date string like "2006-01-02" as defined by full-date in RFC3339 - duration: a duration string like "22 ns" as parsed by Golang time.ParseDuration or compatible with Scala duration format - datetime: a date time string like "2014-12-15T19:30:20.000Z" as defined by date-time in RFC3339.
-	Format            string                     `json:"format,omitempty"`
-	ID                string                     `json:"id,omitempty"`
-	Items             *JSONSchemaPropsOrArray    `json:"items,omitempty"`
-	MaxItems          *int64                     `json:"maxItems,omitempty"`
-	MaxLength         *int64                     `json:"maxLength,omitempty"`
-	MaxProperties     *int64                     `json:"maxProperties,omitempty"`
-	Maximum           *float64                   `json:"maximum,omitempty"`
-	MinItems          *int64                     `json:"minItems,omitempty"`
-	MinLength         *int64                     `json:"minLength,omitempty"`
-	MinProperties     *int64                     `json:"minProperties,omitempty"`
-	Minimum           *float64                   `json:"minimum,omitempty"`
-	MultipleOf        *float64                   `json:"multipleOf,omitempty"`
-	Not               *JSONSchemaProps           `json:"not,omitempty"`
-	Nullable          bool                       `json:"nullable,omitempty"`
-	OneOf             []JSONSchemaProps          `json:"oneOf,omitempty"`
-	Pattern           string                     `json:"pattern,omitempty"`
-	PatternProperties map[string]JSONSchemaProps `json:"patternProperties,omitempty"`
-	Properties        map[string]JSONSchemaProps `json:"properties,omitempty"`
-	Required          []string                   `json:"required,omitempty"`
-	Title             string                     `json:"title,omitempty"`
-	Type              string                     `json:"type,omitempty"`
-	UniqueItems       bool                       `json:"uniqueItems,omitempty"`
+	Format string `json:"format,omitempty"`
+	Title  string `json:"title,omitempty"`
+
+	// default is a default value for undefined object fields. Defaulting is a beta
+	// feature under the CustomResourceDefaulting feature gate. Defaulting requires
+	// spec.preserveUnknownFields to be false.
+	Default              JSON                                    `json:"default,omitempty"`
+	Maximum              *float64                                `json:"maximum,omitempty"`
+	ExclusiveMaximum     bool                                    `json:"exclusiveMaximum,omitempty"`
+	Minimum              *float64                                `json:"minimum,omitempty"`
+	ExclusiveMinimum     bool                                    `json:"exclusiveMinimum,omitempty"`
+	MaxLength            *int64                                  `json:"maxLength,omitempty"`
+	MinLength            *int64                                  `json:"minLength,omitempty"`
+	Pattern              string                                  `json:"pattern,omitempty"`
+	MaxItems             *int64                                  `json:"maxItems,omitempty"`
+	MinItems             *int64                                  `json:"minItems,omitempty"`
+	UniqueItems          bool                                    `json:"uniqueItems,omitempty"`
+	MultipleOf           *float64                                `json:"multipleOf,omitempty"`
+	Enum                 []JSON                                  `json:"enum,omitempty"`
+	MaxProperties        *int64                                  `json:"maxProperties,omitempty"`
+	MinProperties        *int64                                  `json:"minProperties,omitempty"`
+	Required             []string                                `json:"required,omitempty"`
+	Items                *JSONSchemaPropsOrArray                 `json:"items,omitempty"`
+	AllOf                []JSONSchemaProps                       `json:"allOf,omitempty"`
+	OneOf                []JSONSchemaProps                       `json:"oneOf,omitempty"`
+	AnyOf                []JSONSchemaProps                       `json:"anyOf,omitempty"`
+	Not                  *JSONSchemaProps                        `json:"not,omitempty"`
+	Properties           map[string]JSONSchemaProps              `json:"properties,omitempty"`
+	AdditionalProperties *JSONSchemaPropsOrBool                  `json:"additionalProperties,omitempty"`
+	PatternProperties    map[string]JSONSchemaProps              `json:"patternProperties,omitempty"`
+	Dependencies         map[string]JSONSchemaPropsOrStringArray `json:"dependencies,omitempty"`
+	AdditionalItems      *JSONSchemaPropsOrBool                  `json:"additionalItems,omitempty"`
+	Definitions          map[string]JSONSchemaProps              `json:"definitions,omitempty"`
+	ExternalDocs         *ExternalDocumentation                  `json:"externalDocs,omitempty"`
+	Example              JSON                                    `json:"example,omitempty"`
+	Nullable             bool                                    `json:"nullable,omitempty"`
+
+	// x-kubernetes-preserve-unknown-fields stops the API server decoding step from
+	// pruning fields which are not specified in the validation schema. This
+	// affects fields recursively, but switches back to normal pruning behaviour if
+	// nested properties or additionalProperties are specified in the schema. This
+	// can either be true or undefined. False is forbidden.
+	XPreserveUnknownFields *bool `json:"x-kubernetes-preserve-unknown-fields,omitempty"`
 
 	// x-kubernetes-embedded-resource defines that the value is an embedded
 	// Kubernetes runtime.Object, with TypeMeta and ObjectMeta. The type must be
@@ -500,13 +507,6 @@ type JSONSchemaProps struct {
 	//      Atomic maps will be entirely replaced when updated.
 	XMapType *string `json:"x-kubernetes-map-type,omitempty"`
 
-	// x-kubernetes-preserve-unknown-fields stops the API server decoding step from
-	// pruning fields which are not specified in the validation schema. This
-	// affects fields recursively, but switches back to normal pruning behaviour if
-	// nested properties or additionalProperties are specified in the schema. This
-	// can either be true or undefined. False is forbidden.
-	XPreserveUnknownFields *bool `json:"x-kubernetes-preserve-unknown-fields,omitempty"`
-
 	// x-kubernetes-validations describes a list of validation rules written in the
 	// CEL expression language.
 	XValidations []ValidationRule `json:"x-kubernetes-validations,omitempty" listKeys:"rule"`
@@ -528,15 +528,15 @@ type SelectableField struct {
 
 // ServiceReference holds a reference to Service.legacy.k8s.io
 type ServiceReference struct {
-	// name is the name of the service. Required
-	//
-	// Required.
-	Name string `json:"name"`
-
 	// namespace is the namespace of the service. Required
 	//
 	// Required.
 	Namespace string `json:"namespace"`
+
+	// name is the name of the service. Required
+	//
+	// Required.
+	Name string `json:"name"`
 
 	// path is an optional URL path at which the webhook will be contacted.
 	Path *string `json:"path,omitempty"`
@@ -550,68 +550,6 @@ type ServiceReference struct {
 // ValidationRule describes a validation rule written in the CEL expression
 // language.
 type ValidationRule struct {
-	// fieldPath represents the field path returned when the validation fails. It
-	// must be a relative JSON path (i.e. with array notation) scoped to the
-	// location of this x-kubernetes-validations extension in the schema and refer
-	// to an existing field. e.g. when validation checks if a specific attribute
-	// `foo` under a map `testMap`, the fieldPath could be set to `.testMap.foo` If
-	// the validation checks two lists must have unique attributes, the fieldPath
-	// could be set to either of the list: e.g. `.testList` It does not support
-	// list numeric index. It supports child operation to refer to an existing
-	// field currently. Refer to [JSONPath support in
-	// Kubernetes](https://kubernetes.io/docs/reference/kubectl/jsonpath/) for more
-	// info. Numeric index of array is not supported. For field name which contains
-	// special characters, use `['specialName']` to refer the field name. e.g. for
-	// attribute `foo.34$` appears in a list `testList`, the fieldPath could be set
-	// to `.testList['foo.34$']`
-	FieldPath string `json:"fieldPath,omitempty"`
-
-	// Message represents the message displayed when validation fails. The message
-	// is required if the Rule contains line breaks. The message must not contain
-	// line breaks. If unset, the message is "failed rule: {Rule}". e.g. "must be a
-	// URL with the host matching spec.host"
-	Message string `json:"message,omitempty"`
-
-	// MessageExpression declares a CEL expression that evaluates to the validation
-	// failure message that is returned when this rule fails. Since
-	// messageExpression is used as a failure message, it must evaluate to a
-	// string. If both message and messageExpression are present on a rule, then
-	// messageExpression will be used if validation fails. If messageExpression
-	// results in a runtime error, the runtime error is logged, and the validation
-	// failure message is produced as if the messageExpression field were unset. If
-	// messageExpression evaluates to an empty string, a string with only spaces,
-	// or a string that contains line breaks, then the validation failure message
-	// will also be produced as if the messageExpression field were unset, and the
-	// fact that messageExpression produced an empty string/string with only
-	// spaces/string with line breaks will be logged. messageExpression has access
-	// to all the same variables as the rule; the only difference is the return
-	// type. Example: "x must be less than max ("+string(self.max)+")"
-	MessageExpression string `json:"messageExpression,omitempty"`
-
-	// optionalOldSelf is used to opt a transition rule into evaluation even when
-	// the object is first created, or if the old object is missing the value.
-	//
-	// When enabled `oldSelf` will be a CEL optional whose value will be `None` if
-	// there is no old value, or when the object is initially created.
-	//
-	// You may check for presence of oldSelf using `oldSelf.hasValue()` and unwrap
-	// it after checking using `oldSelf.value()`. Check the CEL documentation for
-	// Optional types for more information:
-	// https://pkg.go.dev/github.com/google/cel-go/cel#OptionalTypes
-	//
-	// May not be set unless `oldSelf` is used in `rule`.
-	OptionalOldSelf *bool `json:"optionalOldSelf,omitempty"`
-
-	// reason provides a machine-readable validation failure reason that is
-	// returned to the caller when a request fails this validation rule. The HTTP
-	// status code returned to the caller will match the reason of the reason of
-	// the first failed validation rule. The currently supported reasons are:
-	// "FieldValueInvalid", "FieldValueForbidden", "FieldValueRequired",
-	// "FieldValueDuplicate". If not set, default to use "FieldValueInvalid". All
-	// future added reasons must be accepted by clients when reading this value and
-	// unknown reasons should be treated as FieldValueInvalid.
-	Reason *FieldValueErrorReason `json:"reason,omitempty"`
-
 	// Rule represents the expression which will be evaluated by CEL. ref:
 	// https://github.com/google/cel-spec The Rule is scoped to the location of the
 	// x-kubernetes-validations extension in the schema. The `self` variable in the
@@ -685,22 +623,73 @@ type ValidationRule struct {
 	//
 	// Required.
 	Rule string `json:"rule"`
+
+	// Message represents the message displayed when validation fails. The message
+	// is required if the Rule contains line breaks. The message must not contain
+	// line breaks. If unset, the message is "failed rule: {Rule}". e.g. "must be a
+	// URL with the host matching spec.host"
+	Message string `json:"message,omitempty"`
+
+	// MessageExpression declares a CEL expression that evaluates to the validation
+	// failure message that is returned when this rule fails. Since
+	// messageExpression is used as a failure message, it must evaluate to a
+	// string. If both message and messageExpression are present on a rule, then
+	// messageExpression will be used if validation fails. If messageExpression
+	// results in a runtime error, the runtime error is logged, and the validation
+	// failure message is produced as if the messageExpression field were unset. If
+	// messageExpression evaluates to an empty string, a string with only spaces,
+	// or a string that contains line breaks, then the validation failure message
+	// will also be produced as if the messageExpression field were unset, and the
+	// fact that messageExpression produced an empty string/string with only
+	// spaces/string with line breaks will be logged. messageExpression has access
+	// to all the same variables as the rule; the only difference is the return
+	// type. Example: "x must be less than max ("+string(self.max)+")"
+	MessageExpression string `json:"messageExpression,omitempty"`
+
+	// reason provides a machine-readable validation failure reason that is
+	// returned to the caller when a request fails this validation rule. The HTTP
+	// status code returned to the caller will match the reason of the reason of
+	// the first failed validation rule. The currently supported reasons are:
+	// "FieldValueInvalid", "FieldValueForbidden", "FieldValueRequired",
+	// "FieldValueDuplicate". If not set, default to use "FieldValueInvalid". All
+	// future added reasons must be accepted by clients when reading this value and
+	// unknown reasons should be treated as FieldValueInvalid.
+	Reason *FieldValueErrorReason `json:"reason,omitempty"`
+
+	// fieldPath represents the field path returned when the validation fails. It
+	// must be a relative JSON path (i.e. with array notation) scoped to the
+	// location of this x-kubernetes-validations extension in the schema and refer
+	// to an existing field. e.g. when validation checks if a specific attribute
+	// `foo` under a map `testMap`, the fieldPath could be set to `.testMap.foo` If
+	// the validation checks two lists must have unique attributes, the fieldPath
+	// could be set to either of the list: e.g. `.testList` It does not support
+	// list numeric index. It supports child operation to refer to an existing
+	// field currently. Refer to [JSONPath support in
+	// Kubernetes](https://kubernetes.io/docs/reference/kubectl/jsonpath/) for more
+	// info. Numeric index of array is not supported. For field name which contains
+	// special characters, use `['specialName']` to refer the field name. e.g. for
+	// attribute `foo.34$` appears in a list `testList`, the fieldPath could be set
+	// to `.testList['foo.34$']`
+	FieldPath string `json:"fieldPath,omitempty"`
+
+	// optionalOldSelf is used to opt a transition rule into evaluation even when
+	// the object is first created, or if the old object is missing the value.
+	//
+	// When enabled `oldSelf` will be a CEL optional whose value will be `None` if
+	// there is no old value, or when the object is initially created.
+	//
+	// You may check for presence of oldSelf using `oldSelf.hasValue()` and unwrap
+	// it after checking using `oldSelf.value()`. Check the CEL documentation for
+	// Optional types for more information:
+	// https://pkg.go.dev/github.com/google/cel-go/cel#OptionalTypes
+	//
+	// May not be set unless `oldSelf` is used in `rule`.
+	OptionalOldSelf *bool `json:"optionalOldSelf,omitempty"`
 }
 
 // WebhookClientConfig contains the information to make a TLS connection with
 // the webhook.
 type WebhookClientConfig struct {
-	// caBundle is a PEM encoded CA bundle which will be used to validate the
-	// webhook's server certificate. If unspecified, system trust roots on the
-	// apiserver are used.
-	CABundle []byte `json:"caBundle,omitempty"`
-
-	// service is a reference to the service for this webhook. Either service or
-	// url must be specified.
-	//
-	// If the webhook is running within the cluster, then you should use `service`.
-	Service *ServiceReference `json:"service,omitempty"`
-
 	// url gives the location of the webhook, in standard URL form
 	// (`scheme://host:port/path`). Exactly one of `url` or `service` must be
 	// specified.
@@ -724,6 +713,17 @@ type WebhookClientConfig struct {
 	// Attempting to use a user or basic auth e.g. "user:password@" is not allowed.
 	// Fragments ("#...") and query parameters ("?...") are not allowed, either.
 	URL *string `json:"url,omitempty"`
+
+	// service is a reference to the service for this webhook. Either service or
+	// url must be specified.
+	//
+	// If the webhook is running within the cluster, then you should use `service`.
+	Service *ServiceReference `json:"service,omitempty"`
+
+	// caBundle is a PEM encoded CA bundle which will be used to validate the
+	// webhook's server certificate. If unspecified, system trust roots on the
+	// apiserver are used.
+	CABundle []byte `json:"caBundle,omitempty"`
 }
 
 // WebhookConversion describes how to call a conversion webhook

@@ -107,16 +107,16 @@ func (x *APIServiceCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "lastTransitionTime":
-			x.LastTransitionTime.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
-		case "reason":
-			x.Reason = r.String()
-		case "status":
-			x.Status = ConditionStatus(r.String())
 		case "type":
 			x.Type = APIServiceConditionType(r.String())
+		case "status":
+			x.Status = ConditionStatus(r.String())
+		case "lastTransitionTime":
+			x.LastTransitionTime.DecodeWire(r)
+		case "reason":
+			x.Reason = r.String()
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -128,26 +128,26 @@ func (x *APIServiceCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
-		s.WriteRaw("\"lastTransitionTime\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
-		x.LastTransitionTime.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
-	if ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
+		jsonwire.String(s, string(x.Type))
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
 		jsonwire.String(s, string(x.Status))
 	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -301,14 +301,6 @@ func (x *APIServiceSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "caBundle":
-			x.CABundle = r.Bytes()
-		case "group":
-			x.Group = r.String()
-		case "groupPriorityMinimum":
-			x.GroupPriorityMinimum = r.Int32()
-		case "insecureSkipTLSVerify":
-			x.InsecureSkipTLSVerify = r.Bool()
 		case "service":
 			if r.Null() {
 				x.Service = nil
@@ -318,8 +310,16 @@ func (x *APIServiceSpec) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Service.DecodeWire(r)
 			}
+		case "group":
+			x.Group = r.String()
 		case "version":
 			x.Version = r.String()
+		case "insecureSkipTLSVerify":
+			x.InsecureSkipTLSVerify = r.Bool()
+		case "caBundle":
+			x.CABundle = r.Bytes()
+		case "groupPriorityMinimum":
+			x.GroupPriorityMinimum = r.Int32()
 		case "versionPriority":
 			x.VersionPriority = r.Int32()
 		default:
@@ -333,30 +333,30 @@ func (x *APIServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.CABundle) != 0 || ap != nil && x.CABundle != nil {
-		s.WriteRaw("\"caBundle\":")
+	if x.Service != nil {
+		s.WriteRaw("\"service\":")
 		more = true
-		jsonwire.Bytes(s, x.CABundle)
+		x.Service.EncodeJSON(s)
 	}
 	if ap.Explicit(&x.Group) || x.Group != "" {
 		jsonwire.Key(s, &more, ",\"group\":")
 		jsonwire.String(s, x.Group)
 	}
-	if ap == nil || ap.Explicit(&x.GroupPriorityMinimum) || x.GroupPriorityMinimum != 0 {
-		jsonwire.Key(s, &more, ",\"groupPriorityMinimum\":")
-		s.WriteInt32(x.GroupPriorityMinimum)
+	if ap.Explicit(&x.Version) || x.Version != "" {
+		jsonwire.Key(s, &more, ",\"version\":")
+		jsonwire.String(s, x.Version)
 	}
 	if ap.Explicit(&x.InsecureSkipTLSVerify) || x.InsecureSkipTLSVerify {
 		jsonwire.Key(s, &more, ",\"insecureSkipTLSVerify\":")
 		s.WriteBool(x.InsecureSkipTLSVerify)
 	}
-	if x.Service != nil {
-		jsonwire.Key(s, &more, ",\"service\":")
-		x.Service.EncodeJSON(s)
+	if len(x.CABundle) != 0 || ap != nil && x.CABundle != nil {
+		jsonwire.Key(s, &more, ",\"caBundle\":")
+		jsonwire.Bytes(s, x.CABundle)
 	}
-	if ap.Explicit(&x.Version) || x.Version != "" {
-		jsonwire.Key(s, &more, ",\"version\":")
-		jsonwire.String(s, x.Version)
+	if ap == nil || ap.Explicit(&x.GroupPriorityMinimum) || x.GroupPriorityMinimum != 0 {
+		jsonwire.Key(s, &more, ",\"groupPriorityMinimum\":")
+		s.WriteInt32(x.GroupPriorityMinimum)
 	}
 	if ap == nil || ap.Explicit(&x.VersionPriority) || x.VersionPriority != 0 {
 		jsonwire.Key(s, &more, ",\"versionPriority\":")
@@ -420,10 +420,10 @@ func (x *ServiceReference) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "name":
-			x.Name = r.String()
 		case "namespace":
 			x.Namespace = r.String()
+		case "name":
+			x.Name = r.String()
 		case "port":
 			x.Port = r.Int32Ptr()
 		default:
@@ -437,14 +437,14 @@ func (x *ServiceReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Name) || x.Name != "" {
-		s.WriteRaw("\"name\":")
-		more = true
-		jsonwire.String(s, x.Name)
-	}
 	if ap.Explicit(&x.Namespace) || x.Namespace != "" {
-		jsonwire.Key(s, &more, ",\"namespace\":")
+		s.WriteRaw("\"namespace\":")
+		more = true
 		jsonwire.String(s, x.Namespace)
+	}
+	if ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
 	}
 	if x.Port != nil {
 		jsonwire.Key(s, &more, ",\"port\":")

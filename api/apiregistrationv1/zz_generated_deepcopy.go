@@ -57,8 +57,8 @@ func (in *APIServiceList) DeepCopy() *APIServiceList {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *APIServiceSpec) DeepCopyInto(out *APIServiceSpec) {
 	*out = *in
-	out.CABundle = deepcopy.Slice(in.CABundle)
 	out.Service = in.Service.DeepCopy()
+	out.CABundle = deepcopy.Slice(in.CABundle)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

@@ -37,24 +37,24 @@ type APIService struct {
 // APIServiceCondition describes the state of an APIService at a particular
 // point
 type APIServiceCondition struct {
-	// Last time the condition transitioned from one status to another.
-	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
-
-	// Human-readable message indicating details about last transition.
-	Message string `json:"message,omitempty"`
-
-	// Unique, one-word, CamelCase reason for the condition's last transition.
-	Reason string `json:"reason,omitempty"`
+	// Type is the type of the condition.
+	//
+	// Required.
+	Type APIServiceConditionType `json:"type"`
 
 	// Status is the status of the condition. Can be True, False, Unknown.
 	//
 	// Required.
 	Status ConditionStatus `json:"status"`
 
-	// Type is the type of the condition.
-	//
-	// Required.
-	Type APIServiceConditionType `json:"type"`
+	// Last time the condition transitioned from one status to another.
+	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
+
+	// Unique, one-word, CamelCase reason for the condition's last transition.
+	Reason string `json:"reason,omitempty"`
+
+	// Human-readable message indicating details about last transition.
+	Message string `json:"message,omitempty"`
 }
 
 // APIServiceList is a list of APIService objects.
@@ -83,13 +83,27 @@ type APIServiceList struct {
 // server. Only https is supported, though you are able to disable certificate
 // verification.
 type APIServiceSpec struct {
+	// Service is a reference to the service for this API server. It must
+	// communicate on port 443. If the Service is nil, that means the handling for
+	// the API groupversion is handled locally on this server. The call will simply
+	// delegate to the normal handler chain to be fulfilled.
+	Service *ServiceReference `json:"service,omitempty"`
+
+	// Group is the API group name this server hosts
+	Group string `json:"group,omitempty"`
+
+	// Version is the API version this server hosts. For example, "v1"
+	Version string `json:"version,omitempty"`
+
+	// InsecureSkipTLSVerify disables TLS certificate verification when
+	// communicating with this server. This is strongly discouraged. You should use
+	// the CABundle instead.
+	InsecureSkipTLSVerify bool `json:"insecureSkipTLSVerify,omitempty"`
+
 	// CABundle is a PEM encoded CA bundle which will be used to validate an API
 	// server's serving certificate. If unspecified, system trust roots on the
 	// apiserver are used.
 	CABundle []byte `json:"caBundle,omitempty"`
-
-	// Group is the API group name this server hosts
-	Group string `json:"group,omitempty"`
 
 	// GroupPriorityMinimum is the priority this group should have at least. Higher
 	// priority means that the group is preferred by clients over lower priority
@@ -103,20 +117,6 @@ type APIServiceSpec struct {
 	//
 	// Required.
 	GroupPriorityMinimum int32 `json:"groupPriorityMinimum"`
-
-	// InsecureSkipTLSVerify disables TLS certificate verification when
-	// communicating with this server. This is strongly discouraged. You should use
-	// the CABundle instead.
-	InsecureSkipTLSVerify bool `json:"insecureSkipTLSVerify,omitempty"`
-
-	// Service is a reference to the service for this API server. It must
-	// communicate on port 443. If the Service is nil, that means the handling for
-	// the API groupversion is handled locally on this server. The call will simply
-	// delegate to the normal handler chain to be fulfilled.
-	Service *ServiceReference `json:"service,omitempty"`
-
-	// Version is the API version this server hosts. For example, "v1"
-	Version string `json:"version,omitempty"`
 
 	// VersionPriority controls the ordering of this API version inside of its
 	// group. Must be greater than zero. The primary sort is based on
@@ -145,11 +145,11 @@ type APIServiceStatus struct {
 
 // ServiceReference holds a reference to Service.legacy.k8s.io
 type ServiceReference struct {
-	// Name is the name of the service
-	Name string `json:"name,omitempty"`
-
 	// Namespace is the namespace of the service
 	Namespace string `json:"namespace,omitempty"`
+
+	// Name is the name of the service
+	Name string `json:"name,omitempty"`
 
 	// If specified, the port on the service that hosting webhook. Default to 443
 	// for backward compatibility. `port` should be a valid port number (1-65535,

@@ -91,10 +91,10 @@ func (in *DaemonSetList) DeepCopy() *DaemonSetList {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DaemonSetSpec) DeepCopyInto(out *DaemonSetSpec) {
 	*out = *in
-	out.RevisionHistoryLimit = deepcopy.Ptr(in.RevisionHistoryLimit)
 	out.Selector = in.Selector.DeepCopy()
 	in.Template.DeepCopyInto(&out.Template)
 	in.UpdateStrategy.DeepCopyInto(&out.UpdateStrategy)
+	out.RevisionHistoryLimit = deepcopy.Ptr(in.RevisionHistoryLimit)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -191,12 +191,12 @@ func (in *DeploymentList) DeepCopy() *DeploymentList {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeploymentSpec) DeepCopyInto(out *DeploymentSpec) {
 	*out = *in
-	out.ProgressDeadlineSeconds = deepcopy.Ptr(in.ProgressDeadlineSeconds)
 	out.Replicas = deepcopy.Ptr(in.Replicas)
-	out.RevisionHistoryLimit = deepcopy.Ptr(in.RevisionHistoryLimit)
 	out.Selector = in.Selector.DeepCopy()
-	in.Strategy.DeepCopyInto(&out.Strategy)
 	in.Template.DeepCopyInto(&out.Template)
+	in.Strategy.DeepCopyInto(&out.Strategy)
+	out.RevisionHistoryLimit = deepcopy.Ptr(in.RevisionHistoryLimit)
+	out.ProgressDeadlineSeconds = deepcopy.Ptr(in.ProgressDeadlineSeconds)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -212,9 +212,9 @@ func (in *DeploymentSpec) DeepCopy() *DeploymentSpec {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeploymentStatus) DeepCopyInto(out *DeploymentStatus) {
 	*out = *in
-	out.CollisionCount = deepcopy.Ptr(in.CollisionCount)
-	out.Conditions = deepcopy.Slice(in.Conditions)
 	out.TerminatingReplicas = deepcopy.Ptr(in.TerminatingReplicas)
+	out.Conditions = deepcopy.Slice(in.Conditions)
+	out.CollisionCount = deepcopy.Ptr(in.CollisionCount)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -312,8 +312,8 @@ func (in *ReplicaSetSpec) DeepCopy() *ReplicaSetSpec {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ReplicaSetStatus) DeepCopyInto(out *ReplicaSetStatus) {
 	*out = *in
-	out.Conditions = deepcopy.Slice(in.Conditions)
 	out.TerminatingReplicas = deepcopy.Ptr(in.TerminatingReplicas)
+	out.Conditions = deepcopy.Slice(in.Conditions)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -329,8 +329,8 @@ func (in *ReplicaSetStatus) DeepCopy() *ReplicaSetStatus {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *RollingUpdateDaemonSet) DeepCopyInto(out *RollingUpdateDaemonSet) {
 	*out = *in
-	out.MaxSurge = deepcopy.Ptr(in.MaxSurge)
 	out.MaxUnavailable = deepcopy.Ptr(in.MaxUnavailable)
+	out.MaxSurge = deepcopy.Ptr(in.MaxSurge)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -346,8 +346,8 @@ func (in *RollingUpdateDaemonSet) DeepCopy() *RollingUpdateDaemonSet {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *RollingUpdateDeployment) DeepCopyInto(out *RollingUpdateDeployment) {
 	*out = *in
-	out.MaxSurge = deepcopy.Ptr(in.MaxSurge)
 	out.MaxUnavailable = deepcopy.Ptr(in.MaxUnavailable)
+	out.MaxSurge = deepcopy.Ptr(in.MaxSurge)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -363,8 +363,8 @@ func (in *RollingUpdateDeployment) DeepCopy() *RollingUpdateDeployment {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *RollingUpdateStatefulSetStrategy) DeepCopyInto(out *RollingUpdateStatefulSetStrategy) {
 	*out = *in
-	out.MaxUnavailable = deepcopy.Ptr(in.MaxUnavailable)
 	out.Partition = deepcopy.Ptr(in.Partition)
+	out.MaxUnavailable = deepcopy.Ptr(in.MaxUnavailable)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -456,14 +456,14 @@ func (in *StatefulSetPersistentVolumeClaimRetentionPolicy) DeepCopy() *StatefulS
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *StatefulSetSpec) DeepCopyInto(out *StatefulSetSpec) {
 	*out = *in
-	out.Ordinals = deepcopy.Ptr(in.Ordinals)
-	out.PersistentVolumeClaimRetentionPolicy = deepcopy.Ptr(in.PersistentVolumeClaimRetentionPolicy)
 	out.Replicas = deepcopy.Ptr(in.Replicas)
-	out.RevisionHistoryLimit = deepcopy.Ptr(in.RevisionHistoryLimit)
 	out.Selector = in.Selector.DeepCopy()
 	in.Template.DeepCopyInto(&out.Template)
-	in.UpdateStrategy.DeepCopyInto(&out.UpdateStrategy)
 	out.VolumeClaimTemplates = deepcopy.Structs(in.VolumeClaimTemplates)
+	in.UpdateStrategy.DeepCopyInto(&out.UpdateStrategy)
+	out.RevisionHistoryLimit = deepcopy.Ptr(in.RevisionHistoryLimit)
+	out.PersistentVolumeClaimRetentionPolicy = deepcopy.Ptr(in.PersistentVolumeClaimRetentionPolicy)
+	out.Ordinals = deepcopy.Ptr(in.Ordinals)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

@@ -16,10 +16,10 @@ func (x *BoundObjectReference) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "apiVersion":
-			x.APIVersion = r.String()
 		case "kind":
 			x.Kind = r.String()
+		case "apiVersion":
+			x.APIVersion = r.String()
 		case "name":
 			x.Name = r.String()
 		case "uid":
@@ -35,14 +35,14 @@ func (x *BoundObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
-		s.WriteRaw("\"apiVersion\":")
-		more = true
-		jsonwire.String(s, x.APIVersion)
-	}
 	if ap.Explicit(&x.Kind) || x.Kind != "" {
-		jsonwire.Key(s, &more, ",\"kind\":")
+		s.WriteRaw("\"kind\":")
+		more = true
 		jsonwire.String(s, x.Kind)
+	}
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
+		jsonwire.Key(s, &more, ",\"apiVersion\":")
+		jsonwire.String(s, x.APIVersion)
 	}
 	if ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
@@ -268,6 +268,19 @@ func (x *TokenRequestSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "audiences":
+			x.Audiences = r.Strings()
+		case "expirationSeconds":
+			x.ExpirationSeconds = r.Int64Ptr()
+		case "boundObjectRef":
+			if r.Null() {
+				x.BoundObjectRef = nil
+			} else {
+				if x.BoundObjectRef == nil {
+					x.BoundObjectRef = new(BoundObjectReference)
+				}
+				x.BoundObjectRef.DecodeWire(r)
+			}
 		case "attestations":
 			if r.BeginObject() {
 				m0 := make(map[string][]string)
@@ -280,19 +293,6 @@ func (x *TokenRequestSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Attestations = nil
 			}
-		case "audiences":
-			x.Audiences = r.Strings()
-		case "boundObjectRef":
-			if r.Null() {
-				x.BoundObjectRef = nil
-			} else {
-				if x.BoundObjectRef == nil {
-					x.BoundObjectRef = new(BoundObjectReference)
-				}
-				x.BoundObjectRef.DecodeWire(r)
-			}
-		case "expirationSeconds":
-			x.ExpirationSeconds = r.Int64Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -304,9 +304,40 @@ func (x *TokenRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Attestations) != 0 || ap != nil && x.Attestations != nil {
-		s.WriteRaw("\"attestations\":")
+	if ap == nil || x.Audiences != nil {
+		s.WriteRaw("\"audiences\":")
 		more = true
+		if x.Audiences == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Audiences {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Audiences[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap == nil || x.ExpirationSeconds != nil {
+		jsonwire.Key(s, &more, ",\"expirationSeconds\":")
+		if x.ExpirationSeconds == nil {
+			s.WriteNil()
+		} else {
+			s.WriteInt64(*x.ExpirationSeconds)
+		}
+	}
+	if ap == nil || x.BoundObjectRef != nil {
+		jsonwire.Key(s, &more, ",\"boundObjectRef\":")
+		if x.BoundObjectRef == nil {
+			s.WriteNil()
+		} else {
+			x.BoundObjectRef.EncodeJSON(s)
+		}
+	}
+	if len(x.Attestations) != 0 || ap != nil && x.Attestations != nil {
+		jsonwire.Key(s, &more, ",\"attestations\":")
 		if x.Attestations == nil {
 			s.WriteNil()
 		} else {
@@ -335,37 +366,6 @@ func (x *TokenRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if ap == nil || x.Audiences != nil {
-		jsonwire.Key(s, &more, ",\"audiences\":")
-		if x.Audiences == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Audiences {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.Audiences[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap == nil || x.BoundObjectRef != nil {
-		jsonwire.Key(s, &more, ",\"boundObjectRef\":")
-		if x.BoundObjectRef == nil {
-			s.WriteNil()
-		} else {
-			x.BoundObjectRef.EncodeJSON(s)
-		}
-	}
-	if ap == nil || x.ExpirationSeconds != nil {
-		jsonwire.Key(s, &more, ",\"expirationSeconds\":")
-		if x.ExpirationSeconds == nil {
-			s.WriteNil()
-		} else {
-			s.WriteInt64(*x.ExpirationSeconds)
-		}
-	}
 	s.WriteRaw("}")
 }
 
@@ -377,10 +377,10 @@ func (x *TokenRequestStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "expirationTimestamp":
-			x.ExpirationTimestamp.DecodeWire(r)
 		case "token":
 			x.Token = r.String()
+		case "expirationTimestamp":
+			x.ExpirationTimestamp.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -392,14 +392,14 @@ func (x *TokenRequestStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.ExpirationTimestamp) || !x.ExpirationTimestamp.IsZero() {
-		s.WriteRaw("\"expirationTimestamp\":")
-		more = true
-		x.ExpirationTimestamp.EncodeJSON(s)
-	}
 	if ap == nil || ap.Explicit(&x.Token) || x.Token != "" {
-		jsonwire.Key(s, &more, ",\"token\":")
+		s.WriteRaw("\"token\":")
+		more = true
 		jsonwire.String(s, x.Token)
+	}
+	if ap == nil || ap.Explicit(&x.ExpirationTimestamp) || !x.ExpirationTimestamp.IsZero() {
+		jsonwire.Key(s, &more, ",\"expirationTimestamp\":")
+		x.ExpirationTimestamp.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -503,10 +503,10 @@ func (x *TokenReviewSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "audiences":
-			x.Audiences = r.Strings()
 		case "token":
 			x.Token = r.String()
+		case "audiences":
+			x.Audiences = r.Strings()
 		default:
 			r.SkipUnknown()
 		}
@@ -518,9 +518,13 @@ func (x *TokenReviewSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Audiences) != 0 || ap != nil && x.Audiences != nil {
-		s.WriteRaw("\"audiences\":")
+	if ap.Explicit(&x.Token) || x.Token != "" {
+		s.WriteRaw("\"token\":")
 		more = true
+		jsonwire.String(s, x.Token)
+	}
+	if len(x.Audiences) != 0 || ap != nil && x.Audiences != nil {
+		jsonwire.Key(s, &more, ",\"audiences\":")
 		if x.Audiences == nil {
 			s.WriteNil()
 		} else {
@@ -533,10 +537,6 @@ func (x *TokenReviewSpec) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	if ap.Explicit(&x.Token) || x.Token != "" {
-		jsonwire.Key(s, &more, ",\"token\":")
-		jsonwire.String(s, x.Token)
 	}
 	s.WriteRaw("}")
 }
@@ -549,14 +549,14 @@ func (x *TokenReviewStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "audiences":
-			x.Audiences = r.Strings()
 		case "authenticated":
 			x.Authenticated = r.Bool()
-		case "error":
-			x.Error = r.String()
 		case "user":
 			x.User.DecodeWire(r)
+		case "audiences":
+			x.Audiences = r.Strings()
+		case "error":
+			x.Error = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -569,9 +569,18 @@ func (x *TokenReviewStatus) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if len(x.Audiences) != 0 || ap != nil && x.Audiences != nil {
-		s.WriteRaw("\"audiences\":")
+	if ap.Explicit(&x.Authenticated) || x.Authenticated {
+		s.WriteRaw("\"authenticated\":")
 		more = true
+		s.WriteBool(x.Authenticated)
+	}
+	at = jsonwire.Field(s, &more, ",\"user\":")
+	x.User.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.User)
+	}
+	if len(x.Audiences) != 0 || ap != nil && x.Audiences != nil {
+		jsonwire.Key(s, &more, ",\"audiences\":")
 		if x.Audiences == nil {
 			s.WriteNil()
 		} else {
@@ -585,18 +594,9 @@ func (x *TokenReviewStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.Authenticated) || x.Authenticated {
-		jsonwire.Key(s, &more, ",\"authenticated\":")
-		s.WriteBool(x.Authenticated)
-	}
 	if ap.Explicit(&x.Error) || x.Error != "" {
 		jsonwire.Key(s, &more, ",\"error\":")
 		jsonwire.String(s, x.Error)
-	}
-	at = jsonwire.Field(s, &more, ",\"user\":")
-	x.User.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.User)
 	}
 	s.WriteRaw("}")
 }
@@ -609,6 +609,12 @@ func (x *UserInfo) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "username":
+			x.Username = r.String()
+		case "uid":
+			x.UID = r.String()
+		case "groups":
+			x.Groups = r.Strings()
 		case "extra":
 			if r.BeginObject() {
 				m0 := make(map[string][]string)
@@ -621,12 +627,6 @@ func (x *UserInfo) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Extra = nil
 			}
-		case "groups":
-			x.Groups = r.Strings()
-		case "uid":
-			x.UID = r.String()
-		case "username":
-			x.Username = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -638,9 +638,32 @@ func (x *UserInfo) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Extra) != 0 || ap != nil && x.Extra != nil {
-		s.WriteRaw("\"extra\":")
+	if ap.Explicit(&x.Username) || x.Username != "" {
+		s.WriteRaw("\"username\":")
 		more = true
+		jsonwire.String(s, x.Username)
+	}
+	if ap.Explicit(&x.UID) || x.UID != "" {
+		jsonwire.Key(s, &more, ",\"uid\":")
+		jsonwire.String(s, x.UID)
+	}
+	if len(x.Groups) != 0 || ap != nil && x.Groups != nil {
+		jsonwire.Key(s, &more, ",\"groups\":")
+		if x.Groups == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Groups {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Groups[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.Extra) != 0 || ap != nil && x.Extra != nil {
+		jsonwire.Key(s, &more, ",\"extra\":")
 		if x.Extra == nil {
 			s.WriteNil()
 		} else {
@@ -668,29 +691,6 @@ func (x *UserInfo) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("}")
 		}
-	}
-	if len(x.Groups) != 0 || ap != nil && x.Groups != nil {
-		jsonwire.Key(s, &more, ",\"groups\":")
-		if x.Groups == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Groups {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.Groups[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap.Explicit(&x.UID) || x.UID != "" {
-		jsonwire.Key(s, &more, ",\"uid\":")
-		jsonwire.String(s, x.UID)
-	}
-	if ap.Explicit(&x.Username) || x.Username != "" {
-		jsonwire.Key(s, &more, ",\"username\":")
-		jsonwire.String(s, x.Username)
 	}
 	s.WriteRaw("}")
 }

@@ -72,10 +72,10 @@ func (in *TokenRequest) DeepCopy() *TokenRequest {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *TokenRequestSpec) DeepCopyInto(out *TokenRequestSpec) {
 	*out = *in
-	out.Attestations = deepcopy.EachMap(in.Attestations, deepcopy.Slice[[]string])
 	out.Audiences = deepcopy.Slice(in.Audiences)
-	out.BoundObjectRef = deepcopy.Ptr(in.BoundObjectRef)
 	out.ExpirationSeconds = deepcopy.Ptr(in.ExpirationSeconds)
+	out.BoundObjectRef = deepcopy.Ptr(in.BoundObjectRef)
+	out.Attestations = deepcopy.EachMap(in.Attestations, deepcopy.Slice[[]string])
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -138,8 +138,8 @@ func (in *TokenReviewSpec) DeepCopy() *TokenReviewSpec {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *TokenReviewStatus) DeepCopyInto(out *TokenReviewStatus) {
 	*out = *in
-	out.Audiences = deepcopy.Slice(in.Audiences)
 	in.User.DeepCopyInto(&out.User)
+	out.Audiences = deepcopy.Slice(in.Audiences)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -155,8 +155,8 @@ func (in *TokenReviewStatus) DeepCopy() *TokenReviewStatus {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *UserInfo) DeepCopyInto(out *UserInfo) {
 	*out = *in
-	out.Extra = deepcopy.EachMap(in.Extra, deepcopy.Slice[[]string])
 	out.Groups = deepcopy.Slice(in.Groups)
+	out.Extra = deepcopy.EachMap(in.Extra, deepcopy.Slice[[]string])
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

@@ -12,12 +12,12 @@ import (
 
 // BoundObjectReference is a reference to an object that a token is bound to.
 type BoundObjectReference struct {
-	// apiVersion is API version of the referent.
-	APIVersion string `json:"apiVersion,omitempty"`
-
 	// kind of the referent. Valid kinds are 'Pod', 'Secret', 'Node',
 	// 'ValidatingWebhookConfiguration', and 'MutatingWebhookConfiguration'.
 	Kind string `json:"kind,omitempty"`
+
+	// apiVersion is API version of the referent.
+	APIVersion string `json:"apiVersion,omitempty"`
 
 	// name of the referent.
 	Name string `json:"name,omitempty"`
@@ -83,19 +83,17 @@ type TokenRequest struct {
 
 // TokenRequestSpec contains client provided parameters of a token request.
 type TokenRequestSpec struct {
-	// attestations is a map of well-known keys to string-slice values. The values
-	// for each key have a specific semantic meaning, which is documented on the
-	// key definition. Requesters of tokens may ask the Kubernetes API Server to
-	// attest to certain claims. The API Server may perform authorization checks
-	// depending on the key of this map.
-	Attestations map[string][]string `json:"attestations,omitempty"`
-
 	// audiences are the intendend audiences of the token. A recipient of a token
 	// must identify themself with an identifier in the list of audiences of the
 	// token, and otherwise should reject the token. A token issued for multiple
 	// audiences may be used to authenticate against any of the audiences listed
 	// but implies a high degree of trust between the target audiences.
 	Audiences []string `json:"audiences"`
+
+	// expirationSeconds is the requested duration of validity of the request. The
+	// token issuer may return a token with a different validity duration so a
+	// client needs to check the 'expiration' field in a response.
+	ExpirationSeconds *int64 `json:"expirationSeconds"`
 
 	// boundObjectRef is a reference to an object that the token will be bound to.
 	// The token will only be valid for as long as the bound object exists. NOTE:
@@ -104,19 +102,21 @@ type TokenRequestSpec struct {
 	// revocation.
 	BoundObjectRef *BoundObjectReference `json:"boundObjectRef"`
 
-	// expirationSeconds is the requested duration of validity of the request. The
-	// token issuer may return a token with a different validity duration so a
-	// client needs to check the 'expiration' field in a response.
-	ExpirationSeconds *int64 `json:"expirationSeconds"`
+	// attestations is a map of well-known keys to string-slice values. The values
+	// for each key have a specific semantic meaning, which is documented on the
+	// key definition. Requesters of tokens may ask the Kubernetes API Server to
+	// attest to certain claims. The API Server may perform authorization checks
+	// depending on the key of this map.
+	Attestations map[string][]string `json:"attestations,omitempty"`
 }
 
 // TokenRequestStatus is the result of a token request.
 type TokenRequestStatus struct {
-	// expirationTimestamp is the time of expiration of the returned token.
-	ExpirationTimestamp metav1.Time `json:"expirationTimestamp"`
-
 	// token is the opaque bearer token.
 	Token string `json:"token"`
+
+	// expirationTimestamp is the time of expiration of the returned token.
+	ExpirationTimestamp metav1.Time `json:"expirationTimestamp"`
 }
 
 // TokenReview attempts to authenticate a token to a known user. Note:
@@ -149,21 +149,27 @@ type TokenReview struct {
 
 // TokenReviewSpec is a description of the token authentication request.
 type TokenReviewSpec struct {
+	// token is the opaque bearer token.
+	//
+	// Required.
+	Token string `json:"token,omitempty"`
+
 	// audiences is a list of the identifiers that the resource server presented
 	// with the token identifies as. Audience-aware token authenticators will
 	// verify that the token was intended for at least one of the audiences in this
 	// list. If no audiences are provided, the audience will default to the
 	// audience of the Kubernetes apiserver.
 	Audiences []string `json:"audiences,omitempty"`
-
-	// token is the opaque bearer token.
-	//
-	// Required.
-	Token string `json:"token,omitempty"`
 }
 
 // TokenReviewStatus is the result of the token authentication request.
 type TokenReviewStatus struct {
+	// authenticated indicates that the token was associated with a known user.
+	Authenticated bool `json:"authenticated,omitempty"`
+
+	// user is the UserInfo associated with the provided token.
+	User UserInfo `json:"user"`
+
 	// audiences are audience identifiers chosen by the authenticator that are
 	// compatible with both the TokenReview and token. An identifier is any
 	// identifier in the intersection of the TokenReviewSpec audiences and the
@@ -175,31 +181,25 @@ type TokenReviewStatus struct {
 	// audience of the Kubernetes API server.
 	Audiences []string `json:"audiences,omitempty"`
 
-	// authenticated indicates that the token was associated with a known user.
-	Authenticated bool `json:"authenticated,omitempty"`
-
 	// error indicates that the token couldn't be checked
 	Error string `json:"error,omitempty"`
-
-	// user is the UserInfo associated with the provided token.
-	User UserInfo `json:"user"`
 }
 
 // UserInfo holds the information about the user needed to implement the
 // user.Info interface.
 type UserInfo struct {
-	// extra is any additional information provided by the authenticator.
-	Extra map[string][]string `json:"extra,omitempty"`
-
-	// groups is the names of groups this user is a part of.
-	Groups []string `json:"groups,omitempty"`
+	// username is the name that uniquely identifies this user among all active
+	// users.
+	Username string `json:"username,omitempty"`
 
 	// uid is a unique value that identifies this user across time. If this user is
 	// deleted and another user by the same name is added, they will have different
 	// UIDs.
 	UID string `json:"uid,omitempty"`
 
-	// username is the name that uniquely identifies this user among all active
-	// users.
-	Username string `json:"username,omitempty"`
+	// groups is the names of groups this user is a part of.
+	Groups []string `json:"groups,omitempty"`
+
+	// extra is any additional information provided by the authenticator.
+	Extra map[string][]string `json:"extra,omitempty"`
 }

@@ -252,10 +252,10 @@ func (x *NonResourceRule) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "nonResourceURLs":
-			x.NonResourceURLs = r.Strings()
 		case "verbs":
 			x.Verbs = r.Strings()
+		case "nonResourceURLs":
+			x.NonResourceURLs = r.Strings()
 		default:
 			r.SkipUnknown()
 		}
@@ -267,24 +267,9 @@ func (x *NonResourceRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.NonResourceURLs) != 0 || ap != nil && x.NonResourceURLs != nil {
-		s.WriteRaw("\"nonResourceURLs\":")
-		more = true
-		if x.NonResourceURLs == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.NonResourceURLs {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.NonResourceURLs[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if ap == nil || x.Verbs != nil {
-		jsonwire.Key(s, &more, ",\"verbs\":")
+		s.WriteRaw("\"verbs\":")
+		more = true
 		if x.Verbs == nil {
 			s.WriteNil()
 		} else {
@@ -294,6 +279,21 @@ func (x *NonResourceRule) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				jsonwire.String(s, x.Verbs[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.NonResourceURLs) != 0 || ap != nil && x.NonResourceURLs != nil {
+		jsonwire.Key(s, &more, ",\"nonResourceURLs\":")
+		if x.NonResourceURLs == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.NonResourceURLs {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.NonResourceURLs[i0])
 			}
 			s.WriteRaw("]")
 		}
@@ -309,6 +309,20 @@ func (x *ResourceAttributes) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "namespace":
+			x.Namespace = r.String()
+		case "verb":
+			x.Verb = r.String()
+		case "group":
+			x.Group = r.String()
+		case "version":
+			x.Version = r.String()
+		case "resource":
+			x.Resource = r.String()
+		case "subresource":
+			x.Subresource = r.String()
+		case "name":
+			x.Name = r.String()
 		case "fieldSelector":
 			if r.Null() {
 				x.FieldSelector = nil
@@ -318,8 +332,6 @@ func (x *ResourceAttributes) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.FieldSelector.DecodeWire(r)
 			}
-		case "group":
-			x.Group = r.String()
 		case "labelSelector":
 			if r.Null() {
 				x.LabelSelector = nil
@@ -329,18 +341,6 @@ func (x *ResourceAttributes) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.LabelSelector.DecodeWire(r)
 			}
-		case "name":
-			x.Name = r.String()
-		case "namespace":
-			x.Namespace = r.String()
-		case "resource":
-			x.Resource = r.String()
-		case "subresource":
-			x.Subresource = r.String()
-		case "verb":
-			x.Verb = r.String()
-		case "version":
-			x.Version = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -352,26 +352,22 @@ func (x *ResourceAttributes) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.FieldSelector != nil {
-		s.WriteRaw("\"fieldSelector\":")
+	if ap.Explicit(&x.Namespace) || x.Namespace != "" {
+		s.WriteRaw("\"namespace\":")
 		more = true
-		x.FieldSelector.EncodeJSON(s)
+		jsonwire.String(s, x.Namespace)
+	}
+	if ap.Explicit(&x.Verb) || x.Verb != "" {
+		jsonwire.Key(s, &more, ",\"verb\":")
+		jsonwire.String(s, x.Verb)
 	}
 	if ap.Explicit(&x.Group) || x.Group != "" {
 		jsonwire.Key(s, &more, ",\"group\":")
 		jsonwire.String(s, x.Group)
 	}
-	if x.LabelSelector != nil {
-		jsonwire.Key(s, &more, ",\"labelSelector\":")
-		x.LabelSelector.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
-	}
-	if ap.Explicit(&x.Namespace) || x.Namespace != "" {
-		jsonwire.Key(s, &more, ",\"namespace\":")
-		jsonwire.String(s, x.Namespace)
+	if ap.Explicit(&x.Version) || x.Version != "" {
+		jsonwire.Key(s, &more, ",\"version\":")
+		jsonwire.String(s, x.Version)
 	}
 	if ap.Explicit(&x.Resource) || x.Resource != "" {
 		jsonwire.Key(s, &more, ",\"resource\":")
@@ -381,13 +377,17 @@ func (x *ResourceAttributes) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"subresource\":")
 		jsonwire.String(s, x.Subresource)
 	}
-	if ap.Explicit(&x.Verb) || x.Verb != "" {
-		jsonwire.Key(s, &more, ",\"verb\":")
-		jsonwire.String(s, x.Verb)
+	if ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
 	}
-	if ap.Explicit(&x.Version) || x.Version != "" {
-		jsonwire.Key(s, &more, ",\"version\":")
-		jsonwire.String(s, x.Version)
+	if x.FieldSelector != nil {
+		jsonwire.Key(s, &more, ",\"fieldSelector\":")
+		x.FieldSelector.EncodeJSON(s)
+	}
+	if x.LabelSelector != nil {
+		jsonwire.Key(s, &more, ",\"labelSelector\":")
+		x.LabelSelector.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -400,14 +400,14 @@ func (x *ResourceRule) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "apiGroups":
-			x.APIGroups = r.Strings()
-		case "resourceNames":
-			x.ResourceNames = r.Strings()
-		case "resources":
-			x.Resources = r.Strings()
 		case "verbs":
 			x.Verbs = r.Strings()
+		case "apiGroups":
+			x.APIGroups = r.Strings()
+		case "resources":
+			x.Resources = r.Strings()
+		case "resourceNames":
+			x.ResourceNames = r.Strings()
 		default:
 			r.SkipUnknown()
 		}
@@ -419,9 +419,24 @@ func (x *ResourceRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.APIGroups) != 0 || ap != nil && x.APIGroups != nil {
-		s.WriteRaw("\"apiGroups\":")
+	if ap == nil || x.Verbs != nil {
+		s.WriteRaw("\"verbs\":")
 		more = true
+		if x.Verbs == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Verbs {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Verbs[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.APIGroups) != 0 || ap != nil && x.APIGroups != nil {
+		jsonwire.Key(s, &more, ",\"apiGroups\":")
 		if x.APIGroups == nil {
 			s.WriteNil()
 		} else {
@@ -431,21 +446,6 @@ func (x *ResourceRule) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				jsonwire.String(s, x.APIGroups[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if len(x.ResourceNames) != 0 || ap != nil && x.ResourceNames != nil {
-		jsonwire.Key(s, &more, ",\"resourceNames\":")
-		if x.ResourceNames == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.ResourceNames {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.ResourceNames[i0])
 			}
 			s.WriteRaw("]")
 		}
@@ -465,17 +465,17 @@ func (x *ResourceRule) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap == nil || x.Verbs != nil {
-		jsonwire.Key(s, &more, ",\"verbs\":")
-		if x.Verbs == nil {
+	if len(x.ResourceNames) != 0 || ap != nil && x.ResourceNames != nil {
+		jsonwire.Key(s, &more, ",\"resourceNames\":")
+		if x.ResourceNames == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("[")
-			for i0 := range x.Verbs {
+			for i0 := range x.ResourceNames {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.Verbs[i0])
+				jsonwire.String(s, x.ResourceNames[i0])
 			}
 			s.WriteRaw("]")
 		}
@@ -582,15 +582,6 @@ func (x *SelfSubjectAccessReviewSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "nonResourceAttributes":
-			if r.Null() {
-				x.NonResourceAttributes = nil
-			} else {
-				if x.NonResourceAttributes == nil {
-					x.NonResourceAttributes = new(NonResourceAttributes)
-				}
-				x.NonResourceAttributes.DecodeWire(r)
-			}
 		case "resourceAttributes":
 			if r.Null() {
 				x.ResourceAttributes = nil
@@ -599,6 +590,15 @@ func (x *SelfSubjectAccessReviewSpec) DecodeWire(r *jsonwire.Reader) {
 					x.ResourceAttributes = new(ResourceAttributes)
 				}
 				x.ResourceAttributes.DecodeWire(r)
+			}
+		case "nonResourceAttributes":
+			if r.Null() {
+				x.NonResourceAttributes = nil
+			} else {
+				if x.NonResourceAttributes == nil {
+					x.NonResourceAttributes = new(NonResourceAttributes)
+				}
+				x.NonResourceAttributes.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -610,14 +610,14 @@ func (x *SelfSubjectAccessReviewSpec) DecodeWire(r *jsonwire.Reader) {
 func (x *SelfSubjectAccessReviewSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.NonResourceAttributes != nil {
-		s.WriteRaw("\"nonResourceAttributes\":")
-		more = true
-		x.NonResourceAttributes.EncodeJSON(s)
-	}
 	if x.ResourceAttributes != nil {
-		jsonwire.Key(s, &more, ",\"resourceAttributes\":")
+		s.WriteRaw("\"resourceAttributes\":")
+		more = true
 		x.ResourceAttributes.EncodeJSON(s)
+	}
+	if x.NonResourceAttributes != nil {
+		jsonwire.Key(s, &more, ",\"nonResourceAttributes\":")
+		x.NonResourceAttributes.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -839,6 +839,28 @@ func (x *SubjectAccessReviewSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "resourceAttributes":
+			if r.Null() {
+				x.ResourceAttributes = nil
+			} else {
+				if x.ResourceAttributes == nil {
+					x.ResourceAttributes = new(ResourceAttributes)
+				}
+				x.ResourceAttributes.DecodeWire(r)
+			}
+		case "nonResourceAttributes":
+			if r.Null() {
+				x.NonResourceAttributes = nil
+			} else {
+				if x.NonResourceAttributes == nil {
+					x.NonResourceAttributes = new(NonResourceAttributes)
+				}
+				x.NonResourceAttributes.DecodeWire(r)
+			}
+		case "user":
+			x.User = r.String()
+		case "groups":
+			x.Groups = r.Strings()
 		case "extra":
 			if r.BeginObject() {
 				m0 := make(map[string][]string)
@@ -851,30 +873,8 @@ func (x *SubjectAccessReviewSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Extra = nil
 			}
-		case "groups":
-			x.Groups = r.Strings()
-		case "nonResourceAttributes":
-			if r.Null() {
-				x.NonResourceAttributes = nil
-			} else {
-				if x.NonResourceAttributes == nil {
-					x.NonResourceAttributes = new(NonResourceAttributes)
-				}
-				x.NonResourceAttributes.DecodeWire(r)
-			}
-		case "resourceAttributes":
-			if r.Null() {
-				x.ResourceAttributes = nil
-			} else {
-				if x.ResourceAttributes == nil {
-					x.ResourceAttributes = new(ResourceAttributes)
-				}
-				x.ResourceAttributes.DecodeWire(r)
-			}
 		case "uid":
 			x.UID = r.String()
-		case "user":
-			x.User = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -886,9 +886,36 @@ func (x *SubjectAccessReviewSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Extra) != 0 || ap != nil && x.Extra != nil {
-		s.WriteRaw("\"extra\":")
+	if x.ResourceAttributes != nil {
+		s.WriteRaw("\"resourceAttributes\":")
 		more = true
+		x.ResourceAttributes.EncodeJSON(s)
+	}
+	if x.NonResourceAttributes != nil {
+		jsonwire.Key(s, &more, ",\"nonResourceAttributes\":")
+		x.NonResourceAttributes.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.User) || x.User != "" {
+		jsonwire.Key(s, &more, ",\"user\":")
+		jsonwire.String(s, x.User)
+	}
+	if len(x.Groups) != 0 || ap != nil && x.Groups != nil {
+		jsonwire.Key(s, &more, ",\"groups\":")
+		if x.Groups == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Groups {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Groups[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.Extra) != 0 || ap != nil && x.Extra != nil {
+		jsonwire.Key(s, &more, ",\"extra\":")
 		if x.Extra == nil {
 			s.WriteNil()
 		} else {
@@ -917,36 +944,9 @@ func (x *SubjectAccessReviewSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Groups) != 0 || ap != nil && x.Groups != nil {
-		jsonwire.Key(s, &more, ",\"groups\":")
-		if x.Groups == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Groups {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.Groups[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if x.NonResourceAttributes != nil {
-		jsonwire.Key(s, &more, ",\"nonResourceAttributes\":")
-		x.NonResourceAttributes.EncodeJSON(s)
-	}
-	if x.ResourceAttributes != nil {
-		jsonwire.Key(s, &more, ",\"resourceAttributes\":")
-		x.ResourceAttributes.EncodeJSON(s)
-	}
 	if ap.Explicit(&x.UID) || x.UID != "" {
 		jsonwire.Key(s, &more, ",\"uid\":")
 		jsonwire.String(s, x.UID)
-	}
-	if ap.Explicit(&x.User) || x.User != "" {
-		jsonwire.Key(s, &more, ",\"user\":")
-		jsonwire.String(s, x.User)
 	}
 	s.WriteRaw("}")
 }
@@ -963,10 +963,10 @@ func (x *SubjectAccessReviewStatus) DecodeWire(r *jsonwire.Reader) {
 			x.Allowed = r.Bool()
 		case "denied":
 			x.Denied = r.Bool()
-		case "evaluationError":
-			x.EvaluationError = r.String()
 		case "reason":
 			x.Reason = r.String()
+		case "evaluationError":
+			x.EvaluationError = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -987,13 +987,13 @@ func (x *SubjectAccessReviewStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"denied\":")
 		s.WriteBool(x.Denied)
 	}
-	if ap.Explicit(&x.EvaluationError) || x.EvaluationError != "" {
-		jsonwire.Key(s, &more, ",\"evaluationError\":")
-		jsonwire.String(s, x.EvaluationError)
-	}
 	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
+	}
+	if ap.Explicit(&x.EvaluationError) || x.EvaluationError != "" {
+		jsonwire.Key(s, &more, ",\"evaluationError\":")
+		jsonwire.String(s, x.EvaluationError)
 	}
 	s.WriteRaw("}")
 }
@@ -1006,21 +1006,6 @@ func (x *SubjectRulesReviewStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "evaluationError":
-			x.EvaluationError = r.String()
-		case "incomplete":
-			x.Incomplete = r.Bool()
-		case "nonResourceRules":
-			if r.BeginArray() {
-				sl0 := make([]NonResourceRule, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, NonResourceRule{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.NonResourceRules = sl0
-			} else {
-				x.NonResourceRules = nil
-			}
 		case "resourceRules":
 			if r.BeginArray() {
 				sl0 := make([]ResourceRule, 0, r.Count())
@@ -1032,6 +1017,21 @@ func (x *SubjectRulesReviewStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.ResourceRules = nil
 			}
+		case "nonResourceRules":
+			if r.BeginArray() {
+				sl0 := make([]NonResourceRule, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, NonResourceRule{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.NonResourceRules = sl0
+			} else {
+				x.NonResourceRules = nil
+			}
+		case "incomplete":
+			x.Incomplete = r.Bool()
+		case "evaluationError":
+			x.EvaluationError = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -1043,14 +1043,21 @@ func (x *SubjectRulesReviewStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.EvaluationError) || x.EvaluationError != "" {
-		s.WriteRaw("\"evaluationError\":")
+	if ap == nil || x.ResourceRules != nil {
+		s.WriteRaw("\"resourceRules\":")
 		more = true
-		jsonwire.String(s, x.EvaluationError)
-	}
-	if ap == nil || ap.Explicit(&x.Incomplete) || x.Incomplete {
-		jsonwire.Key(s, &more, ",\"incomplete\":")
-		s.WriteBool(x.Incomplete)
+		if x.ResourceRules == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ResourceRules {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.ResourceRules[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
 	}
 	if ap == nil || x.NonResourceRules != nil {
 		jsonwire.Key(s, &more, ",\"nonResourceRules\":")
@@ -1067,20 +1074,13 @@ func (x *SubjectRulesReviewStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap == nil || x.ResourceRules != nil {
-		jsonwire.Key(s, &more, ",\"resourceRules\":")
-		if x.ResourceRules == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.ResourceRules {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.ResourceRules[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
+	if ap == nil || ap.Explicit(&x.Incomplete) || x.Incomplete {
+		jsonwire.Key(s, &more, ",\"incomplete\":")
+		s.WriteBool(x.Incomplete)
+	}
+	if ap.Explicit(&x.EvaluationError) || x.EvaluationError != "" {
+		jsonwire.Key(s, &more, ",\"evaluationError\":")
+		jsonwire.String(s, x.EvaluationError)
 	}
 	s.WriteRaw("}")
 }

@@ -71,8 +71,8 @@ func (in *NonResourceAttributes) DeepCopy() *NonResourceAttributes {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NonResourceRule) DeepCopyInto(out *NonResourceRule) {
 	*out = *in
-	out.NonResourceURLs = deepcopy.Slice(in.NonResourceURLs)
 	out.Verbs = deepcopy.Slice(in.Verbs)
+	out.NonResourceURLs = deepcopy.Slice(in.NonResourceURLs)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -105,10 +105,10 @@ func (in *ResourceAttributes) DeepCopy() *ResourceAttributes {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ResourceRule) DeepCopyInto(out *ResourceRule) {
 	*out = *in
-	out.APIGroups = deepcopy.Slice(in.APIGroups)
-	out.ResourceNames = deepcopy.Slice(in.ResourceNames)
-	out.Resources = deepcopy.Slice(in.Resources)
 	out.Verbs = deepcopy.Slice(in.Verbs)
+	out.APIGroups = deepcopy.Slice(in.APIGroups)
+	out.Resources = deepcopy.Slice(in.Resources)
+	out.ResourceNames = deepcopy.Slice(in.ResourceNames)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -141,8 +141,8 @@ func (in *SelfSubjectAccessReview) DeepCopy() *SelfSubjectAccessReview {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *SelfSubjectAccessReviewSpec) DeepCopyInto(out *SelfSubjectAccessReviewSpec) {
 	*out = *in
-	out.NonResourceAttributes = deepcopy.Ptr(in.NonResourceAttributes)
 	out.ResourceAttributes = in.ResourceAttributes.DeepCopy()
+	out.NonResourceAttributes = deepcopy.Ptr(in.NonResourceAttributes)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -205,10 +205,10 @@ func (in *SubjectAccessReview) DeepCopy() *SubjectAccessReview {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *SubjectAccessReviewSpec) DeepCopyInto(out *SubjectAccessReviewSpec) {
 	*out = *in
-	out.Extra = deepcopy.EachMap(in.Extra, deepcopy.Slice[[]string])
-	out.Groups = deepcopy.Slice(in.Groups)
-	out.NonResourceAttributes = deepcopy.Ptr(in.NonResourceAttributes)
 	out.ResourceAttributes = in.ResourceAttributes.DeepCopy()
+	out.NonResourceAttributes = deepcopy.Ptr(in.NonResourceAttributes)
+	out.Groups = deepcopy.Slice(in.Groups)
+	out.Extra = deepcopy.EachMap(in.Extra, deepcopy.Slice[[]string])
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -237,8 +237,8 @@ func (in *SubjectAccessReviewStatus) DeepCopy() *SubjectAccessReviewStatus {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *SubjectRulesReviewStatus) DeepCopyInto(out *SubjectRulesReviewStatus) {
 	*out = *in
-	out.NonResourceRules = deepcopy.Structs(in.NonResourceRules)
 	out.ResourceRules = deepcopy.Structs(in.ResourceRules)
+	out.NonResourceRules = deepcopy.Structs(in.NonResourceRules)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

@@ -111,35 +111,20 @@ type NonResourceAttributes struct {
 
 // NonResourceRule holds information that describes a rule for the non-resource
 type NonResourceRule struct {
-	// nonResourceURLs is a set of partial urls that a user should have access to.
-	// *s are allowed, but only as the full, final step in the path. "*" means all.
-	NonResourceURLs []string `json:"nonResourceURLs,omitempty"`
-
 	// verbs is a list of kubernetes non-resource API verbs, like: get, post, put,
 	// delete, patch, head, options. "*" means all.
 	//
 	// Required.
 	Verbs []string `json:"verbs"`
+
+	// nonResourceURLs is a set of partial urls that a user should have access to.
+	// *s are allowed, but only as the full, final step in the path. "*" means all.
+	NonResourceURLs []string `json:"nonResourceURLs,omitempty"`
 }
 
 // ResourceAttributes includes the authorization attributes available for
 // resource requests to the Authorizer interface
 type ResourceAttributes struct {
-	// fieldSelector describes the limitation on access based on field. It can only
-	// limit access, not broaden it.
-	FieldSelector *FieldSelectorAttributes `json:"fieldSelector,omitempty"`
-
-	// group is the API Group of the Resource. "*" means all.
-	Group string `json:"group,omitempty"`
-
-	// labelSelector describes the limitation on access based on labels. It can
-	// only limit access, not broaden it.
-	LabelSelector *LabelSelectorAttributes `json:"labelSelector,omitempty"`
-
-	// name is the name of the resource being requested for a "get" or deleted for
-	// a "delete". "" (empty) means all.
-	Name string `json:"name,omitempty"`
-
 	// namespace is the namespace of the action being requested. Currently, there
 	// is no distinction between no namespace and all namespaces "" (empty) is
 	// defaulted for LocalSubjectAccessReviews "" (empty) is empty for
@@ -147,43 +132,58 @@ type ResourceAttributes struct {
 	// resources from a SubjectAccessReview or SelfSubjectAccessReview
 	Namespace string `json:"namespace,omitempty"`
 
+	// verb is a kubernetes resource API verb, like: get, list, watch, create,
+	// update, delete, proxy. "*" means all.
+	Verb string `json:"verb,omitempty"`
+
+	// group is the API Group of the Resource. "*" means all.
+	Group string `json:"group,omitempty"`
+
+	// version is the API Version of the Resource. "*" means all.
+	Version string `json:"version,omitempty"`
+
 	// resource is one of the existing resource types. "*" means all.
 	Resource string `json:"resource,omitempty"`
 
 	// subresource is one of the existing resource types. "" means none.
 	Subresource string `json:"subresource,omitempty"`
 
-	// verb is a kubernetes resource API verb, like: get, list, watch, create,
-	// update, delete, proxy. "*" means all.
-	Verb string `json:"verb,omitempty"`
+	// name is the name of the resource being requested for a "get" or deleted for
+	// a "delete". "" (empty) means all.
+	Name string `json:"name,omitempty"`
 
-	// version is the API Version of the Resource. "*" means all.
-	Version string `json:"version,omitempty"`
+	// fieldSelector describes the limitation on access based on field. It can only
+	// limit access, not broaden it.
+	FieldSelector *FieldSelectorAttributes `json:"fieldSelector,omitempty"`
+
+	// labelSelector describes the limitation on access based on labels. It can
+	// only limit access, not broaden it.
+	LabelSelector *LabelSelectorAttributes `json:"labelSelector,omitempty"`
 }
 
 // ResourceRule is the list of actions the subject is allowed to perform on
 // resources. The list ordering isn't significant, may contain duplicates, and
 // possibly be incomplete.
 type ResourceRule struct {
+	// verbs is a list of kubernetes resource API verbs, like: get, list, watch,
+	// create, update, delete, proxy. "*" means all.
+	//
+	// Required.
+	Verbs []string `json:"verbs"`
+
 	// apiGroups is the name of the APIGroup that contains the resources. If
 	// multiple API groups are specified, any action requested against one of the
 	// enumerated resources in any API group will be allowed. "*" means all.
 	APIGroups []string `json:"apiGroups,omitempty"`
-
-	// resourceNames is an optional white list of names that the rule applies to.
-	// An empty set means that everything is allowed. "*" means all.
-	ResourceNames []string `json:"resourceNames,omitempty"`
 
 	// resources is a list of resources this rule applies to. "*" means all in the
 	// specified apiGroups.
 	//  "*/foo" represents the subresource 'foo' for all resources in the specified apiGroups.
 	Resources []string `json:"resources,omitempty"`
 
-	// verbs is a list of kubernetes resource API verbs, like: get, list, watch,
-	// create, update, delete, proxy. "*" means all.
-	//
-	// Required.
-	Verbs []string `json:"verbs"`
+	// resourceNames is an optional white list of names that the rule applies to.
+	// An empty set means that everything is allowed. "*" means all.
+	ResourceNames []string `json:"resourceNames,omitempty"`
 }
 
 // SelfSubjectAccessReview checks whether or the current user can perform an
@@ -219,12 +219,12 @@ type SelfSubjectAccessReview struct {
 // SelfSubjectAccessReviewSpec is a description of the access request. Exactly
 // one of resourceAttributes and nonResourceAttributes must be set
 type SelfSubjectAccessReviewSpec struct {
+	// resourceAttributes describes information for a resource access request
+	ResourceAttributes *ResourceAttributes `json:"resourceAttributes,omitempty"`
+
 	// nonResourceAttributes describes information for a non-resource access
 	// request
 	NonResourceAttributes *NonResourceAttributes `json:"nonResourceAttributes,omitempty"`
-
-	// resourceAttributes describes information for a resource access request
-	ResourceAttributes *ResourceAttributes `json:"resourceAttributes,omitempty"`
 }
 
 // SelfSubjectRulesReview enumerates the set of actions the current user can
@@ -299,26 +299,26 @@ type SubjectAccessReview struct {
 // SubjectAccessReviewSpec is a description of the access request. Exactly one
 // of resourceAttributes and nonResourceAttributes must be set
 type SubjectAccessReviewSpec struct {
-	// extra corresponds to the user.Info.GetExtra() method from the authenticator.
-	// Since that is input to the authorizer it needs a reflection here.
-	Extra map[string][]string `json:"extra,omitempty"`
-
-	// groups is the groups you're testing for.
-	Groups []string `json:"groups,omitempty"`
+	// resourceAttributes describes information for a resource access request
+	ResourceAttributes *ResourceAttributes `json:"resourceAttributes,omitempty"`
 
 	// nonResourceAttributes describes information for a non-resource access
 	// request
 	NonResourceAttributes *NonResourceAttributes `json:"nonResourceAttributes,omitempty"`
 
-	// resourceAttributes describes information for a resource access request
-	ResourceAttributes *ResourceAttributes `json:"resourceAttributes,omitempty"`
-
-	// uid information about the requesting user.
-	UID string `json:"uid,omitempty"`
-
 	// user is the user you're testing for. If you specify "User" but not "Groups",
 	// then is it interpreted as "What if User were not a member of any groups
 	User string `json:"user,omitempty"`
+
+	// groups is the groups you're testing for.
+	Groups []string `json:"groups,omitempty"`
+
+	// extra corresponds to the user.Info.GetExtra() method from the authenticator.
+	// Since that is input to the authorizer it needs a reflection here.
+	Extra map[string][]string `json:"extra,omitempty"`
+
+	// uid information about the requesting user.
+	UID string `json:"uid,omitempty"`
 }
 
 // SubjectAccessReviewStatus
@@ -334,15 +334,15 @@ type SubjectAccessReviewStatus struct {
 	// Allowed is true.
 	Denied bool `json:"denied,omitempty"`
 
+	// reason is optional. It indicates why a request was allowed or denied.
+	Reason string `json:"reason,omitempty"`
+
 	// evaluationError is an indication that some error occurred during the
 	// authorization check. It is entirely possible to get an error and be able to
 	// continue determine authorization status in spite of it. For instance, RBAC
 	// can be missing a role, but enough roles are still present and bound to
 	// reason about the request.
 	EvaluationError string `json:"evaluationError,omitempty"`
-
-	// reason is optional. It indicates why a request was allowed or denied.
-	Reason string `json:"reason,omitempty"`
 }
 
 // SubjectRulesReviewStatus contains the result of a rules check. This check
@@ -351,18 +351,12 @@ type SubjectAccessReviewStatus struct {
 // authorization rules are additive, if a rule appears in a list it's safe to
 // assume the subject has that permission, even if that list is incomplete.
 type SubjectRulesReviewStatus struct {
-	// evaluationError can appear in combination with Rules. It indicates an error
-	// occurred during rule evaluation, such as an authorizer that doesn't support
-	// rule evaluation, and that ResourceRules and/or NonResourceRules may be
-	// incomplete.
-	EvaluationError string `json:"evaluationError,omitempty"`
-
-	// incomplete is true when the rules returned by this call are incomplete. This
-	// is most commonly encountered when an authorizer, such as an external
-	// authorizer, doesn't support rules evaluation.
+	// resourceRules is the list of actions the subject is allowed to perform on
+	// resources. The list ordering isn't significant, may contain duplicates, and
+	// possibly be incomplete.
 	//
 	// Required.
-	Incomplete bool `json:"incomplete"`
+	ResourceRules []ResourceRule `json:"resourceRules"`
 
 	// nonResourceRules is the list of actions the subject is allowed to perform on
 	// non-resources. The list ordering isn't significant, may contain duplicates,
@@ -371,10 +365,16 @@ type SubjectRulesReviewStatus struct {
 	// Required.
 	NonResourceRules []NonResourceRule `json:"nonResourceRules"`
 
-	// resourceRules is the list of actions the subject is allowed to perform on
-	// resources. The list ordering isn't significant, may contain duplicates, and
-	// possibly be incomplete.
+	// incomplete is true when the rules returned by this call are incomplete. This
+	// is most commonly encountered when an authorizer, such as an external
+	// authorizer, doesn't support rules evaluation.
 	//
 	// Required.
-	ResourceRules []ResourceRule `json:"resourceRules"`
+	Incomplete bool `json:"incomplete"`
+
+	// evaluationError can appear in combination with Rules. It indicates an error
+	// occurred during rule evaluation, such as an authorizer that doesn't support
+	// rule evaluation, and that ResourceRules and/or NonResourceRules may be
+	// incomplete.
+	EvaluationError string `json:"evaluationError,omitempty"`
 }

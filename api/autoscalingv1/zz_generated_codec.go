@@ -16,12 +16,12 @@ func (x *CrossVersionObjectReference) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "apiVersion":
-			x.APIVersion = r.String()
 		case "kind":
 			x.Kind = r.String()
 		case "name":
 			x.Name = r.String()
+		case "apiVersion":
+			x.APIVersion = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -33,18 +33,18 @@ func (x *CrossVersionObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
-		s.WriteRaw("\"apiVersion\":")
-		more = true
-		jsonwire.String(s, x.APIVersion)
-	}
 	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
-		jsonwire.Key(s, &more, ",\"kind\":")
+		s.WriteRaw("\"kind\":")
+		more = true
 		jsonwire.String(s, x.Kind)
 	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
+		jsonwire.Key(s, &more, ",\"apiVersion\":")
+		jsonwire.String(s, x.APIVersion)
 	}
 	s.WriteRaw("}")
 }
@@ -289,12 +289,12 @@ func (x *HorizontalPodAutoscalerSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "maxReplicas":
-			x.MaxReplicas = r.Int32()
-		case "minReplicas":
-			x.MinReplicas = r.Int32Ptr()
 		case "scaleTargetRef":
 			x.ScaleTargetRef.DecodeWire(r)
+		case "minReplicas":
+			x.MinReplicas = r.Int32Ptr()
+		case "maxReplicas":
+			x.MaxReplicas = r.Int32()
 		case "targetCPUUtilizationPercentage":
 			x.TargetCPUUtilizationPercentage = r.Int32Ptr()
 		default:
@@ -309,19 +309,18 @@ func (x *HorizontalPodAutoscalerSpec) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if ap == nil || ap.Explicit(&x.MaxReplicas) || x.MaxReplicas != 0 {
-		s.WriteRaw("\"maxReplicas\":")
-		more = true
-		s.WriteInt32(x.MaxReplicas)
+	at = jsonwire.Field(s, &more, ",\"scaleTargetRef\":")
+	x.ScaleTargetRef.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ScaleTargetRef)
 	}
 	if x.MinReplicas != nil {
 		jsonwire.Key(s, &more, ",\"minReplicas\":")
 		s.WriteInt32(*x.MinReplicas)
 	}
-	at = jsonwire.Field(s, &more, ",\"scaleTargetRef\":")
-	x.ScaleTargetRef.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.ScaleTargetRef)
+	if ap == nil || ap.Explicit(&x.MaxReplicas) || x.MaxReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"maxReplicas\":")
+		s.WriteInt32(x.MaxReplicas)
 	}
 	if x.TargetCPUUtilizationPercentage != nil {
 		jsonwire.Key(s, &more, ",\"targetCPUUtilizationPercentage\":")
@@ -338,12 +337,8 @@ func (x *HorizontalPodAutoscalerStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "currentCPUUtilizationPercentage":
-			x.CurrentCPUUtilizationPercentage = r.Int32Ptr()
-		case "currentReplicas":
-			x.CurrentReplicas = r.Int32()
-		case "desiredReplicas":
-			x.DesiredReplicas = r.Int32()
+		case "observedGeneration":
+			x.ObservedGeneration = r.Int64Ptr()
 		case "lastScaleTime":
 			if r.Null() {
 				x.LastScaleTime = nil
@@ -353,8 +348,12 @@ func (x *HorizontalPodAutoscalerStatus) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.LastScaleTime.DecodeWire(r)
 			}
-		case "observedGeneration":
-			x.ObservedGeneration = r.Int64Ptr()
+		case "currentReplicas":
+			x.CurrentReplicas = r.Int32()
+		case "desiredReplicas":
+			x.DesiredReplicas = r.Int32()
+		case "currentCPUUtilizationPercentage":
+			x.CurrentCPUUtilizationPercentage = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -366,10 +365,14 @@ func (x *HorizontalPodAutoscalerStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.CurrentCPUUtilizationPercentage != nil {
-		s.WriteRaw("\"currentCPUUtilizationPercentage\":")
+	if x.ObservedGeneration != nil {
+		s.WriteRaw("\"observedGeneration\":")
 		more = true
-		s.WriteInt32(*x.CurrentCPUUtilizationPercentage)
+		s.WriteInt64(*x.ObservedGeneration)
+	}
+	if x.LastScaleTime != nil {
+		jsonwire.Key(s, &more, ",\"lastScaleTime\":")
+		x.LastScaleTime.EncodeJSON(s)
 	}
 	if ap == nil || ap.Explicit(&x.CurrentReplicas) || x.CurrentReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"currentReplicas\":")
@@ -379,13 +382,9 @@ func (x *HorizontalPodAutoscalerStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"desiredReplicas\":")
 		s.WriteInt32(x.DesiredReplicas)
 	}
-	if x.LastScaleTime != nil {
-		jsonwire.Key(s, &more, ",\"lastScaleTime\":")
-		x.LastScaleTime.EncodeJSON(s)
-	}
-	if x.ObservedGeneration != nil {
-		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(*x.ObservedGeneration)
+	if x.CurrentCPUUtilizationPercentage != nil {
+		jsonwire.Key(s, &more, ",\"currentCPUUtilizationPercentage\":")
+		s.WriteInt32(*x.CurrentCPUUtilizationPercentage)
 	}
 	s.WriteRaw("}")
 }

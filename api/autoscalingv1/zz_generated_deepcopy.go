@@ -74,9 +74,9 @@ func (in *HorizontalPodAutoscalerSpec) DeepCopy() *HorizontalPodAutoscalerSpec {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *HorizontalPodAutoscalerStatus) DeepCopyInto(out *HorizontalPodAutoscalerStatus) {
 	*out = *in
-	out.CurrentCPUUtilizationPercentage = deepcopy.Ptr(in.CurrentCPUUtilizationPercentage)
-	out.LastScaleTime = deepcopy.Ptr(in.LastScaleTime)
 	out.ObservedGeneration = deepcopy.Ptr(in.ObservedGeneration)
+	out.LastScaleTime = deepcopy.Ptr(in.LastScaleTime)
+	out.CurrentCPUUtilizationPercentage = deepcopy.Ptr(in.CurrentCPUUtilizationPercentage)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

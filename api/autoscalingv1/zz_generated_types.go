@@ -13,9 +13,6 @@ import (
 // CrossVersionObjectReference contains enough information to let you identify
 // the referred resource.
 type CrossVersionObjectReference struct {
-	// apiVersion is the API version of the referent
-	APIVersion string `json:"apiVersion,omitempty"`
-
 	// kind is the kind of the referent; More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
 	//
@@ -27,6 +24,9 @@ type CrossVersionObjectReference struct {
 	//
 	// Required.
 	Name string `json:"name"`
+
+	// apiVersion is the API version of the referent
+	APIVersion string `json:"apiVersion,omitempty"`
 }
 
 // configuration of a horizontal pod autoscaler.
@@ -78,11 +78,12 @@ type HorizontalPodAutoscalerList struct {
 
 // specification of a horizontal pod autoscaler.
 type HorizontalPodAutoscalerSpec struct {
-	// maxReplicas is the upper limit for the number of pods that can be set by the
-	// autoscaler; cannot be smaller than MinReplicas.
+	// scaleTargetRef is the reference to scaled resource; horizontal pod
+	// autoscaler will learn the current resource consumption and will set the
+	// desired number of pods by using its Scale subresource.
 	//
 	// Required.
-	MaxReplicas int32 `json:"maxReplicas"`
+	ScaleTargetRef CrossVersionObjectReference `json:"scaleTargetRef"`
 
 	// minReplicas is the lower limit for the number of replicas to which the
 	// autoscaler can scale down. It defaults to 1 pod. minReplicas is allowed to
@@ -91,12 +92,11 @@ type HorizontalPodAutoscalerSpec struct {
 	// least one metric value is available.
 	MinReplicas *int32 `json:"minReplicas,omitempty"`
 
-	// scaleTargetRef is the reference to scaled resource; horizontal pod
-	// autoscaler will learn the current resource consumption and will set the
-	// desired number of pods by using its Scale subresource.
+	// maxReplicas is the upper limit for the number of pods that can be set by the
+	// autoscaler; cannot be smaller than MinReplicas.
 	//
 	// Required.
-	ScaleTargetRef CrossVersionObjectReference `json:"scaleTargetRef"`
+	MaxReplicas int32 `json:"maxReplicas"`
 
 	// targetCPUUtilizationPercentage is the target average CPU utilization
 	// (represented as a percentage of requested CPU) over all the pods; if not
@@ -106,10 +106,14 @@ type HorizontalPodAutoscalerSpec struct {
 
 // current status of a horizontal pod autoscaler
 type HorizontalPodAutoscalerStatus struct {
-	// currentCPUUtilizationPercentage is the current average CPU utilization over
-	// all pods, represented as a percentage of requested CPU, e.g. 70 means that
-	// an average pod is using now 70% of its requested CPU.
-	CurrentCPUUtilizationPercentage *int32 `json:"currentCPUUtilizationPercentage,omitempty"`
+	// observedGeneration is the most recent generation observed by this
+	// autoscaler.
+	ObservedGeneration *int64 `json:"observedGeneration,omitempty"`
+
+	// lastScaleTime is the last time the HorizontalPodAutoscaler scaled the number
+	// of pods; used by the autoscaler to control how often the number of pods is
+	// changed.
+	LastScaleTime *metav1.Time `json:"lastScaleTime,omitempty"`
 
 	// currentReplicas is the current number of replicas of pods managed by this
 	// autoscaler.
@@ -123,14 +127,10 @@ type HorizontalPodAutoscalerStatus struct {
 	// Required.
 	DesiredReplicas int32 `json:"desiredReplicas"`
 
-	// lastScaleTime is the last time the HorizontalPodAutoscaler scaled the number
-	// of pods; used by the autoscaler to control how often the number of pods is
-	// changed.
-	LastScaleTime *metav1.Time `json:"lastScaleTime,omitempty"`
-
-	// observedGeneration is the most recent generation observed by this
-	// autoscaler.
-	ObservedGeneration *int64 `json:"observedGeneration,omitempty"`
+	// currentCPUUtilizationPercentage is the current average CPU utilization over
+	// all pods, represented as a percentage of requested CPU, e.g. 70 means that
+	// an average pod is using now 70% of its requested CPU.
+	CurrentCPUUtilizationPercentage *int32 `json:"currentCPUUtilizationPercentage,omitempty"`
 }
 
 // Scale represents a scaling request for a resource.

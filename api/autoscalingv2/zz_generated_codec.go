@@ -17,12 +17,12 @@ func (x *ContainerResourceMetricSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "container":
-			x.Container = r.String()
 		case "name":
 			x.Name = corev1.ResourceName(r.String())
 		case "target":
 			x.Target.DecodeWire(r)
+		case "container":
+			x.Container = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -35,19 +35,19 @@ func (x *ContainerResourceMetricSource) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if ap == nil || ap.Explicit(&x.Container) || x.Container != "" {
-		s.WriteRaw("\"container\":")
-		more = true
-		jsonwire.String(s, x.Container)
-	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, string(x.Name))
 	}
 	at = jsonwire.Field(s, &more, ",\"target\":")
 	x.Target.EncodeJSON(s)
 	if ap != nil {
 		more = ap.Kept(s, at, &x.Target)
+	}
+	if ap == nil || ap.Explicit(&x.Container) || x.Container != "" {
+		jsonwire.Key(s, &more, ",\"container\":")
+		jsonwire.String(s, x.Container)
 	}
 	s.WriteRaw("}")
 }
@@ -60,12 +60,12 @@ func (x *ContainerResourceMetricStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "container":
-			x.Container = r.String()
-		case "current":
-			x.Current.DecodeWire(r)
 		case "name":
 			x.Name = corev1.ResourceName(r.String())
+		case "current":
+			x.Current.DecodeWire(r)
+		case "container":
+			x.Container = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -78,19 +78,19 @@ func (x *ContainerResourceMetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if ap == nil || ap.Explicit(&x.Container) || x.Container != "" {
-		s.WriteRaw("\"container\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
-		jsonwire.String(s, x.Container)
+		jsonwire.String(s, string(x.Name))
 	}
 	at = jsonwire.Field(s, &more, ",\"current\":")
 	x.Current.EncodeJSON(s)
 	if ap != nil {
 		more = ap.Kept(s, at, &x.Current)
 	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, string(x.Name))
+	if ap == nil || ap.Explicit(&x.Container) || x.Container != "" {
+		jsonwire.Key(s, &more, ",\"container\":")
+		jsonwire.String(s, x.Container)
 	}
 	s.WriteRaw("}")
 }
@@ -103,12 +103,12 @@ func (x *CrossVersionObjectReference) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "apiVersion":
-			x.APIVersion = r.String()
 		case "kind":
 			x.Kind = r.String()
 		case "name":
 			x.Name = r.String()
+		case "apiVersion":
+			x.APIVersion = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -120,18 +120,18 @@ func (x *CrossVersionObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
-		s.WriteRaw("\"apiVersion\":")
-		more = true
-		jsonwire.String(s, x.APIVersion)
-	}
 	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
-		jsonwire.Key(s, &more, ",\"kind\":")
+		s.WriteRaw("\"kind\":")
+		more = true
 		jsonwire.String(s, x.Kind)
 	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
+		jsonwire.Key(s, &more, ",\"apiVersion\":")
+		jsonwire.String(s, x.APIVersion)
 	}
 	s.WriteRaw("}")
 }
@@ -181,10 +181,10 @@ func (x *ExternalMetricStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "current":
-			x.Current.DecodeWire(r)
 		case "metric":
 			x.Metric.DecodeWire(r)
+		case "current":
+			x.Current.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -197,15 +197,15 @@ func (x *ExternalMetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	at = jsonwire.Field(s, &more, ",\"current\":")
-	x.Current.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.Current)
-	}
 	at = jsonwire.Field(s, &more, ",\"metric\":")
 	x.Metric.EncodeJSON(s)
 	if ap != nil {
 		more = ap.Kept(s, at, &x.Metric)
+	}
+	at = jsonwire.Field(s, &more, ",\"current\":")
+	x.Current.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Current)
 	}
 	s.WriteRaw("}")
 }
@@ -218,12 +218,12 @@ func (x *HPAScalingPolicy) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "periodSeconds":
-			x.PeriodSeconds = r.Int32()
 		case "type":
 			x.Type = HPAScalingPolicyType(r.String())
 		case "value":
 			x.Value = r.Int32()
+		case "periodSeconds":
+			x.PeriodSeconds = r.Int32()
 		default:
 			r.SkipUnknown()
 		}
@@ -235,18 +235,18 @@ func (x *HPAScalingPolicy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.PeriodSeconds) || x.PeriodSeconds != 0 {
-		s.WriteRaw("\"periodSeconds\":")
-		more = true
-		s.WriteInt32(x.PeriodSeconds)
-	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
+		s.WriteRaw("\"type\":")
+		more = true
 		jsonwire.String(s, string(x.Type))
 	}
 	if ap == nil || ap.Explicit(&x.Value) || x.Value != 0 {
 		jsonwire.Key(s, &more, ",\"value\":")
 		s.WriteInt32(x.Value)
+	}
+	if ap == nil || ap.Explicit(&x.PeriodSeconds) || x.PeriodSeconds != 0 {
+		jsonwire.Key(s, &more, ",\"periodSeconds\":")
+		s.WriteInt32(x.PeriodSeconds)
 	}
 	s.WriteRaw("}")
 }
@@ -259,6 +259,10 @@ func (x *HPAScalingRules) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "stabilizationWindowSeconds":
+			x.StabilizationWindowSeconds = r.Int32Ptr()
+		case "selectPolicy":
+			x.SelectPolicy = (*ScalingPolicySelect)(r.StringPtr())
 		case "policies":
 			if r.BeginArray() {
 				sl0 := make([]HPAScalingPolicy, 0, r.Count())
@@ -270,10 +274,6 @@ func (x *HPAScalingRules) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Policies = nil
 			}
-		case "selectPolicy":
-			x.SelectPolicy = (*ScalingPolicySelect)(r.StringPtr())
-		case "stabilizationWindowSeconds":
-			x.StabilizationWindowSeconds = r.Int32Ptr()
 		case "tolerance":
 			if r.Null() {
 				x.Tolerance = nil
@@ -294,9 +294,17 @@ func (x *HPAScalingRules) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Policies) != 0 || ap != nil && x.Policies != nil {
-		s.WriteRaw("\"policies\":")
+	if x.StabilizationWindowSeconds != nil {
+		s.WriteRaw("\"stabilizationWindowSeconds\":")
 		more = true
+		s.WriteInt32(*x.StabilizationWindowSeconds)
+	}
+	if x.SelectPolicy != nil {
+		jsonwire.Key(s, &more, ",\"selectPolicy\":")
+		jsonwire.String(s, string(*x.SelectPolicy))
+	}
+	if len(x.Policies) != 0 || ap != nil && x.Policies != nil {
+		jsonwire.Key(s, &more, ",\"policies\":")
 		if x.Policies == nil {
 			s.WriteNil()
 		} else {
@@ -309,14 +317,6 @@ func (x *HPAScalingRules) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	if x.SelectPolicy != nil {
-		jsonwire.Key(s, &more, ",\"selectPolicy\":")
-		jsonwire.String(s, string(*x.SelectPolicy))
-	}
-	if x.StabilizationWindowSeconds != nil {
-		jsonwire.Key(s, &more, ",\"stabilizationWindowSeconds\":")
-		s.WriteInt32(*x.StabilizationWindowSeconds)
 	}
 	if x.Tolerance != nil {
 		jsonwire.Key(s, &more, ",\"tolerance\":")
@@ -424,15 +424,6 @@ func (x *HorizontalPodAutoscalerBehavior) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "scaleDown":
-			if r.Null() {
-				x.ScaleDown = nil
-			} else {
-				if x.ScaleDown == nil {
-					x.ScaleDown = jsonwire.Alloc[HPAScalingRules](r, &slabKeys[1], 4)
-				}
-				x.ScaleDown.DecodeWire(r)
-			}
 		case "scaleUp":
 			if r.Null() {
 				x.ScaleUp = nil
@@ -441,6 +432,15 @@ func (x *HorizontalPodAutoscalerBehavior) DecodeWire(r *jsonwire.Reader) {
 					x.ScaleUp = jsonwire.Alloc[HPAScalingRules](r, &slabKeys[1], 4)
 				}
 				x.ScaleUp.DecodeWire(r)
+			}
+		case "scaleDown":
+			if r.Null() {
+				x.ScaleDown = nil
+			} else {
+				if x.ScaleDown == nil {
+					x.ScaleDown = jsonwire.Alloc[HPAScalingRules](r, &slabKeys[1], 4)
+				}
+				x.ScaleDown.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -452,14 +452,14 @@ func (x *HorizontalPodAutoscalerBehavior) DecodeWire(r *jsonwire.Reader) {
 func (x *HorizontalPodAutoscalerBehavior) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.ScaleDown != nil {
-		s.WriteRaw("\"scaleDown\":")
-		more = true
-		x.ScaleDown.EncodeJSON(s)
-	}
 	if x.ScaleUp != nil {
-		jsonwire.Key(s, &more, ",\"scaleUp\":")
+		s.WriteRaw("\"scaleUp\":")
+		more = true
 		x.ScaleUp.EncodeJSON(s)
+	}
+	if x.ScaleDown != nil {
+		jsonwire.Key(s, &more, ",\"scaleDown\":")
+		x.ScaleDown.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -472,18 +472,18 @@ func (x *HorizontalPodAutoscalerCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "type":
+			x.Type = HorizontalPodAutoscalerConditionType(r.String())
+		case "status":
+			x.Status = corev1.ConditionStatus(r.String())
 		case "lastTransitionTime":
 			x.LastTransitionTime.DecodeWire(r)
+		case "reason":
+			x.Reason = r.String()
 		case "message":
 			x.Message = r.String()
 		case "observedGeneration":
 			x.ObservedGeneration = r.Int64Ptr()
-		case "reason":
-			x.Reason = r.String()
-		case "status":
-			x.Status = corev1.ConditionStatus(r.String())
-		case "type":
-			x.Type = HorizontalPodAutoscalerConditionType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -495,10 +495,22 @@ func (x *HorizontalPodAutoscalerCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
-		s.WriteRaw("\"lastTransitionTime\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
+		jsonwire.String(s, string(x.Type))
+	}
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, string(x.Status))
+	}
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
 		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
 	}
 	if ap.Explicit(&x.Message) || x.Message != "" {
 		jsonwire.Key(s, &more, ",\"message\":")
@@ -507,18 +519,6 @@ func (x *HorizontalPodAutoscalerCondition) EncodeJSON(s *jsoniter.Stream) {
 	if x.ObservedGeneration != nil {
 		jsonwire.Key(s, &more, ",\"observedGeneration\":")
 		s.WriteInt64(*x.ObservedGeneration)
-	}
-	if ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
-	}
-	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
-		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, string(x.Status))
-	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -672,15 +672,10 @@ func (x *HorizontalPodAutoscalerSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "behavior":
-			if r.Null() {
-				x.Behavior = nil
-			} else {
-				if x.Behavior == nil {
-					x.Behavior = jsonwire.Alloc[HorizontalPodAutoscalerBehavior](r, &slabKeys[2], 4)
-				}
-				x.Behavior.DecodeWire(r)
-			}
+		case "scaleTargetRef":
+			x.ScaleTargetRef.DecodeWire(r)
+		case "minReplicas":
+			x.MinReplicas = r.Int32Ptr()
 		case "maxReplicas":
 			x.MaxReplicas = r.Int32()
 		case "metrics":
@@ -694,10 +689,15 @@ func (x *HorizontalPodAutoscalerSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Metrics = nil
 			}
-		case "minReplicas":
-			x.MinReplicas = r.Int32Ptr()
-		case "scaleTargetRef":
-			x.ScaleTargetRef.DecodeWire(r)
+		case "behavior":
+			if r.Null() {
+				x.Behavior = nil
+			} else {
+				if x.Behavior == nil {
+					x.Behavior = jsonwire.Alloc[HorizontalPodAutoscalerBehavior](r, &slabKeys[2], 4)
+				}
+				x.Behavior.DecodeWire(r)
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -710,10 +710,14 @@ func (x *HorizontalPodAutoscalerSpec) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if x.Behavior != nil {
-		s.WriteRaw("\"behavior\":")
-		more = true
-		x.Behavior.EncodeJSON(s)
+	at = jsonwire.Field(s, &more, ",\"scaleTargetRef\":")
+	x.ScaleTargetRef.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.ScaleTargetRef)
+	}
+	if x.MinReplicas != nil {
+		jsonwire.Key(s, &more, ",\"minReplicas\":")
+		s.WriteInt32(*x.MinReplicas)
 	}
 	if ap == nil || ap.Explicit(&x.MaxReplicas) || x.MaxReplicas != 0 {
 		jsonwire.Key(s, &more, ",\"maxReplicas\":")
@@ -734,14 +738,9 @@ func (x *HorizontalPodAutoscalerSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.MinReplicas != nil {
-		jsonwire.Key(s, &more, ",\"minReplicas\":")
-		s.WriteInt32(*x.MinReplicas)
-	}
-	at = jsonwire.Field(s, &more, ",\"scaleTargetRef\":")
-	x.ScaleTargetRef.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.ScaleTargetRef)
+	if x.Behavior != nil {
+		jsonwire.Key(s, &more, ",\"behavior\":")
+		x.Behavior.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -754,17 +753,21 @@ func (x *HorizontalPodAutoscalerStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "conditions":
-			if r.BeginArray() {
-				sl0 := make([]HorizontalPodAutoscalerCondition, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, HorizontalPodAutoscalerCondition{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Conditions = sl0
+		case "observedGeneration":
+			x.ObservedGeneration = r.Int64Ptr()
+		case "lastScaleTime":
+			if r.Null() {
+				x.LastScaleTime = nil
 			} else {
-				x.Conditions = nil
+				if x.LastScaleTime == nil {
+					x.LastScaleTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[3], 4)
+				}
+				x.LastScaleTime.DecodeWire(r)
 			}
+		case "currentReplicas":
+			x.CurrentReplicas = r.Int32()
+		case "desiredReplicas":
+			x.DesiredReplicas = r.Int32()
 		case "currentMetrics":
 			if r.BeginArray() {
 				sl0 := make([]MetricStatus, 0, r.Count())
@@ -776,21 +779,17 @@ func (x *HorizontalPodAutoscalerStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.CurrentMetrics = nil
 			}
-		case "currentReplicas":
-			x.CurrentReplicas = r.Int32()
-		case "desiredReplicas":
-			x.DesiredReplicas = r.Int32()
-		case "lastScaleTime":
-			if r.Null() {
-				x.LastScaleTime = nil
-			} else {
-				if x.LastScaleTime == nil {
-					x.LastScaleTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[3], 4)
+		case "conditions":
+			if r.BeginArray() {
+				sl0 := make([]HorizontalPodAutoscalerCondition, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, HorizontalPodAutoscalerCondition{})
+					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.LastScaleTime.DecodeWire(r)
+				x.Conditions = sl0
+			} else {
+				x.Conditions = nil
 			}
-		case "observedGeneration":
-			x.ObservedGeneration = r.Int64Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -802,21 +801,22 @@ func (x *HorizontalPodAutoscalerStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
-		s.WriteRaw("\"conditions\":")
+	if x.ObservedGeneration != nil {
+		s.WriteRaw("\"observedGeneration\":")
 		more = true
-		if x.Conditions == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Conditions {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Conditions[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
+		s.WriteInt64(*x.ObservedGeneration)
+	}
+	if x.LastScaleTime != nil {
+		jsonwire.Key(s, &more, ",\"lastScaleTime\":")
+		x.LastScaleTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.CurrentReplicas) || x.CurrentReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"currentReplicas\":")
+		s.WriteInt32(x.CurrentReplicas)
+	}
+	if ap == nil || ap.Explicit(&x.DesiredReplicas) || x.DesiredReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"desiredReplicas\":")
+		s.WriteInt32(x.DesiredReplicas)
 	}
 	if ap == nil || x.CurrentMetrics != nil {
 		jsonwire.Key(s, &more, ",\"currentMetrics\":")
@@ -833,21 +833,20 @@ func (x *HorizontalPodAutoscalerStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.CurrentReplicas) || x.CurrentReplicas != 0 {
-		jsonwire.Key(s, &more, ",\"currentReplicas\":")
-		s.WriteInt32(x.CurrentReplicas)
-	}
-	if ap == nil || ap.Explicit(&x.DesiredReplicas) || x.DesiredReplicas != 0 {
-		jsonwire.Key(s, &more, ",\"desiredReplicas\":")
-		s.WriteInt32(x.DesiredReplicas)
-	}
-	if x.LastScaleTime != nil {
-		jsonwire.Key(s, &more, ",\"lastScaleTime\":")
-		x.LastScaleTime.EncodeJSON(s)
-	}
-	if x.ObservedGeneration != nil {
-		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(*x.ObservedGeneration)
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
+		jsonwire.Key(s, &more, ",\"conditions\":")
+		if x.Conditions == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Conditions {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Conditions[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
 	}
 	s.WriteRaw("}")
 }
@@ -902,30 +901,14 @@ func (x *MetricSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "containerResource":
-			if r.Null() {
-				x.ContainerResource = nil
-			} else {
-				if x.ContainerResource == nil {
-					x.ContainerResource = jsonwire.Alloc[ContainerResourceMetricSource](r, &slabKeys[5], 4)
-				}
-				x.ContainerResource.DecodeWire(r)
-			}
-		case "external":
-			if r.Null() {
-				x.External = nil
-			} else {
-				if x.External == nil {
-					x.External = jsonwire.Alloc[ExternalMetricSource](r, &slabKeys[6], 4)
-				}
-				x.External.DecodeWire(r)
-			}
+		case "type":
+			x.Type = MetricSourceType(r.String())
 		case "object":
 			if r.Null() {
 				x.Object = nil
 			} else {
 				if x.Object == nil {
-					x.Object = jsonwire.Alloc[ObjectMetricSource](r, &slabKeys[7], 4)
+					x.Object = jsonwire.Alloc[ObjectMetricSource](r, &slabKeys[5], 4)
 				}
 				x.Object.DecodeWire(r)
 			}
@@ -934,7 +917,7 @@ func (x *MetricSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Pods = nil
 			} else {
 				if x.Pods == nil {
-					x.Pods = jsonwire.Alloc[PodsMetricSource](r, &slabKeys[8], 4)
+					x.Pods = jsonwire.Alloc[PodsMetricSource](r, &slabKeys[6], 4)
 				}
 				x.Pods.DecodeWire(r)
 			}
@@ -943,12 +926,28 @@ func (x *MetricSpec) DecodeWire(r *jsonwire.Reader) {
 				x.Resource = nil
 			} else {
 				if x.Resource == nil {
-					x.Resource = jsonwire.Alloc[ResourceMetricSource](r, &slabKeys[9], 4)
+					x.Resource = jsonwire.Alloc[ResourceMetricSource](r, &slabKeys[7], 4)
 				}
 				x.Resource.DecodeWire(r)
 			}
-		case "type":
-			x.Type = MetricSourceType(r.String())
+		case "containerResource":
+			if r.Null() {
+				x.ContainerResource = nil
+			} else {
+				if x.ContainerResource == nil {
+					x.ContainerResource = jsonwire.Alloc[ContainerResourceMetricSource](r, &slabKeys[8], 4)
+				}
+				x.ContainerResource.DecodeWire(r)
+			}
+		case "external":
+			if r.Null() {
+				x.External = nil
+			} else {
+				if x.External == nil {
+					x.External = jsonwire.Alloc[ExternalMetricSource](r, &slabKeys[9], 4)
+				}
+				x.External.DecodeWire(r)
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -960,14 +959,10 @@ func (x *MetricSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.ContainerResource != nil {
-		s.WriteRaw("\"containerResource\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
-		x.ContainerResource.EncodeJSON(s)
-	}
-	if x.External != nil {
-		jsonwire.Key(s, &more, ",\"external\":")
-		x.External.EncodeJSON(s)
+		jsonwire.String(s, string(x.Type))
 	}
 	if x.Object != nil {
 		jsonwire.Key(s, &more, ",\"object\":")
@@ -981,9 +976,13 @@ func (x *MetricSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"resource\":")
 		x.Resource.EncodeJSON(s)
 	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if x.ContainerResource != nil {
+		jsonwire.Key(s, &more, ",\"containerResource\":")
+		x.ContainerResource.EncodeJSON(s)
+	}
+	if x.External != nil {
+		jsonwire.Key(s, &more, ",\"external\":")
+		x.External.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -996,30 +995,14 @@ func (x *MetricStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "containerResource":
-			if r.Null() {
-				x.ContainerResource = nil
-			} else {
-				if x.ContainerResource == nil {
-					x.ContainerResource = jsonwire.Alloc[ContainerResourceMetricStatus](r, &slabKeys[10], 4)
-				}
-				x.ContainerResource.DecodeWire(r)
-			}
-		case "external":
-			if r.Null() {
-				x.External = nil
-			} else {
-				if x.External == nil {
-					x.External = jsonwire.Alloc[ExternalMetricStatus](r, &slabKeys[11], 4)
-				}
-				x.External.DecodeWire(r)
-			}
+		case "type":
+			x.Type = MetricSourceType(r.String())
 		case "object":
 			if r.Null() {
 				x.Object = nil
 			} else {
 				if x.Object == nil {
-					x.Object = jsonwire.Alloc[ObjectMetricStatus](r, &slabKeys[12], 4)
+					x.Object = jsonwire.Alloc[ObjectMetricStatus](r, &slabKeys[10], 4)
 				}
 				x.Object.DecodeWire(r)
 			}
@@ -1028,7 +1011,7 @@ func (x *MetricStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Pods = nil
 			} else {
 				if x.Pods == nil {
-					x.Pods = jsonwire.Alloc[PodsMetricStatus](r, &slabKeys[13], 4)
+					x.Pods = jsonwire.Alloc[PodsMetricStatus](r, &slabKeys[11], 4)
 				}
 				x.Pods.DecodeWire(r)
 			}
@@ -1037,12 +1020,28 @@ func (x *MetricStatus) DecodeWire(r *jsonwire.Reader) {
 				x.Resource = nil
 			} else {
 				if x.Resource == nil {
-					x.Resource = jsonwire.Alloc[ResourceMetricStatus](r, &slabKeys[14], 4)
+					x.Resource = jsonwire.Alloc[ResourceMetricStatus](r, &slabKeys[12], 4)
 				}
 				x.Resource.DecodeWire(r)
 			}
-		case "type":
-			x.Type = MetricSourceType(r.String())
+		case "containerResource":
+			if r.Null() {
+				x.ContainerResource = nil
+			} else {
+				if x.ContainerResource == nil {
+					x.ContainerResource = jsonwire.Alloc[ContainerResourceMetricStatus](r, &slabKeys[13], 4)
+				}
+				x.ContainerResource.DecodeWire(r)
+			}
+		case "external":
+			if r.Null() {
+				x.External = nil
+			} else {
+				if x.External == nil {
+					x.External = jsonwire.Alloc[ExternalMetricStatus](r, &slabKeys[14], 4)
+				}
+				x.External.DecodeWire(r)
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -1054,14 +1053,10 @@ func (x *MetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.ContainerResource != nil {
-		s.WriteRaw("\"containerResource\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
-		x.ContainerResource.EncodeJSON(s)
-	}
-	if x.External != nil {
-		jsonwire.Key(s, &more, ",\"external\":")
-		x.External.EncodeJSON(s)
+		jsonwire.String(s, string(x.Type))
 	}
 	if x.Object != nil {
 		jsonwire.Key(s, &more, ",\"object\":")
@@ -1075,9 +1070,13 @@ func (x *MetricStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"resource\":")
 		x.Resource.EncodeJSON(s)
 	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if x.ContainerResource != nil {
+		jsonwire.Key(s, &more, ",\"containerResource\":")
+		x.ContainerResource.EncodeJSON(s)
+	}
+	if x.External != nil {
+		jsonwire.Key(s, &more, ",\"external\":")
+		x.External.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -1090,17 +1089,6 @@ func (x *MetricTarget) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "averageUtilization":
-			x.AverageUtilization = r.Int32Ptr()
-		case "averageValue":
-			if r.Null() {
-				x.AverageValue = nil
-			} else {
-				if x.AverageValue == nil {
-					x.AverageValue = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[0], 4)
-				}
-				x.AverageValue.DecodeWire(r)
-			}
 		case "type":
 			x.Type = MetricTargetType(r.String())
 		case "value":
@@ -1112,6 +1100,17 @@ func (x *MetricTarget) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Value.DecodeWire(r)
 			}
+		case "averageValue":
+			if r.Null() {
+				x.AverageValue = nil
+			} else {
+				if x.AverageValue == nil {
+					x.AverageValue = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[0], 4)
+				}
+				x.AverageValue.DecodeWire(r)
+			}
+		case "averageUtilization":
+			x.AverageUtilization = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -1123,22 +1122,22 @@ func (x *MetricTarget) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.AverageUtilization != nil {
-		s.WriteRaw("\"averageUtilization\":")
-		more = true
-		s.WriteInt32(*x.AverageUtilization)
-	}
-	if x.AverageValue != nil {
-		jsonwire.Key(s, &more, ",\"averageValue\":")
-		x.AverageValue.EncodeJSON(s)
-	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
+		s.WriteRaw("\"type\":")
+		more = true
 		jsonwire.String(s, string(x.Type))
 	}
 	if x.Value != nil {
 		jsonwire.Key(s, &more, ",\"value\":")
 		x.Value.EncodeJSON(s)
+	}
+	if x.AverageValue != nil {
+		jsonwire.Key(s, &more, ",\"averageValue\":")
+		x.AverageValue.EncodeJSON(s)
+	}
+	if x.AverageUtilization != nil {
+		jsonwire.Key(s, &more, ",\"averageUtilization\":")
+		s.WriteInt32(*x.AverageUtilization)
 	}
 	s.WriteRaw("}")
 }
@@ -1151,17 +1150,6 @@ func (x *MetricValueStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "averageUtilization":
-			x.AverageUtilization = r.Int32Ptr()
-		case "averageValue":
-			if r.Null() {
-				x.AverageValue = nil
-			} else {
-				if x.AverageValue == nil {
-					x.AverageValue = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[0], 4)
-				}
-				x.AverageValue.DecodeWire(r)
-			}
 		case "value":
 			if r.Null() {
 				x.Value = nil
@@ -1171,6 +1159,17 @@ func (x *MetricValueStatus) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Value.DecodeWire(r)
 			}
+		case "averageValue":
+			if r.Null() {
+				x.AverageValue = nil
+			} else {
+				if x.AverageValue == nil {
+					x.AverageValue = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[0], 4)
+				}
+				x.AverageValue.DecodeWire(r)
+			}
+		case "averageUtilization":
+			x.AverageUtilization = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -1181,18 +1180,18 @@ func (x *MetricValueStatus) DecodeWire(r *jsonwire.Reader) {
 func (x *MetricValueStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.AverageUtilization != nil {
-		s.WriteRaw("\"averageUtilization\":")
+	if x.Value != nil {
+		s.WriteRaw("\"value\":")
 		more = true
-		s.WriteInt32(*x.AverageUtilization)
+		x.Value.EncodeJSON(s)
 	}
 	if x.AverageValue != nil {
 		jsonwire.Key(s, &more, ",\"averageValue\":")
 		x.AverageValue.EncodeJSON(s)
 	}
-	if x.Value != nil {
-		jsonwire.Key(s, &more, ",\"value\":")
-		x.Value.EncodeJSON(s)
+	if x.AverageUtilization != nil {
+		jsonwire.Key(s, &more, ",\"averageUtilization\":")
+		s.WriteInt32(*x.AverageUtilization)
 	}
 	s.WriteRaw("}")
 }
@@ -1207,10 +1206,10 @@ func (x *ObjectMetricSource) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "describedObject":
 			x.DescribedObject.DecodeWire(r)
-		case "metric":
-			x.Metric.DecodeWire(r)
 		case "target":
 			x.Target.DecodeWire(r)
+		case "metric":
+			x.Metric.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -1228,15 +1227,15 @@ func (x *ObjectMetricSource) EncodeJSON(s *jsoniter.Stream) {
 	if ap != nil {
 		more = ap.Kept(s, at, &x.DescribedObject)
 	}
-	at = jsonwire.Field(s, &more, ",\"metric\":")
-	x.Metric.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.Metric)
-	}
 	at = jsonwire.Field(s, &more, ",\"target\":")
 	x.Target.EncodeJSON(s)
 	if ap != nil {
 		more = ap.Kept(s, at, &x.Target)
+	}
+	at = jsonwire.Field(s, &more, ",\"metric\":")
+	x.Metric.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Metric)
 	}
 	s.WriteRaw("}")
 }
@@ -1249,12 +1248,12 @@ func (x *ObjectMetricStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "metric":
+			x.Metric.DecodeWire(r)
 		case "current":
 			x.Current.DecodeWire(r)
 		case "describedObject":
 			x.DescribedObject.DecodeWire(r)
-		case "metric":
-			x.Metric.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -1267,6 +1266,11 @@ func (x *ObjectMetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
+	at = jsonwire.Field(s, &more, ",\"metric\":")
+	x.Metric.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Metric)
+	}
 	at = jsonwire.Field(s, &more, ",\"current\":")
 	x.Current.EncodeJSON(s)
 	if ap != nil {
@@ -1276,11 +1280,6 @@ func (x *ObjectMetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	x.DescribedObject.EncodeJSON(s)
 	if ap != nil {
 		more = ap.Kept(s, at, &x.DescribedObject)
-	}
-	at = jsonwire.Field(s, &more, ",\"metric\":")
-	x.Metric.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.Metric)
 	}
 	s.WriteRaw("}")
 }
@@ -1330,10 +1329,10 @@ func (x *PodsMetricStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "current":
-			x.Current.DecodeWire(r)
 		case "metric":
 			x.Metric.DecodeWire(r)
+		case "current":
+			x.Current.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -1346,15 +1345,15 @@ func (x *PodsMetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	at = jsonwire.Field(s, &more, ",\"current\":")
-	x.Current.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.Current)
-	}
 	at = jsonwire.Field(s, &more, ",\"metric\":")
 	x.Metric.EncodeJSON(s)
 	if ap != nil {
 		more = ap.Kept(s, at, &x.Metric)
+	}
+	at = jsonwire.Field(s, &more, ",\"current\":")
+	x.Current.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Current)
 	}
 	s.WriteRaw("}")
 }
@@ -1404,10 +1403,10 @@ func (x *ResourceMetricStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "current":
-			x.Current.DecodeWire(r)
 		case "name":
 			x.Name = corev1.ResourceName(r.String())
+		case "current":
+			x.Current.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -1420,14 +1419,15 @@ func (x *ResourceMetricStatus) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
+		more = true
+		jsonwire.String(s, string(x.Name))
+	}
 	at = jsonwire.Field(s, &more, ",\"current\":")
 	x.Current.EncodeJSON(s)
 	if ap != nil {
 		more = ap.Kept(s, at, &x.Current)
-	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, string(x.Name))
 	}
 	s.WriteRaw("}")
 }

@@ -71,8 +71,8 @@ func (in *ExternalMetricSource) DeepCopy() *ExternalMetricSource {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ExternalMetricStatus) DeepCopyInto(out *ExternalMetricStatus) {
 	*out = *in
-	in.Current.DeepCopyInto(&out.Current)
 	in.Metric.DeepCopyInto(&out.Metric)
+	in.Current.DeepCopyInto(&out.Current)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -101,9 +101,9 @@ func (in *HPAScalingPolicy) DeepCopy() *HPAScalingPolicy {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *HPAScalingRules) DeepCopyInto(out *HPAScalingRules) {
 	*out = *in
-	out.Policies = deepcopy.Slice(in.Policies)
-	out.SelectPolicy = deepcopy.Ptr(in.SelectPolicy)
 	out.StabilizationWindowSeconds = deepcopy.Ptr(in.StabilizationWindowSeconds)
+	out.SelectPolicy = deepcopy.Ptr(in.SelectPolicy)
+	out.Policies = deepcopy.Slice(in.Policies)
 	out.Tolerance = deepcopy.Ptr(in.Tolerance)
 }
 
@@ -138,8 +138,8 @@ func (in *HorizontalPodAutoscaler) DeepCopy() *HorizontalPodAutoscaler {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *HorizontalPodAutoscalerBehavior) DeepCopyInto(out *HorizontalPodAutoscalerBehavior) {
 	*out = *in
-	out.ScaleDown = in.ScaleDown.DeepCopy()
 	out.ScaleUp = in.ScaleUp.DeepCopy()
+	out.ScaleDown = in.ScaleDown.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -188,9 +188,9 @@ func (in *HorizontalPodAutoscalerList) DeepCopy() *HorizontalPodAutoscalerList {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *HorizontalPodAutoscalerSpec) DeepCopyInto(out *HorizontalPodAutoscalerSpec) {
 	*out = *in
-	out.Behavior = in.Behavior.DeepCopy()
-	out.Metrics = deepcopy.Structs(in.Metrics)
 	out.MinReplicas = deepcopy.Ptr(in.MinReplicas)
+	out.Metrics = deepcopy.Structs(in.Metrics)
+	out.Behavior = in.Behavior.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -206,10 +206,10 @@ func (in *HorizontalPodAutoscalerSpec) DeepCopy() *HorizontalPodAutoscalerSpec {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *HorizontalPodAutoscalerStatus) DeepCopyInto(out *HorizontalPodAutoscalerStatus) {
 	*out = *in
-	out.Conditions = deepcopy.Structs(in.Conditions)
-	out.CurrentMetrics = deepcopy.Structs(in.CurrentMetrics)
-	out.LastScaleTime = deepcopy.Ptr(in.LastScaleTime)
 	out.ObservedGeneration = deepcopy.Ptr(in.ObservedGeneration)
+	out.LastScaleTime = deepcopy.Ptr(in.LastScaleTime)
+	out.CurrentMetrics = deepcopy.Structs(in.CurrentMetrics)
+	out.Conditions = deepcopy.Structs(in.Conditions)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -241,11 +241,11 @@ func (in *MetricIdentifier) DeepCopy() *MetricIdentifier {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *MetricSpec) DeepCopyInto(out *MetricSpec) {
 	*out = *in
-	out.ContainerResource = in.ContainerResource.DeepCopy()
-	out.External = in.External.DeepCopy()
 	out.Object = in.Object.DeepCopy()
 	out.Pods = in.Pods.DeepCopy()
 	out.Resource = in.Resource.DeepCopy()
+	out.ContainerResource = in.ContainerResource.DeepCopy()
+	out.External = in.External.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -261,11 +261,11 @@ func (in *MetricSpec) DeepCopy() *MetricSpec {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *MetricStatus) DeepCopyInto(out *MetricStatus) {
 	*out = *in
-	out.ContainerResource = in.ContainerResource.DeepCopy()
-	out.External = in.External.DeepCopy()
 	out.Object = in.Object.DeepCopy()
 	out.Pods = in.Pods.DeepCopy()
 	out.Resource = in.Resource.DeepCopy()
+	out.ContainerResource = in.ContainerResource.DeepCopy()
+	out.External = in.External.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -281,9 +281,9 @@ func (in *MetricStatus) DeepCopy() *MetricStatus {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *MetricTarget) DeepCopyInto(out *MetricTarget) {
 	*out = *in
-	out.AverageUtilization = deepcopy.Ptr(in.AverageUtilization)
-	out.AverageValue = deepcopy.Ptr(in.AverageValue)
 	out.Value = deepcopy.Ptr(in.Value)
+	out.AverageValue = deepcopy.Ptr(in.AverageValue)
+	out.AverageUtilization = deepcopy.Ptr(in.AverageUtilization)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -299,9 +299,9 @@ func (in *MetricTarget) DeepCopy() *MetricTarget {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *MetricValueStatus) DeepCopyInto(out *MetricValueStatus) {
 	*out = *in
-	out.AverageUtilization = deepcopy.Ptr(in.AverageUtilization)
-	out.AverageValue = deepcopy.Ptr(in.AverageValue)
 	out.Value = deepcopy.Ptr(in.Value)
+	out.AverageValue = deepcopy.Ptr(in.AverageValue)
+	out.AverageUtilization = deepcopy.Ptr(in.AverageUtilization)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -317,8 +317,8 @@ func (in *MetricValueStatus) DeepCopy() *MetricValueStatus {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ObjectMetricSource) DeepCopyInto(out *ObjectMetricSource) {
 	*out = *in
-	in.Metric.DeepCopyInto(&out.Metric)
 	in.Target.DeepCopyInto(&out.Target)
+	in.Metric.DeepCopyInto(&out.Metric)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -334,8 +334,8 @@ func (in *ObjectMetricSource) DeepCopy() *ObjectMetricSource {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ObjectMetricStatus) DeepCopyInto(out *ObjectMetricStatus) {
 	*out = *in
-	in.Current.DeepCopyInto(&out.Current)
 	in.Metric.DeepCopyInto(&out.Metric)
+	in.Current.DeepCopyInto(&out.Current)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -368,8 +368,8 @@ func (in *PodsMetricSource) DeepCopy() *PodsMetricSource {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodsMetricStatus) DeepCopyInto(out *PodsMetricStatus) {
 	*out = *in
-	in.Current.DeepCopyInto(&out.Current)
 	in.Metric.DeepCopyInto(&out.Metric)
+	in.Current.DeepCopyInto(&out.Current)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

@@ -19,11 +19,6 @@ import (
 // available to normal per-pod metrics using the "pods" source. Only one
 // "target" type should be set.
 type ContainerResourceMetricSource struct {
-	// container is the name of the container in the pods of the scaling target
-	//
-	// Required.
-	Container string `json:"container"`
-
 	// name is the name of the resource in question.
 	//
 	// Required.
@@ -33,6 +28,11 @@ type ContainerResourceMetricSource struct {
 	//
 	// Required.
 	Target MetricTarget `json:"target"`
+
+	// container is the name of the container in the pods of the scaling target
+	//
+	// Required.
+	Container string `json:"container"`
 }
 
 // ContainerResourceMetricStatus indicates the current value of a resource
@@ -42,28 +42,25 @@ type ContainerResourceMetricSource struct {
 // options on top of those available to normal per-pod metrics using the "pods"
 // source.
 type ContainerResourceMetricStatus struct {
-	// container is the name of the container in the pods of the scaling target
+	// name is the name of the resource in question.
 	//
 	// Required.
-	Container string `json:"container"`
+	Name corev1.ResourceName `json:"name"`
 
 	// current contains the current value for the given metric
 	//
 	// Required.
 	Current MetricValueStatus `json:"current"`
 
-	// name is the name of the resource in question.
+	// container is the name of the container in the pods of the scaling target
 	//
 	// Required.
-	Name corev1.ResourceName `json:"name"`
+	Container string `json:"container"`
 }
 
 // CrossVersionObjectReference contains enough information to let you identify
 // the referred resource.
 type CrossVersionObjectReference struct {
-	// apiVersion is the API version of the referent
-	APIVersion string `json:"apiVersion,omitempty"`
-
 	// kind is the kind of the referent; More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
 	//
@@ -75,6 +72,9 @@ type CrossVersionObjectReference struct {
 	//
 	// Required.
 	Name string `json:"name"`
+
+	// apiVersion is the API version of the referent
+	APIVersion string `json:"apiVersion,omitempty"`
 }
 
 // ExternalMetricSource indicates how to scale on a metric not associated with
@@ -95,27 +95,20 @@ type ExternalMetricSource struct {
 // ExternalMetricStatus indicates the current value of a global metric not
 // associated with any Kubernetes object.
 type ExternalMetricStatus struct {
-	// current contains the current value for the given metric
-	//
-	// Required.
-	Current MetricValueStatus `json:"current"`
-
 	// metric identifies the target metric by name and selector
 	//
 	// Required.
 	Metric MetricIdentifier `json:"metric"`
+
+	// current contains the current value for the given metric
+	//
+	// Required.
+	Current MetricValueStatus `json:"current"`
 }
 
 // HPAScalingPolicy is a single policy which must hold true for a specified
 // past interval.
 type HPAScalingPolicy struct {
-	// periodSeconds specifies the window of time for which the policy should hold
-	// true. PeriodSeconds must be greater than zero and less than or equal to 1800
-	// (30 min).
-	//
-	// Required.
-	PeriodSeconds int32 `json:"periodSeconds"`
-
 	// type is used to specify the scaling policy.
 	//
 	// Required.
@@ -126,6 +119,13 @@ type HPAScalingPolicy struct {
 	//
 	// Required.
 	Value int32 `json:"value"`
+
+	// periodSeconds specifies the window of time for which the policy should hold
+	// true. PeriodSeconds must be greater than zero and less than or equal to 1800
+	// (30 min).
+	//
+	// Required.
+	PeriodSeconds int32 `json:"periodSeconds"`
 }
 
 // HPAScalingRules configures the scaling behavior for one direction via
@@ -140,16 +140,6 @@ type HPAScalingPolicy struct {
 // The tolerance is applied to the metric values and prevents scaling too
 // eagerly for small metric variations.
 type HPAScalingRules struct {
-	// policies is a list of potential scaling polices which can be used during
-	// scaling. If not set, use the default values: - For scale up: allow doubling
-	// the number of pods, or an absolute change of 4 pods in a 15s window. - For
-	// scale down: allow all pods to be removed in a 15s window.
-	Policies []HPAScalingPolicy `json:"policies,omitempty"`
-
-	// selectPolicy is used to specify which policy should be used. If not set, the
-	// default value Max is used.
-	SelectPolicy *ScalingPolicySelect `json:"selectPolicy,omitempty"`
-
 	// stabilizationWindowSeconds is the number of seconds for which past
 	// recommendations should be considered while scaling up or scaling down.
 	// StabilizationWindowSeconds must be greater than or equal to zero and less
@@ -157,6 +147,16 @@ type HPAScalingRules struct {
 	// scale up: 0 (i.e. no stabilization is done). - For scale down: 300 (i.e. the
 	// stabilization window is 300 seconds long).
 	StabilizationWindowSeconds *int32 `json:"stabilizationWindowSeconds,omitempty"`
+
+	// selectPolicy is used to specify which policy should be used. If not set, the
+	// default value Max is used.
+	SelectPolicy *ScalingPolicySelect `json:"selectPolicy,omitempty"`
+
+	// policies is a list of potential scaling polices which can be used during
+	// scaling. If not set, use the default values: - For scale up: allow doubling
+	// the number of pods, or an absolute change of 4 pods in a 15s window. - For
+	// scale down: allow all pods to be removed in a 15s window.
+	Policies []HPAScalingPolicy `json:"policies,omitempty"`
 
 	// tolerance is the tolerance on the ratio between the current and desired
 	// metric value under which no updates are made to the desired number of
@@ -202,26 +202,39 @@ type HorizontalPodAutoscaler struct {
 // target in both Up and Down directions (scaleUp and scaleDown fields
 // respectively).
 type HorizontalPodAutoscalerBehavior struct {
-	// scaleDown is scaling policy for scaling Down. If not set, the default value
-	// is to allow to scale down to minReplicas pods, with a 300 second
-	// stabilization window (i.e., the highest recommendation for the last 300sec
-	// is used).
-	ScaleDown *HPAScalingRules `json:"scaleDown,omitempty"`
-
 	// scaleUp is scaling policy for scaling Up. If not set, the default value is
 	// the higher of:
 	//   * increase no more than 4 pods per 60 seconds
 	//   * double the number of pods per 60 seconds
 	// No stabilization is used.
 	ScaleUp *HPAScalingRules `json:"scaleUp,omitempty"`
+
+	// scaleDown is scaling policy for scaling Down. If not set, the default value
+	// is to allow to scale down to minReplicas pods, with a 300 second
+	// stabilization window (i.e., the highest recommendation for the last 300sec
+	// is used).
+	ScaleDown *HPAScalingRules `json:"scaleDown,omitempty"`
 }
 
 // HorizontalPodAutoscalerCondition describes the state of a
 // HorizontalPodAutoscaler at a certain point.
 type HorizontalPodAutoscalerCondition struct {
+	// type describes the current condition
+	//
+	// Required.
+	Type HorizontalPodAutoscalerConditionType `json:"type"`
+
+	// status is the status of the condition (True, False, Unknown)
+	//
+	// Required.
+	Status corev1.ConditionStatus `json:"status"`
+
 	// lastTransitionTime is the last time the condition transitioned from one
 	// status to another
 	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
+
+	// reason is the reason for the condition's last transition.
+	Reason string `json:"reason,omitempty"`
 
 	// message is a human-readable explanation containing details about the
 	// transition
@@ -232,19 +245,6 @@ type HorizontalPodAutoscalerCondition struct {
 	// but the .status.conditions[x].observedGeneration is 9, the condition is out
 	// of date with respect to the current state of the instance.
 	ObservedGeneration *int64 `json:"observedGeneration,omitempty"`
-
-	// reason is the reason for the condition's last transition.
-	Reason string `json:"reason,omitempty"`
-
-	// status is the status of the condition (True, False, Unknown)
-	//
-	// Required.
-	Status corev1.ConditionStatus `json:"status"`
-
-	// type describes the current condition
-	//
-	// Required.
-	Type HorizontalPodAutoscalerConditionType `json:"type"`
 }
 
 // HorizontalPodAutoscalerList is a list of horizontal pod autoscaler objects.
@@ -271,10 +271,19 @@ type HorizontalPodAutoscalerList struct {
 // HorizontalPodAutoscalerSpec describes the desired functionality of the
 // HorizontalPodAutoscaler.
 type HorizontalPodAutoscalerSpec struct {
-	// behavior configures the scaling behavior of the target in both Up and Down
-	// directions (scaleUp and scaleDown fields respectively). If not set, the
-	// default HPAScalingRules for scale up and scale down are used.
-	Behavior *HorizontalPodAutoscalerBehavior `json:"behavior,omitempty"`
+	// scaleTargetRef points to the target resource to scale, and is used to the
+	// pods for which metrics should be collected, as well as to actually change
+	// the replica count.
+	//
+	// Required.
+	ScaleTargetRef CrossVersionObjectReference `json:"scaleTargetRef"`
+
+	// minReplicas is the lower limit for the number of replicas to which the
+	// autoscaler can scale down. It defaults to 1 pod. minReplicas is allowed to
+	// be 0 if the alpha feature gate HPAScaleToZero is enabled and at least one
+	// Object or External metric is configured. Scaling is active as long as at
+	// least one metric value is available.
+	MinReplicas *int32 `json:"minReplicas,omitempty"`
 
 	// maxReplicas is the upper limit for the number of replicas to which the
 	// autoscaler can scale up. It cannot be less that minReplicas.
@@ -292,31 +301,23 @@ type HorizontalPodAutoscalerSpec struct {
 	// 80% average CPU utilization.
 	Metrics []MetricSpec `json:"metrics,omitempty"`
 
-	// minReplicas is the lower limit for the number of replicas to which the
-	// autoscaler can scale down. It defaults to 1 pod. minReplicas is allowed to
-	// be 0 if the alpha feature gate HPAScaleToZero is enabled and at least one
-	// Object or External metric is configured. Scaling is active as long as at
-	// least one metric value is available.
-	MinReplicas *int32 `json:"minReplicas,omitempty"`
-
-	// scaleTargetRef points to the target resource to scale, and is used to the
-	// pods for which metrics should be collected, as well as to actually change
-	// the replica count.
-	//
-	// Required.
-	ScaleTargetRef CrossVersionObjectReference `json:"scaleTargetRef"`
+	// behavior configures the scaling behavior of the target in both Up and Down
+	// directions (scaleUp and scaleDown fields respectively). If not set, the
+	// default HPAScalingRules for scale up and scale down are used.
+	Behavior *HorizontalPodAutoscalerBehavior `json:"behavior,omitempty"`
 }
 
 // HorizontalPodAutoscalerStatus describes the current status of a horizontal
 // pod autoscaler.
 type HorizontalPodAutoscalerStatus struct {
-	// conditions is the set of conditions required for this autoscaler to scale
-	// its target, and indicates whether or not those conditions are met.
-	Conditions []HorizontalPodAutoscalerCondition `json:"conditions,omitempty" listKeys:"type"`
-
-	// currentMetrics is the last read state of the metrics used by this
+	// observedGeneration is the most recent generation observed by this
 	// autoscaler.
-	CurrentMetrics []MetricStatus `json:"currentMetrics"`
+	ObservedGeneration *int64 `json:"observedGeneration,omitempty"`
+
+	// lastScaleTime is the last time the HorizontalPodAutoscaler scaled the number
+	// of pods, used by the autoscaler to control how often the number of pods is
+	// changed.
+	LastScaleTime *metav1.Time `json:"lastScaleTime,omitempty"`
 
 	// currentReplicas is current number of replicas of pods managed by this
 	// autoscaler, as last seen by the autoscaler.
@@ -328,14 +329,13 @@ type HorizontalPodAutoscalerStatus struct {
 	// Required.
 	DesiredReplicas int32 `json:"desiredReplicas"`
 
-	// lastScaleTime is the last time the HorizontalPodAutoscaler scaled the number
-	// of pods, used by the autoscaler to control how often the number of pods is
-	// changed.
-	LastScaleTime *metav1.Time `json:"lastScaleTime,omitempty"`
-
-	// observedGeneration is the most recent generation observed by this
+	// currentMetrics is the last read state of the metrics used by this
 	// autoscaler.
-	ObservedGeneration *int64 `json:"observedGeneration,omitempty"`
+	CurrentMetrics []MetricStatus `json:"currentMetrics"`
+
+	// conditions is the set of conditions required for this autoscaler to scale
+	// its target, and indicates whether or not those conditions are met.
+	Conditions []HorizontalPodAutoscalerCondition `json:"conditions,omitempty" listKeys:"type"`
 }
 
 // MetricIdentifier defines the name and optionally selector for a metric
@@ -355,18 +355,12 @@ type MetricIdentifier struct {
 // MetricSpec specifies how to scale based on a single metric (only `type` and
 // one other matching field should be set at once).
 type MetricSpec struct {
-	// containerResource refers to a resource metric (such as those specified in
-	// requests and limits) known to Kubernetes describing a single container in
-	// each pod of the current scale target (e.g. CPU or memory). Such metrics are
-	// built in to Kubernetes, and have special scaling options on top of those
-	// available to normal per-pod metrics using the "pods" source.
-	ContainerResource *ContainerResourceMetricSource `json:"containerResource,omitempty"`
-
-	// external refers to a global metric that is not associated with any
-	// Kubernetes object. It allows autoscaling based on information coming from
-	// components running outside of cluster (for example length of queue in cloud
-	// messaging service, or QPS from loadbalancer running outside of cluster).
-	External *ExternalMetricSource `json:"external,omitempty"`
+	// type is the type of metric source. It should be one of "ContainerResource",
+	// "External", "Object", "Pods" or "Resource", each mapping to a matching field
+	// in the object.
+	//
+	// Required.
+	Type MetricSourceType `json:"type"`
 
 	// object refers to a metric describing a single kubernetes object (for
 	// example, hits-per-second on an Ingress object).
@@ -384,28 +378,28 @@ type MetricSpec struct {
 	// metrics using the "pods" source.
 	Resource *ResourceMetricSource `json:"resource,omitempty"`
 
-	// type is the type of metric source. It should be one of "ContainerResource",
-	// "External", "Object", "Pods" or "Resource", each mapping to a matching field
-	// in the object.
-	//
-	// Required.
-	Type MetricSourceType `json:"type"`
-}
-
-// MetricStatus describes the last-read state of a single metric.
-type MetricStatus struct {
 	// containerResource refers to a resource metric (such as those specified in
 	// requests and limits) known to Kubernetes describing a single container in
-	// each pod in the current scale target (e.g. CPU or memory). Such metrics are
+	// each pod of the current scale target (e.g. CPU or memory). Such metrics are
 	// built in to Kubernetes, and have special scaling options on top of those
 	// available to normal per-pod metrics using the "pods" source.
-	ContainerResource *ContainerResourceMetricStatus `json:"containerResource,omitempty"`
+	ContainerResource *ContainerResourceMetricSource `json:"containerResource,omitempty"`
 
 	// external refers to a global metric that is not associated with any
 	// Kubernetes object. It allows autoscaling based on information coming from
 	// components running outside of cluster (for example length of queue in cloud
 	// messaging service, or QPS from loadbalancer running outside of cluster).
-	External *ExternalMetricStatus `json:"external,omitempty"`
+	External *ExternalMetricSource `json:"external,omitempty"`
+}
+
+// MetricStatus describes the last-read state of a single metric.
+type MetricStatus struct {
+	// type is the type of metric source. It will be one of "ContainerResource",
+	// "External", "Object", "Pods" or "Resource", each corresponds to a matching
+	// field in the object.
+	//
+	// Required.
+	Type MetricSourceType `json:"type"`
 
 	// object refers to a metric describing a single kubernetes object (for
 	// example, hits-per-second on an Ingress object).
@@ -423,27 +417,23 @@ type MetricStatus struct {
 	// metrics using the "pods" source.
 	Resource *ResourceMetricStatus `json:"resource,omitempty"`
 
-	// type is the type of metric source. It will be one of "ContainerResource",
-	// "External", "Object", "Pods" or "Resource", each corresponds to a matching
-	// field in the object.
-	//
-	// Required.
-	Type MetricSourceType `json:"type"`
+	// containerResource refers to a resource metric (such as those specified in
+	// requests and limits) known to Kubernetes describing a single container in
+	// each pod in the current scale target (e.g. CPU or memory). Such metrics are
+	// built in to Kubernetes, and have special scaling options on top of those
+	// available to normal per-pod metrics using the "pods" source.
+	ContainerResource *ContainerResourceMetricStatus `json:"containerResource,omitempty"`
+
+	// external refers to a global metric that is not associated with any
+	// Kubernetes object. It allows autoscaling based on information coming from
+	// components running outside of cluster (for example length of queue in cloud
+	// messaging service, or QPS from loadbalancer running outside of cluster).
+	External *ExternalMetricStatus `json:"external,omitempty"`
 }
 
 // MetricTarget defines the target value, average value, or average utilization
 // of a specific metric
 type MetricTarget struct {
-	// averageUtilization is the target value of the average of the resource metric
-	// across all relevant pods, represented as a percentage of the requested value
-	// of the resource for the pods. Currently only valid for Resource metric
-	// source type
-	AverageUtilization *int32 `json:"averageUtilization,omitempty"`
-
-	// averageValue is the target value of the average of the metric across all
-	// relevant pods (as a quantity)
-	AverageValue *metav1.Quantity `json:"averageValue,omitempty"`
-
 	// type represents whether the metric type is Utilization, Value, or
 	// AverageValue
 	//
@@ -452,21 +442,31 @@ type MetricTarget struct {
 
 	// value is the target value of the metric (as a quantity).
 	Value *metav1.Quantity `json:"value,omitempty"`
+
+	// averageValue is the target value of the average of the metric across all
+	// relevant pods (as a quantity)
+	AverageValue *metav1.Quantity `json:"averageValue,omitempty"`
+
+	// averageUtilization is the target value of the average of the resource metric
+	// across all relevant pods, represented as a percentage of the requested value
+	// of the resource for the pods. Currently only valid for Resource metric
+	// source type
+	AverageUtilization *int32 `json:"averageUtilization,omitempty"`
 }
 
 // MetricValueStatus holds the current value for a metric
 type MetricValueStatus struct {
-	// averageUtilization is the current value of the average of the resource
-	// metric across all relevant pods, represented as a percentage of the
-	// requested value of the resource for the pods.
-	AverageUtilization *int32 `json:"averageUtilization,omitempty"`
+	// value is the current value of the metric (as a quantity).
+	Value *metav1.Quantity `json:"value,omitempty"`
 
 	// averageValue is the current value of the average of the metric across all
 	// relevant pods (as a quantity)
 	AverageValue *metav1.Quantity `json:"averageValue,omitempty"`
 
-	// value is the current value of the metric (as a quantity).
-	Value *metav1.Quantity `json:"value,omitempty"`
+	// averageUtilization is the current value of the average of the resource
+	// metric across all relevant pods, represented as a percentage of the
+	// requested value of the resource for the pods.
+	AverageUtilization *int32 `json:"averageUtilization,omitempty"`
 }
 
 // ObjectMetricSource indicates how to scale on a metric describing a
@@ -478,20 +478,25 @@ type ObjectMetricSource struct {
 	// Required.
 	DescribedObject CrossVersionObjectReference `json:"describedObject"`
 
-	// metric identifies the target metric by name and selector
-	//
-	// Required.
-	Metric MetricIdentifier `json:"metric"`
-
 	// target specifies the target value for the given metric
 	//
 	// Required.
 	Target MetricTarget `json:"target"`
+
+	// metric identifies the target metric by name and selector
+	//
+	// Required.
+	Metric MetricIdentifier `json:"metric"`
 }
 
 // ObjectMetricStatus indicates the current value of a metric describing a
 // kubernetes object (for example, hits-per-second on an Ingress object).
 type ObjectMetricStatus struct {
+	// metric identifies the target metric by name and selector
+	//
+	// Required.
+	Metric MetricIdentifier `json:"metric"`
+
 	// current contains the current value for the given metric
 	//
 	// Required.
@@ -502,11 +507,6 @@ type ObjectMetricStatus struct {
 	//
 	// Required.
 	DescribedObject CrossVersionObjectReference `json:"describedObject"`
-
-	// metric identifies the target metric by name and selector
-	//
-	// Required.
-	Metric MetricIdentifier `json:"metric"`
 }
 
 // PodsMetricSource indicates how to scale on a metric describing each pod in
@@ -529,15 +529,15 @@ type PodsMetricSource struct {
 // in the current scale target (for example,
 // transactions-processed-per-second).
 type PodsMetricStatus struct {
-	// current contains the current value for the given metric
-	//
-	// Required.
-	Current MetricValueStatus `json:"current"`
-
 	// metric identifies the target metric by name and selector
 	//
 	// Required.
 	Metric MetricIdentifier `json:"metric"`
+
+	// current contains the current value for the given metric
+	//
+	// Required.
+	Current MetricValueStatus `json:"current"`
 }
 
 // ResourceMetricSource indicates how to scale on a resource metric known to
@@ -565,13 +565,13 @@ type ResourceMetricSource struct {
 // Kubernetes, and have special scaling options on top of those available to
 // normal per-pod metrics using the "pods" source.
 type ResourceMetricStatus struct {
-	// current contains the current value for the given metric
-	//
-	// Required.
-	Current MetricValueStatus `json:"current"`
-
 	// name is the name of the resource in question.
 	//
 	// Required.
 	Name corev1.ResourceName `json:"name"`
+
+	// current contains the current value for the given metric
+	//
+	// Required.
+	Current MetricValueStatus `json:"current"`
 }

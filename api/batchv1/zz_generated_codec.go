@@ -250,22 +250,22 @@ func (x *CronJobSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "concurrencyPolicy":
-			x.ConcurrencyPolicy = ConcurrencyPolicy(r.String())
-		case "failedJobsHistoryLimit":
-			x.FailedJobsHistoryLimit = r.Int32Ptr()
-		case "jobTemplate":
-			x.JobTemplate.DecodeWire(r)
 		case "schedule":
 			x.Schedule = r.String()
-		case "startingDeadlineSeconds":
-			x.StartingDeadlineSeconds = r.Int64Ptr()
-		case "successfulJobsHistoryLimit":
-			x.SuccessfulJobsHistoryLimit = r.Int32Ptr()
-		case "suspend":
-			x.Suspend = r.BoolPtr()
 		case "timeZone":
 			x.TimeZone = r.StringPtr()
+		case "startingDeadlineSeconds":
+			x.StartingDeadlineSeconds = r.Int64Ptr()
+		case "concurrencyPolicy":
+			x.ConcurrencyPolicy = ConcurrencyPolicy(r.String())
+		case "suspend":
+			x.Suspend = r.BoolPtr()
+		case "jobTemplate":
+			x.JobTemplate.DecodeWire(r)
+		case "successfulJobsHistoryLimit":
+			x.SuccessfulJobsHistoryLimit = r.Int32Ptr()
+		case "failedJobsHistoryLimit":
+			x.FailedJobsHistoryLimit = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -278,39 +278,39 @@ func (x *CronJobSpec) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if ap.Explicit(&x.ConcurrencyPolicy) || x.ConcurrencyPolicy != "" {
-		s.WriteRaw("\"concurrencyPolicy\":")
+	if ap == nil || ap.Explicit(&x.Schedule) || x.Schedule != "" {
+		s.WriteRaw("\"schedule\":")
 		more = true
+		jsonwire.String(s, x.Schedule)
+	}
+	if x.TimeZone != nil {
+		jsonwire.Key(s, &more, ",\"timeZone\":")
+		jsonwire.String(s, *x.TimeZone)
+	}
+	if x.StartingDeadlineSeconds != nil {
+		jsonwire.Key(s, &more, ",\"startingDeadlineSeconds\":")
+		s.WriteInt64(*x.StartingDeadlineSeconds)
+	}
+	if ap.Explicit(&x.ConcurrencyPolicy) || x.ConcurrencyPolicy != "" {
+		jsonwire.Key(s, &more, ",\"concurrencyPolicy\":")
 		jsonwire.String(s, string(x.ConcurrencyPolicy))
 	}
-	if x.FailedJobsHistoryLimit != nil {
-		jsonwire.Key(s, &more, ",\"failedJobsHistoryLimit\":")
-		s.WriteInt32(*x.FailedJobsHistoryLimit)
+	if x.Suspend != nil {
+		jsonwire.Key(s, &more, ",\"suspend\":")
+		s.WriteBool(*x.Suspend)
 	}
 	at = jsonwire.Field(s, &more, ",\"jobTemplate\":")
 	x.JobTemplate.EncodeJSON(s)
 	if ap != nil {
 		more = ap.Kept(s, at, &x.JobTemplate)
 	}
-	if ap == nil || ap.Explicit(&x.Schedule) || x.Schedule != "" {
-		jsonwire.Key(s, &more, ",\"schedule\":")
-		jsonwire.String(s, x.Schedule)
-	}
-	if x.StartingDeadlineSeconds != nil {
-		jsonwire.Key(s, &more, ",\"startingDeadlineSeconds\":")
-		s.WriteInt64(*x.StartingDeadlineSeconds)
-	}
 	if x.SuccessfulJobsHistoryLimit != nil {
 		jsonwire.Key(s, &more, ",\"successfulJobsHistoryLimit\":")
 		s.WriteInt32(*x.SuccessfulJobsHistoryLimit)
 	}
-	if x.Suspend != nil {
-		jsonwire.Key(s, &more, ",\"suspend\":")
-		s.WriteBool(*x.Suspend)
-	}
-	if x.TimeZone != nil {
-		jsonwire.Key(s, &more, ",\"timeZone\":")
-		jsonwire.String(s, *x.TimeZone)
+	if x.FailedJobsHistoryLimit != nil {
+		jsonwire.Key(s, &more, ",\"failedJobsHistoryLimit\":")
+		s.WriteInt32(*x.FailedJobsHistoryLimit)
 	}
 	s.WriteRaw("}")
 }
@@ -489,18 +489,18 @@ func (x *JobCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "type":
+			x.Type = JobConditionType(r.String())
+		case "status":
+			x.Status = corev1.ConditionStatus(r.String())
 		case "lastProbeTime":
 			x.LastProbeTime.DecodeWire(r)
 		case "lastTransitionTime":
 			x.LastTransitionTime.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
 		case "reason":
 			x.Reason = r.String()
-		case "status":
-			x.Status = corev1.ConditionStatus(r.String())
-		case "type":
-			x.Type = JobConditionType(r.String())
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -512,30 +512,30 @@ func (x *JobCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastProbeTime) || !x.LastProbeTime.IsZero() {
-		s.WriteRaw("\"lastProbeTime\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
+		jsonwire.String(s, string(x.Type))
+	}
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, string(x.Status))
+	}
+	if ap == nil || ap.Explicit(&x.LastProbeTime) || !x.LastProbeTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastProbeTime\":")
 		x.LastProbeTime.EncodeJSON(s)
 	}
 	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
 		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
 		x.LastTransitionTime.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
 	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
-		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, string(x.Status))
-	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -689,12 +689,30 @@ func (x *JobSchedulingConfiguration) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "schedulingPolicy":
+			if r.Null() {
+				x.SchedulingPolicy = nil
+			} else {
+				if x.SchedulingPolicy == nil {
+					x.SchedulingPolicy = jsonwire.Alloc[schedulingv1alpha3.WorkloadPodGroupSchedulingPolicy](r, &slabKeys[1], 4)
+				}
+				x.SchedulingPolicy.DecodeWire(r)
+			}
+		case "schedulingConstraints":
+			if r.Null() {
+				x.SchedulingConstraints = nil
+			} else {
+				if x.SchedulingConstraints == nil {
+					x.SchedulingConstraints = jsonwire.Alloc[schedulingv1alpha3.WorkloadPodGroupSchedulingConstraints](r, &slabKeys[2], 4)
+				}
+				x.SchedulingConstraints.DecodeWire(r)
+			}
 		case "disruptionMode":
 			if r.Null() {
 				x.DisruptionMode = nil
 			} else {
 				if x.DisruptionMode == nil {
-					x.DisruptionMode = jsonwire.Alloc[schedulingv1alpha3.WorkloadPodGroupDisruptionMode](r, &slabKeys[1], 4)
+					x.DisruptionMode = jsonwire.Alloc[schedulingv1alpha3.WorkloadPodGroupDisruptionMode](r, &slabKeys[3], 4)
 				}
 				x.DisruptionMode.DecodeWire(r)
 			}
@@ -709,24 +727,6 @@ func (x *JobSchedulingConfiguration) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.ResourceClaims = nil
 			}
-		case "schedulingConstraints":
-			if r.Null() {
-				x.SchedulingConstraints = nil
-			} else {
-				if x.SchedulingConstraints == nil {
-					x.SchedulingConstraints = jsonwire.Alloc[schedulingv1alpha3.WorkloadPodGroupSchedulingConstraints](r, &slabKeys[2], 4)
-				}
-				x.SchedulingConstraints.DecodeWire(r)
-			}
-		case "schedulingPolicy":
-			if r.Null() {
-				x.SchedulingPolicy = nil
-			} else {
-				if x.SchedulingPolicy == nil {
-					x.SchedulingPolicy = jsonwire.Alloc[schedulingv1alpha3.WorkloadPodGroupSchedulingPolicy](r, &slabKeys[3], 4)
-				}
-				x.SchedulingPolicy.DecodeWire(r)
-			}
 		default:
 			r.SkipUnknown()
 		}
@@ -738,9 +738,17 @@ func (x *JobSchedulingConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.DisruptionMode != nil {
-		s.WriteRaw("\"disruptionMode\":")
+	if x.SchedulingPolicy != nil {
+		s.WriteRaw("\"schedulingPolicy\":")
 		more = true
+		x.SchedulingPolicy.EncodeJSON(s)
+	}
+	if x.SchedulingConstraints != nil {
+		jsonwire.Key(s, &more, ",\"schedulingConstraints\":")
+		x.SchedulingConstraints.EncodeJSON(s)
+	}
+	if x.DisruptionMode != nil {
+		jsonwire.Key(s, &more, ",\"disruptionMode\":")
 		x.DisruptionMode.EncodeJSON(s)
 	}
 	if len(x.ResourceClaims) != 0 || ap != nil && x.ResourceClaims != nil {
@@ -758,14 +766,6 @@ func (x *JobSchedulingConfiguration) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.SchedulingConstraints != nil {
-		jsonwire.Key(s, &more, ",\"schedulingConstraints\":")
-		x.SchedulingConstraints.EncodeJSON(s)
-	}
-	if x.SchedulingPolicy != nil {
-		jsonwire.Key(s, &more, ",\"schedulingPolicy\":")
-		x.SchedulingPolicy.EncodeJSON(s)
-	}
 	s.WriteRaw("}")
 }
 
@@ -777,24 +777,12 @@ func (x *JobSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "activeDeadlineSeconds":
-			x.ActiveDeadlineSeconds = r.Int64Ptr()
-		case "backoffLimit":
-			x.BackoffLimit = r.Int32Ptr()
-		case "backoffLimitPerIndex":
-			x.BackoffLimitPerIndex = r.Int32Ptr()
-		case "completionMode":
-			x.CompletionMode = (*CompletionMode)(r.StringPtr())
-		case "completions":
-			x.Completions = r.Int32Ptr()
-		case "managedBy":
-			x.ManagedBy = r.StringPtr()
-		case "manualSelector":
-			x.ManualSelector = r.BoolPtr()
-		case "maxFailedIndexes":
-			x.MaxFailedIndexes = r.Int32Ptr()
 		case "parallelism":
 			x.Parallelism = r.Int32Ptr()
+		case "completions":
+			x.Completions = r.Int32Ptr()
+		case "activeDeadlineSeconds":
+			x.ActiveDeadlineSeconds = r.Int64Ptr()
 		case "podFailurePolicy":
 			if r.Null() {
 				x.PodFailurePolicy = nil
@@ -804,17 +792,21 @@ func (x *JobSpec) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.PodFailurePolicy.DecodeWire(r)
 			}
-		case "podReplacementPolicy":
-			x.PodReplacementPolicy = (*PodReplacementPolicy)(r.StringPtr())
-		case "scheduling":
+		case "successPolicy":
 			if r.Null() {
-				x.Scheduling = nil
+				x.SuccessPolicy = nil
 			} else {
-				if x.Scheduling == nil {
-					x.Scheduling = jsonwire.Alloc[JobSchedulingConfiguration](r, &slabKeys[5], 4)
+				if x.SuccessPolicy == nil {
+					x.SuccessPolicy = jsonwire.Alloc[SuccessPolicy](r, &slabKeys[5], 4)
 				}
-				x.Scheduling.DecodeWire(r)
+				x.SuccessPolicy.DecodeWire(r)
 			}
+		case "backoffLimit":
+			x.BackoffLimit = r.Int32Ptr()
+		case "backoffLimitPerIndex":
+			x.BackoffLimitPerIndex = r.Int32Ptr()
+		case "maxFailedIndexes":
+			x.MaxFailedIndexes = r.Int32Ptr()
 		case "selector":
 			if r.Null() {
 				x.Selector = nil
@@ -824,21 +816,29 @@ func (x *JobSpec) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Selector.DecodeWire(r)
 			}
-		case "successPolicy":
-			if r.Null() {
-				x.SuccessPolicy = nil
-			} else {
-				if x.SuccessPolicy == nil {
-					x.SuccessPolicy = jsonwire.Alloc[SuccessPolicy](r, &slabKeys[7], 4)
-				}
-				x.SuccessPolicy.DecodeWire(r)
-			}
-		case "suspend":
-			x.Suspend = r.BoolPtr()
+		case "manualSelector":
+			x.ManualSelector = r.BoolPtr()
 		case "template":
 			x.Template.DecodeWire(r)
 		case "ttlSecondsAfterFinished":
 			x.TTLSecondsAfterFinished = r.Int32Ptr()
+		case "completionMode":
+			x.CompletionMode = (*CompletionMode)(r.StringPtr())
+		case "suspend":
+			x.Suspend = r.BoolPtr()
+		case "podReplacementPolicy":
+			x.PodReplacementPolicy = (*PodReplacementPolicy)(r.StringPtr())
+		case "managedBy":
+			x.ManagedBy = r.StringPtr()
+		case "scheduling":
+			if r.Null() {
+				x.Scheduling = nil
+			} else {
+				if x.Scheduling == nil {
+					x.Scheduling = jsonwire.Alloc[JobSchedulingConfiguration](r, &slabKeys[7], 4)
+				}
+				x.Scheduling.DecodeWire(r)
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -851,10 +851,26 @@ func (x *JobSpec) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if x.ActiveDeadlineSeconds != nil {
-		s.WriteRaw("\"activeDeadlineSeconds\":")
+	if x.Parallelism != nil {
+		s.WriteRaw("\"parallelism\":")
 		more = true
+		s.WriteInt32(*x.Parallelism)
+	}
+	if x.Completions != nil {
+		jsonwire.Key(s, &more, ",\"completions\":")
+		s.WriteInt32(*x.Completions)
+	}
+	if x.ActiveDeadlineSeconds != nil {
+		jsonwire.Key(s, &more, ",\"activeDeadlineSeconds\":")
 		s.WriteInt64(*x.ActiveDeadlineSeconds)
+	}
+	if x.PodFailurePolicy != nil {
+		jsonwire.Key(s, &more, ",\"podFailurePolicy\":")
+		x.PodFailurePolicy.EncodeJSON(s)
+	}
+	if x.SuccessPolicy != nil {
+		jsonwire.Key(s, &more, ",\"successPolicy\":")
+		x.SuccessPolicy.EncodeJSON(s)
 	}
 	if x.BackoffLimit != nil {
 		jsonwire.Key(s, &more, ",\"backoffLimit\":")
@@ -864,53 +880,17 @@ func (x *JobSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"backoffLimitPerIndex\":")
 		s.WriteInt32(*x.BackoffLimitPerIndex)
 	}
-	if x.CompletionMode != nil {
-		jsonwire.Key(s, &more, ",\"completionMode\":")
-		jsonwire.String(s, string(*x.CompletionMode))
-	}
-	if x.Completions != nil {
-		jsonwire.Key(s, &more, ",\"completions\":")
-		s.WriteInt32(*x.Completions)
-	}
-	if x.ManagedBy != nil {
-		jsonwire.Key(s, &more, ",\"managedBy\":")
-		jsonwire.String(s, *x.ManagedBy)
-	}
-	if x.ManualSelector != nil {
-		jsonwire.Key(s, &more, ",\"manualSelector\":")
-		s.WriteBool(*x.ManualSelector)
-	}
 	if x.MaxFailedIndexes != nil {
 		jsonwire.Key(s, &more, ",\"maxFailedIndexes\":")
 		s.WriteInt32(*x.MaxFailedIndexes)
-	}
-	if x.Parallelism != nil {
-		jsonwire.Key(s, &more, ",\"parallelism\":")
-		s.WriteInt32(*x.Parallelism)
-	}
-	if x.PodFailurePolicy != nil {
-		jsonwire.Key(s, &more, ",\"podFailurePolicy\":")
-		x.PodFailurePolicy.EncodeJSON(s)
-	}
-	if x.PodReplacementPolicy != nil {
-		jsonwire.Key(s, &more, ",\"podReplacementPolicy\":")
-		jsonwire.String(s, string(*x.PodReplacementPolicy))
-	}
-	if x.Scheduling != nil {
-		jsonwire.Key(s, &more, ",\"scheduling\":")
-		x.Scheduling.EncodeJSON(s)
 	}
 	if x.Selector != nil {
 		jsonwire.Key(s, &more, ",\"selector\":")
 		x.Selector.EncodeJSON(s)
 	}
-	if x.SuccessPolicy != nil {
-		jsonwire.Key(s, &more, ",\"successPolicy\":")
-		x.SuccessPolicy.EncodeJSON(s)
-	}
-	if x.Suspend != nil {
-		jsonwire.Key(s, &more, ",\"suspend\":")
-		s.WriteBool(*x.Suspend)
+	if x.ManualSelector != nil {
+		jsonwire.Key(s, &more, ",\"manualSelector\":")
+		s.WriteBool(*x.ManualSelector)
 	}
 	at = jsonwire.Field(s, &more, ",\"template\":")
 	x.Template.EncodeJSON(s)
@@ -920,6 +900,26 @@ func (x *JobSpec) EncodeJSON(s *jsoniter.Stream) {
 	if x.TTLSecondsAfterFinished != nil {
 		jsonwire.Key(s, &more, ",\"ttlSecondsAfterFinished\":")
 		s.WriteInt32(*x.TTLSecondsAfterFinished)
+	}
+	if x.CompletionMode != nil {
+		jsonwire.Key(s, &more, ",\"completionMode\":")
+		jsonwire.String(s, string(*x.CompletionMode))
+	}
+	if x.Suspend != nil {
+		jsonwire.Key(s, &more, ",\"suspend\":")
+		s.WriteBool(*x.Suspend)
+	}
+	if x.PodReplacementPolicy != nil {
+		jsonwire.Key(s, &more, ",\"podReplacementPolicy\":")
+		jsonwire.String(s, string(*x.PodReplacementPolicy))
+	}
+	if x.ManagedBy != nil {
+		jsonwire.Key(s, &more, ",\"managedBy\":")
+		jsonwire.String(s, *x.ManagedBy)
+	}
+	if x.Scheduling != nil {
+		jsonwire.Key(s, &more, ",\"scheduling\":")
+		x.Scheduling.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -932,19 +932,6 @@ func (x *JobStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "active":
-			x.Active = r.Int32()
-		case "completedIndexes":
-			x.CompletedIndexes = r.String()
-		case "completionTime":
-			if r.Null() {
-				x.CompletionTime = nil
-			} else {
-				if x.CompletionTime == nil {
-					x.CompletionTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[0], 4)
-				}
-				x.CompletionTime.DecodeWire(r)
-			}
 		case "conditions":
 			if r.BeginArray() {
 				sl0 := make([]JobCondition, 0, r.Count())
@@ -956,12 +943,6 @@ func (x *JobStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Conditions = nil
 			}
-		case "failed":
-			x.Failed = r.Int32()
-		case "failedIndexes":
-			x.FailedIndexes = r.StringPtr()
-		case "ready":
-			x.Ready = r.Int32Ptr()
 		case "startTime":
 			if r.Null() {
 				x.StartTime = nil
@@ -971,10 +952,27 @@ func (x *JobStatus) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.StartTime.DecodeWire(r)
 			}
+		case "completionTime":
+			if r.Null() {
+				x.CompletionTime = nil
+			} else {
+				if x.CompletionTime == nil {
+					x.CompletionTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[0], 4)
+				}
+				x.CompletionTime.DecodeWire(r)
+			}
+		case "active":
+			x.Active = r.Int32()
 		case "succeeded":
 			x.Succeeded = r.Int32()
+		case "failed":
+			x.Failed = r.Int32()
 		case "terminating":
 			x.Terminating = r.Int32Ptr()
+		case "completedIndexes":
+			x.CompletedIndexes = r.String()
+		case "failedIndexes":
+			x.FailedIndexes = r.StringPtr()
 		case "uncountedTerminatedPods":
 			if r.Null() {
 				x.UncountedTerminatedPods = nil
@@ -984,6 +982,8 @@ func (x *JobStatus) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.UncountedTerminatedPods.DecodeWire(r)
 			}
+		case "ready":
+			x.Ready = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -995,21 +995,9 @@ func (x *JobStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Active) || x.Active != 0 {
-		s.WriteRaw("\"active\":")
-		more = true
-		s.WriteInt32(x.Active)
-	}
-	if ap.Explicit(&x.CompletedIndexes) || x.CompletedIndexes != "" {
-		jsonwire.Key(s, &more, ",\"completedIndexes\":")
-		jsonwire.String(s, x.CompletedIndexes)
-	}
-	if x.CompletionTime != nil {
-		jsonwire.Key(s, &more, ",\"completionTime\":")
-		x.CompletionTime.EncodeJSON(s)
-	}
 	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
-		jsonwire.Key(s, &more, ",\"conditions\":")
+		s.WriteRaw("\"conditions\":")
+		more = true
 		if x.Conditions == nil {
 			s.WriteNil()
 		} else {
@@ -1023,33 +1011,45 @@ func (x *JobStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.Failed) || x.Failed != 0 {
-		jsonwire.Key(s, &more, ",\"failed\":")
-		s.WriteInt32(x.Failed)
-	}
-	if x.FailedIndexes != nil {
-		jsonwire.Key(s, &more, ",\"failedIndexes\":")
-		jsonwire.String(s, *x.FailedIndexes)
-	}
-	if x.Ready != nil {
-		jsonwire.Key(s, &more, ",\"ready\":")
-		s.WriteInt32(*x.Ready)
-	}
 	if x.StartTime != nil {
 		jsonwire.Key(s, &more, ",\"startTime\":")
 		x.StartTime.EncodeJSON(s)
+	}
+	if x.CompletionTime != nil {
+		jsonwire.Key(s, &more, ",\"completionTime\":")
+		x.CompletionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Active) || x.Active != 0 {
+		jsonwire.Key(s, &more, ",\"active\":")
+		s.WriteInt32(x.Active)
 	}
 	if ap.Explicit(&x.Succeeded) || x.Succeeded != 0 {
 		jsonwire.Key(s, &more, ",\"succeeded\":")
 		s.WriteInt32(x.Succeeded)
 	}
+	if ap.Explicit(&x.Failed) || x.Failed != 0 {
+		jsonwire.Key(s, &more, ",\"failed\":")
+		s.WriteInt32(x.Failed)
+	}
 	if x.Terminating != nil {
 		jsonwire.Key(s, &more, ",\"terminating\":")
 		s.WriteInt32(*x.Terminating)
 	}
+	if ap.Explicit(&x.CompletedIndexes) || x.CompletedIndexes != "" {
+		jsonwire.Key(s, &more, ",\"completedIndexes\":")
+		jsonwire.String(s, x.CompletedIndexes)
+	}
+	if x.FailedIndexes != nil {
+		jsonwire.Key(s, &more, ",\"failedIndexes\":")
+		jsonwire.String(s, *x.FailedIndexes)
+	}
 	if x.UncountedTerminatedPods != nil {
 		jsonwire.Key(s, &more, ",\"uncountedTerminatedPods\":")
 		x.UncountedTerminatedPods.EncodeJSON(s)
+	}
+	if x.Ready != nil {
+		jsonwire.Key(s, &more, ",\"ready\":")
+		s.WriteInt32(*x.Ready)
 	}
 	s.WriteRaw("}")
 }
@@ -1207,10 +1207,10 @@ func (x *PodFailurePolicyOnPodConditionsPattern) DecodeWire(r *jsonwire.Reader) 
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "status":
-			x.Status = corev1.ConditionStatus(r.String())
 		case "type":
 			x.Type = corev1.PodConditionType(r.String())
+		case "status":
+			x.Status = corev1.ConditionStatus(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -1222,14 +1222,14 @@ func (x *PodFailurePolicyOnPodConditionsPattern) EncodeJSON(s *jsoniter.Stream) 
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
-		s.WriteRaw("\"status\":")
-		more = true
-		jsonwire.String(s, string(x.Status))
-	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
+		s.WriteRaw("\"type\":")
+		more = true
 		jsonwire.String(s, string(x.Type))
+	}
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, string(x.Status))
 	}
 	s.WriteRaw("}")
 }
@@ -1357,10 +1357,10 @@ func (x *SuccessPolicyRule) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "succeededCount":
-			x.SucceededCount = r.Int32Ptr()
 		case "succeededIndexes":
 			x.SucceededIndexes = r.StringPtr()
+		case "succeededCount":
+			x.SucceededCount = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -1371,14 +1371,14 @@ func (x *SuccessPolicyRule) DecodeWire(r *jsonwire.Reader) {
 func (x *SuccessPolicyRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.SucceededCount != nil {
-		s.WriteRaw("\"succeededCount\":")
-		more = true
-		s.WriteInt32(*x.SucceededCount)
-	}
 	if x.SucceededIndexes != nil {
-		jsonwire.Key(s, &more, ",\"succeededIndexes\":")
+		s.WriteRaw("\"succeededIndexes\":")
+		more = true
 		jsonwire.String(s, *x.SucceededIndexes)
+	}
+	if x.SucceededCount != nil {
+		jsonwire.Key(s, &more, ",\"succeededCount\":")
+		s.WriteInt32(*x.SucceededCount)
 	}
 	s.WriteRaw("}")
 }
@@ -1391,10 +1391,10 @@ func (x *UncountedTerminatedPods) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "failed":
-			x.Failed = r.Strings()
 		case "succeeded":
 			x.Succeeded = r.Strings()
+		case "failed":
+			x.Failed = r.Strings()
 		default:
 			r.SkipUnknown()
 		}
@@ -1406,24 +1406,9 @@ func (x *UncountedTerminatedPods) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Failed) != 0 || ap != nil && x.Failed != nil {
-		s.WriteRaw("\"failed\":")
-		more = true
-		if x.Failed == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Failed {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.Failed[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if len(x.Succeeded) != 0 || ap != nil && x.Succeeded != nil {
-		jsonwire.Key(s, &more, ",\"succeeded\":")
+		s.WriteRaw("\"succeeded\":")
+		more = true
 		if x.Succeeded == nil {
 			s.WriteNil()
 		} else {
@@ -1433,6 +1418,21 @@ func (x *UncountedTerminatedPods) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				jsonwire.String(s, x.Succeeded[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.Failed) != 0 || ap != nil && x.Failed != nil {
+		jsonwire.Key(s, &more, ",\"failed\":")
+		if x.Failed == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Failed {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Failed[i0])
 			}
 			s.WriteRaw("]")
 		}

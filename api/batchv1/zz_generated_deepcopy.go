@@ -44,12 +44,12 @@ func (in *CronJobList) DeepCopy() *CronJobList {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CronJobSpec) DeepCopyInto(out *CronJobSpec) {
 	*out = *in
-	out.FailedJobsHistoryLimit = deepcopy.Ptr(in.FailedJobsHistoryLimit)
-	in.JobTemplate.DeepCopyInto(&out.JobTemplate)
-	out.StartingDeadlineSeconds = deepcopy.Ptr(in.StartingDeadlineSeconds)
-	out.SuccessfulJobsHistoryLimit = deepcopy.Ptr(in.SuccessfulJobsHistoryLimit)
-	out.Suspend = deepcopy.Ptr(in.Suspend)
 	out.TimeZone = deepcopy.Ptr(in.TimeZone)
+	out.StartingDeadlineSeconds = deepcopy.Ptr(in.StartingDeadlineSeconds)
+	out.Suspend = deepcopy.Ptr(in.Suspend)
+	in.JobTemplate.DeepCopyInto(&out.JobTemplate)
+	out.SuccessfulJobsHistoryLimit = deepcopy.Ptr(in.SuccessfulJobsHistoryLimit)
+	out.FailedJobsHistoryLimit = deepcopy.Ptr(in.FailedJobsHistoryLimit)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -131,10 +131,10 @@ func (in *JobList) DeepCopy() *JobList {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *JobSchedulingConfiguration) DeepCopyInto(out *JobSchedulingConfiguration) {
 	*out = *in
+	out.SchedulingPolicy = in.SchedulingPolicy.DeepCopy()
+	out.SchedulingConstraints = in.SchedulingConstraints.DeepCopy()
 	out.DisruptionMode = in.DisruptionMode.DeepCopy()
 	out.ResourceClaims = deepcopy.Structs(in.ResourceClaims)
-	out.SchedulingConstraints = in.SchedulingConstraints.DeepCopy()
-	out.SchedulingPolicy = in.SchedulingPolicy.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -150,23 +150,23 @@ func (in *JobSchedulingConfiguration) DeepCopy() *JobSchedulingConfiguration {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *JobSpec) DeepCopyInto(out *JobSpec) {
 	*out = *in
+	out.Parallelism = deepcopy.Ptr(in.Parallelism)
+	out.Completions = deepcopy.Ptr(in.Completions)
 	out.ActiveDeadlineSeconds = deepcopy.Ptr(in.ActiveDeadlineSeconds)
+	out.PodFailurePolicy = in.PodFailurePolicy.DeepCopy()
+	out.SuccessPolicy = in.SuccessPolicy.DeepCopy()
 	out.BackoffLimit = deepcopy.Ptr(in.BackoffLimit)
 	out.BackoffLimitPerIndex = deepcopy.Ptr(in.BackoffLimitPerIndex)
-	out.CompletionMode = deepcopy.Ptr(in.CompletionMode)
-	out.Completions = deepcopy.Ptr(in.Completions)
-	out.ManagedBy = deepcopy.Ptr(in.ManagedBy)
-	out.ManualSelector = deepcopy.Ptr(in.ManualSelector)
 	out.MaxFailedIndexes = deepcopy.Ptr(in.MaxFailedIndexes)
-	out.Parallelism = deepcopy.Ptr(in.Parallelism)
-	out.PodFailurePolicy = in.PodFailurePolicy.DeepCopy()
-	out.PodReplacementPolicy = deepcopy.Ptr(in.PodReplacementPolicy)
-	out.Scheduling = in.Scheduling.DeepCopy()
 	out.Selector = in.Selector.DeepCopy()
-	out.SuccessPolicy = in.SuccessPolicy.DeepCopy()
-	out.Suspend = deepcopy.Ptr(in.Suspend)
+	out.ManualSelector = deepcopy.Ptr(in.ManualSelector)
 	in.Template.DeepCopyInto(&out.Template)
 	out.TTLSecondsAfterFinished = deepcopy.Ptr(in.TTLSecondsAfterFinished)
+	out.CompletionMode = deepcopy.Ptr(in.CompletionMode)
+	out.Suspend = deepcopy.Ptr(in.Suspend)
+	out.PodReplacementPolicy = deepcopy.Ptr(in.PodReplacementPolicy)
+	out.ManagedBy = deepcopy.Ptr(in.ManagedBy)
+	out.Scheduling = in.Scheduling.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -182,13 +182,13 @@ func (in *JobSpec) DeepCopy() *JobSpec {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *JobStatus) DeepCopyInto(out *JobStatus) {
 	*out = *in
-	out.CompletionTime = deepcopy.Ptr(in.CompletionTime)
 	out.Conditions = deepcopy.Slice(in.Conditions)
-	out.FailedIndexes = deepcopy.Ptr(in.FailedIndexes)
-	out.Ready = deepcopy.Ptr(in.Ready)
 	out.StartTime = deepcopy.Ptr(in.StartTime)
+	out.CompletionTime = deepcopy.Ptr(in.CompletionTime)
 	out.Terminating = deepcopy.Ptr(in.Terminating)
+	out.FailedIndexes = deepcopy.Ptr(in.FailedIndexes)
 	out.UncountedTerminatedPods = in.UncountedTerminatedPods.DeepCopy()
+	out.Ready = deepcopy.Ptr(in.Ready)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -302,8 +302,8 @@ func (in *SuccessPolicy) DeepCopy() *SuccessPolicy {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *SuccessPolicyRule) DeepCopyInto(out *SuccessPolicyRule) {
 	*out = *in
-	out.SucceededCount = deepcopy.Ptr(in.SucceededCount)
 	out.SucceededIndexes = deepcopy.Ptr(in.SucceededIndexes)
+	out.SucceededCount = deepcopy.Ptr(in.SucceededCount)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -319,8 +319,8 @@ func (in *SuccessPolicyRule) DeepCopy() *SuccessPolicyRule {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *UncountedTerminatedPods) DeepCopyInto(out *UncountedTerminatedPods) {
 	*out = *in
-	out.Failed = deepcopy.Slice(in.Failed)
 	out.Succeeded = deepcopy.Slice(in.Succeeded)
+	out.Failed = deepcopy.Slice(in.Failed)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

@@ -65,36 +65,10 @@ type CronJobList struct {
 // CronJobSpec describes how the job execution will look like and when it will
 // actually run.
 type CronJobSpec struct {
-	// Specifies how to treat concurrent executions of a Job. Valid values are:
-	//
-	// - "Allow" (default): allows CronJobs to run concurrently; - "Forbid": forbids concurrent runs, skipping next run if previous run hasn't finished yet; - "Replace": cancels currently running job and replaces it with a new one
-	ConcurrencyPolicy ConcurrencyPolicy `json:"concurrencyPolicy,omitempty"`
-
-	// The number of failed finished jobs to retain. Value must be non-negative
-	// integer. Defaults to 1.
-	FailedJobsHistoryLimit *int32 `json:"failedJobsHistoryLimit,omitempty"`
-
-	// Specifies the job that will be created when executing a CronJob.
-	//
-	// Required.
-	JobTemplate JobTemplateSpec `json:"jobTemplate"`
-
 	// The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.
 	//
 	// Required.
 	Schedule string `json:"schedule"`
-
-	// Optional deadline in seconds for starting the job if it misses scheduled
-	// time for any reason. Missed jobs executions will be counted as failed ones.
-	StartingDeadlineSeconds *int64 `json:"startingDeadlineSeconds,omitempty"`
-
-	// The number of successful finished jobs to retain. Value must be non-negative
-	// integer. Defaults to 3.
-	SuccessfulJobsHistoryLimit *int32 `json:"successfulJobsHistoryLimit,omitempty"`
-
-	// This flag tells the controller to suspend subsequent executions, it does not
-	// apply to already started executions. Defaults to false.
-	Suspend *bool `json:"suspend,omitempty"`
 
 	// The time zone name for the given schedule, see
 	// https://en.wikipedia.org/wiki/List_of_tz_database_time_zones. If not
@@ -109,6 +83,32 @@ type CronJobSpec struct {
 	// UnknownTimeZone. More information can be found in
 	// https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones
 	TimeZone *string `json:"timeZone,omitempty"`
+
+	// Optional deadline in seconds for starting the job if it misses scheduled
+	// time for any reason. Missed jobs executions will be counted as failed ones.
+	StartingDeadlineSeconds *int64 `json:"startingDeadlineSeconds,omitempty"`
+
+	// Specifies how to treat concurrent executions of a Job. Valid values are:
+	//
+	// - "Allow" (default): allows CronJobs to run concurrently; - "Forbid": forbids concurrent runs, skipping next run if previous run hasn't finished yet; - "Replace": cancels currently running job and replaces it with a new one
+	ConcurrencyPolicy ConcurrencyPolicy `json:"concurrencyPolicy,omitempty"`
+
+	// This flag tells the controller to suspend subsequent executions, it does not
+	// apply to already started executions. Defaults to false.
+	Suspend *bool `json:"suspend,omitempty"`
+
+	// Specifies the job that will be created when executing a CronJob.
+	//
+	// Required.
+	JobTemplate JobTemplateSpec `json:"jobTemplate"`
+
+	// The number of successful finished jobs to retain. Value must be non-negative
+	// integer. Defaults to 3.
+	SuccessfulJobsHistoryLimit *int32 `json:"successfulJobsHistoryLimit,omitempty"`
+
+	// The number of failed finished jobs to retain. Value must be non-negative
+	// integer. Defaults to 1.
+	FailedJobsHistoryLimit *int32 `json:"failedJobsHistoryLimit,omitempty"`
 }
 
 // CronJobStatus represents the current state of a cron job.
@@ -150,27 +150,27 @@ type Job struct {
 
 // JobCondition describes current state of a job.
 type JobCondition struct {
-	// Last time the condition was checked.
-	LastProbeTime metav1.Time `json:"lastProbeTime"`
-
-	// Last time the condition transit from one status to another.
-	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
-
-	// Human readable message indicating details about last transition.
-	Message string `json:"message,omitempty"`
-
-	// (brief) reason for the condition's last transition.
-	Reason string `json:"reason,omitempty"`
+	// Type of job condition, Complete or Failed.
+	//
+	// Required.
+	Type JobConditionType `json:"type"`
 
 	// Status of the condition, one of True, False, Unknown.
 	//
 	// Required.
 	Status corev1.ConditionStatus `json:"status"`
 
-	// Type of job condition, Complete or Failed.
-	//
-	// Required.
-	Type JobConditionType `json:"type"`
+	// Last time the condition was checked.
+	LastProbeTime metav1.Time `json:"lastProbeTime"`
+
+	// Last time the condition transit from one status to another.
+	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
+
+	// (brief) reason for the condition's last transition.
+	Reason string `json:"reason,omitempty"`
+
+	// Human readable message indicating details about last transition.
+	Message string `json:"message,omitempty"`
 }
 
 // JobList is a collection of jobs.
@@ -198,6 +198,17 @@ type JobList struct {
 // JobSchedulingConfiguration composes the reusable workload-aware scheduling
 // building blocks.
 type JobSchedulingConfiguration struct {
+	// SchedulingPolicy defines the scheduling policy for this Job. Exactly one of
+	// Basic or Gang must be set. This field is immutable after creation: the
+	// policy may not be added or removed. The policy variant (basic/gang) is
+	// frozen by hand-written validation; only schedulingPolicy.gang.minCount may
+	// be changed.
+	SchedulingPolicy *schedulingv1alpha3.WorkloadPodGroupSchedulingPolicy `json:"schedulingPolicy,omitempty"`
+
+	// SchedulingConstraints defines scheduling constraints (e.g. topology) for the
+	// Job's pods. This field is immutable after creation.
+	SchedulingConstraints *schedulingv1alpha3.WorkloadPodGroupSchedulingConstraints `json:"schedulingConstraints,omitempty"`
+
 	// DisruptionMode defines the mode in which the Job's pods can be disrupted.
 	// One of Single, All. This field is immutable after creation: it may not be
 	// added or removed, and the selected mode may not be changed.
@@ -211,27 +222,48 @@ type JobSchedulingConfiguration struct {
 	// matching the limit on the resulting PodGroup. This list is immutable after
 	// creation: entries may neither be added, removed, nor modified.
 	ResourceClaims []schedulingv1alpha3.WorkloadPodGroupResourceClaim `json:"resourceClaims,omitempty" listKeys:"name"`
-
-	// SchedulingConstraints defines scheduling constraints (e.g. topology) for the
-	// Job's pods. This field is immutable after creation.
-	SchedulingConstraints *schedulingv1alpha3.WorkloadPodGroupSchedulingConstraints `json:"schedulingConstraints,omitempty"`
-
-	// SchedulingPolicy defines the scheduling policy for this Job. Exactly one of
-	// Basic or Gang must be set. This field is immutable after creation: the
-	// policy may not be added or removed. The policy variant (basic/gang) is
-	// frozen by hand-written validation; only schedulingPolicy.gang.minCount may
-	// be changed.
-	SchedulingPolicy *schedulingv1alpha3.WorkloadPodGroupSchedulingPolicy `json:"schedulingPolicy,omitempty"`
 }
 
 // JobSpec describes how the job execution will look like.
 type JobSpec struct {
+	// Specifies the maximum desired number of pods the job should run at any given
+	// time. The actual number of pods running in steady state will be less than
+	// this number when ((.spec.completions - .status.successful) <
+	// .spec.parallelism), i.e. when the work left to do is less than max
+	// parallelism. More info:
+	// https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/
+	Parallelism *int32 `json:"parallelism,omitempty"`
+
+	// Specifies the desired number of successfully finished pods the job should be
+	// run with. Setting to null means that the success of any pod signals the
+	// success of all pods, and allows parallelism to have any positive value.
+	// Setting to 1 means that parallelism is limited to 1 and the success of that
+	// pod signals the success of the job. More info:
+	// https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/
+	Completions *int32 `json:"completions,omitempty"`
+
 	// Specifies the duration in seconds relative to the startTime that the job may
 	// be continuously active before the system tries to terminate it; value must
 	// be positive integer. If a Job is suspended (at creation or through an
 	// update), this timer will effectively be stopped and reset when the Job is
 	// resumed again.
 	ActiveDeadlineSeconds *int64 `json:"activeDeadlineSeconds,omitempty"`
+
+	// Specifies the policy of handling failed pods. In particular, it allows to
+	// specify the set of actions and conditions which need to be satisfied to take
+	// the associated action. If empty, the default behaviour applies - the counter
+	// of failed pods, represented by the jobs's .status.failed field, is
+	// incremented and it is checked against the backoffLimit. This field cannot be
+	// used in combination with restartPolicy=OnFailure.
+	PodFailurePolicy *PodFailurePolicy `json:"podFailurePolicy,omitempty"`
+
+	// successPolicy specifies the policy when the Job can be declared as
+	// succeeded. If empty, the default behavior applies - the Job is declared as
+	// succeeded only when the number of succeeded pods equals to the completions.
+	// When the field is specified, it must be immutable and works only for the
+	// Indexed Jobs. Once the Job meets the SuccessPolicy, the lingering pods are
+	// terminated.
+	SuccessPolicy *SuccessPolicy `json:"successPolicy,omitempty"`
 
 	// Specifies the number of retries before marking this job failed. Defaults to
 	// 6, unless backoffLimitPerIndex (only Indexed Job) is specified. When
@@ -244,6 +276,49 @@ type JobSpec struct {
 	// only be set when Job's completionMode=Indexed, and the Pod's restart policy
 	// is Never. The field is immutable.
 	BackoffLimitPerIndex *int32 `json:"backoffLimitPerIndex,omitempty"`
+
+	// Specifies the maximal number of failed indexes before marking the Job as
+	// failed, when backoffLimitPerIndex is set. Once the number of failed indexes
+	// exceeds this number the entire Job is marked as Failed and its execution is
+	// terminated. When left as null the job continues execution of all of its
+	// indexes and is marked with the `Complete` Job condition. It can only be
+	// specified when backoffLimitPerIndex is set. It can be null or up to
+	// completions. It is required and must be less than or equal to 10^4 when is
+	// completions greater than 10^5.
+	MaxFailedIndexes *int32 `json:"maxFailedIndexes,omitempty"`
+
+	// A label query over pods that should match the pod count. Normally, the
+	// system sets this field for you. More info:
+	// https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
+	Selector *metav1.LabelSelector `json:"selector,omitempty"`
+
+	// manualSelector controls generation of pod labels and pod selectors. Leave
+	// `manualSelector` unset unless you are certain what you are doing. When false
+	// or unset, the system pick labels unique to this job and appends those labels
+	// to the pod template. When true, the user is responsible for picking unique
+	// labels and specifying the selector. Failure to pick a unique label may cause
+	// this and other jobs to not function correctly. However, You may see
+	// `manualSelector=true` in jobs that were created with the old
+	// `extensions/v1beta1` API. More info:
+	// https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/#specifying-your-own-pod-selector
+	ManualSelector *bool `json:"manualSelector,omitempty"`
+
+	// Describes the pod that will be created when executing a job. The only
+	// allowed template.spec.restartPolicy values are "Never" or "OnFailure". More
+	// info:
+	// https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/
+	//
+	// Required.
+	Template corev1.PodTemplateSpec `json:"template"`
+
+	// ttlSecondsAfterFinished limits the lifetime of a Job that has finished
+	// execution (either Complete or Failed). If this field is set,
+	// ttlSecondsAfterFinished after the Job finishes, it is eligible to be
+	// automatically deleted. When the Job is being deleted, its lifecycle
+	// guarantees (e.g. finalizers) will be honored. If this field is unset, the
+	// Job won't be automatically deleted. If this field is set to zero, the Job
+	// becomes eligible to be deleted immediately after it finishes.
+	TTLSecondsAfterFinished *int32 `json:"ttlSecondsAfterFinished,omitempty"`
 
 	// completionMode specifies how Pod completions are tracked. It can be
 	// `NonIndexed` (default) or `Indexed`.
@@ -266,60 +341,14 @@ type JobSpec struct {
 	// due to version skew, the controller skips updates for the Job.
 	CompletionMode *CompletionMode `json:"completionMode,omitempty"`
 
-	// Specifies the desired number of successfully finished pods the job should be
-	// run with. Setting to null means that the success of any pod signals the
-	// success of all pods, and allows parallelism to have any positive value.
-	// Setting to 1 means that parallelism is limited to 1 and the success of that
-	// pod signals the success of the job. More info:
-	// https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/
-	Completions *int32 `json:"completions,omitempty"`
-
-	// ManagedBy field indicates the controller that manages a Job. The k8s Job
-	// controller reconciles jobs which don't have this field at all or the field
-	// value is the reserved string `kubernetes.io/job-controller`, but skips
-	// reconciling Jobs with a custom value for this field. The value must be a
-	// valid domain-prefixed path (e.g. acme.io/foo) - all characters before the
-	// first "/" must be a valid subdomain as defined by RFC 1123. All characters
-	// trailing the first "/" must be valid HTTP Path characters as defined by RFC
-	// 3986. The value cannot exceed 63 characters. This field is immutable.
-	ManagedBy *string `json:"managedBy,omitempty"`
-
-	// manualSelector controls generation of pod labels and pod selectors. Leave
-	// `manualSelector` unset unless you are certain what you are doing. When false
-	// or unset, the system pick labels unique to this job and appends those labels
-	// to the pod template. When true, the user is responsible for picking unique
-	// labels and specifying the selector. Failure to pick a unique label may cause
-	// this and other jobs to not function correctly. However, You may see
-	// `manualSelector=true` in jobs that were created with the old
-	// `extensions/v1beta1` API. More info:
-	// https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/#specifying-your-own-pod-selector
-	ManualSelector *bool `json:"manualSelector,omitempty"`
-
-	// Specifies the maximal number of failed indexes before marking the Job as
-	// failed, when backoffLimitPerIndex is set. Once the number of failed indexes
-	// exceeds this number the entire Job is marked as Failed and its execution is
-	// terminated. When left as null the job continues execution of all of its
-	// indexes and is marked with the `Complete` Job condition. It can only be
-	// specified when backoffLimitPerIndex is set. It can be null or up to
-	// completions. It is required and must be less than or equal to 10^4 when is
-	// completions greater than 10^5.
-	MaxFailedIndexes *int32 `json:"maxFailedIndexes,omitempty"`
-
-	// Specifies the maximum desired number of pods the job should run at any given
-	// time. The actual number of pods running in steady state will be less than
-	// this number when ((.spec.completions - .status.successful) <
-	// .spec.parallelism), i.e. when the work left to do is less than max
-	// parallelism. More info:
-	// https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/
-	Parallelism *int32 `json:"parallelism,omitempty"`
-
-	// Specifies the policy of handling failed pods. In particular, it allows to
-	// specify the set of actions and conditions which need to be satisfied to take
-	// the associated action. If empty, the default behaviour applies - the counter
-	// of failed pods, represented by the jobs's .status.failed field, is
-	// incremented and it is checked against the backoffLimit. This field cannot be
-	// used in combination with restartPolicy=OnFailure.
-	PodFailurePolicy *PodFailurePolicy `json:"podFailurePolicy,omitempty"`
+	// suspend specifies whether the Job controller should create Pods or not. If a
+	// Job is created with suspend set to true, no Pods are created by the Job
+	// controller. If a Job is suspended after creation (i.e. the flag goes from
+	// false to true), the Job controller will delete all active Pods associated
+	// with this Job. Users must design their workload to gracefully handle this.
+	// Suspending a Job will reset the StartTime field of the Job, effectively
+	// resetting the ActiveDeadlineSeconds timer too. Defaults to false.
+	Suspend *bool `json:"suspend,omitempty"`
 
 	// podReplacementPolicy specifies when to create replacement Pods. Possible
 	// values are: - TerminatingOrFailed means that we recreate pods
@@ -332,6 +361,16 @@ type JobSpec struct {
 	// not in use.
 	PodReplacementPolicy *PodReplacementPolicy `json:"podReplacementPolicy,omitempty"`
 
+	// ManagedBy field indicates the controller that manages a Job. The k8s Job
+	// controller reconciles jobs which don't have this field at all or the field
+	// value is the reserved string `kubernetes.io/job-controller`, but skips
+	// reconciling Jobs with a custom value for this field. The value must be a
+	// valid domain-prefixed path (e.g. acme.io/foo) - all characters before the
+	// first "/" must be a valid subdomain as defined by RFC 1123. All characters
+	// trailing the first "/" must be valid HTTP Path characters as defined by RFC
+	// 3986. The value cannot exceed 63 characters. This field is immutable.
+	ManagedBy *string `json:"managedBy,omitempty"`
+
 	// scheduling defines the Workload-aware Scheduling configuration for this Job.
 	// When set, it specifies the scheduling policy (basic or gang), topology
 	// constraints, disruption mode, and shared resource claims. When omitted, the
@@ -340,68 +379,10 @@ type JobSpec struct {
 	// WorkloadWithJob feature gate. This field is immutable, including whether it
 	// is set at all, only policy.gang.minCount may be changed after creation.
 	Scheduling *JobSchedulingConfiguration `json:"scheduling,omitempty"`
-
-	// A label query over pods that should match the pod count. Normally, the
-	// system sets this field for you. More info:
-	// https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
-	Selector *metav1.LabelSelector `json:"selector,omitempty"`
-
-	// successPolicy specifies the policy when the Job can be declared as
-	// succeeded. If empty, the default behavior applies - the Job is declared as
-	// succeeded only when the number of succeeded pods equals to the completions.
-	// When the field is specified, it must be immutable and works only for the
-	// Indexed Jobs. Once the Job meets the SuccessPolicy, the lingering pods are
-	// terminated.
-	SuccessPolicy *SuccessPolicy `json:"successPolicy,omitempty"`
-
-	// suspend specifies whether the Job controller should create Pods or not. If a
-	// Job is created with suspend set to true, no Pods are created by the Job
-	// controller. If a Job is suspended after creation (i.e. the flag goes from
-	// false to true), the Job controller will delete all active Pods associated
-	// with this Job. Users must design their workload to gracefully handle this.
-	// Suspending a Job will reset the StartTime field of the Job, effectively
-	// resetting the ActiveDeadlineSeconds timer too. Defaults to false.
-	Suspend *bool `json:"suspend,omitempty"`
-
-	// Describes the pod that will be created when executing a job. The only
-	// allowed template.spec.restartPolicy values are "Never" or "OnFailure". More
-	// info:
-	// https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/
-	//
-	// Required.
-	Template corev1.PodTemplateSpec `json:"template"`
-
-	// ttlSecondsAfterFinished limits the lifetime of a Job that has finished
-	// execution (either Complete or Failed). If this field is set,
-	// ttlSecondsAfterFinished after the Job finishes, it is eligible to be
-	// automatically deleted. When the Job is being deleted, its lifecycle
-	// guarantees (e.g. finalizers) will be honored. If this field is unset, the
-	// Job won't be automatically deleted. If this field is set to zero, the Job
-	// becomes eligible to be deleted immediately after it finishes.
-	TTLSecondsAfterFinished *int32 `json:"ttlSecondsAfterFinished,omitempty"`
 }
 
 // JobStatus represents the current state of a Job.
 type JobStatus struct {
-	// The number of pending and running pods which are not terminating (without a
-	// deletionTimestamp). The value is zero for finished jobs.
-	Active int32 `json:"active,omitempty"`
-
-	// completedIndexes holds the completed indexes when .spec.completionMode =
-	// "Indexed" in a text format. The indexes are represented as decimal integers
-	// separated by commas. The numbers are listed in increasing order. Three or
-	// more consecutive numbers are compressed and represented by the first and
-	// last element of the series, separated by a hyphen. For example, if the
-	// completed indexes are 1, 3, 4, 5 and 7, they are represented as "1,3-5,7".
-	CompletedIndexes string `json:"completedIndexes,omitempty"`
-
-	// Represents time when the job was completed. It is not guaranteed to be set
-	// in happens-before order across separate operations. It is represented in
-	// RFC3339 form and is in UTC. The completion time is set when the job finishes
-	// successfully, and only then. The value cannot be updated or removed. The
-	// value indicates the same or later point in time as the startTime field.
-	CompletionTime *metav1.Time `json:"completionTime,omitempty"`
-
 	// The latest available observations of an object's current state. When a Job
 	// fails, one of the conditions will have type "Failed" and status true. When a
 	// Job is suspended, one of the conditions will have type "Suspended" and
@@ -419,9 +400,46 @@ type JobStatus struct {
 	// https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/
 	Conditions []JobCondition `json:"conditions,omitempty" listKeys:"type"`
 
+	// Represents time when the job controller started processing a job. When a Job
+	// is created in the suspended state, this field is not set until the first
+	// time it is resumed. This field is reset every time a Job is resumed from
+	// suspension. It is represented in RFC3339 form and is in UTC.
+	//
+	// Once set, the field can only be removed when the job is suspended. The field
+	// cannot be modified while the job is unsuspended or finished.
+	StartTime *metav1.Time `json:"startTime,omitempty"`
+
+	// Represents time when the job was completed. It is not guaranteed to be set
+	// in happens-before order across separate operations. It is represented in
+	// RFC3339 form and is in UTC. The completion time is set when the job finishes
+	// successfully, and only then. The value cannot be updated or removed. The
+	// value indicates the same or later point in time as the startTime field.
+	CompletionTime *metav1.Time `json:"completionTime,omitempty"`
+
+	// The number of pending and running pods which are not terminating (without a
+	// deletionTimestamp). The value is zero for finished jobs.
+	Active int32 `json:"active,omitempty"`
+
+	// The number of pods which reached phase Succeeded. The value increases
+	// monotonically for a given spec. However, it may decrease in reaction to
+	// scale down of elastic indexed jobs.
+	Succeeded int32 `json:"succeeded,omitempty"`
+
 	// The number of pods which reached phase Failed. The value increases
 	// monotonically.
 	Failed int32 `json:"failed,omitempty"`
+
+	// The number of pods which are terminating (in phase Pending or Running and
+	// have a deletionTimestamp).
+	Terminating *int32 `json:"terminating,omitempty"`
+
+	// completedIndexes holds the completed indexes when .spec.completionMode =
+	// "Indexed" in a text format. The indexes are represented as decimal integers
+	// separated by commas. The numbers are listed in increasing order. Three or
+	// more consecutive numbers are compressed and represented by the first and
+	// last element of the series, separated by a hyphen. For example, if the
+	// completed indexes are 1, 3, 4, 5 and 7, they are represented as "1,3-5,7".
+	CompletedIndexes string `json:"completedIndexes,omitempty"`
 
 	// FailedIndexes holds the failed indexes when spec.backoffLimitPerIndex is
 	// set. The indexes are represented in the text format analogous as for the
@@ -432,28 +450,6 @@ type JobStatus struct {
 	// indexes are 1, 3, 4, 5 and 7, they are represented as "1,3-5,7". The set of
 	// failed indexes cannot overlap with the set of completed indexes.
 	FailedIndexes *string `json:"failedIndexes,omitempty"`
-
-	// The number of active pods which have a Ready condition and are not
-	// terminating (without a deletionTimestamp).
-	Ready *int32 `json:"ready,omitempty"`
-
-	// Represents time when the job controller started processing a job. When a Job
-	// is created in the suspended state, this field is not set until the first
-	// time it is resumed. This field is reset every time a Job is resumed from
-	// suspension. It is represented in RFC3339 form and is in UTC.
-	//
-	// Once set, the field can only be removed when the job is suspended. The field
-	// cannot be modified while the job is unsuspended or finished.
-	StartTime *metav1.Time `json:"startTime,omitempty"`
-
-	// The number of pods which reached phase Succeeded. The value increases
-	// monotonically for a given spec. However, it may decrease in reaction to
-	// scale down of elastic indexed jobs.
-	Succeeded int32 `json:"succeeded,omitempty"`
-
-	// The number of pods which are terminating (in phase Pending or Running and
-	// have a deletionTimestamp).
-	Terminating *int32 `json:"terminating,omitempty"`
 
 	// uncountedTerminatedPods holds the UIDs of Pods that have terminated but the
 	// job controller hasn't yet accounted for in the status counters.
@@ -469,6 +465,10 @@ type JobStatus struct {
 	// Old jobs might not be tracked using this field, in which case the field
 	// remains null. The structure is empty for finished jobs.
 	UncountedTerminatedPods *UncountedTerminatedPods `json:"uncountedTerminatedPods,omitempty"`
+
+	// The number of active pods which have a Ready condition and are not
+	// terminating (without a deletionTimestamp).
+	Ready *int32 `json:"ready,omitempty"`
 }
 
 // JobTemplateSpec describes the data a Job should have when created from a
@@ -538,16 +538,16 @@ type PodFailurePolicyOnExitCodesRequirement struct {
 // PodFailurePolicyOnPodConditionsPattern describes a pattern for matching an
 // actual pod condition type.
 type PodFailurePolicyOnPodConditionsPattern struct {
-	// Specifies the required Pod condition status. To match a pod condition it is
-	// required that the specified status equals the pod condition status. Defaults
-	// to True.
-	Status corev1.ConditionStatus `json:"status"`
-
 	// Specifies the required Pod condition type. To match a pod condition it is
 	// required that specified type equals the pod condition type.
 	//
 	// Required.
 	Type corev1.PodConditionType `json:"type"`
+
+	// Specifies the required Pod condition status. To match a pod condition it is
+	// required that the specified status equals the pod condition status. Defaults
+	// to True.
+	Status corev1.ConditionStatus `json:"status"`
 }
 
 // PodFailurePolicyRule describes how a pod failure is handled when the
@@ -600,17 +600,6 @@ type SuccessPolicy struct {
 // must have at least one of the "succeededIndexes" or "succeededCount"
 // specified.
 type SuccessPolicyRule struct {
-	// succeededCount specifies the minimal required size of the actual set of the
-	// succeeded indexes for the Job. When succeededCount is used along with
-	// succeededIndexes, the check is constrained only to the set of indexes
-	// specified by succeededIndexes. For example, given that succeededIndexes is
-	// "1-4", succeededCount is "3", and completed indexes are "1", "3", and "5",
-	// the Job isn't declared as succeeded because only "1" and "3" indexes are
-	// considered in that rules. When this field is null, this doesn't default to
-	// any value and is never evaluated at any time. When specified it needs to be
-	// a positive integer.
-	SucceededCount *int32 `json:"succeededCount,omitempty"`
-
 	// succeededIndexes specifies the set of indexes which need to be contained in
 	// the actual set of the succeeded indexes for the Job. The list of indexes
 	// must be within 0 to ".spec.completions-1" and must not contain duplicates.
@@ -622,14 +611,25 @@ type SuccessPolicyRule struct {
 	// as "1,3-5,7". When this field is null, this field doesn't default to any
 	// value and is never evaluated at any time.
 	SucceededIndexes *string `json:"succeededIndexes,omitempty"`
+
+	// succeededCount specifies the minimal required size of the actual set of the
+	// succeeded indexes for the Job. When succeededCount is used along with
+	// succeededIndexes, the check is constrained only to the set of indexes
+	// specified by succeededIndexes. For example, given that succeededIndexes is
+	// "1-4", succeededCount is "3", and completed indexes are "1", "3", and "5",
+	// the Job isn't declared as succeeded because only "1" and "3" indexes are
+	// considered in that rules. When this field is null, this doesn't default to
+	// any value and is never evaluated at any time. When specified it needs to be
+	// a positive integer.
+	SucceededCount *int32 `json:"succeededCount,omitempty"`
 }
 
 // UncountedTerminatedPods holds UIDs of Pods that have terminated but haven't
 // been accounted in Job status counters.
 type UncountedTerminatedPods struct {
-	// failed holds UIDs of failed Pods.
-	Failed []string `json:"failed,omitempty"`
-
 	// succeeded holds UIDs of succeeded Pods.
 	Succeeded []string `json:"succeeded,omitempty"`
+
+	// failed holds UIDs of failed Pods.
+	Failed []string `json:"failed,omitempty"`
 }

@@ -108,18 +108,18 @@ func (x *CertificateSigningRequestCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "lastTransitionTime":
-			x.LastTransitionTime.DecodeWire(r)
-		case "lastUpdateTime":
-			x.LastUpdateTime.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
-		case "reason":
-			x.Reason = r.String()
-		case "status":
-			x.Status = corev1.ConditionStatus(r.String())
 		case "type":
 			x.Type = RequestConditionType(r.String())
+		case "status":
+			x.Status = corev1.ConditionStatus(r.String())
+		case "reason":
+			x.Reason = r.String()
+		case "message":
+			x.Message = r.String()
+		case "lastUpdateTime":
+			x.LastUpdateTime.DecodeWire(r)
+		case "lastTransitionTime":
+			x.LastTransitionTime.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -131,30 +131,30 @@ func (x *CertificateSigningRequestCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
-		s.WriteRaw("\"lastTransitionTime\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
-		x.LastTransitionTime.EncodeJSON(s)
-	}
-	if ap == nil || ap.Explicit(&x.LastUpdateTime) || !x.LastUpdateTime.IsZero() {
-		jsonwire.Key(s, &more, ",\"lastUpdateTime\":")
-		x.LastUpdateTime.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
-	if ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
+		jsonwire.String(s, string(x.Type))
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
 		jsonwire.String(s, string(x.Status))
 	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
+	}
+	if ap == nil || ap.Explicit(&x.LastUpdateTime) || !x.LastUpdateTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastUpdateTime\":")
+		x.LastUpdateTime.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -308,8 +308,20 @@ func (x *CertificateSigningRequestSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "request":
+			x.Request = r.Bytes()
+		case "signerName":
+			x.SignerName = r.String()
 		case "expirationSeconds":
 			x.ExpirationSeconds = r.Int32Ptr()
+		case "usages":
+			x.Usages = jsonwire.StringsOf[KeyUsage](r)
+		case "username":
+			x.Username = r.String()
+		case "uid":
+			x.UID = r.String()
+		case "groups":
+			x.Groups = r.Strings()
 		case "extra":
 			if r.BeginObject() {
 				m0 := make(map[string][]string)
@@ -322,18 +334,6 @@ func (x *CertificateSigningRequestSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Extra = nil
 			}
-		case "groups":
-			x.Groups = r.Strings()
-		case "request":
-			x.Request = r.Bytes()
-		case "signerName":
-			x.SignerName = r.String()
-		case "uid":
-			x.UID = r.String()
-		case "usages":
-			x.Usages = jsonwire.StringsOf[KeyUsage](r)
-		case "username":
-			x.Username = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -345,10 +345,56 @@ func (x *CertificateSigningRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.ExpirationSeconds != nil {
-		s.WriteRaw("\"expirationSeconds\":")
+	if ap == nil || x.Request != nil {
+		s.WriteRaw("\"request\":")
 		more = true
+		jsonwire.Bytes(s, x.Request)
+	}
+	if ap == nil || ap.Explicit(&x.SignerName) || x.SignerName != "" {
+		jsonwire.Key(s, &more, ",\"signerName\":")
+		jsonwire.String(s, x.SignerName)
+	}
+	if x.ExpirationSeconds != nil {
+		jsonwire.Key(s, &more, ",\"expirationSeconds\":")
 		s.WriteInt32(*x.ExpirationSeconds)
+	}
+	if len(x.Usages) != 0 || ap != nil && x.Usages != nil {
+		jsonwire.Key(s, &more, ",\"usages\":")
+		if x.Usages == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Usages {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, string(x.Usages[i0]))
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap.Explicit(&x.Username) || x.Username != "" {
+		jsonwire.Key(s, &more, ",\"username\":")
+		jsonwire.String(s, x.Username)
+	}
+	if ap.Explicit(&x.UID) || x.UID != "" {
+		jsonwire.Key(s, &more, ",\"uid\":")
+		jsonwire.String(s, x.UID)
+	}
+	if len(x.Groups) != 0 || ap != nil && x.Groups != nil {
+		jsonwire.Key(s, &more, ",\"groups\":")
+		if x.Groups == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Groups {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Groups[i0])
+			}
+			s.WriteRaw("]")
+		}
 	}
 	if len(x.Extra) != 0 || ap != nil && x.Extra != nil {
 		jsonwire.Key(s, &more, ",\"extra\":")
@@ -380,52 +426,6 @@ func (x *CertificateSigningRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Groups) != 0 || ap != nil && x.Groups != nil {
-		jsonwire.Key(s, &more, ",\"groups\":")
-		if x.Groups == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Groups {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.Groups[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap == nil || x.Request != nil {
-		jsonwire.Key(s, &more, ",\"request\":")
-		jsonwire.Bytes(s, x.Request)
-	}
-	if ap == nil || ap.Explicit(&x.SignerName) || x.SignerName != "" {
-		jsonwire.Key(s, &more, ",\"signerName\":")
-		jsonwire.String(s, x.SignerName)
-	}
-	if ap.Explicit(&x.UID) || x.UID != "" {
-		jsonwire.Key(s, &more, ",\"uid\":")
-		jsonwire.String(s, x.UID)
-	}
-	if len(x.Usages) != 0 || ap != nil && x.Usages != nil {
-		jsonwire.Key(s, &more, ",\"usages\":")
-		if x.Usages == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Usages {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, string(x.Usages[i0]))
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap.Explicit(&x.Username) || x.Username != "" {
-		jsonwire.Key(s, &more, ",\"username\":")
-		jsonwire.String(s, x.Username)
-	}
 	s.WriteRaw("}")
 }
 
@@ -437,8 +437,6 @@ func (x *CertificateSigningRequestStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "certificate":
-			x.Certificate = r.Bytes()
 		case "conditions":
 			if r.BeginArray() {
 				sl0 := make([]CertificateSigningRequestCondition, 0, r.Count())
@@ -450,6 +448,8 @@ func (x *CertificateSigningRequestStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Conditions = nil
 			}
+		case "certificate":
+			x.Certificate = r.Bytes()
 		default:
 			r.SkipUnknown()
 		}
@@ -461,13 +461,9 @@ func (x *CertificateSigningRequestStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Certificate) != 0 || ap != nil && x.Certificate != nil {
-		s.WriteRaw("\"certificate\":")
-		more = true
-		jsonwire.Bytes(s, x.Certificate)
-	}
 	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
-		jsonwire.Key(s, &more, ",\"conditions\":")
+		s.WriteRaw("\"conditions\":")
+		more = true
 		if x.Conditions == nil {
 			s.WriteNil()
 		} else {
@@ -480,6 +476,10 @@ func (x *CertificateSigningRequestStatus) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
+	}
+	if len(x.Certificate) != 0 || ap != nil && x.Certificate != nil {
+		jsonwire.Key(s, &more, ",\"certificate\":")
+		jsonwire.Bytes(s, x.Certificate)
 	}
 	s.WriteRaw("}")
 }
@@ -984,12 +984,8 @@ func (x *PodCertificateRequestSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "maxExpirationSeconds":
-			x.MaxExpirationSeconds = r.Int32Ptr()
-		case "nodeName":
-			x.NodeName = r.String()
-		case "nodeUID":
-			x.NodeUID = r.String()
+		case "signerName":
+			x.SignerName = r.String()
 		case "podName":
 			x.PodName = r.String()
 		case "podUID":
@@ -998,8 +994,12 @@ func (x *PodCertificateRequestSpec) DecodeWire(r *jsonwire.Reader) {
 			x.ServiceAccountName = r.String()
 		case "serviceAccountUID":
 			x.ServiceAccountUID = r.String()
-		case "signerName":
-			x.SignerName = r.String()
+		case "nodeName":
+			x.NodeName = r.String()
+		case "nodeUID":
+			x.NodeUID = r.String()
+		case "maxExpirationSeconds":
+			x.MaxExpirationSeconds = r.Int32Ptr()
 		case "stubPKCS10Request":
 			x.StubPKCS10Request = r.Bytes()
 		case "unverifiedUserAnnotations":
@@ -1015,18 +1015,10 @@ func (x *PodCertificateRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.MaxExpirationSeconds != nil {
-		s.WriteRaw("\"maxExpirationSeconds\":")
+	if ap == nil || ap.Explicit(&x.SignerName) || x.SignerName != "" {
+		s.WriteRaw("\"signerName\":")
 		more = true
-		s.WriteInt32(*x.MaxExpirationSeconds)
-	}
-	if ap == nil || ap.Explicit(&x.NodeName) || x.NodeName != "" {
-		jsonwire.Key(s, &more, ",\"nodeName\":")
-		jsonwire.String(s, x.NodeName)
-	}
-	if ap == nil || ap.Explicit(&x.NodeUID) || x.NodeUID != "" {
-		jsonwire.Key(s, &more, ",\"nodeUID\":")
-		jsonwire.String(s, x.NodeUID)
+		jsonwire.String(s, x.SignerName)
 	}
 	if ap == nil || ap.Explicit(&x.PodName) || x.PodName != "" {
 		jsonwire.Key(s, &more, ",\"podName\":")
@@ -1044,9 +1036,17 @@ func (x *PodCertificateRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"serviceAccountUID\":")
 		jsonwire.String(s, x.ServiceAccountUID)
 	}
-	if ap == nil || ap.Explicit(&x.SignerName) || x.SignerName != "" {
-		jsonwire.Key(s, &more, ",\"signerName\":")
-		jsonwire.String(s, x.SignerName)
+	if ap == nil || ap.Explicit(&x.NodeName) || x.NodeName != "" {
+		jsonwire.Key(s, &more, ",\"nodeName\":")
+		jsonwire.String(s, x.NodeName)
+	}
+	if ap == nil || ap.Explicit(&x.NodeUID) || x.NodeUID != "" {
+		jsonwire.Key(s, &more, ",\"nodeUID\":")
+		jsonwire.String(s, x.NodeUID)
+	}
+	if x.MaxExpirationSeconds != nil {
+		jsonwire.Key(s, &more, ",\"maxExpirationSeconds\":")
+		s.WriteInt32(*x.MaxExpirationSeconds)
 	}
 	if ap == nil || x.StubPKCS10Request != nil {
 		jsonwire.Key(s, &more, ",\"stubPKCS10Request\":")
@@ -1082,17 +1082,6 @@ func (x *PodCertificateRequestStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "beginRefreshAt":
-			if r.Null() {
-				x.BeginRefreshAt = nil
-			} else {
-				if x.BeginRefreshAt == nil {
-					x.BeginRefreshAt = jsonwire.Alloc[metav1.Time](r, &slabKeys[0], 4)
-				}
-				x.BeginRefreshAt.DecodeWire(r)
-			}
-		case "certificateChain":
-			x.CertificateChain = r.String()
 		case "conditions":
 			if r.BeginArray() {
 				sl0 := make([]metav1.Condition, 0, r.Count())
@@ -1104,15 +1093,8 @@ func (x *PodCertificateRequestStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Conditions = nil
 			}
-		case "notAfter":
-			if r.Null() {
-				x.NotAfter = nil
-			} else {
-				if x.NotAfter == nil {
-					x.NotAfter = jsonwire.Alloc[metav1.Time](r, &slabKeys[0], 4)
-				}
-				x.NotAfter.DecodeWire(r)
-			}
+		case "certificateChain":
+			x.CertificateChain = r.String()
 		case "notBefore":
 			if r.Null() {
 				x.NotBefore = nil
@@ -1121,6 +1103,24 @@ func (x *PodCertificateRequestStatus) DecodeWire(r *jsonwire.Reader) {
 					x.NotBefore = jsonwire.Alloc[metav1.Time](r, &slabKeys[0], 4)
 				}
 				x.NotBefore.DecodeWire(r)
+			}
+		case "beginRefreshAt":
+			if r.Null() {
+				x.BeginRefreshAt = nil
+			} else {
+				if x.BeginRefreshAt == nil {
+					x.BeginRefreshAt = jsonwire.Alloc[metav1.Time](r, &slabKeys[0], 4)
+				}
+				x.BeginRefreshAt.DecodeWire(r)
+			}
+		case "notAfter":
+			if r.Null() {
+				x.NotAfter = nil
+			} else {
+				if x.NotAfter == nil {
+					x.NotAfter = jsonwire.Alloc[metav1.Time](r, &slabKeys[0], 4)
+				}
+				x.NotAfter.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -1133,17 +1133,9 @@ func (x *PodCertificateRequestStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.BeginRefreshAt != nil {
-		s.WriteRaw("\"beginRefreshAt\":")
-		more = true
-		x.BeginRefreshAt.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.CertificateChain) || x.CertificateChain != "" {
-		jsonwire.Key(s, &more, ",\"certificateChain\":")
-		jsonwire.String(s, x.CertificateChain)
-	}
 	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
-		jsonwire.Key(s, &more, ",\"conditions\":")
+		s.WriteRaw("\"conditions\":")
+		more = true
 		if x.Conditions == nil {
 			s.WriteNil()
 		} else {
@@ -1157,13 +1149,21 @@ func (x *PodCertificateRequestStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.NotAfter != nil {
-		jsonwire.Key(s, &more, ",\"notAfter\":")
-		x.NotAfter.EncodeJSON(s)
+	if ap.Explicit(&x.CertificateChain) || x.CertificateChain != "" {
+		jsonwire.Key(s, &more, ",\"certificateChain\":")
+		jsonwire.String(s, x.CertificateChain)
 	}
 	if x.NotBefore != nil {
 		jsonwire.Key(s, &more, ",\"notBefore\":")
 		x.NotBefore.EncodeJSON(s)
+	}
+	if x.BeginRefreshAt != nil {
+		jsonwire.Key(s, &more, ",\"beginRefreshAt\":")
+		x.BeginRefreshAt.EncodeJSON(s)
+	}
+	if x.NotAfter != nil {
+		jsonwire.Key(s, &more, ",\"notAfter\":")
+		x.NotAfter.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }

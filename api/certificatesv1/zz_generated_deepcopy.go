@@ -59,11 +59,11 @@ func (in *CertificateSigningRequestList) DeepCopy() *CertificateSigningRequestLi
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CertificateSigningRequestSpec) DeepCopyInto(out *CertificateSigningRequestSpec) {
 	*out = *in
-	out.ExpirationSeconds = deepcopy.Ptr(in.ExpirationSeconds)
-	out.Extra = deepcopy.EachMap(in.Extra, deepcopy.Slice[[]string])
-	out.Groups = deepcopy.Slice(in.Groups)
 	out.Request = deepcopy.Slice(in.Request)
+	out.ExpirationSeconds = deepcopy.Ptr(in.ExpirationSeconds)
 	out.Usages = deepcopy.Slice(in.Usages)
+	out.Groups = deepcopy.Slice(in.Groups)
+	out.Extra = deepcopy.EachMap(in.Extra, deepcopy.Slice[[]string])
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -79,8 +79,8 @@ func (in *CertificateSigningRequestSpec) DeepCopy() *CertificateSigningRequestSp
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CertificateSigningRequestStatus) DeepCopyInto(out *CertificateSigningRequestStatus) {
 	*out = *in
-	out.Certificate = deepcopy.Slice(in.Certificate)
 	out.Conditions = deepcopy.Slice(in.Conditions)
+	out.Certificate = deepcopy.Slice(in.Certificate)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -195,10 +195,10 @@ func (in *PodCertificateRequestSpec) DeepCopy() *PodCertificateRequestSpec {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodCertificateRequestStatus) DeepCopyInto(out *PodCertificateRequestStatus) {
 	*out = *in
-	out.BeginRefreshAt = deepcopy.Ptr(in.BeginRefreshAt)
 	out.Conditions = deepcopy.Slice(in.Conditions)
-	out.NotAfter = deepcopy.Ptr(in.NotAfter)
 	out.NotBefore = deepcopy.Ptr(in.NotBefore)
+	out.BeginRefreshAt = deepcopy.Ptr(in.BeginRefreshAt)
+	out.NotAfter = deepcopy.Ptr(in.NotAfter)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

@@ -51,28 +51,6 @@ type CertificateSigningRequest struct {
 // CertificateSigningRequestCondition describes a condition of a
 // CertificateSigningRequest object
 type CertificateSigningRequestCondition struct {
-	// lastTransitionTime is the time the condition last transitioned from one
-	// status to another. If unset, when a new condition type is added or an
-	// existing condition's status is changed, the server defaults this to the
-	// current time.
-	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
-
-	// lastUpdateTime is the time of the last update to this condition
-	LastUpdateTime metav1.Time `json:"lastUpdateTime"`
-
-	// message contains a human readable message with details about the request
-	// state
-	Message string `json:"message,omitempty"`
-
-	// reason indicates a brief reason for the request state
-	Reason string `json:"reason,omitempty"`
-
-	// status of the condition, one of True, False, Unknown. Approved, Denied, and
-	// Failed conditions may not be "False" or "Unknown".
-	//
-	// Required.
-	Status corev1.ConditionStatus `json:"status"`
-
 	// type of the condition. Known conditions are "Approved", "Denied", and
 	// "Failed".
 	//
@@ -92,6 +70,28 @@ type CertificateSigningRequestCondition struct {
 	//
 	// Required.
 	Type RequestConditionType `json:"type"`
+
+	// status of the condition, one of True, False, Unknown. Approved, Denied, and
+	// Failed conditions may not be "False" or "Unknown".
+	//
+	// Required.
+	Status corev1.ConditionStatus `json:"status"`
+
+	// reason indicates a brief reason for the request state
+	Reason string `json:"reason,omitempty"`
+
+	// message contains a human readable message with details about the request
+	// state
+	Message string `json:"message,omitempty"`
+
+	// lastUpdateTime is the time of the last update to this condition
+	LastUpdateTime metav1.Time `json:"lastUpdateTime"`
+
+	// lastTransitionTime is the time the condition last transitioned from one
+	// status to another. If unset, when a new condition type is added or an
+	// existing condition's status is changed, the server defaults this to the
+	// current time.
+	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
 }
 
 // CertificateSigningRequestList is a collection of CertificateSigningRequest
@@ -116,37 +116,6 @@ type CertificateSigningRequestList struct {
 
 // CertificateSigningRequestSpec contains the certificate request.
 type CertificateSigningRequestSpec struct {
-	// expirationSeconds is the requested duration of validity of the issued
-	// certificate. The certificate signer may issue a certificate with a different
-	// validity duration so a client must check the delta between the notBefore and
-	// and notAfter fields in the issued certificate to determine the actual
-	// duration.
-	//
-	// The v1.22+ in-tree implementations of the well-known Kubernetes signers will
-	// honor this field as long as the requested duration is not greater than the
-	// maximum duration they will honor per the --cluster-signing-duration CLI flag
-	// to the Kubernetes controller manager.
-	//
-	// Certificate signers may not honor this field for various reasons:
-	//
-	//   1. Old signer that is unaware of the field (such as the in-tree
-	//      implementations prior to v1.22)
-	//   2. Signer whose configured maximum is shorter than the requested duration
-	//   3. Signer whose configured minimum is longer than the requested duration
-	//
-	// The minimum valid value for expirationSeconds is 600, i.e. 10 minutes.
-	ExpirationSeconds *int32 `json:"expirationSeconds,omitempty"`
-
-	// extra contains extra attributes of the user that created the
-	// CertificateSigningRequest. Populated by the API server on creation and
-	// immutable.
-	Extra map[string][]string `json:"extra,omitempty"`
-
-	// groups contains group membership of the user that created the
-	// CertificateSigningRequest. Populated by the API server on creation and
-	// immutable.
-	Groups []string `json:"groups,omitempty"`
-
 	// request contains an x509 certificate signing request encoded in a
 	// "CERTIFICATE REQUEST" PEM block. When serialized as JSON or YAML, the data
 	// is additionally base64-encoded.
@@ -181,9 +150,26 @@ type CertificateSigningRequestSpec struct {
 	// Required.
 	SignerName string `json:"signerName"`
 
-	// uid contains the uid of the user that created the CertificateSigningRequest.
-	// Populated by the API server on creation and immutable.
-	UID string `json:"uid,omitempty"`
+	// expirationSeconds is the requested duration of validity of the issued
+	// certificate. The certificate signer may issue a certificate with a different
+	// validity duration so a client must check the delta between the notBefore and
+	// and notAfter fields in the issued certificate to determine the actual
+	// duration.
+	//
+	// The v1.22+ in-tree implementations of the well-known Kubernetes signers will
+	// honor this field as long as the requested duration is not greater than the
+	// maximum duration they will honor per the --cluster-signing-duration CLI flag
+	// to the Kubernetes controller manager.
+	//
+	// Certificate signers may not honor this field for various reasons:
+	//
+	//   1. Old signer that is unaware of the field (such as the in-tree
+	//      implementations prior to v1.22)
+	//   2. Signer whose configured maximum is shorter than the requested duration
+	//   3. Signer whose configured minimum is longer than the requested duration
+	//
+	// The minimum valid value for expirationSeconds is 600, i.e. 10 minutes.
+	ExpirationSeconds *int32 `json:"expirationSeconds,omitempty"`
 
 	// usages specifies a set of key usages requested in the issued certificate.
 	//
@@ -207,11 +193,29 @@ type CertificateSigningRequestSpec struct {
 	// CertificateSigningRequest. Populated by the API server on creation and
 	// immutable.
 	Username string `json:"username,omitempty"`
+
+	// uid contains the uid of the user that created the CertificateSigningRequest.
+	// Populated by the API server on creation and immutable.
+	UID string `json:"uid,omitempty"`
+
+	// groups contains group membership of the user that created the
+	// CertificateSigningRequest. Populated by the API server on creation and
+	// immutable.
+	Groups []string `json:"groups,omitempty"`
+
+	// extra contains extra attributes of the user that created the
+	// CertificateSigningRequest. Populated by the API server on creation and
+	// immutable.
+	Extra map[string][]string `json:"extra,omitempty"`
 }
 
 // CertificateSigningRequestStatus contains conditions used to indicate
 // approved/denied/failed status of the request, and the issued certificate.
 type CertificateSigningRequestStatus struct {
+	// conditions applied to the request. Known conditions are "Approved",
+	// "Denied", and "Failed".
+	Conditions []CertificateSigningRequestCondition `json:"conditions,omitempty" listKeys:"type"`
+
 	// certificate is populated with an issued certificate by the signer after an
 	// Approved condition is present. This field is set via the /status
 	// subresource. Once populated, this field is immutable.
@@ -244,10 +248,6 @@ type CertificateSigningRequestStatus struct {
 	//     -----END CERTIFICATE-----
 	//     )
 	Certificate []byte `json:"certificate,omitempty"`
-
-	// conditions applied to the request. Known conditions are "Approved",
-	// "Denied", and "Failed".
-	Conditions []CertificateSigningRequestCondition `json:"conditions,omitempty" listKeys:"type"`
 }
 
 // ClusterTrustBundle is a cluster-scoped container for X.509 trust anchors
@@ -394,30 +394,16 @@ type PodCertificateRequestList struct {
 // PodCertificateRequestSpec describes the certificate request. All fields are
 // immutable after creation.
 type PodCertificateRequestSpec struct {
-	// maxExpirationSeconds is the maximum lifetime permitted for the certificate.
+	// signerName indicates the requested signer.
 	//
-	// If omitted, kube-apiserver will set it to 86400(24 hours). kube-apiserver
-	// will reject values shorter than 3600 (1 hour). The maximum allowable value
-	// is 7862400 (91 days).
-	//
-	// The signer implementation is then free to issue a certificate with any
-	// lifetime *shorter* than MaxExpirationSeconds, but no shorter than 3600
-	// seconds (1 hour). This constraint is enforced by kube-apiserver.
-	// `kubernetes.io` signers will never issue certificates with a lifetime longer
-	// than 24 hours.
-	//
-	// Defaults to 86400.
-	MaxExpirationSeconds *int32 `json:"maxExpirationSeconds,omitempty"`
-
-	// nodeName is the name of the node the pod is assigned to.
+	// All signer names beginning with `kubernetes.io` are reserved for use by the
+	// Kubernetes project. There is currently one well-known signer documented by
+	// the Kubernetes project, `kubernetes.io/kube-apiserver-client-pod`, which
+	// will issue client certificates understood by kube-apiserver. It is currently
+	// unimplemented.
 	//
 	// Required.
-	NodeName string `json:"nodeName"`
-
-	// nodeUID is the UID of the node the pod is assigned to.
-	//
-	// Required.
-	NodeUID string `json:"nodeUID"`
+	SignerName string `json:"signerName"`
 
 	// podName is the name of the pod into which the certificate will be mounted.
 	//
@@ -439,16 +425,30 @@ type PodCertificateRequestSpec struct {
 	// Required.
 	ServiceAccountUID string `json:"serviceAccountUID"`
 
-	// signerName indicates the requested signer.
-	//
-	// All signer names beginning with `kubernetes.io` are reserved for use by the
-	// Kubernetes project. There is currently one well-known signer documented by
-	// the Kubernetes project, `kubernetes.io/kube-apiserver-client-pod`, which
-	// will issue client certificates understood by kube-apiserver. It is currently
-	// unimplemented.
+	// nodeName is the name of the node the pod is assigned to.
 	//
 	// Required.
-	SignerName string `json:"signerName"`
+	NodeName string `json:"nodeName"`
+
+	// nodeUID is the UID of the node the pod is assigned to.
+	//
+	// Required.
+	NodeUID string `json:"nodeUID"`
+
+	// maxExpirationSeconds is the maximum lifetime permitted for the certificate.
+	//
+	// If omitted, kube-apiserver will set it to 86400(24 hours). kube-apiserver
+	// will reject values shorter than 3600 (1 hour). The maximum allowable value
+	// is 7862400 (91 days).
+	//
+	// The signer implementation is then free to issue a certificate with any
+	// lifetime *shorter* than MaxExpirationSeconds, but no shorter than 3600
+	// seconds (1 hour). This constraint is enforced by kube-apiserver.
+	// `kubernetes.io` signers will never issue certificates with a lifetime longer
+	// than 24 hours.
+	//
+	// Defaults to 86400.
+	MaxExpirationSeconds *int32 `json:"maxExpirationSeconds,omitempty"`
 
 	// A PKCS#10 certificate signing request (DER-serialized) generated by Kubelet
 	// using the subject private key.
@@ -488,14 +488,14 @@ type PodCertificateRequestSpec struct {
 // PodCertificateRequestStatus describes the status of the request, and holds
 // the certificate data if the request is issued.
 type PodCertificateRequestStatus struct {
-	// beginRefreshAt is the time at which the kubelet should begin trying to
-	// refresh the certificate. This field is set via the /status subresource, and
-	// must be set at the same time as certificateChain. Once populated, this field
-	// is immutable.
+	// conditions applied to the request.
 	//
-	// This field is only a hint. Kubelet may start refreshing before or after this
-	// time if necessary.
-	BeginRefreshAt *metav1.Time `json:"beginRefreshAt,omitempty"`
+	// The types "Issued", "Denied", and "Failed" have special handling. At most
+	// one of these conditions may be present, and they must have status "True".
+	//
+	// If the request is denied with `Reason=UnsupportedKeyType`, the signer may
+	// suggest a key type that will work in the message field.
+	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
 
 	// certificateChain is populated with an issued certificate by the signer. This
 	// field is set via the /status subresource. Once populated, this field is
@@ -519,25 +519,25 @@ type PodCertificateRequestStatus struct {
 	// as any PEM block headers.
 	CertificateChain string `json:"certificateChain,omitempty"`
 
-	// conditions applied to the request.
-	//
-	// The types "Issued", "Denied", and "Failed" have special handling. At most
-	// one of these conditions may be present, and they must have status "True".
-	//
-	// If the request is denied with `Reason=UnsupportedKeyType`, the signer may
-	// suggest a key type that will work in the message field.
-	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
-
-	// notAfter is the time at which the certificate expires. The value must be the
-	// same as the notAfter value in the leaf certificate in certificateChain. This
-	// field is set via the /status subresource. Once populated, it is immutable.
-	// The signer must set this field at the same time it sets certificateChain.
-	NotAfter *metav1.Time `json:"notAfter,omitempty"`
-
 	// notBefore is the time at which the certificate becomes valid. The value must
 	// be the same as the notBefore value in the leaf certificate in
 	// certificateChain. This field is set via the /status subresource. Once
 	// populated, it is immutable. The signer must set this field at the same time
 	// it sets certificateChain.
 	NotBefore *metav1.Time `json:"notBefore,omitempty"`
+
+	// beginRefreshAt is the time at which the kubelet should begin trying to
+	// refresh the certificate. This field is set via the /status subresource, and
+	// must be set at the same time as certificateChain. Once populated, this field
+	// is immutable.
+	//
+	// This field is only a hint. Kubelet may start refreshing before or after this
+	// time if necessary.
+	BeginRefreshAt *metav1.Time `json:"beginRefreshAt,omitempty"`
+
+	// notAfter is the time at which the certificate expires. The value must be the
+	// same as the notAfter value in the leaf certificate in certificateChain. This
+	// field is set via the /status subresource. Once populated, it is immutable.
+	// The signer must set this field at the same time it sets certificateChain.
+	NotAfter *metav1.Time `json:"notAfter,omitempty"`
 }

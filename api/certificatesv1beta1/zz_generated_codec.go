@@ -508,26 +508,26 @@ func (x *PodCertificateRequestSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "maxExpirationSeconds":
-			x.MaxExpirationSeconds = r.Int32Ptr()
-		case "nodeName":
-			x.NodeName = r.String()
-		case "nodeUID":
-			x.NodeUID = r.String()
-		case "pkixPublicKey":
-			x.PkixPublicKey = r.Bytes()
+		case "signerName":
+			x.SignerName = r.String()
 		case "podName":
 			x.PodName = r.String()
 		case "podUID":
 			x.PodUID = r.String()
-		case "proofOfPossession":
-			x.ProofOfPossession = r.Bytes()
 		case "serviceAccountName":
 			x.ServiceAccountName = r.String()
 		case "serviceAccountUID":
 			x.ServiceAccountUID = r.String()
-		case "signerName":
-			x.SignerName = r.String()
+		case "nodeName":
+			x.NodeName = r.String()
+		case "nodeUID":
+			x.NodeUID = r.String()
+		case "maxExpirationSeconds":
+			x.MaxExpirationSeconds = r.Int32Ptr()
+		case "pkixPublicKey":
+			x.PkixPublicKey = r.Bytes()
+		case "proofOfPossession":
+			x.ProofOfPossession = r.Bytes()
 		case "stubPKCS10Request":
 			x.StubPKCS10Request = r.Bytes()
 		case "unverifiedUserAnnotations":
@@ -543,22 +543,10 @@ func (x *PodCertificateRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.MaxExpirationSeconds != nil {
-		s.WriteRaw("\"maxExpirationSeconds\":")
+	if ap == nil || ap.Explicit(&x.SignerName) || x.SignerName != "" {
+		s.WriteRaw("\"signerName\":")
 		more = true
-		s.WriteInt32(*x.MaxExpirationSeconds)
-	}
-	if ap == nil || ap.Explicit(&x.NodeName) || x.NodeName != "" {
-		jsonwire.Key(s, &more, ",\"nodeName\":")
-		jsonwire.String(s, x.NodeName)
-	}
-	if ap == nil || ap.Explicit(&x.NodeUID) || x.NodeUID != "" {
-		jsonwire.Key(s, &more, ",\"nodeUID\":")
-		jsonwire.String(s, x.NodeUID)
-	}
-	if len(x.PkixPublicKey) != 0 || ap != nil && x.PkixPublicKey != nil {
-		jsonwire.Key(s, &more, ",\"pkixPublicKey\":")
-		jsonwire.Bytes(s, x.PkixPublicKey)
+		jsonwire.String(s, x.SignerName)
 	}
 	if ap == nil || ap.Explicit(&x.PodName) || x.PodName != "" {
 		jsonwire.Key(s, &more, ",\"podName\":")
@@ -568,10 +556,6 @@ func (x *PodCertificateRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"podUID\":")
 		jsonwire.String(s, x.PodUID)
 	}
-	if len(x.ProofOfPossession) != 0 || ap != nil && x.ProofOfPossession != nil {
-		jsonwire.Key(s, &more, ",\"proofOfPossession\":")
-		jsonwire.Bytes(s, x.ProofOfPossession)
-	}
 	if ap == nil || ap.Explicit(&x.ServiceAccountName) || x.ServiceAccountName != "" {
 		jsonwire.Key(s, &more, ",\"serviceAccountName\":")
 		jsonwire.String(s, x.ServiceAccountName)
@@ -580,9 +564,25 @@ func (x *PodCertificateRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"serviceAccountUID\":")
 		jsonwire.String(s, x.ServiceAccountUID)
 	}
-	if ap == nil || ap.Explicit(&x.SignerName) || x.SignerName != "" {
-		jsonwire.Key(s, &more, ",\"signerName\":")
-		jsonwire.String(s, x.SignerName)
+	if ap == nil || ap.Explicit(&x.NodeName) || x.NodeName != "" {
+		jsonwire.Key(s, &more, ",\"nodeName\":")
+		jsonwire.String(s, x.NodeName)
+	}
+	if ap == nil || ap.Explicit(&x.NodeUID) || x.NodeUID != "" {
+		jsonwire.Key(s, &more, ",\"nodeUID\":")
+		jsonwire.String(s, x.NodeUID)
+	}
+	if x.MaxExpirationSeconds != nil {
+		jsonwire.Key(s, &more, ",\"maxExpirationSeconds\":")
+		s.WriteInt32(*x.MaxExpirationSeconds)
+	}
+	if len(x.PkixPublicKey) != 0 || ap != nil && x.PkixPublicKey != nil {
+		jsonwire.Key(s, &more, ",\"pkixPublicKey\":")
+		jsonwire.Bytes(s, x.PkixPublicKey)
+	}
+	if len(x.ProofOfPossession) != 0 || ap != nil && x.ProofOfPossession != nil {
+		jsonwire.Key(s, &more, ",\"proofOfPossession\":")
+		jsonwire.Bytes(s, x.ProofOfPossession)
 	}
 	if ap == nil || x.StubPKCS10Request != nil {
 		jsonwire.Key(s, &more, ",\"stubPKCS10Request\":")
@@ -618,17 +618,6 @@ func (x *PodCertificateRequestStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "beginRefreshAt":
-			if r.Null() {
-				x.BeginRefreshAt = nil
-			} else {
-				if x.BeginRefreshAt == nil {
-					x.BeginRefreshAt = jsonwire.Alloc[metav1.Time](r, &slabKeys[0], 4)
-				}
-				x.BeginRefreshAt.DecodeWire(r)
-			}
-		case "certificateChain":
-			x.CertificateChain = r.String()
 		case "conditions":
 			if r.BeginArray() {
 				sl0 := make([]metav1.Condition, 0, r.Count())
@@ -640,15 +629,8 @@ func (x *PodCertificateRequestStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Conditions = nil
 			}
-		case "notAfter":
-			if r.Null() {
-				x.NotAfter = nil
-			} else {
-				if x.NotAfter == nil {
-					x.NotAfter = jsonwire.Alloc[metav1.Time](r, &slabKeys[0], 4)
-				}
-				x.NotAfter.DecodeWire(r)
-			}
+		case "certificateChain":
+			x.CertificateChain = r.String()
 		case "notBefore":
 			if r.Null() {
 				x.NotBefore = nil
@@ -657,6 +639,24 @@ func (x *PodCertificateRequestStatus) DecodeWire(r *jsonwire.Reader) {
 					x.NotBefore = jsonwire.Alloc[metav1.Time](r, &slabKeys[0], 4)
 				}
 				x.NotBefore.DecodeWire(r)
+			}
+		case "beginRefreshAt":
+			if r.Null() {
+				x.BeginRefreshAt = nil
+			} else {
+				if x.BeginRefreshAt == nil {
+					x.BeginRefreshAt = jsonwire.Alloc[metav1.Time](r, &slabKeys[0], 4)
+				}
+				x.BeginRefreshAt.DecodeWire(r)
+			}
+		case "notAfter":
+			if r.Null() {
+				x.NotAfter = nil
+			} else {
+				if x.NotAfter == nil {
+					x.NotAfter = jsonwire.Alloc[metav1.Time](r, &slabKeys[0], 4)
+				}
+				x.NotAfter.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -669,17 +669,9 @@ func (x *PodCertificateRequestStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.BeginRefreshAt != nil {
-		s.WriteRaw("\"beginRefreshAt\":")
-		more = true
-		x.BeginRefreshAt.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.CertificateChain) || x.CertificateChain != "" {
-		jsonwire.Key(s, &more, ",\"certificateChain\":")
-		jsonwire.String(s, x.CertificateChain)
-	}
 	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
-		jsonwire.Key(s, &more, ",\"conditions\":")
+		s.WriteRaw("\"conditions\":")
+		more = true
 		if x.Conditions == nil {
 			s.WriteNil()
 		} else {
@@ -693,13 +685,21 @@ func (x *PodCertificateRequestStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.NotAfter != nil {
-		jsonwire.Key(s, &more, ",\"notAfter\":")
-		x.NotAfter.EncodeJSON(s)
+	if ap.Explicit(&x.CertificateChain) || x.CertificateChain != "" {
+		jsonwire.Key(s, &more, ",\"certificateChain\":")
+		jsonwire.String(s, x.CertificateChain)
 	}
 	if x.NotBefore != nil {
 		jsonwire.Key(s, &more, ",\"notBefore\":")
 		x.NotBefore.EncodeJSON(s)
+	}
+	if x.BeginRefreshAt != nil {
+		jsonwire.Key(s, &more, ",\"beginRefreshAt\":")
+		x.BeginRefreshAt.EncodeJSON(s)
+	}
+	if x.NotAfter != nil {
+		jsonwire.Key(s, &more, ",\"notAfter\":")
+		x.NotAfter.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }

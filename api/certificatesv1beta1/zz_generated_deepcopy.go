@@ -110,10 +110,10 @@ func (in *PodCertificateRequestSpec) DeepCopy() *PodCertificateRequestSpec {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodCertificateRequestStatus) DeepCopyInto(out *PodCertificateRequestStatus) {
 	*out = *in
-	out.BeginRefreshAt = deepcopy.Ptr(in.BeginRefreshAt)
 	out.Conditions = deepcopy.Slice(in.Conditions)
-	out.NotAfter = deepcopy.Ptr(in.NotAfter)
 	out.NotBefore = deepcopy.Ptr(in.NotBefore)
+	out.BeginRefreshAt = deepcopy.Ptr(in.BeginRefreshAt)
+	out.NotAfter = deepcopy.Ptr(in.NotAfter)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

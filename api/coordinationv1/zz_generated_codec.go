@@ -241,6 +241,10 @@ func (x *LeaseSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "holderIdentity":
+			x.HolderIdentity = r.StringPtr()
+		case "leaseDurationSeconds":
+			x.LeaseDurationSeconds = r.Int32Ptr()
 		case "acquireTime":
 			if r.Null() {
 				x.AcquireTime = nil
@@ -250,14 +254,6 @@ func (x *LeaseSpec) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.AcquireTime.DecodeWire(r)
 			}
-		case "holderIdentity":
-			x.HolderIdentity = r.StringPtr()
-		case "leaseDurationSeconds":
-			x.LeaseDurationSeconds = r.Int32Ptr()
-		case "leaseTransitions":
-			x.LeaseTransitions = r.Int32Ptr()
-		case "preferredHolder":
-			x.PreferredHolder = r.StringPtr()
 		case "renewTime":
 			if r.Null() {
 				x.RenewTime = nil
@@ -267,8 +263,12 @@ func (x *LeaseSpec) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.RenewTime.DecodeWire(r)
 			}
+		case "leaseTransitions":
+			x.LeaseTransitions = r.Int32Ptr()
 		case "strategy":
 			x.Strategy = (*CoordinatedLeaseStrategy)(r.StringPtr())
+		case "preferredHolder":
+			x.PreferredHolder = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -279,34 +279,34 @@ func (x *LeaseSpec) DecodeWire(r *jsonwire.Reader) {
 func (x *LeaseSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.AcquireTime != nil {
-		s.WriteRaw("\"acquireTime\":")
-		more = true
-		x.AcquireTime.EncodeJSON(s)
-	}
 	if x.HolderIdentity != nil {
-		jsonwire.Key(s, &more, ",\"holderIdentity\":")
+		s.WriteRaw("\"holderIdentity\":")
+		more = true
 		jsonwire.String(s, *x.HolderIdentity)
 	}
 	if x.LeaseDurationSeconds != nil {
 		jsonwire.Key(s, &more, ",\"leaseDurationSeconds\":")
 		s.WriteInt32(*x.LeaseDurationSeconds)
 	}
-	if x.LeaseTransitions != nil {
-		jsonwire.Key(s, &more, ",\"leaseTransitions\":")
-		s.WriteInt32(*x.LeaseTransitions)
-	}
-	if x.PreferredHolder != nil {
-		jsonwire.Key(s, &more, ",\"preferredHolder\":")
-		jsonwire.String(s, *x.PreferredHolder)
+	if x.AcquireTime != nil {
+		jsonwire.Key(s, &more, ",\"acquireTime\":")
+		x.AcquireTime.EncodeJSON(s)
 	}
 	if x.RenewTime != nil {
 		jsonwire.Key(s, &more, ",\"renewTime\":")
 		x.RenewTime.EncodeJSON(s)
 	}
+	if x.LeaseTransitions != nil {
+		jsonwire.Key(s, &more, ",\"leaseTransitions\":")
+		s.WriteInt32(*x.LeaseTransitions)
+	}
 	if x.Strategy != nil {
 		jsonwire.Key(s, &more, ",\"strategy\":")
 		jsonwire.String(s, string(*x.Strategy))
+	}
+	if x.PreferredHolder != nil {
+		jsonwire.Key(s, &more, ",\"preferredHolder\":")
+		jsonwire.String(s, *x.PreferredHolder)
 	}
 	s.WriteRaw("}")
 }

@@ -43,13 +43,13 @@ func (in *LeaseList) DeepCopy() *LeaseList {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *LeaseSpec) DeepCopyInto(out *LeaseSpec) {
 	*out = *in
-	out.AcquireTime = deepcopy.Ptr(in.AcquireTime)
 	out.HolderIdentity = deepcopy.Ptr(in.HolderIdentity)
 	out.LeaseDurationSeconds = deepcopy.Ptr(in.LeaseDurationSeconds)
-	out.LeaseTransitions = deepcopy.Ptr(in.LeaseTransitions)
-	out.PreferredHolder = deepcopy.Ptr(in.PreferredHolder)
+	out.AcquireTime = deepcopy.Ptr(in.AcquireTime)
 	out.RenewTime = deepcopy.Ptr(in.RenewTime)
+	out.LeaseTransitions = deepcopy.Ptr(in.LeaseTransitions)
 	out.Strategy = deepcopy.Ptr(in.Strategy)
+	out.PreferredHolder = deepcopy.Ptr(in.PreferredHolder)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

@@ -55,9 +55,6 @@ type LeaseList struct {
 
 // LeaseSpec is a specification of a Lease.
 type LeaseSpec struct {
-	// acquireTime is a time when the current lease was acquired.
-	AcquireTime *metav1.MicroTime `json:"acquireTime,omitempty"`
-
 	// holderIdentity contains the identity of the holder of a current lease. If
 	// Coordinated Leader Election is used, the holder identity must be equal to
 	// the elected LeaseCandidate.metadata.name field.
@@ -68,21 +65,24 @@ type LeaseSpec struct {
 	// renewTime.
 	LeaseDurationSeconds *int32 `json:"leaseDurationSeconds,omitempty"`
 
-	// leaseTransitions is the number of transitions of a lease between holders.
-	LeaseTransitions *int32 `json:"leaseTransitions,omitempty"`
-
-	// preferredHolder signals to a lease holder that the lease has a more optimal
-	// holder and should be given up. This field can only be set if Strategy is
-	// also set.
-	PreferredHolder *string `json:"preferredHolder,omitempty"`
+	// acquireTime is a time when the current lease was acquired.
+	AcquireTime *metav1.MicroTime `json:"acquireTime,omitempty"`
 
 	// renewTime is a time when the current holder of a lease has last updated the
 	// lease.
 	RenewTime *metav1.MicroTime `json:"renewTime,omitempty"`
+
+	// leaseTransitions is the number of transitions of a lease between holders.
+	LeaseTransitions *int32 `json:"leaseTransitions,omitempty"`
 
 	// strategy indicates the strategy for picking the leader for coordinated
 	// leader election. If the field is not specified, there is no active
 	// coordination for this lease. (Alpha) Using this field requires the
 	// CoordinatedLeaderElection feature gate to be enabled.
 	Strategy *CoordinatedLeaseStrategy `json:"strategy,omitempty"`
+
+	// preferredHolder signals to a lease holder that the lease has a more optimal
+	// holder and should be given up. This field can only be set if Strategy is
+	// also set.
+	PreferredHolder *string `json:"preferredHolder,omitempty"`
 }

@@ -242,10 +242,6 @@ func (x *LeaseCandidateSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "binaryVersion":
-			x.BinaryVersion = r.String()
-		case "emulationVersion":
-			x.EmulationVersion = r.String()
 		case "leaseName":
 			x.LeaseName = r.String()
 		case "pingTime":
@@ -266,6 +262,10 @@ func (x *LeaseCandidateSpec) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.RenewTime.DecodeWire(r)
 			}
+		case "binaryVersion":
+			x.BinaryVersion = r.String()
+		case "emulationVersion":
+			x.EmulationVersion = r.String()
 		case "strategy":
 			x.Strategy = coordinationv1.CoordinatedLeaseStrategy(r.String())
 		default:
@@ -279,17 +279,9 @@ func (x *LeaseCandidateSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.BinaryVersion) || x.BinaryVersion != "" {
-		s.WriteRaw("\"binaryVersion\":")
-		more = true
-		jsonwire.String(s, x.BinaryVersion)
-	}
-	if ap.Explicit(&x.EmulationVersion) || x.EmulationVersion != "" {
-		jsonwire.Key(s, &more, ",\"emulationVersion\":")
-		jsonwire.String(s, x.EmulationVersion)
-	}
 	if ap == nil || ap.Explicit(&x.LeaseName) || x.LeaseName != "" {
-		jsonwire.Key(s, &more, ",\"leaseName\":")
+		s.WriteRaw("\"leaseName\":")
+		more = true
 		jsonwire.String(s, x.LeaseName)
 	}
 	if x.PingTime != nil {
@@ -299,6 +291,14 @@ func (x *LeaseCandidateSpec) EncodeJSON(s *jsoniter.Stream) {
 	if x.RenewTime != nil {
 		jsonwire.Key(s, &more, ",\"renewTime\":")
 		x.RenewTime.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.BinaryVersion) || x.BinaryVersion != "" {
+		jsonwire.Key(s, &more, ",\"binaryVersion\":")
+		jsonwire.String(s, x.BinaryVersion)
+	}
+	if ap.Explicit(&x.EmulationVersion) || x.EmulationVersion != "" {
+		jsonwire.Key(s, &more, ",\"emulationVersion\":")
+		jsonwire.String(s, x.EmulationVersion)
 	}
 	if ap.Explicit(&x.Strategy) || x.Strategy != "" {
 		jsonwire.Key(s, &more, ",\"strategy\":")

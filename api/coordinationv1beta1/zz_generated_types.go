@@ -60,18 +60,6 @@ type LeaseCandidateList struct {
 
 // LeaseCandidateSpec is a specification of a Lease.
 type LeaseCandidateSpec struct {
-	// binaryVersion is the binary version. It must be in a semver format without
-	// leading `v`. This field is required.
-	//
-	// Required.
-	BinaryVersion string `json:"binaryVersion"`
-
-	// emulationVersion is the emulation version. It must be in a semver format
-	// without leading `v`. EmulationVersion must be less than or equal to
-	// BinaryVersion. This field is required when strategy is
-	// "OldestEmulationVersion"
-	EmulationVersion string `json:"emulationVersion,omitempty"`
-
 	// leaseName is the name of the lease for which this candidate is contending.
 	// The limits on this field are the same as on Lease.name. Multiple lease
 	// candidates may reference the same Lease.name. This field is immutable.
@@ -92,6 +80,18 @@ type LeaseCandidateSpec struct {
 	// the last renew. The PingTime field is updated regularly to prevent garbage
 	// collection for still active LeaseCandidates.
 	RenewTime *metav1.MicroTime `json:"renewTime,omitempty"`
+
+	// binaryVersion is the binary version. It must be in a semver format without
+	// leading `v`. This field is required.
+	//
+	// Required.
+	BinaryVersion string `json:"binaryVersion"`
+
+	// emulationVersion is the emulation version. It must be in a semver format
+	// without leading `v`. EmulationVersion must be less than or equal to
+	// BinaryVersion. This field is required when strategy is
+	// "OldestEmulationVersion"
+	EmulationVersion string `json:"emulationVersion,omitempty"`
 
 	// strategy is the strategy that coordinated leader election will use for
 	// picking the leader. If multiple candidates for the same Lease return

@@ -248,7 +248,7 @@ func TestUnknownMembersApplyEncoding(t *testing.T) {
 		t.Fatal(err, missed)
 	}
 	want := `{"kind":"Pod","apiVersion":"v1","metadata":{"name":"a","futureMeta":"m"},` +
-		`"spec":{"containers":[{"image":"x","name":"app","securityContext":{"futureSC":true}}],"nodeSelector":{"k":"v"}},` +
+		`"spec":{"containers":[{"name":"app","image":"x","securityContext":{"futureSC":true}}],"nodeSelector":{"k":"v"}},` +
 		`"futureTop":1,"status":{"futureStatus":{"s":1}}}`
 	if string(body) != want {
 		t.Fatalf("apply encoding:\ngot  %s\nwant %s", body, want)

@@ -16,14 +16,14 @@ func (x *AWSElasticBlockStoreVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "volumeID":
+			x.VolumeID = r.String()
 		case "fsType":
 			x.FSType = r.String()
 		case "partition":
 			x.Partition = r.Int32()
 		case "readOnly":
 			x.ReadOnly = r.Bool()
-		case "volumeID":
-			x.VolumeID = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -35,9 +35,13 @@ func (x *AWSElasticBlockStoreVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
+	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
+		s.WriteRaw("\"volumeID\":")
 		more = true
+		jsonwire.String(s, x.VolumeID)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
 	if ap.Explicit(&x.Partition) || x.Partition != 0 {
@@ -47,10 +51,6 @@ func (x *AWSElasticBlockStoreVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
-	}
-	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
-		jsonwire.Key(s, &more, ",\"volumeID\":")
-		jsonwire.String(s, x.VolumeID)
 	}
 	s.WriteRaw("}")
 }
@@ -124,10 +124,10 @@ func (x *AppArmorProfile) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "localhostProfile":
-			x.LocalhostProfile = r.StringPtr()
 		case "type":
 			x.Type = AppArmorProfileType(r.String())
+		case "localhostProfile":
+			x.LocalhostProfile = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -139,14 +139,14 @@ func (x *AppArmorProfile) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.LocalhostProfile != nil {
-		s.WriteRaw("\"localhostProfile\":")
-		more = true
-		jsonwire.String(s, *x.LocalhostProfile)
-	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
+		s.WriteRaw("\"type\":")
+		more = true
 		jsonwire.String(s, string(x.Type))
+	}
+	if x.LocalhostProfile != nil {
+		jsonwire.Key(s, &more, ",\"localhostProfile\":")
+		jsonwire.String(s, *x.LocalhostProfile)
 	}
 	s.WriteRaw("}")
 }
@@ -159,10 +159,10 @@ func (x *AttachedVolume) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "devicePath":
-			x.DevicePath = r.String()
 		case "name":
 			x.Name = UniqueVolumeName(r.String())
+		case "devicePath":
+			x.DevicePath = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -174,14 +174,14 @@ func (x *AttachedVolume) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.DevicePath) || x.DevicePath != "" {
-		s.WriteRaw("\"devicePath\":")
-		more = true
-		jsonwire.String(s, x.DevicePath)
-	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, string(x.Name))
+	}
+	if ap == nil || ap.Explicit(&x.DevicePath) || x.DevicePath != "" {
+		jsonwire.Key(s, &more, ",\"devicePath\":")
+		jsonwire.String(s, x.DevicePath)
 	}
 	s.WriteRaw("}")
 }
@@ -194,18 +194,18 @@ func (x *AzureDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "cachingMode":
-			x.CachingMode = (*AzureDataDiskCachingMode)(r.StringPtr())
 		case "diskName":
 			x.DiskName = r.String()
 		case "diskURI":
 			x.DiskURI = r.String()
+		case "cachingMode":
+			x.CachingMode = (*AzureDataDiskCachingMode)(r.StringPtr())
 		case "fsType":
 			x.FSType = r.StringPtr()
-		case "kind":
-			x.Kind = (*AzureDataDiskKind)(r.StringPtr())
 		case "readOnly":
 			x.ReadOnly = r.BoolPtr()
+		case "kind":
+			x.Kind = (*AzureDataDiskKind)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -217,30 +217,30 @@ func (x *AzureDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.CachingMode != nil {
-		s.WriteRaw("\"cachingMode\":")
-		more = true
-		jsonwire.String(s, string(*x.CachingMode))
-	}
 	if ap == nil || ap.Explicit(&x.DiskName) || x.DiskName != "" {
-		jsonwire.Key(s, &more, ",\"diskName\":")
+		s.WriteRaw("\"diskName\":")
+		more = true
 		jsonwire.String(s, x.DiskName)
 	}
 	if ap == nil || ap.Explicit(&x.DiskURI) || x.DiskURI != "" {
 		jsonwire.Key(s, &more, ",\"diskURI\":")
 		jsonwire.String(s, x.DiskURI)
 	}
+	if x.CachingMode != nil {
+		jsonwire.Key(s, &more, ",\"cachingMode\":")
+		jsonwire.String(s, string(*x.CachingMode))
+	}
 	if x.FSType != nil {
 		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, *x.FSType)
 	}
-	if x.Kind != nil {
-		jsonwire.Key(s, &more, ",\"kind\":")
-		jsonwire.String(s, string(*x.Kind))
-	}
 	if x.ReadOnly != nil {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(*x.ReadOnly)
+	}
+	if x.Kind != nil {
+		jsonwire.Key(s, &more, ",\"kind\":")
+		jsonwire.String(s, string(*x.Kind))
 	}
 	s.WriteRaw("}")
 }
@@ -253,14 +253,14 @@ func (x *AzureFilePersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "readOnly":
-			x.ReadOnly = r.Bool()
 		case "secretName":
 			x.SecretName = r.String()
-		case "secretNamespace":
-			x.SecretNamespace = r.StringPtr()
 		case "shareName":
 			x.ShareName = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
+		case "secretNamespace":
+			x.SecretNamespace = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -272,14 +272,18 @@ func (x *AzureFilePersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		s.WriteRaw("\"readOnly\":")
-		more = true
-		s.WriteBool(x.ReadOnly)
-	}
 	if ap == nil || ap.Explicit(&x.SecretName) || x.SecretName != "" {
-		jsonwire.Key(s, &more, ",\"secretName\":")
+		s.WriteRaw("\"secretName\":")
+		more = true
 		jsonwire.String(s, x.SecretName)
+	}
+	if ap == nil || ap.Explicit(&x.ShareName) || x.ShareName != "" {
+		jsonwire.Key(s, &more, ",\"shareName\":")
+		jsonwire.String(s, x.ShareName)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
 	}
 	if ap == nil || x.SecretNamespace != nil {
 		jsonwire.Key(s, &more, ",\"secretNamespace\":")
@@ -288,10 +292,6 @@ func (x *AzureFilePersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		} else {
 			jsonwire.String(s, *x.SecretNamespace)
 		}
-	}
-	if ap == nil || ap.Explicit(&x.ShareName) || x.ShareName != "" {
-		jsonwire.Key(s, &more, ",\"shareName\":")
-		jsonwire.String(s, x.ShareName)
 	}
 	s.WriteRaw("}")
 }
@@ -304,12 +304,12 @@ func (x *AzureFileVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "readOnly":
-			x.ReadOnly = r.Bool()
 		case "secretName":
 			x.SecretName = r.String()
 		case "shareName":
 			x.ShareName = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
 		default:
 			r.SkipUnknown()
 		}
@@ -321,18 +321,18 @@ func (x *AzureFileVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		s.WriteRaw("\"readOnly\":")
-		more = true
-		s.WriteBool(x.ReadOnly)
-	}
 	if ap == nil || ap.Explicit(&x.SecretName) || x.SecretName != "" {
-		jsonwire.Key(s, &more, ",\"secretName\":")
+		s.WriteRaw("\"secretName\":")
+		more = true
 		jsonwire.String(s, x.SecretName)
 	}
 	if ap == nil || ap.Explicit(&x.ShareName) || x.ShareName != "" {
 		jsonwire.Key(s, &more, ",\"shareName\":")
 		jsonwire.String(s, x.ShareName)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
 }
@@ -429,15 +429,16 @@ func (x *CSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "controllerExpandSecretRef":
-			if r.Null() {
-				x.ControllerExpandSecretRef = nil
-			} else {
-				if x.ControllerExpandSecretRef == nil {
-					x.ControllerExpandSecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
-				}
-				x.ControllerExpandSecretRef.DecodeWire(r)
-			}
+		case "driver":
+			x.Driver = r.String()
+		case "volumeHandle":
+			x.VolumeHandle = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
+		case "fsType":
+			x.FSType = r.String()
+		case "volumeAttributes":
+			x.VolumeAttributes = r.StringMap()
 		case "controllerPublishSecretRef":
 			if r.Null() {
 				x.ControllerPublishSecretRef = nil
@@ -446,28 +447,6 @@ func (x *CSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 					x.ControllerPublishSecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
 				}
 				x.ControllerPublishSecretRef.DecodeWire(r)
-			}
-		case "driver":
-			x.Driver = r.String()
-		case "fsType":
-			x.FSType = r.String()
-		case "nodeExpandSecretRef":
-			if r.Null() {
-				x.NodeExpandSecretRef = nil
-			} else {
-				if x.NodeExpandSecretRef == nil {
-					x.NodeExpandSecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
-				}
-				x.NodeExpandSecretRef.DecodeWire(r)
-			}
-		case "nodePublishSecretRef":
-			if r.Null() {
-				x.NodePublishSecretRef = nil
-			} else {
-				if x.NodePublishSecretRef == nil {
-					x.NodePublishSecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
-				}
-				x.NodePublishSecretRef.DecodeWire(r)
 			}
 		case "nodeStageSecretRef":
 			if r.Null() {
@@ -478,12 +457,33 @@ func (x *CSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.NodeStageSecretRef.DecodeWire(r)
 			}
-		case "readOnly":
-			x.ReadOnly = r.Bool()
-		case "volumeAttributes":
-			x.VolumeAttributes = r.StringMap()
-		case "volumeHandle":
-			x.VolumeHandle = r.String()
+		case "nodePublishSecretRef":
+			if r.Null() {
+				x.NodePublishSecretRef = nil
+			} else {
+				if x.NodePublishSecretRef == nil {
+					x.NodePublishSecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
+				}
+				x.NodePublishSecretRef.DecodeWire(r)
+			}
+		case "controllerExpandSecretRef":
+			if r.Null() {
+				x.ControllerExpandSecretRef = nil
+			} else {
+				if x.ControllerExpandSecretRef == nil {
+					x.ControllerExpandSecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
+				}
+				x.ControllerExpandSecretRef.DecodeWire(r)
+			}
+		case "nodeExpandSecretRef":
+			if r.Null() {
+				x.NodeExpandSecretRef = nil
+			} else {
+				if x.NodeExpandSecretRef == nil {
+					x.NodeExpandSecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
+				}
+				x.NodeExpandSecretRef.DecodeWire(r)
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -495,38 +495,22 @@ func (x *CSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.ControllerExpandSecretRef != nil {
-		s.WriteRaw("\"controllerExpandSecretRef\":")
-		more = true
-		x.ControllerExpandSecretRef.EncodeJSON(s)
-	}
-	if x.ControllerPublishSecretRef != nil {
-		jsonwire.Key(s, &more, ",\"controllerPublishSecretRef\":")
-		x.ControllerPublishSecretRef.EncodeJSON(s)
-	}
 	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
-		jsonwire.Key(s, &more, ",\"driver\":")
+		s.WriteRaw("\"driver\":")
+		more = true
 		jsonwire.String(s, x.Driver)
 	}
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		jsonwire.Key(s, &more, ",\"fsType\":")
-		jsonwire.String(s, x.FSType)
-	}
-	if x.NodeExpandSecretRef != nil {
-		jsonwire.Key(s, &more, ",\"nodeExpandSecretRef\":")
-		x.NodeExpandSecretRef.EncodeJSON(s)
-	}
-	if x.NodePublishSecretRef != nil {
-		jsonwire.Key(s, &more, ",\"nodePublishSecretRef\":")
-		x.NodePublishSecretRef.EncodeJSON(s)
-	}
-	if x.NodeStageSecretRef != nil {
-		jsonwire.Key(s, &more, ",\"nodeStageSecretRef\":")
-		x.NodeStageSecretRef.EncodeJSON(s)
+	if ap == nil || ap.Explicit(&x.VolumeHandle) || x.VolumeHandle != "" {
+		jsonwire.Key(s, &more, ",\"volumeHandle\":")
+		jsonwire.String(s, x.VolumeHandle)
 	}
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, x.FSType)
 	}
 	if len(x.VolumeAttributes) != 0 || ap != nil && x.VolumeAttributes != nil {
 		jsonwire.Key(s, &more, ",\"volumeAttributes\":")
@@ -547,9 +531,25 @@ func (x *CSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if ap == nil || ap.Explicit(&x.VolumeHandle) || x.VolumeHandle != "" {
-		jsonwire.Key(s, &more, ",\"volumeHandle\":")
-		jsonwire.String(s, x.VolumeHandle)
+	if x.ControllerPublishSecretRef != nil {
+		jsonwire.Key(s, &more, ",\"controllerPublishSecretRef\":")
+		x.ControllerPublishSecretRef.EncodeJSON(s)
+	}
+	if x.NodeStageSecretRef != nil {
+		jsonwire.Key(s, &more, ",\"nodeStageSecretRef\":")
+		x.NodeStageSecretRef.EncodeJSON(s)
+	}
+	if x.NodePublishSecretRef != nil {
+		jsonwire.Key(s, &more, ",\"nodePublishSecretRef\":")
+		x.NodePublishSecretRef.EncodeJSON(s)
+	}
+	if x.ControllerExpandSecretRef != nil {
+		jsonwire.Key(s, &more, ",\"controllerExpandSecretRef\":")
+		x.ControllerExpandSecretRef.EncodeJSON(s)
+	}
+	if x.NodeExpandSecretRef != nil {
+		jsonwire.Key(s, &more, ",\"nodeExpandSecretRef\":")
+		x.NodeExpandSecretRef.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -564,8 +564,12 @@ func (x *CSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "driver":
 			x.Driver = r.String()
+		case "readOnly":
+			x.ReadOnly = r.BoolPtr()
 		case "fsType":
 			x.FSType = r.StringPtr()
+		case "volumeAttributes":
+			x.VolumeAttributes = r.StringMap()
 		case "nodePublishSecretRef":
 			if r.Null() {
 				x.NodePublishSecretRef = nil
@@ -575,10 +579,6 @@ func (x *CSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.NodePublishSecretRef.DecodeWire(r)
 			}
-		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
-		case "volumeAttributes":
-			x.VolumeAttributes = r.StringMap()
 		default:
 			r.SkipUnknown()
 		}
@@ -595,17 +595,13 @@ func (x *CSIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.Driver)
 	}
-	if x.FSType != nil {
-		jsonwire.Key(s, &more, ",\"fsType\":")
-		jsonwire.String(s, *x.FSType)
-	}
-	if x.NodePublishSecretRef != nil {
-		jsonwire.Key(s, &more, ",\"nodePublishSecretRef\":")
-		x.NodePublishSecretRef.EncodeJSON(s)
-	}
 	if x.ReadOnly != nil {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(*x.ReadOnly)
+	}
+	if x.FSType != nil {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, *x.FSType)
 	}
 	if len(x.VolumeAttributes) != 0 || ap != nil && x.VolumeAttributes != nil {
 		jsonwire.Key(s, &more, ",\"volumeAttributes\":")
@@ -625,6 +621,10 @@ func (x *CSIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("}")
 		}
+	}
+	if x.NodePublishSecretRef != nil {
+		jsonwire.Key(s, &more, ",\"nodePublishSecretRef\":")
+		x.NodePublishSecretRef.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -698,8 +698,8 @@ func (x *CephFSPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			x.Monitors = r.Strings()
 		case "path":
 			x.Path = r.String()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
+		case "user":
+			x.User = r.String()
 		case "secretFile":
 			x.SecretFile = r.String()
 		case "secretRef":
@@ -711,8 +711,8 @@ func (x *CephFSPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
-		case "user":
-			x.User = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
 		default:
 			r.SkipUnknown()
 		}
@@ -744,9 +744,9 @@ func (x *CephFSPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"path\":")
 		jsonwire.String(s, x.Path)
 	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
+	if ap.Explicit(&x.User) || x.User != "" {
+		jsonwire.Key(s, &more, ",\"user\":")
+		jsonwire.String(s, x.User)
 	}
 	if ap.Explicit(&x.SecretFile) || x.SecretFile != "" {
 		jsonwire.Key(s, &more, ",\"secretFile\":")
@@ -756,9 +756,9 @@ func (x *CephFSPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.User) || x.User != "" {
-		jsonwire.Key(s, &more, ",\"user\":")
-		jsonwire.String(s, x.User)
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
 }
@@ -775,8 +775,8 @@ func (x *CephFSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			x.Monitors = r.Strings()
 		case "path":
 			x.Path = r.String()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
+		case "user":
+			x.User = r.String()
 		case "secretFile":
 			x.SecretFile = r.String()
 		case "secretRef":
@@ -788,8 +788,8 @@ func (x *CephFSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
-		case "user":
-			x.User = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
 		default:
 			r.SkipUnknown()
 		}
@@ -821,9 +821,9 @@ func (x *CephFSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"path\":")
 		jsonwire.String(s, x.Path)
 	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
+	if ap.Explicit(&x.User) || x.User != "" {
+		jsonwire.Key(s, &more, ",\"user\":")
+		jsonwire.String(s, x.User)
 	}
 	if ap.Explicit(&x.SecretFile) || x.SecretFile != "" {
 		jsonwire.Key(s, &more, ",\"secretFile\":")
@@ -833,9 +833,9 @@ func (x *CephFSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.User) || x.User != "" {
-		jsonwire.Key(s, &more, ",\"user\":")
-		jsonwire.String(s, x.User)
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
 }
@@ -848,6 +848,8 @@ func (x *CinderPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "volumeID":
+			x.VolumeID = r.String()
 		case "fsType":
 			x.FSType = r.String()
 		case "readOnly":
@@ -861,8 +863,6 @@ func (x *CinderPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
-		case "volumeID":
-			x.VolumeID = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -874,9 +874,13 @@ func (x *CinderPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
+	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
+		s.WriteRaw("\"volumeID\":")
 		more = true
+		jsonwire.String(s, x.VolumeID)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
@@ -886,10 +890,6 @@ func (x *CinderPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	if x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
-	}
-	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
-		jsonwire.Key(s, &more, ",\"volumeID\":")
-		jsonwire.String(s, x.VolumeID)
 	}
 	s.WriteRaw("}")
 }
@@ -902,6 +902,8 @@ func (x *CinderVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "volumeID":
+			x.VolumeID = r.String()
 		case "fsType":
 			x.FSType = r.String()
 		case "readOnly":
@@ -915,8 +917,6 @@ func (x *CinderVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
-		case "volumeID":
-			x.VolumeID = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -928,9 +928,13 @@ func (x *CinderVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
+	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
+		s.WriteRaw("\"volumeID\":")
 		more = true
+		jsonwire.String(s, x.VolumeID)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
@@ -940,10 +944,6 @@ func (x *CinderVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	if x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
-	}
-	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
-		jsonwire.Key(s, &more, ",\"volumeID\":")
-		jsonwire.String(s, x.VolumeID)
 	}
 	s.WriteRaw("}")
 }
@@ -982,6 +982,10 @@ func (x *ClusterTrustBundleProjection) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "name":
+			x.Name = r.StringPtr()
+		case "signerName":
+			x.SignerName = r.StringPtr()
 		case "labelSelector":
 			if r.Null() {
 				x.LabelSelector = nil
@@ -991,14 +995,10 @@ func (x *ClusterTrustBundleProjection) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.LabelSelector.DecodeWire(r)
 			}
-		case "name":
-			x.Name = r.StringPtr()
 		case "optional":
 			x.Optional = r.BoolPtr()
 		case "path":
 			x.Path = r.String()
-		case "signerName":
-			x.SignerName = r.StringPtr()
 		case "user":
 			x.User = r.Int64Ptr()
 		default:
@@ -1012,14 +1012,18 @@ func (x *ClusterTrustBundleProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.LabelSelector != nil {
-		s.WriteRaw("\"labelSelector\":")
-		more = true
-		x.LabelSelector.EncodeJSON(s)
-	}
 	if x.Name != nil {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, *x.Name)
+	}
+	if x.SignerName != nil {
+		jsonwire.Key(s, &more, ",\"signerName\":")
+		jsonwire.String(s, *x.SignerName)
+	}
+	if x.LabelSelector != nil {
+		jsonwire.Key(s, &more, ",\"labelSelector\":")
+		x.LabelSelector.EncodeJSON(s)
 	}
 	if x.Optional != nil {
 		jsonwire.Key(s, &more, ",\"optional\":")
@@ -1028,10 +1032,6 @@ func (x *ClusterTrustBundleProjection) EncodeJSON(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
 		jsonwire.Key(s, &more, ",\"path\":")
 		jsonwire.String(s, x.Path)
-	}
-	if x.SignerName != nil {
-		jsonwire.Key(s, &more, ",\"signerName\":")
-		jsonwire.String(s, *x.SignerName)
 	}
 	if x.User != nil {
 		jsonwire.Key(s, &more, ",\"user\":")
@@ -1048,14 +1048,14 @@ func (x *ComponentCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "error":
-			x.Error = r.String()
-		case "message":
-			x.Message = r.String()
-		case "status":
-			x.Status = ConditionStatus(r.String())
 		case "type":
 			x.Type = ComponentConditionType(r.String())
+		case "status":
+			x.Status = ConditionStatus(r.String())
+		case "message":
+			x.Message = r.String()
+		case "error":
+			x.Error = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -1067,22 +1067,22 @@ func (x *ComponentCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Error) || x.Error != "" {
-		s.WriteRaw("\"error\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
-		jsonwire.String(s, x.Error)
-	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
+		jsonwire.String(s, string(x.Type))
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
 		jsonwire.String(s, string(x.Status))
 	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
+	}
+	if ap.Explicit(&x.Error) || x.Error != "" {
+		jsonwire.Key(s, &more, ",\"error\":")
+		jsonwire.String(s, x.Error)
 	}
 	s.WriteRaw("}")
 }
@@ -1346,6 +1346,10 @@ func (x *ConfigMap) DecodeWire(r *jsonwire.Reader) {
 			x.APIVersion = r.String()
 		case "metadata":
 			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
+		case "immutable":
+			x.Immutable = r.BoolPtr()
+		case "data":
+			x.Data = r.StringMap()
 		case "binaryData":
 			if r.BeginObject() {
 				m0 := make(map[string][]byte)
@@ -1358,10 +1362,6 @@ func (x *ConfigMap) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.BinaryData = nil
 			}
-		case "data":
-			x.Data = r.StringMap()
-		case "immutable":
-			x.Immutable = r.BoolPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -1421,24 +1421,9 @@ func (x *ConfigMap) encodeKnown(s *jsoniter.Stream) {
 	if ap != nil {
 		more = ap.Kept(s, at, &x.ObjectMeta)
 	}
-	if len(x.BinaryData) != 0 || ap != nil && x.BinaryData != nil {
-		jsonwire.Key(s, &more, ",\"binaryData\":")
-		if x.BinaryData == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("{")
-			var keys0 [8]string
-			for i0, k0 := range jsonwire.SortedKeys(x.BinaryData, keys0[:0]) {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, k0)
-				s.WriteRaw(":")
-				v0 := x.BinaryData[k0]
-				jsonwire.Bytes(s, v0)
-			}
-			s.WriteRaw("}")
-		}
+	if x.Immutable != nil {
+		jsonwire.Key(s, &more, ",\"immutable\":")
+		s.WriteBool(*x.Immutable)
 	}
 	if len(x.Data) != 0 || ap != nil && x.Data != nil {
 		jsonwire.Key(s, &more, ",\"data\":")
@@ -1459,9 +1444,24 @@ func (x *ConfigMap) encodeKnown(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.Immutable != nil {
-		jsonwire.Key(s, &more, ",\"immutable\":")
-		s.WriteBool(*x.Immutable)
+	if len(x.BinaryData) != 0 || ap != nil && x.BinaryData != nil {
+		jsonwire.Key(s, &more, ",\"binaryData\":")
+		if x.BinaryData == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("{")
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.BinaryData, keys0[:0]) {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, k0)
+				s.WriteRaw(":")
+				v0 := x.BinaryData[k0]
+				jsonwire.Bytes(s, v0)
+			}
+			s.WriteRaw("}")
+		}
 	}
 	s.WriteRaw("}")
 }
@@ -1509,10 +1509,10 @@ func (x *ConfigMapKeySelector) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "key":
-			x.Key = r.String()
 		case "name":
 			x.Name = r.String()
+		case "key":
+			x.Key = r.String()
 		case "optional":
 			x.Optional = r.BoolPtr()
 		default:
@@ -1526,14 +1526,14 @@ func (x *ConfigMapKeySelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
-		s.WriteRaw("\"key\":")
-		more = true
-		jsonwire.String(s, x.Key)
-	}
 	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		jsonwire.Key(s, &more, ",\"key\":")
+		jsonwire.String(s, x.Key)
 	}
 	if x.Optional != nil {
 		jsonwire.Key(s, &more, ",\"optional\":")
@@ -1691,16 +1691,16 @@ func (x *ConfigMapNodeConfigSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "kubeletConfigKey":
-			x.KubeletConfigKey = r.String()
-		case "name":
-			x.Name = r.String()
 		case "namespace":
 			x.Namespace = r.String()
-		case "resourceVersion":
-			x.ResourceVersion = r.String()
+		case "name":
+			x.Name = r.String()
 		case "uid":
 			x.UID = r.String()
+		case "resourceVersion":
+			x.ResourceVersion = r.String()
+		case "kubeletConfigKey":
+			x.KubeletConfigKey = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -1712,26 +1712,26 @@ func (x *ConfigMapNodeConfigSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.KubeletConfigKey) || x.KubeletConfigKey != "" {
-		s.WriteRaw("\"kubeletConfigKey\":")
+	if ap == nil || ap.Explicit(&x.Namespace) || x.Namespace != "" {
+		s.WriteRaw("\"namespace\":")
 		more = true
-		jsonwire.String(s, x.KubeletConfigKey)
+		jsonwire.String(s, x.Namespace)
 	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
-	if ap == nil || ap.Explicit(&x.Namespace) || x.Namespace != "" {
-		jsonwire.Key(s, &more, ",\"namespace\":")
-		jsonwire.String(s, x.Namespace)
+	if ap.Explicit(&x.UID) || x.UID != "" {
+		jsonwire.Key(s, &more, ",\"uid\":")
+		jsonwire.String(s, x.UID)
 	}
 	if ap.Explicit(&x.ResourceVersion) || x.ResourceVersion != "" {
 		jsonwire.Key(s, &more, ",\"resourceVersion\":")
 		jsonwire.String(s, x.ResourceVersion)
 	}
-	if ap.Explicit(&x.UID) || x.UID != "" {
-		jsonwire.Key(s, &more, ",\"uid\":")
-		jsonwire.String(s, x.UID)
+	if ap == nil || ap.Explicit(&x.KubeletConfigKey) || x.KubeletConfigKey != "" {
+		jsonwire.Key(s, &more, ",\"kubeletConfigKey\":")
+		jsonwire.String(s, x.KubeletConfigKey)
 	}
 	s.WriteRaw("}")
 }
@@ -1744,6 +1744,8 @@ func (x *ConfigMapProjection) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "name":
+			x.Name = r.String()
 		case "items":
 			if r.BeginArray() {
 				sl0 := make([]KeyToPath, 0, r.Count())
@@ -1755,8 +1757,6 @@ func (x *ConfigMapProjection) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Items = nil
 			}
-		case "name":
-			x.Name = r.String()
 		case "optional":
 			x.Optional = r.BoolPtr()
 		default:
@@ -1770,79 +1770,10 @@ func (x *ConfigMapProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Items) != 0 || ap != nil && x.Items != nil {
-		s.WriteRaw("\"items\":")
-		more = true
-		if x.Items == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Items {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Items[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
-	}
-	if x.Optional != nil {
-		jsonwire.Key(s, &more, ",\"optional\":")
-		s.WriteBool(*x.Optional)
-	}
-	s.WriteRaw("}")
-}
-
-// DecodeWire reads x from r. It is the entry point generated decoders use
-// across packages; use DecodeJSON or UnmarshalJSON.
-func (x *ConfigMapVolumeSource) DecodeWire(r *jsonwire.Reader) {
-	if !r.BeginObject() {
-		return
-	}
-	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
-		switch string(key) {
-		case "defaultMode":
-			x.DefaultMode = r.Int32Ptr()
-		case "defaultUser":
-			x.DefaultUser = r.Int64Ptr()
-		case "items":
-			if r.BeginArray() {
-				sl0 := make([]KeyToPath, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, KeyToPath{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Items = sl0
-			} else {
-				x.Items = nil
-			}
-		case "name":
-			x.Name = r.String()
-		case "optional":
-			x.Optional = r.BoolPtr()
-		default:
-			r.SkipUnknown()
-		}
-	}
-}
-
-// EncodeJSON writes x as encoding/json would, without reflection.
-func (x *ConfigMapVolumeSource) EncodeJSON(s *jsoniter.Stream) {
-	s.WriteRaw("{")
-	ap := jsonwire.Applying(s)
-	more := false
-	if x.DefaultMode != nil {
-		s.WriteRaw("\"defaultMode\":")
+		s.WriteRaw("\"name\":")
 		more = true
-		s.WriteInt32(*x.DefaultMode)
-	}
-	if x.DefaultUser != nil {
-		jsonwire.Key(s, &more, ",\"defaultUser\":")
-		s.WriteInt64(*x.DefaultUser)
+		jsonwire.String(s, x.Name)
 	}
 	if len(x.Items) != 0 || ap != nil && x.Items != nil {
 		jsonwire.Key(s, &more, ",\"items\":")
@@ -1859,13 +1790,82 @@ func (x *ConfigMapVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if x.Optional != nil {
+		jsonwire.Key(s, &more, ",\"optional\":")
+		s.WriteBool(*x.Optional)
+	}
+	s.WriteRaw("}")
+}
+
+// DecodeWire reads x from r. It is the entry point generated decoders use
+// across packages; use DecodeJSON or UnmarshalJSON.
+func (x *ConfigMapVolumeSource) DecodeWire(r *jsonwire.Reader) {
+	if !r.BeginObject() {
+		return
+	}
+	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
+		switch string(key) {
+		case "name":
+			x.Name = r.String()
+		case "items":
+			if r.BeginArray() {
+				sl0 := make([]KeyToPath, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, KeyToPath{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Items = sl0
+			} else {
+				x.Items = nil
+			}
+		case "defaultMode":
+			x.DefaultMode = r.Int32Ptr()
+		case "optional":
+			x.Optional = r.BoolPtr()
+		case "defaultUser":
+			x.DefaultUser = r.Int64Ptr()
+		default:
+			r.SkipUnknown()
+		}
+	}
+}
+
+// EncodeJSON writes x as encoding/json would, without reflection.
+func (x *ConfigMapVolumeSource) EncodeJSON(s *jsoniter.Stream) {
+	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	more := false
 	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
+	}
+	if len(x.Items) != 0 || ap != nil && x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.DefaultMode != nil {
+		jsonwire.Key(s, &more, ",\"defaultMode\":")
+		s.WriteInt32(*x.DefaultMode)
 	}
 	if x.Optional != nil {
 		jsonwire.Key(s, &more, ",\"optional\":")
 		s.WriteBool(*x.Optional)
+	}
+	if x.DefaultUser != nil {
+		jsonwire.Key(s, &more, ",\"defaultUser\":")
+		s.WriteInt64(*x.DefaultUser)
 	}
 	s.WriteRaw("}")
 }
@@ -1878,20 +1878,26 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "args":
-			x.Args = r.Strings()
+		case "name":
+			x.Name = r.String()
+		case "image":
+			x.Image = r.String()
 		case "command":
 			x.Command = r.Strings()
-		case "env":
+		case "args":
+			x.Args = r.Strings()
+		case "workingDir":
+			x.WorkingDir = r.String()
+		case "ports":
 			if r.BeginArray() {
-				sl0 := make([]EnvVar, 0, r.Count())
+				sl0 := make([]ContainerPort, 0, r.Count())
 				for r.NextElem() {
-					sl0 = append(sl0, EnvVar{})
+					sl0 = append(sl0, ContainerPort{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.Env = sl0
+				x.Ports = sl0
 			} else {
-				x.Env = nil
+				x.Ports = nil
 			}
 		case "envFrom":
 			if r.BeginArray() {
@@ -1904,50 +1910,19 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.EnvFrom = nil
 			}
-		case "image":
-			x.Image = r.String()
-		case "imagePullPolicy":
-			x.ImagePullPolicy = PullPolicy(r.String())
-		case "lifecycle":
-			if r.Null() {
-				x.Lifecycle = nil
-			} else {
-				if x.Lifecycle == nil {
-					x.Lifecycle = jsonwire.Alloc[Lifecycle](r, &slabKeys[6], 4)
-				}
-				x.Lifecycle.DecodeWire(r)
-			}
-		case "livenessProbe":
-			if r.Null() {
-				x.LivenessProbe = nil
-			} else {
-				if x.LivenessProbe == nil {
-					x.LivenessProbe = jsonwire.Alloc[Probe](r, &slabKeys[7], 4)
-				}
-				x.LivenessProbe.DecodeWire(r)
-			}
-		case "name":
-			x.Name = r.String()
-		case "ports":
+		case "env":
 			if r.BeginArray() {
-				sl0 := make([]ContainerPort, 0, r.Count())
+				sl0 := make([]EnvVar, 0, r.Count())
 				for r.NextElem() {
-					sl0 = append(sl0, ContainerPort{})
+					sl0 = append(sl0, EnvVar{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.Ports = sl0
+				x.Env = sl0
 			} else {
-				x.Ports = nil
+				x.Env = nil
 			}
-		case "readinessProbe":
-			if r.Null() {
-				x.ReadinessProbe = nil
-			} else {
-				if x.ReadinessProbe == nil {
-					x.ReadinessProbe = jsonwire.Alloc[Probe](r, &slabKeys[7], 4)
-				}
-				x.ReadinessProbe.DecodeWire(r)
-			}
+		case "resources":
+			x.Resources.DecodeWire(r)
 		case "resizePolicy":
 			if r.BeginArray() {
 				sl0 := make([]ContainerResizePolicy, 0, r.Count())
@@ -1959,8 +1934,6 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.ResizePolicy = nil
 			}
-		case "resources":
-			x.Resources.DecodeWire(r)
 		case "restartPolicy":
 			x.RestartPolicy = (*ContainerRestartPolicy)(r.StringPtr())
 		case "restartPolicyRules":
@@ -1974,45 +1947,6 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.RestartPolicyRules = nil
 			}
-		case "securityContext":
-			if r.Null() {
-				x.SecurityContext = nil
-			} else {
-				if x.SecurityContext == nil {
-					x.SecurityContext = jsonwire.Alloc[SecurityContext](r, &slabKeys[8], 4)
-				}
-				x.SecurityContext.DecodeWire(r)
-			}
-		case "startupProbe":
-			if r.Null() {
-				x.StartupProbe = nil
-			} else {
-				if x.StartupProbe == nil {
-					x.StartupProbe = jsonwire.Alloc[Probe](r, &slabKeys[7], 4)
-				}
-				x.StartupProbe.DecodeWire(r)
-			}
-		case "stdin":
-			x.Stdin = r.Bool()
-		case "stdinOnce":
-			x.StdinOnce = r.Bool()
-		case "terminationMessagePath":
-			x.TerminationMessagePath = r.String()
-		case "terminationMessagePolicy":
-			x.TerminationMessagePolicy = TerminationMessagePolicy(r.String())
-		case "tty":
-			x.Tty = r.Bool()
-		case "volumeDevices":
-			if r.BeginArray() {
-				sl0 := make([]VolumeDevice, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, VolumeDevice{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.VolumeDevices = sl0
-			} else {
-				x.VolumeDevices = nil
-			}
 		case "volumeMounts":
 			if r.BeginArray() {
 				sl0 := make([]VolumeMount, 0, r.Count())
@@ -2024,8 +1958,74 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.VolumeMounts = nil
 			}
-		case "workingDir":
-			x.WorkingDir = r.String()
+		case "volumeDevices":
+			if r.BeginArray() {
+				sl0 := make([]VolumeDevice, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, VolumeDevice{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.VolumeDevices = sl0
+			} else {
+				x.VolumeDevices = nil
+			}
+		case "livenessProbe":
+			if r.Null() {
+				x.LivenessProbe = nil
+			} else {
+				if x.LivenessProbe == nil {
+					x.LivenessProbe = jsonwire.Alloc[Probe](r, &slabKeys[6], 4)
+				}
+				x.LivenessProbe.DecodeWire(r)
+			}
+		case "readinessProbe":
+			if r.Null() {
+				x.ReadinessProbe = nil
+			} else {
+				if x.ReadinessProbe == nil {
+					x.ReadinessProbe = jsonwire.Alloc[Probe](r, &slabKeys[6], 4)
+				}
+				x.ReadinessProbe.DecodeWire(r)
+			}
+		case "startupProbe":
+			if r.Null() {
+				x.StartupProbe = nil
+			} else {
+				if x.StartupProbe == nil {
+					x.StartupProbe = jsonwire.Alloc[Probe](r, &slabKeys[6], 4)
+				}
+				x.StartupProbe.DecodeWire(r)
+			}
+		case "lifecycle":
+			if r.Null() {
+				x.Lifecycle = nil
+			} else {
+				if x.Lifecycle == nil {
+					x.Lifecycle = jsonwire.Alloc[Lifecycle](r, &slabKeys[7], 4)
+				}
+				x.Lifecycle.DecodeWire(r)
+			}
+		case "terminationMessagePath":
+			x.TerminationMessagePath = r.String()
+		case "terminationMessagePolicy":
+			x.TerminationMessagePolicy = TerminationMessagePolicy(r.String())
+		case "imagePullPolicy":
+			x.ImagePullPolicy = PullPolicy(r.String())
+		case "securityContext":
+			if r.Null() {
+				x.SecurityContext = nil
+			} else {
+				if x.SecurityContext == nil {
+					x.SecurityContext = jsonwire.Alloc[SecurityContext](r, &slabKeys[8], 4)
+				}
+				x.SecurityContext.DecodeWire(r)
+			}
+		case "stdin":
+			x.Stdin = r.Bool()
+		case "stdinOnce":
+			x.StdinOnce = r.Bool()
+		case "tty":
+			x.Tty = r.Bool()
 		default:
 			r.SkipUnknown()
 		}
@@ -2038,21 +2038,14 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if len(x.Args) != 0 || ap != nil && x.Args != nil {
-		s.WriteRaw("\"args\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
-		if x.Args == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Args {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.Args[i0])
-			}
-			s.WriteRaw("]")
-		}
+		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.Image) || x.Image != "" {
+		jsonwire.Key(s, &more, ",\"image\":")
+		jsonwire.String(s, x.Image)
 	}
 	if len(x.Command) != 0 || ap != nil && x.Command != nil {
 		jsonwire.Key(s, &more, ",\"command\":")
@@ -2069,17 +2062,36 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Env) != 0 || ap != nil && x.Env != nil {
-		jsonwire.Key(s, &more, ",\"env\":")
-		if x.Env == nil {
+	if len(x.Args) != 0 || ap != nil && x.Args != nil {
+		jsonwire.Key(s, &more, ",\"args\":")
+		if x.Args == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("[")
-			for i0 := range x.Env {
+			for i0 := range x.Args {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				x.Env[i0].EncodeJSON(s)
+				jsonwire.String(s, x.Args[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap.Explicit(&x.WorkingDir) || x.WorkingDir != "" {
+		jsonwire.Key(s, &more, ",\"workingDir\":")
+		jsonwire.String(s, x.WorkingDir)
+	}
+	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
+		jsonwire.Key(s, &more, ",\"ports\":")
+		if x.Ports == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Ports {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Ports[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -2099,44 +2111,25 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.Image) || x.Image != "" {
-		jsonwire.Key(s, &more, ",\"image\":")
-		jsonwire.String(s, x.Image)
-	}
-	if ap.Explicit(&x.ImagePullPolicy) || x.ImagePullPolicy != "" {
-		jsonwire.Key(s, &more, ",\"imagePullPolicy\":")
-		jsonwire.String(s, string(x.ImagePullPolicy))
-	}
-	if x.Lifecycle != nil {
-		jsonwire.Key(s, &more, ",\"lifecycle\":")
-		x.Lifecycle.EncodeJSON(s)
-	}
-	if x.LivenessProbe != nil {
-		jsonwire.Key(s, &more, ",\"livenessProbe\":")
-		x.LivenessProbe.EncodeJSON(s)
-	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
-	}
-	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
-		jsonwire.Key(s, &more, ",\"ports\":")
-		if x.Ports == nil {
+	if len(x.Env) != 0 || ap != nil && x.Env != nil {
+		jsonwire.Key(s, &more, ",\"env\":")
+		if x.Env == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("[")
-			for i0 := range x.Ports {
+			for i0 := range x.Env {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				x.Ports[i0].EncodeJSON(s)
+				x.Env[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
 	}
-	if x.ReadinessProbe != nil {
-		jsonwire.Key(s, &more, ",\"readinessProbe\":")
-		x.ReadinessProbe.EncodeJSON(s)
+	at = jsonwire.Field(s, &more, ",\"resources\":")
+	x.Resources.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Resources)
 	}
 	if len(x.ResizePolicy) != 0 || ap != nil && x.ResizePolicy != nil {
 		jsonwire.Key(s, &more, ",\"resizePolicy\":")
@@ -2152,11 +2145,6 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	at = jsonwire.Field(s, &more, ",\"resources\":")
-	x.Resources.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.Resources)
 	}
 	if x.RestartPolicy != nil {
 		jsonwire.Key(s, &more, ",\"restartPolicy\":")
@@ -2177,33 +2165,20 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.SecurityContext != nil {
-		jsonwire.Key(s, &more, ",\"securityContext\":")
-		x.SecurityContext.EncodeJSON(s)
-	}
-	if x.StartupProbe != nil {
-		jsonwire.Key(s, &more, ",\"startupProbe\":")
-		x.StartupProbe.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Stdin) || x.Stdin {
-		jsonwire.Key(s, &more, ",\"stdin\":")
-		s.WriteBool(x.Stdin)
-	}
-	if ap.Explicit(&x.StdinOnce) || x.StdinOnce {
-		jsonwire.Key(s, &more, ",\"stdinOnce\":")
-		s.WriteBool(x.StdinOnce)
-	}
-	if ap.Explicit(&x.TerminationMessagePath) || x.TerminationMessagePath != "" {
-		jsonwire.Key(s, &more, ",\"terminationMessagePath\":")
-		jsonwire.String(s, x.TerminationMessagePath)
-	}
-	if ap.Explicit(&x.TerminationMessagePolicy) || x.TerminationMessagePolicy != "" {
-		jsonwire.Key(s, &more, ",\"terminationMessagePolicy\":")
-		jsonwire.String(s, string(x.TerminationMessagePolicy))
-	}
-	if ap.Explicit(&x.Tty) || x.Tty {
-		jsonwire.Key(s, &more, ",\"tty\":")
-		s.WriteBool(x.Tty)
+	if len(x.VolumeMounts) != 0 || ap != nil && x.VolumeMounts != nil {
+		jsonwire.Key(s, &more, ",\"volumeMounts\":")
+		if x.VolumeMounts == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.VolumeMounts {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.VolumeMounts[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
 	}
 	if len(x.VolumeDevices) != 0 || ap != nil && x.VolumeDevices != nil {
 		jsonwire.Key(s, &more, ",\"volumeDevices\":")
@@ -2220,24 +2195,49 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.VolumeMounts) != 0 || ap != nil && x.VolumeMounts != nil {
-		jsonwire.Key(s, &more, ",\"volumeMounts\":")
-		if x.VolumeMounts == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.VolumeMounts {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.VolumeMounts[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
+	if x.LivenessProbe != nil {
+		jsonwire.Key(s, &more, ",\"livenessProbe\":")
+		x.LivenessProbe.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.WorkingDir) || x.WorkingDir != "" {
-		jsonwire.Key(s, &more, ",\"workingDir\":")
-		jsonwire.String(s, x.WorkingDir)
+	if x.ReadinessProbe != nil {
+		jsonwire.Key(s, &more, ",\"readinessProbe\":")
+		x.ReadinessProbe.EncodeJSON(s)
+	}
+	if x.StartupProbe != nil {
+		jsonwire.Key(s, &more, ",\"startupProbe\":")
+		x.StartupProbe.EncodeJSON(s)
+	}
+	if x.Lifecycle != nil {
+		jsonwire.Key(s, &more, ",\"lifecycle\":")
+		x.Lifecycle.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.TerminationMessagePath) || x.TerminationMessagePath != "" {
+		jsonwire.Key(s, &more, ",\"terminationMessagePath\":")
+		jsonwire.String(s, x.TerminationMessagePath)
+	}
+	if ap.Explicit(&x.TerminationMessagePolicy) || x.TerminationMessagePolicy != "" {
+		jsonwire.Key(s, &more, ",\"terminationMessagePolicy\":")
+		jsonwire.String(s, string(x.TerminationMessagePolicy))
+	}
+	if ap.Explicit(&x.ImagePullPolicy) || x.ImagePullPolicy != "" {
+		jsonwire.Key(s, &more, ",\"imagePullPolicy\":")
+		jsonwire.String(s, string(x.ImagePullPolicy))
+	}
+	if x.SecurityContext != nil {
+		jsonwire.Key(s, &more, ",\"securityContext\":")
+		x.SecurityContext.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Stdin) || x.Stdin {
+		jsonwire.Key(s, &more, ",\"stdin\":")
+		s.WriteBool(x.Stdin)
+	}
+	if ap.Explicit(&x.StdinOnce) || x.StdinOnce {
+		jsonwire.Key(s, &more, ",\"stdinOnce\":")
+		s.WriteBool(x.StdinOnce)
+	}
+	if ap.Explicit(&x.Tty) || x.Tty {
+		jsonwire.Key(s, &more, ",\"tty\":")
+		s.WriteBool(x.Tty)
 	}
 	s.WriteRaw("}")
 }
@@ -2252,10 +2252,10 @@ func (x *ContainerExtendedResourceRequest) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "containerName":
 			x.ContainerName = r.String()
-		case "requestName":
-			x.RequestName = r.String()
 		case "resourceName":
 			x.ResourceName = r.String()
+		case "requestName":
+			x.RequestName = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -2272,13 +2272,13 @@ func (x *ContainerExtendedResourceRequest) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.ContainerName)
 	}
-	if ap == nil || ap.Explicit(&x.RequestName) || x.RequestName != "" {
-		jsonwire.Key(s, &more, ",\"requestName\":")
-		jsonwire.String(s, x.RequestName)
-	}
 	if ap == nil || ap.Explicit(&x.ResourceName) || x.ResourceName != "" {
 		jsonwire.Key(s, &more, ",\"resourceName\":")
 		jsonwire.String(s, x.ResourceName)
+	}
+	if ap == nil || ap.Explicit(&x.RequestName) || x.RequestName != "" {
+		jsonwire.Key(s, &more, ",\"requestName\":")
+		jsonwire.String(s, x.RequestName)
 	}
 	s.WriteRaw("}")
 }
@@ -2337,16 +2337,16 @@ func (x *ContainerPort) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "containerPort":
-			x.ContainerPort = r.Int32()
-		case "hostIP":
-			x.HostIP = r.String()
-		case "hostPort":
-			x.HostPort = r.Int32()
 		case "name":
 			x.Name = r.String()
+		case "hostPort":
+			x.HostPort = r.Int32()
+		case "containerPort":
+			x.ContainerPort = r.Int32()
 		case "protocol":
 			x.Protocol = Protocol(r.String())
+		case "hostIP":
+			x.HostIP = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -2358,26 +2358,26 @@ func (x *ContainerPort) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.ContainerPort) || x.ContainerPort != 0 {
-		s.WriteRaw("\"containerPort\":")
+	if ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
-		s.WriteInt32(x.ContainerPort)
-	}
-	if ap.Explicit(&x.HostIP) || x.HostIP != "" {
-		jsonwire.Key(s, &more, ",\"hostIP\":")
-		jsonwire.String(s, x.HostIP)
+		jsonwire.String(s, x.Name)
 	}
 	if ap.Explicit(&x.HostPort) || x.HostPort != 0 {
 		jsonwire.Key(s, &more, ",\"hostPort\":")
 		s.WriteInt32(x.HostPort)
 	}
-	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
+	if ap == nil || ap.Explicit(&x.ContainerPort) || x.ContainerPort != 0 {
+		jsonwire.Key(s, &more, ",\"containerPort\":")
+		s.WriteInt32(x.ContainerPort)
 	}
 	if ap.Explicit(&x.Protocol) || x.Protocol != "" {
 		jsonwire.Key(s, &more, ",\"protocol\":")
 		jsonwire.String(s, string(x.Protocol))
+	}
+	if ap.Explicit(&x.HostIP) || x.HostIP != "" {
+		jsonwire.Key(s, &more, ",\"hostIP\":")
+		jsonwire.String(s, x.HostIP)
 	}
 	s.WriteRaw("}")
 }
@@ -2522,12 +2522,21 @@ func (x *ContainerState) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "waiting":
+			if r.Null() {
+				x.Waiting = nil
+			} else {
+				if x.Waiting == nil {
+					x.Waiting = jsonwire.Alloc[ContainerStateWaiting](r, &slabKeys[10], 4)
+				}
+				x.Waiting.DecodeWire(r)
+			}
 		case "running":
 			if r.Null() {
 				x.Running = nil
 			} else {
 				if x.Running == nil {
-					x.Running = jsonwire.Alloc[ContainerStateRunning](r, &slabKeys[10], 4)
+					x.Running = jsonwire.Alloc[ContainerStateRunning](r, &slabKeys[11], 4)
 				}
 				x.Running.DecodeWire(r)
 			}
@@ -2536,18 +2545,9 @@ func (x *ContainerState) DecodeWire(r *jsonwire.Reader) {
 				x.Terminated = nil
 			} else {
 				if x.Terminated == nil {
-					x.Terminated = jsonwire.Alloc[ContainerStateTerminated](r, &slabKeys[11], 4)
+					x.Terminated = jsonwire.Alloc[ContainerStateTerminated](r, &slabKeys[12], 4)
 				}
 				x.Terminated.DecodeWire(r)
-			}
-		case "waiting":
-			if r.Null() {
-				x.Waiting = nil
-			} else {
-				if x.Waiting == nil {
-					x.Waiting = jsonwire.Alloc[ContainerStateWaiting](r, &slabKeys[12], 4)
-				}
-				x.Waiting.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -2559,18 +2559,18 @@ func (x *ContainerState) DecodeWire(r *jsonwire.Reader) {
 func (x *ContainerState) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.Running != nil {
-		s.WriteRaw("\"running\":")
+	if x.Waiting != nil {
+		s.WriteRaw("\"waiting\":")
 		more = true
+		x.Waiting.EncodeJSON(s)
+	}
+	if x.Running != nil {
+		jsonwire.Key(s, &more, ",\"running\":")
 		x.Running.EncodeJSON(s)
 	}
 	if x.Terminated != nil {
 		jsonwire.Key(s, &more, ",\"terminated\":")
 		x.Terminated.EncodeJSON(s)
-	}
-	if x.Waiting != nil {
-		jsonwire.Key(s, &more, ",\"waiting\":")
-		x.Waiting.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -2610,20 +2610,20 @@ func (x *ContainerStateTerminated) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "containerID":
-			x.ContainerID = r.String()
 		case "exitCode":
 			x.ExitCode = r.Int32()
-		case "finishedAt":
-			x.FinishedAt.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
-		case "reason":
-			x.Reason = r.String()
 		case "signal":
 			x.Signal = r.Int32()
+		case "reason":
+			x.Reason = r.String()
+		case "message":
+			x.Message = r.String()
 		case "startedAt":
 			x.StartedAt.DecodeWire(r)
+		case "finishedAt":
+			x.FinishedAt.DecodeWire(r)
+		case "containerID":
+			x.ContainerID = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -2635,34 +2635,34 @@ func (x *ContainerStateTerminated) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.ContainerID) || x.ContainerID != "" {
-		s.WriteRaw("\"containerID\":")
-		more = true
-		jsonwire.String(s, x.ContainerID)
-	}
 	if ap == nil || ap.Explicit(&x.ExitCode) || x.ExitCode != 0 {
-		jsonwire.Key(s, &more, ",\"exitCode\":")
+		s.WriteRaw("\"exitCode\":")
+		more = true
 		s.WriteInt32(x.ExitCode)
-	}
-	if ap == nil || ap.Explicit(&x.FinishedAt) || !x.FinishedAt.IsZero() {
-		jsonwire.Key(s, &more, ",\"finishedAt\":")
-		x.FinishedAt.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
-	if ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
 	}
 	if ap.Explicit(&x.Signal) || x.Signal != 0 {
 		jsonwire.Key(s, &more, ",\"signal\":")
 		s.WriteInt32(x.Signal)
 	}
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
+	}
 	if ap == nil || ap.Explicit(&x.StartedAt) || !x.StartedAt.IsZero() {
 		jsonwire.Key(s, &more, ",\"startedAt\":")
 		x.StartedAt.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.FinishedAt) || !x.FinishedAt.IsZero() {
+		jsonwire.Key(s, &more, ",\"finishedAt\":")
+		x.FinishedAt.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.ContainerID) || x.ContainerID != "" {
+		jsonwire.Key(s, &more, ",\"containerID\":")
+		jsonwire.String(s, x.ContainerID)
 	}
 	s.WriteRaw("}")
 }
@@ -2675,10 +2675,10 @@ func (x *ContainerStateWaiting) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "message":
-			x.Message = r.String()
 		case "reason":
 			x.Reason = r.String()
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -2690,14 +2690,14 @@ func (x *ContainerStateWaiting) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		s.WriteRaw("\"message\":")
-		more = true
-		jsonwire.String(s, x.Message)
-	}
 	if ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
+		s.WriteRaw("\"reason\":")
+		more = true
 		jsonwire.String(s, x.Reason)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -2710,6 +2710,24 @@ func (x *ContainerStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "name":
+			x.Name = r.String()
+		case "state":
+			x.State.DecodeWire(r)
+		case "lastState":
+			x.LastState.DecodeWire(r)
+		case "ready":
+			x.Ready = r.Bool()
+		case "restartCount":
+			x.RestartCount = r.Int32()
+		case "image":
+			x.Image = r.String()
+		case "imageID":
+			x.ImageID = r.String()
+		case "containerID":
+			x.ContainerID = r.String()
+		case "started":
+			x.Started = r.BoolPtr()
 		case "allocatedResources":
 			if r.BeginObject() {
 				m0 := make(map[ResourceName]metav1.Quantity)
@@ -2723,29 +2741,6 @@ func (x *ContainerStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.AllocatedResources = nil
 			}
-		case "allocatedResourcesStatus":
-			if r.BeginArray() {
-				sl0 := make([]ResourceStatus, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, ResourceStatus{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.AllocatedResourcesStatus = sl0
-			} else {
-				x.AllocatedResourcesStatus = nil
-			}
-		case "containerID":
-			x.ContainerID = r.String()
-		case "image":
-			x.Image = r.String()
-		case "imageID":
-			x.ImageID = r.String()
-		case "lastState":
-			x.LastState.DecodeWire(r)
-		case "name":
-			x.Name = r.String()
-		case "ready":
-			x.Ready = r.Bool()
 		case "resources":
 			if r.Null() {
 				x.Resources = nil
@@ -2754,23 +2749,6 @@ func (x *ContainerStatus) DecodeWire(r *jsonwire.Reader) {
 					x.Resources = jsonwire.Alloc[ResourceRequirements](r, &slabKeys[13], 4)
 				}
 				x.Resources.DecodeWire(r)
-			}
-		case "restartCount":
-			x.RestartCount = r.Int32()
-		case "started":
-			x.Started = r.BoolPtr()
-		case "state":
-			x.State.DecodeWire(r)
-		case "stopSignal":
-			x.StopSignal = (*Signal)(r.StringPtr())
-		case "user":
-			if r.Null() {
-				x.User = nil
-			} else {
-				if x.User == nil {
-					x.User = jsonwire.Alloc[ContainerUser](r, &slabKeys[14], 4)
-				}
-				x.User.DecodeWire(r)
 			}
 		case "volumeMounts":
 			if r.BeginArray() {
@@ -2783,6 +2761,28 @@ func (x *ContainerStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.VolumeMounts = nil
 			}
+		case "user":
+			if r.Null() {
+				x.User = nil
+			} else {
+				if x.User == nil {
+					x.User = jsonwire.Alloc[ContainerUser](r, &slabKeys[14], 4)
+				}
+				x.User.DecodeWire(r)
+			}
+		case "allocatedResourcesStatus":
+			if r.BeginArray() {
+				sl0 := make([]ResourceStatus, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, ResourceStatus{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.AllocatedResourcesStatus = sl0
+			} else {
+				x.AllocatedResourcesStatus = nil
+			}
+		case "stopSignal":
+			x.StopSignal = (*Signal)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -2795,9 +2795,47 @@ func (x *ContainerStatus) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if len(x.AllocatedResources) != 0 || ap != nil && x.AllocatedResources != nil {
-		s.WriteRaw("\"allocatedResources\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
+		jsonwire.String(s, x.Name)
+	}
+	at = jsonwire.Field(s, &more, ",\"state\":")
+	x.State.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.State)
+	}
+	at = jsonwire.Field(s, &more, ",\"lastState\":")
+	x.LastState.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.LastState)
+	}
+	if ap == nil || ap.Explicit(&x.Ready) || x.Ready {
+		jsonwire.Key(s, &more, ",\"ready\":")
+		s.WriteBool(x.Ready)
+	}
+	if ap == nil || ap.Explicit(&x.RestartCount) || x.RestartCount != 0 {
+		jsonwire.Key(s, &more, ",\"restartCount\":")
+		s.WriteInt32(x.RestartCount)
+	}
+	if ap == nil || ap.Explicit(&x.Image) || x.Image != "" {
+		jsonwire.Key(s, &more, ",\"image\":")
+		jsonwire.String(s, x.Image)
+	}
+	if ap == nil || ap.Explicit(&x.ImageID) || x.ImageID != "" {
+		jsonwire.Key(s, &more, ",\"imageID\":")
+		jsonwire.String(s, x.ImageID)
+	}
+	if ap.Explicit(&x.ContainerID) || x.ContainerID != "" {
+		jsonwire.Key(s, &more, ",\"containerID\":")
+		jsonwire.String(s, x.ContainerID)
+	}
+	if x.Started != nil {
+		jsonwire.Key(s, &more, ",\"started\":")
+		s.WriteBool(*x.Started)
+	}
+	if len(x.AllocatedResources) != 0 || ap != nil && x.AllocatedResources != nil {
+		jsonwire.Key(s, &more, ",\"allocatedResources\":")
 		if x.AllocatedResources == nil {
 			s.WriteNil()
 		} else {
@@ -2815,70 +2853,9 @@ func (x *ContainerStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.AllocatedResourcesStatus) != 0 || ap != nil && x.AllocatedResourcesStatus != nil {
-		jsonwire.Key(s, &more, ",\"allocatedResourcesStatus\":")
-		if x.AllocatedResourcesStatus == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.AllocatedResourcesStatus {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.AllocatedResourcesStatus[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap.Explicit(&x.ContainerID) || x.ContainerID != "" {
-		jsonwire.Key(s, &more, ",\"containerID\":")
-		jsonwire.String(s, x.ContainerID)
-	}
-	if ap == nil || ap.Explicit(&x.Image) || x.Image != "" {
-		jsonwire.Key(s, &more, ",\"image\":")
-		jsonwire.String(s, x.Image)
-	}
-	if ap == nil || ap.Explicit(&x.ImageID) || x.ImageID != "" {
-		jsonwire.Key(s, &more, ",\"imageID\":")
-		jsonwire.String(s, x.ImageID)
-	}
-	at = jsonwire.Field(s, &more, ",\"lastState\":")
-	x.LastState.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.LastState)
-	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
-	}
-	if ap == nil || ap.Explicit(&x.Ready) || x.Ready {
-		jsonwire.Key(s, &more, ",\"ready\":")
-		s.WriteBool(x.Ready)
-	}
 	if x.Resources != nil {
 		jsonwire.Key(s, &more, ",\"resources\":")
 		x.Resources.EncodeJSON(s)
-	}
-	if ap == nil || ap.Explicit(&x.RestartCount) || x.RestartCount != 0 {
-		jsonwire.Key(s, &more, ",\"restartCount\":")
-		s.WriteInt32(x.RestartCount)
-	}
-	if x.Started != nil {
-		jsonwire.Key(s, &more, ",\"started\":")
-		s.WriteBool(*x.Started)
-	}
-	at = jsonwire.Field(s, &more, ",\"state\":")
-	x.State.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.State)
-	}
-	if x.StopSignal != nil {
-		jsonwire.Key(s, &more, ",\"stopSignal\":")
-		jsonwire.String(s, string(*x.StopSignal))
-	}
-	if x.User != nil {
-		jsonwire.Key(s, &more, ",\"user\":")
-		x.User.EncodeJSON(s)
 	}
 	if len(x.VolumeMounts) != 0 || ap != nil && x.VolumeMounts != nil {
 		jsonwire.Key(s, &more, ",\"volumeMounts\":")
@@ -2894,6 +2871,29 @@ func (x *ContainerStatus) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
+	}
+	if x.User != nil {
+		jsonwire.Key(s, &more, ",\"user\":")
+		x.User.EncodeJSON(s)
+	}
+	if len(x.AllocatedResourcesStatus) != 0 || ap != nil && x.AllocatedResourcesStatus != nil {
+		jsonwire.Key(s, &more, ",\"allocatedResourcesStatus\":")
+		if x.AllocatedResourcesStatus == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.AllocatedResourcesStatus {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.AllocatedResourcesStatus[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.StopSignal != nil {
+		jsonwire.Key(s, &more, ",\"stopSignal\":")
+		jsonwire.String(s, string(*x.StopSignal))
 	}
 	s.WriteRaw("}")
 }
@@ -3013,6 +3013,8 @@ func (x *DownwardAPIVolumeFile) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "path":
+			x.Path = r.String()
 		case "fieldRef":
 			if r.Null() {
 				x.FieldRef = nil
@@ -3022,10 +3024,6 @@ func (x *DownwardAPIVolumeFile) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.FieldRef.DecodeWire(r)
 			}
-		case "mode":
-			x.Mode = r.Int32Ptr()
-		case "path":
-			x.Path = r.String()
 		case "resourceFieldRef":
 			if r.Null() {
 				x.ResourceFieldRef = nil
@@ -3035,6 +3033,8 @@ func (x *DownwardAPIVolumeFile) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.ResourceFieldRef.DecodeWire(r)
 			}
+		case "mode":
+			x.Mode = r.Int32Ptr()
 		case "user":
 			x.User = r.Int64Ptr()
 		default:
@@ -3048,22 +3048,22 @@ func (x *DownwardAPIVolumeFile) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.FieldRef != nil {
-		s.WriteRaw("\"fieldRef\":")
-		more = true
-		x.FieldRef.EncodeJSON(s)
-	}
-	if x.Mode != nil {
-		jsonwire.Key(s, &more, ",\"mode\":")
-		s.WriteInt32(*x.Mode)
-	}
 	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
-		jsonwire.Key(s, &more, ",\"path\":")
+		s.WriteRaw("\"path\":")
+		more = true
 		jsonwire.String(s, x.Path)
+	}
+	if x.FieldRef != nil {
+		jsonwire.Key(s, &more, ",\"fieldRef\":")
+		x.FieldRef.EncodeJSON(s)
 	}
 	if x.ResourceFieldRef != nil {
 		jsonwire.Key(s, &more, ",\"resourceFieldRef\":")
 		x.ResourceFieldRef.EncodeJSON(s)
+	}
+	if x.Mode != nil {
+		jsonwire.Key(s, &more, ",\"mode\":")
+		s.WriteInt32(*x.Mode)
 	}
 	if x.User != nil {
 		jsonwire.Key(s, &more, ",\"user\":")
@@ -3080,10 +3080,6 @@ func (x *DownwardAPIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "defaultMode":
-			x.DefaultMode = r.Int32Ptr()
-		case "defaultUser":
-			x.DefaultUser = r.Int64Ptr()
 		case "items":
 			if r.BeginArray() {
 				sl0 := make([]DownwardAPIVolumeFile, 0, r.Count())
@@ -3095,6 +3091,10 @@ func (x *DownwardAPIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Items = nil
 			}
+		case "defaultMode":
+			x.DefaultMode = r.Int32Ptr()
+		case "defaultUser":
+			x.DefaultUser = r.Int64Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -3106,17 +3106,9 @@ func (x *DownwardAPIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.DefaultMode != nil {
-		s.WriteRaw("\"defaultMode\":")
-		more = true
-		s.WriteInt32(*x.DefaultMode)
-	}
-	if x.DefaultUser != nil {
-		jsonwire.Key(s, &more, ",\"defaultUser\":")
-		s.WriteInt64(*x.DefaultUser)
-	}
 	if len(x.Items) != 0 || ap != nil && x.Items != nil {
-		jsonwire.Key(s, &more, ",\"items\":")
+		s.WriteRaw("\"items\":")
+		more = true
 		if x.Items == nil {
 			s.WriteNil()
 		} else {
@@ -3129,6 +3121,14 @@ func (x *DownwardAPIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
+	}
+	if x.DefaultMode != nil {
+		jsonwire.Key(s, &more, ",\"defaultMode\":")
+		s.WriteInt32(*x.DefaultMode)
+	}
+	if x.DefaultUser != nil {
+		jsonwire.Key(s, &more, ",\"defaultUser\":")
+		s.WriteInt64(*x.DefaultUser)
 	}
 	s.WriteRaw("}")
 }
@@ -3143,8 +3143,6 @@ func (x *EmptyDirVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "medium":
 			x.Medium = StorageMedium(r.String())
-		case "mode":
-			x.Mode = r.Int32Ptr()
 		case "sizeLimit":
 			if r.Null() {
 				x.SizeLimit = nil
@@ -3154,6 +3152,8 @@ func (x *EmptyDirVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SizeLimit.DecodeWire(r)
 			}
+		case "mode":
+			x.Mode = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -3170,13 +3170,13 @@ func (x *EmptyDirVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, string(x.Medium))
 	}
-	if x.Mode != nil {
-		jsonwire.Key(s, &more, ",\"mode\":")
-		s.WriteInt32(*x.Mode)
-	}
 	if x.SizeLimit != nil {
 		jsonwire.Key(s, &more, ",\"sizeLimit\":")
 		x.SizeLimit.EncodeJSON(s)
+	}
+	if x.Mode != nil {
+		jsonwire.Key(s, &more, ",\"mode\":")
+		s.WriteInt32(*x.Mode)
 	}
 	s.WriteRaw("}")
 }
@@ -3189,10 +3189,10 @@ func (x *EndpointAddress) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "hostname":
-			x.Hostname = r.String()
 		case "ip":
 			x.IP = r.String()
+		case "hostname":
+			x.Hostname = r.String()
 		case "nodeName":
 			x.NodeName = r.StringPtr()
 		case "targetRef":
@@ -3215,14 +3215,14 @@ func (x *EndpointAddress) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Hostname) || x.Hostname != "" {
-		s.WriteRaw("\"hostname\":")
-		more = true
-		jsonwire.String(s, x.Hostname)
-	}
 	if ap == nil || ap.Explicit(&x.IP) || x.IP != "" {
-		jsonwire.Key(s, &more, ",\"ip\":")
+		s.WriteRaw("\"ip\":")
+		more = true
 		jsonwire.String(s, x.IP)
+	}
+	if ap.Explicit(&x.Hostname) || x.Hostname != "" {
+		jsonwire.Key(s, &more, ",\"hostname\":")
+		jsonwire.String(s, x.Hostname)
 	}
 	if x.NodeName != nil {
 		jsonwire.Key(s, &more, ",\"nodeName\":")
@@ -3243,14 +3243,14 @@ func (x *EndpointPort) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "appProtocol":
-			x.AppProtocol = r.StringPtr()
 		case "name":
 			x.Name = r.String()
 		case "port":
 			x.Port = r.Int32()
 		case "protocol":
 			x.Protocol = Protocol(r.String())
+		case "appProtocol":
+			x.AppProtocol = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -3262,13 +3262,9 @@ func (x *EndpointPort) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.AppProtocol != nil {
-		s.WriteRaw("\"appProtocol\":")
-		more = true
-		jsonwire.String(s, *x.AppProtocol)
-	}
 	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
 	}
 	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
@@ -3278,6 +3274,10 @@ func (x *EndpointPort) EncodeJSON(s *jsoniter.Stream) {
 	if ap.Explicit(&x.Protocol) || x.Protocol != "" {
 		jsonwire.Key(s, &more, ",\"protocol\":")
 		jsonwire.String(s, string(x.Protocol))
+	}
+	if x.AppProtocol != nil {
+		jsonwire.Key(s, &more, ",\"appProtocol\":")
+		jsonwire.String(s, *x.AppProtocol)
 	}
 	s.WriteRaw("}")
 }
@@ -3635,6 +3635,8 @@ func (x *EnvFromSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "prefix":
+			x.Prefix = r.String()
 		case "configMapRef":
 			if r.Null() {
 				x.ConfigMapRef = nil
@@ -3644,8 +3646,6 @@ func (x *EnvFromSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.ConfigMapRef.DecodeWire(r)
 			}
-		case "prefix":
-			x.Prefix = r.String()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -3666,14 +3666,14 @@ func (x *EnvFromSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.ConfigMapRef != nil {
-		s.WriteRaw("\"configMapRef\":")
-		more = true
-		x.ConfigMapRef.EncodeJSON(s)
-	}
 	if ap.Explicit(&x.Prefix) || x.Prefix != "" {
-		jsonwire.Key(s, &more, ",\"prefix\":")
+		s.WriteRaw("\"prefix\":")
+		more = true
 		jsonwire.String(s, x.Prefix)
+	}
+	if x.ConfigMapRef != nil {
+		jsonwire.Key(s, &more, ",\"configMapRef\":")
+		x.ConfigMapRef.EncodeJSON(s)
 	}
 	if x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
@@ -3738,15 +3738,6 @@ func (x *EnvVarSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "configMapKeyRef":
-			if r.Null() {
-				x.ConfigMapKeyRef = nil
-			} else {
-				if x.ConfigMapKeyRef == nil {
-					x.ConfigMapKeyRef = jsonwire.Alloc[ConfigMapKeySelector](r, &slabKeys[23], 4)
-				}
-				x.ConfigMapKeyRef.DecodeWire(r)
-			}
 		case "fieldRef":
 			if r.Null() {
 				x.FieldRef = nil
@@ -3755,15 +3746,6 @@ func (x *EnvVarSource) DecodeWire(r *jsonwire.Reader) {
 					x.FieldRef = jsonwire.Alloc[ObjectFieldSelector](r, &slabKeys[16], 4)
 				}
 				x.FieldRef.DecodeWire(r)
-			}
-		case "fileKeyRef":
-			if r.Null() {
-				x.FileKeyRef = nil
-			} else {
-				if x.FileKeyRef == nil {
-					x.FileKeyRef = jsonwire.Alloc[FileKeySelector](r, &slabKeys[24], 4)
-				}
-				x.FileKeyRef.DecodeWire(r)
 			}
 		case "resourceFieldRef":
 			if r.Null() {
@@ -3774,14 +3756,32 @@ func (x *EnvVarSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.ResourceFieldRef.DecodeWire(r)
 			}
+		case "configMapKeyRef":
+			if r.Null() {
+				x.ConfigMapKeyRef = nil
+			} else {
+				if x.ConfigMapKeyRef == nil {
+					x.ConfigMapKeyRef = jsonwire.Alloc[ConfigMapKeySelector](r, &slabKeys[23], 4)
+				}
+				x.ConfigMapKeyRef.DecodeWire(r)
+			}
 		case "secretKeyRef":
 			if r.Null() {
 				x.SecretKeyRef = nil
 			} else {
 				if x.SecretKeyRef == nil {
-					x.SecretKeyRef = jsonwire.Alloc[SecretKeySelector](r, &slabKeys[25], 4)
+					x.SecretKeyRef = jsonwire.Alloc[SecretKeySelector](r, &slabKeys[24], 4)
 				}
 				x.SecretKeyRef.DecodeWire(r)
+			}
+		case "fileKeyRef":
+			if r.Null() {
+				x.FileKeyRef = nil
+			} else {
+				if x.FileKeyRef == nil {
+					x.FileKeyRef = jsonwire.Alloc[FileKeySelector](r, &slabKeys[25], 4)
+				}
+				x.FileKeyRef.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -3793,26 +3793,26 @@ func (x *EnvVarSource) DecodeWire(r *jsonwire.Reader) {
 func (x *EnvVarSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.ConfigMapKeyRef != nil {
-		s.WriteRaw("\"configMapKeyRef\":")
-		more = true
-		x.ConfigMapKeyRef.EncodeJSON(s)
-	}
 	if x.FieldRef != nil {
-		jsonwire.Key(s, &more, ",\"fieldRef\":")
+		s.WriteRaw("\"fieldRef\":")
+		more = true
 		x.FieldRef.EncodeJSON(s)
-	}
-	if x.FileKeyRef != nil {
-		jsonwire.Key(s, &more, ",\"fileKeyRef\":")
-		x.FileKeyRef.EncodeJSON(s)
 	}
 	if x.ResourceFieldRef != nil {
 		jsonwire.Key(s, &more, ",\"resourceFieldRef\":")
 		x.ResourceFieldRef.EncodeJSON(s)
 	}
+	if x.ConfigMapKeyRef != nil {
+		jsonwire.Key(s, &more, ",\"configMapKeyRef\":")
+		x.ConfigMapKeyRef.EncodeJSON(s)
+	}
 	if x.SecretKeyRef != nil {
 		jsonwire.Key(s, &more, ",\"secretKeyRef\":")
 		x.SecretKeyRef.EncodeJSON(s)
+	}
+	if x.FileKeyRef != nil {
+		jsonwire.Key(s, &more, ",\"fileKeyRef\":")
+		x.FileKeyRef.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -3825,20 +3825,26 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "args":
-			x.Args = r.Strings()
+		case "name":
+			x.Name = r.String()
+		case "image":
+			x.Image = r.String()
 		case "command":
 			x.Command = r.Strings()
-		case "env":
+		case "args":
+			x.Args = r.Strings()
+		case "workingDir":
+			x.WorkingDir = r.String()
+		case "ports":
 			if r.BeginArray() {
-				sl0 := make([]EnvVar, 0, r.Count())
+				sl0 := make([]ContainerPort, 0, r.Count())
 				for r.NextElem() {
-					sl0 = append(sl0, EnvVar{})
+					sl0 = append(sl0, ContainerPort{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.Env = sl0
+				x.Ports = sl0
 			} else {
-				x.Env = nil
+				x.Ports = nil
 			}
 		case "envFrom":
 			if r.BeginArray() {
@@ -3851,50 +3857,19 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.EnvFrom = nil
 			}
-		case "image":
-			x.Image = r.String()
-		case "imagePullPolicy":
-			x.ImagePullPolicy = PullPolicy(r.String())
-		case "lifecycle":
-			if r.Null() {
-				x.Lifecycle = nil
-			} else {
-				if x.Lifecycle == nil {
-					x.Lifecycle = jsonwire.Alloc[Lifecycle](r, &slabKeys[6], 4)
-				}
-				x.Lifecycle.DecodeWire(r)
-			}
-		case "livenessProbe":
-			if r.Null() {
-				x.LivenessProbe = nil
-			} else {
-				if x.LivenessProbe == nil {
-					x.LivenessProbe = jsonwire.Alloc[Probe](r, &slabKeys[7], 4)
-				}
-				x.LivenessProbe.DecodeWire(r)
-			}
-		case "name":
-			x.Name = r.String()
-		case "ports":
+		case "env":
 			if r.BeginArray() {
-				sl0 := make([]ContainerPort, 0, r.Count())
+				sl0 := make([]EnvVar, 0, r.Count())
 				for r.NextElem() {
-					sl0 = append(sl0, ContainerPort{})
+					sl0 = append(sl0, EnvVar{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.Ports = sl0
+				x.Env = sl0
 			} else {
-				x.Ports = nil
+				x.Env = nil
 			}
-		case "readinessProbe":
-			if r.Null() {
-				x.ReadinessProbe = nil
-			} else {
-				if x.ReadinessProbe == nil {
-					x.ReadinessProbe = jsonwire.Alloc[Probe](r, &slabKeys[7], 4)
-				}
-				x.ReadinessProbe.DecodeWire(r)
-			}
+		case "resources":
+			x.Resources.DecodeWire(r)
 		case "resizePolicy":
 			if r.BeginArray() {
 				sl0 := make([]ContainerResizePolicy, 0, r.Count())
@@ -3906,8 +3881,6 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.ResizePolicy = nil
 			}
-		case "resources":
-			x.Resources.DecodeWire(r)
 		case "restartPolicy":
 			x.RestartPolicy = (*ContainerRestartPolicy)(r.StringPtr())
 		case "restartPolicyRules":
@@ -3921,47 +3894,6 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.RestartPolicyRules = nil
 			}
-		case "securityContext":
-			if r.Null() {
-				x.SecurityContext = nil
-			} else {
-				if x.SecurityContext == nil {
-					x.SecurityContext = jsonwire.Alloc[SecurityContext](r, &slabKeys[8], 4)
-				}
-				x.SecurityContext.DecodeWire(r)
-			}
-		case "startupProbe":
-			if r.Null() {
-				x.StartupProbe = nil
-			} else {
-				if x.StartupProbe == nil {
-					x.StartupProbe = jsonwire.Alloc[Probe](r, &slabKeys[7], 4)
-				}
-				x.StartupProbe.DecodeWire(r)
-			}
-		case "stdin":
-			x.Stdin = r.Bool()
-		case "stdinOnce":
-			x.StdinOnce = r.Bool()
-		case "targetContainerName":
-			x.TargetContainerName = r.String()
-		case "terminationMessagePath":
-			x.TerminationMessagePath = r.String()
-		case "terminationMessagePolicy":
-			x.TerminationMessagePolicy = TerminationMessagePolicy(r.String())
-		case "tty":
-			x.Tty = r.Bool()
-		case "volumeDevices":
-			if r.BeginArray() {
-				sl0 := make([]VolumeDevice, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, VolumeDevice{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.VolumeDevices = sl0
-			} else {
-				x.VolumeDevices = nil
-			}
 		case "volumeMounts":
 			if r.BeginArray() {
 				sl0 := make([]VolumeMount, 0, r.Count())
@@ -3973,8 +3905,76 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.VolumeMounts = nil
 			}
-		case "workingDir":
-			x.WorkingDir = r.String()
+		case "volumeDevices":
+			if r.BeginArray() {
+				sl0 := make([]VolumeDevice, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, VolumeDevice{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.VolumeDevices = sl0
+			} else {
+				x.VolumeDevices = nil
+			}
+		case "livenessProbe":
+			if r.Null() {
+				x.LivenessProbe = nil
+			} else {
+				if x.LivenessProbe == nil {
+					x.LivenessProbe = jsonwire.Alloc[Probe](r, &slabKeys[6], 4)
+				}
+				x.LivenessProbe.DecodeWire(r)
+			}
+		case "readinessProbe":
+			if r.Null() {
+				x.ReadinessProbe = nil
+			} else {
+				if x.ReadinessProbe == nil {
+					x.ReadinessProbe = jsonwire.Alloc[Probe](r, &slabKeys[6], 4)
+				}
+				x.ReadinessProbe.DecodeWire(r)
+			}
+		case "startupProbe":
+			if r.Null() {
+				x.StartupProbe = nil
+			} else {
+				if x.StartupProbe == nil {
+					x.StartupProbe = jsonwire.Alloc[Probe](r, &slabKeys[6], 4)
+				}
+				x.StartupProbe.DecodeWire(r)
+			}
+		case "lifecycle":
+			if r.Null() {
+				x.Lifecycle = nil
+			} else {
+				if x.Lifecycle == nil {
+					x.Lifecycle = jsonwire.Alloc[Lifecycle](r, &slabKeys[7], 4)
+				}
+				x.Lifecycle.DecodeWire(r)
+			}
+		case "terminationMessagePath":
+			x.TerminationMessagePath = r.String()
+		case "terminationMessagePolicy":
+			x.TerminationMessagePolicy = TerminationMessagePolicy(r.String())
+		case "imagePullPolicy":
+			x.ImagePullPolicy = PullPolicy(r.String())
+		case "securityContext":
+			if r.Null() {
+				x.SecurityContext = nil
+			} else {
+				if x.SecurityContext == nil {
+					x.SecurityContext = jsonwire.Alloc[SecurityContext](r, &slabKeys[8], 4)
+				}
+				x.SecurityContext.DecodeWire(r)
+			}
+		case "stdin":
+			x.Stdin = r.Bool()
+		case "stdinOnce":
+			x.StdinOnce = r.Bool()
+		case "tty":
+			x.Tty = r.Bool()
+		case "targetContainerName":
+			x.TargetContainerName = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -3987,21 +3987,14 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if len(x.Args) != 0 || ap != nil && x.Args != nil {
-		s.WriteRaw("\"args\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
-		if x.Args == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Args {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.Args[i0])
-			}
-			s.WriteRaw("]")
-		}
+		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.Image) || x.Image != "" {
+		jsonwire.Key(s, &more, ",\"image\":")
+		jsonwire.String(s, x.Image)
 	}
 	if len(x.Command) != 0 || ap != nil && x.Command != nil {
 		jsonwire.Key(s, &more, ",\"command\":")
@@ -4018,17 +4011,36 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Env) != 0 || ap != nil && x.Env != nil {
-		jsonwire.Key(s, &more, ",\"env\":")
-		if x.Env == nil {
+	if len(x.Args) != 0 || ap != nil && x.Args != nil {
+		jsonwire.Key(s, &more, ",\"args\":")
+		if x.Args == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("[")
-			for i0 := range x.Env {
+			for i0 := range x.Args {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				x.Env[i0].EncodeJSON(s)
+				jsonwire.String(s, x.Args[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap.Explicit(&x.WorkingDir) || x.WorkingDir != "" {
+		jsonwire.Key(s, &more, ",\"workingDir\":")
+		jsonwire.String(s, x.WorkingDir)
+	}
+	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
+		jsonwire.Key(s, &more, ",\"ports\":")
+		if x.Ports == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Ports {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Ports[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -4048,44 +4060,25 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.Image) || x.Image != "" {
-		jsonwire.Key(s, &more, ",\"image\":")
-		jsonwire.String(s, x.Image)
-	}
-	if ap.Explicit(&x.ImagePullPolicy) || x.ImagePullPolicy != "" {
-		jsonwire.Key(s, &more, ",\"imagePullPolicy\":")
-		jsonwire.String(s, string(x.ImagePullPolicy))
-	}
-	if x.Lifecycle != nil {
-		jsonwire.Key(s, &more, ",\"lifecycle\":")
-		x.Lifecycle.EncodeJSON(s)
-	}
-	if x.LivenessProbe != nil {
-		jsonwire.Key(s, &more, ",\"livenessProbe\":")
-		x.LivenessProbe.EncodeJSON(s)
-	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
-	}
-	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
-		jsonwire.Key(s, &more, ",\"ports\":")
-		if x.Ports == nil {
+	if len(x.Env) != 0 || ap != nil && x.Env != nil {
+		jsonwire.Key(s, &more, ",\"env\":")
+		if x.Env == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("[")
-			for i0 := range x.Ports {
+			for i0 := range x.Env {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				x.Ports[i0].EncodeJSON(s)
+				x.Env[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
 	}
-	if x.ReadinessProbe != nil {
-		jsonwire.Key(s, &more, ",\"readinessProbe\":")
-		x.ReadinessProbe.EncodeJSON(s)
+	at = jsonwire.Field(s, &more, ",\"resources\":")
+	x.Resources.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Resources)
 	}
 	if len(x.ResizePolicy) != 0 || ap != nil && x.ResizePolicy != nil {
 		jsonwire.Key(s, &more, ",\"resizePolicy\":")
@@ -4101,11 +4094,6 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	at = jsonwire.Field(s, &more, ",\"resources\":")
-	x.Resources.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.Resources)
 	}
 	if x.RestartPolicy != nil {
 		jsonwire.Key(s, &more, ",\"restartPolicy\":")
@@ -4126,37 +4114,20 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.SecurityContext != nil {
-		jsonwire.Key(s, &more, ",\"securityContext\":")
-		x.SecurityContext.EncodeJSON(s)
-	}
-	if x.StartupProbe != nil {
-		jsonwire.Key(s, &more, ",\"startupProbe\":")
-		x.StartupProbe.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Stdin) || x.Stdin {
-		jsonwire.Key(s, &more, ",\"stdin\":")
-		s.WriteBool(x.Stdin)
-	}
-	if ap.Explicit(&x.StdinOnce) || x.StdinOnce {
-		jsonwire.Key(s, &more, ",\"stdinOnce\":")
-		s.WriteBool(x.StdinOnce)
-	}
-	if ap.Explicit(&x.TargetContainerName) || x.TargetContainerName != "" {
-		jsonwire.Key(s, &more, ",\"targetContainerName\":")
-		jsonwire.String(s, x.TargetContainerName)
-	}
-	if ap.Explicit(&x.TerminationMessagePath) || x.TerminationMessagePath != "" {
-		jsonwire.Key(s, &more, ",\"terminationMessagePath\":")
-		jsonwire.String(s, x.TerminationMessagePath)
-	}
-	if ap.Explicit(&x.TerminationMessagePolicy) || x.TerminationMessagePolicy != "" {
-		jsonwire.Key(s, &more, ",\"terminationMessagePolicy\":")
-		jsonwire.String(s, string(x.TerminationMessagePolicy))
-	}
-	if ap.Explicit(&x.Tty) || x.Tty {
-		jsonwire.Key(s, &more, ",\"tty\":")
-		s.WriteBool(x.Tty)
+	if len(x.VolumeMounts) != 0 || ap != nil && x.VolumeMounts != nil {
+		jsonwire.Key(s, &more, ",\"volumeMounts\":")
+		if x.VolumeMounts == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.VolumeMounts {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.VolumeMounts[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
 	}
 	if len(x.VolumeDevices) != 0 || ap != nil && x.VolumeDevices != nil {
 		jsonwire.Key(s, &more, ",\"volumeDevices\":")
@@ -4173,24 +4144,53 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.VolumeMounts) != 0 || ap != nil && x.VolumeMounts != nil {
-		jsonwire.Key(s, &more, ",\"volumeMounts\":")
-		if x.VolumeMounts == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.VolumeMounts {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.VolumeMounts[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
+	if x.LivenessProbe != nil {
+		jsonwire.Key(s, &more, ",\"livenessProbe\":")
+		x.LivenessProbe.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.WorkingDir) || x.WorkingDir != "" {
-		jsonwire.Key(s, &more, ",\"workingDir\":")
-		jsonwire.String(s, x.WorkingDir)
+	if x.ReadinessProbe != nil {
+		jsonwire.Key(s, &more, ",\"readinessProbe\":")
+		x.ReadinessProbe.EncodeJSON(s)
+	}
+	if x.StartupProbe != nil {
+		jsonwire.Key(s, &more, ",\"startupProbe\":")
+		x.StartupProbe.EncodeJSON(s)
+	}
+	if x.Lifecycle != nil {
+		jsonwire.Key(s, &more, ",\"lifecycle\":")
+		x.Lifecycle.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.TerminationMessagePath) || x.TerminationMessagePath != "" {
+		jsonwire.Key(s, &more, ",\"terminationMessagePath\":")
+		jsonwire.String(s, x.TerminationMessagePath)
+	}
+	if ap.Explicit(&x.TerminationMessagePolicy) || x.TerminationMessagePolicy != "" {
+		jsonwire.Key(s, &more, ",\"terminationMessagePolicy\":")
+		jsonwire.String(s, string(x.TerminationMessagePolicy))
+	}
+	if ap.Explicit(&x.ImagePullPolicy) || x.ImagePullPolicy != "" {
+		jsonwire.Key(s, &more, ",\"imagePullPolicy\":")
+		jsonwire.String(s, string(x.ImagePullPolicy))
+	}
+	if x.SecurityContext != nil {
+		jsonwire.Key(s, &more, ",\"securityContext\":")
+		x.SecurityContext.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Stdin) || x.Stdin {
+		jsonwire.Key(s, &more, ",\"stdin\":")
+		s.WriteBool(x.Stdin)
+	}
+	if ap.Explicit(&x.StdinOnce) || x.StdinOnce {
+		jsonwire.Key(s, &more, ",\"stdinOnce\":")
+		s.WriteBool(x.StdinOnce)
+	}
+	if ap.Explicit(&x.Tty) || x.Tty {
+		jsonwire.Key(s, &more, ",\"tty\":")
+		s.WriteBool(x.Tty)
+	}
+	if ap.Explicit(&x.TargetContainerName) || x.TargetContainerName != "" {
+		jsonwire.Key(s, &more, ",\"targetContainerName\":")
+		jsonwire.String(s, x.TargetContainerName)
 	}
 	s.WriteRaw("}")
 }
@@ -4243,22 +4243,35 @@ func (x *Event) DecodeWire(r *jsonwire.Reader) {
 			x.APIVersion = r.String()
 		case "metadata":
 			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
-		case "action":
-			x.Action = r.String()
-		case "count":
-			x.Count = r.Int32()
-		case "eventTime":
-			x.EventTime.DecodeWire(r)
-		case "firstTimestamp":
-			x.FirstTimestamp.DecodeWire(r)
 		case "involvedObject":
 			x.InvolvedObject.DecodeWire(r)
-		case "lastTimestamp":
-			x.LastTimestamp.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
 		case "reason":
 			x.Reason = r.String()
+		case "message":
+			x.Message = r.String()
+		case "source":
+			x.Source.DecodeWire(r)
+		case "firstTimestamp":
+			x.FirstTimestamp.DecodeWire(r)
+		case "lastTimestamp":
+			x.LastTimestamp.DecodeWire(r)
+		case "count":
+			x.Count = r.Int32()
+		case "type":
+			x.Type = r.String()
+		case "eventTime":
+			x.EventTime.DecodeWire(r)
+		case "series":
+			if r.Null() {
+				x.Series = nil
+			} else {
+				if x.Series == nil {
+					x.Series = jsonwire.Alloc[EventSeries](r, &slabKeys[27], 4)
+				}
+				x.Series.DecodeWire(r)
+			}
+		case "action":
+			x.Action = r.String()
 		case "related":
 			if r.Null() {
 				x.Related = nil
@@ -4272,19 +4285,6 @@ func (x *Event) DecodeWire(r *jsonwire.Reader) {
 			x.ReportingComponent = r.String()
 		case "reportingInstance":
 			x.ReportingInstance = r.String()
-		case "series":
-			if r.Null() {
-				x.Series = nil
-			} else {
-				if x.Series == nil {
-					x.Series = jsonwire.Alloc[EventSeries](r, &slabKeys[27], 4)
-				}
-				x.Series.DecodeWire(r)
-			}
-		case "source":
-			x.Source.DecodeWire(r)
-		case "type":
-			x.Type = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -4344,38 +4344,51 @@ func (x *Event) encodeKnown(s *jsoniter.Stream) {
 	if ap != nil {
 		more = ap.Kept(s, at, &x.ObjectMeta)
 	}
-	if ap.Explicit(&x.Action) || x.Action != "" {
-		jsonwire.Key(s, &more, ",\"action\":")
-		jsonwire.String(s, x.Action)
-	}
-	if ap.Explicit(&x.Count) || x.Count != 0 {
-		jsonwire.Key(s, &more, ",\"count\":")
-		s.WriteInt32(x.Count)
-	}
-	if ap == nil || ap.Explicit(&x.EventTime) || !x.EventTime.IsZero() {
-		jsonwire.Key(s, &more, ",\"eventTime\":")
-		x.EventTime.EncodeJSON(s)
-	}
-	if ap == nil || ap.Explicit(&x.FirstTimestamp) || !x.FirstTimestamp.IsZero() {
-		jsonwire.Key(s, &more, ",\"firstTimestamp\":")
-		x.FirstTimestamp.EncodeJSON(s)
-	}
 	at = jsonwire.Field(s, &more, ",\"involvedObject\":")
 	x.InvolvedObject.EncodeJSON(s)
 	if ap != nil {
 		more = ap.Kept(s, at, &x.InvolvedObject)
 	}
-	if ap == nil || ap.Explicit(&x.LastTimestamp) || !x.LastTimestamp.IsZero() {
-		jsonwire.Key(s, &more, ",\"lastTimestamp\":")
-		x.LastTimestamp.EncodeJSON(s)
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
 	}
 	if ap.Explicit(&x.Message) || x.Message != "" {
 		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
+	at = jsonwire.Field(s, &more, ",\"source\":")
+	x.Source.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Source)
+	}
+	if ap == nil || ap.Explicit(&x.FirstTimestamp) || !x.FirstTimestamp.IsZero() {
+		jsonwire.Key(s, &more, ",\"firstTimestamp\":")
+		x.FirstTimestamp.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.LastTimestamp) || !x.LastTimestamp.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTimestamp\":")
+		x.LastTimestamp.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Count) || x.Count != 0 {
+		jsonwire.Key(s, &more, ",\"count\":")
+		s.WriteInt32(x.Count)
+	}
+	if ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
+	if ap == nil || ap.Explicit(&x.EventTime) || !x.EventTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"eventTime\":")
+		x.EventTime.EncodeJSON(s)
+	}
+	if x.Series != nil {
+		jsonwire.Key(s, &more, ",\"series\":")
+		x.Series.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Action) || x.Action != "" {
+		jsonwire.Key(s, &more, ",\"action\":")
+		jsonwire.String(s, x.Action)
 	}
 	if x.Related != nil {
 		jsonwire.Key(s, &more, ",\"related\":")
@@ -4388,19 +4401,6 @@ func (x *Event) encodeKnown(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.ReportingInstance) || x.ReportingInstance != "" {
 		jsonwire.Key(s, &more, ",\"reportingInstance\":")
 		jsonwire.String(s, x.ReportingInstance)
-	}
-	if x.Series != nil {
-		jsonwire.Key(s, &more, ",\"series\":")
-		x.Series.EncodeJSON(s)
-	}
-	at = jsonwire.Field(s, &more, ",\"source\":")
-	x.Source.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.Source)
-	}
-	if ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
 	}
 	s.WriteRaw("}")
 }
@@ -4701,14 +4701,14 @@ func (x *FCVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "fsType":
-			x.FSType = r.String()
-		case "lun":
-			x.Lun = r.Int32Ptr()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
 		case "targetWWNs":
 			x.TargetWWNs = r.Strings()
+		case "lun":
+			x.Lun = r.Int32Ptr()
+		case "fsType":
+			x.FSType = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
 		case "wwids":
 			x.WWIDs = r.Strings()
 		default:
@@ -4722,21 +4722,9 @@ func (x *FCVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
-		more = true
-		jsonwire.String(s, x.FSType)
-	}
-	if x.Lun != nil {
-		jsonwire.Key(s, &more, ",\"lun\":")
-		s.WriteInt32(*x.Lun)
-	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
-	}
 	if len(x.TargetWWNs) != 0 || ap != nil && x.TargetWWNs != nil {
-		jsonwire.Key(s, &more, ",\"targetWWNs\":")
+		s.WriteRaw("\"targetWWNs\":")
+		more = true
 		if x.TargetWWNs == nil {
 			s.WriteNil()
 		} else {
@@ -4749,6 +4737,18 @@ func (x *FCVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
+	}
+	if x.Lun != nil {
+		jsonwire.Key(s, &more, ",\"lun\":")
+		s.WriteInt32(*x.Lun)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, x.FSType)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
 	}
 	if len(x.WWIDs) != 0 || ap != nil && x.WWIDs != nil {
 		jsonwire.Key(s, &more, ",\"wwids\":")
@@ -4776,14 +4776,14 @@ func (x *FileKeySelector) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "volumeName":
+			x.VolumeName = r.String()
+		case "path":
+			x.Path = r.String()
 		case "key":
 			x.Key = r.String()
 		case "optional":
 			x.Optional = r.BoolPtr()
-		case "path":
-			x.Path = r.String()
-		case "volumeName":
-			x.VolumeName = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -4795,22 +4795,22 @@ func (x *FileKeySelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
-		s.WriteRaw("\"key\":")
+	if ap == nil || ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
+		s.WriteRaw("\"volumeName\":")
 		more = true
-		jsonwire.String(s, x.Key)
-	}
-	if x.Optional != nil {
-		jsonwire.Key(s, &more, ",\"optional\":")
-		s.WriteBool(*x.Optional)
+		jsonwire.String(s, x.VolumeName)
 	}
 	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
 		jsonwire.Key(s, &more, ",\"path\":")
 		jsonwire.String(s, x.Path)
 	}
-	if ap == nil || ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
-		jsonwire.Key(s, &more, ",\"volumeName\":")
-		jsonwire.String(s, x.VolumeName)
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		jsonwire.Key(s, &more, ",\"key\":")
+		jsonwire.String(s, x.Key)
+	}
+	if x.Optional != nil {
+		jsonwire.Key(s, &more, ",\"optional\":")
+		s.WriteBool(*x.Optional)
 	}
 	s.WriteRaw("}")
 }
@@ -4827,10 +4827,6 @@ func (x *FlexPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			x.Driver = r.String()
 		case "fsType":
 			x.FSType = r.String()
-		case "options":
-			x.Options = r.StringMap()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -4840,6 +4836,10 @@ func (x *FlexPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
+		case "readOnly":
+			x.ReadOnly = r.Bool()
+		case "options":
+			x.Options = r.StringMap()
 		default:
 			r.SkipUnknown()
 		}
@@ -4860,6 +4860,14 @@ func (x *FlexPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
+	if x.SecretRef != nil {
+		jsonwire.Key(s, &more, ",\"secretRef\":")
+		x.SecretRef.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
+	}
 	if len(x.Options) != 0 || ap != nil && x.Options != nil {
 		jsonwire.Key(s, &more, ",\"options\":")
 		if x.Options == nil {
@@ -4879,14 +4887,6 @@ func (x *FlexPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
-	}
-	if x.SecretRef != nil {
-		jsonwire.Key(s, &more, ",\"secretRef\":")
-		x.SecretRef.EncodeJSON(s)
-	}
 	s.WriteRaw("}")
 }
 
@@ -4902,10 +4902,6 @@ func (x *FlexVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			x.Driver = r.String()
 		case "fsType":
 			x.FSType = r.String()
-		case "options":
-			x.Options = r.StringMap()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -4915,6 +4911,10 @@ func (x *FlexVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
+		case "readOnly":
+			x.ReadOnly = r.Bool()
+		case "options":
+			x.Options = r.StringMap()
 		default:
 			r.SkipUnknown()
 		}
@@ -4935,6 +4935,14 @@ func (x *FlexVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
+	if x.SecretRef != nil {
+		jsonwire.Key(s, &more, ",\"secretRef\":")
+		x.SecretRef.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
+	}
 	if len(x.Options) != 0 || ap != nil && x.Options != nil {
 		jsonwire.Key(s, &more, ",\"options\":")
 		if x.Options == nil {
@@ -4953,14 +4961,6 @@ func (x *FlexVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("}")
 		}
-	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
-	}
-	if x.SecretRef != nil {
-		jsonwire.Key(s, &more, ",\"secretRef\":")
-		x.SecretRef.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -5008,12 +5008,12 @@ func (x *GCEPersistentDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "pdName":
+			x.PDName = r.String()
 		case "fsType":
 			x.FSType = r.String()
 		case "partition":
 			x.Partition = r.Int32()
-		case "pdName":
-			x.PDName = r.String()
 		case "readOnly":
 			x.ReadOnly = r.Bool()
 		default:
@@ -5027,18 +5027,18 @@ func (x *GCEPersistentDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
+	if ap == nil || ap.Explicit(&x.PDName) || x.PDName != "" {
+		s.WriteRaw("\"pdName\":")
 		more = true
+		jsonwire.String(s, x.PDName)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
 	if ap.Explicit(&x.Partition) || x.Partition != 0 {
 		jsonwire.Key(s, &more, ",\"partition\":")
 		s.WriteInt32(x.Partition)
-	}
-	if ap == nil || ap.Explicit(&x.PDName) || x.PDName != "" {
-		jsonwire.Key(s, &more, ",\"pdName\":")
-		jsonwire.String(s, x.PDName)
 	}
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
@@ -5055,12 +5055,12 @@ func (x *GRPCAction) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "mode":
-			x.Mode = (*GRPCProbeMode)(r.StringPtr())
 		case "port":
 			x.Port = r.Int32()
 		case "service":
 			x.Service = r.StringPtr()
+		case "mode":
+			x.Mode = (*GRPCProbeMode)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -5072,13 +5072,9 @@ func (x *GRPCAction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.Mode != nil {
-		s.WriteRaw("\"mode\":")
-		more = true
-		jsonwire.String(s, string(*x.Mode))
-	}
 	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
-		jsonwire.Key(s, &more, ",\"port\":")
+		s.WriteRaw("\"port\":")
+		more = true
 		s.WriteInt32(x.Port)
 	}
 	if ap == nil || x.Service != nil {
@@ -5088,6 +5084,10 @@ func (x *GRPCAction) EncodeJSON(s *jsoniter.Stream) {
 		} else {
 			jsonwire.String(s, *x.Service)
 		}
+	}
+	if x.Mode != nil {
+		jsonwire.Key(s, &more, ",\"mode\":")
+		jsonwire.String(s, string(*x.Mode))
 	}
 	s.WriteRaw("}")
 }
@@ -5100,12 +5100,12 @@ func (x *GitRepoVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "directory":
-			x.Directory = r.String()
 		case "repository":
 			x.Repository = r.String()
 		case "revision":
 			x.Revision = r.String()
+		case "directory":
+			x.Directory = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -5117,18 +5117,18 @@ func (x *GitRepoVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Directory) || x.Directory != "" {
-		s.WriteRaw("\"directory\":")
-		more = true
-		jsonwire.String(s, x.Directory)
-	}
 	if ap == nil || ap.Explicit(&x.Repository) || x.Repository != "" {
-		jsonwire.Key(s, &more, ",\"repository\":")
+		s.WriteRaw("\"repository\":")
+		more = true
 		jsonwire.String(s, x.Repository)
 	}
 	if ap.Explicit(&x.Revision) || x.Revision != "" {
 		jsonwire.Key(s, &more, ",\"revision\":")
 		jsonwire.String(s, x.Revision)
+	}
+	if ap.Explicit(&x.Directory) || x.Directory != "" {
+		jsonwire.Key(s, &more, ",\"directory\":")
+		jsonwire.String(s, x.Directory)
 	}
 	s.WriteRaw("}")
 }
@@ -5143,12 +5143,12 @@ func (x *GlusterfsPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "endpoints":
 			x.Endpoints = r.String()
-		case "endpointsNamespace":
-			x.EndpointsNamespace = r.StringPtr()
 		case "path":
 			x.Path = r.String()
 		case "readOnly":
 			x.ReadOnly = r.Bool()
+		case "endpointsNamespace":
+			x.EndpointsNamespace = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -5165,10 +5165,6 @@ func (x *GlusterfsPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.Endpoints)
 	}
-	if x.EndpointsNamespace != nil {
-		jsonwire.Key(s, &more, ",\"endpointsNamespace\":")
-		jsonwire.String(s, *x.EndpointsNamespace)
-	}
 	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
 		jsonwire.Key(s, &more, ",\"path\":")
 		jsonwire.String(s, x.Path)
@@ -5176,6 +5172,10 @@ func (x *GlusterfsPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
+	}
+	if x.EndpointsNamespace != nil {
+		jsonwire.Key(s, &more, ",\"endpointsNamespace\":")
+		jsonwire.String(s, *x.EndpointsNamespace)
 	}
 	s.WriteRaw("}")
 }
@@ -5229,8 +5229,14 @@ func (x *HTTPGetAction) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "path":
+			x.Path = r.String()
+		case "port":
+			x.Port.DecodeWire(r)
 		case "host":
 			x.Host = r.String()
+		case "scheme":
+			x.Scheme = URIScheme(r.String())
 		case "httpHeaders":
 			if r.BeginArray() {
 				sl0 := make([]HTTPHeader, 0, r.Count())
@@ -5242,14 +5248,8 @@ func (x *HTTPGetAction) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.HTTPHeaders = nil
 			}
-		case "path":
-			x.Path = r.String()
-		case "port":
-			x.Port.DecodeWire(r)
 		case "protocol":
 			x.Protocol = (*HTTPProtocol)(r.StringPtr())
-		case "scheme":
-			x.Scheme = URIScheme(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -5261,10 +5261,22 @@ func (x *HTTPGetAction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Host) || x.Host != "" {
-		s.WriteRaw("\"host\":")
+	if ap.Explicit(&x.Path) || x.Path != "" {
+		s.WriteRaw("\"path\":")
 		more = true
+		jsonwire.String(s, x.Path)
+	}
+	if ap == nil || ap.Explicit(&x.Port) || !x.Port.IsZero() {
+		jsonwire.Key(s, &more, ",\"port\":")
+		x.Port.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Host) || x.Host != "" {
+		jsonwire.Key(s, &more, ",\"host\":")
 		jsonwire.String(s, x.Host)
+	}
+	if ap.Explicit(&x.Scheme) || x.Scheme != "" {
+		jsonwire.Key(s, &more, ",\"scheme\":")
+		jsonwire.String(s, string(x.Scheme))
 	}
 	if len(x.HTTPHeaders) != 0 || ap != nil && x.HTTPHeaders != nil {
 		jsonwire.Key(s, &more, ",\"httpHeaders\":")
@@ -5281,21 +5293,9 @@ func (x *HTTPGetAction) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.Path) || x.Path != "" {
-		jsonwire.Key(s, &more, ",\"path\":")
-		jsonwire.String(s, x.Path)
-	}
-	if ap == nil || ap.Explicit(&x.Port) || !x.Port.IsZero() {
-		jsonwire.Key(s, &more, ",\"port\":")
-		x.Port.EncodeJSON(s)
-	}
 	if x.Protocol != nil {
 		jsonwire.Key(s, &more, ",\"protocol\":")
 		jsonwire.String(s, string(*x.Protocol))
-	}
-	if ap.Explicit(&x.Scheme) || x.Scheme != "" {
-		jsonwire.Key(s, &more, ",\"scheme\":")
-		jsonwire.String(s, string(x.Scheme))
 	}
 	s.WriteRaw("}")
 }
@@ -5343,10 +5343,10 @@ func (x *HostAlias) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "hostnames":
-			x.Hostnames = r.Strings()
 		case "ip":
 			x.IP = r.String()
+		case "hostnames":
+			x.Hostnames = r.Strings()
 		default:
 			r.SkipUnknown()
 		}
@@ -5358,9 +5358,13 @@ func (x *HostAlias) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Hostnames) != 0 || ap != nil && x.Hostnames != nil {
-		s.WriteRaw("\"hostnames\":")
+	if ap == nil || ap.Explicit(&x.IP) || x.IP != "" {
+		s.WriteRaw("\"ip\":")
 		more = true
+		jsonwire.String(s, x.IP)
+	}
+	if len(x.Hostnames) != 0 || ap != nil && x.Hostnames != nil {
+		jsonwire.Key(s, &more, ",\"hostnames\":")
 		if x.Hostnames == nil {
 			s.WriteNil()
 		} else {
@@ -5373,10 +5377,6 @@ func (x *HostAlias) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	if ap == nil || ap.Explicit(&x.IP) || x.IP != "" {
-		jsonwire.Key(s, &more, ",\"ip\":")
-		jsonwire.String(s, x.IP)
 	}
 	s.WriteRaw("}")
 }
@@ -5451,24 +5451,24 @@ func (x *ISCSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "targetPortal":
+			x.TargetPortal = r.String()
+		case "iqn":
+			x.IQN = r.String()
+		case "lun":
+			x.Lun = r.Int32()
+		case "iscsiInterface":
+			x.ISCSIInterface = r.String()
+		case "fsType":
+			x.FSType = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
+		case "portals":
+			x.Portals = r.Strings()
 		case "chapAuthDiscovery":
 			x.ChapAuthDiscovery = r.Bool()
 		case "chapAuthSession":
 			x.ChapAuthSession = r.Bool()
-		case "fsType":
-			x.FSType = r.String()
-		case "initiatorName":
-			x.InitiatorName = r.StringPtr()
-		case "iqn":
-			x.IQN = r.String()
-		case "iscsiInterface":
-			x.ISCSIInterface = r.String()
-		case "lun":
-			x.Lun = r.Int32()
-		case "portals":
-			x.Portals = r.Strings()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -5478,8 +5478,8 @@ func (x *ISCSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
-		case "targetPortal":
-			x.TargetPortal = r.String()
+		case "initiatorName":
+			x.InitiatorName = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -5491,34 +5491,30 @@ func (x *ISCSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.ChapAuthDiscovery) || x.ChapAuthDiscovery {
-		s.WriteRaw("\"chapAuthDiscovery\":")
+	if ap == nil || ap.Explicit(&x.TargetPortal) || x.TargetPortal != "" {
+		s.WriteRaw("\"targetPortal\":")
 		more = true
-		s.WriteBool(x.ChapAuthDiscovery)
-	}
-	if ap.Explicit(&x.ChapAuthSession) || x.ChapAuthSession {
-		jsonwire.Key(s, &more, ",\"chapAuthSession\":")
-		s.WriteBool(x.ChapAuthSession)
-	}
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		jsonwire.Key(s, &more, ",\"fsType\":")
-		jsonwire.String(s, x.FSType)
-	}
-	if x.InitiatorName != nil {
-		jsonwire.Key(s, &more, ",\"initiatorName\":")
-		jsonwire.String(s, *x.InitiatorName)
+		jsonwire.String(s, x.TargetPortal)
 	}
 	if ap == nil || ap.Explicit(&x.IQN) || x.IQN != "" {
 		jsonwire.Key(s, &more, ",\"iqn\":")
 		jsonwire.String(s, x.IQN)
 	}
+	if ap == nil || ap.Explicit(&x.Lun) || x.Lun != 0 {
+		jsonwire.Key(s, &more, ",\"lun\":")
+		s.WriteInt32(x.Lun)
+	}
 	if ap.Explicit(&x.ISCSIInterface) || x.ISCSIInterface != "" {
 		jsonwire.Key(s, &more, ",\"iscsiInterface\":")
 		jsonwire.String(s, x.ISCSIInterface)
 	}
-	if ap == nil || ap.Explicit(&x.Lun) || x.Lun != 0 {
-		jsonwire.Key(s, &more, ",\"lun\":")
-		s.WriteInt32(x.Lun)
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, x.FSType)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
 	}
 	if len(x.Portals) != 0 || ap != nil && x.Portals != nil {
 		jsonwire.Key(s, &more, ",\"portals\":")
@@ -5535,17 +5531,21 @@ func (x *ISCSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
+	if ap.Explicit(&x.ChapAuthDiscovery) || x.ChapAuthDiscovery {
+		jsonwire.Key(s, &more, ",\"chapAuthDiscovery\":")
+		s.WriteBool(x.ChapAuthDiscovery)
+	}
+	if ap.Explicit(&x.ChapAuthSession) || x.ChapAuthSession {
+		jsonwire.Key(s, &more, ",\"chapAuthSession\":")
+		s.WriteBool(x.ChapAuthSession)
 	}
 	if x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if ap == nil || ap.Explicit(&x.TargetPortal) || x.TargetPortal != "" {
-		jsonwire.Key(s, &more, ",\"targetPortal\":")
-		jsonwire.String(s, x.TargetPortal)
+	if x.InitiatorName != nil {
+		jsonwire.Key(s, &more, ",\"initiatorName\":")
+		jsonwire.String(s, *x.InitiatorName)
 	}
 	s.WriteRaw("}")
 }
@@ -5558,24 +5558,24 @@ func (x *ISCSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "targetPortal":
+			x.TargetPortal = r.String()
+		case "iqn":
+			x.IQN = r.String()
+		case "lun":
+			x.Lun = r.Int32()
+		case "iscsiInterface":
+			x.ISCSIInterface = r.String()
+		case "fsType":
+			x.FSType = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
+		case "portals":
+			x.Portals = r.Strings()
 		case "chapAuthDiscovery":
 			x.ChapAuthDiscovery = r.Bool()
 		case "chapAuthSession":
 			x.ChapAuthSession = r.Bool()
-		case "fsType":
-			x.FSType = r.String()
-		case "initiatorName":
-			x.InitiatorName = r.StringPtr()
-		case "iqn":
-			x.IQN = r.String()
-		case "iscsiInterface":
-			x.ISCSIInterface = r.String()
-		case "lun":
-			x.Lun = r.Int32()
-		case "portals":
-			x.Portals = r.Strings()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -5585,8 +5585,8 @@ func (x *ISCSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
-		case "targetPortal":
-			x.TargetPortal = r.String()
+		case "initiatorName":
+			x.InitiatorName = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -5598,34 +5598,30 @@ func (x *ISCSIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.ChapAuthDiscovery) || x.ChapAuthDiscovery {
-		s.WriteRaw("\"chapAuthDiscovery\":")
+	if ap == nil || ap.Explicit(&x.TargetPortal) || x.TargetPortal != "" {
+		s.WriteRaw("\"targetPortal\":")
 		more = true
-		s.WriteBool(x.ChapAuthDiscovery)
-	}
-	if ap.Explicit(&x.ChapAuthSession) || x.ChapAuthSession {
-		jsonwire.Key(s, &more, ",\"chapAuthSession\":")
-		s.WriteBool(x.ChapAuthSession)
-	}
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		jsonwire.Key(s, &more, ",\"fsType\":")
-		jsonwire.String(s, x.FSType)
-	}
-	if x.InitiatorName != nil {
-		jsonwire.Key(s, &more, ",\"initiatorName\":")
-		jsonwire.String(s, *x.InitiatorName)
+		jsonwire.String(s, x.TargetPortal)
 	}
 	if ap == nil || ap.Explicit(&x.IQN) || x.IQN != "" {
 		jsonwire.Key(s, &more, ",\"iqn\":")
 		jsonwire.String(s, x.IQN)
 	}
+	if ap == nil || ap.Explicit(&x.Lun) || x.Lun != 0 {
+		jsonwire.Key(s, &more, ",\"lun\":")
+		s.WriteInt32(x.Lun)
+	}
 	if ap.Explicit(&x.ISCSIInterface) || x.ISCSIInterface != "" {
 		jsonwire.Key(s, &more, ",\"iscsiInterface\":")
 		jsonwire.String(s, x.ISCSIInterface)
 	}
-	if ap == nil || ap.Explicit(&x.Lun) || x.Lun != 0 {
-		jsonwire.Key(s, &more, ",\"lun\":")
-		s.WriteInt32(x.Lun)
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, x.FSType)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
 	}
 	if len(x.Portals) != 0 || ap != nil && x.Portals != nil {
 		jsonwire.Key(s, &more, ",\"portals\":")
@@ -5642,17 +5638,21 @@ func (x *ISCSIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
+	if ap.Explicit(&x.ChapAuthDiscovery) || x.ChapAuthDiscovery {
+		jsonwire.Key(s, &more, ",\"chapAuthDiscovery\":")
+		s.WriteBool(x.ChapAuthDiscovery)
+	}
+	if ap.Explicit(&x.ChapAuthSession) || x.ChapAuthSession {
+		jsonwire.Key(s, &more, ",\"chapAuthSession\":")
+		s.WriteBool(x.ChapAuthSession)
 	}
 	if x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if ap == nil || ap.Explicit(&x.TargetPortal) || x.TargetPortal != "" {
-		jsonwire.Key(s, &more, ",\"targetPortal\":")
-		jsonwire.String(s, x.TargetPortal)
+	if x.InitiatorName != nil {
+		jsonwire.Key(s, &more, ",\"initiatorName\":")
+		jsonwire.String(s, *x.InitiatorName)
 	}
 	s.WriteRaw("}")
 }
@@ -5665,10 +5665,10 @@ func (x *ImageVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "pullPolicy":
-			x.PullPolicy = PullPolicy(r.String())
 		case "reference":
 			x.Reference = r.String()
+		case "pullPolicy":
+			x.PullPolicy = PullPolicy(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -5680,14 +5680,14 @@ func (x *ImageVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.PullPolicy) || x.PullPolicy != "" {
-		s.WriteRaw("\"pullPolicy\":")
-		more = true
-		jsonwire.String(s, string(x.PullPolicy))
-	}
 	if ap.Explicit(&x.Reference) || x.Reference != "" {
-		jsonwire.Key(s, &more, ",\"reference\":")
+		s.WriteRaw("\"reference\":")
+		more = true
 		jsonwire.String(s, x.Reference)
+	}
+	if ap.Explicit(&x.PullPolicy) || x.PullPolicy != "" {
+		jsonwire.Key(s, &more, ",\"pullPolicy\":")
+		jsonwire.String(s, string(x.PullPolicy))
 	}
 	s.WriteRaw("}")
 }
@@ -5729,10 +5729,10 @@ func (x *KeyToPath) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "key":
 			x.Key = r.String()
-		case "mode":
-			x.Mode = r.Int32Ptr()
 		case "path":
 			x.Path = r.String()
+		case "mode":
+			x.Mode = r.Int32Ptr()
 		case "user":
 			x.User = r.Int64Ptr()
 		default:
@@ -5751,13 +5751,13 @@ func (x *KeyToPath) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.Key)
 	}
-	if x.Mode != nil {
-		jsonwire.Key(s, &more, ",\"mode\":")
-		s.WriteInt32(*x.Mode)
-	}
 	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
 		jsonwire.Key(s, &more, ",\"path\":")
 		jsonwire.String(s, x.Path)
+	}
+	if x.Mode != nil {
+		jsonwire.Key(s, &more, ",\"mode\":")
+		s.WriteInt32(*x.Mode)
 	}
 	if x.User != nil {
 		jsonwire.Key(s, &more, ",\"user\":")
@@ -5846,23 +5846,23 @@ func (x *LifecycleHandler) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.HTTPGet.DecodeWire(r)
 			}
-		case "sleep":
-			if r.Null() {
-				x.Sleep = nil
-			} else {
-				if x.Sleep == nil {
-					x.Sleep = jsonwire.Alloc[SleepAction](r, &slabKeys[31], 4)
-				}
-				x.Sleep.DecodeWire(r)
-			}
 		case "tcpSocket":
 			if r.Null() {
 				x.TCPSocket = nil
 			} else {
 				if x.TCPSocket == nil {
-					x.TCPSocket = jsonwire.Alloc[TCPSocketAction](r, &slabKeys[32], 4)
+					x.TCPSocket = jsonwire.Alloc[TCPSocketAction](r, &slabKeys[31], 4)
 				}
 				x.TCPSocket.DecodeWire(r)
+			}
+		case "sleep":
+			if r.Null() {
+				x.Sleep = nil
+			} else {
+				if x.Sleep == nil {
+					x.Sleep = jsonwire.Alloc[SleepAction](r, &slabKeys[32], 4)
+				}
+				x.Sleep.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -5883,13 +5883,13 @@ func (x *LifecycleHandler) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"httpGet\":")
 		x.HTTPGet.EncodeJSON(s)
 	}
-	if x.Sleep != nil {
-		jsonwire.Key(s, &more, ",\"sleep\":")
-		x.Sleep.EncodeJSON(s)
-	}
 	if x.TCPSocket != nil {
 		jsonwire.Key(s, &more, ",\"tcpSocket\":")
 		x.TCPSocket.EncodeJSON(s)
+	}
+	if x.Sleep != nil {
+		jsonwire.Key(s, &more, ",\"sleep\":")
+		x.Sleep.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -5986,6 +5986,34 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "type":
+			x.Type = LimitType(r.String())
+		case "max":
+			if r.BeginObject() {
+				m0 := make(map[ResourceName]metav1.Quantity)
+				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
+					var v0 metav1.Quantity
+					v0.DecodeWire(r)
+					m0[ResourceName(k0)] = v0
+				}
+				m0 = jsonwire.ShareQuantities(r, m0)
+				x.Max = m0
+			} else {
+				x.Max = nil
+			}
+		case "min":
+			if r.BeginObject() {
+				m0 := make(map[ResourceName]metav1.Quantity)
+				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
+					var v0 metav1.Quantity
+					v0.DecodeWire(r)
+					m0[ResourceName(k0)] = v0
+				}
+				m0 = jsonwire.ShareQuantities(r, m0)
+				x.Min = m0
+			} else {
+				x.Min = nil
+			}
 		case "default":
 			if r.BeginObject() {
 				m0 := make(map[ResourceName]metav1.Quantity)
@@ -6012,19 +6040,6 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.DefaultRequest = nil
 			}
-		case "max":
-			if r.BeginObject() {
-				m0 := make(map[ResourceName]metav1.Quantity)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 metav1.Quantity
-					v0.DecodeWire(r)
-					m0[ResourceName(k0)] = v0
-				}
-				m0 = jsonwire.ShareQuantities(r, m0)
-				x.Max = m0
-			} else {
-				x.Max = nil
-			}
 		case "maxLimitRequestRatio":
 			if r.BeginObject() {
 				m0 := make(map[ResourceName]metav1.Quantity)
@@ -6038,21 +6053,6 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.MaxLimitRequestRatio = nil
 			}
-		case "min":
-			if r.BeginObject() {
-				m0 := make(map[ResourceName]metav1.Quantity)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 metav1.Quantity
-					v0.DecodeWire(r)
-					m0[ResourceName(k0)] = v0
-				}
-				m0 = jsonwire.ShareQuantities(r, m0)
-				x.Min = m0
-			} else {
-				x.Min = nil
-			}
-		case "type":
-			x.Type = LimitType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -6064,9 +6064,51 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Default) != 0 || ap != nil && x.Default != nil {
-		s.WriteRaw("\"default\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
+		jsonwire.String(s, string(x.Type))
+	}
+	if len(x.Max) != 0 || ap != nil && x.Max != nil {
+		jsonwire.Key(s, &more, ",\"max\":")
+		if x.Max == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("{")
+			var keys0 [8]ResourceName
+			for i0, k0 := range jsonwire.SortedKeys(x.Max, keys0[:0]) {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, string(k0))
+				s.WriteRaw(":")
+				v0 := x.Max[k0]
+				v0.EncodeJSON(s)
+			}
+			s.WriteRaw("}")
+		}
+	}
+	if len(x.Min) != 0 || ap != nil && x.Min != nil {
+		jsonwire.Key(s, &more, ",\"min\":")
+		if x.Min == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("{")
+			var keys0 [8]ResourceName
+			for i0, k0 := range jsonwire.SortedKeys(x.Min, keys0[:0]) {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, string(k0))
+				s.WriteRaw(":")
+				v0 := x.Min[k0]
+				v0.EncodeJSON(s)
+			}
+			s.WriteRaw("}")
+		}
+	}
+	if len(x.Default) != 0 || ap != nil && x.Default != nil {
+		jsonwire.Key(s, &more, ",\"default\":")
 		if x.Default == nil {
 			s.WriteNil()
 		} else {
@@ -6103,25 +6145,6 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Max) != 0 || ap != nil && x.Max != nil {
-		jsonwire.Key(s, &more, ",\"max\":")
-		if x.Max == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("{")
-			var keys0 [8]ResourceName
-			for i0, k0 := range jsonwire.SortedKeys(x.Max, keys0[:0]) {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, string(k0))
-				s.WriteRaw(":")
-				v0 := x.Max[k0]
-				v0.EncodeJSON(s)
-			}
-			s.WriteRaw("}")
-		}
-	}
 	if len(x.MaxLimitRequestRatio) != 0 || ap != nil && x.MaxLimitRequestRatio != nil {
 		jsonwire.Key(s, &more, ",\"maxLimitRequestRatio\":")
 		if x.MaxLimitRequestRatio == nil {
@@ -6140,29 +6163,6 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("}")
 		}
-	}
-	if len(x.Min) != 0 || ap != nil && x.Min != nil {
-		jsonwire.Key(s, &more, ",\"min\":")
-		if x.Min == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("{")
-			var keys0 [8]ResourceName
-			for i0, k0 := range jsonwire.SortedKeys(x.Min, keys0[:0]) {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, string(k0))
-				s.WriteRaw(":")
-				v0 := x.Min[k0]
-				v0.EncodeJSON(s)
-			}
-			s.WriteRaw("}")
-		}
-	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -6363,6 +6363,8 @@ func (x *LinuxContainerUser) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "uid":
+			x.UID = r.Int64()
 		case "gid":
 			x.GID = r.Int64()
 		case "supplementalGroups":
@@ -6376,8 +6378,6 @@ func (x *LinuxContainerUser) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.SupplementalGroups = nil
 			}
-		case "uid":
-			x.UID = r.Int64()
 		default:
 			r.SkipUnknown()
 		}
@@ -6389,9 +6389,13 @@ func (x *LinuxContainerUser) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.GID) || x.GID != 0 {
-		s.WriteRaw("\"gid\":")
+	if ap == nil || ap.Explicit(&x.UID) || x.UID != 0 {
+		s.WriteRaw("\"uid\":")
 		more = true
+		s.WriteInt64(x.UID)
+	}
+	if ap == nil || ap.Explicit(&x.GID) || x.GID != 0 {
+		jsonwire.Key(s, &more, ",\"gid\":")
 		s.WriteInt64(x.GID)
 	}
 	if len(x.SupplementalGroups) != 0 || ap != nil && x.SupplementalGroups != nil {
@@ -6409,10 +6413,6 @@ func (x *LinuxContainerUser) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap == nil || ap.Explicit(&x.UID) || x.UID != 0 {
-		jsonwire.Key(s, &more, ",\"uid\":")
-		s.WriteInt64(x.UID)
-	}
 	s.WriteRaw("}")
 }
 
@@ -6424,10 +6424,10 @@ func (x *LoadBalancerIngress) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "hostname":
-			x.Hostname = r.String()
 		case "ip":
 			x.IP = r.String()
+		case "hostname":
+			x.Hostname = r.String()
 		case "ipMode":
 			x.IPMode = (*LoadBalancerIPMode)(r.StringPtr())
 		case "ports":
@@ -6452,14 +6452,14 @@ func (x *LoadBalancerIngress) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Hostname) || x.Hostname != "" {
-		s.WriteRaw("\"hostname\":")
-		more = true
-		jsonwire.String(s, x.Hostname)
-	}
 	if ap.Explicit(&x.IP) || x.IP != "" {
-		jsonwire.Key(s, &more, ",\"ip\":")
+		s.WriteRaw("\"ip\":")
+		more = true
 		jsonwire.String(s, x.IP)
+	}
+	if ap.Explicit(&x.Hostname) || x.Hostname != "" {
+		jsonwire.Key(s, &more, ",\"hostname\":")
+		jsonwire.String(s, x.Hostname)
 	}
 	if x.IPMode != nil {
 		jsonwire.Key(s, &more, ",\"ipMode\":")
@@ -6565,10 +6565,10 @@ func (x *LocalVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "fsType":
-			x.FSType = r.StringPtr()
 		case "path":
 			x.Path = r.String()
+		case "fsType":
+			x.FSType = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -6580,14 +6580,14 @@ func (x *LocalVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != nil {
-		s.WriteRaw("\"fsType\":")
-		more = true
-		jsonwire.String(s, *x.FSType)
-	}
 	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
-		jsonwire.Key(s, &more, ",\"path\":")
+		s.WriteRaw("\"path\":")
+		more = true
 		jsonwire.String(s, x.Path)
+	}
+	if x.FSType != nil {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, *x.FSType)
 	}
 	s.WriteRaw("}")
 }
@@ -6600,10 +6600,10 @@ func (x *ModifyVolumeStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "status":
-			x.Status = PersistentVolumeClaimModifyVolumeStatus(r.String())
 		case "targetVolumeAttributesClassName":
 			x.TargetVolumeAttributesClassName = r.String()
+		case "status":
+			x.Status = PersistentVolumeClaimModifyVolumeStatus(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -6615,14 +6615,14 @@ func (x *ModifyVolumeStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
-		s.WriteRaw("\"status\":")
-		more = true
-		jsonwire.String(s, string(x.Status))
-	}
 	if ap.Explicit(&x.TargetVolumeAttributesClassName) || x.TargetVolumeAttributesClassName != "" {
-		jsonwire.Key(s, &more, ",\"targetVolumeAttributesClassName\":")
+		s.WriteRaw("\"targetVolumeAttributesClassName\":")
+		more = true
 		jsonwire.String(s, x.TargetVolumeAttributesClassName)
+	}
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, string(x.Status))
 	}
 	s.WriteRaw("}")
 }
@@ -6635,12 +6635,12 @@ func (x *NFSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "server":
+			x.Server = r.String()
 		case "path":
 			x.Path = r.String()
 		case "readOnly":
 			x.ReadOnly = r.Bool()
-		case "server":
-			x.Server = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -6652,18 +6652,18 @@ func (x *NFSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
-		s.WriteRaw("\"path\":")
+	if ap == nil || ap.Explicit(&x.Server) || x.Server != "" {
+		s.WriteRaw("\"server\":")
 		more = true
+		jsonwire.String(s, x.Server)
+	}
+	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
+		jsonwire.Key(s, &more, ",\"path\":")
 		jsonwire.String(s, x.Path)
 	}
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
-	}
-	if ap == nil || ap.Explicit(&x.Server) || x.Server != "" {
-		jsonwire.Key(s, &more, ",\"server\":")
-		jsonwire.String(s, x.Server)
 	}
 	s.WriteRaw("}")
 }
@@ -6767,16 +6767,16 @@ func (x *NamespaceCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "lastTransitionTime":
-			x.LastTransitionTime.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
-		case "reason":
-			x.Reason = r.String()
-		case "status":
-			x.Status = ConditionStatus(r.String())
 		case "type":
 			x.Type = NamespaceConditionType(r.String())
+		case "status":
+			x.Status = ConditionStatus(r.String())
+		case "lastTransitionTime":
+			x.LastTransitionTime.DecodeWire(r)
+		case "reason":
+			x.Reason = r.String()
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -6788,26 +6788,26 @@ func (x *NamespaceCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
-		s.WriteRaw("\"lastTransitionTime\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
-		x.LastTransitionTime.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
-	if ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
+		jsonwire.String(s, string(x.Type))
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
 		jsonwire.String(s, string(x.Status))
 	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -6999,6 +6999,8 @@ func (x *NamespaceStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "phase":
+			x.Phase = NamespacePhase(r.String())
 		case "conditions":
 			if r.BeginArray() {
 				sl0 := make([]NamespaceCondition, 0, r.Count())
@@ -7010,8 +7012,6 @@ func (x *NamespaceStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Conditions = nil
 			}
-		case "phase":
-			x.Phase = NamespacePhase(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -7023,9 +7023,13 @@ func (x *NamespaceStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
-		s.WriteRaw("\"conditions\":")
+	if ap.Explicit(&x.Phase) || x.Phase != "" {
+		s.WriteRaw("\"phase\":")
 		more = true
+		jsonwire.String(s, string(x.Phase))
+	}
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
+		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
 		} else {
@@ -7038,10 +7042,6 @@ func (x *NamespaceStatus) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	if ap.Explicit(&x.Phase) || x.Phase != "" {
-		jsonwire.Key(s, &more, ",\"phase\":")
-		jsonwire.String(s, string(x.Phase))
 	}
 	s.WriteRaw("}")
 }
@@ -7145,10 +7145,10 @@ func (x *NodeAddress) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "address":
-			x.Address = r.String()
 		case "type":
 			x.Type = NodeAddressType(r.String())
+		case "address":
+			x.Address = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -7160,14 +7160,14 @@ func (x *NodeAddress) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Address) || x.Address != "" {
-		s.WriteRaw("\"address\":")
-		more = true
-		jsonwire.String(s, x.Address)
-	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
+		s.WriteRaw("\"type\":")
+		more = true
 		jsonwire.String(s, string(x.Type))
+	}
+	if ap == nil || ap.Explicit(&x.Address) || x.Address != "" {
+		jsonwire.Key(s, &more, ",\"address\":")
+		jsonwire.String(s, x.Address)
 	}
 	s.WriteRaw("}")
 }
@@ -7180,6 +7180,15 @@ func (x *NodeAffinity) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "requiredDuringSchedulingIgnoredDuringExecution":
+			if r.Null() {
+				x.RequiredDuringSchedulingIgnoredDuringExecution = nil
+			} else {
+				if x.RequiredDuringSchedulingIgnoredDuringExecution == nil {
+					x.RequiredDuringSchedulingIgnoredDuringExecution = jsonwire.Alloc[NodeSelector](r, &slabKeys[33], 4)
+				}
+				x.RequiredDuringSchedulingIgnoredDuringExecution.DecodeWire(r)
+			}
 		case "preferredDuringSchedulingIgnoredDuringExecution":
 			if r.BeginArray() {
 				sl0 := make([]PreferredSchedulingTerm, 0, r.Count())
@@ -7190,15 +7199,6 @@ func (x *NodeAffinity) DecodeWire(r *jsonwire.Reader) {
 				x.PreferredDuringSchedulingIgnoredDuringExecution = sl0
 			} else {
 				x.PreferredDuringSchedulingIgnoredDuringExecution = nil
-			}
-		case "requiredDuringSchedulingIgnoredDuringExecution":
-			if r.Null() {
-				x.RequiredDuringSchedulingIgnoredDuringExecution = nil
-			} else {
-				if x.RequiredDuringSchedulingIgnoredDuringExecution == nil {
-					x.RequiredDuringSchedulingIgnoredDuringExecution = jsonwire.Alloc[NodeSelector](r, &slabKeys[33], 4)
-				}
-				x.RequiredDuringSchedulingIgnoredDuringExecution.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -7211,9 +7211,13 @@ func (x *NodeAffinity) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.PreferredDuringSchedulingIgnoredDuringExecution != nil {
-		s.WriteRaw("\"preferredDuringSchedulingIgnoredDuringExecution\":")
+	if x.RequiredDuringSchedulingIgnoredDuringExecution != nil {
+		s.WriteRaw("\"requiredDuringSchedulingIgnoredDuringExecution\":")
 		more = true
+		x.RequiredDuringSchedulingIgnoredDuringExecution.EncodeJSON(s)
+	}
+	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.PreferredDuringSchedulingIgnoredDuringExecution != nil {
+		jsonwire.Key(s, &more, ",\"preferredDuringSchedulingIgnoredDuringExecution\":")
 		if x.PreferredDuringSchedulingIgnoredDuringExecution == nil {
 			s.WriteNil()
 		} else {
@@ -7226,10 +7230,6 @@ func (x *NodeAffinity) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	if x.RequiredDuringSchedulingIgnoredDuringExecution != nil {
-		jsonwire.Key(s, &more, ",\"requiredDuringSchedulingIgnoredDuringExecution\":")
-		x.RequiredDuringSchedulingIgnoredDuringExecution.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -7279,15 +7279,6 @@ func (x *NodeAllocatableOverheadResources) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "name":
 			x.Name = ResourceName(r.String())
-		case "perContainer":
-			if r.Null() {
-				x.PerContainer = nil
-			} else {
-				if x.PerContainer == nil {
-					x.PerContainer = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[18], 4)
-				}
-				x.PerContainer.DecodeWire(r)
-			}
 		case "perPod":
 			if r.Null() {
 				x.PerPod = nil
@@ -7296,6 +7287,15 @@ func (x *NodeAllocatableOverheadResources) DecodeWire(r *jsonwire.Reader) {
 					x.PerPod = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[18], 4)
 				}
 				x.PerPod.DecodeWire(r)
+			}
+		case "perContainer":
+			if r.Null() {
+				x.PerContainer = nil
+			} else {
+				if x.PerContainer == nil {
+					x.PerContainer = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[18], 4)
+				}
+				x.PerContainer.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -7313,13 +7313,13 @@ func (x *NodeAllocatableOverheadResources) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, string(x.Name))
 	}
-	if x.PerContainer != nil {
-		jsonwire.Key(s, &more, ",\"perContainer\":")
-		x.PerContainer.EncodeJSON(s)
-	}
 	if x.PerPod != nil {
 		jsonwire.Key(s, &more, ",\"perPod\":")
 		x.PerPod.EncodeJSON(s)
+	}
+	if x.PerContainer != nil {
+		jsonwire.Key(s, &more, ",\"perContainer\":")
+		x.PerContainer.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -7332,6 +7332,8 @@ func (x *NodeAllocatableResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "resourceClaimName":
+			x.ResourceClaimName = r.String()
 		case "containers":
 			x.Containers = r.Strings()
 		case "mapping":
@@ -7356,8 +7358,6 @@ func (x *NodeAllocatableResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Overhead = nil
 			}
-		case "resourceClaimName":
-			x.ResourceClaimName = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -7369,9 +7369,13 @@ func (x *NodeAllocatableResourceClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Containers) != 0 || ap != nil && x.Containers != nil {
-		s.WriteRaw("\"containers\":")
+	if ap == nil || ap.Explicit(&x.ResourceClaimName) || x.ResourceClaimName != "" {
+		s.WriteRaw("\"resourceClaimName\":")
 		more = true
+		jsonwire.String(s, x.ResourceClaimName)
+	}
+	if len(x.Containers) != 0 || ap != nil && x.Containers != nil {
+		jsonwire.Key(s, &more, ",\"containers\":")
 		if x.Containers == nil {
 			s.WriteNil()
 		} else {
@@ -7415,10 +7419,6 @@ func (x *NodeAllocatableResourceClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap == nil || ap.Explicit(&x.ResourceClaimName) || x.ResourceClaimName != "" {
-		jsonwire.Key(s, &more, ",\"resourceClaimName\":")
-		jsonwire.String(s, x.ResourceClaimName)
-	}
 	s.WriteRaw("}")
 }
 
@@ -7430,18 +7430,18 @@ func (x *NodeCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "type":
+			x.Type = NodeConditionType(r.String())
+		case "status":
+			x.Status = ConditionStatus(r.String())
 		case "lastHeartbeatTime":
 			x.LastHeartbeatTime.DecodeWire(r)
 		case "lastTransitionTime":
 			x.LastTransitionTime.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
 		case "reason":
 			x.Reason = r.String()
-		case "status":
-			x.Status = ConditionStatus(r.String())
-		case "type":
-			x.Type = NodeConditionType(r.String())
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -7453,30 +7453,30 @@ func (x *NodeCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastHeartbeatTime) || !x.LastHeartbeatTime.IsZero() {
-		s.WriteRaw("\"lastHeartbeatTime\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
+		jsonwire.String(s, string(x.Type))
+	}
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, string(x.Status))
+	}
+	if ap == nil || ap.Explicit(&x.LastHeartbeatTime) || !x.LastHeartbeatTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastHeartbeatTime\":")
 		x.LastHeartbeatTime.EncodeJSON(s)
 	}
 	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
 		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
 		x.LastTransitionTime.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
 	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
-		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, string(x.Status))
-	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -7522,15 +7522,6 @@ func (x *NodeConfigStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "active":
-			if r.Null() {
-				x.Active = nil
-			} else {
-				if x.Active == nil {
-					x.Active = jsonwire.Alloc[NodeConfigSource](r, &slabKeys[35], 4)
-				}
-				x.Active.DecodeWire(r)
-			}
 		case "assigned":
 			if r.Null() {
 				x.Assigned = nil
@@ -7540,8 +7531,15 @@ func (x *NodeConfigStatus) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Assigned.DecodeWire(r)
 			}
-		case "error":
-			x.Error = r.String()
+		case "active":
+			if r.Null() {
+				x.Active = nil
+			} else {
+				if x.Active == nil {
+					x.Active = jsonwire.Alloc[NodeConfigSource](r, &slabKeys[35], 4)
+				}
+				x.Active.DecodeWire(r)
+			}
 		case "lastKnownGood":
 			if r.Null() {
 				x.LastKnownGood = nil
@@ -7551,6 +7549,8 @@ func (x *NodeConfigStatus) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.LastKnownGood.DecodeWire(r)
 			}
+		case "error":
+			x.Error = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -7562,22 +7562,22 @@ func (x *NodeConfigStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.Active != nil {
-		s.WriteRaw("\"active\":")
-		more = true
-		x.Active.EncodeJSON(s)
-	}
 	if x.Assigned != nil {
-		jsonwire.Key(s, &more, ",\"assigned\":")
+		s.WriteRaw("\"assigned\":")
+		more = true
 		x.Assigned.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.Error) || x.Error != "" {
-		jsonwire.Key(s, &more, ",\"error\":")
-		jsonwire.String(s, x.Error)
+	if x.Active != nil {
+		jsonwire.Key(s, &more, ",\"active\":")
+		x.Active.EncodeJSON(s)
 	}
 	if x.LastKnownGood != nil {
 		jsonwire.Key(s, &more, ",\"lastKnownGood\":")
 		x.LastKnownGood.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Error) || x.Error != "" {
+		jsonwire.Key(s, &more, ",\"error\":")
+		jsonwire.String(s, x.Error)
 	}
 	s.WriteRaw("}")
 }
@@ -7825,6 +7825,8 @@ func (x *NodeRuntimeHandler) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "name":
+			x.Name = r.String()
 		case "features":
 			if r.Null() {
 				x.Features = nil
@@ -7834,8 +7836,6 @@ func (x *NodeRuntimeHandler) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Features.DecodeWire(r)
 			}
-		case "name":
-			x.Name = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -7847,14 +7847,14 @@ func (x *NodeRuntimeHandler) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.Features != nil {
-		s.WriteRaw("\"features\":")
-		more = true
-		x.Features.EncodeJSON(s)
-	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
+	}
+	if x.Features != nil {
+		jsonwire.Key(s, &more, ",\"features\":")
+		x.Features.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -8075,32 +8075,14 @@ func (x *NodeSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "configSource":
-			if r.Null() {
-				x.ConfigSource = nil
-			} else {
-				if x.ConfigSource == nil {
-					x.ConfigSource = jsonwire.Alloc[NodeConfigSource](r, &slabKeys[35], 4)
-				}
-				x.ConfigSource.DecodeWire(r)
-			}
-		case "externalID":
-			x.ExternalID = r.String()
 		case "podCIDR":
 			x.PodCIDR = r.String()
 		case "podCIDRs":
 			x.PodCIDRs = r.Strings()
-		case "podPreemptionPolicy":
-			if r.Null() {
-				x.PodPreemptionPolicy = nil
-			} else {
-				if x.PodPreemptionPolicy == nil {
-					x.PodPreemptionPolicy = jsonwire.Alloc[NodePodPreemptionPolicy](r, &slabKeys[37], 4)
-				}
-				x.PodPreemptionPolicy.DecodeWire(r)
-			}
 		case "providerID":
 			x.ProviderID = r.String()
+		case "unschedulable":
+			x.Unschedulable = r.Bool()
 		case "taints":
 			if r.BeginArray() {
 				sl0 := make([]Taint, 0, r.Count())
@@ -8112,8 +8094,26 @@ func (x *NodeSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Taints = nil
 			}
-		case "unschedulable":
-			x.Unschedulable = r.Bool()
+		case "configSource":
+			if r.Null() {
+				x.ConfigSource = nil
+			} else {
+				if x.ConfigSource == nil {
+					x.ConfigSource = jsonwire.Alloc[NodeConfigSource](r, &slabKeys[35], 4)
+				}
+				x.ConfigSource.DecodeWire(r)
+			}
+		case "externalID":
+			x.ExternalID = r.String()
+		case "podPreemptionPolicy":
+			if r.Null() {
+				x.PodPreemptionPolicy = nil
+			} else {
+				if x.PodPreemptionPolicy == nil {
+					x.PodPreemptionPolicy = jsonwire.Alloc[NodePodPreemptionPolicy](r, &slabKeys[37], 4)
+				}
+				x.PodPreemptionPolicy.DecodeWire(r)
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -8125,17 +8125,9 @@ func (x *NodeSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.ConfigSource != nil {
-		s.WriteRaw("\"configSource\":")
-		more = true
-		x.ConfigSource.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.ExternalID) || x.ExternalID != "" {
-		jsonwire.Key(s, &more, ",\"externalID\":")
-		jsonwire.String(s, x.ExternalID)
-	}
 	if ap.Explicit(&x.PodCIDR) || x.PodCIDR != "" {
-		jsonwire.Key(s, &more, ",\"podCIDR\":")
+		s.WriteRaw("\"podCIDR\":")
+		more = true
 		jsonwire.String(s, x.PodCIDR)
 	}
 	if len(x.PodCIDRs) != 0 || ap != nil && x.PodCIDRs != nil {
@@ -8153,13 +8145,13 @@ func (x *NodeSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.PodPreemptionPolicy != nil {
-		jsonwire.Key(s, &more, ",\"podPreemptionPolicy\":")
-		x.PodPreemptionPolicy.EncodeJSON(s)
-	}
 	if ap.Explicit(&x.ProviderID) || x.ProviderID != "" {
 		jsonwire.Key(s, &more, ",\"providerID\":")
 		jsonwire.String(s, x.ProviderID)
+	}
+	if ap.Explicit(&x.Unschedulable) || x.Unschedulable {
+		jsonwire.Key(s, &more, ",\"unschedulable\":")
+		s.WriteBool(x.Unschedulable)
 	}
 	if len(x.Taints) != 0 || ap != nil && x.Taints != nil {
 		jsonwire.Key(s, &more, ",\"taints\":")
@@ -8176,9 +8168,17 @@ func (x *NodeSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.Unschedulable) || x.Unschedulable {
-		jsonwire.Key(s, &more, ",\"unschedulable\":")
-		s.WriteBool(x.Unschedulable)
+	if x.ConfigSource != nil {
+		jsonwire.Key(s, &more, ",\"configSource\":")
+		x.ConfigSource.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.ExternalID) || x.ExternalID != "" {
+		jsonwire.Key(s, &more, ",\"externalID\":")
+		jsonwire.String(s, x.ExternalID)
+	}
+	if x.PodPreemptionPolicy != nil {
+		jsonwire.Key(s, &more, ",\"podPreemptionPolicy\":")
+		x.PodPreemptionPolicy.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -8191,16 +8191,18 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "addresses":
-			if r.BeginArray() {
-				sl0 := make([]NodeAddress, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, NodeAddress{})
-					sl0[len(sl0)-1].DecodeWire(r)
+		case "capacity":
+			if r.BeginObject() {
+				m0 := make(map[ResourceName]metav1.Quantity)
+				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
+					var v0 metav1.Quantity
+					v0.DecodeWire(r)
+					m0[ResourceName(k0)] = v0
 				}
-				x.Addresses = sl0
+				m0 = jsonwire.ShareQuantities(r, m0)
+				x.Capacity = m0
 			} else {
-				x.Addresses = nil
+				x.Capacity = nil
 			}
 		case "allocatable":
 			if r.BeginObject() {
@@ -8215,19 +8217,8 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Allocatable = nil
 			}
-		case "capacity":
-			if r.BeginObject() {
-				m0 := make(map[ResourceName]metav1.Quantity)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 metav1.Quantity
-					v0.DecodeWire(r)
-					m0[ResourceName(k0)] = v0
-				}
-				m0 = jsonwire.ShareQuantities(r, m0)
-				x.Capacity = m0
-			} else {
-				x.Capacity = nil
-			}
+		case "phase":
+			x.Phase = NodePhase(r.String())
 		case "conditions":
 			if r.BeginArray() {
 				sl0 := make([]NodeCondition, 0, r.Count())
@@ -8239,28 +8230,21 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Conditions = nil
 			}
-		case "config":
-			if r.Null() {
-				x.Config = nil
-			} else {
-				if x.Config == nil {
-					x.Config = jsonwire.Alloc[NodeConfigStatus](r, &slabKeys[38], 4)
+		case "addresses":
+			if r.BeginArray() {
+				sl0 := make([]NodeAddress, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, NodeAddress{})
+					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.Config.DecodeWire(r)
+				x.Addresses = sl0
+			} else {
+				x.Addresses = nil
 			}
 		case "daemonEndpoints":
 			x.DaemonEndpoints.DecodeWire(r)
-		case "declaredFeatures":
-			x.DeclaredFeatures = r.Strings()
-		case "features":
-			if r.Null() {
-				x.Features = nil
-			} else {
-				if x.Features == nil {
-					x.Features = jsonwire.Alloc[NodeFeatures](r, &slabKeys[39], 4)
-				}
-				x.Features.DecodeWire(r)
-			}
+		case "nodeInfo":
+			x.NodeInfo.DecodeWire(r)
 		case "images":
 			if r.BeginArray() {
 				sl0 := make([]ContainerImage, 0, r.Count())
@@ -8272,21 +8256,8 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Images = nil
 			}
-		case "nodeInfo":
-			x.NodeInfo.DecodeWire(r)
-		case "phase":
-			x.Phase = NodePhase(r.String())
-		case "runtimeHandlers":
-			if r.BeginArray() {
-				sl0 := make([]NodeRuntimeHandler, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, NodeRuntimeHandler{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.RuntimeHandlers = sl0
-			} else {
-				x.RuntimeHandlers = nil
-			}
+		case "volumesInUse":
+			x.VolumesInUse = jsonwire.StringsOf[UniqueVolumeName](r)
 		case "volumesAttached":
 			if r.BeginArray() {
 				sl0 := make([]AttachedVolume, 0, r.Count())
@@ -8298,8 +8269,37 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.VolumesAttached = nil
 			}
-		case "volumesInUse":
-			x.VolumesInUse = jsonwire.StringsOf[UniqueVolumeName](r)
+		case "config":
+			if r.Null() {
+				x.Config = nil
+			} else {
+				if x.Config == nil {
+					x.Config = jsonwire.Alloc[NodeConfigStatus](r, &slabKeys[38], 4)
+				}
+				x.Config.DecodeWire(r)
+			}
+		case "runtimeHandlers":
+			if r.BeginArray() {
+				sl0 := make([]NodeRuntimeHandler, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, NodeRuntimeHandler{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.RuntimeHandlers = sl0
+			} else {
+				x.RuntimeHandlers = nil
+			}
+		case "features":
+			if r.Null() {
+				x.Features = nil
+			} else {
+				if x.Features == nil {
+					x.Features = jsonwire.Alloc[NodeFeatures](r, &slabKeys[39], 4)
+				}
+				x.Features.DecodeWire(r)
+			}
+		case "declaredFeatures":
+			x.DeclaredFeatures = r.Strings()
 		default:
 			r.SkipUnknown()
 		}
@@ -8312,20 +8312,24 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if len(x.Addresses) != 0 || ap != nil && x.Addresses != nil {
-		s.WriteRaw("\"addresses\":")
+	if len(x.Capacity) != 0 || ap != nil && x.Capacity != nil {
+		s.WriteRaw("\"capacity\":")
 		more = true
-		if x.Addresses == nil {
+		if x.Capacity == nil {
 			s.WriteNil()
 		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Addresses {
+			s.WriteRaw("{")
+			var keys0 [8]ResourceName
+			for i0, k0 := range jsonwire.SortedKeys(x.Capacity, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				x.Addresses[i0].EncodeJSON(s)
+				jsonwire.String(s, string(k0))
+				s.WriteRaw(":")
+				v0 := x.Capacity[k0]
+				v0.EncodeJSON(s)
 			}
-			s.WriteRaw("]")
+			s.WriteRaw("}")
 		}
 	}
 	if len(x.Allocatable) != 0 || ap != nil && x.Allocatable != nil {
@@ -8347,24 +8351,9 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Capacity) != 0 || ap != nil && x.Capacity != nil {
-		jsonwire.Key(s, &more, ",\"capacity\":")
-		if x.Capacity == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("{")
-			var keys0 [8]ResourceName
-			for i0, k0 := range jsonwire.SortedKeys(x.Capacity, keys0[:0]) {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, string(k0))
-				s.WriteRaw(":")
-				v0 := x.Capacity[k0]
-				v0.EncodeJSON(s)
-			}
-			s.WriteRaw("}")
-		}
+	if ap.Explicit(&x.Phase) || x.Phase != "" {
+		jsonwire.Key(s, &more, ",\"phase\":")
+		jsonwire.String(s, string(x.Phase))
 	}
 	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
@@ -8381,33 +8370,30 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Config != nil {
-		jsonwire.Key(s, &more, ",\"config\":")
-		x.Config.EncodeJSON(s)
+	if len(x.Addresses) != 0 || ap != nil && x.Addresses != nil {
+		jsonwire.Key(s, &more, ",\"addresses\":")
+		if x.Addresses == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Addresses {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Addresses[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
 	}
 	at = jsonwire.Field(s, &more, ",\"daemonEndpoints\":")
 	x.DaemonEndpoints.EncodeJSON(s)
 	if ap != nil {
 		more = ap.Kept(s, at, &x.DaemonEndpoints)
 	}
-	if len(x.DeclaredFeatures) != 0 || ap != nil && x.DeclaredFeatures != nil {
-		jsonwire.Key(s, &more, ",\"declaredFeatures\":")
-		if x.DeclaredFeatures == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.DeclaredFeatures {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.DeclaredFeatures[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if x.Features != nil {
-		jsonwire.Key(s, &more, ",\"features\":")
-		x.Features.EncodeJSON(s)
+	at = jsonwire.Field(s, &more, ",\"nodeInfo\":")
+	x.NodeInfo.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.NodeInfo)
 	}
 	if len(x.Images) != 0 || ap != nil && x.Images != nil {
 		jsonwire.Key(s, &more, ",\"images\":")
@@ -8424,26 +8410,17 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	at = jsonwire.Field(s, &more, ",\"nodeInfo\":")
-	x.NodeInfo.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.NodeInfo)
-	}
-	if ap.Explicit(&x.Phase) || x.Phase != "" {
-		jsonwire.Key(s, &more, ",\"phase\":")
-		jsonwire.String(s, string(x.Phase))
-	}
-	if len(x.RuntimeHandlers) != 0 || ap != nil && x.RuntimeHandlers != nil {
-		jsonwire.Key(s, &more, ",\"runtimeHandlers\":")
-		if x.RuntimeHandlers == nil {
+	if len(x.VolumesInUse) != 0 || ap != nil && x.VolumesInUse != nil {
+		jsonwire.Key(s, &more, ",\"volumesInUse\":")
+		if x.VolumesInUse == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("[")
-			for i0 := range x.RuntimeHandlers {
+			for i0 := range x.VolumesInUse {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				x.RuntimeHandlers[i0].EncodeJSON(s)
+				jsonwire.String(s, string(x.VolumesInUse[i0]))
 			}
 			s.WriteRaw("]")
 		}
@@ -8463,17 +8440,40 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.VolumesInUse) != 0 || ap != nil && x.VolumesInUse != nil {
-		jsonwire.Key(s, &more, ",\"volumesInUse\":")
-		if x.VolumesInUse == nil {
+	if x.Config != nil {
+		jsonwire.Key(s, &more, ",\"config\":")
+		x.Config.EncodeJSON(s)
+	}
+	if len(x.RuntimeHandlers) != 0 || ap != nil && x.RuntimeHandlers != nil {
+		jsonwire.Key(s, &more, ",\"runtimeHandlers\":")
+		if x.RuntimeHandlers == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("[")
-			for i0 := range x.VolumesInUse {
+			for i0 := range x.RuntimeHandlers {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, string(x.VolumesInUse[i0]))
+				x.RuntimeHandlers[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.Features != nil {
+		jsonwire.Key(s, &more, ",\"features\":")
+		x.Features.EncodeJSON(s)
+	}
+	if len(x.DeclaredFeatures) != 0 || ap != nil && x.DeclaredFeatures != nil {
+		jsonwire.Key(s, &more, ",\"declaredFeatures\":")
+		if x.DeclaredFeatures == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.DeclaredFeatures {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.DeclaredFeatures[i0])
 			}
 			s.WriteRaw("]")
 		}
@@ -8515,26 +8515,26 @@ func (x *NodeSystemInfo) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "architecture":
-			x.Architecture = r.String()
-		case "bootID":
-			x.BootID = r.String()
-		case "containerRuntimeVersion":
-			x.ContainerRuntimeVersion = r.String()
-		case "kernelVersion":
-			x.KernelVersion = r.String()
-		case "kubeProxyVersion":
-			x.KubeProxyVersion = r.String()
-		case "kubeletVersion":
-			x.KubeletVersion = r.String()
 		case "machineID":
 			x.MachineID = r.String()
-		case "operatingSystem":
-			x.OperatingSystem = r.String()
+		case "systemUUID":
+			x.SystemUUID = r.String()
+		case "bootID":
+			x.BootID = r.String()
+		case "kernelVersion":
+			x.KernelVersion = r.String()
 		case "osImage":
 			x.OSImage = r.String()
-		case "runningInUserNamespace":
-			x.RunningInUserNamespace = r.BoolPtr()
+		case "containerRuntimeVersion":
+			x.ContainerRuntimeVersion = r.String()
+		case "kubeletVersion":
+			x.KubeletVersion = r.String()
+		case "kubeProxyVersion":
+			x.KubeProxyVersion = r.String()
+		case "operatingSystem":
+			x.OperatingSystem = r.String()
+		case "architecture":
+			x.Architecture = r.String()
 		case "swap":
 			if r.Null() {
 				x.Swap = nil
@@ -8544,8 +8544,8 @@ func (x *NodeSystemInfo) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Swap.DecodeWire(r)
 			}
-		case "systemUUID":
-			x.SystemUUID = r.String()
+		case "runningInUserNamespace":
+			x.RunningInUserNamespace = r.BoolPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -8557,54 +8557,54 @@ func (x *NodeSystemInfo) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Architecture) || x.Architecture != "" {
-		s.WriteRaw("\"architecture\":")
+	if ap == nil || ap.Explicit(&x.MachineID) || x.MachineID != "" {
+		s.WriteRaw("\"machineID\":")
 		more = true
-		jsonwire.String(s, x.Architecture)
+		jsonwire.String(s, x.MachineID)
+	}
+	if ap == nil || ap.Explicit(&x.SystemUUID) || x.SystemUUID != "" {
+		jsonwire.Key(s, &more, ",\"systemUUID\":")
+		jsonwire.String(s, x.SystemUUID)
 	}
 	if ap == nil || ap.Explicit(&x.BootID) || x.BootID != "" {
 		jsonwire.Key(s, &more, ",\"bootID\":")
 		jsonwire.String(s, x.BootID)
 	}
-	if ap == nil || ap.Explicit(&x.ContainerRuntimeVersion) || x.ContainerRuntimeVersion != "" {
-		jsonwire.Key(s, &more, ",\"containerRuntimeVersion\":")
-		jsonwire.String(s, x.ContainerRuntimeVersion)
-	}
 	if ap == nil || ap.Explicit(&x.KernelVersion) || x.KernelVersion != "" {
 		jsonwire.Key(s, &more, ",\"kernelVersion\":")
 		jsonwire.String(s, x.KernelVersion)
-	}
-	if ap == nil || ap.Explicit(&x.KubeProxyVersion) || x.KubeProxyVersion != "" {
-		jsonwire.Key(s, &more, ",\"kubeProxyVersion\":")
-		jsonwire.String(s, x.KubeProxyVersion)
-	}
-	if ap == nil || ap.Explicit(&x.KubeletVersion) || x.KubeletVersion != "" {
-		jsonwire.Key(s, &more, ",\"kubeletVersion\":")
-		jsonwire.String(s, x.KubeletVersion)
-	}
-	if ap == nil || ap.Explicit(&x.MachineID) || x.MachineID != "" {
-		jsonwire.Key(s, &more, ",\"machineID\":")
-		jsonwire.String(s, x.MachineID)
-	}
-	if ap == nil || ap.Explicit(&x.OperatingSystem) || x.OperatingSystem != "" {
-		jsonwire.Key(s, &more, ",\"operatingSystem\":")
-		jsonwire.String(s, x.OperatingSystem)
 	}
 	if ap == nil || ap.Explicit(&x.OSImage) || x.OSImage != "" {
 		jsonwire.Key(s, &more, ",\"osImage\":")
 		jsonwire.String(s, x.OSImage)
 	}
-	if x.RunningInUserNamespace != nil {
-		jsonwire.Key(s, &more, ",\"runningInUserNamespace\":")
-		s.WriteBool(*x.RunningInUserNamespace)
+	if ap == nil || ap.Explicit(&x.ContainerRuntimeVersion) || x.ContainerRuntimeVersion != "" {
+		jsonwire.Key(s, &more, ",\"containerRuntimeVersion\":")
+		jsonwire.String(s, x.ContainerRuntimeVersion)
+	}
+	if ap == nil || ap.Explicit(&x.KubeletVersion) || x.KubeletVersion != "" {
+		jsonwire.Key(s, &more, ",\"kubeletVersion\":")
+		jsonwire.String(s, x.KubeletVersion)
+	}
+	if ap == nil || ap.Explicit(&x.KubeProxyVersion) || x.KubeProxyVersion != "" {
+		jsonwire.Key(s, &more, ",\"kubeProxyVersion\":")
+		jsonwire.String(s, x.KubeProxyVersion)
+	}
+	if ap == nil || ap.Explicit(&x.OperatingSystem) || x.OperatingSystem != "" {
+		jsonwire.Key(s, &more, ",\"operatingSystem\":")
+		jsonwire.String(s, x.OperatingSystem)
+	}
+	if ap == nil || ap.Explicit(&x.Architecture) || x.Architecture != "" {
+		jsonwire.Key(s, &more, ",\"architecture\":")
+		jsonwire.String(s, x.Architecture)
 	}
 	if x.Swap != nil {
 		jsonwire.Key(s, &more, ",\"swap\":")
 		x.Swap.EncodeJSON(s)
 	}
-	if ap == nil || ap.Explicit(&x.SystemUUID) || x.SystemUUID != "" {
-		jsonwire.Key(s, &more, ",\"systemUUID\":")
-		jsonwire.String(s, x.SystemUUID)
+	if x.RunningInUserNamespace != nil {
+		jsonwire.Key(s, &more, ",\"runningInUserNamespace\":")
+		s.WriteBool(*x.RunningInUserNamespace)
 	}
 	s.WriteRaw("}")
 }
@@ -8652,20 +8652,20 @@ func (x *ObjectReference) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "apiVersion":
-			x.APIVersion = r.String()
-		case "fieldPath":
-			x.FieldPath = r.String()
 		case "kind":
 			x.Kind = r.String()
-		case "name":
-			x.Name = r.String()
 		case "namespace":
 			x.Namespace = r.String()
-		case "resourceVersion":
-			x.ResourceVersion = r.String()
+		case "name":
+			x.Name = r.String()
 		case "uid":
 			x.UID = r.String()
+		case "apiVersion":
+			x.APIVersion = r.String()
+		case "resourceVersion":
+			x.ResourceVersion = r.String()
+		case "fieldPath":
+			x.FieldPath = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -8677,34 +8677,34 @@ func (x *ObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
-		s.WriteRaw("\"apiVersion\":")
-		more = true
-		jsonwire.String(s, x.APIVersion)
-	}
-	if ap.Explicit(&x.FieldPath) || x.FieldPath != "" {
-		jsonwire.Key(s, &more, ",\"fieldPath\":")
-		jsonwire.String(s, x.FieldPath)
-	}
 	if ap.Explicit(&x.Kind) || x.Kind != "" {
-		jsonwire.Key(s, &more, ",\"kind\":")
+		s.WriteRaw("\"kind\":")
+		more = true
 		jsonwire.String(s, x.Kind)
-	}
-	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
 	}
 	if ap.Explicit(&x.Namespace) || x.Namespace != "" {
 		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, x.Namespace)
 	}
-	if ap.Explicit(&x.ResourceVersion) || x.ResourceVersion != "" {
-		jsonwire.Key(s, &more, ",\"resourceVersion\":")
-		jsonwire.String(s, x.ResourceVersion)
+	if ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
 	}
 	if ap.Explicit(&x.UID) || x.UID != "" {
 		jsonwire.Key(s, &more, ",\"uid\":")
 		jsonwire.String(s, x.UID)
+	}
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
+		jsonwire.Key(s, &more, ",\"apiVersion\":")
+		jsonwire.String(s, x.APIVersion)
+	}
+	if ap.Explicit(&x.ResourceVersion) || x.ResourceVersion != "" {
+		jsonwire.Key(s, &more, ",\"resourceVersion\":")
+		jsonwire.String(s, x.ResourceVersion)
+	}
+	if ap.Explicit(&x.FieldPath) || x.FieldPath != "" {
+		jsonwire.Key(s, &more, ",\"fieldPath\":")
+		jsonwire.String(s, x.FieldPath)
 	}
 	s.WriteRaw("}")
 }
@@ -8899,18 +8899,18 @@ func (x *PersistentVolumeClaimCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "type":
+			x.Type = PersistentVolumeClaimConditionType(r.String())
+		case "status":
+			x.Status = ConditionStatus(r.String())
 		case "lastProbeTime":
 			x.LastProbeTime.DecodeWire(r)
 		case "lastTransitionTime":
 			x.LastTransitionTime.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
 		case "reason":
 			x.Reason = r.String()
-		case "status":
-			x.Status = ConditionStatus(r.String())
-		case "type":
-			x.Type = PersistentVolumeClaimConditionType(r.String())
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -8922,30 +8922,30 @@ func (x *PersistentVolumeClaimCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastProbeTime) || !x.LastProbeTime.IsZero() {
-		s.WriteRaw("\"lastProbeTime\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
+		jsonwire.String(s, string(x.Type))
+	}
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, string(x.Status))
+	}
+	if ap == nil || ap.Explicit(&x.LastProbeTime) || !x.LastProbeTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastProbeTime\":")
 		x.LastProbeTime.EncodeJSON(s)
 	}
 	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
 		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
 		x.LastTransitionTime.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
 	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
-		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, string(x.Status))
-	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -9101,6 +9101,23 @@ func (x *PersistentVolumeClaimSpec) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "accessModes":
 			x.AccessModes = jsonwire.StringsOf[PersistentVolumeAccessMode](r)
+		case "selector":
+			if r.Null() {
+				x.Selector = nil
+			} else {
+				if x.Selector == nil {
+					x.Selector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[5], 4)
+				}
+				x.Selector.DecodeWire(r)
+			}
+		case "resources":
+			x.Resources.DecodeWire(r)
+		case "volumeName":
+			x.VolumeName = r.String()
+		case "storageClassName":
+			x.StorageClassName = r.StringPtr()
+		case "volumeMode":
+			x.VolumeMode = (*PersistentVolumeMode)(r.StringPtr())
 		case "dataSource":
 			if r.Null() {
 				x.DataSource = nil
@@ -9119,25 +9136,8 @@ func (x *PersistentVolumeClaimSpec) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.DataSourceRef.DecodeWire(r)
 			}
-		case "resources":
-			x.Resources.DecodeWire(r)
-		case "selector":
-			if r.Null() {
-				x.Selector = nil
-			} else {
-				if x.Selector == nil {
-					x.Selector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[5], 4)
-				}
-				x.Selector.DecodeWire(r)
-			}
-		case "storageClassName":
-			x.StorageClassName = r.StringPtr()
 		case "volumeAttributesClassName":
 			x.VolumeAttributesClassName = r.StringPtr()
-		case "volumeMode":
-			x.VolumeMode = (*PersistentVolumeMode)(r.StringPtr())
-		case "volumeName":
-			x.VolumeName = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -9166,6 +9166,27 @@ func (x *PersistentVolumeClaimSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if x.Selector != nil {
+		jsonwire.Key(s, &more, ",\"selector\":")
+		x.Selector.EncodeJSON(s)
+	}
+	at = jsonwire.Field(s, &more, ",\"resources\":")
+	x.Resources.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Resources)
+	}
+	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
+		jsonwire.Key(s, &more, ",\"volumeName\":")
+		jsonwire.String(s, x.VolumeName)
+	}
+	if x.StorageClassName != nil {
+		jsonwire.Key(s, &more, ",\"storageClassName\":")
+		jsonwire.String(s, *x.StorageClassName)
+	}
+	if x.VolumeMode != nil {
+		jsonwire.Key(s, &more, ",\"volumeMode\":")
+		jsonwire.String(s, string(*x.VolumeMode))
+	}
 	if x.DataSource != nil {
 		jsonwire.Key(s, &more, ",\"dataSource\":")
 		x.DataSource.EncodeJSON(s)
@@ -9174,30 +9195,9 @@ func (x *PersistentVolumeClaimSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"dataSourceRef\":")
 		x.DataSourceRef.EncodeJSON(s)
 	}
-	at = jsonwire.Field(s, &more, ",\"resources\":")
-	x.Resources.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.Resources)
-	}
-	if x.Selector != nil {
-		jsonwire.Key(s, &more, ",\"selector\":")
-		x.Selector.EncodeJSON(s)
-	}
-	if x.StorageClassName != nil {
-		jsonwire.Key(s, &more, ",\"storageClassName\":")
-		jsonwire.String(s, *x.StorageClassName)
-	}
 	if x.VolumeAttributesClassName != nil {
 		jsonwire.Key(s, &more, ",\"volumeAttributesClassName\":")
 		jsonwire.String(s, *x.VolumeAttributesClassName)
-	}
-	if x.VolumeMode != nil {
-		jsonwire.Key(s, &more, ",\"volumeMode\":")
-		jsonwire.String(s, string(*x.VolumeMode))
-	}
-	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
-		jsonwire.Key(s, &more, ",\"volumeName\":")
-		jsonwire.String(s, x.VolumeName)
 	}
 	s.WriteRaw("}")
 }
@@ -9210,33 +9210,10 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "phase":
+			x.Phase = PersistentVolumeClaimPhase(r.String())
 		case "accessModes":
 			x.AccessModes = jsonwire.StringsOf[PersistentVolumeAccessMode](r)
-		case "allocatedResourceStatuses":
-			if r.BeginObject() {
-				m0 := make(map[ResourceName]ClaimResourceStatus)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 ClaimResourceStatus
-					v0 = ClaimResourceStatus(r.String())
-					m0[ResourceName(k0)] = v0
-				}
-				x.AllocatedResourceStatuses = m0
-			} else {
-				x.AllocatedResourceStatuses = nil
-			}
-		case "allocatedResources":
-			if r.BeginObject() {
-				m0 := make(map[ResourceName]metav1.Quantity)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 metav1.Quantity
-					v0.DecodeWire(r)
-					m0[ResourceName(k0)] = v0
-				}
-				m0 = jsonwire.ShareQuantities(r, m0)
-				x.AllocatedResources = m0
-			} else {
-				x.AllocatedResources = nil
-			}
 		case "capacity":
 			if r.BeginObject() {
 				m0 := make(map[ResourceName]metav1.Quantity)
@@ -9261,28 +9238,51 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Conditions = nil
 			}
+		case "allocatedResources":
+			if r.BeginObject() {
+				m0 := make(map[ResourceName]metav1.Quantity)
+				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
+					var v0 metav1.Quantity
+					v0.DecodeWire(r)
+					m0[ResourceName(k0)] = v0
+				}
+				m0 = jsonwire.ShareQuantities(r, m0)
+				x.AllocatedResources = m0
+			} else {
+				x.AllocatedResources = nil
+			}
+		case "allocatedResourceStatuses":
+			if r.BeginObject() {
+				m0 := make(map[ResourceName]ClaimResourceStatus)
+				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
+					var v0 ClaimResourceStatus
+					v0 = ClaimResourceStatus(r.String())
+					m0[ResourceName(k0)] = v0
+				}
+				x.AllocatedResourceStatuses = m0
+			} else {
+				x.AllocatedResourceStatuses = nil
+			}
 		case "currentVolumeAttributesClassName":
 			x.CurrentVolumeAttributesClassName = r.StringPtr()
-		case "healthStatus":
-			if r.Null() {
-				x.HealthStatus = nil
-			} else {
-				if x.HealthStatus == nil {
-					x.HealthStatus = jsonwire.Alloc[VolumeHealthStatus](r, &slabKeys[43], 4)
-				}
-				x.HealthStatus.DecodeWire(r)
-			}
 		case "modifyVolumeStatus":
 			if r.Null() {
 				x.ModifyVolumeStatus = nil
 			} else {
 				if x.ModifyVolumeStatus == nil {
-					x.ModifyVolumeStatus = jsonwire.Alloc[ModifyVolumeStatus](r, &slabKeys[44], 4)
+					x.ModifyVolumeStatus = jsonwire.Alloc[ModifyVolumeStatus](r, &slabKeys[43], 4)
 				}
 				x.ModifyVolumeStatus.DecodeWire(r)
 			}
-		case "phase":
-			x.Phase = PersistentVolumeClaimPhase(r.String())
+		case "healthStatus":
+			if r.Null() {
+				x.HealthStatus = nil
+			} else {
+				if x.HealthStatus == nil {
+					x.HealthStatus = jsonwire.Alloc[VolumeHealthStatus](r, &slabKeys[44], 4)
+				}
+				x.HealthStatus.DecodeWire(r)
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -9294,9 +9294,13 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.AccessModes) != 0 || ap != nil && x.AccessModes != nil {
-		s.WriteRaw("\"accessModes\":")
+	if ap.Explicit(&x.Phase) || x.Phase != "" {
+		s.WriteRaw("\"phase\":")
 		more = true
+		jsonwire.String(s, string(x.Phase))
+	}
+	if len(x.AccessModes) != 0 || ap != nil && x.AccessModes != nil {
+		jsonwire.Key(s, &more, ",\"accessModes\":")
 		if x.AccessModes == nil {
 			s.WriteNil()
 		} else {
@@ -9308,44 +9312,6 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 				jsonwire.String(s, string(x.AccessModes[i0]))
 			}
 			s.WriteRaw("]")
-		}
-	}
-	if len(x.AllocatedResourceStatuses) != 0 || ap != nil && x.AllocatedResourceStatuses != nil {
-		jsonwire.Key(s, &more, ",\"allocatedResourceStatuses\":")
-		if x.AllocatedResourceStatuses == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("{")
-			var keys0 [8]ResourceName
-			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResourceStatuses, keys0[:0]) {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, string(k0))
-				s.WriteRaw(":")
-				v0 := x.AllocatedResourceStatuses[k0]
-				jsonwire.String(s, string(v0))
-			}
-			s.WriteRaw("}")
-		}
-	}
-	if len(x.AllocatedResources) != 0 || ap != nil && x.AllocatedResources != nil {
-		jsonwire.Key(s, &more, ",\"allocatedResources\":")
-		if x.AllocatedResources == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("{")
-			var keys0 [8]ResourceName
-			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResources, keys0[:0]) {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, string(k0))
-				s.WriteRaw(":")
-				v0 := x.AllocatedResources[k0]
-				v0.EncodeJSON(s)
-			}
-			s.WriteRaw("}")
 		}
 	}
 	if len(x.Capacity) != 0 || ap != nil && x.Capacity != nil {
@@ -9382,21 +9348,55 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if len(x.AllocatedResources) != 0 || ap != nil && x.AllocatedResources != nil {
+		jsonwire.Key(s, &more, ",\"allocatedResources\":")
+		if x.AllocatedResources == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("{")
+			var keys0 [8]ResourceName
+			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResources, keys0[:0]) {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, string(k0))
+				s.WriteRaw(":")
+				v0 := x.AllocatedResources[k0]
+				v0.EncodeJSON(s)
+			}
+			s.WriteRaw("}")
+		}
+	}
+	if len(x.AllocatedResourceStatuses) != 0 || ap != nil && x.AllocatedResourceStatuses != nil {
+		jsonwire.Key(s, &more, ",\"allocatedResourceStatuses\":")
+		if x.AllocatedResourceStatuses == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("{")
+			var keys0 [8]ResourceName
+			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResourceStatuses, keys0[:0]) {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, string(k0))
+				s.WriteRaw(":")
+				v0 := x.AllocatedResourceStatuses[k0]
+				jsonwire.String(s, string(v0))
+			}
+			s.WriteRaw("}")
+		}
+	}
 	if x.CurrentVolumeAttributesClassName != nil {
 		jsonwire.Key(s, &more, ",\"currentVolumeAttributesClassName\":")
 		jsonwire.String(s, *x.CurrentVolumeAttributesClassName)
-	}
-	if x.HealthStatus != nil {
-		jsonwire.Key(s, &more, ",\"healthStatus\":")
-		x.HealthStatus.EncodeJSON(s)
 	}
 	if x.ModifyVolumeStatus != nil {
 		jsonwire.Key(s, &more, ",\"modifyVolumeStatus\":")
 		x.ModifyVolumeStatus.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.Phase) || x.Phase != "" {
-		jsonwire.Key(s, &more, ",\"phase\":")
-		jsonwire.String(s, string(x.Phase))
+	if x.HealthStatus != nil {
+		jsonwire.Key(s, &more, ",\"healthStatus\":")
+		x.HealthStatus.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -9622,35 +9622,6 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "accessModes":
-			x.AccessModes = jsonwire.StringsOf[PersistentVolumeAccessMode](r)
-		case "awsElasticBlockStore":
-			if r.Null() {
-				x.AwsElasticBlockStore = nil
-			} else {
-				if x.AwsElasticBlockStore == nil {
-					x.AwsElasticBlockStore = jsonwire.Alloc[AWSElasticBlockStoreVolumeSource](r, &slabKeys[45], 4)
-				}
-				x.AwsElasticBlockStore.DecodeWire(r)
-			}
-		case "azureDisk":
-			if r.Null() {
-				x.AzureDisk = nil
-			} else {
-				if x.AzureDisk == nil {
-					x.AzureDisk = jsonwire.Alloc[AzureDiskVolumeSource](r, &slabKeys[46], 4)
-				}
-				x.AzureDisk.DecodeWire(r)
-			}
-		case "azureFile":
-			if r.Null() {
-				x.AzureFile = nil
-			} else {
-				if x.AzureFile == nil {
-					x.AzureFile = jsonwire.Alloc[AzureFilePersistentVolumeSource](r, &slabKeys[47], 4)
-				}
-				x.AzureFile.DecodeWire(r)
-			}
 		case "capacity":
 			if r.BeginObject() {
 				m0 := make(map[ResourceName]metav1.Quantity)
@@ -9664,136 +9635,150 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Capacity = nil
 			}
-		case "cephfs":
-			if r.Null() {
-				x.Cephfs = nil
-			} else {
-				if x.Cephfs == nil {
-					x.Cephfs = jsonwire.Alloc[CephFSPersistentVolumeSource](r, &slabKeys[48], 4)
-				}
-				x.Cephfs.DecodeWire(r)
-			}
-		case "cinder":
-			if r.Null() {
-				x.Cinder = nil
-			} else {
-				if x.Cinder == nil {
-					x.Cinder = jsonwire.Alloc[CinderPersistentVolumeSource](r, &slabKeys[49], 4)
-				}
-				x.Cinder.DecodeWire(r)
-			}
-		case "claimRef":
-			if r.Null() {
-				x.ClaimRef = nil
-			} else {
-				if x.ClaimRef == nil {
-					x.ClaimRef = jsonwire.Alloc[ObjectReference](r, &slabKeys[19], 4)
-				}
-				x.ClaimRef.DecodeWire(r)
-			}
-		case "csi":
-			if r.Null() {
-				x.CSI = nil
-			} else {
-				if x.CSI == nil {
-					x.CSI = jsonwire.Alloc[CSIPersistentVolumeSource](r, &slabKeys[50], 4)
-				}
-				x.CSI.DecodeWire(r)
-			}
-		case "fc":
-			if r.Null() {
-				x.FC = nil
-			} else {
-				if x.FC == nil {
-					x.FC = jsonwire.Alloc[FCVolumeSource](r, &slabKeys[51], 4)
-				}
-				x.FC.DecodeWire(r)
-			}
-		case "flexVolume":
-			if r.Null() {
-				x.FlexVolume = nil
-			} else {
-				if x.FlexVolume == nil {
-					x.FlexVolume = jsonwire.Alloc[FlexPersistentVolumeSource](r, &slabKeys[52], 4)
-				}
-				x.FlexVolume.DecodeWire(r)
-			}
-		case "flocker":
-			if r.Null() {
-				x.Flocker = nil
-			} else {
-				if x.Flocker == nil {
-					x.Flocker = jsonwire.Alloc[FlockerVolumeSource](r, &slabKeys[53], 4)
-				}
-				x.Flocker.DecodeWire(r)
-			}
 		case "gcePersistentDisk":
 			if r.Null() {
 				x.GcePersistentDisk = nil
 			} else {
 				if x.GcePersistentDisk == nil {
-					x.GcePersistentDisk = jsonwire.Alloc[GCEPersistentDiskVolumeSource](r, &slabKeys[54], 4)
+					x.GcePersistentDisk = jsonwire.Alloc[GCEPersistentDiskVolumeSource](r, &slabKeys[45], 4)
 				}
 				x.GcePersistentDisk.DecodeWire(r)
 			}
-		case "glusterfs":
+		case "awsElasticBlockStore":
 			if r.Null() {
-				x.Glusterfs = nil
+				x.AwsElasticBlockStore = nil
 			} else {
-				if x.Glusterfs == nil {
-					x.Glusterfs = jsonwire.Alloc[GlusterfsPersistentVolumeSource](r, &slabKeys[55], 4)
+				if x.AwsElasticBlockStore == nil {
+					x.AwsElasticBlockStore = jsonwire.Alloc[AWSElasticBlockStoreVolumeSource](r, &slabKeys[46], 4)
 				}
-				x.Glusterfs.DecodeWire(r)
+				x.AwsElasticBlockStore.DecodeWire(r)
 			}
 		case "hostPath":
 			if r.Null() {
 				x.HostPath = nil
 			} else {
 				if x.HostPath == nil {
-					x.HostPath = jsonwire.Alloc[HostPathVolumeSource](r, &slabKeys[56], 4)
+					x.HostPath = jsonwire.Alloc[HostPathVolumeSource](r, &slabKeys[47], 4)
 				}
 				x.HostPath.DecodeWire(r)
+			}
+		case "glusterfs":
+			if r.Null() {
+				x.Glusterfs = nil
+			} else {
+				if x.Glusterfs == nil {
+					x.Glusterfs = jsonwire.Alloc[GlusterfsPersistentVolumeSource](r, &slabKeys[48], 4)
+				}
+				x.Glusterfs.DecodeWire(r)
+			}
+		case "nfs":
+			if r.Null() {
+				x.NFS = nil
+			} else {
+				if x.NFS == nil {
+					x.NFS = jsonwire.Alloc[NFSVolumeSource](r, &slabKeys[49], 4)
+				}
+				x.NFS.DecodeWire(r)
+			}
+		case "rbd":
+			if r.Null() {
+				x.RBD = nil
+			} else {
+				if x.RBD == nil {
+					x.RBD = jsonwire.Alloc[RBDPersistentVolumeSource](r, &slabKeys[50], 4)
+				}
+				x.RBD.DecodeWire(r)
 			}
 		case "iscsi":
 			if r.Null() {
 				x.ISCSI = nil
 			} else {
 				if x.ISCSI == nil {
-					x.ISCSI = jsonwire.Alloc[ISCSIPersistentVolumeSource](r, &slabKeys[57], 4)
+					x.ISCSI = jsonwire.Alloc[ISCSIPersistentVolumeSource](r, &slabKeys[51], 4)
 				}
 				x.ISCSI.DecodeWire(r)
 			}
-		case "local":
+		case "cinder":
 			if r.Null() {
-				x.Local = nil
+				x.Cinder = nil
 			} else {
-				if x.Local == nil {
-					x.Local = jsonwire.Alloc[LocalVolumeSource](r, &slabKeys[58], 4)
+				if x.Cinder == nil {
+					x.Cinder = jsonwire.Alloc[CinderPersistentVolumeSource](r, &slabKeys[52], 4)
 				}
-				x.Local.DecodeWire(r)
+				x.Cinder.DecodeWire(r)
 			}
-		case "mountOptions":
-			x.MountOptions = r.Strings()
-		case "nfs":
+		case "cephfs":
 			if r.Null() {
-				x.NFS = nil
+				x.Cephfs = nil
 			} else {
-				if x.NFS == nil {
-					x.NFS = jsonwire.Alloc[NFSVolumeSource](r, &slabKeys[59], 4)
+				if x.Cephfs == nil {
+					x.Cephfs = jsonwire.Alloc[CephFSPersistentVolumeSource](r, &slabKeys[53], 4)
 				}
-				x.NFS.DecodeWire(r)
+				x.Cephfs.DecodeWire(r)
 			}
-		case "nodeAffinity":
+		case "fc":
 			if r.Null() {
-				x.NodeAffinity = nil
+				x.FC = nil
 			} else {
-				if x.NodeAffinity == nil {
-					x.NodeAffinity = jsonwire.Alloc[VolumeNodeAffinity](r, &slabKeys[60], 4)
+				if x.FC == nil {
+					x.FC = jsonwire.Alloc[FCVolumeSource](r, &slabKeys[54], 4)
 				}
-				x.NodeAffinity.DecodeWire(r)
+				x.FC.DecodeWire(r)
 			}
-		case "persistentVolumeReclaimPolicy":
-			x.PersistentVolumeReclaimPolicy = PersistentVolumeReclaimPolicy(r.String())
+		case "flocker":
+			if r.Null() {
+				x.Flocker = nil
+			} else {
+				if x.Flocker == nil {
+					x.Flocker = jsonwire.Alloc[FlockerVolumeSource](r, &slabKeys[55], 4)
+				}
+				x.Flocker.DecodeWire(r)
+			}
+		case "flexVolume":
+			if r.Null() {
+				x.FlexVolume = nil
+			} else {
+				if x.FlexVolume == nil {
+					x.FlexVolume = jsonwire.Alloc[FlexPersistentVolumeSource](r, &slabKeys[56], 4)
+				}
+				x.FlexVolume.DecodeWire(r)
+			}
+		case "azureFile":
+			if r.Null() {
+				x.AzureFile = nil
+			} else {
+				if x.AzureFile == nil {
+					x.AzureFile = jsonwire.Alloc[AzureFilePersistentVolumeSource](r, &slabKeys[57], 4)
+				}
+				x.AzureFile.DecodeWire(r)
+			}
+		case "vsphereVolume":
+			if r.Null() {
+				x.VsphereVolume = nil
+			} else {
+				if x.VsphereVolume == nil {
+					x.VsphereVolume = jsonwire.Alloc[VsphereVirtualDiskVolumeSource](r, &slabKeys[58], 4)
+				}
+				x.VsphereVolume.DecodeWire(r)
+			}
+		case "quobyte":
+			if r.Null() {
+				x.Quobyte = nil
+			} else {
+				if x.Quobyte == nil {
+					x.Quobyte = jsonwire.Alloc[QuobyteVolumeSource](r, &slabKeys[59], 4)
+				}
+				x.Quobyte.DecodeWire(r)
+			}
+		case "azureDisk":
+			if r.Null() {
+				x.AzureDisk = nil
+			} else {
+				if x.AzureDisk == nil {
+					x.AzureDisk = jsonwire.Alloc[AzureDiskVolumeSource](r, &slabKeys[60], 4)
+				}
+				x.AzureDisk.DecodeWire(r)
+			}
 		case "photonPersistentDisk":
 			if r.Null() {
 				x.PhotonPersistentDisk = nil
@@ -9812,57 +9797,72 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.PortworxVolume.DecodeWire(r)
 			}
-		case "quobyte":
-			if r.Null() {
-				x.Quobyte = nil
-			} else {
-				if x.Quobyte == nil {
-					x.Quobyte = jsonwire.Alloc[QuobyteVolumeSource](r, &slabKeys[63], 4)
-				}
-				x.Quobyte.DecodeWire(r)
-			}
-		case "rbd":
-			if r.Null() {
-				x.RBD = nil
-			} else {
-				if x.RBD == nil {
-					x.RBD = jsonwire.Alloc[RBDPersistentVolumeSource](r, &slabKeys[64], 4)
-				}
-				x.RBD.DecodeWire(r)
-			}
 		case "scaleIO":
 			if r.Null() {
 				x.ScaleIO = nil
 			} else {
 				if x.ScaleIO == nil {
-					x.ScaleIO = jsonwire.Alloc[ScaleIOPersistentVolumeSource](r, &slabKeys[65], 4)
+					x.ScaleIO = jsonwire.Alloc[ScaleIOPersistentVolumeSource](r, &slabKeys[63], 4)
 				}
 				x.ScaleIO.DecodeWire(r)
 			}
-		case "storageClassName":
-			x.StorageClassName = r.String()
+		case "local":
+			if r.Null() {
+				x.Local = nil
+			} else {
+				if x.Local == nil {
+					x.Local = jsonwire.Alloc[LocalVolumeSource](r, &slabKeys[64], 4)
+				}
+				x.Local.DecodeWire(r)
+			}
 		case "storageos":
 			if r.Null() {
 				x.Storageos = nil
 			} else {
 				if x.Storageos == nil {
-					x.Storageos = jsonwire.Alloc[StorageOSPersistentVolumeSource](r, &slabKeys[66], 4)
+					x.Storageos = jsonwire.Alloc[StorageOSPersistentVolumeSource](r, &slabKeys[65], 4)
 				}
 				x.Storageos.DecodeWire(r)
 			}
-		case "volumeAttributesClassName":
-			x.VolumeAttributesClassName = r.StringPtr()
+		case "csi":
+			if r.Null() {
+				x.CSI = nil
+			} else {
+				if x.CSI == nil {
+					x.CSI = jsonwire.Alloc[CSIPersistentVolumeSource](r, &slabKeys[66], 4)
+				}
+				x.CSI.DecodeWire(r)
+			}
+		case "accessModes":
+			x.AccessModes = jsonwire.StringsOf[PersistentVolumeAccessMode](r)
+		case "claimRef":
+			if r.Null() {
+				x.ClaimRef = nil
+			} else {
+				if x.ClaimRef == nil {
+					x.ClaimRef = jsonwire.Alloc[ObjectReference](r, &slabKeys[19], 4)
+				}
+				x.ClaimRef.DecodeWire(r)
+			}
+		case "persistentVolumeReclaimPolicy":
+			x.PersistentVolumeReclaimPolicy = PersistentVolumeReclaimPolicy(r.String())
+		case "storageClassName":
+			x.StorageClassName = r.String()
+		case "mountOptions":
+			x.MountOptions = r.Strings()
 		case "volumeMode":
 			x.VolumeMode = (*PersistentVolumeMode)(r.StringPtr())
-		case "vsphereVolume":
+		case "nodeAffinity":
 			if r.Null() {
-				x.VsphereVolume = nil
+				x.NodeAffinity = nil
 			} else {
-				if x.VsphereVolume == nil {
-					x.VsphereVolume = jsonwire.Alloc[VsphereVirtualDiskVolumeSource](r, &slabKeys[67], 4)
+				if x.NodeAffinity == nil {
+					x.NodeAffinity = jsonwire.Alloc[VolumeNodeAffinity](r, &slabKeys[67], 4)
 				}
-				x.VsphereVolume.DecodeWire(r)
+				x.NodeAffinity.DecodeWire(r)
 			}
+		case "volumeAttributesClassName":
+			x.VolumeAttributesClassName = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -9874,36 +9874,9 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.AccessModes) != 0 || ap != nil && x.AccessModes != nil {
-		s.WriteRaw("\"accessModes\":")
-		more = true
-		if x.AccessModes == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.AccessModes {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, string(x.AccessModes[i0]))
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if x.AwsElasticBlockStore != nil {
-		jsonwire.Key(s, &more, ",\"awsElasticBlockStore\":")
-		x.AwsElasticBlockStore.EncodeJSON(s)
-	}
-	if x.AzureDisk != nil {
-		jsonwire.Key(s, &more, ",\"azureDisk\":")
-		x.AzureDisk.EncodeJSON(s)
-	}
-	if x.AzureFile != nil {
-		jsonwire.Key(s, &more, ",\"azureFile\":")
-		x.AzureFile.EncodeJSON(s)
-	}
 	if len(x.Capacity) != 0 || ap != nil && x.Capacity != nil {
-		jsonwire.Key(s, &more, ",\"capacity\":")
+		s.WriteRaw("\"capacity\":")
+		more = true
 		if x.Capacity == nil {
 			s.WriteNil()
 		} else {
@@ -9921,53 +9894,120 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.Cephfs != nil {
-		jsonwire.Key(s, &more, ",\"cephfs\":")
-		x.Cephfs.EncodeJSON(s)
-	}
-	if x.Cinder != nil {
-		jsonwire.Key(s, &more, ",\"cinder\":")
-		x.Cinder.EncodeJSON(s)
-	}
-	if x.ClaimRef != nil {
-		jsonwire.Key(s, &more, ",\"claimRef\":")
-		x.ClaimRef.EncodeJSON(s)
-	}
-	if x.CSI != nil {
-		jsonwire.Key(s, &more, ",\"csi\":")
-		x.CSI.EncodeJSON(s)
-	}
-	if x.FC != nil {
-		jsonwire.Key(s, &more, ",\"fc\":")
-		x.FC.EncodeJSON(s)
-	}
-	if x.FlexVolume != nil {
-		jsonwire.Key(s, &more, ",\"flexVolume\":")
-		x.FlexVolume.EncodeJSON(s)
-	}
-	if x.Flocker != nil {
-		jsonwire.Key(s, &more, ",\"flocker\":")
-		x.Flocker.EncodeJSON(s)
-	}
 	if x.GcePersistentDisk != nil {
 		jsonwire.Key(s, &more, ",\"gcePersistentDisk\":")
 		x.GcePersistentDisk.EncodeJSON(s)
 	}
-	if x.Glusterfs != nil {
-		jsonwire.Key(s, &more, ",\"glusterfs\":")
-		x.Glusterfs.EncodeJSON(s)
+	if x.AwsElasticBlockStore != nil {
+		jsonwire.Key(s, &more, ",\"awsElasticBlockStore\":")
+		x.AwsElasticBlockStore.EncodeJSON(s)
 	}
 	if x.HostPath != nil {
 		jsonwire.Key(s, &more, ",\"hostPath\":")
 		x.HostPath.EncodeJSON(s)
 	}
+	if x.Glusterfs != nil {
+		jsonwire.Key(s, &more, ",\"glusterfs\":")
+		x.Glusterfs.EncodeJSON(s)
+	}
+	if x.NFS != nil {
+		jsonwire.Key(s, &more, ",\"nfs\":")
+		x.NFS.EncodeJSON(s)
+	}
+	if x.RBD != nil {
+		jsonwire.Key(s, &more, ",\"rbd\":")
+		x.RBD.EncodeJSON(s)
+	}
 	if x.ISCSI != nil {
 		jsonwire.Key(s, &more, ",\"iscsi\":")
 		x.ISCSI.EncodeJSON(s)
 	}
+	if x.Cinder != nil {
+		jsonwire.Key(s, &more, ",\"cinder\":")
+		x.Cinder.EncodeJSON(s)
+	}
+	if x.Cephfs != nil {
+		jsonwire.Key(s, &more, ",\"cephfs\":")
+		x.Cephfs.EncodeJSON(s)
+	}
+	if x.FC != nil {
+		jsonwire.Key(s, &more, ",\"fc\":")
+		x.FC.EncodeJSON(s)
+	}
+	if x.Flocker != nil {
+		jsonwire.Key(s, &more, ",\"flocker\":")
+		x.Flocker.EncodeJSON(s)
+	}
+	if x.FlexVolume != nil {
+		jsonwire.Key(s, &more, ",\"flexVolume\":")
+		x.FlexVolume.EncodeJSON(s)
+	}
+	if x.AzureFile != nil {
+		jsonwire.Key(s, &more, ",\"azureFile\":")
+		x.AzureFile.EncodeJSON(s)
+	}
+	if x.VsphereVolume != nil {
+		jsonwire.Key(s, &more, ",\"vsphereVolume\":")
+		x.VsphereVolume.EncodeJSON(s)
+	}
+	if x.Quobyte != nil {
+		jsonwire.Key(s, &more, ",\"quobyte\":")
+		x.Quobyte.EncodeJSON(s)
+	}
+	if x.AzureDisk != nil {
+		jsonwire.Key(s, &more, ",\"azureDisk\":")
+		x.AzureDisk.EncodeJSON(s)
+	}
+	if x.PhotonPersistentDisk != nil {
+		jsonwire.Key(s, &more, ",\"photonPersistentDisk\":")
+		x.PhotonPersistentDisk.EncodeJSON(s)
+	}
+	if x.PortworxVolume != nil {
+		jsonwire.Key(s, &more, ",\"portworxVolume\":")
+		x.PortworxVolume.EncodeJSON(s)
+	}
+	if x.ScaleIO != nil {
+		jsonwire.Key(s, &more, ",\"scaleIO\":")
+		x.ScaleIO.EncodeJSON(s)
+	}
 	if x.Local != nil {
 		jsonwire.Key(s, &more, ",\"local\":")
 		x.Local.EncodeJSON(s)
+	}
+	if x.Storageos != nil {
+		jsonwire.Key(s, &more, ",\"storageos\":")
+		x.Storageos.EncodeJSON(s)
+	}
+	if x.CSI != nil {
+		jsonwire.Key(s, &more, ",\"csi\":")
+		x.CSI.EncodeJSON(s)
+	}
+	if len(x.AccessModes) != 0 || ap != nil && x.AccessModes != nil {
+		jsonwire.Key(s, &more, ",\"accessModes\":")
+		if x.AccessModes == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.AccessModes {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, string(x.AccessModes[i0]))
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.ClaimRef != nil {
+		jsonwire.Key(s, &more, ",\"claimRef\":")
+		x.ClaimRef.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.PersistentVolumeReclaimPolicy) || x.PersistentVolumeReclaimPolicy != "" {
+		jsonwire.Key(s, &more, ",\"persistentVolumeReclaimPolicy\":")
+		jsonwire.String(s, string(x.PersistentVolumeReclaimPolicy))
+	}
+	if ap.Explicit(&x.StorageClassName) || x.StorageClassName != "" {
+		jsonwire.Key(s, &more, ",\"storageClassName\":")
+		jsonwire.String(s, x.StorageClassName)
 	}
 	if len(x.MountOptions) != 0 || ap != nil && x.MountOptions != nil {
 		jsonwire.Key(s, &more, ",\"mountOptions\":")
@@ -9984,57 +10024,17 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.NFS != nil {
-		jsonwire.Key(s, &more, ",\"nfs\":")
-		x.NFS.EncodeJSON(s)
+	if x.VolumeMode != nil {
+		jsonwire.Key(s, &more, ",\"volumeMode\":")
+		jsonwire.String(s, string(*x.VolumeMode))
 	}
 	if x.NodeAffinity != nil {
 		jsonwire.Key(s, &more, ",\"nodeAffinity\":")
 		x.NodeAffinity.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.PersistentVolumeReclaimPolicy) || x.PersistentVolumeReclaimPolicy != "" {
-		jsonwire.Key(s, &more, ",\"persistentVolumeReclaimPolicy\":")
-		jsonwire.String(s, string(x.PersistentVolumeReclaimPolicy))
-	}
-	if x.PhotonPersistentDisk != nil {
-		jsonwire.Key(s, &more, ",\"photonPersistentDisk\":")
-		x.PhotonPersistentDisk.EncodeJSON(s)
-	}
-	if x.PortworxVolume != nil {
-		jsonwire.Key(s, &more, ",\"portworxVolume\":")
-		x.PortworxVolume.EncodeJSON(s)
-	}
-	if x.Quobyte != nil {
-		jsonwire.Key(s, &more, ",\"quobyte\":")
-		x.Quobyte.EncodeJSON(s)
-	}
-	if x.RBD != nil {
-		jsonwire.Key(s, &more, ",\"rbd\":")
-		x.RBD.EncodeJSON(s)
-	}
-	if x.ScaleIO != nil {
-		jsonwire.Key(s, &more, ",\"scaleIO\":")
-		x.ScaleIO.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.StorageClassName) || x.StorageClassName != "" {
-		jsonwire.Key(s, &more, ",\"storageClassName\":")
-		jsonwire.String(s, x.StorageClassName)
-	}
-	if x.Storageos != nil {
-		jsonwire.Key(s, &more, ",\"storageos\":")
-		x.Storageos.EncodeJSON(s)
-	}
 	if x.VolumeAttributesClassName != nil {
 		jsonwire.Key(s, &more, ",\"volumeAttributesClassName\":")
 		jsonwire.String(s, *x.VolumeAttributesClassName)
-	}
-	if x.VolumeMode != nil {
-		jsonwire.Key(s, &more, ",\"volumeMode\":")
-		jsonwire.String(s, string(*x.VolumeMode))
-	}
-	if x.VsphereVolume != nil {
-		jsonwire.Key(s, &more, ",\"vsphereVolume\":")
-		x.VsphereVolume.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -10047,6 +10047,12 @@ func (x *PersistentVolumeStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "phase":
+			x.Phase = PersistentVolumePhase(r.String())
+		case "message":
+			x.Message = r.String()
+		case "reason":
+			x.Reason = r.String()
 		case "lastPhaseTransitionTime":
 			if r.Null() {
 				x.LastPhaseTransitionTime = nil
@@ -10056,12 +10062,6 @@ func (x *PersistentVolumeStatus) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.LastPhaseTransitionTime.DecodeWire(r)
 			}
-		case "message":
-			x.Message = r.String()
-		case "phase":
-			x.Phase = PersistentVolumePhase(r.String())
-		case "reason":
-			x.Reason = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -10073,22 +10073,22 @@ func (x *PersistentVolumeStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.LastPhaseTransitionTime != nil {
-		s.WriteRaw("\"lastPhaseTransitionTime\":")
+	if ap.Explicit(&x.Phase) || x.Phase != "" {
+		s.WriteRaw("\"phase\":")
 		more = true
-		x.LastPhaseTransitionTime.EncodeJSON(s)
+		jsonwire.String(s, string(x.Phase))
 	}
 	if ap.Explicit(&x.Message) || x.Message != "" {
 		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if ap.Explicit(&x.Phase) || x.Phase != "" {
-		jsonwire.Key(s, &more, ",\"phase\":")
-		jsonwire.String(s, string(x.Phase))
-	}
 	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
+	}
+	if x.LastPhaseTransitionTime != nil {
+		jsonwire.Key(s, &more, ",\"lastPhaseTransitionTime\":")
+		x.LastPhaseTransitionTime.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -10101,10 +10101,10 @@ func (x *PhotonPersistentDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "fsType":
-			x.FSType = r.String()
 		case "pdID":
 			x.PDID = r.String()
+		case "fsType":
+			x.FSType = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -10116,14 +10116,14 @@ func (x *PhotonPersistentDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
-		more = true
-		jsonwire.String(s, x.FSType)
-	}
 	if ap == nil || ap.Explicit(&x.PDID) || x.PDID != "" {
-		jsonwire.Key(s, &more, ",\"pdID\":")
+		s.WriteRaw("\"pdID\":")
+		more = true
 		jsonwire.String(s, x.PDID)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, x.FSType)
 	}
 	s.WriteRaw("}")
 }
@@ -10227,17 +10227,6 @@ func (x *PodAffinity) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "preferredDuringSchedulingIgnoredDuringExecution":
-			if r.BeginArray() {
-				sl0 := make([]WeightedPodAffinityTerm, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, WeightedPodAffinityTerm{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.PreferredDuringSchedulingIgnoredDuringExecution = sl0
-			} else {
-				x.PreferredDuringSchedulingIgnoredDuringExecution = nil
-			}
 		case "requiredDuringSchedulingIgnoredDuringExecution":
 			if r.BeginArray() {
 				sl0 := make([]PodAffinityTerm, 0, r.Count())
@@ -10248,6 +10237,17 @@ func (x *PodAffinity) DecodeWire(r *jsonwire.Reader) {
 				x.RequiredDuringSchedulingIgnoredDuringExecution = sl0
 			} else {
 				x.RequiredDuringSchedulingIgnoredDuringExecution = nil
+			}
+		case "preferredDuringSchedulingIgnoredDuringExecution":
+			if r.BeginArray() {
+				sl0 := make([]WeightedPodAffinityTerm, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, WeightedPodAffinityTerm{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.PreferredDuringSchedulingIgnoredDuringExecution = sl0
+			} else {
+				x.PreferredDuringSchedulingIgnoredDuringExecution = nil
 			}
 		default:
 			r.SkipUnknown()
@@ -10260,24 +10260,9 @@ func (x *PodAffinity) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.PreferredDuringSchedulingIgnoredDuringExecution != nil {
-		s.WriteRaw("\"preferredDuringSchedulingIgnoredDuringExecution\":")
-		more = true
-		if x.PreferredDuringSchedulingIgnoredDuringExecution == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.PreferredDuringSchedulingIgnoredDuringExecution {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.PreferredDuringSchedulingIgnoredDuringExecution[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if len(x.RequiredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.RequiredDuringSchedulingIgnoredDuringExecution != nil {
-		jsonwire.Key(s, &more, ",\"requiredDuringSchedulingIgnoredDuringExecution\":")
+		s.WriteRaw("\"requiredDuringSchedulingIgnoredDuringExecution\":")
+		more = true
 		if x.RequiredDuringSchedulingIgnoredDuringExecution == nil {
 			s.WriteNil()
 		} else {
@@ -10287,6 +10272,21 @@ func (x *PodAffinity) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				x.RequiredDuringSchedulingIgnoredDuringExecution[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.PreferredDuringSchedulingIgnoredDuringExecution != nil {
+		jsonwire.Key(s, &more, ",\"preferredDuringSchedulingIgnoredDuringExecution\":")
+		if x.PreferredDuringSchedulingIgnoredDuringExecution == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.PreferredDuringSchedulingIgnoredDuringExecution {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.PreferredDuringSchedulingIgnoredDuringExecution[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -10311,10 +10311,10 @@ func (x *PodAffinityTerm) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.LabelSelector.DecodeWire(r)
 			}
-		case "matchLabelKeys":
-			x.MatchLabelKeys = r.Strings()
-		case "mismatchLabelKeys":
-			x.MismatchLabelKeys = r.Strings()
+		case "namespaces":
+			x.Namespaces = r.Strings()
+		case "topologyKey":
+			x.TopologyKey = r.String()
 		case "namespaceSelector":
 			if r.Null() {
 				x.NamespaceSelector = nil
@@ -10324,10 +10324,10 @@ func (x *PodAffinityTerm) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.NamespaceSelector.DecodeWire(r)
 			}
-		case "namespaces":
-			x.Namespaces = r.Strings()
-		case "topologyKey":
-			x.TopologyKey = r.String()
+		case "matchLabelKeys":
+			x.MatchLabelKeys = r.Strings()
+		case "mismatchLabelKeys":
+			x.MismatchLabelKeys = r.Strings()
 		default:
 			r.SkipUnknown()
 		}
@@ -10343,6 +10343,29 @@ func (x *PodAffinityTerm) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw("\"labelSelector\":")
 		more = true
 		x.LabelSelector.EncodeJSON(s)
+	}
+	if len(x.Namespaces) != 0 || ap != nil && x.Namespaces != nil {
+		jsonwire.Key(s, &more, ",\"namespaces\":")
+		if x.Namespaces == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Namespaces {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Namespaces[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap == nil || ap.Explicit(&x.TopologyKey) || x.TopologyKey != "" {
+		jsonwire.Key(s, &more, ",\"topologyKey\":")
+		jsonwire.String(s, x.TopologyKey)
+	}
+	if x.NamespaceSelector != nil {
+		jsonwire.Key(s, &more, ",\"namespaceSelector\":")
+		x.NamespaceSelector.EncodeJSON(s)
 	}
 	if len(x.MatchLabelKeys) != 0 || ap != nil && x.MatchLabelKeys != nil {
 		jsonwire.Key(s, &more, ",\"matchLabelKeys\":")
@@ -10374,29 +10397,6 @@ func (x *PodAffinityTerm) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.NamespaceSelector != nil {
-		jsonwire.Key(s, &more, ",\"namespaceSelector\":")
-		x.NamespaceSelector.EncodeJSON(s)
-	}
-	if len(x.Namespaces) != 0 || ap != nil && x.Namespaces != nil {
-		jsonwire.Key(s, &more, ",\"namespaces\":")
-		if x.Namespaces == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Namespaces {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.Namespaces[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap == nil || ap.Explicit(&x.TopologyKey) || x.TopologyKey != "" {
-		jsonwire.Key(s, &more, ",\"topologyKey\":")
-		jsonwire.String(s, x.TopologyKey)
-	}
 	s.WriteRaw("}")
 }
 
@@ -10408,17 +10408,6 @@ func (x *PodAntiAffinity) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "preferredDuringSchedulingIgnoredDuringExecution":
-			if r.BeginArray() {
-				sl0 := make([]WeightedPodAffinityTerm, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, WeightedPodAffinityTerm{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.PreferredDuringSchedulingIgnoredDuringExecution = sl0
-			} else {
-				x.PreferredDuringSchedulingIgnoredDuringExecution = nil
-			}
 		case "requiredDuringSchedulingIgnoredDuringExecution":
 			if r.BeginArray() {
 				sl0 := make([]PodAffinityTerm, 0, r.Count())
@@ -10429,6 +10418,17 @@ func (x *PodAntiAffinity) DecodeWire(r *jsonwire.Reader) {
 				x.RequiredDuringSchedulingIgnoredDuringExecution = sl0
 			} else {
 				x.RequiredDuringSchedulingIgnoredDuringExecution = nil
+			}
+		case "preferredDuringSchedulingIgnoredDuringExecution":
+			if r.BeginArray() {
+				sl0 := make([]WeightedPodAffinityTerm, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, WeightedPodAffinityTerm{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.PreferredDuringSchedulingIgnoredDuringExecution = sl0
+			} else {
+				x.PreferredDuringSchedulingIgnoredDuringExecution = nil
 			}
 		default:
 			r.SkipUnknown()
@@ -10441,24 +10441,9 @@ func (x *PodAntiAffinity) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.PreferredDuringSchedulingIgnoredDuringExecution != nil {
-		s.WriteRaw("\"preferredDuringSchedulingIgnoredDuringExecution\":")
-		more = true
-		if x.PreferredDuringSchedulingIgnoredDuringExecution == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.PreferredDuringSchedulingIgnoredDuringExecution {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.PreferredDuringSchedulingIgnoredDuringExecution[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if len(x.RequiredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.RequiredDuringSchedulingIgnoredDuringExecution != nil {
-		jsonwire.Key(s, &more, ",\"requiredDuringSchedulingIgnoredDuringExecution\":")
+		s.WriteRaw("\"requiredDuringSchedulingIgnoredDuringExecution\":")
+		more = true
 		if x.RequiredDuringSchedulingIgnoredDuringExecution == nil {
 			s.WriteNil()
 		} else {
@@ -10468,6 +10453,21 @@ func (x *PodAntiAffinity) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				x.RequiredDuringSchedulingIgnoredDuringExecution[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.PreferredDuringSchedulingIgnoredDuringExecution != nil {
+		jsonwire.Key(s, &more, ",\"preferredDuringSchedulingIgnoredDuringExecution\":")
+		if x.PreferredDuringSchedulingIgnoredDuringExecution == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.PreferredDuringSchedulingIgnoredDuringExecution {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.PreferredDuringSchedulingIgnoredDuringExecution[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -10483,22 +10483,22 @@ func (x *PodCertificateProjection) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "certificateChainPath":
-			x.CertificateChainPath = r.String()
-		case "credentialBundlePath":
-			x.CredentialBundlePath = r.String()
-		case "keyPath":
-			x.KeyPath = r.String()
+		case "signerName":
+			x.SignerName = r.String()
 		case "keyType":
 			x.KeyType = r.String()
 		case "maxExpirationSeconds":
 			x.MaxExpirationSeconds = r.Int32Ptr()
-		case "signerName":
-			x.SignerName = r.String()
-		case "user":
-			x.User = r.Int64Ptr()
+		case "credentialBundlePath":
+			x.CredentialBundlePath = r.String()
+		case "keyPath":
+			x.KeyPath = r.String()
+		case "certificateChainPath":
+			x.CertificateChainPath = r.String()
 		case "userAnnotations":
 			x.UserAnnotations = r.StringMap()
+		case "user":
+			x.User = r.Int64Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -10510,18 +10510,10 @@ func (x *PodCertificateProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.CertificateChainPath) || x.CertificateChainPath != "" {
-		s.WriteRaw("\"certificateChainPath\":")
+	if ap.Explicit(&x.SignerName) || x.SignerName != "" {
+		s.WriteRaw("\"signerName\":")
 		more = true
-		jsonwire.String(s, x.CertificateChainPath)
-	}
-	if ap.Explicit(&x.CredentialBundlePath) || x.CredentialBundlePath != "" {
-		jsonwire.Key(s, &more, ",\"credentialBundlePath\":")
-		jsonwire.String(s, x.CredentialBundlePath)
-	}
-	if ap.Explicit(&x.KeyPath) || x.KeyPath != "" {
-		jsonwire.Key(s, &more, ",\"keyPath\":")
-		jsonwire.String(s, x.KeyPath)
+		jsonwire.String(s, x.SignerName)
 	}
 	if ap.Explicit(&x.KeyType) || x.KeyType != "" {
 		jsonwire.Key(s, &more, ",\"keyType\":")
@@ -10531,13 +10523,17 @@ func (x *PodCertificateProjection) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"maxExpirationSeconds\":")
 		s.WriteInt32(*x.MaxExpirationSeconds)
 	}
-	if ap.Explicit(&x.SignerName) || x.SignerName != "" {
-		jsonwire.Key(s, &more, ",\"signerName\":")
-		jsonwire.String(s, x.SignerName)
+	if ap.Explicit(&x.CredentialBundlePath) || x.CredentialBundlePath != "" {
+		jsonwire.Key(s, &more, ",\"credentialBundlePath\":")
+		jsonwire.String(s, x.CredentialBundlePath)
 	}
-	if x.User != nil {
-		jsonwire.Key(s, &more, ",\"user\":")
-		s.WriteInt64(*x.User)
+	if ap.Explicit(&x.KeyPath) || x.KeyPath != "" {
+		jsonwire.Key(s, &more, ",\"keyPath\":")
+		jsonwire.String(s, x.KeyPath)
+	}
+	if ap.Explicit(&x.CertificateChainPath) || x.CertificateChainPath != "" {
+		jsonwire.Key(s, &more, ",\"certificateChainPath\":")
+		jsonwire.String(s, x.CertificateChainPath)
 	}
 	if len(x.UserAnnotations) != 0 || ap != nil && x.UserAnnotations != nil {
 		jsonwire.Key(s, &more, ",\"userAnnotations\":")
@@ -10558,6 +10554,10 @@ func (x *PodCertificateProjection) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
+	if x.User != nil {
+		jsonwire.Key(s, &more, ",\"user\":")
+		s.WriteInt64(*x.User)
+	}
 	s.WriteRaw("}")
 }
 
@@ -10569,20 +10569,20 @@ func (x *PodCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "type":
+			x.Type = PodConditionType(r.String())
+		case "observedGeneration":
+			x.ObservedGeneration = r.Int64()
+		case "status":
+			x.Status = ConditionStatus(r.String())
 		case "lastProbeTime":
 			x.LastProbeTime.DecodeWire(r)
 		case "lastTransitionTime":
 			x.LastTransitionTime.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
-		case "observedGeneration":
-			x.ObservedGeneration = r.Int64()
 		case "reason":
 			x.Reason = r.String()
-		case "status":
-			x.Status = ConditionStatus(r.String())
-		case "type":
-			x.Type = PodConditionType(r.String())
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -10594,34 +10594,34 @@ func (x *PodCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastProbeTime) || !x.LastProbeTime.IsZero() {
-		s.WriteRaw("\"lastProbeTime\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
+		jsonwire.String(s, string(x.Type))
+	}
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
+		jsonwire.Key(s, &more, ",\"observedGeneration\":")
+		s.WriteInt64(x.ObservedGeneration)
+	}
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, string(x.Status))
+	}
+	if ap == nil || ap.Explicit(&x.LastProbeTime) || !x.LastProbeTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastProbeTime\":")
 		x.LastProbeTime.EncodeJSON(s)
 	}
 	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
 		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
 		x.LastTransitionTime.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
-	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
-		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(x.ObservedGeneration)
-	}
 	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
-		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, string(x.Status))
-	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -10636,6 +10636,8 @@ func (x *PodDNSConfig) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "nameservers":
 			x.Nameservers = r.Strings()
+		case "searches":
+			x.Searches = r.Strings()
 		case "options":
 			if r.BeginArray() {
 				sl0 := make([]PodDNSConfigOption, 0, r.Count())
@@ -10647,8 +10649,6 @@ func (x *PodDNSConfig) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Options = nil
 			}
-		case "searches":
-			x.Searches = r.Strings()
 		default:
 			r.SkipUnknown()
 		}
@@ -10676,21 +10676,6 @@ func (x *PodDNSConfig) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Options) != 0 || ap != nil && x.Options != nil {
-		jsonwire.Key(s, &more, ",\"options\":")
-		if x.Options == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Options {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Options[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if len(x.Searches) != 0 || ap != nil && x.Searches != nil {
 		jsonwire.Key(s, &more, ",\"searches\":")
 		if x.Searches == nil {
@@ -10702,6 +10687,21 @@ func (x *PodDNSConfig) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				jsonwire.String(s, x.Searches[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.Options) != 0 || ap != nil && x.Options != nil {
+		jsonwire.Key(s, &more, ",\"options\":")
+		if x.Options == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Options {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Options[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -11158,45 +11158,30 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "appArmorProfile":
-			if r.Null() {
-				x.AppArmorProfile = nil
-			} else {
-				if x.AppArmorProfile == nil {
-					x.AppArmorProfile = jsonwire.Alloc[AppArmorProfile](r, &slabKeys[69], 4)
-				}
-				x.AppArmorProfile.DecodeWire(r)
-			}
-		case "fsGroup":
-			x.FSGroup = r.Int64Ptr()
-		case "fsGroupChangePolicy":
-			x.FSGroupChangePolicy = (*PodFSGroupChangePolicy)(r.StringPtr())
-		case "runAsGroup":
-			x.RunAsGroup = r.Int64Ptr()
-		case "runAsNonRoot":
-			x.RunAsNonRoot = r.BoolPtr()
-		case "runAsUser":
-			x.RunAsUser = r.Int64Ptr()
-		case "seLinuxChangePolicy":
-			x.SELinuxChangePolicy = (*PodSELinuxChangePolicy)(r.StringPtr())
 		case "seLinuxOptions":
 			if r.Null() {
 				x.SELinuxOptions = nil
 			} else {
 				if x.SELinuxOptions == nil {
-					x.SELinuxOptions = jsonwire.Alloc[SELinuxOptions](r, &slabKeys[70], 4)
+					x.SELinuxOptions = jsonwire.Alloc[SELinuxOptions](r, &slabKeys[69], 4)
 				}
 				x.SELinuxOptions.DecodeWire(r)
 			}
-		case "seccompProfile":
+		case "windowsOptions":
 			if r.Null() {
-				x.SeccompProfile = nil
+				x.WindowsOptions = nil
 			} else {
-				if x.SeccompProfile == nil {
-					x.SeccompProfile = jsonwire.Alloc[SeccompProfile](r, &slabKeys[71], 4)
+				if x.WindowsOptions == nil {
+					x.WindowsOptions = jsonwire.Alloc[WindowsSecurityContextOptions](r, &slabKeys[70], 4)
 				}
-				x.SeccompProfile.DecodeWire(r)
+				x.WindowsOptions.DecodeWire(r)
 			}
+		case "runAsUser":
+			x.RunAsUser = r.Int64Ptr()
+		case "runAsGroup":
+			x.RunAsGroup = r.Int64Ptr()
+		case "runAsNonRoot":
+			x.RunAsNonRoot = r.BoolPtr()
 		case "supplementalGroups":
 			if r.BeginArray() {
 				sl0 := make([]int64, 0, r.Count())
@@ -11210,6 +11195,8 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "supplementalGroupsPolicy":
 			x.SupplementalGroupsPolicy = (*SupplementalGroupsPolicy)(r.StringPtr())
+		case "fsGroup":
+			x.FSGroup = r.Int64Ptr()
 		case "sysctls":
 			if r.BeginArray() {
 				sl0 := make([]Sysctl, 0, r.Count())
@@ -11221,15 +11208,28 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Sysctls = nil
 			}
-		case "windowsOptions":
+		case "fsGroupChangePolicy":
+			x.FSGroupChangePolicy = (*PodFSGroupChangePolicy)(r.StringPtr())
+		case "seccompProfile":
 			if r.Null() {
-				x.WindowsOptions = nil
+				x.SeccompProfile = nil
 			} else {
-				if x.WindowsOptions == nil {
-					x.WindowsOptions = jsonwire.Alloc[WindowsSecurityContextOptions](r, &slabKeys[72], 4)
+				if x.SeccompProfile == nil {
+					x.SeccompProfile = jsonwire.Alloc[SeccompProfile](r, &slabKeys[71], 4)
 				}
-				x.WindowsOptions.DecodeWire(r)
+				x.SeccompProfile.DecodeWire(r)
 			}
+		case "appArmorProfile":
+			if r.Null() {
+				x.AppArmorProfile = nil
+			} else {
+				if x.AppArmorProfile == nil {
+					x.AppArmorProfile = jsonwire.Alloc[AppArmorProfile](r, &slabKeys[72], 4)
+				}
+				x.AppArmorProfile.DecodeWire(r)
+			}
+		case "seLinuxChangePolicy":
+			x.SELinuxChangePolicy = (*PodSELinuxChangePolicy)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -11241,18 +11241,18 @@ func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.AppArmorProfile != nil {
-		s.WriteRaw("\"appArmorProfile\":")
+	if x.SELinuxOptions != nil {
+		s.WriteRaw("\"seLinuxOptions\":")
 		more = true
-		x.AppArmorProfile.EncodeJSON(s)
+		x.SELinuxOptions.EncodeJSON(s)
 	}
-	if x.FSGroup != nil {
-		jsonwire.Key(s, &more, ",\"fsGroup\":")
-		s.WriteInt64(*x.FSGroup)
+	if x.WindowsOptions != nil {
+		jsonwire.Key(s, &more, ",\"windowsOptions\":")
+		x.WindowsOptions.EncodeJSON(s)
 	}
-	if x.FSGroupChangePolicy != nil {
-		jsonwire.Key(s, &more, ",\"fsGroupChangePolicy\":")
-		jsonwire.String(s, string(*x.FSGroupChangePolicy))
+	if x.RunAsUser != nil {
+		jsonwire.Key(s, &more, ",\"runAsUser\":")
+		s.WriteInt64(*x.RunAsUser)
 	}
 	if x.RunAsGroup != nil {
 		jsonwire.Key(s, &more, ",\"runAsGroup\":")
@@ -11261,22 +11261,6 @@ func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 	if x.RunAsNonRoot != nil {
 		jsonwire.Key(s, &more, ",\"runAsNonRoot\":")
 		s.WriteBool(*x.RunAsNonRoot)
-	}
-	if x.RunAsUser != nil {
-		jsonwire.Key(s, &more, ",\"runAsUser\":")
-		s.WriteInt64(*x.RunAsUser)
-	}
-	if x.SELinuxChangePolicy != nil {
-		jsonwire.Key(s, &more, ",\"seLinuxChangePolicy\":")
-		jsonwire.String(s, string(*x.SELinuxChangePolicy))
-	}
-	if x.SELinuxOptions != nil {
-		jsonwire.Key(s, &more, ",\"seLinuxOptions\":")
-		x.SELinuxOptions.EncodeJSON(s)
-	}
-	if x.SeccompProfile != nil {
-		jsonwire.Key(s, &more, ",\"seccompProfile\":")
-		x.SeccompProfile.EncodeJSON(s)
 	}
 	if len(x.SupplementalGroups) != 0 || ap != nil && x.SupplementalGroups != nil {
 		jsonwire.Key(s, &more, ",\"supplementalGroups\":")
@@ -11297,6 +11281,10 @@ func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"supplementalGroupsPolicy\":")
 		jsonwire.String(s, string(*x.SupplementalGroupsPolicy))
 	}
+	if x.FSGroup != nil {
+		jsonwire.Key(s, &more, ",\"fsGroup\":")
+		s.WriteInt64(*x.FSGroup)
+	}
 	if len(x.Sysctls) != 0 || ap != nil && x.Sysctls != nil {
 		jsonwire.Key(s, &more, ",\"sysctls\":")
 		if x.Sysctls == nil {
@@ -11312,9 +11300,21 @@ func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.WindowsOptions != nil {
-		jsonwire.Key(s, &more, ",\"windowsOptions\":")
-		x.WindowsOptions.EncodeJSON(s)
+	if x.FSGroupChangePolicy != nil {
+		jsonwire.Key(s, &more, ",\"fsGroupChangePolicy\":")
+		jsonwire.String(s, string(*x.FSGroupChangePolicy))
+	}
+	if x.SeccompProfile != nil {
+		jsonwire.Key(s, &more, ",\"seccompProfile\":")
+		x.SeccompProfile.EncodeJSON(s)
+	}
+	if x.AppArmorProfile != nil {
+		jsonwire.Key(s, &more, ",\"appArmorProfile\":")
+		x.AppArmorProfile.EncodeJSON(s)
+	}
+	if x.SELinuxChangePolicy != nil {
+		jsonwire.Key(s, &more, ",\"seLinuxChangePolicy\":")
+		jsonwire.String(s, string(*x.SELinuxChangePolicy))
 	}
 	s.WriteRaw("}")
 }
@@ -11327,98 +11327,16 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "activeDeadlineSeconds":
-			x.ActiveDeadlineSeconds = r.Int64Ptr()
-		case "affinity":
-			if r.Null() {
-				x.Affinity = nil
-			} else {
-				if x.Affinity == nil {
-					x.Affinity = jsonwire.Alloc[Affinity](r, &slabKeys[73], 4)
-				}
-				x.Affinity.DecodeWire(r)
-			}
-		case "automountServiceAccountToken":
-			x.AutomountServiceAccountToken = r.BoolPtr()
-		case "containers":
+		case "volumes":
 			if r.BeginArray() {
-				sl0 := make([]Container, 0, r.Count())
+				sl0 := make([]Volume, 0, r.Count())
 				for r.NextElem() {
-					sl0 = append(sl0, Container{})
+					sl0 = append(sl0, Volume{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.Containers = sl0
+				x.Volumes = sl0
 			} else {
-				x.Containers = nil
-			}
-		case "dnsConfig":
-			if r.Null() {
-				x.DNSConfig = nil
-			} else {
-				if x.DNSConfig == nil {
-					x.DNSConfig = jsonwire.Alloc[PodDNSConfig](r, &slabKeys[74], 4)
-				}
-				x.DNSConfig.DecodeWire(r)
-			}
-		case "dnsPolicy":
-			x.DNSPolicy = DNSPolicy(r.String())
-		case "enableServiceLinks":
-			x.EnableServiceLinks = r.BoolPtr()
-		case "ephemeralContainers":
-			if r.BeginArray() {
-				sl0 := make([]EphemeralContainer, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, EphemeralContainer{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.EphemeralContainers = sl0
-			} else {
-				x.EphemeralContainers = nil
-			}
-		case "evictionResponders":
-			if r.BeginArray() {
-				sl0 := make([]EvictionResponder, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, EvictionResponder{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.EvictionResponders = sl0
-			} else {
-				x.EvictionResponders = nil
-			}
-		case "hostAliases":
-			if r.BeginArray() {
-				sl0 := make([]HostAlias, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, HostAlias{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.HostAliases = sl0
-			} else {
-				x.HostAliases = nil
-			}
-		case "hostIPC":
-			x.HostIPC = r.Bool()
-		case "hostNetwork":
-			x.HostNetwork = r.Bool()
-		case "hostPID":
-			x.HostPID = r.Bool()
-		case "hostUsers":
-			x.HostUsers = r.BoolPtr()
-		case "hostname":
-			x.Hostname = r.String()
-		case "hostnameOverride":
-			x.HostnameOverride = r.StringPtr()
-		case "imagePullSecrets":
-			if r.BeginArray() {
-				sl0 := make([]LocalObjectReference, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, LocalObjectReference{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.ImagePullSecrets = sl0
-			} else {
-				x.ImagePullSecrets = nil
+				x.Volumes = nil
 			}
 		case "initContainers":
 			if r.BeginArray() {
@@ -11431,19 +11349,141 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.InitContainers = nil
 			}
-		case "nodeName":
-			x.NodeName = r.String()
+		case "containers":
+			if r.BeginArray() {
+				sl0 := make([]Container, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, Container{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Containers = sl0
+			} else {
+				x.Containers = nil
+			}
+		case "ephemeralContainers":
+			if r.BeginArray() {
+				sl0 := make([]EphemeralContainer, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, EphemeralContainer{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.EphemeralContainers = sl0
+			} else {
+				x.EphemeralContainers = nil
+			}
+		case "restartPolicy":
+			x.RestartPolicy = RestartPolicy(r.String())
+		case "terminationGracePeriodSeconds":
+			x.TerminationGracePeriodSeconds = r.Int64Ptr()
+		case "activeDeadlineSeconds":
+			x.ActiveDeadlineSeconds = r.Int64Ptr()
+		case "dnsPolicy":
+			x.DNSPolicy = DNSPolicy(r.String())
 		case "nodeSelector":
 			x.NodeSelector = r.StringMap()
-		case "os":
+		case "serviceAccountName":
+			x.ServiceAccountName = r.String()
+		case "serviceAccount":
+			x.ServiceAccount = r.String()
+		case "automountServiceAccountToken":
+			x.AutomountServiceAccountToken = r.BoolPtr()
+		case "nodeName":
+			x.NodeName = r.String()
+		case "hostNetwork":
+			x.HostNetwork = r.Bool()
+		case "hostPID":
+			x.HostPID = r.Bool()
+		case "hostIPC":
+			x.HostIPC = r.Bool()
+		case "shareProcessNamespace":
+			x.ShareProcessNamespace = r.BoolPtr()
+		case "securityContext":
 			if r.Null() {
-				x.OS = nil
+				x.SecurityContext = nil
 			} else {
-				if x.OS == nil {
-					x.OS = jsonwire.Alloc[PodOS](r, &slabKeys[75], 4)
+				if x.SecurityContext == nil {
+					x.SecurityContext = jsonwire.Alloc[PodSecurityContext](r, &slabKeys[73], 4)
 				}
-				x.OS.DecodeWire(r)
+				x.SecurityContext.DecodeWire(r)
 			}
+		case "imagePullSecrets":
+			if r.BeginArray() {
+				sl0 := make([]LocalObjectReference, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, LocalObjectReference{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.ImagePullSecrets = sl0
+			} else {
+				x.ImagePullSecrets = nil
+			}
+		case "hostname":
+			x.Hostname = r.String()
+		case "subdomain":
+			x.Subdomain = r.String()
+		case "affinity":
+			if r.Null() {
+				x.Affinity = nil
+			} else {
+				if x.Affinity == nil {
+					x.Affinity = jsonwire.Alloc[Affinity](r, &slabKeys[74], 4)
+				}
+				x.Affinity.DecodeWire(r)
+			}
+		case "schedulerName":
+			x.SchedulerName = r.String()
+		case "tolerations":
+			if r.BeginArray() {
+				sl0 := make([]Toleration, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, Toleration{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Tolerations = sl0
+			} else {
+				x.Tolerations = nil
+			}
+		case "hostAliases":
+			if r.BeginArray() {
+				sl0 := make([]HostAlias, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, HostAlias{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.HostAliases = sl0
+			} else {
+				x.HostAliases = nil
+			}
+		case "priorityClassName":
+			x.PriorityClassName = r.String()
+		case "priority":
+			x.Priority = r.Int32Ptr()
+		case "dnsConfig":
+			if r.Null() {
+				x.DNSConfig = nil
+			} else {
+				if x.DNSConfig == nil {
+					x.DNSConfig = jsonwire.Alloc[PodDNSConfig](r, &slabKeys[75], 4)
+				}
+				x.DNSConfig.DecodeWire(r)
+			}
+		case "readinessGates":
+			if r.BeginArray() {
+				sl0 := make([]PodReadinessGate, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, PodReadinessGate{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.ReadinessGates = sl0
+			} else {
+				x.ReadinessGates = nil
+			}
+		case "runtimeClassName":
+			x.RuntimeClassName = r.StringPtr()
+		case "enableServiceLinks":
+			x.EnableServiceLinks = r.BoolPtr()
+		case "preemptionPolicy":
+			x.PreemptionPolicy = (*PreemptionPolicy)(r.StringPtr())
 		case "overhead":
 			if r.BeginObject() {
 				m0 := make(map[ResourceName]metav1.Quantity)
@@ -11457,22 +11497,40 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Overhead = nil
 			}
-		case "preemptionPolicy":
-			x.PreemptionPolicy = (*PreemptionPolicy)(r.StringPtr())
-		case "priority":
-			x.Priority = r.Int32Ptr()
-		case "priorityClassName":
-			x.PriorityClassName = r.String()
-		case "readinessGates":
+		case "topologySpreadConstraints":
 			if r.BeginArray() {
-				sl0 := make([]PodReadinessGate, 0, r.Count())
+				sl0 := make([]TopologySpreadConstraint, 0, r.Count())
 				for r.NextElem() {
-					sl0 = append(sl0, PodReadinessGate{})
+					sl0 = append(sl0, TopologySpreadConstraint{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.ReadinessGates = sl0
+				x.TopologySpreadConstraints = sl0
 			} else {
-				x.ReadinessGates = nil
+				x.TopologySpreadConstraints = nil
+			}
+		case "setHostnameAsFQDN":
+			x.SetHostnameAsFQDN = r.BoolPtr()
+		case "os":
+			if r.Null() {
+				x.OS = nil
+			} else {
+				if x.OS == nil {
+					x.OS = jsonwire.Alloc[PodOS](r, &slabKeys[76], 4)
+				}
+				x.OS.DecodeWire(r)
+			}
+		case "hostUsers":
+			x.HostUsers = r.BoolPtr()
+		case "schedulingGates":
+			if r.BeginArray() {
+				sl0 := make([]PodSchedulingGate, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, PodSchedulingGate{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.SchedulingGates = sl0
+			} else {
+				x.SchedulingGates = nil
 			}
 		case "resourceClaims":
 			if r.BeginArray() {
@@ -11494,85 +11552,27 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Resources.DecodeWire(r)
 			}
-		case "restartPolicy":
-			x.RestartPolicy = RestartPolicy(r.String())
-		case "runtimeClassName":
-			x.RuntimeClassName = r.StringPtr()
-		case "schedulerName":
-			x.SchedulerName = r.String()
-		case "schedulingGates":
-			if r.BeginArray() {
-				sl0 := make([]PodSchedulingGate, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, PodSchedulingGate{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.SchedulingGates = sl0
-			} else {
-				x.SchedulingGates = nil
-			}
+		case "hostnameOverride":
+			x.HostnameOverride = r.StringPtr()
 		case "schedulingGroup":
 			if r.Null() {
 				x.SchedulingGroup = nil
 			} else {
 				if x.SchedulingGroup == nil {
-					x.SchedulingGroup = jsonwire.Alloc[PodSchedulingGroup](r, &slabKeys[76], 4)
+					x.SchedulingGroup = jsonwire.Alloc[PodSchedulingGroup](r, &slabKeys[77], 4)
 				}
 				x.SchedulingGroup.DecodeWire(r)
 			}
-		case "securityContext":
-			if r.Null() {
-				x.SecurityContext = nil
-			} else {
-				if x.SecurityContext == nil {
-					x.SecurityContext = jsonwire.Alloc[PodSecurityContext](r, &slabKeys[77], 4)
-				}
-				x.SecurityContext.DecodeWire(r)
-			}
-		case "serviceAccount":
-			x.ServiceAccount = r.String()
-		case "serviceAccountName":
-			x.ServiceAccountName = r.String()
-		case "setHostnameAsFQDN":
-			x.SetHostnameAsFQDN = r.BoolPtr()
-		case "shareProcessNamespace":
-			x.ShareProcessNamespace = r.BoolPtr()
-		case "subdomain":
-			x.Subdomain = r.String()
-		case "terminationGracePeriodSeconds":
-			x.TerminationGracePeriodSeconds = r.Int64Ptr()
-		case "tolerations":
+		case "evictionResponders":
 			if r.BeginArray() {
-				sl0 := make([]Toleration, 0, r.Count())
+				sl0 := make([]EvictionResponder, 0, r.Count())
 				for r.NextElem() {
-					sl0 = append(sl0, Toleration{})
+					sl0 = append(sl0, EvictionResponder{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.Tolerations = sl0
+				x.EvictionResponders = sl0
 			} else {
-				x.Tolerations = nil
-			}
-		case "topologySpreadConstraints":
-			if r.BeginArray() {
-				sl0 := make([]TopologySpreadConstraint, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, TopologySpreadConstraint{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.TopologySpreadConstraints = sl0
-			} else {
-				x.TopologySpreadConstraints = nil
-			}
-		case "volumes":
-			if r.BeginArray() {
-				sl0 := make([]Volume, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, Volume{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Volumes = sl0
-			} else {
-				x.Volumes = nil
+				x.EvictionResponders = nil
 			}
 		default:
 			r.SkipUnknown()
@@ -11585,126 +11585,18 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.ActiveDeadlineSeconds != nil {
-		s.WriteRaw("\"activeDeadlineSeconds\":")
+	if len(x.Volumes) != 0 || ap != nil && x.Volumes != nil {
+		s.WriteRaw("\"volumes\":")
 		more = true
-		s.WriteInt64(*x.ActiveDeadlineSeconds)
-	}
-	if x.Affinity != nil {
-		jsonwire.Key(s, &more, ",\"affinity\":")
-		x.Affinity.EncodeJSON(s)
-	}
-	if x.AutomountServiceAccountToken != nil {
-		jsonwire.Key(s, &more, ",\"automountServiceAccountToken\":")
-		s.WriteBool(*x.AutomountServiceAccountToken)
-	}
-	if ap == nil || x.Containers != nil {
-		jsonwire.Key(s, &more, ",\"containers\":")
-		if x.Containers == nil {
+		if x.Volumes == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("[")
-			for i0 := range x.Containers {
+			for i0 := range x.Volumes {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				x.Containers[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if x.DNSConfig != nil {
-		jsonwire.Key(s, &more, ",\"dnsConfig\":")
-		x.DNSConfig.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.DNSPolicy) || x.DNSPolicy != "" {
-		jsonwire.Key(s, &more, ",\"dnsPolicy\":")
-		jsonwire.String(s, string(x.DNSPolicy))
-	}
-	if x.EnableServiceLinks != nil {
-		jsonwire.Key(s, &more, ",\"enableServiceLinks\":")
-		s.WriteBool(*x.EnableServiceLinks)
-	}
-	if len(x.EphemeralContainers) != 0 || ap != nil && x.EphemeralContainers != nil {
-		jsonwire.Key(s, &more, ",\"ephemeralContainers\":")
-		if x.EphemeralContainers == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.EphemeralContainers {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.EphemeralContainers[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if len(x.EvictionResponders) != 0 || ap != nil && x.EvictionResponders != nil {
-		jsonwire.Key(s, &more, ",\"evictionResponders\":")
-		if x.EvictionResponders == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.EvictionResponders {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.EvictionResponders[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if len(x.HostAliases) != 0 || ap != nil && x.HostAliases != nil {
-		jsonwire.Key(s, &more, ",\"hostAliases\":")
-		if x.HostAliases == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.HostAliases {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.HostAliases[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap.Explicit(&x.HostIPC) || x.HostIPC {
-		jsonwire.Key(s, &more, ",\"hostIPC\":")
-		s.WriteBool(x.HostIPC)
-	}
-	if ap.Explicit(&x.HostNetwork) || x.HostNetwork {
-		jsonwire.Key(s, &more, ",\"hostNetwork\":")
-		s.WriteBool(x.HostNetwork)
-	}
-	if ap.Explicit(&x.HostPID) || x.HostPID {
-		jsonwire.Key(s, &more, ",\"hostPID\":")
-		s.WriteBool(x.HostPID)
-	}
-	if x.HostUsers != nil {
-		jsonwire.Key(s, &more, ",\"hostUsers\":")
-		s.WriteBool(*x.HostUsers)
-	}
-	if ap.Explicit(&x.Hostname) || x.Hostname != "" {
-		jsonwire.Key(s, &more, ",\"hostname\":")
-		jsonwire.String(s, x.Hostname)
-	}
-	if x.HostnameOverride != nil {
-		jsonwire.Key(s, &more, ",\"hostnameOverride\":")
-		jsonwire.String(s, *x.HostnameOverride)
-	}
-	if len(x.ImagePullSecrets) != 0 || ap != nil && x.ImagePullSecrets != nil {
-		jsonwire.Key(s, &more, ",\"imagePullSecrets\":")
-		if x.ImagePullSecrets == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.ImagePullSecrets {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.ImagePullSecrets[i0].EncodeJSON(s)
+				x.Volumes[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -11724,9 +11616,51 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.NodeName) || x.NodeName != "" {
-		jsonwire.Key(s, &more, ",\"nodeName\":")
-		jsonwire.String(s, x.NodeName)
+	if ap == nil || x.Containers != nil {
+		jsonwire.Key(s, &more, ",\"containers\":")
+		if x.Containers == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Containers {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Containers[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.EphemeralContainers) != 0 || ap != nil && x.EphemeralContainers != nil {
+		jsonwire.Key(s, &more, ",\"ephemeralContainers\":")
+		if x.EphemeralContainers == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.EphemeralContainers {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.EphemeralContainers[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap.Explicit(&x.RestartPolicy) || x.RestartPolicy != "" {
+		jsonwire.Key(s, &more, ",\"restartPolicy\":")
+		jsonwire.String(s, string(x.RestartPolicy))
+	}
+	if x.TerminationGracePeriodSeconds != nil {
+		jsonwire.Key(s, &more, ",\"terminationGracePeriodSeconds\":")
+		s.WriteInt64(*x.TerminationGracePeriodSeconds)
+	}
+	if x.ActiveDeadlineSeconds != nil {
+		jsonwire.Key(s, &more, ",\"activeDeadlineSeconds\":")
+		s.WriteInt64(*x.ActiveDeadlineSeconds)
+	}
+	if ap.Explicit(&x.DNSPolicy) || x.DNSPolicy != "" {
+		jsonwire.Key(s, &more, ",\"dnsPolicy\":")
+		jsonwire.String(s, string(x.DNSPolicy))
 	}
 	if len(x.NodeSelector) != 0 || ap != nil && x.NodeSelector != nil {
 		jsonwire.Key(s, &more, ",\"nodeSelector\":")
@@ -11747,9 +11681,141 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.OS != nil {
-		jsonwire.Key(s, &more, ",\"os\":")
-		x.OS.EncodeJSON(s)
+	if ap.Explicit(&x.ServiceAccountName) || x.ServiceAccountName != "" {
+		jsonwire.Key(s, &more, ",\"serviceAccountName\":")
+		jsonwire.String(s, x.ServiceAccountName)
+	}
+	if ap.Explicit(&x.ServiceAccount) || x.ServiceAccount != "" {
+		jsonwire.Key(s, &more, ",\"serviceAccount\":")
+		jsonwire.String(s, x.ServiceAccount)
+	}
+	if x.AutomountServiceAccountToken != nil {
+		jsonwire.Key(s, &more, ",\"automountServiceAccountToken\":")
+		s.WriteBool(*x.AutomountServiceAccountToken)
+	}
+	if ap.Explicit(&x.NodeName) || x.NodeName != "" {
+		jsonwire.Key(s, &more, ",\"nodeName\":")
+		jsonwire.String(s, x.NodeName)
+	}
+	if ap.Explicit(&x.HostNetwork) || x.HostNetwork {
+		jsonwire.Key(s, &more, ",\"hostNetwork\":")
+		s.WriteBool(x.HostNetwork)
+	}
+	if ap.Explicit(&x.HostPID) || x.HostPID {
+		jsonwire.Key(s, &more, ",\"hostPID\":")
+		s.WriteBool(x.HostPID)
+	}
+	if ap.Explicit(&x.HostIPC) || x.HostIPC {
+		jsonwire.Key(s, &more, ",\"hostIPC\":")
+		s.WriteBool(x.HostIPC)
+	}
+	if x.ShareProcessNamespace != nil {
+		jsonwire.Key(s, &more, ",\"shareProcessNamespace\":")
+		s.WriteBool(*x.ShareProcessNamespace)
+	}
+	if x.SecurityContext != nil {
+		jsonwire.Key(s, &more, ",\"securityContext\":")
+		x.SecurityContext.EncodeJSON(s)
+	}
+	if len(x.ImagePullSecrets) != 0 || ap != nil && x.ImagePullSecrets != nil {
+		jsonwire.Key(s, &more, ",\"imagePullSecrets\":")
+		if x.ImagePullSecrets == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ImagePullSecrets {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.ImagePullSecrets[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap.Explicit(&x.Hostname) || x.Hostname != "" {
+		jsonwire.Key(s, &more, ",\"hostname\":")
+		jsonwire.String(s, x.Hostname)
+	}
+	if ap.Explicit(&x.Subdomain) || x.Subdomain != "" {
+		jsonwire.Key(s, &more, ",\"subdomain\":")
+		jsonwire.String(s, x.Subdomain)
+	}
+	if x.Affinity != nil {
+		jsonwire.Key(s, &more, ",\"affinity\":")
+		x.Affinity.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.SchedulerName) || x.SchedulerName != "" {
+		jsonwire.Key(s, &more, ",\"schedulerName\":")
+		jsonwire.String(s, x.SchedulerName)
+	}
+	if len(x.Tolerations) != 0 || ap != nil && x.Tolerations != nil {
+		jsonwire.Key(s, &more, ",\"tolerations\":")
+		if x.Tolerations == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Tolerations {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Tolerations[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.HostAliases) != 0 || ap != nil && x.HostAliases != nil {
+		jsonwire.Key(s, &more, ",\"hostAliases\":")
+		if x.HostAliases == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.HostAliases {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.HostAliases[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap.Explicit(&x.PriorityClassName) || x.PriorityClassName != "" {
+		jsonwire.Key(s, &more, ",\"priorityClassName\":")
+		jsonwire.String(s, x.PriorityClassName)
+	}
+	if x.Priority != nil {
+		jsonwire.Key(s, &more, ",\"priority\":")
+		s.WriteInt32(*x.Priority)
+	}
+	if x.DNSConfig != nil {
+		jsonwire.Key(s, &more, ",\"dnsConfig\":")
+		x.DNSConfig.EncodeJSON(s)
+	}
+	if len(x.ReadinessGates) != 0 || ap != nil && x.ReadinessGates != nil {
+		jsonwire.Key(s, &more, ",\"readinessGates\":")
+		if x.ReadinessGates == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ReadinessGates {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.ReadinessGates[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.RuntimeClassName != nil {
+		jsonwire.Key(s, &more, ",\"runtimeClassName\":")
+		jsonwire.String(s, *x.RuntimeClassName)
+	}
+	if x.EnableServiceLinks != nil {
+		jsonwire.Key(s, &more, ",\"enableServiceLinks\":")
+		s.WriteBool(*x.EnableServiceLinks)
+	}
+	if x.PreemptionPolicy != nil {
+		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
+		jsonwire.String(s, string(*x.PreemptionPolicy))
 	}
 	if len(x.Overhead) != 0 || ap != nil && x.Overhead != nil {
 		jsonwire.Key(s, &more, ",\"overhead\":")
@@ -11770,29 +11836,44 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.PreemptionPolicy != nil {
-		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
-		jsonwire.String(s, string(*x.PreemptionPolicy))
-	}
-	if x.Priority != nil {
-		jsonwire.Key(s, &more, ",\"priority\":")
-		s.WriteInt32(*x.Priority)
-	}
-	if ap.Explicit(&x.PriorityClassName) || x.PriorityClassName != "" {
-		jsonwire.Key(s, &more, ",\"priorityClassName\":")
-		jsonwire.String(s, x.PriorityClassName)
-	}
-	if len(x.ReadinessGates) != 0 || ap != nil && x.ReadinessGates != nil {
-		jsonwire.Key(s, &more, ",\"readinessGates\":")
-		if x.ReadinessGates == nil {
+	if len(x.TopologySpreadConstraints) != 0 || ap != nil && x.TopologySpreadConstraints != nil {
+		jsonwire.Key(s, &more, ",\"topologySpreadConstraints\":")
+		if x.TopologySpreadConstraints == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("[")
-			for i0 := range x.ReadinessGates {
+			for i0 := range x.TopologySpreadConstraints {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				x.ReadinessGates[i0].EncodeJSON(s)
+				x.TopologySpreadConstraints[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.SetHostnameAsFQDN != nil {
+		jsonwire.Key(s, &more, ",\"setHostnameAsFQDN\":")
+		s.WriteBool(*x.SetHostnameAsFQDN)
+	}
+	if x.OS != nil {
+		jsonwire.Key(s, &more, ",\"os\":")
+		x.OS.EncodeJSON(s)
+	}
+	if x.HostUsers != nil {
+		jsonwire.Key(s, &more, ",\"hostUsers\":")
+		s.WriteBool(*x.HostUsers)
+	}
+	if len(x.SchedulingGates) != 0 || ap != nil && x.SchedulingGates != nil {
+		jsonwire.Key(s, &more, ",\"schedulingGates\":")
+		if x.SchedulingGates == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.SchedulingGates {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.SchedulingGates[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -11816,106 +11897,25 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"resources\":")
 		x.Resources.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.RestartPolicy) || x.RestartPolicy != "" {
-		jsonwire.Key(s, &more, ",\"restartPolicy\":")
-		jsonwire.String(s, string(x.RestartPolicy))
-	}
-	if x.RuntimeClassName != nil {
-		jsonwire.Key(s, &more, ",\"runtimeClassName\":")
-		jsonwire.String(s, *x.RuntimeClassName)
-	}
-	if ap.Explicit(&x.SchedulerName) || x.SchedulerName != "" {
-		jsonwire.Key(s, &more, ",\"schedulerName\":")
-		jsonwire.String(s, x.SchedulerName)
-	}
-	if len(x.SchedulingGates) != 0 || ap != nil && x.SchedulingGates != nil {
-		jsonwire.Key(s, &more, ",\"schedulingGates\":")
-		if x.SchedulingGates == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.SchedulingGates {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.SchedulingGates[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
+	if x.HostnameOverride != nil {
+		jsonwire.Key(s, &more, ",\"hostnameOverride\":")
+		jsonwire.String(s, *x.HostnameOverride)
 	}
 	if x.SchedulingGroup != nil {
 		jsonwire.Key(s, &more, ",\"schedulingGroup\":")
 		x.SchedulingGroup.EncodeJSON(s)
 	}
-	if x.SecurityContext != nil {
-		jsonwire.Key(s, &more, ",\"securityContext\":")
-		x.SecurityContext.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.ServiceAccount) || x.ServiceAccount != "" {
-		jsonwire.Key(s, &more, ",\"serviceAccount\":")
-		jsonwire.String(s, x.ServiceAccount)
-	}
-	if ap.Explicit(&x.ServiceAccountName) || x.ServiceAccountName != "" {
-		jsonwire.Key(s, &more, ",\"serviceAccountName\":")
-		jsonwire.String(s, x.ServiceAccountName)
-	}
-	if x.SetHostnameAsFQDN != nil {
-		jsonwire.Key(s, &more, ",\"setHostnameAsFQDN\":")
-		s.WriteBool(*x.SetHostnameAsFQDN)
-	}
-	if x.ShareProcessNamespace != nil {
-		jsonwire.Key(s, &more, ",\"shareProcessNamespace\":")
-		s.WriteBool(*x.ShareProcessNamespace)
-	}
-	if ap.Explicit(&x.Subdomain) || x.Subdomain != "" {
-		jsonwire.Key(s, &more, ",\"subdomain\":")
-		jsonwire.String(s, x.Subdomain)
-	}
-	if x.TerminationGracePeriodSeconds != nil {
-		jsonwire.Key(s, &more, ",\"terminationGracePeriodSeconds\":")
-		s.WriteInt64(*x.TerminationGracePeriodSeconds)
-	}
-	if len(x.Tolerations) != 0 || ap != nil && x.Tolerations != nil {
-		jsonwire.Key(s, &more, ",\"tolerations\":")
-		if x.Tolerations == nil {
+	if len(x.EvictionResponders) != 0 || ap != nil && x.EvictionResponders != nil {
+		jsonwire.Key(s, &more, ",\"evictionResponders\":")
+		if x.EvictionResponders == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("[")
-			for i0 := range x.Tolerations {
+			for i0 := range x.EvictionResponders {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				x.Tolerations[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if len(x.TopologySpreadConstraints) != 0 || ap != nil && x.TopologySpreadConstraints != nil {
-		jsonwire.Key(s, &more, ",\"topologySpreadConstraints\":")
-		if x.TopologySpreadConstraints == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.TopologySpreadConstraints {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.TopologySpreadConstraints[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if len(x.Volumes) != 0 || ap != nil && x.Volumes != nil {
-		jsonwire.Key(s, &more, ",\"volumes\":")
-		if x.Volumes == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Volumes {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Volumes[i0].EncodeJSON(s)
+				x.EvictionResponders[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -11931,19 +11931,10 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "allocatedResources":
-			if r.BeginObject() {
-				m0 := make(map[ResourceName]metav1.Quantity)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 metav1.Quantity
-					v0.DecodeWire(r)
-					m0[ResourceName(k0)] = v0
-				}
-				m0 = jsonwire.ShareQuantities(r, m0)
-				x.AllocatedResources = m0
-			} else {
-				x.AllocatedResources = nil
-			}
+		case "observedGeneration":
+			x.ObservedGeneration = r.Int64()
+		case "phase":
+			x.Phase = PodPhase(r.String())
 		case "conditions":
 			if r.BeginArray() {
 				sl0 := make([]PodCondition, 0, r.Count())
@@ -11955,37 +11946,12 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Conditions = nil
 			}
-		case "containerStatuses":
-			if r.BeginArray() {
-				sl0 := make([]ContainerStatus, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, ContainerStatus{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.ContainerStatuses = sl0
-			} else {
-				x.ContainerStatuses = nil
-			}
-		case "ephemeralContainerStatuses":
-			if r.BeginArray() {
-				sl0 := make([]ContainerStatus, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, ContainerStatus{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.EphemeralContainerStatuses = sl0
-			} else {
-				x.EphemeralContainerStatuses = nil
-			}
-		case "extendedResourceClaimStatus":
-			if r.Null() {
-				x.ExtendedResourceClaimStatus = nil
-			} else {
-				if x.ExtendedResourceClaimStatus == nil {
-					x.ExtendedResourceClaimStatus = jsonwire.Alloc[PodExtendedResourceClaimStatus](r, &slabKeys[78], 4)
-				}
-				x.ExtendedResourceClaimStatus.DecodeWire(r)
-			}
+		case "message":
+			x.Message = r.String()
+		case "reason":
+			x.Reason = r.String()
+		case "nominatedNodeName":
+			x.NominatedNodeName = r.String()
 		case "hostIP":
 			x.HostIP = r.String()
 		case "hostIPs":
@@ -11999,36 +11965,6 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.HostIPs = nil
 			}
-		case "initContainerStatuses":
-			if r.BeginArray() {
-				sl0 := make([]ContainerStatus, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, ContainerStatus{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.InitContainerStatuses = sl0
-			} else {
-				x.InitContainerStatuses = nil
-			}
-		case "message":
-			x.Message = r.String()
-		case "nodeAllocatableResourceClaimStatuses":
-			if r.BeginArray() {
-				sl0 := make([]NodeAllocatableResourceClaimStatus, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, NodeAllocatableResourceClaimStatus{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.NodeAllocatableResourceClaimStatuses = sl0
-			} else {
-				x.NodeAllocatableResourceClaimStatuses = nil
-			}
-		case "nominatedNodeName":
-			x.NominatedNodeName = r.String()
-		case "observedGeneration":
-			x.ObservedGeneration = r.Int64()
-		case "phase":
-			x.Phase = PodPhase(r.String())
 		case "podIP":
 			x.PodIP = r.String()
 		case "podIPs":
@@ -12042,10 +11978,50 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.PodIPs = nil
 			}
+		case "startTime":
+			if r.Null() {
+				x.StartTime = nil
+			} else {
+				if x.StartTime == nil {
+					x.StartTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[68], 4)
+				}
+				x.StartTime.DecodeWire(r)
+			}
+		case "initContainerStatuses":
+			if r.BeginArray() {
+				sl0 := make([]ContainerStatus, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, ContainerStatus{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.InitContainerStatuses = sl0
+			} else {
+				x.InitContainerStatuses = nil
+			}
+		case "containerStatuses":
+			if r.BeginArray() {
+				sl0 := make([]ContainerStatus, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, ContainerStatus{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.ContainerStatuses = sl0
+			} else {
+				x.ContainerStatuses = nil
+			}
 		case "qosClass":
 			x.QOSClass = PodQOSClass(r.String())
-		case "reason":
-			x.Reason = r.String()
+		case "ephemeralContainerStatuses":
+			if r.BeginArray() {
+				sl0 := make([]ContainerStatus, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, ContainerStatus{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.EphemeralContainerStatuses = sl0
+			} else {
+				x.EphemeralContainerStatuses = nil
+			}
 		case "resize":
 			x.Resize = PodResizeStatus(r.String())
 		case "resourceClaimStatuses":
@@ -12059,6 +12035,28 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.ResourceClaimStatuses = nil
 			}
+		case "extendedResourceClaimStatus":
+			if r.Null() {
+				x.ExtendedResourceClaimStatus = nil
+			} else {
+				if x.ExtendedResourceClaimStatus == nil {
+					x.ExtendedResourceClaimStatus = jsonwire.Alloc[PodExtendedResourceClaimStatus](r, &slabKeys[78], 4)
+				}
+				x.ExtendedResourceClaimStatus.DecodeWire(r)
+			}
+		case "allocatedResources":
+			if r.BeginObject() {
+				m0 := make(map[ResourceName]metav1.Quantity)
+				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
+					var v0 metav1.Quantity
+					v0.DecodeWire(r)
+					m0[ResourceName(k0)] = v0
+				}
+				m0 = jsonwire.ShareQuantities(r, m0)
+				x.AllocatedResources = m0
+			} else {
+				x.AllocatedResources = nil
+			}
 		case "resources":
 			if r.Null() {
 				x.Resources = nil
@@ -12068,14 +12066,16 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Resources.DecodeWire(r)
 			}
-		case "startTime":
-			if r.Null() {
-				x.StartTime = nil
-			} else {
-				if x.StartTime == nil {
-					x.StartTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[68], 4)
+		case "nodeAllocatableResourceClaimStatuses":
+			if r.BeginArray() {
+				sl0 := make([]NodeAllocatableResourceClaimStatus, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, NodeAllocatableResourceClaimStatus{})
+					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.StartTime.DecodeWire(r)
+				x.NodeAllocatableResourceClaimStatuses = sl0
+			} else {
+				x.NodeAllocatableResourceClaimStatuses = nil
 			}
 		case "volumeHealth":
 			if r.BeginArray() {
@@ -12099,25 +12099,14 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.AllocatedResources) != 0 || ap != nil && x.AllocatedResources != nil {
-		s.WriteRaw("\"allocatedResources\":")
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
+		s.WriteRaw("\"observedGeneration\":")
 		more = true
-		if x.AllocatedResources == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("{")
-			var keys0 [8]ResourceName
-			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResources, keys0[:0]) {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, string(k0))
-				s.WriteRaw(":")
-				v0 := x.AllocatedResources[k0]
-				v0.EncodeJSON(s)
-			}
-			s.WriteRaw("}")
-		}
+		s.WriteInt64(x.ObservedGeneration)
+	}
+	if ap.Explicit(&x.Phase) || x.Phase != "" {
+		jsonwire.Key(s, &more, ",\"phase\":")
+		jsonwire.String(s, string(x.Phase))
 	}
 	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
@@ -12134,39 +12123,17 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.ContainerStatuses) != 0 || ap != nil && x.ContainerStatuses != nil {
-		jsonwire.Key(s, &more, ",\"containerStatuses\":")
-		if x.ContainerStatuses == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.ContainerStatuses {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.ContainerStatuses[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
-	if len(x.EphemeralContainerStatuses) != 0 || ap != nil && x.EphemeralContainerStatuses != nil {
-		jsonwire.Key(s, &more, ",\"ephemeralContainerStatuses\":")
-		if x.EphemeralContainerStatuses == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.EphemeralContainerStatuses {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.EphemeralContainerStatuses[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
 	}
-	if x.ExtendedResourceClaimStatus != nil {
-		jsonwire.Key(s, &more, ",\"extendedResourceClaimStatus\":")
-		x.ExtendedResourceClaimStatus.EncodeJSON(s)
+	if ap.Explicit(&x.NominatedNodeName) || x.NominatedNodeName != "" {
+		jsonwire.Key(s, &more, ",\"nominatedNodeName\":")
+		jsonwire.String(s, x.NominatedNodeName)
 	}
 	if ap.Explicit(&x.HostIP) || x.HostIP != "" {
 		jsonwire.Key(s, &more, ",\"hostIP\":")
@@ -12187,52 +12154,6 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.InitContainerStatuses) != 0 || ap != nil && x.InitContainerStatuses != nil {
-		jsonwire.Key(s, &more, ",\"initContainerStatuses\":")
-		if x.InitContainerStatuses == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.InitContainerStatuses {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.InitContainerStatuses[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
-	if len(x.NodeAllocatableResourceClaimStatuses) != 0 || ap != nil && x.NodeAllocatableResourceClaimStatuses != nil {
-		jsonwire.Key(s, &more, ",\"nodeAllocatableResourceClaimStatuses\":")
-		if x.NodeAllocatableResourceClaimStatuses == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.NodeAllocatableResourceClaimStatuses {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.NodeAllocatableResourceClaimStatuses[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap.Explicit(&x.NominatedNodeName) || x.NominatedNodeName != "" {
-		jsonwire.Key(s, &more, ",\"nominatedNodeName\":")
-		jsonwire.String(s, x.NominatedNodeName)
-	}
-	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
-		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(x.ObservedGeneration)
-	}
-	if ap.Explicit(&x.Phase) || x.Phase != "" {
-		jsonwire.Key(s, &more, ",\"phase\":")
-		jsonwire.String(s, string(x.Phase))
-	}
 	if ap.Explicit(&x.PodIP) || x.PodIP != "" {
 		jsonwire.Key(s, &more, ",\"podIP\":")
 		jsonwire.String(s, x.PodIP)
@@ -12252,13 +12173,58 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if x.StartTime != nil {
+		jsonwire.Key(s, &more, ",\"startTime\":")
+		x.StartTime.EncodeJSON(s)
+	}
+	if len(x.InitContainerStatuses) != 0 || ap != nil && x.InitContainerStatuses != nil {
+		jsonwire.Key(s, &more, ",\"initContainerStatuses\":")
+		if x.InitContainerStatuses == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.InitContainerStatuses {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.InitContainerStatuses[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.ContainerStatuses) != 0 || ap != nil && x.ContainerStatuses != nil {
+		jsonwire.Key(s, &more, ",\"containerStatuses\":")
+		if x.ContainerStatuses == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ContainerStatuses {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.ContainerStatuses[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
 	if ap.Explicit(&x.QOSClass) || x.QOSClass != "" {
 		jsonwire.Key(s, &more, ",\"qosClass\":")
 		jsonwire.String(s, string(x.QOSClass))
 	}
-	if ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
+	if len(x.EphemeralContainerStatuses) != 0 || ap != nil && x.EphemeralContainerStatuses != nil {
+		jsonwire.Key(s, &more, ",\"ephemeralContainerStatuses\":")
+		if x.EphemeralContainerStatuses == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.EphemeralContainerStatuses {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.EphemeralContainerStatuses[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
 	}
 	if ap.Explicit(&x.Resize) || x.Resize != "" {
 		jsonwire.Key(s, &more, ",\"resize\":")
@@ -12279,13 +12245,47 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if x.ExtendedResourceClaimStatus != nil {
+		jsonwire.Key(s, &more, ",\"extendedResourceClaimStatus\":")
+		x.ExtendedResourceClaimStatus.EncodeJSON(s)
+	}
+	if len(x.AllocatedResources) != 0 || ap != nil && x.AllocatedResources != nil {
+		jsonwire.Key(s, &more, ",\"allocatedResources\":")
+		if x.AllocatedResources == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("{")
+			var keys0 [8]ResourceName
+			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResources, keys0[:0]) {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, string(k0))
+				s.WriteRaw(":")
+				v0 := x.AllocatedResources[k0]
+				v0.EncodeJSON(s)
+			}
+			s.WriteRaw("}")
+		}
+	}
 	if x.Resources != nil {
 		jsonwire.Key(s, &more, ",\"resources\":")
 		x.Resources.EncodeJSON(s)
 	}
-	if x.StartTime != nil {
-		jsonwire.Key(s, &more, ",\"startTime\":")
-		x.StartTime.EncodeJSON(s)
+	if len(x.NodeAllocatableResourceClaimStatuses) != 0 || ap != nil && x.NodeAllocatableResourceClaimStatuses != nil {
+		jsonwire.Key(s, &more, ",\"nodeAllocatableResourceClaimStatuses\":")
+		if x.NodeAllocatableResourceClaimStatuses == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.NodeAllocatableResourceClaimStatuses {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.NodeAllocatableResourceClaimStatuses[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
 	}
 	if len(x.VolumeHealth) != 0 || ap != nil && x.VolumeHealth != nil {
 		jsonwire.Key(s, &more, ",\"volumeHealth\":")
@@ -12575,6 +12575,8 @@ func (x *PodVolumeHealth) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "name":
+			x.Name = r.String()
 		case "healthConditions":
 			if r.BeginArray() {
 				sl0 := make([]VolumeHealthCondition, 0, r.Count())
@@ -12588,8 +12590,6 @@ func (x *PodVolumeHealth) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "lastTransitionTime":
 			x.LastTransitionTime.DecodeWire(r)
-		case "name":
-			x.Name = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -12601,9 +12601,13 @@ func (x *PodVolumeHealth) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.HealthConditions) != 0 || ap != nil && x.HealthConditions != nil {
-		s.WriteRaw("\"healthConditions\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if len(x.HealthConditions) != 0 || ap != nil && x.HealthConditions != nil {
+		jsonwire.Key(s, &more, ",\"healthConditions\":")
 		if x.HealthConditions == nil {
 			s.WriteNil()
 		} else {
@@ -12621,10 +12625,6 @@ func (x *PodVolumeHealth) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
 		x.LastTransitionTime.EncodeJSON(s)
 	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
-	}
 	s.WriteRaw("}")
 }
 
@@ -12636,12 +12636,12 @@ func (x *PortStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "error":
-			x.Error = r.StringPtr()
 		case "port":
 			x.Port = r.Int32()
 		case "protocol":
 			x.Protocol = Protocol(r.String())
+		case "error":
+			x.Error = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -12653,18 +12653,18 @@ func (x *PortStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.Error != nil {
-		s.WriteRaw("\"error\":")
-		more = true
-		jsonwire.String(s, *x.Error)
-	}
 	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
-		jsonwire.Key(s, &more, ",\"port\":")
+		s.WriteRaw("\"port\":")
+		more = true
 		s.WriteInt32(x.Port)
 	}
 	if ap == nil || ap.Explicit(&x.Protocol) || x.Protocol != "" {
 		jsonwire.Key(s, &more, ",\"protocol\":")
 		jsonwire.String(s, string(x.Protocol))
+	}
+	if x.Error != nil {
+		jsonwire.Key(s, &more, ",\"error\":")
+		jsonwire.String(s, *x.Error)
 	}
 	s.WriteRaw("}")
 }
@@ -12677,12 +12677,12 @@ func (x *PortworxVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "volumeID":
+			x.VolumeID = r.String()
 		case "fsType":
 			x.FSType = r.String()
 		case "readOnly":
 			x.ReadOnly = r.Bool()
-		case "volumeID":
-			x.VolumeID = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -12694,18 +12694,18 @@ func (x *PortworxVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
+	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
+		s.WriteRaw("\"volumeID\":")
 		more = true
+		jsonwire.String(s, x.VolumeID)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
-	}
-	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
-		jsonwire.Key(s, &more, ",\"volumeID\":")
-		jsonwire.String(s, x.VolumeID)
 	}
 	s.WriteRaw("}")
 }
@@ -12718,10 +12718,10 @@ func (x *PreferredSchedulingTerm) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "preference":
-			x.Preference.DecodeWire(r)
 		case "weight":
 			x.Weight = r.Int32()
+		case "preference":
+			x.Preference.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -12734,14 +12734,15 @@ func (x *PreferredSchedulingTerm) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
+	if ap == nil || ap.Explicit(&x.Weight) || x.Weight != 0 {
+		s.WriteRaw("\"weight\":")
+		more = true
+		s.WriteInt32(x.Weight)
+	}
 	at = jsonwire.Field(s, &more, ",\"preference\":")
 	x.Preference.EncodeJSON(s)
 	if ap != nil {
 		more = ap.Kept(s, at, &x.Preference)
-	}
-	if ap == nil || ap.Explicit(&x.Weight) || x.Weight != 0 {
-		jsonwire.Key(s, &more, ",\"weight\":")
-		s.WriteInt32(x.Weight)
 	}
 	s.WriteRaw("}")
 }
@@ -12763,17 +12764,6 @@ func (x *Probe) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Exec.DecodeWire(r)
 			}
-		case "failureThreshold":
-			x.FailureThreshold = r.Int32()
-		case "grpc":
-			if r.Null() {
-				x.GRPC = nil
-			} else {
-				if x.GRPC == nil {
-					x.GRPC = jsonwire.Alloc[GRPCAction](r, &slabKeys[79], 4)
-				}
-				x.GRPC.DecodeWire(r)
-			}
 		case "httpGet":
 			if r.Null() {
 				x.HTTPGet = nil
@@ -12783,25 +12773,36 @@ func (x *Probe) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.HTTPGet.DecodeWire(r)
 			}
-		case "initialDelaySeconds":
-			x.InitialDelaySeconds = r.Int32()
-		case "periodSeconds":
-			x.PeriodSeconds = r.Int32()
-		case "successThreshold":
-			x.SuccessThreshold = r.Int32()
 		case "tcpSocket":
 			if r.Null() {
 				x.TCPSocket = nil
 			} else {
 				if x.TCPSocket == nil {
-					x.TCPSocket = jsonwire.Alloc[TCPSocketAction](r, &slabKeys[32], 4)
+					x.TCPSocket = jsonwire.Alloc[TCPSocketAction](r, &slabKeys[31], 4)
 				}
 				x.TCPSocket.DecodeWire(r)
 			}
-		case "terminationGracePeriodSeconds":
-			x.TerminationGracePeriodSeconds = r.Int64Ptr()
+		case "grpc":
+			if r.Null() {
+				x.GRPC = nil
+			} else {
+				if x.GRPC == nil {
+					x.GRPC = jsonwire.Alloc[GRPCAction](r, &slabKeys[79], 4)
+				}
+				x.GRPC.DecodeWire(r)
+			}
+		case "initialDelaySeconds":
+			x.InitialDelaySeconds = r.Int32()
 		case "timeoutSeconds":
 			x.TimeoutSeconds = r.Int32()
+		case "periodSeconds":
+			x.PeriodSeconds = r.Int32()
+		case "successThreshold":
+			x.SuccessThreshold = r.Int32()
+		case "failureThreshold":
+			x.FailureThreshold = r.Int32()
+		case "terminationGracePeriodSeconds":
+			x.TerminationGracePeriodSeconds = r.Int64Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -12818,21 +12819,25 @@ func (x *Probe) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		x.Exec.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.FailureThreshold) || x.FailureThreshold != 0 {
-		jsonwire.Key(s, &more, ",\"failureThreshold\":")
-		s.WriteInt32(x.FailureThreshold)
+	if x.HTTPGet != nil {
+		jsonwire.Key(s, &more, ",\"httpGet\":")
+		x.HTTPGet.EncodeJSON(s)
+	}
+	if x.TCPSocket != nil {
+		jsonwire.Key(s, &more, ",\"tcpSocket\":")
+		x.TCPSocket.EncodeJSON(s)
 	}
 	if x.GRPC != nil {
 		jsonwire.Key(s, &more, ",\"grpc\":")
 		x.GRPC.EncodeJSON(s)
 	}
-	if x.HTTPGet != nil {
-		jsonwire.Key(s, &more, ",\"httpGet\":")
-		x.HTTPGet.EncodeJSON(s)
-	}
 	if ap.Explicit(&x.InitialDelaySeconds) || x.InitialDelaySeconds != 0 {
 		jsonwire.Key(s, &more, ",\"initialDelaySeconds\":")
 		s.WriteInt32(x.InitialDelaySeconds)
+	}
+	if ap.Explicit(&x.TimeoutSeconds) || x.TimeoutSeconds != 0 {
+		jsonwire.Key(s, &more, ",\"timeoutSeconds\":")
+		s.WriteInt32(x.TimeoutSeconds)
 	}
 	if ap.Explicit(&x.PeriodSeconds) || x.PeriodSeconds != 0 {
 		jsonwire.Key(s, &more, ",\"periodSeconds\":")
@@ -12842,17 +12847,13 @@ func (x *Probe) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"successThreshold\":")
 		s.WriteInt32(x.SuccessThreshold)
 	}
-	if x.TCPSocket != nil {
-		jsonwire.Key(s, &more, ",\"tcpSocket\":")
-		x.TCPSocket.EncodeJSON(s)
+	if ap.Explicit(&x.FailureThreshold) || x.FailureThreshold != 0 {
+		jsonwire.Key(s, &more, ",\"failureThreshold\":")
+		s.WriteInt32(x.FailureThreshold)
 	}
 	if x.TerminationGracePeriodSeconds != nil {
 		jsonwire.Key(s, &more, ",\"terminationGracePeriodSeconds\":")
 		s.WriteInt64(*x.TerminationGracePeriodSeconds)
-	}
-	if ap.Explicit(&x.TimeoutSeconds) || x.TimeoutSeconds != 0 {
-		jsonwire.Key(s, &more, ",\"timeoutSeconds\":")
-		s.WriteInt32(x.TimeoutSeconds)
 	}
 	s.WriteRaw("}")
 }
@@ -12865,10 +12866,6 @@ func (x *ProjectedVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "defaultMode":
-			x.DefaultMode = r.Int32Ptr()
-		case "defaultUser":
-			x.DefaultUser = r.Int64Ptr()
 		case "sources":
 			if r.BeginArray() {
 				sl0 := make([]VolumeProjection, 0, r.Count())
@@ -12880,6 +12877,10 @@ func (x *ProjectedVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Sources = nil
 			}
+		case "defaultMode":
+			x.DefaultMode = r.Int32Ptr()
+		case "defaultUser":
+			x.DefaultUser = r.Int64Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -12891,17 +12892,9 @@ func (x *ProjectedVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.DefaultMode != nil {
-		s.WriteRaw("\"defaultMode\":")
-		more = true
-		s.WriteInt32(*x.DefaultMode)
-	}
-	if x.DefaultUser != nil {
-		jsonwire.Key(s, &more, ",\"defaultUser\":")
-		s.WriteInt64(*x.DefaultUser)
-	}
 	if ap == nil || x.Sources != nil {
-		jsonwire.Key(s, &more, ",\"sources\":")
+		s.WriteRaw("\"sources\":")
+		more = true
 		if x.Sources == nil {
 			s.WriteNil()
 		} else {
@@ -12915,6 +12908,14 @@ func (x *ProjectedVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if x.DefaultMode != nil {
+		jsonwire.Key(s, &more, ",\"defaultMode\":")
+		s.WriteInt32(*x.DefaultMode)
+	}
+	if x.DefaultUser != nil {
+		jsonwire.Key(s, &more, ",\"defaultUser\":")
+		s.WriteInt64(*x.DefaultUser)
+	}
 	s.WriteRaw("}")
 }
 
@@ -12926,18 +12927,18 @@ func (x *QuobyteVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "group":
-			x.Group = r.String()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
 		case "registry":
 			x.Registry = r.String()
-		case "tenant":
-			x.Tenant = r.String()
-		case "user":
-			x.User = r.String()
 		case "volume":
 			x.Volume = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
+		case "user":
+			x.User = r.String()
+		case "group":
+			x.Group = r.String()
+		case "tenant":
+			x.Tenant = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -12949,30 +12950,30 @@ func (x *QuobyteVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Group) || x.Group != "" {
-		s.WriteRaw("\"group\":")
+	if ap == nil || ap.Explicit(&x.Registry) || x.Registry != "" {
+		s.WriteRaw("\"registry\":")
 		more = true
-		jsonwire.String(s, x.Group)
+		jsonwire.String(s, x.Registry)
+	}
+	if ap == nil || ap.Explicit(&x.Volume) || x.Volume != "" {
+		jsonwire.Key(s, &more, ",\"volume\":")
+		jsonwire.String(s, x.Volume)
 	}
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
-	if ap == nil || ap.Explicit(&x.Registry) || x.Registry != "" {
-		jsonwire.Key(s, &more, ",\"registry\":")
-		jsonwire.String(s, x.Registry)
-	}
-	if ap.Explicit(&x.Tenant) || x.Tenant != "" {
-		jsonwire.Key(s, &more, ",\"tenant\":")
-		jsonwire.String(s, x.Tenant)
-	}
 	if ap.Explicit(&x.User) || x.User != "" {
 		jsonwire.Key(s, &more, ",\"user\":")
 		jsonwire.String(s, x.User)
 	}
-	if ap == nil || ap.Explicit(&x.Volume) || x.Volume != "" {
-		jsonwire.Key(s, &more, ",\"volume\":")
-		jsonwire.String(s, x.Volume)
+	if ap.Explicit(&x.Group) || x.Group != "" {
+		jsonwire.Key(s, &more, ",\"group\":")
+		jsonwire.String(s, x.Group)
+	}
+	if ap.Explicit(&x.Tenant) || x.Tenant != "" {
+		jsonwire.Key(s, &more, ",\"tenant\":")
+		jsonwire.String(s, x.Tenant)
 	}
 	s.WriteRaw("}")
 }
@@ -12985,18 +12986,18 @@ func (x *RBDPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "fsType":
-			x.FSType = r.String()
-		case "image":
-			x.Image = r.String()
-		case "keyring":
-			x.Keyring = r.String()
 		case "monitors":
 			x.Monitors = r.Strings()
+		case "image":
+			x.Image = r.String()
+		case "fsType":
+			x.FSType = r.String()
 		case "pool":
 			x.Pool = r.String()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
+		case "user":
+			x.User = r.String()
+		case "keyring":
+			x.Keyring = r.String()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -13006,8 +13007,8 @@ func (x *RBDPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
-		case "user":
-			x.User = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
 		default:
 			r.SkipUnknown()
 		}
@@ -13019,21 +13020,9 @@ func (x *RBDPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
-		more = true
-		jsonwire.String(s, x.FSType)
-	}
-	if ap == nil || ap.Explicit(&x.Image) || x.Image != "" {
-		jsonwire.Key(s, &more, ",\"image\":")
-		jsonwire.String(s, x.Image)
-	}
-	if ap.Explicit(&x.Keyring) || x.Keyring != "" {
-		jsonwire.Key(s, &more, ",\"keyring\":")
-		jsonwire.String(s, x.Keyring)
-	}
 	if ap == nil || x.Monitors != nil {
-		jsonwire.Key(s, &more, ",\"monitors\":")
+		s.WriteRaw("\"monitors\":")
+		more = true
 		if x.Monitors == nil {
 			s.WriteNil()
 		} else {
@@ -13047,21 +13036,33 @@ func (x *RBDPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if ap == nil || ap.Explicit(&x.Image) || x.Image != "" {
+		jsonwire.Key(s, &more, ",\"image\":")
+		jsonwire.String(s, x.Image)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, x.FSType)
+	}
 	if ap.Explicit(&x.Pool) || x.Pool != "" {
 		jsonwire.Key(s, &more, ",\"pool\":")
 		jsonwire.String(s, x.Pool)
 	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
+	if ap.Explicit(&x.User) || x.User != "" {
+		jsonwire.Key(s, &more, ",\"user\":")
+		jsonwire.String(s, x.User)
+	}
+	if ap.Explicit(&x.Keyring) || x.Keyring != "" {
+		jsonwire.Key(s, &more, ",\"keyring\":")
+		jsonwire.String(s, x.Keyring)
 	}
 	if x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.User) || x.User != "" {
-		jsonwire.Key(s, &more, ",\"user\":")
-		jsonwire.String(s, x.User)
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
 }
@@ -13074,18 +13075,18 @@ func (x *RBDVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "fsType":
-			x.FSType = r.String()
-		case "image":
-			x.Image = r.String()
-		case "keyring":
-			x.Keyring = r.String()
 		case "monitors":
 			x.Monitors = r.Strings()
+		case "image":
+			x.Image = r.String()
+		case "fsType":
+			x.FSType = r.String()
 		case "pool":
 			x.Pool = r.String()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
+		case "user":
+			x.User = r.String()
+		case "keyring":
+			x.Keyring = r.String()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -13095,8 +13096,8 @@ func (x *RBDVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
-		case "user":
-			x.User = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
 		default:
 			r.SkipUnknown()
 		}
@@ -13108,21 +13109,9 @@ func (x *RBDVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
-		more = true
-		jsonwire.String(s, x.FSType)
-	}
-	if ap == nil || ap.Explicit(&x.Image) || x.Image != "" {
-		jsonwire.Key(s, &more, ",\"image\":")
-		jsonwire.String(s, x.Image)
-	}
-	if ap.Explicit(&x.Keyring) || x.Keyring != "" {
-		jsonwire.Key(s, &more, ",\"keyring\":")
-		jsonwire.String(s, x.Keyring)
-	}
 	if ap == nil || x.Monitors != nil {
-		jsonwire.Key(s, &more, ",\"monitors\":")
+		s.WriteRaw("\"monitors\":")
+		more = true
 		if x.Monitors == nil {
 			s.WriteNil()
 		} else {
@@ -13136,21 +13125,33 @@ func (x *RBDVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if ap == nil || ap.Explicit(&x.Image) || x.Image != "" {
+		jsonwire.Key(s, &more, ",\"image\":")
+		jsonwire.String(s, x.Image)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, x.FSType)
+	}
 	if ap.Explicit(&x.Pool) || x.Pool != "" {
 		jsonwire.Key(s, &more, ",\"pool\":")
 		jsonwire.String(s, x.Pool)
 	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
+	if ap.Explicit(&x.User) || x.User != "" {
+		jsonwire.Key(s, &more, ",\"user\":")
+		jsonwire.String(s, x.User)
+	}
+	if ap.Explicit(&x.Keyring) || x.Keyring != "" {
+		jsonwire.Key(s, &more, ",\"keyring\":")
+		jsonwire.String(s, x.Keyring)
 	}
 	if x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.User) || x.User != "" {
-		jsonwire.Key(s, &more, ",\"user\":")
-		jsonwire.String(s, x.User)
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
 }
@@ -13254,16 +13255,16 @@ func (x *ReplicationControllerCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "lastTransitionTime":
-			x.LastTransitionTime.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
-		case "reason":
-			x.Reason = r.String()
-		case "status":
-			x.Status = ConditionStatus(r.String())
 		case "type":
 			x.Type = ReplicationControllerConditionType(r.String())
+		case "status":
+			x.Status = ConditionStatus(r.String())
+		case "lastTransitionTime":
+			x.LastTransitionTime.DecodeWire(r)
+		case "reason":
+			x.Reason = r.String()
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -13275,26 +13276,26 @@ func (x *ReplicationControllerCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
-		s.WriteRaw("\"lastTransitionTime\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
-		x.LastTransitionTime.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
-	if ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
+		jsonwire.String(s, string(x.Type))
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
 		jsonwire.String(s, string(x.Status))
 	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -13448,10 +13449,10 @@ func (x *ReplicationControllerSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "minReadySeconds":
-			x.MinReadySeconds = r.Int32()
 		case "replicas":
 			x.Replicas = r.Int32Ptr()
+		case "minReadySeconds":
+			x.MinReadySeconds = r.Int32()
 		case "selector":
 			x.Selector = r.StringMap()
 		case "template":
@@ -13474,14 +13475,14 @@ func (x *ReplicationControllerSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.MinReadySeconds) || x.MinReadySeconds != 0 {
-		s.WriteRaw("\"minReadySeconds\":")
-		more = true
-		s.WriteInt32(x.MinReadySeconds)
-	}
 	if x.Replicas != nil {
-		jsonwire.Key(s, &more, ",\"replicas\":")
+		s.WriteRaw("\"replicas\":")
+		more = true
 		s.WriteInt32(*x.Replicas)
+	}
+	if ap.Explicit(&x.MinReadySeconds) || x.MinReadySeconds != 0 {
+		jsonwire.Key(s, &more, ",\"minReadySeconds\":")
+		s.WriteInt32(x.MinReadySeconds)
 	}
 	if len(x.Selector) != 0 || ap != nil && x.Selector != nil {
 		jsonwire.Key(s, &more, ",\"selector\":")
@@ -13517,8 +13518,16 @@ func (x *ReplicationControllerStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "replicas":
+			x.Replicas = r.Int32()
+		case "fullyLabeledReplicas":
+			x.FullyLabeledReplicas = r.Int32()
+		case "readyReplicas":
+			x.ReadyReplicas = r.Int32()
 		case "availableReplicas":
 			x.AvailableReplicas = r.Int32()
+		case "observedGeneration":
+			x.ObservedGeneration = r.Int64()
 		case "conditions":
 			if r.BeginArray() {
 				sl0 := make([]ReplicationControllerCondition, 0, r.Count())
@@ -13530,14 +13539,6 @@ func (x *ReplicationControllerStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Conditions = nil
 			}
-		case "fullyLabeledReplicas":
-			x.FullyLabeledReplicas = r.Int32()
-		case "observedGeneration":
-			x.ObservedGeneration = r.Int64()
-		case "readyReplicas":
-			x.ReadyReplicas = r.Int32()
-		case "replicas":
-			x.Replicas = r.Int32()
 		default:
 			r.SkipUnknown()
 		}
@@ -13549,10 +13550,26 @@ func (x *ReplicationControllerStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.AvailableReplicas) || x.AvailableReplicas != 0 {
-		s.WriteRaw("\"availableReplicas\":")
+	if ap == nil || ap.Explicit(&x.Replicas) || x.Replicas != 0 {
+		s.WriteRaw("\"replicas\":")
 		more = true
+		s.WriteInt32(x.Replicas)
+	}
+	if ap.Explicit(&x.FullyLabeledReplicas) || x.FullyLabeledReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"fullyLabeledReplicas\":")
+		s.WriteInt32(x.FullyLabeledReplicas)
+	}
+	if ap.Explicit(&x.ReadyReplicas) || x.ReadyReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"readyReplicas\":")
+		s.WriteInt32(x.ReadyReplicas)
+	}
+	if ap.Explicit(&x.AvailableReplicas) || x.AvailableReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"availableReplicas\":")
 		s.WriteInt32(x.AvailableReplicas)
+	}
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
+		jsonwire.Key(s, &more, ",\"observedGeneration\":")
+		s.WriteInt64(x.ObservedGeneration)
 	}
 	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
@@ -13568,22 +13585,6 @@ func (x *ReplicationControllerStatus) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	if ap.Explicit(&x.FullyLabeledReplicas) || x.FullyLabeledReplicas != 0 {
-		jsonwire.Key(s, &more, ",\"fullyLabeledReplicas\":")
-		s.WriteInt32(x.FullyLabeledReplicas)
-	}
-	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
-		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(x.ObservedGeneration)
-	}
-	if ap.Explicit(&x.ReadyReplicas) || x.ReadyReplicas != 0 {
-		jsonwire.Key(s, &more, ",\"readyReplicas\":")
-		s.WriteInt32(x.ReadyReplicas)
-	}
-	if ap == nil || ap.Explicit(&x.Replicas) || x.Replicas != 0 {
-		jsonwire.Key(s, &more, ",\"replicas\":")
-		s.WriteInt32(x.Replicas)
 	}
 	s.WriteRaw("}")
 }
@@ -13633,10 +13634,10 @@ func (x *ResourceFieldSelector) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "containerName":
 			x.ContainerName = r.String()
-		case "divisor":
-			x.Divisor.DecodeWire(r)
 		case "resource":
 			x.Resource = r.String()
+		case "divisor":
+			x.Divisor.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -13653,13 +13654,13 @@ func (x *ResourceFieldSelector) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.ContainerName)
 	}
-	if ap == nil || ap.Explicit(&x.Divisor) || !x.Divisor.IsZero() {
-		jsonwire.Key(s, &more, ",\"divisor\":")
-		x.Divisor.EncodeJSON(s)
-	}
 	if ap == nil || ap.Explicit(&x.Resource) || x.Resource != "" {
 		jsonwire.Key(s, &more, ",\"resource\":")
 		jsonwire.String(s, x.Resource)
+	}
+	if ap == nil || ap.Explicit(&x.Divisor) || !x.Divisor.IsZero() {
+		jsonwire.Key(s, &more, ",\"divisor\":")
+		x.Divisor.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -13672,12 +13673,12 @@ func (x *ResourceHealth) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "resourceID":
+			x.ResourceID = ResourceID(r.String())
 		case "health":
 			x.Health = ResourceHealthStatus(r.String())
 		case "message":
 			x.Message = r.StringPtr()
-		case "resourceID":
-			x.ResourceID = ResourceID(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -13689,18 +13690,18 @@ func (x *ResourceHealth) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Health) || x.Health != "" {
-		s.WriteRaw("\"health\":")
+	if ap == nil || ap.Explicit(&x.ResourceID) || x.ResourceID != "" {
+		s.WriteRaw("\"resourceID\":")
 		more = true
+		jsonwire.String(s, string(x.ResourceID))
+	}
+	if ap.Explicit(&x.Health) || x.Health != "" {
+		jsonwire.Key(s, &more, ",\"health\":")
 		jsonwire.String(s, string(x.Health))
 	}
 	if x.Message != nil {
 		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, *x.Message)
-	}
-	if ap == nil || ap.Explicit(&x.ResourceID) || x.ResourceID != "" {
-		jsonwire.Key(s, &more, ",\"resourceID\":")
-		jsonwire.String(s, string(x.ResourceID))
 	}
 	s.WriteRaw("}")
 }
@@ -13958,6 +13959,8 @@ func (x *ResourceQuotaSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Hard = nil
 			}
+		case "scopes":
+			x.Scopes = jsonwire.StringsOf[ResourceQuotaScope](r)
 		case "scopeSelector":
 			if r.Null() {
 				x.ScopeSelector = nil
@@ -13967,8 +13970,6 @@ func (x *ResourceQuotaSpec) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.ScopeSelector.DecodeWire(r)
 			}
-		case "scopes":
-			x.Scopes = jsonwire.StringsOf[ResourceQuotaScope](r)
 		default:
 			r.SkipUnknown()
 		}
@@ -14000,10 +14001,6 @@ func (x *ResourceQuotaSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.ScopeSelector != nil {
-		jsonwire.Key(s, &more, ",\"scopeSelector\":")
-		x.ScopeSelector.EncodeJSON(s)
-	}
 	if len(x.Scopes) != 0 || ap != nil && x.Scopes != nil {
 		jsonwire.Key(s, &more, ",\"scopes\":")
 		if x.Scopes == nil {
@@ -14018,6 +14015,10 @@ func (x *ResourceQuotaSpec) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
+	}
+	if x.ScopeSelector != nil {
+		jsonwire.Key(s, &more, ",\"scopeSelector\":")
+		x.ScopeSelector.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -14117,17 +14118,6 @@ func (x *ResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "claims":
-			if r.BeginArray() {
-				sl0 := make([]ResourceClaim, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, ResourceClaim{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Claims = sl0
-			} else {
-				x.Claims = nil
-			}
 		case "limits":
 			if r.BeginObject() {
 				m0 := make(map[ResourceName]metav1.Quantity)
@@ -14154,6 +14144,17 @@ func (x *ResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Requests = nil
 			}
+		case "claims":
+			if r.BeginArray() {
+				sl0 := make([]ResourceClaim, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, ResourceClaim{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Claims = sl0
+			} else {
+				x.Claims = nil
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -14165,24 +14166,9 @@ func (x *ResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Claims) != 0 || ap != nil && x.Claims != nil {
-		s.WriteRaw("\"claims\":")
-		more = true
-		if x.Claims == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Claims {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Claims[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if len(x.Limits) != 0 || ap != nil && x.Limits != nil {
-		jsonwire.Key(s, &more, ",\"limits\":")
+		s.WriteRaw("\"limits\":")
+		more = true
 		if x.Limits == nil {
 			s.WriteNil()
 		} else {
@@ -14217,6 +14203,21 @@ func (x *ResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 				v0.EncodeJSON(s)
 			}
 			s.WriteRaw("}")
+		}
+	}
+	if len(x.Claims) != 0 || ap != nil && x.Claims != nil {
+		jsonwire.Key(s, &more, ",\"claims\":")
+		if x.Claims == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Claims {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Claims[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
 		}
 	}
 	s.WriteRaw("}")
@@ -14285,14 +14286,14 @@ func (x *SELinuxOptions) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "level":
-			x.Level = r.String()
+		case "user":
+			x.User = r.String()
 		case "role":
 			x.Role = r.String()
 		case "type":
 			x.Type = r.String()
-		case "user":
-			x.User = r.String()
+		case "level":
+			x.Level = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -14304,10 +14305,10 @@ func (x *SELinuxOptions) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Level) || x.Level != "" {
-		s.WriteRaw("\"level\":")
+	if ap.Explicit(&x.User) || x.User != "" {
+		s.WriteRaw("\"user\":")
 		more = true
-		jsonwire.String(s, x.Level)
+		jsonwire.String(s, x.User)
 	}
 	if ap.Explicit(&x.Role) || x.Role != "" {
 		jsonwire.Key(s, &more, ",\"role\":")
@@ -14317,9 +14318,9 @@ func (x *SELinuxOptions) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
 	}
-	if ap.Explicit(&x.User) || x.User != "" {
-		jsonwire.Key(s, &more, ",\"user\":")
-		jsonwire.String(s, x.User)
+	if ap.Explicit(&x.Level) || x.Level != "" {
+		jsonwire.Key(s, &more, ",\"level\":")
+		jsonwire.String(s, x.Level)
 	}
 	s.WriteRaw("}")
 }
@@ -14332,14 +14333,10 @@ func (x *ScaleIOPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "fsType":
-			x.FSType = r.String()
 		case "gateway":
 			x.Gateway = r.String()
-		case "protectionDomain":
-			x.ProtectionDomain = r.String()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
+		case "system":
+			x.System = r.String()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -14351,14 +14348,18 @@ func (x *ScaleIOPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "sslEnabled":
 			x.SSLEnabled = r.Bool()
-		case "storageMode":
-			x.StorageMode = r.String()
+		case "protectionDomain":
+			x.ProtectionDomain = r.String()
 		case "storagePool":
 			x.StoragePool = r.String()
-		case "system":
-			x.System = r.String()
+		case "storageMode":
+			x.StorageMode = r.String()
 		case "volumeName":
 			x.VolumeName = r.String()
+		case "fsType":
+			x.FSType = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
 		default:
 			r.SkipUnknown()
 		}
@@ -14370,22 +14371,14 @@ func (x *ScaleIOPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
-		more = true
-		jsonwire.String(s, x.FSType)
-	}
 	if ap == nil || ap.Explicit(&x.Gateway) || x.Gateway != "" {
-		jsonwire.Key(s, &more, ",\"gateway\":")
+		s.WriteRaw("\"gateway\":")
+		more = true
 		jsonwire.String(s, x.Gateway)
 	}
-	if ap.Explicit(&x.ProtectionDomain) || x.ProtectionDomain != "" {
-		jsonwire.Key(s, &more, ",\"protectionDomain\":")
-		jsonwire.String(s, x.ProtectionDomain)
-	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
+	if ap == nil || ap.Explicit(&x.System) || x.System != "" {
+		jsonwire.Key(s, &more, ",\"system\":")
+		jsonwire.String(s, x.System)
 	}
 	if ap == nil || x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
@@ -14399,21 +14392,29 @@ func (x *ScaleIOPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"sslEnabled\":")
 		s.WriteBool(x.SSLEnabled)
 	}
-	if ap.Explicit(&x.StorageMode) || x.StorageMode != "" {
-		jsonwire.Key(s, &more, ",\"storageMode\":")
-		jsonwire.String(s, x.StorageMode)
+	if ap.Explicit(&x.ProtectionDomain) || x.ProtectionDomain != "" {
+		jsonwire.Key(s, &more, ",\"protectionDomain\":")
+		jsonwire.String(s, x.ProtectionDomain)
 	}
 	if ap.Explicit(&x.StoragePool) || x.StoragePool != "" {
 		jsonwire.Key(s, &more, ",\"storagePool\":")
 		jsonwire.String(s, x.StoragePool)
 	}
-	if ap == nil || ap.Explicit(&x.System) || x.System != "" {
-		jsonwire.Key(s, &more, ",\"system\":")
-		jsonwire.String(s, x.System)
+	if ap.Explicit(&x.StorageMode) || x.StorageMode != "" {
+		jsonwire.Key(s, &more, ",\"storageMode\":")
+		jsonwire.String(s, x.StorageMode)
 	}
 	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
 		jsonwire.Key(s, &more, ",\"volumeName\":")
 		jsonwire.String(s, x.VolumeName)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, x.FSType)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
 }
@@ -14426,14 +14427,10 @@ func (x *ScaleIOVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "fsType":
-			x.FSType = r.String()
 		case "gateway":
 			x.Gateway = r.String()
-		case "protectionDomain":
-			x.ProtectionDomain = r.String()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
+		case "system":
+			x.System = r.String()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -14445,14 +14442,18 @@ func (x *ScaleIOVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "sslEnabled":
 			x.SSLEnabled = r.Bool()
-		case "storageMode":
-			x.StorageMode = r.String()
+		case "protectionDomain":
+			x.ProtectionDomain = r.String()
 		case "storagePool":
 			x.StoragePool = r.String()
-		case "system":
-			x.System = r.String()
+		case "storageMode":
+			x.StorageMode = r.String()
 		case "volumeName":
 			x.VolumeName = r.String()
+		case "fsType":
+			x.FSType = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
 		default:
 			r.SkipUnknown()
 		}
@@ -14464,22 +14465,14 @@ func (x *ScaleIOVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
-		more = true
-		jsonwire.String(s, x.FSType)
-	}
 	if ap == nil || ap.Explicit(&x.Gateway) || x.Gateway != "" {
-		jsonwire.Key(s, &more, ",\"gateway\":")
+		s.WriteRaw("\"gateway\":")
+		more = true
 		jsonwire.String(s, x.Gateway)
 	}
-	if ap.Explicit(&x.ProtectionDomain) || x.ProtectionDomain != "" {
-		jsonwire.Key(s, &more, ",\"protectionDomain\":")
-		jsonwire.String(s, x.ProtectionDomain)
-	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
+	if ap == nil || ap.Explicit(&x.System) || x.System != "" {
+		jsonwire.Key(s, &more, ",\"system\":")
+		jsonwire.String(s, x.System)
 	}
 	if ap == nil || x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
@@ -14493,21 +14486,29 @@ func (x *ScaleIOVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"sslEnabled\":")
 		s.WriteBool(x.SSLEnabled)
 	}
-	if ap.Explicit(&x.StorageMode) || x.StorageMode != "" {
-		jsonwire.Key(s, &more, ",\"storageMode\":")
-		jsonwire.String(s, x.StorageMode)
+	if ap.Explicit(&x.ProtectionDomain) || x.ProtectionDomain != "" {
+		jsonwire.Key(s, &more, ",\"protectionDomain\":")
+		jsonwire.String(s, x.ProtectionDomain)
 	}
 	if ap.Explicit(&x.StoragePool) || x.StoragePool != "" {
 		jsonwire.Key(s, &more, ",\"storagePool\":")
 		jsonwire.String(s, x.StoragePool)
 	}
-	if ap == nil || ap.Explicit(&x.System) || x.System != "" {
-		jsonwire.Key(s, &more, ",\"system\":")
-		jsonwire.String(s, x.System)
+	if ap.Explicit(&x.StorageMode) || x.StorageMode != "" {
+		jsonwire.Key(s, &more, ",\"storageMode\":")
+		jsonwire.String(s, x.StorageMode)
 	}
 	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
 		jsonwire.Key(s, &more, ",\"volumeName\":")
 		jsonwire.String(s, x.VolumeName)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, x.FSType)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
 }
@@ -14567,10 +14568,10 @@ func (x *ScopedResourceSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "operator":
-			x.Operator = ScopeSelectorOperator(r.String())
 		case "scopeName":
 			x.ScopeName = ResourceQuotaScope(r.String())
+		case "operator":
+			x.Operator = ScopeSelectorOperator(r.String())
 		case "values":
 			x.Values = r.Strings()
 		default:
@@ -14584,14 +14585,14 @@ func (x *ScopedResourceSelectorRequirement) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Operator) || x.Operator != "" {
-		s.WriteRaw("\"operator\":")
-		more = true
-		jsonwire.String(s, string(x.Operator))
-	}
 	if ap == nil || ap.Explicit(&x.ScopeName) || x.ScopeName != "" {
-		jsonwire.Key(s, &more, ",\"scopeName\":")
+		s.WriteRaw("\"scopeName\":")
+		more = true
 		jsonwire.String(s, string(x.ScopeName))
+	}
+	if ap == nil || ap.Explicit(&x.Operator) || x.Operator != "" {
+		jsonwire.Key(s, &more, ",\"operator\":")
+		jsonwire.String(s, string(x.Operator))
 	}
 	if len(x.Values) != 0 || ap != nil && x.Values != nil {
 		jsonwire.Key(s, &more, ",\"values\":")
@@ -14619,10 +14620,10 @@ func (x *SeccompProfile) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "localhostProfile":
-			x.LocalhostProfile = r.StringPtr()
 		case "type":
 			x.Type = SeccompProfileType(r.String())
+		case "localhostProfile":
+			x.LocalhostProfile = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -14634,14 +14635,14 @@ func (x *SeccompProfile) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.LocalhostProfile != nil {
-		s.WriteRaw("\"localhostProfile\":")
-		more = true
-		jsonwire.String(s, *x.LocalhostProfile)
-	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
+		s.WriteRaw("\"type\":")
+		more = true
 		jsonwire.String(s, string(x.Type))
+	}
+	if x.LocalhostProfile != nil {
+		jsonwire.Key(s, &more, ",\"localhostProfile\":")
+		jsonwire.String(s, *x.LocalhostProfile)
 	}
 	s.WriteRaw("}")
 }
@@ -14661,6 +14662,8 @@ func (x *Secret) DecodeWire(r *jsonwire.Reader) {
 			x.APIVersion = r.String()
 		case "metadata":
 			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
+		case "immutable":
+			x.Immutable = r.BoolPtr()
 		case "data":
 			if r.BeginObject() {
 				m0 := make(map[string][]byte)
@@ -14673,8 +14676,6 @@ func (x *Secret) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Data = nil
 			}
-		case "immutable":
-			x.Immutable = r.BoolPtr()
 		case "stringData":
 			x.StringData = r.StringMap()
 		case "type":
@@ -14738,6 +14739,10 @@ func (x *Secret) encodeKnown(s *jsoniter.Stream) {
 	if ap != nil {
 		more = ap.Kept(s, at, &x.ObjectMeta)
 	}
+	if x.Immutable != nil {
+		jsonwire.Key(s, &more, ",\"immutable\":")
+		s.WriteBool(*x.Immutable)
+	}
 	if len(x.Data) != 0 || ap != nil && x.Data != nil {
 		jsonwire.Key(s, &more, ",\"data\":")
 		if x.Data == nil {
@@ -14756,10 +14761,6 @@ func (x *Secret) encodeKnown(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("}")
 		}
-	}
-	if x.Immutable != nil {
-		jsonwire.Key(s, &more, ",\"immutable\":")
-		s.WriteBool(*x.Immutable)
 	}
 	if len(x.StringData) != 0 || ap != nil && x.StringData != nil {
 		jsonwire.Key(s, &more, ",\"stringData\":")
@@ -14830,10 +14831,10 @@ func (x *SecretKeySelector) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "key":
-			x.Key = r.String()
 		case "name":
 			x.Name = r.String()
+		case "key":
+			x.Key = r.String()
 		case "optional":
 			x.Optional = r.BoolPtr()
 		default:
@@ -14847,14 +14848,14 @@ func (x *SecretKeySelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
-		s.WriteRaw("\"key\":")
-		more = true
-		jsonwire.String(s, x.Key)
-	}
 	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		jsonwire.Key(s, &more, ",\"key\":")
+		jsonwire.String(s, x.Key)
 	}
 	if x.Optional != nil {
 		jsonwire.Key(s, &more, ",\"optional\":")
@@ -15012,6 +15013,8 @@ func (x *SecretProjection) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "name":
+			x.Name = r.String()
 		case "items":
 			if r.BeginArray() {
 				sl0 := make([]KeyToPath, 0, r.Count())
@@ -15023,8 +15026,6 @@ func (x *SecretProjection) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Items = nil
 			}
-		case "name":
-			x.Name = r.String()
 		case "optional":
 			x.Optional = r.BoolPtr()
 		default:
@@ -15038,9 +15039,13 @@ func (x *SecretProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Items) != 0 || ap != nil && x.Items != nil {
-		s.WriteRaw("\"items\":")
+	if ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if len(x.Items) != 0 || ap != nil && x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
 		if x.Items == nil {
 			s.WriteNil()
 		} else {
@@ -15053,10 +15058,6 @@ func (x *SecretProjection) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
 	}
 	if x.Optional != nil {
 		jsonwire.Key(s, &more, ",\"optional\":")
@@ -15108,10 +15109,8 @@ func (x *SecretVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "defaultMode":
-			x.DefaultMode = r.Int32Ptr()
-		case "defaultUser":
-			x.DefaultUser = r.Int64Ptr()
+		case "secretName":
+			x.SecretName = r.String()
 		case "items":
 			if r.BeginArray() {
 				sl0 := make([]KeyToPath, 0, r.Count())
@@ -15123,10 +15122,12 @@ func (x *SecretVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Items = nil
 			}
+		case "defaultMode":
+			x.DefaultMode = r.Int32Ptr()
 		case "optional":
 			x.Optional = r.BoolPtr()
-		case "secretName":
-			x.SecretName = r.String()
+		case "defaultUser":
+			x.DefaultUser = r.Int64Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -15138,14 +15139,10 @@ func (x *SecretVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.DefaultMode != nil {
-		s.WriteRaw("\"defaultMode\":")
+	if ap.Explicit(&x.SecretName) || x.SecretName != "" {
+		s.WriteRaw("\"secretName\":")
 		more = true
-		s.WriteInt32(*x.DefaultMode)
-	}
-	if x.DefaultUser != nil {
-		jsonwire.Key(s, &more, ",\"defaultUser\":")
-		s.WriteInt64(*x.DefaultUser)
+		jsonwire.String(s, x.SecretName)
 	}
 	if len(x.Items) != 0 || ap != nil && x.Items != nil {
 		jsonwire.Key(s, &more, ",\"items\":")
@@ -15162,13 +15159,17 @@ func (x *SecretVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if x.DefaultMode != nil {
+		jsonwire.Key(s, &more, ",\"defaultMode\":")
+		s.WriteInt32(*x.DefaultMode)
+	}
 	if x.Optional != nil {
 		jsonwire.Key(s, &more, ",\"optional\":")
 		s.WriteBool(*x.Optional)
 	}
-	if ap.Explicit(&x.SecretName) || x.SecretName != "" {
-		jsonwire.Key(s, &more, ",\"secretName\":")
-		jsonwire.String(s, x.SecretName)
+	if x.DefaultUser != nil {
+		jsonwire.Key(s, &more, ",\"defaultUser\":")
+		s.WriteInt64(*x.DefaultUser)
 	}
 	s.WriteRaw("}")
 }
@@ -15181,17 +15182,6 @@ func (x *SecurityContext) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "allowPrivilegeEscalation":
-			x.AllowPrivilegeEscalation = r.BoolPtr()
-		case "appArmorProfile":
-			if r.Null() {
-				x.AppArmorProfile = nil
-			} else {
-				if x.AppArmorProfile == nil {
-					x.AppArmorProfile = jsonwire.Alloc[AppArmorProfile](r, &slabKeys[69], 4)
-				}
-				x.AppArmorProfile.DecodeWire(r)
-			}
 		case "capabilities":
 			if r.Null() {
 				x.Capabilities = nil
@@ -15203,25 +15193,36 @@ func (x *SecurityContext) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "privileged":
 			x.Privileged = r.BoolPtr()
-		case "procMount":
-			x.ProcMount = (*ProcMountType)(r.StringPtr())
-		case "readOnlyRootFilesystem":
-			x.ReadOnlyRootFilesystem = r.BoolPtr()
-		case "runAsGroup":
-			x.RunAsGroup = r.Int64Ptr()
-		case "runAsNonRoot":
-			x.RunAsNonRoot = r.BoolPtr()
-		case "runAsUser":
-			x.RunAsUser = r.Int64Ptr()
 		case "seLinuxOptions":
 			if r.Null() {
 				x.SELinuxOptions = nil
 			} else {
 				if x.SELinuxOptions == nil {
-					x.SELinuxOptions = jsonwire.Alloc[SELinuxOptions](r, &slabKeys[70], 4)
+					x.SELinuxOptions = jsonwire.Alloc[SELinuxOptions](r, &slabKeys[69], 4)
 				}
 				x.SELinuxOptions.DecodeWire(r)
 			}
+		case "windowsOptions":
+			if r.Null() {
+				x.WindowsOptions = nil
+			} else {
+				if x.WindowsOptions == nil {
+					x.WindowsOptions = jsonwire.Alloc[WindowsSecurityContextOptions](r, &slabKeys[70], 4)
+				}
+				x.WindowsOptions.DecodeWire(r)
+			}
+		case "runAsUser":
+			x.RunAsUser = r.Int64Ptr()
+		case "runAsGroup":
+			x.RunAsGroup = r.Int64Ptr()
+		case "runAsNonRoot":
+			x.RunAsNonRoot = r.BoolPtr()
+		case "readOnlyRootFilesystem":
+			x.ReadOnlyRootFilesystem = r.BoolPtr()
+		case "allowPrivilegeEscalation":
+			x.AllowPrivilegeEscalation = r.BoolPtr()
+		case "procMount":
+			x.ProcMount = (*ProcMountType)(r.StringPtr())
 		case "seccompProfile":
 			if r.Null() {
 				x.SeccompProfile = nil
@@ -15231,14 +15232,14 @@ func (x *SecurityContext) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SeccompProfile.DecodeWire(r)
 			}
-		case "windowsOptions":
+		case "appArmorProfile":
 			if r.Null() {
-				x.WindowsOptions = nil
+				x.AppArmorProfile = nil
 			} else {
-				if x.WindowsOptions == nil {
-					x.WindowsOptions = jsonwire.Alloc[WindowsSecurityContextOptions](r, &slabKeys[72], 4)
+				if x.AppArmorProfile == nil {
+					x.AppArmorProfile = jsonwire.Alloc[AppArmorProfile](r, &slabKeys[72], 4)
 				}
-				x.WindowsOptions.DecodeWire(r)
+				x.AppArmorProfile.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -15250,30 +15251,26 @@ func (x *SecurityContext) DecodeWire(r *jsonwire.Reader) {
 func (x *SecurityContext) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.AllowPrivilegeEscalation != nil {
-		s.WriteRaw("\"allowPrivilegeEscalation\":")
-		more = true
-		s.WriteBool(*x.AllowPrivilegeEscalation)
-	}
-	if x.AppArmorProfile != nil {
-		jsonwire.Key(s, &more, ",\"appArmorProfile\":")
-		x.AppArmorProfile.EncodeJSON(s)
-	}
 	if x.Capabilities != nil {
-		jsonwire.Key(s, &more, ",\"capabilities\":")
+		s.WriteRaw("\"capabilities\":")
+		more = true
 		x.Capabilities.EncodeJSON(s)
 	}
 	if x.Privileged != nil {
 		jsonwire.Key(s, &more, ",\"privileged\":")
 		s.WriteBool(*x.Privileged)
 	}
-	if x.ProcMount != nil {
-		jsonwire.Key(s, &more, ",\"procMount\":")
-		jsonwire.String(s, string(*x.ProcMount))
+	if x.SELinuxOptions != nil {
+		jsonwire.Key(s, &more, ",\"seLinuxOptions\":")
+		x.SELinuxOptions.EncodeJSON(s)
 	}
-	if x.ReadOnlyRootFilesystem != nil {
-		jsonwire.Key(s, &more, ",\"readOnlyRootFilesystem\":")
-		s.WriteBool(*x.ReadOnlyRootFilesystem)
+	if x.WindowsOptions != nil {
+		jsonwire.Key(s, &more, ",\"windowsOptions\":")
+		x.WindowsOptions.EncodeJSON(s)
+	}
+	if x.RunAsUser != nil {
+		jsonwire.Key(s, &more, ",\"runAsUser\":")
+		s.WriteInt64(*x.RunAsUser)
 	}
 	if x.RunAsGroup != nil {
 		jsonwire.Key(s, &more, ",\"runAsGroup\":")
@@ -15283,21 +15280,25 @@ func (x *SecurityContext) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"runAsNonRoot\":")
 		s.WriteBool(*x.RunAsNonRoot)
 	}
-	if x.RunAsUser != nil {
-		jsonwire.Key(s, &more, ",\"runAsUser\":")
-		s.WriteInt64(*x.RunAsUser)
+	if x.ReadOnlyRootFilesystem != nil {
+		jsonwire.Key(s, &more, ",\"readOnlyRootFilesystem\":")
+		s.WriteBool(*x.ReadOnlyRootFilesystem)
 	}
-	if x.SELinuxOptions != nil {
-		jsonwire.Key(s, &more, ",\"seLinuxOptions\":")
-		x.SELinuxOptions.EncodeJSON(s)
+	if x.AllowPrivilegeEscalation != nil {
+		jsonwire.Key(s, &more, ",\"allowPrivilegeEscalation\":")
+		s.WriteBool(*x.AllowPrivilegeEscalation)
+	}
+	if x.ProcMount != nil {
+		jsonwire.Key(s, &more, ",\"procMount\":")
+		jsonwire.String(s, string(*x.ProcMount))
 	}
 	if x.SeccompProfile != nil {
 		jsonwire.Key(s, &more, ",\"seccompProfile\":")
 		x.SeccompProfile.EncodeJSON(s)
 	}
-	if x.WindowsOptions != nil {
-		jsonwire.Key(s, &more, ",\"windowsOptions\":")
-		x.WindowsOptions.EncodeJSON(s)
+	if x.AppArmorProfile != nil {
+		jsonwire.Key(s, &more, ",\"appArmorProfile\":")
+		x.AppArmorProfile.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -15408,19 +15409,6 @@ func (x *ServiceAccount) DecodeWire(r *jsonwire.Reader) {
 			x.APIVersion = r.String()
 		case "metadata":
 			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
-		case "automountServiceAccountToken":
-			x.AutomountServiceAccountToken = r.BoolPtr()
-		case "imagePullSecrets":
-			if r.BeginArray() {
-				sl0 := make([]LocalObjectReference, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, LocalObjectReference{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.ImagePullSecrets = sl0
-			} else {
-				x.ImagePullSecrets = nil
-			}
 		case "secrets":
 			if r.BeginArray() {
 				sl0 := make([]ObjectReference, 0, r.Count())
@@ -15432,6 +15420,19 @@ func (x *ServiceAccount) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Secrets = nil
 			}
+		case "imagePullSecrets":
+			if r.BeginArray() {
+				sl0 := make([]LocalObjectReference, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, LocalObjectReference{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.ImagePullSecrets = sl0
+			} else {
+				x.ImagePullSecrets = nil
+			}
+		case "automountServiceAccountToken":
+			x.AutomountServiceAccountToken = r.BoolPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -15491,9 +15492,20 @@ func (x *ServiceAccount) encodeKnown(s *jsoniter.Stream) {
 	if ap != nil {
 		more = ap.Kept(s, at, &x.ObjectMeta)
 	}
-	if x.AutomountServiceAccountToken != nil {
-		jsonwire.Key(s, &more, ",\"automountServiceAccountToken\":")
-		s.WriteBool(*x.AutomountServiceAccountToken)
+	if len(x.Secrets) != 0 || ap != nil && x.Secrets != nil {
+		jsonwire.Key(s, &more, ",\"secrets\":")
+		if x.Secrets == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Secrets {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Secrets[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
 	}
 	if len(x.ImagePullSecrets) != 0 || ap != nil && x.ImagePullSecrets != nil {
 		jsonwire.Key(s, &more, ",\"imagePullSecrets\":")
@@ -15510,20 +15522,9 @@ func (x *ServiceAccount) encodeKnown(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Secrets) != 0 || ap != nil && x.Secrets != nil {
-		jsonwire.Key(s, &more, ",\"secrets\":")
-		if x.Secrets == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Secrets {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Secrets[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
+	if x.AutomountServiceAccountToken != nil {
+		jsonwire.Key(s, &more, ",\"automountServiceAccountToken\":")
+		s.WriteBool(*x.AutomountServiceAccountToken)
 	}
 	s.WriteRaw("}")
 }
@@ -15865,18 +15866,18 @@ func (x *ServicePort) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "appProtocol":
-			x.AppProtocol = r.StringPtr()
 		case "name":
 			x.Name = r.String()
-		case "nodePort":
-			x.NodePort = r.Int32()
-		case "port":
-			x.Port = r.Int32()
 		case "protocol":
 			x.Protocol = Protocol(r.String())
+		case "appProtocol":
+			x.AppProtocol = r.StringPtr()
+		case "port":
+			x.Port = r.Int32()
 		case "targetPort":
 			x.TargetPort.DecodeWire(r)
+		case "nodePort":
+			x.NodePort = r.Int32()
 		default:
 			r.SkipUnknown()
 		}
@@ -15888,30 +15889,30 @@ func (x *ServicePort) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.AppProtocol != nil {
-		s.WriteRaw("\"appProtocol\":")
-		more = true
-		jsonwire.String(s, *x.AppProtocol)
-	}
 	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
-	}
-	if ap.Explicit(&x.NodePort) || x.NodePort != 0 {
-		jsonwire.Key(s, &more, ",\"nodePort\":")
-		s.WriteInt32(x.NodePort)
-	}
-	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
-		jsonwire.Key(s, &more, ",\"port\":")
-		s.WriteInt32(x.Port)
 	}
 	if ap.Explicit(&x.Protocol) || x.Protocol != "" {
 		jsonwire.Key(s, &more, ",\"protocol\":")
 		jsonwire.String(s, string(x.Protocol))
 	}
+	if x.AppProtocol != nil {
+		jsonwire.Key(s, &more, ",\"appProtocol\":")
+		jsonwire.String(s, *x.AppProtocol)
+	}
+	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
+		jsonwire.Key(s, &more, ",\"port\":")
+		s.WriteInt32(x.Port)
+	}
 	if ap == nil || ap.Explicit(&x.TargetPort) || !x.TargetPort.IsZero() {
 		jsonwire.Key(s, &more, ",\"targetPort\":")
 		x.TargetPort.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.NodePort) || x.NodePort != 0 {
+		jsonwire.Key(s, &more, ",\"nodePort\":")
+		s.WriteInt32(x.NodePort)
 	}
 	s.WriteRaw("}")
 }
@@ -15924,32 +15925,6 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "allocateLoadBalancerNodePorts":
-			x.AllocateLoadBalancerNodePorts = r.BoolPtr()
-		case "clusterIP":
-			x.ClusterIP = r.String()
-		case "clusterIPs":
-			x.ClusterIPs = r.Strings()
-		case "externalIPs":
-			x.ExternalIPs = r.Strings()
-		case "externalName":
-			x.ExternalName = r.String()
-		case "externalTrafficPolicy":
-			x.ExternalTrafficPolicy = ServiceExternalTrafficPolicy(r.String())
-		case "healthCheckNodePort":
-			x.HealthCheckNodePort = r.Int32()
-		case "internalTrafficPolicy":
-			x.InternalTrafficPolicy = (*ServiceInternalTrafficPolicy)(r.StringPtr())
-		case "ipFamilies":
-			x.IPFamilies = jsonwire.StringsOf[IPFamily](r)
-		case "ipFamilyPolicy":
-			x.IPFamilyPolicy = (*IPFamilyPolicy)(r.StringPtr())
-		case "loadBalancerClass":
-			x.LoadBalancerClass = r.StringPtr()
-		case "loadBalancerIP":
-			x.LoadBalancerIP = r.String()
-		case "loadBalancerSourceRanges":
-			x.LoadBalancerSourceRanges = r.Strings()
 		case "ports":
 			if r.BeginArray() {
 				sl0 := make([]ServicePort, 0, r.Count())
@@ -15961,12 +15936,30 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Ports = nil
 			}
-		case "publishNotReadyAddresses":
-			x.PublishNotReadyAddresses = r.Bool()
 		case "selector":
 			x.Selector = r.StringMap()
+		case "clusterIP":
+			x.ClusterIP = r.String()
+		case "clusterIPs":
+			x.ClusterIPs = r.Strings()
+		case "type":
+			x.Type = ServiceType(r.String())
+		case "externalIPs":
+			x.ExternalIPs = r.Strings()
 		case "sessionAffinity":
 			x.SessionAffinity = ServiceAffinity(r.String())
+		case "loadBalancerIP":
+			x.LoadBalancerIP = r.String()
+		case "loadBalancerSourceRanges":
+			x.LoadBalancerSourceRanges = r.Strings()
+		case "externalName":
+			x.ExternalName = r.String()
+		case "externalTrafficPolicy":
+			x.ExternalTrafficPolicy = ServiceExternalTrafficPolicy(r.String())
+		case "healthCheckNodePort":
+			x.HealthCheckNodePort = r.Int32()
+		case "publishNotReadyAddresses":
+			x.PublishNotReadyAddresses = r.Bool()
 		case "sessionAffinityConfig":
 			if r.Null() {
 				x.SessionAffinityConfig = nil
@@ -15976,10 +15969,18 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SessionAffinityConfig.DecodeWire(r)
 			}
+		case "ipFamilies":
+			x.IPFamilies = jsonwire.StringsOf[IPFamily](r)
+		case "ipFamilyPolicy":
+			x.IPFamilyPolicy = (*IPFamilyPolicy)(r.StringPtr())
+		case "allocateLoadBalancerNodePorts":
+			x.AllocateLoadBalancerNodePorts = r.BoolPtr()
+		case "loadBalancerClass":
+			x.LoadBalancerClass = r.StringPtr()
+		case "internalTrafficPolicy":
+			x.InternalTrafficPolicy = (*ServiceInternalTrafficPolicy)(r.StringPtr())
 		case "trafficDistribution":
 			x.TrafficDistribution = r.StringPtr()
-		case "type":
-			x.Type = ServiceType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -15991,105 +15992,9 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.AllocateLoadBalancerNodePorts != nil {
-		s.WriteRaw("\"allocateLoadBalancerNodePorts\":")
-		more = true
-		s.WriteBool(*x.AllocateLoadBalancerNodePorts)
-	}
-	if ap.Explicit(&x.ClusterIP) || x.ClusterIP != "" {
-		jsonwire.Key(s, &more, ",\"clusterIP\":")
-		jsonwire.String(s, x.ClusterIP)
-	}
-	if len(x.ClusterIPs) != 0 || ap != nil && x.ClusterIPs != nil {
-		jsonwire.Key(s, &more, ",\"clusterIPs\":")
-		if x.ClusterIPs == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.ClusterIPs {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.ClusterIPs[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if len(x.ExternalIPs) != 0 || ap != nil && x.ExternalIPs != nil {
-		jsonwire.Key(s, &more, ",\"externalIPs\":")
-		if x.ExternalIPs == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.ExternalIPs {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.ExternalIPs[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap.Explicit(&x.ExternalName) || x.ExternalName != "" {
-		jsonwire.Key(s, &more, ",\"externalName\":")
-		jsonwire.String(s, x.ExternalName)
-	}
-	if ap.Explicit(&x.ExternalTrafficPolicy) || x.ExternalTrafficPolicy != "" {
-		jsonwire.Key(s, &more, ",\"externalTrafficPolicy\":")
-		jsonwire.String(s, string(x.ExternalTrafficPolicy))
-	}
-	if ap.Explicit(&x.HealthCheckNodePort) || x.HealthCheckNodePort != 0 {
-		jsonwire.Key(s, &more, ",\"healthCheckNodePort\":")
-		s.WriteInt32(x.HealthCheckNodePort)
-	}
-	if x.InternalTrafficPolicy != nil {
-		jsonwire.Key(s, &more, ",\"internalTrafficPolicy\":")
-		jsonwire.String(s, string(*x.InternalTrafficPolicy))
-	}
-	if len(x.IPFamilies) != 0 || ap != nil && x.IPFamilies != nil {
-		jsonwire.Key(s, &more, ",\"ipFamilies\":")
-		if x.IPFamilies == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.IPFamilies {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, string(x.IPFamilies[i0]))
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if x.IPFamilyPolicy != nil {
-		jsonwire.Key(s, &more, ",\"ipFamilyPolicy\":")
-		jsonwire.String(s, string(*x.IPFamilyPolicy))
-	}
-	if x.LoadBalancerClass != nil {
-		jsonwire.Key(s, &more, ",\"loadBalancerClass\":")
-		jsonwire.String(s, *x.LoadBalancerClass)
-	}
-	if ap.Explicit(&x.LoadBalancerIP) || x.LoadBalancerIP != "" {
-		jsonwire.Key(s, &more, ",\"loadBalancerIP\":")
-		jsonwire.String(s, x.LoadBalancerIP)
-	}
-	if len(x.LoadBalancerSourceRanges) != 0 || ap != nil && x.LoadBalancerSourceRanges != nil {
-		jsonwire.Key(s, &more, ",\"loadBalancerSourceRanges\":")
-		if x.LoadBalancerSourceRanges == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.LoadBalancerSourceRanges {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.LoadBalancerSourceRanges[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
-		jsonwire.Key(s, &more, ",\"ports\":")
+		s.WriteRaw("\"ports\":")
+		more = true
 		if x.Ports == nil {
 			s.WriteNil()
 		} else {
@@ -16102,10 +16007,6 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	if ap.Explicit(&x.PublishNotReadyAddresses) || x.PublishNotReadyAddresses {
-		jsonwire.Key(s, &more, ",\"publishNotReadyAddresses\":")
-		s.WriteBool(x.PublishNotReadyAddresses)
 	}
 	if len(x.Selector) != 0 || ap != nil && x.Selector != nil {
 		jsonwire.Key(s, &more, ",\"selector\":")
@@ -16126,21 +16027,121 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
+	if ap.Explicit(&x.ClusterIP) || x.ClusterIP != "" {
+		jsonwire.Key(s, &more, ",\"clusterIP\":")
+		jsonwire.String(s, x.ClusterIP)
+	}
+	if len(x.ClusterIPs) != 0 || ap != nil && x.ClusterIPs != nil {
+		jsonwire.Key(s, &more, ",\"clusterIPs\":")
+		if x.ClusterIPs == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ClusterIPs {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.ClusterIPs[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, string(x.Type))
+	}
+	if len(x.ExternalIPs) != 0 || ap != nil && x.ExternalIPs != nil {
+		jsonwire.Key(s, &more, ",\"externalIPs\":")
+		if x.ExternalIPs == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ExternalIPs {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.ExternalIPs[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
 	if ap.Explicit(&x.SessionAffinity) || x.SessionAffinity != "" {
 		jsonwire.Key(s, &more, ",\"sessionAffinity\":")
 		jsonwire.String(s, string(x.SessionAffinity))
+	}
+	if ap.Explicit(&x.LoadBalancerIP) || x.LoadBalancerIP != "" {
+		jsonwire.Key(s, &more, ",\"loadBalancerIP\":")
+		jsonwire.String(s, x.LoadBalancerIP)
+	}
+	if len(x.LoadBalancerSourceRanges) != 0 || ap != nil && x.LoadBalancerSourceRanges != nil {
+		jsonwire.Key(s, &more, ",\"loadBalancerSourceRanges\":")
+		if x.LoadBalancerSourceRanges == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.LoadBalancerSourceRanges {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.LoadBalancerSourceRanges[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap.Explicit(&x.ExternalName) || x.ExternalName != "" {
+		jsonwire.Key(s, &more, ",\"externalName\":")
+		jsonwire.String(s, x.ExternalName)
+	}
+	if ap.Explicit(&x.ExternalTrafficPolicy) || x.ExternalTrafficPolicy != "" {
+		jsonwire.Key(s, &more, ",\"externalTrafficPolicy\":")
+		jsonwire.String(s, string(x.ExternalTrafficPolicy))
+	}
+	if ap.Explicit(&x.HealthCheckNodePort) || x.HealthCheckNodePort != 0 {
+		jsonwire.Key(s, &more, ",\"healthCheckNodePort\":")
+		s.WriteInt32(x.HealthCheckNodePort)
+	}
+	if ap.Explicit(&x.PublishNotReadyAddresses) || x.PublishNotReadyAddresses {
+		jsonwire.Key(s, &more, ",\"publishNotReadyAddresses\":")
+		s.WriteBool(x.PublishNotReadyAddresses)
 	}
 	if x.SessionAffinityConfig != nil {
 		jsonwire.Key(s, &more, ",\"sessionAffinityConfig\":")
 		x.SessionAffinityConfig.EncodeJSON(s)
 	}
+	if len(x.IPFamilies) != 0 || ap != nil && x.IPFamilies != nil {
+		jsonwire.Key(s, &more, ",\"ipFamilies\":")
+		if x.IPFamilies == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.IPFamilies {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, string(x.IPFamilies[i0]))
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.IPFamilyPolicy != nil {
+		jsonwire.Key(s, &more, ",\"ipFamilyPolicy\":")
+		jsonwire.String(s, string(*x.IPFamilyPolicy))
+	}
+	if x.AllocateLoadBalancerNodePorts != nil {
+		jsonwire.Key(s, &more, ",\"allocateLoadBalancerNodePorts\":")
+		s.WriteBool(*x.AllocateLoadBalancerNodePorts)
+	}
+	if x.LoadBalancerClass != nil {
+		jsonwire.Key(s, &more, ",\"loadBalancerClass\":")
+		jsonwire.String(s, *x.LoadBalancerClass)
+	}
+	if x.InternalTrafficPolicy != nil {
+		jsonwire.Key(s, &more, ",\"internalTrafficPolicy\":")
+		jsonwire.String(s, string(*x.InternalTrafficPolicy))
+	}
 	if x.TrafficDistribution != nil {
 		jsonwire.Key(s, &more, ",\"trafficDistribution\":")
 		jsonwire.String(s, *x.TrafficDistribution)
-	}
-	if ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -16153,6 +16154,8 @@ func (x *ServiceStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "loadBalancer":
+			x.LoadBalancer.DecodeWire(r)
 		case "conditions":
 			if r.BeginArray() {
 				sl0 := make([]metav1.Condition, 0, r.Count())
@@ -16164,8 +16167,6 @@ func (x *ServiceStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Conditions = nil
 			}
-		case "loadBalancer":
-			x.LoadBalancer.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -16178,9 +16179,13 @@ func (x *ServiceStatus) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
+	at = jsonwire.Field(s, &more, ",\"loadBalancer\":")
+	x.LoadBalancer.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.LoadBalancer)
+	}
 	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
-		s.WriteRaw("\"conditions\":")
-		more = true
+		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
 		} else {
@@ -16193,11 +16198,6 @@ func (x *ServiceStatus) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	at = jsonwire.Field(s, &more, ",\"loadBalancer\":")
-	x.LoadBalancer.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.LoadBalancer)
 	}
 	s.WriteRaw("}")
 }
@@ -16270,6 +16270,10 @@ func (x *StorageOSPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "volumeName":
+			x.VolumeName = r.String()
+		case "volumeNamespace":
+			x.VolumeNamespace = r.String()
 		case "fsType":
 			x.FSType = r.String()
 		case "readOnly":
@@ -16283,10 +16287,6 @@ func (x *StorageOSPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
-		case "volumeName":
-			x.VolumeName = r.String()
-		case "volumeNamespace":
-			x.VolumeNamespace = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -16298,9 +16298,17 @@ func (x *StorageOSPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
+	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
+		s.WriteRaw("\"volumeName\":")
 		more = true
+		jsonwire.String(s, x.VolumeName)
+	}
+	if ap.Explicit(&x.VolumeNamespace) || x.VolumeNamespace != "" {
+		jsonwire.Key(s, &more, ",\"volumeNamespace\":")
+		jsonwire.String(s, x.VolumeNamespace)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
@@ -16310,14 +16318,6 @@ func (x *StorageOSPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	if x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
-		jsonwire.Key(s, &more, ",\"volumeName\":")
-		jsonwire.String(s, x.VolumeName)
-	}
-	if ap.Explicit(&x.VolumeNamespace) || x.VolumeNamespace != "" {
-		jsonwire.Key(s, &more, ",\"volumeNamespace\":")
-		jsonwire.String(s, x.VolumeNamespace)
 	}
 	s.WriteRaw("}")
 }
@@ -16330,6 +16330,10 @@ func (x *StorageOSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "volumeName":
+			x.VolumeName = r.String()
+		case "volumeNamespace":
+			x.VolumeNamespace = r.String()
 		case "fsType":
 			x.FSType = r.String()
 		case "readOnly":
@@ -16343,10 +16347,6 @@ func (x *StorageOSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
-		case "volumeName":
-			x.VolumeName = r.String()
-		case "volumeNamespace":
-			x.VolumeNamespace = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -16358,9 +16358,17 @@ func (x *StorageOSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
+	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
+		s.WriteRaw("\"volumeName\":")
 		more = true
+		jsonwire.String(s, x.VolumeName)
+	}
+	if ap.Explicit(&x.VolumeNamespace) || x.VolumeNamespace != "" {
+		jsonwire.Key(s, &more, ",\"volumeNamespace\":")
+		jsonwire.String(s, x.VolumeNamespace)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
@@ -16370,14 +16378,6 @@ func (x *StorageOSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	if x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
-		jsonwire.Key(s, &more, ",\"volumeName\":")
-		jsonwire.String(s, x.VolumeName)
-	}
-	if ap.Explicit(&x.VolumeNamespace) || x.VolumeNamespace != "" {
-		jsonwire.Key(s, &more, ",\"volumeNamespace\":")
-		jsonwire.String(s, x.VolumeNamespace)
 	}
 	s.WriteRaw("}")
 }
@@ -16425,10 +16425,10 @@ func (x *TCPSocketAction) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "host":
-			x.Host = r.String()
 		case "port":
 			x.Port.DecodeWire(r)
+		case "host":
+			x.Host = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -16440,14 +16440,14 @@ func (x *TCPSocketAction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Host) || x.Host != "" {
-		s.WriteRaw("\"host\":")
-		more = true
-		jsonwire.String(s, x.Host)
-	}
 	if ap == nil || ap.Explicit(&x.Port) || !x.Port.IsZero() {
-		jsonwire.Key(s, &more, ",\"port\":")
+		s.WriteRaw("\"port\":")
+		more = true
 		x.Port.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Host) || x.Host != "" {
+		jsonwire.Key(s, &more, ",\"host\":")
+		jsonwire.String(s, x.Host)
 	}
 	s.WriteRaw("}")
 }
@@ -16460,10 +16460,12 @@ func (x *Taint) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "effect":
-			x.Effect = TaintEffect(r.String())
 		case "key":
 			x.Key = r.String()
+		case "value":
+			x.Value = r.String()
+		case "effect":
+			x.Effect = TaintEffect(r.String())
 		case "timeAdded":
 			if r.Null() {
 				x.TimeAdded = nil
@@ -16473,8 +16475,6 @@ func (x *Taint) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.TimeAdded.DecodeWire(r)
 			}
-		case "value":
-			x.Value = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -16486,22 +16486,22 @@ func (x *Taint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Effect) || x.Effect != "" {
-		s.WriteRaw("\"effect\":")
-		more = true
-		jsonwire.String(s, string(x.Effect))
-	}
 	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
-		jsonwire.Key(s, &more, ",\"key\":")
+		s.WriteRaw("\"key\":")
+		more = true
 		jsonwire.String(s, x.Key)
-	}
-	if x.TimeAdded != nil {
-		jsonwire.Key(s, &more, ",\"timeAdded\":")
-		x.TimeAdded.EncodeJSON(s)
 	}
 	if ap.Explicit(&x.Value) || x.Value != "" {
 		jsonwire.Key(s, &more, ",\"value\":")
 		jsonwire.String(s, x.Value)
+	}
+	if ap == nil || ap.Explicit(&x.Effect) || x.Effect != "" {
+		jsonwire.Key(s, &more, ",\"effect\":")
+		jsonwire.String(s, string(x.Effect))
+	}
+	if x.TimeAdded != nil {
+		jsonwire.Key(s, &more, ",\"timeAdded\":")
+		x.TimeAdded.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -16514,16 +16514,16 @@ func (x *Toleration) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "effect":
-			x.Effect = TaintEffect(r.String())
 		case "key":
 			x.Key = r.String()
 		case "operator":
 			x.Operator = TolerationOperator(r.String())
-		case "tolerationSeconds":
-			x.TolerationSeconds = r.Int64Ptr()
 		case "value":
 			x.Value = r.String()
+		case "effect":
+			x.Effect = TaintEffect(r.String())
+		case "tolerationSeconds":
+			x.TolerationSeconds = r.Int64Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -16535,26 +16535,26 @@ func (x *Toleration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Effect) || x.Effect != "" {
-		s.WriteRaw("\"effect\":")
-		more = true
-		jsonwire.String(s, string(x.Effect))
-	}
 	if ap.Explicit(&x.Key) || x.Key != "" {
-		jsonwire.Key(s, &more, ",\"key\":")
+		s.WriteRaw("\"key\":")
+		more = true
 		jsonwire.String(s, x.Key)
 	}
 	if ap.Explicit(&x.Operator) || x.Operator != "" {
 		jsonwire.Key(s, &more, ",\"operator\":")
 		jsonwire.String(s, string(x.Operator))
 	}
-	if x.TolerationSeconds != nil {
-		jsonwire.Key(s, &more, ",\"tolerationSeconds\":")
-		s.WriteInt64(*x.TolerationSeconds)
-	}
 	if ap.Explicit(&x.Value) || x.Value != "" {
 		jsonwire.Key(s, &more, ",\"value\":")
 		jsonwire.String(s, x.Value)
+	}
+	if ap.Explicit(&x.Effect) || x.Effect != "" {
+		jsonwire.Key(s, &more, ",\"effect\":")
+		jsonwire.String(s, string(x.Effect))
+	}
+	if x.TolerationSeconds != nil {
+		jsonwire.Key(s, &more, ",\"tolerationSeconds\":")
+		s.WriteInt64(*x.TolerationSeconds)
 	}
 	s.WriteRaw("}")
 }
@@ -16660,6 +16660,12 @@ func (x *TopologySpreadConstraint) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "maxSkew":
+			x.MaxSkew = r.Int32()
+		case "topologyKey":
+			x.TopologyKey = r.String()
+		case "whenUnsatisfiable":
+			x.WhenUnsatisfiable = UnsatisfiableConstraintAction(r.String())
 		case "labelSelector":
 			if r.Null() {
 				x.LabelSelector = nil
@@ -16669,20 +16675,14 @@ func (x *TopologySpreadConstraint) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.LabelSelector.DecodeWire(r)
 			}
-		case "matchLabelKeys":
-			x.MatchLabelKeys = r.Strings()
-		case "maxSkew":
-			x.MaxSkew = r.Int32()
 		case "minDomains":
 			x.MinDomains = r.Int32Ptr()
 		case "nodeAffinityPolicy":
 			x.NodeAffinityPolicy = (*NodeInclusionPolicy)(r.StringPtr())
 		case "nodeTaintsPolicy":
 			x.NodeTaintsPolicy = (*NodeInclusionPolicy)(r.StringPtr())
-		case "topologyKey":
-			x.TopologyKey = r.String()
-		case "whenUnsatisfiable":
-			x.WhenUnsatisfiable = UnsatisfiableConstraintAction(r.String())
+		case "matchLabelKeys":
+			x.MatchLabelKeys = r.Strings()
 		default:
 			r.SkipUnknown()
 		}
@@ -16694,10 +16694,34 @@ func (x *TopologySpreadConstraint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.LabelSelector != nil {
-		s.WriteRaw("\"labelSelector\":")
+	if ap == nil || ap.Explicit(&x.MaxSkew) || x.MaxSkew != 0 {
+		s.WriteRaw("\"maxSkew\":")
 		more = true
+		s.WriteInt32(x.MaxSkew)
+	}
+	if ap == nil || ap.Explicit(&x.TopologyKey) || x.TopologyKey != "" {
+		jsonwire.Key(s, &more, ",\"topologyKey\":")
+		jsonwire.String(s, x.TopologyKey)
+	}
+	if ap == nil || ap.Explicit(&x.WhenUnsatisfiable) || x.WhenUnsatisfiable != "" {
+		jsonwire.Key(s, &more, ",\"whenUnsatisfiable\":")
+		jsonwire.String(s, string(x.WhenUnsatisfiable))
+	}
+	if x.LabelSelector != nil {
+		jsonwire.Key(s, &more, ",\"labelSelector\":")
 		x.LabelSelector.EncodeJSON(s)
+	}
+	if x.MinDomains != nil {
+		jsonwire.Key(s, &more, ",\"minDomains\":")
+		s.WriteInt32(*x.MinDomains)
+	}
+	if x.NodeAffinityPolicy != nil {
+		jsonwire.Key(s, &more, ",\"nodeAffinityPolicy\":")
+		jsonwire.String(s, string(*x.NodeAffinityPolicy))
+	}
+	if x.NodeTaintsPolicy != nil {
+		jsonwire.Key(s, &more, ",\"nodeTaintsPolicy\":")
+		jsonwire.String(s, string(*x.NodeTaintsPolicy))
 	}
 	if len(x.MatchLabelKeys) != 0 || ap != nil && x.MatchLabelKeys != nil {
 		jsonwire.Key(s, &more, ",\"matchLabelKeys\":")
@@ -16713,30 +16737,6 @@ func (x *TopologySpreadConstraint) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	if ap == nil || ap.Explicit(&x.MaxSkew) || x.MaxSkew != 0 {
-		jsonwire.Key(s, &more, ",\"maxSkew\":")
-		s.WriteInt32(x.MaxSkew)
-	}
-	if x.MinDomains != nil {
-		jsonwire.Key(s, &more, ",\"minDomains\":")
-		s.WriteInt32(*x.MinDomains)
-	}
-	if x.NodeAffinityPolicy != nil {
-		jsonwire.Key(s, &more, ",\"nodeAffinityPolicy\":")
-		jsonwire.String(s, string(*x.NodeAffinityPolicy))
-	}
-	if x.NodeTaintsPolicy != nil {
-		jsonwire.Key(s, &more, ",\"nodeTaintsPolicy\":")
-		jsonwire.String(s, string(*x.NodeTaintsPolicy))
-	}
-	if ap == nil || ap.Explicit(&x.TopologyKey) || x.TopologyKey != "" {
-		jsonwire.Key(s, &more, ",\"topologyKey\":")
-		jsonwire.String(s, x.TopologyKey)
-	}
-	if ap == nil || ap.Explicit(&x.WhenUnsatisfiable) || x.WhenUnsatisfiable != "" {
-		jsonwire.Key(s, &more, ",\"whenUnsatisfiable\":")
-		jsonwire.String(s, string(x.WhenUnsatisfiable))
 	}
 	s.WriteRaw("}")
 }
@@ -16845,196 +16845,205 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "awsElasticBlockStore":
+		case "name":
+			x.Name = r.String()
+		case "hostPath":
 			if r.Null() {
-				x.AwsElasticBlockStore = nil
+				x.HostPath = nil
 			} else {
-				if x.AwsElasticBlockStore == nil {
-					x.AwsElasticBlockStore = jsonwire.Alloc[AWSElasticBlockStoreVolumeSource](r, &slabKeys[45], 4)
+				if x.HostPath == nil {
+					x.HostPath = jsonwire.Alloc[HostPathVolumeSource](r, &slabKeys[47], 4)
 				}
-				x.AwsElasticBlockStore.DecodeWire(r)
-			}
-		case "azureDisk":
-			if r.Null() {
-				x.AzureDisk = nil
-			} else {
-				if x.AzureDisk == nil {
-					x.AzureDisk = jsonwire.Alloc[AzureDiskVolumeSource](r, &slabKeys[46], 4)
-				}
-				x.AzureDisk.DecodeWire(r)
-			}
-		case "azureFile":
-			if r.Null() {
-				x.AzureFile = nil
-			} else {
-				if x.AzureFile == nil {
-					x.AzureFile = jsonwire.Alloc[AzureFileVolumeSource](r, &slabKeys[85], 4)
-				}
-				x.AzureFile.DecodeWire(r)
-			}
-		case "cephfs":
-			if r.Null() {
-				x.Cephfs = nil
-			} else {
-				if x.Cephfs == nil {
-					x.Cephfs = jsonwire.Alloc[CephFSVolumeSource](r, &slabKeys[86], 4)
-				}
-				x.Cephfs.DecodeWire(r)
-			}
-		case "cinder":
-			if r.Null() {
-				x.Cinder = nil
-			} else {
-				if x.Cinder == nil {
-					x.Cinder = jsonwire.Alloc[CinderVolumeSource](r, &slabKeys[87], 4)
-				}
-				x.Cinder.DecodeWire(r)
-			}
-		case "configMap":
-			if r.Null() {
-				x.ConfigMap = nil
-			} else {
-				if x.ConfigMap == nil {
-					x.ConfigMap = jsonwire.Alloc[ConfigMapVolumeSource](r, &slabKeys[88], 4)
-				}
-				x.ConfigMap.DecodeWire(r)
-			}
-		case "csi":
-			if r.Null() {
-				x.CSI = nil
-			} else {
-				if x.CSI == nil {
-					x.CSI = jsonwire.Alloc[CSIVolumeSource](r, &slabKeys[89], 4)
-				}
-				x.CSI.DecodeWire(r)
-			}
-		case "downwardAPI":
-			if r.Null() {
-				x.DownwardAPI = nil
-			} else {
-				if x.DownwardAPI == nil {
-					x.DownwardAPI = jsonwire.Alloc[DownwardAPIVolumeSource](r, &slabKeys[90], 4)
-				}
-				x.DownwardAPI.DecodeWire(r)
+				x.HostPath.DecodeWire(r)
 			}
 		case "emptyDir":
 			if r.Null() {
 				x.EmptyDir = nil
 			} else {
 				if x.EmptyDir == nil {
-					x.EmptyDir = jsonwire.Alloc[EmptyDirVolumeSource](r, &slabKeys[91], 4)
+					x.EmptyDir = jsonwire.Alloc[EmptyDirVolumeSource](r, &slabKeys[85], 4)
 				}
 				x.EmptyDir.DecodeWire(r)
-			}
-		case "ephemeral":
-			if r.Null() {
-				x.Ephemeral = nil
-			} else {
-				if x.Ephemeral == nil {
-					x.Ephemeral = jsonwire.Alloc[EphemeralVolumeSource](r, &slabKeys[92], 4)
-				}
-				x.Ephemeral.DecodeWire(r)
-			}
-		case "fc":
-			if r.Null() {
-				x.FC = nil
-			} else {
-				if x.FC == nil {
-					x.FC = jsonwire.Alloc[FCVolumeSource](r, &slabKeys[51], 4)
-				}
-				x.FC.DecodeWire(r)
-			}
-		case "flexVolume":
-			if r.Null() {
-				x.FlexVolume = nil
-			} else {
-				if x.FlexVolume == nil {
-					x.FlexVolume = jsonwire.Alloc[FlexVolumeSource](r, &slabKeys[93], 4)
-				}
-				x.FlexVolume.DecodeWire(r)
-			}
-		case "flocker":
-			if r.Null() {
-				x.Flocker = nil
-			} else {
-				if x.Flocker == nil {
-					x.Flocker = jsonwire.Alloc[FlockerVolumeSource](r, &slabKeys[53], 4)
-				}
-				x.Flocker.DecodeWire(r)
 			}
 		case "gcePersistentDisk":
 			if r.Null() {
 				x.GcePersistentDisk = nil
 			} else {
 				if x.GcePersistentDisk == nil {
-					x.GcePersistentDisk = jsonwire.Alloc[GCEPersistentDiskVolumeSource](r, &slabKeys[54], 4)
+					x.GcePersistentDisk = jsonwire.Alloc[GCEPersistentDiskVolumeSource](r, &slabKeys[45], 4)
 				}
 				x.GcePersistentDisk.DecodeWire(r)
+			}
+		case "awsElasticBlockStore":
+			if r.Null() {
+				x.AwsElasticBlockStore = nil
+			} else {
+				if x.AwsElasticBlockStore == nil {
+					x.AwsElasticBlockStore = jsonwire.Alloc[AWSElasticBlockStoreVolumeSource](r, &slabKeys[46], 4)
+				}
+				x.AwsElasticBlockStore.DecodeWire(r)
 			}
 		case "gitRepo":
 			if r.Null() {
 				x.GitRepo = nil
 			} else {
 				if x.GitRepo == nil {
-					x.GitRepo = jsonwire.Alloc[GitRepoVolumeSource](r, &slabKeys[94], 4)
+					x.GitRepo = jsonwire.Alloc[GitRepoVolumeSource](r, &slabKeys[86], 4)
 				}
 				x.GitRepo.DecodeWire(r)
 			}
-		case "glusterfs":
+		case "secret":
 			if r.Null() {
-				x.Glusterfs = nil
+				x.Secret = nil
 			} else {
-				if x.Glusterfs == nil {
-					x.Glusterfs = jsonwire.Alloc[GlusterfsVolumeSource](r, &slabKeys[95], 4)
+				if x.Secret == nil {
+					x.Secret = jsonwire.Alloc[SecretVolumeSource](r, &slabKeys[87], 4)
 				}
-				x.Glusterfs.DecodeWire(r)
+				x.Secret.DecodeWire(r)
 			}
-		case "hostPath":
+		case "nfs":
 			if r.Null() {
-				x.HostPath = nil
+				x.NFS = nil
 			} else {
-				if x.HostPath == nil {
-					x.HostPath = jsonwire.Alloc[HostPathVolumeSource](r, &slabKeys[56], 4)
+				if x.NFS == nil {
+					x.NFS = jsonwire.Alloc[NFSVolumeSource](r, &slabKeys[49], 4)
 				}
-				x.HostPath.DecodeWire(r)
-			}
-		case "image":
-			if r.Null() {
-				x.Image = nil
-			} else {
-				if x.Image == nil {
-					x.Image = jsonwire.Alloc[ImageVolumeSource](r, &slabKeys[96], 4)
-				}
-				x.Image.DecodeWire(r)
+				x.NFS.DecodeWire(r)
 			}
 		case "iscsi":
 			if r.Null() {
 				x.ISCSI = nil
 			} else {
 				if x.ISCSI == nil {
-					x.ISCSI = jsonwire.Alloc[ISCSIVolumeSource](r, &slabKeys[97], 4)
+					x.ISCSI = jsonwire.Alloc[ISCSIVolumeSource](r, &slabKeys[88], 4)
 				}
 				x.ISCSI.DecodeWire(r)
 			}
-		case "name":
-			x.Name = r.String()
-		case "nfs":
+		case "glusterfs":
 			if r.Null() {
-				x.NFS = nil
+				x.Glusterfs = nil
 			} else {
-				if x.NFS == nil {
-					x.NFS = jsonwire.Alloc[NFSVolumeSource](r, &slabKeys[59], 4)
+				if x.Glusterfs == nil {
+					x.Glusterfs = jsonwire.Alloc[GlusterfsVolumeSource](r, &slabKeys[89], 4)
 				}
-				x.NFS.DecodeWire(r)
+				x.Glusterfs.DecodeWire(r)
 			}
 		case "persistentVolumeClaim":
 			if r.Null() {
 				x.PersistentVolumeClaim = nil
 			} else {
 				if x.PersistentVolumeClaim == nil {
-					x.PersistentVolumeClaim = jsonwire.Alloc[PersistentVolumeClaimVolumeSource](r, &slabKeys[98], 4)
+					x.PersistentVolumeClaim = jsonwire.Alloc[PersistentVolumeClaimVolumeSource](r, &slabKeys[90], 4)
 				}
 				x.PersistentVolumeClaim.DecodeWire(r)
+			}
+		case "rbd":
+			if r.Null() {
+				x.RBD = nil
+			} else {
+				if x.RBD == nil {
+					x.RBD = jsonwire.Alloc[RBDVolumeSource](r, &slabKeys[91], 4)
+				}
+				x.RBD.DecodeWire(r)
+			}
+		case "flexVolume":
+			if r.Null() {
+				x.FlexVolume = nil
+			} else {
+				if x.FlexVolume == nil {
+					x.FlexVolume = jsonwire.Alloc[FlexVolumeSource](r, &slabKeys[92], 4)
+				}
+				x.FlexVolume.DecodeWire(r)
+			}
+		case "cinder":
+			if r.Null() {
+				x.Cinder = nil
+			} else {
+				if x.Cinder == nil {
+					x.Cinder = jsonwire.Alloc[CinderVolumeSource](r, &slabKeys[93], 4)
+				}
+				x.Cinder.DecodeWire(r)
+			}
+		case "cephfs":
+			if r.Null() {
+				x.Cephfs = nil
+			} else {
+				if x.Cephfs == nil {
+					x.Cephfs = jsonwire.Alloc[CephFSVolumeSource](r, &slabKeys[94], 4)
+				}
+				x.Cephfs.DecodeWire(r)
+			}
+		case "flocker":
+			if r.Null() {
+				x.Flocker = nil
+			} else {
+				if x.Flocker == nil {
+					x.Flocker = jsonwire.Alloc[FlockerVolumeSource](r, &slabKeys[55], 4)
+				}
+				x.Flocker.DecodeWire(r)
+			}
+		case "downwardAPI":
+			if r.Null() {
+				x.DownwardAPI = nil
+			} else {
+				if x.DownwardAPI == nil {
+					x.DownwardAPI = jsonwire.Alloc[DownwardAPIVolumeSource](r, &slabKeys[95], 4)
+				}
+				x.DownwardAPI.DecodeWire(r)
+			}
+		case "fc":
+			if r.Null() {
+				x.FC = nil
+			} else {
+				if x.FC == nil {
+					x.FC = jsonwire.Alloc[FCVolumeSource](r, &slabKeys[54], 4)
+				}
+				x.FC.DecodeWire(r)
+			}
+		case "azureFile":
+			if r.Null() {
+				x.AzureFile = nil
+			} else {
+				if x.AzureFile == nil {
+					x.AzureFile = jsonwire.Alloc[AzureFileVolumeSource](r, &slabKeys[96], 4)
+				}
+				x.AzureFile.DecodeWire(r)
+			}
+		case "configMap":
+			if r.Null() {
+				x.ConfigMap = nil
+			} else {
+				if x.ConfigMap == nil {
+					x.ConfigMap = jsonwire.Alloc[ConfigMapVolumeSource](r, &slabKeys[97], 4)
+				}
+				x.ConfigMap.DecodeWire(r)
+			}
+		case "vsphereVolume":
+			if r.Null() {
+				x.VsphereVolume = nil
+			} else {
+				if x.VsphereVolume == nil {
+					x.VsphereVolume = jsonwire.Alloc[VsphereVirtualDiskVolumeSource](r, &slabKeys[58], 4)
+				}
+				x.VsphereVolume.DecodeWire(r)
+			}
+		case "quobyte":
+			if r.Null() {
+				x.Quobyte = nil
+			} else {
+				if x.Quobyte == nil {
+					x.Quobyte = jsonwire.Alloc[QuobyteVolumeSource](r, &slabKeys[59], 4)
+				}
+				x.Quobyte.DecodeWire(r)
+			}
+		case "azureDisk":
+			if r.Null() {
+				x.AzureDisk = nil
+			} else {
+				if x.AzureDisk == nil {
+					x.AzureDisk = jsonwire.Alloc[AzureDiskVolumeSource](r, &slabKeys[60], 4)
+				}
+				x.AzureDisk.DecodeWire(r)
 			}
 		case "photonPersistentDisk":
 			if r.Null() {
@@ -17045,6 +17054,15 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.PhotonPersistentDisk.DecodeWire(r)
 			}
+		case "projected":
+			if r.Null() {
+				x.Projected = nil
+			} else {
+				if x.Projected == nil {
+					x.Projected = jsonwire.Alloc[ProjectedVolumeSource](r, &slabKeys[98], 4)
+				}
+				x.Projected.DecodeWire(r)
+			}
 		case "portworxVolume":
 			if r.Null() {
 				x.PortworxVolume = nil
@@ -17054,68 +17072,50 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.PortworxVolume.DecodeWire(r)
 			}
-		case "projected":
-			if r.Null() {
-				x.Projected = nil
-			} else {
-				if x.Projected == nil {
-					x.Projected = jsonwire.Alloc[ProjectedVolumeSource](r, &slabKeys[99], 4)
-				}
-				x.Projected.DecodeWire(r)
-			}
-		case "quobyte":
-			if r.Null() {
-				x.Quobyte = nil
-			} else {
-				if x.Quobyte == nil {
-					x.Quobyte = jsonwire.Alloc[QuobyteVolumeSource](r, &slabKeys[63], 4)
-				}
-				x.Quobyte.DecodeWire(r)
-			}
-		case "rbd":
-			if r.Null() {
-				x.RBD = nil
-			} else {
-				if x.RBD == nil {
-					x.RBD = jsonwire.Alloc[RBDVolumeSource](r, &slabKeys[100], 4)
-				}
-				x.RBD.DecodeWire(r)
-			}
 		case "scaleIO":
 			if r.Null() {
 				x.ScaleIO = nil
 			} else {
 				if x.ScaleIO == nil {
-					x.ScaleIO = jsonwire.Alloc[ScaleIOVolumeSource](r, &slabKeys[101], 4)
+					x.ScaleIO = jsonwire.Alloc[ScaleIOVolumeSource](r, &slabKeys[99], 4)
 				}
 				x.ScaleIO.DecodeWire(r)
-			}
-		case "secret":
-			if r.Null() {
-				x.Secret = nil
-			} else {
-				if x.Secret == nil {
-					x.Secret = jsonwire.Alloc[SecretVolumeSource](r, &slabKeys[102], 4)
-				}
-				x.Secret.DecodeWire(r)
 			}
 		case "storageos":
 			if r.Null() {
 				x.Storageos = nil
 			} else {
 				if x.Storageos == nil {
-					x.Storageos = jsonwire.Alloc[StorageOSVolumeSource](r, &slabKeys[103], 4)
+					x.Storageos = jsonwire.Alloc[StorageOSVolumeSource](r, &slabKeys[100], 4)
 				}
 				x.Storageos.DecodeWire(r)
 			}
-		case "vsphereVolume":
+		case "csi":
 			if r.Null() {
-				x.VsphereVolume = nil
+				x.CSI = nil
 			} else {
-				if x.VsphereVolume == nil {
-					x.VsphereVolume = jsonwire.Alloc[VsphereVirtualDiskVolumeSource](r, &slabKeys[67], 4)
+				if x.CSI == nil {
+					x.CSI = jsonwire.Alloc[CSIVolumeSource](r, &slabKeys[101], 4)
 				}
-				x.VsphereVolume.DecodeWire(r)
+				x.CSI.DecodeWire(r)
+			}
+		case "ephemeral":
+			if r.Null() {
+				x.Ephemeral = nil
+			} else {
+				if x.Ephemeral == nil {
+					x.Ephemeral = jsonwire.Alloc[EphemeralVolumeSource](r, &slabKeys[102], 4)
+				}
+				x.Ephemeral.DecodeWire(r)
+			}
+		case "image":
+			if r.Null() {
+				x.Image = nil
+			} else {
+				if x.Image == nil {
+					x.Image = jsonwire.Alloc[ImageVolumeSource](r, &slabKeys[103], 4)
+				}
+				x.Image.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -17128,130 +17128,130 @@ func (x *Volume) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.AwsElasticBlockStore != nil {
-		s.WriteRaw("\"awsElasticBlockStore\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
-		x.AwsElasticBlockStore.EncodeJSON(s)
-	}
-	if x.AzureDisk != nil {
-		jsonwire.Key(s, &more, ",\"azureDisk\":")
-		x.AzureDisk.EncodeJSON(s)
-	}
-	if x.AzureFile != nil {
-		jsonwire.Key(s, &more, ",\"azureFile\":")
-		x.AzureFile.EncodeJSON(s)
-	}
-	if x.Cephfs != nil {
-		jsonwire.Key(s, &more, ",\"cephfs\":")
-		x.Cephfs.EncodeJSON(s)
-	}
-	if x.Cinder != nil {
-		jsonwire.Key(s, &more, ",\"cinder\":")
-		x.Cinder.EncodeJSON(s)
-	}
-	if x.ConfigMap != nil {
-		jsonwire.Key(s, &more, ",\"configMap\":")
-		x.ConfigMap.EncodeJSON(s)
-	}
-	if x.CSI != nil {
-		jsonwire.Key(s, &more, ",\"csi\":")
-		x.CSI.EncodeJSON(s)
-	}
-	if x.DownwardAPI != nil {
-		jsonwire.Key(s, &more, ",\"downwardAPI\":")
-		x.DownwardAPI.EncodeJSON(s)
-	}
-	if x.EmptyDir != nil {
-		jsonwire.Key(s, &more, ",\"emptyDir\":")
-		x.EmptyDir.EncodeJSON(s)
-	}
-	if x.Ephemeral != nil {
-		jsonwire.Key(s, &more, ",\"ephemeral\":")
-		x.Ephemeral.EncodeJSON(s)
-	}
-	if x.FC != nil {
-		jsonwire.Key(s, &more, ",\"fc\":")
-		x.FC.EncodeJSON(s)
-	}
-	if x.FlexVolume != nil {
-		jsonwire.Key(s, &more, ",\"flexVolume\":")
-		x.FlexVolume.EncodeJSON(s)
-	}
-	if x.Flocker != nil {
-		jsonwire.Key(s, &more, ",\"flocker\":")
-		x.Flocker.EncodeJSON(s)
-	}
-	if x.GcePersistentDisk != nil {
-		jsonwire.Key(s, &more, ",\"gcePersistentDisk\":")
-		x.GcePersistentDisk.EncodeJSON(s)
-	}
-	if x.GitRepo != nil {
-		jsonwire.Key(s, &more, ",\"gitRepo\":")
-		x.GitRepo.EncodeJSON(s)
-	}
-	if x.Glusterfs != nil {
-		jsonwire.Key(s, &more, ",\"glusterfs\":")
-		x.Glusterfs.EncodeJSON(s)
+		jsonwire.String(s, x.Name)
 	}
 	if x.HostPath != nil {
 		jsonwire.Key(s, &more, ",\"hostPath\":")
 		x.HostPath.EncodeJSON(s)
 	}
-	if x.Image != nil {
-		jsonwire.Key(s, &more, ",\"image\":")
-		x.Image.EncodeJSON(s)
+	if x.EmptyDir != nil {
+		jsonwire.Key(s, &more, ",\"emptyDir\":")
+		x.EmptyDir.EncodeJSON(s)
 	}
-	if x.ISCSI != nil {
-		jsonwire.Key(s, &more, ",\"iscsi\":")
-		x.ISCSI.EncodeJSON(s)
+	if x.GcePersistentDisk != nil {
+		jsonwire.Key(s, &more, ",\"gcePersistentDisk\":")
+		x.GcePersistentDisk.EncodeJSON(s)
 	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
+	if x.AwsElasticBlockStore != nil {
+		jsonwire.Key(s, &more, ",\"awsElasticBlockStore\":")
+		x.AwsElasticBlockStore.EncodeJSON(s)
 	}
-	if x.NFS != nil {
-		jsonwire.Key(s, &more, ",\"nfs\":")
-		x.NFS.EncodeJSON(s)
-	}
-	if x.PersistentVolumeClaim != nil {
-		jsonwire.Key(s, &more, ",\"persistentVolumeClaim\":")
-		x.PersistentVolumeClaim.EncodeJSON(s)
-	}
-	if x.PhotonPersistentDisk != nil {
-		jsonwire.Key(s, &more, ",\"photonPersistentDisk\":")
-		x.PhotonPersistentDisk.EncodeJSON(s)
-	}
-	if x.PortworxVolume != nil {
-		jsonwire.Key(s, &more, ",\"portworxVolume\":")
-		x.PortworxVolume.EncodeJSON(s)
-	}
-	if x.Projected != nil {
-		jsonwire.Key(s, &more, ",\"projected\":")
-		x.Projected.EncodeJSON(s)
-	}
-	if x.Quobyte != nil {
-		jsonwire.Key(s, &more, ",\"quobyte\":")
-		x.Quobyte.EncodeJSON(s)
-	}
-	if x.RBD != nil {
-		jsonwire.Key(s, &more, ",\"rbd\":")
-		x.RBD.EncodeJSON(s)
-	}
-	if x.ScaleIO != nil {
-		jsonwire.Key(s, &more, ",\"scaleIO\":")
-		x.ScaleIO.EncodeJSON(s)
+	if x.GitRepo != nil {
+		jsonwire.Key(s, &more, ",\"gitRepo\":")
+		x.GitRepo.EncodeJSON(s)
 	}
 	if x.Secret != nil {
 		jsonwire.Key(s, &more, ",\"secret\":")
 		x.Secret.EncodeJSON(s)
 	}
-	if x.Storageos != nil {
-		jsonwire.Key(s, &more, ",\"storageos\":")
-		x.Storageos.EncodeJSON(s)
+	if x.NFS != nil {
+		jsonwire.Key(s, &more, ",\"nfs\":")
+		x.NFS.EncodeJSON(s)
+	}
+	if x.ISCSI != nil {
+		jsonwire.Key(s, &more, ",\"iscsi\":")
+		x.ISCSI.EncodeJSON(s)
+	}
+	if x.Glusterfs != nil {
+		jsonwire.Key(s, &more, ",\"glusterfs\":")
+		x.Glusterfs.EncodeJSON(s)
+	}
+	if x.PersistentVolumeClaim != nil {
+		jsonwire.Key(s, &more, ",\"persistentVolumeClaim\":")
+		x.PersistentVolumeClaim.EncodeJSON(s)
+	}
+	if x.RBD != nil {
+		jsonwire.Key(s, &more, ",\"rbd\":")
+		x.RBD.EncodeJSON(s)
+	}
+	if x.FlexVolume != nil {
+		jsonwire.Key(s, &more, ",\"flexVolume\":")
+		x.FlexVolume.EncodeJSON(s)
+	}
+	if x.Cinder != nil {
+		jsonwire.Key(s, &more, ",\"cinder\":")
+		x.Cinder.EncodeJSON(s)
+	}
+	if x.Cephfs != nil {
+		jsonwire.Key(s, &more, ",\"cephfs\":")
+		x.Cephfs.EncodeJSON(s)
+	}
+	if x.Flocker != nil {
+		jsonwire.Key(s, &more, ",\"flocker\":")
+		x.Flocker.EncodeJSON(s)
+	}
+	if x.DownwardAPI != nil {
+		jsonwire.Key(s, &more, ",\"downwardAPI\":")
+		x.DownwardAPI.EncodeJSON(s)
+	}
+	if x.FC != nil {
+		jsonwire.Key(s, &more, ",\"fc\":")
+		x.FC.EncodeJSON(s)
+	}
+	if x.AzureFile != nil {
+		jsonwire.Key(s, &more, ",\"azureFile\":")
+		x.AzureFile.EncodeJSON(s)
+	}
+	if x.ConfigMap != nil {
+		jsonwire.Key(s, &more, ",\"configMap\":")
+		x.ConfigMap.EncodeJSON(s)
 	}
 	if x.VsphereVolume != nil {
 		jsonwire.Key(s, &more, ",\"vsphereVolume\":")
 		x.VsphereVolume.EncodeJSON(s)
+	}
+	if x.Quobyte != nil {
+		jsonwire.Key(s, &more, ",\"quobyte\":")
+		x.Quobyte.EncodeJSON(s)
+	}
+	if x.AzureDisk != nil {
+		jsonwire.Key(s, &more, ",\"azureDisk\":")
+		x.AzureDisk.EncodeJSON(s)
+	}
+	if x.PhotonPersistentDisk != nil {
+		jsonwire.Key(s, &more, ",\"photonPersistentDisk\":")
+		x.PhotonPersistentDisk.EncodeJSON(s)
+	}
+	if x.Projected != nil {
+		jsonwire.Key(s, &more, ",\"projected\":")
+		x.Projected.EncodeJSON(s)
+	}
+	if x.PortworxVolume != nil {
+		jsonwire.Key(s, &more, ",\"portworxVolume\":")
+		x.PortworxVolume.EncodeJSON(s)
+	}
+	if x.ScaleIO != nil {
+		jsonwire.Key(s, &more, ",\"scaleIO\":")
+		x.ScaleIO.EncodeJSON(s)
+	}
+	if x.Storageos != nil {
+		jsonwire.Key(s, &more, ",\"storageos\":")
+		x.Storageos.EncodeJSON(s)
+	}
+	if x.CSI != nil {
+		jsonwire.Key(s, &more, ",\"csi\":")
+		x.CSI.EncodeJSON(s)
+	}
+	if x.Ephemeral != nil {
+		jsonwire.Key(s, &more, ",\"ephemeral\":")
+		x.Ephemeral.EncodeJSON(s)
+	}
+	if x.Image != nil {
+		jsonwire.Key(s, &more, ",\"image\":")
+		x.Image.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -17264,10 +17264,10 @@ func (x *VolumeDevice) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "devicePath":
-			x.DevicePath = r.String()
 		case "name":
 			x.Name = r.String()
+		case "devicePath":
+			x.DevicePath = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -17279,14 +17279,14 @@ func (x *VolumeDevice) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.DevicePath) || x.DevicePath != "" {
-		s.WriteRaw("\"devicePath\":")
-		more = true
-		jsonwire.String(s, x.DevicePath)
-	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.DevicePath) || x.DevicePath != "" {
+		jsonwire.Key(s, &more, ",\"devicePath\":")
+		jsonwire.String(s, x.DevicePath)
 	}
 	s.WriteRaw("}")
 }
@@ -17299,12 +17299,12 @@ func (x *VolumeHealthCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "message":
-			x.Message = r.String()
-		case "reason":
-			x.Reason = r.String()
 		case "status":
 			x.Status = VolumeHealthStatusType(r.String())
+		case "reason":
+			x.Reason = r.String()
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -17316,18 +17316,18 @@ func (x *VolumeHealthCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		s.WriteRaw("\"message\":")
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		s.WriteRaw("\"status\":")
 		more = true
-		jsonwire.String(s, x.Message)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
-		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, string(x.Status))
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -17395,22 +17395,22 @@ func (x *VolumeMount) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "bindMountOptions":
-			x.BindMountOptions = r.Strings()
-		case "mountPath":
-			x.MountPath = r.String()
-		case "mountPropagation":
-			x.MountPropagation = (*MountPropagationMode)(r.StringPtr())
 		case "name":
 			x.Name = r.String()
 		case "readOnly":
 			x.ReadOnly = r.Bool()
 		case "recursiveReadOnly":
 			x.RecursiveReadOnly = (*RecursiveReadOnlyMode)(r.StringPtr())
+		case "mountPath":
+			x.MountPath = r.String()
 		case "subPath":
 			x.SubPath = r.String()
+		case "mountPropagation":
+			x.MountPropagation = (*MountPropagationMode)(r.StringPtr())
 		case "subPathExpr":
 			x.SubPathExpr = r.String()
+		case "bindMountOptions":
+			x.BindMountOptions = r.Strings()
 		default:
 			r.SkipUnknown()
 		}
@@ -17422,9 +17422,37 @@ func (x *VolumeMount) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.BindMountOptions) != 0 || ap != nil && x.BindMountOptions != nil {
-		s.WriteRaw("\"bindMountOptions\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
+	}
+	if x.RecursiveReadOnly != nil {
+		jsonwire.Key(s, &more, ",\"recursiveReadOnly\":")
+		jsonwire.String(s, string(*x.RecursiveReadOnly))
+	}
+	if ap == nil || ap.Explicit(&x.MountPath) || x.MountPath != "" {
+		jsonwire.Key(s, &more, ",\"mountPath\":")
+		jsonwire.String(s, x.MountPath)
+	}
+	if ap.Explicit(&x.SubPath) || x.SubPath != "" {
+		jsonwire.Key(s, &more, ",\"subPath\":")
+		jsonwire.String(s, x.SubPath)
+	}
+	if x.MountPropagation != nil {
+		jsonwire.Key(s, &more, ",\"mountPropagation\":")
+		jsonwire.String(s, string(*x.MountPropagation))
+	}
+	if ap.Explicit(&x.SubPathExpr) || x.SubPathExpr != "" {
+		jsonwire.Key(s, &more, ",\"subPathExpr\":")
+		jsonwire.String(s, x.SubPathExpr)
+	}
+	if len(x.BindMountOptions) != 0 || ap != nil && x.BindMountOptions != nil {
+		jsonwire.Key(s, &more, ",\"bindMountOptions\":")
 		if x.BindMountOptions == nil {
 			s.WriteNil()
 		} else {
@@ -17438,34 +17466,6 @@ func (x *VolumeMount) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap == nil || ap.Explicit(&x.MountPath) || x.MountPath != "" {
-		jsonwire.Key(s, &more, ",\"mountPath\":")
-		jsonwire.String(s, x.MountPath)
-	}
-	if x.MountPropagation != nil {
-		jsonwire.Key(s, &more, ",\"mountPropagation\":")
-		jsonwire.String(s, string(*x.MountPropagation))
-	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
-	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
-	}
-	if x.RecursiveReadOnly != nil {
-		jsonwire.Key(s, &more, ",\"recursiveReadOnly\":")
-		jsonwire.String(s, string(*x.RecursiveReadOnly))
-	}
-	if ap.Explicit(&x.SubPath) || x.SubPath != "" {
-		jsonwire.Key(s, &more, ",\"subPath\":")
-		jsonwire.String(s, x.SubPath)
-	}
-	if ap.Explicit(&x.SubPathExpr) || x.SubPathExpr != "" {
-		jsonwire.Key(s, &more, ",\"subPathExpr\":")
-		jsonwire.String(s, x.SubPathExpr)
-	}
 	s.WriteRaw("}")
 }
 
@@ -17477,10 +17477,10 @@ func (x *VolumeMountStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "mountPath":
-			x.MountPath = r.String()
 		case "name":
 			x.Name = r.String()
+		case "mountPath":
+			x.MountPath = r.String()
 		case "readOnly":
 			x.ReadOnly = r.Bool()
 		case "recursiveReadOnly":
@@ -17505,14 +17505,14 @@ func (x *VolumeMountStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.MountPath) || x.MountPath != "" {
-		s.WriteRaw("\"mountPath\":")
-		more = true
-		jsonwire.String(s, x.MountPath)
-	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.MountPath) || x.MountPath != "" {
+		jsonwire.Key(s, &more, ",\"mountPath\":")
+		jsonwire.String(s, x.MountPath)
 	}
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
@@ -17570,59 +17570,59 @@ func (x *VolumeProjection) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "clusterTrustBundle":
+		case "secret":
 			if r.Null() {
-				x.ClusterTrustBundle = nil
+				x.Secret = nil
 			} else {
-				if x.ClusterTrustBundle == nil {
-					x.ClusterTrustBundle = jsonwire.Alloc[ClusterTrustBundleProjection](r, &slabKeys[105], 4)
+				if x.Secret == nil {
+					x.Secret = jsonwire.Alloc[SecretProjection](r, &slabKeys[105], 4)
 				}
-				x.ClusterTrustBundle.DecodeWire(r)
-			}
-		case "configMap":
-			if r.Null() {
-				x.ConfigMap = nil
-			} else {
-				if x.ConfigMap == nil {
-					x.ConfigMap = jsonwire.Alloc[ConfigMapProjection](r, &slabKeys[106], 4)
-				}
-				x.ConfigMap.DecodeWire(r)
+				x.Secret.DecodeWire(r)
 			}
 		case "downwardAPI":
 			if r.Null() {
 				x.DownwardAPI = nil
 			} else {
 				if x.DownwardAPI == nil {
-					x.DownwardAPI = jsonwire.Alloc[DownwardAPIProjection](r, &slabKeys[107], 4)
+					x.DownwardAPI = jsonwire.Alloc[DownwardAPIProjection](r, &slabKeys[106], 4)
 				}
 				x.DownwardAPI.DecodeWire(r)
 			}
-		case "podCertificate":
+		case "configMap":
 			if r.Null() {
-				x.PodCertificate = nil
+				x.ConfigMap = nil
 			} else {
-				if x.PodCertificate == nil {
-					x.PodCertificate = jsonwire.Alloc[PodCertificateProjection](r, &slabKeys[108], 4)
+				if x.ConfigMap == nil {
+					x.ConfigMap = jsonwire.Alloc[ConfigMapProjection](r, &slabKeys[107], 4)
 				}
-				x.PodCertificate.DecodeWire(r)
-			}
-		case "secret":
-			if r.Null() {
-				x.Secret = nil
-			} else {
-				if x.Secret == nil {
-					x.Secret = jsonwire.Alloc[SecretProjection](r, &slabKeys[109], 4)
-				}
-				x.Secret.DecodeWire(r)
+				x.ConfigMap.DecodeWire(r)
 			}
 		case "serviceAccountToken":
 			if r.Null() {
 				x.ServiceAccountToken = nil
 			} else {
 				if x.ServiceAccountToken == nil {
-					x.ServiceAccountToken = jsonwire.Alloc[ServiceAccountTokenProjection](r, &slabKeys[110], 4)
+					x.ServiceAccountToken = jsonwire.Alloc[ServiceAccountTokenProjection](r, &slabKeys[108], 4)
 				}
 				x.ServiceAccountToken.DecodeWire(r)
+			}
+		case "clusterTrustBundle":
+			if r.Null() {
+				x.ClusterTrustBundle = nil
+			} else {
+				if x.ClusterTrustBundle == nil {
+					x.ClusterTrustBundle = jsonwire.Alloc[ClusterTrustBundleProjection](r, &slabKeys[109], 4)
+				}
+				x.ClusterTrustBundle.DecodeWire(r)
+			}
+		case "podCertificate":
+			if r.Null() {
+				x.PodCertificate = nil
+			} else {
+				if x.PodCertificate == nil {
+					x.PodCertificate = jsonwire.Alloc[PodCertificateProjection](r, &slabKeys[110], 4)
+				}
+				x.PodCertificate.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -17634,30 +17634,30 @@ func (x *VolumeProjection) DecodeWire(r *jsonwire.Reader) {
 func (x *VolumeProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.ClusterTrustBundle != nil {
-		s.WriteRaw("\"clusterTrustBundle\":")
+	if x.Secret != nil {
+		s.WriteRaw("\"secret\":")
 		more = true
-		x.ClusterTrustBundle.EncodeJSON(s)
-	}
-	if x.ConfigMap != nil {
-		jsonwire.Key(s, &more, ",\"configMap\":")
-		x.ConfigMap.EncodeJSON(s)
+		x.Secret.EncodeJSON(s)
 	}
 	if x.DownwardAPI != nil {
 		jsonwire.Key(s, &more, ",\"downwardAPI\":")
 		x.DownwardAPI.EncodeJSON(s)
 	}
-	if x.PodCertificate != nil {
-		jsonwire.Key(s, &more, ",\"podCertificate\":")
-		x.PodCertificate.EncodeJSON(s)
-	}
-	if x.Secret != nil {
-		jsonwire.Key(s, &more, ",\"secret\":")
-		x.Secret.EncodeJSON(s)
+	if x.ConfigMap != nil {
+		jsonwire.Key(s, &more, ",\"configMap\":")
+		x.ConfigMap.EncodeJSON(s)
 	}
 	if x.ServiceAccountToken != nil {
 		jsonwire.Key(s, &more, ",\"serviceAccountToken\":")
 		x.ServiceAccountToken.EncodeJSON(s)
+	}
+	if x.ClusterTrustBundle != nil {
+		jsonwire.Key(s, &more, ",\"clusterTrustBundle\":")
+		x.ClusterTrustBundle.EncodeJSON(s)
+	}
+	if x.PodCertificate != nil {
+		jsonwire.Key(s, &more, ",\"podCertificate\":")
+		x.PodCertificate.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -17790,14 +17790,14 @@ func (x *VsphereVirtualDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "fsType":
-			x.FSType = r.String()
-		case "storagePolicyID":
-			x.StoragePolicyID = r.String()
-		case "storagePolicyName":
-			x.StoragePolicyName = r.String()
 		case "volumePath":
 			x.VolumePath = r.String()
+		case "fsType":
+			x.FSType = r.String()
+		case "storagePolicyName":
+			x.StoragePolicyName = r.String()
+		case "storagePolicyID":
+			x.StoragePolicyID = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -17809,22 +17809,22 @@ func (x *VsphereVirtualDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
+	if ap == nil || ap.Explicit(&x.VolumePath) || x.VolumePath != "" {
+		s.WriteRaw("\"volumePath\":")
 		more = true
-		jsonwire.String(s, x.FSType)
+		jsonwire.String(s, x.VolumePath)
 	}
-	if ap.Explicit(&x.StoragePolicyID) || x.StoragePolicyID != "" {
-		jsonwire.Key(s, &more, ",\"storagePolicyID\":")
-		jsonwire.String(s, x.StoragePolicyID)
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, x.FSType)
 	}
 	if ap.Explicit(&x.StoragePolicyName) || x.StoragePolicyName != "" {
 		jsonwire.Key(s, &more, ",\"storagePolicyName\":")
 		jsonwire.String(s, x.StoragePolicyName)
 	}
-	if ap == nil || ap.Explicit(&x.VolumePath) || x.VolumePath != "" {
-		jsonwire.Key(s, &more, ",\"volumePath\":")
-		jsonwire.String(s, x.VolumePath)
+	if ap.Explicit(&x.StoragePolicyID) || x.StoragePolicyID != "" {
+		jsonwire.Key(s, &more, ",\"storagePolicyID\":")
+		jsonwire.String(s, x.StoragePolicyID)
 	}
 	s.WriteRaw("}")
 }
@@ -17837,10 +17837,10 @@ func (x *WeightedPodAffinityTerm) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "podAffinityTerm":
-			x.PodAffinityTerm.DecodeWire(r)
 		case "weight":
 			x.Weight = r.Int32()
+		case "podAffinityTerm":
+			x.PodAffinityTerm.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -17853,14 +17853,15 @@ func (x *WeightedPodAffinityTerm) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
+	if ap == nil || ap.Explicit(&x.Weight) || x.Weight != 0 {
+		s.WriteRaw("\"weight\":")
+		more = true
+		s.WriteInt32(x.Weight)
+	}
 	at = jsonwire.Field(s, &more, ",\"podAffinityTerm\":")
 	x.PodAffinityTerm.EncodeJSON(s)
 	if ap != nil {
 		more = ap.Kept(s, at, &x.PodAffinityTerm)
-	}
-	if ap == nil || ap.Explicit(&x.Weight) || x.Weight != 0 {
-		jsonwire.Key(s, &more, ",\"weight\":")
-		s.WriteInt32(x.Weight)
 	}
 	s.WriteRaw("}")
 }
@@ -17873,14 +17874,14 @@ func (x *WindowsSecurityContextOptions) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "gmsaCredentialSpec":
-			x.GmsaCredentialSpec = r.StringPtr()
 		case "gmsaCredentialSpecName":
 			x.GmsaCredentialSpecName = r.StringPtr()
-		case "hostProcess":
-			x.HostProcess = r.BoolPtr()
+		case "gmsaCredentialSpec":
+			x.GmsaCredentialSpec = r.StringPtr()
 		case "runAsUserName":
 			x.RunAsUserName = r.StringPtr()
+		case "hostProcess":
+			x.HostProcess = r.BoolPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -17891,22 +17892,22 @@ func (x *WindowsSecurityContextOptions) DecodeWire(r *jsonwire.Reader) {
 func (x *WindowsSecurityContextOptions) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.GmsaCredentialSpec != nil {
-		s.WriteRaw("\"gmsaCredentialSpec\":")
-		more = true
-		jsonwire.String(s, *x.GmsaCredentialSpec)
-	}
 	if x.GmsaCredentialSpecName != nil {
-		jsonwire.Key(s, &more, ",\"gmsaCredentialSpecName\":")
+		s.WriteRaw("\"gmsaCredentialSpecName\":")
+		more = true
 		jsonwire.String(s, *x.GmsaCredentialSpecName)
 	}
-	if x.HostProcess != nil {
-		jsonwire.Key(s, &more, ",\"hostProcess\":")
-		s.WriteBool(*x.HostProcess)
+	if x.GmsaCredentialSpec != nil {
+		jsonwire.Key(s, &more, ",\"gmsaCredentialSpec\":")
+		jsonwire.String(s, *x.GmsaCredentialSpec)
 	}
 	if x.RunAsUserName != nil {
 		jsonwire.Key(s, &more, ",\"runAsUserName\":")
 		jsonwire.String(s, *x.RunAsUserName)
+	}
+	if x.HostProcess != nil {
+		jsonwire.Key(s, &more, ",\"hostProcess\":")
+		s.WriteBool(*x.HostProcess)
 	}
 	s.WriteRaw("}")
 }

@@ -17,6 +17,13 @@ import (
 // mounted as read/write once. AWS EBS volumes support ownership management and
 // SELinux relabeling.
 type AWSElasticBlockStoreVolumeSource struct {
+	// volumeID is unique ID of the persistent disk resource in AWS (Amazon EBS
+	// volume). More info:
+	// https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore
+	//
+	// Required.
+	VolumeID string `json:"volumeID"`
+
 	// fsType is the filesystem type of the volume that you want to mount. Tip:
 	// Ensure that the filesystem type is supported by the host operating system.
 	// Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if
@@ -34,13 +41,6 @@ type AWSElasticBlockStoreVolumeSource struct {
 	// info:
 	// https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore
 	ReadOnly bool `json:"readOnly,omitempty"`
-
-	// volumeID is unique ID of the persistent disk resource in AWS (Amazon EBS
-	// volume). More info:
-	// https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore
-	//
-	// Required.
-	VolumeID string `json:"volumeID"`
 }
 
 // Affinity is a group of affinity scheduling rules.
@@ -59,11 +59,6 @@ type Affinity struct {
 
 // AppArmorProfile defines a pod or container's AppArmor settings.
 type AppArmorProfile struct {
-	// localhostProfile indicates a profile loaded on the node that should be used.
-	// The profile must be preconfigured on the node to work. Must match the loaded
-	// name of the profile. Must be set if and only if type is "Localhost".
-	LocalhostProfile *string `json:"localhostProfile,omitempty"`
-
 	// type indicates which kind of AppArmor profile will be applied. Valid options
 	// are:
 	//   Localhost - a profile pre-loaded on the node.
@@ -72,29 +67,29 @@ type AppArmorProfile struct {
 	//
 	// Required.
 	Type AppArmorProfileType `json:"type"`
+
+	// localhostProfile indicates a profile loaded on the node that should be used.
+	// The profile must be preconfigured on the node to work. Must match the loaded
+	// name of the profile. Must be set if and only if type is "Localhost".
+	LocalhostProfile *string `json:"localhostProfile,omitempty"`
 }
 
 // AttachedVolume describes a volume attached to a node
 type AttachedVolume struct {
-	// DevicePath represents the device path where the volume should be available
-	//
-	// Required.
-	DevicePath string `json:"devicePath"`
-
 	// Name of the attached volume
 	//
 	// Required.
 	Name UniqueVolumeName `json:"name"`
+
+	// DevicePath represents the device path where the volume should be available
+	//
+	// Required.
+	DevicePath string `json:"devicePath"`
 }
 
 // AzureDisk represents an Azure Data Disk mount on the host and bind mount to
 // the pod.
 type AzureDiskVolumeSource struct {
-	// cachingMode is the Host Caching mode: None, Read Only, Read Write.
-	//
-	// Defaults to "ReadWrite".
-	CachingMode *AzureDataDiskCachingMode `json:"cachingMode,omitempty"`
-
 	// diskName is the Name of the data disk in the blob storage
 	//
 	// Required.
@@ -105,6 +100,11 @@ type AzureDiskVolumeSource struct {
 	// Required.
 	DiskURI string `json:"diskURI"`
 
+	// cachingMode is the Host Caching mode: None, Read Only, Read Write.
+	//
+	// Defaults to "ReadWrite".
+	CachingMode *AzureDataDiskCachingMode `json:"cachingMode,omitempty"`
+
 	// fsType is Filesystem type to mount. Must be a filesystem type supported by
 	// the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to
 	// be "ext4" if unspecified.
@@ -112,48 +112,44 @@ type AzureDiskVolumeSource struct {
 	// Defaults to "ext4".
 	FSType *string `json:"fsType,omitempty"`
 
+	// readOnly Defaults to false (read/write). ReadOnly here will force the
+	// ReadOnly setting in VolumeMounts.
+	ReadOnly *bool `json:"readOnly,omitempty"`
+
 	// kind expected values are Shared: multiple blob disks per storage account
 	// Dedicated: single blob disk per storage account Managed: azure managed data
 	// disk (only in managed availability set). defaults to shared
 	//
 	// Defaults to "Shared".
 	Kind *AzureDataDiskKind `json:"kind,omitempty"`
-
-	// readOnly Defaults to false (read/write). ReadOnly here will force the
-	// ReadOnly setting in VolumeMounts.
-	ReadOnly *bool `json:"readOnly,omitempty"`
 }
 
 // AzureFile represents an Azure File Service mount on the host and bind mount
 // to the pod.
 type AzureFilePersistentVolumeSource struct {
-	// readOnly defaults to false (read/write). ReadOnly here will force the
-	// ReadOnly setting in VolumeMounts.
-	ReadOnly bool `json:"readOnly,omitempty"`
-
 	// secretName is the name of secret that contains Azure Storage Account Name
 	// and Key
 	//
 	// Required.
 	SecretName string `json:"secretName"`
 
-	// secretNamespace is the namespace of the secret that contains Azure Storage
-	// Account Name and Key default is the same as the Pod
-	SecretNamespace *string `json:"secretNamespace"`
-
 	// shareName is the azure Share Name
 	//
 	// Required.
 	ShareName string `json:"shareName"`
+
+	// readOnly defaults to false (read/write). ReadOnly here will force the
+	// ReadOnly setting in VolumeMounts.
+	ReadOnly bool `json:"readOnly,omitempty"`
+
+	// secretNamespace is the namespace of the secret that contains Azure Storage
+	// Account Name and Key default is the same as the Pod
+	SecretNamespace *string `json:"secretNamespace"`
 }
 
 // AzureFile represents an Azure File Service mount on the host and bind mount
 // to the pod.
 type AzureFileVolumeSource struct {
-	// readOnly defaults to false (read/write). ReadOnly here will force the
-	// ReadOnly setting in VolumeMounts.
-	ReadOnly bool `json:"readOnly,omitempty"`
-
 	// secretName is the name of secret that contains Azure Storage Account Name
 	// and Key
 	//
@@ -164,6 +160,10 @@ type AzureFileVolumeSource struct {
 	//
 	// Required.
 	ShareName string `json:"shareName"`
+
+	// readOnly defaults to false (read/write). ReadOnly here will force the
+	// ReadOnly setting in VolumeMounts.
+	ReadOnly bool `json:"readOnly,omitempty"`
 }
 
 // Binding ties one object to another; for example, a pod is bound to a node by
@@ -191,12 +191,27 @@ type Binding struct {
 
 // Represents storage that is managed by an external CSI volume driver
 type CSIPersistentVolumeSource struct {
-	// controllerExpandSecretRef is a reference to the secret object containing
-	// sensitive information to pass to the CSI driver to complete the CSI
-	// ControllerExpandVolume call. This field is optional, and may be empty if no
-	// secret is required. If the secret object contains more than one secret, all
-	// secrets are passed.
-	ControllerExpandSecretRef *SecretReference `json:"controllerExpandSecretRef,omitempty"`
+	// driver is the name of the driver to use for this volume. Required.
+	//
+	// Required.
+	Driver string `json:"driver"`
+
+	// volumeHandle is the unique volume name returned by the CSI volume plugin’s
+	// CreateVolume to refer to the volume on all subsequent calls. Required.
+	//
+	// Required.
+	VolumeHandle string `json:"volumeHandle"`
+
+	// readOnly value to pass to ControllerPublishVolumeRequest. Defaults to false
+	// (read/write).
+	ReadOnly bool `json:"readOnly,omitempty"`
+
+	// fsType to mount. Must be a filesystem type supported by the host operating
+	// system. Ex. "ext4", "xfs", "ntfs".
+	FSType string `json:"fsType,omitempty"`
+
+	// volumeAttributes of the volume to publish.
+	VolumeAttributes map[string]string `json:"volumeAttributes,omitempty"`
 
 	// controllerPublishSecretRef is a reference to the secret object containing
 	// sensitive information to pass to the CSI driver to complete the CSI
@@ -205,20 +220,12 @@ type CSIPersistentVolumeSource struct {
 	// contains more than one secret, all secrets are passed.
 	ControllerPublishSecretRef *SecretReference `json:"controllerPublishSecretRef,omitempty"`
 
-	// driver is the name of the driver to use for this volume. Required.
-	//
-	// Required.
-	Driver string `json:"driver"`
-
-	// fsType to mount. Must be a filesystem type supported by the host operating
-	// system. Ex. "ext4", "xfs", "ntfs".
-	FSType string `json:"fsType,omitempty"`
-
-	// nodeExpandSecretRef is a reference to the secret object containing sensitive
-	// information to pass to the CSI driver to complete the CSI NodeExpandVolume
-	// call. This field is optional, may be omitted if no secret is required. If
-	// the secret object contains more than one secret, all secrets are passed.
-	NodeExpandSecretRef *SecretReference `json:"nodeExpandSecretRef,omitempty"`
+	// nodeStageSecretRef is a reference to the secret object containing sensitive
+	// information to pass to the CSI driver to complete the CSI NodeStageVolume
+	// and NodeStageVolume and NodeUnstageVolume calls. This field is optional, and
+	// may be empty if no secret is required. If the secret object contains more
+	// than one secret, all secrets are passed.
+	NodeStageSecretRef *SecretReference `json:"nodeStageSecretRef,omitempty"`
 
 	// nodePublishSecretRef is a reference to the secret object containing
 	// sensitive information to pass to the CSI driver to complete the CSI
@@ -227,25 +234,18 @@ type CSIPersistentVolumeSource struct {
 	// than one secret, all secrets are passed.
 	NodePublishSecretRef *SecretReference `json:"nodePublishSecretRef,omitempty"`
 
-	// nodeStageSecretRef is a reference to the secret object containing sensitive
-	// information to pass to the CSI driver to complete the CSI NodeStageVolume
-	// and NodeStageVolume and NodeUnstageVolume calls. This field is optional, and
-	// may be empty if no secret is required. If the secret object contains more
-	// than one secret, all secrets are passed.
-	NodeStageSecretRef *SecretReference `json:"nodeStageSecretRef,omitempty"`
+	// controllerExpandSecretRef is a reference to the secret object containing
+	// sensitive information to pass to the CSI driver to complete the CSI
+	// ControllerExpandVolume call. This field is optional, and may be empty if no
+	// secret is required. If the secret object contains more than one secret, all
+	// secrets are passed.
+	ControllerExpandSecretRef *SecretReference `json:"controllerExpandSecretRef,omitempty"`
 
-	// readOnly value to pass to ControllerPublishVolumeRequest. Defaults to false
-	// (read/write).
-	ReadOnly bool `json:"readOnly,omitempty"`
-
-	// volumeAttributes of the volume to publish.
-	VolumeAttributes map[string]string `json:"volumeAttributes,omitempty"`
-
-	// volumeHandle is the unique volume name returned by the CSI volume plugin’s
-	// CreateVolume to refer to the volume on all subsequent calls. Required.
-	//
-	// Required.
-	VolumeHandle string `json:"volumeHandle"`
+	// nodeExpandSecretRef is a reference to the secret object containing sensitive
+	// information to pass to the CSI driver to complete the CSI NodeExpandVolume
+	// call. This field is optional, may be omitted if no secret is required. If
+	// the secret object contains more than one secret, all secrets are passed.
+	NodeExpandSecretRef *SecretReference `json:"nodeExpandSecretRef,omitempty"`
 }
 
 // Represents a source location of a volume to mount, managed by an external
@@ -257,10 +257,18 @@ type CSIVolumeSource struct {
 	// Required.
 	Driver string `json:"driver"`
 
+	// readOnly specifies a read-only configuration for the volume. Defaults to
+	// false (read/write).
+	ReadOnly *bool `json:"readOnly,omitempty"`
+
 	// fsType to mount. Ex. "ext4", "xfs", "ntfs". If not provided, the empty value
 	// is passed to the associated CSI driver which will determine the default
 	// filesystem to apply.
 	FSType *string `json:"fsType,omitempty"`
+
+	// volumeAttributes stores driver-specific properties that are passed to the
+	// CSI driver. Consult your driver's documentation for supported values.
+	VolumeAttributes map[string]string `json:"volumeAttributes,omitempty"`
 
 	// nodePublishSecretRef is a reference to the secret object containing
 	// sensitive information to pass to the CSI driver to complete the CSI
@@ -268,14 +276,6 @@ type CSIVolumeSource struct {
 	// may be empty if no secret is required. If the secret object contains more
 	// than one secret, all secret references are passed.
 	NodePublishSecretRef *LocalObjectReference `json:"nodePublishSecretRef,omitempty"`
-
-	// readOnly specifies a read-only configuration for the volume. Defaults to
-	// false (read/write).
-	ReadOnly *bool `json:"readOnly,omitempty"`
-
-	// volumeAttributes stores driver-specific properties that are passed to the
-	// CSI driver. Consult your driver's documentation for supported values.
-	VolumeAttributes map[string]string `json:"volumeAttributes,omitempty"`
 }
 
 // Adds and removes POSIX capabilities from running containers.
@@ -300,10 +300,9 @@ type CephFSPersistentVolumeSource struct {
 	// default is /
 	Path string `json:"path,omitempty"`
 
-	// readOnly is Optional: Defaults to false (read/write). ReadOnly here will
-	// force the ReadOnly setting in VolumeMounts. More info:
+	// user is Optional: User is the rados user name, default is admin More info:
 	// https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
-	ReadOnly bool `json:"readOnly,omitempty"`
+	User string `json:"user,omitempty"`
 
 	// secretFile is Optional: SecretFile is the path to key ring for User, default
 	// is /etc/ceph/user.secret More info:
@@ -315,9 +314,10 @@ type CephFSPersistentVolumeSource struct {
 	// https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
 	SecretRef *SecretReference `json:"secretRef,omitempty"`
 
-	// user is Optional: User is the rados user name, default is admin More info:
+	// readOnly is Optional: Defaults to false (read/write). ReadOnly here will
+	// force the ReadOnly setting in VolumeMounts. More info:
 	// https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
-	User string `json:"user,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 }
 
 // Represents a Ceph Filesystem mount that lasts the lifetime of a pod Cephfs
@@ -333,10 +333,9 @@ type CephFSVolumeSource struct {
 	// default is /
 	Path string `json:"path,omitempty"`
 
-	// readOnly is Optional: Defaults to false (read/write). ReadOnly here will
-	// force the ReadOnly setting in VolumeMounts. More info:
+	// user is optional: User is the rados user name, default is admin More info:
 	// https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
-	ReadOnly bool `json:"readOnly,omitempty"`
+	User string `json:"user,omitempty"`
 
 	// secretFile is Optional: SecretFile is the path to key ring for User, default
 	// is /etc/ceph/user.secret More info:
@@ -348,9 +347,10 @@ type CephFSVolumeSource struct {
 	// https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
 	SecretRef *LocalObjectReference `json:"secretRef,omitempty"`
 
-	// user is optional: User is the rados user name, default is admin More info:
+	// readOnly is Optional: Defaults to false (read/write). ReadOnly here will
+	// force the ReadOnly setting in VolumeMounts. More info:
 	// https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
-	User string `json:"user,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 }
 
 // Represents a cinder volume resource in Openstack. A Cinder volume must exist
@@ -358,6 +358,12 @@ type CephFSVolumeSource struct {
 // as the kubelet. Cinder volumes support ownership management and SELinux
 // relabeling.
 type CinderPersistentVolumeSource struct {
+	// volumeID used to identify the volume in cinder. More info:
+	// https://examples.k8s.io/mysql-cinder-pd/README.md
+	//
+	// Required.
+	VolumeID string `json:"volumeID"`
+
 	// fsType Filesystem type to mount. Must be a filesystem type supported by the
 	// host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred
 	// to be "ext4" if unspecified. More info:
@@ -372,12 +378,6 @@ type CinderPersistentVolumeSource struct {
 	// secretRef is Optional: points to a secret object containing parameters used
 	// to connect to OpenStack.
 	SecretRef *SecretReference `json:"secretRef,omitempty"`
-
-	// volumeID used to identify the volume in cinder. More info:
-	// https://examples.k8s.io/mysql-cinder-pd/README.md
-	//
-	// Required.
-	VolumeID string `json:"volumeID"`
 }
 
 // Represents a cinder volume resource in Openstack. A Cinder volume must exist
@@ -385,6 +385,12 @@ type CinderPersistentVolumeSource struct {
 // as the kubelet. Cinder volumes support ownership management and SELinux
 // relabeling.
 type CinderVolumeSource struct {
+	// volumeID used to identify the volume in cinder. More info:
+	// https://examples.k8s.io/mysql-cinder-pd/README.md
+	//
+	// Required.
+	VolumeID string `json:"volumeID"`
+
 	// fsType is the filesystem type to mount. Must be a filesystem type supported
 	// by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly
 	// inferred to be "ext4" if unspecified. More info:
@@ -399,12 +405,6 @@ type CinderVolumeSource struct {
 	// secretRef is optional: points to a secret object containing parameters used
 	// to connect to OpenStack.
 	SecretRef *LocalObjectReference `json:"secretRef,omitempty"`
-
-	// volumeID used to identify the volume in cinder. More info:
-	// https://examples.k8s.io/mysql-cinder-pd/README.md
-	//
-	// Required.
-	VolumeID string `json:"volumeID"`
 }
 
 // ClientIPConfig represents the configurations of Client IP based session
@@ -420,15 +420,20 @@ type ClientIPConfig struct {
 // ClusterTrustBundle objects and project their contents into the pod
 // filesystem.
 type ClusterTrustBundleProjection struct {
+	// Select a single ClusterTrustBundle by object name. Mutually-exclusive with
+	// signerName and labelSelector.
+	Name *string `json:"name,omitempty"`
+
+	// Select all ClusterTrustBundles that match this signer name.
+	// Mutually-exclusive with name. The contents of all selected
+	// ClusterTrustBundles will be unified and deduplicated.
+	SignerName *string `json:"signerName,omitempty"`
+
 	// Select all ClusterTrustBundles that match this label selector. Only has
 	// effect if signerName is set. Mutually-exclusive with name. If unset,
 	// interpreted as "match nothing". If set but empty, interpreted as "match
 	// everything".
 	LabelSelector *metav1.LabelSelector `json:"labelSelector,omitempty"`
-
-	// Select a single ClusterTrustBundle by object name. Mutually-exclusive with
-	// signerName and labelSelector.
-	Name *string `json:"name,omitempty"`
 
 	// If true, don't block pod startup if the referenced ClusterTrustBundle(s)
 	// aren't available. If using name, then the named ClusterTrustBundle is
@@ -441,11 +446,6 @@ type ClusterTrustBundleProjection struct {
 	// Required.
 	Path string `json:"path"`
 
-	// Select all ClusterTrustBundles that match this signer name.
-	// Mutually-exclusive with name. The contents of all selected
-	// ClusterTrustBundles will be unified and deduplicated.
-	SignerName *string `json:"signerName,omitempty"`
-
 	// user is Optional: The owner UID of the created file. If specified, the
 	// item-level user field takes precedence over defaultUser. (Alpha) This field
 	// requires the AtomicWriteVolumeUserFields feature gate to be enabled.
@@ -454,13 +454,10 @@ type ClusterTrustBundleProjection struct {
 
 // Information about the condition of a component.
 type ComponentCondition struct {
-	// Condition error code for a component. For example, a health check error
-	// code.
-	Error string `json:"error,omitempty"`
-
-	// Message about the condition for a component. For example, information about
-	// a health check.
-	Message string `json:"message,omitempty"`
+	// Type of condition for a component. Valid value: "Healthy"
+	//
+	// Required.
+	Type ComponentConditionType `json:"type"`
 
 	// Status of the condition for a component. Valid values for "Healthy": "True",
 	// "False", or "Unknown".
@@ -468,10 +465,13 @@ type ComponentCondition struct {
 	// Required.
 	Status ConditionStatus `json:"status"`
 
-	// Type of condition for a component. Valid value: "Healthy"
-	//
-	// Required.
-	Type ComponentConditionType `json:"type"`
+	// Message about the condition for a component. For example, information about
+	// a health check.
+	Message string `json:"message,omitempty"`
+
+	// Condition error code for a component. For example, a health check error
+	// code.
+	Error string `json:"error,omitempty"`
 }
 
 // ComponentStatus (and ComponentStatusList) holds the cluster validation info.
@@ -526,6 +526,17 @@ type ConfigMap struct {
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
+	// Immutable, if set to true, ensures that data stored in the ConfigMap cannot
+	// be updated (only object metadata can be modified). If not set to true, the
+	// field can be modified at any time. Defaulted to nil.
+	Immutable *bool `json:"immutable,omitempty"`
+
+	// Data contains the configuration data. Each key must consist of alphanumeric
+	// characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use
+	// the BinaryData field. The keys stored in Data must not overlap with the keys
+	// in the BinaryData field, this is enforced during validation process.
+	Data map[string]string `json:"data,omitempty"`
+
 	// BinaryData contains the binary data. Each key must consist of alphanumeric
 	// characters, '-', '_' or '.'. BinaryData can contain byte sequences that are
 	// not in the UTF-8 range. The keys stored in BinaryData must not overlap with
@@ -534,17 +545,6 @@ type ConfigMap struct {
 	// keys are not currently propagated to container env vars via ConfigMapKeyRef
 	// or ConfigMapRef env sources; only Data keys are used.
 	BinaryData map[string][]byte `json:"binaryData,omitempty"`
-
-	// Data contains the configuration data. Each key must consist of alphanumeric
-	// characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use
-	// the BinaryData field. The keys stored in Data must not overlap with the keys
-	// in the BinaryData field, this is enforced during validation process.
-	Data map[string]string `json:"data,omitempty"`
-
-	// Immutable, if set to true, ensures that data stored in the ConfigMap cannot
-	// be updated (only object metadata can be modified). If not set to true, the
-	// field can be modified at any time. Defaulted to nil.
-	Immutable *bool `json:"immutable,omitempty"`
 
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
@@ -574,17 +574,17 @@ type ConfigMapEnvSource struct {
 
 // Selects a key from a ConfigMap.
 type ConfigMapKeySelector struct {
-	// The key to select from the ConfigMap's Data field. Keys in the BinaryData
-	// field are not currently propagated to container env vars.
-	//
-	// Required.
-	Key string `json:"key"`
-
 	// Name of the referent. This field is effectively required, but due to
 	// backwards compatibility is allowed to be empty. Instances of this type with
 	// an empty value here are almost certainly wrong. More info:
 	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
 	Name string `json:"name,omitempty"`
+
+	// The key to select from the ConfigMap's Data field. Keys in the BinaryData
+	// field are not currently propagated to container env vars.
+	//
+	// Required.
+	Key string `json:"key"`
 
 	// Specify whether the ConfigMap or its key must be defined
 	Optional *bool `json:"optional,omitempty"`
@@ -616,11 +616,11 @@ type ConfigMapList struct {
 // as a config source for the Node. This API is deprecated since 1.22:
 // https://git.k8s.io/enhancements/keps/sig-node/281-dynamic-kubelet-configuration
 type ConfigMapNodeConfigSource struct {
-	// KubeletConfigKey declares which key of the referenced ConfigMap corresponds
-	// to the KubeletConfiguration structure This field is required in all cases.
+	// Namespace is the metadata.namespace of the referenced ConfigMap. This field
+	// is required in all cases.
 	//
 	// Required.
-	KubeletConfigKey string `json:"kubeletConfigKey"`
+	Namespace string `json:"namespace"`
 
 	// Name is the metadata.name of the referenced ConfigMap. This field is
 	// required in all cases.
@@ -628,19 +628,19 @@ type ConfigMapNodeConfigSource struct {
 	// Required.
 	Name string `json:"name"`
 
-	// Namespace is the metadata.namespace of the referenced ConfigMap. This field
-	// is required in all cases.
-	//
-	// Required.
-	Namespace string `json:"namespace"`
+	// UID is the metadata.UID of the referenced ConfigMap. This field is forbidden
+	// in Node.Spec, and required in Node.Status.
+	UID string `json:"uid,omitempty"`
 
 	// ResourceVersion is the metadata.ResourceVersion of the referenced ConfigMap.
 	// This field is forbidden in Node.Spec, and required in Node.Status.
 	ResourceVersion string `json:"resourceVersion,omitempty"`
 
-	// UID is the metadata.UID of the referenced ConfigMap. This field is forbidden
-	// in Node.Spec, and required in Node.Status.
-	UID string `json:"uid,omitempty"`
+	// KubeletConfigKey declares which key of the referenced ConfigMap corresponds
+	// to the KubeletConfiguration structure This field is required in all cases.
+	//
+	// Required.
+	KubeletConfigKey string `json:"kubeletConfigKey"`
 }
 
 // Adapts a ConfigMap into a projected volume.
@@ -651,6 +651,12 @@ type ConfigMapNodeConfigSource struct {
 // to paths. Note that this is identical to a configmap volume source without
 // the default mode.
 type ConfigMapProjection struct {
+	// Name of the referent. This field is effectively required, but due to
+	// backwards compatibility is allowed to be empty. Instances of this type with
+	// an empty value here are almost certainly wrong. More info:
+	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+	Name string `json:"name,omitempty"`
+
 	// items if unspecified, each key-value pair in the Data field of the
 	// referenced ConfigMap will be projected into the volume as a file whose name
 	// is the key and content is the value. If specified, the listed keys will be
@@ -659,12 +665,6 @@ type ConfigMapProjection struct {
 	// setup will error unless it is marked optional. Paths must be relative and
 	// may not contain the '..' path or start with '..'.
 	Items []KeyToPath `json:"items,omitempty"`
-
-	// Name of the referent. This field is effectively required, but due to
-	// backwards compatibility is allowed to be empty. Instances of this type with
-	// an empty value here are almost certainly wrong. More info:
-	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-	Name string `json:"name,omitempty"`
 
 	// optional specify whether the ConfigMap or its keys must be defined
 	Optional *bool `json:"optional,omitempty"`
@@ -677,20 +677,11 @@ type ConfigMapProjection struct {
 // the items element is populated with specific mappings of keys to paths.
 // ConfigMap volumes support ownership management and SELinux relabeling.
 type ConfigMapVolumeSource struct {
-	// defaultMode is optional: mode bits used to set permissions on created files
-	// by default. Must be an octal value between 0000 and 0777 or a decimal value
-	// between 0 and 511. YAML accepts both octal and decimal values, JSON requires
-	// decimal values for mode bits. Defaults to 0644. Directories within the path
-	// are not affected by this setting. This might be in conflict with other
-	// options that affect the file mode, like fsGroup, and the result can be other
-	// mode bits set.
-	DefaultMode *int32 `json:"defaultMode,omitempty"`
-
-	// defaultUser is Optional: The owner UID of the created files by default. The
-	// defaultUser field is only used as a fallback when the item-level user field
-	// is unset. (Alpha) This field requires the AtomicWriteVolumeUserFields
-	// feature gate to be enabled.
-	DefaultUser *int64 `json:"defaultUser,omitempty"`
+	// Name of the referent. This field is effectively required, but due to
+	// backwards compatibility is allowed to be empty. Instances of this type with
+	// an empty value here are almost certainly wrong. More info:
+	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+	Name string `json:"name,omitempty"`
 
 	// items if unspecified, each key-value pair in the Data field of the
 	// referenced ConfigMap will be projected into the volume as a file whose name
@@ -701,28 +692,38 @@ type ConfigMapVolumeSource struct {
 	// may not contain the '..' path or start with '..'.
 	Items []KeyToPath `json:"items,omitempty"`
 
-	// Name of the referent. This field is effectively required, but due to
-	// backwards compatibility is allowed to be empty. Instances of this type with
-	// an empty value here are almost certainly wrong. More info:
-	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-	Name string `json:"name,omitempty"`
+	// defaultMode is optional: mode bits used to set permissions on created files
+	// by default. Must be an octal value between 0000 and 0777 or a decimal value
+	// between 0 and 511. YAML accepts both octal and decimal values, JSON requires
+	// decimal values for mode bits. Defaults to 0644. Directories within the path
+	// are not affected by this setting. This might be in conflict with other
+	// options that affect the file mode, like fsGroup, and the result can be other
+	// mode bits set.
+	DefaultMode *int32 `json:"defaultMode,omitempty"`
 
 	// optional specify whether the ConfigMap or its keys must be defined
 	Optional *bool `json:"optional,omitempty"`
+
+	// defaultUser is Optional: The owner UID of the created files by default. The
+	// defaultUser field is only used as a fallback when the item-level user field
+	// is unset. (Alpha) This field requires the AtomicWriteVolumeUserFields
+	// feature gate to be enabled.
+	DefaultUser *int64 `json:"defaultUser,omitempty"`
 }
 
 // A single application container that you want to run within a pod.
 type Container struct {
-	// Arguments to the entrypoint. The container image's CMD is used if this is
-	// not provided. Variable references $(VAR_NAME) are expanded using the
-	// container's environment. If a variable cannot be resolved, the reference in
-	// the input string will be unchanged. Double $$ are reduced to a single $,
-	// which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
-	// produce the string literal "$(VAR_NAME)". Escaped references will never be
-	// expanded, regardless of whether the variable exists or not. Cannot be
-	// updated. More info:
-	// https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-	Args []string `json:"args,omitempty"`
+	// Name of the container specified as a DNS_LABEL. Each container in a pod must
+	// have a unique name (DNS_LABEL). Cannot be updated.
+	//
+	// Required.
+	Name string `json:"name"`
+
+	// Container image name. More info:
+	// https://kubernetes.io/docs/concepts/containers/images This field is optional
+	// to allow higher level config management to default or override container
+	// images in workload controllers like Deployments and StatefulSets.
+	Image string `json:"image,omitempty"`
 
 	// Entrypoint array. Not executed within a shell. The container image's
 	// ENTRYPOINT is used if this is not provided. Variable references $(VAR_NAME)
@@ -735,41 +736,21 @@ type Container struct {
 	// https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
 	Command []string `json:"command,omitempty"`
 
-	// List of environment variables to set in the container. Cannot be updated.
-	Env []EnvVar `json:"env,omitempty" listKeys:"name"`
+	// Arguments to the entrypoint. The container image's CMD is used if this is
+	// not provided. Variable references $(VAR_NAME) are expanded using the
+	// container's environment. If a variable cannot be resolved, the reference in
+	// the input string will be unchanged. Double $$ are reduced to a single $,
+	// which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
+	// produce the string literal "$(VAR_NAME)". Escaped references will never be
+	// expanded, regardless of whether the variable exists or not. Cannot be
+	// updated. More info:
+	// https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
+	Args []string `json:"args,omitempty"`
 
-	// List of sources to populate environment variables in the container. The keys
-	// defined within a source may consist of any printable ASCII characters except
-	// '='. When a key exists in multiple sources, the value associated with the
-	// last source will take precedence. Values defined by an Env with a duplicate
-	// key will take precedence. Cannot be updated.
-	EnvFrom []EnvFromSource `json:"envFrom,omitempty"`
-
-	// Container image name. More info:
-	// https://kubernetes.io/docs/concepts/containers/images This field is optional
-	// to allow higher level config management to default or override container
-	// images in workload controllers like Deployments and StatefulSets.
-	Image string `json:"image,omitempty"`
-
-	// Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if
-	// :latest tag is specified, or IfNotPresent otherwise. Cannot be updated. More
-	// info: https://kubernetes.io/docs/concepts/containers/images#updating-images
-	ImagePullPolicy PullPolicy `json:"imagePullPolicy,omitempty"`
-
-	// Actions that the management system should take in response to container
-	// lifecycle events. Cannot be updated.
-	Lifecycle *Lifecycle `json:"lifecycle,omitempty"`
-
-	// Periodic probe of container liveness. Container will be restarted if the
-	// probe fails. Cannot be updated. More info:
-	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-	LivenessProbe *Probe `json:"livenessProbe,omitempty"`
-
-	// Name of the container specified as a DNS_LABEL. Each container in a pod must
-	// have a unique name (DNS_LABEL). Cannot be updated.
-	//
-	// Required.
-	Name string `json:"name"`
+	// Container's working directory. If not specified, the container runtime's
+	// default will be used, which might be configured in the container image.
+	// Cannot be updated.
+	WorkingDir string `json:"workingDir,omitempty"`
 
 	// List of ports to expose from the container. Not specifying a port here DOES
 	// NOT prevent that port from being exposed. Any port which is listening on the
@@ -779,18 +760,23 @@ type Container struct {
 	// https://github.com/kubernetes/kubernetes/issues/108255. Cannot be updated.
 	Ports []ContainerPort `json:"ports,omitempty" listKeys:"containerPort,protocol"`
 
-	// Periodic probe of container service readiness. Container will be removed
-	// from service endpoints if the probe fails. Cannot be updated. More info:
-	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-	ReadinessProbe *Probe `json:"readinessProbe,omitempty"`
+	// List of sources to populate environment variables in the container. The keys
+	// defined within a source may consist of any printable ASCII characters except
+	// '='. When a key exists in multiple sources, the value associated with the
+	// last source will take precedence. Values defined by an Env with a duplicate
+	// key will take precedence. Cannot be updated.
+	EnvFrom []EnvFromSource `json:"envFrom,omitempty"`
 
-	// Resources resize policy for the container. This field cannot be set on
-	// ephemeral containers.
-	ResizePolicy []ContainerResizePolicy `json:"resizePolicy,omitempty"`
+	// List of environment variables to set in the container. Cannot be updated.
+	Env []EnvVar `json:"env,omitempty" listKeys:"name"`
 
 	// Compute Resources required by this container. Cannot be updated. More info:
 	// https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
 	Resources ResourceRequirements `json:"resources"`
+
+	// Resources resize policy for the container. This field cannot be set on
+	// ephemeral containers.
+	ResizePolicy []ContainerResizePolicy `json:"resizePolicy,omitempty"`
 
 	// RestartPolicy defines the restart behavior of individual containers in a
 	// pod. This overrides the pod-level restart policy. When this field is not
@@ -819,11 +805,21 @@ type Container struct {
 	// the Pod's RestartPolicy.
 	RestartPolicyRules []ContainerRestartRule `json:"restartPolicyRules,omitempty"`
 
-	// SecurityContext defines the security options the container should be run
-	// with. If set, the fields of SecurityContext override the equivalent fields
-	// of PodSecurityContext. More info:
-	// https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
-	SecurityContext *SecurityContext `json:"securityContext,omitempty"`
+	// Pod volumes to mount into the container's filesystem. Cannot be updated.
+	VolumeMounts []VolumeMount `json:"volumeMounts,omitempty" listKeys:"mountPath"`
+
+	// volumeDevices is the list of block devices to be used by the container.
+	VolumeDevices []VolumeDevice `json:"volumeDevices,omitempty" listKeys:"devicePath"`
+
+	// Periodic probe of container liveness. Container will be restarted if the
+	// probe fails. Cannot be updated. More info:
+	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
+	LivenessProbe *Probe `json:"livenessProbe,omitempty"`
+
+	// Periodic probe of container service readiness. Container will be removed
+	// from service endpoints if the probe fails. Cannot be updated. More info:
+	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
+	ReadinessProbe *Probe `json:"readinessProbe,omitempty"`
 
 	// StartupProbe indicates that the Pod has successfully initialized. If
 	// specified, no other probes are executed until this completes successfully.
@@ -835,20 +831,9 @@ type Container struct {
 	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
 	StartupProbe *Probe `json:"startupProbe,omitempty"`
 
-	// Whether this container should allocate a buffer for stdin in the container
-	// runtime. If this is not set, reads from stdin in the container will always
-	// result in EOF. Default is false.
-	Stdin bool `json:"stdin,omitempty"`
-
-	// Whether the container runtime should close the stdin channel after it has
-	// been opened by a single attach. When stdin is true the stdin stream will
-	// remain open across multiple attach sessions. If stdinOnce is set to true,
-	// stdin is opened on container start, is empty until the first client attaches
-	// to stdin, and then remains open and accepts data until the client
-	// disconnects, at which time stdin is closed and remains closed until the
-	// container is restarted. If this flag is false, a container processes that
-	// reads from stdin will never receive an EOF. Default is false
-	StdinOnce bool `json:"stdinOnce,omitempty"`
+	// Actions that the management system should take in response to container
+	// lifecycle events. Cannot be updated.
+	Lifecycle *Lifecycle `json:"lifecycle,omitempty"`
 
 	// Optional: Path at which the file to which the container's termination
 	// message will be written is mounted into the container's filesystem. Message
@@ -866,20 +851,35 @@ type Container struct {
 	// 80 lines, whichever is smaller. Defaults to File. Cannot be updated.
 	TerminationMessagePolicy TerminationMessagePolicy `json:"terminationMessagePolicy,omitempty"`
 
+	// Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if
+	// :latest tag is specified, or IfNotPresent otherwise. Cannot be updated. More
+	// info: https://kubernetes.io/docs/concepts/containers/images#updating-images
+	ImagePullPolicy PullPolicy `json:"imagePullPolicy,omitempty"`
+
+	// SecurityContext defines the security options the container should be run
+	// with. If set, the fields of SecurityContext override the equivalent fields
+	// of PodSecurityContext. More info:
+	// https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
+	SecurityContext *SecurityContext `json:"securityContext,omitempty"`
+
+	// Whether this container should allocate a buffer for stdin in the container
+	// runtime. If this is not set, reads from stdin in the container will always
+	// result in EOF. Default is false.
+	Stdin bool `json:"stdin,omitempty"`
+
+	// Whether the container runtime should close the stdin channel after it has
+	// been opened by a single attach. When stdin is true the stdin stream will
+	// remain open across multiple attach sessions. If stdinOnce is set to true,
+	// stdin is opened on container start, is empty until the first client attaches
+	// to stdin, and then remains open and accepts data until the client
+	// disconnects, at which time stdin is closed and remains closed until the
+	// container is restarted. If this flag is false, a container processes that
+	// reads from stdin will never receive an EOF. Default is false
+	StdinOnce bool `json:"stdinOnce,omitempty"`
+
 	// Whether this container should allocate a TTY for itself, also requires
 	// 'stdin' to be true. Default is false.
 	Tty bool `json:"tty,omitempty"`
-
-	// volumeDevices is the list of block devices to be used by the container.
-	VolumeDevices []VolumeDevice `json:"volumeDevices,omitempty" listKeys:"devicePath"`
-
-	// Pod volumes to mount into the container's filesystem. Cannot be updated.
-	VolumeMounts []VolumeMount `json:"volumeMounts,omitempty" listKeys:"mountPath"`
-
-	// Container's working directory. If not specified, the container runtime's
-	// default will be used, which might be configured in the container image.
-	// Cannot be updated.
-	WorkingDir string `json:"workingDir,omitempty"`
 }
 
 // ContainerExtendedResourceRequest has the mapping of container name, extended
@@ -890,17 +890,17 @@ type ContainerExtendedResourceRequest struct {
 	// Required.
 	ContainerName string `json:"containerName"`
 
-	// The name of the request in the special ResourceClaim which corresponds to
-	// the extended resource.
-	//
-	// Required.
-	RequestName string `json:"requestName"`
-
 	// The name of the extended resource in that container which gets backed by
 	// DRA.
 	//
 	// Required.
 	ResourceName string `json:"resourceName"`
+
+	// The name of the request in the special ResourceClaim which corresponds to
+	// the extended resource.
+	//
+	// Required.
+	RequestName string `json:"requestName"`
 }
 
 // Describe a container image
@@ -916,29 +916,29 @@ type ContainerImage struct {
 
 // ContainerPort represents a network port in a single container.
 type ContainerPort struct {
-	// Number of port to expose on the pod's IP address. This must be a valid port
-	// number, 0 < x < 65536.
-	//
-	// Required.
-	ContainerPort int32 `json:"containerPort"`
-
-	// What host IP to bind the external port to.
-	HostIP string `json:"hostIP,omitempty"`
+	// If specified, this must be an IANA_SVC_NAME and unique within the pod. Each
+	// named port in a pod must have a unique name. Name for the port that can be
+	// referred to by services.
+	Name string `json:"name,omitempty"`
 
 	// Number of port to expose on the host. If specified, this must be a valid
 	// port number, 0 < x < 65536. If HostNetwork is specified, this must match
 	// ContainerPort. Most containers do not need this.
 	HostPort int32 `json:"hostPort,omitempty"`
 
-	// If specified, this must be an IANA_SVC_NAME and unique within the pod. Each
-	// named port in a pod must have a unique name. Name for the port that can be
-	// referred to by services.
-	Name string `json:"name,omitempty"`
+	// Number of port to expose on the pod's IP address. This must be a valid port
+	// number, 0 < x < 65536.
+	//
+	// Required.
+	ContainerPort int32 `json:"containerPort"`
 
 	// Protocol for port. Must be UDP, TCP, or SCTP. Defaults to "TCP".
 	//
 	// Defaults to "TCP".
 	Protocol Protocol `json:"protocol,omitempty"`
+
+	// What host IP to bind the external port to.
+	HostIP string `json:"hostIP,omitempty"`
 }
 
 // ContainerResizePolicy represents resource resize policy for the container.
@@ -990,14 +990,14 @@ type ContainerRestartRuleOnExitCodes struct {
 // may be specified. If none of them is specified, the default one is
 // ContainerStateWaiting.
 type ContainerState struct {
+	// Details about a waiting container
+	Waiting *ContainerStateWaiting `json:"waiting,omitempty"`
+
 	// Details about a running container
 	Running *ContainerStateRunning `json:"running,omitempty"`
 
 	// Details about a terminated container
 	Terminated *ContainerStateTerminated `json:"terminated,omitempty"`
-
-	// Details about a waiting container
-	Waiting *ContainerStateWaiting `json:"waiting,omitempty"`
 }
 
 // ContainerStateRunning is a running state of a container.
@@ -1008,55 +1008,74 @@ type ContainerStateRunning struct {
 
 // ContainerStateTerminated is a terminated state of a container.
 type ContainerStateTerminated struct {
-	// Container's ID in the format '<type>://<container_id>'
-	ContainerID string `json:"containerID,omitempty"`
-
 	// Exit status from the last termination of the container
 	//
 	// Required.
 	ExitCode int32 `json:"exitCode"`
 
-	// Time at which the container last terminated
-	FinishedAt metav1.Time `json:"finishedAt"`
-
-	// Message regarding the last termination of the container
-	Message string `json:"message,omitempty"`
+	// Signal from the last termination of the container
+	Signal int32 `json:"signal,omitempty"`
 
 	// (brief) reason from the last termination of the container
 	Reason string `json:"reason,omitempty"`
 
-	// Signal from the last termination of the container
-	Signal int32 `json:"signal,omitempty"`
+	// Message regarding the last termination of the container
+	Message string `json:"message,omitempty"`
 
 	// Time at which previous execution of the container started
 	StartedAt metav1.Time `json:"startedAt"`
+
+	// Time at which the container last terminated
+	FinishedAt metav1.Time `json:"finishedAt"`
+
+	// Container's ID in the format '<type>://<container_id>'
+	ContainerID string `json:"containerID,omitempty"`
 }
 
 // ContainerStateWaiting is a waiting state of a container.
 type ContainerStateWaiting struct {
-	// Message regarding why the container is not yet running.
-	Message string `json:"message,omitempty"`
-
 	// (brief) reason the container is not yet running.
 	Reason string `json:"reason,omitempty"`
+
+	// Message regarding why the container is not yet running.
+	Message string `json:"message,omitempty"`
 }
 
 // ContainerStatus contains details for the current status of this container.
 type ContainerStatus struct {
-	// AllocatedResources represents the compute resources allocated for this
-	// container by the node. Kubelet sets this value to
-	// Container.Resources.Requests upon successful pod admission and after
-	// successfully admitting desired pod resize.
-	AllocatedResources map[ResourceName]metav1.Quantity `json:"allocatedResources,omitempty"`
+	// Name is a DNS_LABEL representing the unique name of the container. Each
+	// container in a pod must have a unique name across all container types.
+	// Cannot be updated.
+	//
+	// Required.
+	Name string `json:"name"`
 
-	// AllocatedResourcesStatus represents the status of various resources
-	// allocated for this Pod.
-	AllocatedResourcesStatus []ResourceStatus `json:"allocatedResourcesStatus,omitempty" listKeys:"name"`
+	// State holds details about the container's current condition.
+	State ContainerState `json:"state"`
 
-	// ContainerID is the ID of the container in the format
-	// '<type>://<container_id>'. Where type is a container runtime identifier,
-	// returned from Version call of CRI API (for example "containerd").
-	ContainerID string `json:"containerID,omitempty"`
+	// LastTerminationState holds the last termination state of the container to
+	// help debug container crashes and restarts. This field is not populated if
+	// the container is still running and RestartCount is 0.
+	LastState ContainerState `json:"lastState"`
+
+	// Ready specifies whether the container is currently passing its readiness
+	// check. The value will change as readiness probes keep executing. If no
+	// readiness probes are specified, this field defaults to true once the
+	// container is fully started (see Started field).
+	//
+	// The value is typically used to determine whether a container is ready to
+	// accept traffic.
+	//
+	// Required.
+	Ready bool `json:"ready"`
+
+	// RestartCount holds the number of times the container has been restarted.
+	// Kubelet makes an effort to always increment the value, but there are cases
+	// when the state may be lost due to node restarts and then the value may be
+	// reset to 0. The value is never negative.
+	//
+	// Required.
+	RestartCount int32 `json:"restartCount"`
 
 	// Image is the name of container image that the container is running. The
 	// container image may not match the image used in the PodSpec, as it may have
@@ -1073,41 +1092,10 @@ type ContainerStatus struct {
 	// Required.
 	ImageID string `json:"imageID"`
 
-	// LastTerminationState holds the last termination state of the container to
-	// help debug container crashes and restarts. This field is not populated if
-	// the container is still running and RestartCount is 0.
-	LastState ContainerState `json:"lastState"`
-
-	// Name is a DNS_LABEL representing the unique name of the container. Each
-	// container in a pod must have a unique name across all container types.
-	// Cannot be updated.
-	//
-	// Required.
-	Name string `json:"name"`
-
-	// Ready specifies whether the container is currently passing its readiness
-	// check. The value will change as readiness probes keep executing. If no
-	// readiness probes are specified, this field defaults to true once the
-	// container is fully started (see Started field).
-	//
-	// The value is typically used to determine whether a container is ready to
-	// accept traffic.
-	//
-	// Required.
-	Ready bool `json:"ready"`
-
-	// Resources represents the compute resource requests and limits that have been
-	// successfully enacted on the running container after it has been started or
-	// has been successfully resized.
-	Resources *ResourceRequirements `json:"resources,omitempty"`
-
-	// RestartCount holds the number of times the container has been restarted.
-	// Kubelet makes an effort to always increment the value, but there are cases
-	// when the state may be lost due to node restarts and then the value may be
-	// reset to 0. The value is never negative.
-	//
-	// Required.
-	RestartCount int32 `json:"restartCount"`
+	// ContainerID is the ID of the container in the format
+	// '<type>://<container_id>'. Where type is a container runtime identifier,
+	// returned from Version call of CRI API (for example "containerd").
+	ContainerID string `json:"containerID,omitempty"`
 
 	// Started indicates whether the container has finished its postStart lifecycle
 	// hook and passed its startup probe. Initialized as false, becomes true after
@@ -1118,18 +1106,30 @@ type ContainerStatus struct {
 	// value must be treated the same as false.
 	Started *bool `json:"started,omitempty"`
 
-	// State holds details about the container's current condition.
-	State ContainerState `json:"state"`
+	// AllocatedResources represents the compute resources allocated for this
+	// container by the node. Kubelet sets this value to
+	// Container.Resources.Requests upon successful pod admission and after
+	// successfully admitting desired pod resize.
+	AllocatedResources map[ResourceName]metav1.Quantity `json:"allocatedResources,omitempty"`
 
-	// StopSignal reports the effective stop signal for this container
-	StopSignal *Signal `json:"stopSignal,omitempty"`
+	// Resources represents the compute resource requests and limits that have been
+	// successfully enacted on the running container after it has been started or
+	// has been successfully resized.
+	Resources *ResourceRequirements `json:"resources,omitempty"`
+
+	// Status of volume mounts.
+	VolumeMounts []VolumeMountStatus `json:"volumeMounts,omitempty" listKeys:"mountPath"`
 
 	// User represents user identity information initially attached to the first
 	// process of the container
 	User *ContainerUser `json:"user,omitempty"`
 
-	// Status of volume mounts.
-	VolumeMounts []VolumeMountStatus `json:"volumeMounts,omitempty" listKeys:"mountPath"`
+	// AllocatedResourcesStatus represents the status of various resources
+	// allocated for this Pod.
+	AllocatedResourcesStatus []ResourceStatus `json:"allocatedResourcesStatus,omitempty" listKeys:"name"`
+
+	// StopSignal reports the effective stop signal for this container
+	StopSignal *Signal `json:"stopSignal,omitempty"`
 }
 
 // ContainerUser represents user identity information
@@ -1159,9 +1159,21 @@ type DownwardAPIProjection struct {
 // DownwardAPIVolumeFile represents information to create the file containing
 // the pod field
 type DownwardAPIVolumeFile struct {
+	// Required: Path is the relative path name of the file to be created. Must not
+	// be absolute or contain the '..' path. Must be utf-8 encoded. The first item
+	// of the relative path must not start with '..'
+	//
+	// Required.
+	Path string `json:"path"`
+
 	// Required: Selects a field of the pod: only annotations, labels, name,
 	// namespace and uid are supported.
 	FieldRef *ObjectFieldSelector `json:"fieldRef,omitempty"`
+
+	// Selects a resource of the container: only resources limits and requests
+	// (limits.cpu, limits.memory, requests.cpu and requests.memory) are currently
+	// supported.
+	ResourceFieldRef *ResourceFieldSelector `json:"resourceFieldRef,omitempty"`
 
 	// Optional: mode bits used to set permissions on this file, must be an octal
 	// value between 0000 and 0777 or a decimal value between 0 and 511. YAML
@@ -1170,18 +1182,6 @@ type DownwardAPIVolumeFile struct {
 	// in conflict with other options that affect the file mode, like fsGroup, and
 	// the result can be other mode bits set.
 	Mode *int32 `json:"mode,omitempty"`
-
-	// Required: Path is the relative path name of the file to be created. Must not
-	// be absolute or contain the '..' path. Must be utf-8 encoded. The first item
-	// of the relative path must not start with '..'
-	//
-	// Required.
-	Path string `json:"path"`
-
-	// Selects a resource of the container: only resources limits and requests
-	// (limits.cpu, limits.memory, requests.cpu and requests.memory) are currently
-	// supported.
-	ResourceFieldRef *ResourceFieldSelector `json:"resourceFieldRef,omitempty"`
 
 	// user is Optional: The owner UID of the created file. If specified, the
 	// item-level user field takes precedence over defaultUser. (Alpha) This field
@@ -1192,6 +1192,9 @@ type DownwardAPIVolumeFile struct {
 // DownwardAPIVolumeSource represents a volume containing downward API info.
 // Downward API volumes support ownership management and SELinux relabeling.
 type DownwardAPIVolumeSource struct {
+	// Items is a list of downward API volume file
+	Items []DownwardAPIVolumeFile `json:"items,omitempty"`
+
 	// Optional: mode bits to use on created files by default. Must be a Optional:
 	// mode bits used to set permissions on created files by default. Must be an
 	// octal value between 0000 and 0777 or a decimal value between 0 and 511. YAML
@@ -1206,9 +1209,6 @@ type DownwardAPIVolumeSource struct {
 	// is unset. (Alpha) This field requires the AtomicWriteVolumeUserFields
 	// feature gate to be enabled.
 	DefaultUser *int64 `json:"defaultUser,omitempty"`
-
-	// Items is a list of downward API volume file
-	Items []DownwardAPIVolumeFile `json:"items,omitempty"`
 }
 
 // Represents an empty directory for a pod. Empty directory volumes support
@@ -1220,6 +1220,14 @@ type EmptyDirVolumeSource struct {
 	// https://kubernetes.io/docs/concepts/storage/volumes#emptydir
 	Medium StorageMedium `json:"medium,omitempty"`
 
+	// sizeLimit is the total amount of local storage required for this EmptyDir
+	// volume. The size limit is also applicable for memory medium. The maximum
+	// usage on memory medium EmptyDir would be the minimum value between the
+	// SizeLimit specified here and the sum of memory limits of all containers in a
+	// pod. The default is nil which means that the limit is undefined. More info:
+	// https://kubernetes.io/docs/concepts/storage/volumes#emptydir
+	SizeLimit *metav1.Quantity `json:"sizeLimit,omitempty"`
+
 	// mode specifies the permission bits for the emptyDir directory, in numeric
 	// notation (e.g., 0755, 01777). Must be a value between 0000 and 01777. If not
 	// specified, defaults to 0777. This might be in conflict with other options
@@ -1228,28 +1236,20 @@ type EmptyDirVolumeSource struct {
 	// effect on Windows. This field is alpha and requires EmptyDirVolumeMode
 	// featuregate to be enabled.
 	Mode *int32 `json:"mode,omitempty"`
-
-	// sizeLimit is the total amount of local storage required for this EmptyDir
-	// volume. The size limit is also applicable for memory medium. The maximum
-	// usage on memory medium EmptyDir would be the minimum value between the
-	// SizeLimit specified here and the sum of memory limits of all containers in a
-	// pod. The default is nil which means that the limit is undefined. More info:
-	// https://kubernetes.io/docs/concepts/storage/volumes#emptydir
-	SizeLimit *metav1.Quantity `json:"sizeLimit,omitempty"`
 }
 
 // EndpointAddress is a tuple that describes single IP address. Deprecated:
 // This API is deprecated in v1.33+.
 type EndpointAddress struct {
-	// The Hostname of this endpoint
-	Hostname string `json:"hostname,omitempty"`
-
 	// The IP of this endpoint. May not be loopback (127.0.0.0/8 or ::1),
 	// link-local (169.254.0.0/16 or fe80::/10), or link-local multicast
 	// (224.0.0.0/24 or ff02::/16).
 	//
 	// Required.
 	IP string `json:"ip"`
+
+	// The Hostname of this endpoint
+	Hostname string `json:"hostname,omitempty"`
 
 	// Optional: Node hosting this endpoint. This can be used to determine
 	// endpoints local to a node.
@@ -1262,6 +1262,18 @@ type EndpointAddress struct {
 // EndpointPort is a tuple that describes a single port. Deprecated: This API
 // is deprecated in v1.33+.
 type EndpointPort struct {
+	// The name of this port. This must match the 'name' field in the corresponding
+	// ServicePort. Must be a DNS_LABEL. Optional only if one port is defined.
+	Name string `json:"name,omitempty"`
+
+	// The port number of the endpoint.
+	//
+	// Required.
+	Port int32 `json:"port"`
+
+	// The IP protocol for this port. Must be UDP, TCP, or SCTP. Default is TCP.
+	Protocol Protocol `json:"protocol,omitempty"`
+
 	// The application protocol for this port. This is used as a hint for
 	// implementations to offer richer behavior for protocols that they understand.
 	// This field follows standard Kubernetes label syntax. Valid values are
@@ -1276,18 +1288,6 @@ type EndpointPort struct {
 	//
 	// * Other protocols should use implementation-defined prefixed names such as mycompany.com/my-custom-protocol.
 	AppProtocol *string `json:"appProtocol,omitempty"`
-
-	// The name of this port. This must match the 'name' field in the corresponding
-	// ServicePort. Must be a DNS_LABEL. Optional only if one port is defined.
-	Name string `json:"name,omitempty"`
-
-	// The port number of the endpoint.
-	//
-	// Required.
-	Port int32 `json:"port"`
-
-	// The IP protocol for this port. Must be UDP, TCP, or SCTP. Default is TCP.
-	Protocol Protocol `json:"protocol,omitempty"`
 }
 
 // EndpointSubset is a group of addresses with a common set of ports. The
@@ -1390,12 +1390,12 @@ type EndpointsList struct {
 
 // EnvFromSource represents the source of a set of ConfigMaps or Secrets
 type EnvFromSource struct {
-	// The ConfigMap to select from
-	ConfigMapRef *ConfigMapEnvSource `json:"configMapRef,omitempty"`
-
 	// Optional text to prepend to the name of each environment variable. May
 	// consist of any printable ASCII characters except '='.
 	Prefix string `json:"prefix,omitempty"`
+
+	// The ConfigMap to select from
+	ConfigMapRef *ConfigMapEnvSource `json:"configMapRef,omitempty"`
 
 	// The Secret to select from
 	SecretRef *SecretEnvSource `json:"secretRef,omitempty"`
@@ -1425,25 +1425,25 @@ type EnvVar struct {
 
 // EnvVarSource represents a source for the value of an EnvVar.
 type EnvVarSource struct {
-	// Selects a key of a ConfigMap.
-	ConfigMapKeyRef *ConfigMapKeySelector `json:"configMapKeyRef,omitempty"`
-
 	// Selects a field of the pod: supports metadata.name, metadata.namespace,
 	// `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`, spec.nodeName,
 	// spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
 	FieldRef *ObjectFieldSelector `json:"fieldRef,omitempty"`
-
-	// FileKeyRef selects a key of the env file. Requires the EnvFiles feature gate
-	// to be enabled.
-	FileKeyRef *FileKeySelector `json:"fileKeyRef,omitempty"`
 
 	// Selects a resource of the container: only resources limits and requests
 	// (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu,
 	// requests.memory and requests.ephemeral-storage) are currently supported.
 	ResourceFieldRef *ResourceFieldSelector `json:"resourceFieldRef,omitempty"`
 
+	// Selects a key of a ConfigMap.
+	ConfigMapKeyRef *ConfigMapKeySelector `json:"configMapKeyRef,omitempty"`
+
 	// Selects a key of a secret in the pod's namespace
 	SecretKeyRef *SecretKeySelector `json:"secretKeyRef,omitempty"`
+
+	// FileKeyRef selects a key of the env file. Requires the EnvFiles feature gate
+	// to be enabled.
+	FileKeyRef *FileKeySelector `json:"fileKeyRef,omitempty"`
 }
 
 // An EphemeralContainer is a temporary container that you may add to an
@@ -1456,16 +1456,15 @@ type EnvVarSource struct {
 // To add an ephemeral container, use the ephemeralcontainers subresource of an
 // existing Pod. Ephemeral containers may not be removed or restarted.
 type EphemeralContainer struct {
-	// Arguments to the entrypoint. The image's CMD is used if this is not
-	// provided. Variable references $(VAR_NAME) are expanded using the container's
-	// environment. If a variable cannot be resolved, the reference in the input
-	// string will be unchanged. Double $$ are reduced to a single $, which allows
-	// for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will produce the
-	// string literal "$(VAR_NAME)". Escaped references will never be expanded,
-	// regardless of whether the variable exists or not. Cannot be updated. More
-	// info:
-	// https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-	Args []string `json:"args,omitempty"`
+	// Name of the ephemeral container specified as a DNS_LABEL. This name must be
+	// unique among all containers, init containers and ephemeral containers.
+	//
+	// Required.
+	Name string `json:"name"`
+
+	// Container image name. More info:
+	// https://kubernetes.io/docs/concepts/containers/images
+	Image string `json:"image,omitempty"`
 
 	// Entrypoint array. Not executed within a shell. The image's ENTRYPOINT is
 	// used if this is not provided. Variable references $(VAR_NAME) are expanded
@@ -1478,8 +1477,24 @@ type EphemeralContainer struct {
 	// https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
 	Command []string `json:"command,omitempty"`
 
-	// List of environment variables to set in the container. Cannot be updated.
-	Env []EnvVar `json:"env,omitempty" listKeys:"name"`
+	// Arguments to the entrypoint. The image's CMD is used if this is not
+	// provided. Variable references $(VAR_NAME) are expanded using the container's
+	// environment. If a variable cannot be resolved, the reference in the input
+	// string will be unchanged. Double $$ are reduced to a single $, which allows
+	// for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will produce the
+	// string literal "$(VAR_NAME)". Escaped references will never be expanded,
+	// regardless of whether the variable exists or not. Cannot be updated. More
+	// info:
+	// https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
+	Args []string `json:"args,omitempty"`
+
+	// Container's working directory. If not specified, the container runtime's
+	// default will be used, which might be configured in the container image.
+	// Cannot be updated.
+	WorkingDir string `json:"workingDir,omitempty"`
+
+	// Ports are not allowed for ephemeral containers.
+	Ports []ContainerPort `json:"ports,omitempty" listKeys:"containerPort,protocol"`
 
 	// List of sources to populate environment variables in the container. The keys
 	// defined within a source may consist of any printable ASCII characters except
@@ -1488,39 +1503,15 @@ type EphemeralContainer struct {
 	// key will take precedence. Cannot be updated.
 	EnvFrom []EnvFromSource `json:"envFrom,omitempty"`
 
-	// Container image name. More info:
-	// https://kubernetes.io/docs/concepts/containers/images
-	Image string `json:"image,omitempty"`
-
-	// Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if
-	// :latest tag is specified, or IfNotPresent otherwise. Cannot be updated. More
-	// info: https://kubernetes.io/docs/concepts/containers/images#updating-images
-	ImagePullPolicy PullPolicy `json:"imagePullPolicy,omitempty"`
-
-	// Lifecycle is not allowed for ephemeral containers.
-	Lifecycle *Lifecycle `json:"lifecycle,omitempty"`
-
-	// Probes are not allowed for ephemeral containers.
-	LivenessProbe *Probe `json:"livenessProbe,omitempty"`
-
-	// Name of the ephemeral container specified as a DNS_LABEL. This name must be
-	// unique among all containers, init containers and ephemeral containers.
-	//
-	// Required.
-	Name string `json:"name"`
-
-	// Ports are not allowed for ephemeral containers.
-	Ports []ContainerPort `json:"ports,omitempty" listKeys:"containerPort,protocol"`
-
-	// Probes are not allowed for ephemeral containers.
-	ReadinessProbe *Probe `json:"readinessProbe,omitempty"`
-
-	// Resources resize policy for the container.
-	ResizePolicy []ContainerResizePolicy `json:"resizePolicy,omitempty"`
+	// List of environment variables to set in the container. Cannot be updated.
+	Env []EnvVar `json:"env,omitempty" listKeys:"name"`
 
 	// Resources are not allowed for ephemeral containers. Ephemeral containers use
 	// spare resources already allocated to the pod.
 	Resources ResourceRequirements `json:"resources"`
+
+	// Resources resize policy for the container.
+	ResizePolicy []ContainerResizePolicy `json:"resizePolicy,omitempty"`
 
 	// Restart policy for the container to manage the restart behavior of each
 	// container within a pod. You cannot set this field on ephemeral containers.
@@ -1531,38 +1522,24 @@ type EphemeralContainer struct {
 	// containers.
 	RestartPolicyRules []ContainerRestartRule `json:"restartPolicyRules,omitempty"`
 
-	// Optional: SecurityContext defines the security options the ephemeral
-	// container should be run with. If set, the fields of SecurityContext override
-	// the equivalent fields of PodSecurityContext.
-	SecurityContext *SecurityContext `json:"securityContext,omitempty"`
+	// Pod volumes to mount into the container's filesystem. Subpath mounts are not
+	// allowed for ephemeral containers. Cannot be updated.
+	VolumeMounts []VolumeMount `json:"volumeMounts,omitempty" listKeys:"mountPath"`
+
+	// volumeDevices is the list of block devices to be used by the container.
+	VolumeDevices []VolumeDevice `json:"volumeDevices,omitempty" listKeys:"devicePath"`
+
+	// Probes are not allowed for ephemeral containers.
+	LivenessProbe *Probe `json:"livenessProbe,omitempty"`
+
+	// Probes are not allowed for ephemeral containers.
+	ReadinessProbe *Probe `json:"readinessProbe,omitempty"`
 
 	// Probes are not allowed for ephemeral containers.
 	StartupProbe *Probe `json:"startupProbe,omitempty"`
 
-	// Whether this container should allocate a buffer for stdin in the container
-	// runtime. If this is not set, reads from stdin in the container will always
-	// result in EOF. Default is false.
-	Stdin bool `json:"stdin,omitempty"`
-
-	// Whether the container runtime should close the stdin channel after it has
-	// been opened by a single attach. When stdin is true the stdin stream will
-	// remain open across multiple attach sessions. If stdinOnce is set to true,
-	// stdin is opened on container start, is empty until the first client attaches
-	// to stdin, and then remains open and accepts data until the client
-	// disconnects, at which time stdin is closed and remains closed until the
-	// container is restarted. If this flag is false, a container processes that
-	// reads from stdin will never receive an EOF. Default is false
-	StdinOnce bool `json:"stdinOnce,omitempty"`
-
-	// If set, the name of the container from PodSpec that this ephemeral container
-	// targets. The ephemeral container will be run in the namespaces (IPC, PID,
-	// etc) of this container. If not set then the ephemeral container uses the
-	// namespaces configured in the Pod spec.
-	//
-	// The container runtime must implement support for this feature. If the
-	// runtime does not support namespace targeting then the result of setting this
-	// field is undefined.
-	TargetContainerName string `json:"targetContainerName,omitempty"`
+	// Lifecycle is not allowed for ephemeral containers.
+	Lifecycle *Lifecycle `json:"lifecycle,omitempty"`
 
 	// Optional: Path at which the file to which the container's termination
 	// message will be written is mounted into the container's filesystem. Message
@@ -1580,21 +1557,44 @@ type EphemeralContainer struct {
 	// 80 lines, whichever is smaller. Defaults to File. Cannot be updated.
 	TerminationMessagePolicy TerminationMessagePolicy `json:"terminationMessagePolicy,omitempty"`
 
+	// Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if
+	// :latest tag is specified, or IfNotPresent otherwise. Cannot be updated. More
+	// info: https://kubernetes.io/docs/concepts/containers/images#updating-images
+	ImagePullPolicy PullPolicy `json:"imagePullPolicy,omitempty"`
+
+	// Optional: SecurityContext defines the security options the ephemeral
+	// container should be run with. If set, the fields of SecurityContext override
+	// the equivalent fields of PodSecurityContext.
+	SecurityContext *SecurityContext `json:"securityContext,omitempty"`
+
+	// Whether this container should allocate a buffer for stdin in the container
+	// runtime. If this is not set, reads from stdin in the container will always
+	// result in EOF. Default is false.
+	Stdin bool `json:"stdin,omitempty"`
+
+	// Whether the container runtime should close the stdin channel after it has
+	// been opened by a single attach. When stdin is true the stdin stream will
+	// remain open across multiple attach sessions. If stdinOnce is set to true,
+	// stdin is opened on container start, is empty until the first client attaches
+	// to stdin, and then remains open and accepts data until the client
+	// disconnects, at which time stdin is closed and remains closed until the
+	// container is restarted. If this flag is false, a container processes that
+	// reads from stdin will never receive an EOF. Default is false
+	StdinOnce bool `json:"stdinOnce,omitempty"`
+
 	// Whether this container should allocate a TTY for itself, also requires
 	// 'stdin' to be true. Default is false.
 	Tty bool `json:"tty,omitempty"`
 
-	// volumeDevices is the list of block devices to be used by the container.
-	VolumeDevices []VolumeDevice `json:"volumeDevices,omitempty" listKeys:"devicePath"`
-
-	// Pod volumes to mount into the container's filesystem. Subpath mounts are not
-	// allowed for ephemeral containers. Cannot be updated.
-	VolumeMounts []VolumeMount `json:"volumeMounts,omitempty" listKeys:"mountPath"`
-
-	// Container's working directory. If not specified, the container runtime's
-	// default will be used, which might be configured in the container image.
-	// Cannot be updated.
-	WorkingDir string `json:"workingDir,omitempty"`
+	// If set, the name of the container from PodSpec that this ephemeral container
+	// targets. The ephemeral container will be run in the namespaces (IPC, PID,
+	// etc) of this container. If not set then the ephemeral container uses the
+	// namespaces configured in the Pod spec.
+	//
+	// The container runtime must implement support for this feature. If the
+	// runtime does not support namespace targeting then the result of setting this
+	// field is undefined.
+	TargetContainerName string `json:"targetContainerName,omitempty"`
 }
 
 // Represents an ephemeral volume that is handled by a normal storage driver.
@@ -1636,33 +1636,44 @@ type Event struct {
 	// Required.
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
-	// What action was taken/failed regarding to the Regarding object.
-	Action string `json:"action,omitempty"`
-
-	// The number of times this event has occurred.
-	Count int32 `json:"count,omitempty"`
-
-	// Time when this Event was first observed.
-	EventTime metav1.MicroTime `json:"eventTime"`
-
-	// The time at which the event was first recorded. (Time of server receipt is
-	// in TypeMeta.)
-	FirstTimestamp metav1.Time `json:"firstTimestamp"`
-
 	// The object that this event is about.
 	//
 	// Required.
 	InvolvedObject ObjectReference `json:"involvedObject"`
 
-	// The time at which the most recent occurrence of this event was recorded.
-	LastTimestamp metav1.Time `json:"lastTimestamp"`
+	// This should be a short, machine understandable string that gives the reason
+	// for the transition into the object's current status.
+	Reason string `json:"reason,omitempty"`
 
 	// A human-readable description of the status of this operation.
 	Message string `json:"message,omitempty"`
 
-	// This should be a short, machine understandable string that gives the reason
-	// for the transition into the object's current status.
-	Reason string `json:"reason,omitempty"`
+	// The component reporting this event. Should be a short machine understandable
+	// string.
+	Source EventSource `json:"source"`
+
+	// The time at which the event was first recorded. (Time of server receipt is
+	// in TypeMeta.)
+	FirstTimestamp metav1.Time `json:"firstTimestamp"`
+
+	// The time at which the most recent occurrence of this event was recorded.
+	LastTimestamp metav1.Time `json:"lastTimestamp"`
+
+	// The number of times this event has occurred.
+	Count int32 `json:"count,omitempty"`
+
+	// Type of this event (Normal, Warning), new types could be added in the future
+	Type string `json:"type,omitempty"`
+
+	// Time when this Event was first observed.
+	EventTime metav1.MicroTime `json:"eventTime"`
+
+	// Data about the Event series this event represents or nil if it's a singleton
+	// Event.
+	Series *EventSeries `json:"series,omitempty"`
+
+	// What action was taken/failed regarding to the Regarding object.
+	Action string `json:"action,omitempty"`
 
 	// Optional secondary object for more complex actions.
 	Related *ObjectReference `json:"related,omitempty"`
@@ -1673,17 +1684,6 @@ type Event struct {
 
 	// ID of the controller instance, e.g. `kubelet-xyzf`.
 	ReportingInstance string `json:"reportingInstance"`
-
-	// Data about the Event series this event represents or nil if it's a singleton
-	// Event.
-	Series *EventSeries `json:"series,omitempty"`
-
-	// The component reporting this event. Should be a short machine understandable
-	// string.
-	Source EventSource `json:"source"`
-
-	// Type of this event (Normal, Warning), new types could be added in the future
-	Type string `json:"type,omitempty"`
 
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
@@ -1782,20 +1782,20 @@ type ExecAction struct {
 // as read/write once. Fibre Channel volumes support ownership management and
 // SELinux relabeling.
 type FCVolumeSource struct {
+	// targetWWNs is Optional: FC target worldwide names (WWNs)
+	TargetWWNs []string `json:"targetWWNs,omitempty"`
+
+	// lun is Optional: FC target lun number
+	Lun *int32 `json:"lun,omitempty"`
+
 	// fsType is the filesystem type to mount. Must be a filesystem type supported
 	// by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred
 	// to be "ext4" if unspecified.
 	FSType string `json:"fsType,omitempty"`
 
-	// lun is Optional: FC target lun number
-	Lun *int32 `json:"lun,omitempty"`
-
 	// readOnly is Optional: Defaults to false (read/write). ReadOnly here will
 	// force the ReadOnly setting in VolumeMounts.
 	ReadOnly bool `json:"readOnly,omitempty"`
-
-	// targetWWNs is Optional: FC target worldwide names (WWNs)
-	TargetWWNs []string `json:"targetWWNs,omitempty"`
 
 	// wwids Optional: FC volume world wide identifiers (wwids) Either wwids or
 	// combination of targetWWNs and lun must be set, but not both simultaneously.
@@ -1804,6 +1804,17 @@ type FCVolumeSource struct {
 
 // FileKeySelector selects a key of the env file.
 type FileKeySelector struct {
+	// The name of the volume mount containing the env file.
+	//
+	// Required.
+	VolumeName string `json:"volumeName"`
+
+	// The path within the volume from which to select the file. Must be relative
+	// and may not contain the '..' path or start with '..'.
+	//
+	// Required.
+	Path string `json:"path"`
+
 	// The key within the env file. An invalid key will prevent the pod from
 	// starting. The keys defined within a source may consist of any printable
 	// ASCII characters except '='. During Alpha stage of the EnvFiles feature
@@ -1820,17 +1831,6 @@ type FileKeySelector struct {
 	// If optional is set to false and the specified key does not exist, an error
 	// will be returned during Pod creation.
 	Optional *bool `json:"optional,omitempty"`
-
-	// The path within the volume from which to select the file. Must be relative
-	// and may not contain the '..' path or start with '..'.
-	//
-	// Required.
-	Path string `json:"path"`
-
-	// The name of the volume mount containing the env file.
-	//
-	// Required.
-	VolumeName string `json:"volumeName"`
 }
 
 // FlexPersistentVolumeSource represents a generic persistent volume resource
@@ -1846,18 +1846,18 @@ type FlexPersistentVolumeSource struct {
 	// filesystem depends on FlexVolume script.
 	FSType string `json:"fsType,omitempty"`
 
-	// options is Optional: this field holds extra command options if any.
-	Options map[string]string `json:"options,omitempty"`
-
-	// readOnly is Optional: defaults to false (read/write). ReadOnly here will
-	// force the ReadOnly setting in VolumeMounts.
-	ReadOnly bool `json:"readOnly,omitempty"`
-
 	// secretRef is Optional: SecretRef is reference to the secret object
 	// containing sensitive information to pass to the plugin scripts. This may be
 	// empty if no secret object is specified. If the secret object contains more
 	// than one secret, all secrets are passed to the plugin scripts.
 	SecretRef *SecretReference `json:"secretRef,omitempty"`
+
+	// readOnly is Optional: defaults to false (read/write). ReadOnly here will
+	// force the ReadOnly setting in VolumeMounts.
+	ReadOnly bool `json:"readOnly,omitempty"`
+
+	// options is Optional: this field holds extra command options if any.
+	Options map[string]string `json:"options,omitempty"`
 }
 
 // FlexVolume represents a generic volume resource that is provisioned/attached
@@ -1873,18 +1873,18 @@ type FlexVolumeSource struct {
 	// filesystem depends on FlexVolume script.
 	FSType string `json:"fsType,omitempty"`
 
-	// options is Optional: this field holds extra command options if any.
-	Options map[string]string `json:"options,omitempty"`
-
-	// readOnly is Optional: defaults to false (read/write). ReadOnly here will
-	// force the ReadOnly setting in VolumeMounts.
-	ReadOnly bool `json:"readOnly,omitempty"`
-
 	// secretRef is Optional: secretRef is reference to the secret object
 	// containing sensitive information to pass to the plugin scripts. This may be
 	// empty if no secret object is specified. If the secret object contains more
 	// than one secret, all secrets are passed to the plugin scripts.
 	SecretRef *LocalObjectReference `json:"secretRef,omitempty"`
+
+	// readOnly is Optional: defaults to false (read/write). ReadOnly here will
+	// force the ReadOnly setting in VolumeMounts.
+	ReadOnly bool `json:"readOnly,omitempty"`
+
+	// options is Optional: this field holds extra command options if any.
+	Options map[string]string `json:"options,omitempty"`
 }
 
 // Represents a Flocker volume mounted by the Flocker agent. One and only one
@@ -1907,6 +1907,13 @@ type FlockerVolumeSource struct {
 // as read/write once or read-only many times. GCE PDs support ownership
 // management and SELinux relabeling.
 type GCEPersistentDiskVolumeSource struct {
+	// pdName is unique name of the PD resource in GCE. Used to identify the disk
+	// in GCE. More info:
+	// https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
+	//
+	// Required.
+	PDName string `json:"pdName"`
+
 	// fsType is filesystem type of the volume that you want to mount. Tip: Ensure
 	// that the filesystem type is supported by the host operating system.
 	// Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if
@@ -1921,13 +1928,6 @@ type GCEPersistentDiskVolumeSource struct {
 	// https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
 	Partition int32 `json:"partition,omitempty"`
 
-	// pdName is unique name of the PD resource in GCE. Used to identify the disk
-	// in GCE. More info:
-	// https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
-	//
-	// Required.
-	PDName string `json:"pdName"`
-
 	// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to
 	// false. More info:
 	// https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
@@ -1936,12 +1936,6 @@ type GCEPersistentDiskVolumeSource struct {
 
 // GRPCAction specifies an action involving a GRPC service.
 type GRPCAction struct {
-	// mode specifies the connection mode for the gRPC health probe. Set to "TLS"
-	// to use TLS without certificate verification. Set to "Plaintext" to use a
-	// plaintext (insecure) connection explicitly. If not specified, the probe uses
-	// a plaintext (insecure) connection.
-	Mode *GRPCProbeMode `json:"mode,omitempty"`
-
 	// Port number of the gRPC service. Number must be in the range 1 to 65535.
 	//
 	// Required.
@@ -1952,6 +1946,12 @@ type GRPCAction struct {
 	//
 	// If this is not specified, the default behavior is defined by gRPC.
 	Service *string `json:"service"`
+
+	// mode specifies the connection mode for the gRPC health probe. Set to "TLS"
+	// to use TLS without certificate verification. Set to "Plaintext" to use a
+	// plaintext (insecure) connection explicitly. If not specified, the probe uses
+	// a plaintext (insecure) connection.
+	Mode *GRPCProbeMode `json:"mode,omitempty"`
 }
 
 // Represents a volume that is populated with the contents of a git repository.
@@ -1962,12 +1962,6 @@ type GRPCAction struct {
 // mount an EmptyDir into an InitContainer that clones the repo using git, then
 // mount the EmptyDir into the Pod's container.
 type GitRepoVolumeSource struct {
-	// directory is the target directory name. Must not contain or start with '..'.
-	// If '.' is supplied, the volume directory will be the git repository.
-	// Otherwise, if specified, the volume will contain the git repository in the
-	// subdirectory with the given name.
-	Directory string `json:"directory,omitempty"`
-
 	// repository is the URL
 	//
 	// Required.
@@ -1975,6 +1969,12 @@ type GitRepoVolumeSource struct {
 
 	// revision is the commit hash for the specified revision.
 	Revision string `json:"revision,omitempty"`
+
+	// directory is the target directory name. Must not contain or start with '..'.
+	// If '.' is supplied, the volume directory will be the git repository.
+	// Otherwise, if specified, the volume will contain the git repository in the
+	// subdirectory with the given name.
+	Directory string `json:"directory,omitempty"`
 }
 
 // Represents a Glusterfs mount that lasts the lifetime of a pod. Glusterfs
@@ -1986,12 +1986,6 @@ type GlusterfsPersistentVolumeSource struct {
 	// Required.
 	Endpoints string `json:"endpoints"`
 
-	// endpointsNamespace is the namespace that contains Glusterfs endpoint. If
-	// this field is empty, the EndpointNamespace defaults to the same namespace as
-	// the bound PVC. More info:
-	// https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
-	EndpointsNamespace *string `json:"endpointsNamespace,omitempty"`
-
 	// path is the Glusterfs volume path. More info:
 	// https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
 	//
@@ -2002,6 +1996,12 @@ type GlusterfsPersistentVolumeSource struct {
 	// permissions. Defaults to false. More info:
 	// https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
 	ReadOnly bool `json:"readOnly,omitempty"`
+
+	// endpointsNamespace is the namespace that contains Glusterfs endpoint. If
+	// this field is empty, the EndpointNamespace defaults to the same namespace as
+	// the bound PVC. More info:
+	// https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
+	EndpointsNamespace *string `json:"endpointsNamespace,omitempty"`
 }
 
 // Represents a Glusterfs mount that lasts the lifetime of a pod. Glusterfs
@@ -2026,13 +2026,6 @@ type GlusterfsVolumeSource struct {
 
 // HTTPGetAction describes an action based on HTTP Get requests.
 type HTTPGetAction struct {
-	// Host name to connect to, defaults to the pod IP. You probably want to set
-	// "Host" in httpHeaders instead.
-	Host string `json:"host,omitempty"`
-
-	// Custom headers to set in the request. HTTP allows repeated headers.
-	HTTPHeaders []HTTPHeader `json:"httpHeaders,omitempty"`
-
 	// Path to access on the HTTP server.
 	Path string `json:"path,omitempty"`
 
@@ -2042,12 +2035,19 @@ type HTTPGetAction struct {
 	// Required.
 	Port metav1.IntOrString `json:"port"`
 
-	// Protocol selects the wire protocol for the probe connection. Nil defaults to
-	// HTTP/1.1.
-	Protocol *HTTPProtocol `json:"protocol,omitempty"`
+	// Host name to connect to, defaults to the pod IP. You probably want to set
+	// "Host" in httpHeaders instead.
+	Host string `json:"host,omitempty"`
 
 	// Scheme to use for connecting to the host. Defaults to HTTP.
 	Scheme URIScheme `json:"scheme,omitempty"`
+
+	// Custom headers to set in the request. HTTP allows repeated headers.
+	HTTPHeaders []HTTPHeader `json:"httpHeaders,omitempty"`
+
+	// Protocol selects the wire protocol for the probe connection. Nil defaults to
+	// HTTP/1.1.
+	Protocol *HTTPProtocol `json:"protocol,omitempty"`
 }
 
 // HTTPHeader describes a custom header to be used in HTTP probes
@@ -2067,13 +2067,13 @@ type HTTPHeader struct {
 // HostAlias holds the mapping between IP and hostnames that will be injected
 // as an entry in the pod's hosts file.
 type HostAlias struct {
-	// Hostnames for the above IP address.
-	Hostnames []string `json:"hostnames,omitempty"`
-
 	// IP address of the host file entry.
 	//
 	// Required.
 	IP string `json:"ip"`
+
+	// Hostnames for the above IP address.
+	Hostnames []string `json:"hostnames,omitempty"`
 }
 
 // HostIP represents a single IP address allocated to the host.
@@ -2103,70 +2103,28 @@ type HostPathVolumeSource struct {
 // be mounted as read/write once. ISCSI volumes support ownership management
 // and SELinux relabeling.
 type ISCSIPersistentVolumeSource struct {
-	// chapAuthDiscovery defines whether support iSCSI Discovery CHAP
-	// authentication
-	ChapAuthDiscovery bool `json:"chapAuthDiscovery,omitempty"`
-
-	// chapAuthSession defines whether support iSCSI Session CHAP authentication
-	ChapAuthSession bool `json:"chapAuthSession,omitempty"`
-
-	// fsType is the filesystem type of the volume that you want to mount. Tip:
-	// Ensure that the filesystem type is supported by the host operating system.
-	// Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if
-	// unspecified. More info:
-	// https://kubernetes.io/docs/concepts/storage/volumes#iscsi
-	FSType string `json:"fsType,omitempty"`
-
-	// initiatorName is the custom iSCSI Initiator Name. If initiatorName is
-	// specified with iscsiInterface simultaneously, new iSCSI interface <target
-	// portal>:<volume name> will be created for the connection.
-	InitiatorName *string `json:"initiatorName,omitempty"`
+	// targetPortal is iSCSI Target Portal. The Portal is either an IP or
+	// ip_addr:port if the port is other than default (typically TCP ports 860 and
+	// 3260).
+	//
+	// Required.
+	TargetPortal string `json:"targetPortal"`
 
 	// iqn is Target iSCSI Qualified Name.
 	//
 	// Required.
 	IQN string `json:"iqn"`
 
-	// iscsiInterface is the interface Name that uses an iSCSI transport. Defaults
-	// to 'default' (tcp).
-	//
-	// Defaults to "default".
-	ISCSIInterface string `json:"iscsiInterface,omitempty"`
-
 	// lun is iSCSI Target Lun number.
 	//
 	// Required.
 	Lun int32 `json:"lun"`
 
-	// portals is the iSCSI Target Portal List. The Portal is either an IP or
-	// ip_addr:port if the port is other than default (typically TCP ports 860 and
-	// 3260).
-	Portals []string `json:"portals,omitempty"`
-
-	// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to
-	// false.
-	ReadOnly bool `json:"readOnly,omitempty"`
-
-	// secretRef is the CHAP Secret for iSCSI target and initiator authentication
-	SecretRef *SecretReference `json:"secretRef,omitempty"`
-
-	// targetPortal is iSCSI Target Portal. The Portal is either an IP or
-	// ip_addr:port if the port is other than default (typically TCP ports 860 and
-	// 3260).
+	// iscsiInterface is the interface Name that uses an iSCSI transport. Defaults
+	// to 'default' (tcp).
 	//
-	// Required.
-	TargetPortal string `json:"targetPortal"`
-}
-
-// Represents an ISCSI disk. ISCSI volumes can only be mounted as read/write
-// once. ISCSI volumes support ownership management and SELinux relabeling.
-type ISCSIVolumeSource struct {
-	// chapAuthDiscovery defines whether support iSCSI Discovery CHAP
-	// authentication
-	ChapAuthDiscovery bool `json:"chapAuthDiscovery,omitempty"`
-
-	// chapAuthSession defines whether support iSCSI Session CHAP authentication
-	ChapAuthSession bool `json:"chapAuthSession,omitempty"`
+	// Defaults to "default".
+	ISCSIInterface string `json:"iscsiInterface,omitempty"`
 
 	// fsType is the filesystem type of the volume that you want to mount. Tip:
 	// Ensure that the filesystem type is supported by the host operating system.
@@ -2175,15 +2133,50 @@ type ISCSIVolumeSource struct {
 	// https://kubernetes.io/docs/concepts/storage/volumes#iscsi
 	FSType string `json:"fsType,omitempty"`
 
+	// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to
+	// false.
+	ReadOnly bool `json:"readOnly,omitempty"`
+
+	// portals is the iSCSI Target Portal List. The Portal is either an IP or
+	// ip_addr:port if the port is other than default (typically TCP ports 860 and
+	// 3260).
+	Portals []string `json:"portals,omitempty"`
+
+	// chapAuthDiscovery defines whether support iSCSI Discovery CHAP
+	// authentication
+	ChapAuthDiscovery bool `json:"chapAuthDiscovery,omitempty"`
+
+	// chapAuthSession defines whether support iSCSI Session CHAP authentication
+	ChapAuthSession bool `json:"chapAuthSession,omitempty"`
+
+	// secretRef is the CHAP Secret for iSCSI target and initiator authentication
+	SecretRef *SecretReference `json:"secretRef,omitempty"`
+
 	// initiatorName is the custom iSCSI Initiator Name. If initiatorName is
 	// specified with iscsiInterface simultaneously, new iSCSI interface <target
 	// portal>:<volume name> will be created for the connection.
 	InitiatorName *string `json:"initiatorName,omitempty"`
+}
+
+// Represents an ISCSI disk. ISCSI volumes can only be mounted as read/write
+// once. ISCSI volumes support ownership management and SELinux relabeling.
+type ISCSIVolumeSource struct {
+	// targetPortal is iSCSI Target Portal. The Portal is either an IP or
+	// ip_addr:port if the port is other than default (typically TCP ports 860 and
+	// 3260).
+	//
+	// Required.
+	TargetPortal string `json:"targetPortal"`
 
 	// iqn is the target iSCSI Qualified Name.
 	//
 	// Required.
 	IQN string `json:"iqn"`
+
+	// lun represents iSCSI Target Lun number.
+	//
+	// Required.
+	Lun int32 `json:"lun"`
 
 	// iscsiInterface is the interface Name that uses an iSCSI transport. Defaults
 	// to 'default' (tcp).
@@ -2191,33 +2184,49 @@ type ISCSIVolumeSource struct {
 	// Defaults to "default".
 	ISCSIInterface string `json:"iscsiInterface,omitempty"`
 
-	// lun represents iSCSI Target Lun number.
-	//
-	// Required.
-	Lun int32 `json:"lun"`
+	// fsType is the filesystem type of the volume that you want to mount. Tip:
+	// Ensure that the filesystem type is supported by the host operating system.
+	// Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if
+	// unspecified. More info:
+	// https://kubernetes.io/docs/concepts/storage/volumes#iscsi
+	FSType string `json:"fsType,omitempty"`
+
+	// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to
+	// false.
+	ReadOnly bool `json:"readOnly,omitempty"`
 
 	// portals is the iSCSI Target Portal List. The portal is either an IP or
 	// ip_addr:port if the port is other than default (typically TCP ports 860 and
 	// 3260).
 	Portals []string `json:"portals,omitempty"`
 
-	// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to
-	// false.
-	ReadOnly bool `json:"readOnly,omitempty"`
+	// chapAuthDiscovery defines whether support iSCSI Discovery CHAP
+	// authentication
+	ChapAuthDiscovery bool `json:"chapAuthDiscovery,omitempty"`
+
+	// chapAuthSession defines whether support iSCSI Session CHAP authentication
+	ChapAuthSession bool `json:"chapAuthSession,omitempty"`
 
 	// secretRef is the CHAP Secret for iSCSI target and initiator authentication
 	SecretRef *LocalObjectReference `json:"secretRef,omitempty"`
 
-	// targetPortal is iSCSI Target Portal. The Portal is either an IP or
-	// ip_addr:port if the port is other than default (typically TCP ports 860 and
-	// 3260).
-	//
-	// Required.
-	TargetPortal string `json:"targetPortal"`
+	// initiatorName is the custom iSCSI Initiator Name. If initiatorName is
+	// specified with iscsiInterface simultaneously, new iSCSI interface <target
+	// portal>:<volume name> will be created for the connection.
+	InitiatorName *string `json:"initiatorName,omitempty"`
 }
 
 // ImageVolumeSource represents a image volume resource.
 type ImageVolumeSource struct {
+	// Required: Image or artifact reference to be used. Behaves in the same way as
+	// pod.spec.containers[*].image. Pull secrets will be assembled in the same way
+	// as for the container image by looking up node credentials, SA image pull
+	// secrets, and pod spec image pull secrets. More info:
+	// https://kubernetes.io/docs/concepts/containers/images This field is optional
+	// to allow higher level config management to default or override container
+	// images in workload controllers like Deployments and StatefulSets.
+	Reference string `json:"reference,omitempty"`
+
 	// Policy for pulling OCI objects. Possible values are: Always: the kubelet
 	// always attempts to pull the reference. Container creation will fail If the
 	// pull fails. Never: the kubelet never pulls the reference and only uses a
@@ -2227,15 +2236,6 @@ type ImageVolumeSource struct {
 	// and the pull fails. Defaults to Always if :latest tag is specified, or
 	// IfNotPresent otherwise.
 	PullPolicy PullPolicy `json:"pullPolicy,omitempty"`
-
-	// Required: Image or artifact reference to be used. Behaves in the same way as
-	// pod.spec.containers[*].image. Pull secrets will be assembled in the same way
-	// as for the container image by looking up node credentials, SA image pull
-	// secrets, and pod spec image pull secrets. More info:
-	// https://kubernetes.io/docs/concepts/containers/images This field is optional
-	// to allow higher level config management to default or override container
-	// images in workload controllers like Deployments and StatefulSets.
-	Reference string `json:"reference,omitempty"`
 }
 
 // ImageVolumeStatus represents the image-based volume status.
@@ -2255,6 +2255,13 @@ type KeyToPath struct {
 	// Required.
 	Key string `json:"key"`
 
+	// path is the relative path of the file to map the key to. May not be an
+	// absolute path. May not contain the path element '..'. May not start with the
+	// string '..'.
+	//
+	// Required.
+	Path string `json:"path"`
+
 	// mode is Optional: mode bits used to set permissions on this file. Must be an
 	// octal value between 0000 and 0777 or a decimal value between 0 and 511. YAML
 	// accepts both octal and decimal values, JSON requires decimal values for mode
@@ -2262,13 +2269,6 @@ type KeyToPath struct {
 	// in conflict with other options that affect the file mode, like fsGroup, and
 	// the result can be other mode bits set.
 	Mode *int32 `json:"mode,omitempty"`
-
-	// path is the relative path of the file to map the key to. May not be an
-	// absolute path. May not contain the path element '..'. May not start with the
-	// string '..'.
-	//
-	// Required.
-	Path string `json:"path"`
 
 	// user is Optional: The owner UID of the created file. If specified, the
 	// item-level user field takes precedence over defaultUser. (Alpha) This field
@@ -2317,13 +2317,13 @@ type LifecycleHandler struct {
 	// HTTPGet specifies an HTTP GET request to perform.
 	HTTPGet *HTTPGetAction `json:"httpGet,omitempty"`
 
-	// Sleep represents a duration that the container should sleep.
-	Sleep *SleepAction `json:"sleep,omitempty"`
-
 	// Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept for
 	// backward compatibility. There is no validation of this field and lifecycle
 	// hooks will fail at runtime when it is specified.
 	TCPSocket *TCPSocketAction `json:"tcpSocket,omitempty"`
+
+	// Sleep represents a duration that the container should sleep.
+	Sleep *SleepAction `json:"sleep,omitempty"`
 }
 
 // LimitRange sets resource usage limits for each kind of resource in a
@@ -2351,6 +2351,17 @@ type LimitRange struct {
 // LimitRangeItem defines a min/max usage limit for any resource that matches
 // on kind.
 type LimitRangeItem struct {
+	// Type of resource that this limit applies to.
+	//
+	// Required.
+	Type LimitType `json:"type"`
+
+	// Max usage constraints on this kind by resource name.
+	Max map[ResourceName]metav1.Quantity `json:"max,omitempty"`
+
+	// Min usage constraints on this kind by resource name.
+	Min map[ResourceName]metav1.Quantity `json:"min,omitempty"`
+
 	// Default resource requirement limit value by resource name if resource limit
 	// is omitted.
 	Default map[ResourceName]metav1.Quantity `json:"default,omitempty"`
@@ -2359,22 +2370,11 @@ type LimitRangeItem struct {
 	// name if resource request is omitted.
 	DefaultRequest map[ResourceName]metav1.Quantity `json:"defaultRequest,omitempty"`
 
-	// Max usage constraints on this kind by resource name.
-	Max map[ResourceName]metav1.Quantity `json:"max,omitempty"`
-
 	// MaxLimitRequestRatio if specified, the named resource must have a request
 	// and limit that are both non-zero where limit divided by request is less than
 	// or equal to the enumerated value; this represents the max burst for the
 	// named resource.
 	MaxLimitRequestRatio map[ResourceName]metav1.Quantity `json:"maxLimitRequestRatio,omitempty"`
-
-	// Min usage constraints on this kind by resource name.
-	Min map[ResourceName]metav1.Quantity `json:"min,omitempty"`
-
-	// Type of resource that this limit applies to.
-	//
-	// Required.
-	Type LimitType `json:"type"`
 }
 
 // LimitRangeList is a list of LimitRange items.
@@ -2411,6 +2411,12 @@ type LimitRangeSpec struct {
 
 // LinuxContainerUser represents user identity information in Linux containers
 type LinuxContainerUser struct {
+	// UID is the primary uid initially attached to the first process in the
+	// container
+	//
+	// Required.
+	UID int64 `json:"uid"`
+
 	// GID is the primary gid initially attached to the first process in the
 	// container
 	//
@@ -2420,24 +2426,18 @@ type LinuxContainerUser struct {
 	// SupplementalGroups are the supplemental groups initially attached to the
 	// first process in the container
 	SupplementalGroups []int64 `json:"supplementalGroups,omitempty"`
-
-	// UID is the primary uid initially attached to the first process in the
-	// container
-	//
-	// Required.
-	UID int64 `json:"uid"`
 }
 
 // LoadBalancerIngress represents the status of a load-balancer ingress point:
 // traffic intended for the service should be sent to an ingress point.
 type LoadBalancerIngress struct {
-	// Hostname is set for load-balancer ingress points that are DNS based
-	// (typically AWS load-balancers)
-	Hostname string `json:"hostname,omitempty"`
-
 	// IP is set for load-balancer ingress points that are IP based (typically GCE
 	// or OpenStack load-balancers)
 	IP string `json:"ip,omitempty"`
+
+	// Hostname is set for load-balancer ingress points that are DNS based
+	// (typically AWS load-balancers)
+	Hostname string `json:"hostname,omitempty"`
 
 	// IPMode specifies how the load-balancer IP behaves, and may only be specified
 	// when the ip field is specified. Setting this to "VIP" indicates that traffic
@@ -2472,22 +2472,26 @@ type LocalObjectReference struct {
 
 // Local represents directly-attached storage with node affinity
 type LocalVolumeSource struct {
-	// fsType is the filesystem type to mount. It applies only when the Path is a
-	// block device. Must be a filesystem type supported by the host operating
-	// system. Ex. "ext4", "xfs", "ntfs". The default value is to auto-select a
-	// filesystem if unspecified.
-	FSType *string `json:"fsType,omitempty"`
-
 	// path of the full path to the volume on the node. It can be either a
 	// directory or block device (disk, partition, ...).
 	//
 	// Required.
 	Path string `json:"path"`
+
+	// fsType is the filesystem type to mount. It applies only when the Path is a
+	// block device. Must be a filesystem type supported by the host operating
+	// system. Ex. "ext4", "xfs", "ntfs". The default value is to auto-select a
+	// filesystem if unspecified.
+	FSType *string `json:"fsType,omitempty"`
 }
 
 // ModifyVolumeStatus represents the status object of ControllerModifyVolume
 // operation
 type ModifyVolumeStatus struct {
+	// targetVolumeAttributesClassName is the name of the VolumeAttributesClass the
+	// PVC currently being reconciled
+	TargetVolumeAttributesClassName string `json:"targetVolumeAttributesClassName,omitempty"`
+
 	// status is the status of the ControllerModifyVolume operation. It can be in
 	// any of following states:
 	//  - Pending
@@ -2503,15 +2507,17 @@ type ModifyVolumeStatus struct {
 	//
 	// Required.
 	Status PersistentVolumeClaimModifyVolumeStatus `json:"status"`
-
-	// targetVolumeAttributesClassName is the name of the VolumeAttributesClass the
-	// PVC currently being reconciled
-	TargetVolumeAttributesClassName string `json:"targetVolumeAttributesClassName,omitempty"`
 }
 
 // Represents an NFS mount that lasts the lifetime of a pod. NFS volumes do not
 // support ownership management or SELinux relabeling.
 type NFSVolumeSource struct {
+	// server is the hostname or IP address of the NFS server. More info:
+	// https://kubernetes.io/docs/concepts/storage/volumes#nfs
+	//
+	// Required.
+	Server string `json:"server"`
+
 	// path that is exported by the NFS server. More info:
 	// https://kubernetes.io/docs/concepts/storage/volumes#nfs
 	//
@@ -2522,12 +2528,6 @@ type NFSVolumeSource struct {
 	// permissions. Defaults to false. More info:
 	// https://kubernetes.io/docs/concepts/storage/volumes#nfs
 	ReadOnly bool `json:"readOnly,omitempty"`
-
-	// server is the hostname or IP address of the NFS server. More info:
-	// https://kubernetes.io/docs/concepts/storage/volumes#nfs
-	//
-	// Required.
-	Server string `json:"server"`
 }
 
 // Namespace provides a scope for Names. Use of multiple namespaces is
@@ -2558,24 +2558,24 @@ type Namespace struct {
 
 // NamespaceCondition contains details about state of namespace.
 type NamespaceCondition struct {
-	// Last time the condition transitioned from one status to another.
-	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
-
-	// Human-readable message indicating details about last transition.
-	Message string `json:"message,omitempty"`
-
-	// Unique, one-word, CamelCase reason for the condition's last transition.
-	Reason string `json:"reason,omitempty"`
+	// Type of namespace controller condition.
+	//
+	// Required.
+	Type NamespaceConditionType `json:"type"`
 
 	// Status of the condition, one of True, False, Unknown.
 	//
 	// Required.
 	Status ConditionStatus `json:"status"`
 
-	// Type of namespace controller condition.
-	//
-	// Required.
-	Type NamespaceConditionType `json:"type"`
+	// Last time the condition transitioned from one status to another.
+	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
+
+	// Unique, one-word, CamelCase reason for the condition's last transition.
+	Reason string `json:"reason,omitempty"`
+
+	// Human-readable message indicating details about last transition.
+	Message string `json:"message,omitempty"`
 }
 
 // NamespaceList is a list of Namespaces.
@@ -2611,12 +2611,12 @@ type NamespaceSpec struct {
 
 // NamespaceStatus is information about the current status of a Namespace.
 type NamespaceStatus struct {
-	// Represents the latest available observations of a namespace's current state.
-	Conditions []NamespaceCondition `json:"conditions,omitempty" listKeys:"type"`
-
 	// Phase is the current lifecycle phase of the namespace. More info:
 	// https://kubernetes.io/docs/tasks/administer-cluster/namespaces/
 	Phase NamespacePhase `json:"phase,omitempty"`
+
+	// Represents the latest available observations of a namespace's current state.
+	Conditions []NamespaceCondition `json:"conditions,omitempty" listKeys:"type"`
 }
 
 // Node is a worker node in Kubernetes. Each node will have a unique identifier
@@ -2648,19 +2648,26 @@ type Node struct {
 
 // NodeAddress contains information for the node's address.
 type NodeAddress struct {
-	// The node address.
-	//
-	// Required.
-	Address string `json:"address"`
-
 	// Node address type, one of Hostname, ExternalIP or InternalIP.
 	//
 	// Required.
 	Type NodeAddressType `json:"type"`
+
+	// The node address.
+	//
+	// Required.
+	Address string `json:"address"`
 }
 
 // Node affinity is a group of node affinity scheduling rules.
 type NodeAffinity struct {
+	// If the affinity requirements specified by this field are not met at
+	// scheduling time, the pod will not be scheduled onto the node. If the
+	// affinity requirements specified by this field cease to be met at some point
+	// during pod execution (e.g. due to an update), the system may or may not try
+	// to eventually evict the pod from its node.
+	RequiredDuringSchedulingIgnoredDuringExecution *NodeSelector `json:"requiredDuringSchedulingIgnoredDuringExecution,omitempty"`
+
 	// The scheduler will prefer to schedule pods to nodes that satisfy the
 	// affinity expressions specified by this field, but it may choose a node that
 	// violates one or more of the expressions. The node that is most preferred is
@@ -2671,13 +2678,6 @@ type NodeAffinity struct {
 	// corresponding matchExpressions; the node(s) with the highest sum are the
 	// most preferred.
 	PreferredDuringSchedulingIgnoredDuringExecution []PreferredSchedulingTerm `json:"preferredDuringSchedulingIgnoredDuringExecution,omitempty"`
-
-	// If the affinity requirements specified by this field are not met at
-	// scheduling time, the pod will not be scheduled onto the node. If the
-	// affinity requirements specified by this field cease to be met at some point
-	// during pod execution (e.g. due to an update), the system may or may not try
-	// to eventually evict the pod from its node.
-	RequiredDuringSchedulingIgnoredDuringExecution *NodeSelector `json:"requiredDuringSchedulingIgnoredDuringExecution,omitempty"`
 }
 
 // NodeAllocatableMappedResources describes mapped node allocatable resource
@@ -2706,6 +2706,14 @@ type NodeAllocatableOverheadResources struct {
 	// Required.
 	Name ResourceName `json:"name"`
 
+	// PerPod is the flat overhead quantity allocated per pod. Adding to each
+	// container limit allows individual containers to utilize the overhead, while
+	// the parent pod-level cgroup limit caps the total usage at the pod boundary
+	// where the overhead is accounted for exactly once. At least one of PerPod or
+	// PerContainer must be specified. Specifying neither is an invalid
+	// configuration.
+	PerPod *metav1.Quantity `json:"perPod,omitempty"`
+
 	// PerContainer is the variable overhead quantity applied for each container
 	// referencing the claim. The container references are recorded in
 	// `nodeAllocatableResourceClaimStatuses.containers`. The total overhead
@@ -2719,19 +2727,17 @@ type NodeAllocatableOverheadResources struct {
 	// least one of PerPod or PerContainer must be specified. Specifying neither is
 	// an invalid configuration.
 	PerContainer *metav1.Quantity `json:"perContainer,omitempty"`
-
-	// PerPod is the flat overhead quantity allocated per pod. Adding to each
-	// container limit allows individual containers to utilize the overhead, while
-	// the parent pod-level cgroup limit caps the total usage at the pod boundary
-	// where the overhead is accounted for exactly once. At least one of PerPod or
-	// PerContainer must be specified. Specifying neither is an invalid
-	// configuration.
-	PerPod *metav1.Quantity `json:"perPod,omitempty"`
 }
 
 // NodeAllocatableResourceClaimStatus describes the status of node allocatable
 // resources allocated via DRA.
 type NodeAllocatableResourceClaimStatus struct {
+	// ResourceClaimName is the resource claim referenced by the pod that resulted
+	// in this node allocatable resource allocation.
+	//
+	// Required.
+	ResourceClaimName string `json:"resourceClaimName"`
+
 	// Containers lists the names of all containers in this pod that reference the
 	// claim.
 	Containers []string `json:"containers,omitempty"`
@@ -2745,37 +2751,31 @@ type NodeAllocatableResourceClaimStatus struct {
 	// `nodeAllocatableResources[...].overhead` field. This is used by kubelet for
 	// pod level and container-level cgroup enforcement.
 	Overhead []NodeAllocatableOverheadResources `json:"overhead,omitempty" listKeys:"name"`
-
-	// ResourceClaimName is the resource claim referenced by the pod that resulted
-	// in this node allocatable resource allocation.
-	//
-	// Required.
-	ResourceClaimName string `json:"resourceClaimName"`
 }
 
 // NodeCondition contains condition information for a node.
 type NodeCondition struct {
-	// Last time we got an update on a given condition.
-	LastHeartbeatTime metav1.Time `json:"lastHeartbeatTime"`
-
-	// Last time the condition transit from one status to another.
-	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
-
-	// Human readable message indicating details about last transition.
-	Message string `json:"message,omitempty"`
-
-	// (brief) reason for the condition's last transition.
-	Reason string `json:"reason,omitempty"`
+	// Type of node condition.
+	//
+	// Required.
+	Type NodeConditionType `json:"type"`
 
 	// Status of the condition, one of True, False, Unknown.
 	//
 	// Required.
 	Status ConditionStatus `json:"status"`
 
-	// Type of node condition.
-	//
-	// Required.
-	Type NodeConditionType `json:"type"`
+	// Last time we got an update on a given condition.
+	LastHeartbeatTime metav1.Time `json:"lastHeartbeatTime"`
+
+	// Last time the condition transit from one status to another.
+	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
+
+	// (brief) reason for the condition's last transition.
+	Reason string `json:"reason,omitempty"`
+
+	// Human readable message indicating details about last transition.
+	Message string `json:"message,omitempty"`
 }
 
 // NodeConfigSource specifies a source of node configuration. Exactly one
@@ -2789,12 +2789,6 @@ type NodeConfigSource struct {
 // NodeConfigStatus describes the status of the config assigned by
 // Node.Spec.ConfigSource.
 type NodeConfigStatus struct {
-	// Active reports the checkpointed config the node is actively using. Active
-	// will represent either the current version of the Assigned config, or the
-	// current LastKnownGood config, depending on whether attempting to use the
-	// Assigned config results in an error.
-	Active *NodeConfigSource `json:"active,omitempty"`
-
 	// Assigned reports the checkpointed config the node will try to use. When
 	// Node.Spec.ConfigSource is updated, the node checkpoints the associated
 	// config payload to local disk, along with a record indicating intended
@@ -2804,6 +2798,26 @@ type NodeConfigStatus struct {
 	// tries to make the Assigned config the Active config by loading and
 	// validating the checkpointed payload identified by Assigned.
 	Assigned *NodeConfigSource `json:"assigned,omitempty"`
+
+	// Active reports the checkpointed config the node is actively using. Active
+	// will represent either the current version of the Assigned config, or the
+	// current LastKnownGood config, depending on whether attempting to use the
+	// Assigned config results in an error.
+	Active *NodeConfigSource `json:"active,omitempty"`
+
+	// LastKnownGood reports the checkpointed config the node will fall back to
+	// when it encounters an error attempting to use the Assigned config. The
+	// Assigned config becomes the LastKnownGood config when the node determines
+	// that the Assigned config is stable and correct. This is currently
+	// implemented as a 10-minute soak period starting when the local record of
+	// Assigned config is updated. If the Assigned config is Active at the end of
+	// this period, it becomes the LastKnownGood. Note that if Spec.ConfigSource is
+	// reset to nil (use local defaults), the LastKnownGood is also immediately
+	// reset to nil, because the local default config is always assumed good. You
+	// should not make assumptions about the node's method of determining config
+	// stability and correctness, as this may change or become configurable in the
+	// future.
+	LastKnownGood *NodeConfigSource `json:"lastKnownGood,omitempty"`
 
 	// Error describes any problems reconciling the Spec.ConfigSource to the Active
 	// config. Errors may occur, for example, attempting to checkpoint
@@ -2821,20 +2835,6 @@ type NodeConfigStatus struct {
 	// empty, but should not rely on the stability of the Error text across Kubelet
 	// versions.
 	Error string `json:"error,omitempty"`
-
-	// LastKnownGood reports the checkpointed config the node will fall back to
-	// when it encounters an error attempting to use the Assigned config. The
-	// Assigned config becomes the LastKnownGood config when the node determines
-	// that the Assigned config is stable and correct. This is currently
-	// implemented as a 10-minute soak period starting when the local record of
-	// Assigned config is updated. If the Assigned config is Active at the end of
-	// this period, it becomes the LastKnownGood. Note that if Spec.ConfigSource is
-	// reset to nil (use local defaults), the LastKnownGood is also immediately
-	// reset to nil, because the local default config is always assumed good. You
-	// should not make assumptions about the node's method of determining config
-	// stability and correctness, as this may change or become configurable in the
-	// future.
-	LastKnownGood *NodeConfigSource `json:"lastKnownGood,omitempty"`
 }
 
 // NodeDaemonEndpoints lists ports opened by daemons running on the Node.
@@ -2889,11 +2889,11 @@ type NodePodPreemptionPolicy struct {
 
 // NodeRuntimeHandler is a set of runtime handler information.
 type NodeRuntimeHandler struct {
-	// Supported features.
-	Features *NodeRuntimeHandlerFeatures `json:"features,omitempty"`
-
 	// Runtime handler name. Empty for the default runtime handler.
 	Name string `json:"name"`
+
+	// Supported features.
+	Features *NodeRuntimeHandlerFeatures `json:"features,omitempty"`
 }
 
 // NodeRuntimeHandlerFeatures is a set of features implemented by the runtime
@@ -2953,14 +2953,6 @@ type NodeSelectorTerm struct {
 
 // NodeSpec describes the attributes that a node is created with.
 type NodeSpec struct {
-	// Deprecated: Previously used to specify the source of the node's
-	// configuration for the DynamicKubeletConfig feature. This feature is removed.
-	ConfigSource *NodeConfigSource `json:"configSource,omitempty"`
-
-	// Deprecated. Not all kubelets will set this field. Remove field after 1.13.
-	// see: https://issues.k8s.io/61966
-	ExternalID string `json:"externalID,omitempty"`
-
 	// PodCIDR represents the pod IP range assigned to the node.
 	PodCIDR string `json:"podCIDR,omitempty"`
 
@@ -2969,26 +2961,51 @@ type NodeSpec struct {
 	// field. It may contain at most 1 value for each of IPv4 and IPv6.
 	PodCIDRs []string `json:"podCIDRs,omitempty"`
 
-	// PodPreemptionPolicy controls the node-level preemption behaviors for pods on
-	// this node. This is an alpha field and requires enabling the
-	// InPlacePodVerticalScalingSchedulerPreemption feature gate.
-	PodPreemptionPolicy *NodePodPreemptionPolicy `json:"podPreemptionPolicy,omitempty"`
-
 	// ID of the node assigned by the cloud provider in the format:
 	// <ProviderName>://<ProviderSpecificNodeID>
 	ProviderID string `json:"providerID,omitempty"`
-
-	// If specified, the node's taints.
-	Taints []Taint `json:"taints,omitempty"`
 
 	// Unschedulable controls node schedulability of new pods. By default, node is
 	// schedulable. More info:
 	// https://kubernetes.io/docs/concepts/nodes/node/#manual-node-administration
 	Unschedulable bool `json:"unschedulable,omitempty"`
+
+	// If specified, the node's taints.
+	Taints []Taint `json:"taints,omitempty"`
+
+	// Deprecated: Previously used to specify the source of the node's
+	// configuration for the DynamicKubeletConfig feature. This feature is removed.
+	ConfigSource *NodeConfigSource `json:"configSource,omitempty"`
+
+	// Deprecated. Not all kubelets will set this field. Remove field after 1.13.
+	// see: https://issues.k8s.io/61966
+	ExternalID string `json:"externalID,omitempty"`
+
+	// PodPreemptionPolicy controls the node-level preemption behaviors for pods on
+	// this node. This is an alpha field and requires enabling the
+	// InPlacePodVerticalScalingSchedulerPreemption feature gate.
+	PodPreemptionPolicy *NodePodPreemptionPolicy `json:"podPreemptionPolicy,omitempty"`
 }
 
 // NodeStatus is information about the current status of a node.
 type NodeStatus struct {
+	// Capacity represents the total resources of a node. More info:
+	// https://kubernetes.io/docs/reference/node/node-status/#capacity
+	Capacity map[ResourceName]metav1.Quantity `json:"capacity,omitempty"`
+
+	// Allocatable represents the resources of a node that are available for
+	// scheduling. Defaults to Capacity.
+	Allocatable map[ResourceName]metav1.Quantity `json:"allocatable,omitempty"`
+
+	// NodePhase is the recently observed lifecycle phase of the node. More info:
+	// https://kubernetes.io/docs/concepts/nodes/node/#phase The field is never
+	// populated, and now is deprecated.
+	Phase NodePhase `json:"phase,omitempty"`
+
+	// Conditions is an array of current observed node conditions. More info:
+	// https://kubernetes.io/docs/reference/node/node-status/#condition
+	Conditions []NodeCondition `json:"conditions,omitempty" listKeys:"type"`
+
 	// List of addresses reachable to the node. Queried from cloud provider, if
 	// available. More info:
 	// https://kubernetes.io/docs/reference/node/node-status/#addresses Note: This
@@ -3001,53 +3018,36 @@ type NodeStatus struct {
 	// consumers of the downward API (status.hostIP).
 	Addresses []NodeAddress `json:"addresses,omitempty" listKeys:"type"`
 
-	// Allocatable represents the resources of a node that are available for
-	// scheduling. Defaults to Capacity.
-	Allocatable map[ResourceName]metav1.Quantity `json:"allocatable,omitempty"`
-
-	// Capacity represents the total resources of a node. More info:
-	// https://kubernetes.io/docs/reference/node/node-status/#capacity
-	Capacity map[ResourceName]metav1.Quantity `json:"capacity,omitempty"`
-
-	// Conditions is an array of current observed node conditions. More info:
-	// https://kubernetes.io/docs/reference/node/node-status/#condition
-	Conditions []NodeCondition `json:"conditions,omitempty" listKeys:"type"`
-
-	// Status of the config assigned to the node via the dynamic Kubelet config
-	// feature.
-	Config *NodeConfigStatus `json:"config,omitempty"`
-
 	// Endpoints of daemons running on the Node.
 	DaemonEndpoints NodeDaemonEndpoints `json:"daemonEndpoints"`
-
-	// DeclaredFeatures represents the features related to feature gates that are
-	// declared by the node.
-	DeclaredFeatures []string `json:"declaredFeatures,omitempty"`
-
-	// Features describes the set of features implemented by the CRI
-	// implementation.
-	Features *NodeFeatures `json:"features,omitempty"`
-
-	// List of container images on this node
-	Images []ContainerImage `json:"images,omitempty"`
 
 	// Set of ids/uuids to uniquely identify the node. More info:
 	// https://kubernetes.io/docs/reference/node/node-status/#info
 	NodeInfo NodeSystemInfo `json:"nodeInfo"`
 
-	// NodePhase is the recently observed lifecycle phase of the node. More info:
-	// https://kubernetes.io/docs/concepts/nodes/node/#phase The field is never
-	// populated, and now is deprecated.
-	Phase NodePhase `json:"phase,omitempty"`
+	// List of container images on this node
+	Images []ContainerImage `json:"images,omitempty"`
 
-	// The available runtime handlers.
-	RuntimeHandlers []NodeRuntimeHandler `json:"runtimeHandlers,omitempty"`
+	// List of attachable volumes in use (mounted) by the node.
+	VolumesInUse []UniqueVolumeName `json:"volumesInUse,omitempty"`
 
 	// List of volumes that are attached to the node.
 	VolumesAttached []AttachedVolume `json:"volumesAttached,omitempty"`
 
-	// List of attachable volumes in use (mounted) by the node.
-	VolumesInUse []UniqueVolumeName `json:"volumesInUse,omitempty"`
+	// Status of the config assigned to the node via the dynamic Kubelet config
+	// feature.
+	Config *NodeConfigStatus `json:"config,omitempty"`
+
+	// The available runtime handlers.
+	RuntimeHandlers []NodeRuntimeHandler `json:"runtimeHandlers,omitempty"`
+
+	// Features describes the set of features implemented by the CRI
+	// implementation.
+	Features *NodeFeatures `json:"features,omitempty"`
+
+	// DeclaredFeatures represents the features related to feature gates that are
+	// declared by the node.
+	DeclaredFeatures []string `json:"declaredFeatures,omitempty"`
 }
 
 // NodeSwapStatus represents swap memory information.
@@ -3058,38 +3058,6 @@ type NodeSwapStatus struct {
 
 // NodeSystemInfo is a set of ids/uuids to uniquely identify the node.
 type NodeSystemInfo struct {
-	// The Architecture reported by the node
-	//
-	// Required.
-	Architecture string `json:"architecture"`
-
-	// Boot ID reported by the node.
-	//
-	// Required.
-	BootID string `json:"bootID"`
-
-	// ContainerRuntime Version reported by the node through runtime remote API
-	// (e.g. containerd://1.4.2).
-	//
-	// Required.
-	ContainerRuntimeVersion string `json:"containerRuntimeVersion"`
-
-	// Kernel Version reported by the node from 'uname -r' (e.g.
-	// 3.16.0-0.bpo.4-amd64).
-	//
-	// Required.
-	KernelVersion string `json:"kernelVersion"`
-
-	// Deprecated: KubeProxy Version reported by the node.
-	//
-	// Required.
-	KubeProxyVersion string `json:"kubeProxyVersion"`
-
-	// Kubelet Version reported by the node.
-	//
-	// Required.
-	KubeletVersion string `json:"kubeletVersion"`
-
 	// MachineID reported by the node. For unique machine identification in the
 	// cluster this field is preferred. Learn more from man(5) machine-id:
 	// http://man7.org/linux/man-pages/man5/machine-id.5.html
@@ -3097,10 +3065,23 @@ type NodeSystemInfo struct {
 	// Required.
 	MachineID string `json:"machineID"`
 
-	// The Operating System reported by the node
+	// SystemUUID reported by the node. For unique machine identification MachineID
+	// is preferred. This field is specific to Red Hat hosts
+	// https://access.redhat.com/documentation/en-us/red_hat_subscription_management/1/html/rhsm/uuid
 	//
 	// Required.
-	OperatingSystem string `json:"operatingSystem"`
+	SystemUUID string `json:"systemUUID"`
+
+	// Boot ID reported by the node.
+	//
+	// Required.
+	BootID string `json:"bootID"`
+
+	// Kernel Version reported by the node from 'uname -r' (e.g.
+	// 3.16.0-0.bpo.4-amd64).
+	//
+	// Required.
+	KernelVersion string `json:"kernelVersion"`
 
 	// OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7
 	// (wheezy)).
@@ -3108,18 +3089,37 @@ type NodeSystemInfo struct {
 	// Required.
 	OSImage string `json:"osImage"`
 
-	// Whether the node is running in a user namespace.
-	RunningInUserNamespace *bool `json:"runningInUserNamespace,omitempty"`
+	// ContainerRuntime Version reported by the node through runtime remote API
+	// (e.g. containerd://1.4.2).
+	//
+	// Required.
+	ContainerRuntimeVersion string `json:"containerRuntimeVersion"`
+
+	// Kubelet Version reported by the node.
+	//
+	// Required.
+	KubeletVersion string `json:"kubeletVersion"`
+
+	// Deprecated: KubeProxy Version reported by the node.
+	//
+	// Required.
+	KubeProxyVersion string `json:"kubeProxyVersion"`
+
+	// The Operating System reported by the node
+	//
+	// Required.
+	OperatingSystem string `json:"operatingSystem"`
+
+	// The Architecture reported by the node
+	//
+	// Required.
+	Architecture string `json:"architecture"`
 
 	// Swap Info reported by the node.
 	Swap *NodeSwapStatus `json:"swap,omitempty"`
 
-	// SystemUUID reported by the node. For unique machine identification MachineID
-	// is preferred. This field is specific to Red Hat hosts
-	// https://access.redhat.com/documentation/en-us/red_hat_subscription_management/1/html/rhsm/uuid
-	//
-	// Required.
-	SystemUUID string `json:"systemUUID"`
+	// Whether the node is running in a user namespace.
+	RunningInUserNamespace *bool `json:"runningInUserNamespace,omitempty"`
 }
 
 // ObjectFieldSelector selects an APIVersioned field of an object.
@@ -3137,8 +3137,28 @@ type ObjectFieldSelector struct {
 // ObjectReference contains enough information to let you inspect or modify the
 // referred object.
 type ObjectReference struct {
+	// Kind of the referent. More info:
+	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+	Kind string `json:"kind,omitempty"`
+
+	// Namespace of the referent. More info:
+	// https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/
+	Namespace string `json:"namespace,omitempty"`
+
+	// Name of the referent. More info:
+	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+	Name string `json:"name,omitempty"`
+
+	// UID of the referent. More info:
+	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#uids
+	UID string `json:"uid,omitempty"`
+
 	// API version of the referent.
 	APIVersion string `json:"apiVersion,omitempty"`
+
+	// Specific resourceVersion to which this reference is made, if any. More info:
+	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#concurrency-control-and-consistency
+	ResourceVersion string `json:"resourceVersion,omitempty"`
 
 	// If referring to a piece of an object instead of an entire object, this
 	// string should contain a valid JSON/Go field access statement, such as
@@ -3150,26 +3170,6 @@ type ObjectReference struct {
 	// chosen only to have some well-defined way of referencing a part of an
 	// object.
 	FieldPath string `json:"fieldPath,omitempty"`
-
-	// Kind of the referent. More info:
-	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-	Kind string `json:"kind,omitempty"`
-
-	// Name of the referent. More info:
-	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-	Name string `json:"name,omitempty"`
-
-	// Namespace of the referent. More info:
-	// https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/
-	Namespace string `json:"namespace,omitempty"`
-
-	// Specific resourceVersion to which this reference is made, if any. More info:
-	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#concurrency-control-and-consistency
-	ResourceVersion string `json:"resourceVersion,omitempty"`
-
-	// UID of the referent. More info:
-	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#uids
-	UID string `json:"uid,omitempty"`
 }
 
 // PersistentVolume (PV) is a storage resource provisioned by an administrator.
@@ -3231,21 +3231,11 @@ type PersistentVolumeClaim struct {
 
 // PersistentVolumeClaimCondition contains details about state of pvc
 type PersistentVolumeClaimCondition struct {
-	// lastProbeTime is the time we probed the condition.
-	LastProbeTime metav1.Time `json:"lastProbeTime"`
-
-	// lastTransitionTime is the time the condition transitioned from one status to
-	// another.
-	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
-
-	// message is the human-readable message indicating details about last
-	// transition.
-	Message string `json:"message,omitempty"`
-
-	// reason is a unique, this should be a short, machine understandable string
-	// that gives the reason for condition's last transition. If it reports
-	// "Resizing" that means the underlying persistent volume is being resized.
-	Reason string `json:"reason,omitempty"`
+	// Type is the type of the condition. More info:
+	// https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/persistent-volume-claim-v1/#:~:text=set%20to%20%27ResizeStarted%27.-,PersistentVolumeClaimCondition,-contains%20details%20about
+	//
+	// Required.
+	Type PersistentVolumeClaimConditionType `json:"type"`
 
 	// Status is the status of the condition. Can be True, False, Unknown. More
 	// info:
@@ -3254,11 +3244,21 @@ type PersistentVolumeClaimCondition struct {
 	// Required.
 	Status ConditionStatus `json:"status"`
 
-	// Type is the type of the condition. More info:
-	// https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/persistent-volume-claim-v1/#:~:text=set%20to%20%27ResizeStarted%27.-,PersistentVolumeClaimCondition,-contains%20details%20about
-	//
-	// Required.
-	Type PersistentVolumeClaimConditionType `json:"type"`
+	// lastProbeTime is the time we probed the condition.
+	LastProbeTime metav1.Time `json:"lastProbeTime"`
+
+	// lastTransitionTime is the time the condition transitioned from one status to
+	// another.
+	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
+
+	// reason is a unique, this should be a short, machine understandable string
+	// that gives the reason for condition's last transition. If it reports
+	// "Resizing" that means the underlying persistent volume is being resized.
+	Reason string `json:"reason,omitempty"`
+
+	// message is the human-readable message indicating details about last
+	// transition.
+	Message string `json:"message,omitempty"`
 }
 
 // PersistentVolumeClaimList is a list of PersistentVolumeClaim items.
@@ -3291,6 +3291,28 @@ type PersistentVolumeClaimSpec struct {
 	// info:
 	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1
 	AccessModes []PersistentVolumeAccessMode `json:"accessModes,omitempty"`
+
+	// selector is a label query over volumes to consider for binding.
+	Selector *metav1.LabelSelector `json:"selector,omitempty"`
+
+	// resources represents the minimum resources the volume should have. Users are
+	// allowed to specify resource requirements that are lower than previous value
+	// but must still be higher than capacity recorded in the status field of the
+	// claim. More info:
+	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#resources
+	Resources VolumeResourceRequirements `json:"resources"`
+
+	// volumeName is the binding reference to the PersistentVolume backing this
+	// claim.
+	VolumeName string `json:"volumeName,omitempty"`
+
+	// storageClassName is the name of the StorageClass required by the claim. More
+	// info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#class-1
+	StorageClassName *string `json:"storageClassName,omitempty"`
+
+	// volumeMode defines what type of volume is required by the claim. Value of
+	// Filesystem is implied when not included in claim spec.
+	VolumeMode *PersistentVolumeMode `json:"volumeMode,omitempty"`
 
 	// dataSource field can be used to specify either: * An existing VolumeSnapshot
 	// object (snapshot.storage.k8s.io/VolumeSnapshot) * An existing PVC
@@ -3326,20 +3348,6 @@ type PersistentVolumeClaimSpec struct {
 	// CrossNamespaceVolumeDataSource feature gate to be enabled.
 	DataSourceRef *TypedObjectReference `json:"dataSourceRef,omitempty"`
 
-	// resources represents the minimum resources the volume should have. Users are
-	// allowed to specify resource requirements that are lower than previous value
-	// but must still be higher than capacity recorded in the status field of the
-	// claim. More info:
-	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#resources
-	Resources VolumeResourceRequirements `json:"resources"`
-
-	// selector is a label query over volumes to consider for binding.
-	Selector *metav1.LabelSelector `json:"selector,omitempty"`
-
-	// storageClassName is the name of the StorageClass required by the claim. More
-	// info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#class-1
-	StorageClassName *string `json:"storageClassName,omitempty"`
-
 	// volumeAttributesClassName may be used to set the VolumeAttributesClass used
 	// by this claim. If specified, the CSI driver will create or update the volume
 	// with the attributes defined in the corresponding VolumeAttributesClass. This
@@ -3353,23 +3361,50 @@ type PersistentVolumeClaimSpec struct {
 	// as a resource exists. More info:
 	// https://kubernetes.io/docs/concepts/storage/volume-attributes-classes/
 	VolumeAttributesClassName *string `json:"volumeAttributesClassName,omitempty"`
-
-	// volumeMode defines what type of volume is required by the claim. Value of
-	// Filesystem is implied when not included in claim spec.
-	VolumeMode *PersistentVolumeMode `json:"volumeMode,omitempty"`
-
-	// volumeName is the binding reference to the PersistentVolume backing this
-	// claim.
-	VolumeName string `json:"volumeName,omitempty"`
 }
 
 // PersistentVolumeClaimStatus is the current status of a persistent volume
 // claim.
 type PersistentVolumeClaimStatus struct {
+	// phase represents the current phase of PersistentVolumeClaim.
+	Phase PersistentVolumeClaimPhase `json:"phase,omitempty"`
+
 	// accessModes contains the actual access modes the volume backing the PVC has.
 	// More info:
 	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1
 	AccessModes []PersistentVolumeAccessMode `json:"accessModes,omitempty"`
+
+	// capacity represents the actual resources of the underlying volume.
+	Capacity map[ResourceName]metav1.Quantity `json:"capacity,omitempty"`
+
+	// conditions is the current Condition of persistent volume claim. If
+	// underlying persistent volume is being resized then the Condition will be set
+	// to 'Resizing'.
+	Conditions []PersistentVolumeClaimCondition `json:"conditions,omitempty" listKeys:"type"`
+
+	// allocatedResources tracks the resources allocated to a PVC including its
+	// capacity. Key names follow standard Kubernetes label syntax. Valid values
+	// are either:
+	//     * Un-prefixed keys:
+	//         - storage - the capacity of the volume.
+	//     * Custom resources must use implementation-defined prefixed names such as "example.com/my-custom-resource"
+	// Apart from above values - keys that are unprefixed or have kubernetes.io
+	// prefix are considered reserved and hence may not be used.
+	//
+	// Capacity reported here may be larger than the actual capacity when a volume
+	// expansion operation is requested. For storage quota, the larger value from
+	// allocatedResources and PVC.spec.resources is used. If allocatedResources is
+	// not set, PVC.spec.resources alone is used for quota calculation. If a volume
+	// expansion capacity request is lowered, allocatedResources is only lowered if
+	// there are no expansion operations in progress and if the actual volume
+	// capacity is equal or lower than the requested capacity.
+	//
+	// A controller that receives PVC update with previously unknown resourceName
+	// should ignore the update for the purpose it was designed. For example - a
+	// controller that only is responsible for resizing capacity of the volume,
+	// should ignore PVC updates that change other valid resources associated with
+	// PVC.
+	AllocatedResources map[ResourceName]metav1.Quantity `json:"allocatedResources,omitempty"`
 
 	// allocatedResourceStatuses stores status of resource being resized for the
 	// given PVC. Key names follow standard Kubernetes label syntax. Valid values
@@ -3410,54 +3445,19 @@ type PersistentVolumeClaimStatus struct {
 	// resources associated with PVC.
 	AllocatedResourceStatuses map[ResourceName]ClaimResourceStatus `json:"allocatedResourceStatuses,omitempty"`
 
-	// allocatedResources tracks the resources allocated to a PVC including its
-	// capacity. Key names follow standard Kubernetes label syntax. Valid values
-	// are either:
-	//     * Un-prefixed keys:
-	//         - storage - the capacity of the volume.
-	//     * Custom resources must use implementation-defined prefixed names such as "example.com/my-custom-resource"
-	// Apart from above values - keys that are unprefixed or have kubernetes.io
-	// prefix are considered reserved and hence may not be used.
-	//
-	// Capacity reported here may be larger than the actual capacity when a volume
-	// expansion operation is requested. For storage quota, the larger value from
-	// allocatedResources and PVC.spec.resources is used. If allocatedResources is
-	// not set, PVC.spec.resources alone is used for quota calculation. If a volume
-	// expansion capacity request is lowered, allocatedResources is only lowered if
-	// there are no expansion operations in progress and if the actual volume
-	// capacity is equal or lower than the requested capacity.
-	//
-	// A controller that receives PVC update with previously unknown resourceName
-	// should ignore the update for the purpose it was designed. For example - a
-	// controller that only is responsible for resizing capacity of the volume,
-	// should ignore PVC updates that change other valid resources associated with
-	// PVC.
-	AllocatedResources map[ResourceName]metav1.Quantity `json:"allocatedResources,omitempty"`
-
-	// capacity represents the actual resources of the underlying volume.
-	Capacity map[ResourceName]metav1.Quantity `json:"capacity,omitempty"`
-
-	// conditions is the current Condition of persistent volume claim. If
-	// underlying persistent volume is being resized then the Condition will be set
-	// to 'Resizing'.
-	Conditions []PersistentVolumeClaimCondition `json:"conditions,omitempty" listKeys:"type"`
-
 	// currentVolumeAttributesClassName is the current name of the
 	// VolumeAttributesClass the PVC is using. When unset, there is no
 	// VolumeAttributeClass applied to this PersistentVolumeClaim
 	CurrentVolumeAttributesClassName *string `json:"currentVolumeAttributesClassName,omitempty"`
-
-	// healthStatus contains the latest controller-reported health information for
-	// the volume bound to this claim.
-	HealthStatus *VolumeHealthStatus `json:"healthStatus,omitempty"`
 
 	// ModifyVolumeStatus represents the status object of ControllerModifyVolume
 	// operation. When this is unset, there is no ModifyVolume operation being
 	// attempted.
 	ModifyVolumeStatus *ModifyVolumeStatus `json:"modifyVolumeStatus,omitempty"`
 
-	// phase represents the current phase of PersistentVolumeClaim.
-	Phase PersistentVolumeClaimPhase `json:"phase,omitempty"`
+	// healthStatus contains the latest controller-reported health information for
+	// the volume bound to this claim.
+	HealthStatus *VolumeHealthStatus `json:"healthStatus,omitempty"`
 }
 
 // PersistentVolumeClaimTemplate is used to produce PersistentVolumeClaim
@@ -3517,67 +3517,10 @@ type PersistentVolumeList struct {
 
 // PersistentVolumeSpec is the specification of a persistent volume.
 type PersistentVolumeSpec struct {
-	// accessModes contains all ways the volume can be mounted. More info:
-	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes
-	AccessModes []PersistentVolumeAccessMode `json:"accessModes,omitempty"`
-
-	// awsElasticBlockStore represents an AWS Disk resource that is attached to a
-	// kubelet's host machine and then exposed to the pod. Deprecated:
-	// AWSElasticBlockStore is deprecated. All operations for the in-tree
-	// awsElasticBlockStore type are redirected to the ebs.csi.aws.com CSI driver.
-	// More info:
-	// https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore
-	AwsElasticBlockStore *AWSElasticBlockStoreVolumeSource `json:"awsElasticBlockStore,omitempty"`
-
-	// azureDisk represents an Azure Data Disk mount on the host and bind mount to
-	// the pod. Deprecated: AzureDisk is deprecated. All operations for the in-tree
-	// azureDisk type are redirected to the disk.csi.azure.com CSI driver.
-	AzureDisk *AzureDiskVolumeSource `json:"azureDisk,omitempty"`
-
-	// azureFile represents an Azure File Service mount on the host and bind mount
-	// to the pod. Deprecated: AzureFile is deprecated. All operations for the
-	// in-tree azureFile type are redirected to the file.csi.azure.com CSI driver.
-	AzureFile *AzureFilePersistentVolumeSource `json:"azureFile,omitempty"`
-
 	// capacity is the description of the persistent volume's resources and
 	// capacity. More info:
 	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#capacity
 	Capacity map[ResourceName]metav1.Quantity `json:"capacity,omitempty"`
-
-	// cephFS represents a Ceph FS mount on the host that shares a pod's lifetime.
-	// Deprecated: CephFS is deprecated and the in-tree cephfs type is no longer
-	// supported.
-	Cephfs *CephFSPersistentVolumeSource `json:"cephfs,omitempty"`
-
-	// cinder represents a cinder volume attached and mounted on kubelets host
-	// machine. Deprecated: Cinder is deprecated. All operations for the in-tree
-	// cinder type are redirected to the cinder.csi.openstack.org CSI driver. More
-	// info: https://examples.k8s.io/mysql-cinder-pd/README.md
-	Cinder *CinderPersistentVolumeSource `json:"cinder,omitempty"`
-
-	// claimRef is part of a bi-directional binding between PersistentVolume and
-	// PersistentVolumeClaim. Expected to be non-nil when bound. claim.VolumeName
-	// is the authoritative bind between PV and PVC. More info:
-	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#binding
-	ClaimRef *ObjectReference `json:"claimRef,omitempty"`
-
-	// csi represents storage that is handled by an external CSI driver.
-	CSI *CSIPersistentVolumeSource `json:"csi,omitempty"`
-
-	// fc represents a Fibre Channel resource that is attached to a kubelet's host
-	// machine and then exposed to the pod.
-	FC *FCVolumeSource `json:"fc,omitempty"`
-
-	// flexVolume represents a generic volume resource that is provisioned/attached
-	// using an exec based plugin. Deprecated: FlexVolume is deprecated. Consider
-	// using a CSIDriver instead.
-	FlexVolume *FlexPersistentVolumeSource `json:"flexVolume,omitempty"`
-
-	// flocker represents a Flocker volume attached to a kubelet's host machine and
-	// exposed to the pod for its usage. This depends on the Flocker control
-	// service being running. Deprecated: Flocker is deprecated and the in-tree
-	// flocker type is no longer supported.
-	Flocker *FlockerVolumeSource `json:"flocker,omitempty"`
 
 	// gcePersistentDisk represents a GCE Disk resource that is attached to a
 	// kubelet's host machine and then exposed to the pod. Provisioned by an admin.
@@ -3587,11 +3530,13 @@ type PersistentVolumeSpec struct {
 	// https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
 	GcePersistentDisk *GCEPersistentDiskVolumeSource `json:"gcePersistentDisk,omitempty"`
 
-	// glusterfs represents a Glusterfs volume that is attached to a host and
-	// exposed to the pod. Provisioned by an admin. Deprecated: Glusterfs is
-	// deprecated and the in-tree glusterfs type is no longer supported. More info:
-	// https://examples.k8s.io/volumes/glusterfs/README.md
-	Glusterfs *GlusterfsPersistentVolumeSource `json:"glusterfs,omitempty"`
+	// awsElasticBlockStore represents an AWS Disk resource that is attached to a
+	// kubelet's host machine and then exposed to the pod. Deprecated:
+	// AWSElasticBlockStore is deprecated. All operations for the in-tree
+	// awsElasticBlockStore type are redirected to the ebs.csi.aws.com CSI driver.
+	// More info:
+	// https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore
+	AwsElasticBlockStore *AWSElasticBlockStoreVolumeSource `json:"awsElasticBlockStore,omitempty"`
 
 	// hostPath represents a directory on the host. Provisioned by a developer or
 	// tester. This is useful for single-node development and testing only! On-host
@@ -3600,35 +3545,71 @@ type PersistentVolumeSpec struct {
 	// https://kubernetes.io/docs/concepts/storage/volumes#hostpath
 	HostPath *HostPathVolumeSource `json:"hostPath,omitempty"`
 
-	// iscsi represents an ISCSI Disk resource that is attached to a kubelet's host
-	// machine and then exposed to the pod. Provisioned by an admin.
-	ISCSI *ISCSIPersistentVolumeSource `json:"iscsi,omitempty"`
-
-	// local represents directly-attached storage with node affinity
-	Local *LocalVolumeSource `json:"local,omitempty"`
-
-	// mountOptions is the list of mount options, e.g. ["ro", "soft"]. Not
-	// validated - mount will simply fail if one is invalid. More info:
-	// https://kubernetes.io/docs/concepts/storage/persistent-volumes/#mount-options
-	MountOptions []string `json:"mountOptions,omitempty"`
+	// glusterfs represents a Glusterfs volume that is attached to a host and
+	// exposed to the pod. Provisioned by an admin. Deprecated: Glusterfs is
+	// deprecated and the in-tree glusterfs type is no longer supported. More info:
+	// https://examples.k8s.io/volumes/glusterfs/README.md
+	Glusterfs *GlusterfsPersistentVolumeSource `json:"glusterfs,omitempty"`
 
 	// nfs represents an NFS mount on the host. Provisioned by an admin. More info:
 	// https://kubernetes.io/docs/concepts/storage/volumes#nfs
 	NFS *NFSVolumeSource `json:"nfs,omitempty"`
 
-	// nodeAffinity defines constraints that limit what nodes this volume can be
-	// accessed from. This field influences the scheduling of pods that use this
-	// volume. This field is mutable if MutablePVNodeAffinity feature gate is
-	// enabled.
-	NodeAffinity *VolumeNodeAffinity `json:"nodeAffinity,omitempty"`
+	// rbd represents a Rados Block Device mount on the host that shares a pod's
+	// lifetime. Deprecated: RBD is deprecated and the in-tree rbd type is no
+	// longer supported. More info: https://examples.k8s.io/volumes/rbd/README.md
+	RBD *RBDPersistentVolumeSource `json:"rbd,omitempty"`
 
-	// persistentVolumeReclaimPolicy defines what happens to a persistent volume
-	// when released from its claim. Valid options are Retain (default for manually
-	// created PersistentVolumes), Delete (default for dynamically provisioned
-	// PersistentVolumes), and Recycle (deprecated). Recycle must be supported by
-	// the volume plugin underlying this PersistentVolume. More info:
-	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#reclaiming
-	PersistentVolumeReclaimPolicy PersistentVolumeReclaimPolicy `json:"persistentVolumeReclaimPolicy,omitempty"`
+	// iscsi represents an ISCSI Disk resource that is attached to a kubelet's host
+	// machine and then exposed to the pod. Provisioned by an admin.
+	ISCSI *ISCSIPersistentVolumeSource `json:"iscsi,omitempty"`
+
+	// cinder represents a cinder volume attached and mounted on kubelets host
+	// machine. Deprecated: Cinder is deprecated. All operations for the in-tree
+	// cinder type are redirected to the cinder.csi.openstack.org CSI driver. More
+	// info: https://examples.k8s.io/mysql-cinder-pd/README.md
+	Cinder *CinderPersistentVolumeSource `json:"cinder,omitempty"`
+
+	// cephFS represents a Ceph FS mount on the host that shares a pod's lifetime.
+	// Deprecated: CephFS is deprecated and the in-tree cephfs type is no longer
+	// supported.
+	Cephfs *CephFSPersistentVolumeSource `json:"cephfs,omitempty"`
+
+	// fc represents a Fibre Channel resource that is attached to a kubelet's host
+	// machine and then exposed to the pod.
+	FC *FCVolumeSource `json:"fc,omitempty"`
+
+	// flocker represents a Flocker volume attached to a kubelet's host machine and
+	// exposed to the pod for its usage. This depends on the Flocker control
+	// service being running. Deprecated: Flocker is deprecated and the in-tree
+	// flocker type is no longer supported.
+	Flocker *FlockerVolumeSource `json:"flocker,omitempty"`
+
+	// flexVolume represents a generic volume resource that is provisioned/attached
+	// using an exec based plugin. Deprecated: FlexVolume is deprecated. Consider
+	// using a CSIDriver instead.
+	FlexVolume *FlexPersistentVolumeSource `json:"flexVolume,omitempty"`
+
+	// azureFile represents an Azure File Service mount on the host and bind mount
+	// to the pod. Deprecated: AzureFile is deprecated. All operations for the
+	// in-tree azureFile type are redirected to the file.csi.azure.com CSI driver.
+	AzureFile *AzureFilePersistentVolumeSource `json:"azureFile,omitempty"`
+
+	// vsphereVolume represents a vSphere volume attached and mounted on kubelets
+	// host machine. Deprecated: VsphereVolume is deprecated. All operations for
+	// the in-tree vsphereVolume type are redirected to the csi.vsphere.vmware.com
+	// CSI driver.
+	VsphereVolume *VsphereVirtualDiskVolumeSource `json:"vsphereVolume,omitempty"`
+
+	// quobyte represents a Quobyte mount on the host that shares a pod's lifetime.
+	// Deprecated: Quobyte is deprecated and the in-tree quobyte type is no longer
+	// supported.
+	Quobyte *QuobyteVolumeSource `json:"quobyte,omitempty"`
+
+	// azureDisk represents an Azure Data Disk mount on the host and bind mount to
+	// the pod. Deprecated: AzureDisk is deprecated. All operations for the in-tree
+	// azureDisk type are redirected to the disk.csi.azure.com CSI driver.
+	AzureDisk *AzureDiskVolumeSource `json:"azureDisk,omitempty"`
 
 	// photonPersistentDisk represents a PhotonController persistent disk attached
 	// and mounted on kubelets host machine. Deprecated: PhotonPersistentDisk is
@@ -3641,31 +3622,61 @@ type PersistentVolumeSpec struct {
 	// driver.
 	PortworxVolume *PortworxVolumeSource `json:"portworxVolume,omitempty"`
 
-	// quobyte represents a Quobyte mount on the host that shares a pod's lifetime.
-	// Deprecated: Quobyte is deprecated and the in-tree quobyte type is no longer
-	// supported.
-	Quobyte *QuobyteVolumeSource `json:"quobyte,omitempty"`
-
-	// rbd represents a Rados Block Device mount on the host that shares a pod's
-	// lifetime. Deprecated: RBD is deprecated and the in-tree rbd type is no
-	// longer supported. More info: https://examples.k8s.io/volumes/rbd/README.md
-	RBD *RBDPersistentVolumeSource `json:"rbd,omitempty"`
-
 	// scaleIO represents a ScaleIO persistent volume attached and mounted on
 	// Kubernetes nodes. Deprecated: ScaleIO is deprecated and the in-tree scaleIO
 	// type is no longer supported.
 	ScaleIO *ScaleIOPersistentVolumeSource `json:"scaleIO,omitempty"`
 
-	// storageClassName is the name of StorageClass to which this persistent volume
-	// belongs. Empty value means that this volume does not belong to any
-	// StorageClass.
-	StorageClassName string `json:"storageClassName,omitempty"`
+	// local represents directly-attached storage with node affinity
+	Local *LocalVolumeSource `json:"local,omitempty"`
 
 	// storageOS represents a StorageOS volume that is attached to the kubelet's
 	// host machine and mounted into the pod. Deprecated: StorageOS is deprecated
 	// and the in-tree storageos type is no longer supported. More info:
 	// https://examples.k8s.io/volumes/storageos/README.md
 	Storageos *StorageOSPersistentVolumeSource `json:"storageos,omitempty"`
+
+	// csi represents storage that is handled by an external CSI driver.
+	CSI *CSIPersistentVolumeSource `json:"csi,omitempty"`
+
+	// accessModes contains all ways the volume can be mounted. More info:
+	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes
+	AccessModes []PersistentVolumeAccessMode `json:"accessModes,omitempty"`
+
+	// claimRef is part of a bi-directional binding between PersistentVolume and
+	// PersistentVolumeClaim. Expected to be non-nil when bound. claim.VolumeName
+	// is the authoritative bind between PV and PVC. More info:
+	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#binding
+	ClaimRef *ObjectReference `json:"claimRef,omitempty"`
+
+	// persistentVolumeReclaimPolicy defines what happens to a persistent volume
+	// when released from its claim. Valid options are Retain (default for manually
+	// created PersistentVolumes), Delete (default for dynamically provisioned
+	// PersistentVolumes), and Recycle (deprecated). Recycle must be supported by
+	// the volume plugin underlying this PersistentVolume. More info:
+	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#reclaiming
+	PersistentVolumeReclaimPolicy PersistentVolumeReclaimPolicy `json:"persistentVolumeReclaimPolicy,omitempty"`
+
+	// storageClassName is the name of StorageClass to which this persistent volume
+	// belongs. Empty value means that this volume does not belong to any
+	// StorageClass.
+	StorageClassName string `json:"storageClassName,omitempty"`
+
+	// mountOptions is the list of mount options, e.g. ["ro", "soft"]. Not
+	// validated - mount will simply fail if one is invalid. More info:
+	// https://kubernetes.io/docs/concepts/storage/persistent-volumes/#mount-options
+	MountOptions []string `json:"mountOptions,omitempty"`
+
+	// volumeMode defines if a volume is intended to be used with a formatted
+	// filesystem or to remain in raw block state. Value of Filesystem is implied
+	// when not included in spec.
+	VolumeMode *PersistentVolumeMode `json:"volumeMode,omitempty"`
+
+	// nodeAffinity defines constraints that limit what nodes this volume can be
+	// accessed from. This field influences the scheduling of pods that use this
+	// volume. This field is mutable if MutablePVNodeAffinity feature gate is
+	// enabled.
+	NodeAffinity *VolumeNodeAffinity `json:"nodeAffinity,omitempty"`
 
 	// Name of VolumeAttributesClass to which this persistent volume belongs. Empty
 	// value is not allowed. When this field is not set, it indicates that this
@@ -3675,51 +3686,40 @@ type PersistentVolumeSpec struct {
 	// volumeAttributesClassName will be matched with unbound
 	// PersistentVolumeClaims during the binding process.
 	VolumeAttributesClassName *string `json:"volumeAttributesClassName,omitempty"`
-
-	// volumeMode defines if a volume is intended to be used with a formatted
-	// filesystem or to remain in raw block state. Value of Filesystem is implied
-	// when not included in spec.
-	VolumeMode *PersistentVolumeMode `json:"volumeMode,omitempty"`
-
-	// vsphereVolume represents a vSphere volume attached and mounted on kubelets
-	// host machine. Deprecated: VsphereVolume is deprecated. All operations for
-	// the in-tree vsphereVolume type are redirected to the csi.vsphere.vmware.com
-	// CSI driver.
-	VsphereVolume *VsphereVirtualDiskVolumeSource `json:"vsphereVolume,omitempty"`
 }
 
 // PersistentVolumeStatus is the current status of a persistent volume.
 type PersistentVolumeStatus struct {
-	// lastPhaseTransitionTime is the time the phase transitioned from one to
-	// another and automatically resets to current time everytime a volume phase
-	// transitions.
-	LastPhaseTransitionTime *metav1.Time `json:"lastPhaseTransitionTime,omitempty"`
-
-	// message is a human-readable message indicating details about why the volume
-	// is in this state.
-	Message string `json:"message,omitempty"`
-
 	// phase indicates if a volume is available, bound to a claim, or released by a
 	// claim. More info:
 	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#phase
 	Phase PersistentVolumePhase `json:"phase,omitempty"`
 
+	// message is a human-readable message indicating details about why the volume
+	// is in this state.
+	Message string `json:"message,omitempty"`
+
 	// reason is a brief CamelCase string that describes any failure and is meant
 	// for machine parsing and tidy display in the CLI.
 	Reason string `json:"reason,omitempty"`
+
+	// lastPhaseTransitionTime is the time the phase transitioned from one to
+	// another and automatically resets to current time everytime a volume phase
+	// transitions.
+	LastPhaseTransitionTime *metav1.Time `json:"lastPhaseTransitionTime,omitempty"`
 }
 
 // Represents a Photon Controller persistent disk resource.
 type PhotonPersistentDiskVolumeSource struct {
-	// fsType is the filesystem type to mount. Must be a filesystem type supported
-	// by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred
-	// to be "ext4" if unspecified.
-	FSType string `json:"fsType,omitempty"`
-
 	// pdID is the ID that identifies Photon Controller persistent disk
 	//
 	// Required.
 	PDID string `json:"pdID"`
+
+	// fsType is the filesystem type to mount. Must be a filesystem type supported
+	// by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred
+	// to be "ext4" if unspecified.
+	FSType string `json:"fsType,omitempty"`
 }
 
 // Pod is a collection of containers that can run on a host. This resource is
@@ -3751,6 +3751,15 @@ type Pod struct {
 
 // Pod affinity is a group of inter pod affinity scheduling rules.
 type PodAffinity struct {
+	// If the affinity requirements specified by this field are not met at
+	// scheduling time, the pod will not be scheduled onto the node. If the
+	// affinity requirements specified by this field cease to be met at some point
+	// during pod execution (e.g. due to a pod label update), the system may or may
+	// not try to eventually evict the pod from its node. When there are multiple
+	// elements, the lists of nodes corresponding to each podAffinityTerm are
+	// intersected, i.e. all terms must be satisfied.
+	RequiredDuringSchedulingIgnoredDuringExecution []PodAffinityTerm `json:"requiredDuringSchedulingIgnoredDuringExecution,omitempty"`
+
 	// The scheduler will prefer to schedule pods to nodes that satisfy the
 	// affinity expressions specified by this field, but it may choose a node that
 	// violates one or more of the expressions. The node that is most preferred is
@@ -3761,15 +3770,6 @@ type PodAffinity struct {
 	// matches the corresponding podAffinityTerm; the node(s) with the highest sum
 	// are the most preferred.
 	PreferredDuringSchedulingIgnoredDuringExecution []WeightedPodAffinityTerm `json:"preferredDuringSchedulingIgnoredDuringExecution,omitempty"`
-
-	// If the affinity requirements specified by this field are not met at
-	// scheduling time, the pod will not be scheduled onto the node. If the
-	// affinity requirements specified by this field cease to be met at some point
-	// during pod execution (e.g. due to a pod label update), the system may or may
-	// not try to eventually evict the pod from its node. When there are multiple
-	// elements, the lists of nodes corresponding to each podAffinityTerm are
-	// intersected, i.e. all terms must be satisfied.
-	RequiredDuringSchedulingIgnoredDuringExecution []PodAffinityTerm `json:"requiredDuringSchedulingIgnoredDuringExecution,omitempty"`
 }
 
 // Defines a set of pods (namely those matching the labelSelector relative to
@@ -3781,6 +3781,28 @@ type PodAffinityTerm struct {
 	// A label query over a set of resources, in this case pods. If it's null, this
 	// PodAffinityTerm matches with no Pods.
 	LabelSelector *metav1.LabelSelector `json:"labelSelector,omitempty"`
+
+	// namespaces specifies a static list of namespace names that the term applies
+	// to. The term is applied to the union of the namespaces listed in this field
+	// and the ones selected by namespaceSelector. null or empty namespaces list
+	// and null namespaceSelector means "this pod's namespace".
+	Namespaces []string `json:"namespaces,omitempty"`
+
+	// This pod should be co-located (affinity) or not co-located (anti-affinity)
+	// with the pods matching the labelSelector in the specified namespaces, where
+	// co-located is defined as running on a node whose value of the label with key
+	// topologyKey matches that of any node on which any of the selected pods is
+	// running. Empty topologyKey is not allowed.
+	//
+	// Required.
+	TopologyKey string `json:"topologyKey"`
+
+	// A label query over the set of namespaces that the term applies to. The term
+	// is applied to the union of the namespaces selected by this field and the
+	// ones listed in the namespaces field. null selector and null or empty
+	// namespaces list means "this pod's namespace". An empty selector ({}) matches
+	// all namespaces.
+	NamespaceSelector *metav1.LabelSelector `json:"namespaceSelector,omitempty"`
 
 	// MatchLabelKeys is a set of pod label keys to select which pods will be taken
 	// into consideration. The keys are used to lookup values from the incoming pod
@@ -3803,32 +3825,19 @@ type PodAffinityTerm struct {
 	// and labelSelector. Also, mismatchLabelKeys cannot be set when labelSelector
 	// isn't set.
 	MismatchLabelKeys []string `json:"mismatchLabelKeys,omitempty"`
-
-	// A label query over the set of namespaces that the term applies to. The term
-	// is applied to the union of the namespaces selected by this field and the
-	// ones listed in the namespaces field. null selector and null or empty
-	// namespaces list means "this pod's namespace". An empty selector ({}) matches
-	// all namespaces.
-	NamespaceSelector *metav1.LabelSelector `json:"namespaceSelector,omitempty"`
-
-	// namespaces specifies a static list of namespace names that the term applies
-	// to. The term is applied to the union of the namespaces listed in this field
-	// and the ones selected by namespaceSelector. null or empty namespaces list
-	// and null namespaceSelector means "this pod's namespace".
-	Namespaces []string `json:"namespaces,omitempty"`
-
-	// This pod should be co-located (affinity) or not co-located (anti-affinity)
-	// with the pods matching the labelSelector in the specified namespaces, where
-	// co-located is defined as running on a node whose value of the label with key
-	// topologyKey matches that of any node on which any of the selected pods is
-	// running. Empty topologyKey is not allowed.
-	//
-	// Required.
-	TopologyKey string `json:"topologyKey"`
 }
 
 // Pod anti affinity is a group of inter pod anti affinity scheduling rules.
 type PodAntiAffinity struct {
+	// If the anti-affinity requirements specified by this field are not met at
+	// scheduling time, the pod will not be scheduled onto the node. If the
+	// anti-affinity requirements specified by this field cease to be met at some
+	// point during pod execution (e.g. due to a pod label update), the system may
+	// or may not try to eventually evict the pod from its node. When there are
+	// multiple elements, the lists of nodes corresponding to each podAffinityTerm
+	// are intersected, i.e. all terms must be satisfied.
+	RequiredDuringSchedulingIgnoredDuringExecution []PodAffinityTerm `json:"requiredDuringSchedulingIgnoredDuringExecution,omitempty"`
+
 	// The scheduler will prefer to schedule pods to nodes that satisfy the
 	// anti-affinity expressions specified by this field, but it may choose a node
 	// that violates one or more of the expressions. The node that is most
@@ -3839,49 +3848,15 @@ type PodAntiAffinity struct {
 	// the sum if the node has pods which matches the corresponding
 	// podAffinityTerm; the node(s) with the highest sum are the most preferred.
 	PreferredDuringSchedulingIgnoredDuringExecution []WeightedPodAffinityTerm `json:"preferredDuringSchedulingIgnoredDuringExecution,omitempty"`
-
-	// If the anti-affinity requirements specified by this field are not met at
-	// scheduling time, the pod will not be scheduled onto the node. If the
-	// anti-affinity requirements specified by this field cease to be met at some
-	// point during pod execution (e.g. due to a pod label update), the system may
-	// or may not try to eventually evict the pod from its node. When there are
-	// multiple elements, the lists of nodes corresponding to each podAffinityTerm
-	// are intersected, i.e. all terms must be satisfied.
-	RequiredDuringSchedulingIgnoredDuringExecution []PodAffinityTerm `json:"requiredDuringSchedulingIgnoredDuringExecution,omitempty"`
 }
 
 // PodCertificateProjection provides a private key and X.509 certificate in the
 // pod filesystem.
 type PodCertificateProjection struct {
-	// Write the certificate chain at this path in the projected volume.
+	// Kubelet's generated CSRs will be addressed to this signer.
 	//
-	// Most applications should use credentialBundlePath. When using keyPath and
-	// certificateChainPath, your application needs to check that the key and leaf
-	// certificate are consistent, because it is possible to read the files
-	// mid-rotation.
-	CertificateChainPath string `json:"certificateChainPath,omitempty"`
-
-	// Write the credential bundle at this path in the projected volume.
-	//
-	// The credential bundle is a single file that contains multiple PEM blocks.
-	// The first PEM block is a PRIVATE KEY block, containing a PKCS#8 private key.
-	//
-	// The remaining blocks are CERTIFICATE blocks, containing the issued
-	// certificate chain from the signer (leaf and any intermediates).
-	//
-	// Using credentialBundlePath lets your Pod's application code make a single
-	// atomic read that retrieves a consistent key and certificate chain. If you
-	// project them to separate files, your application code will need to
-	// additionally check that the leaf certificate was issued to the key.
-	CredentialBundlePath string `json:"credentialBundlePath,omitempty"`
-
-	// Write the key at this path in the projected volume.
-	//
-	// Most applications should use credentialBundlePath. When using keyPath and
-	// certificateChainPath, your application needs to check that the key and leaf
-	// certificate are consistent, because it is possible to read the files
-	// mid-rotation.
-	KeyPath string `json:"keyPath,omitempty"`
+	// Required.
+	SignerName string `json:"signerName,omitempty"`
 
 	// The type of keypair Kubelet will generate for the pod.
 	//
@@ -3907,15 +3882,35 @@ type PodCertificateProjection struct {
 	// than 24 hours.
 	MaxExpirationSeconds *int32 `json:"maxExpirationSeconds,omitempty"`
 
-	// Kubelet's generated CSRs will be addressed to this signer.
+	// Write the credential bundle at this path in the projected volume.
 	//
-	// Required.
-	SignerName string `json:"signerName,omitempty"`
+	// The credential bundle is a single file that contains multiple PEM blocks.
+	// The first PEM block is a PRIVATE KEY block, containing a PKCS#8 private key.
+	//
+	// The remaining blocks are CERTIFICATE blocks, containing the issued
+	// certificate chain from the signer (leaf and any intermediates).
+	//
+	// Using credentialBundlePath lets your Pod's application code make a single
+	// atomic read that retrieves a consistent key and certificate chain. If you
+	// project them to separate files, your application code will need to
+	// additionally check that the leaf certificate was issued to the key.
+	CredentialBundlePath string `json:"credentialBundlePath,omitempty"`
 
-	// user is Optional: The owner UID of the created file. If specified, the
-	// item-level user field takes precedence over defaultUser. (Alpha) This field
-	// requires the AtomicWriteVolumeUserFields feature gate to be enabled.
-	User *int64 `json:"user,omitempty"`
+	// Write the key at this path in the projected volume.
+	//
+	// Most applications should use credentialBundlePath. When using keyPath and
+	// certificateChainPath, your application needs to check that the key and leaf
+	// certificate are consistent, because it is possible to read the files
+	// mid-rotation.
+	KeyPath string `json:"keyPath,omitempty"`
+
+	// Write the certificate chain at this path in the projected volume.
+	//
+	// Most applications should use credentialBundlePath. When using keyPath and
+	// certificateChainPath, your application needs to check that the key and leaf
+	// certificate are consistent, because it is possible to read the files
+	// mid-rotation.
+	CertificateChainPath string `json:"certificateChainPath,omitempty"`
 
 	// userAnnotations allow pod authors to pass additional information to the
 	// signer implementation. Kubernetes does not restrict or validate this
@@ -3931,25 +3926,24 @@ type PodCertificateProjection struct {
 	// Signers should document the keys and values they support. Signers should
 	// deny requests that contain keys they do not recognize.
 	UserAnnotations map[string]string `json:"userAnnotations,omitempty"`
+
+	// user is Optional: The owner UID of the created file. If specified, the
+	// item-level user field takes precedence over defaultUser. (Alpha) This field
+	// requires the AtomicWriteVolumeUserFields feature gate to be enabled.
+	User *int64 `json:"user,omitempty"`
 }
 
 // PodCondition contains details for the current condition of this pod.
 type PodCondition struct {
-	// Last time we probed the condition.
-	LastProbeTime metav1.Time `json:"lastProbeTime"`
-
-	// Last time the condition transitioned from one status to another.
-	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
-
-	// Human-readable message indicating details about last transition.
-	Message string `json:"message,omitempty"`
+	// Type is the type of the condition. More info:
+	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions
+	//
+	// Required.
+	Type PodConditionType `json:"type"`
 
 	// If set, this represents the .metadata.generation that the pod condition was
 	// set based upon.
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-
-	// Unique, one-word, CamelCase reason for the condition's last transition.
-	Reason string `json:"reason,omitempty"`
 
 	// Status is the status of the condition. Can be True, False, Unknown. More
 	// info:
@@ -3958,11 +3952,17 @@ type PodCondition struct {
 	// Required.
 	Status ConditionStatus `json:"status"`
 
-	// Type is the type of the condition. More info:
-	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions
-	//
-	// Required.
-	Type PodConditionType `json:"type"`
+	// Last time we probed the condition.
+	LastProbeTime metav1.Time `json:"lastProbeTime"`
+
+	// Last time the condition transitioned from one status to another.
+	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
+
+	// Unique, one-word, CamelCase reason for the condition's last transition.
+	Reason string `json:"reason,omitempty"`
+
+	// Human-readable message indicating details about last transition.
+	Message string `json:"message,omitempty"`
 }
 
 // PodDNSConfig defines the DNS parameters of a pod in addition to those
@@ -3973,16 +3973,16 @@ type PodDNSConfig struct {
 	// removed.
 	Nameservers []string `json:"nameservers,omitempty"`
 
+	// A list of DNS search domains for host-name lookup. This will be appended to
+	// the base search paths generated from DNSPolicy. Duplicated search paths will
+	// be removed.
+	Searches []string `json:"searches,omitempty"`
+
 	// A list of DNS resolver options. This will be merged with the base options
 	// generated from DNSPolicy. Duplicated entries will be removed. Resolution
 	// options given in Options will override those that appear in the base
 	// DNSPolicy.
 	Options []PodDNSConfigOption `json:"options,omitempty"`
-
-	// A list of DNS search domains for host-name lookup. This will be appended to
-	// the base search paths generated from DNSPolicy. Duplicated search paths will
-	// be removed.
-	Searches []string `json:"searches,omitempty"`
 }
 
 // PodDNSConfigOption defines DNS resolver options of a pod.
@@ -4164,30 +4164,27 @@ type PodSchedulingGroup struct {
 // values of container.securityContext take precedence over field values of
 // PodSecurityContext.
 type PodSecurityContext struct {
-	// appArmorProfile is the AppArmor options to use by the containers in this
-	// pod. Note that this field cannot be set when spec.os.name is windows.
-	AppArmorProfile *AppArmorProfile `json:"appArmorProfile,omitempty"`
-
-	// A special supplemental group that applies to all containers in a pod. Some
-	// volume types allow the Kubelet to change the ownership of that volume to be
-	// owned by the pod:
-	//
-	// 1. The owning GID will be the FSGroup 2. The setgid bit is set (new files
-	// created in the volume will be owned by FSGroup) 3. The permission bits are
-	// OR'd with rw-rw----
-	//
-	// If unset, the Kubelet will not modify the ownership and permissions of any
-	// volume. Note that this field cannot be set when spec.os.name is windows.
-	FSGroup *int64 `json:"fsGroup,omitempty"`
-
-	// fsGroupChangePolicy defines behavior of changing ownership and permission of
-	// the volume before being exposed inside Pod. This field will only apply to
-	// volume types which support fsGroup based ownership(and permissions). It will
-	// have no effect on ephemeral volume types such as: secret, configmaps and
-	// emptydir. Valid values are "OnRootMismatch" and "Always". If not specified,
-	// "Always" is used. Note that this field cannot be set when spec.os.name is
+	// The SELinux context to be applied to all containers. If unspecified, the
+	// container runtime will allocate a random SELinux context for each container.
+	// May also be set in SecurityContext. If set in both SecurityContext and
+	// PodSecurityContext, the value specified in SecurityContext takes precedence
+	// for that container. Note that this field cannot be set when spec.os.name is
 	// windows.
-	FSGroupChangePolicy *PodFSGroupChangePolicy `json:"fsGroupChangePolicy,omitempty"`
+	SELinuxOptions *SELinuxOptions `json:"seLinuxOptions,omitempty"`
+
+	// The Windows specific settings applied to all containers. If unspecified, the
+	// options within a container's SecurityContext will be used. If set in both
+	// SecurityContext and PodSecurityContext, the value specified in
+	// SecurityContext takes precedence. Note that this field cannot be set when
+	// spec.os.name is linux.
+	WindowsOptions *WindowsSecurityContextOptions `json:"windowsOptions,omitempty"`
+
+	// The UID to run the entrypoint of the container process. Defaults to user
+	// specified in image metadata if unspecified. May also be set in
+	// SecurityContext. If set in both SecurityContext and PodSecurityContext, the
+	// value specified in SecurityContext takes precedence for that container. Note
+	// that this field cannot be set when spec.os.name is windows.
+	RunAsUser *int64 `json:"runAsUser,omitempty"`
 
 	// The GID to run the entrypoint of the container process. Uses runtime default
 	// if unset. May also be set in SecurityContext. If set in both SecurityContext
@@ -4204,12 +4201,57 @@ type PodSecurityContext struct {
 	// SecurityContext takes precedence.
 	RunAsNonRoot *bool `json:"runAsNonRoot,omitempty"`
 
-	// The UID to run the entrypoint of the container process. Defaults to user
-	// specified in image metadata if unspecified. May also be set in
-	// SecurityContext. If set in both SecurityContext and PodSecurityContext, the
-	// value specified in SecurityContext takes precedence for that container. Note
+	// A list of groups applied to the first process run in each container, in
+	// addition to the container's primary GID and fsGroup (if specified). If the
+	// SupplementalGroupsPolicy feature is enabled, the supplementalGroupsPolicy
+	// field determines whether these are in addition to or instead of any group
+	// memberships defined in the container image. If unspecified, no additional
+	// groups are added, though group memberships defined in the container image
+	// may still be used, depending on the supplementalGroupsPolicy field. Note
 	// that this field cannot be set when spec.os.name is windows.
-	RunAsUser *int64 `json:"runAsUser,omitempty"`
+	SupplementalGroups []int64 `json:"supplementalGroups,omitempty"`
+
+	// Defines how supplemental groups of the first container processes are
+	// calculated. Valid values are "Merge" and "Strict". If not specified, "Merge"
+	// is used. (Alpha) Using the field requires the SupplementalGroupsPolicy
+	// feature gate to be enabled and the container runtime must implement support
+	// for this feature. Note that this field cannot be set when spec.os.name is
+	// windows.
+	SupplementalGroupsPolicy *SupplementalGroupsPolicy `json:"supplementalGroupsPolicy,omitempty"`
+
+	// A special supplemental group that applies to all containers in a pod. Some
+	// volume types allow the Kubelet to change the ownership of that volume to be
+	// owned by the pod:
+	//
+	// 1. The owning GID will be the FSGroup 2. The setgid bit is set (new files
+	// created in the volume will be owned by FSGroup) 3. The permission bits are
+	// OR'd with rw-rw----
+	//
+	// If unset, the Kubelet will not modify the ownership and permissions of any
+	// volume. Note that this field cannot be set when spec.os.name is windows.
+	FSGroup *int64 `json:"fsGroup,omitempty"`
+
+	// Sysctls hold a list of namespaced sysctls used for the pod. Pods with
+	// unsupported sysctls (by the container runtime) might fail to launch. Note
+	// that this field cannot be set when spec.os.name is windows.
+	Sysctls []Sysctl `json:"sysctls,omitempty"`
+
+	// fsGroupChangePolicy defines behavior of changing ownership and permission of
+	// the volume before being exposed inside Pod. This field will only apply to
+	// volume types which support fsGroup based ownership(and permissions). It will
+	// have no effect on ephemeral volume types such as: secret, configmaps and
+	// emptydir. Valid values are "OnRootMismatch" and "Always". If not specified,
+	// "Always" is used. Note that this field cannot be set when spec.os.name is
+	// windows.
+	FSGroupChangePolicy *PodFSGroupChangePolicy `json:"fsGroupChangePolicy,omitempty"`
+
+	// The seccomp options to use by the containers in this pod. Note that this
+	// field cannot be set when spec.os.name is windows.
+	SeccompProfile *SeccompProfile `json:"seccompProfile,omitempty"`
+
+	// appArmorProfile is the AppArmor options to use by the containers in this
+	// pod. Note that this field cannot be set when spec.os.name is windows.
+	AppArmorProfile *AppArmorProfile `json:"appArmorProfile,omitempty"`
 
 	// seLinuxChangePolicy defines how the container's SELinux label is applied to
 	// all volumes used by the Pod. It has no effect on nodes that do not support
@@ -4237,160 +4279,13 @@ type PodSecurityContext struct {
 	// otherwise some pods can get stuck in ContainerCreating state. Note that this
 	// field cannot be set when spec.os.name is windows.
 	SELinuxChangePolicy *PodSELinuxChangePolicy `json:"seLinuxChangePolicy,omitempty"`
-
-	// The SELinux context to be applied to all containers. If unspecified, the
-	// container runtime will allocate a random SELinux context for each container.
-	// May also be set in SecurityContext. If set in both SecurityContext and
-	// PodSecurityContext, the value specified in SecurityContext takes precedence
-	// for that container. Note that this field cannot be set when spec.os.name is
-	// windows.
-	SELinuxOptions *SELinuxOptions `json:"seLinuxOptions,omitempty"`
-
-	// The seccomp options to use by the containers in this pod. Note that this
-	// field cannot be set when spec.os.name is windows.
-	SeccompProfile *SeccompProfile `json:"seccompProfile,omitempty"`
-
-	// A list of groups applied to the first process run in each container, in
-	// addition to the container's primary GID and fsGroup (if specified). If the
-	// SupplementalGroupsPolicy feature is enabled, the supplementalGroupsPolicy
-	// field determines whether these are in addition to or instead of any group
-	// memberships defined in the container image. If unspecified, no additional
-	// groups are added, though group memberships defined in the container image
-	// may still be used, depending on the supplementalGroupsPolicy field. Note
-	// that this field cannot be set when spec.os.name is windows.
-	SupplementalGroups []int64 `json:"supplementalGroups,omitempty"`
-
-	// Defines how supplemental groups of the first container processes are
-	// calculated. Valid values are "Merge" and "Strict". If not specified, "Merge"
-	// is used. (Alpha) Using the field requires the SupplementalGroupsPolicy
-	// feature gate to be enabled and the container runtime must implement support
-	// for this feature. Note that this field cannot be set when spec.os.name is
-	// windows.
-	SupplementalGroupsPolicy *SupplementalGroupsPolicy `json:"supplementalGroupsPolicy,omitempty"`
-
-	// Sysctls hold a list of namespaced sysctls used for the pod. Pods with
-	// unsupported sysctls (by the container runtime) might fail to launch. Note
-	// that this field cannot be set when spec.os.name is windows.
-	Sysctls []Sysctl `json:"sysctls,omitempty"`
-
-	// The Windows specific settings applied to all containers. If unspecified, the
-	// options within a container's SecurityContext will be used. If set in both
-	// SecurityContext and PodSecurityContext, the value specified in
-	// SecurityContext takes precedence. Note that this field cannot be set when
-	// spec.os.name is linux.
-	WindowsOptions *WindowsSecurityContextOptions `json:"windowsOptions,omitempty"`
 }
 
 // PodSpec is a description of a pod.
 type PodSpec struct {
-	// Optional duration in seconds the pod may be active on the node relative to
-	// StartTime before the system will actively try to mark it failed and kill
-	// associated containers. Value must be a positive integer.
-	ActiveDeadlineSeconds *int64 `json:"activeDeadlineSeconds,omitempty"`
-
-	// If specified, the pod's scheduling constraints
-	Affinity *Affinity `json:"affinity,omitempty"`
-
-	// AutomountServiceAccountToken indicates whether a service account token
-	// should be automatically mounted.
-	AutomountServiceAccountToken *bool `json:"automountServiceAccountToken,omitempty"`
-
-	// List of containers belonging to the pod. Containers cannot currently be
-	// added or removed. There must be at least one container in a Pod. Cannot be
-	// updated.
-	//
-	// Required.
-	Containers []Container `json:"containers" listKeys:"name"`
-
-	// Specifies the DNS parameters of a pod. Parameters specified here will be
-	// merged to the generated DNS configuration based on DNSPolicy.
-	DNSConfig *PodDNSConfig `json:"dnsConfig,omitempty"`
-
-	// Set DNS policy for the pod. Defaults to "ClusterFirst". Valid values are
-	// 'ClusterFirstWithHostNet', 'ClusterFirst', 'Default' or 'None'. DNS
-	// parameters given in DNSConfig will be merged with the policy selected with
-	// DNSPolicy. To have DNS options set along with hostNetwork, you have to
-	// specify DNS policy explicitly to 'ClusterFirstWithHostNet'.
-	DNSPolicy DNSPolicy `json:"dnsPolicy,omitempty"`
-
-	// EnableServiceLinks indicates whether information about services should be
-	// injected into pod's environment variables, matching the syntax of Docker
-	// links. Optional: Defaults to true.
-	EnableServiceLinks *bool `json:"enableServiceLinks,omitempty"`
-
-	// List of ephemeral containers run in this pod. Ephemeral containers may be
-	// run in an existing pod to perform user-initiated actions such as debugging.
-	// This list cannot be specified when creating a pod, and it cannot be modified
-	// by updating the pod spec. In order to add an ephemeral container to an
-	// existing pod, use the pod's ephemeralcontainers subresource.
-	EphemeralContainers []EphemeralContainer `json:"ephemeralContainers,omitempty" listKeys:"name"`
-
-	// evictionResponders reference responders that react to Evictions based on
-	// EvictionRequests. Responders should observe and communicate through the
-	// Eviction Resource API to help with the graceful termination of a pod. The
-	// responders are selected sequentially, according to their specified priority.
-	//
-	// Responders should periodically report on an eviction progress by updating
-	// the .status.responders[].heartbeatTime field of the Eviction object. If this
-	// field is not updated within the heartbeat deadline defined by the Eviction
-	// API (currently 20 minutes), the eviction is passed over to the next
-	// responder with a lower priority. If there is no other responder, the last
-	// default imperative-eviction.k8s.io/evictor responder with a priority of 100
-	// will evict the pod using the imperative Eviction API (pods/<name>/eviction
-	// subresource).
-	//
-	// The maximum length of the responders list is 10. Responders are not
-	// supported when the pod is part of a PodGroup (.spec.schedulingGroup is set).
-	// This field can only be set on creation and is immutable afterwards.
-	EvictionResponders []EvictionResponder `json:"evictionResponders,omitempty" listKeys:"name"`
-
-	// HostAliases is an optional list of hosts and IPs that will be injected into
-	// the pod's hosts file if specified.
-	HostAliases []HostAlias `json:"hostAliases,omitempty" listKeys:"ip"`
-
-	// Use the host's ipc namespace. Optional: Default to false.
-	HostIPC bool `json:"hostIPC,omitempty"`
-
-	// Host networking requested for this pod. Use the host's network namespace.
-	// When using HostNetwork you should specify ports so the scheduler is aware.
-	// When `hostNetwork` is true, specified `hostPort` fields in port definitions
-	// must match `containerPort`, and unspecified `hostPort` fields in port
-	// definitions are defaulted to match `containerPort`. Default to false.
-	HostNetwork bool `json:"hostNetwork,omitempty"`
-
-	// Use the host's pid namespace. Optional: Default to false.
-	HostPID bool `json:"hostPID,omitempty"`
-
-	// Use the host's user namespace. Optional: Default to true. If set to true or
-	// not present, the pod will be run in the host user namespace, useful for when
-	// the pod needs a feature only available to the host user namespace, such as
-	// loading a kernel module with CAP_SYS_MODULE. When set to false, a new userns
-	// is created for the pod. Setting false is useful for mitigating container
-	// breakout vulnerabilities even allowing users to run their containers as root
-	// without actually having root privileges on the host.
-	HostUsers *bool `json:"hostUsers,omitempty"`
-
-	// Specifies the hostname of the Pod If not specified, the pod's hostname will
-	// be set to a system-defined value.
-	Hostname string `json:"hostname,omitempty"`
-
-	// HostnameOverride specifies an explicit override for the pod's hostname as
-	// perceived by the pod. This field only specifies the pod's hostname and does
-	// not affect its DNS records. When this field is set to a non-empty string: -
-	// It takes precedence over the values set in `hostname` and `subdomain`. - The
-	// Pod's hostname will be set to this value. - `setHostnameAsFQDN` must be nil
-	// or set to false. - `hostNetwork` must be set to false.
-	//
-	// This field must be a valid DNS subdomain as defined in RFC 1123 and contain
-	// at most 64 characters.
-	HostnameOverride *string `json:"hostnameOverride,omitempty"`
-
-	// ImagePullSecrets is an optional list of references to secrets in the same
-	// namespace to use for pulling any of the images used by this PodSpec. If
-	// specified, these secrets will be passed to individual puller implementations
-	// for them to use. More info:
-	// https://kubernetes.io/docs/concepts/containers/images#specifying-imagepullsecrets-on-a-pod
-	ImagePullSecrets []LocalObjectReference `json:"imagePullSecrets,omitempty" listKeys:"name"`
+	// List of volumes that can be mounted by containers belonging to the pod. More
+	// info: https://kubernetes.io/docs/concepts/storage/volumes
+	Volumes []Volume `json:"volumes,omitempty" listKeys:"name"`
 
 	// List of initialization containers belonging to the pod. Init containers are
 	// executed in order prior to containers being started. If any init container
@@ -4406,6 +4301,67 @@ type PodSpec struct {
 	// https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
 	InitContainers []Container `json:"initContainers,omitempty" listKeys:"name"`
 
+	// List of containers belonging to the pod. Containers cannot currently be
+	// added or removed. There must be at least one container in a Pod. Cannot be
+	// updated.
+	//
+	// Required.
+	Containers []Container `json:"containers" listKeys:"name"`
+
+	// List of ephemeral containers run in this pod. Ephemeral containers may be
+	// run in an existing pod to perform user-initiated actions such as debugging.
+	// This list cannot be specified when creating a pod, and it cannot be modified
+	// by updating the pod spec. In order to add an ephemeral container to an
+	// existing pod, use the pod's ephemeralcontainers subresource.
+	EphemeralContainers []EphemeralContainer `json:"ephemeralContainers,omitempty" listKeys:"name"`
+
+	// Restart policy for all containers within the pod. One of Always, OnFailure,
+	// Never. In some contexts, only a subset of those values may be permitted.
+	// Default to Always. More info:
+	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy
+	RestartPolicy RestartPolicy `json:"restartPolicy,omitempty"`
+
+	// Optional duration in seconds the pod needs to terminate gracefully. May be
+	// decreased in delete request. Value must be non-negative integer. The value
+	// zero indicates stop immediately via the kill signal (no opportunity to shut
+	// down). If this value is nil, the default grace period will be used instead.
+	// The grace period is the duration in seconds after the processes running in
+	// the pod are sent a termination signal and the time when the processes are
+	// forcibly halted with a kill signal. Set this value longer than the expected
+	// cleanup time for your process. Defaults to 30 seconds.
+	TerminationGracePeriodSeconds *int64 `json:"terminationGracePeriodSeconds,omitempty"`
+
+	// Optional duration in seconds the pod may be active on the node relative to
+	// StartTime before the system will actively try to mark it failed and kill
+	// associated containers. Value must be a positive integer.
+	ActiveDeadlineSeconds *int64 `json:"activeDeadlineSeconds,omitempty"`
+
+	// Set DNS policy for the pod. Defaults to "ClusterFirst". Valid values are
+	// 'ClusterFirstWithHostNet', 'ClusterFirst', 'Default' or 'None'. DNS
+	// parameters given in DNSConfig will be merged with the policy selected with
+	// DNSPolicy. To have DNS options set along with hostNetwork, you have to
+	// specify DNS policy explicitly to 'ClusterFirstWithHostNet'.
+	DNSPolicy DNSPolicy `json:"dnsPolicy,omitempty"`
+
+	// NodeSelector is a selector which must be true for the pod to fit on a node.
+	// Selector which must match a node's labels for the pod to be scheduled on
+	// that node. More info:
+	// https://kubernetes.io/docs/concepts/configuration/assign-pod-node/
+	NodeSelector map[string]string `json:"nodeSelector,omitempty"`
+
+	// ServiceAccountName is the name of the ServiceAccount to use to run this pod.
+	// More info:
+	// https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/
+	ServiceAccountName string `json:"serviceAccountName,omitempty"`
+
+	// DeprecatedServiceAccount is a deprecated alias for ServiceAccountName.
+	// Deprecated: Use serviceAccountName instead.
+	ServiceAccount string `json:"serviceAccount,omitempty"`
+
+	// AutomountServiceAccountToken indicates whether a service account token
+	// should be automatically mounted.
+	AutomountServiceAccountToken *bool `json:"automountServiceAccountToken,omitempty"`
+
 	// NodeName indicates in which node this pod is scheduled. If empty, this pod
 	// is a candidate for scheduling by the scheduler defined in schedulerName.
 	// Once this field is set, the kubelet for this node becomes responsible for
@@ -4414,11 +4370,130 @@ type PodSpec struct {
 	// https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodename
 	NodeName string `json:"nodeName,omitempty"`
 
-	// NodeSelector is a selector which must be true for the pod to fit on a node.
-	// Selector which must match a node's labels for the pod to be scheduled on
-	// that node. More info:
-	// https://kubernetes.io/docs/concepts/configuration/assign-pod-node/
-	NodeSelector map[string]string `json:"nodeSelector,omitempty"`
+	// Host networking requested for this pod. Use the host's network namespace.
+	// When using HostNetwork you should specify ports so the scheduler is aware.
+	// When `hostNetwork` is true, specified `hostPort` fields in port definitions
+	// must match `containerPort`, and unspecified `hostPort` fields in port
+	// definitions are defaulted to match `containerPort`. Default to false.
+	HostNetwork bool `json:"hostNetwork,omitempty"`
+
+	// Use the host's pid namespace. Optional: Default to false.
+	HostPID bool `json:"hostPID,omitempty"`
+
+	// Use the host's ipc namespace. Optional: Default to false.
+	HostIPC bool `json:"hostIPC,omitempty"`
+
+	// Share a single process namespace between all of the containers in a pod.
+	// When this is set containers will be able to view and signal processes from
+	// other containers in the same pod, and the first process in each container
+	// will not be assigned PID 1. HostPID and ShareProcessNamespace cannot both be
+	// set. Optional: Default to false.
+	ShareProcessNamespace *bool `json:"shareProcessNamespace,omitempty"`
+
+	// SecurityContext holds pod-level security attributes and common container
+	// settings. Optional: Defaults to empty. See type description for default
+	// values of each field.
+	SecurityContext *PodSecurityContext `json:"securityContext,omitempty"`
+
+	// ImagePullSecrets is an optional list of references to secrets in the same
+	// namespace to use for pulling any of the images used by this PodSpec. If
+	// specified, these secrets will be passed to individual puller implementations
+	// for them to use. More info:
+	// https://kubernetes.io/docs/concepts/containers/images#specifying-imagepullsecrets-on-a-pod
+	ImagePullSecrets []LocalObjectReference `json:"imagePullSecrets,omitempty" listKeys:"name"`
+
+	// Specifies the hostname of the Pod If not specified, the pod's hostname will
+	// be set to a system-defined value.
+	Hostname string `json:"hostname,omitempty"`
+
+	// If specified, the fully qualified Pod hostname will be
+	// "<hostname>.<subdomain>.<pod namespace>.svc.<cluster domain>". If not
+	// specified, the pod will not have a domainname at all.
+	Subdomain string `json:"subdomain,omitempty"`
+
+	// If specified, the pod's scheduling constraints
+	Affinity *Affinity `json:"affinity,omitempty"`
+
+	// If specified, the pod will be dispatched by specified scheduler. If not
+	// specified, the pod will be dispatched by default scheduler.
+	SchedulerName string `json:"schedulerName,omitempty"`
+
+	// If specified, the pod's tolerations.
+	Tolerations []Toleration `json:"tolerations,omitempty"`
+
+	// HostAliases is an optional list of hosts and IPs that will be injected into
+	// the pod's hosts file if specified.
+	HostAliases []HostAlias `json:"hostAliases,omitempty" listKeys:"ip"`
+
+	// If specified, indicates the pod's priority. "system-node-critical" and
+	// "system-cluster-critical" are two special keywords which indicate the
+	// highest priorities with the former being the highest priority. Any other
+	// name must be defined by creating a PriorityClass object with that name. If
+	// not specified, the pod priority will be default or zero if there is no
+	// default.
+	PriorityClassName string `json:"priorityClassName,omitempty"`
+
+	// The priority value. Various system components use this field to find the
+	// priority of the pod. When Priority Admission Controller is enabled, it
+	// prevents users from setting this field. The admission controller populates
+	// this field from PriorityClassName. The higher the value, the higher the
+	// priority.
+	Priority *int32 `json:"priority,omitempty"`
+
+	// Specifies the DNS parameters of a pod. Parameters specified here will be
+	// merged to the generated DNS configuration based on DNSPolicy.
+	DNSConfig *PodDNSConfig `json:"dnsConfig,omitempty"`
+
+	// If specified, all readiness gates will be evaluated for pod readiness. A pod
+	// is ready when all its containers are ready AND all conditions specified in
+	// the readiness gates have status equal to "True" More info:
+	// https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates
+	ReadinessGates []PodReadinessGate `json:"readinessGates,omitempty"`
+
+	// RuntimeClassName refers to a RuntimeClass object in the node.k8s.io group,
+	// which should be used to run this pod. If no RuntimeClass resource matches
+	// the named class, the pod will not be run. If unset or empty, the "legacy"
+	// RuntimeClass will be used, which is an implicit class with an empty
+	// definition that uses the default runtime handler. More info:
+	// https://git.k8s.io/enhancements/keps/sig-node/585-runtime-class
+	RuntimeClassName *string `json:"runtimeClassName,omitempty"`
+
+	// EnableServiceLinks indicates whether information about services should be
+	// injected into pod's environment variables, matching the syntax of Docker
+	// links. Optional: Defaults to true.
+	EnableServiceLinks *bool `json:"enableServiceLinks,omitempty"`
+
+	// PreemptionPolicy is the Policy for preempting pods with lower priority. One
+	// of Never, PreemptLowerPriority. When Priority Admission Controller is
+	// enabled, it prevents users from setting this field. The admission controller
+	// populates this field from PriorityClassName. Defaults to
+	// PreemptLowerPriority if unset.
+	PreemptionPolicy *PreemptionPolicy `json:"preemptionPolicy,omitempty"`
+
+	// Overhead represents the resource overhead associated with running a pod for
+	// a given RuntimeClass. This field will be autopopulated at admission time by
+	// the RuntimeClass admission controller. If the RuntimeClass admission
+	// controller is enabled, overhead must not be set in Pod create requests. The
+	// RuntimeClass admission controller will reject Pod create requests which have
+	// the overhead already set. If RuntimeClass is configured and selected in the
+	// PodSpec, Overhead will be set to the value defined in the corresponding
+	// RuntimeClass, otherwise it will remain unset and treated as zero. More info:
+	// https://git.k8s.io/enhancements/keps/sig-node/688-pod-overhead/README.md
+	Overhead map[ResourceName]metav1.Quantity `json:"overhead,omitempty"`
+
+	// TopologySpreadConstraints describes how a group of pods ought to spread
+	// across topology domains. Scheduler will schedule pods in a way which abides
+	// by the constraints. All topologySpreadConstraints are ANDed.
+	TopologySpreadConstraints []TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty" listKeys:"topologyKey,whenUnsatisfiable"`
+
+	// If true the pod's hostname will be configured as the pod's FQDN, rather than
+	// the leaf name (the default). In Linux containers, this means setting the
+	// FQDN in the hostname field of the kernel (the nodename field of struct
+	// utsname). In Windows containers, this means setting the registry value of
+	// hostname for the registry key
+	// HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters
+	// to FQDN. If a pod does not have FQDN, this has no effect. Default to false.
+	SetHostnameAsFQDN *bool `json:"setHostnameAsFQDN,omitempty"`
 
 	// Specifies the OS of the containers in the pod. Some pod and container fields
 	// are restricted if this is set.
@@ -4446,44 +4521,23 @@ type PodSpec struct {
 	// spec.containers[*].securityContext.runAsGroup
 	OS *PodOS `json:"os,omitempty"`
 
-	// Overhead represents the resource overhead associated with running a pod for
-	// a given RuntimeClass. This field will be autopopulated at admission time by
-	// the RuntimeClass admission controller. If the RuntimeClass admission
-	// controller is enabled, overhead must not be set in Pod create requests. The
-	// RuntimeClass admission controller will reject Pod create requests which have
-	// the overhead already set. If RuntimeClass is configured and selected in the
-	// PodSpec, Overhead will be set to the value defined in the corresponding
-	// RuntimeClass, otherwise it will remain unset and treated as zero. More info:
-	// https://git.k8s.io/enhancements/keps/sig-node/688-pod-overhead/README.md
-	Overhead map[ResourceName]metav1.Quantity `json:"overhead,omitempty"`
+	// Use the host's user namespace. Optional: Default to true. If set to true or
+	// not present, the pod will be run in the host user namespace, useful for when
+	// the pod needs a feature only available to the host user namespace, such as
+	// loading a kernel module with CAP_SYS_MODULE. When set to false, a new userns
+	// is created for the pod. Setting false is useful for mitigating container
+	// breakout vulnerabilities even allowing users to run their containers as root
+	// without actually having root privileges on the host.
+	HostUsers *bool `json:"hostUsers,omitempty"`
 
-	// PreemptionPolicy is the Policy for preempting pods with lower priority. One
-	// of Never, PreemptLowerPriority. When Priority Admission Controller is
-	// enabled, it prevents users from setting this field. The admission controller
-	// populates this field from PriorityClassName. Defaults to
-	// PreemptLowerPriority if unset.
-	PreemptionPolicy *PreemptionPolicy `json:"preemptionPolicy,omitempty"`
-
-	// The priority value. Various system components use this field to find the
-	// priority of the pod. When Priority Admission Controller is enabled, it
-	// prevents users from setting this field. The admission controller populates
-	// this field from PriorityClassName. The higher the value, the higher the
-	// priority.
-	Priority *int32 `json:"priority,omitempty"`
-
-	// If specified, indicates the pod's priority. "system-node-critical" and
-	// "system-cluster-critical" are two special keywords which indicate the
-	// highest priorities with the former being the highest priority. Any other
-	// name must be defined by creating a PriorityClass object with that name. If
-	// not specified, the pod priority will be default or zero if there is no
-	// default.
-	PriorityClassName string `json:"priorityClassName,omitempty"`
-
-	// If specified, all readiness gates will be evaluated for pod readiness. A pod
-	// is ready when all its containers are ready AND all conditions specified in
-	// the readiness gates have status equal to "True" More info:
-	// https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates
-	ReadinessGates []PodReadinessGate `json:"readinessGates,omitempty"`
+	// SchedulingGates is an opaque list of values that if specified will block
+	// scheduling the pod. If schedulingGates is not empty, the pod will stay in
+	// the SchedulingGated state and the scheduler will not attempt to schedule the
+	// pod.
+	//
+	// SchedulingGates can only be set at pod creation time, and be removed only
+	// afterwards.
+	SchedulingGates []PodSchedulingGate `json:"schedulingGates,omitempty" listKeys:"name"`
 
 	// ResourceClaims defines which ResourceClaims must be allocated and reserved
 	// before the Pod is allowed to start. The resources will be made available to
@@ -4507,32 +4561,16 @@ type PodSpec struct {
 	// gate.
 	Resources *ResourceRequirements `json:"resources,omitempty"`
 
-	// Restart policy for all containers within the pod. One of Always, OnFailure,
-	// Never. In some contexts, only a subset of those values may be permitted.
-	// Default to Always. More info:
-	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy
-	RestartPolicy RestartPolicy `json:"restartPolicy,omitempty"`
-
-	// RuntimeClassName refers to a RuntimeClass object in the node.k8s.io group,
-	// which should be used to run this pod. If no RuntimeClass resource matches
-	// the named class, the pod will not be run. If unset or empty, the "legacy"
-	// RuntimeClass will be used, which is an implicit class with an empty
-	// definition that uses the default runtime handler. More info:
-	// https://git.k8s.io/enhancements/keps/sig-node/585-runtime-class
-	RuntimeClassName *string `json:"runtimeClassName,omitempty"`
-
-	// If specified, the pod will be dispatched by specified scheduler. If not
-	// specified, the pod will be dispatched by default scheduler.
-	SchedulerName string `json:"schedulerName,omitempty"`
-
-	// SchedulingGates is an opaque list of values that if specified will block
-	// scheduling the pod. If schedulingGates is not empty, the pod will stay in
-	// the SchedulingGated state and the scheduler will not attempt to schedule the
-	// pod.
+	// HostnameOverride specifies an explicit override for the pod's hostname as
+	// perceived by the pod. This field only specifies the pod's hostname and does
+	// not affect its DNS records. When this field is set to a non-empty string: -
+	// It takes precedence over the values set in `hostname` and `subdomain`. - The
+	// Pod's hostname will be set to this value. - `setHostnameAsFQDN` must be nil
+	// or set to false. - `hostNetwork` must be set to false.
 	//
-	// SchedulingGates can only be set at pod creation time, and be removed only
-	// afterwards.
-	SchedulingGates []PodSchedulingGate `json:"schedulingGates,omitempty" listKeys:"name"`
+	// This field must be a valid DNS subdomain as defined in RFC 1123 and contain
+	// at most 64 characters.
+	HostnameOverride *string `json:"hostnameOverride,omitempty"`
 
 	// SchedulingGroup provides a reference to the immediate scheduling runtime
 	// grouping object that this Pod belongs to. This field is used by the
@@ -4547,144 +4585,30 @@ type PodSpec struct {
 	// to the expected policies.
 	SchedulingGroup *PodSchedulingGroup `json:"schedulingGroup,omitempty"`
 
-	// SecurityContext holds pod-level security attributes and common container
-	// settings. Optional: Defaults to empty. See type description for default
-	// values of each field.
-	SecurityContext *PodSecurityContext `json:"securityContext,omitempty"`
-
-	// DeprecatedServiceAccount is a deprecated alias for ServiceAccountName.
-	// Deprecated: Use serviceAccountName instead.
-	ServiceAccount string `json:"serviceAccount,omitempty"`
-
-	// ServiceAccountName is the name of the ServiceAccount to use to run this pod.
-	// More info:
-	// https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/
-	ServiceAccountName string `json:"serviceAccountName,omitempty"`
-
-	// If true the pod's hostname will be configured as the pod's FQDN, rather than
-	// the leaf name (the default). In Linux containers, this means setting the
-	// FQDN in the hostname field of the kernel (the nodename field of struct
-	// utsname). In Windows containers, this means setting the registry value of
-	// hostname for the registry key
-	// HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters
-	// to FQDN. If a pod does not have FQDN, this has no effect. Default to false.
-	SetHostnameAsFQDN *bool `json:"setHostnameAsFQDN,omitempty"`
-
-	// Share a single process namespace between all of the containers in a pod.
-	// When this is set containers will be able to view and signal processes from
-	// other containers in the same pod, and the first process in each container
-	// will not be assigned PID 1. HostPID and ShareProcessNamespace cannot both be
-	// set. Optional: Default to false.
-	ShareProcessNamespace *bool `json:"shareProcessNamespace,omitempty"`
-
-	// If specified, the fully qualified Pod hostname will be
-	// "<hostname>.<subdomain>.<pod namespace>.svc.<cluster domain>". If not
-	// specified, the pod will not have a domainname at all.
-	Subdomain string `json:"subdomain,omitempty"`
-
-	// Optional duration in seconds the pod needs to terminate gracefully. May be
-	// decreased in delete request. Value must be non-negative integer. The value
-	// zero indicates stop immediately via the kill signal (no opportunity to shut
-	// down). If this value is nil, the default grace period will be used instead.
-	// The grace period is the duration in seconds after the processes running in
-	// the pod are sent a termination signal and the time when the processes are
-	// forcibly halted with a kill signal. Set this value longer than the expected
-	// cleanup time for your process. Defaults to 30 seconds.
-	TerminationGracePeriodSeconds *int64 `json:"terminationGracePeriodSeconds,omitempty"`
-
-	// If specified, the pod's tolerations.
-	Tolerations []Toleration `json:"tolerations,omitempty"`
-
-	// TopologySpreadConstraints describes how a group of pods ought to spread
-	// across topology domains. Scheduler will schedule pods in a way which abides
-	// by the constraints. All topologySpreadConstraints are ANDed.
-	TopologySpreadConstraints []TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty" listKeys:"topologyKey,whenUnsatisfiable"`
-
-	// List of volumes that can be mounted by containers belonging to the pod. More
-	// info: https://kubernetes.io/docs/concepts/storage/volumes
-	Volumes []Volume `json:"volumes,omitempty" listKeys:"name"`
+	// evictionResponders reference responders that react to Evictions based on
+	// EvictionRequests. Responders should observe and communicate through the
+	// Eviction Resource API to help with the graceful termination of a pod. The
+	// responders are selected sequentially, according to their specified priority.
+	//
+	// Responders should periodically report on an eviction progress by updating
+	// the .status.responders[].heartbeatTime field of the Eviction object. If this
+	// field is not updated within the heartbeat deadline defined by the Eviction
+	// API (currently 20 minutes), the eviction is passed over to the next
+	// responder with a lower priority. If there is no other responder, the last
+	// default imperative-eviction.k8s.io/evictor responder with a priority of 100
+	// will evict the pod using the imperative Eviction API (pods/<name>/eviction
+	// subresource).
+	//
+	// The maximum length of the responders list is 10. Responders are not
+	// supported when the pod is part of a PodGroup (.spec.schedulingGroup is set).
+	// This field can only be set on creation and is immutable afterwards.
+	EvictionResponders []EvictionResponder `json:"evictionResponders,omitempty" listKeys:"name"`
 }
 
 // PodStatus represents information about the status of a pod. Status may trail
 // the actual state of a system, especially if the node that hosts the pod
 // cannot contact the control plane.
 type PodStatus struct {
-	// AllocatedResources is the total requests allocated for this pod by the node.
-	// If pod-level requests are not set, this will be the total requests
-	// aggregated across containers in the pod.
-	AllocatedResources map[ResourceName]metav1.Quantity `json:"allocatedResources,omitempty"`
-
-	// Current service state of pod. More info:
-	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions
-	Conditions []PodCondition `json:"conditions,omitempty" listKeys:"type"`
-
-	// Statuses of containers in this pod. Each container in the pod should have at
-	// most one status in this list, and all statuses should be for containers in
-	// the pod. However this is not enforced. If a status for a non-existent
-	// container is present in the list, or the list has duplicate names, the
-	// behavior of various Kubernetes components is not defined and those statuses
-	// might be ignored. More info:
-	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-and-container-status
-	ContainerStatuses []ContainerStatus `json:"containerStatuses,omitempty"`
-
-	// Statuses for any ephemeral containers that have run in this pod. Each
-	// ephemeral container in the pod should have at most one status in this list,
-	// and all statuses should be for containers in the pod. However this is not
-	// enforced. If a status for a non-existent container is present in the list,
-	// or the list has duplicate names, the behavior of various Kubernetes
-	// components is not defined and those statuses might be ignored. More info:
-	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-and-container-status
-	EphemeralContainerStatuses []ContainerStatus `json:"ephemeralContainerStatuses,omitempty"`
-
-	// Status of extended resource claim backed by DRA.
-	ExtendedResourceClaimStatus *PodExtendedResourceClaimStatus `json:"extendedResourceClaimStatus,omitempty"`
-
-	// hostIP holds the IP address of the host to which the pod is assigned. Empty
-	// if the pod has not started yet. A pod can be assigned to a node that has a
-	// problem in kubelet which in turns mean that HostIP will not be updated even
-	// if there is a node is assigned to pod
-	HostIP string `json:"hostIP,omitempty"`
-
-	// hostIPs holds the IP addresses allocated to the host. If this field is
-	// specified, the first entry must match the hostIP field. This list is empty
-	// if the pod has not started yet. A pod can be assigned to a node that has a
-	// problem in kubelet which in turns means that HostIPs will not be updated
-	// even if there is a node is assigned to this pod.
-	HostIPs []HostIP `json:"hostIPs,omitempty" listKeys:"ip"`
-
-	// Statuses of init containers in this pod. The most recent successful
-	// non-restartable init container will have ready = true, the most recently
-	// started container will have startTime set. Each init container in the pod
-	// should have at most one status in this list, and all statuses should be for
-	// containers in the pod. However this is not enforced. If a status for a
-	// non-existent container is present in the list, or the list has duplicate
-	// names, the behavior of various Kubernetes components is not defined and
-	// those statuses might be ignored. More info:
-	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-and-container-status
-	InitContainerStatuses []ContainerStatus `json:"initContainerStatuses,omitempty"`
-
-	// A human readable message indicating details about why the pod is in this
-	// condition.
-	Message string `json:"message,omitempty"`
-
-	// NodeAllocatableResourceClaimStatuses contains the status of node-allocatable
-	// resources that were allocated for this pod through DRA claims. This includes
-	// resources currently reported in v1.Node `status.allocatable` that are not
-	// extended resources (see
-	// https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#extended-resources).
-	// Examples include "cpu", "memory", "ephemeral-storage", and hugepages.
-	NodeAllocatableResourceClaimStatuses []NodeAllocatableResourceClaimStatus `json:"nodeAllocatableResourceClaimStatuses,omitempty" listKeys:"resourceClaimName"`
-
-	// nominatedNodeName is set only when this pod preempts other pods on the node,
-	// but it cannot be scheduled right away as preemption victims receive their
-	// graceful termination periods. This field does not guarantee that the pod
-	// will be scheduled on this node. Scheduler may decide to place the pod
-	// elsewhere if other nodes become available sooner. Scheduler may also decide
-	// to give the resources on this node to a higher priority pod that is created
-	// after preemption. As a result, this field may be different than
-	// PodSpec.nodeName when the pod is scheduled.
-	NominatedNodeName string `json:"nominatedNodeName,omitempty"`
-
 	// If set, this represents the .metadata.generation that the pod status was set
 	// based upon. The PodObservedGenerationTracking feature gate must be enabled
 	// to use this field.
@@ -4712,6 +4636,41 @@ type PodStatus struct {
 	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-phase
 	Phase PodPhase `json:"phase,omitempty"`
 
+	// Current service state of pod. More info:
+	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions
+	Conditions []PodCondition `json:"conditions,omitempty" listKeys:"type"`
+
+	// A human readable message indicating details about why the pod is in this
+	// condition.
+	Message string `json:"message,omitempty"`
+
+	// A brief CamelCase message indicating details about why the pod is in this
+	// state. e.g. 'Evicted'
+	Reason string `json:"reason,omitempty"`
+
+	// nominatedNodeName is set only when this pod preempts other pods on the node,
+	// but it cannot be scheduled right away as preemption victims receive their
+	// graceful termination periods. This field does not guarantee that the pod
+	// will be scheduled on this node. Scheduler may decide to place the pod
+	// elsewhere if other nodes become available sooner. Scheduler may also decide
+	// to give the resources on this node to a higher priority pod that is created
+	// after preemption. As a result, this field may be different than
+	// PodSpec.nodeName when the pod is scheduled.
+	NominatedNodeName string `json:"nominatedNodeName,omitempty"`
+
+	// hostIP holds the IP address of the host to which the pod is assigned. Empty
+	// if the pod has not started yet. A pod can be assigned to a node that has a
+	// problem in kubelet which in turns mean that HostIP will not be updated even
+	// if there is a node is assigned to pod
+	HostIP string `json:"hostIP,omitempty"`
+
+	// hostIPs holds the IP addresses allocated to the host. If this field is
+	// specified, the first entry must match the hostIP field. This list is empty
+	// if the pod has not started yet. A pod can be assigned to a node that has a
+	// problem in kubelet which in turns means that HostIPs will not be updated
+	// even if there is a node is assigned to this pod.
+	HostIPs []HostIP `json:"hostIPs,omitempty" listKeys:"ip"`
+
 	// podIP address allocated to the pod. Routable at least within the cluster.
 	// Empty if not yet allocated.
 	PodIP string `json:"podIP,omitempty"`
@@ -4722,15 +4681,44 @@ type PodStatus struct {
 	// been allocated yet.
 	PodIPs []PodIP `json:"podIPs,omitempty" listKeys:"ip"`
 
+	// RFC 3339 date and time at which the object was acknowledged by the Kubelet.
+	// This is before the Kubelet pulled the container image(s) for the pod.
+	StartTime *metav1.Time `json:"startTime,omitempty"`
+
+	// Statuses of init containers in this pod. The most recent successful
+	// non-restartable init container will have ready = true, the most recently
+	// started container will have startTime set. Each init container in the pod
+	// should have at most one status in this list, and all statuses should be for
+	// containers in the pod. However this is not enforced. If a status for a
+	// non-existent container is present in the list, or the list has duplicate
+	// names, the behavior of various Kubernetes components is not defined and
+	// those statuses might be ignored. More info:
+	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-and-container-status
+	InitContainerStatuses []ContainerStatus `json:"initContainerStatuses,omitempty"`
+
+	// Statuses of containers in this pod. Each container in the pod should have at
+	// most one status in this list, and all statuses should be for containers in
+	// the pod. However this is not enforced. If a status for a non-existent
+	// container is present in the list, or the list has duplicate names, the
+	// behavior of various Kubernetes components is not defined and those statuses
+	// might be ignored. More info:
+	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-and-container-status
+	ContainerStatuses []ContainerStatus `json:"containerStatuses,omitempty"`
+
 	// The Quality of Service (QOS) classification assigned to the pod based on
 	// resource requirements See PodQOSClass type for available QOS classes More
 	// info:
 	// https://kubernetes.io/docs/concepts/workloads/pods/pod-qos/#quality-of-service-classes
 	QOSClass PodQOSClass `json:"qosClass,omitempty"`
 
-	// A brief CamelCase message indicating details about why the pod is in this
-	// state. e.g. 'Evicted'
-	Reason string `json:"reason,omitempty"`
+	// Statuses for any ephemeral containers that have run in this pod. Each
+	// ephemeral container in the pod should have at most one status in this list,
+	// and all statuses should be for containers in the pod. However this is not
+	// enforced. If a status for a non-existent container is present in the list,
+	// or the list has duplicate names, the behavior of various Kubernetes
+	// components is not defined and those statuses might be ignored. More info:
+	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-and-container-status
+	EphemeralContainerStatuses []ContainerStatus `json:"ephemeralContainerStatuses,omitempty"`
 
 	// Status of resources resize desired for pod's containers. It is empty if no
 	// resources resize is pending. Any changes to container resources will
@@ -4745,14 +4733,26 @@ type PodStatus struct {
 	// Status of resource claims.
 	ResourceClaimStatuses []PodResourceClaimStatus `json:"resourceClaimStatuses,omitempty" listKeys:"name"`
 
+	// Status of extended resource claim backed by DRA.
+	ExtendedResourceClaimStatus *PodExtendedResourceClaimStatus `json:"extendedResourceClaimStatus,omitempty"`
+
+	// AllocatedResources is the total requests allocated for this pod by the node.
+	// If pod-level requests are not set, this will be the total requests
+	// aggregated across containers in the pod.
+	AllocatedResources map[ResourceName]metav1.Quantity `json:"allocatedResources,omitempty"`
+
 	// Resources represents the compute resource requests and limits that have been
 	// applied at the pod level if pod-level requests or limits are set in
 	// PodSpec.Resources
 	Resources *ResourceRequirements `json:"resources,omitempty"`
 
-	// RFC 3339 date and time at which the object was acknowledged by the Kubelet.
-	// This is before the Kubelet pulled the container image(s) for the pod.
-	StartTime *metav1.Time `json:"startTime,omitempty"`
+	// NodeAllocatableResourceClaimStatuses contains the status of node-allocatable
+	// resources that were allocated for this pod through DRA claims. This includes
+	// resources currently reported in v1.Node `status.allocatable` that are not
+	// extended resources (see
+	// https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#extended-resources).
+	// Examples include "cpu", "memory", "ephemeral-storage", and hugepages.
+	NodeAllocatableResourceClaimStatuses []NodeAllocatableResourceClaimStatus `json:"nodeAllocatableResourceClaimStatuses,omitempty" listKeys:"resourceClaimName"`
 
 	// volumeHealth contains node-reported health for each volume the pod is using.
 	// Populated by the kubelet on the pod's node.
@@ -4817,29 +4817,21 @@ type PodTemplateSpec struct {
 // PodVolumeHealth contains health information for a volume used by a pod,
 // reported by the CSI node plugin via the kubelet.
 type PodVolumeHealth struct {
+	// name matches an entry in pod.spec.volumes.
+	//
+	// Required.
+	Name string `json:"name"`
+
 	// conditions is the set of adverse conditions reported by the CSI node plugin
 	// for this volume on this node. At most 16 conditions may be reported.
 	HealthConditions []VolumeHealthCondition `json:"healthConditions,omitempty" listKeys:"status,reason"`
 
 	// lastTransitionTime is when the current set of conditions first appeared.
 	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
-
-	// name matches an entry in pod.spec.volumes.
-	//
-	// Required.
-	Name string `json:"name"`
 }
 
 // PortStatus represents the error condition of a service port
 type PortStatus struct {
-	// Error is to record the problem with the service port The format of the error
-	// shall comply with the following rules: - built-in error values shall be
-	// specified in this file and those shall use
-	//   CamelCase names
-	// - cloud provider specific error values must have names that comply with the
-	//   format foo.example.com/CamelCase.
-	Error *string `json:"error,omitempty"`
-
 	// Port is the port number of the service port of which status is recorded here
 	//
 	// Required.
@@ -4850,10 +4842,23 @@ type PortStatus struct {
 	//
 	// Required.
 	Protocol Protocol `json:"protocol"`
+
+	// Error is to record the problem with the service port The format of the error
+	// shall comply with the following rules: - built-in error values shall be
+	// specified in this file and those shall use
+	//   CamelCase names
+	// - cloud provider specific error values must have names that comply with the
+	//   format foo.example.com/CamelCase.
+	Error *string `json:"error,omitempty"`
 }
 
 // PortworxVolumeSource represents a Portworx volume resource.
 type PortworxVolumeSource struct {
+	// volumeID uniquely identifies a Portworx volume
+	//
+	// Required.
+	VolumeID string `json:"volumeID"`
+
 	// fSType represents the filesystem type to mount Must be a filesystem type
 	// supported by the host operating system. Ex. "ext4", "xfs". Implicitly
 	// inferred to be "ext4" if unspecified.
@@ -4862,27 +4867,22 @@ type PortworxVolumeSource struct {
 	// readOnly defaults to false (read/write). ReadOnly here will force the
 	// ReadOnly setting in VolumeMounts.
 	ReadOnly bool `json:"readOnly,omitempty"`
-
-	// volumeID uniquely identifies a Portworx volume
-	//
-	// Required.
-	VolumeID string `json:"volumeID"`
 }
 
 // An empty preferred scheduling term matches all objects with implicit weight
 // 0 (i.e. it's a no-op). A null preferred scheduling term matches no objects
 // (i.e. is also a no-op).
 type PreferredSchedulingTerm struct {
-	// A node selector term, associated with the corresponding weight.
-	//
-	// Required.
-	Preference NodeSelectorTerm `json:"preference"`
-
 	// Weight associated with matching the corresponding nodeSelectorTerm, in the
 	// range 1-100.
 	//
 	// Required.
 	Weight int32 `json:"weight"`
+
+	// A node selector term, associated with the corresponding weight.
+	//
+	// Required.
+	Preference NodeSelectorTerm `json:"preference"`
 }
 
 // Probe describes a health check to be performed against a container to
@@ -4891,20 +4891,24 @@ type Probe struct {
 	// Exec specifies a command to execute in the container.
 	Exec *ExecAction `json:"exec,omitempty"`
 
-	// Minimum consecutive failures for the probe to be considered failed after
-	// having succeeded. Defaults to 3. Minimum value is 1.
-	FailureThreshold int32 `json:"failureThreshold,omitempty"`
+	// HTTPGet specifies an HTTP GET request to perform.
+	HTTPGet *HTTPGetAction `json:"httpGet,omitempty"`
+
+	// TCPSocket specifies a connection to a TCP port.
+	TCPSocket *TCPSocketAction `json:"tcpSocket,omitempty"`
 
 	// GRPC specifies a GRPC HealthCheckRequest.
 	GRPC *GRPCAction `json:"grpc,omitempty"`
-
-	// HTTPGet specifies an HTTP GET request to perform.
-	HTTPGet *HTTPGetAction `json:"httpGet,omitempty"`
 
 	// Number of seconds after the container has started before liveness probes are
 	// initiated. More info:
 	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
 	InitialDelaySeconds int32 `json:"initialDelaySeconds,omitempty"`
+
+	// Number of seconds after which the probe times out. Defaults to 1 second.
+	// Minimum value is 1. More info:
+	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
+	TimeoutSeconds int32 `json:"timeoutSeconds,omitempty"`
 
 	// How often (in seconds) to perform the probe. Default to 10 seconds. Minimum
 	// value is 1.
@@ -4915,8 +4919,9 @@ type Probe struct {
 	// Minimum value is 1.
 	SuccessThreshold int32 `json:"successThreshold,omitempty"`
 
-	// TCPSocket specifies a connection to a TCP port.
-	TCPSocket *TCPSocketAction `json:"tcpSocket,omitempty"`
+	// Minimum consecutive failures for the probe to be considered failed after
+	// having succeeded. Defaults to 3. Minimum value is 1.
+	FailureThreshold int32 `json:"failureThreshold,omitempty"`
 
 	// Optional duration in seconds the pod needs to terminate gracefully upon
 	// probe failure. The grace period is the duration in seconds after the
@@ -4930,15 +4935,14 @@ type Probe struct {
 	// ProbeTerminationGracePeriod feature gate. Minimum value is 1.
 	// spec.terminationGracePeriodSeconds is used if unset.
 	TerminationGracePeriodSeconds *int64 `json:"terminationGracePeriodSeconds,omitempty"`
-
-	// Number of seconds after which the probe times out. Defaults to 1 second.
-	// Minimum value is 1. More info:
-	// https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-	TimeoutSeconds int32 `json:"timeoutSeconds,omitempty"`
 }
 
 // Represents a projected volume source
 type ProjectedVolumeSource struct {
+	// sources is the list of volume projections. Each entry in this list handles
+	// one source.
+	Sources []VolumeProjection `json:"sources"`
+
 	// defaultMode are the mode bits used to set permissions on created files by
 	// default. Must be an octal value between 0000 and 0777 or a decimal value
 	// between 0 and 511. YAML accepts both octal and decimal values, JSON requires
@@ -4952,22 +4956,11 @@ type ProjectedVolumeSource struct {
 	// is unset. (Alpha) This field requires the AtomicWriteVolumeUserFields
 	// feature gate to be enabled.
 	DefaultUser *int64 `json:"defaultUser,omitempty"`
-
-	// sources is the list of volume projections. Each entry in this list handles
-	// one source.
-	Sources []VolumeProjection `json:"sources"`
 }
 
 // Represents a Quobyte mount that lasts the lifetime of a pod. Quobyte volumes
 // do not support ownership management or SELinux relabeling.
 type QuobyteVolumeSource struct {
-	// group to map volume access to Default is no group
-	Group string `json:"group,omitempty"`
-
-	// readOnly here will force the Quobyte volume to be mounted with read-only
-	// permissions. Defaults to false.
-	ReadOnly bool `json:"readOnly,omitempty"`
-
 	// registry represents a single or multiple Quobyte Registry services specified
 	// as a string as host:port pair (multiple entries are separated with commas)
 	// which acts as the central registry for volumes
@@ -4975,29 +4968,35 @@ type QuobyteVolumeSource struct {
 	// Required.
 	Registry string `json:"registry"`
 
-	// tenant owning the given Quobyte volume in the Backend Used with dynamically
-	// provisioned Quobyte volumes, value is set by the plugin
-	Tenant string `json:"tenant,omitempty"`
-
-	// user to map volume access to Defaults to serivceaccount user
-	User string `json:"user,omitempty"`
-
 	// volume is a string that references an already created Quobyte volume by
 	// name.
 	//
 	// Required.
 	Volume string `json:"volume"`
+
+	// readOnly here will force the Quobyte volume to be mounted with read-only
+	// permissions. Defaults to false.
+	ReadOnly bool `json:"readOnly,omitempty"`
+
+	// user to map volume access to Defaults to serivceaccount user
+	User string `json:"user,omitempty"`
+
+	// group to map volume access to Default is no group
+	Group string `json:"group,omitempty"`
+
+	// tenant owning the given Quobyte volume in the Backend Used with dynamically
+	// provisioned Quobyte volumes, value is set by the plugin
+	Tenant string `json:"tenant,omitempty"`
 }
 
 // Represents a Rados Block Device mount that lasts the lifetime of a pod. RBD
 // volumes support ownership management and SELinux relabeling.
 type RBDPersistentVolumeSource struct {
-	// fsType is the filesystem type of the volume that you want to mount. Tip:
-	// Ensure that the filesystem type is supported by the host operating system.
-	// Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if
-	// unspecified. More info:
-	// https://kubernetes.io/docs/concepts/storage/volumes#rbd
-	FSType string `json:"fsType,omitempty"`
+	// monitors is a collection of Ceph monitors. More info:
+	// https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
+	//
+	// Required.
+	Monitors []string `json:"monitors"`
 
 	// image is the rados image name. More info:
 	// https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
@@ -5005,17 +5004,12 @@ type RBDPersistentVolumeSource struct {
 	// Required.
 	Image string `json:"image"`
 
-	// keyring is the path to key ring for RBDUser. Default is /etc/ceph/keyring.
-	// More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-	//
-	// Defaults to "/etc/ceph/keyring".
-	Keyring string `json:"keyring,omitempty"`
-
-	// monitors is a collection of Ceph monitors. More info:
-	// https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-	//
-	// Required.
-	Monitors []string `json:"monitors"`
+	// fsType is the filesystem type of the volume that you want to mount. Tip:
+	// Ensure that the filesystem type is supported by the host operating system.
+	// Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if
+	// unspecified. More info:
+	// https://kubernetes.io/docs/concepts/storage/volumes#rbd
+	FSType string `json:"fsType,omitempty"`
 
 	// pool is the rados pool name. Default is rbd. More info:
 	// https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
@@ -5023,32 +5017,37 @@ type RBDPersistentVolumeSource struct {
 	// Defaults to "rbd".
 	Pool string `json:"pool,omitempty"`
 
-	// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to
-	// false. More info:
+	// user is the rados user name. Default is admin. More info:
 	// https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-	ReadOnly bool `json:"readOnly,omitempty"`
+	//
+	// Defaults to "admin".
+	User string `json:"user,omitempty"`
+
+	// keyring is the path to key ring for RBDUser. Default is /etc/ceph/keyring.
+	// More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
+	//
+	// Defaults to "/etc/ceph/keyring".
+	Keyring string `json:"keyring,omitempty"`
 
 	// secretRef is name of the authentication secret for RBDUser. If provided
 	// overrides keyring. Default is nil. More info:
 	// https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
 	SecretRef *SecretReference `json:"secretRef,omitempty"`
 
-	// user is the rados user name. Default is admin. More info:
+	// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to
+	// false. More info:
 	// https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-	//
-	// Defaults to "admin".
-	User string `json:"user,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 }
 
 // Represents a Rados Block Device mount that lasts the lifetime of a pod. RBD
 // volumes support ownership management and SELinux relabeling.
 type RBDVolumeSource struct {
-	// fsType is the filesystem type of the volume that you want to mount. Tip:
-	// Ensure that the filesystem type is supported by the host operating system.
-	// Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if
-	// unspecified. More info:
-	// https://kubernetes.io/docs/concepts/storage/volumes#rbd
-	FSType string `json:"fsType,omitempty"`
+	// monitors is a collection of Ceph monitors. More info:
+	// https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
+	//
+	// Required.
+	Monitors []string `json:"monitors"`
 
 	// image is the rados image name. More info:
 	// https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
@@ -5056,17 +5055,12 @@ type RBDVolumeSource struct {
 	// Required.
 	Image string `json:"image"`
 
-	// keyring is the path to key ring for RBDUser. Default is /etc/ceph/keyring.
-	// More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-	//
-	// Defaults to "/etc/ceph/keyring".
-	Keyring string `json:"keyring,omitempty"`
-
-	// monitors is a collection of Ceph monitors. More info:
-	// https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-	//
-	// Required.
-	Monitors []string `json:"monitors"`
+	// fsType is the filesystem type of the volume that you want to mount. Tip:
+	// Ensure that the filesystem type is supported by the host operating system.
+	// Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if
+	// unspecified. More info:
+	// https://kubernetes.io/docs/concepts/storage/volumes#rbd
+	FSType string `json:"fsType,omitempty"`
 
 	// pool is the rados pool name. Default is rbd. More info:
 	// https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
@@ -5074,21 +5068,27 @@ type RBDVolumeSource struct {
 	// Defaults to "rbd".
 	Pool string `json:"pool,omitempty"`
 
-	// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to
-	// false. More info:
+	// user is the rados user name. Default is admin. More info:
 	// https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-	ReadOnly bool `json:"readOnly,omitempty"`
+	//
+	// Defaults to "admin".
+	User string `json:"user,omitempty"`
+
+	// keyring is the path to key ring for RBDUser. Default is /etc/ceph/keyring.
+	// More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
+	//
+	// Defaults to "/etc/ceph/keyring".
+	Keyring string `json:"keyring,omitempty"`
 
 	// secretRef is name of the authentication secret for RBDUser. If provided
 	// overrides keyring. Default is nil. More info:
 	// https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
 	SecretRef *LocalObjectReference `json:"secretRef,omitempty"`
 
-	// user is the rados user name. Default is admin. More info:
+	// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to
+	// false. More info:
 	// https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-	//
-	// Defaults to "admin".
-	User string `json:"user,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 }
 
 // ReplicationController represents the configuration of a replication
@@ -5125,24 +5125,24 @@ type ReplicationController struct {
 // ReplicationControllerCondition describes the state of a replication
 // controller at a certain point.
 type ReplicationControllerCondition struct {
-	// The last time the condition transitioned from one status to another.
-	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
-
-	// A human readable message indicating details about the transition.
-	Message string `json:"message,omitempty"`
-
-	// The reason for the condition's last transition.
-	Reason string `json:"reason,omitempty"`
+	// Type of replication controller condition.
+	//
+	// Required.
+	Type ReplicationControllerConditionType `json:"type"`
 
 	// Status of the condition, one of True, False, Unknown.
 	//
 	// Required.
 	Status ConditionStatus `json:"status"`
 
-	// Type of replication controller condition.
-	//
-	// Required.
-	Type ReplicationControllerConditionType `json:"type"`
+	// The last time the condition transitioned from one status to another.
+	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
+
+	// The reason for the condition's last transition.
+	Reason string `json:"reason,omitempty"`
+
+	// A human readable message indicating details about the transition.
+	Message string `json:"message,omitempty"`
 }
 
 // ReplicationControllerList is a collection of replication controllers.
@@ -5170,17 +5170,17 @@ type ReplicationControllerList struct {
 
 // ReplicationControllerSpec is the specification of a replication controller.
 type ReplicationControllerSpec struct {
-	// Minimum number of seconds for which a newly created pod should be ready
-	// without any of its container crashing, for it to be considered available.
-	// Defaults to 0 (pod will be considered available as soon as it is ready)
-	MinReadySeconds int32 `json:"minReadySeconds,omitempty"`
-
 	// Replicas is the number of desired replicas. This is a pointer to distinguish
 	// between explicit zero and unspecified. Defaults to 1. More info:
 	// https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#what-is-a-replicationcontroller
 	//
 	// Defaults to 1.
 	Replicas *int32 `json:"replicas,omitempty"`
+
+	// Minimum number of seconds for which a newly created pod should be ready
+	// without any of its container crashing, for it to be considered available.
+	// Defaults to 0 (pod will be considered available as soon as it is ready)
+	MinReadySeconds int32 `json:"minReadySeconds,omitempty"`
 
 	// Selector is a label query over pods that should match the Replicas count. If
 	// Selector is empty, it is defaulted to the labels present on the Pod
@@ -5201,30 +5201,30 @@ type ReplicationControllerSpec struct {
 // ReplicationControllerStatus represents the current status of a replication
 // controller.
 type ReplicationControllerStatus struct {
-	// The number of available replicas (ready for at least minReadySeconds) for
-	// this replication controller.
-	AvailableReplicas int32 `json:"availableReplicas,omitempty"`
-
-	// Represents the latest available observations of a replication controller's
-	// current state.
-	Conditions []ReplicationControllerCondition `json:"conditions,omitempty" listKeys:"type"`
-
-	// The number of pods that have labels matching the labels of the pod template
-	// of the replication controller.
-	FullyLabeledReplicas int32 `json:"fullyLabeledReplicas,omitempty"`
-
-	// ObservedGeneration reflects the generation of the most recently observed
-	// replication controller.
-	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-
-	// The number of ready replicas for this replication controller.
-	ReadyReplicas int32 `json:"readyReplicas,omitempty"`
-
 	// Replicas is the most recently observed number of replicas. More info:
 	// https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#what-is-a-replicationcontroller
 	//
 	// Required.
 	Replicas int32 `json:"replicas"`
+
+	// The number of pods that have labels matching the labels of the pod template
+	// of the replication controller.
+	FullyLabeledReplicas int32 `json:"fullyLabeledReplicas,omitempty"`
+
+	// The number of ready replicas for this replication controller.
+	ReadyReplicas int32 `json:"readyReplicas,omitempty"`
+
+	// The number of available replicas (ready for at least minReadySeconds) for
+	// this replication controller.
+	AvailableReplicas int32 `json:"availableReplicas,omitempty"`
+
+	// ObservedGeneration reflects the generation of the most recently observed
+	// replication controller.
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// Represents the latest available observations of a replication controller's
+	// current state.
+	Conditions []ReplicationControllerCondition `json:"conditions,omitempty" listKeys:"type"`
 }
 
 // ResourceClaim references one entry in PodSpec.ResourceClaims.
@@ -5248,18 +5248,24 @@ type ResourceFieldSelector struct {
 	// Container name: required for volumes, optional for env vars
 	ContainerName string `json:"containerName,omitempty"`
 
-	// Specifies the output format of the exposed resources, defaults to "1"
-	Divisor metav1.Quantity `json:"divisor"`
-
 	// Required: resource to select
 	//
 	// Required.
 	Resource string `json:"resource"`
+
+	// Specifies the output format of the exposed resources, defaults to "1"
+	Divisor metav1.Quantity `json:"divisor"`
 }
 
 // ResourceHealth represents the health of a resource. It has the latest device
 // health information. This is a part of KEP https://kep.k8s.io/4680.
 type ResourceHealth struct {
+	// ResourceID is the unique identifier of the resource. See the ResourceID type
+	// for more information.
+	//
+	// Required.
+	ResourceID ResourceID `json:"resourceID"`
+
 	// Health of the resource. can be one of:
 	//  - Healthy: operates as normal
 	//  - Unhealthy: reported unhealthy. We consider this a temporary health issue
@@ -5276,12 +5282,6 @@ type ResourceHealth struct {
 	// ResourceHealthStatusMessage is enabled if the DRA plugin returns a message,
 	// and is null otherwise.
 	Message *string `json:"message,omitempty"`
-
-	// ResourceID is the unique identifier of the resource. See the ResourceID type
-	// for more information.
-	//
-	// Required.
-	ResourceID ResourceID `json:"resourceID"`
 }
 
 // ResourceQuota sets aggregate quota restrictions enforced per namespace
@@ -5338,15 +5338,15 @@ type ResourceQuotaSpec struct {
 	// https://kubernetes.io/docs/concepts/policy/resource-quotas/
 	Hard map[ResourceName]metav1.Quantity `json:"hard,omitempty"`
 
+	// A collection of filters that must match each object tracked by a quota. If
+	// not specified, the quota matches all objects.
+	Scopes []ResourceQuotaScope `json:"scopes,omitempty"`
+
 	// scopeSelector is also a collection of filters like scopes that must match
 	// each object tracked by a quota but expressed using ScopeSelectorOperator in
 	// combination with possible values. For a resource to match, both scopes AND
 	// scopeSelector (if specified in spec), must be matched.
 	ScopeSelector *ScopeSelector `json:"scopeSelector,omitempty"`
-
-	// A collection of filters that must match each object tracked by a quota. If
-	// not specified, the quota matches all objects.
-	Scopes []ResourceQuotaScope `json:"scopes,omitempty"`
 }
 
 // ResourceQuotaStatus defines the enforced hard limits and observed use.
@@ -5361,14 +5361,6 @@ type ResourceQuotaStatus struct {
 
 // ResourceRequirements describes the compute resource requirements.
 type ResourceRequirements struct {
-	// Claims lists the names of resources, defined in spec.resourceClaims, that
-	// are used by this container.
-	//
-	// This field depends on the DynamicResourceAllocation feature gate.
-	//
-	// This field is immutable. It can only be set for containers.
-	Claims []ResourceClaim `json:"claims,omitempty" listKeys:"name"`
-
 	// Limits describes the maximum amount of compute resources allowed. More info:
 	// https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
 	Limits map[ResourceName]metav1.Quantity `json:"limits,omitempty"`
@@ -5379,6 +5371,14 @@ type ResourceRequirements struct {
 	// cannot exceed Limits. More info:
 	// https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
 	Requests map[ResourceName]metav1.Quantity `json:"requests,omitempty"`
+
+	// Claims lists the names of resources, defined in spec.resourceClaims, that
+	// are used by this container.
+	//
+	// This field depends on the DynamicResourceAllocation feature gate.
+	//
+	// This field is immutable. It can only be set for containers.
+	Claims []ResourceClaim `json:"claims,omitempty" listKeys:"name"`
 }
 
 // ResourceStatus represents the status of a single resource allocated to a
@@ -5408,8 +5408,8 @@ type ResourceStatus struct {
 
 // SELinuxOptions are the labels to be applied to the container
 type SELinuxOptions struct {
-	// Level is SELinux level label that applies to the container.
-	Level string `json:"level,omitempty"`
+	// User is a SELinux user label that applies to the container.
+	User string `json:"user,omitempty"`
 
 	// Role is a SELinux role label that applies to the container.
 	Role string `json:"role,omitempty"`
@@ -5417,30 +5417,21 @@ type SELinuxOptions struct {
 	// Type is a SELinux type label that applies to the container.
 	Type string `json:"type,omitempty"`
 
-	// User is a SELinux user label that applies to the container.
-	User string `json:"user,omitempty"`
+	// Level is SELinux level label that applies to the container.
+	Level string `json:"level,omitempty"`
 }
 
 // ScaleIOPersistentVolumeSource represents a persistent ScaleIO volume
 type ScaleIOPersistentVolumeSource struct {
-	// fsType is the filesystem type to mount. Must be a filesystem type supported
-	// by the host operating system. Ex. "ext4", "xfs", "ntfs". Default is "xfs"
-	//
-	// Defaults to "xfs".
-	FSType string `json:"fsType,omitempty"`
-
 	// gateway is the host address of the ScaleIO API Gateway.
 	//
 	// Required.
 	Gateway string `json:"gateway"`
 
-	// protectionDomain is the name of the ScaleIO Protection Domain for the
-	// configured storage.
-	ProtectionDomain string `json:"protectionDomain,omitempty"`
-
-	// readOnly defaults to false (read/write). ReadOnly here will force the
-	// ReadOnly setting in VolumeMounts.
-	ReadOnly bool `json:"readOnly,omitempty"`
+	// system is the name of the storage system as configured in ScaleIO.
+	//
+	// Required.
+	System string `json:"system"`
 
 	// secretRef references to the secret for ScaleIO user and other sensitive
 	// information. If this is not provided, Login operation will fail.
@@ -5452,46 +5443,46 @@ type ScaleIOPersistentVolumeSource struct {
 	// default false
 	SSLEnabled bool `json:"sslEnabled,omitempty"`
 
+	// protectionDomain is the name of the ScaleIO Protection Domain for the
+	// configured storage.
+	ProtectionDomain string `json:"protectionDomain,omitempty"`
+
+	// storagePool is the ScaleIO Storage Pool associated with the protection
+	// domain.
+	StoragePool string `json:"storagePool,omitempty"`
+
 	// storageMode indicates whether the storage for a volume should be
 	// ThickProvisioned or ThinProvisioned. Default is ThinProvisioned.
 	//
 	// Defaults to "ThinProvisioned".
 	StorageMode string `json:"storageMode,omitempty"`
 
-	// storagePool is the ScaleIO Storage Pool associated with the protection
-	// domain.
-	StoragePool string `json:"storagePool,omitempty"`
-
-	// system is the name of the storage system as configured in ScaleIO.
-	//
-	// Required.
-	System string `json:"system"`
-
 	// volumeName is the name of a volume already created in the ScaleIO system
 	// that is associated with this volume source.
 	VolumeName string `json:"volumeName,omitempty"`
-}
 
-// ScaleIOVolumeSource represents a persistent ScaleIO volume
-type ScaleIOVolumeSource struct {
 	// fsType is the filesystem type to mount. Must be a filesystem type supported
-	// by the host operating system. Ex. "ext4", "xfs", "ntfs". Default is "xfs".
+	// by the host operating system. Ex. "ext4", "xfs", "ntfs". Default is "xfs"
 	//
 	// Defaults to "xfs".
 	FSType string `json:"fsType,omitempty"`
 
+	// readOnly defaults to false (read/write). ReadOnly here will force the
+	// ReadOnly setting in VolumeMounts.
+	ReadOnly bool `json:"readOnly,omitempty"`
+}
+
+// ScaleIOVolumeSource represents a persistent ScaleIO volume
+type ScaleIOVolumeSource struct {
 	// gateway is the host address of the ScaleIO API Gateway.
 	//
 	// Required.
 	Gateway string `json:"gateway"`
 
-	// protectionDomain is the name of the ScaleIO Protection Domain for the
-	// configured storage.
-	ProtectionDomain string `json:"protectionDomain,omitempty"`
-
-	// readOnly Defaults to false (read/write). ReadOnly here will force the
-	// ReadOnly setting in VolumeMounts.
-	ReadOnly bool `json:"readOnly,omitempty"`
+	// system is the name of the storage system as configured in ScaleIO.
+	//
+	// Required.
+	System string `json:"system"`
 
 	// secretRef references to the secret for ScaleIO user and other sensitive
 	// information. If this is not provided, Login operation will fail.
@@ -5502,24 +5493,33 @@ type ScaleIOVolumeSource struct {
 	// sslEnabled Flag enable/disable SSL communication with Gateway, default false
 	SSLEnabled bool `json:"sslEnabled,omitempty"`
 
+	// protectionDomain is the name of the ScaleIO Protection Domain for the
+	// configured storage.
+	ProtectionDomain string `json:"protectionDomain,omitempty"`
+
+	// storagePool is the ScaleIO Storage Pool associated with the protection
+	// domain.
+	StoragePool string `json:"storagePool,omitempty"`
+
 	// storageMode indicates whether the storage for a volume should be
 	// ThickProvisioned or ThinProvisioned. Default is ThinProvisioned.
 	//
 	// Defaults to "ThinProvisioned".
 	StorageMode string `json:"storageMode,omitempty"`
 
-	// storagePool is the ScaleIO Storage Pool associated with the protection
-	// domain.
-	StoragePool string `json:"storagePool,omitempty"`
-
-	// system is the name of the storage system as configured in ScaleIO.
-	//
-	// Required.
-	System string `json:"system"`
-
 	// volumeName is the name of a volume already created in the ScaleIO system
 	// that is associated with this volume source.
 	VolumeName string `json:"volumeName,omitempty"`
+
+	// fsType is the filesystem type to mount. Must be a filesystem type supported
+	// by the host operating system. Ex. "ext4", "xfs", "ntfs". Default is "xfs".
+	//
+	// Defaults to "xfs".
+	FSType string `json:"fsType,omitempty"`
+
+	// readOnly Defaults to false (read/write). ReadOnly here will force the
+	// ReadOnly setting in VolumeMounts.
+	ReadOnly bool `json:"readOnly,omitempty"`
 }
 
 // A scope selector represents the AND of the selectors represented by the
@@ -5532,16 +5532,16 @@ type ScopeSelector struct {
 // A scoped-resource selector requirement is a selector that contains values, a
 // scope name, and an operator that relates the scope name and values.
 type ScopedResourceSelectorRequirement struct {
+	// The name of the scope that the selector applies to.
+	//
+	// Required.
+	ScopeName ResourceQuotaScope `json:"scopeName"`
+
 	// Represents a scope's relationship to a set of values. Valid operators are
 	// In, NotIn, Exists, DoesNotExist.
 	//
 	// Required.
 	Operator ScopeSelectorOperator `json:"operator"`
-
-	// The name of the scope that the selector applies to.
-	//
-	// Required.
-	ScopeName ResourceQuotaScope `json:"scopeName"`
 
 	// An array of string values. If the operator is In or NotIn, the values array
 	// must be non-empty. If the operator is Exists or DoesNotExist, the values
@@ -5552,13 +5552,6 @@ type ScopedResourceSelectorRequirement struct {
 // SeccompProfile defines a pod/container's seccomp profile settings. Only one
 // profile source may be set.
 type SeccompProfile struct {
-	// localhostProfile indicates a profile defined in a file on the node should be
-	// used. The profile must be preconfigured on the node to work. Must be a
-	// descending path, relative to the kubelet's configured seccomp profile
-	// location. Must be set if type is "Localhost". Must NOT be set for any other
-	// type.
-	LocalhostProfile *string `json:"localhostProfile,omitempty"`
-
 	// type indicates which kind of seccomp profile will be applied. Valid options
 	// are:
 	//
@@ -5568,6 +5561,13 @@ type SeccompProfile struct {
 	//
 	// Required.
 	Type SeccompProfileType `json:"type"`
+
+	// localhostProfile indicates a profile defined in a file on the node should be
+	// used. The profile must be preconfigured on the node to work. Must be a
+	// descending path, relative to the kubelet's configured seccomp profile
+	// location. Must be set if type is "Localhost". Must NOT be set for any other
+	// type.
+	LocalhostProfile *string `json:"localhostProfile,omitempty"`
 }
 
 // Secret holds secret data of a certain type. The total bytes of the values in
@@ -5579,16 +5579,16 @@ type Secret struct {
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
+	// Immutable, if set to true, ensures that data stored in the Secret cannot be
+	// updated (only object metadata can be modified). If not set to true, the
+	// field can be modified at any time. Defaulted to nil.
+	Immutable *bool `json:"immutable,omitempty"`
+
 	// Data contains the secret data. Each key must consist of alphanumeric
 	// characters, '-', '_' or '.'. The serialized form of the secret data is a
 	// base64 encoded string, representing the arbitrary (possibly non-string) data
 	// value here. Described in https://tools.ietf.org/html/rfc4648#section-4
 	Data map[string][]byte `json:"data,omitempty"`
-
-	// Immutable, if set to true, ensures that data stored in the Secret cannot be
-	// updated (only object metadata can be modified). If not set to true, the
-	// field can be modified at any time. Defaulted to nil.
-	Immutable *bool `json:"immutable,omitempty"`
 
 	// stringData allows specifying non-binary secret data in string form. It is
 	// provided as a write-only input field for convenience. All keys and values
@@ -5626,16 +5626,16 @@ type SecretEnvSource struct {
 
 // SecretKeySelector selects a key of a Secret.
 type SecretKeySelector struct {
-	// The key of the secret to select from. Must be a valid secret key.
-	//
-	// Required.
-	Key string `json:"key"`
-
 	// Name of the referent. This field is effectively required, but due to
 	// backwards compatibility is allowed to be empty. Instances of this type with
 	// an empty value here are almost certainly wrong. More info:
 	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
 	Name string `json:"name,omitempty"`
+
+	// The key of the secret to select from. Must be a valid secret key.
+	//
+	// Required.
+	Key string `json:"key"`
 
 	// Specify whether the Secret or its key must be defined
 	Optional *bool `json:"optional,omitempty"`
@@ -5671,6 +5671,12 @@ type SecretList struct {
 // names. Note that this is identical to a secret volume source without the
 // default mode.
 type SecretProjection struct {
+	// Name of the referent. This field is effectively required, but due to
+	// backwards compatibility is allowed to be empty. Instances of this type with
+	// an empty value here are almost certainly wrong. More info:
+	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+	Name string `json:"name,omitempty"`
+
 	// items if unspecified, each key-value pair in the Data field of the
 	// referenced Secret will be projected into the volume as a file whose name is
 	// the key and content is the value. If specified, the listed keys will be
@@ -5679,12 +5685,6 @@ type SecretProjection struct {
 	// will error unless it is marked optional. Paths must be relative and may not
 	// contain the '..' path or start with '..'.
 	Items []KeyToPath `json:"items,omitempty"`
-
-	// Name of the referent. This field is effectively required, but due to
-	// backwards compatibility is allowed to be empty. Instances of this type with
-	// an empty value here are almost certainly wrong. More info:
-	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-	Name string `json:"name,omitempty"`
 
 	// optional field specify whether the Secret or its key must be defined
 	Optional *bool `json:"optional,omitempty"`
@@ -5706,20 +5706,9 @@ type SecretReference struct {
 // as files using the keys in the Data field as the file names. Secret volumes
 // support ownership management and SELinux relabeling.
 type SecretVolumeSource struct {
-	// defaultMode is Optional: mode bits used to set permissions on created files
-	// by default. Must be an octal value between 0000 and 0777 or a decimal value
-	// between 0 and 511. YAML accepts both octal and decimal values, JSON requires
-	// decimal values for mode bits. Defaults to 0644. Directories within the path
-	// are not affected by this setting. This might be in conflict with other
-	// options that affect the file mode, like fsGroup, and the result can be other
-	// mode bits set.
-	DefaultMode *int32 `json:"defaultMode,omitempty"`
-
-	// defaultUser is Optional: The owner UID of the created files by default. The
-	// defaultUser field is only used as a fallback when the item-level user field
-	// is unset. (Alpha) This field requires the AtomicWriteVolumeUserFields
-	// feature gate to be enabled.
-	DefaultUser *int64 `json:"defaultUser,omitempty"`
+	// secretName is the name of the secret in the pod's namespace to use. More
+	// info: https://kubernetes.io/docs/concepts/storage/volumes#secret
+	SecretName string `json:"secretName,omitempty"`
 
 	// items If unspecified, each key-value pair in the Data field of the
 	// referenced Secret will be projected into the volume as a file whose name is
@@ -5730,12 +5719,23 @@ type SecretVolumeSource struct {
 	// contain the '..' path or start with '..'.
 	Items []KeyToPath `json:"items,omitempty"`
 
+	// defaultMode is Optional: mode bits used to set permissions on created files
+	// by default. Must be an octal value between 0000 and 0777 or a decimal value
+	// between 0 and 511. YAML accepts both octal and decimal values, JSON requires
+	// decimal values for mode bits. Defaults to 0644. Directories within the path
+	// are not affected by this setting. This might be in conflict with other
+	// options that affect the file mode, like fsGroup, and the result can be other
+	// mode bits set.
+	DefaultMode *int32 `json:"defaultMode,omitempty"`
+
 	// optional field specify whether the Secret or its keys must be defined
 	Optional *bool `json:"optional,omitempty"`
 
-	// secretName is the name of the secret in the pod's namespace to use. More
-	// info: https://kubernetes.io/docs/concepts/storage/volumes#secret
-	SecretName string `json:"secretName,omitempty"`
+	// defaultUser is Optional: The owner UID of the created files by default. The
+	// defaultUser field is only used as a fallback when the item-level user field
+	// is unset. (Alpha) This field requires the AtomicWriteVolumeUserFields
+	// feature gate to be enabled.
+	DefaultUser *int64 `json:"defaultUser,omitempty"`
 }
 
 // SecurityContext holds security configuration that will be applied to a
@@ -5743,18 +5743,6 @@ type SecretVolumeSource struct {
 // PodSecurityContext. When both are set, the values in SecurityContext take
 // precedence.
 type SecurityContext struct {
-	// AllowPrivilegeEscalation controls whether a process can gain more privileges
-	// than its parent process. This bool directly controls if the no_new_privs
-	// flag will be set on the container process. AllowPrivilegeEscalation is true
-	// always when the container is: 1) run as Privileged 2) has CAP_SYS_ADMIN Note
-	// that this field cannot be set when spec.os.name is windows.
-	AllowPrivilegeEscalation *bool `json:"allowPrivilegeEscalation,omitempty"`
-
-	// appArmorProfile is the AppArmor options to use by this container. If set,
-	// this profile overrides the pod's appArmorProfile. Note that this field
-	// cannot be set when spec.os.name is windows.
-	AppArmorProfile *AppArmorProfile `json:"appArmorProfile,omitempty"`
-
 	// The capabilities to add/drop when running containers. Defaults to the
 	// default set of capabilities granted by the container runtime. Note that this
 	// field cannot be set when spec.os.name is windows.
@@ -5765,15 +5753,26 @@ type SecurityContext struct {
 	// this field cannot be set when spec.os.name is windows.
 	Privileged *bool `json:"privileged,omitempty"`
 
-	// procMount denotes the type of proc mount to use for the containers. The
-	// default value is Default which uses the container runtime defaults for
-	// readonly paths and masked paths. Note that this field cannot be set when
-	// spec.os.name is windows.
-	ProcMount *ProcMountType `json:"procMount,omitempty"`
-
-	// Whether this container has a read-only root filesystem. Default is false.
+	// The SELinux context to be applied to the container. If unspecified, the
+	// container runtime will allocate a random SELinux context for each container.
+	// May also be set in PodSecurityContext. If set in both SecurityContext and
+	// PodSecurityContext, the value specified in SecurityContext takes precedence.
 	// Note that this field cannot be set when spec.os.name is windows.
-	ReadOnlyRootFilesystem *bool `json:"readOnlyRootFilesystem,omitempty"`
+	SELinuxOptions *SELinuxOptions `json:"seLinuxOptions,omitempty"`
+
+	// The Windows specific settings applied to all containers. If unspecified, the
+	// options from the PodSecurityContext will be used. If set in both
+	// SecurityContext and PodSecurityContext, the value specified in
+	// SecurityContext takes precedence. Note that this field cannot be set when
+	// spec.os.name is linux.
+	WindowsOptions *WindowsSecurityContextOptions `json:"windowsOptions,omitempty"`
+
+	// The UID to run the entrypoint of the container process. Defaults to user
+	// specified in image metadata if unspecified. May also be set in
+	// PodSecurityContext. If set in both SecurityContext and PodSecurityContext,
+	// the value specified in SecurityContext takes precedence. Note that this
+	// field cannot be set when spec.os.name is windows.
+	RunAsUser *int64 `json:"runAsUser,omitempty"`
 
 	// The GID to run the entrypoint of the container process. Uses runtime default
 	// if unset. May also be set in PodSecurityContext. If set in both
@@ -5790,19 +5789,22 @@ type SecurityContext struct {
 	// in SecurityContext takes precedence.
 	RunAsNonRoot *bool `json:"runAsNonRoot,omitempty"`
 
-	// The UID to run the entrypoint of the container process. Defaults to user
-	// specified in image metadata if unspecified. May also be set in
-	// PodSecurityContext. If set in both SecurityContext and PodSecurityContext,
-	// the value specified in SecurityContext takes precedence. Note that this
-	// field cannot be set when spec.os.name is windows.
-	RunAsUser *int64 `json:"runAsUser,omitempty"`
-
-	// The SELinux context to be applied to the container. If unspecified, the
-	// container runtime will allocate a random SELinux context for each container.
-	// May also be set in PodSecurityContext. If set in both SecurityContext and
-	// PodSecurityContext, the value specified in SecurityContext takes precedence.
+	// Whether this container has a read-only root filesystem. Default is false.
 	// Note that this field cannot be set when spec.os.name is windows.
-	SELinuxOptions *SELinuxOptions `json:"seLinuxOptions,omitempty"`
+	ReadOnlyRootFilesystem *bool `json:"readOnlyRootFilesystem,omitempty"`
+
+	// AllowPrivilegeEscalation controls whether a process can gain more privileges
+	// than its parent process. This bool directly controls if the no_new_privs
+	// flag will be set on the container process. AllowPrivilegeEscalation is true
+	// always when the container is: 1) run as Privileged 2) has CAP_SYS_ADMIN Note
+	// that this field cannot be set when spec.os.name is windows.
+	AllowPrivilegeEscalation *bool `json:"allowPrivilegeEscalation,omitempty"`
+
+	// procMount denotes the type of proc mount to use for the containers. The
+	// default value is Default which uses the container runtime defaults for
+	// readonly paths and masked paths. Note that this field cannot be set when
+	// spec.os.name is windows.
+	ProcMount *ProcMountType `json:"procMount,omitempty"`
 
 	// The seccomp options to use by this container. If seccomp options are
 	// provided at both the pod & container level, the container options override
@@ -5810,12 +5812,10 @@ type SecurityContext struct {
 	// windows.
 	SeccompProfile *SeccompProfile `json:"seccompProfile,omitempty"`
 
-	// The Windows specific settings applied to all containers. If unspecified, the
-	// options from the PodSecurityContext will be used. If set in both
-	// SecurityContext and PodSecurityContext, the value specified in
-	// SecurityContext takes precedence. Note that this field cannot be set when
-	// spec.os.name is linux.
-	WindowsOptions *WindowsSecurityContextOptions `json:"windowsOptions,omitempty"`
+	// appArmorProfile is the AppArmor options to use by this container. If set,
+	// this profile overrides the pod's appArmorProfile. Note that this field
+	// cannot be set when spec.os.name is windows.
+	AppArmorProfile *AppArmorProfile `json:"appArmorProfile,omitempty"`
 }
 
 // Service is a named abstraction of software service (for example, mysql)
@@ -5857,18 +5857,6 @@ type ServiceAccount struct {
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
-	// AutomountServiceAccountToken indicates whether pods running as this service
-	// account should have an API token automatically mounted. Can be overridden at
-	// the pod level.
-	AutomountServiceAccountToken *bool `json:"automountServiceAccountToken,omitempty"`
-
-	// ImagePullSecrets is a list of references to secrets in the same namespace to
-	// use for pulling any images in pods that reference this ServiceAccount.
-	// ImagePullSecrets are distinct from Secrets because Secrets can be mounted in
-	// the pod, but ImagePullSecrets are only accessed by the kubelet. More info:
-	// https://kubernetes.io/docs/concepts/containers/images/#specifying-imagepullsecrets-on-a-pod
-	ImagePullSecrets []LocalObjectReference `json:"imagePullSecrets,omitempty"`
-
 	// Secrets is a list of the secrets in the same namespace that pods running
 	// using this ServiceAccount are allowed to use. Pods are only limited to this
 	// list if this service account has a "kubernetes.io/enforce-mountable-secrets"
@@ -5880,6 +5868,18 @@ type ServiceAccount struct {
 	// service account token secrets can be manually created. More info:
 	// https://kubernetes.io/docs/concepts/configuration/secret
 	Secrets []ObjectReference `json:"secrets,omitempty" listKeys:"name"`
+
+	// ImagePullSecrets is a list of references to secrets in the same namespace to
+	// use for pulling any images in pods that reference this ServiceAccount.
+	// ImagePullSecrets are distinct from Secrets because Secrets can be mounted in
+	// the pod, but ImagePullSecrets are only accessed by the kubelet. More info:
+	// https://kubernetes.io/docs/concepts/containers/images/#specifying-imagepullsecrets-on-a-pod
+	ImagePullSecrets []LocalObjectReference `json:"imagePullSecrets,omitempty"`
+
+	// AutomountServiceAccountToken indicates whether pods running as this service
+	// account should have an API token automatically mounted. Can be overridden at
+	// the pod level.
+	AutomountServiceAccountToken *bool `json:"automountServiceAccountToken,omitempty"`
 
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
@@ -5968,6 +5968,18 @@ type ServiceList struct {
 
 // ServicePort contains information on service's port.
 type ServicePort struct {
+	// The name of this port within the service. This must be a DNS_LABEL. All
+	// ports within a ServiceSpec must have unique names. When considering the
+	// endpoints for a Service, this must match the 'name' field in the
+	// EndpointPort. Optional if only one ServicePort is defined on this service.
+	Name string `json:"name,omitempty"`
+
+	// The IP protocol for this port. Supports "TCP", "UDP", and "SCTP". Default is
+	// TCP.
+	//
+	// Defaults to "TCP".
+	Protocol Protocol `json:"protocol,omitempty"`
+
 	// The application protocol for this port. This is used as a hint for
 	// implementations to offer richer behavior for protocols that they understand.
 	// This field follows standard Kubernetes label syntax. Valid values are
@@ -5983,32 +5995,10 @@ type ServicePort struct {
 	// * Other protocols should use implementation-defined prefixed names such as mycompany.com/my-custom-protocol.
 	AppProtocol *string `json:"appProtocol,omitempty"`
 
-	// The name of this port within the service. This must be a DNS_LABEL. All
-	// ports within a ServiceSpec must have unique names. When considering the
-	// endpoints for a Service, this must match the 'name' field in the
-	// EndpointPort. Optional if only one ServicePort is defined on this service.
-	Name string `json:"name,omitempty"`
-
-	// The port on each node on which this service is exposed when type is NodePort
-	// or LoadBalancer. Usually assigned by the system. If a value is specified,
-	// in-range, and not in use it will be used, otherwise the operation will fail.
-	// If not specified, a port will be allocated if this Service requires one. If
-	// this field is specified when creating a Service which does not need it,
-	// creation will fail. This field will be wiped when updating a Service to no
-	// longer need it (e.g. changing type from NodePort to ClusterIP). More info:
-	// https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport
-	NodePort int32 `json:"nodePort,omitempty"`
-
 	// The port that will be exposed by this service.
 	//
 	// Required.
 	Port int32 `json:"port"`
-
-	// The IP protocol for this port. Supports "TCP", "UDP", and "SCTP". Default is
-	// TCP.
-	//
-	// Defaults to "TCP".
-	Protocol Protocol `json:"protocol,omitempty"`
 
 	// Number or name of the port to access on the pods targeted by the service.
 	// Number must be in the range 1 to 65535. Name must be an IANA_SVC_NAME. If
@@ -6019,18 +6009,31 @@ type ServicePort struct {
 	// info:
 	// https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service
 	TargetPort metav1.IntOrString `json:"targetPort"`
+
+	// The port on each node on which this service is exposed when type is NodePort
+	// or LoadBalancer. Usually assigned by the system. If a value is specified,
+	// in-range, and not in use it will be used, otherwise the operation will fail.
+	// If not specified, a port will be allocated if this Service requires one. If
+	// this field is specified when creating a Service which does not need it,
+	// creation will fail. This field will be wiped when updating a Service to no
+	// longer need it (e.g. changing type from NodePort to ClusterIP). More info:
+	// https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport
+	NodePort int32 `json:"nodePort,omitempty"`
 }
 
 // ServiceSpec describes the attributes that a user creates on a service.
 type ServiceSpec struct {
-	// allocateLoadBalancerNodePorts defines if NodePorts will be automatically
-	// allocated for services with type LoadBalancer. Default is "true". It may be
-	// set to "false" if the cluster load-balancer does not rely on NodePorts. If
-	// the caller requests specific NodePorts (by specifying a value), those
-	// requests will be respected, regardless of this field. This field may only be
-	// set for services with type LoadBalancer and will be cleared if the type is
-	// changed to any other type.
-	AllocateLoadBalancerNodePorts *bool `json:"allocateLoadBalancerNodePorts,omitempty"`
+	// The list of ports that are exposed by this service. More info:
+	// https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies
+	Ports []ServicePort `json:"ports,omitempty" listKeys:"port,protocol"`
+
+	// Route service traffic to pods with label keys and values matching this
+	// selector. If empty or not present, the service is assumed to have an
+	// external process managing its endpoints, which Kubernetes will not modify.
+	// Only applies to types ClusterIP, NodePort, and LoadBalancer. Ignored if type
+	// is ExternalName. More info:
+	// https://kubernetes.io/docs/concepts/services-networking/service/
+	Selector map[string]string `json:"selector,omitempty"`
 
 	// clusterIP is the IP address of the service and is usually assigned randomly.
 	// If an address is specified manually, is in-range (as per system
@@ -6073,12 +6076,50 @@ type ServiceSpec struct {
 	// https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies
 	ClusterIPs []string `json:"clusterIPs,omitempty"`
 
+	// type determines how the Service is exposed. Defaults to ClusterIP. Valid
+	// options are ExternalName, ClusterIP, NodePort, and LoadBalancer. "ClusterIP"
+	// allocates a cluster-internal IP address for load-balancing to endpoints.
+	// Endpoints are determined by the selector or if that is not specified, by
+	// manual construction of an Endpoints object or EndpointSlice objects. If
+	// clusterIP is "None", no virtual IP is allocated and the endpoints are
+	// published as a set of endpoints rather than a virtual IP. "NodePort" builds
+	// on ClusterIP and allocates a port on every node which routes to the same
+	// endpoints as the clusterIP. "LoadBalancer" builds on NodePort and creates an
+	// external load-balancer (if supported in the current cloud) which routes to
+	// the same endpoints as the clusterIP. "ExternalName" aliases this service to
+	// the specified externalName. Several other fields do not apply to
+	// ExternalName services. More info:
+	// https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types
+	Type ServiceType `json:"type,omitempty"`
+
 	// externalIPs is a list of IP addresses for which nodes in the cluster will
 	// also accept traffic for this service. These IPs are not managed by
 	// Kubernetes. The user is responsible for ensuring that traffic arrives at a
 	// node with this IP. A common example is external load-balancers that are not
 	// part of the Kubernetes system.
 	ExternalIPs []string `json:"externalIPs,omitempty"`
+
+	// Supports "ClientIP" and "None". Used to maintain session affinity. Enable
+	// client IP based session affinity. Must be ClientIP or None. Defaults to
+	// None. More info:
+	// https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies
+	SessionAffinity ServiceAffinity `json:"sessionAffinity,omitempty"`
+
+	// Only applies to Service Type: LoadBalancer. This feature depends on whether
+	// the underlying cloud-provider supports specifying the loadBalancerIP when a
+	// load balancer is created. This field will be ignored if the cloud-provider
+	// does not support the feature. Deprecated: This field was under-specified and
+	// its meaning varies across implementations. Using it is non-portable and it
+	// may not support dual-stack. Users are encouraged to use
+	// implementation-specific annotations when available.
+	LoadBalancerIP string `json:"loadBalancerIP,omitempty"`
+
+	// If specified and supported by the platform, this will restrict traffic
+	// through the cloud-provider load-balancer will be restricted to the specified
+	// client IPs. This field will be ignored if the cloud-provider does not
+	// support the feature." More info:
+	// https://kubernetes.io/docs/tasks/access-application-cluster/create-external-load-balancer/
+	LoadBalancerSourceRanges []string `json:"loadBalancerSourceRanges,omitempty"`
 
 	// externalName is the external reference that discovery mechanisms will return
 	// as an alias for this service (e.g. a DNS CNAME record). No proxying will be
@@ -6113,13 +6154,19 @@ type ServiceSpec struct {
 	// (e.g. changing type). This field cannot be updated once set.
 	HealthCheckNodePort int32 `json:"healthCheckNodePort,omitempty"`
 
-	// InternalTrafficPolicy describes how nodes distribute service traffic they
-	// receive on the ClusterIP. If set to "Local", the proxy will assume that pods
-	// only want to talk to endpoints of the service on the same node as the pod,
-	// dropping the traffic if there are no local endpoints. The default value,
-	// "Cluster", uses the standard behavior of routing to all endpoints evenly
-	// (possibly modified by topology and other features).
-	InternalTrafficPolicy *ServiceInternalTrafficPolicy `json:"internalTrafficPolicy,omitempty"`
+	// publishNotReadyAddresses indicates that any agent which deals with endpoints
+	// for this Service should disregard any indications of ready/not-ready. The
+	// primary use case for setting this field is for a StatefulSet's Headless
+	// Service to propagate SRV DNS records for its Pods for the purpose of peer
+	// discovery. The Kubernetes controllers that generate Endpoints and
+	// EndpointSlice resources for Services interpret this to mean that all
+	// endpoints are considered "ready" even if the Pods themselves are not. Agents
+	// which consume only Kubernetes generated endpoints through the Endpoints or
+	// EndpointSlice resources can safely assume this behavior.
+	PublishNotReadyAddresses bool `json:"publishNotReadyAddresses,omitempty"`
+
+	// sessionAffinityConfig contains the configurations of session affinity.
+	SessionAffinityConfig *SessionAffinityConfig `json:"sessionAffinityConfig,omitempty"`
 
 	// IPFamilies is a list of IP families (e.g. IPv4, IPv6) assigned to this
 	// service. This field is usually assigned automatically based on cluster
@@ -6149,6 +6196,15 @@ type ServiceSpec struct {
 	// wiped when updating a service to type ExternalName.
 	IPFamilyPolicy *IPFamilyPolicy `json:"ipFamilyPolicy,omitempty"`
 
+	// allocateLoadBalancerNodePorts defines if NodePorts will be automatically
+	// allocated for services with type LoadBalancer. Default is "true". It may be
+	// set to "false" if the cluster load-balancer does not rely on NodePorts. If
+	// the caller requests specific NodePorts (by specifying a value), those
+	// requests will be respected, regardless of this field. This field may only be
+	// set for services with type LoadBalancer and will be cleared if the type is
+	// changed to any other type.
+	AllocateLoadBalancerNodePorts *bool `json:"allocateLoadBalancerNodePorts,omitempty"`
+
 	// loadBalancerClass is the class of the load balancer implementation this
 	// Service belongs to. If specified, the value of this field must be a
 	// label-style identifier, with an optional prefix, e.g. "internal-vip" or
@@ -6164,53 +6220,13 @@ type ServiceSpec struct {
 	// will be wiped when a service is updated to a non 'LoadBalancer' type.
 	LoadBalancerClass *string `json:"loadBalancerClass,omitempty"`
 
-	// Only applies to Service Type: LoadBalancer. This feature depends on whether
-	// the underlying cloud-provider supports specifying the loadBalancerIP when a
-	// load balancer is created. This field will be ignored if the cloud-provider
-	// does not support the feature. Deprecated: This field was under-specified and
-	// its meaning varies across implementations. Using it is non-portable and it
-	// may not support dual-stack. Users are encouraged to use
-	// implementation-specific annotations when available.
-	LoadBalancerIP string `json:"loadBalancerIP,omitempty"`
-
-	// If specified and supported by the platform, this will restrict traffic
-	// through the cloud-provider load-balancer will be restricted to the specified
-	// client IPs. This field will be ignored if the cloud-provider does not
-	// support the feature." More info:
-	// https://kubernetes.io/docs/tasks/access-application-cluster/create-external-load-balancer/
-	LoadBalancerSourceRanges []string `json:"loadBalancerSourceRanges,omitempty"`
-
-	// The list of ports that are exposed by this service. More info:
-	// https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies
-	Ports []ServicePort `json:"ports,omitempty" listKeys:"port,protocol"`
-
-	// publishNotReadyAddresses indicates that any agent which deals with endpoints
-	// for this Service should disregard any indications of ready/not-ready. The
-	// primary use case for setting this field is for a StatefulSet's Headless
-	// Service to propagate SRV DNS records for its Pods for the purpose of peer
-	// discovery. The Kubernetes controllers that generate Endpoints and
-	// EndpointSlice resources for Services interpret this to mean that all
-	// endpoints are considered "ready" even if the Pods themselves are not. Agents
-	// which consume only Kubernetes generated endpoints through the Endpoints or
-	// EndpointSlice resources can safely assume this behavior.
-	PublishNotReadyAddresses bool `json:"publishNotReadyAddresses,omitempty"`
-
-	// Route service traffic to pods with label keys and values matching this
-	// selector. If empty or not present, the service is assumed to have an
-	// external process managing its endpoints, which Kubernetes will not modify.
-	// Only applies to types ClusterIP, NodePort, and LoadBalancer. Ignored if type
-	// is ExternalName. More info:
-	// https://kubernetes.io/docs/concepts/services-networking/service/
-	Selector map[string]string `json:"selector,omitempty"`
-
-	// Supports "ClientIP" and "None". Used to maintain session affinity. Enable
-	// client IP based session affinity. Must be ClientIP or None. Defaults to
-	// None. More info:
-	// https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies
-	SessionAffinity ServiceAffinity `json:"sessionAffinity,omitempty"`
-
-	// sessionAffinityConfig contains the configurations of session affinity.
-	SessionAffinityConfig *SessionAffinityConfig `json:"sessionAffinityConfig,omitempty"`
+	// InternalTrafficPolicy describes how nodes distribute service traffic they
+	// receive on the ClusterIP. If set to "Local", the proxy will assume that pods
+	// only want to talk to endpoints of the service on the same node as the pod,
+	// dropping the traffic if there are no local endpoints. The default value,
+	// "Cluster", uses the standard behavior of routing to all endpoints evenly
+	// (possibly modified by topology and other features).
+	InternalTrafficPolicy *ServiceInternalTrafficPolicy `json:"internalTrafficPolicy,omitempty"`
 
 	// TrafficDistribution offers a way to express preferences for how traffic is
 	// distributed to Service endpoints. Implementations can use this field as a
@@ -6219,32 +6235,16 @@ type ServiceSpec struct {
 	// to "PreferClose", implementations should prioritize endpoints that are in
 	// the same zone.
 	TrafficDistribution *string `json:"trafficDistribution,omitempty"`
-
-	// type determines how the Service is exposed. Defaults to ClusterIP. Valid
-	// options are ExternalName, ClusterIP, NodePort, and LoadBalancer. "ClusterIP"
-	// allocates a cluster-internal IP address for load-balancing to endpoints.
-	// Endpoints are determined by the selector or if that is not specified, by
-	// manual construction of an Endpoints object or EndpointSlice objects. If
-	// clusterIP is "None", no virtual IP is allocated and the endpoints are
-	// published as a set of endpoints rather than a virtual IP. "NodePort" builds
-	// on ClusterIP and allocates a port on every node which routes to the same
-	// endpoints as the clusterIP. "LoadBalancer" builds on NodePort and creates an
-	// external load-balancer (if supported in the current cloud) which routes to
-	// the same endpoints as the clusterIP. "ExternalName" aliases this service to
-	// the specified externalName. Several other fields do not apply to
-	// ExternalName services. More info:
-	// https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types
-	Type ServiceType `json:"type,omitempty"`
 }
 
 // ServiceStatus represents the current status of a service.
 type ServiceStatus struct {
-	// Current service state
-	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
-
 	// LoadBalancer contains the current status of the load-balancer, if one is
 	// present.
 	LoadBalancer LoadBalancerStatus `json:"loadBalancer"`
+
+	// Current service state
+	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
 }
 
 // SessionAffinityConfig represents the configurations of session affinity.
@@ -6263,6 +6263,18 @@ type SleepAction struct {
 
 // Represents a StorageOS persistent volume resource.
 type StorageOSPersistentVolumeSource struct {
+	// volumeName is the human-readable name of the StorageOS volume. Volume names
+	// are only unique within a namespace.
+	VolumeName string `json:"volumeName,omitempty"`
+
+	// volumeNamespace specifies the scope of the volume within StorageOS. If no
+	// namespace is specified then the Pod's namespace will be used. This allows
+	// the Kubernetes name scoping to be mirrored within StorageOS for tighter
+	// integration. Set VolumeName to any name to override the default behaviour.
+	// Set to "default" if you are not using namespaces within StorageOS.
+	// Namespaces that do not pre-exist within StorageOS will be created.
+	VolumeNamespace string `json:"volumeNamespace,omitempty"`
+
 	// fsType is the filesystem type to mount. Must be a filesystem type supported
 	// by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred
 	// to be "ext4" if unspecified.
@@ -6275,7 +6287,10 @@ type StorageOSPersistentVolumeSource struct {
 	// secretRef specifies the secret to use for obtaining the StorageOS API
 	// credentials. If not specified, default values will be attempted.
 	SecretRef *ObjectReference `json:"secretRef,omitempty"`
+}
 
+// Represents a StorageOS persistent volume resource.
+type StorageOSVolumeSource struct {
 	// volumeName is the human-readable name of the StorageOS volume. Volume names
 	// are only unique within a namespace.
 	VolumeName string `json:"volumeName,omitempty"`
@@ -6287,10 +6302,7 @@ type StorageOSPersistentVolumeSource struct {
 	// Set to "default" if you are not using namespaces within StorageOS.
 	// Namespaces that do not pre-exist within StorageOS will be created.
 	VolumeNamespace string `json:"volumeNamespace,omitempty"`
-}
 
-// Represents a StorageOS persistent volume resource.
-type StorageOSVolumeSource struct {
 	// fsType is the filesystem type to mount. Must be a filesystem type supported
 	// by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred
 	// to be "ext4" if unspecified.
@@ -6303,18 +6315,6 @@ type StorageOSVolumeSource struct {
 	// secretRef specifies the secret to use for obtaining the StorageOS API
 	// credentials. If not specified, default values will be attempted.
 	SecretRef *LocalObjectReference `json:"secretRef,omitempty"`
-
-	// volumeName is the human-readable name of the StorageOS volume. Volume names
-	// are only unique within a namespace.
-	VolumeName string `json:"volumeName,omitempty"`
-
-	// volumeNamespace specifies the scope of the volume within StorageOS. If no
-	// namespace is specified then the Pod's namespace will be used. This allows
-	// the Kubernetes name scoping to be mirrored within StorageOS for tighter
-	// integration. Set VolumeName to any name to override the default behaviour.
-	// Set to "default" if you are not using namespaces within StorageOS.
-	// Namespaces that do not pre-exist within StorageOS will be created.
-	VolumeNamespace string `json:"volumeNamespace,omitempty"`
 }
 
 // Sysctl defines a kernel parameter to be set
@@ -6332,45 +6332,40 @@ type Sysctl struct {
 
 // TCPSocketAction describes an action based on opening a socket
 type TCPSocketAction struct {
-	// Optional: Host name to connect to, defaults to the pod IP.
-	Host string `json:"host,omitempty"`
-
 	// Number or name of the port to access on the container. Number must be in the
 	// range 1 to 65535. Name must be an IANA_SVC_NAME.
 	//
 	// Required.
 	Port metav1.IntOrString `json:"port"`
+
+	// Optional: Host name to connect to, defaults to the pod IP.
+	Host string `json:"host,omitempty"`
 }
 
 // The node this Taint is attached to has the "effect" on any pod that does not
 // tolerate the Taint.
 type Taint struct {
+	// Required. The taint key to be applied to a node.
+	//
+	// Required.
+	Key string `json:"key"`
+
+	// The taint value corresponding to the taint key.
+	Value string `json:"value,omitempty"`
+
 	// Required. The effect of the taint on pods that do not tolerate the taint.
 	// Valid effects are NoSchedule, PreferNoSchedule and NoExecute.
 	//
 	// Required.
 	Effect TaintEffect `json:"effect"`
 
-	// Required. The taint key to be applied to a node.
-	//
-	// Required.
-	Key string `json:"key"`
-
 	// TimeAdded represents the time at which the taint was added.
 	TimeAdded *metav1.Time `json:"timeAdded,omitempty"`
-
-	// The taint value corresponding to the taint key.
-	Value string `json:"value,omitempty"`
 }
 
 // The pod this Toleration is attached to tolerates any taint that matches the
 // triple <key,value,effect> using the matching operator <operator>.
 type Toleration struct {
-	// Effect indicates the taint effect to match. Empty means match all taint
-	// effects. When specified, allowed values are NoSchedule, PreferNoSchedule and
-	// NoExecute.
-	Effect TaintEffect `json:"effect,omitempty"`
-
 	// Key is the taint key that the toleration applies to. Empty means match all
 	// taint keys. If the key is empty, operator must be Exists; this combination
 	// means to match all values and all keys.
@@ -6383,16 +6378,21 @@ type Toleration struct {
 	// TaintTolerationComparisonOperators).
 	Operator TolerationOperator `json:"operator,omitempty"`
 
+	// Value is the taint value the toleration matches to. If the operator is
+	// Exists, the value should be empty, otherwise just a regular string.
+	Value string `json:"value,omitempty"`
+
+	// Effect indicates the taint effect to match. Empty means match all taint
+	// effects. When specified, allowed values are NoSchedule, PreferNoSchedule and
+	// NoExecute.
+	Effect TaintEffect `json:"effect,omitempty"`
+
 	// TolerationSeconds represents the period of time the toleration (which must
 	// be of effect NoExecute, otherwise this field is ignored) tolerates the
 	// taint. By default, it is not set, which means tolerate the taint forever (do
 	// not evict). Zero and negative values will be treated as 0 (evict
 	// immediately) by the system.
 	TolerationSeconds *int64 `json:"tolerationSeconds,omitempty"`
-
-	// Value is the taint value the toleration matches to. If the operator is
-	// Exists, the value should be empty, otherwise just a regular string.
-	Value string `json:"value,omitempty"`
 }
 
 // A topology selector requirement is a selector that matches given label. This
@@ -6422,25 +6422,6 @@ type TopologySelectorTerm struct {
 // TopologySpreadConstraint specifies how to spread matching pods among the
 // given topology.
 type TopologySpreadConstraint struct {
-	// LabelSelector is used to find matching pods. Pods that match this label
-	// selector are counted to determine the number of pods in their corresponding
-	// topology domain.
-	LabelSelector *metav1.LabelSelector `json:"labelSelector,omitempty"`
-
-	// MatchLabelKeys is a set of pod label keys to select the pods over which
-	// spreading will be calculated. The keys are used to lookup values from the
-	// incoming pod labels, those key-value labels are ANDed with labelSelector to
-	// select the group of existing pods over which spreading will be calculated
-	// for the incoming pod. The same key is forbidden to exist in both
-	// MatchLabelKeys and LabelSelector. MatchLabelKeys cannot be set when
-	// LabelSelector isn't set. Keys that don't exist in the incoming pod labels
-	// will be ignored. A null or empty list means only match against
-	// labelSelector.
-	//
-	// This is a beta field and requires the MatchLabelKeysInPodTopologySpread
-	// feature gate to be enabled (enabled by default).
-	MatchLabelKeys []string `json:"matchLabelKeys,omitempty"`
-
 	// MaxSkew describes the degree to which pods may be unevenly distributed. When
 	// `whenUnsatisfiable=DoNotSchedule`, it is the maximum permitted difference
 	// between the number of matching pods in the target topology and the global
@@ -6458,6 +6439,43 @@ type TopologySpreadConstraint struct {
 	//
 	// Required.
 	MaxSkew int32 `json:"maxSkew"`
+
+	// TopologyKey is the key of node labels. Nodes that have a label with this key
+	// and identical values are considered to be in the same topology. We consider
+	// each <key, value> as a "bucket", and try to put balanced number of pods into
+	// each bucket. We define a domain as a particular instance of a topology.
+	// Also, we define an eligible domain as a domain whose nodes meet the
+	// requirements of nodeAffinityPolicy and nodeTaintsPolicy. e.g. If TopologyKey
+	// is "kubernetes.io/hostname", each Node is a domain of that topology. And, if
+	// TopologyKey is "topology.kubernetes.io/zone", each zone is a domain of that
+	// topology. It's a required field.
+	//
+	// Required.
+	TopologyKey string `json:"topologyKey"`
+
+	// WhenUnsatisfiable indicates how to deal with a pod if it doesn't satisfy the
+	// spread constraint. - DoNotSchedule (default) tells the scheduler not to
+	// schedule it. - ScheduleAnyway tells the scheduler to schedule the pod in any
+	// location,
+	//   but giving higher precedence to topologies that would help reduce the
+	//   skew.
+	// A constraint is considered "Unsatisfiable" for an incoming pod if and only
+	// if every possible node assignment for that pod would violate "MaxSkew" on
+	// some topology. For example, in a 3-zone cluster, MaxSkew is set to 1, and
+	// pods with the same labelSelector spread as 3/1/1: | zone1 | zone2 | zone3 |
+	// | P P P | P | P | If WhenUnsatisfiable is set to DoNotSchedule, incoming pod
+	// can only be scheduled to zone2(zone3) to become 3/2/1(3/1/2) as
+	// ActualSkew(2-1) on zone2(zone3) satisfies MaxSkew(1). In other words, the
+	// cluster can still be imbalanced, but scheduler won't make it *more*
+	// imbalanced. It's a required field.
+	//
+	// Required.
+	WhenUnsatisfiable UnsatisfiableConstraintAction `json:"whenUnsatisfiable"`
+
+	// LabelSelector is used to find matching pods. Pods that match this label
+	// selector are counted to determine the number of pods in their corresponding
+	// topology domain.
+	LabelSelector *metav1.LabelSelector `json:"labelSelector,omitempty"`
 
 	// MinDomains indicates a minimum number of eligible domains. When the number
 	// of eligible domains with matching topology keys is less than minDomains, Pod
@@ -6496,37 +6514,19 @@ type TopologySpreadConstraint struct {
 	// If this value is nil, the behavior is equivalent to the Ignore policy.
 	NodeTaintsPolicy *NodeInclusionPolicy `json:"nodeTaintsPolicy,omitempty"`
 
-	// TopologyKey is the key of node labels. Nodes that have a label with this key
-	// and identical values are considered to be in the same topology. We consider
-	// each <key, value> as a "bucket", and try to put balanced number of pods into
-	// each bucket. We define a domain as a particular instance of a topology.
-	// Also, we define an eligible domain as a domain whose nodes meet the
-	// requirements of nodeAffinityPolicy and nodeTaintsPolicy. e.g. If TopologyKey
-	// is "kubernetes.io/hostname", each Node is a domain of that topology. And, if
-	// TopologyKey is "topology.kubernetes.io/zone", each zone is a domain of that
-	// topology. It's a required field.
+	// MatchLabelKeys is a set of pod label keys to select the pods over which
+	// spreading will be calculated. The keys are used to lookup values from the
+	// incoming pod labels, those key-value labels are ANDed with labelSelector to
+	// select the group of existing pods over which spreading will be calculated
+	// for the incoming pod. The same key is forbidden to exist in both
+	// MatchLabelKeys and LabelSelector. MatchLabelKeys cannot be set when
+	// LabelSelector isn't set. Keys that don't exist in the incoming pod labels
+	// will be ignored. A null or empty list means only match against
+	// labelSelector.
 	//
-	// Required.
-	TopologyKey string `json:"topologyKey"`
-
-	// WhenUnsatisfiable indicates how to deal with a pod if it doesn't satisfy the
-	// spread constraint. - DoNotSchedule (default) tells the scheduler not to
-	// schedule it. - ScheduleAnyway tells the scheduler to schedule the pod in any
-	// location,
-	//   but giving higher precedence to topologies that would help reduce the
-	//   skew.
-	// A constraint is considered "Unsatisfiable" for an incoming pod if and only
-	// if every possible node assignment for that pod would violate "MaxSkew" on
-	// some topology. For example, in a 3-zone cluster, MaxSkew is set to 1, and
-	// pods with the same labelSelector spread as 3/1/1: | zone1 | zone2 | zone3 |
-	// | P P P | P | P | If WhenUnsatisfiable is set to DoNotSchedule, incoming pod
-	// can only be scheduled to zone2(zone3) to become 3/2/1(3/1/2) as
-	// ActualSkew(2-1) on zone2(zone3) satisfies MaxSkew(1). In other words, the
-	// cluster can still be imbalanced, but scheduler won't make it *more*
-	// imbalanced. It's a required field.
-	//
-	// Required.
-	WhenUnsatisfiable UnsatisfiableConstraintAction `json:"whenUnsatisfiable"`
+	// This is a beta field and requires the MatchLabelKeysInPodTopologySpread
+	// feature gate to be enabled (enabled by default).
+	MatchLabelKeys []string `json:"matchLabelKeys,omitempty"`
 }
 
 // TypedLocalObjectReference contains enough information to let you locate the
@@ -6578,6 +6578,32 @@ type TypedObjectReference struct {
 // Volume represents a named volume in a pod that may be accessed by any
 // container in the pod.
 type Volume struct {
+	// name of the volume. Must be a DNS_LABEL and unique within the pod. More
+	// info:
+	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+	//
+	// Required.
+	Name string `json:"name"`
+
+	// hostPath represents a pre-existing file or directory on the host machine
+	// that is directly exposed to the container. This is generally used for system
+	// agents or other privileged things that are allowed to see the host machine.
+	// Most containers will NOT need this. More info:
+	// https://kubernetes.io/docs/concepts/storage/volumes#hostpath
+	HostPath *HostPathVolumeSource `json:"hostPath,omitempty"`
+
+	// emptyDir represents a temporary directory that shares a pod's lifetime. More
+	// info: https://kubernetes.io/docs/concepts/storage/volumes#emptydir
+	EmptyDir *EmptyDirVolumeSource `json:"emptyDir,omitempty"`
+
+	// gcePersistentDisk represents a GCE Disk resource that is attached to a
+	// kubelet's host machine and then exposed to the pod. Deprecated:
+	// GCEPersistentDisk is deprecated. All operations for the in-tree
+	// gcePersistentDisk type are redirected to the pd.csi.storage.gke.io CSI
+	// driver. More info:
+	// https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
+	GcePersistentDisk *GCEPersistentDiskVolumeSource `json:"gcePersistentDisk,omitempty"`
+
 	// awsElasticBlockStore represents an AWS Disk resource that is attached to a
 	// kubelet's host machine and then exposed to the pod. Deprecated:
 	// AWSElasticBlockStore is deprecated. All operations for the in-tree
@@ -6586,20 +6612,44 @@ type Volume struct {
 	// https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore
 	AwsElasticBlockStore *AWSElasticBlockStoreVolumeSource `json:"awsElasticBlockStore,omitempty"`
 
-	// azureDisk represents an Azure Data Disk mount on the host and bind mount to
-	// the pod. Deprecated: AzureDisk is deprecated. All operations for the in-tree
-	// azureDisk type are redirected to the disk.csi.azure.com CSI driver.
-	AzureDisk *AzureDiskVolumeSource `json:"azureDisk,omitempty"`
+	// gitRepo represents a git repository at a particular revision. Deprecated:
+	// GitRepo is deprecated. To provision a container with a git repo, mount an
+	// EmptyDir into an InitContainer that clones the repo using git, then mount
+	// the EmptyDir into the Pod's container.
+	GitRepo *GitRepoVolumeSource `json:"gitRepo,omitempty"`
 
-	// azureFile represents an Azure File Service mount on the host and bind mount
-	// to the pod. Deprecated: AzureFile is deprecated. All operations for the
-	// in-tree azureFile type are redirected to the file.csi.azure.com CSI driver.
-	AzureFile *AzureFileVolumeSource `json:"azureFile,omitempty"`
+	// secret represents a secret that should populate this volume. More info:
+	// https://kubernetes.io/docs/concepts/storage/volumes#secret
+	Secret *SecretVolumeSource `json:"secret,omitempty"`
 
-	// cephFS represents a Ceph FS mount on the host that shares a pod's lifetime.
-	// Deprecated: CephFS is deprecated and the in-tree cephfs type is no longer
-	// supported.
-	Cephfs *CephFSVolumeSource `json:"cephfs,omitempty"`
+	// nfs represents an NFS mount on the host that shares a pod's lifetime More
+	// info: https://kubernetes.io/docs/concepts/storage/volumes#nfs
+	NFS *NFSVolumeSource `json:"nfs,omitempty"`
+
+	// iscsi represents an ISCSI Disk resource that is attached to a kubelet's host
+	// machine and then exposed to the pod. More info:
+	// https://kubernetes.io/docs/concepts/storage/volumes/#iscsi
+	ISCSI *ISCSIVolumeSource `json:"iscsi,omitempty"`
+
+	// glusterfs represents a Glusterfs mount on the host that shares a pod's
+	// lifetime. Deprecated: Glusterfs is deprecated and the in-tree glusterfs type
+	// is no longer supported.
+	Glusterfs *GlusterfsVolumeSource `json:"glusterfs,omitempty"`
+
+	// persistentVolumeClaimVolumeSource represents a reference to a
+	// PersistentVolumeClaim in the same namespace. More info:
+	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistentvolumeclaims
+	PersistentVolumeClaim *PersistentVolumeClaimVolumeSource `json:"persistentVolumeClaim,omitempty"`
+
+	// rbd represents a Rados Block Device mount on the host that shares a pod's
+	// lifetime. Deprecated: RBD is deprecated and the in-tree rbd type is no
+	// longer supported.
+	RBD *RBDVolumeSource `json:"rbd,omitempty"`
+
+	// flexVolume represents a generic volume resource that is provisioned/attached
+	// using an exec based plugin. Deprecated: FlexVolume is deprecated. Consider
+	// using a CSIDriver instead.
+	FlexVolume *FlexVolumeSource `json:"flexVolume,omitempty"`
 
 	// cinder represents a cinder volume attached and mounted on kubelets host
 	// machine. Deprecated: Cinder is deprecated. All operations for the in-tree
@@ -6607,20 +6657,76 @@ type Volume struct {
 	// info: https://examples.k8s.io/mysql-cinder-pd/README.md
 	Cinder *CinderVolumeSource `json:"cinder,omitempty"`
 
-	// configMap represents a configMap that should populate this volume
-	ConfigMap *ConfigMapVolumeSource `json:"configMap,omitempty"`
+	// cephFS represents a Ceph FS mount on the host that shares a pod's lifetime.
+	// Deprecated: CephFS is deprecated and the in-tree cephfs type is no longer
+	// supported.
+	Cephfs *CephFSVolumeSource `json:"cephfs,omitempty"`
 
-	// csi (Container Storage Interface) represents ephemeral storage that is
-	// handled by certain external CSI drivers.
-	CSI *CSIVolumeSource `json:"csi,omitempty"`
+	// flocker represents a Flocker volume attached to a kubelet's host machine.
+	// This depends on the Flocker control service being running. Deprecated:
+	// Flocker is deprecated and the in-tree flocker type is no longer supported.
+	Flocker *FlockerVolumeSource `json:"flocker,omitempty"`
 
 	// downwardAPI represents downward API about the pod that should populate this
 	// volume
 	DownwardAPI *DownwardAPIVolumeSource `json:"downwardAPI,omitempty"`
 
-	// emptyDir represents a temporary directory that shares a pod's lifetime. More
-	// info: https://kubernetes.io/docs/concepts/storage/volumes#emptydir
-	EmptyDir *EmptyDirVolumeSource `json:"emptyDir,omitempty"`
+	// fc represents a Fibre Channel resource that is attached to a kubelet's host
+	// machine and then exposed to the pod.
+	FC *FCVolumeSource `json:"fc,omitempty"`
+
+	// azureFile represents an Azure File Service mount on the host and bind mount
+	// to the pod. Deprecated: AzureFile is deprecated. All operations for the
+	// in-tree azureFile type are redirected to the file.csi.azure.com CSI driver.
+	AzureFile *AzureFileVolumeSource `json:"azureFile,omitempty"`
+
+	// configMap represents a configMap that should populate this volume
+	ConfigMap *ConfigMapVolumeSource `json:"configMap,omitempty"`
+
+	// vsphereVolume represents a vSphere volume attached and mounted on kubelets
+	// host machine. Deprecated: VsphereVolume is deprecated. All operations for
+	// the in-tree vsphereVolume type are redirected to the csi.vsphere.vmware.com
+	// CSI driver.
+	VsphereVolume *VsphereVirtualDiskVolumeSource `json:"vsphereVolume,omitempty"`
+
+	// quobyte represents a Quobyte mount on the host that shares a pod's lifetime.
+	// Deprecated: Quobyte is deprecated and the in-tree quobyte type is no longer
+	// supported.
+	Quobyte *QuobyteVolumeSource `json:"quobyte,omitempty"`
+
+	// azureDisk represents an Azure Data Disk mount on the host and bind mount to
+	// the pod. Deprecated: AzureDisk is deprecated. All operations for the in-tree
+	// azureDisk type are redirected to the disk.csi.azure.com CSI driver.
+	AzureDisk *AzureDiskVolumeSource `json:"azureDisk,omitempty"`
+
+	// photonPersistentDisk represents a PhotonController persistent disk attached
+	// and mounted on kubelets host machine. Deprecated: PhotonPersistentDisk is
+	// deprecated and the in-tree photonPersistentDisk type is no longer supported.
+	PhotonPersistentDisk *PhotonPersistentDiskVolumeSource `json:"photonPersistentDisk,omitempty"`
+
+	// projected items for all in one resources secrets, configmaps, and downward
+	// API
+	Projected *ProjectedVolumeSource `json:"projected,omitempty"`
+
+	// portworxVolume represents a portworx volume attached and mounted on kubelets
+	// host machine. Deprecated: PortworxVolume is deprecated. All operations for
+	// the in-tree portworxVolume type are redirected to the pxd.portworx.com CSI
+	// driver.
+	PortworxVolume *PortworxVolumeSource `json:"portworxVolume,omitempty"`
+
+	// scaleIO represents a ScaleIO persistent volume attached and mounted on
+	// Kubernetes nodes. Deprecated: ScaleIO is deprecated and the in-tree scaleIO
+	// type is no longer supported.
+	ScaleIO *ScaleIOVolumeSource `json:"scaleIO,omitempty"`
+
+	// storageOS represents a StorageOS volume attached and mounted on Kubernetes
+	// nodes. Deprecated: StorageOS is deprecated and the in-tree storageos type is
+	// no longer supported.
+	Storageos *StorageOSVolumeSource `json:"storageos,omitempty"`
+
+	// csi (Container Storage Interface) represents ephemeral storage that is
+	// handled by certain external CSI drivers.
+	CSI *CSIVolumeSource `json:"csi,omitempty"`
 
 	// ephemeral represents a volume that is handled by a cluster storage driver.
 	// The volume's lifecycle is tied to the pod that defines it - it will be
@@ -6646,46 +6752,6 @@ type Volume struct {
 	// same time.
 	Ephemeral *EphemeralVolumeSource `json:"ephemeral,omitempty"`
 
-	// fc represents a Fibre Channel resource that is attached to a kubelet's host
-	// machine and then exposed to the pod.
-	FC *FCVolumeSource `json:"fc,omitempty"`
-
-	// flexVolume represents a generic volume resource that is provisioned/attached
-	// using an exec based plugin. Deprecated: FlexVolume is deprecated. Consider
-	// using a CSIDriver instead.
-	FlexVolume *FlexVolumeSource `json:"flexVolume,omitempty"`
-
-	// flocker represents a Flocker volume attached to a kubelet's host machine.
-	// This depends on the Flocker control service being running. Deprecated:
-	// Flocker is deprecated and the in-tree flocker type is no longer supported.
-	Flocker *FlockerVolumeSource `json:"flocker,omitempty"`
-
-	// gcePersistentDisk represents a GCE Disk resource that is attached to a
-	// kubelet's host machine and then exposed to the pod. Deprecated:
-	// GCEPersistentDisk is deprecated. All operations for the in-tree
-	// gcePersistentDisk type are redirected to the pd.csi.storage.gke.io CSI
-	// driver. More info:
-	// https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
-	GcePersistentDisk *GCEPersistentDiskVolumeSource `json:"gcePersistentDisk,omitempty"`
-
-	// gitRepo represents a git repository at a particular revision. Deprecated:
-	// GitRepo is deprecated. To provision a container with a git repo, mount an
-	// EmptyDir into an InitContainer that clones the repo using git, then mount
-	// the EmptyDir into the Pod's container.
-	GitRepo *GitRepoVolumeSource `json:"gitRepo,omitempty"`
-
-	// glusterfs represents a Glusterfs mount on the host that shares a pod's
-	// lifetime. Deprecated: Glusterfs is deprecated and the in-tree glusterfs type
-	// is no longer supported.
-	Glusterfs *GlusterfsVolumeSource `json:"glusterfs,omitempty"`
-
-	// hostPath represents a pre-existing file or directory on the host machine
-	// that is directly exposed to the container. This is generally used for system
-	// agents or other privileged things that are allowed to see the host machine.
-	// Most containers will NOT need this. More info:
-	// https://kubernetes.io/docs/concepts/storage/volumes#hostpath
-	HostPath *HostPathVolumeSource `json:"hostPath,omitempty"`
-
 	// image represents an OCI object (a container image or artifact) pulled and
 	// mounted on the kubelet's host machine. The volume is resolved at pod startup
 	// depending on which PullPolicy value is provided:
@@ -6707,94 +6773,32 @@ type Volume struct {
 	// (spec.containers[*].volumeMounts.subpath) before 1.33. The field
 	// spec.securityContext.fsGroupChangePolicy has no effect on this volume type.
 	Image *ImageVolumeSource `json:"image,omitempty"`
-
-	// iscsi represents an ISCSI Disk resource that is attached to a kubelet's host
-	// machine and then exposed to the pod. More info:
-	// https://kubernetes.io/docs/concepts/storage/volumes/#iscsi
-	ISCSI *ISCSIVolumeSource `json:"iscsi,omitempty"`
-
-	// name of the volume. Must be a DNS_LABEL and unique within the pod. More
-	// info:
-	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-	//
-	// Required.
-	Name string `json:"name"`
-
-	// nfs represents an NFS mount on the host that shares a pod's lifetime More
-	// info: https://kubernetes.io/docs/concepts/storage/volumes#nfs
-	NFS *NFSVolumeSource `json:"nfs,omitempty"`
-
-	// persistentVolumeClaimVolumeSource represents a reference to a
-	// PersistentVolumeClaim in the same namespace. More info:
-	// https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistentvolumeclaims
-	PersistentVolumeClaim *PersistentVolumeClaimVolumeSource `json:"persistentVolumeClaim,omitempty"`
-
-	// photonPersistentDisk represents a PhotonController persistent disk attached
-	// and mounted on kubelets host machine. Deprecated: PhotonPersistentDisk is
-	// deprecated and the in-tree photonPersistentDisk type is no longer supported.
-	PhotonPersistentDisk *PhotonPersistentDiskVolumeSource `json:"photonPersistentDisk,omitempty"`
-
-	// portworxVolume represents a portworx volume attached and mounted on kubelets
-	// host machine. Deprecated: PortworxVolume is deprecated. All operations for
-	// the in-tree portworxVolume type are redirected to the pxd.portworx.com CSI
-	// driver.
-	PortworxVolume *PortworxVolumeSource `json:"portworxVolume,omitempty"`
-
-	// projected items for all in one resources secrets, configmaps, and downward
-	// API
-	Projected *ProjectedVolumeSource `json:"projected,omitempty"`
-
-	// quobyte represents a Quobyte mount on the host that shares a pod's lifetime.
-	// Deprecated: Quobyte is deprecated and the in-tree quobyte type is no longer
-	// supported.
-	Quobyte *QuobyteVolumeSource `json:"quobyte,omitempty"`
-
-	// rbd represents a Rados Block Device mount on the host that shares a pod's
-	// lifetime. Deprecated: RBD is deprecated and the in-tree rbd type is no
-	// longer supported.
-	RBD *RBDVolumeSource `json:"rbd,omitempty"`
-
-	// scaleIO represents a ScaleIO persistent volume attached and mounted on
-	// Kubernetes nodes. Deprecated: ScaleIO is deprecated and the in-tree scaleIO
-	// type is no longer supported.
-	ScaleIO *ScaleIOVolumeSource `json:"scaleIO,omitempty"`
-
-	// secret represents a secret that should populate this volume. More info:
-	// https://kubernetes.io/docs/concepts/storage/volumes#secret
-	Secret *SecretVolumeSource `json:"secret,omitempty"`
-
-	// storageOS represents a StorageOS volume attached and mounted on Kubernetes
-	// nodes. Deprecated: StorageOS is deprecated and the in-tree storageos type is
-	// no longer supported.
-	Storageos *StorageOSVolumeSource `json:"storageos,omitempty"`
-
-	// vsphereVolume represents a vSphere volume attached and mounted on kubelets
-	// host machine. Deprecated: VsphereVolume is deprecated. All operations for
-	// the in-tree vsphereVolume type are redirected to the csi.vsphere.vmware.com
-	// CSI driver.
-	VsphereVolume *VsphereVirtualDiskVolumeSource `json:"vsphereVolume,omitempty"`
 }
 
 // volumeDevice describes a mapping of a raw block device within a container.
 type VolumeDevice struct {
+	// name must match the name of a persistentVolumeClaim in the pod
+	//
+	// Required.
+	Name string `json:"name"`
+
 	// devicePath is the path inside of the container that the device will be
 	// mapped to.
 	//
 	// Required.
 	DevicePath string `json:"devicePath"`
-
-	// name must match the name of a persistentVolumeClaim in the pod
-	//
-	// Required.
-	Name string `json:"name"`
 }
 
 // VolumeHealthCondition represents an adverse health condition reported for a
 // volume.
 type VolumeHealthCondition struct {
-	// message is a human-readable description. Maximum permitted length of a
-	// message is 1024 bytes.
-	Message string `json:"message,omitempty"`
+	// status is the machine-parseable health category. Possible values: -
+	// "Inaccessible": the volume cannot be accessed. - "DataLoss": data loss has
+	// been detected on the volume. - "Degraded": the volume is functioning with
+	// reduced capability.
+	//
+	// Required.
+	Status VolumeHealthStatusType `json:"status"`
 
 	// reason is a brief CamelCase machine-parseable reason. Together with status
 	// it forms the unique identity of a condition entry. Maximum permitted length
@@ -6803,13 +6807,9 @@ type VolumeHealthCondition struct {
 	// Required.
 	Reason string `json:"reason"`
 
-	// status is the machine-parseable health category. Possible values: -
-	// "Inaccessible": the volume cannot be accessed. - "DataLoss": data loss has
-	// been detected on the volume. - "Degraded": the volume is functioning with
-	// reduced capability.
-	//
-	// Required.
-	Status VolumeHealthStatusType `json:"status"`
+	// message is a human-readable description. Maximum permitted length of a
+	// message is 1024 bytes.
+	Message string `json:"message,omitempty"`
 }
 
 // VolumeHealthStatus contains health information for a volume reported by the
@@ -6826,25 +6826,6 @@ type VolumeHealthStatus struct {
 
 // VolumeMount describes a mounting of a Volume within a container.
 type VolumeMount struct {
-	// bindMountOptions is the list of additional bind mount options to apply when
-	// mounting this volume into the container. Allowed values are noexec, nodev,
-	// and nosuid. These are Linux mount options and have no effect on Windows
-	// nodes. This field is not supported with image volumes. This is an alpha
-	// field and requires enabling the VolumeBindMountOptions feature gate.
-	BindMountOptions []string `json:"bindMountOptions,omitempty"`
-
-	// Path within the container at which the volume should be mounted.
-	//
-	// Required.
-	MountPath string `json:"mountPath"`
-
-	// mountPropagation determines how mounts are propagated from the host to
-	// container and the other way around. When not set, MountPropagationNone is
-	// used. This field is beta in 1.10. When RecursiveReadOnly is set to
-	// IfPossible or to Enabled, MountPropagation must be None or unspecified
-	// (which defaults to None).
-	MountPropagation *MountPropagationMode `json:"mountPropagation,omitempty"`
-
 	// This must match the Name of a Volume.
 	//
 	// Required.
@@ -6872,28 +6853,47 @@ type VolumeMount struct {
 	// If this field is not specified, it is treated as an equivalent of Disabled.
 	RecursiveReadOnly *RecursiveReadOnlyMode `json:"recursiveReadOnly,omitempty"`
 
+	// Path within the container at which the volume should be mounted.
+	//
+	// Required.
+	MountPath string `json:"mountPath"`
+
 	// Path within the volume from which the container's volume should be mounted.
 	// Defaults to "" (volume's root).
 	SubPath string `json:"subPath,omitempty"`
+
+	// mountPropagation determines how mounts are propagated from the host to
+	// container and the other way around. When not set, MountPropagationNone is
+	// used. This field is beta in 1.10. When RecursiveReadOnly is set to
+	// IfPossible or to Enabled, MountPropagation must be None or unspecified
+	// (which defaults to None).
+	MountPropagation *MountPropagationMode `json:"mountPropagation,omitempty"`
 
 	// Expanded path within the volume from which the container's volume should be
 	// mounted. Behaves similarly to SubPath but environment variable references
 	// $(VAR_NAME) are expanded using the container's environment. Defaults to ""
 	// (volume's root). SubPathExpr and SubPath are mutually exclusive.
 	SubPathExpr string `json:"subPathExpr,omitempty"`
+
+	// bindMountOptions is the list of additional bind mount options to apply when
+	// mounting this volume into the container. Allowed values are noexec, nodev,
+	// and nosuid. These are Linux mount options and have no effect on Windows
+	// nodes. This field is not supported with image volumes. This is an alpha
+	// field and requires enabling the VolumeBindMountOptions feature gate.
+	BindMountOptions []string `json:"bindMountOptions,omitempty"`
 }
 
 // VolumeMountStatus shows status of volume mounts.
 type VolumeMountStatus struct {
-	// MountPath corresponds to the original VolumeMount.
-	//
-	// Required.
-	MountPath string `json:"mountPath"`
-
 	// Name corresponds to the name of the original VolumeMount.
 	//
 	// Required.
 	Name string `json:"name"`
+
+	// MountPath corresponds to the original VolumeMount.
+	//
+	// Required.
+	MountPath string `json:"mountPath"`
 
 	// ReadOnly corresponds to the original VolumeMount.
 	ReadOnly bool `json:"readOnly,omitempty"`
@@ -6918,6 +6918,19 @@ type VolumeNodeAffinity struct {
 // Projection that may be projected along with other supported volume types.
 // Exactly one of these fields must be set.
 type VolumeProjection struct {
+	// secret information about the secret data to project
+	Secret *SecretProjection `json:"secret,omitempty"`
+
+	// downwardAPI information about the downwardAPI data to project
+	DownwardAPI *DownwardAPIProjection `json:"downwardAPI,omitempty"`
+
+	// configMap information about the configMap data to project
+	ConfigMap *ConfigMapProjection `json:"configMap,omitempty"`
+
+	// serviceAccountToken is information about the serviceAccountToken data to
+	// project
+	ServiceAccountToken *ServiceAccountTokenProjection `json:"serviceAccountToken,omitempty"`
+
 	// ClusterTrustBundle allows a pod to access the `.spec.trustBundle` field of
 	// ClusterTrustBundle objects in an auto-updating file.
 	//
@@ -6932,12 +6945,6 @@ type VolumeProjection struct {
 	// certificates within the file is arbitrary, and Kubelet may change the order
 	// over time.
 	ClusterTrustBundle *ClusterTrustBundleProjection `json:"clusterTrustBundle,omitempty"`
-
-	// configMap information about the configMap data to project
-	ConfigMap *ConfigMapProjection `json:"configMap,omitempty"`
-
-	// downwardAPI information about the downwardAPI data to project
-	DownwardAPI *DownwardAPIProjection `json:"downwardAPI,omitempty"`
 
 	// Projects an auto-rotating credential bundle (private key and certificate
 	// chain) that the pod can use either as a TLS client or server.
@@ -6971,13 +6978,6 @@ type VolumeProjection struct {
 	// consult the signer implementation's documentation to learn how to use the
 	// certificates it issues.
 	PodCertificate *PodCertificateProjection `json:"podCertificate,omitempty"`
-
-	// secret information about the secret data to project
-	Secret *SecretProjection `json:"secret,omitempty"`
-
-	// serviceAccountToken is information about the serviceAccountToken data to
-	// project
-	ServiceAccountToken *ServiceAccountTokenProjection `json:"serviceAccountToken,omitempty"`
 }
 
 // VolumeResourceRequirements describes the storage resource requirements for a
@@ -7005,50 +7005,56 @@ type VolumeStatus struct {
 
 // Represents a vSphere volume resource.
 type VsphereVirtualDiskVolumeSource struct {
+	// volumePath is the path that identifies vSphere volume vmdk
+	//
+	// Required.
+	VolumePath string `json:"volumePath"`
+
 	// fsType is filesystem type to mount. Must be a filesystem type supported by
 	// the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to
 	// be "ext4" if unspecified.
 	FSType string `json:"fsType,omitempty"`
 
-	// storagePolicyID is the storage Policy Based Management (SPBM) profile ID
-	// associated with the StoragePolicyName.
-	StoragePolicyID string `json:"storagePolicyID,omitempty"`
-
 	// storagePolicyName is the storage Policy Based Management (SPBM) profile
 	// name.
 	StoragePolicyName string `json:"storagePolicyName,omitempty"`
 
-	// volumePath is the path that identifies vSphere volume vmdk
-	//
-	// Required.
-	VolumePath string `json:"volumePath"`
+	// storagePolicyID is the storage Policy Based Management (SPBM) profile ID
+	// associated with the StoragePolicyName.
+	StoragePolicyID string `json:"storagePolicyID,omitempty"`
 }
 
 // The weights of all of the matched WeightedPodAffinityTerm fields are added
 // per-node to find the most preferred node(s)
 type WeightedPodAffinityTerm struct {
-	// Required. A pod affinity term, associated with the corresponding weight.
-	//
-	// Required.
-	PodAffinityTerm PodAffinityTerm `json:"podAffinityTerm"`
-
 	// weight associated with matching the corresponding podAffinityTerm, in the
 	// range 1-100.
 	//
 	// Required.
 	Weight int32 `json:"weight"`
+
+	// Required. A pod affinity term, associated with the corresponding weight.
+	//
+	// Required.
+	PodAffinityTerm PodAffinityTerm `json:"podAffinityTerm"`
 }
 
 // WindowsSecurityContextOptions contain Windows-specific options and
 // credentials.
 type WindowsSecurityContextOptions struct {
+	// GMSACredentialSpecName is the name of the GMSA credential spec to use.
+	GmsaCredentialSpecName *string `json:"gmsaCredentialSpecName,omitempty"`
+
 	// GMSACredentialSpec is where the GMSA admission webhook
 	// (https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of
 	// the GMSA credential spec named by the GMSACredentialSpecName field.
 	GmsaCredentialSpec *string `json:"gmsaCredentialSpec,omitempty"`
 
-	// GMSACredentialSpecName is the name of the GMSA credential spec to use.
-	GmsaCredentialSpecName *string `json:"gmsaCredentialSpecName,omitempty"`
+	// The UserName in Windows to run the entrypoint of the container process.
+	// Defaults to the user specified in image metadata if unspecified. May also be
+	// set in PodSecurityContext. If set in both SecurityContext and
+	// PodSecurityContext, the value specified in SecurityContext takes precedence.
+	RunAsUserName *string `json:"runAsUserName,omitempty"`
 
 	// HostProcess determines if a container should be run as a 'Host Process'
 	// container. All of a Pod's containers must have the same effective
@@ -7056,10 +7062,4 @@ type WindowsSecurityContextOptions struct {
 	// and non-HostProcess containers). In addition, if HostProcess is true then
 	// HostNetwork must also be set to true.
 	HostProcess *bool `json:"hostProcess,omitempty"`
-
-	// The UserName in Windows to run the entrypoint of the container process.
-	// Defaults to the user specified in image metadata if unspecified. May also be
-	// set in PodSecurityContext. If set in both SecurityContext and
-	// PodSecurityContext, the value specified in SecurityContext takes precedence.
-	RunAsUserName *string `json:"runAsUserName,omitempty"`
 }

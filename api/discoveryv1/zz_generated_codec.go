@@ -21,32 +21,32 @@ func (x *Endpoint) DecodeWire(r *jsonwire.Reader) {
 			x.Addresses = r.Strings()
 		case "conditions":
 			x.Conditions.DecodeWire(r)
-		case "deprecatedTopology":
-			x.DeprecatedTopology = r.StringMap()
-		case "hints":
-			if r.Null() {
-				x.Hints = nil
-			} else {
-				if x.Hints == nil {
-					x.Hints = jsonwire.Alloc[EndpointHints](r, &slabKeys[0], 4)
-				}
-				x.Hints.DecodeWire(r)
-			}
 		case "hostname":
 			x.Hostname = r.StringPtr()
-		case "nodeName":
-			x.NodeName = r.StringPtr()
 		case "targetRef":
 			if r.Null() {
 				x.TargetRef = nil
 			} else {
 				if x.TargetRef == nil {
-					x.TargetRef = jsonwire.Alloc[corev1.ObjectReference](r, &slabKeys[1], 4)
+					x.TargetRef = jsonwire.Alloc[corev1.ObjectReference](r, &slabKeys[0], 4)
 				}
 				x.TargetRef.DecodeWire(r)
 			}
+		case "deprecatedTopology":
+			x.DeprecatedTopology = r.StringMap()
+		case "nodeName":
+			x.NodeName = r.StringPtr()
 		case "zone":
 			x.Zone = r.StringPtr()
+		case "hints":
+			if r.Null() {
+				x.Hints = nil
+			} else {
+				if x.Hints == nil {
+					x.Hints = jsonwire.Alloc[EndpointHints](r, &slabKeys[1], 4)
+				}
+				x.Hints.DecodeWire(r)
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -80,6 +80,14 @@ func (x *Endpoint) EncodeJSON(s *jsoniter.Stream) {
 	if ap != nil {
 		more = ap.Kept(s, at, &x.Conditions)
 	}
+	if x.Hostname != nil {
+		jsonwire.Key(s, &more, ",\"hostname\":")
+		jsonwire.String(s, *x.Hostname)
+	}
+	if x.TargetRef != nil {
+		jsonwire.Key(s, &more, ",\"targetRef\":")
+		x.TargetRef.EncodeJSON(s)
+	}
 	if len(x.DeprecatedTopology) != 0 || ap != nil && x.DeprecatedTopology != nil {
 		jsonwire.Key(s, &more, ",\"deprecatedTopology\":")
 		if x.DeprecatedTopology == nil {
@@ -99,25 +107,17 @@ func (x *Endpoint) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.Hints != nil {
-		jsonwire.Key(s, &more, ",\"hints\":")
-		x.Hints.EncodeJSON(s)
-	}
-	if x.Hostname != nil {
-		jsonwire.Key(s, &more, ",\"hostname\":")
-		jsonwire.String(s, *x.Hostname)
-	}
 	if x.NodeName != nil {
 		jsonwire.Key(s, &more, ",\"nodeName\":")
 		jsonwire.String(s, *x.NodeName)
 	}
-	if x.TargetRef != nil {
-		jsonwire.Key(s, &more, ",\"targetRef\":")
-		x.TargetRef.EncodeJSON(s)
-	}
 	if x.Zone != nil {
 		jsonwire.Key(s, &more, ",\"zone\":")
 		jsonwire.String(s, *x.Zone)
+	}
+	if x.Hints != nil {
+		jsonwire.Key(s, &more, ",\"hints\":")
+		x.Hints.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -170,17 +170,6 @@ func (x *EndpointHints) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "forNodes":
-			if r.BeginArray() {
-				sl0 := make([]ForNode, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, ForNode{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.ForNodes = sl0
-			} else {
-				x.ForNodes = nil
-			}
 		case "forZones":
 			if r.BeginArray() {
 				sl0 := make([]ForZone, 0, r.Count())
@@ -191,6 +180,17 @@ func (x *EndpointHints) DecodeWire(r *jsonwire.Reader) {
 				x.ForZones = sl0
 			} else {
 				x.ForZones = nil
+			}
+		case "forNodes":
+			if r.BeginArray() {
+				sl0 := make([]ForNode, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, ForNode{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.ForNodes = sl0
+			} else {
+				x.ForNodes = nil
 			}
 		default:
 			r.SkipUnknown()
@@ -203,24 +203,9 @@ func (x *EndpointHints) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.ForNodes) != 0 || ap != nil && x.ForNodes != nil {
-		s.WriteRaw("\"forNodes\":")
-		more = true
-		if x.ForNodes == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.ForNodes {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.ForNodes[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if len(x.ForZones) != 0 || ap != nil && x.ForZones != nil {
-		jsonwire.Key(s, &more, ",\"forZones\":")
+		s.WriteRaw("\"forZones\":")
+		more = true
 		if x.ForZones == nil {
 			s.WriteNil()
 		} else {
@@ -230,6 +215,21 @@ func (x *EndpointHints) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				x.ForZones[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.ForNodes) != 0 || ap != nil && x.ForNodes != nil {
+		jsonwire.Key(s, &more, ",\"forNodes\":")
+		if x.ForNodes == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ForNodes {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.ForNodes[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -245,14 +245,14 @@ func (x *EndpointPort) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "appProtocol":
-			x.AppProtocol = r.StringPtr()
 		case "name":
 			x.Name = r.StringPtr()
-		case "port":
-			x.Port = r.Int32Ptr()
 		case "protocol":
 			x.Protocol = (*corev1.Protocol)(r.StringPtr())
+		case "port":
+			x.Port = r.Int32Ptr()
+		case "appProtocol":
+			x.AppProtocol = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -263,22 +263,22 @@ func (x *EndpointPort) DecodeWire(r *jsonwire.Reader) {
 func (x *EndpointPort) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.AppProtocol != nil {
-		s.WriteRaw("\"appProtocol\":")
-		more = true
-		jsonwire.String(s, *x.AppProtocol)
-	}
 	if x.Name != nil {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, *x.Name)
+	}
+	if x.Protocol != nil {
+		jsonwire.Key(s, &more, ",\"protocol\":")
+		jsonwire.String(s, string(*x.Protocol))
 	}
 	if x.Port != nil {
 		jsonwire.Key(s, &more, ",\"port\":")
 		s.WriteInt32(*x.Port)
 	}
-	if x.Protocol != nil {
-		jsonwire.Key(s, &more, ",\"protocol\":")
-		jsonwire.String(s, string(*x.Protocol))
+	if x.AppProtocol != nil {
+		jsonwire.Key(s, &more, ",\"appProtocol\":")
+		jsonwire.String(s, *x.AppProtocol)
 	}
 	s.WriteRaw("}")
 }

@@ -11,12 +11,12 @@ func (in *Endpoint) DeepCopyInto(out *Endpoint) {
 	*out = *in
 	out.Addresses = deepcopy.Slice(in.Addresses)
 	in.Conditions.DeepCopyInto(&out.Conditions)
-	out.DeprecatedTopology = deepcopy.Map(in.DeprecatedTopology)
-	out.Hints = in.Hints.DeepCopy()
 	out.Hostname = deepcopy.Ptr(in.Hostname)
-	out.NodeName = deepcopy.Ptr(in.NodeName)
 	out.TargetRef = deepcopy.Ptr(in.TargetRef)
+	out.DeprecatedTopology = deepcopy.Map(in.DeprecatedTopology)
+	out.NodeName = deepcopy.Ptr(in.NodeName)
 	out.Zone = deepcopy.Ptr(in.Zone)
+	out.Hints = in.Hints.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -50,8 +50,8 @@ func (in *EndpointConditions) DeepCopy() *EndpointConditions {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *EndpointHints) DeepCopyInto(out *EndpointHints) {
 	*out = *in
-	out.ForNodes = deepcopy.Slice(in.ForNodes)
 	out.ForZones = deepcopy.Slice(in.ForZones)
+	out.ForNodes = deepcopy.Slice(in.ForNodes)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -67,10 +67,10 @@ func (in *EndpointHints) DeepCopy() *EndpointHints {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *EndpointPort) DeepCopyInto(out *EndpointPort) {
 	*out = *in
-	out.AppProtocol = deepcopy.Ptr(in.AppProtocol)
 	out.Name = deepcopy.Ptr(in.Name)
-	out.Port = deepcopy.Ptr(in.Port)
 	out.Protocol = deepcopy.Ptr(in.Protocol)
+	out.Port = deepcopy.Ptr(in.Port)
+	out.AppProtocol = deepcopy.Ptr(in.AppProtocol)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

@@ -27,6 +27,17 @@ type Endpoint struct {
 	// conditions contains information about the current status of the endpoint.
 	Conditions EndpointConditions `json:"conditions"`
 
+	// hostname of this endpoint. This field may be used by consumers of endpoints
+	// to distinguish endpoints from each other (e.g. in DNS names). Multiple
+	// endpoints which use the same hostname should be considered fungible (e.g.
+	// multiple A values in DNS). Must be lowercase and pass DNS Label (RFC 1123)
+	// validation.
+	Hostname *string `json:"hostname,omitempty"`
+
+	// targetRef is a reference to a Kubernetes object that represents this
+	// endpoint.
+	TargetRef *corev1.ObjectReference `json:"targetRef,omitempty"`
+
 	// deprecatedTopology contains topology information part of the v1beta1 API.
 	// This field is deprecated, and will be removed when the v1beta1 API is
 	// removed (no sooner than kubernetes v1.24). While this field can hold values,
@@ -35,27 +46,16 @@ type Endpoint struct {
 	// nodeName fields instead.
 	DeprecatedTopology map[string]string `json:"deprecatedTopology,omitempty"`
 
-	// hints contains information associated with how an endpoint should be
-	// consumed.
-	Hints *EndpointHints `json:"hints,omitempty"`
-
-	// hostname of this endpoint. This field may be used by consumers of endpoints
-	// to distinguish endpoints from each other (e.g. in DNS names). Multiple
-	// endpoints which use the same hostname should be considered fungible (e.g.
-	// multiple A values in DNS). Must be lowercase and pass DNS Label (RFC 1123)
-	// validation.
-	Hostname *string `json:"hostname,omitempty"`
-
 	// nodeName represents the name of the Node hosting this endpoint. This can be
 	// used to determine endpoints local to a Node.
 	NodeName *string `json:"nodeName,omitempty"`
 
-	// targetRef is a reference to a Kubernetes object that represents this
-	// endpoint.
-	TargetRef *corev1.ObjectReference `json:"targetRef,omitempty"`
-
 	// zone is the name of the Zone this endpoint exists in.
 	Zone *string `json:"zone,omitempty"`
+
+	// hints contains information associated with how an endpoint should be
+	// consumed.
+	Hints *EndpointHints `json:"hints,omitempty"`
 }
 
 // EndpointConditions represents the current condition of an endpoint.
@@ -80,17 +80,35 @@ type EndpointConditions struct {
 
 // EndpointHints provides hints describing how an endpoint should be consumed.
 type EndpointHints struct {
-	// forNodes indicates the node(s) this endpoint should be consumed by when
-	// using topology aware routing. May contain a maximum of 8 entries.
-	ForNodes []ForNode `json:"forNodes,omitempty"`
-
 	// forZones indicates the zone(s) this endpoint should be consumed by when
 	// using topology aware routing. May contain a maximum of 8 entries.
 	ForZones []ForZone `json:"forZones,omitempty"`
+
+	// forNodes indicates the node(s) this endpoint should be consumed by when
+	// using topology aware routing. May contain a maximum of 8 entries.
+	ForNodes []ForNode `json:"forNodes,omitempty"`
 }
 
 // EndpointPort represents a Port used by an EndpointSlice
 type EndpointPort struct {
+	// name represents the name of this port. All ports in an EndpointSlice must
+	// have a unique name. If the EndpointSlice is derived from a Kubernetes
+	// service, this corresponds to the Service.ports[].name. Name must either be
+	// an empty string or pass DNS_LABEL validation: * must be no more than 63
+	// characters long. * must consist of lower case alphanumeric characters or
+	// '-'. * must start and end with an alphanumeric character. Default is empty
+	// string.
+	Name *string `json:"name,omitempty"`
+
+	// protocol represents the IP protocol for this port. Must be UDP, TCP, or
+	// SCTP. Default is TCP.
+	Protocol *corev1.Protocol `json:"protocol,omitempty"`
+
+	// port represents the port number of the endpoint. If the EndpointSlice is
+	// derived from a Kubernetes service, this must be set to the service's target
+	// port. EndpointSlices used for other purposes may have a nil port.
+	Port *int32 `json:"port,omitempty"`
+
 	// The application protocol for this port. This is used as a hint for
 	// implementations to offer richer behavior for protocols that they understand.
 	// This field follows standard Kubernetes label syntax. Valid values are
@@ -105,24 +123,6 @@ type EndpointPort struct {
 	//
 	// * Other protocols should use implementation-defined prefixed names such as mycompany.com/my-custom-protocol.
 	AppProtocol *string `json:"appProtocol,omitempty"`
-
-	// name represents the name of this port. All ports in an EndpointSlice must
-	// have a unique name. If the EndpointSlice is derived from a Kubernetes
-	// service, this corresponds to the Service.ports[].name. Name must either be
-	// an empty string or pass DNS_LABEL validation: * must be no more than 63
-	// characters long. * must consist of lower case alphanumeric characters or
-	// '-'. * must start and end with an alphanumeric character. Default is empty
-	// string.
-	Name *string `json:"name,omitempty"`
-
-	// port represents the port number of the endpoint. If the EndpointSlice is
-	// derived from a Kubernetes service, this must be set to the service's target
-	// port. EndpointSlices used for other purposes may have a nil port.
-	Port *int32 `json:"port,omitempty"`
-
-	// protocol represents the IP protocol for this port. Must be UDP, TCP, or
-	// SCTP. Default is TCP.
-	Protocol *corev1.Protocol `json:"protocol,omitempty"`
 }
 
 // EndpointSlice represents a set of service endpoints. Most EndpointSlices are

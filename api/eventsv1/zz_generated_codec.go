@@ -24,20 +24,23 @@ func (x *Event) DecodeWire(r *jsonwire.Reader) {
 			x.APIVersion = r.String()
 		case "metadata":
 			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
-		case "action":
-			x.Action = r.String()
-		case "deprecatedCount":
-			x.DeprecatedCount = r.Int32()
-		case "deprecatedFirstTimestamp":
-			x.DeprecatedFirstTimestamp.DecodeWire(r)
-		case "deprecatedLastTimestamp":
-			x.DeprecatedLastTimestamp.DecodeWire(r)
-		case "deprecatedSource":
-			x.DeprecatedSource.DecodeWire(r)
 		case "eventTime":
 			x.EventTime.DecodeWire(r)
-		case "note":
-			x.Note = r.String()
+		case "series":
+			if r.Null() {
+				x.Series = nil
+			} else {
+				if x.Series == nil {
+					x.Series = jsonwire.Alloc[EventSeries](r, &slabKeys[0], 4)
+				}
+				x.Series.DecodeWire(r)
+			}
+		case "reportingController":
+			x.ReportingController = r.String()
+		case "reportingInstance":
+			x.ReportingInstance = r.String()
+		case "action":
+			x.Action = r.String()
 		case "reason":
 			x.Reason = r.String()
 		case "regarding":
@@ -47,25 +50,22 @@ func (x *Event) DecodeWire(r *jsonwire.Reader) {
 				x.Related = nil
 			} else {
 				if x.Related == nil {
-					x.Related = jsonwire.Alloc[corev1.ObjectReference](r, &slabKeys[0], 4)
+					x.Related = jsonwire.Alloc[corev1.ObjectReference](r, &slabKeys[1], 4)
 				}
 				x.Related.DecodeWire(r)
 			}
-		case "reportingController":
-			x.ReportingController = r.String()
-		case "reportingInstance":
-			x.ReportingInstance = r.String()
-		case "series":
-			if r.Null() {
-				x.Series = nil
-			} else {
-				if x.Series == nil {
-					x.Series = jsonwire.Alloc[EventSeries](r, &slabKeys[1], 4)
-				}
-				x.Series.DecodeWire(r)
-			}
+		case "note":
+			x.Note = r.String()
 		case "type":
 			x.Type = r.String()
+		case "deprecatedSource":
+			x.DeprecatedSource.DecodeWire(r)
+		case "deprecatedFirstTimestamp":
+			x.DeprecatedFirstTimestamp.DecodeWire(r)
+		case "deprecatedLastTimestamp":
+			x.DeprecatedLastTimestamp.DecodeWire(r)
+		case "deprecatedCount":
+			x.DeprecatedCount = r.Int32()
 		default:
 			r.SkipUnknown()
 		}
@@ -125,34 +125,25 @@ func (x *Event) encodeKnown(s *jsoniter.Stream) {
 	if ap != nil {
 		more = ap.Kept(s, at, &x.ObjectMeta)
 	}
-	if ap.Explicit(&x.Action) || x.Action != "" {
-		jsonwire.Key(s, &more, ",\"action\":")
-		jsonwire.String(s, x.Action)
-	}
-	if ap.Explicit(&x.DeprecatedCount) || x.DeprecatedCount != 0 {
-		jsonwire.Key(s, &more, ",\"deprecatedCount\":")
-		s.WriteInt32(x.DeprecatedCount)
-	}
-	if ap == nil || ap.Explicit(&x.DeprecatedFirstTimestamp) || !x.DeprecatedFirstTimestamp.IsZero() {
-		jsonwire.Key(s, &more, ",\"deprecatedFirstTimestamp\":")
-		x.DeprecatedFirstTimestamp.EncodeJSON(s)
-	}
-	if ap == nil || ap.Explicit(&x.DeprecatedLastTimestamp) || !x.DeprecatedLastTimestamp.IsZero() {
-		jsonwire.Key(s, &more, ",\"deprecatedLastTimestamp\":")
-		x.DeprecatedLastTimestamp.EncodeJSON(s)
-	}
-	at = jsonwire.Field(s, &more, ",\"deprecatedSource\":")
-	x.DeprecatedSource.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.DeprecatedSource)
-	}
 	if ap == nil || ap.Explicit(&x.EventTime) || !x.EventTime.IsZero() {
 		jsonwire.Key(s, &more, ",\"eventTime\":")
 		x.EventTime.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.Note) || x.Note != "" {
-		jsonwire.Key(s, &more, ",\"note\":")
-		jsonwire.String(s, x.Note)
+	if x.Series != nil {
+		jsonwire.Key(s, &more, ",\"series\":")
+		x.Series.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.ReportingController) || x.ReportingController != "" {
+		jsonwire.Key(s, &more, ",\"reportingController\":")
+		jsonwire.String(s, x.ReportingController)
+	}
+	if ap.Explicit(&x.ReportingInstance) || x.ReportingInstance != "" {
+		jsonwire.Key(s, &more, ",\"reportingInstance\":")
+		jsonwire.String(s, x.ReportingInstance)
+	}
+	if ap.Explicit(&x.Action) || x.Action != "" {
+		jsonwire.Key(s, &more, ",\"action\":")
+		jsonwire.String(s, x.Action)
 	}
 	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
@@ -167,21 +158,30 @@ func (x *Event) encodeKnown(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"related\":")
 		x.Related.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.ReportingController) || x.ReportingController != "" {
-		jsonwire.Key(s, &more, ",\"reportingController\":")
-		jsonwire.String(s, x.ReportingController)
-	}
-	if ap.Explicit(&x.ReportingInstance) || x.ReportingInstance != "" {
-		jsonwire.Key(s, &more, ",\"reportingInstance\":")
-		jsonwire.String(s, x.ReportingInstance)
-	}
-	if x.Series != nil {
-		jsonwire.Key(s, &more, ",\"series\":")
-		x.Series.EncodeJSON(s)
+	if ap.Explicit(&x.Note) || x.Note != "" {
+		jsonwire.Key(s, &more, ",\"note\":")
+		jsonwire.String(s, x.Note)
 	}
 	if ap.Explicit(&x.Type) || x.Type != "" {
 		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
+	}
+	at = jsonwire.Field(s, &more, ",\"deprecatedSource\":")
+	x.DeprecatedSource.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.DeprecatedSource)
+	}
+	if ap == nil || ap.Explicit(&x.DeprecatedFirstTimestamp) || !x.DeprecatedFirstTimestamp.IsZero() {
+		jsonwire.Key(s, &more, ",\"deprecatedFirstTimestamp\":")
+		x.DeprecatedFirstTimestamp.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.DeprecatedLastTimestamp) || !x.DeprecatedLastTimestamp.IsZero() {
+		jsonwire.Key(s, &more, ",\"deprecatedLastTimestamp\":")
+		x.DeprecatedLastTimestamp.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.DeprecatedCount) || x.DeprecatedCount != 0 {
+		jsonwire.Key(s, &more, ",\"deprecatedCount\":")
+		s.WriteInt32(x.DeprecatedCount)
 	}
 	s.WriteRaw("}")
 }

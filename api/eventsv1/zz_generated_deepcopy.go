@@ -10,8 +10,8 @@ import (
 func (in *Event) DeepCopyInto(out *Event) {
 	*out = *in
 	in.ObjectMeta.DeepCopyInto(&out.ObjectMeta)
-	out.Related = deepcopy.Ptr(in.Related)
 	out.Series = deepcopy.Ptr(in.Series)
+	out.Related = deepcopy.Ptr(in.Related)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

@@ -24,36 +24,28 @@ type Event struct {
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
-	// action is what action was taken/failed regarding to the regarding object. It
-	// is machine-readable. This field cannot be empty for new Events and it can
-	// have at most 128 characters.
-	Action string `json:"action,omitempty"`
-
-	// deprecatedCount is the deprecated field assuring backward compatibility with
-	// core.v1 Event type.
-	DeprecatedCount int32 `json:"deprecatedCount,omitempty"`
-
-	// deprecatedFirstTimestamp is the deprecated field assuring backward
-	// compatibility with core.v1 Event type.
-	DeprecatedFirstTimestamp metav1.Time `json:"deprecatedFirstTimestamp"`
-
-	// deprecatedLastTimestamp is the deprecated field assuring backward
-	// compatibility with core.v1 Event type.
-	DeprecatedLastTimestamp metav1.Time `json:"deprecatedLastTimestamp"`
-
-	// deprecatedSource is the deprecated field assuring backward compatibility
-	// with core.v1 Event type.
-	DeprecatedSource corev1.EventSource `json:"deprecatedSource"`
-
 	// eventTime is the time when this Event was first observed. It is required.
 	//
 	// Required.
 	EventTime metav1.MicroTime `json:"eventTime"`
 
-	// note is a human-readable description of the status of this operation.
-	// Maximal length of the note is 1kB, but libraries should be prepared to
-	// handle values up to 64kB.
-	Note string `json:"note,omitempty"`
+	// series is data about the Event series this event represents or nil if it's a
+	// singleton Event.
+	Series *EventSeries `json:"series,omitempty"`
+
+	// reportingController is the name of the controller that emitted this Event,
+	// e.g. `kubernetes.io/kubelet`. This field cannot be empty for new Events.
+	ReportingController string `json:"reportingController,omitempty"`
+
+	// reportingInstance is the ID of the controller instance, e.g. `kubelet-xyzf`.
+	// This field cannot be empty for new Events and it can have at most 128
+	// characters.
+	ReportingInstance string `json:"reportingInstance,omitempty"`
+
+	// action is what action was taken/failed regarding to the regarding object. It
+	// is machine-readable. This field cannot be empty for new Events and it can
+	// have at most 128 characters.
+	Action string `json:"action,omitempty"`
 
 	// reason is why the action was taken. It is human-readable. This field cannot
 	// be empty for new Events and it can have at most 128 characters.
@@ -69,23 +61,31 @@ type Event struct {
 	// regarding object triggers a creation or deletion of related object.
 	Related *corev1.ObjectReference `json:"related,omitempty"`
 
-	// reportingController is the name of the controller that emitted this Event,
-	// e.g. `kubernetes.io/kubelet`. This field cannot be empty for new Events.
-	ReportingController string `json:"reportingController,omitempty"`
-
-	// reportingInstance is the ID of the controller instance, e.g. `kubelet-xyzf`.
-	// This field cannot be empty for new Events and it can have at most 128
-	// characters.
-	ReportingInstance string `json:"reportingInstance,omitempty"`
-
-	// series is data about the Event series this event represents or nil if it's a
-	// singleton Event.
-	Series *EventSeries `json:"series,omitempty"`
+	// note is a human-readable description of the status of this operation.
+	// Maximal length of the note is 1kB, but libraries should be prepared to
+	// handle values up to 64kB.
+	Note string `json:"note,omitempty"`
 
 	// type is the type of this event (Normal, Warning), new types could be added
 	// in the future. It is machine-readable. This field cannot be empty for new
 	// Events.
 	Type string `json:"type,omitempty"`
+
+	// deprecatedSource is the deprecated field assuring backward compatibility
+	// with core.v1 Event type.
+	DeprecatedSource corev1.EventSource `json:"deprecatedSource"`
+
+	// deprecatedFirstTimestamp is the deprecated field assuring backward
+	// compatibility with core.v1 Event type.
+	DeprecatedFirstTimestamp metav1.Time `json:"deprecatedFirstTimestamp"`
+
+	// deprecatedLastTimestamp is the deprecated field assuring backward
+	// compatibility with core.v1 Event type.
+	DeprecatedLastTimestamp metav1.Time `json:"deprecatedLastTimestamp"`
+
+	// deprecatedCount is the deprecated field assuring backward compatibility with
+	// core.v1 Event type.
+	DeprecatedCount int32 `json:"deprecatedCount,omitempty"`
 
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.

@@ -16,10 +16,10 @@ func (x *ExemptPriorityLevelConfiguration) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "lendablePercent":
-			x.LendablePercent = r.Int32Ptr()
 		case "nominalConcurrencyShares":
 			x.NominalConcurrencyShares = r.Int32Ptr()
+		case "lendablePercent":
+			x.LendablePercent = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -30,14 +30,14 @@ func (x *ExemptPriorityLevelConfiguration) DecodeWire(r *jsonwire.Reader) {
 func (x *ExemptPriorityLevelConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.LendablePercent != nil {
-		s.WriteRaw("\"lendablePercent\":")
-		more = true
-		s.WriteInt32(*x.LendablePercent)
-	}
 	if x.NominalConcurrencyShares != nil {
-		jsonwire.Key(s, &more, ",\"nominalConcurrencyShares\":")
+		s.WriteRaw("\"nominalConcurrencyShares\":")
+		more = true
 		s.WriteInt32(*x.NominalConcurrencyShares)
+	}
+	if x.LendablePercent != nil {
+		jsonwire.Key(s, &more, ",\"lendablePercent\":")
+		s.WriteInt32(*x.LendablePercent)
 	}
 	s.WriteRaw("}")
 }
@@ -168,16 +168,16 @@ func (x *FlowSchemaCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "lastTransitionTime":
-			x.LastTransitionTime.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
-		case "reason":
-			x.Reason = r.String()
-		case "status":
-			x.Status = ConditionStatus(r.String())
 		case "type":
 			x.Type = FlowSchemaConditionType(r.String())
+		case "status":
+			x.Status = ConditionStatus(r.String())
+		case "lastTransitionTime":
+			x.LastTransitionTime.DecodeWire(r)
+		case "reason":
+			x.Reason = r.String()
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -189,26 +189,26 @@ func (x *FlowSchemaCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
-		s.WriteRaw("\"lastTransitionTime\":")
+	if ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
-		x.LastTransitionTime.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
-	if ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
+		jsonwire.String(s, string(x.Type))
 	}
 	if ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
 		jsonwire.String(s, string(x.Status))
 	}
-	if ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -362,6 +362,10 @@ func (x *FlowSchemaSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "priorityLevelConfiguration":
+			x.PriorityLevelConfiguration.DecodeWire(r)
+		case "matchingPrecedence":
+			x.MatchingPrecedence = r.Int32()
 		case "distinguisherMethod":
 			if r.Null() {
 				x.DistinguisherMethod = nil
@@ -371,10 +375,6 @@ func (x *FlowSchemaSpec) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.DistinguisherMethod.DecodeWire(r)
 			}
-		case "matchingPrecedence":
-			x.MatchingPrecedence = r.Int32()
-		case "priorityLevelConfiguration":
-			x.PriorityLevelConfiguration.DecodeWire(r)
 		case "rules":
 			if r.BeginArray() {
 				sl0 := make([]PolicyRulesWithSubjects, 0, r.Count())
@@ -398,19 +398,18 @@ func (x *FlowSchemaSpec) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if x.DistinguisherMethod != nil {
-		s.WriteRaw("\"distinguisherMethod\":")
-		more = true
-		x.DistinguisherMethod.EncodeJSON(s)
+	at = jsonwire.Field(s, &more, ",\"priorityLevelConfiguration\":")
+	x.PriorityLevelConfiguration.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.PriorityLevelConfiguration)
 	}
 	if ap == nil || ap.Explicit(&x.MatchingPrecedence) || x.MatchingPrecedence != 0 {
 		jsonwire.Key(s, &more, ",\"matchingPrecedence\":")
 		s.WriteInt32(x.MatchingPrecedence)
 	}
-	at = jsonwire.Field(s, &more, ",\"priorityLevelConfiguration\":")
-	x.PriorityLevelConfiguration.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.PriorityLevelConfiguration)
+	if x.DistinguisherMethod != nil {
+		jsonwire.Key(s, &more, ",\"distinguisherMethod\":")
+		x.DistinguisherMethod.EncodeJSON(s)
 	}
 	if len(x.Rules) != 0 || ap != nil && x.Rules != nil {
 		jsonwire.Key(s, &more, ",\"rules\":")
@@ -512,6 +511,8 @@ func (x *LimitResponse) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "type":
+			x.Type = LimitResponseType(r.String())
 		case "queuing":
 			if r.Null() {
 				x.Queuing = nil
@@ -521,8 +522,6 @@ func (x *LimitResponse) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Queuing.DecodeWire(r)
 			}
-		case "type":
-			x.Type = LimitResponseType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -534,14 +533,14 @@ func (x *LimitResponse) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.Queuing != nil {
-		s.WriteRaw("\"queuing\":")
-		more = true
-		x.Queuing.EncodeJSON(s)
-	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
+		s.WriteRaw("\"type\":")
+		more = true
 		jsonwire.String(s, string(x.Type))
+	}
+	if x.Queuing != nil {
+		jsonwire.Key(s, &more, ",\"queuing\":")
+		x.Queuing.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -554,14 +553,14 @@ func (x *LimitedPriorityLevelConfiguration) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "borrowingLimitPercent":
-			x.BorrowingLimitPercent = r.Int32Ptr()
-		case "lendablePercent":
-			x.LendablePercent = r.Int32Ptr()
-		case "limitResponse":
-			x.LimitResponse.DecodeWire(r)
 		case "nominalConcurrencyShares":
 			x.NominalConcurrencyShares = r.Int32Ptr()
+		case "limitResponse":
+			x.LimitResponse.DecodeWire(r)
+		case "lendablePercent":
+			x.LendablePercent = r.Int32Ptr()
+		case "borrowingLimitPercent":
+			x.BorrowingLimitPercent = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -574,27 +573,27 @@ func (x *LimitedPriorityLevelConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if x.BorrowingLimitPercent != nil {
-		s.WriteRaw("\"borrowingLimitPercent\":")
+	if ap == nil || x.NominalConcurrencyShares != nil {
+		s.WriteRaw("\"nominalConcurrencyShares\":")
 		more = true
-		s.WriteInt32(*x.BorrowingLimitPercent)
-	}
-	if x.LendablePercent != nil {
-		jsonwire.Key(s, &more, ",\"lendablePercent\":")
-		s.WriteInt32(*x.LendablePercent)
+		if x.NominalConcurrencyShares == nil {
+			s.WriteNil()
+		} else {
+			s.WriteInt32(*x.NominalConcurrencyShares)
+		}
 	}
 	at = jsonwire.Field(s, &more, ",\"limitResponse\":")
 	x.LimitResponse.EncodeJSON(s)
 	if ap != nil {
 		more = ap.Kept(s, at, &x.LimitResponse)
 	}
-	if ap == nil || x.NominalConcurrencyShares != nil {
-		jsonwire.Key(s, &more, ",\"nominalConcurrencyShares\":")
-		if x.NominalConcurrencyShares == nil {
-			s.WriteNil()
-		} else {
-			s.WriteInt32(*x.NominalConcurrencyShares)
-		}
+	if x.LendablePercent != nil {
+		jsonwire.Key(s, &more, ",\"lendablePercent\":")
+		s.WriteInt32(*x.LendablePercent)
+	}
+	if x.BorrowingLimitPercent != nil {
+		jsonwire.Key(s, &more, ",\"borrowingLimitPercent\":")
+		s.WriteInt32(*x.BorrowingLimitPercent)
 	}
 	s.WriteRaw("}")
 }
@@ -607,10 +606,10 @@ func (x *NonResourcePolicyRule) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "nonResourceURLs":
-			x.NonResourceURLs = r.Strings()
 		case "verbs":
 			x.Verbs = r.Strings()
+		case "nonResourceURLs":
+			x.NonResourceURLs = r.Strings()
 		default:
 			r.SkipUnknown()
 		}
@@ -622,24 +621,9 @@ func (x *NonResourcePolicyRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || x.NonResourceURLs != nil {
-		s.WriteRaw("\"nonResourceURLs\":")
-		more = true
-		if x.NonResourceURLs == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.NonResourceURLs {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.NonResourceURLs[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if ap == nil || x.Verbs != nil {
-		jsonwire.Key(s, &more, ",\"verbs\":")
+		s.WriteRaw("\"verbs\":")
+		more = true
 		if x.Verbs == nil {
 			s.WriteNil()
 		} else {
@@ -649,6 +633,21 @@ func (x *NonResourcePolicyRule) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				jsonwire.String(s, x.Verbs[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap == nil || x.NonResourceURLs != nil {
+		jsonwire.Key(s, &more, ",\"nonResourceURLs\":")
+		if x.NonResourceURLs == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.NonResourceURLs {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.NonResourceURLs[i0])
 			}
 			s.WriteRaw("]")
 		}
@@ -664,16 +663,16 @@ func (x *PolicyRulesWithSubjects) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "nonResourceRules":
+		case "subjects":
 			if r.BeginArray() {
-				sl0 := make([]NonResourcePolicyRule, 0, r.Count())
+				sl0 := make([]Subject, 0, r.Count())
 				for r.NextElem() {
-					sl0 = append(sl0, NonResourcePolicyRule{})
+					sl0 = append(sl0, Subject{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.NonResourceRules = sl0
+				x.Subjects = sl0
 			} else {
-				x.NonResourceRules = nil
+				x.Subjects = nil
 			}
 		case "resourceRules":
 			if r.BeginArray() {
@@ -686,16 +685,16 @@ func (x *PolicyRulesWithSubjects) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.ResourceRules = nil
 			}
-		case "subjects":
+		case "nonResourceRules":
 			if r.BeginArray() {
-				sl0 := make([]Subject, 0, r.Count())
+				sl0 := make([]NonResourcePolicyRule, 0, r.Count())
 				for r.NextElem() {
-					sl0 = append(sl0, Subject{})
+					sl0 = append(sl0, NonResourcePolicyRule{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.Subjects = sl0
+				x.NonResourceRules = sl0
 			} else {
-				x.Subjects = nil
+				x.NonResourceRules = nil
 			}
 		default:
 			r.SkipUnknown()
@@ -708,18 +707,18 @@ func (x *PolicyRulesWithSubjects) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.NonResourceRules) != 0 || ap != nil && x.NonResourceRules != nil {
-		s.WriteRaw("\"nonResourceRules\":")
+	if ap == nil || x.Subjects != nil {
+		s.WriteRaw("\"subjects\":")
 		more = true
-		if x.NonResourceRules == nil {
+		if x.Subjects == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("[")
-			for i0 := range x.NonResourceRules {
+			for i0 := range x.Subjects {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				x.NonResourceRules[i0].EncodeJSON(s)
+				x.Subjects[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -739,17 +738,17 @@ func (x *PolicyRulesWithSubjects) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap == nil || x.Subjects != nil {
-		jsonwire.Key(s, &more, ",\"subjects\":")
-		if x.Subjects == nil {
+	if len(x.NonResourceRules) != 0 || ap != nil && x.NonResourceRules != nil {
+		jsonwire.Key(s, &more, ",\"nonResourceRules\":")
+		if x.NonResourceRules == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("[")
-			for i0 := range x.Subjects {
+			for i0 := range x.NonResourceRules {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				x.Subjects[i0].EncodeJSON(s)
+				x.NonResourceRules[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -856,16 +855,16 @@ func (x *PriorityLevelConfigurationCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "lastTransitionTime":
-			x.LastTransitionTime.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
-		case "reason":
-			x.Reason = r.String()
-		case "status":
-			x.Status = ConditionStatus(r.String())
 		case "type":
 			x.Type = PriorityLevelConfigurationConditionType(r.String())
+		case "status":
+			x.Status = ConditionStatus(r.String())
+		case "lastTransitionTime":
+			x.LastTransitionTime.DecodeWire(r)
+		case "reason":
+			x.Reason = r.String()
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -877,26 +876,26 @@ func (x *PriorityLevelConfigurationCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
-		s.WriteRaw("\"lastTransitionTime\":")
+	if ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
-		x.LastTransitionTime.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
-	if ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
+		jsonwire.String(s, string(x.Type))
 	}
 	if ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
 		jsonwire.String(s, string(x.Status))
 	}
-	if ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -1077,26 +1076,26 @@ func (x *PriorityLevelConfigurationSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "exempt":
-			if r.Null() {
-				x.Exempt = nil
-			} else {
-				if x.Exempt == nil {
-					x.Exempt = jsonwire.Alloc[ExemptPriorityLevelConfiguration](r, &slabKeys[2], 4)
-				}
-				x.Exempt.DecodeWire(r)
-			}
+		case "type":
+			x.Type = PriorityLevelEnablement(r.String())
 		case "limited":
 			if r.Null() {
 				x.Limited = nil
 			} else {
 				if x.Limited == nil {
-					x.Limited = jsonwire.Alloc[LimitedPriorityLevelConfiguration](r, &slabKeys[3], 4)
+					x.Limited = jsonwire.Alloc[LimitedPriorityLevelConfiguration](r, &slabKeys[2], 4)
 				}
 				x.Limited.DecodeWire(r)
 			}
-		case "type":
-			x.Type = PriorityLevelEnablement(r.String())
+		case "exempt":
+			if r.Null() {
+				x.Exempt = nil
+			} else {
+				if x.Exempt == nil {
+					x.Exempt = jsonwire.Alloc[ExemptPriorityLevelConfiguration](r, &slabKeys[3], 4)
+				}
+				x.Exempt.DecodeWire(r)
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -1108,18 +1107,18 @@ func (x *PriorityLevelConfigurationSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.Exempt != nil {
-		s.WriteRaw("\"exempt\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
-		x.Exempt.EncodeJSON(s)
+		jsonwire.String(s, string(x.Type))
 	}
 	if x.Limited != nil {
 		jsonwire.Key(s, &more, ",\"limited\":")
 		x.Limited.EncodeJSON(s)
 	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if x.Exempt != nil {
+		jsonwire.Key(s, &more, ",\"exempt\":")
+		x.Exempt.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -1179,12 +1178,12 @@ func (x *QueuingConfiguration) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "queues":
+			x.Queues = r.Int32()
 		case "handSize":
 			x.HandSize = r.Int32()
 		case "queueLengthLimit":
 			x.QueueLengthLimit = r.Int32()
-		case "queues":
-			x.Queues = r.Int32()
 		default:
 			r.SkipUnknown()
 		}
@@ -1196,18 +1195,18 @@ func (x *QueuingConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.HandSize) || x.HandSize != 0 {
-		s.WriteRaw("\"handSize\":")
+	if ap == nil || ap.Explicit(&x.Queues) || x.Queues != 0 {
+		s.WriteRaw("\"queues\":")
 		more = true
+		s.WriteInt32(x.Queues)
+	}
+	if ap == nil || ap.Explicit(&x.HandSize) || x.HandSize != 0 {
+		jsonwire.Key(s, &more, ",\"handSize\":")
 		s.WriteInt32(x.HandSize)
 	}
 	if ap == nil || ap.Explicit(&x.QueueLengthLimit) || x.QueueLengthLimit != 0 {
 		jsonwire.Key(s, &more, ",\"queueLengthLimit\":")
 		s.WriteInt32(x.QueueLengthLimit)
-	}
-	if ap == nil || ap.Explicit(&x.Queues) || x.Queues != 0 {
-		jsonwire.Key(s, &more, ",\"queues\":")
-		s.WriteInt32(x.Queues)
 	}
 	s.WriteRaw("}")
 }
@@ -1220,16 +1219,16 @@ func (x *ResourcePolicyRule) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "verbs":
+			x.Verbs = r.Strings()
 		case "apiGroups":
 			x.APIGroups = r.Strings()
+		case "resources":
+			x.Resources = r.Strings()
 		case "clusterScope":
 			x.ClusterScope = r.Bool()
 		case "namespaces":
 			x.Namespaces = r.Strings()
-		case "resources":
-			x.Resources = r.Strings()
-		case "verbs":
-			x.Verbs = r.Strings()
 		default:
 			r.SkipUnknown()
 		}
@@ -1241,9 +1240,24 @@ func (x *ResourcePolicyRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || x.APIGroups != nil {
-		s.WriteRaw("\"apiGroups\":")
+	if ap == nil || x.Verbs != nil {
+		s.WriteRaw("\"verbs\":")
 		more = true
+		if x.Verbs == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Verbs {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Verbs[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap == nil || x.APIGroups != nil {
+		jsonwire.Key(s, &more, ",\"apiGroups\":")
 		if x.APIGroups == nil {
 			s.WriteNil()
 		} else {
@@ -1253,6 +1267,21 @@ func (x *ResourcePolicyRule) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				jsonwire.String(s, x.APIGroups[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap == nil || x.Resources != nil {
+		jsonwire.Key(s, &more, ",\"resources\":")
+		if x.Resources == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Resources {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Resources[i0])
 			}
 			s.WriteRaw("]")
 		}
@@ -1276,36 +1305,6 @@ func (x *ResourcePolicyRule) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap == nil || x.Resources != nil {
-		jsonwire.Key(s, &more, ",\"resources\":")
-		if x.Resources == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Resources {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.Resources[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap == nil || x.Verbs != nil {
-		jsonwire.Key(s, &more, ",\"verbs\":")
-		if x.Verbs == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Verbs {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.Verbs[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
 	s.WriteRaw("}")
 }
 
@@ -1317,10 +1316,10 @@ func (x *ServiceAccountSubject) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "name":
-			x.Name = r.String()
 		case "namespace":
 			x.Namespace = r.String()
+		case "name":
+			x.Name = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -1332,14 +1331,14 @@ func (x *ServiceAccountSubject) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		s.WriteRaw("\"name\":")
-		more = true
-		jsonwire.String(s, x.Name)
-	}
 	if ap == nil || ap.Explicit(&x.Namespace) || x.Namespace != "" {
-		jsonwire.Key(s, &more, ",\"namespace\":")
+		s.WriteRaw("\"namespace\":")
+		more = true
 		jsonwire.String(s, x.Namespace)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
 	}
 	s.WriteRaw("}")
 }
@@ -1352,34 +1351,34 @@ func (x *Subject) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "group":
-			if r.Null() {
-				x.Group = nil
-			} else {
-				if x.Group == nil {
-					x.Group = jsonwire.Alloc[GroupSubject](r, &slabKeys[4], 4)
-				}
-				x.Group.DecodeWire(r)
-			}
 		case "kind":
 			x.Kind = SubjectKind(r.String())
-		case "serviceAccount":
-			if r.Null() {
-				x.ServiceAccount = nil
-			} else {
-				if x.ServiceAccount == nil {
-					x.ServiceAccount = jsonwire.Alloc[ServiceAccountSubject](r, &slabKeys[5], 4)
-				}
-				x.ServiceAccount.DecodeWire(r)
-			}
 		case "user":
 			if r.Null() {
 				x.User = nil
 			} else {
 				if x.User == nil {
-					x.User = jsonwire.Alloc[UserSubject](r, &slabKeys[6], 4)
+					x.User = jsonwire.Alloc[UserSubject](r, &slabKeys[4], 4)
 				}
 				x.User.DecodeWire(r)
+			}
+		case "group":
+			if r.Null() {
+				x.Group = nil
+			} else {
+				if x.Group == nil {
+					x.Group = jsonwire.Alloc[GroupSubject](r, &slabKeys[5], 4)
+				}
+				x.Group.DecodeWire(r)
+			}
+		case "serviceAccount":
+			if r.Null() {
+				x.ServiceAccount = nil
+			} else {
+				if x.ServiceAccount == nil {
+					x.ServiceAccount = jsonwire.Alloc[ServiceAccountSubject](r, &slabKeys[6], 4)
+				}
+				x.ServiceAccount.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -1392,22 +1391,22 @@ func (x *Subject) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.Group != nil {
-		s.WriteRaw("\"group\":")
-		more = true
-		x.Group.EncodeJSON(s)
-	}
 	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
-		jsonwire.Key(s, &more, ",\"kind\":")
+		s.WriteRaw("\"kind\":")
+		more = true
 		jsonwire.String(s, string(x.Kind))
-	}
-	if x.ServiceAccount != nil {
-		jsonwire.Key(s, &more, ",\"serviceAccount\":")
-		x.ServiceAccount.EncodeJSON(s)
 	}
 	if x.User != nil {
 		jsonwire.Key(s, &more, ",\"user\":")
 		x.User.EncodeJSON(s)
+	}
+	if x.Group != nil {
+		jsonwire.Key(s, &more, ",\"group\":")
+		x.Group.EncodeJSON(s)
+	}
+	if x.ServiceAccount != nil {
+		jsonwire.Key(s, &more, ",\"serviceAccount\":")
+		x.ServiceAccount.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }

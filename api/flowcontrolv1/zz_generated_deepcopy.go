@@ -9,8 +9,8 @@ import (
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ExemptPriorityLevelConfiguration) DeepCopyInto(out *ExemptPriorityLevelConfiguration) {
 	*out = *in
-	out.LendablePercent = deepcopy.Ptr(in.LendablePercent)
 	out.NominalConcurrencyShares = deepcopy.Ptr(in.NominalConcurrencyShares)
+	out.LendablePercent = deepcopy.Ptr(in.LendablePercent)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -149,10 +149,10 @@ func (in *LimitResponse) DeepCopy() *LimitResponse {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *LimitedPriorityLevelConfiguration) DeepCopyInto(out *LimitedPriorityLevelConfiguration) {
 	*out = *in
-	out.BorrowingLimitPercent = deepcopy.Ptr(in.BorrowingLimitPercent)
-	out.LendablePercent = deepcopy.Ptr(in.LendablePercent)
-	in.LimitResponse.DeepCopyInto(&out.LimitResponse)
 	out.NominalConcurrencyShares = deepcopy.Ptr(in.NominalConcurrencyShares)
+	in.LimitResponse.DeepCopyInto(&out.LimitResponse)
+	out.LendablePercent = deepcopy.Ptr(in.LendablePercent)
+	out.BorrowingLimitPercent = deepcopy.Ptr(in.BorrowingLimitPercent)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -168,8 +168,8 @@ func (in *LimitedPriorityLevelConfiguration) DeepCopy() *LimitedPriorityLevelCon
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NonResourcePolicyRule) DeepCopyInto(out *NonResourcePolicyRule) {
 	*out = *in
-	out.NonResourceURLs = deepcopy.Slice(in.NonResourceURLs)
 	out.Verbs = deepcopy.Slice(in.Verbs)
+	out.NonResourceURLs = deepcopy.Slice(in.NonResourceURLs)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -185,9 +185,9 @@ func (in *NonResourcePolicyRule) DeepCopy() *NonResourcePolicyRule {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PolicyRulesWithSubjects) DeepCopyInto(out *PolicyRulesWithSubjects) {
 	*out = *in
-	out.NonResourceRules = deepcopy.Structs(in.NonResourceRules)
-	out.ResourceRules = deepcopy.Structs(in.ResourceRules)
 	out.Subjects = deepcopy.Structs(in.Subjects)
+	out.ResourceRules = deepcopy.Structs(in.ResourceRules)
+	out.NonResourceRules = deepcopy.Structs(in.NonResourceRules)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -268,8 +268,8 @@ func (in *PriorityLevelConfigurationReference) DeepCopy() *PriorityLevelConfigur
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PriorityLevelConfigurationSpec) DeepCopyInto(out *PriorityLevelConfigurationSpec) {
 	*out = *in
-	out.Exempt = in.Exempt.DeepCopy()
 	out.Limited = in.Limited.DeepCopy()
+	out.Exempt = in.Exempt.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -314,10 +314,10 @@ func (in *QueuingConfiguration) DeepCopy() *QueuingConfiguration {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ResourcePolicyRule) DeepCopyInto(out *ResourcePolicyRule) {
 	*out = *in
-	out.APIGroups = deepcopy.Slice(in.APIGroups)
-	out.Namespaces = deepcopy.Slice(in.Namespaces)
-	out.Resources = deepcopy.Slice(in.Resources)
 	out.Verbs = deepcopy.Slice(in.Verbs)
+	out.APIGroups = deepcopy.Slice(in.APIGroups)
+	out.Resources = deepcopy.Slice(in.Resources)
+	out.Namespaces = deepcopy.Slice(in.Namespaces)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -346,9 +346,9 @@ func (in *ServiceAccountSubject) DeepCopy() *ServiceAccountSubject {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Subject) DeepCopyInto(out *Subject) {
 	*out = *in
+	out.User = deepcopy.Ptr(in.User)
 	out.Group = deepcopy.Ptr(in.Group)
 	out.ServiceAccount = deepcopy.Ptr(in.ServiceAccount)
-	out.User = deepcopy.Ptr(in.User)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

@@ -15,15 +15,6 @@ import (
 // the values in the fields here can be modified by authorized users, unlike
 // the rest of the `spec`.
 type ExemptPriorityLevelConfiguration struct {
-	// `lendablePercent` prescribes the fraction of the level's NominalCL that can
-	// be borrowed by other priority levels. This value of this field must be
-	// between 0 and 100, inclusive, and it defaults to 0. The number of seats that
-	// other levels can borrow from this level, known as this level's
-	// LendableConcurrencyLimit (LendableCL), is defined as follows.
-	//
-	// LendableCL(i) = round( NominalCL(i) * lendablePercent(i)/100.0 )
-	LendablePercent *int32 `json:"lendablePercent,omitempty"`
-
 	// `nominalConcurrencyShares` (NCS) contributes to the computation of the
 	// NominalConcurrencyLimit (NominalCL) of this level. This is the number of
 	// execution seats nominally reserved for this priority level. This DOES NOT
@@ -38,6 +29,15 @@ type ExemptPriorityLevelConfiguration struct {
 	// Bigger numbers mean a larger nominal concurrency limit, at the expense of
 	// every other priority level. This field has a default value of zero.
 	NominalConcurrencyShares *int32 `json:"nominalConcurrencyShares,omitempty"`
+
+	// `lendablePercent` prescribes the fraction of the level's NominalCL that can
+	// be borrowed by other priority levels. This value of this field must be
+	// between 0 and 100, inclusive, and it defaults to 0. The number of seats that
+	// other levels can borrow from this level, known as this level's
+	// LendableConcurrencyLimit (LendableCL), is defined as follows.
+	//
+	// LendableCL(i) = round( NominalCL(i) * lendablePercent(i)/100.0 )
+	LendablePercent *int32 `json:"lendablePercent,omitempty"`
 }
 
 // FlowDistinguisherMethod specifies the method of a flow distinguisher.
@@ -82,26 +82,26 @@ type FlowSchema struct {
 
 // FlowSchemaCondition describes conditions for a FlowSchema.
 type FlowSchemaCondition struct {
-	// `lastTransitionTime` is the last time the condition transitioned from one
-	// status to another.
-	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
-
-	// `message` is a human-readable message indicating details about last
-	// transition.
-	Message string `json:"message,omitempty"`
-
-	// `reason` is a unique, one-word, CamelCase reason for the condition's last
-	// transition.
-	Reason string `json:"reason,omitempty"`
+	// `type` is the type of the condition. Required.
+	//
+	// Required.
+	Type FlowSchemaConditionType `json:"type,omitempty"`
 
 	// `status` is the status of the condition. Should be specified and set to one
 	// of True, False, Unknown.
 	Status ConditionStatus `json:"status,omitempty"`
 
-	// `type` is the type of the condition. Required.
-	//
-	// Required.
-	Type FlowSchemaConditionType `json:"type,omitempty"`
+	// `lastTransitionTime` is the last time the condition transitioned from one
+	// status to another.
+	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
+
+	// `reason` is a unique, one-word, CamelCase reason for the condition's last
+	// transition.
+	Reason string `json:"reason,omitempty"`
+
+	// `message` is a human-readable message indicating details about last
+	// transition.
+	Message string `json:"message,omitempty"`
 }
 
 // FlowSchemaList is a list of FlowSchema objects.
@@ -128,10 +128,12 @@ type FlowSchemaList struct {
 
 // FlowSchemaSpec describes how the FlowSchema's specification looks like.
 type FlowSchemaSpec struct {
-	// `distinguisherMethod` defines how to compute the flow distinguisher for
-	// requests that match this schema. `nil` specifies that the distinguisher is
-	// disabled and thus will always be the empty string.
-	DistinguisherMethod *FlowDistinguisherMethod `json:"distinguisherMethod,omitempty"`
+	// `priorityLevelConfiguration` should reference a PriorityLevelConfiguration
+	// in the cluster. If the reference cannot be resolved, the FlowSchema will be
+	// ignored and marked as invalid in its status. Required.
+	//
+	// Required.
+	PriorityLevelConfiguration PriorityLevelConfigurationReference `json:"priorityLevelConfiguration"`
 
 	// `matchingPrecedence` is used to choose among the FlowSchemas that match a
 	// given request. The chosen FlowSchema is among those with the numerically
@@ -140,12 +142,10 @@ type FlowSchemaSpec struct {
 	// precedence is not specified, it will be set to 1000 as default.
 	MatchingPrecedence int32 `json:"matchingPrecedence"`
 
-	// `priorityLevelConfiguration` should reference a PriorityLevelConfiguration
-	// in the cluster. If the reference cannot be resolved, the FlowSchema will be
-	// ignored and marked as invalid in its status. Required.
-	//
-	// Required.
-	PriorityLevelConfiguration PriorityLevelConfigurationReference `json:"priorityLevelConfiguration"`
+	// `distinguisherMethod` defines how to compute the flow distinguisher for
+	// requests that match this schema. `nil` specifies that the distinguisher is
+	// disabled and thus will always be the empty string.
+	DistinguisherMethod *FlowDistinguisherMethod `json:"distinguisherMethod,omitempty"`
 
 	// `rules` describes which requests will match this flow schema. This
 	// FlowSchema matches a request if and only if at least one member of rules
@@ -173,10 +173,6 @@ type GroupSubject struct {
 // LimitResponse defines how to handle requests that can not be executed right
 // now.
 type LimitResponse struct {
-	// `queuing` holds the configuration parameters for queuing. This field may be
-	// non-empty only if `type` is `"Queue"`.
-	Queuing *QueuingConfiguration `json:"queuing,omitempty"`
-
 	// `type` is "Queue" or "Reject". "Queue" means that requests that can not be
 	// executed upon arrival are held in a queue until they can be executed or a
 	// queuing limit is reached. "Reject" means that requests that can not be
@@ -184,6 +180,10 @@ type LimitResponse struct {
 	//
 	// Required.
 	Type LimitResponseType `json:"type"`
+
+	// `queuing` holds the configuration parameters for queuing. This field may be
+	// non-empty only if `type` is `"Queue"`.
+	Queuing *QueuingConfiguration `json:"queuing,omitempty"`
 }
 
 // LimitedPriorityLevelConfiguration specifies how to handle requests that are
@@ -191,37 +191,6 @@ type LimitResponse struct {
 //   - How are requests for this priority level limited?
 //   - What should be done with requests that exceed the limit?
 type LimitedPriorityLevelConfiguration struct {
-	// `borrowingLimitPercent`, if present, configures a limit on how many seats
-	// this priority level can borrow from other priority levels. The limit is
-	// known as this level's BorrowingConcurrencyLimit (BorrowingCL) and is a limit
-	// on the total number of seats that this level may borrow at any one time.
-	// This field holds the ratio of that limit to the level's nominal concurrency
-	// limit. When this field is non-nil, it must hold a non-negative integer and
-	// the limit is calculated as follows.
-	//
-	// BorrowingCL(i) = round( NominalCL(i) * borrowingLimitPercent(i)/100.0 )
-	//
-	// The value of this field can be more than 100, implying that this priority
-	// level can borrow a number of seats that is greater than its own nominal
-	// concurrency limit (NominalCL). When this field is left `nil`, the limit is
-	// effectively infinite.
-	BorrowingLimitPercent *int32 `json:"borrowingLimitPercent,omitempty"`
-
-	// `lendablePercent` prescribes the fraction of the level's NominalCL that can
-	// be borrowed by other priority levels. The value of this field must be
-	// between 0 and 100, inclusive, and it defaults to 0. The number of seats that
-	// other levels can borrow from this level, known as this level's
-	// LendableConcurrencyLimit (LendableCL), is defined as follows.
-	//
-	// LendableCL(i) = round( NominalCL(i) * lendablePercent(i)/100.0 )
-	LendablePercent *int32 `json:"lendablePercent,omitempty"`
-
-	// `limitResponse` indicates what to do with requests that can not be executed
-	// right now
-	//
-	// Required.
-	LimitResponse LimitResponse `json:"limitResponse"`
-
 	// `nominalConcurrencyShares` (NCS) contributes to the computation of the
 	// NominalConcurrencyLimit (NominalCL) of this level. This is the number of
 	// execution seats available at this priority level. This is used both for
@@ -241,6 +210,37 @@ type LimitedPriorityLevelConfiguration struct {
 	// Setting this field to zero supports the construction of a "jail" for this
 	// priority level that is used to hold some request(s)
 	NominalConcurrencyShares *int32 `json:"nominalConcurrencyShares"`
+
+	// `limitResponse` indicates what to do with requests that can not be executed
+	// right now
+	//
+	// Required.
+	LimitResponse LimitResponse `json:"limitResponse"`
+
+	// `lendablePercent` prescribes the fraction of the level's NominalCL that can
+	// be borrowed by other priority levels. The value of this field must be
+	// between 0 and 100, inclusive, and it defaults to 0. The number of seats that
+	// other levels can borrow from this level, known as this level's
+	// LendableConcurrencyLimit (LendableCL), is defined as follows.
+	//
+	// LendableCL(i) = round( NominalCL(i) * lendablePercent(i)/100.0 )
+	LendablePercent *int32 `json:"lendablePercent,omitempty"`
+
+	// `borrowingLimitPercent`, if present, configures a limit on how many seats
+	// this priority level can borrow from other priority levels. The limit is
+	// known as this level's BorrowingConcurrencyLimit (BorrowingCL) and is a limit
+	// on the total number of seats that this level may borrow at any one time.
+	// This field holds the ratio of that limit to the level's nominal concurrency
+	// limit. When this field is non-nil, it must hold a non-negative integer and
+	// the limit is calculated as follows.
+	//
+	// BorrowingCL(i) = round( NominalCL(i) * borrowingLimitPercent(i)/100.0 )
+	//
+	// The value of this field can be more than 100, implying that this priority
+	// level can borrow a number of seats that is greater than its own nominal
+	// concurrency limit (NominalCL). When this field is left `nil`, the limit is
+	// effectively infinite.
+	BorrowingLimitPercent *int32 `json:"borrowingLimitPercent,omitempty"`
 }
 
 // NonResourcePolicyRule is a predicate that matches non-resource requests
@@ -249,6 +249,12 @@ type LimitedPriorityLevelConfiguration struct {
 // member of verbs matches the request and (b) at least one member of
 // nonResourceURLs matches the request.
 type NonResourcePolicyRule struct {
+	// `verbs` is a list of matching verbs and may not be empty. "*" matches all
+	// verbs. If it is present, it must be the only entry. Required.
+	//
+	// Required.
+	Verbs []string `json:"verbs"`
+
 	// `nonResourceURLs` is a set of url prefixes that a user should have access to
 	// and may not be empty. For example:
 	//   - "/healthz" is legal
@@ -261,12 +267,6 @@ type NonResourcePolicyRule struct {
 	//
 	// Required.
 	NonResourceURLs []string `json:"nonResourceURLs"`
-
-	// `verbs` is a list of matching verbs and may not be empty. "*" matches all
-	// verbs. If it is present, it must be the only entry. Required.
-	//
-	// Required.
-	Verbs []string `json:"verbs"`
 }
 
 // PolicyRulesWithSubjects prescribes a test that applies to a request to an
@@ -276,15 +276,6 @@ type NonResourcePolicyRule struct {
 // matches the request and (b) at least one member of resourceRules or
 // nonResourceRules matches the request.
 type PolicyRulesWithSubjects struct {
-	// `nonResourceRules` is a list of NonResourcePolicyRules that identify
-	// matching requests according to their verb and the target non-resource URL.
-	NonResourceRules []NonResourcePolicyRule `json:"nonResourceRules,omitempty"`
-
-	// `resourceRules` is a slice of ResourcePolicyRules that identify matching
-	// requests according to their verb and the target resource. At least one of
-	// `resourceRules` and `nonResourceRules` has to be non-empty.
-	ResourceRules []ResourcePolicyRule `json:"resourceRules,omitempty"`
-
 	// subjects is the list of normal user, serviceaccount, or group that this rule
 	// cares about. There must be at least one member in this slice. A slice that
 	// includes both the system:authenticated and system:unauthenticated user
@@ -292,6 +283,15 @@ type PolicyRulesWithSubjects struct {
 	//
 	// Required.
 	Subjects []Subject `json:"subjects"`
+
+	// `resourceRules` is a slice of ResourcePolicyRules that identify matching
+	// requests according to their verb and the target resource. At least one of
+	// `resourceRules` and `nonResourceRules` has to be non-empty.
+	ResourceRules []ResourcePolicyRule `json:"resourceRules,omitempty"`
+
+	// `nonResourceRules` is a list of NonResourcePolicyRules that identify
+	// matching requests according to their verb and the target non-resource URL.
+	NonResourceRules []NonResourcePolicyRule `json:"nonResourceRules,omitempty"`
 }
 
 // PriorityLevelConfiguration represents the configuration of a priority level.
@@ -324,26 +324,26 @@ type PriorityLevelConfiguration struct {
 
 // PriorityLevelConfigurationCondition defines the condition of priority level.
 type PriorityLevelConfigurationCondition struct {
-	// `lastTransitionTime` is the last time the condition transitioned from one
-	// status to another.
-	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
-
-	// `message` is a human-readable message indicating details about last
-	// transition.
-	Message string `json:"message,omitempty"`
-
-	// `reason` is a unique, one-word, CamelCase reason for the condition's last
-	// transition.
-	Reason string `json:"reason,omitempty"`
+	// `type` is the type of the condition. Required.
+	//
+	// Required.
+	Type PriorityLevelConfigurationConditionType `json:"type,omitempty"`
 
 	// `status` is the status of the condition. Should be specified and set to one
 	// of True, False, Unknown.
 	Status ConditionStatus `json:"status,omitempty"`
 
-	// `type` is the type of the condition. Required.
-	//
-	// Required.
-	Type PriorityLevelConfigurationConditionType `json:"type,omitempty"`
+	// `lastTransitionTime` is the last time the condition transitioned from one
+	// status to another.
+	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
+
+	// `reason` is a unique, one-word, CamelCase reason for the condition's last
+	// transition.
+	Reason string `json:"reason,omitempty"`
+
+	// `message` is a human-readable message indicating details about last
+	// transition.
+	Message string `json:"message,omitempty"`
 }
 
 // PriorityLevelConfigurationList is a list of PriorityLevelConfiguration
@@ -382,16 +382,6 @@ type PriorityLevelConfigurationReference struct {
 // PriorityLevelConfigurationSpec specifies the configuration of a priority
 // level.
 type PriorityLevelConfigurationSpec struct {
-	// `exempt` specifies how requests are handled for an exempt priority level.
-	// This field MUST be empty if `type` is `"Limited"`. This field MAY be
-	// non-empty if `type` is `"Exempt"`. If empty and `type` is `"Exempt"` then
-	// the default values for `ExemptPriorityLevelConfiguration` apply.
-	Exempt *ExemptPriorityLevelConfiguration `json:"exempt,omitempty"`
-
-	// `limited` specifies how requests are handled for a Limited priority level.
-	// This field must be non-empty if and only if `type` is `"Limited"`.
-	Limited *LimitedPriorityLevelConfiguration `json:"limited,omitempty"`
-
 	// `type` indicates whether this priority level is subject to limitation on
 	// request execution. A value of `"Exempt"` means that requests of this
 	// priority level are not subject to a limit (and thus are never queued) and do
@@ -402,6 +392,16 @@ type PriorityLevelConfigurationSpec struct {
 	//
 	// Required.
 	Type PriorityLevelEnablement `json:"type"`
+
+	// `limited` specifies how requests are handled for a Limited priority level.
+	// This field must be non-empty if and only if `type` is `"Limited"`.
+	Limited *LimitedPriorityLevelConfiguration `json:"limited,omitempty"`
+
+	// `exempt` specifies how requests are handled for an exempt priority level.
+	// This field MUST be empty if `type` is `"Limited"`. This field MAY be
+	// non-empty if `type` is `"Exempt"`. If empty and `type` is `"Exempt"` then
+	// the default values for `ExemptPriorityLevelConfiguration` apply.
+	Exempt *ExemptPriorityLevelConfiguration `json:"exempt,omitempty"`
 }
 
 // PriorityLevelConfigurationStatus represents the current state of a
@@ -413,6 +413,13 @@ type PriorityLevelConfigurationStatus struct {
 
 // QueuingConfiguration holds the configuration parameters for queuing
 type QueuingConfiguration struct {
+	// `queues` is the number of queues for this priority level. The queues exist
+	// independently at each apiserver. The value must be positive. Setting it to 1
+	// effectively precludes shufflesharding and thus makes the distinguisher
+	// method of associated flow schemas irrelevant. This field has a default value
+	// of 64.
+	Queues int32 `json:"queues"`
+
 	// `handSize` is a small positive number that configures the shuffle sharding
 	// of requests into queues. When enqueuing a request at this priority level the
 	// request's flow identifier (a string pair) is hashed and the hash value is
@@ -429,13 +436,6 @@ type QueuingConfiguration struct {
 	// rejected. This value must be positive. If not specified, it will be
 	// defaulted to 50.
 	QueueLengthLimit int32 `json:"queueLengthLimit"`
-
-	// `queues` is the number of queues for this priority level. The queues exist
-	// independently at each apiserver. The value must be positive. Setting it to 1
-	// effectively precludes shufflesharding and thus makes the distinguisher
-	// method of associated flow schemas irrelevant. This field has a default value
-	// of 64.
-	Queues int32 `json:"queues"`
 }
 
 // ResourcePolicyRule is a predicate that matches some resource requests,
@@ -447,11 +447,25 @@ type QueuingConfiguration struct {
 // and clusterScope is true or (d2) the request specifies a namespace and least
 // one member of namespaces matches the request's namespace.
 type ResourcePolicyRule struct {
+	// `verbs` is a list of matching verbs and may not be empty. "*" matches all
+	// verbs and, if present, must be the only entry. Required.
+	//
+	// Required.
+	Verbs []string `json:"verbs"`
+
 	// `apiGroups` is a list of matching API groups and may not be empty. "*"
 	// matches all API groups and, if present, must be the only entry. Required.
 	//
 	// Required.
 	APIGroups []string `json:"apiGroups"`
+
+	// `resources` is a list of matching resources (i.e., lowercase and plural)
+	// with, if desired, subresource. For example, [ "services", "nodes/status" ].
+	// This list may not be empty. "*" matches all resources and, if present, must
+	// be the only entry. Required.
+	//
+	// Required.
+	Resources []string `json:"resources"`
 
 	// `clusterScope` indicates whether to match requests that do not specify a
 	// namespace (which happens either because the resource is not namespaced or
@@ -466,54 +480,40 @@ type ResourcePolicyRule struct {
 	// not specify_ a namespace (see the `clusterScope` field for that). This list
 	// may be empty, but only if `clusterScope` is true.
 	Namespaces []string `json:"namespaces"`
-
-	// `resources` is a list of matching resources (i.e., lowercase and plural)
-	// with, if desired, subresource. For example, [ "services", "nodes/status" ].
-	// This list may not be empty. "*" matches all resources and, if present, must
-	// be the only entry. Required.
-	//
-	// Required.
-	Resources []string `json:"resources"`
-
-	// `verbs` is a list of matching verbs and may not be empty. "*" matches all
-	// verbs and, if present, must be the only entry. Required.
-	//
-	// Required.
-	Verbs []string `json:"verbs"`
 }
 
 // ServiceAccountSubject holds detailed information for service-account-kind
 // subject.
 type ServiceAccountSubject struct {
+	// `namespace` is the namespace of matching ServiceAccount objects. Required.
+	//
+	// Required.
+	Namespace string `json:"namespace"`
+
 	// `name` is the name of matching ServiceAccount objects, or "*" to match
 	// regardless of name. Required.
 	//
 	// Required.
 	Name string `json:"name"`
-
-	// `namespace` is the namespace of matching ServiceAccount objects. Required.
-	//
-	// Required.
-	Namespace string `json:"namespace"`
 }
 
 // Subject matches the originator of a request, as identified by the request
 // authentication system. There are three ways of matching an originator; by
 // user, group, or service account.
 type Subject struct {
-	// `group` matches based on user group name.
-	Group *GroupSubject `json:"group,omitempty"`
-
 	// `kind` indicates which one of the other fields is non-empty. Required
 	//
 	// Required.
 	Kind SubjectKind `json:"kind"`
 
-	// `serviceAccount` matches ServiceAccounts.
-	ServiceAccount *ServiceAccountSubject `json:"serviceAccount,omitempty"`
-
 	// `user` matches based on username.
 	User *UserSubject `json:"user,omitempty"`
+
+	// `group` matches based on user group name.
+	Group *GroupSubject `json:"group,omitempty"`
+
+	// `serviceAccount` matches ServiceAccounts.
+	ServiceAccount *ServiceAccountSubject `json:"serviceAccount,omitempty"`
 }
 
 // UserSubject holds detailed information for user-kind subject.

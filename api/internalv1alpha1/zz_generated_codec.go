@@ -18,10 +18,10 @@ func (x *ServerStorageVersion) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "apiServerID":
 			x.APIServerID = r.String()
-		case "decodableVersions":
-			x.DecodableVersions = r.Strings()
 		case "encodingVersion":
 			x.EncodingVersion = r.String()
+		case "decodableVersions":
+			x.DecodableVersions = r.Strings()
 		case "servedVersions":
 			x.ServedVersions = r.Strings()
 		default:
@@ -40,6 +40,10 @@ func (x *ServerStorageVersion) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.APIServerID)
 	}
+	if ap.Explicit(&x.EncodingVersion) || x.EncodingVersion != "" {
+		jsonwire.Key(s, &more, ",\"encodingVersion\":")
+		jsonwire.String(s, x.EncodingVersion)
+	}
 	if ap == nil || x.DecodableVersions != nil {
 		jsonwire.Key(s, &more, ",\"decodableVersions\":")
 		if x.DecodableVersions == nil {
@@ -54,10 +58,6 @@ func (x *ServerStorageVersion) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	if ap.Explicit(&x.EncodingVersion) || x.EncodingVersion != "" {
-		jsonwire.Key(s, &more, ",\"encodingVersion\":")
-		jsonwire.String(s, x.EncodingVersion)
 	}
 	if len(x.ServedVersions) != 0 || ap != nil && x.ServedVersions != nil {
 		jsonwire.Key(s, &more, ",\"servedVersions\":")
@@ -176,18 +176,18 @@ func (x *StorageVersionCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "lastTransitionTime":
-			x.LastTransitionTime.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
-		case "observedGeneration":
-			x.ObservedGeneration = r.Int64()
-		case "reason":
-			x.Reason = r.String()
-		case "status":
-			x.Status = ConditionStatus(r.String())
 		case "type":
 			x.Type = StorageVersionConditionType(r.String())
+		case "status":
+			x.Status = ConditionStatus(r.String())
+		case "observedGeneration":
+			x.ObservedGeneration = r.Int64()
+		case "lastTransitionTime":
+			x.LastTransitionTime.DecodeWire(r)
+		case "reason":
+			x.Reason = r.String()
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -199,30 +199,30 @@ func (x *StorageVersionCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
-		s.WriteRaw("\"lastTransitionTime\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
-		x.LastTransitionTime.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
-	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
-		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(x.ObservedGeneration)
-	}
-	if ap == nil || ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
+		jsonwire.String(s, string(x.Type))
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
 		jsonwire.String(s, string(x.Status))
 	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
+		jsonwire.Key(s, &more, ",\"observedGeneration\":")
+		s.WriteInt64(x.ObservedGeneration)
+	}
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -392,6 +392,17 @@ func (x *StorageVersionStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "storageVersions":
+			if r.BeginArray() {
+				sl0 := make([]ServerStorageVersion, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, ServerStorageVersion{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.StorageVersions = sl0
+			} else {
+				x.StorageVersions = nil
+			}
 		case "commonEncodingVersion":
 			x.CommonEncodingVersion = r.StringPtr()
 		case "conditions":
@@ -405,17 +416,6 @@ func (x *StorageVersionStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Conditions = nil
 			}
-		case "storageVersions":
-			if r.BeginArray() {
-				sl0 := make([]ServerStorageVersion, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, ServerStorageVersion{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.StorageVersions = sl0
-			} else {
-				x.StorageVersions = nil
-			}
 		default:
 			r.SkipUnknown()
 		}
@@ -427,9 +427,24 @@ func (x *StorageVersionStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.CommonEncodingVersion != nil {
-		s.WriteRaw("\"commonEncodingVersion\":")
+	if len(x.StorageVersions) != 0 || ap != nil && x.StorageVersions != nil {
+		s.WriteRaw("\"storageVersions\":")
 		more = true
+		if x.StorageVersions == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.StorageVersions {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.StorageVersions[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.CommonEncodingVersion != nil {
+		jsonwire.Key(s, &more, ",\"commonEncodingVersion\":")
 		jsonwire.String(s, *x.CommonEncodingVersion)
 	}
 	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
@@ -443,21 +458,6 @@ func (x *StorageVersionStatus) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				x.Conditions[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if len(x.StorageVersions) != 0 || ap != nil && x.StorageVersions != nil {
-		jsonwire.Key(s, &more, ",\"storageVersions\":")
-		if x.StorageVersions == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.StorageVersions {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.StorageVersions[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}

@@ -86,9 +86,9 @@ func (in *StorageVersionSpec) DeepCopy() *StorageVersionSpec {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *StorageVersionStatus) DeepCopyInto(out *StorageVersionStatus) {
 	*out = *in
+	out.StorageVersions = deepcopy.Structs(in.StorageVersions)
 	out.CommonEncodingVersion = deepcopy.Ptr(in.CommonEncodingVersion)
 	out.Conditions = deepcopy.Slice(in.Conditions)
-	out.StorageVersions = deepcopy.Structs(in.StorageVersions)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

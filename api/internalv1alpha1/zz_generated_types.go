@@ -18,18 +18,18 @@ type ServerStorageVersion struct {
 	// Required.
 	APIServerID string `json:"apiServerID,omitempty"`
 
+	// encodingVersion the API server encodes the object to when persisting it in
+	// the backend (e.g., etcd).
+	//
+	// Required.
+	EncodingVersion string `json:"encodingVersion,omitempty"`
+
 	// decodableVersions are the encoding versions the API server can handle to
 	// decode. The API server can decode objects encoded in these versions. The
 	// encodingVersion must be included in the decodableVersions.
 	//
 	// Required.
 	DecodableVersions []string `json:"decodableVersions"`
-
-	// encodingVersion the API server encodes the object to when persisting it in
-	// the backend (e.g., etcd).
-	//
-	// Required.
-	EncodingVersion string `json:"encodingVersion,omitempty"`
 
 	// servedVersions lists all versions the API server can serve.
 	// DecodableVersions must include all ServedVersions.
@@ -63,33 +63,33 @@ type StorageVersion struct {
 
 // Describes the state of the storageVersion at a certain point.
 type StorageVersionCondition struct {
-	// lastTransitionTime is the last time the condition transitioned from one
-	// status to another.
-	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
-
-	// message is a human readable string indicating details about the transition.
+	// type of the condition.
 	//
 	// Required.
-	Message string `json:"message,omitempty"`
-
-	// observedGeneration represents the .metadata.generation that the condition
-	// was set based upon, if field is set.
-	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-
-	// reason for the condition's last transition.
-	//
-	// Required.
-	Reason string `json:"reason"`
+	Type StorageVersionConditionType `json:"type"`
 
 	// status of the condition, one of True, False, Unknown.
 	//
 	// Required.
 	Status ConditionStatus `json:"status"`
 
-	// type of the condition.
+	// observedGeneration represents the .metadata.generation that the condition
+	// was set based upon, if field is set.
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// lastTransitionTime is the last time the condition transitioned from one
+	// status to another.
+	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
+
+	// reason for the condition's last transition.
 	//
 	// Required.
-	Type StorageVersionConditionType `json:"type"`
+	Reason string `json:"reason"`
+
+	// message is a human readable string indicating details about the transition.
+	//
+	// Required.
+	Message string `json:"message,omitempty"`
 }
 
 // A list of StorageVersions.
@@ -121,6 +121,9 @@ type StorageVersionSpec struct {
 // API server instances report the versions they can decode and the version
 // they encode objects to when persisting objects in the backend.
 type StorageVersionStatus struct {
+	// storageVersions lists the reported versions per API server instance.
+	StorageVersions []ServerStorageVersion `json:"storageVersions,omitempty" listKeys:"apiServerID"`
+
 	// commonEncodingVersion is set to an encoding storage version if all API
 	// server instances share that same version. If they don't share one storage
 	// version, this field is left empty. API servers should finish updating its
@@ -131,7 +134,4 @@ type StorageVersionStatus struct {
 	// conditions lists the latest available observations of the storageVersion's
 	// state.
 	Conditions []StorageVersionCondition `json:"conditions,omitempty" listKeys:"type"`
-
-	// storageVersions lists the reported versions per API server instance.
-	StorageVersions []ServerStorageVersion `json:"storageVersions,omitempty" listKeys:"apiServerID"`
 }

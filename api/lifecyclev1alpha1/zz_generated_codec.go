@@ -550,12 +550,12 @@ func (x *EvictionRequestSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "intent":
-			x.Intent = EvictionRequestIntent(r.String())
-		case "requester":
-			x.Requester = r.String()
 		case "target":
 			x.Target.DecodeWire(r)
+		case "requester":
+			x.Requester = r.String()
+		case "intent":
+			x.Intent = EvictionRequestIntent(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -568,19 +568,18 @@ func (x *EvictionRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if ap == nil || ap.Explicit(&x.Intent) || x.Intent != "" {
-		s.WriteRaw("\"intent\":")
-		more = true
-		jsonwire.String(s, string(x.Intent))
+	at = jsonwire.Field(s, &more, ",\"target\":")
+	x.Target.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Target)
 	}
 	if ap == nil || ap.Explicit(&x.Requester) || x.Requester != "" {
 		jsonwire.Key(s, &more, ",\"requester\":")
 		jsonwire.String(s, x.Requester)
 	}
-	at = jsonwire.Field(s, &more, ",\"target\":")
-	x.Target.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.Target)
+	if ap == nil || ap.Explicit(&x.Intent) || x.Intent != "" {
+		jsonwire.Key(s, &more, ",\"intent\":")
+		jsonwire.String(s, string(x.Intent))
 	}
 	s.WriteRaw("}")
 }
@@ -735,17 +734,6 @@ func (x *EvictionStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Requesters = nil
 			}
-		case "responders":
-			if r.BeginArray() {
-				sl0 := make([]ResponderStatus, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, ResponderStatus{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Responders = sl0
-			} else {
-				x.Responders = nil
-			}
 		case "targetResponders":
 			if r.BeginArray() {
 				sl0 := make([]TargetResponder, 0, r.Count())
@@ -756,6 +744,17 @@ func (x *EvictionStatus) DecodeWire(r *jsonwire.Reader) {
 				x.TargetResponders = sl0
 			} else {
 				x.TargetResponders = nil
+			}
+		case "responders":
+			if r.BeginArray() {
+				sl0 := make([]ResponderStatus, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, ResponderStatus{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Responders = sl0
+			} else {
+				x.Responders = nil
 			}
 		default:
 			r.SkipUnknown()
@@ -803,21 +802,6 @@ func (x *EvictionStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Responders) != 0 || ap != nil && x.Responders != nil {
-		jsonwire.Key(s, &more, ",\"responders\":")
-		if x.Responders == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Responders {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Responders[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if len(x.TargetResponders) != 0 || ap != nil && x.TargetResponders != nil {
 		jsonwire.Key(s, &more, ",\"targetResponders\":")
 		if x.TargetResponders == nil {
@@ -829,6 +813,21 @@ func (x *EvictionStatus) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				x.TargetResponders[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.Responders) != 0 || ap != nil && x.Responders != nil {
+		jsonwire.Key(s, &more, ",\"responders\":")
+		if x.Responders == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Responders {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Responders[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -877,10 +876,10 @@ func (x *Requester) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "intent":
-			x.Intent = RequesterIntent(r.String())
 		case "name":
 			x.Name = r.String()
+		case "intent":
+			x.Intent = RequesterIntent(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -892,14 +891,14 @@ func (x *Requester) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Intent) || x.Intent != "" {
-		s.WriteRaw("\"intent\":")
-		more = true
-		jsonwire.String(s, string(x.Intent))
-	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Intent) || x.Intent != "" {
+		jsonwire.Key(s, &more, ",\"intent\":")
+		jsonwire.String(s, string(x.Intent))
 	}
 	s.WriteRaw("}")
 }
@@ -912,35 +911,6 @@ func (x *ResponderStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "completionTime":
-			if r.Null() {
-				x.CompletionTime = nil
-			} else {
-				if x.CompletionTime == nil {
-					x.CompletionTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[2], 4)
-				}
-				x.CompletionTime.DecodeWire(r)
-			}
-		case "expectedCompletionTime":
-			if r.Null() {
-				x.ExpectedCompletionTime = nil
-			} else {
-				if x.ExpectedCompletionTime == nil {
-					x.ExpectedCompletionTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[2], 4)
-				}
-				x.ExpectedCompletionTime.DecodeWire(r)
-			}
-		case "heartbeatTime":
-			if r.Null() {
-				x.HeartbeatTime = nil
-			} else {
-				if x.HeartbeatTime == nil {
-					x.HeartbeatTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[2], 4)
-				}
-				x.HeartbeatTime.DecodeWire(r)
-			}
-		case "message":
-			x.Message = r.StringPtr()
 		case "name":
 			x.Name = r.String()
 		case "startTime":
@@ -952,6 +922,35 @@ func (x *ResponderStatus) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.StartTime.DecodeWire(r)
 			}
+		case "heartbeatTime":
+			if r.Null() {
+				x.HeartbeatTime = nil
+			} else {
+				if x.HeartbeatTime == nil {
+					x.HeartbeatTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[2], 4)
+				}
+				x.HeartbeatTime.DecodeWire(r)
+			}
+		case "expectedCompletionTime":
+			if r.Null() {
+				x.ExpectedCompletionTime = nil
+			} else {
+				if x.ExpectedCompletionTime == nil {
+					x.ExpectedCompletionTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[2], 4)
+				}
+				x.ExpectedCompletionTime.DecodeWire(r)
+			}
+		case "completionTime":
+			if r.Null() {
+				x.CompletionTime = nil
+			} else {
+				if x.CompletionTime == nil {
+					x.CompletionTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[2], 4)
+				}
+				x.CompletionTime.DecodeWire(r)
+			}
+		case "message":
+			x.Message = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -963,30 +962,30 @@ func (x *ResponderStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.CompletionTime != nil {
-		s.WriteRaw("\"completionTime\":")
-		more = true
-		x.CompletionTime.EncodeJSON(s)
-	}
-	if x.ExpectedCompletionTime != nil {
-		jsonwire.Key(s, &more, ",\"expectedCompletionTime\":")
-		x.ExpectedCompletionTime.EncodeJSON(s)
-	}
-	if x.HeartbeatTime != nil {
-		jsonwire.Key(s, &more, ",\"heartbeatTime\":")
-		x.HeartbeatTime.EncodeJSON(s)
-	}
-	if x.Message != nil {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, *x.Message)
-	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
 	}
 	if x.StartTime != nil {
 		jsonwire.Key(s, &more, ",\"startTime\":")
 		x.StartTime.EncodeJSON(s)
+	}
+	if x.HeartbeatTime != nil {
+		jsonwire.Key(s, &more, ",\"heartbeatTime\":")
+		x.HeartbeatTime.EncodeJSON(s)
+	}
+	if x.ExpectedCompletionTime != nil {
+		jsonwire.Key(s, &more, ",\"expectedCompletionTime\":")
+		x.ExpectedCompletionTime.EncodeJSON(s)
+	}
+	if x.CompletionTime != nil {
+		jsonwire.Key(s, &more, ",\"completionTime\":")
+		x.CompletionTime.EncodeJSON(s)
+	}
+	if x.Message != nil {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, *x.Message)
 	}
 	s.WriteRaw("}")
 }

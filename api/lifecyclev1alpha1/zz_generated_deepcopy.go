@@ -173,8 +173,8 @@ func (in *EvictionStatus) DeepCopyInto(out *EvictionStatus) {
 	out.Conditions = deepcopy.Slice(in.Conditions)
 	out.ObservedGeneration = deepcopy.Ptr(in.ObservedGeneration)
 	out.Requesters = deepcopy.Slice(in.Requesters)
-	out.Responders = deepcopy.Structs(in.Responders)
 	out.TargetResponders = deepcopy.Structs(in.TargetResponders)
+	out.Responders = deepcopy.Structs(in.Responders)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -219,11 +219,11 @@ func (in *Requester) DeepCopy() *Requester {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ResponderStatus) DeepCopyInto(out *ResponderStatus) {
 	*out = *in
-	out.CompletionTime = deepcopy.Ptr(in.CompletionTime)
-	out.ExpectedCompletionTime = deepcopy.Ptr(in.ExpectedCompletionTime)
-	out.HeartbeatTime = deepcopy.Ptr(in.HeartbeatTime)
-	out.Message = deepcopy.Ptr(in.Message)
 	out.StartTime = deepcopy.Ptr(in.StartTime)
+	out.HeartbeatTime = deepcopy.Ptr(in.HeartbeatTime)
+	out.ExpectedCompletionTime = deepcopy.Ptr(in.ExpectedCompletionTime)
+	out.CompletionTime = deepcopy.Ptr(in.CompletionTime)
+	out.Message = deepcopy.Ptr(in.Message)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

@@ -194,17 +194,11 @@ type EvictionRequestPodReference struct {
 
 // EvictionRequestSpec is a specification of an EvictionRequest.
 type EvictionRequestSpec struct {
-	// intent specifies the action that should be taken for the specified target.
-	//
-	// - Eviction means that the requester is interested in the eviction of the target. - Withdrawn means that the requester is no longer interested in the eviction of the target.
-	//   If all requesters' intents are withdrawn for a common target, the eviction will be canceled.
-	//   Cancellation consequences:
-	//   - Inactive responders will never run.
-	//   - Active responders are expected to cancel the eviction.
-	//   - Completed or Interrupted responders should not take any action.
+	// target contains a reference to an object (e.g. a pod) that should be
+	// evicted. This field is required and immutable.
 	//
 	// Required.
-	Intent EvictionRequestIntent `json:"intent"`
+	Target EvictionRequestTarget `json:"target"`
 
 	// requester allows you to identify the entity, that requested the eviction of
 	// the target.
@@ -216,11 +210,17 @@ type EvictionRequestSpec struct {
 	// Required.
 	Requester string `json:"requester"`
 
-	// target contains a reference to an object (e.g. a pod) that should be
-	// evicted. This field is required and immutable.
+	// intent specifies the action that should be taken for the specified target.
+	//
+	// - Eviction means that the requester is interested in the eviction of the target. - Withdrawn means that the requester is no longer interested in the eviction of the target.
+	//   If all requesters' intents are withdrawn for a common target, the eviction will be canceled.
+	//   Cancellation consequences:
+	//   - Inactive responders will never run.
+	//   - Active responders are expected to cancel the eviction.
+	//   - Completed or Interrupted responders should not take any action.
 	//
 	// Required.
-	Target EvictionRequestTarget `json:"target"`
+	Intent EvictionRequestIntent `json:"intent"`
 }
 
 // EvictionRequestStatus represents the last observed status of the eviction
@@ -293,18 +293,6 @@ type EvictionStatus struct {
 	// requesters with Withdrawn intent should be dropped first.
 	Requesters []Requester `json:"requesters,omitempty" listKeys:"name"`
 
-	// responders represents the eviction process status of each declared
-	// responder.
-	//
-	// The responder list should be the same length and have the same .name fields
-	// as .status.targetResponders. Only responders with .name that have Active
-	// state in .targetResponders[].state should be updated and can be mutated.
-	// First initialization of the list is allowed.
-	//
-	// Each ResponderStatus is initialized by evictionrequest-controller and then
-	// managed by the designated responder.
-	Responders []ResponderStatus `json:"responders,omitempty" listKeys:"name"`
-
 	// targetResponders reference responders that should eventually respond to this
 	// eviction to help with the graceful eviction of a target. These responders
 	// are selected sequentially, according to their specified priority by setting
@@ -327,6 +315,18 @@ type EvictionStatus struct {
 	// list cannot change once set. This field is managed by
 	// evictionrequest-controller.
 	TargetResponders []TargetResponder `json:"targetResponders,omitempty" listKeys:"name"`
+
+	// responders represents the eviction process status of each declared
+	// responder.
+	//
+	// The responder list should be the same length and have the same .name fields
+	// as .status.targetResponders. Only responders with .name that have Active
+	// state in .targetResponders[].state should be updated and can be mutated.
+	// First initialization of the list is allowed.
+	//
+	// Each ResponderStatus is initialized by evictionrequest-controller and then
+	// managed by the designated responder.
+	Responders []ResponderStatus `json:"responders,omitempty" listKeys:"name"`
 }
 
 // EvictionTarget contains a reference to an object that should be evicted.
@@ -339,6 +339,15 @@ type EvictionTarget struct {
 // Requester allows you to identify the entity, that requested the eviction of
 // the target.
 type Requester struct {
+	// name allows you to identify the entity, that requested the eviction of the
+	// target.
+	//
+	// It must be a valid domain-prefixed key (such as "acme.io/foo"). This field
+	// must be unique for each requester. This field is required.
+	//
+	// Required.
+	Name string `json:"name"`
+
 	// intent specifies the action that should be taken for the specified target.
 	//
 	// - Eviction means that the requester is interested in the eviction of the target. - Withdrawn means that the requester is no longer interested in the eviction of the target.
@@ -350,43 +359,12 @@ type Requester struct {
 	//
 	// Required.
 	Intent RequesterIntent `json:"intent"`
-
-	// name allows you to identify the entity, that requested the eviction of the
-	// target.
-	//
-	// It must be a valid domain-prefixed key (such as "acme.io/foo"). This field
-	// must be unique for each requester. This field is required.
-	//
-	// Required.
-	Name string `json:"name"`
 }
 
 // ResponderStatus represents the last observed status of the eviction process
 // of the responder. It should be only updated by the designated responder
 // whose name is .name field.
 type ResponderStatus struct {
-	// completionTime tracks the time at which the Responder stopped processing the
-	// eviction request. Completion means that the responders has either fully or
-	// partially completed the eviction process, which may have resulted in target
-	// eviction (e.g. pod termination). It should reflect the present time when
-	// set. This field becomes immutable once set.
-	CompletionTime *metav1.Time `json:"completionTime,omitempty"`
-
-	// expectedCompletionTime is the time at which the eviction process step is
-	// expected to end for the responder. The time cannot be set to the past. May
-	// be omitted if no estimate can be made.
-	ExpectedCompletionTime *metav1.Time `json:"expectedCompletionTime,omitempty"`
-
-	// heartbeatTime is the last time at which the eviction process was reported to
-	// be in progress by the responder. It should reflect the present time when
-	// set. Responders should avoid heartbeats more frequent than 20 seconds to
-	// avoid overloading the control-plane.
-	HeartbeatTime *metav1.Time `json:"heartbeatTime,omitempty"`
-
-	// message provides human-readable details about the state of the responder and
-	// the eviction process. Maximum length is 4000 characters.
-	Message *string `json:"message,omitempty"`
-
 	// name allows you to identify the responder reacting to the Eviction.
 	//
 	// It must be a valid domain-prefixed key (such as "acme.io/foo"). This field
@@ -401,6 +379,28 @@ type ResponderStatus struct {
 	// present time when set. This field is initialized by Kubernetes when this
 	// responder becomes active. This field becomes immutable once set.
 	StartTime *metav1.Time `json:"startTime,omitempty"`
+
+	// heartbeatTime is the last time at which the eviction process was reported to
+	// be in progress by the responder. It should reflect the present time when
+	// set. Responders should avoid heartbeats more frequent than 20 seconds to
+	// avoid overloading the control-plane.
+	HeartbeatTime *metav1.Time `json:"heartbeatTime,omitempty"`
+
+	// expectedCompletionTime is the time at which the eviction process step is
+	// expected to end for the responder. The time cannot be set to the past. May
+	// be omitted if no estimate can be made.
+	ExpectedCompletionTime *metav1.Time `json:"expectedCompletionTime,omitempty"`
+
+	// completionTime tracks the time at which the Responder stopped processing the
+	// eviction request. Completion means that the responders has either fully or
+	// partially completed the eviction process, which may have resulted in target
+	// eviction (e.g. pod termination). It should reflect the present time when
+	// set. This field becomes immutable once set.
+	CompletionTime *metav1.Time `json:"completionTime,omitempty"`
+
+	// message provides human-readable details about the state of the responder and
+	// the eviction process. Maximum length is 4000 characters.
+	Message *string `json:"message,omitempty"`
 }
 
 // TargetResponder allows you to specify the responder reacting to the

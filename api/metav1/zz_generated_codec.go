@@ -22,6 +22,17 @@ func (x *APIGroup) DecodeWire(r *jsonwire.Reader) {
 			x.APIVersion = r.String()
 		case "name":
 			x.Name = r.String()
+		case "versions":
+			if r.BeginArray() {
+				sl0 := make([]GroupVersionForDiscovery, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, GroupVersionForDiscovery{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Versions = sl0
+			} else {
+				x.Versions = nil
+			}
 		case "preferredVersion":
 			x.PreferredVersion.DecodeWire(r)
 		case "serverAddressByClientCIDRs":
@@ -34,17 +45,6 @@ func (x *APIGroup) DecodeWire(r *jsonwire.Reader) {
 				x.ServerAddressByClientCIDRs = sl0
 			} else {
 				x.ServerAddressByClientCIDRs = nil
-			}
-		case "versions":
-			if r.BeginArray() {
-				sl0 := make([]GroupVersionForDiscovery, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, GroupVersionForDiscovery{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Versions = sl0
-			} else {
-				x.Versions = nil
 			}
 		default:
 			r.SkipUnknown()
@@ -104,6 +104,21 @@ func (x *APIGroup) encodeKnown(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
+	if ap == nil || x.Versions != nil {
+		jsonwire.Key(s, &more, ",\"versions\":")
+		if x.Versions == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Versions {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Versions[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
 	at = jsonwire.Field(s, &more, ",\"preferredVersion\":")
 	x.PreferredVersion.EncodeJSON(s)
 	if ap != nil {
@@ -120,21 +135,6 @@ func (x *APIGroup) encodeKnown(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				x.ServerAddressByClientCIDRs[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap == nil || x.Versions != nil {
-		jsonwire.Key(s, &more, ",\"versions\":")
-		if x.Versions == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Versions {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Versions[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -245,26 +245,26 @@ func (x *APIResource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "categories":
-			x.Categories = r.Strings()
-		case "group":
-			x.Group = r.String()
-		case "kind":
-			x.Kind = r.String()
 		case "name":
 			x.Name = r.String()
-		case "namespaced":
-			x.Namespaced = r.Bool()
-		case "shortNames":
-			x.ShortNames = r.Strings()
 		case "singularName":
 			x.SingularName = r.String()
-		case "storageVersionHash":
-			x.StorageVersionHash = r.String()
-		case "verbs":
-			x.Verbs = r.Strings()
+		case "namespaced":
+			x.Namespaced = r.Bool()
+		case "group":
+			x.Group = r.String()
 		case "version":
 			x.Version = r.String()
+		case "kind":
+			x.Kind = r.String()
+		case "verbs":
+			x.Verbs = r.Strings()
+		case "shortNames":
+			x.ShortNames = r.Strings()
+		case "categories":
+			x.Categories = r.Strings()
+		case "storageVersionHash":
+			x.StorageVersionHash = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -276,60 +276,30 @@ func (x *APIResource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Categories) != 0 || ap != nil && x.Categories != nil {
-		s.WriteRaw("\"categories\":")
-		more = true
-		if x.Categories == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Categories {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.Categories[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap.Explicit(&x.Group) || x.Group != "" {
-		jsonwire.Key(s, &more, ",\"group\":")
-		jsonwire.String(s, x.Group)
-	}
-	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
-		jsonwire.Key(s, &more, ",\"kind\":")
-		jsonwire.String(s, x.Kind)
-	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
-	}
-	if ap == nil || ap.Explicit(&x.Namespaced) || x.Namespaced {
-		jsonwire.Key(s, &more, ",\"namespaced\":")
-		s.WriteBool(x.Namespaced)
-	}
-	if len(x.ShortNames) != 0 || ap != nil && x.ShortNames != nil {
-		jsonwire.Key(s, &more, ",\"shortNames\":")
-		if x.ShortNames == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.ShortNames {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.ShortNames[i0])
-			}
-			s.WriteRaw("]")
-		}
 	}
 	if ap == nil || ap.Explicit(&x.SingularName) || x.SingularName != "" {
 		jsonwire.Key(s, &more, ",\"singularName\":")
 		jsonwire.String(s, x.SingularName)
 	}
-	if ap.Explicit(&x.StorageVersionHash) || x.StorageVersionHash != "" {
-		jsonwire.Key(s, &more, ",\"storageVersionHash\":")
-		jsonwire.String(s, x.StorageVersionHash)
+	if ap == nil || ap.Explicit(&x.Namespaced) || x.Namespaced {
+		jsonwire.Key(s, &more, ",\"namespaced\":")
+		s.WriteBool(x.Namespaced)
+	}
+	if ap.Explicit(&x.Group) || x.Group != "" {
+		jsonwire.Key(s, &more, ",\"group\":")
+		jsonwire.String(s, x.Group)
+	}
+	if ap.Explicit(&x.Version) || x.Version != "" {
+		jsonwire.Key(s, &more, ",\"version\":")
+		jsonwire.String(s, x.Version)
+	}
+	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
+		jsonwire.Key(s, &more, ",\"kind\":")
+		jsonwire.String(s, x.Kind)
 	}
 	if ap == nil || x.Verbs != nil {
 		jsonwire.Key(s, &more, ",\"verbs\":")
@@ -346,9 +316,39 @@ func (x *APIResource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.Version) || x.Version != "" {
-		jsonwire.Key(s, &more, ",\"version\":")
-		jsonwire.String(s, x.Version)
+	if len(x.ShortNames) != 0 || ap != nil && x.ShortNames != nil {
+		jsonwire.Key(s, &more, ",\"shortNames\":")
+		if x.ShortNames == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ShortNames {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.ShortNames[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.Categories) != 0 || ap != nil && x.Categories != nil {
+		jsonwire.Key(s, &more, ",\"categories\":")
+		if x.Categories == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Categories {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Categories[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap.Explicit(&x.StorageVersionHash) || x.StorageVersionHash != "" {
+		jsonwire.Key(s, &more, ",\"storageVersionHash\":")
+		jsonwire.String(s, x.StorageVersionHash)
 	}
 	s.WriteRaw("}")
 }
@@ -467,6 +467,8 @@ func (x *APIVersions) DecodeWire(r *jsonwire.Reader) {
 			x.Kind = r.String()
 		case "apiVersion":
 			x.APIVersion = r.String()
+		case "versions":
+			x.Versions = r.Strings()
 		case "serverAddressByClientCIDRs":
 			if r.BeginArray() {
 				sl0 := make([]ServerAddressByClientCIDR, 0, r.Count())
@@ -478,8 +480,6 @@ func (x *APIVersions) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.ServerAddressByClientCIDRs = nil
 			}
-		case "versions":
-			x.Versions = r.Strings()
 		default:
 			r.SkipUnknown()
 		}
@@ -533,21 +533,6 @@ func (x *APIVersions) encodeKnown(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
-	if ap == nil || x.ServerAddressByClientCIDRs != nil {
-		jsonwire.Key(s, &more, ",\"serverAddressByClientCIDRs\":")
-		if x.ServerAddressByClientCIDRs == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.ServerAddressByClientCIDRs {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.ServerAddressByClientCIDRs[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if ap == nil || x.Versions != nil {
 		jsonwire.Key(s, &more, ",\"versions\":")
 		if x.Versions == nil {
@@ -563,6 +548,21 @@ func (x *APIVersions) encodeKnown(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if ap == nil || x.ServerAddressByClientCIDRs != nil {
+		jsonwire.Key(s, &more, ",\"serverAddressByClientCIDRs\":")
+		if x.ServerAddressByClientCIDRs == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ServerAddressByClientCIDRs {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.ServerAddressByClientCIDRs[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
 	s.WriteRaw("}")
 }
 
@@ -574,18 +574,18 @@ func (x *Condition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "lastTransitionTime":
-			x.LastTransitionTime.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
-		case "observedGeneration":
-			x.ObservedGeneration = r.Int64()
-		case "reason":
-			x.Reason = r.String()
-		case "status":
-			x.Status = ConditionStatus(r.String())
 		case "type":
 			x.Type = r.String()
+		case "status":
+			x.Status = ConditionStatus(r.String())
+		case "observedGeneration":
+			x.ObservedGeneration = r.Int64()
+		case "lastTransitionTime":
+			x.LastTransitionTime.DecodeWire(r)
+		case "reason":
+			x.Reason = r.String()
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -597,30 +597,30 @@ func (x *Condition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
-		s.WriteRaw("\"lastTransitionTime\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
-		x.LastTransitionTime.EncodeJSON(s)
-	}
-	if ap == nil || ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
-	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
-		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(x.ObservedGeneration)
-	}
-	if ap == nil || ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
+		jsonwire.String(s, x.Type)
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
 		jsonwire.String(s, string(x.Status))
 	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
+		jsonwire.Key(s, &more, ",\"observedGeneration\":")
+		s.WriteInt64(x.ObservedGeneration)
+	}
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
+	}
+	if ap == nil || ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -638,14 +638,8 @@ func (x *DeleteOptions) DecodeWire(r *jsonwire.Reader) {
 			x.Kind = r.String()
 		case "apiVersion":
 			x.APIVersion = r.String()
-		case "dryRun":
-			x.DryRun = r.Strings()
 		case "gracePeriodSeconds":
 			x.GracePeriodSeconds = r.Int64Ptr()
-		case "ignoreStoreReadErrorWithClusterBreakingPotential":
-			x.IgnoreStoreReadErrorWithClusterBreakingPotential = r.BoolPtr()
-		case "orphanDependents":
-			x.OrphanDependents = r.BoolPtr()
 		case "preconditions":
 			if r.Null() {
 				x.Preconditions = nil
@@ -655,8 +649,14 @@ func (x *DeleteOptions) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Preconditions.DecodeWire(r)
 			}
+		case "orphanDependents":
+			x.OrphanDependents = r.BoolPtr()
 		case "propagationPolicy":
 			x.PropagationPolicy = (*DeletionPropagation)(r.StringPtr())
+		case "dryRun":
+			x.DryRun = r.Strings()
+		case "ignoreStoreReadErrorWithClusterBreakingPotential":
+			x.IgnoreStoreReadErrorWithClusterBreakingPotential = r.BoolPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -710,6 +710,22 @@ func (x *DeleteOptions) encodeKnown(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
 	}
+	if x.GracePeriodSeconds != nil {
+		jsonwire.Key(s, &more, ",\"gracePeriodSeconds\":")
+		s.WriteInt64(*x.GracePeriodSeconds)
+	}
+	if x.Preconditions != nil {
+		jsonwire.Key(s, &more, ",\"preconditions\":")
+		x.Preconditions.EncodeJSON(s)
+	}
+	if x.OrphanDependents != nil {
+		jsonwire.Key(s, &more, ",\"orphanDependents\":")
+		s.WriteBool(*x.OrphanDependents)
+	}
+	if x.PropagationPolicy != nil {
+		jsonwire.Key(s, &more, ",\"propagationPolicy\":")
+		jsonwire.String(s, string(*x.PropagationPolicy))
+	}
 	if len(x.DryRun) != 0 || ap != nil && x.DryRun != nil {
 		jsonwire.Key(s, &more, ",\"dryRun\":")
 		if x.DryRun == nil {
@@ -725,25 +741,9 @@ func (x *DeleteOptions) encodeKnown(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.GracePeriodSeconds != nil {
-		jsonwire.Key(s, &more, ",\"gracePeriodSeconds\":")
-		s.WriteInt64(*x.GracePeriodSeconds)
-	}
 	if x.IgnoreStoreReadErrorWithClusterBreakingPotential != nil {
 		jsonwire.Key(s, &more, ",\"ignoreStoreReadErrorWithClusterBreakingPotential\":")
 		s.WriteBool(*x.IgnoreStoreReadErrorWithClusterBreakingPotential)
-	}
-	if x.OrphanDependents != nil {
-		jsonwire.Key(s, &more, ",\"orphanDependents\":")
-		s.WriteBool(*x.OrphanDependents)
-	}
-	if x.Preconditions != nil {
-		jsonwire.Key(s, &more, ",\"preconditions\":")
-		x.Preconditions.EncodeJSON(s)
-	}
-	if x.PropagationPolicy != nil {
-		jsonwire.Key(s, &more, ",\"propagationPolicy\":")
-		jsonwire.String(s, string(*x.PropagationPolicy))
 	}
 	s.WriteRaw("}")
 }
@@ -878,6 +878,8 @@ func (x *LabelSelector) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "matchLabels":
+			x.MatchLabels = r.StringMap()
 		case "matchExpressions":
 			if r.BeginArray() {
 				sl0 := make([]LabelSelectorRequirement, 0, r.Count())
@@ -889,8 +891,6 @@ func (x *LabelSelector) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.MatchExpressions = nil
 			}
-		case "matchLabels":
-			x.MatchLabels = r.StringMap()
 		default:
 			r.SkipUnknown()
 		}
@@ -902,24 +902,9 @@ func (x *LabelSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.MatchExpressions) != 0 || ap != nil && x.MatchExpressions != nil {
-		s.WriteRaw("\"matchExpressions\":")
-		more = true
-		if x.MatchExpressions == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.MatchExpressions {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.MatchExpressions[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if len(x.MatchLabels) != 0 || ap != nil && x.MatchLabels != nil {
-		jsonwire.Key(s, &more, ",\"matchLabels\":")
+		s.WriteRaw("\"matchLabels\":")
+		more = true
 		if x.MatchLabels == nil {
 			s.WriteNil()
 		} else {
@@ -935,6 +920,21 @@ func (x *LabelSelector) EncodeJSON(s *jsoniter.Stream) {
 				jsonwire.String(s, v0)
 			}
 			s.WriteRaw("}")
+		}
+	}
+	if len(x.MatchExpressions) != 0 || ap != nil && x.MatchExpressions != nil {
+		jsonwire.Key(s, &more, ",\"matchExpressions\":")
+		if x.MatchExpressions == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.MatchExpressions {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.MatchExpressions[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
 		}
 	}
 	s.WriteRaw("}")
@@ -1002,14 +1002,14 @@ func (x *ListMeta) decodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "selfLink":
+			x.SelfLink = r.String()
+		case "resourceVersion":
+			x.ResourceVersion = r.String()
 		case "continue":
 			x.Continue = r.String()
 		case "remainingItemCount":
 			x.RemainingItemCount = r.Int64Ptr()
-		case "resourceVersion":
-			x.ResourceVersion = r.String()
-		case "selfLink":
-			x.SelfLink = r.String()
 		case "shardInfo":
 			if r.Null() {
 				x.ShardInfo = nil
@@ -1033,22 +1033,22 @@ func (x *ListMeta) encodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Continue) || x.Continue != "" {
-		s.WriteRaw("\"continue\":")
+	if ap.Explicit(&x.SelfLink) || x.SelfLink != "" {
+		s.WriteRaw("\"selfLink\":")
 		more = true
-		jsonwire.String(s, x.Continue)
-	}
-	if x.RemainingItemCount != nil {
-		jsonwire.Key(s, &more, ",\"remainingItemCount\":")
-		s.WriteInt64(*x.RemainingItemCount)
+		jsonwire.String(s, x.SelfLink)
 	}
 	if ap.Explicit(&x.ResourceVersion) || x.ResourceVersion != "" {
 		jsonwire.Key(s, &more, ",\"resourceVersion\":")
 		jsonwire.String(s, x.ResourceVersion)
 	}
-	if ap.Explicit(&x.SelfLink) || x.SelfLink != "" {
-		jsonwire.Key(s, &more, ",\"selfLink\":")
-		jsonwire.String(s, x.SelfLink)
+	if ap.Explicit(&x.Continue) || x.Continue != "" {
+		jsonwire.Key(s, &more, ",\"continue\":")
+		jsonwire.String(s, x.Continue)
+	}
+	if x.RemainingItemCount != nil {
+		jsonwire.Key(s, &more, ",\"remainingItemCount\":")
+		s.WriteInt64(*x.RemainingItemCount)
 	}
 	if x.ShardInfo != nil {
 		jsonwire.Key(s, &more, ",\"shardInfo\":")
@@ -1065,18 +1065,12 @@ func (x *ManagedFieldsEntry) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "apiVersion":
-			x.APIVersion = r.String()
-		case "fieldsType":
-			x.FieldsType = r.String()
-		case "fieldsV1":
-			x.FieldsV1.DecodeWire(r)
 		case "manager":
 			x.Manager = r.String()
 		case "operation":
 			x.Operation = ManagedFieldsOperationType(r.String())
-		case "subresource":
-			x.Subresource = r.String()
+		case "apiVersion":
+			x.APIVersion = r.String()
 		case "time":
 			if r.Null() {
 				x.Time = nil
@@ -1086,6 +1080,12 @@ func (x *ManagedFieldsEntry) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Time.DecodeWire(r)
 			}
+		case "fieldsType":
+			x.FieldsType = r.String()
+		case "fieldsV1":
+			x.FieldsV1.DecodeWire(r)
+		case "subresource":
+			x.Subresource = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -1097,10 +1097,22 @@ func (x *ManagedFieldsEntry) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
-		s.WriteRaw("\"apiVersion\":")
+	if ap.Explicit(&x.Manager) || x.Manager != "" {
+		s.WriteRaw("\"manager\":")
 		more = true
+		jsonwire.String(s, x.Manager)
+	}
+	if ap.Explicit(&x.Operation) || x.Operation != "" {
+		jsonwire.Key(s, &more, ",\"operation\":")
+		jsonwire.String(s, string(x.Operation))
+	}
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
+		jsonwire.Key(s, &more, ",\"apiVersion\":")
 		jsonwire.String(s, x.APIVersion)
+	}
+	if x.Time != nil {
+		jsonwire.Key(s, &more, ",\"time\":")
+		x.Time.EncodeJSON(s)
 	}
 	if ap.Explicit(&x.FieldsType) || x.FieldsType != "" {
 		jsonwire.Key(s, &more, ",\"fieldsType\":")
@@ -1110,21 +1122,9 @@ func (x *ManagedFieldsEntry) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"fieldsV1\":")
 		x.FieldsV1.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.Manager) || x.Manager != "" {
-		jsonwire.Key(s, &more, ",\"manager\":")
-		jsonwire.String(s, x.Manager)
-	}
-	if ap.Explicit(&x.Operation) || x.Operation != "" {
-		jsonwire.Key(s, &more, ",\"operation\":")
-		jsonwire.String(s, string(x.Operation))
-	}
 	if ap.Explicit(&x.Subresource) || x.Subresource != "" {
 		jsonwire.Key(s, &more, ",\"subresource\":")
 		jsonwire.String(s, x.Subresource)
-	}
-	if x.Time != nil {
-		jsonwire.Key(s, &more, ",\"time\":")
-		x.Time.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -1139,12 +1139,22 @@ func (x *ObjectMeta) decodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "annotations":
-			x.Annotations = r.StringMap()
+		case "name":
+			x.Name = r.String()
+		case "generateName":
+			x.GenerateName = r.String()
+		case "namespace":
+			x.Namespace = r.String()
+		case "selfLink":
+			x.SelfLink = r.String()
+		case "uid":
+			x.UID = r.String()
+		case "resourceVersion":
+			x.ResourceVersion = r.String()
+		case "generation":
+			x.Generation = r.Int64()
 		case "creationTimestamp":
 			x.CreationTimestamp.DecodeWire(r)
-		case "deletionGracePeriodSeconds":
-			x.DeletionGracePeriodSeconds = r.Int64Ptr()
 		case "deletionTimestamp":
 			if r.Null() {
 				x.DeletionTimestamp = nil
@@ -1154,29 +1164,12 @@ func (x *ObjectMeta) decodeWire(r *jsonwire.Reader) {
 				}
 				x.DeletionTimestamp.DecodeWire(r)
 			}
-		case "finalizers":
-			x.Finalizers = r.Strings()
-		case "generateName":
-			x.GenerateName = r.String()
-		case "generation":
-			x.Generation = r.Int64()
+		case "deletionGracePeriodSeconds":
+			x.DeletionGracePeriodSeconds = r.Int64Ptr()
 		case "labels":
 			x.Labels = r.StringMap()
-		case "managedFields":
-			if r.BeginArray() {
-				sl0 := make([]ManagedFieldsEntry, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, ManagedFieldsEntry{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.ManagedFields = sl0
-			} else {
-				x.ManagedFields = nil
-			}
-		case "name":
-			x.Name = r.String()
-		case "namespace":
-			x.Namespace = r.String()
+		case "annotations":
+			x.Annotations = r.StringMap()
 		case "ownerReferences":
 			if r.BeginArray() {
 				sl0 := make([]OwnerReference, 0, r.Count())
@@ -1188,12 +1181,19 @@ func (x *ObjectMeta) decodeWire(r *jsonwire.Reader) {
 			} else {
 				x.OwnerReferences = nil
 			}
-		case "resourceVersion":
-			x.ResourceVersion = r.String()
-		case "selfLink":
-			x.SelfLink = r.String()
-		case "uid":
-			x.UID = r.String()
+		case "finalizers":
+			x.Finalizers = r.Strings()
+		case "managedFields":
+			if r.BeginArray() {
+				sl0 := make([]ManagedFieldsEntry, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, ManagedFieldsEntry{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.ManagedFields = sl0
+			} else {
+				x.ManagedFields = nil
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -1208,60 +1208,46 @@ func (x *ObjectMeta) encodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Annotations) != 0 || ap != nil && x.Annotations != nil {
-		s.WriteRaw("\"annotations\":")
+	if ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
-		if x.Annotations == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("{")
-			var keys0 [8]string
-			for i0, k0 := range jsonwire.SortedKeys(x.Annotations, keys0[:0]) {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, k0)
-				s.WriteRaw(":")
-				v0 := x.Annotations[k0]
-				jsonwire.String(s, v0)
-			}
-			s.WriteRaw("}")
-		}
-	}
-	if ap.Explicit(&x.CreationTimestamp) || !x.CreationTimestamp.IsZero() {
-		jsonwire.Key(s, &more, ",\"creationTimestamp\":")
-		x.CreationTimestamp.EncodeJSON(s)
-	}
-	if x.DeletionGracePeriodSeconds != nil {
-		jsonwire.Key(s, &more, ",\"deletionGracePeriodSeconds\":")
-		s.WriteInt64(*x.DeletionGracePeriodSeconds)
-	}
-	if x.DeletionTimestamp != nil {
-		jsonwire.Key(s, &more, ",\"deletionTimestamp\":")
-		x.DeletionTimestamp.EncodeJSON(s)
-	}
-	if len(x.Finalizers) != 0 || ap != nil && x.Finalizers != nil {
-		jsonwire.Key(s, &more, ",\"finalizers\":")
-		if x.Finalizers == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Finalizers {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.Finalizers[i0])
-			}
-			s.WriteRaw("]")
-		}
+		jsonwire.String(s, x.Name)
 	}
 	if ap.Explicit(&x.GenerateName) || x.GenerateName != "" {
 		jsonwire.Key(s, &more, ",\"generateName\":")
 		jsonwire.String(s, x.GenerateName)
 	}
+	if ap.Explicit(&x.Namespace) || x.Namespace != "" {
+		jsonwire.Key(s, &more, ",\"namespace\":")
+		jsonwire.String(s, x.Namespace)
+	}
+	if ap.Explicit(&x.SelfLink) || x.SelfLink != "" {
+		jsonwire.Key(s, &more, ",\"selfLink\":")
+		jsonwire.String(s, x.SelfLink)
+	}
+	if ap.Explicit(&x.UID) || x.UID != "" {
+		jsonwire.Key(s, &more, ",\"uid\":")
+		jsonwire.String(s, x.UID)
+	}
+	if ap.Explicit(&x.ResourceVersion) || x.ResourceVersion != "" {
+		jsonwire.Key(s, &more, ",\"resourceVersion\":")
+		jsonwire.String(s, x.ResourceVersion)
+	}
 	if ap.Explicit(&x.Generation) || x.Generation != 0 {
 		jsonwire.Key(s, &more, ",\"generation\":")
 		s.WriteInt64(x.Generation)
+	}
+	if ap.Explicit(&x.CreationTimestamp) || !x.CreationTimestamp.IsZero() {
+		jsonwire.Key(s, &more, ",\"creationTimestamp\":")
+		x.CreationTimestamp.EncodeJSON(s)
+	}
+	if x.DeletionTimestamp != nil {
+		jsonwire.Key(s, &more, ",\"deletionTimestamp\":")
+		x.DeletionTimestamp.EncodeJSON(s)
+	}
+	if x.DeletionGracePeriodSeconds != nil {
+		jsonwire.Key(s, &more, ",\"deletionGracePeriodSeconds\":")
+		s.WriteInt64(*x.DeletionGracePeriodSeconds)
 	}
 	if len(x.Labels) != 0 || ap != nil && x.Labels != nil {
 		jsonwire.Key(s, &more, ",\"labels\":")
@@ -1282,28 +1268,24 @@ func (x *ObjectMeta) encodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.ManagedFields) != 0 || ap != nil && x.ManagedFields != nil {
-		jsonwire.Key(s, &more, ",\"managedFields\":")
-		if x.ManagedFields == nil {
+	if len(x.Annotations) != 0 || ap != nil && x.Annotations != nil {
+		jsonwire.Key(s, &more, ",\"annotations\":")
+		if x.Annotations == nil {
 			s.WriteNil()
 		} else {
-			s.WriteRaw("[")
-			for i0 := range x.ManagedFields {
+			s.WriteRaw("{")
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.Annotations, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				x.ManagedFields[i0].EncodeJSON(s)
+				jsonwire.String(s, k0)
+				s.WriteRaw(":")
+				v0 := x.Annotations[k0]
+				jsonwire.String(s, v0)
 			}
-			s.WriteRaw("]")
+			s.WriteRaw("}")
 		}
-	}
-	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
-	}
-	if ap.Explicit(&x.Namespace) || x.Namespace != "" {
-		jsonwire.Key(s, &more, ",\"namespace\":")
-		jsonwire.String(s, x.Namespace)
 	}
 	if len(x.OwnerReferences) != 0 || ap != nil && x.OwnerReferences != nil {
 		jsonwire.Key(s, &more, ",\"ownerReferences\":")
@@ -1320,17 +1302,35 @@ func (x *ObjectMeta) encodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.ResourceVersion) || x.ResourceVersion != "" {
-		jsonwire.Key(s, &more, ",\"resourceVersion\":")
-		jsonwire.String(s, x.ResourceVersion)
+	if len(x.Finalizers) != 0 || ap != nil && x.Finalizers != nil {
+		jsonwire.Key(s, &more, ",\"finalizers\":")
+		if x.Finalizers == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Finalizers {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Finalizers[i0])
+			}
+			s.WriteRaw("]")
+		}
 	}
-	if ap.Explicit(&x.SelfLink) || x.SelfLink != "" {
-		jsonwire.Key(s, &more, ",\"selfLink\":")
-		jsonwire.String(s, x.SelfLink)
-	}
-	if ap.Explicit(&x.UID) || x.UID != "" {
-		jsonwire.Key(s, &more, ",\"uid\":")
-		jsonwire.String(s, x.UID)
+	if len(x.ManagedFields) != 0 || ap != nil && x.ManagedFields != nil {
+		jsonwire.Key(s, &more, ",\"managedFields\":")
+		if x.ManagedFields == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ManagedFields {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.ManagedFields[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
 	}
 	s.WriteRaw("}")
 }
@@ -1345,16 +1345,16 @@ func (x *OwnerReference) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "apiVersion":
 			x.APIVersion = r.String()
-		case "blockOwnerDeletion":
-			x.BlockOwnerDeletion = r.BoolPtr()
-		case "controller":
-			x.Controller = r.BoolPtr()
 		case "kind":
 			x.Kind = r.String()
 		case "name":
 			x.Name = r.String()
 		case "uid":
 			x.UID = r.String()
+		case "controller":
+			x.Controller = r.BoolPtr()
+		case "blockOwnerDeletion":
+			x.BlockOwnerDeletion = r.BoolPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -1371,14 +1371,6 @@ func (x *OwnerReference) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.APIVersion)
 	}
-	if x.BlockOwnerDeletion != nil {
-		jsonwire.Key(s, &more, ",\"blockOwnerDeletion\":")
-		s.WriteBool(*x.BlockOwnerDeletion)
-	}
-	if x.Controller != nil {
-		jsonwire.Key(s, &more, ",\"controller\":")
-		s.WriteBool(*x.Controller)
-	}
 	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
 		jsonwire.Key(s, &more, ",\"kind\":")
 		jsonwire.String(s, x.Kind)
@@ -1391,6 +1383,14 @@ func (x *OwnerReference) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"uid\":")
 		jsonwire.String(s, x.UID)
 	}
+	if x.Controller != nil {
+		jsonwire.Key(s, &more, ",\"controller\":")
+		s.WriteBool(*x.Controller)
+	}
+	if x.BlockOwnerDeletion != nil {
+		jsonwire.Key(s, &more, ",\"blockOwnerDeletion\":")
+		s.WriteBool(*x.BlockOwnerDeletion)
+	}
 	s.WriteRaw("}")
 }
 
@@ -1402,10 +1402,10 @@ func (x *Preconditions) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "resourceVersion":
-			x.ResourceVersion = r.StringPtr()
 		case "uid":
 			x.UID = r.StringPtr()
+		case "resourceVersion":
+			x.ResourceVersion = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -1416,14 +1416,14 @@ func (x *Preconditions) DecodeWire(r *jsonwire.Reader) {
 func (x *Preconditions) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.ResourceVersion != nil {
-		s.WriteRaw("\"resourceVersion\":")
-		more = true
-		jsonwire.String(s, *x.ResourceVersion)
-	}
 	if x.UID != nil {
-		jsonwire.Key(s, &more, ",\"uid\":")
+		s.WriteRaw("\"uid\":")
+		more = true
 		jsonwire.String(s, *x.UID)
+	}
+	if x.ResourceVersion != nil {
+		jsonwire.Key(s, &more, ",\"resourceVersion\":")
+		jsonwire.String(s, *x.ResourceVersion)
 	}
 	s.WriteRaw("}")
 }
@@ -1505,8 +1505,12 @@ func (x *Status) DecodeWire(r *jsonwire.Reader) {
 			x.APIVersion = r.String()
 		case "metadata":
 			ListMetaDecodeWire(r, &x.ListMeta)
-		case "code":
-			x.Code = r.Int32()
+		case "status":
+			x.Status = r.String()
+		case "message":
+			x.Message = r.String()
+		case "reason":
+			x.Reason = StatusReason(r.String())
 		case "details":
 			if r.Null() {
 				x.Details = nil
@@ -1516,12 +1520,8 @@ func (x *Status) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Details.DecodeWire(r)
 			}
-		case "message":
-			x.Message = r.String()
-		case "reason":
-			x.Reason = StatusReason(r.String())
-		case "status":
-			x.Status = r.String()
+		case "code":
+			x.Code = r.Int32()
 		default:
 			r.SkipUnknown()
 		}
@@ -1581,13 +1581,9 @@ func (x *Status) encodeKnown(s *jsoniter.Stream) {
 	if ap != nil {
 		more = ap.Kept(s, at, &x.ListMeta)
 	}
-	if ap.Explicit(&x.Code) || x.Code != 0 {
-		jsonwire.Key(s, &more, ",\"code\":")
-		s.WriteInt32(x.Code)
-	}
-	if x.Details != nil {
-		jsonwire.Key(s, &more, ",\"details\":")
-		x.Details.EncodeJSON(s)
+	if ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, x.Status)
 	}
 	if ap.Explicit(&x.Message) || x.Message != "" {
 		jsonwire.Key(s, &more, ",\"message\":")
@@ -1597,9 +1593,13 @@ func (x *Status) encodeKnown(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, string(x.Reason))
 	}
-	if ap.Explicit(&x.Status) || x.Status != "" {
-		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, x.Status)
+	if x.Details != nil {
+		jsonwire.Key(s, &more, ",\"details\":")
+		x.Details.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Code) || x.Code != 0 {
+		jsonwire.Key(s, &more, ",\"code\":")
+		s.WriteInt32(x.Code)
 	}
 	s.WriteRaw("}")
 }
@@ -1612,12 +1612,12 @@ func (x *StatusCause) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "field":
-			x.Field = r.String()
-		case "message":
-			x.Message = r.String()
 		case "reason":
 			x.Type = CauseType(r.String())
+		case "message":
+			x.Message = r.String()
+		case "field":
+			x.Field = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -1629,18 +1629,18 @@ func (x *StatusCause) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Field) || x.Field != "" {
-		s.WriteRaw("\"field\":")
+	if ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"reason\":")
 		more = true
-		jsonwire.String(s, x.Field)
+		jsonwire.String(s, string(x.Type))
 	}
 	if ap.Explicit(&x.Message) || x.Message != "" {
 		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, string(x.Type))
+	if ap.Explicit(&x.Field) || x.Field != "" {
+		jsonwire.Key(s, &more, ",\"field\":")
+		jsonwire.String(s, x.Field)
 	}
 	s.WriteRaw("}")
 }
@@ -1653,6 +1653,14 @@ func (x *StatusDetails) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "name":
+			x.Name = r.String()
+		case "group":
+			x.Group = r.String()
+		case "kind":
+			x.Kind = r.String()
+		case "uid":
+			x.UID = r.String()
 		case "causes":
 			if r.BeginArray() {
 				sl0 := make([]StatusCause, 0, r.Count())
@@ -1664,16 +1672,8 @@ func (x *StatusDetails) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Causes = nil
 			}
-		case "group":
-			x.Group = r.String()
-		case "kind":
-			x.Kind = r.String()
-		case "name":
-			x.Name = r.String()
 		case "retryAfterSeconds":
 			x.RetryAfterSeconds = r.Int32()
-		case "uid":
-			x.UID = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -1685,9 +1685,25 @@ func (x *StatusDetails) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Causes) != 0 || ap != nil && x.Causes != nil {
-		s.WriteRaw("\"causes\":")
+	if ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.Group) || x.Group != "" {
+		jsonwire.Key(s, &more, ",\"group\":")
+		jsonwire.String(s, x.Group)
+	}
+	if ap.Explicit(&x.Kind) || x.Kind != "" {
+		jsonwire.Key(s, &more, ",\"kind\":")
+		jsonwire.String(s, x.Kind)
+	}
+	if ap.Explicit(&x.UID) || x.UID != "" {
+		jsonwire.Key(s, &more, ",\"uid\":")
+		jsonwire.String(s, x.UID)
+	}
+	if len(x.Causes) != 0 || ap != nil && x.Causes != nil {
+		jsonwire.Key(s, &more, ",\"causes\":")
 		if x.Causes == nil {
 			s.WriteNil()
 		} else {
@@ -1701,25 +1717,9 @@ func (x *StatusDetails) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.Group) || x.Group != "" {
-		jsonwire.Key(s, &more, ",\"group\":")
-		jsonwire.String(s, x.Group)
-	}
-	if ap.Explicit(&x.Kind) || x.Kind != "" {
-		jsonwire.Key(s, &more, ",\"kind\":")
-		jsonwire.String(s, x.Kind)
-	}
-	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
-	}
 	if ap.Explicit(&x.RetryAfterSeconds) || x.RetryAfterSeconds != 0 {
 		jsonwire.Key(s, &more, ",\"retryAfterSeconds\":")
 		s.WriteInt32(x.RetryAfterSeconds)
-	}
-	if ap.Explicit(&x.UID) || x.UID != "" {
-		jsonwire.Key(s, &more, ",\"uid\":")
-		jsonwire.String(s, x.UID)
 	}
 	s.WriteRaw("}")
 }
@@ -1874,10 +1874,10 @@ func (x *WatchEvent) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "object":
-			x.Object.DecodeWire(r)
 		case "type":
 			x.Type = r.String()
+		case "object":
+			x.Object.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -1922,14 +1922,14 @@ func (x *WatchEvent) encodeKnown(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || len(x.Object) != 0 {
-		s.WriteRaw("\"object\":")
-		more = true
-		x.Object.EncodeJSON(s)
-	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
+		s.WriteRaw("\"type\":")
+		more = true
 		jsonwire.String(s, x.Type)
+	}
+	if ap == nil || len(x.Object) != 0 {
+		jsonwire.Key(s, &more, ",\"object\":")
+		x.Object.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }

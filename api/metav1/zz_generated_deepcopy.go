@@ -9,8 +9,8 @@ import (
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *APIGroup) DeepCopyInto(out *APIGroup) {
 	*out = *in
-	out.ServerAddressByClientCIDRs = deepcopy.Slice(in.ServerAddressByClientCIDRs)
 	out.Versions = deepcopy.Slice(in.Versions)
+	out.ServerAddressByClientCIDRs = deepcopy.Slice(in.ServerAddressByClientCIDRs)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -42,9 +42,9 @@ func (in *APIGroupList) DeepCopy() *APIGroupList {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *APIResource) DeepCopyInto(out *APIResource) {
 	*out = *in
-	out.Categories = deepcopy.Slice(in.Categories)
-	out.ShortNames = deepcopy.Slice(in.ShortNames)
 	out.Verbs = deepcopy.Slice(in.Verbs)
+	out.ShortNames = deepcopy.Slice(in.ShortNames)
+	out.Categories = deepcopy.Slice(in.Categories)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -76,8 +76,8 @@ func (in *APIResourceList) DeepCopy() *APIResourceList {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *APIVersions) DeepCopyInto(out *APIVersions) {
 	*out = *in
-	out.ServerAddressByClientCIDRs = deepcopy.Slice(in.ServerAddressByClientCIDRs)
 	out.Versions = deepcopy.Slice(in.Versions)
+	out.ServerAddressByClientCIDRs = deepcopy.Slice(in.ServerAddressByClientCIDRs)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -106,12 +106,12 @@ func (in *Condition) DeepCopy() *Condition {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeleteOptions) DeepCopyInto(out *DeleteOptions) {
 	*out = *in
-	out.DryRun = deepcopy.Slice(in.DryRun)
 	out.GracePeriodSeconds = deepcopy.Ptr(in.GracePeriodSeconds)
-	out.IgnoreStoreReadErrorWithClusterBreakingPotential = deepcopy.Ptr(in.IgnoreStoreReadErrorWithClusterBreakingPotential)
-	out.OrphanDependents = deepcopy.Ptr(in.OrphanDependents)
 	out.Preconditions = in.Preconditions.DeepCopy()
+	out.OrphanDependents = deepcopy.Ptr(in.OrphanDependents)
 	out.PropagationPolicy = deepcopy.Ptr(in.PropagationPolicy)
+	out.DryRun = deepcopy.Slice(in.DryRun)
+	out.IgnoreStoreReadErrorWithClusterBreakingPotential = deepcopy.Ptr(in.IgnoreStoreReadErrorWithClusterBreakingPotential)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -169,8 +169,8 @@ func (in *GroupVersionForDiscovery) DeepCopy() *GroupVersionForDiscovery {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *LabelSelector) DeepCopyInto(out *LabelSelector) {
 	*out = *in
-	out.MatchExpressions = deepcopy.Structs(in.MatchExpressions)
 	out.MatchLabels = deepcopy.Map(in.MatchLabels)
+	out.MatchExpressions = deepcopy.Structs(in.MatchExpressions)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -219,8 +219,8 @@ func (in *ListMeta) DeepCopy() *ListMeta {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ManagedFieldsEntry) DeepCopyInto(out *ManagedFieldsEntry) {
 	*out = *in
-	out.FieldsV1 = deepcopy.Slice(in.FieldsV1)
 	out.Time = deepcopy.Ptr(in.Time)
+	out.FieldsV1 = deepcopy.Slice(in.FieldsV1)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -236,13 +236,13 @@ func (in *ManagedFieldsEntry) DeepCopy() *ManagedFieldsEntry {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ObjectMeta) DeepCopyInto(out *ObjectMeta) {
 	*out = *in
-	out.Annotations = deepcopy.Map(in.Annotations)
-	out.DeletionGracePeriodSeconds = deepcopy.Ptr(in.DeletionGracePeriodSeconds)
 	out.DeletionTimestamp = deepcopy.Ptr(in.DeletionTimestamp)
-	out.Finalizers = deepcopy.Slice(in.Finalizers)
+	out.DeletionGracePeriodSeconds = deepcopy.Ptr(in.DeletionGracePeriodSeconds)
 	out.Labels = deepcopy.Map(in.Labels)
-	out.ManagedFields = deepcopy.Structs(in.ManagedFields)
+	out.Annotations = deepcopy.Map(in.Annotations)
 	out.OwnerReferences = deepcopy.Structs(in.OwnerReferences)
+	out.Finalizers = deepcopy.Slice(in.Finalizers)
+	out.ManagedFields = deepcopy.Structs(in.ManagedFields)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -258,8 +258,8 @@ func (in *ObjectMeta) DeepCopy() *ObjectMeta {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *OwnerReference) DeepCopyInto(out *OwnerReference) {
 	*out = *in
-	out.BlockOwnerDeletion = deepcopy.Ptr(in.BlockOwnerDeletion)
 	out.Controller = deepcopy.Ptr(in.Controller)
+	out.BlockOwnerDeletion = deepcopy.Ptr(in.BlockOwnerDeletion)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -275,8 +275,8 @@ func (in *OwnerReference) DeepCopy() *OwnerReference {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Preconditions) DeepCopyInto(out *Preconditions) {
 	*out = *in
-	out.ResourceVersion = deepcopy.Ptr(in.ResourceVersion)
 	out.UID = deepcopy.Ptr(in.UID)
+	out.ResourceVersion = deepcopy.Ptr(in.ResourceVersion)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

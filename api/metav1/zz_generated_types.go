@@ -17,6 +17,11 @@ type APIGroup struct {
 	// Required.
 	Name string `json:"name"`
 
+	// versions are the versions supported in this group.
+	//
+	// Required.
+	Versions []GroupVersionForDiscovery `json:"versions"`
+
 	// preferredVersion is the version preferred by the API server, which probably
 	// is the storage version.
 	PreferredVersion GroupVersionForDiscovery `json:"preferredVersion"`
@@ -31,11 +36,6 @@ type APIGroup struct {
 	// X-Forwarded-For header or X-Real-Ip header or request.RemoteAddr (in that
 	// order) to get the client IP.
 	ServerAddressByClientCIDRs []ServerAddressByClientCIDR `json:"serverAddressByClientCIDRs,omitempty"`
-
-	// versions are the versions supported in this group.
-	//
-	// Required.
-	Versions []GroupVersionForDiscovery `json:"versions"`
 
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
@@ -67,33 +67,10 @@ type APIGroupList struct {
 
 // APIResource specifies the name of a resource and whether it is namespaced.
 type APIResource struct {
-	// categories is a list of the grouped resources this resource belongs to (e.g.
-	// 'all')
-	Categories []string `json:"categories,omitempty"`
-
-	// group is the preferred group of the resource. Empty implies the group of the
-	// containing resource list. For subresources, this may have a different value,
-	// for example: Scale".
-	Group string `json:"group,omitempty"`
-
-	// kind is the kind for the resource (e.g. 'Foo' is the kind for a resource
-	// 'foo')
-	//
-	// Required.
-	Kind string `json:"kind"`
-
 	// name is the plural name of the resource.
 	//
 	// Required.
 	Name string `json:"name"`
-
-	// namespaced indicates if a resource is namespaced or not.
-	//
-	// Required.
-	Namespaced bool `json:"namespaced"`
-
-	// shortNames is a list of suggested short names of the resource.
-	ShortNames []string `json:"shortNames,omitempty"`
 
 	// singularName is the singular name of the resource. This allows clients to
 	// handle plural and singular opaquely. The singularName is more correct for
@@ -103,13 +80,27 @@ type APIResource struct {
 	// Required.
 	SingularName string `json:"singularName"`
 
-	// The hash value of the storage version, the version this resource is
-	// converted to when written to the data store. Value must be treated as opaque
-	// by clients. Only equality comparison on the value is valid. This is an alpha
-	// feature and may change or be removed in the future. The field is populated
-	// by the apiserver only if the StorageVersionHash feature gate is enabled.
-	// This field will remain optional even if it graduates.
-	StorageVersionHash string `json:"storageVersionHash,omitempty"`
+	// namespaced indicates if a resource is namespaced or not.
+	//
+	// Required.
+	Namespaced bool `json:"namespaced"`
+
+	// group is the preferred group of the resource. Empty implies the group of the
+	// containing resource list. For subresources, this may have a different value,
+	// for example: Scale".
+	Group string `json:"group,omitempty"`
+
+	// version is the preferred version of the resource. Empty implies the version
+	// of the containing resource list For subresources, this may have a different
+	// value, for example: v1 (while inside a v1beta1 version of the core
+	// resource's group)".
+	Version string `json:"version,omitempty"`
+
+	// kind is the kind for the resource (e.g. 'Foo' is the kind for a resource
+	// 'foo')
+	//
+	// Required.
+	Kind string `json:"kind"`
 
 	// verbs is a list of supported kube verbs (this includes get, list, watch,
 	// create, update, patch, delete, deletecollection, and proxy)
@@ -117,11 +108,20 @@ type APIResource struct {
 	// Required.
 	Verbs []string `json:"verbs"`
 
-	// version is the preferred version of the resource. Empty implies the version
-	// of the containing resource list For subresources, this may have a different
-	// value, for example: v1 (while inside a v1beta1 version of the core
-	// resource's group)".
-	Version string `json:"version,omitempty"`
+	// shortNames is a list of suggested short names of the resource.
+	ShortNames []string `json:"shortNames,omitempty"`
+
+	// categories is a list of the grouped resources this resource belongs to (e.g.
+	// 'all')
+	Categories []string `json:"categories,omitempty"`
+
+	// The hash value of the storage version, the version this resource is
+	// converted to when written to the data store. Value must be treated as opaque
+	// by clients. Only equality comparison on the value is valid. This is an alpha
+	// feature and may change or be removed in the future. The field is populated
+	// by the apiserver only if the StorageVersionHash feature gate is enabled.
+	// This field will remain optional even if it graduates.
+	StorageVersionHash string `json:"storageVersionHash,omitempty"`
 }
 
 // APIResourceList is a list of APIResource, it is used to expose the name of
@@ -154,6 +154,11 @@ type APIResourceList struct {
 type APIVersions struct {
 	TypeMeta `json:",inline"`
 
+	// versions are the api versions that are available.
+	//
+	// Required.
+	Versions []string `json:"versions"`
+
 	// a map of client CIDR to server address that is serving this group. This is
 	// to help clients reach servers in the most network-efficient way possible.
 	// Clients can use the appropriate server address as per the CIDR that they
@@ -167,11 +172,6 @@ type APIVersions struct {
 	// Required.
 	ServerAddressByClientCIDRs []ServerAddressByClientCIDR `json:"serverAddressByClientCIDRs"`
 
-	// versions are the api versions that are available.
-	//
-	// Required.
-	Versions []string `json:"versions"`
-
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
 	unknown *jsonwire.Unknown
@@ -184,6 +184,22 @@ type APIVersions struct {
 // Condition contains details for one aspect of the current state of this API
 // Resource.
 type Condition struct {
+	// type of condition in CamelCase or in foo.example.com/CamelCase.
+	//
+	// Required.
+	Type string `json:"type"`
+
+	// status of the condition, one of True, False, Unknown.
+	//
+	// Required.
+	Status ConditionStatus `json:"status"`
+
+	// observedGeneration represents the .metadata.generation that the condition
+	// was set based upon. For instance, if .metadata.generation is currently 12,
+	// but the .status.conditions[x].observedGeneration is 9, the condition is out
+	// of date with respect to the current state of the instance.
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
 	// lastTransitionTime is the last time the condition transitioned from one
 	// status to another. This should be when the underlying condition changed. If
 	// that is not known, then using the time when the API field changed is
@@ -191,18 +207,6 @@ type Condition struct {
 	//
 	// Required.
 	LastTransitionTime Time `json:"lastTransitionTime"`
-
-	// message is a human readable message indicating details about the transition.
-	// This may be an empty string.
-	//
-	// Required.
-	Message string `json:"message"`
-
-	// observedGeneration represents the .metadata.generation that the condition
-	// was set based upon. For instance, if .metadata.generation is currently 12,
-	// but the .status.conditions[x].observedGeneration is 9, the condition is out
-	// of date with respect to the current state of the instance.
-	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// reason contains a programmatic identifier indicating the reason for the
 	// condition's last transition. Producers of specific condition types may
@@ -213,26 +217,16 @@ type Condition struct {
 	// Required.
 	Reason string `json:"reason"`
 
-	// status of the condition, one of True, False, Unknown.
+	// message is a human readable message indicating details about the transition.
+	// This may be an empty string.
 	//
 	// Required.
-	Status ConditionStatus `json:"status"`
-
-	// type of condition in CamelCase or in foo.example.com/CamelCase.
-	//
-	// Required.
-	Type string `json:"type"`
+	Message string `json:"message"`
 }
 
 // DeleteOptions may be provided when deleting an API object.
 type DeleteOptions struct {
 	TypeMeta `json:",inline"`
-
-	// When present, indicates that modifications should not be persisted. An
-	// invalid or unrecognized dryRun directive will result in an error response
-	// and no further processing of the request. Valid values are: - All: all dry
-	// run stages will be processed
-	DryRun []string `json:"dryRun,omitempty"`
 
 	// The duration in seconds before the object should be deleted. Value must be
 	// non-negative integer. The value zero indicates delete immediately. If this
@@ -240,6 +234,31 @@ type DeleteOptions struct {
 	// Defaults to a per object value if not specified. zero means delete
 	// immediately.
 	GracePeriodSeconds *int64 `json:"gracePeriodSeconds,omitempty"`
+
+	// Must be fulfilled before a deletion is carried out. If not possible, a 409
+	// Conflict status will be returned.
+	Preconditions *Preconditions `json:"preconditions,omitempty"`
+
+	// Deprecated: please use the PropagationPolicy, this field will be deprecated
+	// in 1.7. Should the dependent objects be orphaned. If true/false, the
+	// "orphan" finalizer will be added to/removed from the object's finalizers
+	// list. Either this field or PropagationPolicy may be set, but not both.
+	OrphanDependents *bool `json:"orphanDependents,omitempty"`
+
+	// Whether and how garbage collection will be performed. Either this field or
+	// OrphanDependents may be set, but not both. The default policy is decided by
+	// the existing finalizer set in the metadata.finalizers and the
+	// resource-specific default policy. Acceptable values are: 'Orphan' - orphan
+	// the dependents; 'Background' - allow the garbage collector to delete the
+	// dependents in the background; 'Foreground' - a cascading policy that deletes
+	// all dependents in the foreground.
+	PropagationPolicy *DeletionPropagation `json:"propagationPolicy,omitempty"`
+
+	// When present, indicates that modifications should not be persisted. An
+	// invalid or unrecognized dryRun directive will result in an error response
+	// and no further processing of the request. Valid values are: - All: all dry
+	// run stages will be processed
+	DryRun []string `json:"dryRun,omitempty"`
 
 	// if set to true, it will trigger an unsafe deletion of the resource in case
 	// the normal deletion flow fails with a corrupt object error. A resource is
@@ -252,25 +271,6 @@ type DeleteOptions struct {
 	// normal deletion flow. Use only if you REALLY know what you are doing. The
 	// default value is false, and the user must opt in to enable it
 	IgnoreStoreReadErrorWithClusterBreakingPotential *bool `json:"ignoreStoreReadErrorWithClusterBreakingPotential,omitempty"`
-
-	// Deprecated: please use the PropagationPolicy, this field will be deprecated
-	// in 1.7. Should the dependent objects be orphaned. If true/false, the
-	// "orphan" finalizer will be added to/removed from the object's finalizers
-	// list. Either this field or PropagationPolicy may be set, but not both.
-	OrphanDependents *bool `json:"orphanDependents,omitempty"`
-
-	// Must be fulfilled before a deletion is carried out. If not possible, a 409
-	// Conflict status will be returned.
-	Preconditions *Preconditions `json:"preconditions,omitempty"`
-
-	// Whether and how garbage collection will be performed. Either this field or
-	// OrphanDependents may be set, but not both. The default policy is decided by
-	// the existing finalizer set in the metadata.finalizers and the
-	// resource-specific default policy. Acceptable values are: 'Orphan' - orphan
-	// the dependents; 'Background' - allow the garbage collector to delete the
-	// dependents in the background; 'Foreground' - a cascading policy that deletes
-	// all dependents in the foreground.
-	PropagationPolicy *DeletionPropagation `json:"propagationPolicy,omitempty"`
 
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
@@ -331,15 +331,15 @@ type GroupVersionForDiscovery struct {
 // matchLabels and matchExpressions are ANDed. An empty label selector matches
 // all objects. A null label selector matches no objects.
 type LabelSelector struct {
-	// matchExpressions is a list of label selector requirements. The requirements
-	// are ANDed.
-	MatchExpressions []LabelSelectorRequirement `json:"matchExpressions,omitempty"`
-
 	// matchLabels is a map of {key,value} pairs. A single {key,value} in the
 	// matchLabels map is equivalent to an element of matchExpressions, whose key
 	// field is "key", the operator is "In", and the values array contains only
 	// "value". The requirements are ANDed.
 	MatchLabels map[string]string `json:"matchLabels,omitempty"`
+
+	// matchExpressions is a list of label selector requirements. The requirements
+	// are ANDed.
+	MatchExpressions []LabelSelectorRequirement `json:"matchExpressions,omitempty"`
 }
 
 // A label selector requirement is a selector that contains values, a key, and
@@ -367,6 +367,17 @@ type LabelSelectorRequirement struct {
 // lists and various status objects. A resource may have only one of
 // {ObjectMeta, ListMeta}.
 type ListMeta struct {
+	// Deprecated: selfLink is a legacy read-only field that is no longer populated
+	// by the system.
+	SelfLink string `json:"selfLink,omitempty"`
+
+	// String that identifies the server's internal version of this object that can
+	// be used by clients to determine when objects have changed. Value must be
+	// treated as opaque by clients and passed unmodified back to the server.
+	// Populated by the system. Read-only. More info:
+	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#concurrency-control-and-consistency
+	ResourceVersion string `json:"resourceVersion,omitempty"`
+
 	// continue may be set if the user set a limit on the number of items returned,
 	// and indicates that the server has more data available. The value is opaque
 	// and may be used to issue another request to the endpoint that served this
@@ -389,17 +400,6 @@ type ListMeta struct {
 	// or to be exact.
 	RemainingItemCount *int64 `json:"remainingItemCount,omitempty"`
 
-	// String that identifies the server's internal version of this object that can
-	// be used by clients to determine when objects have changed. Value must be
-	// treated as opaque by clients and passed unmodified back to the server.
-	// Populated by the system. Read-only. More info:
-	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#concurrency-control-and-consistency
-	ResourceVersion string `json:"resourceVersion,omitempty"`
-
-	// Deprecated: selfLink is a legacy read-only field that is no longer populated
-	// by the system.
-	SelfLink string `json:"selfLink,omitempty"`
-
 	// shardInfo is set when the list is a filtered subset of the full collection,
 	// as selected by a shard selector on the request. It echoes back the selector
 	// so clients can verify which shard they received and merge sharded responses.
@@ -414,11 +414,25 @@ type ListMeta struct {
 // ManagedFieldsEntry is a workflow-id, a FieldSet and the group version of the
 // resource that the fieldset applies to.
 type ManagedFieldsEntry struct {
+	// Manager is an identifier of the workflow managing these fields.
+	Manager string `json:"manager,omitempty"`
+
+	// Operation is the type of operation which lead to this ManagedFieldsEntry
+	// being created. The only valid values for this field are 'Apply' and
+	// 'Update'.
+	Operation ManagedFieldsOperationType `json:"operation,omitempty"`
+
 	// APIVersion defines the version of this resource that this field set applies
 	// to. The format is "group/version" just like the top-level APIVersion field.
 	// It is necessary to track the version of a field set because it cannot be
 	// automatically converted.
 	APIVersion string `json:"apiVersion,omitempty"`
+
+	// Time is the timestamp of when the ManagedFields entry was added. The
+	// timestamp will also be updated if a field is added, the manager changes any
+	// of the owned fields value or removes a field. The timestamp does not update
+	// when a field is removed from the entry because another manager took it over.
+	Time *Time `json:"time,omitempty"`
 
 	// FieldsType is the discriminator for the different fields format and version.
 	// There is currently only one possible value: "FieldsV1"
@@ -428,14 +442,6 @@ type ManagedFieldsEntry struct {
 	// type.
 	FieldsV1 FieldsV1 `json:"fieldsV1,omitempty"`
 
-	// Manager is an identifier of the workflow managing these fields.
-	Manager string `json:"manager,omitempty"`
-
-	// Operation is the type of operation which lead to this ManagedFieldsEntry
-	// being created. The only valid values for this field are 'Apply' and
-	// 'Update'.
-	Operation ManagedFieldsOperationType `json:"operation,omitempty"`
-
 	// Subresource is the name of the subresource used to update that object, or
 	// empty string if the object was updated through the main resource. The value
 	// of this field is used to distinguish between managers, even if they share
@@ -444,22 +450,68 @@ type ManagedFieldsEntry struct {
 	// related to the Subresource field and it always corresponds to the version of
 	// the main resource.
 	Subresource string `json:"subresource,omitempty"`
-
-	// Time is the timestamp of when the ManagedFields entry was added. The
-	// timestamp will also be updated if a field is added, the manager changes any
-	// of the owned fields value or removes a field. The timestamp does not update
-	// when a field is removed from the entry because another manager took it over.
-	Time *Time `json:"time,omitempty"`
 }
 
 // ObjectMeta is metadata that all persisted resources must have, which
 // includes all objects users must create.
 type ObjectMeta struct {
-	// Annotations is an unstructured key value map stored with a resource that may
-	// be set by external tools to store and retrieve arbitrary metadata. They are
-	// not queryable and should be preserved when modifying objects. More info:
-	// https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations
-	Annotations map[string]string `json:"annotations,omitempty"`
+	// Name must be unique within a namespace. Is required when creating resources,
+	// although some resources may allow a client to request the generation of an
+	// appropriate name automatically. Name is primarily intended for creation
+	// idempotence and configuration definition. Cannot be updated. More info:
+	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names
+	Name string `json:"name,omitempty"`
+
+	// GenerateName is an optional prefix, used by the server, to generate a unique
+	// name ONLY IF the Name field has not been provided. If this field is used,
+	// the name returned to the client will be different than the name passed. This
+	// value will also be combined with a unique suffix. The provided value has the
+	// same validation rules as the Name field, and may be truncated by the length
+	// of the suffix required to make the value unique on the server.
+	//
+	// If this field is specified and the generated name exists, the server will
+	// return a 409.
+	//
+	// Applied only if Name is not specified. More info:
+	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#idempotency
+	GenerateName string `json:"generateName,omitempty"`
+
+	// Namespace defines the space within which each name must be unique. An empty
+	// namespace is equivalent to the "default" namespace, but "default" is the
+	// canonical representation. Not all objects are required to be scoped to a
+	// namespace - the value of this field for those objects will be empty.
+	//
+	// Must be a DNS_LABEL. Cannot be updated. More info:
+	// https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces
+	Namespace string `json:"namespace,omitempty"`
+
+	// Deprecated: selfLink is a legacy read-only field that is no longer populated
+	// by the system.
+	SelfLink string `json:"selfLink,omitempty"`
+
+	// UID is the unique in time and space value for this object. It is typically
+	// generated by the server on successful creation of a resource and is not
+	// allowed to change on PUT operations.
+	//
+	// Populated by the system. Read-only. More info:
+	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names#uids
+	UID string `json:"uid,omitempty"`
+
+	// An opaque value that represents the internal version of this object that can
+	// be used by clients to determine when objects have changed. May be used for
+	// optimistic concurrency, change detection, and the watch operation on a
+	// resource or set of resources. Clients must treat these values as opaque and
+	// passed unmodified back to the server. They may only be valid for a
+	// particular resource or set of resources.
+	//
+	// Populated by the system. Read-only. Value must be treated as opaque by
+	// clients and . More info:
+	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#concurrency-control-and-consistency
+	ResourceVersion string `json:"resourceVersion,omitempty"`
+
+	// A sequence number representing a specific generation of the desired state.
+	// Populated by the system. Read-only.
+	Generation int64 `json:"generation,omitempty"`
 
 	// CreationTimestamp is a timestamp representing the server time when this
 	// object was created. It is not guaranteed to be set in happens-before order
@@ -469,11 +521,6 @@ type ObjectMeta struct {
 	// Populated by the system. Read-only. Null for lists. More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
 	CreationTimestamp Time `json:"creationTimestamp,omitempty,omitzero"`
-
-	// Number of seconds allowed for this object to gracefully terminate before it
-	// will be removed from the system. Only set when deletionTimestamp is also
-	// set. May only be shortened. Read-only.
-	DeletionGracePeriodSeconds *int64 `json:"deletionGracePeriodSeconds,omitempty"`
 
 	// DeletionTimestamp is RFC 3339 date and time at which this resource will be
 	// deleted. This field is set by the server when a graceful deletion is
@@ -498,6 +545,30 @@ type ObjectMeta struct {
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
 	DeletionTimestamp *Time `json:"deletionTimestamp,omitempty"`
 
+	// Number of seconds allowed for this object to gracefully terminate before it
+	// will be removed from the system. Only set when deletionTimestamp is also
+	// set. May only be shortened. Read-only.
+	DeletionGracePeriodSeconds *int64 `json:"deletionGracePeriodSeconds,omitempty"`
+
+	// Map of string keys and values that can be used to organize and categorize
+	// (scope and select) objects. May match selectors of replication controllers
+	// and services. More info:
+	// https://kubernetes.io/docs/concepts/overview/working-with-objects/labels
+	Labels map[string]string `json:"labels,omitempty"`
+
+	// Annotations is an unstructured key value map stored with a resource that may
+	// be set by external tools to store and retrieve arbitrary metadata. They are
+	// not queryable and should be preserved when modifying objects. More info:
+	// https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations
+	Annotations map[string]string `json:"annotations,omitempty"`
+
+	// List of objects depended by this object. If ALL objects in the list have
+	// been deleted, this object will be garbage collected. If this object is
+	// managed by a controller, then an entry in this list will point to this
+	// controller, with the controller field set to true. There cannot be more than
+	// one managing controller.
+	OwnerReferences []OwnerReference `json:"ownerReferences,omitempty" listKeys:"uid"`
+
 	// Must be empty before the object is deleted from the registry. Each entry is
 	// an identifier for the responsible component that will remove the entry from
 	// the list. If the deletionTimestamp of the object is non-nil, entries in this
@@ -513,30 +584,6 @@ type ObjectMeta struct {
 	// list.
 	Finalizers []string `json:"finalizers,omitempty"`
 
-	// GenerateName is an optional prefix, used by the server, to generate a unique
-	// name ONLY IF the Name field has not been provided. If this field is used,
-	// the name returned to the client will be different than the name passed. This
-	// value will also be combined with a unique suffix. The provided value has the
-	// same validation rules as the Name field, and may be truncated by the length
-	// of the suffix required to make the value unique on the server.
-	//
-	// If this field is specified and the generated name exists, the server will
-	// return a 409.
-	//
-	// Applied only if Name is not specified. More info:
-	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#idempotency
-	GenerateName string `json:"generateName,omitempty"`
-
-	// A sequence number representing a specific generation of the desired state.
-	// Populated by the system. Read-only.
-	Generation int64 `json:"generation,omitempty"`
-
-	// Map of string keys and values that can be used to organize and categorize
-	// (scope and select) objects. May match selectors of replication controllers
-	// and services. More info:
-	// https://kubernetes.io/docs/concepts/overview/working-with-objects/labels
-	Labels map[string]string `json:"labels,omitempty"`
-
 	// ManagedFields maps workflow-id and version to the set of fields that are
 	// managed by that workflow. This is mostly for internal housekeeping, and
 	// users typically shouldn't need to set or understand this field. A workflow
@@ -544,53 +591,6 @@ type ObjectMeta struct {
 	// path like "ci-cd". The set of fields is always in the version that the
 	// workflow used when modifying the object.
 	ManagedFields []ManagedFieldsEntry `json:"managedFields,omitempty"`
-
-	// Name must be unique within a namespace. Is required when creating resources,
-	// although some resources may allow a client to request the generation of an
-	// appropriate name automatically. Name is primarily intended for creation
-	// idempotence and configuration definition. Cannot be updated. More info:
-	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names
-	Name string `json:"name,omitempty"`
-
-	// Namespace defines the space within which each name must be unique. An empty
-	// namespace is equivalent to the "default" namespace, but "default" is the
-	// canonical representation. Not all objects are required to be scoped to a
-	// namespace - the value of this field for those objects will be empty.
-	//
-	// Must be a DNS_LABEL. Cannot be updated. More info:
-	// https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces
-	Namespace string `json:"namespace,omitempty"`
-
-	// List of objects depended by this object. If ALL objects in the list have
-	// been deleted, this object will be garbage collected. If this object is
-	// managed by a controller, then an entry in this list will point to this
-	// controller, with the controller field set to true. There cannot be more than
-	// one managing controller.
-	OwnerReferences []OwnerReference `json:"ownerReferences,omitempty" listKeys:"uid"`
-
-	// An opaque value that represents the internal version of this object that can
-	// be used by clients to determine when objects have changed. May be used for
-	// optimistic concurrency, change detection, and the watch operation on a
-	// resource or set of resources. Clients must treat these values as opaque and
-	// passed unmodified back to the server. They may only be valid for a
-	// particular resource or set of resources.
-	//
-	// Populated by the system. Read-only. Value must be treated as opaque by
-	// clients and . More info:
-	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#concurrency-control-and-consistency
-	ResourceVersion string `json:"resourceVersion,omitempty"`
-
-	// Deprecated: selfLink is a legacy read-only field that is no longer populated
-	// by the system.
-	SelfLink string `json:"selfLink,omitempty"`
-
-	// UID is the unique in time and space value for this object. It is typically
-	// generated by the server on successful creation of a resource and is not
-	// allowed to change on PUT operations.
-	//
-	// Populated by the system. Read-only. More info:
-	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names#uids
-	UID string `json:"uid,omitempty"`
 }
 
 // OwnerReference contains enough information to let you identify an owning
@@ -601,19 +601,6 @@ type OwnerReference struct {
 	//
 	// Required.
 	APIVersion string `json:"apiVersion"`
-
-	// If true, AND if the owner has the "foregroundDeletion" finalizer, then the
-	// owner cannot be deleted from the key-value store until this reference is
-	// removed. See
-	// https://kubernetes.io/docs/concepts/architecture/garbage-collection/#foreground-deletion
-	// for how the garbage collector interacts with this field and enforces the
-	// foreground deletion. Defaults to false. To set this field, a user needs
-	// "delete" permission of the owner, otherwise 422 (Unprocessable Entity) will
-	// be returned.
-	BlockOwnerDeletion *bool `json:"blockOwnerDeletion,omitempty"`
-
-	// If true, this reference points to the managing controller.
-	Controller *bool `json:"controller,omitempty"`
 
 	// Kind of the referent. More info:
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
@@ -632,16 +619,29 @@ type OwnerReference struct {
 	//
 	// Required.
 	UID string `json:"uid"`
+
+	// If true, this reference points to the managing controller.
+	Controller *bool `json:"controller,omitempty"`
+
+	// If true, AND if the owner has the "foregroundDeletion" finalizer, then the
+	// owner cannot be deleted from the key-value store until this reference is
+	// removed. See
+	// https://kubernetes.io/docs/concepts/architecture/garbage-collection/#foreground-deletion
+	// for how the garbage collector interacts with this field and enforces the
+	// foreground deletion. Defaults to false. To set this field, a user needs
+	// "delete" permission of the owner, otherwise 422 (Unprocessable Entity) will
+	// be returned.
+	BlockOwnerDeletion *bool `json:"blockOwnerDeletion,omitempty"`
 }
 
 // Preconditions must be fulfilled before an operation (update, delete, etc.)
 // is carried out.
 type Preconditions struct {
-	// Specifies the target ResourceVersion
-	ResourceVersion *string `json:"resourceVersion,omitempty"`
-
 	// Specifies the target UID.
 	UID *string `json:"uid,omitempty"`
+
+	// Specifies the target ResourceVersion
+	ResourceVersion *string `json:"resourceVersion,omitempty"`
 }
 
 // ServerAddressByClientCIDR helps the client to determine the server address
@@ -680,13 +680,9 @@ type Status struct {
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
 	ListMeta `json:"metadata,omitempty"`
 
-	// Suggested HTTP return code for this status, 0 if not set.
-	Code int32 `json:"code,omitempty"`
-
-	// Extended data associated with the reason. Each reason may define its own
-	// extended details. This field is optional and the data returned is not
-	// guaranteed to conform to any schema except that defined by the reason type.
-	Details *StatusDetails `json:"details,omitempty"`
+	// Status of the operation. One of: "Success" or "Failure". More info:
+	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
+	Status string `json:"status,omitempty"`
 
 	// A human-readable description of the status of this operation.
 	Message string `json:"message,omitempty"`
@@ -696,9 +692,13 @@ type Status struct {
 	// clarifies an HTTP status code but does not override it.
 	Reason StatusReason `json:"reason,omitempty"`
 
-	// Status of the operation. One of: "Success" or "Failure". More info:
-	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-	Status string `json:"status,omitempty"`
+	// Extended data associated with the reason. Each reason may define its own
+	// extended details. This field is optional and the data returned is not
+	// guaranteed to conform to any schema except that defined by the reason type.
+	Details *StatusDetails `json:"details,omitempty"`
+
+	// Suggested HTTP return code for this status, 0 if not set.
+	Code int32 `json:"code,omitempty"`
 
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
@@ -712,6 +712,14 @@ type Status struct {
 // StatusCause provides more information about an api.Status failure, including
 // cases when multiple errors are encountered.
 type StatusCause struct {
+	// A machine-readable description of the cause of the error. If this value is
+	// empty there is no information available.
+	Type CauseType `json:"reason,omitempty"`
+
+	// A human-readable description of the cause of the error. This field may be
+	// presented as-is to a reader.
+	Message string `json:"message,omitempty"`
+
 	// The field of the resource that has caused this error, as named by its JSON
 	// serialization. May include dot and postfix notation for nested attributes.
 	// Arrays are zero-indexed. Fields may appear more than once in an array of
@@ -721,14 +729,6 @@ type StatusCause struct {
 	//   "name" - the field "name" on the current resource
 	//   "items[0].name" - the field "name" on the first array entry in "items"
 	Field string `json:"field,omitempty"`
-
-	// A human-readable description of the cause of the error. This field may be
-	// presented as-is to a reader.
-	Message string `json:"message,omitempty"`
-
-	// A machine-readable description of the cause of the error. If this value is
-	// empty there is no information available.
-	Type CauseType `json:"reason,omitempty"`
 }
 
 // StatusDetails is a set of additional properties that MAY be set by the
@@ -737,9 +737,9 @@ type StatusCause struct {
 // fields that do not match the defined type of each attribute, and should
 // assume that any attribute may be empty, invalid, or under defined.
 type StatusDetails struct {
-	// The Causes array includes more details associated with the StatusReason
-	// failure. Not all StatusReasons may provide detailed causes.
-	Causes []StatusCause `json:"causes,omitempty"`
+	// The name attribute of the resource associated with the status StatusReason
+	// (when there is a single name which can be described).
+	Name string `json:"name,omitempty"`
 
 	// The group attribute of the resource associated with the status StatusReason.
 	Group string `json:"group,omitempty"`
@@ -749,20 +749,20 @@ type StatusDetails struct {
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
 	Kind string `json:"kind,omitempty"`
 
-	// The name attribute of the resource associated with the status StatusReason
-	// (when there is a single name which can be described).
-	Name string `json:"name,omitempty"`
+	// UID of the resource. (when there is a single resource which can be
+	// described). More info:
+	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names#uids
+	UID string `json:"uid,omitempty"`
+
+	// The Causes array includes more details associated with the StatusReason
+	// failure. Not all StatusReasons may provide detailed causes.
+	Causes []StatusCause `json:"causes,omitempty"`
 
 	// If specified, the time in seconds before the operation should be retried.
 	// Some errors may indicate the client must take an alternate action - for
 	// those errors this field may indicate how long to wait before taking the
 	// alternate action.
 	RetryAfterSeconds int32 `json:"retryAfterSeconds,omitempty"`
-
-	// UID of the resource. (when there is a single resource which can be
-	// described). More info:
-	// https://kubernetes.io/docs/concepts/overview/working-with-objects/names#uids
-	UID string `json:"uid,omitempty"`
 }
 
 // TypeMeta is the apiVersion and kind every serialized object carries, inline
@@ -822,6 +822,9 @@ type VersionInfo struct {
 
 // Event represents a single event to a watched resource.
 type WatchEvent struct {
+	// Required.
+	Type string `json:"type"`
+
 	// Object is:
 	//  * If Type is Added or Modified: the new state of the object.
 	//  * If Type is Deleted: the state of the object immediately before deletion.
@@ -830,8 +833,6 @@ type WatchEvent struct {
 	//
 	// Required.
 	Object RawExtension `json:"object"`
-	// Required.
-	Type string `json:"type"`
 
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.

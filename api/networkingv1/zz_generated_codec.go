@@ -17,12 +17,12 @@ func (x *HTTPIngressPath) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "backend":
-			x.Backend.DecodeWire(r)
 		case "path":
 			x.Path = r.String()
 		case "pathType":
 			x.PathType = (*PathType)(r.StringPtr())
+		case "backend":
+			x.Backend.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -35,13 +35,9 @@ func (x *HTTPIngressPath) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	at = jsonwire.Field(s, &more, ",\"backend\":")
-	x.Backend.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.Backend)
-	}
 	if ap.Explicit(&x.Path) || x.Path != "" {
-		jsonwire.Key(s, &more, ",\"path\":")
+		s.WriteRaw("\"path\":")
+		more = true
 		jsonwire.String(s, x.Path)
 	}
 	if ap == nil || x.PathType != nil {
@@ -51,6 +47,11 @@ func (x *HTTPIngressPath) EncodeJSON(s *jsoniter.Stream) {
 		} else {
 			jsonwire.String(s, string(*x.PathType))
 		}
+	}
+	at = jsonwire.Field(s, &more, ",\"backend\":")
+	x.Backend.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Backend)
 	}
 	s.WriteRaw("}")
 }
@@ -510,23 +511,23 @@ func (x *IngressBackend) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "resource":
-			if r.Null() {
-				x.Resource = nil
-			} else {
-				if x.Resource == nil {
-					x.Resource = jsonwire.Alloc[corev1.TypedLocalObjectReference](r, &slabKeys[1], 4)
-				}
-				x.Resource.DecodeWire(r)
-			}
 		case "service":
 			if r.Null() {
 				x.Service = nil
 			} else {
 				if x.Service == nil {
-					x.Service = jsonwire.Alloc[IngressServiceBackend](r, &slabKeys[2], 4)
+					x.Service = jsonwire.Alloc[IngressServiceBackend](r, &slabKeys[1], 4)
 				}
 				x.Service.DecodeWire(r)
+			}
+		case "resource":
+			if r.Null() {
+				x.Resource = nil
+			} else {
+				if x.Resource == nil {
+					x.Resource = jsonwire.Alloc[corev1.TypedLocalObjectReference](r, &slabKeys[2], 4)
+				}
+				x.Resource.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -538,14 +539,14 @@ func (x *IngressBackend) DecodeWire(r *jsonwire.Reader) {
 func (x *IngressBackend) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.Resource != nil {
-		s.WriteRaw("\"resource\":")
-		more = true
-		x.Resource.EncodeJSON(s)
-	}
 	if x.Service != nil {
-		jsonwire.Key(s, &more, ",\"service\":")
+		s.WriteRaw("\"service\":")
+		more = true
 		x.Service.EncodeJSON(s)
+	}
+	if x.Resource != nil {
+		jsonwire.Key(s, &more, ",\"resource\":")
+		x.Resource.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -789,10 +790,10 @@ func (x *IngressClassParametersReference) DecodeWire(r *jsonwire.Reader) {
 			x.Kind = r.String()
 		case "name":
 			x.Name = r.String()
-		case "namespace":
-			x.Namespace = r.StringPtr()
 		case "scope":
 			x.Scope = r.StringPtr()
+		case "namespace":
+			x.Namespace = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -817,10 +818,6 @@ func (x *IngressClassParametersReference) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
-	if x.Namespace != nil {
-		jsonwire.Key(s, &more, ",\"namespace\":")
-		jsonwire.String(s, *x.Namespace)
-	}
 	if ap == nil || x.Scope != nil {
 		jsonwire.Key(s, &more, ",\"scope\":")
 		if x.Scope == nil {
@@ -828,6 +825,10 @@ func (x *IngressClassParametersReference) EncodeJSON(s *jsoniter.Stream) {
 		} else {
 			jsonwire.String(s, *x.Scope)
 		}
+	}
+	if x.Namespace != nil {
+		jsonwire.Key(s, &more, ",\"namespace\":")
+		jsonwire.String(s, *x.Namespace)
 	}
 	s.WriteRaw("}")
 }
@@ -1023,10 +1024,10 @@ func (x *IngressLoadBalancerIngress) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "hostname":
-			x.Hostname = r.String()
 		case "ip":
 			x.IP = r.String()
+		case "hostname":
+			x.Hostname = r.String()
 		case "ports":
 			if r.BeginArray() {
 				sl0 := make([]IngressPortStatus, 0, r.Count())
@@ -1049,14 +1050,14 @@ func (x *IngressLoadBalancerIngress) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Hostname) || x.Hostname != "" {
-		s.WriteRaw("\"hostname\":")
-		more = true
-		jsonwire.String(s, x.Hostname)
-	}
 	if ap.Explicit(&x.IP) || x.IP != "" {
-		jsonwire.Key(s, &more, ",\"ip\":")
+		s.WriteRaw("\"ip\":")
+		more = true
 		jsonwire.String(s, x.IP)
+	}
+	if ap.Explicit(&x.Hostname) || x.Hostname != "" {
+		jsonwire.Key(s, &more, ",\"hostname\":")
+		jsonwire.String(s, x.Hostname)
 	}
 	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
 		jsonwire.Key(s, &more, ",\"ports\":")
@@ -1131,12 +1132,12 @@ func (x *IngressPortStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "error":
-			x.Error = r.StringPtr()
 		case "port":
 			x.Port = r.Int32()
 		case "protocol":
 			x.Protocol = corev1.Protocol(r.String())
+		case "error":
+			x.Error = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -1148,18 +1149,18 @@ func (x *IngressPortStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.Error != nil {
-		s.WriteRaw("\"error\":")
-		more = true
-		jsonwire.String(s, *x.Error)
-	}
 	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
-		jsonwire.Key(s, &more, ",\"port\":")
+		s.WriteRaw("\"port\":")
+		more = true
 		s.WriteInt32(x.Port)
 	}
 	if ap == nil || ap.Explicit(&x.Protocol) || x.Protocol != "" {
 		jsonwire.Key(s, &more, ",\"protocol\":")
 		jsonwire.String(s, string(x.Protocol))
+	}
+	if x.Error != nil {
+		jsonwire.Key(s, &more, ",\"error\":")
+		jsonwire.String(s, *x.Error)
 	}
 	s.WriteRaw("}")
 }
@@ -1251,6 +1252,8 @@ func (x *IngressSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "ingressClassName":
+			x.IngressClassName = r.StringPtr()
 		case "defaultBackend":
 			if r.Null() {
 				x.DefaultBackend = nil
@@ -1259,19 +1262,6 @@ func (x *IngressSpec) DecodeWire(r *jsonwire.Reader) {
 					x.DefaultBackend = jsonwire.Alloc[IngressBackend](r, &slabKeys[5], 4)
 				}
 				x.DefaultBackend.DecodeWire(r)
-			}
-		case "ingressClassName":
-			x.IngressClassName = r.StringPtr()
-		case "rules":
-			if r.BeginArray() {
-				sl0 := make([]IngressRule, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, IngressRule{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Rules = sl0
-			} else {
-				x.Rules = nil
 			}
 		case "tls":
 			if r.BeginArray() {
@@ -1284,6 +1274,17 @@ func (x *IngressSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.TLS = nil
 			}
+		case "rules":
+			if r.BeginArray() {
+				sl0 := make([]IngressRule, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, IngressRule{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Rules = sl0
+			} else {
+				x.Rules = nil
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -1295,29 +1296,14 @@ func (x *IngressSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.DefaultBackend != nil {
-		s.WriteRaw("\"defaultBackend\":")
-		more = true
-		x.DefaultBackend.EncodeJSON(s)
-	}
 	if x.IngressClassName != nil {
-		jsonwire.Key(s, &more, ",\"ingressClassName\":")
+		s.WriteRaw("\"ingressClassName\":")
+		more = true
 		jsonwire.String(s, *x.IngressClassName)
 	}
-	if len(x.Rules) != 0 || ap != nil && x.Rules != nil {
-		jsonwire.Key(s, &more, ",\"rules\":")
-		if x.Rules == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Rules {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Rules[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
+	if x.DefaultBackend != nil {
+		jsonwire.Key(s, &more, ",\"defaultBackend\":")
+		x.DefaultBackend.EncodeJSON(s)
 	}
 	if len(x.TLS) != 0 || ap != nil && x.TLS != nil {
 		jsonwire.Key(s, &more, ",\"tls\":")
@@ -1330,6 +1316,21 @@ func (x *IngressSpec) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				x.TLS[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.Rules) != 0 || ap != nil && x.Rules != nil {
+		jsonwire.Key(s, &more, ",\"rules\":")
+		if x.Rules == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Rules {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Rules[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -1580,17 +1581,6 @@ func (x *NetworkPolicyIngressRule) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "from":
-			if r.BeginArray() {
-				sl0 := make([]NetworkPolicyPeer, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, NetworkPolicyPeer{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.From = sl0
-			} else {
-				x.From = nil
-			}
 		case "ports":
 			if r.BeginArray() {
 				sl0 := make([]NetworkPolicyPort, 0, r.Count())
@@ -1601,6 +1591,17 @@ func (x *NetworkPolicyIngressRule) DecodeWire(r *jsonwire.Reader) {
 				x.Ports = sl0
 			} else {
 				x.Ports = nil
+			}
+		case "from":
+			if r.BeginArray() {
+				sl0 := make([]NetworkPolicyPeer, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, NetworkPolicyPeer{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.From = sl0
+			} else {
+				x.From = nil
 			}
 		default:
 			r.SkipUnknown()
@@ -1613,24 +1614,9 @@ func (x *NetworkPolicyIngressRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.From) != 0 || ap != nil && x.From != nil {
-		s.WriteRaw("\"from\":")
-		more = true
-		if x.From == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.From {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.From[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
-		jsonwire.Key(s, &more, ",\"ports\":")
+		s.WriteRaw("\"ports\":")
+		more = true
 		if x.Ports == nil {
 			s.WriteNil()
 		} else {
@@ -1640,6 +1626,21 @@ func (x *NetworkPolicyIngressRule) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				x.Ports[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.From) != 0 || ap != nil && x.From != nil {
+		jsonwire.Key(s, &more, ",\"from\":")
+		if x.From == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.From {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.From[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -1796,32 +1797,32 @@ func (x *NetworkPolicyPeer) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "ipBlock":
+		case "podSelector":
 			if r.Null() {
-				x.IPBlock = nil
+				x.PodSelector = nil
 			} else {
-				if x.IPBlock == nil {
-					x.IPBlock = jsonwire.Alloc[IPBlock](r, &slabKeys[6], 4)
+				if x.PodSelector == nil {
+					x.PodSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[6], 4)
 				}
-				x.IPBlock.DecodeWire(r)
+				x.PodSelector.DecodeWire(r)
 			}
 		case "namespaceSelector":
 			if r.Null() {
 				x.NamespaceSelector = nil
 			} else {
 				if x.NamespaceSelector == nil {
-					x.NamespaceSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[7], 4)
+					x.NamespaceSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[6], 4)
 				}
 				x.NamespaceSelector.DecodeWire(r)
 			}
-		case "podSelector":
+		case "ipBlock":
 			if r.Null() {
-				x.PodSelector = nil
+				x.IPBlock = nil
 			} else {
-				if x.PodSelector == nil {
-					x.PodSelector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[7], 4)
+				if x.IPBlock == nil {
+					x.IPBlock = jsonwire.Alloc[IPBlock](r, &slabKeys[7], 4)
 				}
-				x.PodSelector.DecodeWire(r)
+				x.IPBlock.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -1833,18 +1834,18 @@ func (x *NetworkPolicyPeer) DecodeWire(r *jsonwire.Reader) {
 func (x *NetworkPolicyPeer) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.IPBlock != nil {
-		s.WriteRaw("\"ipBlock\":")
+	if x.PodSelector != nil {
+		s.WriteRaw("\"podSelector\":")
 		more = true
-		x.IPBlock.EncodeJSON(s)
+		x.PodSelector.EncodeJSON(s)
 	}
 	if x.NamespaceSelector != nil {
 		jsonwire.Key(s, &more, ",\"namespaceSelector\":")
 		x.NamespaceSelector.EncodeJSON(s)
 	}
-	if x.PodSelector != nil {
-		jsonwire.Key(s, &more, ",\"podSelector\":")
-		x.PodSelector.EncodeJSON(s)
+	if x.IPBlock != nil {
+		jsonwire.Key(s, &more, ",\"ipBlock\":")
+		x.IPBlock.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -1857,8 +1858,8 @@ func (x *NetworkPolicyPort) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "endPort":
-			x.EndPort = r.Int32Ptr()
+		case "protocol":
+			x.Protocol = (*corev1.Protocol)(r.StringPtr())
 		case "port":
 			if r.Null() {
 				x.Port = nil
@@ -1868,8 +1869,8 @@ func (x *NetworkPolicyPort) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Port.DecodeWire(r)
 			}
-		case "protocol":
-			x.Protocol = (*corev1.Protocol)(r.StringPtr())
+		case "endPort":
+			x.EndPort = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -1880,18 +1881,18 @@ func (x *NetworkPolicyPort) DecodeWire(r *jsonwire.Reader) {
 func (x *NetworkPolicyPort) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.EndPort != nil {
-		s.WriteRaw("\"endPort\":")
+	if x.Protocol != nil {
+		s.WriteRaw("\"protocol\":")
 		more = true
-		s.WriteInt32(*x.EndPort)
+		jsonwire.String(s, string(*x.Protocol))
 	}
 	if x.Port != nil {
 		jsonwire.Key(s, &more, ",\"port\":")
 		x.Port.EncodeJSON(s)
 	}
-	if x.Protocol != nil {
-		jsonwire.Key(s, &more, ",\"protocol\":")
-		jsonwire.String(s, string(*x.Protocol))
+	if x.EndPort != nil {
+		jsonwire.Key(s, &more, ",\"endPort\":")
+		s.WriteInt32(*x.EndPort)
 	}
 	s.WriteRaw("}")
 }
@@ -1904,17 +1905,8 @@ func (x *NetworkPolicySpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "egress":
-			if r.BeginArray() {
-				sl0 := make([]NetworkPolicyEgressRule, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, NetworkPolicyEgressRule{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Egress = sl0
-			} else {
-				x.Egress = nil
-			}
+		case "podSelector":
+			x.PodSelector.DecodeWire(r)
 		case "ingress":
 			if r.BeginArray() {
 				sl0 := make([]NetworkPolicyIngressRule, 0, r.Count())
@@ -1926,8 +1918,17 @@ func (x *NetworkPolicySpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Ingress = nil
 			}
-		case "podSelector":
-			x.PodSelector.DecodeWire(r)
+		case "egress":
+			if r.BeginArray() {
+				sl0 := make([]NetworkPolicyEgressRule, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, NetworkPolicyEgressRule{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Egress = sl0
+			} else {
+				x.Egress = nil
+			}
 		case "policyTypes":
 			x.PolicyTypes = jsonwire.StringsOf[PolicyType](r)
 		default:
@@ -1942,21 +1943,10 @@ func (x *NetworkPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if len(x.Egress) != 0 || ap != nil && x.Egress != nil {
-		s.WriteRaw("\"egress\":")
-		more = true
-		if x.Egress == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Egress {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Egress[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
+	at = jsonwire.Field(s, &more, ",\"podSelector\":")
+	x.PodSelector.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.PodSelector)
 	}
 	if len(x.Ingress) != 0 || ap != nil && x.Ingress != nil {
 		jsonwire.Key(s, &more, ",\"ingress\":")
@@ -1973,10 +1963,20 @@ func (x *NetworkPolicySpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	at = jsonwire.Field(s, &more, ",\"podSelector\":")
-	x.PodSelector.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.PodSelector)
+	if len(x.Egress) != 0 || ap != nil && x.Egress != nil {
+		jsonwire.Key(s, &more, ",\"egress\":")
+		if x.Egress == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Egress {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Egress[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
 	}
 	if len(x.PolicyTypes) != 0 || ap != nil && x.PolicyTypes != nil {
 		jsonwire.Key(s, &more, ",\"policyTypes\":")
@@ -2006,12 +2006,12 @@ func (x *ParentReference) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "group":
 			x.Group = r.String()
-		case "name":
-			x.Name = r.String()
-		case "namespace":
-			x.Namespace = r.String()
 		case "resource":
 			x.Resource = r.String()
+		case "namespace":
+			x.Namespace = r.String()
+		case "name":
+			x.Name = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -2028,17 +2028,17 @@ func (x *ParentReference) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.Group)
 	}
-	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
+	if ap.Explicit(&x.Resource) || x.Resource != "" {
+		jsonwire.Key(s, &more, ",\"resource\":")
+		jsonwire.String(s, x.Resource)
 	}
 	if ap.Explicit(&x.Namespace) || x.Namespace != "" {
 		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, x.Namespace)
 	}
-	if ap.Explicit(&x.Resource) || x.Resource != "" {
-		jsonwire.Key(s, &more, ",\"resource\":")
-		jsonwire.String(s, x.Resource)
+	if ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
 	}
 	s.WriteRaw("}")
 }

@@ -9,8 +9,8 @@ import (
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *HTTPIngressPath) DeepCopyInto(out *HTTPIngressPath) {
 	*out = *in
-	in.Backend.DeepCopyInto(&out.Backend)
 	out.PathType = deepcopy.Ptr(in.PathType)
+	in.Backend.DeepCopyInto(&out.Backend)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -126,8 +126,8 @@ func (in *Ingress) DeepCopy() *Ingress {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *IngressBackend) DeepCopyInto(out *IngressBackend) {
 	*out = *in
-	out.Resource = in.Resource.DeepCopy()
 	out.Service = deepcopy.Ptr(in.Service)
+	out.Resource = in.Resource.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -178,8 +178,8 @@ func (in *IngressClassList) DeepCopy() *IngressClassList {
 func (in *IngressClassParametersReference) DeepCopyInto(out *IngressClassParametersReference) {
 	*out = *in
 	out.APIGroup = deepcopy.Ptr(in.APIGroup)
-	out.Namespace = deepcopy.Ptr(in.Namespace)
 	out.Scope = deepcopy.Ptr(in.Scope)
+	out.Namespace = deepcopy.Ptr(in.Namespace)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -305,10 +305,10 @@ func (in *IngressServiceBackend) DeepCopy() *IngressServiceBackend {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *IngressSpec) DeepCopyInto(out *IngressSpec) {
 	*out = *in
-	out.DefaultBackend = in.DefaultBackend.DeepCopy()
 	out.IngressClassName = deepcopy.Ptr(in.IngressClassName)
-	out.Rules = deepcopy.Structs(in.Rules)
+	out.DefaultBackend = in.DefaultBackend.DeepCopy()
 	out.TLS = deepcopy.Structs(in.TLS)
+	out.Rules = deepcopy.Structs(in.Rules)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -390,8 +390,8 @@ func (in *NetworkPolicyEgressRule) DeepCopy() *NetworkPolicyEgressRule {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NetworkPolicyIngressRule) DeepCopyInto(out *NetworkPolicyIngressRule) {
 	*out = *in
-	out.From = deepcopy.Structs(in.From)
 	out.Ports = deepcopy.Structs(in.Ports)
+	out.From = deepcopy.Structs(in.From)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -424,9 +424,9 @@ func (in *NetworkPolicyList) DeepCopy() *NetworkPolicyList {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NetworkPolicyPeer) DeepCopyInto(out *NetworkPolicyPeer) {
 	*out = *in
-	out.IPBlock = in.IPBlock.DeepCopy()
-	out.NamespaceSelector = in.NamespaceSelector.DeepCopy()
 	out.PodSelector = in.PodSelector.DeepCopy()
+	out.NamespaceSelector = in.NamespaceSelector.DeepCopy()
+	out.IPBlock = in.IPBlock.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -442,9 +442,9 @@ func (in *NetworkPolicyPeer) DeepCopy() *NetworkPolicyPeer {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NetworkPolicyPort) DeepCopyInto(out *NetworkPolicyPort) {
 	*out = *in
-	out.EndPort = deepcopy.Ptr(in.EndPort)
-	out.Port = deepcopy.Ptr(in.Port)
 	out.Protocol = deepcopy.Ptr(in.Protocol)
+	out.Port = deepcopy.Ptr(in.Port)
+	out.EndPort = deepcopy.Ptr(in.EndPort)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -460,9 +460,9 @@ func (in *NetworkPolicyPort) DeepCopy() *NetworkPolicyPort {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NetworkPolicySpec) DeepCopyInto(out *NetworkPolicySpec) {
 	*out = *in
-	out.Egress = deepcopy.Structs(in.Egress)
-	out.Ingress = deepcopy.Structs(in.Ingress)
 	in.PodSelector.DeepCopyInto(&out.PodSelector)
+	out.Ingress = deepcopy.Structs(in.Ingress)
+	out.Egress = deepcopy.Structs(in.Egress)
 	out.PolicyTypes = deepcopy.Slice(in.PolicyTypes)
 }
 

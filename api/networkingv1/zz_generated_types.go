@@ -14,12 +14,6 @@ import (
 // HTTPIngressPath associates a path with a backend. Incoming urls matching the
 // path are forwarded to the backend.
 type HTTPIngressPath struct {
-	// backend defines the referenced service endpoint to which the traffic will be
-	// forwarded to.
-	//
-	// Required.
-	Backend IngressBackend `json:"backend"`
-
 	// path is matched against the path of an incoming request. Currently it can
 	// contain characters disallowed from the conventional "path" part of a URL as
 	// defined by RFC 3986. Paths must begin with a '/' and must be present when
@@ -42,6 +36,12 @@ type HTTPIngressPath struct {
 	//
 	// Required.
 	PathType *PathType `json:"pathType"`
+
+	// backend defines the referenced service endpoint to which the traffic will be
+	// forwarded to.
+	//
+	// Required.
+	Backend IngressBackend `json:"backend"`
 }
 
 // HTTPIngressRuleValue is a list of http selectors pointing to backends. In
@@ -164,15 +164,15 @@ type Ingress struct {
 
 // IngressBackend describes all endpoints for a given service and port.
 type IngressBackend struct {
+	// service references a service as a backend. This is a mutually exclusive
+	// setting with "Resource".
+	Service *IngressServiceBackend `json:"service,omitempty"`
+
 	// resource is an ObjectRef to another Kubernetes resource in the namespace of
 	// the Ingress object. If resource is specified, a service.Name and
 	// service.Port must not be specified. This is a mutually exclusive setting
 	// with "Service".
 	Resource *corev1.TypedLocalObjectReference `json:"resource,omitempty"`
-
-	// service references a service as a backend. This is a mutually exclusive
-	// setting with "Resource".
-	Service *IngressServiceBackend `json:"service,omitempty"`
 }
 
 // IngressClass represents the class of the Ingress, referenced by the Ingress
@@ -239,14 +239,14 @@ type IngressClassParametersReference struct {
 	// Required.
 	Name string `json:"name"`
 
+	// scope represents if this refers to a cluster or namespace scoped resource.
+	// This may be set to "Cluster" (default) or "Namespace".
+	Scope *string `json:"scope"`
+
 	// namespace is the namespace of the resource being referenced. This field is
 	// required when scope is set to "Namespace" and must be unset when scope is
 	// set to "Cluster".
 	Namespace *string `json:"namespace,omitempty"`
-
-	// scope represents if this refers to a cluster or namespace scoped resource.
-	// This may be set to "Cluster" (default) or "Namespace".
-	Scope *string `json:"scope"`
 }
 
 // IngressClassSpec provides information about the class of an Ingress.
@@ -290,11 +290,11 @@ type IngressList struct {
 // IngressLoadBalancerIngress represents the status of a load-balancer ingress
 // point.
 type IngressLoadBalancerIngress struct {
-	// hostname is set for load-balancer ingress points that are DNS based.
-	Hostname string `json:"hostname,omitempty"`
-
 	// ip is set for load-balancer ingress points that are IP based.
 	IP string `json:"ip,omitempty"`
+
+	// hostname is set for load-balancer ingress points that are DNS based.
+	Hostname string `json:"hostname,omitempty"`
 
 	// ports provides information about the ports exposed by this LoadBalancer.
 	Ports []IngressPortStatus `json:"ports,omitempty"`
@@ -308,14 +308,6 @@ type IngressLoadBalancerStatus struct {
 
 // IngressPortStatus represents the error condition of a service port
 type IngressPortStatus struct {
-	// error is to record the problem with the service port The format of the error
-	// shall comply with the following rules: - built-in error values shall be
-	// specified in this file and those shall use
-	//   CamelCase names
-	// - cloud provider specific error values must have names that comply with the
-	//   format foo.example.com/CamelCase.
-	Error *string `json:"error,omitempty"`
-
 	// port is the port number of the ingress port.
 	//
 	// Required.
@@ -326,6 +318,14 @@ type IngressPortStatus struct {
 	//
 	// Required.
 	Protocol corev1.Protocol `json:"protocol"`
+
+	// error is to record the problem with the service port The format of the error
+	// shall comply with the following rules: - built-in error values shall be
+	// specified in this file and those shall use
+	//   CamelCase names
+	// - cloud provider specific error values must have names that comply with the
+	//   format foo.example.com/CamelCase.
+	Error *string `json:"error,omitempty"`
 }
 
 // IngressRule represents the rules mapping the paths under a specified host to
@@ -376,12 +376,6 @@ type IngressServiceBackend struct {
 
 // IngressSpec describes the Ingress the user wishes to exist.
 type IngressSpec struct {
-	// defaultBackend is the backend that should handle requests that don't match
-	// any rule. If Rules are not specified, DefaultBackend must be specified. If
-	// DefaultBackend is not set, the handling of requests that do not match any of
-	// the rules will be up to the Ingress controller.
-	DefaultBackend *IngressBackend `json:"defaultBackend,omitempty"`
-
 	// ingressClassName is the name of an IngressClass cluster resource. Ingress
 	// controller implementations use this field to know whether they should be
 	// serving this Ingress resource, by a transitive connection (controller ->
@@ -394,9 +388,11 @@ type IngressSpec struct {
 	// reasons, ingress controllers should still honor that annotation if present.
 	IngressClassName *string `json:"ingressClassName,omitempty"`
 
-	// rules is a list of host rules used to configure the Ingress. If unspecified,
-	// or no rule matches, all traffic is sent to the default backend.
-	Rules []IngressRule `json:"rules,omitempty"`
+	// defaultBackend is the backend that should handle requests that don't match
+	// any rule. If Rules are not specified, DefaultBackend must be specified. If
+	// DefaultBackend is not set, the handling of requests that do not match any of
+	// the rules will be up to the Ingress controller.
+	DefaultBackend *IngressBackend `json:"defaultBackend,omitempty"`
 
 	// tls represents the TLS configuration. Currently the Ingress only supports a
 	// single TLS port, 443. If multiple members of this list specify different
@@ -404,6 +400,10 @@ type IngressSpec struct {
 	// specified through the SNI TLS extension, if the ingress controller
 	// fulfilling the ingress supports SNI.
 	TLS []IngressTLS `json:"tls,omitempty"`
+
+	// rules is a list of host rules used to configure the Ingress. If unspecified,
+	// or no rule matches, all traffic is sent to the default backend.
+	Rules []IngressRule `json:"rules,omitempty"`
 }
 
 // IngressStatus describe the current state of the Ingress.
@@ -474,14 +474,6 @@ type NetworkPolicyEgressRule struct {
 // allowed to the pods matched by a NetworkPolicySpec's podSelector. The
 // traffic must match both ports and from.
 type NetworkPolicyIngressRule struct {
-	// from is a list of sources which should be able to access the pods selected
-	// for this rule. Items in this list are combined using a logical OR operation.
-	// If this field is empty or missing, this rule matches all sources (traffic
-	// not restricted by source). If this field is present and contains at least
-	// one item, this rule allows traffic only if the traffic matches at least one
-	// item in the from list.
-	From []NetworkPolicyPeer `json:"from,omitempty"`
-
 	// ports is a list of ports which should be made accessible on the pods
 	// selected for this rule. Each item in this list is combined using a logical
 	// OR. If this field is empty or missing, this rule matches all ports (traffic
@@ -489,6 +481,14 @@ type NetworkPolicyIngressRule struct {
 	// item, then this rule allows traffic only if the traffic matches at least one
 	// port in the list.
 	Ports []NetworkPolicyPort `json:"ports,omitempty"`
+
+	// from is a list of sources which should be able to access the pods selected
+	// for this rule. Items in this list are combined using a logical OR operation.
+	// If this field is empty or missing, this rule matches all sources (traffic
+	// not restricted by source). If this field is present and contains at least
+	// one item, this rule allows traffic only if the traffic matches at least one
+	// item in the from list.
+	From []NetworkPolicyPeer `json:"from,omitempty"`
 }
 
 // NetworkPolicyList is a list of NetworkPolicy objects.
@@ -516,9 +516,15 @@ type NetworkPolicyList struct {
 // NetworkPolicyPeer describes a peer to allow traffic to/from. Only certain
 // combinations of fields are allowed
 type NetworkPolicyPeer struct {
-	// ipBlock defines policy on a particular IPBlock. If this field is set then
-	// neither of the other fields can be.
-	IPBlock *IPBlock `json:"ipBlock,omitempty"`
+	// podSelector is a label selector which selects pods. This field follows
+	// standard label selector semantics; if present but empty, it selects all
+	// pods.
+	//
+	// If namespaceSelector is also set, then the NetworkPolicyPeer as a whole
+	// selects the pods matching podSelector in the Namespaces selected by
+	// NamespaceSelector. Otherwise it selects the pods matching podSelector in the
+	// policy's own namespace.
+	PodSelector *metav1.LabelSelector `json:"podSelector,omitempty"`
 
 	// namespaceSelector selects namespaces using cluster-scoped labels. This field
 	// follows standard label selector semantics; if present but empty, it selects
@@ -530,24 +536,16 @@ type NetworkPolicyPeer struct {
 	// by namespaceSelector.
 	NamespaceSelector *metav1.LabelSelector `json:"namespaceSelector,omitempty"`
 
-	// podSelector is a label selector which selects pods. This field follows
-	// standard label selector semantics; if present but empty, it selects all
-	// pods.
-	//
-	// If namespaceSelector is also set, then the NetworkPolicyPeer as a whole
-	// selects the pods matching podSelector in the Namespaces selected by
-	// NamespaceSelector. Otherwise it selects the pods matching podSelector in the
-	// policy's own namespace.
-	PodSelector *metav1.LabelSelector `json:"podSelector,omitempty"`
+	// ipBlock defines policy on a particular IPBlock. If this field is set then
+	// neither of the other fields can be.
+	IPBlock *IPBlock `json:"ipBlock,omitempty"`
 }
 
 // NetworkPolicyPort describes a port to allow traffic on
 type NetworkPolicyPort struct {
-	// endPort indicates that the range of ports from port to endPort if set,
-	// inclusive, should be allowed by the policy. This field cannot be defined if
-	// the port field is not defined or if the port field is defined as a named
-	// (string) port. The endPort must be equal or greater than port.
-	EndPort *int32 `json:"endPort,omitempty"`
+	// protocol represents the protocol (TCP, UDP, or SCTP) which traffic must
+	// match. If not specified, this field defaults to TCP.
+	Protocol *corev1.Protocol `json:"protocol,omitempty"`
 
 	// port represents the port on the given protocol. This can either be a
 	// numerical or named port on a pod. If this field is not provided, this
@@ -555,22 +553,22 @@ type NetworkPolicyPort struct {
 	// specified protocol AND port will be matched.
 	Port *metav1.IntOrString `json:"port,omitempty"`
 
-	// protocol represents the protocol (TCP, UDP, or SCTP) which traffic must
-	// match. If not specified, this field defaults to TCP.
-	Protocol *corev1.Protocol `json:"protocol,omitempty"`
+	// endPort indicates that the range of ports from port to endPort if set,
+	// inclusive, should be allowed by the policy. This field cannot be defined if
+	// the port field is not defined or if the port field is defined as a named
+	// (string) port. The endPort must be equal or greater than port.
+	EndPort *int32 `json:"endPort,omitempty"`
 }
 
 // NetworkPolicySpec provides the specification of a NetworkPolicy
 type NetworkPolicySpec struct {
-	// egress is a list of egress rules to be applied to the selected pods.
-	// Outgoing traffic is allowed if there are no NetworkPolicies selecting the
-	// pod (and cluster policy otherwise allows the traffic), OR if the traffic
-	// matches at least one egress rule across all of the NetworkPolicy objects
-	// whose podSelector matches the pod. If this field is empty then this
-	// NetworkPolicy limits all outgoing traffic (and serves solely to ensure that
-	// the pods it selects are isolated by default). This field is beta-level in
-	// 1.8
-	Egress []NetworkPolicyEgressRule `json:"egress,omitempty"`
+	// podSelector selects the pods to which this NetworkPolicy object applies. The
+	// array of rules is applied to any pods selected by this field. An empty
+	// selector matches all pods in the policy's namespace. Multiple network
+	// policies can select the same set of pods. In this case, the ingress rules
+	// for each are combined additively. This field is optional. If it is not
+	// specified, it defaults to an empty selector.
+	PodSelector metav1.LabelSelector `json:"podSelector"`
 
 	// ingress is a list of ingress rules to be applied to the selected pods.
 	// Traffic is allowed to a pod if there are no NetworkPolicies selecting the
@@ -582,13 +580,15 @@ type NetworkPolicySpec struct {
 	// isolated by default)
 	Ingress []NetworkPolicyIngressRule `json:"ingress,omitempty"`
 
-	// podSelector selects the pods to which this NetworkPolicy object applies. The
-	// array of rules is applied to any pods selected by this field. An empty
-	// selector matches all pods in the policy's namespace. Multiple network
-	// policies can select the same set of pods. In this case, the ingress rules
-	// for each are combined additively. This field is optional. If it is not
-	// specified, it defaults to an empty selector.
-	PodSelector metav1.LabelSelector `json:"podSelector"`
+	// egress is a list of egress rules to be applied to the selected pods.
+	// Outgoing traffic is allowed if there are no NetworkPolicies selecting the
+	// pod (and cluster policy otherwise allows the traffic), OR if the traffic
+	// matches at least one egress rule across all of the NetworkPolicy objects
+	// whose podSelector matches the pod. If this field is empty then this
+	// NetworkPolicy limits all outgoing traffic (and serves solely to ensure that
+	// the pods it selects are isolated by default). This field is beta-level in
+	// 1.8
+	Egress []NetworkPolicyEgressRule `json:"egress,omitempty"`
 
 	// policyTypes is a list of rule types that the NetworkPolicy relates to. Valid
 	// options are ["Ingress"], ["Egress"], or ["Ingress", "Egress"]. If this field
@@ -609,18 +609,18 @@ type ParentReference struct {
 	// group is the group of the object being referenced.
 	Group string `json:"group,omitempty"`
 
-	// name is the name of the object being referenced.
-	//
-	// Required.
-	Name string `json:"name,omitempty"`
-
-	// namespace is the namespace of the object being referenced.
-	Namespace string `json:"namespace,omitempty"`
-
 	// resource is the resource of the object being referenced.
 	//
 	// Required.
 	Resource string `json:"resource,omitempty"`
+
+	// namespace is the namespace of the object being referenced.
+	Namespace string `json:"namespace,omitempty"`
+
+	// name is the name of the object being referenced.
+	//
+	// Required.
+	Name string `json:"name,omitempty"`
 }
 
 // ServiceBackendPort is the service port being referenced.

@@ -338,15 +338,6 @@ func (x *PodDisruptionBudgetSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "maxUnavailable":
-			if r.Null() {
-				x.MaxUnavailable = nil
-			} else {
-				if x.MaxUnavailable == nil {
-					x.MaxUnavailable = jsonwire.Alloc[metav1.IntOrString](r, &slabKeys[0], 4)
-				}
-				x.MaxUnavailable.DecodeWire(r)
-			}
 		case "minAvailable":
 			if r.Null() {
 				x.MinAvailable = nil
@@ -365,6 +356,15 @@ func (x *PodDisruptionBudgetSpec) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Selector.DecodeWire(r)
 			}
+		case "maxUnavailable":
+			if r.Null() {
+				x.MaxUnavailable = nil
+			} else {
+				if x.MaxUnavailable == nil {
+					x.MaxUnavailable = jsonwire.Alloc[metav1.IntOrString](r, &slabKeys[0], 4)
+				}
+				x.MaxUnavailable.DecodeWire(r)
+			}
 		case "unhealthyPodEvictionPolicy":
 			x.UnhealthyPodEvictionPolicy = (*UnhealthyPodEvictionPolicyType)(r.StringPtr())
 		default:
@@ -377,18 +377,18 @@ func (x *PodDisruptionBudgetSpec) DecodeWire(r *jsonwire.Reader) {
 func (x *PodDisruptionBudgetSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.MaxUnavailable != nil {
-		s.WriteRaw("\"maxUnavailable\":")
-		more = true
-		x.MaxUnavailable.EncodeJSON(s)
-	}
 	if x.MinAvailable != nil {
-		jsonwire.Key(s, &more, ",\"minAvailable\":")
+		s.WriteRaw("\"minAvailable\":")
+		more = true
 		x.MinAvailable.EncodeJSON(s)
 	}
 	if x.Selector != nil {
 		jsonwire.Key(s, &more, ",\"selector\":")
 		x.Selector.EncodeJSON(s)
+	}
+	if x.MaxUnavailable != nil {
+		jsonwire.Key(s, &more, ",\"maxUnavailable\":")
+		x.MaxUnavailable.EncodeJSON(s)
 	}
 	if x.UnhealthyPodEvictionPolicy != nil {
 		jsonwire.Key(s, &more, ",\"unhealthyPodEvictionPolicy\":")
@@ -405,21 +405,8 @@ func (x *PodDisruptionBudgetStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "conditions":
-			if r.BeginArray() {
-				sl0 := make([]metav1.Condition, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, metav1.Condition{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Conditions = sl0
-			} else {
-				x.Conditions = nil
-			}
-		case "currentHealthy":
-			x.CurrentHealthy = r.Int32()
-		case "desiredHealthy":
-			x.DesiredHealthy = r.Int32()
+		case "observedGeneration":
+			x.ObservedGeneration = r.Int64()
 		case "disruptedPods":
 			if r.BeginObject() {
 				m0 := make(map[string]metav1.Time)
@@ -434,10 +421,23 @@ func (x *PodDisruptionBudgetStatus) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "disruptionsAllowed":
 			x.DisruptionsAllowed = r.Int32()
+		case "currentHealthy":
+			x.CurrentHealthy = r.Int32()
+		case "desiredHealthy":
+			x.DesiredHealthy = r.Int32()
 		case "expectedPods":
 			x.ExpectedPods = r.Int32()
-		case "observedGeneration":
-			x.ObservedGeneration = r.Int64()
+		case "conditions":
+			if r.BeginArray() {
+				sl0 := make([]metav1.Condition, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, metav1.Condition{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Conditions = sl0
+			} else {
+				x.Conditions = nil
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -449,29 +449,10 @@ func (x *PodDisruptionBudgetStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
-		s.WriteRaw("\"conditions\":")
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
+		s.WriteRaw("\"observedGeneration\":")
 		more = true
-		if x.Conditions == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Conditions {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Conditions[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap == nil || ap.Explicit(&x.CurrentHealthy) || x.CurrentHealthy != 0 {
-		jsonwire.Key(s, &more, ",\"currentHealthy\":")
-		s.WriteInt32(x.CurrentHealthy)
-	}
-	if ap == nil || ap.Explicit(&x.DesiredHealthy) || x.DesiredHealthy != 0 {
-		jsonwire.Key(s, &more, ",\"desiredHealthy\":")
-		s.WriteInt32(x.DesiredHealthy)
+		s.WriteInt64(x.ObservedGeneration)
 	}
 	if len(x.DisruptedPods) != 0 || ap != nil && x.DisruptedPods != nil {
 		jsonwire.Key(s, &more, ",\"disruptedPods\":")
@@ -496,13 +477,32 @@ func (x *PodDisruptionBudgetStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"disruptionsAllowed\":")
 		s.WriteInt32(x.DisruptionsAllowed)
 	}
+	if ap == nil || ap.Explicit(&x.CurrentHealthy) || x.CurrentHealthy != 0 {
+		jsonwire.Key(s, &more, ",\"currentHealthy\":")
+		s.WriteInt32(x.CurrentHealthy)
+	}
+	if ap == nil || ap.Explicit(&x.DesiredHealthy) || x.DesiredHealthy != 0 {
+		jsonwire.Key(s, &more, ",\"desiredHealthy\":")
+		s.WriteInt32(x.DesiredHealthy)
+	}
 	if ap == nil || ap.Explicit(&x.ExpectedPods) || x.ExpectedPods != 0 {
 		jsonwire.Key(s, &more, ",\"expectedPods\":")
 		s.WriteInt32(x.ExpectedPods)
 	}
-	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
-		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(x.ObservedGeneration)
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
+		jsonwire.Key(s, &more, ",\"conditions\":")
+		if x.Conditions == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Conditions {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Conditions[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
 	}
 	s.WriteRaw("}")
 }

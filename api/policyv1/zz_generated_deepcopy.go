@@ -61,9 +61,9 @@ func (in *PodDisruptionBudgetList) DeepCopy() *PodDisruptionBudgetList {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodDisruptionBudgetSpec) DeepCopyInto(out *PodDisruptionBudgetSpec) {
 	*out = *in
-	out.MaxUnavailable = deepcopy.Ptr(in.MaxUnavailable)
 	out.MinAvailable = deepcopy.Ptr(in.MinAvailable)
 	out.Selector = in.Selector.DeepCopy()
+	out.MaxUnavailable = deepcopy.Ptr(in.MaxUnavailable)
 	out.UnhealthyPodEvictionPolicy = deepcopy.Ptr(in.UnhealthyPodEvictionPolicy)
 }
 
@@ -80,8 +80,8 @@ func (in *PodDisruptionBudgetSpec) DeepCopy() *PodDisruptionBudgetSpec {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodDisruptionBudgetStatus) DeepCopyInto(out *PodDisruptionBudgetStatus) {
 	*out = *in
-	out.Conditions = deepcopy.Slice(in.Conditions)
 	out.DisruptedPods = deepcopy.Map(in.DisruptedPods)
+	out.Conditions = deepcopy.Slice(in.Conditions)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

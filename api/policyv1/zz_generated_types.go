@@ -80,13 +80,6 @@ type PodDisruptionBudgetList struct {
 
 // PodDisruptionBudgetSpec is a description of a PodDisruptionBudget.
 type PodDisruptionBudgetSpec struct {
-	// maxUnavailable indicates that an eviction is allowed if at most
-	// "maxUnavailable" pods selected by "selector" are unavailable after the
-	// eviction, i.e. even in absence of the evicted pod. For example, one can
-	// prevent all voluntary evictions by specifying 0. This is a mutually
-	// exclusive setting with "minAvailable".
-	MaxUnavailable *metav1.IntOrString `json:"maxUnavailable,omitempty"`
-
 	// minAvailable indicates that an eviction is allowed if at least
 	// "minAvailable" pods selected by "selector" will still be available after the
 	// eviction, i.e. even in the absence of the evicted pod. So for example you
@@ -97,6 +90,13 @@ type PodDisruptionBudgetSpec struct {
 	// disruption budget. A null selector will match no pods, while an empty ({})
 	// selector will select all pods within the namespace.
 	Selector *metav1.LabelSelector `json:"selector,omitempty"`
+
+	// maxUnavailable indicates that an eviction is allowed if at most
+	// "maxUnavailable" pods selected by "selector" are unavailable after the
+	// eviction, i.e. even in absence of the evicted pod. For example, one can
+	// prevent all voluntary evictions by specifying 0. This is a mutually
+	// exclusive setting with "minAvailable".
+	MaxUnavailable *metav1.IntOrString `json:"maxUnavailable,omitempty"`
 
 	// unhealthyPodEvictionPolicy defines the criteria for when unhealthy pods
 	// should be considered for eviction. Current implementation considers healthy
@@ -128,25 +128,10 @@ type PodDisruptionBudgetSpec struct {
 // PodDisruptionBudgetStatus represents information about the status of a
 // PodDisruptionBudget. Status may trail the actual state of a system.
 type PodDisruptionBudgetStatus struct {
-	// Conditions contain conditions for PDB. The disruption controller sets the
-	// DisruptionAllowed condition. The following are known values for the reason
-	// field (additional reasons could be added in the future): - SyncFailed: The
-	// controller encountered an error and wasn't able to compute
-	//               the number of allowed disruptions. Therefore no disruptions are
-	//               allowed and the status of the condition will be False.
-	// - InsufficientPods: The number of pods are either at or below the number
-	//                     required by the PodDisruptionBudget. No disruptions are
-	//                     allowed and the status of the condition will be False.
-	// - SufficientPods: There are more pods than required by the PodDisruptionBudget.
-	//                   The condition will be True, and the number of allowed
-	//                   disruptions are provided by the disruptionsAllowed property.
-	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
-
-	// current number of healthy pods
-	CurrentHealthy int32 `json:"currentHealthy"`
-
-	// minimum desired number of healthy pods
-	DesiredHealthy int32 `json:"desiredHealthy"`
+	// Most recent generation observed when updating this PDB status.
+	// DisruptionsAllowed and other status information is valid only if
+	// observedGeneration equals to PDB's object generation.
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// DisruptedPods contains information about pods whose eviction was processed
 	// by the API server eviction subresource handler but has not yet been observed
@@ -164,11 +149,26 @@ type PodDisruptionBudgetStatus struct {
 	// Number of pod disruptions that are currently allowed.
 	DisruptionsAllowed int32 `json:"disruptionsAllowed"`
 
+	// current number of healthy pods
+	CurrentHealthy int32 `json:"currentHealthy"`
+
+	// minimum desired number of healthy pods
+	DesiredHealthy int32 `json:"desiredHealthy"`
+
 	// total number of pods counted by this disruption budget
 	ExpectedPods int32 `json:"expectedPods"`
 
-	// Most recent generation observed when updating this PDB status.
-	// DisruptionsAllowed and other status information is valid only if
-	// observedGeneration equals to PDB's object generation.
-	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+	// Conditions contain conditions for PDB. The disruption controller sets the
+	// DisruptionAllowed condition. The following are known values for the reason
+	// field (additional reasons could be added in the future): - SyncFailed: The
+	// controller encountered an error and wasn't able to compute
+	//               the number of allowed disruptions. Therefore no disruptions are
+	//               allowed and the status of the condition will be False.
+	// - InsufficientPods: The number of pods are either at or below the number
+	//                     required by the PodDisruptionBudget. No disruptions are
+	//                     allowed and the status of the condition will be False.
+	// - SufficientPods: There are more pods than required by the PodDisruptionBudget.
+	//                   The condition will be True, and the number of allowed
+	//                   disruptions are provided by the disruptionsAllowed property.
+	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
 }

@@ -70,15 +70,6 @@ func (x *ClusterRole) DecodeWire(r *jsonwire.Reader) {
 			x.APIVersion = r.String()
 		case "metadata":
 			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
-		case "aggregationRule":
-			if r.Null() {
-				x.AggregationRule = nil
-			} else {
-				if x.AggregationRule == nil {
-					x.AggregationRule = jsonwire.Alloc[AggregationRule](r, &slabKeys[0], 4)
-				}
-				x.AggregationRule.DecodeWire(r)
-			}
 		case "rules":
 			if r.BeginArray() {
 				sl0 := make([]PolicyRule, 0, r.Count())
@@ -89,6 +80,15 @@ func (x *ClusterRole) DecodeWire(r *jsonwire.Reader) {
 				x.Rules = sl0
 			} else {
 				x.Rules = nil
+			}
+		case "aggregationRule":
+			if r.Null() {
+				x.AggregationRule = nil
+			} else {
+				if x.AggregationRule == nil {
+					x.AggregationRule = jsonwire.Alloc[AggregationRule](r, &slabKeys[0], 4)
+				}
+				x.AggregationRule.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -149,10 +149,6 @@ func (x *ClusterRole) encodeKnown(s *jsoniter.Stream) {
 	if ap != nil {
 		more = ap.Kept(s, at, &x.ObjectMeta)
 	}
-	if x.AggregationRule != nil {
-		jsonwire.Key(s, &more, ",\"aggregationRule\":")
-		x.AggregationRule.EncodeJSON(s)
-	}
 	if ap == nil || x.Rules != nil {
 		jsonwire.Key(s, &more, ",\"rules\":")
 		if x.Rules == nil {
@@ -167,6 +163,10 @@ func (x *ClusterRole) encodeKnown(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
+	}
+	if x.AggregationRule != nil {
+		jsonwire.Key(s, &more, ",\"aggregationRule\":")
+		x.AggregationRule.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -186,8 +186,6 @@ func (x *ClusterRoleBinding) DecodeWire(r *jsonwire.Reader) {
 			x.APIVersion = r.String()
 		case "metadata":
 			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
-		case "roleRef":
-			x.RoleRef.DecodeWire(r)
 		case "subjects":
 			if r.BeginArray() {
 				sl0 := make([]Subject, 0, r.Count())
@@ -199,6 +197,8 @@ func (x *ClusterRoleBinding) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Subjects = nil
 			}
+		case "roleRef":
+			x.RoleRef.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -258,11 +258,6 @@ func (x *ClusterRoleBinding) encodeKnown(s *jsoniter.Stream) {
 	if ap != nil {
 		more = ap.Kept(s, at, &x.ObjectMeta)
 	}
-	at = jsonwire.Field(s, &more, ",\"roleRef\":")
-	x.RoleRef.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.RoleRef)
-	}
 	if len(x.Subjects) != 0 || ap != nil && x.Subjects != nil {
 		jsonwire.Key(s, &more, ",\"subjects\":")
 		if x.Subjects == nil {
@@ -277,6 +272,11 @@ func (x *ClusterRoleBinding) encodeKnown(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
+	}
+	at = jsonwire.Field(s, &more, ",\"roleRef\":")
+	x.RoleRef.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.RoleRef)
 	}
 	s.WriteRaw("}")
 }
@@ -571,16 +571,16 @@ func (x *PolicyRule) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "apiGroups":
-			x.APIGroups = r.Strings()
-		case "nonResourceURLs":
-			x.NonResourceURLs = r.Strings()
-		case "resourceNames":
-			x.ResourceNames = r.Strings()
-		case "resources":
-			x.Resources = r.Strings()
 		case "verbs":
 			x.Verbs = r.Strings()
+		case "apiGroups":
+			x.APIGroups = r.Strings()
+		case "resources":
+			x.Resources = r.Strings()
+		case "resourceNames":
+			x.ResourceNames = r.Strings()
+		case "nonResourceURLs":
+			x.NonResourceURLs = r.Strings()
 		default:
 			r.SkipUnknown()
 		}
@@ -592,9 +592,24 @@ func (x *PolicyRule) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.APIGroups) != 0 || ap != nil && x.APIGroups != nil {
-		s.WriteRaw("\"apiGroups\":")
+	if ap == nil || x.Verbs != nil {
+		s.WriteRaw("\"verbs\":")
 		more = true
+		if x.Verbs == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Verbs {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Verbs[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.APIGroups) != 0 || ap != nil && x.APIGroups != nil {
+		jsonwire.Key(s, &more, ",\"apiGroups\":")
 		if x.APIGroups == nil {
 			s.WriteNil()
 		} else {
@@ -604,36 +619,6 @@ func (x *PolicyRule) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				jsonwire.String(s, x.APIGroups[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if len(x.NonResourceURLs) != 0 || ap != nil && x.NonResourceURLs != nil {
-		jsonwire.Key(s, &more, ",\"nonResourceURLs\":")
-		if x.NonResourceURLs == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.NonResourceURLs {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.NonResourceURLs[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if len(x.ResourceNames) != 0 || ap != nil && x.ResourceNames != nil {
-		jsonwire.Key(s, &more, ",\"resourceNames\":")
-		if x.ResourceNames == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.ResourceNames {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.ResourceNames[i0])
 			}
 			s.WriteRaw("]")
 		}
@@ -653,17 +638,32 @@ func (x *PolicyRule) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap == nil || x.Verbs != nil {
-		jsonwire.Key(s, &more, ",\"verbs\":")
-		if x.Verbs == nil {
+	if len(x.ResourceNames) != 0 || ap != nil && x.ResourceNames != nil {
+		jsonwire.Key(s, &more, ",\"resourceNames\":")
+		if x.ResourceNames == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("[")
-			for i0 := range x.Verbs {
+			for i0 := range x.ResourceNames {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				jsonwire.String(s, x.Verbs[i0])
+				jsonwire.String(s, x.ResourceNames[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.NonResourceURLs) != 0 || ap != nil && x.NonResourceURLs != nil {
+		jsonwire.Key(s, &more, ",\"nonResourceURLs\":")
+		if x.NonResourceURLs == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.NonResourceURLs {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.NonResourceURLs[i0])
 			}
 			s.WriteRaw("]")
 		}
@@ -789,8 +789,6 @@ func (x *RoleBinding) DecodeWire(r *jsonwire.Reader) {
 			x.APIVersion = r.String()
 		case "metadata":
 			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
-		case "roleRef":
-			x.RoleRef.DecodeWire(r)
 		case "subjects":
 			if r.BeginArray() {
 				sl0 := make([]Subject, 0, r.Count())
@@ -802,6 +800,8 @@ func (x *RoleBinding) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Subjects = nil
 			}
+		case "roleRef":
+			x.RoleRef.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -861,11 +861,6 @@ func (x *RoleBinding) encodeKnown(s *jsoniter.Stream) {
 	if ap != nil {
 		more = ap.Kept(s, at, &x.ObjectMeta)
 	}
-	at = jsonwire.Field(s, &more, ",\"roleRef\":")
-	x.RoleRef.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.RoleRef)
-	}
 	if len(x.Subjects) != 0 || ap != nil && x.Subjects != nil {
 		jsonwire.Key(s, &more, ",\"subjects\":")
 		if x.Subjects == nil {
@@ -880,6 +875,11 @@ func (x *RoleBinding) encodeKnown(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
+	}
+	at = jsonwire.Field(s, &more, ",\"roleRef\":")
+	x.RoleRef.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.RoleRef)
 	}
 	s.WriteRaw("}")
 }
@@ -1215,10 +1215,10 @@ func (x *Subject) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "apiGroup":
-			x.APIGroup = r.String()
 		case "kind":
 			x.Kind = r.String()
+		case "apiGroup":
+			x.APIGroup = r.String()
 		case "name":
 			x.Name = r.String()
 		case "namespace":
@@ -1234,14 +1234,14 @@ func (x *Subject) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.APIGroup) || x.APIGroup != "" {
-		s.WriteRaw("\"apiGroup\":")
-		more = true
-		jsonwire.String(s, x.APIGroup)
-	}
 	if ap == nil || ap.Explicit(&x.Kind) || x.Kind != "" {
-		jsonwire.Key(s, &more, ",\"kind\":")
+		s.WriteRaw("\"kind\":")
+		more = true
 		jsonwire.String(s, x.Kind)
+	}
+	if ap.Explicit(&x.APIGroup) || x.APIGroup != "" {
+		jsonwire.Key(s, &more, ",\"apiGroup\":")
+		jsonwire.String(s, x.APIGroup)
 	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")

@@ -26,8 +26,8 @@ func (in *AggregationRule) DeepCopy() *AggregationRule {
 func (in *ClusterRole) DeepCopyInto(out *ClusterRole) {
 	*out = *in
 	in.ObjectMeta.DeepCopyInto(&out.ObjectMeta)
-	out.AggregationRule = in.AggregationRule.DeepCopy()
 	out.Rules = deepcopy.Structs(in.Rules)
+	out.AggregationRule = in.AggregationRule.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -94,11 +94,11 @@ func (in *ClusterRoleList) DeepCopy() *ClusterRoleList {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PolicyRule) DeepCopyInto(out *PolicyRule) {
 	*out = *in
-	out.APIGroups = deepcopy.Slice(in.APIGroups)
-	out.NonResourceURLs = deepcopy.Slice(in.NonResourceURLs)
-	out.ResourceNames = deepcopy.Slice(in.ResourceNames)
-	out.Resources = deepcopy.Slice(in.Resources)
 	out.Verbs = deepcopy.Slice(in.Verbs)
+	out.APIGroups = deepcopy.Slice(in.APIGroups)
+	out.Resources = deepcopy.Slice(in.Resources)
+	out.ResourceNames = deepcopy.Slice(in.ResourceNames)
+	out.NonResourceURLs = deepcopy.Slice(in.NonResourceURLs)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

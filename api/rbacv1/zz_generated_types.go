@@ -27,14 +27,14 @@ type ClusterRole struct {
 	// metadata is the standard object's metadata.
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
+	// rules holds all the PolicyRules for this ClusterRole
+	Rules []PolicyRule `json:"rules"`
+
 	// aggregationRule is an optional field that describes how to build the Rules
 	// for this ClusterRole. If AggregationRule is set, then the Rules are
 	// controller managed and direct changes to Rules will be stomped by the
 	// controller.
 	AggregationRule *AggregationRule `json:"aggregationRule,omitempty"`
-
-	// rules holds all the PolicyRules for this ClusterRole
-	Rules []PolicyRule `json:"rules"`
 
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
@@ -54,15 +54,15 @@ type ClusterRoleBinding struct {
 	// metadata is the standard object's metadata.
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
+	// subjects holds references to the objects the role applies to.
+	Subjects []Subject `json:"subjects,omitempty"`
+
 	// roleRef can only reference a ClusterRole in the global namespace. If the
 	// RoleRef cannot be resolved, the Authorizer must return an error. This field
 	// is immutable.
 	//
 	// Required.
 	RoleRef RoleRef `json:"roleRef"`
-
-	// subjects holds references to the objects the role applies to.
-	Subjects []Subject `json:"subjects,omitempty"`
 
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
@@ -119,11 +119,25 @@ type ClusterRoleList struct {
 // contain information about who the rule applies to or which namespace the
 // rule applies to.
 type PolicyRule struct {
+	// verbs is a list of Verbs that apply to ALL the ResourceKinds contained in
+	// this rule. '*' represents all verbs.
+	//
+	// Required.
+	Verbs []string `json:"verbs"`
+
 	// apiGroups is the name of the APIGroup that contains the resources. If
 	// multiple API groups are specified, any action requested against one of the
 	// enumerated resources in any API group will be allowed. "" represents the
 	// core API group and "*" represents all API groups.
 	APIGroups []string `json:"apiGroups,omitempty"`
+
+	// resources is a list of resources this rule applies to. '*' represents all
+	// resources.
+	Resources []string `json:"resources,omitempty"`
+
+	// resourceNames is an optional white list of names that the rule applies to.
+	// An empty set means that everything is allowed.
+	ResourceNames []string `json:"resourceNames,omitempty"`
 
 	// nonResourceURLs is a set of partial urls that a user should have access to.
 	// *s are allowed, but only as the full, final step in the path Since
@@ -132,20 +146,6 @@ type PolicyRule struct {
 	// API resources (such as "pods" or "secrets") or non-resource URL paths (such
 	// as "/api"), but not both.
 	NonResourceURLs []string `json:"nonResourceURLs,omitempty"`
-
-	// resourceNames is an optional white list of names that the rule applies to.
-	// An empty set means that everything is allowed.
-	ResourceNames []string `json:"resourceNames,omitempty"`
-
-	// resources is a list of resources this rule applies to. '*' represents all
-	// resources.
-	Resources []string `json:"resources,omitempty"`
-
-	// verbs is a list of Verbs that apply to ALL the ResourceKinds contained in
-	// this rule. '*' represents all verbs.
-	//
-	// Required.
-	Verbs []string `json:"verbs"`
 }
 
 // Role is a namespaced, logical grouping of PolicyRules that can be referenced
@@ -179,15 +179,15 @@ type RoleBinding struct {
 	// metadata is the standard object's metadata.
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
+	// subjects holds references to the objects the role applies to.
+	Subjects []Subject `json:"subjects,omitempty"`
+
 	// roleRef can reference a Role in the current namespace or a ClusterRole in
 	// the global namespace. If the RoleRef cannot be resolved, the Authorizer must
 	// return an error. This field is immutable.
 	//
 	// Required.
 	RoleRef RoleRef `json:"roleRef"`
-
-	// subjects holds references to the objects the role applies to.
-	Subjects []Subject `json:"subjects,omitempty"`
 
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
@@ -260,17 +260,17 @@ type RoleRef struct {
 // applies to. This can either hold a direct API object reference, or a value
 // for non-objects such as user and group names.
 type Subject struct {
-	// apiGroup holds the API group of the referenced subject. Defaults to "" for
-	// ServiceAccount subjects. Defaults to "rbac.authorization.k8s.io" for User
-	// and Group subjects.
-	APIGroup string `json:"apiGroup,omitempty"`
-
 	// kind of object being referenced. Values defined by this API group are
 	// "User", "Group", and "ServiceAccount". If the Authorizer does not recognized
 	// the kind value, the Authorizer should report an error.
 	//
 	// Required.
 	Kind string `json:"kind"`
+
+	// apiGroup holds the API group of the referenced subject. Defaults to "" for
+	// ServiceAccount subjects. Defaults to "rbac.authorization.k8s.io" for User
+	// and Group subjects.
+	APIGroup string `json:"apiGroup,omitempty"`
 
 	// name of the object being referenced.
 	//

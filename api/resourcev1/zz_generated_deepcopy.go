@@ -9,10 +9,10 @@ import (
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *AllocatedDeviceStatus) DeepCopyInto(out *AllocatedDeviceStatus) {
 	*out = *in
+	out.ShareID = deepcopy.Ptr(in.ShareID)
 	out.Conditions = deepcopy.Slice(in.Conditions)
 	out.Data = deepcopy.Slice(in.Data)
 	out.NetworkData = in.NetworkData.DeepCopy()
-	out.ShareID = deepcopy.Ptr(in.ShareID)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -28,9 +28,9 @@ func (in *AllocatedDeviceStatus) DeepCopy() *AllocatedDeviceStatus {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *AllocationResult) DeepCopyInto(out *AllocationResult) {
 	*out = *in
-	out.AllocationTimestamp = deepcopy.Ptr(in.AllocationTimestamp)
 	in.Devices.DeepCopyInto(&out.Devices)
 	out.NodeSelector = in.NodeSelector.DeepCopy()
+	out.AllocationTimestamp = deepcopy.Ptr(in.AllocationTimestamp)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -60,8 +60,8 @@ func (in *CELDeviceSelector) DeepCopy() *CELDeviceSelector {
 func (in *CapacityRequestPolicy) DeepCopyInto(out *CapacityRequestPolicy) {
 	*out = *in
 	out.Default = deepcopy.Ptr(in.Default)
-	out.ValidRange = in.ValidRange.DeepCopy()
 	out.ValidValues = deepcopy.Slice(in.ValidValues)
+	out.ValidRange = in.ValidRange.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -139,18 +139,18 @@ func (in *CounterSet) DeepCopy() *CounterSet {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Device) DeepCopyInto(out *Device) {
 	*out = *in
-	out.AllNodes = deepcopy.Ptr(in.AllNodes)
-	out.AllowMultipleAllocations = deepcopy.Ptr(in.AllowMultipleAllocations)
 	out.Attributes = deepcopy.StructMap(in.Attributes)
-	out.BindingConditions = deepcopy.Slice(in.BindingConditions)
-	out.BindingFailureConditions = deepcopy.Slice(in.BindingFailureConditions)
-	out.BindsToNode = deepcopy.Ptr(in.BindsToNode)
 	out.Capacity = deepcopy.StructMap(in.Capacity)
 	out.ConsumesCounters = deepcopy.Structs(in.ConsumesCounters)
-	out.NodeAllocatableResources = deepcopy.StructMap(in.NodeAllocatableResources)
 	out.NodeName = deepcopy.Ptr(in.NodeName)
 	out.NodeSelector = in.NodeSelector.DeepCopy()
+	out.AllNodes = deepcopy.Ptr(in.AllNodes)
 	out.Taints = deepcopy.Structs(in.Taints)
+	out.BindsToNode = deepcopy.Ptr(in.BindsToNode)
+	out.BindingConditions = deepcopy.Slice(in.BindingConditions)
+	out.BindingFailureConditions = deepcopy.Slice(in.BindingFailureConditions)
+	out.AllowMultipleAllocations = deepcopy.Ptr(in.AllowMultipleAllocations)
+	out.NodeAllocatableResources = deepcopy.StructMap(in.NodeAllocatableResources)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -166,8 +166,8 @@ func (in *Device) DeepCopy() *Device {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeviceAllocationConfiguration) DeepCopyInto(out *DeviceAllocationConfiguration) {
 	*out = *in
-	out.Opaque = in.Opaque.DeepCopy()
 	out.Requests = deepcopy.Slice(in.Requests)
+	out.Opaque = in.Opaque.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -183,8 +183,8 @@ func (in *DeviceAllocationConfiguration) DeepCopy() *DeviceAllocationConfigurati
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeviceAllocationResult) DeepCopyInto(out *DeviceAllocationResult) {
 	*out = *in
-	out.Config = deepcopy.Structs(in.Config)
 	out.Results = deepcopy.Structs(in.Results)
+	out.Config = deepcopy.Structs(in.Config)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -200,13 +200,13 @@ func (in *DeviceAllocationResult) DeepCopy() *DeviceAllocationResult {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeviceAttribute) DeepCopyInto(out *DeviceAttribute) {
 	*out = *in
-	out.Bool = deepcopy.Ptr(in.Bool)
-	out.Bools = deepcopy.Slice(in.Bools)
 	out.Int = deepcopy.Ptr(in.Int)
-	out.Ints = deepcopy.Slice(in.Ints)
+	out.Bool = deepcopy.Ptr(in.Bool)
 	out.String = deepcopy.Ptr(in.String)
-	out.Strings = deepcopy.Slice(in.Strings)
 	out.Version = deepcopy.Ptr(in.Version)
+	out.Ints = deepcopy.Slice(in.Ints)
+	out.Bools = deepcopy.Slice(in.Bools)
+	out.Strings = deepcopy.Slice(in.Strings)
 	out.Versions = deepcopy.Slice(in.Versions)
 }
 
@@ -239,9 +239,9 @@ func (in *DeviceCapacity) DeepCopy() *DeviceCapacity {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeviceClaim) DeepCopyInto(out *DeviceClaim) {
 	*out = *in
-	out.Config = deepcopy.Structs(in.Config)
-	out.Constraints = deepcopy.Structs(in.Constraints)
 	out.Requests = deepcopy.Structs(in.Requests)
+	out.Constraints = deepcopy.Structs(in.Constraints)
+	out.Config = deepcopy.Structs(in.Config)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -257,8 +257,8 @@ func (in *DeviceClaim) DeepCopy() *DeviceClaim {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeviceClaimConfiguration) DeepCopyInto(out *DeviceClaimConfiguration) {
 	*out = *in
-	out.Opaque = in.Opaque.DeepCopy()
 	out.Requests = deepcopy.Slice(in.Requests)
+	out.Opaque = in.Opaque.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -324,9 +324,9 @@ func (in *DeviceClassList) DeepCopy() *DeviceClassList {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeviceClassSpec) DeepCopyInto(out *DeviceClassSpec) {
 	*out = *in
+	out.Selectors = deepcopy.Structs(in.Selectors)
 	out.Config = deepcopy.Structs(in.Config)
 	out.ExtendedResourceName = deepcopy.Ptr(in.ExtendedResourceName)
-	out.Selectors = deepcopy.Structs(in.Selectors)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -342,9 +342,9 @@ func (in *DeviceClassSpec) DeepCopy() *DeviceClassSpec {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeviceConstraint) DeepCopyInto(out *DeviceConstraint) {
 	*out = *in
-	out.DistinctAttribute = deepcopy.Ptr(in.DistinctAttribute)
-	out.MatchAttribute = deepcopy.Ptr(in.MatchAttribute)
 	out.Requests = deepcopy.Slice(in.Requests)
+	out.MatchAttribute = deepcopy.Ptr(in.MatchAttribute)
+	out.DistinctAttribute = deepcopy.Ptr(in.DistinctAttribute)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -360,8 +360,8 @@ func (in *DeviceConstraint) DeepCopy() *DeviceConstraint {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeviceCounterConsumption) DeepCopyInto(out *DeviceCounterConsumption) {
 	*out = *in
-	out.CompatibilityGroups = deepcopy.Slice(in.CompatibilityGroups)
 	out.Counters = deepcopy.Map(in.Counters)
+	out.CompatibilityGroups = deepcopy.Slice(in.CompatibilityGroups)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -408,12 +408,12 @@ func (in *DeviceRequest) DeepCopy() *DeviceRequest {
 func (in *DeviceRequestAllocationResult) DeepCopyInto(out *DeviceRequestAllocationResult) {
 	*out = *in
 	out.AdminAccess = deepcopy.Ptr(in.AdminAccess)
+	out.Tolerations = deepcopy.Structs(in.Tolerations)
 	out.BindingConditions = deepcopy.Slice(in.BindingConditions)
 	out.BindingFailureConditions = deepcopy.Slice(in.BindingFailureConditions)
-	out.ConsumedCapacity = deepcopy.Map(in.ConsumedCapacity)
 	out.ShareID = deepcopy.Ptr(in.ShareID)
+	out.ConsumedCapacity = deepcopy.Map(in.ConsumedCapacity)
 	out.SkipNodeOperations = deepcopy.Slice(in.SkipNodeOperations)
-	out.Tolerations = deepcopy.Structs(in.Tolerations)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -445,10 +445,10 @@ func (in *DeviceSelector) DeepCopy() *DeviceSelector {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeviceSubRequest) DeepCopyInto(out *DeviceSubRequest) {
 	*out = *in
-	out.Capacity = in.Capacity.DeepCopy()
-	out.DerivedAttributes = deepcopy.Slice(in.DerivedAttributes)
 	out.Selectors = deepcopy.Structs(in.Selectors)
 	out.Tolerations = deepcopy.Structs(in.Tolerations)
+	out.Capacity = in.Capacity.DeepCopy()
+	out.DerivedAttributes = deepcopy.Slice(in.DerivedAttributes)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -548,9 +548,9 @@ func (in *DeviceTaintRuleStatus) DeepCopy() *DeviceTaintRuleStatus {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeviceTaintSelector) DeepCopyInto(out *DeviceTaintSelector) {
 	*out = *in
-	out.Device = deepcopy.Ptr(in.Device)
 	out.Driver = deepcopy.Ptr(in.Driver)
 	out.Pool = deepcopy.Ptr(in.Pool)
+	out.Device = deepcopy.Ptr(in.Device)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -582,11 +582,11 @@ func (in *DeviceToleration) DeepCopy() *DeviceToleration {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ExactDeviceRequest) DeepCopyInto(out *ExactDeviceRequest) {
 	*out = *in
+	out.Selectors = deepcopy.Structs(in.Selectors)
 	out.AdminAccess = deepcopy.Ptr(in.AdminAccess)
+	out.Tolerations = deepcopy.Structs(in.Tolerations)
 	out.Capacity = in.Capacity.DeepCopy()
 	out.DerivedAttributes = deepcopy.Slice(in.DerivedAttributes)
-	out.Selectors = deepcopy.Structs(in.Selectors)
-	out.Tolerations = deepcopy.Structs(in.Tolerations)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -636,8 +636,8 @@ func (in *NodeAllocatableMapping) DeepCopy() *NodeAllocatableMapping {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NodeAllocatableOverhead) DeepCopyInto(out *NodeAllocatableOverhead) {
 	*out = *in
-	out.PerContainer = deepcopy.Ptr(in.PerContainer)
 	out.PerPod = deepcopy.Ptr(in.PerPod)
+	out.PerContainer = deepcopy.Ptr(in.PerContainer)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -753,8 +753,8 @@ func (in *ResourceClaimSpec) DeepCopy() *ResourceClaimSpec {
 func (in *ResourceClaimStatus) DeepCopyInto(out *ResourceClaimStatus) {
 	*out = *in
 	out.Allocation = in.Allocation.DeepCopy()
-	out.Devices = deepcopy.Structs(in.Devices)
 	out.ReservedFor = deepcopy.Slice(in.ReservedFor)
+	out.Devices = deepcopy.Structs(in.Devices)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -868,13 +868,13 @@ func (in *ResourceSliceList) DeepCopy() *ResourceSliceList {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ResourceSliceSpec) DeepCopyInto(out *ResourceSliceSpec) {
 	*out = *in
-	out.AllNodes = deepcopy.Ptr(in.AllNodes)
-	out.Devices = deepcopy.Structs(in.Devices)
 	out.NodeName = deepcopy.Ptr(in.NodeName)
 	out.NodeSelector = in.NodeSelector.DeepCopy()
-	out.PartitionTypeAttribute = deepcopy.Ptr(in.PartitionTypeAttribute)
+	out.AllNodes = deepcopy.Ptr(in.AllNodes)
+	out.Devices = deepcopy.Structs(in.Devices)
 	out.PerDeviceNodeSelection = deepcopy.Ptr(in.PerDeviceNodeSelection)
 	out.SharedCounters = deepcopy.Structs(in.SharedCounters)
+	out.PartitionTypeAttribute = deepcopy.Ptr(in.PartitionTypeAttribute)
 	out.SkipNodeOperations = deepcopy.Slice(in.SkipNodeOperations)
 }
 

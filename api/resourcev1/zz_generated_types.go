@@ -17,6 +17,33 @@ import (
 // The combination of Driver, Pool, Device, and ShareID must match the
 // corresponding key in Status.Allocation.Devices.
 type AllocatedDeviceStatus struct {
+	// Driver specifies the name of the DRA driver whose kubelet plugin should be
+	// invoked to process the allocation once the claim is needed on a node.
+	//
+	// Must be a DNS subdomain and should end with a DNS domain owned by the vendor
+	// of the driver. It should use only lower case characters.
+	//
+	// Required.
+	Driver string `json:"driver"`
+
+	// This name together with the driver name and the device name field identify
+	// which device was allocated (`<driver name>/<pool name>/<device name>`).
+	//
+	// Must not be longer than 253 characters and may contain one or more DNS
+	// sub-domains separated by slashes.
+	//
+	// Required.
+	Pool string `json:"pool"`
+
+	// Device references one device instance via its name in the driver's resource
+	// pool. It must be a DNS label.
+	//
+	// Required.
+	Device string `json:"device"`
+
+	// ShareID uniquely identifies an individual allocation share of the device.
+	ShareID *string `json:"shareID,omitempty"`
+
 	// Conditions contains the latest observation of the device's state. If the
 	// device has been configured according to the class and claim config
 	// references, the `Ready` condition should be True.
@@ -29,52 +56,25 @@ type AllocatedDeviceStatus struct {
 	// The length of the raw data must be smaller or equal to 10 Ki.
 	Data metav1.RawExtension `json:"data,omitempty"`
 
-	// Device references one device instance via its name in the driver's resource
-	// pool. It must be a DNS label.
-	//
-	// Required.
-	Device string `json:"device"`
-
-	// Driver specifies the name of the DRA driver whose kubelet plugin should be
-	// invoked to process the allocation once the claim is needed on a node.
-	//
-	// Must be a DNS subdomain and should end with a DNS domain owned by the vendor
-	// of the driver. It should use only lower case characters.
-	//
-	// Required.
-	Driver string `json:"driver"`
-
 	// NetworkData contains network-related information specific to the device.
 	NetworkData *NetworkDeviceData `json:"networkData,omitempty"`
-
-	// This name together with the driver name and the device name field identify
-	// which device was allocated (`<driver name>/<pool name>/<device name>`).
-	//
-	// Must not be longer than 253 characters and may contain one or more DNS
-	// sub-domains separated by slashes.
-	//
-	// Required.
-	Pool string `json:"pool"`
-
-	// ShareID uniquely identifies an individual allocation share of the device.
-	ShareID *string `json:"shareID,omitempty"`
 }
 
 // AllocationResult contains attributes of an allocated resource.
 type AllocationResult struct {
-	// AllocationTimestamp stores the time when the resources were allocated. This
-	// field is not guaranteed to be set, in which case that time is unknown.
-	//
-	// This is a beta field and requires enabling the DRADeviceBindingConditions
-	// and DRAResourceClaimDeviceStatus feature gate.
-	AllocationTimestamp *metav1.Time `json:"allocationTimestamp,omitempty"`
-
 	// Devices is the result of allocating devices.
 	Devices DeviceAllocationResult `json:"devices"`
 
 	// NodeSelector defines where the allocated resources are available. If unset,
 	// they are available everywhere.
 	NodeSelector *corev1.NodeSelector `json:"nodeSelector,omitempty"`
+
+	// AllocationTimestamp stores the time when the resources were allocated. This
+	// field is not guaranteed to be set, in which case that time is unknown.
+	//
+	// This is a beta field and requires enabling the DRADeviceBindingConditions
+	// and DRAResourceClaimDeviceStatus feature gate.
+	AllocationTimestamp *metav1.Time `json:"allocationTimestamp,omitempty"`
 }
 
 // CELDeviceSelector contains a CEL expression for selecting a device.
@@ -159,17 +159,6 @@ type CapacityRequestPolicy struct {
 	// does not contain an entry for it in DeviceRequest's Capacity.
 	Default *metav1.Quantity `json:"default"`
 
-	// ValidRange defines an acceptable quantity value range in consuming requests.
-	//
-	// If this field is set, Default must be defined and it must fall within the
-	// defined ValidRange.
-	//
-	// If the requested amount does not fall within the defined range, the request
-	// violates the policy, and this device cannot be allocated.
-	//
-	// If the request doesn't contain this capacity entry, Default value is used.
-	ValidRange *CapacityRequestPolicyRange `json:"validRange,omitempty"`
-
 	// ValidValues defines a set of acceptable quantity values in consuming
 	// requests.
 	//
@@ -186,6 +175,17 @@ type CapacityRequestPolicy struct {
 	// If the requested amount exceeds all valid values, the request violates the
 	// policy, and this device cannot be allocated.
 	ValidValues []metav1.Quantity `json:"validValues,omitempty"`
+
+	// ValidRange defines an acceptable quantity value range in consuming requests.
+	//
+	// If this field is set, Default must be defined and it must fall within the
+	// defined ValidRange.
+	//
+	// If the requested amount does not fall within the defined range, the request
+	// violates the policy, and this device cannot be allocated.
+	//
+	// If the request doesn't contain this capacity entry, Default value is used.
+	ValidRange *CapacityRequestPolicyRange `json:"validRange,omitempty"`
 }
 
 // CapacityRequestPolicyRange defines a valid range for consumable capacity
@@ -205,12 +205,6 @@ type CapacityRequestPolicy struct {
 //   - If the requested or rounded amount exceeds Max (if set), the request does not satisfy the policy,
 //     and the device cannot be allocated.
 type CapacityRequestPolicyRange struct {
-	// Max defines the upper limit for capacity that can be requested.
-	//
-	// Max must be less than or equal to the capacity value. Min and
-	// requestPolicy.default must be less than or equal to the maximum.
-	Max *metav1.Quantity `json:"max,omitempty"`
-
 	// Min specifies the minimum capacity allowed for a consumption request.
 	//
 	// Min must be greater than or equal to zero, and less than or equal to the
@@ -219,6 +213,12 @@ type CapacityRequestPolicyRange struct {
 	//
 	// Required.
 	Min metav1.Quantity `json:"min"`
+
+	// Max defines the upper limit for capacity that can be requested.
+	//
+	// Max must be less than or equal to the capacity value. Min and
+	// requestPolicy.default must be less than or equal to the maximum.
+	Max *metav1.Quantity `json:"max,omitempty"`
 
 	// Step defines the step size between valid capacity amounts within the range.
 	//
@@ -272,6 +272,11 @@ type Counter struct {
 // devices. When a device is allocated, the portion of counters it uses will no
 // longer be available for use by other devices.
 type CounterSet struct {
+	// Name defines the name of the counter set. It must be a DNS label.
+	//
+	// Required.
+	Name string `json:"name"`
+
 	// Counters defines the set of counters for this CounterSet The name of each
 	// counter must be unique in that set and must be a DNS label.
 	//
@@ -279,35 +284,75 @@ type CounterSet struct {
 	//
 	// Required.
 	Counters map[string]Counter `json:"counters"`
-
-	// Name defines the name of the counter set. It must be a DNS label.
-	//
-	// Required.
-	Name string `json:"name"`
 }
 
 // Device represents one individual hardware instance that can be selected
 // based on its attributes. Besides the name, exactly one field must be set.
 type Device struct {
-	// AllNodes indicates that all nodes have access to the device.
+	// Name is unique identifier among all devices managed by the driver in the
+	// pool. It must be a DNS label.
 	//
-	// Must only be set if Spec.PerDeviceNodeSelection is set to true. At most one
-	// of NodeName, NodeSelector and AllNodes can be set.
-	AllNodes *bool `json:"allNodes,omitempty"`
-
-	// AllowMultipleAllocations marks whether the device is allowed to be allocated
-	// to multiple DeviceRequests.
-	//
-	// If AllowMultipleAllocations is set to true, the device can be allocated more
-	// than once, and all of its capacity is consumable, regardless of whether the
-	// requestPolicy is defined or not.
-	AllowMultipleAllocations *bool `json:"allowMultipleAllocations,omitempty"`
+	// Required.
+	Name string `json:"name"`
 
 	// Attributes defines the set of attributes for this device. The name of each
 	// attribute must be unique in that set.
 	//
 	// The maximum number of attributes and capacities combined is 32.
 	Attributes map[QualifiedName]DeviceAttribute `json:"attributes,omitempty"`
+
+	// Capacity defines the set of capacities for this device. The name of each
+	// capacity must be unique in that set.
+	//
+	// The maximum number of attributes and capacities combined is 32.
+	Capacity map[QualifiedName]DeviceCapacity `json:"capacity,omitempty"`
+
+	// ConsumesCounters defines a list of references to sharedCounters and the set
+	// of counters that the device will consume from those counter sets.
+	//
+	// There can only be a single entry per counterSet.
+	//
+	// The maximum number of device counter consumptions per device is 2.
+	ConsumesCounters []DeviceCounterConsumption `json:"consumesCounters,omitempty"`
+
+	// NodeName identifies the node where the device is available.
+	//
+	// Must only be set if Spec.PerDeviceNodeSelection is set to true. At most one
+	// of NodeName, NodeSelector and AllNodes can be set.
+	NodeName *string `json:"nodeName,omitempty"`
+
+	// NodeSelector defines the nodes where the device is available.
+	//
+	// Must use exactly one term.
+	//
+	// Must only be set if Spec.PerDeviceNodeSelection is set to true. At most one
+	// of NodeName, NodeSelector and AllNodes can be set.
+	NodeSelector *corev1.NodeSelector `json:"nodeSelector,omitempty"`
+
+	// AllNodes indicates that all nodes have access to the device.
+	//
+	// Must only be set if Spec.PerDeviceNodeSelection is set to true. At most one
+	// of NodeName, NodeSelector and AllNodes can be set.
+	AllNodes *bool `json:"allNodes,omitempty"`
+
+	// If specified, these are the driver-defined taints.
+	//
+	// The maximum number of taints is 16. If taints are set for any device in a
+	// ResourceSlice, then the maximum number of allowed devices per ResourceSlice
+	// is 64 instead of 128.
+	//
+	// This is a beta field and requires enabling the DRADeviceTaints feature gate.
+	Taints []DeviceTaint `json:"taints,omitempty"`
+
+	// BindsToNode indicates if the usage of an allocation involving this device
+	// has to be limited to exactly the node that was chosen when allocating the
+	// claim. If set to true, the scheduler will set the
+	// ResourceClaim.Status.Allocation.NodeSelector to match the node where the
+	// allocation was made.
+	//
+	// This is a beta field and requires enabling the DRADeviceBindingConditions
+	// and DRAResourceClaimDeviceStatus feature gates.
+	BindsToNode *bool `json:"bindsToNode,omitempty"`
 
 	// BindingConditions defines the conditions for proceeding with binding. All of
 	// these conditions must be set in the per-device status conditions with a
@@ -334,35 +379,13 @@ type Device struct {
 	// and DRAResourceClaimDeviceStatus feature gates.
 	BindingFailureConditions []string `json:"bindingFailureConditions,omitempty"`
 
-	// BindsToNode indicates if the usage of an allocation involving this device
-	// has to be limited to exactly the node that was chosen when allocating the
-	// claim. If set to true, the scheduler will set the
-	// ResourceClaim.Status.Allocation.NodeSelector to match the node where the
-	// allocation was made.
+	// AllowMultipleAllocations marks whether the device is allowed to be allocated
+	// to multiple DeviceRequests.
 	//
-	// This is a beta field and requires enabling the DRADeviceBindingConditions
-	// and DRAResourceClaimDeviceStatus feature gates.
-	BindsToNode *bool `json:"bindsToNode,omitempty"`
-
-	// Capacity defines the set of capacities for this device. The name of each
-	// capacity must be unique in that set.
-	//
-	// The maximum number of attributes and capacities combined is 32.
-	Capacity map[QualifiedName]DeviceCapacity `json:"capacity,omitempty"`
-
-	// ConsumesCounters defines a list of references to sharedCounters and the set
-	// of counters that the device will consume from those counter sets.
-	//
-	// There can only be a single entry per counterSet.
-	//
-	// The maximum number of device counter consumptions per device is 2.
-	ConsumesCounters []DeviceCounterConsumption `json:"consumesCounters,omitempty"`
-
-	// Name is unique identifier among all devices managed by the driver in the
-	// pool. It must be a DNS label.
-	//
-	// Required.
-	Name string `json:"name"`
+	// If AllowMultipleAllocations is set to true, the device can be allocated more
+	// than once, and all of its capacity is consumable, regardless of whether the
+	// requestPolicy is defined or not.
+	AllowMultipleAllocations *bool `json:"allowMultipleAllocations,omitempty"`
 
 	// NodeAllocatableResources defines the mapping of node resources that are
 	// managed by the DRA driver exposing this device. This includes resources
@@ -377,35 +400,15 @@ type Device struct {
 	// node-allocatable resource names (e.g., "cpu", "memory"). Extended resource
 	// names are not permitted as keys.
 	NodeAllocatableResources map[corev1.ResourceName]NodeAllocatableResource `json:"nodeAllocatableResources,omitempty"`
-
-	// NodeName identifies the node where the device is available.
-	//
-	// Must only be set if Spec.PerDeviceNodeSelection is set to true. At most one
-	// of NodeName, NodeSelector and AllNodes can be set.
-	NodeName *string `json:"nodeName,omitempty"`
-
-	// NodeSelector defines the nodes where the device is available.
-	//
-	// Must use exactly one term.
-	//
-	// Must only be set if Spec.PerDeviceNodeSelection is set to true. At most one
-	// of NodeName, NodeSelector and AllNodes can be set.
-	NodeSelector *corev1.NodeSelector `json:"nodeSelector,omitempty"`
-
-	// If specified, these are the driver-defined taints.
-	//
-	// The maximum number of taints is 16. If taints are set for any device in a
-	// ResourceSlice, then the maximum number of allowed devices per ResourceSlice
-	// is 64 instead of 128.
-	//
-	// This is a beta field and requires enabling the DRADeviceTaints feature gate.
-	Taints []DeviceTaint `json:"taints,omitempty"`
 }
 
 // DeviceAllocationConfiguration gets embedded in an AllocationResult.
 type DeviceAllocationConfiguration struct {
-	// Opaque provides driver-specific configuration parameters.
-	Opaque *OpaqueDeviceConfiguration `json:"opaque,omitempty"`
+	// Source records whether the configuration comes from a class and thus is not
+	// something that a normal user would have been able to set or from a claim.
+	//
+	// Required.
+	Source AllocationConfigSource `json:"source"`
 
 	// Requests lists the names of requests where the configuration applies. If
 	// empty, its applies to all requests.
@@ -416,15 +419,15 @@ type DeviceAllocationConfiguration struct {
 	// subrequests.
 	Requests []string `json:"requests,omitempty"`
 
-	// Source records whether the configuration comes from a class and thus is not
-	// something that a normal user would have been able to set or from a claim.
-	//
-	// Required.
-	Source AllocationConfigSource `json:"source"`
+	// Opaque provides driver-specific configuration parameters.
+	Opaque *OpaqueDeviceConfiguration `json:"opaque,omitempty"`
 }
 
 // DeviceAllocationResult is the result of allocating devices.
 type DeviceAllocationResult struct {
+	// Results lists all allocated devices.
+	Results []DeviceRequestAllocationResult `json:"results,omitempty"`
+
 	// This field is a combination of all the claim and class configuration
 	// parameters. Drivers can distinguish between those based on a flag.
 	//
@@ -433,21 +436,22 @@ type DeviceAllocationResult struct {
 	// parameters they support. They can silently ignore unknown configuration
 	// parameters.
 	Config []DeviceAllocationConfiguration `json:"config,omitempty"`
-
-	// Results lists all allocated devices.
-	Results []DeviceRequestAllocationResult `json:"results,omitempty"`
 }
 
 // DeviceAttribute must have exactly one field set.
 type DeviceAttribute struct {
+	// IntValue is a number.
+	Int *int64 `json:"int,omitempty"`
+
 	// BoolValue is a true/false value.
 	Bool *bool `json:"bool,omitempty"`
 
-	// BoolValues is a non-empty list of true/false values.
-	Bools []bool `json:"bools,omitempty"`
+	// StringValue is a string. Must not be longer than 64 characters.
+	String *string `json:"string,omitempty"`
 
-	// IntValue is a number.
-	Int *int64 `json:"int,omitempty"`
+	// VersionValue is a semantic version according to semver.org spec 2.0.0. Must
+	// not be longer than 64 characters.
+	Version *string `json:"version,omitempty"`
 
 	// IntValues is a non-empty list of numbers.
 	//
@@ -455,8 +459,8 @@ type DeviceAttribute struct {
 	// feature gate.
 	Ints []int64 `json:"ints,omitempty"`
 
-	// StringValue is a string. Must not be longer than 64 characters.
-	String *string `json:"string,omitempty"`
+	// BoolValues is a non-empty list of true/false values.
+	Bools []bool `json:"bools,omitempty"`
 
 	// StringValues is a non-empty list of strings. Each string must not be longer
 	// than 64 characters.
@@ -464,10 +468,6 @@ type DeviceAttribute struct {
 	// This is an alpha field and requires enabling the DRAListTypeAttributes
 	// feature gate.
 	Strings []string `json:"strings,omitempty"`
-
-	// VersionValue is a semantic version according to semver.org spec 2.0.0. Must
-	// not be longer than 64 characters.
-	Version *string `json:"version,omitempty"`
 
 	// VersionValues is a non-empty list of semantic versions according to
 	// semver.org spec 2.0.0. Each version string must not be longer than 64
@@ -480,6 +480,15 @@ type DeviceAttribute struct {
 
 // DeviceCapacity describes a quantity associated with a device.
 type DeviceCapacity struct {
+	// Value defines how much of a certain capacity that device has.
+	//
+	// This field reflects the fixed total capacity and does not change. The
+	// consumed amount is tracked separately by scheduler and does not affect this
+	// value.
+	//
+	// Required.
+	Value metav1.Quantity `json:"value"`
+
 	// RequestPolicy defines how this DeviceCapacity must be consumed when the
 	// device is allowed to be shared by multiple allocations.
 	//
@@ -491,38 +500,26 @@ type DeviceCapacity struct {
 	// does not exceed the device's defined capacity. If request is also unset,
 	// default is the full capacity value.
 	RequestPolicy *CapacityRequestPolicy `json:"requestPolicy,omitempty"`
-
-	// Value defines how much of a certain capacity that device has.
-	//
-	// This field reflects the fixed total capacity and does not change. The
-	// consumed amount is tracked separately by scheduler and does not affect this
-	// value.
-	//
-	// Required.
-	Value metav1.Quantity `json:"value"`
 }
 
 // DeviceClaim defines how to request devices with a ResourceClaim.
 type DeviceClaim struct {
-	// This field holds configuration for multiple potential drivers which could
-	// satisfy requests in this claim. It is ignored while allocating the claim.
-	Config []DeviceClaimConfiguration `json:"config,omitempty"`
+	// Requests represent individual requests for distinct devices which must all
+	// be satisfied. If empty, nothing needs to be allocated.
+	Requests []DeviceRequest `json:"requests"`
 
 	// These constraints must be satisfied by the set of devices that get allocated
 	// for the claim.
 	Constraints []DeviceConstraint `json:"constraints,omitempty"`
 
-	// Requests represent individual requests for distinct devices which must all
-	// be satisfied. If empty, nothing needs to be allocated.
-	Requests []DeviceRequest `json:"requests"`
+	// This field holds configuration for multiple potential drivers which could
+	// satisfy requests in this claim. It is ignored while allocating the claim.
+	Config []DeviceClaimConfiguration `json:"config,omitempty"`
 }
 
 // DeviceClaimConfiguration is used for configuration parameters in
 // DeviceClaim.
 type DeviceClaimConfiguration struct {
-	// Opaque provides driver-specific configuration parameters.
-	Opaque *OpaqueDeviceConfiguration `json:"opaque,omitempty"`
-
 	// Requests lists the names of requests where the configuration applies. If
 	// empty, it applies to all requests.
 	//
@@ -531,6 +528,9 @@ type DeviceClaimConfiguration struct {
 	// just the main request is given, the configuration applies to all
 	// subrequests.
 	Requests []string `json:"requests,omitempty"`
+
+	// Opaque provides driver-specific configuration parameters.
+	Opaque *OpaqueDeviceConfiguration `json:"opaque,omitempty"`
 }
 
 // DeviceClass is a vendor- or admin-provided resource that contains device
@@ -590,6 +590,9 @@ type DeviceClassList struct {
 // DeviceClassSpec is used in a [DeviceClass] to define what can be allocated
 // and how to configure it.
 type DeviceClassSpec struct {
+	// Each selector must be satisfied by a device which is claimed via this class.
+	Selectors []DeviceSelector `json:"selectors,omitempty"`
+
 	// Config defines configuration parameters that apply to each device that is
 	// claimed via this class. Some classses may potentially be satisfied by
 	// multiple drivers, so each instance of a vendor configuration applies to
@@ -608,30 +611,19 @@ type DeviceClassSpec struct {
 	// created at the same time, then the name of the class lexicographically
 	// sorted first is picked.
 	ExtendedResourceName *string `json:"extendedResourceName,omitempty"`
-
-	// Each selector must be satisfied by a device which is claimed via this class.
-	Selectors []DeviceSelector `json:"selectors,omitempty"`
 }
 
 // DeviceConstraint must have exactly one field set besides Requests.
 type DeviceConstraint struct {
-	// DistinctAttribute requires that all devices in question have this attribute
-	// and that its type and value are unique across those devices.
+	// Requests is a list of the one or more requests in this claim which must
+	// co-satisfy this constraint. If a request is fulfilled by multiple devices,
+	// then all of the devices must satisfy the constraint. If this is not
+	// specified, this constraint applies to all requests in this claim.
 	//
-	// When the DRAListTypeAttributes feature gate is enabled, comparison uses set
-	// semantics (i.e., element order and duplicates are ignored): list-valued
-	// attributes must be pairwise disjoint across devices. Scalar values are
-	// treated as singleton sets for backward compatibility.
-	//
-	// This acts as the inverse of MatchAttribute.
-	//
-	// This constraint is used to avoid allocating multiple requests to the same
-	// device by ensuring attribute-level differentiation.
-	//
-	// This is useful for scenarios where resource requests must be fulfilled by
-	// separate physical devices. For example, a container requests two network
-	// interfaces that must be allocated from two different physical NICs.
-	DistinctAttribute *FullyQualifiedName `json:"distinctAttribute,omitempty"`
+	// References to subrequests must include the name of the main request and may
+	// include the subrequest using the format <main request>[/<subrequest>]. If
+	// just the main request is given, the constraint applies to all subrequests.
+	Requests []string `json:"requests,omitempty"`
 
 	// MatchAttribute requires that all devices in question have this attribute and
 	// that its type and value are the same across those devices.
@@ -651,20 +643,41 @@ type DeviceConstraint struct {
 	// Must include the domain qualifier.
 	MatchAttribute *FullyQualifiedName `json:"matchAttribute,omitempty"`
 
-	// Requests is a list of the one or more requests in this claim which must
-	// co-satisfy this constraint. If a request is fulfilled by multiple devices,
-	// then all of the devices must satisfy the constraint. If this is not
-	// specified, this constraint applies to all requests in this claim.
+	// DistinctAttribute requires that all devices in question have this attribute
+	// and that its type and value are unique across those devices.
 	//
-	// References to subrequests must include the name of the main request and may
-	// include the subrequest using the format <main request>[/<subrequest>]. If
-	// just the main request is given, the constraint applies to all subrequests.
-	Requests []string `json:"requests,omitempty"`
+	// When the DRAListTypeAttributes feature gate is enabled, comparison uses set
+	// semantics (i.e., element order and duplicates are ignored): list-valued
+	// attributes must be pairwise disjoint across devices. Scalar values are
+	// treated as singleton sets for backward compatibility.
+	//
+	// This acts as the inverse of MatchAttribute.
+	//
+	// This constraint is used to avoid allocating multiple requests to the same
+	// device by ensuring attribute-level differentiation.
+	//
+	// This is useful for scenarios where resource requests must be fulfilled by
+	// separate physical devices. For example, a container requests two network
+	// interfaces that must be allocated from two different physical NICs.
+	DistinctAttribute *FullyQualifiedName `json:"distinctAttribute,omitempty"`
 }
 
 // DeviceCounterConsumption defines a set of counters that a device will
 // consume from a CounterSet.
 type DeviceCounterConsumption struct {
+	// CounterSet is the name of the set from which the counters defined will be
+	// consumed.
+	//
+	// Required.
+	CounterSet string `json:"counterSet"`
+
+	// Counters defines the counters that will be consumed by the device.
+	//
+	// The maximum number of counters is 32.
+	//
+	// Required.
+	Counters map[string]Counter `json:"counters"`
+
 	// CompatibilityGroups is a list of opaque group names for this counter set
 	// consumption.
 	//
@@ -684,23 +697,28 @@ type DeviceCounterConsumption struct {
 	//
 	// The maximum number of groups is 2, and the names must be unique.
 	CompatibilityGroups []string `json:"compatibilityGroups,omitempty"`
-
-	// CounterSet is the name of the set from which the counters defined will be
-	// consumed.
-	//
-	// Required.
-	CounterSet string `json:"counterSet"`
-
-	// Counters defines the counters that will be consumed by the device.
-	//
-	// The maximum number of counters is 32.
-	//
-	// Required.
-	Counters map[string]Counter `json:"counters"`
 }
 
 // DeviceDerivedAttribute defines a derived attribute computed via CEL.
 type DeviceDerivedAttribute struct {
+	// Name is the identifier for this derived attribute, used in constraints.
+	//
+	// It must be a DNS subdomain followed by a slash ("/") followed by a C
+	// identifier (e.g. "example.com/numaNode" or "derived/numaNode").
+	//
+	// If the chosen name matches an existing physical attribute from a driver, the
+	// derived attribute's expression will shadow the physical attribute, and its
+	// evaluated value will be used in constraints instead. When the goal is to
+	// define a derived attribute that is only used within the ResourceClaim and
+	// not meant to shadow an existing attribute, use a domain prefix that no DRA
+	// driver should be using (e.g. "derived/myAttribute").
+	//
+	// It is not valid to define a derived attribute that isn't used in at least
+	// one constraint.
+	//
+	// Required.
+	Name FullyQualifiedName `json:"name"`
+
 	// Expression is a CEL expression evaluated against each candidate device. The
 	// expression must evaluate to a primitive scalar (string, integer, boolean, or
 	// semver) or a list of these scalars ([]string, []int64, []bool, []semver) to
@@ -730,24 +748,6 @@ type DeviceDerivedAttribute struct {
 	//
 	// Required.
 	Expression string `json:"expression"`
-
-	// Name is the identifier for this derived attribute, used in constraints.
-	//
-	// It must be a DNS subdomain followed by a slash ("/") followed by a C
-	// identifier (e.g. "example.com/numaNode" or "derived/numaNode").
-	//
-	// If the chosen name matches an existing physical attribute from a driver, the
-	// derived attribute's expression will shadow the physical attribute, and its
-	// evaluated value will be used in constraints instead. When the goal is to
-	// define a derived attribute that is only used within the ResourceClaim and
-	// not meant to shadow an existing attribute, use a domain prefix that no DRA
-	// driver should be using (e.g. "derived/myAttribute").
-	//
-	// It is not valid to define a derived attribute that isn't used in at least
-	// one constraint.
-	//
-	// Required.
-	Name FullyQualifiedName `json:"name"`
 }
 
 // DeviceRequest is a request for devices required for a claim. This is
@@ -755,6 +755,20 @@ type DeviceDerivedAttribute struct {
 // for several identical devices. With FirstAvailable it is also possible to
 // provide a prioritized list of requests.
 type DeviceRequest struct {
+	// Name can be used to reference this request in a
+	// pod.spec.containers[].resources.claims entry and in a constraint of the
+	// claim.
+	//
+	// References using the name in the DeviceRequest will uniquely identify a
+	// request when the Exactly field is set. When the FirstAvailable field is set,
+	// a reference to the name of the DeviceRequest will match whatever subrequest
+	// is chosen by the scheduler.
+	//
+	// Must be a DNS label.
+	//
+	// Required.
+	Name string `json:"name"`
+
 	// Exactly specifies the details for a single request that must be met exactly
 	// for the request to be satisfied.
 	//
@@ -774,64 +788,20 @@ type DeviceRequest struct {
 	// devices allocated to a claim might not be the optimal set available to the
 	// cluster. Scoring will be implemented later.
 	FirstAvailable []DeviceSubRequest `json:"firstAvailable,omitempty"`
-
-	// Name can be used to reference this request in a
-	// pod.spec.containers[].resources.claims entry and in a constraint of the
-	// claim.
-	//
-	// References using the name in the DeviceRequest will uniquely identify a
-	// request when the Exactly field is set. When the FirstAvailable field is set,
-	// a reference to the name of the DeviceRequest will match whatever subrequest
-	// is chosen by the scheduler.
-	//
-	// Must be a DNS label.
-	//
-	// Required.
-	Name string `json:"name"`
 }
 
 // DeviceRequestAllocationResult contains the allocation result for one
 // request.
 type DeviceRequestAllocationResult struct {
-	// AdminAccess indicates that this device was allocated for administrative
-	// access. See the corresponding request field for a definition of mode.
+	// Request is the name of the request in the claim which caused this device to
+	// be allocated. If it references a subrequest in the firstAvailable list on a
+	// DeviceRequest, this field must include both the name of the main request and
+	// the subrequest using the format <main request>/<subrequest>.
 	//
-	// Admin access is disabled if this field is unset or set to false, otherwise
-	// it is enabled.
-	AdminAccess *bool `json:"adminAccess,omitempty"`
-
-	// BindingConditions contains a copy of the BindingConditions from the
-	// corresponding ResourceSlice at the time of allocation.
-	//
-	// This is a beta field and requires enabling the DRADeviceBindingConditions
-	// and DRAResourceClaimDeviceStatus feature gates.
-	BindingConditions []string `json:"bindingConditions,omitempty"`
-
-	// BindingFailureConditions contains a copy of the BindingFailureConditions
-	// from the corresponding ResourceSlice at the time of allocation.
-	//
-	// This is a beta field and requires enabling the DRADeviceBindingConditions
-	// and DRAResourceClaimDeviceStatus feature gates.
-	BindingFailureConditions []string `json:"bindingFailureConditions,omitempty"`
-
-	// ConsumedCapacity tracks the amount of capacity consumed per device as part
-	// of the claim request. The consumed amount may differ from the requested
-	// amount: it is rounded up to the nearest valid value based on the device’s
-	// requestPolicy if applicable (i.e., may not be less than the requested
-	// amount).
-	//
-	// The total consumed capacity for each device must not exceed the
-	// DeviceCapacity's Value.
-	//
-	// This field is populated only for devices that allow multiple allocations.
-	// All capacity entries are included, even if the consumed amount is zero.
-	ConsumedCapacity map[QualifiedName]metav1.Quantity `json:"consumedCapacity,omitempty"`
-
-	// Device references one device instance via its name in the driver's resource
-	// pool. It must be a DNS label.
+	// Multiple devices may have been allocated per request.
 	//
 	// Required.
-	Device string `json:"device"`
+	Request string `json:"request"`
 
 	// Driver specifies the name of the DRA driver whose kubelet plugin should be
 	// invoked to process the allocation once the claim is needed on a node.
@@ -851,29 +821,18 @@ type DeviceRequestAllocationResult struct {
 	// Required.
 	Pool string `json:"pool"`
 
-	// Request is the name of the request in the claim which caused this device to
-	// be allocated. If it references a subrequest in the firstAvailable list on a
-	// DeviceRequest, this field must include both the name of the main request and
-	// the subrequest using the format <main request>/<subrequest>.
-	//
-	// Multiple devices may have been allocated per request.
+	// Device references one device instance via its name in the driver's resource
+	// pool. It must be a DNS label.
 	//
 	// Required.
-	Request string `json:"request"`
+	Device string `json:"device"`
 
-	// ShareID uniquely identifies an individual allocation share of the device,
-	// used when the device supports multiple simultaneous allocations. It serves
-	// as an additional map key to differentiate concurrent shares of the same
-	// device.
-	ShareID *string `json:"shareID,omitempty"`
-
-	// SkipNodeOperations lists node-local resource operations (gRPC calls) that
-	// will be skipped for this allocated device when determining whether
-	// operations are necessary on the node. If all allocated devices for a driver
-	// in a claim skip an operation, that gRPC call will be skipped. It is a copy
-	// of the ResourceSlice.spec.skipNodeOperations value at the time when the
-	// device was allocated.
-	SkipNodeOperations []SkipNodeOperation `json:"skipNodeOperations,omitempty"`
+	// AdminAccess indicates that this device was allocated for administrative
+	// access. See the corresponding request field for a definition of mode.
+	//
+	// Admin access is disabled if this field is unset or set to false, otherwise
+	// it is enabled.
+	AdminAccess *bool `json:"adminAccess,omitempty"`
 
 	// A copy of all tolerations specified in the request at the time when the
 	// device got allocated.
@@ -882,6 +841,47 @@ type DeviceRequestAllocationResult struct {
 	//
 	// This is a beta field and requires enabling the DRADeviceTaints feature gate.
 	Tolerations []DeviceToleration `json:"tolerations,omitempty"`
+
+	// BindingConditions contains a copy of the BindingConditions from the
+	// corresponding ResourceSlice at the time of allocation.
+	//
+	// This is a beta field and requires enabling the DRADeviceBindingConditions
+	// and DRAResourceClaimDeviceStatus feature gates.
+	BindingConditions []string `json:"bindingConditions,omitempty"`
+
+	// BindingFailureConditions contains a copy of the BindingFailureConditions
+	// from the corresponding ResourceSlice at the time of allocation.
+	//
+	// This is a beta field and requires enabling the DRADeviceBindingConditions
+	// and DRAResourceClaimDeviceStatus feature gates.
+	BindingFailureConditions []string `json:"bindingFailureConditions,omitempty"`
+
+	// ShareID uniquely identifies an individual allocation share of the device,
+	// used when the device supports multiple simultaneous allocations. It serves
+	// as an additional map key to differentiate concurrent shares of the same
+	// device.
+	ShareID *string `json:"shareID,omitempty"`
+
+	// ConsumedCapacity tracks the amount of capacity consumed per device as part
+	// of the claim request. The consumed amount may differ from the requested
+	// amount: it is rounded up to the nearest valid value based on the device’s
+	// requestPolicy if applicable (i.e., may not be less than the requested
+	// amount).
+	//
+	// The total consumed capacity for each device must not exceed the
+	// DeviceCapacity's Value.
+	//
+	// This field is populated only for devices that allow multiple allocations.
+	// All capacity entries are included, even if the consumed amount is zero.
+	ConsumedCapacity map[QualifiedName]metav1.Quantity `json:"consumedCapacity,omitempty"`
+
+	// SkipNodeOperations lists node-local resource operations (gRPC calls) that
+	// will be skipped for this allocated device when determining whether
+	// operations are necessary on the node. If all allocated devices for a driver
+	// in a claim skip an operation, that gRPC call will be skipped. It is a copy
+	// of the ResourceSlice.spec.skipNodeOperations value at the time when the
+	// device was allocated.
+	SkipNodeOperations []SkipNodeOperation `json:"skipNodeOperations,omitempty"`
 }
 
 // DeviceSelector must have exactly one field set.
@@ -899,6 +899,33 @@ type DeviceSelector struct {
 // AdminAccess field as that one is only supported when requesting a specific
 // device.
 type DeviceSubRequest struct {
+	// Name can be used to reference this subrequest in the list of constraints or
+	// the list of configurations for the claim. References must use the format
+	// <main request>/<subrequest>.
+	//
+	// Must be a DNS label.
+	//
+	// Required.
+	Name string `json:"name"`
+
+	// DeviceClassName references a specific DeviceClass, which can define
+	// additional configuration and selectors to be inherited by this subrequest.
+	//
+	// A class is required. Which classes are available depends on the cluster.
+	//
+	// Administrators may use this to restrict which devices may get requested by
+	// only installing classes with selectors for permitted devices. If users are
+	// free to request anything without restrictions, then administrators can
+	// create an empty DeviceClass for users to reference.
+	//
+	// Required.
+	DeviceClassName string `json:"deviceClassName"`
+
+	// Selectors define criteria which must be satisfied by a specific device in
+	// order for that device to be considered for this subrequest. All selectors
+	// must be satisfied for a device to be considered.
+	Selectors []DeviceSelector `json:"selectors,omitempty"`
+
 	// AllocationMode and its related fields define how devices are allocated to
 	// satisfy this subrequest. Supported values are:
 	//
@@ -918,6 +945,27 @@ type DeviceSubRequest struct {
 	// requests with unknown modes.
 	AllocationMode DeviceAllocationMode `json:"allocationMode,omitempty"`
 
+	// Count is used only when the count mode is "ExactCount". Must be greater than
+	// zero. If AllocationMode is ExactCount and this field is not specified, the
+	// default is one.
+	Count int64 `json:"count,omitempty"`
+
+	// If specified, the request's tolerations.
+	//
+	// Tolerations for NoSchedule are required to allocate a device which has a
+	// taint with that effect. The same applies to NoExecute.
+	//
+	// In addition, should any of the allocated devices get tainted with NoExecute
+	// after allocation and that effect is not tolerated, then all pods consuming
+	// the ResourceClaim get deleted to evict them. The scheduler will not let new
+	// pods reserve the claim while it has these tainted devices. Once all pods are
+	// evicted, the claim will get deallocated.
+	//
+	// The maximum number of tolerations is 16.
+	//
+	// This is a beta field and requires enabling the DRADeviceTaints feature gate.
+	Tolerations []DeviceToleration `json:"tolerations,omitempty"`
+
 	// Capacity define resource requirements against each capacity.
 	//
 	// If this field is unset and the device supports multiple allocations, the
@@ -931,11 +979,6 @@ type DeviceSubRequest struct {
 	// request, and have this capacity, with a value >= the requested amount, but
 	// which cannot be allocated to this request.
 	Capacity *CapacityRequirements `json:"capacity,omitempty"`
-
-	// Count is used only when the count mode is "ExactCount". Must be greater than
-	// zero. If AllocationMode is ExactCount and this field is not specified, the
-	// default is one.
-	Count int64 `json:"count,omitempty"`
 
 	// DerivedAttributes defines a set of virtual attributes computed via CEL
 	// expressions for each candidate device. These virtual attributes can be
@@ -960,54 +1003,19 @@ type DeviceSubRequest struct {
 	// This is an alpha field and requires enabling the DRADerivedAttributes
 	// feature gate.
 	DerivedAttributes []DeviceDerivedAttribute `json:"derivedAttributes,omitempty"`
-
-	// DeviceClassName references a specific DeviceClass, which can define
-	// additional configuration and selectors to be inherited by this subrequest.
-	//
-	// A class is required. Which classes are available depends on the cluster.
-	//
-	// Administrators may use this to restrict which devices may get requested by
-	// only installing classes with selectors for permitted devices. If users are
-	// free to request anything without restrictions, then administrators can
-	// create an empty DeviceClass for users to reference.
-	//
-	// Required.
-	DeviceClassName string `json:"deviceClassName"`
-
-	// Name can be used to reference this subrequest in the list of constraints or
-	// the list of configurations for the claim. References must use the format
-	// <main request>/<subrequest>.
-	//
-	// Must be a DNS label.
-	//
-	// Required.
-	Name string `json:"name"`
-
-	// Selectors define criteria which must be satisfied by a specific device in
-	// order for that device to be considered for this subrequest. All selectors
-	// must be satisfied for a device to be considered.
-	Selectors []DeviceSelector `json:"selectors,omitempty"`
-
-	// If specified, the request's tolerations.
-	//
-	// Tolerations for NoSchedule are required to allocate a device which has a
-	// taint with that effect. The same applies to NoExecute.
-	//
-	// In addition, should any of the allocated devices get tainted with NoExecute
-	// after allocation and that effect is not tolerated, then all pods consuming
-	// the ResourceClaim get deleted to evict them. The scheduler will not let new
-	// pods reserve the claim while it has these tainted devices. Once all pods are
-	// evicted, the claim will get deallocated.
-	//
-	// The maximum number of tolerations is 16.
-	//
-	// This is a beta field and requires enabling the DRADeviceTaints feature gate.
-	Tolerations []DeviceToleration `json:"tolerations,omitempty"`
 }
 
 // The device this taint is attached to has the "effect" on any claim which
 // does not tolerate the taint and, through the claim, to pods using the claim.
 type DeviceTaint struct {
+	// The taint key to be applied to a device. Must be a label name.
+	//
+	// Required.
+	Key string `json:"key"`
+
+	// The taint value corresponding to the taint key. Must be a label value.
+	Value string `json:"value,omitempty"`
+
 	// The effect of the taint on claims that do not tolerate the taint and through
 	// such claims on the pods using them.
 	//
@@ -1017,11 +1025,6 @@ type DeviceTaint struct {
 	//
 	// Required.
 	Effect DeviceTaintEffect `json:"effect"`
-
-	// The taint key to be applied to a device. Must be a label name.
-	//
-	// Required.
-	Key string `json:"key"`
 
 	// TimeAdded represents the time at which the taint was added or (only in a
 	// DeviceTaintRule) the effect was modified. Added automatically during create
@@ -1034,9 +1037,6 @@ type DeviceTaint struct {
 	// because the eviction which uses it is either already started (NoExecute) or
 	// not started yet (NoEffect, NoSchedule).
 	TimeAdded *metav1.Time `json:"timeAdded,omitempty"`
-
-	// The taint value corresponding to the taint key. Must be a label value.
-	Value string `json:"value,omitempty"`
 }
 
 // DeviceTaintRule adds one taint to all devices which match the selector. This
@@ -1128,13 +1128,6 @@ type DeviceTaintRuleStatus struct {
 // The empty selector matches all devices. Without a selector, no devices are
 // matched.
 type DeviceTaintSelector struct {
-	// If device is set, only devices with that name are selected. This field
-	// corresponds to slice.spec.devices[].name.
-	//
-	// Setting also driver and pool may be required to avoid ambiguity, but is not
-	// required.
-	Device *string `json:"device,omitempty"`
-
 	// If driver is set, only devices from that driver are selected. This fields
 	// corresponds to slice.spec.driver.
 	Driver *string `json:"driver,omitempty"`
@@ -1146,16 +1139,19 @@ type DeviceTaintSelector struct {
 	// pools from different drivers may also be useful, for example when drivers
 	// with node-local devices use the node name as their pool name.
 	Pool *string `json:"pool,omitempty"`
+
+	// If device is set, only devices with that name are selected. This field
+	// corresponds to slice.spec.devices[].name.
+	//
+	// Setting also driver and pool may be required to avoid ambiguity, but is not
+	// required.
+	Device *string `json:"device,omitempty"`
 }
 
 // The ResourceClaim this DeviceToleration is attached to tolerates any taint
 // that matches the triple <key,value,effect> using the matching operator
 // <operator>.
 type DeviceToleration struct {
-	// Effect indicates the taint effect to match. Empty means match all taint
-	// effects. When specified, allowed values are NoSchedule and NoExecute.
-	Effect DeviceTaintEffect `json:"effect,omitempty"`
-
 	// Key is the taint key that the toleration applies to. Empty means match all
 	// taint keys. If the key is empty, operator must be Exists; this combination
 	// means to match all values and all keys. Must be a label name.
@@ -1169,6 +1165,15 @@ type DeviceToleration struct {
 	// Defaults to "Equal".
 	Operator DeviceTolerationOperator `json:"operator,omitempty"`
 
+	// Value is the taint value the toleration matches to. If the operator is
+	// Exists, the value must be empty, otherwise just a regular string. Must be a
+	// label value.
+	Value string `json:"value,omitempty"`
+
+	// Effect indicates the taint effect to match. Empty means match all taint
+	// effects. When specified, allowed values are NoSchedule and NoExecute.
+	Effect DeviceTaintEffect `json:"effect,omitempty"`
+
 	// TolerationSeconds represents the period of time the toleration (which must
 	// be of effect NoExecute, otherwise this field is ignored) tolerates the
 	// taint. By default, it is not set, which means tolerate the taint forever (do
@@ -1177,23 +1182,27 @@ type DeviceToleration struct {
 	// to be evicted is calculated as <time when taint was adedd> + <toleration
 	// seconds>.
 	TolerationSeconds *int64 `json:"tolerationSeconds,omitempty"`
-
-	// Value is the taint value the toleration matches to. If the operator is
-	// Exists, the value must be empty, otherwise just a regular string. Must be a
-	// label value.
-	Value string `json:"value,omitempty"`
 }
 
 // ExactDeviceRequest is a request for one or more identical devices.
 type ExactDeviceRequest struct {
-	// AdminAccess indicates that this is a claim for administrative access to the
-	// device(s). Claims with AdminAccess are expected to be used for monitoring or
-	// other management services for a device. They ignore all ordinary claims to
-	// the device with respect to access modes and any resource allocations.
+	// DeviceClassName references a specific DeviceClass, which can define
+	// additional configuration and selectors to be inherited by this request.
 	//
-	// Admin access is disabled if this field is unset or set to false, otherwise
-	// it is enabled.
-	AdminAccess *bool `json:"adminAccess,omitempty"`
+	// A DeviceClassName is required.
+	//
+	// Administrators may use this to restrict which devices may get requested by
+	// only installing classes with selectors for permitted devices. If users are
+	// free to request anything without restrictions, then administrators can
+	// create an empty DeviceClass for users to reference.
+	//
+	// Required.
+	DeviceClassName string `json:"deviceClassName"`
+
+	// Selectors define criteria which must be satisfied by a specific device in
+	// order for that device to be considered for this request. All selectors must
+	// be satisfied for a device to be considered.
+	Selectors []DeviceSelector `json:"selectors,omitempty"`
 
 	// AllocationMode and its related fields define how devices are allocated to
 	// satisfy this request. Supported values are:
@@ -1215,6 +1224,36 @@ type ExactDeviceRequest struct {
 	// requests with unknown modes.
 	AllocationMode DeviceAllocationMode `json:"allocationMode,omitempty"`
 
+	// Count is used only when the count mode is "ExactCount". Must be greater than
+	// zero. If AllocationMode is ExactCount and this field is not specified, the
+	// default is one.
+	Count int64 `json:"count,omitempty"`
+
+	// AdminAccess indicates that this is a claim for administrative access to the
+	// device(s). Claims with AdminAccess are expected to be used for monitoring or
+	// other management services for a device. They ignore all ordinary claims to
+	// the device with respect to access modes and any resource allocations.
+	//
+	// Admin access is disabled if this field is unset or set to false, otherwise
+	// it is enabled.
+	AdminAccess *bool `json:"adminAccess,omitempty"`
+
+	// If specified, the request's tolerations.
+	//
+	// Tolerations for NoSchedule are required to allocate a device which has a
+	// taint with that effect. The same applies to NoExecute.
+	//
+	// In addition, should any of the allocated devices get tainted with NoExecute
+	// after allocation and that effect is not tolerated, then all pods consuming
+	// the ResourceClaim get deleted to evict them. The scheduler will not let new
+	// pods reserve the claim while it has these tainted devices. Once all pods are
+	// evicted, the claim will get deallocated.
+	//
+	// The maximum number of tolerations is 16.
+	//
+	// This is a beta field and requires enabling the DRADeviceTaints feature gate.
+	Tolerations []DeviceToleration `json:"tolerations,omitempty"`
+
 	// Capacity define resource requirements against each capacity.
 	//
 	// If this field is unset and the device supports multiple allocations, the
@@ -1228,11 +1267,6 @@ type ExactDeviceRequest struct {
 	// request, and have this capacity, with a value >= the requested amount, but
 	// which cannot be allocated to this request.
 	Capacity *CapacityRequirements `json:"capacity,omitempty"`
-
-	// Count is used only when the count mode is "ExactCount". Must be greater than
-	// zero. If AllocationMode is ExactCount and this field is not specified, the
-	// default is one.
-	Count int64 `json:"count,omitempty"`
 
 	// DerivedAttributes defines a set of virtual attributes computed via CEL
 	// expressions for each candidate device. These virtual attributes can be
@@ -1257,52 +1291,12 @@ type ExactDeviceRequest struct {
 	// This is an alpha field and requires enabling the DRADerivedAttributes
 	// feature gate.
 	DerivedAttributes []DeviceDerivedAttribute `json:"derivedAttributes,omitempty"`
-
-	// DeviceClassName references a specific DeviceClass, which can define
-	// additional configuration and selectors to be inherited by this request.
-	//
-	// A DeviceClassName is required.
-	//
-	// Administrators may use this to restrict which devices may get requested by
-	// only installing classes with selectors for permitted devices. If users are
-	// free to request anything without restrictions, then administrators can
-	// create an empty DeviceClass for users to reference.
-	//
-	// Required.
-	DeviceClassName string `json:"deviceClassName"`
-
-	// Selectors define criteria which must be satisfied by a specific device in
-	// order for that device to be considered for this request. All selectors must
-	// be satisfied for a device to be considered.
-	Selectors []DeviceSelector `json:"selectors,omitempty"`
-
-	// If specified, the request's tolerations.
-	//
-	// Tolerations for NoSchedule are required to allocate a device which has a
-	// taint with that effect. The same applies to NoExecute.
-	//
-	// In addition, should any of the allocated devices get tainted with NoExecute
-	// after allocation and that effect is not tolerated, then all pods consuming
-	// the ResourceClaim get deleted to evict them. The scheduler will not let new
-	// pods reserve the claim while it has these tainted devices. Once all pods are
-	// evicted, the claim will get deallocated.
-	//
-	// The maximum number of tolerations is 16.
-	//
-	// This is a beta field and requires enabling the DRADeviceTaints feature gate.
-	Tolerations []DeviceToleration `json:"tolerations,omitempty"`
 }
 
 // NetworkDeviceData provides network-related details for the allocated device.
 // This information may be filled by drivers or other components to configure
 // or identify the device within a network context.
 type NetworkDeviceData struct {
-	// HardwareAddress represents the hardware address (e.g. MAC Address) of the
-	// device's network interface.
-	//
-	// Must not be longer than 128 bytes.
-	HardwareAddress string `json:"hardwareAddress,omitempty"`
-
 	// InterfaceName specifies the name of the network interface associated with
 	// the allocated device. This might be the name of a physical or virtual
 	// network interface being configured in the pod.
@@ -1315,6 +1309,12 @@ type NetworkDeviceData struct {
 	// notation, which includes both the address and the associated subnet mask.
 	// e.g.: "192.0.2.5/24" for IPv4 and "2001:db8::5/64" for IPv6.
 	IPs []string `json:"ips,omitempty"`
+
+	// HardwareAddress represents the hardware address (e.g. MAC Address) of the
+	// device's network interface.
+	//
+	// Must not be longer than 128 bytes.
+	HardwareAddress string `json:"hardwareAddress,omitempty"`
 }
 
 // NodeAllocatableMapping defines how a DRA allocation directly translates into
@@ -1365,6 +1365,10 @@ type NodeAllocatableMapping struct {
 // Kubelet accounts for this overhead by adding it to both the pod-level and
 // container-level cgroups of referencing containers.
 type NodeAllocatableOverhead struct {
+	// PerPod is overhead applied once per pod referencing the claim on this node.
+	// This is a flat overhead incurred for every pod referencing the claim.
+	PerPod *metav1.Quantity `json:"perPod,omitempty"`
+
 	// PerContainer is applied per container reference to the claim. This models
 	// overhead scaling linearly with the number of containers actively using the
 	// device. When both PerPod and PerContainer are specified, the total overhead
@@ -1376,10 +1380,6 @@ type NodeAllocatableOverhead struct {
 	// allows any single container to access the pod-level overhead, while the
 	// parent cgroup caps the total usage to account for PerPod exactly once.
 	PerContainer *metav1.Quantity `json:"perContainer,omitempty"`
-
-	// PerPod is overhead applied once per pod referencing the claim on this node.
-	// This is a flat overhead incurred for every pod referencing the claim.
-	PerPod *metav1.Quantity `json:"perPod,omitempty"`
 }
 
 // NodeAllocatableResource defines the translation between the DRA
@@ -1471,15 +1471,15 @@ type ResourceClaimConsumerReference struct {
 	// creating the resources.
 	APIGroup string `json:"apiGroup,omitempty"`
 
-	// Name is the name of resource being referenced.
-	//
-	// Required.
-	Name string `json:"name"`
-
 	// Resource is the type of resource being referenced, for example "pods".
 	//
 	// Required.
 	Resource string `json:"resource"`
+
+	// Name is the name of resource being referenced.
+	//
+	// Required.
+	Name string `json:"name"`
 
 	// UID identifies exactly one incarnation of the resource.
 	//
@@ -1521,11 +1521,6 @@ type ResourceClaimStatus struct {
 	// Allocation is set once the claim has been allocated successfully.
 	Allocation *AllocationResult `json:"allocation,omitempty"`
 
-	// Devices contains the status of each device allocated for this claim, as
-	// reported by the driver. This can include driver-specific information.
-	// Entries are owned by their respective drivers.
-	Devices []AllocatedDeviceStatus `json:"devices,omitempty" listKeys:"driver,device,pool,shareID"`
-
 	// ReservedFor indicates which entities are currently allowed to use the claim.
 	// A Pod which references a ResourceClaim which is not reserved for that Pod
 	// will not be started. A claim that is in use or might be in use because it
@@ -1545,6 +1540,11 @@ type ResourceClaimStatus struct {
 	// There can be at most 256 such reservations. This may get increased in the
 	// future, but not reduced.
 	ReservedFor []ResourceClaimConsumerReference `json:"reservedFor,omitempty" listKeys:"uid"`
+
+	// Devices contains the status of each device allocated for this claim, as
+	// reported by the driver. This can include driver-specific information.
+	// Entries are owned by their respective drivers.
+	Devices []AllocatedDeviceStatus `json:"devices,omitempty" listKeys:"driver,device,pool,shareID"`
 }
 
 // ResourceClaimTemplate is used to produce ResourceClaim objects.
@@ -1606,6 +1606,16 @@ type ResourceClaimTemplateSpec struct {
 
 // ResourcePool describes the pool that ResourceSlices belong to.
 type ResourcePool struct {
+	// Name is used to identify the pool. For node-local devices, this is often the
+	// node name, but this is not required. A field selector can be used to list
+	// only ResourceSlice objects belonging to a certain pool.
+	//
+	// It must not be longer than 253 characters and must consist of one or more
+	// DNS sub-domains separated by slashes. This field is immutable.
+	//
+	// Required.
+	Name string `json:"name"`
+
 	// Generation tracks the change in a pool over time. Whenever a driver changes
 	// something about one or more of the resources in a pool, it must change the
 	// generation in all ResourceSlices which are part of that pool. Consumers of
@@ -1620,16 +1630,6 @@ type ResourcePool struct {
 	//
 	// Required.
 	Generation int64 `json:"generation"`
-
-	// Name is used to identify the pool. For node-local devices, this is often the
-	// node name, but this is not required. A field selector can be used to list
-	// only ResourceSlice objects belonging to a certain pool.
-	//
-	// It must not be longer than 253 characters and must consist of one or more
-	// DNS sub-domains separated by slashes. This field is immutable.
-	//
-	// Required.
-	Name string `json:"name"`
 
 	// ResourceSliceCount is the total number of ResourceSlices in the pool at this
 	// generation number. Must be greater than zero.
@@ -1712,20 +1712,6 @@ type ResourceSliceList struct {
 // ResourceSliceSpec contains the information published by the driver in one
 // ResourceSlice.
 type ResourceSliceSpec struct {
-	// AllNodes indicates that all nodes have access to the resources in the pool.
-	//
-	// Exactly one of NodeName, NodeSelector, AllNodes, and PerDeviceNodeSelection
-	// must be set.
-	AllNodes *bool `json:"allNodes,omitempty"`
-
-	// Devices lists some or all of the devices in this pool.
-	//
-	// Must not have more than 128 entries. If any device uses taints or consumes
-	// counters the limit is 64.
-	//
-	// Only one of Devices and SharedCounters can be set in a ResourceSlice.
-	Devices []Device `json:"devices,omitempty"`
-
 	// Driver identifies the DRA driver providing the capacity information. A field
 	// selector can be used to list only ResourceSlice objects with a certain
 	// driver name.
@@ -1736,6 +1722,11 @@ type ResourceSliceSpec struct {
 	//
 	// Required.
 	Driver string `json:"driver"`
+
+	// Pool describes the pool that this ResourceSlice belongs to.
+	//
+	// Required.
+	Pool ResourcePool `json:"pool"`
 
 	// NodeName identifies the node which provides the resources in this pool. A
 	// field selector can be used to list only ResourceSlice objects belonging to a
@@ -1758,13 +1749,19 @@ type ResourceSliceSpec struct {
 	// must be set.
 	NodeSelector *corev1.NodeSelector `json:"nodeSelector,omitempty"`
 
-	// PartitionTypeAttribute names a string device attribute (by fully qualified
-	// name, e.g. "gpu.example.com/profile") whose value labels each device with
-	// its partition type, such as "Full" or "Half" for a MIG-style GPU.
+	// AllNodes indicates that all nodes have access to the resources in the pool.
 	//
-	// When set, every partitionable device in the slice must carry the attribute
-	// and devices sharing a value must share the same ConsumesCounters cost.
-	PartitionTypeAttribute *FullyQualifiedName `json:"partitionTypeAttribute,omitempty"`
+	// Exactly one of NodeName, NodeSelector, AllNodes, and PerDeviceNodeSelection
+	// must be set.
+	AllNodes *bool `json:"allNodes,omitempty"`
+
+	// Devices lists some or all of the devices in this pool.
+	//
+	// Must not have more than 128 entries. If any device uses taints or consumes
+	// counters the limit is 64.
+	//
+	// Only one of Devices and SharedCounters can be set in a ResourceSlice.
+	Devices []Device `json:"devices,omitempty"`
 
 	// PerDeviceNodeSelection defines whether the access from nodes to resources in
 	// the pool is set on the ResourceSlice level or on each device. If it is set
@@ -1775,11 +1772,6 @@ type ResourceSliceSpec struct {
 	// must be set.
 	PerDeviceNodeSelection *bool `json:"perDeviceNodeSelection,omitempty"`
 
-	// Pool describes the pool that this ResourceSlice belongs to.
-	//
-	// Required.
-	Pool ResourcePool `json:"pool"`
-
 	// SharedCounters defines a list of counter sets, each of which has a name and
 	// a list of counters available.
 	//
@@ -1789,6 +1781,14 @@ type ResourceSliceSpec struct {
 	//
 	// The maximum number of counter sets is 8.
 	SharedCounters []CounterSet `json:"sharedCounters,omitempty"`
+
+	// PartitionTypeAttribute names a string device attribute (by fully qualified
+	// name, e.g. "gpu.example.com/profile") whose value labels each device with
+	// its partition type, such as "Full" or "Half" for a MIG-style GPU.
+	//
+	// When set, every partitionable device in the slice must carry the attribute
+	// and devices sharing a value must share the same ConsumesCounters cost.
+	PartitionTypeAttribute *FullyQualifiedName `json:"partitionTypeAttribute,omitempty"`
 
 	// SkipNodeOperations lists node-local resource operations (gRPC calls) that
 	// will be skipped for the devices in this slice when determining whether

@@ -16,10 +16,12 @@ func (x *DeviceTaint) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "effect":
-			x.Effect = DeviceTaintEffect(r.String())
 		case "key":
 			x.Key = r.String()
+		case "value":
+			x.Value = r.String()
+		case "effect":
+			x.Effect = DeviceTaintEffect(r.String())
 		case "timeAdded":
 			if r.Null() {
 				x.TimeAdded = nil
@@ -29,8 +31,6 @@ func (x *DeviceTaint) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.TimeAdded.DecodeWire(r)
 			}
-		case "value":
-			x.Value = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -42,22 +42,22 @@ func (x *DeviceTaint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Effect) || x.Effect != "" {
-		s.WriteRaw("\"effect\":")
-		more = true
-		jsonwire.String(s, string(x.Effect))
-	}
 	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
-		jsonwire.Key(s, &more, ",\"key\":")
+		s.WriteRaw("\"key\":")
+		more = true
 		jsonwire.String(s, x.Key)
-	}
-	if x.TimeAdded != nil {
-		jsonwire.Key(s, &more, ",\"timeAdded\":")
-		x.TimeAdded.EncodeJSON(s)
 	}
 	if ap.Explicit(&x.Value) || x.Value != "" {
 		jsonwire.Key(s, &more, ",\"value\":")
 		jsonwire.String(s, x.Value)
+	}
+	if ap == nil || ap.Explicit(&x.Effect) || x.Effect != "" {
+		jsonwire.Key(s, &more, ",\"effect\":")
+		jsonwire.String(s, string(x.Effect))
+	}
+	if x.TimeAdded != nil {
+		jsonwire.Key(s, &more, ",\"timeAdded\":")
+		x.TimeAdded.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -393,12 +393,12 @@ func (x *DeviceTaintSelector) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "device":
-			x.Device = r.StringPtr()
 		case "driver":
 			x.Driver = r.StringPtr()
 		case "pool":
 			x.Pool = r.StringPtr()
+		case "device":
+			x.Device = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -409,18 +409,18 @@ func (x *DeviceTaintSelector) DecodeWire(r *jsonwire.Reader) {
 func (x *DeviceTaintSelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.Device != nil {
-		s.WriteRaw("\"device\":")
-		more = true
-		jsonwire.String(s, *x.Device)
-	}
 	if x.Driver != nil {
-		jsonwire.Key(s, &more, ",\"driver\":")
+		s.WriteRaw("\"driver\":")
+		more = true
 		jsonwire.String(s, *x.Driver)
 	}
 	if x.Pool != nil {
 		jsonwire.Key(s, &more, ",\"pool\":")
 		jsonwire.String(s, *x.Pool)
+	}
+	if x.Device != nil {
+		jsonwire.Key(s, &more, ",\"device\":")
+		jsonwire.String(s, *x.Device)
 	}
 	s.WriteRaw("}")
 }
@@ -433,14 +433,14 @@ func (x *PartitionTypeStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "allocatable":
-			x.Allocatable = r.Int32Ptr()
 		case "attribute":
 			x.Attribute = r.String()
-		case "total":
-			x.Total = r.Int32Ptr()
 		case "type":
 			x.Type = r.String()
+		case "total":
+			x.Total = r.Int32Ptr()
+		case "allocatable":
+			x.Allocatable = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -452,22 +452,22 @@ func (x *PartitionTypeStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.Allocatable != nil {
-		s.WriteRaw("\"allocatable\":")
-		more = true
-		s.WriteInt32(*x.Allocatable)
-	}
 	if ap.Explicit(&x.Attribute) || x.Attribute != "" {
-		jsonwire.Key(s, &more, ",\"attribute\":")
+		s.WriteRaw("\"attribute\":")
+		more = true
 		jsonwire.String(s, x.Attribute)
+	}
+	if ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
 	}
 	if x.Total != nil {
 		jsonwire.Key(s, &more, ",\"total\":")
 		s.WriteInt32(*x.Total)
 	}
-	if ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
+	if x.Allocatable != nil {
+		jsonwire.Key(s, &more, ",\"allocatable\":")
+		s.WriteInt32(*x.Allocatable)
 	}
 	s.WriteRaw("}")
 }
@@ -480,16 +480,26 @@ func (x *PoolStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "driver":
+			x.Driver = r.String()
+		case "poolName":
+			x.PoolName = r.String()
+		case "generation":
+			x.Generation = r.Int64()
+		case "resourceSliceCount":
+			x.ResourceSliceCount = r.Int32Ptr()
+		case "totalDevices":
+			x.TotalDevices = r.Int32Ptr()
 		case "allocatedDevices":
 			x.AllocatedDevices = r.Int32Ptr()
 		case "availableDevices":
 			x.AvailableDevices = r.Int32Ptr()
-		case "driver":
-			x.Driver = r.String()
-		case "generation":
-			x.Generation = r.Int64()
+		case "unavailableDevices":
+			x.UnavailableDevices = r.Int32Ptr()
 		case "nodeName":
 			x.NodeName = r.StringPtr()
+		case "validationError":
+			x.ValidationError = r.StringPtr()
 		case "partitionSummary":
 			if r.BeginArray() {
 				sl0 := make([]PartitionTypeStatus, 0, r.Count())
@@ -501,10 +511,6 @@ func (x *PoolStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.PartitionSummary = nil
 			}
-		case "poolName":
-			x.PoolName = r.String()
-		case "resourceSliceCount":
-			x.ResourceSliceCount = r.Int32Ptr()
 		case "shareableSummary":
 			if r.Null() {
 				x.ShareableSummary = nil
@@ -514,12 +520,6 @@ func (x *PoolStatus) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.ShareableSummary.DecodeWire(r)
 			}
-		case "totalDevices":
-			x.TotalDevices = r.Int32Ptr()
-		case "unavailableDevices":
-			x.UnavailableDevices = r.Int32Ptr()
-		case "validationError":
-			x.ValidationError = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -531,26 +531,46 @@ func (x *PoolStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.AllocatedDevices != nil {
-		s.WriteRaw("\"allocatedDevices\":")
+	if ap.Explicit(&x.Driver) || x.Driver != "" {
+		s.WriteRaw("\"driver\":")
 		more = true
+		jsonwire.String(s, x.Driver)
+	}
+	if ap.Explicit(&x.PoolName) || x.PoolName != "" {
+		jsonwire.Key(s, &more, ",\"poolName\":")
+		jsonwire.String(s, x.PoolName)
+	}
+	if ap == nil || ap.Explicit(&x.Generation) || x.Generation != 0 {
+		jsonwire.Key(s, &more, ",\"generation\":")
+		s.WriteInt64(x.Generation)
+	}
+	if x.ResourceSliceCount != nil {
+		jsonwire.Key(s, &more, ",\"resourceSliceCount\":")
+		s.WriteInt32(*x.ResourceSliceCount)
+	}
+	if x.TotalDevices != nil {
+		jsonwire.Key(s, &more, ",\"totalDevices\":")
+		s.WriteInt32(*x.TotalDevices)
+	}
+	if x.AllocatedDevices != nil {
+		jsonwire.Key(s, &more, ",\"allocatedDevices\":")
 		s.WriteInt32(*x.AllocatedDevices)
 	}
 	if x.AvailableDevices != nil {
 		jsonwire.Key(s, &more, ",\"availableDevices\":")
 		s.WriteInt32(*x.AvailableDevices)
 	}
-	if ap.Explicit(&x.Driver) || x.Driver != "" {
-		jsonwire.Key(s, &more, ",\"driver\":")
-		jsonwire.String(s, x.Driver)
-	}
-	if ap == nil || ap.Explicit(&x.Generation) || x.Generation != 0 {
-		jsonwire.Key(s, &more, ",\"generation\":")
-		s.WriteInt64(x.Generation)
+	if x.UnavailableDevices != nil {
+		jsonwire.Key(s, &more, ",\"unavailableDevices\":")
+		s.WriteInt32(*x.UnavailableDevices)
 	}
 	if x.NodeName != nil {
 		jsonwire.Key(s, &more, ",\"nodeName\":")
 		jsonwire.String(s, *x.NodeName)
+	}
+	if x.ValidationError != nil {
+		jsonwire.Key(s, &more, ",\"validationError\":")
+		jsonwire.String(s, *x.ValidationError)
 	}
 	if len(x.PartitionSummary) != 0 || ap != nil && x.PartitionSummary != nil {
 		jsonwire.Key(s, &more, ",\"partitionSummary\":")
@@ -567,29 +587,9 @@ func (x *PoolStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.PoolName) || x.PoolName != "" {
-		jsonwire.Key(s, &more, ",\"poolName\":")
-		jsonwire.String(s, x.PoolName)
-	}
-	if x.ResourceSliceCount != nil {
-		jsonwire.Key(s, &more, ",\"resourceSliceCount\":")
-		s.WriteInt32(*x.ResourceSliceCount)
-	}
 	if x.ShareableSummary != nil {
 		jsonwire.Key(s, &more, ",\"shareableSummary\":")
 		x.ShareableSummary.EncodeJSON(s)
-	}
-	if x.TotalDevices != nil {
-		jsonwire.Key(s, &more, ",\"totalDevices\":")
-		s.WriteInt32(*x.TotalDevices)
-	}
-	if x.UnavailableDevices != nil {
-		jsonwire.Key(s, &more, ",\"unavailableDevices\":")
-		s.WriteInt32(*x.UnavailableDevices)
-	}
-	if x.ValidationError != nil {
-		jsonwire.Key(s, &more, ",\"validationError\":")
-		jsonwire.String(s, *x.ValidationError)
 	}
 	s.WriteRaw("}")
 }
@@ -840,14 +840,14 @@ func (x *ResourcePoolStatusRequestSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "defaultPartitionTypeAttribute":
-			x.DefaultPartitionTypeAttribute = r.StringPtr()
 		case "driver":
 			x.Driver = r.String()
-		case "limit":
-			x.Limit = r.Int32Ptr()
 		case "poolName":
 			x.PoolName = r.StringPtr()
+		case "limit":
+			x.Limit = r.Int32Ptr()
+		case "defaultPartitionTypeAttribute":
+			x.DefaultPartitionTypeAttribute = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -859,22 +859,22 @@ func (x *ResourcePoolStatusRequestSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.DefaultPartitionTypeAttribute != nil {
-		s.WriteRaw("\"defaultPartitionTypeAttribute\":")
-		more = true
-		jsonwire.String(s, *x.DefaultPartitionTypeAttribute)
-	}
 	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
-		jsonwire.Key(s, &more, ",\"driver\":")
+		s.WriteRaw("\"driver\":")
+		more = true
 		jsonwire.String(s, x.Driver)
+	}
+	if x.PoolName != nil {
+		jsonwire.Key(s, &more, ",\"poolName\":")
+		jsonwire.String(s, *x.PoolName)
 	}
 	if x.Limit != nil {
 		jsonwire.Key(s, &more, ",\"limit\":")
 		s.WriteInt32(*x.Limit)
 	}
-	if x.PoolName != nil {
-		jsonwire.Key(s, &more, ",\"poolName\":")
-		jsonwire.String(s, *x.PoolName)
+	if x.DefaultPartitionTypeAttribute != nil {
+		jsonwire.Key(s, &more, ",\"defaultPartitionTypeAttribute\":")
+		jsonwire.String(s, *x.DefaultPartitionTypeAttribute)
 	}
 	s.WriteRaw("}")
 }
@@ -887,17 +887,6 @@ func (x *ResourcePoolStatusRequestStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "conditions":
-			if r.BeginArray() {
-				sl0 := make([]metav1.Condition, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, metav1.Condition{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Conditions = sl0
-			} else {
-				x.Conditions = nil
-			}
 		case "poolCount":
 			x.PoolCount = r.Int32Ptr()
 		case "pools":
@@ -911,6 +900,17 @@ func (x *ResourcePoolStatusRequestStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Pools = nil
 			}
+		case "conditions":
+			if r.BeginArray() {
+				sl0 := make([]metav1.Condition, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, metav1.Condition{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Conditions = sl0
+			} else {
+				x.Conditions = nil
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -922,24 +922,9 @@ func (x *ResourcePoolStatusRequestStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
-		s.WriteRaw("\"conditions\":")
-		more = true
-		if x.Conditions == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Conditions {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Conditions[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if x.PoolCount != nil {
-		jsonwire.Key(s, &more, ",\"poolCount\":")
+		s.WriteRaw("\"poolCount\":")
+		more = true
 		s.WriteInt32(*x.PoolCount)
 	}
 	if len(x.Pools) != 0 || ap != nil && x.Pools != nil {
@@ -957,6 +942,21 @@ func (x *ResourcePoolStatusRequestStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
+		jsonwire.Key(s, &more, ",\"conditions\":")
+		if x.Conditions == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Conditions {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Conditions[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
 	s.WriteRaw("}")
 }
 
@@ -968,14 +968,14 @@ func (x *ShareableCapacityStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "available":
-			x.Available.DecodeWire(r)
-		case "consumed":
-			x.Consumed.DecodeWire(r)
 		case "name":
 			x.Name = r.String()
 		case "total":
 			x.Total.DecodeWire(r)
+		case "consumed":
+			x.Consumed.DecodeWire(r)
+		case "available":
+			x.Available.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -987,22 +987,22 @@ func (x *ShareableCapacityStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Available) || !x.Available.IsZero() {
-		s.WriteRaw("\"available\":")
-		more = true
-		x.Available.EncodeJSON(s)
-	}
-	if ap == nil || ap.Explicit(&x.Consumed) || !x.Consumed.IsZero() {
-		jsonwire.Key(s, &more, ",\"consumed\":")
-		x.Consumed.EncodeJSON(s)
-	}
 	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
 	}
 	if ap == nil || ap.Explicit(&x.Total) || !x.Total.IsZero() {
 		jsonwire.Key(s, &more, ",\"total\":")
 		x.Total.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.Consumed) || !x.Consumed.IsZero() {
+		jsonwire.Key(s, &more, ",\"consumed\":")
+		x.Consumed.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.Available) || !x.Available.IsZero() {
+		jsonwire.Key(s, &more, ",\"available\":")
+		x.Available.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -1015,6 +1015,10 @@ func (x *ShareableSummaryStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "fullyAvailableDevices":
+			x.FullyAvailableDevices = r.Int32Ptr()
+		case "partiallyAvailableDevices":
+			x.PartiallyAvailableDevices = r.Int32Ptr()
 		case "capacity":
 			if r.BeginArray() {
 				sl0 := make([]ShareableCapacityStatus, 0, r.Count())
@@ -1026,10 +1030,6 @@ func (x *ShareableSummaryStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Capacity = nil
 			}
-		case "fullyAvailableDevices":
-			x.FullyAvailableDevices = r.Int32Ptr()
-		case "partiallyAvailableDevices":
-			x.PartiallyAvailableDevices = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -1041,9 +1041,17 @@ func (x *ShareableSummaryStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Capacity) != 0 || ap != nil && x.Capacity != nil {
-		s.WriteRaw("\"capacity\":")
+	if x.FullyAvailableDevices != nil {
+		s.WriteRaw("\"fullyAvailableDevices\":")
 		more = true
+		s.WriteInt32(*x.FullyAvailableDevices)
+	}
+	if x.PartiallyAvailableDevices != nil {
+		jsonwire.Key(s, &more, ",\"partiallyAvailableDevices\":")
+		s.WriteInt32(*x.PartiallyAvailableDevices)
+	}
+	if len(x.Capacity) != 0 || ap != nil && x.Capacity != nil {
+		jsonwire.Key(s, &more, ",\"capacity\":")
 		if x.Capacity == nil {
 			s.WriteNil()
 		} else {
@@ -1056,14 +1064,6 @@ func (x *ShareableSummaryStatus) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	if x.FullyAvailableDevices != nil {
-		jsonwire.Key(s, &more, ",\"fullyAvailableDevices\":")
-		s.WriteInt32(*x.FullyAvailableDevices)
-	}
-	if x.PartiallyAvailableDevices != nil {
-		jsonwire.Key(s, &more, ",\"partiallyAvailableDevices\":")
-		s.WriteInt32(*x.PartiallyAvailableDevices)
 	}
 	s.WriteRaw("}")
 }

@@ -93,9 +93,9 @@ func (in *DeviceTaintRuleStatus) DeepCopy() *DeviceTaintRuleStatus {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeviceTaintSelector) DeepCopyInto(out *DeviceTaintSelector) {
 	*out = *in
-	out.Device = deepcopy.Ptr(in.Device)
 	out.Driver = deepcopy.Ptr(in.Driver)
 	out.Pool = deepcopy.Ptr(in.Pool)
+	out.Device = deepcopy.Ptr(in.Device)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -111,8 +111,8 @@ func (in *DeviceTaintSelector) DeepCopy() *DeviceTaintSelector {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PartitionTypeStatus) DeepCopyInto(out *PartitionTypeStatus) {
 	*out = *in
-	out.Allocatable = deepcopy.Ptr(in.Allocatable)
 	out.Total = deepcopy.Ptr(in.Total)
+	out.Allocatable = deepcopy.Ptr(in.Allocatable)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -128,15 +128,15 @@ func (in *PartitionTypeStatus) DeepCopy() *PartitionTypeStatus {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PoolStatus) DeepCopyInto(out *PoolStatus) {
 	*out = *in
+	out.ResourceSliceCount = deepcopy.Ptr(in.ResourceSliceCount)
+	out.TotalDevices = deepcopy.Ptr(in.TotalDevices)
 	out.AllocatedDevices = deepcopy.Ptr(in.AllocatedDevices)
 	out.AvailableDevices = deepcopy.Ptr(in.AvailableDevices)
-	out.NodeName = deepcopy.Ptr(in.NodeName)
-	out.PartitionSummary = deepcopy.Structs(in.PartitionSummary)
-	out.ResourceSliceCount = deepcopy.Ptr(in.ResourceSliceCount)
-	out.ShareableSummary = in.ShareableSummary.DeepCopy()
-	out.TotalDevices = deepcopy.Ptr(in.TotalDevices)
 	out.UnavailableDevices = deepcopy.Ptr(in.UnavailableDevices)
+	out.NodeName = deepcopy.Ptr(in.NodeName)
 	out.ValidationError = deepcopy.Ptr(in.ValidationError)
+	out.PartitionSummary = deepcopy.Structs(in.PartitionSummary)
+	out.ShareableSummary = in.ShareableSummary.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -187,9 +187,9 @@ func (in *ResourcePoolStatusRequestList) DeepCopy() *ResourcePoolStatusRequestLi
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ResourcePoolStatusRequestSpec) DeepCopyInto(out *ResourcePoolStatusRequestSpec) {
 	*out = *in
-	out.DefaultPartitionTypeAttribute = deepcopy.Ptr(in.DefaultPartitionTypeAttribute)
-	out.Limit = deepcopy.Ptr(in.Limit)
 	out.PoolName = deepcopy.Ptr(in.PoolName)
+	out.Limit = deepcopy.Ptr(in.Limit)
+	out.DefaultPartitionTypeAttribute = deepcopy.Ptr(in.DefaultPartitionTypeAttribute)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -205,9 +205,9 @@ func (in *ResourcePoolStatusRequestSpec) DeepCopy() *ResourcePoolStatusRequestSp
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ResourcePoolStatusRequestStatus) DeepCopyInto(out *ResourcePoolStatusRequestStatus) {
 	*out = *in
-	out.Conditions = deepcopy.Slice(in.Conditions)
 	out.PoolCount = deepcopy.Ptr(in.PoolCount)
 	out.Pools = deepcopy.Structs(in.Pools)
+	out.Conditions = deepcopy.Slice(in.Conditions)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -236,9 +236,9 @@ func (in *ShareableCapacityStatus) DeepCopy() *ShareableCapacityStatus {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ShareableSummaryStatus) DeepCopyInto(out *ShareableSummaryStatus) {
 	*out = *in
-	out.Capacity = deepcopy.Slice(in.Capacity)
 	out.FullyAvailableDevices = deepcopy.Ptr(in.FullyAvailableDevices)
 	out.PartiallyAvailableDevices = deepcopy.Ptr(in.PartiallyAvailableDevices)
+	out.Capacity = deepcopy.Slice(in.Capacity)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

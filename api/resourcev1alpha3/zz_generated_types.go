@@ -13,6 +13,14 @@ import (
 // The device this taint is attached to has the "effect" on any claim which
 // does not tolerate the taint and, through the claim, to pods using the claim.
 type DeviceTaint struct {
+	// The taint key to be applied to a device. Must be a label name.
+	//
+	// Required.
+	Key string `json:"key"`
+
+	// The taint value corresponding to the taint key. Must be a label value.
+	Value string `json:"value,omitempty"`
+
 	// The effect of the taint on claims that do not tolerate the taint and through
 	// such claims on the pods using them.
 	//
@@ -22,11 +30,6 @@ type DeviceTaint struct {
 	//
 	// Required.
 	Effect DeviceTaintEffect `json:"effect"`
-
-	// The taint key to be applied to a device. Must be a label name.
-	//
-	// Required.
-	Key string `json:"key"`
 
 	// TimeAdded represents the time at which the taint was added or (only in a
 	// DeviceTaintRule) the effect was modified. Added automatically during create
@@ -39,9 +42,6 @@ type DeviceTaint struct {
 	// because the eviction which uses it is either already started (NoExecute) or
 	// not started yet (NoEffect, NoSchedule).
 	TimeAdded *metav1.Time `json:"timeAdded,omitempty"`
-
-	// The taint value corresponding to the taint key. Must be a label value.
-	Value string `json:"value,omitempty"`
 }
 
 // DeviceTaintRule adds one taint to all devices which match the selector. This
@@ -133,13 +133,6 @@ type DeviceTaintRuleStatus struct {
 // The empty selector matches all devices. Without a selector, no devices are
 // matched.
 type DeviceTaintSelector struct {
-	// If device is set, only devices with that name are selected. This field
-	// corresponds to slice.spec.devices[].name.
-	//
-	// Setting also driver and pool may be required to avoid ambiguity, but is not
-	// required.
-	Device *string `json:"device,omitempty"`
-
 	// If driver is set, only devices from that driver are selected. This fields
 	// corresponds to slice.spec.driver.
 	Driver *string `json:"driver,omitempty"`
@@ -151,17 +144,18 @@ type DeviceTaintSelector struct {
 	// pools from different drivers may also be useful, for example when drivers
 	// with node-local devices use the node name as their pool name.
 	Pool *string `json:"pool,omitempty"`
+
+	// If device is set, only devices with that name are selected. This field
+	// corresponds to slice.spec.devices[].name.
+	//
+	// Setting also driver and pool may be required to avoid ambiguity, but is not
+	// required.
+	Device *string `json:"device,omitempty"`
 }
 
 // PartitionTypeStatus reports allocatability for a single partition type,
 // identified by the value of a grouping attribute.
 type PartitionTypeStatus struct {
-	// Allocatable is the number of additional devices of this partition type that
-	// could still be allocated given current shared-counter consumption.
-	//
-	// Required.
-	Allocatable *int32 `json:"allocatable,omitempty"`
-
 	// Attribute is the fully qualified name of the device attribute whose value
 	// groups this entry. It is the PartitionTypeAttribute declared by the devices'
 	// own slice, or the default named in the request when their slice declares
@@ -170,19 +164,54 @@ type PartitionTypeStatus struct {
 	// Required.
 	Attribute string `json:"attribute,omitempty"`
 
+	// Type is the partition type value (e.g. "Full" or "Half").
+	//
+	// Required.
+	Type string `json:"type,omitempty"`
+
 	// Total is the number of devices of this partition type in the pool.
 	//
 	// Required.
 	Total *int32 `json:"total,omitempty"`
 
-	// Type is the partition type value (e.g. "Full" or "Half").
+	// Allocatable is the number of additional devices of this partition type that
+	// could still be allocated given current shared-counter consumption.
 	//
 	// Required.
-	Type string `json:"type,omitempty"`
+	Allocatable *int32 `json:"allocatable,omitempty"`
 }
 
 // PoolStatus contains status information for a single resource pool.
 type PoolStatus struct {
+	// Driver is the DRA driver name for this pool. Must be a DNS subdomain (e.g.,
+	// "gpu.example.com").
+	//
+	// Required.
+	Driver string `json:"driver,omitempty"`
+
+	// PoolName is the name of the pool. Must be a valid resource pool name (DNS
+	// subdomains separated by "/").
+	//
+	// Required.
+	PoolName string `json:"poolName,omitempty"`
+
+	// Generation is the pool generation observed across all ResourceSlices in this
+	// pool. Only the latest generation is reported. During a generation rollout,
+	// if not all slices at the latest generation have been published, the pool is
+	// included with a validationError and device counts unset.
+	//
+	// Required.
+	Generation int64 `json:"generation"`
+
+	// ResourceSliceCount is the number of ResourceSlices that make up this pool.
+	// May be unset when validationError is set.
+	ResourceSliceCount *int32 `json:"resourceSliceCount,omitempty"`
+
+	// TotalDevices is the total number of devices in the pool across all slices. A
+	// value of 0 means the pool has no devices. May be unset when validationError
+	// is set.
+	TotalDevices *int32 `json:"totalDevices,omitempty"`
+
 	// AllocatedDevices is the number of devices currently allocated to claims. A
 	// value of 0 means no devices are allocated. May be unset when validationError
 	// is set.
@@ -194,24 +223,20 @@ type PoolStatus struct {
 	// is set.
 	AvailableDevices *int32 `json:"availableDevices,omitempty"`
 
-	// Driver is the DRA driver name for this pool. Must be a DNS subdomain (e.g.,
-	// "gpu.example.com").
-	//
-	// Required.
-	Driver string `json:"driver,omitempty"`
-
-	// Generation is the pool generation observed across all ResourceSlices in this
-	// pool. Only the latest generation is reported. During a generation rollout,
-	// if not all slices at the latest generation have been published, the pool is
-	// included with a validationError and device counts unset.
-	//
-	// Required.
-	Generation int64 `json:"generation"`
+	// UnavailableDevices is the number of devices that are not available due to
+	// taints or other conditions, but are not allocated. A value of 0 means all
+	// unallocated devices are available. May be unset when validationError is set.
+	UnavailableDevices *int32 `json:"unavailableDevices,omitempty"`
 
 	// NodeName is the node this pool is associated with. When omitted, the pool is
 	// not associated with a specific node. Must be a valid DNS subdomain name
 	// (RFC1123).
 	NodeName *string `json:"nodeName,omitempty"`
+
+	// ValidationError is set when the pool's data could not be fully validated
+	// (e.g., incomplete slice publication). When set, device count fields and
+	// ResourceSliceCount may be unset.
+	ValidationError *string `json:"validationError,omitempty"`
 
 	// PartitionSummary reports allocatability per (attribute, partition type) for
 	// a partitionable pool that publishes SharedCounters. Each entry names the
@@ -223,35 +248,10 @@ type PoolStatus struct {
 	// summary.
 	PartitionSummary []PartitionTypeStatus `json:"partitionSummary,omitempty"`
 
-	// PoolName is the name of the pool. Must be a valid resource pool name (DNS
-	// subdomains separated by "/").
-	//
-	// Required.
-	PoolName string `json:"poolName,omitempty"`
-
-	// ResourceSliceCount is the number of ResourceSlices that make up this pool.
-	// May be unset when validationError is set.
-	ResourceSliceCount *int32 `json:"resourceSliceCount,omitempty"`
-
 	// ShareableSummary reports aggregate capacity for a pool that contains devices
 	// with AllowMultipleAllocations. It is populated only when at least one device
 	// in the pool is shareable.
 	ShareableSummary *ShareableSummaryStatus `json:"shareableSummary,omitempty"`
-
-	// TotalDevices is the total number of devices in the pool across all slices. A
-	// value of 0 means the pool has no devices. May be unset when validationError
-	// is set.
-	TotalDevices *int32 `json:"totalDevices,omitempty"`
-
-	// UnavailableDevices is the number of devices that are not available due to
-	// taints or other conditions, but are not allocated. A value of 0 means all
-	// unallocated devices are available. May be unset when validationError is set.
-	UnavailableDevices *int32 `json:"unavailableDevices,omitempty"`
-
-	// ValidationError is set when the pool's data could not be fully validated
-	// (e.g., incomplete slice publication). When set, device count fields and
-	// ResourceSliceCount may be unset.
-	ValidationError *string `json:"validationError,omitempty"`
 }
 
 // ResourcePoolStatusRequest triggers a one-time calculation of resource pool
@@ -310,6 +310,27 @@ type ResourcePoolStatusRequestList struct {
 // ResourcePoolStatusRequestSpec defines the filters for the pool status
 // request.
 type ResourcePoolStatusRequestSpec struct {
+	// Driver specifies the DRA driver name to filter pools. Only pools from
+	// ResourceSlices with this driver will be included. Must be a DNS subdomain
+	// (e.g., "gpu.example.com").
+	//
+	// Required.
+	Driver string `json:"driver"`
+
+	// PoolName optionally filters to a specific pool name. If not specified, all
+	// pools from the specified driver are included. When specified, must be a
+	// non-empty valid resource pool name (DNS subdomains separated by "/").
+	PoolName *string `json:"poolName,omitempty"`
+
+	// Limit optionally specifies the maximum number of pools to return in the
+	// status. If more pools match the filter criteria, the response will be
+	// truncated (i.e., len(status.pools) < status.poolCount).
+	//
+	// Default: 100 Minimum: 1 Maximum: 1000
+	//
+	// Defaults to 100.
+	Limit *int32 `json:"limit,omitempty"`
+
 	// DefaultPartitionTypeAttribute optionally names a device attribute (by its
 	// fully qualified name, e.g. "gpu.example.com/profile") to use as the default
 	// grouping attribute for partitionable devices whose slice has not declared
@@ -323,41 +344,11 @@ type ResourcePoolStatusRequestSpec struct {
 	//
 	// Must include the domain qualifier.
 	DefaultPartitionTypeAttribute *string `json:"defaultPartitionTypeAttribute,omitempty"`
-
-	// Driver specifies the DRA driver name to filter pools. Only pools from
-	// ResourceSlices with this driver will be included. Must be a DNS subdomain
-	// (e.g., "gpu.example.com").
-	//
-	// Required.
-	Driver string `json:"driver"`
-
-	// Limit optionally specifies the maximum number of pools to return in the
-	// status. If more pools match the filter criteria, the response will be
-	// truncated (i.e., len(status.pools) < status.poolCount).
-	//
-	// Default: 100 Minimum: 1 Maximum: 1000
-	//
-	// Defaults to 100.
-	Limit *int32 `json:"limit,omitempty"`
-
-	// PoolName optionally filters to a specific pool name. If not specified, all
-	// pools from the specified driver are included. When specified, must be a
-	// non-empty valid resource pool name (DNS subdomains separated by "/").
-	PoolName *string `json:"poolName,omitempty"`
 }
 
 // ResourcePoolStatusRequestStatus contains the calculated pool status
 // information.
 type ResourcePoolStatusRequestStatus struct {
-	// Conditions provide information about the state of the request. A condition
-	// with type=Complete or type=Failed will always be set when the status is
-	// populated.
-	//
-	// Known condition types: - "Complete": True when the request has been
-	// processed successfully - "Failed": True when the request could not be
-	// processed
-	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
-
 	// PoolCount is the total number of pools that matched the filter criteria,
 	// regardless of truncation. This helps users understand how many pools exist
 	// even when the response is truncated. A value of 0 means no pools matched the
@@ -370,21 +361,20 @@ type ResourcePoolStatusRequestStatus struct {
 	// pool name. If `len(pools) < poolCount`, the list was truncated. When
 	// omitted, no pools matched the request filters.
 	Pools []PoolStatus `json:"pools,omitempty"`
+
+	// Conditions provide information about the state of the request. A condition
+	// with type=Complete or type=Failed will always be set when the status is
+	// populated.
+	//
+	// Known condition types: - "Complete": True when the request has been
+	// processed successfully - "Failed": True when the request could not be
+	// processed
+	Conditions []metav1.Condition `json:"conditions,omitempty" listKeys:"type"`
 }
 
 // ShareableCapacityStatus reports aggregate amounts for a single shareable
 // capacity key.
 type ShareableCapacityStatus struct {
-	// Available is Total minus Consumed, never negative.
-	//
-	// Required.
-	Available metav1.Quantity `json:"available"`
-
-	// Consumed is the amount drawn by current allocations.
-	//
-	// Required.
-	Consumed metav1.Quantity `json:"consumed"`
-
 	// Name is the capacity name.
 	//
 	// Required.
@@ -394,15 +384,21 @@ type ShareableCapacityStatus struct {
 	//
 	// Required.
 	Total metav1.Quantity `json:"total"`
+
+	// Consumed is the amount drawn by current allocations.
+	//
+	// Required.
+	Consumed metav1.Quantity `json:"consumed"`
+
+	// Available is Total minus Consumed, never negative.
+	//
+	// Required.
+	Available metav1.Quantity `json:"available"`
 }
 
 // ShareableSummaryStatus reports aggregate capacity for a pool that contains
 // devices with AllowMultipleAllocations.
 type ShareableSummaryStatus struct {
-	// Capacity reports aggregate total, consumed, and available amounts per
-	// shareable capacity key across the pool.
-	Capacity []ShareableCapacityStatus `json:"capacity,omitempty"`
-
 	// FullyAvailableDevices is the number of shareable devices with no capacity
 	// consumed.
 	//
@@ -414,4 +410,8 @@ type ShareableSummaryStatus struct {
 	//
 	// Required.
 	PartiallyAvailableDevices *int32 `json:"partiallyAvailableDevices,omitempty"`
+
+	// Capacity reports aggregate total, consumed, and available amounts per
+	// shareable capacity key across the pool.
+	Capacity []ShareableCapacityStatus `json:"capacity,omitempty"`
 }

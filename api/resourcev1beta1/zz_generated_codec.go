@@ -17,6 +17,14 @@ func (x *AllocatedDeviceStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "driver":
+			x.Driver = r.String()
+		case "pool":
+			x.Pool = r.String()
+		case "device":
+			x.Device = r.String()
+		case "shareID":
+			x.ShareID = r.StringPtr()
 		case "conditions":
 			if r.BeginArray() {
 				sl0 := make([]metav1.Condition, 0, r.Count())
@@ -30,10 +38,6 @@ func (x *AllocatedDeviceStatus) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "data":
 			x.Data.DecodeWire(r)
-		case "device":
-			x.Device = r.String()
-		case "driver":
-			x.Driver = r.String()
 		case "networkData":
 			if r.Null() {
 				x.NetworkData = nil
@@ -43,10 +47,6 @@ func (x *AllocatedDeviceStatus) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.NetworkData.DecodeWire(r)
 			}
-		case "pool":
-			x.Pool = r.String()
-		case "shareID":
-			x.ShareID = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -58,9 +58,25 @@ func (x *AllocatedDeviceStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || x.Conditions != nil {
-		s.WriteRaw("\"conditions\":")
+	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
+		s.WriteRaw("\"driver\":")
 		more = true
+		jsonwire.String(s, x.Driver)
+	}
+	if ap == nil || ap.Explicit(&x.Pool) || x.Pool != "" {
+		jsonwire.Key(s, &more, ",\"pool\":")
+		jsonwire.String(s, x.Pool)
+	}
+	if ap == nil || ap.Explicit(&x.Device) || x.Device != "" {
+		jsonwire.Key(s, &more, ",\"device\":")
+		jsonwire.String(s, x.Device)
+	}
+	if x.ShareID != nil {
+		jsonwire.Key(s, &more, ",\"shareID\":")
+		jsonwire.String(s, *x.ShareID)
+	}
+	if ap == nil || x.Conditions != nil {
+		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
 		} else {
@@ -78,25 +94,9 @@ func (x *AllocatedDeviceStatus) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"data\":")
 		x.Data.EncodeJSON(s)
 	}
-	if ap == nil || ap.Explicit(&x.Device) || x.Device != "" {
-		jsonwire.Key(s, &more, ",\"device\":")
-		jsonwire.String(s, x.Device)
-	}
-	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
-		jsonwire.Key(s, &more, ",\"driver\":")
-		jsonwire.String(s, x.Driver)
-	}
 	if x.NetworkData != nil {
 		jsonwire.Key(s, &more, ",\"networkData\":")
 		x.NetworkData.EncodeJSON(s)
-	}
-	if ap == nil || ap.Explicit(&x.Pool) || x.Pool != "" {
-		jsonwire.Key(s, &more, ",\"pool\":")
-		jsonwire.String(s, x.Pool)
-	}
-	if x.ShareID != nil {
-		jsonwire.Key(s, &more, ",\"shareID\":")
-		jsonwire.String(s, *x.ShareID)
 	}
 	s.WriteRaw("}")
 }
@@ -109,15 +109,6 @@ func (x *AllocationResult) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "allocationTimestamp":
-			if r.Null() {
-				x.AllocationTimestamp = nil
-			} else {
-				if x.AllocationTimestamp == nil {
-					x.AllocationTimestamp = jsonwire.Alloc[metav1.Time](r, &slabKeys[1], 4)
-				}
-				x.AllocationTimestamp.DecodeWire(r)
-			}
 		case "devices":
 			x.Devices.DecodeWire(r)
 		case "nodeSelector":
@@ -125,9 +116,18 @@ func (x *AllocationResult) DecodeWire(r *jsonwire.Reader) {
 				x.NodeSelector = nil
 			} else {
 				if x.NodeSelector == nil {
-					x.NodeSelector = jsonwire.Alloc[corev1.NodeSelector](r, &slabKeys[2], 4)
+					x.NodeSelector = jsonwire.Alloc[corev1.NodeSelector](r, &slabKeys[1], 4)
 				}
 				x.NodeSelector.DecodeWire(r)
+			}
+		case "allocationTimestamp":
+			if r.Null() {
+				x.AllocationTimestamp = nil
+			} else {
+				if x.AllocationTimestamp == nil {
+					x.AllocationTimestamp = jsonwire.Alloc[metav1.Time](r, &slabKeys[2], 4)
+				}
+				x.AllocationTimestamp.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -141,11 +141,6 @@ func (x *AllocationResult) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if x.AllocationTimestamp != nil {
-		s.WriteRaw("\"allocationTimestamp\":")
-		more = true
-		x.AllocationTimestamp.EncodeJSON(s)
-	}
 	at = jsonwire.Field(s, &more, ",\"devices\":")
 	x.Devices.EncodeJSON(s)
 	if ap != nil {
@@ -154,6 +149,10 @@ func (x *AllocationResult) EncodeJSON(s *jsoniter.Stream) {
 	if x.NodeSelector != nil {
 		jsonwire.Key(s, &more, ",\"nodeSelector\":")
 		x.NodeSelector.EncodeJSON(s)
+	}
+	if x.AllocationTimestamp != nil {
+		jsonwire.Key(s, &more, ",\"allocationTimestamp\":")
+		x.AllocationTimestamp.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -166,10 +165,6 @@ func (x *BasicDevice) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "allNodes":
-			x.AllNodes = r.BoolPtr()
-		case "allowMultipleAllocations":
-			x.AllowMultipleAllocations = r.BoolPtr()
 		case "attributes":
 			if r.BeginObject() {
 				m0 := make(map[QualifiedName]DeviceAttribute)
@@ -182,12 +177,6 @@ func (x *BasicDevice) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Attributes = nil
 			}
-		case "bindingConditions":
-			x.BindingConditions = r.Strings()
-		case "bindingFailureConditions":
-			x.BindingFailureConditions = r.Strings()
-		case "bindsToNode":
-			x.BindsToNode = r.BoolPtr()
 		case "capacity":
 			if r.BeginObject() {
 				m0 := make(map[QualifiedName]DeviceCapacity)
@@ -211,6 +200,38 @@ func (x *BasicDevice) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.ConsumesCounters = nil
 			}
+		case "nodeName":
+			x.NodeName = r.StringPtr()
+		case "nodeSelector":
+			if r.Null() {
+				x.NodeSelector = nil
+			} else {
+				if x.NodeSelector == nil {
+					x.NodeSelector = jsonwire.Alloc[corev1.NodeSelector](r, &slabKeys[1], 4)
+				}
+				x.NodeSelector.DecodeWire(r)
+			}
+		case "allNodes":
+			x.AllNodes = r.BoolPtr()
+		case "taints":
+			if r.BeginArray() {
+				sl0 := make([]DeviceTaint, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, DeviceTaint{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Taints = sl0
+			} else {
+				x.Taints = nil
+			}
+		case "bindsToNode":
+			x.BindsToNode = r.BoolPtr()
+		case "bindingConditions":
+			x.BindingConditions = r.Strings()
+		case "bindingFailureConditions":
+			x.BindingFailureConditions = r.Strings()
+		case "allowMultipleAllocations":
+			x.AllowMultipleAllocations = r.BoolPtr()
 		case "nodeAllocatableResources":
 			if r.BeginObject() {
 				m0 := make(map[corev1.ResourceName]NodeAllocatableResource)
@@ -223,28 +244,6 @@ func (x *BasicDevice) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.NodeAllocatableResources = nil
 			}
-		case "nodeName":
-			x.NodeName = r.StringPtr()
-		case "nodeSelector":
-			if r.Null() {
-				x.NodeSelector = nil
-			} else {
-				if x.NodeSelector == nil {
-					x.NodeSelector = jsonwire.Alloc[corev1.NodeSelector](r, &slabKeys[2], 4)
-				}
-				x.NodeSelector.DecodeWire(r)
-			}
-		case "taints":
-			if r.BeginArray() {
-				sl0 := make([]DeviceTaint, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, DeviceTaint{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Taints = sl0
-			} else {
-				x.Taints = nil
-			}
 		default:
 			r.SkipUnknown()
 		}
@@ -256,17 +255,9 @@ func (x *BasicDevice) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.AllNodes != nil {
-		s.WriteRaw("\"allNodes\":")
-		more = true
-		s.WriteBool(*x.AllNodes)
-	}
-	if x.AllowMultipleAllocations != nil {
-		jsonwire.Key(s, &more, ",\"allowMultipleAllocations\":")
-		s.WriteBool(*x.AllowMultipleAllocations)
-	}
 	if len(x.Attributes) != 0 || ap != nil && x.Attributes != nil {
-		jsonwire.Key(s, &more, ",\"attributes\":")
+		s.WriteRaw("\"attributes\":")
+		more = true
 		if x.Attributes == nil {
 			s.WriteNil()
 		} else {
@@ -283,40 +274,6 @@ func (x *BasicDevice) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("}")
 		}
-	}
-	if len(x.BindingConditions) != 0 || ap != nil && x.BindingConditions != nil {
-		jsonwire.Key(s, &more, ",\"bindingConditions\":")
-		if x.BindingConditions == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.BindingConditions {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.BindingConditions[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if len(x.BindingFailureConditions) != 0 || ap != nil && x.BindingFailureConditions != nil {
-		jsonwire.Key(s, &more, ",\"bindingFailureConditions\":")
-		if x.BindingFailureConditions == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.BindingFailureConditions {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.BindingFailureConditions[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if x.BindsToNode != nil {
-		jsonwire.Key(s, &more, ",\"bindsToNode\":")
-		s.WriteBool(*x.BindsToNode)
 	}
 	if len(x.Capacity) != 0 || ap != nil && x.Capacity != nil {
 		jsonwire.Key(s, &more, ",\"capacity\":")
@@ -352,6 +309,71 @@ func (x *BasicDevice) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if x.NodeName != nil {
+		jsonwire.Key(s, &more, ",\"nodeName\":")
+		jsonwire.String(s, *x.NodeName)
+	}
+	if x.NodeSelector != nil {
+		jsonwire.Key(s, &more, ",\"nodeSelector\":")
+		x.NodeSelector.EncodeJSON(s)
+	}
+	if x.AllNodes != nil {
+		jsonwire.Key(s, &more, ",\"allNodes\":")
+		s.WriteBool(*x.AllNodes)
+	}
+	if len(x.Taints) != 0 || ap != nil && x.Taints != nil {
+		jsonwire.Key(s, &more, ",\"taints\":")
+		if x.Taints == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Taints {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Taints[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.BindsToNode != nil {
+		jsonwire.Key(s, &more, ",\"bindsToNode\":")
+		s.WriteBool(*x.BindsToNode)
+	}
+	if len(x.BindingConditions) != 0 || ap != nil && x.BindingConditions != nil {
+		jsonwire.Key(s, &more, ",\"bindingConditions\":")
+		if x.BindingConditions == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.BindingConditions {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.BindingConditions[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.BindingFailureConditions) != 0 || ap != nil && x.BindingFailureConditions != nil {
+		jsonwire.Key(s, &more, ",\"bindingFailureConditions\":")
+		if x.BindingFailureConditions == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.BindingFailureConditions {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.BindingFailureConditions[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.AllowMultipleAllocations != nil {
+		jsonwire.Key(s, &more, ",\"allowMultipleAllocations\":")
+		s.WriteBool(*x.AllowMultipleAllocations)
+	}
 	if len(x.NodeAllocatableResources) != 0 || ap != nil && x.NodeAllocatableResources != nil {
 		jsonwire.Key(s, &more, ",\"nodeAllocatableResources\":")
 		if x.NodeAllocatableResources == nil {
@@ -369,29 +391,6 @@ func (x *BasicDevice) EncodeJSON(s *jsoniter.Stream) {
 				v0.EncodeJSON(s)
 			}
 			s.WriteRaw("}")
-		}
-	}
-	if x.NodeName != nil {
-		jsonwire.Key(s, &more, ",\"nodeName\":")
-		jsonwire.String(s, *x.NodeName)
-	}
-	if x.NodeSelector != nil {
-		jsonwire.Key(s, &more, ",\"nodeSelector\":")
-		x.NodeSelector.EncodeJSON(s)
-	}
-	if len(x.Taints) != 0 || ap != nil && x.Taints != nil {
-		jsonwire.Key(s, &more, ",\"taints\":")
-		if x.Taints == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Taints {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Taints[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
 		}
 	}
 	s.WriteRaw("}")
@@ -441,15 +440,6 @@ func (x *CapacityRequestPolicy) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Default.DecodeWire(r)
 			}
-		case "validRange":
-			if r.Null() {
-				x.ValidRange = nil
-			} else {
-				if x.ValidRange == nil {
-					x.ValidRange = jsonwire.Alloc[CapacityRequestPolicyRange](r, &slabKeys[4], 4)
-				}
-				x.ValidRange.DecodeWire(r)
-			}
 		case "validValues":
 			if r.BeginArray() {
 				sl0 := make([]metav1.Quantity, 0, r.Count())
@@ -460,6 +450,15 @@ func (x *CapacityRequestPolicy) DecodeWire(r *jsonwire.Reader) {
 				x.ValidValues = sl0
 			} else {
 				x.ValidValues = nil
+			}
+		case "validRange":
+			if r.Null() {
+				x.ValidRange = nil
+			} else {
+				if x.ValidRange == nil {
+					x.ValidRange = jsonwire.Alloc[CapacityRequestPolicyRange](r, &slabKeys[4], 4)
+				}
+				x.ValidRange.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -481,10 +480,6 @@ func (x *CapacityRequestPolicy) EncodeJSON(s *jsoniter.Stream) {
 			x.Default.EncodeJSON(s)
 		}
 	}
-	if x.ValidRange != nil {
-		jsonwire.Key(s, &more, ",\"validRange\":")
-		x.ValidRange.EncodeJSON(s)
-	}
 	if len(x.ValidValues) != 0 || ap != nil && x.ValidValues != nil {
 		jsonwire.Key(s, &more, ",\"validValues\":")
 		if x.ValidValues == nil {
@@ -500,6 +495,10 @@ func (x *CapacityRequestPolicy) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if x.ValidRange != nil {
+		jsonwire.Key(s, &more, ",\"validRange\":")
+		x.ValidRange.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }
 
@@ -511,6 +510,8 @@ func (x *CapacityRequestPolicyRange) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "min":
+			x.Min.DecodeWire(r)
 		case "max":
 			if r.Null() {
 				x.Max = nil
@@ -520,8 +521,6 @@ func (x *CapacityRequestPolicyRange) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Max.DecodeWire(r)
 			}
-		case "min":
-			x.Min.DecodeWire(r)
 		case "step":
 			if r.Null() {
 				x.Step = nil
@@ -542,14 +541,14 @@ func (x *CapacityRequestPolicyRange) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.Max != nil {
-		s.WriteRaw("\"max\":")
-		more = true
-		x.Max.EncodeJSON(s)
-	}
 	if ap == nil || ap.Explicit(&x.Min) || !x.Min.IsZero() {
-		jsonwire.Key(s, &more, ",\"min\":")
+		s.WriteRaw("\"min\":")
+		more = true
 		x.Min.EncodeJSON(s)
+	}
+	if x.Max != nil {
+		jsonwire.Key(s, &more, ",\"max\":")
+		x.Max.EncodeJSON(s)
 	}
 	if x.Step != nil {
 		jsonwire.Key(s, &more, ",\"step\":")
@@ -646,6 +645,8 @@ func (x *CounterSet) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "name":
+			x.Name = r.String()
 		case "counters":
 			if r.BeginObject() {
 				m0 := make(map[string]Counter)
@@ -658,8 +659,6 @@ func (x *CounterSet) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Counters = nil
 			}
-		case "name":
-			x.Name = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -671,9 +670,13 @@ func (x *CounterSet) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || x.Counters != nil {
-		s.WriteRaw("\"counters\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || x.Counters != nil {
+		jsonwire.Key(s, &more, ",\"counters\":")
 		if x.Counters == nil {
 			s.WriteNil()
 		} else {
@@ -691,10 +694,6 @@ func (x *CounterSet) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
-	}
 	s.WriteRaw("}")
 }
 
@@ -706,6 +705,8 @@ func (x *Device) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "name":
+			x.Name = r.String()
 		case "basic":
 			if r.Null() {
 				x.Basic = nil
@@ -715,8 +716,6 @@ func (x *Device) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Basic.DecodeWire(r)
 			}
-		case "name":
-			x.Name = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -728,14 +727,14 @@ func (x *Device) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.Basic != nil {
-		s.WriteRaw("\"basic\":")
-		more = true
-		x.Basic.EncodeJSON(s)
-	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
+	}
+	if x.Basic != nil {
+		jsonwire.Key(s, &more, ",\"basic\":")
+		x.Basic.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -748,6 +747,10 @@ func (x *DeviceAllocationConfiguration) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "source":
+			x.Source = AllocationConfigSource(r.String())
+		case "requests":
+			x.Requests = r.Strings()
 		case "opaque":
 			if r.Null() {
 				x.Opaque = nil
@@ -757,10 +760,6 @@ func (x *DeviceAllocationConfiguration) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Opaque.DecodeWire(r)
 			}
-		case "requests":
-			x.Requests = r.Strings()
-		case "source":
-			x.Source = AllocationConfigSource(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -772,10 +771,10 @@ func (x *DeviceAllocationConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.Opaque != nil {
-		s.WriteRaw("\"opaque\":")
+	if ap == nil || ap.Explicit(&x.Source) || x.Source != "" {
+		s.WriteRaw("\"source\":")
 		more = true
-		x.Opaque.EncodeJSON(s)
+		jsonwire.String(s, string(x.Source))
 	}
 	if len(x.Requests) != 0 || ap != nil && x.Requests != nil {
 		jsonwire.Key(s, &more, ",\"requests\":")
@@ -792,9 +791,9 @@ func (x *DeviceAllocationConfiguration) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap == nil || ap.Explicit(&x.Source) || x.Source != "" {
-		jsonwire.Key(s, &more, ",\"source\":")
-		jsonwire.String(s, string(x.Source))
+	if x.Opaque != nil {
+		jsonwire.Key(s, &more, ",\"opaque\":")
+		x.Opaque.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -807,17 +806,6 @@ func (x *DeviceAllocationResult) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "config":
-			if r.BeginArray() {
-				sl0 := make([]DeviceAllocationConfiguration, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, DeviceAllocationConfiguration{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Config = sl0
-			} else {
-				x.Config = nil
-			}
 		case "results":
 			if r.BeginArray() {
 				sl0 := make([]DeviceRequestAllocationResult, 0, r.Count())
@@ -828,6 +816,17 @@ func (x *DeviceAllocationResult) DecodeWire(r *jsonwire.Reader) {
 				x.Results = sl0
 			} else {
 				x.Results = nil
+			}
+		case "config":
+			if r.BeginArray() {
+				sl0 := make([]DeviceAllocationConfiguration, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, DeviceAllocationConfiguration{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Config = sl0
+			} else {
+				x.Config = nil
 			}
 		default:
 			r.SkipUnknown()
@@ -840,24 +839,9 @@ func (x *DeviceAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Config) != 0 || ap != nil && x.Config != nil {
-		s.WriteRaw("\"config\":")
-		more = true
-		if x.Config == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Config {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Config[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if len(x.Results) != 0 || ap != nil && x.Results != nil {
-		jsonwire.Key(s, &more, ",\"results\":")
+		s.WriteRaw("\"results\":")
+		more = true
 		if x.Results == nil {
 			s.WriteNil()
 		} else {
@@ -867,6 +851,21 @@ func (x *DeviceAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				x.Results[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.Config) != 0 || ap != nil && x.Config != nil {
+		jsonwire.Key(s, &more, ",\"config\":")
+		if x.Config == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Config {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Config[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -882,21 +881,14 @@ func (x *DeviceAttribute) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "bool":
-			x.Bool = r.BoolPtr()
-		case "bools":
-			if r.BeginArray() {
-				sl0 := make([]bool, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, false)
-					sl0[len(sl0)-1] = r.Bool()
-				}
-				x.Bools = sl0
-			} else {
-				x.Bools = nil
-			}
 		case "int":
 			x.Int = r.Int64Ptr()
+		case "bool":
+			x.Bool = r.BoolPtr()
+		case "string":
+			x.String = r.StringPtr()
+		case "version":
+			x.Version = r.StringPtr()
 		case "ints":
 			if r.BeginArray() {
 				sl0 := make([]int64, 0, r.Count())
@@ -908,12 +900,19 @@ func (x *DeviceAttribute) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Ints = nil
 			}
-		case "string":
-			x.String = r.StringPtr()
+		case "bools":
+			if r.BeginArray() {
+				sl0 := make([]bool, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, false)
+					sl0[len(sl0)-1] = r.Bool()
+				}
+				x.Bools = sl0
+			} else {
+				x.Bools = nil
+			}
 		case "strings":
 			x.Strings = r.Strings()
-		case "version":
-			x.Version = r.StringPtr()
 		case "versions":
 			x.Versions = r.Strings()
 		default:
@@ -927,29 +926,22 @@ func (x *DeviceAttribute) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.Bool != nil {
-		s.WriteRaw("\"bool\":")
+	if x.Int != nil {
+		s.WriteRaw("\"int\":")
 		more = true
+		s.WriteInt64(*x.Int)
+	}
+	if x.Bool != nil {
+		jsonwire.Key(s, &more, ",\"bool\":")
 		s.WriteBool(*x.Bool)
 	}
-	if len(x.Bools) != 0 || ap != nil && x.Bools != nil {
-		jsonwire.Key(s, &more, ",\"bools\":")
-		if x.Bools == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Bools {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				s.WriteBool(x.Bools[i0])
-			}
-			s.WriteRaw("]")
-		}
+	if x.String != nil {
+		jsonwire.Key(s, &more, ",\"string\":")
+		jsonwire.String(s, *x.String)
 	}
-	if x.Int != nil {
-		jsonwire.Key(s, &more, ",\"int\":")
-		s.WriteInt64(*x.Int)
+	if x.Version != nil {
+		jsonwire.Key(s, &more, ",\"version\":")
+		jsonwire.String(s, *x.Version)
 	}
 	if len(x.Ints) != 0 || ap != nil && x.Ints != nil {
 		jsonwire.Key(s, &more, ",\"ints\":")
@@ -966,9 +958,20 @@ func (x *DeviceAttribute) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.String != nil {
-		jsonwire.Key(s, &more, ",\"string\":")
-		jsonwire.String(s, *x.String)
+	if len(x.Bools) != 0 || ap != nil && x.Bools != nil {
+		jsonwire.Key(s, &more, ",\"bools\":")
+		if x.Bools == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Bools {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				s.WriteBool(x.Bools[i0])
+			}
+			s.WriteRaw("]")
+		}
 	}
 	if len(x.Strings) != 0 || ap != nil && x.Strings != nil {
 		jsonwire.Key(s, &more, ",\"strings\":")
@@ -984,10 +987,6 @@ func (x *DeviceAttribute) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	if x.Version != nil {
-		jsonwire.Key(s, &more, ",\"version\":")
-		jsonwire.String(s, *x.Version)
 	}
 	if len(x.Versions) != 0 || ap != nil && x.Versions != nil {
 		jsonwire.Key(s, &more, ",\"versions\":")
@@ -1015,6 +1014,8 @@ func (x *DeviceCapacity) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "value":
+			x.Value.DecodeWire(r)
 		case "requestPolicy":
 			if r.Null() {
 				x.RequestPolicy = nil
@@ -1024,8 +1025,6 @@ func (x *DeviceCapacity) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.RequestPolicy.DecodeWire(r)
 			}
-		case "value":
-			x.Value.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -1037,14 +1036,14 @@ func (x *DeviceCapacity) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.RequestPolicy != nil {
-		s.WriteRaw("\"requestPolicy\":")
-		more = true
-		x.RequestPolicy.EncodeJSON(s)
-	}
 	if ap == nil || ap.Explicit(&x.Value) || !x.Value.IsZero() {
-		jsonwire.Key(s, &more, ",\"value\":")
+		s.WriteRaw("\"value\":")
+		more = true
 		x.Value.EncodeJSON(s)
+	}
+	if x.RequestPolicy != nil {
+		jsonwire.Key(s, &more, ",\"requestPolicy\":")
+		x.RequestPolicy.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -1057,16 +1056,16 @@ func (x *DeviceClaim) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "config":
+		case "requests":
 			if r.BeginArray() {
-				sl0 := make([]DeviceClaimConfiguration, 0, r.Count())
+				sl0 := make([]DeviceRequest, 0, r.Count())
 				for r.NextElem() {
-					sl0 = append(sl0, DeviceClaimConfiguration{})
+					sl0 = append(sl0, DeviceRequest{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.Config = sl0
+				x.Requests = sl0
 			} else {
-				x.Config = nil
+				x.Requests = nil
 			}
 		case "constraints":
 			if r.BeginArray() {
@@ -1079,16 +1078,16 @@ func (x *DeviceClaim) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Constraints = nil
 			}
-		case "requests":
+		case "config":
 			if r.BeginArray() {
-				sl0 := make([]DeviceRequest, 0, r.Count())
+				sl0 := make([]DeviceClaimConfiguration, 0, r.Count())
 				for r.NextElem() {
-					sl0 = append(sl0, DeviceRequest{})
+					sl0 = append(sl0, DeviceClaimConfiguration{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.Requests = sl0
+				x.Config = sl0
 			} else {
-				x.Requests = nil
+				x.Config = nil
 			}
 		default:
 			r.SkipUnknown()
@@ -1101,18 +1100,18 @@ func (x *DeviceClaim) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Config) != 0 || ap != nil && x.Config != nil {
-		s.WriteRaw("\"config\":")
+	if ap == nil || x.Requests != nil {
+		s.WriteRaw("\"requests\":")
 		more = true
-		if x.Config == nil {
+		if x.Requests == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("[")
-			for i0 := range x.Config {
+			for i0 := range x.Requests {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				x.Config[i0].EncodeJSON(s)
+				x.Requests[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -1132,17 +1131,17 @@ func (x *DeviceClaim) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap == nil || x.Requests != nil {
-		jsonwire.Key(s, &more, ",\"requests\":")
-		if x.Requests == nil {
+	if len(x.Config) != 0 || ap != nil && x.Config != nil {
+		jsonwire.Key(s, &more, ",\"config\":")
+		if x.Config == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("[")
-			for i0 := range x.Requests {
+			for i0 := range x.Config {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				x.Requests[i0].EncodeJSON(s)
+				x.Config[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -1158,6 +1157,8 @@ func (x *DeviceClaimConfiguration) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "requests":
+			x.Requests = r.Strings()
 		case "opaque":
 			if r.Null() {
 				x.Opaque = nil
@@ -1167,8 +1168,6 @@ func (x *DeviceClaimConfiguration) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Opaque.DecodeWire(r)
 			}
-		case "requests":
-			x.Requests = r.Strings()
 		default:
 			r.SkipUnknown()
 		}
@@ -1180,13 +1179,9 @@ func (x *DeviceClaimConfiguration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.Opaque != nil {
-		s.WriteRaw("\"opaque\":")
-		more = true
-		x.Opaque.EncodeJSON(s)
-	}
 	if len(x.Requests) != 0 || ap != nil && x.Requests != nil {
-		jsonwire.Key(s, &more, ",\"requests\":")
+		s.WriteRaw("\"requests\":")
+		more = true
 		if x.Requests == nil {
 			s.WriteNil()
 		} else {
@@ -1199,6 +1194,10 @@ func (x *DeviceClaimConfiguration) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
+	}
+	if x.Opaque != nil {
+		jsonwire.Key(s, &more, ",\"opaque\":")
+		x.Opaque.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -1469,6 +1468,17 @@ func (x *DeviceClassSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "selectors":
+			if r.BeginArray() {
+				sl0 := make([]DeviceSelector, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, DeviceSelector{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Selectors = sl0
+			} else {
+				x.Selectors = nil
+			}
 		case "config":
 			if r.BeginArray() {
 				sl0 := make([]DeviceClassConfiguration, 0, r.Count())
@@ -1482,17 +1492,6 @@ func (x *DeviceClassSpec) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "extendedResourceName":
 			x.ExtendedResourceName = r.StringPtr()
-		case "selectors":
-			if r.BeginArray() {
-				sl0 := make([]DeviceSelector, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, DeviceSelector{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Selectors = sl0
-			} else {
-				x.Selectors = nil
-			}
 		default:
 			r.SkipUnknown()
 		}
@@ -1504,9 +1503,24 @@ func (x *DeviceClassSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Config) != 0 || ap != nil && x.Config != nil {
-		s.WriteRaw("\"config\":")
+	if len(x.Selectors) != 0 || ap != nil && x.Selectors != nil {
+		s.WriteRaw("\"selectors\":")
 		more = true
+		if x.Selectors == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Selectors {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Selectors[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.Config) != 0 || ap != nil && x.Config != nil {
+		jsonwire.Key(s, &more, ",\"config\":")
 		if x.Config == nil {
 			s.WriteNil()
 		} else {
@@ -1524,21 +1538,6 @@ func (x *DeviceClassSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"extendedResourceName\":")
 		jsonwire.String(s, *x.ExtendedResourceName)
 	}
-	if len(x.Selectors) != 0 || ap != nil && x.Selectors != nil {
-		jsonwire.Key(s, &more, ",\"selectors\":")
-		if x.Selectors == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Selectors {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Selectors[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
 	s.WriteRaw("}")
 }
 
@@ -1550,12 +1549,12 @@ func (x *DeviceConstraint) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "distinctAttribute":
-			x.DistinctAttribute = (*FullyQualifiedName)(r.StringPtr())
-		case "matchAttribute":
-			x.MatchAttribute = (*FullyQualifiedName)(r.StringPtr())
 		case "requests":
 			x.Requests = r.Strings()
+		case "matchAttribute":
+			x.MatchAttribute = (*FullyQualifiedName)(r.StringPtr())
+		case "distinctAttribute":
+			x.DistinctAttribute = (*FullyQualifiedName)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -1567,17 +1566,9 @@ func (x *DeviceConstraint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.DistinctAttribute != nil {
-		s.WriteRaw("\"distinctAttribute\":")
-		more = true
-		jsonwire.String(s, string(*x.DistinctAttribute))
-	}
-	if x.MatchAttribute != nil {
-		jsonwire.Key(s, &more, ",\"matchAttribute\":")
-		jsonwire.String(s, string(*x.MatchAttribute))
-	}
 	if len(x.Requests) != 0 || ap != nil && x.Requests != nil {
-		jsonwire.Key(s, &more, ",\"requests\":")
+		s.WriteRaw("\"requests\":")
+		more = true
 		if x.Requests == nil {
 			s.WriteNil()
 		} else {
@@ -1591,6 +1582,14 @@ func (x *DeviceConstraint) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if x.MatchAttribute != nil {
+		jsonwire.Key(s, &more, ",\"matchAttribute\":")
+		jsonwire.String(s, string(*x.MatchAttribute))
+	}
+	if x.DistinctAttribute != nil {
+		jsonwire.Key(s, &more, ",\"distinctAttribute\":")
+		jsonwire.String(s, string(*x.DistinctAttribute))
+	}
 	s.WriteRaw("}")
 }
 
@@ -1602,8 +1601,6 @@ func (x *DeviceCounterConsumption) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "compatibilityGroups":
-			x.CompatibilityGroups = r.Strings()
 		case "counterSet":
 			x.CounterSet = r.String()
 		case "counters":
@@ -1618,6 +1615,8 @@ func (x *DeviceCounterConsumption) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Counters = nil
 			}
+		case "compatibilityGroups":
+			x.CompatibilityGroups = r.Strings()
 		default:
 			r.SkipUnknown()
 		}
@@ -1629,24 +1628,9 @@ func (x *DeviceCounterConsumption) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.CompatibilityGroups) != 0 || ap != nil && x.CompatibilityGroups != nil {
-		s.WriteRaw("\"compatibilityGroups\":")
-		more = true
-		if x.CompatibilityGroups == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.CompatibilityGroups {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.CompatibilityGroups[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if ap == nil || ap.Explicit(&x.CounterSet) || x.CounterSet != "" {
-		jsonwire.Key(s, &more, ",\"counterSet\":")
+		s.WriteRaw("\"counterSet\":")
+		more = true
 		jsonwire.String(s, x.CounterSet)
 	}
 	if ap == nil || x.Counters != nil {
@@ -1668,6 +1652,21 @@ func (x *DeviceCounterConsumption) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
+	if len(x.CompatibilityGroups) != 0 || ap != nil && x.CompatibilityGroups != nil {
+		jsonwire.Key(s, &more, ",\"compatibilityGroups\":")
+		if x.CompatibilityGroups == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.CompatibilityGroups {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.CompatibilityGroups[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
 	s.WriteRaw("}")
 }
 
@@ -1679,10 +1678,10 @@ func (x *DeviceDerivedAttribute) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "expression":
-			x.Expression = r.String()
 		case "name":
 			x.Name = FullyQualifiedName(r.String())
+		case "expression":
+			x.Expression = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -1694,14 +1693,14 @@ func (x *DeviceDerivedAttribute) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Expression) || x.Expression != "" {
-		s.WriteRaw("\"expression\":")
-		more = true
-		jsonwire.String(s, x.Expression)
-	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, string(x.Name))
+	}
+	if ap == nil || ap.Explicit(&x.Expression) || x.Expression != "" {
+		jsonwire.Key(s, &more, ",\"expression\":")
+		jsonwire.String(s, x.Expression)
 	}
 	s.WriteRaw("}")
 }
@@ -1714,47 +1713,10 @@ func (x *DeviceRequest) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "adminAccess":
-			x.AdminAccess = r.BoolPtr()
-		case "allocationMode":
-			x.AllocationMode = DeviceAllocationMode(r.String())
-		case "capacity":
-			if r.Null() {
-				x.Capacity = nil
-			} else {
-				if x.Capacity == nil {
-					x.Capacity = jsonwire.Alloc[CapacityRequirements](r, &slabKeys[8], 4)
-				}
-				x.Capacity.DecodeWire(r)
-			}
-		case "count":
-			x.Count = r.Int64()
-		case "derivedAttributes":
-			if r.BeginArray() {
-				sl0 := make([]DeviceDerivedAttribute, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, DeviceDerivedAttribute{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.DerivedAttributes = sl0
-			} else {
-				x.DerivedAttributes = nil
-			}
-		case "deviceClassName":
-			x.DeviceClassName = r.String()
-		case "firstAvailable":
-			if r.BeginArray() {
-				sl0 := make([]DeviceSubRequest, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, DeviceSubRequest{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.FirstAvailable = sl0
-			} else {
-				x.FirstAvailable = nil
-			}
 		case "name":
 			x.Name = r.String()
+		case "deviceClassName":
+			x.DeviceClassName = r.String()
 		case "selectors":
 			if r.BeginArray() {
 				sl0 := make([]DeviceSelector, 0, r.Count())
@@ -1765,6 +1727,23 @@ func (x *DeviceRequest) DecodeWire(r *jsonwire.Reader) {
 				x.Selectors = sl0
 			} else {
 				x.Selectors = nil
+			}
+		case "allocationMode":
+			x.AllocationMode = DeviceAllocationMode(r.String())
+		case "count":
+			x.Count = r.Int64()
+		case "adminAccess":
+			x.AdminAccess = r.BoolPtr()
+		case "firstAvailable":
+			if r.BeginArray() {
+				sl0 := make([]DeviceSubRequest, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, DeviceSubRequest{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.FirstAvailable = sl0
+			} else {
+				x.FirstAvailable = nil
 			}
 		case "tolerations":
 			if r.BeginArray() {
@@ -1777,6 +1756,26 @@ func (x *DeviceRequest) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Tolerations = nil
 			}
+		case "capacity":
+			if r.Null() {
+				x.Capacity = nil
+			} else {
+				if x.Capacity == nil {
+					x.Capacity = jsonwire.Alloc[CapacityRequirements](r, &slabKeys[8], 4)
+				}
+				x.Capacity.DecodeWire(r)
+			}
+		case "derivedAttributes":
+			if r.BeginArray() {
+				sl0 := make([]DeviceDerivedAttribute, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, DeviceDerivedAttribute{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.DerivedAttributes = sl0
+			} else {
+				x.DerivedAttributes = nil
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -1788,60 +1787,14 @@ func (x *DeviceRequest) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.AdminAccess != nil {
-		s.WriteRaw("\"adminAccess\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
-		s.WriteBool(*x.AdminAccess)
-	}
-	if ap.Explicit(&x.AllocationMode) || x.AllocationMode != "" {
-		jsonwire.Key(s, &more, ",\"allocationMode\":")
-		jsonwire.String(s, string(x.AllocationMode))
-	}
-	if x.Capacity != nil {
-		jsonwire.Key(s, &more, ",\"capacity\":")
-		x.Capacity.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Count) || x.Count != 0 {
-		jsonwire.Key(s, &more, ",\"count\":")
-		s.WriteInt64(x.Count)
-	}
-	if len(x.DerivedAttributes) != 0 || ap != nil && x.DerivedAttributes != nil {
-		jsonwire.Key(s, &more, ",\"derivedAttributes\":")
-		if x.DerivedAttributes == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.DerivedAttributes {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.DerivedAttributes[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
+		jsonwire.String(s, x.Name)
 	}
 	if ap == nil || ap.Explicit(&x.DeviceClassName) || x.DeviceClassName != "" {
 		jsonwire.Key(s, &more, ",\"deviceClassName\":")
 		jsonwire.String(s, x.DeviceClassName)
-	}
-	if len(x.FirstAvailable) != 0 || ap != nil && x.FirstAvailable != nil {
-		jsonwire.Key(s, &more, ",\"firstAvailable\":")
-		if x.FirstAvailable == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.FirstAvailable {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.FirstAvailable[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
 	}
 	if len(x.Selectors) != 0 || ap != nil && x.Selectors != nil {
 		jsonwire.Key(s, &more, ",\"selectors\":")
@@ -1854,6 +1807,33 @@ func (x *DeviceRequest) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				x.Selectors[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap.Explicit(&x.AllocationMode) || x.AllocationMode != "" {
+		jsonwire.Key(s, &more, ",\"allocationMode\":")
+		jsonwire.String(s, string(x.AllocationMode))
+	}
+	if ap.Explicit(&x.Count) || x.Count != 0 {
+		jsonwire.Key(s, &more, ",\"count\":")
+		s.WriteInt64(x.Count)
+	}
+	if x.AdminAccess != nil {
+		jsonwire.Key(s, &more, ",\"adminAccess\":")
+		s.WriteBool(*x.AdminAccess)
+	}
+	if len(x.FirstAvailable) != 0 || ap != nil && x.FirstAvailable != nil {
+		jsonwire.Key(s, &more, ",\"firstAvailable\":")
+		if x.FirstAvailable == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.FirstAvailable {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.FirstAvailable[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -1873,6 +1853,25 @@ func (x *DeviceRequest) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if x.Capacity != nil {
+		jsonwire.Key(s, &more, ",\"capacity\":")
+		x.Capacity.EncodeJSON(s)
+	}
+	if len(x.DerivedAttributes) != 0 || ap != nil && x.DerivedAttributes != nil {
+		jsonwire.Key(s, &more, ",\"derivedAttributes\":")
+		if x.DerivedAttributes == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.DerivedAttributes {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.DerivedAttributes[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
 	s.WriteRaw("}")
 }
 
@@ -1884,12 +1883,33 @@ func (x *DeviceRequestAllocationResult) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "request":
+			x.Request = r.String()
+		case "driver":
+			x.Driver = r.String()
+		case "pool":
+			x.Pool = r.String()
+		case "device":
+			x.Device = r.String()
 		case "adminAccess":
 			x.AdminAccess = r.BoolPtr()
+		case "tolerations":
+			if r.BeginArray() {
+				sl0 := make([]DeviceToleration, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, DeviceToleration{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Tolerations = sl0
+			} else {
+				x.Tolerations = nil
+			}
 		case "bindingConditions":
 			x.BindingConditions = r.Strings()
 		case "bindingFailureConditions":
 			x.BindingFailureConditions = r.Strings()
+		case "shareID":
+			x.ShareID = r.StringPtr()
 		case "consumedCapacity":
 			if r.BeginObject() {
 				m0 := make(map[QualifiedName]metav1.Quantity)
@@ -1903,29 +1923,8 @@ func (x *DeviceRequestAllocationResult) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.ConsumedCapacity = nil
 			}
-		case "device":
-			x.Device = r.String()
-		case "driver":
-			x.Driver = r.String()
-		case "pool":
-			x.Pool = r.String()
-		case "request":
-			x.Request = r.String()
-		case "shareID":
-			x.ShareID = r.StringPtr()
 		case "skipNodeOperations":
 			x.SkipNodeOperations = jsonwire.StringsOf[SkipNodeOperation](r)
-		case "tolerations":
-			if r.BeginArray() {
-				sl0 := make([]DeviceToleration, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, DeviceToleration{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Tolerations = sl0
-			} else {
-				x.Tolerations = nil
-			}
 		default:
 			r.SkipUnknown()
 		}
@@ -1937,10 +1936,41 @@ func (x *DeviceRequestAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.AdminAccess != nil {
-		s.WriteRaw("\"adminAccess\":")
+	if ap == nil || ap.Explicit(&x.Request) || x.Request != "" {
+		s.WriteRaw("\"request\":")
 		more = true
+		jsonwire.String(s, x.Request)
+	}
+	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
+		jsonwire.Key(s, &more, ",\"driver\":")
+		jsonwire.String(s, x.Driver)
+	}
+	if ap == nil || ap.Explicit(&x.Pool) || x.Pool != "" {
+		jsonwire.Key(s, &more, ",\"pool\":")
+		jsonwire.String(s, x.Pool)
+	}
+	if ap == nil || ap.Explicit(&x.Device) || x.Device != "" {
+		jsonwire.Key(s, &more, ",\"device\":")
+		jsonwire.String(s, x.Device)
+	}
+	if x.AdminAccess != nil {
+		jsonwire.Key(s, &more, ",\"adminAccess\":")
 		s.WriteBool(*x.AdminAccess)
+	}
+	if len(x.Tolerations) != 0 || ap != nil && x.Tolerations != nil {
+		jsonwire.Key(s, &more, ",\"tolerations\":")
+		if x.Tolerations == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Tolerations {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Tolerations[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
 	}
 	if len(x.BindingConditions) != 0 || ap != nil && x.BindingConditions != nil {
 		jsonwire.Key(s, &more, ",\"bindingConditions\":")
@@ -1972,6 +2002,10 @@ func (x *DeviceRequestAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if x.ShareID != nil {
+		jsonwire.Key(s, &more, ",\"shareID\":")
+		jsonwire.String(s, *x.ShareID)
+	}
 	if len(x.ConsumedCapacity) != 0 || ap != nil && x.ConsumedCapacity != nil {
 		jsonwire.Key(s, &more, ",\"consumedCapacity\":")
 		if x.ConsumedCapacity == nil {
@@ -1991,26 +2025,6 @@ func (x *DeviceRequestAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if ap == nil || ap.Explicit(&x.Device) || x.Device != "" {
-		jsonwire.Key(s, &more, ",\"device\":")
-		jsonwire.String(s, x.Device)
-	}
-	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
-		jsonwire.Key(s, &more, ",\"driver\":")
-		jsonwire.String(s, x.Driver)
-	}
-	if ap == nil || ap.Explicit(&x.Pool) || x.Pool != "" {
-		jsonwire.Key(s, &more, ",\"pool\":")
-		jsonwire.String(s, x.Pool)
-	}
-	if ap == nil || ap.Explicit(&x.Request) || x.Request != "" {
-		jsonwire.Key(s, &more, ",\"request\":")
-		jsonwire.String(s, x.Request)
-	}
-	if x.ShareID != nil {
-		jsonwire.Key(s, &more, ",\"shareID\":")
-		jsonwire.String(s, *x.ShareID)
-	}
 	if len(x.SkipNodeOperations) != 0 || ap != nil && x.SkipNodeOperations != nil {
 		jsonwire.Key(s, &more, ",\"skipNodeOperations\":")
 		if x.SkipNodeOperations == nil {
@@ -2022,21 +2036,6 @@ func (x *DeviceRequestAllocationResult) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				jsonwire.String(s, string(x.SkipNodeOperations[i0]))
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if len(x.Tolerations) != 0 || ap != nil && x.Tolerations != nil {
-		jsonwire.Key(s, &more, ",\"tolerations\":")
-		if x.Tolerations == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Tolerations {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Tolerations[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -2085,34 +2084,10 @@ func (x *DeviceSubRequest) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "allocationMode":
-			x.AllocationMode = DeviceAllocationMode(r.String())
-		case "capacity":
-			if r.Null() {
-				x.Capacity = nil
-			} else {
-				if x.Capacity == nil {
-					x.Capacity = jsonwire.Alloc[CapacityRequirements](r, &slabKeys[8], 4)
-				}
-				x.Capacity.DecodeWire(r)
-			}
-		case "count":
-			x.Count = r.Int64()
-		case "derivedAttributes":
-			if r.BeginArray() {
-				sl0 := make([]DeviceDerivedAttribute, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, DeviceDerivedAttribute{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.DerivedAttributes = sl0
-			} else {
-				x.DerivedAttributes = nil
-			}
-		case "deviceClassName":
-			x.DeviceClassName = r.String()
 		case "name":
 			x.Name = r.String()
+		case "deviceClassName":
+			x.DeviceClassName = r.String()
 		case "selectors":
 			if r.BeginArray() {
 				sl0 := make([]DeviceSelector, 0, r.Count())
@@ -2124,6 +2099,10 @@ func (x *DeviceSubRequest) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Selectors = nil
 			}
+		case "allocationMode":
+			x.AllocationMode = DeviceAllocationMode(r.String())
+		case "count":
+			x.Count = r.Int64()
 		case "tolerations":
 			if r.BeginArray() {
 				sl0 := make([]DeviceToleration, 0, r.Count())
@@ -2134,6 +2113,26 @@ func (x *DeviceSubRequest) DecodeWire(r *jsonwire.Reader) {
 				x.Tolerations = sl0
 			} else {
 				x.Tolerations = nil
+			}
+		case "capacity":
+			if r.Null() {
+				x.Capacity = nil
+			} else {
+				if x.Capacity == nil {
+					x.Capacity = jsonwire.Alloc[CapacityRequirements](r, &slabKeys[8], 4)
+				}
+				x.Capacity.DecodeWire(r)
+			}
+		case "derivedAttributes":
+			if r.BeginArray() {
+				sl0 := make([]DeviceDerivedAttribute, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, DeviceDerivedAttribute{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.DerivedAttributes = sl0
+			} else {
+				x.DerivedAttributes = nil
 			}
 		default:
 			r.SkipUnknown()
@@ -2146,41 +2145,14 @@ func (x *DeviceSubRequest) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.AllocationMode) || x.AllocationMode != "" {
-		s.WriteRaw("\"allocationMode\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
-		jsonwire.String(s, string(x.AllocationMode))
-	}
-	if x.Capacity != nil {
-		jsonwire.Key(s, &more, ",\"capacity\":")
-		x.Capacity.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Count) || x.Count != 0 {
-		jsonwire.Key(s, &more, ",\"count\":")
-		s.WriteInt64(x.Count)
-	}
-	if len(x.DerivedAttributes) != 0 || ap != nil && x.DerivedAttributes != nil {
-		jsonwire.Key(s, &more, ",\"derivedAttributes\":")
-		if x.DerivedAttributes == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.DerivedAttributes {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.DerivedAttributes[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
+		jsonwire.String(s, x.Name)
 	}
 	if ap == nil || ap.Explicit(&x.DeviceClassName) || x.DeviceClassName != "" {
 		jsonwire.Key(s, &more, ",\"deviceClassName\":")
 		jsonwire.String(s, x.DeviceClassName)
-	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
 	}
 	if len(x.Selectors) != 0 || ap != nil && x.Selectors != nil {
 		jsonwire.Key(s, &more, ",\"selectors\":")
@@ -2197,6 +2169,14 @@ func (x *DeviceSubRequest) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if ap.Explicit(&x.AllocationMode) || x.AllocationMode != "" {
+		jsonwire.Key(s, &more, ",\"allocationMode\":")
+		jsonwire.String(s, string(x.AllocationMode))
+	}
+	if ap.Explicit(&x.Count) || x.Count != 0 {
+		jsonwire.Key(s, &more, ",\"count\":")
+		s.WriteInt64(x.Count)
+	}
 	if len(x.Tolerations) != 0 || ap != nil && x.Tolerations != nil {
 		jsonwire.Key(s, &more, ",\"tolerations\":")
 		if x.Tolerations == nil {
@@ -2212,6 +2192,25 @@ func (x *DeviceSubRequest) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if x.Capacity != nil {
+		jsonwire.Key(s, &more, ",\"capacity\":")
+		x.Capacity.EncodeJSON(s)
+	}
+	if len(x.DerivedAttributes) != 0 || ap != nil && x.DerivedAttributes != nil {
+		jsonwire.Key(s, &more, ",\"derivedAttributes\":")
+		if x.DerivedAttributes == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.DerivedAttributes {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.DerivedAttributes[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
 	s.WriteRaw("}")
 }
 
@@ -2223,21 +2222,21 @@ func (x *DeviceTaint) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "effect":
-			x.Effect = DeviceTaintEffect(r.String())
 		case "key":
 			x.Key = r.String()
+		case "value":
+			x.Value = r.String()
+		case "effect":
+			x.Effect = DeviceTaintEffect(r.String())
 		case "timeAdded":
 			if r.Null() {
 				x.TimeAdded = nil
 			} else {
 				if x.TimeAdded == nil {
-					x.TimeAdded = jsonwire.Alloc[metav1.Time](r, &slabKeys[1], 4)
+					x.TimeAdded = jsonwire.Alloc[metav1.Time](r, &slabKeys[2], 4)
 				}
 				x.TimeAdded.DecodeWire(r)
 			}
-		case "value":
-			x.Value = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -2249,22 +2248,22 @@ func (x *DeviceTaint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Effect) || x.Effect != "" {
-		s.WriteRaw("\"effect\":")
-		more = true
-		jsonwire.String(s, string(x.Effect))
-	}
 	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
-		jsonwire.Key(s, &more, ",\"key\":")
+		s.WriteRaw("\"key\":")
+		more = true
 		jsonwire.String(s, x.Key)
-	}
-	if x.TimeAdded != nil {
-		jsonwire.Key(s, &more, ",\"timeAdded\":")
-		x.TimeAdded.EncodeJSON(s)
 	}
 	if ap.Explicit(&x.Value) || x.Value != "" {
 		jsonwire.Key(s, &more, ",\"value\":")
 		jsonwire.String(s, x.Value)
+	}
+	if ap == nil || ap.Explicit(&x.Effect) || x.Effect != "" {
+		jsonwire.Key(s, &more, ",\"effect\":")
+		jsonwire.String(s, string(x.Effect))
+	}
+	if x.TimeAdded != nil {
+		jsonwire.Key(s, &more, ",\"timeAdded\":")
+		x.TimeAdded.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -2277,16 +2276,16 @@ func (x *DeviceToleration) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "effect":
-			x.Effect = DeviceTaintEffect(r.String())
 		case "key":
 			x.Key = r.String()
 		case "operator":
 			x.Operator = DeviceTolerationOperator(r.String())
-		case "tolerationSeconds":
-			x.TolerationSeconds = r.Int64Ptr()
 		case "value":
 			x.Value = r.String()
+		case "effect":
+			x.Effect = DeviceTaintEffect(r.String())
+		case "tolerationSeconds":
+			x.TolerationSeconds = r.Int64Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -2298,26 +2297,26 @@ func (x *DeviceToleration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Effect) || x.Effect != "" {
-		s.WriteRaw("\"effect\":")
-		more = true
-		jsonwire.String(s, string(x.Effect))
-	}
 	if ap.Explicit(&x.Key) || x.Key != "" {
-		jsonwire.Key(s, &more, ",\"key\":")
+		s.WriteRaw("\"key\":")
+		more = true
 		jsonwire.String(s, x.Key)
 	}
 	if ap.Explicit(&x.Operator) || x.Operator != "" {
 		jsonwire.Key(s, &more, ",\"operator\":")
 		jsonwire.String(s, string(x.Operator))
 	}
-	if x.TolerationSeconds != nil {
-		jsonwire.Key(s, &more, ",\"tolerationSeconds\":")
-		s.WriteInt64(*x.TolerationSeconds)
-	}
 	if ap.Explicit(&x.Value) || x.Value != "" {
 		jsonwire.Key(s, &more, ",\"value\":")
 		jsonwire.String(s, x.Value)
+	}
+	if ap.Explicit(&x.Effect) || x.Effect != "" {
+		jsonwire.Key(s, &more, ",\"effect\":")
+		jsonwire.String(s, string(x.Effect))
+	}
+	if x.TolerationSeconds != nil {
+		jsonwire.Key(s, &more, ",\"tolerationSeconds\":")
+		s.WriteInt64(*x.TolerationSeconds)
 	}
 	s.WriteRaw("}")
 }
@@ -2330,12 +2329,12 @@ func (x *NetworkDeviceData) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "hardwareAddress":
-			x.HardwareAddress = r.String()
 		case "interfaceName":
 			x.InterfaceName = r.String()
 		case "ips":
 			x.IPs = r.Strings()
+		case "hardwareAddress":
+			x.HardwareAddress = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -2347,13 +2346,9 @@ func (x *NetworkDeviceData) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.HardwareAddress) || x.HardwareAddress != "" {
-		s.WriteRaw("\"hardwareAddress\":")
-		more = true
-		jsonwire.String(s, x.HardwareAddress)
-	}
 	if ap.Explicit(&x.InterfaceName) || x.InterfaceName != "" {
-		jsonwire.Key(s, &more, ",\"interfaceName\":")
+		s.WriteRaw("\"interfaceName\":")
+		more = true
 		jsonwire.String(s, x.InterfaceName)
 	}
 	if len(x.IPs) != 0 || ap != nil && x.IPs != nil {
@@ -2370,6 +2365,10 @@ func (x *NetworkDeviceData) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
+	}
+	if ap.Explicit(&x.HardwareAddress) || x.HardwareAddress != "" {
+		jsonwire.Key(s, &more, ",\"hardwareAddress\":")
+		jsonwire.String(s, x.HardwareAddress)
 	}
 	s.WriteRaw("}")
 }
@@ -2436,15 +2435,6 @@ func (x *NodeAllocatableOverhead) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "perContainer":
-			if r.Null() {
-				x.PerContainer = nil
-			} else {
-				if x.PerContainer == nil {
-					x.PerContainer = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[3], 4)
-				}
-				x.PerContainer.DecodeWire(r)
-			}
 		case "perPod":
 			if r.Null() {
 				x.PerPod = nil
@@ -2453,6 +2443,15 @@ func (x *NodeAllocatableOverhead) DecodeWire(r *jsonwire.Reader) {
 					x.PerPod = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[3], 4)
 				}
 				x.PerPod.DecodeWire(r)
+			}
+		case "perContainer":
+			if r.Null() {
+				x.PerContainer = nil
+			} else {
+				if x.PerContainer == nil {
+					x.PerContainer = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[3], 4)
+				}
+				x.PerContainer.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -2464,14 +2463,14 @@ func (x *NodeAllocatableOverhead) DecodeWire(r *jsonwire.Reader) {
 func (x *NodeAllocatableOverhead) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.PerContainer != nil {
-		s.WriteRaw("\"perContainer\":")
-		more = true
-		x.PerContainer.EncodeJSON(s)
-	}
 	if x.PerPod != nil {
-		jsonwire.Key(s, &more, ",\"perPod\":")
+		s.WriteRaw("\"perPod\":")
+		more = true
 		x.PerPod.EncodeJSON(s)
+	}
+	if x.PerContainer != nil {
+		jsonwire.Key(s, &more, ",\"perContainer\":")
+		x.PerContainer.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -2660,10 +2659,10 @@ func (x *ResourceClaimConsumerReference) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "apiGroup":
 			x.APIGroup = r.String()
-		case "name":
-			x.Name = r.String()
 		case "resource":
 			x.Resource = r.String()
+		case "name":
+			x.Name = r.String()
 		case "uid":
 			x.UID = r.String()
 		default:
@@ -2682,13 +2681,13 @@ func (x *ResourceClaimConsumerReference) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.APIGroup)
 	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
-	}
 	if ap == nil || ap.Explicit(&x.Resource) || x.Resource != "" {
 		jsonwire.Key(s, &more, ",\"resource\":")
 		jsonwire.String(s, x.Resource)
+	}
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
 	}
 	if ap == nil || ap.Explicit(&x.UID) || x.UID != "" {
 		jsonwire.Key(s, &more, ",\"uid\":")
@@ -2885,17 +2884,6 @@ func (x *ResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Allocation.DecodeWire(r)
 			}
-		case "devices":
-			if r.BeginArray() {
-				sl0 := make([]AllocatedDeviceStatus, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, AllocatedDeviceStatus{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Devices = sl0
-			} else {
-				x.Devices = nil
-			}
 		case "reservedFor":
 			if r.BeginArray() {
 				sl0 := make([]ResourceClaimConsumerReference, 0, r.Count())
@@ -2906,6 +2894,17 @@ func (x *ResourceClaimStatus) DecodeWire(r *jsonwire.Reader) {
 				x.ReservedFor = sl0
 			} else {
 				x.ReservedFor = nil
+			}
+		case "devices":
+			if r.BeginArray() {
+				sl0 := make([]AllocatedDeviceStatus, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, AllocatedDeviceStatus{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Devices = sl0
+			} else {
+				x.Devices = nil
 			}
 		default:
 			r.SkipUnknown()
@@ -2923,21 +2922,6 @@ func (x *ResourceClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		x.Allocation.EncodeJSON(s)
 	}
-	if len(x.Devices) != 0 || ap != nil && x.Devices != nil {
-		jsonwire.Key(s, &more, ",\"devices\":")
-		if x.Devices == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Devices {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Devices[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if len(x.ReservedFor) != 0 || ap != nil && x.ReservedFor != nil {
 		jsonwire.Key(s, &more, ",\"reservedFor\":")
 		if x.ReservedFor == nil {
@@ -2949,6 +2933,21 @@ func (x *ResourceClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				x.ReservedFor[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.Devices) != 0 || ap != nil && x.Devices != nil {
+		jsonwire.Key(s, &more, ",\"devices\":")
+		if x.Devices == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Devices {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Devices[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -3226,10 +3225,10 @@ func (x *ResourcePool) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "generation":
-			x.Generation = r.Int64()
 		case "name":
 			x.Name = r.String()
+		case "generation":
+			x.Generation = r.Int64()
 		case "resourceSliceCount":
 			x.ResourceSliceCount = r.Int64()
 		default:
@@ -3243,14 +3242,14 @@ func (x *ResourcePool) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Generation) || x.Generation != 0 {
-		s.WriteRaw("\"generation\":")
-		more = true
-		s.WriteInt64(x.Generation)
-	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Generation) || x.Generation != 0 {
+		jsonwire.Key(s, &more, ",\"generation\":")
+		s.WriteInt64(x.Generation)
 	}
 	if ap == nil || ap.Explicit(&x.ResourceSliceCount) || x.ResourceSliceCount != 0 {
 		jsonwire.Key(s, &more, ",\"resourceSliceCount\":")
@@ -3492,6 +3491,21 @@ func (x *ResourceSliceSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "driver":
+			x.Driver = r.String()
+		case "pool":
+			x.Pool.DecodeWire(r)
+		case "nodeName":
+			x.NodeName = r.String()
+		case "nodeSelector":
+			if r.Null() {
+				x.NodeSelector = nil
+			} else {
+				if x.NodeSelector == nil {
+					x.NodeSelector = jsonwire.Alloc[corev1.NodeSelector](r, &slabKeys[1], 4)
+				}
+				x.NodeSelector.DecodeWire(r)
+			}
 		case "allNodes":
 			x.AllNodes = r.Bool()
 		case "devices":
@@ -3505,25 +3519,8 @@ func (x *ResourceSliceSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Devices = nil
 			}
-		case "driver":
-			x.Driver = r.String()
-		case "nodeName":
-			x.NodeName = r.String()
-		case "nodeSelector":
-			if r.Null() {
-				x.NodeSelector = nil
-			} else {
-				if x.NodeSelector == nil {
-					x.NodeSelector = jsonwire.Alloc[corev1.NodeSelector](r, &slabKeys[2], 4)
-				}
-				x.NodeSelector.DecodeWire(r)
-			}
-		case "partitionTypeAttribute":
-			x.PartitionTypeAttribute = (*FullyQualifiedName)(r.StringPtr())
 		case "perDeviceNodeSelection":
 			x.PerDeviceNodeSelection = r.BoolPtr()
-		case "pool":
-			x.Pool.DecodeWire(r)
 		case "sharedCounters":
 			if r.BeginArray() {
 				sl0 := make([]CounterSet, 0, r.Count())
@@ -3535,6 +3532,8 @@ func (x *ResourceSliceSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.SharedCounters = nil
 			}
+		case "partitionTypeAttribute":
+			x.PartitionTypeAttribute = (*FullyQualifiedName)(r.StringPtr())
 		case "skipNodeOperations":
 			x.SkipNodeOperations = jsonwire.StringsOf[SkipNodeOperation](r)
 		default:
@@ -3549,9 +3548,26 @@ func (x *ResourceSliceSpec) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if ap.Explicit(&x.AllNodes) || x.AllNodes {
-		s.WriteRaw("\"allNodes\":")
+	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
+		s.WriteRaw("\"driver\":")
 		more = true
+		jsonwire.String(s, x.Driver)
+	}
+	at = jsonwire.Field(s, &more, ",\"pool\":")
+	x.Pool.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Pool)
+	}
+	if ap.Explicit(&x.NodeName) || x.NodeName != "" {
+		jsonwire.Key(s, &more, ",\"nodeName\":")
+		jsonwire.String(s, x.NodeName)
+	}
+	if x.NodeSelector != nil {
+		jsonwire.Key(s, &more, ",\"nodeSelector\":")
+		x.NodeSelector.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.AllNodes) || x.AllNodes {
+		jsonwire.Key(s, &more, ",\"allNodes\":")
 		s.WriteBool(x.AllNodes)
 	}
 	if len(x.Devices) != 0 || ap != nil && x.Devices != nil {
@@ -3569,30 +3585,9 @@ func (x *ResourceSliceSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
-		jsonwire.Key(s, &more, ",\"driver\":")
-		jsonwire.String(s, x.Driver)
-	}
-	if ap.Explicit(&x.NodeName) || x.NodeName != "" {
-		jsonwire.Key(s, &more, ",\"nodeName\":")
-		jsonwire.String(s, x.NodeName)
-	}
-	if x.NodeSelector != nil {
-		jsonwire.Key(s, &more, ",\"nodeSelector\":")
-		x.NodeSelector.EncodeJSON(s)
-	}
-	if x.PartitionTypeAttribute != nil {
-		jsonwire.Key(s, &more, ",\"partitionTypeAttribute\":")
-		jsonwire.String(s, string(*x.PartitionTypeAttribute))
-	}
 	if x.PerDeviceNodeSelection != nil {
 		jsonwire.Key(s, &more, ",\"perDeviceNodeSelection\":")
 		s.WriteBool(*x.PerDeviceNodeSelection)
-	}
-	at = jsonwire.Field(s, &more, ",\"pool\":")
-	x.Pool.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.Pool)
 	}
 	if len(x.SharedCounters) != 0 || ap != nil && x.SharedCounters != nil {
 		jsonwire.Key(s, &more, ",\"sharedCounters\":")
@@ -3608,6 +3603,10 @@ func (x *ResourceSliceSpec) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
+	}
+	if x.PartitionTypeAttribute != nil {
+		jsonwire.Key(s, &more, ",\"partitionTypeAttribute\":")
+		jsonwire.String(s, string(*x.PartitionTypeAttribute))
 	}
 	if len(x.SkipNodeOperations) != 0 || ap != nil && x.SkipNodeOperations != nil {
 		jsonwire.Key(s, &more, ",\"skipNodeOperations\":")

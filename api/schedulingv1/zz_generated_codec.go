@@ -24,14 +24,14 @@ func (x *PriorityClass) DecodeWire(r *jsonwire.Reader) {
 			x.APIVersion = r.String()
 		case "metadata":
 			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
-		case "description":
-			x.Description = r.String()
-		case "globalDefault":
-			x.GlobalDefault = r.Bool()
-		case "preemptionPolicy":
-			x.PreemptionPolicy = (*corev1.PreemptionPolicy)(r.StringPtr())
 		case "value":
 			x.Value = r.Int32()
+		case "globalDefault":
+			x.GlobalDefault = r.Bool()
+		case "description":
+			x.Description = r.String()
+		case "preemptionPolicy":
+			x.PreemptionPolicy = (*corev1.PreemptionPolicy)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -91,21 +91,21 @@ func (x *PriorityClass) encodeKnown(s *jsoniter.Stream) {
 	if ap != nil {
 		more = ap.Kept(s, at, &x.ObjectMeta)
 	}
-	if ap.Explicit(&x.Description) || x.Description != "" {
-		jsonwire.Key(s, &more, ",\"description\":")
-		jsonwire.String(s, x.Description)
+	if ap == nil || ap.Explicit(&x.Value) || x.Value != 0 {
+		jsonwire.Key(s, &more, ",\"value\":")
+		s.WriteInt32(x.Value)
 	}
 	if ap.Explicit(&x.GlobalDefault) || x.GlobalDefault {
 		jsonwire.Key(s, &more, ",\"globalDefault\":")
 		s.WriteBool(x.GlobalDefault)
 	}
+	if ap.Explicit(&x.Description) || x.Description != "" {
+		jsonwire.Key(s, &more, ",\"description\":")
+		jsonwire.String(s, x.Description)
+	}
 	if x.PreemptionPolicy != nil {
 		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
 		jsonwire.String(s, string(*x.PreemptionPolicy))
-	}
-	if ap == nil || ap.Explicit(&x.Value) || x.Value != 0 {
-		jsonwire.Key(s, &more, ",\"value\":")
-		s.WriteInt32(x.Value)
 	}
 	s.WriteRaw("}")
 }

@@ -20,9 +20,10 @@ type PriorityClass struct {
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
-	// description is an arbitrary string that usually provides guidelines on when
-	// this priority class should be used.
-	Description string `json:"description,omitempty"`
+	// value represents the integer value of this priority class. This is the
+	// actual priority that pods receive when they have the name of this class in
+	// their pod spec.
+	Value int32 `json:"value"`
 
 	// globalDefault specifies whether this PriorityClass should be considered as
 	// the default priority for pods that do not have any priority class. Only one
@@ -32,14 +33,13 @@ type PriorityClass struct {
 	// default priority.
 	GlobalDefault bool `json:"globalDefault,omitempty"`
 
+	// description is an arbitrary string that usually provides guidelines on when
+	// this priority class should be used.
+	Description string `json:"description,omitempty"`
+
 	// preemptionPolicy is the Policy for preempting pods with lower priority. One
 	// of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.
 	PreemptionPolicy *corev1.PreemptionPolicy `json:"preemptionPolicy,omitempty"`
-
-	// value represents the integer value of this priority class. This is the
-	// actual priority that pods receive when they have the name of this class in
-	// their pod spec.
-	Value int32 `json:"value"`
 
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.

@@ -32,12 +32,12 @@ type CompositeBasicSchedulingPolicy struct {
 // CompositeDisruptionMode defines how individual entities within a composite
 // pod group can be disrupted. Exactly one mode must be set.
 type CompositeDisruptionMode struct {
-	// all specifies that all children groups can only be disrupted together.
-	All *AllCompositeDisruptionMode `json:"all,omitempty"`
-
 	// single specifies that children groups can be disrupted independently from
 	// each other.
 	Single *SingleCompositeDisruptionMode `json:"single,omitempty"`
+
+	// all specifies that all children groups can only be disrupted together.
+	All *AllCompositeDisruptionMode `json:"all,omitempty"`
 }
 
 // CompositeGangSchedulingPolicy indicates that the groups belonging to the
@@ -123,6 +123,32 @@ type CompositePodGroupSchedulingPolicy struct {
 
 // CompositePodGroupSpec defines the desired state of CompositePodGroup.
 type CompositePodGroupSpec struct {
+	// parentCompositePodGroupName contains the name of the parent composite pod
+	// group within the same namespace as this composite pod group. It must be a
+	// DNS name. If it's nil, then this composite pod group is a root of a
+	// workload's hierarchy. This field is immutable.
+	ParentCompositePodGroupName *string `json:"parentCompositePodGroupName,omitempty"`
+
+	// workloadRef references an optional CompositePodGroup template within the
+	// Workload object that was used to create the CompositePodGroup. This field is
+	// required. This field is immutable.
+	//
+	// Required.
+	WorkloadRef *WorkloadReference `json:"workloadRef"`
+
+	// schedulingPolicy defines the scheduling policy for this instance of the
+	// CompositePodGroup. Controllers are expected to fill this field by copying it
+	// from a CompositePodGroupTemplate. This field is immutable.
+	//
+	// Required.
+	SchedulingPolicy CompositePodGroupSchedulingPolicy `json:"schedulingPolicy"`
+
+	// schedulingConstraints defines optional scheduling constraints (e.g.
+	// topology) for this CompositePodGroup. Controllers are expected to fill this
+	// field by copying it from a CompositePodGroupTemplate. This field is
+	// immutable.
+	SchedulingConstraints *CompositePodGroupSchedulingConstraints `json:"schedulingConstraints,omitempty"`
+
 	// disruptionMode defines the mode in which a given CompositePodGroup can be
 	// disrupted. Controllers are expected to fill this field by copying it from a
 	// CompositePodGroupTemplate. One of Single, All. Defaults to Single if unset.
@@ -133,29 +159,6 @@ type CompositePodGroupSpec struct {
 	//             }.
 	DisruptionMode CompositeDisruptionMode `json:"disruptionMode"`
 
-	// parentCompositePodGroupName contains the name of the parent composite pod
-	// group within the same namespace as this composite pod group. It must be a
-	// DNS name. If it's nil, then this composite pod group is a root of a
-	// workload's hierarchy. This field is immutable.
-	ParentCompositePodGroupName *string `json:"parentCompositePodGroupName,omitempty"`
-
-	// preemptionPolicy is the Policy for preempting pods/podgroups with lower
-	// priority. One of Never, PreemptLowerPriority. Defaults to
-	// PreemptLowerPriority if unset. When Priority Admission Controller is
-	// enabled, it populates this field from PriorityClassName, and defaults to
-	// PreemptLowerPriority if value is unset in PriorityClass. This field is
-	// immutable. This field is available only when the PodGroupPreemptionPolicy
-	// feature gate is enabled.
-	PreemptionPolicy *PreemptionPolicy `json:"preemptionPolicy,omitempty"`
-
-	// priority is the value of priority of this composite pod group. Various
-	// system components use this field to find the priority of the composite pod
-	// group. When Priority Admission Controller is enabled, it prevents users from
-	// setting this field. The admission controller populates this field from
-	// PriorityClassName. The higher the value, the higher the priority. This field
-	// is immutable.
-	Priority *int32 `json:"priority,omitempty"`
-
 	// priorityClassName defines the priority that should be considered when
 	// scheduling this CompositePodGroup. Controllers are expected to fill this
 	// field by copying it from a CompositePodGroupTemplate. If left unspecified,
@@ -165,25 +168,22 @@ type CompositePodGroupSpec struct {
 	// pod group's priority will be zero). This field is immutable.
 	PriorityClassName string `json:"priorityClassName,omitempty"`
 
-	// schedulingConstraints defines optional scheduling constraints (e.g.
-	// topology) for this CompositePodGroup. Controllers are expected to fill this
-	// field by copying it from a CompositePodGroupTemplate. This field is
-	// immutable.
-	SchedulingConstraints *CompositePodGroupSchedulingConstraints `json:"schedulingConstraints,omitempty"`
+	// priority is the value of priority of this composite pod group. Various
+	// system components use this field to find the priority of the composite pod
+	// group. When Priority Admission Controller is enabled, it prevents users from
+	// setting this field. The admission controller populates this field from
+	// PriorityClassName. The higher the value, the higher the priority. This field
+	// is immutable.
+	Priority *int32 `json:"priority,omitempty"`
 
-	// schedulingPolicy defines the scheduling policy for this instance of the
-	// CompositePodGroup. Controllers are expected to fill this field by copying it
-	// from a CompositePodGroupTemplate. This field is immutable.
-	//
-	// Required.
-	SchedulingPolicy CompositePodGroupSchedulingPolicy `json:"schedulingPolicy"`
-
-	// workloadRef references an optional CompositePodGroup template within the
-	// Workload object that was used to create the CompositePodGroup. This field is
-	// required. This field is immutable.
-	//
-	// Required.
-	WorkloadRef *WorkloadReference `json:"workloadRef"`
+	// preemptionPolicy is the Policy for preempting pods/podgroups with lower
+	// priority. One of Never, PreemptLowerPriority. Defaults to
+	// PreemptLowerPriority if unset. When Priority Admission Controller is
+	// enabled, it populates this field from PriorityClassName, and defaults to
+	// PreemptLowerPriority if value is unset in PriorityClass. This field is
+	// immutable. This field is available only when the PodGroupPreemptionPolicy
+	// feature gate is enabled.
+	PreemptionPolicy *PreemptionPolicy `json:"preemptionPolicy,omitempty"`
 }
 
 // CompositePodGroupStatus represents information about the status of a
@@ -219,31 +219,31 @@ type CompositePodGroupStatus struct {
 // CompositePodGroupTemplate represents a template for a CompositePodGroup with
 // a scheduling policy.
 type CompositePodGroupTemplate struct {
-	// compositePodGroupTemplates is the list of templates for children
-	// CompositePodGroups. The maximum number of templates is 8. At least one entry
-	// in CompositePodGroupTemplates or PodGroupTemplates must be set.
-	CompositePodGroupTemplates []CompositePodGroupTemplate `json:"compositePodGroupTemplates,omitempty" listKeys:"name"`
-
-	// disruptionMode defines the mode in which a given CompositePodGroup can be
-	// disrupted. One of Single, All. This field is immutable.
-	DisruptionMode *CompositeDisruptionMode `json:"disruptionMode,omitempty"`
-
 	// name is a unique identifier for the CompositePodGroupTemplate within the
 	// Workload. It must be a DNS label. This field is required.
 	//
 	// Required.
 	Name string `json:"name"`
 
-	// podGroupTemplates is the list of templates for children PodGroups. The
-	// maximum number of templates is 8. At least one entry in
-	// CompositePodGroupTemplates or PodGroupTemplates must be set.
-	PodGroupTemplates []PodGroupTemplate `json:"podGroupTemplates,omitempty" listKeys:"name"`
+	// schedulingPolicy defines the scheduling policy for this template.
+	//
+	// Required.
+	SchedulingPolicy CompositePodGroupSchedulingPolicy `json:"schedulingPolicy"`
 
-	// preemptionPolicy is the Policy for preempting pods/podgroups with lower
-	// priority. One of Never, PreemptLowerPriority. This field is immutable. This
-	// field is available only when the PodGroupPreemptionPolicy feature gate is
-	// enabled.
-	PreemptionPolicy *PreemptionPolicy `json:"preemptionPolicy,omitempty"`
+	// schedulingConstraints defines optional scheduling constraints (e.g.
+	// topology) for this CompositePodGroupTemplate. This field is immutable.
+	SchedulingConstraints *CompositePodGroupSchedulingConstraints `json:"schedulingConstraints,omitempty"`
+
+	// disruptionMode defines the mode in which a given CompositePodGroup can be
+	// disrupted. One of Single, All. This field is immutable.
+	DisruptionMode *CompositeDisruptionMode `json:"disruptionMode,omitempty"`
+
+	// priorityClassName indicates the priority that should be considered when
+	// scheduling a composite pod group created from this template. If no priority
+	// class is specified, admission control can set this to the global default
+	// priority class if it exists. Otherwise, composite pod groups created from
+	// this template will have the priority set to zero. This field is immutable.
+	PriorityClassName string `json:"priorityClassName,omitempty"`
 
 	// priority is the value of priority of composite pod groups created from this
 	// template. Various system components use this field to find the priority of
@@ -253,32 +253,32 @@ type CompositePodGroupTemplate struct {
 	// priority. This field is immutable.
 	Priority *int32 `json:"priority,omitempty"`
 
-	// priorityClassName indicates the priority that should be considered when
-	// scheduling a composite pod group created from this template. If no priority
-	// class is specified, admission control can set this to the global default
-	// priority class if it exists. Otherwise, composite pod groups created from
-	// this template will have the priority set to zero. This field is immutable.
-	PriorityClassName string `json:"priorityClassName,omitempty"`
+	// preemptionPolicy is the Policy for preempting pods/podgroups with lower
+	// priority. One of Never, PreemptLowerPriority. This field is immutable. This
+	// field is available only when the PodGroupPreemptionPolicy feature gate is
+	// enabled.
+	PreemptionPolicy *PreemptionPolicy `json:"preemptionPolicy,omitempty"`
 
-	// schedulingConstraints defines optional scheduling constraints (e.g.
-	// topology) for this CompositePodGroupTemplate. This field is immutable.
-	SchedulingConstraints *CompositePodGroupSchedulingConstraints `json:"schedulingConstraints,omitempty"`
+	// podGroupTemplates is the list of templates for children PodGroups. The
+	// maximum number of templates is 8. At least one entry in
+	// CompositePodGroupTemplates or PodGroupTemplates must be set.
+	PodGroupTemplates []PodGroupTemplate `json:"podGroupTemplates,omitempty" listKeys:"name"`
 
-	// schedulingPolicy defines the scheduling policy for this template.
-	//
-	// Required.
-	SchedulingPolicy CompositePodGroupSchedulingPolicy `json:"schedulingPolicy"`
+	// compositePodGroupTemplates is the list of templates for children
+	// CompositePodGroups. The maximum number of templates is 8. At least one entry
+	// in CompositePodGroupTemplates or PodGroupTemplates must be set.
+	CompositePodGroupTemplates []CompositePodGroupTemplate `json:"compositePodGroupTemplates,omitempty" listKeys:"name"`
 }
 
 // DisruptionMode defines how individual entities within a group can be
 // disrupted. Exactly one mode can be set.
 type DisruptionMode struct {
-	// all specifies that all children can only be disrupted together.
-	All *AllDisruptionMode `json:"all,omitempty"`
-
 	// single specifies that children can be disrupted independently from each
 	// other.
 	Single *SingleDisruptionMode `json:"single,omitempty"`
+
+	// all specifies that all children can only be disrupted together.
+	All *AllDisruptionMode `json:"all,omitempty"`
 }
 
 // GangSchedulingPolicy defines the parameters for gang scheduling.
@@ -435,47 +435,29 @@ type PodGroupSchedulingPolicy struct {
 
 // PodGroupSpec defines the desired state of a PodGroup.
 type PodGroupSpec struct {
-	// disruptionMode defines the mode in which a given PodGroup can be disrupted.
-	// Controllers are expected to fill this field by copying it from a
-	// PodGroupTemplate. One of Single, All. Defaults to Single if unset. This
-	// field is immutable.
-	//
-	// Defaults to {
-	//               "single": {}
-	//             }.
-	DisruptionMode DisruptionMode `json:"disruptionMode"`
-
 	// parentCompositePodGroupName contains the name of the parent composite pod
 	// group within the same namespace as this pod group. If it's nil, then this
 	// pod group is a root of a workload's hierarchy. This field is used only when
 	// the CompositePodGroup feature gate is enabled. This field is immutable.
 	ParentCompositePodGroupName *string `json:"parentCompositePodGroupName,omitempty"`
 
-	// preemptionPolicy is the Policy for preempting pods/podgroups with lower
-	// priority. One of Never, PreemptLowerPriority. Defaults to
-	// PreemptLowerPriority if unset. When Priority Admission Controller is
-	// enabled, it populates this field from PriorityClassName, and defaults to
-	// PreemptLowerPriority if value is unset in PriorityClass. This field is
-	// immutable. This field is available only when the PodGroupPreemptionPolicy
-	// feature gate is enabled.
-	PreemptionPolicy *PreemptionPolicy `json:"preemptionPolicy,omitempty"`
+	// workloadRef references an optional PodGroup template within the Workload
+	// object that was used to create the PodGroup. This field is immutable.
+	WorkloadRef *WorkloadReference `json:"workloadRef,omitempty"`
 
-	// priority is the value of priority of this pod group. Various system
-	// components use this field to find the priority of the pod group. When
-	// Priority Admission Controller is enabled, it prevents users from setting
-	// this field. The admission controller populates this field from
-	// PriorityClassName. The higher the value, the higher the priority. This field
-	// is immutable.
-	Priority *int32 `json:"priority,omitempty"`
+	// schedulingPolicy defines the scheduling policy for this instance of the
+	// PodGroup. Controllers are expected to fill this field by copying it from a
+	// PodGroupTemplate.
+	//
+	// Required.
+	SchedulingPolicy PodGroupSchedulingPolicy `json:"schedulingPolicy"`
 
-	// priorityClassName defines the priority that should be considered when
-	// scheduling this pod group. Controllers are expected to fill this field by
-	// copying it from a PodGroupTemplate. Otherwise, it is validated and resolved
-	// similarly to the PriorityClassName on PodGroupTemplate (i.e. if no priority
-	// class is specified, admission control can set this to the global default
-	// priority class if it exists. Otherwise, the pod group's priority will be
-	// zero). This field is immutable.
-	PriorityClassName string `json:"priorityClassName,omitempty"`
+	// schedulingConstraints defines optional scheduling constraints (e.g.
+	// topology) for this PodGroup. Controllers are expected to fill this field by
+	// copying it from a PodGroupTemplate. This field is immutable. This field is
+	// only available when the TopologyAwareWorkloadScheduling feature gate is
+	// enabled.
+	SchedulingConstraints *PodGroupSchedulingConstraints `json:"schedulingConstraints,omitempty"`
 
 	// resourceClaims defines which ResourceClaims may be shared among Pods in the
 	// group. Pods consume the devices allocated to a PodGroup's claim by defining
@@ -489,23 +471,41 @@ type PodGroupSpec struct {
 	// This field is immutable.
 	ResourceClaims []PodGroupResourceClaim `json:"resourceClaims,omitempty" listKeys:"name"`
 
-	// schedulingConstraints defines optional scheduling constraints (e.g.
-	// topology) for this PodGroup. Controllers are expected to fill this field by
-	// copying it from a PodGroupTemplate. This field is immutable. This field is
-	// only available when the TopologyAwareWorkloadScheduling feature gate is
-	// enabled.
-	SchedulingConstraints *PodGroupSchedulingConstraints `json:"schedulingConstraints,omitempty"`
-
-	// schedulingPolicy defines the scheduling policy for this instance of the
-	// PodGroup. Controllers are expected to fill this field by copying it from a
-	// PodGroupTemplate.
+	// disruptionMode defines the mode in which a given PodGroup can be disrupted.
+	// Controllers are expected to fill this field by copying it from a
+	// PodGroupTemplate. One of Single, All. Defaults to Single if unset. This
+	// field is immutable.
 	//
-	// Required.
-	SchedulingPolicy PodGroupSchedulingPolicy `json:"schedulingPolicy"`
+	// Defaults to {
+	//               "single": {}
+	//             }.
+	DisruptionMode DisruptionMode `json:"disruptionMode"`
 
-	// workloadRef references an optional PodGroup template within the Workload
-	// object that was used to create the PodGroup. This field is immutable.
-	WorkloadRef *WorkloadReference `json:"workloadRef,omitempty"`
+	// priorityClassName defines the priority that should be considered when
+	// scheduling this pod group. Controllers are expected to fill this field by
+	// copying it from a PodGroupTemplate. Otherwise, it is validated and resolved
+	// similarly to the PriorityClassName on PodGroupTemplate (i.e. if no priority
+	// class is specified, admission control can set this to the global default
+	// priority class if it exists. Otherwise, the pod group's priority will be
+	// zero). This field is immutable.
+	PriorityClassName string `json:"priorityClassName,omitempty"`
+
+	// priority is the value of priority of this pod group. Various system
+	// components use this field to find the priority of the pod group. When
+	// Priority Admission Controller is enabled, it prevents users from setting
+	// this field. The admission controller populates this field from
+	// PriorityClassName. The higher the value, the higher the priority. This field
+	// is immutable.
+	Priority *int32 `json:"priority,omitempty"`
+
+	// preemptionPolicy is the Policy for preempting pods/podgroups with lower
+	// priority. One of Never, PreemptLowerPriority. Defaults to
+	// PreemptLowerPriority if unset. When Priority Admission Controller is
+	// enabled, it populates this field from PriorityClassName, and defaults to
+	// PreemptLowerPriority if value is unset in PriorityClass. This field is
+	// immutable. This field is available only when the PodGroupPreemptionPolicy
+	// feature gate is enabled.
+	PreemptionPolicy *PreemptionPolicy `json:"preemptionPolicy,omitempty"`
 }
 
 // PodGroupStatus represents information about the status of a pod group.
@@ -538,31 +538,22 @@ type PodGroupStatus struct {
 // PodGroupTemplate represents a template for a set of pods with a scheduling
 // policy.
 type PodGroupTemplate struct {
-	// disruptionMode defines the mode in which a given PodGroup can be disrupted.
-	// One of Single, All. This field is immutable.
-	DisruptionMode *DisruptionMode `json:"disruptionMode,omitempty"`
-
 	// name is a unique identifier for the PodGroupTemplate within the Workload. It
 	// must be a DNS label. This field is immutable.
 	//
 	// Required.
 	Name string `json:"name"`
 
-	// preemptionPolicy is the Policy for preempting pods/podgroups with lower
-	// priority. One of Never, PreemptLowerPriority. This field is immutable. This
-	// field is available only when the PodGroupPreemptionPolicy feature gate is
-	// enabled.
-	PreemptionPolicy *PreemptionPolicy `json:"preemptionPolicy,omitempty"`
+	// schedulingPolicy defines the scheduling policy for this PodGroupTemplate.
+	//
+	// Required.
+	SchedulingPolicy PodGroupSchedulingPolicy `json:"schedulingPolicy"`
 
-	// priority is the value of priority of pod groups created from this template.
-	// Various system components use this field to find the priority of the pod
-	// group. The higher the value, the higher the priority. This field is
+	// schedulingConstraints defines optional scheduling constraints (e.g.
+	// topology) for this PodGroupTemplate. This field is only available when the
+	// TopologyAwareWorkloadScheduling feature gate is enabled. This field is
 	// immutable.
-	Priority *int32 `json:"priority,omitempty"`
-
-	// priorityClassName indicates the priority that should be considered when
-	// scheduling a pod group created from this template. This field is immutable.
-	PriorityClassName string `json:"priorityClassName,omitempty"`
+	SchedulingConstraints *PodGroupSchedulingConstraints `json:"schedulingConstraints,omitempty"`
 
 	// resourceClaims defines which ResourceClaims may be shared among Pods in the
 	// group. Pods consume the devices allocated to a PodGroup's claim by defining
@@ -576,16 +567,25 @@ type PodGroupTemplate struct {
 	// This field is immutable.
 	ResourceClaims []PodGroupResourceClaim `json:"resourceClaims,omitempty" listKeys:"name"`
 
-	// schedulingConstraints defines optional scheduling constraints (e.g.
-	// topology) for this PodGroupTemplate. This field is only available when the
-	// TopologyAwareWorkloadScheduling feature gate is enabled. This field is
-	// immutable.
-	SchedulingConstraints *PodGroupSchedulingConstraints `json:"schedulingConstraints,omitempty"`
+	// disruptionMode defines the mode in which a given PodGroup can be disrupted.
+	// One of Single, All. This field is immutable.
+	DisruptionMode *DisruptionMode `json:"disruptionMode,omitempty"`
 
-	// schedulingPolicy defines the scheduling policy for this PodGroupTemplate.
-	//
-	// Required.
-	SchedulingPolicy PodGroupSchedulingPolicy `json:"schedulingPolicy"`
+	// priorityClassName indicates the priority that should be considered when
+	// scheduling a pod group created from this template. This field is immutable.
+	PriorityClassName string `json:"priorityClassName,omitempty"`
+
+	// priority is the value of priority of pod groups created from this template.
+	// Various system components use this field to find the priority of the pod
+	// group. The higher the value, the higher the priority. This field is
+	// immutable.
+	Priority *int32 `json:"priority,omitempty"`
+
+	// preemptionPolicy is the Policy for preempting pods/podgroups with lower
+	// priority. One of Never, PreemptLowerPriority. This field is immutable. This
+	// field is available only when the PodGroupPreemptionPolicy feature gate is
+	// enabled.
+	PreemptionPolicy *PreemptionPolicy `json:"preemptionPolicy,omitempty"`
 }
 
 // SingleCompositeDisruptionMode means that individual children of a
@@ -689,11 +689,11 @@ type WorkloadPodGroupBasicSchedulingPolicy struct {
 // WorkloadPodGroupDisruptionMode defines how individual pods within a group
 // can be disrupted. Exactly one mode must be set.
 type WorkloadPodGroupDisruptionMode struct {
-	// all specifies that all pods in the group must be disrupted together.
-	All *WorkloadPodGroupAllDisruptionMode `json:"all,omitempty"`
-
 	// single specifies that pods can be disrupted independently from each other.
 	Single *WorkloadPodGroupSingleDisruptionMode `json:"single,omitempty"`
+
+	// all specifies that all pods in the group must be disrupted together.
+	All *WorkloadPodGroupAllDisruptionMode `json:"all,omitempty"`
 }
 
 // WorkloadPodGroupGangSchedulingPolicy defines the parameters for gang
@@ -754,30 +754,22 @@ type WorkloadPodGroupSingleDisruptionMode struct {
 // WorkloadReference references the Workload object together with the template
 // that was used to create a particular PodGroup.
 type WorkloadReference struct {
-	// templateName is the name of a template within the Workload object that was
-	// used to create a pod group. It must be a DNS label. This field is required.
-	//
-	// Required.
-	TemplateName string `json:"templateName"`
-
 	// workloadName is the name of the Workload object that contains a template
 	// that was used when creating a pod group. It must be a DNS name. This field
 	// is required.
 	//
 	// Required.
 	WorkloadName string `json:"workloadName"`
+
+	// templateName is the name of a template within the Workload object that was
+	// used to create a pod group. It must be a DNS label. This field is required.
+	//
+	// Required.
+	TemplateName string `json:"templateName"`
 }
 
 // WorkloadSpec defines the desired state of a Workload.
 type WorkloadSpec struct {
-	// compositePodGroupTemplates is the list of CompositePodGroup templates that
-	// make up the Workload. The maximum number of templates is 8. This field is
-	// immutable. Exactly one of CompositePodGroupTemplates and PodGroupTemplates
-	// must be set.
-	//
-	// This field is used only when the CompositePodGroup feature gate is enabled.
-	CompositePodGroupTemplates []CompositePodGroupTemplate `json:"compositePodGroupTemplates,omitempty" listKeys:"name"`
-
 	// controllerRef is an optional reference to the controlling object, such as a
 	// Deployment or Job. This field is intended for use by tools like CLIs to
 	// provide a link back to the original workload definition. This field is
@@ -790,4 +782,12 @@ type WorkloadSpec struct {
 	// individual fields allow it. Exactly one of CompositePodGroupTemplates and
 	// PodGroupTemplates must be set.
 	PodGroupTemplates []PodGroupTemplate `json:"podGroupTemplates,omitempty" listKeys:"name"`
+
+	// compositePodGroupTemplates is the list of CompositePodGroup templates that
+	// make up the Workload. The maximum number of templates is 8. This field is
+	// immutable. Exactly one of CompositePodGroupTemplates and PodGroupTemplates
+	// must be set.
+	//
+	// This field is used only when the CompositePodGroup feature gate is enabled.
+	CompositePodGroupTemplates []CompositePodGroupTemplate `json:"compositePodGroupTemplates,omitempty" listKeys:"name"`
 }

@@ -80,23 +80,23 @@ func (x *CompositeDisruptionMode) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "all":
-			if r.Null() {
-				x.All = nil
-			} else {
-				if x.All == nil {
-					x.All = jsonwire.Alloc[AllCompositeDisruptionMode](r, &slabKeys[0], 4)
-				}
-				x.All.DecodeWire(r)
-			}
 		case "single":
 			if r.Null() {
 				x.Single = nil
 			} else {
 				if x.Single == nil {
-					x.Single = jsonwire.Alloc[SingleCompositeDisruptionMode](r, &slabKeys[1], 4)
+					x.Single = jsonwire.Alloc[SingleCompositeDisruptionMode](r, &slabKeys[0], 4)
 				}
 				x.Single.DecodeWire(r)
+			}
+		case "all":
+			if r.Null() {
+				x.All = nil
+			} else {
+				if x.All == nil {
+					x.All = jsonwire.Alloc[AllCompositeDisruptionMode](r, &slabKeys[1], 4)
+				}
+				x.All.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -108,14 +108,14 @@ func (x *CompositeDisruptionMode) DecodeWire(r *jsonwire.Reader) {
 func (x *CompositeDisruptionMode) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.All != nil {
-		s.WriteRaw("\"all\":")
-		more = true
-		x.All.EncodeJSON(s)
-	}
 	if x.Single != nil {
-		jsonwire.Key(s, &more, ",\"single\":")
+		s.WriteRaw("\"single\":")
+		more = true
 		x.Single.EncodeJSON(s)
+	}
+	if x.All != nil {
+		jsonwire.Key(s, &more, ",\"all\":")
+		x.All.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -250,28 +250,34 @@ func (x *CompositePodGroupTemplate) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "compositePodGroupTemplates":
-			if r.BeginArray() {
-				sl0 := make([]CompositePodGroupTemplate, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, CompositePodGroupTemplate{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.CompositePodGroupTemplates = sl0
+		case "name":
+			x.Name = r.String()
+		case "schedulingPolicy":
+			x.SchedulingPolicy.DecodeWire(r)
+		case "schedulingConstraints":
+			if r.Null() {
+				x.SchedulingConstraints = nil
 			} else {
-				x.CompositePodGroupTemplates = nil
+				if x.SchedulingConstraints == nil {
+					x.SchedulingConstraints = jsonwire.Alloc[CompositePodGroupSchedulingConstraints](r, &slabKeys[4], 4)
+				}
+				x.SchedulingConstraints.DecodeWire(r)
 			}
 		case "disruptionMode":
 			if r.Null() {
 				x.DisruptionMode = nil
 			} else {
 				if x.DisruptionMode == nil {
-					x.DisruptionMode = jsonwire.Alloc[CompositeDisruptionMode](r, &slabKeys[4], 4)
+					x.DisruptionMode = jsonwire.Alloc[CompositeDisruptionMode](r, &slabKeys[5], 4)
 				}
 				x.DisruptionMode.DecodeWire(r)
 			}
-		case "name":
-			x.Name = r.String()
+		case "priorityClassName":
+			x.PriorityClassName = r.String()
+		case "priority":
+			x.Priority = r.Int32Ptr()
+		case "preemptionPolicy":
+			x.PreemptionPolicy = (*PreemptionPolicy)(r.StringPtr())
 		case "podGroupTemplates":
 			if r.BeginArray() {
 				sl0 := make([]PodGroupTemplate, 0, r.Count())
@@ -283,23 +289,17 @@ func (x *CompositePodGroupTemplate) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.PodGroupTemplates = nil
 			}
-		case "preemptionPolicy":
-			x.PreemptionPolicy = (*PreemptionPolicy)(r.StringPtr())
-		case "priority":
-			x.Priority = r.Int32Ptr()
-		case "priorityClassName":
-			x.PriorityClassName = r.String()
-		case "schedulingConstraints":
-			if r.Null() {
-				x.SchedulingConstraints = nil
-			} else {
-				if x.SchedulingConstraints == nil {
-					x.SchedulingConstraints = jsonwire.Alloc[CompositePodGroupSchedulingConstraints](r, &slabKeys[5], 4)
+		case "compositePodGroupTemplates":
+			if r.BeginArray() {
+				sl0 := make([]CompositePodGroupTemplate, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, CompositePodGroupTemplate{})
+					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.SchedulingConstraints.DecodeWire(r)
+				x.CompositePodGroupTemplates = sl0
+			} else {
+				x.CompositePodGroupTemplates = nil
 			}
-		case "schedulingPolicy":
-			x.SchedulingPolicy.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -312,29 +312,35 @@ func (x *CompositePodGroupTemplate) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if len(x.CompositePodGroupTemplates) != 0 || ap != nil && x.CompositePodGroupTemplates != nil {
-		s.WriteRaw("\"compositePodGroupTemplates\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
-		if x.CompositePodGroupTemplates == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.CompositePodGroupTemplates {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.CompositePodGroupTemplates[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
+		jsonwire.String(s, x.Name)
+	}
+	at = jsonwire.Field(s, &more, ",\"schedulingPolicy\":")
+	x.SchedulingPolicy.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.SchedulingPolicy)
+	}
+	if x.SchedulingConstraints != nil {
+		jsonwire.Key(s, &more, ",\"schedulingConstraints\":")
+		x.SchedulingConstraints.EncodeJSON(s)
 	}
 	if x.DisruptionMode != nil {
 		jsonwire.Key(s, &more, ",\"disruptionMode\":")
 		x.DisruptionMode.EncodeJSON(s)
 	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
+	if ap.Explicit(&x.PriorityClassName) || x.PriorityClassName != "" {
+		jsonwire.Key(s, &more, ",\"priorityClassName\":")
+		jsonwire.String(s, x.PriorityClassName)
+	}
+	if x.Priority != nil {
+		jsonwire.Key(s, &more, ",\"priority\":")
+		s.WriteInt32(*x.Priority)
+	}
+	if x.PreemptionPolicy != nil {
+		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
+		jsonwire.String(s, string(*x.PreemptionPolicy))
 	}
 	if len(x.PodGroupTemplates) != 0 || ap != nil && x.PodGroupTemplates != nil {
 		jsonwire.Key(s, &more, ",\"podGroupTemplates\":")
@@ -351,26 +357,20 @@ func (x *CompositePodGroupTemplate) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.PreemptionPolicy != nil {
-		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
-		jsonwire.String(s, string(*x.PreemptionPolicy))
-	}
-	if x.Priority != nil {
-		jsonwire.Key(s, &more, ",\"priority\":")
-		s.WriteInt32(*x.Priority)
-	}
-	if ap.Explicit(&x.PriorityClassName) || x.PriorityClassName != "" {
-		jsonwire.Key(s, &more, ",\"priorityClassName\":")
-		jsonwire.String(s, x.PriorityClassName)
-	}
-	if x.SchedulingConstraints != nil {
-		jsonwire.Key(s, &more, ",\"schedulingConstraints\":")
-		x.SchedulingConstraints.EncodeJSON(s)
-	}
-	at = jsonwire.Field(s, &more, ",\"schedulingPolicy\":")
-	x.SchedulingPolicy.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.SchedulingPolicy)
+	if len(x.CompositePodGroupTemplates) != 0 || ap != nil && x.CompositePodGroupTemplates != nil {
+		jsonwire.Key(s, &more, ",\"compositePodGroupTemplates\":")
+		if x.CompositePodGroupTemplates == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.CompositePodGroupTemplates {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.CompositePodGroupTemplates[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
 	}
 	s.WriteRaw("}")
 }
@@ -383,23 +383,23 @@ func (x *DisruptionMode) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "all":
-			if r.Null() {
-				x.All = nil
-			} else {
-				if x.All == nil {
-					x.All = jsonwire.Alloc[AllDisruptionMode](r, &slabKeys[6], 4)
-				}
-				x.All.DecodeWire(r)
-			}
 		case "single":
 			if r.Null() {
 				x.Single = nil
 			} else {
 				if x.Single == nil {
-					x.Single = jsonwire.Alloc[SingleDisruptionMode](r, &slabKeys[7], 4)
+					x.Single = jsonwire.Alloc[SingleDisruptionMode](r, &slabKeys[6], 4)
 				}
 				x.Single.DecodeWire(r)
+			}
+		case "all":
+			if r.Null() {
+				x.All = nil
+			} else {
+				if x.All == nil {
+					x.All = jsonwire.Alloc[AllDisruptionMode](r, &slabKeys[7], 4)
+				}
+				x.All.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -411,14 +411,14 @@ func (x *DisruptionMode) DecodeWire(r *jsonwire.Reader) {
 func (x *DisruptionMode) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.All != nil {
-		s.WriteRaw("\"all\":")
-		more = true
-		x.All.EncodeJSON(s)
-	}
 	if x.Single != nil {
-		jsonwire.Key(s, &more, ",\"single\":")
+		s.WriteRaw("\"single\":")
+		more = true
 		x.Single.EncodeJSON(s)
+	}
+	if x.All != nil {
+		jsonwire.Key(s, &more, ",\"all\":")
+		x.All.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -861,16 +861,28 @@ func (x *PodGroupSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "disruptionMode":
-			x.DisruptionMode.DecodeWire(r)
 		case "parentCompositePodGroupName":
 			x.ParentCompositePodGroupName = r.StringPtr()
-		case "preemptionPolicy":
-			x.PreemptionPolicy = (*PreemptionPolicy)(r.StringPtr())
-		case "priority":
-			x.Priority = r.Int32Ptr()
-		case "priorityClassName":
-			x.PriorityClassName = r.String()
+		case "workloadRef":
+			if r.Null() {
+				x.WorkloadRef = nil
+			} else {
+				if x.WorkloadRef == nil {
+					x.WorkloadRef = jsonwire.Alloc[WorkloadReference](r, &slabKeys[10], 4)
+				}
+				x.WorkloadRef.DecodeWire(r)
+			}
+		case "schedulingPolicy":
+			x.SchedulingPolicy.DecodeWire(r)
+		case "schedulingConstraints":
+			if r.Null() {
+				x.SchedulingConstraints = nil
+			} else {
+				if x.SchedulingConstraints == nil {
+					x.SchedulingConstraints = jsonwire.Alloc[PodGroupSchedulingConstraints](r, &slabKeys[11], 4)
+				}
+				x.SchedulingConstraints.DecodeWire(r)
+			}
 		case "resourceClaims":
 			if r.BeginArray() {
 				sl0 := make([]PodGroupResourceClaim, 0, r.Count())
@@ -882,26 +894,14 @@ func (x *PodGroupSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.ResourceClaims = nil
 			}
-		case "schedulingConstraints":
-			if r.Null() {
-				x.SchedulingConstraints = nil
-			} else {
-				if x.SchedulingConstraints == nil {
-					x.SchedulingConstraints = jsonwire.Alloc[PodGroupSchedulingConstraints](r, &slabKeys[10], 4)
-				}
-				x.SchedulingConstraints.DecodeWire(r)
-			}
-		case "schedulingPolicy":
-			x.SchedulingPolicy.DecodeWire(r)
-		case "workloadRef":
-			if r.Null() {
-				x.WorkloadRef = nil
-			} else {
-				if x.WorkloadRef == nil {
-					x.WorkloadRef = jsonwire.Alloc[WorkloadReference](r, &slabKeys[11], 4)
-				}
-				x.WorkloadRef.DecodeWire(r)
-			}
+		case "disruptionMode":
+			x.DisruptionMode.DecodeWire(r)
+		case "priorityClassName":
+			x.PriorityClassName = r.String()
+		case "priority":
+			x.Priority = r.Int32Ptr()
+		case "preemptionPolicy":
+			x.PreemptionPolicy = (*PreemptionPolicy)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -914,26 +914,23 @@ func (x *PodGroupSpec) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	at = jsonwire.Field(s, &more, ",\"disruptionMode\":")
-	x.DisruptionMode.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.DisruptionMode)
-	}
 	if x.ParentCompositePodGroupName != nil {
-		jsonwire.Key(s, &more, ",\"parentCompositePodGroupName\":")
+		s.WriteRaw("\"parentCompositePodGroupName\":")
+		more = true
 		jsonwire.String(s, *x.ParentCompositePodGroupName)
 	}
-	if x.PreemptionPolicy != nil {
-		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
-		jsonwire.String(s, string(*x.PreemptionPolicy))
+	if x.WorkloadRef != nil {
+		jsonwire.Key(s, &more, ",\"workloadRef\":")
+		x.WorkloadRef.EncodeJSON(s)
 	}
-	if x.Priority != nil {
-		jsonwire.Key(s, &more, ",\"priority\":")
-		s.WriteInt32(*x.Priority)
+	at = jsonwire.Field(s, &more, ",\"schedulingPolicy\":")
+	x.SchedulingPolicy.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.SchedulingPolicy)
 	}
-	if ap.Explicit(&x.PriorityClassName) || x.PriorityClassName != "" {
-		jsonwire.Key(s, &more, ",\"priorityClassName\":")
-		jsonwire.String(s, x.PriorityClassName)
+	if x.SchedulingConstraints != nil {
+		jsonwire.Key(s, &more, ",\"schedulingConstraints\":")
+		x.SchedulingConstraints.EncodeJSON(s)
 	}
 	if len(x.ResourceClaims) != 0 || ap != nil && x.ResourceClaims != nil {
 		jsonwire.Key(s, &more, ",\"resourceClaims\":")
@@ -950,18 +947,22 @@ func (x *PodGroupSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.SchedulingConstraints != nil {
-		jsonwire.Key(s, &more, ",\"schedulingConstraints\":")
-		x.SchedulingConstraints.EncodeJSON(s)
-	}
-	at = jsonwire.Field(s, &more, ",\"schedulingPolicy\":")
-	x.SchedulingPolicy.EncodeJSON(s)
+	at = jsonwire.Field(s, &more, ",\"disruptionMode\":")
+	x.DisruptionMode.EncodeJSON(s)
 	if ap != nil {
-		more = ap.Kept(s, at, &x.SchedulingPolicy)
+		more = ap.Kept(s, at, &x.DisruptionMode)
 	}
-	if x.WorkloadRef != nil {
-		jsonwire.Key(s, &more, ",\"workloadRef\":")
-		x.WorkloadRef.EncodeJSON(s)
+	if ap.Explicit(&x.PriorityClassName) || x.PriorityClassName != "" {
+		jsonwire.Key(s, &more, ",\"priorityClassName\":")
+		jsonwire.String(s, x.PriorityClassName)
+	}
+	if x.Priority != nil {
+		jsonwire.Key(s, &more, ",\"priority\":")
+		s.WriteInt32(*x.Priority)
+	}
+	if x.PreemptionPolicy != nil {
+		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
+		jsonwire.String(s, string(*x.PreemptionPolicy))
 	}
 	s.WriteRaw("}")
 }
@@ -1049,23 +1050,19 @@ func (x *PodGroupTemplate) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "disruptionMode":
-			if r.Null() {
-				x.DisruptionMode = nil
-			} else {
-				if x.DisruptionMode == nil {
-					x.DisruptionMode = jsonwire.Alloc[DisruptionMode](r, &slabKeys[12], 4)
-				}
-				x.DisruptionMode.DecodeWire(r)
-			}
 		case "name":
 			x.Name = r.String()
-		case "preemptionPolicy":
-			x.PreemptionPolicy = (*PreemptionPolicy)(r.StringPtr())
-		case "priority":
-			x.Priority = r.Int32Ptr()
-		case "priorityClassName":
-			x.PriorityClassName = r.String()
+		case "schedulingPolicy":
+			x.SchedulingPolicy.DecodeWire(r)
+		case "schedulingConstraints":
+			if r.Null() {
+				x.SchedulingConstraints = nil
+			} else {
+				if x.SchedulingConstraints == nil {
+					x.SchedulingConstraints = jsonwire.Alloc[PodGroupSchedulingConstraints](r, &slabKeys[11], 4)
+				}
+				x.SchedulingConstraints.DecodeWire(r)
+			}
 		case "resourceClaims":
 			if r.BeginArray() {
 				sl0 := make([]PodGroupResourceClaim, 0, r.Count())
@@ -1077,17 +1074,21 @@ func (x *PodGroupTemplate) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.ResourceClaims = nil
 			}
-		case "schedulingConstraints":
+		case "disruptionMode":
 			if r.Null() {
-				x.SchedulingConstraints = nil
+				x.DisruptionMode = nil
 			} else {
-				if x.SchedulingConstraints == nil {
-					x.SchedulingConstraints = jsonwire.Alloc[PodGroupSchedulingConstraints](r, &slabKeys[10], 4)
+				if x.DisruptionMode == nil {
+					x.DisruptionMode = jsonwire.Alloc[DisruptionMode](r, &slabKeys[12], 4)
 				}
-				x.SchedulingConstraints.DecodeWire(r)
+				x.DisruptionMode.DecodeWire(r)
 			}
-		case "schedulingPolicy":
-			x.SchedulingPolicy.DecodeWire(r)
+		case "priorityClassName":
+			x.PriorityClassName = r.String()
+		case "priority":
+			x.Priority = r.Int32Ptr()
+		case "preemptionPolicy":
+			x.PreemptionPolicy = (*PreemptionPolicy)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -1100,26 +1101,19 @@ func (x *PodGroupTemplate) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if x.DisruptionMode != nil {
-		s.WriteRaw("\"disruptionMode\":")
-		more = true
-		x.DisruptionMode.EncodeJSON(s)
-	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
 	}
-	if x.PreemptionPolicy != nil {
-		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
-		jsonwire.String(s, string(*x.PreemptionPolicy))
+	at = jsonwire.Field(s, &more, ",\"schedulingPolicy\":")
+	x.SchedulingPolicy.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.SchedulingPolicy)
 	}
-	if x.Priority != nil {
-		jsonwire.Key(s, &more, ",\"priority\":")
-		s.WriteInt32(*x.Priority)
-	}
-	if ap.Explicit(&x.PriorityClassName) || x.PriorityClassName != "" {
-		jsonwire.Key(s, &more, ",\"priorityClassName\":")
-		jsonwire.String(s, x.PriorityClassName)
+	if x.SchedulingConstraints != nil {
+		jsonwire.Key(s, &more, ",\"schedulingConstraints\":")
+		x.SchedulingConstraints.EncodeJSON(s)
 	}
 	if len(x.ResourceClaims) != 0 || ap != nil && x.ResourceClaims != nil {
 		jsonwire.Key(s, &more, ",\"resourceClaims\":")
@@ -1136,14 +1130,21 @@ func (x *PodGroupTemplate) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.SchedulingConstraints != nil {
-		jsonwire.Key(s, &more, ",\"schedulingConstraints\":")
-		x.SchedulingConstraints.EncodeJSON(s)
+	if x.DisruptionMode != nil {
+		jsonwire.Key(s, &more, ",\"disruptionMode\":")
+		x.DisruptionMode.EncodeJSON(s)
 	}
-	at = jsonwire.Field(s, &more, ",\"schedulingPolicy\":")
-	x.SchedulingPolicy.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.SchedulingPolicy)
+	if ap.Explicit(&x.PriorityClassName) || x.PriorityClassName != "" {
+		jsonwire.Key(s, &more, ",\"priorityClassName\":")
+		jsonwire.String(s, x.PriorityClassName)
+	}
+	if x.Priority != nil {
+		jsonwire.Key(s, &more, ",\"priority\":")
+		s.WriteInt32(*x.Priority)
+	}
+	if x.PreemptionPolicy != nil {
+		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
+		jsonwire.String(s, string(*x.PreemptionPolicy))
 	}
 	s.WriteRaw("}")
 }
@@ -1481,10 +1482,10 @@ func (x *WorkloadReference) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "templateName":
-			x.TemplateName = r.String()
 		case "workloadName":
 			x.WorkloadName = r.String()
+		case "templateName":
+			x.TemplateName = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -1496,14 +1497,14 @@ func (x *WorkloadReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.TemplateName) || x.TemplateName != "" {
-		s.WriteRaw("\"templateName\":")
-		more = true
-		jsonwire.String(s, x.TemplateName)
-	}
 	if ap == nil || ap.Explicit(&x.WorkloadName) || x.WorkloadName != "" {
-		jsonwire.Key(s, &more, ",\"workloadName\":")
+		s.WriteRaw("\"workloadName\":")
+		more = true
 		jsonwire.String(s, x.WorkloadName)
+	}
+	if ap == nil || ap.Explicit(&x.TemplateName) || x.TemplateName != "" {
+		jsonwire.Key(s, &more, ",\"templateName\":")
+		jsonwire.String(s, x.TemplateName)
 	}
 	s.WriteRaw("}")
 }
@@ -1516,17 +1517,6 @@ func (x *WorkloadSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "compositePodGroupTemplates":
-			if r.BeginArray() {
-				sl0 := make([]CompositePodGroupTemplate, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, CompositePodGroupTemplate{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.CompositePodGroupTemplates = sl0
-			} else {
-				x.CompositePodGroupTemplates = nil
-			}
 		case "controllerRef":
 			if r.Null() {
 				x.ControllerRef = nil
@@ -1547,6 +1537,17 @@ func (x *WorkloadSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.PodGroupTemplates = nil
 			}
+		case "compositePodGroupTemplates":
+			if r.BeginArray() {
+				sl0 := make([]CompositePodGroupTemplate, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, CompositePodGroupTemplate{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.CompositePodGroupTemplates = sl0
+			} else {
+				x.CompositePodGroupTemplates = nil
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -1558,24 +1559,9 @@ func (x *WorkloadSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.CompositePodGroupTemplates) != 0 || ap != nil && x.CompositePodGroupTemplates != nil {
-		s.WriteRaw("\"compositePodGroupTemplates\":")
-		more = true
-		if x.CompositePodGroupTemplates == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.CompositePodGroupTemplates {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.CompositePodGroupTemplates[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if x.ControllerRef != nil {
-		jsonwire.Key(s, &more, ",\"controllerRef\":")
+		s.WriteRaw("\"controllerRef\":")
+		more = true
 		x.ControllerRef.EncodeJSON(s)
 	}
 	if len(x.PodGroupTemplates) != 0 || ap != nil && x.PodGroupTemplates != nil {
@@ -1589,6 +1575,21 @@ func (x *WorkloadSpec) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				x.PodGroupTemplates[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.CompositePodGroupTemplates) != 0 || ap != nil && x.CompositePodGroupTemplates != nil {
+		jsonwire.Key(s, &more, ",\"compositePodGroupTemplates\":")
+		if x.CompositePodGroupTemplates == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.CompositePodGroupTemplates {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.CompositePodGroupTemplates[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}

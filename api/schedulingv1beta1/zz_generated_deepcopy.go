@@ -63,8 +63,8 @@ func (in *CompositeBasicSchedulingPolicy) DeepCopy() *CompositeBasicSchedulingPo
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CompositeDisruptionMode) DeepCopyInto(out *CompositeDisruptionMode) {
 	*out = *in
-	out.All = deepcopy.Ptr(in.All)
 	out.Single = deepcopy.Ptr(in.Single)
+	out.All = deepcopy.Ptr(in.All)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -126,13 +126,13 @@ func (in *CompositePodGroupSchedulingPolicy) DeepCopy() *CompositePodGroupSchedu
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CompositePodGroupTemplate) DeepCopyInto(out *CompositePodGroupTemplate) {
 	*out = *in
-	out.CompositePodGroupTemplates = deepcopy.Structs(in.CompositePodGroupTemplates)
-	out.DisruptionMode = in.DisruptionMode.DeepCopy()
-	out.PodGroupTemplates = deepcopy.Structs(in.PodGroupTemplates)
-	out.PreemptionPolicy = deepcopy.Ptr(in.PreemptionPolicy)
-	out.Priority = deepcopy.Ptr(in.Priority)
-	out.SchedulingConstraints = in.SchedulingConstraints.DeepCopy()
 	in.SchedulingPolicy.DeepCopyInto(&out.SchedulingPolicy)
+	out.SchedulingConstraints = in.SchedulingConstraints.DeepCopy()
+	out.DisruptionMode = in.DisruptionMode.DeepCopy()
+	out.Priority = deepcopy.Ptr(in.Priority)
+	out.PreemptionPolicy = deepcopy.Ptr(in.PreemptionPolicy)
+	out.PodGroupTemplates = deepcopy.Structs(in.PodGroupTemplates)
+	out.CompositePodGroupTemplates = deepcopy.Structs(in.CompositePodGroupTemplates)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -148,8 +148,8 @@ func (in *CompositePodGroupTemplate) DeepCopy() *CompositePodGroupTemplate {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DisruptionMode) DeepCopyInto(out *DisruptionMode) {
 	*out = *in
-	out.All = deepcopy.Ptr(in.All)
 	out.Single = deepcopy.Ptr(in.Single)
+	out.All = deepcopy.Ptr(in.All)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -279,14 +279,14 @@ func (in *PodGroupSchedulingPolicy) DeepCopy() *PodGroupSchedulingPolicy {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodGroupSpec) DeepCopyInto(out *PodGroupSpec) {
 	*out = *in
-	in.DisruptionMode.DeepCopyInto(&out.DisruptionMode)
 	out.ParentCompositePodGroupName = deepcopy.Ptr(in.ParentCompositePodGroupName)
-	out.PreemptionPolicy = deepcopy.Ptr(in.PreemptionPolicy)
-	out.Priority = deepcopy.Ptr(in.Priority)
-	out.ResourceClaims = deepcopy.Structs(in.ResourceClaims)
-	out.SchedulingConstraints = in.SchedulingConstraints.DeepCopy()
-	in.SchedulingPolicy.DeepCopyInto(&out.SchedulingPolicy)
 	out.WorkloadRef = deepcopy.Ptr(in.WorkloadRef)
+	in.SchedulingPolicy.DeepCopyInto(&out.SchedulingPolicy)
+	out.SchedulingConstraints = in.SchedulingConstraints.DeepCopy()
+	out.ResourceClaims = deepcopy.Structs(in.ResourceClaims)
+	in.DisruptionMode.DeepCopyInto(&out.DisruptionMode)
+	out.Priority = deepcopy.Ptr(in.Priority)
+	out.PreemptionPolicy = deepcopy.Ptr(in.PreemptionPolicy)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -319,12 +319,12 @@ func (in *PodGroupStatus) DeepCopy() *PodGroupStatus {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodGroupTemplate) DeepCopyInto(out *PodGroupTemplate) {
 	*out = *in
-	out.DisruptionMode = in.DisruptionMode.DeepCopy()
-	out.PreemptionPolicy = deepcopy.Ptr(in.PreemptionPolicy)
-	out.Priority = deepcopy.Ptr(in.Priority)
-	out.ResourceClaims = deepcopy.Structs(in.ResourceClaims)
-	out.SchedulingConstraints = in.SchedulingConstraints.DeepCopy()
 	in.SchedulingPolicy.DeepCopyInto(&out.SchedulingPolicy)
+	out.SchedulingConstraints = in.SchedulingConstraints.DeepCopy()
+	out.ResourceClaims = deepcopy.Structs(in.ResourceClaims)
+	out.DisruptionMode = in.DisruptionMode.DeepCopy()
+	out.Priority = deepcopy.Ptr(in.Priority)
+	out.PreemptionPolicy = deepcopy.Ptr(in.PreemptionPolicy)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -439,9 +439,9 @@ func (in *WorkloadReference) DeepCopy() *WorkloadReference {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *WorkloadSpec) DeepCopyInto(out *WorkloadSpec) {
 	*out = *in
-	out.CompositePodGroupTemplates = deepcopy.Structs(in.CompositePodGroupTemplates)
 	out.ControllerRef = deepcopy.Ptr(in.ControllerRef)
 	out.PodGroupTemplates = deepcopy.Structs(in.PodGroupTemplates)
+	out.CompositePodGroupTemplates = deepcopy.Structs(in.CompositePodGroupTemplates)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

@@ -244,22 +244,14 @@ func (x *CSIDriverSpec) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "attachRequired":
 			x.AttachRequired = r.BoolPtr()
-		case "fsGroupPolicy":
-			x.FSGroupPolicy = (*FSGroupPolicy)(r.StringPtr())
-		case "nodeAllocatableUpdatePeriodSeconds":
-			x.NodeAllocatableUpdatePeriodSeconds = r.Int64Ptr()
 		case "podInfoOnMount":
 			x.PodInfoOnMount = r.BoolPtr()
-		case "preventPodSchedulingIfMissing":
-			x.PreventPodSchedulingIfMissing = r.BoolPtr()
-		case "requiresRepublish":
-			x.RequiresRepublish = r.BoolPtr()
-		case "seLinuxMount":
-			x.SELinuxMount = r.BoolPtr()
-		case "serviceAccountTokenInSecrets":
-			x.ServiceAccountTokenInSecrets = r.BoolPtr()
+		case "volumeLifecycleModes":
+			x.VolumeLifecycleModes = jsonwire.StringsOf[VolumeLifecycleMode](r)
 		case "storageCapacity":
 			x.StorageCapacity = r.BoolPtr()
+		case "fsGroupPolicy":
+			x.FSGroupPolicy = (*FSGroupPolicy)(r.StringPtr())
 		case "tokenRequests":
 			if r.BeginArray() {
 				sl0 := make([]TokenRequest, 0, r.Count())
@@ -271,8 +263,16 @@ func (x *CSIDriverSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.TokenRequests = nil
 			}
-		case "volumeLifecycleModes":
-			x.VolumeLifecycleModes = jsonwire.StringsOf[VolumeLifecycleMode](r)
+		case "requiresRepublish":
+			x.RequiresRepublish = r.BoolPtr()
+		case "seLinuxMount":
+			x.SELinuxMount = r.BoolPtr()
+		case "nodeAllocatableUpdatePeriodSeconds":
+			x.NodeAllocatableUpdatePeriodSeconds = r.Int64Ptr()
+		case "serviceAccountTokenInSecrets":
+			x.ServiceAccountTokenInSecrets = r.BoolPtr()
+		case "preventPodSchedulingIfMissing":
+			x.PreventPodSchedulingIfMissing = r.BoolPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -289,37 +289,32 @@ func (x *CSIDriverSpec) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		s.WriteBool(*x.AttachRequired)
 	}
-	if x.FSGroupPolicy != nil {
-		jsonwire.Key(s, &more, ",\"fsGroupPolicy\":")
-		jsonwire.String(s, string(*x.FSGroupPolicy))
-	}
-	if x.NodeAllocatableUpdatePeriodSeconds != nil {
-		jsonwire.Key(s, &more, ",\"nodeAllocatableUpdatePeriodSeconds\":")
-		s.WriteInt64(*x.NodeAllocatableUpdatePeriodSeconds)
-	}
 	if x.PodInfoOnMount != nil {
 		jsonwire.Key(s, &more, ",\"podInfoOnMount\":")
 		s.WriteBool(*x.PodInfoOnMount)
 	}
-	if x.PreventPodSchedulingIfMissing != nil {
-		jsonwire.Key(s, &more, ",\"preventPodSchedulingIfMissing\":")
-		s.WriteBool(*x.PreventPodSchedulingIfMissing)
-	}
-	if x.RequiresRepublish != nil {
-		jsonwire.Key(s, &more, ",\"requiresRepublish\":")
-		s.WriteBool(*x.RequiresRepublish)
-	}
-	if x.SELinuxMount != nil {
-		jsonwire.Key(s, &more, ",\"seLinuxMount\":")
-		s.WriteBool(*x.SELinuxMount)
-	}
-	if x.ServiceAccountTokenInSecrets != nil {
-		jsonwire.Key(s, &more, ",\"serviceAccountTokenInSecrets\":")
-		s.WriteBool(*x.ServiceAccountTokenInSecrets)
+	if len(x.VolumeLifecycleModes) != 0 || ap != nil && x.VolumeLifecycleModes != nil {
+		jsonwire.Key(s, &more, ",\"volumeLifecycleModes\":")
+		if x.VolumeLifecycleModes == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.VolumeLifecycleModes {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, string(x.VolumeLifecycleModes[i0]))
+			}
+			s.WriteRaw("]")
+		}
 	}
 	if x.StorageCapacity != nil {
 		jsonwire.Key(s, &more, ",\"storageCapacity\":")
 		s.WriteBool(*x.StorageCapacity)
+	}
+	if x.FSGroupPolicy != nil {
+		jsonwire.Key(s, &more, ",\"fsGroupPolicy\":")
+		jsonwire.String(s, string(*x.FSGroupPolicy))
 	}
 	if len(x.TokenRequests) != 0 || ap != nil && x.TokenRequests != nil {
 		jsonwire.Key(s, &more, ",\"tokenRequests\":")
@@ -336,20 +331,25 @@ func (x *CSIDriverSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.VolumeLifecycleModes) != 0 || ap != nil && x.VolumeLifecycleModes != nil {
-		jsonwire.Key(s, &more, ",\"volumeLifecycleModes\":")
-		if x.VolumeLifecycleModes == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.VolumeLifecycleModes {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, string(x.VolumeLifecycleModes[i0]))
-			}
-			s.WriteRaw("]")
-		}
+	if x.RequiresRepublish != nil {
+		jsonwire.Key(s, &more, ",\"requiresRepublish\":")
+		s.WriteBool(*x.RequiresRepublish)
+	}
+	if x.SELinuxMount != nil {
+		jsonwire.Key(s, &more, ",\"seLinuxMount\":")
+		s.WriteBool(*x.SELinuxMount)
+	}
+	if x.NodeAllocatableUpdatePeriodSeconds != nil {
+		jsonwire.Key(s, &more, ",\"nodeAllocatableUpdatePeriodSeconds\":")
+		s.WriteInt64(*x.NodeAllocatableUpdatePeriodSeconds)
+	}
+	if x.ServiceAccountTokenInSecrets != nil {
+		jsonwire.Key(s, &more, ",\"serviceAccountTokenInSecrets\":")
+		s.WriteBool(*x.ServiceAccountTokenInSecrets)
+	}
+	if x.PreventPodSchedulingIfMissing != nil {
+		jsonwire.Key(s, &more, ",\"preventPodSchedulingIfMissing\":")
+		s.WriteBool(*x.PreventPodSchedulingIfMissing)
 	}
 	s.WriteRaw("}")
 }
@@ -453,6 +453,12 @@ func (x *CSINodeDriver) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "name":
+			x.Name = r.String()
+		case "nodeID":
+			x.NodeID = r.String()
+		case "topologyKeys":
+			x.TopologyKeys = r.Strings()
 		case "allocatable":
 			if r.Null() {
 				x.Allocatable = nil
@@ -462,12 +468,6 @@ func (x *CSINodeDriver) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Allocatable.DecodeWire(r)
 			}
-		case "name":
-			x.Name = r.String()
-		case "nodeID":
-			x.NodeID = r.String()
-		case "topologyKeys":
-			x.TopologyKeys = r.Strings()
 		default:
 			r.SkipUnknown()
 		}
@@ -479,13 +479,9 @@ func (x *CSINodeDriver) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.Allocatable != nil {
-		s.WriteRaw("\"allocatable\":")
-		more = true
-		x.Allocatable.EncodeJSON(s)
-	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
 	}
 	if ap == nil || ap.Explicit(&x.NodeID) || x.NodeID != "" {
@@ -506,6 +502,10 @@ func (x *CSINodeDriver) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
+	}
+	if x.Allocatable != nil {
+		jsonwire.Key(s, &more, ",\"allocatable\":")
+		x.Allocatable.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -760,12 +760,23 @@ func (x *CSIStorageCapacity) DecodeWire(r *jsonwire.Reader) {
 			x.APIVersion = r.String()
 		case "metadata":
 			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
+		case "nodeTopology":
+			if r.Null() {
+				x.NodeTopology = nil
+			} else {
+				if x.NodeTopology == nil {
+					x.NodeTopology = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[1], 4)
+				}
+				x.NodeTopology.DecodeWire(r)
+			}
+		case "storageClassName":
+			x.StorageClassName = r.String()
 		case "capacity":
 			if r.Null() {
 				x.Capacity = nil
 			} else {
 				if x.Capacity == nil {
-					x.Capacity = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[1], 4)
+					x.Capacity = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[2], 4)
 				}
 				x.Capacity.DecodeWire(r)
 			}
@@ -774,21 +785,10 @@ func (x *CSIStorageCapacity) DecodeWire(r *jsonwire.Reader) {
 				x.MaximumVolumeSize = nil
 			} else {
 				if x.MaximumVolumeSize == nil {
-					x.MaximumVolumeSize = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[1], 4)
+					x.MaximumVolumeSize = jsonwire.Alloc[metav1.Quantity](r, &slabKeys[2], 4)
 				}
 				x.MaximumVolumeSize.DecodeWire(r)
 			}
-		case "nodeTopology":
-			if r.Null() {
-				x.NodeTopology = nil
-			} else {
-				if x.NodeTopology == nil {
-					x.NodeTopology = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[2], 4)
-				}
-				x.NodeTopology.DecodeWire(r)
-			}
-		case "storageClassName":
-			x.StorageClassName = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -848,14 +848,6 @@ func (x *CSIStorageCapacity) encodeKnown(s *jsoniter.Stream) {
 	if ap != nil {
 		more = ap.Kept(s, at, &x.ObjectMeta)
 	}
-	if x.Capacity != nil {
-		jsonwire.Key(s, &more, ",\"capacity\":")
-		x.Capacity.EncodeJSON(s)
-	}
-	if x.MaximumVolumeSize != nil {
-		jsonwire.Key(s, &more, ",\"maximumVolumeSize\":")
-		x.MaximumVolumeSize.EncodeJSON(s)
-	}
 	if x.NodeTopology != nil {
 		jsonwire.Key(s, &more, ",\"nodeTopology\":")
 		x.NodeTopology.EncodeJSON(s)
@@ -863,6 +855,14 @@ func (x *CSIStorageCapacity) encodeKnown(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.StorageClassName) || x.StorageClassName != "" {
 		jsonwire.Key(s, &more, ",\"storageClassName\":")
 		jsonwire.String(s, x.StorageClassName)
+	}
+	if x.Capacity != nil {
+		jsonwire.Key(s, &more, ",\"capacity\":")
+		x.Capacity.EncodeJSON(s)
+	}
+	if x.MaximumVolumeSize != nil {
+		jsonwire.Key(s, &more, ",\"maximumVolumeSize\":")
+		x.MaximumVolumeSize.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -1023,8 +1023,18 @@ func (x *StorageClass) DecodeWire(r *jsonwire.Reader) {
 			x.APIVersion = r.String()
 		case "metadata":
 			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
+		case "provisioner":
+			x.Provisioner = r.String()
+		case "parameters":
+			x.Parameters = r.StringMap()
+		case "reclaimPolicy":
+			x.ReclaimPolicy = (*corev1.PersistentVolumeReclaimPolicy)(r.StringPtr())
+		case "mountOptions":
+			x.MountOptions = r.Strings()
 		case "allowVolumeExpansion":
 			x.AllowVolumeExpansion = r.BoolPtr()
+		case "volumeBindingMode":
+			x.VolumeBindingMode = (*VolumeBindingMode)(r.StringPtr())
 		case "allowedTopologies":
 			if r.BeginArray() {
 				sl0 := make([]corev1.TopologySelectorTerm, 0, r.Count())
@@ -1036,16 +1046,6 @@ func (x *StorageClass) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.AllowedTopologies = nil
 			}
-		case "mountOptions":
-			x.MountOptions = r.Strings()
-		case "parameters":
-			x.Parameters = r.StringMap()
-		case "provisioner":
-			x.Provisioner = r.String()
-		case "reclaimPolicy":
-			x.ReclaimPolicy = (*corev1.PersistentVolumeReclaimPolicy)(r.StringPtr())
-		case "volumeBindingMode":
-			x.VolumeBindingMode = (*VolumeBindingMode)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -1105,39 +1105,9 @@ func (x *StorageClass) encodeKnown(s *jsoniter.Stream) {
 	if ap != nil {
 		more = ap.Kept(s, at, &x.ObjectMeta)
 	}
-	if x.AllowVolumeExpansion != nil {
-		jsonwire.Key(s, &more, ",\"allowVolumeExpansion\":")
-		s.WriteBool(*x.AllowVolumeExpansion)
-	}
-	if len(x.AllowedTopologies) != 0 || ap != nil && x.AllowedTopologies != nil {
-		jsonwire.Key(s, &more, ",\"allowedTopologies\":")
-		if x.AllowedTopologies == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.AllowedTopologies {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.AllowedTopologies[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if len(x.MountOptions) != 0 || ap != nil && x.MountOptions != nil {
-		jsonwire.Key(s, &more, ",\"mountOptions\":")
-		if x.MountOptions == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.MountOptions {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.MountOptions[i0])
-			}
-			s.WriteRaw("]")
-		}
+	if ap == nil || ap.Explicit(&x.Provisioner) || x.Provisioner != "" {
+		jsonwire.Key(s, &more, ",\"provisioner\":")
+		jsonwire.String(s, x.Provisioner)
 	}
 	if len(x.Parameters) != 0 || ap != nil && x.Parameters != nil {
 		jsonwire.Key(s, &more, ",\"parameters\":")
@@ -1158,17 +1128,47 @@ func (x *StorageClass) encodeKnown(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if ap == nil || ap.Explicit(&x.Provisioner) || x.Provisioner != "" {
-		jsonwire.Key(s, &more, ",\"provisioner\":")
-		jsonwire.String(s, x.Provisioner)
-	}
 	if x.ReclaimPolicy != nil {
 		jsonwire.Key(s, &more, ",\"reclaimPolicy\":")
 		jsonwire.String(s, string(*x.ReclaimPolicy))
 	}
+	if len(x.MountOptions) != 0 || ap != nil && x.MountOptions != nil {
+		jsonwire.Key(s, &more, ",\"mountOptions\":")
+		if x.MountOptions == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.MountOptions {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.MountOptions[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.AllowVolumeExpansion != nil {
+		jsonwire.Key(s, &more, ",\"allowVolumeExpansion\":")
+		s.WriteBool(*x.AllowVolumeExpansion)
+	}
 	if x.VolumeBindingMode != nil {
 		jsonwire.Key(s, &more, ",\"volumeBindingMode\":")
 		jsonwire.String(s, string(*x.VolumeBindingMode))
+	}
+	if len(x.AllowedTopologies) != 0 || ap != nil && x.AllowedTopologies != nil {
+		jsonwire.Key(s, &more, ",\"allowedTopologies\":")
+		if x.AllowedTopologies == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.AllowedTopologies {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.AllowedTopologies[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
 	}
 	s.WriteRaw("}")
 }
@@ -1322,6 +1322,8 @@ func (x *StorageHealth) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "name":
+			x.Name = r.String()
 		case "healthConditions":
 			if r.BeginArray() {
 				sl0 := make([]StorageHealthCondition, 0, r.Count())
@@ -1333,8 +1335,6 @@ func (x *StorageHealth) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.HealthConditions = nil
 			}
-		case "name":
-			x.Name = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -1346,9 +1346,13 @@ func (x *StorageHealth) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.HealthConditions) != 0 || ap != nil && x.HealthConditions != nil {
-		s.WriteRaw("\"healthConditions\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if len(x.HealthConditions) != 0 || ap != nil && x.HealthConditions != nil {
+		jsonwire.Key(s, &more, ",\"healthConditions\":")
 		if x.HealthConditions == nil {
 			s.WriteNil()
 		} else {
@@ -1362,10 +1366,6 @@ func (x *StorageHealth) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
-	}
 	s.WriteRaw("}")
 }
 
@@ -1377,18 +1377,18 @@ func (x *StorageHealthCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "accessMode":
-			x.AccessMode = (*corev1.PersistentVolumeAccessMode)(r.StringPtr())
-		case "lastTransitionTime":
-			x.LastTransitionTime.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
-		case "reason":
-			x.Reason = r.String()
 		case "status":
 			x.Status = StorageHealthStatusType(r.String())
+		case "reason":
+			x.Reason = r.String()
+		case "message":
+			x.Message = r.String()
+		case "accessMode":
+			x.AccessMode = (*corev1.PersistentVolumeAccessMode)(r.StringPtr())
 		case "volumeMode":
 			x.VolumeMode = (*corev1.PersistentVolumeMode)(r.StringPtr())
+		case "lastTransitionTime":
+			x.LastTransitionTime.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -1400,30 +1400,30 @@ func (x *StorageHealthCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.AccessMode != nil {
-		s.WriteRaw("\"accessMode\":")
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		s.WriteRaw("\"status\":")
 		more = true
-		jsonwire.String(s, string(*x.AccessMode))
-	}
-	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
-		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
-		x.LastTransitionTime.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
+		jsonwire.String(s, string(x.Status))
 	}
 	if ap == nil || ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
-		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, string(x.Status))
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
+	}
+	if x.AccessMode != nil {
+		jsonwire.Key(s, &more, ",\"accessMode\":")
+		jsonwire.String(s, string(*x.AccessMode))
 	}
 	if x.VolumeMode != nil {
 		jsonwire.Key(s, &more, ",\"volumeMode\":")
 		jsonwire.String(s, string(*x.VolumeMode))
+	}
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -1703,6 +1703,8 @@ func (x *VolumeAttachmentSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "persistentVolumeName":
+			x.PersistentVolumeName = r.StringPtr()
 		case "inlineVolumeSpec":
 			if r.Null() {
 				x.InlineVolumeSpec = nil
@@ -1712,8 +1714,6 @@ func (x *VolumeAttachmentSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.InlineVolumeSpec.DecodeWire(r)
 			}
-		case "persistentVolumeName":
-			x.PersistentVolumeName = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -1724,14 +1724,14 @@ func (x *VolumeAttachmentSource) DecodeWire(r *jsonwire.Reader) {
 func (x *VolumeAttachmentSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.InlineVolumeSpec != nil {
-		s.WriteRaw("\"inlineVolumeSpec\":")
-		more = true
-		x.InlineVolumeSpec.EncodeJSON(s)
-	}
 	if x.PersistentVolumeName != nil {
-		jsonwire.Key(s, &more, ",\"persistentVolumeName\":")
+		s.WriteRaw("\"persistentVolumeName\":")
+		more = true
 		jsonwire.String(s, *x.PersistentVolumeName)
+	}
+	if x.InlineVolumeSpec != nil {
+		jsonwire.Key(s, &more, ",\"inlineVolumeSpec\":")
+		x.InlineVolumeSpec.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -1746,10 +1746,10 @@ func (x *VolumeAttachmentSpec) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "attacher":
 			x.Attacher = r.String()
-		case "nodeName":
-			x.NodeName = r.String()
 		case "source":
 			x.Source.DecodeWire(r)
+		case "nodeName":
+			x.NodeName = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -1767,14 +1767,14 @@ func (x *VolumeAttachmentSpec) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.Attacher)
 	}
-	if ap == nil || ap.Explicit(&x.NodeName) || x.NodeName != "" {
-		jsonwire.Key(s, &more, ",\"nodeName\":")
-		jsonwire.String(s, x.NodeName)
-	}
 	at = jsonwire.Field(s, &more, ",\"source\":")
 	x.Source.EncodeJSON(s)
 	if ap != nil {
 		more = ap.Kept(s, at, &x.Source)
+	}
+	if ap == nil || ap.Explicit(&x.NodeName) || x.NodeName != "" {
+		jsonwire.Key(s, &more, ",\"nodeName\":")
+		jsonwire.String(s, x.NodeName)
 	}
 	s.WriteRaw("}")
 }
@@ -1787,6 +1787,10 @@ func (x *VolumeAttachmentStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "attached":
+			x.Attached = r.Bool()
+		case "attachmentMetadata":
+			x.AttachmentMetadata = r.StringMap()
 		case "attachError":
 			if r.Null() {
 				x.AttachError = nil
@@ -1796,10 +1800,6 @@ func (x *VolumeAttachmentStatus) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.AttachError.DecodeWire(r)
 			}
-		case "attached":
-			x.Attached = r.Bool()
-		case "attachmentMetadata":
-			x.AttachmentMetadata = r.StringMap()
 		case "detachError":
 			if r.Null() {
 				x.DetachError = nil
@@ -1820,13 +1820,9 @@ func (x *VolumeAttachmentStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.AttachError != nil {
-		s.WriteRaw("\"attachError\":")
-		more = true
-		x.AttachError.EncodeJSON(s)
-	}
 	if ap == nil || ap.Explicit(&x.Attached) || x.Attached {
-		jsonwire.Key(s, &more, ",\"attached\":")
+		s.WriteRaw("\"attached\":")
+		more = true
 		s.WriteBool(x.Attached)
 	}
 	if len(x.AttachmentMetadata) != 0 || ap != nil && x.AttachmentMetadata != nil {
@@ -1847,6 +1843,10 @@ func (x *VolumeAttachmentStatus) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("}")
 		}
+	}
+	if x.AttachError != nil {
+		jsonwire.Key(s, &more, ",\"attachError\":")
+		x.AttachError.EncodeJSON(s)
 	}
 	if x.DetachError != nil {
 		jsonwire.Key(s, &more, ",\"detachError\":")
@@ -2108,12 +2108,12 @@ func (x *VolumeError) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "errorCode":
-			x.ErrorCode = r.Int32Ptr()
-		case "message":
-			x.Message = r.String()
 		case "time":
 			x.Time.DecodeWire(r)
+		case "message":
+			x.Message = r.String()
+		case "errorCode":
+			x.ErrorCode = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -2125,18 +2125,18 @@ func (x *VolumeError) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.ErrorCode != nil {
-		s.WriteRaw("\"errorCode\":")
+	if ap == nil || ap.Explicit(&x.Time) || !x.Time.IsZero() {
+		s.WriteRaw("\"time\":")
 		more = true
-		s.WriteInt32(*x.ErrorCode)
+		x.Time.EncodeJSON(s)
 	}
 	if ap.Explicit(&x.Message) || x.Message != "" {
 		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if ap == nil || ap.Explicit(&x.Time) || !x.Time.IsZero() {
-		jsonwire.Key(s, &more, ",\"time\":")
-		x.Time.EncodeJSON(s)
+	if x.ErrorCode != nil {
+		jsonwire.Key(s, &more, ",\"errorCode\":")
+		s.WriteInt32(*x.ErrorCode)
 	}
 	s.WriteRaw("}")
 }

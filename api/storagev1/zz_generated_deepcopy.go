@@ -44,16 +44,16 @@ func (in *CSIDriverList) DeepCopy() *CSIDriverList {
 func (in *CSIDriverSpec) DeepCopyInto(out *CSIDriverSpec) {
 	*out = *in
 	out.AttachRequired = deepcopy.Ptr(in.AttachRequired)
-	out.FSGroupPolicy = deepcopy.Ptr(in.FSGroupPolicy)
-	out.NodeAllocatableUpdatePeriodSeconds = deepcopy.Ptr(in.NodeAllocatableUpdatePeriodSeconds)
 	out.PodInfoOnMount = deepcopy.Ptr(in.PodInfoOnMount)
-	out.PreventPodSchedulingIfMissing = deepcopy.Ptr(in.PreventPodSchedulingIfMissing)
+	out.VolumeLifecycleModes = deepcopy.Slice(in.VolumeLifecycleModes)
+	out.StorageCapacity = deepcopy.Ptr(in.StorageCapacity)
+	out.FSGroupPolicy = deepcopy.Ptr(in.FSGroupPolicy)
+	out.TokenRequests = deepcopy.Structs(in.TokenRequests)
 	out.RequiresRepublish = deepcopy.Ptr(in.RequiresRepublish)
 	out.SELinuxMount = deepcopy.Ptr(in.SELinuxMount)
+	out.NodeAllocatableUpdatePeriodSeconds = deepcopy.Ptr(in.NodeAllocatableUpdatePeriodSeconds)
 	out.ServiceAccountTokenInSecrets = deepcopy.Ptr(in.ServiceAccountTokenInSecrets)
-	out.StorageCapacity = deepcopy.Ptr(in.StorageCapacity)
-	out.TokenRequests = deepcopy.Structs(in.TokenRequests)
-	out.VolumeLifecycleModes = deepcopy.Slice(in.VolumeLifecycleModes)
+	out.PreventPodSchedulingIfMissing = deepcopy.Ptr(in.PreventPodSchedulingIfMissing)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -87,8 +87,8 @@ func (in *CSINode) DeepCopy() *CSINode {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CSINodeDriver) DeepCopyInto(out *CSINodeDriver) {
 	*out = *in
-	out.Allocatable = in.Allocatable.DeepCopy()
 	out.TopologyKeys = deepcopy.Slice(in.TopologyKeys)
+	out.Allocatable = in.Allocatable.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -154,9 +154,9 @@ func (in *CSINodeStatus) DeepCopy() *CSINodeStatus {
 func (in *CSIStorageCapacity) DeepCopyInto(out *CSIStorageCapacity) {
 	*out = *in
 	in.ObjectMeta.DeepCopyInto(&out.ObjectMeta)
+	out.NodeTopology = in.NodeTopology.DeepCopy()
 	out.Capacity = deepcopy.Ptr(in.Capacity)
 	out.MaximumVolumeSize = deepcopy.Ptr(in.MaximumVolumeSize)
-	out.NodeTopology = in.NodeTopology.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -190,12 +190,12 @@ func (in *CSIStorageCapacityList) DeepCopy() *CSIStorageCapacityList {
 func (in *StorageClass) DeepCopyInto(out *StorageClass) {
 	*out = *in
 	in.ObjectMeta.DeepCopyInto(&out.ObjectMeta)
-	out.AllowVolumeExpansion = deepcopy.Ptr(in.AllowVolumeExpansion)
-	out.AllowedTopologies = deepcopy.Structs(in.AllowedTopologies)
-	out.MountOptions = deepcopy.Slice(in.MountOptions)
 	out.Parameters = deepcopy.Map(in.Parameters)
 	out.ReclaimPolicy = deepcopy.Ptr(in.ReclaimPolicy)
+	out.MountOptions = deepcopy.Slice(in.MountOptions)
+	out.AllowVolumeExpansion = deepcopy.Ptr(in.AllowVolumeExpansion)
 	out.VolumeBindingMode = deepcopy.Ptr(in.VolumeBindingMode)
+	out.AllowedTopologies = deepcopy.Structs(in.AllowedTopologies)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -312,8 +312,8 @@ func (in *VolumeAttachmentList) DeepCopy() *VolumeAttachmentList {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *VolumeAttachmentSource) DeepCopyInto(out *VolumeAttachmentSource) {
 	*out = *in
-	out.InlineVolumeSpec = in.InlineVolumeSpec.DeepCopy()
 	out.PersistentVolumeName = deepcopy.Ptr(in.PersistentVolumeName)
+	out.InlineVolumeSpec = in.InlineVolumeSpec.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -345,8 +345,8 @@ func (in *VolumeAttachmentSpec) DeepCopy() *VolumeAttachmentSpec {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *VolumeAttachmentStatus) DeepCopyInto(out *VolumeAttachmentStatus) {
 	*out = *in
-	out.AttachError = in.AttachError.DeepCopy()
 	out.AttachmentMetadata = deepcopy.Map(in.AttachmentMetadata)
+	out.AttachError = in.AttachError.DeepCopy()
 	out.DetachError = in.DetachError.DeepCopy()
 }
 

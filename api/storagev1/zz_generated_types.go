@@ -79,31 +79,6 @@ type CSIDriverSpec struct {
 	// This field is immutable.
 	AttachRequired *bool `json:"attachRequired,omitempty"`
 
-	// fsGroupPolicy defines if the underlying volume supports changing ownership
-	// and permission of the volume before being mounted. Refer to the specific
-	// FSGroupPolicy values for additional details.
-	//
-	// This field was immutable in Kubernetes < 1.29 and now is mutable.
-	//
-	// Defaults to ReadWriteOnceWithFSType, which will examine each volume to
-	// determine if Kubernetes should modify ownership and permissions of the
-	// volume. With the default policy the defined fsGroup will only be applied if
-	// a fstype is defined and the volume's access mode contains ReadWriteOnce.
-	FSGroupPolicy *FSGroupPolicy `json:"fsGroupPolicy,omitempty"`
-
-	// nodeAllocatableUpdatePeriodSeconds specifies the interval between periodic
-	// updates of the CSINode allocatable capacity for this driver. When set, both
-	// periodic updates and updates triggered by capacity-related failures are
-	// enabled. If not set, no updates occur (neither periodic nor upon detecting
-	// capacity-related failures), and the allocatable.count remains static. The
-	// minimum allowed value for this field is 10 seconds.
-	//
-	// This feature requires the MutableCSINodeAllocatableCount feature gate to be
-	// enabled.
-	//
-	// This field is mutable.
-	NodeAllocatableUpdatePeriodSeconds *int64 `json:"nodeAllocatableUpdatePeriodSeconds,omitempty"`
-
 	// podInfoOnMount indicates this CSI volume driver requires additional pod
 	// information (like podName, podUID, etc.) during mount operations, if set to
 	// true. If set to false, pod information will not be passed on mount. Default
@@ -133,24 +108,68 @@ type CSIDriverSpec struct {
 	// This field was immutable in Kubernetes < 1.29 and now is mutable.
 	PodInfoOnMount *bool `json:"podInfoOnMount,omitempty"`
 
-	// preventPodSchedulingIfMissing indicates that the CSI driver wants to prevent
-	// pod scheduling if the CSI driver on the node is missing.
+	// volumeLifecycleModes defines what kind of volumes this CSI volume driver
+	// supports. The default if the list is empty is "Persistent", which is the
+	// usage defined by the CSI specification and implemented in Kubernetes via the
+	// usual PV/PVC mechanism.
 	//
-	// Enabling this option will prevent the scheduler (or any other component
-	// which embeds default scheduler such as cluster-autoscaler) from scheduling
-	// pods to nodes where CSI driver is not installed.
+	// The other mode is "Ephemeral". In this mode, volumes are defined inline
+	// inside the pod spec with CSIVolumeSource and their lifecycle is tied to the
+	// lifecycle of that pod. A driver has to be aware of this because it is only
+	// going to get a NodePublishVolume call for such a volume.
 	//
-	// For components(such as cluster-autoscaler) that embed the scheduler and run
-	// pod placement simulations using scheduler plugins, they MUST be aware of CSI
-	// driver registration information via CSINode object. They must create
-	// simulated CSINode objects in addition to Node objects during scheduling
-	// simulation, otherwise if PreventPodSchedulingIfMissing is enabled globally
-	// for CSIDriver object, any newly created node may be rejected by the
-	// scheduler because of missing CSI driver information from the node.
+	// For more information about implementing this mode, see
+	// https://kubernetes-csi.github.io/docs/ephemeral-local-volumes.html A driver
+	// can support one or more of these modes and more modes may be added in the
+	// future.
 	//
-	// This is a beta feature and requires the VolumeLimitScaling feature gate to
-	// be enabled. Default is "false".
-	PreventPodSchedulingIfMissing *bool `json:"preventPodSchedulingIfMissing,omitempty"`
+	// This field is beta. This field is immutable.
+	VolumeLifecycleModes []VolumeLifecycleMode `json:"volumeLifecycleModes,omitempty"`
+
+	// storageCapacity indicates that the CSI volume driver wants pod scheduling to
+	// consider the storage capacity that the driver deployment will report by
+	// creating CSIStorageCapacity objects with capacity information, if set to
+	// true.
+	//
+	// The check can be enabled immediately when deploying a driver. In that case,
+	// provisioning new volumes with late binding will pause until the driver
+	// deployment has published some suitable CSIStorageCapacity object.
+	//
+	// Alternatively, the driver can be deployed with the field unset or false and
+	// it can be flipped later when storage capacity information has been
+	// published.
+	//
+	// This field was immutable in Kubernetes <= 1.22 and now is mutable.
+	StorageCapacity *bool `json:"storageCapacity,omitempty"`
+
+	// fsGroupPolicy defines if the underlying volume supports changing ownership
+	// and permission of the volume before being mounted. Refer to the specific
+	// FSGroupPolicy values for additional details.
+	//
+	// This field was immutable in Kubernetes < 1.29 and now is mutable.
+	//
+	// Defaults to ReadWriteOnceWithFSType, which will examine each volume to
+	// determine if Kubernetes should modify ownership and permissions of the
+	// volume. With the default policy the defined fsGroup will only be applied if
+	// a fstype is defined and the volume's access mode contains ReadWriteOnce.
+	FSGroupPolicy *FSGroupPolicy `json:"fsGroupPolicy,omitempty"`
+
+	// tokenRequests indicates the CSI driver needs pods' service account tokens it
+	// is mounting volume for to do necessary authentication. Kubelet will pass the
+	// tokens in VolumeContext in the CSI NodePublishVolume calls. The CSI driver
+	// should parse and validate the following VolumeContext:
+	// "csi.storage.k8s.io/serviceAccount.tokens": {
+	//   "<audience>": {
+	//     "token": <token>,
+	//     "expirationTimestamp": <expiration timestamp in RFC3339>,
+	//   },
+	//   ...
+	// }
+	//
+	// Note: Audience in each TokenRequest should be different and at most one
+	// token is empty string. To receive a new token after expiry,
+	// RequiresRepublish can be used to trigger NodePublishVolume periodically.
+	TokenRequests []TokenRequest `json:"tokenRequests,omitempty"`
 
 	// requiresRepublish indicates the CSI driver wants `NodePublishVolume` being
 	// periodically called to reflect any possible change in the mounted volume.
@@ -180,6 +199,19 @@ type CSIDriverSpec struct {
 	// Default is "false".
 	SELinuxMount *bool `json:"seLinuxMount,omitempty"`
 
+	// nodeAllocatableUpdatePeriodSeconds specifies the interval between periodic
+	// updates of the CSINode allocatable capacity for this driver. When set, both
+	// periodic updates and updates triggered by capacity-related failures are
+	// enabled. If not set, no updates occur (neither periodic nor upon detecting
+	// capacity-related failures), and the allocatable.count remains static. The
+	// minimum allowed value for this field is 10 seconds.
+	//
+	// This feature requires the MutableCSINodeAllocatableCount feature gate to be
+	// enabled.
+	//
+	// This field is mutable.
+	NodeAllocatableUpdatePeriodSeconds *int64 `json:"nodeAllocatableUpdatePeriodSeconds,omitempty"`
+
 	// serviceAccountTokenInSecrets is an opt-in for CSI drivers to indicate that
 	// service account tokens should be passed via the Secrets field in
 	// NodePublishVolumeRequest instead of the VolumeContext field. The CSI
@@ -202,56 +234,24 @@ type CSIDriverSpec struct {
 	// Default behavior if unset is to pass tokens in the VolumeContext field.
 	ServiceAccountTokenInSecrets *bool `json:"serviceAccountTokenInSecrets,omitempty"`
 
-	// storageCapacity indicates that the CSI volume driver wants pod scheduling to
-	// consider the storage capacity that the driver deployment will report by
-	// creating CSIStorageCapacity objects with capacity information, if set to
-	// true.
+	// preventPodSchedulingIfMissing indicates that the CSI driver wants to prevent
+	// pod scheduling if the CSI driver on the node is missing.
 	//
-	// The check can be enabled immediately when deploying a driver. In that case,
-	// provisioning new volumes with late binding will pause until the driver
-	// deployment has published some suitable CSIStorageCapacity object.
+	// Enabling this option will prevent the scheduler (or any other component
+	// which embeds default scheduler such as cluster-autoscaler) from scheduling
+	// pods to nodes where CSI driver is not installed.
 	//
-	// Alternatively, the driver can be deployed with the field unset or false and
-	// it can be flipped later when storage capacity information has been
-	// published.
+	// For components(such as cluster-autoscaler) that embed the scheduler and run
+	// pod placement simulations using scheduler plugins, they MUST be aware of CSI
+	// driver registration information via CSINode object. They must create
+	// simulated CSINode objects in addition to Node objects during scheduling
+	// simulation, otherwise if PreventPodSchedulingIfMissing is enabled globally
+	// for CSIDriver object, any newly created node may be rejected by the
+	// scheduler because of missing CSI driver information from the node.
 	//
-	// This field was immutable in Kubernetes <= 1.22 and now is mutable.
-	StorageCapacity *bool `json:"storageCapacity,omitempty"`
-
-	// tokenRequests indicates the CSI driver needs pods' service account tokens it
-	// is mounting volume for to do necessary authentication. Kubelet will pass the
-	// tokens in VolumeContext in the CSI NodePublishVolume calls. The CSI driver
-	// should parse and validate the following VolumeContext:
-	// "csi.storage.k8s.io/serviceAccount.tokens": {
-	//   "<audience>": {
-	//     "token": <token>,
-	//     "expirationTimestamp": <expiration timestamp in RFC3339>,
-	//   },
-	//   ...
-	// }
-	//
-	// Note: Audience in each TokenRequest should be different and at most one
-	// token is empty string. To receive a new token after expiry,
-	// RequiresRepublish can be used to trigger NodePublishVolume periodically.
-	TokenRequests []TokenRequest `json:"tokenRequests,omitempty"`
-
-	// volumeLifecycleModes defines what kind of volumes this CSI volume driver
-	// supports. The default if the list is empty is "Persistent", which is the
-	// usage defined by the CSI specification and implemented in Kubernetes via the
-	// usual PV/PVC mechanism.
-	//
-	// The other mode is "Ephemeral". In this mode, volumes are defined inline
-	// inside the pod spec with CSIVolumeSource and their lifecycle is tied to the
-	// lifecycle of that pod. A driver has to be aware of this because it is only
-	// going to get a NodePublishVolume call for such a volume.
-	//
-	// For more information about implementing this mode, see
-	// https://kubernetes-csi.github.io/docs/ephemeral-local-volumes.html A driver
-	// can support one or more of these modes and more modes may be added in the
-	// future.
-	//
-	// This field is beta. This field is immutable.
-	VolumeLifecycleModes []VolumeLifecycleMode `json:"volumeLifecycleModes,omitempty"`
+	// This is a beta feature and requires the VolumeLimitScaling feature gate to
+	// be enabled. Default is "false".
+	PreventPodSchedulingIfMissing *bool `json:"preventPodSchedulingIfMissing,omitempty"`
 }
 
 // CSINode holds information about all CSI drivers installed on a node. CSI
@@ -290,10 +290,6 @@ type CSINode struct {
 // CSINodeDriver holds information about the specification of one CSI driver
 // installed on a node
 type CSINodeDriver struct {
-	// allocatable represents the volume resources of a node that are available for
-	// scheduling. This field is beta.
-	Allocatable *VolumeNodeResources `json:"allocatable,omitempty"`
-
 	// name represents the name of the CSI driver that this object refers to. This
 	// MUST be the same name returned by the CSI GetPluginName() call for that
 	// driver.
@@ -323,6 +319,10 @@ type CSINodeDriver struct {
 	// pass back to the driver. It is possible for different nodes to use different
 	// topology keys. This can be empty if driver does not support topology.
 	TopologyKeys []string `json:"topologyKeys"`
+
+	// allocatable represents the volume resources of a node that are available for
+	// scheduling. This field is beta.
+	Allocatable *VolumeNodeResources `json:"allocatable,omitempty"`
 }
 
 // CSINodeList is a collection of CSINode objects.
@@ -403,6 +403,21 @@ type CSIStorageCapacity struct {
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
+	// nodeTopology defines which nodes have access to the storage for which
+	// capacity was reported. If not set, the storage is not accessible from any
+	// node in the cluster. If empty, the storage is accessible from all nodes.
+	// This field is immutable.
+	NodeTopology *metav1.LabelSelector `json:"nodeTopology,omitempty"`
+
+	// storageClassName represents the name of the StorageClass that the reported
+	// capacity applies to. It must meet the same requirements as the name of a
+	// StorageClass object (non-empty, DNS subdomain). If that object no longer
+	// exists, the CSIStorageCapacity object is obsolete and should be removed by
+	// its creator. This field is immutable.
+	//
+	// Required.
+	StorageClassName string `json:"storageClassName"`
+
 	// capacity is the value reported by the CSI driver in its GetCapacityResponse
 	// for a GetCapacityRequest with topology and parameters that match the
 	// previous fields.
@@ -422,21 +437,6 @@ type CSIStorageCapacity struct {
 	// value in the Kubernetes API is ResourceRequirements.Requests in a volume
 	// claim.
 	MaximumVolumeSize *metav1.Quantity `json:"maximumVolumeSize,omitempty"`
-
-	// nodeTopology defines which nodes have access to the storage for which
-	// capacity was reported. If not set, the storage is not accessible from any
-	// node in the cluster. If empty, the storage is accessible from all nodes.
-	// This field is immutable.
-	NodeTopology *metav1.LabelSelector `json:"nodeTopology,omitempty"`
-
-	// storageClassName represents the name of the StorageClass that the reported
-	// capacity applies to. It must meet the same requirements as the name of a
-	// StorageClass object (non-empty, DNS subdomain). If that object no longer
-	// exists, the CSIStorageCapacity object is obsolete and should be removed by
-	// its creator. This field is immutable.
-	//
-	// Required.
-	StorageClassName string `json:"storageClassName"`
 
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
@@ -481,8 +481,31 @@ type StorageClass struct {
 	// https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
+	// provisioner indicates the type of the provisioner.
+	//
+	// Required.
+	Provisioner string `json:"provisioner"`
+
+	// parameters holds the parameters for the provisioner that should create
+	// volumes of this storage class.
+	Parameters map[string]string `json:"parameters,omitempty"`
+
+	// reclaimPolicy controls the reclaimPolicy for dynamically provisioned
+	// PersistentVolumes of this storage class. Defaults to Delete.
+	ReclaimPolicy *corev1.PersistentVolumeReclaimPolicy `json:"reclaimPolicy,omitempty"`
+
+	// mountOptions controls the mountOptions for dynamically provisioned
+	// PersistentVolumes of this storage class. e.g. ["ro", "soft"]. Not validated
+	// - mount of the PVs will simply fail if one is invalid.
+	MountOptions []string `json:"mountOptions,omitempty"`
+
 	// allowVolumeExpansion shows whether the storage class allow volume expand.
 	AllowVolumeExpansion *bool `json:"allowVolumeExpansion,omitempty"`
+
+	// volumeBindingMode indicates how PersistentVolumeClaims should be provisioned
+	// and bound. When unset, VolumeBindingImmediate is used. This field is only
+	// honored by servers that enable the VolumeScheduling feature.
+	VolumeBindingMode *VolumeBindingMode `json:"volumeBindingMode,omitempty"`
 
 	// allowedTopologies restrict the node topologies where volumes can be
 	// dynamically provisioned. Each volume plugin defines its own supported
@@ -490,29 +513,6 @@ type StorageClass struct {
 	// no topology restriction. This field is only honored by servers that enable
 	// the VolumeScheduling feature.
 	AllowedTopologies []corev1.TopologySelectorTerm `json:"allowedTopologies,omitempty"`
-
-	// mountOptions controls the mountOptions for dynamically provisioned
-	// PersistentVolumes of this storage class. e.g. ["ro", "soft"]. Not validated
-	// - mount of the PVs will simply fail if one is invalid.
-	MountOptions []string `json:"mountOptions,omitempty"`
-
-	// parameters holds the parameters for the provisioner that should create
-	// volumes of this storage class.
-	Parameters map[string]string `json:"parameters,omitempty"`
-
-	// provisioner indicates the type of the provisioner.
-	//
-	// Required.
-	Provisioner string `json:"provisioner"`
-
-	// reclaimPolicy controls the reclaimPolicy for dynamically provisioned
-	// PersistentVolumes of this storage class. Defaults to Delete.
-	ReclaimPolicy *corev1.PersistentVolumeReclaimPolicy `json:"reclaimPolicy,omitempty"`
-
-	// volumeBindingMode indicates how PersistentVolumeClaims should be provisioned
-	// and bound. When unset, VolumeBindingImmediate is used. This field is only
-	// honored by servers that enable the VolumeScheduling feature.
-	VolumeBindingMode *VolumeBindingMode `json:"volumeBindingMode,omitempty"`
 
 	// unknown holds the members of the JSON this object was decoded
 	// from that its types lack, at any depth, to be written back.
@@ -548,30 +548,24 @@ type StorageClassList struct {
 // StorageHealth contains storage backend health reported by a CSI driver on a
 // node.
 type StorageHealth struct {
-	// healthConditions are the adverse storage backend conditions reported by the
-	// CSI driver. At most 16 conditions may be reported.
-	HealthConditions []StorageHealthCondition `json:"healthConditions,omitempty"`
-
 	// name is the CSI driver name, matching CSINodeDriver.name.
 	//
 	// Required.
 	Name string `json:"name"`
+
+	// healthConditions are the adverse storage backend conditions reported by the
+	// CSI driver. At most 16 conditions may be reported.
+	HealthConditions []StorageHealthCondition `json:"healthConditions,omitempty"`
 }
 
 // StorageHealthCondition represents an adverse health condition reported by a
 // CSI driver for its storage backend on a node.
 type StorageHealthCondition struct {
-	// accessMode is the access mode affected. Nil means all access modes are
-	// affected.
-	AccessMode *corev1.PersistentVolumeAccessMode `json:"accessMode,omitempty"`
-
-	// lastTransitionTime is when this condition first appeared at its current
-	// state.
-	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
-
-	// message is a human-readable description. Maximum permitted length of a
-	// message is 1024 characters.
-	Message string `json:"message,omitempty"`
+	// status is the health status category. One of "StorageUnreachable",
+	// "StorageDegraded".
+	//
+	// Required.
+	Status StorageHealthStatusType `json:"status"`
 
 	// reason is a brief CamelCase machine-parseable reason. Maximum permitted
 	// length of a reason is 256 characters.
@@ -579,14 +573,20 @@ type StorageHealthCondition struct {
 	// Required.
 	Reason string `json:"reason"`
 
-	// status is the health status category. One of "StorageUnreachable",
-	// "StorageDegraded".
-	//
-	// Required.
-	Status StorageHealthStatusType `json:"status"`
+	// message is a human-readable description. Maximum permitted length of a
+	// message is 1024 characters.
+	Message string `json:"message,omitempty"`
+
+	// accessMode is the access mode affected. Nil means all access modes are
+	// affected.
+	AccessMode *corev1.PersistentVolumeAccessMode `json:"accessMode,omitempty"`
 
 	// volumeMode is the volume mode affected. Nil means both are affected.
 	VolumeMode *corev1.PersistentVolumeMode `json:"volumeMode,omitempty"`
+
+	// lastTransitionTime is when this condition first appeared at its current
+	// state.
+	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
 }
 
 // TokenRequest contains parameters of a service account token.
@@ -661,6 +661,9 @@ type VolumeAttachmentList struct {
 // future we may allow also inline volumes in pods. Exactly one member can be
 // set.
 type VolumeAttachmentSource struct {
+	// persistentVolumeName represents the name of the persistent volume to attach.
+	PersistentVolumeName *string `json:"persistentVolumeName,omitempty"`
+
 	// inlineVolumeSpec contains all the information necessary to attach a
 	// persistent volume defined by a pod's inline VolumeSource. This field is
 	// populated only for the CSIMigration feature. It contains translated fields
@@ -668,9 +671,6 @@ type VolumeAttachmentSource struct {
 	// beta-level and is only honored by servers that enabled the CSIMigration
 	// feature.
 	InlineVolumeSpec *corev1.PersistentVolumeSpec `json:"inlineVolumeSpec,omitempty"`
-
-	// persistentVolumeName represents the name of the persistent volume to attach.
-	PersistentVolumeName *string `json:"persistentVolumeName,omitempty"`
 }
 
 // VolumeAttachmentSpec is the specification of a VolumeAttachment request.
@@ -681,24 +681,19 @@ type VolumeAttachmentSpec struct {
 	// Required.
 	Attacher string `json:"attacher"`
 
-	// nodeName represents the node that the volume should be attached to.
-	//
-	// Required.
-	NodeName string `json:"nodeName"`
-
 	// source represents the volume that should be attached.
 	//
 	// Required.
 	Source VolumeAttachmentSource `json:"source"`
+
+	// nodeName represents the node that the volume should be attached to.
+	//
+	// Required.
+	NodeName string `json:"nodeName"`
 }
 
 // VolumeAttachmentStatus is the status of a VolumeAttachment request.
 type VolumeAttachmentStatus struct {
-	// attachError represents the last error encountered during attach operation,
-	// if any. This field must only be set by the entity completing the attach
-	// operation, i.e. the external-attacher.
-	AttachError *VolumeError `json:"attachError,omitempty"`
-
 	// attached indicates the volume is successfully attached. This field must only
 	// be set by the entity completing the attach operation, i.e. the
 	// external-attacher.
@@ -711,6 +706,11 @@ type VolumeAttachmentStatus struct {
 	// WaitForAttach or Mount calls. This field must only be set by the entity
 	// completing the attach operation, i.e. the external-attacher.
 	AttachmentMetadata map[string]string `json:"attachmentMetadata,omitempty"`
+
+	// attachError represents the last error encountered during attach operation,
+	// if any. This field must only be set by the entity completing the attach
+	// operation, i.e. the external-attacher.
+	AttachError *VolumeError `json:"attachError,omitempty"`
 
 	// detachError represents the last error encountered during detach operation,
 	// if any. This field must only be set by the entity completing the detach
@@ -782,19 +782,19 @@ type VolumeAttributesClassList struct {
 
 // VolumeError captures an error encountered during a volume operation.
 type VolumeError struct {
+	// time represents the time the error was encountered.
+	Time metav1.Time `json:"time"`
+
+	// message represents the error encountered during Attach or Detach operation.
+	// This string may be logged, so it should not contain sensitive information.
+	Message string `json:"message,omitempty"`
+
 	// errorCode is a numeric gRPC code representing the error encountered during
 	// Attach or Detach operations.
 	//
 	// This field requires the MutableCSINodeAllocatableCount feature gate being
 	// enabled to be set.
 	ErrorCode *int32 `json:"errorCode,omitempty"`
-
-	// message represents the error encountered during Attach or Detach operation.
-	// This string may be logged, so it should not contain sensitive information.
-	Message string `json:"message,omitempty"`
-
-	// time represents the time the error was encountered.
-	Time metav1.Time `json:"time"`
 }
 
 // VolumeNodeResources is a set of resource limits for scheduling of volumes.

@@ -35,3 +35,19 @@ func parseFacts(text string) map[string]scalarFact {
 	}
 	return facts
 }
+
+// apiOrder is each schema's JSON field names in the order of its Go type
+// in k8s.io/api ("SCHEMA order FIELD..." lines): the order the API server
+// writes them in, and the order of the generated structs' fields.
+var apiOrder = parseOrder(apiFactsText)
+
+func parseOrder(text string) map[string][]string {
+	out := map[string][]string{}
+	for _, line := range strings.Split(text, "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 2 && f[1] == "order" {
+			out[f[0]] = f[2:]
+		}
+	}
+	return out
+}

@@ -380,8 +380,14 @@ func (m *model) makeType(p *pkg, goName, name string, s *schema) (*typ, error) {
 		}
 		t.fields = append(t.fields, f)
 	}
-	// metadata right after the inline TypeMeta, the rest by JSON name.
-	sort.SliceStable(t.fields, func(i, j int) bool { return rank(t.fields[i]) < rank(t.fields[j]) })
+	// In the order of Kubernetes' Go type, which is the order the server
+	// writes the fields in; without that fact, metadata right after the
+	// inline TypeMeta and the rest by JSON name.
+	pos := map[string]int{}
+	for i, n := range apiOrder[name] {
+		pos[n] = i
+	}
+	sort.SliceStable(t.fields, func(i, j int) bool { return fieldPos(t.fields[i], pos) < fieldPos(t.fields[j], pos) })
 	seen := map[string]bool{}
 	for _, f := range t.fields {
 		if seen[f.goName] {
@@ -397,14 +403,24 @@ func isTime(t *gtype) bool {
 	return t.kind == kStruct && (t.name == "Time" || t.name == "MicroTime") && (t.pkg == metaPkg || t.pkg == "")
 }
 
-func rank(f *field) int {
+// fieldPos is f's place in its type: its index in pos (the Go type's
+// JSON field order; an inline TypeMeta at its kind's), after them the
+// fields pos lacks, TypeMeta and metadata first.
+func fieldPos(f *field, pos map[string]int) int {
+	n := f.json
+	if f.inline {
+		n = "kind"
+	}
+	if i, ok := pos[n]; ok {
+		return i
+	}
 	switch {
 	case f.inline:
-		return 0
+		return len(pos)
 	case f.embedded:
-		return 1
+		return len(pos) + 1
 	}
-	return 2
+	return len(pos) + 2
 }
 
 func isZeroDefault(d string) bool {

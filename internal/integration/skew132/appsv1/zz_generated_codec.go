@@ -338,16 +338,16 @@ func (x *DaemonSetCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "lastTransitionTime":
-			x.LastTransitionTime.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
-		case "reason":
-			x.Reason = r.String()
-		case "status":
-			x.Status = corev1.ConditionStatus(r.String())
 		case "type":
 			x.Type = DaemonSetConditionType(r.String())
+		case "status":
+			x.Status = corev1.ConditionStatus(r.String())
+		case "lastTransitionTime":
+			x.LastTransitionTime.DecodeWire(r)
+		case "reason":
+			x.Reason = r.String()
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -359,26 +359,26 @@ func (x *DaemonSetCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
-		s.WriteRaw("\"lastTransitionTime\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
-		x.LastTransitionTime.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
-	if ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
+		jsonwire.String(s, string(x.Type))
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
 		jsonwire.String(s, string(x.Status))
 	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -532,10 +532,6 @@ func (x *DaemonSetSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "minReadySeconds":
-			x.MinReadySeconds = r.Int32()
-		case "revisionHistoryLimit":
-			x.RevisionHistoryLimit = r.Int32Ptr()
 		case "selector":
 			if r.Null() {
 				x.Selector = nil
@@ -549,6 +545,10 @@ func (x *DaemonSetSpec) DecodeWire(r *jsonwire.Reader) {
 			x.Template.DecodeWire(r)
 		case "updateStrategy":
 			x.UpdateStrategy.DecodeWire(r)
+		case "minReadySeconds":
+			x.MinReadySeconds = r.Int32()
+		case "revisionHistoryLimit":
+			x.RevisionHistoryLimit = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -561,17 +561,9 @@ func (x *DaemonSetSpec) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if ap.Explicit(&x.MinReadySeconds) || x.MinReadySeconds != 0 {
-		s.WriteRaw("\"minReadySeconds\":")
-		more = true
-		s.WriteInt32(x.MinReadySeconds)
-	}
-	if x.RevisionHistoryLimit != nil {
-		jsonwire.Key(s, &more, ",\"revisionHistoryLimit\":")
-		s.WriteInt32(*x.RevisionHistoryLimit)
-	}
 	if ap == nil || x.Selector != nil {
-		jsonwire.Key(s, &more, ",\"selector\":")
+		s.WriteRaw("\"selector\":")
+		more = true
 		if x.Selector == nil {
 			s.WriteNil()
 		} else {
@@ -588,6 +580,14 @@ func (x *DaemonSetSpec) EncodeJSON(s *jsoniter.Stream) {
 	if ap != nil {
 		more = ap.Kept(s, at, &x.UpdateStrategy)
 	}
+	if ap.Explicit(&x.MinReadySeconds) || x.MinReadySeconds != 0 {
+		jsonwire.Key(s, &more, ",\"minReadySeconds\":")
+		s.WriteInt32(x.MinReadySeconds)
+	}
+	if x.RevisionHistoryLimit != nil {
+		jsonwire.Key(s, &more, ",\"revisionHistoryLimit\":")
+		s.WriteInt32(*x.RevisionHistoryLimit)
+	}
 	s.WriteRaw("}")
 }
 
@@ -599,6 +599,22 @@ func (x *DaemonSetStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "currentNumberScheduled":
+			x.CurrentNumberScheduled = r.Int32()
+		case "numberMisscheduled":
+			x.NumberMisscheduled = r.Int32()
+		case "desiredNumberScheduled":
+			x.DesiredNumberScheduled = r.Int32()
+		case "numberReady":
+			x.NumberReady = r.Int32()
+		case "observedGeneration":
+			x.ObservedGeneration = r.Int64()
+		case "updatedNumberScheduled":
+			x.UpdatedNumberScheduled = r.Int32()
+		case "numberAvailable":
+			x.NumberAvailable = r.Int32()
+		case "numberUnavailable":
+			x.NumberUnavailable = r.Int32()
 		case "collisionCount":
 			x.CollisionCount = r.Int32Ptr()
 		case "conditions":
@@ -612,22 +628,6 @@ func (x *DaemonSetStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Conditions = nil
 			}
-		case "currentNumberScheduled":
-			x.CurrentNumberScheduled = r.Int32()
-		case "desiredNumberScheduled":
-			x.DesiredNumberScheduled = r.Int32()
-		case "numberAvailable":
-			x.NumberAvailable = r.Int32()
-		case "numberMisscheduled":
-			x.NumberMisscheduled = r.Int32()
-		case "numberReady":
-			x.NumberReady = r.Int32()
-		case "numberUnavailable":
-			x.NumberUnavailable = r.Int32()
-		case "observedGeneration":
-			x.ObservedGeneration = r.Int64()
-		case "updatedNumberScheduled":
-			x.UpdatedNumberScheduled = r.Int32()
 		default:
 			r.SkipUnknown()
 		}
@@ -639,9 +639,41 @@ func (x *DaemonSetStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.CollisionCount != nil {
-		s.WriteRaw("\"collisionCount\":")
+	if ap == nil || ap.Explicit(&x.CurrentNumberScheduled) || x.CurrentNumberScheduled != 0 {
+		s.WriteRaw("\"currentNumberScheduled\":")
 		more = true
+		s.WriteInt32(x.CurrentNumberScheduled)
+	}
+	if ap == nil || ap.Explicit(&x.NumberMisscheduled) || x.NumberMisscheduled != 0 {
+		jsonwire.Key(s, &more, ",\"numberMisscheduled\":")
+		s.WriteInt32(x.NumberMisscheduled)
+	}
+	if ap == nil || ap.Explicit(&x.DesiredNumberScheduled) || x.DesiredNumberScheduled != 0 {
+		jsonwire.Key(s, &more, ",\"desiredNumberScheduled\":")
+		s.WriteInt32(x.DesiredNumberScheduled)
+	}
+	if ap == nil || ap.Explicit(&x.NumberReady) || x.NumberReady != 0 {
+		jsonwire.Key(s, &more, ",\"numberReady\":")
+		s.WriteInt32(x.NumberReady)
+	}
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
+		jsonwire.Key(s, &more, ",\"observedGeneration\":")
+		s.WriteInt64(x.ObservedGeneration)
+	}
+	if ap.Explicit(&x.UpdatedNumberScheduled) || x.UpdatedNumberScheduled != 0 {
+		jsonwire.Key(s, &more, ",\"updatedNumberScheduled\":")
+		s.WriteInt32(x.UpdatedNumberScheduled)
+	}
+	if ap.Explicit(&x.NumberAvailable) || x.NumberAvailable != 0 {
+		jsonwire.Key(s, &more, ",\"numberAvailable\":")
+		s.WriteInt32(x.NumberAvailable)
+	}
+	if ap.Explicit(&x.NumberUnavailable) || x.NumberUnavailable != 0 {
+		jsonwire.Key(s, &more, ",\"numberUnavailable\":")
+		s.WriteInt32(x.NumberUnavailable)
+	}
+	if x.CollisionCount != nil {
+		jsonwire.Key(s, &more, ",\"collisionCount\":")
 		s.WriteInt32(*x.CollisionCount)
 	}
 	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
@@ -659,38 +691,6 @@ func (x *DaemonSetStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap == nil || ap.Explicit(&x.CurrentNumberScheduled) || x.CurrentNumberScheduled != 0 {
-		jsonwire.Key(s, &more, ",\"currentNumberScheduled\":")
-		s.WriteInt32(x.CurrentNumberScheduled)
-	}
-	if ap == nil || ap.Explicit(&x.DesiredNumberScheduled) || x.DesiredNumberScheduled != 0 {
-		jsonwire.Key(s, &more, ",\"desiredNumberScheduled\":")
-		s.WriteInt32(x.DesiredNumberScheduled)
-	}
-	if ap.Explicit(&x.NumberAvailable) || x.NumberAvailable != 0 {
-		jsonwire.Key(s, &more, ",\"numberAvailable\":")
-		s.WriteInt32(x.NumberAvailable)
-	}
-	if ap == nil || ap.Explicit(&x.NumberMisscheduled) || x.NumberMisscheduled != 0 {
-		jsonwire.Key(s, &more, ",\"numberMisscheduled\":")
-		s.WriteInt32(x.NumberMisscheduled)
-	}
-	if ap == nil || ap.Explicit(&x.NumberReady) || x.NumberReady != 0 {
-		jsonwire.Key(s, &more, ",\"numberReady\":")
-		s.WriteInt32(x.NumberReady)
-	}
-	if ap.Explicit(&x.NumberUnavailable) || x.NumberUnavailable != 0 {
-		jsonwire.Key(s, &more, ",\"numberUnavailable\":")
-		s.WriteInt32(x.NumberUnavailable)
-	}
-	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
-		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(x.ObservedGeneration)
-	}
-	if ap.Explicit(&x.UpdatedNumberScheduled) || x.UpdatedNumberScheduled != 0 {
-		jsonwire.Key(s, &more, ",\"updatedNumberScheduled\":")
-		s.WriteInt32(x.UpdatedNumberScheduled)
-	}
 	s.WriteRaw("}")
 }
 
@@ -702,6 +702,8 @@ func (x *DaemonSetUpdateStrategy) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "type":
+			x.Type = DaemonSetUpdateStrategyType(r.String())
 		case "rollingUpdate":
 			if r.Null() {
 				x.RollingUpdate = nil
@@ -711,8 +713,6 @@ func (x *DaemonSetUpdateStrategy) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.RollingUpdate.DecodeWire(r)
 			}
-		case "type":
-			x.Type = DaemonSetUpdateStrategyType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -724,14 +724,14 @@ func (x *DaemonSetUpdateStrategy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.RollingUpdate != nil {
-		s.WriteRaw("\"rollingUpdate\":")
-		more = true
-		x.RollingUpdate.EncodeJSON(s)
-	}
 	if ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
+		s.WriteRaw("\"type\":")
+		more = true
 		jsonwire.String(s, string(x.Type))
+	}
+	if x.RollingUpdate != nil {
+		jsonwire.Key(s, &more, ",\"rollingUpdate\":")
+		x.RollingUpdate.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -835,18 +835,18 @@ func (x *DeploymentCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "lastTransitionTime":
-			x.LastTransitionTime.DecodeWire(r)
-		case "lastUpdateTime":
-			x.LastUpdateTime.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
-		case "reason":
-			x.Reason = r.String()
-		case "status":
-			x.Status = corev1.ConditionStatus(r.String())
 		case "type":
 			x.Type = DeploymentConditionType(r.String())
+		case "status":
+			x.Status = corev1.ConditionStatus(r.String())
+		case "lastUpdateTime":
+			x.LastUpdateTime.DecodeWire(r)
+		case "lastTransitionTime":
+			x.LastTransitionTime.DecodeWire(r)
+		case "reason":
+			x.Reason = r.String()
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -858,30 +858,30 @@ func (x *DeploymentCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
-		s.WriteRaw("\"lastTransitionTime\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
-		x.LastTransitionTime.EncodeJSON(s)
-	}
-	if ap == nil || ap.Explicit(&x.LastUpdateTime) || !x.LastUpdateTime.IsZero() {
-		jsonwire.Key(s, &more, ",\"lastUpdateTime\":")
-		x.LastUpdateTime.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
-	if ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
+		jsonwire.String(s, string(x.Type))
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
 		jsonwire.String(s, string(x.Status))
 	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if ap == nil || ap.Explicit(&x.LastUpdateTime) || !x.LastUpdateTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastUpdateTime\":")
+		x.LastUpdateTime.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -1035,16 +1035,8 @@ func (x *DeploymentSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "minReadySeconds":
-			x.MinReadySeconds = r.Int32()
-		case "paused":
-			x.Paused = r.Bool()
-		case "progressDeadlineSeconds":
-			x.ProgressDeadlineSeconds = r.Int32Ptr()
 		case "replicas":
 			x.Replicas = r.Int32Ptr()
-		case "revisionHistoryLimit":
-			x.RevisionHistoryLimit = r.Int32Ptr()
 		case "selector":
 			if r.Null() {
 				x.Selector = nil
@@ -1054,10 +1046,18 @@ func (x *DeploymentSpec) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Selector.DecodeWire(r)
 			}
-		case "strategy":
-			x.Strategy.DecodeWire(r)
 		case "template":
 			x.Template.DecodeWire(r)
+		case "strategy":
+			x.Strategy.DecodeWire(r)
+		case "minReadySeconds":
+			x.MinReadySeconds = r.Int32()
+		case "revisionHistoryLimit":
+			x.RevisionHistoryLimit = r.Int32Ptr()
+		case "paused":
+			x.Paused = r.Bool()
+		case "progressDeadlineSeconds":
+			x.ProgressDeadlineSeconds = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -1070,26 +1070,10 @@ func (x *DeploymentSpec) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if ap.Explicit(&x.MinReadySeconds) || x.MinReadySeconds != 0 {
-		s.WriteRaw("\"minReadySeconds\":")
-		more = true
-		s.WriteInt32(x.MinReadySeconds)
-	}
-	if ap.Explicit(&x.Paused) || x.Paused {
-		jsonwire.Key(s, &more, ",\"paused\":")
-		s.WriteBool(x.Paused)
-	}
-	if x.ProgressDeadlineSeconds != nil {
-		jsonwire.Key(s, &more, ",\"progressDeadlineSeconds\":")
-		s.WriteInt32(*x.ProgressDeadlineSeconds)
-	}
 	if x.Replicas != nil {
-		jsonwire.Key(s, &more, ",\"replicas\":")
+		s.WriteRaw("\"replicas\":")
+		more = true
 		s.WriteInt32(*x.Replicas)
-	}
-	if x.RevisionHistoryLimit != nil {
-		jsonwire.Key(s, &more, ",\"revisionHistoryLimit\":")
-		s.WriteInt32(*x.RevisionHistoryLimit)
 	}
 	if ap == nil || x.Selector != nil {
 		jsonwire.Key(s, &more, ",\"selector\":")
@@ -1099,15 +1083,31 @@ func (x *DeploymentSpec) EncodeJSON(s *jsoniter.Stream) {
 			x.Selector.EncodeJSON(s)
 		}
 	}
+	at = jsonwire.Field(s, &more, ",\"template\":")
+	x.Template.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Template)
+	}
 	at = jsonwire.Field(s, &more, ",\"strategy\":")
 	x.Strategy.EncodeJSON(s)
 	if ap != nil {
 		more = ap.Kept(s, at, &x.Strategy)
 	}
-	at = jsonwire.Field(s, &more, ",\"template\":")
-	x.Template.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.Template)
+	if ap.Explicit(&x.MinReadySeconds) || x.MinReadySeconds != 0 {
+		jsonwire.Key(s, &more, ",\"minReadySeconds\":")
+		s.WriteInt32(x.MinReadySeconds)
+	}
+	if x.RevisionHistoryLimit != nil {
+		jsonwire.Key(s, &more, ",\"revisionHistoryLimit\":")
+		s.WriteInt32(*x.RevisionHistoryLimit)
+	}
+	if ap.Explicit(&x.Paused) || x.Paused {
+		jsonwire.Key(s, &more, ",\"paused\":")
+		s.WriteBool(x.Paused)
+	}
+	if x.ProgressDeadlineSeconds != nil {
+		jsonwire.Key(s, &more, ",\"progressDeadlineSeconds\":")
+		s.WriteInt32(*x.ProgressDeadlineSeconds)
 	}
 	s.WriteRaw("}")
 }
@@ -1120,10 +1120,18 @@ func (x *DeploymentStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "observedGeneration":
+			x.ObservedGeneration = r.Int64()
+		case "replicas":
+			x.Replicas = r.Int32()
+		case "updatedReplicas":
+			x.UpdatedReplicas = r.Int32()
+		case "readyReplicas":
+			x.ReadyReplicas = r.Int32()
 		case "availableReplicas":
 			x.AvailableReplicas = r.Int32()
-		case "collisionCount":
-			x.CollisionCount = r.Int32Ptr()
+		case "unavailableReplicas":
+			x.UnavailableReplicas = r.Int32()
 		case "conditions":
 			if r.BeginArray() {
 				sl0 := make([]DeploymentCondition, 0, r.Count())
@@ -1135,16 +1143,8 @@ func (x *DeploymentStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Conditions = nil
 			}
-		case "observedGeneration":
-			x.ObservedGeneration = r.Int64()
-		case "readyReplicas":
-			x.ReadyReplicas = r.Int32()
-		case "replicas":
-			x.Replicas = r.Int32()
-		case "unavailableReplicas":
-			x.UnavailableReplicas = r.Int32()
-		case "updatedReplicas":
-			x.UpdatedReplicas = r.Int32()
+		case "collisionCount":
+			x.CollisionCount = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -1156,14 +1156,30 @@ func (x *DeploymentStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.AvailableReplicas) || x.AvailableReplicas != 0 {
-		s.WriteRaw("\"availableReplicas\":")
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
+		s.WriteRaw("\"observedGeneration\":")
 		more = true
+		s.WriteInt64(x.ObservedGeneration)
+	}
+	if ap.Explicit(&x.Replicas) || x.Replicas != 0 {
+		jsonwire.Key(s, &more, ",\"replicas\":")
+		s.WriteInt32(x.Replicas)
+	}
+	if ap.Explicit(&x.UpdatedReplicas) || x.UpdatedReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"updatedReplicas\":")
+		s.WriteInt32(x.UpdatedReplicas)
+	}
+	if ap.Explicit(&x.ReadyReplicas) || x.ReadyReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"readyReplicas\":")
+		s.WriteInt32(x.ReadyReplicas)
+	}
+	if ap.Explicit(&x.AvailableReplicas) || x.AvailableReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"availableReplicas\":")
 		s.WriteInt32(x.AvailableReplicas)
 	}
-	if x.CollisionCount != nil {
-		jsonwire.Key(s, &more, ",\"collisionCount\":")
-		s.WriteInt32(*x.CollisionCount)
+	if ap.Explicit(&x.UnavailableReplicas) || x.UnavailableReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"unavailableReplicas\":")
+		s.WriteInt32(x.UnavailableReplicas)
 	}
 	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
@@ -1180,25 +1196,9 @@ func (x *DeploymentStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
-		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(x.ObservedGeneration)
-	}
-	if ap.Explicit(&x.ReadyReplicas) || x.ReadyReplicas != 0 {
-		jsonwire.Key(s, &more, ",\"readyReplicas\":")
-		s.WriteInt32(x.ReadyReplicas)
-	}
-	if ap.Explicit(&x.Replicas) || x.Replicas != 0 {
-		jsonwire.Key(s, &more, ",\"replicas\":")
-		s.WriteInt32(x.Replicas)
-	}
-	if ap.Explicit(&x.UnavailableReplicas) || x.UnavailableReplicas != 0 {
-		jsonwire.Key(s, &more, ",\"unavailableReplicas\":")
-		s.WriteInt32(x.UnavailableReplicas)
-	}
-	if ap.Explicit(&x.UpdatedReplicas) || x.UpdatedReplicas != 0 {
-		jsonwire.Key(s, &more, ",\"updatedReplicas\":")
-		s.WriteInt32(x.UpdatedReplicas)
+	if x.CollisionCount != nil {
+		jsonwire.Key(s, &more, ",\"collisionCount\":")
+		s.WriteInt32(*x.CollisionCount)
 	}
 	s.WriteRaw("}")
 }
@@ -1211,6 +1211,8 @@ func (x *DeploymentStrategy) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "type":
+			x.Type = DeploymentStrategyType(r.String())
 		case "rollingUpdate":
 			if r.Null() {
 				x.RollingUpdate = nil
@@ -1220,8 +1222,6 @@ func (x *DeploymentStrategy) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.RollingUpdate.DecodeWire(r)
 			}
-		case "type":
-			x.Type = DeploymentStrategyType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -1233,14 +1233,14 @@ func (x *DeploymentStrategy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.RollingUpdate != nil {
-		s.WriteRaw("\"rollingUpdate\":")
-		more = true
-		x.RollingUpdate.EncodeJSON(s)
-	}
 	if ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
+		s.WriteRaw("\"type\":")
+		more = true
 		jsonwire.String(s, string(x.Type))
+	}
+	if x.RollingUpdate != nil {
+		jsonwire.Key(s, &more, ",\"rollingUpdate\":")
+		x.RollingUpdate.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -1344,16 +1344,16 @@ func (x *ReplicaSetCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "lastTransitionTime":
-			x.LastTransitionTime.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
-		case "reason":
-			x.Reason = r.String()
-		case "status":
-			x.Status = corev1.ConditionStatus(r.String())
 		case "type":
 			x.Type = ReplicaSetConditionType(r.String())
+		case "status":
+			x.Status = corev1.ConditionStatus(r.String())
+		case "lastTransitionTime":
+			x.LastTransitionTime.DecodeWire(r)
+		case "reason":
+			x.Reason = r.String()
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -1365,26 +1365,26 @@ func (x *ReplicaSetCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
-		s.WriteRaw("\"lastTransitionTime\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
-		x.LastTransitionTime.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
-	if ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
+		jsonwire.String(s, string(x.Type))
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
 		jsonwire.String(s, string(x.Status))
 	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -1538,10 +1538,10 @@ func (x *ReplicaSetSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "minReadySeconds":
-			x.MinReadySeconds = r.Int32()
 		case "replicas":
 			x.Replicas = r.Int32Ptr()
+		case "minReadySeconds":
+			x.MinReadySeconds = r.Int32()
 		case "selector":
 			if r.Null() {
 				x.Selector = nil
@@ -1565,14 +1565,14 @@ func (x *ReplicaSetSpec) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if ap.Explicit(&x.MinReadySeconds) || x.MinReadySeconds != 0 {
-		s.WriteRaw("\"minReadySeconds\":")
-		more = true
-		s.WriteInt32(x.MinReadySeconds)
-	}
 	if x.Replicas != nil {
-		jsonwire.Key(s, &more, ",\"replicas\":")
+		s.WriteRaw("\"replicas\":")
+		more = true
 		s.WriteInt32(*x.Replicas)
+	}
+	if ap.Explicit(&x.MinReadySeconds) || x.MinReadySeconds != 0 {
+		jsonwire.Key(s, &more, ",\"minReadySeconds\":")
+		s.WriteInt32(x.MinReadySeconds)
 	}
 	if ap == nil || x.Selector != nil {
 		jsonwire.Key(s, &more, ",\"selector\":")
@@ -1598,8 +1598,16 @@ func (x *ReplicaSetStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "replicas":
+			x.Replicas = r.Int32()
+		case "fullyLabeledReplicas":
+			x.FullyLabeledReplicas = r.Int32()
+		case "readyReplicas":
+			x.ReadyReplicas = r.Int32()
 		case "availableReplicas":
 			x.AvailableReplicas = r.Int32()
+		case "observedGeneration":
+			x.ObservedGeneration = r.Int64()
 		case "conditions":
 			if r.BeginArray() {
 				sl0 := make([]ReplicaSetCondition, 0, r.Count())
@@ -1611,14 +1619,6 @@ func (x *ReplicaSetStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Conditions = nil
 			}
-		case "fullyLabeledReplicas":
-			x.FullyLabeledReplicas = r.Int32()
-		case "observedGeneration":
-			x.ObservedGeneration = r.Int64()
-		case "readyReplicas":
-			x.ReadyReplicas = r.Int32()
-		case "replicas":
-			x.Replicas = r.Int32()
 		default:
 			r.SkipUnknown()
 		}
@@ -1630,10 +1630,26 @@ func (x *ReplicaSetStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.AvailableReplicas) || x.AvailableReplicas != 0 {
-		s.WriteRaw("\"availableReplicas\":")
+	if ap == nil || ap.Explicit(&x.Replicas) || x.Replicas != 0 {
+		s.WriteRaw("\"replicas\":")
 		more = true
+		s.WriteInt32(x.Replicas)
+	}
+	if ap.Explicit(&x.FullyLabeledReplicas) || x.FullyLabeledReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"fullyLabeledReplicas\":")
+		s.WriteInt32(x.FullyLabeledReplicas)
+	}
+	if ap.Explicit(&x.ReadyReplicas) || x.ReadyReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"readyReplicas\":")
+		s.WriteInt32(x.ReadyReplicas)
+	}
+	if ap.Explicit(&x.AvailableReplicas) || x.AvailableReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"availableReplicas\":")
 		s.WriteInt32(x.AvailableReplicas)
+	}
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
+		jsonwire.Key(s, &more, ",\"observedGeneration\":")
+		s.WriteInt64(x.ObservedGeneration)
 	}
 	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
@@ -1650,22 +1666,6 @@ func (x *ReplicaSetStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.FullyLabeledReplicas) || x.FullyLabeledReplicas != 0 {
-		jsonwire.Key(s, &more, ",\"fullyLabeledReplicas\":")
-		s.WriteInt32(x.FullyLabeledReplicas)
-	}
-	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
-		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(x.ObservedGeneration)
-	}
-	if ap.Explicit(&x.ReadyReplicas) || x.ReadyReplicas != 0 {
-		jsonwire.Key(s, &more, ",\"readyReplicas\":")
-		s.WriteInt32(x.ReadyReplicas)
-	}
-	if ap == nil || ap.Explicit(&x.Replicas) || x.Replicas != 0 {
-		jsonwire.Key(s, &more, ",\"replicas\":")
-		s.WriteInt32(x.Replicas)
-	}
 	s.WriteRaw("}")
 }
 
@@ -1677,15 +1677,6 @@ func (x *RollingUpdateDaemonSet) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "maxSurge":
-			if r.Null() {
-				x.MaxSurge = nil
-			} else {
-				if x.MaxSurge == nil {
-					x.MaxSurge = jsonwire.Alloc[metav1.IntOrString](r, &slabKeys[3], 4)
-				}
-				x.MaxSurge.DecodeWire(r)
-			}
 		case "maxUnavailable":
 			if r.Null() {
 				x.MaxUnavailable = nil
@@ -1694,6 +1685,15 @@ func (x *RollingUpdateDaemonSet) DecodeWire(r *jsonwire.Reader) {
 					x.MaxUnavailable = jsonwire.Alloc[metav1.IntOrString](r, &slabKeys[3], 4)
 				}
 				x.MaxUnavailable.DecodeWire(r)
+			}
+		case "maxSurge":
+			if r.Null() {
+				x.MaxSurge = nil
+			} else {
+				if x.MaxSurge == nil {
+					x.MaxSurge = jsonwire.Alloc[metav1.IntOrString](r, &slabKeys[3], 4)
+				}
+				x.MaxSurge.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -1705,14 +1705,14 @@ func (x *RollingUpdateDaemonSet) DecodeWire(r *jsonwire.Reader) {
 func (x *RollingUpdateDaemonSet) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.MaxSurge != nil {
-		s.WriteRaw("\"maxSurge\":")
-		more = true
-		x.MaxSurge.EncodeJSON(s)
-	}
 	if x.MaxUnavailable != nil {
-		jsonwire.Key(s, &more, ",\"maxUnavailable\":")
+		s.WriteRaw("\"maxUnavailable\":")
+		more = true
 		x.MaxUnavailable.EncodeJSON(s)
+	}
+	if x.MaxSurge != nil {
+		jsonwire.Key(s, &more, ",\"maxSurge\":")
+		x.MaxSurge.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -1725,15 +1725,6 @@ func (x *RollingUpdateDeployment) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "maxSurge":
-			if r.Null() {
-				x.MaxSurge = nil
-			} else {
-				if x.MaxSurge == nil {
-					x.MaxSurge = jsonwire.Alloc[metav1.IntOrString](r, &slabKeys[3], 4)
-				}
-				x.MaxSurge.DecodeWire(r)
-			}
 		case "maxUnavailable":
 			if r.Null() {
 				x.MaxUnavailable = nil
@@ -1742,6 +1733,15 @@ func (x *RollingUpdateDeployment) DecodeWire(r *jsonwire.Reader) {
 					x.MaxUnavailable = jsonwire.Alloc[metav1.IntOrString](r, &slabKeys[3], 4)
 				}
 				x.MaxUnavailable.DecodeWire(r)
+			}
+		case "maxSurge":
+			if r.Null() {
+				x.MaxSurge = nil
+			} else {
+				if x.MaxSurge == nil {
+					x.MaxSurge = jsonwire.Alloc[metav1.IntOrString](r, &slabKeys[3], 4)
+				}
+				x.MaxSurge.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -1753,14 +1753,14 @@ func (x *RollingUpdateDeployment) DecodeWire(r *jsonwire.Reader) {
 func (x *RollingUpdateDeployment) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.MaxSurge != nil {
-		s.WriteRaw("\"maxSurge\":")
-		more = true
-		x.MaxSurge.EncodeJSON(s)
-	}
 	if x.MaxUnavailable != nil {
-		jsonwire.Key(s, &more, ",\"maxUnavailable\":")
+		s.WriteRaw("\"maxUnavailable\":")
+		more = true
 		x.MaxUnavailable.EncodeJSON(s)
+	}
+	if x.MaxSurge != nil {
+		jsonwire.Key(s, &more, ",\"maxSurge\":")
+		x.MaxSurge.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -1773,6 +1773,8 @@ func (x *RollingUpdateStatefulSetStrategy) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "partition":
+			x.Partition = r.Int32Ptr()
 		case "maxUnavailable":
 			if r.Null() {
 				x.MaxUnavailable = nil
@@ -1782,8 +1784,6 @@ func (x *RollingUpdateStatefulSetStrategy) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.MaxUnavailable.DecodeWire(r)
 			}
-		case "partition":
-			x.Partition = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -1794,14 +1794,14 @@ func (x *RollingUpdateStatefulSetStrategy) DecodeWire(r *jsonwire.Reader) {
 func (x *RollingUpdateStatefulSetStrategy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.MaxUnavailable != nil {
-		s.WriteRaw("\"maxUnavailable\":")
-		more = true
-		x.MaxUnavailable.EncodeJSON(s)
-	}
 	if x.Partition != nil {
-		jsonwire.Key(s, &more, ",\"partition\":")
+		s.WriteRaw("\"partition\":")
+		more = true
 		s.WriteInt32(*x.Partition)
+	}
+	if x.MaxUnavailable != nil {
+		jsonwire.Key(s, &more, ",\"maxUnavailable\":")
+		x.MaxUnavailable.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -1905,16 +1905,16 @@ func (x *StatefulSetCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "lastTransitionTime":
-			x.LastTransitionTime.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
-		case "reason":
-			x.Reason = r.String()
-		case "status":
-			x.Status = corev1.ConditionStatus(r.String())
 		case "type":
 			x.Type = StatefulSetConditionType(r.String())
+		case "status":
+			x.Status = corev1.ConditionStatus(r.String())
+		case "lastTransitionTime":
+			x.LastTransitionTime.DecodeWire(r)
+		case "reason":
+			x.Reason = r.String()
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -1926,26 +1926,26 @@ func (x *StatefulSetCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
-		s.WriteRaw("\"lastTransitionTime\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
-		x.LastTransitionTime.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
-	if ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
+		jsonwire.String(s, string(x.Type))
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
 		jsonwire.String(s, string(x.Status))
 	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -2161,32 +2161,8 @@ func (x *StatefulSetSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "minReadySeconds":
-			x.MinReadySeconds = r.Int32()
-		case "ordinals":
-			if r.Null() {
-				x.Ordinals = nil
-			} else {
-				if x.Ordinals == nil {
-					x.Ordinals = jsonwire.Alloc[StatefulSetOrdinals](r, &slabKeys[4], 4)
-				}
-				x.Ordinals.DecodeWire(r)
-			}
-		case "persistentVolumeClaimRetentionPolicy":
-			if r.Null() {
-				x.PersistentVolumeClaimRetentionPolicy = nil
-			} else {
-				if x.PersistentVolumeClaimRetentionPolicy == nil {
-					x.PersistentVolumeClaimRetentionPolicy = jsonwire.Alloc[StatefulSetPersistentVolumeClaimRetentionPolicy](r, &slabKeys[5], 4)
-				}
-				x.PersistentVolumeClaimRetentionPolicy.DecodeWire(r)
-			}
-		case "podManagementPolicy":
-			x.PodManagementPolicy = PodManagementPolicyType(r.String())
 		case "replicas":
 			x.Replicas = r.Int32Ptr()
-		case "revisionHistoryLimit":
-			x.RevisionHistoryLimit = r.Int32Ptr()
 		case "selector":
 			if r.Null() {
 				x.Selector = nil
@@ -2196,12 +2172,8 @@ func (x *StatefulSetSpec) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Selector.DecodeWire(r)
 			}
-		case "serviceName":
-			x.ServiceName = r.String()
 		case "template":
 			x.Template.DecodeWire(r)
-		case "updateStrategy":
-			x.UpdateStrategy.DecodeWire(r)
 		case "volumeClaimTemplates":
 			if r.BeginArray() {
 				sl0 := make([]corev1.PersistentVolumeClaim, 0, r.Count())
@@ -2212,6 +2184,34 @@ func (x *StatefulSetSpec) DecodeWire(r *jsonwire.Reader) {
 				x.VolumeClaimTemplates = sl0
 			} else {
 				x.VolumeClaimTemplates = nil
+			}
+		case "serviceName":
+			x.ServiceName = r.String()
+		case "podManagementPolicy":
+			x.PodManagementPolicy = PodManagementPolicyType(r.String())
+		case "updateStrategy":
+			x.UpdateStrategy.DecodeWire(r)
+		case "revisionHistoryLimit":
+			x.RevisionHistoryLimit = r.Int32Ptr()
+		case "minReadySeconds":
+			x.MinReadySeconds = r.Int32()
+		case "persistentVolumeClaimRetentionPolicy":
+			if r.Null() {
+				x.PersistentVolumeClaimRetentionPolicy = nil
+			} else {
+				if x.PersistentVolumeClaimRetentionPolicy == nil {
+					x.PersistentVolumeClaimRetentionPolicy = jsonwire.Alloc[StatefulSetPersistentVolumeClaimRetentionPolicy](r, &slabKeys[4], 4)
+				}
+				x.PersistentVolumeClaimRetentionPolicy.DecodeWire(r)
+			}
+		case "ordinals":
+			if r.Null() {
+				x.Ordinals = nil
+			} else {
+				if x.Ordinals == nil {
+					x.Ordinals = jsonwire.Alloc[StatefulSetOrdinals](r, &slabKeys[5], 4)
+				}
+				x.Ordinals.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -2225,30 +2225,10 @@ func (x *StatefulSetSpec) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if ap.Explicit(&x.MinReadySeconds) || x.MinReadySeconds != 0 {
-		s.WriteRaw("\"minReadySeconds\":")
-		more = true
-		s.WriteInt32(x.MinReadySeconds)
-	}
-	if x.Ordinals != nil {
-		jsonwire.Key(s, &more, ",\"ordinals\":")
-		x.Ordinals.EncodeJSON(s)
-	}
-	if x.PersistentVolumeClaimRetentionPolicy != nil {
-		jsonwire.Key(s, &more, ",\"persistentVolumeClaimRetentionPolicy\":")
-		x.PersistentVolumeClaimRetentionPolicy.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.PodManagementPolicy) || x.PodManagementPolicy != "" {
-		jsonwire.Key(s, &more, ",\"podManagementPolicy\":")
-		jsonwire.String(s, string(x.PodManagementPolicy))
-	}
 	if x.Replicas != nil {
-		jsonwire.Key(s, &more, ",\"replicas\":")
+		s.WriteRaw("\"replicas\":")
+		more = true
 		s.WriteInt32(*x.Replicas)
-	}
-	if x.RevisionHistoryLimit != nil {
-		jsonwire.Key(s, &more, ",\"revisionHistoryLimit\":")
-		s.WriteInt32(*x.RevisionHistoryLimit)
 	}
 	if ap == nil || x.Selector != nil {
 		jsonwire.Key(s, &more, ",\"selector\":")
@@ -2258,19 +2238,10 @@ func (x *StatefulSetSpec) EncodeJSON(s *jsoniter.Stream) {
 			x.Selector.EncodeJSON(s)
 		}
 	}
-	if ap == nil || ap.Explicit(&x.ServiceName) || x.ServiceName != "" {
-		jsonwire.Key(s, &more, ",\"serviceName\":")
-		jsonwire.String(s, x.ServiceName)
-	}
 	at = jsonwire.Field(s, &more, ",\"template\":")
 	x.Template.EncodeJSON(s)
 	if ap != nil {
 		more = ap.Kept(s, at, &x.Template)
-	}
-	at = jsonwire.Field(s, &more, ",\"updateStrategy\":")
-	x.UpdateStrategy.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.UpdateStrategy)
 	}
 	if len(x.VolumeClaimTemplates) != 0 || ap != nil && x.VolumeClaimTemplates != nil {
 		jsonwire.Key(s, &more, ",\"volumeClaimTemplates\":")
@@ -2287,6 +2258,35 @@ func (x *StatefulSetSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if ap == nil || ap.Explicit(&x.ServiceName) || x.ServiceName != "" {
+		jsonwire.Key(s, &more, ",\"serviceName\":")
+		jsonwire.String(s, x.ServiceName)
+	}
+	if ap.Explicit(&x.PodManagementPolicy) || x.PodManagementPolicy != "" {
+		jsonwire.Key(s, &more, ",\"podManagementPolicy\":")
+		jsonwire.String(s, string(x.PodManagementPolicy))
+	}
+	at = jsonwire.Field(s, &more, ",\"updateStrategy\":")
+	x.UpdateStrategy.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.UpdateStrategy)
+	}
+	if x.RevisionHistoryLimit != nil {
+		jsonwire.Key(s, &more, ",\"revisionHistoryLimit\":")
+		s.WriteInt32(*x.RevisionHistoryLimit)
+	}
+	if ap.Explicit(&x.MinReadySeconds) || x.MinReadySeconds != 0 {
+		jsonwire.Key(s, &more, ",\"minReadySeconds\":")
+		s.WriteInt32(x.MinReadySeconds)
+	}
+	if x.PersistentVolumeClaimRetentionPolicy != nil {
+		jsonwire.Key(s, &more, ",\"persistentVolumeClaimRetentionPolicy\":")
+		x.PersistentVolumeClaimRetentionPolicy.EncodeJSON(s)
+	}
+	if x.Ordinals != nil {
+		jsonwire.Key(s, &more, ",\"ordinals\":")
+		x.Ordinals.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }
 
@@ -2298,8 +2298,20 @@ func (x *StatefulSetStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "availableReplicas":
-			x.AvailableReplicas = r.Int32()
+		case "observedGeneration":
+			x.ObservedGeneration = r.Int64()
+		case "replicas":
+			x.Replicas = r.Int32()
+		case "readyReplicas":
+			x.ReadyReplicas = r.Int32()
+		case "currentReplicas":
+			x.CurrentReplicas = r.Int32()
+		case "updatedReplicas":
+			x.UpdatedReplicas = r.Int32()
+		case "currentRevision":
+			x.CurrentRevision = r.String()
+		case "updateRevision":
+			x.UpdateRevision = r.String()
 		case "collisionCount":
 			x.CollisionCount = r.Int32Ptr()
 		case "conditions":
@@ -2313,20 +2325,8 @@ func (x *StatefulSetStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Conditions = nil
 			}
-		case "currentReplicas":
-			x.CurrentReplicas = r.Int32()
-		case "currentRevision":
-			x.CurrentRevision = r.String()
-		case "observedGeneration":
-			x.ObservedGeneration = r.Int64()
-		case "readyReplicas":
-			x.ReadyReplicas = r.Int32()
-		case "replicas":
-			x.Replicas = r.Int32()
-		case "updateRevision":
-			x.UpdateRevision = r.String()
-		case "updatedReplicas":
-			x.UpdatedReplicas = r.Int32()
+		case "availableReplicas":
+			x.AvailableReplicas = r.Int32()
 		default:
 			r.SkipUnknown()
 		}
@@ -2338,10 +2338,34 @@ func (x *StatefulSetStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.AvailableReplicas) || x.AvailableReplicas != 0 {
-		s.WriteRaw("\"availableReplicas\":")
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
+		s.WriteRaw("\"observedGeneration\":")
 		more = true
-		s.WriteInt32(x.AvailableReplicas)
+		s.WriteInt64(x.ObservedGeneration)
+	}
+	if ap == nil || ap.Explicit(&x.Replicas) || x.Replicas != 0 {
+		jsonwire.Key(s, &more, ",\"replicas\":")
+		s.WriteInt32(x.Replicas)
+	}
+	if ap.Explicit(&x.ReadyReplicas) || x.ReadyReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"readyReplicas\":")
+		s.WriteInt32(x.ReadyReplicas)
+	}
+	if ap.Explicit(&x.CurrentReplicas) || x.CurrentReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"currentReplicas\":")
+		s.WriteInt32(x.CurrentReplicas)
+	}
+	if ap.Explicit(&x.UpdatedReplicas) || x.UpdatedReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"updatedReplicas\":")
+		s.WriteInt32(x.UpdatedReplicas)
+	}
+	if ap.Explicit(&x.CurrentRevision) || x.CurrentRevision != "" {
+		jsonwire.Key(s, &more, ",\"currentRevision\":")
+		jsonwire.String(s, x.CurrentRevision)
+	}
+	if ap.Explicit(&x.UpdateRevision) || x.UpdateRevision != "" {
+		jsonwire.Key(s, &more, ",\"updateRevision\":")
+		jsonwire.String(s, x.UpdateRevision)
 	}
 	if x.CollisionCount != nil {
 		jsonwire.Key(s, &more, ",\"collisionCount\":")
@@ -2362,33 +2386,9 @@ func (x *StatefulSetStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.CurrentReplicas) || x.CurrentReplicas != 0 {
-		jsonwire.Key(s, &more, ",\"currentReplicas\":")
-		s.WriteInt32(x.CurrentReplicas)
-	}
-	if ap.Explicit(&x.CurrentRevision) || x.CurrentRevision != "" {
-		jsonwire.Key(s, &more, ",\"currentRevision\":")
-		jsonwire.String(s, x.CurrentRevision)
-	}
-	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
-		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(x.ObservedGeneration)
-	}
-	if ap.Explicit(&x.ReadyReplicas) || x.ReadyReplicas != 0 {
-		jsonwire.Key(s, &more, ",\"readyReplicas\":")
-		s.WriteInt32(x.ReadyReplicas)
-	}
-	if ap == nil || ap.Explicit(&x.Replicas) || x.Replicas != 0 {
-		jsonwire.Key(s, &more, ",\"replicas\":")
-		s.WriteInt32(x.Replicas)
-	}
-	if ap.Explicit(&x.UpdateRevision) || x.UpdateRevision != "" {
-		jsonwire.Key(s, &more, ",\"updateRevision\":")
-		jsonwire.String(s, x.UpdateRevision)
-	}
-	if ap.Explicit(&x.UpdatedReplicas) || x.UpdatedReplicas != 0 {
-		jsonwire.Key(s, &more, ",\"updatedReplicas\":")
-		s.WriteInt32(x.UpdatedReplicas)
+	if ap == nil || ap.Explicit(&x.AvailableReplicas) || x.AvailableReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"availableReplicas\":")
+		s.WriteInt32(x.AvailableReplicas)
 	}
 	s.WriteRaw("}")
 }
@@ -2401,6 +2401,8 @@ func (x *StatefulSetUpdateStrategy) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "type":
+			x.Type = StatefulSetUpdateStrategyType(r.String())
 		case "rollingUpdate":
 			if r.Null() {
 				x.RollingUpdate = nil
@@ -2410,8 +2412,6 @@ func (x *StatefulSetUpdateStrategy) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.RollingUpdate.DecodeWire(r)
 			}
-		case "type":
-			x.Type = StatefulSetUpdateStrategyType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -2423,14 +2423,14 @@ func (x *StatefulSetUpdateStrategy) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.RollingUpdate != nil {
-		s.WriteRaw("\"rollingUpdate\":")
-		more = true
-		x.RollingUpdate.EncodeJSON(s)
-	}
 	if ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
+		s.WriteRaw("\"type\":")
+		more = true
 		jsonwire.String(s, string(x.Type))
+	}
+	if x.RollingUpdate != nil {
+		jsonwire.Key(s, &more, ",\"rollingUpdate\":")
+		x.RollingUpdate.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }

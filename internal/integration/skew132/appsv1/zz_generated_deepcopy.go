@@ -91,10 +91,10 @@ func (in *DaemonSetList) DeepCopy() *DaemonSetList {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DaemonSetSpec) DeepCopyInto(out *DaemonSetSpec) {
 	*out = *in
-	out.RevisionHistoryLimit = deepcopy.Ptr(in.RevisionHistoryLimit)
 	out.Selector = in.Selector.DeepCopy()
 	in.Template.DeepCopyInto(&out.Template)
 	in.UpdateStrategy.DeepCopyInto(&out.UpdateStrategy)
+	out.RevisionHistoryLimit = deepcopy.Ptr(in.RevisionHistoryLimit)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -191,12 +191,12 @@ func (in *DeploymentList) DeepCopy() *DeploymentList {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeploymentSpec) DeepCopyInto(out *DeploymentSpec) {
 	*out = *in
-	out.ProgressDeadlineSeconds = deepcopy.Ptr(in.ProgressDeadlineSeconds)
 	out.Replicas = deepcopy.Ptr(in.Replicas)
-	out.RevisionHistoryLimit = deepcopy.Ptr(in.RevisionHistoryLimit)
 	out.Selector = in.Selector.DeepCopy()
-	in.Strategy.DeepCopyInto(&out.Strategy)
 	in.Template.DeepCopyInto(&out.Template)
+	in.Strategy.DeepCopyInto(&out.Strategy)
+	out.RevisionHistoryLimit = deepcopy.Ptr(in.RevisionHistoryLimit)
+	out.ProgressDeadlineSeconds = deepcopy.Ptr(in.ProgressDeadlineSeconds)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -212,8 +212,8 @@ func (in *DeploymentSpec) DeepCopy() *DeploymentSpec {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DeploymentStatus) DeepCopyInto(out *DeploymentStatus) {
 	*out = *in
-	out.CollisionCount = deepcopy.Ptr(in.CollisionCount)
 	out.Conditions = deepcopy.Slice(in.Conditions)
+	out.CollisionCount = deepcopy.Ptr(in.CollisionCount)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -327,8 +327,8 @@ func (in *ReplicaSetStatus) DeepCopy() *ReplicaSetStatus {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *RollingUpdateDaemonSet) DeepCopyInto(out *RollingUpdateDaemonSet) {
 	*out = *in
-	out.MaxSurge = deepcopy.Ptr(in.MaxSurge)
 	out.MaxUnavailable = deepcopy.Ptr(in.MaxUnavailable)
+	out.MaxSurge = deepcopy.Ptr(in.MaxSurge)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -344,8 +344,8 @@ func (in *RollingUpdateDaemonSet) DeepCopy() *RollingUpdateDaemonSet {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *RollingUpdateDeployment) DeepCopyInto(out *RollingUpdateDeployment) {
 	*out = *in
-	out.MaxSurge = deepcopy.Ptr(in.MaxSurge)
 	out.MaxUnavailable = deepcopy.Ptr(in.MaxUnavailable)
+	out.MaxSurge = deepcopy.Ptr(in.MaxSurge)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -361,8 +361,8 @@ func (in *RollingUpdateDeployment) DeepCopy() *RollingUpdateDeployment {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *RollingUpdateStatefulSetStrategy) DeepCopyInto(out *RollingUpdateStatefulSetStrategy) {
 	*out = *in
-	out.MaxUnavailable = deepcopy.Ptr(in.MaxUnavailable)
 	out.Partition = deepcopy.Ptr(in.Partition)
+	out.MaxUnavailable = deepcopy.Ptr(in.MaxUnavailable)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -454,14 +454,14 @@ func (in *StatefulSetPersistentVolumeClaimRetentionPolicy) DeepCopy() *StatefulS
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *StatefulSetSpec) DeepCopyInto(out *StatefulSetSpec) {
 	*out = *in
-	out.Ordinals = deepcopy.Ptr(in.Ordinals)
-	out.PersistentVolumeClaimRetentionPolicy = deepcopy.Ptr(in.PersistentVolumeClaimRetentionPolicy)
 	out.Replicas = deepcopy.Ptr(in.Replicas)
-	out.RevisionHistoryLimit = deepcopy.Ptr(in.RevisionHistoryLimit)
 	out.Selector = in.Selector.DeepCopy()
 	in.Template.DeepCopyInto(&out.Template)
-	in.UpdateStrategy.DeepCopyInto(&out.UpdateStrategy)
 	out.VolumeClaimTemplates = deepcopy.Structs(in.VolumeClaimTemplates)
+	in.UpdateStrategy.DeepCopyInto(&out.UpdateStrategy)
+	out.RevisionHistoryLimit = deepcopy.Ptr(in.RevisionHistoryLimit)
+	out.PersistentVolumeClaimRetentionPolicy = deepcopy.Ptr(in.PersistentVolumeClaimRetentionPolicy)
+	out.Ordinals = deepcopy.Ptr(in.Ordinals)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.

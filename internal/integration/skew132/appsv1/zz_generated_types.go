@@ -96,24 +96,24 @@ type DaemonSet struct {
 
 // DaemonSetCondition describes the state of a DaemonSet at a certain point.
 type DaemonSetCondition struct {
-	// Last time the condition transitioned from one status to another.
-	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
-
-	// A human readable message indicating details about the transition.
-	Message string `json:"message,omitempty"`
-
-	// The reason for the condition's last transition.
-	Reason string `json:"reason,omitempty"`
+	// Type of DaemonSet condition.
+	//
+	// Required.
+	Type DaemonSetConditionType `json:"type"`
 
 	// Status of the condition, one of True, False, Unknown.
 	//
 	// Required.
 	Status corev1.ConditionStatus `json:"status"`
 
-	// Type of DaemonSet condition.
-	//
-	// Required.
-	Type DaemonSetConditionType `json:"type"`
+	// Last time the condition transitioned from one status to another.
+	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
+
+	// The reason for the condition's last transition.
+	Reason string `json:"reason,omitempty"`
+
+	// A human readable message indicating details about the transition.
+	Message string `json:"message,omitempty"`
 }
 
 // DaemonSetList is a collection of daemon sets.
@@ -140,16 +140,6 @@ type DaemonSetList struct {
 
 // DaemonSetSpec is the specification of a daemon set.
 type DaemonSetSpec struct {
-	// The minimum number of seconds for which a newly created DaemonSet pod should
-	// be ready without any of its container crashing, for it to be considered
-	// available. Defaults to 0 (pod will be considered available as soon as it is
-	// ready).
-	MinReadySeconds int32 `json:"minReadySeconds,omitempty"`
-
-	// The number of old history to retain to allow rollback. This is a pointer to
-	// distinguish between explicit zero and not specified. Defaults to 10.
-	RevisionHistoryLimit *int32 `json:"revisionHistoryLimit,omitempty"`
-
 	// A label query over pods that are managed by the daemon set. Must match in
 	// order to be controlled. It must match the pod template's labels. More info:
 	// https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
@@ -169,36 +159,26 @@ type DaemonSetSpec struct {
 
 	// An update strategy to replace existing DaemonSet pods with new pods.
 	UpdateStrategy DaemonSetUpdateStrategy `json:"updateStrategy"`
+
+	// The minimum number of seconds for which a newly created DaemonSet pod should
+	// be ready without any of its container crashing, for it to be considered
+	// available. Defaults to 0 (pod will be considered available as soon as it is
+	// ready).
+	MinReadySeconds int32 `json:"minReadySeconds,omitempty"`
+
+	// The number of old history to retain to allow rollback. This is a pointer to
+	// distinguish between explicit zero and not specified. Defaults to 10.
+	RevisionHistoryLimit *int32 `json:"revisionHistoryLimit,omitempty"`
 }
 
 // DaemonSetStatus represents the current status of a daemon set.
 type DaemonSetStatus struct {
-	// Count of hash collisions for the DaemonSet. The DaemonSet controller uses
-	// this field as a collision avoidance mechanism when it needs to create the
-	// name for the newest ControllerRevision.
-	CollisionCount *int32 `json:"collisionCount,omitempty"`
-
-	// Represents the latest available observations of a DaemonSet's current state.
-	Conditions []DaemonSetCondition `json:"conditions,omitempty" listKeys:"type"`
-
 	// The number of nodes that are running at least 1 daemon pod and are supposed
 	// to run the daemon pod. More info:
 	// https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/
 	//
 	// Required.
 	CurrentNumberScheduled int32 `json:"currentNumberScheduled"`
-
-	// The total number of nodes that should be running the daemon pod (including
-	// nodes correctly running the daemon pod). More info:
-	// https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/
-	//
-	// Required.
-	DesiredNumberScheduled int32 `json:"desiredNumberScheduled"`
-
-	// The number of nodes that should be running the daemon pod and have one or
-	// more of the daemon pod running and available (ready for at least
-	// spec.minReadySeconds)
-	NumberAvailable int32 `json:"numberAvailable,omitempty"`
 
 	// The number of nodes that are running the daemon pod, but are not supposed to
 	// run the daemon pod. More info:
@@ -207,33 +187,53 @@ type DaemonSetStatus struct {
 	// Required.
 	NumberMisscheduled int32 `json:"numberMisscheduled"`
 
+	// The total number of nodes that should be running the daemon pod (including
+	// nodes correctly running the daemon pod). More info:
+	// https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/
+	//
+	// Required.
+	DesiredNumberScheduled int32 `json:"desiredNumberScheduled"`
+
 	// numberReady is the number of nodes that should be running the daemon pod and
 	// have one or more of the daemon pod running with a Ready Condition.
 	//
 	// Required.
 	NumberReady int32 `json:"numberReady"`
 
-	// The number of nodes that should be running the daemon pod and have none of
-	// the daemon pod running and available (ready for at least
-	// spec.minReadySeconds)
-	NumberUnavailable int32 `json:"numberUnavailable,omitempty"`
-
 	// The most recent generation observed by the daemon set controller.
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
 	// The total number of nodes that are running updated daemon pod
 	UpdatedNumberScheduled int32 `json:"updatedNumberScheduled,omitempty"`
+
+	// The number of nodes that should be running the daemon pod and have one or
+	// more of the daemon pod running and available (ready for at least
+	// spec.minReadySeconds)
+	NumberAvailable int32 `json:"numberAvailable,omitempty"`
+
+	// The number of nodes that should be running the daemon pod and have none of
+	// the daemon pod running and available (ready for at least
+	// spec.minReadySeconds)
+	NumberUnavailable int32 `json:"numberUnavailable,omitempty"`
+
+	// Count of hash collisions for the DaemonSet. The DaemonSet controller uses
+	// this field as a collision avoidance mechanism when it needs to create the
+	// name for the newest ControllerRevision.
+	CollisionCount *int32 `json:"collisionCount,omitempty"`
+
+	// Represents the latest available observations of a DaemonSet's current state.
+	Conditions []DaemonSetCondition `json:"conditions,omitempty" listKeys:"type"`
 }
 
 // DaemonSetUpdateStrategy is a struct used to control the update strategy for
 // a DaemonSet.
 type DaemonSetUpdateStrategy struct {
-	// Rolling update config params. Present only if type = "RollingUpdate".
-	RollingUpdate *RollingUpdateDaemonSet `json:"rollingUpdate,omitempty"`
-
 	// Type of daemon set update. Can be "RollingUpdate" or "OnDelete". Default is
 	// RollingUpdate.
 	Type DaemonSetUpdateStrategyType `json:"type,omitempty"`
+
+	// Rolling update config params. Present only if type = "RollingUpdate".
+	RollingUpdate *RollingUpdateDaemonSet `json:"rollingUpdate,omitempty"`
 }
 
 // Deployment enables declarative updates for Pods and ReplicaSets.
@@ -261,27 +261,27 @@ type Deployment struct {
 
 // DeploymentCondition describes the state of a deployment at a certain point.
 type DeploymentCondition struct {
-	// Last time the condition transitioned from one status to another.
-	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
-
-	// The last time this condition was updated.
-	LastUpdateTime metav1.Time `json:"lastUpdateTime"`
-
-	// A human readable message indicating details about the transition.
-	Message string `json:"message,omitempty"`
-
-	// The reason for the condition's last transition.
-	Reason string `json:"reason,omitempty"`
+	// Type of deployment condition.
+	//
+	// Required.
+	Type DeploymentConditionType `json:"type"`
 
 	// Status of the condition, one of True, False, Unknown.
 	//
 	// Required.
 	Status corev1.ConditionStatus `json:"status"`
 
-	// Type of deployment condition.
-	//
-	// Required.
-	Type DeploymentConditionType `json:"type"`
+	// The last time this condition was updated.
+	LastUpdateTime metav1.Time `json:"lastUpdateTime"`
+
+	// Last time the condition transitioned from one status to another.
+	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
+
+	// The reason for the condition's last transition.
+	Reason string `json:"reason,omitempty"`
+
+	// A human readable message indicating details about the transition.
+	Message string `json:"message,omitempty"`
 }
 
 // DeploymentList is a list of Deployments.
@@ -308,10 +308,34 @@ type DeploymentList struct {
 // DeploymentSpec is the specification of the desired behavior of the
 // Deployment.
 type DeploymentSpec struct {
+	// Number of desired pods. This is a pointer to distinguish between explicit
+	// zero and not specified. Defaults to 1.
+	Replicas *int32 `json:"replicas,omitempty"`
+
+	// Label selector for pods. Existing ReplicaSets whose pods are selected by
+	// this will be the ones affected by this deployment. It must match the pod
+	// template's labels.
+	//
+	// Required.
+	Selector *metav1.LabelSelector `json:"selector"`
+
+	// Template describes the pods that will be created. The only allowed
+	// template.spec.restartPolicy value is "Always".
+	//
+	// Required.
+	Template corev1.PodTemplateSpec `json:"template"`
+
+	// The deployment strategy to use to replace existing pods with new ones.
+	Strategy DeploymentStrategy `json:"strategy"`
+
 	// Minimum number of seconds for which a newly created pod should be ready
 	// without any of its container crashing, for it to be considered available.
 	// Defaults to 0 (pod will be considered available as soon as it is ready)
 	MinReadySeconds int32 `json:"minReadySeconds,omitempty"`
+
+	// The number of old ReplicaSets to retain to allow rollback. This is a pointer
+	// to distinguish between explicit zero and not specified. Defaults to 10.
+	RevisionHistoryLimit *int32 `json:"revisionHistoryLimit,omitempty"`
 
 	// Indicates that the deployment is paused.
 	Paused bool `json:"paused,omitempty"`
@@ -322,57 +346,28 @@ type DeploymentSpec struct {
 	// will be surfaced in the deployment status. Note that progress will not be
 	// estimated during the time a deployment is paused. Defaults to 600s.
 	ProgressDeadlineSeconds *int32 `json:"progressDeadlineSeconds,omitempty"`
-
-	// Number of desired pods. This is a pointer to distinguish between explicit
-	// zero and not specified. Defaults to 1.
-	Replicas *int32 `json:"replicas,omitempty"`
-
-	// The number of old ReplicaSets to retain to allow rollback. This is a pointer
-	// to distinguish between explicit zero and not specified. Defaults to 10.
-	RevisionHistoryLimit *int32 `json:"revisionHistoryLimit,omitempty"`
-
-	// Label selector for pods. Existing ReplicaSets whose pods are selected by
-	// this will be the ones affected by this deployment. It must match the pod
-	// template's labels.
-	//
-	// Required.
-	Selector *metav1.LabelSelector `json:"selector"`
-
-	// The deployment strategy to use to replace existing pods with new ones.
-	Strategy DeploymentStrategy `json:"strategy"`
-
-	// Template describes the pods that will be created. The only allowed
-	// template.spec.restartPolicy value is "Always".
-	//
-	// Required.
-	Template corev1.PodTemplateSpec `json:"template"`
 }
 
 // DeploymentStatus is the most recently observed status of the Deployment.
 type DeploymentStatus struct {
-	// Total number of available pods (ready for at least minReadySeconds) targeted
-	// by this deployment.
-	AvailableReplicas int32 `json:"availableReplicas,omitempty"`
-
-	// Count of hash collisions for the Deployment. The Deployment controller uses
-	// this field as a collision avoidance mechanism when it needs to create the
-	// name for the newest ReplicaSet.
-	CollisionCount *int32 `json:"collisionCount,omitempty"`
-
-	// Represents the latest available observations of a deployment's current
-	// state.
-	Conditions []DeploymentCondition `json:"conditions,omitempty" listKeys:"type"`
-
 	// The generation observed by the deployment controller.
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// Total number of non-terminated pods targeted by this deployment (their
+	// labels match the selector).
+	Replicas int32 `json:"replicas,omitempty"`
+
+	// Total number of non-terminated pods targeted by this deployment that have
+	// the desired template spec.
+	UpdatedReplicas int32 `json:"updatedReplicas,omitempty"`
 
 	// readyReplicas is the number of pods targeted by this Deployment with a Ready
 	// Condition.
 	ReadyReplicas int32 `json:"readyReplicas,omitempty"`
 
-	// Total number of non-terminated pods targeted by this deployment (their
-	// labels match the selector).
-	Replicas int32 `json:"replicas,omitempty"`
+	// Total number of available pods (ready for at least minReadySeconds) targeted
+	// by this deployment.
+	AvailableReplicas int32 `json:"availableReplicas,omitempty"`
 
 	// Total number of unavailable pods targeted by this deployment. This is the
 	// total number of pods that are still required for the deployment to have 100%
@@ -380,20 +375,25 @@ type DeploymentStatus struct {
 	// available or pods that still have not been created.
 	UnavailableReplicas int32 `json:"unavailableReplicas,omitempty"`
 
-	// Total number of non-terminated pods targeted by this deployment that have
-	// the desired template spec.
-	UpdatedReplicas int32 `json:"updatedReplicas,omitempty"`
+	// Represents the latest available observations of a deployment's current
+	// state.
+	Conditions []DeploymentCondition `json:"conditions,omitempty" listKeys:"type"`
+
+	// Count of hash collisions for the Deployment. The Deployment controller uses
+	// this field as a collision avoidance mechanism when it needs to create the
+	// name for the newest ReplicaSet.
+	CollisionCount *int32 `json:"collisionCount,omitempty"`
 }
 
 // DeploymentStrategy describes how to replace existing pods with new ones.
 type DeploymentStrategy struct {
-	// Rolling update config params. Present only if DeploymentStrategyType =
-	// RollingUpdate.
-	RollingUpdate *RollingUpdateDeployment `json:"rollingUpdate,omitempty"`
-
 	// Type of deployment. Can be "Recreate" or "RollingUpdate". Default is
 	// RollingUpdate.
 	Type DeploymentStrategyType `json:"type,omitempty"`
+
+	// Rolling update config params. Present only if DeploymentStrategyType =
+	// RollingUpdate.
+	RollingUpdate *RollingUpdateDeployment `json:"rollingUpdate,omitempty"`
 }
 
 // ReplicaSet ensures that a specified number of pod replicas are running at
@@ -429,24 +429,24 @@ type ReplicaSet struct {
 
 // ReplicaSetCondition describes the state of a replica set at a certain point.
 type ReplicaSetCondition struct {
-	// The last time the condition transitioned from one status to another.
-	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
-
-	// A human readable message indicating details about the transition.
-	Message string `json:"message,omitempty"`
-
-	// The reason for the condition's last transition.
-	Reason string `json:"reason,omitempty"`
+	// Type of replica set condition.
+	//
+	// Required.
+	Type ReplicaSetConditionType `json:"type"`
 
 	// Status of the condition, one of True, False, Unknown.
 	//
 	// Required.
 	Status corev1.ConditionStatus `json:"status"`
 
-	// Type of replica set condition.
-	//
-	// Required.
-	Type ReplicaSetConditionType `json:"type"`
+	// The last time the condition transitioned from one status to another.
+	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
+
+	// The reason for the condition's last transition.
+	Reason string `json:"reason,omitempty"`
+
+	// A human readable message indicating details about the transition.
+	Message string `json:"message,omitempty"`
 }
 
 // ReplicaSetList is a collection of ReplicaSets.
@@ -474,15 +474,15 @@ type ReplicaSetList struct {
 
 // ReplicaSetSpec is the specification of a ReplicaSet.
 type ReplicaSetSpec struct {
-	// Minimum number of seconds for which a newly created pod should be ready
-	// without any of its container crashing, for it to be considered available.
-	// Defaults to 0 (pod will be considered available as soon as it is ready)
-	MinReadySeconds int32 `json:"minReadySeconds,omitempty"`
-
 	// Replicas is the number of desired replicas. This is a pointer to distinguish
 	// between explicit zero and unspecified. Defaults to 1. More info:
 	// https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/#what-is-a-replicationcontroller
 	Replicas *int32 `json:"replicas,omitempty"`
+
+	// Minimum number of seconds for which a newly created pod should be ready
+	// without any of its container crashing, for it to be considered available.
+	// Defaults to 0 (pod will be considered available as soon as it is ready)
+	MinReadySeconds int32 `json:"minReadySeconds,omitempty"`
 
 	// Selector is a label query over pods that should match the replica count.
 	// Label keys and values that must match in order to be controlled by this
@@ -500,35 +500,49 @@ type ReplicaSetSpec struct {
 
 // ReplicaSetStatus represents the current status of a ReplicaSet.
 type ReplicaSetStatus struct {
-	// The number of available replicas (ready for at least minReadySeconds) for
-	// this replica set.
-	AvailableReplicas int32 `json:"availableReplicas,omitempty"`
-
-	// Represents the latest available observations of a replica set's current
-	// state.
-	Conditions []ReplicaSetCondition `json:"conditions,omitempty" listKeys:"type"`
-
-	// The number of pods that have labels matching the labels of the pod template
-	// of the replicaset.
-	FullyLabeledReplicas int32 `json:"fullyLabeledReplicas,omitempty"`
-
-	// ObservedGeneration reflects the generation of the most recently observed
-	// ReplicaSet.
-	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-
-	// readyReplicas is the number of pods targeted by this ReplicaSet with a Ready
-	// Condition.
-	ReadyReplicas int32 `json:"readyReplicas,omitempty"`
-
 	// Replicas is the most recently observed number of replicas. More info:
 	// https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/#what-is-a-replicationcontroller
 	//
 	// Required.
 	Replicas int32 `json:"replicas"`
+
+	// The number of pods that have labels matching the labels of the pod template
+	// of the replicaset.
+	FullyLabeledReplicas int32 `json:"fullyLabeledReplicas,omitempty"`
+
+	// readyReplicas is the number of pods targeted by this ReplicaSet with a Ready
+	// Condition.
+	ReadyReplicas int32 `json:"readyReplicas,omitempty"`
+
+	// The number of available replicas (ready for at least minReadySeconds) for
+	// this replica set.
+	AvailableReplicas int32 `json:"availableReplicas,omitempty"`
+
+	// ObservedGeneration reflects the generation of the most recently observed
+	// ReplicaSet.
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// Represents the latest available observations of a replica set's current
+	// state.
+	Conditions []ReplicaSetCondition `json:"conditions,omitempty" listKeys:"type"`
 }
 
 // Spec to control the desired behavior of daemon set rolling update.
 type RollingUpdateDaemonSet struct {
+	// The maximum number of DaemonSet pods that can be unavailable during the
+	// update. Value can be an absolute number (ex: 5) or a percentage of total
+	// number of DaemonSet pods at the start of the update (ex: 10%). Absolute
+	// number is calculated from percentage by rounding up. This cannot be 0 if
+	// MaxSurge is 0 Default value is 1. Example: when this is set to 30%, at most
+	// 30% of the total number of nodes that should be running the daemon pod (i.e.
+	// status.desiredNumberScheduled) can have their pods stopped for an update at
+	// any given time. The update starts by stopping at most 30% of those DaemonSet
+	// pods and then brings up new DaemonSet pods in their place. Once the new pods
+	// are available, it then proceeds onto other DaemonSet pods, thus ensuring
+	// that at least 70% of original number of DaemonSet pods are available at all
+	// times during the update.
+	MaxUnavailable *metav1.IntOrString `json:"maxUnavailable,omitempty"`
+
 	// The maximum number of nodes with an existing available DaemonSet pod that
 	// can have an updated DaemonSet pod during during an update. Value can be an
 	// absolute number (ex: 5) or a percentage of desired pods (ex: 10%). This can
@@ -547,35 +561,10 @@ type RollingUpdateDaemonSet struct {
 	// intensive daemonsets should take into account that they may cause evictions
 	// during disruption.
 	MaxSurge *metav1.IntOrString `json:"maxSurge,omitempty"`
-
-	// The maximum number of DaemonSet pods that can be unavailable during the
-	// update. Value can be an absolute number (ex: 5) or a percentage of total
-	// number of DaemonSet pods at the start of the update (ex: 10%). Absolute
-	// number is calculated from percentage by rounding up. This cannot be 0 if
-	// MaxSurge is 0 Default value is 1. Example: when this is set to 30%, at most
-	// 30% of the total number of nodes that should be running the daemon pod (i.e.
-	// status.desiredNumberScheduled) can have their pods stopped for an update at
-	// any given time. The update starts by stopping at most 30% of those DaemonSet
-	// pods and then brings up new DaemonSet pods in their place. Once the new pods
-	// are available, it then proceeds onto other DaemonSet pods, thus ensuring
-	// that at least 70% of original number of DaemonSet pods are available at all
-	// times during the update.
-	MaxUnavailable *metav1.IntOrString `json:"maxUnavailable,omitempty"`
 }
 
 // Spec to control the desired behavior of rolling update.
 type RollingUpdateDeployment struct {
-	// The maximum number of pods that can be scheduled above the desired number of
-	// pods. Value can be an absolute number (ex: 5) or a percentage of desired
-	// pods (ex: 10%). This can not be 0 if MaxUnavailable is 0. Absolute number is
-	// calculated from percentage by rounding up. Defaults to 25%. Example: when
-	// this is set to 30%, the new ReplicaSet can be scaled up immediately when the
-	// rolling update starts, such that the total number of old and new pods do not
-	// exceed 130% of desired pods. Once old pods have been killed, new ReplicaSet
-	// can be scaled up further, ensuring that total number of pods running at any
-	// time during the update is at most 130% of desired pods.
-	MaxSurge *metav1.IntOrString `json:"maxSurge,omitempty"`
-
 	// The maximum number of pods that can be unavailable during the update. Value
 	// can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%).
 	// Absolute number is calculated from percentage by rounding down. This can not
@@ -586,11 +575,29 @@ type RollingUpdateDeployment struct {
 	// that the total number of pods available at all times during the update is at
 	// least 70% of desired pods.
 	MaxUnavailable *metav1.IntOrString `json:"maxUnavailable,omitempty"`
+
+	// The maximum number of pods that can be scheduled above the desired number of
+	// pods. Value can be an absolute number (ex: 5) or a percentage of desired
+	// pods (ex: 10%). This can not be 0 if MaxUnavailable is 0. Absolute number is
+	// calculated from percentage by rounding up. Defaults to 25%. Example: when
+	// this is set to 30%, the new ReplicaSet can be scaled up immediately when the
+	// rolling update starts, such that the total number of old and new pods do not
+	// exceed 130% of desired pods. Once old pods have been killed, new ReplicaSet
+	// can be scaled up further, ensuring that total number of pods running at any
+	// time during the update is at most 130% of desired pods.
+	MaxSurge *metav1.IntOrString `json:"maxSurge,omitempty"`
 }
 
 // RollingUpdateStatefulSetStrategy is used to communicate parameter for
 // RollingUpdateStatefulSetStrategyType.
 type RollingUpdateStatefulSetStrategy struct {
+	// Partition indicates the ordinal at which the StatefulSet should be
+	// partitioned for updates. During a rolling update, all pods from ordinal
+	// Replicas-1 to Partition are updated. All pods from ordinal Partition-1 to 0
+	// remain untouched. This is helpful in being able to do a canary based
+	// deployment. The default value is 0.
+	Partition *int32 `json:"partition,omitempty"`
+
 	// The maximum number of pods that can be unavailable during the update. Value
 	// can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%).
 	// Absolute number is calculated from percentage by rounding up. This can not
@@ -600,13 +607,6 @@ type RollingUpdateStatefulSetStrategy struct {
 	// unavailable pod in the range 0 to Replicas-1, it will be counted towards
 	// MaxUnavailable.
 	MaxUnavailable *metav1.IntOrString `json:"maxUnavailable,omitempty"`
-
-	// Partition indicates the ordinal at which the StatefulSet should be
-	// partitioned for updates. During a rolling update, all pods from ordinal
-	// Replicas-1 to Partition are updated. All pods from ordinal Partition-1 to 0
-	// remain untouched. This is helpful in being able to do a canary based
-	// deployment. The default value is 0.
-	Partition *int32 `json:"partition,omitempty"`
 }
 
 // StatefulSet represents a set of pods with consistent identities. Identities
@@ -642,24 +642,24 @@ type StatefulSet struct {
 // StatefulSetCondition describes the state of a statefulset at a certain
 // point.
 type StatefulSetCondition struct {
-	// Last time the condition transitioned from one status to another.
-	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
-
-	// A human readable message indicating details about the transition.
-	Message string `json:"message,omitempty"`
-
-	// The reason for the condition's last transition.
-	Reason string `json:"reason,omitempty"`
+	// Type of statefulset condition.
+	//
+	// Required.
+	Type StatefulSetConditionType `json:"type"`
 
 	// Status of the condition, one of True, False, Unknown.
 	//
 	// Required.
 	Status corev1.ConditionStatus `json:"status"`
 
-	// Type of statefulset condition.
-	//
-	// Required.
-	Type StatefulSetConditionType `json:"type"`
+	// Last time the condition transitioned from one status to another.
+	LastTransitionTime metav1.Time `json:"lastTransitionTime"`
+
+	// The reason for the condition's last transition.
+	Reason string `json:"reason,omitempty"`
+
+	// A human readable message indicating details about the transition.
+	Message string `json:"message,omitempty"`
 }
 
 // StatefulSetList is a collection of StatefulSets.
@@ -716,45 +716,11 @@ type StatefulSetPersistentVolumeClaimRetentionPolicy struct {
 
 // A StatefulSetSpec is the specification of a StatefulSet.
 type StatefulSetSpec struct {
-	// Minimum number of seconds for which a newly created pod should be ready
-	// without any of its container crashing for it to be considered available.
-	// Defaults to 0 (pod will be considered available as soon as it is ready)
-	MinReadySeconds int32 `json:"minReadySeconds,omitempty"`
-
-	// ordinals controls the numbering of replica indices in a StatefulSet. The
-	// default ordinals behavior assigns a "0" index to the first replica and
-	// increments the index by one for each additional replica requested.
-	Ordinals *StatefulSetOrdinals `json:"ordinals,omitempty"`
-
-	// persistentVolumeClaimRetentionPolicy describes the lifecycle of persistent
-	// volume claims created from volumeClaimTemplates. By default, all persistent
-	// volume claims are created as needed and retained until manually deleted.
-	// This policy allows the lifecycle to be altered, for example by deleting
-	// persistent volume claims when their stateful set is deleted, or when their
-	// pod is scaled down.
-	PersistentVolumeClaimRetentionPolicy *StatefulSetPersistentVolumeClaimRetentionPolicy `json:"persistentVolumeClaimRetentionPolicy,omitempty"`
-
-	// podManagementPolicy controls how pods are created during initial scale up,
-	// when replacing pods on nodes, or when scaling down. The default policy is
-	// `OrderedReady`, where pods are created in increasing order (pod-0, then
-	// pod-1, etc) and the controller will wait until each pod is ready before
-	// continuing. When scaling down, the pods are removed in the opposite order.
-	// The alternative policy is `Parallel` which will create pods in parallel to
-	// match the desired scale without waiting, and on scale down will delete all
-	// pods at once.
-	PodManagementPolicy PodManagementPolicyType `json:"podManagementPolicy,omitempty"`
-
 	// replicas is the desired number of replicas of the given Template. These are
 	// replicas in the sense that they are instantiations of the same Template, but
 	// individual replicas also have a consistent identity. If unspecified,
 	// defaults to 1.
 	Replicas *int32 `json:"replicas,omitempty"`
-
-	// revisionHistoryLimit is the maximum number of revisions that will be
-	// maintained in the StatefulSet's revision history. The revision history
-	// consists of all revisions not represented by a currently applied
-	// StatefulSetSpec version. The default value is 10.
-	RevisionHistoryLimit *int32 `json:"revisionHistoryLimit,omitempty"`
 
 	// selector is a label query over pods that should match the replica count. It
 	// must match the pod template's labels. More info:
@@ -762,15 +728,6 @@ type StatefulSetSpec struct {
 	//
 	// Required.
 	Selector *metav1.LabelSelector `json:"selector"`
-
-	// serviceName is the name of the service that governs this StatefulSet. This
-	// service must exist before the StatefulSet, and is responsible for the
-	// network identity of the set. Pods get DNS/hostnames that follow the pattern:
-	// pod-specific-string.serviceName.default.svc.cluster.local where
-	// "pod-specific-string" is managed by the StatefulSet controller.
-	//
-	// Required.
-	ServiceName string `json:"serviceName"`
 
 	// template is the object that describes the pod that will be created if
 	// insufficient replicas are detected. Each pod stamped out by the StatefulSet
@@ -783,10 +740,6 @@ type StatefulSetSpec struct {
 	// Required.
 	Template corev1.PodTemplateSpec `json:"template"`
 
-	// updateStrategy indicates the StatefulSetUpdateStrategy that will be employed
-	// to update Pods in the StatefulSet when a revision is made to Template.
-	UpdateStrategy StatefulSetUpdateStrategy `json:"updateStrategy"`
-
 	// volumeClaimTemplates is a list of claims that pods are allowed to reference.
 	// The StatefulSet controller is responsible for mapping network identities to
 	// claims in a way that maintains the identity of a pod. Every claim in this
@@ -794,13 +747,86 @@ type StatefulSetSpec struct {
 	// in the template. A claim in this list takes precedence over any volumes in
 	// the template, with the same name.
 	VolumeClaimTemplates []corev1.PersistentVolumeClaim `json:"volumeClaimTemplates,omitempty"`
+
+	// serviceName is the name of the service that governs this StatefulSet. This
+	// service must exist before the StatefulSet, and is responsible for the
+	// network identity of the set. Pods get DNS/hostnames that follow the pattern:
+	// pod-specific-string.serviceName.default.svc.cluster.local where
+	// "pod-specific-string" is managed by the StatefulSet controller.
+	//
+	// Required.
+	ServiceName string `json:"serviceName"`
+
+	// podManagementPolicy controls how pods are created during initial scale up,
+	// when replacing pods on nodes, or when scaling down. The default policy is
+	// `OrderedReady`, where pods are created in increasing order (pod-0, then
+	// pod-1, etc) and the controller will wait until each pod is ready before
+	// continuing. When scaling down, the pods are removed in the opposite order.
+	// The alternative policy is `Parallel` which will create pods in parallel to
+	// match the desired scale without waiting, and on scale down will delete all
+	// pods at once.
+	PodManagementPolicy PodManagementPolicyType `json:"podManagementPolicy,omitempty"`
+
+	// updateStrategy indicates the StatefulSetUpdateStrategy that will be employed
+	// to update Pods in the StatefulSet when a revision is made to Template.
+	UpdateStrategy StatefulSetUpdateStrategy `json:"updateStrategy"`
+
+	// revisionHistoryLimit is the maximum number of revisions that will be
+	// maintained in the StatefulSet's revision history. The revision history
+	// consists of all revisions not represented by a currently applied
+	// StatefulSetSpec version. The default value is 10.
+	RevisionHistoryLimit *int32 `json:"revisionHistoryLimit,omitempty"`
+
+	// Minimum number of seconds for which a newly created pod should be ready
+	// without any of its container crashing for it to be considered available.
+	// Defaults to 0 (pod will be considered available as soon as it is ready)
+	MinReadySeconds int32 `json:"minReadySeconds,omitempty"`
+
+	// persistentVolumeClaimRetentionPolicy describes the lifecycle of persistent
+	// volume claims created from volumeClaimTemplates. By default, all persistent
+	// volume claims are created as needed and retained until manually deleted.
+	// This policy allows the lifecycle to be altered, for example by deleting
+	// persistent volume claims when their stateful set is deleted, or when their
+	// pod is scaled down.
+	PersistentVolumeClaimRetentionPolicy *StatefulSetPersistentVolumeClaimRetentionPolicy `json:"persistentVolumeClaimRetentionPolicy,omitempty"`
+
+	// ordinals controls the numbering of replica indices in a StatefulSet. The
+	// default ordinals behavior assigns a "0" index to the first replica and
+	// increments the index by one for each additional replica requested.
+	Ordinals *StatefulSetOrdinals `json:"ordinals,omitempty"`
 }
 
 // StatefulSetStatus represents the current state of a StatefulSet.
 type StatefulSetStatus struct {
-	// Total number of available pods (ready for at least minReadySeconds) targeted
-	// by this statefulset.
-	AvailableReplicas int32 `json:"availableReplicas"`
+	// observedGeneration is the most recent generation observed for this
+	// StatefulSet. It corresponds to the StatefulSet's generation, which is
+	// updated on mutation by the API Server.
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// replicas is the number of Pods created by the StatefulSet controller.
+	//
+	// Required.
+	Replicas int32 `json:"replicas"`
+
+	// readyReplicas is the number of pods created for this StatefulSet with a
+	// Ready Condition.
+	ReadyReplicas int32 `json:"readyReplicas,omitempty"`
+
+	// currentReplicas is the number of Pods created by the StatefulSet controller
+	// from the StatefulSet version indicated by currentRevision.
+	CurrentReplicas int32 `json:"currentReplicas,omitempty"`
+
+	// updatedReplicas is the number of Pods created by the StatefulSet controller
+	// from the StatefulSet version indicated by updateRevision.
+	UpdatedReplicas int32 `json:"updatedReplicas,omitempty"`
+
+	// currentRevision, if not empty, indicates the version of the StatefulSet used
+	// to generate Pods in the sequence [0,currentReplicas).
+	CurrentRevision string `json:"currentRevision,omitempty"`
+
+	// updateRevision, if not empty, indicates the version of the StatefulSet used
+	// to generate Pods in the sequence [replicas-updatedReplicas,replicas)
+	UpdateRevision string `json:"updateRevision,omitempty"`
 
 	// collisionCount is the count of hash collisions for the StatefulSet. The
 	// StatefulSet controller uses this field as a collision avoidance mechanism
@@ -811,46 +837,20 @@ type StatefulSetStatus struct {
 	// state.
 	Conditions []StatefulSetCondition `json:"conditions,omitempty" listKeys:"type"`
 
-	// currentReplicas is the number of Pods created by the StatefulSet controller
-	// from the StatefulSet version indicated by currentRevision.
-	CurrentReplicas int32 `json:"currentReplicas,omitempty"`
-
-	// currentRevision, if not empty, indicates the version of the StatefulSet used
-	// to generate Pods in the sequence [0,currentReplicas).
-	CurrentRevision string `json:"currentRevision,omitempty"`
-
-	// observedGeneration is the most recent generation observed for this
-	// StatefulSet. It corresponds to the StatefulSet's generation, which is
-	// updated on mutation by the API Server.
-	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-
-	// readyReplicas is the number of pods created for this StatefulSet with a
-	// Ready Condition.
-	ReadyReplicas int32 `json:"readyReplicas,omitempty"`
-
-	// replicas is the number of Pods created by the StatefulSet controller.
-	//
-	// Required.
-	Replicas int32 `json:"replicas"`
-
-	// updateRevision, if not empty, indicates the version of the StatefulSet used
-	// to generate Pods in the sequence [replicas-updatedReplicas,replicas)
-	UpdateRevision string `json:"updateRevision,omitempty"`
-
-	// updatedReplicas is the number of Pods created by the StatefulSet controller
-	// from the StatefulSet version indicated by updateRevision.
-	UpdatedReplicas int32 `json:"updatedReplicas,omitempty"`
+	// Total number of available pods (ready for at least minReadySeconds) targeted
+	// by this statefulset.
+	AvailableReplicas int32 `json:"availableReplicas"`
 }
 
 // StatefulSetUpdateStrategy indicates the strategy that the StatefulSet
 // controller will use to perform updates. It includes any additional
 // parameters necessary to perform the update for the indicated strategy.
 type StatefulSetUpdateStrategy struct {
-	// RollingUpdate is used to communicate parameters when Type is
-	// RollingUpdateStatefulSetStrategyType.
-	RollingUpdate *RollingUpdateStatefulSetStrategy `json:"rollingUpdate,omitempty"`
-
 	// Type indicates the type of the StatefulSetUpdateStrategy. Default is
 	// RollingUpdate.
 	Type StatefulSetUpdateStrategyType `json:"type,omitempty"`
+
+	// RollingUpdate is used to communicate parameters when Type is
+	// RollingUpdateStatefulSetStrategyType.
+	RollingUpdate *RollingUpdateStatefulSetStrategy `json:"rollingUpdate,omitempty"`
 }

@@ -16,14 +16,14 @@ func (x *AWSElasticBlockStoreVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "volumeID":
+			x.VolumeID = r.String()
 		case "fsType":
 			x.FSType = r.String()
 		case "partition":
 			x.Partition = r.Int32()
 		case "readOnly":
 			x.ReadOnly = r.Bool()
-		case "volumeID":
-			x.VolumeID = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -35,9 +35,13 @@ func (x *AWSElasticBlockStoreVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
+	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
+		s.WriteRaw("\"volumeID\":")
 		more = true
+		jsonwire.String(s, x.VolumeID)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
 	if ap.Explicit(&x.Partition) || x.Partition != 0 {
@@ -47,10 +51,6 @@ func (x *AWSElasticBlockStoreVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
-	}
-	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
-		jsonwire.Key(s, &more, ",\"volumeID\":")
-		jsonwire.String(s, x.VolumeID)
 	}
 	s.WriteRaw("}")
 }
@@ -124,10 +124,10 @@ func (x *AppArmorProfile) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "localhostProfile":
-			x.LocalhostProfile = r.StringPtr()
 		case "type":
 			x.Type = AppArmorProfileType(r.String())
+		case "localhostProfile":
+			x.LocalhostProfile = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -139,14 +139,14 @@ func (x *AppArmorProfile) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.LocalhostProfile != nil {
-		s.WriteRaw("\"localhostProfile\":")
-		more = true
-		jsonwire.String(s, *x.LocalhostProfile)
-	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
+		s.WriteRaw("\"type\":")
+		more = true
 		jsonwire.String(s, string(x.Type))
+	}
+	if x.LocalhostProfile != nil {
+		jsonwire.Key(s, &more, ",\"localhostProfile\":")
+		jsonwire.String(s, *x.LocalhostProfile)
 	}
 	s.WriteRaw("}")
 }
@@ -159,10 +159,10 @@ func (x *AttachedVolume) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "devicePath":
-			x.DevicePath = r.String()
 		case "name":
 			x.Name = UniqueVolumeName(r.String())
+		case "devicePath":
+			x.DevicePath = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -174,14 +174,14 @@ func (x *AttachedVolume) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.DevicePath) || x.DevicePath != "" {
-		s.WriteRaw("\"devicePath\":")
-		more = true
-		jsonwire.String(s, x.DevicePath)
-	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, string(x.Name))
+	}
+	if ap == nil || ap.Explicit(&x.DevicePath) || x.DevicePath != "" {
+		jsonwire.Key(s, &more, ",\"devicePath\":")
+		jsonwire.String(s, x.DevicePath)
 	}
 	s.WriteRaw("}")
 }
@@ -194,18 +194,18 @@ func (x *AzureDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "cachingMode":
-			x.CachingMode = (*AzureDataDiskCachingMode)(r.StringPtr())
 		case "diskName":
 			x.DiskName = r.String()
 		case "diskURI":
 			x.DiskURI = r.String()
+		case "cachingMode":
+			x.CachingMode = (*AzureDataDiskCachingMode)(r.StringPtr())
 		case "fsType":
 			x.FSType = r.StringPtr()
-		case "kind":
-			x.Kind = (*AzureDataDiskKind)(r.StringPtr())
 		case "readOnly":
 			x.ReadOnly = r.BoolPtr()
+		case "kind":
+			x.Kind = (*AzureDataDiskKind)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -217,30 +217,30 @@ func (x *AzureDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.CachingMode != nil {
-		s.WriteRaw("\"cachingMode\":")
-		more = true
-		jsonwire.String(s, string(*x.CachingMode))
-	}
 	if ap == nil || ap.Explicit(&x.DiskName) || x.DiskName != "" {
-		jsonwire.Key(s, &more, ",\"diskName\":")
+		s.WriteRaw("\"diskName\":")
+		more = true
 		jsonwire.String(s, x.DiskName)
 	}
 	if ap == nil || ap.Explicit(&x.DiskURI) || x.DiskURI != "" {
 		jsonwire.Key(s, &more, ",\"diskURI\":")
 		jsonwire.String(s, x.DiskURI)
 	}
+	if x.CachingMode != nil {
+		jsonwire.Key(s, &more, ",\"cachingMode\":")
+		jsonwire.String(s, string(*x.CachingMode))
+	}
 	if x.FSType != nil {
 		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, *x.FSType)
 	}
-	if x.Kind != nil {
-		jsonwire.Key(s, &more, ",\"kind\":")
-		jsonwire.String(s, string(*x.Kind))
-	}
 	if x.ReadOnly != nil {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(*x.ReadOnly)
+	}
+	if x.Kind != nil {
+		jsonwire.Key(s, &more, ",\"kind\":")
+		jsonwire.String(s, string(*x.Kind))
 	}
 	s.WriteRaw("}")
 }
@@ -253,14 +253,14 @@ func (x *AzureFilePersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "readOnly":
-			x.ReadOnly = r.Bool()
 		case "secretName":
 			x.SecretName = r.String()
-		case "secretNamespace":
-			x.SecretNamespace = r.StringPtr()
 		case "shareName":
 			x.ShareName = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
+		case "secretNamespace":
+			x.SecretNamespace = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -272,14 +272,18 @@ func (x *AzureFilePersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		s.WriteRaw("\"readOnly\":")
-		more = true
-		s.WriteBool(x.ReadOnly)
-	}
 	if ap == nil || ap.Explicit(&x.SecretName) || x.SecretName != "" {
-		jsonwire.Key(s, &more, ",\"secretName\":")
+		s.WriteRaw("\"secretName\":")
+		more = true
 		jsonwire.String(s, x.SecretName)
+	}
+	if ap == nil || ap.Explicit(&x.ShareName) || x.ShareName != "" {
+		jsonwire.Key(s, &more, ",\"shareName\":")
+		jsonwire.String(s, x.ShareName)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
 	}
 	if ap == nil || x.SecretNamespace != nil {
 		jsonwire.Key(s, &more, ",\"secretNamespace\":")
@@ -288,10 +292,6 @@ func (x *AzureFilePersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		} else {
 			jsonwire.String(s, *x.SecretNamespace)
 		}
-	}
-	if ap == nil || ap.Explicit(&x.ShareName) || x.ShareName != "" {
-		jsonwire.Key(s, &more, ",\"shareName\":")
-		jsonwire.String(s, x.ShareName)
 	}
 	s.WriteRaw("}")
 }
@@ -304,12 +304,12 @@ func (x *AzureFileVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "readOnly":
-			x.ReadOnly = r.Bool()
 		case "secretName":
 			x.SecretName = r.String()
 		case "shareName":
 			x.ShareName = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
 		default:
 			r.SkipUnknown()
 		}
@@ -321,18 +321,18 @@ func (x *AzureFileVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		s.WriteRaw("\"readOnly\":")
-		more = true
-		s.WriteBool(x.ReadOnly)
-	}
 	if ap == nil || ap.Explicit(&x.SecretName) || x.SecretName != "" {
-		jsonwire.Key(s, &more, ",\"secretName\":")
+		s.WriteRaw("\"secretName\":")
+		more = true
 		jsonwire.String(s, x.SecretName)
 	}
 	if ap == nil || ap.Explicit(&x.ShareName) || x.ShareName != "" {
 		jsonwire.Key(s, &more, ",\"shareName\":")
 		jsonwire.String(s, x.ShareName)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
 }
@@ -429,15 +429,16 @@ func (x *CSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "controllerExpandSecretRef":
-			if r.Null() {
-				x.ControllerExpandSecretRef = nil
-			} else {
-				if x.ControllerExpandSecretRef == nil {
-					x.ControllerExpandSecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
-				}
-				x.ControllerExpandSecretRef.DecodeWire(r)
-			}
+		case "driver":
+			x.Driver = r.String()
+		case "volumeHandle":
+			x.VolumeHandle = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
+		case "fsType":
+			x.FSType = r.String()
+		case "volumeAttributes":
+			x.VolumeAttributes = r.StringMap()
 		case "controllerPublishSecretRef":
 			if r.Null() {
 				x.ControllerPublishSecretRef = nil
@@ -446,28 +447,6 @@ func (x *CSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 					x.ControllerPublishSecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
 				}
 				x.ControllerPublishSecretRef.DecodeWire(r)
-			}
-		case "driver":
-			x.Driver = r.String()
-		case "fsType":
-			x.FSType = r.String()
-		case "nodeExpandSecretRef":
-			if r.Null() {
-				x.NodeExpandSecretRef = nil
-			} else {
-				if x.NodeExpandSecretRef == nil {
-					x.NodeExpandSecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
-				}
-				x.NodeExpandSecretRef.DecodeWire(r)
-			}
-		case "nodePublishSecretRef":
-			if r.Null() {
-				x.NodePublishSecretRef = nil
-			} else {
-				if x.NodePublishSecretRef == nil {
-					x.NodePublishSecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
-				}
-				x.NodePublishSecretRef.DecodeWire(r)
 			}
 		case "nodeStageSecretRef":
 			if r.Null() {
@@ -478,12 +457,33 @@ func (x *CSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.NodeStageSecretRef.DecodeWire(r)
 			}
-		case "readOnly":
-			x.ReadOnly = r.Bool()
-		case "volumeAttributes":
-			x.VolumeAttributes = r.StringMap()
-		case "volumeHandle":
-			x.VolumeHandle = r.String()
+		case "nodePublishSecretRef":
+			if r.Null() {
+				x.NodePublishSecretRef = nil
+			} else {
+				if x.NodePublishSecretRef == nil {
+					x.NodePublishSecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
+				}
+				x.NodePublishSecretRef.DecodeWire(r)
+			}
+		case "controllerExpandSecretRef":
+			if r.Null() {
+				x.ControllerExpandSecretRef = nil
+			} else {
+				if x.ControllerExpandSecretRef == nil {
+					x.ControllerExpandSecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
+				}
+				x.ControllerExpandSecretRef.DecodeWire(r)
+			}
+		case "nodeExpandSecretRef":
+			if r.Null() {
+				x.NodeExpandSecretRef = nil
+			} else {
+				if x.NodeExpandSecretRef == nil {
+					x.NodeExpandSecretRef = jsonwire.Alloc[SecretReference](r, &slabKeys[3], 4)
+				}
+				x.NodeExpandSecretRef.DecodeWire(r)
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -495,38 +495,22 @@ func (x *CSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.ControllerExpandSecretRef != nil {
-		s.WriteRaw("\"controllerExpandSecretRef\":")
-		more = true
-		x.ControllerExpandSecretRef.EncodeJSON(s)
-	}
-	if x.ControllerPublishSecretRef != nil {
-		jsonwire.Key(s, &more, ",\"controllerPublishSecretRef\":")
-		x.ControllerPublishSecretRef.EncodeJSON(s)
-	}
 	if ap == nil || ap.Explicit(&x.Driver) || x.Driver != "" {
-		jsonwire.Key(s, &more, ",\"driver\":")
+		s.WriteRaw("\"driver\":")
+		more = true
 		jsonwire.String(s, x.Driver)
 	}
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		jsonwire.Key(s, &more, ",\"fsType\":")
-		jsonwire.String(s, x.FSType)
-	}
-	if x.NodeExpandSecretRef != nil {
-		jsonwire.Key(s, &more, ",\"nodeExpandSecretRef\":")
-		x.NodeExpandSecretRef.EncodeJSON(s)
-	}
-	if x.NodePublishSecretRef != nil {
-		jsonwire.Key(s, &more, ",\"nodePublishSecretRef\":")
-		x.NodePublishSecretRef.EncodeJSON(s)
-	}
-	if x.NodeStageSecretRef != nil {
-		jsonwire.Key(s, &more, ",\"nodeStageSecretRef\":")
-		x.NodeStageSecretRef.EncodeJSON(s)
+	if ap == nil || ap.Explicit(&x.VolumeHandle) || x.VolumeHandle != "" {
+		jsonwire.Key(s, &more, ",\"volumeHandle\":")
+		jsonwire.String(s, x.VolumeHandle)
 	}
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, x.FSType)
 	}
 	if len(x.VolumeAttributes) != 0 || ap != nil && x.VolumeAttributes != nil {
 		jsonwire.Key(s, &more, ",\"volumeAttributes\":")
@@ -547,9 +531,25 @@ func (x *CSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if ap == nil || ap.Explicit(&x.VolumeHandle) || x.VolumeHandle != "" {
-		jsonwire.Key(s, &more, ",\"volumeHandle\":")
-		jsonwire.String(s, x.VolumeHandle)
+	if x.ControllerPublishSecretRef != nil {
+		jsonwire.Key(s, &more, ",\"controllerPublishSecretRef\":")
+		x.ControllerPublishSecretRef.EncodeJSON(s)
+	}
+	if x.NodeStageSecretRef != nil {
+		jsonwire.Key(s, &more, ",\"nodeStageSecretRef\":")
+		x.NodeStageSecretRef.EncodeJSON(s)
+	}
+	if x.NodePublishSecretRef != nil {
+		jsonwire.Key(s, &more, ",\"nodePublishSecretRef\":")
+		x.NodePublishSecretRef.EncodeJSON(s)
+	}
+	if x.ControllerExpandSecretRef != nil {
+		jsonwire.Key(s, &more, ",\"controllerExpandSecretRef\":")
+		x.ControllerExpandSecretRef.EncodeJSON(s)
+	}
+	if x.NodeExpandSecretRef != nil {
+		jsonwire.Key(s, &more, ",\"nodeExpandSecretRef\":")
+		x.NodeExpandSecretRef.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -564,8 +564,12 @@ func (x *CSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "driver":
 			x.Driver = r.String()
+		case "readOnly":
+			x.ReadOnly = r.BoolPtr()
 		case "fsType":
 			x.FSType = r.StringPtr()
+		case "volumeAttributes":
+			x.VolumeAttributes = r.StringMap()
 		case "nodePublishSecretRef":
 			if r.Null() {
 				x.NodePublishSecretRef = nil
@@ -575,10 +579,6 @@ func (x *CSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.NodePublishSecretRef.DecodeWire(r)
 			}
-		case "readOnly":
-			x.ReadOnly = r.BoolPtr()
-		case "volumeAttributes":
-			x.VolumeAttributes = r.StringMap()
 		default:
 			r.SkipUnknown()
 		}
@@ -595,17 +595,13 @@ func (x *CSIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.Driver)
 	}
-	if x.FSType != nil {
-		jsonwire.Key(s, &more, ",\"fsType\":")
-		jsonwire.String(s, *x.FSType)
-	}
-	if x.NodePublishSecretRef != nil {
-		jsonwire.Key(s, &more, ",\"nodePublishSecretRef\":")
-		x.NodePublishSecretRef.EncodeJSON(s)
-	}
 	if x.ReadOnly != nil {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(*x.ReadOnly)
+	}
+	if x.FSType != nil {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, *x.FSType)
 	}
 	if len(x.VolumeAttributes) != 0 || ap != nil && x.VolumeAttributes != nil {
 		jsonwire.Key(s, &more, ",\"volumeAttributes\":")
@@ -625,6 +621,10 @@ func (x *CSIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("}")
 		}
+	}
+	if x.NodePublishSecretRef != nil {
+		jsonwire.Key(s, &more, ",\"nodePublishSecretRef\":")
+		x.NodePublishSecretRef.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -698,8 +698,8 @@ func (x *CephFSPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			x.Monitors = r.Strings()
 		case "path":
 			x.Path = r.String()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
+		case "user":
+			x.User = r.String()
 		case "secretFile":
 			x.SecretFile = r.String()
 		case "secretRef":
@@ -711,8 +711,8 @@ func (x *CephFSPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
-		case "user":
-			x.User = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
 		default:
 			r.SkipUnknown()
 		}
@@ -744,9 +744,9 @@ func (x *CephFSPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"path\":")
 		jsonwire.String(s, x.Path)
 	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
+	if ap.Explicit(&x.User) || x.User != "" {
+		jsonwire.Key(s, &more, ",\"user\":")
+		jsonwire.String(s, x.User)
 	}
 	if ap.Explicit(&x.SecretFile) || x.SecretFile != "" {
 		jsonwire.Key(s, &more, ",\"secretFile\":")
@@ -756,9 +756,9 @@ func (x *CephFSPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.User) || x.User != "" {
-		jsonwire.Key(s, &more, ",\"user\":")
-		jsonwire.String(s, x.User)
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
 }
@@ -775,8 +775,8 @@ func (x *CephFSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			x.Monitors = r.Strings()
 		case "path":
 			x.Path = r.String()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
+		case "user":
+			x.User = r.String()
 		case "secretFile":
 			x.SecretFile = r.String()
 		case "secretRef":
@@ -788,8 +788,8 @@ func (x *CephFSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
-		case "user":
-			x.User = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
 		default:
 			r.SkipUnknown()
 		}
@@ -821,9 +821,9 @@ func (x *CephFSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"path\":")
 		jsonwire.String(s, x.Path)
 	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
+	if ap.Explicit(&x.User) || x.User != "" {
+		jsonwire.Key(s, &more, ",\"user\":")
+		jsonwire.String(s, x.User)
 	}
 	if ap.Explicit(&x.SecretFile) || x.SecretFile != "" {
 		jsonwire.Key(s, &more, ",\"secretFile\":")
@@ -833,9 +833,9 @@ func (x *CephFSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.User) || x.User != "" {
-		jsonwire.Key(s, &more, ",\"user\":")
-		jsonwire.String(s, x.User)
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
 }
@@ -848,6 +848,8 @@ func (x *CinderPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "volumeID":
+			x.VolumeID = r.String()
 		case "fsType":
 			x.FSType = r.String()
 		case "readOnly":
@@ -861,8 +863,6 @@ func (x *CinderPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
-		case "volumeID":
-			x.VolumeID = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -874,9 +874,13 @@ func (x *CinderPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
+	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
+		s.WriteRaw("\"volumeID\":")
 		more = true
+		jsonwire.String(s, x.VolumeID)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
@@ -886,10 +890,6 @@ func (x *CinderPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	if x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
-	}
-	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
-		jsonwire.Key(s, &more, ",\"volumeID\":")
-		jsonwire.String(s, x.VolumeID)
 	}
 	s.WriteRaw("}")
 }
@@ -902,6 +902,8 @@ func (x *CinderVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "volumeID":
+			x.VolumeID = r.String()
 		case "fsType":
 			x.FSType = r.String()
 		case "readOnly":
@@ -915,8 +917,6 @@ func (x *CinderVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
-		case "volumeID":
-			x.VolumeID = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -928,9 +928,13 @@ func (x *CinderVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
+	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
+		s.WriteRaw("\"volumeID\":")
 		more = true
+		jsonwire.String(s, x.VolumeID)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
@@ -940,10 +944,6 @@ func (x *CinderVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	if x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
-	}
-	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
-		jsonwire.Key(s, &more, ",\"volumeID\":")
-		jsonwire.String(s, x.VolumeID)
 	}
 	s.WriteRaw("}")
 }
@@ -982,6 +982,10 @@ func (x *ClusterTrustBundleProjection) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "name":
+			x.Name = r.StringPtr()
+		case "signerName":
+			x.SignerName = r.StringPtr()
 		case "labelSelector":
 			if r.Null() {
 				x.LabelSelector = nil
@@ -991,14 +995,10 @@ func (x *ClusterTrustBundleProjection) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.LabelSelector.DecodeWire(r)
 			}
-		case "name":
-			x.Name = r.StringPtr()
 		case "optional":
 			x.Optional = r.BoolPtr()
 		case "path":
 			x.Path = r.String()
-		case "signerName":
-			x.SignerName = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -1010,14 +1010,18 @@ func (x *ClusterTrustBundleProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.LabelSelector != nil {
-		s.WriteRaw("\"labelSelector\":")
-		more = true
-		x.LabelSelector.EncodeJSON(s)
-	}
 	if x.Name != nil {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, *x.Name)
+	}
+	if x.SignerName != nil {
+		jsonwire.Key(s, &more, ",\"signerName\":")
+		jsonwire.String(s, *x.SignerName)
+	}
+	if x.LabelSelector != nil {
+		jsonwire.Key(s, &more, ",\"labelSelector\":")
+		x.LabelSelector.EncodeJSON(s)
 	}
 	if x.Optional != nil {
 		jsonwire.Key(s, &more, ",\"optional\":")
@@ -1026,10 +1030,6 @@ func (x *ClusterTrustBundleProjection) EncodeJSON(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
 		jsonwire.Key(s, &more, ",\"path\":")
 		jsonwire.String(s, x.Path)
-	}
-	if x.SignerName != nil {
-		jsonwire.Key(s, &more, ",\"signerName\":")
-		jsonwire.String(s, *x.SignerName)
 	}
 	s.WriteRaw("}")
 }
@@ -1042,14 +1042,14 @@ func (x *ComponentCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "error":
-			x.Error = r.String()
-		case "message":
-			x.Message = r.String()
-		case "status":
-			x.Status = ConditionStatus(r.String())
 		case "type":
 			x.Type = ComponentConditionType(r.String())
+		case "status":
+			x.Status = ConditionStatus(r.String())
+		case "message":
+			x.Message = r.String()
+		case "error":
+			x.Error = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -1061,22 +1061,22 @@ func (x *ComponentCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Error) || x.Error != "" {
-		s.WriteRaw("\"error\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
-		jsonwire.String(s, x.Error)
-	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
+		jsonwire.String(s, string(x.Type))
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
 		jsonwire.String(s, string(x.Status))
 	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
+	}
+	if ap.Explicit(&x.Error) || x.Error != "" {
+		jsonwire.Key(s, &more, ",\"error\":")
+		jsonwire.String(s, x.Error)
 	}
 	s.WriteRaw("}")
 }
@@ -1340,6 +1340,10 @@ func (x *ConfigMap) DecodeWire(r *jsonwire.Reader) {
 			x.APIVersion = r.String()
 		case "metadata":
 			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
+		case "immutable":
+			x.Immutable = r.BoolPtr()
+		case "data":
+			x.Data = r.StringMap()
 		case "binaryData":
 			if r.BeginObject() {
 				m0 := make(map[string][]byte)
@@ -1352,10 +1356,6 @@ func (x *ConfigMap) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.BinaryData = nil
 			}
-		case "data":
-			x.Data = r.StringMap()
-		case "immutable":
-			x.Immutable = r.BoolPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -1415,24 +1415,9 @@ func (x *ConfigMap) encodeKnown(s *jsoniter.Stream) {
 	if ap != nil {
 		more = ap.Kept(s, at, &x.ObjectMeta)
 	}
-	if len(x.BinaryData) != 0 || ap != nil && x.BinaryData != nil {
-		jsonwire.Key(s, &more, ",\"binaryData\":")
-		if x.BinaryData == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("{")
-			var keys0 [8]string
-			for i0, k0 := range jsonwire.SortedKeys(x.BinaryData, keys0[:0]) {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, k0)
-				s.WriteRaw(":")
-				v0 := x.BinaryData[k0]
-				jsonwire.Bytes(s, v0)
-			}
-			s.WriteRaw("}")
-		}
+	if x.Immutable != nil {
+		jsonwire.Key(s, &more, ",\"immutable\":")
+		s.WriteBool(*x.Immutable)
 	}
 	if len(x.Data) != 0 || ap != nil && x.Data != nil {
 		jsonwire.Key(s, &more, ",\"data\":")
@@ -1453,9 +1438,24 @@ func (x *ConfigMap) encodeKnown(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.Immutable != nil {
-		jsonwire.Key(s, &more, ",\"immutable\":")
-		s.WriteBool(*x.Immutable)
+	if len(x.BinaryData) != 0 || ap != nil && x.BinaryData != nil {
+		jsonwire.Key(s, &more, ",\"binaryData\":")
+		if x.BinaryData == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("{")
+			var keys0 [8]string
+			for i0, k0 := range jsonwire.SortedKeys(x.BinaryData, keys0[:0]) {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, k0)
+				s.WriteRaw(":")
+				v0 := x.BinaryData[k0]
+				jsonwire.Bytes(s, v0)
+			}
+			s.WriteRaw("}")
+		}
 	}
 	s.WriteRaw("}")
 }
@@ -1503,10 +1503,10 @@ func (x *ConfigMapKeySelector) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "key":
-			x.Key = r.String()
 		case "name":
 			x.Name = r.String()
+		case "key":
+			x.Key = r.String()
 		case "optional":
 			x.Optional = r.BoolPtr()
 		default:
@@ -1520,14 +1520,14 @@ func (x *ConfigMapKeySelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
-		s.WriteRaw("\"key\":")
-		more = true
-		jsonwire.String(s, x.Key)
-	}
 	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		jsonwire.Key(s, &more, ",\"key\":")
+		jsonwire.String(s, x.Key)
 	}
 	if x.Optional != nil {
 		jsonwire.Key(s, &more, ",\"optional\":")
@@ -1685,16 +1685,16 @@ func (x *ConfigMapNodeConfigSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "kubeletConfigKey":
-			x.KubeletConfigKey = r.String()
-		case "name":
-			x.Name = r.String()
 		case "namespace":
 			x.Namespace = r.String()
-		case "resourceVersion":
-			x.ResourceVersion = r.String()
+		case "name":
+			x.Name = r.String()
 		case "uid":
 			x.UID = r.String()
+		case "resourceVersion":
+			x.ResourceVersion = r.String()
+		case "kubeletConfigKey":
+			x.KubeletConfigKey = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -1706,26 +1706,26 @@ func (x *ConfigMapNodeConfigSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.KubeletConfigKey) || x.KubeletConfigKey != "" {
-		s.WriteRaw("\"kubeletConfigKey\":")
+	if ap == nil || ap.Explicit(&x.Namespace) || x.Namespace != "" {
+		s.WriteRaw("\"namespace\":")
 		more = true
-		jsonwire.String(s, x.KubeletConfigKey)
+		jsonwire.String(s, x.Namespace)
 	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
 		jsonwire.Key(s, &more, ",\"name\":")
 		jsonwire.String(s, x.Name)
 	}
-	if ap == nil || ap.Explicit(&x.Namespace) || x.Namespace != "" {
-		jsonwire.Key(s, &more, ",\"namespace\":")
-		jsonwire.String(s, x.Namespace)
+	if ap.Explicit(&x.UID) || x.UID != "" {
+		jsonwire.Key(s, &more, ",\"uid\":")
+		jsonwire.String(s, x.UID)
 	}
 	if ap.Explicit(&x.ResourceVersion) || x.ResourceVersion != "" {
 		jsonwire.Key(s, &more, ",\"resourceVersion\":")
 		jsonwire.String(s, x.ResourceVersion)
 	}
-	if ap.Explicit(&x.UID) || x.UID != "" {
-		jsonwire.Key(s, &more, ",\"uid\":")
-		jsonwire.String(s, x.UID)
+	if ap == nil || ap.Explicit(&x.KubeletConfigKey) || x.KubeletConfigKey != "" {
+		jsonwire.Key(s, &more, ",\"kubeletConfigKey\":")
+		jsonwire.String(s, x.KubeletConfigKey)
 	}
 	s.WriteRaw("}")
 }
@@ -1738,6 +1738,8 @@ func (x *ConfigMapProjection) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "name":
+			x.Name = r.String()
 		case "items":
 			if r.BeginArray() {
 				sl0 := make([]KeyToPath, 0, r.Count())
@@ -1749,8 +1751,6 @@ func (x *ConfigMapProjection) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Items = nil
 			}
-		case "name":
-			x.Name = r.String()
 		case "optional":
 			x.Optional = r.BoolPtr()
 		default:
@@ -1764,73 +1764,10 @@ func (x *ConfigMapProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Items) != 0 || ap != nil && x.Items != nil {
-		s.WriteRaw("\"items\":")
-		more = true
-		if x.Items == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Items {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Items[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
-	}
-	if x.Optional != nil {
-		jsonwire.Key(s, &more, ",\"optional\":")
-		s.WriteBool(*x.Optional)
-	}
-	s.WriteRaw("}")
-}
-
-// DecodeWire reads x from r. It is the entry point generated decoders use
-// across packages; use DecodeJSON or UnmarshalJSON.
-func (x *ConfigMapVolumeSource) DecodeWire(r *jsonwire.Reader) {
-	if !r.BeginObject() {
-		return
-	}
-	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
-		switch string(key) {
-		case "defaultMode":
-			x.DefaultMode = r.Int32Ptr()
-		case "items":
-			if r.BeginArray() {
-				sl0 := make([]KeyToPath, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, KeyToPath{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Items = sl0
-			} else {
-				x.Items = nil
-			}
-		case "name":
-			x.Name = r.String()
-		case "optional":
-			x.Optional = r.BoolPtr()
-		default:
-			r.SkipUnknown()
-		}
-	}
-}
-
-// EncodeJSON writes x as encoding/json would, without reflection.
-func (x *ConfigMapVolumeSource) EncodeJSON(s *jsoniter.Stream) {
-	s.WriteRaw("{")
-	ap := jsonwire.Applying(s)
-	more := false
-	if x.DefaultMode != nil {
-		s.WriteRaw("\"defaultMode\":")
+		s.WriteRaw("\"name\":")
 		more = true
-		s.WriteInt32(*x.DefaultMode)
+		jsonwire.String(s, x.Name)
 	}
 	if len(x.Items) != 0 || ap != nil && x.Items != nil {
 		jsonwire.Key(s, &more, ",\"items\":")
@@ -1847,9 +1784,72 @@ func (x *ConfigMapVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if x.Optional != nil {
+		jsonwire.Key(s, &more, ",\"optional\":")
+		s.WriteBool(*x.Optional)
+	}
+	s.WriteRaw("}")
+}
+
+// DecodeWire reads x from r. It is the entry point generated decoders use
+// across packages; use DecodeJSON or UnmarshalJSON.
+func (x *ConfigMapVolumeSource) DecodeWire(r *jsonwire.Reader) {
+	if !r.BeginObject() {
+		return
+	}
+	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
+		switch string(key) {
+		case "name":
+			x.Name = r.String()
+		case "items":
+			if r.BeginArray() {
+				sl0 := make([]KeyToPath, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, KeyToPath{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Items = sl0
+			} else {
+				x.Items = nil
+			}
+		case "defaultMode":
+			x.DefaultMode = r.Int32Ptr()
+		case "optional":
+			x.Optional = r.BoolPtr()
+		default:
+			r.SkipUnknown()
+		}
+	}
+}
+
+// EncodeJSON writes x as encoding/json would, without reflection.
+func (x *ConfigMapVolumeSource) EncodeJSON(s *jsoniter.Stream) {
+	s.WriteRaw("{")
+	ap := jsonwire.Applying(s)
+	more := false
 	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
+	}
+	if len(x.Items) != 0 || ap != nil && x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
+		if x.Items == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Items {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Items[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.DefaultMode != nil {
+		jsonwire.Key(s, &more, ",\"defaultMode\":")
+		s.WriteInt32(*x.DefaultMode)
 	}
 	if x.Optional != nil {
 		jsonwire.Key(s, &more, ",\"optional\":")
@@ -1866,20 +1866,26 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "args":
-			x.Args = r.Strings()
+		case "name":
+			x.Name = r.String()
+		case "image":
+			x.Image = r.String()
 		case "command":
 			x.Command = r.Strings()
-		case "env":
+		case "args":
+			x.Args = r.Strings()
+		case "workingDir":
+			x.WorkingDir = r.String()
+		case "ports":
 			if r.BeginArray() {
-				sl0 := make([]EnvVar, 0, r.Count())
+				sl0 := make([]ContainerPort, 0, r.Count())
 				for r.NextElem() {
-					sl0 = append(sl0, EnvVar{})
+					sl0 = append(sl0, ContainerPort{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.Env = sl0
+				x.Ports = sl0
 			} else {
-				x.Env = nil
+				x.Ports = nil
 			}
 		case "envFrom":
 			if r.BeginArray() {
@@ -1892,50 +1898,19 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.EnvFrom = nil
 			}
-		case "image":
-			x.Image = r.String()
-		case "imagePullPolicy":
-			x.ImagePullPolicy = PullPolicy(r.String())
-		case "lifecycle":
-			if r.Null() {
-				x.Lifecycle = nil
-			} else {
-				if x.Lifecycle == nil {
-					x.Lifecycle = jsonwire.Alloc[Lifecycle](r, &slabKeys[6], 4)
-				}
-				x.Lifecycle.DecodeWire(r)
-			}
-		case "livenessProbe":
-			if r.Null() {
-				x.LivenessProbe = nil
-			} else {
-				if x.LivenessProbe == nil {
-					x.LivenessProbe = jsonwire.Alloc[Probe](r, &slabKeys[7], 4)
-				}
-				x.LivenessProbe.DecodeWire(r)
-			}
-		case "name":
-			x.Name = r.String()
-		case "ports":
+		case "env":
 			if r.BeginArray() {
-				sl0 := make([]ContainerPort, 0, r.Count())
+				sl0 := make([]EnvVar, 0, r.Count())
 				for r.NextElem() {
-					sl0 = append(sl0, ContainerPort{})
+					sl0 = append(sl0, EnvVar{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.Ports = sl0
+				x.Env = sl0
 			} else {
-				x.Ports = nil
+				x.Env = nil
 			}
-		case "readinessProbe":
-			if r.Null() {
-				x.ReadinessProbe = nil
-			} else {
-				if x.ReadinessProbe == nil {
-					x.ReadinessProbe = jsonwire.Alloc[Probe](r, &slabKeys[7], 4)
-				}
-				x.ReadinessProbe.DecodeWire(r)
-			}
+		case "resources":
+			x.Resources.DecodeWire(r)
 		case "resizePolicy":
 			if r.BeginArray() {
 				sl0 := make([]ContainerResizePolicy, 0, r.Count())
@@ -1947,49 +1922,8 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.ResizePolicy = nil
 			}
-		case "resources":
-			x.Resources.DecodeWire(r)
 		case "restartPolicy":
 			x.RestartPolicy = (*ContainerRestartPolicy)(r.StringPtr())
-		case "securityContext":
-			if r.Null() {
-				x.SecurityContext = nil
-			} else {
-				if x.SecurityContext == nil {
-					x.SecurityContext = jsonwire.Alloc[SecurityContext](r, &slabKeys[8], 4)
-				}
-				x.SecurityContext.DecodeWire(r)
-			}
-		case "startupProbe":
-			if r.Null() {
-				x.StartupProbe = nil
-			} else {
-				if x.StartupProbe == nil {
-					x.StartupProbe = jsonwire.Alloc[Probe](r, &slabKeys[7], 4)
-				}
-				x.StartupProbe.DecodeWire(r)
-			}
-		case "stdin":
-			x.Stdin = r.Bool()
-		case "stdinOnce":
-			x.StdinOnce = r.Bool()
-		case "terminationMessagePath":
-			x.TerminationMessagePath = r.String()
-		case "terminationMessagePolicy":
-			x.TerminationMessagePolicy = TerminationMessagePolicy(r.String())
-		case "tty":
-			x.Tty = r.Bool()
-		case "volumeDevices":
-			if r.BeginArray() {
-				sl0 := make([]VolumeDevice, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, VolumeDevice{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.VolumeDevices = sl0
-			} else {
-				x.VolumeDevices = nil
-			}
 		case "volumeMounts":
 			if r.BeginArray() {
 				sl0 := make([]VolumeMount, 0, r.Count())
@@ -2001,8 +1935,74 @@ func (x *Container) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.VolumeMounts = nil
 			}
-		case "workingDir":
-			x.WorkingDir = r.String()
+		case "volumeDevices":
+			if r.BeginArray() {
+				sl0 := make([]VolumeDevice, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, VolumeDevice{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.VolumeDevices = sl0
+			} else {
+				x.VolumeDevices = nil
+			}
+		case "livenessProbe":
+			if r.Null() {
+				x.LivenessProbe = nil
+			} else {
+				if x.LivenessProbe == nil {
+					x.LivenessProbe = jsonwire.Alloc[Probe](r, &slabKeys[6], 4)
+				}
+				x.LivenessProbe.DecodeWire(r)
+			}
+		case "readinessProbe":
+			if r.Null() {
+				x.ReadinessProbe = nil
+			} else {
+				if x.ReadinessProbe == nil {
+					x.ReadinessProbe = jsonwire.Alloc[Probe](r, &slabKeys[6], 4)
+				}
+				x.ReadinessProbe.DecodeWire(r)
+			}
+		case "startupProbe":
+			if r.Null() {
+				x.StartupProbe = nil
+			} else {
+				if x.StartupProbe == nil {
+					x.StartupProbe = jsonwire.Alloc[Probe](r, &slabKeys[6], 4)
+				}
+				x.StartupProbe.DecodeWire(r)
+			}
+		case "lifecycle":
+			if r.Null() {
+				x.Lifecycle = nil
+			} else {
+				if x.Lifecycle == nil {
+					x.Lifecycle = jsonwire.Alloc[Lifecycle](r, &slabKeys[7], 4)
+				}
+				x.Lifecycle.DecodeWire(r)
+			}
+		case "terminationMessagePath":
+			x.TerminationMessagePath = r.String()
+		case "terminationMessagePolicy":
+			x.TerminationMessagePolicy = TerminationMessagePolicy(r.String())
+		case "imagePullPolicy":
+			x.ImagePullPolicy = PullPolicy(r.String())
+		case "securityContext":
+			if r.Null() {
+				x.SecurityContext = nil
+			} else {
+				if x.SecurityContext == nil {
+					x.SecurityContext = jsonwire.Alloc[SecurityContext](r, &slabKeys[8], 4)
+				}
+				x.SecurityContext.DecodeWire(r)
+			}
+		case "stdin":
+			x.Stdin = r.Bool()
+		case "stdinOnce":
+			x.StdinOnce = r.Bool()
+		case "tty":
+			x.Tty = r.Bool()
 		default:
 			r.SkipUnknown()
 		}
@@ -2015,21 +2015,14 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if len(x.Args) != 0 || ap != nil && x.Args != nil {
-		s.WriteRaw("\"args\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
-		if x.Args == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Args {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.Args[i0])
-			}
-			s.WriteRaw("]")
-		}
+		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.Image) || x.Image != "" {
+		jsonwire.Key(s, &more, ",\"image\":")
+		jsonwire.String(s, x.Image)
 	}
 	if len(x.Command) != 0 || ap != nil && x.Command != nil {
 		jsonwire.Key(s, &more, ",\"command\":")
@@ -2046,17 +2039,36 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Env) != 0 || ap != nil && x.Env != nil {
-		jsonwire.Key(s, &more, ",\"env\":")
-		if x.Env == nil {
+	if len(x.Args) != 0 || ap != nil && x.Args != nil {
+		jsonwire.Key(s, &more, ",\"args\":")
+		if x.Args == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("[")
-			for i0 := range x.Env {
+			for i0 := range x.Args {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				x.Env[i0].EncodeJSON(s)
+				jsonwire.String(s, x.Args[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap.Explicit(&x.WorkingDir) || x.WorkingDir != "" {
+		jsonwire.Key(s, &more, ",\"workingDir\":")
+		jsonwire.String(s, x.WorkingDir)
+	}
+	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
+		jsonwire.Key(s, &more, ",\"ports\":")
+		if x.Ports == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Ports {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Ports[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -2076,44 +2088,25 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.Image) || x.Image != "" {
-		jsonwire.Key(s, &more, ",\"image\":")
-		jsonwire.String(s, x.Image)
-	}
-	if ap.Explicit(&x.ImagePullPolicy) || x.ImagePullPolicy != "" {
-		jsonwire.Key(s, &more, ",\"imagePullPolicy\":")
-		jsonwire.String(s, string(x.ImagePullPolicy))
-	}
-	if x.Lifecycle != nil {
-		jsonwire.Key(s, &more, ",\"lifecycle\":")
-		x.Lifecycle.EncodeJSON(s)
-	}
-	if x.LivenessProbe != nil {
-		jsonwire.Key(s, &more, ",\"livenessProbe\":")
-		x.LivenessProbe.EncodeJSON(s)
-	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
-	}
-	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
-		jsonwire.Key(s, &more, ",\"ports\":")
-		if x.Ports == nil {
+	if len(x.Env) != 0 || ap != nil && x.Env != nil {
+		jsonwire.Key(s, &more, ",\"env\":")
+		if x.Env == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("[")
-			for i0 := range x.Ports {
+			for i0 := range x.Env {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				x.Ports[i0].EncodeJSON(s)
+				x.Env[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
 	}
-	if x.ReadinessProbe != nil {
-		jsonwire.Key(s, &more, ",\"readinessProbe\":")
-		x.ReadinessProbe.EncodeJSON(s)
+	at = jsonwire.Field(s, &more, ",\"resources\":")
+	x.Resources.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Resources)
 	}
 	if len(x.ResizePolicy) != 0 || ap != nil && x.ResizePolicy != nil {
 		jsonwire.Key(s, &more, ",\"resizePolicy\":")
@@ -2130,57 +2123,9 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	at = jsonwire.Field(s, &more, ",\"resources\":")
-	x.Resources.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.Resources)
-	}
 	if x.RestartPolicy != nil {
 		jsonwire.Key(s, &more, ",\"restartPolicy\":")
 		jsonwire.String(s, string(*x.RestartPolicy))
-	}
-	if x.SecurityContext != nil {
-		jsonwire.Key(s, &more, ",\"securityContext\":")
-		x.SecurityContext.EncodeJSON(s)
-	}
-	if x.StartupProbe != nil {
-		jsonwire.Key(s, &more, ",\"startupProbe\":")
-		x.StartupProbe.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Stdin) || x.Stdin {
-		jsonwire.Key(s, &more, ",\"stdin\":")
-		s.WriteBool(x.Stdin)
-	}
-	if ap.Explicit(&x.StdinOnce) || x.StdinOnce {
-		jsonwire.Key(s, &more, ",\"stdinOnce\":")
-		s.WriteBool(x.StdinOnce)
-	}
-	if ap.Explicit(&x.TerminationMessagePath) || x.TerminationMessagePath != "" {
-		jsonwire.Key(s, &more, ",\"terminationMessagePath\":")
-		jsonwire.String(s, x.TerminationMessagePath)
-	}
-	if ap.Explicit(&x.TerminationMessagePolicy) || x.TerminationMessagePolicy != "" {
-		jsonwire.Key(s, &more, ",\"terminationMessagePolicy\":")
-		jsonwire.String(s, string(x.TerminationMessagePolicy))
-	}
-	if ap.Explicit(&x.Tty) || x.Tty {
-		jsonwire.Key(s, &more, ",\"tty\":")
-		s.WriteBool(x.Tty)
-	}
-	if len(x.VolumeDevices) != 0 || ap != nil && x.VolumeDevices != nil {
-		jsonwire.Key(s, &more, ",\"volumeDevices\":")
-		if x.VolumeDevices == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.VolumeDevices {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.VolumeDevices[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
 	}
 	if len(x.VolumeMounts) != 0 || ap != nil && x.VolumeMounts != nil {
 		jsonwire.Key(s, &more, ",\"volumeMounts\":")
@@ -2197,9 +2142,64 @@ func (x *Container) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.WorkingDir) || x.WorkingDir != "" {
-		jsonwire.Key(s, &more, ",\"workingDir\":")
-		jsonwire.String(s, x.WorkingDir)
+	if len(x.VolumeDevices) != 0 || ap != nil && x.VolumeDevices != nil {
+		jsonwire.Key(s, &more, ",\"volumeDevices\":")
+		if x.VolumeDevices == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.VolumeDevices {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.VolumeDevices[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.LivenessProbe != nil {
+		jsonwire.Key(s, &more, ",\"livenessProbe\":")
+		x.LivenessProbe.EncodeJSON(s)
+	}
+	if x.ReadinessProbe != nil {
+		jsonwire.Key(s, &more, ",\"readinessProbe\":")
+		x.ReadinessProbe.EncodeJSON(s)
+	}
+	if x.StartupProbe != nil {
+		jsonwire.Key(s, &more, ",\"startupProbe\":")
+		x.StartupProbe.EncodeJSON(s)
+	}
+	if x.Lifecycle != nil {
+		jsonwire.Key(s, &more, ",\"lifecycle\":")
+		x.Lifecycle.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.TerminationMessagePath) || x.TerminationMessagePath != "" {
+		jsonwire.Key(s, &more, ",\"terminationMessagePath\":")
+		jsonwire.String(s, x.TerminationMessagePath)
+	}
+	if ap.Explicit(&x.TerminationMessagePolicy) || x.TerminationMessagePolicy != "" {
+		jsonwire.Key(s, &more, ",\"terminationMessagePolicy\":")
+		jsonwire.String(s, string(x.TerminationMessagePolicy))
+	}
+	if ap.Explicit(&x.ImagePullPolicy) || x.ImagePullPolicy != "" {
+		jsonwire.Key(s, &more, ",\"imagePullPolicy\":")
+		jsonwire.String(s, string(x.ImagePullPolicy))
+	}
+	if x.SecurityContext != nil {
+		jsonwire.Key(s, &more, ",\"securityContext\":")
+		x.SecurityContext.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Stdin) || x.Stdin {
+		jsonwire.Key(s, &more, ",\"stdin\":")
+		s.WriteBool(x.Stdin)
+	}
+	if ap.Explicit(&x.StdinOnce) || x.StdinOnce {
+		jsonwire.Key(s, &more, ",\"stdinOnce\":")
+		s.WriteBool(x.StdinOnce)
+	}
+	if ap.Explicit(&x.Tty) || x.Tty {
+		jsonwire.Key(s, &more, ",\"tty\":")
+		s.WriteBool(x.Tty)
 	}
 	s.WriteRaw("}")
 }
@@ -2258,16 +2258,16 @@ func (x *ContainerPort) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "containerPort":
-			x.ContainerPort = r.Int32()
-		case "hostIP":
-			x.HostIP = r.String()
-		case "hostPort":
-			x.HostPort = r.Int32()
 		case "name":
 			x.Name = r.String()
+		case "hostPort":
+			x.HostPort = r.Int32()
+		case "containerPort":
+			x.ContainerPort = r.Int32()
 		case "protocol":
 			x.Protocol = Protocol(r.String())
+		case "hostIP":
+			x.HostIP = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -2279,26 +2279,26 @@ func (x *ContainerPort) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.ContainerPort) || x.ContainerPort != 0 {
-		s.WriteRaw("\"containerPort\":")
+	if ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
-		s.WriteInt32(x.ContainerPort)
-	}
-	if ap.Explicit(&x.HostIP) || x.HostIP != "" {
-		jsonwire.Key(s, &more, ",\"hostIP\":")
-		jsonwire.String(s, x.HostIP)
+		jsonwire.String(s, x.Name)
 	}
 	if ap.Explicit(&x.HostPort) || x.HostPort != 0 {
 		jsonwire.Key(s, &more, ",\"hostPort\":")
 		s.WriteInt32(x.HostPort)
 	}
-	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
+	if ap == nil || ap.Explicit(&x.ContainerPort) || x.ContainerPort != 0 {
+		jsonwire.Key(s, &more, ",\"containerPort\":")
+		s.WriteInt32(x.ContainerPort)
 	}
 	if ap.Explicit(&x.Protocol) || x.Protocol != "" {
 		jsonwire.Key(s, &more, ",\"protocol\":")
 		jsonwire.String(s, string(x.Protocol))
+	}
+	if ap.Explicit(&x.HostIP) || x.HostIP != "" {
+		jsonwire.Key(s, &more, ",\"hostIP\":")
+		jsonwire.String(s, x.HostIP)
 	}
 	s.WriteRaw("}")
 }
@@ -2346,12 +2346,21 @@ func (x *ContainerState) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "waiting":
+			if r.Null() {
+				x.Waiting = nil
+			} else {
+				if x.Waiting == nil {
+					x.Waiting = jsonwire.Alloc[ContainerStateWaiting](r, &slabKeys[9], 4)
+				}
+				x.Waiting.DecodeWire(r)
+			}
 		case "running":
 			if r.Null() {
 				x.Running = nil
 			} else {
 				if x.Running == nil {
-					x.Running = jsonwire.Alloc[ContainerStateRunning](r, &slabKeys[9], 4)
+					x.Running = jsonwire.Alloc[ContainerStateRunning](r, &slabKeys[10], 4)
 				}
 				x.Running.DecodeWire(r)
 			}
@@ -2360,18 +2369,9 @@ func (x *ContainerState) DecodeWire(r *jsonwire.Reader) {
 				x.Terminated = nil
 			} else {
 				if x.Terminated == nil {
-					x.Terminated = jsonwire.Alloc[ContainerStateTerminated](r, &slabKeys[10], 4)
+					x.Terminated = jsonwire.Alloc[ContainerStateTerminated](r, &slabKeys[11], 4)
 				}
 				x.Terminated.DecodeWire(r)
-			}
-		case "waiting":
-			if r.Null() {
-				x.Waiting = nil
-			} else {
-				if x.Waiting == nil {
-					x.Waiting = jsonwire.Alloc[ContainerStateWaiting](r, &slabKeys[11], 4)
-				}
-				x.Waiting.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -2383,18 +2383,18 @@ func (x *ContainerState) DecodeWire(r *jsonwire.Reader) {
 func (x *ContainerState) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.Running != nil {
-		s.WriteRaw("\"running\":")
+	if x.Waiting != nil {
+		s.WriteRaw("\"waiting\":")
 		more = true
+		x.Waiting.EncodeJSON(s)
+	}
+	if x.Running != nil {
+		jsonwire.Key(s, &more, ",\"running\":")
 		x.Running.EncodeJSON(s)
 	}
 	if x.Terminated != nil {
 		jsonwire.Key(s, &more, ",\"terminated\":")
 		x.Terminated.EncodeJSON(s)
-	}
-	if x.Waiting != nil {
-		jsonwire.Key(s, &more, ",\"waiting\":")
-		x.Waiting.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -2434,20 +2434,20 @@ func (x *ContainerStateTerminated) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "containerID":
-			x.ContainerID = r.String()
 		case "exitCode":
 			x.ExitCode = r.Int32()
-		case "finishedAt":
-			x.FinishedAt.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
-		case "reason":
-			x.Reason = r.String()
 		case "signal":
 			x.Signal = r.Int32()
+		case "reason":
+			x.Reason = r.String()
+		case "message":
+			x.Message = r.String()
 		case "startedAt":
 			x.StartedAt.DecodeWire(r)
+		case "finishedAt":
+			x.FinishedAt.DecodeWire(r)
+		case "containerID":
+			x.ContainerID = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -2459,34 +2459,34 @@ func (x *ContainerStateTerminated) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.ContainerID) || x.ContainerID != "" {
-		s.WriteRaw("\"containerID\":")
-		more = true
-		jsonwire.String(s, x.ContainerID)
-	}
 	if ap == nil || ap.Explicit(&x.ExitCode) || x.ExitCode != 0 {
-		jsonwire.Key(s, &more, ",\"exitCode\":")
+		s.WriteRaw("\"exitCode\":")
+		more = true
 		s.WriteInt32(x.ExitCode)
-	}
-	if ap == nil || ap.Explicit(&x.FinishedAt) || !x.FinishedAt.IsZero() {
-		jsonwire.Key(s, &more, ",\"finishedAt\":")
-		x.FinishedAt.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
-	if ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
 	}
 	if ap.Explicit(&x.Signal) || x.Signal != 0 {
 		jsonwire.Key(s, &more, ",\"signal\":")
 		s.WriteInt32(x.Signal)
 	}
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
+	}
 	if ap == nil || ap.Explicit(&x.StartedAt) || !x.StartedAt.IsZero() {
 		jsonwire.Key(s, &more, ",\"startedAt\":")
 		x.StartedAt.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.FinishedAt) || !x.FinishedAt.IsZero() {
+		jsonwire.Key(s, &more, ",\"finishedAt\":")
+		x.FinishedAt.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.ContainerID) || x.ContainerID != "" {
+		jsonwire.Key(s, &more, ",\"containerID\":")
+		jsonwire.String(s, x.ContainerID)
 	}
 	s.WriteRaw("}")
 }
@@ -2499,10 +2499,10 @@ func (x *ContainerStateWaiting) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "message":
-			x.Message = r.String()
 		case "reason":
 			x.Reason = r.String()
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -2514,14 +2514,14 @@ func (x *ContainerStateWaiting) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		s.WriteRaw("\"message\":")
-		more = true
-		jsonwire.String(s, x.Message)
-	}
 	if ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
+		s.WriteRaw("\"reason\":")
+		more = true
 		jsonwire.String(s, x.Reason)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -2534,6 +2534,24 @@ func (x *ContainerStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "name":
+			x.Name = r.String()
+		case "state":
+			x.State.DecodeWire(r)
+		case "lastState":
+			x.LastState.DecodeWire(r)
+		case "ready":
+			x.Ready = r.Bool()
+		case "restartCount":
+			x.RestartCount = r.Int32()
+		case "image":
+			x.Image = r.String()
+		case "imageID":
+			x.ImageID = r.String()
+		case "containerID":
+			x.ContainerID = r.String()
+		case "started":
+			x.Started = r.BoolPtr()
 		case "allocatedResources":
 			if r.BeginObject() {
 				m0 := make(map[ResourceName]metav1.Quantity)
@@ -2547,29 +2565,6 @@ func (x *ContainerStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.AllocatedResources = nil
 			}
-		case "allocatedResourcesStatus":
-			if r.BeginArray() {
-				sl0 := make([]ResourceStatus, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, ResourceStatus{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.AllocatedResourcesStatus = sl0
-			} else {
-				x.AllocatedResourcesStatus = nil
-			}
-		case "containerID":
-			x.ContainerID = r.String()
-		case "image":
-			x.Image = r.String()
-		case "imageID":
-			x.ImageID = r.String()
-		case "lastState":
-			x.LastState.DecodeWire(r)
-		case "name":
-			x.Name = r.String()
-		case "ready":
-			x.Ready = r.Bool()
 		case "resources":
 			if r.Null() {
 				x.Resources = nil
@@ -2578,21 +2573,6 @@ func (x *ContainerStatus) DecodeWire(r *jsonwire.Reader) {
 					x.Resources = jsonwire.Alloc[ResourceRequirements](r, &slabKeys[12], 4)
 				}
 				x.Resources.DecodeWire(r)
-			}
-		case "restartCount":
-			x.RestartCount = r.Int32()
-		case "started":
-			x.Started = r.BoolPtr()
-		case "state":
-			x.State.DecodeWire(r)
-		case "user":
-			if r.Null() {
-				x.User = nil
-			} else {
-				if x.User == nil {
-					x.User = jsonwire.Alloc[ContainerUser](r, &slabKeys[13], 4)
-				}
-				x.User.DecodeWire(r)
 			}
 		case "volumeMounts":
 			if r.BeginArray() {
@@ -2604,6 +2584,26 @@ func (x *ContainerStatus) DecodeWire(r *jsonwire.Reader) {
 				x.VolumeMounts = sl0
 			} else {
 				x.VolumeMounts = nil
+			}
+		case "user":
+			if r.Null() {
+				x.User = nil
+			} else {
+				if x.User == nil {
+					x.User = jsonwire.Alloc[ContainerUser](r, &slabKeys[13], 4)
+				}
+				x.User.DecodeWire(r)
+			}
+		case "allocatedResourcesStatus":
+			if r.BeginArray() {
+				sl0 := make([]ResourceStatus, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, ResourceStatus{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.AllocatedResourcesStatus = sl0
+			} else {
+				x.AllocatedResourcesStatus = nil
 			}
 		default:
 			r.SkipUnknown()
@@ -2617,9 +2617,47 @@ func (x *ContainerStatus) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if len(x.AllocatedResources) != 0 || ap != nil && x.AllocatedResources != nil {
-		s.WriteRaw("\"allocatedResources\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
+		jsonwire.String(s, x.Name)
+	}
+	at = jsonwire.Field(s, &more, ",\"state\":")
+	x.State.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.State)
+	}
+	at = jsonwire.Field(s, &more, ",\"lastState\":")
+	x.LastState.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.LastState)
+	}
+	if ap == nil || ap.Explicit(&x.Ready) || x.Ready {
+		jsonwire.Key(s, &more, ",\"ready\":")
+		s.WriteBool(x.Ready)
+	}
+	if ap == nil || ap.Explicit(&x.RestartCount) || x.RestartCount != 0 {
+		jsonwire.Key(s, &more, ",\"restartCount\":")
+		s.WriteInt32(x.RestartCount)
+	}
+	if ap == nil || ap.Explicit(&x.Image) || x.Image != "" {
+		jsonwire.Key(s, &more, ",\"image\":")
+		jsonwire.String(s, x.Image)
+	}
+	if ap == nil || ap.Explicit(&x.ImageID) || x.ImageID != "" {
+		jsonwire.Key(s, &more, ",\"imageID\":")
+		jsonwire.String(s, x.ImageID)
+	}
+	if ap.Explicit(&x.ContainerID) || x.ContainerID != "" {
+		jsonwire.Key(s, &more, ",\"containerID\":")
+		jsonwire.String(s, x.ContainerID)
+	}
+	if x.Started != nil {
+		jsonwire.Key(s, &more, ",\"started\":")
+		s.WriteBool(*x.Started)
+	}
+	if len(x.AllocatedResources) != 0 || ap != nil && x.AllocatedResources != nil {
+		jsonwire.Key(s, &more, ",\"allocatedResources\":")
 		if x.AllocatedResources == nil {
 			s.WriteNil()
 		} else {
@@ -2637,66 +2675,9 @@ func (x *ContainerStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.AllocatedResourcesStatus) != 0 || ap != nil && x.AllocatedResourcesStatus != nil {
-		jsonwire.Key(s, &more, ",\"allocatedResourcesStatus\":")
-		if x.AllocatedResourcesStatus == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.AllocatedResourcesStatus {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.AllocatedResourcesStatus[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap.Explicit(&x.ContainerID) || x.ContainerID != "" {
-		jsonwire.Key(s, &more, ",\"containerID\":")
-		jsonwire.String(s, x.ContainerID)
-	}
-	if ap == nil || ap.Explicit(&x.Image) || x.Image != "" {
-		jsonwire.Key(s, &more, ",\"image\":")
-		jsonwire.String(s, x.Image)
-	}
-	if ap == nil || ap.Explicit(&x.ImageID) || x.ImageID != "" {
-		jsonwire.Key(s, &more, ",\"imageID\":")
-		jsonwire.String(s, x.ImageID)
-	}
-	at = jsonwire.Field(s, &more, ",\"lastState\":")
-	x.LastState.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.LastState)
-	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
-	}
-	if ap == nil || ap.Explicit(&x.Ready) || x.Ready {
-		jsonwire.Key(s, &more, ",\"ready\":")
-		s.WriteBool(x.Ready)
-	}
 	if x.Resources != nil {
 		jsonwire.Key(s, &more, ",\"resources\":")
 		x.Resources.EncodeJSON(s)
-	}
-	if ap == nil || ap.Explicit(&x.RestartCount) || x.RestartCount != 0 {
-		jsonwire.Key(s, &more, ",\"restartCount\":")
-		s.WriteInt32(x.RestartCount)
-	}
-	if x.Started != nil {
-		jsonwire.Key(s, &more, ",\"started\":")
-		s.WriteBool(*x.Started)
-	}
-	at = jsonwire.Field(s, &more, ",\"state\":")
-	x.State.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.State)
-	}
-	if x.User != nil {
-		jsonwire.Key(s, &more, ",\"user\":")
-		x.User.EncodeJSON(s)
 	}
 	if len(x.VolumeMounts) != 0 || ap != nil && x.VolumeMounts != nil {
 		jsonwire.Key(s, &more, ",\"volumeMounts\":")
@@ -2709,6 +2690,25 @@ func (x *ContainerStatus) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				x.VolumeMounts[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.User != nil {
+		jsonwire.Key(s, &more, ",\"user\":")
+		x.User.EncodeJSON(s)
+	}
+	if len(x.AllocatedResourcesStatus) != 0 || ap != nil && x.AllocatedResourcesStatus != nil {
+		jsonwire.Key(s, &more, ",\"allocatedResourcesStatus\":")
+		if x.AllocatedResourcesStatus == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.AllocatedResourcesStatus {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.AllocatedResourcesStatus[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -2831,6 +2831,8 @@ func (x *DownwardAPIVolumeFile) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "path":
+			x.Path = r.String()
 		case "fieldRef":
 			if r.Null() {
 				x.FieldRef = nil
@@ -2840,10 +2842,6 @@ func (x *DownwardAPIVolumeFile) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.FieldRef.DecodeWire(r)
 			}
-		case "mode":
-			x.Mode = r.Int32Ptr()
-		case "path":
-			x.Path = r.String()
 		case "resourceFieldRef":
 			if r.Null() {
 				x.ResourceFieldRef = nil
@@ -2853,6 +2851,8 @@ func (x *DownwardAPIVolumeFile) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.ResourceFieldRef.DecodeWire(r)
 			}
+		case "mode":
+			x.Mode = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -2864,22 +2864,22 @@ func (x *DownwardAPIVolumeFile) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.FieldRef != nil {
-		s.WriteRaw("\"fieldRef\":")
-		more = true
-		x.FieldRef.EncodeJSON(s)
-	}
-	if x.Mode != nil {
-		jsonwire.Key(s, &more, ",\"mode\":")
-		s.WriteInt32(*x.Mode)
-	}
 	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
-		jsonwire.Key(s, &more, ",\"path\":")
+		s.WriteRaw("\"path\":")
+		more = true
 		jsonwire.String(s, x.Path)
+	}
+	if x.FieldRef != nil {
+		jsonwire.Key(s, &more, ",\"fieldRef\":")
+		x.FieldRef.EncodeJSON(s)
 	}
 	if x.ResourceFieldRef != nil {
 		jsonwire.Key(s, &more, ",\"resourceFieldRef\":")
 		x.ResourceFieldRef.EncodeJSON(s)
+	}
+	if x.Mode != nil {
+		jsonwire.Key(s, &more, ",\"mode\":")
+		s.WriteInt32(*x.Mode)
 	}
 	s.WriteRaw("}")
 }
@@ -2892,8 +2892,6 @@ func (x *DownwardAPIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "defaultMode":
-			x.DefaultMode = r.Int32Ptr()
 		case "items":
 			if r.BeginArray() {
 				sl0 := make([]DownwardAPIVolumeFile, 0, r.Count())
@@ -2905,6 +2903,8 @@ func (x *DownwardAPIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Items = nil
 			}
+		case "defaultMode":
+			x.DefaultMode = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -2916,13 +2916,9 @@ func (x *DownwardAPIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.DefaultMode != nil {
-		s.WriteRaw("\"defaultMode\":")
-		more = true
-		s.WriteInt32(*x.DefaultMode)
-	}
 	if len(x.Items) != 0 || ap != nil && x.Items != nil {
-		jsonwire.Key(s, &more, ",\"items\":")
+		s.WriteRaw("\"items\":")
+		more = true
 		if x.Items == nil {
 			s.WriteNil()
 		} else {
@@ -2935,6 +2931,10 @@ func (x *DownwardAPIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
+	}
+	if x.DefaultMode != nil {
+		jsonwire.Key(s, &more, ",\"defaultMode\":")
+		s.WriteInt32(*x.DefaultMode)
 	}
 	s.WriteRaw("}")
 }
@@ -2989,10 +2989,10 @@ func (x *EndpointAddress) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "hostname":
-			x.Hostname = r.String()
 		case "ip":
 			x.IP = r.String()
+		case "hostname":
+			x.Hostname = r.String()
 		case "nodeName":
 			x.NodeName = r.StringPtr()
 		case "targetRef":
@@ -3015,14 +3015,14 @@ func (x *EndpointAddress) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Hostname) || x.Hostname != "" {
-		s.WriteRaw("\"hostname\":")
-		more = true
-		jsonwire.String(s, x.Hostname)
-	}
 	if ap == nil || ap.Explicit(&x.IP) || x.IP != "" {
-		jsonwire.Key(s, &more, ",\"ip\":")
+		s.WriteRaw("\"ip\":")
+		more = true
 		jsonwire.String(s, x.IP)
+	}
+	if ap.Explicit(&x.Hostname) || x.Hostname != "" {
+		jsonwire.Key(s, &more, ",\"hostname\":")
+		jsonwire.String(s, x.Hostname)
 	}
 	if x.NodeName != nil {
 		jsonwire.Key(s, &more, ",\"nodeName\":")
@@ -3043,14 +3043,14 @@ func (x *EndpointPort) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "appProtocol":
-			x.AppProtocol = r.StringPtr()
 		case "name":
 			x.Name = r.String()
 		case "port":
 			x.Port = r.Int32()
 		case "protocol":
 			x.Protocol = Protocol(r.String())
+		case "appProtocol":
+			x.AppProtocol = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -3062,13 +3062,9 @@ func (x *EndpointPort) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.AppProtocol != nil {
-		s.WriteRaw("\"appProtocol\":")
-		more = true
-		jsonwire.String(s, *x.AppProtocol)
-	}
 	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
 	}
 	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
@@ -3078,6 +3074,10 @@ func (x *EndpointPort) EncodeJSON(s *jsoniter.Stream) {
 	if ap.Explicit(&x.Protocol) || x.Protocol != "" {
 		jsonwire.Key(s, &more, ",\"protocol\":")
 		jsonwire.String(s, string(x.Protocol))
+	}
+	if x.AppProtocol != nil {
+		jsonwire.Key(s, &more, ",\"appProtocol\":")
+		jsonwire.String(s, *x.AppProtocol)
 	}
 	s.WriteRaw("}")
 }
@@ -3435,6 +3435,8 @@ func (x *EnvFromSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "prefix":
+			x.Prefix = r.String()
 		case "configMapRef":
 			if r.Null() {
 				x.ConfigMapRef = nil
@@ -3444,8 +3446,6 @@ func (x *EnvFromSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.ConfigMapRef.DecodeWire(r)
 			}
-		case "prefix":
-			x.Prefix = r.String()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -3466,14 +3466,14 @@ func (x *EnvFromSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.ConfigMapRef != nil {
-		s.WriteRaw("\"configMapRef\":")
-		more = true
-		x.ConfigMapRef.EncodeJSON(s)
-	}
 	if ap.Explicit(&x.Prefix) || x.Prefix != "" {
-		jsonwire.Key(s, &more, ",\"prefix\":")
+		s.WriteRaw("\"prefix\":")
+		more = true
 		jsonwire.String(s, x.Prefix)
+	}
+	if x.ConfigMapRef != nil {
+		jsonwire.Key(s, &more, ",\"configMapRef\":")
+		x.ConfigMapRef.EncodeJSON(s)
 	}
 	if x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
@@ -3538,15 +3538,6 @@ func (x *EnvVarSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "configMapKeyRef":
-			if r.Null() {
-				x.ConfigMapKeyRef = nil
-			} else {
-				if x.ConfigMapKeyRef == nil {
-					x.ConfigMapKeyRef = jsonwire.Alloc[ConfigMapKeySelector](r, &slabKeys[22], 4)
-				}
-				x.ConfigMapKeyRef.DecodeWire(r)
-			}
 		case "fieldRef":
 			if r.Null() {
 				x.FieldRef = nil
@@ -3564,6 +3555,15 @@ func (x *EnvVarSource) DecodeWire(r *jsonwire.Reader) {
 					x.ResourceFieldRef = jsonwire.Alloc[ResourceFieldSelector](r, &slabKeys[16], 4)
 				}
 				x.ResourceFieldRef.DecodeWire(r)
+			}
+		case "configMapKeyRef":
+			if r.Null() {
+				x.ConfigMapKeyRef = nil
+			} else {
+				if x.ConfigMapKeyRef == nil {
+					x.ConfigMapKeyRef = jsonwire.Alloc[ConfigMapKeySelector](r, &slabKeys[22], 4)
+				}
+				x.ConfigMapKeyRef.DecodeWire(r)
 			}
 		case "secretKeyRef":
 			if r.Null() {
@@ -3584,18 +3584,18 @@ func (x *EnvVarSource) DecodeWire(r *jsonwire.Reader) {
 func (x *EnvVarSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.ConfigMapKeyRef != nil {
-		s.WriteRaw("\"configMapKeyRef\":")
-		more = true
-		x.ConfigMapKeyRef.EncodeJSON(s)
-	}
 	if x.FieldRef != nil {
-		jsonwire.Key(s, &more, ",\"fieldRef\":")
+		s.WriteRaw("\"fieldRef\":")
+		more = true
 		x.FieldRef.EncodeJSON(s)
 	}
 	if x.ResourceFieldRef != nil {
 		jsonwire.Key(s, &more, ",\"resourceFieldRef\":")
 		x.ResourceFieldRef.EncodeJSON(s)
+	}
+	if x.ConfigMapKeyRef != nil {
+		jsonwire.Key(s, &more, ",\"configMapKeyRef\":")
+		x.ConfigMapKeyRef.EncodeJSON(s)
 	}
 	if x.SecretKeyRef != nil {
 		jsonwire.Key(s, &more, ",\"secretKeyRef\":")
@@ -3612,20 +3612,26 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "args":
-			x.Args = r.Strings()
+		case "name":
+			x.Name = r.String()
+		case "image":
+			x.Image = r.String()
 		case "command":
 			x.Command = r.Strings()
-		case "env":
+		case "args":
+			x.Args = r.Strings()
+		case "workingDir":
+			x.WorkingDir = r.String()
+		case "ports":
 			if r.BeginArray() {
-				sl0 := make([]EnvVar, 0, r.Count())
+				sl0 := make([]ContainerPort, 0, r.Count())
 				for r.NextElem() {
-					sl0 = append(sl0, EnvVar{})
+					sl0 = append(sl0, ContainerPort{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.Env = sl0
+				x.Ports = sl0
 			} else {
-				x.Env = nil
+				x.Ports = nil
 			}
 		case "envFrom":
 			if r.BeginArray() {
@@ -3638,50 +3644,19 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.EnvFrom = nil
 			}
-		case "image":
-			x.Image = r.String()
-		case "imagePullPolicy":
-			x.ImagePullPolicy = PullPolicy(r.String())
-		case "lifecycle":
-			if r.Null() {
-				x.Lifecycle = nil
-			} else {
-				if x.Lifecycle == nil {
-					x.Lifecycle = jsonwire.Alloc[Lifecycle](r, &slabKeys[6], 4)
-				}
-				x.Lifecycle.DecodeWire(r)
-			}
-		case "livenessProbe":
-			if r.Null() {
-				x.LivenessProbe = nil
-			} else {
-				if x.LivenessProbe == nil {
-					x.LivenessProbe = jsonwire.Alloc[Probe](r, &slabKeys[7], 4)
-				}
-				x.LivenessProbe.DecodeWire(r)
-			}
-		case "name":
-			x.Name = r.String()
-		case "ports":
+		case "env":
 			if r.BeginArray() {
-				sl0 := make([]ContainerPort, 0, r.Count())
+				sl0 := make([]EnvVar, 0, r.Count())
 				for r.NextElem() {
-					sl0 = append(sl0, ContainerPort{})
+					sl0 = append(sl0, EnvVar{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.Ports = sl0
+				x.Env = sl0
 			} else {
-				x.Ports = nil
+				x.Env = nil
 			}
-		case "readinessProbe":
-			if r.Null() {
-				x.ReadinessProbe = nil
-			} else {
-				if x.ReadinessProbe == nil {
-					x.ReadinessProbe = jsonwire.Alloc[Probe](r, &slabKeys[7], 4)
-				}
-				x.ReadinessProbe.DecodeWire(r)
-			}
+		case "resources":
+			x.Resources.DecodeWire(r)
 		case "resizePolicy":
 			if r.BeginArray() {
 				sl0 := make([]ContainerResizePolicy, 0, r.Count())
@@ -3693,51 +3668,8 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.ResizePolicy = nil
 			}
-		case "resources":
-			x.Resources.DecodeWire(r)
 		case "restartPolicy":
 			x.RestartPolicy = (*ContainerRestartPolicy)(r.StringPtr())
-		case "securityContext":
-			if r.Null() {
-				x.SecurityContext = nil
-			} else {
-				if x.SecurityContext == nil {
-					x.SecurityContext = jsonwire.Alloc[SecurityContext](r, &slabKeys[8], 4)
-				}
-				x.SecurityContext.DecodeWire(r)
-			}
-		case "startupProbe":
-			if r.Null() {
-				x.StartupProbe = nil
-			} else {
-				if x.StartupProbe == nil {
-					x.StartupProbe = jsonwire.Alloc[Probe](r, &slabKeys[7], 4)
-				}
-				x.StartupProbe.DecodeWire(r)
-			}
-		case "stdin":
-			x.Stdin = r.Bool()
-		case "stdinOnce":
-			x.StdinOnce = r.Bool()
-		case "targetContainerName":
-			x.TargetContainerName = r.String()
-		case "terminationMessagePath":
-			x.TerminationMessagePath = r.String()
-		case "terminationMessagePolicy":
-			x.TerminationMessagePolicy = TerminationMessagePolicy(r.String())
-		case "tty":
-			x.Tty = r.Bool()
-		case "volumeDevices":
-			if r.BeginArray() {
-				sl0 := make([]VolumeDevice, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, VolumeDevice{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.VolumeDevices = sl0
-			} else {
-				x.VolumeDevices = nil
-			}
 		case "volumeMounts":
 			if r.BeginArray() {
 				sl0 := make([]VolumeMount, 0, r.Count())
@@ -3749,8 +3681,76 @@ func (x *EphemeralContainer) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.VolumeMounts = nil
 			}
-		case "workingDir":
-			x.WorkingDir = r.String()
+		case "volumeDevices":
+			if r.BeginArray() {
+				sl0 := make([]VolumeDevice, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, VolumeDevice{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.VolumeDevices = sl0
+			} else {
+				x.VolumeDevices = nil
+			}
+		case "livenessProbe":
+			if r.Null() {
+				x.LivenessProbe = nil
+			} else {
+				if x.LivenessProbe == nil {
+					x.LivenessProbe = jsonwire.Alloc[Probe](r, &slabKeys[6], 4)
+				}
+				x.LivenessProbe.DecodeWire(r)
+			}
+		case "readinessProbe":
+			if r.Null() {
+				x.ReadinessProbe = nil
+			} else {
+				if x.ReadinessProbe == nil {
+					x.ReadinessProbe = jsonwire.Alloc[Probe](r, &slabKeys[6], 4)
+				}
+				x.ReadinessProbe.DecodeWire(r)
+			}
+		case "startupProbe":
+			if r.Null() {
+				x.StartupProbe = nil
+			} else {
+				if x.StartupProbe == nil {
+					x.StartupProbe = jsonwire.Alloc[Probe](r, &slabKeys[6], 4)
+				}
+				x.StartupProbe.DecodeWire(r)
+			}
+		case "lifecycle":
+			if r.Null() {
+				x.Lifecycle = nil
+			} else {
+				if x.Lifecycle == nil {
+					x.Lifecycle = jsonwire.Alloc[Lifecycle](r, &slabKeys[7], 4)
+				}
+				x.Lifecycle.DecodeWire(r)
+			}
+		case "terminationMessagePath":
+			x.TerminationMessagePath = r.String()
+		case "terminationMessagePolicy":
+			x.TerminationMessagePolicy = TerminationMessagePolicy(r.String())
+		case "imagePullPolicy":
+			x.ImagePullPolicy = PullPolicy(r.String())
+		case "securityContext":
+			if r.Null() {
+				x.SecurityContext = nil
+			} else {
+				if x.SecurityContext == nil {
+					x.SecurityContext = jsonwire.Alloc[SecurityContext](r, &slabKeys[8], 4)
+				}
+				x.SecurityContext.DecodeWire(r)
+			}
+		case "stdin":
+			x.Stdin = r.Bool()
+		case "stdinOnce":
+			x.StdinOnce = r.Bool()
+		case "tty":
+			x.Tty = r.Bool()
+		case "targetContainerName":
+			x.TargetContainerName = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -3763,21 +3763,14 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if len(x.Args) != 0 || ap != nil && x.Args != nil {
-		s.WriteRaw("\"args\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
-		if x.Args == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Args {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.Args[i0])
-			}
-			s.WriteRaw("]")
-		}
+		jsonwire.String(s, x.Name)
+	}
+	if ap.Explicit(&x.Image) || x.Image != "" {
+		jsonwire.Key(s, &more, ",\"image\":")
+		jsonwire.String(s, x.Image)
 	}
 	if len(x.Command) != 0 || ap != nil && x.Command != nil {
 		jsonwire.Key(s, &more, ",\"command\":")
@@ -3794,17 +3787,36 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Env) != 0 || ap != nil && x.Env != nil {
-		jsonwire.Key(s, &more, ",\"env\":")
-		if x.Env == nil {
+	if len(x.Args) != 0 || ap != nil && x.Args != nil {
+		jsonwire.Key(s, &more, ",\"args\":")
+		if x.Args == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("[")
-			for i0 := range x.Env {
+			for i0 := range x.Args {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				x.Env[i0].EncodeJSON(s)
+				jsonwire.String(s, x.Args[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap.Explicit(&x.WorkingDir) || x.WorkingDir != "" {
+		jsonwire.Key(s, &more, ",\"workingDir\":")
+		jsonwire.String(s, x.WorkingDir)
+	}
+	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
+		jsonwire.Key(s, &more, ",\"ports\":")
+		if x.Ports == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Ports {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Ports[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -3824,44 +3836,25 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.Image) || x.Image != "" {
-		jsonwire.Key(s, &more, ",\"image\":")
-		jsonwire.String(s, x.Image)
-	}
-	if ap.Explicit(&x.ImagePullPolicy) || x.ImagePullPolicy != "" {
-		jsonwire.Key(s, &more, ",\"imagePullPolicy\":")
-		jsonwire.String(s, string(x.ImagePullPolicy))
-	}
-	if x.Lifecycle != nil {
-		jsonwire.Key(s, &more, ",\"lifecycle\":")
-		x.Lifecycle.EncodeJSON(s)
-	}
-	if x.LivenessProbe != nil {
-		jsonwire.Key(s, &more, ",\"livenessProbe\":")
-		x.LivenessProbe.EncodeJSON(s)
-	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
-	}
-	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
-		jsonwire.Key(s, &more, ",\"ports\":")
-		if x.Ports == nil {
+	if len(x.Env) != 0 || ap != nil && x.Env != nil {
+		jsonwire.Key(s, &more, ",\"env\":")
+		if x.Env == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("[")
-			for i0 := range x.Ports {
+			for i0 := range x.Env {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				x.Ports[i0].EncodeJSON(s)
+				x.Env[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
 	}
-	if x.ReadinessProbe != nil {
-		jsonwire.Key(s, &more, ",\"readinessProbe\":")
-		x.ReadinessProbe.EncodeJSON(s)
+	at = jsonwire.Field(s, &more, ",\"resources\":")
+	x.Resources.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Resources)
 	}
 	if len(x.ResizePolicy) != 0 || ap != nil && x.ResizePolicy != nil {
 		jsonwire.Key(s, &more, ",\"resizePolicy\":")
@@ -3878,61 +3871,9 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	at = jsonwire.Field(s, &more, ",\"resources\":")
-	x.Resources.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.Resources)
-	}
 	if x.RestartPolicy != nil {
 		jsonwire.Key(s, &more, ",\"restartPolicy\":")
 		jsonwire.String(s, string(*x.RestartPolicy))
-	}
-	if x.SecurityContext != nil {
-		jsonwire.Key(s, &more, ",\"securityContext\":")
-		x.SecurityContext.EncodeJSON(s)
-	}
-	if x.StartupProbe != nil {
-		jsonwire.Key(s, &more, ",\"startupProbe\":")
-		x.StartupProbe.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Stdin) || x.Stdin {
-		jsonwire.Key(s, &more, ",\"stdin\":")
-		s.WriteBool(x.Stdin)
-	}
-	if ap.Explicit(&x.StdinOnce) || x.StdinOnce {
-		jsonwire.Key(s, &more, ",\"stdinOnce\":")
-		s.WriteBool(x.StdinOnce)
-	}
-	if ap.Explicit(&x.TargetContainerName) || x.TargetContainerName != "" {
-		jsonwire.Key(s, &more, ",\"targetContainerName\":")
-		jsonwire.String(s, x.TargetContainerName)
-	}
-	if ap.Explicit(&x.TerminationMessagePath) || x.TerminationMessagePath != "" {
-		jsonwire.Key(s, &more, ",\"terminationMessagePath\":")
-		jsonwire.String(s, x.TerminationMessagePath)
-	}
-	if ap.Explicit(&x.TerminationMessagePolicy) || x.TerminationMessagePolicy != "" {
-		jsonwire.Key(s, &more, ",\"terminationMessagePolicy\":")
-		jsonwire.String(s, string(x.TerminationMessagePolicy))
-	}
-	if ap.Explicit(&x.Tty) || x.Tty {
-		jsonwire.Key(s, &more, ",\"tty\":")
-		s.WriteBool(x.Tty)
-	}
-	if len(x.VolumeDevices) != 0 || ap != nil && x.VolumeDevices != nil {
-		jsonwire.Key(s, &more, ",\"volumeDevices\":")
-		if x.VolumeDevices == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.VolumeDevices {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.VolumeDevices[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
 	}
 	if len(x.VolumeMounts) != 0 || ap != nil && x.VolumeMounts != nil {
 		jsonwire.Key(s, &more, ",\"volumeMounts\":")
@@ -3949,9 +3890,68 @@ func (x *EphemeralContainer) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.WorkingDir) || x.WorkingDir != "" {
-		jsonwire.Key(s, &more, ",\"workingDir\":")
-		jsonwire.String(s, x.WorkingDir)
+	if len(x.VolumeDevices) != 0 || ap != nil && x.VolumeDevices != nil {
+		jsonwire.Key(s, &more, ",\"volumeDevices\":")
+		if x.VolumeDevices == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.VolumeDevices {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.VolumeDevices[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.LivenessProbe != nil {
+		jsonwire.Key(s, &more, ",\"livenessProbe\":")
+		x.LivenessProbe.EncodeJSON(s)
+	}
+	if x.ReadinessProbe != nil {
+		jsonwire.Key(s, &more, ",\"readinessProbe\":")
+		x.ReadinessProbe.EncodeJSON(s)
+	}
+	if x.StartupProbe != nil {
+		jsonwire.Key(s, &more, ",\"startupProbe\":")
+		x.StartupProbe.EncodeJSON(s)
+	}
+	if x.Lifecycle != nil {
+		jsonwire.Key(s, &more, ",\"lifecycle\":")
+		x.Lifecycle.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.TerminationMessagePath) || x.TerminationMessagePath != "" {
+		jsonwire.Key(s, &more, ",\"terminationMessagePath\":")
+		jsonwire.String(s, x.TerminationMessagePath)
+	}
+	if ap.Explicit(&x.TerminationMessagePolicy) || x.TerminationMessagePolicy != "" {
+		jsonwire.Key(s, &more, ",\"terminationMessagePolicy\":")
+		jsonwire.String(s, string(x.TerminationMessagePolicy))
+	}
+	if ap.Explicit(&x.ImagePullPolicy) || x.ImagePullPolicy != "" {
+		jsonwire.Key(s, &more, ",\"imagePullPolicy\":")
+		jsonwire.String(s, string(x.ImagePullPolicy))
+	}
+	if x.SecurityContext != nil {
+		jsonwire.Key(s, &more, ",\"securityContext\":")
+		x.SecurityContext.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Stdin) || x.Stdin {
+		jsonwire.Key(s, &more, ",\"stdin\":")
+		s.WriteBool(x.Stdin)
+	}
+	if ap.Explicit(&x.StdinOnce) || x.StdinOnce {
+		jsonwire.Key(s, &more, ",\"stdinOnce\":")
+		s.WriteBool(x.StdinOnce)
+	}
+	if ap.Explicit(&x.Tty) || x.Tty {
+		jsonwire.Key(s, &more, ",\"tty\":")
+		s.WriteBool(x.Tty)
+	}
+	if ap.Explicit(&x.TargetContainerName) || x.TargetContainerName != "" {
+		jsonwire.Key(s, &more, ",\"targetContainerName\":")
+		jsonwire.String(s, x.TargetContainerName)
 	}
 	s.WriteRaw("}")
 }
@@ -4004,22 +4004,35 @@ func (x *Event) DecodeWire(r *jsonwire.Reader) {
 			x.APIVersion = r.String()
 		case "metadata":
 			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
-		case "action":
-			x.Action = r.String()
-		case "count":
-			x.Count = r.Int32()
-		case "eventTime":
-			x.EventTime.DecodeWire(r)
-		case "firstTimestamp":
-			x.FirstTimestamp.DecodeWire(r)
 		case "involvedObject":
 			x.InvolvedObject.DecodeWire(r)
-		case "lastTimestamp":
-			x.LastTimestamp.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
 		case "reason":
 			x.Reason = r.String()
+		case "message":
+			x.Message = r.String()
+		case "source":
+			x.Source.DecodeWire(r)
+		case "firstTimestamp":
+			x.FirstTimestamp.DecodeWire(r)
+		case "lastTimestamp":
+			x.LastTimestamp.DecodeWire(r)
+		case "count":
+			x.Count = r.Int32()
+		case "type":
+			x.Type = r.String()
+		case "eventTime":
+			x.EventTime.DecodeWire(r)
+		case "series":
+			if r.Null() {
+				x.Series = nil
+			} else {
+				if x.Series == nil {
+					x.Series = jsonwire.Alloc[EventSeries](r, &slabKeys[25], 4)
+				}
+				x.Series.DecodeWire(r)
+			}
+		case "action":
+			x.Action = r.String()
 		case "related":
 			if r.Null() {
 				x.Related = nil
@@ -4033,19 +4046,6 @@ func (x *Event) DecodeWire(r *jsonwire.Reader) {
 			x.ReportingComponent = r.String()
 		case "reportingInstance":
 			x.ReportingInstance = r.String()
-		case "series":
-			if r.Null() {
-				x.Series = nil
-			} else {
-				if x.Series == nil {
-					x.Series = jsonwire.Alloc[EventSeries](r, &slabKeys[25], 4)
-				}
-				x.Series.DecodeWire(r)
-			}
-		case "source":
-			x.Source.DecodeWire(r)
-		case "type":
-			x.Type = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -4105,38 +4105,51 @@ func (x *Event) encodeKnown(s *jsoniter.Stream) {
 	if ap != nil {
 		more = ap.Kept(s, at, &x.ObjectMeta)
 	}
-	if ap.Explicit(&x.Action) || x.Action != "" {
-		jsonwire.Key(s, &more, ",\"action\":")
-		jsonwire.String(s, x.Action)
-	}
-	if ap.Explicit(&x.Count) || x.Count != 0 {
-		jsonwire.Key(s, &more, ",\"count\":")
-		s.WriteInt32(x.Count)
-	}
-	if ap == nil || ap.Explicit(&x.EventTime) || !x.EventTime.IsZero() {
-		jsonwire.Key(s, &more, ",\"eventTime\":")
-		x.EventTime.EncodeJSON(s)
-	}
-	if ap == nil || ap.Explicit(&x.FirstTimestamp) || !x.FirstTimestamp.IsZero() {
-		jsonwire.Key(s, &more, ",\"firstTimestamp\":")
-		x.FirstTimestamp.EncodeJSON(s)
-	}
 	at = jsonwire.Field(s, &more, ",\"involvedObject\":")
 	x.InvolvedObject.EncodeJSON(s)
 	if ap != nil {
 		more = ap.Kept(s, at, &x.InvolvedObject)
 	}
-	if ap == nil || ap.Explicit(&x.LastTimestamp) || !x.LastTimestamp.IsZero() {
-		jsonwire.Key(s, &more, ",\"lastTimestamp\":")
-		x.LastTimestamp.EncodeJSON(s)
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
 	}
 	if ap.Explicit(&x.Message) || x.Message != "" {
 		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
+	at = jsonwire.Field(s, &more, ",\"source\":")
+	x.Source.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Source)
+	}
+	if ap == nil || ap.Explicit(&x.FirstTimestamp) || !x.FirstTimestamp.IsZero() {
+		jsonwire.Key(s, &more, ",\"firstTimestamp\":")
+		x.FirstTimestamp.EncodeJSON(s)
+	}
+	if ap == nil || ap.Explicit(&x.LastTimestamp) || !x.LastTimestamp.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTimestamp\":")
+		x.LastTimestamp.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Count) || x.Count != 0 {
+		jsonwire.Key(s, &more, ",\"count\":")
+		s.WriteInt32(x.Count)
+	}
+	if ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, x.Type)
+	}
+	if ap == nil || ap.Explicit(&x.EventTime) || !x.EventTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"eventTime\":")
+		x.EventTime.EncodeJSON(s)
+	}
+	if x.Series != nil {
+		jsonwire.Key(s, &more, ",\"series\":")
+		x.Series.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Action) || x.Action != "" {
+		jsonwire.Key(s, &more, ",\"action\":")
+		jsonwire.String(s, x.Action)
 	}
 	if x.Related != nil {
 		jsonwire.Key(s, &more, ",\"related\":")
@@ -4149,19 +4162,6 @@ func (x *Event) encodeKnown(s *jsoniter.Stream) {
 	if ap == nil || ap.Explicit(&x.ReportingInstance) || x.ReportingInstance != "" {
 		jsonwire.Key(s, &more, ",\"reportingInstance\":")
 		jsonwire.String(s, x.ReportingInstance)
-	}
-	if x.Series != nil {
-		jsonwire.Key(s, &more, ",\"series\":")
-		x.Series.EncodeJSON(s)
-	}
-	at = jsonwire.Field(s, &more, ",\"source\":")
-	x.Source.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.Source)
-	}
-	if ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, x.Type)
 	}
 	s.WriteRaw("}")
 }
@@ -4423,14 +4423,14 @@ func (x *FCVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "fsType":
-			x.FSType = r.String()
-		case "lun":
-			x.Lun = r.Int32Ptr()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
 		case "targetWWNs":
 			x.TargetWWNs = r.Strings()
+		case "lun":
+			x.Lun = r.Int32Ptr()
+		case "fsType":
+			x.FSType = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
 		case "wwids":
 			x.WWIDs = r.Strings()
 		default:
@@ -4444,21 +4444,9 @@ func (x *FCVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
-		more = true
-		jsonwire.String(s, x.FSType)
-	}
-	if x.Lun != nil {
-		jsonwire.Key(s, &more, ",\"lun\":")
-		s.WriteInt32(*x.Lun)
-	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
-	}
 	if len(x.TargetWWNs) != 0 || ap != nil && x.TargetWWNs != nil {
-		jsonwire.Key(s, &more, ",\"targetWWNs\":")
+		s.WriteRaw("\"targetWWNs\":")
+		more = true
 		if x.TargetWWNs == nil {
 			s.WriteNil()
 		} else {
@@ -4471,6 +4459,18 @@ func (x *FCVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
+	}
+	if x.Lun != nil {
+		jsonwire.Key(s, &more, ",\"lun\":")
+		s.WriteInt32(*x.Lun)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, x.FSType)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
 	}
 	if len(x.WWIDs) != 0 || ap != nil && x.WWIDs != nil {
 		jsonwire.Key(s, &more, ",\"wwids\":")
@@ -4502,10 +4502,6 @@ func (x *FlexPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			x.Driver = r.String()
 		case "fsType":
 			x.FSType = r.String()
-		case "options":
-			x.Options = r.StringMap()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -4515,6 +4511,10 @@ func (x *FlexPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
+		case "readOnly":
+			x.ReadOnly = r.Bool()
+		case "options":
+			x.Options = r.StringMap()
 		default:
 			r.SkipUnknown()
 		}
@@ -4535,6 +4535,14 @@ func (x *FlexPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
+	if x.SecretRef != nil {
+		jsonwire.Key(s, &more, ",\"secretRef\":")
+		x.SecretRef.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
+	}
 	if len(x.Options) != 0 || ap != nil && x.Options != nil {
 		jsonwire.Key(s, &more, ",\"options\":")
 		if x.Options == nil {
@@ -4554,14 +4562,6 @@ func (x *FlexPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
-	}
-	if x.SecretRef != nil {
-		jsonwire.Key(s, &more, ",\"secretRef\":")
-		x.SecretRef.EncodeJSON(s)
-	}
 	s.WriteRaw("}")
 }
 
@@ -4577,10 +4577,6 @@ func (x *FlexVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			x.Driver = r.String()
 		case "fsType":
 			x.FSType = r.String()
-		case "options":
-			x.Options = r.StringMap()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -4590,6 +4586,10 @@ func (x *FlexVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
+		case "readOnly":
+			x.ReadOnly = r.Bool()
+		case "options":
+			x.Options = r.StringMap()
 		default:
 			r.SkipUnknown()
 		}
@@ -4610,6 +4610,14 @@ func (x *FlexVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
+	if x.SecretRef != nil {
+		jsonwire.Key(s, &more, ",\"secretRef\":")
+		x.SecretRef.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
+	}
 	if len(x.Options) != 0 || ap != nil && x.Options != nil {
 		jsonwire.Key(s, &more, ",\"options\":")
 		if x.Options == nil {
@@ -4628,14 +4636,6 @@ func (x *FlexVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("}")
 		}
-	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
-	}
-	if x.SecretRef != nil {
-		jsonwire.Key(s, &more, ",\"secretRef\":")
-		x.SecretRef.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -4683,12 +4683,12 @@ func (x *GCEPersistentDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "pdName":
+			x.PDName = r.String()
 		case "fsType":
 			x.FSType = r.String()
 		case "partition":
 			x.Partition = r.Int32()
-		case "pdName":
-			x.PDName = r.String()
 		case "readOnly":
 			x.ReadOnly = r.Bool()
 		default:
@@ -4702,18 +4702,18 @@ func (x *GCEPersistentDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
+	if ap == nil || ap.Explicit(&x.PDName) || x.PDName != "" {
+		s.WriteRaw("\"pdName\":")
 		more = true
+		jsonwire.String(s, x.PDName)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
 	if ap.Explicit(&x.Partition) || x.Partition != 0 {
 		jsonwire.Key(s, &more, ",\"partition\":")
 		s.WriteInt32(x.Partition)
-	}
-	if ap == nil || ap.Explicit(&x.PDName) || x.PDName != "" {
-		jsonwire.Key(s, &more, ",\"pdName\":")
-		jsonwire.String(s, x.PDName)
 	}
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
@@ -4769,12 +4769,12 @@ func (x *GitRepoVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "directory":
-			x.Directory = r.String()
 		case "repository":
 			x.Repository = r.String()
 		case "revision":
 			x.Revision = r.String()
+		case "directory":
+			x.Directory = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -4786,18 +4786,18 @@ func (x *GitRepoVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Directory) || x.Directory != "" {
-		s.WriteRaw("\"directory\":")
-		more = true
-		jsonwire.String(s, x.Directory)
-	}
 	if ap == nil || ap.Explicit(&x.Repository) || x.Repository != "" {
-		jsonwire.Key(s, &more, ",\"repository\":")
+		s.WriteRaw("\"repository\":")
+		more = true
 		jsonwire.String(s, x.Repository)
 	}
 	if ap.Explicit(&x.Revision) || x.Revision != "" {
 		jsonwire.Key(s, &more, ",\"revision\":")
 		jsonwire.String(s, x.Revision)
+	}
+	if ap.Explicit(&x.Directory) || x.Directory != "" {
+		jsonwire.Key(s, &more, ",\"directory\":")
+		jsonwire.String(s, x.Directory)
 	}
 	s.WriteRaw("}")
 }
@@ -4812,12 +4812,12 @@ func (x *GlusterfsPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "endpoints":
 			x.Endpoints = r.String()
-		case "endpointsNamespace":
-			x.EndpointsNamespace = r.StringPtr()
 		case "path":
 			x.Path = r.String()
 		case "readOnly":
 			x.ReadOnly = r.Bool()
+		case "endpointsNamespace":
+			x.EndpointsNamespace = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -4834,10 +4834,6 @@ func (x *GlusterfsPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.Endpoints)
 	}
-	if x.EndpointsNamespace != nil {
-		jsonwire.Key(s, &more, ",\"endpointsNamespace\":")
-		jsonwire.String(s, *x.EndpointsNamespace)
-	}
 	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
 		jsonwire.Key(s, &more, ",\"path\":")
 		jsonwire.String(s, x.Path)
@@ -4845,6 +4841,10 @@ func (x *GlusterfsPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
+	}
+	if x.EndpointsNamespace != nil {
+		jsonwire.Key(s, &more, ",\"endpointsNamespace\":")
+		jsonwire.String(s, *x.EndpointsNamespace)
 	}
 	s.WriteRaw("}")
 }
@@ -4898,8 +4898,14 @@ func (x *HTTPGetAction) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "path":
+			x.Path = r.String()
+		case "port":
+			x.Port.DecodeWire(r)
 		case "host":
 			x.Host = r.String()
+		case "scheme":
+			x.Scheme = URIScheme(r.String())
 		case "httpHeaders":
 			if r.BeginArray() {
 				sl0 := make([]HTTPHeader, 0, r.Count())
@@ -4911,12 +4917,6 @@ func (x *HTTPGetAction) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.HTTPHeaders = nil
 			}
-		case "path":
-			x.Path = r.String()
-		case "port":
-			x.Port.DecodeWire(r)
-		case "scheme":
-			x.Scheme = URIScheme(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -4928,10 +4928,22 @@ func (x *HTTPGetAction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Host) || x.Host != "" {
-		s.WriteRaw("\"host\":")
+	if ap.Explicit(&x.Path) || x.Path != "" {
+		s.WriteRaw("\"path\":")
 		more = true
+		jsonwire.String(s, x.Path)
+	}
+	if ap == nil || ap.Explicit(&x.Port) || !x.Port.IsZero() {
+		jsonwire.Key(s, &more, ",\"port\":")
+		x.Port.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Host) || x.Host != "" {
+		jsonwire.Key(s, &more, ",\"host\":")
 		jsonwire.String(s, x.Host)
+	}
+	if ap.Explicit(&x.Scheme) || x.Scheme != "" {
+		jsonwire.Key(s, &more, ",\"scheme\":")
+		jsonwire.String(s, string(x.Scheme))
 	}
 	if len(x.HTTPHeaders) != 0 || ap != nil && x.HTTPHeaders != nil {
 		jsonwire.Key(s, &more, ",\"httpHeaders\":")
@@ -4947,18 +4959,6 @@ func (x *HTTPGetAction) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	if ap.Explicit(&x.Path) || x.Path != "" {
-		jsonwire.Key(s, &more, ",\"path\":")
-		jsonwire.String(s, x.Path)
-	}
-	if ap == nil || ap.Explicit(&x.Port) || !x.Port.IsZero() {
-		jsonwire.Key(s, &more, ",\"port\":")
-		x.Port.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Scheme) || x.Scheme != "" {
-		jsonwire.Key(s, &more, ",\"scheme\":")
-		jsonwire.String(s, string(x.Scheme))
 	}
 	s.WriteRaw("}")
 }
@@ -5006,10 +5006,10 @@ func (x *HostAlias) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "hostnames":
-			x.Hostnames = r.Strings()
 		case "ip":
 			x.IP = r.String()
+		case "hostnames":
+			x.Hostnames = r.Strings()
 		default:
 			r.SkipUnknown()
 		}
@@ -5021,9 +5021,13 @@ func (x *HostAlias) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Hostnames) != 0 || ap != nil && x.Hostnames != nil {
-		s.WriteRaw("\"hostnames\":")
+	if ap == nil || ap.Explicit(&x.IP) || x.IP != "" {
+		s.WriteRaw("\"ip\":")
 		more = true
+		jsonwire.String(s, x.IP)
+	}
+	if len(x.Hostnames) != 0 || ap != nil && x.Hostnames != nil {
+		jsonwire.Key(s, &more, ",\"hostnames\":")
 		if x.Hostnames == nil {
 			s.WriteNil()
 		} else {
@@ -5036,10 +5040,6 @@ func (x *HostAlias) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	if ap == nil || ap.Explicit(&x.IP) || x.IP != "" {
-		jsonwire.Key(s, &more, ",\"ip\":")
-		jsonwire.String(s, x.IP)
 	}
 	s.WriteRaw("}")
 }
@@ -5114,24 +5114,24 @@ func (x *ISCSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "targetPortal":
+			x.TargetPortal = r.String()
+		case "iqn":
+			x.IQN = r.String()
+		case "lun":
+			x.Lun = r.Int32()
+		case "iscsiInterface":
+			x.ISCSIInterface = r.String()
+		case "fsType":
+			x.FSType = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
+		case "portals":
+			x.Portals = r.Strings()
 		case "chapAuthDiscovery":
 			x.ChapAuthDiscovery = r.Bool()
 		case "chapAuthSession":
 			x.ChapAuthSession = r.Bool()
-		case "fsType":
-			x.FSType = r.String()
-		case "initiatorName":
-			x.InitiatorName = r.StringPtr()
-		case "iqn":
-			x.IQN = r.String()
-		case "iscsiInterface":
-			x.ISCSIInterface = r.String()
-		case "lun":
-			x.Lun = r.Int32()
-		case "portals":
-			x.Portals = r.Strings()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -5141,8 +5141,8 @@ func (x *ISCSIPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
-		case "targetPortal":
-			x.TargetPortal = r.String()
+		case "initiatorName":
+			x.InitiatorName = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -5154,34 +5154,30 @@ func (x *ISCSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.ChapAuthDiscovery) || x.ChapAuthDiscovery {
-		s.WriteRaw("\"chapAuthDiscovery\":")
+	if ap == nil || ap.Explicit(&x.TargetPortal) || x.TargetPortal != "" {
+		s.WriteRaw("\"targetPortal\":")
 		more = true
-		s.WriteBool(x.ChapAuthDiscovery)
-	}
-	if ap.Explicit(&x.ChapAuthSession) || x.ChapAuthSession {
-		jsonwire.Key(s, &more, ",\"chapAuthSession\":")
-		s.WriteBool(x.ChapAuthSession)
-	}
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		jsonwire.Key(s, &more, ",\"fsType\":")
-		jsonwire.String(s, x.FSType)
-	}
-	if x.InitiatorName != nil {
-		jsonwire.Key(s, &more, ",\"initiatorName\":")
-		jsonwire.String(s, *x.InitiatorName)
+		jsonwire.String(s, x.TargetPortal)
 	}
 	if ap == nil || ap.Explicit(&x.IQN) || x.IQN != "" {
 		jsonwire.Key(s, &more, ",\"iqn\":")
 		jsonwire.String(s, x.IQN)
 	}
+	if ap == nil || ap.Explicit(&x.Lun) || x.Lun != 0 {
+		jsonwire.Key(s, &more, ",\"lun\":")
+		s.WriteInt32(x.Lun)
+	}
 	if ap.Explicit(&x.ISCSIInterface) || x.ISCSIInterface != "" {
 		jsonwire.Key(s, &more, ",\"iscsiInterface\":")
 		jsonwire.String(s, x.ISCSIInterface)
 	}
-	if ap == nil || ap.Explicit(&x.Lun) || x.Lun != 0 {
-		jsonwire.Key(s, &more, ",\"lun\":")
-		s.WriteInt32(x.Lun)
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, x.FSType)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
 	}
 	if len(x.Portals) != 0 || ap != nil && x.Portals != nil {
 		jsonwire.Key(s, &more, ",\"portals\":")
@@ -5198,17 +5194,21 @@ func (x *ISCSIPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
+	if ap.Explicit(&x.ChapAuthDiscovery) || x.ChapAuthDiscovery {
+		jsonwire.Key(s, &more, ",\"chapAuthDiscovery\":")
+		s.WriteBool(x.ChapAuthDiscovery)
+	}
+	if ap.Explicit(&x.ChapAuthSession) || x.ChapAuthSession {
+		jsonwire.Key(s, &more, ",\"chapAuthSession\":")
+		s.WriteBool(x.ChapAuthSession)
 	}
 	if x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if ap == nil || ap.Explicit(&x.TargetPortal) || x.TargetPortal != "" {
-		jsonwire.Key(s, &more, ",\"targetPortal\":")
-		jsonwire.String(s, x.TargetPortal)
+	if x.InitiatorName != nil {
+		jsonwire.Key(s, &more, ",\"initiatorName\":")
+		jsonwire.String(s, *x.InitiatorName)
 	}
 	s.WriteRaw("}")
 }
@@ -5221,24 +5221,24 @@ func (x *ISCSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "targetPortal":
+			x.TargetPortal = r.String()
+		case "iqn":
+			x.IQN = r.String()
+		case "lun":
+			x.Lun = r.Int32()
+		case "iscsiInterface":
+			x.ISCSIInterface = r.String()
+		case "fsType":
+			x.FSType = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
+		case "portals":
+			x.Portals = r.Strings()
 		case "chapAuthDiscovery":
 			x.ChapAuthDiscovery = r.Bool()
 		case "chapAuthSession":
 			x.ChapAuthSession = r.Bool()
-		case "fsType":
-			x.FSType = r.String()
-		case "initiatorName":
-			x.InitiatorName = r.StringPtr()
-		case "iqn":
-			x.IQN = r.String()
-		case "iscsiInterface":
-			x.ISCSIInterface = r.String()
-		case "lun":
-			x.Lun = r.Int32()
-		case "portals":
-			x.Portals = r.Strings()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -5248,8 +5248,8 @@ func (x *ISCSIVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
-		case "targetPortal":
-			x.TargetPortal = r.String()
+		case "initiatorName":
+			x.InitiatorName = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -5261,34 +5261,30 @@ func (x *ISCSIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.ChapAuthDiscovery) || x.ChapAuthDiscovery {
-		s.WriteRaw("\"chapAuthDiscovery\":")
+	if ap == nil || ap.Explicit(&x.TargetPortal) || x.TargetPortal != "" {
+		s.WriteRaw("\"targetPortal\":")
 		more = true
-		s.WriteBool(x.ChapAuthDiscovery)
-	}
-	if ap.Explicit(&x.ChapAuthSession) || x.ChapAuthSession {
-		jsonwire.Key(s, &more, ",\"chapAuthSession\":")
-		s.WriteBool(x.ChapAuthSession)
-	}
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		jsonwire.Key(s, &more, ",\"fsType\":")
-		jsonwire.String(s, x.FSType)
-	}
-	if x.InitiatorName != nil {
-		jsonwire.Key(s, &more, ",\"initiatorName\":")
-		jsonwire.String(s, *x.InitiatorName)
+		jsonwire.String(s, x.TargetPortal)
 	}
 	if ap == nil || ap.Explicit(&x.IQN) || x.IQN != "" {
 		jsonwire.Key(s, &more, ",\"iqn\":")
 		jsonwire.String(s, x.IQN)
 	}
+	if ap == nil || ap.Explicit(&x.Lun) || x.Lun != 0 {
+		jsonwire.Key(s, &more, ",\"lun\":")
+		s.WriteInt32(x.Lun)
+	}
 	if ap.Explicit(&x.ISCSIInterface) || x.ISCSIInterface != "" {
 		jsonwire.Key(s, &more, ",\"iscsiInterface\":")
 		jsonwire.String(s, x.ISCSIInterface)
 	}
-	if ap == nil || ap.Explicit(&x.Lun) || x.Lun != 0 {
-		jsonwire.Key(s, &more, ",\"lun\":")
-		s.WriteInt32(x.Lun)
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, x.FSType)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
 	}
 	if len(x.Portals) != 0 || ap != nil && x.Portals != nil {
 		jsonwire.Key(s, &more, ",\"portals\":")
@@ -5305,17 +5301,21 @@ func (x *ISCSIVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
+	if ap.Explicit(&x.ChapAuthDiscovery) || x.ChapAuthDiscovery {
+		jsonwire.Key(s, &more, ",\"chapAuthDiscovery\":")
+		s.WriteBool(x.ChapAuthDiscovery)
+	}
+	if ap.Explicit(&x.ChapAuthSession) || x.ChapAuthSession {
+		jsonwire.Key(s, &more, ",\"chapAuthSession\":")
+		s.WriteBool(x.ChapAuthSession)
 	}
 	if x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if ap == nil || ap.Explicit(&x.TargetPortal) || x.TargetPortal != "" {
-		jsonwire.Key(s, &more, ",\"targetPortal\":")
-		jsonwire.String(s, x.TargetPortal)
+	if x.InitiatorName != nil {
+		jsonwire.Key(s, &more, ",\"initiatorName\":")
+		jsonwire.String(s, *x.InitiatorName)
 	}
 	s.WriteRaw("}")
 }
@@ -5328,10 +5328,10 @@ func (x *ImageVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "pullPolicy":
-			x.PullPolicy = PullPolicy(r.String())
 		case "reference":
 			x.Reference = r.String()
+		case "pullPolicy":
+			x.PullPolicy = PullPolicy(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -5343,14 +5343,14 @@ func (x *ImageVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.PullPolicy) || x.PullPolicy != "" {
-		s.WriteRaw("\"pullPolicy\":")
-		more = true
-		jsonwire.String(s, string(x.PullPolicy))
-	}
 	if ap.Explicit(&x.Reference) || x.Reference != "" {
-		jsonwire.Key(s, &more, ",\"reference\":")
+		s.WriteRaw("\"reference\":")
+		more = true
 		jsonwire.String(s, x.Reference)
+	}
+	if ap.Explicit(&x.PullPolicy) || x.PullPolicy != "" {
+		jsonwire.Key(s, &more, ",\"pullPolicy\":")
+		jsonwire.String(s, string(x.PullPolicy))
 	}
 	s.WriteRaw("}")
 }
@@ -5365,10 +5365,10 @@ func (x *KeyToPath) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "key":
 			x.Key = r.String()
-		case "mode":
-			x.Mode = r.Int32Ptr()
 		case "path":
 			x.Path = r.String()
+		case "mode":
+			x.Mode = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -5385,13 +5385,13 @@ func (x *KeyToPath) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.Key)
 	}
-	if x.Mode != nil {
-		jsonwire.Key(s, &more, ",\"mode\":")
-		s.WriteInt32(*x.Mode)
-	}
 	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
 		jsonwire.Key(s, &more, ",\"path\":")
 		jsonwire.String(s, x.Path)
+	}
+	if x.Mode != nil {
+		jsonwire.Key(s, &more, ",\"mode\":")
+		s.WriteInt32(*x.Mode)
 	}
 	s.WriteRaw("}")
 }
@@ -5470,23 +5470,23 @@ func (x *LifecycleHandler) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.HTTPGet.DecodeWire(r)
 			}
-		case "sleep":
-			if r.Null() {
-				x.Sleep = nil
-			} else {
-				if x.Sleep == nil {
-					x.Sleep = jsonwire.Alloc[SleepAction](r, &slabKeys[29], 4)
-				}
-				x.Sleep.DecodeWire(r)
-			}
 		case "tcpSocket":
 			if r.Null() {
 				x.TCPSocket = nil
 			} else {
 				if x.TCPSocket == nil {
-					x.TCPSocket = jsonwire.Alloc[TCPSocketAction](r, &slabKeys[30], 4)
+					x.TCPSocket = jsonwire.Alloc[TCPSocketAction](r, &slabKeys[29], 4)
 				}
 				x.TCPSocket.DecodeWire(r)
+			}
+		case "sleep":
+			if r.Null() {
+				x.Sleep = nil
+			} else {
+				if x.Sleep == nil {
+					x.Sleep = jsonwire.Alloc[SleepAction](r, &slabKeys[30], 4)
+				}
+				x.Sleep.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -5507,13 +5507,13 @@ func (x *LifecycleHandler) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"httpGet\":")
 		x.HTTPGet.EncodeJSON(s)
 	}
-	if x.Sleep != nil {
-		jsonwire.Key(s, &more, ",\"sleep\":")
-		x.Sleep.EncodeJSON(s)
-	}
 	if x.TCPSocket != nil {
 		jsonwire.Key(s, &more, ",\"tcpSocket\":")
 		x.TCPSocket.EncodeJSON(s)
+	}
+	if x.Sleep != nil {
+		jsonwire.Key(s, &more, ",\"sleep\":")
+		x.Sleep.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -5610,6 +5610,34 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "type":
+			x.Type = LimitType(r.String())
+		case "max":
+			if r.BeginObject() {
+				m0 := make(map[ResourceName]metav1.Quantity)
+				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
+					var v0 metav1.Quantity
+					v0.DecodeWire(r)
+					m0[ResourceName(k0)] = v0
+				}
+				m0 = jsonwire.ShareQuantities(r, m0)
+				x.Max = m0
+			} else {
+				x.Max = nil
+			}
+		case "min":
+			if r.BeginObject() {
+				m0 := make(map[ResourceName]metav1.Quantity)
+				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
+					var v0 metav1.Quantity
+					v0.DecodeWire(r)
+					m0[ResourceName(k0)] = v0
+				}
+				m0 = jsonwire.ShareQuantities(r, m0)
+				x.Min = m0
+			} else {
+				x.Min = nil
+			}
 		case "default":
 			if r.BeginObject() {
 				m0 := make(map[ResourceName]metav1.Quantity)
@@ -5636,19 +5664,6 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.DefaultRequest = nil
 			}
-		case "max":
-			if r.BeginObject() {
-				m0 := make(map[ResourceName]metav1.Quantity)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 metav1.Quantity
-					v0.DecodeWire(r)
-					m0[ResourceName(k0)] = v0
-				}
-				m0 = jsonwire.ShareQuantities(r, m0)
-				x.Max = m0
-			} else {
-				x.Max = nil
-			}
 		case "maxLimitRequestRatio":
 			if r.BeginObject() {
 				m0 := make(map[ResourceName]metav1.Quantity)
@@ -5662,21 +5677,6 @@ func (x *LimitRangeItem) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.MaxLimitRequestRatio = nil
 			}
-		case "min":
-			if r.BeginObject() {
-				m0 := make(map[ResourceName]metav1.Quantity)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 metav1.Quantity
-					v0.DecodeWire(r)
-					m0[ResourceName(k0)] = v0
-				}
-				m0 = jsonwire.ShareQuantities(r, m0)
-				x.Min = m0
-			} else {
-				x.Min = nil
-			}
-		case "type":
-			x.Type = LimitType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -5688,9 +5688,51 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Default) != 0 || ap != nil && x.Default != nil {
-		s.WriteRaw("\"default\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
+		jsonwire.String(s, string(x.Type))
+	}
+	if len(x.Max) != 0 || ap != nil && x.Max != nil {
+		jsonwire.Key(s, &more, ",\"max\":")
+		if x.Max == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("{")
+			var keys0 [8]ResourceName
+			for i0, k0 := range jsonwire.SortedKeys(x.Max, keys0[:0]) {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, string(k0))
+				s.WriteRaw(":")
+				v0 := x.Max[k0]
+				v0.EncodeJSON(s)
+			}
+			s.WriteRaw("}")
+		}
+	}
+	if len(x.Min) != 0 || ap != nil && x.Min != nil {
+		jsonwire.Key(s, &more, ",\"min\":")
+		if x.Min == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("{")
+			var keys0 [8]ResourceName
+			for i0, k0 := range jsonwire.SortedKeys(x.Min, keys0[:0]) {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, string(k0))
+				s.WriteRaw(":")
+				v0 := x.Min[k0]
+				v0.EncodeJSON(s)
+			}
+			s.WriteRaw("}")
+		}
+	}
+	if len(x.Default) != 0 || ap != nil && x.Default != nil {
+		jsonwire.Key(s, &more, ",\"default\":")
 		if x.Default == nil {
 			s.WriteNil()
 		} else {
@@ -5727,25 +5769,6 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Max) != 0 || ap != nil && x.Max != nil {
-		jsonwire.Key(s, &more, ",\"max\":")
-		if x.Max == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("{")
-			var keys0 [8]ResourceName
-			for i0, k0 := range jsonwire.SortedKeys(x.Max, keys0[:0]) {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, string(k0))
-				s.WriteRaw(":")
-				v0 := x.Max[k0]
-				v0.EncodeJSON(s)
-			}
-			s.WriteRaw("}")
-		}
-	}
 	if len(x.MaxLimitRequestRatio) != 0 || ap != nil && x.MaxLimitRequestRatio != nil {
 		jsonwire.Key(s, &more, ",\"maxLimitRequestRatio\":")
 		if x.MaxLimitRequestRatio == nil {
@@ -5764,29 +5787,6 @@ func (x *LimitRangeItem) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("}")
 		}
-	}
-	if len(x.Min) != 0 || ap != nil && x.Min != nil {
-		jsonwire.Key(s, &more, ",\"min\":")
-		if x.Min == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("{")
-			var keys0 [8]ResourceName
-			for i0, k0 := range jsonwire.SortedKeys(x.Min, keys0[:0]) {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, string(k0))
-				s.WriteRaw(":")
-				v0 := x.Min[k0]
-				v0.EncodeJSON(s)
-			}
-			s.WriteRaw("}")
-		}
-	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -5987,6 +5987,8 @@ func (x *LinuxContainerUser) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "uid":
+			x.UID = r.Int64()
 		case "gid":
 			x.GID = r.Int64()
 		case "supplementalGroups":
@@ -6000,8 +6002,6 @@ func (x *LinuxContainerUser) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.SupplementalGroups = nil
 			}
-		case "uid":
-			x.UID = r.Int64()
 		default:
 			r.SkipUnknown()
 		}
@@ -6013,9 +6013,13 @@ func (x *LinuxContainerUser) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.GID) || x.GID != 0 {
-		s.WriteRaw("\"gid\":")
+	if ap == nil || ap.Explicit(&x.UID) || x.UID != 0 {
+		s.WriteRaw("\"uid\":")
 		more = true
+		s.WriteInt64(x.UID)
+	}
+	if ap == nil || ap.Explicit(&x.GID) || x.GID != 0 {
+		jsonwire.Key(s, &more, ",\"gid\":")
 		s.WriteInt64(x.GID)
 	}
 	if len(x.SupplementalGroups) != 0 || ap != nil && x.SupplementalGroups != nil {
@@ -6033,10 +6037,6 @@ func (x *LinuxContainerUser) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap == nil || ap.Explicit(&x.UID) || x.UID != 0 {
-		jsonwire.Key(s, &more, ",\"uid\":")
-		s.WriteInt64(x.UID)
-	}
 	s.WriteRaw("}")
 }
 
@@ -6048,10 +6048,10 @@ func (x *LoadBalancerIngress) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "hostname":
-			x.Hostname = r.String()
 		case "ip":
 			x.IP = r.String()
+		case "hostname":
+			x.Hostname = r.String()
 		case "ipMode":
 			x.IPMode = (*LoadBalancerIPMode)(r.StringPtr())
 		case "ports":
@@ -6076,14 +6076,14 @@ func (x *LoadBalancerIngress) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Hostname) || x.Hostname != "" {
-		s.WriteRaw("\"hostname\":")
-		more = true
-		jsonwire.String(s, x.Hostname)
-	}
 	if ap.Explicit(&x.IP) || x.IP != "" {
-		jsonwire.Key(s, &more, ",\"ip\":")
+		s.WriteRaw("\"ip\":")
+		more = true
 		jsonwire.String(s, x.IP)
+	}
+	if ap.Explicit(&x.Hostname) || x.Hostname != "" {
+		jsonwire.Key(s, &more, ",\"hostname\":")
+		jsonwire.String(s, x.Hostname)
 	}
 	if x.IPMode != nil {
 		jsonwire.Key(s, &more, ",\"ipMode\":")
@@ -6189,10 +6189,10 @@ func (x *LocalVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "fsType":
-			x.FSType = r.StringPtr()
 		case "path":
 			x.Path = r.String()
+		case "fsType":
+			x.FSType = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -6204,14 +6204,14 @@ func (x *LocalVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.FSType != nil {
-		s.WriteRaw("\"fsType\":")
-		more = true
-		jsonwire.String(s, *x.FSType)
-	}
 	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
-		jsonwire.Key(s, &more, ",\"path\":")
+		s.WriteRaw("\"path\":")
+		more = true
 		jsonwire.String(s, x.Path)
+	}
+	if x.FSType != nil {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, *x.FSType)
 	}
 	s.WriteRaw("}")
 }
@@ -6224,10 +6224,10 @@ func (x *ModifyVolumeStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "status":
-			x.Status = PersistentVolumeClaimModifyVolumeStatus(r.String())
 		case "targetVolumeAttributesClassName":
 			x.TargetVolumeAttributesClassName = r.String()
+		case "status":
+			x.Status = PersistentVolumeClaimModifyVolumeStatus(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -6239,14 +6239,14 @@ func (x *ModifyVolumeStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
-		s.WriteRaw("\"status\":")
-		more = true
-		jsonwire.String(s, string(x.Status))
-	}
 	if ap.Explicit(&x.TargetVolumeAttributesClassName) || x.TargetVolumeAttributesClassName != "" {
-		jsonwire.Key(s, &more, ",\"targetVolumeAttributesClassName\":")
+		s.WriteRaw("\"targetVolumeAttributesClassName\":")
+		more = true
 		jsonwire.String(s, x.TargetVolumeAttributesClassName)
+	}
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, string(x.Status))
 	}
 	s.WriteRaw("}")
 }
@@ -6259,12 +6259,12 @@ func (x *NFSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "server":
+			x.Server = r.String()
 		case "path":
 			x.Path = r.String()
 		case "readOnly":
 			x.ReadOnly = r.Bool()
-		case "server":
-			x.Server = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -6276,18 +6276,18 @@ func (x *NFSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
-		s.WriteRaw("\"path\":")
+	if ap == nil || ap.Explicit(&x.Server) || x.Server != "" {
+		s.WriteRaw("\"server\":")
 		more = true
+		jsonwire.String(s, x.Server)
+	}
+	if ap == nil || ap.Explicit(&x.Path) || x.Path != "" {
+		jsonwire.Key(s, &more, ",\"path\":")
 		jsonwire.String(s, x.Path)
 	}
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
-	}
-	if ap == nil || ap.Explicit(&x.Server) || x.Server != "" {
-		jsonwire.Key(s, &more, ",\"server\":")
-		jsonwire.String(s, x.Server)
 	}
 	s.WriteRaw("}")
 }
@@ -6391,16 +6391,16 @@ func (x *NamespaceCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "lastTransitionTime":
-			x.LastTransitionTime.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
-		case "reason":
-			x.Reason = r.String()
-		case "status":
-			x.Status = ConditionStatus(r.String())
 		case "type":
 			x.Type = NamespaceConditionType(r.String())
+		case "status":
+			x.Status = ConditionStatus(r.String())
+		case "lastTransitionTime":
+			x.LastTransitionTime.DecodeWire(r)
+		case "reason":
+			x.Reason = r.String()
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -6412,26 +6412,26 @@ func (x *NamespaceCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
-		s.WriteRaw("\"lastTransitionTime\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
-		x.LastTransitionTime.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
-	if ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
+		jsonwire.String(s, string(x.Type))
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
 		jsonwire.String(s, string(x.Status))
 	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -6623,6 +6623,8 @@ func (x *NamespaceStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "phase":
+			x.Phase = NamespacePhase(r.String())
 		case "conditions":
 			if r.BeginArray() {
 				sl0 := make([]NamespaceCondition, 0, r.Count())
@@ -6634,8 +6636,6 @@ func (x *NamespaceStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Conditions = nil
 			}
-		case "phase":
-			x.Phase = NamespacePhase(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -6647,9 +6647,13 @@ func (x *NamespaceStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
-		s.WriteRaw("\"conditions\":")
+	if ap.Explicit(&x.Phase) || x.Phase != "" {
+		s.WriteRaw("\"phase\":")
 		more = true
+		jsonwire.String(s, string(x.Phase))
+	}
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
+		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
 		} else {
@@ -6662,10 +6666,6 @@ func (x *NamespaceStatus) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	if ap.Explicit(&x.Phase) || x.Phase != "" {
-		jsonwire.Key(s, &more, ",\"phase\":")
-		jsonwire.String(s, string(x.Phase))
 	}
 	s.WriteRaw("}")
 }
@@ -6769,10 +6769,10 @@ func (x *NodeAddress) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "address":
-			x.Address = r.String()
 		case "type":
 			x.Type = NodeAddressType(r.String())
+		case "address":
+			x.Address = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -6784,14 +6784,14 @@ func (x *NodeAddress) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Address) || x.Address != "" {
-		s.WriteRaw("\"address\":")
-		more = true
-		jsonwire.String(s, x.Address)
-	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
+		s.WriteRaw("\"type\":")
+		more = true
 		jsonwire.String(s, string(x.Type))
+	}
+	if ap == nil || ap.Explicit(&x.Address) || x.Address != "" {
+		jsonwire.Key(s, &more, ",\"address\":")
+		jsonwire.String(s, x.Address)
 	}
 	s.WriteRaw("}")
 }
@@ -6804,6 +6804,15 @@ func (x *NodeAffinity) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "requiredDuringSchedulingIgnoredDuringExecution":
+			if r.Null() {
+				x.RequiredDuringSchedulingIgnoredDuringExecution = nil
+			} else {
+				if x.RequiredDuringSchedulingIgnoredDuringExecution == nil {
+					x.RequiredDuringSchedulingIgnoredDuringExecution = jsonwire.Alloc[NodeSelector](r, &slabKeys[31], 4)
+				}
+				x.RequiredDuringSchedulingIgnoredDuringExecution.DecodeWire(r)
+			}
 		case "preferredDuringSchedulingIgnoredDuringExecution":
 			if r.BeginArray() {
 				sl0 := make([]PreferredSchedulingTerm, 0, r.Count())
@@ -6814,15 +6823,6 @@ func (x *NodeAffinity) DecodeWire(r *jsonwire.Reader) {
 				x.PreferredDuringSchedulingIgnoredDuringExecution = sl0
 			} else {
 				x.PreferredDuringSchedulingIgnoredDuringExecution = nil
-			}
-		case "requiredDuringSchedulingIgnoredDuringExecution":
-			if r.Null() {
-				x.RequiredDuringSchedulingIgnoredDuringExecution = nil
-			} else {
-				if x.RequiredDuringSchedulingIgnoredDuringExecution == nil {
-					x.RequiredDuringSchedulingIgnoredDuringExecution = jsonwire.Alloc[NodeSelector](r, &slabKeys[31], 4)
-				}
-				x.RequiredDuringSchedulingIgnoredDuringExecution.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -6835,9 +6835,13 @@ func (x *NodeAffinity) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.PreferredDuringSchedulingIgnoredDuringExecution != nil {
-		s.WriteRaw("\"preferredDuringSchedulingIgnoredDuringExecution\":")
+	if x.RequiredDuringSchedulingIgnoredDuringExecution != nil {
+		s.WriteRaw("\"requiredDuringSchedulingIgnoredDuringExecution\":")
 		more = true
+		x.RequiredDuringSchedulingIgnoredDuringExecution.EncodeJSON(s)
+	}
+	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.PreferredDuringSchedulingIgnoredDuringExecution != nil {
+		jsonwire.Key(s, &more, ",\"preferredDuringSchedulingIgnoredDuringExecution\":")
 		if x.PreferredDuringSchedulingIgnoredDuringExecution == nil {
 			s.WriteNil()
 		} else {
@@ -6851,10 +6855,6 @@ func (x *NodeAffinity) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.RequiredDuringSchedulingIgnoredDuringExecution != nil {
-		jsonwire.Key(s, &more, ",\"requiredDuringSchedulingIgnoredDuringExecution\":")
-		x.RequiredDuringSchedulingIgnoredDuringExecution.EncodeJSON(s)
-	}
 	s.WriteRaw("}")
 }
 
@@ -6866,18 +6866,18 @@ func (x *NodeCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "type":
+			x.Type = NodeConditionType(r.String())
+		case "status":
+			x.Status = ConditionStatus(r.String())
 		case "lastHeartbeatTime":
 			x.LastHeartbeatTime.DecodeWire(r)
 		case "lastTransitionTime":
 			x.LastTransitionTime.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
 		case "reason":
 			x.Reason = r.String()
-		case "status":
-			x.Status = ConditionStatus(r.String())
-		case "type":
-			x.Type = NodeConditionType(r.String())
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -6889,30 +6889,30 @@ func (x *NodeCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastHeartbeatTime) || !x.LastHeartbeatTime.IsZero() {
-		s.WriteRaw("\"lastHeartbeatTime\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
+		jsonwire.String(s, string(x.Type))
+	}
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, string(x.Status))
+	}
+	if ap == nil || ap.Explicit(&x.LastHeartbeatTime) || !x.LastHeartbeatTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastHeartbeatTime\":")
 		x.LastHeartbeatTime.EncodeJSON(s)
 	}
 	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
 		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
 		x.LastTransitionTime.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
 	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
-		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, string(x.Status))
-	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -6958,15 +6958,6 @@ func (x *NodeConfigStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "active":
-			if r.Null() {
-				x.Active = nil
-			} else {
-				if x.Active == nil {
-					x.Active = jsonwire.Alloc[NodeConfigSource](r, &slabKeys[33], 4)
-				}
-				x.Active.DecodeWire(r)
-			}
 		case "assigned":
 			if r.Null() {
 				x.Assigned = nil
@@ -6976,8 +6967,15 @@ func (x *NodeConfigStatus) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Assigned.DecodeWire(r)
 			}
-		case "error":
-			x.Error = r.String()
+		case "active":
+			if r.Null() {
+				x.Active = nil
+			} else {
+				if x.Active == nil {
+					x.Active = jsonwire.Alloc[NodeConfigSource](r, &slabKeys[33], 4)
+				}
+				x.Active.DecodeWire(r)
+			}
 		case "lastKnownGood":
 			if r.Null() {
 				x.LastKnownGood = nil
@@ -6987,6 +6985,8 @@ func (x *NodeConfigStatus) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.LastKnownGood.DecodeWire(r)
 			}
+		case "error":
+			x.Error = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -6998,22 +6998,22 @@ func (x *NodeConfigStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.Active != nil {
-		s.WriteRaw("\"active\":")
-		more = true
-		x.Active.EncodeJSON(s)
-	}
 	if x.Assigned != nil {
-		jsonwire.Key(s, &more, ",\"assigned\":")
+		s.WriteRaw("\"assigned\":")
+		more = true
 		x.Assigned.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.Error) || x.Error != "" {
-		jsonwire.Key(s, &more, ",\"error\":")
-		jsonwire.String(s, x.Error)
+	if x.Active != nil {
+		jsonwire.Key(s, &more, ",\"active\":")
+		x.Active.EncodeJSON(s)
 	}
 	if x.LastKnownGood != nil {
 		jsonwire.Key(s, &more, ",\"lastKnownGood\":")
 		x.LastKnownGood.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Error) || x.Error != "" {
+		jsonwire.Key(s, &more, ",\"error\":")
+		jsonwire.String(s, x.Error)
 	}
 	s.WriteRaw("}")
 }
@@ -7223,6 +7223,8 @@ func (x *NodeRuntimeHandler) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "name":
+			x.Name = r.String()
 		case "features":
 			if r.Null() {
 				x.Features = nil
@@ -7232,8 +7234,6 @@ func (x *NodeRuntimeHandler) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Features.DecodeWire(r)
 			}
-		case "name":
-			x.Name = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -7245,14 +7245,14 @@ func (x *NodeRuntimeHandler) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.Features != nil {
-		s.WriteRaw("\"features\":")
-		more = true
-		x.Features.EncodeJSON(s)
-	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
+	}
+	if x.Features != nil {
+		jsonwire.Key(s, &more, ",\"features\":")
+		x.Features.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -7473,23 +7473,14 @@ func (x *NodeSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "configSource":
-			if r.Null() {
-				x.ConfigSource = nil
-			} else {
-				if x.ConfigSource == nil {
-					x.ConfigSource = jsonwire.Alloc[NodeConfigSource](r, &slabKeys[33], 4)
-				}
-				x.ConfigSource.DecodeWire(r)
-			}
-		case "externalID":
-			x.ExternalID = r.String()
 		case "podCIDR":
 			x.PodCIDR = r.String()
 		case "podCIDRs":
 			x.PodCIDRs = r.Strings()
 		case "providerID":
 			x.ProviderID = r.String()
+		case "unschedulable":
+			x.Unschedulable = r.Bool()
 		case "taints":
 			if r.BeginArray() {
 				sl0 := make([]Taint, 0, r.Count())
@@ -7501,8 +7492,17 @@ func (x *NodeSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Taints = nil
 			}
-		case "unschedulable":
-			x.Unschedulable = r.Bool()
+		case "configSource":
+			if r.Null() {
+				x.ConfigSource = nil
+			} else {
+				if x.ConfigSource == nil {
+					x.ConfigSource = jsonwire.Alloc[NodeConfigSource](r, &slabKeys[33], 4)
+				}
+				x.ConfigSource.DecodeWire(r)
+			}
+		case "externalID":
+			x.ExternalID = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -7514,17 +7514,9 @@ func (x *NodeSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.ConfigSource != nil {
-		s.WriteRaw("\"configSource\":")
-		more = true
-		x.ConfigSource.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.ExternalID) || x.ExternalID != "" {
-		jsonwire.Key(s, &more, ",\"externalID\":")
-		jsonwire.String(s, x.ExternalID)
-	}
 	if ap.Explicit(&x.PodCIDR) || x.PodCIDR != "" {
-		jsonwire.Key(s, &more, ",\"podCIDR\":")
+		s.WriteRaw("\"podCIDR\":")
+		more = true
 		jsonwire.String(s, x.PodCIDR)
 	}
 	if len(x.PodCIDRs) != 0 || ap != nil && x.PodCIDRs != nil {
@@ -7546,6 +7538,10 @@ func (x *NodeSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"providerID\":")
 		jsonwire.String(s, x.ProviderID)
 	}
+	if ap.Explicit(&x.Unschedulable) || x.Unschedulable {
+		jsonwire.Key(s, &more, ",\"unschedulable\":")
+		s.WriteBool(x.Unschedulable)
+	}
 	if len(x.Taints) != 0 || ap != nil && x.Taints != nil {
 		jsonwire.Key(s, &more, ",\"taints\":")
 		if x.Taints == nil {
@@ -7561,9 +7557,13 @@ func (x *NodeSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.Unschedulable) || x.Unschedulable {
-		jsonwire.Key(s, &more, ",\"unschedulable\":")
-		s.WriteBool(x.Unschedulable)
+	if x.ConfigSource != nil {
+		jsonwire.Key(s, &more, ",\"configSource\":")
+		x.ConfigSource.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.ExternalID) || x.ExternalID != "" {
+		jsonwire.Key(s, &more, ",\"externalID\":")
+		jsonwire.String(s, x.ExternalID)
 	}
 	s.WriteRaw("}")
 }
@@ -7576,16 +7576,18 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "addresses":
-			if r.BeginArray() {
-				sl0 := make([]NodeAddress, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, NodeAddress{})
-					sl0[len(sl0)-1].DecodeWire(r)
+		case "capacity":
+			if r.BeginObject() {
+				m0 := make(map[ResourceName]metav1.Quantity)
+				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
+					var v0 metav1.Quantity
+					v0.DecodeWire(r)
+					m0[ResourceName(k0)] = v0
 				}
-				x.Addresses = sl0
+				m0 = jsonwire.ShareQuantities(r, m0)
+				x.Capacity = m0
 			} else {
-				x.Addresses = nil
+				x.Capacity = nil
 			}
 		case "allocatable":
 			if r.BeginObject() {
@@ -7600,19 +7602,8 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Allocatable = nil
 			}
-		case "capacity":
-			if r.BeginObject() {
-				m0 := make(map[ResourceName]metav1.Quantity)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 metav1.Quantity
-					v0.DecodeWire(r)
-					m0[ResourceName(k0)] = v0
-				}
-				m0 = jsonwire.ShareQuantities(r, m0)
-				x.Capacity = m0
-			} else {
-				x.Capacity = nil
-			}
+		case "phase":
+			x.Phase = NodePhase(r.String())
 		case "conditions":
 			if r.BeginArray() {
 				sl0 := make([]NodeCondition, 0, r.Count())
@@ -7624,26 +7615,21 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Conditions = nil
 			}
-		case "config":
-			if r.Null() {
-				x.Config = nil
-			} else {
-				if x.Config == nil {
-					x.Config = jsonwire.Alloc[NodeConfigStatus](r, &slabKeys[35], 4)
+		case "addresses":
+			if r.BeginArray() {
+				sl0 := make([]NodeAddress, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, NodeAddress{})
+					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.Config.DecodeWire(r)
+				x.Addresses = sl0
+			} else {
+				x.Addresses = nil
 			}
 		case "daemonEndpoints":
 			x.DaemonEndpoints.DecodeWire(r)
-		case "features":
-			if r.Null() {
-				x.Features = nil
-			} else {
-				if x.Features == nil {
-					x.Features = jsonwire.Alloc[NodeFeatures](r, &slabKeys[36], 4)
-				}
-				x.Features.DecodeWire(r)
-			}
+		case "nodeInfo":
+			x.NodeInfo.DecodeWire(r)
 		case "images":
 			if r.BeginArray() {
 				sl0 := make([]ContainerImage, 0, r.Count())
@@ -7655,21 +7641,8 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Images = nil
 			}
-		case "nodeInfo":
-			x.NodeInfo.DecodeWire(r)
-		case "phase":
-			x.Phase = NodePhase(r.String())
-		case "runtimeHandlers":
-			if r.BeginArray() {
-				sl0 := make([]NodeRuntimeHandler, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, NodeRuntimeHandler{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.RuntimeHandlers = sl0
-			} else {
-				x.RuntimeHandlers = nil
-			}
+		case "volumesInUse":
+			x.VolumesInUse = jsonwire.StringsOf[UniqueVolumeName](r)
 		case "volumesAttached":
 			if r.BeginArray() {
 				sl0 := make([]AttachedVolume, 0, r.Count())
@@ -7681,8 +7654,35 @@ func (x *NodeStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.VolumesAttached = nil
 			}
-		case "volumesInUse":
-			x.VolumesInUse = jsonwire.StringsOf[UniqueVolumeName](r)
+		case "config":
+			if r.Null() {
+				x.Config = nil
+			} else {
+				if x.Config == nil {
+					x.Config = jsonwire.Alloc[NodeConfigStatus](r, &slabKeys[35], 4)
+				}
+				x.Config.DecodeWire(r)
+			}
+		case "runtimeHandlers":
+			if r.BeginArray() {
+				sl0 := make([]NodeRuntimeHandler, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, NodeRuntimeHandler{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.RuntimeHandlers = sl0
+			} else {
+				x.RuntimeHandlers = nil
+			}
+		case "features":
+			if r.Null() {
+				x.Features = nil
+			} else {
+				if x.Features == nil {
+					x.Features = jsonwire.Alloc[NodeFeatures](r, &slabKeys[36], 4)
+				}
+				x.Features.DecodeWire(r)
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -7695,20 +7695,24 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
-	if len(x.Addresses) != 0 || ap != nil && x.Addresses != nil {
-		s.WriteRaw("\"addresses\":")
+	if len(x.Capacity) != 0 || ap != nil && x.Capacity != nil {
+		s.WriteRaw("\"capacity\":")
 		more = true
-		if x.Addresses == nil {
+		if x.Capacity == nil {
 			s.WriteNil()
 		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Addresses {
+			s.WriteRaw("{")
+			var keys0 [8]ResourceName
+			for i0, k0 := range jsonwire.SortedKeys(x.Capacity, keys0[:0]) {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				x.Addresses[i0].EncodeJSON(s)
+				jsonwire.String(s, string(k0))
+				s.WriteRaw(":")
+				v0 := x.Capacity[k0]
+				v0.EncodeJSON(s)
 			}
-			s.WriteRaw("]")
+			s.WriteRaw("}")
 		}
 	}
 	if len(x.Allocatable) != 0 || ap != nil && x.Allocatable != nil {
@@ -7730,24 +7734,9 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if len(x.Capacity) != 0 || ap != nil && x.Capacity != nil {
-		jsonwire.Key(s, &more, ",\"capacity\":")
-		if x.Capacity == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("{")
-			var keys0 [8]ResourceName
-			for i0, k0 := range jsonwire.SortedKeys(x.Capacity, keys0[:0]) {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, string(k0))
-				s.WriteRaw(":")
-				v0 := x.Capacity[k0]
-				v0.EncodeJSON(s)
-			}
-			s.WriteRaw("}")
-		}
+	if ap.Explicit(&x.Phase) || x.Phase != "" {
+		jsonwire.Key(s, &more, ",\"phase\":")
+		jsonwire.String(s, string(x.Phase))
 	}
 	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
@@ -7764,18 +7753,30 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.Config != nil {
-		jsonwire.Key(s, &more, ",\"config\":")
-		x.Config.EncodeJSON(s)
+	if len(x.Addresses) != 0 || ap != nil && x.Addresses != nil {
+		jsonwire.Key(s, &more, ",\"addresses\":")
+		if x.Addresses == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Addresses {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Addresses[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
 	}
 	at = jsonwire.Field(s, &more, ",\"daemonEndpoints\":")
 	x.DaemonEndpoints.EncodeJSON(s)
 	if ap != nil {
 		more = ap.Kept(s, at, &x.DaemonEndpoints)
 	}
-	if x.Features != nil {
-		jsonwire.Key(s, &more, ",\"features\":")
-		x.Features.EncodeJSON(s)
+	at = jsonwire.Field(s, &more, ",\"nodeInfo\":")
+	x.NodeInfo.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.NodeInfo)
 	}
 	if len(x.Images) != 0 || ap != nil && x.Images != nil {
 		jsonwire.Key(s, &more, ",\"images\":")
@@ -7788,45 +7789,6 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				x.Images[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	at = jsonwire.Field(s, &more, ",\"nodeInfo\":")
-	x.NodeInfo.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.NodeInfo)
-	}
-	if ap.Explicit(&x.Phase) || x.Phase != "" {
-		jsonwire.Key(s, &more, ",\"phase\":")
-		jsonwire.String(s, string(x.Phase))
-	}
-	if len(x.RuntimeHandlers) != 0 || ap != nil && x.RuntimeHandlers != nil {
-		jsonwire.Key(s, &more, ",\"runtimeHandlers\":")
-		if x.RuntimeHandlers == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.RuntimeHandlers {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.RuntimeHandlers[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if len(x.VolumesAttached) != 0 || ap != nil && x.VolumesAttached != nil {
-		jsonwire.Key(s, &more, ",\"volumesAttached\":")
-		if x.VolumesAttached == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.VolumesAttached {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.VolumesAttached[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -7846,6 +7808,44 @@ func (x *NodeStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if len(x.VolumesAttached) != 0 || ap != nil && x.VolumesAttached != nil {
+		jsonwire.Key(s, &more, ",\"volumesAttached\":")
+		if x.VolumesAttached == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.VolumesAttached {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.VolumesAttached[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.Config != nil {
+		jsonwire.Key(s, &more, ",\"config\":")
+		x.Config.EncodeJSON(s)
+	}
+	if len(x.RuntimeHandlers) != 0 || ap != nil && x.RuntimeHandlers != nil {
+		jsonwire.Key(s, &more, ",\"runtimeHandlers\":")
+		if x.RuntimeHandlers == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.RuntimeHandlers {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.RuntimeHandlers[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.Features != nil {
+		jsonwire.Key(s, &more, ",\"features\":")
+		x.Features.EncodeJSON(s)
+	}
 	s.WriteRaw("}")
 }
 
@@ -7857,26 +7857,26 @@ func (x *NodeSystemInfo) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "architecture":
-			x.Architecture = r.String()
-		case "bootID":
-			x.BootID = r.String()
-		case "containerRuntimeVersion":
-			x.ContainerRuntimeVersion = r.String()
-		case "kernelVersion":
-			x.KernelVersion = r.String()
-		case "kubeProxyVersion":
-			x.KubeProxyVersion = r.String()
-		case "kubeletVersion":
-			x.KubeletVersion = r.String()
 		case "machineID":
 			x.MachineID = r.String()
-		case "operatingSystem":
-			x.OperatingSystem = r.String()
-		case "osImage":
-			x.OSImage = r.String()
 		case "systemUUID":
 			x.SystemUUID = r.String()
+		case "bootID":
+			x.BootID = r.String()
+		case "kernelVersion":
+			x.KernelVersion = r.String()
+		case "osImage":
+			x.OSImage = r.String()
+		case "containerRuntimeVersion":
+			x.ContainerRuntimeVersion = r.String()
+		case "kubeletVersion":
+			x.KubeletVersion = r.String()
+		case "kubeProxyVersion":
+			x.KubeProxyVersion = r.String()
+		case "operatingSystem":
+			x.OperatingSystem = r.String()
+		case "architecture":
+			x.Architecture = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -7888,46 +7888,46 @@ func (x *NodeSystemInfo) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Architecture) || x.Architecture != "" {
-		s.WriteRaw("\"architecture\":")
+	if ap == nil || ap.Explicit(&x.MachineID) || x.MachineID != "" {
+		s.WriteRaw("\"machineID\":")
 		more = true
-		jsonwire.String(s, x.Architecture)
+		jsonwire.String(s, x.MachineID)
+	}
+	if ap == nil || ap.Explicit(&x.SystemUUID) || x.SystemUUID != "" {
+		jsonwire.Key(s, &more, ",\"systemUUID\":")
+		jsonwire.String(s, x.SystemUUID)
 	}
 	if ap == nil || ap.Explicit(&x.BootID) || x.BootID != "" {
 		jsonwire.Key(s, &more, ",\"bootID\":")
 		jsonwire.String(s, x.BootID)
 	}
-	if ap == nil || ap.Explicit(&x.ContainerRuntimeVersion) || x.ContainerRuntimeVersion != "" {
-		jsonwire.Key(s, &more, ",\"containerRuntimeVersion\":")
-		jsonwire.String(s, x.ContainerRuntimeVersion)
-	}
 	if ap == nil || ap.Explicit(&x.KernelVersion) || x.KernelVersion != "" {
 		jsonwire.Key(s, &more, ",\"kernelVersion\":")
 		jsonwire.String(s, x.KernelVersion)
-	}
-	if ap == nil || ap.Explicit(&x.KubeProxyVersion) || x.KubeProxyVersion != "" {
-		jsonwire.Key(s, &more, ",\"kubeProxyVersion\":")
-		jsonwire.String(s, x.KubeProxyVersion)
-	}
-	if ap == nil || ap.Explicit(&x.KubeletVersion) || x.KubeletVersion != "" {
-		jsonwire.Key(s, &more, ",\"kubeletVersion\":")
-		jsonwire.String(s, x.KubeletVersion)
-	}
-	if ap == nil || ap.Explicit(&x.MachineID) || x.MachineID != "" {
-		jsonwire.Key(s, &more, ",\"machineID\":")
-		jsonwire.String(s, x.MachineID)
-	}
-	if ap == nil || ap.Explicit(&x.OperatingSystem) || x.OperatingSystem != "" {
-		jsonwire.Key(s, &more, ",\"operatingSystem\":")
-		jsonwire.String(s, x.OperatingSystem)
 	}
 	if ap == nil || ap.Explicit(&x.OSImage) || x.OSImage != "" {
 		jsonwire.Key(s, &more, ",\"osImage\":")
 		jsonwire.String(s, x.OSImage)
 	}
-	if ap == nil || ap.Explicit(&x.SystemUUID) || x.SystemUUID != "" {
-		jsonwire.Key(s, &more, ",\"systemUUID\":")
-		jsonwire.String(s, x.SystemUUID)
+	if ap == nil || ap.Explicit(&x.ContainerRuntimeVersion) || x.ContainerRuntimeVersion != "" {
+		jsonwire.Key(s, &more, ",\"containerRuntimeVersion\":")
+		jsonwire.String(s, x.ContainerRuntimeVersion)
+	}
+	if ap == nil || ap.Explicit(&x.KubeletVersion) || x.KubeletVersion != "" {
+		jsonwire.Key(s, &more, ",\"kubeletVersion\":")
+		jsonwire.String(s, x.KubeletVersion)
+	}
+	if ap == nil || ap.Explicit(&x.KubeProxyVersion) || x.KubeProxyVersion != "" {
+		jsonwire.Key(s, &more, ",\"kubeProxyVersion\":")
+		jsonwire.String(s, x.KubeProxyVersion)
+	}
+	if ap == nil || ap.Explicit(&x.OperatingSystem) || x.OperatingSystem != "" {
+		jsonwire.Key(s, &more, ",\"operatingSystem\":")
+		jsonwire.String(s, x.OperatingSystem)
+	}
+	if ap == nil || ap.Explicit(&x.Architecture) || x.Architecture != "" {
+		jsonwire.Key(s, &more, ",\"architecture\":")
+		jsonwire.String(s, x.Architecture)
 	}
 	s.WriteRaw("}")
 }
@@ -7975,20 +7975,20 @@ func (x *ObjectReference) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "apiVersion":
-			x.APIVersion = r.String()
-		case "fieldPath":
-			x.FieldPath = r.String()
 		case "kind":
 			x.Kind = r.String()
-		case "name":
-			x.Name = r.String()
 		case "namespace":
 			x.Namespace = r.String()
-		case "resourceVersion":
-			x.ResourceVersion = r.String()
+		case "name":
+			x.Name = r.String()
 		case "uid":
 			x.UID = r.String()
+		case "apiVersion":
+			x.APIVersion = r.String()
+		case "resourceVersion":
+			x.ResourceVersion = r.String()
+		case "fieldPath":
+			x.FieldPath = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -8000,34 +8000,34 @@ func (x *ObjectReference) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
-		s.WriteRaw("\"apiVersion\":")
-		more = true
-		jsonwire.String(s, x.APIVersion)
-	}
-	if ap.Explicit(&x.FieldPath) || x.FieldPath != "" {
-		jsonwire.Key(s, &more, ",\"fieldPath\":")
-		jsonwire.String(s, x.FieldPath)
-	}
 	if ap.Explicit(&x.Kind) || x.Kind != "" {
-		jsonwire.Key(s, &more, ",\"kind\":")
+		s.WriteRaw("\"kind\":")
+		more = true
 		jsonwire.String(s, x.Kind)
-	}
-	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
 	}
 	if ap.Explicit(&x.Namespace) || x.Namespace != "" {
 		jsonwire.Key(s, &more, ",\"namespace\":")
 		jsonwire.String(s, x.Namespace)
 	}
-	if ap.Explicit(&x.ResourceVersion) || x.ResourceVersion != "" {
-		jsonwire.Key(s, &more, ",\"resourceVersion\":")
-		jsonwire.String(s, x.ResourceVersion)
+	if ap.Explicit(&x.Name) || x.Name != "" {
+		jsonwire.Key(s, &more, ",\"name\":")
+		jsonwire.String(s, x.Name)
 	}
 	if ap.Explicit(&x.UID) || x.UID != "" {
 		jsonwire.Key(s, &more, ",\"uid\":")
 		jsonwire.String(s, x.UID)
+	}
+	if ap.Explicit(&x.APIVersion) || x.APIVersion != "" {
+		jsonwire.Key(s, &more, ",\"apiVersion\":")
+		jsonwire.String(s, x.APIVersion)
+	}
+	if ap.Explicit(&x.ResourceVersion) || x.ResourceVersion != "" {
+		jsonwire.Key(s, &more, ",\"resourceVersion\":")
+		jsonwire.String(s, x.ResourceVersion)
+	}
+	if ap.Explicit(&x.FieldPath) || x.FieldPath != "" {
+		jsonwire.Key(s, &more, ",\"fieldPath\":")
+		jsonwire.String(s, x.FieldPath)
 	}
 	s.WriteRaw("}")
 }
@@ -8222,18 +8222,18 @@ func (x *PersistentVolumeClaimCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "type":
+			x.Type = PersistentVolumeClaimConditionType(r.String())
+		case "status":
+			x.Status = ConditionStatus(r.String())
 		case "lastProbeTime":
 			x.LastProbeTime.DecodeWire(r)
 		case "lastTransitionTime":
 			x.LastTransitionTime.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
 		case "reason":
 			x.Reason = r.String()
-		case "status":
-			x.Status = ConditionStatus(r.String())
-		case "type":
-			x.Type = PersistentVolumeClaimConditionType(r.String())
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -8245,30 +8245,30 @@ func (x *PersistentVolumeClaimCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastProbeTime) || !x.LastProbeTime.IsZero() {
-		s.WriteRaw("\"lastProbeTime\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
+		jsonwire.String(s, string(x.Type))
+	}
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, string(x.Status))
+	}
+	if ap == nil || ap.Explicit(&x.LastProbeTime) || !x.LastProbeTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastProbeTime\":")
 		x.LastProbeTime.EncodeJSON(s)
 	}
 	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
 		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
 		x.LastTransitionTime.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
 	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
-		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, string(x.Status))
-	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -8424,6 +8424,23 @@ func (x *PersistentVolumeClaimSpec) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "accessModes":
 			x.AccessModes = jsonwire.StringsOf[PersistentVolumeAccessMode](r)
+		case "selector":
+			if r.Null() {
+				x.Selector = nil
+			} else {
+				if x.Selector == nil {
+					x.Selector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[5], 4)
+				}
+				x.Selector.DecodeWire(r)
+			}
+		case "resources":
+			x.Resources.DecodeWire(r)
+		case "volumeName":
+			x.VolumeName = r.String()
+		case "storageClassName":
+			x.StorageClassName = r.StringPtr()
+		case "volumeMode":
+			x.VolumeMode = (*PersistentVolumeMode)(r.StringPtr())
 		case "dataSource":
 			if r.Null() {
 				x.DataSource = nil
@@ -8442,25 +8459,8 @@ func (x *PersistentVolumeClaimSpec) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.DataSourceRef.DecodeWire(r)
 			}
-		case "resources":
-			x.Resources.DecodeWire(r)
-		case "selector":
-			if r.Null() {
-				x.Selector = nil
-			} else {
-				if x.Selector == nil {
-					x.Selector = jsonwire.Alloc[metav1.LabelSelector](r, &slabKeys[5], 4)
-				}
-				x.Selector.DecodeWire(r)
-			}
-		case "storageClassName":
-			x.StorageClassName = r.StringPtr()
 		case "volumeAttributesClassName":
 			x.VolumeAttributesClassName = r.StringPtr()
-		case "volumeMode":
-			x.VolumeMode = (*PersistentVolumeMode)(r.StringPtr())
-		case "volumeName":
-			x.VolumeName = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -8489,6 +8489,27 @@ func (x *PersistentVolumeClaimSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if x.Selector != nil {
+		jsonwire.Key(s, &more, ",\"selector\":")
+		x.Selector.EncodeJSON(s)
+	}
+	at = jsonwire.Field(s, &more, ",\"resources\":")
+	x.Resources.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.Resources)
+	}
+	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
+		jsonwire.Key(s, &more, ",\"volumeName\":")
+		jsonwire.String(s, x.VolumeName)
+	}
+	if x.StorageClassName != nil {
+		jsonwire.Key(s, &more, ",\"storageClassName\":")
+		jsonwire.String(s, *x.StorageClassName)
+	}
+	if x.VolumeMode != nil {
+		jsonwire.Key(s, &more, ",\"volumeMode\":")
+		jsonwire.String(s, string(*x.VolumeMode))
+	}
 	if x.DataSource != nil {
 		jsonwire.Key(s, &more, ",\"dataSource\":")
 		x.DataSource.EncodeJSON(s)
@@ -8497,30 +8518,9 @@ func (x *PersistentVolumeClaimSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"dataSourceRef\":")
 		x.DataSourceRef.EncodeJSON(s)
 	}
-	at = jsonwire.Field(s, &more, ",\"resources\":")
-	x.Resources.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.Resources)
-	}
-	if x.Selector != nil {
-		jsonwire.Key(s, &more, ",\"selector\":")
-		x.Selector.EncodeJSON(s)
-	}
-	if x.StorageClassName != nil {
-		jsonwire.Key(s, &more, ",\"storageClassName\":")
-		jsonwire.String(s, *x.StorageClassName)
-	}
 	if x.VolumeAttributesClassName != nil {
 		jsonwire.Key(s, &more, ",\"volumeAttributesClassName\":")
 		jsonwire.String(s, *x.VolumeAttributesClassName)
-	}
-	if x.VolumeMode != nil {
-		jsonwire.Key(s, &more, ",\"volumeMode\":")
-		jsonwire.String(s, string(*x.VolumeMode))
-	}
-	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
-		jsonwire.Key(s, &more, ",\"volumeName\":")
-		jsonwire.String(s, x.VolumeName)
 	}
 	s.WriteRaw("}")
 }
@@ -8533,33 +8533,10 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "phase":
+			x.Phase = PersistentVolumeClaimPhase(r.String())
 		case "accessModes":
 			x.AccessModes = jsonwire.StringsOf[PersistentVolumeAccessMode](r)
-		case "allocatedResourceStatuses":
-			if r.BeginObject() {
-				m0 := make(map[ResourceName]ClaimResourceStatus)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 ClaimResourceStatus
-					v0 = ClaimResourceStatus(r.String())
-					m0[ResourceName(k0)] = v0
-				}
-				x.AllocatedResourceStatuses = m0
-			} else {
-				x.AllocatedResourceStatuses = nil
-			}
-		case "allocatedResources":
-			if r.BeginObject() {
-				m0 := make(map[ResourceName]metav1.Quantity)
-				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
-					var v0 metav1.Quantity
-					v0.DecodeWire(r)
-					m0[ResourceName(k0)] = v0
-				}
-				m0 = jsonwire.ShareQuantities(r, m0)
-				x.AllocatedResources = m0
-			} else {
-				x.AllocatedResources = nil
-			}
 		case "capacity":
 			if r.BeginObject() {
 				m0 := make(map[ResourceName]metav1.Quantity)
@@ -8584,6 +8561,31 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Conditions = nil
 			}
+		case "allocatedResources":
+			if r.BeginObject() {
+				m0 := make(map[ResourceName]metav1.Quantity)
+				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
+					var v0 metav1.Quantity
+					v0.DecodeWire(r)
+					m0[ResourceName(k0)] = v0
+				}
+				m0 = jsonwire.ShareQuantities(r, m0)
+				x.AllocatedResources = m0
+			} else {
+				x.AllocatedResources = nil
+			}
+		case "allocatedResourceStatuses":
+			if r.BeginObject() {
+				m0 := make(map[ResourceName]ClaimResourceStatus)
+				for k0, ok0 := r.MapKey(); ok0; k0, ok0 = r.MapKey() {
+					var v0 ClaimResourceStatus
+					v0 = ClaimResourceStatus(r.String())
+					m0[ResourceName(k0)] = v0
+				}
+				x.AllocatedResourceStatuses = m0
+			} else {
+				x.AllocatedResourceStatuses = nil
+			}
 		case "currentVolumeAttributesClassName":
 			x.CurrentVolumeAttributesClassName = r.StringPtr()
 		case "modifyVolumeStatus":
@@ -8595,8 +8597,6 @@ func (x *PersistentVolumeClaimStatus) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.ModifyVolumeStatus.DecodeWire(r)
 			}
-		case "phase":
-			x.Phase = PersistentVolumeClaimPhase(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -8608,9 +8608,13 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.AccessModes) != 0 || ap != nil && x.AccessModes != nil {
-		s.WriteRaw("\"accessModes\":")
+	if ap.Explicit(&x.Phase) || x.Phase != "" {
+		s.WriteRaw("\"phase\":")
 		more = true
+		jsonwire.String(s, string(x.Phase))
+	}
+	if len(x.AccessModes) != 0 || ap != nil && x.AccessModes != nil {
+		jsonwire.Key(s, &more, ",\"accessModes\":")
 		if x.AccessModes == nil {
 			s.WriteNil()
 		} else {
@@ -8622,44 +8626,6 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 				jsonwire.String(s, string(x.AccessModes[i0]))
 			}
 			s.WriteRaw("]")
-		}
-	}
-	if len(x.AllocatedResourceStatuses) != 0 || ap != nil && x.AllocatedResourceStatuses != nil {
-		jsonwire.Key(s, &more, ",\"allocatedResourceStatuses\":")
-		if x.AllocatedResourceStatuses == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("{")
-			var keys0 [8]ResourceName
-			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResourceStatuses, keys0[:0]) {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, string(k0))
-				s.WriteRaw(":")
-				v0 := x.AllocatedResourceStatuses[k0]
-				jsonwire.String(s, string(v0))
-			}
-			s.WriteRaw("}")
-		}
-	}
-	if len(x.AllocatedResources) != 0 || ap != nil && x.AllocatedResources != nil {
-		jsonwire.Key(s, &more, ",\"allocatedResources\":")
-		if x.AllocatedResources == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("{")
-			var keys0 [8]ResourceName
-			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResources, keys0[:0]) {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, string(k0))
-				s.WriteRaw(":")
-				v0 := x.AllocatedResources[k0]
-				v0.EncodeJSON(s)
-			}
-			s.WriteRaw("}")
 		}
 	}
 	if len(x.Capacity) != 0 || ap != nil && x.Capacity != nil {
@@ -8696,6 +8662,44 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if len(x.AllocatedResources) != 0 || ap != nil && x.AllocatedResources != nil {
+		jsonwire.Key(s, &more, ",\"allocatedResources\":")
+		if x.AllocatedResources == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("{")
+			var keys0 [8]ResourceName
+			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResources, keys0[:0]) {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, string(k0))
+				s.WriteRaw(":")
+				v0 := x.AllocatedResources[k0]
+				v0.EncodeJSON(s)
+			}
+			s.WriteRaw("}")
+		}
+	}
+	if len(x.AllocatedResourceStatuses) != 0 || ap != nil && x.AllocatedResourceStatuses != nil {
+		jsonwire.Key(s, &more, ",\"allocatedResourceStatuses\":")
+		if x.AllocatedResourceStatuses == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("{")
+			var keys0 [8]ResourceName
+			for i0, k0 := range jsonwire.SortedKeys(x.AllocatedResourceStatuses, keys0[:0]) {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, string(k0))
+				s.WriteRaw(":")
+				v0 := x.AllocatedResourceStatuses[k0]
+				jsonwire.String(s, string(v0))
+			}
+			s.WriteRaw("}")
+		}
+	}
 	if x.CurrentVolumeAttributesClassName != nil {
 		jsonwire.Key(s, &more, ",\"currentVolumeAttributesClassName\":")
 		jsonwire.String(s, *x.CurrentVolumeAttributesClassName)
@@ -8703,10 +8707,6 @@ func (x *PersistentVolumeClaimStatus) EncodeJSON(s *jsoniter.Stream) {
 	if x.ModifyVolumeStatus != nil {
 		jsonwire.Key(s, &more, ",\"modifyVolumeStatus\":")
 		x.ModifyVolumeStatus.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Phase) || x.Phase != "" {
-		jsonwire.Key(s, &more, ",\"phase\":")
-		jsonwire.String(s, string(x.Phase))
 	}
 	s.WriteRaw("}")
 }
@@ -8932,35 +8932,6 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "accessModes":
-			x.AccessModes = jsonwire.StringsOf[PersistentVolumeAccessMode](r)
-		case "awsElasticBlockStore":
-			if r.Null() {
-				x.AwsElasticBlockStore = nil
-			} else {
-				if x.AwsElasticBlockStore == nil {
-					x.AwsElasticBlockStore = jsonwire.Alloc[AWSElasticBlockStoreVolumeSource](r, &slabKeys[40], 4)
-				}
-				x.AwsElasticBlockStore.DecodeWire(r)
-			}
-		case "azureDisk":
-			if r.Null() {
-				x.AzureDisk = nil
-			} else {
-				if x.AzureDisk == nil {
-					x.AzureDisk = jsonwire.Alloc[AzureDiskVolumeSource](r, &slabKeys[41], 4)
-				}
-				x.AzureDisk.DecodeWire(r)
-			}
-		case "azureFile":
-			if r.Null() {
-				x.AzureFile = nil
-			} else {
-				if x.AzureFile == nil {
-					x.AzureFile = jsonwire.Alloc[AzureFilePersistentVolumeSource](r, &slabKeys[42], 4)
-				}
-				x.AzureFile.DecodeWire(r)
-			}
 		case "capacity":
 			if r.BeginObject() {
 				m0 := make(map[ResourceName]metav1.Quantity)
@@ -8974,136 +8945,150 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Capacity = nil
 			}
-		case "cephfs":
-			if r.Null() {
-				x.Cephfs = nil
-			} else {
-				if x.Cephfs == nil {
-					x.Cephfs = jsonwire.Alloc[CephFSPersistentVolumeSource](r, &slabKeys[43], 4)
-				}
-				x.Cephfs.DecodeWire(r)
-			}
-		case "cinder":
-			if r.Null() {
-				x.Cinder = nil
-			} else {
-				if x.Cinder == nil {
-					x.Cinder = jsonwire.Alloc[CinderPersistentVolumeSource](r, &slabKeys[44], 4)
-				}
-				x.Cinder.DecodeWire(r)
-			}
-		case "claimRef":
-			if r.Null() {
-				x.ClaimRef = nil
-			} else {
-				if x.ClaimRef == nil {
-					x.ClaimRef = jsonwire.Alloc[ObjectReference](r, &slabKeys[18], 4)
-				}
-				x.ClaimRef.DecodeWire(r)
-			}
-		case "csi":
-			if r.Null() {
-				x.CSI = nil
-			} else {
-				if x.CSI == nil {
-					x.CSI = jsonwire.Alloc[CSIPersistentVolumeSource](r, &slabKeys[45], 4)
-				}
-				x.CSI.DecodeWire(r)
-			}
-		case "fc":
-			if r.Null() {
-				x.FC = nil
-			} else {
-				if x.FC == nil {
-					x.FC = jsonwire.Alloc[FCVolumeSource](r, &slabKeys[46], 4)
-				}
-				x.FC.DecodeWire(r)
-			}
-		case "flexVolume":
-			if r.Null() {
-				x.FlexVolume = nil
-			} else {
-				if x.FlexVolume == nil {
-					x.FlexVolume = jsonwire.Alloc[FlexPersistentVolumeSource](r, &slabKeys[47], 4)
-				}
-				x.FlexVolume.DecodeWire(r)
-			}
-		case "flocker":
-			if r.Null() {
-				x.Flocker = nil
-			} else {
-				if x.Flocker == nil {
-					x.Flocker = jsonwire.Alloc[FlockerVolumeSource](r, &slabKeys[48], 4)
-				}
-				x.Flocker.DecodeWire(r)
-			}
 		case "gcePersistentDisk":
 			if r.Null() {
 				x.GcePersistentDisk = nil
 			} else {
 				if x.GcePersistentDisk == nil {
-					x.GcePersistentDisk = jsonwire.Alloc[GCEPersistentDiskVolumeSource](r, &slabKeys[49], 4)
+					x.GcePersistentDisk = jsonwire.Alloc[GCEPersistentDiskVolumeSource](r, &slabKeys[40], 4)
 				}
 				x.GcePersistentDisk.DecodeWire(r)
 			}
-		case "glusterfs":
+		case "awsElasticBlockStore":
 			if r.Null() {
-				x.Glusterfs = nil
+				x.AwsElasticBlockStore = nil
 			} else {
-				if x.Glusterfs == nil {
-					x.Glusterfs = jsonwire.Alloc[GlusterfsPersistentVolumeSource](r, &slabKeys[50], 4)
+				if x.AwsElasticBlockStore == nil {
+					x.AwsElasticBlockStore = jsonwire.Alloc[AWSElasticBlockStoreVolumeSource](r, &slabKeys[41], 4)
 				}
-				x.Glusterfs.DecodeWire(r)
+				x.AwsElasticBlockStore.DecodeWire(r)
 			}
 		case "hostPath":
 			if r.Null() {
 				x.HostPath = nil
 			} else {
 				if x.HostPath == nil {
-					x.HostPath = jsonwire.Alloc[HostPathVolumeSource](r, &slabKeys[51], 4)
+					x.HostPath = jsonwire.Alloc[HostPathVolumeSource](r, &slabKeys[42], 4)
 				}
 				x.HostPath.DecodeWire(r)
+			}
+		case "glusterfs":
+			if r.Null() {
+				x.Glusterfs = nil
+			} else {
+				if x.Glusterfs == nil {
+					x.Glusterfs = jsonwire.Alloc[GlusterfsPersistentVolumeSource](r, &slabKeys[43], 4)
+				}
+				x.Glusterfs.DecodeWire(r)
+			}
+		case "nfs":
+			if r.Null() {
+				x.NFS = nil
+			} else {
+				if x.NFS == nil {
+					x.NFS = jsonwire.Alloc[NFSVolumeSource](r, &slabKeys[44], 4)
+				}
+				x.NFS.DecodeWire(r)
+			}
+		case "rbd":
+			if r.Null() {
+				x.RBD = nil
+			} else {
+				if x.RBD == nil {
+					x.RBD = jsonwire.Alloc[RBDPersistentVolumeSource](r, &slabKeys[45], 4)
+				}
+				x.RBD.DecodeWire(r)
 			}
 		case "iscsi":
 			if r.Null() {
 				x.ISCSI = nil
 			} else {
 				if x.ISCSI == nil {
-					x.ISCSI = jsonwire.Alloc[ISCSIPersistentVolumeSource](r, &slabKeys[52], 4)
+					x.ISCSI = jsonwire.Alloc[ISCSIPersistentVolumeSource](r, &slabKeys[46], 4)
 				}
 				x.ISCSI.DecodeWire(r)
 			}
-		case "local":
+		case "cinder":
 			if r.Null() {
-				x.Local = nil
+				x.Cinder = nil
 			} else {
-				if x.Local == nil {
-					x.Local = jsonwire.Alloc[LocalVolumeSource](r, &slabKeys[53], 4)
+				if x.Cinder == nil {
+					x.Cinder = jsonwire.Alloc[CinderPersistentVolumeSource](r, &slabKeys[47], 4)
 				}
-				x.Local.DecodeWire(r)
+				x.Cinder.DecodeWire(r)
 			}
-		case "mountOptions":
-			x.MountOptions = r.Strings()
-		case "nfs":
+		case "cephfs":
 			if r.Null() {
-				x.NFS = nil
+				x.Cephfs = nil
 			} else {
-				if x.NFS == nil {
-					x.NFS = jsonwire.Alloc[NFSVolumeSource](r, &slabKeys[54], 4)
+				if x.Cephfs == nil {
+					x.Cephfs = jsonwire.Alloc[CephFSPersistentVolumeSource](r, &slabKeys[48], 4)
 				}
-				x.NFS.DecodeWire(r)
+				x.Cephfs.DecodeWire(r)
 			}
-		case "nodeAffinity":
+		case "fc":
 			if r.Null() {
-				x.NodeAffinity = nil
+				x.FC = nil
 			} else {
-				if x.NodeAffinity == nil {
-					x.NodeAffinity = jsonwire.Alloc[VolumeNodeAffinity](r, &slabKeys[55], 4)
+				if x.FC == nil {
+					x.FC = jsonwire.Alloc[FCVolumeSource](r, &slabKeys[49], 4)
 				}
-				x.NodeAffinity.DecodeWire(r)
+				x.FC.DecodeWire(r)
 			}
-		case "persistentVolumeReclaimPolicy":
-			x.PersistentVolumeReclaimPolicy = PersistentVolumeReclaimPolicy(r.String())
+		case "flocker":
+			if r.Null() {
+				x.Flocker = nil
+			} else {
+				if x.Flocker == nil {
+					x.Flocker = jsonwire.Alloc[FlockerVolumeSource](r, &slabKeys[50], 4)
+				}
+				x.Flocker.DecodeWire(r)
+			}
+		case "flexVolume":
+			if r.Null() {
+				x.FlexVolume = nil
+			} else {
+				if x.FlexVolume == nil {
+					x.FlexVolume = jsonwire.Alloc[FlexPersistentVolumeSource](r, &slabKeys[51], 4)
+				}
+				x.FlexVolume.DecodeWire(r)
+			}
+		case "azureFile":
+			if r.Null() {
+				x.AzureFile = nil
+			} else {
+				if x.AzureFile == nil {
+					x.AzureFile = jsonwire.Alloc[AzureFilePersistentVolumeSource](r, &slabKeys[52], 4)
+				}
+				x.AzureFile.DecodeWire(r)
+			}
+		case "vsphereVolume":
+			if r.Null() {
+				x.VsphereVolume = nil
+			} else {
+				if x.VsphereVolume == nil {
+					x.VsphereVolume = jsonwire.Alloc[VsphereVirtualDiskVolumeSource](r, &slabKeys[53], 4)
+				}
+				x.VsphereVolume.DecodeWire(r)
+			}
+		case "quobyte":
+			if r.Null() {
+				x.Quobyte = nil
+			} else {
+				if x.Quobyte == nil {
+					x.Quobyte = jsonwire.Alloc[QuobyteVolumeSource](r, &slabKeys[54], 4)
+				}
+				x.Quobyte.DecodeWire(r)
+			}
+		case "azureDisk":
+			if r.Null() {
+				x.AzureDisk = nil
+			} else {
+				if x.AzureDisk == nil {
+					x.AzureDisk = jsonwire.Alloc[AzureDiskVolumeSource](r, &slabKeys[55], 4)
+				}
+				x.AzureDisk.DecodeWire(r)
+			}
 		case "photonPersistentDisk":
 			if r.Null() {
 				x.PhotonPersistentDisk = nil
@@ -9122,57 +9107,72 @@ func (x *PersistentVolumeSpec) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.PortworxVolume.DecodeWire(r)
 			}
-		case "quobyte":
-			if r.Null() {
-				x.Quobyte = nil
-			} else {
-				if x.Quobyte == nil {
-					x.Quobyte = jsonwire.Alloc[QuobyteVolumeSource](r, &slabKeys[58], 4)
-				}
-				x.Quobyte.DecodeWire(r)
-			}
-		case "rbd":
-			if r.Null() {
-				x.RBD = nil
-			} else {
-				if x.RBD == nil {
-					x.RBD = jsonwire.Alloc[RBDPersistentVolumeSource](r, &slabKeys[59], 4)
-				}
-				x.RBD.DecodeWire(r)
-			}
 		case "scaleIO":
 			if r.Null() {
 				x.ScaleIO = nil
 			} else {
 				if x.ScaleIO == nil {
-					x.ScaleIO = jsonwire.Alloc[ScaleIOPersistentVolumeSource](r, &slabKeys[60], 4)
+					x.ScaleIO = jsonwire.Alloc[ScaleIOPersistentVolumeSource](r, &slabKeys[58], 4)
 				}
 				x.ScaleIO.DecodeWire(r)
 			}
-		case "storageClassName":
-			x.StorageClassName = r.String()
+		case "local":
+			if r.Null() {
+				x.Local = nil
+			} else {
+				if x.Local == nil {
+					x.Local = jsonwire.Alloc[LocalVolumeSource](r, &slabKeys[59], 4)
+				}
+				x.Local.DecodeWire(r)
+			}
 		case "storageos":
 			if r.Null() {
 				x.Storageos = nil
 			} else {
 				if x.Storageos == nil {
-					x.Storageos = jsonwire.Alloc[StorageOSPersistentVolumeSource](r, &slabKeys[61], 4)
+					x.Storageos = jsonwire.Alloc[StorageOSPersistentVolumeSource](r, &slabKeys[60], 4)
 				}
 				x.Storageos.DecodeWire(r)
 			}
-		case "volumeAttributesClassName":
-			x.VolumeAttributesClassName = r.StringPtr()
+		case "csi":
+			if r.Null() {
+				x.CSI = nil
+			} else {
+				if x.CSI == nil {
+					x.CSI = jsonwire.Alloc[CSIPersistentVolumeSource](r, &slabKeys[61], 4)
+				}
+				x.CSI.DecodeWire(r)
+			}
+		case "accessModes":
+			x.AccessModes = jsonwire.StringsOf[PersistentVolumeAccessMode](r)
+		case "claimRef":
+			if r.Null() {
+				x.ClaimRef = nil
+			} else {
+				if x.ClaimRef == nil {
+					x.ClaimRef = jsonwire.Alloc[ObjectReference](r, &slabKeys[18], 4)
+				}
+				x.ClaimRef.DecodeWire(r)
+			}
+		case "persistentVolumeReclaimPolicy":
+			x.PersistentVolumeReclaimPolicy = PersistentVolumeReclaimPolicy(r.String())
+		case "storageClassName":
+			x.StorageClassName = r.String()
+		case "mountOptions":
+			x.MountOptions = r.Strings()
 		case "volumeMode":
 			x.VolumeMode = (*PersistentVolumeMode)(r.StringPtr())
-		case "vsphereVolume":
+		case "nodeAffinity":
 			if r.Null() {
-				x.VsphereVolume = nil
+				x.NodeAffinity = nil
 			} else {
-				if x.VsphereVolume == nil {
-					x.VsphereVolume = jsonwire.Alloc[VsphereVirtualDiskVolumeSource](r, &slabKeys[62], 4)
+				if x.NodeAffinity == nil {
+					x.NodeAffinity = jsonwire.Alloc[VolumeNodeAffinity](r, &slabKeys[62], 4)
 				}
-				x.VsphereVolume.DecodeWire(r)
+				x.NodeAffinity.DecodeWire(r)
 			}
+		case "volumeAttributesClassName":
+			x.VolumeAttributesClassName = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -9184,36 +9184,9 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.AccessModes) != 0 || ap != nil && x.AccessModes != nil {
-		s.WriteRaw("\"accessModes\":")
-		more = true
-		if x.AccessModes == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.AccessModes {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, string(x.AccessModes[i0]))
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if x.AwsElasticBlockStore != nil {
-		jsonwire.Key(s, &more, ",\"awsElasticBlockStore\":")
-		x.AwsElasticBlockStore.EncodeJSON(s)
-	}
-	if x.AzureDisk != nil {
-		jsonwire.Key(s, &more, ",\"azureDisk\":")
-		x.AzureDisk.EncodeJSON(s)
-	}
-	if x.AzureFile != nil {
-		jsonwire.Key(s, &more, ",\"azureFile\":")
-		x.AzureFile.EncodeJSON(s)
-	}
 	if len(x.Capacity) != 0 || ap != nil && x.Capacity != nil {
-		jsonwire.Key(s, &more, ",\"capacity\":")
+		s.WriteRaw("\"capacity\":")
+		more = true
 		if x.Capacity == nil {
 			s.WriteNil()
 		} else {
@@ -9231,53 +9204,120 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.Cephfs != nil {
-		jsonwire.Key(s, &more, ",\"cephfs\":")
-		x.Cephfs.EncodeJSON(s)
-	}
-	if x.Cinder != nil {
-		jsonwire.Key(s, &more, ",\"cinder\":")
-		x.Cinder.EncodeJSON(s)
-	}
-	if x.ClaimRef != nil {
-		jsonwire.Key(s, &more, ",\"claimRef\":")
-		x.ClaimRef.EncodeJSON(s)
-	}
-	if x.CSI != nil {
-		jsonwire.Key(s, &more, ",\"csi\":")
-		x.CSI.EncodeJSON(s)
-	}
-	if x.FC != nil {
-		jsonwire.Key(s, &more, ",\"fc\":")
-		x.FC.EncodeJSON(s)
-	}
-	if x.FlexVolume != nil {
-		jsonwire.Key(s, &more, ",\"flexVolume\":")
-		x.FlexVolume.EncodeJSON(s)
-	}
-	if x.Flocker != nil {
-		jsonwire.Key(s, &more, ",\"flocker\":")
-		x.Flocker.EncodeJSON(s)
-	}
 	if x.GcePersistentDisk != nil {
 		jsonwire.Key(s, &more, ",\"gcePersistentDisk\":")
 		x.GcePersistentDisk.EncodeJSON(s)
 	}
-	if x.Glusterfs != nil {
-		jsonwire.Key(s, &more, ",\"glusterfs\":")
-		x.Glusterfs.EncodeJSON(s)
+	if x.AwsElasticBlockStore != nil {
+		jsonwire.Key(s, &more, ",\"awsElasticBlockStore\":")
+		x.AwsElasticBlockStore.EncodeJSON(s)
 	}
 	if x.HostPath != nil {
 		jsonwire.Key(s, &more, ",\"hostPath\":")
 		x.HostPath.EncodeJSON(s)
 	}
+	if x.Glusterfs != nil {
+		jsonwire.Key(s, &more, ",\"glusterfs\":")
+		x.Glusterfs.EncodeJSON(s)
+	}
+	if x.NFS != nil {
+		jsonwire.Key(s, &more, ",\"nfs\":")
+		x.NFS.EncodeJSON(s)
+	}
+	if x.RBD != nil {
+		jsonwire.Key(s, &more, ",\"rbd\":")
+		x.RBD.EncodeJSON(s)
+	}
 	if x.ISCSI != nil {
 		jsonwire.Key(s, &more, ",\"iscsi\":")
 		x.ISCSI.EncodeJSON(s)
 	}
+	if x.Cinder != nil {
+		jsonwire.Key(s, &more, ",\"cinder\":")
+		x.Cinder.EncodeJSON(s)
+	}
+	if x.Cephfs != nil {
+		jsonwire.Key(s, &more, ",\"cephfs\":")
+		x.Cephfs.EncodeJSON(s)
+	}
+	if x.FC != nil {
+		jsonwire.Key(s, &more, ",\"fc\":")
+		x.FC.EncodeJSON(s)
+	}
+	if x.Flocker != nil {
+		jsonwire.Key(s, &more, ",\"flocker\":")
+		x.Flocker.EncodeJSON(s)
+	}
+	if x.FlexVolume != nil {
+		jsonwire.Key(s, &more, ",\"flexVolume\":")
+		x.FlexVolume.EncodeJSON(s)
+	}
+	if x.AzureFile != nil {
+		jsonwire.Key(s, &more, ",\"azureFile\":")
+		x.AzureFile.EncodeJSON(s)
+	}
+	if x.VsphereVolume != nil {
+		jsonwire.Key(s, &more, ",\"vsphereVolume\":")
+		x.VsphereVolume.EncodeJSON(s)
+	}
+	if x.Quobyte != nil {
+		jsonwire.Key(s, &more, ",\"quobyte\":")
+		x.Quobyte.EncodeJSON(s)
+	}
+	if x.AzureDisk != nil {
+		jsonwire.Key(s, &more, ",\"azureDisk\":")
+		x.AzureDisk.EncodeJSON(s)
+	}
+	if x.PhotonPersistentDisk != nil {
+		jsonwire.Key(s, &more, ",\"photonPersistentDisk\":")
+		x.PhotonPersistentDisk.EncodeJSON(s)
+	}
+	if x.PortworxVolume != nil {
+		jsonwire.Key(s, &more, ",\"portworxVolume\":")
+		x.PortworxVolume.EncodeJSON(s)
+	}
+	if x.ScaleIO != nil {
+		jsonwire.Key(s, &more, ",\"scaleIO\":")
+		x.ScaleIO.EncodeJSON(s)
+	}
 	if x.Local != nil {
 		jsonwire.Key(s, &more, ",\"local\":")
 		x.Local.EncodeJSON(s)
+	}
+	if x.Storageos != nil {
+		jsonwire.Key(s, &more, ",\"storageos\":")
+		x.Storageos.EncodeJSON(s)
+	}
+	if x.CSI != nil {
+		jsonwire.Key(s, &more, ",\"csi\":")
+		x.CSI.EncodeJSON(s)
+	}
+	if len(x.AccessModes) != 0 || ap != nil && x.AccessModes != nil {
+		jsonwire.Key(s, &more, ",\"accessModes\":")
+		if x.AccessModes == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.AccessModes {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, string(x.AccessModes[i0]))
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.ClaimRef != nil {
+		jsonwire.Key(s, &more, ",\"claimRef\":")
+		x.ClaimRef.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.PersistentVolumeReclaimPolicy) || x.PersistentVolumeReclaimPolicy != "" {
+		jsonwire.Key(s, &more, ",\"persistentVolumeReclaimPolicy\":")
+		jsonwire.String(s, string(x.PersistentVolumeReclaimPolicy))
+	}
+	if ap.Explicit(&x.StorageClassName) || x.StorageClassName != "" {
+		jsonwire.Key(s, &more, ",\"storageClassName\":")
+		jsonwire.String(s, x.StorageClassName)
 	}
 	if len(x.MountOptions) != 0 || ap != nil && x.MountOptions != nil {
 		jsonwire.Key(s, &more, ",\"mountOptions\":")
@@ -9294,57 +9334,17 @@ func (x *PersistentVolumeSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.NFS != nil {
-		jsonwire.Key(s, &more, ",\"nfs\":")
-		x.NFS.EncodeJSON(s)
+	if x.VolumeMode != nil {
+		jsonwire.Key(s, &more, ",\"volumeMode\":")
+		jsonwire.String(s, string(*x.VolumeMode))
 	}
 	if x.NodeAffinity != nil {
 		jsonwire.Key(s, &more, ",\"nodeAffinity\":")
 		x.NodeAffinity.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.PersistentVolumeReclaimPolicy) || x.PersistentVolumeReclaimPolicy != "" {
-		jsonwire.Key(s, &more, ",\"persistentVolumeReclaimPolicy\":")
-		jsonwire.String(s, string(x.PersistentVolumeReclaimPolicy))
-	}
-	if x.PhotonPersistentDisk != nil {
-		jsonwire.Key(s, &more, ",\"photonPersistentDisk\":")
-		x.PhotonPersistentDisk.EncodeJSON(s)
-	}
-	if x.PortworxVolume != nil {
-		jsonwire.Key(s, &more, ",\"portworxVolume\":")
-		x.PortworxVolume.EncodeJSON(s)
-	}
-	if x.Quobyte != nil {
-		jsonwire.Key(s, &more, ",\"quobyte\":")
-		x.Quobyte.EncodeJSON(s)
-	}
-	if x.RBD != nil {
-		jsonwire.Key(s, &more, ",\"rbd\":")
-		x.RBD.EncodeJSON(s)
-	}
-	if x.ScaleIO != nil {
-		jsonwire.Key(s, &more, ",\"scaleIO\":")
-		x.ScaleIO.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.StorageClassName) || x.StorageClassName != "" {
-		jsonwire.Key(s, &more, ",\"storageClassName\":")
-		jsonwire.String(s, x.StorageClassName)
-	}
-	if x.Storageos != nil {
-		jsonwire.Key(s, &more, ",\"storageos\":")
-		x.Storageos.EncodeJSON(s)
-	}
 	if x.VolumeAttributesClassName != nil {
 		jsonwire.Key(s, &more, ",\"volumeAttributesClassName\":")
 		jsonwire.String(s, *x.VolumeAttributesClassName)
-	}
-	if x.VolumeMode != nil {
-		jsonwire.Key(s, &more, ",\"volumeMode\":")
-		jsonwire.String(s, string(*x.VolumeMode))
-	}
-	if x.VsphereVolume != nil {
-		jsonwire.Key(s, &more, ",\"vsphereVolume\":")
-		x.VsphereVolume.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -9357,6 +9357,12 @@ func (x *PersistentVolumeStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "phase":
+			x.Phase = PersistentVolumePhase(r.String())
+		case "message":
+			x.Message = r.String()
+		case "reason":
+			x.Reason = r.String()
 		case "lastPhaseTransitionTime":
 			if r.Null() {
 				x.LastPhaseTransitionTime = nil
@@ -9366,12 +9372,6 @@ func (x *PersistentVolumeStatus) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.LastPhaseTransitionTime.DecodeWire(r)
 			}
-		case "message":
-			x.Message = r.String()
-		case "phase":
-			x.Phase = PersistentVolumePhase(r.String())
-		case "reason":
-			x.Reason = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -9383,22 +9383,22 @@ func (x *PersistentVolumeStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.LastPhaseTransitionTime != nil {
-		s.WriteRaw("\"lastPhaseTransitionTime\":")
+	if ap.Explicit(&x.Phase) || x.Phase != "" {
+		s.WriteRaw("\"phase\":")
 		more = true
-		x.LastPhaseTransitionTime.EncodeJSON(s)
+		jsonwire.String(s, string(x.Phase))
 	}
 	if ap.Explicit(&x.Message) || x.Message != "" {
 		jsonwire.Key(s, &more, ",\"message\":")
 		jsonwire.String(s, x.Message)
 	}
-	if ap.Explicit(&x.Phase) || x.Phase != "" {
-		jsonwire.Key(s, &more, ",\"phase\":")
-		jsonwire.String(s, string(x.Phase))
-	}
 	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
+	}
+	if x.LastPhaseTransitionTime != nil {
+		jsonwire.Key(s, &more, ",\"lastPhaseTransitionTime\":")
+		x.LastPhaseTransitionTime.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -9411,10 +9411,10 @@ func (x *PhotonPersistentDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "fsType":
-			x.FSType = r.String()
 		case "pdID":
 			x.PDID = r.String()
+		case "fsType":
+			x.FSType = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -9426,14 +9426,14 @@ func (x *PhotonPersistentDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
-		more = true
-		jsonwire.String(s, x.FSType)
-	}
 	if ap == nil || ap.Explicit(&x.PDID) || x.PDID != "" {
-		jsonwire.Key(s, &more, ",\"pdID\":")
+		s.WriteRaw("\"pdID\":")
+		more = true
 		jsonwire.String(s, x.PDID)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, x.FSType)
 	}
 	s.WriteRaw("}")
 }
@@ -9537,17 +9537,6 @@ func (x *PodAffinity) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "preferredDuringSchedulingIgnoredDuringExecution":
-			if r.BeginArray() {
-				sl0 := make([]WeightedPodAffinityTerm, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, WeightedPodAffinityTerm{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.PreferredDuringSchedulingIgnoredDuringExecution = sl0
-			} else {
-				x.PreferredDuringSchedulingIgnoredDuringExecution = nil
-			}
 		case "requiredDuringSchedulingIgnoredDuringExecution":
 			if r.BeginArray() {
 				sl0 := make([]PodAffinityTerm, 0, r.Count())
@@ -9558,6 +9547,17 @@ func (x *PodAffinity) DecodeWire(r *jsonwire.Reader) {
 				x.RequiredDuringSchedulingIgnoredDuringExecution = sl0
 			} else {
 				x.RequiredDuringSchedulingIgnoredDuringExecution = nil
+			}
+		case "preferredDuringSchedulingIgnoredDuringExecution":
+			if r.BeginArray() {
+				sl0 := make([]WeightedPodAffinityTerm, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, WeightedPodAffinityTerm{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.PreferredDuringSchedulingIgnoredDuringExecution = sl0
+			} else {
+				x.PreferredDuringSchedulingIgnoredDuringExecution = nil
 			}
 		default:
 			r.SkipUnknown()
@@ -9570,24 +9570,9 @@ func (x *PodAffinity) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.PreferredDuringSchedulingIgnoredDuringExecution != nil {
-		s.WriteRaw("\"preferredDuringSchedulingIgnoredDuringExecution\":")
-		more = true
-		if x.PreferredDuringSchedulingIgnoredDuringExecution == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.PreferredDuringSchedulingIgnoredDuringExecution {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.PreferredDuringSchedulingIgnoredDuringExecution[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if len(x.RequiredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.RequiredDuringSchedulingIgnoredDuringExecution != nil {
-		jsonwire.Key(s, &more, ",\"requiredDuringSchedulingIgnoredDuringExecution\":")
+		s.WriteRaw("\"requiredDuringSchedulingIgnoredDuringExecution\":")
+		more = true
 		if x.RequiredDuringSchedulingIgnoredDuringExecution == nil {
 			s.WriteNil()
 		} else {
@@ -9597,6 +9582,21 @@ func (x *PodAffinity) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				x.RequiredDuringSchedulingIgnoredDuringExecution[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.PreferredDuringSchedulingIgnoredDuringExecution != nil {
+		jsonwire.Key(s, &more, ",\"preferredDuringSchedulingIgnoredDuringExecution\":")
+		if x.PreferredDuringSchedulingIgnoredDuringExecution == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.PreferredDuringSchedulingIgnoredDuringExecution {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.PreferredDuringSchedulingIgnoredDuringExecution[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -9621,10 +9621,10 @@ func (x *PodAffinityTerm) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.LabelSelector.DecodeWire(r)
 			}
-		case "matchLabelKeys":
-			x.MatchLabelKeys = r.Strings()
-		case "mismatchLabelKeys":
-			x.MismatchLabelKeys = r.Strings()
+		case "namespaces":
+			x.Namespaces = r.Strings()
+		case "topologyKey":
+			x.TopologyKey = r.String()
 		case "namespaceSelector":
 			if r.Null() {
 				x.NamespaceSelector = nil
@@ -9634,10 +9634,10 @@ func (x *PodAffinityTerm) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.NamespaceSelector.DecodeWire(r)
 			}
-		case "namespaces":
-			x.Namespaces = r.Strings()
-		case "topologyKey":
-			x.TopologyKey = r.String()
+		case "matchLabelKeys":
+			x.MatchLabelKeys = r.Strings()
+		case "mismatchLabelKeys":
+			x.MismatchLabelKeys = r.Strings()
 		default:
 			r.SkipUnknown()
 		}
@@ -9653,6 +9653,29 @@ func (x *PodAffinityTerm) EncodeJSON(s *jsoniter.Stream) {
 		s.WriteRaw("\"labelSelector\":")
 		more = true
 		x.LabelSelector.EncodeJSON(s)
+	}
+	if len(x.Namespaces) != 0 || ap != nil && x.Namespaces != nil {
+		jsonwire.Key(s, &more, ",\"namespaces\":")
+		if x.Namespaces == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Namespaces {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.Namespaces[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap == nil || ap.Explicit(&x.TopologyKey) || x.TopologyKey != "" {
+		jsonwire.Key(s, &more, ",\"topologyKey\":")
+		jsonwire.String(s, x.TopologyKey)
+	}
+	if x.NamespaceSelector != nil {
+		jsonwire.Key(s, &more, ",\"namespaceSelector\":")
+		x.NamespaceSelector.EncodeJSON(s)
 	}
 	if len(x.MatchLabelKeys) != 0 || ap != nil && x.MatchLabelKeys != nil {
 		jsonwire.Key(s, &more, ",\"matchLabelKeys\":")
@@ -9684,29 +9707,6 @@ func (x *PodAffinityTerm) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.NamespaceSelector != nil {
-		jsonwire.Key(s, &more, ",\"namespaceSelector\":")
-		x.NamespaceSelector.EncodeJSON(s)
-	}
-	if len(x.Namespaces) != 0 || ap != nil && x.Namespaces != nil {
-		jsonwire.Key(s, &more, ",\"namespaces\":")
-		if x.Namespaces == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Namespaces {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.Namespaces[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap == nil || ap.Explicit(&x.TopologyKey) || x.TopologyKey != "" {
-		jsonwire.Key(s, &more, ",\"topologyKey\":")
-		jsonwire.String(s, x.TopologyKey)
-	}
 	s.WriteRaw("}")
 }
 
@@ -9718,17 +9718,6 @@ func (x *PodAntiAffinity) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "preferredDuringSchedulingIgnoredDuringExecution":
-			if r.BeginArray() {
-				sl0 := make([]WeightedPodAffinityTerm, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, WeightedPodAffinityTerm{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.PreferredDuringSchedulingIgnoredDuringExecution = sl0
-			} else {
-				x.PreferredDuringSchedulingIgnoredDuringExecution = nil
-			}
 		case "requiredDuringSchedulingIgnoredDuringExecution":
 			if r.BeginArray() {
 				sl0 := make([]PodAffinityTerm, 0, r.Count())
@@ -9739,6 +9728,17 @@ func (x *PodAntiAffinity) DecodeWire(r *jsonwire.Reader) {
 				x.RequiredDuringSchedulingIgnoredDuringExecution = sl0
 			} else {
 				x.RequiredDuringSchedulingIgnoredDuringExecution = nil
+			}
+		case "preferredDuringSchedulingIgnoredDuringExecution":
+			if r.BeginArray() {
+				sl0 := make([]WeightedPodAffinityTerm, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, WeightedPodAffinityTerm{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.PreferredDuringSchedulingIgnoredDuringExecution = sl0
+			} else {
+				x.PreferredDuringSchedulingIgnoredDuringExecution = nil
 			}
 		default:
 			r.SkipUnknown()
@@ -9751,24 +9751,9 @@ func (x *PodAntiAffinity) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.PreferredDuringSchedulingIgnoredDuringExecution != nil {
-		s.WriteRaw("\"preferredDuringSchedulingIgnoredDuringExecution\":")
-		more = true
-		if x.PreferredDuringSchedulingIgnoredDuringExecution == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.PreferredDuringSchedulingIgnoredDuringExecution {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.PreferredDuringSchedulingIgnoredDuringExecution[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if len(x.RequiredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.RequiredDuringSchedulingIgnoredDuringExecution != nil {
-		jsonwire.Key(s, &more, ",\"requiredDuringSchedulingIgnoredDuringExecution\":")
+		s.WriteRaw("\"requiredDuringSchedulingIgnoredDuringExecution\":")
+		more = true
 		if x.RequiredDuringSchedulingIgnoredDuringExecution == nil {
 			s.WriteNil()
 		} else {
@@ -9778,6 +9763,21 @@ func (x *PodAntiAffinity) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				x.RequiredDuringSchedulingIgnoredDuringExecution[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.PreferredDuringSchedulingIgnoredDuringExecution) != 0 || ap != nil && x.PreferredDuringSchedulingIgnoredDuringExecution != nil {
+		jsonwire.Key(s, &more, ",\"preferredDuringSchedulingIgnoredDuringExecution\":")
+		if x.PreferredDuringSchedulingIgnoredDuringExecution == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.PreferredDuringSchedulingIgnoredDuringExecution {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.PreferredDuringSchedulingIgnoredDuringExecution[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -9793,18 +9793,18 @@ func (x *PodCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "type":
+			x.Type = PodConditionType(r.String())
+		case "status":
+			x.Status = ConditionStatus(r.String())
 		case "lastProbeTime":
 			x.LastProbeTime.DecodeWire(r)
 		case "lastTransitionTime":
 			x.LastTransitionTime.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
 		case "reason":
 			x.Reason = r.String()
-		case "status":
-			x.Status = ConditionStatus(r.String())
-		case "type":
-			x.Type = PodConditionType(r.String())
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -9816,30 +9816,30 @@ func (x *PodCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastProbeTime) || !x.LastProbeTime.IsZero() {
-		s.WriteRaw("\"lastProbeTime\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
+		jsonwire.String(s, string(x.Type))
+	}
+	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
+		jsonwire.Key(s, &more, ",\"status\":")
+		jsonwire.String(s, string(x.Status))
+	}
+	if ap == nil || ap.Explicit(&x.LastProbeTime) || !x.LastProbeTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastProbeTime\":")
 		x.LastProbeTime.EncodeJSON(s)
 	}
 	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
 		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
 		x.LastTransitionTime.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
 	if ap.Explicit(&x.Reason) || x.Reason != "" {
 		jsonwire.Key(s, &more, ",\"reason\":")
 		jsonwire.String(s, x.Reason)
 	}
-	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
-		jsonwire.Key(s, &more, ",\"status\":")
-		jsonwire.String(s, string(x.Status))
-	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -9854,6 +9854,8 @@ func (x *PodDNSConfig) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "nameservers":
 			x.Nameservers = r.Strings()
+		case "searches":
+			x.Searches = r.Strings()
 		case "options":
 			if r.BeginArray() {
 				sl0 := make([]PodDNSConfigOption, 0, r.Count())
@@ -9865,8 +9867,6 @@ func (x *PodDNSConfig) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Options = nil
 			}
-		case "searches":
-			x.Searches = r.Strings()
 		default:
 			r.SkipUnknown()
 		}
@@ -9894,21 +9894,6 @@ func (x *PodDNSConfig) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Options) != 0 || ap != nil && x.Options != nil {
-		jsonwire.Key(s, &more, ",\"options\":")
-		if x.Options == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Options {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Options[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if len(x.Searches) != 0 || ap != nil && x.Searches != nil {
 		jsonwire.Key(s, &more, ",\"searches\":")
 		if x.Searches == nil {
@@ -9920,6 +9905,21 @@ func (x *PodDNSConfig) EncodeJSON(s *jsoniter.Stream) {
 					s.WriteRaw(",")
 				}
 				jsonwire.String(s, x.Searches[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.Options) != 0 || ap != nil && x.Options != nil {
+		jsonwire.Key(s, &more, ",\"options\":")
+		if x.Options == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Options {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Options[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -10295,45 +10295,30 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "appArmorProfile":
-			if r.Null() {
-				x.AppArmorProfile = nil
-			} else {
-				if x.AppArmorProfile == nil {
-					x.AppArmorProfile = jsonwire.Alloc[AppArmorProfile](r, &slabKeys[64], 4)
-				}
-				x.AppArmorProfile.DecodeWire(r)
-			}
-		case "fsGroup":
-			x.FSGroup = r.Int64Ptr()
-		case "fsGroupChangePolicy":
-			x.FSGroupChangePolicy = (*PodFSGroupChangePolicy)(r.StringPtr())
-		case "runAsGroup":
-			x.RunAsGroup = r.Int64Ptr()
-		case "runAsNonRoot":
-			x.RunAsNonRoot = r.BoolPtr()
-		case "runAsUser":
-			x.RunAsUser = r.Int64Ptr()
-		case "seLinuxChangePolicy":
-			x.SELinuxChangePolicy = (*PodSELinuxChangePolicy)(r.StringPtr())
 		case "seLinuxOptions":
 			if r.Null() {
 				x.SELinuxOptions = nil
 			} else {
 				if x.SELinuxOptions == nil {
-					x.SELinuxOptions = jsonwire.Alloc[SELinuxOptions](r, &slabKeys[65], 4)
+					x.SELinuxOptions = jsonwire.Alloc[SELinuxOptions](r, &slabKeys[64], 4)
 				}
 				x.SELinuxOptions.DecodeWire(r)
 			}
-		case "seccompProfile":
+		case "windowsOptions":
 			if r.Null() {
-				x.SeccompProfile = nil
+				x.WindowsOptions = nil
 			} else {
-				if x.SeccompProfile == nil {
-					x.SeccompProfile = jsonwire.Alloc[SeccompProfile](r, &slabKeys[66], 4)
+				if x.WindowsOptions == nil {
+					x.WindowsOptions = jsonwire.Alloc[WindowsSecurityContextOptions](r, &slabKeys[65], 4)
 				}
-				x.SeccompProfile.DecodeWire(r)
+				x.WindowsOptions.DecodeWire(r)
 			}
+		case "runAsUser":
+			x.RunAsUser = r.Int64Ptr()
+		case "runAsGroup":
+			x.RunAsGroup = r.Int64Ptr()
+		case "runAsNonRoot":
+			x.RunAsNonRoot = r.BoolPtr()
 		case "supplementalGroups":
 			if r.BeginArray() {
 				sl0 := make([]int64, 0, r.Count())
@@ -10347,6 +10332,8 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "supplementalGroupsPolicy":
 			x.SupplementalGroupsPolicy = (*SupplementalGroupsPolicy)(r.StringPtr())
+		case "fsGroup":
+			x.FSGroup = r.Int64Ptr()
 		case "sysctls":
 			if r.BeginArray() {
 				sl0 := make([]Sysctl, 0, r.Count())
@@ -10358,15 +10345,28 @@ func (x *PodSecurityContext) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Sysctls = nil
 			}
-		case "windowsOptions":
+		case "fsGroupChangePolicy":
+			x.FSGroupChangePolicy = (*PodFSGroupChangePolicy)(r.StringPtr())
+		case "seccompProfile":
 			if r.Null() {
-				x.WindowsOptions = nil
+				x.SeccompProfile = nil
 			} else {
-				if x.WindowsOptions == nil {
-					x.WindowsOptions = jsonwire.Alloc[WindowsSecurityContextOptions](r, &slabKeys[67], 4)
+				if x.SeccompProfile == nil {
+					x.SeccompProfile = jsonwire.Alloc[SeccompProfile](r, &slabKeys[66], 4)
 				}
-				x.WindowsOptions.DecodeWire(r)
+				x.SeccompProfile.DecodeWire(r)
 			}
+		case "appArmorProfile":
+			if r.Null() {
+				x.AppArmorProfile = nil
+			} else {
+				if x.AppArmorProfile == nil {
+					x.AppArmorProfile = jsonwire.Alloc[AppArmorProfile](r, &slabKeys[67], 4)
+				}
+				x.AppArmorProfile.DecodeWire(r)
+			}
+		case "seLinuxChangePolicy":
+			x.SELinuxChangePolicy = (*PodSELinuxChangePolicy)(r.StringPtr())
 		default:
 			r.SkipUnknown()
 		}
@@ -10378,18 +10378,18 @@ func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.AppArmorProfile != nil {
-		s.WriteRaw("\"appArmorProfile\":")
+	if x.SELinuxOptions != nil {
+		s.WriteRaw("\"seLinuxOptions\":")
 		more = true
-		x.AppArmorProfile.EncodeJSON(s)
+		x.SELinuxOptions.EncodeJSON(s)
 	}
-	if x.FSGroup != nil {
-		jsonwire.Key(s, &more, ",\"fsGroup\":")
-		s.WriteInt64(*x.FSGroup)
+	if x.WindowsOptions != nil {
+		jsonwire.Key(s, &more, ",\"windowsOptions\":")
+		x.WindowsOptions.EncodeJSON(s)
 	}
-	if x.FSGroupChangePolicy != nil {
-		jsonwire.Key(s, &more, ",\"fsGroupChangePolicy\":")
-		jsonwire.String(s, string(*x.FSGroupChangePolicy))
+	if x.RunAsUser != nil {
+		jsonwire.Key(s, &more, ",\"runAsUser\":")
+		s.WriteInt64(*x.RunAsUser)
 	}
 	if x.RunAsGroup != nil {
 		jsonwire.Key(s, &more, ",\"runAsGroup\":")
@@ -10398,22 +10398,6 @@ func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 	if x.RunAsNonRoot != nil {
 		jsonwire.Key(s, &more, ",\"runAsNonRoot\":")
 		s.WriteBool(*x.RunAsNonRoot)
-	}
-	if x.RunAsUser != nil {
-		jsonwire.Key(s, &more, ",\"runAsUser\":")
-		s.WriteInt64(*x.RunAsUser)
-	}
-	if x.SELinuxChangePolicy != nil {
-		jsonwire.Key(s, &more, ",\"seLinuxChangePolicy\":")
-		jsonwire.String(s, string(*x.SELinuxChangePolicy))
-	}
-	if x.SELinuxOptions != nil {
-		jsonwire.Key(s, &more, ",\"seLinuxOptions\":")
-		x.SELinuxOptions.EncodeJSON(s)
-	}
-	if x.SeccompProfile != nil {
-		jsonwire.Key(s, &more, ",\"seccompProfile\":")
-		x.SeccompProfile.EncodeJSON(s)
 	}
 	if len(x.SupplementalGroups) != 0 || ap != nil && x.SupplementalGroups != nil {
 		jsonwire.Key(s, &more, ",\"supplementalGroups\":")
@@ -10434,6 +10418,10 @@ func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"supplementalGroupsPolicy\":")
 		jsonwire.String(s, string(*x.SupplementalGroupsPolicy))
 	}
+	if x.FSGroup != nil {
+		jsonwire.Key(s, &more, ",\"fsGroup\":")
+		s.WriteInt64(*x.FSGroup)
+	}
 	if len(x.Sysctls) != 0 || ap != nil && x.Sysctls != nil {
 		jsonwire.Key(s, &more, ",\"sysctls\":")
 		if x.Sysctls == nil {
@@ -10449,9 +10437,21 @@ func (x *PodSecurityContext) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if x.WindowsOptions != nil {
-		jsonwire.Key(s, &more, ",\"windowsOptions\":")
-		x.WindowsOptions.EncodeJSON(s)
+	if x.FSGroupChangePolicy != nil {
+		jsonwire.Key(s, &more, ",\"fsGroupChangePolicy\":")
+		jsonwire.String(s, string(*x.FSGroupChangePolicy))
+	}
+	if x.SeccompProfile != nil {
+		jsonwire.Key(s, &more, ",\"seccompProfile\":")
+		x.SeccompProfile.EncodeJSON(s)
+	}
+	if x.AppArmorProfile != nil {
+		jsonwire.Key(s, &more, ",\"appArmorProfile\":")
+		x.AppArmorProfile.EncodeJSON(s)
+	}
+	if x.SELinuxChangePolicy != nil {
+		jsonwire.Key(s, &more, ",\"seLinuxChangePolicy\":")
+		jsonwire.String(s, string(*x.SELinuxChangePolicy))
 	}
 	s.WriteRaw("}")
 }
@@ -10464,85 +10464,16 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "activeDeadlineSeconds":
-			x.ActiveDeadlineSeconds = r.Int64Ptr()
-		case "affinity":
-			if r.Null() {
-				x.Affinity = nil
-			} else {
-				if x.Affinity == nil {
-					x.Affinity = jsonwire.Alloc[Affinity](r, &slabKeys[68], 4)
-				}
-				x.Affinity.DecodeWire(r)
-			}
-		case "automountServiceAccountToken":
-			x.AutomountServiceAccountToken = r.BoolPtr()
-		case "containers":
+		case "volumes":
 			if r.BeginArray() {
-				sl0 := make([]Container, 0, r.Count())
+				sl0 := make([]Volume, 0, r.Count())
 				for r.NextElem() {
-					sl0 = append(sl0, Container{})
+					sl0 = append(sl0, Volume{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.Containers = sl0
+				x.Volumes = sl0
 			} else {
-				x.Containers = nil
-			}
-		case "dnsConfig":
-			if r.Null() {
-				x.DNSConfig = nil
-			} else {
-				if x.DNSConfig == nil {
-					x.DNSConfig = jsonwire.Alloc[PodDNSConfig](r, &slabKeys[69], 4)
-				}
-				x.DNSConfig.DecodeWire(r)
-			}
-		case "dnsPolicy":
-			x.DNSPolicy = DNSPolicy(r.String())
-		case "enableServiceLinks":
-			x.EnableServiceLinks = r.BoolPtr()
-		case "ephemeralContainers":
-			if r.BeginArray() {
-				sl0 := make([]EphemeralContainer, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, EphemeralContainer{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.EphemeralContainers = sl0
-			} else {
-				x.EphemeralContainers = nil
-			}
-		case "hostAliases":
-			if r.BeginArray() {
-				sl0 := make([]HostAlias, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, HostAlias{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.HostAliases = sl0
-			} else {
-				x.HostAliases = nil
-			}
-		case "hostIPC":
-			x.HostIPC = r.Bool()
-		case "hostNetwork":
-			x.HostNetwork = r.Bool()
-		case "hostPID":
-			x.HostPID = r.Bool()
-		case "hostUsers":
-			x.HostUsers = r.BoolPtr()
-		case "hostname":
-			x.Hostname = r.String()
-		case "imagePullSecrets":
-			if r.BeginArray() {
-				sl0 := make([]LocalObjectReference, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, LocalObjectReference{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.ImagePullSecrets = sl0
-			} else {
-				x.ImagePullSecrets = nil
+				x.Volumes = nil
 			}
 		case "initContainers":
 			if r.BeginArray() {
@@ -10555,19 +10486,141 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.InitContainers = nil
 			}
-		case "nodeName":
-			x.NodeName = r.String()
+		case "containers":
+			if r.BeginArray() {
+				sl0 := make([]Container, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, Container{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Containers = sl0
+			} else {
+				x.Containers = nil
+			}
+		case "ephemeralContainers":
+			if r.BeginArray() {
+				sl0 := make([]EphemeralContainer, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, EphemeralContainer{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.EphemeralContainers = sl0
+			} else {
+				x.EphemeralContainers = nil
+			}
+		case "restartPolicy":
+			x.RestartPolicy = RestartPolicy(r.String())
+		case "terminationGracePeriodSeconds":
+			x.TerminationGracePeriodSeconds = r.Int64Ptr()
+		case "activeDeadlineSeconds":
+			x.ActiveDeadlineSeconds = r.Int64Ptr()
+		case "dnsPolicy":
+			x.DNSPolicy = DNSPolicy(r.String())
 		case "nodeSelector":
 			x.NodeSelector = r.StringMap()
-		case "os":
+		case "serviceAccountName":
+			x.ServiceAccountName = r.String()
+		case "serviceAccount":
+			x.ServiceAccount = r.String()
+		case "automountServiceAccountToken":
+			x.AutomountServiceAccountToken = r.BoolPtr()
+		case "nodeName":
+			x.NodeName = r.String()
+		case "hostNetwork":
+			x.HostNetwork = r.Bool()
+		case "hostPID":
+			x.HostPID = r.Bool()
+		case "hostIPC":
+			x.HostIPC = r.Bool()
+		case "shareProcessNamespace":
+			x.ShareProcessNamespace = r.BoolPtr()
+		case "securityContext":
 			if r.Null() {
-				x.OS = nil
+				x.SecurityContext = nil
 			} else {
-				if x.OS == nil {
-					x.OS = jsonwire.Alloc[PodOS](r, &slabKeys[70], 4)
+				if x.SecurityContext == nil {
+					x.SecurityContext = jsonwire.Alloc[PodSecurityContext](r, &slabKeys[68], 4)
 				}
-				x.OS.DecodeWire(r)
+				x.SecurityContext.DecodeWire(r)
 			}
+		case "imagePullSecrets":
+			if r.BeginArray() {
+				sl0 := make([]LocalObjectReference, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, LocalObjectReference{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.ImagePullSecrets = sl0
+			} else {
+				x.ImagePullSecrets = nil
+			}
+		case "hostname":
+			x.Hostname = r.String()
+		case "subdomain":
+			x.Subdomain = r.String()
+		case "affinity":
+			if r.Null() {
+				x.Affinity = nil
+			} else {
+				if x.Affinity == nil {
+					x.Affinity = jsonwire.Alloc[Affinity](r, &slabKeys[69], 4)
+				}
+				x.Affinity.DecodeWire(r)
+			}
+		case "schedulerName":
+			x.SchedulerName = r.String()
+		case "tolerations":
+			if r.BeginArray() {
+				sl0 := make([]Toleration, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, Toleration{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Tolerations = sl0
+			} else {
+				x.Tolerations = nil
+			}
+		case "hostAliases":
+			if r.BeginArray() {
+				sl0 := make([]HostAlias, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, HostAlias{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.HostAliases = sl0
+			} else {
+				x.HostAliases = nil
+			}
+		case "priorityClassName":
+			x.PriorityClassName = r.String()
+		case "priority":
+			x.Priority = r.Int32Ptr()
+		case "dnsConfig":
+			if r.Null() {
+				x.DNSConfig = nil
+			} else {
+				if x.DNSConfig == nil {
+					x.DNSConfig = jsonwire.Alloc[PodDNSConfig](r, &slabKeys[70], 4)
+				}
+				x.DNSConfig.DecodeWire(r)
+			}
+		case "readinessGates":
+			if r.BeginArray() {
+				sl0 := make([]PodReadinessGate, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, PodReadinessGate{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.ReadinessGates = sl0
+			} else {
+				x.ReadinessGates = nil
+			}
+		case "runtimeClassName":
+			x.RuntimeClassName = r.StringPtr()
+		case "enableServiceLinks":
+			x.EnableServiceLinks = r.BoolPtr()
+		case "preemptionPolicy":
+			x.PreemptionPolicy = (*PreemptionPolicy)(r.StringPtr())
 		case "overhead":
 			if r.BeginObject() {
 				m0 := make(map[ResourceName]metav1.Quantity)
@@ -10581,22 +10634,40 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Overhead = nil
 			}
-		case "preemptionPolicy":
-			x.PreemptionPolicy = (*PreemptionPolicy)(r.StringPtr())
-		case "priority":
-			x.Priority = r.Int32Ptr()
-		case "priorityClassName":
-			x.PriorityClassName = r.String()
-		case "readinessGates":
+		case "topologySpreadConstraints":
 			if r.BeginArray() {
-				sl0 := make([]PodReadinessGate, 0, r.Count())
+				sl0 := make([]TopologySpreadConstraint, 0, r.Count())
 				for r.NextElem() {
-					sl0 = append(sl0, PodReadinessGate{})
+					sl0 = append(sl0, TopologySpreadConstraint{})
 					sl0[len(sl0)-1].DecodeWire(r)
 				}
-				x.ReadinessGates = sl0
+				x.TopologySpreadConstraints = sl0
 			} else {
-				x.ReadinessGates = nil
+				x.TopologySpreadConstraints = nil
+			}
+		case "setHostnameAsFQDN":
+			x.SetHostnameAsFQDN = r.BoolPtr()
+		case "os":
+			if r.Null() {
+				x.OS = nil
+			} else {
+				if x.OS == nil {
+					x.OS = jsonwire.Alloc[PodOS](r, &slabKeys[71], 4)
+				}
+				x.OS.DecodeWire(r)
+			}
+		case "hostUsers":
+			x.HostUsers = r.BoolPtr()
+		case "schedulingGates":
+			if r.BeginArray() {
+				sl0 := make([]PodSchedulingGate, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, PodSchedulingGate{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.SchedulingGates = sl0
+			} else {
+				x.SchedulingGates = nil
 			}
 		case "resourceClaims":
 			if r.BeginArray() {
@@ -10618,77 +10689,6 @@ func (x *PodSpec) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Resources.DecodeWire(r)
 			}
-		case "restartPolicy":
-			x.RestartPolicy = RestartPolicy(r.String())
-		case "runtimeClassName":
-			x.RuntimeClassName = r.StringPtr()
-		case "schedulerName":
-			x.SchedulerName = r.String()
-		case "schedulingGates":
-			if r.BeginArray() {
-				sl0 := make([]PodSchedulingGate, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, PodSchedulingGate{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.SchedulingGates = sl0
-			} else {
-				x.SchedulingGates = nil
-			}
-		case "securityContext":
-			if r.Null() {
-				x.SecurityContext = nil
-			} else {
-				if x.SecurityContext == nil {
-					x.SecurityContext = jsonwire.Alloc[PodSecurityContext](r, &slabKeys[71], 4)
-				}
-				x.SecurityContext.DecodeWire(r)
-			}
-		case "serviceAccount":
-			x.ServiceAccount = r.String()
-		case "serviceAccountName":
-			x.ServiceAccountName = r.String()
-		case "setHostnameAsFQDN":
-			x.SetHostnameAsFQDN = r.BoolPtr()
-		case "shareProcessNamespace":
-			x.ShareProcessNamespace = r.BoolPtr()
-		case "subdomain":
-			x.Subdomain = r.String()
-		case "terminationGracePeriodSeconds":
-			x.TerminationGracePeriodSeconds = r.Int64Ptr()
-		case "tolerations":
-			if r.BeginArray() {
-				sl0 := make([]Toleration, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, Toleration{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Tolerations = sl0
-			} else {
-				x.Tolerations = nil
-			}
-		case "topologySpreadConstraints":
-			if r.BeginArray() {
-				sl0 := make([]TopologySpreadConstraint, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, TopologySpreadConstraint{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.TopologySpreadConstraints = sl0
-			} else {
-				x.TopologySpreadConstraints = nil
-			}
-		case "volumes":
-			if r.BeginArray() {
-				sl0 := make([]Volume, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, Volume{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Volumes = sl0
-			} else {
-				x.Volumes = nil
-			}
 		default:
 			r.SkipUnknown()
 		}
@@ -10700,107 +10700,18 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.ActiveDeadlineSeconds != nil {
-		s.WriteRaw("\"activeDeadlineSeconds\":")
+	if len(x.Volumes) != 0 || ap != nil && x.Volumes != nil {
+		s.WriteRaw("\"volumes\":")
 		more = true
-		s.WriteInt64(*x.ActiveDeadlineSeconds)
-	}
-	if x.Affinity != nil {
-		jsonwire.Key(s, &more, ",\"affinity\":")
-		x.Affinity.EncodeJSON(s)
-	}
-	if x.AutomountServiceAccountToken != nil {
-		jsonwire.Key(s, &more, ",\"automountServiceAccountToken\":")
-		s.WriteBool(*x.AutomountServiceAccountToken)
-	}
-	if ap == nil || x.Containers != nil {
-		jsonwire.Key(s, &more, ",\"containers\":")
-		if x.Containers == nil {
+		if x.Volumes == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("[")
-			for i0 := range x.Containers {
+			for i0 := range x.Volumes {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				x.Containers[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if x.DNSConfig != nil {
-		jsonwire.Key(s, &more, ",\"dnsConfig\":")
-		x.DNSConfig.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.DNSPolicy) || x.DNSPolicy != "" {
-		jsonwire.Key(s, &more, ",\"dnsPolicy\":")
-		jsonwire.String(s, string(x.DNSPolicy))
-	}
-	if x.EnableServiceLinks != nil {
-		jsonwire.Key(s, &more, ",\"enableServiceLinks\":")
-		s.WriteBool(*x.EnableServiceLinks)
-	}
-	if len(x.EphemeralContainers) != 0 || ap != nil && x.EphemeralContainers != nil {
-		jsonwire.Key(s, &more, ",\"ephemeralContainers\":")
-		if x.EphemeralContainers == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.EphemeralContainers {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.EphemeralContainers[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if len(x.HostAliases) != 0 || ap != nil && x.HostAliases != nil {
-		jsonwire.Key(s, &more, ",\"hostAliases\":")
-		if x.HostAliases == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.HostAliases {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.HostAliases[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap.Explicit(&x.HostIPC) || x.HostIPC {
-		jsonwire.Key(s, &more, ",\"hostIPC\":")
-		s.WriteBool(x.HostIPC)
-	}
-	if ap.Explicit(&x.HostNetwork) || x.HostNetwork {
-		jsonwire.Key(s, &more, ",\"hostNetwork\":")
-		s.WriteBool(x.HostNetwork)
-	}
-	if ap.Explicit(&x.HostPID) || x.HostPID {
-		jsonwire.Key(s, &more, ",\"hostPID\":")
-		s.WriteBool(x.HostPID)
-	}
-	if x.HostUsers != nil {
-		jsonwire.Key(s, &more, ",\"hostUsers\":")
-		s.WriteBool(*x.HostUsers)
-	}
-	if ap.Explicit(&x.Hostname) || x.Hostname != "" {
-		jsonwire.Key(s, &more, ",\"hostname\":")
-		jsonwire.String(s, x.Hostname)
-	}
-	if len(x.ImagePullSecrets) != 0 || ap != nil && x.ImagePullSecrets != nil {
-		jsonwire.Key(s, &more, ",\"imagePullSecrets\":")
-		if x.ImagePullSecrets == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.ImagePullSecrets {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.ImagePullSecrets[i0].EncodeJSON(s)
+				x.Volumes[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -10820,9 +10731,51 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if ap.Explicit(&x.NodeName) || x.NodeName != "" {
-		jsonwire.Key(s, &more, ",\"nodeName\":")
-		jsonwire.String(s, x.NodeName)
+	if ap == nil || x.Containers != nil {
+		jsonwire.Key(s, &more, ",\"containers\":")
+		if x.Containers == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Containers {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Containers[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.EphemeralContainers) != 0 || ap != nil && x.EphemeralContainers != nil {
+		jsonwire.Key(s, &more, ",\"ephemeralContainers\":")
+		if x.EphemeralContainers == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.EphemeralContainers {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.EphemeralContainers[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap.Explicit(&x.RestartPolicy) || x.RestartPolicy != "" {
+		jsonwire.Key(s, &more, ",\"restartPolicy\":")
+		jsonwire.String(s, string(x.RestartPolicy))
+	}
+	if x.TerminationGracePeriodSeconds != nil {
+		jsonwire.Key(s, &more, ",\"terminationGracePeriodSeconds\":")
+		s.WriteInt64(*x.TerminationGracePeriodSeconds)
+	}
+	if x.ActiveDeadlineSeconds != nil {
+		jsonwire.Key(s, &more, ",\"activeDeadlineSeconds\":")
+		s.WriteInt64(*x.ActiveDeadlineSeconds)
+	}
+	if ap.Explicit(&x.DNSPolicy) || x.DNSPolicy != "" {
+		jsonwire.Key(s, &more, ",\"dnsPolicy\":")
+		jsonwire.String(s, string(x.DNSPolicy))
 	}
 	if len(x.NodeSelector) != 0 || ap != nil && x.NodeSelector != nil {
 		jsonwire.Key(s, &more, ",\"nodeSelector\":")
@@ -10843,9 +10796,141 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.OS != nil {
-		jsonwire.Key(s, &more, ",\"os\":")
-		x.OS.EncodeJSON(s)
+	if ap.Explicit(&x.ServiceAccountName) || x.ServiceAccountName != "" {
+		jsonwire.Key(s, &more, ",\"serviceAccountName\":")
+		jsonwire.String(s, x.ServiceAccountName)
+	}
+	if ap.Explicit(&x.ServiceAccount) || x.ServiceAccount != "" {
+		jsonwire.Key(s, &more, ",\"serviceAccount\":")
+		jsonwire.String(s, x.ServiceAccount)
+	}
+	if x.AutomountServiceAccountToken != nil {
+		jsonwire.Key(s, &more, ",\"automountServiceAccountToken\":")
+		s.WriteBool(*x.AutomountServiceAccountToken)
+	}
+	if ap.Explicit(&x.NodeName) || x.NodeName != "" {
+		jsonwire.Key(s, &more, ",\"nodeName\":")
+		jsonwire.String(s, x.NodeName)
+	}
+	if ap.Explicit(&x.HostNetwork) || x.HostNetwork {
+		jsonwire.Key(s, &more, ",\"hostNetwork\":")
+		s.WriteBool(x.HostNetwork)
+	}
+	if ap.Explicit(&x.HostPID) || x.HostPID {
+		jsonwire.Key(s, &more, ",\"hostPID\":")
+		s.WriteBool(x.HostPID)
+	}
+	if ap.Explicit(&x.HostIPC) || x.HostIPC {
+		jsonwire.Key(s, &more, ",\"hostIPC\":")
+		s.WriteBool(x.HostIPC)
+	}
+	if x.ShareProcessNamespace != nil {
+		jsonwire.Key(s, &more, ",\"shareProcessNamespace\":")
+		s.WriteBool(*x.ShareProcessNamespace)
+	}
+	if x.SecurityContext != nil {
+		jsonwire.Key(s, &more, ",\"securityContext\":")
+		x.SecurityContext.EncodeJSON(s)
+	}
+	if len(x.ImagePullSecrets) != 0 || ap != nil && x.ImagePullSecrets != nil {
+		jsonwire.Key(s, &more, ",\"imagePullSecrets\":")
+		if x.ImagePullSecrets == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ImagePullSecrets {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.ImagePullSecrets[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap.Explicit(&x.Hostname) || x.Hostname != "" {
+		jsonwire.Key(s, &more, ",\"hostname\":")
+		jsonwire.String(s, x.Hostname)
+	}
+	if ap.Explicit(&x.Subdomain) || x.Subdomain != "" {
+		jsonwire.Key(s, &more, ",\"subdomain\":")
+		jsonwire.String(s, x.Subdomain)
+	}
+	if x.Affinity != nil {
+		jsonwire.Key(s, &more, ",\"affinity\":")
+		x.Affinity.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.SchedulerName) || x.SchedulerName != "" {
+		jsonwire.Key(s, &more, ",\"schedulerName\":")
+		jsonwire.String(s, x.SchedulerName)
+	}
+	if len(x.Tolerations) != 0 || ap != nil && x.Tolerations != nil {
+		jsonwire.Key(s, &more, ",\"tolerations\":")
+		if x.Tolerations == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Tolerations {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Tolerations[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.HostAliases) != 0 || ap != nil && x.HostAliases != nil {
+		jsonwire.Key(s, &more, ",\"hostAliases\":")
+		if x.HostAliases == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.HostAliases {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.HostAliases[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap.Explicit(&x.PriorityClassName) || x.PriorityClassName != "" {
+		jsonwire.Key(s, &more, ",\"priorityClassName\":")
+		jsonwire.String(s, x.PriorityClassName)
+	}
+	if x.Priority != nil {
+		jsonwire.Key(s, &more, ",\"priority\":")
+		s.WriteInt32(*x.Priority)
+	}
+	if x.DNSConfig != nil {
+		jsonwire.Key(s, &more, ",\"dnsConfig\":")
+		x.DNSConfig.EncodeJSON(s)
+	}
+	if len(x.ReadinessGates) != 0 || ap != nil && x.ReadinessGates != nil {
+		jsonwire.Key(s, &more, ",\"readinessGates\":")
+		if x.ReadinessGates == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ReadinessGates {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.ReadinessGates[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.RuntimeClassName != nil {
+		jsonwire.Key(s, &more, ",\"runtimeClassName\":")
+		jsonwire.String(s, *x.RuntimeClassName)
+	}
+	if x.EnableServiceLinks != nil {
+		jsonwire.Key(s, &more, ",\"enableServiceLinks\":")
+		s.WriteBool(*x.EnableServiceLinks)
+	}
+	if x.PreemptionPolicy != nil {
+		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
+		jsonwire.String(s, string(*x.PreemptionPolicy))
 	}
 	if len(x.Overhead) != 0 || ap != nil && x.Overhead != nil {
 		jsonwire.Key(s, &more, ",\"overhead\":")
@@ -10866,29 +10951,44 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.PreemptionPolicy != nil {
-		jsonwire.Key(s, &more, ",\"preemptionPolicy\":")
-		jsonwire.String(s, string(*x.PreemptionPolicy))
-	}
-	if x.Priority != nil {
-		jsonwire.Key(s, &more, ",\"priority\":")
-		s.WriteInt32(*x.Priority)
-	}
-	if ap.Explicit(&x.PriorityClassName) || x.PriorityClassName != "" {
-		jsonwire.Key(s, &more, ",\"priorityClassName\":")
-		jsonwire.String(s, x.PriorityClassName)
-	}
-	if len(x.ReadinessGates) != 0 || ap != nil && x.ReadinessGates != nil {
-		jsonwire.Key(s, &more, ",\"readinessGates\":")
-		if x.ReadinessGates == nil {
+	if len(x.TopologySpreadConstraints) != 0 || ap != nil && x.TopologySpreadConstraints != nil {
+		jsonwire.Key(s, &more, ",\"topologySpreadConstraints\":")
+		if x.TopologySpreadConstraints == nil {
 			s.WriteNil()
 		} else {
 			s.WriteRaw("[")
-			for i0 := range x.ReadinessGates {
+			for i0 := range x.TopologySpreadConstraints {
 				if i0 > 0 {
 					s.WriteRaw(",")
 				}
-				x.ReadinessGates[i0].EncodeJSON(s)
+				x.TopologySpreadConstraints[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.SetHostnameAsFQDN != nil {
+		jsonwire.Key(s, &more, ",\"setHostnameAsFQDN\":")
+		s.WriteBool(*x.SetHostnameAsFQDN)
+	}
+	if x.OS != nil {
+		jsonwire.Key(s, &more, ",\"os\":")
+		x.OS.EncodeJSON(s)
+	}
+	if x.HostUsers != nil {
+		jsonwire.Key(s, &more, ",\"hostUsers\":")
+		s.WriteBool(*x.HostUsers)
+	}
+	if len(x.SchedulingGates) != 0 || ap != nil && x.SchedulingGates != nil {
+		jsonwire.Key(s, &more, ",\"schedulingGates\":")
+		if x.SchedulingGates == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.SchedulingGates {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.SchedulingGates[i0].EncodeJSON(s)
 			}
 			s.WriteRaw("]")
 		}
@@ -10912,106 +11012,6 @@ func (x *PodSpec) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"resources\":")
 		x.Resources.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.RestartPolicy) || x.RestartPolicy != "" {
-		jsonwire.Key(s, &more, ",\"restartPolicy\":")
-		jsonwire.String(s, string(x.RestartPolicy))
-	}
-	if x.RuntimeClassName != nil {
-		jsonwire.Key(s, &more, ",\"runtimeClassName\":")
-		jsonwire.String(s, *x.RuntimeClassName)
-	}
-	if ap.Explicit(&x.SchedulerName) || x.SchedulerName != "" {
-		jsonwire.Key(s, &more, ",\"schedulerName\":")
-		jsonwire.String(s, x.SchedulerName)
-	}
-	if len(x.SchedulingGates) != 0 || ap != nil && x.SchedulingGates != nil {
-		jsonwire.Key(s, &more, ",\"schedulingGates\":")
-		if x.SchedulingGates == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.SchedulingGates {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.SchedulingGates[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if x.SecurityContext != nil {
-		jsonwire.Key(s, &more, ",\"securityContext\":")
-		x.SecurityContext.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.ServiceAccount) || x.ServiceAccount != "" {
-		jsonwire.Key(s, &more, ",\"serviceAccount\":")
-		jsonwire.String(s, x.ServiceAccount)
-	}
-	if ap.Explicit(&x.ServiceAccountName) || x.ServiceAccountName != "" {
-		jsonwire.Key(s, &more, ",\"serviceAccountName\":")
-		jsonwire.String(s, x.ServiceAccountName)
-	}
-	if x.SetHostnameAsFQDN != nil {
-		jsonwire.Key(s, &more, ",\"setHostnameAsFQDN\":")
-		s.WriteBool(*x.SetHostnameAsFQDN)
-	}
-	if x.ShareProcessNamespace != nil {
-		jsonwire.Key(s, &more, ",\"shareProcessNamespace\":")
-		s.WriteBool(*x.ShareProcessNamespace)
-	}
-	if ap.Explicit(&x.Subdomain) || x.Subdomain != "" {
-		jsonwire.Key(s, &more, ",\"subdomain\":")
-		jsonwire.String(s, x.Subdomain)
-	}
-	if x.TerminationGracePeriodSeconds != nil {
-		jsonwire.Key(s, &more, ",\"terminationGracePeriodSeconds\":")
-		s.WriteInt64(*x.TerminationGracePeriodSeconds)
-	}
-	if len(x.Tolerations) != 0 || ap != nil && x.Tolerations != nil {
-		jsonwire.Key(s, &more, ",\"tolerations\":")
-		if x.Tolerations == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Tolerations {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Tolerations[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if len(x.TopologySpreadConstraints) != 0 || ap != nil && x.TopologySpreadConstraints != nil {
-		jsonwire.Key(s, &more, ",\"topologySpreadConstraints\":")
-		if x.TopologySpreadConstraints == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.TopologySpreadConstraints {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.TopologySpreadConstraints[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if len(x.Volumes) != 0 || ap != nil && x.Volumes != nil {
-		jsonwire.Key(s, &more, ",\"volumes\":")
-		if x.Volumes == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Volumes {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Volumes[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
 	s.WriteRaw("}")
 }
 
@@ -11023,6 +11023,8 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "phase":
+			x.Phase = PodPhase(r.String())
 		case "conditions":
 			if r.BeginArray() {
 				sl0 := make([]PodCondition, 0, r.Count())
@@ -11034,28 +11036,12 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Conditions = nil
 			}
-		case "containerStatuses":
-			if r.BeginArray() {
-				sl0 := make([]ContainerStatus, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, ContainerStatus{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.ContainerStatuses = sl0
-			} else {
-				x.ContainerStatuses = nil
-			}
-		case "ephemeralContainerStatuses":
-			if r.BeginArray() {
-				sl0 := make([]ContainerStatus, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, ContainerStatus{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.EphemeralContainerStatuses = sl0
-			} else {
-				x.EphemeralContainerStatuses = nil
-			}
+		case "message":
+			x.Message = r.String()
+		case "reason":
+			x.Reason = r.String()
+		case "nominatedNodeName":
+			x.NominatedNodeName = r.String()
 		case "hostIP":
 			x.HostIP = r.String()
 		case "hostIPs":
@@ -11069,23 +11055,6 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.HostIPs = nil
 			}
-		case "initContainerStatuses":
-			if r.BeginArray() {
-				sl0 := make([]ContainerStatus, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, ContainerStatus{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.InitContainerStatuses = sl0
-			} else {
-				x.InitContainerStatuses = nil
-			}
-		case "message":
-			x.Message = r.String()
-		case "nominatedNodeName":
-			x.NominatedNodeName = r.String()
-		case "phase":
-			x.Phase = PodPhase(r.String())
 		case "podIP":
 			x.PodIP = r.String()
 		case "podIPs":
@@ -11099,10 +11068,50 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.PodIPs = nil
 			}
+		case "startTime":
+			if r.Null() {
+				x.StartTime = nil
+			} else {
+				if x.StartTime == nil {
+					x.StartTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[63], 4)
+				}
+				x.StartTime.DecodeWire(r)
+			}
+		case "initContainerStatuses":
+			if r.BeginArray() {
+				sl0 := make([]ContainerStatus, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, ContainerStatus{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.InitContainerStatuses = sl0
+			} else {
+				x.InitContainerStatuses = nil
+			}
+		case "containerStatuses":
+			if r.BeginArray() {
+				sl0 := make([]ContainerStatus, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, ContainerStatus{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.ContainerStatuses = sl0
+			} else {
+				x.ContainerStatuses = nil
+			}
 		case "qosClass":
 			x.QOSClass = PodQOSClass(r.String())
-		case "reason":
-			x.Reason = r.String()
+		case "ephemeralContainerStatuses":
+			if r.BeginArray() {
+				sl0 := make([]ContainerStatus, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, ContainerStatus{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.EphemeralContainerStatuses = sl0
+			} else {
+				x.EphemeralContainerStatuses = nil
+			}
 		case "resize":
 			x.Resize = PodResizeStatus(r.String())
 		case "resourceClaimStatuses":
@@ -11116,15 +11125,6 @@ func (x *PodStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.ResourceClaimStatuses = nil
 			}
-		case "startTime":
-			if r.Null() {
-				x.StartTime = nil
-			} else {
-				if x.StartTime == nil {
-					x.StartTime = jsonwire.Alloc[metav1.Time](r, &slabKeys[63], 4)
-				}
-				x.StartTime.DecodeWire(r)
-			}
 		default:
 			r.SkipUnknown()
 		}
@@ -11136,9 +11136,13 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
-		s.WriteRaw("\"conditions\":")
+	if ap.Explicit(&x.Phase) || x.Phase != "" {
+		s.WriteRaw("\"phase\":")
 		more = true
+		jsonwire.String(s, string(x.Phase))
+	}
+	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
+		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
 		} else {
@@ -11152,35 +11156,17 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.ContainerStatuses) != 0 || ap != nil && x.ContainerStatuses != nil {
-		jsonwire.Key(s, &more, ",\"containerStatuses\":")
-		if x.ContainerStatuses == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.ContainerStatuses {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.ContainerStatuses[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
-	if len(x.EphemeralContainerStatuses) != 0 || ap != nil && x.EphemeralContainerStatuses != nil {
-		jsonwire.Key(s, &more, ",\"ephemeralContainerStatuses\":")
-		if x.EphemeralContainerStatuses == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.EphemeralContainerStatuses {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.EphemeralContainerStatuses[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
+	}
+	if ap.Explicit(&x.NominatedNodeName) || x.NominatedNodeName != "" {
+		jsonwire.Key(s, &more, ",\"nominatedNodeName\":")
+		jsonwire.String(s, x.NominatedNodeName)
 	}
 	if ap.Explicit(&x.HostIP) || x.HostIP != "" {
 		jsonwire.Key(s, &more, ",\"hostIP\":")
@@ -11201,33 +11187,6 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.InitContainerStatuses) != 0 || ap != nil && x.InitContainerStatuses != nil {
-		jsonwire.Key(s, &more, ",\"initContainerStatuses\":")
-		if x.InitContainerStatuses == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.InitContainerStatuses {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.InitContainerStatuses[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
-	if ap.Explicit(&x.NominatedNodeName) || x.NominatedNodeName != "" {
-		jsonwire.Key(s, &more, ",\"nominatedNodeName\":")
-		jsonwire.String(s, x.NominatedNodeName)
-	}
-	if ap.Explicit(&x.Phase) || x.Phase != "" {
-		jsonwire.Key(s, &more, ",\"phase\":")
-		jsonwire.String(s, string(x.Phase))
-	}
 	if ap.Explicit(&x.PodIP) || x.PodIP != "" {
 		jsonwire.Key(s, &more, ",\"podIP\":")
 		jsonwire.String(s, x.PodIP)
@@ -11247,13 +11206,58 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if x.StartTime != nil {
+		jsonwire.Key(s, &more, ",\"startTime\":")
+		x.StartTime.EncodeJSON(s)
+	}
+	if len(x.InitContainerStatuses) != 0 || ap != nil && x.InitContainerStatuses != nil {
+		jsonwire.Key(s, &more, ",\"initContainerStatuses\":")
+		if x.InitContainerStatuses == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.InitContainerStatuses {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.InitContainerStatuses[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if len(x.ContainerStatuses) != 0 || ap != nil && x.ContainerStatuses != nil {
+		jsonwire.Key(s, &more, ",\"containerStatuses\":")
+		if x.ContainerStatuses == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ContainerStatuses {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.ContainerStatuses[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
+	}
 	if ap.Explicit(&x.QOSClass) || x.QOSClass != "" {
 		jsonwire.Key(s, &more, ",\"qosClass\":")
 		jsonwire.String(s, string(x.QOSClass))
 	}
-	if ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
+	if len(x.EphemeralContainerStatuses) != 0 || ap != nil && x.EphemeralContainerStatuses != nil {
+		jsonwire.Key(s, &more, ",\"ephemeralContainerStatuses\":")
+		if x.EphemeralContainerStatuses == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.EphemeralContainerStatuses {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.EphemeralContainerStatuses[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
 	}
 	if ap.Explicit(&x.Resize) || x.Resize != "" {
 		jsonwire.Key(s, &more, ",\"resize\":")
@@ -11273,10 +11277,6 @@ func (x *PodStatus) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	if x.StartTime != nil {
-		jsonwire.Key(s, &more, ",\"startTime\":")
-		x.StartTime.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -11551,12 +11551,12 @@ func (x *PortStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "error":
-			x.Error = r.StringPtr()
 		case "port":
 			x.Port = r.Int32()
 		case "protocol":
 			x.Protocol = Protocol(r.String())
+		case "error":
+			x.Error = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -11568,18 +11568,18 @@ func (x *PortStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.Error != nil {
-		s.WriteRaw("\"error\":")
-		more = true
-		jsonwire.String(s, *x.Error)
-	}
 	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
-		jsonwire.Key(s, &more, ",\"port\":")
+		s.WriteRaw("\"port\":")
+		more = true
 		s.WriteInt32(x.Port)
 	}
 	if ap == nil || ap.Explicit(&x.Protocol) || x.Protocol != "" {
 		jsonwire.Key(s, &more, ",\"protocol\":")
 		jsonwire.String(s, string(x.Protocol))
+	}
+	if x.Error != nil {
+		jsonwire.Key(s, &more, ",\"error\":")
+		jsonwire.String(s, *x.Error)
 	}
 	s.WriteRaw("}")
 }
@@ -11592,12 +11592,12 @@ func (x *PortworxVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "volumeID":
+			x.VolumeID = r.String()
 		case "fsType":
 			x.FSType = r.String()
 		case "readOnly":
 			x.ReadOnly = r.Bool()
-		case "volumeID":
-			x.VolumeID = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -11609,18 +11609,18 @@ func (x *PortworxVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
+	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
+		s.WriteRaw("\"volumeID\":")
 		more = true
+		jsonwire.String(s, x.VolumeID)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
-	}
-	if ap == nil || ap.Explicit(&x.VolumeID) || x.VolumeID != "" {
-		jsonwire.Key(s, &more, ",\"volumeID\":")
-		jsonwire.String(s, x.VolumeID)
 	}
 	s.WriteRaw("}")
 }
@@ -11633,10 +11633,10 @@ func (x *PreferredSchedulingTerm) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "preference":
-			x.Preference.DecodeWire(r)
 		case "weight":
 			x.Weight = r.Int32()
+		case "preference":
+			x.Preference.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -11649,14 +11649,15 @@ func (x *PreferredSchedulingTerm) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
+	if ap == nil || ap.Explicit(&x.Weight) || x.Weight != 0 {
+		s.WriteRaw("\"weight\":")
+		more = true
+		s.WriteInt32(x.Weight)
+	}
 	at = jsonwire.Field(s, &more, ",\"preference\":")
 	x.Preference.EncodeJSON(s)
 	if ap != nil {
 		more = ap.Kept(s, at, &x.Preference)
-	}
-	if ap == nil || ap.Explicit(&x.Weight) || x.Weight != 0 {
-		jsonwire.Key(s, &more, ",\"weight\":")
-		s.WriteInt32(x.Weight)
 	}
 	s.WriteRaw("}")
 }
@@ -11678,17 +11679,6 @@ func (x *Probe) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.Exec.DecodeWire(r)
 			}
-		case "failureThreshold":
-			x.FailureThreshold = r.Int32()
-		case "grpc":
-			if r.Null() {
-				x.GRPC = nil
-			} else {
-				if x.GRPC == nil {
-					x.GRPC = jsonwire.Alloc[GRPCAction](r, &slabKeys[72], 4)
-				}
-				x.GRPC.DecodeWire(r)
-			}
 		case "httpGet":
 			if r.Null() {
 				x.HTTPGet = nil
@@ -11698,25 +11688,36 @@ func (x *Probe) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.HTTPGet.DecodeWire(r)
 			}
-		case "initialDelaySeconds":
-			x.InitialDelaySeconds = r.Int32()
-		case "periodSeconds":
-			x.PeriodSeconds = r.Int32()
-		case "successThreshold":
-			x.SuccessThreshold = r.Int32()
 		case "tcpSocket":
 			if r.Null() {
 				x.TCPSocket = nil
 			} else {
 				if x.TCPSocket == nil {
-					x.TCPSocket = jsonwire.Alloc[TCPSocketAction](r, &slabKeys[30], 4)
+					x.TCPSocket = jsonwire.Alloc[TCPSocketAction](r, &slabKeys[29], 4)
 				}
 				x.TCPSocket.DecodeWire(r)
 			}
-		case "terminationGracePeriodSeconds":
-			x.TerminationGracePeriodSeconds = r.Int64Ptr()
+		case "grpc":
+			if r.Null() {
+				x.GRPC = nil
+			} else {
+				if x.GRPC == nil {
+					x.GRPC = jsonwire.Alloc[GRPCAction](r, &slabKeys[72], 4)
+				}
+				x.GRPC.DecodeWire(r)
+			}
+		case "initialDelaySeconds":
+			x.InitialDelaySeconds = r.Int32()
 		case "timeoutSeconds":
 			x.TimeoutSeconds = r.Int32()
+		case "periodSeconds":
+			x.PeriodSeconds = r.Int32()
+		case "successThreshold":
+			x.SuccessThreshold = r.Int32()
+		case "failureThreshold":
+			x.FailureThreshold = r.Int32()
+		case "terminationGracePeriodSeconds":
+			x.TerminationGracePeriodSeconds = r.Int64Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -11733,21 +11734,25 @@ func (x *Probe) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		x.Exec.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.FailureThreshold) || x.FailureThreshold != 0 {
-		jsonwire.Key(s, &more, ",\"failureThreshold\":")
-		s.WriteInt32(x.FailureThreshold)
+	if x.HTTPGet != nil {
+		jsonwire.Key(s, &more, ",\"httpGet\":")
+		x.HTTPGet.EncodeJSON(s)
+	}
+	if x.TCPSocket != nil {
+		jsonwire.Key(s, &more, ",\"tcpSocket\":")
+		x.TCPSocket.EncodeJSON(s)
 	}
 	if x.GRPC != nil {
 		jsonwire.Key(s, &more, ",\"grpc\":")
 		x.GRPC.EncodeJSON(s)
 	}
-	if x.HTTPGet != nil {
-		jsonwire.Key(s, &more, ",\"httpGet\":")
-		x.HTTPGet.EncodeJSON(s)
-	}
 	if ap.Explicit(&x.InitialDelaySeconds) || x.InitialDelaySeconds != 0 {
 		jsonwire.Key(s, &more, ",\"initialDelaySeconds\":")
 		s.WriteInt32(x.InitialDelaySeconds)
+	}
+	if ap.Explicit(&x.TimeoutSeconds) || x.TimeoutSeconds != 0 {
+		jsonwire.Key(s, &more, ",\"timeoutSeconds\":")
+		s.WriteInt32(x.TimeoutSeconds)
 	}
 	if ap.Explicit(&x.PeriodSeconds) || x.PeriodSeconds != 0 {
 		jsonwire.Key(s, &more, ",\"periodSeconds\":")
@@ -11757,17 +11762,13 @@ func (x *Probe) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"successThreshold\":")
 		s.WriteInt32(x.SuccessThreshold)
 	}
-	if x.TCPSocket != nil {
-		jsonwire.Key(s, &more, ",\"tcpSocket\":")
-		x.TCPSocket.EncodeJSON(s)
+	if ap.Explicit(&x.FailureThreshold) || x.FailureThreshold != 0 {
+		jsonwire.Key(s, &more, ",\"failureThreshold\":")
+		s.WriteInt32(x.FailureThreshold)
 	}
 	if x.TerminationGracePeriodSeconds != nil {
 		jsonwire.Key(s, &more, ",\"terminationGracePeriodSeconds\":")
 		s.WriteInt64(*x.TerminationGracePeriodSeconds)
-	}
-	if ap.Explicit(&x.TimeoutSeconds) || x.TimeoutSeconds != 0 {
-		jsonwire.Key(s, &more, ",\"timeoutSeconds\":")
-		s.WriteInt32(x.TimeoutSeconds)
 	}
 	s.WriteRaw("}")
 }
@@ -11780,8 +11781,6 @@ func (x *ProjectedVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "defaultMode":
-			x.DefaultMode = r.Int32Ptr()
 		case "sources":
 			if r.BeginArray() {
 				sl0 := make([]VolumeProjection, 0, r.Count())
@@ -11793,6 +11792,8 @@ func (x *ProjectedVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Sources = nil
 			}
+		case "defaultMode":
+			x.DefaultMode = r.Int32Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -11804,13 +11805,9 @@ func (x *ProjectedVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.DefaultMode != nil {
-		s.WriteRaw("\"defaultMode\":")
-		more = true
-		s.WriteInt32(*x.DefaultMode)
-	}
 	if ap == nil || x.Sources != nil {
-		jsonwire.Key(s, &more, ",\"sources\":")
+		s.WriteRaw("\"sources\":")
+		more = true
 		if x.Sources == nil {
 			s.WriteNil()
 		} else {
@@ -11824,6 +11821,10 @@ func (x *ProjectedVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if x.DefaultMode != nil {
+		jsonwire.Key(s, &more, ",\"defaultMode\":")
+		s.WriteInt32(*x.DefaultMode)
+	}
 	s.WriteRaw("}")
 }
 
@@ -11835,18 +11836,18 @@ func (x *QuobyteVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "group":
-			x.Group = r.String()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
 		case "registry":
 			x.Registry = r.String()
-		case "tenant":
-			x.Tenant = r.String()
-		case "user":
-			x.User = r.String()
 		case "volume":
 			x.Volume = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
+		case "user":
+			x.User = r.String()
+		case "group":
+			x.Group = r.String()
+		case "tenant":
+			x.Tenant = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -11858,30 +11859,30 @@ func (x *QuobyteVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Group) || x.Group != "" {
-		s.WriteRaw("\"group\":")
+	if ap == nil || ap.Explicit(&x.Registry) || x.Registry != "" {
+		s.WriteRaw("\"registry\":")
 		more = true
-		jsonwire.String(s, x.Group)
+		jsonwire.String(s, x.Registry)
+	}
+	if ap == nil || ap.Explicit(&x.Volume) || x.Volume != "" {
+		jsonwire.Key(s, &more, ",\"volume\":")
+		jsonwire.String(s, x.Volume)
 	}
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
 		s.WriteBool(x.ReadOnly)
 	}
-	if ap == nil || ap.Explicit(&x.Registry) || x.Registry != "" {
-		jsonwire.Key(s, &more, ",\"registry\":")
-		jsonwire.String(s, x.Registry)
-	}
-	if ap.Explicit(&x.Tenant) || x.Tenant != "" {
-		jsonwire.Key(s, &more, ",\"tenant\":")
-		jsonwire.String(s, x.Tenant)
-	}
 	if ap.Explicit(&x.User) || x.User != "" {
 		jsonwire.Key(s, &more, ",\"user\":")
 		jsonwire.String(s, x.User)
 	}
-	if ap == nil || ap.Explicit(&x.Volume) || x.Volume != "" {
-		jsonwire.Key(s, &more, ",\"volume\":")
-		jsonwire.String(s, x.Volume)
+	if ap.Explicit(&x.Group) || x.Group != "" {
+		jsonwire.Key(s, &more, ",\"group\":")
+		jsonwire.String(s, x.Group)
+	}
+	if ap.Explicit(&x.Tenant) || x.Tenant != "" {
+		jsonwire.Key(s, &more, ",\"tenant\":")
+		jsonwire.String(s, x.Tenant)
 	}
 	s.WriteRaw("}")
 }
@@ -11894,18 +11895,18 @@ func (x *RBDPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "fsType":
-			x.FSType = r.String()
-		case "image":
-			x.Image = r.String()
-		case "keyring":
-			x.Keyring = r.String()
 		case "monitors":
 			x.Monitors = r.Strings()
+		case "image":
+			x.Image = r.String()
+		case "fsType":
+			x.FSType = r.String()
 		case "pool":
 			x.Pool = r.String()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
+		case "user":
+			x.User = r.String()
+		case "keyring":
+			x.Keyring = r.String()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -11915,8 +11916,8 @@ func (x *RBDPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
-		case "user":
-			x.User = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
 		default:
 			r.SkipUnknown()
 		}
@@ -11928,21 +11929,9 @@ func (x *RBDPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
-		more = true
-		jsonwire.String(s, x.FSType)
-	}
-	if ap == nil || ap.Explicit(&x.Image) || x.Image != "" {
-		jsonwire.Key(s, &more, ",\"image\":")
-		jsonwire.String(s, x.Image)
-	}
-	if ap.Explicit(&x.Keyring) || x.Keyring != "" {
-		jsonwire.Key(s, &more, ",\"keyring\":")
-		jsonwire.String(s, x.Keyring)
-	}
 	if ap == nil || x.Monitors != nil {
-		jsonwire.Key(s, &more, ",\"monitors\":")
+		s.WriteRaw("\"monitors\":")
+		more = true
 		if x.Monitors == nil {
 			s.WriteNil()
 		} else {
@@ -11956,21 +11945,33 @@ func (x *RBDPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if ap == nil || ap.Explicit(&x.Image) || x.Image != "" {
+		jsonwire.Key(s, &more, ",\"image\":")
+		jsonwire.String(s, x.Image)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, x.FSType)
+	}
 	if ap.Explicit(&x.Pool) || x.Pool != "" {
 		jsonwire.Key(s, &more, ",\"pool\":")
 		jsonwire.String(s, x.Pool)
 	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
+	if ap.Explicit(&x.User) || x.User != "" {
+		jsonwire.Key(s, &more, ",\"user\":")
+		jsonwire.String(s, x.User)
+	}
+	if ap.Explicit(&x.Keyring) || x.Keyring != "" {
+		jsonwire.Key(s, &more, ",\"keyring\":")
+		jsonwire.String(s, x.Keyring)
 	}
 	if x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.User) || x.User != "" {
-		jsonwire.Key(s, &more, ",\"user\":")
-		jsonwire.String(s, x.User)
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
 }
@@ -11983,18 +11984,18 @@ func (x *RBDVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "fsType":
-			x.FSType = r.String()
-		case "image":
-			x.Image = r.String()
-		case "keyring":
-			x.Keyring = r.String()
 		case "monitors":
 			x.Monitors = r.Strings()
+		case "image":
+			x.Image = r.String()
+		case "fsType":
+			x.FSType = r.String()
 		case "pool":
 			x.Pool = r.String()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
+		case "user":
+			x.User = r.String()
+		case "keyring":
+			x.Keyring = r.String()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -12004,8 +12005,8 @@ func (x *RBDVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
-		case "user":
-			x.User = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
 		default:
 			r.SkipUnknown()
 		}
@@ -12017,21 +12018,9 @@ func (x *RBDVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
-		more = true
-		jsonwire.String(s, x.FSType)
-	}
-	if ap == nil || ap.Explicit(&x.Image) || x.Image != "" {
-		jsonwire.Key(s, &more, ",\"image\":")
-		jsonwire.String(s, x.Image)
-	}
-	if ap.Explicit(&x.Keyring) || x.Keyring != "" {
-		jsonwire.Key(s, &more, ",\"keyring\":")
-		jsonwire.String(s, x.Keyring)
-	}
 	if ap == nil || x.Monitors != nil {
-		jsonwire.Key(s, &more, ",\"monitors\":")
+		s.WriteRaw("\"monitors\":")
+		more = true
 		if x.Monitors == nil {
 			s.WriteNil()
 		} else {
@@ -12045,21 +12034,33 @@ func (x *RBDVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if ap == nil || ap.Explicit(&x.Image) || x.Image != "" {
+		jsonwire.Key(s, &more, ",\"image\":")
+		jsonwire.String(s, x.Image)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, x.FSType)
+	}
 	if ap.Explicit(&x.Pool) || x.Pool != "" {
 		jsonwire.Key(s, &more, ",\"pool\":")
 		jsonwire.String(s, x.Pool)
 	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
+	if ap.Explicit(&x.User) || x.User != "" {
+		jsonwire.Key(s, &more, ",\"user\":")
+		jsonwire.String(s, x.User)
+	}
+	if ap.Explicit(&x.Keyring) || x.Keyring != "" {
+		jsonwire.Key(s, &more, ",\"keyring\":")
+		jsonwire.String(s, x.Keyring)
 	}
 	if x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
 	}
-	if ap.Explicit(&x.User) || x.User != "" {
-		jsonwire.Key(s, &more, ",\"user\":")
-		jsonwire.String(s, x.User)
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
 }
@@ -12163,16 +12164,16 @@ func (x *ReplicationControllerCondition) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "lastTransitionTime":
-			x.LastTransitionTime.DecodeWire(r)
-		case "message":
-			x.Message = r.String()
-		case "reason":
-			x.Reason = r.String()
-		case "status":
-			x.Status = ConditionStatus(r.String())
 		case "type":
 			x.Type = ReplicationControllerConditionType(r.String())
+		case "status":
+			x.Status = ConditionStatus(r.String())
+		case "lastTransitionTime":
+			x.LastTransitionTime.DecodeWire(r)
+		case "reason":
+			x.Reason = r.String()
+		case "message":
+			x.Message = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -12184,26 +12185,26 @@ func (x *ReplicationControllerCondition) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
-		s.WriteRaw("\"lastTransitionTime\":")
+	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
+		s.WriteRaw("\"type\":")
 		more = true
-		x.LastTransitionTime.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.Message) || x.Message != "" {
-		jsonwire.Key(s, &more, ",\"message\":")
-		jsonwire.String(s, x.Message)
-	}
-	if ap.Explicit(&x.Reason) || x.Reason != "" {
-		jsonwire.Key(s, &more, ",\"reason\":")
-		jsonwire.String(s, x.Reason)
+		jsonwire.String(s, string(x.Type))
 	}
 	if ap == nil || ap.Explicit(&x.Status) || x.Status != "" {
 		jsonwire.Key(s, &more, ",\"status\":")
 		jsonwire.String(s, string(x.Status))
 	}
-	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
+	if ap == nil || ap.Explicit(&x.LastTransitionTime) || !x.LastTransitionTime.IsZero() {
+		jsonwire.Key(s, &more, ",\"lastTransitionTime\":")
+		x.LastTransitionTime.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Reason) || x.Reason != "" {
+		jsonwire.Key(s, &more, ",\"reason\":")
+		jsonwire.String(s, x.Reason)
+	}
+	if ap.Explicit(&x.Message) || x.Message != "" {
+		jsonwire.Key(s, &more, ",\"message\":")
+		jsonwire.String(s, x.Message)
 	}
 	s.WriteRaw("}")
 }
@@ -12357,10 +12358,10 @@ func (x *ReplicationControllerSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "minReadySeconds":
-			x.MinReadySeconds = r.Int32()
 		case "replicas":
 			x.Replicas = r.Int32Ptr()
+		case "minReadySeconds":
+			x.MinReadySeconds = r.Int32()
 		case "selector":
 			x.Selector = r.StringMap()
 		case "template":
@@ -12383,14 +12384,14 @@ func (x *ReplicationControllerSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.MinReadySeconds) || x.MinReadySeconds != 0 {
-		s.WriteRaw("\"minReadySeconds\":")
-		more = true
-		s.WriteInt32(x.MinReadySeconds)
-	}
 	if x.Replicas != nil {
-		jsonwire.Key(s, &more, ",\"replicas\":")
+		s.WriteRaw("\"replicas\":")
+		more = true
 		s.WriteInt32(*x.Replicas)
+	}
+	if ap.Explicit(&x.MinReadySeconds) || x.MinReadySeconds != 0 {
+		jsonwire.Key(s, &more, ",\"minReadySeconds\":")
+		s.WriteInt32(x.MinReadySeconds)
 	}
 	if len(x.Selector) != 0 || ap != nil && x.Selector != nil {
 		jsonwire.Key(s, &more, ",\"selector\":")
@@ -12426,8 +12427,16 @@ func (x *ReplicationControllerStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "replicas":
+			x.Replicas = r.Int32()
+		case "fullyLabeledReplicas":
+			x.FullyLabeledReplicas = r.Int32()
+		case "readyReplicas":
+			x.ReadyReplicas = r.Int32()
 		case "availableReplicas":
 			x.AvailableReplicas = r.Int32()
+		case "observedGeneration":
+			x.ObservedGeneration = r.Int64()
 		case "conditions":
 			if r.BeginArray() {
 				sl0 := make([]ReplicationControllerCondition, 0, r.Count())
@@ -12439,14 +12448,6 @@ func (x *ReplicationControllerStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Conditions = nil
 			}
-		case "fullyLabeledReplicas":
-			x.FullyLabeledReplicas = r.Int32()
-		case "observedGeneration":
-			x.ObservedGeneration = r.Int64()
-		case "readyReplicas":
-			x.ReadyReplicas = r.Int32()
-		case "replicas":
-			x.Replicas = r.Int32()
 		default:
 			r.SkipUnknown()
 		}
@@ -12458,10 +12459,26 @@ func (x *ReplicationControllerStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.AvailableReplicas) || x.AvailableReplicas != 0 {
-		s.WriteRaw("\"availableReplicas\":")
+	if ap == nil || ap.Explicit(&x.Replicas) || x.Replicas != 0 {
+		s.WriteRaw("\"replicas\":")
 		more = true
+		s.WriteInt32(x.Replicas)
+	}
+	if ap.Explicit(&x.FullyLabeledReplicas) || x.FullyLabeledReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"fullyLabeledReplicas\":")
+		s.WriteInt32(x.FullyLabeledReplicas)
+	}
+	if ap.Explicit(&x.ReadyReplicas) || x.ReadyReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"readyReplicas\":")
+		s.WriteInt32(x.ReadyReplicas)
+	}
+	if ap.Explicit(&x.AvailableReplicas) || x.AvailableReplicas != 0 {
+		jsonwire.Key(s, &more, ",\"availableReplicas\":")
 		s.WriteInt32(x.AvailableReplicas)
+	}
+	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
+		jsonwire.Key(s, &more, ",\"observedGeneration\":")
+		s.WriteInt64(x.ObservedGeneration)
 	}
 	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
 		jsonwire.Key(s, &more, ",\"conditions\":")
@@ -12477,22 +12494,6 @@ func (x *ReplicationControllerStatus) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	if ap.Explicit(&x.FullyLabeledReplicas) || x.FullyLabeledReplicas != 0 {
-		jsonwire.Key(s, &more, ",\"fullyLabeledReplicas\":")
-		s.WriteInt32(x.FullyLabeledReplicas)
-	}
-	if ap.Explicit(&x.ObservedGeneration) || x.ObservedGeneration != 0 {
-		jsonwire.Key(s, &more, ",\"observedGeneration\":")
-		s.WriteInt64(x.ObservedGeneration)
-	}
-	if ap.Explicit(&x.ReadyReplicas) || x.ReadyReplicas != 0 {
-		jsonwire.Key(s, &more, ",\"readyReplicas\":")
-		s.WriteInt32(x.ReadyReplicas)
-	}
-	if ap == nil || ap.Explicit(&x.Replicas) || x.Replicas != 0 {
-		jsonwire.Key(s, &more, ",\"replicas\":")
-		s.WriteInt32(x.Replicas)
 	}
 	s.WriteRaw("}")
 }
@@ -12542,10 +12543,10 @@ func (x *ResourceFieldSelector) DecodeWire(r *jsonwire.Reader) {
 		switch string(key) {
 		case "containerName":
 			x.ContainerName = r.String()
-		case "divisor":
-			x.Divisor.DecodeWire(r)
 		case "resource":
 			x.Resource = r.String()
+		case "divisor":
+			x.Divisor.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -12562,13 +12563,13 @@ func (x *ResourceFieldSelector) EncodeJSON(s *jsoniter.Stream) {
 		more = true
 		jsonwire.String(s, x.ContainerName)
 	}
-	if ap == nil || ap.Explicit(&x.Divisor) || !x.Divisor.IsZero() {
-		jsonwire.Key(s, &more, ",\"divisor\":")
-		x.Divisor.EncodeJSON(s)
-	}
 	if ap == nil || ap.Explicit(&x.Resource) || x.Resource != "" {
 		jsonwire.Key(s, &more, ",\"resource\":")
 		jsonwire.String(s, x.Resource)
+	}
+	if ap == nil || ap.Explicit(&x.Divisor) || !x.Divisor.IsZero() {
+		jsonwire.Key(s, &more, ",\"divisor\":")
+		x.Divisor.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -12581,10 +12582,10 @@ func (x *ResourceHealth) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "health":
-			x.Health = ResourceHealthStatus(r.String())
 		case "resourceID":
 			x.ResourceID = ResourceID(r.String())
+		case "health":
+			x.Health = ResourceHealthStatus(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -12596,14 +12597,14 @@ func (x *ResourceHealth) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Health) || x.Health != "" {
-		s.WriteRaw("\"health\":")
-		more = true
-		jsonwire.String(s, string(x.Health))
-	}
 	if ap == nil || ap.Explicit(&x.ResourceID) || x.ResourceID != "" {
-		jsonwire.Key(s, &more, ",\"resourceID\":")
+		s.WriteRaw("\"resourceID\":")
+		more = true
 		jsonwire.String(s, string(x.ResourceID))
+	}
+	if ap.Explicit(&x.Health) || x.Health != "" {
+		jsonwire.Key(s, &more, ",\"health\":")
+		jsonwire.String(s, string(x.Health))
 	}
 	s.WriteRaw("}")
 }
@@ -12861,6 +12862,8 @@ func (x *ResourceQuotaSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Hard = nil
 			}
+		case "scopes":
+			x.Scopes = jsonwire.StringsOf[ResourceQuotaScope](r)
 		case "scopeSelector":
 			if r.Null() {
 				x.ScopeSelector = nil
@@ -12870,8 +12873,6 @@ func (x *ResourceQuotaSpec) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.ScopeSelector.DecodeWire(r)
 			}
-		case "scopes":
-			x.Scopes = jsonwire.StringsOf[ResourceQuotaScope](r)
 		default:
 			r.SkipUnknown()
 		}
@@ -12903,10 +12904,6 @@ func (x *ResourceQuotaSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
-	if x.ScopeSelector != nil {
-		jsonwire.Key(s, &more, ",\"scopeSelector\":")
-		x.ScopeSelector.EncodeJSON(s)
-	}
 	if len(x.Scopes) != 0 || ap != nil && x.Scopes != nil {
 		jsonwire.Key(s, &more, ",\"scopes\":")
 		if x.Scopes == nil {
@@ -12921,6 +12918,10 @@ func (x *ResourceQuotaSpec) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
+	}
+	if x.ScopeSelector != nil {
+		jsonwire.Key(s, &more, ",\"scopeSelector\":")
+		x.ScopeSelector.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -13020,17 +13021,6 @@ func (x *ResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "claims":
-			if r.BeginArray() {
-				sl0 := make([]ResourceClaim, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, ResourceClaim{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.Claims = sl0
-			} else {
-				x.Claims = nil
-			}
 		case "limits":
 			if r.BeginObject() {
 				m0 := make(map[ResourceName]metav1.Quantity)
@@ -13057,6 +13047,17 @@ func (x *ResourceRequirements) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Requests = nil
 			}
+		case "claims":
+			if r.BeginArray() {
+				sl0 := make([]ResourceClaim, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, ResourceClaim{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.Claims = sl0
+			} else {
+				x.Claims = nil
+			}
 		default:
 			r.SkipUnknown()
 		}
@@ -13068,24 +13069,9 @@ func (x *ResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Claims) != 0 || ap != nil && x.Claims != nil {
-		s.WriteRaw("\"claims\":")
-		more = true
-		if x.Claims == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Claims {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Claims[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if len(x.Limits) != 0 || ap != nil && x.Limits != nil {
-		jsonwire.Key(s, &more, ",\"limits\":")
+		s.WriteRaw("\"limits\":")
+		more = true
 		if x.Limits == nil {
 			s.WriteNil()
 		} else {
@@ -13120,6 +13106,21 @@ func (x *ResourceRequirements) EncodeJSON(s *jsoniter.Stream) {
 				v0.EncodeJSON(s)
 			}
 			s.WriteRaw("}")
+		}
+	}
+	if len(x.Claims) != 0 || ap != nil && x.Claims != nil {
+		jsonwire.Key(s, &more, ",\"claims\":")
+		if x.Claims == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Claims {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Claims[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
 		}
 	}
 	s.WriteRaw("}")
@@ -13188,14 +13189,14 @@ func (x *SELinuxOptions) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "level":
-			x.Level = r.String()
+		case "user":
+			x.User = r.String()
 		case "role":
 			x.Role = r.String()
 		case "type":
 			x.Type = r.String()
-		case "user":
-			x.User = r.String()
+		case "level":
+			x.Level = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -13207,10 +13208,10 @@ func (x *SELinuxOptions) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Level) || x.Level != "" {
-		s.WriteRaw("\"level\":")
+	if ap.Explicit(&x.User) || x.User != "" {
+		s.WriteRaw("\"user\":")
 		more = true
-		jsonwire.String(s, x.Level)
+		jsonwire.String(s, x.User)
 	}
 	if ap.Explicit(&x.Role) || x.Role != "" {
 		jsonwire.Key(s, &more, ",\"role\":")
@@ -13220,9 +13221,9 @@ func (x *SELinuxOptions) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"type\":")
 		jsonwire.String(s, x.Type)
 	}
-	if ap.Explicit(&x.User) || x.User != "" {
-		jsonwire.Key(s, &more, ",\"user\":")
-		jsonwire.String(s, x.User)
+	if ap.Explicit(&x.Level) || x.Level != "" {
+		jsonwire.Key(s, &more, ",\"level\":")
+		jsonwire.String(s, x.Level)
 	}
 	s.WriteRaw("}")
 }
@@ -13235,14 +13236,10 @@ func (x *ScaleIOPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "fsType":
-			x.FSType = r.String()
 		case "gateway":
 			x.Gateway = r.String()
-		case "protectionDomain":
-			x.ProtectionDomain = r.String()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
+		case "system":
+			x.System = r.String()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -13254,14 +13251,18 @@ func (x *ScaleIOPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "sslEnabled":
 			x.SSLEnabled = r.Bool()
-		case "storageMode":
-			x.StorageMode = r.String()
+		case "protectionDomain":
+			x.ProtectionDomain = r.String()
 		case "storagePool":
 			x.StoragePool = r.String()
-		case "system":
-			x.System = r.String()
+		case "storageMode":
+			x.StorageMode = r.String()
 		case "volumeName":
 			x.VolumeName = r.String()
+		case "fsType":
+			x.FSType = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
 		default:
 			r.SkipUnknown()
 		}
@@ -13273,22 +13274,14 @@ func (x *ScaleIOPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
-		more = true
-		jsonwire.String(s, x.FSType)
-	}
 	if ap == nil || ap.Explicit(&x.Gateway) || x.Gateway != "" {
-		jsonwire.Key(s, &more, ",\"gateway\":")
+		s.WriteRaw("\"gateway\":")
+		more = true
 		jsonwire.String(s, x.Gateway)
 	}
-	if ap.Explicit(&x.ProtectionDomain) || x.ProtectionDomain != "" {
-		jsonwire.Key(s, &more, ",\"protectionDomain\":")
-		jsonwire.String(s, x.ProtectionDomain)
-	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
+	if ap == nil || ap.Explicit(&x.System) || x.System != "" {
+		jsonwire.Key(s, &more, ",\"system\":")
+		jsonwire.String(s, x.System)
 	}
 	if ap == nil || x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
@@ -13302,21 +13295,29 @@ func (x *ScaleIOPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"sslEnabled\":")
 		s.WriteBool(x.SSLEnabled)
 	}
-	if ap.Explicit(&x.StorageMode) || x.StorageMode != "" {
-		jsonwire.Key(s, &more, ",\"storageMode\":")
-		jsonwire.String(s, x.StorageMode)
+	if ap.Explicit(&x.ProtectionDomain) || x.ProtectionDomain != "" {
+		jsonwire.Key(s, &more, ",\"protectionDomain\":")
+		jsonwire.String(s, x.ProtectionDomain)
 	}
 	if ap.Explicit(&x.StoragePool) || x.StoragePool != "" {
 		jsonwire.Key(s, &more, ",\"storagePool\":")
 		jsonwire.String(s, x.StoragePool)
 	}
-	if ap == nil || ap.Explicit(&x.System) || x.System != "" {
-		jsonwire.Key(s, &more, ",\"system\":")
-		jsonwire.String(s, x.System)
+	if ap.Explicit(&x.StorageMode) || x.StorageMode != "" {
+		jsonwire.Key(s, &more, ",\"storageMode\":")
+		jsonwire.String(s, x.StorageMode)
 	}
 	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
 		jsonwire.Key(s, &more, ",\"volumeName\":")
 		jsonwire.String(s, x.VolumeName)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, x.FSType)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
 }
@@ -13329,14 +13330,10 @@ func (x *ScaleIOVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "fsType":
-			x.FSType = r.String()
 		case "gateway":
 			x.Gateway = r.String()
-		case "protectionDomain":
-			x.ProtectionDomain = r.String()
-		case "readOnly":
-			x.ReadOnly = r.Bool()
+		case "system":
+			x.System = r.String()
 		case "secretRef":
 			if r.Null() {
 				x.SecretRef = nil
@@ -13348,14 +13345,18 @@ func (x *ScaleIOVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "sslEnabled":
 			x.SSLEnabled = r.Bool()
-		case "storageMode":
-			x.StorageMode = r.String()
+		case "protectionDomain":
+			x.ProtectionDomain = r.String()
 		case "storagePool":
 			x.StoragePool = r.String()
-		case "system":
-			x.System = r.String()
+		case "storageMode":
+			x.StorageMode = r.String()
 		case "volumeName":
 			x.VolumeName = r.String()
+		case "fsType":
+			x.FSType = r.String()
+		case "readOnly":
+			x.ReadOnly = r.Bool()
 		default:
 			r.SkipUnknown()
 		}
@@ -13367,22 +13368,14 @@ func (x *ScaleIOVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
-		more = true
-		jsonwire.String(s, x.FSType)
-	}
 	if ap == nil || ap.Explicit(&x.Gateway) || x.Gateway != "" {
-		jsonwire.Key(s, &more, ",\"gateway\":")
+		s.WriteRaw("\"gateway\":")
+		more = true
 		jsonwire.String(s, x.Gateway)
 	}
-	if ap.Explicit(&x.ProtectionDomain) || x.ProtectionDomain != "" {
-		jsonwire.Key(s, &more, ",\"protectionDomain\":")
-		jsonwire.String(s, x.ProtectionDomain)
-	}
-	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
-		jsonwire.Key(s, &more, ",\"readOnly\":")
-		s.WriteBool(x.ReadOnly)
+	if ap == nil || ap.Explicit(&x.System) || x.System != "" {
+		jsonwire.Key(s, &more, ",\"system\":")
+		jsonwire.String(s, x.System)
 	}
 	if ap == nil || x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
@@ -13396,21 +13389,29 @@ func (x *ScaleIOVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"sslEnabled\":")
 		s.WriteBool(x.SSLEnabled)
 	}
-	if ap.Explicit(&x.StorageMode) || x.StorageMode != "" {
-		jsonwire.Key(s, &more, ",\"storageMode\":")
-		jsonwire.String(s, x.StorageMode)
+	if ap.Explicit(&x.ProtectionDomain) || x.ProtectionDomain != "" {
+		jsonwire.Key(s, &more, ",\"protectionDomain\":")
+		jsonwire.String(s, x.ProtectionDomain)
 	}
 	if ap.Explicit(&x.StoragePool) || x.StoragePool != "" {
 		jsonwire.Key(s, &more, ",\"storagePool\":")
 		jsonwire.String(s, x.StoragePool)
 	}
-	if ap == nil || ap.Explicit(&x.System) || x.System != "" {
-		jsonwire.Key(s, &more, ",\"system\":")
-		jsonwire.String(s, x.System)
+	if ap.Explicit(&x.StorageMode) || x.StorageMode != "" {
+		jsonwire.Key(s, &more, ",\"storageMode\":")
+		jsonwire.String(s, x.StorageMode)
 	}
 	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
 		jsonwire.Key(s, &more, ",\"volumeName\":")
 		jsonwire.String(s, x.VolumeName)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, x.FSType)
+	}
+	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
+		jsonwire.Key(s, &more, ",\"readOnly\":")
+		s.WriteBool(x.ReadOnly)
 	}
 	s.WriteRaw("}")
 }
@@ -13470,10 +13471,10 @@ func (x *ScopedResourceSelectorRequirement) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "operator":
-			x.Operator = ScopeSelectorOperator(r.String())
 		case "scopeName":
 			x.ScopeName = ResourceQuotaScope(r.String())
+		case "operator":
+			x.Operator = ScopeSelectorOperator(r.String())
 		case "values":
 			x.Values = r.Strings()
 		default:
@@ -13487,14 +13488,14 @@ func (x *ScopedResourceSelectorRequirement) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Operator) || x.Operator != "" {
-		s.WriteRaw("\"operator\":")
-		more = true
-		jsonwire.String(s, string(x.Operator))
-	}
 	if ap == nil || ap.Explicit(&x.ScopeName) || x.ScopeName != "" {
-		jsonwire.Key(s, &more, ",\"scopeName\":")
+		s.WriteRaw("\"scopeName\":")
+		more = true
 		jsonwire.String(s, string(x.ScopeName))
+	}
+	if ap == nil || ap.Explicit(&x.Operator) || x.Operator != "" {
+		jsonwire.Key(s, &more, ",\"operator\":")
+		jsonwire.String(s, string(x.Operator))
 	}
 	if len(x.Values) != 0 || ap != nil && x.Values != nil {
 		jsonwire.Key(s, &more, ",\"values\":")
@@ -13522,10 +13523,10 @@ func (x *SeccompProfile) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "localhostProfile":
-			x.LocalhostProfile = r.StringPtr()
 		case "type":
 			x.Type = SeccompProfileType(r.String())
+		case "localhostProfile":
+			x.LocalhostProfile = r.StringPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -13537,14 +13538,14 @@ func (x *SeccompProfile) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.LocalhostProfile != nil {
-		s.WriteRaw("\"localhostProfile\":")
-		more = true
-		jsonwire.String(s, *x.LocalhostProfile)
-	}
 	if ap == nil || ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
+		s.WriteRaw("\"type\":")
+		more = true
 		jsonwire.String(s, string(x.Type))
+	}
+	if x.LocalhostProfile != nil {
+		jsonwire.Key(s, &more, ",\"localhostProfile\":")
+		jsonwire.String(s, *x.LocalhostProfile)
 	}
 	s.WriteRaw("}")
 }
@@ -13564,6 +13565,8 @@ func (x *Secret) DecodeWire(r *jsonwire.Reader) {
 			x.APIVersion = r.String()
 		case "metadata":
 			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
+		case "immutable":
+			x.Immutable = r.BoolPtr()
 		case "data":
 			if r.BeginObject() {
 				m0 := make(map[string][]byte)
@@ -13576,8 +13579,6 @@ func (x *Secret) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Data = nil
 			}
-		case "immutable":
-			x.Immutable = r.BoolPtr()
 		case "stringData":
 			x.StringData = r.StringMap()
 		case "type":
@@ -13641,6 +13642,10 @@ func (x *Secret) encodeKnown(s *jsoniter.Stream) {
 	if ap != nil {
 		more = ap.Kept(s, at, &x.ObjectMeta)
 	}
+	if x.Immutable != nil {
+		jsonwire.Key(s, &more, ",\"immutable\":")
+		s.WriteBool(*x.Immutable)
+	}
 	if len(x.Data) != 0 || ap != nil && x.Data != nil {
 		jsonwire.Key(s, &more, ",\"data\":")
 		if x.Data == nil {
@@ -13659,10 +13664,6 @@ func (x *Secret) encodeKnown(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("}")
 		}
-	}
-	if x.Immutable != nil {
-		jsonwire.Key(s, &more, ",\"immutable\":")
-		s.WriteBool(*x.Immutable)
 	}
 	if len(x.StringData) != 0 || ap != nil && x.StringData != nil {
 		jsonwire.Key(s, &more, ",\"stringData\":")
@@ -13733,10 +13734,10 @@ func (x *SecretKeySelector) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "key":
-			x.Key = r.String()
 		case "name":
 			x.Name = r.String()
+		case "key":
+			x.Key = r.String()
 		case "optional":
 			x.Optional = r.BoolPtr()
 		default:
@@ -13750,14 +13751,14 @@ func (x *SecretKeySelector) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
-		s.WriteRaw("\"key\":")
-		more = true
-		jsonwire.String(s, x.Key)
-	}
 	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
+		jsonwire.Key(s, &more, ",\"key\":")
+		jsonwire.String(s, x.Key)
 	}
 	if x.Optional != nil {
 		jsonwire.Key(s, &more, ",\"optional\":")
@@ -13915,6 +13916,8 @@ func (x *SecretProjection) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "name":
+			x.Name = r.String()
 		case "items":
 			if r.BeginArray() {
 				sl0 := make([]KeyToPath, 0, r.Count())
@@ -13926,8 +13929,6 @@ func (x *SecretProjection) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Items = nil
 			}
-		case "name":
-			x.Name = r.String()
 		case "optional":
 			x.Optional = r.BoolPtr()
 		default:
@@ -13941,9 +13942,13 @@ func (x *SecretProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if len(x.Items) != 0 || ap != nil && x.Items != nil {
-		s.WriteRaw("\"items\":")
+	if ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
+		jsonwire.String(s, x.Name)
+	}
+	if len(x.Items) != 0 || ap != nil && x.Items != nil {
+		jsonwire.Key(s, &more, ",\"items\":")
 		if x.Items == nil {
 			s.WriteNil()
 		} else {
@@ -13956,10 +13961,6 @@ func (x *SecretProjection) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
 	}
 	if x.Optional != nil {
 		jsonwire.Key(s, &more, ",\"optional\":")
@@ -14011,8 +14012,8 @@ func (x *SecretVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "defaultMode":
-			x.DefaultMode = r.Int32Ptr()
+		case "secretName":
+			x.SecretName = r.String()
 		case "items":
 			if r.BeginArray() {
 				sl0 := make([]KeyToPath, 0, r.Count())
@@ -14024,10 +14025,10 @@ func (x *SecretVolumeSource) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Items = nil
 			}
+		case "defaultMode":
+			x.DefaultMode = r.Int32Ptr()
 		case "optional":
 			x.Optional = r.BoolPtr()
-		case "secretName":
-			x.SecretName = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -14039,10 +14040,10 @@ func (x *SecretVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.DefaultMode != nil {
-		s.WriteRaw("\"defaultMode\":")
+	if ap.Explicit(&x.SecretName) || x.SecretName != "" {
+		s.WriteRaw("\"secretName\":")
 		more = true
-		s.WriteInt32(*x.DefaultMode)
+		jsonwire.String(s, x.SecretName)
 	}
 	if len(x.Items) != 0 || ap != nil && x.Items != nil {
 		jsonwire.Key(s, &more, ",\"items\":")
@@ -14059,13 +14060,13 @@ func (x *SecretVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
+	if x.DefaultMode != nil {
+		jsonwire.Key(s, &more, ",\"defaultMode\":")
+		s.WriteInt32(*x.DefaultMode)
+	}
 	if x.Optional != nil {
 		jsonwire.Key(s, &more, ",\"optional\":")
 		s.WriteBool(*x.Optional)
-	}
-	if ap.Explicit(&x.SecretName) || x.SecretName != "" {
-		jsonwire.Key(s, &more, ",\"secretName\":")
-		jsonwire.String(s, x.SecretName)
 	}
 	s.WriteRaw("}")
 }
@@ -14078,17 +14079,6 @@ func (x *SecurityContext) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "allowPrivilegeEscalation":
-			x.AllowPrivilegeEscalation = r.BoolPtr()
-		case "appArmorProfile":
-			if r.Null() {
-				x.AppArmorProfile = nil
-			} else {
-				if x.AppArmorProfile == nil {
-					x.AppArmorProfile = jsonwire.Alloc[AppArmorProfile](r, &slabKeys[64], 4)
-				}
-				x.AppArmorProfile.DecodeWire(r)
-			}
 		case "capabilities":
 			if r.Null() {
 				x.Capabilities = nil
@@ -14100,25 +14090,36 @@ func (x *SecurityContext) DecodeWire(r *jsonwire.Reader) {
 			}
 		case "privileged":
 			x.Privileged = r.BoolPtr()
-		case "procMount":
-			x.ProcMount = (*ProcMountType)(r.StringPtr())
-		case "readOnlyRootFilesystem":
-			x.ReadOnlyRootFilesystem = r.BoolPtr()
-		case "runAsGroup":
-			x.RunAsGroup = r.Int64Ptr()
-		case "runAsNonRoot":
-			x.RunAsNonRoot = r.BoolPtr()
-		case "runAsUser":
-			x.RunAsUser = r.Int64Ptr()
 		case "seLinuxOptions":
 			if r.Null() {
 				x.SELinuxOptions = nil
 			} else {
 				if x.SELinuxOptions == nil {
-					x.SELinuxOptions = jsonwire.Alloc[SELinuxOptions](r, &slabKeys[65], 4)
+					x.SELinuxOptions = jsonwire.Alloc[SELinuxOptions](r, &slabKeys[64], 4)
 				}
 				x.SELinuxOptions.DecodeWire(r)
 			}
+		case "windowsOptions":
+			if r.Null() {
+				x.WindowsOptions = nil
+			} else {
+				if x.WindowsOptions == nil {
+					x.WindowsOptions = jsonwire.Alloc[WindowsSecurityContextOptions](r, &slabKeys[65], 4)
+				}
+				x.WindowsOptions.DecodeWire(r)
+			}
+		case "runAsUser":
+			x.RunAsUser = r.Int64Ptr()
+		case "runAsGroup":
+			x.RunAsGroup = r.Int64Ptr()
+		case "runAsNonRoot":
+			x.RunAsNonRoot = r.BoolPtr()
+		case "readOnlyRootFilesystem":
+			x.ReadOnlyRootFilesystem = r.BoolPtr()
+		case "allowPrivilegeEscalation":
+			x.AllowPrivilegeEscalation = r.BoolPtr()
+		case "procMount":
+			x.ProcMount = (*ProcMountType)(r.StringPtr())
 		case "seccompProfile":
 			if r.Null() {
 				x.SeccompProfile = nil
@@ -14128,14 +14129,14 @@ func (x *SecurityContext) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SeccompProfile.DecodeWire(r)
 			}
-		case "windowsOptions":
+		case "appArmorProfile":
 			if r.Null() {
-				x.WindowsOptions = nil
+				x.AppArmorProfile = nil
 			} else {
-				if x.WindowsOptions == nil {
-					x.WindowsOptions = jsonwire.Alloc[WindowsSecurityContextOptions](r, &slabKeys[67], 4)
+				if x.AppArmorProfile == nil {
+					x.AppArmorProfile = jsonwire.Alloc[AppArmorProfile](r, &slabKeys[67], 4)
 				}
-				x.WindowsOptions.DecodeWire(r)
+				x.AppArmorProfile.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -14147,30 +14148,26 @@ func (x *SecurityContext) DecodeWire(r *jsonwire.Reader) {
 func (x *SecurityContext) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.AllowPrivilegeEscalation != nil {
-		s.WriteRaw("\"allowPrivilegeEscalation\":")
-		more = true
-		s.WriteBool(*x.AllowPrivilegeEscalation)
-	}
-	if x.AppArmorProfile != nil {
-		jsonwire.Key(s, &more, ",\"appArmorProfile\":")
-		x.AppArmorProfile.EncodeJSON(s)
-	}
 	if x.Capabilities != nil {
-		jsonwire.Key(s, &more, ",\"capabilities\":")
+		s.WriteRaw("\"capabilities\":")
+		more = true
 		x.Capabilities.EncodeJSON(s)
 	}
 	if x.Privileged != nil {
 		jsonwire.Key(s, &more, ",\"privileged\":")
 		s.WriteBool(*x.Privileged)
 	}
-	if x.ProcMount != nil {
-		jsonwire.Key(s, &more, ",\"procMount\":")
-		jsonwire.String(s, string(*x.ProcMount))
+	if x.SELinuxOptions != nil {
+		jsonwire.Key(s, &more, ",\"seLinuxOptions\":")
+		x.SELinuxOptions.EncodeJSON(s)
 	}
-	if x.ReadOnlyRootFilesystem != nil {
-		jsonwire.Key(s, &more, ",\"readOnlyRootFilesystem\":")
-		s.WriteBool(*x.ReadOnlyRootFilesystem)
+	if x.WindowsOptions != nil {
+		jsonwire.Key(s, &more, ",\"windowsOptions\":")
+		x.WindowsOptions.EncodeJSON(s)
+	}
+	if x.RunAsUser != nil {
+		jsonwire.Key(s, &more, ",\"runAsUser\":")
+		s.WriteInt64(*x.RunAsUser)
 	}
 	if x.RunAsGroup != nil {
 		jsonwire.Key(s, &more, ",\"runAsGroup\":")
@@ -14180,21 +14177,25 @@ func (x *SecurityContext) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"runAsNonRoot\":")
 		s.WriteBool(*x.RunAsNonRoot)
 	}
-	if x.RunAsUser != nil {
-		jsonwire.Key(s, &more, ",\"runAsUser\":")
-		s.WriteInt64(*x.RunAsUser)
+	if x.ReadOnlyRootFilesystem != nil {
+		jsonwire.Key(s, &more, ",\"readOnlyRootFilesystem\":")
+		s.WriteBool(*x.ReadOnlyRootFilesystem)
 	}
-	if x.SELinuxOptions != nil {
-		jsonwire.Key(s, &more, ",\"seLinuxOptions\":")
-		x.SELinuxOptions.EncodeJSON(s)
+	if x.AllowPrivilegeEscalation != nil {
+		jsonwire.Key(s, &more, ",\"allowPrivilegeEscalation\":")
+		s.WriteBool(*x.AllowPrivilegeEscalation)
+	}
+	if x.ProcMount != nil {
+		jsonwire.Key(s, &more, ",\"procMount\":")
+		jsonwire.String(s, string(*x.ProcMount))
 	}
 	if x.SeccompProfile != nil {
 		jsonwire.Key(s, &more, ",\"seccompProfile\":")
 		x.SeccompProfile.EncodeJSON(s)
 	}
-	if x.WindowsOptions != nil {
-		jsonwire.Key(s, &more, ",\"windowsOptions\":")
-		x.WindowsOptions.EncodeJSON(s)
+	if x.AppArmorProfile != nil {
+		jsonwire.Key(s, &more, ",\"appArmorProfile\":")
+		x.AppArmorProfile.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -14305,19 +14306,6 @@ func (x *ServiceAccount) DecodeWire(r *jsonwire.Reader) {
 			x.APIVersion = r.String()
 		case "metadata":
 			metav1.ObjectMetaDecodeWire(r, &x.ObjectMeta)
-		case "automountServiceAccountToken":
-			x.AutomountServiceAccountToken = r.BoolPtr()
-		case "imagePullSecrets":
-			if r.BeginArray() {
-				sl0 := make([]LocalObjectReference, 0, r.Count())
-				for r.NextElem() {
-					sl0 = append(sl0, LocalObjectReference{})
-					sl0[len(sl0)-1].DecodeWire(r)
-				}
-				x.ImagePullSecrets = sl0
-			} else {
-				x.ImagePullSecrets = nil
-			}
 		case "secrets":
 			if r.BeginArray() {
 				sl0 := make([]ObjectReference, 0, r.Count())
@@ -14329,6 +14317,19 @@ func (x *ServiceAccount) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Secrets = nil
 			}
+		case "imagePullSecrets":
+			if r.BeginArray() {
+				sl0 := make([]LocalObjectReference, 0, r.Count())
+				for r.NextElem() {
+					sl0 = append(sl0, LocalObjectReference{})
+					sl0[len(sl0)-1].DecodeWire(r)
+				}
+				x.ImagePullSecrets = sl0
+			} else {
+				x.ImagePullSecrets = nil
+			}
+		case "automountServiceAccountToken":
+			x.AutomountServiceAccountToken = r.BoolPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -14388,9 +14389,20 @@ func (x *ServiceAccount) encodeKnown(s *jsoniter.Stream) {
 	if ap != nil {
 		more = ap.Kept(s, at, &x.ObjectMeta)
 	}
-	if x.AutomountServiceAccountToken != nil {
-		jsonwire.Key(s, &more, ",\"automountServiceAccountToken\":")
-		s.WriteBool(*x.AutomountServiceAccountToken)
+	if len(x.Secrets) != 0 || ap != nil && x.Secrets != nil {
+		jsonwire.Key(s, &more, ",\"secrets\":")
+		if x.Secrets == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.Secrets {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				x.Secrets[i0].EncodeJSON(s)
+			}
+			s.WriteRaw("]")
+		}
 	}
 	if len(x.ImagePullSecrets) != 0 || ap != nil && x.ImagePullSecrets != nil {
 		jsonwire.Key(s, &more, ",\"imagePullSecrets\":")
@@ -14407,20 +14419,9 @@ func (x *ServiceAccount) encodeKnown(s *jsoniter.Stream) {
 			s.WriteRaw("]")
 		}
 	}
-	if len(x.Secrets) != 0 || ap != nil && x.Secrets != nil {
-		jsonwire.Key(s, &more, ",\"secrets\":")
-		if x.Secrets == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.Secrets {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				x.Secrets[i0].EncodeJSON(s)
-			}
-			s.WriteRaw("]")
-		}
+	if x.AutomountServiceAccountToken != nil {
+		jsonwire.Key(s, &more, ",\"automountServiceAccountToken\":")
+		s.WriteBool(*x.AutomountServiceAccountToken)
 	}
 	s.WriteRaw("}")
 }
@@ -14756,18 +14757,18 @@ func (x *ServicePort) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "appProtocol":
-			x.AppProtocol = r.StringPtr()
 		case "name":
 			x.Name = r.String()
-		case "nodePort":
-			x.NodePort = r.Int32()
-		case "port":
-			x.Port = r.Int32()
 		case "protocol":
 			x.Protocol = Protocol(r.String())
+		case "appProtocol":
+			x.AppProtocol = r.StringPtr()
+		case "port":
+			x.Port = r.Int32()
 		case "targetPort":
 			x.TargetPort.DecodeWire(r)
+		case "nodePort":
+			x.NodePort = r.Int32()
 		default:
 			r.SkipUnknown()
 		}
@@ -14779,30 +14780,30 @@ func (x *ServicePort) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.AppProtocol != nil {
-		s.WriteRaw("\"appProtocol\":")
-		more = true
-		jsonwire.String(s, *x.AppProtocol)
-	}
 	if ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
-	}
-	if ap.Explicit(&x.NodePort) || x.NodePort != 0 {
-		jsonwire.Key(s, &more, ",\"nodePort\":")
-		s.WriteInt32(x.NodePort)
-	}
-	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
-		jsonwire.Key(s, &more, ",\"port\":")
-		s.WriteInt32(x.Port)
 	}
 	if ap.Explicit(&x.Protocol) || x.Protocol != "" {
 		jsonwire.Key(s, &more, ",\"protocol\":")
 		jsonwire.String(s, string(x.Protocol))
 	}
+	if x.AppProtocol != nil {
+		jsonwire.Key(s, &more, ",\"appProtocol\":")
+		jsonwire.String(s, *x.AppProtocol)
+	}
+	if ap == nil || ap.Explicit(&x.Port) || x.Port != 0 {
+		jsonwire.Key(s, &more, ",\"port\":")
+		s.WriteInt32(x.Port)
+	}
 	if ap == nil || ap.Explicit(&x.TargetPort) || !x.TargetPort.IsZero() {
 		jsonwire.Key(s, &more, ",\"targetPort\":")
 		x.TargetPort.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.NodePort) || x.NodePort != 0 {
+		jsonwire.Key(s, &more, ",\"nodePort\":")
+		s.WriteInt32(x.NodePort)
 	}
 	s.WriteRaw("}")
 }
@@ -14815,32 +14816,6 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "allocateLoadBalancerNodePorts":
-			x.AllocateLoadBalancerNodePorts = r.BoolPtr()
-		case "clusterIP":
-			x.ClusterIP = r.String()
-		case "clusterIPs":
-			x.ClusterIPs = r.Strings()
-		case "externalIPs":
-			x.ExternalIPs = r.Strings()
-		case "externalName":
-			x.ExternalName = r.String()
-		case "externalTrafficPolicy":
-			x.ExternalTrafficPolicy = ServiceExternalTrafficPolicy(r.String())
-		case "healthCheckNodePort":
-			x.HealthCheckNodePort = r.Int32()
-		case "internalTrafficPolicy":
-			x.InternalTrafficPolicy = (*ServiceInternalTrafficPolicy)(r.StringPtr())
-		case "ipFamilies":
-			x.IPFamilies = jsonwire.StringsOf[IPFamily](r)
-		case "ipFamilyPolicy":
-			x.IPFamilyPolicy = (*IPFamilyPolicy)(r.StringPtr())
-		case "loadBalancerClass":
-			x.LoadBalancerClass = r.StringPtr()
-		case "loadBalancerIP":
-			x.LoadBalancerIP = r.String()
-		case "loadBalancerSourceRanges":
-			x.LoadBalancerSourceRanges = r.Strings()
 		case "ports":
 			if r.BeginArray() {
 				sl0 := make([]ServicePort, 0, r.Count())
@@ -14852,12 +14827,30 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Ports = nil
 			}
-		case "publishNotReadyAddresses":
-			x.PublishNotReadyAddresses = r.Bool()
 		case "selector":
 			x.Selector = r.StringMap()
+		case "clusterIP":
+			x.ClusterIP = r.String()
+		case "clusterIPs":
+			x.ClusterIPs = r.Strings()
+		case "type":
+			x.Type = ServiceType(r.String())
+		case "externalIPs":
+			x.ExternalIPs = r.Strings()
 		case "sessionAffinity":
 			x.SessionAffinity = ServiceAffinity(r.String())
+		case "loadBalancerIP":
+			x.LoadBalancerIP = r.String()
+		case "loadBalancerSourceRanges":
+			x.LoadBalancerSourceRanges = r.Strings()
+		case "externalName":
+			x.ExternalName = r.String()
+		case "externalTrafficPolicy":
+			x.ExternalTrafficPolicy = ServiceExternalTrafficPolicy(r.String())
+		case "healthCheckNodePort":
+			x.HealthCheckNodePort = r.Int32()
+		case "publishNotReadyAddresses":
+			x.PublishNotReadyAddresses = r.Bool()
 		case "sessionAffinityConfig":
 			if r.Null() {
 				x.SessionAffinityConfig = nil
@@ -14867,10 +14860,18 @@ func (x *ServiceSpec) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SessionAffinityConfig.DecodeWire(r)
 			}
+		case "ipFamilies":
+			x.IPFamilies = jsonwire.StringsOf[IPFamily](r)
+		case "ipFamilyPolicy":
+			x.IPFamilyPolicy = (*IPFamilyPolicy)(r.StringPtr())
+		case "allocateLoadBalancerNodePorts":
+			x.AllocateLoadBalancerNodePorts = r.BoolPtr()
+		case "loadBalancerClass":
+			x.LoadBalancerClass = r.StringPtr()
+		case "internalTrafficPolicy":
+			x.InternalTrafficPolicy = (*ServiceInternalTrafficPolicy)(r.StringPtr())
 		case "trafficDistribution":
 			x.TrafficDistribution = r.StringPtr()
-		case "type":
-			x.Type = ServiceType(r.String())
 		default:
 			r.SkipUnknown()
 		}
@@ -14882,105 +14883,9 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.AllocateLoadBalancerNodePorts != nil {
-		s.WriteRaw("\"allocateLoadBalancerNodePorts\":")
-		more = true
-		s.WriteBool(*x.AllocateLoadBalancerNodePorts)
-	}
-	if ap.Explicit(&x.ClusterIP) || x.ClusterIP != "" {
-		jsonwire.Key(s, &more, ",\"clusterIP\":")
-		jsonwire.String(s, x.ClusterIP)
-	}
-	if len(x.ClusterIPs) != 0 || ap != nil && x.ClusterIPs != nil {
-		jsonwire.Key(s, &more, ",\"clusterIPs\":")
-		if x.ClusterIPs == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.ClusterIPs {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.ClusterIPs[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if len(x.ExternalIPs) != 0 || ap != nil && x.ExternalIPs != nil {
-		jsonwire.Key(s, &more, ",\"externalIPs\":")
-		if x.ExternalIPs == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.ExternalIPs {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.ExternalIPs[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if ap.Explicit(&x.ExternalName) || x.ExternalName != "" {
-		jsonwire.Key(s, &more, ",\"externalName\":")
-		jsonwire.String(s, x.ExternalName)
-	}
-	if ap.Explicit(&x.ExternalTrafficPolicy) || x.ExternalTrafficPolicy != "" {
-		jsonwire.Key(s, &more, ",\"externalTrafficPolicy\":")
-		jsonwire.String(s, string(x.ExternalTrafficPolicy))
-	}
-	if ap.Explicit(&x.HealthCheckNodePort) || x.HealthCheckNodePort != 0 {
-		jsonwire.Key(s, &more, ",\"healthCheckNodePort\":")
-		s.WriteInt32(x.HealthCheckNodePort)
-	}
-	if x.InternalTrafficPolicy != nil {
-		jsonwire.Key(s, &more, ",\"internalTrafficPolicy\":")
-		jsonwire.String(s, string(*x.InternalTrafficPolicy))
-	}
-	if len(x.IPFamilies) != 0 || ap != nil && x.IPFamilies != nil {
-		jsonwire.Key(s, &more, ",\"ipFamilies\":")
-		if x.IPFamilies == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.IPFamilies {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, string(x.IPFamilies[i0]))
-			}
-			s.WriteRaw("]")
-		}
-	}
-	if x.IPFamilyPolicy != nil {
-		jsonwire.Key(s, &more, ",\"ipFamilyPolicy\":")
-		jsonwire.String(s, string(*x.IPFamilyPolicy))
-	}
-	if x.LoadBalancerClass != nil {
-		jsonwire.Key(s, &more, ",\"loadBalancerClass\":")
-		jsonwire.String(s, *x.LoadBalancerClass)
-	}
-	if ap.Explicit(&x.LoadBalancerIP) || x.LoadBalancerIP != "" {
-		jsonwire.Key(s, &more, ",\"loadBalancerIP\":")
-		jsonwire.String(s, x.LoadBalancerIP)
-	}
-	if len(x.LoadBalancerSourceRanges) != 0 || ap != nil && x.LoadBalancerSourceRanges != nil {
-		jsonwire.Key(s, &more, ",\"loadBalancerSourceRanges\":")
-		if x.LoadBalancerSourceRanges == nil {
-			s.WriteNil()
-		} else {
-			s.WriteRaw("[")
-			for i0 := range x.LoadBalancerSourceRanges {
-				if i0 > 0 {
-					s.WriteRaw(",")
-				}
-				jsonwire.String(s, x.LoadBalancerSourceRanges[i0])
-			}
-			s.WriteRaw("]")
-		}
-	}
 	if len(x.Ports) != 0 || ap != nil && x.Ports != nil {
-		jsonwire.Key(s, &more, ",\"ports\":")
+		s.WriteRaw("\"ports\":")
+		more = true
 		if x.Ports == nil {
 			s.WriteNil()
 		} else {
@@ -14993,10 +14898,6 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	if ap.Explicit(&x.PublishNotReadyAddresses) || x.PublishNotReadyAddresses {
-		jsonwire.Key(s, &more, ",\"publishNotReadyAddresses\":")
-		s.WriteBool(x.PublishNotReadyAddresses)
 	}
 	if len(x.Selector) != 0 || ap != nil && x.Selector != nil {
 		jsonwire.Key(s, &more, ",\"selector\":")
@@ -15017,21 +14918,121 @@ func (x *ServiceSpec) EncodeJSON(s *jsoniter.Stream) {
 			s.WriteRaw("}")
 		}
 	}
+	if ap.Explicit(&x.ClusterIP) || x.ClusterIP != "" {
+		jsonwire.Key(s, &more, ",\"clusterIP\":")
+		jsonwire.String(s, x.ClusterIP)
+	}
+	if len(x.ClusterIPs) != 0 || ap != nil && x.ClusterIPs != nil {
+		jsonwire.Key(s, &more, ",\"clusterIPs\":")
+		if x.ClusterIPs == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ClusterIPs {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.ClusterIPs[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap.Explicit(&x.Type) || x.Type != "" {
+		jsonwire.Key(s, &more, ",\"type\":")
+		jsonwire.String(s, string(x.Type))
+	}
+	if len(x.ExternalIPs) != 0 || ap != nil && x.ExternalIPs != nil {
+		jsonwire.Key(s, &more, ",\"externalIPs\":")
+		if x.ExternalIPs == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.ExternalIPs {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.ExternalIPs[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
 	if ap.Explicit(&x.SessionAffinity) || x.SessionAffinity != "" {
 		jsonwire.Key(s, &more, ",\"sessionAffinity\":")
 		jsonwire.String(s, string(x.SessionAffinity))
+	}
+	if ap.Explicit(&x.LoadBalancerIP) || x.LoadBalancerIP != "" {
+		jsonwire.Key(s, &more, ",\"loadBalancerIP\":")
+		jsonwire.String(s, x.LoadBalancerIP)
+	}
+	if len(x.LoadBalancerSourceRanges) != 0 || ap != nil && x.LoadBalancerSourceRanges != nil {
+		jsonwire.Key(s, &more, ",\"loadBalancerSourceRanges\":")
+		if x.LoadBalancerSourceRanges == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.LoadBalancerSourceRanges {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, x.LoadBalancerSourceRanges[i0])
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if ap.Explicit(&x.ExternalName) || x.ExternalName != "" {
+		jsonwire.Key(s, &more, ",\"externalName\":")
+		jsonwire.String(s, x.ExternalName)
+	}
+	if ap.Explicit(&x.ExternalTrafficPolicy) || x.ExternalTrafficPolicy != "" {
+		jsonwire.Key(s, &more, ",\"externalTrafficPolicy\":")
+		jsonwire.String(s, string(x.ExternalTrafficPolicy))
+	}
+	if ap.Explicit(&x.HealthCheckNodePort) || x.HealthCheckNodePort != 0 {
+		jsonwire.Key(s, &more, ",\"healthCheckNodePort\":")
+		s.WriteInt32(x.HealthCheckNodePort)
+	}
+	if ap.Explicit(&x.PublishNotReadyAddresses) || x.PublishNotReadyAddresses {
+		jsonwire.Key(s, &more, ",\"publishNotReadyAddresses\":")
+		s.WriteBool(x.PublishNotReadyAddresses)
 	}
 	if x.SessionAffinityConfig != nil {
 		jsonwire.Key(s, &more, ",\"sessionAffinityConfig\":")
 		x.SessionAffinityConfig.EncodeJSON(s)
 	}
+	if len(x.IPFamilies) != 0 || ap != nil && x.IPFamilies != nil {
+		jsonwire.Key(s, &more, ",\"ipFamilies\":")
+		if x.IPFamilies == nil {
+			s.WriteNil()
+		} else {
+			s.WriteRaw("[")
+			for i0 := range x.IPFamilies {
+				if i0 > 0 {
+					s.WriteRaw(",")
+				}
+				jsonwire.String(s, string(x.IPFamilies[i0]))
+			}
+			s.WriteRaw("]")
+		}
+	}
+	if x.IPFamilyPolicy != nil {
+		jsonwire.Key(s, &more, ",\"ipFamilyPolicy\":")
+		jsonwire.String(s, string(*x.IPFamilyPolicy))
+	}
+	if x.AllocateLoadBalancerNodePorts != nil {
+		jsonwire.Key(s, &more, ",\"allocateLoadBalancerNodePorts\":")
+		s.WriteBool(*x.AllocateLoadBalancerNodePorts)
+	}
+	if x.LoadBalancerClass != nil {
+		jsonwire.Key(s, &more, ",\"loadBalancerClass\":")
+		jsonwire.String(s, *x.LoadBalancerClass)
+	}
+	if x.InternalTrafficPolicy != nil {
+		jsonwire.Key(s, &more, ",\"internalTrafficPolicy\":")
+		jsonwire.String(s, string(*x.InternalTrafficPolicy))
+	}
 	if x.TrafficDistribution != nil {
 		jsonwire.Key(s, &more, ",\"trafficDistribution\":")
 		jsonwire.String(s, *x.TrafficDistribution)
-	}
-	if ap.Explicit(&x.Type) || x.Type != "" {
-		jsonwire.Key(s, &more, ",\"type\":")
-		jsonwire.String(s, string(x.Type))
 	}
 	s.WriteRaw("}")
 }
@@ -15044,6 +15045,8 @@ func (x *ServiceStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "loadBalancer":
+			x.LoadBalancer.DecodeWire(r)
 		case "conditions":
 			if r.BeginArray() {
 				sl0 := make([]metav1.Condition, 0, r.Count())
@@ -15055,8 +15058,6 @@ func (x *ServiceStatus) DecodeWire(r *jsonwire.Reader) {
 			} else {
 				x.Conditions = nil
 			}
-		case "loadBalancer":
-			x.LoadBalancer.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -15069,9 +15070,13 @@ func (x *ServiceStatus) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
+	at = jsonwire.Field(s, &more, ",\"loadBalancer\":")
+	x.LoadBalancer.EncodeJSON(s)
+	if ap != nil {
+		more = ap.Kept(s, at, &x.LoadBalancer)
+	}
 	if len(x.Conditions) != 0 || ap != nil && x.Conditions != nil {
-		s.WriteRaw("\"conditions\":")
-		more = true
+		jsonwire.Key(s, &more, ",\"conditions\":")
 		if x.Conditions == nil {
 			s.WriteNil()
 		} else {
@@ -15084,11 +15089,6 @@ func (x *ServiceStatus) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	at = jsonwire.Field(s, &more, ",\"loadBalancer\":")
-	x.LoadBalancer.EncodeJSON(s)
-	if ap != nil {
-		more = ap.Kept(s, at, &x.LoadBalancer)
 	}
 	s.WriteRaw("}")
 }
@@ -15161,6 +15161,10 @@ func (x *StorageOSPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "volumeName":
+			x.VolumeName = r.String()
+		case "volumeNamespace":
+			x.VolumeNamespace = r.String()
 		case "fsType":
 			x.FSType = r.String()
 		case "readOnly":
@@ -15174,10 +15178,6 @@ func (x *StorageOSPersistentVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
-		case "volumeName":
-			x.VolumeName = r.String()
-		case "volumeNamespace":
-			x.VolumeNamespace = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -15189,9 +15189,17 @@ func (x *StorageOSPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
+	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
+		s.WriteRaw("\"volumeName\":")
 		more = true
+		jsonwire.String(s, x.VolumeName)
+	}
+	if ap.Explicit(&x.VolumeNamespace) || x.VolumeNamespace != "" {
+		jsonwire.Key(s, &more, ",\"volumeNamespace\":")
+		jsonwire.String(s, x.VolumeNamespace)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
@@ -15201,14 +15209,6 @@ func (x *StorageOSPersistentVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	if x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
-		jsonwire.Key(s, &more, ",\"volumeName\":")
-		jsonwire.String(s, x.VolumeName)
-	}
-	if ap.Explicit(&x.VolumeNamespace) || x.VolumeNamespace != "" {
-		jsonwire.Key(s, &more, ",\"volumeNamespace\":")
-		jsonwire.String(s, x.VolumeNamespace)
 	}
 	s.WriteRaw("}")
 }
@@ -15221,6 +15221,10 @@ func (x *StorageOSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "volumeName":
+			x.VolumeName = r.String()
+		case "volumeNamespace":
+			x.VolumeNamespace = r.String()
 		case "fsType":
 			x.FSType = r.String()
 		case "readOnly":
@@ -15234,10 +15238,6 @@ func (x *StorageOSVolumeSource) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.SecretRef.DecodeWire(r)
 			}
-		case "volumeName":
-			x.VolumeName = r.String()
-		case "volumeNamespace":
-			x.VolumeNamespace = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -15249,9 +15249,17 @@ func (x *StorageOSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
+	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
+		s.WriteRaw("\"volumeName\":")
 		more = true
+		jsonwire.String(s, x.VolumeName)
+	}
+	if ap.Explicit(&x.VolumeNamespace) || x.VolumeNamespace != "" {
+		jsonwire.Key(s, &more, ",\"volumeNamespace\":")
+		jsonwire.String(s, x.VolumeNamespace)
+	}
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
 		jsonwire.String(s, x.FSType)
 	}
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
@@ -15261,14 +15269,6 @@ func (x *StorageOSVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	if x.SecretRef != nil {
 		jsonwire.Key(s, &more, ",\"secretRef\":")
 		x.SecretRef.EncodeJSON(s)
-	}
-	if ap.Explicit(&x.VolumeName) || x.VolumeName != "" {
-		jsonwire.Key(s, &more, ",\"volumeName\":")
-		jsonwire.String(s, x.VolumeName)
-	}
-	if ap.Explicit(&x.VolumeNamespace) || x.VolumeNamespace != "" {
-		jsonwire.Key(s, &more, ",\"volumeNamespace\":")
-		jsonwire.String(s, x.VolumeNamespace)
 	}
 	s.WriteRaw("}")
 }
@@ -15316,10 +15316,10 @@ func (x *TCPSocketAction) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "host":
-			x.Host = r.String()
 		case "port":
 			x.Port.DecodeWire(r)
+		case "host":
+			x.Host = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -15331,14 +15331,14 @@ func (x *TCPSocketAction) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Host) || x.Host != "" {
-		s.WriteRaw("\"host\":")
-		more = true
-		jsonwire.String(s, x.Host)
-	}
 	if ap == nil || ap.Explicit(&x.Port) || !x.Port.IsZero() {
-		jsonwire.Key(s, &more, ",\"port\":")
+		s.WriteRaw("\"port\":")
+		more = true
 		x.Port.EncodeJSON(s)
+	}
+	if ap.Explicit(&x.Host) || x.Host != "" {
+		jsonwire.Key(s, &more, ",\"host\":")
+		jsonwire.String(s, x.Host)
 	}
 	s.WriteRaw("}")
 }
@@ -15351,10 +15351,12 @@ func (x *Taint) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "effect":
-			x.Effect = TaintEffect(r.String())
 		case "key":
 			x.Key = r.String()
+		case "value":
+			x.Value = r.String()
+		case "effect":
+			x.Effect = TaintEffect(r.String())
 		case "timeAdded":
 			if r.Null() {
 				x.TimeAdded = nil
@@ -15364,8 +15366,6 @@ func (x *Taint) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.TimeAdded.DecodeWire(r)
 			}
-		case "value":
-			x.Value = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -15377,22 +15377,22 @@ func (x *Taint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.Effect) || x.Effect != "" {
-		s.WriteRaw("\"effect\":")
-		more = true
-		jsonwire.String(s, string(x.Effect))
-	}
 	if ap == nil || ap.Explicit(&x.Key) || x.Key != "" {
-		jsonwire.Key(s, &more, ",\"key\":")
+		s.WriteRaw("\"key\":")
+		more = true
 		jsonwire.String(s, x.Key)
-	}
-	if x.TimeAdded != nil {
-		jsonwire.Key(s, &more, ",\"timeAdded\":")
-		x.TimeAdded.EncodeJSON(s)
 	}
 	if ap.Explicit(&x.Value) || x.Value != "" {
 		jsonwire.Key(s, &more, ",\"value\":")
 		jsonwire.String(s, x.Value)
+	}
+	if ap == nil || ap.Explicit(&x.Effect) || x.Effect != "" {
+		jsonwire.Key(s, &more, ",\"effect\":")
+		jsonwire.String(s, string(x.Effect))
+	}
+	if x.TimeAdded != nil {
+		jsonwire.Key(s, &more, ",\"timeAdded\":")
+		x.TimeAdded.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -15405,16 +15405,16 @@ func (x *Toleration) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "effect":
-			x.Effect = TaintEffect(r.String())
 		case "key":
 			x.Key = r.String()
 		case "operator":
 			x.Operator = TolerationOperator(r.String())
-		case "tolerationSeconds":
-			x.TolerationSeconds = r.Int64Ptr()
 		case "value":
 			x.Value = r.String()
+		case "effect":
+			x.Effect = TaintEffect(r.String())
+		case "tolerationSeconds":
+			x.TolerationSeconds = r.Int64Ptr()
 		default:
 			r.SkipUnknown()
 		}
@@ -15426,26 +15426,26 @@ func (x *Toleration) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.Effect) || x.Effect != "" {
-		s.WriteRaw("\"effect\":")
-		more = true
-		jsonwire.String(s, string(x.Effect))
-	}
 	if ap.Explicit(&x.Key) || x.Key != "" {
-		jsonwire.Key(s, &more, ",\"key\":")
+		s.WriteRaw("\"key\":")
+		more = true
 		jsonwire.String(s, x.Key)
 	}
 	if ap.Explicit(&x.Operator) || x.Operator != "" {
 		jsonwire.Key(s, &more, ",\"operator\":")
 		jsonwire.String(s, string(x.Operator))
 	}
-	if x.TolerationSeconds != nil {
-		jsonwire.Key(s, &more, ",\"tolerationSeconds\":")
-		s.WriteInt64(*x.TolerationSeconds)
-	}
 	if ap.Explicit(&x.Value) || x.Value != "" {
 		jsonwire.Key(s, &more, ",\"value\":")
 		jsonwire.String(s, x.Value)
+	}
+	if ap.Explicit(&x.Effect) || x.Effect != "" {
+		jsonwire.Key(s, &more, ",\"effect\":")
+		jsonwire.String(s, string(x.Effect))
+	}
+	if x.TolerationSeconds != nil {
+		jsonwire.Key(s, &more, ",\"tolerationSeconds\":")
+		s.WriteInt64(*x.TolerationSeconds)
 	}
 	s.WriteRaw("}")
 }
@@ -15551,6 +15551,12 @@ func (x *TopologySpreadConstraint) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
+		case "maxSkew":
+			x.MaxSkew = r.Int32()
+		case "topologyKey":
+			x.TopologyKey = r.String()
+		case "whenUnsatisfiable":
+			x.WhenUnsatisfiable = UnsatisfiableConstraintAction(r.String())
 		case "labelSelector":
 			if r.Null() {
 				x.LabelSelector = nil
@@ -15560,20 +15566,14 @@ func (x *TopologySpreadConstraint) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.LabelSelector.DecodeWire(r)
 			}
-		case "matchLabelKeys":
-			x.MatchLabelKeys = r.Strings()
-		case "maxSkew":
-			x.MaxSkew = r.Int32()
 		case "minDomains":
 			x.MinDomains = r.Int32Ptr()
 		case "nodeAffinityPolicy":
 			x.NodeAffinityPolicy = (*NodeInclusionPolicy)(r.StringPtr())
 		case "nodeTaintsPolicy":
 			x.NodeTaintsPolicy = (*NodeInclusionPolicy)(r.StringPtr())
-		case "topologyKey":
-			x.TopologyKey = r.String()
-		case "whenUnsatisfiable":
-			x.WhenUnsatisfiable = UnsatisfiableConstraintAction(r.String())
+		case "matchLabelKeys":
+			x.MatchLabelKeys = r.Strings()
 		default:
 			r.SkipUnknown()
 		}
@@ -15585,10 +15585,34 @@ func (x *TopologySpreadConstraint) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.LabelSelector != nil {
-		s.WriteRaw("\"labelSelector\":")
+	if ap == nil || ap.Explicit(&x.MaxSkew) || x.MaxSkew != 0 {
+		s.WriteRaw("\"maxSkew\":")
 		more = true
+		s.WriteInt32(x.MaxSkew)
+	}
+	if ap == nil || ap.Explicit(&x.TopologyKey) || x.TopologyKey != "" {
+		jsonwire.Key(s, &more, ",\"topologyKey\":")
+		jsonwire.String(s, x.TopologyKey)
+	}
+	if ap == nil || ap.Explicit(&x.WhenUnsatisfiable) || x.WhenUnsatisfiable != "" {
+		jsonwire.Key(s, &more, ",\"whenUnsatisfiable\":")
+		jsonwire.String(s, string(x.WhenUnsatisfiable))
+	}
+	if x.LabelSelector != nil {
+		jsonwire.Key(s, &more, ",\"labelSelector\":")
 		x.LabelSelector.EncodeJSON(s)
+	}
+	if x.MinDomains != nil {
+		jsonwire.Key(s, &more, ",\"minDomains\":")
+		s.WriteInt32(*x.MinDomains)
+	}
+	if x.NodeAffinityPolicy != nil {
+		jsonwire.Key(s, &more, ",\"nodeAffinityPolicy\":")
+		jsonwire.String(s, string(*x.NodeAffinityPolicy))
+	}
+	if x.NodeTaintsPolicy != nil {
+		jsonwire.Key(s, &more, ",\"nodeTaintsPolicy\":")
+		jsonwire.String(s, string(*x.NodeTaintsPolicy))
 	}
 	if len(x.MatchLabelKeys) != 0 || ap != nil && x.MatchLabelKeys != nil {
 		jsonwire.Key(s, &more, ",\"matchLabelKeys\":")
@@ -15604,30 +15628,6 @@ func (x *TopologySpreadConstraint) EncodeJSON(s *jsoniter.Stream) {
 			}
 			s.WriteRaw("]")
 		}
-	}
-	if ap == nil || ap.Explicit(&x.MaxSkew) || x.MaxSkew != 0 {
-		jsonwire.Key(s, &more, ",\"maxSkew\":")
-		s.WriteInt32(x.MaxSkew)
-	}
-	if x.MinDomains != nil {
-		jsonwire.Key(s, &more, ",\"minDomains\":")
-		s.WriteInt32(*x.MinDomains)
-	}
-	if x.NodeAffinityPolicy != nil {
-		jsonwire.Key(s, &more, ",\"nodeAffinityPolicy\":")
-		jsonwire.String(s, string(*x.NodeAffinityPolicy))
-	}
-	if x.NodeTaintsPolicy != nil {
-		jsonwire.Key(s, &more, ",\"nodeTaintsPolicy\":")
-		jsonwire.String(s, string(*x.NodeTaintsPolicy))
-	}
-	if ap == nil || ap.Explicit(&x.TopologyKey) || x.TopologyKey != "" {
-		jsonwire.Key(s, &more, ",\"topologyKey\":")
-		jsonwire.String(s, x.TopologyKey)
-	}
-	if ap == nil || ap.Explicit(&x.WhenUnsatisfiable) || x.WhenUnsatisfiable != "" {
-		jsonwire.Key(s, &more, ",\"whenUnsatisfiable\":")
-		jsonwire.String(s, string(x.WhenUnsatisfiable))
 	}
 	s.WriteRaw("}")
 }
@@ -15736,196 +15736,205 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "awsElasticBlockStore":
+		case "name":
+			x.Name = r.String()
+		case "hostPath":
 			if r.Null() {
-				x.AwsElasticBlockStore = nil
+				x.HostPath = nil
 			} else {
-				if x.AwsElasticBlockStore == nil {
-					x.AwsElasticBlockStore = jsonwire.Alloc[AWSElasticBlockStoreVolumeSource](r, &slabKeys[40], 4)
+				if x.HostPath == nil {
+					x.HostPath = jsonwire.Alloc[HostPathVolumeSource](r, &slabKeys[42], 4)
 				}
-				x.AwsElasticBlockStore.DecodeWire(r)
-			}
-		case "azureDisk":
-			if r.Null() {
-				x.AzureDisk = nil
-			} else {
-				if x.AzureDisk == nil {
-					x.AzureDisk = jsonwire.Alloc[AzureDiskVolumeSource](r, &slabKeys[41], 4)
-				}
-				x.AzureDisk.DecodeWire(r)
-			}
-		case "azureFile":
-			if r.Null() {
-				x.AzureFile = nil
-			} else {
-				if x.AzureFile == nil {
-					x.AzureFile = jsonwire.Alloc[AzureFileVolumeSource](r, &slabKeys[78], 4)
-				}
-				x.AzureFile.DecodeWire(r)
-			}
-		case "cephfs":
-			if r.Null() {
-				x.Cephfs = nil
-			} else {
-				if x.Cephfs == nil {
-					x.Cephfs = jsonwire.Alloc[CephFSVolumeSource](r, &slabKeys[79], 4)
-				}
-				x.Cephfs.DecodeWire(r)
-			}
-		case "cinder":
-			if r.Null() {
-				x.Cinder = nil
-			} else {
-				if x.Cinder == nil {
-					x.Cinder = jsonwire.Alloc[CinderVolumeSource](r, &slabKeys[80], 4)
-				}
-				x.Cinder.DecodeWire(r)
-			}
-		case "configMap":
-			if r.Null() {
-				x.ConfigMap = nil
-			} else {
-				if x.ConfigMap == nil {
-					x.ConfigMap = jsonwire.Alloc[ConfigMapVolumeSource](r, &slabKeys[81], 4)
-				}
-				x.ConfigMap.DecodeWire(r)
-			}
-		case "csi":
-			if r.Null() {
-				x.CSI = nil
-			} else {
-				if x.CSI == nil {
-					x.CSI = jsonwire.Alloc[CSIVolumeSource](r, &slabKeys[82], 4)
-				}
-				x.CSI.DecodeWire(r)
-			}
-		case "downwardAPI":
-			if r.Null() {
-				x.DownwardAPI = nil
-			} else {
-				if x.DownwardAPI == nil {
-					x.DownwardAPI = jsonwire.Alloc[DownwardAPIVolumeSource](r, &slabKeys[83], 4)
-				}
-				x.DownwardAPI.DecodeWire(r)
+				x.HostPath.DecodeWire(r)
 			}
 		case "emptyDir":
 			if r.Null() {
 				x.EmptyDir = nil
 			} else {
 				if x.EmptyDir == nil {
-					x.EmptyDir = jsonwire.Alloc[EmptyDirVolumeSource](r, &slabKeys[84], 4)
+					x.EmptyDir = jsonwire.Alloc[EmptyDirVolumeSource](r, &slabKeys[78], 4)
 				}
 				x.EmptyDir.DecodeWire(r)
-			}
-		case "ephemeral":
-			if r.Null() {
-				x.Ephemeral = nil
-			} else {
-				if x.Ephemeral == nil {
-					x.Ephemeral = jsonwire.Alloc[EphemeralVolumeSource](r, &slabKeys[85], 4)
-				}
-				x.Ephemeral.DecodeWire(r)
-			}
-		case "fc":
-			if r.Null() {
-				x.FC = nil
-			} else {
-				if x.FC == nil {
-					x.FC = jsonwire.Alloc[FCVolumeSource](r, &slabKeys[46], 4)
-				}
-				x.FC.DecodeWire(r)
-			}
-		case "flexVolume":
-			if r.Null() {
-				x.FlexVolume = nil
-			} else {
-				if x.FlexVolume == nil {
-					x.FlexVolume = jsonwire.Alloc[FlexVolumeSource](r, &slabKeys[86], 4)
-				}
-				x.FlexVolume.DecodeWire(r)
-			}
-		case "flocker":
-			if r.Null() {
-				x.Flocker = nil
-			} else {
-				if x.Flocker == nil {
-					x.Flocker = jsonwire.Alloc[FlockerVolumeSource](r, &slabKeys[48], 4)
-				}
-				x.Flocker.DecodeWire(r)
 			}
 		case "gcePersistentDisk":
 			if r.Null() {
 				x.GcePersistentDisk = nil
 			} else {
 				if x.GcePersistentDisk == nil {
-					x.GcePersistentDisk = jsonwire.Alloc[GCEPersistentDiskVolumeSource](r, &slabKeys[49], 4)
+					x.GcePersistentDisk = jsonwire.Alloc[GCEPersistentDiskVolumeSource](r, &slabKeys[40], 4)
 				}
 				x.GcePersistentDisk.DecodeWire(r)
+			}
+		case "awsElasticBlockStore":
+			if r.Null() {
+				x.AwsElasticBlockStore = nil
+			} else {
+				if x.AwsElasticBlockStore == nil {
+					x.AwsElasticBlockStore = jsonwire.Alloc[AWSElasticBlockStoreVolumeSource](r, &slabKeys[41], 4)
+				}
+				x.AwsElasticBlockStore.DecodeWire(r)
 			}
 		case "gitRepo":
 			if r.Null() {
 				x.GitRepo = nil
 			} else {
 				if x.GitRepo == nil {
-					x.GitRepo = jsonwire.Alloc[GitRepoVolumeSource](r, &slabKeys[87], 4)
+					x.GitRepo = jsonwire.Alloc[GitRepoVolumeSource](r, &slabKeys[79], 4)
 				}
 				x.GitRepo.DecodeWire(r)
 			}
-		case "glusterfs":
+		case "secret":
 			if r.Null() {
-				x.Glusterfs = nil
+				x.Secret = nil
 			} else {
-				if x.Glusterfs == nil {
-					x.Glusterfs = jsonwire.Alloc[GlusterfsVolumeSource](r, &slabKeys[88], 4)
+				if x.Secret == nil {
+					x.Secret = jsonwire.Alloc[SecretVolumeSource](r, &slabKeys[80], 4)
 				}
-				x.Glusterfs.DecodeWire(r)
+				x.Secret.DecodeWire(r)
 			}
-		case "hostPath":
+		case "nfs":
 			if r.Null() {
-				x.HostPath = nil
+				x.NFS = nil
 			} else {
-				if x.HostPath == nil {
-					x.HostPath = jsonwire.Alloc[HostPathVolumeSource](r, &slabKeys[51], 4)
+				if x.NFS == nil {
+					x.NFS = jsonwire.Alloc[NFSVolumeSource](r, &slabKeys[44], 4)
 				}
-				x.HostPath.DecodeWire(r)
-			}
-		case "image":
-			if r.Null() {
-				x.Image = nil
-			} else {
-				if x.Image == nil {
-					x.Image = jsonwire.Alloc[ImageVolumeSource](r, &slabKeys[89], 4)
-				}
-				x.Image.DecodeWire(r)
+				x.NFS.DecodeWire(r)
 			}
 		case "iscsi":
 			if r.Null() {
 				x.ISCSI = nil
 			} else {
 				if x.ISCSI == nil {
-					x.ISCSI = jsonwire.Alloc[ISCSIVolumeSource](r, &slabKeys[90], 4)
+					x.ISCSI = jsonwire.Alloc[ISCSIVolumeSource](r, &slabKeys[81], 4)
 				}
 				x.ISCSI.DecodeWire(r)
 			}
-		case "name":
-			x.Name = r.String()
-		case "nfs":
+		case "glusterfs":
 			if r.Null() {
-				x.NFS = nil
+				x.Glusterfs = nil
 			} else {
-				if x.NFS == nil {
-					x.NFS = jsonwire.Alloc[NFSVolumeSource](r, &slabKeys[54], 4)
+				if x.Glusterfs == nil {
+					x.Glusterfs = jsonwire.Alloc[GlusterfsVolumeSource](r, &slabKeys[82], 4)
 				}
-				x.NFS.DecodeWire(r)
+				x.Glusterfs.DecodeWire(r)
 			}
 		case "persistentVolumeClaim":
 			if r.Null() {
 				x.PersistentVolumeClaim = nil
 			} else {
 				if x.PersistentVolumeClaim == nil {
-					x.PersistentVolumeClaim = jsonwire.Alloc[PersistentVolumeClaimVolumeSource](r, &slabKeys[91], 4)
+					x.PersistentVolumeClaim = jsonwire.Alloc[PersistentVolumeClaimVolumeSource](r, &slabKeys[83], 4)
 				}
 				x.PersistentVolumeClaim.DecodeWire(r)
+			}
+		case "rbd":
+			if r.Null() {
+				x.RBD = nil
+			} else {
+				if x.RBD == nil {
+					x.RBD = jsonwire.Alloc[RBDVolumeSource](r, &slabKeys[84], 4)
+				}
+				x.RBD.DecodeWire(r)
+			}
+		case "flexVolume":
+			if r.Null() {
+				x.FlexVolume = nil
+			} else {
+				if x.FlexVolume == nil {
+					x.FlexVolume = jsonwire.Alloc[FlexVolumeSource](r, &slabKeys[85], 4)
+				}
+				x.FlexVolume.DecodeWire(r)
+			}
+		case "cinder":
+			if r.Null() {
+				x.Cinder = nil
+			} else {
+				if x.Cinder == nil {
+					x.Cinder = jsonwire.Alloc[CinderVolumeSource](r, &slabKeys[86], 4)
+				}
+				x.Cinder.DecodeWire(r)
+			}
+		case "cephfs":
+			if r.Null() {
+				x.Cephfs = nil
+			} else {
+				if x.Cephfs == nil {
+					x.Cephfs = jsonwire.Alloc[CephFSVolumeSource](r, &slabKeys[87], 4)
+				}
+				x.Cephfs.DecodeWire(r)
+			}
+		case "flocker":
+			if r.Null() {
+				x.Flocker = nil
+			} else {
+				if x.Flocker == nil {
+					x.Flocker = jsonwire.Alloc[FlockerVolumeSource](r, &slabKeys[50], 4)
+				}
+				x.Flocker.DecodeWire(r)
+			}
+		case "downwardAPI":
+			if r.Null() {
+				x.DownwardAPI = nil
+			} else {
+				if x.DownwardAPI == nil {
+					x.DownwardAPI = jsonwire.Alloc[DownwardAPIVolumeSource](r, &slabKeys[88], 4)
+				}
+				x.DownwardAPI.DecodeWire(r)
+			}
+		case "fc":
+			if r.Null() {
+				x.FC = nil
+			} else {
+				if x.FC == nil {
+					x.FC = jsonwire.Alloc[FCVolumeSource](r, &slabKeys[49], 4)
+				}
+				x.FC.DecodeWire(r)
+			}
+		case "azureFile":
+			if r.Null() {
+				x.AzureFile = nil
+			} else {
+				if x.AzureFile == nil {
+					x.AzureFile = jsonwire.Alloc[AzureFileVolumeSource](r, &slabKeys[89], 4)
+				}
+				x.AzureFile.DecodeWire(r)
+			}
+		case "configMap":
+			if r.Null() {
+				x.ConfigMap = nil
+			} else {
+				if x.ConfigMap == nil {
+					x.ConfigMap = jsonwire.Alloc[ConfigMapVolumeSource](r, &slabKeys[90], 4)
+				}
+				x.ConfigMap.DecodeWire(r)
+			}
+		case "vsphereVolume":
+			if r.Null() {
+				x.VsphereVolume = nil
+			} else {
+				if x.VsphereVolume == nil {
+					x.VsphereVolume = jsonwire.Alloc[VsphereVirtualDiskVolumeSource](r, &slabKeys[53], 4)
+				}
+				x.VsphereVolume.DecodeWire(r)
+			}
+		case "quobyte":
+			if r.Null() {
+				x.Quobyte = nil
+			} else {
+				if x.Quobyte == nil {
+					x.Quobyte = jsonwire.Alloc[QuobyteVolumeSource](r, &slabKeys[54], 4)
+				}
+				x.Quobyte.DecodeWire(r)
+			}
+		case "azureDisk":
+			if r.Null() {
+				x.AzureDisk = nil
+			} else {
+				if x.AzureDisk == nil {
+					x.AzureDisk = jsonwire.Alloc[AzureDiskVolumeSource](r, &slabKeys[55], 4)
+				}
+				x.AzureDisk.DecodeWire(r)
 			}
 		case "photonPersistentDisk":
 			if r.Null() {
@@ -15936,6 +15945,15 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.PhotonPersistentDisk.DecodeWire(r)
 			}
+		case "projected":
+			if r.Null() {
+				x.Projected = nil
+			} else {
+				if x.Projected == nil {
+					x.Projected = jsonwire.Alloc[ProjectedVolumeSource](r, &slabKeys[91], 4)
+				}
+				x.Projected.DecodeWire(r)
+			}
 		case "portworxVolume":
 			if r.Null() {
 				x.PortworxVolume = nil
@@ -15945,68 +15963,50 @@ func (x *Volume) DecodeWire(r *jsonwire.Reader) {
 				}
 				x.PortworxVolume.DecodeWire(r)
 			}
-		case "projected":
-			if r.Null() {
-				x.Projected = nil
-			} else {
-				if x.Projected == nil {
-					x.Projected = jsonwire.Alloc[ProjectedVolumeSource](r, &slabKeys[92], 4)
-				}
-				x.Projected.DecodeWire(r)
-			}
-		case "quobyte":
-			if r.Null() {
-				x.Quobyte = nil
-			} else {
-				if x.Quobyte == nil {
-					x.Quobyte = jsonwire.Alloc[QuobyteVolumeSource](r, &slabKeys[58], 4)
-				}
-				x.Quobyte.DecodeWire(r)
-			}
-		case "rbd":
-			if r.Null() {
-				x.RBD = nil
-			} else {
-				if x.RBD == nil {
-					x.RBD = jsonwire.Alloc[RBDVolumeSource](r, &slabKeys[93], 4)
-				}
-				x.RBD.DecodeWire(r)
-			}
 		case "scaleIO":
 			if r.Null() {
 				x.ScaleIO = nil
 			} else {
 				if x.ScaleIO == nil {
-					x.ScaleIO = jsonwire.Alloc[ScaleIOVolumeSource](r, &slabKeys[94], 4)
+					x.ScaleIO = jsonwire.Alloc[ScaleIOVolumeSource](r, &slabKeys[92], 4)
 				}
 				x.ScaleIO.DecodeWire(r)
-			}
-		case "secret":
-			if r.Null() {
-				x.Secret = nil
-			} else {
-				if x.Secret == nil {
-					x.Secret = jsonwire.Alloc[SecretVolumeSource](r, &slabKeys[95], 4)
-				}
-				x.Secret.DecodeWire(r)
 			}
 		case "storageos":
 			if r.Null() {
 				x.Storageos = nil
 			} else {
 				if x.Storageos == nil {
-					x.Storageos = jsonwire.Alloc[StorageOSVolumeSource](r, &slabKeys[96], 4)
+					x.Storageos = jsonwire.Alloc[StorageOSVolumeSource](r, &slabKeys[93], 4)
 				}
 				x.Storageos.DecodeWire(r)
 			}
-		case "vsphereVolume":
+		case "csi":
 			if r.Null() {
-				x.VsphereVolume = nil
+				x.CSI = nil
 			} else {
-				if x.VsphereVolume == nil {
-					x.VsphereVolume = jsonwire.Alloc[VsphereVirtualDiskVolumeSource](r, &slabKeys[62], 4)
+				if x.CSI == nil {
+					x.CSI = jsonwire.Alloc[CSIVolumeSource](r, &slabKeys[94], 4)
 				}
-				x.VsphereVolume.DecodeWire(r)
+				x.CSI.DecodeWire(r)
+			}
+		case "ephemeral":
+			if r.Null() {
+				x.Ephemeral = nil
+			} else {
+				if x.Ephemeral == nil {
+					x.Ephemeral = jsonwire.Alloc[EphemeralVolumeSource](r, &slabKeys[95], 4)
+				}
+				x.Ephemeral.DecodeWire(r)
+			}
+		case "image":
+			if r.Null() {
+				x.Image = nil
+			} else {
+				if x.Image == nil {
+					x.Image = jsonwire.Alloc[ImageVolumeSource](r, &slabKeys[96], 4)
+				}
+				x.Image.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -16019,130 +16019,130 @@ func (x *Volume) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if x.AwsElasticBlockStore != nil {
-		s.WriteRaw("\"awsElasticBlockStore\":")
+	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
+		s.WriteRaw("\"name\":")
 		more = true
-		x.AwsElasticBlockStore.EncodeJSON(s)
-	}
-	if x.AzureDisk != nil {
-		jsonwire.Key(s, &more, ",\"azureDisk\":")
-		x.AzureDisk.EncodeJSON(s)
-	}
-	if x.AzureFile != nil {
-		jsonwire.Key(s, &more, ",\"azureFile\":")
-		x.AzureFile.EncodeJSON(s)
-	}
-	if x.Cephfs != nil {
-		jsonwire.Key(s, &more, ",\"cephfs\":")
-		x.Cephfs.EncodeJSON(s)
-	}
-	if x.Cinder != nil {
-		jsonwire.Key(s, &more, ",\"cinder\":")
-		x.Cinder.EncodeJSON(s)
-	}
-	if x.ConfigMap != nil {
-		jsonwire.Key(s, &more, ",\"configMap\":")
-		x.ConfigMap.EncodeJSON(s)
-	}
-	if x.CSI != nil {
-		jsonwire.Key(s, &more, ",\"csi\":")
-		x.CSI.EncodeJSON(s)
-	}
-	if x.DownwardAPI != nil {
-		jsonwire.Key(s, &more, ",\"downwardAPI\":")
-		x.DownwardAPI.EncodeJSON(s)
-	}
-	if x.EmptyDir != nil {
-		jsonwire.Key(s, &more, ",\"emptyDir\":")
-		x.EmptyDir.EncodeJSON(s)
-	}
-	if x.Ephemeral != nil {
-		jsonwire.Key(s, &more, ",\"ephemeral\":")
-		x.Ephemeral.EncodeJSON(s)
-	}
-	if x.FC != nil {
-		jsonwire.Key(s, &more, ",\"fc\":")
-		x.FC.EncodeJSON(s)
-	}
-	if x.FlexVolume != nil {
-		jsonwire.Key(s, &more, ",\"flexVolume\":")
-		x.FlexVolume.EncodeJSON(s)
-	}
-	if x.Flocker != nil {
-		jsonwire.Key(s, &more, ",\"flocker\":")
-		x.Flocker.EncodeJSON(s)
-	}
-	if x.GcePersistentDisk != nil {
-		jsonwire.Key(s, &more, ",\"gcePersistentDisk\":")
-		x.GcePersistentDisk.EncodeJSON(s)
-	}
-	if x.GitRepo != nil {
-		jsonwire.Key(s, &more, ",\"gitRepo\":")
-		x.GitRepo.EncodeJSON(s)
-	}
-	if x.Glusterfs != nil {
-		jsonwire.Key(s, &more, ",\"glusterfs\":")
-		x.Glusterfs.EncodeJSON(s)
+		jsonwire.String(s, x.Name)
 	}
 	if x.HostPath != nil {
 		jsonwire.Key(s, &more, ",\"hostPath\":")
 		x.HostPath.EncodeJSON(s)
 	}
-	if x.Image != nil {
-		jsonwire.Key(s, &more, ",\"image\":")
-		x.Image.EncodeJSON(s)
+	if x.EmptyDir != nil {
+		jsonwire.Key(s, &more, ",\"emptyDir\":")
+		x.EmptyDir.EncodeJSON(s)
 	}
-	if x.ISCSI != nil {
-		jsonwire.Key(s, &more, ",\"iscsi\":")
-		x.ISCSI.EncodeJSON(s)
+	if x.GcePersistentDisk != nil {
+		jsonwire.Key(s, &more, ",\"gcePersistentDisk\":")
+		x.GcePersistentDisk.EncodeJSON(s)
 	}
-	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
-		jsonwire.String(s, x.Name)
+	if x.AwsElasticBlockStore != nil {
+		jsonwire.Key(s, &more, ",\"awsElasticBlockStore\":")
+		x.AwsElasticBlockStore.EncodeJSON(s)
 	}
-	if x.NFS != nil {
-		jsonwire.Key(s, &more, ",\"nfs\":")
-		x.NFS.EncodeJSON(s)
-	}
-	if x.PersistentVolumeClaim != nil {
-		jsonwire.Key(s, &more, ",\"persistentVolumeClaim\":")
-		x.PersistentVolumeClaim.EncodeJSON(s)
-	}
-	if x.PhotonPersistentDisk != nil {
-		jsonwire.Key(s, &more, ",\"photonPersistentDisk\":")
-		x.PhotonPersistentDisk.EncodeJSON(s)
-	}
-	if x.PortworxVolume != nil {
-		jsonwire.Key(s, &more, ",\"portworxVolume\":")
-		x.PortworxVolume.EncodeJSON(s)
-	}
-	if x.Projected != nil {
-		jsonwire.Key(s, &more, ",\"projected\":")
-		x.Projected.EncodeJSON(s)
-	}
-	if x.Quobyte != nil {
-		jsonwire.Key(s, &more, ",\"quobyte\":")
-		x.Quobyte.EncodeJSON(s)
-	}
-	if x.RBD != nil {
-		jsonwire.Key(s, &more, ",\"rbd\":")
-		x.RBD.EncodeJSON(s)
-	}
-	if x.ScaleIO != nil {
-		jsonwire.Key(s, &more, ",\"scaleIO\":")
-		x.ScaleIO.EncodeJSON(s)
+	if x.GitRepo != nil {
+		jsonwire.Key(s, &more, ",\"gitRepo\":")
+		x.GitRepo.EncodeJSON(s)
 	}
 	if x.Secret != nil {
 		jsonwire.Key(s, &more, ",\"secret\":")
 		x.Secret.EncodeJSON(s)
 	}
-	if x.Storageos != nil {
-		jsonwire.Key(s, &more, ",\"storageos\":")
-		x.Storageos.EncodeJSON(s)
+	if x.NFS != nil {
+		jsonwire.Key(s, &more, ",\"nfs\":")
+		x.NFS.EncodeJSON(s)
+	}
+	if x.ISCSI != nil {
+		jsonwire.Key(s, &more, ",\"iscsi\":")
+		x.ISCSI.EncodeJSON(s)
+	}
+	if x.Glusterfs != nil {
+		jsonwire.Key(s, &more, ",\"glusterfs\":")
+		x.Glusterfs.EncodeJSON(s)
+	}
+	if x.PersistentVolumeClaim != nil {
+		jsonwire.Key(s, &more, ",\"persistentVolumeClaim\":")
+		x.PersistentVolumeClaim.EncodeJSON(s)
+	}
+	if x.RBD != nil {
+		jsonwire.Key(s, &more, ",\"rbd\":")
+		x.RBD.EncodeJSON(s)
+	}
+	if x.FlexVolume != nil {
+		jsonwire.Key(s, &more, ",\"flexVolume\":")
+		x.FlexVolume.EncodeJSON(s)
+	}
+	if x.Cinder != nil {
+		jsonwire.Key(s, &more, ",\"cinder\":")
+		x.Cinder.EncodeJSON(s)
+	}
+	if x.Cephfs != nil {
+		jsonwire.Key(s, &more, ",\"cephfs\":")
+		x.Cephfs.EncodeJSON(s)
+	}
+	if x.Flocker != nil {
+		jsonwire.Key(s, &more, ",\"flocker\":")
+		x.Flocker.EncodeJSON(s)
+	}
+	if x.DownwardAPI != nil {
+		jsonwire.Key(s, &more, ",\"downwardAPI\":")
+		x.DownwardAPI.EncodeJSON(s)
+	}
+	if x.FC != nil {
+		jsonwire.Key(s, &more, ",\"fc\":")
+		x.FC.EncodeJSON(s)
+	}
+	if x.AzureFile != nil {
+		jsonwire.Key(s, &more, ",\"azureFile\":")
+		x.AzureFile.EncodeJSON(s)
+	}
+	if x.ConfigMap != nil {
+		jsonwire.Key(s, &more, ",\"configMap\":")
+		x.ConfigMap.EncodeJSON(s)
 	}
 	if x.VsphereVolume != nil {
 		jsonwire.Key(s, &more, ",\"vsphereVolume\":")
 		x.VsphereVolume.EncodeJSON(s)
+	}
+	if x.Quobyte != nil {
+		jsonwire.Key(s, &more, ",\"quobyte\":")
+		x.Quobyte.EncodeJSON(s)
+	}
+	if x.AzureDisk != nil {
+		jsonwire.Key(s, &more, ",\"azureDisk\":")
+		x.AzureDisk.EncodeJSON(s)
+	}
+	if x.PhotonPersistentDisk != nil {
+		jsonwire.Key(s, &more, ",\"photonPersistentDisk\":")
+		x.PhotonPersistentDisk.EncodeJSON(s)
+	}
+	if x.Projected != nil {
+		jsonwire.Key(s, &more, ",\"projected\":")
+		x.Projected.EncodeJSON(s)
+	}
+	if x.PortworxVolume != nil {
+		jsonwire.Key(s, &more, ",\"portworxVolume\":")
+		x.PortworxVolume.EncodeJSON(s)
+	}
+	if x.ScaleIO != nil {
+		jsonwire.Key(s, &more, ",\"scaleIO\":")
+		x.ScaleIO.EncodeJSON(s)
+	}
+	if x.Storageos != nil {
+		jsonwire.Key(s, &more, ",\"storageos\":")
+		x.Storageos.EncodeJSON(s)
+	}
+	if x.CSI != nil {
+		jsonwire.Key(s, &more, ",\"csi\":")
+		x.CSI.EncodeJSON(s)
+	}
+	if x.Ephemeral != nil {
+		jsonwire.Key(s, &more, ",\"ephemeral\":")
+		x.Ephemeral.EncodeJSON(s)
+	}
+	if x.Image != nil {
+		jsonwire.Key(s, &more, ",\"image\":")
+		x.Image.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -16155,10 +16155,10 @@ func (x *VolumeDevice) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "devicePath":
-			x.DevicePath = r.String()
 		case "name":
 			x.Name = r.String()
+		case "devicePath":
+			x.DevicePath = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -16170,14 +16170,14 @@ func (x *VolumeDevice) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.DevicePath) || x.DevicePath != "" {
-		s.WriteRaw("\"devicePath\":")
-		more = true
-		jsonwire.String(s, x.DevicePath)
-	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.DevicePath) || x.DevicePath != "" {
+		jsonwire.Key(s, &more, ",\"devicePath\":")
+		jsonwire.String(s, x.DevicePath)
 	}
 	s.WriteRaw("}")
 }
@@ -16190,18 +16190,18 @@ func (x *VolumeMount) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "mountPath":
-			x.MountPath = r.String()
-		case "mountPropagation":
-			x.MountPropagation = (*MountPropagationMode)(r.StringPtr())
 		case "name":
 			x.Name = r.String()
 		case "readOnly":
 			x.ReadOnly = r.Bool()
 		case "recursiveReadOnly":
 			x.RecursiveReadOnly = (*RecursiveReadOnlyMode)(r.StringPtr())
+		case "mountPath":
+			x.MountPath = r.String()
 		case "subPath":
 			x.SubPath = r.String()
+		case "mountPropagation":
+			x.MountPropagation = (*MountPropagationMode)(r.StringPtr())
 		case "subPathExpr":
 			x.SubPathExpr = r.String()
 		default:
@@ -16215,17 +16215,9 @@ func (x *VolumeMount) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.MountPath) || x.MountPath != "" {
-		s.WriteRaw("\"mountPath\":")
-		more = true
-		jsonwire.String(s, x.MountPath)
-	}
-	if x.MountPropagation != nil {
-		jsonwire.Key(s, &more, ",\"mountPropagation\":")
-		jsonwire.String(s, string(*x.MountPropagation))
-	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
 	}
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
@@ -16236,9 +16228,17 @@ func (x *VolumeMount) EncodeJSON(s *jsoniter.Stream) {
 		jsonwire.Key(s, &more, ",\"recursiveReadOnly\":")
 		jsonwire.String(s, string(*x.RecursiveReadOnly))
 	}
+	if ap == nil || ap.Explicit(&x.MountPath) || x.MountPath != "" {
+		jsonwire.Key(s, &more, ",\"mountPath\":")
+		jsonwire.String(s, x.MountPath)
+	}
 	if ap.Explicit(&x.SubPath) || x.SubPath != "" {
 		jsonwire.Key(s, &more, ",\"subPath\":")
 		jsonwire.String(s, x.SubPath)
+	}
+	if x.MountPropagation != nil {
+		jsonwire.Key(s, &more, ",\"mountPropagation\":")
+		jsonwire.String(s, string(*x.MountPropagation))
 	}
 	if ap.Explicit(&x.SubPathExpr) || x.SubPathExpr != "" {
 		jsonwire.Key(s, &more, ",\"subPathExpr\":")
@@ -16255,10 +16255,10 @@ func (x *VolumeMountStatus) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "mountPath":
-			x.MountPath = r.String()
 		case "name":
 			x.Name = r.String()
+		case "mountPath":
+			x.MountPath = r.String()
 		case "readOnly":
 			x.ReadOnly = r.Bool()
 		case "recursiveReadOnly":
@@ -16274,14 +16274,14 @@ func (x *VolumeMountStatus) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap == nil || ap.Explicit(&x.MountPath) || x.MountPath != "" {
-		s.WriteRaw("\"mountPath\":")
-		more = true
-		jsonwire.String(s, x.MountPath)
-	}
 	if ap == nil || ap.Explicit(&x.Name) || x.Name != "" {
-		jsonwire.Key(s, &more, ",\"name\":")
+		s.WriteRaw("\"name\":")
+		more = true
 		jsonwire.String(s, x.Name)
+	}
+	if ap == nil || ap.Explicit(&x.MountPath) || x.MountPath != "" {
+		jsonwire.Key(s, &more, ",\"mountPath\":")
+		jsonwire.String(s, x.MountPath)
 	}
 	if ap.Explicit(&x.ReadOnly) || x.ReadOnly {
 		jsonwire.Key(s, &more, ",\"readOnly\":")
@@ -16335,50 +16335,50 @@ func (x *VolumeProjection) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "clusterTrustBundle":
+		case "secret":
 			if r.Null() {
-				x.ClusterTrustBundle = nil
+				x.Secret = nil
 			} else {
-				if x.ClusterTrustBundle == nil {
-					x.ClusterTrustBundle = jsonwire.Alloc[ClusterTrustBundleProjection](r, &slabKeys[97], 4)
+				if x.Secret == nil {
+					x.Secret = jsonwire.Alloc[SecretProjection](r, &slabKeys[97], 4)
 				}
-				x.ClusterTrustBundle.DecodeWire(r)
-			}
-		case "configMap":
-			if r.Null() {
-				x.ConfigMap = nil
-			} else {
-				if x.ConfigMap == nil {
-					x.ConfigMap = jsonwire.Alloc[ConfigMapProjection](r, &slabKeys[98], 4)
-				}
-				x.ConfigMap.DecodeWire(r)
+				x.Secret.DecodeWire(r)
 			}
 		case "downwardAPI":
 			if r.Null() {
 				x.DownwardAPI = nil
 			} else {
 				if x.DownwardAPI == nil {
-					x.DownwardAPI = jsonwire.Alloc[DownwardAPIProjection](r, &slabKeys[99], 4)
+					x.DownwardAPI = jsonwire.Alloc[DownwardAPIProjection](r, &slabKeys[98], 4)
 				}
 				x.DownwardAPI.DecodeWire(r)
 			}
-		case "secret":
+		case "configMap":
 			if r.Null() {
-				x.Secret = nil
+				x.ConfigMap = nil
 			} else {
-				if x.Secret == nil {
-					x.Secret = jsonwire.Alloc[SecretProjection](r, &slabKeys[100], 4)
+				if x.ConfigMap == nil {
+					x.ConfigMap = jsonwire.Alloc[ConfigMapProjection](r, &slabKeys[99], 4)
 				}
-				x.Secret.DecodeWire(r)
+				x.ConfigMap.DecodeWire(r)
 			}
 		case "serviceAccountToken":
 			if r.Null() {
 				x.ServiceAccountToken = nil
 			} else {
 				if x.ServiceAccountToken == nil {
-					x.ServiceAccountToken = jsonwire.Alloc[ServiceAccountTokenProjection](r, &slabKeys[101], 4)
+					x.ServiceAccountToken = jsonwire.Alloc[ServiceAccountTokenProjection](r, &slabKeys[100], 4)
 				}
 				x.ServiceAccountToken.DecodeWire(r)
+			}
+		case "clusterTrustBundle":
+			if r.Null() {
+				x.ClusterTrustBundle = nil
+			} else {
+				if x.ClusterTrustBundle == nil {
+					x.ClusterTrustBundle = jsonwire.Alloc[ClusterTrustBundleProjection](r, &slabKeys[101], 4)
+				}
+				x.ClusterTrustBundle.DecodeWire(r)
 			}
 		default:
 			r.SkipUnknown()
@@ -16390,26 +16390,26 @@ func (x *VolumeProjection) DecodeWire(r *jsonwire.Reader) {
 func (x *VolumeProjection) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.ClusterTrustBundle != nil {
-		s.WriteRaw("\"clusterTrustBundle\":")
+	if x.Secret != nil {
+		s.WriteRaw("\"secret\":")
 		more = true
-		x.ClusterTrustBundle.EncodeJSON(s)
-	}
-	if x.ConfigMap != nil {
-		jsonwire.Key(s, &more, ",\"configMap\":")
-		x.ConfigMap.EncodeJSON(s)
+		x.Secret.EncodeJSON(s)
 	}
 	if x.DownwardAPI != nil {
 		jsonwire.Key(s, &more, ",\"downwardAPI\":")
 		x.DownwardAPI.EncodeJSON(s)
 	}
-	if x.Secret != nil {
-		jsonwire.Key(s, &more, ",\"secret\":")
-		x.Secret.EncodeJSON(s)
+	if x.ConfigMap != nil {
+		jsonwire.Key(s, &more, ",\"configMap\":")
+		x.ConfigMap.EncodeJSON(s)
 	}
 	if x.ServiceAccountToken != nil {
 		jsonwire.Key(s, &more, ",\"serviceAccountToken\":")
 		x.ServiceAccountToken.EncodeJSON(s)
+	}
+	if x.ClusterTrustBundle != nil {
+		jsonwire.Key(s, &more, ",\"clusterTrustBundle\":")
+		x.ClusterTrustBundle.EncodeJSON(s)
 	}
 	s.WriteRaw("}")
 }
@@ -16509,14 +16509,14 @@ func (x *VsphereVirtualDiskVolumeSource) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "fsType":
-			x.FSType = r.String()
-		case "storagePolicyID":
-			x.StoragePolicyID = r.String()
-		case "storagePolicyName":
-			x.StoragePolicyName = r.String()
 		case "volumePath":
 			x.VolumePath = r.String()
+		case "fsType":
+			x.FSType = r.String()
+		case "storagePolicyName":
+			x.StoragePolicyName = r.String()
+		case "storagePolicyID":
+			x.StoragePolicyID = r.String()
 		default:
 			r.SkipUnknown()
 		}
@@ -16528,22 +16528,22 @@ func (x *VsphereVirtualDiskVolumeSource) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	ap := jsonwire.Applying(s)
 	more := false
-	if ap.Explicit(&x.FSType) || x.FSType != "" {
-		s.WriteRaw("\"fsType\":")
+	if ap == nil || ap.Explicit(&x.VolumePath) || x.VolumePath != "" {
+		s.WriteRaw("\"volumePath\":")
 		more = true
-		jsonwire.String(s, x.FSType)
+		jsonwire.String(s, x.VolumePath)
 	}
-	if ap.Explicit(&x.StoragePolicyID) || x.StoragePolicyID != "" {
-		jsonwire.Key(s, &more, ",\"storagePolicyID\":")
-		jsonwire.String(s, x.StoragePolicyID)
+	if ap.Explicit(&x.FSType) || x.FSType != "" {
+		jsonwire.Key(s, &more, ",\"fsType\":")
+		jsonwire.String(s, x.FSType)
 	}
 	if ap.Explicit(&x.StoragePolicyName) || x.StoragePolicyName != "" {
 		jsonwire.Key(s, &more, ",\"storagePolicyName\":")
 		jsonwire.String(s, x.StoragePolicyName)
 	}
-	if ap == nil || ap.Explicit(&x.VolumePath) || x.VolumePath != "" {
-		jsonwire.Key(s, &more, ",\"volumePath\":")
-		jsonwire.String(s, x.VolumePath)
+	if ap.Explicit(&x.StoragePolicyID) || x.StoragePolicyID != "" {
+		jsonwire.Key(s, &more, ",\"storagePolicyID\":")
+		jsonwire.String(s, x.StoragePolicyID)
 	}
 	s.WriteRaw("}")
 }
@@ -16556,10 +16556,10 @@ func (x *WeightedPodAffinityTerm) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "podAffinityTerm":
-			x.PodAffinityTerm.DecodeWire(r)
 		case "weight":
 			x.Weight = r.Int32()
+		case "podAffinityTerm":
+			x.PodAffinityTerm.DecodeWire(r)
 		default:
 			r.SkipUnknown()
 		}
@@ -16572,14 +16572,15 @@ func (x *WeightedPodAffinityTerm) EncodeJSON(s *jsoniter.Stream) {
 	ap := jsonwire.Applying(s)
 	var at int
 	more := false
+	if ap == nil || ap.Explicit(&x.Weight) || x.Weight != 0 {
+		s.WriteRaw("\"weight\":")
+		more = true
+		s.WriteInt32(x.Weight)
+	}
 	at = jsonwire.Field(s, &more, ",\"podAffinityTerm\":")
 	x.PodAffinityTerm.EncodeJSON(s)
 	if ap != nil {
 		more = ap.Kept(s, at, &x.PodAffinityTerm)
-	}
-	if ap == nil || ap.Explicit(&x.Weight) || x.Weight != 0 {
-		jsonwire.Key(s, &more, ",\"weight\":")
-		s.WriteInt32(x.Weight)
 	}
 	s.WriteRaw("}")
 }
@@ -16592,14 +16593,14 @@ func (x *WindowsSecurityContextOptions) DecodeWire(r *jsonwire.Reader) {
 	}
 	for key, ok := r.NextKey(); ok; key, ok = r.NextKey() {
 		switch string(key) {
-		case "gmsaCredentialSpec":
-			x.GmsaCredentialSpec = r.StringPtr()
 		case "gmsaCredentialSpecName":
 			x.GmsaCredentialSpecName = r.StringPtr()
-		case "hostProcess":
-			x.HostProcess = r.BoolPtr()
+		case "gmsaCredentialSpec":
+			x.GmsaCredentialSpec = r.StringPtr()
 		case "runAsUserName":
 			x.RunAsUserName = r.StringPtr()
+		case "hostProcess":
+			x.HostProcess = r.BoolPtr()
 		default:
 			r.SkipUnknown()
 		}
@@ -16610,22 +16611,22 @@ func (x *WindowsSecurityContextOptions) DecodeWire(r *jsonwire.Reader) {
 func (x *WindowsSecurityContextOptions) EncodeJSON(s *jsoniter.Stream) {
 	s.WriteRaw("{")
 	more := false
-	if x.GmsaCredentialSpec != nil {
-		s.WriteRaw("\"gmsaCredentialSpec\":")
-		more = true
-		jsonwire.String(s, *x.GmsaCredentialSpec)
-	}
 	if x.GmsaCredentialSpecName != nil {
-		jsonwire.Key(s, &more, ",\"gmsaCredentialSpecName\":")
+		s.WriteRaw("\"gmsaCredentialSpecName\":")
+		more = true
 		jsonwire.String(s, *x.GmsaCredentialSpecName)
 	}
-	if x.HostProcess != nil {
-		jsonwire.Key(s, &more, ",\"hostProcess\":")
-		s.WriteBool(*x.HostProcess)
+	if x.GmsaCredentialSpec != nil {
+		jsonwire.Key(s, &more, ",\"gmsaCredentialSpec\":")
+		jsonwire.String(s, *x.GmsaCredentialSpec)
 	}
 	if x.RunAsUserName != nil {
 		jsonwire.Key(s, &more, ",\"runAsUserName\":")
 		jsonwire.String(s, *x.RunAsUserName)
+	}
+	if x.HostProcess != nil {
+		jsonwire.Key(s, &more, ",\"hostProcess\":")
+		s.WriteBool(*x.HostProcess)
 	}
 	s.WriteRaw("}")
 }

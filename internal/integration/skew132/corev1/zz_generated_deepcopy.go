@@ -73,8 +73,8 @@ func (in *AzureDiskVolumeSource) DeepCopyInto(out *AzureDiskVolumeSource) {
 	*out = *in
 	out.CachingMode = deepcopy.Ptr(in.CachingMode)
 	out.FSType = deepcopy.Ptr(in.FSType)
-	out.Kind = deepcopy.Ptr(in.Kind)
 	out.ReadOnly = deepcopy.Ptr(in.ReadOnly)
+	out.Kind = deepcopy.Ptr(in.Kind)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -135,12 +135,12 @@ func (in *Binding) DeepCopy() *Binding {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CSIPersistentVolumeSource) DeepCopyInto(out *CSIPersistentVolumeSource) {
 	*out = *in
-	out.ControllerExpandSecretRef = deepcopy.Ptr(in.ControllerExpandSecretRef)
-	out.ControllerPublishSecretRef = deepcopy.Ptr(in.ControllerPublishSecretRef)
-	out.NodeExpandSecretRef = deepcopy.Ptr(in.NodeExpandSecretRef)
-	out.NodePublishSecretRef = deepcopy.Ptr(in.NodePublishSecretRef)
-	out.NodeStageSecretRef = deepcopy.Ptr(in.NodeStageSecretRef)
 	out.VolumeAttributes = deepcopy.Map(in.VolumeAttributes)
+	out.ControllerPublishSecretRef = deepcopy.Ptr(in.ControllerPublishSecretRef)
+	out.NodeStageSecretRef = deepcopy.Ptr(in.NodeStageSecretRef)
+	out.NodePublishSecretRef = deepcopy.Ptr(in.NodePublishSecretRef)
+	out.ControllerExpandSecretRef = deepcopy.Ptr(in.ControllerExpandSecretRef)
+	out.NodeExpandSecretRef = deepcopy.Ptr(in.NodeExpandSecretRef)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -156,10 +156,10 @@ func (in *CSIPersistentVolumeSource) DeepCopy() *CSIPersistentVolumeSource {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *CSIVolumeSource) DeepCopyInto(out *CSIVolumeSource) {
 	*out = *in
-	out.FSType = deepcopy.Ptr(in.FSType)
-	out.NodePublishSecretRef = deepcopy.Ptr(in.NodePublishSecretRef)
 	out.ReadOnly = deepcopy.Ptr(in.ReadOnly)
+	out.FSType = deepcopy.Ptr(in.FSType)
 	out.VolumeAttributes = deepcopy.Map(in.VolumeAttributes)
+	out.NodePublishSecretRef = deepcopy.Ptr(in.NodePublishSecretRef)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -274,10 +274,10 @@ func (in *ClientIPConfig) DeepCopy() *ClientIPConfig {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ClusterTrustBundleProjection) DeepCopyInto(out *ClusterTrustBundleProjection) {
 	*out = *in
-	out.LabelSelector = in.LabelSelector.DeepCopy()
 	out.Name = deepcopy.Ptr(in.Name)
-	out.Optional = deepcopy.Ptr(in.Optional)
 	out.SignerName = deepcopy.Ptr(in.SignerName)
+	out.LabelSelector = in.LabelSelector.DeepCopy()
+	out.Optional = deepcopy.Ptr(in.Optional)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -341,9 +341,9 @@ func (in *ComponentStatusList) DeepCopy() *ComponentStatusList {
 func (in *ConfigMap) DeepCopyInto(out *ConfigMap) {
 	*out = *in
 	in.ObjectMeta.DeepCopyInto(&out.ObjectMeta)
-	out.BinaryData = deepcopy.EachMap(in.BinaryData, deepcopy.Slice[[]byte])
-	out.Data = deepcopy.Map(in.Data)
 	out.Immutable = deepcopy.Ptr(in.Immutable)
+	out.Data = deepcopy.Map(in.Data)
+	out.BinaryData = deepcopy.EachMap(in.BinaryData, deepcopy.Slice[[]byte])
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -438,8 +438,8 @@ func (in *ConfigMapProjection) DeepCopy() *ConfigMapProjection {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ConfigMapVolumeSource) DeepCopyInto(out *ConfigMapVolumeSource) {
 	*out = *in
-	out.DefaultMode = deepcopy.Ptr(in.DefaultMode)
 	out.Items = deepcopy.Structs(in.Items)
+	out.DefaultMode = deepcopy.Ptr(in.DefaultMode)
 	out.Optional = deepcopy.Ptr(in.Optional)
 }
 
@@ -456,21 +456,21 @@ func (in *ConfigMapVolumeSource) DeepCopy() *ConfigMapVolumeSource {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Container) DeepCopyInto(out *Container) {
 	*out = *in
-	out.Args = deepcopy.Slice(in.Args)
 	out.Command = deepcopy.Slice(in.Command)
-	out.Env = deepcopy.Structs(in.Env)
-	out.EnvFrom = deepcopy.Structs(in.EnvFrom)
-	out.Lifecycle = in.Lifecycle.DeepCopy()
-	out.LivenessProbe = in.LivenessProbe.DeepCopy()
+	out.Args = deepcopy.Slice(in.Args)
 	out.Ports = deepcopy.Slice(in.Ports)
-	out.ReadinessProbe = in.ReadinessProbe.DeepCopy()
-	out.ResizePolicy = deepcopy.Slice(in.ResizePolicy)
+	out.EnvFrom = deepcopy.Structs(in.EnvFrom)
+	out.Env = deepcopy.Structs(in.Env)
 	in.Resources.DeepCopyInto(&out.Resources)
+	out.ResizePolicy = deepcopy.Slice(in.ResizePolicy)
 	out.RestartPolicy = deepcopy.Ptr(in.RestartPolicy)
-	out.SecurityContext = in.SecurityContext.DeepCopy()
-	out.StartupProbe = in.StartupProbe.DeepCopy()
-	out.VolumeDevices = deepcopy.Slice(in.VolumeDevices)
 	out.VolumeMounts = deepcopy.Structs(in.VolumeMounts)
+	out.VolumeDevices = deepcopy.Slice(in.VolumeDevices)
+	out.LivenessProbe = in.LivenessProbe.DeepCopy()
+	out.ReadinessProbe = in.ReadinessProbe.DeepCopy()
+	out.StartupProbe = in.StartupProbe.DeepCopy()
+	out.Lifecycle = in.Lifecycle.DeepCopy()
+	out.SecurityContext = in.SecurityContext.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -528,9 +528,9 @@ func (in *ContainerResizePolicy) DeepCopy() *ContainerResizePolicy {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ContainerState) DeepCopyInto(out *ContainerState) {
 	*out = *in
+	out.Waiting = deepcopy.Ptr(in.Waiting)
 	out.Running = deepcopy.Ptr(in.Running)
 	out.Terminated = deepcopy.Ptr(in.Terminated)
-	out.Waiting = deepcopy.Ptr(in.Waiting)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -585,14 +585,14 @@ func (in *ContainerStateWaiting) DeepCopy() *ContainerStateWaiting {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ContainerStatus) DeepCopyInto(out *ContainerStatus) {
 	*out = *in
-	out.AllocatedResources = deepcopy.Map(in.AllocatedResources)
-	out.AllocatedResourcesStatus = deepcopy.Structs(in.AllocatedResourcesStatus)
-	in.LastState.DeepCopyInto(&out.LastState)
-	out.Resources = in.Resources.DeepCopy()
-	out.Started = deepcopy.Ptr(in.Started)
 	in.State.DeepCopyInto(&out.State)
-	out.User = in.User.DeepCopy()
+	in.LastState.DeepCopyInto(&out.LastState)
+	out.Started = deepcopy.Ptr(in.Started)
+	out.AllocatedResources = deepcopy.Map(in.AllocatedResources)
+	out.Resources = in.Resources.DeepCopy()
 	out.VolumeMounts = deepcopy.Structs(in.VolumeMounts)
+	out.User = in.User.DeepCopy()
+	out.AllocatedResourcesStatus = deepcopy.Structs(in.AllocatedResourcesStatus)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -654,8 +654,8 @@ func (in *DownwardAPIProjection) DeepCopy() *DownwardAPIProjection {
 func (in *DownwardAPIVolumeFile) DeepCopyInto(out *DownwardAPIVolumeFile) {
 	*out = *in
 	out.FieldRef = deepcopy.Ptr(in.FieldRef)
-	out.Mode = deepcopy.Ptr(in.Mode)
 	out.ResourceFieldRef = deepcopy.Ptr(in.ResourceFieldRef)
+	out.Mode = deepcopy.Ptr(in.Mode)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -671,8 +671,8 @@ func (in *DownwardAPIVolumeFile) DeepCopy() *DownwardAPIVolumeFile {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *DownwardAPIVolumeSource) DeepCopyInto(out *DownwardAPIVolumeSource) {
 	*out = *in
-	out.DefaultMode = deepcopy.Ptr(in.DefaultMode)
 	out.Items = deepcopy.Structs(in.Items)
+	out.DefaultMode = deepcopy.Ptr(in.DefaultMode)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -822,9 +822,9 @@ func (in *EnvVar) DeepCopy() *EnvVar {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *EnvVarSource) DeepCopyInto(out *EnvVarSource) {
 	*out = *in
-	out.ConfigMapKeyRef = in.ConfigMapKeyRef.DeepCopy()
 	out.FieldRef = deepcopy.Ptr(in.FieldRef)
 	out.ResourceFieldRef = deepcopy.Ptr(in.ResourceFieldRef)
+	out.ConfigMapKeyRef = in.ConfigMapKeyRef.DeepCopy()
 	out.SecretKeyRef = in.SecretKeyRef.DeepCopy()
 }
 
@@ -841,21 +841,21 @@ func (in *EnvVarSource) DeepCopy() *EnvVarSource {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *EphemeralContainer) DeepCopyInto(out *EphemeralContainer) {
 	*out = *in
-	out.Args = deepcopy.Slice(in.Args)
 	out.Command = deepcopy.Slice(in.Command)
-	out.Env = deepcopy.Structs(in.Env)
-	out.EnvFrom = deepcopy.Structs(in.EnvFrom)
-	out.Lifecycle = in.Lifecycle.DeepCopy()
-	out.LivenessProbe = in.LivenessProbe.DeepCopy()
+	out.Args = deepcopy.Slice(in.Args)
 	out.Ports = deepcopy.Slice(in.Ports)
-	out.ReadinessProbe = in.ReadinessProbe.DeepCopy()
-	out.ResizePolicy = deepcopy.Slice(in.ResizePolicy)
+	out.EnvFrom = deepcopy.Structs(in.EnvFrom)
+	out.Env = deepcopy.Structs(in.Env)
 	in.Resources.DeepCopyInto(&out.Resources)
+	out.ResizePolicy = deepcopy.Slice(in.ResizePolicy)
 	out.RestartPolicy = deepcopy.Ptr(in.RestartPolicy)
-	out.SecurityContext = in.SecurityContext.DeepCopy()
-	out.StartupProbe = in.StartupProbe.DeepCopy()
-	out.VolumeDevices = deepcopy.Slice(in.VolumeDevices)
 	out.VolumeMounts = deepcopy.Structs(in.VolumeMounts)
+	out.VolumeDevices = deepcopy.Slice(in.VolumeDevices)
+	out.LivenessProbe = in.LivenessProbe.DeepCopy()
+	out.ReadinessProbe = in.ReadinessProbe.DeepCopy()
+	out.StartupProbe = in.StartupProbe.DeepCopy()
+	out.Lifecycle = in.Lifecycle.DeepCopy()
+	out.SecurityContext = in.SecurityContext.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -888,8 +888,8 @@ func (in *EphemeralVolumeSource) DeepCopy() *EphemeralVolumeSource {
 func (in *Event) DeepCopyInto(out *Event) {
 	*out = *in
 	in.ObjectMeta.DeepCopyInto(&out.ObjectMeta)
-	out.Related = deepcopy.Ptr(in.Related)
 	out.Series = deepcopy.Ptr(in.Series)
+	out.Related = deepcopy.Ptr(in.Related)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -964,8 +964,8 @@ func (in *ExecAction) DeepCopy() *ExecAction {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *FCVolumeSource) DeepCopyInto(out *FCVolumeSource) {
 	*out = *in
-	out.Lun = deepcopy.Ptr(in.Lun)
 	out.TargetWWNs = deepcopy.Slice(in.TargetWWNs)
+	out.Lun = deepcopy.Ptr(in.Lun)
 	out.WWIDs = deepcopy.Slice(in.WWIDs)
 }
 
@@ -982,8 +982,8 @@ func (in *FCVolumeSource) DeepCopy() *FCVolumeSource {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *FlexPersistentVolumeSource) DeepCopyInto(out *FlexPersistentVolumeSource) {
 	*out = *in
-	out.Options = deepcopy.Map(in.Options)
 	out.SecretRef = deepcopy.Ptr(in.SecretRef)
+	out.Options = deepcopy.Map(in.Options)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -999,8 +999,8 @@ func (in *FlexPersistentVolumeSource) DeepCopy() *FlexPersistentVolumeSource {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *FlexVolumeSource) DeepCopyInto(out *FlexVolumeSource) {
 	*out = *in
-	out.Options = deepcopy.Map(in.Options)
 	out.SecretRef = deepcopy.Ptr(in.SecretRef)
+	out.Options = deepcopy.Map(in.Options)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -1174,9 +1174,9 @@ func (in *HostPathVolumeSource) DeepCopy() *HostPathVolumeSource {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ISCSIPersistentVolumeSource) DeepCopyInto(out *ISCSIPersistentVolumeSource) {
 	*out = *in
-	out.InitiatorName = deepcopy.Ptr(in.InitiatorName)
 	out.Portals = deepcopy.Slice(in.Portals)
 	out.SecretRef = deepcopy.Ptr(in.SecretRef)
+	out.InitiatorName = deepcopy.Ptr(in.InitiatorName)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -1192,9 +1192,9 @@ func (in *ISCSIPersistentVolumeSource) DeepCopy() *ISCSIPersistentVolumeSource {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ISCSIVolumeSource) DeepCopyInto(out *ISCSIVolumeSource) {
 	*out = *in
-	out.InitiatorName = deepcopy.Ptr(in.InitiatorName)
 	out.Portals = deepcopy.Slice(in.Portals)
 	out.SecretRef = deepcopy.Ptr(in.SecretRef)
+	out.InitiatorName = deepcopy.Ptr(in.InitiatorName)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -1258,8 +1258,8 @@ func (in *LifecycleHandler) DeepCopyInto(out *LifecycleHandler) {
 	*out = *in
 	out.Exec = in.Exec.DeepCopy()
 	out.HTTPGet = in.HTTPGet.DeepCopy()
-	out.Sleep = deepcopy.Ptr(in.Sleep)
 	out.TCPSocket = deepcopy.Ptr(in.TCPSocket)
+	out.Sleep = deepcopy.Ptr(in.Sleep)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -1292,11 +1292,11 @@ func (in *LimitRange) DeepCopy() *LimitRange {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *LimitRangeItem) DeepCopyInto(out *LimitRangeItem) {
 	*out = *in
+	out.Max = deepcopy.Map(in.Max)
+	out.Min = deepcopy.Map(in.Min)
 	out.Default = deepcopy.Map(in.Default)
 	out.DefaultRequest = deepcopy.Map(in.DefaultRequest)
-	out.Max = deepcopy.Map(in.Max)
 	out.MaxLimitRequestRatio = deepcopy.Map(in.MaxLimitRequestRatio)
-	out.Min = deepcopy.Map(in.Min)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -1560,8 +1560,8 @@ func (in *NodeAddress) DeepCopy() *NodeAddress {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NodeAffinity) DeepCopyInto(out *NodeAffinity) {
 	*out = *in
-	out.PreferredDuringSchedulingIgnoredDuringExecution = deepcopy.Structs(in.PreferredDuringSchedulingIgnoredDuringExecution)
 	out.RequiredDuringSchedulingIgnoredDuringExecution = in.RequiredDuringSchedulingIgnoredDuringExecution.DeepCopy()
+	out.PreferredDuringSchedulingIgnoredDuringExecution = deepcopy.Structs(in.PreferredDuringSchedulingIgnoredDuringExecution)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -1606,8 +1606,8 @@ func (in *NodeConfigSource) DeepCopy() *NodeConfigSource {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NodeConfigStatus) DeepCopyInto(out *NodeConfigStatus) {
 	*out = *in
-	out.Active = in.Active.DeepCopy()
 	out.Assigned = in.Assigned.DeepCopy()
+	out.Active = in.Active.DeepCopy()
 	out.LastKnownGood = in.LastKnownGood.DeepCopy()
 }
 
@@ -1752,9 +1752,9 @@ func (in *NodeSelectorTerm) DeepCopy() *NodeSelectorTerm {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NodeSpec) DeepCopyInto(out *NodeSpec) {
 	*out = *in
-	out.ConfigSource = in.ConfigSource.DeepCopy()
 	out.PodCIDRs = deepcopy.Slice(in.PodCIDRs)
 	out.Taints = deepcopy.Structs(in.Taints)
+	out.ConfigSource = in.ConfigSource.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -1770,16 +1770,16 @@ func (in *NodeSpec) DeepCopy() *NodeSpec {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *NodeStatus) DeepCopyInto(out *NodeStatus) {
 	*out = *in
-	out.Addresses = deepcopy.Slice(in.Addresses)
-	out.Allocatable = deepcopy.Map(in.Allocatable)
 	out.Capacity = deepcopy.Map(in.Capacity)
+	out.Allocatable = deepcopy.Map(in.Allocatable)
 	out.Conditions = deepcopy.Slice(in.Conditions)
-	out.Config = in.Config.DeepCopy()
-	out.Features = in.Features.DeepCopy()
+	out.Addresses = deepcopy.Slice(in.Addresses)
 	out.Images = deepcopy.Structs(in.Images)
-	out.RuntimeHandlers = deepcopy.Structs(in.RuntimeHandlers)
-	out.VolumesAttached = deepcopy.Slice(in.VolumesAttached)
 	out.VolumesInUse = deepcopy.Slice(in.VolumesInUse)
+	out.VolumesAttached = deepcopy.Slice(in.VolumesAttached)
+	out.Config = in.Config.DeepCopy()
+	out.RuntimeHandlers = deepcopy.Structs(in.RuntimeHandlers)
+	out.Features = in.Features.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -1903,13 +1903,13 @@ func (in *PersistentVolumeClaimList) DeepCopy() *PersistentVolumeClaimList {
 func (in *PersistentVolumeClaimSpec) DeepCopyInto(out *PersistentVolumeClaimSpec) {
 	*out = *in
 	out.AccessModes = deepcopy.Slice(in.AccessModes)
+	out.Selector = in.Selector.DeepCopy()
+	in.Resources.DeepCopyInto(&out.Resources)
+	out.StorageClassName = deepcopy.Ptr(in.StorageClassName)
+	out.VolumeMode = deepcopy.Ptr(in.VolumeMode)
 	out.DataSource = in.DataSource.DeepCopy()
 	out.DataSourceRef = in.DataSourceRef.DeepCopy()
-	in.Resources.DeepCopyInto(&out.Resources)
-	out.Selector = in.Selector.DeepCopy()
-	out.StorageClassName = deepcopy.Ptr(in.StorageClassName)
 	out.VolumeAttributesClassName = deepcopy.Ptr(in.VolumeAttributesClassName)
-	out.VolumeMode = deepcopy.Ptr(in.VolumeMode)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -1926,10 +1926,10 @@ func (in *PersistentVolumeClaimSpec) DeepCopy() *PersistentVolumeClaimSpec {
 func (in *PersistentVolumeClaimStatus) DeepCopyInto(out *PersistentVolumeClaimStatus) {
 	*out = *in
 	out.AccessModes = deepcopy.Slice(in.AccessModes)
-	out.AllocatedResourceStatuses = deepcopy.Map(in.AllocatedResourceStatuses)
-	out.AllocatedResources = deepcopy.Map(in.AllocatedResources)
 	out.Capacity = deepcopy.Map(in.Capacity)
 	out.Conditions = deepcopy.Slice(in.Conditions)
+	out.AllocatedResources = deepcopy.Map(in.AllocatedResources)
+	out.AllocatedResourceStatuses = deepcopy.Map(in.AllocatedResourceStatuses)
 	out.CurrentVolumeAttributesClassName = deepcopy.Ptr(in.CurrentVolumeAttributesClassName)
 	out.ModifyVolumeStatus = deepcopy.Ptr(in.ModifyVolumeStatus)
 }
@@ -1996,35 +1996,35 @@ func (in *PersistentVolumeList) DeepCopy() *PersistentVolumeList {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PersistentVolumeSpec) DeepCopyInto(out *PersistentVolumeSpec) {
 	*out = *in
-	out.AccessModes = deepcopy.Slice(in.AccessModes)
-	out.AwsElasticBlockStore = deepcopy.Ptr(in.AwsElasticBlockStore)
-	out.AzureDisk = in.AzureDisk.DeepCopy()
-	out.AzureFile = in.AzureFile.DeepCopy()
 	out.Capacity = deepcopy.Map(in.Capacity)
-	out.Cephfs = in.Cephfs.DeepCopy()
-	out.Cinder = in.Cinder.DeepCopy()
-	out.ClaimRef = deepcopy.Ptr(in.ClaimRef)
-	out.CSI = in.CSI.DeepCopy()
-	out.FC = in.FC.DeepCopy()
-	out.FlexVolume = in.FlexVolume.DeepCopy()
-	out.Flocker = deepcopy.Ptr(in.Flocker)
 	out.GcePersistentDisk = deepcopy.Ptr(in.GcePersistentDisk)
-	out.Glusterfs = in.Glusterfs.DeepCopy()
+	out.AwsElasticBlockStore = deepcopy.Ptr(in.AwsElasticBlockStore)
 	out.HostPath = in.HostPath.DeepCopy()
-	out.ISCSI = in.ISCSI.DeepCopy()
-	out.Local = in.Local.DeepCopy()
-	out.MountOptions = deepcopy.Slice(in.MountOptions)
+	out.Glusterfs = in.Glusterfs.DeepCopy()
 	out.NFS = deepcopy.Ptr(in.NFS)
-	out.NodeAffinity = in.NodeAffinity.DeepCopy()
+	out.RBD = in.RBD.DeepCopy()
+	out.ISCSI = in.ISCSI.DeepCopy()
+	out.Cinder = in.Cinder.DeepCopy()
+	out.Cephfs = in.Cephfs.DeepCopy()
+	out.FC = in.FC.DeepCopy()
+	out.Flocker = deepcopy.Ptr(in.Flocker)
+	out.FlexVolume = in.FlexVolume.DeepCopy()
+	out.AzureFile = in.AzureFile.DeepCopy()
+	out.VsphereVolume = deepcopy.Ptr(in.VsphereVolume)
+	out.Quobyte = deepcopy.Ptr(in.Quobyte)
+	out.AzureDisk = in.AzureDisk.DeepCopy()
 	out.PhotonPersistentDisk = deepcopy.Ptr(in.PhotonPersistentDisk)
 	out.PortworxVolume = deepcopy.Ptr(in.PortworxVolume)
-	out.Quobyte = deepcopy.Ptr(in.Quobyte)
-	out.RBD = in.RBD.DeepCopy()
 	out.ScaleIO = in.ScaleIO.DeepCopy()
+	out.Local = in.Local.DeepCopy()
 	out.Storageos = in.Storageos.DeepCopy()
-	out.VolumeAttributesClassName = deepcopy.Ptr(in.VolumeAttributesClassName)
+	out.CSI = in.CSI.DeepCopy()
+	out.AccessModes = deepcopy.Slice(in.AccessModes)
+	out.ClaimRef = deepcopy.Ptr(in.ClaimRef)
+	out.MountOptions = deepcopy.Slice(in.MountOptions)
 	out.VolumeMode = deepcopy.Ptr(in.VolumeMode)
-	out.VsphereVolume = deepcopy.Ptr(in.VsphereVolume)
+	out.NodeAffinity = in.NodeAffinity.DeepCopy()
+	out.VolumeAttributesClassName = deepcopy.Ptr(in.VolumeAttributesClassName)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -2089,8 +2089,8 @@ func (in *Pod) DeepCopy() *Pod {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodAffinity) DeepCopyInto(out *PodAffinity) {
 	*out = *in
-	out.PreferredDuringSchedulingIgnoredDuringExecution = deepcopy.Structs(in.PreferredDuringSchedulingIgnoredDuringExecution)
 	out.RequiredDuringSchedulingIgnoredDuringExecution = deepcopy.Structs(in.RequiredDuringSchedulingIgnoredDuringExecution)
+	out.PreferredDuringSchedulingIgnoredDuringExecution = deepcopy.Structs(in.PreferredDuringSchedulingIgnoredDuringExecution)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -2107,10 +2107,10 @@ func (in *PodAffinity) DeepCopy() *PodAffinity {
 func (in *PodAffinityTerm) DeepCopyInto(out *PodAffinityTerm) {
 	*out = *in
 	out.LabelSelector = in.LabelSelector.DeepCopy()
+	out.Namespaces = deepcopy.Slice(in.Namespaces)
+	out.NamespaceSelector = in.NamespaceSelector.DeepCopy()
 	out.MatchLabelKeys = deepcopy.Slice(in.MatchLabelKeys)
 	out.MismatchLabelKeys = deepcopy.Slice(in.MismatchLabelKeys)
-	out.NamespaceSelector = in.NamespaceSelector.DeepCopy()
-	out.Namespaces = deepcopy.Slice(in.Namespaces)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -2126,8 +2126,8 @@ func (in *PodAffinityTerm) DeepCopy() *PodAffinityTerm {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodAntiAffinity) DeepCopyInto(out *PodAntiAffinity) {
 	*out = *in
-	out.PreferredDuringSchedulingIgnoredDuringExecution = deepcopy.Structs(in.PreferredDuringSchedulingIgnoredDuringExecution)
 	out.RequiredDuringSchedulingIgnoredDuringExecution = deepcopy.Structs(in.RequiredDuringSchedulingIgnoredDuringExecution)
+	out.PreferredDuringSchedulingIgnoredDuringExecution = deepcopy.Structs(in.PreferredDuringSchedulingIgnoredDuringExecution)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -2157,8 +2157,8 @@ func (in *PodCondition) DeepCopy() *PodCondition {
 func (in *PodDNSConfig) DeepCopyInto(out *PodDNSConfig) {
 	*out = *in
 	out.Nameservers = deepcopy.Slice(in.Nameservers)
-	out.Options = deepcopy.Structs(in.Options)
 	out.Searches = deepcopy.Slice(in.Searches)
+	out.Options = deepcopy.Structs(in.Options)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -2292,19 +2292,19 @@ func (in *PodSchedulingGate) DeepCopy() *PodSchedulingGate {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodSecurityContext) DeepCopyInto(out *PodSecurityContext) {
 	*out = *in
-	out.AppArmorProfile = in.AppArmorProfile.DeepCopy()
-	out.FSGroup = deepcopy.Ptr(in.FSGroup)
-	out.FSGroupChangePolicy = deepcopy.Ptr(in.FSGroupChangePolicy)
+	out.SELinuxOptions = deepcopy.Ptr(in.SELinuxOptions)
+	out.WindowsOptions = in.WindowsOptions.DeepCopy()
+	out.RunAsUser = deepcopy.Ptr(in.RunAsUser)
 	out.RunAsGroup = deepcopy.Ptr(in.RunAsGroup)
 	out.RunAsNonRoot = deepcopy.Ptr(in.RunAsNonRoot)
-	out.RunAsUser = deepcopy.Ptr(in.RunAsUser)
-	out.SELinuxChangePolicy = deepcopy.Ptr(in.SELinuxChangePolicy)
-	out.SELinuxOptions = deepcopy.Ptr(in.SELinuxOptions)
-	out.SeccompProfile = in.SeccompProfile.DeepCopy()
 	out.SupplementalGroups = deepcopy.Slice(in.SupplementalGroups)
 	out.SupplementalGroupsPolicy = deepcopy.Ptr(in.SupplementalGroupsPolicy)
+	out.FSGroup = deepcopy.Ptr(in.FSGroup)
 	out.Sysctls = deepcopy.Slice(in.Sysctls)
-	out.WindowsOptions = in.WindowsOptions.DeepCopy()
+	out.FSGroupChangePolicy = deepcopy.Ptr(in.FSGroupChangePolicy)
+	out.SeccompProfile = in.SeccompProfile.DeepCopy()
+	out.AppArmorProfile = in.AppArmorProfile.DeepCopy()
+	out.SELinuxChangePolicy = deepcopy.Ptr(in.SELinuxChangePolicy)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -2320,34 +2320,34 @@ func (in *PodSecurityContext) DeepCopy() *PodSecurityContext {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *PodSpec) DeepCopyInto(out *PodSpec) {
 	*out = *in
-	out.ActiveDeadlineSeconds = deepcopy.Ptr(in.ActiveDeadlineSeconds)
-	out.Affinity = in.Affinity.DeepCopy()
-	out.AutomountServiceAccountToken = deepcopy.Ptr(in.AutomountServiceAccountToken)
-	out.Containers = deepcopy.Structs(in.Containers)
-	out.DNSConfig = in.DNSConfig.DeepCopy()
-	out.EnableServiceLinks = deepcopy.Ptr(in.EnableServiceLinks)
-	out.EphemeralContainers = deepcopy.Structs(in.EphemeralContainers)
-	out.HostAliases = deepcopy.Structs(in.HostAliases)
-	out.HostUsers = deepcopy.Ptr(in.HostUsers)
-	out.ImagePullSecrets = deepcopy.Slice(in.ImagePullSecrets)
+	out.Volumes = deepcopy.Structs(in.Volumes)
 	out.InitContainers = deepcopy.Structs(in.InitContainers)
+	out.Containers = deepcopy.Structs(in.Containers)
+	out.EphemeralContainers = deepcopy.Structs(in.EphemeralContainers)
+	out.TerminationGracePeriodSeconds = deepcopy.Ptr(in.TerminationGracePeriodSeconds)
+	out.ActiveDeadlineSeconds = deepcopy.Ptr(in.ActiveDeadlineSeconds)
 	out.NodeSelector = deepcopy.Map(in.NodeSelector)
-	out.OS = deepcopy.Ptr(in.OS)
-	out.Overhead = deepcopy.Map(in.Overhead)
-	out.PreemptionPolicy = deepcopy.Ptr(in.PreemptionPolicy)
+	out.AutomountServiceAccountToken = deepcopy.Ptr(in.AutomountServiceAccountToken)
+	out.ShareProcessNamespace = deepcopy.Ptr(in.ShareProcessNamespace)
+	out.SecurityContext = in.SecurityContext.DeepCopy()
+	out.ImagePullSecrets = deepcopy.Slice(in.ImagePullSecrets)
+	out.Affinity = in.Affinity.DeepCopy()
+	out.Tolerations = deepcopy.Structs(in.Tolerations)
+	out.HostAliases = deepcopy.Structs(in.HostAliases)
 	out.Priority = deepcopy.Ptr(in.Priority)
+	out.DNSConfig = in.DNSConfig.DeepCopy()
 	out.ReadinessGates = deepcopy.Slice(in.ReadinessGates)
+	out.RuntimeClassName = deepcopy.Ptr(in.RuntimeClassName)
+	out.EnableServiceLinks = deepcopy.Ptr(in.EnableServiceLinks)
+	out.PreemptionPolicy = deepcopy.Ptr(in.PreemptionPolicy)
+	out.Overhead = deepcopy.Map(in.Overhead)
+	out.TopologySpreadConstraints = deepcopy.Structs(in.TopologySpreadConstraints)
+	out.SetHostnameAsFQDN = deepcopy.Ptr(in.SetHostnameAsFQDN)
+	out.OS = deepcopy.Ptr(in.OS)
+	out.HostUsers = deepcopy.Ptr(in.HostUsers)
+	out.SchedulingGates = deepcopy.Slice(in.SchedulingGates)
 	out.ResourceClaims = deepcopy.Structs(in.ResourceClaims)
 	out.Resources = in.Resources.DeepCopy()
-	out.RuntimeClassName = deepcopy.Ptr(in.RuntimeClassName)
-	out.SchedulingGates = deepcopy.Slice(in.SchedulingGates)
-	out.SecurityContext = in.SecurityContext.DeepCopy()
-	out.SetHostnameAsFQDN = deepcopy.Ptr(in.SetHostnameAsFQDN)
-	out.ShareProcessNamespace = deepcopy.Ptr(in.ShareProcessNamespace)
-	out.TerminationGracePeriodSeconds = deepcopy.Ptr(in.TerminationGracePeriodSeconds)
-	out.Tolerations = deepcopy.Structs(in.Tolerations)
-	out.TopologySpreadConstraints = deepcopy.Structs(in.TopologySpreadConstraints)
-	out.Volumes = deepcopy.Structs(in.Volumes)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -2364,13 +2364,13 @@ func (in *PodSpec) DeepCopy() *PodSpec {
 func (in *PodStatus) DeepCopyInto(out *PodStatus) {
 	*out = *in
 	out.Conditions = deepcopy.Slice(in.Conditions)
+	out.HostIPs = deepcopy.Slice(in.HostIPs)
+	out.PodIPs = deepcopy.Slice(in.PodIPs)
+	out.StartTime = deepcopy.Ptr(in.StartTime)
+	out.InitContainerStatuses = deepcopy.Structs(in.InitContainerStatuses)
 	out.ContainerStatuses = deepcopy.Structs(in.ContainerStatuses)
 	out.EphemeralContainerStatuses = deepcopy.Structs(in.EphemeralContainerStatuses)
-	out.HostIPs = deepcopy.Slice(in.HostIPs)
-	out.InitContainerStatuses = deepcopy.Structs(in.InitContainerStatuses)
-	out.PodIPs = deepcopy.Slice(in.PodIPs)
 	out.ResourceClaimStatuses = deepcopy.Structs(in.ResourceClaimStatuses)
-	out.StartTime = deepcopy.Ptr(in.StartTime)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -2483,9 +2483,9 @@ func (in *PreferredSchedulingTerm) DeepCopy() *PreferredSchedulingTerm {
 func (in *Probe) DeepCopyInto(out *Probe) {
 	*out = *in
 	out.Exec = in.Exec.DeepCopy()
-	out.GRPC = in.GRPC.DeepCopy()
 	out.HTTPGet = in.HTTPGet.DeepCopy()
 	out.TCPSocket = deepcopy.Ptr(in.TCPSocket)
+	out.GRPC = in.GRPC.DeepCopy()
 	out.TerminationGracePeriodSeconds = deepcopy.Ptr(in.TerminationGracePeriodSeconds)
 }
 
@@ -2502,8 +2502,8 @@ func (in *Probe) DeepCopy() *Probe {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ProjectedVolumeSource) DeepCopyInto(out *ProjectedVolumeSource) {
 	*out = *in
-	out.DefaultMode = deepcopy.Ptr(in.DefaultMode)
 	out.Sources = deepcopy.Structs(in.Sources)
+	out.DefaultMode = deepcopy.Ptr(in.DefaultMode)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -2725,8 +2725,8 @@ func (in *ResourceQuotaList) DeepCopy() *ResourceQuotaList {
 func (in *ResourceQuotaSpec) DeepCopyInto(out *ResourceQuotaSpec) {
 	*out = *in
 	out.Hard = deepcopy.Map(in.Hard)
-	out.ScopeSelector = in.ScopeSelector.DeepCopy()
 	out.Scopes = deepcopy.Slice(in.Scopes)
+	out.ScopeSelector = in.ScopeSelector.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -2759,9 +2759,9 @@ func (in *ResourceQuotaStatus) DeepCopy() *ResourceQuotaStatus {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ResourceRequirements) DeepCopyInto(out *ResourceRequirements) {
 	*out = *in
-	out.Claims = deepcopy.Slice(in.Claims)
 	out.Limits = deepcopy.Map(in.Limits)
 	out.Requests = deepcopy.Map(in.Requests)
+	out.Claims = deepcopy.Slice(in.Claims)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -2887,8 +2887,8 @@ func (in *SeccompProfile) DeepCopy() *SeccompProfile {
 func (in *Secret) DeepCopyInto(out *Secret) {
 	*out = *in
 	in.ObjectMeta.DeepCopyInto(&out.ObjectMeta)
-	out.Data = deepcopy.EachMap(in.Data, deepcopy.Slice[[]byte])
 	out.Immutable = deepcopy.Ptr(in.Immutable)
+	out.Data = deepcopy.EachMap(in.Data, deepcopy.Slice[[]byte])
 	out.StringData = deepcopy.Map(in.StringData)
 }
 
@@ -2984,8 +2984,8 @@ func (in *SecretReference) DeepCopy() *SecretReference {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *SecretVolumeSource) DeepCopyInto(out *SecretVolumeSource) {
 	*out = *in
-	out.DefaultMode = deepcopy.Ptr(in.DefaultMode)
 	out.Items = deepcopy.Structs(in.Items)
+	out.DefaultMode = deepcopy.Ptr(in.DefaultMode)
 	out.Optional = deepcopy.Ptr(in.Optional)
 }
 
@@ -3002,18 +3002,18 @@ func (in *SecretVolumeSource) DeepCopy() *SecretVolumeSource {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *SecurityContext) DeepCopyInto(out *SecurityContext) {
 	*out = *in
-	out.AllowPrivilegeEscalation = deepcopy.Ptr(in.AllowPrivilegeEscalation)
-	out.AppArmorProfile = in.AppArmorProfile.DeepCopy()
 	out.Capabilities = in.Capabilities.DeepCopy()
 	out.Privileged = deepcopy.Ptr(in.Privileged)
-	out.ProcMount = deepcopy.Ptr(in.ProcMount)
-	out.ReadOnlyRootFilesystem = deepcopy.Ptr(in.ReadOnlyRootFilesystem)
+	out.SELinuxOptions = deepcopy.Ptr(in.SELinuxOptions)
+	out.WindowsOptions = in.WindowsOptions.DeepCopy()
+	out.RunAsUser = deepcopy.Ptr(in.RunAsUser)
 	out.RunAsGroup = deepcopy.Ptr(in.RunAsGroup)
 	out.RunAsNonRoot = deepcopy.Ptr(in.RunAsNonRoot)
-	out.RunAsUser = deepcopy.Ptr(in.RunAsUser)
-	out.SELinuxOptions = deepcopy.Ptr(in.SELinuxOptions)
+	out.ReadOnlyRootFilesystem = deepcopy.Ptr(in.ReadOnlyRootFilesystem)
+	out.AllowPrivilegeEscalation = deepcopy.Ptr(in.AllowPrivilegeEscalation)
+	out.ProcMount = deepcopy.Ptr(in.ProcMount)
 	out.SeccompProfile = in.SeccompProfile.DeepCopy()
-	out.WindowsOptions = in.WindowsOptions.DeepCopy()
+	out.AppArmorProfile = in.AppArmorProfile.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -3048,9 +3048,9 @@ func (in *Service) DeepCopy() *Service {
 func (in *ServiceAccount) DeepCopyInto(out *ServiceAccount) {
 	*out = *in
 	in.ObjectMeta.DeepCopyInto(&out.ObjectMeta)
-	out.AutomountServiceAccountToken = deepcopy.Ptr(in.AutomountServiceAccountToken)
-	out.ImagePullSecrets = deepcopy.Slice(in.ImagePullSecrets)
 	out.Secrets = deepcopy.Slice(in.Secrets)
+	out.ImagePullSecrets = deepcopy.Slice(in.ImagePullSecrets)
+	out.AutomountServiceAccountToken = deepcopy.Ptr(in.AutomountServiceAccountToken)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -3132,17 +3132,17 @@ func (in *ServicePort) DeepCopy() *ServicePort {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ServiceSpec) DeepCopyInto(out *ServiceSpec) {
 	*out = *in
-	out.AllocateLoadBalancerNodePorts = deepcopy.Ptr(in.AllocateLoadBalancerNodePorts)
-	out.ClusterIPs = deepcopy.Slice(in.ClusterIPs)
-	out.ExternalIPs = deepcopy.Slice(in.ExternalIPs)
-	out.InternalTrafficPolicy = deepcopy.Ptr(in.InternalTrafficPolicy)
-	out.IPFamilies = deepcopy.Slice(in.IPFamilies)
-	out.IPFamilyPolicy = deepcopy.Ptr(in.IPFamilyPolicy)
-	out.LoadBalancerClass = deepcopy.Ptr(in.LoadBalancerClass)
-	out.LoadBalancerSourceRanges = deepcopy.Slice(in.LoadBalancerSourceRanges)
 	out.Ports = deepcopy.Structs(in.Ports)
 	out.Selector = deepcopy.Map(in.Selector)
+	out.ClusterIPs = deepcopy.Slice(in.ClusterIPs)
+	out.ExternalIPs = deepcopy.Slice(in.ExternalIPs)
+	out.LoadBalancerSourceRanges = deepcopy.Slice(in.LoadBalancerSourceRanges)
 	out.SessionAffinityConfig = in.SessionAffinityConfig.DeepCopy()
+	out.IPFamilies = deepcopy.Slice(in.IPFamilies)
+	out.IPFamilyPolicy = deepcopy.Ptr(in.IPFamilyPolicy)
+	out.AllocateLoadBalancerNodePorts = deepcopy.Ptr(in.AllocateLoadBalancerNodePorts)
+	out.LoadBalancerClass = deepcopy.Ptr(in.LoadBalancerClass)
+	out.InternalTrafficPolicy = deepcopy.Ptr(in.InternalTrafficPolicy)
 	out.TrafficDistribution = deepcopy.Ptr(in.TrafficDistribution)
 }
 
@@ -3159,8 +3159,8 @@ func (in *ServiceSpec) DeepCopy() *ServiceSpec {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *ServiceStatus) DeepCopyInto(out *ServiceStatus) {
 	*out = *in
-	out.Conditions = deepcopy.Slice(in.Conditions)
 	in.LoadBalancer.DeepCopyInto(&out.LoadBalancer)
+	out.Conditions = deepcopy.Slice(in.Conditions)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -3328,10 +3328,10 @@ func (in *TopologySelectorTerm) DeepCopy() *TopologySelectorTerm {
 func (in *TopologySpreadConstraint) DeepCopyInto(out *TopologySpreadConstraint) {
 	*out = *in
 	out.LabelSelector = in.LabelSelector.DeepCopy()
-	out.MatchLabelKeys = deepcopy.Slice(in.MatchLabelKeys)
 	out.MinDomains = deepcopy.Ptr(in.MinDomains)
 	out.NodeAffinityPolicy = deepcopy.Ptr(in.NodeAffinityPolicy)
 	out.NodeTaintsPolicy = deepcopy.Ptr(in.NodeTaintsPolicy)
+	out.MatchLabelKeys = deepcopy.Slice(in.MatchLabelKeys)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -3380,36 +3380,36 @@ func (in *TypedObjectReference) DeepCopy() *TypedObjectReference {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *Volume) DeepCopyInto(out *Volume) {
 	*out = *in
-	out.AwsElasticBlockStore = deepcopy.Ptr(in.AwsElasticBlockStore)
-	out.AzureDisk = in.AzureDisk.DeepCopy()
-	out.AzureFile = deepcopy.Ptr(in.AzureFile)
-	out.Cephfs = in.Cephfs.DeepCopy()
-	out.Cinder = in.Cinder.DeepCopy()
-	out.ConfigMap = in.ConfigMap.DeepCopy()
-	out.CSI = in.CSI.DeepCopy()
-	out.DownwardAPI = in.DownwardAPI.DeepCopy()
-	out.EmptyDir = in.EmptyDir.DeepCopy()
-	out.Ephemeral = in.Ephemeral.DeepCopy()
-	out.FC = in.FC.DeepCopy()
-	out.FlexVolume = in.FlexVolume.DeepCopy()
-	out.Flocker = deepcopy.Ptr(in.Flocker)
-	out.GcePersistentDisk = deepcopy.Ptr(in.GcePersistentDisk)
-	out.GitRepo = deepcopy.Ptr(in.GitRepo)
-	out.Glusterfs = deepcopy.Ptr(in.Glusterfs)
 	out.HostPath = in.HostPath.DeepCopy()
-	out.Image = deepcopy.Ptr(in.Image)
-	out.ISCSI = in.ISCSI.DeepCopy()
-	out.NFS = deepcopy.Ptr(in.NFS)
-	out.PersistentVolumeClaim = deepcopy.Ptr(in.PersistentVolumeClaim)
-	out.PhotonPersistentDisk = deepcopy.Ptr(in.PhotonPersistentDisk)
-	out.PortworxVolume = deepcopy.Ptr(in.PortworxVolume)
-	out.Projected = in.Projected.DeepCopy()
-	out.Quobyte = deepcopy.Ptr(in.Quobyte)
-	out.RBD = in.RBD.DeepCopy()
-	out.ScaleIO = in.ScaleIO.DeepCopy()
+	out.EmptyDir = in.EmptyDir.DeepCopy()
+	out.GcePersistentDisk = deepcopy.Ptr(in.GcePersistentDisk)
+	out.AwsElasticBlockStore = deepcopy.Ptr(in.AwsElasticBlockStore)
+	out.GitRepo = deepcopy.Ptr(in.GitRepo)
 	out.Secret = in.Secret.DeepCopy()
-	out.Storageos = in.Storageos.DeepCopy()
+	out.NFS = deepcopy.Ptr(in.NFS)
+	out.ISCSI = in.ISCSI.DeepCopy()
+	out.Glusterfs = deepcopy.Ptr(in.Glusterfs)
+	out.PersistentVolumeClaim = deepcopy.Ptr(in.PersistentVolumeClaim)
+	out.RBD = in.RBD.DeepCopy()
+	out.FlexVolume = in.FlexVolume.DeepCopy()
+	out.Cinder = in.Cinder.DeepCopy()
+	out.Cephfs = in.Cephfs.DeepCopy()
+	out.Flocker = deepcopy.Ptr(in.Flocker)
+	out.DownwardAPI = in.DownwardAPI.DeepCopy()
+	out.FC = in.FC.DeepCopy()
+	out.AzureFile = deepcopy.Ptr(in.AzureFile)
+	out.ConfigMap = in.ConfigMap.DeepCopy()
 	out.VsphereVolume = deepcopy.Ptr(in.VsphereVolume)
+	out.Quobyte = deepcopy.Ptr(in.Quobyte)
+	out.AzureDisk = in.AzureDisk.DeepCopy()
+	out.PhotonPersistentDisk = deepcopy.Ptr(in.PhotonPersistentDisk)
+	out.Projected = in.Projected.DeepCopy()
+	out.PortworxVolume = deepcopy.Ptr(in.PortworxVolume)
+	out.ScaleIO = in.ScaleIO.DeepCopy()
+	out.Storageos = in.Storageos.DeepCopy()
+	out.CSI = in.CSI.DeepCopy()
+	out.Ephemeral = in.Ephemeral.DeepCopy()
+	out.Image = deepcopy.Ptr(in.Image)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -3438,8 +3438,8 @@ func (in *VolumeDevice) DeepCopy() *VolumeDevice {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *VolumeMount) DeepCopyInto(out *VolumeMount) {
 	*out = *in
-	out.MountPropagation = deepcopy.Ptr(in.MountPropagation)
 	out.RecursiveReadOnly = deepcopy.Ptr(in.RecursiveReadOnly)
+	out.MountPropagation = deepcopy.Ptr(in.MountPropagation)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -3487,11 +3487,11 @@ func (in *VolumeNodeAffinity) DeepCopy() *VolumeNodeAffinity {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *VolumeProjection) DeepCopyInto(out *VolumeProjection) {
 	*out = *in
-	out.ClusterTrustBundle = in.ClusterTrustBundle.DeepCopy()
-	out.ConfigMap = in.ConfigMap.DeepCopy()
-	out.DownwardAPI = in.DownwardAPI.DeepCopy()
 	out.Secret = in.Secret.DeepCopy()
+	out.DownwardAPI = in.DownwardAPI.DeepCopy()
+	out.ConfigMap = in.ConfigMap.DeepCopy()
 	out.ServiceAccountToken = in.ServiceAccountToken.DeepCopy()
+	out.ClusterTrustBundle = in.ClusterTrustBundle.DeepCopy()
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
@@ -3555,10 +3555,10 @@ func (in *WeightedPodAffinityTerm) DeepCopy() *WeightedPodAffinityTerm {
 // DeepCopyInto copies in into out, which then shares no memory with in.
 func (in *WindowsSecurityContextOptions) DeepCopyInto(out *WindowsSecurityContextOptions) {
 	*out = *in
-	out.GmsaCredentialSpec = deepcopy.Ptr(in.GmsaCredentialSpec)
 	out.GmsaCredentialSpecName = deepcopy.Ptr(in.GmsaCredentialSpecName)
-	out.HostProcess = deepcopy.Ptr(in.HostProcess)
+	out.GmsaCredentialSpec = deepcopy.Ptr(in.GmsaCredentialSpec)
 	out.RunAsUserName = deepcopy.Ptr(in.RunAsUserName)
+	out.HostProcess = deepcopy.Ptr(in.HostProcess)
 }
 
 // DeepCopy returns a copy of in that shares no memory with it, nil for nil.
