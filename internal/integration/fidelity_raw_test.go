@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -186,6 +187,20 @@ func TestFidelityRawBytes(t *testing.T) {
 			rawScript = append(rawScript, rawStep{ID: "discovery " + v.GroupVersion, Path: "/apis/" + v.GroupVersion})
 			want, got = append(want, get(realRC)), append(got, get(fakeRC))
 		}
+	}
+	// The flows of the Kubernetes page on accessing clusters: curl
+	// through kubectl proxy.
+	fakeKC := filepath.Join(t.TempDir(), "fake.kubeconfig")
+	require.NoError(t, os.WriteFile(fakeKC, srv.Kubeconfig(), 0o600))
+	realProxy, fakeProxy := kubectlProxy(t, env.Kubeconfig(testenv.IdentityAdminToken)), kubectlProxy(t, fakeKC)
+	for _, p := range []string{"/api/", "/api/v1/namespaces/{ns}/pods", "/apis/apps/v1/namespaces/{ns}/deployments/web", "/api/v1/namespaces/{ns}/configmaps/nope"} {
+		curl := func(addr string) string {
+			out, err := exec.CommandContext(ctx, "curl", "-sS", "http://"+addr+strings.ReplaceAll(p, "{ns}", ns)).Output()
+			require.NoError(t, err, p)
+			return normaliseRaw(string(out), ns)
+		}
+		rawScript = append(rawScript, rawStep{ID: "curl through kubectl proxy " + p, Path: p, Agent: "curl"})
+		want, got = append(want, curl(realProxy)), append(got, curl(fakeProxy))
 	}
 	if d := os.Getenv("KUBEWIRE_FIDELITY_DIR"); d != "" {
 		for i, s := range rawScript {
