@@ -6,6 +6,7 @@ import (
 	"math"
 	"regexp"
 	"sort"
+	"strings"
 )
 
 // crdSchema is one node of a custom resource's structural schema (a CRD
@@ -329,3 +330,25 @@ func formatNumber(f float64) string {
 	b, _ := json.Marshal(f)
 	return string(b)
 }
+
+// crdStrategy holds a CustomResourceDefinition's defaults as apiextensions
+// v1 sets them: the singular and list kind names from the kind, and the
+// None conversion strategy.
+var crdStrategy = &strategy{defaults: func(o obj) {
+	spec, _ := o["spec"].(map[string]any)
+	if spec == nil {
+		return
+	}
+	if names, ok := spec["names"].(map[string]any); ok {
+		kind, _ := names["kind"].(string)
+		if s, _ := names["singular"].(string); s == "" {
+			names["singular"] = strings.ToLower(kind)
+		}
+		if l, _ := names["listKind"].(string); l == "" && kind != "" {
+			names["listKind"] = kind + "List"
+		}
+	}
+	if spec["conversion"] == nil {
+		spec["conversion"] = obj{"strategy": "None"}
+	}
+}}

@@ -137,6 +137,9 @@ func (e *orderedEncoder) object(m map[string]any, sh *apischema.Shape) error {
 		if !known {
 			return e.scalar(v)
 		}
+		if t := anyTypes[sh.Name+"."+k]; t != "" {
+			return e.value(v, shapeNamed(t))
+		}
 		return e.field(v, f)
 	}
 	var done map[string]bool
@@ -260,6 +263,7 @@ func (e *orderedEncoder) scalar(v any) error {
 const (
 	metaV1 = "io.k8s.apimachinery.pkg.apis.meta.v1."
 	discV2 = "io.k8s.api.apidiscovery.v2."
+	extV1  = "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1."
 )
 
 func metaShape(name string, order []string, objects map[string]string) *apischema.Shape {
@@ -299,7 +303,39 @@ var metaTypes = map[string]*apischema.Shape{
 	discV2 + "APISubresourceDiscovery": metaShape(discV2+"APISubresourceDiscovery",
 		[]string{"subresource", "responseKind", "acceptedTypes", "verbs"},
 		map[string]string{"responseKind": metaV1 + "GroupVersionKind", "acceptedTypes": metaV1 + "GroupVersionKind"}),
-	metaV1 + "GroupVersionKind": metaShape(metaV1+"GroupVersionKind", []string{"group", "version", "kind"}, nil),
+	metaV1 + "GroupVersionKind":     metaShape(metaV1+"GroupVersionKind", []string{"group", "version", "kind"}, nil),
+	extV1 + "JSONSchemaProps":       schemaPropsShape(),
+	extV1 + "ExternalDocumentation": metaShape(extV1+"ExternalDocumentation", []string{"description", "url"}, nil),
+	extV1 + "ValidationRule": metaShape(extV1+"ValidationRule",
+		[]string{"rule", "message", "messageExpression", "reason", "fieldPath", "optionalOldSelf"}, nil),
+}
+
+// anyTypes names the type of the fields the spec's shapes hold as any
+// JSON value that the real server holds in a Go type: a CRD's schema.
+var anyTypes = map[string]string{
+	extV1 + "CustomResourceValidation.openAPIV3Schema": extV1 + "JSONSchemaProps",
+}
+
+// schemaPropsShape is the shape of a CRD's JSONSchemaProps: its Go order,
+// and the fields holding schemas (a schema or a list of them: items,
+// allOf, not, additionalProperties, ...; maps of them: properties,
+// patternProperties, definitions, dependencies).
+func schemaPropsShape() *apischema.Shape {
+	n := extV1 + "JSONSchemaProps"
+	sh := metaShape(n, []string{"id", "$schema", "$ref", "description", "type", "format", "title", "default",
+		"maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern",
+		"maxItems", "minItems", "uniqueItems", "multipleOf", "enum", "maxProperties", "minProperties", "required",
+		"items", "allOf", "oneOf", "anyOf", "not", "properties", "additionalProperties", "patternProperties",
+		"dependencies", "additionalItems", "definitions", "externalDocs", "example", "nullable",
+		"x-kubernetes-preserve-unknown-fields", "x-kubernetes-embedded-resource", "x-kubernetes-int-or-string",
+		"x-kubernetes-list-map-keys", "x-kubernetes-list-type", "x-kubernetes-map-type", "x-kubernetes-validations"},
+		map[string]string{"items": n, "allOf": n, "oneOf": n, "anyOf": n, "not": n, "additionalProperties": n,
+			"additionalItems": n, "externalDocs": extV1 + "ExternalDocumentation",
+			"x-kubernetes-validations": extV1 + "ValidationRule"})
+	for _, k := range []string{"properties", "patternProperties", "definitions", "dependencies"} {
+		sh.Fields[k] = apischema.ShapeField{Kind: apischema.KindMap, Elem: apischema.KindObject, Type: n}
+	}
+	return sh
 }
 
 // metaShapes are metaTypes' kinds by "apiVersion/kind".

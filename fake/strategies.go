@@ -57,6 +57,9 @@ var strategies = map[string]*strategy{
 	"storage.k8s.io/csidrivers":                                    csiDriverStrategy,
 	"node.k8s.io/runtimeclasses":                                   runtimeClassStrategy,
 	"discovery.k8s.io/endpointslices":                              endpointSliceStrategy,
+
+	// crdschema.go
+	"apiextensions.k8s.io/customresourcedefinitions": crdStrategy,
 }
 
 // typeDefaults are the defaulting functions of nested types, by OpenAPI

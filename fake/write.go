@@ -287,6 +287,12 @@ func (s *Server) create(rq *request, o obj) (obj, int, error) {
 	if rq.manager != "" && rq.verb != "patch" {
 		setManagedFields(o, view, rq, nil, "Update")
 	}
+	if isCRD(rq.ri) && !rq.dryRun {
+		// The status the create stored: the stored versions, names and
+		// conditions still empty.
+		created := obj{"acceptedNames": obj{"plural": "", "kind": ""}, "storedVersions": nested(o, "status", "storedVersions")}
+		recordCRDStatus(rq.ri, o, created)
+	}
 
 	// Store and notify.
 	if rq.dryRun {
@@ -360,6 +366,35 @@ func qosClass(o obj) string {
 		return "Guaranteed"
 	}
 	return "Burstable"
+}
+
+// recordCRDStatus records in o's managedFields the apiextensions
+// controllers' write of the status setCRDStatus gave it (before was the
+// status until then), as kube-apiserver's Update of
+// customresourcedefinitions/status does: its manager is kube-apiserver
+// (the binary's name).
+func recordCRDStatus(ri *resInfo, o obj, before any) {
+	old := obj{}
+	for k, v := range o {
+		old[k] = v
+	}
+	old["status"] = before
+	if before == nil {
+		delete(old, "status")
+	}
+	setManagedFields(o, nil, &request{ri: ri, manager: "kube-apiserver", sub: "status"}, old, "Update")
+	if before == nil || nested(obj{"status": before}, "status", "conditions") != nil {
+		return
+	}
+	// After a create, kube-apiserver v1.37.2's entry owns the conditions'
+	// items but not the list itself (no "." member), as observed.
+	entries := readManaged(o)
+	for _, e := range entries {
+		if e.Manager == "kube-apiserver" && e.Subresource == "status" {
+			delete(e.set, "f:status"+sep+"f:conditions"+sep+".")
+		}
+	}
+	writeManaged(o, entries)
 }
 
 // setCRDStatus sets the status the apiextensions controllers would give o;
@@ -548,6 +583,9 @@ func (s *Server) update(rq *request, o obj, op string) (obj, int, error) {
 	}
 	if rq.manager != "" && op == "Update" {
 		setManagedFields(o, view, rq, old, "Update")
+	}
+	if isCRD(rq.ri) && rq.sub == "" && !rq.dryRun {
+		recordCRDStatus(rq.ri, o, old["status"])
 	}
 	md["resourceVersion"] = oldMD["resourceVersion"]
 	if equalJSON(old, o) {

@@ -100,6 +100,8 @@ var (
 	rawTokenRV  = regexp.MustCompile(`"rv":\d+`)
 	rawAccess   = regexp.MustCompile(`kube-api-access-[a-z0-9]{5}`)
 	rawAddress  = regexp.MustCompile(`127\.0\.0\.1:\d+`)
+	// rawEstablished matches an established CRD, indented.
+	rawEstablished = regexp.MustCompile(`"type": "Established",\s+"status": "True"`)
 )
 
 // normaliseRaw replaces what legitimately differs between two servers in
@@ -120,6 +122,9 @@ func normaliseRaw(s, ns string) string {
 	s = rawRV.ReplaceAllString(s, `${1}"<rv>"`)
 	s = kubectlAge.ReplaceAllString(s, "<age>")
 	s = rawAddress.ReplaceAllString(s, "127.0.0.1:<port>")
+	// kube-apiserver's own writes carry its binary's name as manager: the
+	// harness's binary is named after its version.
+	s = strings.ReplaceAll(s, `"manager": "kube-apiserver-v1.37.2"`, `"manager": "kube-apiserver"`)
 	return s
 }
 
@@ -188,6 +193,31 @@ func TestFidelityRawBytes(t *testing.T) {
 			want, got = append(want, get(realRC)), append(got, get(fakeRC))
 		}
 	}
+	// A custom resource definition with a schema, once established.
+	crdName := "rawthings." + ns + ".example.com"
+	crd := `{"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"` + crdName + `"},` +
+		`"spec":{"group":"` + ns + `.example.com","scope":"Namespaced","names":{"plural":"rawthings","kind":"RawThing"},` +
+		`"versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","properties":{` +
+		`"spec":{"type":"object","required":["size"],"x-kubernetes-validations":[{"rule":"self.size > 0","message":"positive"}],` +
+		`"properties":{"size":{"type":"integer","minimum":1,"default":3,"description":"how big"},"tags":{"type":"array","items":{"type":"string"},` +
+		`"x-kubernetes-list-type":"set"},"extra":{"type":"object","additionalProperties":{"type":"string"}}}}}}}}]}}`
+	t.Cleanup(func() {
+		_, _ = env.Do(context.Background(), http.MethodDelete, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/"+crdName, nil, nil)
+	})
+	getCRD := func(rc *rest.Client) string {
+		path := "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
+		require.NoError(t, rc.Post().AbsPath(path).BodyBytes([]byte(crd), ctJSON).Do(ctx).Err())
+		var body []byte
+		require.Eventually(t, func() bool {
+			var err error
+			body, err = rc.Get().AbsPath(path+"/"+crdName).Header("User-Agent", "curl/8.5.0").Do(ctx).Raw()
+			return err == nil && rawEstablished.Match(body)
+		}, time.Minute, 200*time.Millisecond)
+		return normaliseRaw(string(body), ns)
+	}
+	rawScript = append(rawScript, rawStep{ID: "crd", Path: "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/NAME", Agent: "curl"})
+	want, got = append(want, getCRD(realRC)), append(got, getCRD(fakeRC))
+
 	// The flows of the Kubernetes page on accessing clusters: curl
 	// through kubectl proxy.
 	fakeKC := filepath.Join(t.TempDir(), "fake.kubeconfig")
