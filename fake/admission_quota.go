@@ -247,10 +247,13 @@ func quotaApplies(ev *quotaEvaluator, q *quotaRef, o obj) bool {
 			q.restricted = append(q.restricted, n)
 		}
 	}
-	if len(q.restricted) == 0 {
-		return false
-	}
-	spec := nestedMap(q.o, "spec")
+	return len(q.restricted) > 0 && inQuotaScopes(ev, q.o, o)
+}
+
+// inQuotaScopes reports whether o is in every scope of quota q (its scopes
+// and its scope selector's expressions).
+func inQuotaScopes(ev *quotaEvaluator, q, o obj) bool {
+	spec := nestedMap(q, "spec")
 	for _, sc := range asList(spec["scopes"]) {
 		name, _ := sc.(string)
 		if ev.scope == nil || !ev.scope(name, "Exists", nil, o) {

@@ -260,3 +260,32 @@ func TestUpdateOfObjectWithoutManagedFields(t *testing.T) {
 	require.Equal(t, 200, r.code, r.raw)
 	assert.Equal(t, "", r.str("metadata", "managedFields"))
 }
+
+func TestQuotaControllerComputesStatus(t *testing.T) {
+	srv := NewServer(t, WithControllers())
+	settle := func() {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+		defer cancel()
+		require.NoError(t, srv.Settle(ctx))
+	}
+	create(t, srv, nsQuotas, `{"metadata":{"name":"q"},"spec":{"hard":{"pods":"1","requests.memory":"1Gi","count/deployments.apps":"3"}}}`, 201)
+	settle()
+	r := call(t, srv, "GET", nsQuotas+"/q", "", "")
+	assert.Equal(t, `{"hard":{"count/deployments.apps":"3","pods":"1","requests.memory":"1Gi"},"used":{"count/deployments.apps":"0","pods":"0","requests.memory":"0"}}`, r.str("status"))
+	assert.Contains(t, r.str("metadata", "managedFields"), `"manager":"kube-controller-manager","operation":"Update","subresource":"status"`)
+
+	mem := `[{"name":"c","image":"nginx","resources":{"requests":{"memory":"128Mi"}}}]`
+	create(t, srv, nsPods, pod("p1", mem), 201)
+	settle()
+	r = call(t, srv, "GET", nsQuotas+"/q", "", "")
+	assert.Equal(t, `{"count/deployments.apps":"0","pods":"1","requests.memory":"128Mi"}`, r.str("status", "used"))
+	r = create(t, srv, nsPods, pod("p2", mem), 403)
+	assert.Equal(t, `pods "p2" is forbidden: exceeded quota: q, requested: pods=1, used: pods=1, limited: pods=1`, r.str("message"))
+
+	// A delete gives the usage back.
+	r = call(t, srv, "DELETE", nsPods+"/p1", "", "")
+	require.Equal(t, 200, r.code, r.raw)
+	settle()
+	create(t, srv, nsPods, pod("p2", mem), 201)
+}
