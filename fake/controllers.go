@@ -30,7 +30,8 @@ const controllerManager = "kube-controller-manager"
 // one pod, and a kubelet binds every pod to the node "fake-node" and
 // moves it to Running and Ready; workload status (replicas, readyReplicas,
 // availableReplicas, updatedReplicas, observedGeneration, conditions)
-// follows. Server.Settle waits for them.
+// follows, and a ResourceQuota's status is computed from its spec and the
+// namespace's objects. Server.Settle waits for them.
 func WithControllers() Option {
 	return func(o *options) error { o.controllers = true; return nil }
 }
@@ -124,6 +125,9 @@ func (s *Server) reconcile() {
 	}
 	for _, p := range sortedObjs(s.st.data["/pods"]) {
 		s.kubelet(p)
+	}
+	for _, q := range sortedObjs(s.st.data["/resourcequotas"]) {
+		s.reconcileQuota(q)
 	}
 }
 

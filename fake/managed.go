@@ -404,6 +404,13 @@ func setManagedFields(o, view obj, rq *request, old obj, op string) {
 	if _, ok := meta(o)["managedFields"]; ok && old != nil && !equalJSON(meta(o)["managedFields"], meta(old)["managedFields"]) {
 		return // the client wrote managedFields itself
 	}
+	if old != nil && op == "Update" && len(readManaged(old)) == 0 {
+		// kube-apiserver tracks fields from an object's create or first
+		// apply: an update of an object that has no managedFields (one
+		// created with nothing set) records none (its skip-non-applied
+		// field manager).
+		return
+	}
 	var entries []*managedEntry
 	var before fieldSet
 	if old != nil {
@@ -417,9 +424,21 @@ func setManagedFields(o, view obj, rq *request, old obj, op string) {
 			changed[p] = v
 		}
 	}
+	// A field still set keeps its owners, also when it was written
+	// empty and has members now (a container's resources that admission
+	// filled in).
+	present := map[string]bool{}
+	for p := range after {
+		for i := range len(p) {
+			if p[i] == sep[0] {
+				present[p[:i]] = true
+			}
+		}
+		present[p] = true
+	}
 	for _, e := range entries {
 		for p := range e.set {
-			if _, still := after[p]; !still && (e.Subresource == rq.sub) {
+			if !present[p] && (e.Subresource == rq.sub) {
 				delete(e.set, p)
 			}
 			if _, ch := changed[p]; ch && !(e.Manager == rq.manager && e.Operation == op && e.Subresource == rq.sub) {

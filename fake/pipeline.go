@@ -21,13 +21,16 @@ import (
 //     the spec's defaults (applyDefaults). The real server defaults while
 //     decoding, before the field manager records managedFields and before
 //     admission, so the fake does too (managedView);
-//  3. admission: namespace lifecycle, then the kind's admit (service
-//     accounts, priority and default tolerations for pods, storage
-//     protection finalizers);
+//  3. admission: namespace lifecycle, LimitRanger's defaults
+//     (admission_limits.go), then the kind's admit (service accounts,
+//     priority and default tolerations for pods, storage protection
+//     finalizers);
 //  4. prepare: status reset on create or kept on update, spec kept on a
 //     status write, the kind's prepareCreate / prepareUpdate, generation;
 //  5. validate: name and metadata, then the kind's validate and
-//     validateUpdate;
+//     validateUpdate; then the validating admission plugins
+//     (validatingAdmission: LimitRanger's bounds, ResourceQuota in
+//     admission_quota.go);
 //  6. canonicalise: what the server's typed round trip does (typedEncode:
 //     canonical quantities, omitted zero values, {} for structs held by
 //     value), then the kind's canonicalize; the kind's allocate (cluster
@@ -158,6 +161,7 @@ func (s *Server) admit(rq *request, o, old obj, name string) error {
 			return err
 		}
 	}
+	s.limitRangerMutate(rq, o, old)
 	if st := strategyFor(rq.ri); st.admit != nil {
 		return st.admit(s, rq, o, old)
 	}
@@ -262,6 +266,7 @@ func (s *Server) controllerCreateStages(rq *request, o obj) bool {
 	st := strategyFor(rq.ri)
 	pruneEmpty(rq.ri, o)
 	applyDefaults(rq.ri, o)
+	s.limitRangerMutate(rq, o, nil)
 	if st.admit != nil && st.admit(s, rq, o, nil) != nil {
 		return false
 	}
@@ -269,6 +274,9 @@ func (s *Server) controllerCreateStages(rq *request, o obj) bool {
 	dropDisabled(rq.ri, o, nil)
 	if st.prepareCreate != nil {
 		st.prepareCreate(s, rq, o)
+	}
+	if s.validatingAdmission(rq, o, nil, metaString(o, "name")) != nil {
+		return false
 	}
 	canonicalizeStored(rq.ri, o)
 	if st.allocate != nil && st.allocate(s, rq, o) != nil {

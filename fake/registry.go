@@ -173,8 +173,14 @@ func (r *resInfo) returnsDeletedObject() bool {
 		return true
 	}
 	switch r.Group + "/" + r.Resource {
-	case "/pods", "/namespaces", "/services", "apiextensions.k8s.io/customresourcedefinitions",
-		"storage.k8s.io/storageclasses", "storage.k8s.io/csidrivers":
+	case "/pods", "/namespaces", "/services", "/resourcequotas", "/persistentvolumes",
+		"/persistentvolumeclaims", "/serviceaccounts", "/podtemplates",
+		"apiextensions.k8s.io/customresourcedefinitions",
+		"storage.k8s.io/storageclasses", "storage.k8s.io/csidrivers", "storage.k8s.io/volumeattachments",
+		"storage.k8s.io/csinodes", "storage.k8s.io/volumeattributesclasses",
+		"resource.k8s.io/resourceclaims", "resource.k8s.io/resourceclaimtemplates",
+		"resource.k8s.io/resourceslices", "resource.k8s.io/deviceclasses",
+		"resource.k8s.io/resourcepoolstatusrequests":
 		return true
 	}
 	return false

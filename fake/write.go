@@ -259,6 +259,9 @@ func (s *Server) create(rq *request, o obj) (obj, int, error) {
 		return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, name, errs...)
 	}
 	kindWarnings(rq, o, nil)
+	if err := s.validatingAdmission(rq, o, nil, name); err != nil {
+		return nil, 0, err
+	}
 	if rv != "" {
 		// The real server's storage layer refuses it with a bare 500.
 		return nil, 0, newStatus(http.StatusInternalServerError, "", "resourceVersion should not be set on objects to be created", nil)
@@ -561,6 +564,9 @@ func (s *Server) update(rq *request, o obj, op string) (obj, int, error) {
 		return nil, 0, errInvalid(rq.ri.Group, rq.ri.Kind, rq.name, errs...)
 	}
 	kindWarnings(rq, o, old)
+	if err := s.validatingAdmission(rq, o, old, rq.name); err != nil {
+		return nil, 0, err
+	}
 
 	// Canonicalise.
 	canonicalizeStored(rq.ri, o)

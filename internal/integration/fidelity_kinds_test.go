@@ -65,8 +65,9 @@ func webhook(name, extra string) string {
 }
 
 var fidelityKindsScript = []fidStep{
-	// The defaults script's limit range would make LimitRanger (which the
-	// fake does not run) set requests on every pod below.
+	// The defaults script's limit range (cpu at most 2) would make
+	// LimitRanger refuse, on both servers, every pod below that sets no cpu
+	// limit, before the checks these steps are about.
 	{ID: "kv-lr-cleanup", Method: "DELETE", Path: pLR + "/dlr"},
 
 	// HorizontalPodAutoscaler (autoscaling/v2).

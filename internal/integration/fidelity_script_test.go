@@ -41,6 +41,10 @@ type fidStep struct {
 	Body   string
 	Watch  *fidWatch
 	Retry  bool // repeat while the answer is 404, for at most 15 s
+	// Settle waits a second before the step: the real server's admission
+	// plugins read limit ranges and quotas from an informer, which sees a
+	// write a moment after it.
+	Settle bool
 }
 
 const (

@@ -165,6 +165,9 @@ func runScript(ctx context.Context, t *testing.T, rc *rest.Client, ns string, sc
 			t.Fatalf("step %s: %v", s.ID, x.err)
 		}
 		resp := fidResponse{ID: s.ID, Method: s.Method, Path: path, Query: query}
+		if s.Settle {
+			time.Sleep(time.Second)
+		}
 		req := rc.Verb(s.Method).AbsPath(path)
 		for kv := range strings.SplitSeq(query, "&") {
 			if kv == "" {
