@@ -52,6 +52,7 @@ type options struct {
 	seeds        []any
 	version      string
 	noNamespaces bool
+	noBootstrap  bool
 	versions     enabledVersions
 	noGC         bool
 	controllers  bool
@@ -117,9 +118,22 @@ func WithVersion(v string) Option {
 }
 
 // WithoutDefaultNamespaces starts with no namespaces instead of default,
-// kube-system, kube-public and kube-node-lease.
+// kube-system, kube-public and kube-node-lease, and so without the objects
+// kube-apiserver creates in them (the `kubernetes` Service, kube-system's
+// roles, ...); the cluster-scoped ones are there unless
+// WithoutBootstrapObjects.
 func WithoutDefaultNamespaces() Option {
 	return func(o *options) error { o.noNamespaces = true; return nil }
+}
+
+// WithoutBootstrapObjects starts with none of the objects kube-apiserver
+// creates by itself when it starts (the `kubernetes` Service, the
+// bootstrap RBAC policy, the system PriorityClasses, the API Priority and
+// Fairness configuration, the local APIServices, ...) but the four
+// namespaces, for tests that count the objects of a kind. By default the
+// server holds them all, as a fresh kube-apiserver v1.37.2 does.
+func WithoutBootstrapObjects() Option {
+	return func(o *options) error { o.noBootstrap = true; return nil }
 }
 
 // WithServiceCIDR sets the range services' cluster IPs are allocated from,
@@ -177,16 +191,6 @@ func Start(opts ...Option) (*Server, error) {
 	if len(o.users) > 0 {
 		s.adminTok = randomToken()
 	}
-	if !o.noNamespaces {
-		for _, ns := range []string{"default", "kube-system", "kube-public", "kube-node-lease"} {
-			if err := s.seedOne(map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": ns}}); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if err := s.Seed(o.seeds...); err != nil {
-		return nil, err
-	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return nil, fmt.Errorf("fake: listen: %w", err)
@@ -203,6 +207,18 @@ func Start(opts ...Option) (*Server, error) {
 		s.caPEM = ca
 		s.hs.TLSConfig = tc
 		scheme = "https"
+	}
+	// What kube-apiserver creates at start (bootstrap.go) names the
+	// server's port and CA, so it comes after the listener.
+	if err := s.bootstrap(ln); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	if err := s.Seed(o.seeds...); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	if o.tls {
 		go s.hs.ServeTLS(ln, "", "")
 	} else {
 		go s.hs.Serve(ln)
