@@ -132,7 +132,9 @@ func listEverything(ctx context.Context, t *testing.T, rc *rest.Client) map[stri
 	t.Helper()
 	gvs := []string{"v1"}
 	var groups struct {
-		Groups []struct{ Versions []struct{ GroupVersion string } }
+		Groups []struct {
+			Versions []struct{ GroupVersion string }
+		}
 	}
 	require.NoError(t, rc.Get().AbsPath("apis").Into(ctx, &groups))
 	for _, g := range groups.Groups {
