@@ -25,6 +25,7 @@ type request struct {
 	body     []byte
 	ct       string // request media type
 	out      string // response format: "json", "protobuf", "table", "partial", "partiallist"
+	proto    bool   // the response is in protobuf ("protobuf", or "partial"/"partiallist" asked so)
 	log      *Request
 	fault    *Fault
 	// warnings are sent as Warning headers with the answer.
@@ -40,6 +41,9 @@ type statusWriter struct {
 	proto bool // the response is negotiated to protobuf (see writeProto)
 	// pretty: JSON answers are indented (see wantsPretty).
 	pretty bool
+	// protoMeta: PartialObjectMetadata(List) answers are negotiated to
+	// protobuf; errors stay JSON, as the real server writes them.
+	protoMeta bool
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -117,6 +121,7 @@ func (s *Server) ServeHTTP(hw http.ResponseWriter, r *http.Request) {
 	}
 	rq.w, rq.body, rq.log = w, body, entry
 	w.proto = rq.out == "protobuf"
+	w.protoMeta = rq.proto && !w.proto
 	if err := protoRequest(rq); err != nil {
 		writeErr(w, err)
 		return
@@ -254,11 +259,11 @@ func (s *Server) parse(r *http.Request, u *user) (*request, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		rq.ct, _, _ = mime.ParseMediaType(ct)
 	}
-	out, err := negotiateFor(r.Header.Get("Accept"), rq.ri)
+	out, proto, err := negotiateFor(r.Header.Get("Accept"), rq.ri)
 	if err != nil {
 		return nil, err
 	}
-	rq.out = out
+	rq.out, rq.proto = out, proto
 	return rq, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/kubewire/kubewire/api/metav1"
 	"github.com/kubewire/kubewire/internal/apiregistry"
 	"github.com/kubewire/kubewire/internal/codec"
 	"github.com/kubewire/kubewire/internal/protowire"
@@ -16,7 +17,8 @@ import (
 // answered in Kubernetes' protobuf encoding (application/vnd.kubernetes.
 // protobuf) when the client asks; the server keeps JSON maps, so bodies are
 // converted through the kinds' Go types (internal/apiregistry): protobuf
-// <-> typed value <-> JSON. Custom resources have no protobuf encoding.
+// <-> typed value <-> JSON. Custom resources have no protobuf encoding, but
+// their PartialObjectMetadata(List) has, as every kind's.
 
 const (
 	protoType      = protowire.ContentType
@@ -34,11 +36,13 @@ func protoKind(ri *resInfo) bool {
 
 // negotiateFor picks the response format from the Accept header as the
 // real server does: the first media type it can serve, in the client's
-// order; protobuf only for kinds that have it. Nothing acceptable is a
-// 406.
-func negotiateFor(accept string, ri *resInfo) (string, error) {
+// order; protobuf for kinds that have it, and, for every kind, custom
+// resources too, the PartialObjectMetadata(List) transformations in
+// protobuf. proto reports a protobuf answer. Nothing acceptable is a 406.
+func negotiateFor(accept string, ri *resInfo) (out string, proto bool, err error) {
 	if !strings.Contains(accept, protoType) {
-		return negotiate(accept)
+		out, err := negotiate(accept)
+		return out, false, err
 	}
 	for _, part := range strings.Split(accept, ",") {
 		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
@@ -46,16 +50,26 @@ func negotiateFor(accept string, ri *resInfo) (string, error) {
 			continue
 		}
 		if mt == protoType {
-			if params["as"] == "" && protoKind(ri) {
-				return "protobuf", nil
+			switch params["as"] {
+			case "":
+				if protoKind(ri) {
+					return "protobuf", true, nil
+				}
+			case "PartialObjectMetadata", "PartialObjectMetadataList":
+				if params["g"] == "meta.k8s.io" && params["v"] == "v1" {
+					if params["as"] == "PartialObjectMetadataList" {
+						return "partiallist", true, nil
+					}
+					return "partial", true, nil
+				}
 			}
 			continue
 		}
 		if out, err := negotiate(part); err == nil {
-			return out, nil
+			return out, false, nil
 		}
 	}
-	return "", errNotAcceptable()
+	return "", false, errNotAcceptable()
 }
 
 // protoRequest turns a protobuf request body into JSON for the handlers.
@@ -96,6 +110,9 @@ func toProto(v any) ([]byte, bool) {
 	if json.Unmarshal(b, &tm) != nil || tm.Kind == "" {
 		return nil, false
 	}
+	if tm.APIVersion == "meta.k8s.io/v1" {
+		return partialProto(b, tm.Kind)
+	}
 	group, version, ok := strings.Cut(tm.APIVersion, "/")
 	if !ok {
 		group, version = "", tm.APIVersion
@@ -111,10 +128,15 @@ func toProto(v any) ([]byte, bool) {
 // v's kind has an encoding, and reports whether it did.
 func writeProto(w http.ResponseWriter, code int, v any) bool {
 	sw, ok := w.(*statusWriter)
-	if !ok || !sw.proto {
+	if !ok || !sw.proto && !sw.protoMeta {
 		return false
 	}
-	b, ok := toProto(v)
+	var b []byte
+	if sw.protoMeta {
+		b, ok = partialToProto(v)
+	} else {
+		b, ok = toProto(v)
+	}
 	if !ok {
 		return false
 	}
@@ -141,4 +163,39 @@ func protoFrame(ev map[string]any) ([]byte, bool) {
 	msg = protowire.AppendBytes(msg, protowire.Tag(2, protowire.WireBytes), raw)
 	frame := binary.BigEndian.AppendUint32(make([]byte, 0, 4+len(msg)), uint32(len(msg)))
 	return append(frame, msg...), true
+}
+
+// partialToProto returns the protobuf body of v when it is a
+// PartialObjectMetadata or PartialObjectMetadataList (given as JSON
+// maps), or false.
+func partialToProto(v any) ([]byte, bool) {
+	m, ok := v.(obj)
+	if !ok || m["apiVersion"] != "meta.k8s.io/v1" {
+		return nil, false
+	}
+	kind, _ := m["kind"].(string)
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, false
+	}
+	return partialProto(b, kind)
+}
+
+// partialProto returns the protobuf body of a PartialObjectMetadata or
+// PartialObjectMetadataList given as JSON, as the real server writes it
+// for any kind, built-in or custom.
+func partialProto(b []byte, kind string) ([]byte, bool) {
+	var m protowire.Message
+	switch kind {
+	case "PartialObjectMetadata":
+		m = &metav1.PartialObjectMetadata{}
+	case "PartialObjectMetadataList":
+		m = &metav1.PartialObjectMetadataList{}
+	default:
+		return nil, false
+	}
+	if codec.Unmarshal(b, m) != nil {
+		return nil, false
+	}
+	return protowire.Wrap(nil, "meta.k8s.io/v1", kind, m), true
 }

@@ -56,7 +56,7 @@ func (s *Server) handleWatch(rq *request) error {
 	}
 	s.st.mu.Unlock()
 
-	if rq.out == "protobuf" {
+	if rq.proto {
 		rq.w.Header().Set("Content-Type", protoWatchType)
 	} else {
 		rq.w.Header().Set("Content-Type", "application/json")
@@ -160,7 +160,7 @@ func (w *watchStream) flush() {
 
 func (w *watchStream) write(ev map[string]any) bool {
 	var b []byte
-	if w.rq.out == "protobuf" {
+	if w.rq.proto {
 		var ok bool
 		if b, ok = protoFrame(ev); !ok {
 			return false
@@ -206,5 +206,9 @@ func (w *watchStream) bookmark(rv uint64, initialEnd bool) {
 		md["annotations"] = map[string]any{"k8s.io/initial-events-end": "true"}
 	}
 	o := obj{"kind": w.rq.ri.Kind, "apiVersion": w.rq.ri.groupVersion(), "metadata": md}
+	if w.rq.out == "partial" {
+		// The real server transforms every event's object, bookmarks too.
+		o = partial(o)
+	}
 	w.write(map[string]any{"type": "BOOKMARK", "object": o})
 }

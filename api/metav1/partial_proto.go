@@ -76,3 +76,43 @@ func (x *PartialObjectMetadataList) UnmarshalProtoFrom(d *protowire.Decoder) err
 	}
 	return d.Err()
 }
+
+// ProtoSize returns the size of x's protobuf message (without the
+// envelope).
+func (x *PartialObjectMetadata) ProtoSize() int {
+	return 1 + protowire.SizeBytes(x.ObjectMeta.sizeProto(nil))
+}
+
+// AppendProto appends x's protobuf message (without the envelope) to b:
+// its metadata, field 1, as the server writes it. Its kind and apiVersion
+// belong in the envelope.
+func (x *PartialObjectMetadata) AppendProto(b []byte) []byte {
+	b = append(b, 0xa)
+	b = protowire.AppendVarint(b, uint64(x.ObjectMeta.sizeProto(nil)))
+	return x.ObjectMeta.encodeProto(nil, b)
+}
+
+// ProtoSize returns the size of x's protobuf message (without the
+// envelope).
+func (x *PartialObjectMetadataList) ProtoSize() int {
+	n := 1 + protowire.SizeBytes(x.ListMeta.sizeProto(nil))
+	for i := range x.Items {
+		n += 1 + protowire.SizeBytes(x.Items[i].ProtoSize())
+	}
+	return n
+}
+
+// AppendProto appends x's protobuf message (without the envelope) to b:
+// the list's metadata, field 1, then each item's message, field 2, which
+// carries no kind or apiVersion.
+func (x *PartialObjectMetadataList) AppendProto(b []byte) []byte {
+	b = append(b, 0xa)
+	b = protowire.AppendVarint(b, uint64(x.ListMeta.sizeProto(nil)))
+	b = x.ListMeta.encodeProto(nil, b)
+	for i := range x.Items {
+		b = append(b, 0x12)
+		b = protowire.AppendVarint(b, uint64(x.Items[i].ProtoSize()))
+		b = x.Items[i].AppendProto(b)
+	}
+	return b
+}
