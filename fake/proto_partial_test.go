@@ -90,6 +90,17 @@ func TestPartialObjectMetadataProtobuf(t *testing.T) {
 		resp, body = getWith(t, srv, base, acceptMetaProto)
 		assert.Equal(t, 406, resp.StatusCode)
 		assert.Equal(t, "application/json", resp.Header.Get("Content-Type"), string(body))
+		typ := map[bool]string{true: "*core.ConfigMapList", false: "*unstructured.UnstructuredList"}[base == "/api/v1/namespaces/default/configmaps"]
+		assert.Contains(t, string(body), `"you requested PartialObjectMetadata, but the requested object is a list (`+typ+`)"`)
+		resp, body = getWith(t, srv, base+"/a", acceptMetaListProto)
+		if base == "/api/v1/namespaces/default/configmaps" {
+			assert.Equal(t, 406, resp.StatusCode)
+			assert.Contains(t, string(body), `"you requested PartialObjectMetadataList, but the requested object is not a list (*core.ConfigMap)"`)
+		} else {
+			// kube-apiserver's Unstructured is not a list: a 500.
+			assert.Equal(t, 500, resp.StatusCode)
+			assert.Contains(t, string(body), `"message":"content is not a list"`)
+		}
 	}
 	// v1beta1 and Table are not served in protobuf (JSON comes next, or 406).
 	resp, _ := getWith(t, srv, "/api/v1/namespaces/default/configmaps/a", "application/vnd.kubernetes.protobuf;as=Table;g=meta.k8s.io;v=v1")

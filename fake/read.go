@@ -38,7 +38,7 @@ func (s *Server) writeObject(rq *request, code int, o obj) {
 	case "partial":
 		writeJSON(rq.w, code, partial(o))
 	case "partiallist":
-		writeErr(rq.w, notAcceptable("you requested PartialObjectMetadataList, but the requested object is not a list"))
+		writeErr(rq.w, errPartialListOfObject(rq.ri))
 	default:
 		writeJSON(rq.w, code, o)
 	}
@@ -375,7 +375,7 @@ func (s *Server) writeList(rq *request, lm map[string]any, items []obj) {
 		writeJSON(rq.w, http.StatusOK, t)
 		return
 	case "partial":
-		writeErr(rq.w, notAcceptable("you requested PartialObjectMetadata, but the requested object is a list"))
+		writeErr(rq.w, errPartialOfList(rq.ri))
 		return
 	case "partiallist":
 		list := make([]any, len(items))
