@@ -23,7 +23,8 @@ import (
 // What kube-apiserver creates by itself when it starts, and the fake
 // server holds from its start too: the four namespaces, the `kubernetes`
 // Service in default (the first address of the service range, port 443
-// "https" to the server's port) with its IPAddress, the `kubernetes`
+// "https" to the server's port) with its IPAddress, Endpoints and
+// EndpointSlice (the server's address and port), the `kubernetes`
 // ServiceCIDR, the two system PriorityClasses, the bootstrap RBAC policy
 // (cluster roles, the aggregated ones with the rules the controller
 // manager's aggregation gives them, cluster role bindings, the roles and
@@ -58,7 +59,8 @@ type bootstrapValues struct {
 	rnd       []byte // random bytes for the uids, 16 each
 	ts        string // creation and condition times
 	values    map[string]any
-	ipv6      bool
+	ipv6      bool // the service range is IPv6
+	ipv6Host  bool // the server listens on IPv6
 	clusterIP string
 }
 
@@ -67,18 +69,22 @@ type bootstrapValues struct {
 func (s *Server) newBootstrapValues(ln net.Listener) bootstrapValues {
 	host, _ := os.Hostname()
 	id := apiserverIdentity(host)
-	port := 0
+	port, ip := 0, "127.0.0.1"
 	if a, ok := ln.Addr().(*net.TCPAddr); ok {
 		port = a.Port
+		if !a.IP.IsUnspecified() {
+			ip = a.IP.String()
+		}
 	}
-	ip := firstAddress(s.opts.serviceCIDR)
+	clusterIP := firstAddress(s.opts.serviceCIDR)
 	start := s.started.UTC()
 	return bootstrapValues{
 		ts:        start.Format(time.RFC3339),
 		ipv6:      s.opts.serviceCIDR.Addr().Is6(),
-		clusterIP: ip,
+		ipv6Host:  strings.Contains(ip, ":"),
+		clusterIP: clusterIP,
 		values: map[string]any{
-			"<clusterIP>":   ip,
+			"<clusterIP>":   clusterIP,
 			"<port>":        json.Number(strconv.Itoa(port)),
 			"<serviceCIDR>": s.opts.serviceCIDR.String(),
 			"<clientCA>":    string(s.caPEM),
@@ -87,7 +93,8 @@ func (s *Server) newBootstrapValues(ln net.Listener) bootstrapValues {
 			"<holder>":      id + "_" + newUID(),
 			"<time>":        start.Format("2006-01-02T15:04:05.000000Z07:00"),
 			"<hostname>":    host,
-			"<address>":     ln.Addr().String(),
+			"<address>":     net.JoinHostPort(ip, strconv.Itoa(port)),
+			"<advertiseIP>": ip,
 		},
 	}
 }
@@ -183,11 +190,9 @@ func (v *bootstrapValues) stamp(o obj) obj {
 	kind, _ := o["kind"].(string)
 	var c obj
 	switch kind {
-	case "Service", "IPAddress", "ServiceCIDR", "ConfigMap", "Lease":
+	case "Service", "IPAddress", "ServiceCIDR", "ConfigMap", "Lease", "Endpoints", "EndpointSlice":
 		c = v.fill(copyObj(o)).(obj)
-		if v.ipv6 {
-			v.setIPv6(c)
-		}
+		v.setIPv6(c)
 	default:
 		c = maps.Clone(o)
 		c["metadata"] = maps.Clone(meta(o))
@@ -251,17 +256,22 @@ func (v bootstrapValues) fill(x any) any {
 	return x
 }
 
-// setIPv6 makes the `kubernetes` Service and its IPAddress IPv6 ones, as
-// kube-apiserver does on an IPv6 service range.
+// setIPv6 makes the `kubernetes` Service and its IPAddress IPv6 ones on
+// an IPv6 service range, and its EndpointSlice one on an IPv6 address, as
+// kube-apiserver does.
 func (v bootstrapValues) setIPv6(c obj) {
 	switch c["kind"] {
 	case "Service":
-		if spec, ok := c["spec"].(map[string]any); ok {
+		if spec, ok := c["spec"].(map[string]any); ok && v.ipv6 {
 			spec["ipFamilies"] = []any{"IPv6"}
 		}
 	case "IPAddress":
-		if l, ok := meta(c)["labels"].(map[string]any); ok {
+		if l, ok := meta(c)["labels"].(map[string]any); ok && v.ipv6 {
 			l["ipaddress.kubernetes.io/ip-family"] = "IPv6"
+		}
+	case "EndpointSlice":
+		if v.ipv6Host {
+			c["addressType"] = "IPv6"
 		}
 	}
 }

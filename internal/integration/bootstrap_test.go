@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"os/exec"
@@ -14,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -33,9 +35,20 @@ import (
 //
 // Without KUBEWIRE_WRITE_BOOTSTRAP it is the staleness check of that file.
 func TestBootstrapObjects(t *testing.T) {
+	// kube-apiserver's default endpoint reconciler writes the kubernetes
+	// Service's Endpoints and EndpointSlice, but 1.37 refuses it with a
+	// loopback advertise address (the harness's): this server advertises
+	// the host's address instead.
+	advertise := hostAddress()
+	var opts []testenv.StartOption
+	if advertise != "" {
+		opts = append(opts, testenv.WithAPIServerArgs("--endpoint-reconciler-type", "lease", "--advertise-address", advertise))
+	} else {
+		t.Log("no non-loopback IPv4 address: the real server has no endpoint reconciler, its Endpoints are not compared")
+	}
 	sctx, cancel := context.WithTimeout(t.Context(), testenv.StartTimeout)
 	defer cancel()
-	env, err := testenv.Start(sctx) // fresh: the shared server holds other tests' objects
+	env, err := testenv.Start(sctx, opts...) // fresh: the shared server holds other tests' objects
 	require.NoError(t, err)
 	t.Cleanup(env.Stop)
 	ctx := testContext(t)
@@ -43,14 +56,35 @@ func TestBootstrapObjects(t *testing.T) {
 	srv := fake.NewServer(t, fake.WithTLS(), fake.WithServiceCIDR("10.0.0.0/24"))
 	fakeRC := newClient(t, srv.Config())
 
+	if advertise != "" {
+		// The reconciler writes them shortly after the server is ready.
+		require.Eventually(t, func() bool {
+			code, _ := env.Do(ctx, "GET", "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/kubernetes", nil, nil)
+			return code == 200
+		}, 30*time.Second, 200*time.Millisecond, "the kubernetes EndpointSlice")
+		require.Eventually(t, func() bool {
+			code, _ := env.Do(ctx, "GET", "/api/v1/namespaces/default/endpoints/kubernetes", nil, nil)
+			return code == 200
+		}, 30*time.Second, 200*time.Millisecond, "the kubernetes Endpoints")
+	}
 	realObjs := listEverything(ctx, t, realRC)
 	if os.Getenv("KUBEWIRE_WRITE_BOOTSTRAP") != "" {
+		require.NotEmpty(t, advertise, "the data is written from a server with an endpoint reconciler")
 		writeBootstrapData(t, realObjs)
 	}
 	fakeObjs := listEverything(ctx, t, fakeRC)
 
-	realN := normaliseBootstrapSet(realObjs, env.Server, env.CAPEM)
-	fakeN := normaliseBootstrapSet(fakeObjs, srv.URL(), srv.CAData())
+	ru, err := url.Parse(env.Server)
+	require.NoError(t, err)
+	realN := normaliseBootstrapSet(realObjs, advertise, ru.Port(), env.CAPEM)
+	fu, err := url.Parse(srv.URL())
+	require.NoError(t, err)
+	fakeN := normaliseBootstrapSet(fakeObjs, fu.Hostname(), fu.Port(), srv.CAData())
+	if advertise == "" {
+		for _, p := range []string{"/api/v1/endpoints", "/apis/discovery.k8s.io/v1/endpointslices"} {
+			delete(fakeN, p)
+		}
+	}
 	// The harness creates the "default" service account of namespace
 	// default (there is no controller manager); the fake plays the
 	// service-account controller, which gives every namespace one.
@@ -96,19 +130,22 @@ func TestBootstrapObjects(t *testing.T) {
 			continue
 		}
 		res := kubectlResource(p)
-		get := func(kc, server string, ca []byte) (map[string]string, string) {
-			out, err := exec.CommandContext(ctx, kubectl, "--kubeconfig", kc, "get", res, "-A", "-o", "json").CombinedOutput()
+		get := func(kc, ip, port string, ca []byte) (map[string]string, string) {
+			cmd := exec.CommandContext(ctx, kubectl, "--kubeconfig", kc, "get", res, "-A", "-o", "json")
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr // deprecation warnings (v1 Endpoints)
+			out, err := cmd.Output()
 			if err != nil {
-				return nil, string(out)
+				return nil, err.Error() + ": " + stderr.String()
 			}
 			var l struct{ Items []map[string]any }
 			if err := json.Unmarshal(out, &l); err != nil {
 				return nil, err.Error()
 			}
-			return normaliseBootstrapSet(map[string][]map[string]any{p: l.Items}, server, ca)[p], ""
+			return normaliseBootstrapSet(map[string][]map[string]any{p: l.Items}, ip, port, ca)[p], ""
 		}
-		r, rerr := get(realKC, env.Server, env.CAPEM)
-		f, ferr := get(fakeKC, srv.URL(), srv.CAData())
+		r, rerr := get(realKC, advertise, ru.Port(), env.CAPEM)
+		f, ferr := get(fakeKC, fu.Hostname(), fu.Port(), srv.CAData())
 		require.Empty(t, rerr, res)
 		require.Empty(t, ferr, res)
 		assert.Equal(t, r, f, "kubectl get %s -A -o json", res)
@@ -181,24 +218,40 @@ func contains(s []string, v string) bool {
 	return false
 }
 
+// hostAddress is the first non-loopback IPv4 address of the host, or "".
+func hostAddress() string {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return ""
+	}
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && n.IP.IsGlobalUnicast() {
+			return n.IP.String()
+		}
+	}
+	return ""
+}
+
 // normaliseBootstrapSet returns the objects of each list path by
 // "namespace/name", as indented JSON normalised for comparison: uids,
 // resourceVersions, creation, managedFields and condition times removed, and
-// the values that name the server itself (its port, CA, address, the
-// holder of its identity lease) replaced when they are that server's. The
+// the values that name the server itself (its advertised address ip and
+// port, its CA, the holder of its identity lease) replaced when they are
+// that server's. The
 // managedFields entry of the harness's own aggregation of ClusterRoles (an
 // Update by Go-http-client, as the controller manager's aggregation would
 // do) is dropped; the aggregated rules are compared.
-func normaliseBootstrapSet(in map[string][]map[string]any, server string, ca []byte) map[string]map[string]string {
-	u, _ := url.Parse(server)
+func normaliseBootstrapSet(in map[string][]map[string]any, ip, port string, ca []byte) map[string]map[string]string {
 	out := map[string]map[string]string{}
 	for p, items := range in {
 		m := map[string]string{}
 		for _, o := range items {
 			o = normaliseBootstrapObject(o)
 			b, _ := json.Marshal(o)
-			b = bytes.ReplaceAll(b, []byte(`"`+u.Host+`"`), []byte(`"<address>"`))
-			b = bytes.ReplaceAll(b, []byte(`"targetPort":`+u.Port()), []byte(`"targetPort":"<port>"`))
+			b = bytes.ReplaceAll(b, []byte(`"`+net.JoinHostPort(ip, port)+`"`), []byte(`"<address>"`))
+			b = bytes.ReplaceAll(b, []byte(`"`+ip+`"`), []byte(`"<advertiseIP>"`))
+			b = bytes.ReplaceAll(b, []byte(`"targetPort":`+port+`}`), []byte(`"targetPort":"<port>"}`))
+			b = bytes.ReplaceAll(b, []byte(`"port":`+port+`,`), []byte(`"port":"<port>",`))
 			if len(ca) > 0 {
 				q, _ := json.Marshal(string(ca))
 				b = bytes.ReplaceAll(b, q, []byte(`"<clientCA>"`))
@@ -288,10 +341,13 @@ func writeBootstrapData(t *testing.T, objs map[string][]map[string]any) {
 			out = append(out, bootstrapPlaceholders(t, normaliseBootstrapObject(c)))
 		}
 	}
-	b, err := json.MarshalIndent(out, "", " ")
-	require.NoError(t, err)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // the placeholders' <>
+	enc.SetIndent("", " ")
+	require.NoError(t, enc.Encode(out))
 	path := filepath.Join(moduleRoot(t), "fake", "bootstrap.json")
-	require.NoError(t, os.WriteFile(path, append(b, '\n'), 0o644))
+	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
 	t.Logf("wrote %d objects to %s", len(out), path)
 }
 
@@ -321,6 +377,22 @@ func bootstrapPlaceholders(t *testing.T, o map[string]any) map[string]any {
 		}
 		if _, ok := data["since"]; ok {
 			data["since"] = "<date>"
+		}
+	case "Endpoints":
+		for _, ss := range o["subsets"].([]any) {
+			for _, a := range ss.(map[string]any)["addresses"].([]any) {
+				a.(map[string]any)["ip"] = "<advertiseIP>"
+			}
+			for _, p := range ss.(map[string]any)["ports"].([]any) {
+				p.(map[string]any)["port"] = "<port>"
+			}
+		}
+	case "EndpointSlice":
+		for _, e := range o["endpoints"].([]any) {
+			e.(map[string]any)["addresses"] = []any{"<advertiseIP>"}
+		}
+		for _, p := range o["ports"].([]any) {
+			p.(map[string]any)["port"] = "<port>"
 		}
 	case "Lease":
 		md["name"] = "<identity>"
