@@ -31,8 +31,9 @@ import (
 // come from fake/bootstrap.json, which this test also writes:
 //
 //	KUBEWIRE_WRITE_BOOTSTRAP=1 KUBE_APISERVER_BIN=~/.cache/kubewire/kube-apiserver-v1.37.2 \
-//	go test -tags integration -count=1 -run TestBootstrapObjects ./internal/integration/
+//	go test -tags integration -count=1 -run TestBootstrap ./internal/integration/
 //
+// (then run it again without, to check the fake built with the new file).
 // Without KUBEWIRE_WRITE_BOOTSTRAP it is the staleness check of that file.
 func TestBootstrapObjects(t *testing.T) {
 	// kube-apiserver's default endpoint reconciler writes the kubernetes
@@ -248,10 +249,14 @@ func normaliseBootstrapSet(in map[string][]map[string]any, ip, port string, ca [
 		for _, o := range items {
 			o = normaliseBootstrapObject(o)
 			b, _ := json.Marshal(o)
-			b = bytes.ReplaceAll(b, []byte(`"`+net.JoinHostPort(ip, port)+`"`), []byte(`"<address>"`))
-			b = bytes.ReplaceAll(b, []byte(`"`+ip+`"`), []byte(`"<advertiseIP>"`))
-			b = bytes.ReplaceAll(b, []byte(`"targetPort":`+port+`}`), []byte(`"targetPort":"<port>"}`))
-			b = bytes.ReplaceAll(b, []byte(`"port":`+port+`,`), []byte(`"port":"<port>",`))
+			if ip != "" {
+				b = bytes.ReplaceAll(b, []byte(`"`+net.JoinHostPort(ip, port)+`"`), []byte(`"<address>"`))
+				b = bytes.ReplaceAll(b, []byte(`"`+ip+`"`), []byte(`"<advertiseIP>"`))
+			}
+			if port != "" {
+				b = bytes.ReplaceAll(b, []byte(`"targetPort":`+port+`}`), []byte(`"targetPort":"<port>"}`))
+				b = bytes.ReplaceAll(b, []byte(`"port":`+port+`,`), []byte(`"port":"<port>",`))
+			}
 			if len(ca) > 0 {
 				q, _ := json.Marshal(string(ca))
 				b = bytes.ReplaceAll(b, q, []byte(`"<clientCA>"`))
@@ -407,4 +412,72 @@ func bootstrapPlaceholders(t *testing.T, o map[string]any) map[string]any {
 		}
 	}
 	return o
+}
+
+// TestBootstrapAPIServicesAllVersions: with every API version on
+// (--runtime-config=api/all=true, fake.WithRuntimeConfig), both servers
+// have one local APIService per served group/version, the same ones. With
+// KUBEWIRE_WRITE_BOOTSTRAP it adds those of versions off by default to
+// fake/bootstrap.json (run it after TestBootstrapObjects, which writes the
+// file anew).
+func TestBootstrapAPIServicesAllVersions(t *testing.T) {
+	sctx, cancel := context.WithTimeout(t.Context(), testenv.StartTimeout)
+	defer cancel()
+	env, err := testenv.Start(sctx, testenv.WithAPIServerArgs("--runtime-config", "api/all=true"))
+	require.NoError(t, err)
+	t.Cleanup(env.Stop)
+	ctx := testContext(t)
+	const path = "/apis/apiregistration.k8s.io/v1/apiservices"
+	list := func(rc *rest.Client) map[string][]map[string]any {
+		var l struct{ Items []map[string]any }
+		require.NoError(t, rc.Get().AbsPath(path).Into(ctx, &l))
+		for _, it := range l.Items {
+			it["apiVersion"], it["kind"] = "apiregistration.k8s.io/v1", "APIService"
+		}
+		return map[string][]map[string]any{path: l.Items}
+	}
+	realObjs := list(clientFor(t, env, testenv.IdentityAdminToken))
+	if os.Getenv("KUBEWIRE_WRITE_BOOTSTRAP") != "" {
+		addBootstrapAPIServices(t, realObjs[path])
+	}
+	srv := fake.NewServer(t, fake.WithRuntimeConfig("api/all=true"))
+	fakeObjs := list(newClient(t, srv.Config()))
+	r := normaliseBootstrapSet(realObjs, "", "", nil)[path]
+	f := normaliseBootstrapSet(fakeObjs, "", "", nil)[path]
+	assert.Greater(t, len(r), 22, "versions off by default have APIServices")
+	assert.Equal(t, r, f)
+}
+
+// addBootstrapAPIServices adds to fake/bootstrap.json the APIServices of
+// items it does not hold yet.
+func addBootstrapAPIServices(t *testing.T, items []map[string]any) {
+	t.Helper()
+	path := filepath.Join(moduleRoot(t), "fake", "bootstrap.json")
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var data []map[string]any
+	require.NoError(t, json.Unmarshal(b, &data))
+	have := map[string]bool{}
+	for _, o := range data {
+		if o["kind"] == "APIService" {
+			have[o["metadata"].(map[string]any)["name"].(string)] = true
+		}
+	}
+	added := 0
+	for _, o := range items {
+		if name := o["metadata"].(map[string]any)["name"].(string); !have[name] {
+			var c map[string]any
+			cb, _ := json.Marshal(o)
+			require.NoError(t, json.Unmarshal(cb, &c))
+			data = append(data, normaliseBootstrapObject(c))
+			added++
+		}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", " ")
+	require.NoError(t, enc.Encode(data))
+	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+	t.Logf("added %d APIServices to %s", added, path)
 }
