@@ -26,6 +26,7 @@ type request struct {
 	ct       string // request media type
 	out      string // response format: "json", "protobuf", "table", "partial", "partiallist"
 	proto    bool   // the response is in protobuf ("protobuf", or "partial"/"partiallist" asked so)
+	metaGV   string // "meta.k8s.io/v1" or "meta.k8s.io/v1beta1": the version of "partial"/"partiallist" answers
 	log      *Request
 	fault    *Fault
 	// warnings are sent as Warning headers with the answer.
@@ -264,6 +265,7 @@ func (s *Server) parse(r *http.Request, u *user) (*request, error) {
 		return nil, err
 	}
 	rq.out, rq.proto = out, proto
+	rq.metaGV = partialGroupVersion(r.Header.Get("Accept"), out, proto)
 	return rq, nil
 }
 

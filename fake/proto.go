@@ -56,7 +56,7 @@ func negotiateFor(accept string, ri *resInfo) (out string, proto bool, err error
 					return "protobuf", true, nil
 				}
 			case "PartialObjectMetadata", "PartialObjectMetadataList":
-				if params["g"] == "meta.k8s.io" && params["v"] == "v1" {
+				if params["g"] == "meta.k8s.io" && (params["v"] == "v1" || params["v"] == "v1beta1") {
 					if params["as"] == "PartialObjectMetadataList" {
 						return "partiallist", true, nil
 					}
@@ -110,8 +110,8 @@ func toProto(v any) ([]byte, bool) {
 	if json.Unmarshal(b, &tm) != nil || tm.Kind == "" {
 		return nil, false
 	}
-	if tm.APIVersion == "meta.k8s.io/v1" {
-		return partialProto(b, tm.Kind)
+	if tm.APIVersion == "meta.k8s.io/v1" || tm.APIVersion == "meta.k8s.io/v1beta1" {
+		return partialProto(b, tm.APIVersion, tm.Kind)
 	}
 	group, version, ok := strings.Cut(tm.APIVersion, "/")
 	if !ok {
@@ -170,7 +170,11 @@ func protoFrame(ev map[string]any) ([]byte, bool) {
 // maps), or false.
 func partialToProto(v any) ([]byte, bool) {
 	m, ok := v.(obj)
-	if !ok || m["apiVersion"] != "meta.k8s.io/v1" {
+	if !ok {
+		return nil, false
+	}
+	gv, _ := m["apiVersion"].(string)
+	if gv != "meta.k8s.io/v1" && gv != "meta.k8s.io/v1beta1" {
 		return nil, false
 	}
 	kind, _ := m["kind"].(string)
@@ -178,24 +182,81 @@ func partialToProto(v any) ([]byte, bool) {
 	if err != nil {
 		return nil, false
 	}
-	return partialProto(b, kind)
+	return partialProto(b, gv, kind)
 }
 
 // partialProto returns the protobuf body of a PartialObjectMetadata or
-// PartialObjectMetadataList given as JSON, as the real server writes it
-// for any kind, built-in or custom.
-func partialProto(b []byte, kind string) ([]byte, bool) {
+// PartialObjectMetadataList of group/version gv given as JSON, as the real
+// server writes it for any kind, built-in or custom.
+func partialProto(b []byte, gv, kind string) ([]byte, bool) {
 	var m protowire.Message
 	switch kind {
 	case "PartialObjectMetadata":
-		m = &metav1.PartialObjectMetadata{}
+		p := &metav1.PartialObjectMetadata{}
+		if codec.Unmarshal(b, p) != nil {
+			return nil, false
+		}
+		m = p
 	case "PartialObjectMetadataList":
-		m = &metav1.PartialObjectMetadataList{}
+		l := &metav1.PartialObjectMetadataList{}
+		if codec.Unmarshal(b, l) != nil {
+			return nil, false
+		}
+		m = l
+		if gv == "meta.k8s.io/v1beta1" {
+			m = v1beta1List{l}
+		}
 	default:
 		return nil, false
 	}
-	if codec.Unmarshal(b, m) != nil {
-		return nil, false
+	return protowire.Wrap(nil, gv, kind, m), true
+}
+
+// v1beta1List is the meta.k8s.io/v1beta1 message of a
+// PartialObjectMetadataList: the v1 one with its fields' numbers swapped
+// (items 1, metadata 2).
+type v1beta1List struct{ *metav1.PartialObjectMetadataList }
+
+func (l v1beta1List) ProtoSize() int {
+	n := 1 + protowire.SizeBytes(metav1.ListMetaSizeProto(nil, &l.ListMeta))
+	for i := range l.Items {
+		n += 1 + protowire.SizeBytes(l.Items[i].ProtoSize())
 	}
-	return protowire.Wrap(nil, "meta.k8s.io/v1", kind, m), true
+	return n
+}
+
+func (l v1beta1List) AppendProto(b []byte) []byte {
+	for i := range l.Items {
+		b = protowire.AppendVarint(b, protowire.Tag(1, protowire.WireBytes))
+		b = protowire.AppendVarint(b, uint64(l.Items[i].ProtoSize()))
+		b = l.Items[i].AppendProto(b)
+	}
+	b = protowire.AppendVarint(b, protowire.Tag(2, protowire.WireBytes))
+	b = protowire.AppendVarint(b, uint64(metav1.ListMetaSizeProto(nil, &l.ListMeta)))
+	return metav1.ListMetaEncodeProto(nil, b, &l.ListMeta)
+}
+
+// partialGroupVersion is the group/version of the PartialObjectMetadata
+// transformation negotiated (out "partial" or "partiallist", in protobuf
+// or JSON): the version of the first Accept entry asking for it in that
+// media type. Other answers have "meta.k8s.io/v1".
+func partialGroupVersion(accept, out string, proto bool) string {
+	if out != "partial" && out != "partiallist" {
+		return "meta.k8s.io/v1"
+	}
+	want := "application/json"
+	if proto {
+		want = protoType
+	}
+	for _, part := range strings.Split(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil || mt != want || params["g"] != "meta.k8s.io" || !strings.HasPrefix(params["as"], "PartialObjectMetadata") {
+			continue
+		}
+		if params["v"] == "v1beta1" {
+			return "meta.k8s.io/v1beta1"
+		}
+		return "meta.k8s.io/v1"
+	}
+	return "meta.k8s.io/v1"
 }

@@ -102,7 +102,7 @@ func TestPartialObjectMetadataProtobuf(t *testing.T) {
 			assert.Contains(t, string(body), `"message":"content is not a list"`)
 		}
 	}
-	// v1beta1 and Table are not served in protobuf (JSON comes next, or 406).
+	// Table is not served in protobuf (JSON comes next, or 406).
 	resp, _ := getWith(t, srv, "/api/v1/namespaces/default/configmaps/a", "application/vnd.kubernetes.protobuf;as=Table;g=meta.k8s.io;v=v1")
 	assert.Equal(t, 406, resp.StatusCode)
 }
@@ -151,4 +151,54 @@ func TestPartialObjectMetadataProtobufWatch(t *testing.T) {
 		resp.Body.Close()
 		cancel()
 	}
+}
+
+// meta.k8s.io/v1beta1 is served too, in JSON and protobuf; its list
+// message numbers items 1 and metadata 2, the other way round from v1.
+func TestPartialObjectMetadataV1beta1(t *testing.T) {
+	srv := NewServer(t)
+	require.Equal(t, 201, call(t, srv, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", ctJSON, widgetCRD).code)
+	require.Equal(t, 201, call(t, srv, "POST", "/api/v1/namespaces/default/configmaps", ctJSON, `{"metadata":{"name":"a"}}`).code)
+	require.Equal(t, 201, call(t, srv, "POST", "/apis/ex.com/v1/namespaces/default/widgets", ctJSON, `{"apiVersion":"ex.com/v1","kind":"Widget","metadata":{"name":"a"}}`).code)
+
+	r := call(t, srv, "GET", "/api/v1/namespaces/default/configmaps/a", "", "", "Accept", "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1beta1")
+	assert.Equal(t, "meta.k8s.io/v1beta1", r.str("apiVersion"))
+	r = call(t, srv, "GET", "/apis/ex.com/v1/namespaces/default/widgets", "", "", "Accept", "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1beta1")
+	assert.Equal(t, "meta.k8s.io/v1beta1", r.str("apiVersion"))
+	assert.Equal(t, "meta.k8s.io/v1beta1", r.str("items", "0", "apiVersion"))
+	assert.NotContains(t, r.raw, `"continue"`, "a typed ListMeta omits the empty token")
+
+	resp, body := getWith(t, srv, "/api/v1/namespaces/default/configmaps", "application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1beta1")
+	require.Equal(t, protoType, resp.Header.Get("Content-Type"))
+	env, err := protowire.Unwrap(body)
+	require.NoError(t, err)
+	assert.Equal(t, "meta.k8s.io/v1beta1", env.APIVersion)
+	d := protowire.NewDecoder(env.Raw)
+	var names []string
+	metas := 0
+	for d.Next() {
+		switch d.Num() {
+		case 1:
+			var p metav1.PartialObjectMetadata
+			require.NoError(t, p.UnmarshalProto(d.Message()))
+			names = append(names, p.Name)
+		case 2:
+			var lm metav1.ListMeta
+			metav1.ListMetaDecodeProto(protowire.NewDecoder(d.Message()), &lm)
+			assert.NotEmpty(t, lm.ResourceVersion)
+			metas++
+		default:
+			d.Skip()
+		}
+	}
+	require.NoError(t, d.Err())
+	assert.Equal(t, []string{"a"}, names)
+	assert.Equal(t, 1, metas)
+
+	resp, body = getWith(t, srv, "/apis/ex.com/v1/namespaces/default/widgets/a", "application/vnd.kubernetes.protobuf;as=PartialObjectMetadata;g=meta.k8s.io;v=v1beta1")
+	require.Equal(t, protoType, resp.Header.Get("Content-Type"))
+	var one metav1.PartialObjectMetadata
+	require.NoError(t, codec.DecodeBody(body, protoType, &one, codec.Detached))
+	assert.Equal(t, "a", one.Name)
+	assert.Equal(t, "meta.k8s.io/v1beta1", one.APIVersion)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
@@ -36,7 +37,7 @@ func (s *Server) writeObject(rq *request, code int, o obj) {
 	case "table":
 		writeJSON(rq.w, code, s.table(rq, []obj{o}, ""))
 	case "partial":
-		writeJSON(rq.w, code, partial(o))
+		writeJSON(rq.w, code, partialIn(o, rq.metaGV))
 	case "partiallist":
 		writeErr(rq.w, errPartialListOfObject(rq.ri))
 	default:
@@ -51,8 +52,12 @@ func notAcceptable(msg string) *apiError {
 	return newStatus(http.StatusNotAcceptable, metav1.StatusReasonNotAcceptable, msg, nil)
 }
 
-func partial(o obj) obj {
-	return obj{"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": o["metadata"]}
+func partial(o obj) obj { return partialIn(o, "meta.k8s.io/v1") }
+
+// partialIn is o as a PartialObjectMetadata of group/version gv
+// (meta.k8s.io/v1 or v1beta1).
+func partialIn(o obj, gv string) obj {
+	return obj{"kind": "PartialObjectMetadata", "apiVersion": gv, "metadata": o["metadata"]}
 }
 
 // parseRV parses a resourceVersion parameter; "" is 0. A value that is not
@@ -380,9 +385,15 @@ func (s *Server) writeList(rq *request, lm map[string]any, items []obj) {
 	case "partiallist":
 		list := make([]any, len(items))
 		for i, o := range items {
-			list[i] = partial(present(rq.ri, o))
+			list[i] = partialIn(present(rq.ri, o), rq.metaGV)
 		}
-		writeJSON(rq.w, http.StatusOK, obj{"kind": "PartialObjectMetadataList", "apiVersion": "meta.k8s.io/v1", "metadata": lm, "items": list})
+		if c, ok := lm["continue"]; ok && c == "" {
+			// A custom resource list's empty continue token: the
+			// ListMeta of the typed list omits it.
+			lm = maps.Clone(lm)
+			delete(lm, "continue")
+		}
+		writeJSON(rq.w, http.StatusOK, obj{"kind": "PartialObjectMetadataList", "apiVersion": rq.metaGV, "metadata": lm, "items": list})
 		return
 	}
 	list := make([]any, len(items))

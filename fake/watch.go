@@ -194,7 +194,7 @@ func (w *watchStream) send(typ string, o obj) bool {
 	case "table":
 		out = w.s.table(w.rq, []obj{o}, "")
 	case "partial":
-		out = partial(o)
+		out = partialIn(o, w.rq.metaGV)
 	}
 	w.sent++
 	return w.write(map[string]any{"type": typ, "object": out})
@@ -208,7 +208,7 @@ func (w *watchStream) bookmark(rv uint64, initialEnd bool) {
 	o := obj{"kind": w.rq.ri.Kind, "apiVersion": w.rq.ri.groupVersion(), "metadata": md}
 	if w.rq.out == "partial" {
 		// The real server transforms every event's object, bookmarks too.
-		o = partial(o)
+		o = partialIn(o, w.rq.metaGV)
 	}
 	w.write(map[string]any{"type": "BOOKMARK", "object": o})
 }

@@ -128,6 +128,10 @@ func TestMetadataProtobufAgrees(t *testing.T) {
 			{k.base, metaProtoObject},
 			{k.base + "/m-1", metaProtoList},
 			{k.base + "/m-1", "application/vnd.kubernetes.protobuf;as=Table;g=meta.k8s.io;v=v1,application/json"},
+			{k.base + "/m-1", "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1beta1"},
+			{k.base + "?labelSelector=set%3Dmeta", "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1beta1"},
+			{k.base + "/m-1", "application/vnd.kubernetes.protobuf;as=PartialObjectMetadata;g=meta.k8s.io;v=v1beta1"},
+			{k.base + "?labelSelector=set%3Dmeta", "application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1beta1"},
 		} {
 			r, f := get(real, rq.path, rq.accept), get(fk, rq.path, rq.accept)
 			assert.Equal(t, r, f, "GET %s Accept: %s", rq.path, rq.accept)
@@ -221,12 +225,31 @@ func decodeMetaBody(t *testing.T, b []byte, contentType string) (string, string)
 		env, err := protowire.Unwrap(b)
 		require.NoError(t, err)
 		envelope = env.APIVersion + " " + env.Kind
-		switch env.Kind {
-		case "PartialObjectMetadataList":
+		switch {
+		case env.Kind == "PartialObjectMetadataList" && env.APIVersion == "meta.k8s.io/v1beta1":
+			// v1beta1 numbers the list's fields the other way round:
+			// items 1, metadata 2.
+			l := metav1.PartialObjectMetadataList{TypeMeta: metav1.TypeMeta{APIVersion: env.APIVersion, Kind: env.Kind}}
+			d := protowire.NewDecoder(env.Raw)
+			for d.Next() {
+				switch d.Num() {
+				case 1:
+					var p metav1.PartialObjectMetadata
+					require.NoError(t, p.UnmarshalProto(d.Message()))
+					l.Items = append(l.Items, p)
+				case 2:
+					metav1.ListMetaDecodeProto(protowire.NewDecoder(d.Message()), &l.ListMeta)
+				default:
+					d.Skip()
+				}
+			}
+			require.NoError(t, d.Err())
+			v = &l
+		case env.Kind == "PartialObjectMetadataList":
 			var l metav1.PartialObjectMetadataList
 			require.NoError(t, codec.DecodeBody(b, contentType, &l, codec.Detached))
 			v = &l
-		case "PartialObjectMetadata":
+		case env.Kind == "PartialObjectMetadata":
 			var p metav1.PartialObjectMetadata
 			require.NoError(t, codec.DecodeBody(b, contentType, &p, codec.Detached))
 			v = &p
