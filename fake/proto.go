@@ -215,7 +215,9 @@ func partialProto(b []byte, gv, kind string) ([]byte, bool) {
 // v1beta1List is the meta.k8s.io/v1beta1 message of a
 // PartialObjectMetadataList: the v1 one with its fields' numbers swapped
 // (items 1, metadata 2).
-type v1beta1List struct{ *metav1.PartialObjectMetadataList }
+type v1beta1List struct {
+	*metav1.PartialObjectMetadataList
+}
 
 func (l v1beta1List) ProtoSize() int {
 	n := 1 + protowire.SizeBytes(metav1.ListMetaSizeProto(nil, &l.ListMeta))
