@@ -133,7 +133,13 @@ func normaliseRaw(s, ns string) string {
 // (kubectl get --raw, curl through kubectl proxy): member order, final
 // newline, indentation for curl and ?pretty.
 func TestFidelityRawBytes(t *testing.T) {
-	env := testenv.Shared(t)
+	// A fresh server: the shared one holds other tests' custom resource
+	// groups, which its discovery documents would list.
+	sctx, scancel := context.WithTimeout(t.Context(), testenv.StartTimeout)
+	defer scancel()
+	env, err := testenv.Start(sctx)
+	require.NoError(t, err)
+	t.Cleanup(env.Stop)
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 	ns := "fidraw-" + randomSuffix(t)
