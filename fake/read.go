@@ -35,7 +35,7 @@ func (s *Server) writeObject(rq *request, code int, o obj) {
 	}
 	switch rq.out {
 	case "table":
-		writeJSON(rq.w, code, s.table(rq, []obj{o}, ""))
+		writeJSON(rq.w, code, s.table(rq, []obj{o}, false))
 	case "partial":
 		writeJSON(rq.w, code, partialIn(o, rq.metaGV))
 	case "partiallist":
@@ -375,8 +375,8 @@ func (s *Server) writeList(rq *request, lm map[string]any, items []obj) {
 		for i, o := range items {
 			items[i] = present(rq.ri, o)
 		}
-		t := s.table(rq, items, "")
-		t["metadata"] = lm
+		t := s.table(rq, items, true)
+		t["metadata"] = tableListMeta(lm)
 		writeJSON(rq.w, http.StatusOK, t)
 		return
 	case "partial":

@@ -1,206 +1,201 @@
 package fake
 
 import (
-	"fmt"
-	"strings"
+	_ "embed"
+	"encoding/json"
+	"sync"
 	"time"
 )
 
-// column is one Table column: its definition and how to compute a cell.
-type column struct {
-	name, typ, format string
-	priority          int
-	cell              func(o obj) any
+// tableColumnsJSON records the Table column definitions kube-apiserver
+// v1.37.2 serves for each built-in resource, by group-version and resource
+// ("v1/pods", "apps/v1/deployments"). It is written and checked against a
+// real server by TestTableColumnsData (internal/integration).
+//
+//go:embed tablecolumns.json
+var tableColumnsJSON []byte
+
+// columnDef is one Table column definition.
+type columnDef struct {
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	Format      string `json:"format"`
+	Description string `json:"description"`
+	Priority    int64  `json:"priority"`
 }
 
-var nameColumn = column{name: "Name", typ: "string", format: "name", cell: func(o obj) any { return metaString(o, "name") }}
-var ageColumn = column{name: "Age", typ: "string", cell: func(o obj) any { return age(metaString(o, "creationTimestamp")) }}
+var (
+	tableColumnsOnce sync.Once
+	tableColumnsData map[string][]columnDef
+)
 
-// tableColumns are the columns kubectl prints for the well-known kinds;
-// other kinds get NAME and AGE.
-func tableColumns(ri *resInfo) []column {
-	switch ri.storageKey() {
-	case "/pods":
-		return []column{nameColumn,
-			{name: "Ready", typ: "string", cell: podReady},
-			{name: "Status", typ: "string", cell: func(o obj) any { return podStatus(o) }},
-			{name: "Restarts", typ: "string", cell: podRestarts},
-			ageColumn,
-			{name: "IP", typ: "string", priority: 1, cell: func(o obj) any { return orNone(nested(o, "status", "podIP")) }},
-			{name: "Node", typ: "string", priority: 1, cell: func(o obj) any { return orNone(nested(o, "spec", "nodeName")) }},
+// recordedColumns returns the real column definitions of a built-in
+// resource, nil when none are recorded.
+func recordedColumns(gvr string) []columnDef {
+	tableColumnsOnce.Do(func() {
+		if err := json.Unmarshal(tableColumnsJSON, &tableColumnsData); err != nil {
+			tableColumnsData = map[string][]columnDef{}
 		}
-	case "/namespaces":
-		return []column{nameColumn, {name: "Status", typ: "string", cell: func(o obj) any { return fmt.Sprint(orEmpty(nested(o, "status", "phase"))) }}, ageColumn}
-	case "/configmaps":
-		return []column{nameColumn, {name: "Data", typ: "integer", cell: func(o obj) any { return len(nestedMap(o, "data")) + len(nestedMap(o, "binaryData")) }}, ageColumn}
-	case "/secrets":
-		return []column{nameColumn, {name: "Type", typ: "string", cell: func(o obj) any { return fmt.Sprint(orEmpty(o["type"])) }},
-			{name: "Data", typ: "integer", cell: func(o obj) any { return len(nestedMap(o, "data")) }}, ageColumn}
-	case "/services":
-		return []column{nameColumn,
-			{name: "Type", typ: "string", cell: func(o obj) any { return fmt.Sprint(orDefault(nested(o, "spec", "type"), "ClusterIP")) }},
-			{name: "Cluster-IP", typ: "string", cell: func(o obj) any { return orNone(nested(o, "spec", "clusterIP")) }},
-			{name: "External-IP", typ: "string", cell: func(o obj) any { return "<none>" }},
-			{name: "Port(s)", typ: "string", cell: servicePorts},
-			ageColumn}
-	case "apps/deployments":
-		return []column{nameColumn,
-			{name: "Ready", typ: "string", cell: func(o obj) any {
-				return fmt.Sprintf("%v/%v", orZero(nested(o, "status", "readyReplicas")), orDefault(nested(o, "spec", "replicas"), "1"))
-			}},
-			{name: "Up-to-date", typ: "integer", cell: func(o obj) any { return orZero(nested(o, "status", "updatedReplicas")) }},
-			{name: "Available", typ: "integer", cell: func(o obj) any { return orZero(nested(o, "status", "availableReplicas")) }},
-			ageColumn}
-	case "/nodes":
-		return []column{nameColumn, {name: "Status", typ: "string", cell: func(o obj) any { return "Unknown" }},
-			{name: "Roles", typ: "string", cell: func(o obj) any { return "<none>" }}, ageColumn,
-			{name: "Version", typ: "string", cell: func(o obj) any { return fmt.Sprint(orEmpty(nested(o, "status", "nodeInfo", "kubeletVersion"))) }}}
-	}
-	return []column{nameColumn, ageColumn}
+	})
+	return tableColumnsData[gvr]
 }
 
-func orEmpty(v any) any {
-	if v == nil {
-		return ""
-	}
-	return v
-}
+// rowPrinter computes a row's cells, one per recorded column, wide
+// columns included (kube-apiserver always serves them; kubectl hides those
+// of priority > 0 unless -o wide). list holds every object of the answer
+// (for printers that look across rows); it is nil for a single object.
+type rowPrinter func(o obj, list []obj) []any
 
-func orDefault(v any, d string) any {
-	if v == nil {
-		return d
-	}
-	return v
-}
+// rowPrinters are the printers by storage key ("group/resource"), one
+// map per kind family.
+var rowPrinters = mergePrinters(workloadPrinters, corePrinters, clusterPrinters)
 
-func orZero(v any) any { return orDefault(v, "0") }
-
-func orNone(v any) any {
-	if s, _ := v.(string); s != "" {
-		return s
-	}
-	return "<none>"
-}
-
-func podReady(o obj) any {
-	total := len(asList(nested(o, "spec", "containers")))
-	ready := 0
-	for _, cs := range asList(nested(o, "status", "containerStatuses")) {
-		if m, ok := cs.(map[string]any); ok && m["ready"] == true {
-			ready++
+func mergePrinters(maps ...map[string]rowPrinter) map[string]rowPrinter {
+	out := map[string]rowPrinter{}
+	for _, m := range maps {
+		for k, p := range m {
+			out[k] = p
 		}
 	}
-	return fmt.Sprintf("%d/%d", ready, total)
+	return out
 }
 
-func podStatus(o obj) string {
-	if metaString(o, "deletionTimestamp") != "" {
-		return "Terminating"
+// defaultColumns are those of kube-apiserver's default table convertor
+// (Name and Created At), as recorded for LimitRanges, which use it.
+func defaultColumns() []columnDef { return recordedColumns("v1/limitranges") }
+
+// metaDoc returns the documentation of ObjectMeta's name (i == 0) or
+// creationTimestamp (i == 1), as the default columns describe them.
+func metaDoc(i int) string {
+	if d := defaultColumns(); len(d) == 2 {
+		return d[i].Description
 	}
-	if r, _ := nested(o, "status", "reason").(string); r != "" {
-		return r
-	}
-	p, _ := nested(o, "status", "phase").(string)
-	if p == "" {
-		return "Unknown"
-	}
-	return p
+	return ""
 }
 
-func podRestarts(o obj) any {
-	var n int64
-	for _, cs := range asList(nested(o, "status", "containerStatuses")) {
-		if m, ok := cs.(map[string]any); ok {
-			c, _ := numberInt(m["restartCount"])
-			n += c
-		}
+// tableColumns returns the column definitions and the printer for a
+// resource.
+func (s *Server) tableColumns(ri *resInfo) ([]columnDef, rowPrinter) {
+	if ri.CRD != "" {
+		return s.customColumns(ri)
 	}
-	return fmt.Sprint(n)
+	cols := recordedColumns(ri.groupVersion() + "/" + ri.Resource)
+	if cols == nil {
+		cols = defaultColumns()
+	}
+	if p := rowPrinters[ri.storageKey()]; p != nil {
+		return cols, p
+	}
+	return cols, genericPrinter(cols)
 }
 
-func servicePorts(o obj) any {
-	var parts []string
-	for _, p := range asList(nested(o, "spec", "ports")) {
-		m, _ := p.(map[string]any)
-		proto, _ := m["protocol"].(string)
-		if proto == "" {
-			proto = "TCP"
+// genericPrinter fills the cells it can name for a resource the fake has
+// no printer for: Name, Age and Created At; every other cell is null.
+func genericPrinter(cols []columnDef) rowPrinter {
+	return func(o obj, _ []obj) []any {
+		cells := make([]any, len(cols))
+		for i, c := range cols {
+			switch c.Name {
+			case "Name":
+				cells[i] = metaString(o, "name")
+			case "Age":
+				cells[i] = cellAge(o)
+			case "Created At":
+				cells[i] = createdAt(o)
+			}
 		}
-		parts = append(parts, fmt.Sprintf("%v/%s", m["port"], proto))
+		return cells
 	}
-	if parts == nil {
-		return "<none>"
-	}
-	return strings.Join(parts, ",")
 }
 
-// age prints a duration as kubectl does ("45s", "5m", "3h4m", "12d").
-func age(ts string) string {
-	t, err := time.Parse(time.RFC3339, ts)
-	if err != nil {
-		return "<unknown>"
+// createdAt is the Created At cell: the creation time in UTC, RFC 3339.
+func createdAt(o obj) any {
+	t, ok := parseTime(metaString(o, "creationTimestamp"))
+	if !ok {
+		return "0001-01-01T00:00:00Z"
 	}
-	d := time.Since(t)
-	if d < 0 {
-		d = 0
-	}
-	s := int(d.Seconds())
-	m, h, days := s/60, s/3600, s/86400
-	switch {
-	case d < 2*time.Minute:
-		return fmt.Sprintf("%ds", s)
-	case d < 10*time.Minute:
-		if s%60 == 0 {
-			return fmt.Sprintf("%dm", m)
-		}
-		return fmt.Sprintf("%dm%ds", m, s%60)
-	case d < 3*time.Hour:
-		return fmt.Sprintf("%dm", m)
-	case d < 8*time.Hour:
-		if m%60 == 0 {
-			return fmt.Sprintf("%dh", h)
-		}
-		return fmt.Sprintf("%dh%dm", h, m%60)
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh", h)
-	case d < 8*24*time.Hour:
-		if h%24 == 0 {
-			return fmt.Sprintf("%dd", days)
-		}
-		return fmt.Sprintf("%dd%dh", days, h%24)
-	case d < 2*365*24*time.Hour:
-		return fmt.Sprintf("%dd", days)
-	}
-	return fmt.Sprintf("%dy", days/365)
+	return t.UTC().Format(time.RFC3339)
 }
 
-// table renders objects as a meta.k8s.io/v1 Table.
-func (s *Server) table(rq *request, items []obj, rv string) obj {
-	cols := tableColumns(rq.ri)
+// table renders objects as a meta.k8s.io/v1 Table: a list's when isList
+// (its caller sets the list's metadata), else one object's, whose
+// resourceVersion the Table carries.
+func (s *Server) table(rq *request, items []obj, isList bool) obj {
+	cols, printRow := s.tableColumns(rq.ri)
 	defs := make([]any, len(cols))
 	for i, c := range cols {
-		defs[i] = obj{"name": c.name, "type": c.typ, "format": c.format, "description": "", "priority": c.priority}
+		defs[i] = obj{"name": c.Name, "type": c.Type, "format": c.Format, "description": c.Description, "priority": c.Priority}
 	}
 	include := rq.q.Get("includeObject")
 	rows := make([]any, 0, len(items))
+	var list []obj
+	if isList {
+		list = items
+	}
 	for _, o := range items {
-		cells := make([]any, len(cols))
-		for i, c := range cols {
-			cells[i] = c.cell(o)
+		row := obj{"cells": printRow(o, list)}
+		if conds := rowConditions(rq.ri, o); conds != nil {
+			row["conditions"] = conds
 		}
-		row := obj{"cells": cells}
 		switch include {
 		case "None":
 		case "Object":
 			row["object"] = o
 		default:
-			row["object"] = partial(o)
+			row["object"] = tablePartial(rq.ri, o)
 		}
 		rows = append(rows, row)
 	}
 	md := obj{}
-	if rv != "" {
-		md["resourceVersion"] = rv
+	if !isList && len(items) == 1 {
+		if v := metaString(items[0], "resourceVersion"); v != "" {
+			md["resourceVersion"] = v
+		}
 	}
 	return obj{"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": md, "columnDefinitions": defs, "rows": rows}
+}
+
+// tableListMeta is a list's metadata as a Table carries it: the
+// resourceVersion, and continue and remainingItemCount when set (a custom
+// resource list's empty continue is not).
+func tableListMeta(lm map[string]any) obj {
+	md := obj{}
+	for _, k := range []string{"resourceVersion", "continue", "remainingItemCount"} {
+		if v, ok := lm[k]; ok && v != "" && v != nil {
+			md[k] = v
+		}
+	}
+	return md
+}
+
+// tablePartial is a row's object as PartialObjectMetadata. The real server
+// takes it from its internal object, which holds a DaemonSet's template
+// generation as a field, not as the annotation its v1 form shows.
+func tablePartial(ri *resInfo, o obj) obj {
+	p := partial(o)
+	if ri.CRD != "" || ri.storageKey() != "apps/daemonsets" {
+		return p
+	}
+	const key = "deprecated.daemonset.template.generation"
+	ann := nestedMap(o, "metadata", "annotations")
+	if _, ok := ann[key]; !ok {
+		return p
+	}
+	md := map[string]any{}
+	for k, v := range asMap(p["metadata"]) {
+		md[k] = v
+	}
+	rest := map[string]any{}
+	for k, v := range ann {
+		if k != key {
+			rest[k] = v
+		}
+	}
+	if len(rest) == 0 {
+		delete(md, "annotations")
+	} else {
+		md["annotations"] = rest
+	}
+	p["metadata"] = md
+	return p
 }

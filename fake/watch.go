@@ -192,7 +192,7 @@ func (w *watchStream) send(typ string, o obj) bool {
 	var out any = o
 	switch w.rq.out {
 	case "table":
-		out = w.s.table(w.rq, []obj{o}, "")
+		out = w.s.table(w.rq, []obj{o}, false)
 	case "partial":
 		out = partialIn(o, w.rq.metaGV)
 	}
