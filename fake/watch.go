@@ -192,7 +192,12 @@ func (w *watchStream) send(typ string, o obj) bool {
 	var out any = o
 	switch w.rq.out {
 	case "table":
-		out = w.s.table(w.rq, []obj{o}, false)
+		t := w.s.table(w.rq, []obj{o}, false)
+		if w.sent > 0 {
+			// Only a watch's first Table has column definitions.
+			t["columnDefinitions"] = nil
+		}
+		out = t
 	case "partial":
 		out = partialIn(o, w.rq.metaGV)
 	}

@@ -321,6 +321,25 @@ func TestTableFidelity(t *testing.T) {
 		compare(c, "kubectl get", kget(realKC, args...), kget(fakeKC, args...))
 		compare(c, "kubectl get -o wide", kget(realKC, append(args, "-o", "wide")...), kget(fakeKC, append(args, "-o", "wide")...))
 	}
+	// kubectl get --watch: a watch of Tables from resourceVersion 0 (the
+	// current objects as ADDED events), which the server ends after a
+	// second.
+	watchCase := tableCase{Kind: "Lease watch"}
+	watchPath := expand.Replace("/apis/coordination.k8s.io/v1/namespaces/{ns}/leases")
+	watchTables := func(rc *rest.Client) string {
+		raw, err := rc.Get().AbsPath(watchPath).Header("Accept", tableAccept).Param("watch", "1").Param("resourceVersion", "0").
+			Param("timeoutSeconds", "1").Param("labelSelector", label).Do(ctx).Raw()
+		if err != nil {
+			return "error: " + err.Error()
+		}
+		var out []string
+		for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+			out = append(out, normaliseTable([]byte(line), strings.NewReplacer(ns, "NS", suffix, "S")))
+		}
+		return strings.Join(out, "\n")
+	}
+	compare(watchCase, "watch Table", watchTables(realRC), watchTables(fakeRC))
+
 	for _, d := range []string{dir, os.Getenv("KUBEWIRE_FIDELITY_DIR")} {
 		if d != "" {
 			require.NoError(t, os.WriteFile(filepath.Join(d, "tables-kube-apiserver.txt"), []byte(realText.String()), 0o600))
