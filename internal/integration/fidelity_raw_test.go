@@ -89,10 +89,7 @@ var rawScript = []rawStep{
 const aggregatedAccept = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json"
 
 // rawKnownDifferences lists steps whose bytes differ, with the reason.
-var rawKnownDifferences = map[string]string{
-	"get-table":       "the fake's Table column definitions have no descriptions and ConfigMap's Data column is an integer, not a string",
-	"list-table-curl": "the fake's Table column definitions have no descriptions and ConfigMap's Data column is an integer, not a string",
-}
+var rawKnownDifferences = map[string]string{}
 
 var (
 	rawRV       = regexp.MustCompile(`("resourceVersion": ?)"\d+"`)

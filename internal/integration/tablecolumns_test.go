@@ -19,9 +19,6 @@ import (
 	"github.com/kubewire/kubewire/rest"
 )
 
-// tableAccept asks for a meta.k8s.io/v1 Table, as kubectl get does.
-const tableAccept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
-
 // tableColumnsFile is the fake's recording of the real column definitions.
 const tableColumnsFile = "../../fake/tablecolumns.json"
 
