@@ -48,7 +48,7 @@ type rowPrinter func(o obj, list []obj) []any
 
 // rowPrinters are the printers by storage key ("group/resource"), one
 // map per kind family.
-var rowPrinters = mergePrinters(workloadPrinters, corePrinters, clusterPrinters)
+var rowPrinters = mergePrinters(workloadPrinters, corePrinters, clusterPrinters, morePrinters)
 
 func mergePrinters(maps ...map[string]rowPrinter) map[string]rowPrinter {
 	out := map[string]rowPrinter{}
