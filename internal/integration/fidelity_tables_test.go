@@ -151,6 +151,20 @@ var tableCases = []tableCase{
 		`{"metadata":{"name":"gpu"},"spec":{"devices":{"requests":[{"name":"g","exactly":{"deviceClassName":"gpu.example.com"}}]}}}`}, ""},
 	{"ResourceSlice", "/apis/resource.k8s.io/v1/resourceslices", "resourceslices.resource.k8s.io", []string{
 		`{"metadata":{"name":"slice-{s}"},"spec":{"driver":"gpu.example.com","nodeName":"node-{s}","pool":{"name":"p","generation":1,"resourceSliceCount":1},"devices":[{"name":"d0"}]}}`}, ""},
+	{"MutatingAdmissionPolicy", "/apis/admissionregistration.k8s.io/v1/mutatingadmissionpolicies", "mutatingadmissionpolicies.admissionregistration.k8s.io", []string{
+		`{"metadata":{"name":"map-{s}"},"spec":{"matchConstraints":{"resourceRules":[{"operations":["CREATE"],"apiGroups":[""],"apiVersions":["v1"],"resources":["nothing-{s}"]}]},"reinvocationPolicy":"Never","mutations":[{"patchType":"ApplyConfiguration","applyConfiguration":{"expression":"Object{}"}}]}}`}, ""},
+	{"MutatingAdmissionPolicyBinding", "/apis/admissionregistration.k8s.io/v1/mutatingadmissionpolicybindings", "mutatingadmissionpolicybindings.admissionregistration.k8s.io", []string{
+		`{"metadata":{"name":"mapb-{s}"},"spec":{"policyName":"map-{s}","paramRef":{"name":"cm","parameterNotFoundAction":"Allow"}}}`}, ""},
+	{"ClusterTrustBundle", "/apis/certificates.k8s.io/v1/clustertrustbundles", "clustertrustbundles.certificates.k8s.io", []string{
+		`{"metadata":{"name":"ctb-{s}"},"spec":{"trustBundle":"` + tableCA + `"}}`}, ""},
+	{"DeviceClass", "/apis/resource.k8s.io/v1/deviceclasses", "deviceclasses.resource.k8s.io", []string{
+		`{"metadata":{"name":"gpu-{s}.example.com"},"spec":{"selectors":[{"cel":{"expression":"device.driver == \"gpu.example.com\""}}]}}`}, ""},
+	{"ResourceClaimTemplate", "/apis/resource.k8s.io/v1/namespaces/{ns}/resourceclaimtemplates", "resourceclaimtemplates.resource.k8s.io", []string{
+		`{"metadata":{"name":"gpu-tpl"},"spec":{"spec":{"devices":{"requests":[{"name":"g","exactly":{"deviceClassName":"gpu.example.com"}}]}}}}`}, ""},
+	{"DeviceTaintRule", "/apis/resource.k8s.io/v1/devicetaintrules", "devicetaintrules.resource.k8s.io", []string{
+		`{"metadata":{"name":"taint-{s}"},"spec":{"deviceSelector":{"driver":"gpu.example.com"},"taint":{"key":"example.com/broken","value":"yes","effect":"NoSchedule","timeAdded":"2026-01-01T00:00:00Z"}}}`}, ""},
+	{"StorageVersionMigration", "/apis/storagemigration.k8s.io/v1/storageversionmigrations", "storageversionmigrations.storagemigration.k8s.io", []string{
+		`{"metadata":{"name":"svm-{s}"},"spec":{"resource":{"group":"apps","resource":"deployments"}}}`}, ""},
 	{"CustomResourceDefinition", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", "customresourcedefinitions.apiextensions.k8s.io", []string{
 		`{"metadata":{"name":"gizmos{s}.example.com"},"spec":{"group":"example.com","scope":"Namespaced","names":{"plural":"gizmos{s}","singular":"gizmo{s}","kind":"Gizmo{S}","shortNames":["gz{s}"]},"versions":[` +
 			`{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"additionalPrinterColumns":[` +
@@ -188,6 +202,15 @@ var tableKnownDifferences = map[string]string{
 	"CertificateSigningRequest/list Table":          "as for get Table",
 	"CertificateSigningRequest/kubectl get":         "as for get Table",
 	"CertificateSigningRequest/kubectl get -o wide": "as for get Table",
+	"MutatingAdmissionPolicy/get Table": "kube-apiserver defaults a MutatingAdmissionPolicy's failurePolicy (a managed field of the create), " +
+		"the fake does not (the cells agree)",
+	"MutatingAdmissionPolicy/list Table": "as for get Table",
+	"DeviceTaintRule/get Table": "managedFields: the fake gives spec.taint, a struct held by value, a \".\" member; kube-apiserver does not " +
+		"(the cells agree)",
+	"DeviceTaintRule/list Table": "as for get Table",
+	"StorageVersionMigration/get Table": "managedFields: the fake gives spec.resource, a struct held by value, a \".\" member; kube-apiserver " +
+		"does not (the cells agree)",
+	"StorageVersionMigration/list Table": "as for get Table",
 }
 
 var (
@@ -429,3 +452,7 @@ func mergeLabel(v any, k, val string) map[string]any {
 // tableCSR is a PEM certificate request (P-256, CN table-test), base64
 // encoded for a CertificateSigningRequest's spec.request.
 const tableCSR = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURSBSRVFVRVNULS0tLS0KTUlIT01IY0NBUUF3RlRFVE1CRUdBMVVFQXhNS2RHRmliR1V0ZEdWemREQlpNQk1HQnlxR1NNNDlBZ0VHQ0NxRwpTTTQ5QXdFSEEwSUFCSzZpdUVwQzVmS1JkRCsrSmlyOWxEMmVlcG9WYjFHeU1YVWFaZFV2MlJOTE1xcFRjRDlTCkY4NzBncU9ZOHlUQkZseC9zTWtEa0tuZkFyenB3WlR4WmZTZ0FEQUtCZ2dxaGtqT1BRUURBZ05IQURCRUFpQXoKS1JReDJCOXJpNnhWekFXZFZlVGRJN0pTaTBTenROYm95Rm5xd2Y5QXRRSWdTdVp6T09xQzk4VjkrTjVQQ1NFTwplSWtOQ1hzTVdhRFpuZXQycDlKSHdybz0KLS0tLS1FTkQgQ0VSVElGSUNBVEUgUkVRVUVTVC0tLS0tCg=="
+
+// tableCA is a self-signed CA certificate (P-256, CN table-test-ca) in
+// PEM, escaped for a JSON string, for a ClusterTrustBundle.
+const tableCA = "-----BEGIN CERTIFICATE-----\\nMIIBYDCCAQegAwIBAgIBATAKBggqhkjOPQQDAjAYMRYwFAYDVQQDEw10YWJsZS10\\nZXN0LWNhMB4XDTI2MDEwMTAwMDAwMFoXDTM2MDEwMTAwMDAwMFowGDEWMBQGA1UE\\nAxMNdGFibGUtdGVzdC1jYTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABEK0qjZs\\nxjci8TkRxq6uW7zIc0gO1EJlIlU3e4Vvx1o/wMj586fkvlD6O+lRILxMjRgopAJY\\nAIfdp59L9zsKdaCjQjBAMA4GA1UdDwEB/wQEAwICBDAPBgNVHRMBAf8EBTADAQH/\\nMB0GA1UdDgQWBBRbgbWnucWi5bRbKKPz0eFBKCv8vDAKBggqhkjOPQQDAgNHADBE\\nAiApUPStXd9zqiZEZ4gB3h2AtXvBI5DDSDWos/jpws5N5gIgchYTEEykqh7SsVZB\\nQKKK59v9EhvL7y87Bj1UOIx3duI=\\n-----END CERTIFICATE-----\\n"
