@@ -57,6 +57,16 @@ var tableCases = []tableCase{
 	{"Pod", "/api/v1/namespaces/{ns}/pods", "pods", []string{
 		`{"metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"nginx"},{"name":"d","image":"redis"}]}}`,
 		`{"metadata":{"name":"gated"},"spec":{"readinessGates":[{"conditionType":"example.com/ready"}],"initContainers":[{"name":"i","image":"busybox"}],"containers":[{"name":"c","image":"nginx"}]}}`}, `{"status":{"phase":"Running","podIP":"10.2.0.5","podIPs":[{"ip":"10.2.0.5"}],"conditions":[{"type":"Ready","status":"False","lastProbeTime":"2026-01-01T00:00:00Z","lastTransitionTime":"2026-01-01T00:00:00Z"}],"containerStatuses":[{"name":"c","image":"nginx","imageID":"","ready":true,"restartCount":2,"started":true,"state":{"running":{"startedAt":"2026-01-01T00:00:00Z"}},"lastState":{"terminated":{"exitCode":1,"reason":"Error","startedAt":"2025-12-31T00:00:00Z","finishedAt":"2026-01-01T00:00:00Z"}}},{"name":"d","image":"redis","imageID":"","ready":false,"restartCount":0,"state":{"waiting":{"reason":"CrashLoopBackOff"}}}]}}`},
+	{"Pod initialising", "/api/v1/namespaces/{ns}/pods", "pods", []string{
+		`{"metadata":{"name":"init"},"spec":{"initContainers":[{"name":"i1","image":"busybox"},{"name":"side","image":"envoy","restartPolicy":"Always"},{"name":"i2","image":"busybox"}],"containers":[{"name":"c","image":"nginx"}]}}`},
+		`{"status":{"phase":"Pending","initContainerStatuses":[` +
+			`{"name":"i1","image":"busybox","imageID":"","ready":false,"restartCount":0,"state":{"terminated":{"exitCode":0,"reason":"Completed","startedAt":"2026-01-01T00:00:00Z","finishedAt":"2026-01-01T00:00:01Z"}}},` +
+			`{"name":"side","image":"envoy","imageID":"","ready":true,"started":true,"restartCount":1,"state":{"running":{"startedAt":"2026-01-01T00:00:02Z"}},"lastState":{"terminated":{"exitCode":137,"startedAt":"2026-01-01T00:00:01Z","finishedAt":"2026-01-01T00:00:02Z"}}},` +
+			`{"name":"i2","image":"busybox","imageID":"","ready":false,"restartCount":3,"state":{"waiting":{"reason":"CrashLoopBackOff"}}}],` +
+			`"containerStatuses":[{"name":"c","image":"nginx","imageID":"","ready":false,"restartCount":0,"state":{"waiting":{"reason":"PodInitializing"}}}]}}`},
+	{"Pod succeeded", "/api/v1/namespaces/{ns}/pods", "pods", []string{
+		`{"metadata":{"name":"done"},"spec":{"restartPolicy":"Never","nodeName":"node-x","containers":[{"name":"c","image":"busybox"}]}}`},
+		`{"status":{"phase":"Succeeded","podIPs":[{"ip":"10.2.0.9"}],"podIP":"10.2.0.9","containerStatuses":[{"name":"c","image":"busybox","imageID":"","ready":false,"restartCount":0,"state":{"terminated":{"exitCode":0,"reason":"Completed","startedAt":"2026-01-01T00:00:00Z","finishedAt":"2026-01-01T00:00:05Z"}}}]}}`},
 	{"Service", "/api/v1/namespaces/{ns}/services", "services", []string{
 		`{"metadata":{"name":"web"},"spec":{"selector":{"app":"web"},"ports":[{"name":"http","port":80,"targetPort":8080},{"name":"dns","port":53,"protocol":"UDP"}]}}`,
 		`{"metadata":{"name":"ext"},"spec":{"type":"ExternalName","externalName":"example.com"}}`}, ""},
