@@ -69,10 +69,6 @@ func parseTime(ts string) (time.Time, bool) {
 	return t, true
 }
 
-// age prints the time since ts as kubectl does ("45s", "5m", "3h4m",
-// "12d").
-func age(ts string) string { return since(ts) }
-
 // humanDuration approximates d as kube-apiserver's printers do.
 func humanDuration(d time.Duration) string {
 	if s := int(d.Seconds()); s < -1 {
