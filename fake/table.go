@@ -3,6 +3,9 @@ package fake
 import (
 	_ "embed"
 	"encoding/json"
+	"path"
+	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -60,6 +63,25 @@ func mergePrinters(maps ...map[string]rowPrinter) map[string]rowPrinter {
 	return out
 }
 
+// recordedColumnsOfResource returns the recorded columns of a resource at
+// any version, nil when none are recorded.
+func recordedColumnsOfResource(group, resource string) []columnDef {
+	recordedColumns("")
+	keys := make([]string, 0, 2)
+	for k := range tableColumnsData {
+		gv, res := path.Split(k)
+		g, _, _ := strings.Cut(strings.TrimSuffix(gv, "/"), "/")
+		if res == resource && (g == group || (group == "" && !strings.Contains(strings.TrimSuffix(gv, "/"), "/"))) {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	sort.Strings(keys)
+	return tableColumnsData[keys[0]]
+}
+
 // defaultColumns are those of kube-apiserver's default table convertor
 // (Name and Created At), as recorded for LimitRanges, which use it.
 func defaultColumns() []columnDef { return recordedColumns("v1/limitranges") }
@@ -80,6 +102,11 @@ func (s *Server) tableColumns(ri *resInfo) ([]columnDef, rowPrinter) {
 		return s.customColumns(ri)
 	}
 	cols := recordedColumns(ri.groupVersion() + "/" + ri.Resource)
+	if cols == nil {
+		// A version not served by default (WithRuntimeConfig): the real
+		// server prints every version of a resource alike.
+		cols = recordedColumnsOfResource(ri.Group, ri.Resource)
+	}
 	if cols == nil {
 		cols = defaultColumns()
 	}

@@ -140,3 +140,20 @@ func TestHumanDuration(t *testing.T) {
 		assert.Equal(t, want, humanDuration(d), d.String())
 	}
 }
+
+func TestRecordedColumnsOfOtherVersions(t *testing.T) {
+	assert.Equal(t, recordedColumns("autoscaling/v2/horizontalpodautoscalers"), recordedColumnsOfResource("autoscaling", "horizontalpodautoscalers"))
+	assert.Equal(t, recordedColumns("v1/pods"), recordedColumnsOfResource("", "pods"))
+	assert.Equal(t, recordedColumns("resource.k8s.io/v1/resourceclaims"), recordedColumnsOfResource("resource.k8s.io", "resourceclaims"))
+	assert.Nil(t, recordedColumnsOfResource("", "resourceclaims"))
+	assert.Nil(t, recordedColumnsOfResource("example.com", "pods"))
+}
+
+// A version served only through WithRuntimeConfig gets the columns
+// recorded for another version of the resource.
+func TestTableOfVersionOffByDefault(t *testing.T) {
+	srv := NewServer(t, WithRuntimeConfig("resource.k8s.io/v1beta1=true"))
+	g := call(t, srv, "GET", "/apis/resource.k8s.io/v1beta1/namespaces/default/resourceclaims", "", "", "Accept", tableAccept)
+	require.Equal(t, 200, g.code, g.raw)
+	assert.Equal(t, "State", g.str("columnDefinitions", "1", "name"))
+}
