@@ -71,7 +71,7 @@ func customCell(typ string, v any) any {
 			return int64(f)
 		}
 	case "number":
-		if f, ok := numberFloat(v); ok {
+		if f, ok := toFloat(v); ok {
 			return f
 		}
 	case "boolean":
@@ -87,21 +87,6 @@ func customCell(typ string, v any) any {
 		}
 	}
 	return nil
-}
-
-func numberFloat(v any) (float64, bool) {
-	switch n := v.(type) {
-	case json.Number:
-		f, err := n.Float64()
-		return f, err == nil
-	case float64:
-		return n, true
-	case int64:
-		return float64(n), true
-	case int:
-		return float64(n), true
-	}
-	return 0, false
 }
 
 // jsonPathText prints a value as a JSONPath template prints it: strings
