@@ -47,11 +47,7 @@ func TestBootstrapObjects(t *testing.T) {
 	} else {
 		t.Log("no non-loopback IPv4 address: the real server has no endpoint reconciler, its Endpoints are not compared")
 	}
-	sctx, cancel := context.WithTimeout(t.Context(), testenv.StartTimeout)
-	defer cancel()
-	env, err := testenv.Start(sctx, opts...) // fresh: the shared server holds other tests' objects
-	require.NoError(t, err)
-	t.Cleanup(env.Stop)
+	env := freshServer(t, opts...) // the shared server holds other tests' objects
 	ctx := testContext(t)
 	realRC := clientFor(t, env, testenv.IdentityAdminToken)
 	srv := fake.NewServer(t, fake.WithTLS(), fake.WithServiceCIDR("10.0.0.0/24"))
@@ -444,11 +440,7 @@ func bootstrapPlaceholders(t *testing.T, o map[string]any) map[string]any {
 // fake/bootstrap.json (run it after TestBootstrapObjects, which writes the
 // file anew).
 func TestBootstrapAPIServicesAllVersions(t *testing.T) {
-	sctx, cancel := context.WithTimeout(t.Context(), testenv.StartTimeout)
-	defer cancel()
-	env, err := testenv.Start(sctx, testenv.WithAPIServerArgs("--runtime-config", "api/all=true"))
-	require.NoError(t, err)
-	t.Cleanup(env.Stop)
+	env := freshServer(t, testenv.WithAPIServerArgs("--runtime-config", "api/all=true"))
 	ctx := testContext(t)
 	const path = "/apis/apiregistration.k8s.io/v1/apiservices"
 	list := func(rc *rest.Client) map[string][]map[string]any {

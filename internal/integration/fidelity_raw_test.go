@@ -132,11 +132,7 @@ func normaliseRaw(s, ns string) string {
 func TestFidelityRawBytes(t *testing.T) {
 	// A fresh server: the shared one holds other tests' custom resource
 	// groups, which its discovery documents would list.
-	sctx, scancel := context.WithTimeout(t.Context(), testenv.StartTimeout)
-	defer scancel()
-	env, err := testenv.Start(sctx)
-	require.NoError(t, err)
-	t.Cleanup(env.Stop)
+	env := freshServer(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 	ns := "fidraw-" + randomSuffix(t)

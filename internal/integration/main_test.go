@@ -34,6 +34,19 @@ func testContext(t *testing.T) context.Context {
 	return ctx
 }
 
+// freshServer starts a kube-apiserver (and etcd) of the test's own, stopped
+// when it ends: for a test that needs what the shared one has lost (its
+// fresh state) or a server started with other flags.
+func freshServer(t *testing.T, opts ...testenv.StartOption) *testenv.Env {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), testenv.StartTimeout)
+	defer cancel()
+	env, err := testenv.Start(ctx, opts...)
+	require.NoError(t, err)
+	t.Cleanup(env.Stop)
+	return env
+}
+
 // loadKubeconfig loads the kubeconfig at path through the config package,
 // the way a program given --kubeconfig does.
 func loadKubeconfig(t *testing.T, path string) *config.Config {

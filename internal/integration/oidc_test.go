@@ -37,17 +37,13 @@ func TestOIDCRefreshAgainstAPIServer(t *testing.T) {
 		t.Skip("starts its own etcd and kube-apiserver")
 	}
 	iss := oidctest.New(t)
-	sctx, cancel := context.WithTimeout(t.Context(), testenv.StartTimeout)
-	env, err := testenv.Start(sctx, testenv.WithAPIServerArgs(
+	env := freshServer(t, testenv.WithAPIServerArgs(
 		"--oidc-issuer-url", iss.URL,
 		"--oidc-client-id", iss.ClientID,
 		"--oidc-ca-file", iss.CAFile,
 		"--oidc-username-claim", "sub",
 		"--oidc-username-prefix", "oidc:",
 	))
-	cancel()
-	require.NoError(t, err)
-	t.Cleanup(env.Stop)
 	ctx := testContext(t)
 
 	// The server's authenticator fetches the issuer's keys in the
@@ -61,7 +57,7 @@ func TestOIDCRefreshAgainstAPIServer(t *testing.T) {
 
 	expired := iss.IDToken("alice", time.Now().Add(-time.Minute))
 	stale := newClient(t, &config.Config{Server: env.Server, TLS: config.TLS{CAFile: env.CAFile}, Auth: config.Auth{Token: config.Secret(expired)}})
-	_, err = oidcWho(ctx, stale)
+	_, err := oidcWho(ctx, stale)
 	require.True(t, rest.IsUnauthorized(err), "the expired token is refused: %v", err)
 
 	refresh := iss.RefreshToken("alice")

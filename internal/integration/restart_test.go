@@ -72,11 +72,7 @@ func TestExampleControllerSurvivesRestarts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts its own etcd and kube-apiserver")
 	}
-	sctx, cancel := context.WithTimeout(t.Context(), testenv.StartTimeout)
-	env, err := testenv.Start(sctx)
-	cancel()
-	require.NoError(t, err)
-	t.Cleanup(env.Stop)
+	env := freshServer(t)
 
 	ctx, cancel := context.WithTimeout(t.Context(), 8*time.Minute)
 	t.Cleanup(cancel)

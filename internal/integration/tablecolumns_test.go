@@ -28,11 +28,7 @@ const tableColumnsFile = "../../fake/tablecolumns.json"
 // KUBEWIRE_WRITE_TABLE_COLUMNS=1 it rewrites the file instead.
 func TestTableColumnsData(t *testing.T) {
 	// A fresh server: the shared one serves other tests' custom resources.
-	sctx, scancel := context.WithTimeout(t.Context(), testenv.StartTimeout)
-	defer scancel()
-	env, err := testenv.Start(sctx)
-	require.NoError(t, err)
-	t.Cleanup(env.Stop)
+	env := freshServer(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	cfg, err := config.LoadFile(env.Kubeconfig(testenv.IdentityAdminToken), config.Options{})
